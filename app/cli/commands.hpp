@@ -1,0 +1,20 @@
+#pragma once
+#include <CLI/CLI.hpp>
+
+namespace deploysim::cli {
+
+/// Shared by the subcommands: the exit code the program returns (2 = bad input).
+struct Context {
+  int exit_code = 0;
+};
+
+/// `run`, `check` (cli/cmd_run.cpp).
+void register_run_commands(CLI::App& app, Context& ctx);
+/// `handshake`, `serve` (cli/cmd_tls.cpp).
+void register_tls_commands(CLI::App& app, Context& ctx);
+/// `lessons`, `tour` (cli/cmd_lessons.cpp).
+void register_lesson_commands(CLI::App& app, Context& ctx);
+/// `export` (cli/cmd_export.cpp).
+void register_export_commands(CLI::App& app, Context& ctx);
+
+}  // namespace deploysim::cli

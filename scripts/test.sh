@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# The README's second command: install what is missing, build everything, run every test.
+#   scripts/test.sh          the dev (Debug) build, then the same tests under ASan + UBSan
+#   scripts/test.sh --quick  the dev build only
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+scripts/setup-deps.sh
+
+jobs="$(nproc)"
+run_preset() {
+  local preset="$1"
+  echo "== deploysim tests: preset '$preset' =="
+  cmake --preset "$preset" >/dev/null
+  cmake --build --preset "$preset" -j "$jobs"
+  ctest --preset "$preset" -j "$jobs"
+}
+
+run_preset dev
+if [ "${1:-}" != "--quick" ]; then
+  run_preset asan
+fi

@@ -1,0 +1,308 @@
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "deploysim/time.hpp"
+
+namespace deploysim {
+
+// Plain data read from a scenario TOML file (see docs/scenario-format.md for every key and its
+// default). Names and structure follow ../shared/scenario-example.toml. No behaviour lives here.
+
+/// Where a value came from in its file (1-based; 0 = unknown/default).
+struct SourcePos {
+  uint32_t line = 0;    ///< Line.
+  uint32_t column = 0;  ///< Column.
+};
+
+/// [scenario]
+struct ScenarioInfo {
+  std::string name;              ///< Title shown in the GUI.
+  std::string description;       ///< One-paragraph description.
+  uint64_t seed = 1;             ///< Seed of every random stream.
+  Time duration = s(60);         ///< Simulated length of a run.
+  int64_t start_unix = 1793523600;  ///< Calendar time (UTC seconds) at t = 0; default 2026-11-01T09:00:00Z.
+};
+
+/// A link latency override between two named nodes.
+struct LinkSpec {
+  std::string from;  ///< Node name.
+  std::string to;    ///< Node name.
+  Time latency;      ///< One-way latency.
+};
+
+/// [network]
+struct NetworkSpec {
+  Time latency = ms(20);        ///< Default one-way latency between nodes.
+  std::vector<LinkSpec> links;  ///< Overrides.
+};
+
+/// [dns.resolver]
+struct ResolverSpec {
+  std::string name = "resolver";   ///< Node name.
+  bool cache = true;               ///< TTL cache on/off.
+  Time root_latency = ms(15);      ///< One-way latency to the root servers.
+  Time tld_latency = ms(25);       ///< One-way latency to the TLD servers.
+  Time authoritative_latency = ms(40);  ///< One-way latency to the authoritative servers.
+  Time retry_timeout = s(1);       ///< Stub retry timer for a lost/unanswered query.
+  int attempts = 3;                ///< Stub attempts before giving up (SERVFAIL to the client).
+};
+
+/// DNS record types modelled.
+enum class DnsType : uint8_t { A, AAAA, CNAME };
+
+/// One resource record.
+struct DnsRecordSpec {
+  std::string name;       ///< Owner name (FQDN, no trailing dot).
+  DnsType type = DnsType::A;
+  std::string value;      ///< IP or CNAME target.
+  Time ttl = minutes(5);
+  SourcePos pos;          ///< For located errors.
+};
+
+/// [[dns.zone]]
+struct ZoneSpec {
+  std::string origin;                 ///< e.g. "example.test".
+  Time negative_ttl = minutes(5);     ///< SOA minimum: NXDOMAIN caching (RFC 2308).
+  std::vector<DnsRecordSpec> records;
+};
+
+/// [[host]]
+struct HostSpec {
+  std::string name;
+  std::string ip;
+  uint64_t memory = 4ULL << 30;  ///< Bytes of RAM.
+  bool enabled_on_boot_docker = true;  ///< Whether the Docker daemon itself starts on boot.
+  SourcePos pos;
+};
+
+/// TLS termination proxy presets.
+enum class ProxyPreset : uint8_t { caddy, traefik, nginx, haproxy };
+
+/// Host-header route.
+struct RouteSpec {
+  std::string host;  ///< Host header value.
+  std::string pool;  ///< Service name.
+  SourcePos pos;
+};
+
+/// TLS protocol versions, as a bit set.
+enum TlsVersionBits : uint8_t { tls12 = 1, tls13 = 2 };
+
+/// [proxy]
+struct ProxySpec {
+  std::string name = "proxy";
+  std::string host;                   ///< Host it runs on (its IP is the public IP).
+  ProxyPreset preset = ProxyPreset::caddy;
+  int listen = 443;
+  uint8_t tls_versions = tls12 | tls13;
+  std::string default_certificate;    ///< Domain whose certificate is served without SNI.
+  bool strict_sni = false;            ///< No/unknown SNI -> unrecognized_name alert.
+  std::vector<RouteSpec> routes;
+  Time upstream_timeout = s(60);      ///< No answer from the app within this -> 504.
+  Time upstream_connect_timeout = s(5);  ///< Connect to the app.
+  bool persisted_storage = true;      ///< Traefik acme.json / Caddy data dir survives restarts.
+};
+
+/// Certificate issuers.
+enum class Issuer : uint8_t { letsencrypt, private_ca, self_signed, untrusted };
+/// Who renews a certificate.
+enum class Renewal : uint8_t { proxy, certbot, cert_manager, none };
+/// ACME challenge type.
+enum class Challenge : uint8_t { http01, tls_alpn01, dns01 };
+/// certbot's renewal rule: the classic "30 days left" or the newer "1/3 of the lifetime left".
+enum class CertbotRule : uint8_t { classic_30d, third_of_lifetime };
+
+/// [[certificate]]
+struct CertificateSpec {
+  std::string domain;
+  Issuer issuer = Issuer::letsencrypt;
+  Time issued = -days(30);            ///< notBefore relative to the scenario start.
+  Time lifetime = days(90);
+  Renewal renewal = Renewal::proxy;
+  bool reload_after_renewal = true;   ///< certbot without a deploy hook: false.
+  Challenge challenge = Challenge::http01;
+  CertbotRule certbot_rule = CertbotRule::classic_30d;
+  SourcePos pos;
+};
+
+/// ASGI/WSGI server presets.
+enum class ServerPreset : uint8_t { uvicorn, hypercorn, daphne, gunicorn };
+
+/// Service time distribution (lognormal fitted to median and p99).
+struct ServiceTimeSpec {
+  Time median = ms(20);
+  Time p99 = ms(120);
+};
+
+/// Supervisor kinds.
+enum class SupervisorKind : uint8_t { none, systemd, docker, kubernetes, supervisord };
+
+/// A liveness/readiness/startup probe (Kubernetes defaults).
+struct ProbeSpec {
+  bool enabled = false;
+  Time period = s(10);
+  Time timeout = s(1);
+  int failure_threshold = 3;
+  int success_threshold = 1;
+  Time initial_delay = s(0);
+};
+
+/// supervisor = { ... } of a service. Defaults depend on the kind (see docs).
+struct SupervisorSpec {
+  SupervisorKind kind = SupervisorKind::none;
+  std::string restart;          ///< Policy as the tool spells it ("on-failure", "Always", ...); empty = tool default.
+  Time restart_sec = ms(100);   ///< systemd RestartSec.
+  Time start_limit_interval = s(10);  ///< systemd StartLimitIntervalSec.
+  int start_limit_burst = 5;    ///< systemd StartLimitBurst.
+  int restart_steps = 0;        ///< systemd RestartSteps (v254+).
+  Time restart_max_delay = Time::max();  ///< systemd RestartMaxDelaySec.
+  bool enabled = false;         ///< Start on boot (systemctl enable; Docker: policy decides).
+  int max_retries = 0;          ///< Docker on-failure:N (0 = unlimited).
+  Time startsecs = s(1);        ///< supervisord startsecs.
+  int startretries = 3;         ///< supervisord startretries.
+  ProbeSpec liveness;           ///< Kubernetes liveness probe.
+  ProbeSpec readiness;          ///< Kubernetes readiness probe.
+  ProbeSpec startup;            ///< Kubernetes startup probe.
+  std::optional<uint64_t> memory_limit;  ///< Container memory limit (OOMKilled, 137).
+};
+
+/// How a pre-start step runs.
+enum class PreStartMode : uint8_t { once, per_replica, locked };
+
+/// pre_start = [ { name, mode, duration } ]
+struct PreStartSpec {
+  std::string name;
+  PreStartMode mode = PreStartMode::once;
+  Time duration = s(4);
+};
+
+/// dependencies = [ { package, constraint } ]
+struct DependencySpec {
+  std::string package;
+  std::string constraint;   ///< "==0.45.0", ">=0.45.0,<0.46.0", ">=0.45.0".
+};
+
+/// [[service]]
+struct ServiceSpec {
+  std::string name;
+  std::string host;                       ///< Host of every replica unless `hosts` is set.
+  std::vector<std::string> hosts;         ///< Replicas across hosts (one replica per entry).
+  ServerPreset server = ServerPreset::uvicorn;
+  std::string server_version;             ///< e.g. "0.29.0": Uvicorn < 0.30 does not respawn workers.
+  int workers = 1;
+  uint64_t memory_per_worker = 100ULL << 20;
+  uint64_t memory_growth_per_hour = 0;    ///< Leak rate per worker.
+  ServiceTimeSpec service_time;
+  int concurrency_limit = 0;              ///< 0 = unlimited; beyond it: 503.
+  int port = 8000;
+  Time startup_time = ms(500);            ///< From exec to accepting requests.
+  double crash_rate_per_hour = 0;         ///< Random crashes per worker per hour.
+  SupervisorSpec supervisor;
+  std::vector<PreStartSpec> pre_start;
+  std::vector<DependencySpec> dependencies;
+  bool test_before_upgrade = false;       ///< Run the tests before deploying an upgrade.
+  SourcePos pos;
+};
+
+/// A release in the package catalogue.
+struct ReleaseSpec {
+  std::string version;
+  Time published;
+  bool breaking = false;
+};
+
+/// [[package]]
+struct PackageSpec {
+  std::string name;
+  std::vector<ReleaseSpec> releases;
+};
+
+/// [[client]]
+struct ClientSpec {
+  std::string name;
+  std::string url;                 ///< https://host[:port]/path
+  int requests = 0;                ///< A fixed number of requests ...
+  Time interval = s(1);            ///< ... this far apart.
+  double rate_per_s = 0;           ///< Or a Poisson rate between start and stop.
+  Time start;
+  std::optional<Time> stop;        ///< Default: the scenario's end.
+  bool sni = true;
+  std::vector<std::string> alpn = {"http/1.1"};
+  uint8_t tls_versions = tls12 | tls13;
+  bool keep_alive = true;          ///< Reuse the connection for later requests.
+  std::string resolver;            ///< Resolver node (default: the scenario's resolver).
+  SourcePos pos;
+};
+
+/// Fault kinds.
+enum class FaultKind : uint8_t {
+  crash, crash_on_start, hang, oom, reboot, dns_outage, block_port_80, clock_skew, redeploy
+};
+
+/// [[fault]]
+struct FaultSpec {
+  Time at;
+  std::string target;      ///< service, "service/worker-N", host, "resolver", "proxy".
+  FaultKind kind = FaultKind::crash;
+  int exit_code = 1;
+  Time duration;           ///< For outages/hangs/blocks; 0 = until the end.
+  Time skew;               ///< For clock-skew.
+  SourcePos pos;
+};
+
+/// [[variant]]: overrides of keys by path.
+struct VariantSpec {
+  std::string name;
+  std::vector<std::pair<std::string, std::string>> set;  ///< path -> value as TOML text.
+};
+
+/// A whole scenario.
+struct Scenario {
+  ScenarioInfo info;
+  NetworkSpec network;
+  ResolverSpec resolver;
+  std::vector<ZoneSpec> zones;
+  std::vector<HostSpec> hosts;
+  std::optional<ProxySpec> proxy;
+  std::vector<CertificateSpec> certificates;
+  std::vector<ServiceSpec> services;
+  std::vector<PackageSpec> packages;
+  std::vector<ClientSpec> clients;
+  std::vector<FaultSpec> faults;
+  std::vector<VariantSpec> variants;
+  std::string source_path;  ///< File it was read from ("" when built in code).
+  std::string source_text;  ///< The TOML text it was parsed from (variants re-parse it).
+  std::vector<std::pair<std::string, std::string>> overrides;  ///< Applied path overrides.
+};
+
+/// A located error in a scenario file: `file:line:column: message`.
+struct ScenarioError {
+  std::string file;
+  uint32_t line = 0;
+  uint32_t column = 0;
+  std::string message;  ///< What is wrong and the expected form.
+  /// "file:line:column: message".
+  std::string to_string() const;
+};
+
+/// The outcome of loading: a scenario or an error, never an exception.
+struct LoadResult {
+  std::optional<Scenario> scenario;
+  std::optional<ScenarioError> error;
+};
+
+/// Reads and validates a scenario file.
+LoadResult load_scenario_file(const std::string& path);
+/// Parses and validates scenario text (`name` is used in error messages).
+LoadResult load_scenario_text(std::string_view text, const std::string& name);
+/// Applies a variant by name (overrides by path, then re-validates).
+LoadResult apply_variant(const Scenario& base, std::string_view variant_name);
+/// Sets one key by path ("service.api.workers", "certificate.api.example.test.renewal") to a
+/// value written as TOML text ("1", "\"none\"", "\"120d\""), then re-validates.
+LoadResult set_param(const Scenario& base, std::string_view path, std::string_view toml_value);
+
+}  // namespace deploysim

@@ -1,0 +1,73 @@
+#pragma once
+#include <compare>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <optional>
+
+namespace deploysim {
+
+/// Simulated time: a strong type over int64 nanoseconds (ns-3 style), relative to the scenario start.
+class Time {
+public:
+  constexpr Time() = default;
+  /// From a raw nanosecond count.
+  static constexpr Time from_ns(int64_t n) { return Time(n); }
+  /// The nanosecond count.
+  constexpr int64_t ns() const { return ns_; }
+  /// Seconds as a double (for display and plots only, never for ordering).
+  constexpr double seconds() const { return static_cast<double>(ns_) / 1e9; }
+  /// The largest representable time; used as "never".
+  static constexpr Time max() { return Time(INT64_MAX); }
+
+  constexpr auto operator<=>(const Time&) const = default;
+  constexpr Time operator+(Time o) const { return Time(ns_ + o.ns_); }
+  constexpr Time operator-(Time o) const { return Time(ns_ - o.ns_); }
+  constexpr Time operator-() const { return Time(-ns_); }
+  constexpr Time& operator+=(Time o) { ns_ += o.ns_; return *this; }
+  constexpr Time& operator-=(Time o) { ns_ -= o.ns_; return *this; }
+  constexpr Time operator*(int64_t k) const { return Time(ns_ * k); }
+  constexpr Time operator/(int64_t k) const { return Time(ns_ / k); }
+  constexpr int64_t operator/(Time o) const { return ns_ / o.ns_; }
+
+private:
+  constexpr explicit Time(int64_t n) : ns_(n) {}
+  int64_t ns_ = 0;
+};
+
+/// Nanoseconds.
+constexpr Time ns(int64_t n) { return Time::from_ns(n); }
+/// Microseconds.
+constexpr Time us(int64_t n) { return Time::from_ns(n * 1000); }
+/// Milliseconds.
+constexpr Time ms(int64_t n) { return Time::from_ns(n * 1000000); }
+/// Seconds.
+constexpr Time s(int64_t n) { return Time::from_ns(n * 1000000000); }
+/// Minutes.
+constexpr Time minutes(int64_t n) { return s(n * 60); }
+/// Hours.
+constexpr Time hours(int64_t n) { return s(n * 3600); }
+/// Days.
+constexpr Time days(int64_t n) { return s(n * 86400); }
+
+/// Human formatting for narration and the UI: "40 ms", "1.250 s", "3 d 4 h", "-30 d".
+std::string format_time(Time t);
+
+/// Parses a duration such as "250ms", "1.5s", "10m", "36h", "90d", "-30d", "0".
+/// Returns nullopt when the text is not a duration.
+std::optional<Time> parse_duration(std::string_view text);
+
+namespace literals {
+/// 5_ms style literals.
+constexpr Time operator""_ns(unsigned long long v) { return ns(static_cast<int64_t>(v)); }
+/// Microsecond literal.
+constexpr Time operator""_us(unsigned long long v) { return us(static_cast<int64_t>(v)); }
+/// Millisecond literal.
+constexpr Time operator""_ms(unsigned long long v) { return ms(static_cast<int64_t>(v)); }
+/// Second literal.
+constexpr Time operator""_s(unsigned long long v) { return s(static_cast<int64_t>(v)); }
+/// Day literal.
+constexpr Time operator""_d(unsigned long long v) { return days(static_cast<int64_t>(v)); }
+}  // namespace literals
+
+}  // namespace deploysim

@@ -1,0 +1,6 @@
+// Placeholder until the lifecycle models land (issue 5): processes simply stay up.
+#include "deploysim/world.hpp"
+
+namespace deploysim {
+void install_lifecycle(World&) {}
+}  // namespace deploysim
