@@ -45,6 +45,7 @@ int main(int argc, char** argv) {
   gui->add_option("--script", gui_options.script, "Run the commands in FILE (one per line)");
   gui->add_option("--size", gui_options.width, "Window width")->excludes("--frames")->group("");
 
+  deploysim::cli::register_check_command(app, ctx);
   deploysim::cli::register_run_commands(app, ctx);
   deploysim::cli::register_tls_commands(app, ctx);
   deploysim::cli::register_lesson_commands(app, ctx);

@@ -8,8 +8,10 @@ struct Context {
   int exit_code = 0;
 };
 
-/// `run`, `check` (cli/cmd_run.cpp).
+/// `run` (cli/cmd_run.cpp).
 void register_run_commands(CLI::App& app, Context& ctx);
+/// `check` (cli/cmd_check.cpp).
+void register_check_command(CLI::App& app, Context& ctx);
 /// `handshake`, `serve` (cli/cmd_tls.cpp).
 void register_tls_commands(CLI::App& app, Context& ctx);
 /// `lessons`, `tour` (cli/cmd_lessons.cpp).
