@@ -22,21 +22,25 @@ CaptureSink* sink_of(const SSL* ssl) {
 void on_message(int write_p, int /*version*/, int content_type, const void* buf, size_t len,
                 SSL* ssl, void* /*arg*/) {
   CaptureSink* sink = sink_of(ssl);
-  if (sink == nullptr || sink->capture == nullptr || write_p == 0) return;
+  if (sink == nullptr || sink->capture == nullptr || (write_p == 0 && !sink->record_reads)) return;
+  const Direction dir = write_p != 0 ? sink->writer
+                        : sink->writer == Direction::client_to_server ? Direction::server_to_client
+                                                                      : Direction::client_to_server;
+  const auto d = static_cast<size_t>(dir);
   const auto* p = static_cast<const uint8_t*>(buf);
   if (content_type == rt_header) {
-    if (len >= 1) sink->pending_record_type = p[0];
+    if (len >= 1) sink->pending_record_type[d] = p[0];
     return;
   }
   if (content_type == rt_inner_content_type) return;
   if (content_type < change_cipher_spec || content_type > application_data) return;
   CapturedMessage m;
-  m.dir = sink->writer;
+  m.dir = dir;
   m.content_type = static_cast<uint8_t>(content_type);
   m.handshake_type = (content_type == handshake && len > 0) ? p[0] : 0;
-  m.encrypted = (sink->pending_record_type == application_data && content_type != application_data) ||
-                (sink->cipher_changed && content_type != change_cipher_spec);
-  if (content_type == change_cipher_spec) sink->cipher_changed = true;
+  m.encrypted = (sink->pending_record_type[d] == application_data && content_type != application_data) ||
+                (sink->cipher_changed[d] && content_type != change_cipher_spec);
+  if (content_type == change_cipher_spec) sink->cipher_changed[d] = true;
   m.bytes.assign(p, p + len);
   sink->capture->messages.push_back(std::move(m));
 }

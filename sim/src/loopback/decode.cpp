@@ -82,6 +82,22 @@ std::string group_text(uint16_t id) {
   return *n ? std::string(n) : fmt::format("0x{:04x}", id);
 }
 
+std::string scheme_text(uint32_t id) {
+  switch (id) {
+    case 0x0403: return "ecdsa_secp256r1_sha256";
+    case 0x0503: return "ecdsa_secp384r1_sha384";
+    case 0x0603: return "ecdsa_secp521r1_sha512";
+    case 0x0804: return "rsa_pss_rsae_sha256";
+    case 0x0805: return "rsa_pss_rsae_sha384";
+    case 0x0806: return "rsa_pss_rsae_sha512";
+    case 0x0807: return "ed25519";
+    case 0x0401: return "rsa_pkcs1_sha256";
+    case 0x0501: return "rsa_pkcs1_sha384";
+    case 0x0601: return "rsa_pkcs1_sha512";
+    default: return fmt::format("0x{:04x}", id);
+  }
+}
+
 std::vector<std::string> protocol_list(Reader r) {
   std::vector<std::string> out;
   while (r.has(1)) {
@@ -196,6 +212,8 @@ void decode_extensions(DecodedMessage& d, Reader exts, uint8_t msg_type) {
       }
       case 13: add(d, "signature_algorithms", fmt::format("{} schemes", (body.end() - body.pos()) / 2), from, to); break;
       case 23: add(d, "extended_master_secret", "", from, to); break;
+      case 11: add(d, "ec_point_formats", "", from, to); break;
+      case 22: add(d, "encrypt_then_mac", "", from, to); break;
       case 35: add(d, "session_ticket", "", from, to); break;
       case 45: add(d, "psk_key_exchange_modes", "", from, to); break;
       case 41: add(d, "pre_shared_key", "", from, to); break;
@@ -214,7 +232,8 @@ void decode_hello(DecodedMessage& d, Reader& r, uint8_t type) {
   r.skip(32);
   if (r.ok()) add(d, "random", hex(r.at(p), 32), p, r.pos());
   Reader sid = r.sub(1);
-  add(d, "session_id", hex(sid.at(sid.pos()), sid.end() - sid.pos(), 8), sid.pos(), sid.end());
+  add(d, "session_id", sid.end() == sid.pos() ? std::string("(empty)") : hex(sid.at(sid.pos()), sid.end() - sid.pos(), 8),
+      sid.pos(), sid.end());
   p = r.pos();
   if (type == 1) {
     Reader suites = r.sub(2);
@@ -255,12 +274,12 @@ void decode_handshake_body(DecodedMessage& d, Reader& r, uint8_t type, bool tls1
         Reader pub = r.sub(1);
         add(d, "public_key", hex(pub.at(pub.pos()), pub.end() - pub.pos(), 16), pub.pos(), pub.end());
         p = r.pos();
-        add(d, "signature_scheme", fmt::format("0x{:04x}", r.uint(2)), p, r.pos());
+        add(d, "signature_scheme", scheme_text(r.uint(2)), p, r.pos());
       }
       break;
     }
     case 15: {
-      add(d, "signature_scheme", fmt::format("0x{:04x}", r.uint(2)), p, r.pos());
+      add(d, "signature_scheme", scheme_text(r.uint(2)), p, r.pos());
       Reader sig = r.sub(2);
       add(d, "signature", hex(sig.at(sig.pos()), sig.end() - sig.pos(), 16), sig.pos(), sig.end());
       break;

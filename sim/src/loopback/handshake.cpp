@@ -6,6 +6,8 @@
 #include <openssl/err.h>
 #include <openssl/x509v3.h>
 
+#include "deploysim/loopback/tcp_link.hpp"
+
 namespace deploysim::loopback {
 namespace {
 
@@ -104,12 +106,18 @@ SslCtxPtr new_ctx(const SSL_METHOD* method, TlsVersion lo, TlsVersion hi, bool c
   return ctx;
 }
 
-// Moves everything `from` has buffered into `to`; records it as one flight.
-bool pump(BIO* from, BIO* to, Direction dir, Capture* capture) {
+// Moves everything `from` has buffered into `to` (through the TCP link if any); records it as
+// one flight.
+bool pump(BIO* from, BIO* to, Direction dir, Capture* capture, TcpLink* link) {
   char* data = nullptr;
   const long n = BIO_get_mem_data(from, &data);
   if (n <= 0) return false;
-  BIO_write(to, data, static_cast<int>(n));
+  if (link != nullptr) {
+    const auto arrived = link->carry(dir, reinterpret_cast<uint8_t*>(data), static_cast<size_t>(n));
+    BIO_write(to, arrived.data(), static_cast<int>(arrived.size()));
+  } else {
+    BIO_write(to, data, static_cast<int>(n));
+  }
   if (capture != nullptr) {
     Flight f;
     f.dir = dir;
@@ -222,13 +230,17 @@ SslPtr ClientContext::new_ssl() const {
 }
 
 HandshakeOutcome run_handshake(const ClientContext& client, const ServerContext& server,
-                               const Exchange& exchange, Capture* capture) {
+                               const Exchange& exchange, Capture* capture, TcpLink* link) {
   HandshakeOutcome out;
   ServerPick pick;
   SslPtr c = client.new_ssl();
   SslPtr s = server.new_ssl(&pick);
-  CaptureSink c_sink{capture, Direction::client_to_server, true, 0};
-  CaptureSink s_sink{capture, Direction::server_to_client, false, 0};
+  CaptureSink c_sink;
+  c_sink.capture = capture;
+  CaptureSink s_sink;
+  s_sink.capture = capture;
+  s_sink.writer = Direction::server_to_client;
+  s_sink.keylog = false;
   if (capture != nullptr) {
     attach_capture(c.get(), &c_sink);
     attach_capture(s.get(), &s_sink);
@@ -245,10 +257,10 @@ HandshakeOutcome run_handshake(const ClientContext& client, const ServerContext&
     if (!c_done) {
       const Step st = advance(c.get(), out.client_error);
       c_done = st == Step::done;
-      pump(c_out, s_in, Direction::client_to_server, capture);
+      pump(c_out, s_in, Direction::client_to_server, capture, link);
       if (st == Step::failed) {
         absorb(s.get(), out.server_error, !s_done);
-        pump(s_out, c_in, Direction::server_to_client, capture);
+        pump(s_out, c_in, Direction::server_to_client, capture, link);
         failed = true;
         break;
       }
@@ -256,7 +268,7 @@ HandshakeOutcome run_handshake(const ClientContext& client, const ServerContext&
     if (!s_done) {
       const Step st = advance(s.get(), out.server_error);
       s_done = st == Step::done;
-      pump(s_out, c_in, Direction::server_to_client, capture);
+      pump(s_out, c_in, Direction::server_to_client, capture, link);
       if (st == Step::failed) {
         absorb(c.get(), out.client_error, !c_done);
         failed = true;
@@ -279,16 +291,16 @@ HandshakeOutcome run_handshake(const ClientContext& client, const ServerContext&
     out.alpn.assign(reinterpret_cast<const char*>(proto), proto_len);
     if (!exchange.request.empty()) {
       SSL_write(c.get(), exchange.request.data(), static_cast<int>(exchange.request.size()));
-      pump(c_out, s_in, Direction::client_to_server, capture);
+      pump(c_out, s_in, Direction::client_to_server, capture, link);
       out.request = read_all(s.get());
       SSL_write(s.get(), exchange.response.data(), static_cast<int>(exchange.response.size()));
-      pump(s_out, c_in, Direction::server_to_client, capture);
+      pump(s_out, c_in, Direction::server_to_client, capture, link);
       out.response = read_all(c.get());
       SSL_shutdown(c.get());
-      pump(c_out, s_in, Direction::client_to_server, capture);
+      pump(c_out, s_in, Direction::client_to_server, capture, link);
       read_all(s.get());
       SSL_shutdown(s.get());
-      pump(s_out, c_in, Direction::server_to_client, capture);
+      pump(s_out, c_in, Direction::server_to_client, capture, link);
     }
   }
   ERR_clear_error();

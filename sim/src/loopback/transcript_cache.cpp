@@ -32,7 +32,7 @@ LoopbackConfig default_loopback_config(int64_t now) {
   return c;
 }
 
-Transcript run_loopback(const LoopbackConfig& config, CertStore& certs) {
+Transcript run_loopback(const LoopbackConfig& config, CertStore& certs, TcpLink* link) {
   ServerConfig server;
   for (const auto& n : config.server_names)
     server.names.push_back(
@@ -62,7 +62,7 @@ Transcript run_loopback(const LoopbackConfig& config, CertStore& certs) {
                                    "Accept: */*\r\nConnection: close\r\n\r\n", config.path, config.host);
     exchange.response = http_response(config.host, config.path);
   }
-  t.outcome = run_handshake(cctx, sctx, exchange, &t.capture);
+  t.outcome = run_handshake(cctx, sctx, exchange, &t.capture, link);
   t.decoded = decode_messages(t.capture.messages);
   t.facts = summarize(t.capture.messages);
   return t;

@@ -46,8 +46,9 @@ struct CaptureSink {
   Capture* capture = nullptr;    ///< Where records go.
   Direction writer = Direction::client_to_server;  ///< The direction of this SSL's writes.
   bool keylog = true;            ///< Record key log lines from this SSL.
-  uint8_t pending_record_type = 0;  ///< Outer content type of the record being written.
-  bool cipher_changed = false;      ///< This side sent ChangeCipherSpec (TLS 1.2: later records encrypted).
+  bool record_reads = false;     ///< Also record the messages this SSL reads (a lone server).
+  uint8_t pending_record_type[2] = {0, 0};  ///< Outer content type of the current record, per direction.
+  bool cipher_changed[2] = {false, false};  ///< ChangeCipherSpec seen, per direction (TLS 1.2).
 };
 
 /// Installs deploysim's message and key log callbacks on `ctx` (once per context).

@@ -122,11 +122,15 @@ struct Exchange {
   std::string response;  ///< Sent back by the server.
 };
 
+class TcpLink;
+
 /// Runs one full handshake between fresh client and server SSL objects joined by memory BIOs
-/// (no sockets), then the exchange and close_notify. With `capture` non-null every message,
-/// flight and key log line is recorded (the contexts must have been built with capture on).
+/// (no sockets; with `link`, each flight crosses that 127.0.0.1 TCP connection on its way),
+/// then the exchange and close_notify. With `capture` non-null every message, flight and key
+/// log line is recorded (the contexts must have been built with capture on).
 HandshakeOutcome run_handshake(const ClientContext& client, const ServerContext& server,
-                               const Exchange& exchange, Capture* capture);
+                               const Exchange& exchange, Capture* capture,
+                               TcpLink* link = nullptr);
 
 /// The text of the thread's OpenSSL error queue (and clears it).
 std::string drain_openssl_errors();

@@ -57,8 +57,9 @@ struct Transcript {
   TranscriptFacts facts;                ///< Read back from the bytes.
 };
 
-/// Runs `config` once for real (certificates from `certs`) and decodes it.
-Transcript run_loopback(const LoopbackConfig& config, CertStore& certs);
+/// Runs `config` once for real (certificates from `certs`) and decodes it; with `link` the
+/// flights cross a real TCP connection on 127.0.0.1.
+Transcript run_loopback(const LoopbackConfig& config, CertStore& certs, TcpLink* link = nullptr);
 
 /// Real transcripts cached by configuration: each distinct configuration runs OpenSSL once;
 /// certificates are generated once per cache. Thread-safe.
