@@ -152,7 +152,6 @@ void LifeModel::end_fault(uint32_t f) {
       if (service != UINT32_MAX) rollout(service, rec);
       break;
     }
-    case FaultKind::crash:
     case FaultKind::oom:
     case FaultKind::reboot:
     case FaultKind::redeploy: break;

@@ -19,7 +19,7 @@ LifeModel::LifeModel(World& world) : w(world), sc(world.scenario) {
     while (u < units.size() && !(units[u].service == p.service && units[u].replica == p.replica)) ++u;
     if (u == units.size()) {
       const ServiceSpec& svc = sc.services[p.service];
-      Unit unit{.sup = Supervisor(svc.supervisor)};
+      Unit unit(svc.supervisor);
       unit.service = p.service;
       unit.replica = p.replica;
       unit.host = p.host;

@@ -23,6 +23,7 @@ enum class UnitState : uint8_t { up, pre_start, starting, backing_off, down, fai
 /// One replica of a service: a main process (the Uvicorn manager, or the only worker) and its
 /// workers, under one supervisor.
 struct Unit {
+  explicit Unit(const SupervisorSpec& spec) : sup(spec) {}
   uint32_t service = 0;
   uint32_t replica = 0;
   uint32_t host = 0;

@@ -48,11 +48,11 @@ const char* supervisor_kind_name(SupervisorKind k) {
 }
 
 Supervisor::Supervisor(const SupervisorSpec& spec) : spec_(spec) {
-  policy_ = spec_.restart.empty() ? default_policy(spec_.kind) : std::string_view(spec_.restart);
+  policy_ = spec_.restart.empty() ? std::string(default_policy(spec_.kind)) : spec_.restart;
   // Docker spells a retry limit inside the policy: on-failure:5.
-  if (spec_.kind == SupervisorKind::docker && policy_.substr(0, 11) == "on-failure:") {
-    spec_.max_retries = std::atoi(std::string(policy_.substr(11)).c_str());
-    policy_ = policy_.substr(0, 10);
+  if (spec_.kind == SupervisorKind::docker && policy_.starts_with("on-failure:")) {
+    spec_.max_retries = std::atoi(policy_.c_str() + 11);
+    policy_.resize(10);
   }
 }
 

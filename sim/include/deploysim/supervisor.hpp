@@ -1,5 +1,6 @@
 #pragma once
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 #include "deploysim/scenario.hpp"
@@ -84,7 +85,7 @@ private:
   RestartDecision on_exit_supervisord(Time started, Time t, const ExitStatus& st);
 
   SupervisorSpec spec_;
-  std::string_view policy_;
+  std::string policy_;
   bool gave_up_ = false;
   bool stopped_by_user_ = false;
   uint32_t restarts_ = 0;
