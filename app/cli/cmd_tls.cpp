@@ -12,8 +12,10 @@
 
 #include "cli/commands.hpp"
 #include "deploysim/loopback/pcap_export.hpp"
+#include "deploysim/loopback/serve.hpp"
 #include "deploysim/loopback/tcp_link.hpp"
 #include "deploysim/loopback/transcript_cache.hpp"
+#include "deploysim/scenario.hpp"
 
 namespace deploysim::cli {
 namespace {
@@ -172,6 +174,25 @@ void register_tls_commands(CLI::App& app, Context& ctx) {
   hs->add_option("--keylog", args->keylog, "Write the TLS secrets (SSLKEYLOGFILE format)");
   hs->add_flag("--tcp", args->tcp, "Send the bytes through a real TCP connection on 127.0.0.1");
   hs->callback([args, &ctx] { ctx.exit_code = run_handshake_command(*args); });
+
+  auto serve_args = std::make_shared<ServeOptions>();
+  auto scenario_path = std::make_shared<std::string>();
+  CLI::App* sv = app.add_subcommand(
+      "serve", "Run the scenario's TLS termination proxy for real on 127.0.0.1 (Ctrl-C stops it)");
+  sv->add_option("scenario", *scenario_path, "Scenario file")->required();
+  sv->add_option("--port", serve_args->port, "Port on 127.0.0.1 (default: a free one)")
+      ->check(CLI::Range(0, 65535));
+  sv->add_option("--export-ca", serve_args->export_ca,
+                 "Write the local CA certificate (never its key) for curl --cacert");
+  sv->callback([serve_args, scenario_path, &ctx] {
+    const LoadResult loaded = load_scenario_file(*scenario_path);
+    if (loaded.error) {
+      fmt::print(stderr, "{}\n", loaded.error->to_string());
+      ctx.exit_code = 2;
+      return;
+    }
+    ctx.exit_code = serve(*loaded.scenario, *serve_args);
+  });
 }
 
 }  // namespace deploysim::cli
