@@ -102,7 +102,13 @@ TEST_CASE("tests before the upgrade catch the breaking release; the old version 
 TEST_CASE("migrations: once before the replicas, per replica (race), or under a lock") {
   auto make = [](PreStartMode mode) {
     Scenario sc = one_service(SupervisorKind::kubernetes);
-    sc.services[0].hosts = {"edge-1", "edge-1", "edge-1", "edge-1"};
+    for (int i = 1; i <= 4; ++i) {
+      HostSpec h;
+      h.name = "app-" + std::to_string(i);
+      h.ip = "10.0.0." + std::to_string(10 + i);
+      sc.hosts.push_back(h);
+      sc.services[0].hosts.push_back(h.name);
+    }
     sc.services[0].pre_start.push_back({"migrate", mode, s(4)});
     add_fault(sc, FaultKind::redeploy, 10_s);
     sc.info.duration = minutes(2);
