@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include "scenario_sections.hpp"
+#include "scenario_values.hpp"
 
 namespace deploysim::detail {
 
@@ -88,9 +89,9 @@ void read_supervisor(TableReader& r, SupervisorSpec& sup) {
           sup.restart = "on-failure";
           sup.max_retries = retries;
         } else {
-          (void)r.choice("restart", {"no", "on-failure", "on-failure:N", "always", "unless-stopped"});
-          r.fail("restart", fmt::format(R"({} must be one of "no", "on-failure", "on-failure:N" (N >= 1), "always", "unless-stopped", got {})",
-                                        r.name_of("restart"), describe(*n)));
+          const std::vector<std::string> policies{"no", "on-failure", "always", "unless-stopped"};
+          r.fail("restart", fmt::format(R"({} must be one of "no", "on-failure", "on-failure:N" (N >= 1), "always", "unless-stopped", got {}{})",
+                                        r.name_of("restart"), describe(*n), did_you_mean(text, policies)));
         }
       }
       r.reject("enabled", R"(Docker starts a container on boot when its restart policy is "always" or "unless-stopped")");
