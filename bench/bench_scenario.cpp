@@ -3,6 +3,7 @@
 #include <benchmark/benchmark.h>
 
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <string>
 
@@ -17,6 +18,12 @@ std::string example_text() {
   return buf.str();
 }
 
+std::optional<deploysim::Scenario> example_or_skip(benchmark::State& state) {
+  auto r = deploysim::load_scenario_text(example_text(), "one-ip-two-domains.toml");
+  if (!r.scenario) state.SkipWithError("the example did not load");
+  return r.scenario;
+}
+
 // Loading also checks each [[variant]] (the example has two), as `deploysim check` does.
 void BM_load_example(benchmark::State& state) {
   const std::string text = example_text();
@@ -29,14 +36,11 @@ void BM_load_example(benchmark::State& state) {
 BENCHMARK(BM_load_example)->Unit(benchmark::kMicrosecond);
 
 void BM_set_param_workers(benchmark::State& state) {
-  const auto base = deploysim::load_scenario_text(example_text(), "one-ip-two-domains.toml");
-  if (!base.scenario) {
-    state.SkipWithError("the example did not load");
-    return;
-  }
+  const auto base = example_or_skip(state);
+  if (!base) return;
   int workers = 1;
   for (auto _ : state) {
-    auto r = deploysim::set_param(*base.scenario, "service.api.workers", std::to_string(workers));
+    auto r = deploysim::set_param(*base, "service.api.workers", std::to_string(workers));
     workers = workers % 8 + 1;
     if (!r.scenario) state.SkipWithError("set_param failed");
     benchmark::DoNotOptimize(r);
@@ -45,13 +49,10 @@ void BM_set_param_workers(benchmark::State& state) {
 BENCHMARK(BM_set_param_workers)->Unit(benchmark::kMicrosecond);
 
 void BM_apply_variant(benchmark::State& state) {
-  const auto base = deploysim::load_scenario_text(example_text(), "one-ip-two-domains.toml");
-  if (!base.scenario) {
-    state.SkipWithError("the example did not load");
-    return;
-  }
+  const auto base = example_or_skip(state);
+  if (!base) return;
   for (auto _ : state) {
-    auto r = deploysim::apply_variant(*base.scenario, "renewal off");
+    auto r = deploysim::apply_variant(*base, "renewal off");
     benchmark::DoNotOptimize(r);
   }
 }

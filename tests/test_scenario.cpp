@@ -363,3 +363,67 @@ TEST_CASE("no mutation of the example file crashes the loader") {
   }
   CHECK(errors > loads / 4);
 }
+
+// The unknown-key message lists every key a table accepts; each must be in the format reference.
+TEST_CASE("docs/scenario-format.md documents every key the loader accepts") {
+  std::ifstream in(example_path);
+  std::stringstream buf;
+  buf << in.rdbuf();
+  const std::string example = buf.str();
+  std::ifstream doc_in(std::string(DEPLOYSIM_TEST_DIR) + "/../docs/scenario-format.md");
+  std::stringstream doc_buf;
+  doc_buf << doc_in.rdbuf();
+  const std::string docs = doc_buf.str();
+  REQUIRE(docs.size() > 1000);
+
+  const std::string bogus = "zzzzzzzzzzzzzzzz = 1, ";
+  const std::vector<std::pair<std::string, std::string>> injections = {
+      {"[scenario]\n", ""},
+      {"[network]\n", ""},
+      {"[dns.resolver]\n", ""},
+      {"[[dns.zone]]\n", ""},
+      {"{ name = \"api.example.test\", type", "{ "},
+      {"[[host]]\n", ""},
+      {"[proxy]\n", ""},
+      {"{ host = \"api.example.test\"", "{ "},
+      {"[[certificate]]\n", ""},
+      {"[[service]]\n", ""},
+      {"service_time = { median = \"20ms\"", "service_time = { "},
+      {"supervisor = { kind = \"systemd\"", "supervisor = { "},
+      {"supervisor = { kind = \"docker\"", "supervisor = { "},
+      {"{ name = \"migrate\"", "{ "},
+      {"{ package = \"fastapi\"", "{ "},
+      {"# the release catalogue a redeploy resolves against\n", ""},
+      {"{ version = \"0.45.0\"", "{ "},
+      {"[[client]]\n", ""},
+      {"[[fault]]\n", ""},
+      {"[[variant]]\n", ""},
+      {"{ from = \"laptop\"", "{ "},
+      {"", ""},
+  };
+  size_t documented = 0;
+  for (const auto& [anchor, keep] : injections) {
+    std::string text = example;
+    const size_t at = text.find(anchor);
+    REQUIRE(at != std::string::npos);
+    // A table header takes the key on the next line; an inline table inside its braces.
+    if (keep.empty()) text.insert(at + anchor.size(), bogus.substr(0, bogus.size() - 2) + "\n");
+    else text.insert(at + keep.size(), bogus);
+    const LoadResult r = load_scenario_text(text, "doc.toml");
+    REQUIRE(r.error);
+    CAPTURE(r.error->to_string());
+    const size_t list = r.error->message.find("(expected one of: ");
+    REQUIRE(list != std::string::npos);
+    std::string keys = r.error->message.substr(list + 18);
+    keys.pop_back();
+    std::stringstream split(keys);
+    for (std::string key; std::getline(split, key, ',');) {
+      if (key.starts_with(" ")) key.erase(0, 1);
+      CHECK_MESSAGE((docs.find("`" + key + "`") != std::string::npos || docs.find("[" + key + "]") != std::string::npos ||
+                     docs.find("." + key + "]") != std::string::npos),
+                    "key '" << key << "' is not documented");
+      ++documented;
+    }
+  }
+  CHECK(documented > 100);
+}
