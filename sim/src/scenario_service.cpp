@@ -138,7 +138,7 @@ ServiceSpec read_service(TableReader& r) {
     r.fail("name", fmt::format(R"({} must not contain '/' (faults address workers as "api/worker-2"))", r.name_of("name")));
   const bool one = r.has("host"), many = r.has("hosts");
   if (one && many) r.fail("hosts", "a [[service]] has either 'host' (one replica) or 'hosts' (one replica per host), not both");
-  if (!one && !many) r.fail(R"([[service]] needs 'host' (e.g. host = "edge-1") or 'hosts' (e.g. hosts = ["app-1", "app-2"]))");
+  if (!one && !many) r.missing("host", R"([[service]] needs 'host' (e.g. host = "edge-1") or 'hosts' (e.g. hosts = ["app-1", "app-2"]))");
   if (one) svc.host = r.required_string("host", R"(host = "edge-1")");
   if (many) {
     svc.hosts = *r.strings("hosts", R"(hosts = ["app-1", "app-2"])");
