@@ -276,11 +276,14 @@ void read_fault(TableReader& r, FaultSpec& f) {
   if (!kind) r.missing("kind", R"([[fault]] needs 'kind' (e.g. kind = "crash"))");
   f.kind = static_cast<FaultKind>(*kind);
   const bool exits = f.kind == FaultKind::crash || f.kind == FaultKind::crash_on_start;
-  const bool lasts = f.kind == FaultKind::hang || f.kind == FaultKind::dns_outage || f.kind == FaultKind::block_port_80;
+  // crash-on-start: starts fail for that long; reboot: time until the host is up; clock-skew:
+  // how long the skew lasts (lifecycle models, issue 5).
+  const bool lasts = f.kind == FaultKind::hang || f.kind == FaultKind::dns_outage || f.kind == FaultKind::block_port_80 ||
+                     f.kind == FaultKind::crash_on_start || f.kind == FaultKind::reboot || f.kind == FaultKind::clock_skew;
   if (exits) f.exit_code = static_cast<int>(r.integer("exit_code", 0, 255, "exit_code = 1").value_or(f.exit_code));
   else r.reject("exit_code", "only crash and crash-on-start faults have an exit code");
   if (lasts) f.duration = r.duration("duration", Time{}).value_or(Time{});
-  else r.reject("duration", "only hang, dns-outage and block-port-80 faults last a while");
+  else r.reject("duration", "only hang, dns-outage, block-port-80, crash-on-start, reboot and clock-skew faults last a while");
   if (f.kind == FaultKind::clock_skew) {
     const auto skew = r.duration("skew", std::nullopt);
     if (!skew) r.missing("skew", R"(a clock-skew fault needs 'skew' (e.g. skew = "-2d"))");
