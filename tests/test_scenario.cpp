@@ -155,6 +155,18 @@ TEST_CASE("set_param changes one key and locates errors at the key it replaces")
     REQUIRE(r.scenario);
     CHECK(r.scenario->services[0].workers == 2);
     CHECK_FALSE(r.scenario->clients[0].sni);
+    const LoadResult again = set_param(*r.scenario, "service.api.workers", "3");
+    REQUIRE(again.scenario);
+    CHECK(again.scenario->services[0].workers == 3);
+    CHECK(again.scenario->overrides.size() == 2);
+  }
+  SUBCASE("a change of kind brings that kind's defaults") {
+    const LoadResult r = set_param(sc, "service.api.supervisor", R"({ kind = "kubernetes" })");
+    REQUIRE(r.scenario);
+    CHECK(r.scenario->services[0].supervisor.restart == "Always");
+    const LoadResult nginx = set_param(sc, "proxy.preset", "\"nginx\"");
+    REQUIRE(nginx.scenario);
+    CHECK(nginx.scenario->certificates[0].renewal == Renewal::certbot);
   }
 }
 
@@ -373,6 +385,11 @@ TEST_CASE("no mutation of the example file crashes the loader") {
     }
   }
   CHECK(errors > loads / 4);
+  for (size_t cut = 0; cut < text.size(); cut += 37) {
+    const LoadResult r = load_scenario_text(text.substr(0, cut) + text.substr(cut + 20 < text.size() ? cut + 20 : text.size()), "m.toml");
+    CHECK(r.scenario.has_value() != r.error.has_value());
+    if (r.error) CHECK_MESSAGE(r.error->line > 0, r.error->to_string());
+  }
 }
 
 // The unknown-key message lists every key a table accepts; each must be in the format reference.
