@@ -358,6 +358,19 @@ set = { service.api.workers = 3, scenario.seed = 7 }
   CHECK(injected.error->message.find("must be a single TOML value") != std::string::npos);
 }
 
+TEST_CASE("faults address replicas and workers the way the lifecycle model names them") {
+  std::string text = base;
+  text.replace(text.find("host = \"edge-1\"\n\n[[client]]"), 15, "hosts = [\"edge-1\", \"edge-2\"]\nworkers = 2");
+  text += "\n[[host]]\nname = \"edge-2\"\nip = \"203.0.113.11\"\n";
+  const auto with_fault = [&](const std::string& target) {
+    return text + "\n[[fault]]\nat = \"1s\"\nkind = \"crash\"\ntarget = \"" + target + "\"\n";
+  };
+  CHECK(load_ok(with_fault("api-2")).faults[0].target == "api-2");
+  CHECK(load_ok(with_fault("api-2/worker-2")).faults[0].target == "api-2/worker-2");
+  CHECK(load_ok(with_fault("api/worker-1")).services[0].hosts.size() == 2);
+  CHECK(load_error(with_fault("api-3/worker-1")).find("fault target 'api-3/worker-1' names nothing") != std::string::npos);
+}
+
 TEST_CASE("an error inside a variant points at the variant's value") {
   std::string text = base + "\n[[variant]]\nname = \"bad\"\nset = { \"client.laptop.rate\" = \"fast\" }\n";
   const std::string error = load_error(text);
