@@ -165,6 +165,12 @@ TEST_CASE("garbage never crashes and always gets a located message") {
   CHECK(load_error("[scenario]\nseed = 99999999999999999999999\n").starts_with("t.toml:2:"));
   CHECK(load_error("[scenario]\nduration = \"99999999999d\"\n").starts_with("t.toml:2:12: 'duration' in [scenario] must be"));
   CHECK(load_error("[[host]]\nname = \"a\"\nip = \"1.2.3.4\"\nmemory = \"1e400GiB\"\n").starts_with("t.toml:4:10:"));
+  std::string deep_key;
+  for (int i = 0; i < 100000; ++i) deep_key += i ? ".a" : "a";
+  CHECK(load_error("[" + deep_key + "]\n") == "t.toml:1:1: a key with 100000 dotted parts; at most 256 are allowed");
+  CHECK(load_error("x = 1\n" + deep_key + " = 1\n").starts_with("t.toml:2:1: a key with 100000 dotted parts"));
+  CHECK(load_error("[[" + deep_key.substr(0, 599) + "]]\n").starts_with("t.toml:1:1: a key with 300 dotted parts"));
+  CHECK(load_error("[" + std::string(300, '[') + "]\n").starts_with("t.toml:1:"));
   CHECK(load_error("").starts_with("t.toml:1:1: the scenario describes nothing to simulate"));
   const LoadResult missing = load_scenario_file("/nonexistent/x.toml");
   REQUIRE(missing.error);
@@ -330,6 +336,11 @@ set = { service.api.workers = 3, scenario.seed = 7 }
   REQUIRE(not_toml.error);
   CHECK(not_toml.error->line == 10);
   CHECK(not_toml.error->message.find("is not a TOML value") != std::string::npos);
+  std::string deep_value = "{ x = 1 }\n";
+  for (int i = 0; i < 50000; ++i) deep_value += "a.";
+  const LoadResult deep = set_param(sc, "service.api.workers", deep_value + "a = 1");
+  REQUIRE(deep.error);
+  CHECK(deep.error->message.ends_with("the value for 'service.api.workers' is refused: a key with 50001 dotted parts; at most 256 are allowed"));
   const LoadResult injected = set_param(sc, "service.api.workers", "2\nseed = 3");
   REQUIRE(injected.error);
   CHECK(injected.error->message.find("must be a single TOML value") != std::string::npos);
