@@ -155,6 +155,18 @@ TEST_CASE("set_param changes one key and locates errors at the key it replaces")
     REQUIRE(r.scenario);
     CHECK(r.scenario->services[0].workers == 2);
     CHECK_FALSE(r.scenario->clients[0].sni);
+    const LoadResult again = set_param(*r.scenario, "service.api.workers", "3");
+    REQUIRE(again.scenario);
+    CHECK(again.scenario->services[0].workers == 3);
+    CHECK(again.scenario->overrides.size() == 2);
+  }
+  SUBCASE("a change of kind brings that kind's defaults") {
+    const LoadResult r = set_param(sc, "service.api.supervisor", R"({ kind = "kubernetes" })");
+    REQUIRE(r.scenario);
+    CHECK(r.scenario->services[0].supervisor.restart == "Always");
+    const LoadResult nginx = set_param(sc, "proxy.preset", "\"nginx\"");
+    REQUIRE(nginx.scenario);
+    CHECK(nginx.scenario->certificates[0].renewal == Renewal::certbot);
   }
 }
 
@@ -346,6 +358,19 @@ set = { service.api.workers = 3, scenario.seed = 7 }
   CHECK(injected.error->message.find("must be a single TOML value") != std::string::npos);
 }
 
+TEST_CASE("faults address replicas and workers the way the lifecycle model names them") {
+  std::string text = base;
+  text.replace(text.find("host = \"edge-1\"\n\n[[client]]"), 15, "hosts = [\"edge-1\", \"edge-2\"]\nworkers = 2");
+  text += "\n[[host]]\nname = \"edge-2\"\nip = \"203.0.113.11\"\n";
+  const auto with_fault = [&](const std::string& target) {
+    return text + "\n[[fault]]\nat = \"1s\"\nkind = \"crash\"\ntarget = \"" + target + "\"\n";
+  };
+  CHECK(load_ok(with_fault("api-2")).faults[0].target == "api-2");
+  CHECK(load_ok(with_fault("api-2/worker-2")).faults[0].target == "api-2/worker-2");
+  CHECK(load_ok(with_fault("api/worker-1")).services[0].hosts.size() == 2);
+  CHECK(load_error(with_fault("api-3/worker-1")).find("fault target 'api-3/worker-1' names nothing") != std::string::npos);
+}
+
 TEST_CASE("an error inside a variant points at the variant's value") {
   std::string text = base + "\n[[variant]]\nname = \"bad\"\nset = { \"client.laptop.rate\" = \"fast\" }\n";
   const std::string error = load_error(text);
@@ -373,6 +398,11 @@ TEST_CASE("no mutation of the example file crashes the loader") {
     }
   }
   CHECK(errors > loads / 4);
+  for (size_t cut = 0; cut < text.size(); cut += 37) {
+    const LoadResult r = load_scenario_text(text.substr(0, cut) + text.substr(cut + 20 < text.size() ? cut + 20 : text.size()), "m.toml");
+    CHECK(r.scenario.has_value() != r.error.has_value());
+    if (r.error) CHECK_MESSAGE(r.error->line > 0, r.error->to_string());
+  }
 }
 
 // The unknown-key message lists every key a table accepts; each must be in the format reference.
