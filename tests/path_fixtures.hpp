@@ -103,3 +103,35 @@ inline size_t count_kind(const Trace& t, std::string_view kind) {
 }
 
 }  // namespace deploysim::test
+
+#include "deploysim/world.hpp"
+
+namespace deploysim::test {
+
+/// A world with only the request path installed, so a test can play the lifecycle models'
+/// part (flip states, call the listeners) at chosen times.
+struct ManualRun {
+  Scenario sc;
+  World world;
+  explicit ManualRun(Scenario s, TraceLevel level = TraceLevel::full)
+      : sc(std::move(s)), world(sc, sc.info.seed, level) {
+    install_request_path(world);
+  }
+  /// Runs to the scenario's end and lets the models fold their metrics.
+  void run() {
+    world.engine.run_until(sc.info.duration);
+    for (auto& f : world.on_run_end) f(sc.info.duration);
+  }
+  /// At time t, sets a process's state and tells the listeners when it stops serving.
+  void set_state(Time t, uint32_t proc, ProcState state) {
+    world.engine.schedule_at(t, [this, proc, state] {
+      world.processes[proc].state = state;
+      if (state == ProcState::crashed || state == ProcState::exited)
+        for (auto& f : world.on_process_down) f(static_cast<ProcId>(proc), RecordId::none);
+      if (state == ProcState::running)
+        for (auto& f : world.on_process_up) f(static_cast<ProcId>(proc), RecordId::none);
+    });
+  }
+};
+
+}  // namespace deploysim::test

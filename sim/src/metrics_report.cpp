@@ -22,6 +22,7 @@ std::string metrics_to_json(const Metrics& m, const std::string& scenario, uint6
   j["seed"] = seed;
   j["requests"] = m.requests;
   j["succeeded"] = m.succeeded;
+  j["in_flight"] = m.in_flight;
   j["availability_ratio"] = m.availability_ratio();
   j["failures"] = nlohmann::ordered_json::object();
   for (const auto& [cause, n] : m.failures) j["failures"][cause] = n;
@@ -59,6 +60,7 @@ std::string format_summary(const Metrics& m) {
   out += "Requests\n";
   line("requests", std::to_string(m.requests));
   line("succeeded", std::to_string(m.succeeded));
+  line("in flight at the end", std::to_string(m.in_flight));
   line("availability", fmt::format("{:.2f} %", 100.0 * m.availability_ratio()));
   for (const auto& [cause, n] : m.failures) line(fmt::format("failed: {}", cause), std::to_string(n));
   if (!m.latency.empty()) {

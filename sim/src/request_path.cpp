@@ -207,6 +207,9 @@ void PathModel::finish_metrics(Time end) {
     for (size_t i = old; i < windows; ++i) avail[i].t = m.availability_window * static_cast<int64_t>(i);
   }
   m.availability = avail;
+  uint64_t ended = m.succeeded;
+  for (const auto& [why, n] : m.failures) ended += n;
+  m.in_flight = m.requests - ended;
 }
 
 }  // namespace path
