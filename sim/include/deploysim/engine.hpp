@@ -80,13 +80,15 @@ private:
 /// cancellation, step-able. Lower priority values run first at equal times.
 class Engine {
 public:
-  /// Schedules f to run `delay` after now. A negative delay is a programmer error.
+  /// Schedules f to run `delay` after now (saturating at Time::max(), "never").
+  /// A negative delay is a programmer error and throws std::logic_error.
   template <class F>
   EventId schedule(Time delay, F&& f, int8_t priority = 0) {
     if (delay < Time{}) throw std::logic_error("Engine::schedule: negative delay");
-    return push(now_ + delay, priority, InlineHandler(std::forward<F>(f)));
+    const Time t = delay > Time::max() - now_ ? Time::max() : now_ + delay;
+    return push(t, priority, InlineHandler(std::forward<F>(f)));
   }
-  /// Schedules f at absolute time t (>= now).
+  /// Schedules f at absolute time t (>= now, else std::logic_error).
   template <class F>
   EventId schedule_at(Time t, F&& f, int8_t priority = 0) {
     if (t < now_) throw std::logic_error("Engine::schedule_at: time in the past");
