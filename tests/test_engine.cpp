@@ -224,3 +224,48 @@ TEST_CASE("handlers own their captures and release them when run or cancelled") 
   }
   CHECK(token.use_count() == 1);  // destroying the engine destroys pending handlers
 }
+
+TEST_CASE("a handler may look at the queue before rescheduling itself") {
+  Engine e;
+  std::vector<int64_t> peeks;
+  int rounds = 0;
+  struct Tick {
+    Engine* e;
+    std::vector<int64_t>* peeks;
+    int* rounds;
+    void operator()() const {
+      const auto next = e->peek();  // the running event is no longer in the queue
+      peeks->push_back(next ? next->ns() : -1);
+      if (++*rounds < 3) e->schedule(ms(10), *this);
+    }
+  };
+  e.schedule(ms(10), Tick{&e, &peeks, &rounds});
+  e.schedule(ms(15), [] {});
+  e.run();
+  CHECK(peeks == std::vector<int64_t>{15000000, -1, -1});
+  CHECK(e.now() == ms(30));
+}
+
+TEST_CASE("a throwing handler leaves the engine usable") {
+  Engine e;
+  int after = 0;
+  e.schedule(1_ms, [] { throw std::runtime_error("model bug"); });
+  e.schedule(2_ms, [&] { ++after; });
+  CHECK_THROWS_AS(e.step(), std::runtime_error);
+  CHECK(e.pending() == 1);
+  CHECK(e.peek() == 2_ms);
+  e.run();
+  CHECK(after == 1);
+}
+
+TEST_CASE("handlers with non-trivial captures survive many slot recycles") {
+  Engine e;
+  std::string log;
+  for (int i = 0; i < 3000; ++i)
+    e.schedule(us(i % 7), [&log, word = std::string(i % 2 ? "odd-word-long-enough-to-allocate" : "e")] {
+      log += word[0];
+    });
+  e.run();
+  CHECK(log.size() == 3000);
+  CHECK(std::count(log.begin(), log.end(), 'o') == 1500);
+}

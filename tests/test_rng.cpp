@@ -152,7 +152,7 @@ TEST_CASE("lognormal fits the requested median and p99") {
     CHECK(r.lognormal(Time{}, ms(10)) == Time{});
   }
   SUBCASE("absurd spreads saturate instead of overflowing") {
-    for (int i = 0; i < 1000; ++i) CHECK(r.lognormal(days(1000), days(1000000000)).ns() >= 0);
+    for (int i = 0; i < 1000; ++i) CHECK(r.lognormal(ms(1), days(100000)).ns() >= 0);
   }
 }
 
