@@ -22,12 +22,18 @@ Scenario loaded(int workers) {
   return sc;
 }
 
+Options at_level(TraceLevel level) {
+  Options o;
+  o.level = level;
+  return o;
+}
+
 }  // namespace
 
 TEST_CASE("more workers: less queueing, lower latency") {
-  const Run one = simulate(loaded(1), {.level = TraceLevel::none});
-  const Run two = simulate(loaded(2), {.level = TraceLevel::none});
-  const Run four = simulate(loaded(4), {.level = TraceLevel::none});
+  const Run one = simulate(loaded(1), at_level(TraceLevel::none));
+  const Run two = simulate(loaded(2), at_level(TraceLevel::none));
+  const Run four = simulate(loaded(4), at_level(TraceLevel::none));
   CHECK(one.metrics.requests == two.metrics.requests);  // the client's stream does not change
   const auto p99 = [](const Run& r, const char* stage) { return r.metrics.latency.at(stage).p99; };
   CHECK(p99(one, "queue") > p99(two, "queue"));
@@ -45,7 +51,7 @@ TEST_CASE("more workers: less queueing, lower latency") {
 TEST_CASE("the concurrency limit answers 503 beyond it") {
   Scenario sc = loaded(1);
   sc.services[0].concurrency_limit = 4;
-  const Run run = simulate(sc, {.level = TraceLevel::none});
+  const Run run = simulate(sc, at_level(TraceLevel::none));
   CHECK(run.metrics.failures.at("503") > 100);
   const uint64_t ended = run.metrics.succeeded + run.metrics.failures.at("503");
   CHECK(ended + run.metrics.in_flight == run.metrics.requests);
@@ -57,8 +63,8 @@ TEST_CASE("trace levels: full, outcomes only, none; the metrics do not change") 
   Scenario sc = loaded(2);
   sc.info.duration = s(5);
   const Run full = simulate(sc);
-  const Run outcomes = simulate(sc, {.level = TraceLevel::outcomes});
-  const Run none = simulate(sc, {.level = TraceLevel::none});
+  const Run outcomes = simulate(sc, at_level(TraceLevel::outcomes));
+  const Run none = simulate(sc, at_level(TraceLevel::none));
   CHECK(none.trace.size() == 0);
   CHECK(outcomes.trace.size() == full.metrics.succeeded);
   CHECK(full.metrics.requests == full.metrics.succeeded + full.metrics.in_flight);
@@ -72,7 +78,7 @@ TEST_CASE("trace levels: full, outcomes only, none; the metrics do not change") 
 TEST_CASE("availability windows add up to the requests") {
   Scenario sc = loaded(1);
   sc.services[0].concurrency_limit = 4;
-  const Run run = simulate(sc, {.level = TraceLevel::none});
+  const Run run = simulate(sc, at_level(TraceLevel::none));
   uint64_t ok = 0, failed = 0;
   for (const auto& p : run.metrics.availability) {
     ok += p.ok;

@@ -21,7 +21,6 @@ struct RunOptions {
   std::optional<uint64_t> seed;
   std::string until;
   std::string variant;
-  std::string trace_json;
   std::string metrics_json;
   bool narrate = false;
   bool summary = false;
@@ -96,7 +95,6 @@ void register_run_commands(CLI::App& app, Context& ctx) {
   run->add_option("--seed", opts->seed, "Seed of every random stream (default: the scenario's)");
   run->add_option("--until", opts->until, "Simulated time to stop at, e.g. 90s, 10m, 36h");
   run->add_option("--variant", opts->variant, "Apply the [[variant]] of this name first");
-  run->add_option("--trace-json", opts->trace_json, "Write the trace as JSON to this file");
   run->add_option("--metrics-json", opts->metrics_json, "Write the metrics as JSON to this file");
   run->add_flag("--narrate", opts->narrate, "Print every event in order with its narration");
   run->add_flag("--summary", opts->summary, "Print the metrics table");
