@@ -70,6 +70,13 @@ inline Scenario basic_scenario() {
   return sc;
 }
 
+/// Whether a record kind belongs to the request path (not to the lifecycle models).
+inline bool is_path_kind(std::string_view kind) {
+  for (std::string_view prefix : {"client.", "dns.", "tcp.", "tls.", "http.", "proxy.", "server."})
+    if (kind.starts_with(prefix)) return true;
+  return false;
+}
+
 /// The kinds of all records, in order.
 inline std::vector<std::string> kinds(const Trace& t) {
   std::vector<std::string> out;
@@ -77,11 +84,12 @@ inline std::vector<std::string> kinds(const Trace& t) {
   return out;
 }
 
-/// The kinds of records of one actor/connection-independent slice: from index `from` up to and
-/// including the first record of kind `until`.
+/// The request-path kinds from index `from` up to and including the first record of kind
+/// `until` (lifecycle records in between are skipped).
 inline std::vector<std::string> kinds_until(const Trace& t, size_t from, std::string_view until) {
   std::vector<std::string> out;
   for (size_t i = from; i < t.size(); ++i) {
+    if (!is_path_kind(t.kind(t[i]))) continue;
     out.emplace_back(t.kind(t[i]));
     if (t.kind(t[i]) == until) break;
   }

@@ -1,6 +1,8 @@
 // Narration: every record kind the request path emits has a sentence in every shipped language,
 // and every placeholder in those sentences is filled from the record.
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <set>
 #include <doctest/doctest.h>
 #include <fmt/format.h>
@@ -68,6 +70,7 @@ TEST_CASE("every record of the request path narrates in every language with all 
   for (const Scenario& sc : journeys()) {
     const Run run = simulate(sc);
     for (const Record& r : run.trace.records()) {
+      if (!is_path_kind(run.trace.kind(r))) continue;  // the lifecycle models test their own
       kinds_seen.emplace(run.trace.kind(r));
       for (size_t li = 0; li < narrators.size(); ++li) {
         const std::string key(run.trace.narration(r));
@@ -92,4 +95,20 @@ TEST_CASE("a broken narration file is reported with its location") {
   CHECK(error.starts_with("y.toml:1:"));
   CHECK_FALSE(Narrator::load("xx", &error).has_value());
   CHECK(error.find("xx.toml") != std::string::npos);
+}
+
+TEST_CASE("a language can be split into parts; a key defined twice is an error") {
+  const std::filesystem::path dir = std::filesystem::temp_directory_path() / "deploysim_narration_test";
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / "en.toml") << "\"a.b\" = \"first {actor}\"\n";
+  std::ofstream(dir / "en.lifecycle.toml") << "\"c.d\" = \"second\"\n";
+  std::string error;
+  auto n = Narrator::load("en", &error, dir.string());
+  REQUIRE_MESSAGE(n.has_value(), error);
+  CHECK(n->has("a.b"));
+  CHECK(n->has("c.d"));
+  std::ofstream(dir / "en.more.toml") << "\"a.b\" = \"again\"\n";
+  CHECK_FALSE(Narrator::load("en", &error, dir.string()).has_value());
+  CHECK(error.find("a.b") != std::string::npos);
+  std::filesystem::remove_all(dir);
 }

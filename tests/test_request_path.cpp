@@ -47,7 +47,7 @@ TEST_CASE("a second request within the TTL skips the DNS chain") {
   SUBCASE("keep-alive: the open connection is reused, no DNS, TCP or TLS") {
     const Run run = simulate(sc);
     const Trace& t = run.trace;
-    const size_t second = find_kind(t, "client.request", 1);
+    const size_t second = find_kind(t, "client.request", find_kind(t, "client.request") + 1);
     REQUIRE(second < t.size());
     CHECK(kinds_until(t, second, "client.response") ==
           std::vector<std::string>{"client.request", "tcp.reuse", "http.request", "proxy.route",
@@ -59,7 +59,7 @@ TEST_CASE("a second request within the TTL skips the DNS chain") {
     sc.clients[0].keep_alive = false;
     const Run run = simulate(sc);
     const Trace& t = run.trace;
-    const size_t second = find_kind(t, "client.request", 1);
+    const size_t second = find_kind(t, "client.request", find_kind(t, "client.request") + 1);
     const auto k = kinds_until(t, second, "client.response");
     CHECK(k[1] == "dns.stub_cache_hit");
     CHECK(k[2] == "tcp.syn");

@@ -1,6 +1,7 @@
 #include "deploysim/narration.hpp"
 
 #include <algorithm>
+#include <filesystem>
 #include <fmt/format.h>
 #include <fstream>
 #include <sstream>
@@ -79,15 +80,39 @@ std::optional<Narrator> Narrator::parse(std::string_view text, const std::string
 
 std::optional<Narrator> Narrator::load(std::string_view lang, std::string* error,
                                        const std::string& dir) {
-  const std::string path = fmt::format("{}/{}.toml", dir, lang);
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    if (error) *error = fmt::format("{}:1:1: cannot open the narration file (languages: en, ko)", path);
-    return std::nullopt;
+  // <lang>.toml first, then every <lang>.<part>.toml (sorted), so each model's owner can keep
+  // its sentences in its own file; a key defined twice is an error.
+  std::vector<std::string> files{fmt::format("{}/{}.toml", dir, lang)};
+  std::vector<std::string> parts;
+  std::error_code ec;
+  const std::string prefix = fmt::format("{}.", lang);
+  for (const auto& e : std::filesystem::directory_iterator(dir, ec)) {
+    const std::string name = e.path().filename().string();
+    if (name.starts_with(prefix) && name.ends_with(".toml") && name != prefix + "toml")
+      parts.push_back(e.path().string());
   }
-  std::ostringstream text;
-  text << in.rdbuf();
-  return parse(text.str(), path, error);
+  std::sort(parts.begin(), parts.end());
+  files.insert(files.end(), parts.begin(), parts.end());
+  Narrator all;
+  for (const std::string& path : files) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+      if (error) *error = fmt::format("{}:1:1: cannot open the narration file (languages: en, ko)", path);
+      return std::nullopt;
+    }
+    std::ostringstream text;
+    text << in.rdbuf();
+    auto part = parse(text.str(), path, error);
+    if (!part) return std::nullopt;
+    for (auto& [key, sentence] : part->sentences_) {
+      if (all.sentences_.count(key)) {
+        if (error) *error = fmt::format("{}:1:1: narration \"{}\" is already defined in another {} file", path, key, lang);
+        return std::nullopt;
+      }
+      all.sentences_.emplace(key, std::move(sentence));
+    }
+  }
+  return all;
 }
 
 std::string Narrator::default_dir() { return std::string(DEPLOYSIM_ASSETS_DIR) + "/narration"; }

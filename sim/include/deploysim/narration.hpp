@@ -14,7 +14,8 @@ namespace deploysim {
 /// detail key of the record (`{sni}`, `{status}`, ...). No sentence is assembled in code.
 class Narrator {
 public:
-  /// Loads `<dir>/<lang>.toml`; on failure returns nullopt and sets `error` ("file: message").
+  /// Loads `<dir>/<lang>.toml` plus every `<dir>/<lang>.<part>.toml` (e.g. en.lifecycle.toml);
+  /// on failure returns nullopt and sets `error` ("file:line:column: message").
   static std::optional<Narrator> load(std::string_view lang, std::string* error,
                                       const std::string& dir = default_dir());
   /// Parses narration text directly (`name` appears in error messages).
