@@ -94,23 +94,27 @@ std::optional<size_t> Playhead::last_at_or_before(Time t) {
   return count - 1;
 }
 
-std::optional<RecordId> Playhead::prev_of_stage(RecordId from, Stage stage) {
+const std::vector<uint32_t>* Playhead::stage_list(RecordId from, Stage stage) {
   sync();
-  if (static_cast<size_t>(stage) >= stages_.size() || raw(from) >= indexed_) return std::nullopt;
-  const auto& list = stages_[static_cast<size_t>(stage)];
-  const auto it = std::lower_bound(list.begin(), list.end(), raw(from),
+  if (static_cast<size_t>(stage) >= stages_.size() || raw(from) >= indexed_) return nullptr;
+  return &stages_[static_cast<size_t>(stage)];
+}
+
+std::optional<RecordId> Playhead::prev_of_stage(RecordId from, Stage stage) {
+  const auto* list = stage_list(from, stage);
+  if (!list) return std::nullopt;
+  const auto it = std::lower_bound(list->begin(), list->end(), raw(from),
                                    [this](uint32_t a, uint32_t b) { return before(a, b); });
-  if (it == list.begin()) return std::nullopt;
+  if (it == list->begin()) return std::nullopt;
   return static_cast<RecordId>(*(it - 1));
 }
 
 std::optional<RecordId> Playhead::next_of_stage(RecordId from, Stage stage) {
-  sync();
-  if (static_cast<size_t>(stage) >= stages_.size() || raw(from) >= indexed_) return std::nullopt;
-  const auto& list = stages_[static_cast<size_t>(stage)];
-  const auto it = std::upper_bound(list.begin(), list.end(), raw(from),
+  const auto* list = stage_list(from, stage);
+  if (!list) return std::nullopt;
+  const auto it = std::upper_bound(list->begin(), list->end(), raw(from),
                                    [this](uint32_t a, uint32_t b) { return before(a, b); });
-  if (it == list.end()) return std::nullopt;
+  if (it == list->end()) return std::nullopt;
   return static_cast<RecordId>(*it);
 }
 

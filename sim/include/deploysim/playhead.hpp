@@ -50,6 +50,7 @@ private:
   static constexpr size_t duration_classes = 64;
   bool before(uint32_t a, uint32_t b) const;
   void add_sorted(std::vector<uint32_t>& list, size_t old_size);
+  const std::vector<uint32_t>* stage_list(RecordId from, Stage stage);
 
   const Trace* trace_;
   size_t indexed_ = 0;
