@@ -20,7 +20,7 @@ namespace {
 
 // At most this many narrated records between two steps; a lesson spanning months would
 // otherwise print thousands of renewal checks.
-constexpr size_t max_records_per_step = 40;
+constexpr size_t max_records_per_step = 12;
 
 std::string resolve_lesson(const std::string& name) {
   if (name.empty()) {
@@ -96,6 +96,13 @@ int run_tour(const TourOptions& options) {
       if (c == 'q' || c == EOF) break;
     }
   }
+  std::string causes;
+  for (const auto& [cause, n] : run.metrics.failures)
+    causes += fmt::format("{}{} x{}", causes.empty() ? "" : ", ", cause, n);
+  std::printf("  %s\n", fmt::format(ko ? "결과: 요청 {}개, 성공률 {:.1f}%{}{}" : "Outcome: {} requests, {:.1f}% succeeded{}{}",
+                                     run.metrics.requests, 100.0 * run.metrics.availability_ratio(),
+                                     causes.empty() ? "" : (ko ? "; 실패: " : "; failures: "), causes)
+                             .c_str());
   return 0;
 }
 

@@ -80,7 +80,7 @@ std::optional<size_t> resolve_step_target(const Trace& trace, std::string_view t
     const Sym sym = trace.find_sym(kind);
     if (sym == Sym::none) return std::nullopt;
     for (size_t i = 0; i < trace.size(); ++i)
-      if (trace[i].kind == sym && --nth <= 0) return i;
+      if ((trace[i].kind == sym || trace[i].narration == sym) && --nth <= 0) return i;
     return std::nullopt;
   }
   const auto t = parse_duration(target);

@@ -11,7 +11,7 @@ namespace deploysim {
 
 /// One step of a lesson: where the playhead goes and what the teacher says there.
 struct LessonStep {
-  std::string target;   ///< "kind:tls.client_hello", "kind:http.request#2" (2nd), "1.5s", "start", "end".
+  std::string target;   ///< "kind:tls.client_hello", "kind:http.request#2" (2nd; kind or narration key), "1.5s", "start", "end".
   std::string text;     ///< English.
   std::string text_ko;  ///< Korean.
   SourcePos pos;        ///< For located errors.
@@ -45,8 +45,8 @@ LessonLoad load_lesson_file(const std::string& path);
 std::vector<std::string> list_lessons(const std::string& dir = {});
 /// Whether a step target is well formed.
 bool valid_step_target(std::string_view target);
-/// The record a step target points at, searching from `from` onward (wrapping to the start).
-/// "start" -> 0, "end" -> last, a time -> last record at or before it.
+/// The record a step target points at: "kind:K[#n]" -> the n-th record whose kind or narration
+/// key is K; "start" -> 0; "end" -> the last; a time -> the last record at or before it.
 std::optional<size_t> resolve_step_target(const Trace& trace, std::string_view target);
 
 }  // namespace deploysim
