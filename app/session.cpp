@@ -26,6 +26,18 @@ std::filesystem::file_time_type mtime_of(const std::string& path) {
   return ec ? std::filesystem::file_time_type{} : t;
 }
 
+// Applies the overrides to `base` and simulates, filling `r`.
+Session::Result build_with(Session::Result r, const Scenario& base, const Overrides& overrides) {
+  LoadResult applied = apply_overrides(base, overrides);
+  if (applied.error) {
+    r.error = std::move(applied.error);
+    return r;
+  }
+  r.overrides = overrides;
+  r.model = build_model(std::move(*applied.scenario));
+  return r;
+}
+
 // Reads the file, applies the overrides and simulates: the job behind open and reload.
 Session::Result load_and_build(const std::string& path, const Overrides& overrides, bool keep_time) {
   Session::Result r;
@@ -37,15 +49,9 @@ Session::Result load_and_build(const std::string& path, const Overrides& overrid
     r.error = std::move(loaded.error);
     return r;
   }
-  r.base = std::make_shared<const Scenario>(*loaded.scenario);
-  LoadResult applied = apply_overrides(*loaded.scenario, overrides);
-  if (applied.error) {
-    r.error = std::move(applied.error);
-    return r;
-  }
-  r.overrides = overrides;
-  r.model = build_model(std::move(*applied.scenario));
-  return r;
+  auto base = std::make_shared<const Scenario>(std::move(*loaded.scenario));
+  r.base = base;
+  return build_with(std::move(r), *base, overrides);
 }
 
 }  // namespace
@@ -76,14 +82,7 @@ void Session::set_param(const std::string& path, const std::string& toml_value) 
   submit({[base, overrides]() {
             Result r;
             r.keep_time = true;
-            LoadResult applied = apply_overrides(*base, overrides);
-            if (applied.error) {
-              r.error = std::move(applied.error);
-              return r;
-            }
-            r.overrides = overrides;
-            r.model = build_model(std::move(*applied.scenario));
-            return r;
+            return build_with(std::move(r), *base, overrides);
           },
           "simulating " + path + " = " + toml_value});
 }
