@@ -2,33 +2,52 @@
 
 namespace deploysim {
 
-// A 4-ary implicit heap: shallower than a binary heap, and its four children share a cache line.
-static constexpr size_t arity = 4;
+namespace {
 
-EventId Engine::push(Time t, int8_t priority, InlineHandler&& fn) {
-  uint32_t slot;
+// A 4-ary implicit heap: shallower than a binary heap, and its four children share a cache line.
+constexpr size_t arity = 4;
+
+}  // namespace
+
+// One 128-bit unsigned comparison instead of two branches: time (sign-flipped) is the high word.
+#define DEPLOYSIM_KEY(k) \
+  ((static_cast<unsigned __int128>(static_cast<uint64_t>((k).t) ^ (1ULL << 63)) << 64) | (k).order)
+
+uint32_t Engine::acquire_slot() {
   if (!free_.empty()) {
-    slot = free_.back();
+    const uint32_t slot = free_.back();
     free_.pop_back();
-  } else {
-    slot = static_cast<uint32_t>(slots_.size());
-    slots_.emplace_back();
+    return slot;
   }
-  Slot& s = slots_[slot];
-  s.fn = std::move(fn);
+  if ((slot_count_ >> chunk_bits) == chunks_.size())
+    chunks_.push_back(std::make_unique<Slot[]>(chunk_size));
+  return slot_count_++;
+}
+
+EventId Engine::push_key(Time t, int8_t priority, uint32_t slot) {
+  Slot& s = slot_at(slot);
   s.live = true;
-  const uint64_t prio = static_cast<uint64_t>(static_cast<int>(priority) + 128) << 56;
-  heap_.push_back(Key{t.ns(), prio | (seq_++ & ((1ULL << 56) - 1)), slot, s.gen});
-  sift_up(heap_.size() - 1);
   ++live_;
+  const uint64_t prio = static_cast<uint64_t>(static_cast<int>(priority) + 128) << 56;
+  const Key k{t.ns(), prio | (seq_++ & ((1ULL << 56) - 1)), slot};
+  if (top_consumed_) {
+    // The running event's key is still at the root: replacing it costs one sift instead of two.
+    top_consumed_ = false;
+    heap_[0] = k;
+    sift_down(0);
+  } else {
+    heap_.push_back(k);
+    sift_up(heap_.size() - 1);
+  }
   return EventId{slot, s.gen};
 }
 
 void Engine::sift_up(size_t i) {
-  Key k = heap_[i];
+  const Key k = heap_[i];
+  const auto kk = DEPLOYSIM_KEY(k);
   while (i > 0) {
     const size_t parent = (i - 1) / arity;
-    if (!k.before(heap_[parent])) break;
+    if (!(kk < DEPLOYSIM_KEY(heap_[parent]))) break;
     heap_[i] = heap_[parent];
     i = parent;
   }
@@ -37,20 +56,29 @@ void Engine::sift_up(size_t i) {
 
 void Engine::sift_down(size_t i) {
   const size_t n = heap_.size();
-  Key k = heap_[i];
+  const Key k = heap_[i];
+  const auto kk = DEPLOYSIM_KEY(k);
   for (;;) {
     const size_t first = i * arity + 1;
     if (first >= n) break;
     size_t best = first;
+    auto best_key = DEPLOYSIM_KEY(heap_[first]);
     const size_t last = first + arity < n ? first + arity : n;
-    for (size_t c = first + 1; c < last; ++c)
-      if (heap_[c].before(heap_[best])) best = c;
-    if (!heap_[best].before(k)) break;
+    for (size_t c = first + 1; c < last; ++c) {
+      const auto ck = DEPLOYSIM_KEY(heap_[c]);
+      if (ck < best_key) {
+        best = c;
+        best_key = ck;
+      }
+    }
+    if (!(best_key < kk)) break;
     heap_[i] = heap_[best];
     i = best;
   }
   heap_[i] = k;
 }
+
+#undef DEPLOYSIM_KEY
 
 void Engine::pop_top() {
   heap_[0] = heap_.back();
@@ -58,25 +86,30 @@ void Engine::pop_top() {
   if (!heap_.empty()) sift_down(0);
 }
 
+void Engine::settle() {
+  if (top_consumed_) {  // re-entered from a running handler that has not scheduled anything
+    top_consumed_ = false;
+    pop_top();
+  }
+}
+
 bool Engine::cancel(EventId id) {
-  if (id.slot >= slots_.size()) return false;
-  Slot& s = slots_[id.slot];
+  if (id.slot >= slot_count_) return false;
+  Slot& s = slot_at(id.slot);
   if (!s.live || s.gen != id.gen) return false;
   s.live = false;
+  ++s.gen;
   s.fn.reset();
   --live_;
-  return true;  // the heap key stays as a tombstone until it reaches the top
+  return true;  // the key stays as a tombstone; the slot is recycled when the key is popped
 }
 
 void Engine::drop_dead_top() {
+  settle();
   while (!heap_.empty()) {
-    const Key& top = heap_[0];
-    Slot& s = slots_[top.slot];
-    if (s.live && s.gen == top.gen) return;
-    if (s.gen == top.gen) {  // cancelled: recycle the slot now that its key is gone
-      ++s.gen;
-      free_.push_back(top.slot);
-    }
+    const uint32_t slot = heap_[0].slot;
+    if (slot_at(slot).live) return;
+    free_.push_back(slot);
     pop_top();
   }
 }
@@ -87,20 +120,32 @@ std::optional<Time> Engine::peek() {
   return ns(heap_[0].t);
 }
 
+void Engine::finish_step(uint32_t slot) {
+  slot_at(slot).fn.reset();
+  free_.push_back(slot);
+  settle();
+  // The next event's slot is a likely cache miss on large queues: start loading it now.
+  if (!heap_.empty()) __builtin_prefetch(&slot_at(heap_[0].slot));
+}
+
 bool Engine::step() {
   drop_dead_top();
   if (heap_.empty()) return false;
   const Key top = heap_[0];
-  pop_top();
-  Slot& s = slots_[top.slot];
-  InlineHandler fn = std::move(s.fn);
+  Slot& s = slot_at(top.slot);
   s.live = false;
-  ++s.gen;
-  free_.push_back(top.slot);
+  ++s.gen;  // from here on the handle is stale: a handler cannot cancel itself
   --live_;
   now_ = ns(top.t);
   ++dispatched_;
-  fn();
+  top_consumed_ = true;
+  // Clean up even if the handler throws, so the engine stays consistent.
+  struct Finish {
+    Engine* e;
+    uint32_t slot;
+    ~Finish() { e->finish_step(slot); }
+  } finish{this, top.slot};
+  s.fn();
   return true;
 }
 

@@ -1,32 +1,45 @@
 #include "deploysim/time.hpp"
 
-#include <cctype>
-#include <cstdlib>
 #include <fmt/format.h>
 
 namespace deploysim {
 
+namespace {
+
+// "40 ms" when whole, "12.500 ms" otherwise.
+std::string in_unit(const char* sign, uint64_t a, uint64_t unit, const char* name) {
+  if (a % unit == 0) return fmt::format("{}{} {}", sign, a / unit, name);
+  return fmt::format("{}{}.{:03} {}", sign, a / unit, (a % unit) * 1000 / unit, name);
+}
+
+// "5 min" or "5 min 3 s": the smaller part only when it is not zero.
+std::string two_parts(const char* sign, uint64_t big, const char* big_name, uint64_t small,
+                      const char* small_name) {
+  if (small == 0) return fmt::format("{}{} {}", sign, big, big_name);
+  return fmt::format("{}{} {} {} {}", sign, big, big_name, small, small_name);
+}
+
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+}  // namespace
+
 std::string format_time(Time t) {
   const int64_t n = t.ns();
-  const int64_t a = n < 0 ? -n : n;
+  // The magnitude as unsigned so that INT64_MIN formats instead of overflowing.
+  const uint64_t a = n < 0 ? 0 - static_cast<uint64_t>(n) : static_cast<uint64_t>(n);
   const char* sign = n < 0 ? "-" : "";
   if (a == 0) return "0 s";
   if (a < 1000) return fmt::format("{}{} ns", sign, a);
-  if (a < 1000000) return fmt::format("{}{:.3g} us", sign, a / 1e3);
-  if (a < 1000000000) {
-    const double v = a / 1e6;
-    return v == static_cast<int64_t>(v) ? fmt::format("{}{} ms", sign, static_cast<int64_t>(v))
-                                       : fmt::format("{}{:.3f} ms", sign, v);
-  }
-  const int64_t sec = a / 1000000000;
-  if (sec < 120) return fmt::format("{}{:.3f} s", sign, a / 1e9);
-  if (sec < 7200) return fmt::format("{}{} min {} s", sign, sec / 60, sec % 60);
-  if (sec < 172800) return fmt::format("{}{} h {} min", sign, sec / 3600, (sec % 3600) / 60);
-  return fmt::format("{}{} d {} h", sign, sec / 86400, (sec % 86400) / 3600);
+  if (a < 1000000) return in_unit(sign, a, 1000, "us");
+  if (a < 1000000000) return in_unit(sign, a, 1000000, "ms");
+  const uint64_t sec = a / 1000000000;
+  if (sec < 120) return fmt::format("{}{}.{:03} s", sign, sec, (a % 1000000000) / 1000000);
+  if (sec < 7200) return two_parts(sign, sec / 60, "min", sec % 60, "s");
+  if (sec < 172800) return two_parts(sign, sec / 3600, "h", (sec % 3600) / 60, "min");
+  return two_parts(sign, sec / 86400, "d", (sec % 86400) / 3600, "h");
 }
 
-std::optional<Time> parse_duration(std::string_view text) {
-  std::string_view v = text;
+std::optional<Time> parse_duration(std::string_view v) {
   bool negative = false;
   if (!v.empty() && (v.front() == '-' || v.front() == '+')) {
     negative = v.front() == '-';
@@ -34,43 +47,39 @@ std::optional<Time> parse_duration(std::string_view text) {
   }
   if (v == "0") return Time{};
   size_t i = 0;
-  int64_t whole = 0;
-  bool any_digit = false;
-  while (i < v.size() && std::isdigit(static_cast<unsigned char>(v[i]))) {
-    if (whole > (INT64_MAX / 10)) return std::nullopt;
-    whole = whole * 10 + (v[i] - '0');
+  unsigned __int128 whole = 0;
+  while (i < v.size() && is_digit(v[i])) {
+    whole = whole * 10 + static_cast<unsigned>(v[i] - '0');
+    if (whole > static_cast<uint64_t>(INT64_MAX)) return std::nullopt;
     ++i;
-    any_digit = true;
   }
-  int64_t frac = 0, frac_scale = 1;
+  if (i == 0) return std::nullopt;  // ".5s", "ms", "abc", ""
+  uint64_t frac = 0, frac_scale = 1;
   if (i < v.size() && v[i] == '.') {
-    ++i;
-    while (i < v.size() && std::isdigit(static_cast<unsigned char>(v[i]))) {
-      if (frac_scale < 1000000000) {
-        frac = frac * 10 + (v[i] - '0');
+    const size_t first = ++i;
+    while (i < v.size() && is_digit(v[i])) {
+      if (frac_scale < 1000000000000000000ULL) {  // digits beyond 18 cannot matter
+        frac = frac * 10 + static_cast<uint64_t>(v[i] - '0');
         frac_scale *= 10;
       }
       ++i;
-      any_digit = true;
     }
+    if (i == first) return std::nullopt;  // "1.s"
   }
-  if (!any_digit) return std::nullopt;
   const std::string_view unit = v.substr(i);
-  int64_t unit_ns = 0;
+  uint64_t unit_ns = 0;
   if (unit == "ns") unit_ns = 1;
   else if (unit == "us") unit_ns = 1000;
   else if (unit == "ms") unit_ns = 1000000;
   else if (unit == "s") unit_ns = 1000000000;
-  else if (unit == "m" || unit == "min") unit_ns = 60LL * 1000000000;
-  else if (unit == "h") unit_ns = 3600LL * 1000000000;
-  else if (unit == "d") unit_ns = 86400LL * 1000000000;
-  else return std::nullopt;
-  if (whole > INT64_MAX / unit_ns / 2) return std::nullopt;
-  // Integer arithmetic keeps "1.5s" exact; the fraction never exceeds 9 digits.
-  __int128 total = static_cast<__int128>(whole) * unit_ns +
-                   static_cast<__int128>(frac) * unit_ns / frac_scale;
-  if (total > INT64_MAX) return std::nullopt;
-  const int64_t n = static_cast<int64_t>(total);
+  else if (unit == "m" || unit == "min") unit_ns = 60ULL * 1000000000;
+  else if (unit == "h") unit_ns = 3600ULL * 1000000000;
+  else if (unit == "d") unit_ns = 86400ULL * 1000000000;
+  else return std::nullopt;  // no unit, an unknown one, or anything after it ("5 ms", "5ms ")
+  // Exact integer arithmetic: "1.5s" is 1500000000 ns, not a rounded double.
+  const unsigned __int128 total = whole * unit_ns + static_cast<unsigned __int128>(frac) * unit_ns / frac_scale;
+  if (total > static_cast<uint64_t>(INT64_MAX)) return std::nullopt;
+  const auto n = static_cast<int64_t>(total);
   return ns(negative ? -n : n);
 }
 

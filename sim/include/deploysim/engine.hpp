@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <cstddef>
 #include <cstring>
+#include <memory>
 #include <new>
 #include <optional>
 #include <stdexcept>
@@ -24,54 +25,82 @@ struct EventId {
 /// A move-only callable `void()` stored inline (no heap allocation): captures up to 48 bytes.
 class InlineHandler {
 public:
+  /// Bytes available for captures.
   static constexpr size_t capacity = 48;
   InlineHandler() = default;
+  /// Stores a callable (implicit by design, so lambdas convert).
   template <class F, class D = std::decay_t<F>,
             class = std::enable_if_t<!std::is_same_v<D, InlineHandler>>>
   InlineHandler(F&& f) {  // NOLINT: implicit by design
-    static_assert(sizeof(D) <= capacity, "event handler captures too much; capture an index");
-    static_assert(alignof(D) <= alignof(std::max_align_t));
-    static_assert(std::is_nothrow_move_constructible_v<D>);
-    ::new (static_cast<void*>(buf_)) D(std::forward<F>(f));
-    ops_ = &ops_for<D>;
+    construct<D>(std::forward<F>(f));
   }
-  InlineHandler(InlineHandler&& o) noexcept : ops_(o.ops_) {
-    if (ops_) { ops_->move(buf_, o.buf_); o.ops_ = nullptr; }
-  }
+  /// Takes over o's callable; o becomes empty.
+  InlineHandler(InlineHandler&& o) noexcept { take(o); }
+  /// Destroys the current callable and takes over o's.
   InlineHandler& operator=(InlineHandler&& o) noexcept {
     if (this != &o) {
       reset();
-      ops_ = o.ops_;
-      if (ops_) { ops_->move(buf_, o.buf_); o.ops_ = nullptr; }
+      take(o);
     }
     return *this;
   }
   InlineHandler(const InlineHandler&) = delete;
   InlineHandler& operator=(const InlineHandler&) = delete;
   ~InlineHandler() { reset(); }
+  /// Replaces the stored callable by f, constructed in place (no intermediate move).
+  template <class F>
+  void emplace(F&& f) {
+    using D = std::decay_t<F>;
+    if constexpr (std::is_same_v<D, InlineHandler>) {
+      *this = std::move(f);
+    } else {
+      reset();
+      construct<D>(std::forward<F>(f));
+    }
+  }
   /// Calls the stored callable.
   void operator()() { ops_->call(buf_); }
   /// Whether a callable is stored.
   explicit operator bool() const { return ops_ != nullptr; }
   /// Destroys the stored callable.
   void reset() {
-    if (ops_) { ops_->destroy(buf_); ops_ = nullptr; }
+    if (ops_) {
+      if (ops_->destroy) ops_->destroy(buf_);
+      ops_ = nullptr;
+    }
   }
 
 private:
   struct Ops {
     void (*call)(void*);
-    void (*move)(void* dst, void* src);
-    void (*destroy)(void*);
+    void (*move)(void* dst, void* src);  // nullptr: trivially copyable, memcpy is a move
+    void (*destroy)(void*);              // nullptr: trivially destructible
   };
   template <class D>
   static constexpr Ops ops_for = {
       [](void* p) { (*static_cast<D*>(p))(); },
-      [](void* dst, void* src) {
-        ::new (dst) D(std::move(*static_cast<D*>(src)));
-        static_cast<D*>(src)->~D();
-      },
-      [](void* p) { static_cast<D*>(p)->~D(); }};
+      std::is_trivially_copyable_v<D> ? nullptr
+                                      : +[](void* dst, void* src) {
+                                          ::new (dst) D(std::move(*static_cast<D*>(src)));
+                                          static_cast<D*>(src)->~D();
+                                        },
+      std::is_trivially_destructible_v<D> ? nullptr
+                                          : +[](void* p) { static_cast<D*>(p)->~D(); }};
+  template <class D, class F>
+  void construct(F&& f) {
+    static_assert(sizeof(D) <= capacity, "event handler captures too much; capture an index");
+    static_assert(alignof(D) <= alignof(std::max_align_t));
+    static_assert(std::is_nothrow_move_constructible_v<D>);
+    ::new (static_cast<void*>(buf_)) D(std::forward<F>(f));
+    ops_ = &ops_for<D>;
+  }
+  void take(InlineHandler& o) noexcept {
+    ops_ = o.ops_;
+    if (!ops_) return;
+    if (ops_->move) ops_->move(buf_, o.buf_);
+    else std::memcpy(buf_, o.buf_, capacity);
+    o.ops_ = nullptr;
+  }
   alignas(std::max_align_t) unsigned char buf_[capacity];
   const Ops* ops_ = nullptr;
 };
@@ -80,19 +109,29 @@ private:
 /// cancellation, step-able. Lower priority values run first at equal times.
 class Engine {
 public:
-  /// Schedules f to run `delay` after now. A negative delay is a programmer error.
+  Engine() = default;
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+  /// Engines move (pending handlers move with them).
+  Engine(Engine&&) noexcept = default;
+  /// Engines move (pending handlers move with them).
+  Engine& operator=(Engine&&) noexcept = default;
+
+  /// Schedules f to run `delay` after now (saturating at Time::max(), "never").
+  /// A negative delay is a programmer error and throws std::logic_error.
   template <class F>
   EventId schedule(Time delay, F&& f, int8_t priority = 0) {
     if (delay < Time{}) throw std::logic_error("Engine::schedule: negative delay");
-    return push(now_ + delay, priority, InlineHandler(std::forward<F>(f)));
+    const Time t = delay > Time::max() - now_ ? Time::max() : now_ + delay;
+    return emplace(t, priority, std::forward<F>(f));
   }
-  /// Schedules f at absolute time t (>= now).
+  /// Schedules f at absolute time t (>= now, else std::logic_error).
   template <class F>
   EventId schedule_at(Time t, F&& f, int8_t priority = 0) {
     if (t < now_) throw std::logic_error("Engine::schedule_at: time in the past");
-    return push(t, priority, InlineHandler(std::forward<F>(f)));
+    return emplace(t, priority, std::forward<F>(f));
   }
-  /// Cancels a pending event; returns false when it already ran or was cancelled.
+  /// Cancels a pending event; returns false when it already ran, is running or was cancelled.
   bool cancel(EventId id);
   /// The time of the next live event, if any.
   std::optional<Time> peek();
@@ -110,27 +149,50 @@ public:
   uint64_t dispatched() const { return dispatched_; }
 
 private:
+  // 24 bytes. A slot is referenced by at most one key (slots are recycled only once their key
+  // has left the heap), so the key needs no generation.
   struct Key {
     int64_t t;
     uint64_t order;  // priority in the top 8 bits (offset by 128), seq in the low 56
     uint32_t slot;
-    uint32_t gen;
-    bool before(const Key& o) const { return t < o.t || (t == o.t && order < o.order); }
   };
-  struct Slot {
+  // One cache line; slots live in fixed chunks so a running handler's storage never moves
+  // while it schedules more events.
+  struct alignas(64) Slot {
     InlineHandler fn;
     uint32_t gen = 0;
     bool live = false;
   };
-  EventId push(Time t, int8_t priority, InlineHandler&& fn);
+  static constexpr uint32_t chunk_bits = 10;
+  static constexpr uint32_t chunk_size = 1u << chunk_bits;
+
+  template <class F>
+  EventId emplace(Time t, int8_t priority, F&& f) {
+    const uint32_t slot = acquire_slot();
+    Slot& s = slot_at(slot);
+    try {
+      s.fn.emplace(std::forward<F>(f));
+    } catch (...) {
+      free_.push_back(slot);
+      throw;
+    }
+    return push_key(t, priority, slot);
+  }
+  Slot& slot_at(uint32_t i) { return chunks_[i >> chunk_bits][i & (chunk_size - 1)]; }
+  uint32_t acquire_slot();
+  EventId push_key(Time t, int8_t priority, uint32_t slot);
   void sift_up(size_t i);
   void sift_down(size_t i);
   void pop_top();
+  void settle();
   void drop_dead_top();
+  void finish_step(uint32_t slot);
 
   std::vector<Key> heap_;
-  std::vector<Slot> slots_;
+  std::vector<std::unique_ptr<Slot[]>> chunks_;
   std::vector<uint32_t> free_;
+  uint32_t slot_count_ = 0;
+  bool top_consumed_ = false;  // heap_[0] is the running event: the next push replaces it
   Time now_;
   uint64_t seq_ = 0;
   uint64_t dispatched_ = 0;

@@ -20,9 +20,13 @@ public:
   uint64_t below(uint64_t n);
   /// Exponential with the given mean.
   double exponential(double mean);
+  /// Exponential time with the given mean, rounded to whole nanoseconds.
+  Time exponential(Time mean);
+  /// Uniform time in [lo, hi) (lo when hi <= lo).
+  Time uniform(Time lo, Time hi);
   /// Standard normal (Box-Muller on raw bits; deterministic).
   double normal();
-  /// Lognormal time fitted to a median and a 99th percentile.
+  /// Lognormal time fitted to a median and a 99th percentile (the median when p99 <= median).
   Time lognormal(Time median, Time p99);
   /// A stable stream id for a name (FNV-1a), so actors' streams don't depend on creation order.
   static uint64_t stream_id(const char* name);

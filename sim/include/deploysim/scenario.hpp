@@ -225,6 +225,10 @@ struct PackageSpec {
 struct ClientSpec {
   std::string name;
   std::string url;                 ///< https://host[:port]/path
+  std::string url_scheme;          ///< "https" or "http" (parsed from url).
+  std::string url_host;            ///< Lower-cased host of the URL.
+  int url_port = 443;              ///< Port of the URL (443 for https, 80 for http by default).
+  std::string url_path = "/";      ///< Path of the URL.
   int requests = 0;                ///< A fixed number of requests ...
   Time interval = s(1);            ///< ... this far apart.
   double rate_per_s = 0;           ///< Or a Poisson rate between start and stop.
@@ -258,6 +262,8 @@ struct FaultSpec {
 struct VariantSpec {
   std::string name;
   std::vector<std::pair<std::string, std::string>> set;  ///< path -> value as TOML text.
+  std::vector<SourcePos> set_pos;  ///< Position of each value in `set` (same order).
+  SourcePos pos;                   ///< Position of the [[variant]] table.
 };
 
 /// A whole scenario.

@@ -50,11 +50,15 @@ constexpr Time hours(int64_t n) { return s(n * 3600); }
 /// Days.
 constexpr Time days(int64_t n) { return s(n * 86400); }
 
-/// Human formatting for narration and the UI: "40 ms", "1.250 s", "3 d 4 h", "-30 d".
+/// Human formatting for narration and the UI: "500 ns", "12.500 ms", "40 ms", "1.250 s",
+/// "2 min 5 s", "36 h", "3 d 4 h", "-30 d". Seconds below two minutes always show 3 decimals.
 std::string format_time(Time t);
 
-/// Parses a duration such as "250ms", "1.5s", "10m", "36h", "90d", "-30d", "0".
-/// Returns nullopt when the text is not a duration.
+/// Parses a duration such as "250ms", "1.5s", "10m", "36h", "90d", "-30d", "+5s", "0".
+/// Grammar: [+|-] digits [. digits] unit, unit one of ns us ms s m min h d, nothing else:
+/// no spaces ("5 ms" is rejected), no exponent, no bare number except "0". Fractions are exact
+/// and truncated to whole nanoseconds. Returns nullopt when the text is not such a duration or
+/// its magnitude exceeds Time::max() (about 292 years).
 std::optional<Time> parse_duration(std::string_view text);
 
 namespace literals {

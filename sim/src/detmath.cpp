@@ -1,0 +1,52 @@
+#include "deploysim/detmath.hpp"
+
+#include <cmath>
+#include <limits>
+
+// These functions must give identical bits on every platform. They use only operations that
+// IEEE 754 requires to be correctly rounded (+ - * /) and exact ones (frexp, ldexp, floor);
+// sim/ is compiled with -ffp-contract=off so no fused multiply-add changes a rounding.
+
+namespace deploysim {
+
+namespace {
+// ln 2 split so that k * ln2_hi is exact for |k| < 2^11 (the fdlibm constants).
+constexpr double ln2_hi = 6.93147180369123816490e-01;
+constexpr double ln2_lo = 1.90821492927058770002e-10;
+constexpr double inv_ln2 = 1.44269504088896338700e+00;
+constexpr double sqrt_half = 0.70710678118654752440;
+}  // namespace
+
+double det_log(double x) {
+  if (std::isnan(x) || x < 0) return std::numeric_limits<double>::quiet_NaN();
+  if (x == 0) return -std::numeric_limits<double>::infinity();
+  if (std::isinf(x)) return x;
+  int e = 0;
+  double m = std::frexp(x, &e);  // x = m * 2^e, m in [0.5, 1)
+  if (m < sqrt_half) {
+    m *= 2;
+    --e;
+  }
+  // log m = 2 atanh(f) = 2 (f + f^3/3 + f^5/5 + ...), |f| <= 0.172: 12 terms reach 1e-18.
+  const double f = (m - 1) / (m + 1);
+  const double f2 = f * f;
+  double p = 1.0 / 23;
+  for (int k = 21; k >= 1; k -= 2) p = p * f2 + 1.0 / k;
+  const double log_m = 2 * f * p;
+  const double de = static_cast<double>(e);
+  return de * ln2_hi + (de * ln2_lo + log_m);
+}
+
+double det_exp(double x) {
+  if (std::isnan(x)) return x;
+  if (x > 709.782712893384) return std::numeric_limits<double>::infinity();
+  if (x < -745.2) return 0.0;
+  const double k = std::floor(x * inv_ln2 + 0.5);
+  const double r = (x - k * ln2_hi) - k * ln2_lo;  // |r| <= 0.35
+  // Taylor series of e^r to r^18/18!: the remainder is below 1e-22.
+  double p = 1.0;
+  for (int n = 18; n >= 1; --n) p = 1.0 + p * r / n;
+  return std::ldexp(p, static_cast<int>(k));
+}
+
+}  // namespace deploysim

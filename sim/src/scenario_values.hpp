@@ -1,0 +1,35 @@
+#pragma once
+// Parsers for the value notations of scenario files (sizes, rates, calendar times, names, IPs)
+// and the did-you-mean helper. Private to sim/src; no toml++ here.
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
+namespace deploysim::detail {
+
+/// "512MiB", "3GiB", "300MB", "1.5GiB", "0" -> bytes; nullopt when not a size.
+std::optional<uint64_t> parse_size(std::string_view text);
+/// "50/s", "2/min", "120/h", "0.5/s" -> events per second; nullopt when not a rate.
+std::optional<double> parse_rate(std::string_view text);
+/// Days since 1970-01-01 of a proleptic Gregorian date (Hinnant's days_from_civil).
+int64_t days_from_civil(int64_t y, unsigned m, unsigned d);
+/// True for a dotted DNS name of letters, digits and hyphens (a leading "*." when wildcard_ok).
+bool is_dns_name(std::string_view name, bool wildcard_ok);
+/// True for a dotted-quad IPv4 address.
+bool is_ipv4(std::string_view text);
+/// True for an IPv6 address.
+bool is_ipv6(std::string_view text);
+/// Lower-case ASCII copy.
+std::string to_lower(std::string_view text);
+/// The candidate closest to `word` by edit distance, if close enough to be a likely typo.
+std::optional<std::string> closest(std::string_view word, std::span<const std::string> candidates);
+/// " (did you mean 'x'?)" or "".
+std::string did_you_mean(std::string_view word, std::span<const std::string> candidates);
+/// True when `name` equals `pattern` or matches a "*.example.test" wildcard one label deep.
+bool domain_matches(std::string_view pattern, std::string_view name);
+/// True when `name` is `origin` or a name below it.
+bool in_zone(std::string_view name, std::string_view origin);
+
+}  // namespace deploysim::detail
