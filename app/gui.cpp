@@ -2,6 +2,7 @@
 // (poll, NewFrame, draw, apply commands, Render, swap), clean-up in reverse.
 #include "gui.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -87,6 +88,18 @@ void apply_commands(Session& session, UiState& ui, Commands& commands, Platform&
   }
 }
 
+// The scenario a bare `deploysim` opens: basic-https when shipped, else the first by name.
+std::string first_scenario(const std::string& assets) {
+  const std::string preferred = assets + "/scenarios/basic-https.toml";
+  std::error_code ec;
+  if (std::filesystem::exists(preferred, ec)) return preferred;
+  std::vector<std::string> all;
+  for (const auto& e : std::filesystem::directory_iterator(assets + "/scenarios", ec))
+    if (e.path().extension() == ".toml") all.push_back(e.path().string());
+  std::sort(all.begin(), all.end());
+  return all.empty() ? std::string() : all.front();
+}
+
 }  // namespace
 
 std::string assets_dir() {
@@ -118,7 +131,7 @@ GuiResult run_gui(const GuiOptions& options) {
   std::optional<ScriptRunner> script;
   if (script_lines) script.emplace(std::move(*script_lines));
   std::string first = options.scenario.empty() ? ui.settings.last_scenario : options.scenario;
-  if (first.empty() && !script) first = assets + "/scenarios/basic-https.toml";
+  if (first.empty() && !script) first = first_scenario(assets);
   if (first == ":fixture") session.show(dev_fixture()), first.clear();
   if (!first.empty()) session.open(first);
   if (options.frames) on_arrival(session.wait_idle(), session, ui);  // a --frames shot shows the run

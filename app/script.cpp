@@ -55,6 +55,11 @@ std::optional<ScriptError> parse_script(const std::string& text, const std::stri
     size_t rest = raw_line.find_first_not_of(" \t", arg_end);
     if (rest != std::string::npos) sl.value = raw_line.substr(rest);
     const std::string& v = sl.verb;
+    if ((v == "open" || v == "compare" || v == "screenshot") && !sl.value.empty()) {
+      sl.arg = raw_line.substr(arg_start);  // names and paths may contain spaces
+      while (!sl.arg.empty() && (sl.arg.back() == ' ' || sl.arg.back() == '\t')) sl.arg.pop_back();
+      sl.value.clear();
+    }
     const bool needs_arg = v == "open" || v == "step" || v == "seek" || v == "select" || v == "set" || v == "frames" ||
                            v == "screenshot" || v == "speed" || v == "key" || v == "compare" || v == "presenter";
     const bool no_arg = v == "state" || v == "play" || v == "pause" || v == "quit" || v == "reload";
