@@ -11,6 +11,7 @@ Run simulate(const Scenario& scenario, const Options& options) {
   install_lifecycle(world);
   install_request_path(world);
   world.engine.run_until(end);
+  for (auto& f : world.on_run_end) f(end);
   world.metrics.events = world.engine.dispatched();
   Run run{std::move(world.trace), std::move(world.metrics), seed, end};
   return run;

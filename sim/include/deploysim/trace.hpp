@@ -71,17 +71,17 @@ struct Record {
 
 /// What a model says when it appends a record.
 struct RecordSpec {
-  Time t;                            ///< When.
-  std::string_view kind;             ///< Dotted kind.
+  Time t{};                          ///< When.
+  std::string_view kind{};           ///< Dotted kind.
   Stage stage = Stage::client;       ///< Lane.
   NodeId actor = NodeId::none;       ///< Who.
   NodeId from = NodeId::none;        ///< Message source.
   NodeId to = NodeId::none;          ///< Message destination.
-  Time dur;                          ///< Message flight time.
+  Time dur{};                        ///< Message flight time.
   ConnId conn = ConnId::none;        ///< Connection.
   ProcId proc = ProcId::none;        ///< Process.
   RecordId cause = RecordId::none;   ///< Cause.
-  std::string_view narration;        ///< Narration key; empty means the kind.
+  std::string_view narration{};      ///< Narration key; empty means the kind.
 };
 
 /// How much a run records: everything, one record per request outcome and lifecycle

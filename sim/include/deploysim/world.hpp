@@ -106,6 +106,8 @@ struct World {
   std::vector<std::function<void(ProcId, RecordId cause)>> on_process_up;
   /// Listeners: the proxy's serving certificate for a domain changed.
   std::vector<std::function<void(uint32_t cert, RecordId cause)>> on_cert_changed;
+  /// Listeners: the run reached its end time (models fold their samples into `metrics`).
+  std::vector<std::function<void(Time end)>> on_run_end;
 };
 
 /// Installs the request-path models (client, dns, tcp, tls, proxy, server).

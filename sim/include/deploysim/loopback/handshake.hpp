@@ -1,0 +1,138 @@
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <openssl/ssl.h>
+
+#include "deploysim/loopback/ca.hpp"
+#include "deploysim/loopback/capture.hpp"
+
+namespace deploysim::loopback {
+
+/// Frees an SSL_CTX (unique_ptr deleter).
+struct SslCtxFree {
+  /// Calls SSL_CTX_free.
+  void operator()(SSL_CTX* c) const { SSL_CTX_free(c); }
+};
+/// Frees an SSL (unique_ptr deleter).
+struct SslFree {
+  /// Calls SSL_free.
+  void operator()(SSL* s) const { SSL_free(s); }
+};
+/// An owned SSL_CTX.
+using SslCtxPtr = std::unique_ptr<SSL_CTX, SslCtxFree>;
+/// An owned SSL.
+using SslPtr = std::unique_ptr<SSL, SslFree>;
+
+/// TLS protocol version numbers as on the wire.
+enum class TlsVersion : uint16_t { tls12 = 0x0303, tls13 = 0x0304 };
+
+/// "TLSv1.2" / "TLSv1.3" (OpenSSL's spelling).
+const char* version_name(TlsVersion v);
+
+/// One name the server answers for: its certificate and its ALPN preference.
+struct ServerName {
+  std::string name;                  ///< SNI host name that selects this certificate.
+  const Credential* credential = nullptr;  ///< Certificate, key and chain (borrowed).
+  std::vector<std::string> alpn = {"h2", "http/1.1"};  ///< Protocols in server preference order.
+};
+
+/// The TLS termination side: certificates by SNI, default certificate or strict rejection.
+struct ServerConfig {
+  std::vector<ServerName> names;  ///< Certificates it can present.
+  std::string default_name;       ///< Served without SNI or for an unknown name ("" = the first).
+  bool strict_sni = false;        ///< No/unknown SNI -> fatal unrecognized_name alert (112).
+  TlsVersion min_version = TlsVersion::tls12;  ///< Lowest version accepted.
+  TlsVersion max_version = TlsVersion::tls13;  ///< Highest version accepted.
+};
+
+/// The browser side: what it offers and how it verifies.
+struct ClientConfig {
+  std::string sni = "api.example.test";  ///< Server name sent in the ClientHello.
+  bool send_sni = true;                  ///< false: no server_name extension.
+  std::string verify_host;               ///< Name checked against the certificate ("" = sni).
+  std::vector<std::string> alpn = {"h2", "http/1.1"};  ///< ALPN offer in preference order.
+  TlsVersion min_version = TlsVersion::tls12;  ///< Lowest version offered.
+  TlsVersion max_version = TlsVersion::tls13;  ///< Highest version offered.
+  std::vector<X509*> trusted;            ///< Trust anchors (borrowed).
+  int64_t verify_time = 0;               ///< Verification time, UTC seconds (the simulated clock).
+};
+
+/// What a handshake came to, as OpenSSL reported it on each side.
+struct HandshakeOutcome {
+  bool ok = false;                 ///< Both sides completed the handshake.
+  uint16_t version = 0;            ///< Negotiated version (0 when none).
+  uint16_t cipher = 0;             ///< IANA cipher suite id (0 when none).
+  std::string cipher_name;         ///< IANA name, e.g. TLS_AES_128_GCM_SHA256.
+  std::string alpn;                ///< Selected protocol ("" when none).
+  std::string served_name;         ///< Name whose certificate the server chose ("" when rejected).
+  long verify_result = 0;          ///< Client's SSL_get_verify_result (X509_V_OK = 0).
+  std::string verify_message;      ///< X509_verify_cert_error_string of it.
+  int alert = -1;                  ///< First non-close_notify alert description, -1 if none.
+  Direction alert_from = Direction::client_to_server;  ///< Who sent that alert.
+  std::string client_error;        ///< OpenSSL error text on the client ("" when fine).
+  std::string server_error;        ///< OpenSSL error text on the server ("" when fine).
+  std::string request;             ///< HTTP request the server decrypted ("" when none).
+  std::string response;            ///< HTTP response the client decrypted ("" when none).
+};
+
+/// Per-connection state of the server's certificate choice (reachable from the SSL).
+struct ServerPick {
+  const ServerConfig* config = nullptr;  ///< The server's configuration.
+  int chosen = -1;                       ///< Index in config->names, -1 = none.
+  std::string sni;                       ///< Name the client sent ("" = none).
+};
+
+/// An SSL_CTX acting as the termination proxy: certificate by SNI (client hello callback),
+/// ALPN per chosen name, optional capture callbacks.
+class ServerContext {
+public:
+  /// Builds the context; `capture` installs the message/key log callbacks.
+  ServerContext(const ServerConfig& config, bool capture);
+  /// A new server-side SSL whose choice is recorded in `pick` (must outlive the handshake).
+  SslPtr new_ssl(ServerPick* pick) const;
+  /// The configuration (borrowed by every connection).
+  const ServerConfig& config() const { return config_; }
+
+private:
+  ServerConfig config_;
+  SslCtxPtr ctx_;
+};
+
+/// An SSL_CTX acting as the browser: trust anchors, versions, ALPN offer, hostname check.
+class ClientContext {
+public:
+  /// Builds the context; `capture` installs the message/key log callbacks.
+  ClientContext(const ClientConfig& config, bool capture);
+  /// A new client-side SSL with SNI, hostname check and verification time applied.
+  SslPtr new_ssl() const;
+  /// The configuration.
+  const ClientConfig& config() const { return config_; }
+
+private:
+  ClientConfig config_;
+  SslCtxPtr ctx_;
+};
+
+/// An optional HTTP exchange over the finished handshake.
+struct Exchange {
+  std::string request;   ///< Sent by the client ("" = handshake only).
+  std::string response;  ///< Sent back by the server.
+};
+
+class TcpLink;
+
+/// Runs one full handshake between fresh client and server SSL objects joined by memory BIOs
+/// (no sockets; with `link`, each flight crosses that 127.0.0.1 TCP connection on its way),
+/// then the exchange and close_notify. With `capture` non-null every message, flight and key
+/// log line is recorded (the contexts must have been built with capture on).
+HandshakeOutcome run_handshake(const ClientContext& client, const ServerContext& server,
+                               const Exchange& exchange, Capture* capture,
+                               TcpLink* link = nullptr);
+
+/// The text of the thread's OpenSSL error queue (and clears it).
+std::string drain_openssl_errors();
+
+}  // namespace deploysim::loopback

@@ -1,0 +1,151 @@
+#pragma once
+// Internal state of the lifecycle models. One LifeModel per run; its member functions are split
+// by concept: process.cpp (replicas, workers, supervisors, probes), host_memory.cpp (RSS, OOM,
+// reboot), faults.cpp (scheduled and random faults), certs.cpp (ACME, renewal, reload, expiry),
+// deploy.cpp (redeploys, pre-start steps, dependency resolution); lifecycle.cpp wires them into
+// the World and folds the gauges into Metrics.
+#include <cstdint>
+#include <initializer_list>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "deploysim/supervisor.hpp"
+#include "deploysim/versions.hpp"
+#include "deploysim/world.hpp"
+
+namespace deploysim::life {
+
+/// Where a replica is in its life.
+enum class UnitState : uint8_t { up, pre_start, starting, backing_off, down, failed, host_down };
+
+/// One replica of a service: a main process (the Uvicorn manager, or the only worker) and its
+/// workers, under one supervisor.
+struct Unit {
+  explicit Unit(const SupervisorSpec& spec) : sup(spec) {}
+  uint32_t service = 0;
+  uint32_t replica = 0;
+  uint32_t host = 0;
+  std::string name;                 ///< "api", "api-2".
+  NodeId node = NodeId::none;       ///< The replica's main process.
+  NodeId supervisor_node = NodeId::none;
+  std::vector<ProcId> workers;
+  Supervisor sup;
+  UnitState state = UnitState::up;
+  Time started;                     ///< Last start (exec).
+  Time waiting_since;               ///< Start of the current back-off wait.
+  uint32_t gen = 0;                 ///< Bumped on every start/stop: stale events check it.
+  EventId pending;                  ///< The next start / ready / crash event.
+  bool bad_build = false;           ///< The deployed build crashes at start.
+  std::string bad_build_reason;     ///< "ImportError ..." for the record.
+  int bad_build_exit = 1;
+  bool hung = false;
+  RecordId last = RecordId::none;   ///< Latest record about it (cause of the next).
+};
+
+/// Per-worker lifecycle details the World's Process does not hold.
+struct WorkerLife {
+  uint32_t unit = 0;
+  uint32_t gen = 0;
+  Time spawned;                     ///< When its memory started counting.
+  uint64_t base_rss = 0;
+  bool alive = true;                ///< Holds memory (starting, running or hung).
+  uint32_t crash_token = 0;         ///< Identifies the pending random crash.
+  Rng rng{0, 0};                    ///< Its random-crash stream.
+};
+
+/// A service-wide migration/pre-start state for the current build.
+struct ServiceLife {
+  bool migration_applied = true;    ///< The schema matches the running build.
+  uint32_t lock_holder = UINT32_MAX;  ///< Unit holding the migration lock.
+  std::vector<uint32_t> lock_queue; ///< Units waiting for the migration lock.
+  std::vector<std::optional<Version>> installed;  ///< Resolved version per dependency.
+  std::string version_text;         ///< "fastapi 0.45.0".
+};
+
+/// A certificate's renewal state.
+struct CertLife {
+  NodeId renewer = NodeId::none;
+  std::vector<Time> failed_validations;  ///< For the 5-per-hour rate limit.
+  EventId next_check;
+  EventId expiry;
+  bool renewing = false;
+  std::vector<std::pair<Time, Time>> serving_history;  ///< (since, notAfter) of what was served.
+  Rng rng{0, 0};                    ///< certbot timer's random delay.
+};
+
+/// The lifecycle models of one run.
+class LifeModel {
+public:
+  explicit LifeModel(World& w);
+
+  World& w;
+  const Scenario& sc;
+  std::vector<Unit> units;
+  std::vector<WorkerLife> workers;  ///< Parallel to World::processes.
+  std::vector<ServiceLife> services;
+  std::vector<CertLife> certs;
+  NodeId acme_node = NodeId::none;
+  std::vector<EventId> memory_events;  ///< Per host: the next predicted OOM.
+  std::vector<EventId> limit_events;   ///< Per unit: the next predicted container OOM.
+  bool sampling_memory = false;
+
+  /// Appends a record (respecting the trace level: lifecycle records are outcomes).
+  RecordId emit(const RecordSpec& spec, std::initializer_list<FieldArg> fields = {});
+
+  // process.cpp
+  void start_unit(uint32_t u, RecordId cause, bool deploy);
+  void begin_exec(uint32_t u, RecordId cause);
+  void unit_ready(uint32_t u, uint32_t gen);
+  void unit_exit(uint32_t u, const ExitStatus& st, std::string_view reason, RecordId cause);
+  void stop_unit(uint32_t u, RecordId cause, UnitState to);
+  void worker_exit(ProcId p, const ExitStatus& st, std::string_view reason, RecordId cause);
+  void worker_respawn(ProcId p, uint32_t gen);
+  void hang(uint32_t u, RecordId cause);
+  void set_worker_state(ProcId p, ProcState s, RecordId cause);
+  void schedule_liveness(uint32_t u, Time hung_at, RecordId cause);
+  void add_backoff_time(Unit& unit);
+
+  // host_memory.cpp
+  uint64_t rss_at(ProcId p, Time t) const;
+  uint64_t host_used(uint32_t h, Time t) const;
+  void memory_changed(uint32_t h);
+  void check_memory(uint32_t h);
+  void check_limit(uint32_t u);
+  void sample_memory(uint32_t h);
+  void schedule_sampling();
+  void reboot(uint32_t h, Time down_for, RecordId cause);
+  void boot(uint32_t h, RecordId cause);
+
+  // faults.cpp
+  void install_faults();
+  void apply_fault(uint32_t f);
+  void end_fault(uint32_t f);
+  void random_crash(ProcId p);
+  void schedule_random_crash(ProcId p);
+
+  // certs.cpp
+  void install_certs();
+  void schedule_check(uint32_t c, Time earliest);
+  void check_cert(uint32_t c);
+  void acme_order(uint32_t c, RecordId cause);
+  void acme_step(uint32_t c, int step, RecordId cause);
+  void set_serving(uint32_t c, const CertState& cs, RecordId cause);
+  void schedule_expiry(uint32_t c);
+  void reload_proxy(RecordId cause);
+
+  // deploy.cpp
+  void install_deploy();
+  void redeploy(uint32_t service, RecordId cause);
+  void rollout(uint32_t service, RecordId cause);
+  void run_pre_start(uint32_t u, RecordId cause);
+  void pre_start_done(uint32_t u, uint32_t gen, bool did_work);
+  void release_lock(uint32_t u, RecordId cause);
+  const PreStartSpec* replica_step(uint32_t service) const;
+
+  // lifecycle.cpp
+  void finish_metrics(Time end);
+};
+
+}  // namespace deploysim::life

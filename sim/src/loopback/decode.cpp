@@ -1,0 +1,474 @@
+#include "deploysim/loopback/decode.hpp"
+
+#include <ctime>
+#include <memory>
+
+#include <fmt/format.h>
+#include <openssl/bio.h>
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
+
+namespace deploysim::loopback {
+namespace {
+
+// A bounds-checked cursor over a message; every read fails softly on truncation.
+class Reader {
+public:
+  Reader(const std::vector<uint8_t>& b, size_t pos, size_t end) : b_(b), pos_(pos), end_(end) {}
+  size_t pos() const { return pos_; }
+  size_t end() const { return end_; }
+  bool ok() const { return ok_; }
+  bool has(size_t n) const { return ok_ && pos_ + n <= end_; }
+  uint32_t uint(size_t n) {
+    if (!has(n)) return fail();
+    uint32_t v = 0;
+    for (size_t i = 0; i < n; ++i) v = (v << 8) | b_[pos_ + i];
+    pos_ += n;
+    return v;
+  }
+  // A length-prefixed vector: returns a reader over its body and skips it here.
+  Reader sub(size_t len_bytes) {
+    const size_t n = uint(len_bytes);
+    if (!has(n)) {
+      fail();
+      return Reader(b_, pos_, pos_);
+    }
+    Reader r(b_, pos_, pos_ + n);
+    pos_ += n;
+    return r;
+  }
+  void skip(size_t n) {
+    if (has(n)) pos_ += n; else fail();
+  }
+  const uint8_t* at(size_t p) const { return b_.data() + p; }
+
+private:
+  uint32_t fail() {
+    ok_ = false;
+    pos_ = end_;
+    return 0;
+  }
+  const std::vector<uint8_t>& b_;
+  size_t pos_;
+  size_t end_;
+  bool ok_ = true;
+};
+
+std::string hex(const uint8_t* p, size_t n, size_t max = 32) {
+  std::string out;
+  for (size_t i = 0; i < n && i < max; ++i) out += fmt::format("{:02x}", p[i]);
+  if (n > max) out += "...";
+  return out;
+}
+
+void add(DecodedMessage& d, std::string name, std::string value, size_t from, size_t to) {
+  d.fields.push_back({std::move(name), std::move(value), static_cast<uint32_t>(from),
+                      static_cast<uint32_t>(to - from)});
+}
+
+std::string join(const std::vector<std::string>& v) {
+  std::string out;
+  for (const auto& s : v) out += (out.empty() ? "" : ", ") + s;
+  return out;
+}
+
+std::string suite_text(uint16_t id) {
+  const char* n = cipher_suite_name(id);
+  return *n ? std::string(n) : fmt::format("0x{:04x}", id);
+}
+
+std::string group_text(uint16_t id) {
+  const char* n = group_name(id);
+  return *n ? std::string(n) : fmt::format("0x{:04x}", id);
+}
+
+std::string scheme_text(uint32_t id) {
+  switch (id) {
+    case 0x0403: return "ecdsa_secp256r1_sha256";
+    case 0x0503: return "ecdsa_secp384r1_sha384";
+    case 0x0603: return "ecdsa_secp521r1_sha512";
+    case 0x0804: return "rsa_pss_rsae_sha256";
+    case 0x0805: return "rsa_pss_rsae_sha384";
+    case 0x0806: return "rsa_pss_rsae_sha512";
+    case 0x0807: return "ed25519";
+    case 0x0401: return "rsa_pkcs1_sha256";
+    case 0x0501: return "rsa_pkcs1_sha384";
+    case 0x0601: return "rsa_pkcs1_sha512";
+    default: return fmt::format("0x{:04x}", id);
+  }
+}
+
+std::vector<std::string> protocol_list(Reader r) {
+  std::vector<std::string> out;
+  while (r.has(1)) {
+    Reader p = r.sub(1);
+    out.emplace_back(reinterpret_cast<const char*>(p.at(p.pos())), p.end() - p.pos());
+  }
+  return out;
+}
+
+std::string asn1_time_iso(const ASN1_TIME* t) {
+  struct tm tm {};
+  if (ASN1_TIME_to_tm(t, &tm) != 1) return "?";
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+std::string name_text(const X509_NAME* name) {
+  std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new(BIO_s_mem()), BIO_free);
+  X509_NAME_print_ex(bio.get(), name, 0, XN_FLAG_RFC2253);
+  char* data = nullptr;
+  const long n = BIO_get_mem_data(bio.get(), &data);
+  return std::string(data, static_cast<size_t>(n));
+}
+
+void decode_certificate_der(DecodedMessage& d, const std::string& prefix, const uint8_t* der,
+                            size_t len, size_t from, size_t to) {
+  const unsigned char* p = der;
+  std::unique_ptr<X509, decltype(&X509_free)> cert(d2i_X509(nullptr, &p, static_cast<long>(len)),
+                                                   X509_free);
+  if (!cert) {
+    add(d, prefix, "undecodable DER", from, to);
+    d.malformed = true;
+    return;
+  }
+  add(d, prefix + ".subject", name_text(X509_get_subject_name(cert.get())), from, to);
+  add(d, prefix + ".issuer", name_text(X509_get_issuer_name(cert.get())), from, to);
+  std::vector<std::string> sans;
+  auto* gens = static_cast<GENERAL_NAMES*>(
+      X509_get_ext_d2i(cert.get(), NID_subject_alt_name, nullptr, nullptr));
+  for (int i = 0; gens != nullptr && i < sk_GENERAL_NAME_num(gens); ++i) {
+    const GENERAL_NAME* g = sk_GENERAL_NAME_value(gens, i);
+    if (g->type == GEN_DNS)
+      sans.emplace_back(reinterpret_cast<const char*>(ASN1_STRING_get0_data(g->d.dNSName)),
+                        static_cast<size_t>(ASN1_STRING_length(g->d.dNSName)));
+  }
+  GENERAL_NAMES_free(gens);
+  add(d, prefix + ".san", join(sans), from, to);
+  add(d, prefix + ".not_before", asn1_time_iso(X509_get0_notBefore(cert.get())), from, to);
+  add(d, prefix + ".not_after", asn1_time_iso(X509_get0_notAfter(cert.get())), from, to);
+  const int key_id = EVP_PKEY_get_base_id(X509_get0_pubkey(cert.get()));
+  add(d, prefix + ".key", key_id == EVP_PKEY_EC ? "ECDSA" : key_id == EVP_PKEY_RSA ? "RSA" : "other",
+      from, to);
+}
+
+void decode_extensions(DecodedMessage& d, Reader exts, uint8_t msg_type) {
+  while (exts.has(4)) {
+    const size_t ext_start = exts.pos();
+    const uint16_t type = static_cast<uint16_t>(exts.uint(2));
+    Reader body = exts.sub(2);
+    const size_t from = ext_start, to = body.end();
+    switch (type) {
+      case 0: {  // server_name
+        if (!body.has(2)) { add(d, "server_name", "(acknowledged)", from, to); break; }
+        Reader list = body.sub(2);
+        while (list.has(3)) {
+          const uint8_t kind = static_cast<uint8_t>(list.uint(1));
+          Reader name = list.sub(2);
+          if (kind == 0)
+            add(d, "server_name",
+                std::string(reinterpret_cast<const char*>(name.at(name.pos())), name.end() - name.pos()),
+                name.pos(), name.end());
+        }
+        break;
+      }
+      case 16: {  // application_layer_protocol_negotiation
+        Reader list = body.sub(2);
+        add(d, "alpn", join(protocol_list(list)), from, to);
+        break;
+      }
+      case 43: {  // supported_versions
+        std::vector<std::string> versions;
+        if (msg_type == 1) {
+          Reader list = body.sub(1);
+          while (list.has(2)) versions.push_back(wire_version_name(static_cast<uint16_t>(list.uint(2))));
+        } else {
+          versions.push_back(wire_version_name(static_cast<uint16_t>(body.uint(2))));
+        }
+        add(d, "supported_versions", join(versions), from, to);
+        break;
+      }
+      case 10: {  // supported_groups
+        Reader list = body.sub(2);
+        std::vector<std::string> groups;
+        while (list.has(2)) groups.push_back(group_text(static_cast<uint16_t>(list.uint(2))));
+        add(d, "supported_groups", join(groups), from, to);
+        break;
+      }
+      case 51: {  // key_share
+        std::vector<std::string> groups;
+        if (msg_type == 1) {
+          Reader list = body.sub(2);
+          while (list.has(4)) {
+            groups.push_back(group_text(static_cast<uint16_t>(list.uint(2))));
+            list.sub(2);
+          }
+        } else {
+          groups.push_back(group_text(static_cast<uint16_t>(body.uint(2))));
+        }
+        add(d, "key_share", join(groups), from, to);
+        break;
+      }
+      case 13: add(d, "signature_algorithms", fmt::format("{} schemes", (body.end() - body.pos()) / 2), from, to); break;
+      case 23: add(d, "extended_master_secret", "", from, to); break;
+      case 11: add(d, "ec_point_formats", "", from, to); break;
+      case 22: add(d, "encrypt_then_mac", "", from, to); break;
+      case 35: add(d, "session_ticket", "", from, to); break;
+      case 45: add(d, "psk_key_exchange_modes", "", from, to); break;
+      case 41: add(d, "pre_shared_key", "", from, to); break;
+      case 65281: add(d, "renegotiation_info", "", from, to); break;
+      default: add(d, fmt::format("extension {}", type), hex(body.at(body.pos()), body.end() - body.pos(), 8), from, to);
+    }
+  }
+  if (!exts.ok()) d.malformed = true;
+}
+
+void decode_hello(DecodedMessage& d, Reader& r, uint8_t type) {
+  size_t p = r.pos();
+  const uint16_t legacy = static_cast<uint16_t>(r.uint(2));
+  add(d, "legacy_version", wire_version_name(legacy), p, r.pos());
+  p = r.pos();
+  r.skip(32);
+  if (r.ok()) add(d, "random", hex(r.at(p), 32), p, r.pos());
+  Reader sid = r.sub(1);
+  add(d, "session_id", sid.end() == sid.pos() ? std::string("(empty)") : hex(sid.at(sid.pos()), sid.end() - sid.pos(), 8),
+      sid.pos(), sid.end());
+  p = r.pos();
+  if (type == 1) {
+    Reader suites = r.sub(2);
+    std::vector<std::string> names;
+    while (suites.has(2)) names.push_back(suite_text(static_cast<uint16_t>(suites.uint(2))));
+    add(d, "cipher_suites", join(names), p, r.pos());
+    r.sub(1);  // legacy_compression_methods
+  } else {
+    add(d, "cipher_suite", suite_text(static_cast<uint16_t>(r.uint(2))), p, r.pos());
+    r.skip(1);
+  }
+  if (r.has(2)) decode_extensions(d, r.sub(2), type);
+}
+
+void decode_certificate(DecodedMessage& d, Reader& r, bool tls13) {
+  if (tls13) r.sub(1);  // certificate_request_context
+  Reader list = r.sub(3);
+  for (int i = 0; list.has(3); ++i) {
+    const size_t from = list.pos();
+    Reader der = list.sub(3);
+    if (tls13) list.sub(2);  // per-certificate extensions
+    decode_certificate_der(d, fmt::format("certificate[{}]", i), der.at(der.pos()),
+                           der.end() - der.pos(), from, der.end());
+  }
+}
+
+void decode_handshake_body(DecodedMessage& d, Reader& r, uint8_t type, bool tls13) {
+  size_t p = r.pos();
+  switch (type) {
+    case 1:
+    case 2: decode_hello(d, r, type); break;
+    case 8: decode_extensions(d, r.sub(2), type); break;
+    case 11: decode_certificate(d, r, tls13); break;
+    case 12: {  // ServerKeyExchange (ECDHE, RFC 8422)
+      const uint8_t curve_type = static_cast<uint8_t>(r.uint(1));
+      if (curve_type == 3) {
+        add(d, "named_group", group_text(static_cast<uint16_t>(r.uint(2))), p + 1, r.pos());
+        Reader pub = r.sub(1);
+        add(d, "public_key", hex(pub.at(pub.pos()), pub.end() - pub.pos(), 16), pub.pos(), pub.end());
+        p = r.pos();
+        add(d, "signature_scheme", scheme_text(r.uint(2)), p, r.pos());
+      }
+      break;
+    }
+    case 15: {
+      add(d, "signature_scheme", scheme_text(r.uint(2)), p, r.pos());
+      Reader sig = r.sub(2);
+      add(d, "signature", hex(sig.at(sig.pos()), sig.end() - sig.pos(), 16), sig.pos(), sig.end());
+      break;
+    }
+    case 16: {
+      Reader pub = r.sub(1);
+      add(d, "public_key", hex(pub.at(pub.pos()), pub.end() - pub.pos(), 16), pub.pos(), pub.end());
+      break;
+    }
+    case 20: add(d, "verify_data", hex(r.at(p), r.end() - p), p, r.end()); break;
+    case 4: {
+      add(d, "lifetime_s", std::to_string(r.uint(4)), p, p + 4);
+      if (tls13) {
+        r.skip(4);
+        r.sub(1);
+      }
+      Reader ticket = r.sub(2);
+      add(d, "ticket", fmt::format("{} bytes", ticket.end() - ticket.pos()), ticket.pos(), ticket.end());
+      break;
+    }
+    default: break;
+  }
+  if (!r.ok()) d.malformed = true;
+}
+
+uint16_t u16_at(const std::vector<uint8_t>& b, size_t off) {
+  return off + 2 <= b.size() ? static_cast<uint16_t>((b[off] << 8) | b[off + 1]) : 0;
+}
+
+}  // namespace
+
+const Field* DecodedMessage::find(std::string_view field_name) const {
+  for (const auto& f : fields)
+    if (f.name == field_name) return &f;
+  return nullptr;
+}
+
+const char* handshake_type_name(uint8_t type) {
+  switch (type) {
+    case 0: return "HelloRequest";
+    case 1: return "ClientHello";
+    case 2: return "ServerHello";
+    case 4: return "NewSessionTicket";
+    case 5: return "EndOfEarlyData";
+    case 8: return "EncryptedExtensions";
+    case 11: return "Certificate";
+    case 12: return "ServerKeyExchange";
+    case 13: return "CertificateRequest";
+    case 14: return "ServerHelloDone";
+    case 15: return "CertificateVerify";
+    case 16: return "ClientKeyExchange";
+    case 20: return "Finished";
+    case 24: return "KeyUpdate";
+    default: return "Unknown";
+  }
+}
+
+const char* cipher_suite_name(uint16_t id) {
+  switch (id) {
+    case 0x1301: return "TLS_AES_128_GCM_SHA256";
+    case 0x1302: return "TLS_AES_256_GCM_SHA384";
+    case 0x1303: return "TLS_CHACHA20_POLY1305_SHA256";
+    case 0xc02b: return "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256";
+    case 0xc02c: return "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384";
+    case 0xc02f: return "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256";
+    case 0xc030: return "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384";
+    case 0xcca8: return "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256";
+    case 0xcca9: return "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256";
+    case 0x009e: return "TLS_DHE_RSA_WITH_AES_128_GCM_SHA256";
+    case 0x009f: return "TLS_DHE_RSA_WITH_AES_256_GCM_SHA384";
+    case 0x00ff: return "TLS_EMPTY_RENEGOTIATION_INFO_SCSV";
+    default: return "";
+  }
+}
+
+const char* group_name(uint16_t id) {
+  switch (id) {
+    case 0x0017: return "secp256r1";
+    case 0x0018: return "secp384r1";
+    case 0x0019: return "secp521r1";
+    case 0x001d: return "x25519";
+    case 0x001e: return "x448";
+    case 0x0100: return "ffdhe2048";
+    case 0x0101: return "ffdhe3072";
+    default: return "";
+  }
+}
+
+std::string wire_version_name(uint16_t v) {
+  switch (v) {
+    case 0x0304: return "TLS 1.3";
+    case 0x0303: return "TLS 1.2";
+    case 0x0302: return "TLS 1.1";
+    case 0x0301: return "TLS 1.0";
+    default: return fmt::format("0x{:04x}", v);
+  }
+}
+
+std::string message_name(const CapturedMessage& m) {
+  switch (m.content_type) {
+    case change_cipher_spec: return "ChangeCipherSpec";
+    case alert: return "Alert";
+    case handshake: return handshake_type_name(m.handshake_type);
+    default: return "ApplicationData";
+  }
+}
+
+DecodedMessage decode_message(const CapturedMessage& m, bool tls13) {
+  DecodedMessage d;
+  d.name = message_name(m);
+  const auto& b = m.bytes;
+  if (m.content_type == alert) {
+    if (b.size() < 2) {
+      d.malformed = true;
+      return d;
+    }
+    add(d, "level", b[0] == 2 ? "fatal" : "warning", 0, 1);
+    add(d, "description", fmt::format("{} ({})", SSL_alert_desc_string_long(b[1]), b[1]), 1, 2);
+    return d;
+  }
+  if (m.content_type != handshake) return d;
+  Reader r(b, 0, b.size());
+  r.skip(1);
+  const size_t len = r.uint(3);
+  if (!r.ok() || 4 + len > b.size()) {
+    d.malformed = true;
+    return d;
+  }
+  Reader body(b, 4, 4 + len);
+  decode_handshake_body(d, body, m.handshake_type, tls13);
+  return d;
+}
+
+std::vector<DecodedMessage> decode_messages(const std::vector<CapturedMessage>& messages) {
+  std::vector<DecodedMessage> out;
+  bool tls13 = false;
+  for (const auto& m : messages) {
+    out.push_back(decode_message(m, tls13));
+    if (m.content_type == handshake && m.handshake_type == 2) {
+      const Field* v = out.back().find("supported_versions");
+      tls13 = v != nullptr && v->value == "TLS 1.3";
+    }
+  }
+  return out;
+}
+
+TranscriptFacts summarize(const std::vector<CapturedMessage>& messages) {
+  TranscriptFacts f;
+  const auto decoded = decode_messages(messages);
+  for (size_t i = 0; i < messages.size(); ++i) {
+    const CapturedMessage& m = messages[i];
+    const DecodedMessage& d = decoded[i];
+    const std::vector<uint8_t>& b = m.bytes;
+    if (m.content_type == alert && b.size() >= 2 && b[1] != 0 && f.alert < 0) f.alert = b[1];
+    if (m.content_type != handshake) continue;
+    if (m.handshake_type == 1) {
+      if (const Field* s = d.find("server_name")) f.sni = s->value;
+      if (const Field* a = d.find("alpn")) {
+        if (a->offset + a->length <= b.size())
+          f.alpn_offered = protocol_list(Reader(b, a->offset + 6, a->offset + a->length));
+      }
+    } else if (m.handshake_type == 2) {
+      const Field* v = d.find("supported_versions");
+      const Field* legacy = d.find("legacy_version");
+      if (v != nullptr) f.version = u16_at(b, v->offset + 4);
+      else if (legacy != nullptr) f.version = u16_at(b, legacy->offset);
+      if (const Field* c = d.find("cipher_suite")) f.cipher = u16_at(b, c->offset);
+      if (const Field* k = d.find("key_share")) f.group = u16_at(b, k->offset + 4);
+      if (const Field* a = d.find("alpn")) f.alpn = a->value;
+    } else if (m.handshake_type == 8) {
+      if (const Field* a = d.find("alpn")) f.alpn = a->value;
+    } else if (m.handshake_type == 12) {
+      if (const Field* g = d.find("named_group")) f.group = u16_at(b, g->offset);
+    } else if (m.handshake_type == 11 && f.cert_subject.empty()) {
+      if (const Field* s = d.find("certificate[0].subject")) f.cert_subject = s->value;
+      if (const Field* s = d.find("certificate[0].issuer")) f.cert_issuer = s->value;
+      if (const Field* s = d.find("certificate[0].not_before")) f.cert_not_before = s->value;
+      if (const Field* s = d.find("certificate[0].not_after")) f.cert_not_after = s->value;
+      if (const Field* s = d.find("certificate[0].san")) {
+        std::string rest = s->value;
+        for (size_t pos; !rest.empty();) {
+          pos = rest.find(", ");
+          f.cert_san.push_back(rest.substr(0, pos));
+          rest = pos == std::string::npos ? "" : rest.substr(pos + 2);
+        }
+      }
+    }
+  }
+  return f;
+}
+
+}  // namespace deploysim::loopback

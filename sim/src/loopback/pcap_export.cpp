@@ -1,0 +1,150 @@
+#include "deploysim/loopback/pcap_export.hpp"
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <algorithm>
+#include <memory>
+
+#include <fcntl.h>
+#include <pcap/pcap.h>
+#include <unistd.h>
+
+namespace deploysim::loopback {
+namespace {
+
+constexpr uint8_t fin = 0x01, syn = 0x02, psh = 0x08, ack = 0x10;
+constexpr uint32_t loopback_ip = 0x7f000001;  // 127.0.0.1
+
+void put16(std::vector<uint8_t>& b, size_t at, uint32_t v) {
+  b[at] = static_cast<uint8_t>(v >> 8);
+  b[at + 1] = static_cast<uint8_t>(v);
+}
+
+void put32(std::vector<uint8_t>& b, size_t at, uint32_t v) {
+  put16(b, at, v >> 16);
+  put16(b, at + 2, v & 0xffff);
+}
+
+// RFC 1071 one's-complement sum.
+uint32_t sum16(const uint8_t* p, size_t n, uint32_t acc = 0) {
+  for (size_t i = 0; i + 1 < n; i += 2) acc += (uint32_t{p[i]} << 8) | p[i + 1];
+  if (n & 1) acc += uint32_t{p[n - 1]} << 8;
+  return acc;
+}
+
+uint16_t fold(uint32_t acc) {
+  while (acc >> 16) acc = (acc & 0xffff) + (acc >> 16);
+  return static_cast<uint16_t>(~acc & 0xffff);
+}
+
+struct Endpoint {
+  uint16_t port;
+  uint32_t seq;
+};
+
+class PacketBuilder {
+public:
+  std::vector<std::vector<uint8_t>> packets;
+
+  void segment(const Endpoint& from, const Endpoint& to, uint8_t flags, const uint8_t* data,
+               size_t len, uint16_t mss_option = 0) {
+    const size_t tcp_len = mss_option ? 24 : 20;
+    std::vector<uint8_t> p(20 + tcp_len + len, 0);
+    p[0] = 0x45;
+    put16(p, 2, static_cast<uint32_t>(p.size()));
+    put16(p, 4, ip_id_++);
+    put16(p, 6, 0x4000);  // don't fragment
+    p[8] = 64;            // TTL
+    p[9] = 6;             // TCP
+    put32(p, 12, loopback_ip);
+    put32(p, 16, loopback_ip);
+    put16(p, 10, fold(sum16(p.data(), 20)));
+    put16(p, 20, from.port);
+    put16(p, 22, to.port);
+    put32(p, 24, from.seq);
+    put32(p, 28, (flags & ack) ? to.seq : 0);
+    p[32] = static_cast<uint8_t>((tcp_len / 4) << 4);
+    p[33] = flags;
+    put16(p, 34, 65535);  // window
+    if (mss_option) {
+      p[40] = 2;  // MSS option kind
+      p[41] = 4;
+      put16(p, 42, mss_option);
+    }
+    if (len) std::memcpy(p.data() + 20 + tcp_len, data, len);
+    // TCP checksum over the pseudo-header (src, dst, proto, length) and the segment.
+    const size_t seg_len = tcp_len + len;
+    uint32_t acc = sum16(p.data() + 12, 8);
+    acc += 6 + static_cast<uint32_t>(seg_len);
+    put16(p, 36, fold(sum16(p.data() + 20, seg_len, acc)));
+    packets.push_back(std::move(p));
+  }
+
+private:
+  uint16_t ip_id_ = 1;
+};
+
+}  // namespace
+
+std::vector<std::vector<uint8_t>> build_packets(const std::vector<Flight>& flights,
+                                                const PcapOptions& o) {
+  PacketBuilder b;
+  Endpoint client{o.client_port, 0x1000};  // fixed initial sequence numbers: deterministic files
+  Endpoint server{o.server_port, 0x8000};
+  b.segment(client, server, syn, nullptr, 0, o.mss);
+  client.seq += 1;
+  b.segment(server, client, syn | ack, nullptr, 0, o.mss);
+  server.seq += 1;
+  b.segment(client, server, ack, nullptr, 0);
+  const size_t mss = o.mss ? o.mss : 1460;
+  for (const Flight& f : flights) {
+    Endpoint& from = f.dir == Direction::client_to_server ? client : server;
+    Endpoint& to = f.dir == Direction::client_to_server ? server : client;
+    for (size_t off = 0; off < f.bytes.size(); off += mss) {
+      const size_t n = std::min(mss, f.bytes.size() - off);
+      b.segment(from, to, psh | ack, f.bytes.data() + off, n);
+      from.seq += static_cast<uint32_t>(n);
+    }
+    b.segment(to, from, ack, nullptr, 0);
+  }
+  b.segment(client, server, fin | ack, nullptr, 0);
+  client.seq += 1;
+  b.segment(server, client, fin | ack, nullptr, 0);
+  server.seq += 1;
+  b.segment(client, server, ack, nullptr, 0);
+  return b.packets;
+}
+
+std::string write_pcap(const std::string& path, const std::vector<Flight>& flights,
+                       const PcapOptions& options) {
+  std::unique_ptr<pcap_t, decltype(&pcap_close)> dead(pcap_open_dead(DLT_RAW, 65535), pcap_close);
+  if (!dead) return "libpcap could not open a writer";
+  pcap_dumper_t* dumper = pcap_dump_open(dead.get(), path.c_str());
+  if (dumper == nullptr) return std::string("cannot write ") + path + ": " + pcap_geterr(dead.get());
+  int64_t t_us = 0;
+  for (const auto& p : build_packets(flights, options)) {
+    pcap_pkthdr hdr{};
+    hdr.ts.tv_sec = static_cast<time_t>(options.start_unix + t_us / 1000000);
+    hdr.ts.tv_usec = static_cast<suseconds_t>(t_us % 1000000);
+    hdr.caplen = hdr.len = static_cast<bpf_u_int32>(p.size());
+    pcap_dump(reinterpret_cast<u_char*>(dumper), &hdr, p.data());
+    t_us += options.step_us;
+  }
+  const bool ok = pcap_dump_flush(dumper) == 0;
+  pcap_dump_close(dumper);
+  return ok ? "" : "cannot write " + path;
+}
+
+std::string write_keylog(const std::string& path, const Capture& capture) {
+  // Session secrets: readable by the user only.
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  std::unique_ptr<FILE, decltype(&std::fclose)> f(fd >= 0 ? ::fdopen(fd, "w") : nullptr, std::fclose);
+  if (!f) return "cannot write " + path + ": " + std::strerror(errno);
+  const std::string text = keylog_text(capture);
+  if (std::fwrite(text.data(), 1, text.size(), f.get()) != text.size())
+    return "cannot write " + path + ": " + std::strerror(errno);
+  return "";
+}
+
+}  // namespace deploysim::loopback

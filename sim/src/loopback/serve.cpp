@@ -1,0 +1,426 @@
+#include "deploysim/loopback/serve.hpp"
+
+#include <arpa/inet.h>
+#include <atomic>
+#include <cerrno>
+#include <chrono>
+#include <csignal>
+#include <cstring>
+#include <ctime>
+#include <fstream>
+#include <map>
+#include <mutex>
+#include <netinet/in.h>
+#include <poll.h>
+#include <set>
+#include <sys/socket.h>
+#include <thread>
+#include <unistd.h>
+#include <vector>
+
+#include <fmt/format.h>
+#include <openssl/err.h>
+
+#include "deploysim/loopback/decode.hpp"
+#include "deploysim/loopback/handshake.hpp"
+#include "deploysim/loopback/tcp_link.hpp"
+
+namespace deploysim::loopback {
+namespace {
+
+std::atomic<bool> g_stop{false};
+
+extern "C" void on_stop_signal(int) { g_stop.store(true); }
+
+constexpr int poll_ms = 200;
+constexpr int io_timeout_s = 5;
+
+// Prints trace-style lines from every thread, one at a time, stamped with seconds since start.
+class Log {
+public:
+  explicit Log(std::FILE* out) : out_(out), t0_(std::chrono::steady_clock::now()) {}
+  void line(const std::string& text) {
+    const double t = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0_).count();
+    std::lock_guard lock(mutex_);
+    fmt::print(out_, "[{:9.3f}s] {}\n", t, text);
+    std::fflush(out_);
+  }
+
+private:
+  std::mutex mutex_;
+  std::FILE* out_;
+  std::chrono::steady_clock::time_point t0_;
+};
+
+// Sockets of live connections, so a stop can unblock their threads.
+class FdRegistry {
+public:
+  void add(int fd) {
+    std::lock_guard lock(mutex_);
+    fds_.insert(fd);
+  }
+  void remove(int fd) {
+    std::lock_guard lock(mutex_);
+    fds_.erase(fd);
+  }
+  void shutdown_all() {
+    std::lock_guard lock(mutex_);
+    for (int fd : fds_) ::shutdown(fd, SHUT_RDWR);
+  }
+
+private:
+  std::mutex mutex_;
+  std::set<int> fds_;
+};
+
+void set_timeouts(int fd) {
+  timeval tv{io_timeout_s, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+}
+
+bool send_all(int fd, const std::string& data) {
+  for (size_t sent = 0; sent < data.size();) {
+    const ssize_t n = ::send(fd, data.data() + sent, data.size() - sent, MSG_NOSIGNAL);
+    if (n <= 0) return false;
+    sent += static_cast<size_t>(n);
+  }
+  return true;
+}
+
+// Reads an HTTP/1.1 request head (and a Content-Length body) through `read_some`.
+template <class ReadSome>
+std::string read_http_request(ReadSome read_some) {
+  std::string data;
+  char buf[4096];
+  size_t head_end = std::string::npos;
+  while ((head_end = data.find("\r\n\r\n")) == std::string::npos && data.size() < 65536) {
+    const long n = read_some(buf, sizeof buf);
+    if (n <= 0) return {};
+    data.append(buf, static_cast<size_t>(n));
+  }
+  if (head_end == std::string::npos) return {};
+  size_t body = 0;
+  const size_t cl = data.find("\r\nContent-Length:");
+  if (cl != std::string::npos && cl < head_end) body = std::strtoul(data.c_str() + cl + 17, nullptr, 10);
+  while (data.size() < head_end + 4 + body && body < (1u << 20)) {
+    const long n = read_some(buf, sizeof buf);
+    if (n <= 0) break;
+    data.append(buf, static_cast<size_t>(n));
+  }
+  return data;
+}
+
+std::string header_value(const std::string& request, const std::string& name) {
+  const size_t head_end = request.find("\r\n\r\n");
+  size_t pos = request.find("\r\n");
+  while (pos != std::string::npos && pos < head_end) {
+    const size_t next = request.find("\r\n", pos + 2);
+    const std::string line = request.substr(pos + 2, next - pos - 2);
+    const size_t colon = line.find(':');
+    if (colon != std::string::npos && strncasecmp(line.c_str(), name.c_str(), name.size()) == 0 &&
+        colon == name.size()) {
+      size_t v = colon + 1;
+      while (v < line.size() && line[v] == ' ') ++v;
+      return line.substr(v);
+    }
+    pos = next;
+  }
+  return {};
+}
+
+std::string http_response(int status, const char* reason, const std::string& body) {
+  return fmt::format("HTTP/1.1 {} {}\r\nContent-Type: text/plain\r\nContent-Length: {}\r\n"
+                     "Connection: close\r\n\r\n{}", status, reason, body.size(), body);
+}
+
+const char* server_name(ServerPreset p) {
+  switch (p) {
+    case ServerPreset::uvicorn: return "uvicorn";
+    case ServerPreset::hypercorn: return "hypercorn";
+    case ServerPreset::daphne: return "daphne";
+    case ServerPreset::gunicorn: return "gunicorn";
+  }
+  return "?";
+}
+
+// One in-process HTTP backend per [[service]]: listens on 127.0.0.1, round-robins over its
+// workers and answers with a body naming the pool and the worker.
+class Backend {
+public:
+  Backend(const ServiceSpec& spec, Log& log, int fd)
+      : name_(spec.name), server_(server_name(spec.server)),
+        workers_(spec.workers > 0 ? spec.workers : 1), log_(log), fd_(fd), port_(local_port(fd)) {}
+  ~Backend() {
+    if (thread_.joinable()) thread_.join();
+    ::close(fd_);
+  }
+  void start() { thread_ = std::thread([this] { loop(); }); }
+  uint16_t port() const { return port_; }
+  const std::string& name() const { return name_; }
+
+private:
+  void loop() {
+    while (!g_stop.load()) {
+      pollfd p{fd_, POLLIN, 0};
+      if (::poll(&p, 1, poll_ms) <= 0) continue;
+      const int c = ::accept4(fd_, nullptr, nullptr, SOCK_CLOEXEC);
+      if (c < 0) continue;
+      set_timeouts(c);
+      answer(c);
+      ::close(c);
+    }
+  }
+  void answer(int c) {
+    const std::string req = read_http_request([c](char* b, size_t n) { return long(::recv(c, b, n, 0)); });
+    if (req.empty()) return;
+    const int worker = next_worker_++ % workers_ + 1;
+    const std::string line = req.substr(0, req.find("\r\n"));
+    const std::string body = fmt::format(
+        "pool={} worker={}/worker-{} server={} request=\"{}\" host={} x-forwarded-for={} "
+        "x-forwarded-proto={}\n",
+        name_, name_, worker, server_, line, header_value(req, "Host"),
+        header_value(req, "X-Forwarded-For"), header_value(req, "X-Forwarded-Proto"));
+    send_all(c, http_response(200, "OK", body));
+    log_.line(fmt::format("http.handled pool={} worker={}/worker-{} server={} \"{}\"", name_, name_,
+                          worker, server_, line));
+  }
+
+  std::string name_;
+  std::string server_;
+  int workers_;
+  int next_worker_ = 0;
+  Log& log_;
+  int fd_;
+  uint16_t port_;
+  std::thread thread_;
+};
+
+std::string forward(uint16_t port, const std::string& request) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return {};
+  set_timeouts(fd);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(port);
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  std::string out;
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0 && send_all(fd, request)) {
+    char buf[4096];
+    ssize_t n = 0;
+    while ((n = ::recv(fd, buf, sizeof buf, 0)) > 0) out.append(buf, static_cast<size_t>(n));
+  }
+  ::close(fd);
+  return out;
+}
+
+// The request as the proxy forwards it: Connection: close, X-Forwarded-For/Proto added.
+std::string rewrite_for_backend(const std::string& request) {
+  const size_t head_end = request.find("\r\n\r\n");
+  std::string head = request.substr(0, head_end);
+  std::string out;
+  size_t pos = 0;
+  while (pos <= head.size()) {
+    const size_t next = head.find("\r\n", pos);
+    const std::string line = head.substr(pos, next == std::string::npos ? std::string::npos : next - pos);
+    if (strncasecmp(line.c_str(), "connection:", 11) != 0) out += line + "\r\n";
+    if (next == std::string::npos) break;
+    pos = next + 2;
+  }
+  out += "X-Forwarded-For: 127.0.0.1\r\nX-Forwarded-Proto: https\r\nConnection: close\r\n\r\n";
+  return out + request.substr(head_end + 4);
+}
+
+struct Proxy {
+  const Scenario& scenario;
+  ServerContext& tls;
+  std::map<std::string, uint16_t> pool_ports;
+  Log& log;
+  FdRegistry& fds;
+
+  void handle(int fd, int conn) {
+    set_timeouts(fd);
+    Capture capture;
+    CaptureSink sink;
+    sink.capture = &capture;
+    sink.writer = Direction::server_to_client;
+    sink.keylog = false;
+    sink.record_reads = true;
+    ServerPick pick;
+    SslPtr ssl = tls.new_ssl(&pick);
+    attach_capture(ssl.get(), &sink);
+    SSL_set_fd(ssl.get(), fd);
+    ERR_clear_error();
+    const int rc = SSL_accept(ssl.get());
+    const TranscriptFacts facts = summarize(capture.messages);
+    log.line(fmt::format("conn={} tls.client_hello sni={} alpn={}", conn,
+                         facts.sni.empty() ? "(none)" : facts.sni,
+                         facts.alpn_offered.empty() ? "(none)" : fmt::format("{}", fmt::join(facts.alpn_offered, ","))));
+    if (rc != 1) {
+      const std::string err = drain_openssl_errors();
+      log.line(fmt::format("conn={} tls.failed alert={} error=\"{}\"", conn,
+                           facts.alert >= 0 ? SSL_alert_desc_string_long(facts.alert) : "none", err));
+      return;
+    }
+    std::vector<std::string> sequence;
+    for (const auto& m : capture.messages)
+      sequence.push_back(fmt::format("{} {}", direction_arrow(m.dir), message_name(m)));
+    log.line(fmt::format("conn={} tls.established version={} cipher={} certificate={} alpn={} messages=[{}]",
+                         conn, wire_version_name(facts.version), SSL_get_cipher_name(ssl.get()),
+                         pick.chosen >= 0 ? tls.config().names[static_cast<size_t>(pick.chosen)].name : "?",
+                         facts.alpn.empty() ? "(none)" : facts.alpn, fmt::join(sequence, ", ")));
+    SSL* s = ssl.get();
+    const std::string request = read_http_request([s](char* b, size_t n) {
+      return long(SSL_read(s, b, static_cast<int>(n)));
+    });
+    if (request.empty()) return;
+    const std::string line = request.substr(0, request.find("\r\n"));
+    std::string host = header_value(request, "Host");
+    host = host.substr(0, host.find(':'));
+    log.line(fmt::format("conn={} http.request \"{}\" host={}", conn, line, host));
+    std::string response;
+    const RouteSpec* route = nullptr;
+    for (const auto& r : scenario.proxy->routes)
+      if (r.host == host) route = &r;
+    auto port = route ? pool_ports.find(route->pool) : pool_ports.end();
+    if (port == pool_ports.end()) {
+      response = http_response(404, "Not Found", fmt::format("no route for host {}\n", host));
+      log.line(fmt::format("conn={} proxy.no_route host={} status=404", conn, host));
+    } else {
+      log.line(fmt::format("conn={} proxy.forward pool={} to=127.0.0.1:{}", conn, route->pool, port->second));
+      response = forward(port->second, rewrite_for_backend(request));
+      if (response.empty()) response = http_response(502, "Bad Gateway", "upstream did not answer\n");
+    }
+    log.line(fmt::format("conn={} http.response \"{}\"", conn, response.substr(0, response.find("\r\n"))));
+    SSL_write(s, response.data(), static_cast<int>(response.size()));
+    SSL_shutdown(s);
+    ERR_clear_error();
+  }
+};
+
+int64_t seconds(Time t) { return t.ns() / 1000000000; }
+
+CertTrust trust_of(Issuer i) {
+  switch (i) {
+    case Issuer::self_signed: return CertTrust::self_signed;
+    case Issuer::untrusted: return CertTrust::untrusted_ca;
+    default: return CertTrust::trusted;
+  }
+}
+
+}  // namespace
+
+void request_serve_stop() { g_stop.store(true); }
+
+int serve(const Scenario& scenario, const ServeOptions& options) {
+  std::FILE* out = options.out;
+  if (!scenario.proxy) {
+    fmt::print(stderr, "{}: the scenario has no [proxy] to serve\n", scenario.source_path);
+    return 2;
+  }
+  if (scenario.certificates.empty()) {
+    fmt::print(stderr, "{}: the scenario has no [[certificate]]: nothing to serve over TLS\n",
+               scenario.source_path);
+    return 2;
+  }
+  g_stop.store(false);
+  Log log(out);
+  // Live mode runs the scenario "now": certificate times are relative to the real clock, since
+  // real clients (curl, openssl s_client) verify against it.
+  const int64_t now = static_cast<int64_t>(std::time(nullptr));
+  CertStore certs;
+  ServerConfig server;
+  for (const auto& c : scenario.certificates) {
+    const int64_t not_before = now + seconds(c.issued);
+    const Credential& cred =
+        certs.leaf(c.domain, not_before, not_before + seconds(c.lifetime), trust_of(c.issuer));
+    server.names.push_back({c.domain, &cred, {"http/1.1"}});  // the live proxy speaks HTTP/1.1
+  }
+  server.default_name = scenario.proxy->default_certificate;
+  server.strict_sni = scenario.proxy->strict_sni;
+  server.min_version = (scenario.proxy->tls_versions & tls12) ? TlsVersion::tls12 : TlsVersion::tls13;
+  server.max_version = (scenario.proxy->tls_versions & tls13) ? TlsVersion::tls13 : TlsVersion::tls12;
+  ServerContext tls(server, true);
+
+  if (!options.export_ca.empty()) {
+    std::ofstream f(options.export_ca, std::ios::binary | std::ios::trunc);
+    f << certs.trusted_ca().certificate_pem();
+    if (!f) {
+      fmt::print(stderr, "deploysim serve: cannot write {}\n", options.export_ca);
+      return 1;
+    }
+  }
+
+  std::string error;
+  const int listener = listen_loopback(options.port, error);
+  if (listener < 0) {
+    fmt::print(stderr, "deploysim serve: {}\n", error);
+    return 1;
+  }
+  std::vector<std::unique_ptr<Backend>> backends;
+  std::map<std::string, uint16_t> pool_ports;
+  for (const auto& svc : scenario.services) {
+    const int fd = listen_loopback(0, error);
+    if (fd < 0) {
+      fmt::print(stderr, "deploysim serve: {}\n", error);
+      ::close(listener);
+      return 1;
+    }
+    backends.push_back(std::make_unique<Backend>(svc, log, fd));
+    pool_ports[svc.name] = backends.back()->port();
+  }
+
+  struct sigaction sa {};
+  sa.sa_handler = on_stop_signal;
+  sigemptyset(&sa.sa_mask);
+  struct sigaction old_int {}, old_term {}, old_pipe {};
+  sigaction(SIGINT, &sa, &old_int);
+  sigaction(SIGTERM, &sa, &old_term);
+  struct sigaction ignore {};
+  ignore.sa_handler = SIG_IGN;
+  sigaction(SIGPIPE, &ignore, &old_pipe);
+
+  const uint16_t port = local_port(listener);
+  for (auto& b : backends) {
+    b->start();
+    log.line(fmt::format("backend pool={} listening on 127.0.0.1:{}", b->name(), b->port()));
+  }
+  std::vector<std::string> names;
+  for (const auto& n : server.names) names.push_back(n.name);
+  log.line(fmt::format("proxy listening on 127.0.0.1:{} certificates=[{}] default={} strict_sni={}{}",
+                       port, fmt::join(names, ","), server.default_name, server.strict_sni,
+                       options.export_ca.empty() ? "" : " ca=" + options.export_ca));
+  if (!names.empty())
+    log.line(fmt::format("try: curl --resolve {0}:{1}:127.0.0.1 --cacert {2} https://{0}:{1}/",
+                         names.front(), port, options.export_ca.empty() ? "CA.pem (use --export-ca)" : options.export_ca));
+
+  FdRegistry fds;
+  Proxy proxy{scenario, tls, pool_ports, log, fds};
+  std::vector<std::thread> threads;
+  int conn = 0;
+  while (!g_stop.load()) {
+    pollfd p{listener, POLLIN, 0};
+    if (::poll(&p, 1, poll_ms) <= 0) continue;
+    const int c = ::accept4(listener, nullptr, nullptr, SOCK_CLOEXEC);
+    if (c < 0) continue;
+    const int id = ++conn;
+    fds.add(c);
+    threads.emplace_back([&proxy, &fds, c, id] {
+      proxy.handle(c, id);
+      fds.remove(c);
+      ::close(c);
+    });
+  }
+  log.line("stopping: closing the listener and open connections");
+  ::close(listener);
+  fds.shutdown_all();
+  for (auto& t : threads) t.join();
+  backends.clear();
+  sigaction(SIGINT, &old_int, nullptr);
+  sigaction(SIGTERM, &old_term, nullptr);
+  sigaction(SIGPIPE, &old_pipe, nullptr);
+  log.line("stopped");
+  return 0;
+}
+
+}  // namespace deploysim::loopback

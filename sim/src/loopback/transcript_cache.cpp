@@ -1,0 +1,89 @@
+#include "deploysim/loopback/transcript_cache.hpp"
+
+#include <fmt/format.h>
+
+namespace deploysim::loopback {
+namespace {
+
+constexpr int64_t day_s = 86400;
+
+TlsVersion lowest(uint8_t bits) { return (bits & 1) ? TlsVersion::tls12 : TlsVersion::tls13; }
+TlsVersion highest(uint8_t bits) { return (bits & 2) ? TlsVersion::tls13 : TlsVersion::tls12; }
+
+std::string http_response(const std::string& host, const std::string& path) {
+  const std::string body = fmt::format("hello from the loopback proxy: https://{}{}\n", host, path);
+  return fmt::format("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: {}\r\n"
+                     "Connection: close\r\n\r\n{}", body.size(), body);
+}
+
+}  // namespace
+
+LoopbackConfig default_loopback_config(int64_t now) {
+  LoopbackConfig c;
+  c.verify_time = now;
+  for (const char* name : {"api.example.test", "www.example.test"}) {
+    NameConfig n;
+    n.name = name;
+    n.not_before = now - 30 * day_s;
+    n.not_after = n.not_before + 90 * day_s;  // domain-facts.md: Let's Encrypt 90-day certificates
+    c.server_names.push_back(n);
+  }
+  c.default_name = "www.example.test";
+  return c;
+}
+
+Transcript run_loopback(const LoopbackConfig& config, CertStore& certs, TcpLink* link) {
+  ServerConfig server;
+  for (const auto& n : config.server_names)
+    server.names.push_back(
+        {n.name, &certs.leaf(n.name, n.not_before, n.not_after, n.trust, n.key), n.alpn});
+  server.default_name = config.default_name;
+  server.strict_sni = config.strict_sni;
+  server.min_version = lowest(config.server_versions);
+  server.max_version = highest(config.server_versions);
+
+  ClientConfig client;
+  client.sni = config.sni;
+  client.send_sni = config.send_sni;
+  client.verify_host = config.host;
+  client.alpn = config.client_alpn;
+  client.min_version = lowest(config.client_versions);
+  client.max_version = highest(config.client_versions);
+  client.trusted = {certs.trusted_ca().certificate()};
+  client.verify_time = config.verify_time;
+
+  const ServerContext sctx(server, true);
+  const ClientContext cctx(client, true);
+  Transcript t;
+  t.config = config;
+  Exchange exchange;
+  if (config.http) {
+    exchange.request = fmt::format("GET {} HTTP/1.1\r\nHost: {}\r\nUser-Agent: deploysim\r\n"
+                                   "Accept: */*\r\nConnection: close\r\n\r\n", config.path, config.host);
+    exchange.response = http_response(config.host, config.path);
+  }
+  t.outcome = run_handshake(cctx, sctx, exchange, &t.capture, link);
+  t.decoded = decode_messages(t.capture.messages);
+  t.facts = summarize(t.capture.messages);
+  return t;
+}
+
+const Transcript& TranscriptCache::get(const LoopbackConfig& config) {
+  std::lock_guard lock(mutex_);
+  auto it = entries_.find(config);
+  if (it != entries_.end()) return *it->second;
+  auto t = std::make_unique<Transcript>(run_loopback(config, certs_));
+  return *entries_.emplace(config, std::move(t)).first->second;
+}
+
+size_t TranscriptCache::size() const {
+  std::lock_guard lock(mutex_);
+  return entries_.size();
+}
+
+TranscriptCache& transcript_cache() {
+  static TranscriptCache cache;
+  return cache;
+}
+
+}  // namespace deploysim::loopback

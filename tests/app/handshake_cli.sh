@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# `deploysim handshake`: real OpenSSL handshakes printed message by message; each lesson
+# variant fails with OpenSSL's own verification error and alert; bad input exits 2; nothing is
+# written to the working directory or $TMPDIR unless asked.
+set -uo pipefail
+bin=$(realpath "$1")
+work=$(mktemp -d)
+tmp=$(mktemp -d)
+trap 'rm -rf "$work" "$tmp"' EXIT
+cd "$work"
+export TMPDIR="$tmp"
+fail=0
+check() {  # check NAME EXPECTED_RC PATTERN... -- ARGS...
+  local name="$1" want_rc="$2"; shift 2
+  local patterns=()
+  while [ "$1" != "--" ]; do patterns+=("$1"); shift; done
+  shift
+  local out rc
+  out=$("$bin" handshake "$@" 2>&1); rc=$?
+  if [ "$rc" -ne "$want_rc" ]; then
+    echo "FAIL $name: exit $rc, expected $want_rc"; echo "$out" | tail -20; fail=1; return
+  fi
+  for p in "${patterns[@]}"; do
+    if ! grep -qF -- "$p" <<<"$out"; then
+      echo "FAIL $name: output lacks '$p'"; echo "$out" | tail -20; fail=1
+    fi
+  done
+}
+
+check "default TLS 1.3" 0 "C->S  ClientHello" "server_name: api.example.test" "S->C  EncryptedExtensions" \
+  "outcome: OK  TLS 1.3" "certificate for api.example.test" "http: GET / HTTP/1.1 -> HTTP/1.1 200 OK" --
+check "TLS 1.2" 0 "S->C  ServerKeyExchange" "C->S  ClientKeyExchange" "outcome: OK  TLS 1.2" -- --tls 1.2
+check "expired" 1 "verify error 10 (certificate has expired)" \
+  "alert certificate expired (45) sent by the client" -- --expired
+check "not yet valid" 1 "verify error 9 (certificate is not yet valid)" "alert bad certificate (42)" -- --not-yet-valid
+check "wrong name" 1 "verify error 62 (hostname mismatch)" -- --wrong-name
+check "untrusted" 1 "verify error 20 (unable to get local issuer certificate)" "alert unknown CA (48)" -- --untrusted
+check "self-signed" 1 "verify error 18 (self-signed certificate)" -- --self-signed
+check "no SNI gets the default certificate" 1 "client: SNI (none)" "certificate[0].san: www.example.test" \
+  "verify error 62" -- --no-sni
+check "unknown SNI gets the default certificate" 1 "certificate[0].san: www.example.test" "verify error 62" -- --sni shop.example.test
+check "strict SNI" 1 "alert unrecognized name (112) sent by the server" -- --sni shop.example.test --strict-sni
+check "ALPN h2" 0 "ALPN h2" -- --sni www.example.test
+check "ALPN http/1.1" 0 "ALPN http/1.1" -- --alpn http/1.1
+check "RSA" 0 "certificate[0].key: RSA" -- --rsa
+check "over TCP" 0 "over a TCP connection on 127.0.0.1" "outcome: OK" -- --tcp
+check "bad --tls" 2 "--tls" -- --tls 1.4
+check "conflicting variants" 2 "excludes" -- --expired --untrusted
+
+if [ -n "$(find "$work" "$tmp" -mindepth 1)" ]; then
+  echo "FAIL: files were left behind:"; ls -la "$work" "$tmp"; fail=1
+fi
+"$bin" handshake --pcap "$work/out.pcap" --keylog "$work/keys.log" >/dev/null || { echo "FAIL export"; fail=1; }
+[ -s "$work/out.pcap" ] && [ -s "$work/keys.log" ] || { echo "FAIL: export files missing"; fail=1; }
+[ "$(stat -c %a "$work/keys.log")" = "600" ] || { echo "FAIL: key log is not 0600"; fail=1; }
+if grep -q "PRIVATE KEY" "$work"/* 2>/dev/null; then echo "FAIL: a private key was written"; fail=1; fi
+"$bin" handshake --pcap /nonexistent/dir/out.pcap >/dev/null 2>"$work/err"; rc=$?
+[ "$rc" -eq 2 ] && grep -q "cannot write /nonexistent/dir/out.pcap" "$work/err" || { echo "FAIL: unwritable pcap rc=$rc"; cat "$work/err"; fail=1; }
+[ "$fail" -eq 0 ] && echo "handshake_cli: all checks passed"
+exit "$fail"

@@ -1,0 +1,198 @@
+// Scenario-level lifecycle: crash loops under each supervisor read back from the trace, the
+// Uvicorn manager respawning workers (or not), hangs and the liveness probe, reboots and start
+// on boot, and determinism.
+#include <doctest/doctest.h>
+
+#include "deploysim/supervisor.hpp"
+#include "deploysim/world.hpp"
+#include "life_fixtures.hpp"
+
+using namespace deploysim;
+using namespace deploysim::literals;
+using namespace deploysim::testing;
+
+namespace {
+
+// Gaps between each exit and the next start of the crash loop.
+std::vector<Time> exit_to_start(const Run& run) {
+  std::vector<Time> exits = times(run, "process.exit");
+  std::vector<Time> starts = times(run, "supervisor.restart");
+  std::vector<Time> gaps;
+  for (size_t i = 0; i < starts.size() && i < exits.size(); ++i) gaps.push_back(starts[i] - exits[i]);
+  return gaps;
+}
+
+}  // namespace
+
+TEST_CASE("kubernetes: a bad deploy restarts at once, then waits 10, 20, 40, 80, 160, 300, 300 s") {
+  Scenario sc = one_service(SupervisorKind::kubernetes);
+  sc.info.duration = minutes(25);
+  add_fault(sc, FaultKind::crash_on_start, 10_s);
+  Run run = simulate(sc);
+  std::vector<Time> gaps = exit_to_start(run);
+  REQUIRE(gaps.size() >= 8);
+  gaps.resize(8);
+  CHECK(gaps == std::vector<Time>{0_s, 10_s, 20_s, 40_s, 80_s, 160_s, 300_s, 300_s});
+  const auto waits = records(run, "supervisor.restart_scheduled");
+  REQUIRE(waits.size() >= 2);
+  CHECK(run.trace.detail_str(*waits[1], "state") == "CrashLoopBackOff");
+  CHECK(count(run, "supervisor.give_up") == 0);
+  CHECK(run.metrics.restarts == count(run, "supervisor.restart"));
+  CHECK(run.metrics.time_in_backoff >= 10_s + 20_s + 40_s + 80_s + 160_s + 300_s);
+}
+
+TEST_CASE("systemd with defaults gives up after the 5th start within 10 s") {
+  Scenario sc = one_service(SupervisorKind::systemd, "on-failure");
+  add_fault(sc, FaultKind::crash_on_start, 10_s);
+  Run run = simulate(sc);
+  const auto starts = times(run, "process.start");
+  const auto restarts = times(run, "supervisor.restart");
+  CHECK(starts.size() == 1);      // the deploy
+  CHECK(restarts.size() == 4);    // starts 2..5
+  const auto gave_up = records(run, "supervisor.give_up");
+  REQUIRE(gave_up.size() == 1);
+  CHECK(run.trace.detail_str(*gave_up[0], "reason") == "start-limit-hit");
+  CHECK(run.trace.detail_str(*gave_up[0], "state") == "failed");
+  CHECK(gave_up[0]->t() - starts[0] < 10_s);
+  // 5 starts of 500 ms each plus 5 x RestartSec: the 6th start is refused at 13 s.
+  CHECK(gave_up[0]->t() == 10_s + (ms(500) + ms(100)) * 5);
+  for (const Record* r : records(run, "supervisor.restart_scheduled"))
+    CHECK(ns(run.trace.detail_int(*r, "delay")) == ms(100));
+}
+
+TEST_CASE("systemd Restart=no (the default) leaves a crashed service down") {
+  Scenario sc = one_service(SupervisorKind::systemd);
+  add_fault(sc, FaultKind::crash, 10_s);
+  Run run = simulate(sc);
+  CHECK(count(run, "process.exit") == 1);
+  CHECK(count(run, "supervisor.restart") == 0);
+  CHECK(count(run, "supervisor.no_restart") == 1);
+}
+
+TEST_CASE("docker: 0.1, 0.2, 0.4 ... capped at 60 s; reset after 10 s up") {
+  Scenario sc = one_service(SupervisorKind::docker, "always");
+  sc.info.duration = minutes(10);
+  add_fault(sc, FaultKind::crash_on_start, 10_s);
+  Run run = simulate(sc);
+  std::vector<Time> gaps = exit_to_start(run);
+  REQUIRE(gaps.size() >= 12);
+  gaps.resize(12);
+  CHECK(gaps == std::vector<Time>{ms(100), ms(200), ms(400), ms(800), ms(1600), ms(3200), ms(6400),
+                                  ms(12800), ms(25600), ms(51200), s(60), s(60)});
+
+  Scenario reset = one_service(SupervisorKind::docker, "always");
+  add_fault(reset, FaultKind::crash, 10_s);
+  add_fault(reset, FaultKind::crash, 12_s);  // up 1.4 s: back-off doubles
+  add_fault(reset, FaultKind::crash, 40_s);  // up > 10 s: back-off resets
+  Run r2 = simulate(reset);
+  CHECK(detail_times(r2, "supervisor.restart_scheduled", "delay") == std::vector<Time>{ms(100), ms(200), ms(100)});
+}
+
+TEST_CASE("supervisord: BACKOFF 1, 2, 3 s then FATAL") {
+  Scenario sc = one_service(SupervisorKind::supervisord);
+  add_fault(sc, FaultKind::crash_on_start, 10_s);
+  Run run = simulate(sc);
+  CHECK(exit_to_start(run) == std::vector<Time>{1_s, 2_s, 3_s});
+  const auto gave_up = records(run, "supervisor.give_up");
+  REQUIRE(gave_up.size() == 1);
+  CHECK(run.trace.detail_str(*gave_up[0], "state") == "FATAL");
+}
+
+TEST_CASE("supervisord restarts a RUNNING program every time, at once") {
+  Scenario sc = one_service(SupervisorKind::supervisord);
+  for (int i = 1; i <= 6; ++i) add_fault(sc, FaultKind::crash, s(10 * i));
+  Run run = simulate(sc);
+  CHECK(count(run, "supervisor.restart") == 6);
+  CHECK(exit_to_start(run) == std::vector<Time>(6, 0_s));
+}
+
+TEST_CASE("a fixed deploy after a crash loop brings the service back, even after systemd gave up") {
+  Scenario sc = one_service(SupervisorKind::systemd, "on-failure");
+  add_fault(sc, FaultKind::crash_on_start, 10_s, "api", minutes(2));
+  Run run = simulate(sc);
+  CHECK(count(run, "supervisor.give_up") == 1);
+  CHECK(count(run, "process.start") == 2);
+  CHECK(times(run, "process.ready").back() == 10_s + minutes(2) + ms(500));
+}
+
+TEST_CASE("uvicorn's manager respawns a dead worker from 0.30; older versions lose it") {
+  for (const char* version : {"0.30.0", "0.29.0"}) {
+    CAPTURE(version);
+    Scenario sc = one_service(SupervisorKind::systemd, "on-failure", 4);
+    sc.services[0].server_version = version;
+    add_fault(sc, FaultKind::crash, 10_s, "api/worker-2");
+    Run run = simulate(sc);
+    CHECK(count(run, "process.worker_exit") == 1);
+    CHECK(count(run, "process.exit") == 0);  // the manager lives on: systemd sees nothing
+    if (std::string_view(version) == "0.30.0") {
+      CHECK(times(run, "server.respawn") == std::vector<Time>{10_s + ms(500)});
+      CHECK(count(run, "server.worker_lost") == 0);
+      CHECK(run.metrics.restarts == 1);
+    } else {
+      CHECK(count(run, "server.respawn") == 0);
+      const auto lost = records(run, "server.worker_lost");
+      REQUIRE(lost.size() == 1);
+      CHECK(run.trace.detail_int(*lost[0], "left") == 3);
+    }
+  }
+}
+
+TEST_CASE("a hang: the kubernetes liveness probe kills and restarts it; without it the hang stays") {
+  Scenario sc = one_service(SupervisorKind::kubernetes);
+  sc.services[0].supervisor.liveness.enabled = true;
+  add_fault(sc, FaultKind::hang, 25_s);
+  Run run = simulate(sc);
+  // Probes every 10 s from the start (t = 0): 30, 40, 50 s each fail after the 1 s timeout.
+  CHECK(times(run, "probe.liveness_failed") == std::vector<Time>{31_s, 41_s, 51_s});
+  const auto exits = records(run, "process.exit");
+  REQUIRE(exits.size() == 1);
+  CHECK(exits[0]->t() == 51_s);
+  CHECK(run.trace.detail_int(*exits[0], "code") == 137);
+  CHECK(times(run, "supervisor.restart") == std::vector<Time>{51_s});
+
+  Scenario no_probe = one_service(SupervisorKind::kubernetes);
+  add_fault(no_probe, FaultKind::hang, 25_s);
+  Run r2 = simulate(no_probe);
+  CHECK(count(r2, "probe.liveness_failed") == 0);
+  CHECK(count(r2, "process.exit") == 0);
+}
+
+TEST_CASE("after a reboot only what is enabled comes back") {
+  struct Case { SupervisorKind kind; const char* restart; bool enabled; bool back; };
+  const Case cases[] = {
+      {SupervisorKind::systemd, "on-failure", true, true},
+      {SupervisorKind::systemd, "on-failure", false, false},
+      {SupervisorKind::docker, "always", false, true},
+      {SupervisorKind::docker, "unless-stopped", false, true},
+      {SupervisorKind::docker, "on-failure", false, false},
+      {SupervisorKind::docker, "", false, false},
+      {SupervisorKind::kubernetes, "", false, true},
+      {SupervisorKind::none, "", false, false},
+  };
+  for (const Case& c : cases) {
+    CAPTURE(supervisor_kind_name(c.kind));
+    CAPTURE(c.restart);
+    Scenario sc = one_service(c.kind, c.restart, 2);
+    sc.services[0].supervisor.enabled = c.enabled;
+    add_fault(sc, FaultKind::reboot, minutes(1), "edge-1", s(45));
+    Run run = simulate(sc);
+    CHECK(count(run, "host.reboot") == 1);
+    CHECK(times(run, "host.boot") == std::vector<Time>{minutes(1) + s(45)});
+    CHECK(count(run, "supervisor.boot_start") == (c.back ? 1u : 0u));
+    CHECK(count(run, "supervisor.boot_skip") == (c.back ? 0u : 1u));
+    CHECK(count(run, "process.ready") == (c.back ? 1u : 0u));
+  }
+}
+
+TEST_CASE("random crashes are deterministic per seed and differ between seeds") {
+  Scenario sc = one_service(SupervisorKind::docker, "always", 2);
+  sc.info.duration = days(7);
+  sc.services[0].crash_rate_per_hour = 0.1;
+  Run a = simulate(sc), b = simulate(sc);
+  CHECK(a.trace.fingerprint() == b.trace.fingerprint());
+  CHECK(count(a, "fault.random_crash") > 5);
+  Options other;
+  other.seed = 7;
+  Run c = simulate(sc, other);
+  CHECK(a.trace.fingerprint() != c.trace.fingerprint());
+}
