@@ -189,3 +189,241 @@ TEST_CASE("each broken scenario gets the exact located error of its '# expect:' 
     CHECK(r.error->to_string() == path.string() + ":" + first.substr(10));
   }
 }
+
+TEST_CASE("supervisor defaults follow the kind, as the real tools do") {
+  const auto service_with = [](const std::string& supervisor) {
+    std::string text = base;
+    text += "\n[[service]]\nname = \"web\"\nhost = \"edge-1\"\nsupervisor = " + supervisor + "\n";
+    return text;
+  };
+  SUBCASE("systemd: Restart=no, RestartSec 100ms, 5 starts in 10s, not enabled") {
+    const SupervisorSpec sup = load_ok(service_with(R"({ kind = "systemd" })")).services[1].supervisor;
+    CHECK(sup.restart == "no");
+    CHECK(sup.restart_sec == ms(100));
+    CHECK(sup.start_limit_burst == 5);
+    CHECK(sup.start_limit_interval == s(10));
+    CHECK(sup.restart_max_delay == Time::max());
+    CHECK_FALSE(sup.enabled);
+  }
+  SUBCASE("docker: no by default; on-failure:3 caps the retries; always starts on boot") {
+    CHECK(load_ok(service_with(R"({ kind = "docker" })")).services[1].supervisor.restart == "no");
+    const SupervisorSpec capped = load_ok(service_with(R"({ kind = "docker", restart = "on-failure:3" })")).services[1].supervisor;
+    CHECK(capped.restart == "on-failure");
+    CHECK(capped.max_retries == 3);
+    CHECK_FALSE(capped.enabled);
+    CHECK(load_ok(service_with(R"({ kind = "docker", restart = "always" })")).services[1].supervisor.enabled);
+    CHECK(load_error(service_with(R"({ kind = "docker", restart = "on-failure:0" })"))
+              .find("must be one of \"no\", \"on-failure\", \"on-failure:N\" (N >= 1)") != std::string::npos);
+  }
+  SUBCASE("kubernetes: Always, probes with the kubelet defaults") {
+    const SupervisorSpec sup =
+        load_ok(service_with(R"({ kind = "kubernetes", liveness = { period = "5s" }, memory_limit = "512MiB" })")).services[1].supervisor;
+    CHECK(sup.restart == "Always");
+    CHECK(sup.liveness.enabled);
+    CHECK(sup.liveness.period == s(5));
+    CHECK(sup.liveness.timeout == s(1));
+    CHECK(sup.liveness.failure_threshold == 3);
+    CHECK_FALSE(sup.readiness.enabled);
+    CHECK(sup.memory_limit == 512ULL << 20);
+    CHECK(load_error(service_with(R"({ kind = "kubernetes", liveness = { success_threshold = 2 } })"))
+              .find("must be 1 for liveness probes") != std::string::npos);
+  }
+  SUBCASE("supervisord: autorestart unexpected, startsecs 1, startretries 3") {
+    const SupervisorSpec sup = load_ok(service_with(R"({ kind = "supervisord" })")).services[1].supervisor;
+    CHECK(sup.restart == "unexpected");
+    CHECK(sup.startsecs == s(1));
+    CHECK(sup.startretries == 3);
+    CHECK(sup.enabled);
+  }
+  SUBCASE("a key of another tool is refused, naming the tool") {
+    CHECK(load_error(service_with(R"({ kind = "supervisord", restart_sec = "1s" })"))
+              .ends_with("'restart_sec' in supervisor does not apply here: it is a systemd setting"));
+    CHECK(load_error(service_with(R"({ restart = "always" })")).find("pick a kind first") != std::string::npos);
+  }
+}
+
+TEST_CASE("values: sizes, rates, calendar start, URLs, durations") {
+  SUBCASE("sizes in binary and decimal units") {
+    const auto host_memory = [](const std::string& v) {
+      std::string text = base;
+      text.replace(text.find("ip = \"203.0.113.10\""), 19, "ip = \"203.0.113.10\"\nmemory = \"" + v + "\"");
+      return load_ok(text).hosts[0].memory;
+    };
+    CHECK(host_memory("512MiB") == 512ULL << 20);
+    CHECK(host_memory("3GiB") == 3ULL << 30);
+    CHECK(host_memory("300MB") == 300000000ULL);
+    CHECK(host_memory("1.5GiB") == 3ULL << 29);
+  }
+  SUBCASE("rates per second, minute, hour") {
+    const auto rate = [](const std::string& v) {
+      std::string text = base;
+      text.replace(text.find("requests = 1"), 12, "rate = \"" + v + "\"\nstop = \"30s\"");
+      return load_ok(text).clients[0].rate_per_s;
+    };
+    CHECK(rate("50/s") == doctest::Approx(50));
+    CHECK(rate("2/min") == doctest::Approx(2.0 / 60));
+    CHECK(rate("120/h") == doctest::Approx(1.0 / 30));
+  }
+  SUBCASE("start as a date-time, a string, with an offset") {
+    CHECK(load_ok("[scenario]\nstart = 2026-11-01T09:00:00Z\n" + base).info.start_unix == 1793523600);
+    CHECK(load_ok("[scenario]\nstart = \"2026-11-01T18:00:00+09:00\"\n" + base).info.start_unix == 1793523600);
+    CHECK(load_ok("[scenario]\nstart = 1970-01-01T00:00:00Z\n" + base).info.start_unix == 0);
+  }
+  SUBCASE("URL parts, port and an NXDOMAIN lesson inside a declared zone") {
+    std::string text = base;
+    text.replace(text.find("https://api.example.test/"), 25, "https://Missing.example.test:8443/a/b?c=1");
+    const ClientSpec c = load_ok(text).clients[0];
+    CHECK(c.url_host == "missing.example.test");
+    CHECK(c.url_port == 8443);
+    CHECK(c.url_path == "/a/b?c=1");
+    CHECK(load_error(std::string(base).replace(base.find("https://"), 8, "ftp://")).find("scheme https://") != std::string::npos);
+  }
+  SUBCASE("certificate times relative to the start, negative allowed") {
+    std::string text = base;
+    text.replace(text.find("domain = \"api.example.test\""), 27, "domain = \"api.example.test\"\nissued = \"-89d\"\nlifetime = \"160h\"");
+    const CertificateSpec c = load_ok(text).certificates[0];
+    CHECK(c.issued == -days(89));
+    CHECK(c.lifetime == hours(160));
+  }
+}
+
+TEST_CASE("paths reach records, routes, unnamed entries and unquoted dotted keys") {
+  std::string text = base;
+  text += R"(
+[[fault]]
+at = "10s"
+target = "api"
+kind = "crash"
+
+[[variant]]
+name = "short ttl"
+set = { "dns.zone.example.test.records.api.example.test.ttl" = "5s", "proxy.routes.api.example.test.pool" = "api", "fault.0.at" = "20s" }
+
+[[variant]]
+name = "unquoted"
+set = { service.api.workers = 3, scenario.seed = 7 }
+)";
+  const Scenario sc = load_ok(text);
+  const LoadResult ttl = apply_variant(sc, "short ttl");
+  REQUIRE_MESSAGE(ttl.scenario, ttl.error->to_string());
+  CHECK(ttl.scenario->zones[0].records[0].ttl == s(5));
+  CHECK(ttl.scenario->faults[0].at == s(20));
+  REQUIRE(sc.variants[1].set.size() == 2);
+  CHECK(sc.variants[1].set[1].first == "service.api.workers");
+  CHECK(sc.variants[1].set[1].second == "3");
+  const LoadResult unquoted = apply_variant(sc, "unquoted");
+  REQUIRE(unquoted.scenario);
+  CHECK(unquoted.scenario->services[0].workers == 3);
+  CHECK(unquoted.scenario->info.seed == 7);
+  CHECK(unquoted.scenario->overrides.size() == 2);
+
+  const LoadResult through_value = set_param(sc, "service.api.workers.count", "1");
+  REQUIRE(through_value.error);
+  CHECK(through_value.error->message.ends_with("'workers' in [[service]] must be an integer from 1 to 1024 (e.g. workers = 4), got a table"));
+  const LoadResult through_string = set_param(sc, "service.api.host.name", "\"x\"");
+  REQUIRE(through_string.error);
+  CHECK(through_string.error->message.ends_with("'service.api.host.name' goes through 'service.api.host', which is a value, not a table"));
+  const LoadResult typo = set_param(sc, "proxy.strict_snii", "true");
+  REQUIRE(typo.error);
+  CHECK(typo.error->message.ends_with("unknown key 'strict_snii' in [proxy] (did you mean 'strict_sni'?)"));
+  const LoadResult not_toml = set_param(sc, "proxy.strict_sni", "yes please");
+  REQUIRE(not_toml.error);
+  CHECK(not_toml.error->line == 10);
+  CHECK(not_toml.error->message.find("is not a TOML value") != std::string::npos);
+  const LoadResult injected = set_param(sc, "service.api.workers", "2\nseed = 3");
+  REQUIRE(injected.error);
+  CHECK(injected.error->message.find("must be a single TOML value") != std::string::npos);
+}
+
+TEST_CASE("an error inside a variant points at the variant's value") {
+  std::string text = base + "\n[[variant]]\nname = \"bad\"\nset = { \"client.laptop.rate\" = \"fast\" }\n";
+  const std::string error = load_error(text);
+  CHECK_MESSAGE(error.starts_with("t.toml:28:32: in variant 'bad': a [[client]] has either 'requests'"), error);
+  CHECK(error.find("in variant 'bad': ") != std::string::npos);
+}
+
+TEST_CASE("no mutation of the example file crashes the loader") {
+  std::ifstream in(example_path);
+  std::stringstream buf;
+  buf << in.rdbuf();
+  const std::string text = buf.str();
+  const char replacements[] = {'\0', '"', '[', '=', '-', '\xff', '9', '\n'};
+  size_t errors = 0, loads = 0;
+  for (size_t i = 0; i < text.size(); i += 11) {
+    std::string mutated = text;
+    mutated[i] = replacements[i % sizeof replacements];
+    const LoadResult r = load_scenario_text(mutated, "m.toml");
+    ++loads;
+    CHECK(r.scenario.has_value() != r.error.has_value());
+    if (r.error) {
+      ++errors;
+      CHECK_MESSAGE(r.error->line > 0, r.error->to_string());
+      CHECK_FALSE(r.error->message.empty());
+    }
+  }
+  CHECK(errors > loads / 4);
+}
+
+// The unknown-key message lists every key a table accepts; each must be in the format reference.
+TEST_CASE("docs/scenario-format.md documents every key the loader accepts") {
+  std::ifstream in(example_path);
+  std::stringstream buf;
+  buf << in.rdbuf();
+  const std::string example = buf.str();
+  std::ifstream doc_in(std::string(DEPLOYSIM_TEST_DIR) + "/../docs/scenario-format.md");
+  std::stringstream doc_buf;
+  doc_buf << doc_in.rdbuf();
+  const std::string docs = doc_buf.str();
+  REQUIRE(docs.size() > 1000);
+
+  const std::string bogus = "zzzzzzzzzzzzzzzz = 1, ";
+  const std::vector<std::pair<std::string, std::string>> injections = {
+      {"[scenario]\n", ""},
+      {"[network]\n", ""},
+      {"[dns.resolver]\n", ""},
+      {"[[dns.zone]]\n", ""},
+      {"{ name = \"api.example.test\", type", "{ "},
+      {"[[host]]\n", ""},
+      {"[proxy]\n", ""},
+      {"{ host = \"api.example.test\"", "{ "},
+      {"[[certificate]]\n", ""},
+      {"[[service]]\n", ""},
+      {"service_time = { median = \"20ms\"", "service_time = { "},
+      {"supervisor = { kind = \"systemd\"", "supervisor = { "},
+      {"supervisor = { kind = \"docker\"", "supervisor = { "},
+      {"{ name = \"migrate\"", "{ "},
+      {"{ package = \"fastapi\"", "{ "},
+      {"# the release catalogue a redeploy resolves against\n", ""},
+      {"{ version = \"0.45.0\"", "{ "},
+      {"[[client]]\n", ""},
+      {"[[fault]]\n", ""},
+      {"[[variant]]\n", ""},
+      {"{ from = \"laptop\"", "{ "},
+      {"", ""},
+  };
+  size_t documented = 0;
+  for (const auto& [anchor, keep] : injections) {
+    std::string text = example;
+    const size_t at = text.find(anchor);
+    REQUIRE(at != std::string::npos);
+    // A table header takes the key on the next line; an inline table inside its braces.
+    if (keep.empty()) text.insert(at + anchor.size(), bogus.substr(0, bogus.size() - 2) + "\n");
+    else text.insert(at + keep.size(), bogus);
+    const LoadResult r = load_scenario_text(text, "doc.toml");
+    REQUIRE(r.error);
+    CAPTURE(r.error->to_string());
+    const size_t list = r.error->message.find("(expected one of: ");
+    REQUIRE(list != std::string::npos);
+    std::string keys = r.error->message.substr(list + 18);
+    keys.pop_back();
+    std::stringstream split(keys);
+    for (std::string key; std::getline(split, key, ',');) {
+      if (key.starts_with(" ")) key.erase(0, 1);
+      CHECK_MESSAGE((docs.find("`" + key + "`") != std::string::npos || docs.find("[" + key + "]") != std::string::npos ||
+                     docs.find("." + key + "]") != std::string::npos),
+                    "key '" << key << "' is not documented");
+      ++documented;
+    }
+  }
+  CHECK(documented > 100);
+}

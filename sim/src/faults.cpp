@@ -82,7 +82,7 @@ void LifeModel::apply_fault(uint32_t f) {
       for (uint32_t u : t.units) {
         units[u].bad_build = true;
         units[u].bad_build_exit = fs.exit_code;
-        units[u].bad_build_reason = "the new build crashes at start";
+        units[u].bad_build_reason = "the app fails at start";
       }
       if (t.service != UINT32_MAX) rollout(t.service, rec);
       break;
@@ -141,17 +141,12 @@ void LifeModel::end_fault(uint32_t f) {
           set_worker_state(p.id, ProcState::running, rec);
         }
       break;
-    case FaultKind::crash_on_start: {
-      // The fix is deployed: a fresh rollout with a good build.
-      uint32_t service = UINT32_MAX;
+    case FaultKind::crash_on_start:
+      // What made starts fail is gone (the database is reachable again): the next start works.
+      // Units that already gave up stay failed until something starts them again.
       for (Unit& unit : units)
-        if (unit.name == fs.target || sc.services[unit.service].name == fs.target) {
-          unit.bad_build = false;
-          service = unit.service;
-        }
-      if (service != UINT32_MAX) rollout(service, rec);
+        if (unit.name == fs.target || sc.services[unit.service].name == fs.target) unit.bad_build = false;
       break;
-    }
     case FaultKind::oom:
     case FaultKind::reboot:
     case FaultKind::redeploy: break;

@@ -70,7 +70,7 @@ void read_network(TableReader& r, NetworkSpec& net) {
     link.from = lr.required_string("from", R"(from = "laptop")");
     link.to = lr.required_string("to", R"(to = "resolver")");
     const auto latency = lr.duration("latency", Time{});
-    if (!latency) lr.fail(R"(a link needs 'latency' (e.g. latency = "3ms"))");
+    if (!latency) lr.missing("latency", R"(a link needs 'latency' (e.g. latency = "3ms"))");
     link.latency = *latency;
     lr.finish();
     net.links.push_back(std::move(link));
@@ -96,21 +96,21 @@ void read_dns(TableReader& r, Scenario& sc) {
     TableReader zr(r.ctx(), *t, path, "[[dns.zone]]");
     ZoneSpec zone;
     zone.origin = zr.dns_name("origin", false).value_or("");
-    if (zone.origin.empty()) zr.fail(R"([[dns.zone]] needs 'origin' (e.g. origin = "example.test"))");
+    if (zone.origin.empty()) zr.missing("origin", R"([[dns.zone]] needs 'origin' (e.g. origin = "example.test"))");
     zone.negative_ttl = zr.duration("negative_ttl", Time{}).value_or(zone.negative_ttl);
     for (const auto& [rt, rpath] : zr.tables("records", R"(records = [ { name = "api.example.test", type = "A", value = "203.0.113.10" } ])")) {
       TableReader rec(r.ctx(), *rt, rpath, "a record of [[dns.zone]]");
       DnsRecordSpec record;
       record.pos = rec.pos();
       record.name = rec.dns_name("name", false).value_or("");
-      if (record.name.empty()) rec.fail(R"(a record needs 'name' (e.g. name = "api.example.test"))");
+      if (record.name.empty()) rec.missing("name", R"(a record needs 'name' (e.g. name = "api.example.test"))");
       record.type = static_cast<DnsType>(rec.choice("type", {"A", "AAAA", "CNAME"}).value_or(0));
       record.ttl = rec.duration("ttl", Time{}).value_or(record.ttl);
       const toml::node* value = rec.node("value");
       const char* form = record.type == DnsType::A      ? R"(an IPv4 address such as "203.0.113.10")"
                          : record.type == DnsType::AAAA ? R"(an IPv6 address such as "2001:db8::10")"
                                                         : R"(a domain name such as "edge.example.test")";
-      if (!value) rec.fail(fmt::format("a record needs 'value': {}", form));
+      if (!value) rec.missing("value", fmt::format("a record needs 'value': {}", form));
       const std::string text = value->is_string() ? value->as_string()->get() : "";
       const bool ok = record.type == DnsType::A      ? is_ipv4(text)
                       : record.type == DnsType::AAAA ? is_ipv6(text)
@@ -151,7 +151,7 @@ void read_proxy(TableReader& r, ProxySpec& proxy) {
     RouteSpec route;
     route.pos = rr.pos();
     route.host = rr.dns_name("host", true).value_or("");
-    if (route.host.empty()) rr.fail(R"(a route needs 'host' (e.g. host = "api.example.test"))");
+    if (route.host.empty()) rr.missing("host", R"(a route needs 'host' (e.g. host = "api.example.test"))");
     route.pool = rr.required_string("pool", R"(pool = "api")");
     rr.finish();
     proxy.routes.push_back(std::move(route));
@@ -165,7 +165,7 @@ void read_proxy(TableReader& r, ProxySpec& proxy) {
 void read_certificate(TableReader& r, CertificateSpec& cert, const std::optional<ProxySpec>& proxy) {
   cert.pos = r.pos();
   cert.domain = r.dns_name("domain", true).value_or("");
-  if (cert.domain.empty()) r.fail(R"([[certificate]] needs 'domain' (e.g. domain = "api.example.test"))");
+  if (cert.domain.empty()) r.missing("domain", R"([[certificate]] needs 'domain' (e.g. domain = "api.example.test"))");
   cert.issuer = static_cast<Issuer>(r.choice("issuer", {"letsencrypt", "private-ca", "self-signed", "untrusted"}).value_or(0));
   cert.issued = r.duration("issued", std::nullopt).value_or(cert.issued);
   cert.lifetime = r.positive_duration("lifetime").value_or(cert.lifetime);
@@ -236,7 +236,7 @@ void read_client(TableReader& r, ClientSpec& c) {
   const auto requests = r.integer("requests", 1, 1000000000, "requests = 3");
   const toml::node* rate = r.node("rate");
   if (requests && rate) r.fail("rate", "a [[client]] has either 'requests' (with 'interval') or 'rate' (with 'start'/'stop'), not both");
-  if (!requests && !rate) r.fail(R"([[client]] needs 'requests' (e.g. requests = 3) or 'rate' (e.g. rate = "50/s"))");
+  if (!requests && !rate) r.missing("requests", R"([[client]] needs 'requests' (e.g. requests = 3) or 'rate' (e.g. rate = "50/s"))");
   c.start = r.duration("start", Time{}).value_or(Time{});
   if (requests) {
     c.requests = static_cast<int>(*requests);
@@ -268,22 +268,25 @@ void read_client(TableReader& r, ClientSpec& c) {
 void read_fault(TableReader& r, FaultSpec& f) {
   f.pos = r.pos();
   const auto at = r.duration("at", Time{});
-  if (!at) r.fail(R"([[fault]] needs 'at' (e.g. at = "40s"))");
+  if (!at) r.missing("at", R"([[fault]] needs 'at' (e.g. at = "40s"))");
   f.at = *at;
   f.target = r.required_string("target", R"(target = "api/worker-2")");
   const auto kind = r.choice("kind", {"crash", "crash-on-start", "hang", "oom", "reboot", "dns-outage",
                                       "block-port-80", "clock-skew", "redeploy"});
-  if (!kind) r.fail(R"([[fault]] needs 'kind' (e.g. kind = "crash"))");
+  if (!kind) r.missing("kind", R"([[fault]] needs 'kind' (e.g. kind = "crash"))");
   f.kind = static_cast<FaultKind>(*kind);
   const bool exits = f.kind == FaultKind::crash || f.kind == FaultKind::crash_on_start;
-  const bool lasts = f.kind == FaultKind::hang || f.kind == FaultKind::dns_outage || f.kind == FaultKind::block_port_80;
+  // crash-on-start: starts fail for that long; reboot: time until the host is up; clock-skew:
+  // how long the skew lasts (lifecycle models, issue 5).
+  const bool lasts = f.kind == FaultKind::hang || f.kind == FaultKind::dns_outage || f.kind == FaultKind::block_port_80 ||
+                     f.kind == FaultKind::crash_on_start || f.kind == FaultKind::reboot || f.kind == FaultKind::clock_skew;
   if (exits) f.exit_code = static_cast<int>(r.integer("exit_code", 0, 255, "exit_code = 1").value_or(f.exit_code));
   else r.reject("exit_code", "only crash and crash-on-start faults have an exit code");
   if (lasts) f.duration = r.duration("duration", Time{}).value_or(Time{});
-  else r.reject("duration", "only hang, dns-outage and block-port-80 faults last a while");
+  else r.reject("duration", "only hang, dns-outage, block-port-80, crash-on-start, reboot and clock-skew faults last a while");
   if (f.kind == FaultKind::clock_skew) {
     const auto skew = r.duration("skew", std::nullopt);
-    if (!skew) r.fail(R"(a clock-skew fault needs 'skew' (e.g. skew = "-2d"))");
+    if (!skew) r.missing("skew", R"(a clock-skew fault needs 'skew' (e.g. skew = "-2d"))");
     f.skew = *skew;
   } else {
     r.reject("skew", "only clock-skew faults have a skew");
@@ -313,7 +316,7 @@ void read_variant(TableReader& r, VariantSpec& v) {
   v.name = r.required_string("name", R"(name = "one worker")");
   v.pos = r.pos();
   const toml::table* set = r.table("set", R"(set = { "service.api.workers" = 1 })");
-  if (!set || set->empty()) r.fail(R"([[variant]] needs 'set' with at least one path (e.g. set = { "service.api.workers" = 1 }))");
+  if (!set || set->empty()) r.missing("set", R"([[variant]] needs 'set' with at least one path (e.g. set = { "service.api.workers" = 1 }))");
   flatten_set(r.ctx(), *set, "", v);
   r.finish();
 }

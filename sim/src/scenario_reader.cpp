@@ -89,6 +89,17 @@ void TableReader::fail(std::string_view key, const std::string& message) const {
 
 void TableReader::fail(const std::string& message) const { ctx_.fail(pos(), message); }
 
+void TableReader::missing(std::string_view key, const std::string& message) const {
+  for (const auto& [k, v] : table_) {
+    if (std::find(known_.begin(), known_.end(), k.str()) != known_.end()) continue;
+    if (edit_distance(k.str(), key) <= (key.size() <= 5 ? 1u : 2u)) {
+      const SourcePos p = k.source().begin.line ? ctx_.pos(k.source()) : ctx_.pos(v.source());
+      ctx_.fail(p, fmt::format("{}; is '{}' a misspelling of '{}'?", message, k.str(), key));
+    }
+  }
+  ctx_.fail(pos(), message);
+}
+
 void TableReader::wrong(std::string_view key, const toml::node& n, std::string_view expected) const {
   ctx_.fail(n.source(), fmt::format("{} must be {}, got {}", name_of(key), expected, describe(n)));
 }
@@ -102,7 +113,7 @@ std::optional<std::string> TableReader::string(std::string_view key, std::string
 
 std::string TableReader::required_string(std::string_view key, std::string_view example) {
   auto v = string(key, example);
-  if (!v) fail(fmt::format("{} needs '{}' (e.g. {})", what_, key, example));
+  if (!v) missing(key, fmt::format("{} needs '{}' (e.g. {})", what_, key, example));
   if (v->empty()) fail(key, fmt::format("{} must not be empty (e.g. {})", name_of(key), example));
   return *v;
 }

@@ -92,6 +92,8 @@ public:
   void finish();
   /// Fails at a key's value.
   [[noreturn]] void fail(std::string_view key, const std::string& message) const;
+  /// Fails because `key` is missing; points at a likely misspelling of it when the table has one.
+  [[noreturn]] void missing(std::string_view key, const std::string& message) const;
   /// Fails at the table itself.
   [[noreturn]] void fail(const std::string& message) const;
   /// "'workers' in [[service]]".

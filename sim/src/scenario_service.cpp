@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include "scenario_sections.hpp"
+#include "scenario_values.hpp"
 
 namespace deploysim::detail {
 
@@ -88,9 +89,9 @@ void read_supervisor(TableReader& r, SupervisorSpec& sup) {
           sup.restart = "on-failure";
           sup.max_retries = retries;
         } else {
-          (void)r.choice("restart", {"no", "on-failure", "on-failure:N", "always", "unless-stopped"});
-          r.fail("restart", fmt::format(R"({} must be one of "no", "on-failure", "on-failure:N" (N >= 1), "always", "unless-stopped", got {})",
-                                        r.name_of("restart"), describe(*n)));
+          const std::vector<std::string> policies{"no", "on-failure", "always", "unless-stopped"};
+          r.fail("restart", fmt::format(R"({} must be one of "no", "on-failure", "on-failure:N" (N >= 1), "always", "unless-stopped", got {}{})",
+                                        r.name_of("restart"), describe(*n), did_you_mean(text, policies)));
         }
       }
       r.reject("enabled", R"(Docker starts a container on boot when its restart policy is "always" or "unless-stopped")");
@@ -137,7 +138,7 @@ ServiceSpec read_service(TableReader& r) {
     r.fail("name", fmt::format(R"({} must not contain '/' (faults address workers as "api/worker-2"))", r.name_of("name")));
   const bool one = r.has("host"), many = r.has("hosts");
   if (one && many) r.fail("hosts", "a [[service]] has either 'host' (one replica) or 'hosts' (one replica per host), not both");
-  if (!one && !many) r.fail(R"([[service]] needs 'host' (e.g. host = "edge-1") or 'hosts' (e.g. hosts = ["app-1", "app-2"]))");
+  if (!one && !many) r.missing("host", R"([[service]] needs 'host' (e.g. host = "edge-1") or 'hosts' (e.g. hosts = ["app-1", "app-2"]))");
   if (one) svc.host = r.required_string("host", R"(host = "edge-1")");
   if (many) {
     svc.hosts = *r.strings("hosts", R"(hosts = ["app-1", "app-2"])");

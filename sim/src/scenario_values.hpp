@@ -23,6 +23,8 @@ bool is_ipv4(std::string_view text);
 bool is_ipv6(std::string_view text);
 /// Lower-case ASCII copy.
 std::string to_lower(std::string_view text);
+/// Edit distance counting insertions, deletions, substitutions and adjacent swaps (case-insensitive).
+size_t edit_distance(std::string_view a, std::string_view b);
 /// The candidate closest to `word` by edit distance, if close enough to be a likely typo.
 std::optional<std::string> closest(std::string_view word, std::span<const std::string> candidates);
 /// " (did you mean 'x'?)" or "".

@@ -48,15 +48,6 @@ void apply_one(toml::table& root, const Override& o, size_t index, LoadContext& 
   const std::string source_name = override_source_name(index);
   SourcePos pos = o.pos;
   const auto fail = [&](const std::string& message) { ctx.fail(pos, message); };
-  toml::table doc;
-  try {
-    doc = toml::parse("v = " + o.value_text, source_name);
-  } catch (const toml::parse_error& e) {
-    fail(fmt::format("the value for '{}' is not a TOML value ({}): {}", o.path, e.description(), o.value_text));
-  }
-  if (doc.size() != 1 || !doc.get("v"))
-    fail(fmt::format("the value for '{}' must be a single TOML value, got: {}", o.path, o.value_text));
-
   const std::vector<std::string> segs = split_path(o.path);
   if (std::any_of(segs.begin(), segs.end(), [](const std::string& s) { return s.empty(); }))
     fail(fmt::format("'{}' is not a path; expected dotted keys such as \"service.api.workers\"", o.path));
@@ -114,6 +105,14 @@ void apply_one(toml::table& root, const Override& o, size_t index, LoadContext& 
   if (const toml::node* old = cur->get(segs.back()); old && pos.line == 0) pos = file_pos(*old);
   if (pos.line == 0) pos = file_pos(*cur);
   ctx.overrides[source_name] = pos;
+  toml::table doc;
+  try {
+    doc = toml::parse("v = " + o.value_text, source_name);
+  } catch (const toml::parse_error& e) {
+    fail(fmt::format("the value for '{}' is not a TOML value ({}): {}", o.path, e.description(), o.value_text));
+  }
+  if (doc.size() != 1 || !doc.get("v"))
+    fail(fmt::format("the value for '{}' must be a single TOML value, got: {}", o.path, o.value_text));
   toml::node& value = *doc.get("v");
   const toml::source_region src = value.source();
   value.visit([&](auto& v) { cur->insert_or_assign(toml::key(segs.back(), src), std::move(v)); });

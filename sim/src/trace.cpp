@@ -2,6 +2,7 @@
 
 #include <cstring>
 #include <fmt/format.h>
+#include <stdexcept>
 
 namespace deploysim {
 
@@ -19,17 +20,15 @@ uint64_t fnv1a(std::string_view s) {
   return h;
 }
 
-// Mixes one 64-bit word into a running hash (splitmix64 finaliser over xor): cheap, and the
-// same on every platform because it uses only fixed-width integer arithmetic.
-uint64_t mix(uint64_t h, uint64_t v) {
-  uint64_t x = h ^ (v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2));
-  x ^= x >> 30;
-  x *= 0xbf58476d1ce4e5b9ULL;
-  x ^= x >> 27;
-  x *= 0x94d049bb133111ebULL;
-  x ^= x >> 31;
-  return x;
+// Folds one word into a running hash. Each step is a bijection of h for a fixed word and an
+// injection of the word for a fixed h, so changing any single word always changes the result;
+// fixed-width integer arithmetic only, so it is the same on every platform.
+constexpr uint64_t fold(uint64_t h, uint64_t w) {
+  h = (h ^ w) * 0x9e3779b97f4a7c15ULL;
+  return (h << 31) | (h >> 33);
 }
+
+uint64_t pack(uint32_t hi, uint32_t lo) { return (static_cast<uint64_t>(hi) << 32) | lo; }
 
 const char* const stage_names[] = {"dns",     "tcp",        "tls",  "http",   "proxy",  "process",
                                    "supervisor", "cert",    "memory", "deploy", "client", "fault"};
@@ -51,14 +50,16 @@ Stage stage_from_name(const char* name) {
 Trace::Trace() : fingerprint_(fnv_offset) {
   set_begin_.push_back(0);  // detail set 0: empty
   set_begin_.push_back(0);
+  set_hash_.push_back(0);
+  set_table_.assign(64, 0);
 }
 
 Sym Trace::intern(std::string_view s) {
   if (auto it = string_index_.find(s); it != string_index_.end()) return it->second;
   const auto id = static_cast<Sym>(strings_.size());
-  strings_.emplace_back(s);
-  string_hashes_.push_back(fnv1a(s));
-  string_index_.emplace(std::string(s), id);
+  const std::string& stored = strings_.emplace_back(s);
+  string_hashes_.push_back(fnv1a(stored));
+  string_index_.emplace(std::string_view(stored), id);
   return id;
 }
 
@@ -89,32 +90,53 @@ std::string_view Trace::node_name(NodeId id) const {
                                                              : node_names_[raw(id)];
 }
 
-uint32_t Trace::intern_details(std::span<const FieldArg> args) {
+void Trace::grow_set_table() {
+  std::vector<uint32_t> table(set_table_.size() * 2, 0);
+  const size_t mask = table.size() - 1;
+  for (uint32_t set = 1; set < set_hash_.size(); ++set) {
+    size_t i = set_hash_[set] & mask;
+    while (table[i] != 0) i = (i + 1) & mask;
+    table[i] = set;
+  }
+  set_table_ = std::move(table);
+}
+
+uint32_t Trace::intern_details(std::span<const FieldArg> args, uint64_t& stable_hash) {
+  stable_hash = 0;
   if (args.empty()) return 0;
-  Field tmp[16];
-  const size_t n = args.size() < 16 ? args.size() : 16;
+  if (args.size() > max_details)
+    throw std::length_error(fmt::format("a trace record carries at most {} details", max_details));
+  Field tmp[max_details];
+  const size_t n = args.size();
   uint64_t h = fnv_offset;
   for (size_t i = 0; i < n; ++i) {
     Field& f = tmp[i];
     f.key = intern(args[i].key);
     f.type = args[i].value.type;
-    f.value = f.type == FieldType::string ? static_cast<int64_t>(raw(intern(args[i].value.text)))
-                                          : args[i].value.number;
-    h = mix(h, (static_cast<uint64_t>(raw(f.key)) << 8) | static_cast<uint64_t>(f.type));
-    h = mix(h, static_cast<uint64_t>(f.value));
+    const bool is_str = f.type == FieldType::string;
+    f.value = is_str ? static_cast<int64_t>(raw(intern(args[i].value.text))) : args[i].value.number;
+    // Hash the text, not the Sym number, so the hash does not depend on interning order.
+    h = fold(h, string_hashes_[raw(f.key)] + static_cast<uint64_t>(f.type));
+    h = fold(h, is_str ? string_hashes_[static_cast<size_t>(f.value)] : static_cast<uint64_t>(f.value));
   }
-  auto& bucket = set_index_[h];
-  for (uint32_t set : bucket) {
+  stable_hash = h;
+  const size_t mask = set_table_.size() - 1;
+  size_t i = h & mask;
+  for (; set_table_[i] != 0; i = (i + 1) & mask) {
+    const uint32_t set = set_table_[i];
+    if (set_hash_[set] != h) continue;
     const uint32_t b = set_begin_[set], e = set_begin_[set + 1];
     if (e - b != n) continue;
     bool same = true;
-    for (size_t i = 0; i < n && same; ++i) same = fields_[b + i] == tmp[i];
+    for (size_t k = 0; k < n && same; ++k) same = fields_[b + k] == tmp[k];
     if (same) return set;
   }
-  const auto set = static_cast<uint32_t>(set_begin_.size() - 1);
+  const auto set = static_cast<uint32_t>(set_hash_.size());
   fields_.insert(fields_.end(), tmp, tmp + n);
   set_begin_.push_back(static_cast<uint32_t>(fields_.size()));
-  bucket.push_back(set);
+  set_hash_.push_back(h);
+  set_table_[i] = set;
+  if (set_hash_.size() * 2 > set_table_.size()) grow_set_table();  // load factor <= 1/2
   return set;
 }
 
@@ -135,14 +157,18 @@ RecordId Trace::append(const RecordSpec& spec, std::span<const FieldArg> fields)
   r.conn = spec.conn;
   r.proc = spec.proc;
   r.cause = spec.cause;
-  r.details = intern_details(fields);
+  uint64_t details_hash = 0;
+  r.details = intern_details(fields, details_hash);
 
   uint64_t h = fingerprint_;
-  h = mix(h, static_cast<uint64_t>(r.t_ns));
-  h = mix(h, string_hashes_[raw(r.kind)]);
-  h = mix(h, (static_cast<uint64_t>(raw(r.actor)) << 32) | raw(r.from));
-  h = mix(h, (static_cast<uint64_t>(raw(r.to)) << 32) | raw(r.conn));
-  h = mix(h, raw(r.proc));
+  h = fold(h, static_cast<uint64_t>(r.t_ns));
+  h = fold(h, static_cast<uint64_t>(r.dur_ns));
+  h = fold(h, string_hashes_[raw(r.kind)]);
+  h = fold(h, string_hashes_[raw(r.narration)]);
+  h = fold(h, pack(raw(r.actor), raw(r.from)));
+  h = fold(h, pack(raw(r.to), raw(r.conn)));
+  h = fold(h, pack(raw(r.proc), raw(r.cause)));
+  h = fold(h, details_hash + static_cast<uint64_t>(r.stage));
   fingerprint_ = h;
 
   const auto id = static_cast<RecordId>(records_.size());
@@ -172,9 +198,11 @@ std::string Trace::fingerprint_hex() const { return fmt::format("{:016x}", finge
 
 size_t Trace::memory_bytes() const {
   size_t n = records_.capacity() * sizeof(Record) + fields_.capacity() * sizeof(Field) +
-             set_begin_.capacity() * sizeof(uint32_t);
-  for (const auto& s : strings_) n += s.capacity() + sizeof(std::string) * 2 + 32;
-  n += set_index_.size() * 48;
+             set_begin_.capacity() * sizeof(uint32_t) + set_hash_.capacity() * sizeof(uint64_t) +
+             set_table_.capacity() * sizeof(uint32_t) + string_hashes_.capacity() * sizeof(uint64_t);
+  // Each string: its deque element, its heap buffer when longer than the SSO, and a hash node.
+  for (const auto& s : strings_) n += sizeof(std::string) + (s.size() > 15 ? s.capacity() + 1 : 0) + 48;
+  for (const auto& s : node_names_) n += 2 * sizeof(std::string) + 2 * (s.capacity() + 1) + 48;
   return n;
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 #include <cstdint>
+#include <deque>
 #include <initializer_list>
 #include <span>
 #include <string>
@@ -89,7 +90,9 @@ struct RecordSpec {
 enum class TraceLevel : uint8_t { full, outcomes, none };
 
 /// Append-only trace of a run with interned strings, deduplicated detail sets and an
-/// incremental 64-bit fingerprint over (time, kind, actor, from, to, conn, proc) of every record.
+/// incremental 64-bit fingerprint over every field of every record (time, duration, kind,
+/// narration, stage, actor, from, to, conn, proc, cause and the details' text and values).
+/// The fingerprint depends only on content, never on the order strings were interned in.
 class Trace {
 public:
   Trace();
@@ -141,27 +144,35 @@ public:
   /// The fingerprint as 16 lower-case hex digits.
   std::string fingerprint_hex() const;
 
-  /// Approximate heap bytes held (records, details, strings).
+  /// Approximate heap bytes held (records, details, strings, indexes).
   size_t memory_bytes() const;
+  /// Number of distinct detail sets stored (set 0, the empty set, included).
+  size_t detail_set_count() const { return set_begin_.size() - 1; }
+  /// Number of interned strings.
+  size_t string_count() const { return strings_.size(); }
+  /// The most details one record may carry; append throws std::length_error beyond it.
+  static constexpr size_t max_details = 16;
   /// Reserves room for n records.
   void reserve(size_t n) { records_.reserve(n); }
 
 private:
-  uint32_t intern_details(std::span<const FieldArg> fields);
+  uint32_t intern_details(std::span<const FieldArg> fields, uint64_t& stable_hash);
+  void grow_set_table();
 
   struct StrHash {
     using is_transparent = void;
     size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
   };
   std::vector<Record> records_;
-  std::vector<std::string> strings_;            // Sym -> text
-  std::vector<uint64_t> string_hashes_;         // Sym -> stable FNV-1a hash (for fingerprints)
-  std::unordered_map<std::string, Sym, StrHash, std::equal_to<>> string_index_;
+  std::deque<std::string> strings_;             // Sym -> text (a deque: views into it stay valid)
+  std::vector<uint64_t> string_hashes_;         // Sym -> FNV-1a of the text (for fingerprints)
+  std::unordered_map<std::string_view, Sym, StrHash, std::equal_to<>> string_index_;
   std::vector<std::string> node_names_;
   std::unordered_map<std::string, NodeId, StrHash, std::equal_to<>> node_index_;
   std::vector<Field> fields_;                   // all detail sets, concatenated
   std::vector<uint32_t> set_begin_;             // detail set -> first field (size+1 entries)
-  std::unordered_map<uint64_t, std::vector<uint32_t>> set_index_;  // hash -> detail sets
+  std::vector<uint64_t> set_hash_;              // detail set -> hash of its text (stable)
+  std::vector<uint32_t> set_table_;             // open addressing: detail set ids, 0 = empty
   uint64_t fingerprint_;
 };
 

@@ -1,0 +1,142 @@
+// The shipped issue-5 scenarios (assets/scenarios/): each loads, and its what-if variants differ
+// the way the lesson's description claims.
+#include <doctest/doctest.h>
+
+#include <string>
+
+#include "life_fixtures.hpp"
+
+using namespace deploysim;
+using namespace deploysim::literals;
+using namespace deploysim::testing;
+
+namespace {
+
+Run run_file(const std::string& file, std::string_view variant = {}) {
+  const std::string path = std::string(DEPLOYSIM_ASSETS_DIR) + "/scenarios/" + file;
+  LoadResult base = load_scenario_file(path);
+  if (base.error) FAIL(base.error->to_string());
+  REQUIRE(base.scenario);
+  if (variant.empty()) return simulate(*base.scenario);
+  LoadResult v = apply_variant(*base.scenario, variant);
+  if (v.error) FAIL(v.error->to_string());
+  REQUIRE(v.scenario);
+  return simulate(*v.scenario);
+}
+
+}  // namespace
+
+TEST_CASE("crash-loop-supervisors: systemd and supervisord give up, docker and kubernetes recover") {
+  const Run systemd = run_file("crash-loop-supervisors.toml");
+  const Run docker = run_file("crash-loop-supervisors.toml", "docker always");
+  const Run k8s = run_file("crash-loop-supervisors.toml", "kubernetes");
+  const Run sd = run_file("crash-loop-supervisors.toml", "supervisord");
+  const Run spaced = run_file("crash-loop-supervisors.toml", "systemd RestartSec=15s");
+  CHECK(count(systemd, "supervisor.give_up") == 1);
+  CHECK(count(sd, "supervisor.give_up") == 1);
+  CHECK(count(systemd, "process.ready") == 0);
+  CHECK(count(sd, "process.ready") == 0);
+  CHECK(count(docker, "process.ready") == 1);
+  CHECK(count(k8s, "process.ready") == 1);
+  CHECK(count(spaced, "process.ready") == 1);  // 15 s apart: never 5 starts within 10 s
+  CHECK(count(spaced, "supervisor.give_up") == 0);
+  CHECK(docker.metrics.restarts > k8s.metrics.restarts);
+  CHECK(k8s.metrics.time_in_backoff > docker.metrics.time_in_backoff / 2);
+}
+
+TEST_CASE("worker-respawn: 0.30 respawns every crashed worker, 0.29 ends with none") {
+  const Run newer = run_file("worker-respawn.toml");
+  const Run older = run_file("worker-respawn.toml", "uvicorn 0.29 (no respawn)");
+  CHECK(count(newer, "server.respawn") == 4);
+  CHECK(count(older, "server.respawn") == 0);
+  const auto lost = records(older, "server.worker_lost");
+  REQUIRE(lost.size() == 4);
+  CHECK(older.trace.detail_int(*lost.back(), "left") == 0);
+  CHECK(count(older, "supervisor.restart") == 0);  // systemd only watches the manager
+}
+
+TEST_CASE("reboot-start-on-boot: only enabled units and restarting containers come back") {
+  CHECK(count(run_file("reboot-start-on-boot.toml"), "process.ready") == 0);
+  CHECK(count(run_file("reboot-start-on-boot.toml", "systemctl enable"), "process.ready") == 1);
+  CHECK(count(run_file("reboot-start-on-boot.toml", "docker unless-stopped"), "process.ready") == 1);
+  CHECK(count(run_file("reboot-start-on-boot.toml", "docker without a restart policy"), "process.ready") == 0);
+}
+
+TEST_CASE("cert-renewal: renewed vs off vs not reloaded vs port 80 blocked over 120 days") {
+  const Run caddy = run_file("cert-renewal.toml");
+  CHECK(count(caddy, "cert.issued") == 2);  // day 30 and day 90
+  CHECK(count(caddy, "cert.expired") == 0);
+  const Run off = run_file("cert-renewal.toml", "renewal off");
+  CHECK(times(off, "cert.expired") == std::vector<Time>{days(60)});
+  const Run stale = run_file("cert-renewal.toml", "certbot without a deploy hook");
+  CHECK(count(stale, "cert.issued") >= 1);
+  CHECK(count(stale, "cert.not_reloaded") >= 1);
+  CHECK(times(stale, "cert.expired") == std::vector<Time>{days(60)});
+  const Run hook = run_file("cert-renewal.toml", "certbot with a deploy hook");
+  CHECK(count(hook, "cert.expired") == 0);
+  const Run blocked = run_file("cert-renewal.toml", "port 80 blocked");
+  CHECK(count(blocked, "cert.issued") == 0);
+  CHECK(count(blocked, "cert.acme.rate_limited") > 0);
+  CHECK(times(blocked, "cert.expired") == std::vector<Time>{days(60)});
+  const Run dns01 = run_file("cert-renewal.toml", "port 80 blocked, DNS-01");
+  CHECK(count(dns01, "cert.expired") == 0);
+  // Days left as clients see them at day 100: renewed ~80, expired -40.
+  auto left_at = [](const Run& r, Time t) {
+    double v = 0;
+    for (const GaugePoint& g : r.metrics.cert_days_left.at("api.example.test"))
+      if (g.t <= t) v = g.value;
+    return v;
+  };
+  CHECK(left_at(caddy, days(100)) > 50);
+  CHECK(left_at(stale, days(100)) == doctest::Approx(-40));
+  CHECK(left_at(hook, days(100)) > 50);
+}
+
+TEST_CASE("cert-lifetimes: shorter certificates mean more renewals, and without renewal an early expiry") {
+  CHECK(count(run_file("cert-lifetimes.toml"), "cert.issued") == 1);
+  CHECK(count(run_file("cert-lifetimes.toml", "45-day certificate"), "cert.issued") == 3);
+  CHECK(count(run_file("cert-lifetimes.toml", "6-day certificate"), "cert.issued") == 26);
+  CHECK(times(run_file("cert-lifetimes.toml", "6-day certificate, renewal off"), "cert.expired") ==
+        std::vector<Time>{hours(160)});
+}
+
+TEST_CASE("memory-four-workers: 4 do not fit, 3 do, a leak kills later") {
+  const Run four = run_file("memory-four-workers.toml");
+  CHECK(count(four, "memory.oom_kill") > 10);
+  CHECK(count(run_file("memory-four-workers.toml", "3 workers"), "memory.oom_kill") == 0);
+  const Run leak = run_file("memory-four-workers.toml", "2 workers with a leak (150 MiB/h each), 6 hours");
+  const auto kills = times(leak, "memory.oom_kill");
+  REQUIRE(!kills.empty());
+  CHECK(kills[0] > hours(3));  // 1 GiB of room / 300 MiB/h = 3 h 24 min
+  CHECK(kills[0] < hours(3) + minutes(25));
+  const Run limit = run_file("memory-four-workers.toml", "one worker per container, limit 1200MiB, leaking, kubernetes");
+  const auto oomkilled = records(limit, "process.exit");
+  REQUIRE(!oomkilled.empty());
+  CHECK(limit.trace.detail_int(*oomkilled[0], "code") == 137);
+}
+
+TEST_CASE("migrations: once is clean, per replica races, locked serialises") {
+  const Run once = run_file("migrations.toml");
+  CHECK(count(once, "deploy.pre_start_failed") == 0);
+  CHECK(once.metrics.restarts == 0);
+  const Run race = run_file("migrations.toml", "per replica");
+  CHECK(count(race, "deploy.pre_start_failed") == 3);
+  CHECK(race.metrics.restarts == 3);
+  const Run locked = run_file("migrations.toml", "with a lock");
+  const auto ready = times(locked, "process.ready");
+  REQUIRE(ready.size() == 4);
+  CHECK(ready.back() - ready.front() == s(24));  // 3 more steps of 8 s
+}
+
+TEST_CASE("version-pinning: unpinned crash-loops, pinned and ranged stay up, tests catch it") {
+  const Run unpinned = run_file("version-pinning.toml");
+  CHECK(count(unpinned, "process.ready") == 0);
+  CHECK(count(unpinned, "supervisor.restart") >= 4);
+  const Run pinned = run_file("version-pinning.toml", "pinned ==0.45.0");
+  CHECK(count(pinned, "process.ready") == 1);
+  const Run ranged = run_file("version-pinning.toml", "minor range >=0.45.0,<0.46.0");
+  CHECK(count(ranged, "process.ready") == 1);
+  const Run tested = run_file("version-pinning.toml", "unpinned, tests before upgrade");
+  CHECK(count(tested, "deploy.tests_failed") == 1);
+  CHECK(count(tested, "process.exit") == 0);
+}
