@@ -104,6 +104,18 @@ TEST_CASE("SNI selects the certificate; without SNI the default or a strict reje
       CHECK(t.facts.cert_san == std::vector<std::string>{name});
     }
   }
+  SUBCASE("a wildcard certificate covers one label") {
+    LoopbackConfig c = base();
+    c.server_names = {c.server_names[0]};
+    c.server_names[0].name = "*.example.test";
+    c.strict_sni = true;
+    c.sni = c.host = "shop.example.test";
+    const Transcript t = run(c);
+    CHECK(t.outcome.ok);
+    CHECK(t.facts.cert_san == std::vector<std::string>{"*.example.test"});
+    c.sni = c.host = "a.b.example.test";
+    CHECK(run(c).outcome.alert == SSL_AD_UNRECOGNIZED_NAME);
+  }
   SUBCASE("no SNI: the default certificate, which fails the hostname check for api") {
     LoopbackConfig c = base();
     c.send_sni = false;

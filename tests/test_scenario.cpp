@@ -155,6 +155,18 @@ TEST_CASE("set_param changes one key and locates errors at the key it replaces")
     REQUIRE(r.scenario);
     CHECK(r.scenario->services[0].workers == 2);
     CHECK_FALSE(r.scenario->clients[0].sni);
+    const LoadResult again = set_param(*r.scenario, "service.api.workers", "3");
+    REQUIRE(again.scenario);
+    CHECK(again.scenario->services[0].workers == 3);
+    CHECK(again.scenario->overrides.size() == 2);
+  }
+  SUBCASE("a change of kind brings that kind's defaults") {
+    const LoadResult r = set_param(sc, "service.api.supervisor", R"({ kind = "kubernetes" })");
+    REQUIRE(r.scenario);
+    CHECK(r.scenario->services[0].supervisor.restart == "Always");
+    const LoadResult nginx = set_param(sc, "proxy.preset", "\"nginx\"");
+    REQUIRE(nginx.scenario);
+    CHECK(nginx.scenario->certificates[0].renewal == Renewal::certbot);
   }
 }
 
@@ -165,6 +177,12 @@ TEST_CASE("garbage never crashes and always gets a located message") {
   CHECK(load_error("[scenario]\nseed = 99999999999999999999999\n").starts_with("t.toml:2:"));
   CHECK(load_error("[scenario]\nduration = \"99999999999d\"\n").starts_with("t.toml:2:12: 'duration' in [scenario] must be"));
   CHECK(load_error("[[host]]\nname = \"a\"\nip = \"1.2.3.4\"\nmemory = \"1e400GiB\"\n").starts_with("t.toml:4:10:"));
+  std::string deep_key;
+  for (int i = 0; i < 100000; ++i) deep_key += i ? ".a" : "a";
+  CHECK(load_error("[" + deep_key + "]\n") == "t.toml:1:1: a key with 100000 dotted parts; at most 256 are allowed");
+  CHECK(load_error("x = 1\n" + deep_key + " = 1\n").starts_with("t.toml:2:1: a key with 100000 dotted parts"));
+  CHECK(load_error("[[" + deep_key.substr(0, 599) + "]]\n").starts_with("t.toml:1:1: a key with 300 dotted parts"));
+  CHECK(load_error("[" + std::string(300, '[') + "]\n").starts_with("t.toml:1:"));
   CHECK(load_error("").starts_with("t.toml:1:1: the scenario describes nothing to simulate"));
   const LoadResult missing = load_scenario_file("/nonexistent/x.toml");
   REQUIRE(missing.error);
@@ -330,9 +348,27 @@ set = { service.api.workers = 3, scenario.seed = 7 }
   REQUIRE(not_toml.error);
   CHECK(not_toml.error->line == 10);
   CHECK(not_toml.error->message.find("is not a TOML value") != std::string::npos);
+  std::string deep_value = "{ x = 1 }\n";
+  for (int i = 0; i < 50000; ++i) deep_value += "a.";
+  const LoadResult deep = set_param(sc, "service.api.workers", deep_value + "a = 1");
+  REQUIRE(deep.error);
+  CHECK(deep.error->message.ends_with("the value for 'service.api.workers' is refused: a key with 50001 dotted parts; at most 256 are allowed"));
   const LoadResult injected = set_param(sc, "service.api.workers", "2\nseed = 3");
   REQUIRE(injected.error);
   CHECK(injected.error->message.find("must be a single TOML value") != std::string::npos);
+}
+
+TEST_CASE("faults address replicas and workers the way the lifecycle model names them") {
+  std::string text = base;
+  text.replace(text.find("host = \"edge-1\"\n\n[[client]]"), 15, "hosts = [\"edge-1\", \"edge-2\"]\nworkers = 2");
+  text += "\n[[host]]\nname = \"edge-2\"\nip = \"203.0.113.11\"\n";
+  const auto with_fault = [&](const std::string& target) {
+    return text + "\n[[fault]]\nat = \"1s\"\nkind = \"crash\"\ntarget = \"" + target + "\"\n";
+  };
+  CHECK(load_ok(with_fault("api-2")).faults[0].target == "api-2");
+  CHECK(load_ok(with_fault("api-2/worker-2")).faults[0].target == "api-2/worker-2");
+  CHECK(load_ok(with_fault("api/worker-1")).services[0].hosts.size() == 2);
+  CHECK(load_error(with_fault("api-3/worker-1")).find("fault target 'api-3/worker-1' names nothing") != std::string::npos);
 }
 
 TEST_CASE("an error inside a variant points at the variant's value") {
@@ -362,6 +398,11 @@ TEST_CASE("no mutation of the example file crashes the loader") {
     }
   }
   CHECK(errors > loads / 4);
+  for (size_t cut = 0; cut < text.size(); cut += 37) {
+    const LoadResult r = load_scenario_text(text.substr(0, cut) + text.substr(cut + 20 < text.size() ? cut + 20 : text.size()), "m.toml");
+    CHECK(r.scenario.has_value() != r.error.has_value());
+    if (r.error) CHECK_MESSAGE(r.error->line > 0, r.error->to_string());
+  }
 }
 
 // The unknown-key message lists every key a table accepts; each must be in the format reference.

@@ -351,6 +351,45 @@ void assign_default_ports(Scenario& sc) {
 
 }  // namespace
 
+// toml++ 3.3 recurses once per part of a dotted key in a table header or a top-level key and
+// overflows the stack at tens of thousands of parts; no scenario needs more than a handful.
+void check_key_depth(std::string_view text, const LoadContext& ctx) {
+  constexpr size_t max_parts = 256;
+  uint32_t line = 1;
+  std::string_view open_multiline;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find('\n', start);
+    if (end == std::string_view::npos) end = text.size();
+    const std::string_view l = text.substr(start, end - start);
+    for (std::string_view q : {std::string_view("\"\"\""), std::string_view("'''")}) {
+      for (size_t at = l.find(q); at != std::string_view::npos; at = l.find(q, at + 3)) {
+        if (open_multiline.empty()) open_multiline = q;
+        else if (open_multiline == q) open_multiline = {};
+      }
+    }
+    if (open_multiline.empty()) {
+      size_t dots = 0;
+      char quote = 0;
+      for (char c : l) {
+        if (quote) {
+          if (c == quote) quote = 0;
+        } else if (c == '"' || c == '\'') {
+          quote = c;
+        } else if (c == '=' || c == '#' || c == ']') {
+          break;
+        } else if (c == '.') {
+          ++dots;
+        }
+      }
+      if (dots >= max_parts)
+        ctx.fail(SourcePos{line, 1}, fmt::format("a key with {} dotted parts; at most {} are allowed", dots + 1, max_parts));
+    }
+    ++line;
+    start = end + 1;
+  }
+}
+
 Scenario read_scenario(LoadContext& ctx, const toml::table& root) {
   Scenario sc;
   TableReader r(ctx, root, "", "the top level");
@@ -392,6 +431,7 @@ LoadResult load_with(std::string_view text, const std::string& file, const std::
   ctx.file = file;
   ctx.prefix = prefix;
   try {
+    check_key_depth(text, ctx);
     toml::table root;
     try {
       root = toml::parse(text, file);

@@ -16,6 +16,8 @@ struct Override {
   SourcePos pos;           ///< Where errors in it are reported ({} = at the key it replaces).
 };
 
+/// Rejects keys with hundreds of dotted parts before toml++ sees them (it would overflow the stack).
+void check_key_depth(std::string_view text, const LoadContext& ctx);
 /// Reads one [[service]] table.
 ServiceSpec read_service(TableReader& r);
 /// Reads the whole document into a Scenario (no cross-reference checks).

@@ -240,39 +240,51 @@ struct Checker {
     }
   }
 
+  // Fault targets by name: replicas are named as the lifecycle model names them ("api" for the
+  // first, "api-2", "api-3" ... for the others on `hosts`), workers "api/worker-1" or "api-2/worker-1".
+  std::map<std::string, std::string> fault_targets() const {
+    std::map<std::string, std::string> targets{{sc.resolver.name, "resolver"}};
+    if (sc.proxy) targets[sc.proxy->name] = "proxy";
+    for (const auto& h : sc.hosts) targets[h.name] = "host";
+    for (const auto& s : sc.services) {
+      const size_t replicas = std::max<size_t>(1, s.hosts.size());
+      for (size_t r = 0; r < replicas; ++r) {
+        const std::string unit = r == 0 ? s.name : fmt::format("{}-{}", s.name, r + 1);
+        targets.emplace(unit, "service");
+        for (int w = 1; w <= s.workers; ++w) targets.emplace(fmt::format("{}/worker-{}", unit, w), "worker");
+      }
+    }
+    return targets;
+  }
+
   // A variant or what-if change may lower `workers` below a fault's worker number; the fault then
   // stays in the scenario and the lifecycle model reports that its target is gone.
-  bool overridden_worker(const std::string& target) const {
+  bool overridden_worker(const std::string& target, const std::map<std::string, std::string>& targets) const {
     if (ctx.overrides.empty()) return false;
     const size_t slash = target.find("/worker-");
-    if (slash == std::string::npos || !has_service(target.substr(0, slash))) return false;
+    if (slash == std::string::npos) return false;
+    const auto unit = targets.find(target.substr(0, slash));
+    if (unit == targets.end() || unit->second != "service") return false;
     const std::string n = target.substr(slash + 8);
     return !n.empty() && n.size() < 5 && n.front() != '0' &&
            std::all_of(n.begin(), n.end(), [](char c) { return c >= '0' && c <= '9'; });
   }
 
   void faults() const {
-    std::vector<std::string> targets{sc.resolver.name};
-    if (sc.proxy) targets.push_back(sc.proxy->name);
-    for (const auto& h : sc.hosts) targets.push_back(h.name);
-    for (const auto& s : sc.services) {
-      targets.push_back(s.name);
-      for (int w = 1; w <= s.workers; ++w) targets.push_back(fmt::format("{}/worker-{}", s.name, w));
-    }
+    const auto targets = fault_targets();
     for (size_t i = 0; i < sc.faults.size(); ++i) {
       const FaultSpec& f = sc.faults[i];
       const std::string path = fmt::format("fault[{}].target", i);
       std::string what;
-      if (f.target == sc.resolver.name) what = "resolver";
-      else if (sc.proxy && f.target == sc.proxy->name) what = "proxy";
-      else if (std::any_of(sc.hosts.begin(), sc.hosts.end(), [&](const HostSpec& h) { return h.name == f.target; })) what = "host";
-      else if (has_service(f.target)) what = "service";
-      else if (std::find(targets.begin(), targets.end(), f.target) != targets.end()) what = "worker";
-      else if (overridden_worker(f.target)) what = "worker";
-      if (what.empty())
+      if (const auto it = targets.find(f.target); it != targets.end()) what = it->second;
+      else if (overridden_worker(f.target, targets)) what = "worker";
+      if (what.empty()) {
+        std::vector<std::string> names;
+        for (const auto& [name, _] : targets) names.push_back(name);
         fail(path, fmt::format("fault target '{}' names nothing{}; expected a service, \"service/worker-N\", a host, "
                                "the resolver or the proxy",
-                               f.target, did_you_mean(f.target, targets)));
+                               f.target, did_you_mean(f.target, names)));
+      }
       const auto allowed = [&]() -> std::vector<std::string> {
         switch (f.kind) {
           case FaultKind::crash: case FaultKind::hang: return {"service", "worker", "proxy"};

@@ -106,6 +106,12 @@ void apply_one(toml::table& root, const Override& o, size_t index, LoadContext& 
   if (pos.line == 0) pos = file_pos(*cur);
   ctx.overrides[source_name] = pos;
   toml::table doc;
+  LoadContext value_ctx;
+  try {
+    check_key_depth(o.value_text, value_ctx);
+  } catch (const LoadFailure& f) {
+    fail(fmt::format("the value for '{}' is refused: {}", o.path, f.error.message));
+  }
   try {
     doc = toml::parse("v = " + o.value_text, source_name);
   } catch (const toml::parse_error& e) {

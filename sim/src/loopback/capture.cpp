@@ -57,9 +57,10 @@ const char* direction_arrow(Direction d) {
   return d == Direction::client_to_server ? "C->S" : "S->C";
 }
 
-void install_capture_callbacks(SSL_CTX* ctx) {
+void install_capture_callbacks(SSL_CTX* ctx, CaptureMode mode) {
+  if (mode == CaptureMode::none) return;
   SSL_CTX_set_msg_callback(ctx, on_message);
-  SSL_CTX_set_keylog_callback(ctx, on_keylog);
+  if (mode == CaptureMode::messages_and_keys) SSL_CTX_set_keylog_callback(ctx, on_keylog);
 }
 
 void attach_capture(SSL* ssl, CaptureSink* sink) {

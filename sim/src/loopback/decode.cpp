@@ -1,7 +1,12 @@
 #include "deploysim/loopback/decode.hpp"
 
+#include <algorithm>
 #include <ctime>
+#include <map>
 #include <memory>
+#include <mutex>
+#include <optional>
+#include <utility>
 
 #include <fmt/format.h>
 #include <openssl/bio.h>
@@ -55,8 +60,13 @@ private:
 };
 
 std::string hex(const uint8_t* p, size_t n, size_t max = 32) {
-  std::string out;
-  for (size_t i = 0; i < n && i < max; ++i) out += fmt::format("{:02x}", p[i]);
+  static constexpr char digits[] = "0123456789abcdef";
+  const size_t shown = std::min(n, max);
+  std::string out(shown * 2, '0');
+  for (size_t i = 0; i < shown; ++i) {
+    out[2 * i] = digits[p[i] >> 4];
+    out[2 * i + 1] = digits[p[i] & 15];
+  }
   if (n > max) out += "...";
   return out;
 }
@@ -68,7 +78,10 @@ void add(DecodedMessage& d, std::string name, std::string value, size_t from, si
 
 std::string join(const std::vector<std::string>& v) {
   std::string out;
-  for (const auto& s : v) out += (out.empty() ? "" : ", ") + s;
+  for (const auto& s : v) {
+    if (!out.empty()) out += ", ";
+    out += s;
+  }
   return out;
 }
 
@@ -123,18 +136,17 @@ std::string name_text(const X509_NAME* name) {
   return std::string(data, static_cast<size_t>(n));
 }
 
-void decode_certificate_der(DecodedMessage& d, const std::string& prefix, const uint8_t* der,
-                            size_t len, size_t from, size_t to) {
+// The learner-facing fields of one DER certificate: (suffix, value) pairs.
+using CertFields = std::vector<std::pair<std::string, std::string>>;
+
+std::optional<CertFields> parse_certificate(const uint8_t* der, size_t len) {
   const unsigned char* p = der;
   std::unique_ptr<X509, decltype(&X509_free)> cert(d2i_X509(nullptr, &p, static_cast<long>(len)),
                                                    X509_free);
-  if (!cert) {
-    add(d, prefix, "undecodable DER", from, to);
-    d.malformed = true;
-    return;
-  }
-  add(d, prefix + ".subject", name_text(X509_get_subject_name(cert.get())), from, to);
-  add(d, prefix + ".issuer", name_text(X509_get_issuer_name(cert.get())), from, to);
+  if (!cert) return std::nullopt;
+  CertFields out;
+  out.emplace_back(".subject", name_text(X509_get_subject_name(cert.get())));
+  out.emplace_back(".issuer", name_text(X509_get_issuer_name(cert.get())));
   std::vector<std::string> sans;
   auto* gens = static_cast<GENERAL_NAMES*>(
       X509_get_ext_d2i(cert.get(), NID_subject_alt_name, nullptr, nullptr));
@@ -145,12 +157,37 @@ void decode_certificate_der(DecodedMessage& d, const std::string& prefix, const 
                         static_cast<size_t>(ASN1_STRING_length(g->d.dNSName)));
   }
   GENERAL_NAMES_free(gens);
-  add(d, prefix + ".san", join(sans), from, to);
-  add(d, prefix + ".not_before", asn1_time_iso(X509_get0_notBefore(cert.get())), from, to);
-  add(d, prefix + ".not_after", asn1_time_iso(X509_get0_notAfter(cert.get())), from, to);
+  out.emplace_back(".san", join(sans));
+  out.emplace_back(".not_before", asn1_time_iso(X509_get0_notBefore(cert.get())));
+  out.emplace_back(".not_after", asn1_time_iso(X509_get0_notAfter(cert.get())));
   const int key_id = EVP_PKEY_get_base_id(X509_get0_pubkey(cert.get()));
-  add(d, prefix + ".key", key_id == EVP_PKEY_EC ? "ECDSA" : key_id == EVP_PKEY_RSA ? "RSA" : "other",
-      from, to);
+  out.emplace_back(".key", key_id == EVP_PKEY_EC ? "ECDSA" : key_id == EVP_PKEY_RSA ? "RSA" : "other");
+  return out;
+}
+
+// d2i_X509 costs ~100 us in OpenSSL 3.0 (it decodes the public key through the provider
+// decoders), more than a quarter of a handshake; a process serves few distinct certificates, so
+// the parsed fields are memoised by their DER bytes.
+const std::optional<CertFields>& parsed_certificate(const uint8_t* der, size_t len) {
+  static std::mutex mutex;
+  static std::map<std::string, std::optional<CertFields>, std::less<>> memo;
+  const std::string_view key(reinterpret_cast<const char*>(der), len);
+  std::lock_guard lock(mutex);
+  auto it = memo.find(key);
+  if (it != memo.end()) return it->second;
+  if (memo.size() >= 1024) memo.clear();
+  return memo.emplace(std::string(key), parse_certificate(der, len)).first->second;
+}
+
+void decode_certificate_der(DecodedMessage& d, const std::string& prefix, const uint8_t* der,
+                            size_t len, size_t from, size_t to) {
+  const std::optional<CertFields>& fields = parsed_certificate(der, len);
+  if (!fields) {
+    add(d, prefix, "undecodable DER", from, to);
+    d.malformed = true;
+    return;
+  }
+  for (const auto& [suffix, value] : *fields) add(d, prefix + suffix, value, from, to);
 }
 
 void decode_extensions(DecodedMessage& d, Reader exts, uint8_t msg_type) {
@@ -415,6 +452,7 @@ DecodedMessage decode_message(const CapturedMessage& m, bool tls13) {
 
 std::vector<DecodedMessage> decode_messages(const std::vector<CapturedMessage>& messages) {
   std::vector<DecodedMessage> out;
+  out.reserve(messages.size());
   bool tls13 = false;
   for (const auto& m : messages) {
     out.push_back(decode_message(m, tls13));
@@ -427,9 +465,13 @@ std::vector<DecodedMessage> decode_messages(const std::vector<CapturedMessage>& 
 }
 
 TranscriptFacts summarize(const std::vector<CapturedMessage>& messages) {
+  return summarize(messages, decode_messages(messages));
+}
+
+TranscriptFacts summarize(const std::vector<CapturedMessage>& messages,
+                          const std::vector<DecodedMessage>& decoded) {
   TranscriptFacts f;
-  const auto decoded = decode_messages(messages);
-  for (size_t i = 0; i < messages.size(); ++i) {
+  for (size_t i = 0; i < messages.size() && i < decoded.size(); ++i) {
     const CapturedMessage& m = messages[i];
     const DecodedMessage& d = decoded[i];
     const std::vector<uint8_t>& b = m.bytes;

@@ -43,6 +43,13 @@ std::string sni_from_extension(const unsigned char* p, size_t len) {
   return {};
 }
 
+// "*.example.test" covers exactly one left-most label (RFC 6125 section 6.4.3).
+bool wildcard_covers(const std::string& pattern, const std::string& host) {
+  if (pattern.size() < 3 || pattern.compare(0, 2, "*.") != 0) return false;
+  const size_t dot = host.find('.');
+  return dot != std::string::npos && dot > 0 && host.compare(dot + 1, std::string::npos, pattern, 2) == 0;
+}
+
 int on_client_hello(SSL* ssl, int* alert, void* /*arg*/) {
   auto* pick = static_cast<ServerPick*>(SSL_get_ex_data(ssl, pick_index()));
   if (pick == nullptr || pick->config == nullptr) return SSL_CLIENT_HELLO_SUCCESS;
@@ -52,8 +59,10 @@ int on_client_hello(SSL* ssl, int* alert, void* /*arg*/) {
   if (SSL_client_hello_get0_ext(ssl, TLSEXT_TYPE_server_name, &ext, &ext_len) == 1)
     pick->sni = sni_from_extension(ext, ext_len);
   int chosen = -1;
-  for (size_t i = 0; i < cfg.names.size(); ++i)
-    if (!pick->sni.empty() && cfg.names[i].name == pick->sni) chosen = static_cast<int>(i);
+  for (int pass = 0; pass < 2 && chosen < 0 && !pick->sni.empty(); ++pass)
+    for (size_t i = 0; i < cfg.names.size() && chosen < 0; ++i)
+      if (pass == 0 ? cfg.names[i].name == pick->sni : wildcard_covers(cfg.names[i].name, pick->sni))
+        chosen = static_cast<int>(i);
   if (chosen < 0 && !cfg.strict_sni) {
     for (size_t i = 0; i < cfg.names.size(); ++i)
       if (cfg.names[i].name == cfg.default_name) chosen = static_cast<int>(i);
@@ -97,12 +106,12 @@ int on_alpn_select(SSL* ssl, const unsigned char** out, unsigned char* outlen,
   return SSL_TLSEXT_ERR_NOACK;
 }
 
-SslCtxPtr new_ctx(const SSL_METHOD* method, TlsVersion lo, TlsVersion hi, bool capture) {
+SslCtxPtr new_ctx(const SSL_METHOD* method, TlsVersion lo, TlsVersion hi, CaptureMode capture) {
   SslCtxPtr ctx(SSL_CTX_new(method));
   if (!ctx) throw std::runtime_error("SSL_CTX_new failed: " + drain_openssl_errors());
   SSL_CTX_set_min_proto_version(ctx.get(), static_cast<int>(lo));
   SSL_CTX_set_max_proto_version(ctx.get(), static_cast<int>(hi));
-  if (capture) install_capture_callbacks(ctx.get());
+  install_capture_callbacks(ctx.get(), capture);
   return ctx;
 }
 
@@ -192,7 +201,7 @@ std::string drain_openssl_errors() {
   return out;
 }
 
-ServerContext::ServerContext(const ServerConfig& config, bool capture)
+ServerContext::ServerContext(const ServerConfig& config, CaptureMode capture)
     : config_(config),
       ctx_(new_ctx(TLS_server_method(), config.min_version, config.max_version, capture)) {
   SSL_CTX_set_client_hello_cb(ctx_.get(), on_client_hello, nullptr);
@@ -208,7 +217,7 @@ SslPtr ServerContext::new_ssl(ServerPick* pick) const {
   return ssl;
 }
 
-ClientContext::ClientContext(const ClientConfig& config, bool capture)
+ClientContext::ClientContext(const ClientConfig& config, CaptureMode capture)
     : config_(config),
       ctx_(new_ctx(TLS_client_method(), config.min_version, config.max_version, capture)) {
   X509_STORE* store = SSL_CTX_get_cert_store(ctx_.get());

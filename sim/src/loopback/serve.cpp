@@ -340,7 +340,7 @@ int serve(const Scenario& scenario, const ServeOptions& options) {
   server.strict_sni = scenario.proxy->strict_sni;
   server.min_version = (scenario.proxy->tls_versions & tls12) ? TlsVersion::tls12 : TlsVersion::tls13;
   server.max_version = (scenario.proxy->tls_versions & tls13) ? TlsVersion::tls13 : TlsVersion::tls12;
-  ServerContext tls(server, true);
+  ServerContext tls(server, CaptureMode::messages);
 
   if (!options.export_ca.empty()) {
     std::ofstream f(options.export_ca, std::ios::binary | std::ios::trunc);

@@ -52,8 +52,8 @@ Transcript run_loopback(const LoopbackConfig& config, CertStore& certs, TcpLink*
   client.trusted = {certs.trusted_ca().certificate()};
   client.verify_time = config.verify_time;
 
-  const ServerContext sctx(server, true);
-  const ClientContext cctx(client, true);
+  const ServerContext sctx(server, CaptureMode::messages);
+  const ClientContext cctx(client, CaptureMode::messages_and_keys);
   Transcript t;
   t.config = config;
   Exchange exchange;
@@ -64,7 +64,7 @@ Transcript run_loopback(const LoopbackConfig& config, CertStore& certs, TcpLink*
   }
   t.outcome = run_handshake(cctx, sctx, exchange, &t.capture, link);
   t.decoded = decode_messages(t.capture.messages);
-  t.facts = summarize(t.capture.messages);
+  t.facts = summarize(t.capture.messages, t.decoded);
   return t;
 }
 

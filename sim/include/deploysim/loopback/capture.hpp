@@ -51,8 +51,16 @@ struct CaptureSink {
   bool cipher_changed[2] = {false, false};  ///< ChangeCipherSpec seen, per direction (TLS 1.2).
 };
 
-/// Installs deploysim's message and key log callbacks on `ctx` (once per context).
-void install_capture_callbacks(SSL_CTX* ctx);
+/// What a context records.
+enum class CaptureMode : uint8_t {
+  none,             ///< Bare OpenSSL: no callbacks.
+  messages,         ///< Every protocol message (the message callback).
+  messages_and_keys ///< Messages plus key log lines (OpenSSL formats them with one sprintf per
+                    ///< byte: about 7% of a TLS 1.3 handshake, so only when an export needs them).
+};
+
+/// Installs deploysim's message (and, by `mode`, key log) callbacks on `ctx`.
+void install_capture_callbacks(SSL_CTX* ctx, CaptureMode mode);
 
 /// Routes the messages `ssl` writes (and its key log lines) into `sink`.
 void attach_capture(SSL* ssl, CaptureSink* sink);

@@ -47,6 +47,9 @@ DecodedMessage decode_message(const CapturedMessage& message, bool tls13);
 std::vector<DecodedMessage> decode_messages(const std::vector<CapturedMessage>& messages);
 /// Extracts the learner-facing facts from a capture (decoding it).
 TranscriptFacts summarize(const std::vector<CapturedMessage>& messages);
+/// The same from already decoded messages (`decoded[i]` decodes `messages[i]`).
+TranscriptFacts summarize(const std::vector<CapturedMessage>& messages,
+                          const std::vector<DecodedMessage>& decoded);
 
 /// RFC 8446 / RFC 5246 handshake message name ("ClientHello", ...), "Unknown" otherwise.
 const char* handshake_type_name(uint8_t type);

@@ -89,8 +89,8 @@ struct ServerPick {
 /// ALPN per chosen name, optional capture callbacks.
 class ServerContext {
 public:
-  /// Builds the context; `capture` installs the message/key log callbacks.
-  ServerContext(const ServerConfig& config, bool capture);
+  /// Builds the context with the capture callbacks `capture` asks for.
+  ServerContext(const ServerConfig& config, CaptureMode capture);
   /// A new server-side SSL whose choice is recorded in `pick` (must outlive the handshake).
   SslPtr new_ssl(ServerPick* pick) const;
   /// The configuration (borrowed by every connection).
@@ -104,8 +104,9 @@ private:
 /// An SSL_CTX acting as the browser: trust anchors, versions, ALPN offer, hostname check.
 class ClientContext {
 public:
-  /// Builds the context; `capture` installs the message/key log callbacks.
-  ClientContext(const ClientConfig& config, bool capture);
+  /// Builds the context with the capture callbacks `capture` asks for (key log lines come from
+  /// the client).
+  ClientContext(const ClientConfig& config, CaptureMode capture);
   /// A new client-side SSL with SNI, hostname check and verification time applied.
   SslPtr new_ssl() const;
   /// The configuration.
