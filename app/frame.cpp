@@ -76,7 +76,8 @@ void menu_bar(const Session& session, UiState& ui, Commands& commands) {
 
 }  // namespace
 
-void draw_frame(const Session& session, const Fonts& fonts, const std::string& assets_dir, UiState& ui, Commands& commands) {
+void draw_frame(const Session& session, const Fonts& fonts, const std::string& assets_dir, const Narrator* narrator, UiState& ui,
+                Commands& commands) {
   const Model& m = session.model();
   menu_bar(session, ui, commands);
   if (begin_panel("Scenario", browser_rect, ui)) draw_browser(session, assets_dir, ui, commands);
@@ -88,7 +89,7 @@ void draw_frame(const Session& session, const Fonts& fonts, const std::string& a
   if (begin_panel(canvas_title.c_str(), canvas_rect, ui, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse))
     draw_topology(m, ui, commands);
   ImGui::End();
-  if (begin_panel("Narration", narration_rect, ui)) draw_narration(m, ui, commands);
+  if (begin_panel("Narration", narration_rect, ui)) draw_narration(m, narrator, ui, commands);
   ImGui::End();
   if (begin_panel("Inspector", inspector_rect, ui)) draw_inspector(m, fonts, ui, commands);
   ImGui::End();

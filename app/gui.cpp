@@ -17,6 +17,7 @@
 
 #include "dev_fixture.hpp"
 #include "frame.hpp"
+#include "narrate.hpp"
 #include "navigation.hpp"
 #include "platform.hpp"
 #include "script.hpp"
@@ -127,6 +128,7 @@ GuiResult run_gui(const GuiOptions& options) {
   Session session;
   UiState ui;
   Commands commands;
+  Narrators narrators(assets);
   if (!cfg.empty()) ui.settings = load_settings(cfg);
   std::optional<ScriptRunner> script;
   if (script_lines) script.emplace(std::move(*script_lines));
@@ -160,7 +162,7 @@ GuiResult run_gui(const GuiOptions& options) {
     begin_frame();
     poll_keys(ui, static_cast<double>(session.model().index.end_ns) / 1e9, commands);
     if (ImGui::GetIO().KeyCtrl && ImGui::IsKeyPressed(GLFW_KEY_Q, false)) commands.post(RequestQuit{});
-    draw_frame(session, fonts, assets, ui, commands);
+    draw_frame(session, fonts, assets, narrators.get(ui.settings.language), ui, commands);
     std::string screenshot = sf.screenshot;
     apply_commands(session, ui, commands, platform, screenshot);
     advance_playback(script ? 1.0 / 60.0 : dt, session.model(), ui);

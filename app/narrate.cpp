@@ -4,21 +4,24 @@
 
 namespace deploysim::gui {
 
-Told narrate_record(const Model& m, const Record& r, const std::string&) {
-  const Trace& trace = m.run.trace;
-  Told told;
-  std::string details;
-  for (const Field& f : trace.details(r)) {
-    if (!details.empty()) details += ", ";
-    details += fmt::format("{}={}", trace.str(f.key),
-                           f.type == FieldType::string ? std::string(trace.str(static_cast<Sym>(f.value)))
-                           : f.type == FieldType::time ? format_time(ns(f.value))
-                                                       : std::to_string(f.value));
+const Narrator* Narrators::get(const std::string& lang) {
+  auto it = loaded_.find(lang);
+  if (it == loaded_.end()) {
+    std::string err;
+    it = loaded_.emplace(lang, Narrator::load(lang, &err, dir_)).first;
+    if (!it->second) error_ = err;
   }
-  if (!details.empty()) details = " (" + details + ")";
-  told.text = r.is_message() ? fmt::format("{}: {} -> {}{}", trace.kind(r), trace.node_name(r.from), trace.node_name(r.to), details)
-                             : fmt::format("{}{}", trace.kind(r), details);
-  told.concept_name = stage_name(r.stage);
+  return it->second ? &*it->second : nullptr;
+}
+
+Told narrate_record(const Narrator* narrator, const Trace& trace, const Record& r) {
+  Told told;
+  if (narrator) {
+    told.text = narrator->narrate(trace, r);
+    told.concept_text = std::string(narrator->sentence(fmt::format("concept.{}", stage_name(r.stage))));
+    return told;
+  }
+  told.text = fmt::format("{} ({})", trace.kind(r), trace.node_name(r.actor));
   return told;
 }
 

@@ -81,7 +81,7 @@ std::shared_ptr<const Model> busy_model(int in_flight) {
 void frame(const Session& session, UiState& ui, Commands& commands, Window& w) {
   glfwPollEvents();
   begin_frame();
-  draw_frame(session, w.fonts, assets_dir(), ui, commands);
+  draw_frame(session, w.fonts, assets_dir(), nullptr, ui, commands);
   commands.queue.clear();
   render_frame(w.platform);
   glFinish();  // llvmpipe renders lazily: count the pixels, not just the command stream

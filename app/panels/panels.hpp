@@ -7,9 +7,7 @@
 #include "../theme.hpp"
 #include "../ui_state.hpp"
 
-namespace deploysim {
-class Narrator;
-}
+#include "deploysim/narration.hpp"
 
 namespace deploysim::gui {
 
@@ -25,7 +23,7 @@ void draw_sequence(const Model& model, UiState& ui, Commands& commands);
 /// Inspector of the selected record: fields, TLS bytes, process details (inspector.cpp).
 void draw_inspector(const Model& model, const Fonts& fonts, UiState& ui, Commands& commands);
 /// Narration of the selected record in plain language (narration.cpp).
-void draw_narration(const Model& model, UiState& ui, Commands& commands);
+void draw_narration(const Model& model, const Narrator* narrator, UiState& ui, Commands& commands);
 /// What-if widgets and compare mode (whatif.cpp).
 void draw_whatif(const Session& session, UiState& ui, Commands& commands);
 /// Metrics plots over simulated time with the playhead marked (metrics.cpp).
