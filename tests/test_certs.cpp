@@ -112,6 +112,12 @@ TEST_CASE("certbot without a deploy hook: the file is renewed, the proxy keeps t
   CHECK(run.trace.detail_int(*kept[0], "stored_serial") == 2);
   CHECK(times(run, "cert.expired") == std::vector<Time>{days(60)});
 
+  SUBCASE("a crash of the proxy: restarted a second later, it loads the renewed file") {
+    add_fault(sc, FaultKind::crash, days(45), "proxy");
+    Run r2 = simulate(sc);
+    CHECK(times(r2, "cert.reloaded") == std::vector<Time>{days(45) + s(1)});
+    CHECK(count(r2, "cert.expired") == 0);
+  }
   SUBCASE("a reboot of the proxy's host loads the renewed file") {
     add_fault(sc, FaultKind::reboot, days(45), "edge-1", minutes(1));
     Run r2 = simulate(sc);

@@ -67,11 +67,11 @@ void LifeModel::apply_fault(uint32_t f) {
     case FaultKind::crash:
       if (t.worker != ProcId::none) worker_exit(t.worker, crash, "crash (fault)", rec);
       for (uint32_t u : t.units) unit_exit(u, crash, "crash (fault)", rec);
-      if (fs.target == "proxy" && sc.proxy) {
+      if (fs.target == "proxy" && sc.proxy && fs.duration == Time{}) {
         w.proxy_up = false;
-        // The proxy's own supervisor brings it back; starting fresh it reads the certificates
-        // on disk. RestartSec=100ms plus its start-up (systemd default, domain-facts.md).
-        w.engine.schedule(fs.duration > Time{} ? Time{} : s(1), [m = this, rec] {
+        // The proxy's own supervisor brings it back about a second later (RestartSec=100ms plus
+        // its start-up); starting fresh it reads the certificates on disk.
+        w.engine.schedule(s(1), [m = this, rec] {
           if (m->w.proxy_up) return;
           m->w.proxy_up = true;
           m->reload_proxy(rec);

@@ -19,6 +19,15 @@ bool worse(const WorkerLife& a, uint64_t rss_a, ProcId pa, const WorkerLife& b, 
   return raw(pa) > raw(pb);
 }
 
+// How long until `room` bytes are exceeded at `growth` bytes an hour summed over `n` processes.
+// Each process's RSS is rounded down, so their sum may trail the total by up to n bytes: aim
+// that far past the limit (nanoseconds late) rather than waking up again and again before it.
+Time time_to_exceed(uint64_t room, uint64_t growth, uint64_t n) {
+  const auto need = static_cast<unsigned __int128>(room) + 1 + n;
+  const auto dt = (need * hour_ns + growth - 1) / growth;
+  return ns(static_cast<int64_t>(std::min<unsigned __int128>(dt, INT64_MAX / 4)));
+}
+
 }  // namespace
 
 uint64_t LifeModel::rss_at(ProcId p, Time t) const {
@@ -47,15 +56,16 @@ void LifeModel::memory_changed(uint32_t h) {
   else series.push_back({now, static_cast<double>(used)});
 
   w.engine.cancel(memory_events[h]);
-  uint64_t growth = 0;
+  uint64_t growth = 0, alive = 0;
   for (const Process& p : w.processes)
-    if (p.host == h && workers[raw(p.id)].alive) growth += sc.services[p.service].memory_growth_per_hour;
+    if (p.host == h && workers[raw(p.id)].alive) {
+      growth += sc.services[p.service].memory_growth_per_hour;
+      ++alive;
+    }
   if (used > cap) {
     memory_events[h] = w.engine.schedule(Time{}, [m = this, h] { m->check_memory(h); }, 1);
   } else if (growth > 0) {
-    const auto dt = static_cast<unsigned __int128>(cap - used) * hour_ns / growth + 1;
-    const Time at = now + ns(static_cast<int64_t>(std::min<unsigned __int128>(dt, INT64_MAX / 2)));
-    if (at > now) memory_events[h] = w.engine.schedule_at(at, [m = this, h] { m->check_memory(h); }, 1);
+    memory_events[h] = w.engine.schedule(time_to_exceed(cap - used, growth, alive), [m = this, h] { m->check_memory(h); }, 1);
   }
   for (uint32_t u = 0; u < units.size(); ++u)
     if (units[u].host == h && sc.services[units[u].service].supervisor.memory_limit) check_limit(u);
@@ -93,10 +103,13 @@ void LifeModel::check_limit(uint32_t u) {
   Unit& unit = units[u];
   const uint64_t limit = *sc.services[unit.service].supervisor.memory_limit;
   const Time now = w.engine.now();
-  uint64_t used = 0, growth = 0;
+  uint64_t used = 0, growth = 0, alive = 0;
   for (ProcId p : unit.workers) {
     used += rss_at(p, now);
-    if (workers[raw(p)].alive) growth += sc.services[unit.service].memory_growth_per_hour;
+    if (workers[raw(p)].alive) {
+      growth += sc.services[unit.service].memory_growth_per_hour;
+      ++alive;
+    }
   }
   w.engine.cancel(limit_events[u]);
   const uint32_t gen = unit.gen;
@@ -131,9 +144,7 @@ void LifeModel::check_limit(uint32_t u) {
   if (used > limit) {
     limit_events[u] = w.engine.schedule(Time{}, std::move(kill), 1);
   } else if (growth > 0) {
-    const auto dt = static_cast<unsigned __int128>(limit - used) * hour_ns / growth + 1;
-    limit_events[u] = w.engine.schedule(ns(static_cast<int64_t>(std::min<unsigned __int128>(dt, INT64_MAX / 2))),
-                                        std::move(kill), 1);
+    limit_events[u] = w.engine.schedule(time_to_exceed(limit - used, growth, alive), std::move(kill), 1);
   }
 }
 
