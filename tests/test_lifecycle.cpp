@@ -211,3 +211,12 @@ TEST_CASE("random crashes are deterministic per seed and differ between seeds") 
   Run c = simulate(sc, other);
   CHECK(a.trace.fingerprint() != c.trace.fingerprint());
 }
+
+TEST_CASE("a fault aimed at a worker that a what-if removed reports it and does nothing") {
+  Scenario sc = one_service(SupervisorKind::systemd, "on-failure", 2);
+  add_fault(sc, FaultKind::crash, 10_s, "api/worker-4");
+  Run run = simulate(sc);
+  CHECK(count(run, "fault.target_missing") == 1);
+  CHECK(count(run, "fault.crash") == 0);
+  CHECK(count(run, "process.worker_exit") == 0);
+}
