@@ -170,3 +170,19 @@ TEST_CASE("memory stays compact") {
   CHECK(t.memory_bytes() / t.size() <= 64);
   CHECK(t.memory_bytes() >= t.size() * sizeof(Record));
 }
+
+TEST_CASE("a copied trace outlives its original") {
+  Trace copy;
+  {
+    Trace original;
+    original.append(hello(original), {{"sni", "api.example.test"}});
+    copy = original;
+    Trace moved(std::move(original));
+    CHECK(moved.find_sym("sni") != Sym::none);
+  }
+  CHECK(copy.find_sym("api.example.test") != Sym::none);
+  CHECK(copy.detail_str(copy[0], "sni") == "api.example.test");
+  CHECK(copy.intern("sni") == copy.find_sym("sni"));
+  copy.append(hello(copy), {{"sni", "www.example.test"}});
+  CHECK(copy.size() == 2);
+}

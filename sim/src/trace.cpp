@@ -54,6 +54,22 @@ Trace::Trace() : fingerprint_(fnv_offset) {
   set_table_.assign(64, 0);
 }
 
+Trace::Trace(const Trace& o)
+    : records_(o.records_), strings_(o.strings_), string_hashes_(o.string_hashes_),
+      node_names_(o.node_names_), node_index_(o.node_index_), fields_(o.fields_),
+      set_begin_(o.set_begin_), set_hash_(o.set_hash_), set_table_(o.set_table_),
+      fingerprint_(o.fingerprint_) {
+  // The index holds views into strings_: they must point into this copy's strings.
+  string_index_.reserve(strings_.size());
+  for (size_t i = 0; i < strings_.size(); ++i)
+    string_index_.emplace(std::string_view(strings_[i]), static_cast<Sym>(i));
+}
+
+Trace& Trace::operator=(const Trace& o) {
+  if (this != &o) *this = Trace(o);
+  return *this;
+}
+
 Sym Trace::intern(std::string_view s) {
   if (auto it = string_index_.find(s); it != string_index_.end()) return it->second;
   const auto id = static_cast<Sym>(strings_.size());

@@ -31,6 +31,7 @@ struct GaugePoint {
 struct Metrics {
   uint64_t requests = 0;                      ///< Requests started by clients.
   uint64_t succeeded = 0;                     ///< 2xx answers received.
+  uint64_t in_flight = 0;                     ///< Requests neither answered nor failed when the run stopped.
   std::map<std::string, uint64_t> failures;   ///< By cause: "nxdomain", "certificate_expired", "502", "503", ...
   std::map<std::string, Percentiles> latency; ///< By stage ("dns", "tcp", "tls", "http", "total").
   uint64_t bytes_sent = 0;                    ///< Client -> server bytes (approximate, from the model).

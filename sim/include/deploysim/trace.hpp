@@ -96,6 +96,14 @@ enum class TraceLevel : uint8_t { full, outcomes, none };
 class Trace {
 public:
   Trace();
+  /// Copies records, strings and indexes (the string index is rebuilt for the copy).
+  Trace(const Trace& o);
+  /// Copies like the copy constructor.
+  Trace& operator=(const Trace& o);
+  /// Moves without copying records.
+  Trace(Trace&&) noexcept = default;
+  /// Moves without copying records.
+  Trace& operator=(Trace&&) noexcept = default;
 
   /// Appends a record; returns its id (= seq).
   RecordId append(const RecordSpec& spec, std::initializer_list<FieldArg> fields = {});

@@ -1,0 +1,46 @@
+#pragma once
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "deploysim/trace.hpp"
+
+namespace deploysim {
+
+/// Plain-language sentences for trace records, loaded from assets/narration/<lang>.toml. A
+/// sentence names placeholders in braces: `{actor}`, `{from}`, `{to}`, `{t}`, `{dur}` and any
+/// detail key of the record (`{sni}`, `{status}`, ...). No sentence is assembled in code.
+class Narrator {
+public:
+  /// Loads `<dir>/<lang>.toml` plus every `<dir>/<lang>.<part>.toml` (e.g. en.lifecycle.toml);
+  /// on failure returns nullopt and sets `error` ("file:line:column: message").
+  static std::optional<Narrator> load(std::string_view lang, std::string* error,
+                                      const std::string& dir = default_dir());
+  /// Parses narration text directly (`name` appears in error messages).
+  static std::optional<Narrator> parse(std::string_view text, const std::string& name,
+                                       std::string* error);
+  /// The shipped narration directory (assets/narration).
+  static std::string default_dir();
+  /// The languages shipped ("en", "ko").
+  static std::vector<std::string> languages();
+
+  /// The sentence for a record: its narration key, else its kind, else a generic fallback.
+  std::string narrate(const Trace& trace, const Record& record) const;
+  /// Whether a sentence exists for this key.
+  bool has(std::string_view key) const;
+  /// The raw template for a key ("" when absent).
+  std::string_view sentence(std::string_view key) const;
+  /// All keys.
+  std::vector<std::string> keys() const;
+
+private:
+  std::unordered_map<std::string, std::string> sentences_;
+};
+
+/// Fills `{name}` placeholders in `templ` from a record (node names, time, details). Unknown
+/// placeholders are left as written so a test can find them.
+std::string fill_placeholders(std::string_view templ, const Trace& trace, const Record& record);
+
+}  // namespace deploysim

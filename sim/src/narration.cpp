@@ -1,0 +1,144 @@
+#include "deploysim/narration.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <fmt/format.h>
+#include <fstream>
+#include <sstream>
+#include <toml++/toml.h>
+
+#include "deploysim/time.hpp"
+
+namespace deploysim {
+
+namespace {
+
+std::string detail_text(const Trace& trace, const Field& f) {
+  switch (f.type) {
+    case FieldType::string: return std::string(trace.str(static_cast<Sym>(f.value)));
+    case FieldType::time: return format_time(ns(f.value));
+    case FieldType::boolean: return f.value ? "yes" : "no";
+    case FieldType::integer: break;
+  }
+  return std::to_string(f.value);
+}
+
+}  // namespace
+
+std::string fill_placeholders(std::string_view templ, const Trace& trace, const Record& r) {
+  std::string out;
+  out.reserve(templ.size() + 32);
+  size_t i = 0;
+  while (i < templ.size()) {
+    const size_t open = templ.find('{', i);
+    if (open == std::string_view::npos) break;
+    const size_t close = templ.find('}', open);
+    if (close == std::string_view::npos) break;
+    out.append(templ.substr(i, open - i));
+    const std::string_view name = templ.substr(open + 1, close - open - 1);
+    std::optional<std::string> value;
+    if (name == "actor") value = std::string(trace.node_name(r.actor));
+    else if (name == "from") value = std::string(trace.node_name(r.from));
+    else if (name == "to") value = std::string(trace.node_name(r.to));
+    else if (name == "t") value = format_time(r.t());
+    else if (name == "dur") value = format_time(ns(r.dur_ns));
+    else if (name == "kind") value = std::string(trace.kind(r));
+    else
+      for (const Field& f : trace.details(r))
+        if (trace.str(f.key) == name) value = detail_text(trace, f);
+    out += value ? *value : std::string(templ.substr(open, close - open + 1));
+    i = close + 1;
+  }
+  out.append(templ.substr(i));
+  return out;
+}
+
+std::optional<Narrator> Narrator::parse(std::string_view text, const std::string& name,
+                                        std::string* error) {
+  toml::table parsed;
+  try {
+    parsed = toml::parse(text, name);
+  } catch (const toml::parse_error& e) {
+    if (error)
+      *error = fmt::format("{}:{}:{}: {}", name, e.source().begin.line, e.source().begin.column,
+                           e.description());
+    return std::nullopt;
+  }
+  Narrator n;
+  for (const auto& [key, node] : parsed) {
+    const auto* s = node.as_string();
+    if (!s) {
+      if (error)
+        *error = fmt::format("{}:{}:{}: narration \"{}\" must be a string sentence", name,
+                             node.source().begin.line, node.source().begin.column, key.str());
+      return std::nullopt;
+    }
+    n.sentences_.emplace(std::string(key.str()), s->get());
+  }
+  return n;
+}
+
+std::optional<Narrator> Narrator::load(std::string_view lang, std::string* error,
+                                       const std::string& dir) {
+  // <lang>.toml first, then every <lang>.<part>.toml (sorted), so each model's owner can keep
+  // its sentences in its own file; a key defined twice is an error.
+  std::vector<std::string> files{fmt::format("{}/{}.toml", dir, lang)};
+  std::vector<std::string> parts;
+  std::error_code ec;
+  const std::string prefix = fmt::format("{}.", lang);
+  for (const auto& e : std::filesystem::directory_iterator(dir, ec)) {
+    const std::string name = e.path().filename().string();
+    if (name.starts_with(prefix) && name.ends_with(".toml") && name != prefix + "toml")
+      parts.push_back(e.path().string());
+  }
+  std::sort(parts.begin(), parts.end());
+  files.insert(files.end(), parts.begin(), parts.end());
+  Narrator all;
+  for (const std::string& path : files) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+      if (error) *error = fmt::format("{}:1:1: cannot open the narration file (languages: en, ko)", path);
+      return std::nullopt;
+    }
+    std::ostringstream text;
+    text << in.rdbuf();
+    auto part = parse(text.str(), path, error);
+    if (!part) return std::nullopt;
+    for (auto& [key, sentence] : part->sentences_) {
+      if (all.sentences_.count(key)) {
+        if (error) *error = fmt::format("{}:1:1: narration \"{}\" is already defined in another {} file", path, key, lang);
+        return std::nullopt;
+      }
+      all.sentences_.emplace(key, std::move(sentence));
+    }
+  }
+  return all;
+}
+
+std::string Narrator::default_dir() { return std::string(DEPLOYSIM_ASSETS_DIR) + "/narration"; }
+
+std::vector<std::string> Narrator::languages() { return {"en", "ko"}; }
+
+bool Narrator::has(std::string_view key) const { return sentences_.count(std::string(key)) != 0; }
+
+std::string_view Narrator::sentence(std::string_view key) const {
+  auto it = sentences_.find(std::string(key));
+  return it == sentences_.end() ? std::string_view{} : std::string_view(it->second);
+}
+
+std::vector<std::string> Narrator::keys() const {
+  std::vector<std::string> out;
+  for (const auto& [k, v] : sentences_) out.push_back(k);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::string Narrator::narrate(const Trace& trace, const Record& r) const {
+  std::string_view templ = sentence(trace.narration(r));
+  if (templ.empty()) templ = sentence(trace.kind(r));
+  if (templ.empty()) templ = sentence("fallback");
+  if (templ.empty()) return std::string(trace.kind(r));
+  return fill_placeholders(templ, trace, r);
+}
+
+}  // namespace deploysim

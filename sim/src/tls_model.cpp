@@ -1,0 +1,142 @@
+#include "deploysim/tls_model.hpp"
+
+#include <algorithm>
+#include <openssl/ssl.h>
+#include <openssl/x509_vfy.h>
+
+namespace deploysim {
+
+namespace {
+
+uint8_t highest_common(uint8_t a, uint8_t b) {
+  const uint8_t both = a & b;
+  if (both & tls13) return tls13;
+  if (both & tls12) return tls12;
+  return 0;
+}
+
+// Server preference decides, as OpenSSL's SSL_select_next_proto and Go's crypto/tls do; no
+// overlap means no ALPN extension in the answer (the connection then speaks HTTP/1.1).
+std::string negotiate_alpn(const std::vector<std::string>& offered,
+                           const std::vector<std::string>& supported) {
+  for (const auto& p : supported)
+    if (std::find(offered.begin(), offered.end(), p) != offered.end()) return p;
+  return {};
+}
+
+// The alert a server sends when it has no certificate for the ClientHello. nginx
+// `ssl_reject_handshake on` and HAProxy `strict-sni` answer unrecognized_name (112); Caddy and
+// Traefik are Go programs whose GetCertificate error makes crypto/tls send internal_error (80)
+// (handshake_server.go).
+std::pair<const char*, int> rejection_alert(ProxyPreset preset) {
+  switch (preset) {
+    case ProxyPreset::caddy:
+    case ProxyPreset::traefik: return {"internal_error", SSL_AD_INTERNAL_ERROR};
+    case ProxyPreset::nginx:
+    case ProxyPreset::haproxy: break;
+  }
+  return {"unrecognized_name", SSL_AD_UNRECOGNIZED_NAME};
+}
+
+void server_flight(TlsVerdict& v) {
+  if (v.version == tls13) {
+    for (const char* k : {"tls.server_hello", "tls.encrypted_extensions", "tls.certificate",
+                          "tls.certificate_verify", "tls.finished"})
+      v.messages.push_back({k, false, 1});
+  } else {
+    // TLS 1.2 (RFC 5246 7.3): the certificate travels in clear, before any key is agreed.
+    for (const char* k : {"tls.server_hello", "tls.certificate", "tls.server_key_exchange",
+                          "tls.server_hello_done"})
+      v.messages.push_back({k, false, 1});
+  }
+}
+
+// OpenSSL 3 verify_chain (crypto/x509/x509_vfy.c) builds the chain first, then checks the host
+// name (check_id), then signatures and times (internal_verify); ssl_verify_alarm_type maps each
+// error to the alert the client sends.
+void verify_certificate(const TlsConfig& c, TlsVerdict& v) {
+  if (c.cert_issuer == Issuer::self_signed) {
+    v.verify_result = X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT;
+    v.alert = "unknown_ca";
+    v.alert_code = SSL_AD_UNKNOWN_CA;
+  } else if (c.cert_issuer == Issuer::untrusted) {
+    v.verify_result = X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY;
+    v.alert = "unknown_ca";
+    v.alert_code = SSL_AD_UNKNOWN_CA;
+  } else if (!certificate_covers(c.cert_domain, c.verify_host)) {
+    v.verify_result = X509_V_ERR_HOSTNAME_MISMATCH;
+    v.alert = "bad_certificate";
+    v.alert_code = SSL_AD_BAD_CERTIFICATE;
+  } else if (c.check_time_unix < c.not_before_unix) {
+    v.verify_result = X509_V_ERR_CERT_NOT_YET_VALID;
+    v.alert = "bad_certificate";
+    v.alert_code = SSL_AD_BAD_CERTIFICATE;
+  } else if (c.check_time_unix > c.not_after_unix) {
+    v.verify_result = X509_V_ERR_CERT_HAS_EXPIRED;
+    v.alert = "certificate_expired";
+    v.alert_code = SSL_AD_CERTIFICATE_EXPIRED;
+  }
+}
+
+}  // namespace
+
+bool certificate_covers(std::string_view cert_domain, std::string_view host) {
+  if (cert_domain.empty() || host.empty()) return false;
+  if (cert_domain == host) return true;
+  if (cert_domain.size() > 2 && cert_domain.substr(0, 2) == "*.") {
+    const size_t dot = host.find('.');
+    return dot != std::string_view::npos && dot > 0 && host.substr(dot + 1) == cert_domain.substr(2);
+  }
+  return false;
+}
+
+const char* tls_version_name(uint8_t version) {
+  if (version == tls13) return "TLS 1.3";
+  if (version == tls12) return "TLS 1.2";
+  return "none";
+}
+
+TlsVerdict decide_tls(const TlsConfig& c) {
+  TlsVerdict v;
+  v.messages.push_back({"tls.client_hello", true, 0});
+  v.sni_matched = c.has_certificate && !c.sni.empty() && certificate_covers(c.cert_domain, c.sni);
+  v.version = highest_common(c.offered_versions, c.accepted_versions);
+  if (v.version == 0) {
+    v.alert = "protocol_version";
+    v.alert_code = SSL_AD_PROTOCOL_VERSION;
+    v.messages.push_back({"tls.alert", false, 1});
+    v.flights = 2;
+    return v;
+  }
+  if (!c.has_certificate || (c.strict_sni && !v.sni_matched)) {
+    const auto [name, code] = rejection_alert(c.preset);
+    v.alert = name;
+    v.alert_code = code;
+    v.messages.push_back({"tls.alert", false, 1});
+    v.flights = 2;
+    return v;
+  }
+  v.alpn = negotiate_alpn(c.alpn_offered, c.alpn_supported);
+  server_flight(v);
+  verify_certificate(c, v);
+  if (v.alert_code != 0) {
+    v.alert_from_client = true;
+    v.messages.push_back({"tls.alert", true, 2});
+    v.flights = 3;
+    return v;
+  }
+  v.ok = true;
+  if (v.version == tls13) {
+    v.messages.push_back({"tls.finished", true, 2});
+    v.flights = 3;  // the client's Finished travels with the first request: 1 RTT
+  } else {
+    for (const char* k : {"tls.client_key_exchange", "tls.change_cipher_spec", "tls.finished"})
+      v.messages.push_back({k, true, 2});
+    for (const char* k : {"tls.change_cipher_spec", "tls.finished"})
+      v.messages.push_back({k, false, 3});
+    v.flights = 4;  // 2 RTT before the request can be sent
+  }
+  return v;
+}
+
+}  // namespace deploysim

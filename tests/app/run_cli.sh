@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# `deploysim run`: every shipped scenario runs; --narrate tells the journey in English and
+# Korean; --summary prints the metrics table; --metrics-json writes valid JSON; the same seed
+# gives the same output; bad input exits 2 with a located message.
+set -u
+bin="$1"
+src="$2"
+fail=0
+tmp="$(mktemp -d)"
+trap 'rm -rf "$tmp"' EXIT
+scen="$src/assets/scenarios"
+
+expect_contains() {  # file, text, label
+  if ! grep -qF -- "$2" "$1"; then
+    echo "FAIL: $3: output lacks: $2"
+    fail=1
+  fi
+}
+
+for f in "$scen"/*.toml; do
+  if ! "$bin" run "$f" >"$tmp/out" 2>"$tmp/err"; then
+    echo "FAIL: run $f: $(cat "$tmp/err")"
+    fail=1
+  fi
+done
+
+"$bin" run "$scen/basic-https.toml" --narrate >"$tmp/narrate" 2>"$tmp/err" || { echo "FAIL: --narrate: $(cat "$tmp/err")"; fail=1; }
+expect_contains "$tmp/narrate" "what is the IP address of api.example.test" "narrate en"
+expect_contains "$tmp/narrate" "SNI api.example.test" "narrate en"
+expect_contains "$tmp/narrate" "X-Forwarded-Proto https" "narrate en"
+expect_contains "$tmp/narrate" "in its cache" "narrate en (warm resolver cache)"
+expect_contains "$tmp/narrate" "reuses its open" "narrate en (keep-alive)"
+if grep -q '{[a-z_]*}' "$tmp/narrate"; then echo "FAIL: unfilled placeholder in narration"; fail=1; fi
+first_line="$(head -1 "$tmp/narrate")"
+[[ "$first_line" == *"0 s"*"client"*"laptop wants https://api.example.test/items/1"* ]] || { echo "FAIL: first narrated line: $first_line"; fail=1; }
+
+"$bin" run "$scen/basic-https.toml" --narrate --lang ko >"$tmp/ko" || fail=1
+expect_contains "$tmp/ko" "퍼블릭 IP를 반환합니다" "narrate ko"
+
+"$bin" run "$scen/no-sni.toml" --narrate --variant "strict SNI" >"$tmp/strict" || fail=1
+expect_contains "$tmp/strict" "unrecognized_name (112)" "strict SNI variant"
+"$bin" run "$scen/no-sni.toml" --narrate >"$tmp/nosni" || fail=1
+expect_contains "$tmp/nosni" "bad_certificate (42)" "no SNI"
+
+"$bin" run "$scen/loaded-workers.toml" --summary --metrics-json "$tmp/m.json" >"$tmp/summary" || fail=1
+expect_contains "$tmp/summary" "p99" "summary"
+expect_contains "$tmp/summary" "queue" "summary"
+expect_contains "$tmp/summary" "api/worker-1" "summary"
+python3 - "$tmp/m.json" <<'PY' || { echo "FAIL: metrics JSON"; fail=1; }
+import json, sys
+m = json.load(open(sys.argv[1]))
+assert m["schema"] == "deploysim-metrics/1"
+assert m["requests"] == m["succeeded"] + sum(m["failures"].values()) + m["in_flight"]
+assert m["latency_ns"]["total"]["p99"] >= m["latency_ns"]["total"]["p50"] > 0
+assert "api/worker-1" in m["worker_utilisation"]
+PY
+
+"$bin" run "$scen/loaded-workers.toml" --seed 9 >"$tmp/a" && "$bin" run "$scen/loaded-workers.toml" --seed 9 >"$tmp/b" || fail=1
+cmp -s "$tmp/a" "$tmp/b" || { echo "FAIL: same seed, different output"; fail=1; }
+"$bin" run "$scen/loaded-workers.toml" --seed 10 >"$tmp/c" || fail=1
+cmp -s "$tmp/a" "$tmp/c" && { echo "FAIL: another seed, same output"; fail=1; }
+"$bin" run "$scen/loaded-workers.toml" --until 10s >"$tmp/u" || fail=1
+expect_contains "$tmp/u" "10.000 s)" "--until"
+
+check_bad() {  # label, expected stderr text, args...
+  local label="$1" want="$2"
+  shift 2
+  "$bin" "$@" >"$tmp/out" 2>"$tmp/err"
+  local rc=$?
+  if [[ $rc -ne 2 ]]; then echo "FAIL: $label: exit $rc, expected 2"; fail=1; fi
+  if ! grep -qF -- "$want" "$tmp/err"; then echo "FAIL: $label: stderr lacks '$want': $(cat "$tmp/err")"; fail=1; fi
+}
+printf '[scenario]\nname = "x"\ndurration = "1m"\n' >"$tmp/bad.toml"
+check_bad "unknown key" "$tmp/bad.toml:3:1:" run "$tmp/bad.toml"
+check_bad "bad --until" "--until:1:1:" run "$scen/basic-https.toml" --until soon
+check_bad "unknown variant" "no-such" run "$scen/basic-https.toml" --variant no-such
+check_bad "bad --lang" "lang" run "$scen/basic-https.toml" --lang fr
+check_bad "missing file" "$tmp/none.toml" run "$tmp/none.toml"
+
+exit $fail

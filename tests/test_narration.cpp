@@ -1,0 +1,114 @@
+// Narration: every record kind the request path emits has a sentence in every shipped language,
+// and every placeholder in those sentences is filled from the record.
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <doctest/doctest.h>
+#include <fmt/format.h>
+
+#include "deploysim/narration.hpp"
+#include "deploysim/simulate.hpp"
+#include "path_fixtures.hpp"
+
+using namespace deploysim;
+using namespace deploysim::test;
+
+namespace {
+
+// Scenarios in code that together reach every request-path record kind.
+std::vector<Scenario> journeys() {
+  std::vector<Scenario> out;
+  Scenario base = basic_scenario();
+  ClientSpec extra = base.clients[0];
+  extra.requests = 1;
+  auto with = [&](std::string name, std::string url, auto tweak) {
+    Scenario sc = base;
+    ClientSpec c = extra;
+    c.name = std::move(name);
+    c.url = std::move(url);
+    tweak(sc, c);
+    sc.clients.push_back(c);
+    out.push_back(sc);
+  };
+  out.push_back(base);
+  with("nosni", "https://api.example.test/", [](Scenario&, ClientSpec& c) { c.sni = false; });
+  with("strict", "https://api.example.test/", [](Scenario& sc, ClientSpec& c) {
+    c.sni = false;
+    sc.proxy->strict_sni = true;
+  });
+  with("v12", "https://api.example.test/", [](Scenario&, ClientSpec& c) { c.tls_versions = tls12; });
+  with("old", "https://old.example.test/", [](Scenario&, ClientSpec&) {});
+  with("lost", "https://lost.example.test/", [](Scenario& sc, ClientSpec&) { sc.info.duration = s(200); });
+  with("typo", "https://apj.example.test/", [](Scenario&, ClientSpec& c) {
+    c.requests = 2;
+    c.keep_alive = false;
+  });
+  with("cname", "https://app.example.test/", [](Scenario&, ClientSpec&) {});
+  with("nocache", "https://app.example.test/", [](Scenario& sc, ClientSpec&) { sc.resolver.cache = false; });
+  with("load", "https://api.example.test/", [](Scenario& sc, ClientSpec& c) {
+    c.requests = 0;
+    c.rate_per_s = 400;
+    c.stop = s(2);
+    sc.services[0].concurrency_limit = 3;
+  });
+  with("noroute", "https://shop.example.test/", [](Scenario&, ClientSpec&) {});
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("every record of the request path narrates in every language with all placeholders filled") {
+  std::vector<Narrator> narrators;
+  for (const auto& lang : Narrator::languages()) {
+    std::string error;
+    auto n = Narrator::load(lang, &error);
+    REQUIRE_MESSAGE(n.has_value(), error);
+    narrators.push_back(std::move(*n));
+  }
+  std::set<std::string> kinds_seen;
+  for (const Scenario& sc : journeys()) {
+    const Run run = simulate(sc);
+    for (const Record& r : run.trace.records()) {
+      if (!is_path_kind(run.trace.kind(r))) continue;  // the lifecycle models test their own
+      kinds_seen.emplace(run.trace.kind(r));
+      for (size_t li = 0; li < narrators.size(); ++li) {
+        const std::string key(run.trace.narration(r));
+        CHECK_MESSAGE(narrators[li].has(key), Narrator::languages()[li], ": no sentence for ", key);
+        const std::string text = narrators[li].narrate(run.trace, r);
+        CHECK_MESSAGE(text.find('{') == std::string::npos, key, ": ", text);
+        if (std::getenv("DEPLOYSIM_PRINT_NARRATION") && li == 0)
+          fmt::print("{:>12} {}\n", format_time(r.t()), text);
+      }
+    }
+  }
+  for (const char* k : {"tls.alert", "tcp.rst", "tcp.syn_retransmit", "dns.nxdomain", "dns.stub_cache_hit",
+                        "server.reject", "server.queued", "proxy.no_route", "tls.server_hello_done"})
+    CHECK_MESSAGE(kinds_seen.count(k) == 1, "journeys never produced ", std::string(k));
+}
+
+TEST_CASE("a broken narration file is reported with its location") {
+  std::string error;
+  CHECK_FALSE(Narrator::parse("\"dns.query\" = 3\n", "x.toml", &error).has_value());
+  CHECK(error.starts_with("x.toml:1:"));
+  CHECK_FALSE(Narrator::parse("\"dns.query\" = \n", "y.toml", &error).has_value());
+  CHECK(error.starts_with("y.toml:1:"));
+  CHECK_FALSE(Narrator::load("xx", &error).has_value());
+  CHECK(error.find("xx.toml") != std::string::npos);
+}
+
+TEST_CASE("a language can be split into parts; a key defined twice is an error") {
+  const std::filesystem::path dir = std::filesystem::temp_directory_path() / "deploysim_narration_test";
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / "en.toml") << "\"a.b\" = \"first {actor}\"\n";
+  std::ofstream(dir / "en.lifecycle.toml") << "\"c.d\" = \"second\"\n";
+  std::string error;
+  auto n = Narrator::load("en", &error, dir.string());
+  REQUIRE_MESSAGE(n.has_value(), error);
+  CHECK(n->has("a.b"));
+  CHECK(n->has("c.d"));
+  std::ofstream(dir / "en.more.toml") << "\"a.b\" = \"again\"\n";
+  CHECK_FALSE(Narrator::load("en", &error, dir.string()).has_value());
+  CHECK(error.find("a.b") != std::string::npos);
+  std::filesystem::remove_all(dir);
+}
