@@ -11,6 +11,7 @@
 #include "deploysim/narration.hpp"
 #include "deploysim/scenario.hpp"
 #include "deploysim/simulate.hpp"
+#include "deploysim/trace_json.hpp"
 
 namespace deploysim::cli {
 
@@ -21,6 +22,7 @@ struct RunOptions {
   std::optional<uint64_t> seed;
   std::string until;
   std::string variant;
+  std::string trace_json;
   std::string metrics_json;
   bool narrate = false;
   bool summary = false;
@@ -78,6 +80,14 @@ int run_command(const RunOptions& o) {
                 static_cast<unsigned long long>(run.metrics.requests),
                 static_cast<unsigned long long>(run.metrics.succeeded),
                 static_cast<unsigned long long>(run.seed), format_time(run.end).c_str());
+  if (!o.trace_json.empty()) {
+    std::ofstream out(o.trace_json, std::ios::binary);
+    write_trace_json(out, run.trace, sc.info.name, run.seed);
+    if (!out) {
+      std::fprintf(stderr, "%s: cannot write the trace file\n", o.trace_json.c_str());
+      return 1;
+    }
+  }
   if (!o.metrics_json.empty() &&
       !write_file(o.metrics_json, metrics_to_json(run.metrics, sc.info.name, run.seed))) {
     std::fprintf(stderr, "%s: cannot write the metrics file\n", o.metrics_json.c_str());
@@ -95,6 +105,7 @@ void register_run_commands(CLI::App& app, Context& ctx) {
   run->add_option("--seed", opts->seed, "Seed of every random stream (default: the scenario's)");
   run->add_option("--until", opts->until, "Simulated time to stop at, e.g. 90s, 10m, 36h");
   run->add_option("--variant", opts->variant, "Apply the [[variant]] of this name first");
+  run->add_option("--trace-json", opts->trace_json, "Write the trace as JSON (deploysim-trace/1) to this file");
   run->add_option("--metrics-json", opts->metrics_json, "Write the metrics as JSON to this file");
   run->add_flag("--narrate", opts->narrate, "Print every event in order with its narration");
   run->add_flag("--summary", opts->summary, "Print the metrics table");

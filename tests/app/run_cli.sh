@@ -55,7 +55,27 @@ assert m["latency_ns"]["total"]["p99"] >= m["latency_ns"]["total"]["p50"] > 0
 assert "api/worker-1" in m["worker_utilisation"]
 PY
 
-"$bin" run "$scen/loaded-workers.toml" --seed 9 >"$tmp/a" && "$bin" run "$scen/loaded-workers.toml" --seed 9 >"$tmp/b" || fail=1
+"$bin" run "$scen/basic-https.toml" --trace-json "$tmp/t.json" >"$tmp/out" || fail=1
+python3 - "$tmp/t.json" "$tmp/out" <<'PY' || { echo "FAIL: trace JSON"; fail=1; }
+import json, sys
+t = json.load(open(sys.argv[1]))
+assert t["schema"] == "deploysim-trace/1"
+kinds = [r["kind"] for r in t["records"]]
+assert kinds[0] == "client.request" and "tls.client_hello" in kinds and kinds.count("client.response") == 4, kinds
+assert t["fingerprint"] in open(sys.argv[2]).read()
+PY
+
+"$bin" run "$scen/loaded-workers.toml" --seed 9 >"$tmp/a" && "$bin" run "$scen/basic-https.toml" --trace-json "$tmp/t.json" >"$tmp/out" || fail=1
+python3 - "$tmp/t.json" "$tmp/out" <<'PY' || { echo "FAIL: trace JSON"; fail=1; }
+import json, sys
+t = json.load(open(sys.argv[1]))
+assert t["schema"] == "deploysim-trace/1"
+kinds = [r["kind"] for r in t["records"]]
+assert kinds[0] == "client.request" and "tls.client_hello" in kinds and kinds.count("client.response") == 4, kinds
+assert t["fingerprint"] in open(sys.argv[2]).read()
+PY
+
+"$bin" run "$scen/loaded-workers.toml" --seed 9 >"$tmp/b" || fail=1
 cmp -s "$tmp/a" "$tmp/b" || { echo "FAIL: same seed, different output"; fail=1; }
 "$bin" run "$scen/loaded-workers.toml" --seed 10 >"$tmp/c" || fail=1
 cmp -s "$tmp/a" "$tmp/c" && { echo "FAIL: another seed, same output"; fail=1; }
