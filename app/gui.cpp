@@ -1,118 +1,194 @@
 // The GUI loop in the shape of Dear ImGui's example_glfw_opengl3: set-up, "our state", the loop
-// (poll, NewFrame, draw, Render, swap), clean-up in reverse.
+// (poll, NewFrame, draw, apply commands, Render, swap), clean-up in reverse.
 #include "gui.hpp"
 
+#include <algorithm>
+#include <chrono>
 #include <cstdio>
-#include <vector>
+#include <cstdlib>
+#include <filesystem>
+#include <ctime>
+#include <fstream>
+#include <sstream>
 
-#include <glad/gl.h>
 #include <GLFW/glfw3.h>
+#include <fmt/format.h>
 #include <imgui.h>
-#include <backends/imgui_impl_glfw.h>
-#include <backends/imgui_impl_opengl3.h>
-#include <stb_image_write.h>
+
+#include "dev_fixture.hpp"
+#include "frame.hpp"
+#include "narrate.hpp"
+#include "navigation.hpp"
+#include "platform.hpp"
+#include "script.hpp"
+#include "settings.hpp"
+#include "shortcuts.hpp"
+
+#ifndef DEPLOYSIM_ASSETS_DIR
+#define DEPLOYSIM_ASSETS_DIR "assets"
+#endif
 
 namespace deploysim::gui {
 
 namespace {
 
-bool write_screenshot(const std::string& path, int w, int h) {
-  std::vector<unsigned char> pixels(static_cast<size_t>(w) * h * 3);
-  glPixelStorei(GL_PACK_ALIGNMENT, 1);
-  glReadBuffer(GL_BACK);
-  glReadPixels(0, 0, w, h, GL_RGB, GL_UNSIGNED_BYTE, pixels.data());
-  stbi_flip_vertically_on_write(1);
-  return stbi_write_png(path.c_str(), w, h, 3, pixels.data(), w * 3) != 0;
+std::string default_screenshot_name() {
+  const std::time_t now = std::time(nullptr);
+  char buf[64];
+  std::strftime(buf, sizeof buf, "deploysim-%Y%m%d-%H%M%S.png", std::localtime(&now));
+  return buf;
 }
 
-void draw_layout() {
-  const ImGuiViewport* vp = ImGui::GetMainViewport();
-  const ImVec2 origin = vp->WorkPos, size = vp->WorkSize;
-  const float left_w = size.x * 0.20f, right_w = size.x * 0.25f, bottom_h = size.y * 0.25f;
-  const ImGuiWindowFlags fixed = ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize |
-                                 ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoSavedSettings;
-  struct Region { const char* title; ImVec2 pos, size; };
-  const Region regions[] = {
-      {"Controls", origin, {left_w, size.y - bottom_h}},
-      {"Canvas", {origin.x + left_w, origin.y}, {size.x - left_w - right_w, size.y - bottom_h}},
-      {"Inspector", {origin.x + size.x - right_w, origin.y}, {right_w, size.y - bottom_h}},
-      {"Timeline", {origin.x, origin.y + size.y - bottom_h}, {size.x, bottom_h}},
-  };
-  for (const Region& r : regions) {
-    ImGui::SetNextWindowPos(r.pos);
-    ImGui::SetNextWindowSize(r.size);
-    ImGui::Begin(r.title, nullptr, fixed);
-    ImGui::TextDisabled("(%s)", r.title);
-    ImGui::End();
+std::optional<std::vector<ScriptLine>> read_script(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    std::fprintf(stderr, "%s:0:0: cannot open the script file\n", path.c_str());
+    return std::nullopt;
   }
+  std::stringstream text;
+  text << in.rdbuf();
+  std::vector<ScriptLine> lines;
+  if (auto err = parse_script(text.str(), path, lines)) {
+    std::fprintf(stderr, "%s\n", err->to_string().c_str());
+    return std::nullopt;
+  }
+  return lines;
+}
+
+// A new run arrived: keep the playhead's time for what-if changes, start over for a new file.
+void on_arrival(const Session::Arrival& a, const Session& session, UiState& ui) {
+  if (!a.model) return;
+  const Model& m = session.model();
+  ui.settings.last_scenario = session.path();
+  ui.whatif_edits.clear();
+  if (a.keep_time) {
+    ui.t_ns = std::min(ui.t_ns, m.index.end_ns);
+    select_at_playhead(m, ui);
+  } else {
+    ui.t_ns = 0;
+    ui.selected = RecordId::none;
+    ui.playing = false;
+    ui.view_t0 = ui.view_t1 = 0;
+  }
+}
+
+// Applies the commands panels, keys and the script posted during the frame.
+void apply_commands(Session& session, UiState& ui, Commands& commands, Platform& platform, std::string& screenshot) {
+  std::vector<Command> queue;
+  queue.swap(commands.queue);
+  for (const Command& c : queue) {
+    if (apply_navigation(c, session.model(), ui)) continue;
+    if (const auto* o = std::get_if<RequestOpen>(&c); o && o->path == ":fixture") session.show(dev_fixture()), on_arrival({true, false, false}, session, ui);
+    else if (const auto* o = std::get_if<RequestOpen>(&c)) session.open(o->path);
+    else if (std::get_if<RequestReload>(&c)) session.reload();
+    else if (const auto* p = std::get_if<RequestSetParam>(&c)) session.set_param(p->path, p->value);
+    else if (const auto* v = std::get_if<RequestCompare>(&c)) session.compare(v->variant);
+    else if (const auto* s = std::get_if<RequestScreenshot>(&c)) screenshot = s->path.empty() ? default_screenshot_name() : s->path;
+    else if (std::get_if<RequestFullscreen>(&c)) toggle_fullscreen(platform), ui.reset_layout = 2;
+    else if (std::get_if<RequestQuit>(&c)) glfwSetWindowShouldClose(platform.window, 1);
+  }
+}
+
+// The scenario a bare `deploysim` opens: basic-https when shipped, else the first by name.
+std::string first_scenario(const std::string& assets) {
+  const std::string preferred = assets + "/scenarios/basic-https.toml";
+  std::error_code ec;
+  if (std::filesystem::exists(preferred, ec)) return preferred;
+  std::vector<std::string> all;
+  for (const auto& e : std::filesystem::directory_iterator(assets + "/scenarios", ec))
+    if (e.path().extension() == ".toml") all.push_back(e.path().string());
+  std::sort(all.begin(), all.end());
+  return all.empty() ? std::string() : all.front();
 }
 
 }  // namespace
 
+std::string assets_dir() {
+  if (const char* env = std::getenv("DEPLOYSIM_ASSETS"); env && *env) return env;
+  return DEPLOYSIM_ASSETS_DIR;
+}
+
 GuiResult run_gui(const GuiOptions& options) {
-  glfwSetErrorCallback([](int, const char*) {});
-  if (!glfwInit()) return GuiResult::no_display;
-  glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
-  glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
-  glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
-  GLFWwindow* window = glfwCreateWindow(options.width, options.height, "deploysim", nullptr, nullptr);
-  if (!window) {
-    glfwTerminate();
+  // Set-up. Test runs (--frames, --script) never read or write the user's settings.
+  const bool interactive = !options.frames && options.script.empty();
+  std::optional<std::vector<ScriptLine>> script_lines;
+  if (!options.script.empty() && !(script_lines = read_script(options.script))) return GuiResult::bad_input;
+  const std::string cfg = interactive ? config_dir() : std::string();
+  if (!cfg.empty()) {
+    std::error_code ec;
+    std::filesystem::create_directories(cfg, ec);
+  }
+  Platform platform;
+  if (!open_platform(platform, options.width, options.height, interactive, cfg.empty() ? "" : cfg + "/imgui.ini"))
     return GuiResult::no_display;
-  }
-  glfwMakeContextCurrent(window);
-  glfwSwapInterval(options.frames ? 0 : 1);
-  if (!gladLoadGL(glfwGetProcAddress)) {
-    glfwDestroyWindow(window);
-    glfwTerminate();
-    return GuiResult::failed;
-  }
-  IMGUI_CHECKVERSION();
-  ImGui::CreateContext();
-  ImGui::GetIO().IniFilename = nullptr;
-  ImGui::StyleColorsDark();
-  ImGui_ImplGlfw_InitForOpenGL(window, true);
-  ImGui_ImplOpenGL3_Init("#version 330 core");
+  const Fonts fonts = load_fonts();
+  const std::string assets = assets_dir();
 
   // Our state.
-  int frame = 0;
-  bool screenshot_ok = true;
+  Session session;
+  UiState ui;
+  Commands commands;
+  Narrators narrators(assets);
+  if (!cfg.empty()) ui.settings = load_settings(cfg);
+  std::optional<ScriptRunner> script;
+  if (script_lines) script.emplace(std::move(*script_lines));
+  std::string first = options.scenario.empty() ? ui.settings.last_scenario : options.scenario;
+  if (first.empty() && !script) first = first_scenario(assets);
+  if (first == ":fixture") session.show(dev_fixture()), first.clear();
+  if (!first.empty()) session.open(first);
+  if (options.frames) on_arrival(session.wait_idle(), session, ui);  // a --frames shot shows the run
+  bool applied_presenter = !ui.settings.presenter;
+  float applied_scale = 0;
+  bool ok = true;
+  auto last = std::chrono::steady_clock::now();
 
-  while (!glfwWindowShouldClose(window)) {
+  // The loop.
+  while (!glfwWindowShouldClose(platform.window)) {
     glfwPollEvents();
-    ImGui_ImplOpenGL3_NewFrame();
-    ImGui_ImplGlfw_NewFrame();
-    ImGui::NewFrame();
-
-    if (ImGui::BeginMainMenuBar()) {
-      if (ImGui::BeginMenu("File")) {
-        if (ImGui::MenuItem("Quit", "Ctrl+Q")) glfwSetWindowShouldClose(window, 1);
-        ImGui::EndMenu();
-      }
-      ImGui::EndMainMenuBar();
+    const auto now = std::chrono::steady_clock::now();
+    const double dt = std::chrono::duration<double>(now - last).count();
+    last = now;
+    ui.fps_ms = ui.fps_ms * 0.9 + dt * 1000.0 * 0.1;
+    on_arrival(session.poll(), session, ui);
+    if (interactive) session.watch_file();
+    if (applied_presenter != ui.settings.presenter || applied_scale != ui.settings.font_scale) {
+      apply_style(ui.settings.presenter, ui.settings.font_scale, fonts);
+      applied_presenter = ui.settings.presenter;
+      applied_scale = ui.settings.font_scale;
     }
-    draw_layout();
+    ScriptFrame sf;
+    if (script) sf = script->tick(session, ui, commands);
 
-    ImGui::Render();
-    int w = 0, h = 0;
-    glfwGetFramebufferSize(window, &w, &h);
-    glViewport(0, 0, w, h);
-    glClearColor(0.10f, 0.11f, 0.13f, 1.0f);
-    glClear(GL_COLOR_BUFFER_BIT);
-    ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
-    ++frame;
-    const bool last = options.frames && frame >= *options.frames;
-    if (last && !options.screenshot.empty()) screenshot_ok = write_screenshot(options.screenshot, w, h);
-    glfwSwapBuffers(window);
-    if (last) break;
+    begin_frame();
+    poll_keys(ui, static_cast<double>(session.model().index.end_ns) / 1e9, commands);
+    if (ImGui::GetIO().KeyCtrl && ImGui::IsKeyPressed(GLFW_KEY_Q, false)) commands.post(RequestQuit{});
+    draw_frame(session, fonts, assets, narrators.get(ui.settings.language), ui, commands);
+    std::string screenshot = sf.screenshot;
+    apply_commands(session, ui, commands, platform, screenshot);
+    advance_playback(script ? 1.0 / 60.0 : dt, session.model(), ui);
+
+    render_frame(platform);
+    ++ui.frame;
+    const bool last_frame = sf.quit || (options.frames && ui.frame >= *options.frames);
+    if (last_frame && !options.screenshot.empty()) screenshot = options.screenshot;
+    if (!screenshot.empty()) {
+      const bool written = write_screenshot(platform, screenshot);
+      ok = ok && written;
+      ui.status = written ? "screenshot written: " + screenshot : "could not write " + screenshot;
+      if (script) std::printf("%s\n", ui.status.c_str());
+    }
+    present(platform);
+    if (last_frame) break;
   }
 
-  ImGui_ImplOpenGL3_Shutdown();
-  ImGui_ImplGlfw_Shutdown();
-  ImGui::DestroyContext();
-  glfwDestroyWindow(window);
-  glfwTerminate();
-  return screenshot_ok ? GuiResult::ok : GuiResult::failed;
+  // Clean-up.
+  if (interactive && !cfg.empty()) {
+    ImGui::SaveIniSettingsToDisk(platform.ini_path.c_str());
+    save_settings(cfg, ui.settings);
+  }
+  session.wait_idle();
+  close_platform(platform);
+  return ok ? GuiResult::ok : GuiResult::failed;
 }
 
 }  // namespace deploysim::gui

@@ -14,9 +14,14 @@ struct GuiOptions {
 };
 
 /// What happened.
-enum class GuiResult { ok, no_display, failed };
+enum class GuiResult { ok, no_display, failed, bad_input };
 
-/// Opens the window and runs the loop until closed (or `frames` have been drawn).
+/// Opens the window and runs the loop until closed (or `frames` have been drawn, or the script
+/// ends). `bad_input`: the script has an error (printed as file:line:column: message).
 GuiResult run_gui(const GuiOptions& options);
+
+/// The assets directory (scenarios, narration, lessons): $DEPLOYSIM_ASSETS, else the source
+/// tree's assets/ this binary was built from.
+std::string assets_dir();
 
 }  // namespace deploysim::gui

@@ -70,6 +70,7 @@ int main(int argc, char** argv) {
       }
       return terminal_fallback();
     }
+    if (result == deploysim::gui::GuiResult::bad_input) return 2;
     return result == deploysim::gui::GuiResult::ok ? 0 : 1;
   }
   return ctx.exit_code;

@@ -1,0 +1,48 @@
+#pragma once
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "deploysim/ids.hpp"
+#include "deploysim/time.hpp"
+
+namespace deploysim::gui {
+
+/// Move the playhead by n events (negative: back), honouring the stage filter.
+struct RequestStep { int n = 1; };
+/// Move the playhead to a simulated time.
+struct RequestSeek { Time t; };
+/// Jump to the next (+1) or previous (-1) stage.
+struct RequestStageJump { int dir = 1; };
+/// Select a record (and move the playhead to it).
+struct RequestSelect { RecordId id = RecordId::none; };
+/// Start or stop playback.
+struct RequestPlay { bool on = true; };
+/// Change a scenario parameter by path and re-simulate, keeping the playhead's time.
+struct RequestSetParam { std::string path; std::string value; };
+/// Open a scenario file (the current one stays open if it fails).
+struct RequestOpen { std::string path; };
+/// Re-read the current scenario file.
+struct RequestReload {};
+/// Run a named variant beside the current scenario ("" turns compare mode off).
+struct RequestCompare { std::string variant; };
+/// Write the next frame to a PNG.
+struct RequestScreenshot { std::string path; };
+/// Toggle fullscreen.
+struct RequestFullscreen {};
+/// Close the window.
+struct RequestQuit {};
+
+/// Anything a panel, a key or the script driver asks the loop to do between frames.
+using Command = std::variant<RequestStep, RequestSeek, RequestStageJump, RequestSelect, RequestPlay,
+                             RequestSetParam, RequestOpen, RequestReload, RequestCompare,
+                             RequestScreenshot, RequestFullscreen, RequestQuit>;
+
+/// The queue panels post to; the loop drains it after drawing.
+struct Commands {
+  std::vector<Command> queue;  ///< Pending, in posting order.
+  /// Posts a command.
+  void post(Command c) { queue.push_back(std::move(c)); }
+};
+
+}  // namespace deploysim::gui

@@ -1,0 +1,106 @@
+// The frame: main menu bar and the panel windows in their default rectangles (movable and
+// resizable; imgui.ini remembers them for interactive runs; View > Reset layout restores these).
+#include "frame.hpp"
+
+#include <fmt/format.h>
+
+#include "panels/panels.hpp"
+
+namespace deploysim::gui {
+
+namespace {
+
+struct Rect {
+  float x, y, w, h;  // fractions of the work area
+};
+
+// Left column: scenario + what-if; centre: canvas over narration; right: inspector over the
+// sequence diagram; bottom: timeline and metrics.
+constexpr float left = 0.19f, right = 0.34f, bottom = 0.30f, canvas_h = 0.72f, inspector_h = 0.55f;
+constexpr Rect browser_rect{0, 0, left, 0.30f};
+constexpr Rect whatif_rect{0, 0.30f, left, 1 - bottom - 0.30f};
+constexpr Rect canvas_rect{left, 0, 1 - left - right, (1 - bottom) * canvas_h};
+constexpr Rect narration_rect{left, (1 - bottom) * canvas_h, 1 - left - right, (1 - bottom) * (1 - canvas_h)};
+constexpr Rect inspector_rect{1 - right, 0, right, (1 - bottom) * inspector_h};
+constexpr Rect sequence_rect{1 - right, (1 - bottom) * inspector_h, right, (1 - bottom) * (1 - inspector_h)};
+constexpr Rect timeline_rect{0, 1 - bottom, 1 - right, bottom};
+constexpr Rect metrics_rect{1 - right, 1 - bottom, right, bottom};
+
+bool begin_panel(const char* title, const Rect& r, const UiState& ui, ImGuiWindowFlags flags = 0) {
+  // Below the menu bar (WorkPos only knows about it from the second frame on).
+  const ImGuiViewport* vp = ImGui::GetMainViewport();
+  const float menu = ImGui::GetFrameHeight();
+  const ImVec2 pos(vp->Pos.x, vp->Pos.y + menu), size(vp->Size.x, vp->Size.y - menu);
+  const ImGuiCond cond = ui.reset_layout > 0 ? ImGuiCond_Always : ImGuiCond_FirstUseEver;
+  ImGui::SetNextWindowPos(ImVec2(pos.x + r.x * size.x, pos.y + r.y * size.y), cond);
+  ImGui::SetNextWindowSize(ImVec2(r.w * size.x, r.h * size.y), cond);
+  return ImGui::Begin(title, nullptr, flags | ImGuiWindowFlags_NoCollapse);
+}
+
+void menu_bar(const Session& session, UiState& ui, Commands& commands) {
+  if (!ImGui::BeginMainMenuBar()) return;
+  if (ImGui::BeginMenu("File")) {
+    if (ImGui::MenuItem("Reload scenario", nullptr, false, !session.path().empty())) commands.post(RequestReload{});
+    if (ImGui::MenuItem("Screenshot", "F12")) commands.post(RequestScreenshot{});
+    ImGui::Separator();
+    if (ImGui::MenuItem("Quit", "Ctrl+Q")) commands.post(RequestQuit{});
+    ImGui::EndMenu();
+  }
+  if (ImGui::BeginMenu("View")) {
+    if (ImGui::MenuItem("Presenter mode (large, high contrast)", nullptr, &ui.settings.presenter)) ui.reset_layout = 2;
+    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 8);
+    ImGui::SliderFloat("font scale", &ui.settings.font_scale, 0.75f, 2.5f, "%.2f");
+    ImGui::MenuItem("Packet trails while playing", nullptr, &ui.settings.show_trails);
+    if (ImGui::MenuItem("Fullscreen", "F11")) commands.post(RequestFullscreen{});
+    if (ImGui::MenuItem("Reset layout")) ui.reset_layout = 2;
+    ImGui::EndMenu();
+  }
+  if (ImGui::BeginMenu("Language")) {
+    if (ImGui::MenuItem("English", nullptr, ui.settings.language == "en")) ui.settings.language = "en";
+    if (ImGui::MenuItem("Korean", nullptr, ui.settings.language == "ko")) ui.settings.language = "ko";
+    ImGui::EndMenu();
+  }
+  if (ImGui::BeginMenu("Help")) {
+    ImGui::TextUnformatted("Space  play / pause\nLeft / Right  step one event\nCtrl+Left / Ctrl+Right  previous / next stage\n"
+                           "Home / End  start / end\n+ / -  speed\nF11  fullscreen\nF12  screenshot\n"
+                           "Canvas: wheel zooms, right-drag pans, right double-click resets");
+    ImGui::EndMenu();
+  }
+  std::string status = session.busy() ? fmt::format("{} ... {:.1f} s", session.busy_label(), session.busy_seconds())
+                                      : ui.status;
+  status += fmt::format("   {:.1f} ms/frame", ui.fps_ms);
+  ImGui::SameLine(ImGui::GetWindowWidth() - ImGui::CalcTextSize(status.c_str()).x - 16);
+  ImGui::TextUnformatted(status.c_str());
+  ImGui::EndMainMenuBar();
+}
+
+}  // namespace
+
+void draw_frame(const Session& session, const Fonts& fonts, const std::string& assets_dir, const Narrator* narrator, UiState& ui,
+                Commands& commands) {
+  const Model& m = session.model();
+  menu_bar(session, ui, commands);
+  if (begin_panel("Scenario", browser_rect, ui)) draw_browser(session, assets_dir, ui, commands);
+  ImGui::End();
+  if (begin_panel("What if", whatif_rect, ui)) draw_whatif(session, ui, commands);
+  ImGui::End();
+  const std::string canvas_title = m.scenario.info.name.empty() ? std::string("Topology###Topology")
+                                                                 : fmt::format("Topology: {}###Topology", m.scenario.info.name);
+  if (begin_panel(canvas_title.c_str(), canvas_rect, ui, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse))
+    draw_topology(m, ui, commands);
+  ImGui::End();
+  if (begin_panel("Narration", narration_rect, ui)) draw_narration(m, narrator, ui, commands);
+  ImGui::End();
+  if (begin_panel("Inspector", inspector_rect, ui)) draw_inspector(m, fonts, ui, commands);
+  ImGui::End();
+  if (begin_panel("Sequence", sequence_rect, ui)) draw_sequence(m, ui, commands);
+  ImGui::End();
+  if (begin_panel("Timeline", timeline_rect, ui, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse))
+    draw_timeline(m, ui, commands);
+  ImGui::End();
+  if (begin_panel("Metrics", metrics_rect, ui)) draw_metrics(session, ui, commands);
+  ImGui::End();
+  if (ui.reset_layout > 0) --ui.reset_layout;
+}
+
+}  // namespace deploysim::gui

@@ -1,0 +1,60 @@
+// Scenario / lesson browser: the shipped scenarios, a path to open any file, the open file's
+// status (reloads on change), and errors with file:line:column while the previous scenario
+// stays open.
+#include <algorithm>
+#include <filesystem>
+
+#include <imgui.h>
+#include <imgui_stdlib.h>
+#include <fmt/format.h>
+
+#include "panels.hpp"
+
+namespace deploysim::gui {
+
+namespace {
+
+std::vector<std::string> shipped(const std::string& dir) {
+  std::vector<std::string> out;
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator(dir, ec))
+    if (e.path().extension() == ".toml") out.push_back(e.path().string());
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+}  // namespace
+
+void draw_browser(const Session& session, const std::string& assets_dir, UiState& ui, Commands& commands) {
+  const Scenario& sc = session.model().scenario;
+  if (!sc.info.name.empty()) {
+    ImGui::TextWrapped("%s", sc.info.name.c_str());
+    ImGui::TextDisabled("%s", session.path().c_str());
+  }
+  if (!session.error().empty()) {
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(failure_color()));
+    ImGui::TextWrapped("%s", session.error().c_str());
+    ImGui::PopStyleColor();
+    if (!sc.info.name.empty()) ImGui::TextDisabled("(the previous scenario stays open)");
+  }
+  ImGui::Spacing();
+  ImGui::TextDisabled("Scenarios");
+  ImGui::Separator();
+  for (const std::string& path : shipped(assets_dir + "/scenarios")) {
+    const std::string name = std::filesystem::path(path).stem().string();
+    if (ImGui::Selectable(name.c_str(), path == session.path())) commands.post(RequestOpen{path});
+  }
+  ImGui::Spacing();
+  ImGui::TextDisabled("Open a file");
+  ImGui::SetNextItemWidth(-ImGui::GetFontSize() * 3.5f);
+  const bool enter = ImGui::InputTextWithHint("##path", "path/to/scenario.toml", &ui.open_path, ImGuiInputTextFlags_EnterReturnsTrue);
+  ImGui::SameLine();
+  if ((ImGui::Button("Open") || enter) && !ui.open_path.empty()) commands.post(RequestOpen{ui.open_path});
+  if (!session.path().empty() && ImGui::Button("Reload")) commands.post(RequestReload{});
+  ImGui::Spacing();
+  ImGui::TextDisabled("Lessons");
+  ImGui::Separator();
+  ImGui::TextWrapped("Lessons appear here once assets/lessons/*.toml ship.");
+}
+
+}  // namespace deploysim::gui

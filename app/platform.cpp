@@ -1,0 +1,97 @@
+#include "platform.hpp"
+
+#include <vector>
+
+#include <glad/gl.h>
+#include <GLFW/glfw3.h>
+#include <imgui.h>
+#include <backends/imgui_impl_glfw.h>
+#include <backends/imgui_impl_opengl3.h>
+#include <stb_image_write.h>
+
+namespace deploysim::gui {
+
+bool open_platform(Platform& p, int w, int h, bool vsync, const std::string& ini_path) {
+  glfwSetErrorCallback([](int, const char*) {});
+  if (!glfwInit()) return false;
+  glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
+  glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
+  glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
+  p.window = glfwCreateWindow(w, h, "deploysim", nullptr, nullptr);
+  if (!p.window) {
+    glfwTerminate();
+    return false;
+  }
+  p.windowed_w = w;
+  p.windowed_h = h;
+  glfwMakeContextCurrent(p.window);
+  glfwSwapInterval(vsync ? 1 : 0);
+  if (!gladLoadGL(glfwGetProcAddress)) {
+    glfwDestroyWindow(p.window);
+    glfwTerminate();
+    p.window = nullptr;
+    return false;
+  }
+  IMGUI_CHECKVERSION();
+  ImGui::CreateContext();
+  p.ini_path = ini_path;
+  ImGui::GetIO().IniFilename = p.ini_path.empty() ? nullptr : p.ini_path.c_str();
+  ImGui_ImplGlfw_InitForOpenGL(p.window, true);
+  ImGui_ImplOpenGL3_Init("#version 330 core");
+  return true;
+}
+
+void begin_frame() {
+  ImGui_ImplOpenGL3_NewFrame();
+  ImGui_ImplGlfw_NewFrame();
+  ImGui::NewFrame();
+}
+
+void render_frame(const Platform& p) {
+  ImGui::Render();
+  int w = 0, h = 0;
+  glfwGetFramebufferSize(p.window, &w, &h);
+  glViewport(0, 0, w, h);
+  glClearColor(0.10f, 0.11f, 0.13f, 1.0f);
+  glClear(GL_COLOR_BUFFER_BIT);
+  ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+}
+
+bool write_screenshot(const Platform& p, const std::string& path) {
+  int w = 0, h = 0;
+  glfwGetFramebufferSize(p.window, &w, &h);
+  std::vector<unsigned char> pixels(static_cast<size_t>(w) * static_cast<size_t>(h) * 3);
+  glPixelStorei(GL_PACK_ALIGNMENT, 1);
+  glReadBuffer(GL_BACK);
+  glReadPixels(0, 0, w, h, GL_RGB, GL_UNSIGNED_BYTE, pixels.data());
+  stbi_flip_vertically_on_write(1);
+  return stbi_write_png(path.c_str(), w, h, 3, pixels.data(), w * 3) != 0;
+}
+
+void present(const Platform& p) { glfwSwapBuffers(p.window); }
+
+void toggle_fullscreen(Platform& p) {
+  if (GLFWmonitor* current = glfwGetWindowMonitor(p.window)) {
+    (void)current;
+    glfwSetWindowMonitor(p.window, nullptr, p.windowed_x, p.windowed_y, p.windowed_w, p.windowed_h, 0);
+    return;
+  }
+  GLFWmonitor* monitor = glfwGetPrimaryMonitor();
+  if (!monitor) return;
+  const GLFWvidmode* mode = glfwGetVideoMode(monitor);
+  glfwGetWindowPos(p.window, &p.windowed_x, &p.windowed_y);
+  glfwGetWindowSize(p.window, &p.windowed_w, &p.windowed_h);
+  glfwSetWindowMonitor(p.window, monitor, 0, 0, mode->width, mode->height, mode->refreshRate);
+}
+
+void close_platform(Platform& p) {
+  if (!p.window) return;
+  ImGui_ImplOpenGL3_Shutdown();
+  ImGui_ImplGlfw_Shutdown();
+  ImGui::DestroyContext();
+  glfwDestroyWindow(p.window);
+  glfwTerminate();
+  p.window = nullptr;
+}
+
+}  // namespace deploysim::gui

@@ -1,0 +1,157 @@
+#include "script.hpp"
+
+#include <charconv>
+#include <sstream>
+
+#include <fmt/format.h>
+
+namespace deploysim::gui {
+
+namespace {
+
+constexpr const char* verbs =
+    "open FILE, step N, seek TIME, select SEQ, set KEY VALUE, frames N, screenshot OUT.png, state, play, "
+    "pause, speed X, key NAME, compare VARIANT, presenter on|off, reload, quit";
+
+bool parse_int(std::string_view s, int64_t& v) {
+  const auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  return ec == std::errc() && p == s.data() + s.size();
+}
+
+std::string detail_value(const Trace& trace, const Field& f) {
+  switch (f.type) {
+    case FieldType::string: return std::string(trace.str(static_cast<Sym>(f.value)));
+    case FieldType::time: return fmt::format("{}ns", f.value);
+    case FieldType::boolean: return f.value ? "true" : "false";
+    case FieldType::integer: break;
+  }
+  return std::to_string(f.value);
+}
+
+}  // namespace
+
+std::string ScriptError::to_string() const { return fmt::format("{}:{}:{}: {}", file, line, column, message); }
+
+std::optional<ScriptError> parse_script(const std::string& text, const std::string& file, std::vector<ScriptLine>& out) {
+  std::istringstream in(text);
+  std::string raw_line;
+  uint32_t n = 0;
+  while (std::getline(in, raw_line)) {
+    ++n;
+    if (!raw_line.empty() && raw_line.back() == '\r') raw_line.pop_back();
+    const size_t start = raw_line.find_first_not_of(" \t");
+    if (start == std::string::npos || raw_line[start] == '#') continue;
+    auto err = [&](size_t col, std::string msg) {
+      return ScriptError{file, n, static_cast<uint32_t>(col + 1), std::move(msg)};
+    };
+    const size_t verb_end = std::min(raw_line.find_first_of(" \t", start), raw_line.size());
+    ScriptLine sl;
+    sl.line = n;
+    sl.verb = raw_line.substr(start, verb_end - start);
+    size_t arg_start = raw_line.find_first_not_of(" \t", verb_end);
+    if (arg_start == std::string::npos) arg_start = raw_line.size();
+    const size_t arg_end = std::min(raw_line.find_first_of(" \t", arg_start), raw_line.size());
+    sl.arg = raw_line.substr(arg_start, arg_end - arg_start);
+    size_t rest = raw_line.find_first_not_of(" \t", arg_end);
+    if (rest != std::string::npos) sl.value = raw_line.substr(rest);
+    const std::string& v = sl.verb;
+    if ((v == "open" || v == "compare" || v == "screenshot") && !sl.value.empty()) {
+      sl.arg = raw_line.substr(arg_start);  // names and paths may contain spaces
+      while (!sl.arg.empty() && (sl.arg.back() == ' ' || sl.arg.back() == '\t')) sl.arg.pop_back();
+      sl.value.clear();
+    }
+    const bool needs_arg = v == "open" || v == "step" || v == "seek" || v == "select" || v == "set" || v == "frames" ||
+                           v == "screenshot" || v == "speed" || v == "key" || v == "compare" || v == "presenter";
+    const bool no_arg = v == "state" || v == "play" || v == "pause" || v == "quit" || v == "reload";
+    if (!needs_arg && !no_arg) return err(start, fmt::format("unknown command '{}'; expected one of: {}", v, verbs));
+    if (needs_arg && sl.arg.empty()) return err(raw_line.size(), fmt::format("'{}' needs an argument ({})", v, verbs));
+    if (no_arg && !sl.arg.empty()) return err(arg_start, fmt::format("'{}' takes no argument", v));
+    if (v != "set" && !sl.value.empty()) return err(rest, fmt::format("unexpected text after '{} {}'", v, sl.arg));
+    if (v == "set" && sl.value.empty())
+      return err(raw_line.size(), "'set' needs a key and a TOML value, e.g. set service.api.workers 1");
+    if ((v == "step" || v == "select" || v == "frames") && !parse_int(sl.arg, sl.number))
+      return err(arg_start, fmt::format("'{}' expects an integer, got '{}'", v, sl.arg));
+    if (v == "frames" && sl.number < 1) return err(arg_start, "'frames' expects a positive count");
+    if (v == "seek") {
+      const auto t = parse_duration(sl.arg);
+      if (!t) return err(arg_start, fmt::format("'seek' expects a time such as 1.5s or 250ms, got '{}'", sl.arg));
+      sl.number = t->ns();
+    }
+    if (v == "speed") {
+      char* end = nullptr;
+      const double x = std::strtod(sl.arg.c_str(), &end);
+      if (end == sl.arg.c_str() || *end || x < 0.01 || x > 1e6)
+        return err(arg_start, fmt::format("'speed' expects a number from 0.01 to 1000000, got '{}'", sl.arg));
+    }
+    if (v == "key" && !key_from_name(sl.arg))
+      return err(arg_start, fmt::format("unknown key '{}'; expected space, left, right, ctrl+left, ctrl+right, home, end, plus, "
+                                        "minus, f11 or f12", sl.arg));
+    if (v == "presenter" && sl.arg != "on" && sl.arg != "off") return err(arg_start, "'presenter' expects on or off");
+    out.push_back(std::move(sl));
+  }
+  return std::nullopt;
+}
+
+ScriptFrame ScriptRunner::tick(const Session& session, UiState& ui, Commands& commands) {
+  ScriptFrame f;
+  if (wait_frames_ > 0) {
+    --wait_frames_;
+    return f;
+  }
+  // Every command sees the result of the one before: wait for pending commands and runs.
+  if (session.busy() || !commands.queue.empty()) return f;
+  if (next_ >= lines_.size()) {
+    f.quit = true;
+    return f;
+  }
+  const ScriptLine& l = lines_[next_++];
+  const std::string& v = l.verb;
+  if (v == "open") commands.post(RequestOpen{l.arg});
+  else if (v == "reload") commands.post(RequestReload{});
+  else if (v == "step") commands.post(RequestStep{static_cast<int>(l.number)});
+  else if (v == "seek") commands.post(RequestSeek{ns(l.number)});
+  else if (v == "select") commands.post(RequestSelect{static_cast<RecordId>(l.number)});
+  else if (v == "set") commands.post(RequestSetParam{l.arg, l.value});
+  else if (v == "compare") commands.post(RequestCompare{l.arg == "off" ? "" : l.arg});
+  else if (v == "play") commands.post(RequestPlay{true});
+  else if (v == "pause") commands.post(RequestPlay{false});
+  else if (v == "speed") ui.settings.speed = std::strtod(l.arg.c_str(), nullptr);
+  else if (v == "presenter") ui.settings.presenter = l.arg == "on";
+  else if (v == "key") press_key(*key_from_name(l.arg), ui, static_cast<double>(session.model().index.end_ns) / 1e9, commands);
+  else if (v == "frames") wait_frames_ = l.number - 1;
+  else if (v == "screenshot") f.screenshot = l.arg;
+  else if (v == "quit") f.quit = true;
+  else if (v == "state") {
+    std::fprintf(out_, "%s\n", state_line(session, ui).c_str());
+    std::fflush(out_);
+  }
+  return f;
+}
+
+std::string state_line(const Session& session, const UiState& ui) {
+  const Model& m = session.model();
+  const Trace& trace = m.run.trace;
+  std::string out = fmt::format("state t={:.6f}s playing={} speed={:g} records={} fingerprint={}",
+                                static_cast<double>(ui.t_ns) / 1e9, ui.playing ? 1 : 0, ui.settings.speed, trace.size(),
+                                trace.empty() ? "-" : trace.fingerprint_hex());
+  if (ui.selected != RecordId::none && raw(ui.selected) < trace.size()) {
+    const Record& r = trace.at(ui.selected);
+    out += fmt::format(" selected={} kind={} stage={}", raw(ui.selected), trace.kind(r), stage_name(r.stage));
+    if (r.is_message()) out += fmt::format(" from={} to={}", trace.node_name(r.from), trace.node_name(r.to));
+    for (const Field& f : trace.details(r)) out += fmt::format(" detail.{}={}", trace.str(f.key), detail_value(trace, f));
+  } else {
+    out += " selected=none";
+  }
+  size_t in_flight = 0;
+  m.index.for_messages(ui.t_ns, ui.t_ns, trace, [&](uint32_t) { ++in_flight; });
+  out += fmt::format(" in_flight={} requests={} succeeded={} restarts={} presenter={}", in_flight, m.run.metrics.requests,
+                     m.run.metrics.succeeded, m.run.metrics.restarts, ui.settings.presenter ? 1 : 0);
+  for (const ServiceSpec& svc : m.scenario.services) out += fmt::format(" workers.{}={}", svc.name, svc.workers);
+  if (session.compare_model()) out += fmt::format(" compare={} compare_records={}", session.compare_variant(),
+                                                  session.compare_model()->run.trace.size());
+  out += fmt::format(" scenario=\"{}\"", m.scenario.info.name);
+  if (!session.error().empty()) out += fmt::format(" error=\"{}\"", session.error());
+  return out;
+}
+
+}  // namespace deploysim::gui

@@ -1,0 +1,29 @@
+#pragma once
+#include <optional>
+#include <string>
+
+#include <imgui.h>
+
+#include "model.hpp"
+
+namespace deploysim::gui {
+
+/// A process as it stands at the playhead, derived from its trace records.
+struct ProcView {
+  std::string state = "running";  ///< running | starting | crashed | backing_off | failed | hung | stopped.
+  ImU32 color = 0;                ///< Colour of that state.
+  int64_t next_restart_ns = -1;   ///< When backing off: the planned restart (-1: none).
+  uint32_t restarts = 0;          ///< Restarts seen so far.
+  RecordId last = RecordId::none; ///< The record that set the state.
+};
+
+/// The state of process `p` at time t.
+ProcView proc_state_at(const Model& m, ProcId p, int64_t t_ns);
+/// Memory used on host `h` at time t (bytes) and whether it came from measurements.
+uint64_t host_memory_at(const Model& m, size_t host, int64_t t_ns);
+/// Days left on a domain's serving certificate at time t (negative: expired).
+std::optional<double> cert_days_left_at(const Model& m, const std::string& domain, int64_t t_ns);
+/// "1.2 GiB" style.
+std::string format_bytes(uint64_t bytes);
+
+}  // namespace deploysim::gui

@@ -1,0 +1,91 @@
+#pragma once
+#include <algorithm>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "deploysim/metrics.hpp"
+#include "deploysim/scenario.hpp"
+#include "deploysim/trace.hpp"
+
+namespace deploysim::gui {
+
+/// What a node is, for placing and drawing it on the topology canvas.
+enum class NodeRole : uint8_t { client, resolver, dns_server, proxy, worker, supervisor, ca, host, other };
+
+/// A node as the canvas draws it: role, place in unit coordinates, the host box it sits in.
+struct NodeInfo {
+  std::string name;                 ///< Trace node name.
+  NodeRole role = NodeRole::other;  ///< What it is.
+  float x = 0.5f, y = 0.5f;         ///< Position in [0,1]^2 of the canvas.
+  int host = -1;                    ///< Index into Scenario::hosts, -1 when not on a modelled host.
+  ProcId proc = ProcId::none;       ///< The process it runs, when it is a worker.
+};
+
+/// A pair of nodes that exchanged messages, drawn as a link on the canvas.
+struct Link {
+  NodeId a = NodeId::none, b = NodeId::none;  ///< Ends (a < b).
+  Stage stage = Stage::client;                ///< The stage most of its messages belong to.
+  uint32_t messages = 0;                      ///< How many messages it carried.
+};
+
+/// Read-only lookups over one run's trace, built once off the UI thread so that every panel can
+/// answer "what is true at time t" in O(log n) per frame.
+struct TraceIndex {
+  std::vector<uint32_t> order;        ///< Record indices sorted by (t, seq).
+  std::vector<uint32_t> rank;         ///< Record index -> position in `order`.
+  std::vector<int64_t> order_t;       ///< t_ns of order[i] (for binary search).
+  std::vector<uint32_t> messages;     ///< Message records sorted by start time.
+  std::vector<int64_t> message_t;     ///< Start time of messages[i].
+  int64_t max_message_ns = 0;         ///< Longest flight time of any message.
+  std::vector<std::vector<uint32_t>> by_stage;  ///< Stage -> positions in `order`.
+  std::vector<std::vector<uint32_t>> by_proc;   ///< ProcId -> record indices in time order.
+  std::vector<std::vector<uint32_t>> by_conn;   ///< ConnId -> record indices in time order.
+  std::vector<NodeInfo> nodes;        ///< Parallel to the trace's node table.
+  std::vector<Link> links;            ///< Every node pair that exchanged messages.
+  std::vector<uint8_t> failure;       ///< Record index -> 1 when it reports a failure.
+  int64_t end_ns = 0;                 ///< Last moment worth showing (run end or last arrival).
+
+  /// Position in `order` of the last record at or before t (-1 when none).
+  int64_t last_at_or_before(int64_t t_ns) const;
+  /// Position of the next record after position `pos` whose stage passes `filter` (-1: none).
+  int64_t next_pos(int64_t pos, uint32_t stage_filter) const;
+  /// Position of the previous record before `pos` whose stage passes `filter` (-1: none).
+  int64_t prev_pos(int64_t pos, uint32_t stage_filter) const;
+  /// Position of the first record after `pos` that starts a different stage (filtered).
+  int64_t next_stage_pos(int64_t pos, uint32_t stage_filter, const Trace& trace) const;
+  /// Position of the first record of the stage run before the one containing `pos`.
+  int64_t prev_stage_pos(int64_t pos, uint32_t stage_filter, const Trace& trace) const;
+  /// Calls f(record index) for every message overlapping [t0, t1] (start <= t1, arrival >= t0).
+  template <class F>
+  void for_messages(int64_t t0_ns, int64_t t1_ns, const Trace& trace, F&& f) const;
+  /// Whether any record of `stage` lies in [t0, t1).
+  bool any_in(Stage stage, int64_t t0_ns, int64_t t1_ns) const;
+  /// Number of records of `stage` in [t0, t1).
+  size_t count_in(Stage stage, int64_t t0_ns, int64_t t1_ns) const;
+};
+
+/// A stage filter bit for `stage`.
+constexpr uint32_t stage_bit(Stage s) { return 1u << static_cast<uint32_t>(s); }
+/// Every stage.
+constexpr uint32_t all_stages = (1u << static_cast<uint32_t>(Stage::count)) - 1;
+
+/// Builds the index (sorts, classifies and places nodes).
+TraceIndex build_index(const Trace& trace, const Scenario& scenario, Time run_end);
+
+/// The last value of a gauge series at or before t (nullopt-like: returns false when none).
+bool gauge_at(std::span<const GaugePoint> series, int64_t t_ns, double& value);
+
+template <class F>
+void TraceIndex::for_messages(int64_t t0_ns, int64_t t1_ns, const Trace& trace, F&& f) const {
+  auto lo = std::lower_bound(message_t.begin(), message_t.end(), t0_ns - max_message_ns);
+  auto hi = std::upper_bound(message_t.begin(), message_t.end(), t1_ns);
+  for (auto it = lo; it != hi; ++it) {
+    const uint32_t i = messages[static_cast<size_t>(it - message_t.begin())];
+    const Record& r = trace[i];
+    if (r.t_ns + r.dur_ns >= t0_ns) f(i);
+  }
+}
+
+}  // namespace deploysim::gui

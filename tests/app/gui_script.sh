@@ -1,0 +1,55 @@
+# The scripted driver (`deploysim gui --script FILE`) under Xvfb: commands change the state the
+# way the panels' commands do; a what-if edit re-simulates and keeps the playhead; a broken
+# value or file shows a located error and keeps the previous scenario; a bad script exits 2.
+set -euo pipefail
+bin="$1"; src="$2"
+out="$(mktemp -d)"; trap 'rm -rf "$out"' EXIT
+export HOME="$out/home"
+run() { xvfb-run -a -s "-screen 0 1600x900x24" "$bin" gui --script "$1"; }
+fail() { echo "FAIL: $*"; echo "--- output"; cat "$out/out.txt"; exit 1; }
+line() { sed -n "${1}p" "$out/out.txt" | grep '^state'; }
+
+scenario="$src/assets/scenarios/one-ip-two-domains.toml"
+cat > "$out/s.txt" <<SCRIPT
+open $scenario
+state
+seek 1.5s
+state
+set service.api.workers 1
+state
+set service.api.workers "many"
+state
+open $out/missing.toml
+state
+key space
+state
+key space
+key plus
+state
+presenter on
+frames 2
+screenshot $out/presenter.png
+SCRIPT
+run "$out/s.txt" > "$out/out.txt"
+grep -c '^state' "$out/out.txt" | grep -qx 7 || fail "expected 7 state lines"
+states=$(grep '^state' "$out/out.txt")
+s1=$(echo "$states" | sed -n 1p); s2=$(echo "$states" | sed -n 2p); s3=$(echo "$states" | sed -n 3p)
+s4=$(echo "$states" | sed -n 4p); s5=$(echo "$states" | sed -n 5p); s6=$(echo "$states" | sed -n 6p)
+s7=$(echo "$states" | sed -n 7p)
+[[ $s1 == *'scenario="One IP, two domains"'* && $s1 == *"workers.api=4"* ]] || fail "open: $s1"
+[[ $s2 == *"t=1.500000s"* ]] || fail "seek: $s2"
+[[ $s3 == *"workers.api=1"* && $s3 == *"t=1.500000s"* ]] || fail "set keeps the playhead: $s3"
+[[ $s4 == *"workers.api=1"* && $s4 == *'error="'*'one-ip-two-domains.toml:'*:*': with service.api.workers'* ]] \
+  || fail "a bad value shows file:line:column and keeps the run: $s4"
+[[ $s5 == *'scenario="One IP, two domains"'* && $s5 == *"missing.toml"* ]] || fail "a missing file keeps the scenario: $s5"
+[[ $s6 == *"playing=1"* ]] || fail "Space starts playback: $s6"
+[[ $s7 == *"playing=0"* && $s7 == *"speed=3.16228"* && $s7 == *"presenter=0"* ]] || fail "Space pauses, + speeds up: $s7"
+python3 "$src/tests/app/png_check.py" "$out/presenter.png" 1600 900 64
+
+# A bad script is refused before the window opens: exit 2 and file:line:column.
+printf 'state\nstep many\n' > "$out/bad.txt"
+set +e
+run "$out/bad.txt" > "$out/out.txt" 2> "$out/err.txt"; rc=$?
+set -e
+[[ $rc == 2 ]] || fail "bad script: exit $rc, expected 2"
+grep -q "bad.txt:2:6: 'step' expects an integer" "$out/err.txt" || { cat "$out/err.txt"; fail "bad script message"; }
