@@ -10,6 +10,7 @@
 #include <openssl/crypto.h>
 
 #include "cli/commands.hpp"
+#include "cli/tour.hpp"
 #include "gui.hpp"
 
 namespace {
@@ -22,10 +23,13 @@ void print_version() {
               OpenSSL_version(OPENSSL_VERSION));
 }
 
-int terminal_fallback() {
+int terminal_fallback(const std::string& lesson) {
   std::printf("deploysim: no display available (DISPLAY unset or GLFW could not open a window); "
-              "running the first lesson as a narrated terminal walkthrough instead.\n");
-  return 0;
+              "running the lesson as a narrated terminal walkthrough instead.\n\n");
+  deploysim::cli::TourOptions tour;
+  tour.lesson = lesson;
+  const int rc = deploysim::cli::run_tour(tour);
+  return rc == 2 ? 2 : 0;
 }
 
 }  // namespace
@@ -68,7 +72,7 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "deploysim: no display available for the GUI (try xvfb-run)\n");
         return 1;
       }
-      return terminal_fallback();
+      return terminal_fallback(gui_options.scenario);
     }
     if (result == deploysim::gui::GuiResult::bad_input) return 2;
     return result == deploysim::gui::GuiResult::ok ? 0 : 1;

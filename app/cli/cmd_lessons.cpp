@@ -1,5 +1,136 @@
+// `deploysim lessons` lists the lessons; `deploysim tour [LESSON]` walks one in the terminal:
+// the scenario is simulated, and at each step the records since the previous step are narrated,
+// then the teacher's text is shown. The no-display fallback of `deploysim` runs the same tour.
+#include <cstdio>
+#include <filesystem>
+#include <string>
+#include <unistd.h>
+
+#include <fmt/format.h>
+
 #include "cli/commands.hpp"
+#include "cli/tour.hpp"
+#include "deploysim/lesson.hpp"
+#include "deploysim/narration.hpp"
+#include "deploysim/simulate.hpp"
 
 namespace deploysim::cli {
-void register_lesson_commands(CLI::App&, Context&) {}
+
+namespace {
+
+// At most this many narrated records between two steps; a lesson spanning months would
+// otherwise print thousands of renewal checks.
+constexpr size_t max_records_per_step = 12;
+
+std::string resolve_lesson(const std::string& name) {
+  if (name.empty()) {
+    const auto all = list_lessons();
+    return all.empty() ? std::string{} : all.front();
+  }
+  if (std::filesystem::exists(name)) return name;
+  for (const auto& f : list_lessons())
+    if (std::filesystem::path(f).stem().string() == name ||
+        std::filesystem::path(f).stem().string().find(name) != std::string::npos)
+      return f;
+  return name;
+}
+
+}  // namespace
+
+int run_tour(const TourOptions& options) {
+  const std::string file = resolve_lesson(options.lesson);
+  if (file.empty()) {
+    std::fprintf(stderr, "deploysim: no lessons found in %s/lessons\n", assets_dir().c_str());
+    return 2;
+  }
+  const LessonLoad ll = load_lesson_file(file);
+  if (!ll.lesson) {
+    std::fprintf(stderr, "%s:%u:%u: %s\n", ll.error->file.c_str(), ll.error->line, ll.error->column,
+                 ll.error->message.c_str());
+    return 2;
+  }
+  const Lesson& lesson = *ll.lesson;
+  LoadResult loaded = load_scenario_file(lesson.scenario_path);
+  if (loaded.scenario && !lesson.variant.empty()) loaded = apply_variant(*loaded.scenario, lesson.variant);
+  if (!loaded.scenario) {
+    std::fprintf(stderr, "%s\n", loaded.error->to_string().c_str());
+    return 2;
+  }
+  std::string err;
+  const auto narrator = Narrator::load(options.lang, &err);
+  if (!narrator) {
+    std::fprintf(stderr, "deploysim: %s\n", err.c_str());
+    return 2;
+  }
+  const bool ko = options.lang == "ko";
+  const Run run = simulate(*loaded.scenario);
+  const bool interactive = options.pause && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
+
+  std::printf("%s\n", fmt::format("== {} ==", ko && !lesson.title_ko.empty() ? lesson.title_ko : lesson.title).c_str());
+  const std::string& summary = ko && !lesson.summary_ko.empty() ? lesson.summary_ko : lesson.summary;
+  if (!summary.empty()) std::printf("%s\n", summary.c_str());
+  std::printf("(scenario %s%s%s, %zu events)\n\n", std::filesystem::path(lesson.scenario_path).filename().c_str(),
+              lesson.variant.empty() ? "" : ", variant ", lesson.variant.c_str(), run.trace.size());
+
+  size_t next = 0;
+  for (size_t si = 0; si < lesson.steps.size(); ++si) {
+    const LessonStep& step = lesson.steps[si];
+    const auto target = resolve_step_target(run.trace, step.target);
+    if (target && *target + 1 > next) {
+      const size_t end = *target + 1;
+      const size_t shown_from = end - next > max_records_per_step ? end - max_records_per_step : next;
+      if (shown_from > next) std::printf("   ... (%zu earlier events)\n", shown_from - next);
+      for (size_t i = shown_from; i < end; ++i) {
+        const Record& r = run.trace[i];
+        std::printf("  %12s  %-10s %s\n", format_time(r.t()).c_str(), stage_name(r.stage),
+                    narrator->narrate(run.trace, r).c_str());
+      }
+      next = end;
+    }
+    const std::string& text = ko && !step.text_ko.empty() ? step.text_ko : step.text;
+    std::printf("\n  [%zu/%zu] %s\n\n", si + 1, lesson.steps.size(), text.c_str());
+    if (interactive && si + 1 < lesson.steps.size()) {
+      std::printf("  (Enter: next step, q: quit) ");
+      std::fflush(stdout);
+      const int c = std::getchar();
+      if (c == 'q' || c == EOF) break;
+    }
+  }
+  std::string causes;
+  for (const auto& [cause, n] : run.metrics.failures)
+    causes += fmt::format("{}{} x{}", causes.empty() ? "" : ", ", cause, n);
+  std::printf("  %s\n", fmt::format(fmt::runtime(ko ? "결과: 요청 {}개, 성공률 {:.1f}%{}{}" : "Outcome: {} requests, {:.1f}% succeeded{}{}"),
+                                     run.metrics.requests, 100.0 * run.metrics.availability_ratio(),
+                                     causes.empty() ? "" : (ko ? "; 실패: " : "; failures: "), causes)
+                             .c_str());
+  return 0;
+}
+
+void register_lesson_commands(CLI::App& app, Context& ctx) {
+  auto* lessons = app.add_subcommand("lessons", "List the lessons");
+  auto lang = std::make_shared<std::string>("en");
+  lessons->add_option("--lang", *lang, "Language of the titles (en, ko)")->check(CLI::IsMember({"en", "ko"}));
+  lessons->callback([&ctx, lang] {
+    for (const auto& f : list_lessons()) {
+      const LessonLoad ll = load_lesson_file(f);
+      if (!ll.lesson) {
+        std::fprintf(stderr, "%s:%u:%u: %s\n", ll.error->file.c_str(), ll.error->line, ll.error->column,
+                     ll.error->message.c_str());
+        ctx.exit_code = 2;
+        continue;
+      }
+      const Lesson& l = *ll.lesson;
+      std::printf("%-24s %-12s %s\n", l.id.c_str(), l.topic.c_str(),
+                  (*lang == "ko" && !l.title_ko.empty() ? l.title_ko : l.title).c_str());
+    }
+  });
+
+  auto* tour = app.add_subcommand("tour", "Walk through a lesson in the terminal, narrated");
+  auto opts = std::make_shared<TourOptions>();
+  tour->add_option("lesson", opts->lesson, "Lesson id (e.g. 01-https-request), part of it, or a file");
+  tour->add_option("--lang", opts->lang, "Narration language (en, ko)")->check(CLI::IsMember({"en", "ko"}));
+  tour->add_flag("!--no-pause", opts->pause, "Do not wait for Enter between steps");
+  tour->callback([&ctx, opts] { ctx.exit_code = run_tour(*opts); });
+}
+
 }  // namespace deploysim::cli

@@ -1,0 +1,127 @@
+#include <doctest/doctest.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "deploysim/lesson.hpp"
+#include "deploysim/simulate.hpp"
+
+using namespace deploysim;
+
+namespace {
+
+std::string write_temp(const std::string& name, const std::string& text) {
+  const auto dir = std::filesystem::temp_directory_path() / "deploysim-test-lesson";
+  std::filesystem::create_directories(dir);
+  const auto path = (dir / name).string();
+  std::ofstream(path) << text;
+  return path;
+}
+
+}  // namespace
+
+TEST_CASE("every shipped lesson loads, and each step lands on a record of its scenario, in order") {
+  const auto lessons = list_lessons();
+  REQUIRE(lessons.size() >= 11);
+  for (const auto& file : lessons) {
+    CAPTURE(file);
+    const LessonLoad ll = load_lesson_file(file);
+    REQUIRE_MESSAGE(ll.lesson, (ll.error ? ll.error->message : std::string()));
+    const Lesson& lesson = *ll.lesson;
+    CHECK(!lesson.title_ko.empty());
+    CHECK(!lesson.steps.empty());
+    LoadResult sc = load_scenario_file(lesson.scenario_path);
+    REQUIRE_MESSAGE(sc.scenario, (sc.error ? sc.error->to_string() : std::string()));
+    if (!lesson.variant.empty()) {
+      sc = apply_variant(*sc.scenario, lesson.variant);
+      REQUIRE_MESSAGE(sc.scenario, (sc.error ? sc.error->to_string() : std::string()));
+    }
+    const Run run = simulate(*sc.scenario);
+    size_t previous = 0;
+    for (const LessonStep& step : lesson.steps) {
+      CAPTURE(step.target);
+      CHECK(!step.text_ko.empty());
+      const auto at = resolve_step_target(run.trace, step.target);
+      REQUIRE_MESSAGE(at, "step target not found in the scenario's trace");
+      CHECK(*at >= previous);  // a tour only moves forward
+      previous = *at;
+    }
+  }
+}
+
+TEST_CASE("the first lesson is the HTTPS journey and its steps follow the seed notes' order") {
+  const auto lessons = list_lessons();
+  REQUIRE(!lessons.empty());
+  const LessonLoad ll = load_lesson_file(lessons.front());
+  REQUIRE(ll.lesson);
+  CHECK(ll.lesson->id == "01-https-request");
+  std::vector<std::string> targets;
+  for (const auto& s : ll.lesson->steps) targets.push_back(s.target);
+  const std::vector<std::string> journey = {"kind:dns.query.stub", "kind:dns.response", "kind:tcp.ack",
+                                            "kind:tls.client_hello", "kind:proxy.forward",
+                                            "kind:client.response"};
+  size_t pos = 0;
+  for (const auto& t : targets)
+    if (pos < journey.size() && t == journey[pos]) ++pos;
+  CHECK(pos == journey.size());
+}
+
+TEST_CASE("step targets: kinds with an occurrence, times, start and end") {
+  Trace trace;
+  const NodeId a = trace.node("a");
+  for (int i = 0; i < 3; ++i) {
+    trace.append({.t = ms(10 * i), .kind = "x.ping", .stage = Stage::client, .actor = a});
+    trace.append({.t = ms(10 * i + 5), .kind = "x.pong", .stage = Stage::client, .actor = a});
+  }
+  CHECK(resolve_step_target(trace, "start") == 0u);
+  CHECK(resolve_step_target(trace, "end") == 5u);
+  CHECK(resolve_step_target(trace, "kind:x.pong") == 1u);
+  CHECK(resolve_step_target(trace, "kind:x.pong#3") == 5u);
+  CHECK(!resolve_step_target(trace, "kind:x.pong#4"));
+  CHECK(!resolve_step_target(trace, "kind:y.none"));
+  CHECK(resolve_step_target(trace, "12ms") == 2u);
+  CHECK(valid_step_target("kind:a.b#2"));
+  CHECK(!valid_step_target("kind:"));
+  CHECK(!valid_step_target("kind:a#x"));
+  CHECK(!valid_step_target("soon"));
+}
+
+TEST_CASE("a broken lesson file gets one located error") {
+  SUBCASE("unknown key") {
+    const auto p = write_temp("typo.toml",
+                              "[lesson]\ntitle = \"t\"\nscenario = \"basic-https.toml\"\n\n[[step]]\ntarget = \"start\"\ntxet = \"hi\"\n");
+    const LessonLoad ll = load_lesson_file(p);
+    REQUIRE(ll.error);
+    CHECK(ll.error->line == 7);
+    CHECK(ll.error->column == 1);
+    CHECK(ll.error->message.find("unknown key 'txet'") != std::string::npos);
+  }
+  SUBCASE("bad target") {
+    const auto p = write_temp("target.toml",
+                              "[lesson]\ntitle = \"t\"\nscenario = \"basic-https.toml\"\n[[step]]\ntarget = \"soon\"\ntext = \"x\"\n");
+    const LessonLoad ll = load_lesson_file(p);
+    REQUIRE(ll.error);
+    CHECK(ll.error->line == 5);
+    CHECK(ll.error->message.find("bad step target 'soon'") != std::string::npos);
+  }
+  SUBCASE("missing scenario file") {
+    const auto p = write_temp("missing.toml", "[lesson]\ntitle = \"t\"\nscenario = \"nope.toml\"\n");
+    const LessonLoad ll = load_lesson_file(p);
+    REQUIRE(ll.error);
+    CHECK(ll.error->line == 3);
+    CHECK(ll.error->message.find("scenario 'nope.toml' not found") != std::string::npos);
+  }
+  SUBCASE("TOML syntax error") {
+    const auto p = write_temp("syntax.toml", "[lesson\ntitle = 1\n");
+    const LessonLoad ll = load_lesson_file(p);
+    REQUIRE(ll.error);
+    CHECK(ll.error->line == 1);
+  }
+  SUBCASE("missing file") {
+    const LessonLoad ll = load_lesson_file("/nonexistent/lesson.toml");
+    REQUIRE(ll.error);
+    CHECK(ll.error->message.find("cannot open") != std::string::npos);
+  }
+}
