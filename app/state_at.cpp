@@ -6,65 +6,76 @@ namespace deploysim::gui {
 
 namespace {
 
-bool has(std::string_view s, std::string_view w) { return s.find(w) != std::string_view::npos; }
+bool starts(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
 
 ImU32 state_color(std::string_view st) {
   if (st == "running") return IM_COL32(70, 200, 90, 255);
   if (st == "starting") return IM_COL32(90, 170, 255, 255);
   if (st == "backing_off") return IM_COL32(255, 165, 0, 255);
-  if (st == "crashed" || st == "exited") return IM_COL32(255, 70, 70, 255);
+  if (st == "crashed") return IM_COL32(255, 70, 70, 255);
   if (st == "failed") return IM_COL32(170, 20, 20, 255);
   if (st == "hung") return IM_COL32(200, 200, 60, 255);
-  return IM_COL32(130, 130, 130, 255);
+  return IM_COL32(130, 130, 130, 255);  // exited, stopped, unknown
 }
 
-// The trace names states in details ("state") where the model knows them; otherwise the kind
-// says what happened ("process.crash", "supervisor.backoff", ...).
-std::string state_of(const Trace& trace, const Record& r) {
-  const std::string_view explicit_state = trace.detail_str(r, "state");
-  if (!explicit_state.empty()) return std::string(explicit_state);
+// What a lifecycle record means for the processes it concerns ("" = nothing).
+std::string_view category(const Trace& trace, const Record& r) {
   const std::string_view k = trace.kind(r);
-  if (has(k, "give_up") || has(k, "gave_up") || has(k, "fatal") || has(k, "failed") || has(k, "start_limit"))
-    return "failed";
-  if (has(k, "backoff") || has(k, "restart_scheduled") || has(k, "scheduled")) return "backing_off";
-  if (has(k, "crash") || has(k, "exit") || has(k, "oom") || has(k, "kill")) return "crashed";
-  if (has(k, "hang") || has(k, "hung")) return "hung";
-  if (has(k, "stop")) return "stopped";
-  if (has(k, "spawn") || has(k, "starting") || has(k, "exec") || has(k, "start")) return "starting";
-  if (has(k, "ready") || has(k, "running") || has(k, "restart") || has(k, "up")) return "running";
-  return "";
+  if (starts(k, "supervisor.restart_scheduled") || starts(k, "server.respawn_scheduled")) return "backing_off";
+  if (starts(k, "supervisor.give_up")) return "failed";
+  if (starts(k, "supervisor.no_restart") || starts(k, "host.reboot")) return "stopped";
+  if (starts(k, "process.exit") || starts(k, "process.worker_exit") || starts(k, "server.worker_lost") ||
+      starts(k, "memory.oom_kill") || starts(k, "memory.limit_kill") || starts(k, "fault.random_crash"))
+    return trace.detail_int(r, "code", 1) == 0 && trace.detail_int(r, "signal", 0) == 0 ? "exited" : "crashed";
+  if (starts(k, "process.hang")) return "hung";
+  if (starts(k, "process.ready")) return "running";
+  if (starts(k, "process.start") || starts(k, "supervisor.restart") || starts(k, "server.respawn") ||
+      starts(k, "supervisor.boot_start"))
+    return "starting";
+  return {};
+}
+
+// The latest categorised record at or before t in a time-sorted list (UINT32_MAX: none).
+uint32_t latest(const Trace& trace, const std::vector<uint32_t>& list, int64_t t_ns) {
+  auto it = std::partition_point(list.begin(), list.end(), [&](uint32_t i) { return trace[i].t_ns <= t_ns; });
+  while (it != list.begin()) {
+    --it;
+    if (!category(trace, trace[*it]).empty()) return *it;
+  }
+  return UINT32_MAX;
 }
 
 }  // namespace
 
-ProcView proc_state_at(const Model& m, ProcId p, int64_t t_ns) {
+ProcView proc_state_at(const Model& m, const NodeInfo& node, int64_t t_ns) {
   ProcView v;
   const Trace& trace = m.run.trace;
-  if (raw(p) < m.index.by_proc.size()) {
-    for (uint32_t i : m.index.by_proc[raw(p)]) {
-      const Record& r = trace[i];
-      if (r.t_ns > t_ns) break;
-      if (r.stage != Stage::process && r.stage != Stage::supervisor && r.stage != Stage::fault &&
-          r.stage != Stage::memory && r.stage != Stage::deploy)
-        continue;
-      std::string st = state_of(trace, r);
-      if (st.empty()) continue;
-      if (has(trace.kind(r), "restart") && st == "running") ++v.restarts;
-      if (st == "backing_off") {
-        int64_t at = trace.detail_int(r, "next_restart", -1);
-        if (at < 0) at = trace.detail_int(r, "restart_at", -1);
-        if (at < 0) {
-          const int64_t delay = trace.detail_int(r, "delay", -1);
-          if (delay >= 0) at = r.t_ns + delay;
-        }
-        v.next_restart_ns = at;
-      } else {
-        v.next_restart_ns = -1;
-      }
-      v.state = std::move(st);
-      v.last = static_cast<RecordId>(i);
-    }
+  // A worker follows its own records and its unit's (exit, back-off, restart of the whole service).
+  uint32_t best = UINT32_MAX;
+  if (node.proc != ProcId::none && raw(node.proc) < m.index.by_proc.size())
+    best = latest(trace, m.index.by_proc[raw(node.proc)], t_ns);
+  const std::string unit = node.name.substr(0, node.name.find('/'));
+  if (auto it = m.index.by_unit.find(unit); it != m.index.by_unit.end()) {
+    const uint32_t u = latest(trace, it->second, t_ns);
+    if (u != UINT32_MAX && (best == UINT32_MAX || trace[u].t_ns > trace[best].t_ns ||
+                            (trace[u].t_ns == trace[best].t_ns && u > best)))
+      best = u;
   }
+  if (best == UINT32_MAX) {  // no lifecycle record yet: started with the run (World's default)
+    v.state = v.label = "running";
+    v.color = state_color(v.state);
+    return v;
+  }
+  const Record& r = trace[best];
+  v.state = std::string(category(trace, r));
+  v.label = std::string(trace.detail_str(r, "state"));
+  if (v.label.empty()) v.label = v.state;
+  v.restarts = static_cast<uint32_t>(trace.detail_int(r, "restarts", 0));
+  if (v.state == "backing_off") {
+    const int64_t delay = trace.detail_int(r, "delay", -1);
+    if (delay >= 0) v.next_restart_ns = r.t_ns + delay;
+  }
+  v.last = static_cast<RecordId>(best);
   v.color = state_color(v.state);
   return v;
 }

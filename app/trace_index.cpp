@@ -76,7 +76,15 @@ void place_nodes(std::vector<NodeInfo>& nodes) {
   spread(group(NodeRole::dns_server), 0.09f, 0.08f, 0.36f, 0.08f);
   spread(group(NodeRole::resolver), 0.24f, 0.38f, 0.24f, 0.55f);
   spread(group(NodeRole::proxy), 0.58f, 0.52f, 0.58f, 0.68f);
-  spread(group(NodeRole::worker), 0.86f, 0.26f, 0.86f, 0.80f);
+  auto& workers = group(NodeRole::worker);
+  if (workers.size() <= 6) {
+    spread(workers, 0.86f, 0.26f, 0.86f, 0.80f);
+  } else {  // two staggered columns so labels do not collide
+    std::vector<NodeInfo*> left, right;
+    for (size_t i = 0; i < workers.size(); ++i) (i % 2 ? right : left).push_back(workers[i]);
+    spread(left, 0.78f, 0.24f, 0.78f, 0.80f);
+    spread(right, 0.92f, 0.28f, 0.92f, 0.84f);
+  }
   spread(group(NodeRole::ca), 0.62f, 0.08f, 0.80f, 0.08f);
   spread(group(NodeRole::supervisor), 0.66f, 0.84f, 0.72f, 0.84f);
   spread(group(NodeRole::host), 0.30f, 0.88f, 0.40f, 0.88f);
@@ -121,6 +129,8 @@ TraceIndex build_index(const Trace& trace, const Scenario& scenario, Time run_en
       if (raw(r.proc) >= ix.by_proc.size()) ix.by_proc.resize(raw(r.proc) + 1);
       ix.by_proc[raw(r.proc)].push_back(i);
     }
+    if (r.stage == Stage::process || r.stage == Stage::supervisor || r.stage == Stage::memory || r.stage == Stage::fault)
+      if (const std::string_view unit = trace.detail_str(r, "unit"); !unit.empty()) ix.by_unit[std::string(unit)].push_back(i);
     if (r.conn != ConnId::none) {
       if (raw(r.conn) >= ix.by_conn.size()) ix.by_conn.resize(raw(r.conn) + 1);
       ix.by_conn[raw(r.conn)].push_back(i);
@@ -157,6 +167,8 @@ TraceIndex build_index(const Trace& trace, const Scenario& scenario, Time run_en
     node.role = classify(scenario, node.name, first_stage[k]);
     if (node.role == NodeRole::worker) node.host = worker_host(scenario, node.name);
     if (node.role == NodeRole::proxy && scenario.proxy) node.host = host_index(scenario, scenario.proxy->host);
+    if (const size_t slash = node.name.find('/'); slash != std::string::npos && node.host < 0)
+      node.host = host_index(scenario, std::string_view(node.name).substr(0, slash));  // "edge-1/systemd"
     if (node.role == NodeRole::supervisor)  // a supervisor runs on the host of what it supervises
       for (const ServiceSpec& svc : scenario.services)
         if (svc.supervisor.kind != SupervisorKind::none && node.host < 0) node.host = host_index(scenario, svc.host);

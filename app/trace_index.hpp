@@ -1,6 +1,7 @@
 #pragma once
 #include <algorithm>
 #include <cstdint>
+#include <map>
 #include <span>
 #include <string>
 #include <vector>
@@ -42,6 +43,7 @@ struct TraceIndex {
   std::vector<std::vector<uint32_t>> by_stage;  ///< Stage -> positions in `order`.
   std::vector<std::vector<uint32_t>> by_proc;   ///< ProcId -> record indices in time order.
   std::vector<std::vector<uint32_t>> by_conn;   ///< ConnId -> record indices in time order.
+  std::map<std::string, std::vector<uint32_t>, std::less<>> by_unit;  ///< "unit" detail -> records in time order.
   std::vector<NodeInfo> nodes;        ///< Parallel to the trace's node table.
   std::vector<Link> links;            ///< Every node pair that exchanged messages.
   std::vector<uint8_t> failure;       ///< Record index -> 1 when it reports a failure.

@@ -58,8 +58,14 @@ void record_table(const Model& m, const Record& r, RecordId id, Commands& comman
 void process_section(const Model& m, const Record& r, int64_t t) {
   if (r.proc == ProcId::none) return;
   if (!ImGui::CollapsingHeader("Process", ImGuiTreeNodeFlags_DefaultOpen)) return;
-  const ProcView pv = proc_state_at(m, r.proc, t);
-  ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(pv.color), "state: %s", pv.state.c_str());
+  const NodeId node = r.actor != NodeId::none && raw(r.actor) < m.index.nodes.size() &&
+                              m.index.nodes[raw(r.actor)].role == NodeRole::worker ? r.actor : NodeId::none;
+  NodeInfo info;
+  info.proc = r.proc;
+  if (node != NodeId::none) info = m.index.nodes[raw(node)];
+  else if (std::string_view unit = m.run.trace.detail_str(r, "unit"); !unit.empty()) info.name = std::string(unit) + "/";
+  const ProcView pv = proc_state_at(m, info, t);
+  ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(pv.color), "state: %s", pv.known ? pv.label.c_str() : "(no lifecycle record yet)");
   ImGui::Text("restarts so far: %u", pv.restarts);
   if (pv.next_restart_ns >= 0)
     ImGui::Text("next restart at %s (in %s)", format_time(ns(pv.next_restart_ns)).c_str(),

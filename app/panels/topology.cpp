@@ -15,7 +15,8 @@ namespace deploysim::gui {
 
 namespace {
 
-constexpr int individual_limit = 12;  // beyond this many on one link and stage: a flow
+constexpr uint32_t individual_limit = 12;         // beyond this many on one link and stage: a flow
+constexpr uint32_t total_individual_limit = 200;  // beyond this many on the canvas: all flows
 
 struct Canvas {
   ImDrawList* dl;
@@ -139,7 +140,7 @@ void draw_packets(const Model& m, const Canvas& cv, UiState& ui, Commands& comma
     Flow& f = flows[FlowKey{raw(r.from), raw(r.to), r.stage, m.index.failure[i] != 0}];
     if (r.t_ns <= t && t < r.t_ns + r.dur_ns) {
       ++f.in_flight;
-      if (f.fractions.size() < individual_limit + 1)
+      if (f.fractions.size() <= individual_limit)
         f.fractions.push_back(static_cast<float>(t - r.t_ns) / static_cast<float>(std::max<int64_t>(1, r.dur_ns)));
       if (f.sample == UINT32_MAX) f.sample = i;
     } else {
@@ -147,6 +148,10 @@ void draw_packets(const Model& m, const Canvas& cv, UiState& ui, Commands& comma
       if (f.sample == UINT32_MAX) f.sample = i;
     }
   });
+  // Level of detail over the whole canvas: past a few hundred packets every link becomes a flow.
+  uint32_t total = 0;
+  for (const auto& [key, f] : flows) total += f.in_flight;
+  const uint32_t limit = total > total_individual_limit ? 0 : individual_limit;
   const auto& nodes = m.index.nodes;
   const ImVec2 mouse = ImGui::GetIO().MousePos;
   float best_d = 10.0f;
@@ -165,7 +170,7 @@ void draw_packets(const Model& m, const Canvas& cv, UiState& ui, Commands& comma
       cv.dl->AddLine(a, b, key.failed ? failure_color(0.8f - 0.7f * age) : stage_color(key.stage, 0.8f - 0.7f * age), 3.0f);
       continue;
     }
-    if (f.in_flight > individual_limit) {
+    if (f.in_flight > limit) {
       const float width = 3.0f + 2.5f * std::log2(static_cast<float>(f.in_flight));
       cv.dl->AddLine(a, b, key.failed ? failure_color(0.55f) : stage_color(key.stage, 0.55f), width);
       const float phase = static_cast<float>(std::fmod(static_cast<double>(t) / 2e7, 1.0));
@@ -207,10 +212,10 @@ void draw_nodes(const Model& m, const Canvas& cv, const UiState& ui) {
     const ImVec2 p = cv.at(n.x, n.y);
     ImU32 fill = IM_COL32(60, 70, 90, 255);
     std::string status;
-    if (n.role == NodeRole::worker && n.proc != ProcId::none) {
-      const ProcView pv = proc_state_at(m, n.proc, ui.t_ns);
+    if (n.role == NodeRole::worker) {
+      const ProcView pv = proc_state_at(m, n, ui.t_ns);
       fill = pv.color;
-      status = pv.state;
+      status = pv.known ? pv.label : "";
       if (pv.next_restart_ns >= 0 && pv.next_restart_ns > ui.t_ns)
         status = fmt::format("backing off: restart in {}", format_time(ns(pv.next_restart_ns - ui.t_ns)));
       if (pv.restarts) status += fmt::format(" ({} restarts)", pv.restarts);
