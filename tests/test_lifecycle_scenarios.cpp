@@ -122,17 +122,19 @@ TEST_CASE("an expired certificate makes handshakes fail with certificate_expired
   sc.clients[0].interval = s(1);
   Run run = simulate(sc);
   CHECK(times(run, "cert.expired") == std::vector<Time>{not_after});
-  // Requests at -2, -1, 0 and +1 s around notAfter. X.509 validity has one-second resolution and
-  // notAfter itself is still valid (RFC 5280 4.1.2.5): the handshake 60 ms after notAfter passes,
-  // the one a second later fails with certificate_expired.
-  CHECK(run.metrics.succeeded == 3);
+  // Requests at -2, -1, 0 and +1 s around notAfter. X.509 validity has one-second resolution.
+  // RFC 5280 4.1.2.5 calls notAfter itself valid, but OpenSSL 3.0 (X509_cmp_time: equal counts
+  // as past) already reports "certificate has expired" at notAfter, and the model follows
+  // OpenSSL (tests/test_loopback_model.cpp checks it against a real handshake): the handshake
+  // 60 ms after notAfter (clock second = notAfter) fails, like the one a second later.
+  CHECK(run.metrics.succeeded == 2);
   REQUIRE(run.metrics.failures.count("certificate_expired") == 1);
-  CHECK(run.metrics.failures.at("certificate_expired") == 1);
+  CHECK(run.metrics.failures.at("certificate_expired") == 2);
   size_t alerts = 0;
   for (const Record& r : run.trace.records())
     if (run.trace.kind(r).starts_with("tls.alert")) {
       ++alerts;
-      CHECK(r.t() >= not_after + s(1));
+      CHECK(r.t() >= not_after);
       CHECK(r.t() < not_after + s(2));
     }
   CHECK(alerts >= 1);
