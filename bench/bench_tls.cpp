@@ -108,4 +108,24 @@ void BM_CachedTranscript(benchmark::State& state) {
 }
 BENCHMARK(BM_CachedTranscript);
 
+// What the simulation pays per handshake once a configuration has been seen: transcript_for()
+// with the client's clock moving on within the certificate's validity.
+void BM_TranscriptFor(benchmark::State& state) {
+  deploysim::TlsConfig c;
+  c.sni = c.verify_host = "api.example.test";
+  c.alpn_offered = {"h2", "http/1.1"};
+  c.alpn_supported = {"http/1.1"};
+  c.cert_domain = "api.example.test";
+  c.not_before_unix = start - 30 * 86400;
+  c.not_after_unix = start + 60 * 86400;
+  c.check_time_unix = start;
+  transcript_for(c);  // the one real handshake
+  for (auto _ : state) {
+    ++c.check_time_unix;
+    benchmark::DoNotOptimize(transcript_for(c).outcome.ok);
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_TranscriptFor);
+
 }  // namespace

@@ -211,3 +211,24 @@ TEST_CASE("random crashes are deterministic per seed and differ between seeds") 
   Run c = simulate(sc, other);
   CHECK(a.trace.fingerprint() != c.trace.fingerprint());
 }
+
+TEST_CASE("a fault aimed at a worker that a what-if removed reports it and does nothing") {
+  Scenario sc = one_service(SupervisorKind::systemd, "on-failure", 2);
+  add_fault(sc, FaultKind::crash, 10_s, "api/worker-4");
+  Run run = simulate(sc);
+  CHECK(count(run, "fault.target_missing") == 1);
+  CHECK(count(run, "fault.crash") == 0);
+  CHECK(count(run, "process.worker_exit") == 0);
+}
+
+TEST_CASE("a kubernetes readiness probe delays traffic until the first probe after the app listens") {
+  Scenario sc = one_service(SupervisorKind::kubernetes);
+  sc.services[0].supervisor.readiness.enabled = true;
+  sc.services[0].startup_time = s(3);
+  add_fault(sc, FaultKind::redeploy, 10_s);
+  Run run = simulate(sc);
+  // Probes at 0, 10 s, ... after the start: the app listens at 3 s, the 10 s probe passes.
+  CHECK(times(run, "process.ready") == std::vector<Time>{20_s});
+  sc.services[0].supervisor.readiness.enabled = false;
+  CHECK(times(simulate(sc), "process.ready") == std::vector<Time>{13_s});
+}

@@ -41,6 +41,9 @@ TEST_CASE("crash-loop-supervisors: systemd and supervisord give up, docker and k
   CHECK(count(spaced, "process.ready") == 1);  // 15 s apart: never 5 starts within 10 s
   CHECK(count(spaced, "supervisor.give_up") == 0);
   CHECK(docker.metrics.restarts > k8s.metrics.restarts);
+  // What `deploysim run --summary` shows: systemd stays down, Docker comes back.
+  CHECK(systemd.metrics.availability_ratio() < docker.metrics.availability_ratio() - 0.3);
+  CHECK(sd.metrics.availability_ratio() < k8s.metrics.availability_ratio() - 0.3);
   CHECK(k8s.metrics.time_in_backoff > docker.metrics.time_in_backoff / 2);
 }
 
@@ -53,10 +56,13 @@ TEST_CASE("worker-respawn: 0.30 respawns every crashed worker, 0.29 ends with no
   REQUIRE(lost.size() == 4);
   CHECK(older.trace.detail_int(*lost.back(), "left") == 0);
   CHECK(count(older, "supervisor.restart") == 0);  // systemd only watches the manager
+  CHECK(older.metrics.availability_ratio() < newer.metrics.availability_ratio() - 0.2);
 }
 
 TEST_CASE("reboot-start-on-boot: only enabled units and restarting containers come back") {
   CHECK(count(run_file("reboot-start-on-boot.toml"), "process.ready") == 0);
+  CHECK(run_file("reboot-start-on-boot.toml").metrics.availability_ratio() <
+        run_file("reboot-start-on-boot.toml", "systemctl enable").metrics.availability_ratio() - 0.3);
   CHECK(count(run_file("reboot-start-on-boot.toml", "systemctl enable"), "process.ready") == 1);
   CHECK(count(run_file("reboot-start-on-boot.toml", "docker unless-stopped"), "process.ready") == 1);
   CHECK(count(run_file("reboot-start-on-boot.toml", "docker without a restart policy"), "process.ready") == 0);
@@ -90,6 +96,48 @@ TEST_CASE("cert-renewal: renewed vs off vs not reloaded vs port 80 blocked over 
   CHECK(left_at(caddy, days(100)) > 50);
   CHECK(left_at(stale, days(100)) == doctest::Approx(-40));
   CHECK(left_at(hook, days(100)) > 50);
+  // The summary's failure causes: expired certificates only where renewal did not reach clients.
+  auto expired = [](const Run& r) {
+    auto it = r.metrics.failures.find("certificate_expired");
+    return it == r.metrics.failures.end() ? uint64_t{0} : it->second;
+  };
+  CHECK(expired(caddy) == 0);
+  CHECK(expired(hook) == 0);
+  CHECK(expired(off) > 1000);
+  CHECK(expired(stale) > 1000);
+  CHECK(expired(blocked) > 1000);
+}
+
+TEST_CASE("an expired certificate makes handshakes fail with certificate_expired right after notAfter") {
+  const std::string path = std::string(DEPLOYSIM_ASSETS_DIR) + "/scenarios/cert-renewal.toml";
+  LoadResult base = load_scenario_file(path);
+  REQUIRE(base.scenario);
+  LoadResult off = apply_variant(*base.scenario, "renewal off");
+  REQUIRE(off.scenario);
+  Scenario sc = *off.scenario;
+  const Time not_after = days(60);
+  sc.info.duration = not_after + minutes(1);
+  sc.clients[0].start = not_after - s(2);
+  sc.clients[0].requests = 4;
+  sc.clients[0].interval = s(1);
+  Run run = simulate(sc);
+  CHECK(times(run, "cert.expired") == std::vector<Time>{not_after});
+  // Requests at -2, -1, 0 and +1 s around notAfter. X.509 validity has one-second resolution.
+  // RFC 5280 4.1.2.5 calls notAfter itself valid, but OpenSSL 3.0 (X509_cmp_time: equal counts
+  // as past) already reports "certificate has expired" at notAfter, and the model follows
+  // OpenSSL (tests/test_loopback_model.cpp checks it against a real handshake): the handshake
+  // 60 ms after notAfter (clock second = notAfter) fails, like the one a second later.
+  CHECK(run.metrics.succeeded == 2);
+  REQUIRE(run.metrics.failures.count("certificate_expired") == 1);
+  CHECK(run.metrics.failures.at("certificate_expired") == 2);
+  size_t alerts = 0;
+  for (const Record& r : run.trace.records())
+    if (run.trace.kind(r).starts_with("tls.alert")) {
+      ++alerts;
+      CHECK(r.t() >= not_after);
+      CHECK(r.t() < not_after + s(2));
+    }
+  CHECK(alerts >= 1);
 }
 
 TEST_CASE("cert-lifetimes: shorter certificates mean more renewals, and without renewal an early expiry") {
@@ -132,8 +180,10 @@ TEST_CASE("version-pinning: unpinned crash-loops, pinned and ranged stay up, tes
   const Run unpinned = run_file("version-pinning.toml");
   CHECK(count(unpinned, "process.ready") == 0);
   CHECK(count(unpinned, "supervisor.restart") >= 4);
+  CHECK(unpinned.metrics.availability_ratio() < 0.5);
   const Run pinned = run_file("version-pinning.toml", "pinned ==0.45.0");
   CHECK(count(pinned, "process.ready") == 1);
+  CHECK(pinned.metrics.availability_ratio() > 0.9);
   const Run ranged = run_file("version-pinning.toml", "minor range >=0.45.0,<0.46.0");
   CHECK(count(ranged, "process.ready") == 1);
   const Run tested = run_file("version-pinning.toml", "unpinned, tests before upgrade");

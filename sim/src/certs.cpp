@@ -221,7 +221,6 @@ void LifeModel::acme_step(uint32_t c, int step, RecordId cause) {
       if (ok) return next(rec);
       cl.renewing = false;
       cl.failed_validations.push_back(now);
-      ++w.metrics.failures["acme_validation_failed"];
       Time retry = now + ns(1);
       if (r == Renewer::cert_manager)
         retry = now + std::min(hours(1) * (1LL << std::min<size_t>(cl.failed_validations.size() - 1, 5)), hours(32));

@@ -59,6 +59,14 @@ void LifeModel::apply_fault(uint32_t f) {
   for (uint32_t h = 0; h < w.hosts.size(); ++h)
     if (w.hosts[h].name == fs.target) t.host = h;
   const Time now = w.engine.now();
+  const bool global = fs.kind == FaultKind::dns_outage || fs.kind == FaultKind::block_port_80 ||
+                      fs.kind == FaultKind::clock_skew || (sc.proxy && fs.target == sc.proxy->name);
+  if (t.units.empty() && t.worker == ProcId::none && t.host == UINT32_MAX && !global) {
+    // E.g. a workers slider lowered `workers` below the fault's worker number.
+    emit({.t = now, .kind = "fault.target_missing", .stage = Stage::fault, .actor = w.trace.node(fs.target)},
+         {{"target", fs.target}, {"fault", fault_name(fs.kind)}});
+    return;
+  }
   const RecordId rec = emit({.t = now, .kind = fmt::format("fault.{}", fault_name(fs.kind)), .stage = Stage::fault,
                              .actor = w.trace.node(fs.target)},
                             {{"target", fs.target}, {"code", fs.exit_code}, {"duration", fs.duration}});
@@ -67,7 +75,7 @@ void LifeModel::apply_fault(uint32_t f) {
     case FaultKind::crash:
       if (t.worker != ProcId::none) worker_exit(t.worker, crash, "crash (fault)", rec);
       for (uint32_t u : t.units) unit_exit(u, crash, "crash (fault)", rec);
-      if (fs.target == "proxy" && sc.proxy && fs.duration == Time{}) {
+      if (sc.proxy && fs.target == sc.proxy->name && fs.duration == Time{}) {
         w.proxy_up = false;
         // The proxy's own supervisor brings it back about a second later (RestartSec=100ms plus
         // its start-up); starting fresh it reads the certificates on disk.
@@ -122,7 +130,7 @@ void LifeModel::end_fault(uint32_t f) {
     case FaultKind::block_port_80: w.port80_blocked = false; break;
     case FaultKind::clock_skew: w.clock_skew = Time{}; break;
     case FaultKind::crash:
-      if (fs.target == "proxy" && sc.proxy && !w.proxy_up) {
+      if (sc.proxy && fs.target == sc.proxy->name && !w.proxy_up) {
         w.proxy_up = true;
         reload_proxy(rec);
       }

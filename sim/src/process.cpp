@@ -1,5 +1,6 @@
 // Replicas and their workers under a supervisor: start, ready, exit, back-off, give up; a
 // server manager that respawns dead workers (or not); hangs and the liveness probe.
+#include <algorithm>
 #include <fmt/format.h>
 
 #include "lifecycle_model.hpp"
@@ -85,7 +86,16 @@ void LifeModel::begin_exec(uint32_t u, RecordId cause) {
     });
     return;
   }
-  unit.pending = w.engine.schedule(svc.startup_time, [m = this, u, gen] { m->unit_ready(u, gen); });
+  Time ready = svc.startup_time;
+  const ProbeSpec& probe = svc.supervisor.readiness;
+  if (unit.sup.kind() == SupervisorKind::kubernetes && probe.enabled && probe.period > Time{}) {
+    // The pod joins the Service's endpoints at the first readiness probe after the app listens
+    // (probes from initialDelaySeconds, every periodSeconds; successThreshold in a row).
+    const Time since = ready - probe.initial_delay;
+    const int64_t k = since <= Time{} ? 0 : (since.ns() + probe.period.ns() - 1) / probe.period.ns();
+    ready = probe.initial_delay + probe.period * (k + std::max(probe.success_threshold, 1) - 1);
+  }
+  unit.pending = w.engine.schedule(ready, [m = this, u, gen] { m->unit_ready(u, gen); });
 }
 
 void LifeModel::unit_ready(uint32_t u, uint32_t gen) {

@@ -71,7 +71,9 @@ void verify_certificate(const TlsConfig& c, TlsVerdict& v) {
     v.verify_result = X509_V_ERR_CERT_NOT_YET_VALID;
     v.alert = "bad_certificate";
     v.alert_code = SSL_AD_BAD_CERTIFICATE;
-  } else if (c.check_time_unix > c.not_after_unix) {
+  } else if (c.check_time_unix >= c.not_after_unix) {
+    // OpenSSL's X509_cmp_time counts notAfter itself as past (checked against real OpenSSL in
+    // tests/test_loopback_model.cpp).
     v.verify_result = X509_V_ERR_CERT_HAS_EXPIRED;
     v.alert = "certificate_expired";
     v.alert_code = SSL_AD_CERTIFICATE_EXPIRED;

@@ -69,7 +69,7 @@ int on_client_hello(SSL* ssl, int* alert, void* /*arg*/) {
     if (chosen < 0 && !cfg.names.empty()) chosen = 0;
   }
   if (chosen < 0) {
-    *alert = SSL_AD_UNRECOGNIZED_NAME;
+    *alert = cfg.reject_alert;
     return SSL_CLIENT_HELLO_ERROR;
   }
   const Credential* cred = cfg.names[static_cast<size_t>(chosen)].credential;

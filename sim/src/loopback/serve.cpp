@@ -9,6 +9,7 @@
 #include <ctime>
 #include <fstream>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <netinet/in.h>
 #include <poll.h>
@@ -396,25 +397,41 @@ int serve(const Scenario& scenario, const ServeOptions& options) {
 
   FdRegistry fds;
   Proxy proxy{scenario, tls, pool_ports, log, fds};
-  std::vector<std::thread> threads;
+  struct Worker {
+    std::thread thread;
+    std::shared_ptr<std::atomic<bool>> done;
+  };
+  std::vector<Worker> threads;
   int conn = 0;
   while (!g_stop.load()) {
+    // Reap finished connection threads so a long session does not accumulate them.
+    for (auto it = threads.begin(); it != threads.end();) {
+      if (it->done->load()) {
+        it->thread.join();
+        it = threads.erase(it);
+      } else {
+        ++it;
+      }
+    }
     pollfd p{listener, POLLIN, 0};
     if (::poll(&p, 1, poll_ms) <= 0) continue;
     const int c = ::accept4(listener, nullptr, nullptr, SOCK_CLOEXEC);
     if (c < 0) continue;
     const int id = ++conn;
     fds.add(c);
-    threads.emplace_back([&proxy, &fds, c, id] {
-      proxy.handle(c, id);
-      fds.remove(c);
-      ::close(c);
-    });
+    auto done = std::make_shared<std::atomic<bool>>(false);
+    threads.push_back({std::thread([&proxy, &fds, c, id, done] {
+                         proxy.handle(c, id);
+                         fds.remove(c);
+                         ::close(c);
+                         done->store(true);
+                       }),
+                       done});
   }
   log.line("stopping: closing the listener and open connections");
   ::close(listener);
   fds.shutdown_all();
-  for (auto& t : threads) t.join();
+  for (auto& t : threads) t.thread.join();
   backends.clear();
   sigaction(SIGINT, &old_int, nullptr);
   sigaction(SIGTERM, &old_term, nullptr);

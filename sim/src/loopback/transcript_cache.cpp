@@ -1,6 +1,10 @@
 #include "deploysim/loopback/transcript_cache.hpp"
 
+#include <functional>
+#include <tuple>
+
 #include <fmt/format.h>
+#include <openssl/ssl.h>
 
 namespace deploysim::loopback {
 namespace {
@@ -39,6 +43,7 @@ Transcript run_loopback(const LoopbackConfig& config, CertStore& certs, TcpLink*
         {n.name, &certs.leaf(n.name, n.not_before, n.not_after, n.trust, n.key), n.alpn});
   server.default_name = config.default_name;
   server.strict_sni = config.strict_sni;
+  server.reject_alert = config.reject_alert;
   server.min_version = lowest(config.server_versions);
   server.max_version = highest(config.server_versions);
 
@@ -84,6 +89,91 @@ size_t TranscriptCache::size() const {
 TranscriptCache& transcript_cache() {
   static TranscriptCache cache;
   return cache;
+}
+
+namespace {
+
+// Where the client's clock falls against the certificate, as OpenSSL's X509_cmp_time checks
+// decide it: -1 before notBefore, 0 inside, 1 at or after notAfter.
+int time_span(const TlsConfig& c) {
+  if (c.check_time_unix < c.not_before_unix) return -1;
+  return c.check_time_unix >= c.not_after_unix ? 1 : 0;
+}
+
+int64_t representative_time(const TlsConfig& c) {
+  switch (time_span(c)) {
+    case -1: return c.not_before_unix - 1;
+    case 1: return c.not_after_unix;
+    default: return c.not_before_unix;
+  }
+}
+
+auto key_of(const TlsConfig& c) {
+  return std::make_tuple(std::cref(c.sni), std::cref(c.verify_host), c.offered_versions,
+                         c.accepted_versions, std::cref(c.alpn_offered), std::cref(c.alpn_supported),
+                         c.has_certificate, std::cref(c.cert_domain), c.cert_issuer,
+                         c.not_before_unix, c.not_after_unix, time_span(c), c.strict_sni, c.preset);
+}
+
+struct TlsConfigLess {
+  bool operator()(const TlsConfig& a, const TlsConfig& b) const { return key_of(a) < key_of(b); }
+};
+
+// The rejection alert of each proxy, as tls_model.cpp documents it: nginx ssl_reject_handshake
+// and HAProxy strict-sni send unrecognized_name; Caddy and Traefik (Go crypto/tls) internal_error.
+int reject_alert_of(ProxyPreset p) {
+  return p == ProxyPreset::caddy || p == ProxyPreset::traefik ? SSL_AD_INTERNAL_ERROR
+                                                               : SSL_AD_UNRECOGNIZED_NAME;
+}
+
+CertTrust trust_of(Issuer i) {
+  switch (i) {
+    case Issuer::self_signed: return CertTrust::self_signed;
+    case Issuer::untrusted: return CertTrust::untrusted_ca;
+    default: return CertTrust::trusted;
+  }
+}
+
+}  // namespace
+
+LoopbackConfig loopback_config_for(const TlsConfig& c) {
+  LoopbackConfig l;
+  l.sni = c.sni;
+  l.send_sni = !c.sni.empty();
+  l.host = c.verify_host;
+  l.client_versions = c.offered_versions;
+  l.server_versions = c.accepted_versions;
+  l.client_alpn = c.alpn_offered;
+  if (c.has_certificate) {
+    NameConfig n;
+    n.name = c.cert_domain;
+    n.alpn = c.alpn_supported;
+    n.not_before = c.not_before_unix;
+    n.not_after = c.not_after_unix;
+    n.trust = trust_of(c.cert_issuer);
+    l.server_names.push_back(n);
+    l.default_name = c.cert_domain;
+  }
+  l.strict_sni = c.strict_sni;
+  l.reject_alert = reject_alert_of(c.preset);
+  l.verify_time = c.check_time_unix;
+  return l;
+}
+
+const Transcript& transcript_for(const TlsConfig& config) {
+  static std::mutex mutex;
+  static std::map<TlsConfig, const Transcript*, TlsConfigLess> index;
+  {
+    std::lock_guard lock(mutex);
+    auto it = index.find(config);
+    if (it != index.end()) return *it->second;
+  }
+  LoopbackConfig l = loopback_config_for(config);
+  l.verify_time = representative_time(config);
+  const Transcript& t = transcript_cache().get(l);
+  std::lock_guard lock(mutex);
+  index.emplace(config, &t);
+  return t;
 }
 
 }  // namespace deploysim::loopback

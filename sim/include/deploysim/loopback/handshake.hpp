@@ -43,7 +43,8 @@ struct ServerName {
 struct ServerConfig {
   std::vector<ServerName> names;  ///< Certificates it can present.
   std::string default_name;       ///< Served without SNI or for an unknown name ("" = the first).
-  bool strict_sni = false;        ///< No/unknown SNI -> fatal unrecognized_name alert (112).
+  bool strict_sni = false;        ///< No/unknown SNI -> fatal rejection alert.
+  int reject_alert = 112;         ///< Alert for a rejected ClientHello (112 unrecognized_name).
   TlsVersion min_version = TlsVersion::tls12;  ///< Lowest version accepted.
   TlsVersion max_version = TlsVersion::tls13;  ///< Highest version accepted.
 };

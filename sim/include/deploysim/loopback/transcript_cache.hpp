@@ -11,6 +11,7 @@
 #include "deploysim/loopback/capture.hpp"
 #include "deploysim/loopback/decode.hpp"
 #include "deploysim/loopback/handshake.hpp"
+#include "deploysim/tls_model.hpp"
 
 namespace deploysim::loopback {
 
@@ -37,7 +38,8 @@ struct LoopbackConfig {
   std::vector<std::string> client_alpn = {"h2", "http/1.1"};  ///< ALPN offer.
   std::vector<NameConfig> server_names;   ///< Certificates the proxy holds.
   std::string default_name;               ///< Served without/unknown SNI ("" = first).
-  bool strict_sni = false;                ///< No/unknown SNI -> unrecognized_name.
+  bool strict_sni = false;                ///< No/unknown SNI -> rejection.
+  int reject_alert = 112;                 ///< Alert of a rejection (112 unrecognized_name).
   int64_t verify_time = 0;                ///< Client clock at the handshake, UTC seconds.
   bool http = true;                       ///< Exchange one HTTP request after the handshake.
   /// Ordering for the cache.
@@ -80,5 +82,16 @@ private:
 
 /// The process-wide cache the simulation and the GUI share.
 TranscriptCache& transcript_cache();
+
+/// The real handshake that replays a simulated one: the same SNI, checked host, versions, ALPN
+/// lists, SNI policy and rejection alert, the certificate the proxy presents (trust from its
+/// issuer, validity) and the client's clock `check_time_unix`, exactly.
+LoopbackConfig loopback_config_for(const TlsConfig& config);
+
+/// The cached real transcript of a simulated handshake (process-wide cache). The client's
+/// clock only matters by where it falls against the certificate's validity (OpenSSL: valid when
+/// notBefore <= t < notAfter), so every clock in one of the three spans shares one transcript:
+/// certificates are generated once, and a cache hit costs well under a microsecond.
+const Transcript& transcript_for(const TlsConfig& config);
 
 }  // namespace deploysim::loopback
