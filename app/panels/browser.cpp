@@ -54,7 +54,7 @@ void draw_browser(const Session& session, const std::string& assets_dir, UiState
   ImGui::Spacing();
   ImGui::TextDisabled("Lessons");
   ImGui::Separator();
-  ImGui::TextWrapped("Lessons appear here once assets/lessons/*.toml ship.");
+  ImGui::TextWrapped("The lessons in assets/lessons/ are not listed here yet: run `deploysim lessons` and `deploysim tour <id>` in a terminal.");
 }
 
 }  // namespace deploysim::gui
