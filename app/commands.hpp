@@ -32,11 +32,13 @@ struct RequestScreenshot { std::string path; };
 struct RequestFullscreen {};
 /// Close the window.
 struct RequestQuit {};
+/// Stop the running simulation (the shown run stays).
+struct RequestCancel {};
 
 /// Anything a panel, a key or the script driver asks the loop to do between frames.
 using Command = std::variant<RequestStep, RequestSeek, RequestStageJump, RequestSelect, RequestPlay,
                              RequestSetParam, RequestOpen, RequestReload, RequestCompare,
-                             RequestScreenshot, RequestFullscreen, RequestQuit>;
+                             RequestScreenshot, RequestFullscreen, RequestQuit, RequestCancel>;
 
 /// The queue panels post to; the loop drains it after drawing.
 struct Commands {

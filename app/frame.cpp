@@ -66,10 +66,18 @@ void menu_bar(const Session& session, UiState& ui, Commands& commands) {
                            "Canvas: wheel zooms, right-drag pans, right double-click resets");
     ImGui::EndMenu();
   }
+  // A running simulation shows its progress here; the panels keep showing the previous run.
   std::string status = session.busy() ? fmt::format("{} ... {:.1f} s", session.busy_label(), session.busy_seconds())
                                       : ui.status;
   status += fmt::format("   {:.1f} ms/frame", ui.fps_ms);
-  ImGui::SameLine(ImGui::GetWindowWidth() - ImGui::CalcTextSize(status.c_str()).x - 16);
+  const float bar_w = session.busy() ? ImGui::GetFontSize() * 8 : 0.0f;
+  const float cancel_w = session.busy() ? ImGui::CalcTextSize("Cancel").x + ImGui::GetStyle().FramePadding.x * 2 + 8 : 0.0f;
+  ImGui::SameLine(ImGui::GetWindowWidth() - ImGui::CalcTextSize(status.c_str()).x - bar_w - cancel_w - 24);
+  if (session.busy()) {
+    const double p = session.progress();
+    ImGui::ProgressBar(static_cast<float>(p), ImVec2(bar_w, 0), fmt::format("{:.0f} %", p * 100).c_str());
+    if (ImGui::SmallButton("Cancel")) commands.post(RequestCancel{});
+  }
   ImGui::TextUnformatted(status.c_str());
   ImGui::EndMainMenuBar();
 }

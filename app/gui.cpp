@@ -86,6 +86,7 @@ void apply_commands(Session& session, UiState& ui, Commands& commands, Platform&
     else if (const auto* s = std::get_if<RequestScreenshot>(&c)) screenshot = s->path.empty() ? default_screenshot_name() : s->path;
     else if (std::get_if<RequestFullscreen>(&c)) toggle_fullscreen(platform), ui.reset_layout = 2;
     else if (std::get_if<RequestQuit>(&c)) glfwSetWindowShouldClose(platform.window, 1);
+    else if (std::get_if<RequestCancel>(&c)) session.cancel();
   }
 }
 

@@ -12,9 +12,10 @@ std::shared_ptr<const Model> model_from_run(Scenario scenario, Run run) {
   return m;
 }
 
-std::shared_ptr<const Model> build_model(Scenario scenario) {
+std::shared_ptr<const Model> build_model(Scenario scenario, const Options& options) {
   const auto start = std::chrono::steady_clock::now();
-  Run run = simulate(scenario);
+  Run run = simulate(scenario, options);
+  if (run.cancelled) return nullptr;
   auto m = std::const_pointer_cast<Model>(model_from_run(std::move(scenario), std::move(run)));
   m->build_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return m;

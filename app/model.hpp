@@ -17,8 +17,9 @@ struct Model {
   double build_seconds = 0;  ///< Wall time of simulate + index (shown in the status bar).
 };
 
-/// Simulates a scenario and indexes the trace (pure; runs on a worker thread).
-std::shared_ptr<const Model> build_model(Scenario scenario);
+/// Simulates a scenario and indexes the trace (pure; runs on a worker thread). `options` carries
+/// the progress callback and cancel flag; a cancelled run returns nullptr.
+std::shared_ptr<const Model> build_model(Scenario scenario, const Options& options = {});
 /// Wraps an already-built run (tests, benchmarks).
 std::shared_ptr<const Model> model_from_run(Scenario scenario, Run run);
 /// An empty model (nothing open yet).

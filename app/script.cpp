@@ -10,7 +10,7 @@ namespace deploysim::gui {
 namespace {
 
 constexpr const char* verbs =
-    "open FILE, step N, seek TIME, select SEQ, set KEY VALUE, frames N, screenshot OUT.png, state, play, "
+    "open FILE, step N, seek TIME, select SEQ, set KEY VALUE, frames N, screenshot OUT.png, state, peek, play, "
     "pause, speed X, key NAME, compare VARIANT, presenter on|off, reload, quit";
 
 bool parse_int(std::string_view s, int64_t& v) {
@@ -62,7 +62,7 @@ std::optional<ScriptError> parse_script(const std::string& text, const std::stri
     }
     const bool needs_arg = v == "open" || v == "step" || v == "seek" || v == "select" || v == "set" || v == "frames" ||
                            v == "screenshot" || v == "speed" || v == "key" || v == "compare" || v == "presenter";
-    const bool no_arg = v == "state" || v == "play" || v == "pause" || v == "quit" || v == "reload";
+    const bool no_arg = v == "state" || v == "peek" || v == "play" || v == "pause" || v == "quit" || v == "reload";
     if (!needs_arg && !no_arg) return err(start, fmt::format("unknown command '{}'; expected one of: {}", v, verbs));
     if (needs_arg && sl.arg.empty()) return err(raw_line.size(), fmt::format("'{}' needs an argument ({})", v, verbs));
     if (no_arg && !sl.arg.empty()) return err(arg_start, fmt::format("'{}' takes no argument", v));
@@ -98,8 +98,10 @@ ScriptFrame ScriptRunner::tick(const Session& session, UiState& ui, Commands& co
     --wait_frames_;
     return f;
   }
-  // Every command sees the result of the one before: wait for pending commands and runs.
-  if (session.busy() || !commands.queue.empty()) return f;
+  // Every command sees the result of the one before: wait for pending commands and runs. `peek`
+  // is the exception: it prints the state while a simulation still runs (progress tests).
+  const bool peek = next_ < lines_.size() && lines_[next_].verb == "peek";
+  if ((session.busy() && !peek) || !commands.queue.empty()) return f;
   if (next_ >= lines_.size()) {
     f.quit = true;
     return f;
@@ -121,7 +123,7 @@ ScriptFrame ScriptRunner::tick(const Session& session, UiState& ui, Commands& co
   else if (v == "frames") wait_frames_ = l.number - 1;
   else if (v == "screenshot") f.screenshot = l.arg;
   else if (v == "quit") f.quit = true;
-  else if (v == "state") {
+  else if (v == "state" || v == "peek") {
     std::fprintf(out_, "%s\n", state_line(session, ui).c_str());
     std::fflush(out_);
   }
@@ -151,6 +153,7 @@ std::string state_line(const Session& session, const UiState& ui) {
                                                   session.compare_model()->run.trace.size());
   out += fmt::format(" scenario=\"{}\"", m.scenario.info.name);
   if (!session.error().empty()) out += fmt::format(" error=\"{}\"", session.error());
+  out += fmt::format(" simulating={} progress={:.2f}", session.busy() ? 1 : 0, session.busy() ? session.progress() : 0.0);
   return out;
 }
 

@@ -27,19 +27,20 @@ std::filesystem::file_time_type mtime_of(const std::string& path) {
 }
 
 // Applies the overrides to `base` and simulates, filling `r`.
-Session::Result build_with(Session::Result r, const Scenario& base, const Overrides& overrides) {
+Session::Result build_with(Session::Result r, const Scenario& base, const Overrides& overrides, Session::Control& control) {
   LoadResult applied = apply_overrides(base, overrides);
   if (applied.error) {
     r.error = std::move(applied.error);
     return r;
   }
   r.overrides = overrides;
-  r.model = build_model(std::move(*applied.scenario));
+  r.model = build_model(std::move(*applied.scenario), control.options());
+  r.cancelled = !r.model;
   return r;
 }
 
 // Reads the file, applies the overrides and simulates: the job behind open and reload.
-Session::Result load_and_build(const std::string& path, const Overrides& overrides, bool keep_time) {
+Session::Result load_and_build(const std::string& path, const Overrides& overrides, bool keep_time, Session::Control& control) {
   Session::Result r;
   r.path = path;
   r.mtime = mtime_of(path);
@@ -51,20 +52,30 @@ Session::Result load_and_build(const std::string& path, const Overrides& overrid
   }
   auto base = std::make_shared<const Scenario>(std::move(*loaded.scenario));
   r.base = base;
-  return build_with(std::move(r), *base, overrides);
+  return build_with(std::move(r), *base, overrides, control);
 }
 
 }  // namespace
 
+Options Session::Control::options() {
+  Options o;
+  o.cancel = &cancel;
+  o.progress = [this](Time now, Time end) {
+    progress.store(end.ns() > 0 ? static_cast<double>(now.ns()) / static_cast<double>(end.ns()) : 1.0,
+                   std::memory_order_relaxed);
+  };
+  return o;
+}
+
 void Session::open(const std::string& path) {
-  submit({[path]() { return load_and_build(path, {}, false); }, "opening " + path});
+  submit({[path](Control& c) { return load_and_build(path, {}, false, c); }, "opening " + path, Kind::load});
 }
 
 void Session::reload() {
   if (path_.empty()) return;
   const std::string path = path_;
   const Overrides overrides = overrides_;
-  submit({[path, overrides]() { return load_and_build(path, overrides, true); }, "reloading " + path});
+  submit({[path, overrides](Control& c) { return load_and_build(path, overrides, true, c); }, "reloading " + path, Kind::load});
 }
 
 void Session::set_param(const std::string& path, const std::string& toml_value) {
@@ -79,12 +90,12 @@ void Session::set_param(const std::string& path, const std::string& toml_value) 
   if (!replaced) overrides.emplace_back(path, toml_value);
   requested_overrides_ = overrides;
   auto base = base_;
-  submit({[base, overrides]() {
+  submit({[base, overrides](Control& c) {
             Result r;
             r.keep_time = true;
-            return build_with(std::move(r), *base, overrides);
+            return build_with(std::move(r), *base, overrides, c);
           },
-          "simulating " + path + " = " + toml_value});
+          "simulating " + path + " = " + toml_value, Kind::simulate});
 }
 
 void Session::compare(const std::string& variant) {
@@ -94,7 +105,7 @@ void Session::compare(const std::string& variant) {
     return;
   }
   auto current = model_;
-  submit({[current, variant]() {
+  submit({[current, variant](Control& c) {
             Result r;
             r.compare = true;
             LoadResult applied = apply_variant(current->scenario, variant);
@@ -102,10 +113,11 @@ void Session::compare(const std::string& variant) {
               r.error = std::move(applied.error);
               return r;
             }
-            r.model = build_model(std::move(*applied.scenario));
+            r.model = build_model(std::move(*applied.scenario), c.options());
+            r.cancelled = !r.model;
             return r;
           },
-          "simulating variant " + variant});
+          "simulating variant " + variant, Kind::compare});
 }
 
 void Session::show(std::shared_ptr<const Model> model) {
@@ -119,12 +131,21 @@ void Session::show(std::shared_ptr<const Model> model) {
 
 void Session::submit(Job job) {
   if (running_.valid()) {
-    queued_ = std::move(job);  // only the newest request matters
+    // Only the newest request matters; a running job of the same kind is stale now (a newer
+    // edit's overrides include the older edit's), so it stops instead of finishing for nothing.
+    if (job.kind == running_kind_) control_->cancel = true;
+    queued_ = std::move(job);
     return;
   }
   running_label_ = job.label;
+  running_kind_ = job.kind;
   running_since_ = std::chrono::steady_clock::now();
-  running_ = std::async(std::launch::async, std::move(job.run));
+  control_ = std::make_shared<Control>();
+  running_ = std::async(std::launch::async, [run = std::move(job.run), control = control_]() { return run(*control); });
+}
+
+void Session::cancel() {
+  if (control_ && running_.valid()) control_->cancel = true;
 }
 
 double Session::busy_seconds() const {
@@ -134,7 +155,9 @@ double Session::busy_seconds() const {
 
 Session::Arrival Session::take(Result r) {
   Arrival a;
-  if (r.error) {
+  if (r.cancelled) {
+    requested_overrides_ = queued_ ? requested_overrides_ : overrides_;
+  } else if (r.error) {
     error_ = r.error->to_string();
     requested_overrides_ = overrides_;
   } else if (r.compare) {
@@ -163,6 +186,7 @@ Session::Arrival Session::poll() {
   if (!running_.valid() || running_.wait_for(std::chrono::seconds(0)) != std::future_status::ready)
     return a;
   a = take(running_.get());
+  control_.reset();
   if (queued_) {
     Job next = std::move(*queued_);
     queued_.reset();

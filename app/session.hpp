@@ -1,4 +1,5 @@
 #pragma once
+#include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <functional>
@@ -45,6 +46,10 @@ public:
   bool busy() const { return running_.valid(); }
   /// Seconds the running job has taken so far.
   double busy_seconds() const;
+  /// How far the running job's simulation is, 0..1 (simulated time / duration).
+  double progress() const { return control_ ? control_->progress.load(std::memory_order_relaxed) : 0.0; }
+  /// Asks the running job to stop (its result is dropped; a queued job still runs).
+  void cancel();
   /// What the running job does ("simulating workers = 1").
   const std::string& busy_label() const { return running_label_; }
   /// The current model (an empty one before the first scenario opens).
@@ -70,12 +75,24 @@ public:
     bool keep_time = false;
     std::vector<std::pair<std::string, std::string>> overrides;
     std::shared_ptr<const Scenario> base;
+    bool cancelled = false;  ///< Stopped by a newer request: dropped.
+  };
+
+  /// Shared between the UI thread and one job: progress out, cancel in.
+  struct Control {
+    std::atomic<double> progress{0};  ///< Simulated time / duration.
+    std::atomic<bool> cancel{false};  ///< Set by the UI thread.
+    /// simulate() options that report into this control.
+    Options options();
   };
 
 private:
+  /// What a job does: a newer job of the same kind supersedes (cancels) a running one.
+  enum class Kind { load, simulate, compare };
   struct Job {
-    std::function<Result()> run;
+    std::function<Result(Control&)> run;
     std::string label;
+    Kind kind = Kind::load;
   };
   void submit(Job job);
   Arrival take(Result r);
@@ -90,6 +107,8 @@ private:
   std::vector<std::pair<std::string, std::string>> overrides_;
   std::string error_;
   std::future<Result> running_;
+  std::shared_ptr<Control> control_;
+  Kind running_kind_ = Kind::load;
   std::string running_label_;
   std::chrono::steady_clock::time_point running_since_{};
   std::optional<Job> queued_;
