@@ -26,6 +26,15 @@ constexpr Rect sequence_rect{1 - right, (1 - bottom) * inspector_h, right, (1 - 
 constexpr Rect timeline_rect{0, 1 - bottom, 1 - right, bottom};
 constexpr Rect metrics_rect{1 - right, 1 - bottom, right, bottom};
 
+// Presenter mode: fewer, larger panels for a projector. The canvas gets most of the screen, the
+// narration sits under it, the timeline runs along the bottom; the other panels are tabs of one
+// window on the right.
+constexpr float p_left = 0.70f, p_canvas_h = 0.58f, p_narration_h = 0.12f;
+constexpr Rect p_canvas_rect{0, 0, p_left, p_canvas_h};
+constexpr Rect p_narration_rect{0, p_canvas_h, p_left, p_narration_h};
+constexpr Rect p_timeline_rect{0, p_canvas_h + p_narration_h, 1, 1 - p_canvas_h - p_narration_h};
+constexpr Rect p_details_rect{p_left, 0, 1 - p_left, p_canvas_h + p_narration_h};
+
 bool begin_panel(const char* title, const Rect& r, const UiState& ui, ImGuiWindowFlags flags = 0) {
   // Below the menu bar (WorkPos only knows about it from the second frame on).
   const ImGuiViewport* vp = ImGui::GetMainViewport();
@@ -87,15 +96,36 @@ void menu_bar(const Session& session, UiState& ui, Commands& commands) {
 void draw_frame(const Session& session, const Fonts& fonts, const std::string& assets_dir, const Narrator* narrator, UiState& ui,
                 Commands& commands) {
   const Model& m = session.model();
+  const bool presenter = ui.settings.presenter;
   menu_bar(session, ui, commands);
+  const std::string canvas_title = m.scenario.info.name.empty() ? std::string("Topology###Topology")
+                                                                 : fmt::format("Topology: {}###Topology", m.scenario.info.name);
+  const ImGuiWindowFlags fixed = ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse;
+  if (presenter) {
+    // Own window names, so that the normal layout's remembered rectangles stay untouched.
+    if (begin_panel(fmt::format("{}###PTopology", canvas_title).c_str(), p_canvas_rect, ui, fixed)) draw_topology(m, ui, commands);
+    ImGui::End();
+    if (begin_panel("Narration###PNarration", p_narration_rect, ui)) draw_narration(m, narrator, ui, commands);
+    ImGui::End();
+    if (begin_panel("Timeline###PTimeline", p_timeline_rect, ui, fixed)) draw_timeline(m, ui, commands);
+    ImGui::End();
+    if (begin_panel("Details###PDetails", p_details_rect, ui) && ImGui::BeginTabBar("details")) {
+      if (ImGui::BeginTabItem("Inspector")) draw_inspector(m, fonts, ui, commands), ImGui::EndTabItem();
+      if (ImGui::BeginTabItem("Sequence")) draw_sequence(m, ui, commands), ImGui::EndTabItem();
+      if (ImGui::BeginTabItem("Metrics")) draw_metrics(session, ui, commands), ImGui::EndTabItem();
+      if (ImGui::BeginTabItem("What if")) draw_whatif(session, ui, commands), ImGui::EndTabItem();
+      if (ImGui::BeginTabItem("Scenario")) draw_browser(session, assets_dir, ui, commands), ImGui::EndTabItem();
+      ImGui::EndTabBar();
+    }
+    ImGui::End();
+    if (ui.reset_layout > 0) --ui.reset_layout;
+    return;
+  }
   if (begin_panel("Scenario", browser_rect, ui)) draw_browser(session, assets_dir, ui, commands);
   ImGui::End();
   if (begin_panel("What if", whatif_rect, ui)) draw_whatif(session, ui, commands);
   ImGui::End();
-  const std::string canvas_title = m.scenario.info.name.empty() ? std::string("Topology###Topology")
-                                                                 : fmt::format("Topology: {}###Topology", m.scenario.info.name);
-  if (begin_panel(canvas_title.c_str(), canvas_rect, ui, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse))
-    draw_topology(m, ui, commands);
+  if (begin_panel(canvas_title.c_str(), canvas_rect, ui, fixed)) draw_topology(m, ui, commands);
   ImGui::End();
   if (begin_panel("Narration", narration_rect, ui)) draw_narration(m, narrator, ui, commands);
   ImGui::End();
@@ -103,8 +133,7 @@ void draw_frame(const Session& session, const Fonts& fonts, const std::string& a
   ImGui::End();
   if (begin_panel("Sequence", sequence_rect, ui)) draw_sequence(m, ui, commands);
   ImGui::End();
-  if (begin_panel("Timeline", timeline_rect, ui, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse))
-    draw_timeline(m, ui, commands);
+  if (begin_panel("Timeline", timeline_rect, ui, fixed)) draw_timeline(m, ui, commands);
   ImGui::End();
   if (begin_panel("Metrics", metrics_rect, ui)) draw_metrics(session, ui, commands);
   ImGui::End();

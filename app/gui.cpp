@@ -78,7 +78,8 @@ void apply_commands(Session& session, UiState& ui, Commands& commands, Platform&
   queue.swap(commands.queue);
   for (const Command& c : queue) {
     if (apply_navigation(c, session.model(), ui)) continue;
-    if (const auto* o = std::get_if<RequestOpen>(&c); o && o->path == ":fixture") session.show(dev_fixture()), on_arrival({true, false, false}, session, ui);
+    if (const auto* o = std::get_if<RequestOpen>(&c); o && in_flight_path(o->path))
+      session.show(in_flight_fixture(*in_flight_path(o->path))), on_arrival({true, false, false}, session, ui);
     else if (const auto* o = std::get_if<RequestOpen>(&c)) session.open(o->path);
     else if (std::get_if<RequestReload>(&c)) session.reload();
     else if (const auto* p = std::get_if<RequestSetParam>(&c)) session.set_param(p->path, p->value);
@@ -119,9 +120,13 @@ GuiResult run_gui(const GuiOptions& options) {
     std::error_code ec;
     std::filesystem::create_directories(cfg, ec);
   }
+  // DEPLOYSIM_TIMING=1: print where the time to the first frame of the first scenario goes.
+  const bool timing = std::getenv("DEPLOYSIM_TIMING") != nullptr;
+  const double t_start = timing ? seconds_since_process_start() : 0;
   Platform platform;
   if (!open_platform(platform, options.width, options.height, interactive, cfg.empty() ? "" : cfg + "/imgui.ini"))
     return GuiResult::no_display;
+  const double t_window = timing ? seconds_since_process_start() : 0;
   const Fonts fonts = load_fonts();
   const std::string assets = assets_dir();
 
@@ -135,12 +140,13 @@ GuiResult run_gui(const GuiOptions& options) {
   if (script_lines) script.emplace(std::move(*script_lines));
   std::string first = options.scenario.empty() ? ui.settings.last_scenario : options.scenario;
   if (first.empty() && !script) first = first_scenario(assets);
-  if (first == ":fixture") session.show(dev_fixture()), first.clear();
+  if (const auto n = in_flight_path(first)) session.show(in_flight_fixture(*n)), first.clear();
   if (!first.empty()) session.open(first);
   if (options.frames) on_arrival(session.wait_idle(), session, ui);  // a --frames shot shows the run
   bool applied_presenter = !ui.settings.presenter;
   float applied_scale = 0;
   bool ok = true;
+  bool timing_done = false;
   auto last = std::chrono::steady_clock::now();
 
   // The loop.
@@ -154,6 +160,7 @@ GuiResult run_gui(const GuiOptions& options) {
     if (interactive) session.watch_file();
     if (applied_presenter != ui.settings.presenter || applied_scale != ui.settings.font_scale) {
       apply_style(ui.settings.presenter, ui.settings.font_scale, fonts);
+      if (applied_presenter != ui.settings.presenter && ui.frame > 0) ui.reset_layout = 2;  // place windows with the new font's sizes
       applied_presenter = ui.settings.presenter;
       applied_scale = ui.settings.font_scale;
     }
@@ -179,6 +186,11 @@ GuiResult run_gui(const GuiOptions& options) {
       if (script) std::printf("%s\n", ui.status.c_str());
     }
     present(platform);
+    if (timing && !timing_done && !session.model().index.nodes.empty()) {
+      std::fprintf(stderr, "timing: main %.0f ms, window %.0f ms, first scenario frame %.0f ms after exec (simulation %.0f ms)\n",
+                   t_start * 1e3, t_window * 1e3, seconds_since_process_start() * 1e3, session.model().build_seconds * 1e3);
+      timing_done = true;
+    }
     if (last_frame) break;
   }
 

@@ -1,6 +1,11 @@
 #include "platform.hpp"
 
+#include <ctime>
+#include <fstream>
+#include <sstream>
 #include <vector>
+
+#include <unistd.h>
 
 #include <glad/gl.h>
 #include <GLFW/glfw3.h>
@@ -82,6 +87,23 @@ void toggle_fullscreen(Platform& p) {
   glfwGetWindowPos(p.window, &p.windowed_x, &p.windowed_y);
   glfwGetWindowSize(p.window, &p.windowed_w, &p.windowed_h);
   glfwSetWindowMonitor(p.window, monitor, 0, 0, mode->width, mode->height, mode->refreshRate);
+}
+
+double seconds_since_process_start() {
+  // Field 22 of /proc/self/stat: start time in clock ticks after boot (comm may hold spaces, so
+  // count fields after its closing parenthesis).
+  std::ifstream in("/proc/self/stat");
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const size_t close = text.rfind(')');
+  if (close == std::string::npos) return -1;
+  std::istringstream fields(text.substr(close + 2));
+  std::string field;
+  for (int i = 3; i <= 22 && fields >> field; ++i) {
+  }
+  timespec now{};
+  if (field.empty() || clock_gettime(CLOCK_BOOTTIME, &now) != 0) return -1;
+  const double start = std::stod(field) / static_cast<double>(sysconf(_SC_CLK_TCK));
+  return static_cast<double>(now.tv_sec) + static_cast<double>(now.tv_nsec) / 1e9 - start;
 }
 
 void close_platform(Platform& p) {

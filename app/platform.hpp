@@ -25,6 +25,8 @@ bool write_screenshot(const Platform& p, const std::string& path);
 void present(const Platform& p);
 /// Switches between windowed and fullscreen on the primary monitor.
 void toggle_fullscreen(Platform& p);
+/// Seconds since this process started (exec), from /proc (10 ms resolution); -1 when unknown.
+double seconds_since_process_start();
 /// Shuts ImGui and GLFW down in reverse order.
 void close_platform(Platform& p);
 

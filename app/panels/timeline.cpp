@@ -48,7 +48,18 @@ void transport(const Model& m, UiState& ui, Commands& commands) {
               m.run.trace.size());
 }
 
+// The stage checkboxes: on the transport row when it has room (presenter mode's wide timeline).
 void filters(const Model& m, UiState& ui) {
+  const ImGuiStyle& st = ImGui::GetStyle();
+  float need = ImGui::CalcTextSize("Stages:").x + st.ItemSpacing.x * 4;
+  for (size_t s = 0; s < m.index.by_stage.size(); ++s)
+    if (!m.index.by_stage[s].empty())
+      need += ImGui::GetFrameHeight() + st.ItemInnerSpacing.x + ImGui::CalcTextSize(stage_name(static_cast<Stage>(s))).x + st.ItemSpacing.x;
+  ImGui::SameLine();
+  if (ImGui::GetContentRegionAvail().x < need) {
+    if (ui.settings.presenter) return ImGui::NewLine();  // presenter: the lanes need the room more
+    ImGui::NewLine();
+  }
   ImGui::TextUnformatted("Stages:");
   for (size_t s = 0; s < static_cast<size_t>(Stage::count); ++s) {
     if (m.index.by_stage.empty() || m.index.by_stage[s].empty()) continue;
@@ -119,7 +130,9 @@ void draw_timeline(const Model& m, UiState& ui, Commands& commands) {
     const Stage stage = lanes[l];
     const float y0 = area0.y + axis_h + lane_h * static_cast<float>(l);
     const bool on = ui.settings.stage_filter & stage_bit(stage);
-    dl->AddText(ImVec2(origin.x, y0 + (lane_h - ImGui::GetTextLineHeight()) * 0.5f),
+    // Lane names shrink with the lanes (presenter fonts on a short timeline) instead of overlapping.
+    const float text_h = std::min(ImGui::GetFontSize(), lane_h);
+    dl->AddText(ImGui::GetFont(), text_h, ImVec2(origin.x, y0 + (lane_h - text_h) * 0.5f),
                 on ? stage_color(stage) : IM_COL32(90, 90, 90, 255), stage_name(stage));
     dl->AddLine(ImVec2(area0.x, y0 + lane_h), ImVec2(area1.x, y0 + lane_h), IM_COL32(45, 45, 55, 255));
     if (!on) continue;

@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "../layout.hpp"
 #include "../state_at.hpp"
 #include "panels.hpp"
 
@@ -23,9 +24,18 @@ struct Canvas {
   ImVec2 origin, size;
   float zoom;
   ImVec2 pan;
+  const CanvasLayout* layout;
+  // Layout pixels (zoom 1, no pan) to screen pixels: zoom about the canvas centre, then pan.
   ImVec2 at(float x, float y) const {
-    const ImVec2 c(origin.x + size.x * 0.5f, origin.y + size.y * 0.5f);
-    return ImVec2(c.x + pan.x + (x - 0.5f) * size.x * zoom, c.y + pan.y + (y - 0.5f) * size.y * zoom);
+    const ImVec2 c(size.x * 0.5f, size.y * 0.5f);
+    return ImVec2(origin.x + c.x + pan.x + (x - c.x) * zoom, origin.y + c.y + pan.y + (y - c.y) * zoom);
+  }
+  ImVec2 node(size_t k) const { return at(layout->nodes[k].x, layout->nodes[k].y); }
+  // A label box that belongs to node k: it keeps its offset from the node at every zoom.
+  ImVec2 beside(size_t k, const Box& b) const {
+    const NodePlace& p = layout->nodes[k];
+    const ImVec2 c = node(k);
+    return ImVec2(c.x + (b.x0 - p.x), c.y + (b.y0 - p.y));
   }
 };
 
@@ -41,53 +51,27 @@ void draw_lock(ImDrawList* dl, ImVec2 c, float s, bool closed, ImU32 col) {
   if (!closed) dl->AddLine(ImVec2(arc_c.x - r, arc_c.y), ImVec2(arc_c.x - r, arc_c.y + s * 0.25f), col, s * 0.35f);
 }
 
-void label(ImDrawList* dl, ImVec2 p, ImU32 col, const std::string& text, bool centred = true) {
+// Text on a dark plate; `at` is the top-left of its layout box (text inset by the padding).
+void label(ImDrawList* dl, ImVec2 at, ImU32 col, const std::string& text) {
   const ImVec2 s = ImGui::CalcTextSize(text.c_str());
-  const ImVec2 at(centred ? p.x - s.x * 0.5f : p.x, p.y);
-  dl->AddRectFilled(ImVec2(at.x - 3, at.y), ImVec2(at.x + s.x + 3, at.y + s.y), IM_COL32(0, 0, 0, 170), 3.0f);
-  dl->AddText(at, col, text.c_str());
-}
-
-const char* role_label(NodeRole r) {
-  switch (r) {
-    case NodeRole::client: return "client";
-    case NodeRole::resolver: return "resolver";
-    case NodeRole::dns_server: return "DNS";
-    case NodeRole::proxy: return "TLS proxy";
-    case NodeRole::worker: return "worker";
-    case NodeRole::supervisor: return "supervisor";
-    case NodeRole::ca: return "CA";
-    case NodeRole::host: return "host";
-    case NodeRole::other: return "";
-  }
-  return "";
+  dl->AddRectFilled(at, ImVec2(at.x + s.x + 6, at.y + s.y), IM_COL32(0, 0, 0, 170), 3.0f);
+  dl->AddText(ImVec2(at.x + 3, at.y), col, text.c_str());
 }
 
 void draw_hosts(const Model& m, const Canvas& cv, int64_t t) {
-  const auto& nodes = m.index.nodes;
   for (size_t h = 0; h < m.scenario.hosts.size(); ++h) {
-    ImVec2 lo(1e9f, 1e9f), hi(-1e9f, -1e9f);
-    bool any = false;
-    for (const NodeInfo& n : nodes) {
-      if (n.host != static_cast<int>(h)) continue;
-      const ImVec2 p = cv.at(n.x, n.y);
-      lo = ImVec2(std::min(lo.x, p.x), std::min(lo.y, p.y));
-      hi = ImVec2(std::max(hi.x, p.x), std::max(hi.y, p.y));
-      any = true;
-    }
-    if (!any) continue;
-    const float pad = 48.0f * std::sqrt(cv.zoom);
-    const float line = ImGui::GetTextLineHeight();
-    lo = ImVec2(lo.x - pad * 2.2f, lo.y - pad - 2.5f * line);
-    hi = ImVec2(hi.x + pad * 2.2f, hi.y + pad);
+    const HostPlace& hp = cv.layout->hosts[h];
+    if (hp.frame.empty()) continue;
+    const ImVec2 lo = cv.at(hp.frame.x0, hp.frame.y0), hi = cv.at(hp.frame.x1, hp.frame.y1);
     const HostSpec& host = m.scenario.hosts[h];
-    cv.dl->AddRectFilled(lo, hi, IM_COL32(40, 48, 64, 120), 8.0f);
-    cv.dl->AddRect(lo, hi, IM_COL32(120, 140, 180, 200), 8.0f, 0, 1.5f);
-    const std::string title = fmt::format("host {}  {}", host.name, host.ip);
-    cv.dl->AddText(ImVec2(lo.x + 8, lo.y + 4), IM_COL32(200, 210, 230, 255), title.c_str());
+    cv.dl->AddRectFilled(lo, hi, IM_COL32(40, 48, 64, 255), 8.0f);
+    cv.dl->AddRect(lo, hi, IM_COL32(120, 140, 180, 255), 8.0f, 0, 1.5f);
+    const ImVec2 title = ImVec2(lo.x + (hp.title.x0 - hp.frame.x0), lo.y + (hp.title.y0 - hp.frame.y0));
+    cv.dl->AddText(ImVec2(title.x + 3, title.y), IM_COL32(200, 210, 230, 255), fmt::format("host {}  {}", host.name, host.ip).c_str());
     const uint64_t used = host_memory_at(m, h, t);
     const float frac = host.memory ? std::min(1.0f, static_cast<float>(used) / static_cast<float>(host.memory)) : 0;
-    const ImVec2 b0(lo.x + 8, lo.y + 6 + line), b1(lo.x + 8 + std::min(260.0f, hi.x - lo.x - 16), lo.y + 8 + 2 * line);
+    const ImVec2 b0(lo.x + (hp.memory.x0 - hp.frame.x0), lo.y + (hp.memory.y0 - hp.frame.y0));
+    const ImVec2 b1(b0.x + (hp.memory.x1 - hp.memory.x0), b0.y + (hp.memory.y1 - hp.memory.y0));
     cv.dl->AddRectFilled(b0, b1, IM_COL32(30, 30, 30, 255), 3);
     const ImU32 bar = frac > 0.9f ? failure_color() : frac > 0.7f ? IM_COL32(255, 165, 0, 255) : IM_COL32(70, 170, 90, 255);
     cv.dl->AddRectFilled(b0, ImVec2(b0.x + (b1.x - b0.x) * frac, b1.y), bar, 3);
@@ -101,8 +85,9 @@ void draw_links(const Model& m, const Canvas& cv, int64_t t) {
   for (const Link& l : m.index.links) {
     const NodeInfo& a = nodes[raw(l.a)];
     const NodeInfo& b = nodes[raw(l.b)];
-    const ImVec2 pa = cv.at(a.x, a.y), pb = cv.at(b.x, b.y);
-    cv.dl->AddLine(pa, pb, IM_COL32(110, 110, 120, 140), 1.5f);
+    if (!cv.layout->nodes[raw(l.a)].drawn || !cv.layout->nodes[raw(l.b)].drawn) continue;
+    const ImVec2 pa = cv.node(raw(l.a)), pb = cv.node(raw(l.b));
+    cv.dl->AddLine(pa, pb, IM_COL32(110, 110, 120, 255), 1.0f);
     const bool proxy_end = a.role == NodeRole::proxy || b.role == NodeRole::proxy;
     const bool client_end = a.role == NodeRole::client || b.role == NodeRole::client;
     const bool worker_end = a.role == NodeRole::worker || b.role == NodeRole::worker;
@@ -152,12 +137,20 @@ void draw_packets(const Model& m, const Canvas& cv, UiState& ui, Commands& comma
   uint32_t total = 0;
   for (const auto& [key, f] : flows) total += f.in_flight;
   const uint32_t limit = total > total_individual_limit ? 0 : individual_limit;
-  const auto& nodes = m.index.nodes;
+  // Past a dozen flows their count labels would cover each other: one total for the canvas.
+  const bool many_flows = flows.size() > 12;
+  if (many_flows && total > 0) {
+    const std::string summary = fmt::format("{} packets in flight on {} flows", total, flows.size());
+    const ImVec2 ts = ImGui::CalcTextSize(summary.c_str());
+    label(cv.dl, ImVec2(cv.origin.x + cv.size.x - ts.x - 14, cv.origin.y + cv.layout->legend.y0 - ts.y - 4),
+          IM_COL32(255, 255, 255, 255), summary);
+  }
   const ImVec2 mouse = ImGui::GetIO().MousePos;
   float best_d = 10.0f;
   uint32_t hit = UINT32_MAX;
   for (const auto& [key, f] : flows) {
-    const ImVec2 pa = cv.at(nodes[key.from].x, nodes[key.from].y), pb = cv.at(nodes[key.to].x, nodes[key.to].y);
+    if (!cv.layout->nodes[key.from].drawn || !cv.layout->nodes[key.to].drawn) continue;
+    const ImVec2 pa = cv.node(key.from), pb = cv.node(key.to);
     const ImU32 col = key.failed ? failure_color() : stage_color(key.stage);
     // Offset the two directions of a link so requests and replies do not overlap.
     const ImVec2 d(pb.x - pa.x, pb.y - pa.y);
@@ -171,18 +164,21 @@ void draw_packets(const Model& m, const Canvas& cv, UiState& ui, Commands& comma
       continue;
     }
     if (f.in_flight > limit) {
-      const float width = 3.0f + 2.5f * std::log2(static_cast<float>(f.in_flight));
+      // An integer width keeps ImGui on its one-quad textured anti-aliased line (a fractional
+      // width builds fringe polygons), and a few markers show direction and motion.
+      const float width = std::round(std::min(12.0f, 2.0f + 2.0f * std::log2(static_cast<float>(f.in_flight))));
       cv.dl->AddLine(a, b, key.failed ? failure_color(0.55f) : stage_color(key.stage, 0.55f), width);
       const float phase = static_cast<float>(std::fmod(static_cast<double>(t) / 2e7, 1.0));
-      for (int k = 0; k < 6; ++k) {
-        const ImVec2 p = lerp(a, b, std::fmod(phase / 6.0f + static_cast<float>(k) / 6.0f, 1.0f));
-        cv.dl->AddCircleFilled(p, width * 0.6f, col, 10);
+      for (int k = 0; k < (many_flows ? 1 : 3); ++k) {
+        const ImVec2 p = lerp(a, b, std::fmod(phase / 3.0f + static_cast<float>(k) / 3.0f, 1.0f));
+        cv.dl->AddCircleFilled(p, width * 0.6f + 1.0f, col, 8);
       }
-      const std::string label = fmt::format("{} in flight", f.in_flight);
-      const ImVec2 mid = lerp(a, b, 0.5f);
-      cv.dl->AddRectFilled(ImVec2(mid.x + 6, mid.y + 4), ImVec2(mid.x + 14 + ImGui::CalcTextSize(label.c_str()).x, mid.y + 24),
-                           IM_COL32(0, 0, 0, 200), 3);
-      cv.dl->AddText(ImVec2(mid.x + 10, mid.y + 6), col, label.c_str());
+      if (!many_flows) {
+        const std::string label = fmt::format("{} in flight", f.in_flight);
+        const ImVec2 mid = lerp(a, b, 0.5f), ts = ImGui::CalcTextSize(label.c_str());
+        cv.dl->AddRectFilled(ImVec2(mid.x + 6, mid.y + 4), ImVec2(mid.x + 14 + ts.x, mid.y + 6 + ts.y), IM_COL32(0, 0, 0, 200), 3);
+        cv.dl->AddText(ImVec2(mid.x + 10, mid.y + 6), col, label.c_str());
+      }
       continue;
     }
     cv.dl->AddLine(a, b, key.failed ? failure_color(0.35f) : stage_color(key.stage, 0.35f), 2.0f);
@@ -208,19 +204,18 @@ void draw_nodes(const Model& m, const Canvas& cv, const UiState& ui) {
   const Record* sel = ui.selected != RecordId::none && raw(ui.selected) < trace.size() ? &trace.at(ui.selected) : nullptr;
   for (size_t k = 0; k < m.index.nodes.size(); ++k) {
     const NodeInfo& n = m.index.nodes[k];
-    if (n.role == NodeRole::host) continue;  // drawn as the box around its processes
-    const ImVec2 p = cv.at(n.x, n.y);
+    const NodePlace& place = cv.layout->nodes[k];
+    if (!place.drawn) continue;
+    const ImVec2 p = cv.node(k);
     ImU32 fill = IM_COL32(60, 70, 90, 255);
     std::string status;
     if (n.role == NodeRole::worker) {
       const ProcView pv = proc_state_at(m, n, ui.t_ns);
       fill = pv.color;
-      status = pv.known ? pv.label : "";
-      if (pv.next_restart_ns >= 0 && pv.next_restart_ns > ui.t_ns)
-        status = fmt::format("backing off: restart in {}", format_time(ns(pv.next_restart_ns - ui.t_ns)));
-      if (pv.restarts) status += fmt::format(" ({} restarts)", pv.restarts);
+      const int64_t backoff = pv.next_restart_ns > ui.t_ns ? pv.next_restart_ns - ui.t_ns : 0;
+      if (pv.known || pv.restarts) status = status_label(backoff > 0 && pv.label.empty() ? "backing off" : pv.label, backoff, pv.restarts);
     }
-    const float r = n.role == NodeRole::proxy ? 20.0f : 15.0f;
+    const float r = place.r;
     if (n.role == NodeRole::proxy || n.role == NodeRole::worker)
       cv.dl->AddRectFilled(ImVec2(p.x - r, p.y - r * 0.8f), ImVec2(p.x + r, p.y + r * 0.8f), fill, 4.0f);
     else
@@ -228,53 +223,55 @@ void draw_nodes(const Model& m, const Canvas& cv, const UiState& ui) {
     const NodeId id = static_cast<NodeId>(k);
     if (sel && (sel->from == id || sel->to == id || sel->actor == id))
       cv.dl->AddCircle(p, r + 6, IM_COL32(255, 255, 255, 255), 24, 2.5f);
-    const char* role = role_label(n.role);
-    const std::string name_label = *role && n.name.find(role) == std::string::npos ? fmt::format("{} ({})", n.name, role) : n.name;
-    const float line = ImGui::GetTextLineHeight();
-    // DNS servers sit in a row at the top: their names go above so neighbours do not collide.
-    const float label_y = n.role == NodeRole::dns_server ? p.y - r - 2 - line : p.y + r + 2;
-    label(cv.dl, ImVec2(p.x, label_y), IM_COL32(235, 235, 235, 255), name_label);
-    if (!status.empty()) label(cv.dl, ImVec2(p.x, label_y + line), fill, status);
-    if (n.role == NodeRole::proxy) {
-      float y = p.y - r - 6;
-      for (const CertificateSpec& c : m.scenario.certificates) {
-        const auto left = cert_days_left_at(m, c.domain, ui.t_ns);
-        if (!left) continue;
-        const std::string txt = *left < 0 ? fmt::format("cert {}: EXPIRED", c.domain)
-                                          : fmt::format("cert {}: {:.0f} days left", c.domain, *left);
-        y -= ImGui::GetTextLineHeight();
-        label(cv.dl, ImVec2(p.x, y), *left < 0 ? failure_color() : *left < 10 ? IM_COL32(255, 165, 0, 255) : IM_COL32(150, 220, 150, 255),
-              txt);
-      }
+    label(cv.dl, cv.beside(k, place.name), IM_COL32(235, 235, 235, 255), node_label(n));
+    if (!status.empty()) {
+      const ImVec2 at = cv.beside(k, place.status);
+      cv.dl->PushClipRect(at, ImVec2(at.x + (place.status.x1 - place.status.x0), at.y + (place.status.y1 - place.status.y0)), true);
+      label(cv.dl, at, fill, status);
+      cv.dl->PopClipRect();
+    }
+    for (size_t c = 0; c < place.certs.size() && c < m.scenario.certificates.size(); ++c) {
+      const CertificateSpec& cert = m.scenario.certificates[c];
+      const auto left = cert_days_left_at(m, cert.domain, ui.t_ns);
+      if (!left) continue;
+      label(cv.dl, cv.beside(k, place.certs[c]),
+            *left < 0 ? failure_color() : *left < 10 ? IM_COL32(255, 165, 0, 255) : IM_COL32(150, 220, 150, 255),
+            cert_label(cert.domain, *left));
     }
   }
 }
 
 void draw_legend(const Canvas& cv) {
   const Stage stages[] = {Stage::dns, Stage::tcp, Stage::tls, Stage::http, Stage::proxy};
-  float x = cv.origin.x + 8;
-  const float y = cv.origin.y + cv.size.y - 24;
+  const float line = ImGui::GetTextLineHeight(), dot = line * 0.35f;
+  float x = cv.origin.x + cv.layout->legend.x0;
+  const float y = cv.origin.y + cv.layout->legend.y0;
+  auto item = [&](const char* text) {
+    cv.dl->AddText(ImVec2(x + 2.5f * dot, y), IM_COL32(220, 220, 220, 255), text);
+    x += 2.5f * dot + ImGui::CalcTextSize(text).x + line * 0.8f;
+  };
   for (Stage s : stages) {
-    cv.dl->AddCircleFilled(ImVec2(x + 6, y + 9), 6, stage_color(s), 12);
-    cv.dl->AddText(ImVec2(x + 16, y), IM_COL32(220, 220, 220, 255), stage_name(s));
-    x += 26 + ImGui::CalcTextSize(stage_name(s)).x;
+    cv.dl->AddCircleFilled(ImVec2(x + dot, y + line * 0.5f), dot, stage_color(s), 12);
+    item(stage_name(s));
   }
-  cv.dl->AddCircleFilled(ImVec2(x + 6, y + 9), 6, failure_color(), 12);
-  cv.dl->AddText(ImVec2(x + 16, y), IM_COL32(220, 220, 220, 255), "failure");
-  x += 90;
-  draw_lock(cv.dl, ImVec2(x + 6, y + 8), 5, true, IM_COL32(255, 210, 60, 255));
-  cv.dl->AddText(ImVec2(x + 16, y), IM_COL32(220, 220, 220, 255), "encrypted");
-  x += 100;
-  draw_lock(cv.dl, ImVec2(x + 6, y + 8), 5, false, IM_COL32(255, 120, 90, 255));
-  cv.dl->AddText(ImVec2(x + 18, y), IM_COL32(220, 220, 220, 255), "plaintext (after the proxy)");
+  cv.dl->AddCircleFilled(ImVec2(x + dot, y + line * 0.5f), dot, failure_color(), 12);
+  item("failure");
+  draw_lock(cv.dl, ImVec2(x + dot, y + line * 0.45f), dot * 0.8f, true, IM_COL32(255, 210, 60, 255));
+  item("encrypted");
+  draw_lock(cv.dl, ImVec2(x + dot, y + line * 0.45f), dot * 0.8f, false, IM_COL32(255, 120, 90, 255));
+  item("plaintext (after the proxy)");
 }
 
 }  // namespace
 
 void draw_topology(const Model& m, UiState& ui, Commands& commands) {
-  Canvas cv{ImGui::GetWindowDrawList(), ImGui::GetCursorScreenPos(), ImGui::GetContentRegionAvail(), ui.canvas_zoom,
-            ImVec2(ui.canvas_pan_x, ui.canvas_pan_y)};
-  if (cv.size.x < 50 || cv.size.y < 50) return;
+  ImGui::SetWindowFontScale(ui.settings.presenter ? presenter_canvas_scale : 1.0f);
+  const ImVec2 size = ImGui::GetContentRegionAvail();
+  if (size.x < 50 || size.y < 50) return;
+  const CanvasLayout layout = layout_canvas(m, size.x, size.y, ImGui::GetTextLineHeight(),
+                                            [](const std::string& s) { return ImGui::CalcTextSize(s.c_str()).x; });
+  Canvas cv{ImGui::GetWindowDrawList(), ImGui::GetCursorScreenPos(), size, ui.canvas_zoom,
+            ImVec2(ui.canvas_pan_x, ui.canvas_pan_y), &layout};
   ImGui::InvisibleButton("canvas", cv.size, ImGuiButtonFlags_MouseButtonLeft | ImGuiButtonFlags_MouseButtonRight);
   if (ImGui::IsItemActive() && ImGui::IsMouseDragging(ImGuiMouseButton_Right)) {
     ui.canvas_pan_x += ImGui::GetIO().MouseDelta.x;

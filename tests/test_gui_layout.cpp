@@ -1,0 +1,133 @@
+// The topology canvas's layout for every shipped scenario at the canvas size the window gives it
+// at 1600x900 (normal and presenter mode): no label overlaps another label or a node, everything
+// stays on the canvas, and a host's frame encloses its own processes and nothing else.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+#include <imgui.h>
+
+#include "layout.hpp"
+#include "model.hpp"
+
+using namespace deploysim;
+using namespace deploysim::gui;
+
+namespace {
+
+struct FontContext {
+  ImFont* font = nullptr;
+  explicit FontContext(float px) {
+    ImGui::CreateContext();
+    const char* sans = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
+    font = std::filesystem::exists(sans) ? ImGui::GetIO().Fonts->AddFontFromFileTTF(sans, px)
+                                         : ImGui::GetIO().Fonts->AddFontDefault();
+    unsigned char* pixels = nullptr;
+    int w = 0, h = 0;
+    ImGui::GetIO().Fonts->GetTexDataAsRGBA32(&pixels, &w, &h);  // builds the atlas (no GL needed)
+  }
+  ~FontContext() { ImGui::DestroyContext(); }
+  float width(const std::string& s) const { return font->CalcTextSizeA(font->FontSize, 1e9f, 0, s.c_str()).x; }
+};
+
+std::string box_str(const Box& b) { return fmt::format("[{:.0f},{:.0f} {:.0f},{:.0f}]", b.x0, b.y0, b.x1, b.y1); }
+
+void check_layout(const Model& m, const std::string& file, float w, float h, const FontContext& fc) {
+  const CanvasLayout lay = layout_canvas(m, w, h, fc.font->FontSize, [&](const std::string& s) { return fc.width(s); });
+  const auto& nodes = m.index.nodes;
+  REQUIRE(lay.nodes.size() == nodes.size());
+  const Box canvas{0, 0, w, h};
+  struct Labelled {
+    Box box;
+    std::string what;
+  };
+  std::vector<Labelled> labels, shapes;
+  for (size_t k = 0; k < nodes.size(); ++k) {
+    const NodePlace& p = lay.nodes[k];
+    if (!p.drawn) continue;
+    shapes.push_back({p.shape, nodes[k].name + " (node)"});
+    labels.push_back({p.name, nodes[k].name + " (name)"});
+    if (!p.status.empty()) labels.push_back({p.status, nodes[k].name + " (status)"});
+    for (const Box& c : p.certs) labels.push_back({c, nodes[k].name + " (certificate)"});
+  }
+  for (size_t h2 = 0; h2 < lay.hosts.size(); ++h2) {
+    if (lay.hosts[h2].frame.empty()) continue;
+    labels.push_back({lay.hosts[h2].title, m.scenario.hosts[h2].name + " (host title)"});
+    labels.push_back({lay.hosts[h2].memory, m.scenario.hosts[h2].name + " (memory bar)"});
+  }
+  labels.push_back({lay.legend, "legend"});
+  const std::string where = fmt::format("{} at {}x{}", file, w, h);
+  if (std::getenv("LAYOUT_DUMP"))
+    for (size_t k = 0; k < nodes.size(); ++k)
+      fmt::print("{} {} host={} drawn={} shape={} name={}\n", where, nodes[k].name, nodes[k].host, lay.nodes[k].drawn,
+                 box_str(lay.nodes[k].shape), box_str(lay.nodes[k].name));
+  for (const Labelled& l : labels) {
+    INFO(where, ": ", l.what, " ", box_str(l.box));
+    CHECK(canvas.contains(l.box));
+  }
+  for (size_t i = 0; i < labels.size(); ++i)
+    for (size_t j = i + 1; j < labels.size(); ++j) {
+      INFO(where, ": ", labels[i].what, " ", box_str(labels[i].box), " overlaps ", labels[j].what, " ", box_str(labels[j].box));
+      CHECK_FALSE(labels[i].box.overlaps(labels[j].box));
+    }
+  for (const Labelled& s : shapes) {
+    INFO(where, ": ", s.what, " ", box_str(s.box));
+    CHECK(canvas.contains(s.box));
+    for (const Labelled& l : labels) {
+      INFO(where, ": ", l.what, " ", box_str(l.box), " covers ", s.what);
+      CHECK_FALSE(l.box.overlaps(s.box));
+    }
+    for (const Labelled& o : shapes)
+      if (&o != &s) CHECK_FALSE(o.box.overlaps(s.box));
+  }
+  for (size_t h2 = 0; h2 < lay.hosts.size(); ++h2) {
+    const Box& frame = lay.hosts[h2].frame;
+    if (frame.empty()) continue;
+    CHECK(canvas.contains(frame));
+    for (size_t k = 0; k < nodes.size(); ++k) {
+      const NodePlace& p = lay.nodes[k];
+      if (!p.drawn) continue;
+      INFO(where, ": host ", m.scenario.hosts[h2].name, " ", box_str(frame), " and ", nodes[k].name, " ", box_str(p.shape));
+      if (nodes[k].host == static_cast<int>(h2)) {
+        CHECK(frame.contains(p.shape));
+        CHECK(frame.contains(p.name));
+      } else {
+        CHECK_FALSE(frame.overlaps(p.shape));
+        CHECK_FALSE(frame.overlaps(p.name));
+      }
+    }
+    for (size_t o = h2 + 1; o < lay.hosts.size(); ++o) CHECK_FALSE(frame.overlaps(lay.hosts[o].frame));
+  }
+}
+
+}  // namespace
+
+TEST_CASE("every shipped scenario's canvas has no overlapping labels and hosts frame only their own processes") {
+  std::vector<std::string> files;
+  for (const auto& e : std::filesystem::directory_iterator(std::string(DEPLOYSIM_ASSETS_DIR) + "/scenarios"))
+    if (e.path().extension() == ".toml") files.push_back(e.path().string());
+  std::sort(files.begin(), files.end());
+  REQUIRE(files.size() >= 10);
+  // The canvas's content size at 1600x900 (frame.cpp's rectangles minus menu bar, title bar and
+  // window padding) with its font: normal mode (16 px), presenter mode (the 26 px font at the
+  // canvas's scale, on the bigger presenter canvas).
+  struct Size {
+    float w, h, font;
+  };
+  for (const Size sz : {Size{736, 404, 16}, Size{1104, 455, 26 * presenter_canvas_scale}}) {
+    FontContext fc(sz.font);
+    for (const std::string& file : files) {
+      LoadResult loaded = load_scenario_file(file);
+      if (loaded.error) FAIL(loaded.error->to_string());
+      const auto model = build_model(std::move(*loaded.scenario));
+      REQUIRE(model);
+      CHECK(model->index.nodes.size() >= 3);
+      check_layout(*model, std::filesystem::path(file).filename().string(), sz.w, sz.h, fc);
+    }
+  }
+}
