@@ -5,13 +5,15 @@
 
 #include <fmt/format.h>
 
+#include "panels/tls_bytes.hpp"
+
 namespace deploysim::gui {
 
 namespace {
 
 constexpr const char* verbs =
     "open FILE, step N, seek TIME, select SEQ, set KEY VALUE, frames N, screenshot OUT.png, state, play, "
-    "pause, speed X, key NAME, compare VARIANT, presenter on|off, reload, quit";
+    "pause, speed X, key NAME, compare VARIANT, presenter on|off, inspect FIELD, reload, quit";
 
 bool parse_int(std::string_view s, int64_t& v) {
   const auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
@@ -26,6 +28,21 @@ std::string detail_value(const Trace& trace, const Field& f) {
     case FieldType::integer: break;
   }
   return std::to_string(f.value);
+}
+
+// What the inspector shows of the real TLS message: its name and size, the decoded fields a
+// learner looks for, and the lit field with its byte range.
+std::string inspector_state(const TlsBytes& b, const UiState& ui) {
+  if (b.raw.empty()) return " inspector.message=none";
+  std::string out = fmt::format(" inspector.message={} inspector.bytes={}", b.message, b.raw.size());
+  const ByteField* sni = b.find("server_name");
+  if (b.message == "ClientHello") out += fmt::format(" inspector.sni={}", sni ? sni->value : "none");
+  for (const char* name : {"alpn", "supported_versions", "key_share", "cipher_suite", "certificate[0].subject",
+                           "certificate[0].san", "certificate[0].not_after", "description"})
+    if (const ByteField* f = b.find(name)) out += fmt::format(" inspector.{}=\"{}\"", name, f->value);
+  if (const ByteField* lit = b.find(ui.hex_pinned))
+    out += fmt::format(" inspector.lit={} inspector.lit_bytes={}..{}", lit->name, lit->offset, lit->offset + lit->length - 1);
+  return out;
 }
 
 }  // namespace
@@ -61,7 +78,8 @@ std::optional<ScriptError> parse_script(const std::string& text, const std::stri
       sl.value.clear();
     }
     const bool needs_arg = v == "open" || v == "step" || v == "seek" || v == "select" || v == "set" || v == "frames" ||
-                           v == "screenshot" || v == "speed" || v == "key" || v == "compare" || v == "presenter";
+                           v == "screenshot" || v == "speed" || v == "key" || v == "compare" || v == "presenter" ||
+                           v == "inspect";
     const bool no_arg = v == "state" || v == "play" || v == "pause" || v == "quit" || v == "reload";
     if (!needs_arg && !no_arg) return err(start, fmt::format("unknown command '{}'; expected one of: {}", v, verbs));
     if (needs_arg && sl.arg.empty()) return err(raw_line.size(), fmt::format("'{}' needs an argument ({})", v, verbs));
@@ -99,7 +117,7 @@ ScriptFrame ScriptRunner::tick(const Session& session, UiState& ui, Commands& co
     return f;
   }
   // Every command sees the result of the one before: wait for pending commands and runs.
-  if (session.busy() || !commands.queue.empty()) return f;
+  if (session.busy() || !commands.queue.empty() || tls_bytes_pending()) return f;
   if (next_ >= lines_.size()) {
     f.quit = true;
     return f;
@@ -117,6 +135,7 @@ ScriptFrame ScriptRunner::tick(const Session& session, UiState& ui, Commands& co
   else if (v == "pause") commands.post(RequestPlay{false});
   else if (v == "speed") ui.settings.speed = std::strtod(l.arg.c_str(), nullptr);
   else if (v == "presenter") ui.settings.presenter = l.arg == "on";
+  else if (v == "inspect") ui.hex_pinned = l.arg == "off" ? std::string() : l.arg;
   else if (v == "key") press_key(*key_from_name(l.arg), ui, static_cast<double>(session.model().index.end_ns) / 1e9, commands);
   else if (v == "frames") wait_frames_ = l.number - 1;
   else if (v == "screenshot") f.screenshot = l.arg;
@@ -139,6 +158,7 @@ std::string state_line(const Session& session, const UiState& ui) {
     out += fmt::format(" selected={} kind={} stage={}", raw(ui.selected), trace.kind(r), stage_name(r.stage));
     if (r.is_message()) out += fmt::format(" from={} to={}", trace.node_name(r.from), trace.node_name(r.to));
     for (const Field& f : trace.details(r)) out += fmt::format(" detail.{}={}", trace.str(f.key), detail_value(trace, f));
+    if (r.stage == Stage::tls && r.is_message()) out += inspector_state(tls_bytes_for(m, ui.selected, true), ui);
   } else {
     out += " selected=none";
   }

@@ -30,6 +30,7 @@ struct UiState {
   float canvas_pan_x = 0, canvas_pan_y = 0;  ///< Topology pan (pixels).
   double view_t0 = 0, view_t1 = 0;  ///< Timeline visible range (s); equal = whole run.
   int hex_hover_field = -1;         ///< Inspector: field under the mouse in the hex view.
+  std::string hex_pinned;           ///< Inspector: field pinned by a click or `inspect` (lit when nothing is hovered).
   int reset_layout = 0;             ///< Frames left to place the windows at their default rectangles.
   bool fullscreen = false;          ///< F11.
   int64_t frame = 0;                ///< Frames drawn so far.
