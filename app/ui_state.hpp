@@ -19,6 +19,18 @@ struct Settings {
   std::string language = "en";  ///< Narration language ("en", "ko").
 };
 
+/// The lesson navigator: the shipped lessons, the open one and its step, and a step waiting for
+/// its scenario (and variant) to finish simulating (lesson_nav.hpp).
+struct LessonUi {
+  bool listed = false;              ///< The lesson files have been read (lesson_list()).
+  std::string error;                ///< A lesson file that failed to load (file:line:column).
+  int current = -1;                 ///< Index into lessons (-1: none open).
+  int step = -1;                    ///< Current step (-1: before the first).
+  int pending_step = -1;            ///< Step to show once the run is ready (-1: none).
+  int phase = 0;                    ///< 0 ready, 1 opening the scenario, 2 applying the variant.
+  int64_t posted_frame = -1;        ///< Frame the last command was posted in.
+};
+
 /// Everything the UI remembers about how it looks at the model: the playhead, selection, view
 /// transforms. Panels may change their own view fields; model changes go through Commands.
 struct UiState {
@@ -39,6 +51,7 @@ struct UiState {
   std::map<std::string, double> whatif_edits;  ///< What-if widget values not yet simulated.
   RecordId sequence_follow = RecordId::none;   ///< Sequence diagram: last row scrolled to.
   std::string open_path;            ///< Browser: the path typed into "Open a file".
+  LessonUi lesson;                  ///< Lesson navigator.
 };
 
 }  // namespace deploysim::gui
