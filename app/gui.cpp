@@ -157,6 +157,10 @@ GuiResult run_gui(const GuiOptions& options) {
     ui.fps_ms = ui.fps_ms * 0.9 + dt * 1000.0 * 0.1;
     on_arrival(session.poll(), session, ui);
     if (interactive) session.watch_file();
+    if (std::string notice = ensure_language_fonts(fonts, ui.settings.language, assets); !notice.empty()) {
+      ui.status = notice;
+      std::fprintf(stderr, "deploysim: %s\n", notice.c_str());
+    }
     if (applied_presenter != ui.settings.presenter || applied_scale != ui.settings.font_scale) {
       apply_style(ui.settings.presenter, ui.settings.font_scale, fonts);
       applied_presenter = ui.settings.presenter;
