@@ -90,6 +90,8 @@ public:
   std::vector<EventId> memory_events;  ///< Per host: the next predicted OOM.
   std::vector<EventId> limit_events;   ///< Per unit: the next predicted container OOM.
   bool sampling_memory = false;
+  std::vector<Time> restart_times;                   ///< Every counted restart, for the series.
+  std::vector<std::pair<Time, Time>> backoff_spans;  ///< Every back-off wait (from, to).
 
   /// Appends a record (respecting the trace level: lifecycle records are outcomes).
   RecordId emit(const RecordSpec& spec, std::initializer_list<FieldArg> fields = {});
@@ -106,6 +108,7 @@ public:
   void set_worker_state(ProcId p, ProcState s, RecordId cause);
   void schedule_liveness(uint32_t u, Time hung_at, RecordId cause);
   void add_backoff_time(Unit& unit);
+  void count_restart();
 
   // host_memory.cpp
   uint64_t rss_at(ProcId p, Time t) const;
@@ -146,6 +149,7 @@ public:
 
   // lifecycle.cpp
   void finish_metrics(Time end);
+  void fill_lifecycle_series(Time end);
 };
 
 }  // namespace deploysim::life

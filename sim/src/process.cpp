@@ -34,7 +34,14 @@ void LifeModel::set_worker_state(ProcId p, ProcState s, RecordId cause) {
 }
 
 void LifeModel::add_backoff_time(Unit& unit) {
-  if (unit.state == UnitState::backing_off) w.metrics.time_in_backoff += w.engine.now() - unit.waiting_since;
+  if (unit.state != UnitState::backing_off) return;
+  w.metrics.time_in_backoff += w.engine.now() - unit.waiting_since;
+  backoff_spans.emplace_back(unit.waiting_since, w.engine.now());
+}
+
+void LifeModel::count_restart() {
+  ++w.metrics.restarts;
+  restart_times.push_back(w.engine.now());
 }
 
 void LifeModel::start_unit(uint32_t u, RecordId cause, bool deploy) {
@@ -59,7 +66,7 @@ void LifeModel::start_unit(uint32_t u, RecordId cause, bool deploy) {
                       {"interval", sc.services[unit.service].supervisor.start_limit_interval}});
     return;
   }
-  if (restart) ++w.metrics.restarts;
+  if (restart) count_restart();
   unit.started = now;
   unit.hung = false;
   unit.state = UnitState::starting;
@@ -223,7 +230,7 @@ void LifeModel::worker_respawn(ProcId p, uint32_t gen) {
                             {{"worker", w.processes[raw(p)].name}});
   set_worker_state(p, ProcState::starting, rec);
   ++w.processes[raw(p)].restarts;
-  ++w.metrics.restarts;
+  count_restart();
   const uint32_t g2 = wl.gen;
   w.engine.schedule(sc.services[unit.service].startup_time, [m = this, p, g2, rec] {
     if (m->workers[raw(p)].gen != g2) return;
