@@ -81,6 +81,7 @@ void draw_frame(const Session& session, const Fonts& fonts, const std::string& a
                 Commands& commands) {
   const Model& m = session.model();
   update_lesson(session, ui, commands);
+  apply_window_moves(ui);
   menu_bar(session, ui, commands);
   if (begin_panel("Scenario", browser_rect, ui)) draw_browser(session, assets_dir, ui, commands);
   ImGui::End();

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <filesystem>
 
+#include <imgui.h>
+
 #include "deploysim/lesson.hpp"
 
 namespace deploysim::gui {
@@ -103,6 +105,16 @@ void update_lesson(const Session& session, UiState& ui, Commands& commands) {
   const Trace& trace = session.model().run.trace;
   if (auto i = resolve_step_target(trace, lesson->steps[static_cast<size_t>(l.step)].target))
     commands.post(RequestSelect{static_cast<RecordId>(*i)});
+}
+
+void apply_window_moves(UiState& ui) {
+  const ImGuiViewport* vp = ImGui::GetMainViewport();
+  for (const auto& [name, r] : ui.window_moves) {
+    ImGui::SetWindowPos(name.c_str(), ImVec2(vp->WorkPos.x + r[0] * vp->WorkSize.x, vp->WorkPos.y + r[1] * vp->WorkSize.y));
+    ImGui::SetWindowSize(name.c_str(), ImVec2(r[2] * vp->WorkSize.x, r[3] * vp->WorkSize.y));
+    ImGui::SetWindowFocus(name.c_str());
+  }
+  ui.window_moves.clear();
 }
 
 const std::string& step_text(const LessonStep& step, const std::string& language) {

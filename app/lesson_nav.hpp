@@ -30,6 +30,8 @@ void close_lesson(UiState& ui);
 void update_lesson(const Session& session, UiState& ui, Commands& commands);
 /// Whether the lesson is waiting for its run (the script driver waits too).
 bool lesson_pending(const UiState& ui);
+/// Moves and resizes the windows the script asked for (ui.window_moves); call inside a frame.
+void apply_window_moves(UiState& ui);
 /// The open lesson, or nullptr.
 const Lesson* current_lesson(const UiState& ui);
 /// The step text in the chosen language (English when there is no translation).

@@ -16,7 +16,7 @@ namespace {
 
 constexpr const char* verbs =
     "open FILE, step N, seek TIME, select SEQ, set KEY VALUE, frames N, screenshot OUT.png, state, play, "
-    "pause, speed X, key NAME, compare VARIANT, presenter on|off, inspect FIELD, lesson NAME|next|back|off, language en|ko, reload, quit";
+    "pause, speed X, key NAME, compare VARIANT, presenter on|off, inspect FIELD, lesson NAME|next|back|off, language en|ko, window NAME X Y W H, reload, quit";
 
 bool parse_int(std::string_view s, int64_t& v) {
   const auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
@@ -98,12 +98,22 @@ std::optional<ScriptError> parse_script(const std::string& text, const std::stri
     }
     const bool needs_arg = v == "open" || v == "step" || v == "seek" || v == "select" || v == "set" || v == "frames" ||
                            v == "screenshot" || v == "speed" || v == "key" || v == "compare" || v == "presenter" ||
-                           v == "inspect" || v == "lesson" || v == "language";
+                           v == "inspect" || v == "lesson" || v == "language" || v == "window";
     const bool no_arg = v == "state" || v == "play" || v == "pause" || v == "quit" || v == "reload";
     if (!needs_arg && !no_arg) return err(start, fmt::format("unknown command '{}'; expected one of: {}", v, verbs));
     if (needs_arg && sl.arg.empty()) return err(raw_line.size(), fmt::format("'{}' needs an argument ({})", v, verbs));
     if (no_arg && !sl.arg.empty()) return err(arg_start, fmt::format("'{}' takes no argument", v));
-    if (v != "set" && !sl.value.empty()) return err(rest, fmt::format("unexpected text after '{} {}'", v, sl.arg));
+    if (v != "set" && v != "window" && !sl.value.empty())
+      return err(rest, fmt::format("unexpected text after '{} {}'", v, sl.arg));
+    if (v == "window") {
+      std::array<float, 4> r{};
+      std::istringstream nums(sl.value);
+      std::string extra;
+      for (float& x : r)
+        if (!(nums >> x) || x < 0 || x > 1) return err(rest == std::string::npos ? raw_line.size() : rest,
+                                                       "'window' expects a window name and X Y W H as fractions 0..1 of the screen");
+      if (nums >> extra) return err(rest, "'window' expects exactly four numbers after the name");
+    }
     if (v == "set" && sl.value.empty())
       return err(raw_line.size(), "'set' needs a key and a TOML value, e.g. set service.api.workers 1");
     if ((v == "step" || v == "select" || v == "frames") && !parse_int(sl.arg, sl.number))
@@ -160,6 +170,12 @@ ScriptFrame ScriptRunner::tick(const Session& session, UiState& ui, Commands& co
   else if (v == "presenter") ui.settings.presenter = l.arg == "on";
   else if (v == "inspect") ui.hex_pinned = l.arg == "off" ? std::string() : l.arg;
   else if (v == "language") ui.settings.language = l.arg;
+  else if (v == "window") {
+    std::array<float, 4> r{};
+    std::istringstream nums(l.value);
+    for (float& x : r) nums >> x;
+    ui.window_moves.emplace_back(l.arg, r);
+  }
   else if (v == "lesson") run_lesson_command(l, ui, commands);
   else if (v == "key") press_key(*key_from_name(l.arg), ui, static_cast<double>(session.model().index.end_ns) / 1e9, commands);
   else if (v == "frames") wait_frames_ = l.number - 1;
@@ -190,8 +206,14 @@ std::string state_line(const Session& session, const UiState& ui, const Narrator
   }
   size_t in_flight = 0;
   m.index.for_messages(ui.t_ns, ui.t_ns, trace, [&](uint32_t) { ++in_flight; });
-  out += fmt::format(" in_flight={} requests={} succeeded={} restarts={} presenter={}", in_flight, m.run.metrics.requests,
-                     m.run.metrics.succeeded, m.run.metrics.restarts, ui.settings.presenter ? 1 : 0);
+  const Metrics& mx = m.run.metrics;
+  out += fmt::format(" in_flight={} requests={} succeeded={} restarts={} availability={:.4f} budget_consumed={:.4f} presenter={}",
+                     in_flight, mx.requests, mx.succeeded, mx.restarts, mx.availability_ratio(), mx.error_budget_consumed,
+                     ui.settings.presenter ? 1 : 0);
+  if (auto it = mx.latency.find("total"); it != mx.latency.end())
+    out += fmt::format(" latency_p50_ms={:.3f} latency_p99_ms={:.3f}", it->second.p50.seconds() * 1e3, it->second.p99.seconds() * 1e3);
+  for (const auto& [domain, g] : mx.cert_days_left)
+    if (!g.empty()) out += fmt::format(" cert_days_left_at_end.{}={:.1f}", domain, g.back().value);
   for (const ServiceSpec& svc : m.scenario.services) out += fmt::format(" workers.{}={}", svc.name, svc.workers);
   if (session.compare_model()) out += fmt::format(" compare={} compare_records={}", session.compare_variant(),
                                                   session.compare_model()->run.trace.size());

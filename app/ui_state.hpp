@@ -1,5 +1,8 @@
 #pragma once
+#include <array>
 #include <cstdint>
+#include <utility>
+#include <vector>
 #include <map>
 #include <string>
 
@@ -52,6 +55,9 @@ struct UiState {
   RecordId sequence_follow = RecordId::none;   ///< Sequence diagram: last row scrolled to.
   std::string open_path;            ///< Browser: the path typed into "Open a file".
   LessonUi lesson;                  ///< Lesson navigator.
+  /// Windows to move and resize on the next frame (script `window NAME X Y W H`, fractions of
+  /// the viewport): name, then x, y, w, h.
+  std::vector<std::pair<std::string, std::array<float, 4>>> window_moves;
 };
 
 }  // namespace deploysim::gui
