@@ -41,6 +41,8 @@ struct Unit {
   std::string bad_build_reason;     ///< "ImportError ..." for the record.
   int bad_build_exit = 1;
   bool hung = false;
+  uint32_t hang_seq = 0;            ///< Bumped when a hang starts or ends: stale probe events check it.
+  Time exec_at;                     ///< When the app container/process was exec'd (probes count from it).
   RecordId last = RecordId::none;   ///< Latest record about it (cause of the next).
 };
 
@@ -106,7 +108,11 @@ public:
   void worker_respawn(ProcId p, uint32_t gen);
   void hang(uint32_t u, RecordId cause);
   void set_worker_state(ProcId p, ProcState s, RecordId cause);
-  void schedule_liveness(uint32_t u, Time hung_at, RecordId cause);
+
+  // probes.cpp
+  void plan_probes(uint32_t u);
+  void schedule_hang_probes(uint32_t u, Time hung_at, bool readiness);
+  void unhang(uint32_t u, RecordId cause);
   void add_backoff_time(Unit& unit);
   void count_restart();
 
