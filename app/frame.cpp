@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "lesson_nav.hpp"
 #include "panels/panels.hpp"
 
 namespace deploysim::gui {
@@ -97,6 +98,8 @@ void draw_frame(const Session& session, const Fonts& fonts, const std::string& a
                 Commands& commands) {
   const Model& m = session.model();
   const bool presenter = ui.settings.presenter;
+  update_lesson(session, ui, commands);
+  apply_window_moves(ui);
   menu_bar(session, ui, commands);
   const std::string canvas_title = m.scenario.info.name.empty() ? std::string("Topology###Topology")
                                                                  : fmt::format("Topology: {}###Topology", m.scenario.info.name);

@@ -49,19 +49,7 @@ TEST_CASE("burn rate is the window's error rate over 1 - SLO; the budget is spen
 TEST_CASE("a crash loop burns the budget while the service is down, restarts and back-off are series") {
   Scenario sc = one_service(SupervisorKind::kubernetes);
   sc.info.duration = minutes(10);
-  ClientSpec c;
-  c.name = "browser";
-  c.url = "https://api.example.test/";
-  c.rate_per_s = 5;
-  sc.clients.push_back(c);
-  CertificateSpec cert;
-  cert.domain = "api.example.test";
-  sc.certificates.push_back(cert);
-  sc.proxy->routes.push_back({"api.example.test", "api", {}});
-  ZoneSpec z;
-  z.origin = "example.test";
-  z.records.push_back({"api.example.test", DnsType::A, "203.0.113.10", minutes(5), {}});
-  sc.zones.push_back(z);
+  add_https_client(sc, 0, Time{}, 5);
   add_fault(sc, FaultKind::crash_on_start, minutes(2));
   const Run run = simulate(sc);
   REQUIRE(run.metrics.requests > 1000);
