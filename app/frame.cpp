@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "lesson_nav.hpp"
 #include "panels/panels.hpp"
 
 namespace deploysim::gui {
@@ -79,6 +80,8 @@ void menu_bar(const Session& session, UiState& ui, Commands& commands) {
 void draw_frame(const Session& session, const Fonts& fonts, const std::string& assets_dir, const Narrator* narrator, UiState& ui,
                 Commands& commands) {
   const Model& m = session.model();
+  update_lesson(session, ui, commands);
+  apply_window_moves(ui);
   menu_bar(session, ui, commands);
   if (begin_panel("Scenario", browser_rect, ui)) draw_browser(session, assets_dir, ui, commands);
   ImGui::End();

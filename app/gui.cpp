@@ -17,6 +17,7 @@
 
 #include "dev_fixture.hpp"
 #include "frame.hpp"
+#include "lesson_nav.hpp"
 #include "narrate.hpp"
 #include "navigation.hpp"
 #include "platform.hpp"
@@ -132,8 +133,13 @@ GuiResult run_gui(const GuiOptions& options) {
   if (!cfg.empty()) ui.settings = load_settings(cfg);
   std::optional<ScriptRunner> script;
   if (script_lines) script.emplace(std::move(*script_lines));
-  std::string first = options.scenario.empty() ? ui.settings.last_scenario : options.scenario;
-  if (first.empty() && !script) first = first_scenario(assets);
+  std::string first = options.scenario;
+  // No file: the first lesson (else the last scenario); a lesson file opens as a lesson.
+  const int lesson = script ? -1 : first.empty() ? (find_lesson(ui, "01") >= 0 ? 0 : -1)
+                                                  : first.ends_with(".toml") && first.find("lesson") != std::string::npos
+                                                        ? find_lesson(ui, first) : -1;
+  if (lesson >= 0) open_lesson(ui, commands, lesson), first.clear();
+  else if (first.empty() && !script) first = ui.settings.last_scenario.empty() ? first_scenario(assets) : ui.settings.last_scenario;
   if (first == ":fixture") session.show(dev_fixture()), first.clear();
   if (!first.empty()) session.open(first);
   if (options.frames) on_arrival(session.wait_idle(), session, ui);  // a --frames shot shows the run
@@ -151,6 +157,10 @@ GuiResult run_gui(const GuiOptions& options) {
     ui.fps_ms = ui.fps_ms * 0.9 + dt * 1000.0 * 0.1;
     on_arrival(session.poll(), session, ui);
     if (interactive) session.watch_file();
+    if (std::string notice = ensure_language_fonts(fonts, ui.settings.language, assets); !notice.empty()) {
+      ui.status = notice;
+      std::fprintf(stderr, "deploysim: %s\n", notice.c_str());
+    }
     if (applied_presenter != ui.settings.presenter || applied_scale != ui.settings.font_scale) {
       apply_style(ui.settings.presenter, ui.settings.font_scale, fonts);
       applied_presenter = ui.settings.presenter;

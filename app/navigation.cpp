@@ -9,7 +9,9 @@ namespace {
 int64_t current_pos(const Model& m, const UiState& ui) {
   if (ui.selected != RecordId::none && raw(ui.selected) < m.index.rank.size())
     return m.index.rank[raw(ui.selected)];
-  return m.index.last_at_or_before(ui.t_ns);
+  // Nothing selected: records at exactly the playhead are not shown yet (at the start of a run
+  // the first step must land on the first record, not past those at t = 0).
+  return m.index.last_at_or_before(ui.t_ns - 1);
 }
 
 void go_to(const Model& m, UiState& ui, int64_t pos) {

@@ -5,13 +5,18 @@
 
 #include <fmt/format.h>
 
+#include "gui.hpp"
+#include "lesson_nav.hpp"
+#include "narrate.hpp"
+#include "panels/tls_bytes.hpp"
+
 namespace deploysim::gui {
 
 namespace {
 
 constexpr const char* verbs =
     "open FILE, step N, seek TIME, select SEQ, set KEY VALUE, frames N, screenshot OUT.png, state, play, "
-    "pause, speed X, key NAME, compare VARIANT, presenter on|off, reload, quit";
+    "pause, speed X, key NAME, compare VARIANT, presenter on|off, inspect FIELD, lesson NAME|next|back|off, language en|ko, window NAME X Y W H, reload, quit";
 
 bool parse_int(std::string_view s, int64_t& v) {
   const auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
@@ -26,6 +31,37 @@ std::string detail_value(const Trace& trace, const Field& f) {
     case FieldType::integer: break;
   }
   return std::to_string(f.value);
+}
+
+// A value inside "..." on the state line: double quotes become single ones, newlines spaces.
+std::string quoted(std::string s) {
+  for (char& c : s)
+    if (c == '"') c = '\'';
+    else if (c == '\n') c = ' ';
+  return s;
+}
+
+void run_lesson_command(const ScriptLine& l, UiState& ui, Commands& commands) {
+  if (l.arg == "next") go_to_step(ui, ui.lesson.step + 1);
+  else if (l.arg == "back") go_to_step(ui, ui.lesson.step - 1);
+  else if (l.arg == "off") close_lesson(ui);
+  else if (const int i = find_lesson(ui, l.arg); i >= 0) open_lesson(ui, commands, i);
+  else ui.status = "no lesson matches '" + l.arg + "'";
+}
+
+// What the inspector shows of the real TLS message: its name and size, the decoded fields a
+// learner looks for, and the lit field with its byte range.
+std::string inspector_state(const TlsBytes& b, const UiState& ui) {
+  if (b.raw.empty()) return " inspector.message=none";
+  std::string out = fmt::format(" inspector.message={} inspector.bytes={}", b.message, b.raw.size());
+  const ByteField* sni = b.find("server_name");
+  if (b.message == "ClientHello") out += fmt::format(" inspector.sni={}", sni ? sni->value : "none");
+  for (const char* name : {"alpn", "supported_versions", "key_share", "cipher_suite", "certificate[0].subject",
+                           "certificate[0].san", "certificate[0].not_after", "description"})
+    if (const ByteField* f = b.find(name)) out += fmt::format(" inspector.{}=\"{}\"", name, f->value);
+  if (const ByteField* lit = b.find(ui.hex_pinned))
+    out += fmt::format(" inspector.lit={} inspector.lit_bytes={}..{}", lit->name, lit->offset, lit->offset + lit->length - 1);
+  return out;
 }
 
 }  // namespace
@@ -61,12 +97,23 @@ std::optional<ScriptError> parse_script(const std::string& text, const std::stri
       sl.value.clear();
     }
     const bool needs_arg = v == "open" || v == "step" || v == "seek" || v == "select" || v == "set" || v == "frames" ||
-                           v == "screenshot" || v == "speed" || v == "key" || v == "compare" || v == "presenter";
+                           v == "screenshot" || v == "speed" || v == "key" || v == "compare" || v == "presenter" ||
+                           v == "inspect" || v == "lesson" || v == "language" || v == "window";
     const bool no_arg = v == "state" || v == "play" || v == "pause" || v == "quit" || v == "reload";
     if (!needs_arg && !no_arg) return err(start, fmt::format("unknown command '{}'; expected one of: {}", v, verbs));
     if (needs_arg && sl.arg.empty()) return err(raw_line.size(), fmt::format("'{}' needs an argument ({})", v, verbs));
     if (no_arg && !sl.arg.empty()) return err(arg_start, fmt::format("'{}' takes no argument", v));
-    if (v != "set" && !sl.value.empty()) return err(rest, fmt::format("unexpected text after '{} {}'", v, sl.arg));
+    if (v != "set" && v != "window" && !sl.value.empty())
+      return err(rest, fmt::format("unexpected text after '{} {}'", v, sl.arg));
+    if (v == "window") {
+      std::array<float, 4> r{};
+      std::istringstream nums(sl.value);
+      std::string extra;
+      for (float& x : r)
+        if (!(nums >> x) || x < 0 || x > 1) return err(rest == std::string::npos ? raw_line.size() : rest,
+                                                       "'window' expects a window name and X Y W H as fractions 0..1 of the screen");
+      if (nums >> extra) return err(rest, "'window' expects exactly four numbers after the name");
+    }
     if (v == "set" && sl.value.empty())
       return err(raw_line.size(), "'set' needs a key and a TOML value, e.g. set service.api.workers 1");
     if ((v == "step" || v == "select" || v == "frames") && !parse_int(sl.arg, sl.number))
@@ -87,10 +134,14 @@ std::optional<ScriptError> parse_script(const std::string& text, const std::stri
       return err(arg_start, fmt::format("unknown key '{}'; expected space, left, right, ctrl+left, ctrl+right, home, end, plus, "
                                         "minus, f11 or f12", sl.arg));
     if (v == "presenter" && sl.arg != "on" && sl.arg != "off") return err(arg_start, "'presenter' expects on or off");
+    if (v == "language" && sl.arg != "en" && sl.arg != "ko") return err(arg_start, "'language' expects en or ko");
     out.push_back(std::move(sl));
   }
   return std::nullopt;
 }
+
+ScriptRunner::ScriptRunner(std::vector<ScriptLine> lines, std::FILE* out)
+    : lines_(std::move(lines)), out_(out), narrators_(assets_dir()) {}
 
 ScriptFrame ScriptRunner::tick(const Session& session, UiState& ui, Commands& commands) {
   ScriptFrame f;
@@ -99,7 +150,7 @@ ScriptFrame ScriptRunner::tick(const Session& session, UiState& ui, Commands& co
     return f;
   }
   // Every command sees the result of the one before: wait for pending commands and runs.
-  if (session.busy() || !commands.queue.empty()) return f;
+  if (session.busy() || !commands.queue.empty() || tls_bytes_pending() || lesson_pending(ui)) return f;
   if (next_ >= lines_.size()) {
     f.quit = true;
     return f;
@@ -117,18 +168,27 @@ ScriptFrame ScriptRunner::tick(const Session& session, UiState& ui, Commands& co
   else if (v == "pause") commands.post(RequestPlay{false});
   else if (v == "speed") ui.settings.speed = std::strtod(l.arg.c_str(), nullptr);
   else if (v == "presenter") ui.settings.presenter = l.arg == "on";
+  else if (v == "inspect") ui.hex_pinned = l.arg == "off" ? std::string() : l.arg;
+  else if (v == "language") ui.settings.language = l.arg;
+  else if (v == "window") {
+    std::array<float, 4> r{};
+    std::istringstream nums(l.value);
+    for (float& x : r) nums >> x;
+    ui.window_moves.emplace_back(l.arg, r);
+  }
+  else if (v == "lesson") run_lesson_command(l, ui, commands);
   else if (v == "key") press_key(*key_from_name(l.arg), ui, static_cast<double>(session.model().index.end_ns) / 1e9, commands);
   else if (v == "frames") wait_frames_ = l.number - 1;
   else if (v == "screenshot") f.screenshot = l.arg;
   else if (v == "quit") f.quit = true;
   else if (v == "state") {
-    std::fprintf(out_, "%s\n", state_line(session, ui).c_str());
+    std::fprintf(out_, "%s\n", state_line(session, ui, narrators_.get(ui.settings.language)).c_str());
     std::fflush(out_);
   }
   return f;
 }
 
-std::string state_line(const Session& session, const UiState& ui) {
+std::string state_line(const Session& session, const UiState& ui, const Narrator* narrator) {
   const Model& m = session.model();
   const Trace& trace = m.run.trace;
   std::string out = fmt::format("state t={:.6f}s playing={} speed={:g} records={} fingerprint={}",
@@ -139,17 +199,33 @@ std::string state_line(const Session& session, const UiState& ui) {
     out += fmt::format(" selected={} kind={} stage={}", raw(ui.selected), trace.kind(r), stage_name(r.stage));
     if (r.is_message()) out += fmt::format(" from={} to={}", trace.node_name(r.from), trace.node_name(r.to));
     for (const Field& f : trace.details(r)) out += fmt::format(" detail.{}={}", trace.str(f.key), detail_value(trace, f));
+    if (r.stage == Stage::tls && r.is_message()) out += inspector_state(tls_bytes_for(m, ui.selected, true), ui);
+    if (narrator) out += fmt::format(" narration=\"{}\"", quoted(narrate_record(narrator, trace, r).text));
   } else {
     out += " selected=none";
   }
   size_t in_flight = 0;
   m.index.for_messages(ui.t_ns, ui.t_ns, trace, [&](uint32_t) { ++in_flight; });
-  out += fmt::format(" in_flight={} requests={} succeeded={} restarts={} presenter={}", in_flight, m.run.metrics.requests,
-                     m.run.metrics.succeeded, m.run.metrics.restarts, ui.settings.presenter ? 1 : 0);
+  const Metrics& mx = m.run.metrics;
+  out += fmt::format(" in_flight={} requests={} succeeded={} restarts={} availability={:.4f} budget_consumed={:.4f} presenter={}",
+                     in_flight, mx.requests, mx.succeeded, mx.restarts, mx.availability_ratio(), mx.error_budget_consumed,
+                     ui.settings.presenter ? 1 : 0);
+  if (auto it = mx.latency.find("total"); it != mx.latency.end())
+    out += fmt::format(" latency_p50_ms={:.3f} latency_p99_ms={:.3f}", it->second.p50.seconds() * 1e3, it->second.p99.seconds() * 1e3);
+  for (const auto& [domain, g] : mx.cert_days_left)
+    if (!g.empty()) out += fmt::format(" cert_days_left_at_end.{}={:.1f}", domain, g.back().value);
   for (const ServiceSpec& svc : m.scenario.services) out += fmt::format(" workers.{}={}", svc.name, svc.workers);
   if (session.compare_model()) out += fmt::format(" compare={} compare_records={}", session.compare_variant(),
                                                   session.compare_model()->run.trace.size());
-  out += fmt::format(" scenario=\"{}\"", m.scenario.info.name);
+  out += fmt::format(" scenario=\"{}\" language={}", m.scenario.info.name, ui.settings.language);
+  if (const Lesson* lesson = current_lesson(ui)) {
+    out += fmt::format(" lesson={} lesson_step={}/{}", lesson->id, ui.lesson.step + 1, lesson->steps.size());
+    if (ui.lesson.step >= 0)
+      out += fmt::format(" lesson_text=\"{}\"",
+                         quoted(step_text(lesson->steps[static_cast<size_t>(ui.lesson.step)], ui.settings.language)));
+  } else {
+    out += " lesson=none";
+  }
   if (!session.error().empty()) out += fmt::format(" error=\"{}\"", session.error());
   return out;
 }

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "commands.hpp"
+#include "narrate.hpp"
 #include "session.hpp"
 #include "shortcuts.hpp"
 #include "ui_state.hpp"
@@ -44,7 +45,7 @@ struct ScriptFrame {
 class ScriptRunner {
 public:
   /// Takes the parsed lines.
-  explicit ScriptRunner(std::vector<ScriptLine> lines, std::FILE* out = stdout) : lines_(std::move(lines)), out_(out) {}
+  explicit ScriptRunner(std::vector<ScriptLine> lines, std::FILE* out = stdout);
   /// Called once per frame before drawing.
   ScriptFrame tick(const Session& session, UiState& ui, Commands& commands);
   /// Whether every line ran.
@@ -55,9 +56,11 @@ private:
   std::FILE* out_;
   size_t next_ = 0;
   int64_t wait_frames_ = 0;
+  Narrators narrators_;
 };
 
-/// The one-line state summary the driver prints: `state t=1.250s selected=17 kind=... ...`.
-std::string state_line(const Session& session, const UiState& ui);
+/// The one-line state summary the driver prints: `state t=1.250s selected=17 kind=... ...`,
+/// with the selected record's narration when `narrator` is given.
+std::string state_line(const Session& session, const UiState& ui, const Narrator* narrator = nullptr);
 
 }  // namespace deploysim::gui

@@ -1,6 +1,12 @@
 #include "theme.hpp"
 
 #include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <backends/imgui_impl_opengl3.h>
+#include <imgui_internal.h>
+#include <fmt/format.h>
 
 namespace deploysim::gui {
 
@@ -47,6 +53,66 @@ Fonts load_fonts() {
   if (!f.regular) f.regular = f.large = io.Fonts->AddFontDefault();
   if (!f.mono) f.mono = f.regular;
   return f;
+}
+
+namespace {
+
+// Every Hangul (and CJK punctuation) character the Korean narration, concepts, lessons and the
+// UI's own Korean words use: a few hundred glyphs instead of all 11,172 syllables.
+const ImWchar* korean_ranges(const std::string& assets_dir) {
+  static ImVector<ImWchar> ranges;  // must outlive every atlas build
+  ImFontGlyphRangesBuilder builder;
+  auto add = [&](const std::string& text) {
+    const char* p = text.c_str();
+    const char* end = p + text.size();
+    while (p < end) {
+      unsigned int c = 0;
+      const int n = ImTextCharFromUtf8(&c, p, end);
+      if (n <= 0) break;
+      p += n;
+      if (c >= 0x1100 && c <= 0xFFFF) builder.AddChar(static_cast<ImWchar>(c));
+    }
+  };
+  std::error_code ec;
+  for (const char* sub : {"/narration", "/lessons"})
+    for (const auto& e : std::filesystem::directory_iterator(assets_dir + sub, ec)) {
+      const std::string name = e.path().filename().string();
+      if (e.path().extension() != ".toml" || (std::string(sub) == "/narration" && name.rfind("ko", 0) != 0)) continue;
+      std::ifstream in(e.path(), std::ios::binary);
+      std::stringstream text;
+      text << in.rdbuf();
+      add(text.str());
+    }
+  add(korean_ui_words);
+  ranges.clear();
+  builder.BuildRanges(&ranges);
+  return ranges.Data;
+}
+
+}  // namespace
+
+std::string ensure_language_fonts(const Fonts& fonts, const std::string& language, const std::string& assets_dir) {
+  static bool korean = false;
+  if (language != "ko" || korean) return {};
+  korean = true;
+  const char* nanum = "/usr/share/fonts/truetype/nanum/NanumGothic.ttf";
+  std::error_code ec;
+  if (!std::filesystem::exists(nanum, ec) || fonts.regular == fonts.large)
+    return fmt::format("Korean text needs {} (Debian package fonts-nanum; scripts/setup-deps.sh installs it): "
+                       "Hangul shows as '?' until then", nanum);
+  ImFontAtlas* atlas = ImGui::GetIO().Fonts;
+  const ImWchar* ranges = korean_ranges(assets_dir);
+  for (ImFont* dst : {fonts.regular, fonts.large}) {
+    ImFontConfig cfg;
+    cfg.MergeMode = true;
+    cfg.DstFont = dst;
+    cfg.OversampleH = 1;  // Hangul is dense: 3x horizontal oversampling tripled the rasterizing time
+    atlas->AddFontFromFileTTF(nanum, dst->FontSize, &cfg, ranges);
+  }
+  atlas->Build();
+  ImGui_ImplOpenGL3_DestroyFontsTexture();
+  ImGui_ImplOpenGL3_CreateFontsTexture();
+  return {};
 }
 
 void apply_style(bool presenter, float font_scale, const Fonts& fonts) {

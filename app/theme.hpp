@@ -1,4 +1,6 @@
 #pragma once
+#include <string>
+
 #include <imgui.h>
 
 #include "deploysim/ids.hpp"
@@ -19,6 +21,14 @@ struct Fonts {
 
 /// Loads DejaVu (fonts-dejavu-core) when present, else ImGui's built-in font.
 Fonts load_fonts();
+/// The Korean words the UI itself shows (lesson navigator), added to the Hangul glyph ranges.
+inline constexpr const char* korean_ui_words = "레슨 단계 이전 다음 요약 레슨 닫기 시뮬레이션 중...";
+
+/// Makes the fonts able to show `language`: for "ko", merges NanumGothic (fonts-nanum) into the
+/// regular and large fonts with only the Hangul the narration, lessons and UI use, and rebuilds
+/// the font texture. Call between frames; idempotent. Returns a one-line notice when the font
+/// file is missing (the text then shows '?'), "" otherwise.
+std::string ensure_language_fonts(const Fonts& fonts, const std::string& language, const std::string& assets_dir);
 /// Applies the normal dark style or the high-contrast presenter style, and the font scale.
 void apply_style(bool presenter, float font_scale, const Fonts& fonts);
 

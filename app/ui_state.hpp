@@ -1,5 +1,8 @@
 #pragma once
+#include <array>
 #include <cstdint>
+#include <utility>
+#include <vector>
 #include <map>
 #include <string>
 
@@ -19,6 +22,18 @@ struct Settings {
   std::string language = "en";  ///< Narration language ("en", "ko").
 };
 
+/// The lesson navigator: the shipped lessons, the open one and its step, and a step waiting for
+/// its scenario (and variant) to finish simulating (lesson_nav.hpp).
+struct LessonUi {
+  bool listed = false;              ///< The lesson files have been read (lesson_list()).
+  std::string error;                ///< A lesson file that failed to load (file:line:column).
+  int current = -1;                 ///< Index into lessons (-1: none open).
+  int step = -1;                    ///< Current step (-1: before the first).
+  int pending_step = -1;            ///< Step to show once the run is ready (-1: none).
+  int phase = 0;                    ///< 0 ready, 1 opening the scenario, 2 applying the variant.
+  int64_t posted_frame = -1;        ///< Frame the last command was posted in.
+};
+
 /// Everything the UI remembers about how it looks at the model: the playhead, selection, view
 /// transforms. Panels may change their own view fields; model changes go through Commands.
 struct UiState {
@@ -30,6 +45,7 @@ struct UiState {
   float canvas_pan_x = 0, canvas_pan_y = 0;  ///< Topology pan (pixels).
   double view_t0 = 0, view_t1 = 0;  ///< Timeline visible range (s); equal = whole run.
   int hex_hover_field = -1;         ///< Inspector: field under the mouse in the hex view.
+  std::string hex_pinned;           ///< Inspector: field pinned by a click or `inspect` (lit when nothing is hovered).
   int reset_layout = 0;             ///< Frames left to place the windows at their default rectangles.
   bool fullscreen = false;          ///< F11.
   int64_t frame = 0;                ///< Frames drawn so far.
@@ -38,6 +54,10 @@ struct UiState {
   std::map<std::string, double> whatif_edits;  ///< What-if widget values not yet simulated.
   RecordId sequence_follow = RecordId::none;   ///< Sequence diagram: last row scrolled to.
   std::string open_path;            ///< Browser: the path typed into "Open a file".
+  LessonUi lesson;                  ///< Lesson navigator.
+  /// Windows to move and resize on the next frame (script `window NAME X Y W H`, fractions of
+  /// the viewport): name, then x, y, w, h.
+  std::vector<std::pair<std::string, std::array<float, 4>>> window_moves;
 };
 
 }  // namespace deploysim::gui

@@ -9,6 +9,7 @@ packages=(
   libssl-dev openssl doctest-dev libtomlplusplus-dev nlohmann-json3-dev libcli11-dev libfmt-dev
   libstb-dev libpcap-dev libbenchmark-dev
   xvfb xauth tshark curl
+  fonts-dejavu-core fonts-nanum
 )
 
 missing=()

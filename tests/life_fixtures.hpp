@@ -33,6 +33,26 @@ inline Scenario one_service(SupervisorKind kind, std::string restart = "", int w
   return sc;
 }
 
+/// Makes one_service() reachable: a DNS zone, a route and a certificate for api.example.test,
+/// and a client sending `requests` requests one second apart from `start`.
+inline void add_https_client(Scenario& sc, int requests, Time start = Time{}, double rate_per_s = 0) {
+  ClientSpec c;
+  c.name = "browser";
+  c.url = "https://api.example.test/";
+  c.requests = requests;
+  c.rate_per_s = rate_per_s;
+  c.start = start;
+  sc.clients.push_back(c);
+  sc.proxy->routes.push_back({"api.example.test", "api", {}});
+  ZoneSpec z;
+  z.origin = "example.test";
+  z.records.push_back({"api.example.test", DnsType::A, sc.hosts[0].ip, minutes(5), {}});
+  sc.zones.push_back(z);
+  CertificateSpec cert;
+  cert.domain = "api.example.test";
+  sc.certificates.push_back(cert);
+}
+
 /// Adds a fault.
 inline void add_fault(Scenario& sc, FaultKind kind, Time at, std::string target = "api",
                       Time duration = Time{}, int exit_code = 1) {

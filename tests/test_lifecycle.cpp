@@ -232,3 +232,31 @@ TEST_CASE("a kubernetes readiness probe delays traffic until the first probe aft
   sc.services[0].supervisor.readiness.enabled = false;
   CHECK(times(simulate(sc), "process.ready") == std::vector<Time>{13_s});
 }
+
+TEST_CASE("readiness: a hung pod leaves the endpoints after 3 failed probes and rejoins after the hang") {
+  Scenario sc = one_service(SupervisorKind::kubernetes);
+  HostSpec second;
+  second.name = "edge-2";
+  second.ip = "203.0.113.11";
+  sc.hosts.push_back(second);
+  sc.services[0].host.clear();
+  sc.services[0].hosts = {"edge-1", "edge-2"};
+  sc.services[0].supervisor.readiness.enabled = true;
+  sc.info.duration = minutes(3);
+  add_fault(sc, FaultKind::hang, 25_s, "api-2", 60_s);
+  Run run = simulate(sc);
+  // Probes every 10 s: 30, 40, 50 s time out after 1 s; the third takes the pod out.
+  CHECK(times(run, "probe.readiness_failed") == std::vector<Time>{31_s, 41_s, 51_s});
+  CHECK(times(run, "endpoints.removed") == std::vector<Time>{51_s});
+  // The hang ends at 85 s; the 90 s probe passes.
+  CHECK(times(run, "endpoints.added") == std::vector<Time>{90_s});
+  CHECK(count(run, "process.exit") == 0);  // readiness never restarts
+
+  // Both replicas hung: no endpoint at all, the proxy answers 503 at once instead of waiting.
+  add_fault(sc, FaultKind::hang, 25_s, "api", 60_s);
+  add_https_client(sc, 10, 60_s);
+  Run both = simulate(sc);
+  CHECK(count(both, "endpoints.removed") == 2);
+  CHECK(count(both, "proxy.no_endpoints") > 0);
+  CHECK(both.metrics.failures.count("503") == 1);
+}

@@ -190,3 +190,44 @@ TEST_CASE("version-pinning: unpinned crash-loops, pinned and ranged stay up, tes
   CHECK(count(tested, "deploy.tests_failed") == 1);
   CHECK(count(tested, "process.exit") == 0);
 }
+
+TEST_CASE("slow-start-probes: liveness kills a 45 s model load at 20 s; a startup probe lets it come up") {
+  const Run base = run_file("slow-start-probes.toml");
+  // Deploy at 30 s; liveness refused at 0, 10, 20 s after each start; the third kills (137).
+  const auto fails = times(base, "probe.liveness_failed");
+  REQUIRE(fails.size() >= 9);
+  CHECK(std::vector<Time>(fails.begin(), fails.begin() + 9) ==
+        std::vector<Time>{30_s, 40_s, 50_s, 50_s, 60_s, 70_s, 80_s, 90_s, 100_s});
+  const auto exits = records(base, "process.exit");
+  REQUIRE(exits.size() >= 3);
+  CHECK(exits[0]->t() == 50_s);
+  CHECK(base.trace.detail_int(*exits[0], "code") == 137);
+  // Then CrashLoopBackOff: restart at once, then after 10, 20, 40, 80, 160 s.
+  CHECK(times(base, "supervisor.restart") == std::vector<Time>{50_s, 80_s, 120_s, 180_s, 280_s, 460_s});
+  CHECK(count(base, "process.ready") == 0);
+
+  const Run startup = run_file("slow-start-probes.toml", "startup probe (failureThreshold 30)");
+  // Startup probe refused at 0..40 s after the start, passes at 50 s; readiness passes then too.
+  CHECK(times(startup, "probe.startup_failed") == std::vector<Time>{30_s, 40_s, 50_s, 60_s, 70_s});
+  CHECK(times(startup, "probe.startup_succeeded") == std::vector<Time>{80_s});
+  CHECK(count(startup, "probe.liveness_failed") == 0);
+  CHECK(times(startup, "process.ready") == std::vector<Time>{80_s});
+  CHECK(startup.metrics.restarts == 0);
+
+  const Run short_startup = run_file("slow-start-probes.toml", "startup probe with defaults (3 x 10 s is too short)");
+  CHECK(times(short_startup, "probe.startup_failed").front() == 30_s);
+  CHECK(records(short_startup, "process.exit").front()->t() == 50_s);
+  CHECK(count(short_startup, "process.ready") == 0);
+
+  CHECK(times(run_file("slow-start-probes.toml", "liveness initialDelaySeconds 60"), "process.ready") ==
+        std::vector<Time>{80_s});
+  CHECK(times(run_file("slow-start-probes.toml", "no liveness probe"), "process.ready") == std::vector<Time>{80_s});
+  const Run fast = run_file("slow-start-probes.toml", "model loads in 15 s");
+  CHECK(times(fast, "process.ready") == std::vector<Time>{50_s});  // first readiness probe after 15 s
+  CHECK(count(fast, "probe.liveness_failed") == 0);                 // refused at 0 and 10 s, passes at 20 s
+  // What `run --summary` shows: the restart loop is down from 30 s on, the others ~50 s.
+  CHECK(base.metrics.availability_ratio() < 0.1);
+  CHECK(startup.metrics.availability_ratio() > 0.9);
+  CHECK(fast.metrics.availability_ratio() > startup.metrics.availability_ratio());
+  CHECK(base.metrics.failures.at("502") > 10 * startup.metrics.failures.at("502"));
+}

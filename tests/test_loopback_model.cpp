@@ -11,6 +11,7 @@
 
 #include <openssl/ssl.h>
 
+#include "deploysim/loopback/record_bytes.hpp"
 #include "deploysim/loopback/transcript_cache.hpp"
 #include "deploysim/simulate.hpp"
 #include "deploysim/tls_model.hpp"
@@ -103,42 +104,7 @@ TlsConfig base() {
 }
 
 // Rebuilds the configuration the path model recorded on a tls.client_hello record.
-TlsConfig from_record(const deploysim::Trace& tr, const deploysim::Record& r) {
-  const auto list = [](std::string_view s) {
-    std::vector<std::string> out;
-    size_t from = 0;
-    while (from < s.size()) {
-      const size_t comma = std::min(s.find(',', from), s.size());
-      out.emplace_back(s.substr(from, comma - from));
-      from = comma + 1;
-    }
-    return out;
-  };
-  const auto bits = [](std::string_view s) {
-    return static_cast<uint8_t>((s.find("1.2") != std::string_view::npos ? 1 : 0) |
-                                (s.find("1.3") != std::string_view::npos ? 2 : 0));
-  };
-  TlsConfig c;
-  c.sni = tr.detail_str(r, "sni");
-  c.verify_host = tr.detail_str(r, "verify_host");
-  c.offered_versions = bits(tr.detail_str(r, "versions"));
-  c.accepted_versions = bits(tr.detail_str(r, "server_versions"));
-  c.alpn_offered = list(tr.detail_str(r, "alpn"));
-  c.alpn_supported = list(tr.detail_str(r, "server_alpn"));
-  c.strict_sni = tr.detail_int(r, "strict_sni") != 0;
-  const std::string_view preset = tr.detail_str(r, "preset");
-  c.preset = preset == "caddy" ? ProxyPreset::caddy : preset == "traefik" ? ProxyPreset::traefik
-           : preset == "haproxy" ? ProxyPreset::haproxy : ProxyPreset::nginx;
-  c.has_certificate = tr.detail_int(r, "has_certificate") != 0;
-  c.cert_domain = tr.detail_str(r, "cert_domain");
-  const std::string_view issuer = tr.detail_str(r, "cert_issuer");
-  c.cert_issuer = issuer == "private-ca" ? Issuer::private_ca : issuer == "self-signed" ? Issuer::self_signed
-                : issuer == "untrusted" ? Issuer::untrusted : Issuer::letsencrypt;
-  c.not_before_unix = tr.detail_int(r, "not_before_unix");
-  c.not_after_unix = tr.detail_int(r, "not_after_unix");
-  c.check_time_unix = tr.detail_int(r, "check_time_unix");
-  return c;
-}
+TlsConfig from_record(const deploysim::Trace& tr, const deploysim::Record& r) { return *lb::tls_config_of(tr, r); }
 
 }  // namespace
 

@@ -1,6 +1,6 @@
-// Scenario / lesson browser: the shipped scenarios, a path to open any file, the open file's
-// status (reloads on change), and errors with file:line:column while the previous scenario
-// stays open.
+// Scenario / lesson browser: the lessons (lessons.cpp) and the shipped scenarios in two tabs, a
+// path to open any file, the open file's status (reloads on change), and errors with
+// file:line:column while the previous scenario stays open.
 #include <algorithm>
 #include <filesystem>
 
@@ -37,24 +37,26 @@ void draw_browser(const Session& session, const std::string& assets_dir, UiState
     ImGui::PopStyleColor();
     if (!sc.info.name.empty()) ImGui::TextDisabled("(the previous scenario stays open)");
   }
-  ImGui::Spacing();
-  ImGui::TextDisabled("Scenarios");
-  ImGui::Separator();
-  for (const std::string& path : shipped(assets_dir + "/scenarios")) {
-    const std::string name = std::filesystem::path(path).stem().string();
-    if (ImGui::Selectable(name.c_str(), path == session.path())) commands.post(RequestOpen{path});
+  if (!ImGui::BeginTabBar("browser")) return;
+  if (ImGui::BeginTabItem(ui.settings.language == "ko" ? "레슨###Lessons" : "Lessons###Lessons")) {
+    draw_lessons(session, ui, commands);
+    ImGui::EndTabItem();
   }
-  ImGui::Spacing();
-  ImGui::TextDisabled("Open a file");
-  ImGui::SetNextItemWidth(-ImGui::GetFontSize() * 3.5f);
-  const bool enter = ImGui::InputTextWithHint("##path", "path/to/scenario.toml", &ui.open_path, ImGuiInputTextFlags_EnterReturnsTrue);
-  ImGui::SameLine();
-  if ((ImGui::Button("Open") || enter) && !ui.open_path.empty()) commands.post(RequestOpen{ui.open_path});
-  if (!session.path().empty() && ImGui::Button("Reload")) commands.post(RequestReload{});
-  ImGui::Spacing();
-  ImGui::TextDisabled("Lessons");
-  ImGui::Separator();
-  ImGui::TextWrapped("The lessons in assets/lessons/ are not listed here yet: run `deploysim lessons` and `deploysim tour <id>` in a terminal.");
+  if (ImGui::BeginTabItem("Scenarios")) {
+    for (const std::string& path : shipped(assets_dir + "/scenarios")) {
+      const std::string name = std::filesystem::path(path).stem().string();
+      if (ImGui::Selectable(name.c_str(), path == session.path())) commands.post(RequestOpen{path});
+    }
+    ImGui::Spacing();
+    ImGui::TextDisabled("Open a file");
+    ImGui::SetNextItemWidth(-ImGui::GetFontSize() * 3.5f);
+    const bool enter = ImGui::InputTextWithHint("##path", "path/to/scenario.toml", &ui.open_path, ImGuiInputTextFlags_EnterReturnsTrue);
+    ImGui::SameLine();
+    if ((ImGui::Button("Open") || enter) && !ui.open_path.empty()) commands.post(RequestOpen{ui.open_path});
+    if (!session.path().empty() && ImGui::Button("Reload")) commands.post(RequestReload{});
+    ImGui::EndTabItem();
+  }
+  ImGui::EndTabBar();
 }
 
 }  // namespace deploysim::gui

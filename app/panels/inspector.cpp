@@ -1,5 +1,7 @@
 // Inspector: the selected record's fields, its cause chain, process and certificate details,
 // and (for TLS messages) the real handshake bytes with a hex view linked to the decoded fields.
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "../state_at.hpp"
@@ -110,16 +112,24 @@ void draw_inspector(const Model& m, const Fonts& fonts, UiState& ui, Commands& c
   ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(stage_color(r.stage)));
   ImGui::TextUnformatted(std::string(trace.kind(r)).c_str());
   ImGui::PopStyleColor();
+  // A TLS message shows its real bytes first; the simulated record's fields fold away below.
+  if (r.stage == Stage::tls && r.is_message()) {
+    const TlsBytes bytes = tls_bytes_for(m, ui.selected);
+    if (!bytes.raw.empty()) {
+      const float h = std::max(ImGui::GetContentRegionAvail().y - ImGui::GetFrameHeightWithSpacing() * 2.2f,
+                               ImGui::GetFontSize() * 16);
+      if (ImGui::BeginChild("tls", ImVec2(0, h))) draw_hex_view(bytes, fonts, ui);
+      ImGui::EndChild();
+    } else {
+      ImGui::TextDisabled("%s", bytes.note.c_str());
+    }
+    if (ImGui::CollapsingHeader("Simulated record")) record_table(m, r, ui.selected, commands);
+    cert_section(m, r, ui.t_ns);
+    return;
+  }
   record_table(m, r, ui.selected, commands);
   process_section(m, r, ui.t_ns);
   cert_section(m, r, ui.t_ns);
-  if (r.stage == Stage::tls) {
-    const TlsBytes bytes = tls_bytes_for(m, r);
-    if (!bytes.raw.empty() && ImGui::CollapsingHeader("TLS message (real OpenSSL bytes)", ImGuiTreeNodeFlags_DefaultOpen))
-      draw_hex_view(bytes, fonts, ui);
-    else if (bytes.raw.empty())
-      ImGui::TextDisabled("%s", bytes.note.c_str());
-  }
 }
 
 }  // namespace deploysim::gui

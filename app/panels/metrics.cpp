@@ -1,6 +1,8 @@
-// Metrics: availability, memory and certificate days left over simulated time with the playhead
-// marked, latency percentiles and restart counts; in compare mode the variant beside it.
+// Metrics: availability, latency percentiles, restarts, memory per host against its RAM,
+// certificate days left and error budget over simulated time with the playhead marked; in
+// compare mode the variant beside this run (a table column, and a red line in each plot).
 #include <algorithm>
+#include <map>
 
 #include <fmt/format.h>
 
@@ -77,6 +79,49 @@ Series gauge(const std::vector<GaugePoint>& g, double scale, ImU32 color, std::s
   return s;
 }
 
+// End-to-end latency percentiles per availability window, from the trace's client.response
+// records (kept in summary traces too). Computed once per run: a big what-if has a million.
+struct LatencySeries {
+  uint64_t fingerprint = 0;
+  size_t records = 0;
+  Series p50, p99;
+};
+
+void percentile_series(const Model& m, LatencySeries& out) {
+  const Trace& trace = m.run.trace;
+  const Metrics& mx = m.run.metrics;
+  out.p50.t.clear(), out.p50.v.clear(), out.p99.t.clear(), out.p99.v.clear();
+  const Sym response = trace.find_sym("client.response");
+  if (response == Sym::none) return;
+  const int64_t window = mx.availability.size() >= 2 ? mx.availability[1].t.ns() - mx.availability[0].t.ns()
+                                                     : std::max<int64_t>(1, m.run.end.ns());
+  std::map<int64_t, std::vector<int64_t>> by_window;
+  for (const Record& r : trace.records())
+    if (r.kind == response) by_window[r.t_ns / window].push_back(trace.detail_int(r, "latency"));
+  for (auto& [w, v] : by_window) {
+    auto pick = [&](double q) {
+      const size_t k = std::min(v.size() - 1, static_cast<size_t>(q * static_cast<double>(v.size() - 1) + 0.5));
+      std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(k), v.end());
+      return static_cast<float>(static_cast<double>(v[k]) / 1e6);
+    };
+    const float t = static_cast<float>(static_cast<double>(w * window) / 1e9);
+    out.p50.t.push_back(t), out.p50.v.push_back(pick(0.50));
+    out.p99.t.push_back(t), out.p99.v.push_back(pick(0.99));
+  }
+}
+
+const LatencySeries& latency_of(const Model& m, int which) {
+  static LatencySeries cache[2];  // this run, the compare run
+  LatencySeries& c = cache[which];
+  const Trace& trace = m.run.trace;
+  if (c.fingerprint != trace.fingerprint() || c.records != trace.size()) {
+    c.fingerprint = trace.fingerprint();
+    c.records = trace.size();
+    percentile_series(m, c);
+  }
+  return c;
+}
+
 const ImU32 palette[] = {IM_COL32(90, 200, 255, 255), IM_COL32(255, 180, 60, 255), IM_COL32(150, 230, 120, 255),
                          IM_COL32(240, 120, 200, 255)};
 const ImU32 compare_color = IM_COL32(255, 100, 100, 255);
@@ -129,12 +174,32 @@ void draw_metrics(const Session& session, UiState& ui, Commands&) {
   if (cmp) avail.push_back(availability(cmp->run.metrics, compare_color, variant));
   plot("availability per window", avail, t_end, playhead, "%", true);
 
+  std::vector<Series> lat;
+  for (int which = 0; which < (cmp ? 2 : 1); ++which) {
+    const LatencySeries& l = latency_of(which ? *cmp : m, which);
+    const std::string suffix = which ? " (" + variant + ")" : "";
+    lat.push_back(l.p50), lat.back().color = which ? IM_COL32(255, 150, 150, 255) : palette[0], lat.back().name = "p50" + suffix;
+    lat.push_back(l.p99), lat.back().color = which ? compare_color : palette[1], lat.back().name = "p99" + suffix;
+  }
+  plot("latency percentiles per window (end to end)", lat, t_end, playhead, "ms", true);
+
+  std::vector<Series> restarts{gauge(m.run.metrics.restarts_over_time, 1.0, palette[3], "this run")};
+  if (cmp) restarts.push_back(gauge(cmp->run.metrics.restarts_over_time, 1.0, compare_color, variant));
+  plot("restarts per window", restarts, t_end, playhead, "", true);
+
   std::vector<Series> mem;
   size_t k = 0;
-  for (const auto& [host, g] : m.run.metrics.memory) mem.push_back(gauge(g, 1.0 / (1 << 20), palette[k++ % 4], host));
+  for (const auto& [host, g] : m.run.metrics.memory) {
+    const ImU32 c = palette[k++ % 4];
+    mem.push_back(gauge(g, 1.0 / (1 << 20), c, host));
+    for (const HostSpec& h : m.scenario.hosts)
+      if (h.name == host)
+        mem.push_back(Series{{0.0f}, {static_cast<float>(static_cast<double>(h.memory) / (1 << 20))}, (c & 0x00FFFFFF) | 0x70000000,
+                             host + " limit"});
+  }
   if (cmp)
     for (const auto& [host, g] : cmp->run.metrics.memory) mem.push_back(gauge(g, 1.0 / (1 << 20), compare_color, host + " (" + variant + ")"));
-  plot("memory used", mem, t_end, playhead, "MiB", true);
+  plot("memory used per host (faint line: its RAM)", mem, t_end, playhead, "MiB", true);
 
   std::vector<Series> certs;
   k = 0;
@@ -142,6 +207,10 @@ void draw_metrics(const Session& session, UiState& ui, Commands&) {
   if (cmp)
     for (const auto& [domain, g] : cmp->run.metrics.cert_days_left) certs.push_back(gauge(g, 1.0, compare_color, domain + " (" + variant + ")"));
   plot("certificate days left", certs, t_end, playhead, "d", false);
+
+  std::vector<Series> budget{gauge(m.run.metrics.budget_consumed, 100.0, palette[2], "this run")};
+  if (cmp) budget.push_back(gauge(cmp->run.metrics.budget_consumed, 100.0, compare_color, variant));
+  plot("error budget consumed", budget, t_end, playhead, "%", true);
 
   if (!m.run.metrics.latency.empty() && ImGui::BeginTable("latency", 5, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV)) {
     for (const char* h : {"stage", "count", "p50", "p90", "p99"}) ImGui::TableSetupColumn(h);

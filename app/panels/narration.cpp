@@ -7,6 +7,10 @@ namespace deploysim::gui {
 
 void draw_narration(const Model& m, const Narrator* narrator, UiState& ui, Commands& commands) {
   const Trace& trace = m.run.trace;
+  if (ui.lesson.current >= 0) {
+    draw_lesson_step(ui, true);
+    ImGui::Separator();
+  }
   if (ui.selected == RecordId::none || raw(ui.selected) >= trace.size()) {
     ImGui::TextWrapped("%s", m.scenario.info.description.empty() ? "Press Right (or Play) to start."
                                                                    : m.scenario.info.description.c_str());

@@ -28,6 +28,10 @@ void draw_narration(const Model& model, const Narrator* narrator, UiState& ui, C
 void draw_whatif(const Session& session, UiState& ui, Commands& commands);
 /// Metrics plots over simulated time with the playhead marked (metrics.cpp).
 void draw_metrics(const Session& session, UiState& ui, Commands& commands);
+/// Lesson navigator: the shipped lessons, the open one's summary, step text and Back / Next (lessons.cpp).
+void draw_lessons(const Session& session, UiState& ui, Commands& commands);
+/// The open lesson's current step with Back / Next, for the top of the narration (lessons.cpp).
+void draw_lesson_step(UiState& ui, bool large);
 /// Scenario / lesson browser: shipped scenarios, open from disk, errors (browser.cpp).
 void draw_browser(const Session& session, const std::string& assets_dir, UiState& ui, Commands& commands);
 

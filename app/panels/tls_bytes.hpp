@@ -1,6 +1,7 @@
 #pragma once
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "../model.hpp"
@@ -20,12 +21,21 @@ struct ByteField {
 struct TlsBytes {
   std::vector<uint8_t> raw;       ///< As captured from OpenSSL.
   std::vector<ByteField> fields;  ///< Byte ranges into raw.
-  std::string title;              ///< "ClientHello (TLS 1.3, 512 bytes)".
+  std::string message;            ///< "ClientHello", "Certificate", ... ("" without bytes).
+  std::string title;              ///< "ClientHello, client -> proxy, 512 bytes, in clear".
   std::string note;               ///< Why there are no bytes, when raw is empty.
+  bool pending = false;           ///< The real handshake is still running off the UI thread.
+  /// The decoded value of field `name` ("" when the message has none).
+  const ByteField* find(const std::string& name) const;
 };
 
-/// The real handshake message behind a TLS trace record (from the loopback transcript of the
-/// record's configuration).
-TlsBytes tls_bytes_for(const Model& model, const Record& record);
+/// The real handshake message behind a TLS trace record: the loopback transcript of the
+/// configuration recorded on its connection's ClientHello (SNI, versions, ALPN, certificate,
+/// client clock), the message of the record's kind and direction. The first use of a
+/// configuration runs OpenSSL on a worker thread (`pending` until then) unless `wait`.
+TlsBytes tls_bytes_for(const Model& model, RecordId id, bool wait = false);
+
+/// Whether a real handshake the inspector asked for is still running.
+bool tls_bytes_pending();
 
 }  // namespace deploysim::gui

@@ -136,13 +136,8 @@ void LifeModel::end_fault(uint32_t f) {
       }
       break;
     case FaultKind::hang:
-      for (uint32_t u = 0; u < units.size(); ++u) {
-        Unit& unit = units[u];
-        if (unit.name != fs.target && sc.services[unit.service].name != fs.target) continue;
-        unit.hung = false;
-        for (ProcId p : unit.workers)
-          if (w.processes[raw(p)].state == ProcState::hung) set_worker_state(p, ProcState::running, rec);
-      }
+      for (uint32_t u = 0; u < units.size(); ++u)
+        if (units[u].name == fs.target || sc.services[units[u].service].name == fs.target) unhang(u, rec);
       for (const Process& p : w.processes)
         if (p.name == fs.target && p.state == ProcState::hung) {
           units[workers[raw(p.id)].unit].hung = false;

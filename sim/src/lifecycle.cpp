@@ -47,7 +47,11 @@ RecordId LifeModel::emit(const RecordSpec& spec, std::initializer_list<FieldArg>
 
 void LifeModel::finish_metrics(Time end) {
   for (Unit& unit : units)
-    if (unit.state == UnitState::backing_off) w.metrics.time_in_backoff += end - unit.waiting_since;
+    if (unit.state == UnitState::backing_off) {
+      w.metrics.time_in_backoff += end - unit.waiting_since;
+      backoff_spans.emplace_back(unit.waiting_since, end);
+    }
+  fill_lifecycle_series(end);
   for (uint32_t h = 0; h < w.hosts.size(); ++h) {
     sample_memory(h);
   }
@@ -66,6 +70,29 @@ void LifeModel::finish_metrics(Time end) {
     for (Time t; t <= end; t += every) {
       while (next_change < hist.size() && hist[next_change].first < t) point(hist[next_change++].first);
       point(t);
+    }
+  }
+}
+
+// Restarts and back-off per availability window, so they plot beside availability.
+void LifeModel::fill_lifecycle_series(Time end) {
+  Metrics& m = w.metrics;
+  const Time win = m.availability_window;
+  const size_t windows = end > Time{} ? static_cast<size_t>((end - ns(1)) / win) + 1 : 0;
+  m.restarts_over_time.assign(windows, {});
+  m.backoff_over_time.assign(windows, {});
+  for (size_t i = 0; i < windows; ++i) {
+    m.restarts_over_time[i].t = m.backoff_over_time[i].t = win * static_cast<int64_t>(i);
+  }
+  for (Time t : restart_times) {
+    const auto i = static_cast<size_t>(t / win);
+    if (i < windows) m.restarts_over_time[i].value += 1;
+  }
+  for (auto [from, to] : backoff_spans) {
+    for (auto i = static_cast<size_t>(from / win); i < windows && win * static_cast<int64_t>(i) < to; ++i) {
+      const Time lo = std::max(from, win * static_cast<int64_t>(i));
+      const Time hi = std::min(to, win * static_cast<int64_t>(i + 1));
+      if (hi > lo) m.backoff_over_time[i].value += (hi - lo).seconds();
     }
   }
 }

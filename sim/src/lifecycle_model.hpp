@@ -41,6 +41,8 @@ struct Unit {
   std::string bad_build_reason;     ///< "ImportError ..." for the record.
   int bad_build_exit = 1;
   bool hung = false;
+  uint32_t hang_seq = 0;            ///< Bumped when a hang starts or ends: stale probe events check it.
+  Time exec_at;                     ///< When the app container/process was exec'd (probes count from it).
   RecordId last = RecordId::none;   ///< Latest record about it (cause of the next).
 };
 
@@ -90,6 +92,8 @@ public:
   std::vector<EventId> memory_events;  ///< Per host: the next predicted OOM.
   std::vector<EventId> limit_events;   ///< Per unit: the next predicted container OOM.
   bool sampling_memory = false;
+  std::vector<Time> restart_times;                   ///< Every counted restart, for the series.
+  std::vector<std::pair<Time, Time>> backoff_spans;  ///< Every back-off wait (from, to).
 
   /// Appends a record (respecting the trace level: lifecycle records are outcomes).
   RecordId emit(const RecordSpec& spec, std::initializer_list<FieldArg> fields = {});
@@ -104,8 +108,13 @@ public:
   void worker_respawn(ProcId p, uint32_t gen);
   void hang(uint32_t u, RecordId cause);
   void set_worker_state(ProcId p, ProcState s, RecordId cause);
-  void schedule_liveness(uint32_t u, Time hung_at, RecordId cause);
+
+  // probes.cpp
+  void plan_probes(uint32_t u);
+  void schedule_hang_probes(uint32_t u, Time hung_at, bool readiness);
+  void unhang(uint32_t u, RecordId cause);
   void add_backoff_time(Unit& unit);
+  void count_restart();
 
   // host_memory.cpp
   uint64_t rss_at(ProcId p, Time t) const;
@@ -146,6 +155,7 @@ public:
 
   // lifecycle.cpp
   void finish_metrics(Time end);
+  void fill_lifecycle_series(Time end);
 };
 
 }  // namespace deploysim::life

@@ -38,8 +38,14 @@ std::string metrics_to_json(const Metrics& m, const std::string& scenario, uint6
   j["availability"] = nlohmann::ordered_json::array();
   for (const auto& p : m.availability)
     j["availability"].push_back({{"t_ns", p.t.ns()}, {"ok", p.ok}, {"failed", p.failed}});
+  j["slo"] = m.slo;
+  j["error_budget_consumed"] = m.error_budget_consumed;
+  j["burn_rate"] = series(m.burn_rate);
+  j["budget_consumed"] = series(m.budget_consumed);
   j["restarts"] = m.restarts;
   j["time_in_backoff_ns"] = m.time_in_backoff.ns();
+  j["restarts_over_time"] = series(m.restarts_over_time);
+  j["backoff_over_time_s"] = series(m.backoff_over_time);
   j["memory"] = nlohmann::ordered_json::object();
   for (const auto& [host, pts] : m.memory) j["memory"][host] = series(pts);
   j["cert_days_left"] = nlohmann::ordered_json::object();
@@ -97,6 +103,14 @@ std::string format_summary(const Metrics& m) {
                        format_time(m.availability_window));
     if (worst_failed > 0) line("worst window", fmt::format("{} failed at {}", worst_failed, format_time(worst_t)));
     else line("worst window", "no failures");
+    out += fmt::format("Error budget (SLO {:g} %)\n", 100.0 * m.slo);
+    line("budget consumed", fmt::format("{:.1f} %{}", 100.0 * m.error_budget_consumed,
+                                        m.error_budget_consumed > 1.0 ? " (exhausted)" : ""));
+    const GaugePoint* peak = nullptr;
+    for (const auto& p : m.burn_rate)
+      if (!peak || p.value > peak->value) peak = &p;
+    if (peak && peak->value > 0) line("peak burn rate", fmt::format("{:.1f}x at {}", peak->value, format_time(peak->t)));
+    else line("peak burn rate", "0 (no failures)");
   }
   if (m.restarts > 0 || m.time_in_backoff > Time{}) {
     out += "Lifecycle\n";

@@ -34,7 +34,14 @@ void LifeModel::set_worker_state(ProcId p, ProcState s, RecordId cause) {
 }
 
 void LifeModel::add_backoff_time(Unit& unit) {
-  if (unit.state == UnitState::backing_off) w.metrics.time_in_backoff += w.engine.now() - unit.waiting_since;
+  if (unit.state != UnitState::backing_off) return;
+  w.metrics.time_in_backoff += w.engine.now() - unit.waiting_since;
+  backoff_spans.emplace_back(unit.waiting_since, w.engine.now());
+}
+
+void LifeModel::count_restart() {
+  ++w.metrics.restarts;
+  restart_times.push_back(w.engine.now());
 }
 
 void LifeModel::start_unit(uint32_t u, RecordId cause, bool deploy) {
@@ -59,7 +66,7 @@ void LifeModel::start_unit(uint32_t u, RecordId cause, bool deploy) {
                       {"interval", sc.services[unit.service].supervisor.start_limit_interval}});
     return;
   }
-  if (restart) ++w.metrics.restarts;
+  if (restart) count_restart();
   unit.started = now;
   unit.hung = false;
   unit.state = UnitState::starting;
@@ -78,24 +85,17 @@ void LifeModel::begin_exec(uint32_t u, RecordId cause) {
   unit.state = UnitState::starting;
   for (ProcId p : unit.workers) set_worker_state(p, ProcState::starting, cause);
   const uint32_t gen = unit.gen;
+  unit.exec_at = w.engine.now();
   if (unit.bad_build) {
     unit.pending = w.engine.schedule(svc.startup_time, [m = this, u, gen] {
       Unit& un = m->units[u];
       if (un.gen != gen) return;
       m->unit_exit(u, ExitStatus::exited(un.bad_build_exit), un.bad_build_reason, un.last);
     });
-    return;
   }
-  Time ready = svc.startup_time;
-  const ProbeSpec& probe = svc.supervisor.readiness;
-  if (unit.sup.kind() == SupervisorKind::kubernetes && probe.enabled && probe.period > Time{}) {
-    // The pod joins the Service's endpoints at the first readiness probe after the app listens
-    // (probes from initialDelaySeconds, every periodSeconds; successThreshold in a row).
-    const Time since = ready - probe.initial_delay;
-    const int64_t k = since <= Time{} ? 0 : (since.ns() + probe.period.ns() - 1) / probe.period.ns();
-    ready = probe.initial_delay + probe.period * (k + std::max(probe.success_threshold, 1) - 1);
-  }
-  unit.pending = w.engine.schedule(ready, [m = this, u, gen] { m->unit_ready(u, gen); });
+  if (unit.sup.kind() == SupervisorKind::kubernetes) return plan_probes(u);
+  if (!unit.bad_build)
+    unit.pending = w.engine.schedule(svc.startup_time, [m = this, u, gen] { m->unit_ready(u, gen); });
 }
 
 void LifeModel::unit_ready(uint32_t u, uint32_t gen) {
@@ -109,6 +109,7 @@ void LifeModel::unit_ready(uint32_t u, uint32_t gen) {
                     {"startup", now - unit.started},
                     {"version", services[unit.service].version_text}});
   for (ProcId p : unit.workers) {
+    w.processes[raw(p)].ready = true;
     set_worker_state(p, ProcState::running, unit.last);
     schedule_random_crash(p);
   }
@@ -223,7 +224,7 @@ void LifeModel::worker_respawn(ProcId p, uint32_t gen) {
                             {{"worker", w.processes[raw(p)].name}});
   set_worker_state(p, ProcState::starting, rec);
   ++w.processes[raw(p)].restarts;
-  ++w.metrics.restarts;
+  count_restart();
   const uint32_t g2 = wl.gen;
   w.engine.schedule(sc.services[unit.service].startup_time, [m = this, p, g2, rec] {
     if (m->workers[raw(p)].gen != g2) return;
@@ -237,6 +238,7 @@ void LifeModel::hang(uint32_t u, RecordId cause) {
   Unit& unit = units[u];
   if (unit.state != UnitState::up) return;
   unit.hung = true;
+  ++unit.hang_seq;
   const Time now = w.engine.now();
   unit.last = emit({.t = now, .kind = "process.hang", .stage = Stage::process, .actor = unit.node,
                     .proc = unit.workers.front(), .cause = cause},
@@ -244,32 +246,8 @@ void LifeModel::hang(uint32_t u, RecordId cause) {
                     {"liveness", sc.services[unit.service].supervisor.liveness.enabled}});
   for (ProcId p : unit.workers)
     if (w.processes[raw(p)].state == ProcState::running) set_worker_state(p, ProcState::hung, unit.last);
-  schedule_liveness(u, now, unit.last);
-}
-
-void LifeModel::schedule_liveness(uint32_t u, Time hung_at, RecordId) {
-  Unit& unit = units[u];
-  const ProbeSpec& probe = sc.services[unit.service].supervisor.liveness;
-  if (unit.sup.kind() != SupervisorKind::kubernetes || !probe.enabled || probe.period <= Time{}) return;
-  // The kubelet probes every periodSeconds from initialDelaySeconds after the start; each probe
-  // of a hung process fails after timeoutSeconds; failureThreshold failures in a row restart it.
-  const Time first = unit.started + probe.initial_delay;
-  int64_t k = hung_at <= first ? 0 : (hung_at - first + probe.period - ns(1)) / probe.period;
-  const uint32_t gen = unit.gen;
-  for (int i = 1; i <= probe.failure_threshold; ++i, ++k) {
-    const Time at = first + probe.period * k + probe.timeout;
-    w.engine.schedule_at(at, [m = this, u, gen, i] {
-      Unit& un = m->units[u];
-      if (un.gen != gen || !un.hung) return;
-      const ProbeSpec& pr = m->sc.services[un.service].supervisor.liveness;
-      un.last = m->emit({.t = m->w.engine.now(), .kind = "probe.liveness_failed", .stage = Stage::supervisor,
-                         .actor = un.supervisor_node, .proc = un.workers.front(), .cause = un.last},
-                        {{"unit", un.name}, {"failures", i}, {"threshold", pr.failure_threshold},
-                         {"timeout", pr.timeout}});
-      if (i == pr.failure_threshold)
-        m->unit_exit(u, ExitStatus::killed(sig_kill), "liveness probe failed", un.last);
-    });
-  }
+  schedule_hang_probes(u, now, false);
+  schedule_hang_probes(u, now, true);
 }
 
 }  // namespace deploysim::life

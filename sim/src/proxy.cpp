@@ -29,7 +29,17 @@ void PathModel::proxy_receive(uint32_t r) {
        {{"host", c.url->host}, {"pool", route->pool}});
   const uint32_t service = w.service_index(route->pool);
   const ProcId worker = service == UINT32_MAX ? ProcId::none : pick_worker(service);
-  if (worker == ProcId::none) return proxy_upstream_failed(r, "connection refused");
+  if (worker == ProcId::none) {
+    // Kubernetes: every pod is out of the endpoints (failing readiness), so the ingress has no
+    // backend at all and answers 503 (ingress-nginx, Traefik) instead of trying a dead one.
+    for (const Process& p : w.processes)
+      if (p.service == service && !p.ready) {
+        emit(r, {.t = now, .kind = "proxy.no_endpoints", .stage = Stage::proxy, .actor = w.proxy_node},
+             {{"pool", route->pool}});
+        return proxy_relay(r, 503, "no ready endpoints");
+      }
+    return proxy_upstream_failed(r, "connection refused");
+  }
   proxy_forward(r, worker);
 }
 

@@ -59,6 +59,11 @@ void read_info(TableReader& r, ScenarioInfo& info) {
   info.duration = r.positive_duration("duration").value_or(info.duration);
   if (info.duration > days(3650)) r.fail("duration", fmt::format("{} must be at most 3650d", r.name_of("duration")));
   info.start_unix = read_start(r);
+  if (const auto slo = r.number("slo", 100, "99.9")) {
+    if (*slo <= 0 || *slo >= 100)
+      r.fail("slo", fmt::format("{} is a percentage above 0 and below 100 (e.g. 99.9), got {}", r.name_of("slo"), *slo));
+    info.slo = *slo / 100.0;
+  }
   r.finish();
 }
 

@@ -18,7 +18,7 @@ ProcId PathModel::pick_worker(uint32_t service) const {
   ProcId best = ProcId::none, hung = ProcId::none;
   size_t best_load = SIZE_MAX, hung_load = SIZE_MAX;
   for (const Process& p : w.processes) {
-    if (p.service != service) continue;
+    if (p.service != service || !p.ready) continue;  // out of the endpoints (readiness probe)
     const WorkerState& ws = workers[raw(p.id)];
     const size_t load = ws.queue.size() + (ws.current != UINT32_MAX ? 1 : 0);
     if (p.state == ProcState::running && load < best_load) {

@@ -12,6 +12,8 @@ Run simulate(const Scenario& scenario, const Options& options) {
   install_request_path(world);
   world.engine.run_until(end);
   for (auto& f : world.on_run_end) f(end);
+  world.metrics.slo = scenario.info.slo;
+  compute_error_budget(world.metrics);
   world.metrics.events = world.engine.dispatched();
   Run run{std::move(world.trace), std::move(world.metrics), seed, end};
   return run;

@@ -41,6 +41,16 @@ struct Metrics {
   Time availability_window = s(1);
   uint64_t restarts = 0;                      ///< Supervisor restarts.
   Time time_in_backoff;                       ///< Summed over processes.
+  double slo = 0.999;                         ///< Availability objective of the run (scenario `slo`).
+  /// Per availability window (same t): error rate / (1 - slo); 1 spends the budget exactly as
+  /// fast as the SLO allows, 0 for a window without answered requests.
+  std::vector<GaugePoint> burn_rate;
+  /// Per availability window (same t): fraction of the run's error budget, (1 - slo) x answered
+  /// requests, spent by failures up to the end of that window (1 = exhausted).
+  std::vector<GaugePoint> budget_consumed;
+  double error_budget_consumed = 0;           ///< The whole run's budget consumed (last budget_consumed point).
+  std::vector<GaugePoint> restarts_over_time; ///< Per availability window (same t): restarts in it.
+  std::vector<GaugePoint> backoff_over_time;  ///< Per availability window (same t): seconds of back-off in it, summed over replicas.
   std::map<std::string, std::vector<GaugePoint>> memory;          ///< Per host, bytes.
   std::map<std::string, std::vector<GaugePoint>> cert_days_left;  ///< Per domain.
   uint64_t dns_cache_hits = 0, dns_cache_misses = 0;
@@ -51,5 +61,8 @@ struct Metrics {
     return requests == 0 ? 1.0 : static_cast<double>(succeeded) / static_cast<double>(requests);
   }
 };
+
+/// Fills burn_rate, budget_consumed and error_budget_consumed from `availability` and `slo`.
+void compute_error_budget(Metrics& metrics);
 
 }  // namespace deploysim

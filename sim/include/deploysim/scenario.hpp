@@ -25,6 +25,7 @@ struct ScenarioInfo {
   uint64_t seed = 1;             ///< Seed of every random stream.
   Time duration = s(60);         ///< Simulated length of a run.
   int64_t start_unix = 1793523600;  ///< Calendar time (UTC seconds) at t = 0; default 2026-11-01T09:00:00Z.
+  double slo = 0.999;            ///< Availability objective (`slo = 99.9`, in percent): sets the error budget.
 };
 
 /// A link latency override between two named nodes.

@@ -40,6 +40,7 @@ struct Process {
   Time next_restart = Time::max();  ///< When backing off: the planned restart.
   uint32_t restarts = 0;       ///< Restarts so far.
   std::string version;         ///< Resolved app dependency version (e.g. "fastapi 0.45.0").
+  bool ready = true;           ///< In the proxy's endpoints; a failing readiness probe takes it out.
 };
 
 /// A certificate as the proxy serves it (in memory) or as it lies on disk after renewal.

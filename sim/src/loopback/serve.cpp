@@ -25,6 +25,7 @@
 #include "deploysim/loopback/decode.hpp"
 #include "deploysim/loopback/handshake.hpp"
 #include "deploysim/loopback/tcp_link.hpp"
+#include "deploysim/loopback/transcript_cache.hpp"
 
 namespace deploysim::loopback {
 namespace {
@@ -300,14 +301,6 @@ struct Proxy {
 };
 
 int64_t seconds(Time t) { return t.ns() / 1000000000; }
-
-CertTrust trust_of(Issuer i) {
-  switch (i) {
-    case Issuer::self_signed: return CertTrust::self_signed;
-    case Issuer::untrusted: return CertTrust::untrusted_ca;
-    default: return CertTrust::trusted;
-  }
-}
 
 }  // namespace
 

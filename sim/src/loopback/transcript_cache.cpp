@@ -126,6 +126,8 @@ int reject_alert_of(ProxyPreset p) {
                                                                : SSL_AD_UNRECOGNIZED_NAME;
 }
 
+}  // namespace
+
 CertTrust trust_of(Issuer i) {
   switch (i) {
     case Issuer::self_signed: return CertTrust::self_signed;
@@ -133,8 +135,6 @@ CertTrust trust_of(Issuer i) {
     default: return CertTrust::trusted;
   }
 }
-
-}  // namespace
 
 LoopbackConfig loopback_config_for(const TlsConfig& c) {
   LoopbackConfig l;

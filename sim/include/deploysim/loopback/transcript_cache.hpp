@@ -83,6 +83,10 @@ private:
 /// The process-wide cache the simulation and the GUI share.
 TranscriptCache& transcript_cache();
 
+/// How a client that trusts only the lesson's CA sees a certificate from `issuer` (Let's Encrypt
+/// and a private CA chain to the trusted root; self-signed and untrusted ones do not).
+CertTrust trust_of(Issuer issuer);
+
 /// The real handshake that replays a simulated one: the same SNI, checked host, versions, ALPN
 /// lists, SNI policy and rejection alert, the certificate the proxy presents (trust from its
 /// issuer, validity) and the client's clock `check_time_unix`, exactly.
