@@ -122,6 +122,7 @@ void apply_style(bool presenter, float font_scale, const Fonts& fonts) {
   io.FontGlobalScale = font_scale;
   if (!presenter) {
     ImGui::StyleColorsDark(&style);
+    style.Colors[ImGuiCol_WindowBg].w = 1.0f;  // a moved panel must not show the one under it
     style.WindowRounding = 3.0f;
     style.FrameBorderSize = 0.0f;
     return;

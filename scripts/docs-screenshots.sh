@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# Regenerates the README's screenshots (docs/images/*.png) from real runs of the shipped
+# scenarios and lessons, through the scripted GUI driver under Xvfb at 1600x900.
+# Usage: scripts/docs-screenshots.sh [path/to/deploysim]   (default: build/dev/app/deploysim)
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+bin="${1:-$root/build/dev/app/deploysim}"
+img="$root/docs/images"
+work="$(mktemp -d)"; trap 'rm -rf "$work"' EXIT
+export HOME="$work/home"
+sc="$root/assets/scenarios"
+
+shot() {  # shot NAME <<script
+  cat > "$work/$1.txt"
+  echo "frames 3" >> "$work/$1.txt"
+  echo "screenshot $img/$1.png" >> "$work/$1.txt"
+  xvfb-run -a -s "-screen 0 1600x900x24" "$bin" gui --script "$work/$1.txt" | grep -v '^state' || true
+}
+
+# The real ClientHello in the inspector, its server_name field lit in the hex view.
+shot tls-inspector <<S
+open $sc/basic-https.toml
+select 13
+inspect server_name
+window Inspector 0.42 0 0.58 0.70
+S
+# The real Certificate: subject, SAN, issuer and validity decoded from the bytes.
+shot tls-certificate <<S
+open $sc/basic-https.toml
+select 16
+inspect certificate[0].san
+window Inspector 0.42 0 0.58 0.70
+S
+# The sequence diagram of the first connection with its round trips.
+shot sequence <<S
+open $sc/basic-https.toml
+select 21
+window Sequence 0.34 0 0.66 0.70
+S
+# The basic HTTPS request stepped to the TLS handshake (every panel in its default place).
+shot overview-tls <<S
+open $sc/basic-https.toml
+select 13
+S
+# A lesson: the navigator in the browser, the step text over the narration.
+shot lessons <<S
+lesson 03-no-sni
+lesson next
+lesson next
+S
+# The same lesson in Korean (NanumGothic merged with the Hangul the texts use).
+shot korean <<S
+language ko
+lesson 01-https-request
+lesson next
+lesson next
+S
+# Metrics over simulated time: four workers against the two-worker variant under load.
+shot metrics <<S
+open $sc/loaded-workers.toml
+set service.api.workers 4
+compare 2 workers
+seek 30s
+window Metrics 0.42 0 0.58 1
+S
+# Certificates: renewal off against renewal by the proxy, days left and availability.
+shot metrics-renewal <<S
+open $sc/cert-renewal.toml
+compare renewal off
+seek 90d
+window Metrics 0.42 0 0.58 1
+S
+# A crash loop under a supervisor (process states on the canvas, restarts in the metrics).
+shot crash-loop <<S
+open $sc/crash-loop-supervisors.toml
+seek 20s
+S
+# Presenter mode (large font, high contrast) with compare mode on a what-if variant.
+shot presenter-compare <<S
+open $sc/loaded-workers.toml
+compare 2 workers
+presenter on
+step 30
+S
+ls -la "$img"
