@@ -275,3 +275,21 @@ TEST_CASE("a rolling update that never progresses is marked failed after 600 s a
   REQUIRE(wrong.error);
   CHECK(wrong.error->message.find("rollout = \"rolling\" only") != std::string::npos);
 }
+
+TEST_CASE("traefik-acme-storage: without acme.json the 6th start gets no certificate and handshakes fail") {
+  const Run kept = run_file("traefik-acme-storage.toml");
+  const Run lost = run_file("traefik-acme-storage.toml", "acme.json not persisted");
+  const Run three = run_file("traefik-acme-storage.toml", "acme.json not persisted, 3 restarts only");
+  CHECK(count(kept, "cert.issued") == 0);
+  CHECK(kept.metrics.failures.empty());
+  CHECK(count(lost, "cert.issued") == 5);
+  CHECK(times(lost, "cert.acme.rate_limited").front() == hours(6) + s(1));
+  CHECK(count(three, "cert.issued") == 3);
+  CHECK(count(three, "cert.acme.rate_limited") == 0);
+  // What `run --summary` shows: the browser rejects Traefik's self-signed default certificate
+  // from the 6th start on, about 42 of the 48 hours.
+  REQUIRE(lost.metrics.failures.count("unknown_ca") == 1);
+  CHECK(lost.metrics.failures.at("unknown_ca") > 2000);
+  CHECK(lost.metrics.availability_ratio() < 0.2);
+  CHECK(three.metrics.availability_ratio() > 0.99);
+}
