@@ -202,7 +202,7 @@ TEST_CASE("50 certificates per registered domain per week: the 51st order is ref
   // 11 names x 4 starts = 44, then 6 more at the 5th start: 50; the other 5 are refused.
   CHECK(count(run, "cert.issued") == 50);
   size_t by_domain = 0, duplicates = 0;
-  for (const Record* r : records(run, "cert.acme.rate_limited")) {
+  for (const auto& r : records(run, "cert.acme.rate_limited")) {
     by_domain += run.trace.narration(*r) == "cert.acme.rate_limited.registered_domain" ? 1 : 0;
     duplicates += run.trace.narration(*r) == "cert.acme.rate_limited.duplicates" ? 1 : 0;
     CHECK(run.trace.detail_str(*r, "registered_domain") == "example.test");

@@ -244,7 +244,7 @@ TEST_CASE("rolling-update: all at once is down while replicas start, a rolling u
   CHECK(times(rolling, "deploy.rollout_done") == std::vector<Time>{104_s});
   CHECK(rolling.metrics.failures.empty());  // what run --summary shows: no failure cause at all
   CHECK(rolling.metrics.availability_ratio() > at_once.metrics.availability_ratio() + 0.04);
-  for (const Record* r : records(rolling, "process.ready"))
+  for (const auto& r : records(rolling, "process.ready"))
     CHECK(rolling.trace.detail_str(*r, "version") == "fastapi 0.45.1");
 
   const Run half = run_file("rolling-update.toml", "rolling update, maxUnavailable 50 %");
