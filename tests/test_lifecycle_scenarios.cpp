@@ -12,17 +12,19 @@ using namespace deploysim::testing;
 
 namespace {
 
-Run run_file(const std::string& file, std::string_view variant = {}) {
+Scenario load_file(const std::string& file, std::string_view variant = {}) {
   const std::string path = std::string(DEPLOYSIM_ASSETS_DIR) + "/scenarios/" + file;
   LoadResult base = load_scenario_file(path);
   if (base.error) FAIL(base.error->to_string());
   REQUIRE(base.scenario);
-  if (variant.empty()) return simulate(*base.scenario);
+  if (variant.empty()) return *base.scenario;
   LoadResult v = apply_variant(*base.scenario, variant);
   if (v.error) FAIL(v.error->to_string());
   REQUIRE(v.scenario);
-  return simulate(*v.scenario);
+  return *v.scenario;
 }
+
+Run run_file(const std::string& file, std::string_view variant = {}) { return simulate(load_file(file, variant)); }
 
 }  // namespace
 
@@ -109,12 +111,7 @@ TEST_CASE("cert-renewal: renewed vs off vs not reloaded vs port 80 blocked over 
 }
 
 TEST_CASE("an expired certificate makes handshakes fail with certificate_expired right after notAfter") {
-  const std::string path = std::string(DEPLOYSIM_ASSETS_DIR) + "/scenarios/cert-renewal.toml";
-  LoadResult base = load_scenario_file(path);
-  REQUIRE(base.scenario);
-  LoadResult off = apply_variant(*base.scenario, "renewal off");
-  REQUIRE(off.scenario);
-  Scenario sc = *off.scenario;
+  Scenario sc = load_file("cert-renewal.toml", "renewal off");
   const Time not_after = days(60);
   sc.info.duration = not_after + minutes(1);
   sc.clients[0].start = not_after - s(2);
@@ -230,4 +227,51 @@ TEST_CASE("slow-start-probes: liveness kills a 45 s model load at 20 s; a startu
   CHECK(startup.metrics.availability_ratio() > 0.9);
   CHECK(fast.metrics.availability_ratio() > startup.metrics.availability_ratio());
   CHECK(base.metrics.failures.at("502") > 10 * startup.metrics.failures.at("502"));
+}
+
+TEST_CASE("rolling-update: all at once is down while replicas start, a rolling update is not") {
+  const Run at_once = run_file("rolling-update.toml");
+  const Run rolling = run_file("rolling-update.toml", "rolling update");
+  // All at once: the four replicas are ready together 10 s after the deploy; 502s meanwhile.
+  CHECK(times(at_once, "process.ready") == std::vector<Time>{70_s, 70_s, 70_s, 70_s});
+  CHECK(at_once.metrics.failures.at("502") > 50);
+  // Rolling (maxUnavailable 25 % of 4 = 1): one replica at a time, 1 s drain + 10 s start each.
+  CHECK(times(rolling, "deploy.rolling_batch") == std::vector<Time>{60_s, 71_s, 82_s, 93_s});
+  CHECK(times(rolling, "process.ready") == std::vector<Time>{71_s, 82_s, 93_s, 104_s});
+  CHECK(times(rolling, "deploy.rollout_done") == std::vector<Time>{104_s});
+  CHECK(rolling.metrics.failures.empty());  // what run --summary shows: no failure cause at all
+  CHECK(rolling.metrics.availability_ratio() > at_once.metrics.availability_ratio() + 0.04);
+  for (const Record* r : records(rolling, "process.ready"))
+    CHECK(rolling.trace.detail_str(*r, "version") == "fastapi 0.45.1");
+
+  const Run half = run_file("rolling-update.toml", "rolling update, maxUnavailable 50 %");
+  CHECK(times(half, "deploy.rolling_batch") == std::vector<Time>{60_s, 71_s});
+  CHECK(half.metrics.failures.empty());
+
+  // A breaking release: the first replica crash-loops, the rollout stops, three keep serving.
+  const Run broken = run_file("rolling-update.toml", "rolling update of an unpinned breaking release");
+  CHECK(count(broken, "deploy.rolling_batch") == 1);
+  CHECK(count(broken, "deploy.rollout_done") == 0);
+  CHECK(count(broken, "process.ready") == 0);
+  CHECK(broken.metrics.restarts >= 3);
+  CHECK(broken.metrics.availability_ratio() > 0.99);
+  const Run broken_at_once = run_file("rolling-update.toml", "all at once, unpinned breaking release");
+  CHECK(broken_at_once.metrics.availability_ratio() < 0.5);
+}
+
+TEST_CASE("a rolling update that never progresses is marked failed after 600 s and not rolled back") {
+  const Scenario base = load_file("rolling-update.toml");
+  LoadResult longer = set_param(load_file("rolling-update.toml", "rolling update of an unpinned breaking release"),
+                                "scenario.duration", "\"15m\"");
+  REQUIRE(longer.scenario);
+  const Run run = simulate(*longer.scenario);
+  const auto stalled = records(run, "deploy.progress_deadline_exceeded");
+  REQUIRE(stalled.size() == 1);
+  CHECK(stalled[0]->t() == 60_s + minutes(10));
+  CHECK(run.trace.detail_int(*stalled[0], "not_replaced") == 3);
+  CHECK(run.metrics.availability_ratio() > 0.99);
+  // max_unavailable means nothing without a rolling update: a located error, not a silent no-op.
+  LoadResult wrong = set_param(base, "service.api.max_unavailable", "50");
+  REQUIRE(wrong.error);
+  CHECK(wrong.error->message.find("rollout = \"rolling\" only") != std::string::npos);
 }

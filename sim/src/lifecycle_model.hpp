@@ -64,6 +64,16 @@ struct ServiceLife {
   std::vector<uint32_t> lock_queue; ///< Units waiting for the migration lock.
   std::vector<std::optional<Version>> installed;  ///< Resolved version per dependency.
   std::string version_text;         ///< "fastapi 0.45.0".
+  // The build a redeploy rolls out: each replica takes it when its turn comes.
+  bool next_bad_build = false;
+  std::string next_bad_reason;
+  std::string next_version_text;
+  // Rolling update state.
+  bool rolling_new_build = false;   ///< The rollout carries a new build (a redeploy, not a restart).
+  std::vector<uint32_t> rolling_queue;  ///< Units still to replace.
+  std::vector<uint32_t> rolling_batch;  ///< Units being replaced now; the next batch waits for them.
+  uint32_t rollout_seq = 0;         ///< Bumped per rollout: stale deadline events check it.
+  uint32_t batch_seq = 0;           ///< Bumped per batch.
 };
 
 /// A certificate's renewal state.
@@ -147,7 +157,10 @@ public:
   // deploy.cpp
   void install_deploy();
   void redeploy(uint32_t service, RecordId cause);
-  void rollout(uint32_t service, RecordId cause);
+  void rollout(uint32_t service, RecordId cause, bool new_build = false);
+  void apply_build(uint32_t u);
+  void next_batch(uint32_t service, RecordId cause);
+  void rolling_ready(uint32_t u);
   void run_pre_start(uint32_t u, RecordId cause);
   void pre_start_done(uint32_t u, uint32_t gen, bool did_work);
   void release_lock(uint32_t u, RecordId cause);

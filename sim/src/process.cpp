@@ -107,12 +107,13 @@ void LifeModel::unit_ready(uint32_t u, uint32_t gen) {
                     .proc = unit.workers.front(), .cause = unit.last},
                    {{"unit", unit.name}, {"workers", unit.workers.size()},
                     {"startup", now - unit.started},
-                    {"version", services[unit.service].version_text}});
+                    {"version", w.processes[raw(unit.workers.front())].version}});
   for (ProcId p : unit.workers) {
     w.processes[raw(p)].ready = true;
     set_worker_state(p, ProcState::running, unit.last);
     schedule_random_crash(p);
   }
+  rolling_ready(u);
 }
 
 void LifeModel::stop_unit(uint32_t u, RecordId cause, UnitState to) {

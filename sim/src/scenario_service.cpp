@@ -187,6 +187,13 @@ ServiceSpec read_service(TableReader& r) {
     svc.dependencies.push_back(std::move(dep));
   }
   svc.test_before_upgrade = r.boolean("test_before_upgrade").value_or(false);
+  svc.rollout = static_cast<RolloutStrategy>(r.choice("rollout", {"recreate", "rolling"}).value_or(0));
+  // Kubernetes Deployment strategy RollingUpdate: maxUnavailable defaults to 25 % (Kubernetes
+  // docs, "Deployments", Rolling Update Deployment; not in domain-facts.md).
+  svc.max_unavailable_percent =
+      static_cast<int>(r.integer("max_unavailable", 0, 100, "max_unavailable = 25").value_or(svc.max_unavailable_percent));
+  if (svc.rollout != RolloutStrategy::rolling && r.has("max_unavailable"))
+    r.fail("max_unavailable", fmt::format(R"({} applies to rollout = "rolling" only)", r.name_of("max_unavailable")));
   r.finish();
   return svc;
 }

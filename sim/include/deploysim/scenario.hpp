@@ -187,6 +187,9 @@ struct DependencySpec {
   std::string constraint;   ///< "==0.45.0", ">=0.45.0,<0.46.0", ">=0.45.0".
 };
 
+/// How a redeploy replaces the replicas.
+enum class RolloutStrategy : uint8_t { recreate, rolling };
+
 /// [[service]]
 struct ServiceSpec {
   std::string name;
@@ -206,6 +209,8 @@ struct ServiceSpec {
   std::vector<PreStartSpec> pre_start;
   std::vector<DependencySpec> dependencies;
   bool test_before_upgrade = false;       ///< Run the tests before deploying an upgrade.
+  RolloutStrategy rollout = RolloutStrategy::recreate;  ///< All replicas at once, or a rolling update.
+  int max_unavailable_percent = 25;       ///< Rolling: replicas replaced at a time (Kubernetes maxUnavailable 25 %).
   SourcePos pos;
 };
 
