@@ -1,6 +1,7 @@
 #pragma once
 // Scenario builders and trace queries shared by the lifecycle tests (supervisors, memory,
 // certificates, deploys). Scenarios are built in code so each test states exactly what it sets.
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -64,25 +65,26 @@ inline void add_fault(Scenario& sc, FaultKind kind, Time at, std::string target 
   sc.faults.push_back(f);
 }
 
-/// Indices of the records of a kind.
-inline std::vector<const Record*> records(const Run& run, std::string_view kind) {
-  std::vector<const Record*> out;
+/// The records of a kind: copies (the trace hands out records by value) that read like
+/// pointers (`*r`, `r->t()`).
+inline std::vector<std::optional<Record>> records(const Run& run, std::string_view kind) {
+  std::vector<std::optional<Record>> out;
   for (const Record& r : run.trace.records())
-    if (run.trace.kind(r) == kind) out.push_back(&r);
+    if (run.trace.kind(r) == kind) out.push_back(r);
   return out;
 }
 
 /// A time detail of each record of a kind.
 inline std::vector<Time> detail_times(const Run& run, std::string_view kind, std::string_view key) {
   std::vector<Time> out;
-  for (const Record* r : records(run, kind)) out.push_back(ns(run.trace.detail_int(*r, key)));
+  for (const auto& r : records(run, kind)) out.push_back(ns(run.trace.detail_int(*r, key)));
   return out;
 }
 
 /// The times of the records of a kind.
 inline std::vector<Time> times(const Run& run, std::string_view kind) {
   std::vector<Time> out;
-  for (const Record* r : records(run, kind)) out.push_back(r->t());
+  for (const auto& r : records(run, kind)) out.push_back(r->t());
   return out;
 }
 

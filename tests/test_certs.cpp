@@ -3,6 +3,8 @@
 // rate limit, expiry at exactly notAfter, and short lifetimes.
 #include <doctest/doctest.h>
 
+#include <fmt/format.h>
+
 #include "life_fixtures.hpp"
 
 using namespace deploysim;
@@ -160,4 +162,51 @@ TEST_CASE("nginx has no ACME client of its own: renewal = proxy renews nothing")
   Run run = simulate(with_cert(ProxyPreset::nginx, Renewal::proxy, -days(80), days(90)));
   CHECK(count(run, "cert.no_renewer") == 1);
   CHECK(count(run, "cert.expired") == 1);
+}
+
+TEST_CASE("traefik without a persisted acme.json re-orders on every start: 5 duplicates a week, then refused") {
+  Scenario sc = with_cert(ProxyPreset::traefik, Renewal::proxy, -days(30), days(90), days(9));
+  sc.proxy->persisted_storage = false;
+  for (int h = 1; h <= 7; ++h) add_fault(sc, FaultKind::crash, hours(h), "proxy");
+  Run run = simulate(sc);
+  CHECK(count(run, "cert.storage_lost") == 7);
+  const auto issued = times(run, "cert.issued");
+  REQUIRE(issued.size() == 6);  // 5 re-orders, then one more once the first is a week old
+  const auto refused = records(run, "cert.acme.rate_limited");
+  REQUIRE(refused.size() == 2);  // at the 6th and 7th start
+  CHECK(refused[0]->t() == hours(6) + s(1));  // the proxy is back 1 s after the crash
+  CHECK(run.trace.detail_str(*refused[0], "error").find("too many certificates (5)") != std::string_view::npos);
+  CHECK(run.trace.narration(*refused[0]) == "cert.acme.rate_limited.duplicates");
+  // The CA counts at finalize, one round trip before the download (cert.issued).
+  const Time counted = issued[0] - (issued[1] - times(run, "cert.acme.finalize")[1]);
+  CHECK(ns(run.trace.detail_int(*refused[0], "retry_after")) == counted + days(7) - refused[0]->t());
+  CHECK(issued[5] > counted + days(7));
+  CHECK(issued[5] <= counted + days(8));  // at Traefik's next daily check
+  Scenario kept = sc;
+  kept.proxy->persisted_storage = true;
+  Run fine = simulate(kept);
+  CHECK(count(fine, "cert.storage_lost") == 0);
+  CHECK(count(fine, "cert.issued") == 0);
+}
+
+TEST_CASE("50 certificates per registered domain per week: the 51st order is refused") {
+  Scenario sc = with_cert(ProxyPreset::traefik, Renewal::proxy, -days(30), days(90), days(1));
+  for (int i = 2; i <= 11; ++i) {
+    CertificateSpec c = sc.certificates[0];
+    c.domain = fmt::format("site{}.example.test", i);
+    sc.certificates.push_back(c);
+  }
+  sc.proxy->persisted_storage = false;
+  for (int h = 1; h <= 5; ++h) add_fault(sc, FaultKind::crash, hours(h), "proxy");
+  Run run = simulate(sc);
+  // 11 names x 4 starts = 44, then 6 more at the 5th start: 50; the other 5 are refused.
+  CHECK(count(run, "cert.issued") == 50);
+  size_t by_domain = 0, duplicates = 0;
+  for (const auto& r : records(run, "cert.acme.rate_limited")) {
+    by_domain += run.trace.narration(*r) == "cert.acme.rate_limited.registered_domain" ? 1 : 0;
+    duplicates += run.trace.narration(*r) == "cert.acme.rate_limited.duplicates" ? 1 : 0;
+    CHECK(run.trace.detail_str(*r, "registered_domain") == "example.test");
+  }
+  CHECK(by_domain == 5);
+  CHECK(duplicates == 0);
 }

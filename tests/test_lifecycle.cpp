@@ -56,7 +56,7 @@ TEST_CASE("systemd with defaults gives up after the 5th start within 10 s") {
   CHECK(gave_up[0]->t() - starts[0] < 10_s);
   // 5 starts of 500 ms each plus 5 x RestartSec: the 6th start is refused at 13 s.
   CHECK(gave_up[0]->t() == 10_s + (ms(500) + ms(100)) * 5);
-  for (const Record* r : records(run, "supervisor.restart_scheduled"))
+  for (const auto& r : records(run, "supervisor.restart_scheduled"))
     CHECK(ns(run.trace.detail_int(*r, "delay")) == ms(100));
 }
 

@@ -2,8 +2,11 @@
 // the way the lesson's description claims.
 #include <doctest/doctest.h>
 
+#include <set>
+#include <sstream>
 #include <string>
 
+#include "deploysim/metrics_report.hpp"
 #include "life_fixtures.hpp"
 
 using namespace deploysim;
@@ -241,7 +244,7 @@ TEST_CASE("rolling-update: all at once is down while replicas start, a rolling u
   CHECK(times(rolling, "deploy.rollout_done") == std::vector<Time>{104_s});
   CHECK(rolling.metrics.failures.empty());  // what run --summary shows: no failure cause at all
   CHECK(rolling.metrics.availability_ratio() > at_once.metrics.availability_ratio() + 0.04);
-  for (const Record* r : records(rolling, "process.ready"))
+  for (const auto& r : records(rolling, "process.ready"))
     CHECK(rolling.trace.detail_str(*r, "version") == "fastapi 0.45.1");
 
   const Run half = run_file("rolling-update.toml", "rolling update, maxUnavailable 50 %");
@@ -274,4 +277,77 @@ TEST_CASE("a rolling update that never progresses is marked failed after 600 s a
   LoadResult wrong = set_param(base, "service.api.max_unavailable", "50");
   REQUIRE(wrong.error);
   CHECK(wrong.error->message.find("rollout = \"rolling\" only") != std::string::npos);
+}
+
+TEST_CASE("traefik-acme-storage: without acme.json the 6th start gets no certificate and handshakes fail") {
+  const Run kept = run_file("traefik-acme-storage.toml");
+  const Run lost = run_file("traefik-acme-storage.toml", "acme.json not persisted");
+  const Run three = run_file("traefik-acme-storage.toml", "acme.json not persisted, 3 restarts only");
+  CHECK(count(kept, "cert.issued") == 0);
+  CHECK(kept.metrics.failures.empty());
+  CHECK(count(lost, "cert.issued") == 5);
+  CHECK(times(lost, "cert.acme.rate_limited").front() == hours(6) + s(1));
+  CHECK(count(three, "cert.issued") == 3);
+  CHECK(count(three, "cert.acme.rate_limited") == 0);
+  // What `run --summary` shows: the browser rejects Traefik's self-signed default certificate
+  // from the 6th start on, about 42 of the 48 hours.
+  REQUIRE(lost.metrics.failures.count("unknown_ca") == 1);
+  CHECK(lost.metrics.failures.at("unknown_ca") > 2000);
+  CHECK(lost.metrics.availability_ratio() < 0.2);
+  CHECK(three.metrics.availability_ratio() > 0.99);
+}
+
+namespace {
+
+// The lines of `run --summary` a learner compares between variants: availability and the causes
+// of failures (and, with `restarts`, the restart count: 4 workers on 3 GiB lose no request, the
+// OOM killer shows up as restarts).
+std::string outcome_lines(const Metrics& m, bool restarts) {
+  std::string out;
+  std::istringstream in(format_summary(m));
+  for (std::string line; std::getline(in, line);)
+    if (line.starts_with("  availability ") || line.starts_with("  failed: ") ||
+        (restarts && line.starts_with("  restarts ")))
+      out += line + "\n";
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("run --summary on every shipped lifecycle scenario: availability and causes differ per variant") {
+  // Variants whose availability is meant to equal the base's: the lesson says "this too" (same
+  // failure), or shows another way to the base's success, or a difference elsewhere (renewals).
+  const std::set<std::pair<std::string, std::string>> same_as_base = {
+      {"crash-loop-supervisors.toml", "supervisord"},                    // gives up like systemd
+      {"reboot-start-on-boot.toml", "docker without a restart policy"},  // stays down like the base
+      {"slow-start-probes.toml", "startup probe with defaults (3 x 10 s is too short)"},
+      {"cert-renewal.toml", "certbot with a deploy hook"},  // works like Caddy
+      {"cert-renewal.toml", "port 80 blocked, DNS-01"},     // DNS-01 does not need port 80
+      {"cert-lifetimes.toml", "45-day certificate"},        // more renewals (test above), no failures
+      {"cert-lifetimes.toml", "6-day certificate"},
+      {"traefik-acme-storage.toml", "acme.json not persisted, 3 restarts only"},  // under the limit
+  };
+  const char* files[] = {"crash-loop-supervisors.toml", "worker-respawn.toml", "reboot-start-on-boot.toml",
+                         "cert-renewal.toml", "cert-lifetimes.toml", "memory-four-workers.toml",
+                         "migrations.toml", "version-pinning.toml", "slow-start-probes.toml",
+                         "rolling-update.toml", "traefik-acme-storage.toml"};
+  size_t variants = 0;
+  for (const char* file : files) {
+    CAPTURE(file);
+    const Scenario base_sc = load_file(file);
+    const Run base_run = simulate(base_sc);
+    const std::string base = outcome_lines(base_run.metrics, false);
+    CHECK(base.find("  availability ") != std::string::npos);
+    REQUIRE(!base_sc.variants.empty());
+    for (const VariantSpec& v : base_sc.variants) {
+      CAPTURE(v.name);
+      ++variants;
+      const Run run = run_file(file, v.name);
+      const std::string lines = outcome_lines(run.metrics, false);
+      CHECK(lines.find("  availability ") != std::string::npos);
+      if (same_as_base.count({file, v.name})) CHECK(lines == base);
+      else CHECK(outcome_lines(run.metrics, true) != outcome_lines(base_run.metrics, true));
+    }
+  }
+  CHECK(variants >= 30);
 }

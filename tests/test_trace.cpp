@@ -2,6 +2,7 @@
 // notices any change to any record and nothing else.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -166,9 +167,66 @@ TEST_CASE("memory stays compact") {
     s.t = ns(i);
     t.append(s, {{"sni", "api.example.test"}, {"status", 200}});
   }
-  // 10 million such records must fit well under 1 GB.
-  CHECK(t.memory_bytes() / t.size() <= 64);
-  CHECK(t.memory_bytes() >= t.size() * sizeof(Record));
+  // 10 million such records must fit well under 1 GB: 28 bytes each plus chunk slack.
+  CHECK(t.memory_bytes() / t.size() <= 32);
+  CHECK(t.memory_bytes() >= t.size() * Trace::record_bytes);
+  CHECK(t.shape_count() == 1);
+}
+
+TEST_CASE("records read back exactly across chunks, long flights and shared shapes") {
+  Trace t;
+  const NodeId a = t.node("laptop"), b = t.node("proxy");
+  const int n = 20000;  // more than two chunks of records and of detail fields
+  for (int i = 0; i < n; ++i) {
+    RecordSpec spec;
+    spec.t = ns(int64_t{i} * 1'000'000'007 - 5);  // beyond 32 bits, and once negative
+    spec.kind = i % 2 ? "tcp.syn" : "tls.client_hello";
+    spec.narration = i % 5 == 0 ? "tls.client_hello.cold" : "";
+    spec.stage = i % 2 ? Stage::tcp : Stage::tls;
+    spec.actor = spec.from = i % 3 ? a : b;
+    spec.to = i % 3 ? b : a;
+    spec.dur = i % 7 == 0 ? s(90 * 86400) : ns(i % 7 == 1 ? 4'294'967'294 : i);  // 90 d: the escape
+    spec.conn = static_cast<ConnId>(i / 4);
+    spec.proc = i % 11 == 0 ? ProcId::none : static_cast<ProcId>(i % 3);
+    spec.cause = i ? static_cast<RecordId>(i - 1) : RecordId::none;
+    FieldArg fields[Trace::max_details] = {
+        {"k0", i}, {"k1", "v"}, {"k2", i % 2 == 0}, {"k3", ms(i)}, {"k4", 4}, {"k5", 5}, {"k6", 6}, {"k7", 7},
+        {"k8", 8}, {"k9", 9}, {"k10", 10}, {"k11", 11}, {"k12", 12}, {"k13", 13}, {"k14", 14}, {"k15", 15}};
+    t.append(spec, std::span<const FieldArg>(fields, static_cast<size_t>(1 + i % Trace::max_details)));
+  }
+  REQUIRE(t.size() == static_cast<size_t>(n));
+  CHECK(t.shape_count() < 40);
+  size_t i = 0;
+  for (const Record& r : t.records()) {
+    const int k = static_cast<int>(i);
+    CHECK(r.t_ns == int64_t{k} * 1'000'000'007 - 5);
+    CHECK(t.t_ns(i) == r.t_ns);
+    CHECK(r.dur_ns == (k % 7 == 0 ? s(90 * 86400).ns() : k % 7 == 1 ? 4'294'967'294 : k));
+    CHECK(t.kind(r) == (k % 2 ? "tcp.syn" : "tls.client_hello"));
+    CHECK(t.narration(r) == (k % 5 == 0 ? "tls.client_hello.cold" : t.kind(r)));
+    CHECK(r.stage == (k % 2 ? Stage::tcp : Stage::tls));
+    CHECK(r.from == (k % 3 ? a : b));
+    CHECK(r.conn == static_cast<ConnId>(k / 4));
+    CHECK(r.proc == (k % 11 == 0 ? ProcId::none : static_cast<ProcId>(k % 3)));
+    CHECK(r.cause == (k ? static_cast<RecordId>(k - 1) : RecordId::none));
+    const auto d = t.details(r);
+    REQUIRE(d.size() == static_cast<size_t>(1 + k % Trace::max_details));
+    CHECK(t.detail_int(r, "k0", -1) == k);
+    if (d.size() > 3) CHECK(t.detail_int(r, "k3") == ms(k).ns());
+    if (d.size() > 15) CHECK(t.detail_int(r, "k15") == 15);
+    ++i;
+  }
+  CHECK(i == static_cast<size_t>(n));
+  // The range is random access: a binary search by time finds the record at or before t.
+  const auto recs = t.records();
+  const auto it = std::upper_bound(recs.begin(), recs.end(), int64_t{12345} * 1'000'000'007,
+                                   [](int64_t v, const Record& r) { return v < r.t_ns; });
+  CHECK(it - recs.begin() == 12346);
+  // A copy reads the same records.
+  const Trace copy = t;
+  CHECK(copy.fingerprint() == t.fingerprint());
+  CHECK(copy[n - 1].dur_ns == t[n - 1].dur_ns);
+  CHECK(copy.detail_int(copy[n - 1], "k0") == n - 1);
 }
 
 TEST_CASE("a copied trace outlives its original") {

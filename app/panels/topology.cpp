@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <optional>
 #include <vector>
 
 #include <fmt/format.h>
@@ -205,7 +206,7 @@ void draw_packets(const Model& m, const Canvas& cv, UiState& ui, Commands& comma
 
 void draw_nodes(const Model& m, const Canvas& cv, const UiState& ui) {
   const Trace& trace = m.run.trace;
-  const Record* sel = ui.selected != RecordId::none && raw(ui.selected) < trace.size() ? &trace.at(ui.selected) : nullptr;
+  const std::optional<Record> sel = ui.selected != RecordId::none && raw(ui.selected) < trace.size() ? std::optional<Record>(trace.at(ui.selected)) : std::nullopt;
   for (size_t k = 0; k < m.index.nodes.size(); ++k) {
     const NodeInfo& n = m.index.nodes[k];
     if (n.role == NodeRole::host) continue;  // drawn as the box around its processes

@@ -70,7 +70,21 @@ Time next_tick(Time t, Time every) {
 
 constexpr Time caddy_every = minutes(10);  // CertMagic RenewCheckInterval
 constexpr Time certbot_jitter = hours(1);  // Debian certbot.timer random delay (domain-facts.md)
-constexpr int rate_limit_failures = 5;     // failed validations per account, hostname, hour
+// Let's Encrypt rate limits (domain-facts.md, "Rate limits"): 5 failed validations per account,
+// hostname and hour; 5 duplicate certificates (the exact same names) and 50 certificates per
+// registered domain per week.
+constexpr int rate_limit_failures = 5;
+constexpr int rate_limit_duplicates = 5;
+constexpr int rate_limit_registered = 50;
+constexpr Time rate_limit_week = days(7);
+
+// The registered domain (eTLD+1) of a name, taking the last two labels (no Public Suffix List).
+std::string registered_domain(std::string_view name) {
+  const size_t last = name.rfind('.');
+  if (last == std::string_view::npos || last == 0) return std::string(name);
+  const size_t prev = name.rfind('.', last - 1);
+  return std::string(prev == std::string_view::npos ? name : name.substr(prev + 1));
+}
 
 }  // namespace
 
@@ -80,6 +94,10 @@ void LifeModel::install_certs() {
     const CertificateSpec& spec = sc.certificates[c];
     CertLife& cl = certs[c];
     cl.serving_history.push_back({Time{}, w.serving_certs[c].not_after});
+    if (spec.issuer == Issuer::letsencrypt && spec.issued > -rate_limit_week) {
+      cl.issued.push_back(spec.issued);
+      registered_issued.emplace_back(registered_domain(spec.domain), spec.issued);
+    }
     const Renewer r = renewer_of(sc, spec);
     switch (r) {
       case Renewer::caddy:
@@ -101,7 +119,8 @@ void LifeModel::schedule_check(uint32_t c, Time earliest) {
   const Renewer r = renewer_of(sc, spec);
   const CertState& stored = w.stored_certs[c];
   const Time lifetime = stored.not_after - stored.not_before;
-  const Time due = stored.not_after - renew_before(r, spec, lifetime);
+  // A certificate the store lost is due at once.
+  const Time due = stored.present ? stored.not_after - renew_before(r, spec, lifetime) : Time{};
   const Time from = std::max(earliest, due);
   Time at;
   switch (r) {
@@ -156,6 +175,7 @@ void LifeModel::acme_order(uint32_t c, RecordId cause) {
     schedule_check(c, cl.failed_validations.front() + hours(1));
     return;
   }
+  if (spec.issuer == Issuer::letsencrypt && order_rate_limited(c, cause)) return;
   if (spec.issuer == Issuer::self_signed) {
     CertState next = w.stored_certs[c];
     ++next.serial;
@@ -227,6 +247,16 @@ void LifeModel::acme_step(uint32_t c, int step, RecordId cause) {
       return schedule_check(c, retry);
     }
     case 4:
+      // The CA counts a certificate against the limits when it issues it at finalize; orders
+      // started together are checked one after the other here.
+      if (spec.issuer == Issuer::letsencrypt) {
+        if (order_rate_limited(c, cause)) {
+          cl.renewing = false;
+          return;
+        }
+        cl.issued.push_back(now);
+        registered_issued.emplace_back(registered_domain(spec.domain), now);
+      }
       return next(emit({.t = now, .kind = "cert.acme.finalize", .stage = Stage::cert, .actor = cl.renewer,
                         .from = cl.renewer, .to = acme_node, .dur = rtt / 2, .cause = cause},
                        {{"domain", spec.domain}}));
@@ -258,7 +288,9 @@ void LifeModel::acme_step(uint32_t c, int step, RecordId cause) {
 }
 
 void LifeModel::set_serving(uint32_t c, const CertState& cs, RecordId cause) {
-  if (w.serving_certs[c].serial == cs.serial && w.serving_certs[c].not_after == cs.not_after) return;
+  if (w.serving_certs[c].serial == cs.serial && w.serving_certs[c].not_after == cs.not_after &&
+      w.serving_certs[c].present == cs.present)
+    return;
   w.serving_certs[c] = cs;
   certs[c].serving_history.push_back({w.engine.now(), cs.not_after});
   for (auto& f : w.on_cert_changed) f(c, cause);
@@ -277,7 +309,65 @@ void LifeModel::schedule_expiry(uint32_t c) {
   }, -1);
 }
 
+bool LifeModel::order_rate_limited(uint32_t c, RecordId cause) {
+  CertLife& cl = certs[c];
+  const CertificateSpec& spec = sc.certificates[c];
+  const Time now = w.engine.now();
+  const std::string reg = registered_domain(spec.domain);
+  std::erase_if(cl.issued, [&](Time t) { return now - t >= rate_limit_week; });
+  std::erase_if(registered_issued, [&](const auto& e) { return now - e.second >= rate_limit_week; });
+  Time oldest = Time::max();
+  int for_domain = 0;
+  for (const auto& [d, t] : registered_issued)
+    if (d == reg) {
+      ++for_domain;
+      oldest = std::min(oldest, t);
+    }
+  std::string error;
+  Time retry;
+  std::string_view which;
+  if (static_cast<int>(cl.issued.size()) >= rate_limit_duplicates) {
+    retry = cl.issued.front() + rate_limit_week;
+    which = "cert.acme.rate_limited.duplicates";
+    error = fmt::format("urn:ietf:params:acme:error:rateLimited: too many certificates ({}) already issued for this "
+                        "exact set of identifiers in the last 168h0m0s", rate_limit_duplicates);
+  } else if (for_domain >= rate_limit_registered) {
+    retry = oldest + rate_limit_week;
+    which = "cert.acme.rate_limited.registered_domain";
+    error = fmt::format("urn:ietf:params:acme:error:rateLimited: too many certificates ({}) already issued for \"{}\" "
+                        "in the last 168h0m0s", rate_limit_registered, reg);
+  } else {
+    return false;
+  }
+  emit({.t = now, .kind = "cert.acme.rate_limited", .stage = Stage::cert, .actor = acme_node,
+        .from = acme_node, .to = cl.renewer, .cause = cause, .narration = which},
+       {{"domain", spec.domain}, {"registered_domain", reg}, {"error", error}, {"retry_after", retry - now},
+        {"issued_this_week", static_cast<int64_t>(cl.issued.size())}});
+  schedule_check(c, retry);
+  return true;
+}
+
+void LifeModel::lose_proxy_certs(RecordId cause) {
+  // Traefik keeps what it ordered in acme.json, Caddy in its data directory. A container without
+  // that volume starts with an empty store and orders everything again.
+  for (uint32_t c = 0; c < certs.size(); ++c) {
+    const Renewer r = renewer_of(sc, sc.certificates[c]);
+    if (r != Renewer::caddy && r != Renewer::traefik) continue;
+    certs[c].renewing = false;
+    CertState gone = w.stored_certs[c];
+    gone.present = false;
+    w.stored_certs[c] = gone;
+    const RecordId rec = emit({.t = w.engine.now(), .kind = "cert.storage_lost", .stage = Stage::cert,
+                               .actor = w.proxy_node, .cause = cause},
+                              {{"domain", gone.domain}, {"proxy", renewer_name(r)},
+                               {"store", r == Renewer::traefik ? "acme.json" : "the data directory"}});
+    set_serving(c, gone, rec);
+    acme_order(c, rec);
+  }
+}
+
 void LifeModel::reload_proxy(RecordId cause) {
+  if (sc.proxy && !sc.proxy->persisted_storage) return lose_proxy_certs(cause);
   for (uint32_t c = 0; c < w.serving_certs.size(); ++c) {
     if (w.serving_certs[c].serial == w.stored_certs[c].serial) continue;
     const RecordId rec = emit({.t = w.engine.now(), .kind = "cert.reloaded", .stage = Stage::cert,

@@ -80,6 +80,7 @@ struct ServiceLife {
 struct CertLife {
   NodeId renewer = NodeId::none;
   std::vector<Time> failed_validations;  ///< For the 5-per-hour rate limit.
+  std::vector<Time> issued;         ///< Issuances of this exact name, for the duplicate-certificate limit.
   EventId next_check;
   EventId expiry;
   bool renewing = false;
@@ -99,6 +100,7 @@ public:
   std::vector<ServiceLife> services;
   std::vector<CertLife> certs;
   NodeId acme_node = NodeId::none;
+  std::vector<std::pair<std::string, Time>> registered_issued;  ///< (registered domain, time) of every issuance.
   std::vector<EventId> memory_events;  ///< Per host: the next predicted OOM.
   std::vector<EventId> limit_events;   ///< Per unit: the next predicted container OOM.
   bool sampling_memory = false;
@@ -153,6 +155,8 @@ public:
   void set_serving(uint32_t c, const CertState& cs, RecordId cause);
   void schedule_expiry(uint32_t c);
   void reload_proxy(RecordId cause);
+  void lose_proxy_certs(RecordId cause);
+  bool order_rate_limited(uint32_t c, RecordId cause);
 
   // deploy.cpp
   void install_deploy();

@@ -1,5 +1,6 @@
 #include "deploysim/trace.hpp"
 
+#include <algorithm>
 #include <cstring>
 #include <fmt/format.h>
 #include <stdexcept>
@@ -49,15 +50,16 @@ Stage stage_from_name(const char* name) {
 
 Trace::Trace() : fingerprint_(fnv_offset) {
   set_begin_.push_back(0);  // detail set 0: empty
-  set_begin_.push_back(0);
-  set_hash_.push_back(0);
+  set_size_.push_back(0);
   set_table_.assign(64, 0);
+  shape_table_.assign(64, 0);
 }
 
 Trace::Trace(const Trace& o)
-    : records_(o.records_), strings_(o.strings_), string_hashes_(o.string_hashes_),
+    : records_(o.records_), long_durs_(o.long_durs_), shapes_(o.shapes_),
+      shape_table_(o.shape_table_), strings_(o.strings_), string_hashes_(o.string_hashes_),
       node_names_(o.node_names_), node_index_(o.node_index_), fields_(o.fields_),
-      set_begin_(o.set_begin_), set_hash_(o.set_hash_), set_table_(o.set_table_),
+      set_begin_(o.set_begin_), set_size_(o.set_size_), set_table_(o.set_table_),
       fingerprint_(o.fingerprint_) {
   // The index holds views into strings_: they must point into this copy's strings.
   string_index_.reserve(strings_.size());
@@ -106,13 +108,67 @@ std::string_view Trace::node_name(NodeId id) const {
                                                              : node_names_[raw(id)];
 }
 
-void Trace::grow_set_table() {
-  std::vector<uint32_t> table(set_table_.size() * 2, 0);
+namespace {
+
+uint64_t shape_hash(uint64_t kind, uint64_t narration, uint64_t actor, uint64_t from, uint64_t to,
+                    uint64_t proc, uint64_t stage) {
+  uint64_t h = fold(fnv_offset, pack(static_cast<uint32_t>(kind), static_cast<uint32_t>(narration)));
+  h = fold(h, pack(static_cast<uint32_t>(actor), static_cast<uint32_t>(from)));
+  h = fold(h, pack(static_cast<uint32_t>(to), static_cast<uint32_t>(proc)));
+  return fold(h, stage);
+}
+
+// Linear probing at a load factor of at most 3/4 keeps probes short and the tables small.
+bool over_load(size_t entries, size_t table_size) { return entries * 4 > table_size * 3; }
+
+}  // namespace
+
+uint32_t Trace::intern_shape(const Shape& s) {
+  const uint64_t h = shape_hash(raw(s.kind), raw(s.narration), raw(s.actor), raw(s.from), raw(s.to),
+                                raw(s.proc), static_cast<uint64_t>(s.stage));
+  const size_t mask = shape_table_.size() - 1;
+  size_t i = h & mask;
+  for (; shape_table_[i] != 0; i = (i + 1) & mask)
+    if (shapes_[shape_table_[i] - 1] == s) return shape_table_[i] - 1;
+  shapes_.push_back(s);
+  shape_table_[i] = static_cast<uint32_t>(shapes_.size());
+  if (over_load(shapes_.size(), shape_table_.size())) grow_shape_table();
+  return static_cast<uint32_t>(shapes_.size() - 1);
+}
+
+void Trace::grow_shape_table() {
+  std::vector<uint32_t> table(shape_table_.size() * 2, 0);
   const size_t mask = table.size() - 1;
-  for (uint32_t set = 1; set < set_hash_.size(); ++set) {
-    size_t i = set_hash_[set] & mask;
+  for (size_t id = 0; id < shapes_.size(); ++id) {
+    const Shape& s = shapes_[id];
+    size_t i = shape_hash(raw(s.kind), raw(s.narration), raw(s.actor), raw(s.from), raw(s.to), raw(s.proc),
+                          static_cast<uint64_t>(s.stage)) & mask;
     while (table[i] != 0) i = (i + 1) & mask;
-    table[i] = set;
+    table[i] = static_cast<uint32_t>(id + 1);
+  }
+  shape_table_ = std::move(table);
+}
+
+// Hashes the text of a detail set, not its Sym numbers, so the hash (which enters the
+// fingerprint) does not depend on the order strings were interned in.
+uint64_t Trace::set_hash(const Field* f, size_t n) const {
+  uint64_t h = fnv_offset;
+  for (size_t i = 0; i < n; ++i) {
+    const bool is_str = f[i].type == FieldType::string;
+    h = fold(h, string_hashes_[raw(f[i].key)] + static_cast<uint64_t>(f[i].type));
+    h = fold(h, is_str ? string_hashes_[static_cast<size_t>(f[i].value)] : static_cast<uint64_t>(f[i].value));
+  }
+  return h;
+}
+
+void Trace::grow_set_table() {
+  std::vector<uint64_t> table(set_table_.size() * 2, 0);
+  const size_t mask = table.size() - 1;
+  for (const uint64_t entry : set_table_) {
+    if (entry == 0) continue;
+    size_t i = (entry >> 32) & mask;
+    while (table[i] != 0) i = (i + 1) & mask;
+    table[i] = entry;
   }
   set_table_ = std::move(table);
 }
@@ -124,35 +180,39 @@ uint32_t Trace::intern_details(std::span<const FieldArg> args, uint64_t& stable_
     throw std::length_error(fmt::format("a trace record carries at most {} details", max_details));
   Field tmp[max_details];
   const size_t n = args.size();
-  uint64_t h = fnv_offset;
   for (size_t i = 0; i < n; ++i) {
     Field& f = tmp[i];
     f.key = intern(args[i].key);
     f.type = args[i].value.type;
-    const bool is_str = f.type == FieldType::string;
-    f.value = is_str ? static_cast<int64_t>(raw(intern(args[i].value.text))) : args[i].value.number;
-    // Hash the text, not the Sym number, so the hash does not depend on interning order.
-    h = fold(h, string_hashes_[raw(f.key)] + static_cast<uint64_t>(f.type));
-    h = fold(h, is_str ? string_hashes_[static_cast<size_t>(f.value)] : static_cast<uint64_t>(f.value));
+    f.value = f.type == FieldType::string ? static_cast<int64_t>(raw(intern(args[i].value.text)))
+                                          : args[i].value.number;
   }
+  const uint64_t h = set_hash(tmp, n);
   stable_hash = h;
+  // An entry is the set id under the low 32 bits of its hash: most mismatches are rejected
+  // without touching the fields, and growing the table needs no rehashing.
+  const uint64_t tag = (h & 0xffffffffULL) << 32;
   const size_t mask = set_table_.size() - 1;
   size_t i = h & mask;
   for (; set_table_[i] != 0; i = (i + 1) & mask) {
-    const uint32_t set = set_table_[i];
-    if (set_hash_[set] != h) continue;
-    const uint32_t b = set_begin_[set], e = set_begin_[set + 1];
-    if (e - b != n) continue;
+    if ((set_table_[i] & 0xffffffff00000000ULL) != tag) continue;
+    const auto set = static_cast<uint32_t>(set_table_[i]);
+    if (set_size_[set] != n) continue;
+    const Field* stored = &fields_[set_begin_[set]];
     bool same = true;
-    for (size_t k = 0; k < n && same; ++k) same = fields_[b + k] == tmp[k];
+    for (size_t k = 0; k < n && same; ++k) same = stored[k] == tmp[k];
     if (same) return set;
   }
-  const auto set = static_cast<uint32_t>(set_hash_.size());
-  fields_.insert(fields_.end(), tmp, tmp + n);
+  // A set's fields stay contiguous: when they would cross a chunk boundary, the chunk's tail
+  // is left unused (at most max_details - 1 fields per chunk of 8192).
+  if (fields_.room_in_chunk() < n)
+    for (size_t pad = fields_.room_in_chunk(); pad > 0; --pad) fields_.push_back(Field{});
+  const auto set = static_cast<uint32_t>(set_begin_.size());
   set_begin_.push_back(static_cast<uint32_t>(fields_.size()));
-  set_hash_.push_back(h);
-  set_table_[i] = set;
-  if (set_hash_.size() * 2 > set_table_.size()) grow_set_table();  // load factor <= 1/2
+  set_size_.push_back(static_cast<uint8_t>(n));
+  for (size_t k = 0; k < n; ++k) fields_.push_back(tmp[k]);
+  set_table_[i] = tag | set;
+  if (over_load(set_begin_.size(), set_table_.size())) grow_set_table();
   return set;
 }
 
@@ -161,41 +221,54 @@ RecordId Trace::append(const RecordSpec& spec, std::initializer_list<FieldArg> f
 }
 
 RecordId Trace::append(const RecordSpec& spec, std::span<const FieldArg> fields) {
-  Record r;
-  r.t_ns = spec.t.ns();
-  r.dur_ns = spec.dur.ns();
-  r.kind = intern(spec.kind);
-  r.narration = spec.narration.empty() ? r.kind : intern(spec.narration);
-  r.stage = spec.stage;
-  r.actor = spec.actor;
-  r.from = spec.from;
-  r.to = spec.to;
-  r.conn = spec.conn;
-  r.proc = spec.proc;
-  r.cause = spec.cause;
+  Shape s;
+  s.kind = intern(spec.kind);
+  s.narration = spec.narration.empty() ? s.kind : intern(spec.narration);
+  s.actor = spec.actor;
+  s.from = spec.from;
+  s.to = spec.to;
+  s.proc = spec.proc;
+  s.stage = spec.stage;
+  const int64_t t_ns = spec.t.ns(), dur_ns = spec.dur.ns();
   uint64_t details_hash = 0;
-  r.details = intern_details(fields, details_hash);
+  const uint32_t details = intern_details(fields, details_hash);
 
   uint64_t h = fingerprint_;
-  h = fold(h, static_cast<uint64_t>(r.t_ns));
-  h = fold(h, static_cast<uint64_t>(r.dur_ns));
-  h = fold(h, string_hashes_[raw(r.kind)]);
-  h = fold(h, string_hashes_[raw(r.narration)]);
-  h = fold(h, pack(raw(r.actor), raw(r.from)));
-  h = fold(h, pack(raw(r.to), raw(r.conn)));
-  h = fold(h, pack(raw(r.proc), raw(r.cause)));
-  h = fold(h, details_hash + static_cast<uint64_t>(r.stage));
+  h = fold(h, static_cast<uint64_t>(t_ns));
+  h = fold(h, static_cast<uint64_t>(dur_ns));
+  h = fold(h, string_hashes_[raw(s.kind)]);
+  h = fold(h, string_hashes_[raw(s.narration)]);
+  h = fold(h, pack(raw(s.actor), raw(s.from)));
+  h = fold(h, pack(raw(s.to), raw(spec.conn)));
+  h = fold(h, pack(raw(s.proc), raw(spec.cause)));
+  h = fold(h, details_hash + static_cast<uint64_t>(s.stage));
   fingerprint_ = h;
 
-  const auto id = static_cast<RecordId>(records_.size());
-  records_.push_back(r);
-  return id;
+  static_assert(sizeof(Packed) == record_bytes);
+  const size_t index = records_.size();
+  Packed p;
+  p.t_lo = static_cast<uint32_t>(static_cast<uint64_t>(t_ns));
+  p.t_hi = static_cast<uint32_t>(static_cast<uint64_t>(t_ns) >> 32);
+  const bool fits = dur_ns >= 0 && dur_ns < static_cast<int64_t>(long_dur);
+  p.dur = fits ? static_cast<uint32_t>(dur_ns) : long_dur;
+  if (!fits) long_durs_.emplace_back(static_cast<uint32_t>(index), dur_ns);
+  p.shape = intern_shape(s);
+  p.conn = raw(spec.conn);
+  p.cause = raw(spec.cause);
+  p.details = details;
+  records_.push_back(p);
+  return static_cast<RecordId>(index);
+}
+
+int64_t Trace::long_dur_of(size_t i) const {
+  auto it = std::lower_bound(long_durs_.begin(), long_durs_.end(), i,
+                             [](const std::pair<uint32_t, int64_t>& e, size_t v) { return e.first < v; });
+  return it != long_durs_.end() && it->first == i ? it->second : 0;
 }
 
 std::span<const Field> Trace::details(const Record& r) const {
-  if (r.details == 0 || r.details + 1 >= set_begin_.size()) return {};
-  return std::span<const Field>(fields_.data() + set_begin_[r.details],
-                                set_begin_[r.details + 1] - set_begin_[r.details]);
+  if (r.details == 0 || r.details >= set_begin_.size()) return {};
+  return std::span<const Field>(&fields_[set_begin_[r.details]], set_size_[r.details]);
 }
 
 std::string_view Trace::detail_str(const Record& r, std::string_view key) const {
@@ -213,9 +286,10 @@ int64_t Trace::detail_int(const Record& r, std::string_view key, int64_t fallbac
 std::string Trace::fingerprint_hex() const { return fmt::format("{:016x}", fingerprint_); }
 
 size_t Trace::memory_bytes() const {
-  size_t n = records_.capacity() * sizeof(Record) + fields_.capacity() * sizeof(Field) +
-             set_begin_.capacity() * sizeof(uint32_t) + set_hash_.capacity() * sizeof(uint64_t) +
-             set_table_.capacity() * sizeof(uint32_t) + string_hashes_.capacity() * sizeof(uint64_t);
+  size_t n = records_.memory_bytes() + long_durs_.capacity() * sizeof(long_durs_[0]) +
+             shapes_.capacity() * sizeof(Shape) + shape_table_.capacity() * sizeof(uint32_t) +
+             fields_.memory_bytes() + set_begin_.memory_bytes() + set_size_.memory_bytes() +
+             set_table_.capacity() * sizeof(uint64_t) + string_hashes_.capacity() * sizeof(uint64_t);
   // Each string: its deque element, its heap buffer when longer than the SSO, and a hash node.
   for (const auto& s : strings_) n += sizeof(std::string) + (s.size() > 15 ? s.capacity() + 1 : 0) + 48;
   for (const auto& s : node_names_) n += 2 * sizeof(std::string) + 2 * (s.capacity() + 1) + 48;

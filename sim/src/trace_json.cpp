@@ -162,11 +162,7 @@ struct PendingRecord {
   int64_t seq = -1, t_ns = 0, dur_ns = 0;
   std::string kind, narration;
   bool has_narration = false;
-  Stage stage = Stage::count;
-  NodeId actor = NodeId::none, from = NodeId::none, to = NodeId::none;
-  ConnId conn = ConnId::none;
-  ProcId proc = ProcId::none;
-  RecordId cause = RecordId::none;
+  RecordSpec spec;  // stage, actor, from, to, conn, proc, cause as read; the rest at close
   std::vector<DetailValue> details;
 };
 
@@ -424,28 +420,28 @@ bool Reader::record_scalar(Scalar& v) {
     else r.narration = std::move(v.text), r.has_narration = true;
   } else if (key_ == "stage") {
     if (v.type != Scalar::Type::string) return fail_here(fmt::format("stage: expected a stage name, got {}", v.name()));
-    r.stage = stage_from_name(v.text.c_str());
-    if (r.stage == Stage::count) {
+    r.spec.stage = stage_from_name(v.text.c_str());
+    if (r.spec.stage == Stage::count) {
       std::string names;
       for (size_t i = 0; i < static_cast<size_t>(Stage::count); ++i) names += fmt::format("{}{}", i ? ", " : "", stage_name(static_cast<Stage>(i)));
       return fail_here(fmt::format("stage: unknown stage \"{}\" (expected one of {})", v.text, names));
     }
   } else if (key_ == "actor") {
-    return to_node(v, r.actor);
+    return to_node(v, r.spec.actor);
   } else if (key_ == "from") {
-    return to_node(v, r.from);
+    return to_node(v, r.spec.from);
   } else if (key_ == "to") {
-    return to_node(v, r.to);
+    return to_node(v, r.spec.to);
   } else if (key_ == "conn") {
     if (!to_id(v, id)) return false;
-    r.conn = static_cast<ConnId>(id);
+    r.spec.conn = static_cast<ConnId>(id);
   } else if (key_ == "proc") {
     if (!to_id(v, id)) return false;
-    r.proc = static_cast<ProcId>(id);
+    r.spec.proc = static_cast<ProcId>(id);
   } else if (key_ == "cause") {
     if (!to_id(v, id)) return false;
     if (id != UINT32_MAX && id >= trace_.size()) return fail_here(fmt::format("cause: expected null or the seq of an earlier record (below {}), got {}", trace_.size(), id));
-    r.cause = static_cast<RecordId>(id);
+    r.spec.cause = static_cast<RecordId>(id);
   } else {  // detail
     return fail_here(fmt::format("detail: expected an object, got {}", v.name()));
   }
@@ -563,17 +559,10 @@ bool Reader::close_record() {
   for (const char* required : {"seq", "t_ns", "kind", "stage"})
     if (std::find(r.seen.begin(), r.seen.end(), required) == r.seen.end())
       return fail_at(r.offset, fmt::format("record {}: missing \"{}\"", trace_.size(), required));
-  RecordSpec spec;
+  RecordSpec spec = r.spec;
   spec.t = ns(r.t_ns);
   spec.dur = ns(r.dur_ns);
   spec.kind = r.kind;
-  spec.stage = r.stage;
-  spec.actor = r.actor;
-  spec.from = r.from;
-  spec.to = r.to;
-  spec.conn = r.conn;
-  spec.proc = r.proc;
-  spec.cause = r.cause;
   if (r.has_narration && r.narration != r.kind) spec.narration = r.narration;
   std::vector<FieldArg> fields;
   fields.reserve(r.details.size());

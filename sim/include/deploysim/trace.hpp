@@ -6,8 +6,10 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <iterator>
 #include <vector>
 
+#include "deploysim/chunked.hpp"
 #include "deploysim/ids.hpp"
 #include "deploysim/time.hpp"
 
@@ -48,7 +50,8 @@ struct FieldArg {
   FieldValue value;      ///< Detail value.
 };
 
-/// One trace record as stored: trivially copyable, strings interned (about 56 bytes).
+/// One trace record, decoded from the trace's compact storage (a value: the trace stores
+/// records packed into 28 bytes and hands out copies of this struct).
 struct Record {
   int64_t t_ns = 0;                 ///< When it happened (a message: when it was sent).
   int64_t dur_ns = 0;               ///< A message's flight time (0 for local events).
@@ -89,10 +92,84 @@ struct RecordSpec {
 /// events (for million-request what-ifs), or nothing but metrics.
 enum class TraceLevel : uint8_t { full, outcomes, none };
 
+class Trace;
+
+/// A random-access iterator over a trace's records; dereferencing decodes a Record by value.
+class RecordIterator {
+public:
+  using iterator_concept = std::random_access_iterator_tag;   ///< C++20 category.
+  using iterator_category = std::random_access_iterator_tag;  ///< Legacy category (algorithms).
+  using value_type = Record;                                  ///< What it yields.
+  using difference_type = std::ptrdiff_t;                     ///< Distance type.
+  using reference = Record;                                   ///< Records are yielded by value.
+  using pointer = void;                                       ///< No addressable records.
+  RecordIterator() = default;
+  /// The iterator at record index i of trace t.
+  RecordIterator(const Trace* t, size_t i) : t_(t), i_(static_cast<difference_type>(i)) {}
+  /// The record it points at.
+  Record operator*() const;
+  /// The record n positions on.
+  Record operator[](difference_type n) const { return *(*this + n); }
+  /// The record index it points at.
+  size_t index() const { return static_cast<size_t>(i_); }
+  /// Steps forward.
+  RecordIterator& operator++() { ++i_; return *this; }
+  /// Steps forward (postfix).
+  RecordIterator operator++(int) { auto o = *this; ++i_; return o; }
+  /// Steps back.
+  RecordIterator& operator--() { --i_; return *this; }
+  /// Steps back (postfix).
+  RecordIterator operator--(int) { auto o = *this; --i_; return o; }
+  /// Moves by n.
+  RecordIterator& operator+=(difference_type n) { i_ += n; return *this; }
+  /// Moves back by n.
+  RecordIterator& operator-=(difference_type n) { i_ -= n; return *this; }
+  /// n positions on.
+  friend RecordIterator operator+(RecordIterator a, difference_type n) { return a += n; }
+  /// n positions on.
+  friend RecordIterator operator+(difference_type n, RecordIterator a) { return a += n; }
+  /// n positions back.
+  friend RecordIterator operator-(RecordIterator a, difference_type n) { return a -= n; }
+  /// Distance between two iterators of the same trace.
+  friend difference_type operator-(const RecordIterator& a, const RecordIterator& b) { return a.i_ - b.i_; }
+  /// Same position.
+  friend bool operator==(const RecordIterator& a, const RecordIterator& b) { return a.i_ == b.i_; }
+  /// Ordered by position.
+  friend auto operator<=>(const RecordIterator& a, const RecordIterator& b) { return a.i_ <=> b.i_; }
+
+private:
+  const Trace* t_ = nullptr;
+  difference_type i_ = 0;
+};
+
+/// The records of a trace as a random-access range (`for (const Record& r : trace.records())`).
+class RecordRange {
+public:
+  /// The first `n` records of `t`.
+  RecordRange(const Trace* t, size_t n) : t_(t), n_(n) {}
+  /// First record.
+  RecordIterator begin() const { return {t_, 0}; }
+  /// One past the last record.
+  RecordIterator end() const { return {t_, n_}; }
+  /// Number of records.
+  size_t size() const { return n_; }
+  /// Whether there are none.
+  bool empty() const { return n_ == 0; }
+  /// A record by index.
+  Record operator[](size_t i) const { return *RecordIterator(t_, i); }
+
+private:
+  const Trace* t_;
+  size_t n_;
+};
+
 /// Append-only trace of a run with interned strings, deduplicated detail sets and an
 /// incremental 64-bit fingerprint over every field of every record (time, duration, kind,
 /// narration, stage, actor, from, to, conn, proc, cause and the details' text and values).
 /// The fingerprint depends only on content, never on the order strings were interned in.
+/// Storage is compact: a record is 28 bytes in fixed-size chunks (no reallocation copies); its
+/// kind, narration, stage, actor, from, to and proc are one interned "shape" (few distinct ones
+/// per run), and a flight time of 4.29 s or more is kept in a side table.
 class Trace {
 public:
   Trace();
@@ -130,12 +207,14 @@ public:
   size_t size() const { return records_.size(); }
   /// Whether there are no records.
   bool empty() const { return records_.empty(); }
-  /// A record by index.
-  const Record& operator[](size_t i) const { return records_[i]; }
+  /// A record by index (decoded; a value, not a reference into the trace).
+  Record operator[](size_t i) const;
   /// A record by id.
-  const Record& at(RecordId id) const { return records_[raw(id)]; }
-  /// All records.
-  std::span<const Record> records() const { return records_; }
+  Record at(RecordId id) const { return (*this)[raw(id)]; }
+  /// The time of a record by index (cheaper than decoding the whole record).
+  int64_t t_ns(size_t i) const { return records_[i].t(); }
+  /// All records (a random-access range yielding records by value).
+  RecordRange records() const { return {this, size()}; }
   /// The details of a record.
   std::span<const Field> details(const Record& r) const;
   /// A string detail of a record by key ("" when absent or not a string).
@@ -152,36 +231,84 @@ public:
   /// The fingerprint as 16 lower-case hex digits.
   std::string fingerprint_hex() const;
 
-  /// Approximate heap bytes held (records, details, strings, indexes).
+  /// Heap bytes held (records, shapes, details, strings, indexes), from capacities.
   size_t memory_bytes() const;
   /// Number of distinct detail sets stored (set 0, the empty set, included).
-  size_t detail_set_count() const { return set_begin_.size() - 1; }
+  size_t detail_set_count() const { return set_begin_.size(); }
+  /// Number of distinct record shapes (kind, narration, stage, actor, from, to, proc).
+  size_t shape_count() const { return shapes_.size(); }
   /// Number of interned strings.
   size_t string_count() const { return strings_.size(); }
+  /// Bytes one record occupies in the trace's record storage (details and shapes shared).
+  static constexpr size_t record_bytes = 28;
   /// The most details one record may carry; append throws std::length_error beyond it.
   static constexpr size_t max_details = 16;
   /// Reserves room for n records.
   void reserve(size_t n) { records_.reserve(n); }
 
 private:
+  // A record as stored; t split in two words so the struct packs to 28 bytes.
+  struct Packed {
+    uint32_t t_lo, t_hi;
+    uint32_t dur;  // ns; long_dur when it does not fit (see long_durs_)
+    uint32_t shape, conn, cause, details;
+    int64_t t() const { return static_cast<int64_t>((static_cast<uint64_t>(t_hi) << 32) | t_lo); }
+  };
+  struct Shape {
+    Sym kind, narration;
+    NodeId actor, from, to;
+    ProcId proc;
+    Stage stage;
+    bool operator==(const Shape&) const = default;
+  };
+  static constexpr uint32_t long_dur = UINT32_MAX;
+
+  uint32_t intern_shape(const Shape& s);
   uint32_t intern_details(std::span<const FieldArg> fields, uint64_t& stable_hash);
+  uint64_t set_hash(const Field* f, size_t n) const;
+  int64_t long_dur_of(size_t i) const;
   void grow_set_table();
+  void grow_shape_table();
 
   struct StrHash {
     using is_transparent = void;
     size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
   };
-  std::vector<Record> records_;
+  Chunked<Packed> records_;
+  std::vector<std::pair<uint32_t, int64_t>> long_durs_;  // record index -> flight time, ascending
+  std::vector<Shape> shapes_;
+  std::vector<uint32_t> shape_table_;           // open addressing: shape id + 1, 0 = empty
   std::deque<std::string> strings_;             // Sym -> text (a deque: views into it stay valid)
   std::vector<uint64_t> string_hashes_;         // Sym -> FNV-1a of the text (for fingerprints)
   std::unordered_map<std::string_view, Sym, StrHash, std::equal_to<>> string_index_;
   std::vector<std::string> node_names_;
   std::unordered_map<std::string, NodeId, StrHash, std::equal_to<>> node_index_;
-  std::vector<Field> fields_;                   // all detail sets, concatenated
-  std::vector<uint32_t> set_begin_;             // detail set -> first field (size+1 entries)
-  std::vector<uint64_t> set_hash_;              // detail set -> hash of its text (stable)
-  std::vector<uint32_t> set_table_;             // open addressing: detail set ids, 0 = empty
+  Chunked<Field> fields_;                       // all detail sets; a set never spans two chunks
+  Chunked<uint32_t> set_begin_;                 // detail set -> first field
+  Chunked<uint8_t> set_size_;                   // detail set -> number of fields
+  std::vector<uint64_t> set_table_;             // open addressing: hash << 32 | set id, 0 = empty
   uint64_t fingerprint_;
 };
+
+inline Record Trace::operator[](size_t i) const {
+  const Packed& p = records_[i];
+  const Shape& s = shapes_[p.shape];
+  Record r;
+  r.t_ns = p.t();
+  r.dur_ns = p.dur == long_dur ? long_dur_of(i) : static_cast<int64_t>(p.dur);
+  r.kind = s.kind;
+  r.narration = s.narration;
+  r.actor = s.actor;
+  r.from = s.from;
+  r.to = s.to;
+  r.conn = static_cast<ConnId>(p.conn);
+  r.proc = s.proc;
+  r.cause = static_cast<RecordId>(p.cause);
+  r.details = p.details;
+  r.stage = s.stage;
+  return r;
+}
+
+inline Record RecordIterator::operator*() const { return (*t_)[static_cast<size_t>(i_)]; }
 
 }  // namespace deploysim
