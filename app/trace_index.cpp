@@ -4,6 +4,8 @@
 #include <map>
 #include <numeric>
 
+#include "deploysim/playhead.hpp"
+
 namespace deploysim::gui {
 
 namespace {
@@ -105,10 +107,11 @@ bool reports_failure(const Trace& trace, const Record& r) {
 TraceIndex build_index(const Trace& trace, const Scenario& scenario, Time run_end) {
   TraceIndex ix;
   const size_t n = trace.size();
+  // The (t, seq) order is the sim's Playhead's (no sort at all when records came in time order).
+  Playhead playhead(trace);
+  playhead.sync();
   ix.order.resize(n);
-  std::iota(ix.order.begin(), ix.order.end(), 0u);
-  std::stable_sort(ix.order.begin(), ix.order.end(),
-                   [&](uint32_t a, uint32_t b) { return trace[a].t_ns < trace[b].t_ns; });
+  for (size_t p = 0; p < n; ++p) ix.order[p] = raw(playhead.at(p));
   ix.rank.resize(n);
   ix.order_t.resize(n);
   ix.by_stage.resize(static_cast<size_t>(Stage::count));

@@ -32,7 +32,11 @@ struct Link {
 };
 
 /// Read-only lookups over one run's trace, built once off the UI thread so that every panel can
-/// answer "what is true at time t" in O(log n) per frame.
+/// answer "what is true at time t" in O(log n) per frame. The time order comes from the sim's
+/// Playhead (playhead.hpp); what is kept here is what the GUI needs on top of it, as const
+/// queries on an immutable model: stepping through several stages at once (the stage filter),
+/// messages overlapping an interval (trails), stage counts per pixel column (timeline lanes),
+/// per-process/connection/unit record lists, failures, canvas nodes and links.
 struct TraceIndex {
   std::vector<uint32_t> order;        ///< Record indices sorted by (t, seq).
   std::vector<uint32_t> rank;         ///< Record index -> position in `order`.

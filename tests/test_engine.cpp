@@ -78,6 +78,35 @@ TEST_CASE("a heap stress run agrees with a sorted reference") {
   CHECK(same);
 }
 
+TEST_CASE("mass cancellation (timeouts answered early) keeps the order and the pending count") {
+  // Like the request path: each "request" schedules a far timeout and an answer; the answer
+  // (run from a handler) cancels the timeout, so tombstones outnumber live events by far and
+  // the engine sweeps them out several times along the way.
+  Engine e;
+  Rng rng(7, 1);
+  std::vector<std::pair<int64_t, int>> ran;  // (time, request)
+  std::vector<EventId> timeouts(20000);
+  int timeouts_fired = 0;
+  for (int r = 0; r < 20000; ++r) {
+    const Time start = us(r * 10);
+    e.schedule_at(start, [&, r] {
+      timeouts[r] = e.schedule(s(60), [&] { ++timeouts_fired; });
+      const Time answer = us(1 + static_cast<int64_t>(rng.uniform() * 500));
+      e.schedule(answer, [&, r] {
+        ran.emplace_back(e.now().ns(), r);
+        if (r % 1000 != 999) CHECK(e.cancel(timeouts[r]));  // every 1000th times out
+      });
+    });
+  }
+  e.run();
+  CHECK(timeouts_fired == 20);
+  CHECK(ran.size() == 20000);
+  CHECK(std::is_sorted(ran.begin(), ran.end(), [](const auto& x, const auto& y) { return x.first < y.first; }));
+  CHECK(e.pending() == 0);
+  CHECK(e.dispatched() == 20000 * 2 + 20);
+  CHECK(e.now() == us(199990) + s(60));
+}
+
 TEST_CASE("cancellation") {
   Engine e;
   std::string log;

@@ -2,7 +2,10 @@
 // handshake it replays: the inspector's bytes are the real ones for that record's configuration.
 #include <doctest/doctest.h>
 
+#include <filesystem>
+#include <set>
 #include <string>
+#include <vector>
 
 #include "deploysim/loopback/record_bytes.hpp"
 #include "deploysim/simulate.hpp"
@@ -102,4 +105,42 @@ TEST_CASE("records outside a handshake have no ClientHello") {
       CHECK_FALSE(lb::tls_config_of(tr, tr.at(static_cast<RecordId>(i))));
       break;
     }
+}
+
+TEST_CASE("every TLS message of every shipped scenario and variant has its real message") {
+  const std::filesystem::path dir = std::filesystem::path(DEPLOYSIM_ASSETS_DIR) / "scenarios";
+  size_t checked = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    if (entry.path().extension() != ".toml") continue;
+    const deploysim::LoadResult loaded = deploysim::load_scenario_file(entry.path().string());
+    REQUIRE(loaded.scenario);
+    std::vector<deploysim::Scenario> runs = {*loaded.scenario};
+    for (const auto& v : loaded.scenario->variants)
+      if (deploysim::LoadResult applied = deploysim::apply_variant(*loaded.scenario, v.name); applied.scenario)
+        runs.push_back(*applied.scenario);
+    for (const auto& sc : runs) {
+      const deploysim::Run run = deploysim::simulate(sc);
+      const deploysim::Trace& tr = run.trace;
+      std::set<std::string> seen;  // one record per (kind, direction, configuration) is enough
+      for (uint32_t i = 0; i < tr.size(); ++i) {
+        const deploysim::Record& r = tr.at(static_cast<RecordId>(i));
+        if (r.stage != deploysim::Stage::tls || !r.is_message()) continue;
+        const RecordId hello = lb::client_hello_of(tr, static_cast<RecordId>(i));
+        const auto cfg = hello == RecordId::none ? std::nullopt : lb::tls_config_of(tr, tr.at(hello));
+        if (!cfg) FAIL(entry.path().filename().string() << " record " << i << ": no ClientHello on its cause chain");
+        const bool from_client = r.from == tr.at(hello).from;
+        const std::string key = std::string(tr.kind(r)) + (from_client ? ">" : "<") + cfg->sni + cfg->cert_domain +
+                                std::to_string(cfg->offered_versions) + std::to_string(cfg->accepted_versions) +
+                                std::to_string(cfg->check_time_unix >= cfg->not_after_unix) + std::to_string(cfg->strict_sni);
+        if (!seen.insert(key).second) continue;
+        const lb::Transcript& t = lb::transcript_for(*cfg);
+        const int m = lb::message_index_for(t, tr.kind(r), from_client ? lb::Direction::client_to_server
+                                                                         : lb::Direction::server_to_client);
+        CHECK_MESSAGE(m >= 0, sc.info.name << ": no real " << tr.kind(r) << (from_client ? " from the client" : " from the server"));
+        ++checked;
+      }
+    }
+  }
+  CHECK(checked > 50);
+  MESSAGE(checked << " distinct TLS records mapped to real messages");
 }

@@ -17,7 +17,8 @@ void draw_narration(const Model& m, const Narrator* narrator, UiState& ui, Comma
     return;
   }
   const int64_t pos = m.index.rank[raw(ui.selected)];
-  int64_t prev[2] = {m.index.prev_pos(pos, ui.settings.stage_filter), -1};
+  // Two records of context before the current one; none under a lesson step (no room for both).
+  int64_t prev[2] = {ui.lesson.current >= 0 ? -1 : m.index.prev_pos(pos, ui.settings.stage_filter), -1};
   if (prev[0] >= 0) prev[1] = m.index.prev_pos(prev[0], ui.settings.stage_filter);
   ImGui::PushTextWrapPos(0);
   for (int k = 1; k >= 0; --k) {

@@ -105,7 +105,7 @@ void PathModel::send_request(uint32_t r) {
   Request& q = reqs[r];
   const ClientState& c = clients[q.client];
   const Connection& k = conns[q.conn];
-  const Time d = hop(w.trace.node_name(c.node), sc.proxy->name);
+  const Time d = hop(c.node, w.proxy_node);
   // A GET with a browser's usual headers, inside one TLS record: about 450 bytes.
   w.metrics.bytes_sent += 450;
   emit(r, {.t = w.engine.now(), .kind = "http.request", .stage = Stage::http, .actor = c.node,

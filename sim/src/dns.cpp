@@ -203,7 +203,7 @@ void PathModel::dns_stub_send(uint32_t r) {
   const ClientState& c = clients[q.client];
   ++q.dns_attempt;
   q.dns_sent = w.engine.now();
-  const Time d = hop(w.trace.node_name(c.node), sc.resolver.name);
+  const Time d = hop(c.node, w.resolver_node);
   emit(r, {.t = q.dns_sent, .kind = "dns.query", .stage = Stage::dns, .actor = c.node,
            .from = c.node, .to = w.resolver_node, .dur = d,
            .narration = q.dns_attempt > 1 ? "dns.query.retry" : "dns.query.stub"},
@@ -265,7 +265,7 @@ void PathModel::dns_resolve_step(uint32_t r) {
 void PathModel::dns_reply(uint32_t r, bool nxdomain, bool servfail) {
   Request& q = reqs[r];
   const ClientState& c = clients[q.client];
-  const Time d = hop(w.trace.node_name(c.node), sc.resolver.name);
+  const Time d = hop(c.node, w.resolver_node);
   const char* rcode = servfail ? "SERVFAIL" : nxdomain ? "NXDOMAIN" : "NOERROR";
   emit(r, {.t = w.engine.now(), .kind = "dns.response", .stage = Stage::dns,
            .actor = w.resolver_node, .from = w.resolver_node, .to = c.node, .dur = d,

@@ -6,6 +6,8 @@ namespace {
 
 // A 4-ary implicit heap: shallower than a binary heap, and its four children share a cache line.
 constexpr size_t arity = 4;
+// Below this many keys tombstones cost too little to be worth a sweep.
+constexpr size_t compact_min = 4096;
 
 }  // namespace
 
@@ -101,7 +103,24 @@ bool Engine::cancel(EventId id) {
   ++s.gen;
   s.fn.reset();
   --live_;
-  return true;  // the key stays as a tombstone; the slot is recycled when the key is popped
+  // The key stays as a tombstone; the slot is recycled when the key is popped. Tombstones far
+  // in the future (timeouts cancelled by the answer) would otherwise pile up and make every
+  // sift deeper: once they outnumber the live keys, they are swept out in one O(n) pass.
+  if (heap_.size() >= compact_min && heap_.size() > 2 * live_) compact();
+  return true;
+}
+
+void Engine::compact() {
+  settle();
+  size_t kept = 0;
+  for (const Key& k : heap_) {
+    if (slot_at(k.slot).live) heap_[kept++] = k;
+    else free_.push_back(k.slot);
+  }
+  heap_.resize(kept);
+  // Keys are unique (seq), so rebuilding the heap cannot change the order events run in.
+  if (kept > 1)
+    for (size_t i = (kept - 2) / arity + 1; i-- > 0;) sift_down(i);
 }
 
 void Engine::drop_dead_top() {

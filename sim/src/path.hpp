@@ -157,6 +157,8 @@ public:
                 bool outcome = false);
   /// One-way latency between two named nodes; processes on the proxy's host use loopback.
   Time hop(std::string_view a, std::string_view b) const;
+  /// hop() between two nodes, memoized per node pair (it runs for every message).
+  Time hop(NodeId a, NodeId b);
   /// Index of the host owning an IP (UINT32_MAX when none).
   uint32_t host_by_ip(std::string_view ip) const;
   /// Allocates a request slot.
@@ -183,6 +185,8 @@ public:
   Time idle_timeout;                        ///< The proxy's keep-alive idle timeout.
   std::string proxy_ip;
   uint32_t proxy_host = UINT32_MAX;
+  size_t hop_nodes = 0;                     ///< Nodes known at the start: hop_ns is n x n.
+  std::vector<int64_t> hop_ns;              ///< Memoized hop() in ns, -1 = not yet asked.
 
   // Metric samples (successful requests only), in ns.
   std::vector<int64_t> lat_dns, lat_tcp, lat_tls, lat_queue, lat_service, lat_http, lat_total;

@@ -8,7 +8,7 @@ void PathModel::proxy_receive(uint32_t r) {
   Request& q = reqs[r];
   const ClientState& c = clients[q.client];
   const Time now = w.engine.now();
-  const Time d = hop(w.trace.node_name(c.node), sc.proxy->name);
+  const Time d = hop(c.node, w.proxy_node);
   if (!w.proxy_up) {
     emit(r, {.t = now, .kind = "tcp.rst", .stage = Stage::tcp, .actor = w.proxy_node,
              .from = w.proxy_node, .to = c.node, .dur = d, .conn = conns[q.conn].id,
@@ -48,7 +48,7 @@ void PathModel::proxy_forward(uint32_t r, ProcId worker) {
   const ClientState& c = clients[q.client];
   const Process& p = w.processes[raw(worker)];
   const Time now = w.engine.now();
-  const Time d = hop(sc.proxy->name, p.name);
+  const Time d = hop(w.proxy_node, p.node);
   q.worker = raw(worker);
   q.forwarded = now;
   q.at_worker = true;
@@ -68,7 +68,7 @@ void PathModel::proxy_relay(uint32_t r, int status, std::string_view reason) {
   q.relayed = true;
   w.engine.cancel(q.timeout);
   const ClientState& c = clients[q.client];
-  const Time d = hop(w.trace.node_name(c.node), sc.proxy->name);
+  const Time d = hop(c.node, w.proxy_node);
   // Headers plus a small JSON body, in TLS records: about 1.2 kB.
   w.metrics.bytes_received += 1200;
   emit(r, {.t = w.engine.now(), .kind = "http.response", .stage = Stage::http, .actor = w.proxy_node,

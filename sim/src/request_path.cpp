@@ -81,6 +81,8 @@ PathModel::PathModel(World& world)
   workers.resize(w.processes.size());
   for (size_t i = 0; i < w.processes.size(); ++i) workers[i].rng = w.rng(w.processes[i].name.c_str());
   w.metrics.availability_window = availability_window(sc.info.duration);
+  hop_nodes = w.trace.node_count();
+  hop_ns.assign(hop_nodes * hop_nodes, -1);
 }
 
 void PathModel::start() {
@@ -151,6 +153,13 @@ Time PathModel::hop(std::string_view a, std::string_view b) const {
       }
   }
   return w.latency(a, b);
+}
+
+Time PathModel::hop(NodeId a, NodeId b) {
+  if (raw(a) >= hop_nodes || raw(b) >= hop_nodes) return hop(w.trace.node_name(a), w.trace.node_name(b));
+  int64_t& d = hop_ns[raw(a) * hop_nodes + raw(b)];
+  if (d < 0) d = hop(w.trace.node_name(a), w.trace.node_name(b)).ns();
+  return ns(d);
 }
 
 uint32_t PathModel::host_by_ip(std::string_view ip) const {

@@ -48,7 +48,7 @@ void PathModel::worker_receive(uint32_t r) {
   if (svc.concurrency_limit > 0 && load >= static_cast<size_t>(svc.concurrency_limit)) {
     // Uvicorn --limit-concurrency (domain-facts.md "App servers"): 503 beyond the limit.
     q.at_worker = false;
-    const Time d = hop(p.name, sc.proxy->name);
+    const Time d = hop(p.node, w.proxy_node);
     emit(r, {.t = now, .kind = "server.reject", .stage = Stage::process, .actor = p.node,
              .from = p.node, .to = w.proxy_node, .dur = d, .proc = p.id},
          {{"status", 503}, {"limit", svc.concurrency_limit}, {"load", static_cast<uint64_t>(load)}});
@@ -97,7 +97,7 @@ void PathModel::worker_complete(uint32_t wi) {
   if (q.relayed) {
     release(r);  // the proxy gave up on it already (504)
   } else {
-    const Time d = hop(p.name, sc.proxy->name);
+    const Time d = hop(p.node, w.proxy_node);
     emit(r, {.t = now, .kind = "server.response", .stage = Stage::process, .actor = p.node,
              .from = p.node, .to = w.proxy_node, .dur = d, .proc = p.id},
          {{"status", 200}, {"encrypted", false}});

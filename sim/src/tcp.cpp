@@ -26,8 +26,7 @@ void PathModel::tcp_connect(uint32_t r) {
   const NodeId target = proxy_here ? w.proxy_node
                         : conn.host != UINT32_MAX ? w.hosts[conn.host].node
                                                   : w.trace.node(q.answer);
-  const std::string_view client_name = w.trace.node_name(c.node);
-  const Time d = hop(client_name, w.trace.node_name(target));
+  const Time d = hop(c.node, target);
   const Time now = w.engine.now();
   emit(r, {.t = now, .kind = "tcp.syn", .stage = Stage::tcp, .actor = c.node, .from = c.node,
            .to = target, .dur = d, .conn = conn.id},
@@ -77,7 +76,7 @@ void PathModel::tcp_syn_lost(uint32_t r, int attempt) {
   const uint32_t host = conns[q.conn].host;
   const NodeId target = host != UINT32_MAX ? w.hosts[host].node : w.trace.node(q.answer);
   emit(r, {.t = now, .kind = "tcp.syn_retransmit", .stage = Stage::tcp, .actor = c.node,
-           .from = c.node, .to = target, .dur = hop(w.trace.node_name(c.node), w.trace.node_name(target)),
+           .from = c.node, .to = target, .dur = hop(c.node, target),
            .conn = conns[q.conn].id},
        {{"ip", q.answer}, {"attempt", attempt}, {"rto", initial_rto * (int64_t{1} << (attempt - 1))}});
   w.engine.schedule(initial_rto * (int64_t{1} << attempt), [m = this, r, attempt] {

@@ -121,7 +121,7 @@ void PathModel::tls_handshake(uint32_t r) {
   q.did_tls = true;
   if (full) {
     const ClientState& c = clients[q.client];
-    const Time d = hop(w.trace.node_name(c.node), sc.proxy->name);
+    const Time d = hop(c.node, w.proxy_node);
     q.last = w.trace.append(
         {.t = w.engine.now(), .kind = "tls.client_hello", .stage = Stage::tls, .actor = c.node,
          .from = c.node, .to = w.proxy_node, .dur = d, .conn = conns[q.conn].id, .cause = q.last,
@@ -143,7 +143,7 @@ void PathModel::tls_flight(uint32_t r, int flight) {
   Request& q = reqs[r];
   const ClientState& c = clients[q.client];
   const TlsVerdict& v = q.tls;
-  const Time d = hop(w.trace.node_name(c.node), sc.proxy->name);
+  const Time d = hop(c.node, w.proxy_node);
   if (flight < v.flights) {
     w.engine.schedule(d, [m = this, r, flight] {
       Request& rq = m->reqs[r];
@@ -165,7 +165,7 @@ void PathModel::tls_flight(uint32_t r, int flight) {
                 : std::string(msg.kind);
         const bool encrypted = tv.version == tls13 && msg.kind != "tls.server_hello";
         const RecordSpec spec{.t = now, .kind = msg.kind, .stage = Stage::tls, .actor = from,
-                              .from = from, .to = to, .dur = m->hop(m->w.trace.node_name(cl.node), m->sc.proxy->name),
+                              .from = from, .to = to, .dur = m->hop(cl.node, m->w.proxy_node),
                               .conn = id, .cause = rq.last, .narration = narration};
         if (msg.kind == "tls.alert")
           rq.last = m->w.trace.append(spec, {{"alert", tv.alert}, {"code", tv.alert_code},

@@ -186,6 +186,7 @@ private:
   void pop_top();
   void settle();
   void drop_dead_top();
+  void compact();
   void finish_step(uint32_t slot);
 
   std::vector<Key> heap_;
