@@ -65,15 +65,7 @@ assert kinds[0] == "client.request" and "tls.client_hello" in kinds and kinds.co
 assert t["fingerprint"] in open(sys.argv[2]).read()
 PY
 
-"$bin" run "$scen/loaded-workers.toml" --seed 9 >"$tmp/a" && "$bin" run "$scen/basic-https.toml" --trace-json "$tmp/t.json" >"$tmp/out" || fail=1
-python3 - "$tmp/t.json" "$tmp/out" <<'PY' || { echo "FAIL: trace JSON"; fail=1; }
-import json, sys
-t = json.load(open(sys.argv[1]))
-assert t["schema"] == "deploysim-trace/1"
-kinds = [r["kind"] for r in t["records"]]
-assert kinds[0] == "client.request" and "tls.client_hello" in kinds and kinds.count("client.response") == 4, kinds
-assert t["fingerprint"] in open(sys.argv[2]).read()
-PY
+"$bin" run "$scen/loaded-workers.toml" --seed 9 >"$tmp/a" || fail=1
 
 "$bin" run "$scen/loaded-workers.toml" --seed 9 >"$tmp/b" || fail=1
 cmp -s "$tmp/a" "$tmp/b" || { echo "FAIL: same seed, different output"; fail=1; }
