@@ -75,7 +75,7 @@ shot crash-loop <<S
 open $sc/crash-loop-supervisors.toml
 seek 20s
 S
-# Presenter mode (large font, high contrast) with compare mode on a what-if variant.
+# Presenter mode (large font, high contrast); the compare variant is in the Details window's Metrics tab.
 shot presenter-compare <<S
 open $sc/loaded-workers.toml
 compare 2 workers
