@@ -177,7 +177,7 @@ GuiResult run_gui(const GuiOptions& options) {
     ScriptFrame sf;
     if (script) sf = script->tick(session, ui, commands);
 
-    begin_frame();
+    begin_frame(ui.settings.presenter || ui.settings.font_scale != 1.0f);
     poll_keys(ui, static_cast<double>(session.model().index.end_ns) / 1e9, commands);
     if (ImGui::GetIO().KeyCtrl && ImGui::IsKeyPressed(GLFW_KEY_Q, false)) commands.post(RequestQuit{});
     draw_frame(session, fonts, assets, narrators.get(ui.settings.language), ui, commands);

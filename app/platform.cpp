@@ -1,5 +1,6 @@
 #include "platform.hpp"
 
+#include <cstdint>
 #include <ctime>
 #include <fstream>
 #include <sstream>
@@ -53,8 +54,12 @@ bool open_platform(Platform& p, int w, int h, bool vsync, const std::string& ini
   return true;
 }
 
-void begin_frame() {
-  ImGui_ImplOpenGL3_NewFrame();
+void begin_frame(bool smooth_text) {
+  ImGui_ImplOpenGL3_NewFrame();  // creates the font texture on first use (with GL_LINEAR)
+  glBindTexture(GL_TEXTURE_2D, static_cast<GLuint>(reinterpret_cast<intptr_t>(ImGui::GetIO().Fonts->TexID)));
+  const GLint filter = smooth_text ? GL_LINEAR : GL_NEAREST;
+  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, filter);
+  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, filter);
   ImGui_ImplGlfw_NewFrame();
   ImGui::NewFrame();
 }
