@@ -15,6 +15,10 @@ constexpr double ln2_hi = 6.93147180369123816490e-01;
 constexpr double ln2_lo = 1.90821492927058770002e-10;
 constexpr double inv_ln2 = 1.44269504088896338700e+00;
 constexpr double sqrt_half = 0.70710678118654752440;
+// 1/k for the odd k of det_log's series, rounded once at compile time exactly as the division
+// would round at run time (IEEE 754 division is correctly rounded), so the bits are unchanged.
+constexpr double inv_odd[12] = {1.0 / 1,  1.0 / 3,  1.0 / 5,  1.0 / 7,  1.0 / 9,  1.0 / 11,
+                                1.0 / 13, 1.0 / 15, 1.0 / 17, 1.0 / 19, 1.0 / 21, 1.0 / 23};
 }  // namespace
 
 double det_log(double x) {
@@ -30,8 +34,8 @@ double det_log(double x) {
   // log m = 2 atanh(f) = 2 (f + f^3/3 + f^5/5 + ...), |f| <= 0.172: 12 terms reach 1e-18.
   const double f = (m - 1) / (m + 1);
   const double f2 = f * f;
-  double p = 1.0 / 23;
-  for (int k = 21; k >= 1; k -= 2) p = p * f2 + 1.0 / k;
+  double p = inv_odd[11];
+  for (int i = 10; i >= 0; --i) p = p * f2 + inv_odd[i];
   const double log_m = 2 * f * p;
   const double de = static_cast<double>(e);
   return de * ln2_hi + (de * ln2_lo + log_m);
