@@ -1,5 +1,6 @@
 #include "deploysim/detmath.hpp"
 
+#include <array>
 #include <cmath>
 #include <limits>
 
@@ -19,6 +20,16 @@ constexpr double sqrt_half = 0.70710678118654752440;
 // would round at run time (IEEE 754 division is correctly rounded), so the bits are unchanged.
 constexpr double inv_odd[12] = {1.0 / 1,  1.0 / 3,  1.0 / 5,  1.0 / 7,  1.0 / 9,  1.0 / 11,
                                 1.0 / 13, 1.0 / 15, 1.0 / 17, 1.0 / 19, 1.0 / 21, 1.0 / 23};
+// 1/n! for n = 0..15, each rounded once at compile time (n! itself is exact in a double).
+constexpr auto inv_factorial = [] {
+  std::array<double, 16> a{};
+  double f = 1;
+  for (size_t n = 0; n < a.size(); ++n) {
+    if (n > 0) f *= static_cast<double>(n);
+    a[n] = 1.0 / f;
+  }
+  return a;
+}();
 }  // namespace
 
 double det_log(double x) {
@@ -47,9 +58,11 @@ double det_exp(double x) {
   if (x < -745.2) return 0.0;
   const double k = std::floor(x * inv_ln2 + 0.5);
   const double r = (x - k * ln2_hi) - k * ln2_lo;  // |r| <= 0.35
-  // Taylor series of e^r to r^18/18!: the remainder is below 1e-22.
-  double p = 1.0;
-  for (int n = 18; n >= 1; --n) p = 1.0 + p * r / n;
+  // Taylor series of e^r to r^15/15! in Horner form on 1/n! (multiplications only: a division
+  // in each step made this the slowest part of sampling a service time); the remainder is
+  // below 2e-19 of the result.
+  double p = inv_factorial[15];
+  for (int n = 14; n >= 0; --n) p = p * r + inv_factorial[n];
   return std::ldexp(p, static_cast<int>(k));
 }
 
