@@ -26,12 +26,13 @@ uint32_t Engine::acquire_slot() {
   return slot_count_++;
 }
 
-EventId Engine::push_key(Time t, int8_t priority, uint32_t slot) {
+EventId Engine::push_key(Time t, int8_t priority, uint32_t slot, int64_t delay) {
   Slot& s = slot_at(slot);
   s.live = true;
   ++live_;
   const uint64_t prio = static_cast<uint64_t>(static_cast<int>(priority) + 128) << 56;
-  const Key k{t.ns(), prio | (seq_++ & ((1ULL << 56) - 1)), slot};
+  const Key k{t.ns(), prio | (seq_++ & ((1ULL << 56) - 1)), slot, s.gen};
+  if (delay >= 0 && push_lane(k, delay)) return EventId{slot, s.gen};
   if (top_consumed_) {
     // The running event's key is still at the root: replacing it costs one sift instead of two.
     top_consumed_ = false;
@@ -42,6 +43,64 @@ EventId Engine::push_key(Time t, int8_t priority, uint32_t slot) {
     sift_up(heap_.size() - 1);
   }
   return EventId{slot, s.gen};
+}
+
+bool Engine::push_lane(const Key& k, int64_t delay) {
+  const uint64_t prio = k.order >> 56;
+  Lane* lane = nullptr;
+  for (Lane& l : lanes_)
+    if (l.delay == delay && l.prio == prio) lane = &l;
+  if (!lane) {
+    // A lane is worth opening only for a delay that repeats; random delays go to the heap.
+    const bool repeat = delay == last_heap_delay_ && prio == last_heap_prio_;
+    last_heap_delay_ = delay;
+    last_heap_prio_ = prio;
+    if (!repeat) return false;
+    if (lanes_.size() < max_lanes) {
+      lane = &lanes_.emplace_back();
+    } else {
+      for (Lane& l : lanes_)
+        if (l.empty()) lane = &l;
+      if (!lane) return false;
+    }
+    lane->delay = delay;
+    lane->prio = prio;
+    lane->keys.clear();
+    lane->head = 0;
+  }
+  const bool was_empty = lane->empty();
+  if (was_empty) {
+    lane->keys.clear();
+    lane->head = 0;
+  } else if (lane->head >= 1024 && 2 * lane->head >= lane->keys.size()) {
+    lane->keys.erase(lane->keys.begin(), lane->keys.begin() + static_cast<std::ptrdiff_t>(lane->head));
+    lane->head = 0;
+  }
+  lane->keys.push_back(k);
+  if (was_empty) {
+    const int i = static_cast<int>(lane - lanes_.data());
+    if (next_lane_ < 0) {
+      next_lane_ = i;
+    } else {
+      const Lane& best = lanes_[static_cast<size_t>(next_lane_)];
+      if (DEPLOYSIM_KEY(k) < DEPLOYSIM_KEY(best.keys[best.head])) next_lane_ = i;
+    }
+  }
+  return true;
+}
+
+void Engine::pick_lane() {
+  next_lane_ = -1;
+  for (size_t i = 0; i < lanes_.size(); ++i) {
+    const Lane& l = lanes_[i];
+    if (l.empty()) continue;
+    if (next_lane_ < 0) {
+      next_lane_ = static_cast<int>(i);
+      continue;
+    }
+    const Lane& best = lanes_[static_cast<size_t>(next_lane_)];
+    if (DEPLOYSIM_KEY(l.keys[l.head]) < DEPLOYSIM_KEY(best.keys[best.head])) next_lane_ = static_cast<int>(i);
+  }
 }
 
 void Engine::sift_up(size_t i) {
@@ -80,8 +139,6 @@ void Engine::sift_down(size_t i) {
   heap_[i] = k;
 }
 
-#undef DEPLOYSIM_KEY
-
 void Engine::pop_top() {
   heap_[0] = heap_.back();
   heap_.pop_back();
@@ -102,11 +159,14 @@ bool Engine::cancel(EventId id) {
   s.live = false;
   ++s.gen;
   s.fn.reset();
+  free_.push_back(id.slot);
   --live_;
-  // The key stays as a tombstone; the slot is recycled when the key is popped. Tombstones far
-  // in the future (timeouts cancelled by the answer) would otherwise pile up and make every
-  // sift deeper: once they outnumber the live keys, they are swept out in one O(n) pass.
-  if (heap_.size() >= compact_min && heap_.size() > 2 * live_) compact();
+  // The key stays behind as a tombstone (its generation no longer matches). Tombstones far in
+  // the future (timeouts cancelled by the answer) would otherwise pile up and make every sift
+  // deeper: once they outnumber the live keys, they are swept out in one O(n) pass.
+  size_t keys = heap_.size();
+  for (const Lane& l : lanes_) keys += l.keys.size() - l.head;
+  if (keys >= compact_min && keys > 2 * live_) compact();
   return true;
 }
 
@@ -114,10 +174,18 @@ void Engine::compact() {
   settle();
   size_t kept = 0;
   for (const Key& k : heap_) {
-    if (slot_at(k.slot).live) heap_[kept++] = k;
-    else free_.push_back(k.slot);
+    if (is_live(k)) heap_[kept++] = k;
   }
   heap_.resize(kept);
+  for (Lane& l : lanes_) {
+    size_t n = 0;
+    for (size_t i = l.head; i < l.keys.size(); ++i) {
+      if (is_live(l.keys[i])) l.keys[n++] = l.keys[i];
+    }
+    l.keys.resize(n);
+    l.head = 0;
+  }
+  pick_lane();
   // Keys are unique (seq), so rebuilding the heap cannot change the order events run in.
   if (kept > 1)
     for (size_t i = (kept - 2) / arity + 1; i-- > 0;) sift_down(i);
@@ -126,17 +194,37 @@ void Engine::compact() {
 void Engine::drop_dead_top() {
   settle();
   while (!heap_.empty()) {
-    const uint32_t slot = heap_[0].slot;
-    if (slot_at(slot).live) return;
-    free_.push_back(slot);
+    if (is_live(heap_[0])) return;
     pop_top();
   }
 }
 
+bool Engine::next_key(Key& k, int& lane) {
+  for (;;) {
+    drop_dead_top();
+    lane = -1;
+    if (next_lane_ >= 0) {
+      const Lane& l = lanes_[static_cast<size_t>(next_lane_)];
+      if (heap_.empty() || DEPLOYSIM_KEY(l.keys[l.head]) < DEPLOYSIM_KEY(heap_[0])) lane = next_lane_;
+    }
+    if (lane < 0) {
+      if (heap_.empty()) return false;
+      k = heap_[0];
+      return true;
+    }
+    Lane& l = lanes_[static_cast<size_t>(lane)];
+    k = l.keys[l.head];
+    if (is_live(k)) return true;
+    ++l.head;  // a cancelled key at the lane's front
+    pick_lane();
+  }
+}
+
 std::optional<Time> Engine::peek() {
-  drop_dead_top();
-  if (heap_.empty()) return std::nullopt;
-  return ns(heap_[0].t);
+  Key k{};
+  int lane = -1;
+  if (!next_key(k, lane)) return std::nullopt;
+  return ns(k.t);
 }
 
 void Engine::finish_step(uint32_t slot) {
@@ -148,16 +236,20 @@ void Engine::finish_step(uint32_t slot) {
 }
 
 bool Engine::step() {
-  drop_dead_top();
-  if (heap_.empty()) return false;
-  const Key top = heap_[0];
+  Key top{};
+  int lane = -1;
+  if (!next_key(top, lane)) return false;
+  if (lane >= 0) {
+    ++lanes_[static_cast<size_t>(lane)].head;
+    pick_lane();
+  }
   Slot& s = slot_at(top.slot);
   s.live = false;
   ++s.gen;  // from here on the handle is stale: a handler cannot cancel itself
   --live_;
   now_ = ns(top.t);
   ++dispatched_;
-  top_consumed_ = true;
+  top_consumed_ = lane < 0;
   // Clean up even if the handler throws, so the engine stays consistent.
   struct Finish {
     Engine* e;
@@ -181,5 +273,7 @@ void Engine::run() {
   while (step()) {
   }
 }
+
+#undef DEPLOYSIM_KEY
 
 }  // namespace deploysim

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "deploysim/tls_model.hpp"
+#include "huge_pages.hpp"
 #include "deploysim/world.hpp"
 
 namespace deploysim::path {
@@ -188,8 +189,9 @@ public:
   size_t hop_nodes = 0;                     ///< Nodes known at the start: hop_ns is n x n.
   std::vector<int64_t> hop_ns;              ///< Memoized hop() in ns, -1 = not yet asked.
 
-  // Metric samples (successful requests only), in ns.
-  std::vector<int64_t> lat_dns, lat_tcp, lat_tls, lat_queue, lat_service, lat_http, lat_total;
+  /// Metric samples (successful requests only), in ns.
+  using Samples = std::vector<int64_t, HugePageAllocator<int64_t>>;
+  Samples lat_dns, lat_tcp, lat_tls, lat_queue, lat_service, lat_http, lat_total;
   std::vector<AvailabilityPoint> avail;     ///< Dense, one per window.
 };
 

@@ -29,21 +29,27 @@ Time proxy_idle_timeout(ProxyPreset p) {
 // A proxy and the workers on its own host talk over loopback: tens of microseconds.
 constexpr Time loopback = us(50);
 
-Percentiles percentiles(std::vector<int64_t>& v) {
+Percentiles percentiles(PathModel::Samples& v) {
   Percentiles p;
   p.count = v.size();
   if (v.empty()) return p;
   // Nearest-rank percentiles: the smallest sample with at least q of the samples at or below it.
+  // Ranks rise, and after selecting rank k everything behind it is at least v[k], so each next
+  // selection only searches the part behind the previous one.
+  size_t from = 0;
   auto rank = [&](double q) {
     size_t k = static_cast<size_t>(q * static_cast<double>(v.size()) + 0.999999999);
     k = std::clamp<size_t>(k, 1, v.size()) - 1;
-    std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(k), v.end());
+    if (k >= from) {
+      std::nth_element(v.begin() + static_cast<std::ptrdiff_t>(from), v.begin() + static_cast<std::ptrdiff_t>(k), v.end());
+      from = k + 1;
+    }
     return ns(v[k]);
   };
   p.p50 = rank(0.50);
   p.p90 = rank(0.90);
   p.p99 = rank(0.99);
-  p.max = ns(*std::max_element(v.begin(), v.end()));
+  p.max = ns(*std::max_element(v.begin() + static_cast<std::ptrdiff_t>(from - 1), v.end()));
   return p;
 }
 
@@ -87,6 +93,15 @@ PathModel::PathModel(World& world)
 
 void PathModel::start() {
   if (!sc.proxy) return;
+  // Room for the expected samples up front: growing seven vectors by doubling would copy them
+  // and fault their pages in again. Untouched reserved pages cost no memory.
+  double expected = 0;
+  for (const ClientState& c : clients) {
+    if (c.spec->requests > 0) expected += static_cast<double>(c.spec->requests);
+    else if (c.stop > c.spec->start) expected += c.spec->rate_per_s * (c.stop - c.spec->start).seconds();
+  }
+  const auto n = static_cast<size_t>(std::min(expected * 1.01 + 64, 4e6));
+  for (auto* v : {&lat_dns, &lat_tcp, &lat_tls, &lat_queue, &lat_service, &lat_http, &lat_total}) v->reserve(n);
   for (uint32_t i = 0; i < clients.size(); ++i) schedule_next(i);
 }
 
@@ -196,7 +211,7 @@ void PathModel::count_outcome(uint32_t r, bool ok, std::string_view why) {
 
 void PathModel::finish_metrics(Time end) {
   Metrics& m = w.metrics;
-  const std::pair<const char*, std::vector<int64_t>*> stages[] = {
+  const std::pair<const char*, Samples*> stages[] = {
       {"dns", &lat_dns},     {"tcp", &lat_tcp},         {"tls", &lat_tls},   {"queue", &lat_queue},
       {"service", &lat_service}, {"http", &lat_http}, {"total", &lat_total}};
   for (auto& [name, v] : stages)

@@ -101,8 +101,12 @@ Time Rng::lognormal(Time median, Time p99) {
   const auto m = static_cast<double>(median.ns());
   if (m <= 0) return Time{};
   if (p99 <= median) return median;
-  const double sigma = det_log(static_cast<double>(p99.ns()) / m) / z99;
-  return to_time(m * det_exp(sigma * normal()));
+  if (median.ns() != sigma_median_ || p99.ns() != sigma_p99_) {
+    sigma_median_ = median.ns();
+    sigma_p99_ = p99.ns();
+    sigma_ = det_log(static_cast<double>(p99.ns()) / m) / z99;
+  }
+  return to_time(m * det_exp(sigma_ * normal()));
 }
 
 uint64_t Rng::stream_id(const char* name) {

@@ -60,6 +60,7 @@ Trace::Trace(const Trace& o)
       shape_table_(o.shape_table_), strings_(o.strings_), string_hashes_(o.string_hashes_),
       node_names_(o.node_names_), node_index_(o.node_index_), fields_(o.fields_),
       set_begin_(o.set_begin_), set_size_(o.set_size_), set_table_(o.set_table_),
+      set_entries_(o.set_entries_), new_sets_in_a_row_(o.new_sets_in_a_row_),
       fingerprint_(o.fingerprint_) {
   // The index holds views into strings_: they must point into this copy's strings.
   string_index_.reserve(strings_.size());
@@ -73,11 +74,21 @@ Trace& Trace::operator=(const Trace& o) {
 }
 
 Sym Trace::intern(std::string_view s) {
-  if (auto it = string_index_.find(s); it != string_index_.end()) return it->second;
-  const auto id = static_cast<Sym>(strings_.size());
-  const std::string& stored = strings_.emplace_back(s);
-  string_hashes_.push_back(fnv1a(stored));
-  string_index_.emplace(std::string_view(stored), id);
+  const auto addr = reinterpret_cast<uintptr_t>(s.data());
+  RecentSym& recent = recent_[((addr ^ s.size()) * 0x9e3779b97f4a7c15ULL) >> 56];
+  // The caller's memory may since hold other text of the same length: compare the text too.
+  if (recent.sym != Sym::none && recent.data == s.data() && recent.size == s.size() && str(recent.sym) == s)
+    return recent.sym;
+  Sym id;
+  if (auto it = string_index_.find(s); it != string_index_.end()) {
+    id = it->second;
+  } else {
+    id = static_cast<Sym>(strings_.size());
+    const std::string& stored = strings_.emplace_back(s);
+    string_hashes_.push_back(fnv1a(stored));
+    string_index_.emplace(std::string_view(stored), id);
+  }
+  recent = {s.data(), s.size(), id};
   return id;
 }
 
@@ -173,7 +184,7 @@ void Trace::grow_set_table() {
   set_table_ = std::move(table);
 }
 
-uint32_t Trace::intern_details(std::span<const FieldArg> args, uint64_t& stable_hash) {
+uint32_t Trace::intern_details(std::span<const FieldArg> args, Sym kind, uint64_t& stable_hash) {
   stable_hash = 0;
   if (args.empty()) return 0;
   if (args.size() > max_details)
@@ -189,6 +200,12 @@ uint32_t Trace::intern_details(std::span<const FieldArg> args, uint64_t& stable_
   }
   const uint64_t h = set_hash(tmp, n);
   stable_hash = h;
+  if (raw(kind) >= new_sets_in_a_row_.size()) new_sets_in_a_row_.resize(raw(kind) + 1, 0);
+  uint32_t& fresh = new_sets_in_a_row_[raw(kind)];
+  if (fresh >= 64 && fresh % 64 != 0) {
+    ++fresh;
+    return store_set(tmp, n);
+  }
   // An entry is the set id under the low 32 bits of its hash: most mismatches are rejected
   // without touching the fields, and growing the table needs no rehashing.
   const uint64_t tag = (h & 0xffffffffULL) << 32;
@@ -201,8 +218,19 @@ uint32_t Trace::intern_details(std::span<const FieldArg> args, uint64_t& stable_
     const Field* stored = &fields_[set_begin_[set]];
     bool same = true;
     for (size_t k = 0; k < n && same; ++k) same = stored[k] == tmp[k];
-    if (same) return set;
+    if (same) {
+      fresh = 0;
+      return set;
+    }
   }
+  ++fresh;
+  const uint32_t set = store_set(tmp, n);
+  set_table_[i] = tag | set;
+  if (over_load(++set_entries_, set_table_.size())) grow_set_table();
+  return set;
+}
+
+uint32_t Trace::store_set(const Field* tmp, size_t n) {
   // A set's fields stay contiguous: when they would cross a chunk boundary, the chunk's tail
   // is left unused (at most max_details - 1 fields per chunk of 8192).
   if (fields_.room_in_chunk() < n)
@@ -211,8 +239,6 @@ uint32_t Trace::intern_details(std::span<const FieldArg> args, uint64_t& stable_
   set_begin_.push_back(static_cast<uint32_t>(fields_.size()));
   set_size_.push_back(static_cast<uint8_t>(n));
   for (size_t k = 0; k < n; ++k) fields_.push_back(tmp[k]);
-  set_table_[i] = tag | set;
-  if (over_load(set_begin_.size(), set_table_.size())) grow_set_table();
   return set;
 }
 
@@ -231,7 +257,7 @@ RecordId Trace::append(const RecordSpec& spec, std::span<const FieldArg> fields)
   s.stage = spec.stage;
   const int64_t t_ns = spec.t.ns(), dur_ns = spec.dur.ns();
   uint64_t details_hash = 0;
-  const uint32_t details = intern_details(fields, details_hash);
+  const uint32_t details = intern_details(fields, s.kind, details_hash);
 
   uint64_t h = fingerprint_;
   h = fold(h, static_cast<uint64_t>(t_ns));

@@ -32,9 +32,10 @@ prev=0; grew=0
 for i in $(seq 1 12); do
   s=${st[$i]}
   [[ $s == *"simulating=1"* ]] || break  # it may finish before the last peek on a fast machine
+  # progress is printed with two decimals: the last stretch of a run shows as 1.00
   [[ $(records "$s") == "$base" ]] || fail "the previous run stays shown while simulating: $s"
   p=$(sed -E 's/.* progress=([0-9.]+).*/\1/' <<< "$s")
-  python3 -c "import sys; sys.exit(0 if 0 <= $prev <= $p < 1 else 1)" || fail "progress $prev -> $p"
+  python3 -c "import sys; sys.exit(0 if 0 <= $prev <= $p <= 1 else 1)" || fail "progress $prev -> $p"
   python3 -c "import sys; sys.exit(0 if $p > 0 else 1)" && grew=1
   prev=$p
 done

@@ -33,6 +33,9 @@ public:
 
 private:
   uint64_t s_[4];
+  // lognormal()'s sigma for the last (median, p99) pair: callers draw many samples of one shape.
+  int64_t sigma_median_ = 0, sigma_p99_ = 0;
+  double sigma_ = 0;
 };
 
 }  // namespace deploysim

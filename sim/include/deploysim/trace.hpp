@@ -1,4 +1,5 @@
 #pragma once
+#include <array>
 #include <cstdint>
 #include <deque>
 #include <initializer_list>
@@ -264,7 +265,8 @@ private:
   static constexpr uint32_t long_dur = UINT32_MAX;
 
   uint32_t intern_shape(const Shape& s);
-  uint32_t intern_details(std::span<const FieldArg> fields, uint64_t& stable_hash);
+  uint32_t intern_details(std::span<const FieldArg> fields, Sym kind, uint64_t& stable_hash);
+  uint32_t store_set(const Field* f, size_t n);
   uint64_t set_hash(const Field* f, size_t n) const;
   int64_t long_dur_of(size_t i) const;
   void grow_set_table();
@@ -274,6 +276,15 @@ private:
     using is_transparent = void;
     size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
   };
+  // Recently interned strings by the address and length of the caller's text: callers pass the
+  // same literals and spec strings again and again, and a hit needs a memcmp, not a hash.
+  struct RecentSym {
+    const char* data = nullptr;
+    size_t size = 0;
+    Sym sym = Sym::none;
+  };
+  static constexpr size_t recent_slots = 256;
+  std::array<RecentSym, recent_slots> recent_{};
   Chunked<Packed> records_;
   std::vector<std::pair<uint32_t, int64_t>> long_durs_;  // record index -> flight time, ascending
   std::vector<Shape> shapes_;
@@ -287,6 +298,11 @@ private:
   Chunked<uint32_t> set_begin_;                 // detail set -> first field
   Chunked<uint8_t> set_size_;                   // detail set -> number of fields
   std::vector<uint64_t> set_table_;             // open addressing: hash << 32 | set id, 0 = empty
+  size_t set_entries_ = 0;                      // sets listed in set_table_
+  // Per record kind: detail sets in a row that were new. A kind whose sets are all unique (a
+  // latency in each) skips the lookup for 63 of every 64 sets: a set stored twice costs a
+  // little memory, a lookup in a big table costs a cache miss per record.
+  std::vector<uint32_t> new_sets_in_a_row_;
   uint64_t fingerprint_;
 };
 

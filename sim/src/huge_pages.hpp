@@ -1,0 +1,47 @@
+#pragma once
+// An allocator for big, short-lived-to-fill arrays (the per-request latency samples): blocks of
+// 2 MiB and more are 2 MiB aligned and marked MADV_HUGEPAGE, so filling them costs one page
+// fault per 2 MiB instead of one per 4 KiB. In a VM a fault costs microseconds: on the
+// 1M-request benchmark the 4 KiB faults were a tenth of the run.
+#include <cstddef>
+#include <cstdlib>
+#include <new>
+
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
+
+namespace deploysim {
+
+/// std::allocator, except that blocks of 2 MiB and more ask the kernel for huge pages.
+template <class T>
+struct HugePageAllocator {
+  using value_type = T;
+  HugePageAllocator() = default;
+  template <class U>
+  HugePageAllocator(const HugePageAllocator<U>&) noexcept {}  // NOLINT: rebinding
+  /// Allocates n elements.
+  T* allocate(size_t n) {
+    const size_t bytes = n * sizeof(T);
+    if (bytes < huge) return static_cast<T*>(::operator new(bytes));
+    void* p = std::aligned_alloc(huge, rounded(bytes));
+    if (!p) throw std::bad_alloc();
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+    madvise(p, rounded(bytes), MADV_HUGEPAGE);  // advice only: failure just means 4 KiB pages
+#endif
+    return static_cast<T*>(p);
+  }
+  /// Frees what allocate(n) returned.
+  void deallocate(T* p, size_t n) noexcept {
+    if (n * sizeof(T) < huge) ::operator delete(p);
+    else std::free(p);
+  }
+  template <class U>
+  bool operator==(const HugePageAllocator<U>&) const noexcept { return true; }
+
+private:
+  static constexpr size_t huge = size_t{2} << 20;
+  static size_t rounded(size_t bytes) { return (bytes + huge - 1) / huge * huge; }
+};
+
+}  // namespace deploysim
