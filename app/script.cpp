@@ -15,7 +15,7 @@ namespace deploysim::gui {
 namespace {
 
 constexpr const char* verbs =
-    "open FILE, step N, seek TIME, select SEQ, set KEY VALUE, frames N, screenshot OUT.png, state, peek, play, "
+    "open FILE, step N, seek TIME, select SEQ, set KEY VALUE, frames N, screenshot OUT.png, state, peek [OUT.png], play, "
     "pause, speed X, key NAME, compare VARIANT, presenter on|off, inspect FIELD, lesson NAME|next|back|off, language en|ko, window NAME X Y W H, reload, quit";
 
 bool parse_int(std::string_view s, int64_t& v) {
@@ -91,7 +91,7 @@ std::optional<ScriptError> parse_script(const std::string& text, const std::stri
     size_t rest = raw_line.find_first_not_of(" \t", arg_end);
     if (rest != std::string::npos) sl.value = raw_line.substr(rest);
     const std::string& v = sl.verb;
-    if ((v == "open" || v == "compare" || v == "screenshot") && !sl.value.empty()) {
+    if ((v == "open" || v == "compare" || v == "screenshot" || v == "peek") && !sl.value.empty()) {
       sl.arg = raw_line.substr(arg_start);  // names and paths may contain spaces
       while (!sl.arg.empty() && (sl.arg.back() == ' ' || sl.arg.back() == '\t')) sl.arg.pop_back();
       sl.value.clear();
@@ -99,8 +99,9 @@ std::optional<ScriptError> parse_script(const std::string& text, const std::stri
     const bool needs_arg = v == "open" || v == "step" || v == "seek" || v == "select" || v == "set" || v == "frames" ||
                            v == "screenshot" || v == "speed" || v == "key" || v == "compare" || v == "presenter" ||
                            v == "inspect" || v == "lesson" || v == "language" || v == "window";
-    const bool no_arg = v == "state" || v == "peek" || v == "play" || v == "pause" || v == "quit" || v == "reload";
-    if (!needs_arg && !no_arg) return err(start, fmt::format("unknown command '{}'; expected one of: {}", v, verbs));
+    const bool no_arg = v == "state" || v == "play" || v == "pause" || v == "quit" || v == "reload";
+    const bool optional_arg = v == "peek";  // peek OUT.png: a screenshot of the frame as it is
+    if (!needs_arg && !no_arg && !optional_arg) return err(start, fmt::format("unknown command '{}'; expected one of: {}", v, verbs));
     if (needs_arg && sl.arg.empty()) return err(raw_line.size(), fmt::format("'{}' needs an argument ({})", v, verbs));
     if (no_arg && !sl.arg.empty()) return err(arg_start, fmt::format("'{}' takes no argument", v));
     if (v != "set" && v != "window" && !sl.value.empty())
@@ -186,6 +187,7 @@ ScriptFrame ScriptRunner::tick(const Session& session, UiState& ui, Commands& co
   else if (v == "state" || v == "peek") {
     std::fprintf(out_, "%s\n", state_line(session, ui, narrators_.get(ui.settings.language)).c_str());
     std::fflush(out_);
+    if (!l.arg.empty()) f.screenshot = l.arg;  // peek OUT.png: without waiting for a running simulation
   }
   return f;
 }

@@ -23,13 +23,31 @@ std::vector<std::string> shipped(const std::string& dir) {
   return out;
 }
 
+// The open file as a reader wants it: shipped ones by their place under assets/, others relative
+// to the working directory when inside it; the full path is in the tooltip.
+std::string display_path(const std::string& path, const std::string& assets_dir) {
+  namespace fs = std::filesystem;
+  const fs::path p = fs::path(path).lexically_normal();
+  auto inside = [&](const fs::path& dir) {
+    const fs::path rel = p.lexically_relative(dir.lexically_normal());
+    return rel.empty() || *rel.begin() == ".." ? std::string() : rel.string();
+  };
+  if (std::string rel = inside(assets_dir); !rel.empty()) return "shipped: " + rel;
+  std::error_code ec;
+  const fs::path cwd = fs::current_path(ec);
+  if (!ec && p.is_absolute())
+    if (std::string rel = inside(cwd); !rel.empty()) return rel;
+  return path;
+}
+
 }  // namespace
 
 void draw_browser(const Session& session, const std::string& assets_dir, UiState& ui, Commands& commands) {
   const Scenario& sc = session.model().scenario;
   if (!sc.info.name.empty()) {
     ImGui::TextWrapped("%s", sc.info.name.c_str());
-    ImGui::TextDisabled("%s", session.path().c_str());
+    ImGui::TextDisabled("%s", display_path(session.path(), assets_dir).c_str());
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", session.path().c_str());
   }
   if (!session.error().empty()) {
     ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(failure_color()));

@@ -1,7 +1,6 @@
 // What-if controls: the scenario's key parameters as widgets. A change posts RequestSetParam
 // with the scenario path and a TOML value; the session re-simulates off the UI thread and the
 // playhead keeps its time. Values being edited live in UiState until the new run arrives.
-#include <cmath>
 
 #include <fmt/format.h>
 
@@ -134,8 +133,9 @@ void compare_widgets(const Session& session, Commands& commands) {
 void draw_whatif(const Session& session, UiState& ui, Commands& commands) {
   const Scenario& sc = session.model().scenario;
   if (session.busy()) {
-    const float f = static_cast<float>(std::fmod(session.busy_seconds(), 1.0));
-    ImGui::ProgressBar(f, ImVec2(-1, 0), fmt::format("{} ({:.1f} s)", session.busy_label(), session.busy_seconds()).c_str());
+    const double p = session.progress();
+    ImGui::ProgressBar(static_cast<float>(p), ImVec2(-1, 0), fmt::format("{:.0f} %  ({:.1f} s)", p * 100, session.busy_seconds()).c_str());
+    ImGui::TextWrapped("%s", session.busy_label().c_str());
   }
   if (sc.services.empty() && sc.hosts.empty()) {
     ImGui::TextDisabled("Open a scenario to change its parameters.");

@@ -129,9 +129,11 @@ void LifeModel::rollout(uint32_t s, RecordId cause, bool new_build) {
   uint32_t replicas = 0;
   for (const Unit& u : units) replicas += u.service == s ? 1 : 0;
   const NodeId actor = w.trace.node(fmt::format("deploy/{}", svc.name));
+  const bool unversioned = sl.version_text.empty();  // no dependencies declared: no versions to name
   if (svc.rollout == RolloutStrategy::rolling) {
     const RecordId rec = emit({.t = w.engine.now(), .kind = "deploy.rolling_update", .stage = Stage::deploy,
-                               .actor = actor, .cause = cause},
+                               .actor = actor, .cause = cause,
+                               .narration = unversioned ? "deploy.rolling_update.unversioned" : ""},
                               {{"service", svc.name}, {"replicas", replicas}, {"versions", sl.version_text},
                                {"max_unavailable", svc.max_unavailable_percent}});
     sl.rolling_new_build = new_build;
@@ -143,7 +145,8 @@ void LifeModel::rollout(uint32_t s, RecordId cause, bool new_build) {
     return next_batch(s, rec);
   }
   const RecordId rec = emit({.t = w.engine.now(), .kind = "deploy.rollout", .stage = Stage::deploy,
-                             .actor = actor, .cause = cause},
+                             .actor = actor, .cause = cause,
+                             .narration = unversioned ? "deploy.rollout.unversioned" : ""},
                             {{"service", svc.name}, {"replicas", replicas}, {"versions", sl.version_text}});
   // All replicas restart together (systemctl restart, docker compose up, a Recreate rollout).
   for (uint32_t u = 0; u < units.size(); ++u)
@@ -160,7 +163,8 @@ void LifeModel::next_batch(uint32_t s, RecordId cause) {
   ServiceLife& sl = services[s];
   const NodeId actor = w.trace.node(fmt::format("deploy/{}", svc.name));
   if (sl.rolling_queue.empty()) {
-    emit({.t = w.engine.now(), .kind = "deploy.rollout_done", .stage = Stage::deploy, .actor = actor, .cause = cause},
+    emit({.t = w.engine.now(), .kind = "deploy.rollout_done", .stage = Stage::deploy, .actor = actor, .cause = cause,
+          .narration = sl.version_text.empty() ? "deploy.rollout_done.unversioned" : ""},
          {{"service", svc.name}, {"versions", sl.version_text}});
     return;
   }

@@ -11,8 +11,10 @@ fail() { echo "FAIL: $*"; echo "--- output"; cat "$out/out.txt"; exit 1; }
   echo "open $src/assets/scenarios/loaded-workers.toml"
   echo "state"
   echo 'set client.load.rate "150/s"'
-  for _ in $(seq 1 12); do echo "peek"; done
-  echo "screenshot $out/progress.png"
+  echo "peek"
+  echo "peek $out/progress.png"  # a frame while it runs: the progress bars
+  for _ in $(seq 3 12); do echo "peek"; done
+  echo "screenshot $out/done.png"
   echo "state"
   echo 'set client.load.rate "140/s"'
   echo "peek"
@@ -45,4 +47,6 @@ after=$(records "${st[13]}")
 # A newer edit while one runs: the newest request wins.
 [[ ${st[14]} == *"simulating=1"* ]] || fail "second edit runs: ${st[14]}"
 [[ ${st[16]} == *"simulating=0"* && ${st[16]} == *"workers.api=2"* ]] || fail "newest edit wins: ${st[16]}"
+grep -q "screenshot written: $out/progress.png" "$out/out.txt" || fail "no screenshot while simulating"
 python3 "$src/tests/app/png_check.py" "$out/progress.png" 1600 900 64
+python3 "$src/tests/app/png_check.py" "$out/done.png" 1600 900 64
