@@ -15,10 +15,8 @@ struct Platform {
 /// Opens a window of w x h with GL 3.3 core and ImGui on it; false when there is no display.
 /// `vsync` off for tests and benchmarks. `ini_path` "" keeps ImGui from writing imgui.ini.
 bool open_platform(Platform& p, int w, int h, bool vsync, const std::string& ini_path);
-/// Starts an ImGui frame (poll events first). `smooth_text`: text is drawn scaled (presenter mode,
-/// a font scale other than 1), so sample the font atlas bilinearly; else nearest, which looks the
-/// same for unscaled pixel-snapped glyphs and costs llvmpipe less per pixel.
-void begin_frame(bool smooth_text = false);
+/// Starts an ImGui frame (poll events first).
+void begin_frame();
 /// Renders the ImGui frame into the back buffer (does not swap).
 void render_frame(const Platform& p);
 /// Writes the back buffer as PNG (call after render_frame, before swapping).

@@ -45,9 +45,8 @@ Fonts load_fonts() {
   const char* sans = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
   const char* mono = "/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf";
   std::error_code ec;
-  // Glyphs at whole-pixel positions, rasterized once (no 3x horizontal oversampling): unscaled
-  // text then maps texel to pixel and can be sampled nearest (begin_frame), which costs llvmpipe
-  // less per pixel; the atlas is also a third of the size, quicker to build at launch.
+  // Glyphs at whole-pixel positions, rasterized once (no 3x horizontal oversampling): the same
+  // look for unscaled text, and a third of the atlas to build at launch.
   ImFontConfig cfg;
   cfg.OversampleH = 1;
   cfg.PixelSnapH = true;
