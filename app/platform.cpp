@@ -56,14 +56,9 @@ bool open_platform(Platform& p, int w, int h, bool vsync, const std::string& ini
   glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
   glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
   glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
-  // EGL before GLX: with Mesa's llvmpipe under Xvfb it reached the first frame ~55 ms sooner
-  // (context creation and the first swap are cheaper). GLX when there is no EGL.
-  glfwWindowHint(GLFW_CONTEXT_CREATION_API, GLFW_EGL_CONTEXT_API);
+  // GLX, not EGL: EGL reached the first frame ~55 ms sooner on llvmpipe under Xvfb, but every
+  // swap then cost ~35 ms more (43 ms a frame for the empty window against 7).
   p.window = glfwCreateWindow(w, h, "deploysim", nullptr, nullptr);
-  if (!p.window) {
-    glfwWindowHint(GLFW_CONTEXT_CREATION_API, GLFW_NATIVE_CONTEXT_API);
-    p.window = glfwCreateWindow(w, h, "deploysim", nullptr, nullptr);
-  }
   if (!p.window) {
     glfwTerminate();
     return false;

@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   cmake ninja-build g++ pkg-config git
-  libimgui-dev libglfw3-dev python3-glad libgl-dev libegl1 libegl-mesa0
+  libimgui-dev libglfw3-dev python3-glad libgl-dev
   libssl-dev openssl doctest-dev libtomlplusplus-dev nlohmann-json3-dev libcli11-dev libfmt-dev
   libstb-dev libpcap-dev libbenchmark-dev
   xvfb xauth tshark curl
