@@ -71,7 +71,10 @@ bool begin_panel(const char* title, const Rect& r, const UiState& ui, ImGuiWindo
 }
 
 void menu_bar(const Session& session, UiState& ui, Commands& commands) {
-  if (!ImGui::BeginMainMenuBar()) return;
+  ImGui::PushStyleColor(ImGuiCol_WindowBg, IM_COL32(0, 0, 0, 0));  // the opaque bar colour covers it all
+  const bool open = ImGui::BeginMainMenuBar();
+  ImGui::PopStyleColor();
+  if (!open) return;
   if (ImGui::BeginMenu("File")) {
     if (ImGui::MenuItem("Reload scenario", nullptr, false, !session.path().empty())) commands.post(RequestReload{});
     if (ImGui::MenuItem("Screenshot", "F12")) commands.post(RequestScreenshot{});
