@@ -2,7 +2,10 @@
 // resizable; imgui.ini remembers them for interactive runs; View > Reset layout restores these).
 #include "frame.hpp"
 
+#include <initializer_list>
+
 #include <fmt/format.h>
+#include <imgui_internal.h>
 
 #include "lesson_nav.hpp"
 #include "panels/panels.hpp"
@@ -36,6 +39,25 @@ constexpr Rect p_narration_rect{0, p_canvas_h, p_left, p_narration_h};
 constexpr Rect p_timeline_rect{0, p_canvas_h + p_narration_h, 1, 1 - p_canvas_h - p_narration_h};
 constexpr Rect p_details_rect{p_left, 0, 1 - p_left, p_canvas_h + p_narration_h};
 
+// On llvmpipe a window-sized blended fill costs ~10 ms of CPU a frame, so the panels that tile
+// the window draw no background: the clear colour (render_frame) is the window colour. A panel
+// that overlaps another one (moved or resized by hand or by a script) gets its opaque background
+// back, and so does one ImGui has not placed yet.
+bool needs_background(const char* title, std::initializer_list<const char*> panels) {
+  const ImGuiWindow* w = ImGui::FindWindowByName(title);
+  if (!w) return true;
+  const ImRect r(w->Pos.x + 1, w->Pos.y + 1, w->Pos.x + w->Size.x - 1, w->Pos.y + w->Size.y - 1);  // shared edges do not count
+  for (const char* other : panels) {
+    const ImGuiWindow* o = ImGui::FindWindowByName(other);
+    if (o && o != w && o->WasActive && r.Overlaps(ImRect(o->Pos, ImVec2(o->Pos.x + o->Size.x, o->Pos.y + o->Size.y)))) return true;
+  }
+  return false;
+}
+
+constexpr std::initializer_list<const char*> panels{"Scenario", "What if", "###Topology", "Narration",
+                                                    "Inspector", "Sequence", "Timeline", "Metrics"};
+constexpr std::initializer_list<const char*> presenter_panels{"###PTopology", "###PNarration", "###PTimeline", "###PDetails"};
+
 bool begin_panel(const char* title, const Rect& r, const UiState& ui, ImGuiWindowFlags flags = 0) {
   // Below the menu bar (WorkPos only knows about it from the second frame on).
   const ImGuiViewport* vp = ImGui::GetMainViewport();
@@ -44,6 +66,7 @@ bool begin_panel(const char* title, const Rect& r, const UiState& ui, ImGuiWindo
   const ImGuiCond cond = ui.reset_layout > 0 ? ImGuiCond_Always : ImGuiCond_FirstUseEver;
   ImGui::SetNextWindowPos(ImVec2(pos.x + r.x * size.x, pos.y + r.y * size.y), cond);
   ImGui::SetNextWindowSize(ImVec2(r.w * size.x, r.h * size.y), cond);
+  if (!needs_background(title, ui.settings.presenter ? presenter_panels : panels)) ImGui::SetNextWindowBgAlpha(0.0f);
   return ImGui::Begin(title, nullptr, flags | ImGuiWindowFlags_NoCollapse);
 }
 

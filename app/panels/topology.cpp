@@ -44,18 +44,19 @@ ImVec2 lerp(ImVec2 a, ImVec2 b, float f) { return ImVec2(a.x + (b.x - a.x) * f, 
 
 void draw_lock(ImDrawList* dl, ImVec2 c, float s, bool closed, ImU32 col) {
   const ImVec2 body0(c.x - s, c.y - s * 0.2f), body1(c.x + s, c.y + s * 1.1f);
-  dl->AddRectFilled(body0, body1, col, s * 0.2f);
-  const float r = s * 0.65f;
+  dl->AddRectFilled(body0, body1, col);
+  // Few segments and a whole-pixel stroke: a dense canvas has a lock on every client link.
+  const float r = s * 0.65f, stroke = std::max(1.0f, std::round(s * 0.35f));
   const ImVec2 arc_c(closed ? c.x : c.x + s * 0.9f, c.y - s * 0.2f);
-  dl->PathArcTo(arc_c, r, 3.14159f, 2 * 3.14159f, 12);
-  dl->PathStroke(col, 0, s * 0.35f);
-  if (!closed) dl->AddLine(ImVec2(arc_c.x - r, arc_c.y), ImVec2(arc_c.x - r, arc_c.y + s * 0.25f), col, s * 0.35f);
+  dl->PathArcTo(arc_c, r, 3.14159f, 2 * 3.14159f, 6);
+  dl->PathStroke(col, 0, stroke);
+  if (!closed) dl->AddLine(ImVec2(arc_c.x - r, arc_c.y), ImVec2(arc_c.x - r, arc_c.y + s * 0.25f), col, stroke);
 }
 
 // Text on a dark plate; `at` is the top-left of its layout box (text inset by the padding).
 void label(ImDrawList* dl, ImVec2 at, ImU32 col, const std::string& text) {
   const ImVec2 s = ImGui::CalcTextSize(text.c_str());
-  dl->AddRectFilled(at, ImVec2(at.x + s.x + 6, at.y + s.y), IM_COL32(0, 0, 0, 170), 3.0f);
+  dl->AddRectFilled(at, ImVec2(at.x + s.x + 6, at.y + s.y), IM_COL32(0, 0, 0, 170));  // square: 2 triangles, not ~50
   dl->AddText(ImVec2(at.x + 3, at.y), col, text.c_str());
 }
 
@@ -149,14 +150,24 @@ void draw_packets(const Model& m, const Canvas& cv, UiState& ui, Commands& comma
   const ImVec2 mouse = ImGui::GetIO().MousePos;
   float best_d = 10.0f;
   uint32_t hit = UINT32_MAX;
+  // Flows of one direction of a link (consecutive in the map) lie side by side, each in its lane.
+  std::pair<uint32_t, uint32_t> lane_link{UINT32_MAX, UINT32_MAX};
+  float lane_at = 0;
   for (const auto& [key, f] : flows) {
     if (!cv.layout->nodes[key.from].drawn || !cv.layout->nodes[key.to].drawn) continue;
     const ImVec2 pa = cv.node(key.from), pb = cv.node(key.to);
     const ImU32 col = key.failed ? failure_color() : stage_color(key.stage);
-    // Offset the two directions of a link so requests and replies do not overlap.
+    // An integer width keeps ImGui on its one-quad textured anti-aliased line (a fractional width
+    // builds fringe polygons). Flows stay thin: on llvmpipe their pixels are most of the canvas.
+    const bool aggregated = f.in_flight > limit;
+    const float width = aggregated ? std::round(std::clamp(1.0f + 1.5f * std::log2(static_cast<float>(f.in_flight)), 2.0f, 6.0f)) : 2.0f;
+    if (lane_link != std::pair(key.from, key.to)) lane_link = {key.from, key.to}, lane_at = 2.0f;
+    // Requests and replies on either side of the link, stages next to each other.
     const ImVec2 d(pb.x - pa.x, pb.y - pa.y);
     const float len = std::max(1.0f, std::sqrt(d.x * d.x + d.y * d.y));
-    const ImVec2 off(-d.y / len * 4.0f, d.x / len * 4.0f);
+    const float shift = lane_at + width * 0.5f;
+    lane_at += width + 1.0f;
+    const ImVec2 off(-d.y / len * shift, d.x / len * shift);
     const ImVec2 a(pa.x + off.x, pa.y + off.y), b(pb.x + off.x, pb.y + off.y);
     if (f.in_flight == 0) {
       if (!ui.settings.show_trails || trail <= 0) continue;
@@ -164,15 +175,13 @@ void draw_packets(const Model& m, const Canvas& cv, UiState& ui, Commands& comma
       cv.dl->AddLine(a, b, key.failed ? failure_color(0.8f - 0.7f * age) : stage_color(key.stage, 0.8f - 0.7f * age), 3.0f);
       continue;
     }
-    if (f.in_flight > limit) {
-      // An integer width keeps ImGui on its one-quad textured anti-aliased line (a fractional
-      // width builds fringe polygons), and a few markers show direction and motion.
-      const float width = std::round(std::min(12.0f, 2.0f + 2.0f * std::log2(static_cast<float>(f.in_flight))));
+    if (aggregated) {
+      // A few markers show direction and motion.
       cv.dl->AddLine(a, b, key.failed ? failure_color(0.55f) : stage_color(key.stage, 0.55f), width);
       const float phase = static_cast<float>(std::fmod(static_cast<double>(t) / 2e7, 1.0));
       for (int k = 0; k < (many_flows ? 1 : 3); ++k) {
         const ImVec2 p = lerp(a, b, std::fmod(phase / 3.0f + static_cast<float>(k) / 3.0f, 1.0f));
-        cv.dl->AddCircleFilled(p, width * 0.6f + 1.0f, col, 8);
+        cv.dl->AddCircleFilled(p, width * 0.6f + 1.5f, col, 8);
       }
       if (!many_flows) {
         const std::string label = fmt::format("{} in flight", f.in_flight);
@@ -182,7 +191,7 @@ void draw_packets(const Model& m, const Canvas& cv, UiState& ui, Commands& comma
       }
       continue;
     }
-    cv.dl->AddLine(a, b, key.failed ? failure_color(0.35f) : stage_color(key.stage, 0.35f), 2.0f);
+    cv.dl->AddLine(a, b, key.failed ? failure_color(0.35f) : stage_color(key.stage, 0.35f), width);
     for (float fr : f.fractions) {
       const ImVec2 p = lerp(a, b, fr);
       cv.dl->AddCircleFilled(p, 7.0f, col, 12);
