@@ -135,13 +135,25 @@ void draw_frame(const Session& session, const Fonts& fonts, const std::string& a
     ImGui::End();
     if (begin_panel("Timeline###PTimeline", p_timeline_rect, ui, fixed)) draw_timeline(m, ui, commands);
     ImGui::End();
-    if (begin_panel("Details###PDetails", p_details_rect, ui) && ImGui::BeginTabBar("details")) {
-      if (ImGui::BeginTabItem("Inspector")) draw_inspector(m, fonts, ui, commands), ImGui::EndTabItem();
-      if (ImGui::BeginTabItem("Sequence")) draw_sequence(m, ui, commands), ImGui::EndTabItem();
-      if (ImGui::BeginTabItem("Metrics")) draw_metrics(session, ui, commands), ImGui::EndTabItem();
-      if (ImGui::BeginTabItem("What if")) draw_whatif(session, ui, commands), ImGui::EndTabItem();
-      if (ImGui::BeginTabItem("Scenario")) draw_browser(session, assets_dir, ui, commands), ImGui::EndTabItem();
-      ImGui::EndTabBar();
+    if (begin_panel("Details###PDetails", p_details_rect, ui)) {
+      // Tab names in the regular font: five in the large one do not fit the panel ("Inspec...").
+      ImGui::PushFont(fonts.regular);
+      const bool tabs = ImGui::BeginTabBar("details");
+      ImGui::PopFont();
+      auto tab = [&](const char* name) {
+        ImGui::PushFont(fonts.regular);
+        const bool open = ImGui::BeginTabItem(name);
+        ImGui::PopFont();
+        return open;
+      };
+      if (tabs) {
+        if (tab("Inspector")) draw_inspector(m, fonts, ui, commands), ImGui::EndTabItem();
+        if (tab("Sequence")) draw_sequence(m, ui, commands), ImGui::EndTabItem();
+        if (tab("Metrics")) draw_metrics(session, ui, commands), ImGui::EndTabItem();
+        if (tab("What if")) draw_whatif(session, ui, commands), ImGui::EndTabItem();
+        if (tab("Scenario")) draw_browser(session, assets_dir, ui, commands), ImGui::EndTabItem();
+        ImGui::EndTabBar();
+      }
     }
     ImGui::End();
     if (ui.reset_layout > 0) --ui.reset_layout;
