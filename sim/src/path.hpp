@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "deploysim/tls_model.hpp"
-#include "huge_pages.hpp"
+#include "deploysim/huge_pages.hpp"
 #include "deploysim/world.hpp"
 
 namespace deploysim::path {

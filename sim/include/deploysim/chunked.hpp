@@ -1,5 +1,6 @@
 #pragma once
 #include <cstddef>
+#include <memory>
 #include <vector>
 
 namespace deploysim {
@@ -7,7 +8,7 @@ namespace deploysim {
 /// An append-only array stored in fixed-size chunks of 2^Bits elements: indexing stays O(1),
 /// growth never copies what is already stored (so a 10-million-element trace never holds an
 /// old and a new copy at once), and a small array stays small (the first chunk grows by doubling).
-template <class T, unsigned Bits = 13>
+template <class T, unsigned Bits = 13, class Alloc = std::allocator<T>>
 class Chunked {
 public:
   /// Elements per full chunk.
@@ -37,7 +38,7 @@ public:
   size_t room_in_chunk() const { return chunk_size - (size_ & (chunk_size - 1)); }
   /// Bytes of heap held (element capacity and the chunk table).
   size_t memory_bytes() const {
-    size_t n = chunks_.capacity() * sizeof(std::vector<T>);
+    size_t n = chunks_.capacity() * sizeof(std::vector<T, Alloc>);
     for (const auto& c : chunks_) n += c.capacity() * sizeof(T);
     return n;
   }
@@ -45,7 +46,7 @@ public:
   void reserve(size_t n) { chunks_.reserve((n + chunk_size - 1) >> Bits); }
 
 private:
-  std::vector<std::vector<T>> chunks_;
+  std::vector<std::vector<T, Alloc>> chunks_;
   size_t size_ = 0;
 };
 

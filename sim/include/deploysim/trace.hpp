@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "deploysim/chunked.hpp"
+#include "deploysim/huge_pages.hpp"
 #include "deploysim/ids.hpp"
 #include "deploysim/time.hpp"
 
@@ -285,6 +286,10 @@ private:
   };
   static constexpr size_t recent_slots = 256;
   std::array<RecentSym, recent_slots> recent_{};
+  // Detail sets of big traces fill whole chunks at once: 2 MiB chunks on huge pages (see
+  // huge_pages.hpp). Records keep small chunks: their slack counts against the 28 bytes each.
+  template <class T, unsigned Bits>
+  using BigChunked = Chunked<T, Bits, HugePageAllocator<T>>;
   Chunked<Packed> records_;
   std::vector<std::pair<uint32_t, int64_t>> long_durs_;  // record index -> flight time, ascending
   std::vector<Shape> shapes_;
@@ -294,9 +299,9 @@ private:
   std::unordered_map<std::string_view, Sym, StrHash, std::equal_to<>> string_index_;
   std::vector<std::string> node_names_;
   std::unordered_map<std::string, NodeId, StrHash, std::equal_to<>> node_index_;
-  Chunked<Field> fields_;                       // all detail sets; a set never spans two chunks
-  Chunked<uint32_t> set_begin_;                 // detail set -> first field
-  Chunked<uint8_t> set_size_;                   // detail set -> number of fields
+  BigChunked<Field, 17> fields_;                // all detail sets; a set never spans two chunks
+  BigChunked<uint32_t, 19> set_begin_;          // detail set -> first field
+  BigChunked<uint8_t, 21> set_size_;            // detail set -> number of fields
   std::vector<uint64_t> set_table_;             // open addressing: hash << 32 | set id, 0 = empty
   size_t set_entries_ = 0;                      // sets listed in set_table_
   // Per record kind: detail sets in a row that were new. A kind whose sets are all unique (a
