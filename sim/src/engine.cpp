@@ -28,7 +28,6 @@ uint32_t Engine::acquire_slot() {
 
 EventId Engine::push_key(Time t, int8_t priority, uint32_t slot, int64_t delay) {
   Slot& s = slot_at(slot);
-  s.live = true;
   ++live_;
   const uint64_t prio = static_cast<uint64_t>(static_cast<int>(priority) + 128) << 56;
   const Key k{t.ns(), prio | (seq_++ & ((1ULL << 56) - 1)), slot, s.gen};
@@ -63,10 +62,8 @@ bool Engine::push_lane(const Key& k, int64_t delay) {
         if (l.empty()) lane = &l;
       if (!lane) return false;
     }
-    lane->delay = delay;
+    lane->delay = delay;  // an empty lane: its keys are reset below
     lane->prio = prio;
-    lane->keys.clear();
-    lane->head = 0;
   }
   const bool was_empty = lane->empty();
   if (was_empty) {
@@ -155,8 +152,7 @@ void Engine::settle() {
 bool Engine::cancel(EventId id) {
   if (id.slot >= slot_count_) return false;
   Slot& s = slot_at(id.slot);
-  if (!s.live || s.gen != id.gen) return false;
-  s.live = false;
+  if (s.gen != id.gen) return false;
   ++s.gen;
   s.fn.reset();
   free_.push_back(id.slot);
@@ -248,7 +244,6 @@ bool Engine::step() {
   if (lane < 0)
     for (size_t c = 1; c <= arity && c < heap_.size(); ++c) __builtin_prefetch(&slot_at(heap_[c].slot));
   Slot& s = slot_at(top.slot);
-  s.live = false;
   ++s.gen;  // from here on the handle is stale: a handler cannot cancel itself
   --live_;
   now_ = ns(top.t);

@@ -232,7 +232,7 @@ uint32_t Trace::intern_details(std::span<const FieldArg> args, Sym kind, uint64_
 
 uint32_t Trace::store_set(const Field* tmp, size_t n) {
   // A set's fields stay contiguous: when they would cross a chunk boundary, the chunk's tail
-  // is left unused (at most max_details - 1 fields per chunk of 8192).
+  // is left unused (at most max_details - 1 fields per chunk).
   if (fields_.room_in_chunk() < n)
     for (size_t pad = fields_.room_in_chunk(); pad > 0; --pad) fields_.push_back(Field{});
   const auto set = static_cast<uint32_t>(set_begin_.size());

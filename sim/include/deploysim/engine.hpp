@@ -163,8 +163,7 @@ private:
   // while it schedules more events.
   struct alignas(64) Slot {
     InlineHandler fn;
-    uint32_t gen = 0;
-    bool live = false;
+    uint32_t gen = 0;  // bumped when the event runs or is cancelled: only a pending event's id matches
   };
   static constexpr uint32_t chunk_bits = 10;
   static constexpr uint32_t chunk_size = 1u << chunk_bits;
