@@ -1,15 +1,20 @@
 #include "platform.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <ctime>
-#include <fstream>
-#include <sstream>
+#include <filesystem>
+#include <string_view>
+#include <thread>
 #include <vector>
 
+#include <dlfcn.h>
 #include <malloc.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <glad/gl.h>
@@ -18,6 +23,19 @@
 #include <backends/imgui_impl_glfw.h>
 #include <backends/imgui_impl_opengl3.h>
 #include <stb_image_write.h>
+
+namespace {
+
+// While nonzero, getpid() answers this instead of asking the kernel (see open_platform).
+std::atomic<pid_t> cached_pid{0};
+
+}  // namespace
+
+// Defined in the executable, so that it stands in for libc's getpid() in every library.
+extern "C" pid_t getpid() noexcept {
+  if (const pid_t pid = cached_pid.load(std::memory_order_relaxed)) return pid;
+  return static_cast<pid_t>(syscall(SYS_getpid));
+}
 
 namespace deploysim::gui {
 
@@ -49,10 +67,48 @@ void keep_heap_in_huge_pages() {
 
 }  // namespace
 
-bool open_platform(Platform& p, int w, int h, bool vsync, const std::string& ini_path) {
+namespace {
+
+// Mesa's GL driver (with LLVM, ~140 MB of libraries to map and relocate) is most of the time to a
+// window. Loading it on a helper thread while the UI thread reads the scenario and builds the font
+// atlas takes part of that off the critical path: when GLX later loads the driver, it is there.
+std::thread gl_driver_preload;
+
+void start_gl_driver_preload() {
+  // Only where Mesa will be the GL vendor and looks in its default place: with another vendor
+  // (NVIDIA's libGLX_nvidia) or another driver directory, loading Mesa would be work for nothing.
+  const char* vendor = std::getenv("__GLX_VENDOR_LIBRARY_NAME");
+  if ((vendor && std::string_view(vendor) != "mesa") || std::getenv("LIBGL_DRIVERS_PATH")) return;
+  const std::string dir = DEPLOYSIM_DRI_DIR;
+  if (dir.empty() || access((dir + "/swrast_dri.so").c_str(), R_OK) != 0 ||
+      access((std::filesystem::path(dir).parent_path() / "libGLX_nvidia.so.0").c_str(), F_OK) == 0)
+    return;
+  // The same flags as Mesa's loader, so that its dlopen() finds this very object. Every gallium
+  // driver name (iris, radeonsi, swrast, ...) is a hard link to this one file.
+  gl_driver_preload = std::thread([path = dir + "/swrast_dri.so"] {
+    dlopen("libGLX_mesa.so.0", RTLD_NOW | RTLD_LOCAL);
+    dlopen(path.c_str(), RTLD_NOW | RTLD_GLOBAL);
+  });
+}
+
+}  // namespace
+
+bool init_platform() {
   keep_heap_in_huge_pages();
   glfwSetErrorCallback([](int, const char*) {});
+  // GLFW before any other thread exists: Xlib reads its compose table a character at a time with
+  // getc(), which takes the stream's lock once the process has a second thread.
   if (!glfwInit()) return false;
+  launch_stamp("glfw");
+  start_gl_driver_preload();
+  IMGUI_CHECKVERSION();
+  ImGui::CreateContext();
+  return true;
+}
+
+bool open_platform(Platform& p, int w, int h, bool vsync, const std::string& ini_path) {
+  if (gl_driver_preload.joinable()) gl_driver_preload.join();
+  launch_stamp("driver");
   glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
   glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
   glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
@@ -62,28 +118,27 @@ bool open_platform(Platform& p, int w, int h, bool vsync, const std::string& ini
   glfwWindowHint(GLFW_STENCIL_BITS, 0);
   // GLX, not EGL: EGL reached the first frame ~55 ms sooner on llvmpipe under Xvfb, but every
   // swap then cost ~35 ms more (43 ms a frame for the empty window against 7).
+  // glvnd's libGLX calls getpid() on every GLX call to notice a fork, and GLFW asks for up to 16
+  // attributes of each framebuffer configuration (Xvfb offers 840): ~23,000 system calls, ~35 ms
+  // in this VM. This process does not fork; while the window, context and GL loader are made,
+  // getpid() answers from memory.
+  cached_pid.store(static_cast<pid_t>(syscall(SYS_getpid)), std::memory_order_relaxed);
   p.window = glfwCreateWindow(w, h, "deploysim", nullptr, nullptr);
-  if (!p.window) {
-    glfwTerminate();
-    return false;
+  launch_stamp("window");
+  const bool ok = p.window && (glfwMakeContextCurrent(p.window), glfwSwapInterval(vsync ? 1 : 0),
+                               gladLoadGL(glfwGetProcAddress) != 0);
+  if (ok) {
+    p.windowed_w = w;
+    p.windowed_h = h;
+    p.ini_path = ini_path;
+    ImGui::GetIO().IniFilename = p.ini_path.empty() ? nullptr : p.ini_path.c_str();
+    ImGui_ImplGlfw_InitForOpenGL(p.window, true);
+    ImGui_ImplOpenGL3_Init("#version 330 core");
   }
-  p.windowed_w = w;
-  p.windowed_h = h;
-  glfwMakeContextCurrent(p.window);
-  glfwSwapInterval(vsync ? 1 : 0);
-  if (!gladLoadGL(glfwGetProcAddress)) {
-    glfwDestroyWindow(p.window);
-    glfwTerminate();
-    p.window = nullptr;
-    return false;
-  }
-  IMGUI_CHECKVERSION();
-  ImGui::CreateContext();
-  p.ini_path = ini_path;
-  ImGui::GetIO().IniFilename = p.ini_path.empty() ? nullptr : p.ini_path.c_str();
-  ImGui_ImplGlfw_InitForOpenGL(p.window, true);
-  ImGui_ImplOpenGL3_Init("#version 330 core");
-  return true;
+  cached_pid.store(0, std::memory_order_relaxed);
+  if (!ok && p.window) glfwDestroyWindow(p.window);
+  if (!ok) p.window = nullptr;
+  return ok;
 }
 
 void begin_frame() {
@@ -131,29 +186,46 @@ void toggle_fullscreen(Platform& p) {
   glfwSetWindowMonitor(p.window, monitor, 0, 0, mode->width, mode->height, mode->refreshRate);
 }
 
-double seconds_since_process_start() {
-  // Field 22 of /proc/self/stat: start time in clock ticks after boot (comm may hold spaces, so
-  // count fields after its closing parenthesis).
-  std::ifstream in("/proc/self/stat");
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  const size_t close = text.rfind(')');
-  if (close == std::string::npos) return -1;
-  std::istringstream fields(text.substr(close + 2));
-  std::string field;
-  for (int i = 3; i <= 22 && fields >> field; ++i) {
-  }
+namespace {
+
+struct LaunchStamps {
+  bool on = std::getenv("DEPLOYSIM_TIMING") != nullptr;
+  std::vector<std::pair<const char*, double>> steps;
+};
+
+LaunchStamps& stamps() {
+  static LaunchStamps s;
+  return s;
+}
+
+}  // namespace
+
+void launch_stamp(const char* step) {
+  LaunchStamps& s = stamps();
+  if (!s.on) return;
   timespec now{};
-  if (field.empty() || clock_gettime(CLOCK_BOOTTIME, &now) != 0) return -1;
-  const double start = std::stod(field) / static_cast<double>(sysconf(_SC_CLK_TCK));
-  return static_cast<double>(now.tv_sec) + static_cast<double>(now.tv_nsec) / 1e9 - start;
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  s.steps.emplace_back(step, static_cast<double>(now.tv_sec) * 1e3 + static_cast<double>(now.tv_nsec) / 1e6);
+}
+
+std::string launch_stamps() {
+  std::string out;
+  char buf[96];
+  for (const auto& [step, ms] : stamps().steps) {
+    std::snprintf(buf, sizeof buf, "%s%s %.3f", out.empty() ? "" : ", ", step, ms);
+    out += buf;
+  }
+  return out;
 }
 
 void close_platform(Platform& p) {
-  if (!p.window) return;
-  ImGui_ImplOpenGL3_Shutdown();
-  ImGui_ImplGlfw_Shutdown();
-  ImGui::DestroyContext();
-  glfwDestroyWindow(p.window);
+  if (gl_driver_preload.joinable()) gl_driver_preload.join();
+  if (p.window) {
+    ImGui_ImplOpenGL3_Shutdown();
+    ImGui_ImplGlfw_Shutdown();
+  }
+  if (ImGui::GetCurrentContext()) ImGui::DestroyContext();
+  if (p.window) glfwDestroyWindow(p.window);
   glfwTerminate();
   p.window = nullptr;
 }

@@ -12,8 +12,13 @@ struct Platform {
   std::string ini_path;            ///< imgui.ini path ("" = ImGui writes none).
 };
 
-/// Opens a window of w x h with GL 3.3 core and ImGui on it; false when there is no display.
-/// `vsync` off for tests and benchmarks. `ini_path` "" keeps ImGui from writing imgui.ini.
+/// Connects to the display (GLFW) and creates the ImGui context, so that fonts can be built before
+/// the window exists; starts loading the GL driver in the background. False when there is no
+/// display. Call before starting any other thread; close_platform() undoes it, even without window.
+bool init_platform();
+/// After init_platform(): opens a window of w x h with GL 3.3 core and ImGui's backends on it;
+/// false when that fails. `vsync` off for tests and benchmarks. `ini_path` "" keeps ImGui from
+/// writing imgui.ini.
 bool open_platform(Platform& p, int w, int h, bool vsync, const std::string& ini_path);
 /// Starts an ImGui frame (poll events first).
 void begin_frame();
@@ -25,9 +30,11 @@ bool write_screenshot(const Platform& p, const std::string& path);
 void present(const Platform& p);
 /// Switches between windowed and fullscreen on the primary monitor.
 void toggle_fullscreen(Platform& p);
-/// Seconds since this process started (exec), from /proc (10 ms resolution); -1 when unknown.
-double seconds_since_process_start();
-/// Shuts ImGui and GLFW down in reverse order.
+/// DEPLOYSIM_TIMING=1: notes when a step of the launch ends, on CLOCK_MONOTONIC (no-op otherwise).
+void launch_stamp(const char* step);
+/// The stamps so far as "step MS, step MS, ..." in CLOCK_MONOTONIC milliseconds ("" without timing).
+std::string launch_stamps();
+/// Shuts ImGui and GLFW down in reverse order (after init_platform(), with or without a window).
 void close_platform(Platform& p);
 
 }  // namespace deploysim::gui

@@ -57,6 +57,10 @@ Fonts load_fonts() {
   if (std::filesystem::exists(mono, ec)) f.mono = io.Fonts->AddFontFromFileTTF(mono, 15.0f, &cfg);
   if (!f.regular) f.regular = f.large = io.Fonts->AddFontDefault();
   if (!f.mono) f.mono = f.regular;
+  // Rasterize now (ImGui would at the first frame): run_gui calls this while the GL driver loads.
+  unsigned char* pixels = nullptr;
+  int w = 0, h = 0;
+  io.Fonts->GetTexDataAsRGBA32(&pixels, &w, &h);
   return f;
 }
 

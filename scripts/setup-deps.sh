@@ -7,7 +7,7 @@ packages=(
   cmake ninja-build g++ pkg-config git
   libimgui-dev libglfw3-dev python3-glad libgl-dev
   libssl-dev openssl doctest-dev libtomlplusplus-dev nlohmann-json3-dev libcli11-dev libfmt-dev
-  libstb-dev libpcap-dev libbenchmark-dev
+  libstb-dev libbenchmark-dev
   xvfb xauth tshark curl
   fonts-dejavu-core fonts-nanum
 )

@@ -7,7 +7,6 @@
 #include <memory>
 
 #include <fcntl.h>
-#include <pcap/pcap.h>
 #include <unistd.h>
 
 namespace deploysim::loopback {
@@ -118,22 +117,34 @@ std::vector<std::vector<uint8_t>> build_packets(const std::vector<Flight>& fligh
 
 std::string write_pcap(const std::string& path, const std::vector<Flight>& flights,
                        const PcapOptions& options) {
-  std::unique_ptr<pcap_t, decltype(&pcap_close)> dead(pcap_open_dead(DLT_RAW, 65535), pcap_close);
-  if (!dead) return "libpcap could not open a writer";
-  pcap_dumper_t* dumper = pcap_dump_open(dead.get(), path.c_str());
-  if (dumper == nullptr) return std::string("cannot write ") + path + ": " + pcap_geterr(dead.get());
+  // The classic pcap format (what libpcap's pcap_dump writes), in this machine's byte order,
+  // which readers tell from the magic number: a 24-byte file header, then per packet a 16-byte
+  // record header and the packet.
+  struct FileHeader {
+    uint32_t magic = 0xa1b2c3d4;  // microsecond timestamps
+    uint16_t version_major = 2, version_minor = 4;
+    int32_t thiszone = 0;
+    uint32_t sigfigs = 0, snaplen = 65535;
+    uint32_t linktype = 101;  // LINKTYPE_RAW: each packet starts with its IPv4 header
+  };
+  struct RecordHeader {
+    uint32_t ts_sec, ts_usec, incl_len, orig_len;
+  };
+  static_assert(sizeof(FileHeader) == 24 && sizeof(RecordHeader) == 16);
+  std::unique_ptr<FILE, decltype(&std::fclose)> out(std::fopen(path.c_str(), "wb"), std::fclose);
+  if (!out) return "cannot write " + path + ": " + std::strerror(errno);
+  const FileHeader file;
+  bool ok = std::fwrite(&file, sizeof file, 1, out.get()) == 1;
   int64_t t_us = 0;
   for (const auto& p : build_packets(flights, options)) {
-    pcap_pkthdr hdr{};
-    hdr.ts.tv_sec = static_cast<time_t>(options.start_unix + t_us / 1000000);
-    hdr.ts.tv_usec = static_cast<suseconds_t>(t_us % 1000000);
-    hdr.caplen = hdr.len = static_cast<bpf_u_int32>(p.size());
-    pcap_dump(reinterpret_cast<u_char*>(dumper), &hdr, p.data());
+    const auto len = static_cast<uint32_t>(p.size());
+    const RecordHeader rec{static_cast<uint32_t>(options.start_unix + t_us / 1000000),
+                           static_cast<uint32_t>(t_us % 1000000), len, len};
+    ok = ok && std::fwrite(&rec, sizeof rec, 1, out.get()) == 1 && std::fwrite(p.data(), 1, p.size(), out.get()) == p.size();
     t_us += options.step_us;
   }
-  const bool ok = pcap_dump_flush(dumper) == 0;
-  pcap_dump_close(dumper);
-  return ok ? "" : "cannot write " + path;
+  ok = std::fclose(out.release()) == 0 && ok;
+  return ok ? "" : "cannot write " + path + ": " + std::strerror(errno);
 }
 
 std::string write_keylog(const std::string& path, const Capture& capture) {

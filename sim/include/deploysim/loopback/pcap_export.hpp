@@ -22,7 +22,7 @@ struct PcapOptions {
 std::vector<std::vector<uint8_t>> build_packets(const std::vector<Flight>& flights,
                                                 const PcapOptions& options);
 
-/// Writes the conversation as a pcap file (LINKTYPE_RAW) with libpcap's writer.
+/// Writes the conversation as a classic pcap file (LINKTYPE_RAW, microsecond timestamps).
 /// Returns "" on success, else what went wrong.
 std::string write_pcap(const std::string& path, const std::vector<Flight>& flights,
                        const PcapOptions& options);
