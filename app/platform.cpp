@@ -91,10 +91,31 @@ void start_gl_driver_preload() {
   });
 }
 
+// When GLFW opens the input method, Xlib parses the locale's Compose file (~6,000 lines, a
+// character at a time). Given a cache directory it maps a compiled copy instead: glfwInit() took
+// 21-30 ms instead of 33-45 here. Xlib caches only for a user other than root, and rebuilds the
+// copy once a day. A cache directory the user chose (XCOMPOSECACHE, ~/.compose-cache) wins.
+void use_compose_cache() {
+  if (std::getenv("XCOMPOSECACHE") || geteuid() == 0) return;
+  std::string dir;
+  if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg) dir = std::string(xdg) + "/deploysim/compose";
+  else if (const char* home = std::getenv("HOME"); home && *home) {
+    std::error_code ec;
+    if (std::filesystem::is_directory(std::string(home) + "/.compose-cache", ec)) return;
+    dir = std::string(home) + "/.cache/deploysim/compose";
+  }
+  std::error_code ec;
+  if (dir.empty() || (!std::filesystem::create_directories(dir, ec) && ec)) return;
+  // Xlib wants it private: owned by the user, writable by no one else.
+  std::filesystem::permissions(dir, std::filesystem::perms::owner_all, ec);
+  if (!ec) setenv("XCOMPOSECACHE", dir.c_str(), 0);
+}
+
 }  // namespace
 
 bool init_platform() {
   keep_heap_in_huge_pages();
+  use_compose_cache();
   glfwSetErrorCallback([](int, const char*) {});
   // GLFW before any other thread exists: Xlib reads its compose table a character at a time with
   // getc(), which takes the stream's lock once the process has a second thread.
