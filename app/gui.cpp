@@ -126,14 +126,12 @@ GuiResult run_gui(const GuiOptions& options) {
   launch_stamp("main");
   const std::string assets = assets_dir();
 
-  // GLFW first, while this is the only thread (see init_platform).
+  use_compose_cache();  // sets an environment variable: before any thread
+  // Our state. It comes before GLFW and the window so that the first scenario simulates on the
+  // session's worker thread while they load, which is most of the time to the first frame (and
+  // so that starting that thread does not wait for the loader's lock, held while the GL driver
+  // loads).
   Platform platform;
-  if (!init_platform()) {
-    close_platform(platform);
-    return GuiResult::no_display;
-  }
-  // Our state. It comes before the window so that the first scenario simulates on the session's
-  // worker thread while GLFW and Mesa load, which is most of the time to the first frame.
   Session session;
   UiState ui;
   Commands commands;
@@ -153,6 +151,11 @@ GuiResult run_gui(const GuiOptions& options) {
   std::string no_screenshot;
   apply_commands(session, ui, commands, platform, no_screenshot);  // the lesson's open (needs no window)
   launch_stamp("state");
+  if (!init_platform()) {
+    session.cancel();
+    close_platform(platform);
+    return GuiResult::no_display;
+  }
   // The font atlas, too, is built while the GL driver loads.
   const Fonts fonts = load_fonts();
   launch_stamp("fonts");

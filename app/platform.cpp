@@ -2,16 +2,20 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <ctime>
 #include <filesystem>
+#include <mutex>
 #include <string_view>
 #include <thread>
 #include <vector>
 
 #include <dlfcn.h>
+#include <link.h>
 #include <malloc.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
@@ -73,8 +77,17 @@ namespace {
 // window. Loading it on a helper thread while the UI thread reads the scenario and builds the font
 // atlas takes part of that off the critical path: when GLX later loads the driver, it is there.
 std::thread gl_driver_preload;
+enum class GlfwInit { running, ok, failed };
+std::atomic<GlfwInit> glfw_init{GlfwInit::running};
+
+// True once GLFW has loaded the last of the X extension libraries it opens in glfwInit().
+int x11_xcb_loaded(dl_phdr_info* info, size_t, void*) {
+  return info->dlpi_name && std::strstr(info->dlpi_name, "/libX11-xcb.so") ? 1 : 0;
+}
 
 void start_gl_driver_preload() {
+  if (gl_driver_preload.joinable()) gl_driver_preload.join();  // a second init_platform()
+  glfw_init.store(GlfwInit::running);
   // Only where Mesa will be the GL vendor and looks in its default place: with another vendor
   // (NVIDIA's libGLX_nvidia) or another driver directory, loading Mesa would be work for nothing.
   const char* vendor = std::getenv("__GLX_VENDOR_LIBRARY_NAME");
@@ -86,10 +99,21 @@ void start_gl_driver_preload() {
   // The same flags as Mesa's loader, so that its dlopen() finds this very object. Every gallium
   // driver name (iris, radeonsi, swrast, ...) is a hard link to this one file.
   gl_driver_preload = std::thread([path = dir + "/swrast_dri.so"] {
+    // dlopen() holds the loader's lock throughout, and glfwInit() opens the X extension
+    // libraries with dlopen() once it has connected to the display: start when it has opened the
+    // last of them (libX11-xcb), so that loading the driver overlaps the rest of glfwInit
+    // (keyboard tables, the Compose file: ~40 ms), or when glfwInit() has returned (not at all if
+    // it failed). dl_iterate_phdr takes only the loader's list lock, briefly.
+    while (glfw_init.load(std::memory_order_acquire) == GlfwInit::running && dl_iterate_phdr(x11_xcb_loaded, nullptr) == 0)
+      std::this_thread::sleep_for(std::chrono::microseconds(250));
+    if (glfw_init.load(std::memory_order_acquire) == GlfwInit::failed) return;
+    launch_stamp("driver start");
     dlopen("libGLX_mesa.so.0", RTLD_NOW | RTLD_LOCAL);
     dlopen(path.c_str(), RTLD_NOW | RTLD_GLOBAL);
   });
 }
+
+}  // namespace
 
 // When GLFW opens the input method, Xlib parses the locale's Compose file (~6,000 lines, a
 // character at a time). Given a cache directory it maps a compiled copy instead: glfwInit() took
@@ -111,17 +135,14 @@ void use_compose_cache() {
   if (!ec) setenv("XCOMPOSECACHE", dir.c_str(), 0);
 }
 
-}  // namespace
-
 bool init_platform() {
   keep_heap_in_huge_pages();
-  use_compose_cache();
   glfwSetErrorCallback([](int, const char*) {});
-  // GLFW before any other thread exists: Xlib reads its compose table a character at a time with
-  // getc(), which takes the stream's lock once the process has a second thread.
-  if (!glfwInit()) return false;
-  launch_stamp("glfw");
   start_gl_driver_preload();
+  const bool ok = glfwInit();
+  glfw_init.store(ok ? GlfwInit::ok : GlfwInit::failed, std::memory_order_release);
+  launch_stamp("glfw");
+  if (!ok) return false;
   IMGUI_CHECKVERSION();
   ImGui::CreateContext();
   return true;
@@ -211,6 +232,7 @@ namespace {
 
 struct LaunchStamps {
   bool on = std::getenv("DEPLOYSIM_TIMING") != nullptr;
+  std::mutex mutex;  // the driver's helper thread stamps too
   std::vector<std::pair<const char*, double>> steps;
 };
 
@@ -226,10 +248,12 @@ void launch_stamp(const char* step) {
   if (!s.on) return;
   timespec now{};
   clock_gettime(CLOCK_MONOTONIC, &now);
+  const std::lock_guard lock(s.mutex);
   s.steps.emplace_back(step, static_cast<double>(now.tv_sec) * 1e3 + static_cast<double>(now.tv_nsec) / 1e6);
 }
 
 std::string launch_stamps() {
+  const std::lock_guard lock(stamps().mutex);
   std::string out;
   char buf[96];
   for (const auto& [step, ms] : stamps().steps) {

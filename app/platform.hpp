@@ -12,9 +12,12 @@ struct Platform {
   std::string ini_path;            ///< imgui.ini path ("" = ImGui writes none).
 };
 
+/// Points Xlib at a cache for its compiled Compose table (XCOMPOSECACHE) unless the user has one.
+/// Sets an environment variable: call before starting any thread.
+void use_compose_cache();
 /// Connects to the display (GLFW) and creates the ImGui context, so that fonts can be built before
 /// the window exists; starts loading the GL driver in the background. False when there is no
-/// display. Call before starting any other thread; close_platform() undoes it, even without window.
+/// display. close_platform() undoes it, with or without a window.
 bool init_platform();
 /// After init_platform(): opens a window of w x h with GL 3.3 core and ImGui's backends on it;
 /// false when that fails. `vsync` off for tests and benchmarks. `ini_path` "" keeps ImGui from
