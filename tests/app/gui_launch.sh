@@ -1,0 +1,25 @@
+# Issue 7's launch measurement: with DEPLOYSIM_TIMING=1 the first frame of the first lesson prints
+# one line of CLOCK_MONOTONIC stamps, one per launch step and in the order they happen; bench_frame
+# reads "main", "window" and "first frame" from it.
+set -euo pipefail
+bin="$1"
+out="$(mktemp -d)"; trap 'rm -rf "$out"' EXIT
+export HOME="$out/home"   # a test never writes into the user's home
+DEPLOYSIM_TIMING=1 xvfb-run -a -s "-screen 0 1600x900x24" "$bin" gui --frames 2 >/dev/null 2>"$out/err.txt"
+python3 - "$out/err.txt" <<'PY'
+import re, sys
+text = open(sys.argv[1]).read()
+lines = [l for l in text.splitlines() if "monotonic ms: " in l]
+assert len(lines) == 1, f"expected one timing line, got {len(lines)}:\n{text}"
+steps = [(k, float(v)) for k, v in (s.rsplit(" ", 1) for s in lines[0].split("monotonic ms: ")[1].split(", "))]
+names = [k for k, _ in steps]
+order = ["main", "state", "glfw", "fonts", "driver", "window", "draw", "render", "first frame"]
+main_thread = [n for n in names if n != "driver start"]  # the helper thread's stamp may land anywhere after main
+assert main_thread == order, f"steps {names}, expected {order} (plus 'driver start')"
+times = [t for k, t in steps if k != "driver start"]
+assert times == sorted(times), f"stamps out of order: {steps}"
+assert times[-1] - times[0] < 60_000, f"implausible launch: {steps}"
+sim = re.search(r"simulation (\d+) ms", lines[0])
+assert sim, lines[0]
+print("gui_launch: " + ", ".join(f"{k} +{t - times[0]:.0f} ms" for k, t in steps))
+PY
