@@ -108,7 +108,10 @@ float layout_left(const std::vector<size_t>& ids, const TraceIndex& ix, const Me
     const float r = node_r(node.role);
     const float x = margin + static_cast<float>(i / per_col) * (col + gap) + col * 0.5f;
     const float row = static_cast<float>(i % per_col);
-    place(p, node, x, y0 + step * row + (step - (2 * r + 2 + me.line)) * 0.5f + r);
+    // Resolvers sit at the top of their slot: their links up to the DNS servers in the top row
+    // then pass above the host frames instead of across a host's title.
+    const float in_slot = node.role == NodeRole::resolver ? 0.0f : (step - (2 * r + 2 + me.line)) * 0.5f;
+    place(p, node, x, y0 + step * row + in_slot + r);
     p.name = centred(x, p.shape.y1 + 2, me.width(node_label(node)), me.line);
   }
   return margin + static_cast<float>(cols) * (col + gap) - gap;
@@ -284,9 +287,21 @@ CanvasLayout layout_canvas(const Model& m, float width, float height, float line
   const float y1 = out.legend.y0 - 6;
   const float x0 = layout_left(left, ix, me, y0, y1, out) + 2 * gap;
   if (groups.empty()) return out;
+  // Links from the left column up to the top row (the resolver's queries to the DNS servers) pass
+  // above the hosts: the host area starts below where the lowest of them crosses its left edge.
+  float hosts_top = y0;
+  for (const Link& l : ix.links) {
+    const NodePlace *pa = &out.nodes[raw(l.a)], *pb = &out.nodes[raw(l.b)];
+    if (ix.nodes[raw(l.a)].host >= 0 || ix.nodes[raw(l.b)].host >= 0 || !pa->drawn || !pb->drawn) continue;
+    if (pa->shape.x0 > pb->shape.x0) std::swap(pa, pb);
+    const float ax = (pa->shape.x0 + pa->shape.x1) / 2, ay = (pa->shape.y0 + pa->shape.y1) / 2;
+    const float bx = (pb->shape.x0 + pb->shape.x1) / 2, by = (pb->shape.y0 + pb->shape.y1) / 2;
+    if (ax >= x0 || bx <= x0) continue;
+    hosts_top = std::max(hosts_top, ay + (by - ay) * (x0 - ax) / (bx - ax) + gap);
+  }
   // A host that holds the proxy and nothing else (the edge) gets a column of its own; the other
   // hosts share the rest in a grid.
-  const Box area{x0, y0, width - margin, y1};
+  const Box area{x0, hosts_top, width - margin, y1};
   std::vector<const Group*> rest;
   const Group* edge = nullptr;
   for (const Group& g : groups)

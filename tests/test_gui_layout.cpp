@@ -102,6 +102,23 @@ void check_layout(const Model& m, const std::string& file, float w, float h, con
       }
     }
     for (size_t o = h2 + 1; o < lay.hosts.size(); ++o) CHECK_FALSE(frame.overlaps(lay.hosts[o].frame));
+    // A link between two nodes outside every host (the resolver and the DNS servers, a client
+    // and the resolver) runs around the frames, not across a host's title and memory bar.
+    for (const Link& l : m.index.links) {
+      const size_t a = raw(l.a), b = raw(l.b);
+      if (nodes[a].host >= 0 || nodes[b].host >= 0 || !lay.nodes[a].drawn || !lay.nodes[b].drawn) continue;
+      const Box& sa = lay.nodes[a].shape;
+      const Box& sb = lay.nodes[b].shape;
+      const float ax = (sa.x0 + sa.x1) / 2, ay = (sa.y0 + sa.y1) / 2, bx = (sb.x0 + sb.x1) / 2, by = (sb.y0 + sb.y1) / 2;
+      bool crosses = false;
+      for (int i = 0; i <= 400 && !crosses; ++i) {
+        const float f = static_cast<float>(i) / 400.0f, x = ax + (bx - ax) * f, y = ay + (by - ay) * f;
+        crosses = x > frame.x0 && x < frame.x1 && y > frame.y0 && y < frame.y1;
+      }
+      INFO(where, ": link ", nodes[a].name, " - ", nodes[b].name, " crosses host ", m.scenario.hosts[h2].name, " ",
+           box_str(frame));
+      CHECK_FALSE(crosses);
+    }
   }
 }
 

@@ -69,7 +69,11 @@ void draw_hosts(const Model& m, const Canvas& cv, int64_t t) {
     cv.dl->AddRectFilled(lo, hi, IM_COL32(40, 48, 64, 255), 8.0f);
     cv.dl->AddRect(lo, hi, IM_COL32(120, 140, 180, 255), 8.0f, 0, 1.5f);
     const ImVec2 title = ImVec2(lo.x + (hp.title.x0 - hp.frame.x0), lo.y + (hp.title.y0 - hp.frame.y0));
-    cv.dl->AddText(ImVec2(title.x + 3, title.y), IM_COL32(200, 210, 230, 255), fmt::format("host {}  {}", host.name, host.ip).c_str());
+    std::string name = fmt::format("host {}  {}", host.name, host.ip);
+    if (ImGui::CalcTextSize(name.c_str()).x + 8 > hi.x - lo.x) name = fmt::format("{}  {}", host.name, host.ip);
+    cv.dl->PushClipRect(lo, hi, true);
+    cv.dl->AddText(ImVec2(title.x + 3, title.y), IM_COL32(200, 210, 230, 255), name.c_str());
+    cv.dl->PopClipRect();
     const uint64_t used = host_memory_at(m, h, t);
     const float frac = host.memory ? std::min(1.0f, static_cast<float>(used) / static_cast<float>(host.memory)) : 0;
     const ImVec2 b0(lo.x + (hp.memory.x0 - hp.frame.x0), lo.y + (hp.memory.y0 - hp.frame.y0));
@@ -77,8 +81,20 @@ void draw_hosts(const Model& m, const Canvas& cv, int64_t t) {
     cv.dl->AddRectFilled(b0, b1, IM_COL32(30, 30, 30, 255), 3);
     const ImU32 bar = frac > 0.9f ? failure_color() : frac > 0.7f ? IM_COL32(255, 165, 0, 255) : IM_COL32(70, 170, 90, 255);
     cv.dl->AddRectFilled(b0, ImVec2(b0.x + (b1.x - b0.x) * frac, b1.y), bar, 3);
-    const std::string mem = fmt::format("RAM {} / {}", format_bytes(used), format_bytes(host.memory));
-    cv.dl->AddText(ImVec2(b0.x + 4, b0.y - 1), IM_COL32(255, 255, 255, 255), mem.c_str());
+    // The figure inside its bar, as a progress bar shows it: centred, with a shadow so that it
+    // reads on the green, orange or red fill as on the dark track.
+    // Narrow hosts (four in a row) get the shorter forms.
+    std::string mem;
+    for (const std::string& form : {fmt::format("RAM {} / {}", format_bytes(used), format_bytes(host.memory)),
+                                    fmt::format("{} / {}", format_bytes(used), format_bytes(host.memory)),
+                                    format_bytes(used)})
+      if (mem = form; ImGui::CalcTextSize(mem.c_str()).x + 8 <= b1.x - b0.x) break;
+    const ImVec2 ts = ImGui::CalcTextSize(mem.c_str());
+    const ImVec2 tp(std::max(b0.x + 4, (b0.x + b1.x - ts.x) * 0.5f), (b0.y + b1.y - ts.y) * 0.5f);
+    cv.dl->PushClipRect(b0, b1, true);
+    cv.dl->AddText(ImVec2(tp.x + 1, tp.y + 1), IM_COL32(0, 0, 0, 220), mem.c_str());
+    cv.dl->AddText(tp, IM_COL32(255, 255, 255, 255), mem.c_str());
+    cv.dl->PopClipRect();
   }
 }
 
