@@ -156,8 +156,12 @@ GuiResult run_gui(const GuiOptions& options) {
     close_platform(platform);
     return GuiResult::no_display;
   }
-  // The font atlas, too, is built while the GL driver loads.
+  // The font atlas, too, is built while the GL driver loads (with Hangul when Korean is on).
   const Fonts fonts = load_fonts();
+  if (std::string notice = ensure_language_fonts(fonts, ui.settings.language, assets); !notice.empty()) {
+    ui.status = notice;
+    std::fprintf(stderr, "deploysim: %s\n", notice.c_str());
+  }
   launch_stamp("fonts");
   if (!open_platform(platform, options.width, options.height, interactive, cfg.empty() ? "" : cfg + "/imgui.ini")) {
     session.cancel();

@@ -112,16 +112,23 @@ std::string ensure_language_fonts(const Fonts& fonts, const std::string& languag
   ImFontAtlas* atlas = ImGui::GetIO().Fonts;
   const ImWchar* ranges = korean_ranges(assets_dir);
   for (ImFont* dst : {fonts.regular, fonts.large}) {
+    // The size it was added at: dst->FontSize (and dst->ConfigData) are set only once the atlas
+    // has been built, which it may not be yet (Korean saved in the settings: the first frame).
+    float size = dst->FontSize;
+    for (const ImFontConfig& c : atlas->ConfigData)
+      if (c.DstFont == dst && !c.MergeMode) size = c.SizePixels;
     ImFontConfig cfg;
     cfg.MergeMode = true;
     cfg.DstFont = dst;
     cfg.OversampleH = 1;  // Hangul is dense: 3x horizontal oversampling tripled the rasterizing time
     cfg.PixelSnapH = true;
-    atlas->AddFontFromFileTTF(nanum, dst->FontSize, &cfg, ranges);
+    atlas->AddFontFromFileTTF(nanum, size, &cfg, ranges);
   }
   atlas->Build();
-  ImGui_ImplOpenGL3_DestroyFontsTexture();
-  ImGui_ImplOpenGL3_CreateFontsTexture();
+  if (ImGui::GetIO().BackendRendererUserData) {  // else the backend makes the texture when it starts
+    ImGui_ImplOpenGL3_DestroyFontsTexture();
+    ImGui_ImplOpenGL3_CreateFontsTexture();
+  }
   return {};
 }
 

@@ -23,3 +23,25 @@ sim = re.search(r"simulation (\d+) ms", lines[0])
 assert sim, lines[0]
 print("gui_launch: " + ", ".join(f"{k} +{t - times[0]:.0f} ms" for k, t in steps))
 PY
+
+# A teacher who switched to Korean launches again: the settings say "ko" from the first frame on
+# (a run with --frames or --script never reads them, so this one is interactive). It must reach
+# its first frame, Hangul fonts merged before the window existed, and keep running until closed.
+mkdir -p "$HOME/.config/deploysim"
+echo '{"language": "ko"}' > "$HOME/.config/deploysim/settings.json"
+DEPLOYSIM_TIMING=1 xvfb-run -a -s "-screen 0 1600x900x24" "$bin" >/dev/null 2>"$out/ko.txt" &
+runner=$!
+for _ in $(seq 1 300); do
+  grep -q "monotonic ms: " "$out/ko.txt" && break
+  kill -0 "$runner" 2>/dev/null || break
+  sleep 0.1
+done
+sleep 0.5  # a few more frames
+alive=0; kill -0 "$runner" 2>/dev/null && alive=1
+pkill -TERM -P "$runner" 2>/dev/null || true
+kill "$runner" 2>/dev/null || true
+wait "$runner" 2>/dev/null || true
+grep -q "monotonic ms: " "$out/ko.txt" || { echo "Korean launch never reached its first frame:"; cat "$out/ko.txt"; exit 1; }
+[ "$alive" -eq 1 ] || { echo "Korean launch exited after its first frame:"; cat "$out/ko.txt"; exit 1; }
+if grep -q "Hangul shows as" "$out/ko.txt"; then echo "Korean fonts missing:"; cat "$out/ko.txt"; exit 1; fi
+echo "gui_launch: interactive launch with Korean saved reached its first frame and kept running"
