@@ -136,7 +136,14 @@ GuiResult run_gui(const GuiOptions& options) {
   UiState ui;
   Commands commands;
   Narrators narrators(assets);
-  if (!cfg.empty()) ui.settings = load_settings(cfg);
+  if (!cfg.empty()) {
+    LoadedSettings loaded = load_settings(cfg);
+    ui.settings = std::move(loaded.settings);
+    if (!loaded.problem.empty()) {
+      ui.status = loaded.problem;
+      std::fprintf(stderr, "deploysim: %s\n", loaded.problem.c_str());
+    }
+  }
   std::optional<ScriptRunner> script;
   if (script_lines) script.emplace(std::move(*script_lines));
   std::string first = options.scenario;

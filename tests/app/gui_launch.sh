@@ -24,24 +24,38 @@ assert sim, lines[0]
 print("gui_launch: " + ", ".join(f"{k} +{t - times[0]:.0f} ms" for k, t in steps))
 PY
 
-# A teacher who switched to Korean launches again: the settings say "ko" from the first frame on
-# (a run with --frames or --script never reads them, so this one is interactive). It must reach
-# its first frame, Hangul fonts merged before the window existed, and keep running until closed.
+# Interactive launches (a run with --frames or --script never reads the settings): `launch NAME`
+# starts deploysim with the settings in $HOME, waits for its first frame, checks it is still
+# running a moment later, and closes it; its stderr is in $out/NAME.txt.
+launch() {
+  DEPLOYSIM_TIMING=1 xvfb-run -a -s "-screen 0 1600x900x24" "$bin" >/dev/null 2>"$out/$1.txt" &
+  local runner=$! alive=0
+  for _ in $(seq 1 300); do
+    grep -q "monotonic ms: " "$out/$1.txt" && break
+    kill -0 "$runner" 2>/dev/null || break
+    sleep 0.1
+  done
+  sleep 0.5  # a few more frames
+  kill -0 "$runner" 2>/dev/null && alive=1
+  pkill -TERM -P "$runner" 2>/dev/null || true
+  kill "$runner" 2>/dev/null || true
+  wait "$runner" 2>/dev/null || true
+  grep -q "monotonic ms: " "$out/$1.txt" || { echo "$1: never reached its first frame:"; cat "$out/$1.txt"; exit 1; }
+  [ "$alive" -eq 1 ] || { echo "$1: exited after its first frame:"; cat "$out/$1.txt"; exit 1; }
+}
 mkdir -p "$HOME/.config/deploysim"
+
+# A teacher who switched to Korean launches again: Hangul is merged into the fonts before the
+# window exists (this aborted once).
 echo '{"language": "ko"}' > "$HOME/.config/deploysim/settings.json"
-DEPLOYSIM_TIMING=1 xvfb-run -a -s "-screen 0 1600x900x24" "$bin" >/dev/null 2>"$out/ko.txt" &
-runner=$!
-for _ in $(seq 1 300); do
-  grep -q "monotonic ms: " "$out/ko.txt" && break
-  kill -0 "$runner" 2>/dev/null || break
-  sleep 0.1
-done
-sleep 0.5  # a few more frames
-alive=0; kill -0 "$runner" 2>/dev/null && alive=1
-pkill -TERM -P "$runner" 2>/dev/null || true
-kill "$runner" 2>/dev/null || true
-wait "$runner" 2>/dev/null || true
-grep -q "monotonic ms: " "$out/ko.txt" || { echo "Korean launch never reached its first frame:"; cat "$out/ko.txt"; exit 1; }
-[ "$alive" -eq 1 ] || { echo "Korean launch exited after its first frame:"; cat "$out/ko.txt"; exit 1; }
-if grep -q "Hangul shows as" "$out/ko.txt"; then echo "Korean fonts missing:"; cat "$out/ko.txt"; exit 1; fi
+launch korean
+if grep -q "Hangul shows as" "$out/korean.txt"; then echo "Korean fonts missing:"; cat "$out/korean.txt"; exit 1; fi
 echo "gui_launch: interactive launch with Korean saved reached its first frame and kept running"
+
+# A hand-edited settings file with a mistake: the program starts with that setting's default
+# and says which line and column is wrong.
+printf '{\n  "presenter": "yes"\n}\n' > "$HOME/.config/deploysim/settings.json"
+launch typo
+grep -q 'settings.json:2:3: "presenter" should be true or false' "$out/typo.txt" ||
+  { echo "typo: no message naming the mistake:"; cat "$out/typo.txt"; exit 1; }
+echo "gui_launch: a settings file with a wrong value starts with the default and names the line"

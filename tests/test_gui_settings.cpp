@@ -1,0 +1,84 @@
+// settings.json, the user's saved GUI settings: what a hand-edited file with a mistake does at
+// launch (it never stops the program; the mistake is named with its line and column).
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include <unistd.h>
+
+#include "settings.hpp"
+
+using namespace deploysim::gui;
+
+namespace {
+
+struct ConfigDir {
+  std::string path = "/tmp/deploysim_test_settings_" + std::to_string(getpid());
+  ConfigDir() { std::filesystem::create_directories(path); }
+  ~ConfigDir() { std::filesystem::remove_all(path); }
+  void write(const std::string& text) const { std::ofstream(path + "/settings.json") << text; }
+};
+
+}  // namespace
+
+TEST_CASE("saved settings come back as they were saved, and no file gives the defaults") {
+  ConfigDir dir;
+  LoadedSettings none = load_settings(dir.path);
+  CHECK(none.problem.empty());
+  CHECK_FALSE(none.settings.presenter);
+  CHECK(none.settings.language == "en");
+  Settings s;
+  s.presenter = true;
+  s.font_scale = 1.75f;
+  s.speed = 250.0;
+  s.stage_filter = 0b101;
+  s.last_scenario = "/home/teacher/my scenario.toml";
+  s.show_trails = false;
+  s.language = "ko";
+  REQUIRE(save_settings(dir.path, s));
+  const LoadedSettings back = load_settings(dir.path);
+  CHECK(back.problem.empty());
+  CHECK(back.settings.presenter);
+  CHECK(back.settings.font_scale == 1.75f);
+  CHECK(back.settings.speed == 250.0);
+  CHECK(back.settings.stage_filter == 0b101u);
+  CHECK(back.settings.last_scenario == "/home/teacher/my scenario.toml");
+  CHECK_FALSE(back.settings.show_trails);
+  CHECK(back.settings.language == "ko");
+}
+
+TEST_CASE("a key of the wrong type keeps its default and is named with its line and column") {
+  ConfigDir dir;
+  dir.write("{\n  \"speed\": 10,\n  \"presenter\": \"yes\",\n  \"language\": \"ko\"\n}\n");
+  const LoadedSettings l = load_settings(dir.path);
+  CHECK_FALSE(l.settings.presenter);
+  CHECK(l.settings.speed == 10.0);        // the good keys still count
+  CHECK(l.settings.language == "ko");
+  CHECK(l.problem.find("settings.json:3:3:") != std::string::npos);
+  CHECK(l.problem.find("\"presenter\" should be true or false") != std::string::npos);
+}
+
+TEST_CASE("an unknown key or language is reported, the rest is read") {
+  ConfigDir dir;
+  dir.write("{\"presentor\": true, \"font_scale\": 9}");
+  LoadedSettings l = load_settings(dir.path);
+  CHECK(l.problem.find("settings.json:1:2: \"presentor\"") != std::string::npos);
+  CHECK(l.settings.font_scale == 3.0f);  // clamped
+  dir.write("{\"language\": \"fr\"}");
+  l = load_settings(dir.path);
+  CHECK(l.settings.language == "en");
+  CHECK(l.problem.find("\"en\" or \"ko\"") != std::string::npos);
+}
+
+TEST_CASE("a file that is not JSON gives the defaults, its position, and is kept aside") {
+  ConfigDir dir;
+  dir.write("{\n  \"presenter\": true,\n  \"speed\": 12,,\n}\n");
+  const LoadedSettings l = load_settings(dir.path);
+  CHECK_FALSE(l.settings.presenter);
+  CHECK(l.problem.find("settings.json:3:15:") != std::string::npos);
+  CHECK(l.problem.find("not valid JSON") != std::string::npos);
+  CHECK(std::filesystem::exists(dir.path + "/settings.json.broken"));
+  CHECK_FALSE(std::filesystem::exists(dir.path + "/settings.json"));
+}
