@@ -73,9 +73,10 @@ void keep_heap_in_huge_pages() {
 
 namespace {
 
-// Mesa's GL driver (with LLVM, ~140 MB of libraries to map and relocate) is most of the time to a
-// window. Loading it on a helper thread while the UI thread reads the scenario and builds the font
-// atlas takes part of that off the critical path: when GLX later loads the driver, it is there.
+// Mesa's GL driver (with LLVM, ~140 MB of libraries to map and relocate, ~55-85 ms) is most of the
+// time to a window. Loading it on a helper thread while the UI thread finishes glfwInit() and
+// builds the font atlas takes part of that off the critical path: when GLX later loads the
+// driver, it is there.
 std::thread gl_driver_preload;
 enum class GlfwInit { running, ok, failed };
 std::atomic<GlfwInit> glfw_init{GlfwInit::running};
