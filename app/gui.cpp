@@ -92,6 +92,13 @@ void apply_commands(Session& session, UiState& ui, Commands& commands, Platform&
   }
 }
 
+// A problem the user should know of: in the status line, and on stderr.
+void report(UiState& ui, const std::string& problem) {
+  if (problem.empty()) return;
+  ui.status = problem;
+  std::fprintf(stderr, "deploysim: %s\n", problem.c_str());
+}
+
 // The scenario a bare `deploysim` opens: basic-https when shipped, else the first by name.
 std::string first_scenario(const std::string& assets) {
   const std::string preferred = assets + "/scenarios/basic-https.toml";
@@ -139,10 +146,7 @@ GuiResult run_gui(const GuiOptions& options) {
   if (!cfg.empty()) {
     LoadedSettings loaded = load_settings(cfg);
     ui.settings = std::move(loaded.settings);
-    if (!loaded.problem.empty()) {
-      ui.status = loaded.problem;
-      std::fprintf(stderr, "deploysim: %s\n", loaded.problem.c_str());
-    }
+    report(ui, loaded.problem);
   }
   std::optional<ScriptRunner> script;
   if (script_lines) script.emplace(std::move(*script_lines));
@@ -163,12 +167,12 @@ GuiResult run_gui(const GuiOptions& options) {
     close_platform(platform);
     return GuiResult::no_display;
   }
-  // The font atlas, too, is built while the GL driver loads (with Hangul when Korean is on).
+  // The font atlas, too, is built while the GL driver loads: once, with Hangul when Korean is on.
   const Fonts fonts = load_fonts();
-  if (std::string notice = ensure_language_fonts(fonts, ui.settings.language, assets); !notice.empty()) {
-    ui.status = notice;
-    std::fprintf(stderr, "deploysim: %s\n", notice.c_str());
-  }
+  report(ui, ensure_language_fonts(fonts, ui.settings.language, assets));
+  unsigned char* atlas_pixels = nullptr;
+  int atlas_w = 0, atlas_h = 0;
+  ImGui::GetIO().Fonts->GetTexDataAsRGBA32(&atlas_pixels, &atlas_w, &atlas_h);
   launch_stamp("fonts");
   if (!open_platform(platform, options.width, options.height, interactive, cfg.empty() ? "" : cfg + "/imgui.ini")) {
     session.cancel();
@@ -191,10 +195,7 @@ GuiResult run_gui(const GuiOptions& options) {
     ui.fps_ms = ui.fps_ms * 0.9 + dt * 1000.0 * 0.1;
     on_arrival(session.poll(), session, ui);
     if (interactive) session.watch_file();
-    if (std::string notice = ensure_language_fonts(fonts, ui.settings.language, assets); !notice.empty()) {
-      ui.status = notice;
-      std::fprintf(stderr, "deploysim: %s\n", notice.c_str());
-    }
+    report(ui, ensure_language_fonts(fonts, ui.settings.language, assets));
     if (applied_presenter != ui.settings.presenter || applied_scale != ui.settings.font_scale) {
       apply_style(ui.settings.presenter, ui.settings.font_scale, fonts);
       if (applied_presenter != ui.settings.presenter && ui.frame > 0) ui.reset_layout = 2;  // place windows with the new font's sizes

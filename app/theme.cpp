@@ -57,10 +57,6 @@ Fonts load_fonts() {
   if (std::filesystem::exists(mono, ec)) f.mono = io.Fonts->AddFontFromFileTTF(mono, 15.0f, &cfg);
   if (!f.regular) f.regular = f.large = io.Fonts->AddFontDefault();
   if (!f.mono) f.mono = f.regular;
-  // Rasterize now (ImGui would at the first frame): run_gui calls this while the GL driver loads.
-  unsigned char* pixels = nullptr;
-  int w = 0, h = 0;
-  io.Fonts->GetTexDataAsRGBA32(&pixels, &w, &h);
   return f;
 }
 
@@ -113,7 +109,7 @@ std::string ensure_language_fonts(const Fonts& fonts, const std::string& languag
   const ImWchar* ranges = korean_ranges(assets_dir);
   for (ImFont* dst : {fonts.regular, fonts.large}) {
     // The size it was added at: dst->FontSize (and dst->ConfigData) are set only once the atlas
-    // has been built, which it may not be yet (Korean saved in the settings: the first frame).
+    // has been built, which at launch it is not yet (run_gui builds it once, Hangul included).
     float size = dst->FontSize;
     for (const ImFontConfig& c : atlas->ConfigData)
       if (c.DstFont == dst && !c.MergeMode) size = c.SizePixels;
