@@ -11,7 +11,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/tour.hpp"
-#include "gui.hpp"
+#include "gui/shell/gui.hpp"
 
 namespace {
 

@@ -20,11 +20,11 @@
 #include <GLFW/glfw3.h>
 #include <imgui.h>
 
-#include "dev_fixture.hpp"
-#include "frame.hpp"
-#include "gui.hpp"
-#include "platform.hpp"
-#include "session.hpp"
+#include "gui/shell/dev_fixture.hpp"
+#include "gui/shell/frame.hpp"
+#include "gui/shell/gui.hpp"
+#include "gui/platform/platform.hpp"
+#include "gui/run/session.hpp"
 
 using namespace deploysim;
 using namespace deploysim::gui;

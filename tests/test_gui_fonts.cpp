@@ -6,7 +6,7 @@
 
 #include <imgui.h>
 
-#include "theme.hpp"
+#include "gui/shell/theme.hpp"
 
 using namespace deploysim::gui;
 

@@ -12,8 +12,8 @@
 #include <fmt/format.h>
 #include <imgui.h>
 
-#include "layout.hpp"
-#include "model.hpp"
+#include "gui/run/layout.hpp"
+#include "gui/run/model.hpp"
 
 using namespace deploysim;
 using namespace deploysim::gui;

@@ -8,7 +8,7 @@
 
 #include <unistd.h>
 
-#include "settings.hpp"
+#include "gui/shell/settings.hpp"
 
 using namespace deploysim::gui;
 

@@ -1,0 +1,80 @@
+// Scenario / lesson browser: the lessons (lessons.cpp) and the shipped scenarios in two tabs, a
+// path to open any file, the open file's status (reloads on change), and errors with
+// file:line:column while the previous scenario stays open.
+#include <algorithm>
+#include <filesystem>
+
+#include <imgui.h>
+#include <imgui_stdlib.h>
+#include <fmt/format.h>
+
+#include "gui/panels/panels.hpp"
+
+namespace deploysim::gui {
+
+namespace {
+
+std::vector<std::string> shipped(const std::string& dir) {
+  std::vector<std::string> out;
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator(dir, ec))
+    if (e.path().extension() == ".toml") out.push_back(e.path().string());
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+// The open file as a reader wants it: shipped ones by their place under assets/, others relative
+// to the working directory when inside it; the full path is in the tooltip.
+std::string display_path(const std::string& path, const std::string& assets_dir) {
+  namespace fs = std::filesystem;
+  const fs::path p = fs::path(path).lexically_normal();
+  auto inside = [&](const fs::path& dir) {
+    const fs::path rel = p.lexically_relative(dir.lexically_normal());
+    return rel.empty() || *rel.begin() == ".." ? std::string() : rel.string();
+  };
+  if (std::string rel = inside(assets_dir); !rel.empty()) return "shipped: " + rel;
+  std::error_code ec;
+  const fs::path cwd = fs::current_path(ec);
+  if (!ec && p.is_absolute())
+    if (std::string rel = inside(cwd); !rel.empty()) return rel;
+  return path;
+}
+
+}  // namespace
+
+void draw_browser(const Session& session, const std::string& assets_dir, UiState& ui, Commands& commands) {
+  const Scenario& sc = session.model().scenario;
+  if (!sc.info.name.empty()) {
+    ImGui::TextWrapped("%s", sc.info.name.c_str());
+    ImGui::TextDisabled("%s", display_path(session.path(), assets_dir).c_str());
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", session.path().c_str());
+  }
+  if (!session.error().empty()) {
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(failure_color()));
+    ImGui::TextWrapped("%s", session.error().c_str());
+    ImGui::PopStyleColor();
+    if (!sc.info.name.empty()) ImGui::TextDisabled("(the previous scenario stays open)");
+  }
+  if (!ImGui::BeginTabBar("browser")) return;
+  if (ImGui::BeginTabItem(ui.settings.language == "ko" ? "레슨###Lessons" : "Lessons###Lessons")) {
+    draw_lessons(session, ui, commands);
+    ImGui::EndTabItem();
+  }
+  if (ImGui::BeginTabItem("Scenarios")) {
+    for (const std::string& path : shipped(assets_dir + "/scenarios")) {
+      const std::string name = std::filesystem::path(path).stem().string();
+      if (ImGui::Selectable(name.c_str(), path == session.path())) commands.post(RequestOpen{path});
+    }
+    ImGui::Spacing();
+    ImGui::TextDisabled("Open a file");
+    ImGui::SetNextItemWidth(-ImGui::GetFontSize() * 3.5f);
+    const bool enter = ImGui::InputTextWithHint("##path", "path/to/scenario.toml", &ui.open_path, ImGuiInputTextFlags_EnterReturnsTrue);
+    ImGui::SameLine();
+    if ((ImGui::Button("Open") || enter) && !ui.open_path.empty()) commands.post(RequestOpen{ui.open_path});
+    if (!session.path().empty() && ImGui::Button("Reload")) commands.post(RequestReload{});
+    ImGui::EndTabItem();
+  }
+  ImGui::EndTabBar();
+}
+
+}  // namespace deploysim::gui

@@ -1,0 +1,135 @@
+// Inspector: the selected record's fields, its cause chain, process and certificate details,
+// and (for TLS messages) the real handshake bytes with a hex view linked to the decoded fields.
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "gui/run/state_at.hpp"
+#include "gui/widgets/hex_view.hpp"
+#include "gui/panels/panels.hpp"
+#include "gui/widgets/tls_bytes.hpp"
+
+namespace deploysim::gui {
+
+namespace {
+
+std::string field_text(const Trace& trace, const Field& f) {
+  switch (f.type) {
+    case FieldType::integer: return std::to_string(f.value);
+    case FieldType::string: return std::string(trace.str(static_cast<Sym>(f.value)));
+    case FieldType::time: return format_time(ns(f.value));
+    case FieldType::boolean: return f.value ? "true" : "false";
+  }
+  return {};
+}
+
+void row(const char* key, const std::string& value) {
+  ImGui::TableNextRow();
+  ImGui::TableSetColumnIndex(0);
+  ImGui::TextDisabled("%s", key);
+  ImGui::TableSetColumnIndex(1);
+  ImGui::TextWrapped("%s", value.c_str());
+}
+
+void record_table(const Model& m, const Record& r, RecordId id, Commands& commands) {
+  const Trace& trace = m.run.trace;
+  if (!ImGui::BeginTable("fields", 2, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV)) return;
+  ImGui::TableSetupColumn("key", ImGuiTableColumnFlags_WidthFixed, ImGui::GetFontSize() * 7);
+  ImGui::TableSetupColumn("value", ImGuiTableColumnFlags_WidthStretch);
+  row("seq", std::to_string(raw(id)));
+  row("time", format_time(r.t()));
+  if (r.dur_ns) row("flight", format_time(ns(r.dur_ns)));
+  row("kind", std::string(trace.kind(r)));
+  row("stage", stage_name(r.stage));
+  if (r.actor != NodeId::none) row("actor", std::string(trace.node_name(r.actor)));
+  if (r.is_message()) row("message", fmt::format("{} -> {}", trace.node_name(r.from), trace.node_name(r.to)));
+  if (r.conn != ConnId::none) row("connection", fmt::format("#{}", raw(r.conn)));
+  if (r.proc != ProcId::none) row("process", fmt::format("#{}", raw(r.proc)));
+  for (const Field& f : trace.details(r)) row(std::string(trace.str(f.key)).c_str(), field_text(trace, f));
+  if (r.cause != RecordId::none && raw(r.cause) < trace.size()) {
+    ImGui::TableNextRow();
+    ImGui::TableSetColumnIndex(0);
+    ImGui::TextDisabled("cause");
+    ImGui::TableSetColumnIndex(1);
+    const std::string label = fmt::format("#{} {}##cause", raw(r.cause), trace.kind(trace.at(r.cause)));
+    if (ImGui::SmallButton(label.c_str())) commands.post(RequestSelect{r.cause});
+  }
+  ImGui::EndTable();
+}
+
+void process_section(const Model& m, const Record& r, int64_t t) {
+  if (r.proc == ProcId::none) return;
+  if (!ImGui::CollapsingHeader("Process", ImGuiTreeNodeFlags_DefaultOpen)) return;
+  const NodeId node = r.actor != NodeId::none && raw(r.actor) < m.index.nodes.size() &&
+                              m.index.nodes[raw(r.actor)].role == NodeRole::worker ? r.actor : NodeId::none;
+  NodeInfo info;
+  info.proc = r.proc;
+  if (node != NodeId::none) info = m.index.nodes[raw(node)];
+  else if (std::string_view unit = m.run.trace.detail_str(r, "unit"); !unit.empty()) info.name = std::string(unit) + "/";
+  const ProcView pv = proc_state_at(m, info, t);
+  ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(pv.color), "state: %s", pv.known ? pv.label.c_str() : "(no lifecycle record yet)");
+  ImGui::Text("restarts so far: %u", pv.restarts);
+  if (pv.next_restart_ns >= 0)
+    ImGui::Text("next restart at %s (in %s)", format_time(ns(pv.next_restart_ns)).c_str(),
+                format_time(ns(std::max<int64_t>(0, pv.next_restart_ns - t))).c_str());
+  const std::string_view name = r.actor != NodeId::none ? m.run.trace.node_name(r.actor) : std::string_view{};
+  for (const ServiceSpec& svc : m.scenario.services) {
+    if (name.substr(0, svc.name.size()) != svc.name) continue;
+    static constexpr const char* kinds[] = {"none", "systemd", "docker", "kubernetes", "supervisord"};
+    ImGui::Text("supervisor: %s, restart policy: %s", kinds[static_cast<int>(svc.supervisor.kind)],
+                svc.supervisor.restart.empty() ? "(tool default)" : svc.supervisor.restart.c_str());
+    break;
+  }
+}
+
+void cert_section(const Model& m, const Record& r, int64_t t) {
+  const std::string_view domain = m.run.trace.detail_str(r, "domain").empty() ? m.run.trace.detail_str(r, "sni")
+                                                                               : m.run.trace.detail_str(r, "domain");
+  if (domain.empty()) return;
+  for (const CertificateSpec& c : m.scenario.certificates) {
+    if (c.domain != domain) continue;
+    if (!ImGui::CollapsingHeader("Certificate", ImGuiTreeNodeFlags_DefaultOpen)) return;
+    static constexpr const char* issuers[] = {"Let's Encrypt", "private CA", "self-signed", "untrusted"};
+    static constexpr const char* renewals[] = {"by the proxy", "certbot", "cert-manager", "none"};
+    ImGui::Text("domain: %s", c.domain.c_str());
+    ImGui::Text("issuer: %s", issuers[static_cast<int>(c.issuer)]);
+    ImGui::Text("lifetime: %s, renewal: %s%s", format_time(c.lifetime).c_str(), renewals[static_cast<int>(c.renewal)],
+                c.reload_after_renewal ? "" : " (no reload!)");
+    if (auto left = cert_days_left_at(m, c.domain, t)) ImGui::Text("days left now: %.1f", *left);
+  }
+}
+
+}  // namespace
+
+void draw_inspector(const Model& m, const Fonts& fonts, UiState& ui, Commands& commands) {
+  const Trace& trace = m.run.trace;
+  if (ui.selected == RecordId::none || raw(ui.selected) >= trace.size()) {
+    ImGui::TextWrapped("Nothing selected. Step with the arrow keys, click a packet on the canvas, a tick on the "
+                       "timeline or a row of the sequence diagram.");
+    return;
+  }
+  const Record& r = trace.at(ui.selected);
+  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(stage_color(r.stage)));
+  ImGui::TextUnformatted(std::string(trace.kind(r)).c_str());
+  ImGui::PopStyleColor();
+  // A TLS message shows its real bytes first; the simulated record's fields fold away below.
+  if (r.stage == Stage::tls && r.is_message()) {
+    const TlsBytes bytes = tls_bytes_for(m, ui.selected);
+    if (!bytes.raw.empty()) {
+      const float h = std::max(ImGui::GetContentRegionAvail().y - ImGui::GetFrameHeightWithSpacing() * 2.2f,
+                               ImGui::GetFontSize() * 16);
+      if (ImGui::BeginChild("tls", ImVec2(0, h))) draw_hex_view(bytes, fonts, ui);
+      ImGui::EndChild();
+    } else {
+      ImGui::TextDisabled("%s", bytes.note.c_str());
+    }
+    if (ImGui::CollapsingHeader("Simulated record")) record_table(m, r, ui.selected, commands);
+    cert_section(m, r, ui.t_ns);
+    return;
+  }
+  record_table(m, r, ui.selected, commands);
+  process_section(m, r, ui.t_ns);
+  cert_section(m, r, ui.t_ns);
+}
+
+}  // namespace deploysim::gui

@@ -1,0 +1,235 @@
+// Metrics: availability, latency percentiles, restarts, memory per host against its RAM,
+// certificate days left and error budget over simulated time with the playhead marked; in
+// compare mode the variant beside this run (a table column, and a red line in each plot).
+#include <algorithm>
+#include <map>
+
+#include <fmt/format.h>
+
+#include "gui/panels/panels.hpp"
+
+namespace deploysim::gui {
+
+namespace {
+
+struct Series {
+  std::vector<float> t;  // seconds
+  std::vector<float> v;
+  ImU32 color;
+  std::string name;
+};
+
+void plot(const char* title, const std::vector<Series>& series, float t_end, float playhead_s, const char* unit,
+          bool zero_based) {
+  ImGui::TextUnformatted(title);
+  const ImVec2 p0 = ImGui::GetCursorScreenPos();
+  const float h = std::max(50.0f, ImGui::GetFontSize() * 4.0f);
+  const ImVec2 size(ImGui::GetContentRegionAvail().x, h);
+  ImGui::Dummy(size);
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  dl->AddRectFilled(p0, ImVec2(p0.x + size.x, p0.y + size.y), IM_COL32(20, 22, 28, 255));
+  float lo = zero_based ? 0.0f : 1e30f, hi = -1e30f;
+  for (const Series& s : series)
+    for (float v : s.v) lo = std::min(lo, v), hi = std::max(hi, v);
+  if (hi < lo) {
+    dl->AddText(ImVec2(p0.x + 6, p0.y + 6), IM_COL32(150, 150, 150, 255), "no samples in this run");
+    return;
+  }
+  if (hi - lo < 1e-6f) hi = lo + 1.0f;
+  const float span = std::max(1e-9f, t_end);
+  auto at = [&](float t, float v) {
+    return ImVec2(p0.x + size.x * std::clamp(t / span, 0.0f, 1.0f), p0.y + size.y - 4 - (size.y - 8) * (v - lo) / (hi - lo));
+  };
+  for (const Series& s : series) {
+    for (size_t i = 0; i + 1 < s.t.size(); ++i) {
+      // A gauge holds its value until the next sample: draw steps.
+      const ImVec2 a = at(s.t[i], s.v[i]), b = at(s.t[i + 1], s.v[i]), c = at(s.t[i + 1], s.v[i + 1]);
+      dl->AddLine(a, b, s.color, 2.0f);
+      dl->AddLine(b, c, s.color, 2.0f);
+    }
+    if (s.t.size() == 1) dl->AddCircleFilled(at(s.t[0], s.v[0]), 3, s.color);
+    if (!s.t.empty()) dl->AddLine(at(s.t.back(), s.v.back()), at(t_end, s.v.back()), s.color, 2.0f);
+  }
+  const float x = p0.x + size.x * std::clamp(playhead_s / span, 0.0f, 1.0f);
+  dl->AddLine(ImVec2(x, p0.y), ImVec2(x, p0.y + size.y), IM_COL32(255, 60, 60, 255), 2.0f);
+  dl->AddText(ImVec2(p0.x + 4, p0.y + 2), IM_COL32(200, 200, 200, 255), fmt::format("{:.4g} {}", hi, unit).c_str());
+  dl->AddText(ImVec2(p0.x + 4, p0.y + size.y - ImGui::GetTextLineHeight() - 2), IM_COL32(200, 200, 200, 255),
+              fmt::format("{:.4g} {}", lo, unit).c_str());
+  float lx = p0.x + size.x;
+  for (auto it = series.rbegin(); it != series.rend(); ++it) {
+    lx -= ImGui::CalcTextSize(it->name.c_str()).x + 10;
+    dl->AddText(ImVec2(lx, p0.y + 2), it->color, it->name.c_str());
+  }
+}
+
+Series availability(const Metrics& m, ImU32 color, std::string name) {
+  Series s{{}, {}, color, std::move(name)};
+  for (const AvailabilityPoint& p : m.availability) {
+    const uint64_t total = p.ok + p.failed;
+    if (!total) continue;
+    s.t.push_back(static_cast<float>(p.t.seconds()));
+    s.v.push_back(100.0f * static_cast<float>(p.ok) / static_cast<float>(total));
+  }
+  return s;
+}
+
+Series gauge(const std::vector<GaugePoint>& g, double scale, ImU32 color, std::string name) {
+  Series s{{}, {}, color, std::move(name)};
+  for (const GaugePoint& p : g) s.t.push_back(static_cast<float>(p.t.seconds())), s.v.push_back(static_cast<float>(p.value * scale));
+  return s;
+}
+
+// End-to-end latency percentiles per availability window, from the trace's client.response
+// records (kept in summary traces too). Computed once per run: a big what-if has a million.
+struct LatencySeries {
+  uint64_t fingerprint = 0;
+  size_t records = 0;
+  Series p50, p99;
+};
+
+void percentile_series(const Model& m, LatencySeries& out) {
+  const Trace& trace = m.run.trace;
+  const Metrics& mx = m.run.metrics;
+  out.p50.t.clear(), out.p50.v.clear(), out.p99.t.clear(), out.p99.v.clear();
+  const Sym response = trace.find_sym("client.response");
+  if (response == Sym::none) return;
+  const int64_t window = mx.availability.size() >= 2 ? mx.availability[1].t.ns() - mx.availability[0].t.ns()
+                                                     : std::max<int64_t>(1, m.run.end.ns());
+  std::map<int64_t, std::vector<int64_t>> by_window;
+  for (const Record& r : trace.records())
+    if (r.kind == response) by_window[r.t_ns / window].push_back(trace.detail_int(r, "latency"));
+  for (auto& [w, v] : by_window) {
+    auto pick = [&](double q) {
+      const size_t k = std::min(v.size() - 1, static_cast<size_t>(q * static_cast<double>(v.size() - 1) + 0.5));
+      std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(k), v.end());
+      return static_cast<float>(static_cast<double>(v[k]) / 1e6);
+    };
+    const float t = static_cast<float>(static_cast<double>(w * window) / 1e9);
+    out.p50.t.push_back(t), out.p50.v.push_back(pick(0.50));
+    out.p99.t.push_back(t), out.p99.v.push_back(pick(0.99));
+  }
+}
+
+const LatencySeries& latency_of(const Model& m, int which) {
+  static LatencySeries cache[2];  // this run, the compare run
+  LatencySeries& c = cache[which];
+  const Trace& trace = m.run.trace;
+  if (c.fingerprint != trace.fingerprint() || c.records != trace.size()) {
+    c.fingerprint = trace.fingerprint();
+    c.records = trace.size();
+    percentile_series(m, c);
+  }
+  return c;
+}
+
+const ImU32 palette[] = {IM_COL32(90, 200, 255, 255), IM_COL32(255, 180, 60, 255), IM_COL32(150, 230, 120, 255),
+                         IM_COL32(240, 120, 200, 255)};
+const ImU32 compare_color = IM_COL32(255, 100, 100, 255);
+
+void summary_table(const Model& a, const Model* b, const std::string& variant) {
+  const int cols = b ? 3 : 2;
+  if (!ImGui::BeginTable("summary", cols, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV)) return;
+  ImGui::TableSetupColumn("metric");
+  ImGui::TableSetupColumn("this run");
+  if (b) ImGui::TableSetupColumn(variant.c_str());
+  ImGui::TableHeadersRow();
+  auto line = [&](const char* name, auto value_of) {
+    ImGui::TableNextRow();
+    ImGui::TableSetColumnIndex(0);
+    ImGui::TextUnformatted(name);
+    ImGui::TableSetColumnIndex(1);
+    ImGui::TextUnformatted(value_of(a.run.metrics).c_str());
+    if (b) {
+      ImGui::TableSetColumnIndex(2);
+      ImGui::TextUnformatted(value_of(b->run.metrics).c_str());
+    }
+  };
+  line("requests ok / all", [](const Metrics& m) { return fmt::format("{} / {}", m.succeeded, m.requests); });
+  line("availability", [](const Metrics& m) { return fmt::format("{:.2f} %", 100.0 * m.availability_ratio()); });
+  line("restarts", [](const Metrics& m) { return std::to_string(m.restarts); });
+  line("latency p50 / p99", [](const Metrics& m) {
+    auto it = m.latency.find("total");
+    return it == m.latency.end() ? std::string("-")
+                                 : fmt::format("{} / {}", format_time(it->second.p50), format_time(it->second.p99));
+  });
+  line("failures", [](const Metrics& m) {
+    std::string out;
+    for (const auto& [cause, n] : m.failures) out += fmt::format("{}{}: {}", out.empty() ? "" : ", ", cause, n);
+    return out.empty() ? std::string("none") : out;
+  });
+  ImGui::EndTable();
+}
+
+}  // namespace
+
+void draw_metrics(const Session& session, UiState& ui, Commands&) {
+  const Model& m = session.model();
+  const Model* cmp = session.compare_model();
+  const std::string& variant = session.compare_variant();
+  summary_table(m, cmp, variant);
+  const float t_end = static_cast<float>(std::max<double>(m.run.end.seconds(), cmp ? cmp->run.end.seconds() : 0.0));
+  const float playhead = static_cast<float>(ui.t_ns) / 1e9f;
+
+  std::vector<Series> avail{availability(m.run.metrics, palette[0], "this run")};
+  if (cmp) avail.push_back(availability(cmp->run.metrics, compare_color, variant));
+  plot("availability per window", avail, t_end, playhead, "%", true);
+
+  std::vector<Series> lat;
+  for (int which = 0; which < (cmp ? 2 : 1); ++which) {
+    const LatencySeries& l = latency_of(which ? *cmp : m, which);
+    const std::string suffix = which ? " (" + variant + ")" : "";
+    lat.push_back(l.p50), lat.back().color = which ? IM_COL32(255, 150, 150, 255) : palette[0], lat.back().name = "p50" + suffix;
+    lat.push_back(l.p99), lat.back().color = which ? compare_color : palette[1], lat.back().name = "p99" + suffix;
+  }
+  plot("latency percentiles per window (end to end)", lat, t_end, playhead, "ms", true);
+
+  std::vector<Series> restarts{gauge(m.run.metrics.restarts_over_time, 1.0, palette[3], "this run")};
+  if (cmp) restarts.push_back(gauge(cmp->run.metrics.restarts_over_time, 1.0, compare_color, variant));
+  plot("restarts per window", restarts, t_end, playhead, "", true);
+
+  std::vector<Series> mem;
+  size_t k = 0;
+  for (const auto& [host, g] : m.run.metrics.memory) {
+    const ImU32 c = palette[k++ % 4];
+    mem.push_back(gauge(g, 1.0 / (1 << 20), c, host));
+    for (const HostSpec& h : m.scenario.hosts)
+      if (h.name == host)
+        mem.push_back(Series{{0.0f}, {static_cast<float>(static_cast<double>(h.memory) / (1 << 20))}, (c & 0x00FFFFFF) | 0x70000000,
+                             host + " limit"});
+  }
+  if (cmp)
+    for (const auto& [host, g] : cmp->run.metrics.memory) mem.push_back(gauge(g, 1.0 / (1 << 20), compare_color, host + " (" + variant + ")"));
+  plot("memory used per host (faint line: its RAM)", mem, t_end, playhead, "MiB", true);
+
+  std::vector<Series> certs;
+  k = 0;
+  for (const auto& [domain, g] : m.run.metrics.cert_days_left) certs.push_back(gauge(g, 1.0, palette[k++ % 4], domain));
+  if (cmp)
+    for (const auto& [domain, g] : cmp->run.metrics.cert_days_left) certs.push_back(gauge(g, 1.0, compare_color, domain + " (" + variant + ")"));
+  plot("certificate days left", certs, t_end, playhead, "d", false);
+
+  std::vector<Series> budget{gauge(m.run.metrics.budget_consumed, 100.0, palette[2], "this run")};
+  if (cmp) budget.push_back(gauge(cmp->run.metrics.budget_consumed, 100.0, compare_color, variant));
+  plot("error budget consumed", budget, t_end, playhead, "%", true);
+
+  if (!m.run.metrics.latency.empty() && ImGui::BeginTable("latency", 5, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV)) {
+    for (const char* h : {"stage", "count", "p50", "p90", "p99"}) ImGui::TableSetupColumn(h);
+    ImGui::TableHeadersRow();
+    for (const auto& [stage, p] : m.run.metrics.latency) {
+      ImGui::TableNextRow();
+      ImGui::TableSetColumnIndex(0);
+      ImGui::TextUnformatted(stage.c_str());
+      ImGui::TableSetColumnIndex(1);
+      ImGui::Text("%llu", static_cast<unsigned long long>(p.count));
+      ImGui::TableSetColumnIndex(2);
+      ImGui::TextUnformatted(format_time(p.p50).c_str());
+      ImGui::TableSetColumnIndex(3);
+      ImGui::TextUnformatted(format_time(p.p90).c_str());
+      ImGui::TableSetColumnIndex(4);
+      ImGui::TextUnformatted(format_time(p.p99).c_str());
+    }
+    ImGui::EndTable();
+  }
+}
+
+}  // namespace deploysim::gui

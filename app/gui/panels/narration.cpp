@@ -1,0 +1,53 @@
+// Narration: the selected record told in plain language (assets/narration), the two records
+// before it for context, and the deployment concept its stage illustrates.
+#include "gui/shell/narrate.hpp"
+#include "gui/panels/panels.hpp"
+
+namespace deploysim::gui {
+
+void draw_narration(const Model& m, const Narrator* narrator, UiState& ui, Commands& commands) {
+  const Trace& trace = m.run.trace;
+  if (ui.lesson.current >= 0) {
+    draw_lesson_step(ui, true);
+    ImGui::Separator();
+  }
+  if (ui.selected == RecordId::none || raw(ui.selected) >= trace.size()) {
+    ImGui::TextWrapped("%s", m.scenario.info.description.empty() ? "Press Right (or Play) to start."
+                                                                   : m.scenario.info.description.c_str());
+    return;
+  }
+  const int64_t pos = m.index.rank[raw(ui.selected)];
+  // Two records of context before the current one; none under a lesson step (no room for both).
+  int64_t prev[2] = {ui.lesson.current >= 0 ? -1 : m.index.prev_pos(pos, ui.settings.stage_filter), -1};
+  if (prev[0] >= 0) prev[1] = m.index.prev_pos(prev[0], ui.settings.stage_filter);
+  ImGui::PushTextWrapPos(0);
+  for (int k = 1; k >= 0; --k) {
+    if (prev[k] < 0) continue;
+    const uint32_t i = m.index.order[static_cast<size_t>(prev[k])];
+    const Told told = narrate_record(narrator, trace, trace[i]);
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+    ImGui::PushID(k);
+    ImGui::TextUnformatted(told.text.c_str());
+    if (ImGui::IsItemClicked()) commands.post(RequestSelect{static_cast<RecordId>(i)});
+    ImGui::PopID();
+    ImGui::PopStyleColor();
+  }
+  const Record& r = trace.at(ui.selected);
+  const Told told = narrate_record(narrator, trace, r);
+  ImGui::Separator();
+  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(stage_color(r.stage)));
+  ImGui::Text("%s  %s", format_time(r.t()).c_str(), std::string(trace.kind(r)).c_str());
+  ImGui::PopStyleColor();
+  ImGui::SetWindowFontScale(1.25f);
+  ImGui::TextUnformatted(told.text.c_str());
+  ImGui::SetWindowFontScale(1.0f);
+  if (!told.concept_text.empty()) {
+    ImGui::Spacing();
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(stage_color(r.stage)));
+    ImGui::TextUnformatted(told.concept_text.c_str());
+    ImGui::PopStyleColor();
+  }
+  ImGui::PopTextWrapPos();
+}
+
+}  // namespace deploysim::gui

@@ -1,0 +1,157 @@
+// Sequence diagram (Wireshark's flow graph): the selected connection with the DNS lookup
+// before it and the plaintext hop behind the proxy, one row per message, round trips marked.
+#include <algorithm>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "gui/panels/panels.hpp"
+
+namespace deploysim::gui {
+
+namespace {
+
+constexpr size_t max_rows = 400;
+
+ConnId connection_of(const Model& m, const UiState& ui) {
+  const Trace& trace = m.run.trace;
+  if (ui.selected != RecordId::none && raw(ui.selected) < trace.size()) {
+    const Record& r = trace.at(ui.selected);
+    if (r.conn != ConnId::none) return r.conn;
+  }
+  // Otherwise the latest connection active at the playhead.
+  for (int64_t p = m.index.last_at_or_before(ui.t_ns), n = 0; p >= 0 && n < 5000; --p, ++n) {
+    const Record& r = trace[m.index.order[static_cast<size_t>(p)]];
+    if (r.conn != ConnId::none) return r.conn;
+  }
+  return ConnId::none;
+}
+
+bool caused_by_conn(const Trace& trace, const Record& r, ConnId c) {
+  RecordId id = r.cause;
+  for (int hops = 0; hops < 24 && id != RecordId::none && raw(id) < trace.size(); ++hops) {
+    const Record& up = trace.at(id);
+    if (up.conn == c) return true;
+    id = up.cause;
+  }
+  return false;
+}
+
+int role_rank(NodeRole r) {
+  switch (r) {
+    case NodeRole::client: return 0;
+    case NodeRole::resolver: return 1;
+    case NodeRole::dns_server: return 2;
+    case NodeRole::proxy: return 3;
+    case NodeRole::worker: return 4;
+    default: return 5;
+  }
+}
+
+}  // namespace
+
+void draw_sequence(const Model& m, UiState& ui, Commands& commands) {
+  const Trace& trace = m.run.trace;
+  const ConnId c = connection_of(m, ui);
+  if (c == ConnId::none || raw(c) >= m.index.by_conn.size() || m.index.by_conn[raw(c)].empty()) {
+    ImGui::TextWrapped("Select a record of a connection to see its flow graph.");
+    return;
+  }
+  const auto& conn_records = m.index.by_conn[raw(c)];
+  const Record& first = trace[conn_records.front()];
+  int64_t t0 = first.t_ns, t1 = first.t_ns;
+  for (uint32_t i : conn_records) t1 = std::max(t1, trace[i].t_ns + trace[i].dur_ns);
+  const NodeId client = first.from != NodeId::none ? first.from : first.actor;
+
+  std::vector<uint32_t> rows;
+  m.index.for_messages(t0 - 2'000'000'000, t1, trace, [&](uint32_t i) {
+    const Record& r = trace[i];
+    if (rows.size() >= max_rows || r.t_ns > t1) return;
+    const bool mine = r.conn == c || caused_by_conn(trace, r, c) ||
+                      (r.stage == Stage::dns && r.t_ns <= t0 && (r.from == client || r.to == client));
+    if (mine) rows.push_back(i);
+  });
+  std::sort(rows.begin(), rows.end(), [&](uint32_t a, uint32_t b) { return m.index.rank[a] < m.index.rank[b]; });
+  std::set<uint32_t> node_set;
+  for (uint32_t i : rows) node_set.insert(raw(trace[i].from)), node_set.insert(raw(trace[i].to));
+  std::vector<uint32_t> columns(node_set.begin(), node_set.end());
+  std::stable_sort(columns.begin(), columns.end(), [&](uint32_t a, uint32_t b) {
+    return role_rank(m.index.nodes[a].role) < role_rank(m.index.nodes[b].role);
+  });
+  auto col_of = [&](NodeId n) { return static_cast<int>(std::find(columns.begin(), columns.end(), raw(n)) - columns.begin()); };
+
+  ImGui::Text("connection #%u: %zu messages", raw(c), rows.size());
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const float lh = ImGui::GetTextLineHeight();
+  const float time_w = ImGui::CalcTextSize("00.000 s ").x + 70;
+  const ImVec2 head = ImGui::GetCursorScreenPos();
+  const float width = ImGui::GetContentRegionAvail().x - time_w;
+  const float col_w = width / static_cast<float>(std::max<size_t>(1, columns.size()));
+  auto col_x = [&](int k) { return head.x + time_w + col_w * (static_cast<float>(k) + 0.5f); };
+  for (size_t k = 0; k < columns.size(); ++k) {
+    const std::string& name = m.index.nodes[columns[k]].name;
+    const float tw = ImGui::CalcTextSize(name.c_str()).x;
+    dl->AddText(ImVec2(col_x(static_cast<int>(k)) - tw * 0.5f, head.y), IM_COL32(230, 230, 230, 255), name.c_str());
+  }
+  ImGui::Dummy(ImVec2(0, lh + 4));
+  if (!ImGui::BeginChild("rows", ImVec2(0, 0), false)) {
+    ImGui::EndChild();
+    return;
+  }
+  dl = ImGui::GetWindowDrawList();
+  const float row_h = lh * 1.9f;
+  const ImVec2 top = ImGui::GetCursorScreenPos();
+  const float total_h = row_h * static_cast<float>(rows.size());
+  for (size_t k = 0; k < columns.size(); ++k)
+    dl->AddLine(ImVec2(col_x(static_cast<int>(k)), top.y), ImVec2(col_x(static_cast<int>(k)), top.y + total_h),
+                IM_COL32(90, 90, 100, 255));
+  int rtt = 0;
+  int64_t rtt_start = -1;
+  float rtt_y = 0;
+  for (size_t k = 0; k < rows.size(); ++k) {
+    const uint32_t i = rows[k];
+    const Record& r = trace[i];
+    const float y = top.y + row_h * static_cast<float>(k);
+    ImGui::SetCursorScreenPos(ImVec2(top.x, y));
+    ImGui::PushID(static_cast<int>(k));
+    if (ImGui::InvisibleButton("row", ImVec2(std::max(1.0f, time_w + width), row_h))) commands.post(RequestSelect{static_cast<RecordId>(i)});
+    ImGui::PopID();
+    const bool selected = static_cast<RecordId>(i) == ui.selected;
+    if (selected) {
+      dl->AddRectFilled(ImVec2(top.x, y), ImVec2(top.x + time_w + width, y + row_h), IM_COL32(70, 70, 110, 255));
+      if (ui.sequence_follow != ui.selected) ImGui::SetScrollHereY(0.5f);
+      ui.sequence_follow = ui.selected;
+    }
+    const bool future = r.t_ns > ui.t_ns;
+    const float alpha = future ? 0.3f : 1.0f;
+    const ImU32 col = m.index.failure[i] ? failure_color(alpha) : stage_color(r.stage, alpha);
+    const std::string t = format_time(r.t());
+    dl->AddText(ImVec2(top.x + 2, y + row_h - lh - 2), IM_COL32(170, 170, 180, future ? 90 : 255), t.c_str());
+    const float xa = col_x(col_of(r.from)), xb = col_x(col_of(r.to));
+    const float ya = y + row_h - 6;
+    dl->AddLine(ImVec2(xa, ya), ImVec2(xb, ya), col, 2.0f);
+    const float dir = xb > xa ? -1.0f : 1.0f;
+    dl->AddTriangleFilled(ImVec2(xb, ya), ImVec2(xb + dir * 9, ya - 5), ImVec2(xb + dir * 9, ya + 5), col);
+    const std::string label = std::string(trace.kind(r));
+    const float lw = ImGui::CalcTextSize(label.c_str()).x;
+    dl->AddText(ImVec2((xa + xb) * 0.5f - lw * 0.5f, ya - lh - 2), col, label.c_str());
+    // Round trips as the client sees them: from a send to the next reply it receives.
+    if (r.from == client && rtt_start < 0) rtt_start = r.t_ns, rtt_y = ya;
+    if (r.to == client && rtt_start >= 0) {
+      ++rtt;
+      const float x = top.x + time_w - 30;
+      dl->AddLine(ImVec2(x, rtt_y), ImVec2(x, ya), IM_COL32(255, 255, 255, 160), 1.5f);
+      dl->AddLine(ImVec2(x, rtt_y), ImVec2(x + 6, rtt_y), IM_COL32(255, 255, 255, 160), 1.5f);
+      dl->AddLine(ImVec2(x, ya), ImVec2(x + 6, ya), IM_COL32(255, 255, 255, 160), 1.5f);
+      const std::string label2 = fmt::format("RTT {}", rtt);
+      dl->AddText(ImVec2(x - ImGui::CalcTextSize(label2.c_str()).x - 2, (rtt_y + ya) * 0.5f - lh * 0.5f),
+                  IM_COL32(255, 255, 255, 200), label2.c_str());
+      rtt_start = -1;
+    }
+  }
+  ImGui::SetCursorScreenPos(ImVec2(top.x, top.y + total_h));
+  ImGui::Dummy(ImVec2(1, 1));
+  ImGui::EndChild();
+}
+
+}  // namespace deploysim::gui

@@ -1,0 +1,168 @@
+// Timeline: transport controls, a logarithmic speed slider, stage filters, and one lane per
+// stage with event ticks. Ticks are drawn per pixel column (a binary search per column and
+// lane), so a million-record trace costs the same per frame as a small one.
+#include <algorithm>
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "gui/shell/navigation.hpp"
+#include "gui/panels/panels.hpp"
+
+namespace deploysim::gui {
+
+namespace {
+
+void transport(const Model& m, UiState& ui, Commands& commands) {
+  if (ImGui::Button("|<")) commands.post(RequestSeek{Time{}});
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Start (Home)");
+  ImGui::SameLine();
+  if (ImGui::Button("<<")) commands.post(RequestStageJump{-1});
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Previous stage (Ctrl+Left)");
+  ImGui::SameLine();
+  if (ImGui::Button("<")) commands.post(RequestStep{-1});
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Step back one event (Left)");
+  ImGui::SameLine();
+  if (ImGui::Button(ui.playing ? "Pause" : "Play", ImVec2(ImGui::GetFontSize() * 4, 0)))
+    commands.post(RequestPlay{!ui.playing});
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Play / pause (Space)");
+  ImGui::SameLine();
+  if (ImGui::Button(">")) commands.post(RequestStep{1});
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Step forward one event (Right)");
+  ImGui::SameLine();
+  if (ImGui::Button(">>")) commands.post(RequestStageJump{1});
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Next stage (Ctrl+Right)");
+  ImGui::SameLine();
+  if (ImGui::Button(">|")) commands.post(RequestSeek{ns(m.index.end_ns)});
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("End (End)");
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 11);
+  float log_speed = static_cast<float>(std::log10(ui.settings.speed));
+  const std::string speed_label = ui.settings.speed >= 1 ? fmt::format("speed {:.0f}x", ui.settings.speed)
+                                                         : fmt::format("speed {:.2f}x", ui.settings.speed);
+  if (ImGui::SliderFloat("##speed", &log_speed, -2.0f, 6.0f, speed_label.c_str()))
+    ui.settings.speed = std::pow(10.0, static_cast<double>(log_speed));
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Simulated seconds per real second, 0.01x to 1,000,000x (+/-)");
+  ImGui::SameLine();
+  ImGui::Text("t = %s / %s   %zu events", format_time(ns(ui.t_ns)).c_str(), format_time(ns(m.index.end_ns)).c_str(),
+              m.run.trace.size());
+}
+
+// The stage checkboxes: on the transport row when it has room (presenter mode's wide timeline).
+void filters(const Model& m, UiState& ui) {
+  const ImGuiStyle& st = ImGui::GetStyle();
+  float need = ImGui::CalcTextSize("Stages:").x + st.ItemSpacing.x * 4;
+  for (size_t s = 0; s < m.index.by_stage.size(); ++s)
+    if (!m.index.by_stage[s].empty())
+      need += ImGui::GetFrameHeight() + st.ItemInnerSpacing.x + ImGui::CalcTextSize(stage_name(static_cast<Stage>(s))).x + st.ItemSpacing.x;
+  ImGui::SameLine();
+  if (ImGui::GetContentRegionAvail().x < need) {
+    if (ui.settings.presenter) return ImGui::NewLine();  // presenter: the lanes need the room more
+    ImGui::NewLine();
+  }
+  ImGui::TextUnformatted("Stages:");
+  for (size_t s = 0; s < static_cast<size_t>(Stage::count); ++s) {
+    if (m.index.by_stage.empty() || m.index.by_stage[s].empty()) continue;
+    const auto stage = static_cast<Stage>(s);
+    ImGui::SameLine();
+    bool on = ui.settings.stage_filter & stage_bit(stage);
+    ImGui::PushStyleColor(ImGuiCol_CheckMark, ImGui::ColorConvertU32ToFloat4(stage_color(stage)));
+    if (ImGui::Checkbox(stage_name(stage), &on))
+      ui.settings.stage_filter = on ? (ui.settings.stage_filter | stage_bit(stage)) : (ui.settings.stage_filter & ~stage_bit(stage));
+    ImGui::PopStyleColor();
+  }
+}
+
+}  // namespace
+
+void draw_timeline(const Model& m, UiState& ui, Commands& commands) {
+  transport(m, ui, commands);
+  filters(m, ui);
+
+  std::vector<Stage> lanes;
+  for (size_t s = 0; s < m.index.by_stage.size(); ++s)
+    if (!m.index.by_stage[s].empty()) lanes.push_back(static_cast<Stage>(s));
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const ImVec2 origin = ImGui::GetCursorScreenPos();
+  const ImVec2 avail = ImGui::GetContentRegionAvail();
+  const float label_w = ImGui::CalcTextSize("supervisor").x + 12;
+  const float axis_h = ImGui::GetTextLineHeight() + 4;
+  if (avail.x < label_w + 40 || avail.y < axis_h + 10) return;
+  const float lane_h = lanes.empty() ? 0 : std::min(22.0f * ImGui::GetIO().FontGlobalScale * (ImGui::GetFontSize() / 16.0f),
+                                                    (avail.y - axis_h) / static_cast<float>(lanes.size()));
+  const ImVec2 area0(origin.x + label_w, origin.y);
+  const ImVec2 area1(origin.x + avail.x, origin.y + axis_h + lane_h * static_cast<float>(lanes.size()));
+  const float width = area1.x - area0.x;
+
+  const double end_s = std::max(1e-9, static_cast<double>(m.index.end_ns) / 1e9);
+  if (ui.view_t1 <= ui.view_t0 || ui.view_t1 > end_s * 1.0001 || ui.view_t0 < 0) ui.view_t0 = 0, ui.view_t1 = end_s;
+  const double v0 = ui.view_t0, v1 = ui.view_t1;
+  auto x_of = [&](double t_s) { return area0.x + static_cast<float>((t_s - v0) / (v1 - v0)) * width; };
+  auto t_of = [&](float x) { return v0 + static_cast<double>((x - area0.x) / width) * (v1 - v0); };
+
+  ImGui::SetCursorScreenPos(area0);
+  ImGui::InvisibleButton("lanes", ImVec2(width, std::max(1.0f, area1.y - area0.y)));
+  const bool hovered = ImGui::IsItemHovered();
+  if (ImGui::IsItemActive() && ImGui::IsMouseDown(ImGuiMouseButton_Left)) {
+    const double t = std::clamp(t_of(ImGui::GetIO().MousePos.x), 0.0, end_s);
+    commands.post(RequestSeek{ns(static_cast<int64_t>(t * 1e9))});
+  }
+  if (hovered && ImGui::GetIO().MouseWheel != 0) {  // zoom about the mouse
+    const double at = t_of(ImGui::GetIO().MousePos.x);
+    const double k = std::pow(0.8, static_cast<double>(ImGui::GetIO().MouseWheel));
+    ui.view_t0 = std::max(0.0, at - (at - v0) * k);
+    ui.view_t1 = std::min(end_s, at + (v1 - at) * k);
+    if (ui.view_t1 - ui.view_t0 < 1e-6) ui.view_t1 = ui.view_t0 + 1e-6;
+  }
+
+  dl->AddRectFilled(area0, area1, IM_COL32(20, 22, 28, 255));
+  // Axis labels: about 8 ticks across.
+  for (int k = 0; k < 8; ++k) {
+    const double t = v0 + (v1 - v0) * k / 8.0;
+    const float x = x_of(t);
+    dl->AddLine(ImVec2(x, area0.y), ImVec2(x, area1.y), IM_COL32(60, 60, 70, 255));
+    const std::string label = format_time(ns(static_cast<int64_t>(t * 1e9)));
+    dl->AddText(ImVec2(std::min(x + 2, area1.x - ImGui::CalcTextSize(label.c_str()).x), area0.y), IM_COL32(170, 170, 180, 255),
+                label.c_str());
+  }
+  const int columns = std::max(1, static_cast<int>(width));
+  for (size_t l = 0; l < lanes.size(); ++l) {
+    const Stage stage = lanes[l];
+    const float y0 = area0.y + axis_h + lane_h * static_cast<float>(l);
+    const bool on = ui.settings.stage_filter & stage_bit(stage);
+    // Lane names shrink with the lanes (presenter fonts on a short timeline) instead of overlapping.
+    const float text_h = std::min(ImGui::GetFontSize(), lane_h);
+    dl->AddText(ImGui::GetFont(), text_h, ImVec2(origin.x, y0 + (lane_h - text_h) * 0.5f),
+                on ? stage_color(stage) : IM_COL32(90, 90, 90, 255), stage_name(stage));
+    dl->AddLine(ImVec2(area0.x, y0 + lane_h), ImVec2(area1.x, y0 + lane_h), IM_COL32(45, 45, 55, 255));
+    if (!on) continue;
+    for (int c = 0; c < columns; ++c) {
+      const auto a = static_cast<int64_t>(t_of(area0.x + static_cast<float>(c)) * 1e9);
+      const auto b = static_cast<int64_t>(t_of(area0.x + static_cast<float>(c + 1)) * 1e9);
+      const size_t count = m.index.count_in(stage, a, b);
+      if (!count) continue;
+      const float h = std::min(1.0f, 0.35f + 0.15f * std::log2(static_cast<float>(count)));
+      const float x = area0.x + static_cast<float>(c);
+      dl->AddRectFilled(ImVec2(x, y0 + lane_h * (1 - h) * 0.5f + 2), ImVec2(x + 1.5f, y0 + lane_h * (1 + h) * 0.5f - 2),
+                        stage_color(stage));
+    }
+  }
+  if (ui.selected != RecordId::none && raw(ui.selected) < m.run.trace.size()) {
+    const Record& r = m.run.trace.at(ui.selected);
+    const auto it = std::find(lanes.begin(), lanes.end(), r.stage);
+    if (it != lanes.end()) {
+      const float y0 = area0.y + axis_h + lane_h * static_cast<float>(it - lanes.begin());
+      const float x = x_of(static_cast<double>(r.t_ns) / 1e9);
+      dl->AddRect(ImVec2(x - 4, y0 + 1), ImVec2(x + 4, y0 + lane_h - 1), IM_COL32(255, 255, 255, 255), 2, 0, 2);
+    }
+  }
+  const float px = x_of(static_cast<double>(ui.t_ns) / 1e9);
+  dl->AddLine(ImVec2(px, area0.y), ImVec2(px, area1.y), IM_COL32(255, 60, 60, 255), 2.0f);
+  dl->AddTriangleFilled(ImVec2(px - 6, area0.y), ImVec2(px + 6, area0.y), ImVec2(px, area0.y + 8), IM_COL32(255, 60, 60, 255));
+  if (hovered) {
+    const double t = t_of(ImGui::GetIO().MousePos.x);
+    ImGui::SetTooltip("%s  (drag to scrub, wheel to zoom)", format_time(ns(static_cast<int64_t>(t * 1e9))).c_str());
+  }
+}
+
+}  // namespace deploysim::gui

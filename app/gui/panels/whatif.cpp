@@ -1,0 +1,187 @@
+// What-if controls: the scenario's key parameters as widgets. A change posts RequestSetParam
+// with the scenario path and a TOML value; the session re-simulates off the UI thread and the
+// playhead keeps its time. Values being edited live in UiState until the new run arrives.
+
+#include <fmt/format.h>
+
+#include "gui/panels/panels.hpp"
+
+namespace deploysim::gui {
+
+namespace {
+
+constexpr const char* systemd_policies[] = {"no", "on-success", "on-failure", "on-abnormal", "on-abort", "always"};
+constexpr const char* docker_policies[] = {"no", "on-failure", "always", "unless-stopped"};
+constexpr const char* k8s_policies[] = {"Always", "OnFailure", "Never"};
+constexpr const char* supervisord_policies[] = {"unexpected", "true", "false"};
+constexpr const char* renewals[] = {"proxy", "certbot", "cert-manager", "none"};
+constexpr const char* premodes[] = {"once", "per-replica", "locked"};
+constexpr const char* tls_choices[] = {"1.2 and 1.3", "1.3 only", "1.2 only"};
+constexpr const char* tls_values[] = {R"(["1.2", "1.3"])", R"(["1.3"])", R"(["1.2"])"};
+constexpr const char* durations[] = {"2m", "10m", "1h", "1d", "7d", "30d", "120d"};
+
+void section(const std::string& title) {
+  ImGui::Spacing();
+  ImGui::TextDisabled("%s", title.c_str());
+  ImGui::Separator();
+}
+
+std::string quoted(std::string_view s) { return fmt::format("\"{}\"", s); }
+
+double edited(const UiState& ui, const std::string& path, double current) {
+  auto it = ui.whatif_edits.find(path);
+  return it == ui.whatif_edits.end() ? current : it->second;
+}
+
+void int_slider(const char* label, const std::string& path, int current, int lo, int hi, const char* unit_fmt,
+                const char* toml_fmt, UiState& ui, Commands& commands) {
+  int v = static_cast<int>(edited(ui, path, current));
+  ImGui::PushID(path.c_str());
+  ImGui::SetNextItemWidth(-ImGui::GetFontSize() * 7.5f);
+  if (ImGui::SliderInt(label, &v, lo, hi, unit_fmt, ImGuiSliderFlags_Logarithmic)) ui.whatif_edits[path] = v;
+  if (ImGui::IsItemDeactivatedAfterEdit()) commands.post(RequestSetParam{path, fmt::format(fmt::runtime(toml_fmt), v)});
+  ImGui::PopID();
+}
+
+template <size_t N>
+void choice(const char* label, const std::string& path, std::string_view current, const char* const (&options)[N],
+            Commands& commands, const char* const (*values)[N] = nullptr) {
+  ImGui::PushID(path.c_str());
+  ImGui::SetNextItemWidth(-ImGui::GetFontSize() * 7.5f);
+  const std::string preview(current.empty() ? "(default)" : current);
+  if (ImGui::BeginCombo(label, preview.c_str())) {
+    for (size_t i = 0; i < N; ++i)
+      if (ImGui::Selectable(options[i], current == options[i]))
+        commands.post(RequestSetParam{path, values ? std::string((*values)[i]) : quoted(options[i])});
+    ImGui::EndCombo();
+  }
+  ImGui::PopID();
+}
+
+void checkbox(const char* label, const std::string& path, bool current, Commands& commands) {
+  bool v = current;
+  ImGui::PushID(path.c_str());
+  if (ImGui::Checkbox(label, &v)) commands.post(RequestSetParam{path, v ? "true" : "false"});
+  ImGui::PopID();
+}
+
+const char* lower_name(std::string_view s, std::string& buf) {
+  buf.assign(s);
+  for (char& c : buf) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return buf.c_str();
+}
+
+void service_widgets(const ServiceSpec& svc, UiState& ui, Commands& commands) {
+  std::string buf;
+  const std::string base = fmt::format("service.{}.", lower_name(svc.name, buf));
+  section(fmt::format("service {}", svc.name).c_str());
+  int_slider("workers", base + "workers", svc.workers, 1, 32, "%d", "{}", ui, commands);
+  int_slider("MiB / worker", base + "memory_per_worker", static_cast<int>(svc.memory_per_worker >> 20), 16, 8192, "%d MiB",
+             "\"{}MiB\"", ui, commands);
+  {
+    const std::string path = base + "crash_rate_per_hour";
+    float v = static_cast<float>(edited(ui, path, svc.crash_rate_per_hour));
+    ImGui::PushID(path.c_str());
+    ImGui::SetNextItemWidth(-ImGui::GetFontSize() * 7.5f);
+    if (ImGui::SliderFloat("crashes / h", &v, 0.0f, 120.0f, "%.1f", ImGuiSliderFlags_Logarithmic)) ui.whatif_edits[path] = v;
+    if (ImGui::IsItemDeactivatedAfterEdit()) commands.post(RequestSetParam{path, fmt::format("{:.3f}", v)});
+    ImGui::PopID();
+  }
+  const std::string restart = base + "supervisor.restart";
+  switch (svc.supervisor.kind) {
+    case SupervisorKind::systemd: choice("restart", restart, svc.supervisor.restart, systemd_policies, commands); break;
+    case SupervisorKind::docker: choice("restart", restart, svc.supervisor.restart, docker_policies, commands); break;
+    case SupervisorKind::kubernetes: choice("restart", restart, svc.supervisor.restart, k8s_policies, commands); break;
+    case SupervisorKind::supervisord: choice("restart", restart, svc.supervisor.restart, supervisord_policies, commands); break;
+    case SupervisorKind::none: ImGui::TextDisabled("no supervisor: a crash stays down"); break;
+  }
+  for (const PreStartSpec& step : svc.pre_start) {
+    static_assert(std::size(premodes) == 3);
+    choice(fmt::format("{} mode", step.name).c_str(), fmt::format("{}pre_start.{}.mode", base, lower_name(step.name, buf)),
+           premodes[static_cast<int>(step.mode)], premodes, commands);
+  }
+  for (const DependencySpec& dep : svc.dependencies) {
+    const std::string path = fmt::format("{}dependencies.{}.constraint", base, lower_name(dep.package, buf));
+    const char* pins[] = {"==0.45.0", ">=0.45.0,<0.46.0", ">=0.45.0"};
+    ImGui::PushID(path.c_str());
+    ImGui::SetNextItemWidth(-ImGui::GetFontSize() * 7.5f);
+    if (ImGui::BeginCombo(fmt::format("{} pin", dep.package).c_str(), dep.constraint.c_str())) {
+      for (const char* p : pins)
+        if (ImGui::Selectable(p, dep.constraint == p)) commands.post(RequestSetParam{path, quoted(p)});
+      ImGui::EndCombo();
+    }
+    ImGui::PopID();
+  }
+}
+
+void compare_widgets(const Session& session, Commands& commands) {
+  const Scenario& sc = session.model().scenario;
+  section("compare");
+  ImGui::SetNextItemWidth(-ImGui::GetFontSize() * 7.5f);
+  const std::string preview = session.compare_variant().empty() ? "(off)" : session.compare_variant();
+  if (ImGui::BeginCombo("variant", preview.c_str())) {
+    if (ImGui::Selectable("(off)", session.compare_variant().empty())) commands.post(RequestCompare{""});
+    for (const VariantSpec& v : sc.variants)
+      if (ImGui::Selectable(v.name.c_str(), v.name == session.compare_variant())) commands.post(RequestCompare{v.name});
+    ImGui::EndCombo();
+  }
+  if (sc.variants.empty()) ImGui::TextDisabled("this scenario defines no [[variant]]");
+}
+
+}  // namespace
+
+void draw_whatif(const Session& session, UiState& ui, Commands& commands) {
+  const Scenario& sc = session.model().scenario;
+  if (session.busy()) {
+    const double p = session.progress();
+    ImGui::ProgressBar(static_cast<float>(p), ImVec2(-1, 0), fmt::format("{:.0f} %  ({:.1f} s)", p * 100, session.busy_seconds()).c_str());
+    ImGui::TextWrapped("%s", session.busy_label().c_str());
+  }
+  if (sc.services.empty() && sc.hosts.empty()) {
+    ImGui::TextDisabled("Open a scenario to change its parameters.");
+    return;
+  }
+  std::string buf;
+  section("run");
+  {
+    ImGui::SetNextItemWidth(-ImGui::GetFontSize() * 7.5f);
+    const std::string now = format_time(sc.info.duration);
+    if (ImGui::BeginCombo("duration", now.c_str())) {
+      for (const char* d : durations)
+        if (ImGui::Selectable(d)) commands.post(RequestSetParam{"scenario.duration", quoted(d)});
+      ImGui::EndCombo();
+    }
+  }
+  for (const ServiceSpec& svc : sc.services) service_widgets(svc, ui, commands);
+  for (const HostSpec& host : sc.hosts) {
+    section(fmt::format("host {}", host.name).c_str());
+    int_slider("RAM", fmt::format("host.{}.memory", lower_name(host.name, buf)), static_cast<int>(host.memory >> 20), 256, 65536,
+               "%d MiB", "\"{}MiB\"", ui, commands);
+  }
+  for (const CertificateSpec& c : sc.certificates) {
+    section(fmt::format("certificate {}", c.domain).c_str());
+    const std::string base = fmt::format("certificate.{}.", lower_name(c.domain, buf));
+    int_slider("lifetime", base + "lifetime", static_cast<int>(c.lifetime / days(1)), 1, 398, "%d days", "\"{}d\"", ui, commands);
+    choice("renewal", base + "renewal", renewals[static_cast<int>(c.renewal)], renewals, commands);
+    checkbox("reload after renewal", base + "reload_after_renewal", c.reload_after_renewal, commands);
+  }
+  if (sc.proxy) {
+    section("proxy");
+    const int tls = sc.proxy->tls_versions == (tls12 | tls13) ? 0 : sc.proxy->tls_versions == tls13 ? 1 : 2;
+    choice("TLS", "proxy.tls_versions", tls_choices[tls], tls_choices, commands, &tls_values);
+  }
+  for (const ZoneSpec& z : sc.zones) {
+    for (const DnsRecordSpec& rec : z.records) {
+      section(fmt::format("DNS {}", rec.name).c_str());
+      int_slider("TTL", fmt::format("dns.zone.{}.records.{}.ttl", lower_name(z.origin, buf), rec.name),
+                 static_cast<int>(rec.ttl / s(1)), 1, 86400, "%d s", "\"{}s\"", ui, commands);
+    }
+  }
+  for (const ClientSpec& c : sc.clients) {
+    section(fmt::format("client {}", c.name).c_str());
+    checkbox("send SNI", fmt::format("client.{}.sni", lower_name(c.name, buf)), c.sni, commands);
+  }
+  compare_widgets(session, commands);
+}
+
+}  // namespace deploysim::gui

@@ -1,0 +1,324 @@
+// The topology canvas's layout in pixels, separate from drawing so that a test can check that no
+// two labels overlap and that a host's frame holds only its own processes, for every scenario.
+#include "gui/run/layout.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include <fmt/format.h>
+
+namespace deploysim::gui {
+
+namespace {
+
+constexpr float margin = 8, gap = 12, text_pad = 3;
+
+float node_r(NodeRole r) { return r == NodeRole::proxy ? 20.0f : 14.0f; }
+
+bool on_top_row(const NodeInfo& n) {
+  return n.role == NodeRole::dns_server || n.role == NodeRole::ca || (n.role == NodeRole::other && n.host < 0);
+}
+
+bool on_left(const NodeInfo& n) {
+  return (n.role == NodeRole::resolver || n.role == NodeRole::client) && n.host < 0;
+}
+
+const char* role_word(NodeRole r) {
+  switch (r) {
+    case NodeRole::client: return "client";
+    case NodeRole::resolver: return "resolver";
+    case NodeRole::dns_server: return "DNS";
+    case NodeRole::proxy: return "TLS proxy";
+    case NodeRole::worker: return "worker";
+    case NodeRole::supervisor: return "supervisor";
+    case NodeRole::ca: return "CA";
+    case NodeRole::host: return "host";
+    case NodeRole::other: return "";
+  }
+  return "";
+}
+
+struct Measure {
+  const TextWidth& tw;
+  float line;
+  float width(const std::string& s) const { return tw(s) + 2 * text_pad; }
+};
+
+// A label centred under (x, top).
+Box centred(float x, float top, float w, float h) { return Box{x - w * 0.5f, top, x + w * 0.5f, top + h}; }
+
+void place(NodePlace& p, const NodeInfo& n, float x, float y) {
+  p.drawn = true;
+  p.x = x;
+  p.y = y;
+  p.r = node_r(n.role);
+  p.shape = Box{x - p.r, y - p.r, x + p.r, y + p.r};
+}
+
+// The top row: DNS servers from the left, CAs from the right; justified when they fit, with
+// every other label one line lower when they do not.
+float layout_top(const std::vector<size_t>& ids, const TraceIndex& ix, const Measure& me, float width,
+                 CanvasLayout& out) {
+  if (ids.empty()) return margin;
+  std::vector<float> w;
+  float sum = 0;
+  for (size_t k : ids) {
+    w.push_back(std::max(2 * node_r(ix.nodes[k].role), me.width(node_label(ix.nodes[k]))));
+    sum += w.back();
+  }
+  const float avail = width - 2 * margin;
+  const size_t n = ids.size();
+  const bool stagger = sum + gap * static_cast<float>(n - 1) > avail;
+  const float y = margin + 14.0f;
+  float x = margin;
+  const float spare = n > 1 ? (avail - sum) / static_cast<float>(n - 1) : 0;
+  for (size_t i = 0; i < n; ++i) {
+    const NodeInfo& node = ix.nodes[ids[i]];
+    NodePlace& p = out.nodes[ids[i]];
+    float cx;
+    if (!stagger) {
+      cx = n == 1 ? margin + w[i] * 0.5f : x + w[i] * 0.5f;
+      x += w[i] + spare;
+    } else {  // even centres; same-line neighbours are two steps apart
+      const float first = margin + w.front() * 0.5f, last = width - margin - w.back() * 0.5f;
+      cx = n == 1 ? first : first + (last - first) * static_cast<float>(i) / static_cast<float>(n - 1);
+    }
+    place(p, node, cx, y);
+    const float top = p.shape.y1 + 2 + (stagger && i % 2 ? me.line : 0.0f);
+    p.name = centred(cx, top, me.width(node_label(node)), me.line);
+  }
+  return y + 14.0f + 2 + me.line * (stagger ? 2.0f : 1.0f) + gap;
+}
+
+// The left column: resolvers above clients, labels under the nodes; more columns when many
+// clients would not fit one.
+float layout_left(const std::vector<size_t>& ids, const TraceIndex& ix, const Measure& me, float y0, float y1,
+                  CanvasLayout& out) {
+  if (ids.empty()) return margin;
+  float col = 0;
+  for (size_t k : ids) col = std::max(col, me.width(node_label(ix.nodes[k])));
+  const float slot = 2 * 14.0f + 4 + me.line;
+  const auto rows = std::max<size_t>(1, static_cast<size_t>((y1 - y0) / slot));
+  const size_t cols = (ids.size() + rows - 1) / rows;
+  const size_t per_col = (ids.size() + cols - 1) / cols;
+  const float step = (y1 - y0) / static_cast<float>(per_col);
+  for (size_t i = 0; i < ids.size(); ++i) {
+    const NodeInfo& node = ix.nodes[ids[i]];
+    NodePlace& p = out.nodes[ids[i]];
+    const float r = node_r(node.role);
+    const float x = margin + static_cast<float>(i / per_col) * (col + gap) + col * 0.5f;
+    const float row = static_cast<float>(i % per_col);
+    // Resolvers sit at the top of their slot: their links up to the DNS servers in the top row
+    // then pass above the host frames instead of across a host's title.
+    const float in_slot = node.role == NodeRole::resolver ? 0.0f : (step - (2 * r + 2 + me.line)) * 0.5f;
+    place(p, node, x, y0 + step * row + in_slot + r);
+    p.name = centred(x, p.shape.y1 + 2, me.width(node_label(node)), me.line);
+  }
+  return margin + static_cast<float>(cols) * (col + gap) - gap;
+}
+
+struct Group {
+  int host = -1;
+  std::vector<size_t> proxies, workers, others;
+};
+
+float header_h(const Group& g, float line) { return g.host >= 0 ? 2 * line + 10 : 0; }
+float item_h(float line) { return std::max(28.0f, 2 * line) + 8; }
+
+// The proxy column's width: its name or its certificate lines, whichever is wider.
+float proxy_w(const Group& g, const Model& m, const Measure& me) {
+  if (g.proxies.empty()) return 0;
+  float w = 40.0f;
+  for (size_t k : g.proxies) w = std::max(w, me.width(node_label(m.index.nodes[k])));
+  for (const CertificateSpec& c : m.scenario.certificates) w = std::max(w, me.width(cert_label(c.domain, 100)));
+  return w;
+}
+
+// One host's frame: a header (name, IP, memory bar), the proxy with its certificates on the left,
+// then its processes in a grid, labels to the right of each (workers with a status line, which is
+// clipped to its column when the countdown text is long).
+void layout_group(const Group& g, const Model& m, const Measure& me, Box box, CanvasLayout& out) {
+  const TraceIndex& ix = m.index;
+  const float L = me.line;
+  if (g.host >= 0) {
+    const HostSpec& h = m.scenario.hosts[static_cast<size_t>(g.host)];
+    HostPlace& hp = out.hosts[static_cast<size_t>(g.host)];
+    hp.frame = box;
+    const std::string title = fmt::format("host {}  {}", h.name, h.ip);
+    hp.title = Box{box.x0 + 6, box.y0 + 4, box.x0 + 6 + std::min(me.width(title), box.x1 - box.x0 - 12), box.y0 + 4 + L};
+    hp.memory = Box{box.x0 + 6, box.y0 + 6 + L, box.x0 + 6 + std::min(260.0f, box.x1 - box.x0 - 12), box.y0 + 8 + 2 * L};
+    box.y0 += header_h(g, L);
+  }
+  const float inner_x0 = box.x0 + 6, inner_x1 = box.x1 - 6;
+  const float cy0 = box.y0, cy1 = box.y1 - 2;
+  float wx0 = inner_x0;
+  const float pw = proxy_w(g, m, me);
+  for (size_t k : g.proxies) {
+    const NodeInfo& node = ix.nodes[k];
+    const size_t certs = m.scenario.certificates.size();
+    NodePlace& p = out.nodes[k];
+    const float need = static_cast<float>(certs) * L + 2 * 20.0f + 2 + L;
+    const float top = cy0 + std::max(0.0f, (cy1 - cy0 - need) * 0.5f);
+    place(p, node, wx0 + pw * 0.5f, top + static_cast<float>(certs) * L + 20.0f);
+    p.name = centred(p.x, p.shape.y1 + 2, me.width(node_label(node)), L);
+    for (size_t c = 0; c < certs; ++c) {
+      const float y = p.shape.y0 - 2 - static_cast<float>(certs - c) * L;
+      p.certs.push_back(centred(p.x, y, me.width(cert_label(m.scenario.certificates[c].domain, 100)), L));
+    }
+    wx0 += pw + gap;
+  }
+  std::vector<size_t> items = g.workers;
+  items.insert(items.end(), g.others.begin(), g.others.end());
+  if (items.empty()) return;
+  // As many columns as the widest name allows, no more than the rows that fit need.
+  const size_t n = items.size();
+  float name_w = 0;
+  for (size_t k : items) name_w = std::max(name_w, me.width(node_label(ix.nodes[k])));
+  const float avail_w = inner_x1 - wx0;
+  const auto cols_fit = static_cast<size_t>(std::max(1.0f, std::floor(avail_w / (32 + name_w + 6))));
+  const auto rows_fit = static_cast<size_t>(std::max(1.0f, std::floor((cy1 - cy0) / item_h(L))));
+  const size_t cols = std::min(cols_fit, std::max<size_t>(1, (n + rows_fit - 1) / rows_fit));
+  const size_t used_rows = (n + cols - 1) / cols;
+  const float ih = used_rows > rows_fit ? std::max(2 * L, (cy1 - cy0) / static_cast<float>(used_rows)) : item_h(L);
+  const float col_w = avail_w / static_cast<float>(cols);
+  const float status_w =
+      std::max(0.0f, std::min(me.width(status_label("CrashLoopBackOff", 1'500'000'000, 12)), col_w - 32 - 6));
+  const float item_w = std::min(col_w, 32 + std::max(name_w, status_w));
+  const float row_y0 = cy0 + std::max(0.0f, (cy1 - cy0 - ih * static_cast<float>(used_rows)) * 0.5f);
+  for (size_t i = 0; i < n; ++i) {
+    const size_t col = i / used_rows, row = i % used_rows;
+    const NodeInfo& node = ix.nodes[items[i]];
+    NodePlace& p = out.nodes[items[i]];
+    const float x0 = wx0 + col_w * static_cast<float>(col) + (col_w - item_w) * 0.5f;
+    place(p, node, x0 + 14.0f, row_y0 + ih * static_cast<float>(row) + ih * 0.5f);
+    const bool worker = node.role == NodeRole::worker;
+    const float name_y = worker ? p.y - L : p.y - L * 0.5f;
+    p.name = Box{p.shape.x1 + 4, name_y, p.shape.x1 + 4 + me.width(node_label(node)), name_y + L};
+    if (worker) p.status = Box{p.shape.x1 + 4, p.y, p.shape.x1 + 4 + status_w, p.y + L};
+  }
+}
+
+// Tiles groups in a grid inside `area`: as many rows as fit their smallest height, then columns.
+void tile(const std::vector<const Group*>& gs, const Model& m, const Measure& me, Box area, CanvasLayout& out) {
+  if (gs.empty()) return;
+  float min_h = 0;
+  for (const Group* g : gs) min_h = std::max(min_h, header_h(*g, me.line) + item_h(me.line) + 8);
+  const size_t n = gs.size();
+  const auto fit = static_cast<size_t>(std::max(1.0f, (area.y1 - area.y0 + gap) / (min_h + gap)));
+  const size_t rows = std::min(n, fit), cols = (n + rows - 1) / rows;
+  const size_t used_rows = (n + cols - 1) / cols;
+  const float w = (area.x1 - area.x0 - gap * static_cast<float>(cols - 1)) / static_cast<float>(cols);
+  const float h = (area.y1 - area.y0 - gap * static_cast<float>(used_rows - 1)) / static_cast<float>(used_rows);
+  for (size_t i = 0; i < n; ++i) {
+    const float x = area.x0 + static_cast<float>(i / used_rows) * (w + gap);
+    const float y = area.y0 + static_cast<float>(i % used_rows) * (h + gap);
+    layout_group(*gs[i], m, me, Box{x, y, x + w, y + h}, out);
+  }
+}
+
+}  // namespace
+
+std::vector<Box> CanvasLayout::labels() const {
+  std::vector<Box> out;
+  for (const NodePlace& p : nodes) {
+    if (!p.drawn) continue;
+    out.push_back(p.name);
+    if (!p.status.empty()) out.push_back(p.status);
+    out.insert(out.end(), p.certs.begin(), p.certs.end());
+  }
+  for (const HostPlace& h : hosts) {
+    if (h.frame.empty()) continue;
+    out.push_back(h.title);
+    out.push_back(h.memory);
+  }
+  out.push_back(legend);
+  return out;
+}
+
+std::string node_label(const NodeInfo& n) {
+  // Inside a host's frame "edge-1/systemd" is just "systemd": the frame names the host.
+  if (n.host >= 0 && (n.role == NodeRole::supervisor || n.role == NodeRole::other)) return n.name.substr(n.name.find('/') + 1);
+  if (n.role == NodeRole::worker) return n.name;  // "api/manager" is the service's master process
+  const char* role = role_word(n.role);
+  return *role && n.name.find(role) == std::string::npos ? fmt::format("{} ({})", n.name, role) : n.name;
+}
+
+std::string cert_label(const std::string& domain, double days_left) {
+  return days_left < 0 ? fmt::format("{}: EXPIRED", domain) : fmt::format("{}: {:.0f} days left", domain, days_left);
+}
+
+std::string status_label(const std::string& state, int64_t backoff_ns, uint32_t restarts) {
+  std::string s = backoff_ns > 0 ? fmt::format("{} {:.1f} s", state, static_cast<double>(backoff_ns) / 1e9) : state;
+  if (restarts) s += fmt::format(", {} restart{}", restarts, restarts == 1 ? "" : "s");
+  return s;
+}
+
+CanvasLayout layout_canvas(const Model& m, float width, float height, float line_h, const TextWidth& text_width) {
+  const TraceIndex& ix = m.index;
+  const Measure me{text_width, line_h};
+  CanvasLayout out;
+  out.nodes.resize(ix.nodes.size());
+  out.hosts.resize(m.scenario.hosts.size());
+  out.legend = Box{margin, height - line_h - 6, width - margin, height - 2};
+  std::vector<size_t> top, left;
+  std::vector<Group> groups;
+  auto group_of = [&](int host) -> Group& {
+    for (Group& g : groups)
+      if (g.host == host) return g;
+    groups.push_back(Group{host, {}, {}, {}});
+    return groups.back();
+  };
+  for (size_t k = 0; k < ix.nodes.size(); ++k) {
+    const NodeInfo& n = ix.nodes[k];
+    if (n.role == NodeRole::host) continue;
+    if (on_top_row(n)) top.push_back(k);
+    else if (on_left(n)) left.push_back(k);
+    else if (n.role == NodeRole::proxy) group_of(n.host).proxies.push_back(k);
+    else if (n.role == NodeRole::worker) group_of(n.host).workers.push_back(k);
+    else group_of(n.host).others.push_back(k);
+  }
+  // Resolvers first in the left column, then clients; workers in name order.
+  std::stable_partition(left.begin(), left.end(), [&](size_t k) { return ix.nodes[k].role == NodeRole::resolver; });
+  std::sort(groups.begin(), groups.end(), [](const Group& a, const Group& b) { return a.host < b.host; });
+  for (Group& g : groups)
+    std::sort(g.workers.begin(), g.workers.end(), [&](size_t a, size_t b) { return ix.nodes[a].name < ix.nodes[b].name; });
+
+  const float y0 = layout_top(top, ix, me, width, out);
+  const float y1 = out.legend.y0 - 6;
+  const float x0 = layout_left(left, ix, me, y0, y1, out) + 2 * gap;
+  if (groups.empty()) return out;
+  // Links from the left column up to the top row (the resolver's queries to the DNS servers) pass
+  // above the hosts: the host area starts below where the lowest of them crosses its left edge.
+  float hosts_top = y0;
+  for (const Link& l : ix.links) {
+    const NodePlace *pa = &out.nodes[raw(l.a)], *pb = &out.nodes[raw(l.b)];
+    if (ix.nodes[raw(l.a)].host >= 0 || ix.nodes[raw(l.b)].host >= 0 || !pa->drawn || !pb->drawn) continue;
+    if (pa->shape.x0 > pb->shape.x0) std::swap(pa, pb);
+    const float ax = (pa->shape.x0 + pa->shape.x1) / 2, ay = (pa->shape.y0 + pa->shape.y1) / 2;
+    const float bx = (pb->shape.x0 + pb->shape.x1) / 2, by = (pb->shape.y0 + pb->shape.y1) / 2;
+    if (ax >= x0 || bx <= x0) continue;
+    hosts_top = std::max(hosts_top, ay + (by - ay) * (x0 - ax) / (bx - ax) + gap);
+  }
+  // A host that holds the proxy and nothing else (the edge) gets a column of its own; the other
+  // hosts share the rest in a grid.
+  const Box area{x0, hosts_top, width - margin, y1};
+  std::vector<const Group*> rest;
+  const Group* edge = nullptr;
+  for (const Group& g : groups)
+    if (!edge && !g.proxies.empty() && g.workers.empty() && groups.size() > 1) edge = &g;
+    else rest.push_back(&g);
+  if (!edge) {
+    tile(rest, m, me, area, out);
+    return out;
+  }
+  float ew = proxy_w(*edge, m, me) + 2 * gap;
+  if (edge->host >= 0) {
+    const HostSpec& h = m.scenario.hosts[static_cast<size_t>(edge->host)];
+    ew = std::max(ew, me.width(fmt::format("host {}  {}", h.name, h.ip)) + 12);
+  }
+  layout_group(*edge, m, me, Box{area.x0, area.y0, area.x0 + ew, area.y1}, out);
+  tile(rest, m, me, Box{area.x0 + ew + 2 * gap, area.y0, area.x1, area.y1}, out);
+  return out;
+}
+
+}  // namespace deploysim::gui

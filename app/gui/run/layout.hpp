@@ -1,0 +1,69 @@
+#pragma once
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "gui/run/model.hpp"
+
+namespace deploysim::gui {
+
+/// An axis-aligned rectangle in canvas pixels (empty when x1 <= x0).
+struct Box {
+  float x0 = 0, y0 = 0, x1 = 0, y1 = 0;  ///< Corners.
+  /// Whether it has an area.
+  bool empty() const { return x1 <= x0 || y1 <= y0; }
+  /// Whether the two share any area.
+  bool overlaps(const Box& o) const { return !empty() && !o.empty() && x0 < o.x1 && o.x0 < x1 && y0 < o.y1 && o.y0 < y1; }
+  /// Whether o lies wholly inside.
+  bool contains(const Box& o) const { return x0 <= o.x0 && y0 <= o.y0 && o.x1 <= x1 && o.y1 <= y1; }
+};
+
+/// Where one node and its texts go, relative to the canvas's top-left corner at zoom 1.
+struct NodePlace {
+  bool drawn = false;   ///< Host nodes are drawn as their frame, not as a node.
+  float x = 0, y = 0;   ///< Centre of the shape.
+  float r = 0;          ///< Half the shape's size.
+  Box shape;            ///< The shape's bounds.
+  Box name;             ///< Name label ("root (DNS)").
+  Box status;           ///< Workers: state line with the back-off countdown and restarts.
+  std::vector<Box> certs;  ///< Proxy: one line per certificate with its days left, above it.
+};
+
+/// A host's frame: it encloses exactly the processes that run on it.
+struct HostPlace {
+  Box frame;   ///< The frame (empty when nothing of the host is on the canvas).
+  Box title;   ///< "host edge-1  203.0.113.10".
+  Box memory;  ///< The memory bar against the host's limit.
+};
+
+/// The whole canvas laid out; parallel to TraceIndex::nodes and Scenario::hosts.
+struct CanvasLayout {
+  std::vector<NodePlace> nodes;  ///< Per trace node.
+  std::vector<HostPlace> hosts;  ///< Per scenario host.
+  Box legend;                    ///< The stage colour legend along the bottom.
+  /// Every text box and host header, for overlap checks.
+  std::vector<Box> labels() const;
+};
+
+/// Presenter mode draws the canvas's texts at this fraction of its large font: still bigger than
+/// normal mode's, and the labels of a five-host scenario fit the projector's canvas.
+constexpr float presenter_canvas_scale = 0.75f;
+
+/// Measures the width in pixels of a text in the canvas font.
+using TextWidth = std::function<float(const std::string&)>;
+
+/// The name label of a node: its name, with its role when the name does not say it.
+std::string node_label(const NodeInfo& n);
+/// The certificate line above the proxy ("api.example.test: 60 days left").
+std::string cert_label(const std::string& domain, double days_left);
+/// A worker's status line: state, back-off countdown, restarts ("backing off 1.5 s, 3 restarts").
+std::string status_label(const std::string& state, int64_t backoff_ns, uint32_t restarts);
+
+/// Lays the canvas out for a size in pixels and a text line height: DNS servers and CAs in a top
+/// row, the resolver and clients on the left, each host as a frame around its own processes
+/// (the proxy with its certificates, workers in columns with their labels beside them,
+/// supervisors at the bottom), the legend along the bottom. Labels never overlap at the sizes
+/// the window gives the canvas at 1600x900 (tests/test_gui_layout.cpp checks every scenario).
+CanvasLayout layout_canvas(const Model& m, float width, float height, float line_h, const TextWidth& text_width);
+
+}  // namespace deploysim::gui

@@ -1,0 +1,221 @@
+#include "gui/run/session.hpp"
+
+#include <system_error>
+
+namespace deploysim::gui {
+
+namespace {
+
+using Overrides = std::vector<std::pair<std::string, std::string>>;
+
+// Applies the overrides in order; the first that fails names itself in the error.
+LoadResult apply_overrides(const Scenario& base, const Overrides& overrides) {
+  LoadResult out;
+  out.scenario = base;
+  for (const auto& [key, value] : overrides) {
+    LoadResult next = set_param(*out.scenario, key, value);
+    if (next.error) return next;
+    out.scenario = std::move(next.scenario);
+  }
+  return out;
+}
+
+std::filesystem::file_time_type mtime_of(const std::string& path) {
+  std::error_code ec;
+  auto t = std::filesystem::last_write_time(path, ec);
+  return ec ? std::filesystem::file_time_type{} : t;
+}
+
+// Applies the overrides to `base` and simulates, filling `r`.
+Session::Result build_with(Session::Result r, const Scenario& base, const Overrides& overrides, Session::Control& control) {
+  LoadResult applied = apply_overrides(base, overrides);
+  if (applied.error) {
+    r.error = std::move(applied.error);
+    return r;
+  }
+  r.overrides = overrides;
+  r.model = build_model(std::move(*applied.scenario), control.options());
+  r.cancelled = !r.model;
+  return r;
+}
+
+// Reads the file, applies the overrides and simulates: the job behind open and reload.
+Session::Result load_and_build(const std::string& path, const Overrides& overrides, bool keep_time, Session::Control& control) {
+  Session::Result r;
+  r.path = path;
+  r.mtime = mtime_of(path);
+  r.keep_time = keep_time;
+  LoadResult loaded = load_scenario_file(path);
+  if (loaded.error) {
+    r.error = std::move(loaded.error);
+    return r;
+  }
+  auto base = std::make_shared<const Scenario>(std::move(*loaded.scenario));
+  r.base = base;
+  return build_with(std::move(r), *base, overrides, control);
+}
+
+}  // namespace
+
+Options Session::Control::options() {
+  Options o;
+  o.cancel = &cancel;
+  o.progress = [this](Time now, Time end) {
+    progress.store(end.ns() > 0 ? static_cast<double>(now.ns()) / static_cast<double>(end.ns()) : 1.0,
+                   std::memory_order_relaxed);
+  };
+  return o;
+}
+
+void Session::open(const std::string& path) {
+  submit({[path](Control& c) { return load_and_build(path, {}, false, c); }, "opening " + path, Kind::load});
+}
+
+void Session::reload() {
+  if (path_.empty()) return;
+  const std::string path = path_;
+  const Overrides overrides = overrides_;
+  submit({[path, overrides](Control& c) { return load_and_build(path, overrides, true, c); }, "reloading " + path, Kind::load});
+}
+
+void Session::set_param(const std::string& path, const std::string& toml_value) {
+  if (!base_) {
+    error_ = "no scenario is open: open one before changing " + path;
+    return;
+  }
+  Overrides overrides = requested_overrides_;
+  bool replaced = false;
+  for (auto& [k, v] : overrides)
+    if (k == path) v = toml_value, replaced = true;
+  if (!replaced) overrides.emplace_back(path, toml_value);
+  requested_overrides_ = overrides;
+  auto base = base_;
+  submit({[base, overrides](Control& c) {
+            Result r;
+            r.keep_time = true;
+            return build_with(std::move(r), *base, overrides, c);
+          },
+          "simulating " + path + " = " + toml_value, Kind::simulate});
+}
+
+void Session::compare(const std::string& variant) {
+  compare_variant_ = variant;
+  if (variant.empty() || !model_) {
+    compare_model_.reset();
+    return;
+  }
+  auto current = model_;
+  submit({[current, variant](Control& c) {
+            Result r;
+            r.compare = true;
+            LoadResult applied = apply_variant(current->scenario, variant);
+            if (applied.error) {
+              r.error = std::move(applied.error);
+              return r;
+            }
+            r.model = build_model(std::move(*applied.scenario), c.options());
+            r.cancelled = !r.model;
+            return r;
+          },
+          "simulating variant " + variant, Kind::compare});
+}
+
+void Session::show(std::shared_ptr<const Model> model) {
+  model_ = std::move(model);
+  base_ = std::make_shared<const Scenario>(model_->scenario);
+  path_ = model_->scenario.source_path;
+  overrides_.clear();
+  requested_overrides_.clear();
+  error_.clear();
+}
+
+void Session::submit(Job job) {
+  if (running_.valid()) {
+    // Only the newest request matters; a running job of the same kind is stale now (a newer
+    // edit's overrides include the older edit's), so it stops instead of finishing for nothing.
+    if (job.kind == running_kind_) control_->cancel = true;
+    queued_ = std::move(job);
+    return;
+  }
+  running_label_ = job.label;
+  running_kind_ = job.kind;
+  running_since_ = std::chrono::steady_clock::now();
+  control_ = std::make_shared<Control>();
+  running_ = std::async(std::launch::async, [run = std::move(job.run), control = control_]() { return run(*control); });
+}
+
+void Session::cancel() {
+  if (control_ && running_.valid()) control_->cancel = true;
+}
+
+double Session::busy_seconds() const {
+  if (!running_.valid()) return 0;
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - running_since_).count();
+}
+
+Session::Arrival Session::take(Result r) {
+  Arrival a;
+  if (r.cancelled) {
+    requested_overrides_ = queued_ ? requested_overrides_ : overrides_;
+  } else if (r.error) {
+    error_ = r.error->to_string();
+    requested_overrides_ = overrides_;
+  } else if (r.compare) {
+    compare_model_ = std::move(r.model);
+    a.compare = true;
+    error_.clear();
+  } else if (r.model) {
+    model_ = std::move(r.model);
+    if (r.base) base_ = std::move(r.base);
+    if (!r.path.empty()) {
+      path_ = r.path;
+      mtime_ = r.mtime;
+    }
+    overrides_ = r.overrides;
+    requested_overrides_ = overrides_;
+    a.model = true;
+    a.keep_time = r.keep_time;
+    error_.clear();
+    if (!compare_variant_.empty()) compare(compare_variant_);
+  }
+  return a;
+}
+
+Session::Arrival Session::poll() {
+  Arrival a;
+  if (!running_.valid() || running_.wait_for(std::chrono::seconds(0)) != std::future_status::ready)
+    return a;
+  a = take(running_.get());
+  control_.reset();
+  if (queued_) {
+    Job next = std::move(*queued_);
+    queued_.reset();
+    submit(std::move(next));
+  }
+  return a;
+}
+
+Session::Arrival Session::wait_idle() {
+  Arrival all;
+  while (running_.valid()) {
+    running_.wait();
+    const Arrival a = poll();
+    all.model |= a.model;
+    all.keep_time = a.model ? a.keep_time : all.keep_time;
+    all.compare |= a.compare;
+  }
+  return all;
+}
+
+void Session::watch_file() {
+  const auto now = std::chrono::steady_clock::now();
+  if (path_.empty() || running_.valid() || now - last_watch_ < std::chrono::seconds(1)) return;
+  last_watch_ = now;
+  const auto t = mtime_of(path_);
+  if (t != std::filesystem::file_time_type{} && t != mtime_) {
+    mtime_ = t;
+    reload();
+  }
+}
+
+}  // namespace deploysim::gui

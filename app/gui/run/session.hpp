@@ -1,0 +1,118 @@
+#pragma once
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <functional>
+#include <future>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "deploysim/scenario.hpp"
+#include "gui/run/model.hpp"
+
+namespace deploysim::gui {
+
+/// The open scenario and its simulation, with loading and re-simulation on a worker thread so
+/// the UI never waits for a run. Only the UI thread calls these methods.
+class Session {
+public:
+  /// What a finished job tells the loop.
+  struct Arrival {
+    bool model = false;       ///< A new main model arrived.
+    bool keep_time = false;   ///< ... and the playhead should stay at its time.
+    bool compare = false;     ///< A new compare model arrived.
+  };
+
+  /// Opens a scenario file (parse + simulate off the UI thread). On error the old one stays.
+  void open(const std::string& path);
+  /// Re-reads the current file.
+  void reload();
+  /// Changes one parameter by path and re-simulates, keeping the playhead time.
+  void set_param(const std::string& path, const std::string& toml_value);
+  /// Runs a variant of the current scenario for side-by-side metrics ("" = compare off).
+  void compare(const std::string& variant);
+  /// Shows an already-built model (tests, benchmarks, the dev fixture).
+  void show(std::shared_ptr<const Model> model);
+
+  /// Collects finished work; call once per frame.
+  Arrival poll();
+  /// Re-opens the file when it changed on disk (checked at most once a second).
+  void watch_file();
+  /// Blocks until no job is running or queued (script driver only; the UI never calls it).
+  Arrival wait_idle();
+
+  /// Whether a job is running.
+  bool busy() const { return running_.valid(); }
+  /// Seconds the running job has taken so far.
+  double busy_seconds() const;
+  /// How far the running job's simulation is, 0..1 (simulated time / duration).
+  double progress() const { return control_ ? control_->progress.load(std::memory_order_relaxed) : 0.0; }
+  /// Asks the running job to stop (its result is dropped; a queued job still runs).
+  void cancel();
+  /// What the running job does ("simulating workers = 1").
+  const std::string& busy_label() const { return running_label_; }
+  /// The current model (an empty one before the first scenario opens).
+  const Model& model() const { return model_ ? *model_ : empty_model(); }
+  /// The compare model, when compare mode is on.
+  const Model* compare_model() const { return compare_model_.get(); }
+  /// The compare variant's name.
+  const std::string& compare_variant() const { return compare_variant_; }
+  /// The last error (file:line:column: message), empty when the last job succeeded.
+  const std::string& error() const { return error_; }
+  /// The file the current scenario came from.
+  const std::string& path() const { return path_; }
+  /// Parameter overrides applied on top of the file, in order.
+  const std::vector<std::pair<std::string, std::string>>& overrides() const { return overrides_; }
+
+  /// What a job hands back to the UI thread.
+  struct Result {
+    std::shared_ptr<const Model> model;
+    std::optional<ScenarioError> error;
+    std::string path;
+    std::filesystem::file_time_type mtime{};
+    bool compare = false;
+    bool keep_time = false;
+    std::vector<std::pair<std::string, std::string>> overrides;
+    std::shared_ptr<const Scenario> base;
+    bool cancelled = false;  ///< Stopped by a newer request: dropped.
+  };
+
+  /// Shared between the UI thread and one job: progress out, cancel in.
+  struct Control {
+    std::atomic<double> progress{0};  ///< Simulated time / duration.
+    std::atomic<bool> cancel{false};  ///< Set by the UI thread.
+    /// simulate() options that report into this control.
+    Options options();
+  };
+
+private:
+  /// What a job does: a newer job of the same kind supersedes (cancels) a running one.
+  enum class Kind { load, simulate, compare };
+  struct Job {
+    std::function<Result(Control&)> run;
+    std::string label;
+    Kind kind = Kind::load;
+  };
+  void submit(Job job);
+  Arrival take(Result r);
+
+  std::shared_ptr<const Scenario> base_;   // as read from the file, before overrides
+  std::vector<std::pair<std::string, std::string>> requested_overrides_;
+  std::shared_ptr<const Model> model_;
+  std::shared_ptr<const Model> compare_model_;
+  std::string compare_variant_;
+  std::string path_;
+  std::filesystem::file_time_type mtime_{};
+  std::vector<std::pair<std::string, std::string>> overrides_;
+  std::string error_;
+  std::future<Result> running_;
+  std::shared_ptr<Control> control_;
+  Kind running_kind_ = Kind::load;
+  std::string running_label_;
+  std::chrono::steady_clock::time_point running_since_{};
+  std::optional<Job> queued_;
+  std::chrono::steady_clock::time_point last_watch_{};
+};
+
+}  // namespace deploysim::gui

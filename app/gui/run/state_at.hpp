@@ -1,0 +1,31 @@
+#pragma once
+#include <optional>
+#include <string>
+
+#include <imgui.h>
+
+#include "gui/run/model.hpp"
+
+namespace deploysim::gui {
+
+/// A process as it stands at the playhead, derived from its trace records.
+struct ProcView {
+  std::string state;               ///< running | starting | crashed | exited | backing_off | failed | hung | stopped.
+  std::string label;               ///< The tool's own word when it names one (CrashLoopBackOff, FATAL, ...).
+  bool known = true;               ///< false: no lifecycle record yet.
+  ImU32 color = 0;                ///< Colour of that state.
+  int64_t next_restart_ns = -1;   ///< When backing off: the planned restart (-1: none).
+  uint32_t restarts = 0;          ///< Restarts seen so far.
+  RecordId last = RecordId::none; ///< The record that set the state.
+};
+
+/// The state of a worker node at time t (its own records and its service unit's).
+ProcView proc_state_at(const Model& m, const NodeInfo& node, int64_t t_ns);
+/// Memory used on host `h` at time t (bytes) and whether it came from measurements.
+uint64_t host_memory_at(const Model& m, size_t host, int64_t t_ns);
+/// Days left on a domain's serving certificate at time t (negative: expired).
+std::optional<double> cert_days_left_at(const Model& m, const std::string& domain, int64_t t_ns);
+/// "1.2 GiB" style.
+std::string format_bytes(uint64_t bytes);
+
+}  // namespace deploysim::gui

@@ -1,0 +1,249 @@
+// The GUI loop in the shape of Dear ImGui's example_glfw_opengl3: set-up, "our state", the loop
+// (poll, NewFrame, draw, apply commands, Render, swap), clean-up in reverse.
+#include "gui/shell/gui.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <GLFW/glfw3.h>
+#include <fmt/format.h>
+#include <imgui.h>
+
+#include "gui/shell/dev_fixture.hpp"
+#include "gui/shell/frame.hpp"
+#include "gui/shell/lesson_nav.hpp"
+#include "gui/shell/narrate.hpp"
+#include "gui/shell/navigation.hpp"
+#include "gui/platform/platform.hpp"
+#include "gui/shell/script.hpp"
+#include "gui/shell/settings.hpp"
+#include "gui/shell/shortcuts.hpp"
+
+#ifndef DEPLOYSIM_ASSETS_DIR
+#define DEPLOYSIM_ASSETS_DIR "assets"
+#endif
+
+namespace deploysim::gui {
+
+namespace {
+
+std::string default_screenshot_name() {
+  const std::time_t now = std::time(nullptr);
+  char buf[64];
+  std::strftime(buf, sizeof buf, "deploysim-%Y%m%d-%H%M%S.png", std::localtime(&now));
+  return buf;
+}
+
+std::optional<std::vector<ScriptLine>> read_script(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    std::fprintf(stderr, "%s:0:0: cannot open the script file\n", path.c_str());
+    return std::nullopt;
+  }
+  std::stringstream text;
+  text << in.rdbuf();
+  std::vector<ScriptLine> lines;
+  if (auto err = parse_script(text.str(), path, lines)) {
+    std::fprintf(stderr, "%s\n", err->to_string().c_str());
+    return std::nullopt;
+  }
+  return lines;
+}
+
+// A new run arrived: keep the playhead's time for what-if changes, start over for a new file.
+void on_arrival(const Session::Arrival& a, const Session& session, UiState& ui) {
+  if (!a.model) return;
+  const Model& m = session.model();
+  ui.settings.last_scenario = session.path();
+  ui.whatif_edits.clear();
+  if (a.keep_time) {
+    ui.t_ns = std::min(ui.t_ns, m.index.end_ns);
+    select_at_playhead(m, ui);
+  } else {
+    ui.t_ns = 0;
+    ui.selected = RecordId::none;
+    ui.playing = false;
+    ui.view_t0 = ui.view_t1 = 0;
+  }
+}
+
+// Applies the commands panels, keys and the script posted during the frame.
+void apply_commands(Session& session, UiState& ui, Commands& commands, Platform& platform, std::string& screenshot) {
+  std::vector<Command> queue;
+  queue.swap(commands.queue);
+  for (const Command& c : queue) {
+    if (apply_navigation(c, session.model(), ui)) continue;
+    if (const auto* o = std::get_if<RequestOpen>(&c); o && in_flight_path(o->path))
+      session.show(in_flight_fixture(*in_flight_path(o->path))), on_arrival({true, false, false}, session, ui);
+    else if (const auto* o = std::get_if<RequestOpen>(&c)) session.open(o->path);
+    else if (std::get_if<RequestReload>(&c)) session.reload();
+    else if (const auto* p = std::get_if<RequestSetParam>(&c)) session.set_param(p->path, p->value);
+    else if (const auto* v = std::get_if<RequestCompare>(&c)) session.compare(v->variant);
+    else if (const auto* s = std::get_if<RequestScreenshot>(&c)) screenshot = s->path.empty() ? default_screenshot_name() : s->path;
+    else if (std::get_if<RequestFullscreen>(&c)) toggle_fullscreen(platform), ui.reset_layout = 2;
+    else if (std::get_if<RequestQuit>(&c)) glfwSetWindowShouldClose(platform.window, 1);
+    else if (std::get_if<RequestCancel>(&c)) session.cancel();
+  }
+}
+
+// A problem the user should know of: in the status line, and on stderr.
+void report(UiState& ui, const std::string& problem) {
+  if (problem.empty()) return;
+  ui.status = problem;
+  std::fprintf(stderr, "deploysim: %s\n", problem.c_str());
+}
+
+// The scenario a bare `deploysim` opens: basic-https when shipped, else the first by name.
+std::string first_scenario(const std::string& assets) {
+  const std::string preferred = assets + "/scenarios/basic-https.toml";
+  std::error_code ec;
+  if (std::filesystem::exists(preferred, ec)) return preferred;
+  std::vector<std::string> all;
+  for (const auto& e : std::filesystem::directory_iterator(assets + "/scenarios", ec))
+    if (e.path().extension() == ".toml") all.push_back(e.path().string());
+  std::sort(all.begin(), all.end());
+  return all.empty() ? std::string() : all.front();
+}
+
+}  // namespace
+
+std::string assets_dir() {
+  if (const char* env = std::getenv("DEPLOYSIM_ASSETS"); env && *env) return env;
+  return DEPLOYSIM_ASSETS_DIR;
+}
+
+GuiResult run_gui(const GuiOptions& options) {
+  // Set-up. Test runs (--frames, --script) never read or write the user's settings.
+  const bool interactive = !options.frames && options.script.empty();
+  std::optional<std::vector<ScriptLine>> script_lines;
+  if (!options.script.empty() && !(script_lines = read_script(options.script))) return GuiResult::bad_input;
+  const std::string cfg = interactive ? config_dir() : std::string();
+  if (!cfg.empty()) {
+    std::error_code ec;
+    std::filesystem::create_directories(cfg, ec);
+  }
+  // DEPLOYSIM_TIMING=1: print where the time to the first frame of the first scenario goes.
+  const bool timing = std::getenv("DEPLOYSIM_TIMING") != nullptr;
+  launch_stamp("main");
+  const std::string assets = assets_dir();
+
+  use_compose_cache();  // sets an environment variable: before any thread
+  // Our state. It comes before GLFW and the window so that the first scenario simulates on the
+  // session's worker thread while they load, which is most of the time to the first frame (and
+  // so that starting that thread does not wait for the loader's lock, held while the GL driver
+  // loads).
+  Platform platform;
+  Session session;
+  UiState ui;
+  Commands commands;
+  Narrators narrators(assets);
+  if (!cfg.empty()) {
+    LoadedSettings loaded = load_settings(cfg);
+    ui.settings = std::move(loaded.settings);
+    report(ui, loaded.problem);
+  }
+  std::optional<ScriptRunner> script;
+  if (script_lines) script.emplace(std::move(*script_lines));
+  std::string first = options.scenario;
+  // No file: the first lesson (else the last scenario); a lesson file opens as a lesson.
+  const int lesson = script ? -1 : first.empty() ? (find_lesson(ui, "01") >= 0 ? 0 : -1)
+                                                  : first.ends_with(".toml") && first.find("lesson") != std::string::npos
+                                                        ? find_lesson(ui, first) : -1;
+  if (lesson >= 0) open_lesson(ui, commands, lesson), first.clear();
+  else if (first.empty() && !script) first = ui.settings.last_scenario.empty() ? first_scenario(assets) : ui.settings.last_scenario;
+  if (const auto n = in_flight_path(first)) session.show(in_flight_fixture(*n)), first.clear();
+  if (!first.empty()) session.open(first);
+  std::string no_screenshot;
+  apply_commands(session, ui, commands, platform, no_screenshot);  // the lesson's open (needs no window)
+  launch_stamp("state");
+  if (!init_platform()) {
+    session.cancel();
+    close_platform(platform);
+    return GuiResult::no_display;
+  }
+  // The font atlas, too, is built while the GL driver loads: once, with Hangul when Korean is on.
+  const Fonts fonts = load_fonts();
+  report(ui, ensure_language_fonts(fonts, ui.settings.language, assets));
+  unsigned char* atlas_pixels = nullptr;
+  int atlas_w = 0, atlas_h = 0;
+  ImGui::GetIO().Fonts->GetTexDataAsRGBA32(&atlas_pixels, &atlas_w, &atlas_h);
+  launch_stamp("fonts");
+  if (!open_platform(platform, options.width, options.height, interactive, cfg.empty() ? "" : cfg + "/imgui.ini")) {
+    session.cancel();
+    close_platform(platform);
+    return GuiResult::no_display;
+  }
+  if (options.frames) on_arrival(session.wait_idle(), session, ui);  // a --frames shot shows the run
+  bool applied_presenter = !ui.settings.presenter;
+  float applied_scale = 0;
+  bool ok = true;
+  bool timing_done = false;
+  auto last = std::chrono::steady_clock::now();
+
+  // The loop.
+  while (!glfwWindowShouldClose(platform.window)) {
+    glfwPollEvents();
+    const auto now = std::chrono::steady_clock::now();
+    const double dt = std::chrono::duration<double>(now - last).count();
+    last = now;
+    ui.fps_ms = ui.fps_ms * 0.9 + dt * 1000.0 * 0.1;
+    on_arrival(session.poll(), session, ui);
+    if (interactive) session.watch_file();
+    report(ui, ensure_language_fonts(fonts, ui.settings.language, assets));
+    if (applied_presenter != ui.settings.presenter || applied_scale != ui.settings.font_scale) {
+      apply_style(ui.settings.presenter, ui.settings.font_scale, fonts);
+      if (applied_presenter != ui.settings.presenter && ui.frame > 0) ui.reset_layout = 2;  // place windows with the new font's sizes
+      applied_presenter = ui.settings.presenter;
+      applied_scale = ui.settings.font_scale;
+    }
+    ScriptFrame sf;
+    if (script) sf = script->tick(session, ui, commands);
+
+    begin_frame();
+    poll_keys(ui, static_cast<double>(session.model().index.end_ns) / 1e9, commands);
+    if (ImGui::GetIO().KeyCtrl && ImGui::IsKeyPressed(GLFW_KEY_Q, false)) commands.post(RequestQuit{});
+    draw_frame(session, fonts, assets, narrators.get(ui.settings.language), ui, commands);
+    if (timing && !timing_done) launch_stamp("draw");
+    std::string screenshot = sf.screenshot;
+    apply_commands(session, ui, commands, platform, screenshot);
+    advance_playback(script ? 1.0 / 60.0 : dt, session.model(), ui);
+
+    render_frame(platform);
+    if (timing && !timing_done) launch_stamp("render");
+    ++ui.frame;
+    const bool last_frame = sf.quit || (options.frames && ui.frame >= *options.frames);
+    if (last_frame && !options.screenshot.empty()) screenshot = options.screenshot;
+    if (!screenshot.empty()) {
+      const bool written = write_screenshot(platform, screenshot);
+      ok = ok && written;
+      ui.status = written ? "screenshot written: " + screenshot : "could not write " + screenshot;
+      if (script) std::printf("%s\n", ui.status.c_str());
+    }
+    present(platform);
+    if (timing && !timing_done && !session.model().index.nodes.empty()) {
+      // CLOCK_MONOTONIC stamps, so that a launcher (bench_frame) measures from its own clock.
+      launch_stamp("first frame");
+      std::fprintf(stderr, "timing: simulation %.0f ms (in parallel with the window); monotonic ms: %s\n",
+                   session.model().build_seconds * 1e3, launch_stamps().c_str());
+      timing_done = true;
+    }
+    if (last_frame) break;
+  }
+
+  // Clean-up.
+  if (interactive && !cfg.empty()) {
+    ImGui::SaveIniSettingsToDisk(platform.ini_path.c_str());
+    save_settings(cfg, ui.settings);
+  }
+  session.wait_idle();
+  close_platform(platform);
+  return ok ? GuiResult::ok : GuiResult::failed;
+}
+
+}  // namespace deploysim::gui

@@ -1,0 +1,128 @@
+#include "gui/shell/lesson_nav.hpp"
+
+#include <algorithm>
+#include <filesystem>
+
+#include <imgui.h>
+
+#include "deploysim/lesson.hpp"
+
+namespace deploysim::gui {
+
+namespace {
+
+std::vector<Lesson>& lessons() {
+  static std::vector<Lesson> all;  // immutable assets, read once on the UI thread
+  return all;
+}
+
+}  // namespace
+
+const std::vector<Lesson>& lesson_list() { return lessons(); }
+
+void ensure_lessons(UiState& ui) {
+  LessonUi& l = ui.lesson;
+  if (l.listed) return;
+  l.listed = true;
+  if (!lessons().empty()) return;
+  for (const std::string& file : list_lessons()) {
+    LessonLoad loaded = load_lesson_file(file);
+    if (loaded.lesson) lessons().push_back(std::move(*loaded.lesson));
+    else if (loaded.error && l.error.empty()) l.error = loaded.error->to_string();
+  }
+}
+
+int find_lesson(UiState& ui, const std::string& name) {
+  ensure_lessons(ui);
+  const auto& all = lessons();
+  for (size_t i = 0; i < all.size(); ++i)
+    if (all[i].id == name || all[i].source_path == name) return static_cast<int>(i);
+  std::error_code ec;
+  const std::string stem = std::filesystem::path(name).stem().string();
+  for (size_t i = 0; i < all.size(); ++i)
+    if (all[i].id == stem && std::filesystem::equivalent(all[i].source_path, name, ec)) return static_cast<int>(i);
+  for (size_t i = 0; i < all.size(); ++i)
+    if (!name.empty() && all[i].id.find(name) != std::string::npos) return static_cast<int>(i);
+  return -1;
+}
+
+void open_lesson(UiState& ui, Commands& commands, int index) {
+  ensure_lessons(ui);
+  LessonUi& l = ui.lesson;
+  if (index < 0 || index >= static_cast<int>(lessons().size())) return;
+  l.current = index;
+  l.step = -1;
+  l.pending_step = lessons()[static_cast<size_t>(index)].steps.empty() ? -1 : 0;
+  l.phase = 1;
+  l.posted_frame = ui.frame;
+  commands.post(RequestOpen{lessons()[static_cast<size_t>(index)].scenario_path});
+}
+
+void go_to_step(UiState& ui, int step) {
+  const Lesson* lesson = current_lesson(ui);
+  if (!lesson || lesson->steps.empty()) return;
+  ui.lesson.pending_step = std::clamp(step, 0, static_cast<int>(lesson->steps.size()) - 1);
+}
+
+void close_lesson(UiState& ui) {
+  ui.lesson.current = ui.lesson.step = ui.lesson.pending_step = -1;
+  ui.lesson.phase = 0;
+}
+
+const Lesson* current_lesson(const UiState& ui) {
+  const LessonUi& l = ui.lesson;
+  return l.current >= 0 && l.current < static_cast<int>(lessons().size()) ? &lessons()[static_cast<size_t>(l.current)]
+                                                                          : nullptr;
+}
+
+bool lesson_pending(const UiState& ui) { return current_lesson(ui) && (ui.lesson.phase != 0 || ui.lesson.pending_step >= 0); }
+
+void update_lesson(const Session& session, UiState& ui, Commands& commands) {
+  const Lesson* lesson = current_lesson(ui);
+  LessonUi& l = ui.lesson;
+  if (!lesson) return;
+  // Commands posted in a frame are applied after it; the run they start shows from the next.
+  if (ui.frame <= l.posted_frame || session.busy() || !commands.queue.empty()) return;
+  if (l.phase == 1) {
+    if (session.path() != lesson->scenario_path || !session.error().empty()) {
+      close_lesson(ui);  // the browser shows the error; the previous scenario stays open
+      return;
+    }
+    l.phase = 0;
+    if (!lesson->variant.empty()) {
+      for (const VariantSpec& v : session.model().scenario.variants)
+        if (v.name == lesson->variant)
+          for (const auto& [key, value] : v.set) commands.post(RequestSetParam{key, value});
+      l.phase = 2;
+      l.posted_frame = ui.frame;
+      return;
+    }
+  }
+  if (l.phase == 2) l.phase = 0;
+  if (l.pending_step < 0) return;
+  l.step = l.pending_step;
+  l.pending_step = -1;
+  const Trace& trace = session.model().run.trace;
+  if (auto i = resolve_step_target(trace, lesson->steps[static_cast<size_t>(l.step)].target))
+    commands.post(RequestSelect{static_cast<RecordId>(*i)});
+}
+
+void apply_window_moves(UiState& ui) {
+  const ImGuiViewport* vp = ImGui::GetMainViewport();
+  for (const auto& [name, r] : ui.window_moves) {
+    ImGui::SetWindowPos(name.c_str(), ImVec2(vp->WorkPos.x + r[0] * vp->WorkSize.x, vp->WorkPos.y + r[1] * vp->WorkSize.y));
+    ImGui::SetWindowSize(name.c_str(), ImVec2(r[2] * vp->WorkSize.x, r[3] * vp->WorkSize.y));
+    ImGui::SetWindowFocus(name.c_str());
+  }
+  ui.window_moves.clear();
+}
+
+const std::string& step_text(const LessonStep& step, const std::string& language) {
+  return language == "ko" && !step.text_ko.empty() ? step.text_ko : step.text;
+}
+
+const std::string& lesson_title(const Lesson& lesson, const std::string& language) {
+  return language == "ko" && !lesson.title_ko.empty() ? lesson.title_ko : lesson.title;
+}
+
+}  // namespace deploysim::gui

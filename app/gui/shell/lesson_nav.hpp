@@ -1,0 +1,42 @@
+#pragma once
+#include <string>
+
+#include <vector>
+
+#include "gui/shell/commands.hpp"
+#include "deploysim/lesson.hpp"
+#include "gui/run/session.hpp"
+#include "gui/shell/ui_state.hpp"
+
+namespace deploysim::gui {
+
+/// Reads the shipped lessons once (assets/lessons/*.toml); a file that fails is named in
+/// ui.lesson.error and skipped.
+void ensure_lessons(UiState& ui);
+/// The lessons read by ensure_lessons, sorted by file name (UI thread only).
+const std::vector<Lesson>& lesson_list();
+/// Finds a lesson by id ("03-no-sni"), by a part of it ("no-sni", "03") or by its file path; -1
+/// when none matches.
+int find_lesson(UiState& ui, const std::string& name);
+/// Opens lesson `index`: its scenario (and variant) is simulated, then the playhead goes to the
+/// first step's target.
+void open_lesson(UiState& ui, Commands& commands, int index);
+/// Moves to step `step` of the open lesson (clamped), moving the playhead to its target.
+void go_to_step(UiState& ui, int step);
+/// Closes the lesson (the scenario stays open).
+void close_lesson(UiState& ui);
+/// Advances a lesson waiting for its run: applies the variant once the scenario is open, then
+/// moves the playhead to the pending step. Call once per frame before the panels draw.
+void update_lesson(const Session& session, UiState& ui, Commands& commands);
+/// Whether the lesson is waiting for its run (the script driver waits too).
+bool lesson_pending(const UiState& ui);
+/// Moves and resizes the windows the script asked for (ui.window_moves); call inside a frame.
+void apply_window_moves(UiState& ui);
+/// The open lesson, or nullptr.
+const Lesson* current_lesson(const UiState& ui);
+/// The step text in the chosen language (English when there is no translation).
+const std::string& step_text(const LessonStep& step, const std::string& language);
+/// The lesson title in the chosen language.
+const std::string& lesson_title(const Lesson& lesson, const std::string& language);
+
+}  // namespace deploysim::gui

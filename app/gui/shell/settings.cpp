@@ -1,0 +1,106 @@
+#include "gui/shell/settings.hpp"
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+namespace deploysim::gui {
+
+namespace {
+
+// "line:column" (1-based) of byte `pos` in `text`.
+std::string line_col(const std::string& text, size_t pos) {
+  pos = std::min(pos, text.size());
+  const auto line = 1 + std::count(text.begin(), text.begin() + static_cast<long>(pos), '\n');
+  const size_t start = text.rfind('\n', pos == 0 ? 0 : pos - 1);
+  const size_t col = start == std::string::npos || pos == 0 ? pos + 1 : pos - start;
+  return fmt::format("{}:{}", line, col);
+}
+
+}  // namespace
+
+std::string config_dir() {
+  if (const char* xdg = std::getenv("XDG_CONFIG_HOME"); xdg && *xdg) return std::string(xdg) + "/deploysim";
+  if (const char* home = std::getenv("HOME"); home && *home) return std::string(home) + "/.config/deploysim";
+  return {};
+}
+
+LoadedSettings load_settings(const std::string& dir) {
+  LoadedSettings out;
+  Settings& s = out.settings;
+  const std::string path = dir + "/settings.json";
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return out;
+  std::stringstream buf;
+  buf << in.rdbuf();
+  const std::string text = buf.str();
+  nlohmann::json j;
+  try {
+    j = nlohmann::json::parse(text);
+  } catch (const nlohmann::json::parse_error& e) {
+    // Kept for the user to mend: the settings saved on quitting go to settings.json.
+    std::error_code ec;
+    std::filesystem::rename(path, path + ".broken", ec);
+    const size_t at = e.byte > 0 ? e.byte - 1 : 0;
+    out.problem = fmt::format("{}:{}: not valid JSON ({}); using the default settings{}", path, line_col(text, at),
+                              e.what(), ec ? "" : fmt::format(", the file is kept as {}.broken", path));
+    return out;
+  }
+  if (!j.is_object()) {
+    out.problem = fmt::format("{}:1:1: expected a JSON object {{\"key\": value, ...}}; using the default settings", path);
+    return out;
+  }
+  // Each key checked for its type: a wrong one keeps that setting's default, and the first such
+  // problem is reported with where the key is.
+  auto bad = [&](const std::string& key, const char* expected) {
+    if (!out.problem.empty()) return;
+    const size_t at = text.find('"' + key + '"');
+    out.problem = fmt::format("{}:{}: \"{}\" should be {}; using the default for it", path,
+                              line_col(text, at == std::string::npos ? 0 : at), key, expected);
+  };
+  for (const auto& [key, v] : j.items()) {
+    if (key == "presenter" || key == "show_trails") {
+      if (!v.is_boolean()) bad(key, "true or false");
+      else (key == "presenter" ? s.presenter : s.show_trails) = v.get<bool>();
+    } else if (key == "font_scale") {
+      if (!v.is_number()) bad(key, "a number from 0.5 to 3");
+      else s.font_scale = std::clamp(v.get<float>(), 0.5f, 3.0f);
+    } else if (key == "speed") {
+      if (!v.is_number()) bad(key, "a number from 0.01 to 1000000");
+      else s.speed = std::clamp(v.get<double>(), 0.01, 1e6);
+    } else if (key == "stage_filter") {
+      if (!v.is_number_unsigned()) bad(key, "a whole number (one bit per stage)");
+      else s.stage_filter = static_cast<uint32_t>(v.get<uint64_t>()) & all_stages;
+    } else if (key == "last_scenario") {
+      if (!v.is_string()) bad(key, "a file path in quotes");
+      else s.last_scenario = v.get<std::string>();
+    } else if (key == "language") {
+      if (!v.is_string() || (v.get<std::string>() != "en" && v.get<std::string>() != "ko")) bad(key, "\"en\" or \"ko\"");
+      else s.language = v.get<std::string>();
+    } else {
+      bad(key, "one of presenter, font_scale, speed, stage_filter, last_scenario, show_trails, language (an unknown "
+               "key, ignored)");
+    }
+  }
+  return out;
+}
+
+bool save_settings(const std::string& dir, const Settings& s) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) return false;
+  const nlohmann::json j = {{"presenter", s.presenter},       {"font_scale", s.font_scale},
+                            {"speed", s.speed},               {"stage_filter", s.stage_filter},
+                            {"last_scenario", s.last_scenario}, {"show_trails", s.show_trails},
+                            {"language", s.language}};
+  std::ofstream out(dir + "/settings.json");
+  out << j.dump(2) << '\n';
+  return static_cast<bool>(out);
+}
+
+}  // namespace deploysim::gui

@@ -1,0 +1,23 @@
+#pragma once
+#include <string>
+
+#include "gui/shell/ui_state.hpp"
+
+namespace deploysim::gui {
+
+/// The per-user config directory ($XDG_CONFIG_HOME/deploysim or ~/.config/deploysim); "" when
+/// neither variable is set.
+std::string config_dir();
+/// Settings as read, and what was wrong with the file ("" when nothing was).
+struct LoadedSettings {
+  Settings settings;    ///< Defaults for whatever was missing or wrong.
+  std::string problem;  ///< "path:line:column: what is expected; what happens instead".
+};
+/// Reads settings.json from `dir`. A missing file gives the defaults and no problem; a file that
+/// is not JSON is renamed to settings.json.broken (so that quitting does not overwrite it); a
+/// key of the wrong type or an unknown key keeps that setting's default.
+LoadedSettings load_settings(const std::string& dir);
+/// Writes settings.json into `dir` (creating it); returns false when it cannot.
+bool save_settings(const std::string& dir, const Settings& settings);
+
+}  // namespace deploysim::gui

@@ -1,0 +1,157 @@
+#include "gui/shell/theme.hpp"
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <backends/imgui_impl_opengl3.h>
+#include <imgui_internal.h>
+#include <fmt/format.h>
+
+namespace deploysim::gui {
+
+namespace {
+
+ImU32 rgba(int r, int g, int b, float a) {
+  return IM_COL32(r, g, b, static_cast<int>(255 * (a < 0 ? 0 : a > 1 ? 1 : a)));
+}
+
+}  // namespace
+
+ImU32 stage_color(Stage s, float a) {
+  switch (s) {
+    case Stage::dns: return rgba(80, 170, 255, a);
+    case Stage::tcp: return rgba(160, 160, 170, a);
+    case Stage::tls: return rgba(255, 200, 40, a);
+    case Stage::http: return rgba(90, 220, 110, a);
+    case Stage::proxy: return rgba(60, 210, 200, a);
+    case Stage::process: return rgba(200, 140, 255, a);
+    case Stage::supervisor: return rgba(255, 140, 200, a);
+    case Stage::cert: return rgba(255, 160, 60, a);
+    case Stage::memory: return rgba(180, 120, 80, a);
+    case Stage::deploy: return rgba(140, 200, 255, a);
+    case Stage::client: return rgba(220, 220, 220, a);
+    case Stage::fault: return failure_color(a);
+    case Stage::count: break;
+  }
+  return rgba(200, 200, 200, a);
+}
+
+ImU32 failure_color(float a) { return rgba(255, 70, 70, a); }
+
+Fonts load_fonts() {
+  ImGuiIO& io = ImGui::GetIO();
+  Fonts f;
+  const char* sans = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
+  const char* mono = "/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf";
+  std::error_code ec;
+  // Glyphs at whole-pixel positions, rasterized once (no 3x horizontal oversampling): the same
+  // look for unscaled text, and a third of the atlas to build at launch.
+  ImFontConfig cfg;
+  cfg.OversampleH = 1;
+  cfg.PixelSnapH = true;
+  if (std::filesystem::exists(sans, ec)) {
+    f.regular = io.Fonts->AddFontFromFileTTF(sans, 16.0f, &cfg);
+    f.large = io.Fonts->AddFontFromFileTTF(sans, 26.0f, &cfg);
+  }
+  if (std::filesystem::exists(mono, ec)) f.mono = io.Fonts->AddFontFromFileTTF(mono, 15.0f, &cfg);
+  if (!f.regular) f.regular = f.large = io.Fonts->AddFontDefault();
+  if (!f.mono) f.mono = f.regular;
+  return f;
+}
+
+namespace {
+
+// Every Hangul (and CJK punctuation) character the Korean narration, concepts, lessons and the
+// UI's own Korean words use: a few hundred glyphs instead of all 11,172 syllables.
+const ImWchar* korean_ranges(const std::string& assets_dir) {
+  static ImVector<ImWchar> ranges;  // must outlive every atlas build
+  ImFontGlyphRangesBuilder builder;
+  auto add = [&](const std::string& text) {
+    const char* p = text.c_str();
+    const char* end = p + text.size();
+    while (p < end) {
+      unsigned int c = 0;
+      const int n = ImTextCharFromUtf8(&c, p, end);
+      if (n <= 0) break;
+      p += n;
+      if (c >= 0x1100 && c <= 0xFFFF) builder.AddChar(static_cast<ImWchar>(c));
+    }
+  };
+  std::error_code ec;
+  for (const char* sub : {"/narration", "/lessons"})
+    for (const auto& e : std::filesystem::directory_iterator(assets_dir + sub, ec)) {
+      const std::string name = e.path().filename().string();
+      if (e.path().extension() != ".toml" || (std::string(sub) == "/narration" && name.rfind("ko", 0) != 0)) continue;
+      std::ifstream in(e.path(), std::ios::binary);
+      std::stringstream text;
+      text << in.rdbuf();
+      add(text.str());
+    }
+  add(korean_ui_words);
+  ranges.clear();
+  builder.BuildRanges(&ranges);
+  return ranges.Data;
+}
+
+}  // namespace
+
+std::string ensure_language_fonts(const Fonts& fonts, const std::string& language, const std::string& assets_dir) {
+  static bool korean = false;
+  if (language != "ko" || korean) return {};
+  korean = true;
+  const char* nanum = "/usr/share/fonts/truetype/nanum/NanumGothic.ttf";
+  std::error_code ec;
+  if (!std::filesystem::exists(nanum, ec) || fonts.regular == fonts.large)
+    return fmt::format("Korean text needs {} (Debian package fonts-nanum; scripts/setup-deps.sh installs it): "
+                       "Hangul shows as '?' until then", nanum);
+  ImFontAtlas* atlas = ImGui::GetIO().Fonts;
+  const ImWchar* ranges = korean_ranges(assets_dir);
+  for (ImFont* dst : {fonts.regular, fonts.large}) {
+    // The size it was added at: dst->FontSize (and dst->ConfigData) are set only once the atlas
+    // has been built, which at launch it is not yet (run_gui builds it once, Hangul included).
+    float size = dst->FontSize;
+    for (const ImFontConfig& c : atlas->ConfigData)
+      if (c.DstFont == dst && !c.MergeMode) size = c.SizePixels;
+    ImFontConfig cfg;
+    cfg.MergeMode = true;
+    cfg.DstFont = dst;
+    cfg.OversampleH = 1;  // Hangul is dense: 3x horizontal oversampling tripled the rasterizing time
+    cfg.PixelSnapH = true;
+    atlas->AddFontFromFileTTF(nanum, size, &cfg, ranges);
+  }
+  atlas->Build();
+  if (ImGui::GetIO().BackendRendererUserData) {  // else the backend makes the texture when it starts
+    ImGui_ImplOpenGL3_DestroyFontsTexture();
+    ImGui_ImplOpenGL3_CreateFontsTexture();
+  }
+  return {};
+}
+
+void apply_style(bool presenter, float font_scale, const Fonts& fonts) {
+  ImGuiStyle& style = ImGui::GetStyle();
+  ImGuiIO& io = ImGui::GetIO();
+  io.FontDefault = presenter ? fonts.large : fonts.regular;
+  io.FontGlobalScale = font_scale;
+  if (!presenter) {
+    ImGui::StyleColorsDark(&style);
+    style.Colors[ImGuiCol_WindowBg].w = 1.0f;  // a moved panel must not show the one under it
+    style.WindowRounding = 3.0f;
+    style.FrameBorderSize = 0.0f;
+    return;
+  }
+  ImGui::StyleColorsDark(&style);
+  ImVec4* c = style.Colors;
+  c[ImGuiCol_WindowBg] = ImVec4(0, 0, 0, 1);
+  c[ImGuiCol_ChildBg] = ImVec4(0, 0, 0, 1);
+  c[ImGuiCol_Text] = ImVec4(1, 1, 1, 1);
+  c[ImGuiCol_TextDisabled] = ImVec4(0.8f, 0.8f, 0.8f, 1);
+  c[ImGuiCol_Border] = ImVec4(1, 1, 1, 0.8f);
+  c[ImGuiCol_FrameBg] = ImVec4(0.15f, 0.15f, 0.15f, 1);
+  c[ImGuiCol_TitleBgActive] = ImVec4(0.1f, 0.25f, 0.55f, 1);
+  c[ImGuiCol_Button] = ImVec4(0.1f, 0.3f, 0.7f, 1);
+  style.FrameBorderSize = 1.0f;
+  style.WindowBorderSize = 2.0f;
+}
+
+}  // namespace deploysim::gui

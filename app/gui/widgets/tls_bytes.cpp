@@ -1,0 +1,118 @@
+#include "gui/widgets/tls_bytes.hpp"
+
+#include <future>
+#include <map>
+#include <mutex>
+
+#include <fmt/format.h>
+
+#include "deploysim/loopback/record_bytes.hpp"
+
+namespace deploysim::gui {
+
+namespace lb = loopback;
+
+namespace {
+
+// Real handshakes by configuration: a cache hit in transcript_for is cheap, but the first run of
+// a configuration generates certificates and runs OpenSSL (tens of ms), so that runs off the UI
+// thread.
+struct Jobs {
+  std::mutex mutex;
+  std::map<std::string, std::shared_future<const lb::Transcript*>> running;
+};
+
+Jobs& jobs() {
+  static Jobs j;
+  return j;
+}
+
+std::string config_key(const TlsConfig& c) {
+  std::string alpn, server_alpn;
+  for (const auto& a : c.alpn_offered) alpn += a + ",";
+  for (const auto& a : c.alpn_supported) server_alpn += a + ",";
+  return fmt::format("{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}", c.sni, c.verify_host, c.offered_versions,
+                     c.accepted_versions, alpn, server_alpn, c.has_certificate, c.cert_domain,
+                     static_cast<int>(c.cert_issuer), c.not_before_unix, c.not_after_unix, c.check_time_unix,
+                     c.strict_sni, static_cast<int>(c.preset));
+}
+
+const lb::Transcript* transcript(const TlsConfig& cfg, bool wait) {
+  std::shared_future<const lb::Transcript*> f;
+  {
+    Jobs& j = jobs();
+    std::lock_guard lock(j.mutex);
+    auto [it, fresh] = j.running.try_emplace(config_key(cfg));
+    if (fresh)
+      it->second = std::async(std::launch::async, [cfg] { return &lb::transcript_for(cfg); }).share();
+    f = it->second;
+  }
+  if (!wait && f.wait_for(std::chrono::seconds(0)) != std::future_status::ready) return nullptr;
+  return f.get();
+}
+
+// Nested decoded names ("certificate[0].subject") are indented under their parent.
+int depth_of(const std::string& name) {
+  return name.find('.') != std::string::npos || name.find('[') != std::string::npos ? 1 : 0;
+}
+
+std::string node_name(const Trace& trace, NodeId n) { return n == NodeId::none ? "?" : std::string(trace.node_name(n)); }
+
+}  // namespace
+
+const ByteField* TlsBytes::find(const std::string& name) const {
+  for (const ByteField& f : fields)
+    if (f.name == name) return &f;
+  return nullptr;
+}
+
+bool tls_bytes_pending() {
+  Jobs& j = jobs();
+  std::lock_guard lock(j.mutex);
+  for (const auto& [key, f] : j.running)
+    if (f.wait_for(std::chrono::seconds(0)) != std::future_status::ready) return true;
+  return false;
+}
+
+TlsBytes tls_bytes_for(const Model& m, RecordId id, bool wait) {
+  TlsBytes b;
+  const Trace& trace = m.run.trace;
+  if (id == RecordId::none || raw(id) >= trace.size()) return b;
+  const Record& r = trace.at(id);
+  const RecordId hello = lb::client_hello_of(trace, id);
+  const auto cfg = hello == RecordId::none ? std::nullopt : lb::tls_config_of(trace, trace.at(hello));
+  if (!cfg) {
+    b.note = "This record is not part of a recorded TLS handshake.";
+    return b;
+  }
+  const lb::Transcript* t = transcript(*cfg, wait);
+  if (!t) {
+    b.pending = true;
+    b.note = "Running this handshake with real OpenSSL on 127.0.0.1 ...";
+    return b;
+  }
+  const lb::Direction dir = r.from == trace.at(hello).from ? lb::Direction::client_to_server
+                                                            : lb::Direction::server_to_client;
+  const int i = lb::message_index_for(*t, trace.kind(r), dir);
+  if (i < 0) {
+    b.note = fmt::format("OpenSSL sent no {} in this direction for this configuration.", lb::message_name_of_kind(trace.kind(r)));
+    return b;
+  }
+  const lb::CapturedMessage& msg = t->capture.messages[static_cast<size_t>(i)];
+  const lb::DecodedMessage& dec = t->decoded[static_cast<size_t>(i)];
+  b.raw = msg.bytes;
+  b.message = dec.name;
+  b.title = fmt::format("{}: {} -> {}, {} bytes, {}{}", dec.name, node_name(trace, r.from), node_name(trace, r.to),
+                        msg.bytes.size(), msg.encrypted ? "sent encrypted (shown decrypted)" : "sent in clear",
+                        dec.malformed ? " (decoder stopped early)" : "");
+  const bool header_decoded = !dec.fields.empty() && dec.fields.front().offset == 0;
+  if (msg.content_type == lb::handshake && !header_decoded && msg.bytes.size() >= 4) {
+    b.fields.push_back({"msg_type", fmt::format("{} ({})", msg.bytes[0], dec.name), 0, 1, 0});
+    const size_t len = (size_t{msg.bytes[1]} << 16) | (size_t{msg.bytes[2]} << 8) | msg.bytes[3];
+    b.fields.push_back({"length", fmt::format("{} bytes", len), 1, 3, 0});
+  }
+  for (const lb::Field& f : dec.fields) b.fields.push_back({f.name, f.value, f.offset, f.length, depth_of(f.name)});
+  return b;
+}
+
+}  // namespace deploysim::gui

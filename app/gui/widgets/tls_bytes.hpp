@@ -1,0 +1,41 @@
+#pragma once
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "gui/run/model.hpp"
+
+namespace deploysim::gui {
+
+/// A decoded field of a TLS message and the bytes it occupies.
+struct ByteField {
+  std::string name;    ///< "server_name", "cipher_suites", ...
+  std::string value;   ///< Decoded value for display.
+  size_t offset = 0;   ///< First byte in TlsBytes::raw.
+  size_t length = 0;   ///< Number of bytes.
+  int depth = 0;       ///< Nesting (0 = top level) for indentation.
+};
+
+/// The real bytes of one handshake message with its decoded fields.
+struct TlsBytes {
+  std::vector<uint8_t> raw;       ///< As captured from OpenSSL.
+  std::vector<ByteField> fields;  ///< Byte ranges into raw.
+  std::string message;            ///< "ClientHello", "Certificate", ... ("" without bytes).
+  std::string title;              ///< "ClientHello, client -> proxy, 512 bytes, in clear".
+  std::string note;               ///< Why there are no bytes, when raw is empty.
+  bool pending = false;           ///< The real handshake is still running off the UI thread.
+  /// The decoded value of field `name` ("" when the message has none).
+  const ByteField* find(const std::string& name) const;
+};
+
+/// The real handshake message behind a TLS trace record: the loopback transcript of the
+/// configuration recorded on its connection's ClientHello (SNI, versions, ALPN, certificate,
+/// client clock), the message of the record's kind and direction. The first use of a
+/// configuration runs OpenSSL on a worker thread (`pending` until then) unless `wait`.
+TlsBytes tls_bytes_for(const Model& model, RecordId id, bool wait = false);
+
+/// Whether a real handshake the inspector asked for is still running.
+bool tls_bytes_pending();
+
+}  // namespace deploysim::gui
