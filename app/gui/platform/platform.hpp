@@ -12,17 +12,17 @@ struct Platform {
   std::string ini_path;            ///< imgui.ini path ("" = ImGui writes none).
 };
 
-/// Points Xlib at a cache for its compiled Compose table (XCOMPOSECACHE) unless the user has one.
-/// Sets an environment variable: call before starting any thread.
-void use_compose_cache();
 /// Connects to the display (GLFW) and creates the ImGui context, so that fonts can be built before
-/// the window exists; starts loading the GL driver in the background. False when there is no
-/// display. close_platform() undoes it, with or without a window.
+/// the window exists. False when there is no display. close_platform() undoes it, with or
+/// without a window.
 bool init_platform();
 /// After init_platform(): opens a window of w x h with GL 3.3 core and ImGui's backends on it;
 /// false when that fails. `vsync` off for tests and benchmarks. `ini_path` "" keeps ImGui from
 /// writing imgui.ini.
 bool open_platform(Platform& p, int w, int h, bool vsync, const std::string& ini_path);
+/// Uploads the font atlas again after fonts were added to it (before a window exists the
+/// renderer uploads it when it starts; nothing to do then).
+void refresh_font_texture();
 /// Starts an ImGui frame (poll events first).
 void begin_frame();
 /// Renders the ImGui frame into the back buffer (does not swap).
@@ -33,9 +33,10 @@ bool write_screenshot(const Platform& p, const std::string& path);
 void present(const Platform& p);
 /// Switches between windowed and fullscreen on the primary monitor.
 void toggle_fullscreen(Platform& p);
-/// DEPLOYSIM_TIMING=1: notes when a step of the launch ends, on CLOCK_MONOTONIC (no-op otherwise).
+/// DEPLOYSIM_TIMING=1: notes when a step of the launch ends, on the steady clock (CLOCK_MONOTONIC
+/// where there is one; no-op otherwise).
 void launch_stamp(const char* step);
-/// The stamps so far as "step MS, step MS, ..." in CLOCK_MONOTONIC milliseconds ("" without timing).
+/// The stamps so far as "step MS, step MS, ..." in steady-clock milliseconds ("" without timing).
 std::string launch_stamps();
 /// Shuts ImGui and GLFW down in reverse order (after init_platform(), with or without a window).
 void close_platform(Platform& p);

@@ -132,12 +132,8 @@ GuiResult run_gui(const GuiOptions& options) {
   const bool timing = std::getenv("DEPLOYSIM_TIMING") != nullptr;
   launch_stamp("main");
   const std::string assets = assets_dir();
-
-  use_compose_cache();  // sets an environment variable: before any thread
   // Our state. It comes before GLFW and the window so that the first scenario simulates on the
-  // session's worker thread while they load, which is most of the time to the first frame (and
-  // so that starting that thread does not wait for the loader's lock, held while the GL driver
-  // loads).
+  // session's worker thread while they load, which is most of the time to the first frame.
   Platform platform;
   Session session;
   UiState ui;
@@ -167,7 +163,7 @@ GuiResult run_gui(const GuiOptions& options) {
     close_platform(platform);
     return GuiResult::no_display;
   }
-  // The font atlas, too, is built while the GL driver loads: once, with Hangul when Korean is on.
+  // The font atlas is built once, with Hangul when Korean is on.
   const Fonts fonts = load_fonts();
   report(ui, ensure_language_fonts(fonts, ui.settings.language, assets));
   unsigned char* atlas_pixels = nullptr;

@@ -4,9 +4,10 @@
 #include <fstream>
 #include <sstream>
 
-#include <backends/imgui_impl_opengl3.h>
 #include <imgui_internal.h>
 #include <fmt/format.h>
+
+#include "gui/platform/platform.hpp"
 
 namespace deploysim::gui {
 
@@ -121,10 +122,7 @@ std::string ensure_language_fonts(const Fonts& fonts, const std::string& languag
     atlas->AddFontFromFileTTF(nanum, size, &cfg, ranges);
   }
   atlas->Build();
-  if (ImGui::GetIO().BackendRendererUserData) {  // else the backend makes the texture when it starts
-    ImGui_ImplOpenGL3_DestroyFontsTexture();
-    ImGui_ImplOpenGL3_CreateFontsTexture();
-  }
+  refresh_font_texture();
   return {};
 }
 
