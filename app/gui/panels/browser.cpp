@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "gui/panels/panels.hpp"
+#include "gui/widgets/lessons.hpp"
 
 namespace deploysim::gui {
 
@@ -42,7 +43,9 @@ std::string display_path(const std::string& path, const std::string& assets_dir)
 
 }  // namespace
 
-void draw_browser(const Session& session, const std::string& assets_dir, UiState& ui, Commands& commands) {
+void draw_browser(const PanelContext& ctx, UiState& ui, Commands& commands) {
+  const Session& session = ctx.session;
+  const std::string& assets_dir = ctx.assets_dir;
   const Scenario& sc = session.model().scenario;
   if (!sc.info.name.empty()) {
     ImGui::TextWrapped("%s", sc.info.name.c_str());
@@ -57,7 +60,7 @@ void draw_browser(const Session& session, const std::string& assets_dir, UiState
   }
   if (!ImGui::BeginTabBar("browser")) return;
   if (ImGui::BeginTabItem(ui.settings.language == "ko" ? "레슨###Lessons" : "Lessons###Lessons")) {
-    draw_lessons(session, ui, commands);
+    draw_lessons(ui, commands);
     ImGui::EndTabItem();
   }
   if (ImGui::BeginTabItem("Scenarios")) {

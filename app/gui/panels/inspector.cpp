@@ -101,7 +101,9 @@ void cert_section(const Model& m, const Record& r, int64_t t) {
 
 }  // namespace
 
-void draw_inspector(const Model& m, const Fonts& fonts, UiState& ui, Commands& commands) {
+void draw_inspector(const PanelContext& ctx, UiState& ui, Commands& commands) {
+  const Model& m = ctx.model;
+  const Fonts& fonts = ctx.fonts;
   const Trace& trace = m.run.trace;
   if (ui.selected == RecordId::none || raw(ui.selected) >= trace.size()) {
     ImGui::TextWrapped("Nothing selected. Step with the arrow keys, click a packet on the canvas, a tick on the "

@@ -162,7 +162,8 @@ void summary_table(const Model& a, const Model* b, const std::string& variant) {
 
 }  // namespace
 
-void draw_metrics(const Session& session, UiState& ui, Commands&) {
+void draw_metrics(const PanelContext& ctx, UiState& ui, Commands&) {
+  const Session& session = ctx.session;
   const Model& m = session.model();
   const Model* cmp = session.compare_model();
   const std::string& variant = session.compare_variant();

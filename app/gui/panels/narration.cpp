@@ -2,10 +2,13 @@
 // before it for context, and the deployment concept its stage illustrates.
 #include "gui/shell/narrate.hpp"
 #include "gui/panels/panels.hpp"
+#include "gui/widgets/lessons.hpp"
 
 namespace deploysim::gui {
 
-void draw_narration(const Model& m, const Narrator* narrator, UiState& ui, Commands& commands) {
+void draw_narration(const PanelContext& ctx, UiState& ui, Commands& commands) {
+  const Model& m = ctx.model;
+  const Narrator* narrator = ctx.narrator;
   const Trace& trace = m.run.trace;
   if (ui.lesson.current >= 0) {
     draw_lesson_step(ui, true);

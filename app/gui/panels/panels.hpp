@@ -1,38 +1,65 @@
 #pragma once
+#include <span>
 #include <string>
 
-#include "gui/shell/commands.hpp"
+#include <imgui.h>
+
+#include "deploysim/narration.hpp"
 #include "gui/run/model.hpp"
 #include "gui/run/session.hpp"
+#include "gui/shell/commands.hpp"
 #include "gui/shell/theme.hpp"
 #include "gui/shell/ui_state.hpp"
 
-#include "deploysim/narration.hpp"
-
 namespace deploysim::gui {
 
-// One panel per file. Each draws the contents of its (already begun) window, reads the model
-// const and posts commands; none changes the model.
+/// What a panel may read, all const: the session with its run (and compare run), the run's model,
+/// the fonts, the narrator of the chosen language and the assets directory.
+struct PanelContext {
+  const Session& session;    ///< The open scenario, its compare run, busy state.
+  const Model& model;        ///< session.model(): the run the playhead moves over.
+  const Fonts& fonts;        ///< Regular, large, mono.
+  const Narrator* narrator;  ///< Sentences in the chosen language (nullptr when none loaded).
+  const std::string& assets_dir;  ///< Shipped scenarios, lessons, narration.
+};
+
+/// Every panel draws the contents of its (already begun) window, reads the context const,
+/// changes only its own view fields in `ui`, and posts commands for anything else.
+using PanelDraw = void (*)(const PanelContext& ctx, UiState& ui, Commands& commands);
+
+/// A rectangle in fractions of the area below the menu bar.
+struct PanelRect {
+  float x = 0, y = 0, w = 0, h = 0;  ///< Left, top, width, height (0..1).
+};
+
+/// One row of the panel table: where a panel sits in the normal layout and in presenter mode.
+struct PanelSpec {
+  const char* name;          ///< Window title; "###Id" makes the id independent of a changing title.
+  PanelDraw draw;            ///< Its draw function (one file per panel).
+  PanelRect normal;          ///< Default rectangle in the normal layout.
+  PanelRect presenter;       ///< Presenter mode: its own window here, or w == 0: a tab of "Details".
+  bool fixed = false;        ///< No scrollbar or wheel scrolling (canvas, timeline).
+  bool scenario_title = false;  ///< The title names the open scenario ("Topology: Basic HTTPS").
+};
+
+/// The panels in drawing order; presenter tabs appear in this order too (panel_table.cpp).
+std::span<const PanelSpec> panel_table();
 
 /// Topology canvas: nodes, hosts, links, moving packets, locks, process states (topology.cpp).
-void draw_topology(const Model& model, UiState& ui, Commands& commands);
+void draw_topology(const PanelContext& ctx, UiState& ui, Commands& commands);
 /// Timeline: transport controls, speed, stage filters, stage lanes with ticks (timeline.cpp).
-void draw_timeline(const Model& model, UiState& ui, Commands& commands);
+void draw_timeline(const PanelContext& ctx, UiState& ui, Commands& commands);
 /// Sequence diagram of the selected connection (sequence.cpp).
-void draw_sequence(const Model& model, UiState& ui, Commands& commands);
+void draw_sequence(const PanelContext& ctx, UiState& ui, Commands& commands);
 /// Inspector of the selected record: fields, TLS bytes, process details (inspector.cpp).
-void draw_inspector(const Model& model, const Fonts& fonts, UiState& ui, Commands& commands);
+void draw_inspector(const PanelContext& ctx, UiState& ui, Commands& commands);
 /// Narration of the selected record in plain language (narration.cpp).
-void draw_narration(const Model& model, const Narrator* narrator, UiState& ui, Commands& commands);
+void draw_narration(const PanelContext& ctx, UiState& ui, Commands& commands);
 /// What-if widgets and compare mode (whatif.cpp).
-void draw_whatif(const Session& session, UiState& ui, Commands& commands);
+void draw_whatif(const PanelContext& ctx, UiState& ui, Commands& commands);
 /// Metrics plots over simulated time with the playhead marked (metrics.cpp).
-void draw_metrics(const Session& session, UiState& ui, Commands& commands);
-/// Lesson navigator: the shipped lessons, the open one's summary, step text and Back / Next (lessons.cpp).
-void draw_lessons(const Session& session, UiState& ui, Commands& commands);
-/// The open lesson's current step with Back / Next, for the top of the narration (lessons.cpp).
-void draw_lesson_step(UiState& ui, bool large);
-/// Scenario / lesson browser: shipped scenarios, open from disk, errors (browser.cpp).
-void draw_browser(const Session& session, const std::string& assets_dir, UiState& ui, Commands& commands);
+void draw_metrics(const PanelContext& ctx, UiState& ui, Commands& commands);
+/// Scenario / lesson browser: lessons, shipped scenarios, open from disk, errors (browser.cpp).
+void draw_browser(const PanelContext& ctx, UiState& ui, Commands& commands);
 
 }  // namespace deploysim::gui

@@ -50,7 +50,8 @@ int role_rank(NodeRole r) {
 
 }  // namespace
 
-void draw_sequence(const Model& m, UiState& ui, Commands& commands) {
+void draw_sequence(const PanelContext& ctx, UiState& ui, Commands& commands) {
+  const Model& m = ctx.model;
   const Trace& trace = m.run.trace;
   const ConnId c = connection_of(m, ui);
   if (c == ConnId::none || raw(c) >= m.index.by_conn.size() || m.index.by_conn[raw(c)].empty()) {

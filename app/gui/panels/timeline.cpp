@@ -75,7 +75,8 @@ void filters(const Model& m, UiState& ui) {
 
 }  // namespace
 
-void draw_timeline(const Model& m, UiState& ui, Commands& commands) {
+void draw_timeline(const PanelContext& ctx, UiState& ui, Commands& commands) {
+  const Model& m = ctx.model;
   transport(m, ui, commands);
   filters(m, ui);
 

@@ -290,7 +290,8 @@ void draw_legend(const Canvas& cv) {
 
 }  // namespace
 
-void draw_topology(const Model& m, UiState& ui, Commands& commands) {
+void draw_topology(const PanelContext& ctx, UiState& ui, Commands& commands) {
+  const Model& m = ctx.model;
   ImGui::SetWindowFontScale(ui.settings.presenter ? presenter_canvas_scale : 1.0f);
   const ImVec2 size = ImGui::GetContentRegionAvail();
   if (size.x < 50 || size.y < 50) return;

@@ -130,7 +130,8 @@ void compare_widgets(const Session& session, Commands& commands) {
 
 }  // namespace
 
-void draw_whatif(const Session& session, UiState& ui, Commands& commands) {
+void draw_whatif(const PanelContext& ctx, UiState& ui, Commands& commands) {
+  const Session& session = ctx.session;
   const Scenario& sc = session.model().scenario;
   if (session.busy()) {
     const double p = session.progress();

@@ -2,7 +2,9 @@
 // resizable; imgui.ini remembers them for interactive runs; View > Reset layout restores these).
 #include "gui/shell/frame.hpp"
 
-#include <initializer_list>
+#include <string>
+#include <string_view>
+#include <vector>
 
 #include <fmt/format.h>
 #include <imgui_internal.h>
@@ -14,51 +16,31 @@ namespace deploysim::gui {
 
 namespace {
 
-struct Rect {
-  float x, y, w, h;  // fractions of the work area
-};
+// The presenter layout's Details window, which holds the panels without a rectangle of their own.
+constexpr PanelRect details_rect{0.70f, 0, 0.30f, 0.70f};
 
-// Left column: scenario + what-if; centre: canvas over narration; right: inspector over the
-// sequence diagram; bottom: timeline and metrics.
-constexpr float left = 0.19f, right = 0.34f, bottom = 0.30f, canvas_h = 0.72f, inspector_h = 0.55f;
-constexpr Rect browser_rect{0, 0, left, 0.30f};
-constexpr Rect whatif_rect{0, 0.30f, left, 1 - bottom - 0.30f};
-constexpr Rect canvas_rect{left, 0, 1 - left - right, (1 - bottom) * canvas_h};
-constexpr Rect narration_rect{left, (1 - bottom) * canvas_h, 1 - left - right, (1 - bottom) * (1 - canvas_h)};
-constexpr Rect inspector_rect{1 - right, 0, right, (1 - bottom) * inspector_h};
-constexpr Rect sequence_rect{1 - right, (1 - bottom) * inspector_h, right, (1 - bottom) * (1 - inspector_h)};
-constexpr Rect timeline_rect{0, 1 - bottom, 1 - right, bottom};
-constexpr Rect metrics_rect{1 - right, 1 - bottom, right, bottom};
-
-// Presenter mode: fewer, larger panels for a projector. The canvas gets most of the screen, the
-// narration sits under it, the timeline runs along the bottom; the other panels are tabs of one
-// window on the right.
-constexpr float p_left = 0.70f, p_canvas_h = 0.58f, p_narration_h = 0.12f;
-constexpr Rect p_canvas_rect{0, 0, p_left, p_canvas_h};
-constexpr Rect p_narration_rect{0, p_canvas_h, p_left, p_narration_h};
-constexpr Rect p_timeline_rect{0, p_canvas_h + p_narration_h, 1, 1 - p_canvas_h - p_narration_h};
-constexpr Rect p_details_rect{p_left, 0, 1 - p_left, p_canvas_h + p_narration_h};
-
-// On llvmpipe a window-sized blended fill costs ~10 ms of CPU a frame, so the panels that tile
-// the window draw no background: the clear colour (render_frame) is the window colour. A panel
-// that overlaps another one (moved or resized by hand or by a script) gets its opaque background
-// back, and so does one ImGui has not placed yet.
-bool needs_background(const char* title, std::initializer_list<const char*> panels) {
-  const ImGuiWindow* w = ImGui::FindWindowByName(title);
+bool needs_background(const std::string& title, const std::vector<std::string>& windows) {
+  const ImGuiWindow* w = ImGui::FindWindowByName(title.c_str());
   if (!w) return true;
   const ImRect r(w->Pos.x + 1, w->Pos.y + 1, w->Pos.x + w->Size.x - 1, w->Pos.y + w->Size.y - 1);  // shared edges do not count
-  for (const char* other : panels) {
-    const ImGuiWindow* o = ImGui::FindWindowByName(other);
+  for (const std::string& other : windows) {
+    const ImGuiWindow* o = ImGui::FindWindowByName(other.c_str());
     if (o && o != w && o->WasActive && r.Overlaps(ImRect(o->Pos, ImVec2(o->Pos.x + o->Size.x, o->Pos.y + o->Size.y)))) return true;
   }
   return false;
 }
 
-constexpr std::initializer_list<const char*> panels{"Scenario", "What if", "###Topology", "Narration",
-                                                    "Inspector", "Sequence", "Timeline", "Metrics"};
-constexpr std::initializer_list<const char*> presenter_panels{"###PTopology", "###PNarration", "###PTimeline", "###PDetails"};
+// The window name of a panel in the current mode: presenter windows have names of their own, so
+// that the normal layout's remembered rectangles stay untouched.
+std::string window_name(const PanelSpec& p, bool presenter) {
+  const std::string_view name = p.name;
+  const auto hash = name.find("###");
+  const std::string_view title = name.substr(0, hash), id = hash == std::string_view::npos ? name : name.substr(hash + 3);
+  return presenter ? fmt::format("{}###P{}", title, id) : std::string(name);
+}
 
-bool begin_panel(const char* title, const Rect& r, const UiState& ui, ImGuiWindowFlags flags = 0) {
+bool begin_panel(const std::string& title, const PanelRect& r, const UiState& ui,
+                 const std::vector<std::string>& windows, ImGuiWindowFlags flags = 0) {
   // Below the menu bar (WorkPos only knows about it from the second frame on).
   const ImGuiViewport* vp = ImGui::GetMainViewport();
   const float menu = ImGui::GetFrameHeight();
@@ -66,8 +48,8 @@ bool begin_panel(const char* title, const Rect& r, const UiState& ui, ImGuiWindo
   const ImGuiCond cond = ui.reset_layout > 0 ? ImGuiCond_Always : ImGuiCond_FirstUseEver;
   ImGui::SetNextWindowPos(ImVec2(pos.x + r.x * size.x, pos.y + r.y * size.y), cond);
   ImGui::SetNextWindowSize(ImVec2(r.w * size.x, r.h * size.y), cond);
-  if (!needs_background(title, ui.settings.presenter ? presenter_panels : panels)) ImGui::SetNextWindowBgAlpha(0.0f);
-  return ImGui::Begin(title, nullptr, flags | ImGuiWindowFlags_NoCollapse);
+  if (!needs_background(title, windows)) ImGui::SetNextWindowBgAlpha(0.0f);
+  return ImGui::Begin(title.c_str(), nullptr, flags | ImGuiWindowFlags_NoCollapse);
 }
 
 void menu_bar(const Session& session, UiState& ui, Commands& commands) {
@@ -127,57 +109,40 @@ void draw_frame(const Session& session, const Fonts& fonts, const std::string& a
   update_lesson(session, ui, commands);
   apply_window_moves(ui);
   menu_bar(session, ui, commands);
-  const std::string canvas_title = m.scenario.info.name.empty() ? std::string("Topology###Topology")
-                                                                 : fmt::format("Topology: {}###Topology", m.scenario.info.name);
-  const ImGuiWindowFlags fixed = ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse;
-  if (presenter) {
-    // Own window names, so that the normal layout's remembered rectangles stay untouched.
-    if (begin_panel(fmt::format("{}###PTopology", canvas_title).c_str(), p_canvas_rect, ui, fixed)) draw_topology(m, ui, commands);
-    ImGui::End();
-    if (begin_panel("Narration###PNarration", p_narration_rect, ui)) draw_narration(m, narrator, ui, commands);
-    ImGui::End();
-    if (begin_panel("Timeline###PTimeline", p_timeline_rect, ui, fixed)) draw_timeline(m, ui, commands);
-    ImGui::End();
-    if (begin_panel("Details###PDetails", p_details_rect, ui)) {
-      // Tab names in the regular font: five in the large one do not fit the panel ("Inspec...").
-      ImGui::PushFont(fonts.regular);
-      const bool tabs = ImGui::BeginTabBar("details");
-      ImGui::PopFont();
-      auto tab = [&](const char* name) {
-        ImGui::PushFont(fonts.regular);
-        const bool open = ImGui::BeginTabItem(name);
-        ImGui::PopFont();
-        return open;
-      };
-      if (tabs) {
-        if (tab("Inspector")) draw_inspector(m, fonts, ui, commands), ImGui::EndTabItem();
-        if (tab("Sequence")) draw_sequence(m, ui, commands), ImGui::EndTabItem();
-        if (tab("Metrics")) draw_metrics(session, ui, commands), ImGui::EndTabItem();
-        if (tab("What if")) draw_whatif(session, ui, commands), ImGui::EndTabItem();
-        if (tab("Scenario")) draw_browser(session, assets_dir, ui, commands), ImGui::EndTabItem();
-        ImGui::EndTabBar();
-      }
-    }
-    ImGui::End();
-    if (ui.reset_layout > 0) --ui.reset_layout;
-    return;
+  const PanelContext ctx{session, m, fonts, narrator, assets_dir};
+  // The windows of this mode: each panel with a rectangle of its own, and Details in presenter mode.
+  std::vector<std::string> windows;
+  std::vector<const PanelSpec*> tabs;
+  for (const PanelSpec& p : panel_table()) {
+    if (presenter && p.presenter.w == 0) tabs.push_back(&p);
+    else windows.push_back(window_name(p, presenter));
   }
-  if (begin_panel("Scenario", browser_rect, ui)) draw_browser(session, assets_dir, ui, commands);
-  ImGui::End();
-  if (begin_panel("What if", whatif_rect, ui)) draw_whatif(session, ui, commands);
-  ImGui::End();
-  if (begin_panel(canvas_title.c_str(), canvas_rect, ui, fixed)) draw_topology(m, ui, commands);
-  ImGui::End();
-  if (begin_panel("Narration", narration_rect, ui)) draw_narration(m, narrator, ui, commands);
-  ImGui::End();
-  if (begin_panel("Inspector", inspector_rect, ui)) draw_inspector(m, fonts, ui, commands);
-  ImGui::End();
-  if (begin_panel("Sequence", sequence_rect, ui)) draw_sequence(m, ui, commands);
-  ImGui::End();
-  if (begin_panel("Timeline", timeline_rect, ui, fixed)) draw_timeline(m, ui, commands);
-  ImGui::End();
-  if (begin_panel("Metrics", metrics_rect, ui)) draw_metrics(session, ui, commands);
-  ImGui::End();
+  if (presenter) windows.push_back("Details###PDetails");
+  size_t wi = 0;
+  for (const PanelSpec& p : panel_table()) {
+    if (presenter && p.presenter.w == 0) continue;
+    std::string title = windows[wi++];
+    if (p.scenario_title && !m.scenario.info.name.empty())
+      title = fmt::format("{}: {}{}", title.substr(0, title.find("###")), m.scenario.info.name, title.substr(title.find("###")));
+    const ImGuiWindowFlags flags = p.fixed ? ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse : 0;
+    if (begin_panel(title, presenter ? p.presenter : p.normal, ui, windows, flags)) p.draw(ctx, ui, commands);
+    ImGui::End();
+  }
+  if (presenter && begin_panel(windows.back(), details_rect, ui, windows)) {
+    // Tab names in the regular font: five in the large one do not fit the panel ("Inspec...").
+    auto regular = [&](auto&& begin) {
+      ImGui::PushFont(fonts.regular);
+      const bool open = begin();
+      ImGui::PopFont();
+      return open;
+    };
+    if (regular([] { return ImGui::BeginTabBar("details"); })) {
+      for (const PanelSpec* p : tabs)
+        if (regular([p] { return ImGui::BeginTabItem(p->name); })) p->draw(ctx, ui, commands), ImGui::EndTabItem();
+      ImGui::EndTabBar();
+    }
+  }
+  if (presenter) ImGui::End();
   if (ui.reset_layout > 0) --ui.reset_layout;
 }
 

@@ -1,11 +1,14 @@
 // Lesson navigator: the shipped lessons (assets/lessons), the open lesson's summary and its steps
 // in the chosen language; Back / Next move the playhead to each step's target.
+#include "gui/widgets/lessons.hpp"
+
 #include <filesystem>
 
 #include <fmt/format.h>
+#include <imgui.h>
 
 #include "gui/shell/lesson_nav.hpp"
-#include "gui/panels/panels.hpp"
+#include "gui/shell/theme.hpp"
 
 namespace deploysim::gui {
 
@@ -61,8 +64,7 @@ void draw_sources(const std::vector<std::string>& ids, const char* id_prefix) {
 
 }  // namespace
 
-void draw_lessons(const Session& session, UiState& ui, Commands& commands) {
-  (void)session;
+void draw_lessons(UiState& ui, Commands& commands) {
   ensure_lessons(ui);
   const std::string& lang = ui.settings.language;
   if (!ui.lesson.error.empty()) {
