@@ -6,22 +6,22 @@
 
 #include <imgui.h>
 
+#include "gui/platform/font_files.hpp"
 #include "gui/shell/theme.hpp"
 
 using namespace deploysim::gui;
 
 TEST_CASE("Korean saved in the settings: Hangul joins the fonts before the atlas was ever built") {
-  const char* sans = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
-  const char* nanum = "/usr/share/fonts/truetype/nanum/NanumGothic.ttf";
-  if (!std::filesystem::exists(sans) || !std::filesystem::exists(nanum)) {
-    MESSAGE("SKIP: fonts-dejavu-core or fonts-nanum missing (scripts/setup-deps.sh installs them)");
+  const std::string sans = find_font(FontRole::sans);
+  if (sans.empty() || find_font(FontRole::korean).empty()) {
+    MESSAGE("SKIP: no sans or Korean font (scripts/setup-deps.sh installs fonts-dejavu-core and fonts-nanum)");
     return;
   }
   ImGui::CreateContext();
   ImFontAtlas* atlas = ImGui::GetIO().Fonts;
   Fonts f;
-  f.regular = atlas->AddFontFromFileTTF(sans, 16.0f);
-  f.large = atlas->AddFontFromFileTTF(sans, 26.0f);
+  f.regular = atlas->AddFontFromFileTTF(sans.c_str(), 16.0f);
+  f.large = atlas->AddFontFromFileTTF(sans.c_str(), 26.0f);
   f.mono = f.regular;
   REQUIRE_FALSE(atlas->IsBuilt());
   CHECK(ensure_language_fonts(f, "ko", DEPLOYSIM_ASSETS_DIR).empty());
@@ -39,4 +39,12 @@ TEST_CASE("Korean saved in the settings: Hangul joins the fonts before the atlas
   CHECK(f.regular->FontSize == 16.0f);
   CHECK(f.large->FontSize == 26.0f);
   ImGui::DestroyContext();
+}
+
+TEST_CASE("fonts are found by role on this system; a role without a font says where to get one") {
+  // scripts/setup-deps.sh installs DejaVu and NanumGothic: the Debian places come first.
+  CHECK(find_font(FontRole::sans).ends_with("DejaVuSans.ttf"));
+  CHECK(find_font(FontRole::mono).ends_with("DejaVuSansMono.ttf"));
+  CHECK(find_font(FontRole::korean).ends_with("NanumGothic.ttf"));
+  CHECK(std::string(font_hint(FontRole::korean)).find("fonts-nanum") != std::string::npos);
 }

@@ -2,7 +2,6 @@
 // certificate days left and error budget over simulated time with the playhead marked; in
 // compare mode the variant beside this run (a table column, and a red line in each plot).
 #include <algorithm>
-#include <map>
 
 #include <fmt/format.h>
 
@@ -79,49 +78,6 @@ Series gauge(const std::vector<GaugePoint>& g, double scale, ImU32 color, std::s
   return s;
 }
 
-// End-to-end latency percentiles per availability window, from the trace's client.response
-// records (kept in summary traces too). Computed once per run: a big what-if has a million.
-struct LatencySeries {
-  uint64_t fingerprint = 0;
-  size_t records = 0;
-  Series p50, p99;
-};
-
-void percentile_series(const Model& m, LatencySeries& out) {
-  const Trace& trace = m.run.trace;
-  const Metrics& mx = m.run.metrics;
-  out.p50.t.clear(), out.p50.v.clear(), out.p99.t.clear(), out.p99.v.clear();
-  const Sym response = trace.find_sym("client.response");
-  if (response == Sym::none) return;
-  const int64_t window = mx.availability.size() >= 2 ? mx.availability[1].t.ns() - mx.availability[0].t.ns()
-                                                     : std::max<int64_t>(1, m.run.end.ns());
-  std::map<int64_t, std::vector<int64_t>> by_window;
-  for (const Record& r : trace.records())
-    if (r.kind == response) by_window[r.t_ns / window].push_back(trace.detail_int(r, "latency"));
-  for (auto& [w, v] : by_window) {
-    auto pick = [&](double q) {
-      const size_t k = std::min(v.size() - 1, static_cast<size_t>(q * static_cast<double>(v.size() - 1) + 0.5));
-      std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(k), v.end());
-      return static_cast<float>(static_cast<double>(v[k]) / 1e6);
-    };
-    const float t = static_cast<float>(static_cast<double>(w * window) / 1e9);
-    out.p50.t.push_back(t), out.p50.v.push_back(pick(0.50));
-    out.p99.t.push_back(t), out.p99.v.push_back(pick(0.99));
-  }
-}
-
-const LatencySeries& latency_of(const Model& m, int which) {
-  static LatencySeries cache[2];  // this run, the compare run
-  LatencySeries& c = cache[which];
-  const Trace& trace = m.run.trace;
-  if (c.fingerprint != trace.fingerprint() || c.records != trace.size()) {
-    c.fingerprint = trace.fingerprint();
-    c.records = trace.size();
-    percentile_series(m, c);
-  }
-  return c;
-}
-
 const ImU32 palette[] = {IM_COL32(90, 200, 255, 255), IM_COL32(255, 180, 60, 255), IM_COL32(150, 230, 120, 255),
                          IM_COL32(240, 120, 200, 255)};
 const ImU32 compare_color = IM_COL32(255, 100, 100, 255);
@@ -177,10 +133,10 @@ void draw_metrics(const PanelContext& ctx, UiState& ui, Commands&) {
 
   std::vector<Series> lat;
   for (int which = 0; which < (cmp ? 2 : 1); ++which) {
-    const LatencySeries& l = latency_of(which ? *cmp : m, which);
+    const LatencyWindows& l = (which ? *cmp : m).latency;
     const std::string suffix = which ? " (" + variant + ")" : "";
-    lat.push_back(l.p50), lat.back().color = which ? IM_COL32(255, 150, 150, 255) : palette[0], lat.back().name = "p50" + suffix;
-    lat.push_back(l.p99), lat.back().color = which ? compare_color : palette[1], lat.back().name = "p99" + suffix;
+    lat.push_back({l.t, l.p50_ms, which ? IM_COL32(255, 150, 150, 255) : palette[0], "p50" + suffix});
+    lat.push_back({l.t, l.p99_ms, which ? compare_color : palette[1], "p99" + suffix});
   }
   plot("latency percentiles per window (end to end)", lat, t_end, playhead, "ms", true);
 

@@ -25,10 +25,6 @@
 #include "gui/shell/settings.hpp"
 #include "gui/shell/shortcuts.hpp"
 
-#ifndef DEPLOYSIM_ASSETS_DIR
-#define DEPLOYSIM_ASSETS_DIR "assets"
-#endif
-
 namespace deploysim::gui {
 
 namespace {
@@ -113,11 +109,6 @@ std::string first_scenario(const std::string& assets) {
 
 }  // namespace
 
-std::string assets_dir() {
-  if (const char* env = std::getenv("DEPLOYSIM_ASSETS"); env && *env) return env;
-  return DEPLOYSIM_ASSETS_DIR;
-}
-
 GuiResult run_gui(const GuiOptions& options) {
   // Set-up. Test runs (--frames, --script) never read or write the user's settings.
   const bool interactive = !options.frames && options.script.empty();
@@ -164,7 +155,7 @@ GuiResult run_gui(const GuiOptions& options) {
     return GuiResult::no_display;
   }
   // The font atlas is built once, with Hangul when Korean is on.
-  const Fonts fonts = load_fonts();
+  Fonts fonts = load_fonts();
   report(ui, ensure_language_fonts(fonts, ui.settings.language, assets));
   unsigned char* atlas_pixels = nullptr;
   int atlas_w = 0, atlas_h = 0;

@@ -20,8 +20,4 @@ enum class GuiResult { ok, no_display, failed, bad_input };
 /// ends). `bad_input`: the script has an error (printed as file:line:column: message).
 GuiResult run_gui(const GuiOptions& options);
 
-/// The assets directory (scenarios, narration, lessons): $DEPLOYSIM_ASSETS, else the source
-/// tree's assets/ this binary was built from.
-std::string assets_dir();
-
 }  // namespace deploysim::gui

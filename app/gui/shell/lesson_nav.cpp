@@ -9,32 +9,20 @@
 
 namespace deploysim::gui {
 
-namespace {
-
-std::vector<Lesson>& lessons() {
-  static std::vector<Lesson> all;  // immutable assets, read once on the UI thread
-  return all;
-}
-
-}  // namespace
-
-const std::vector<Lesson>& lesson_list() { return lessons(); }
-
 void ensure_lessons(UiState& ui) {
   LessonUi& l = ui.lesson;
   if (l.listed) return;
   l.listed = true;
-  if (!lessons().empty()) return;
   for (const std::string& file : list_lessons()) {
     LessonLoad loaded = load_lesson_file(file);
-    if (loaded.lesson) lessons().push_back(std::move(*loaded.lesson));
+    if (loaded.lesson) l.list.push_back(std::move(*loaded.lesson));
     else if (loaded.error && l.error.empty()) l.error = loaded.error->to_string();
   }
 }
 
 int find_lesson(UiState& ui, const std::string& name) {
   ensure_lessons(ui);
-  const auto& all = lessons();
+  const auto& all = ui.lesson.list;
   for (size_t i = 0; i < all.size(); ++i)
     if (all[i].id == name || all[i].source_path == name) return static_cast<int>(i);
   std::error_code ec;
@@ -49,13 +37,14 @@ int find_lesson(UiState& ui, const std::string& name) {
 void open_lesson(UiState& ui, Commands& commands, int index) {
   ensure_lessons(ui);
   LessonUi& l = ui.lesson;
-  if (index < 0 || index >= static_cast<int>(lessons().size())) return;
+  const std::vector<Lesson>& all = l.list;
+  if (index < 0 || index >= static_cast<int>(all.size())) return;
   l.current = index;
   l.step = -1;
-  l.pending_step = lessons()[static_cast<size_t>(index)].steps.empty() ? -1 : 0;
+  l.pending_step = all[static_cast<size_t>(index)].steps.empty() ? -1 : 0;
   l.phase = 1;
   l.posted_frame = ui.frame;
-  commands.post(RequestOpen{lessons()[static_cast<size_t>(index)].scenario_path});
+  commands.post(RequestOpen{all[static_cast<size_t>(index)].scenario_path});
 }
 
 void go_to_step(UiState& ui, int step) {
@@ -71,7 +60,7 @@ void close_lesson(UiState& ui) {
 
 const Lesson* current_lesson(const UiState& ui) {
   const LessonUi& l = ui.lesson;
-  return l.current >= 0 && l.current < static_cast<int>(lessons().size()) ? &lessons()[static_cast<size_t>(l.current)]
+  return l.current >= 0 && l.current < static_cast<int>(l.list.size()) ? &l.list[static_cast<size_t>(l.current)]
                                                                           : nullptr;
 }
 

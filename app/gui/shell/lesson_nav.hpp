@@ -10,11 +10,9 @@
 
 namespace deploysim::gui {
 
-/// Reads the shipped lessons once (assets/lessons/*.toml); a file that fails is named in
-/// ui.lesson.error and skipped.
+/// Reads the shipped lessons once into ui.lesson.list (assets/lessons/*.toml); a file that fails
+/// is named in ui.lesson.error and skipped.
 void ensure_lessons(UiState& ui);
-/// The lessons read by ensure_lessons, sorted by file name (UI thread only).
-const std::vector<Lesson>& lesson_list();
 /// Finds a lesson by id ("03-no-sni"), by a part of it ("no-sni", "03") or by its file path; -1
 /// when none matches.
 int find_lesson(UiState& ui, const std::string& name);

@@ -153,7 +153,7 @@ ScriptFrame ScriptRunner::tick(const Session& session, UiState& ui, Commands& co
   // Every command sees the result of the one before: wait for pending commands and runs. `peek`
   // is the exception: it prints the state while a simulation still runs (progress tests).
   const bool peek = next_ < lines_.size() && lines_[next_].verb == "peek";
-  if ((session.busy() && !peek) || !commands.queue.empty() || tls_bytes_pending() || lesson_pending(ui)) return f;
+  if ((session.busy() && !peek) || !commands.queue.empty() || tls_bytes_pending(session.model()) || lesson_pending(ui)) return f;
   if (next_ >= lines_.size()) {
     f.quit = true;
     return f;

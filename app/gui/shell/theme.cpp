@@ -7,6 +7,7 @@
 #include <imgui_internal.h>
 #include <fmt/format.h>
 
+#include "gui/platform/font_files.hpp"
 #include "gui/platform/platform.hpp"
 
 namespace deploysim::gui {
@@ -43,19 +44,17 @@ ImU32 failure_color(float a) { return rgba(255, 70, 70, a); }
 Fonts load_fonts() {
   ImGuiIO& io = ImGui::GetIO();
   Fonts f;
-  const char* sans = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
-  const char* mono = "/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf";
-  std::error_code ec;
+  const std::string sans = find_font(FontRole::sans), mono = find_font(FontRole::mono);
   // Glyphs at whole-pixel positions, rasterized once (no 3x horizontal oversampling): the same
   // look for unscaled text, and a third of the atlas to build at launch.
   ImFontConfig cfg;
   cfg.OversampleH = 1;
   cfg.PixelSnapH = true;
-  if (std::filesystem::exists(sans, ec)) {
-    f.regular = io.Fonts->AddFontFromFileTTF(sans, 16.0f, &cfg);
-    f.large = io.Fonts->AddFontFromFileTTF(sans, 26.0f, &cfg);
+  if (!sans.empty()) {
+    f.regular = io.Fonts->AddFontFromFileTTF(sans.c_str(), 16.0f, &cfg);
+    f.large = io.Fonts->AddFontFromFileTTF(sans.c_str(), 26.0f, &cfg);
   }
-  if (std::filesystem::exists(mono, ec)) f.mono = io.Fonts->AddFontFromFileTTF(mono, 15.0f, &cfg);
+  if (!mono.empty()) f.mono = io.Fonts->AddFontFromFileTTF(mono.c_str(), 15.0f, &cfg);
   if (!f.regular) f.regular = f.large = io.Fonts->AddFontDefault();
   if (!f.mono) f.mono = f.regular;
   return f;
@@ -65,8 +64,7 @@ namespace {
 
 // Every Hangul (and CJK punctuation) character the Korean narration, concepts, lessons and the
 // UI's own Korean words use: a few hundred glyphs instead of all 11,172 syllables.
-const ImWchar* korean_ranges(const std::string& assets_dir) {
-  static ImVector<ImWchar> ranges;  // must outlive every atlas build
+void korean_ranges(const std::string& assets_dir, ImVector<ImWchar>& ranges) {
   ImFontGlyphRangesBuilder builder;
   auto add = [&](const std::string& text) {
     const char* p = text.c_str();
@@ -92,22 +90,19 @@ const ImWchar* korean_ranges(const std::string& assets_dir) {
   add(korean_ui_words);
   ranges.clear();
   builder.BuildRanges(&ranges);
-  return ranges.Data;
 }
 
 }  // namespace
 
-std::string ensure_language_fonts(const Fonts& fonts, const std::string& language, const std::string& assets_dir) {
-  static bool korean = false;
-  if (language != "ko" || korean) return {};
-  korean = true;
-  const char* nanum = "/usr/share/fonts/truetype/nanum/NanumGothic.ttf";
-  std::error_code ec;
-  if (!std::filesystem::exists(nanum, ec) || fonts.regular == fonts.large)
-    return fmt::format("Korean text needs {} (Debian package fonts-nanum; scripts/setup-deps.sh installs it): "
-                       "Hangul shows as '?' until then", nanum);
+std::string ensure_language_fonts(Fonts& fonts, const std::string& language, const std::string& assets_dir) {
+  if (language != "ko" || fonts.korean) return {};
+  fonts.korean = true;
+  const std::string korean = find_font(FontRole::korean);
+  if (korean.empty() || fonts.regular == fonts.large)
+    return fmt::format("Korean text needs a Korean font, {} (scripts/setup-deps.sh installs fonts-nanum): "
+                       "Hangul shows as '?' until then", font_hint(FontRole::korean));
   ImFontAtlas* atlas = ImGui::GetIO().Fonts;
-  const ImWchar* ranges = korean_ranges(assets_dir);
+  korean_ranges(assets_dir, fonts.korean_ranges);
   for (ImFont* dst : {fonts.regular, fonts.large}) {
     // The size it was added at: dst->FontSize (and dst->ConfigData) are set only once the atlas
     // has been built, which at launch it is not yet (run_gui builds it once, Hangul included).
@@ -119,7 +114,7 @@ std::string ensure_language_fonts(const Fonts& fonts, const std::string& languag
     cfg.DstFont = dst;
     cfg.OversampleH = 1;  // Hangul is dense: 3x horizontal oversampling tripled the rasterizing time
     cfg.PixelSnapH = true;
-    atlas->AddFontFromFileTTF(nanum, size, &cfg, ranges);
+    atlas->AddFontFromFileTTF(korean.c_str(), size, &cfg, fonts.korean_ranges.Data);
   }
   atlas->Build();
   refresh_font_texture();

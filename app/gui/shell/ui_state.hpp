@@ -7,6 +7,7 @@
 #include <string>
 
 #include "deploysim/ids.hpp"
+#include "deploysim/lesson.hpp"
 #include "gui/run/trace_index.hpp"
 
 namespace deploysim::gui {
@@ -25,7 +26,8 @@ struct Settings {
 /// The lesson navigator: the shipped lessons, the open one and its step, and a step waiting for
 /// its scenario (and variant) to finish simulating (lesson_nav.hpp).
 struct LessonUi {
-  bool listed = false;              ///< The lesson files have been read (lesson_list()).
+  bool listed = false;              ///< The lesson files have been read into `list`.
+  std::vector<Lesson> list;         ///< The shipped lessons, sorted by file name.
   std::string error;                ///< A lesson file that failed to load (file:line:column).
   int current = -1;                 ///< Index into lessons (-1: none open).
   int step = -1;                    ///< Current step (-1: before the first).
@@ -46,6 +48,7 @@ struct UiState {
   double view_t0 = 0, view_t1 = 0;  ///< Timeline visible range (s); equal = whole run.
   int hex_hover_field = -1;         ///< Inspector: field under the mouse in the hex view.
   std::string hex_pinned;           ///< Inspector: field pinned by a click or `inspect` (lit when nothing is hovered).
+  std::string hex_scrolled_to;      ///< Inspector: the pinned field last scrolled into view.
   int reset_layout = 0;             ///< Frames left to place the windows at their default rectangles.
   bool fullscreen = false;          ///< F11.
   int64_t frame = 0;                ///< Frames drawn so far.

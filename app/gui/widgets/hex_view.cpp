@@ -26,9 +26,8 @@ void draw_hex_view(const TlsBytes& b, const Fonts& fonts, UiState& ui) {
     for (size_t i = 0; i < b.fields.size() && hovered_before < 0; ++i)
       if (b.fields[i].name == ui.hex_pinned) hovered_before = static_cast<int>(i);
   // A newly pinned field (a click, the script's `inspect`) scrolls into view in both lists once.
-  static std::string scrolled_to;
-  const bool scroll = ui.hex_hover_field < 0 && !ui.hex_pinned.empty() && ui.hex_pinned != scrolled_to;
-  scrolled_to = ui.hex_pinned;
+  const bool scroll = ui.hex_hover_field < 0 && !ui.hex_pinned.empty() && ui.hex_pinned != ui.hex_scrolled_to;
+  ui.hex_scrolled_to = ui.hex_pinned;
   int hovered = -1;
   const ImU32 highlight = IM_COL32(255, 200, 40, 110);
   if (ImGui::BeginChild("fields", ImVec2(0, ImGui::GetContentRegionAvail().y * 0.45f), true)) {

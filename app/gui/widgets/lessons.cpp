@@ -72,7 +72,7 @@ void draw_lessons(UiState& ui, Commands& commands) {
     ImGui::TextWrapped("%s", ui.lesson.error.c_str());
     ImGui::PopStyleColor();
   }
-  if (lesson_list().empty()) {
+  if (ui.lesson.list.empty()) {
     ImGui::TextWrapped("No lessons found in %s/lessons.", assets_dir().c_str());
     return;
   }
@@ -97,8 +97,8 @@ void draw_lessons(UiState& ui, Commands& commands) {
     if (ImGui::SmallButton(lang == "ko" ? "레슨 닫기" : "Close the lesson")) close_lesson(ui);
     ImGui::Separator();
   }
-  for (size_t i = 0; i < lesson_list().size(); ++i) {
-    const Lesson& l = lesson_list()[i];
+  for (size_t i = 0; i < ui.lesson.list.size(); ++i) {
+    const Lesson& l = ui.lesson.list[i];
     const std::string label = fmt::format("{}##lesson{}", lesson_title(l, lang), i);
     if (ImGui::Selectable(label.c_str(), static_cast<int>(i) == ui.lesson.current))
       open_lesson(ui, commands, static_cast<int>(i));

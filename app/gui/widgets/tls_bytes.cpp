@@ -14,19 +14,6 @@ namespace lb = loopback;
 
 namespace {
 
-// Real handshakes by configuration: a cache hit in transcript_for is cheap, but the first run of
-// a configuration generates certificates and runs OpenSSL (tens of ms), so that runs off the UI
-// thread.
-struct Jobs {
-  std::mutex mutex;
-  std::map<std::string, std::shared_future<const lb::Transcript*>> running;
-};
-
-Jobs& jobs() {
-  static Jobs j;
-  return j;
-}
-
 std::string config_key(const TlsConfig& c) {
   std::string alpn, server_alpn;
   for (const auto& a : c.alpn_offered) alpn += a + ",";
@@ -37,10 +24,9 @@ std::string config_key(const TlsConfig& c) {
                      c.strict_sni, static_cast<int>(c.preset));
 }
 
-const lb::Transcript* transcript(const TlsConfig& cfg, bool wait) {
+const lb::Transcript* transcript(HandshakeJobs& j, const TlsConfig& cfg, bool wait) {
   std::shared_future<const lb::Transcript*> f;
   {
-    Jobs& j = jobs();
     std::lock_guard lock(j.mutex);
     auto [it, fresh] = j.running.try_emplace(config_key(cfg));
     if (fresh)
@@ -66,8 +52,8 @@ const ByteField* TlsBytes::find(const std::string& name) const {
   return nullptr;
 }
 
-bool tls_bytes_pending() {
-  Jobs& j = jobs();
+bool tls_bytes_pending(const Model& m) {
+  HandshakeJobs& j = m.handshakes;
   std::lock_guard lock(j.mutex);
   for (const auto& [key, f] : j.running)
     if (f.wait_for(std::chrono::seconds(0)) != std::future_status::ready) return true;
@@ -85,7 +71,7 @@ TlsBytes tls_bytes_for(const Model& m, RecordId id, bool wait) {
     b.note = "This record is not part of a recorded TLS handshake.";
     return b;
   }
-  const lb::Transcript* t = transcript(*cfg, wait);
+  const lb::Transcript* t = transcript(m.handshakes, *cfg, wait);
   if (!t) {
     b.pending = true;
     b.note = "Running this handshake with real OpenSSL on 127.0.0.1 ...";

@@ -35,7 +35,7 @@ struct TlsBytes {
 /// configuration runs OpenSSL on a worker thread (`pending` until then) unless `wait`.
 TlsBytes tls_bytes_for(const Model& model, RecordId id, bool wait = false);
 
-/// Whether a real handshake the inspector asked for is still running.
-bool tls_bytes_pending();
+/// Whether a real handshake the inspector asked for in this run is still running.
+bool tls_bytes_pending(const Model& model);
 
 }  // namespace deploysim::gui
