@@ -1,31 +1,32 @@
-// deploysim: with no arguments the GUI on the first lesson (or, without a display, the narrated
-// terminal walkthrough); subcommands for the CLI front end.
+// deploysim: with no arguments the GUI on the first lesson (or, without a display or in a
+// headless build, the narrated terminal walkthrough); subcommands for the CLI front end.
 #include <cstdio>
 #include <string>
 
 #include <CLI/CLI.hpp>
-#include <GLFW/glfw3.h>
-#include <imgui.h>
 #include <openssl/opensslv.h>
 #include <openssl/crypto.h>
 
 #include "cli/commands.hpp"
 #include "cli/tour.hpp"
+#if DEPLOYSIM_WITH_GUI
+#include "gui/platform/platform.hpp"
 #include "gui/shell/gui.hpp"
+#endif
 
 namespace {
 
 void print_version() {
-  int major = 0, minor = 0, rev = 0;
-  glfwGetVersion(&major, &minor, &rev);
   std::printf("deploysim %s\n", DEPLOYSIM_VERSION);
-  std::printf("Dear ImGui %s, GLFW %d.%d.%d, %s\n", ImGui::GetVersion(), major, minor, rev,
-              OpenSSL_version(OPENSSL_VERSION));
+#if DEPLOYSIM_WITH_GUI
+  std::printf("%s, %s\n", deploysim::gui::toolkit_versions().c_str(), OpenSSL_version(OPENSSL_VERSION));
+#else
+  std::printf("headless build (no GUI), %s\n", OpenSSL_version(OPENSSL_VERSION));
+#endif
 }
 
-int terminal_fallback(const std::string& lesson) {
-  std::printf("deploysim: no display available (DISPLAY unset or GLFW could not open a window); "
-              "running the lesson as a narrated terminal walkthrough instead.\n\n");
+int terminal_fallback(const std::string& lesson, const char* why) {
+  std::printf("deploysim: %s; running the lesson as a narrated terminal walkthrough instead.\n\n", why);
   deploysim::cli::TourOptions tour;
   tour.lesson = lesson;
   const int rc = deploysim::cli::run_tour(tour);
@@ -41,6 +42,7 @@ int main(int argc, char** argv) {
   app.add_flag("--version", version, "Print the versions of deploysim, ImGui, GLFW and OpenSSL");
 
   deploysim::cli::Context ctx;
+#if DEPLOYSIM_WITH_GUI
   deploysim::gui::GuiOptions gui_options;
   CLI::App* gui = app.add_subcommand("gui", "Open the window (optionally scripted, for tests)");
   gui->add_option("scenario", gui_options.scenario, "Scenario or lesson file to open");
@@ -48,6 +50,7 @@ int main(int argc, char** argv) {
   gui->add_option("--screenshot", gui_options.screenshot, "Write the last frame as PNG");
   gui->add_option("--script", gui_options.script, "Run the commands in FILE (one per line)");
   gui->add_option("--size", gui_options.width, "Window width")->excludes("--frames")->group("");
+#endif
 
   deploysim::cli::register_check_command(app, ctx);
   deploysim::cli::register_run_commands(app, ctx);
@@ -65,6 +68,7 @@ int main(int argc, char** argv) {
     print_version();
     return 0;
   }
+#if DEPLOYSIM_WITH_GUI
   if (app.get_subcommands().empty() || gui->parsed()) {
     const auto result = deploysim::gui::run_gui(gui_options);
     if (result == deploysim::gui::GuiResult::no_display) {
@@ -72,10 +76,14 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "deploysim: no display available for the GUI (try xvfb-run)\n");
         return 1;
       }
-      return terminal_fallback(gui_options.scenario);
+      return terminal_fallback(gui_options.scenario,
+                               "no display available (DISPLAY unset or GLFW could not open a window)");
     }
     if (result == deploysim::gui::GuiResult::bad_input) return 2;
     return result == deploysim::gui::GuiResult::ok ? 0 : 1;
   }
+#else
+  if (app.get_subcommands().empty()) return terminal_fallback("", "this build has no GUI (DEPLOYSIM_GUI=OFF)");
+#endif
   return ctx.exit_code;
 }

@@ -2,6 +2,7 @@
 // before it for context, and the deployment concept its stage illustrates.
 #include "gui/shell/narrate.hpp"
 #include "gui/panels/panels.hpp"
+#include "gui/platform/imgui_compat.hpp"
 #include "gui/widgets/lessons.hpp"
 
 namespace deploysim::gui {
@@ -41,9 +42,10 @@ void draw_narration(const PanelContext& ctx, UiState& ui, Commands& commands) {
   ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(stage_color(r.stage)));
   ImGui::Text("%s  %s", format_time(r.t()).c_str(), std::string(trace.kind(r)).c_str());
   ImGui::PopStyleColor();
-  ImGui::SetWindowFontScale(1.25f);
-  ImGui::TextUnformatted(told.text.c_str());
-  ImGui::SetWindowFontScale(1.0f);
+  {
+    const compat::FontScale scale(1.25f);
+    ImGui::TextUnformatted(told.text.c_str());
+  }
   if (!told.concept_text.empty()) {
     ImGui::Spacing();
     ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(stage_color(r.stage)));

@@ -8,6 +8,7 @@
 
 #include "gui/shell/navigation.hpp"
 #include "gui/panels/panels.hpp"
+#include "gui/platform/imgui_compat.hpp"
 
 namespace deploysim::gui {
 
@@ -89,7 +90,7 @@ void draw_timeline(const PanelContext& ctx, UiState& ui, Commands& commands) {
   const float label_w = ImGui::CalcTextSize("supervisor").x + 12;
   const float axis_h = ImGui::GetTextLineHeight() + 4;
   if (avail.x < label_w + 40 || avail.y < axis_h + 10) return;
-  const float lane_h = lanes.empty() ? 0 : std::min(22.0f * ImGui::GetIO().FontGlobalScale * (ImGui::GetFontSize() / 16.0f),
+  const float lane_h = lanes.empty() ? 0 : std::min(22.0f * compat::global_font_scale() * (ImGui::GetFontSize() / 16.0f),
                                                     (avail.y - axis_h) / static_cast<float>(lanes.size()));
   const ImVec2 area0(origin.x + label_w, origin.y);
   const ImVec2 area1(origin.x + avail.x, origin.y + axis_h + lane_h * static_cast<float>(lanes.size()));

@@ -12,6 +12,7 @@
 #include "gui/run/layout.hpp"
 #include "gui/run/state_at.hpp"
 #include "gui/panels/panels.hpp"
+#include "gui/platform/imgui_compat.hpp"
 
 namespace deploysim::gui {
 
@@ -292,7 +293,7 @@ void draw_legend(const Canvas& cv) {
 
 void draw_topology(const PanelContext& ctx, UiState& ui, Commands& commands) {
   const Model& m = ctx.model;
-  ImGui::SetWindowFontScale(ui.settings.presenter ? presenter_canvas_scale : 1.0f);
+  const compat::FontScale scale(ui.settings.presenter ? presenter_canvas_scale : 1.0f);
   const ImVec2 size = ImGui::GetContentRegionAvail();
   if (size.x < 50 || size.y < 50) return;
   const CanvasLayout layout = layout_canvas(m, size.x, size.y, ImGui::GetTextLineHeight(),

@@ -55,6 +55,20 @@ bool open_platform(Platform& p, int w, int h, bool vsync, const std::string& ini
   return ok;
 }
 
+void poll_events() { glfwPollEvents(); }
+
+bool should_close(const Platform& p) { return glfwWindowShouldClose(p.window); }
+
+void request_close(Platform& p) { glfwSetWindowShouldClose(p.window, 1); }
+
+std::string toolkit_versions() {
+  int major = 0, minor = 0, rev = 0;
+  glfwGetVersion(&major, &minor, &rev);
+  char buf[96];
+  std::snprintf(buf, sizeof buf, "Dear ImGui %s, GLFW %d.%d.%d", ImGui::GetVersion(), major, minor, rev);
+  return buf;
+}
+
 void refresh_font_texture() {
   if (!ImGui::GetCurrentContext() || !ImGui::GetIO().BackendRendererUserData) return;
   ImGui_ImplOpenGL3_DestroyFontsTexture();

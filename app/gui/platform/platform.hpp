@@ -23,6 +23,14 @@ bool open_platform(Platform& p, int w, int h, bool vsync, const std::string& ini
 /// Uploads the font atlas again after fonts were added to it (before a window exists the
 /// renderer uploads it when it starts; nothing to do then).
 void refresh_font_texture();
+/// Takes the window system's events (input, resizes) since the last call.
+void poll_events();
+/// Whether the user asked to close the window (or request_close() was called).
+bool should_close(const Platform& p);
+/// Asks the loop to end after this frame.
+void request_close(Platform& p);
+/// The window toolkit's and ImGui's versions, for --version ("Dear ImGui 1.86, GLFW 3.3.8").
+std::string toolkit_versions();
 /// Starts an ImGui frame (poll events first).
 void begin_frame();
 /// Renders the ImGui frame into the back buffer (does not swap).

@@ -19,7 +19,8 @@ LatencyWindows latency_windows(const Run& run) {
   std::map<int64_t, std::vector<int64_t>> by_window;
   for (const Record& r : trace.records())
     if (r.kind == response) by_window[r.t_ns / window].push_back(trace.detail_int(r, "latency"));
-  for (auto& [w, v] : by_window) {
+  for (auto& [w, samples] : by_window) {
+    std::vector<int64_t>& v = samples;  // lambdas may not capture structured bindings before C++20 in Clang 14
     auto pick = [&](double q) {
       const size_t k = std::min(v.size() - 1, static_cast<size_t>(q * static_cast<double>(v.size() - 1) + 0.5));
       std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(k), v.end());

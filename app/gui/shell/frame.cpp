@@ -9,8 +9,9 @@
 #include <fmt/format.h>
 #include <imgui_internal.h>
 
-#include "gui/shell/lesson_nav.hpp"
 #include "gui/panels/panels.hpp"
+#include "gui/platform/imgui_compat.hpp"
+#include "gui/shell/lesson_nav.hpp"
 
 namespace deploysim::gui {
 
@@ -131,7 +132,7 @@ void draw_frame(const Session& session, const Fonts& fonts, const std::string& a
   if (presenter && begin_panel(windows.back(), details_rect, ui, windows)) {
     // Tab names in the regular font: five in the large one do not fit the panel ("Inspec...").
     auto regular = [&](auto&& begin) {
-      ImGui::PushFont(fonts.regular);
+      compat::push_font(fonts.regular);
       const bool open = begin();
       ImGui::PopFont();
       return open;

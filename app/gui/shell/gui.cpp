@@ -1,4 +1,5 @@
-// The GUI loop in the shape of Dear ImGui's example_glfw_opengl3: set-up, "our state", the loop
+// The GUI loop in the shape of Dear ImGui's example_glfw_opengl3 (the window calls are in
+// gui/platform): set-up, "our state", the loop
 // (poll, NewFrame, draw, apply commands, Render, swap), clean-up in reverse.
 #include "gui/shell/gui.hpp"
 
@@ -11,7 +12,6 @@
 #include <fstream>
 #include <sstream>
 
-#include <GLFW/glfw3.h>
 #include <fmt/format.h>
 #include <imgui.h>
 
@@ -20,6 +20,7 @@
 #include "gui/shell/lesson_nav.hpp"
 #include "gui/shell/narrate.hpp"
 #include "gui/shell/navigation.hpp"
+#include "gui/platform/imgui_compat.hpp"
 #include "gui/platform/platform.hpp"
 #include "gui/shell/script.hpp"
 #include "gui/shell/settings.hpp"
@@ -83,7 +84,7 @@ void apply_commands(Session& session, UiState& ui, Commands& commands, Platform&
     else if (const auto* v = std::get_if<RequestCompare>(&c)) session.compare(v->variant);
     else if (const auto* s = std::get_if<RequestScreenshot>(&c)) screenshot = s->path.empty() ? default_screenshot_name() : s->path;
     else if (std::get_if<RequestFullscreen>(&c)) toggle_fullscreen(platform), ui.reset_layout = 2;
-    else if (std::get_if<RequestQuit>(&c)) glfwSetWindowShouldClose(platform.window, 1);
+    else if (std::get_if<RequestQuit>(&c)) request_close(platform);
     else if (std::get_if<RequestCancel>(&c)) session.cancel();
   }
 }
@@ -157,9 +158,7 @@ GuiResult run_gui(const GuiOptions& options) {
   // The font atlas is built once, with Hangul when Korean is on.
   Fonts fonts = load_fonts();
   report(ui, ensure_language_fonts(fonts, ui.settings.language, assets));
-  unsigned char* atlas_pixels = nullptr;
-  int atlas_w = 0, atlas_h = 0;
-  ImGui::GetIO().Fonts->GetTexDataAsRGBA32(&atlas_pixels, &atlas_w, &atlas_h);
+  compat::build_font_atlas();
   launch_stamp("fonts");
   if (!open_platform(platform, options.width, options.height, interactive, cfg.empty() ? "" : cfg + "/imgui.ini")) {
     session.cancel();
@@ -174,8 +173,8 @@ GuiResult run_gui(const GuiOptions& options) {
   auto last = std::chrono::steady_clock::now();
 
   // The loop.
-  while (!glfwWindowShouldClose(platform.window)) {
-    glfwPollEvents();
+  while (!should_close(platform)) {
+    poll_events();
     const auto now = std::chrono::steady_clock::now();
     const double dt = std::chrono::duration<double>(now - last).count();
     last = now;
@@ -194,7 +193,7 @@ GuiResult run_gui(const GuiOptions& options) {
 
     begin_frame();
     poll_keys(ui, static_cast<double>(session.model().index.end_ns) / 1e9, commands);
-    if (ImGui::GetIO().KeyCtrl && ImGui::IsKeyPressed(GLFW_KEY_Q, false)) commands.post(RequestQuit{});
+    if (ImGui::GetIO().KeyCtrl && compat::key_pressed(compat::KeyName::q, false)) commands.post(RequestQuit{});
     draw_frame(session, fonts, assets, narrators.get(ui.settings.language), ui, commands);
     if (timing && !timing_done) launch_stamp("draw");
     std::string screenshot = sf.screenshot;

@@ -3,8 +3,9 @@
 #include <algorithm>
 #include <cmath>
 
-#include <GLFW/glfw3.h>
 #include <imgui.h>
+
+#include "gui/platform/imgui_compat.hpp"
 
 namespace deploysim::gui {
 
@@ -44,15 +45,16 @@ void poll_keys(UiState& ui, double end_s, Commands& commands) {
   const ImGuiIO& io = ImGui::GetIO();
   if (io.WantTextInput) return;
   const bool ctrl = io.KeyCtrl;
-  const struct { int glfw; Key key; } map[] = {
-      {GLFW_KEY_SPACE, Key::space}, {GLFW_KEY_HOME, Key::home},       {GLFW_KEY_END, Key::end},
-      {GLFW_KEY_EQUAL, Key::plus},  {GLFW_KEY_KP_ADD, Key::plus},     {GLFW_KEY_MINUS, Key::minus},
-      {GLFW_KEY_KP_SUBTRACT, Key::minus}, {GLFW_KEY_F11, Key::f11},   {GLFW_KEY_F12, Key::f12},
+  using compat::KeyName;
+  const struct { KeyName name; Key key; } map[] = {
+      {KeyName::space, Key::space}, {KeyName::home, Key::home},       {KeyName::end, Key::end},
+      {KeyName::equal, Key::plus},  {KeyName::keypad_add, Key::plus}, {KeyName::minus, Key::minus},
+      {KeyName::keypad_subtract, Key::minus}, {KeyName::f11, Key::f11}, {KeyName::f12, Key::f12},
   };
   for (const auto& m : map)
-    if (ImGui::IsKeyPressed(m.glfw, false)) press_key(m.key, ui, end_s, commands);
-  if (ImGui::IsKeyPressed(GLFW_KEY_LEFT, true)) press_key(ctrl ? Key::ctrl_left : Key::left, ui, end_s, commands);
-  if (ImGui::IsKeyPressed(GLFW_KEY_RIGHT, true)) press_key(ctrl ? Key::ctrl_right : Key::right, ui, end_s, commands);
+    if (compat::key_pressed(m.name, false)) press_key(m.key, ui, end_s, commands);
+  if (compat::key_pressed(KeyName::left, true)) press_key(ctrl ? Key::ctrl_left : Key::left, ui, end_s, commands);
+  if (compat::key_pressed(KeyName::right, true)) press_key(ctrl ? Key::ctrl_right : Key::right, ui, end_s, commands);
 }
 
 }  // namespace deploysim::gui

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "gui/platform/font_files.hpp"
+#include "gui/platform/imgui_compat.hpp"
 #include "gui/platform/platform.hpp"
 
 namespace deploysim::gui {
@@ -125,7 +126,7 @@ void apply_style(bool presenter, float font_scale, const Fonts& fonts) {
   ImGuiStyle& style = ImGui::GetStyle();
   ImGuiIO& io = ImGui::GetIO();
   io.FontDefault = presenter ? fonts.large : fonts.regular;
-  io.FontGlobalScale = font_scale;
+  compat::set_global_font_scale(font_scale);
   if (!presenter) {
     ImGui::StyleColorsDark(&style);
     style.Colors[ImGuiCol_WindowBg].w = 1.0f;  // a moved panel must not show the one under it

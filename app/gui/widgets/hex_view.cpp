@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "gui/platform/imgui_compat.hpp"
+
 namespace deploysim::gui {
 
 namespace {
@@ -50,7 +52,7 @@ void draw_hex_view(const TlsBytes& b, const Fonts& fonts, UiState& ui) {
   } else {
     ImGui::TextDisabled("Hover or click a field or a byte to light up both.");
   }
-  ImGui::PushFont(fonts.mono);
+  compat::push_font(fonts.mono);
   if (ImGui::BeginChild("hex", ImVec2(0, 0), true)) {
     const float cw = ImGui::CalcTextSize("0").x;
     const size_t per_row = 16;

@@ -8,6 +8,7 @@
 #include <imgui.h>
 
 #include "gui/shell/lesson_nav.hpp"
+#include "gui/platform/imgui_compat.hpp"
 #include "gui/shell/theme.hpp"
 
 namespace deploysim::gui {
@@ -32,9 +33,8 @@ void draw_lesson_step(UiState& ui, bool large) {
   if (step >= 0 && step < n) {
     if (large) ImGui::SameLine();
     ImGui::PushTextWrapPos(0);
-    if (large) ImGui::SetWindowFontScale(1.15f);
+    const compat::FontScale scale(large ? 1.15f : 1.0f);
     ImGui::TextUnformatted(step_text(lesson->steps[static_cast<size_t>(step)], lang).c_str());
-    if (large) ImGui::SetWindowFontScale(1.0f);
     ImGui::PopTextWrapPos();
   } else if (lesson_pending(ui)) {
     ImGui::SameLine();
