@@ -13,9 +13,12 @@ using namespace deploysim::testing;
 
 namespace {
 
-// Gaps between each exit and the next start of the crash loop.
+// Gaps between each exit and the next start of the crash loop (not counting the SIGTERM stop
+// that a deploy's restart begins with).
 std::vector<Time> exit_to_start(const Run& run) {
-  std::vector<Time> exits = times(run, "process.exit");
+  std::vector<Time> exits;
+  for (const auto& r : records(run, "process.exit"))
+    if (!run.trace.detail_str(*r, "reason").starts_with("SIGTERM")) exits.push_back(r->t());
   std::vector<Time> starts = times(run, "supervisor.restart");
   std::vector<Time> gaps;
   for (size_t i = 0; i < starts.size() && i < exits.size(); ++i) gaps.push_back(starts[i] - exits[i]);
@@ -54,8 +57,9 @@ TEST_CASE("systemd with defaults gives up after the 5th start within 10 s") {
   CHECK(run.trace.detail_str(*gave_up[0], "reason") == "start-limit-hit");
   CHECK(run.trace.detail_str(*gave_up[0], "state") == "failed");
   CHECK(gave_up[0]->t() - starts[0] < 10_s);
-  // 5 starts of 500 ms each plus 5 x RestartSec: the 6th start is refused at 13 s.
-  CHECK(gave_up[0]->t() == 10_s + (ms(500) + ms(100)) * 5);
+  // The restart stops the running app first (SIGTERM: Uvicorn exits after its 0.1 s shutdown
+  // pause), then 5 starts of 500 ms each plus 5 x RestartSec: the 6th start is refused at 13.1 s.
+  CHECK(gave_up[0]->t() == 10_s + ms(100) + (ms(500) + ms(100)) * 5);
   for (const auto& r : records(run, "supervisor.restart_scheduled"))
     CHECK(ns(run.trace.detail_int(*r, "delay")) == ms(100));
 }
@@ -159,11 +163,16 @@ TEST_CASE("a hang: the kubernetes liveness probe kills and restarts it; without 
   Run run = simulate(sc);
   // Probes every 10 s from the start (t = 0): 30, 40, 50 s each fail after the 1 s timeout.
   CHECK(times(run, "probe.liveness_failed") == std::vector<Time>{31_s, 41_s, 51_s});
+  // The kubelet sends SIGTERM; a hung event loop never handles it, so SIGKILL follows after
+  // terminationGracePeriodSeconds (30 s): exit 137 only now.
+  CHECK(times(run, "process.terminate") == std::vector<Time>{51_s});
+  CHECK(times(run, "supervisor.kill") == std::vector<Time>{81_s});
   const auto exits = records(run, "process.exit");
   REQUIRE(exits.size() == 1);
-  CHECK(exits[0]->t() == 51_s);
+  CHECK(exits[0]->t() == 81_s);
   CHECK(run.trace.detail_int(*exits[0], "code") == 137);
-  CHECK(times(run, "supervisor.restart") == std::vector<Time>{51_s});
+  CHECK(run.trace.detail_int(*exits[0], "signal") == 9);
+  CHECK(times(run, "supervisor.restart") == std::vector<Time>{81_s});
 
   Scenario no_probe = one_service(SupervisorKind::kubernetes);
   add_fault(no_probe, FaultKind::hang, 25_s);
@@ -245,11 +254,12 @@ TEST_CASE("readiness: a hung pod leaves the endpoints after 3 failed probes and 
   sc.info.duration = minutes(3);
   add_fault(sc, FaultKind::hang, 25_s, "api-2", 60_s);
   Run run = simulate(sc);
-  // Probes every 10 s: 30, 40, 50 s time out after 1 s; the third takes the pod out.
+  // Probes every 10 s: 30, 40, 50 s time out after 1 s; the third takes the pod out, and the
+  // proxy sees it endpoints_delay (1 s) later.
   CHECK(times(run, "probe.readiness_failed") == std::vector<Time>{31_s, 41_s, 51_s});
-  CHECK(times(run, "endpoints.removed") == std::vector<Time>{51_s});
-  // The hang ends at 85 s; the 90 s probe passes.
-  CHECK(times(run, "endpoints.added") == std::vector<Time>{90_s});
+  CHECK(times(run, "endpoints.removed") == std::vector<Time>{52_s});
+  // The hang ends at 85 s; the 90 s probe passes and the proxy has it back at 91 s.
+  CHECK(times(run, "endpoints.added") == std::vector<Time>{91_s});
   CHECK(count(run, "process.exit") == 0);  // readiness never restarts
 
   // Both replicas hung: no endpoint at all, the proxy answers 503 at once instead of waiting.

@@ -76,7 +76,7 @@ void LifeModel::redeploy(uint32_t s, RecordId cause) {
                                : r.breaking_since            ? "deploy.resolve.breaking"
                                                              : "deploy.resolve.upgrade"},
                  {{"package", dep.package}, {"constraint", dep.constraint.empty() ? "(unpinned)" : dep.constraint},
-                  {"from", from}, {"to", r.version.to_string()}, {"breaking", r.breaking_since}});
+                  {"from_version", from}, {"to_version", r.version.to_string()}, {"breaking", r.breaking_since}});
     if (r.breaking_since) {
       breaking = true;
       breaking_text = fmt::format("{} {}", dep.package, r.version.to_string());
@@ -121,100 +121,6 @@ void LifeModel::apply_build(uint32_t u) {
   units[u].bad_build_exit = 1;
   units[u].bad_build_reason = sl.next_bad_reason;
   for (ProcId p : units[u].workers) w.processes[raw(p)].version = sl.next_version_text;
-}
-
-void LifeModel::rollout(uint32_t s, RecordId cause, bool new_build) {
-  const ServiceSpec& svc = sc.services[s];
-  ServiceLife& sl = services[s];
-  uint32_t replicas = 0;
-  for (const Unit& u : units) replicas += u.service == s ? 1 : 0;
-  const NodeId actor = w.trace.node(fmt::format("deploy/{}", svc.name));
-  const bool unversioned = sl.version_text.empty();  // no dependencies declared: no versions to name
-  if (svc.rollout == RolloutStrategy::rolling) {
-    const RecordId rec = emit({.t = w.engine.now(), .kind = "deploy.rolling_update", .stage = Stage::deploy,
-                               .actor = actor, .cause = cause,
-                               .narration = unversioned ? "deploy.rolling_update.unversioned" : ""},
-                              {{"service", svc.name}, {"replicas", replicas}, {"versions", sl.version_text},
-                               {"max_unavailable", svc.max_unavailable_percent}});
-    sl.rolling_new_build = new_build;
-    sl.rolling_queue.clear();
-    sl.rolling_batch.clear();
-    ++sl.rollout_seq;
-    for (uint32_t u = 0; u < units.size(); ++u)
-      if (units[u].service == s && w.hosts[units[u].host].up) sl.rolling_queue.push_back(u);
-    return next_batch(s, rec);
-  }
-  const RecordId rec = emit({.t = w.engine.now(), .kind = "deploy.rollout", .stage = Stage::deploy,
-                             .actor = actor, .cause = cause,
-                             .narration = unversioned ? "deploy.rollout.unversioned" : ""},
-                            {{"service", svc.name}, {"replicas", replicas}, {"versions", sl.version_text}});
-  // All replicas restart together (systemctl restart, docker compose up, a Recreate rollout).
-  for (uint32_t u = 0; u < units.size(); ++u)
-    if (units[u].service == s) {
-      if (new_build) apply_build(u);
-      if (w.hosts[units[u].host].up) stop_unit(u, rec, UnitState::down);
-    }
-  for (uint32_t u = 0; u < units.size(); ++u)
-    if (units[u].service == s && w.hosts[units[u].host].up) start_unit(u, rec, true);
-}
-
-void LifeModel::next_batch(uint32_t s, RecordId cause) {
-  const ServiceSpec& svc = sc.services[s];
-  ServiceLife& sl = services[s];
-  const NodeId actor = w.trace.node(fmt::format("deploy/{}", svc.name));
-  if (sl.rolling_queue.empty()) {
-    emit({.t = w.engine.now(), .kind = "deploy.rollout_done", .stage = Stage::deploy, .actor = actor, .cause = cause,
-          .narration = sl.version_text.empty() ? "deploy.rollout_done.unversioned" : ""},
-         {{"service", svc.name}, {"versions", sl.version_text}});
-    return;
-  }
-  uint32_t replicas = 0;
-  for (const Unit& u : units) replicas += u.service == s ? 1 : 0;
-  // maxUnavailable rounds down (Kubernetes); at least one replica at a time. Surge pods are not
-  // modelled: the new pod takes its old pod's place.
-  const size_t batch = std::max<size_t>(1, replicas * static_cast<uint32_t>(svc.max_unavailable_percent) / 100);
-  std::string names;
-  for (size_t i = 0; i < batch && !sl.rolling_queue.empty(); ++i) {
-    const uint32_t u = sl.rolling_queue.front();
-    sl.rolling_queue.erase(sl.rolling_queue.begin());
-    sl.rolling_batch.push_back(u);
-    if (sl.rolling_new_build) apply_build(u);
-    // Out of the endpoints first, so new requests go to the other replicas; then stopped once
-    // its in-flight requests are done (SIGTERM: Uvicorn finishes them before it exits).
-    for (ProcId p : units[u].workers) w.processes[raw(p)].ready = false;
-    names += (names.empty() ? "" : ", ") + units[u].name;
-  }
-  const RecordId rec = emit({.t = w.engine.now(), .kind = "deploy.rolling_batch", .stage = Stage::deploy,
-                             .actor = actor, .cause = cause},
-                            {{"service", svc.name}, {"replicas", names}, {"left", sl.rolling_queue.size()}});
-  const uint32_t seq = ++sl.batch_seq;
-  // An assumed drain time: long enough for the in-flight requests of the shipped scenarios
-  // (service time p99 120 ms) to finish.
-  w.engine.schedule(deploysim::s(1), [m = this, s, seq, rec] {
-    ServiceLife& sv = m->services[s];
-    if (sv.batch_seq != seq) return;
-    for (uint32_t u : sv.rolling_batch)
-      if (m->w.hosts[m->units[u].host].up) m->stop_unit(u, rec, UnitState::down);
-    for (uint32_t u : std::vector<uint32_t>(sv.rolling_batch))
-      if (m->w.hosts[m->units[u].host].up) m->start_unit(u, rec, true);
-  });
-  // Kubernetes marks a rollout that made no progress for progressDeadlineSeconds (600 s,
-  // Kubernetes docs "Deployments"; not in domain-facts.md) as failed; it does not roll back.
-  w.engine.schedule(minutes(10), [m = this, s, seq, actor] {
-    ServiceLife& sv = m->services[s];
-    if (sv.batch_seq != seq || sv.rolling_batch.empty()) return;
-    m->emit({.t = m->w.engine.now(), .kind = "deploy.progress_deadline_exceeded", .stage = Stage::deploy, .actor = actor},
-            {{"service", m->sc.services[s].name}, {"waiting_for", m->units[sv.rolling_batch.front()].name},
-             {"not_replaced", sv.rolling_queue.size()}});
-  });
-}
-
-void LifeModel::rolling_ready(uint32_t u) {
-  ServiceLife& sl = services[units[u].service];
-  const auto it = std::find(sl.rolling_batch.begin(), sl.rolling_batch.end(), u);
-  if (it == sl.rolling_batch.end()) return;
-  sl.rolling_batch.erase(it);
-  if (sl.rolling_batch.empty()) next_batch(units[u].service, units[u].last);
 }
 
 void LifeModel::run_pre_start(uint32_t u, RecordId cause) {
