@@ -81,6 +81,9 @@ bool Supervisor::on_start(Time t) {
     gave_up_ = true;
     return false;
   }
+  // A start let through (by hand once the interval has passed, or after reset-failed) turns the
+  // restart logic on again (systemd.unit(5), StartLimitIntervalSec=).
+  gave_up_ = false;
   ++window_starts_;
   return true;
 }
