@@ -156,3 +156,82 @@ TEST_CASE("migrations: once before the replicas, per replica (race), or under a 
     CHECK(count(run, "deploy.pre_start_failed") == 0);
   }
 }
+
+TEST_CASE("RollingUpdate with one replica: a crash-looping new version stalls the rollout, every request answered") {
+  // maxSurge 25 % of 1 rounds up to 1, maxUnavailable rounds down to 0: the old pod serves until
+  // the new one is Ready, which a release that crashes at start never is.
+  Scenario sc = with_catalogue(">=0.45.0");
+  add_https_client(sc, 0, days(2) - minutes(1), 2);
+  Run run = simulate(sc);
+  CHECK(resolved_to(run) == "0.46.0");
+  CHECK(count(run, "deploy.rolling_update") == 1);
+  CHECK(count(run, "deploy.scale_up") == 1);
+  CHECK(count(run, "deploy.scale_down") == 0);
+  CHECK(count(run, "deploy.rollout_done") == 0);
+  CHECK(count(run, "supervisor.restart") >= 4);  // the new pod, in CrashLoopBackOff
+  for (const auto& r : records(run, "supervisor.restart")) CHECK(run.trace.detail_str(*r, "unit") == "api-2");
+  CHECK(run.metrics.requests > 1000);
+  CHECK(run.metrics.failures.empty());
+  // The same release under strategy Recreate takes the site down.
+  Scenario recreate = sc;
+  recreate.services[0].rollout = RolloutStrategy::recreate;
+  CHECK(simulate(recreate).metrics.availability_ratio() < 0.5);
+}
+
+TEST_CASE("maxSurge rounds up and the surge pods' memory counts on their hosts") {
+  const char* text = R"(
+[scenario]
+name = "surge"
+duration = "2m"
+[dns.resolver]
+name = "resolver"
+[[host]]
+name = "app-1"
+ip = "10.0.0.11"
+memory = "4GiB"
+[[host]]
+name = "app-2"
+ip = "10.0.0.12"
+memory = "4GiB"
+[[host]]
+name = "app-3"
+ip = "10.0.0.13"
+memory = "4GiB"
+[[service]]
+name = "api"
+hosts = ["app-1", "app-2", "app-3"]
+memory_per_worker = "1GiB"
+startup_time = "10s"
+supervisor = { kind = "kubernetes" }
+max_surge = 50
+max_unavailable = 0
+[[fault]]
+at = "30s"
+target = "api"
+kind = "redeploy"
+)";
+  LoadResult lr = load_scenario_text(text, "surge.toml");
+  REQUIRE_MESSAGE(lr.scenario, (lr.error ? lr.error->to_string() : std::string()));
+  Run run = simulate(*lr.scenario);
+  // 50 % of 3 = 1.5, rounded up: two new pods at once, with no old pod down (maxUnavailable 0).
+  const auto rolling = records(run, "deploy.rolling_update");
+  REQUIRE(rolling.size() == 1);
+  CHECK(run.trace.detail_int(*rolling[0], "max_surge") == 2);
+  CHECK(run.trace.detail_int(*rolling[0], "max_unavailable") == 0);
+  CHECK(times(run, "deploy.scale_up") == std::vector<Time>{30_s, 30_s, 40_s});
+  CHECK(times(run, "deploy.scale_down").front() == 40_s);
+  // Each surge pod runs beside an old one: its host holds both for the 10 s start.
+  for (const char* host : {"app-1", "app-2"}) {
+    CAPTURE(host);
+    double peak = 0;
+    for (const GaugePoint& g : run.metrics.memory.at(host)) peak = std::max(peak, g.value);
+    CHECK(peak == doctest::Approx(2.0 * (1ULL << 30)));
+  }
+  // The default 25 % of 3 rounds up to one extra pod.
+  LoadResult def = set_param(*lr.scenario, "service.api.max_surge", "25");
+  REQUIRE(def.scenario);
+  const Run run2 = simulate(*def.scenario);
+  const auto r2 = records(run2, "deploy.rolling_update");
+  REQUIRE(r2.size() == 1);
+  CHECK(run2.trace.detail_int(*r2[0], "max_surge") == 1);
+}
