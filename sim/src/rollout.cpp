@@ -64,7 +64,7 @@ void LifeModel::rollout(uint32_t s, RecordId cause, bool new_build) {
                             {{"service", svc.name}, {"replicas", n}, {"versions", sl.version_text}});
   for (uint32_t u = 0; u < units.size(); ++u)
     if (units[u].service == s && w.hosts[units[u].host].up)
-      terminate(u, rec, kubernetes ? "Recreate: every old pod goes before a new one starts" : "redeploy: stop, then start the new build",
+      terminate(u, rec, kubernetes ? "Recreate: every old pod goes before a new one starts" : "restart: stop, then start again",
                 kubernetes ? AfterStop::recreate : AfterStop::start);
   if (kubernetes) recreate_done(s, rec);
 }
