@@ -160,7 +160,7 @@ void LifeModel::reconcile(uint32_t s, RecordId cause) {
                                 {{"service", svc.name}, {"unit", un.name}, {"new", fresh + 1}, {"old", old},
                                  {"replicas", l.replicas}, {"max_surge", l.surge}});
       ++fresh;
-      start_unit(u, rec, true, true);
+      start_unit(u, rec, true, kubernetes);  // a new pod, or the same unit started again
       progressed(s);
       changed = true;
     }
