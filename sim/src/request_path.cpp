@@ -242,6 +242,7 @@ void install_request_path(World& world) {
   auto model = std::make_shared<path::PathModel>(world);
   world.on_process_down.push_back([model](ProcId p, RecordId cause) { model->on_process_down(p, cause); });
   world.on_process_up.push_back([model](ProcId p, RecordId cause) { model->on_process_up(p, cause); });
+  world.on_process_stopping.push_back([model](ProcId p) { model->on_process_stopping(p); });
   world.on_run_end.push_back([model](Time end) { model->finish_metrics(end); });
   model->start();
 }
