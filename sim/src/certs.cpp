@@ -189,7 +189,8 @@ void LifeModel::acme_order(uint32_t c, RecordId cause) {
     next.not_after = now + spec.lifetime;
     w.stored_certs[c] = next;
     const RecordId rec = emit({.t = now, .kind = "cert.issued", .stage = Stage::cert, .actor = cl.renewer, .cause = cause},
-                              {{"domain", spec.domain}, {"serial", next.serial}, {"not_after", next.not_after}});
+                              {{"domain", spec.domain}, {"serial", next.serial}, {"not_after", next.not_after},
+                               {"lifetime", spec.lifetime}, {"renewer", renewer_name(renewer_of(sc, spec))}});
     set_serving(c, next, rec);
     schedule_check(c, now + ns(1));
     return;
@@ -327,7 +328,8 @@ void LifeModel::store_issued(uint32_t c, RecordId cause, NodeId issuer_node, Tim
   fresh.not_after = now + spec.lifetime;
   w.stored_certs[c] = fresh;
   const RecordId rec = emit({.t = now, .kind = "cert.issued", .stage = Stage::cert, .actor = issuer_node,
-                             .from = issuer_node, .to = cl.renewer, .dur = dur, .cause = cause},
+                             .from = issuer_node, .to = cl.renewer, .dur = dur, .cause = cause,
+                             .narration = r == Renewer::provider ? "cert.issued.provider" : "cert.issued"},
                             {{"domain", spec.domain}, {"serial", fresh.serial}, {"not_after", fresh.not_after},
                              {"lifetime", spec.lifetime}, {"renewer", renewer_name(r)}});
   if (r != Renewer::certbot || spec.reload_after_renewal) {
