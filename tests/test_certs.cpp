@@ -451,6 +451,27 @@ keep_alive = false
     CHECK(run.trace.narration(*records(run, "cert.reloaded")[0]) == "cert.reloaded.provider");
     check_run(run, {"acm", "proxy"});
   }
+  SUBCASE("without SNI: the ingress's fake certificate, the load balancer's default one") {
+    auto no_sni = [](std::string text) { return text.replace(text.find("keep_alive = false"), 18, "keep_alive = false\nsni = false"); };
+    const Run ingress = simulate(from_text(no_sni(with_proxy("ingress-nginx", ""))));
+    const auto hello = records(ingress, "tls.client_hello");
+    REQUIRE(!hello.empty());
+    CHECK(ingress.trace.detail_str(*hello[0], "cert_domain") == "Kubernetes Ingress Controller Fake Certificate");
+    CHECK(ingress.metrics.failures.at("unknown_ca") == 2);
+    const Run lb = simulate(from_text(no_sni(with_proxy("cloud-lb", "lifetime = \"198d\""))));
+    const auto lb_hello = records(lb, "tls.client_hello");
+    REQUIRE(!lb_hello.empty());
+    CHECK(lb.trace.detail_str(*lb_hello[0], "cert_domain") == "api.example.test");  // the listener's default
+    CHECK(lb.metrics.succeeded == 2);
+  }
+  SUBCASE("70 s idle: past an ALB's 60 s idle timeout, within the ingress's keep-alive of 75 s") {
+    auto idle = [](std::string text) {
+      const std::string_view client = "requests = 2\ninterval = \"1h\"\nkeep_alive = false";
+      return text.replace(text.find(client), client.size(), "requests = 3\ninterval = \"70s\"\nkeep_alive = true");
+    };
+    CHECK(count(simulate(from_text(idle(with_proxy("ingress-nginx", "")))), "tcp.reuse") == 2);
+    CHECK(count(simulate(from_text(idle(with_proxy("cloud-lb", "lifetime = \"198d\"")))), "tcp.reuse") == 0);
+  }
   SUBCASE("a load balancer's certificate is the provider's to renew: certbot there is a located error") {
     const LoadResult r = load_scenario_text(with_proxy("cloud-lb", "renewal = \"certbot\""), "lb.toml");
     REQUIRE(r.error);
