@@ -38,15 +38,9 @@ std::string registered_domain(std::string_view name) {
   return std::string(prev == std::string_view::npos ? name : name.substr(prev + 1));
 }
 
-std::vector<std::string> names_of(const CertificateSpec& spec) {
-  std::vector<std::string> v{spec.domain};
-  v.insert(v.end(), spec.alt_names.begin(), spec.alt_names.end());
-  return v;
-}
-
 // The exact set of identifiers, ignoring order (names are stored lower-case).
 std::string name_set(const CertificateSpec& spec) {
-  std::vector<std::string> v = names_of(spec);
+  std::vector<std::string> v = certificate_names(spec);
   std::sort(v.begin(), v.end());
   std::string out;
   for (const auto& n : v) out += (out.empty() ? "" : ",") + n;
@@ -55,7 +49,7 @@ std::string name_set(const CertificateSpec& spec) {
 
 std::vector<std::string> registered_domains(const CertificateSpec& spec) {
   std::vector<std::string> out;
-  for (const auto& n : names_of(spec))
+  for (const auto& n : certificate_names(spec))
     if (const std::string r = registered_domain(n); std::find(out.begin(), out.end(), r) == out.end()) out.push_back(r);
   return out;
 }
@@ -128,7 +122,7 @@ bool LifeModel::acme_refused(uint32_t c, RecordId cause) {
     }
   };
   if (spec.issuer != Issuer::letsencrypt) return false;
-  for (const auto& name : names_of(spec))
+  for (const auto& name : certificate_names(spec))
     consider(denied(acme_limits, authz_key(account, name), failed_authz_limit, now),
              "cert.acme.rate_limited.failed_authorizations",
              fmt::format("too many failed authorizations ({}) for \"{}\" in the last {}", failed_authz_limit.burst,
@@ -180,7 +174,7 @@ void LifeModel::acme_count_failure(uint32_t c) {
   certs[c].failed_validations.push_back(now);
   if (sc.certificates[c].issuer != Issuer::letsencrypt) return;
   const std::string account(w.trace.node_name(certs[c].renewer));
-  for (const auto& name : names_of(sc.certificates[c]))
+  for (const auto& name : certificate_names(sc.certificates[c]))
     spend(acme_limits, authz_key(account, name), failed_authz_limit, now);
 }
 

@@ -87,12 +87,6 @@ std::string challenge_name(Challenge ch) {
   return ch == Challenge::http01 ? "http-01" : ch == Challenge::tls_alpn01 ? "tls-alpn-01" : "dns-01";
 }
 
-std::vector<std::string> names_of(const CertificateSpec& spec) {
-  std::vector<std::string> v{spec.domain};
-  v.insert(v.end(), spec.alt_names.begin(), spec.alt_names.end());
-  return v;
-}
-
 std::string joined(const std::vector<std::string>& v) {
   std::string out;
   for (const auto& n : v) out += (out.empty() ? "" : ", ") + n;
@@ -100,6 +94,12 @@ std::string joined(const std::vector<std::string>& v) {
 }
 
 }  // namespace
+
+std::vector<std::string> certificate_names(const CertificateSpec& spec) {
+  std::vector<std::string> v{spec.domain};
+  v.insert(v.end(), spec.alt_names.begin(), spec.alt_names.end());
+  return v;
+}
 
 void LifeModel::install_certs() {
   acme_node = w.trace.node("acme-ca");
@@ -197,7 +197,7 @@ void LifeModel::acme_order(uint32_t c, RecordId cause) {
   }
   cl.renewing = true;
   const Time rtt = w.latency(w.trace.node_name(cl.renewer), "acme-ca") * 2;
-  const std::string names = joined(names_of(spec));
+  const std::string names = joined(certificate_names(spec));
   const RecordId rec = emit({.t = now, .kind = "cert.acme.order", .stage = Stage::cert, .actor = cl.renewer,
                              .from = cl.renewer, .to = acme_node, .dur = rtt / 2, .cause = cause},
                             {{"domain", spec.domain}, {"names", names}, {"challenge", challenge_name(spec.challenge)}});
@@ -212,7 +212,7 @@ void LifeModel::acme_step(uint32_t c, int step, RecordId cause) {
   const Time rtt = w.latency(w.trace.node_name(cl.renewer), "acme-ca") * 2;
   auto next = [&](RecordId rec) { w.engine.schedule(rtt, [m = this, c, step, rec] { m->acme_step(c, step + 1, rec); }); };
   const std::string challenge = challenge_name(spec.challenge);
-  const std::vector<std::string> names = names_of(spec);
+  const std::vector<std::string> names = certificate_names(spec);
   // A renewer retries a failed order at its next check; cert-manager backs off 1 h, 2 h, 4 h ...
   // up to 32 h between failed issuance attempts.
   auto retry = [&] {
@@ -310,7 +310,7 @@ void LifeModel::provider_renew(uint32_t c, RecordId cause) {
   const Time rtt = w.latency(w.trace.node_name(cl.renewer), w.trace.node_name(w.resolver_node)) * 2;
   const RecordId rec = emit({.t = now, .kind = "cert.provider.validated", .stage = Stage::cert, .actor = cl.renewer,
                              .cause = cause},
-                            {{"domain", sc.certificates[c].domain}, {"names", joined(names_of(sc.certificates[c]))}});
+                            {{"domain", sc.certificates[c].domain}, {"names", joined(certificate_names(sc.certificates[c]))}});
   w.engine.schedule(rtt, [m = this, c, rec] { m->store_issued(c, rec, m->certs[c].renewer, Time{}); });
 }
 

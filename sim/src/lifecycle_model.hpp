@@ -96,6 +96,9 @@ struct AcmeLimits {
   std::map<std::string, Time> last_issued;  ///< Exact name set -> its latest issuance.
 };
 
+/// Every name a certificate covers: its domain, then its alt_names.
+std::vector<std::string> certificate_names(const CertificateSpec& spec);
+
 /// The lifecycle models of one run.
 class LifeModel {
 public:
