@@ -114,6 +114,7 @@ public:
   void finish_metrics(Time end);
   void on_process_down(ProcId p, RecordId cause);
   void on_process_up(ProcId p, RecordId cause);
+  void on_process_stopping(ProcId p);
 
   // client.cpp
   void schedule_next(uint32_t client);
@@ -150,7 +151,8 @@ public:
   void worker_receive(uint32_t req);
   void worker_start(uint32_t worker);
   void worker_complete(uint32_t worker);
-  ProcId pick_worker(uint32_t service) const;
+  ProcId pick_worker(uint32_t service);
+  ProcId pick_pod_worker(uint32_t service);
   bool speaks_h2(uint32_t service) const;
 
   /// Appends a record for request `req` (when the trace level keeps it), chained by cause.
@@ -180,6 +182,7 @@ public:
   std::vector<Connection> conns;
   std::vector<uint32_t> free_conns;
   std::vector<WorkerState> workers;         ///< Parallel to World::processes.
+  std::vector<uint32_t> next_pod;           ///< Per service: the ingress's round-robin position.
   std::unordered_map<std::string, DnsEntry> resolver_cache;
   std::unordered_map<std::string, Time> delegation_cache;  ///< "test" / "example.test" -> NS known until.
   uint32_t next_conn_id = 0;

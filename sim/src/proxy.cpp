@@ -30,14 +30,17 @@ void PathModel::proxy_receive(uint32_t r) {
   const uint32_t service = w.service_index(route->pool);
   const ProcId worker = service == UINT32_MAX ? ProcId::none : pick_worker(service);
   if (worker == ProcId::none) {
-    // Kubernetes: every pod is out of the endpoints (failing readiness), so the ingress has no
-    // backend at all and answers 503 (ingress-nginx, Traefik) instead of trying a dead one.
-    for (const Process& p : w.processes)
-      if (p.service == service && !p.ready) {
-        emit(r, {.t = now, .kind = "proxy.no_endpoints", .stage = Stage::proxy, .actor = w.proxy_node},
-             {{"pool", route->pool}});
-        return proxy_relay(r, 503, "no ready endpoints");
-      }
+    // Kubernetes: no pod of the Service is Ready (starting, crashed, terminating, failing its
+    // readiness probe), so its endpoints are empty and the ingress answers 503 (domain-facts.md,
+    // Kubernetes) instead of trying a dead one. An endpoint the proxy still lists (the change
+    // has not reached it yet) is tried and refuses the connection: 502.
+    bool listed = false;
+    for (const Process& p : w.processes) listed = listed || (p.service == service && p.ready);
+    if (service != UINT32_MAX && sc.services[service].supervisor.kind == SupervisorKind::kubernetes && !listed) {
+      emit(r, {.t = now, .kind = "proxy.no_endpoints", .stage = Stage::proxy, .actor = w.proxy_node},
+           {{"pool", route->pool}});
+      return proxy_relay(r, 503, "no ready endpoints");
+    }
     return proxy_upstream_failed(r, "connection refused");
   }
   proxy_forward(r, worker);

@@ -11,7 +11,34 @@ bool PathModel::speaks_h2(uint32_t service) const {
   return service < sc.services.size() && sc.services[service].server == ServerPreset::hypercorn;
 }
 
-ProcId PathModel::pick_worker(uint32_t service) const {
+ProcId PathModel::pick_pod_worker(uint32_t service) {
+  // A Kubernetes ingress balances over the pods it lists in the Service's endpoints, round robin
+  // (Traefik's default WRR, ingress-nginx load-balance=round_robin). A listed pod that no longer
+  // accepts (terminating, crashed: the removal has not reached the proxy yet) is still tried
+  // and refuses the connection; inside a pod, its workers share one listening socket.
+  std::vector<uint32_t> listed;
+  for (const Process& p : w.processes)
+    if (p.service == service && p.ready && (listed.empty() || listed.back() != p.replica)) listed.push_back(p.replica);
+  if (listed.empty()) return ProcId::none;
+  if (next_pod.size() <= service) next_pod.resize(service + 1, 0);
+  const uint32_t replica = listed[next_pod[service]++ % listed.size()];
+  ProcId best = ProcId::none, any = ProcId::none;
+  size_t best_load = SIZE_MAX;
+  for (const Process& p : w.processes) {
+    if (p.service != service || p.replica != replica) continue;
+    if (any == ProcId::none || p.state == ProcState::hung) any = p.id;
+    const WorkerState& ws = workers[raw(p.id)];
+    const size_t load = ws.queue.size() + (ws.current != UINT32_MAX ? 1 : 0);
+    if (p.state == ProcState::running && load < best_load) {
+      best = p.id;
+      best_load = load;
+    }
+  }
+  return best != ProcId::none ? best : any;
+}
+
+ProcId PathModel::pick_worker(uint32_t service) {
+  if (sc.services[service].supervisor.kind == SupervisorKind::kubernetes) return pick_pod_worker(service);
   // The manager's shared listening socket hands a connection to a worker that is waiting in
   // accept(): the least loaded running one. A hung worker still has its socket open, so when no
   // worker runs, the kernel queues the connection to it and the request waits for the timeout.
@@ -65,7 +92,9 @@ void PathModel::worker_receive(uint32_t r) {
 void PathModel::worker_start(uint32_t wi) {
   WorkerState& ws = workers[wi];
   Process& p = w.processes[wi];
-  if (ws.queue.empty() || ws.current != UINT32_MAX || p.state != ProcState::running) return;
+  if (ws.queue.empty() || ws.current != UINT32_MAX ||
+      (p.state != ProcState::running && p.state != ProcState::stopping))
+    return;
   const uint32_t r = ws.queue.front();
   ws.queue.pop_front();
   ws.current = r;
@@ -84,7 +113,8 @@ void PathModel::worker_complete(uint32_t wi) {
   WorkerState& ws = workers[wi];
   Process& p = w.processes[wi];
   ws.done = EventId{};
-  if (p.state != ProcState::running || ws.current == UINT32_MAX) return;  // hung: never answers
+  // Hung: never answers. Stopping (SIGTERM): it still finishes what it holds.
+  if ((p.state != ProcState::running && p.state != ProcState::stopping) || ws.current == UINT32_MAX) return;
   const uint32_t r = ws.current;
   Request& q = reqs[r];
   const Time now = w.engine.now();
@@ -104,6 +134,15 @@ void PathModel::worker_complete(uint32_t wi) {
     w.engine.schedule(d, [m = this, r] { m->proxy_relay(r, 200, "OK"); });
   }
   worker_start(wi);
+  if (p.state == ProcState::stopping) on_process_stopping(p.id);
+}
+
+void PathModel::on_process_stopping(ProcId pid) {
+  // Uvicorn's shutdown closes the listening socket and waits for the connections it holds.
+  if (raw(pid) >= workers.size()) return;
+  const WorkerState& ws = workers[raw(pid)];
+  if (ws.current != UINT32_MAX || !ws.queue.empty()) return;
+  for (auto& f : w.on_process_drained) f(pid);
 }
 
 void PathModel::on_process_down(ProcId pid, RecordId) {

@@ -80,8 +80,9 @@ struct HostSpec {
   SourcePos pos;
 };
 
-/// TLS termination proxy presets.
-enum class ProxyPreset : uint8_t { caddy, traefik, nginx, haproxy };
+/// TLS termination proxy presets: four proxies on a host of yours, the NGINX Ingress Controller
+/// of a Kubernetes cluster, and a cloud provider's load balancer (modelled on AWS ALB + ACM).
+enum class ProxyPreset : uint8_t { caddy, traefik, nginx, haproxy, ingress_nginx, cloud_lb };
 
 /// Host-header route.
 struct RouteSpec {
@@ -105,13 +106,13 @@ struct ProxySpec {
   std::vector<RouteSpec> routes;
   Time upstream_timeout = s(60);      ///< No answer from the app within this -> 504.
   Time upstream_connect_timeout = s(5);  ///< Connect to the app.
-  bool persisted_storage = true;      ///< Traefik acme.json / Caddy data dir survives restarts.
+  bool persisted_storage = true;      ///< Traefik acme.json / Caddy data dir on a volume: survives a recreate.
 };
 
-/// Certificate issuers.
-enum class Issuer : uint8_t { letsencrypt, private_ca, self_signed, untrusted };
-/// Who renews a certificate.
-enum class Renewal : uint8_t { proxy, certbot, cert_manager, none };
+/// Certificate issuers; `provider` is the cloud provider's own public CA (ACM: Amazon).
+enum class Issuer : uint8_t { letsencrypt, private_ca, self_signed, untrusted, provider };
+/// Who renews a certificate; `provider` is the cloud provider's managed renewal (ACM).
+enum class Renewal : uint8_t { proxy, certbot, cert_manager, none, provider };
 /// ACME challenge type.
 enum class Challenge : uint8_t { http01, tls_alpn01, dns01 };
 /// certbot's renewal rule: the classic "30 days left" or the newer "1/3 of the lifetime left".
@@ -119,7 +120,8 @@ enum class CertbotRule : uint8_t { classic_30d, third_of_lifetime };
 
 /// [[certificate]]
 struct CertificateSpec {
-  std::string domain;
+  std::string domain;                 ///< The first name (and the path key).
+  std::vector<std::string> alt_names; ///< More names on the same certificate (subjectAltName).
   Issuer issuer = Issuer::letsencrypt;
   Time issued = -days(30);            ///< notBefore relative to the scenario start.
   Time lifetime = days(90);
@@ -169,6 +171,12 @@ struct SupervisorSpec {
   ProbeSpec readiness;          ///< Kubernetes readiness probe.
   ProbeSpec startup;            ///< Kubernetes startup probe.
   std::optional<uint64_t> memory_limit;  ///< Container memory limit (OOMKilled, 137).
+  /// From SIGTERM (or the preStop hook) to SIGKILL: Kubernetes terminationGracePeriodSeconds,
+  /// systemd TimeoutStopSec, docker stop -t, supervisord stopwaitsecs. Unset: the tool's default.
+  std::optional<Time> grace_period;
+  Time pre_stop;                ///< Kubernetes preStop hook (a sleep) before SIGTERM; 0 = none.
+  /// Kubernetes: how long an endpoint change takes to reach the proxy. Unset: the default.
+  std::optional<Time> endpoints_delay;
 };
 
 /// How a pre-start step runs.
@@ -209,8 +217,12 @@ struct ServiceSpec {
   std::vector<PreStartSpec> pre_start;
   std::vector<DependencySpec> dependencies;
   bool test_before_upgrade = false;       ///< Run the tests before deploying an upgrade.
-  RolloutStrategy rollout = RolloutStrategy::recreate;  ///< All replicas at once, or a rolling update.
-  int max_unavailable_percent = 25;       ///< Rolling: replicas replaced at a time (Kubernetes maxUnavailable 25 %).
+  /// All replicas at once, or a rolling update. Unset: rolling under Kubernetes (the Deployment
+  /// default, RollingUpdate), recreate otherwise (systemctl restart, docker compose up).
+  std::optional<RolloutStrategy> rollout;
+  int max_unavailable_percent = 25;       ///< Rolling: old replicas down at a time (maxUnavailable, rounded down).
+  int max_surge_percent = 25;             ///< Rolling under Kubernetes: extra new pods (maxSurge, rounded up).
+  std::optional<Time> timeout_graceful_shutdown;  ///< Uvicorn --timeout-graceful-shutdown (unset: waits).
   SourcePos pos;
 };
 
@@ -256,7 +268,7 @@ enum class FaultKind : uint8_t {
 /// [[fault]]
 struct FaultSpec {
   Time at;
-  std::string target;      ///< service, "service/worker-N", host, "resolver", "proxy".
+  std::string target;      ///< service, "service/worker-N", host, "resolver", "proxy" (redeploy: recreated).
   FaultKind kind = FaultKind::crash;
   int exit_code = 1;
   Time duration;           ///< For outages/hangs/blocks; 0 = until the end.

@@ -326,9 +326,10 @@ int serve(const Scenario& scenario, const ServeOptions& options) {
   ServerConfig server;
   for (const auto& c : scenario.certificates) {
     const int64_t not_before = now + seconds(c.issued);
-    const Credential& cred =
-        certs.leaf(c.domain, not_before, not_before + seconds(c.lifetime), trust_of(c.issuer));
+    const Credential& cred = certs.leaf(c.domain, not_before, not_before + seconds(c.lifetime),
+                                        trust_of(c.issuer), KeyType::ecdsa_p256, c.alt_names);
     server.names.push_back({c.domain, &cred, {"http/1.1"}});  // the live proxy speaks HTTP/1.1
+    for (const auto& alt : c.alt_names) server.names.push_back({alt, &cred, {"http/1.1"}});
   }
   server.default_name = scenario.proxy->default_certificate;
   server.strict_sni = scenario.proxy->strict_sni;
