@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The README's second command: install what is missing, build everything, run every test.
-#   scripts/test.sh          the dev (Debug) build, then the same tests under ASan + UBSan
+#   scripts/test.sh          the dev (Debug, GCC) build, then the same tests built with Clang,
+#                            the headless build (no GUI), and everything under ASan + UBSan
 #   scripts/test.sh --quick  the dev build only
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -18,5 +19,7 @@ run_preset() {
 
 run_preset dev
 if [ "${1:-}" != "--quick" ]; then
+  run_preset clang
+  run_preset headless
   run_preset asan
 fi
