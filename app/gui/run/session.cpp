@@ -1,5 +1,6 @@
 #include "gui/run/session.hpp"
 
+#include <algorithm>
 #include <system_error>
 
 namespace deploysim::gui {
@@ -39,10 +40,13 @@ Session::Result build_with(Session::Result r, const Scenario& base, const Overri
   return r;
 }
 
-// Reads the file, applies the overrides and simulates: the job behind open and reload.
-Session::Result load_and_build(const std::string& path, const Overrides& overrides, bool keep_time, Session::Control& control) {
+// Reads the file, applies a variant's keys (as overrides, so the what-if panel shows them) and
+// the overrides, and simulates: the job behind open and reload.
+Session::Result load_and_build(const std::string& path, const std::string& variant, Overrides overrides, bool keep_time,
+                               Session::Control& control) {
   Session::Result r;
   r.path = path;
+  r.variant = variant;
   r.mtime = mtime_of(path);
   r.keep_time = keep_time;
   LoadResult loaded = load_scenario_file(path);
@@ -52,6 +56,15 @@ Session::Result load_and_build(const std::string& path, const Overrides& overrid
   }
   auto base = std::make_shared<const Scenario>(std::move(*loaded.scenario));
   r.base = base;
+  if (!variant.empty()) {
+    const auto v = std::find_if(base->variants.begin(), base->variants.end(),
+                                [&](const VariantSpec& s) { return s.name == variant; });
+    if (v == base->variants.end()) {
+      r.error = ScenarioError{path, 0, 0, "no variant named '" + variant + "' in this scenario"};
+      return r;
+    }
+    overrides.insert(overrides.begin(), v->set.begin(), v->set.end());
+  }
   return build_with(std::move(r), *base, overrides, control);
 }
 
@@ -67,15 +80,15 @@ Options Session::Control::options() {
   return o;
 }
 
-void Session::open(const std::string& path) {
-  submit({[path](Control& c) { return load_and_build(path, {}, false, c); }, "opening " + path, Kind::load});
+void Session::open(const std::string& path, const std::string& variant) {
+  submit({[path, variant](Control& c) { return load_and_build(path, variant, {}, false, c); }, "opening " + path, Kind::load});
 }
 
 void Session::reload() {
   if (path_.empty()) return;
   const std::string path = path_;
   const Overrides overrides = overrides_;
-  submit({[path, overrides](Control& c) { return load_and_build(path, overrides, true, c); }, "reloading " + path, Kind::load});
+  submit({[path, overrides](Control& c) { return load_and_build(path, {}, overrides, true, c); }, "reloading " + path, Kind::load});
 }
 
 void Session::set_param(const std::string& path, const std::string& toml_value) {
@@ -155,11 +168,14 @@ double Session::busy_seconds() const {
 
 Session::Arrival Session::take(Result r) {
   Arrival a;
+  a.path = r.path;
+  a.variant = r.variant;
   if (r.cancelled) {
     requested_overrides_ = queued_ ? requested_overrides_ : overrides_;
   } else if (r.error) {
     error_ = r.error->to_string();
     requested_overrides_ = overrides_;
+    a.failed = true;
   } else if (r.compare) {
     compare_model_ = std::move(r.model);
     a.compare = true;
@@ -203,6 +219,7 @@ Session::Arrival Session::wait_idle() {
     all.model |= a.model;
     all.keep_time = a.model ? a.keep_time : all.keep_time;
     all.compare |= a.compare;
+    if (!a.path.empty()) all.path = a.path, all.variant = a.variant, all.failed = a.failed;
   }
   return all;
 }

@@ -22,10 +22,14 @@ public:
     bool model = false;       ///< A new main model arrived.
     bool keep_time = false;   ///< ... and the playhead should stay at its time.
     bool compare = false;     ///< A new compare model arrived.
+    bool failed = false;      ///< The job ended in an error (error() says which).
+    std::string path = {};    ///< The file the job opened ("" for what-if and compare jobs).
+    std::string variant = {};  ///< The variant it applied when it opened the file.
   };
 
-  /// Opens a scenario file (parse + simulate off the UI thread). On error the old one stays.
-  void open(const std::string& path);
+  /// Opens a scenario file, with one of its variants applied when `variant` is not empty (parse
+  /// + simulate off the UI thread, in one job). On error the old one stays.
+  void open(const std::string& path, const std::string& variant = {});
   /// Re-reads the current file.
   void reload();
   /// Changes one parameter by path and re-simulates, keeping the playhead time.
@@ -70,6 +74,7 @@ public:
     std::shared_ptr<const Model> model;
     std::optional<ScenarioError> error;
     std::string path;
+    std::string variant;  ///< Applied when the file was opened.
     std::filesystem::file_time_type mtime{};
     bool compare = false;
     bool keep_time = false;

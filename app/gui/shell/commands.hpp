@@ -21,7 +21,10 @@ struct RequestPlay { bool on = true; };
 /// Change a scenario parameter by path and re-simulate, keeping the playhead's time.
 struct RequestSetParam { std::string path; std::string value; };
 /// Open a scenario file (the current one stays open if it fails).
-struct RequestOpen { std::string path; };
+struct RequestOpen {
+  std::string path;     ///< Scenario file.
+  std::string variant = {};  ///< A [[variant]] of it to apply in the same job ("" = the base).
+};
 /// Re-read the current scenario file.
 struct RequestReload {};
 /// Run a named variant beside the current scenario ("" turns compare mode off).

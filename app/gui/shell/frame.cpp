@@ -107,7 +107,7 @@ void draw_frame(const Session& session, const Fonts& fonts, const std::string& a
                 Commands& commands) {
   const Model& m = session.model();
   const bool presenter = ui.settings.presenter;
-  update_lesson(session, ui, commands);
+  update_lesson(m, ui, commands);
   apply_window_moves(ui);
   menu_bar(session, ui, commands);
   const PanelContext ctx{session, m, fonts, narrator, assets_dir};

@@ -55,6 +55,7 @@ std::optional<std::vector<ScriptLine>> read_script(const std::string& path) {
 
 // A new run arrived: keep the playhead's time for what-if changes, start over for a new file.
 void on_arrival(const Session::Arrival& a, const Session& session, UiState& ui) {
+  lesson_arrival(a, ui);
   if (!a.model) return;
   const Model& m = session.model();
   ui.settings.last_scenario = session.path();
@@ -77,8 +78,8 @@ void apply_commands(Session& session, UiState& ui, Commands& commands, Platform&
   for (const Command& c : queue) {
     if (apply_navigation(c, session.model(), ui)) continue;
     if (const auto* o = std::get_if<RequestOpen>(&c); o && in_flight_path(o->path))
-      session.show(in_flight_fixture(*in_flight_path(o->path))), on_arrival({true, false, false}, session, ui);
-    else if (const auto* o = std::get_if<RequestOpen>(&c)) session.open(o->path);
+      session.show(in_flight_fixture(*in_flight_path(o->path))), on_arrival({.model = true, .path = o->path}, session, ui);
+    else if (const auto* o = std::get_if<RequestOpen>(&c)) session.open(o->path, o->variant);
     else if (std::get_if<RequestReload>(&c)) session.reload();
     else if (const auto* p = std::get_if<RequestSetParam>(&c)) session.set_param(p->path, p->value);
     else if (const auto* v = std::get_if<RequestCompare>(&c)) session.compare(v->variant);

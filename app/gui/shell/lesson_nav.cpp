@@ -39,12 +39,12 @@ void open_lesson(UiState& ui, Commands& commands, int index) {
   LessonUi& l = ui.lesson;
   const std::vector<Lesson>& all = l.list;
   if (index < 0 || index >= static_cast<int>(all.size())) return;
+  const Lesson& lesson = all[static_cast<size_t>(index)];
   l.current = index;
   l.step = -1;
-  l.pending_step = all[static_cast<size_t>(index)].steps.empty() ? -1 : 0;
-  l.phase = 1;
-  l.posted_frame = ui.frame;
-  commands.post(RequestOpen{all[static_cast<size_t>(index)].scenario_path});
+  l.pending_step = lesson.steps.empty() ? -1 : 0;
+  l.loaded = false;
+  commands.post(RequestOpen{lesson.scenario_path, lesson.variant});
 }
 
 void go_to_step(UiState& ui, int step) {
@@ -55,7 +55,7 @@ void go_to_step(UiState& ui, int step) {
 
 void close_lesson(UiState& ui) {
   ui.lesson.current = ui.lesson.step = ui.lesson.pending_step = -1;
-  ui.lesson.phase = 0;
+  ui.lesson.loaded = false;
 }
 
 const Lesson* current_lesson(const UiState& ui) {
@@ -64,35 +64,25 @@ const Lesson* current_lesson(const UiState& ui) {
                                                                           : nullptr;
 }
 
-bool lesson_pending(const UiState& ui) { return current_lesson(ui) && (ui.lesson.phase != 0 || ui.lesson.pending_step >= 0); }
+bool lesson_pending(const UiState& ui) { return current_lesson(ui) && (!ui.lesson.loaded || ui.lesson.pending_step >= 0); }
 
-void update_lesson(const Session& session, UiState& ui, Commands& commands) {
+void lesson_arrival(const Session::Arrival& arrival, UiState& ui) {
+  const Lesson* lesson = current_lesson(ui);
+  if (!lesson || ui.lesson.loaded || arrival.path.empty()) return;
+  const bool ours = arrival.path == lesson->scenario_path && arrival.variant == lesson->variant;
+  if (ours && arrival.model) ui.lesson.loaded = true;
+  // Its run failed (the browser shows the error; the previous scenario stays open), or another
+  // file was opened meanwhile.
+  else if (ours ? arrival.failed : arrival.model) close_lesson(ui);
+}
+
+void update_lesson(const Model& model, UiState& ui, Commands& commands) {
   const Lesson* lesson = current_lesson(ui);
   LessonUi& l = ui.lesson;
-  if (!lesson) return;
-  // Commands posted in a frame are applied after it; the run they start shows from the next.
-  if (ui.frame <= l.posted_frame || session.busy() || !commands.queue.empty()) return;
-  if (l.phase == 1) {
-    if (session.path() != lesson->scenario_path || !session.error().empty()) {
-      close_lesson(ui);  // the browser shows the error; the previous scenario stays open
-      return;
-    }
-    l.phase = 0;
-    if (!lesson->variant.empty()) {
-      for (const VariantSpec& v : session.model().scenario.variants)
-        if (v.name == lesson->variant)
-          for (const auto& [key, value] : v.set) commands.post(RequestSetParam{key, value});
-      l.phase = 2;
-      l.posted_frame = ui.frame;
-      return;
-    }
-  }
-  if (l.phase == 2) l.phase = 0;
-  if (l.pending_step < 0) return;
+  if (!lesson || !l.loaded || l.pending_step < 0) return;
   l.step = l.pending_step;
   l.pending_step = -1;
-  const Trace& trace = session.model().run.trace;
-  if (auto i = resolve_step_target(trace, lesson->steps[static_cast<size_t>(l.step)].target))
+  if (auto i = resolve_step_target(model.run.trace, lesson->steps[static_cast<size_t>(l.step)].target))
     commands.post(RequestSelect{static_cast<RecordId>(*i)});
 }
 

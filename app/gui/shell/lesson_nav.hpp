@@ -16,16 +16,19 @@ void ensure_lessons(UiState& ui);
 /// Finds a lesson by id ("03-no-sni"), by a part of it ("no-sni", "03") or by its file path; -1
 /// when none matches.
 int find_lesson(UiState& ui, const std::string& name);
-/// Opens lesson `index`: its scenario (and variant) is simulated, then the playhead goes to the
-/// first step's target.
+/// Opens lesson `index`: its scenario with its variant is simulated (one job), and once that run
+/// arrives the playhead goes to the first step's target.
 void open_lesson(UiState& ui, Commands& commands, int index);
 /// Moves to step `step` of the open lesson (clamped), moving the playhead to its target.
 void go_to_step(UiState& ui, int step);
 /// Closes the lesson (the scenario stays open).
 void close_lesson(UiState& ui);
-/// Advances a lesson waiting for its run: applies the variant once the scenario is open, then
-/// moves the playhead to the pending step. Call once per frame before the panels draw.
-void update_lesson(const Session& session, UiState& ui, Commands& commands);
+/// Tells the open lesson that a run arrived: its own (the lesson is ready), a failure of its own
+/// (the lesson closes; the error shows in the browser), or another file's (the lesson closes).
+void lesson_arrival(const Session::Arrival& arrival, UiState& ui);
+/// Moves the playhead to a step that is waiting (after go_to_step, or when the lesson's run
+/// arrived). Call once per frame before the panels draw.
+void update_lesson(const Model& model, UiState& ui, Commands& commands);
 /// Whether the lesson is waiting for its run (the script driver waits too).
 bool lesson_pending(const UiState& ui);
 /// Moves and resizes the windows the script asked for (ui.window_moves); call inside a frame.

@@ -24,7 +24,7 @@ struct Settings {
 };
 
 /// The lesson navigator: the shipped lessons, the open one and its step, and a step waiting for
-/// its scenario (and variant) to finish simulating (lesson_nav.hpp).
+/// the lesson's run (its scenario with its variant) to arrive (lesson_nav.hpp).
 struct LessonUi {
   bool listed = false;              ///< The lesson files have been read into `list`.
   std::vector<Lesson> list;         ///< The shipped lessons, sorted by file name.
@@ -32,8 +32,7 @@ struct LessonUi {
   int current = -1;                 ///< Index into lessons (-1: none open).
   int step = -1;                    ///< Current step (-1: before the first).
   int pending_step = -1;            ///< Step to show once the run is ready (-1: none).
-  int phase = 0;                    ///< 0 ready, 1 opening the scenario, 2 applying the variant.
-  int64_t posted_frame = -1;        ///< Frame the last command was posted in.
+  bool loaded = false;              ///< The lesson's run (scenario and variant) has arrived.
 };
 
 /// Everything the UI remembers about how it looks at the model: the playhead, selection, view
