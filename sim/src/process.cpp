@@ -13,10 +13,12 @@ bool serving(ProcState s) { return s == ProcState::running || s == ProcState::hu
 
 }  // namespace
 
-void LifeModel::set_worker_state(ProcId p, ProcState s, RecordId cause) {
+void LifeModel::set_worker_state(ProcId p, ProcState s, RecordId cause, bool socket_kept) {
   Process& proc = w.processes[raw(p)];
   const ProcState old = proc.state;
+  const bool was_listening = proc.listening;
   proc.state = s;
+  proc.listening = serving(s) || socket_kept;
   const bool holds = s == ProcState::starting || serving(s);
   if (workers[raw(p)].alive != holds) {
     workers[raw(p)].alive = holds;
@@ -27,7 +29,8 @@ void LifeModel::set_worker_state(ProcId p, ProcState s, RecordId cause) {
     proc.rss = holds ? workers[raw(p)].base_rss : 0;
     memory_changed(proc.host);
   }
-  if (serving(old) && !serving(s))
+  // A dead worker whose manager exits closes the socket too: what waited in its backlog is lost.
+  if ((serving(old) && !serving(s)) || (was_listening && !proc.listening))
     for (auto& f : w.on_process_down) f(p, cause);
   if (s == ProcState::running && old != ProcState::running)
     for (auto& f : w.on_process_up) f(p, cause);
@@ -196,7 +199,9 @@ void LifeModel::worker_exit(ProcId p, const ExitStatus& st, std::string_view rea
             .proc = p, .cause = cause,
             .narration = st.oom_killed ? "process.worker_exit.oom" : "process.worker_exit"},
            {{"worker", proc.name}, {"code", st.code}, {"signal", st.signal}, {"reason", reason}});
-  set_worker_state(p, ProcState::crashed, rec);
+  // The manager keeps the listening socket it bound before spawning the workers (Uvicorn's
+  // Multiprocess supervisor): the kernel still accepts connections for the dead worker.
+  set_worker_state(p, ProcState::crashed, rec, true);
   uint32_t left = 0;
   for (ProcId q : unit.workers) left += w.processes[raw(q)].state == ProcState::running ? 1 : 0;
   if (manager_respawns_workers(svc.server, svc.server_version)) {
@@ -223,7 +228,7 @@ void LifeModel::worker_respawn(ProcId p, uint32_t gen) {
   const RecordId rec = emit({.t = w.engine.now(), .kind = "server.respawn", .stage = Stage::process,
                              .actor = unit.node, .proc = p, .cause = unit.last},
                             {{"worker", w.processes[raw(p)].name}});
-  set_worker_state(p, ProcState::starting, rec);
+  set_worker_state(p, ProcState::starting, rec, true);
   ++w.processes[raw(p)].restarts;
   count_restart();
   const uint32_t g2 = wl.gen;
