@@ -22,7 +22,7 @@ struct Fonts {
 /// Loads DejaVu (fonts-dejavu-core) when present, else ImGui's built-in font.
 Fonts load_fonts();
 /// The Korean words the UI itself shows (lesson navigator), added to the Hangul glyph ranges.
-inline constexpr const char* korean_ui_words = "레슨 단계 이전 다음 요약 레슨 닫기 시뮬레이션 중...";
+inline constexpr const char* korean_ui_words = "레슨 단계 이전 다음 요약 레슨 닫기 시뮬레이션 중... 출처 실제 환경에서는";
 
 /// Makes the fonts able to show `language`: for "ko", merges NanumGothic (fonts-nanum) into the
 /// regular and large fonts with only the Hangul the narration, lessons and UI use, and rebuilds

@@ -26,7 +26,7 @@ Scenario with_catalogue(const std::string& constraint, SupervisorKind kind = Sup
 
 std::string resolved_to(const Run& run) {
   const auto r = records(run, "deploy.resolve");
-  return r.empty() ? "" : std::string(run.trace.detail_str(*r.back(), "to"));
+  return r.empty() ? "" : std::string(run.trace.detail_str(*r.back(), "to_version"));
 }
 
 }  // namespace

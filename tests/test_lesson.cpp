@@ -125,3 +125,66 @@ TEST_CASE("a broken lesson file gets one located error") {
     CHECK(ll.error->message.find("cannot open") != std::string::npos);
   }
 }
+
+TEST_CASE("a lesson's sources and its 'in real life' note load, and every source id must be in the catalogue") {
+  SourceCatalogue catalogue;
+  catalogue.emplace("systemd-service", Source{"systemd-service", "systemd.service(5)", "https://example.test/systemd"});
+  catalogue.emplace("uvicorn-settings", Source{"uvicorn-settings", "Uvicorn settings", "https://example.test/uvicorn"});
+  const std::string head = "[lesson]\ntitle = \"t\"\nscenario = \"basic-https.toml\"\nsources = [\"uvicorn-settings\"]\n";
+  SUBCASE("all of it") {
+    const auto p = write_temp("sourced.toml", head +
+        "[[step]]\ntarget = \"start\"\ntext = \"x\"\nsources = [\"systemd-service\", \"uvicorn-settings\"]\n"
+        "[real_life]\ntext = \"The model simplifies.\"\ntext_ko = \"모델은 단순화합니다.\"\n"
+        "commands = [\"journalctl -u api\", \"systemctl status api\"]\nsources = [\"systemd-service\"]\n");
+    const LessonLoad ll = load_lesson_file(p, &catalogue);
+    REQUIRE_MESSAGE(ll.lesson, (ll.error ? ll.error->to_string() : std::string()));
+    CHECK(ll.lesson->sources == std::vector<std::string>{"uvicorn-settings"});
+    CHECK(ll.lesson->steps.at(0).sources == std::vector<std::string>{"systemd-service", "uvicorn-settings"});
+    CHECK(ll.lesson->real_life.text == "The model simplifies.");
+    CHECK(ll.lesson->real_life.commands.size() == 2);
+    CHECK(ll.lesson->real_life.sources == std::vector<std::string>{"systemd-service"});
+  }
+  SUBCASE("an unknown id is named at its place") {
+    const auto p = write_temp("unknown.toml", head + "[[step]]\ntext = \"x\"\nsources = [\"systemd-service\", \"systemd-servce\"]\n");
+    const LessonLoad ll = load_lesson_file(p, &catalogue);
+    REQUIRE(ll.error);
+    CHECK(ll.error->line == 7);
+    CHECK(ll.error->column == 31);
+    CHECK(ll.error->message.find("unknown source 'systemd-servce'") != std::string::npos);
+  }
+  SUBCASE("sources must be a list of strings") {
+    const auto p = write_temp("notalist.toml", head + "[[step]]\ntext = \"x\"\nsources = \"systemd-service\"\n");
+    const LessonLoad ll = load_lesson_file(p, &catalogue);
+    REQUIRE(ll.error);
+    CHECK(ll.error->line == 7);
+    CHECK(ll.error->message.find("array of strings") != std::string::npos);
+  }
+  SUBCASE("an 'in real life' note needs a text") {
+    const auto p = write_temp("emptyreal.toml", head + "[real_life]\ncommands = [\"dig +trace api.example.test\"]\n");
+    const LessonLoad ll = load_lesson_file(p, &catalogue);
+    REQUIRE(ll.error);
+    CHECK(ll.error->line == 5);
+    CHECK(ll.error->message.find("[real_life] needs a text") != std::string::npos);
+  }
+  SUBCASE("without a catalogue given, the shipped one is used") {
+    const auto p = write_temp("shipped.toml", "[lesson]\ntitle = \"t\"\nscenario = \"basic-https.toml\"\nsources = [\"fastapi-https\"]\n");
+    CHECK(load_lesson_file(p).lesson);
+    const auto q = write_temp("notshipped.toml", "[lesson]\ntitle = \"t\"\nscenario = \"basic-https.toml\"\nsources = [\"no-such-source\"]\n");
+    CHECK(load_lesson_file(q).error);
+  }
+}
+
+TEST_CASE("the source catalogue: every entry has a title and a url; a broken one is located") {
+  const SourcesLoad shipped = load_sources();
+  REQUIRE_MESSAGE(!shipped.error, (shipped.error ? shipped.error->to_string() : std::string()));
+  CHECK(shipped.sources.size() >= 10);
+  for (const auto& [id, src] : shipped.sources) {
+    CAPTURE(id);
+    CHECK((src.url.starts_with("https://") || src.url.starts_with("http://")));
+  }
+  const auto p = write_temp("sources.toml", "[a]\ntitle = \"A\"\nurl = \"https://a.test\"\n\n[b]\ntitle = \"B\"\n");
+  const SourcesLoad broken = load_sources(p);
+  REQUIRE(broken.error);
+  CHECK(broken.error->line == 5);
+  CHECK(broken.error->message.find("[b] needs a title and a url") != std::string::npos);
+}

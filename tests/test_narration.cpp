@@ -3,7 +3,9 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <algorithm>
 #include <set>
+#include <tuple>
 #include <doctest/doctest.h>
 #include <fmt/format.h>
 
@@ -56,9 +58,8 @@ std::vector<Scenario> journeys() {
   return out;
 }
 
-}  // namespace
-
-TEST_CASE("every record of the request path narrates in every language with all placeholders filled") {
+// The shipped narration of every language, in Narrator::languages() order.
+std::vector<Narrator> all_narrators() {
   std::vector<Narrator> narrators;
   for (const auto& lang : Narrator::languages()) {
     std::string error;
@@ -66,6 +67,13 @@ TEST_CASE("every record of the request path narrates in every language with all 
     REQUIRE_MESSAGE(n.has_value(), error);
     narrators.push_back(std::move(*n));
   }
+  return narrators;
+}
+
+}  // namespace
+
+TEST_CASE("every record of the request path narrates in every language with all placeholders filled") {
+  const std::vector<Narrator> narrators = all_narrators();
   std::set<std::string> kinds_seen;
   for (const Scenario& sc : journeys()) {
     const Run run = simulate(sc);
@@ -111,6 +119,43 @@ TEST_CASE("a language can be split into parts; a key defined twice is an error")
   CHECK_FALSE(Narrator::load("en", &error, dir.string()).has_value());
   CHECK(error.find("a.b") != std::string::npos);
   std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("every shipped scenario and variant narrates in every language: a sentence for each record, no empty or unfilled placeholder") {
+  const std::vector<Narrator> narrators = all_narrators();
+  std::vector<std::filesystem::path> files;
+  for (const auto& e : std::filesystem::directory_iterator(std::filesystem::path(DEPLOYSIM_ASSETS_DIR) / "scenarios"))
+    if (e.path().extension() == ".toml") files.push_back(e.path());
+  std::sort(files.begin(), files.end());
+  REQUIRE(files.size() >= 18);
+  size_t runs = 0, narrated = 0;
+  for (const auto& file : files) {
+    const LoadResult base = load_scenario_file(file.string());
+    REQUIRE_MESSAGE(base.scenario, (base.error ? base.error->to_string() : ""));
+    std::vector<std::string> variants{""};
+    for (const VariantSpec& v : base.scenario->variants) variants.push_back(v.name);
+    for (const std::string& variant : variants) {
+      const LoadResult sc = variant.empty() ? base : apply_variant(*base.scenario, variant);
+      REQUIRE_MESSAGE(sc.scenario, (sc.error ? sc.error->to_string() : ""));
+      const Run run = simulate(*sc.scenario);
+      ++runs;
+      // A sentence reads the same for every record with the same key, nodes and details.
+      std::set<std::tuple<Sym, Sym, uint32_t, NodeId, NodeId, NodeId>> seen;
+      for (const Record& r : run.trace.records()) {
+        if (!seen.emplace(r.narration, r.kind, r.details, r.actor, r.from, r.to).second) continue;
+        for (size_t li = 0; li < narrators.size(); ++li) {
+          std::vector<std::string> problems;
+          const std::string text = narrators[li].narrate(run.trace, r, &problems);
+          ++narrated;
+          for (const std::string& p : problems)
+            FAIL_CHECK(file.filename().string(), variant.empty() ? "" : " [" + variant + "]", " ",
+                       Narrator::languages()[li], ": ", run.trace.narration(r), ": ", p, "\n  ", text);
+        }
+      }
+    }
+  }
+  CHECK(runs >= 50);
+  MESSAGE("narrated ", narrated, " distinct records over ", runs, " runs");
 }
 
 TEST_CASE("TLS 1.2 narration: no keys agreed and no request before the second round trip") {

@@ -35,6 +35,18 @@ std::string resolve_lesson(const std::string& name) {
   return name;
 }
 
+// "  Sources: title <url>; title <url>" for a step, summary or note.
+void print_sources(const std::vector<std::string>& ids, bool ko) {
+  if (ids.empty()) return;
+  std::string line;
+  for (const std::string& id : ids) {
+    const auto it = shipped_sources().find(id);
+    line += fmt::format("{}{}", line.empty() ? "" : "; ",
+                        it == shipped_sources().end() ? id : fmt::format("{} <{}>", it->second.title, it->second.url));
+  }
+  std::printf("      %s %s\n", ko ? "출처:" : "Sources:", line.c_str());
+}
+
 }  // namespace
 
 int run_tour(const TourOptions& options) {
@@ -69,6 +81,7 @@ int run_tour(const TourOptions& options) {
   std::printf("%s\n", fmt::format("== {} ==", ko && !lesson.title_ko.empty() ? lesson.title_ko : lesson.title).c_str());
   const std::string& summary = ko && !lesson.summary_ko.empty() ? lesson.summary_ko : lesson.summary;
   if (!summary.empty()) std::printf("%s\n", summary.c_str());
+  if (options.sources) print_sources(lesson.sources, ko);
   std::printf("(scenario %s%s%s, %zu events)\n\n", std::filesystem::path(lesson.scenario_path).filename().c_str(),
               lesson.variant.empty() ? "" : ", variant ", lesson.variant.c_str(), run.trace.size());
 
@@ -88,7 +101,9 @@ int run_tour(const TourOptions& options) {
       next = end;
     }
     const std::string& text = ko && !step.text_ko.empty() ? step.text_ko : step.text;
-    std::printf("\n  [%zu/%zu] %s\n\n", si + 1, lesson.steps.size(), text.c_str());
+    std::printf("\n  [%zu/%zu] %s\n", si + 1, lesson.steps.size(), text.c_str());
+    if (options.sources) print_sources(step.sources, ko);
+    std::printf("\n");
     if (interactive && si + 1 < lesson.steps.size()) {
       std::printf("  (Enter: next step, q: quit) ");
       std::fflush(stdout);
@@ -103,6 +118,13 @@ int run_tour(const TourOptions& options) {
                                      run.metrics.requests, 100.0 * run.metrics.availability_ratio(),
                                      causes.empty() ? "" : (ko ? "; 실패: " : "; failures: "), causes)
                              .c_str());
+  const RealLife& real = lesson.real_life;
+  if (!real.text.empty()) {
+    std::printf("\n  %s\n  %s\n", ko ? "실제 환경에서는" : "In real life",
+                (ko && !real.text_ko.empty() ? real.text_ko : real.text).c_str());
+    for (const std::string& command : real.commands) std::printf("    $ %s\n", command.c_str());
+    if (options.sources) print_sources(real.sources, ko);
+  }
   return 0;
 }
 
@@ -130,6 +152,7 @@ void register_lesson_commands(CLI::App& app, Context& ctx) {
   tour->add_option("lesson", opts->lesson, "Lesson id (e.g. 01-https-request), part of it, or a file");
   tour->add_option("--lang", opts->lang, "Narration language (en, ko)")->check(CLI::IsMember({"en", "ko"}));
   tour->add_flag("!--no-pause", opts->pause, "Do not wait for Enter between steps");
+  tour->add_flag("--sources", opts->sources, "Show where each step's claims come from");
   tour->callback([&ctx, opts] { ctx.exit_code = run_tour(*opts); });
 }
 

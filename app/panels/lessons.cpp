@@ -39,6 +39,28 @@ void draw_lesson_step(UiState& ui, bool large) {
   }
 }
 
+namespace {
+
+// The sources of a step, summary or note: title, then the address (click copies it).
+void draw_sources(const std::vector<std::string>& ids, const char* id_prefix) {
+  for (size_t i = 0; i < ids.size(); ++i) {
+    const auto it = shipped_sources().find(ids[i]);
+    if (it == shipped_sources().end()) {
+      ImGui::BulletText("%s", ids[i].c_str());
+      continue;
+    }
+    ImGui::Bullet();
+    ImGui::TextWrapped("%s", it->second.title.c_str());
+    ImGui::Indent();
+    const std::string label = fmt::format("{}##{}{}", it->second.url, id_prefix, i);
+    if (ImGui::Selectable(label.c_str())) ImGui::SetClipboardText(it->second.url.c_str());
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Click to copy the address");
+    ImGui::Unindent();
+  }
+}
+
+}  // namespace
+
 void draw_lessons(const Session& session, UiState& ui, Commands& commands) {
   (void)session;
   ensure_lessons(ui);
@@ -57,6 +79,19 @@ void draw_lessons(const Session& session, UiState& ui, Commands& commands) {
     const std::string& summary = lang == "ko" && !lesson->summary_ko.empty() ? lesson->summary_ko : lesson->summary;
     ImGui::TextDisabled("%s", lang == "ko" ? "요약" : "Summary");
     ImGui::TextWrapped("%s", summary.c_str());
+    const bool ko = lang == "ko";
+    const int step = ui.lesson.step;
+    if (ImGui::CollapsingHeader(ko ? "출처" : "Sources")) {
+      if (step >= 0 && step < static_cast<int>(lesson->steps.size()))
+        draw_sources(lesson->steps[static_cast<size_t>(step)].sources, "step");
+      draw_sources(lesson->sources, "summary");
+    }
+    const RealLife& real = lesson->real_life;
+    if (!real.text.empty() && ImGui::CollapsingHeader(ko ? "실제 환경에서는" : "In real life")) {
+      ImGui::TextWrapped("%s", (ko && !real.text_ko.empty() ? real.text_ko : real.text).c_str());
+      for (const std::string& command : real.commands) ImGui::BulletText("$ %s", command.c_str());
+      draw_sources(real.sources, "real");
+    }
     if (ImGui::SmallButton(lang == "ko" ? "레슨 닫기" : "Close the lesson")) close_lesson(ui);
     ImGui::Separator();
   }

@@ -76,7 +76,7 @@ void LifeModel::redeploy(uint32_t s, RecordId cause) {
                                : r.breaking_since            ? "deploy.resolve.breaking"
                                                              : "deploy.resolve.upgrade"},
                  {{"package", dep.package}, {"constraint", dep.constraint.empty() ? "(unpinned)" : dep.constraint},
-                  {"from", from}, {"to", r.version.to_string()}, {"breaking", r.breaking_since}});
+                  {"from_version", from}, {"to_version", r.version.to_string()}, {"breaking", r.breaking_since}});
     if (r.breaking_since) {
       breaking = true;
       breaking_text = fmt::format("{} {}", dep.package, r.version.to_string());

@@ -17,6 +17,18 @@ ScenarioError located(const std::string& file, const toml::source_region& where,
   return ScenarioError{file, where.begin.line, where.begin.column, std::move(msg)};
 }
 
+// Parses a TOML file; a missing file or a syntax error becomes a located error.
+bool parse_file(const std::string& path, std::string_view what, toml::table& root, std::optional<ScenarioError>& err) {
+  try {
+    root = toml::parse_file(path);
+    return true;
+  } catch (const toml::parse_error& e) {
+    if (!fs::exists(path)) err = ScenarioError{path, 0, 0, fmt::format("cannot open {} (does it exist?)", what)};
+    else err = located(path, e.source(), std::string(e.description()));
+    return false;
+  }
+}
+
 // Reads an optional string key; a present key of another type is an error.
 bool read_string(const toml::table& t, std::string_view key, std::string& out,
                  const std::string& file, std::optional<ScenarioError>& err) {
@@ -28,6 +40,41 @@ bool read_string(const toml::table& t, std::string_view key, std::string& out,
   }
   err = located(file, n->source(), fmt::format("'{}' must be a string", key));
   return false;
+}
+
+// Reads an optional array of strings.
+bool read_strings(const toml::table& t, std::string_view key, std::vector<std::string>& out,
+                  const std::string& file, std::optional<ScenarioError>& err) {
+  const toml::node* n = t.get(key);
+  if (!n) return true;
+  const toml::array* arr = n->as_array();
+  if (!arr) {
+    err = located(file, n->source(), fmt::format("'{}' must be an array of strings, e.g. [\"a\", \"b\"]", key));
+    return false;
+  }
+  for (const toml::node& e : *arr) {
+    const auto* s = e.as_string();
+    if (!s) {
+      err = located(file, e.source(), fmt::format("each entry of '{}' must be a string", key));
+      return false;
+    }
+    out.push_back(s->get());
+  }
+  return true;
+}
+
+// Every id of `key` must name a source in the catalogue.
+bool check_sources(const toml::table& t, const std::vector<std::string>& ids, const SourceCatalogue& catalogue,
+                   const std::string& file, std::optional<ScenarioError>& err) {
+  const toml::array* arr = t["sources"].as_array();
+  for (size_t i = 0; i < ids.size(); ++i) {
+    if (catalogue.count(ids[i])) continue;
+    err = located(file, arr ? (*arr)[i].source() : t.source(),
+                  fmt::format("unknown source '{}' (add a [{}] table with a title and a url to {}/sources.toml)",
+                              ids[i], ids[i], assets_dir()));
+    return false;
+  }
+  return true;
 }
 
 bool check_keys(const toml::table& t, const std::set<std::string_view>& allowed, std::string_view where,
@@ -92,21 +139,53 @@ std::optional<size_t> resolve_step_target(const Trace& trace, std::string_view t
   return static_cast<size_t>(it - recs.begin()) - 1;
 }
 
-LessonLoad load_lesson_file(const std::string& path) {
-  LessonLoad out;
-  std::optional<ScenarioError> err;
+SourcesLoad load_sources(const std::string& path_in) {
+  const std::string path = path_in.empty() ? assets_dir() + "/sources.toml" : path_in;
+  SourcesLoad out;
   toml::table root;
-  try {
-    root = toml::parse_file(path);
-  } catch (const toml::parse_error& e) {
-    if (!fs::exists(path)) {
-      out.error = ScenarioError{path, 0, 0, "cannot open the lesson file (does it exist?)"};
+  if (!parse_file(path, "the source catalogue", root, out.error)) return out;
+  std::optional<ScenarioError> err;
+  for (const auto& [key, node] : root) {
+    const toml::table* t = node.as_table();
+    if (!t) {
+      out.error = located(path, key.source(), fmt::format("'{}' must be a table: [{}] with a title and a url", key.str(), key.str()));
       return out;
     }
-    out.error = located(path, e.source(), std::string(e.description()));
-    return out;
+    Source src;
+    src.id = std::string(key.str());
+    if (!check_keys(*t, {"title", "url"}, fmt::format("[{}]", key.str()), path, err) ||
+        !read_string(*t, "title", src.title, path, err) || !read_string(*t, "url", src.url, path, err)) {
+      out.error = err;
+      return out;
+    }
+    if (src.title.empty() || src.url.empty()) {
+      out.error = located(path, t->source(), fmt::format("[{}] needs a title and a url", key.str()));
+      return out;
+    }
+    out.sources.emplace(src.id, std::move(src));
   }
-  if (!check_keys(root, {"lesson", "step"}, "the lesson file", path, err)) {
+  return out;
+}
+
+const SourceCatalogue& shipped_sources() {
+  static const SourceCatalogue catalogue = load_sources().sources;
+  return catalogue;
+}
+
+LessonLoad load_lesson_file(const std::string& path, const SourceCatalogue* sources) {
+  LessonLoad out;
+  if (!sources) {
+    const SourcesLoad catalogue = load_sources();
+    if (catalogue.error) {
+      out.error = catalogue.error;
+      return out;
+    }
+    return load_lesson_file(path, &catalogue.sources);
+  }
+  std::optional<ScenarioError> err;
+  toml::table root;
+  if (!parse_file(path, "the lesson file", root, out.error)) return out;
+  if (!check_keys(root, {"lesson", "step", "real_life"}, "the lesson file", path, err)) {
     out.error = err;
     return out;
   }
@@ -119,7 +198,7 @@ LessonLoad load_lesson_file(const std::string& path) {
   lesson.source_path = path;
   lesson.id = fs::path(path).stem().string();
   std::string scenario;
-  if (!check_keys(*info, {"title", "title_ko", "concept", "summary", "summary_ko", "scenario", "variant"},
+  if (!check_keys(*info, {"title", "title_ko", "concept", "summary", "summary_ko", "scenario", "variant", "sources"},
                   "[lesson]", path, err) ||
       !read_string(*info, "title", lesson.title, path, err) ||
       !read_string(*info, "title_ko", lesson.title_ko, path, err) ||
@@ -127,7 +206,9 @@ LessonLoad load_lesson_file(const std::string& path) {
       !read_string(*info, "summary", lesson.summary, path, err) ||
       !read_string(*info, "summary_ko", lesson.summary_ko, path, err) ||
       !read_string(*info, "scenario", scenario, path, err) ||
-      !read_string(*info, "variant", lesson.variant, path, err)) {
+      !read_string(*info, "variant", lesson.variant, path, err) ||
+      !read_strings(*info, "sources", lesson.sources, path, err) ||
+      !check_sources(*info, lesson.sources, *sources, path, err)) {
     out.error = err;
     return out;
   }
@@ -158,10 +239,12 @@ LessonLoad load_lesson_file(const std::string& path) {
       }
       LessonStep step;
       step.pos = {st->source().begin.line, st->source().begin.column};
-      if (!check_keys(*st, {"target", "text", "text_ko"}, "[[step]]", path, err) ||
+      if (!check_keys(*st, {"target", "text", "text_ko", "sources"}, "[[step]]", path, err) ||
           !read_string(*st, "target", step.target, path, err) ||
           !read_string(*st, "text", step.text, path, err) ||
-          !read_string(*st, "text_ko", step.text_ko, path, err)) {
+          !read_string(*st, "text_ko", step.text_ko, path, err) ||
+          !read_strings(*st, "sources", step.sources, path, err) ||
+          !check_sources(*st, step.sources, *sources, path, err)) {
         out.error = err;
         return out;
       }
@@ -178,6 +261,26 @@ LessonLoad load_lesson_file(const std::string& path) {
         return out;
       }
       lesson.steps.push_back(std::move(step));
+    }
+  }
+  if (const toml::node* rl = root.get("real_life")) {
+    const toml::table* t = rl->as_table();
+    if (!t) {
+      out.error = located(path, rl->source(), "'real_life' must be a table: [real_life] with text, text_ko, commands, sources");
+      return out;
+    }
+    RealLife& r = lesson.real_life;
+    r.pos = {t->source().begin.line, t->source().begin.column};
+    if (!check_keys(*t, {"text", "text_ko", "commands", "sources"}, "[real_life]", path, err) ||
+        !read_string(*t, "text", r.text, path, err) || !read_string(*t, "text_ko", r.text_ko, path, err) ||
+        !read_strings(*t, "commands", r.commands, path, err) || !read_strings(*t, "sources", r.sources, path, err) ||
+        !check_sources(*t, r.sources, *sources, path, err)) {
+      out.error = err;
+      return out;
+    }
+    if (r.text.empty()) {
+      out.error = located(path, t->source(), "[real_life] needs a text");
+      return out;
     }
   }
   out.lesson = std::move(lesson);

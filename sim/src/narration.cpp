@@ -25,7 +25,8 @@ std::string detail_text(const Trace& trace, const Field& f) {
 
 }  // namespace
 
-std::string fill_placeholders(std::string_view templ, const Trace& trace, const Record& r) {
+std::string fill_placeholders(std::string_view templ, const Trace& trace, const Record& r,
+                              std::vector<std::string>* problems) {
   std::string out;
   out.reserve(templ.size() + 32);
   size_t i = 0;
@@ -46,6 +47,8 @@ std::string fill_placeholders(std::string_view templ, const Trace& trace, const 
     else
       for (const Field& f : trace.details(r))
         if (trace.str(f.key) == name) value = detail_text(trace, f);
+    if (problems && (!value || value->empty()))
+      problems->push_back(fmt::format("{{{}}} {}", name, value ? "empty" : "unknown"));
     out += value ? *value : std::string(templ.substr(open, close - open + 1));
     i = close + 1;
   }
@@ -133,12 +136,13 @@ std::vector<std::string> Narrator::keys() const {
   return out;
 }
 
-std::string Narrator::narrate(const Trace& trace, const Record& r) const {
+std::string Narrator::narrate(const Trace& trace, const Record& r, std::vector<std::string>* problems) const {
   std::string_view templ = sentence(trace.narration(r));
   if (templ.empty()) templ = sentence(trace.kind(r));
+  if (templ.empty() && problems) problems->push_back(fmt::format("no sentence for {}", trace.narration(r)));
   if (templ.empty()) templ = sentence("fallback");
   if (templ.empty()) return std::string(trace.kind(r));
-  return fill_placeholders(templ, trace, r);
+  return fill_placeholders(templ, trace, r, problems);
 }
 
 }  // namespace deploysim

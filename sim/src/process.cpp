@@ -106,11 +106,13 @@ void LifeModel::unit_ready(uint32_t u, uint32_t gen) {
   if (unit.gen != gen) return;
   unit.state = UnitState::up;
   const Time now = w.engine.now();
+  const std::string& version = w.processes[raw(unit.workers.front())].version;
   unit.last = emit({.t = now, .kind = "process.ready", .stage = Stage::process, .actor = unit.node,
-                    .proc = unit.workers.front(), .cause = unit.last},
+                    .proc = unit.workers.front(), .cause = unit.last,
+                    .narration = version.empty() ? "process.ready.unversioned" : ""},
                    {{"unit", unit.name}, {"workers", unit.workers.size()},
                     {"startup", now - unit.started},
-                    {"version", w.processes[raw(unit.workers.front())].version}});
+                    {"version", version}});
   for (ProcId p : unit.workers) {
     w.processes[raw(p)].ready = true;
     set_worker_state(p, ProcState::running, unit.last);

@@ -1,4 +1,5 @@
 #pragma once
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -9,12 +10,33 @@
 
 namespace deploysim {
 
+/// A documentation page, RFC or upstream file that a lesson's claims come from
+/// (assets/sources.toml: one table per id).
+struct Source {
+  std::string id;     ///< Table name, e.g. "systemd-service".
+  std::string title;  ///< What it is, e.g. "systemd.service(5): Restart=".
+  std::string url;    ///< Where to read it.
+};
+
+/// The source catalogue by id.
+using SourceCatalogue = std::map<std::string, Source, std::less<>>;
+
 /// One step of a lesson: where the playhead goes and what the teacher says there.
 struct LessonStep {
   std::string target;   ///< "kind:tls.client_hello", "kind:http.request#2" (2nd; kind or narration key), "1.5s", "start", "end".
   std::string text;     ///< English.
   std::string text_ko;  ///< Korean.
+  std::vector<std::string> sources;  ///< Ids in the source catalogue for the step's claims.
   SourcePos pos;        ///< For located errors.
+};
+
+/// "In real life": where the model simplifies, version differences, and how to see it for real.
+struct RealLife {
+  std::string text;                   ///< English.
+  std::string text_ko;                ///< Korean.
+  std::vector<std::string> commands;  ///< Commands a person types on a real system.
+  std::vector<std::string> sources;   ///< Ids in the source catalogue.
+  SourcePos pos;                      ///< Position of the [real_life] table (0 when absent).
 };
 
 /// A lesson: a scenario (optionally a variant of it) and the steps that walk through it.
@@ -27,7 +49,9 @@ struct Lesson {
   std::string summary_ko;     ///< Korean summary.
   std::string scenario_path;  ///< Resolved path of the scenario file.
   std::string variant;        ///< Variant to apply ("" = the base scenario).
+  std::vector<std::string> sources;  ///< Source ids of the summary's claims.
   std::vector<LessonStep> steps;
+  RealLife real_life;         ///< The "in real life" note (empty text when the file has none).
   std::string source_path;    ///< The lesson file.
 };
 
@@ -39,8 +63,19 @@ struct LessonLoad {
 
 /// The assets directory: $DEPLOYSIM_ASSETS if set, else the one the build was configured with.
 std::string assets_dir();
-/// Reads a lesson file; the scenario path is resolved relative to assets/scenarios/.
-LessonLoad load_lesson_file(const std::string& path);
+/// Reads a lesson file; the scenario path is resolved relative to assets/scenarios/ and every
+/// source id must be in the catalogue (assets/sources.toml, or `sources` when given).
+LessonLoad load_lesson_file(const std::string& path, const SourceCatalogue* sources = nullptr);
+
+/// The source catalogue or a located error in it.
+struct SourcesLoad {
+  SourceCatalogue sources;
+  std::optional<ScenarioError> error;
+};
+/// Reads a source catalogue (default: assets/sources.toml); each table needs a title and a url.
+SourcesLoad load_sources(const std::string& path = {});
+/// The shipped catalogue, read once (an error in it leaves it empty; load_sources names it).
+const SourceCatalogue& shipped_sources();
 /// The lesson files of a directory (default: assets/lessons), sorted by name.
 std::vector<std::string> list_lessons(const std::string& dir = {});
 /// Whether a step target is well formed.

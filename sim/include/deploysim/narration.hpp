@@ -27,7 +27,9 @@ public:
   static std::vector<std::string> languages();
 
   /// The sentence for a record: its narration key, else its kind, else a generic fallback.
-  std::string narrate(const Trace& trace, const Record& record) const;
+  /// `problems`, when given, receives what a reader would see as broken: "no sentence for K"
+  /// (the fallback was used), "{name} unknown", "{name} empty".
+  std::string narrate(const Trace& trace, const Record& record, std::vector<std::string>* problems = nullptr) const;
   /// Whether a sentence exists for this key.
   bool has(std::string_view key) const;
   /// The raw template for a key ("" when absent).
@@ -40,7 +42,9 @@ private:
 };
 
 /// Fills `{name}` placeholders in `templ` from a record (node names, time, details). Unknown
-/// placeholders are left as written so a test can find them.
-std::string fill_placeholders(std::string_view templ, const Trace& trace, const Record& record);
+/// placeholders are left as written so a test can find them; `problems`, when given, receives
+/// "{name} unknown" and "{name} empty" for each one that is not filled with text.
+std::string fill_placeholders(std::string_view templ, const Trace& trace, const Record& record,
+                              std::vector<std::string>* problems = nullptr);
 
 }  // namespace deploysim
