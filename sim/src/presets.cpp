@@ -59,6 +59,14 @@ bool server_speaks_h2c(ServerPreset server) {
   return server == ServerPreset::hypercorn;
 }
 
+bool manager_keeps_socket(ServerPreset server) {
+  // Uvicorn's manager binds the socket before it spawns the workers and holds it for its whole
+  // life (uvicorn/supervisors/multiprocess.py); so does Gunicorn's arbiter. Hypercorn's main
+  // process shuts every worker down when one exits with an error (src/hypercorn/run.py), and
+  // Daphne runs one process: neither leaves a socket open with no worker behind it.
+  return server == ServerPreset::uvicorn || server == ServerPreset::gunicorn;
+}
+
 bool server_reads_proxy_headers(const ServiceSpec& svc) {
   if (svc.proxy_headers) return *svc.proxy_headers;
   // Uvicorn: --proxy-headers is on by default (docs/settings.md); Gunicorn's UvicornWorker

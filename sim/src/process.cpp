@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <fmt/format.h>
 
+#include "deploysim/presets.hpp"
 #include "lifecycle_model.hpp"
 
 namespace deploysim::life {
@@ -203,7 +204,7 @@ void LifeModel::worker_exit(ProcId p, const ExitStatus& st, std::string_view rea
            {{"worker", proc.name}, {"code", st.code}, {"signal", st.signal}, {"reason", reason}});
   // The manager keeps the listening socket it bound before spawning the workers (Uvicorn's
   // Multiprocess supervisor): the kernel still accepts connections for the dead worker.
-  set_worker_state(p, ProcState::crashed, rec, true);
+  set_worker_state(p, ProcState::crashed, rec, manager_keeps_socket(svc.server));
   uint32_t left = 0;
   for (ProcId q : unit.workers) left += w.processes[raw(q)].state == ProcState::running ? 1 : 0;
   if (manager_respawns_workers(svc.server, svc.server_version)) {
@@ -230,7 +231,7 @@ void LifeModel::worker_respawn(ProcId p, uint32_t gen) {
   const RecordId rec = emit({.t = w.engine.now(), .kind = "server.respawn", .stage = Stage::process,
                              .actor = unit.node, .proc = p, .cause = unit.last},
                             {{"worker", w.processes[raw(p)].name}});
-  set_worker_state(p, ProcState::starting, rec, true);
+  set_worker_state(p, ProcState::starting, rec, manager_keeps_socket(sc.services[unit.service].server));
   ++w.processes[raw(p)].restarts;
   count_restart();
   const uint32_t g2 = wl.gen;

@@ -19,6 +19,9 @@ bool proxy_sets_forwarded_headers(const ProxySpec& proxy);
 std::optional<Time> proxy_upstream_timeout(const ProxySpec& proxy);
 /// Whether an app server accepts HTTP/2 in clear text (h2c) from a proxy: Hypercorn only.
 bool server_speaks_h2c(ServerPreset server);
+/// Whether a multi-worker server's manager keeps the listening socket open while workers are
+/// dead (Uvicorn, Gunicorn): the kernel then still accepts connections for them.
+bool manager_keeps_socket(ServerPreset server);
 /// Whether the app reads X-Forwarded-* from a trusted proxy: its `proxy_headers` key, else the
 /// server's default (Uvicorn and Gunicorn yes; Hypercorn and Daphne need it switched on).
 bool server_reads_proxy_headers(const ServiceSpec& service);
