@@ -15,6 +15,7 @@ ImU32 state_color(std::string_view st) {
   if (st == "crashed") return IM_COL32(255, 70, 70, 255);
   if (st == "failed") return IM_COL32(170, 20, 20, 255);
   if (st == "hung") return IM_COL32(200, 200, 60, 255);
+  if (st == "stopping") return IM_COL32(170, 150, 230, 255);
   return IM_COL32(130, 130, 130, 255);  // exited, stopped, unknown
 }
 
@@ -25,8 +26,13 @@ std::string_view category(const Trace& trace, const Record& r) {
   if (starts(k, "supervisor.give_up")) return "failed";
   if (starts(k, "supervisor.no_restart") || starts(k, "host.reboot")) return "stopped";
   if (starts(k, "process.exit") || starts(k, "process.worker_exit") || starts(k, "server.worker_lost") ||
-      starts(k, "memory.oom_kill") || starts(k, "memory.limit_kill") || starts(k, "fault.random_crash"))
-    return trace.detail_int(r, "code", 1) == 0 && trace.detail_int(r, "signal", 0) == 0 ? "exited" : "crashed";
+      starts(k, "memory.oom_kill") || starts(k, "memory.limit_kill") || starts(k, "fault.random_crash")) {
+    // Exit 0, or killed by the SIGTERM it was sent to stop (Uvicorn re-raises it: 143).
+    const int64_t code = trace.detail_int(r, "code", 1), signal = trace.detail_int(r, "signal", 0);
+    return (code == 0 && signal == 0) || signal == 15 ? "exited" : "crashed";
+  }
+  // Told to stop: finishing its requests (or, with nothing running, gone at once).
+  if (starts(k, "process.terminate")) return trace.detail_str(r, "app").empty() ? "stopped" : "stopping";
   if (starts(k, "process.hang")) return "hung";
   if (starts(k, "process.ready")) return "running";
   if (starts(k, "process.start") || starts(k, "supervisor.restart") || starts(k, "server.respawn") ||
@@ -60,6 +66,15 @@ ProcView proc_state_at(const Model& m, const NodeInfo& node, int64_t t_ns) {
     if (u != UINT32_MAX && (best == UINT32_MAX || trace[u].t_ns > trace[best].t_ns ||
                             (trace[u].t_ns == trace[best].t_ns && u > best)))
       best = u;
+  }
+  if (best == UINT32_MAX && node.proc != ProcId::none && raw(node.proc) < m.index.by_proc.size() &&
+      !m.index.by_proc[raw(node.proc)].empty() &&
+      trace.kind(trace[m.index.by_proc[raw(node.proc)].front()]) == "deploy.scale_up") {
+    // A spare place of a rolling update: no pod runs there until the Deployment creates one.
+    v.state = "stopped";
+    v.label = "no pod yet";
+    v.color = state_color(v.state);
+    return v;
   }
   if (best == UINT32_MAX) {  // no lifecycle record yet: started with the run (World's default)
     v.state = v.label = "running";

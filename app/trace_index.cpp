@@ -26,8 +26,9 @@ int worker_host(const Scenario& sc, std::string_view name) {
     if (prefix.size() > svc.name.size() + 1 && prefix.substr(0, svc.name.size()) == svc.name &&
         prefix[svc.name.size()] == '-') {
       const int replica = std::atoi(std::string(prefix.substr(svc.name.size() + 1)).c_str()) - 1;
-      if (replica >= 0 && static_cast<size_t>(replica) < svc.hosts.size())
-        return host_index(sc, svc.hosts[static_cast<size_t>(replica)]);
+      // Past the last host: a spare pod place of a rolling update, on the host of replica % hosts.
+      if (replica >= 0 && !svc.hosts.empty())
+        return host_index(sc, svc.hosts[static_cast<size_t>(replica) % svc.hosts.size()]);
       return host_index(sc, svc.host);
     }
   }

@@ -53,15 +53,21 @@ TEST_CASE("versions and constraints") {
 }
 
 TEST_CASE("a redeploy resolves each constraint against the releases published by then") {
+  // Kubernetes replaces the pod (RollingUpdate): the only exit is the old pod stopping on SIGTERM.
+  auto only_clean_stops = [](const Run& run) {
+    for (const auto& r : records(run, "process.exit"))
+      if (!run.trace.detail_str(*r, "reason").starts_with("SIGTERM")) return false;
+    return count(run, "process.exit") == 1;
+  };
   SUBCASE("==0.45.0 stays") {
     Run run = simulate(with_catalogue("==0.45.0"));
     CHECK(resolved_to(run) == "0.45.0");
-    CHECK(count(run, "process.exit") == 0);
+    CHECK(only_clean_stops(run));
   }
   SUBCASE(">=0.45.0,<0.46.0 takes the patch release only") {
     Run run = simulate(with_catalogue(">=0.45.0,<0.46.0"));
     CHECK(resolved_to(run) == "0.45.1");
-    CHECK(count(run, "process.exit") == 0);
+    CHECK(only_clean_stops(run));
     CHECK(count(run, "process.ready") == 1);
   }
   SUBCASE(">=0.45.0 takes the breaking minor release: crash at start, CrashLoopBackOff") {
@@ -96,12 +102,14 @@ TEST_CASE("tests before the upgrade catch the breaking release; the old version 
   safe.services[0].test_before_upgrade = true;
   Run r2 = simulate(safe);
   CHECK(count(r2, "deploy.tests_passed") == 1);
-  CHECK(count(r2, "deploy.rollout") == 1);
+  CHECK(count(r2, "deploy.rolling_update") == 1);
 }
 
 TEST_CASE("migrations: once before the replicas, per replica (race), or under a lock") {
-  auto make = [](PreStartMode mode) {
+  // strategy Recreate: the old pods go first (SIGTERM, 0.1 s), then all four new pods start.
+  auto make = [](PreStartMode mode, RolloutStrategy strategy = RolloutStrategy::recreate) {
     Scenario sc = one_service(SupervisorKind::kubernetes);
+    sc.services[0].rollout = strategy;
     for (int i = 1; i <= 4; ++i) {
       HostSpec h;
       h.name = "app-" + std::to_string(i);
@@ -117,7 +125,7 @@ TEST_CASE("migrations: once before the replicas, per replica (race), or under a 
   SUBCASE("once: a job, then all four replicas start together") {
     Run run = simulate(make(PreStartMode::once));
     CHECK(times(run, "deploy.job_done") == std::vector<Time>{14_s});
-    CHECK(times(run, "process.ready") == std::vector<Time>(4, 14_s + ms(500)));
+    CHECK(times(run, "process.ready") == std::vector<Time>(4, 14_s + ms(100) + ms(500)));
     CHECK(count(run, "deploy.pre_start_failed") == 0);
     CHECK(run.metrics.restarts == 0);
   }
@@ -131,11 +139,99 @@ TEST_CASE("migrations: once before the replicas, per replica (race), or under a 
     CHECK(count(run, "deploy.pre_start_noop") == 3);
     CHECK(count(run, "process.ready") == 4);
   }
+  SUBCASE("per replica under RollingUpdate: every new pod runs the step, the two started together race") {
+    // maxSurge 1 + maxUnavailable 1 of 4: two new pods start at once; the later ones find the
+    // schema applied. An init container runs once per pod, not once per deploy.
+    Run run = simulate(make(PreStartMode::per_replica, RolloutStrategy::rolling));
+    CHECK(times(run, "deploy.pre_start_begin") == std::vector<Time>{10_s, 10_s});
+    CHECK(count(run, "deploy.pre_start_failed") == 1);
+    CHECK(count(run, "deploy.pre_start_noop") == 3);  // the loser's retry and the last two pods
+    CHECK(count(run, "process.ready") == 4);
+  }
   SUBCASE("locked: one after the other, the k-th replica is ready after k steps") {
     Run run = simulate(make(PreStartMode::locked));
     CHECK(count(run, "deploy.lock_wait") == 3);
     CHECK(times(run, "process.ready") ==
-          std::vector<Time>{14_s + ms(500), 18_s + ms(500), 22_s + ms(500), 26_s + ms(500)});
+          std::vector<Time>{14_s + ms(600), 18_s + ms(600), 22_s + ms(600), 26_s + ms(600)});
     CHECK(count(run, "deploy.pre_start_failed") == 0);
   }
+}
+
+TEST_CASE("RollingUpdate with one replica: a crash-looping new version stalls the rollout, every request answered") {
+  // maxSurge 25 % of 1 rounds up to 1, maxUnavailable rounds down to 0: the old pod serves until
+  // the new one is Ready, which a release that crashes at start never is.
+  Scenario sc = with_catalogue(">=0.45.0");
+  add_https_client(sc, 0, days(2) - minutes(1), 2);
+  Run run = simulate(sc);
+  CHECK(resolved_to(run) == "0.46.0");
+  CHECK(count(run, "deploy.rolling_update") == 1);
+  CHECK(count(run, "deploy.scale_up") == 1);
+  CHECK(count(run, "deploy.scale_down") == 0);
+  CHECK(count(run, "deploy.rollout_done") == 0);
+  CHECK(count(run, "supervisor.restart") >= 4);  // the new pod, in CrashLoopBackOff
+  for (const auto& r : records(run, "supervisor.restart")) CHECK(run.trace.detail_str(*r, "unit") == "api-2");
+  CHECK(run.metrics.requests > 1000);
+  CHECK(run.metrics.failures.empty());
+  // The same release under strategy Recreate takes the site down.
+  Scenario recreate = sc;
+  recreate.services[0].rollout = RolloutStrategy::recreate;
+  CHECK(simulate(recreate).metrics.availability_ratio() < 0.5);
+}
+
+TEST_CASE("maxSurge rounds up and the surge pods' memory counts on their hosts") {
+  const char* text = R"(
+[scenario]
+name = "surge"
+duration = "2m"
+[dns.resolver]
+name = "resolver"
+[[host]]
+name = "app-1"
+ip = "10.0.0.11"
+memory = "4GiB"
+[[host]]
+name = "app-2"
+ip = "10.0.0.12"
+memory = "4GiB"
+[[host]]
+name = "app-3"
+ip = "10.0.0.13"
+memory = "4GiB"
+[[service]]
+name = "api"
+hosts = ["app-1", "app-2", "app-3"]
+memory_per_worker = "1GiB"
+startup_time = "10s"
+supervisor = { kind = "kubernetes" }
+max_surge = 50
+max_unavailable = 0
+[[fault]]
+at = "30s"
+target = "api"
+kind = "redeploy"
+)";
+  LoadResult lr = load_scenario_text(text, "surge.toml");
+  REQUIRE_MESSAGE(lr.scenario, (lr.error ? lr.error->to_string() : std::string()));
+  Run run = simulate(*lr.scenario);
+  // 50 % of 3 = 1.5, rounded up: two new pods at once, with no old pod down (maxUnavailable 0).
+  const auto rolling = records(run, "deploy.rolling_update");
+  REQUIRE(rolling.size() == 1);
+  CHECK(run.trace.detail_int(*rolling[0], "max_surge") == 2);
+  CHECK(run.trace.detail_int(*rolling[0], "max_unavailable") == 0);
+  CHECK(times(run, "deploy.scale_up") == std::vector<Time>{30_s, 30_s, 40_s});
+  CHECK(times(run, "deploy.scale_down").front() == 40_s);
+  // Each surge pod runs beside an old one: its host holds both for the 10 s start.
+  for (const char* host : {"app-1", "app-2"}) {
+    CAPTURE(host);
+    double peak = 0;
+    for (const GaugePoint& g : run.metrics.memory.at(host)) peak = std::max(peak, g.value);
+    CHECK(peak == doctest::Approx(2.0 * (1ULL << 30)));
+  }
+  // The default 25 % of 3 rounds up to one extra pod.
+  LoadResult def = set_param(*lr.scenario, "service.api.max_surge", "25");
+  REQUIRE(def.scenario);
+  const Run run2 = simulate(*def.scenario);
+  const auto r2 = records(run2, "deploy.rolling_update");
+  REQUIRE(r2.size() == 1);
+  CHECK(run2.trace.detail_int(*r2[0], "max_surge") == 1);
 }

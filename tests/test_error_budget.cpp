@@ -48,6 +48,7 @@ TEST_CASE("burn rate is the window's error rate over 1 - SLO; the budget is spen
 
 TEST_CASE("a crash loop burns the budget while the service is down, restarts and back-off are series") {
   Scenario sc = one_service(SupervisorKind::kubernetes);
+  sc.services[0].rollout = RolloutStrategy::recreate;  // the old pod goes first: the site is down
   sc.info.duration = minutes(10);
   add_https_client(sc, 0, Time{}, 5);
   add_fault(sc, FaultKind::crash_on_start, minutes(2));

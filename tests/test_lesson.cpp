@@ -188,3 +188,34 @@ TEST_CASE("the source catalogue: every entry has a title and a url; a broken one
   CHECK(broken.error->line == 5);
   CHECK(broken.error->message.find("[b] needs a title and a url") != std::string::npos);
 }
+
+TEST_CASE("lesson 06 stops where the app that was never enabled stays down after the reboot") {
+  std::optional<Lesson> lesson;
+  for (const auto& file : list_lessons())
+    if (file.find("06-start-on-boot") != std::string::npos) lesson = load_lesson_file(file).lesson;
+  REQUIRE(lesson);
+  LoadResult sc = load_scenario_file(lesson->scenario_path);
+  REQUIRE(sc.scenario);
+  const Run run = simulate(*sc.scenario);
+  std::optional<size_t> skip;
+  for (const LessonStep& step : lesson->steps) {
+    const auto at = resolve_step_target(run.trace, step.target);
+    REQUIRE(at);
+    if (run.trace.kind(run.trace[*at]) == "supervisor.boot_skip") skip = at;
+  }
+  REQUIRE_MESSAGE(skip, "no step lands on supervisor.boot_skip");
+  const Record& r = run.trace[*skip];
+  CHECK(run.trace.detail_str(r, "unit") == "api");
+  CHECK(run.trace.detail_str(r, "reason") == "not-enabled");
+  // It stays down: nothing starts it again, and from then on the proxy has no app to send to.
+  size_t after = 0;
+  for (size_t i = *skip + 1; i < run.trace.size(); ++i) {
+    const Record& x = run.trace[i];
+    const std::string_view kind = run.trace.kind(x);
+    CHECK(kind != "process.start");
+    CHECK(kind != "process.ready");
+    if (kind == "client.response") CHECK(x.t_ns < r.t_ns);
+    if (kind == "client.error" && run.trace.detail_int(x, "status") == 502) ++after;
+  }
+  CHECK(after > 100);
+}

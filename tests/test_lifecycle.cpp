@@ -13,9 +13,12 @@ using namespace deploysim::testing;
 
 namespace {
 
-// Gaps between each exit and the next start of the crash loop.
+// Gaps between each exit and the next start of the crash loop (not counting the SIGTERM stop
+// that a deploy's restart begins with).
 std::vector<Time> exit_to_start(const Run& run) {
-  std::vector<Time> exits = times(run, "process.exit");
+  std::vector<Time> exits;
+  for (const auto& r : records(run, "process.exit"))
+    if (!run.trace.detail_str(*r, "reason").starts_with("SIGTERM")) exits.push_back(r->t());
   std::vector<Time> starts = times(run, "supervisor.restart");
   std::vector<Time> gaps;
   for (size_t i = 0; i < starts.size() && i < exits.size(); ++i) gaps.push_back(starts[i] - exits[i]);
@@ -54,8 +57,9 @@ TEST_CASE("systemd with defaults gives up after the 5th start within 10 s") {
   CHECK(run.trace.detail_str(*gave_up[0], "reason") == "start-limit-hit");
   CHECK(run.trace.detail_str(*gave_up[0], "state") == "failed");
   CHECK(gave_up[0]->t() - starts[0] < 10_s);
-  // 5 starts of 500 ms each plus 5 x RestartSec: the 6th start is refused at 13 s.
-  CHECK(gave_up[0]->t() == 10_s + (ms(500) + ms(100)) * 5);
+  // The restart stops the running app first (SIGTERM: Uvicorn exits after its 0.1 s shutdown
+  // pause), then 5 starts of 500 ms each plus 5 x RestartSec: the 6th start is refused at 13.1 s.
+  CHECK(gave_up[0]->t() == 10_s + ms(100) + (ms(500) + ms(100)) * 5);
   for (const auto& r : records(run, "supervisor.restart_scheduled"))
     CHECK(ns(run.trace.detail_int(*r, "delay")) == ms(100));
 }
@@ -159,11 +163,16 @@ TEST_CASE("a hang: the kubernetes liveness probe kills and restarts it; without 
   Run run = simulate(sc);
   // Probes every 10 s from the start (t = 0): 30, 40, 50 s each fail after the 1 s timeout.
   CHECK(times(run, "probe.liveness_failed") == std::vector<Time>{31_s, 41_s, 51_s});
+  // The kubelet sends SIGTERM; a hung event loop never handles it, so SIGKILL follows after
+  // terminationGracePeriodSeconds (30 s): exit 137 only now.
+  CHECK(times(run, "process.terminate") == std::vector<Time>{51_s});
+  CHECK(times(run, "supervisor.kill") == std::vector<Time>{81_s});
   const auto exits = records(run, "process.exit");
   REQUIRE(exits.size() == 1);
-  CHECK(exits[0]->t() == 51_s);
+  CHECK(exits[0]->t() == 81_s);
   CHECK(run.trace.detail_int(*exits[0], "code") == 137);
-  CHECK(times(run, "supervisor.restart") == std::vector<Time>{51_s});
+  CHECK(run.trace.detail_int(*exits[0], "signal") == 9);
+  CHECK(times(run, "supervisor.restart") == std::vector<Time>{81_s});
 
   Scenario no_probe = one_service(SupervisorKind::kubernetes);
   add_fault(no_probe, FaultKind::hang, 25_s);
@@ -245,11 +254,12 @@ TEST_CASE("readiness: a hung pod leaves the endpoints after 3 failed probes and 
   sc.info.duration = minutes(3);
   add_fault(sc, FaultKind::hang, 25_s, "api-2", 60_s);
   Run run = simulate(sc);
-  // Probes every 10 s: 30, 40, 50 s time out after 1 s; the third takes the pod out.
+  // Probes every 10 s: 30, 40, 50 s time out after 1 s; the third takes the pod out, and the
+  // proxy sees it endpoints_delay (1 s) later.
   CHECK(times(run, "probe.readiness_failed") == std::vector<Time>{31_s, 41_s, 51_s});
-  CHECK(times(run, "endpoints.removed") == std::vector<Time>{51_s});
-  // The hang ends at 85 s; the 90 s probe passes.
-  CHECK(times(run, "endpoints.added") == std::vector<Time>{90_s});
+  CHECK(times(run, "endpoints.removed") == std::vector<Time>{52_s});
+  // The hang ends at 85 s; the 90 s probe passes and the proxy has it back at 91 s.
+  CHECK(times(run, "endpoints.added") == std::vector<Time>{91_s});
   CHECK(count(run, "process.exit") == 0);  // readiness never restarts
 
   // Both replicas hung: no endpoint at all, the proxy answers 503 at once instead of waiting.
@@ -259,4 +269,70 @@ TEST_CASE("readiness: a hung pod leaves the endpoints after 3 failed probes and 
   CHECK(count(both, "endpoints.removed") == 2);
   CHECK(count(both, "proxy.no_endpoints") > 0);
   CHECK(both.metrics.failures.count("503") == 1);
+}
+
+TEST_CASE("a pod that is not Ready is out of the endpoints: the ingress answers 503, not 502") {
+  // strategy Recreate and every start failing: no pod of the Service is Ready. Once the proxy
+  // has the change (endpoints_delay, 1 s) it answers 503 at once instead of trying a dead pod.
+  Scenario sc = one_service(SupervisorKind::kubernetes);
+  sc.services[0].rollout = RolloutStrategy::recreate;
+  sc.info.duration = minutes(3);
+  add_https_client(sc, 0, Time{}, 5);
+  add_fault(sc, FaultKind::crash_on_start, 30_s);
+  Run run = simulate(sc);
+  size_t after = 0;
+  for (const auto& r : records(run, "client.error"))
+    if (r->t() > 32_s) {
+      ++after;
+      CHECK(run.trace.detail_int(*r, "status") == 503);
+    }
+  CHECK(after > 100);
+  CHECK(count(run, "client.response") < 200);  // only before the redeploy
+  CHECK(count(run, "proxy.no_endpoints") > 100);
+  // 502 only while the proxy still listed the old pod that had closed its socket (no preStop).
+  for (const auto& r : records(run, "client.error"))
+    if (run.trace.detail_int(*r, "status") == 502) CHECK(r->t() < 32_s);
+}
+
+TEST_CASE("SIGTERM: a serving Uvicorn finishes its requests and exits 143, or 0 as PID 1 or with --workers") {
+  // A redeploy stops the running app first (systemctl restart, docker compose up): SIGTERM,
+  // then Uvicorn's shutdown (0.1 s pause, requests finished) and the exit.
+  struct Case { SupervisorKind kind; const char* restart; int workers; int code; int signal; };
+  for (const Case& c : {Case{SupervisorKind::systemd, "on-failure", 1, 143, 15},  // re-raised SIGTERM
+                        Case{SupervisorKind::systemd, "on-failure", 2, 0, 0},     // the manager returns
+                        Case{SupervisorKind::docker, "always", 1, 0, 0}}) {       // PID 1 ignores it
+    CAPTURE(supervisor_kind_name(c.kind));
+    CAPTURE(c.workers);
+    Scenario sc = one_service(c.kind, c.restart, c.workers);
+    add_https_client(sc, 0, Time{}, 20);
+    add_fault(sc, FaultKind::redeploy, 10_s);
+    sc.info.duration = 20_s;
+    Run run = simulate(sc);
+    CHECK(times(run, "process.terminate") == std::vector<Time>{10_s});
+    const auto exits = records(run, "process.exit");
+    REQUIRE(exits.size() == 1);
+    CHECK(exits[0]->t() >= 10_s + ms(100));
+    CHECK(exits[0]->t() < 10_s + s(1));  // well within the grace period: no SIGKILL
+    CHECK(run.trace.detail_int(*exits[0], "code") == c.code);
+    CHECK(run.trace.detail_int(*exits[0], "signal") == c.signal);
+    CHECK(count(run, "supervisor.kill") == 0);
+    CHECK(count(run, "supervisor.restart") == 0);  // a stop on purpose is not a crash
+    CHECK(times(run, "process.start") == std::vector<Time>{exits[0]->t()});
+  }
+  // A request still running gets its answer before the exit: nothing fails.
+  Scenario busy = one_service(SupervisorKind::systemd, "on-failure");
+  busy.services[0].service_time = {ms(800), ms(900)};
+  add_https_client(busy, 0, Time{}, 2);
+  add_fault(busy, FaultKind::redeploy, 10_s);
+  busy.info.duration = 30_s;
+  Run b = simulate(busy);
+  const auto exits = records(b, "process.exit");
+  REQUIRE(exits.size() == 1);
+  CHECK(exits[0]->t() > 10_s + ms(100));
+  CHECK(b.metrics.requests > 40);
+  // The request it held at SIGTERM was answered before it exited.
+  bool answered_while_stopping = false;
+  for (const auto& r : records(b, "server.response"))
+    answered_while_stopping = answered_while_stopping || (r->t() > 10_s && r->t() <= exits[0]->t());
+  CHECK(answered_while_stopping);
 }

@@ -163,13 +163,24 @@ TEST_CASE("memory-four-workers: 4 do not fit, 3 do, a leak kills later") {
   CHECK(limit.trace.detail_int(*oomkilled[0], "code") == 137);
 }
 
-TEST_CASE("migrations: once is clean, per replica races, locked serialises") {
+TEST_CASE("migrations: a Job runs once, an init container runs in every pod (two race), a lock serialises") {
   const Run once = run_file("migrations.toml");
+  CHECK(count(once, "deploy.job_start") == 1);
+  CHECK(count(once, "deploy.pre_start_begin") + count(once, "deploy.pre_start_noop") == 0);
   CHECK(count(once, "deploy.pre_start_failed") == 0);
   CHECK(once.metrics.restarts == 0);
+  CHECK(once.metrics.failures.empty());
+  // Per replica (an init container): each of the four new pods runs the step; the two that
+  // RollingUpdate starts together (maxSurge 1 + maxUnavailable 1) race.
   const Run race = run_file("migrations.toml", "per replica");
-  CHECK(count(race, "deploy.pre_start_failed") == 3);
-  CHECK(race.metrics.restarts == 3);
+  CHECK(count(race, "deploy.pre_start_begin") == 2);
+  CHECK(count(race, "deploy.pre_start_failed") == 1);
+  CHECK(count(race, "deploy.pre_start_noop") == 3);
+  CHECK(race.metrics.restarts == 1);
+  std::set<std::string> pods;
+  for (std::string_view kind : {"deploy.pre_start_begin", "deploy.pre_start_noop"})
+    for (const auto& r : records(race, kind)) pods.insert(std::string(race.trace.detail_str(*r, "unit")));
+  CHECK(pods == std::set<std::string>{"api-5", "api-6", "api-7", "api-8"});
   const Run locked = run_file("migrations.toml", "with a lock");
   const auto ready = times(locked, "process.ready");
   REQUIRE(ready.size() == 4);
@@ -192,20 +203,36 @@ TEST_CASE("version-pinning: unpinned crash-loops, pinned and ranged stay up, tes
   CHECK(count(tested, "process.exit") == 0);
 }
 
-TEST_CASE("slow-start-probes: liveness kills a 45 s model load at 20 s; a startup probe lets it come up") {
+TEST_CASE("slow-start-probes: liveness stops a 45 s model load at 20 s; under RollingUpdate the old pod serves") {
   const Run base = run_file("slow-start-probes.toml");
-  // Deploy at 30 s; liveness refused at 0, 10, 20 s after each start; the third kills (137).
+  // Deploy at 30 s: a new pod (maxSurge 1) while the old one serves. Liveness is refused at 0, 10
+  // and 20 s after each start; the third failure stops the container.
   const auto fails = times(base, "probe.liveness_failed");
-  REQUIRE(fails.size() >= 9);
-  CHECK(std::vector<Time>(fails.begin(), fails.begin() + 9) ==
-        std::vector<Time>{30_s, 40_s, 50_s, 50_s, 60_s, 70_s, 80_s, 90_s, 100_s});
+  REQUIRE(fails.size() >= 6);
+  CHECK(std::vector<Time>(fails.begin(), fails.begin() + 6) == std::vector<Time>{30_s, 40_s, 50_s, 75_s, 85_s, 95_s});
+  // Stopping is preStop (5 s), SIGTERM, then SIGKILL only after the 30 s grace period: Uvicorn,
+  // still loading, finishes its start-up at 45 s and returns, exit 0 (PID 1 of its container).
+  CHECK(times(base, "process.terminate").front() == 50_s);
+  CHECK(times(base, "process.sigterm").front() == 55_s);
   const auto exits = records(base, "process.exit");
   REQUIRE(exits.size() >= 3);
-  CHECK(exits[0]->t() == 50_s);
-  CHECK(base.trace.detail_int(*exits[0], "code") == 137);
+  CHECK(exits[0]->t() == 75_s);
+  CHECK(base.trace.detail_int(*exits[0], "code") == 0);
+  CHECK(base.trace.detail_int(*exits[0], "signal") == 0);
+  CHECK(count(base, "supervisor.kill") == 0);
   // Then CrashLoopBackOff: restart at once, then after 10, 20, 40, 80, 160 s.
-  CHECK(times(base, "supervisor.restart") == std::vector<Time>{50_s, 80_s, 120_s, 180_s, 280_s, 460_s});
+  CHECK(times(base, "supervisor.restart") == std::vector<Time>{75_s, 130_s, 195_s, 280_s, 405_s, 610_s});
   CHECK(count(base, "process.ready") == 0);
+  // The rollout stalls but the old pod answers every request; after 600 s without progress the
+  // Deployment is marked failed.
+  CHECK(base.metrics.failures.empty());
+  CHECK(times(base, "deploy.progress_deadline_exceeded") == std::vector<Time>{630_s});
+
+  // strategy Recreate: the old pod is gone first, and with no Ready pod the ingress answers 503.
+  const Run recreate = run_file("slow-start-probes.toml", "strategy Recreate");
+  CHECK(recreate.metrics.availability_ratio() < 0.1);
+  CHECK(recreate.metrics.failures.at("503") > 1000);
+  CHECK(recreate.metrics.failures.count("502") == 0);
 
   const Run startup = run_file("slow-start-probes.toml", "startup probe (failureThreshold 30)");
   // Startup probe refused at 0..40 s after the start, passes at 50 s; readiness passes then too.
@@ -214,10 +241,13 @@ TEST_CASE("slow-start-probes: liveness kills a 45 s model load at 20 s; a startu
   CHECK(count(startup, "probe.liveness_failed") == 0);
   CHECK(times(startup, "process.ready") == std::vector<Time>{80_s});
   CHECK(startup.metrics.restarts == 0);
+  // Only now is the old pod scaled down.
+  CHECK(times(startup, "deploy.scale_down") == std::vector<Time>{80_s});
+  CHECK(times(startup, "deploy.rollout_done") == std::vector<Time>{80_s});
 
   const Run short_startup = run_file("slow-start-probes.toml", "startup probe with defaults (3 x 10 s is too short)");
   CHECK(times(short_startup, "probe.startup_failed").front() == 30_s);
-  CHECK(records(short_startup, "process.exit").front()->t() == 50_s);
+  CHECK(times(short_startup, "process.terminate").front() == 50_s);
   CHECK(count(short_startup, "process.ready") == 0);
 
   CHECK(times(run_file("slow-start-probes.toml", "liveness initialDelaySeconds 60"), "process.ready") ==
@@ -226,39 +256,63 @@ TEST_CASE("slow-start-probes: liveness kills a 45 s model load at 20 s; a startu
   const Run fast = run_file("slow-start-probes.toml", "model loads in 15 s");
   CHECK(times(fast, "process.ready") == std::vector<Time>{50_s});  // first readiness probe after 15 s
   CHECK(count(fast, "probe.liveness_failed") == 0);                 // refused at 0 and 10 s, passes at 20 s
-  // What `run --summary` shows: the restart loop is down from 30 s on, the others ~50 s.
-  CHECK(base.metrics.availability_ratio() < 0.1);
-  CHECK(startup.metrics.availability_ratio() > 0.9);
-  CHECK(fast.metrics.availability_ratio() > startup.metrics.availability_ratio());
-  CHECK(base.metrics.failures.at("502") > 10 * startup.metrics.failures.at("502"));
 }
 
-TEST_CASE("rolling-update: all at once is down while replicas start, a rolling update is not") {
-  const Run at_once = run_file("rolling-update.toml");
-  const Run rolling = run_file("rolling-update.toml", "rolling update");
-  // All at once: the four replicas are ready together 10 s after the deploy; 502s meanwhile.
-  CHECK(times(at_once, "process.ready") == std::vector<Time>{70_s, 70_s, 70_s, 70_s});
-  CHECK(at_once.metrics.failures.at("502") > 50);
-  // Rolling (maxUnavailable 25 % of 4 = 1): one replica at a time, 1 s drain + 10 s start each.
-  CHECK(times(rolling, "deploy.rolling_batch") == std::vector<Time>{60_s, 71_s, 82_s, 93_s});
-  CHECK(times(rolling, "process.ready") == std::vector<Time>{71_s, 82_s, 93_s, 104_s});
-  CHECK(times(rolling, "deploy.rollout_done") == std::vector<Time>{104_s});
-  CHECK(rolling.metrics.failures.empty());  // what run --summary shows: no failure cause at all
-  CHECK(rolling.metrics.availability_ratio() > at_once.metrics.availability_ratio() + 0.04);
-  for (const auto& r : records(rolling, "process.ready"))
-    CHECK(rolling.trace.detail_str(*r, "version") == "fastapi 0.45.1");
+TEST_CASE("07b's startup-probe variant answers every request; without preStop the switch loses some") {
+  // The old pod serves until the new one is Ready, then gets 5 s of preStop before SIGTERM: the
+  // proxy has dropped it (endpoints_delay 1 s) before it closes its socket.
+  const Run startup = run_file("slow-start-probes.toml", "startup probe (failureThreshold 30)");
+  CHECK(startup.metrics.failures.empty());
+  CHECK(startup.metrics.requests > 1000);
+  // Without the pause the old pod closes at once while the proxy still lists it for 1 s.
+  const Run no_pause = run_file("slow-start-probes.toml", "startup probe, no preStop pause");
+  CHECK(no_pause.metrics.failures.count("502") == 1);
+  for (const auto& r : records(no_pause, "proxy.upstream_error")) {
+    CHECK(r->t() > 80_s);
+    CHECK(r->t() < 81_s);
+  }
+}
 
-  const Run half = run_file("rolling-update.toml", "rolling update, maxUnavailable 50 %");
-  CHECK(times(half, "deploy.rolling_batch") == std::vector<Time>{60_s, 71_s});
+TEST_CASE("rolling-update: Recreate is down while pods start; RollingUpdate with a preStop pause loses nothing") {
+  const Run recreate = run_file("rolling-update.toml");
+  const Run rolling = run_file("rolling-update.toml", "rolling update (the default), no preStop");
+  const Run paused = run_file("rolling-update.toml", "rolling update with a preStop pause");
+  // Recreate: every old pod stops first (SIGTERM at 60 s; Uvicorn exits 0.1 s later), then four
+  // new pods start, ready 10 s later. Meanwhile the proxy still lists the old pods for 1 s (502),
+  // then has no endpoint at all (503) until the new ones reach it.
+  CHECK(times(recreate, "process.terminate") == std::vector<Time>(4, 60_s));
+  CHECK(times(recreate, "process.ready") == std::vector<Time>(4, 70_s + ms(100)));
+  CHECK(recreate.metrics.failures.at("502") > 5);
+  CHECK(recreate.metrics.failures.at("503") > 50);
+  // RollingUpdate (maxSurge 1, maxUnavailable 1 of 4): one extra new pod, then one old pod down
+  // at a time once enough are available; new pods take the spare places api-5 .. api-8.
+  const auto ups = records(paused, "deploy.scale_up");
+  REQUIRE(ups.size() == 4);
+  CHECK(times(paused, "deploy.scale_up") == std::vector<Time>{60_s, 60_s, 70_s, 70_s});
+  CHECK(paused.trace.detail_str(*ups[0], "unit") == "api-5");
+  CHECK(times(paused, "deploy.scale_down") == std::vector<Time>{60_s, 70_s, 70_s, 80_s});
+  CHECK(times(paused, "deploy.rollout_done") == std::vector<Time>{80_s});
+  for (const auto& r : records(paused, "process.ready"))
+    CHECK(paused.trace.detail_str(*r, "version") == "fastapi 0.45.1");
+  CHECK(paused.metrics.failures.empty());  // what run --summary shows: no failure cause at all
+  // Without the pause, each old pod refuses the requests the proxy sends it during the 1 s the
+  // endpoint change takes to arrive.
+  CHECK(rolling.metrics.failures.at("502") > 0);
+  CHECK(rolling.metrics.failures.count("503") == 0);
+  CHECK(rolling.metrics.availability_ratio() > recreate.metrics.availability_ratio() + 0.04);
+
+  const Run half = run_file("rolling-update.toml", "rolling update with a preStop pause, maxUnavailable 50 %");
+  CHECK(times(half, "deploy.scale_up") == std::vector<Time>{60_s, 60_s, 60_s, 70_s});
   CHECK(half.metrics.failures.empty());
 
-  // A breaking release: the first replica crash-loops, the rollout stops, three keep serving.
+  // A breaking release: two new pods crash-loop, the rollout stalls, three old ones keep serving.
   const Run broken = run_file("rolling-update.toml", "rolling update of an unpinned breaking release");
-  CHECK(count(broken, "deploy.rolling_batch") == 1);
+  CHECK(count(broken, "deploy.scale_up") == 2);
+  CHECK(count(broken, "deploy.scale_down") == 1);
   CHECK(count(broken, "deploy.rollout_done") == 0);
   CHECK(count(broken, "process.ready") == 0);
   CHECK(broken.metrics.restarts >= 3);
-  CHECK(broken.metrics.availability_ratio() > 0.99);
+  CHECK(broken.metrics.failures.empty());
   const Run broken_at_once = run_file("rolling-update.toml", "all at once, unpinned breaking release");
   CHECK(broken_at_once.metrics.availability_ratio() < 0.5);
 }
@@ -327,6 +381,7 @@ TEST_CASE("run --summary on every shipped lifecycle scenario: availability and c
       {"cert-lifetimes.toml", "45-day certificate"},        // more renewals (test above), no failures
       {"cert-lifetimes.toml", "6-day certificate"},
       {"traefik-acme-storage.toml", "acme.json not persisted, 3 restarts only"},  // under the limit
+      {"migrations.toml", "with a lock"},  // slower (test above), and the old pods serve meanwhile
   };
   const char* files[] = {"crash-loop-supervisors.toml", "worker-respawn.toml", "reboot-start-on-boot.toml",
                          "cert-renewal.toml", "cert-lifetimes.toml", "memory-four-workers.toml",

@@ -92,10 +92,27 @@ TEST_CASE("systemd with defaults gives up after the 5th start within 10 s") {
   CHECK(l.delays == std::vector<Time>(5, ms(100)));
   CHECK(l.starts.back() - l.starts.front() < 10_s);
   CHECK(sup.given_up_state() == "failed");
-  // failed until reset-failed
+  // Automatic restarts have stopped: the unit stays failed.
   CHECK(sup.on_exit(20_s, 21_s, ExitStatus::exited(1)).action == SupervisorAction::give_up);
-  sup.reset();
+  sup.reset();  // systemctl reset-failed clears the counter at once
   CHECK(sup.on_start(30_s));
+}
+
+TEST_CASE("systemd: a failed unit starts by hand once the interval has passed, and restarts again") {
+  // systemd.unit(5) StartLimitIntervalSec=: units that hit the limit "may still be restarted
+  // manually or from a timer at a later point, after the interval has passed. From that point
+  // on, the restart logic is activated again"; reset-failed only clears the counter early.
+  Supervisor sup(spec(SupervisorKind::systemd, "on-failure"));
+  Loop l = crash_loop(sup, ms(500), ExitStatus::exited(1), 20);
+  REQUIRE(l.gave_up);
+  const Time refused = l.starts.back() + ms(600);
+  CHECK_FALSE(sup.on_start(refused + 1_s));  // still within the interval: refused again
+  const Time later = l.starts.front() + 11_s;  // systemctl start, after the interval
+  REQUIRE(sup.on_start(later));
+  CHECK_FALSE(sup.gave_up());
+  const RestartDecision d = sup.on_exit(later, later + 1_s, ExitStatus::exited(1));
+  CHECK(d.action == SupervisorAction::restart);
+  CHECK(d.delay == ms(100));
 }
 
 TEST_CASE("systemd keeps restarting when the starts are spread over more than 10 s") {

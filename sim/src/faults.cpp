@@ -67,8 +67,12 @@ void LifeModel::apply_fault(uint32_t f) {
          {{"target", fs.target}, {"fault", fault_name(fs.kind)}});
     return;
   }
+  // A redeploy is the deploy pipeline's act, so its node (as the deploy's other records) is the actor.
+  const NodeId actor = fs.kind == FaultKind::redeploy && t.service != UINT32_MAX
+                           ? w.trace.node(fmt::format("deploy/{}", sc.services[t.service].name))
+                           : w.trace.node(fs.target);
   const RecordId rec = emit({.t = now, .kind = fmt::format("fault.{}", fault_name(fs.kind)), .stage = Stage::fault,
-                             .actor = w.trace.node(fs.target)},
+                             .actor = actor},
                             {{"target", fs.target}, {"code", fs.exit_code}, {"duration", fs.duration}});
   const ExitStatus crash = fs.exit_code > 128 ? ExitStatus::killed(fs.exit_code - 128) : ExitStatus::exited(fs.exit_code);
   switch (fs.kind) {

@@ -198,7 +198,7 @@ void LifeModel::boot(uint32_t h, RecordId cause) {
   }
   for (uint32_t u = 0; u < units.size(); ++u) {
     Unit& unit = units[u];
-    if (unit.host != h) continue;
+    if (unit.host != h || unit.state == UnitState::absent) continue;
     const SupervisorSpec& spec = sc.services[unit.service].supervisor;
     bool comes_back = unit.sup.starts_on_boot();
     std::string_view why = "enabled";

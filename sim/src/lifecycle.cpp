@@ -34,6 +34,11 @@ LifeModel::LifeModel(World& world) : w(world), sc(world.scenario) {
     wl.unit = u;
     wl.base_rss = p.rss;
     wl.rng = w.rng(p.name.c_str());
+    if (p.replica >= w.replicas(p.service)) {  // a spare pod place (World): nothing runs there yet
+      units[u].state = UnitState::absent;
+      units[u].ready = false;
+      wl.alive = false;
+    }
   }
   limit_events.resize(units.size());
   for (uint32_t c = 0; c < certs.size(); ++c)
@@ -107,6 +112,7 @@ void install_lifecycle(World& world) {
   model->schedule_sampling();
   for (uint32_t h = 0; h < world.hosts.size(); ++h) model->memory_changed(h);
   world.on_run_end.push_back([model](Time end) { model->finish_metrics(end); });
+  world.on_process_drained.push_back([model](ProcId p) { model->worker_drained(p); });
 }
 
 }  // namespace deploysim

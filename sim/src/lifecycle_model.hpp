@@ -2,8 +2,9 @@
 // Internal state of the lifecycle models. One LifeModel per run; its member functions are split
 // by concept: process.cpp (replicas, workers, supervisors, probes), host_memory.cpp (RSS, OOM,
 // reboot), faults.cpp (scheduled and random faults), certs.cpp (ACME, renewal, reload, expiry),
-// deploy.cpp (redeploys, pre-start steps, dependency resolution); lifecycle.cpp wires them into
-// the World and folds the gauges into Metrics.
+// deploy.cpp (redeploys, pre-start steps, dependency resolution), rollout.cpp (all at once or
+// rolling), termination.cpp (SIGTERM, grace period, draining, endpoints); lifecycle.cpp wires
+// them into the World and folds the gauges into Metrics.
 #include <cstdint>
 #include <initializer_list>
 #include <optional>
@@ -17,8 +18,17 @@
 
 namespace deploysim::life {
 
-/// Where a replica is in its life.
-enum class UnitState : uint8_t { up, pre_start, starting, backing_off, down, failed, host_down };
+/// Where a replica is in its life. `stopping`: told to stop (preStop hook, SIGTERM), its process
+/// not gone yet; `absent`: a spare pod place with no pod in it.
+enum class UnitState : uint8_t { up, pre_start, starting, backing_off, down, failed, host_down, stopping, absent };
+
+/// What follows once a unit that was told to stop has no process left.
+enum class AfterStop : uint8_t {
+  restart,   ///< Its supervisor's restart policy decides (a liveness or startup probe kill).
+  start,     ///< It starts again at once (systemctl restart, docker compose up).
+  remove,    ///< The pod is deleted (a rolling update scaled it down).
+  recreate,  ///< Kubernetes Recreate: the new pods start once every old pod is gone.
+};
 
 /// One replica of a service: a main process (the Uvicorn manager, or the only worker) and its
 /// workers, under one supervisor.
@@ -44,6 +54,19 @@ struct Unit {
   uint32_t hang_seq = 0;            ///< Bumped when a hang starts or ends: stale probe events check it.
   Time exec_at;                     ///< When the app container/process was exec'd (probes count from it).
   RecordId last = RecordId::none;   ///< Latest record about it (cause of the next).
+  uint32_t revision = 0;            ///< The rollout (ReplicaSet revision) whose build it runs.
+  Time vacated;                     ///< When its pod went away (absent): new pods take the longest-free place.
+  // Stopping (termination.cpp).
+  AfterStop after = AfterStop::restart;
+  UnitState stopped_from = UnitState::up;  ///< What the app was doing when told to stop.
+  bool was_hung = false;            ///< Its event loop was blocked then: SIGTERM is never handled.
+  bool sigterm_sent = false;
+  Time sigterm_at;
+  uint32_t draining = 0;            ///< Workers still finishing requests after SIGTERM.
+  // Kubernetes endpoints: whether the pod is Ready (the kubelet's view, at once), and the change
+  // on its way to the proxy.
+  bool ready = true;
+  uint32_t endpoint_seq = 0;
 };
 
 /// Per-worker lifecycle details the World's Process does not hold.
@@ -68,12 +91,15 @@ struct ServiceLife {
   bool next_bad_build = false;
   std::string next_bad_reason;
   std::string next_version_text;
-  // Rolling update state.
-  bool rolling_new_build = false;   ///< The rollout carries a new build (a redeploy, not a restart).
-  std::vector<uint32_t> rolling_queue;  ///< Units still to replace.
-  std::vector<uint32_t> rolling_batch;  ///< Units being replaced now; the next batch waits for them.
-  uint32_t rollout_seq = 0;         ///< Bumped per rollout: stale deadline events check it.
-  uint32_t batch_seq = 0;           ///< Bumped per batch.
+  // Rollouts (rollout.cpp).
+  uint32_t revision = 0;            ///< Bumped per rollout: units of an older revision are old pods.
+  bool new_build = false;           ///< The rollout carries a new build (a redeploy, not a restart).
+  bool rolling = false;             ///< A rolling update is in progress.
+  bool reconciling = false;         ///< reconcile() is running: a nested call asks it to loop.
+  bool reconcile_again = false;
+  bool deadline_reported = false;
+  uint32_t progress_seq = 0;        ///< Bumped on progress: stale deadline events check it.
+  RecordId rollout_rec = RecordId::none;
 };
 
 /// A certificate's renewal state.
@@ -111,16 +137,28 @@ public:
   RecordId emit(const RecordSpec& spec, std::initializer_list<FieldArg> fields = {});
 
   // process.cpp
-  void start_unit(uint32_t u, RecordId cause, bool deploy);
+  void start_unit(uint32_t u, RecordId cause, bool deploy, bool created = false);
   void begin_exec(uint32_t u, RecordId cause);
   void unit_ready(uint32_t u, uint32_t gen);
   void unit_exit(uint32_t u, const ExitStatus& st, std::string_view reason, RecordId cause);
+  RecordId record_exit(uint32_t u, const ExitStatus& st, std::string_view reason, RecordId cause,
+                       std::string_view narration = {});
+  void supervise_exit(uint32_t u, const ExitStatus& st, RecordId exit_rec);
   void stop_unit(uint32_t u, RecordId cause, UnitState to);
   void worker_exit(ProcId p, const ExitStatus& st, std::string_view reason, RecordId cause);
   void worker_respawn(ProcId p, uint32_t gen);
   void hang(uint32_t u, RecordId cause);
   /// `socket_kept`: the replica's manager still holds the listening socket for this worker.
   void set_worker_state(ProcId p, ProcState s, RecordId cause, bool socket_kept = false);
+
+  // termination.cpp
+  void terminate(uint32_t u, RecordId cause, std::string_view reason, AfterStop after);
+  void send_sigterm(uint32_t u, uint32_t gen);
+  void begin_drain(uint32_t u);
+  void worker_drained(ProcId p);
+  void finish_stop(uint32_t u, const ExitStatus& st, std::string_view reason, RecordId cause);
+  void after_stop(uint32_t u, RecordId exit_rec, const ExitStatus& st);
+  void set_endpoints(uint32_t u, bool ready, RecordId cause, const char* why);
 
   // probes.cpp
   void plan_probes(uint32_t u);
@@ -162,14 +200,18 @@ public:
   // deploy.cpp
   void install_deploy();
   void redeploy(uint32_t service, RecordId cause);
-  void rollout(uint32_t service, RecordId cause, bool new_build = false);
   void apply_build(uint32_t u);
-  void next_batch(uint32_t service, RecordId cause);
-  void rolling_ready(uint32_t u);
   void run_pre_start(uint32_t u, RecordId cause);
   void pre_start_done(uint32_t u, uint32_t gen, bool did_work);
   void release_lock(uint32_t u, RecordId cause);
   const PreStartSpec* replica_step(uint32_t service) const;
+
+  // rollout.cpp
+  void rollout(uint32_t service, RecordId cause, bool new_build = false);
+  void take_build(uint32_t u);
+  void reconcile(uint32_t service, RecordId cause);
+  void progressed(uint32_t service);
+  void recreate_done(uint32_t service, RecordId cause);
 
   // lifecycle.cpp
   void finish_metrics(Time end);

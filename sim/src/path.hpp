@@ -98,6 +98,7 @@ struct WorkerState {
 /// and the kernel hands each accepted connection to one of them.
 struct ReplicaState {
   uint32_t service = 0;
+  uint32_t replica = 0;            ///< Process::replica of its workers (spare pods are replicas too).
   uint32_t host = 0;               ///< Index into Scenario::hosts.
   std::vector<uint32_t> procs;     ///< Its workers (indices into World::processes).
   NodeId manager = NodeId::none;   ///< The manager holding the socket (workers > 1), else the worker.
@@ -125,6 +126,7 @@ public:
   void finish_metrics(Time end);
   void on_process_down(ProcId p, RecordId cause);
   void on_process_up(ProcId p, RecordId cause);
+  void on_process_stopping(ProcId p);
 
   // client.cpp
   void schedule_next(uint32_t client);
@@ -161,9 +163,11 @@ public:
   void worker_receive(uint32_t req);
   void worker_start(uint32_t worker);
   void worker_complete(uint32_t worker);
-  ProcId pick_worker(uint32_t service) const;
+  ProcId pick_worker(uint32_t service, uint32_t* replica);
+  ProcId pick_pod_worker(uint32_t service, uint32_t* replica);
   uint32_t backlog_replica(uint32_t service) const;
   bool reachable(uint32_t replica) const;
+  bool socket_open(uint32_t replica) const;
   std::string upstream_address(uint32_t replica) const;
   void accept_backlog(uint32_t replica);
   void drop_backlog(uint32_t replica);
@@ -197,6 +201,7 @@ public:
   std::vector<WorkerState> workers;         ///< Parallel to World::processes.
   std::vector<ReplicaState> replicas;       ///< Every replica of every service.
   std::vector<uint32_t> replica_of;         ///< Parallel to World::processes: index into replicas.
+  std::vector<uint32_t> next_pod;           ///< Per service: the ingress's round-robin position.
   std::unordered_map<std::string, DnsEntry> resolver_cache;
   std::unordered_map<std::string, Time> delegation_cache;  ///< "test" / "example.test" -> NS known until.
   uint32_t next_conn_id = 0;

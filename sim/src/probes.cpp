@@ -41,8 +41,7 @@ void LifeModel::plan_probes(uint32_t u) {
                         {{"unit", un.name}, {"failures", n}, {"threshold", threshold},
                          {"reason", "connection refused"}, {"since_start", m->w.engine.now() - un.exec_at}});
       if (kill)
-        m->unit_exit(u, ExitStatus::killed(sig_kill),
-                     startup ? "startup probe failed" : "liveness probe failed", un.last);
+        m->terminate(u, un.last, startup ? "startup probe failed" : "liveness probe failed", AfterStop::restart);
     });
   };
 
@@ -109,11 +108,8 @@ void LifeModel::schedule_hang_probes(uint32_t u, Time hung_at, bool readiness) {
                         {{"unit", un.name}, {"failures", i}, {"threshold", probe.failure_threshold},
                          {"timeout", probe.timeout}});
       if (i != probe.failure_threshold) return;
-      if (!readiness) return m->unit_exit(u, ExitStatus::killed(sig_kill), "liveness probe failed", un.last);
-      for (ProcId p : un.workers) m->w.processes[raw(p)].ready = false;
-      un.last = m->emit({.t = m->w.engine.now(), .kind = "endpoints.removed", .stage = Stage::supervisor,
-                         .actor = un.supervisor_node, .proc = un.workers.front(), .cause = un.last},
-                        {{"unit", un.name}, {"service", m->sc.services[un.service].name}});
+      if (!readiness) return m->terminate(u, un.last, "liveness probe failed", AfterStop::restart);
+      m->set_endpoints(u, false, un.last, "not_ready");
     });
   }
 }
@@ -125,7 +121,14 @@ void LifeModel::unhang(uint32_t u, RecordId cause) {
   ++unit.hang_seq;
   for (ProcId p : unit.workers)
     if (w.processes[raw(p)].state == ProcState::hung) set_worker_state(p, ProcState::running, cause);
-  if (w.processes[raw(unit.workers.front())].ready) return;
+  if (unit.state == UnitState::stopping) {
+    // The event loop runs again: the SIGTERM it got meanwhile is handled now.
+    const bool pending_sigterm = unit.was_hung && unit.sigterm_sent;
+    unit.was_hung = false;
+    if (pending_sigterm) begin_drain(u);
+    return;
+  }
+  if (unit.ready) return;
   // Out of the endpoints: it rejoins after successThreshold passing readiness probes.
   const ProbeSpec& probe = sc.services[unit.service].supervisor.readiness;
   const Time first = unit.exec_at + probe.initial_delay;
@@ -135,10 +138,7 @@ void LifeModel::unhang(uint32_t u, RecordId cause) {
   w.engine.schedule_at(back, [m = this, u, gen, seq] {
     Unit& un = m->units[u];
     if (un.gen != gen || un.hang_seq != seq) return;
-    for (ProcId p : un.workers) m->w.processes[raw(p)].ready = true;
-    un.last = m->emit({.t = m->w.engine.now(), .kind = "endpoints.added", .stage = Stage::supervisor,
-                       .actor = un.supervisor_node, .proc = un.workers.front(), .cause = un.last},
-                      {{"unit", un.name}, {"service", m->sc.services[un.service].name}});
+    m->set_endpoints(u, true, un.last, "ready_again");
   });
 }
 

@@ -10,7 +10,8 @@ namespace deploysim::life {
 
 namespace {
 
-bool serving(ProcState s) { return s == ProcState::running || s == ProcState::hung; }
+// Holds requests: leaving these states loses the requests it holds.
+bool serving(ProcState s) { return s == ProcState::running || s == ProcState::hung || s == ProcState::stopping; }
 
 }  // namespace
 
@@ -19,7 +20,8 @@ void LifeModel::set_worker_state(ProcId p, ProcState s, RecordId cause, bool soc
   const ProcState old = proc.state;
   const bool was_listening = proc.listening;
   proc.state = s;
-  proc.listening = serving(s) || socket_kept;
+  // A stopping worker (SIGTERM) has closed the listening socket and only finishes what it holds.
+  proc.listening = (serving(s) && s != ProcState::stopping) || socket_kept;
   const bool holds = s == ProcState::starting || serving(s);
   if (workers[raw(p)].alive != holds) {
     workers[raw(p)].alive = holds;
@@ -31,8 +33,10 @@ void LifeModel::set_worker_state(ProcId p, ProcState s, RecordId cause, bool soc
     memory_changed(proc.host);
   }
   // A dead worker whose manager exits closes the socket too: what waited in its backlog is lost.
-  if ((serving(old) && !serving(s)) || (was_listening && !proc.listening))
+  if ((serving(old) && !serving(s)) || (was_listening && !proc.listening && !serving(s)))
     for (auto& f : w.on_process_down) f(p, cause);
+  if (s == ProcState::stopping && old != ProcState::stopping)
+    for (auto& f : w.on_process_stopping) f(p);
   if (s == ProcState::running && old != ProcState::running)
     for (auto& f : w.on_process_up) f(p, cause);
 }
@@ -48,7 +52,7 @@ void LifeModel::count_restart() {
   restart_times.push_back(w.engine.now());
 }
 
-void LifeModel::start_unit(uint32_t u, RecordId cause, bool deploy) {
+void LifeModel::start_unit(uint32_t u, RecordId cause, bool deploy, bool created) {
   Unit& unit = units[u];
   if (!w.hosts[unit.host].up) return;
   const Time now = w.engine.now();
@@ -77,9 +81,10 @@ void LifeModel::start_unit(uint32_t u, RecordId cause, bool deploy) {
   unit.last = emit({.t = now, .kind = restart ? "supervisor.restart" : "process.start",
                     .stage = restart ? Stage::supervisor : Stage::process,
                     .actor = restart ? unit.supervisor_node : unit.node, .proc = unit.workers.front(),
-                    .cause = cause, .narration = deploy ? "process.start.deploy" : std::string_view{}},
+                    .cause = cause,
+                    .narration = created ? "process.start.created" : deploy ? "process.start.deploy" : std::string_view{}},
                    {{"unit", unit.name}, {"supervisor", supervisor_kind_name(unit.sup.kind())},
-                    {"restarts", unit.sup.restarts()}, {"workers", unit.workers.size()}});
+                    {"restarts", unit.sup.restarts()}, {"workers", unit.workers.size()}, {"created", created}});
   run_pre_start(u, unit.last);
 }
 
@@ -110,48 +115,74 @@ void LifeModel::unit_ready(uint32_t u, uint32_t gen) {
   const std::string& version = w.processes[raw(unit.workers.front())].version;
   unit.last = emit({.t = now, .kind = "process.ready", .stage = Stage::process, .actor = unit.node,
                     .proc = unit.workers.front(), .cause = unit.last,
-                    .narration = version.empty() ? "process.ready.unversioned" : ""},
+                    .narration = version.empty() ? "process.ready.unversioned" : std::string_view{}},
                    {{"unit", unit.name}, {"workers", unit.workers.size()},
                     {"startup", now - unit.started},
                     {"version", version}});
+  const bool kubernetes = unit.sup.kind() == SupervisorKind::kubernetes;
   for (ProcId p : unit.workers) {
-    w.processes[raw(p)].ready = true;
+    if (!kubernetes) w.processes[raw(p)].ready = true;
     set_worker_state(p, ProcState::running, unit.last);
     schedule_random_crash(p);
   }
-  rolling_ready(u);
+  if (kubernetes) set_endpoints(u, true, unit.last, "ready");
+  if (services[unit.service].rolling) {
+    if (unit.revision == services[unit.service].revision) progressed(unit.service);
+    reconcile(unit.service, unit.last);
+  }
 }
 
 void LifeModel::stop_unit(uint32_t u, RecordId cause, UnitState to) {
   Unit& unit = units[u];
+  if (unit.state == UnitState::absent) return;
   add_backoff_time(unit);
   ++unit.gen;
   w.engine.cancel(unit.pending);
   release_lock(u, cause);
+  // A pod that was being deleted is gone for good.
+  if (unit.state == UnitState::stopping && unit.after == AfterStop::remove) to = UnitState::absent;
+  if (to == UnitState::absent) unit.vacated = w.engine.now();
   unit.state = to;
   unit.hung = false;
   for (ProcId p : unit.workers) set_worker_state(p, ProcState::stopped, cause);
+  if (unit.sup.kind() == SupervisorKind::kubernetes) set_endpoints(u, false, cause, "gone");
 }
 
 void LifeModel::unit_exit(uint32_t u, const ExitStatus& st, std::string_view reason, RecordId cause) {
   Unit& unit = units[u];
+  if (unit.state == UnitState::stopping) return finish_stop(u, st, reason, cause);
   if (unit.state != UnitState::up && unit.state != UnitState::starting &&
       unit.state != UnitState::pre_start)
     return;
+  const RecordId exit_rec = record_exit(u, st, reason, cause);
+  supervise_exit(u, st, exit_rec);
+  if (services[unit.service].rolling) reconcile(unit.service, exit_rec);
+}
+
+RecordId LifeModel::record_exit(uint32_t u, const ExitStatus& st, std::string_view reason, RecordId cause,
+                                std::string_view narration) {
+  Unit& unit = units[u];
   const Time now = w.engine.now();
   ++unit.gen;
   w.engine.cancel(unit.pending);
   unit.hung = false;
   release_lock(u, cause);
-  const ProcState dead = st.code == 0 && st.signal == 0 ? ProcState::exited : ProcState::crashed;
+  const ProcState dead = st.clean() && !st.oom_killed ? ProcState::exited : ProcState::crashed;
+  if (narration.empty())
+    narration = st.oom_killed ? "process.exit.oom" : (st.signal ? "process.exit.signal" : "process.exit");
   const RecordId exit_rec =
       emit({.t = now, .kind = "process.exit", .stage = Stage::process, .actor = unit.node,
-            .proc = unit.workers.front(), .cause = cause,
-            .narration = st.oom_killed ? "process.exit.oom" : (st.signal ? "process.exit.signal" : "process.exit")},
+            .proc = unit.workers.front(), .cause = cause, .narration = narration},
            {{"unit", unit.name}, {"code", st.code}, {"signal", st.signal}, {"reason", reason},
             {"uptime", now - unit.started}});
   for (ProcId p : unit.workers) set_worker_state(p, dead, exit_rec);
+  if (unit.sup.kind() == SupervisorKind::kubernetes) set_endpoints(u, false, exit_rec, "exited");
+  return exit_rec;
+}
 
+void LifeModel::supervise_exit(uint32_t u, const ExitStatus& st, RecordId exit_rec) {
+  Unit& unit = units[u];
+  const Time now = w.engine.now();
   const RestartDecision d = unit.sup.on_exit(unit.started, now, st);
   const char* tool = supervisor_kind_name(unit.sup.kind());
   const ServiceSpec& svc = sc.services[unit.service];

@@ -29,18 +29,24 @@ void PathModel::proxy_receive(uint32_t r) {
   emit(r, {.t = now, .kind = "proxy.route", .stage = Stage::proxy, .actor = w.proxy_node},
        {{"host", c.url->host}, {"pool", route->pool}});
   const uint32_t service = w.service_index(route->pool);
-  const ProcId worker = service == UINT32_MAX ? ProcId::none : pick_worker(service);
-  if (worker != ProcId::none) return proxy_forward(r, replica_of[raw(worker)], worker);
+  uint32_t ri = UINT32_MAX;
+  const ProcId worker = service == UINT32_MAX ? ProcId::none : pick_worker(service, &ri);
+  if (worker != ProcId::none) return proxy_forward(r, ri, worker);
   if (service != UINT32_MAX) {
-    // Kubernetes: every pod is out of the endpoints (failing readiness), so the ingress has no
-    // backend at all and answers 503 (ingress-nginx, Traefik) instead of trying a dead one.
-    for (const Process& p : w.processes)
-      if (p.service == service && !p.ready) {
-        emit(r, {.t = now, .kind = "proxy.no_endpoints", .stage = Stage::proxy, .actor = w.proxy_node},
-             {{"pool", route->pool}});
-        return proxy_relay(r, 503, "no ready endpoints");
-      }
-    if (const uint32_t ri = backlog_replica(service); ri != UINT32_MAX) return proxy_forward(r, ri, ProcId::none);
+    // Kubernetes: no pod of the Service is Ready (starting, crashed, terminating, failing its
+    // readiness probe), so its endpoints are empty and the ingress answers 503 (domain-facts.md,
+    // Kubernetes) instead of trying a dead one. An endpoint the proxy still lists (the change
+    // has not reached it yet) is tried and refuses the connection: 502.
+    bool listed = false;
+    for (const Process& p : w.processes) listed = listed || (p.service == service && p.ready);
+    if (sc.services[service].supervisor.kind == SupervisorKind::kubernetes && !listed) {
+      emit(r, {.t = now, .kind = "proxy.no_endpoints", .stage = Stage::proxy, .actor = w.proxy_node},
+           {{"pool", route->pool}});
+      return proxy_relay(r, 503, "no ready endpoints");
+    }
+    // No worker takes the connection, but a manager still holds the socket: the backlog.
+    if (ri == UINT32_MAX) ri = backlog_replica(service);
+    if (ri != UINT32_MAX && socket_open(ri)) return proxy_forward(r, ri, ProcId::none);
   }
   return proxy_upstream_failed(r, "connection refused");
 }

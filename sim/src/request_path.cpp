@@ -89,10 +89,11 @@ PathModel::PathModel(World& world)
   replica_of.resize(w.processes.size());
   for (const Process& p : w.processes) {
     uint32_t ri = 0;
-    while (ri < replicas.size() && !(replicas[ri].service == p.service && replicas[ri].host == p.host)) ++ri;
+    while (ri < replicas.size() && !(replicas[ri].service == p.service && replicas[ri].replica == p.replica)) ++ri;
     if (ri == replicas.size()) {
       ReplicaState rs;
       rs.service = p.service;
+      rs.replica = p.replica;
       rs.host = p.host;
       // The lifecycle names the replica's main process "api/manager" ("api-2/manager").
       const std::string_view name = p.name;
@@ -261,6 +262,7 @@ void install_request_path(World& world) {
   auto model = std::make_shared<path::PathModel>(world);
   world.on_process_down.push_back([model](ProcId p, RecordId cause) { model->on_process_down(p, cause); });
   world.on_process_up.push_back([model](ProcId p, RecordId cause) { model->on_process_up(p, cause); });
+  world.on_process_stopping.push_back([model](ProcId p) { model->on_process_stopping(p); });
   world.on_run_end.push_back([model](Time end) { model->finish_metrics(end); });
   model->start();
 }

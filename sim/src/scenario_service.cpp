@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include "deploysim/presets.hpp"
+#include "deploysim/supervisor.hpp"
 #include "scenario_sections.hpp"
 #include "scenario_values.hpp"
 
@@ -59,7 +60,7 @@ void read_supervisor(TableReader& r, SupervisorSpec& sup) {
   };
   switch (sup.kind) {
     case SupervisorKind::none:
-      for (auto key : {"restart", "restart_sec", "enabled", "memory_limit"})
+      for (auto key : {"restart", "restart_sec", "enabled", "memory_limit", "grace_period"})
         r.reject(key, R"(kind = "none" means nothing restarts or starts the service; pick a kind first)");
       break;
     case SupervisorKind::systemd: {
@@ -122,6 +123,13 @@ void read_supervisor(TableReader& r, SupervisorSpec& sup) {
     for (auto key : {"liveness", "readiness", "startup"}) only(key, "Kubernetes");
   if (sup.kind != SupervisorKind::supervisord)
     for (auto key : {"startsecs", "startretries"}) only(key, "supervisord");
+  if (sup.kind != SupervisorKind::none) sup.grace_period = r.duration("grace_period", Time{});
+  if (sup.kind == SupervisorKind::kubernetes) {
+    sup.pre_stop = r.duration("pre_stop", Time{}).value_or(Time{});
+    sup.endpoints_delay = r.duration("endpoints_delay", Time{});
+  } else {
+    for (auto key : {"pre_stop", "endpoints_delay"}) only(key, "Kubernetes");
+  }
   if (sup.kind == SupervisorKind::docker || sup.kind == SupervisorKind::kubernetes)
     sup.memory_limit = r.size("memory_limit", true);
   else if (sup.kind != SupervisorKind::none)
@@ -196,13 +204,28 @@ ServiceSpec read_service(TableReader& r) {
     svc.dependencies.push_back(std::move(dep));
   }
   svc.test_before_upgrade = r.boolean("test_before_upgrade").value_or(false);
-  svc.rollout = static_cast<RolloutStrategy>(r.choice("rollout", {"recreate", "rolling"}).value_or(0));
-  // Kubernetes Deployment strategy RollingUpdate: maxUnavailable defaults to 25 % (Kubernetes
-  // docs, "Deployments", Rolling Update Deployment; not in domain-facts.md).
+  if (auto v = r.choice("rollout", {"recreate", "rolling"})) svc.rollout = static_cast<RolloutStrategy>(*v);
+  const bool rolling = rollout_strategy(svc) == RolloutStrategy::rolling;
+  const bool kubernetes = svc.supervisor.kind == SupervisorKind::kubernetes;
+  // RollingUpdate defaults: maxUnavailable 25 % rounded down, maxSurge 25 % rounded up
+  // (domain-facts.md, Kubernetes; Kubernetes docs "Deployments", Rolling Update Deployment).
   svc.max_unavailable_percent =
       static_cast<int>(r.integer("max_unavailable", 0, 100, "max_unavailable = 25").value_or(svc.max_unavailable_percent));
-  if (svc.rollout != RolloutStrategy::rolling && r.has("max_unavailable"))
-    r.fail("max_unavailable", fmt::format(R"({} applies to rollout = "rolling" only)", r.name_of("max_unavailable")));
+  svc.max_surge_percent = static_cast<int>(r.integer("max_surge", 0, 100, "max_surge = 25").value_or(svc.max_surge_percent));
+  for (auto key : {"max_unavailable", "max_surge"})
+    if (!rolling && r.has(key))
+      r.fail(key, fmt::format(R"({} applies to rollout = "rolling" only (the default under Kubernetes))", r.name_of(key)));
+  if (!kubernetes && r.has("max_surge"))
+    r.fail("max_surge", fmt::format(R"({} needs supervisor kind = "kubernetes": only a scheduler starts extra pods)", r.name_of("max_surge")));
+  if (rolling && kubernetes && svc.max_unavailable_percent == 0 && svc.max_surge_percent == 0)
+    r.fail(r.has("max_surge") ? "max_surge" : "max_unavailable",
+           "max_surge and max_unavailable cannot both be 0 (Kubernetes rejects it: the rollout could never move)");
+  if (const auto t = r.positive_duration("timeout_graceful_shutdown")) {
+    svc.timeout_graceful_shutdown = *t;
+    if (svc.server != ServerPreset::uvicorn)
+      r.fail("timeout_graceful_shutdown", fmt::format("{} is a Uvicorn option (--timeout-graceful-shutdown)",
+                                                      r.name_of("timeout_graceful_shutdown")));
+  }
   r.finish();
   return svc;
 }

@@ -22,7 +22,47 @@ std::string PathModel::upstream_address(uint32_t ri) const {
   return fmt::format("{}:{}", ip, sc.services[rs.service].port);
 }
 
-ProcId PathModel::pick_worker(uint32_t service) const {
+bool PathModel::socket_open(uint32_t ri) const {
+  for (uint32_t pi : replicas[ri].procs)
+    if (w.processes[pi].listening && w.processes[pi].ready) return true;
+  return false;
+}
+
+ProcId PathModel::pick_pod_worker(uint32_t service, uint32_t* replica) {
+  // A Kubernetes ingress balances over the pods it lists in the Service's endpoints, round robin
+  // (Traefik's default WRR, ingress-nginx load-balance=round_robin). A listed pod that no longer
+  // accepts (terminating, crashed: the removal has not reached the proxy yet) is still tried
+  // and refuses the connection; inside a pod, its workers share one listening socket.
+  std::vector<uint32_t> listed;
+  for (const Process& p : w.processes)
+    if (p.service == service && p.ready && reachable(replica_of[raw(p.id)]) &&
+        (listed.empty() || listed.back() != p.replica))
+      listed.push_back(p.replica);
+  if (listed.empty()) return ProcId::none;
+  if (next_pod.size() <= service) next_pod.resize(service + 1, 0);
+  const uint32_t pod = listed[next_pod[service]++ % listed.size()];
+  ProcId best = ProcId::none, any = ProcId::none;
+  size_t best_load = SIZE_MAX;
+  for (const Process& p : w.processes) {
+    if (p.service != service || p.replica != pod) continue;
+    *replica = replica_of[raw(p.id)];
+    if (any == ProcId::none || p.state == ProcState::hung) any = p.id;
+    const WorkerState& ws = workers[raw(p.id)];
+    const size_t load = ws.queue.size() + (ws.current != UINT32_MAX ? 1 : 0);
+    if (p.state == ProcState::running && load < best_load) {
+      best = p.id;
+      best_load = load;
+    }
+  }
+  if (best != ProcId::none) return best;
+  if (w.processes[raw(any)].state == ProcState::hung) return any;
+  // Its manager still holds the socket with every worker dead: the connection waits in the backlog.
+  if (socket_open(*replica)) return ProcId::none;
+  return any;
+}
+
+ProcId PathModel::pick_worker(uint32_t service, uint32_t* replica) {
+  if (sc.services[service].supervisor.kind == SupervisorKind::kubernetes) return pick_pod_worker(service, replica);
   // The kernel gives a connection to a worker waiting in accept(): the least loaded running
   // one stands for that. A hung worker still has its socket open, so when no worker runs, the
   // kernel queues the connection to it and the request waits for the proxy's timeout.
@@ -41,7 +81,9 @@ ProcId PathModel::pick_worker(uint32_t service) const {
       hung_load = load;
     }
   }
-  return best != ProcId::none ? best : hung;
+  const ProcId chosen = best != ProcId::none ? best : hung;
+  if (chosen != ProcId::none) *replica = replica_of[raw(chosen)];
+  return chosen;
 }
 
 uint32_t PathModel::backlog_replica(uint32_t service) const {
@@ -52,9 +94,7 @@ uint32_t PathModel::backlog_replica(uint32_t service) const {
   for (uint32_t ri = 0; ri < replicas.size(); ++ri) {
     const ReplicaState& rs = replicas[ri];
     if (rs.service != service || !reachable(ri)) continue;
-    bool open = false;
-    for (uint32_t pi : rs.procs) open = open || (w.processes[pi].listening && w.processes[pi].ready);
-    if (open && (best == UINT32_MAX || rs.backlog.size() < replicas[best].backlog.size())) best = ri;
+    if (socket_open(ri) && (best == UINT32_MAX || rs.backlog.size() < replicas[best].backlog.size())) best = ri;
   }
   return best;
 }
@@ -133,7 +173,9 @@ void PathModel::worker_receive(uint32_t r) {
 void PathModel::worker_start(uint32_t wi) {
   WorkerState& ws = workers[wi];
   Process& p = w.processes[wi];
-  if (ws.queue.empty() || ws.current != UINT32_MAX || p.state != ProcState::running) return;
+  if (ws.queue.empty() || ws.current != UINT32_MAX ||
+      (p.state != ProcState::running && p.state != ProcState::stopping))
+    return;
   const uint32_t r = ws.queue.front();
   ws.queue.pop_front();
   ws.current = r;
@@ -168,7 +210,8 @@ void PathModel::worker_complete(uint32_t wi) {
   WorkerState& ws = workers[wi];
   Process& p = w.processes[wi];
   ws.done = EventId{};
-  if (p.state != ProcState::running || ws.current == UINT32_MAX) return;  // hung: never answers
+  // Hung: never answers. Stopping (SIGTERM): it still finishes what it holds.
+  if ((p.state != ProcState::running && p.state != ProcState::stopping) || ws.current == UINT32_MAX) return;
   const uint32_t r = ws.current;
   Request& q = reqs[r];
   const Time now = w.engine.now();
@@ -188,6 +231,15 @@ void PathModel::worker_complete(uint32_t wi) {
     w.engine.schedule(d, [m = this, r] { m->proxy_relay(r, 200, "OK"); });
   }
   worker_start(wi);
+  if (p.state == ProcState::stopping) on_process_stopping(p.id);
+}
+
+void PathModel::on_process_stopping(ProcId pid) {
+  // Uvicorn's shutdown closes the listening socket and waits for the connections it holds.
+  if (raw(pid) >= workers.size()) return;
+  const WorkerState& ws = workers[raw(pid)];
+  if (ws.current != UINT32_MAX || !ws.queue.empty()) return;
+  for (auto& f : w.on_process_drained) f(pid);
 }
 
 void PathModel::on_process_down(ProcId pid, RecordId) {

@@ -81,6 +81,9 @@ bool Supervisor::on_start(Time t) {
     gave_up_ = true;
     return false;
   }
+  // A start let through (by hand once the interval has passed, or after reset-failed) turns the
+  // restart logic on again (systemd.unit(5), StartLimitIntervalSec=).
+  gave_up_ = false;
   ++window_starts_;
   return true;
 }
@@ -218,6 +221,49 @@ Time systemd_restart_delay(const SupervisorSpec& spec, uint32_t n) {
   const double f = std::pow(ratio, static_cast<double>(n - 1) / spec.restart_steps);
   // Rounded to microseconds: systemd keeps usec_t, and it keeps traces stable across libms.
   return us(std::llround(static_cast<double>(r0.ns()) / 1000.0 * f));
+}
+
+Time stop_grace_period(const SupervisorSpec& spec) {
+  if (spec.grace_period) return *spec.grace_period;
+  switch (spec.kind) {
+    // terminationGracePeriodSeconds 30 (Kubernetes docs "Pod Lifecycle", termination of Pods).
+    case SupervisorKind::kubernetes: return s(30);
+    // TimeoutStopSec= defaults to DefaultTimeoutStopSec=90s (systemd-system.conf(5)).
+    case SupervisorKind::systemd: return s(90);
+    // `docker stop` waits 10 s before SIGKILL (docker container stop --timeout; Compose
+    // stop_grace_period 10s); supervisord stopwaitsecs=10 (supervisord configuration docs).
+    case SupervisorKind::docker:
+    case SupervisorKind::supervisord: return s(10);
+    case SupervisorKind::none: return Time::max();
+  }
+  return Time::max();
+}
+
+Time endpoints_delay(const SupervisorSpec& spec) {
+  // The model's assumption: the Kubernetes docs give no number, only that endpoint removal runs
+  // alongside the kubelet's shutdown and reaches kube-proxy and ingress controllers later;
+  // kube-proxy's --iptables-min-sync-period defaults to 1 s.
+  return spec.endpoints_delay.value_or(s(1));
+}
+
+RolloutStrategy rollout_strategy(const ServiceSpec& svc) {
+  if (svc.rollout) return *svc.rollout;
+  // A Deployment's default strategy is RollingUpdate (domain-facts.md, Kubernetes);
+  // systemctl restart and docker compose up replace everything at once.
+  return svc.supervisor.kind == SupervisorKind::kubernetes ? RolloutStrategy::rolling : RolloutStrategy::recreate;
+}
+
+ExitStatus graceful_exit(const ServiceSpec& svc) {
+  // Uvicorn >= 0.29 re-raises the signal it caught once it has shut down (uvicorn/server.py
+  // capture_signals), so a single-process Uvicorn dies of SIGTERM: 143. As a container's PID 1
+  // (Docker, Kubernetes, exec-form CMD) the kernel drops a signal without a handler sent to the
+  // namespace's init (kernel/signal.c sig_task_ignored) and Uvicorn returns: 0. With --workers
+  // the manager (uvicorn/supervisors/multiprocess.py) joins its workers and returns: 0.
+  if (svc.server != ServerPreset::uvicorn || svc.workers > 1) return ExitStatus::exited(0);
+  if (auto v = parse_version(svc.server_version); v && *v < Version{0, 29, 0}) return ExitStatus::exited(0);
+  if (svc.supervisor.kind == SupervisorKind::docker || svc.supervisor.kind == SupervisorKind::kubernetes)
+    return ExitStatus::exited(0);
+  return ExitStatus::killed(sig_term);
 }
 
 bool manager_respawns_workers(ServerPreset server, std::string_view version) {

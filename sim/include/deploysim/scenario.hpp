@@ -172,6 +172,12 @@ struct SupervisorSpec {
   ProbeSpec readiness;          ///< Kubernetes readiness probe.
   ProbeSpec startup;            ///< Kubernetes startup probe.
   std::optional<uint64_t> memory_limit;  ///< Container memory limit (OOMKilled, 137).
+  /// From SIGTERM (or the preStop hook) to SIGKILL: Kubernetes terminationGracePeriodSeconds,
+  /// systemd TimeoutStopSec, docker stop -t, supervisord stopwaitsecs. Unset: the tool's default.
+  std::optional<Time> grace_period;
+  Time pre_stop;                ///< Kubernetes preStop hook (a sleep) before SIGTERM; 0 = none.
+  /// Kubernetes: how long an endpoint change takes to reach the proxy. Unset: the default.
+  std::optional<Time> endpoints_delay;
 };
 
 /// How a pre-start step runs.
@@ -215,8 +221,12 @@ struct ServiceSpec {
   std::vector<PreStartSpec> pre_start;
   std::vector<DependencySpec> dependencies;
   bool test_before_upgrade = false;       ///< Run the tests before deploying an upgrade.
-  RolloutStrategy rollout = RolloutStrategy::recreate;  ///< All replicas at once, or a rolling update.
-  int max_unavailable_percent = 25;       ///< Rolling: replicas replaced at a time (Kubernetes maxUnavailable 25 %).
+  /// All replicas at once, or a rolling update. Unset: rolling under Kubernetes (the Deployment
+  /// default, RollingUpdate), recreate otherwise (systemctl restart, docker compose up).
+  std::optional<RolloutStrategy> rollout;
+  int max_unavailable_percent = 25;       ///< Rolling: old replicas down at a time (maxUnavailable, rounded down).
+  int max_surge_percent = 25;             ///< Rolling under Kubernetes: extra new pods (maxSurge, rounded up).
+  std::optional<Time> timeout_graceful_shutdown;  ///< Uvicorn --timeout-graceful-shutdown (unset: waits).
   SourcePos pos;
 };
 

@@ -16,7 +16,7 @@ namespace deploysim {
 /// Signals that matter for restart decisions.
 inline constexpr int sig_kill = 9;   ///< SIGKILL (OOM killer, liveness kill).
 inline constexpr int sig_segv = 11;  ///< SIGSEGV.
-inline constexpr int sig_term = 15;  ///< SIGTERM (a clean stop for systemd).
+inline constexpr int sig_term = 15;  ///< SIGTERM (a clean stop for systemd; the stop signal of every tool).
 
 /// How a process ended.
 struct ExitStatus {
@@ -114,6 +114,21 @@ bool manager_respawns_workers(ServerPreset server, std::string_view version);
 
 /// How long a server's manager takes to notice a dead worker and spawn a new one.
 Time manager_respawn_delay(ServerPreset server);
+
+/// The time a stop waits between SIGTERM (or the start of a preStop hook) and SIGKILL: the spec's
+/// `grace_period`, or the tool's default (Kubernetes 30 s, systemd 90 s, Docker 10 s, supervisord
+/// 10 s; none: a person waits for it, no SIGKILL).
+Time stop_grace_period(const SupervisorSpec& spec);
+
+/// Kubernetes: how long a change of a pod's readiness takes to reach the proxy's endpoints.
+Time endpoints_delay(const SupervisorSpec& spec);
+
+/// The rollout strategy in effect: the service's `rollout`, or RollingUpdate under Kubernetes and
+/// all at once elsewhere.
+RolloutStrategy rollout_strategy(const ServiceSpec& svc);
+
+/// How the app server's process ends after a graceful shutdown on SIGTERM (see supervisor.cpp).
+ExitStatus graceful_exit(const ServiceSpec& svc);
 
 /// The tool's name ("systemd", "docker", "kubernetes", "supervisord", "none").
 const char* supervisor_kind_name(SupervisorKind k);

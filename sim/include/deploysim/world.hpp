@@ -18,8 +18,9 @@ namespace deploysim {
 // it and tell the others through the listeners below. Values and indices only, no pointers
 // across models.
 
-/// Process states as the learner sees them.
-enum class ProcState : uint8_t { starting, running, hung, exited, crashed, backing_off, failed, stopped };
+/// Process states as the learner sees them. `stopping`: it got SIGTERM, accepts nothing new and
+/// finishes the requests it holds.
+enum class ProcState : uint8_t { starting, running, hung, exited, crashed, backing_off, failed, stopped, stopping };
 /// Lower-case name ("backing_off").
 const char* proc_state_name(ProcState s);
 
@@ -100,6 +101,9 @@ struct World {
   }
   /// Index of a service by name (UINT32_MAX when absent).
   uint32_t service_index(std::string_view name) const;
+  /// A service's replicas (one per host in `hosts`). Processes of a higher replica index are the
+  /// spare pods a Kubernetes rolling update starts its new pods in (absent until then).
+  uint32_t replicas(uint32_t service) const;
   /// Index of a certificate by domain (UINT32_MAX when absent).
   uint32_t cert_index(std::string_view domain) const;
   /// Calendar time (UTC seconds) of a simulated time.
@@ -107,6 +111,11 @@ struct World {
 
   /// Listeners: a process stopped serving (crash, OOM, stop) -> its in-flight requests fail.
   std::vector<std::function<void(ProcId, RecordId cause)>> on_process_down;
+  /// Listeners: a process got SIGTERM and finishes what it holds; the request path answers with
+  /// on_process_drained once it holds no request (at once when idle).
+  std::vector<std::function<void(ProcId)>> on_process_stopping;
+  /// Listeners: a stopping process has no request left.
+  std::vector<std::function<void(ProcId)>> on_process_drained;
   /// Listeners: a process became ready to serve.
   std::vector<std::function<void(ProcId, RecordId cause)>> on_process_up;
   /// Listeners: the proxy's serving certificate for a domain changed.
