@@ -178,9 +178,9 @@ TEST_CASE("the source catalogue: every entry has a title and a url; a broken one
   const SourcesLoad shipped = load_sources();
   REQUIRE_MESSAGE(!shipped.error, (shipped.error ? shipped.error->to_string() : std::string()));
   CHECK(shipped.sources.size() >= 10);
-  for (const auto& [id, src] : shipped.sources) {
-    CAPTURE(id);
-    CHECK((src.url.starts_with("https://") || src.url.starts_with("http://")));
+  for (const auto& entry : shipped.sources) {
+    CAPTURE(entry.first);
+    CHECK((entry.second.url.starts_with("https://") || entry.second.url.starts_with("http://")));
   }
   const auto p = write_temp("sources.toml", "[a]\ntitle = \"A\"\nurl = \"https://a.test\"\n\n[b]\ntitle = \"B\"\n");
   const SourcesLoad broken = load_sources(p);

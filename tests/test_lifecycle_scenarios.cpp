@@ -79,11 +79,11 @@ TEST_CASE("cert-renewal: renewed vs off vs not reloaded vs port 80 blocked over 
   CHECK(count(caddy, "cert.expired") == 0);
   const Run off = run_file("cert-renewal.toml", "renewal off");
   CHECK(times(off, "cert.expired") == std::vector<Time>{days(60)});
-  const Run stale = run_file("cert-renewal.toml", "certbot without a deploy hook");
+  const Run stale = run_file("cert-renewal.toml", "certbot certonly without a deploy hook");
   CHECK(count(stale, "cert.issued") >= 1);
   CHECK(count(stale, "cert.not_reloaded") >= 1);
   CHECK(times(stale, "cert.expired") == std::vector<Time>{days(60)});
-  const Run hook = run_file("cert-renewal.toml", "certbot with a deploy hook");
+  const Run hook = run_file("cert-renewal.toml", "certbot certonly with a deploy hook");
   CHECK(count(hook, "cert.expired") == 0);
   const Run blocked = run_file("cert-renewal.toml", "port 80 blocked");
   CHECK(count(blocked, "cert.issued") == 0);
@@ -334,21 +334,23 @@ TEST_CASE("a rolling update that never progresses is marked failed after 600 s a
   CHECK(wrong.error->message.find("rollout = \"rolling\" only") != std::string::npos);
 }
 
-TEST_CASE("traefik-acme-storage: without acme.json the 6th start gets no certificate and handshakes fail") {
+TEST_CASE("traefik-acme-storage: a crash keeps acme.json; without a volume the 6th recreate gets no certificate") {
   const Run kept = run_file("traefik-acme-storage.toml");
   const Run lost = run_file("traefik-acme-storage.toml", "acme.json not persisted");
-  const Run three = run_file("traefik-acme-storage.toml", "acme.json not persisted, 3 restarts only");
+  const Run three = run_file("traefik-acme-storage.toml", "acme.json not persisted, 3 recreates only");
   CHECK(count(kept, "cert.issued") == 0);
   CHECK(kept.metrics.failures.empty());
-  CHECK(count(lost, "cert.issued") == 5);
-  CHECK(times(lost, "cert.acme.rate_limited").front() == hours(6) + s(1));
+  // The crash at 30 min orders nothing in either case: Docker restarts the same container.
+  CHECK(times(lost, "cert.acme.order").front() == hours(1) + s(1));
+  CHECK(count(lost, "cert.issued") == 6);  // five, then one more after the refill
+  CHECK(times(lost, "cert.acme.rate_limited").front() == minutes(110) + s(1));
   CHECK(count(three, "cert.issued") == 3);
   CHECK(count(three, "cert.acme.rate_limited") == 0);
   // What `run --summary` shows: the browser rejects Traefik's self-signed default certificate
-  // from the 6th start on, about 42 of the 48 hours.
+  // from the 6th recreate until the next certificate, about 46 of the 72 hours.
   REQUIRE(lost.metrics.failures.count("unknown_ca") == 1);
-  CHECK(lost.metrics.failures.at("unknown_ca") > 2000);
-  CHECK(lost.metrics.availability_ratio() < 0.2);
+  CHECK(lost.metrics.failures.at("unknown_ca") > 2500);
+  CHECK(lost.metrics.availability_ratio() < 0.4);
   CHECK(three.metrics.availability_ratio() > 0.99);
 }
 
@@ -376,11 +378,11 @@ TEST_CASE("run --summary on every shipped lifecycle scenario: availability and c
       {"crash-loop-supervisors.toml", "supervisord"},                    // gives up like systemd
       {"reboot-start-on-boot.toml", "docker without a restart policy"},  // stays down like the base
       {"slow-start-probes.toml", "startup probe with defaults (3 x 10 s is too short)"},
-      {"cert-renewal.toml", "certbot with a deploy hook"},  // works like Caddy
+      {"cert-renewal.toml", "certbot certonly with a deploy hook"},  // works like Caddy
       {"cert-renewal.toml", "port 80 blocked, DNS-01"},     // DNS-01 does not need port 80
       {"cert-lifetimes.toml", "45-day certificate"},        // more renewals (test above), no failures
       {"cert-lifetimes.toml", "6-day certificate"},
-      {"traefik-acme-storage.toml", "acme.json not persisted, 3 restarts only"},  // under the limit
+      {"traefik-acme-storage.toml", "acme.json not persisted, 3 recreates only"},  // under the limit
       {"migrations.toml", "with a lock"},  // slower (test above), and the old pods serve meanwhile
   };
   const char* files[] = {"crash-loop-supervisors.toml", "worker-respawn.toml", "reboot-start-on-boot.toml",

@@ -195,6 +195,15 @@ TEST_CASE("lesson variants: the model agrees with OpenSSL") {
   grid.push_back(wildcard);
   wildcard.sni = wildcard.verify_host = "a.b.example.test";
   grid.push_back(wildcard);
+  // One certificate with two names (subjectAltName): www is covered by the second entry.
+  for (bool strict : {false, true})
+    for (const char* host : {"www.example.test", "api.example.test", "shop.example.test"}) {
+      TlsConfig san = base();
+      san.cert_alt_names = {"www.example.test"};
+      san.sni = san.verify_host = host;
+      san.strict_sni = strict;
+      grid.push_back(san);
+    }
   for (const auto& c : grid) check_agrees(c, lb::run_loopback(lb::loopback_config_for(c), store()));
 }
 

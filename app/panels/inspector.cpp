@@ -87,11 +87,13 @@ void cert_section(const Model& m, const Record& r, int64_t t) {
                                                                                : m.run.trace.detail_str(r, "domain");
   if (domain.empty()) return;
   for (const CertificateSpec& c : m.scenario.certificates) {
-    if (c.domain != domain) continue;
+    if (c.domain != domain && std::find(c.alt_names.begin(), c.alt_names.end(), domain) == c.alt_names.end()) continue;
     if (!ImGui::CollapsingHeader("Certificate", ImGuiTreeNodeFlags_DefaultOpen)) return;
-    static constexpr const char* issuers[] = {"Let's Encrypt", "private CA", "self-signed", "untrusted"};
-    static constexpr const char* renewals[] = {"by the proxy", "certbot", "cert-manager", "none"};
+    // In the order of the Issuer and Renewal enums.
+    static constexpr const char* issuers[] = {"Let's Encrypt", "private CA", "self-signed", "untrusted", "the cloud provider's CA"};
+    static constexpr const char* renewals[] = {"by the proxy", "certbot", "cert-manager", "none", "by the cloud provider"};
     ImGui::Text("domain: %s", c.domain.c_str());
+    for (const std::string& alt : c.alt_names) ImGui::Text("also: %s", alt.c_str());
     ImGui::Text("issuer: %s", issuers[static_cast<int>(c.issuer)]);
     ImGui::Text("lifetime: %s, renewal: %s%s", format_time(c.lifetime).c_str(), renewals[static_cast<int>(c.renewal)],
                 c.reload_after_renewal ? "" : " (no reload!)");

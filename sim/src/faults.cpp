@@ -68,11 +68,13 @@ void LifeModel::apply_fault(uint32_t f) {
     return;
   }
   // A redeploy is the deploy pipeline's act, so its node (as the deploy's other records) is the actor.
+  const bool proxy_target = sc.proxy && fs.target == sc.proxy->name;
   const NodeId actor = fs.kind == FaultKind::redeploy && t.service != UINT32_MAX
                            ? w.trace.node(fmt::format("deploy/{}", sc.services[t.service].name))
                            : w.trace.node(fs.target);
   const RecordId rec = emit({.t = now, .kind = fmt::format("fault.{}", fault_name(fs.kind)), .stage = Stage::fault,
-                             .actor = actor},
+                             .actor = actor,
+                             .narration = fs.kind == FaultKind::redeploy && proxy_target ? "fault.redeploy.proxy" : ""},
                             {{"target", fs.target}, {"code", fs.exit_code}, {"duration", fs.duration}});
   const ExitStatus crash = fs.exit_code > 128 ? ExitStatus::killed(fs.exit_code - 128) : ExitStatus::exited(fs.exit_code);
   switch (fs.kind) {
@@ -82,7 +84,7 @@ void LifeModel::apply_fault(uint32_t f) {
       if (sc.proxy && fs.target == sc.proxy->name && fs.duration == Time{}) {
         w.proxy_up = false;
         // The proxy's own supervisor brings it back about a second later (RestartSec=100ms plus
-        // its start-up); starting fresh it reads the certificates on disk.
+        // its start-up). A restart keeps the container's files; it reads the certificates on disk.
         w.engine.schedule(s(1), [m = this, rec] {
           if (m->w.proxy_up) return;
           m->w.proxy_up = true;
@@ -120,6 +122,7 @@ void LifeModel::apply_fault(uint32_t f) {
     case FaultKind::clock_skew: w.clock_skew = fs.skew; break;
     case FaultKind::redeploy:
       if (t.service != UINT32_MAX) redeploy(t.service, rec);
+      if (sc.proxy && fs.target == sc.proxy->name) recreate_proxy(rec);
       break;
   }
 }

@@ -41,8 +41,6 @@ LifeModel::LifeModel(World& world) : w(world), sc(world.scenario) {
     }
   }
   limit_events.resize(units.size());
-  for (uint32_t c = 0; c < certs.size(); ++c)
-    certs[c].rng = w.rng(fmt::format("certbot/{}", sc.certificates[c].domain).c_str());
 }
 
 RecordId LifeModel::emit(const RecordSpec& spec, std::initializer_list<FieldArg> fields) {

@@ -7,6 +7,7 @@
 // them into the World and folds the gauges into Metrics.
 #include <cstdint>
 #include <initializer_list>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -105,14 +106,24 @@ struct ServiceLife {
 /// A certificate's renewal state.
 struct CertLife {
   NodeId renewer = NodeId::none;
-  std::vector<Time> failed_validations;  ///< For the 5-per-hour rate limit.
-  std::vector<Time> issued;         ///< Issuances of this exact name, for the duplicate-certificate limit.
+  std::vector<Time> failed_validations;  ///< When validations failed (the records show the last hour's count).
   EventId next_check;
   EventId expiry;
   bool renewing = false;
+  bool order_is_renewal = false;    ///< The current order repeats a name set issued within 120 days.
+  int failed_attempts = 0;          ///< Failed orders since the last issuance (cert-manager's back-off).
   std::vector<std::pair<Time, Time>> serving_history;  ///< (since, notAfter) of what was served.
-  Rng rng{0, 0};                    ///< certbot timer's random delay.
 };
+
+/// Let's Encrypt's rate limits: token buckets (GCRA) by key, and when each exact set of names was
+/// last issued (an order for a set issued within 120 days is a renewal).
+struct AcmeLimits {
+  std::map<std::string, Time> tat;          ///< Bucket key -> theoretical arrival time.
+  std::map<std::string, Time> last_issued;  ///< Exact name set -> its latest issuance.
+};
+
+/// Every name a certificate covers: its domain, then its alt_names.
+std::vector<std::string> certificate_names(const CertificateSpec& spec);
 
 /// The lifecycle models of one run.
 class LifeModel {
@@ -126,7 +137,7 @@ public:
   std::vector<ServiceLife> services;
   std::vector<CertLife> certs;
   NodeId acme_node = NodeId::none;
-  std::vector<std::pair<std::string, Time>> registered_issued;  ///< (registered domain, time) of every issuance.
+  AcmeLimits acme_limits;
   std::vector<EventId> memory_events;  ///< Per host: the next predicted OOM.
   std::vector<EventId> limit_events;   ///< Per unit: the next predicted container OOM.
   bool sampling_memory = false;
@@ -191,11 +202,19 @@ public:
   void check_cert(uint32_t c);
   void acme_order(uint32_t c, RecordId cause);
   void acme_step(uint32_t c, int step, RecordId cause);
+  void provider_renew(uint32_t c, RecordId cause);
+  void store_issued(uint32_t c, RecordId cause, NodeId issuer_node, Time dur);
   void set_serving(uint32_t c, const CertState& cs, RecordId cause);
   void schedule_expiry(uint32_t c);
   void reload_proxy(RecordId cause);
+  void recreate_proxy(RecordId cause);
   void lose_proxy_certs(RecordId cause);
-  bool order_rate_limited(uint32_t c, RecordId cause);
+
+  // acme_limits.cpp
+  void acme_limits_install(uint32_t c);
+  bool acme_refused(uint32_t c, RecordId cause);
+  void acme_count_issued(uint32_t c);
+  void acme_count_failure(uint32_t c);
 
   // deploy.cpp
   void install_deploy();

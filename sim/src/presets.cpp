@@ -18,6 +18,10 @@ bool proxy_offers_h2(const ProxySpec& p) {
     // nginx: `http2` (1.25.1+, src/http/v2/ngx_http_v2_module.c) defaults to off; before
     // 1.25.1 it was `listen 443 ssl http2`. Without it ALPN selects http/1.1 only.
     case ProxyPreset::nginx: return false;
+    // The NGINX Ingress Controller's ConfigMap use-http2 defaults to "true"; an AWS ALB's
+    // routing.http2.enabled defaults to true.
+    case ProxyPreset::ingress_nginx: return true;
+    case ProxyPreset::cloud_lb: return true;
   }
   return true;
 }
@@ -29,7 +33,9 @@ bool proxy_sets_forwarded_headers(const ProxySpec& p) {
   // redefines only Host and Connection unless proxy_set_header says more
   // (ngx_http_proxy_module, proxy_set_header); HAProxy needs `option forwardfor` and a
   // set-header for X-Forwarded-Proto.
-  return p.preset == ProxyPreset::caddy || p.preset == ProxyPreset::traefik;
+  // The NGINX Ingress Controller's template sets X-Forwarded-For/-Proto/-Host/-Port; an AWS ALB
+  // adds X-Forwarded-For, -Proto and -Port to every request.
+  return p.preset != ProxyPreset::nginx && p.preset != ProxyPreset::haproxy;
 }
 
 std::optional<Time> proxy_upstream_timeout(const ProxySpec& p) {
@@ -48,6 +54,10 @@ std::optional<Time> proxy_upstream_timeout(const ProxySpec& p) {
     case ProxyPreset::caddy: return std::nullopt;
     // Traefik serversTransport forwardingTimeouts.responseHeaderTimeout defaults to 0s: none.
     case ProxyPreset::traefik: return std::nullopt;
+    // NGINX Ingress Controller ConfigMap proxy-read-timeout "60".
+    case ProxyPreset::ingress_nginx: return s(60);
+    // AWS ALB: a target that sends nothing within the idle timeout (60 s) gets the client a 504.
+    case ProxyPreset::cloud_lb: return s(60);
   }
   return std::nullopt;
 }
@@ -88,16 +98,6 @@ const char* server_preset_name(ServerPreset p) {
     case ServerPreset::gunicorn: return "gunicorn";
   }
   return "uvicorn";
-}
-
-const char* proxy_preset_name(ProxyPreset p) {
-  switch (p) {
-    case ProxyPreset::caddy: return "caddy";
-    case ProxyPreset::traefik: return "traefik";
-    case ProxyPreset::nginx: return "nginx";
-    case ProxyPreset::haproxy: return "haproxy";
-  }
-  return "caddy";
 }
 
 }  // namespace deploysim

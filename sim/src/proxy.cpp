@@ -118,7 +118,7 @@ void PathModel::proxy_timeout(uint32_t r) {
            .narration = waiting_in_backlog ? "proxy.timeout.backlog" : "proxy.timeout"},
        {{"after", proxy_upstream_timeout(*sc.proxy).value_or(Time{})}, {"upstream", upstream_address(q.replica)},
         {"worker", waiting_in_backlog ? std::string_view("-") : std::string_view(w.processes[q.worker].name)},
-        {"preset", proxy_preset_name(sc.proxy->preset)}});
+        {"preset", preset_name(sc.proxy->preset)}});
   proxy_relay(r, 504, "upstream timed out");
 }
 

@@ -15,13 +15,16 @@ namespace {
 // Keep-alive idle timeouts of the proxies' client side, from their documented defaults:
 // nginx keepalive_timeout 75s (ngx_http_core_module), Caddy servers idle_timeout 5m, Traefik
 // entryPoints respondingTimeouts.idleTimeout 180s, HAProxy falls back to `timeout client`
-// (50s in Debian's shipped haproxy.cfg).
+// (50s in Debian's shipped haproxy.cfg), the NGINX Ingress Controller's ConfigMap keep-alive 75
+// (seconds), an AWS ALB's idle_timeout.timeout_seconds 60 (ELBv2 LoadBalancerAttribute).
 Time proxy_idle_timeout(ProxyPreset p) {
   switch (p) {
     case ProxyPreset::nginx: return s(75);
     case ProxyPreset::caddy: return minutes(5);
     case ProxyPreset::traefik: return s(180);
     case ProxyPreset::haproxy: return s(50);
+    case ProxyPreset::ingress_nginx: return s(75);
+    case ProxyPreset::cloud_lb: return s(60);
   }
   return s(75);
 }

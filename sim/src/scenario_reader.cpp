@@ -1,5 +1,6 @@
 #include "scenario_reader.hpp"
 
+#include <algorithm>
 #include <fmt/format.h>
 
 #include "scenario_values.hpp"
@@ -215,6 +216,25 @@ std::optional<std::vector<std::string>> TableReader::strings(std::string_view ke
   for (const auto& e : *n->as_array()) {
     if (!e.is_string()) ctx_.fail(e.source(), fmt::format("{} must be {}, got {} in it", name_of(key), expected, describe(e)));
     out.push_back(e.as_string()->get());
+  }
+  return out;
+}
+
+std::optional<std::vector<std::string>> TableReader::dns_names(std::string_view key, bool wildcard_ok,
+                                                               std::string_view example) {
+  const toml::node* n = node(key);
+  if (!n) return std::nullopt;
+  const auto expected = fmt::format("an array of domain names (e.g. {})", example);
+  if (!n->is_array()) wrong(key, *n, expected);
+  std::vector<std::string> out;
+  for (const auto& e : *n->as_array()) {
+    std::string name = e.is_string() ? to_lower(e.as_string()->get()) : std::string();
+    if (name.ends_with('.') && name.size() > 1) name.pop_back();
+    if (!e.is_string() || !is_dns_name(name, wildcard_ok))
+      ctx_.fail(e.source(), fmt::format("{} must be {}, got {} in it", name_of(key), expected, describe(e)));
+    if (std::find(out.begin(), out.end(), name) != out.end())
+      ctx_.fail(e.source(), fmt::format("{} names '{}' twice", name_of(key), name));
+    out.push_back(std::move(name));
   }
   return out;
 }

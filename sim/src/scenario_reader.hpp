@@ -81,6 +81,8 @@ public:
   std::optional<size_t> choice(std::string_view key, std::initializer_list<std::string_view> names);
   /// An array of strings.
   std::optional<std::vector<std::string>> strings(std::string_view key, std::string_view example);
+  /// An array of domain names (each checked like dns_name, located at the element; no repeats).
+  std::optional<std::vector<std::string>> dns_names(std::string_view key, bool wildcard_ok, std::string_view example);
   /// A table (inline or not).
   const toml::table* table(std::string_view key, std::string_view example);
   /// An array of tables (`[[x]]` or an inline array of `{ ... }`); each with its canonical path.

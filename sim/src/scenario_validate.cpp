@@ -9,12 +9,22 @@
 #include <fmt/format.h>
 
 #include "deploysim/presets.hpp"
+#include "deploysim/tls_model.hpp"
 #include "scenario_sections.hpp"
 #include "scenario_values.hpp"
 
 namespace deploysim::detail {
 
 namespace {
+
+// Who renews for a proxy without an ACME client of its own (FastAPI "Deployment Concepts").
+const char* renewal_hint(ProxyPreset p) {
+  switch (p) {
+    case ProxyPreset::ingress_nginx: return "renewal = \"cert-manager\" (Certificate resources)";
+    case ProxyPreset::cloud_lb: return "renewal = \"provider\" (the provider's certificate manager)";
+    default: return "renewal = \"certbot\" (or \"cert-manager\")";
+  }
+}
 
 struct Checker {
   const Scenario& sc;
@@ -182,22 +192,54 @@ struct Checker {
       fail("proxy.default_certificate", fmt::format("default_certificate '{}' names no [[certificate]] domain; add "
                                                     "[[certificate]] domain = \"{}\" or pick one of the certificates",
                                                     p.default_certificate, p.default_certificate));
+    const bool cloud = p.preset == ProxyPreset::cloud_lb;
     for (size_t i = 0; i < sc.certificates.size(); ++i) {
       const CertificateSpec& c = sc.certificates[i];
       const std::string path = fmt::format("certificate[{}]", i);
-      if (std::none_of(p.routes.begin(), p.routes.end(), [&](const RouteSpec& r) {
-            return domain_matches(c.domain, r.host) || domain_matches(r.host, c.domain);
-          }))
+      const auto routed = [&](const std::string& name) {
+        return std::any_of(p.routes.begin(), p.routes.end(), [&](const RouteSpec& r) {
+          return domain_matches(name, r.host) || domain_matches(r.host, name);
+        });
+      };
+      if (!routed(c.domain))
         fail(path + ".domain", fmt::format("certificate for '{}' but no route of [proxy] serves that domain; add "
                                            "{{ host = \"{}\", pool = \"...\" }} to routes",
                                            c.domain, c.domain));
-      if (c.renewal == Renewal::proxy && (p.preset == ProxyPreset::nginx || p.preset == ProxyPreset::haproxy))
-        fail(path + ".renewal", fmt::format("{} does not renew certificates by itself; use renewal = \"certbot\" (or "
-                                            "\"cert-manager\"); only caddy and traefik renew on their own",
-                                            p.preset == ProxyPreset::nginx ? "nginx" : "haproxy"));
-      if (c.domain.starts_with("*.") && c.challenge != Challenge::dns01 && c.renewal != Renewal::none)
-        fail(path + ".challenge", "a wildcard certificate can only be validated with challenge = \"dns-01\"");
+      for (const std::string& name : c.alt_names) {
+        if (name == c.domain)
+          fail(path + ".alt_names", fmt::format("alt_names repeats the certificate's domain '{}'; list the other names only", name));
+        if (!routed(name))
+          fail(path + ".alt_names", fmt::format("alt_names has '{}' but no route of [proxy] serves that domain; add "
+                                                "{{ host = \"{}\", pool = \"...\" }} to routes", name, name));
+      }
+      if (c.renewal == Renewal::proxy && p.preset != ProxyPreset::caddy && p.preset != ProxyPreset::traefik)
+        fail(path + ".renewal", fmt::format("{} does not renew certificates by itself; only caddy and traefik do. Use {}",
+                                            preset_name(p.preset), renewal_hint(p.preset)));
+      // CertMagic (Caddy's ACME client) manages one name per certificate: "Does CertMagic obtain
+      // SAN certificates? ... the answer is no" (certmagic README).
+      if (c.renewal == Renewal::proxy && p.preset == ProxyPreset::caddy && !c.alt_names.empty())
+        fail(path + ".alt_names", "Caddy obtains one certificate per name (CertMagic does not issue certificates with "
+                                  "several names); give each name its own [[certificate]], or renew with traefik, "
+                                  "certbot or cert-manager");
+      if (c.renewal == Renewal::provider && !cloud)
+        fail(path + ".renewal", "renewal = \"provider\" is the cloud provider's managed renewal: it needs "
+                                "[proxy] preset = \"cloud-lb\"");
+      if (cloud && c.renewal != Renewal::provider && c.renewal != Renewal::none)
+        fail(path + ".renewal", "a cloud load balancer's certificate is renewed by the provider (renewal = \"provider\"), "
+                                "or by nobody when it was imported (renewal = \"none\")");
+      if (c.issuer == Issuer::provider && !cloud)
+        fail(path + ".issuer", "issuer = \"provider\" is a cloud provider's own CA: it needs [proxy] preset = \"cloud-lb\"");
+      // ACM renews only certificates it issued ("NOT ELIGIBLE if imported"), validated by DNS.
+      if (c.renewal == Renewal::provider && c.issuer != Issuer::provider)
+        fail(path + ".issuer", "the provider renews only certificates it issued (an imported certificate is not renewed): "
+                               "use issuer = \"provider\", or renewal = \"none\"");
+      if (c.renewal == Renewal::provider && c.challenge != Challenge::dns01)
+        fail(path + ".challenge", "the provider renews automatically only DNS-validated certificates (its validation "
+                                  "CNAME records): use challenge = \"dns-01\"");
     }
+    if (cloud && p.strict_sni)
+      fail("proxy.strict_sni", "a cloud load balancer has no strict SNI: it serves its default certificate to a "
+                               "ClientHello whose name matches none");
   }
 
   void services() const {
@@ -300,7 +342,8 @@ struct Checker {
         switch (f.kind) {
           case FaultKind::crash: case FaultKind::hang: return {"service", "worker", "proxy"};
           case FaultKind::oom: return {"service", "worker"};
-          case FaultKind::crash_on_start: case FaultKind::redeploy: return {"service"};
+          case FaultKind::crash_on_start: return {"service"};
+          case FaultKind::redeploy: return {"service", "proxy"};
           case FaultKind::reboot: case FaultKind::clock_skew: return {"host"};
           case FaultKind::dns_outage: return {"resolver"};
           case FaultKind::block_port_80: return {"host", "proxy"};

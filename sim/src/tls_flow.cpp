@@ -1,6 +1,9 @@
 // The TLS handshake on a client connection: the proxy picks a certificate by SNI, decide_tls()
 // settles the course, and each flight becomes message records one link latency apart.
+#include <algorithm>
+#include <span>
 #include <string>
+#include <vector>
 
 #include "deploysim/presets.hpp"
 #include "path.hpp"
@@ -40,6 +43,7 @@ const char* issuer_name(Issuer i) {
     case Issuer::private_ca: return "private-ca";
     case Issuer::self_signed: return "self-signed";
     case Issuer::untrusted: return "untrusted";
+    case Issuer::provider: return "provider";
   }
   return "letsencrypt";
 }
@@ -61,28 +65,41 @@ TlsConfig PathModel::tls_config(uint32_t r, uint32_t* cert) const {
   cfg.preset = p.preset;
   *cert = UINT32_MAX;
   auto usable = [&](uint32_t i) { return i < w.serving_certs.size() && w.serving_certs[i].present; };
+  // An exact name (the subject or a subjectAltName entry) wins over a wildcard.
   for (int pass = 0; pass < 2 && *cert == UINT32_MAX && !cfg.sni.empty(); ++pass)
     for (uint32_t i = 0; i < w.serving_certs.size(); ++i) {
-      const std::string& d = w.serving_certs[i].domain;
-      if (usable(i) && (pass == 0 ? d == cfg.sni : certificate_covers(d, cfg.sni))) {
+      const CertState& cs = w.serving_certs[i];
+      const bool exact = cs.domain == cfg.sni ||
+                         std::find(cs.alt_names.begin(), cs.alt_names.end(), cfg.sni) != cs.alt_names.end();
+      if (usable(i) && (pass == 0 ? exact : certificate_covers(cs.domain, cs.alt_names, cfg.sni))) {
         *cert = i;
         break;
       }
     }
   if (*cert == UINT32_MAX && !p.default_certificate.empty() && usable(w.cert_index(p.default_certificate)))
     *cert = w.cert_index(p.default_certificate);
-  // Without a default: nginx uses the first server block's certificate, HAProxy its first crt;
-  // Caddy has no certificate for an unknown name; Traefik serves its self-generated
-  // "TRAEFIK DEFAULT CERT".
-  if (*cert == UINT32_MAX && (p.preset == ProxyPreset::nginx || p.preset == ProxyPreset::haproxy))
+  // Without a default: nginx uses the first server block's certificate, HAProxy its first crt,
+  // a cloud load balancer its listener's default certificate (AWS ALB: "If the hostname doesn't
+  // match a certificate in the certificate list, the load balancer selects the default
+  // certificate"); Caddy has no certificate for an unknown name; Traefik serves its
+  // self-generated "TRAEFIK DEFAULT CERT", the NGINX Ingress Controller its self-signed
+  // "Kubernetes Ingress Controller Fake Certificate" unless --default-ssl-certificate is set.
+  if (*cert == UINT32_MAX && (p.preset == ProxyPreset::nginx || p.preset == ProxyPreset::haproxy ||
+                              p.preset == ProxyPreset::cloud_lb))
     for (uint32_t i = 0; i < w.serving_certs.size() && *cert == UINT32_MAX; ++i)
       if (usable(i)) *cert = i;
   if (*cert != UINT32_MAX) {
     const CertState& cs = w.serving_certs[*cert];
     cfg.cert_domain = cs.domain;
+    cfg.cert_alt_names = cs.alt_names;
     cfg.cert_issuer = cs.issuer;
     cfg.not_before_unix = w.unix_time(cs.not_before);
     cfg.not_after_unix = w.unix_time(cs.not_after);
+  } else if (p.preset == ProxyPreset::ingress_nginx) {
+    cfg.cert_domain = "Kubernetes Ingress Controller Fake Certificate";
+    cfg.cert_issuer = Issuer::self_signed;
+    cfg.not_before_unix = w.unix_time(Time{});
+    cfg.not_after_unix = w.unix_time(days(365));
   } else if (p.preset == ProxyPreset::traefik) {
     cfg.cert_domain = "TRAEFIK DEFAULT CERT";
     cfg.cert_issuer = Issuer::self_signed;
@@ -108,20 +125,27 @@ void PathModel::tls_handshake(uint32_t r) {
   if (full) {
     const ClientState& c = clients[q.client];
     const Time d = hop(c.node, w.proxy_node);
+    const std::string offered = versions(cfg.offered_versions), accepted = versions(cfg.accepted_versions);
+    const std::string alpn = join(cfg.alpn_offered), server_alpn = join(cfg.alpn_supported);
+    const std::string alt_names = join(cfg.cert_alt_names);
+    std::vector<FieldArg> fields = {
+        {"sni", cfg.sni}, {"verify_host", cfg.verify_host}, {"versions", offered},
+        {"server_versions", accepted}, {"alpn", alpn}, {"server_alpn", server_alpn},
+        {"strict_sni", cfg.strict_sni}, {"preset", preset_name(cfg.preset)},
+        {"has_certificate", cfg.has_certificate}, {"cert_domain", cfg.cert_domain},
+        {"cert_issuer", issuer_name(cfg.cert_issuer)},
+        {"not_before_unix", static_cast<long long>(cfg.not_before_unix)},
+        {"not_after_unix", static_cast<long long>(cfg.not_after_unix)},
+        {"check_time_unix", static_cast<long long>(cfg.check_time_unix)}};
+    // Only a certificate with several names carries the list (the loopback replay needs it).
+    if (!alt_names.empty()) fields.push_back({"cert_alt_names", alt_names});
     q.last = w.trace.append(
         {.t = w.engine.now(), .kind = "tls.client_hello", .stage = Stage::tls, .actor = c.node,
          .from = c.node, .to = w.proxy_node, .dur = d, .conn = conns[q.conn].id, .cause = q.last,
-         .narration = !cfg.sni.empty()           ? "tls.client_hello"
+         .narration = !cfg.sni.empty()               ? "tls.client_hello"
                       : is_ip_literal(cfg.verify_host) ? "tls.client_hello.by_ip"
-                                               : "tls.client_hello.no_sni"},
-        {{"sni", cfg.sni}, {"verify_host", cfg.verify_host}, {"versions", versions(cfg.offered_versions)},
-         {"server_versions", versions(cfg.accepted_versions)}, {"alpn", join(cfg.alpn_offered)},
-         {"server_alpn", join(cfg.alpn_supported)}, {"strict_sni", cfg.strict_sni},
-         {"preset", proxy_preset_name(cfg.preset)}, {"has_certificate", cfg.has_certificate},
-         {"cert_domain", cfg.cert_domain}, {"cert_issuer", issuer_name(cfg.cert_issuer)},
-         {"not_before_unix", static_cast<long long>(cfg.not_before_unix)},
-         {"not_after_unix", static_cast<long long>(cfg.not_after_unix)},
-         {"check_time_unix", static_cast<long long>(cfg.check_time_unix)}});
+                                                       : "tls.client_hello.no_sni"},
+        std::span<const FieldArg>(fields));
   }
   w.metrics.bytes_sent += wire_bytes("tls.client_hello");
   tls_flight(r, 1);

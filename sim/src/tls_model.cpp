@@ -33,7 +33,9 @@ std::pair<const char*, int> rejection_alert(ProxyPreset preset) {
     case ProxyPreset::caddy:
     case ProxyPreset::traefik: return {"internal_error", SSL_AD_INTERNAL_ERROR};
     case ProxyPreset::nginx:
-    case ProxyPreset::haproxy: break;
+    case ProxyPreset::haproxy:
+    case ProxyPreset::ingress_nginx:  // nginx underneath: ConfigMap ssl-reject-handshake
+    case ProxyPreset::cloud_lb: break;  // never rejects (scenario validation forbids strict SNI)
   }
   return {"unrecognized_name", SSL_AD_UNRECOGNIZED_NAME};
 }
@@ -63,7 +65,7 @@ void verify_certificate(const TlsConfig& c, TlsVerdict& v) {
     v.verify_result = X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY;
     v.alert = "unknown_ca";
     v.alert_code = SSL_AD_UNKNOWN_CA;
-  } else if (!certificate_covers(c.cert_domain, c.verify_host)) {
+  } else if (!certificate_covers(c.cert_domain, c.cert_alt_names, c.verify_host)) {
     // OpenSSL's SSL_set1_host checks an IP literal against the certificate's IP addresses, not
     // its DNS names: a client that asked for https://203.0.113.10/ gets "IP address mismatch".
     v.verify_result = is_ip_literal(c.verify_host) ? X509_V_ERR_IP_ADDRESS_MISMATCH : X509_V_ERR_HOSTNAME_MISMATCH;
@@ -98,6 +100,24 @@ bool certificate_covers(std::string_view cert_domain, std::string_view host) {
   return false;
 }
 
+bool certificate_covers(std::string_view cert_domain, const std::vector<std::string>& alt_names,
+                        std::string_view host) {
+  return certificate_covers(cert_domain, host) ||
+         std::any_of(alt_names.begin(), alt_names.end(), [&](const std::string& n) { return certificate_covers(n, host); });
+}
+
+const char* preset_name(ProxyPreset preset) {
+  switch (preset) {
+    case ProxyPreset::caddy: return "caddy";
+    case ProxyPreset::traefik: return "traefik";
+    case ProxyPreset::nginx: return "nginx";
+    case ProxyPreset::haproxy: return "haproxy";
+    case ProxyPreset::ingress_nginx: return "ingress-nginx";
+    case ProxyPreset::cloud_lb: return "cloud-lb";
+  }
+  return "caddy";
+}
+
 const char* tls_version_name(uint8_t version) {
   if (version == tls13) return "TLS 1.3";
   if (version == tls12) return "TLS 1.2";
@@ -107,7 +127,7 @@ const char* tls_version_name(uint8_t version) {
 TlsVerdict decide_tls(const TlsConfig& c) {
   TlsVerdict v;
   v.messages.push_back({"tls.client_hello", true, 0});
-  v.sni_matched = c.has_certificate && !c.sni.empty() && certificate_covers(c.cert_domain, c.sni);
+  v.sni_matched = c.has_certificate && !c.sni.empty() && certificate_covers(c.cert_domain, c.cert_alt_names, c.sni);
   v.version = highest_common(c.offered_versions, c.accepted_versions);
   if (v.version == 0) {
     v.alert = "protocol_version";

@@ -87,6 +87,7 @@ World::World(const Scenario& sc, uint64_t seed_, TraceLevel level_)
   for (const auto& c : sc.certificates) {
     CertState cs;
     cs.domain = c.domain;
+    cs.alt_names = c.alt_names;
     cs.issuer = c.issuer;
     cs.not_before = c.issued;
     cs.not_after = c.issued + c.lifetime;

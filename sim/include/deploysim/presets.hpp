@@ -29,7 +29,5 @@ bool server_reads_proxy_headers(const ServiceSpec& service);
 bool trusts_proxy_address(const ServiceSpec& service, std::string_view ip);
 /// Lower-case server preset name ("hypercorn").
 const char* server_preset_name(ServerPreset server);
-/// Lower-case preset name ("nginx").
-const char* proxy_preset_name(ProxyPreset preset);
 
 }  // namespace deploysim

@@ -80,8 +80,9 @@ struct HostSpec {
   SourcePos pos;
 };
 
-/// TLS termination proxy presets.
-enum class ProxyPreset : uint8_t { caddy, traefik, nginx, haproxy };
+/// TLS termination proxy presets: four proxies on a host of yours, the NGINX Ingress Controller
+/// of a Kubernetes cluster, and a cloud provider's load balancer (modelled on AWS ALB + ACM).
+enum class ProxyPreset : uint8_t { caddy, traefik, nginx, haproxy, ingress_nginx, cloud_lb };
 
 /// Host-header route.
 struct RouteSpec {
@@ -108,13 +109,13 @@ struct ProxySpec {
   std::optional<bool> forwarded_headers;  ///< Adds X-Forwarded-For/Proto; unset: the preset's default.
   std::optional<Time> upstream_timeout;   ///< No answer from the app within it -> 504; 0 = none; unset: the preset's.
   Time upstream_connect_timeout = s(5);  ///< Connect to the app.
-  bool persisted_storage = true;      ///< Traefik acme.json / Caddy data dir survives restarts.
+  bool persisted_storage = true;      ///< Traefik acme.json / Caddy data dir on a volume: survives a recreate.
 };
 
-/// Certificate issuers.
-enum class Issuer : uint8_t { letsencrypt, private_ca, self_signed, untrusted };
-/// Who renews a certificate.
-enum class Renewal : uint8_t { proxy, certbot, cert_manager, none };
+/// Certificate issuers; `provider` is the cloud provider's own public CA (ACM: Amazon).
+enum class Issuer : uint8_t { letsencrypt, private_ca, self_signed, untrusted, provider };
+/// Who renews a certificate; `provider` is the cloud provider's managed renewal (ACM).
+enum class Renewal : uint8_t { proxy, certbot, cert_manager, none, provider };
 /// ACME challenge type.
 enum class Challenge : uint8_t { http01, tls_alpn01, dns01 };
 /// certbot's renewal rule: the classic "30 days left" or the newer "1/3 of the lifetime left".
@@ -122,7 +123,8 @@ enum class CertbotRule : uint8_t { classic_30d, third_of_lifetime };
 
 /// [[certificate]]
 struct CertificateSpec {
-  std::string domain;
+  std::string domain;                 ///< The first name (and the path key).
+  std::vector<std::string> alt_names; ///< More names on the same certificate (subjectAltName).
   Issuer issuer = Issuer::letsencrypt;
   Time issued = -days(30);            ///< notBefore relative to the scenario start.
   Time lifetime = days(90);
@@ -272,7 +274,7 @@ enum class FaultKind : uint8_t {
 /// [[fault]]
 struct FaultSpec {
   Time at;
-  std::string target;      ///< service, "service/worker-N", host, "resolver", "proxy".
+  std::string target;      ///< service, "service/worker-N", host, "resolver", "proxy" (redeploy: recreated).
   FaultKind kind = FaultKind::crash;
   int exit_code = 1;
   Time duration;           ///< For outages/hangs/blocks; 0 = until the end.

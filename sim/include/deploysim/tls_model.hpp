@@ -19,6 +19,7 @@ struct TlsConfig {
   std::vector<std::string> alpn_supported;  ///< Server ALPN list, in preference order.
   bool has_certificate = true;            ///< false: the server has no certificate to present.
   std::string cert_domain;                ///< Subject name of the presented certificate ("*.x" allowed).
+  std::vector<std::string> cert_alt_names;  ///< Its further subjectAltName entries.
   Issuer cert_issuer = Issuer::letsencrypt;  ///< Who signed it.
   int64_t not_before_unix = 0;            ///< Validity start (UTC seconds).
   int64_t not_after_unix = 0;             ///< Validity end (UTC seconds).
@@ -51,6 +52,12 @@ struct TlsVerdict {
 /// Whether a certificate subject (possibly "*.example.test") covers a host name (RFC 6125:
 /// the wildcard stands for exactly one left-most label).
 bool certificate_covers(std::string_view cert_domain, std::string_view host);
+/// The same over every name of a certificate: its subject and its subjectAltName entries.
+bool certificate_covers(std::string_view cert_domain, const std::vector<std::string>& alt_names,
+                        std::string_view host);
+
+/// A proxy preset as scenario files spell it: "caddy", ..., "ingress-nginx", "cloud-lb".
+const char* preset_name(ProxyPreset preset);
 
 /// Whether a URL host is an IPv4 address literal: it goes without SNI (RFC 6066 section 3) and
 /// is checked against the certificate's IP addresses.

@@ -51,6 +51,7 @@ struct Process {
 /// A certificate as the proxy serves it (in memory) or as it lies on disk after renewal.
 struct CertState {
   std::string domain;
+  std::vector<std::string> alt_names;  ///< Further names it covers (subjectAltName).
   Issuer issuer = Issuer::letsencrypt;
   Time not_before;             ///< Relative to the scenario start.
   Time not_after;

@@ -145,11 +145,12 @@ CertStore::CertStore(KeyType root_key)
       untrusted_("Untrusted Root CA", root_not_before, root_not_after, root_key) {}
 
 const Credential& CertStore::leaf(const std::string& name, int64_t not_before, int64_t not_after,
-                                  CertTrust trust, KeyType key) {
-  Key k{name, not_before, not_after, trust, key};
+                                  CertTrust trust, KeyType key, const std::vector<std::string>& alt_names) {
+  Key k{name, not_before, not_after, trust, key, alt_names};
   auto it = leaves_.find(k);
   if (it != leaves_.end()) return *it->second;
   LeafSpec spec{{name}, not_before, not_after, key};
+  spec.names.insert(spec.names.end(), alt_names.begin(), alt_names.end());
   if (trust == CertTrust::wrong_name) spec.names = {"other-" + name};
   Credential c;
   switch (trust) {

@@ -49,12 +49,15 @@ std::optional<TlsConfig> tls_config_of(const Trace& trace, const Record& r) {
   c.strict_sni = trace.detail_int(r, "strict_sni") != 0;
   const std::string_view preset = trace.detail_str(r, "preset");
   c.preset = preset == "caddy" ? ProxyPreset::caddy : preset == "traefik" ? ProxyPreset::traefik
-           : preset == "haproxy" ? ProxyPreset::haproxy : ProxyPreset::nginx;
+           : preset == "haproxy" ? ProxyPreset::haproxy : preset == "ingress-nginx" ? ProxyPreset::ingress_nginx
+           : preset == "cloud-lb" ? ProxyPreset::cloud_lb : ProxyPreset::nginx;
   c.has_certificate = trace.detail_int(r, "has_certificate") != 0;
   c.cert_domain = trace.detail_str(r, "cert_domain");
+  c.cert_alt_names = comma_list(trace.detail_str(r, "cert_alt_names"));
   const std::string_view issuer = trace.detail_str(r, "cert_issuer");
   c.cert_issuer = issuer == "private-ca" ? Issuer::private_ca : issuer == "self-signed" ? Issuer::self_signed
-                : issuer == "untrusted" ? Issuer::untrusted : Issuer::letsencrypt;
+                : issuer == "untrusted" ? Issuer::untrusted : issuer == "provider" ? Issuer::provider
+                : Issuer::letsencrypt;
   c.not_before_unix = trace.detail_int(r, "not_before_unix");
   c.not_after_unix = trace.detail_int(r, "not_after_unix");
   c.check_time_unix = trace.detail_int(r, "check_time_unix");

@@ -320,11 +320,12 @@ int serve(const Scenario& scenario, const ServeOptions& options) {
   ServerConfig server;
   for (const auto& c : scenario.certificates) {
     const int64_t not_before = now + seconds(c.issued);
-    const Credential& cred =
-        certs.leaf(c.domain, not_before, not_before + seconds(c.lifetime), trust_of(c.issuer));
+    const Credential& cred = certs.leaf(c.domain, not_before, not_before + seconds(c.lifetime),
+                                        trust_of(c.issuer), KeyType::ecdsa_p256, c.alt_names);
     // This live proxy relays HTTP/1.1 only, so it offers http/1.1 in ALPN even where the
     // scenario's proxy offers h2 (the start-up line says so).
     server.names.push_back({c.domain, &cred, {"http/1.1"}});
+    for (const auto& alt : c.alt_names) server.names.push_back({alt, &cred, {"http/1.1"}});
   }
   server.default_name = scenario.proxy->default_certificate;
   server.strict_sni = scenario.proxy->strict_sni;
@@ -382,7 +383,7 @@ int serve(const Scenario& scenario, const ServeOptions& options) {
                        options.export_ca.empty() ? "" : " ca=" + options.export_ca));
   log.line(fmt::format("alpn=http/1.1 (the scenario's {} offers {}; this live proxy relays HTTP/1.1 only) "
                        "x-forwarded-headers={}",
-                       proxy_preset_name(scenario.proxy->preset),
+                       preset_name(scenario.proxy->preset),
                        proxy_offers_h2(*scenario.proxy) ? "h2,http/1.1" : "http/1.1",
                        proxy_sets_forwarded_headers(*scenario.proxy) ? "on" : "off"));
   if (!names.empty())

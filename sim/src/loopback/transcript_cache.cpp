@@ -38,9 +38,11 @@ LoopbackConfig default_loopback_config(int64_t now) {
 
 Transcript run_loopback(const LoopbackConfig& config, CertStore& certs, TcpLink* link) {
   ServerConfig server;
-  for (const auto& n : config.server_names)
-    server.names.push_back(
-        {n.name, &certs.leaf(n.name, n.not_before, n.not_after, n.trust, n.key), n.alpn});
+  for (const auto& n : config.server_names) {
+    const Credential* cred = &certs.leaf(n.name, n.not_before, n.not_after, n.trust, n.key, n.alt_names);
+    server.names.push_back({n.name, cred, n.alpn});
+    for (const auto& alt : n.alt_names) server.names.push_back({alt, cred, n.alpn});  // SNI selects it by any name
+  }
   server.default_name = config.default_name;
   server.strict_sni = config.strict_sni;
   server.reject_alert = config.reject_alert;
@@ -111,7 +113,7 @@ int64_t representative_time(const TlsConfig& c) {
 auto key_of(const TlsConfig& c) {
   return std::make_tuple(std::cref(c.sni), std::cref(c.verify_host), c.offered_versions,
                          c.accepted_versions, std::cref(c.alpn_offered), std::cref(c.alpn_supported),
-                         c.has_certificate, std::cref(c.cert_domain), c.cert_issuer,
+                         c.has_certificate, std::cref(c.cert_domain), std::cref(c.cert_alt_names), c.cert_issuer,
                          c.not_before_unix, c.not_after_unix, time_span(c), c.strict_sni, c.preset);
 }
 
@@ -147,6 +149,7 @@ LoopbackConfig loopback_config_for(const TlsConfig& c) {
   if (c.has_certificate) {
     NameConfig n;
     n.name = c.cert_domain;
+    n.alt_names = c.cert_alt_names;
     n.alpn = c.alpn_supported;
     n.not_before = c.not_before_unix;
     n.not_after = c.not_after_unix;

@@ -91,9 +91,11 @@ class CertStore {
 public:
   /// Generates both roots (valid 2000-01-01 .. 2099-12-31) with the given key type.
   explicit CertStore(KeyType root_key = KeyType::ecdsa_p256);
-  /// The leaf for `name` valid over [not_before, not_after] in the given trust variant.
+  /// The leaf for `name` (and `alt_names`) valid over [not_before, not_after] in the given trust
+  /// variant.
   const Credential& leaf(const std::string& name, int64_t not_before, int64_t not_after,
-                         CertTrust trust, KeyType key = KeyType::ecdsa_p256);
+                         CertTrust trust, KeyType key = KeyType::ecdsa_p256,
+                         const std::vector<std::string>& alt_names = {});
   /// The root the client trusts.
   const CertAuthority& trusted_ca() const { return trusted_; }
   /// A root nobody trusts.
@@ -102,7 +104,7 @@ public:
   size_t leaves_generated() const { return leaves_.size(); }
 
 private:
-  using Key = std::tuple<std::string, int64_t, int64_t, CertTrust, KeyType>;
+  using Key = std::tuple<std::string, int64_t, int64_t, CertTrust, KeyType, std::vector<std::string>>;
   CertAuthority trusted_;
   CertAuthority untrusted_;
   std::map<Key, std::unique_ptr<Credential>> leaves_;

@@ -18,6 +18,7 @@ namespace deploysim::loopback {
 /// One certificate the server holds, as configuration (the key of a cached transcript).
 struct NameConfig {
   std::string name;                ///< Domain (SNI that selects it).
+  std::vector<std::string> alt_names;  ///< Further names on the same certificate (subjectAltName).
   std::vector<std::string> alpn = {"h2", "http/1.1"};  ///< Server ALPN preference for it.
   int64_t not_before = 0;          ///< Validity start, UTC seconds.
   int64_t not_after = 0;           ///< Validity end, UTC seconds.
