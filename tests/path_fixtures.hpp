@@ -134,6 +134,7 @@ struct ManualRun {
   void set_state(Time t, uint32_t proc, ProcState state) {
     world.engine.schedule_at(t, [this, proc, state] {
       world.processes[proc].state = state;
+      world.processes[proc].listening = state == ProcState::running || state == ProcState::hung;
       if (state == ProcState::crashed || state == ProcState::exited)
         for (auto& f : world.on_process_down) f(static_cast<ProcId>(proc), RecordId::none);
       if (state == ProcState::running)

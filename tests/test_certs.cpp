@@ -400,6 +400,7 @@ ip = "10.0.0.5"
 [[service]]
 name = "api"
 host = "app-1"
+bind = "0.0.0.0"
 supervisor = { kind = "kubernetes" }
 [[client]]
 name = "browser"

@@ -219,3 +219,24 @@ TEST_CASE("lesson 06 stops where the app that was never enabled stays down after
   }
   CHECK(after > 100);
 }
+
+TEST_CASE("every shipped lesson says where its claims come from and how reality differs") {
+  const auto lessons = list_lessons();
+  REQUIRE(lessons.size() >= 21);
+  for (const auto& file : lessons) {
+    CAPTURE(file);
+    const LessonLoad ll = load_lesson_file(file);  // an unknown source id would fail here
+    REQUIRE_MESSAGE(ll.lesson, (ll.error ? ll.error->to_string() : std::string()));
+    const Lesson& lesson = *ll.lesson;
+    CHECK_MESSAGE(!lesson.sources.empty(), "the summary cites no source");
+    for (const LessonStep& step : lesson.steps) {
+      CAPTURE(step.target);
+      CHECK_MESSAGE(!step.sources.empty(), "step at line ", step.pos.line, " cites no source");
+    }
+    const RealLife& real = lesson.real_life;
+    CHECK_MESSAGE(!real.text.empty(), "no [real_life] note");
+    CHECK_MESSAGE(!real.text_ko.empty(), "the [real_life] note has no Korean text");
+    CHECK_MESSAGE(!real.commands.empty(), "the [real_life] note names no command to see it on a real system");
+    CHECK_MESSAGE(!real.sources.empty(), "the [real_life] note cites no source");
+  }
+}

@@ -157,3 +157,38 @@ TEST_CASE("every shipped scenario and variant narrates in every language: a sent
   CHECK(runs >= 50);
   MESSAGE("narrated ", narrated, " distinct records over ", runs, " runs");
 }
+
+TEST_CASE("TLS 1.2 narration: no keys agreed and no request before the second round trip") {
+  const LoadResult l = load_scenario_file(std::string(DEPLOYSIM_ASSETS_DIR) + "/scenarios/tls12-vs-tls13.toml");
+  REQUIRE(l.scenario.has_value());
+  const Run run = simulate(*l.scenario);
+  const Trace& t = run.trace;
+  for (const auto& lang : Narrator::languages()) {
+    CAPTURE(lang);
+    std::string error;
+    const auto n = Narrator::load(lang, &error);
+    REQUIRE_MESSAGE(n.has_value(), error);
+    size_t hellos = 0, finished = 0;
+    for (const Record& r : t.records()) {
+      if (t.node_name(r.actor) != "proxy" && t.node_name(r.actor) != "tls12-client") continue;
+      const bool tls12 = t.node_name(r.to) == "tls12-client" || t.node_name(r.actor) == "tls12-client";
+      if (!tls12) continue;
+      const std::string text = n->narrate(t, r);
+      if (t.kind(r) == "tls.server_hello") {
+        ++hellos;
+        CHECK(t.detail_str(r, "version") == "TLS 1.2");
+        // Nothing is agreed at ServerHello in TLS 1.2: the 1.3 sentence must not be used.
+        for (const char* claim : {"agreed", "합의"}) CHECK_MESSAGE(text.find(claim) == std::string::npos, text);
+      }
+      if (t.kind(r) == "tls.finished" && t.node_name(r.actor) == "tls12-client") {
+        ++finished;
+        // The client's Finished is not the moment it may send: the server's Finished comes first.
+        for (const char* claim : {"at once", "곧바로"}) CHECK_MESSAGE(text.find(claim) == std::string::npos, text);
+        CHECK(t.detail_int(r, "encrypted", -1) == 1);
+      }
+      if (t.kind(r) == "tls.certificate") CHECK(t.detail_int(r, "encrypted", -1) == 0);  // in clear in 1.2
+    }
+    CHECK(hellos == 1);
+    CHECK(finished == 1);
+  }
+}

@@ -2,6 +2,9 @@
 // routing, and upstream failures turned into 502/503/504.
 #include <doctest/doctest.h>
 
+#include <map>
+#include <set>
+
 #include "deploysim/simulate.hpp"
 #include "path_fixtures.hpp"
 
@@ -120,9 +123,12 @@ TEST_CASE("a Host without a route gets 404 from the proxy") {
 }
 
 TEST_CASE("upstream failures: 502 when no worker runs or one dies mid-request, 504 when hung") {
-  SUBCASE("every worker down: 502 Bad Gateway") {
+  SUBCASE("every worker down, manager included (nothing listens): 502 Bad Gateway") {
     ManualRun m(one_request());
-    for (auto& p : m.world.processes) p.state = ProcState::failed;
+    for (auto& p : m.world.processes) {
+      p.state = ProcState::failed;
+      p.listening = false;
+    }
     m.run();
     const Trace& t = m.world.trace;
     CHECK(count_kind(t, "proxy.upstream_error") == 1);
@@ -161,4 +167,111 @@ TEST_CASE("upstream failures: 502 when no worker runs or one dies mid-request, 5
     m.run();
     CHECK(m.world.metrics.failures.at("connection_refused") == 1);
   }
+}
+
+namespace {
+
+Run shipped(const std::string& file, const std::string& variant = {}) {
+  const LoadResult base = load_scenario_file(std::string(DEPLOYSIM_ASSETS_DIR) + "/scenarios/" + file);
+  REQUIRE_MESSAGE(base.scenario.has_value(), (base.error ? base.error->to_string() : ""));
+  if (variant.empty()) return simulate(*base.scenario);
+  const LoadResult v = apply_variant(*base.scenario, variant);
+  REQUIRE_MESSAGE(v.scenario.has_value(), (v.error ? v.error->to_string() : ""));
+  return simulate(*v.scenario);
+}
+
+// The ALPN protocol each client's first established connection got.
+std::map<std::string, std::string> alpn_by_client(const Trace& t) {
+  std::map<std::string, std::string> out;
+  for (const Record& r : t.records())
+    if (t.kind(r) == "tls.established") out.emplace(std::string(t.node_name(r.actor)), t.detail_str(r, "alpn"));
+  return out;
+}
+
+// The upstream protocol of every proxy.forward, by Host.
+std::map<std::string, std::set<std::string>> upstream_by_host(const Trace& t) {
+  std::map<std::string, std::set<std::string>> out;
+  for (const Record& r : t.records())
+    if (t.kind(r) == "proxy.forward") out[std::string(t.detail_str(r, "host"))].insert(std::string(t.detail_str(r, "protocol")));
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("HTTP/2 is the proxy's choice: a Uvicorn back end gets h2 at the browser when the proxy offers it") {
+  SUBCASE("Traefik offers h2 by default, for Uvicorn (api) as for Hypercorn (www)") {
+    const auto alpn = alpn_by_client(shipped("http2-alpn.toml").trace);
+    CHECK(alpn.at("browser-api") == "h2");
+    CHECK(alpn.at("browser-www") == "h2");
+  }
+  SUBCASE("nginx without `http2 on` offers http/1.1 only, whatever the app speaks") {
+    const Run run = shipped("http2-alpn.toml", "nginx without http2 on");
+    const auto alpn = alpn_by_client(run.trace);
+    CHECK(alpn.at("browser-api") == "http/1.1");
+    CHECK(alpn.at("browser-www") == "http/1.1");
+    // One request at a time per HTTP/1.1 connection: the busy browsers open more of them.
+    CHECK(run.metrics.tls_handshakes > shipped("http2-alpn.toml").metrics.tls_handshakes);
+  }
+  SUBCASE("nginx with `http2 on` offers h2 to both") {
+    const auto alpn = alpn_by_client(shipped("http2-alpn.toml", "nginx with http2 on").trace);
+    CHECK(alpn.at("browser-api") == "h2");
+    CHECK(alpn.at("browser-www") == "h2");
+  }
+  SUBCASE("each preset's default, with one Uvicorn service behind it") {
+    const std::vector<std::pair<ProxyPreset, std::string>> defaults = {
+        {ProxyPreset::caddy, "h2"}, {ProxyPreset::traefik, "h2"}, {ProxyPreset::haproxy, "h2"},
+        {ProxyPreset::nginx, "http/1.1"}};
+    for (const auto& [preset, want] : defaults) {
+      CAPTURE(static_cast<int>(preset));
+      Scenario sc = one_request();
+      sc.proxy->preset = preset;
+      const Trace t = simulate(sc).trace;
+      CHECK(t.detail_str(t[find_kind(t, "tls.established")], "alpn") == want);
+      CHECK(t.detail_str(t[find_kind(t, "tls.client_hello")], "server_alpn") ==
+            (want == "h2" ? "h2,http/1.1" : "http/1.1"));
+    }
+  }
+}
+
+TEST_CASE("behind the proxy the app gets HTTP/1.1, unless h2c is configured for a Hypercorn back end") {
+  SUBCASE("by default both apps get HTTP/1.1, though both browsers speak h2 to the proxy") {
+    const auto up = upstream_by_host(shipped("http2-alpn.toml").trace);
+    CHECK(up.at("api.example.test") == std::set<std::string>{"HTTP/1.1"});
+    CHECK(up.at("www.example.test") == std::set<std::string>{"HTTP/1.1"});
+  }
+  SUBCASE("upstream_h2c on www's route: h2c to Hypercorn, still HTTP/1.1 to Uvicorn") {
+    const auto up = upstream_by_host(shipped("http2-alpn.toml", "h2c upstream to Hypercorn").trace);
+    CHECK(up.at("api.example.test") == std::set<std::string>{"HTTP/1.1"});
+    CHECK(up.at("www.example.test") == std::set<std::string>{"h2c"});
+  }
+  SUBCASE("h2c to a Uvicorn pool is a located error") {
+    const LoadResult base = load_scenario_file(std::string(DEPLOYSIM_ASSETS_DIR) + "/scenarios/http2-alpn.toml");
+    REQUIRE(base.scenario.has_value());
+    const LoadResult bad = set_param(*base.scenario, "proxy.routes.api.example.test.upstream_h2c", "true");
+    REQUIRE(bad.error.has_value());
+    CHECK(bad.error->message.find("pool 'api' runs uvicorn") != std::string::npos);
+    CHECK(bad.error->line > 0);
+  }
+}
+
+TEST_CASE("the client that sends no SNI is one that asks for the server's IP address") {
+  const Run run = shipped("no-sni.toml");
+  const Trace& t = run.trace;
+  size_t without_sni = 0;
+  for (const Record& r : t.records()) {
+    if (t.kind(r) != "tls.client_hello" || !t.detail_str(r, "sni").empty()) continue;
+    ++without_sni;
+    CHECK(t.node_name(r.actor) == "curl-by-ip");
+    CHECK(t.detail_str(r, "verify_host") == "203.0.113.10");  // https://203.0.113.10/
+    CHECK(t.narration(r) == "tls.client_hello.by_ip");
+  }
+  CHECK(without_sni == 1);
+  // nginx serves its default certificate (www); OpenSSL checks the IP against it: mismatch 64.
+  const Record& alert = t[find_kind(t, "tls.alert")];
+  CHECK(t.node_name(alert.from) == "curl-by-ip");
+  CHECK(t.detail_int(alert, "verify_result") == 64);
+  // Asking for the name sends SNI and works.
+  const Run fixed = shipped("no-sni.toml", "curl asks for the name");
+  CHECK(fixed.metrics.succeeded == 2);
+  CHECK(count_kind(fixed.trace, "tls.alert") == 0);
 }

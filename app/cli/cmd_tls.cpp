@@ -30,6 +30,7 @@ struct HandshakeArgs {
   std::string host;
   std::string tls;
   bool no_sni = false;
+  bool no_http2 = false;
   std::string alpn = "h2,http/1.1";
   bool expired = false, not_yet_valid = false, wrong_name = false, untrusted = false,
        self_signed = false, strict_sni = false, rsa = false, tcp = false;
@@ -68,6 +69,9 @@ LoopbackConfig config_from(const HandshakeArgs& a) {
     if (a.untrusted) n.trust = CertTrust::untrusted_ca;
     if (a.self_signed) n.trust = CertTrust::self_signed;
     if (a.rsa) n.key = KeyType::rsa2048;
+    // nginx without `http2 on` offers http/1.1 only; Caddy, Traefik and HAProxy 2.8+ offer h2
+    // too, whatever the app behind them speaks (sim/src/presets.cpp).
+    if (a.no_http2) n.alpn = {"http/1.1"};
   }
   return c;
 }
@@ -81,6 +85,8 @@ void print_transcript(const Transcript& t, bool tcp, uint16_t port) {
              c.send_sni ? c.sni : "(none)", c.host,
              c.client_versions == 3 ? "TLS 1.2-1.3" : c.client_versions == 1 ? "TLS 1.2" : "TLS 1.3",
              fmt::join(c.client_alpn, ","), "2026-11-01T09:00:00Z");
+  if (!c.server_names.empty())
+    fmt::print("  proxy: offers ALPN [{}]\n", fmt::join(c.server_names.front().alpn, ","));
   for (size_t i = 0; i < t.capture.messages.size(); ++i) {
     const CapturedMessage& m = t.capture.messages[i];
     const DecodedMessage& d = t.decoded[i];
@@ -160,6 +166,8 @@ void register_tls_commands(CLI::App& app, Context& ctx) {
   hs->add_option("--tls", args->tls, "Offer only this version")->check(CLI::IsMember({"1.2", "1.3"}));
   hs->add_flag("--no-sni", args->no_sni, "Send no server_name: the proxy serves its default certificate");
   hs->add_option("--alpn", args->alpn, "ALPN offer, comma-separated")->capture_default_str();
+  hs->add_flag("--no-http2", args->no_http2,
+               "The proxy offers http/1.1 only in ALPN (nginx without `http2 on`)");
   auto* expired = hs->add_flag("--expired", args->expired, "The certificate expired 10 days ago");
   auto* early = hs->add_flag("--not-yet-valid", args->not_yet_valid, "The certificate starts tomorrow");
   auto* wrong = hs->add_flag("--wrong-name", args->wrong_name, "The certificate names another host");

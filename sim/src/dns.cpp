@@ -20,11 +20,6 @@ constexpr int max_cname_depth = 8;
 
 enum class Level : uint8_t { root, tld, authoritative };
 
-bool is_ip_literal(std::string_view host) {
-  return !host.empty() && std::all_of(host.begin(), host.end(), [](char c) {
-    return (c >= '0' && c <= '9') || c == '.';
-  });
-}
 
 std::string_view tld_of(std::string_view name) {
   const size_t dot = name.rfind('.');

@@ -159,7 +159,8 @@ public:
   void worker_exit(ProcId p, const ExitStatus& st, std::string_view reason, RecordId cause);
   void worker_respawn(ProcId p, uint32_t gen);
   void hang(uint32_t u, RecordId cause);
-  void set_worker_state(ProcId p, ProcState s, RecordId cause);
+  /// `socket_kept`: the replica's manager still holds the listening socket for this worker.
+  void set_worker_state(ProcId p, ProcState s, RecordId cause, bool socket_kept = false);
 
   // termination.cpp
   void terminate(uint32_t u, RecordId cause, std::string_view reason, AfterStop after);

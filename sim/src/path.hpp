@@ -33,6 +33,7 @@ struct Request {
   uint32_t client = 0;
   uint32_t conn = UINT32_MAX;      ///< Index into PathModel::conns.
   uint32_t worker = UINT32_MAX;    ///< ProcId value of the worker serving it.
+  uint32_t replica = UINT32_MAX;   ///< Index into PathModel::replicas it was forwarded to.
   RecordId last = RecordId::none;  ///< Latest record of this request (cause of the next).
   EventId timeout;                 ///< The proxy's upstream timeout.
   Time start, dns_done, tcp_done, tls_done, forwarded, service_start, service_end;
@@ -93,6 +94,17 @@ struct WorkerState {
   Rng rng{0, 0};
 };
 
+/// One replica of a service as the proxy reaches it: its workers share one listening socket
+/// and the kernel hands each accepted connection to one of them.
+struct ReplicaState {
+  uint32_t service = 0;
+  uint32_t replica = 0;            ///< Process::replica of its workers (spare pods are replicas too).
+  uint32_t host = 0;               ///< Index into Scenario::hosts.
+  std::vector<uint32_t> procs;     ///< Its workers (indices into World::processes).
+  NodeId manager = NodeId::none;   ///< The manager holding the socket (workers > 1), else the worker.
+  std::deque<uint32_t> backlog;    ///< Accepted connections no worker has taken yet.
+};
+
 /// Failure causes as they appear in Metrics::failures and trace details.
 namespace cause {
 inline constexpr std::string_view bad_url = "bad_url";
@@ -142,7 +154,7 @@ public:
 
   // proxy.cpp
   void proxy_receive(uint32_t req);
-  void proxy_forward(uint32_t req, ProcId worker);
+  void proxy_forward(uint32_t req, uint32_t replica, ProcId worker);
   void proxy_relay(uint32_t req, int status, std::string_view reason);
   void proxy_timeout(uint32_t req);
   void proxy_upstream_failed(uint32_t req, std::string_view reason);
@@ -151,9 +163,14 @@ public:
   void worker_receive(uint32_t req);
   void worker_start(uint32_t worker);
   void worker_complete(uint32_t worker);
-  ProcId pick_worker(uint32_t service);
-  ProcId pick_pod_worker(uint32_t service);
-  bool speaks_h2(uint32_t service) const;
+  ProcId pick_worker(uint32_t service, uint32_t* replica);
+  ProcId pick_pod_worker(uint32_t service, uint32_t* replica);
+  uint32_t backlog_replica(uint32_t service) const;
+  bool reachable(uint32_t replica) const;
+  bool socket_open(uint32_t replica) const;
+  std::string upstream_address(uint32_t replica) const;
+  void accept_backlog(uint32_t replica);
+  void drop_backlog(uint32_t replica);
 
   /// Appends a record for request `req` (when the trace level keeps it), chained by cause.
   RecordId emit(uint32_t req, const RecordSpec& spec, std::initializer_list<FieldArg> fields = {},
@@ -182,6 +199,8 @@ public:
   std::vector<Connection> conns;
   std::vector<uint32_t> free_conns;
   std::vector<WorkerState> workers;         ///< Parallel to World::processes.
+  std::vector<ReplicaState> replicas;       ///< Every replica of every service.
+  std::vector<uint32_t> replica_of;         ///< Parallel to World::processes: index into replicas.
   std::vector<uint32_t> next_pod;           ///< Per service: the ingress's round-robin position.
   std::unordered_map<std::string, DnsEntry> resolver_cache;
   std::unordered_map<std::string, Time> delegation_cache;  ///< "test" / "example.test" -> NS known until.

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <fmt/format.h>
 
+#include "deploysim/presets.hpp"
 #include "lifecycle_model.hpp"
 
 namespace deploysim::life {
@@ -14,10 +15,13 @@ bool serving(ProcState s) { return s == ProcState::running || s == ProcState::hu
 
 }  // namespace
 
-void LifeModel::set_worker_state(ProcId p, ProcState s, RecordId cause) {
+void LifeModel::set_worker_state(ProcId p, ProcState s, RecordId cause, bool socket_kept) {
   Process& proc = w.processes[raw(p)];
   const ProcState old = proc.state;
+  const bool was_listening = proc.listening;
   proc.state = s;
+  // A stopping worker (SIGTERM) has closed the listening socket and only finishes what it holds.
+  proc.listening = (serving(s) && s != ProcState::stopping) || socket_kept;
   const bool holds = s == ProcState::starting || serving(s);
   if (workers[raw(p)].alive != holds) {
     workers[raw(p)].alive = holds;
@@ -28,7 +32,8 @@ void LifeModel::set_worker_state(ProcId p, ProcState s, RecordId cause) {
     proc.rss = holds ? workers[raw(p)].base_rss : 0;
     memory_changed(proc.host);
   }
-  if (serving(old) && !serving(s))
+  // A dead worker whose manager exits closes the socket too: what waited in its backlog is lost.
+  if ((serving(old) && !serving(s)) || (was_listening && !proc.listening && !serving(s)))
     for (auto& f : w.on_process_down) f(p, cause);
   if (s == ProcState::stopping && old != ProcState::stopping)
     for (auto& f : w.on_process_stopping) f(p);
@@ -228,7 +233,9 @@ void LifeModel::worker_exit(ProcId p, const ExitStatus& st, std::string_view rea
             .proc = p, .cause = cause,
             .narration = st.oom_killed ? "process.worker_exit.oom" : "process.worker_exit"},
            {{"worker", proc.name}, {"code", st.code}, {"signal", st.signal}, {"reason", reason}});
-  set_worker_state(p, ProcState::crashed, rec);
+  // The manager keeps the listening socket it bound before spawning the workers (Uvicorn's
+  // Multiprocess supervisor): the kernel still accepts connections for the dead worker.
+  set_worker_state(p, ProcState::crashed, rec, manager_keeps_socket(svc.server));
   uint32_t left = 0;
   for (ProcId q : unit.workers) left += w.processes[raw(q)].state == ProcState::running ? 1 : 0;
   if (manager_respawns_workers(svc.server, svc.server_version)) {
@@ -255,7 +262,7 @@ void LifeModel::worker_respawn(ProcId p, uint32_t gen) {
   const RecordId rec = emit({.t = w.engine.now(), .kind = "server.respawn", .stage = Stage::process,
                              .actor = unit.node, .proc = p, .cause = unit.last},
                             {{"worker", w.processes[raw(p)].name}});
-  set_worker_state(p, ProcState::starting, rec);
+  set_worker_state(p, ProcState::starting, rec, manager_keeps_socket(sc.services[unit.service].server));
   ++w.processes[raw(p)].restarts;
   count_restart();
   const uint32_t g2 = wl.gen;

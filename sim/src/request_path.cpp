@@ -89,6 +89,25 @@ PathModel::PathModel(World& world)
   }
   workers.resize(w.processes.size());
   for (size_t i = 0; i < w.processes.size(); ++i) workers[i].rng = w.rng(w.processes[i].name.c_str());
+  replica_of.resize(w.processes.size());
+  for (const Process& p : w.processes) {
+    uint32_t ri = 0;
+    while (ri < replicas.size() && !(replicas[ri].service == p.service && replicas[ri].replica == p.replica)) ++ri;
+    if (ri == replicas.size()) {
+      ReplicaState rs;
+      rs.service = p.service;
+      rs.replica = p.replica;
+      rs.host = p.host;
+      // The lifecycle names the replica's main process "api/manager" ("api-2/manager").
+      const std::string_view name = p.name;
+      rs.manager = sc.services[p.service].workers > 1
+                       ? w.trace.node(fmt::format("{}/manager", name.substr(0, name.find('/'))))
+                       : p.node;
+      replicas.push_back(std::move(rs));
+    }
+    replicas[ri].procs.push_back(raw(p.id));
+    replica_of[raw(p.id)] = ri;
+  }
   w.metrics.availability_window = availability_window(sc.info.duration);
   hop_nodes = w.trace.node_count();
   hop_ns.assign(hop_nodes * hop_nodes, -1);
@@ -121,6 +140,7 @@ uint32_t PathModel::new_request(uint32_t client) {
   q.client = client;
   q.conn = UINT32_MAX;
   q.worker = UINT32_MAX;
+  q.replica = UINT32_MAX;
   q.last = RecordId::none;
   q.timeout = EventId{};
   q.start = w.engine.now();

@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "deploysim/presets.hpp"
 #include "scenario_sections.hpp"
 #include "scenario_values.hpp"
 
@@ -159,10 +160,14 @@ void read_proxy(TableReader& r, ProxySpec& proxy) {
     route.host = rr.dns_name("host", true).value_or("");
     if (route.host.empty()) rr.missing("host", R"(a route needs 'host' (e.g. host = "api.example.test"))");
     route.pool = rr.required_string("pool", R"(pool = "api")");
+    route.upstream_h2c = rr.boolean("upstream_h2c").value_or(false);
     rr.finish();
     proxy.routes.push_back(std::move(route));
   }
-  proxy.upstream_timeout = r.positive_duration("upstream_timeout").value_or(proxy.upstream_timeout);
+  // The preset's defaults are written into the spec, so what a run uses is what the GUI shows.
+  proxy.http2 = r.boolean("http2").value_or(proxy_offers_h2(proxy));
+  proxy.forwarded_headers = r.boolean("forwarded_headers").value_or(proxy_sets_forwarded_headers(proxy));
+  proxy.upstream_timeout = r.duration("upstream_timeout", Time{}).value_or(proxy_upstream_timeout(proxy).value_or(Time{}));
   proxy.upstream_connect_timeout = r.positive_duration("upstream_connect_timeout").value_or(proxy.upstream_connect_timeout);
   proxy.persisted_storage = r.boolean("persisted_storage").value_or(proxy.persisted_storage);
   r.finish();

@@ -1,6 +1,7 @@
 // [[service]] and its supervisor: defaults and allowed policies depend on the supervisor kind.
 #include <fmt/format.h>
 
+#include "deploysim/presets.hpp"
 #include "deploysim/supervisor.hpp"
 #include "scenario_sections.hpp"
 #include "scenario_values.hpp"
@@ -168,6 +169,14 @@ ServiceSpec read_service(TableReader& r) {
   }
   svc.concurrency_limit = static_cast<int>(r.integer("concurrency_limit", 0, 1000000, "concurrency_limit = 100").value_or(0));
   svc.port = static_cast<int>(r.integer("port", 1, 65535, "port = 8000").value_or(0));
+  if (const auto bind = r.choice("bind", {"127.0.0.1", "0.0.0.0"})) svc.bind = *bind == 0 ? "127.0.0.1" : "0.0.0.0";
+  svc.proxy_headers = r.boolean("proxy_headers").value_or(server_reads_proxy_headers(svc));
+  if (auto ips = r.strings("forwarded_allow_ips", R"(forwarded_allow_ips = ["127.0.0.1"])")) {
+    for (const auto& ip : *ips)
+      if (ip != "*" && !is_ipv4(ip) && !is_ipv6(ip))
+        r.fail("forwarded_allow_ips", fmt::format(R"({} holds IP addresses or "*", got "{}")", r.name_of("forwarded_allow_ips"), ip));
+    svc.forwarded_allow_ips = std::move(*ips);
+  }
   svc.startup_time = r.duration("startup_time", Time{}).value_or(svc.startup_time);
   svc.crash_rate_per_hour = r.number("crash_rate_per_hour", 3600, "crash_rate_per_hour = 0.5").value_or(0);
   if (const toml::table* sup = r.table("supervisor", R"(supervisor = { kind = "systemd", restart = "on-failure" })")) {

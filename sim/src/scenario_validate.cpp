@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "deploysim/presets.hpp"
 #include "deploysim/tls_model.hpp"
 #include "scenario_sections.hpp"
 #include "scenario_values.hpp"
@@ -175,6 +176,16 @@ struct Checker {
         fail(fmt::format("proxy.routes[{}].pool", i),
              fmt::format("route '{}' goes to pool '{}', but no [[service]] has that name{}", p.routes[i].host,
                          p.routes[i].pool, did_you_mean(p.routes[i].pool, service_names())));
+    for (size_t i = 0; i < p.routes.size(); ++i) {
+      if (!p.routes[i].upstream_h2c) continue;
+      const auto svc = std::find_if(sc.services.begin(), sc.services.end(),
+                                    [&](const ServiceSpec& s) { return s.name == p.routes[i].pool; });
+      if (!server_speaks_h2c(svc->server))
+        fail(fmt::format("proxy.routes[{}].upstream_h2c", i),
+             fmt::format("upstream_h2c needs an app server that speaks HTTP/2 in clear text (server = \"hypercorn\"); "
+                         "pool '{}' runs {}, which speaks HTTP/1.1 to the proxy",
+                         svc->name, server_preset_name(svc->server)));
+    }
     if (!p.default_certificate.empty() &&
         std::none_of(sc.certificates.begin(), sc.certificates.end(),
                      [&](const CertificateSpec& c) { return c.domain == p.default_certificate; }))

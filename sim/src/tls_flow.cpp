@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "deploysim/presets.hpp"
 #include "path.hpp"
 
 namespace deploysim::path {
@@ -47,9 +48,6 @@ const char* issuer_name(Issuer i) {
   return "letsencrypt";
 }
 
-bool is_ip(std::string_view h) {
-  return h.find_first_not_of("0123456789.") == std::string_view::npos;
-}
 
 }  // namespace
 
@@ -59,7 +57,7 @@ TlsConfig PathModel::tls_config(uint32_t r, uint32_t* cert) const {
   const ProxySpec& p = *sc.proxy;
   TlsConfig cfg;
   cfg.verify_host = c.url->host;
-  if (c.spec->sni && !is_ip(c.url->host)) cfg.sni = c.url->host;  // RFC 6066: no IP literals
+  if (c.spec->sni && !is_ip_literal(c.url->host)) cfg.sni = c.url->host;  // RFC 6066: no IP literals
   cfg.offered_versions = c.spec->tls_versions;
   cfg.accepted_versions = p.tls_versions;
   cfg.alpn_offered = c.spec->alpn;
@@ -111,15 +109,10 @@ TlsConfig PathModel::tls_config(uint32_t r, uint32_t* cert) const {
     cfg.has_certificate = false;
   }
   cfg.check_time_unix = w.unix_time(w.engine.now() + w.clock_skew);
-  // The proxy offers h2 on a site only when the app behind it speaks HTTP/2 end to end.
-  const std::string& site = cfg.sni.empty() ? p.default_certificate : cfg.sni;
-  cfg.alpn_supported = {"http/1.1"};
-  for (const auto& route : p.routes)
-    if (route.host == site && speaks_h2(w.service_index(route.pool)))
-      cfg.alpn_supported = {"h2", "http/1.1"};
-  // The NGINX Ingress Controller (ConfigMap use-http2: "true") and an AWS ALB
-  // (routing.http2.enabled: true) offer h2 by default, whatever the app behind them speaks.
-  if (p.preset == ProxyPreset::ingress_nginx || p.preset == ProxyPreset::cloud_lb) cfg.alpn_supported = {"h2", "http/1.1"};
+  // ALPN is the proxy's own configuration: it terminates TLS and speaks HTTP/2 to the browser
+  // whatever the app behind it speaks (domain-facts.md "App servers"; presets.cpp).
+  cfg.alpn_supported = proxy_offers_h2(p) ? std::vector<std::string>{"h2", "http/1.1"}
+                                          : std::vector<std::string>{"http/1.1"};
   return cfg;
 }
 
@@ -149,7 +142,9 @@ void PathModel::tls_handshake(uint32_t r) {
     q.last = w.trace.append(
         {.t = w.engine.now(), .kind = "tls.client_hello", .stage = Stage::tls, .actor = c.node,
          .from = c.node, .to = w.proxy_node, .dur = d, .conn = conns[q.conn].id, .cause = q.last,
-         .narration = cfg.sni.empty() ? "tls.client_hello.no_sni" : "tls.client_hello"},
+         .narration = !cfg.sni.empty()               ? "tls.client_hello"
+                      : is_ip_literal(cfg.verify_host) ? "tls.client_hello.by_ip"
+                                                       : "tls.client_hello.no_sni"},
         std::span<const FieldArg>(fields));
   }
   w.metrics.bytes_sent += wire_bytes("tls.client_hello");
@@ -175,12 +170,18 @@ void PathModel::tls_flight(uint32_t r, int flight) {
         (msg.from_client ? m->w.metrics.bytes_sent : m->w.metrics.bytes_received) += wire_bytes(msg.kind);
         if (!m->full) continue;
         const std::string side = msg.from_client ? ".client" : ".server";
-        const std::string narration =
+        std::string narration =
             msg.kind == "tls.certificate" ? (tv.sni_matched ? "tls.certificate.sni" : "tls.certificate.default")
             : msg.kind == "tls.alert" || msg.kind == "tls.finished" || msg.kind == "tls.change_cipher_spec"
                 ? std::string(msg.kind) + side
                 : std::string(msg.kind);
-        const bool encrypted = tv.version == tls13 && msg.kind != "tls.server_hello";
+        // TLS 1.2 agrees on keys only after the client's key exchange, and the client may send
+        // its request only after the server's Finished: these two sentences differ from 1.3's.
+        if (tv.version == tls12 && (msg.kind == "tls.server_hello" || narration == "tls.finished.client"))
+          narration += ".tls12";
+        // TLS 1.3 encrypts everything after ServerHello; TLS 1.2 only the Finished messages,
+        // which follow ChangeCipherSpec (RFC 5246 section 7.4.9).
+        const bool encrypted = tv.version == tls13 ? msg.kind != "tls.server_hello" : msg.kind == "tls.finished";
         const RecordSpec spec{.t = now, .kind = msg.kind, .stage = Stage::tls, .actor = from,
                               .from = from, .to = to, .dur = m->hop(cl.node, m->w.proxy_node),
                               .conn = id, .cause = rq.last, .narration = narration};

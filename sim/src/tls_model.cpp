@@ -66,7 +66,9 @@ void verify_certificate(const TlsConfig& c, TlsVerdict& v) {
     v.alert = "unknown_ca";
     v.alert_code = SSL_AD_UNKNOWN_CA;
   } else if (!certificate_covers(c.cert_domain, c.cert_alt_names, c.verify_host)) {
-    v.verify_result = X509_V_ERR_HOSTNAME_MISMATCH;
+    // OpenSSL's SSL_set1_host checks an IP literal against the certificate's IP addresses, not
+    // its DNS names: a client that asked for https://203.0.113.10/ gets "IP address mismatch".
+    v.verify_result = is_ip_literal(c.verify_host) ? X509_V_ERR_IP_ADDRESS_MISMATCH : X509_V_ERR_HOSTNAME_MISMATCH;
     v.alert = "bad_certificate";
     v.alert_code = SSL_AD_BAD_CERTIFICATE;
   } else if (c.check_time_unix < c.not_before_unix) {
@@ -83,6 +85,10 @@ void verify_certificate(const TlsConfig& c, TlsVerdict& v) {
 }
 
 }  // namespace
+
+bool is_ip_literal(std::string_view host) {
+  return !host.empty() && host.find_first_not_of("0123456789.") == std::string_view::npos;
+}
 
 bool certificate_covers(std::string_view cert_domain, std::string_view host) {
   if (cert_domain.empty() || host.empty()) return false;

@@ -76,6 +76,7 @@ World::World(const Scenario& sc, uint64_t seed_, TraceLevel level_)
           p.state = ProcState::stopped;
           p.rss = 0;
           p.ready = false;
+          p.listening = false;
         }
         if (host_index < hosts.size()) hosts[host_index].used += p.rss;
         processes.push_back(std::move(p));

@@ -65,7 +65,7 @@ lesson 03-no-sni
 state
 SCRIPT
 s=$(run "$out/nosni.txt" | grep '^state')
-[[ $s == *"kind=tls.client_hello"* && $s == *"inspector.sni=none"* && $s == *"lesson=03-no-sni lesson_step=1/3"* ]] \
+[[ $s == *"kind=tls.client_hello"* && $s == *"inspector.sni=none"* && $s == *"verify_host=203.0.113.10"* && $s == *"lesson=03-no-sni lesson_step=1/4"* ]] \
   || fail "no-SNI ClientHello: $s"
 
 # --- 3. a lesson: Next and Back move to the steps' targets; Korean text

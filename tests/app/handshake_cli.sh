@@ -42,6 +42,10 @@ check "unknown SNI gets the default certificate" 1 "certificate[0].san: www.exam
 check "strict SNI" 1 "alert unrecognized name (112) sent by the server" -- --sni shop.example.test --strict-sni
 check "ALPN h2" 0 "ALPN h2" -- --sni www.example.test
 check "ALPN http/1.1" 0 "ALPN http/1.1" -- --alpn http/1.1
+check "proxy offers h2 by default" 0 "proxy: offers ALPN [h2,http/1.1]" "ALPN h2" --
+check "proxy without http2" 0 "proxy: offers ALPN [http/1.1]" "ALPN http/1.1" -- --no-http2
+check "by IP: no SNI, default certificate, wrong name" 1 "client: SNI (none), checks name 203.0.113.10" \
+  "certificate[0].san: www.example.test" "verify error" -- --no-sni --host 203.0.113.10
 check "RSA" 0 "certificate[0].key: RSA" -- --rsa
 check "over TCP" 0 "over a TCP connection on 127.0.0.1" "outcome: OK" -- --tcp
 check "bad --tls" 2 "--tls" -- --tls 1.4

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "deploysim/presets.hpp"
 #include "gui/panels/panels.hpp"
 
 namespace deploysim::gui {
@@ -16,6 +17,7 @@ constexpr const char* k8s_policies[] = {"Always", "OnFailure", "Never"};
 constexpr const char* supervisord_policies[] = {"unexpected", "true", "false"};
 constexpr const char* renewals[] = {"proxy", "certbot", "cert-manager", "none", "provider"};  // Renewal order
 constexpr const char* premodes[] = {"once", "per-replica", "locked"};
+constexpr const char* binds[] = {"127.0.0.1", "0.0.0.0"};
 constexpr const char* tls_choices[] = {"1.2 and 1.3", "1.3 only", "1.2 only"};
 constexpr const char* tls_values[] = {R"(["1.2", "1.3"])", R"(["1.3"])", R"(["1.2"])"};
 constexpr const char* durations[] = {"2m", "10m", "1h", "1d", "7d", "30d", "120d"};
@@ -87,6 +89,7 @@ void service_widgets(const ServiceSpec& svc, UiState& ui, Commands& commands) {
     if (ImGui::IsItemDeactivatedAfterEdit()) commands.post(RequestSetParam{path, fmt::format("{:.3f}", v)});
     ImGui::PopID();
   }
+  choice("listens on", base + "bind", svc.bind, binds, commands);
   const std::string restart = base + "supervisor.restart";
   switch (svc.supervisor.kind) {
     case SupervisorKind::systemd: choice("restart", restart, svc.supervisor.restart, systemd_policies, commands); break;
@@ -170,6 +173,8 @@ void draw_whatif(const PanelContext& ctx, UiState& ui, Commands& commands) {
     section("proxy");
     const int tls = sc.proxy->tls_versions == (tls12 | tls13) ? 0 : sc.proxy->tls_versions == tls13 ? 1 : 2;
     choice("TLS", "proxy.tls_versions", tls_choices[tls], tls_choices, commands, &tls_values);
+    checkbox("offer HTTP/2 (ALPN h2)", "proxy.http2", proxy_offers_h2(*sc.proxy), commands);
+    checkbox("add X-Forwarded-*", "proxy.forwarded_headers", proxy_sets_forwarded_headers(*sc.proxy), commands);
   }
   for (const ZoneSpec& z : sc.zones) {
     for (const DnsRecordSpec& rec : z.records) {

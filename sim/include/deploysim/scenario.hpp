@@ -89,6 +89,7 @@ struct RouteSpec {
   std::string host;  ///< Host header value.
   std::string pool;  ///< Service name.
   SourcePos pos;
+  bool upstream_h2c = false;  ///< The proxy speaks HTTP/2 in clear text (h2c) to this pool's app.
 };
 
 /// TLS protocol versions, as a bit set.
@@ -104,7 +105,9 @@ struct ProxySpec {
   std::string default_certificate;    ///< Domain whose certificate is served without SNI.
   bool strict_sni = false;            ///< No/unknown SNI -> unrecognized_name alert.
   std::vector<RouteSpec> routes;
-  Time upstream_timeout = s(60);      ///< No answer from the app within this -> 504.
+  std::optional<bool> http2;          ///< Offers h2 in ALPN; unset: the preset's default (proxy_offers_h2).
+  std::optional<bool> forwarded_headers;  ///< Adds X-Forwarded-For/Proto; unset: the preset's default.
+  std::optional<Time> upstream_timeout;   ///< No answer from the app within it -> 504; 0 = none; unset: the preset's.
   Time upstream_connect_timeout = s(5);  ///< Connect to the app.
   bool persisted_storage = true;      ///< Traefik acme.json / Caddy data dir on a volume: survives a recreate.
 };
@@ -211,6 +214,9 @@ struct ServiceSpec {
   ServiceTimeSpec service_time;
   int concurrency_limit = 0;              ///< 0 = unlimited; beyond it: 503.
   int port = 8000;
+  std::string bind = "127.0.0.1";         ///< Address the app listens on (--host): "127.0.0.1" or "0.0.0.0".
+  std::optional<bool> proxy_headers;      ///< Reads X-Forwarded-* from trusted proxies; unset: the server's default.
+  std::vector<std::string> forwarded_allow_ips = {"127.0.0.1"};  ///< Proxies trusted with them ("*" = any).
   Time startup_time = ms(500);            ///< From exec to accepting requests.
   double crash_rate_per_hour = 0;         ///< Random crashes per worker per hour.
   SupervisorSpec supervisor;

@@ -59,6 +59,10 @@ bool certificate_covers(std::string_view cert_domain, const std::vector<std::str
 /// A proxy preset as scenario files spell it: "caddy", ..., "ingress-nginx", "cloud-lb".
 const char* preset_name(ProxyPreset preset);
 
+/// Whether a URL host is an IPv4 address literal: it goes without SNI (RFC 6066 section 3) and
+/// is checked against the certificate's IP addresses.
+bool is_ip_literal(std::string_view host);
+
 /// The version name as a user reads it: "TLS 1.3", "TLS 1.2" or "none".
 const char* tls_version_name(uint8_t version);
 

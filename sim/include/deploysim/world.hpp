@@ -42,6 +42,10 @@ struct Process {
   uint32_t restarts = 0;       ///< Restarts so far.
   std::string version;         ///< Resolved app dependency version (e.g. "fastapi 0.45.0").
   bool ready = true;           ///< In the proxy's endpoints; a failing readiness probe takes it out.
+  /// Its replica's listening socket is open: held by the worker while it serves, and by the
+  /// Uvicorn manager (workers > 1) while this worker is dead or respawning, so the kernel still
+  /// accepts connections for it into the backlog.
+  bool listening = true;
 };
 
 /// A certificate as the proxy serves it (in memory) or as it lies on disk after renewal.

@@ -26,6 +26,7 @@
 #include "deploysim/loopback/handshake.hpp"
 #include "deploysim/loopback/tcp_link.hpp"
 #include "deploysim/loopback/transcript_cache.hpp"
+#include "deploysim/presets.hpp"
 
 namespace deploysim::loopback {
 namespace {
@@ -136,22 +137,12 @@ std::string http_response(int status, const char* reason, const std::string& bod
                      "Connection: close\r\n\r\n{}", status, reason, body.size(), body);
 }
 
-const char* server_name(ServerPreset p) {
-  switch (p) {
-    case ServerPreset::uvicorn: return "uvicorn";
-    case ServerPreset::hypercorn: return "hypercorn";
-    case ServerPreset::daphne: return "daphne";
-    case ServerPreset::gunicorn: return "gunicorn";
-  }
-  return "?";
-}
-
 // One in-process HTTP backend per [[service]]: listens on 127.0.0.1, round-robins over its
 // workers and answers with a body naming the pool and the worker.
 class Backend {
 public:
   Backend(const ServiceSpec& spec, Log& log, int fd)
-      : name_(spec.name), server_(server_name(spec.server)),
+      : name_(spec.name), server_(server_preset_name(spec.server)),
         workers_(spec.workers > 0 ? spec.workers : 1), log_(log), fd_(fd), port_(local_port(fd)) {}
   ~Backend() {
     if (thread_.joinable()) thread_.join();
@@ -216,8 +207,10 @@ std::string forward(uint16_t port, const std::string& request) {
   return out;
 }
 
-// The request as the proxy forwards it: Connection: close, X-Forwarded-For/Proto added.
-std::string rewrite_for_backend(const std::string& request) {
+// The request as the proxy forwards it: Connection: close, and X-Forwarded-For/Proto when the
+// scenario's proxy adds them (presets.cpp: Caddy and Traefik do by default; nginx and HAProxy
+// when configured).
+std::string rewrite_for_backend(const std::string& request, bool forwarded) {
   const size_t head_end = request.find("\r\n\r\n");
   std::string head = request.substr(0, head_end);
   std::string out;
@@ -229,7 +222,8 @@ std::string rewrite_for_backend(const std::string& request) {
     if (next == std::string::npos) break;
     pos = next + 2;
   }
-  out += "X-Forwarded-For: 127.0.0.1\r\nX-Forwarded-Proto: https\r\nConnection: close\r\n\r\n";
+  if (forwarded) out += "X-Forwarded-For: 127.0.0.1\r\nX-Forwarded-Proto: https\r\n";
+  out += "Connection: close\r\n\r\n";
   return out + request.substr(head_end + 4);
 }
 
@@ -290,7 +284,7 @@ struct Proxy {
       log.line(fmt::format("conn={} proxy.no_route host={} status=404", conn, host));
     } else {
       log.line(fmt::format("conn={} proxy.forward pool={} to=127.0.0.1:{}", conn, route->pool, port->second));
-      response = forward(port->second, rewrite_for_backend(request));
+      response = forward(port->second, rewrite_for_backend(request, proxy_sets_forwarded_headers(*scenario.proxy)));
       if (response.empty()) response = http_response(502, "Bad Gateway", "upstream did not answer\n");
     }
     log.line(fmt::format("conn={} http.response \"{}\"", conn, response.substr(0, response.find("\r\n"))));
@@ -328,7 +322,9 @@ int serve(const Scenario& scenario, const ServeOptions& options) {
     const int64_t not_before = now + seconds(c.issued);
     const Credential& cred = certs.leaf(c.domain, not_before, not_before + seconds(c.lifetime),
                                         trust_of(c.issuer), KeyType::ecdsa_p256, c.alt_names);
-    server.names.push_back({c.domain, &cred, {"http/1.1"}});  // the live proxy speaks HTTP/1.1
+    // This live proxy relays HTTP/1.1 only, so it offers http/1.1 in ALPN even where the
+    // scenario's proxy offers h2 (the start-up line says so).
+    server.names.push_back({c.domain, &cred, {"http/1.1"}});
     for (const auto& alt : c.alt_names) server.names.push_back({alt, &cred, {"http/1.1"}});
   }
   server.default_name = scenario.proxy->default_certificate;
@@ -385,6 +381,11 @@ int serve(const Scenario& scenario, const ServeOptions& options) {
   log.line(fmt::format("proxy listening on 127.0.0.1:{} certificates=[{}] default={} strict_sni={}{}",
                        port, fmt::join(names, ","), server.default_name, server.strict_sni,
                        options.export_ca.empty() ? "" : " ca=" + options.export_ca));
+  log.line(fmt::format("alpn=http/1.1 (the scenario's {} offers {}; this live proxy relays HTTP/1.1 only) "
+                       "x-forwarded-headers={}",
+                       preset_name(scenario.proxy->preset),
+                       proxy_offers_h2(*scenario.proxy) ? "h2,http/1.1" : "http/1.1",
+                       proxy_sets_forwarded_headers(*scenario.proxy) ? "on" : "off"));
   if (!names.empty())
     log.line(fmt::format("try: curl --resolve {0}:{1}:127.0.0.1 --cacert {2} https://{0}:{1}/",
                          names.front(), port, options.export_ca.empty() ? "CA.pem (use --export-ca)" : options.export_ca));
