@@ -67,7 +67,8 @@ TEST_CASE("docs/concepts.md: every point of the study notes is a lesson step tha
       REQUIRE(sc.scenario);
       it = runs.emplace(r.lesson, std::make_pair(*ll.lesson, simulate(*sc.scenario))).first;
     }
-    const auto& [lesson, run] = it->second;
+    const Lesson& lesson = it->second.first;  // not a structured binding: Clang 14 cannot capture one
+    const Run& run = it->second.second;
     REQUIRE_MESSAGE(r.step >= 1, "docs/concepts.md:", r.line, ": steps count from 1");
     REQUIRE_MESSAGE(static_cast<size_t>(r.step) <= lesson.steps.size(), "docs/concepts.md:", r.line, ": ", r.lesson,
                     " has ", lesson.steps.size(), " steps");
@@ -78,5 +79,5 @@ TEST_CASE("docs/concepts.md: every point of the study notes is a lesson step tha
                   r.step, " does not say \"", r.says, "\"; it says: ", step.text);
   }
   // Every shipped lesson is on the map.
-  for (const auto& [id, file] : files) CHECK_MESSAGE(lessons_named.count(id), id, " is not in docs/concepts.md");
+  for (const auto& entry : files) CHECK_MESSAGE(lessons_named.count(entry.first), entry.first, " is not in docs/concepts.md");
 }
