@@ -221,7 +221,9 @@ TEST_CASE("HTTP/2 is the proxy's choice: a Uvicorn back end gets h2 at the brows
     const std::vector<std::pair<ProxyPreset, std::string>> defaults = {
         {ProxyPreset::caddy, "h2"}, {ProxyPreset::traefik, "h2"}, {ProxyPreset::haproxy, "h2"},
         {ProxyPreset::nginx, "http/1.1"}};
-    for (const auto& [preset, want] : defaults) {
+    for (const auto& d : defaults) {
+      const ProxyPreset preset = d.first;  // not a structured binding: Clang 14 cannot capture one
+      const std::string& want = d.second;
       CAPTURE(static_cast<int>(preset));
       Scenario sc = one_request();
       sc.proxy->preset = preset;
