@@ -12,5 +12,6 @@ fi
 out="$("$bin" </dev/null)"
 grep -q "this build has no GUI" <<<"$out"
 grep -q "== The journey of one HTTPS request ==" <<<"$out"
+grep -q "In real life" <<<"$out"
 "$bin" run "$2/assets/scenarios/basic-https.toml" --summary | grep -q "availability"
 echo "headless_build: ok"
