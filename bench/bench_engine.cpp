@@ -8,8 +8,8 @@
 #include <queue>
 #include <vector>
 
-#include "deploysim/engine.hpp"
-#include "deploysim/rng.hpp"
+#include "core/engine.hpp"
+#include "core/rng.hpp"
 
 using namespace deploysim;
 

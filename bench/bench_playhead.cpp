@@ -4,7 +4,7 @@
 #include <vector>
 
 #include "deploysim/playhead.hpp"
-#include "deploysim/rng.hpp"
+#include "core/rng.hpp"
 
 using namespace deploysim;
 

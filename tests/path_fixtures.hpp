@@ -112,7 +112,7 @@ inline size_t count_kind(const Trace& t, std::string_view kind) {
 
 }  // namespace deploysim::test
 
-#include "deploysim/world.hpp"
+#include "core/world.hpp"
 
 namespace deploysim::test {
 

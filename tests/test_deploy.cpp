@@ -3,8 +3,8 @@
 // migration step run once, per replica (the race) or under a lock.
 #include <doctest/doctest.h>
 
-#include "deploysim/versions.hpp"
-#include "deploysim/world.hpp"
+#include "lifecycle/versions.hpp"
+#include "core/world.hpp"
 #include "life_fixtures.hpp"
 
 using namespace deploysim;

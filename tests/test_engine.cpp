@@ -11,8 +11,8 @@
 #include <string>
 #include <vector>
 
-#include "deploysim/engine.hpp"
-#include "deploysim/rng.hpp"
+#include "core/engine.hpp"
+#include "core/rng.hpp"
 
 using namespace deploysim;
 using namespace deploysim::literals;

@@ -3,8 +3,8 @@
 // on boot, and determinism.
 #include <doctest/doctest.h>
 
-#include "deploysim/supervisor.hpp"
-#include "deploysim/world.hpp"
+#include "lifecycle/supervisor.hpp"
+#include "core/world.hpp"
 #include "life_fixtures.hpp"
 
 using namespace deploysim;

@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "deploysim/playhead.hpp"
-#include "deploysim/rng.hpp"
+#include "core/rng.hpp"
 
 using namespace deploysim;
 using namespace deploysim::literals;

@@ -6,8 +6,8 @@
 #include <cmath>
 #include <vector>
 
-#include "deploysim/detmath.hpp"
-#include "deploysim/rng.hpp"
+#include "core/detmath.hpp"
+#include "core/rng.hpp"
 
 using namespace deploysim;
 

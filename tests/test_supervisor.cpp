@@ -4,7 +4,7 @@
 
 #include <vector>
 
-#include "deploysim/supervisor.hpp"
+#include "lifecycle/supervisor.hpp"
 
 using namespace deploysim;
 using namespace deploysim::literals;

@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "deploysim/engine.hpp"
-#include "deploysim/rng.hpp"
+#include "core/engine.hpp"
+#include "core/rng.hpp"
 #include "deploysim/trace_json.hpp"
 
 using namespace deploysim;

@@ -27,6 +27,9 @@ bool manager_keeps_socket(ServerPreset server);
 bool server_reads_proxy_headers(const ServiceSpec& service);
 /// Whether `forwarded_allow_ips` trusts a connection from this address ("*" trusts any).
 bool trusts_proxy_address(const ServiceSpec& service, std::string_view ip);
+/// The rollout strategy in effect: the service's `rollout`, or RollingUpdate under Kubernetes and
+/// all at once elsewhere.
+RolloutStrategy rollout_strategy(const ServiceSpec& svc);
 /// Lower-case server preset name ("hypercorn").
 const char* server_preset_name(ServerPreset server);
 

@@ -1,0 +1,46 @@
+#include "deploysim/simulate.hpp"
+
+#include <algorithm>
+
+#include "core/world.hpp"
+
+namespace deploysim {
+
+Run simulate(const Scenario& scenario, const Options& options) {
+  const uint64_t seed = options.seed.value_or(scenario.info.seed);
+  const Time end = options.until.value_or(scenario.info.duration);
+  World world(scenario, seed, options.level);
+  install_lifecycle(world);
+  install_request_path(world);
+  if (!options.progress && !options.cancel) {
+    world.engine.run_until(end);
+  } else {
+    // The same loop as Engine::run_until, with a progress report and a cancel check every few
+    // thousand events (an atomic load per batch costs nothing measurable).
+    const uint64_t every = std::max<uint64_t>(1, options.progress_every);
+    uint64_t batch = 0;
+    for (;;) {
+      const auto next = world.engine.peek();
+      if (!next || *next > end) break;
+      world.engine.step();
+      if (++batch < every) continue;
+      batch = 0;
+      if (options.cancel && options.cancel->load(std::memory_order_relaxed)) {
+        Run run{std::move(world.trace), std::move(world.metrics), seed, world.engine.now()};
+        run.cancelled = true;
+        return run;
+      }
+      if (options.progress) options.progress(world.engine.now(), end);
+    }
+    world.engine.run_until(end);  // advances now to `end` exactly as the plain path does
+    if (options.progress) options.progress(end, end);
+  }
+  for (auto& f : world.on_run_end) f(end);
+  world.metrics.slo = scenario.info.slo;
+  compute_error_budget(world.metrics);
+  world.metrics.events = world.engine.dispatched();
+  Run run{std::move(world.trace), std::move(world.metrics), seed, end};
+  return run;
+}
+
+}  // namespace deploysim

@@ -1,0 +1,282 @@
+#include "lifecycle/supervisor.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+#include "lifecycle/versions.hpp"
+
+namespace deploysim {
+
+namespace {
+
+bool iequals(std::string_view a, std::string_view b) {
+  return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
+    return (x | 0x20) == (y | 0x20);
+  });
+}
+
+// The tools' default policies (domain-facts.md "Restart supervisors"): systemd Restart=no,
+// docker --restart no, Kubernetes restartPolicy Always, supervisord autorestart=unexpected.
+std::string_view default_policy(SupervisorKind k) {
+  switch (k) {
+    case SupervisorKind::systemd: return "no";
+    case SupervisorKind::docker: return "no";
+    case SupervisorKind::kubernetes: return "Always";
+    case SupervisorKind::supervisord: return "unexpected";
+    case SupervisorKind::none: return "no";
+  }
+  return "no";
+}
+
+}  // namespace
+
+bool ExitStatus::clean() const {
+  if (signal != 0) return signal == 1 || signal == 2 || signal == sig_term || signal == 13;
+  return code == 0;
+}
+
+const char* supervisor_kind_name(SupervisorKind k) {
+  switch (k) {
+    case SupervisorKind::systemd: return "systemd";
+    case SupervisorKind::docker: return "docker";
+    case SupervisorKind::kubernetes: return "kubernetes";
+    case SupervisorKind::supervisord: return "supervisord";
+    case SupervisorKind::none: return "none";
+  }
+  return "none";
+}
+
+Supervisor::Supervisor(const SupervisorSpec& spec) : spec_(spec) {
+  policy_ = spec_.restart.empty() ? std::string(default_policy(spec_.kind)) : spec_.restart;
+  // Docker spells a retry limit inside the policy: on-failure:5.
+  if (spec_.kind == SupervisorKind::docker && policy_.starts_with("on-failure:")) {
+    spec_.max_retries = std::atoi(policy_.c_str() + 11);
+    policy_.resize(10);
+  }
+}
+
+void Supervisor::reset() {
+  gave_up_ = false;
+  stopped_by_user_ = false;
+  window_open_ = false;
+  window_starts_ = 0;
+  docker_timeout_ = Time{};
+  k8s_entry_ = false;
+  backoff_ = 0;
+  streak_ = 0;
+}
+
+bool Supervisor::on_start(Time t) {
+  stopped_by_user_ = false;
+  if (spec_.kind != SupervisorKind::systemd) return true;
+  // StartLimitIntervalSec=10s, StartLimitBurst=5 (systemd.unit(5); domain-facts.md): a fixed
+  // window opened by the first start; the start after the burst within it is refused.
+  if (!window_open_ || t - window_begin_ > spec_.start_limit_interval) {
+    window_open_ = true;
+    window_begin_ = t;
+    window_starts_ = 0;
+  }
+  if (spec_.start_limit_interval > Time{} && window_starts_ >= spec_.start_limit_burst) {
+    gave_up_ = true;
+    return false;
+  }
+  // A start let through (by hand once the interval has passed, or after reset-failed) turns the
+  // restart logic on again (systemd.unit(5), StartLimitIntervalSec=).
+  gave_up_ = false;
+  ++window_starts_;
+  return true;
+}
+
+RestartDecision Supervisor::on_exit(Time started, Time t, const ExitStatus& st) {
+  if (st.by_user) {
+    stopped_by_user_ = true;
+    return {SupervisorAction::stay_down, Time{}, false, "stopped"};
+  }
+  if (gave_up_) return {SupervisorAction::give_up, Time{}, false, "failed"};
+  RestartDecision d;
+  switch (spec_.kind) {
+    case SupervisorKind::systemd: d = on_exit_systemd(st); break;
+    case SupervisorKind::docker: d = on_exit_docker(started, t, st); break;
+    case SupervisorKind::kubernetes: d = on_exit_kubernetes(t, st); break;
+    case SupervisorKind::supervisord: d = on_exit_supervisord(started, t, st); break;
+    case SupervisorKind::none: d = {SupervisorAction::stay_down, Time{}, false, "unsupervised"}; break;
+  }
+  if (d.action == SupervisorAction::restart) {
+    ++restarts_;
+    ++streak_;
+  }
+  if (d.action == SupervisorAction::give_up) gave_up_ = true;
+  return d;
+}
+
+bool Supervisor::systemd_wants(const ExitStatus& st) const {
+  // systemd.service(5), table "Exit causes and the effect of the Restart= settings".
+  const bool clean = st.clean();
+  const bool unclean_signal = st.signal != 0 && !clean;
+  if (policy_ == "always") return true;
+  if (policy_ == "on-success") return clean;
+  if (policy_ == "on-failure") return !clean;
+  if (policy_ == "on-abnormal" || policy_ == "on-abort") return unclean_signal;
+  return false;  // "no", "on-watchdog" (no watchdog modelled)
+}
+
+RestartDecision Supervisor::on_exit_systemd(const ExitStatus& st) {
+  if (!systemd_wants(st)) return {SupervisorAction::stay_down, Time{}, false, "policy"};
+  const Time delay = systemd_restart_delay(spec_, streak_ + 1);
+  return {SupervisorAction::restart, delay, false, "policy"};
+}
+
+RestartDecision Supervisor::on_exit_docker(Time started, Time t, const ExitStatus& st) {
+  // moby restartmanager: 100 ms doubling, capped at 1 min, reset after >= 10 s of execution.
+  constexpr Time initial = ms(100), cap = minutes(1), reset_after = s(10);
+  if (t - started >= reset_after) docker_timeout_ = Time{};
+  docker_timeout_ = docker_timeout_ == Time{} ? initial : std::min(docker_timeout_ * 2, cap);
+  bool restart = false;
+  std::string_view reason = "policy";
+  if (policy_ == "always") restart = true;
+  else if (policy_ == "unless-stopped") restart = !stopped_by_user_;
+  else if (policy_ == "on-failure") {
+    if (spec_.max_retries == 0 || static_cast<int>(streak_) < spec_.max_retries) restart = st.code != 0;
+    else if (st.code != 0) return {SupervisorAction::give_up, Time{}, false, "max_retries"};
+  }
+  if (!restart) return {SupervisorAction::stay_down, Time{}, false, reason};
+  return {SupervisorAction::restart, docker_timeout_, true, "backoff"};
+}
+
+RestartDecision Supervisor::on_exit_kubernetes(Time t, const ExitStatus& st) {
+  if (iequals(policy_, "Never") || (iequals(policy_, "OnFailure") && st.code == 0))
+    return {SupervisorAction::stay_down, Time{}, false, "policy"};
+  // kubelet doBackOff with client-go flowcontrol.Backoff(10 s, 300 s): no entry (or one not
+  // updated for 2 x max = 10 min) -> restart now and remember 10 s; otherwise wait the current
+  // back-off (CrashLoopBackOff) and double it, capped at 5 min.
+  constexpr Time initial = s(10), cap = s(300);
+  if (!k8s_entry_ || t - k8s_last_update_ > cap * 2) {
+    k8s_entry_ = true;
+    k8s_backoff_ = initial;
+    k8s_last_update_ = t;
+    return {SupervisorAction::restart, Time{}, false, "first_exit"};
+  }
+  const Time wait = k8s_backoff_;
+  k8s_backoff_ = std::min(k8s_backoff_ * 2, cap);
+  k8s_last_update_ = t + wait;
+  return {SupervisorAction::restart, wait, true, "backoff"};
+}
+
+RestartDecision Supervisor::on_exit_supervisord(Time started, Time t, const ExitStatus& st) {
+  // supervisor/process.py: an exit before startsecs is a failed start -> BACKOFF, retry n after
+  // n seconds, FATAL after startretries; once RUNNING, autorestart decides with no delay.
+  if (t - started < spec_.startsecs) {
+    ++backoff_;
+    if (backoff_ > spec_.startretries) return {SupervisorAction::give_up, Time{}, false, "fatal"};
+    return {SupervisorAction::restart, s(backoff_), true, "backoff"};
+  }
+  backoff_ = 0;
+  const bool expected = st.signal == 0 && st.code == 0;  // exitcodes=0
+  const bool restart = policy_ == "true" || (policy_ == "unexpected" && !expected);
+  if (!restart) return {SupervisorAction::stay_down, Time{}, false, "policy"};
+  return {SupervisorAction::restart, Time{}, false, "policy"};
+}
+
+bool Supervisor::starts_on_boot() const {
+  switch (spec_.kind) {
+    case SupervisorKind::systemd: return spec_.enabled;
+    // Docker restarts `always` containers on daemon start, `unless-stopped` unless stopped by hand.
+    case SupervisorKind::docker:
+      return policy_ == "always" || (policy_ == "unless-stopped" && !stopped_by_user_);
+    case SupervisorKind::kubernetes: return !iequals(policy_, "Never");
+    case SupervisorKind::supervisord: return spec_.enabled;
+    case SupervisorKind::none: return false;
+  }
+  return false;
+}
+
+std::string_view Supervisor::waiting_state() const {
+  switch (spec_.kind) {
+    case SupervisorKind::systemd: return "activating (auto-restart)";
+    case SupervisorKind::docker: return "restarting";
+    case SupervisorKind::kubernetes: return "CrashLoopBackOff";
+    case SupervisorKind::supervisord: return "BACKOFF";
+    case SupervisorKind::none: return "exited";
+  }
+  return "exited";
+}
+
+std::string_view Supervisor::given_up_state() const {
+  switch (spec_.kind) {
+    case SupervisorKind::systemd: return "failed";
+    case SupervisorKind::docker: return "exited";
+    case SupervisorKind::kubernetes: return "Error";
+    case SupervisorKind::supervisord: return "FATAL";
+    case SupervisorKind::none: return "exited";
+  }
+  return "exited";
+}
+
+Time systemd_restart_delay(const SupervisorSpec& spec, uint32_t n) {
+  const Time r0 = spec.restart_sec, rn = spec.restart_max_delay;
+  if (n <= 1 || spec.restart_steps <= 0 || r0 <= Time{} || rn == Time::max() || r0 >= rn) return r0;
+  if (n > static_cast<uint32_t>(spec.restart_steps)) return rn;
+  const double ratio = static_cast<double>(rn.ns()) / static_cast<double>(r0.ns());
+  const double f = std::pow(ratio, static_cast<double>(n - 1) / spec.restart_steps);
+  // Rounded to microseconds: systemd keeps usec_t, and it keeps traces stable across libms.
+  return us(std::llround(static_cast<double>(r0.ns()) / 1000.0 * f));
+}
+
+Time stop_grace_period(const SupervisorSpec& spec) {
+  if (spec.grace_period) return *spec.grace_period;
+  switch (spec.kind) {
+    // terminationGracePeriodSeconds 30 (Kubernetes docs "Pod Lifecycle", termination of Pods).
+    case SupervisorKind::kubernetes: return s(30);
+    // TimeoutStopSec= defaults to DefaultTimeoutStopSec=90s (systemd-system.conf(5)).
+    case SupervisorKind::systemd: return s(90);
+    // `docker stop` waits 10 s before SIGKILL (docker container stop --timeout; Compose
+    // stop_grace_period 10s); supervisord stopwaitsecs=10 (supervisord configuration docs).
+    case SupervisorKind::docker:
+    case SupervisorKind::supervisord: return s(10);
+    case SupervisorKind::none: return Time::max();
+  }
+  return Time::max();
+}
+
+Time endpoints_delay(const SupervisorSpec& spec) {
+  // The model's assumption: the Kubernetes docs give no number, only that endpoint removal runs
+  // alongside the kubelet's shutdown and reaches kube-proxy and ingress controllers later;
+  // kube-proxy's --iptables-min-sync-period defaults to 1 s.
+  return spec.endpoints_delay.value_or(s(1));
+}
+
+ExitStatus graceful_exit(const ServiceSpec& svc) {
+  // Uvicorn >= 0.29 re-raises the signal it caught once it has shut down (uvicorn/server.py
+  // capture_signals), so a single-process Uvicorn dies of SIGTERM: 143. As a container's PID 1
+  // (Docker, Kubernetes, exec-form CMD) the kernel drops a signal without a handler sent to the
+  // namespace's init (kernel/signal.c sig_task_ignored) and Uvicorn returns: 0. With --workers
+  // the manager (uvicorn/supervisors/multiprocess.py) joins its workers and returns: 0.
+  if (svc.server != ServerPreset::uvicorn || svc.workers > 1) return ExitStatus::exited(0);
+  if (auto v = parse_version(svc.server_version); v && *v < Version{0, 29, 0}) return ExitStatus::exited(0);
+  if (svc.supervisor.kind == SupervisorKind::docker || svc.supervisor.kind == SupervisorKind::kubernetes)
+    return ExitStatus::exited(0);
+  return ExitStatus::killed(sig_term);
+}
+
+bool manager_respawns_workers(ServerPreset server, std::string_view version) {
+  switch (server) {
+    case ServerPreset::uvicorn: {
+      // Uvicorn's manager respawns dead workers since 0.30 (domain-facts.md "App servers").
+      auto v = parse_version(version);
+      return !v || *v >= Version{0, 30, 0};
+    }
+    case ServerPreset::gunicorn: return true;  // the arbiter keeps `workers` alive
+    case ServerPreset::hypercorn:
+    case ServerPreset::daphne: return false;
+  }
+  return false;
+}
+
+Time manager_respawn_delay(ServerPreset server) {
+  // Uvicorn's Multiprocess.keep_subprocess_alive polls every 0.5 s (uvicorn/supervisors/
+  // multiprocess.py); Gunicorn's arbiter wakes at least once a second (arbiter.py sleep()).
+  return server == ServerPreset::gunicorn ? s(1) : ms(500);
+}
+
+}  // namespace deploysim

@@ -1,0 +1,220 @@
+#pragma once
+// Internal state of the request-path models. One PathModel per run; its member functions are
+// split by concept: client.cpp, dns.cpp, tcp.cpp, tls_model.cpp (decide_tls) + tls_flow.cpp,
+// proxy.cpp, server.cpp; request_path.cpp wires them into the World and computes the metrics.
+#include <cstdint>
+#include <deque>
+#include <initializer_list>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "deploysim/tls_model.hpp"
+#include "deploysim/huge_pages.hpp"
+#include "core/world.hpp"
+
+namespace deploysim::path {
+
+/// A parsed request URL.
+struct Url {
+  std::string scheme;  ///< "https" or "http".
+  std::string host;    ///< Lower-case host name.
+  int port = 443;      ///< Explicit or the scheme's default.
+  std::string path;    ///< "/" when absent.
+};
+
+/// Parses "https://host[:port]/path"; nullopt when malformed.
+std::optional<Url> parse_url(std::string_view text);
+
+/// Per-request progress, reused through a free list once a request is finished.
+struct Request {
+  uint32_t client = 0;
+  uint32_t conn = UINT32_MAX;      ///< Index into PathModel::conns.
+  uint32_t worker = UINT32_MAX;    ///< ProcId value of the worker serving it.
+  uint32_t replica = UINT32_MAX;   ///< Index into PathModel::replicas it was forwarded to.
+  RecordId last = RecordId::none;  ///< Latest record of this request (cause of the next).
+  EventId timeout;                 ///< The proxy's upstream timeout.
+  Time start, dns_done, tcp_done, tls_done, forwarded, service_start, service_end;
+  bool did_dns = false, did_tcp = false, did_tls = false;
+  bool finished = false;           ///< Outcome recorded.
+  bool at_worker = false;          ///< Queued or being served by a worker.
+  int dns_attempt = 0;
+  int cname_depth = 0;
+  Time dns_min_ttl = Time::max();
+  Time dns_sent;                   ///< When the stub's current query left.
+  std::string qname;               ///< Name the resolver is working on.
+  std::string answer;              ///< Resolved IP.
+  TlsVerdict tls;                  ///< The handshake's decided course.
+  bool relayed = false;            ///< The proxy already answered the client.
+};
+
+/// A client connection to some IP:port (TCP, then TLS).
+struct Connection {
+  ConnId id = ConnId::none;
+  uint32_t client = 0;
+  uint32_t host = UINT32_MAX;    ///< Index of the host owning the IP (UINT32_MAX: none).
+  std::string ip;
+  bool open = false;             ///< Established (TCP and TLS done).
+  bool h2 = false;               ///< ALPN negotiated h2: requests are multiplexed.
+  std::string alpn;              ///< Negotiated protocol ("" = HTTP/1.1 by default).
+  uint8_t version = 0;           ///< TLS version.
+  uint32_t inflight = 0;
+  Time idle_since;
+};
+
+/// A stub resolver cache entry (per client) and a recursive resolver cache entry.
+struct DnsEntry {
+  Time expires;
+  bool negative = false;
+  DnsType type = DnsType::A;
+  std::string value;             ///< IP or CNAME target.
+  Time ttl;
+};
+
+/// One client: its spec, node, URL, random stream, connections and OS DNS cache.
+struct ClientState {
+  const ClientSpec* spec = nullptr;
+  NodeId node = NodeId::none;
+  std::optional<Url> url;
+  std::string ip;                ///< Its public address (X-Forwarded-For).
+  Rng rng{0, 0};
+  uint64_t sent = 0;
+  Time stop;
+  std::vector<uint32_t> conns;
+  std::unordered_map<std::string, DnsEntry> stub_cache;
+};
+
+/// One worker process as the server model sees it.
+struct WorkerState {
+  std::deque<uint32_t> queue;    ///< Requests waiting (FIFO: one event loop, CPU-bound handler).
+  uint32_t current = UINT32_MAX; ///< Request being served.
+  EventId done;                  ///< Its completion.
+  Rng rng{0, 0};
+};
+
+/// One replica of a service as the proxy reaches it: its workers share one listening socket
+/// and the kernel hands each accepted connection to one of them.
+struct ReplicaState {
+  uint32_t service = 0;
+  uint32_t replica = 0;            ///< Process::replica of its workers (spare pods are replicas too).
+  uint32_t host = 0;               ///< Index into Scenario::hosts.
+  std::vector<uint32_t> procs;     ///< Its workers (indices into World::processes).
+  NodeId manager = NodeId::none;   ///< The manager holding the socket (workers > 1), else the worker.
+  std::deque<uint32_t> backlog;    ///< Accepted connections no worker has taken yet.
+};
+
+/// Failure causes as they appear in Metrics::failures and trace details.
+namespace cause {
+inline constexpr std::string_view bad_url = "bad_url";
+inline constexpr std::string_view nxdomain = "nxdomain";
+inline constexpr std::string_view dns_timeout = "dns_timeout";
+inline constexpr std::string_view servfail = "servfail";
+inline constexpr std::string_view connection_refused = "connection_refused";
+inline constexpr std::string_view connect_timeout = "connect_timeout";
+inline constexpr std::string_view connection_reset = "connection_reset";
+}  // namespace cause
+
+/// The request-path models of one run.
+class PathModel {
+public:
+  explicit PathModel(World& w);
+
+  // request_path.cpp
+  void start();
+  void finish_metrics(Time end);
+  void on_process_down(ProcId p, RecordId cause);
+  void on_process_up(ProcId p, RecordId cause);
+  void on_process_stopping(ProcId p);
+
+  // client.cpp
+  void schedule_next(uint32_t client);
+  void begin_request(uint32_t client);
+  void after_dns(uint32_t req);
+  void send_request(uint32_t req);
+  void receive_response(uint32_t req, int status);
+  void fail(uint32_t req, std::string_view cause, int status = 0);
+
+  // dns.cpp
+  void dns_lookup(uint32_t req);
+  void dns_stub_send(uint32_t req);
+  void dns_at_resolver(uint32_t req);
+  void dns_resolve_step(uint32_t req);
+  void dns_reply(uint32_t req, bool nxdomain, bool servfail);
+
+  // tcp.cpp
+  void tcp_connect(uint32_t req);
+  void tcp_syn_lost(uint32_t req, int attempt);
+
+  // tls_flow.cpp
+  void tls_handshake(uint32_t req);
+  void tls_flight(uint32_t req, int flight);
+  TlsConfig tls_config(uint32_t req, uint32_t* cert) const;
+
+  // proxy.cpp
+  void proxy_receive(uint32_t req);
+  void proxy_forward(uint32_t req, uint32_t replica, ProcId worker);
+  void proxy_relay(uint32_t req, int status, std::string_view reason);
+  void proxy_timeout(uint32_t req);
+  void proxy_upstream_failed(uint32_t req, std::string_view reason);
+
+  // server.cpp
+  void worker_receive(uint32_t req);
+  void worker_start(uint32_t worker);
+  void worker_complete(uint32_t worker);
+  ProcId pick_worker(uint32_t service, uint32_t* replica);
+  ProcId pick_pod_worker(uint32_t service, uint32_t* replica);
+  uint32_t backlog_replica(uint32_t service) const;
+  bool reachable(uint32_t replica) const;
+  bool socket_open(uint32_t replica) const;
+  std::string upstream_address(uint32_t replica) const;
+  void accept_backlog(uint32_t replica);
+  void drop_backlog(uint32_t replica);
+
+  /// Appends a record for request `req` (when the trace level keeps it), chained by cause.
+  RecordId emit(uint32_t req, const RecordSpec& spec, std::initializer_list<FieldArg> fields = {},
+                bool outcome = false);
+  /// One-way latency between two named nodes; processes on the proxy's host use loopback.
+  Time hop(std::string_view a, std::string_view b) const;
+  /// hop() between two nodes, memoized per node pair (it runs for every message).
+  Time hop(NodeId a, NodeId b);
+  /// Index of the host owning an IP (UINT32_MAX when none).
+  uint32_t host_by_ip(std::string_view ip) const;
+  /// Allocates a request slot.
+  uint32_t new_request(uint32_t client);
+  /// Allocates a connection slot with a fresh ConnId.
+  uint32_t new_conn(uint32_t client);
+  /// Returns a request slot once nothing refers to it any more.
+  void release(uint32_t req);
+  /// Records the outcome in the metrics.
+  void count_outcome(uint32_t req, bool ok, std::string_view cause);
+
+  World& w;
+  const Scenario& sc;
+  bool full;                                ///< Trace level keeps every message.
+  std::vector<ClientState> clients;
+  std::vector<Request> reqs;
+  std::vector<uint32_t> free_reqs;
+  std::vector<Connection> conns;
+  std::vector<uint32_t> free_conns;
+  std::vector<WorkerState> workers;         ///< Parallel to World::processes.
+  std::vector<ReplicaState> replicas;       ///< Every replica of every service.
+  std::vector<uint32_t> replica_of;         ///< Parallel to World::processes: index into replicas.
+  std::vector<uint32_t> next_pod;           ///< Per service: the ingress's round-robin position.
+  std::unordered_map<std::string, DnsEntry> resolver_cache;
+  std::unordered_map<std::string, Time> delegation_cache;  ///< "test" / "example.test" -> NS known until.
+  uint32_t next_conn_id = 0;
+  Time idle_timeout;                        ///< The proxy's keep-alive idle timeout.
+  std::string proxy_ip;
+  uint32_t proxy_host = UINT32_MAX;
+  size_t hop_nodes = 0;                     ///< Nodes known at the start: hop_ns is n x n.
+  std::vector<int64_t> hop_ns;              ///< Memoized hop() in ns, -1 = not yet asked.
+
+  /// Metric samples (successful requests only), in ns.
+  using Samples = std::vector<int64_t, HugePageAllocator<int64_t>>;
+  Samples lat_dns, lat_tcp, lat_tls, lat_queue, lat_service, lat_http, lat_total;
+  std::vector<AvailabilityPoint> avail;     ///< Dense, one per window.
+};
+
+}  // namespace deploysim::path

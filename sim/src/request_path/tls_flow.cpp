@@ -1,0 +1,238 @@
+// The TLS handshake on a client connection: the proxy picks a certificate by SNI, decide_tls()
+// settles the course, and each flight becomes message records one link latency apart.
+#include <algorithm>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "deploysim/presets.hpp"
+#include "request_path/path.hpp"
+
+namespace deploysim::path {
+
+namespace {
+
+// Approximate wire sizes (bytes) for the byte counters: a padded ClientHello is 517 bytes in
+// common browsers; a two-certificate chain is about 2.6 kB.
+uint64_t wire_bytes(std::string_view kind) {
+  if (kind == "tls.client_hello") return 517;
+  if (kind == "tls.certificate") return 2600;
+  if (kind == "tls.certificate_verify") return 264;
+  if (kind == "tls.server_key_exchange") return 300;
+  if (kind == "tls.server_hello") return 90;
+  if (kind == "tls.client_key_exchange") return 70;
+  return 40;
+}
+
+std::string join(const std::vector<std::string>& v) {
+  std::string out;
+  for (const auto& s : v) out += (out.empty() ? "" : ",") + s;
+  return out;
+}
+
+std::string versions(uint8_t bits) {
+  std::string out;
+  if (bits & tls12) out = "1.2";
+  if (bits & tls13) out += out.empty() ? "1.3" : ",1.3";
+  return out;
+}
+
+const char* issuer_name(Issuer i) {
+  switch (i) {
+    case Issuer::letsencrypt: return "letsencrypt";
+    case Issuer::private_ca: return "private-ca";
+    case Issuer::self_signed: return "self-signed";
+    case Issuer::untrusted: return "untrusted";
+    case Issuer::provider: return "provider";
+  }
+  return "letsencrypt";
+}
+
+
+}  // namespace
+
+TlsConfig PathModel::tls_config(uint32_t r, uint32_t* cert) const {
+  const Request& q = reqs[r];
+  const ClientState& c = clients[q.client];
+  const ProxySpec& p = *sc.proxy;
+  TlsConfig cfg;
+  cfg.verify_host = c.url->host;
+  if (c.spec->sni && !is_ip_literal(c.url->host)) cfg.sni = c.url->host;  // RFC 6066: no IP literals
+  cfg.offered_versions = c.spec->tls_versions;
+  cfg.accepted_versions = p.tls_versions;
+  cfg.alpn_offered = c.spec->alpn;
+  cfg.strict_sni = p.strict_sni;
+  cfg.preset = p.preset;
+  *cert = UINT32_MAX;
+  auto usable = [&](uint32_t i) { return i < w.serving_certs.size() && w.serving_certs[i].present; };
+  // An exact name (the subject or a subjectAltName entry) wins over a wildcard.
+  for (int pass = 0; pass < 2 && *cert == UINT32_MAX && !cfg.sni.empty(); ++pass)
+    for (uint32_t i = 0; i < w.serving_certs.size(); ++i) {
+      const CertState& cs = w.serving_certs[i];
+      const bool exact = cs.domain == cfg.sni ||
+                         std::find(cs.alt_names.begin(), cs.alt_names.end(), cfg.sni) != cs.alt_names.end();
+      if (usable(i) && (pass == 0 ? exact : certificate_covers(cs.domain, cs.alt_names, cfg.sni))) {
+        *cert = i;
+        break;
+      }
+    }
+  if (*cert == UINT32_MAX && !p.default_certificate.empty() && usable(w.cert_index(p.default_certificate)))
+    *cert = w.cert_index(p.default_certificate);
+  // Without a default: nginx uses the first server block's certificate, HAProxy its first crt,
+  // a cloud load balancer its listener's default certificate (AWS ALB: "If the hostname doesn't
+  // match a certificate in the certificate list, the load balancer selects the default
+  // certificate"); Caddy has no certificate for an unknown name; Traefik serves its
+  // self-generated "TRAEFIK DEFAULT CERT", the NGINX Ingress Controller its self-signed
+  // "Kubernetes Ingress Controller Fake Certificate" unless --default-ssl-certificate is set.
+  if (*cert == UINT32_MAX && (p.preset == ProxyPreset::nginx || p.preset == ProxyPreset::haproxy ||
+                              p.preset == ProxyPreset::cloud_lb))
+    for (uint32_t i = 0; i < w.serving_certs.size() && *cert == UINT32_MAX; ++i)
+      if (usable(i)) *cert = i;
+  if (*cert != UINT32_MAX) {
+    const CertState& cs = w.serving_certs[*cert];
+    cfg.cert_domain = cs.domain;
+    cfg.cert_alt_names = cs.alt_names;
+    cfg.cert_issuer = cs.issuer;
+    cfg.not_before_unix = w.unix_time(cs.not_before);
+    cfg.not_after_unix = w.unix_time(cs.not_after);
+  } else if (p.preset == ProxyPreset::ingress_nginx) {
+    cfg.cert_domain = "Kubernetes Ingress Controller Fake Certificate";
+    cfg.cert_issuer = Issuer::self_signed;
+    cfg.not_before_unix = w.unix_time(Time{});
+    cfg.not_after_unix = w.unix_time(days(365));
+  } else if (p.preset == ProxyPreset::traefik) {
+    cfg.cert_domain = "TRAEFIK DEFAULT CERT";
+    cfg.cert_issuer = Issuer::self_signed;
+    cfg.not_before_unix = w.unix_time(Time{});
+    cfg.not_after_unix = w.unix_time(days(365));
+  } else {
+    cfg.has_certificate = false;
+  }
+  cfg.check_time_unix = w.unix_time(w.engine.now() + w.clock_skew);
+  // ALPN is the proxy's own configuration: it terminates TLS and speaks HTTP/2 to the browser
+  // whatever the app behind it speaks (domain-facts.md "App servers"; presets.cpp).
+  cfg.alpn_supported = proxy_offers_h2(p) ? std::vector<std::string>{"h2", "http/1.1"}
+                                          : std::vector<std::string>{"http/1.1"};
+  return cfg;
+}
+
+void PathModel::tls_handshake(uint32_t r) {
+  uint32_t cert = UINT32_MAX;
+  const TlsConfig cfg = tls_config(r, &cert);
+  Request& q = reqs[r];
+  q.tls = decide_tls(cfg);
+  q.did_tls = true;
+  if (full) {
+    const ClientState& c = clients[q.client];
+    const Time d = hop(c.node, w.proxy_node);
+    const std::string offered = versions(cfg.offered_versions), accepted = versions(cfg.accepted_versions);
+    const std::string alpn = join(cfg.alpn_offered), server_alpn = join(cfg.alpn_supported);
+    const std::string alt_names = join(cfg.cert_alt_names);
+    std::vector<FieldArg> fields = {
+        {"sni", cfg.sni}, {"verify_host", cfg.verify_host}, {"versions", offered},
+        {"server_versions", accepted}, {"alpn", alpn}, {"server_alpn", server_alpn},
+        {"strict_sni", cfg.strict_sni}, {"preset", preset_name(cfg.preset)},
+        {"has_certificate", cfg.has_certificate}, {"cert_domain", cfg.cert_domain},
+        {"cert_issuer", issuer_name(cfg.cert_issuer)},
+        {"not_before_unix", static_cast<long long>(cfg.not_before_unix)},
+        {"not_after_unix", static_cast<long long>(cfg.not_after_unix)},
+        {"check_time_unix", static_cast<long long>(cfg.check_time_unix)}};
+    // Only a certificate with several names carries the list (the loopback replay needs it).
+    if (!alt_names.empty()) fields.push_back({"cert_alt_names", alt_names});
+    q.last = w.trace.append(
+        {.t = w.engine.now(), .kind = "tls.client_hello", .stage = Stage::tls, .actor = c.node,
+         .from = c.node, .to = w.proxy_node, .dur = d, .conn = conns[q.conn].id, .cause = q.last,
+         .narration = !cfg.sni.empty()               ? "tls.client_hello"
+                      : is_ip_literal(cfg.verify_host) ? "tls.client_hello.by_ip"
+                                                       : "tls.client_hello.no_sni"},
+        std::span<const FieldArg>(fields));
+  }
+  w.metrics.bytes_sent += wire_bytes("tls.client_hello");
+  tls_flight(r, 1);
+}
+
+void PathModel::tls_flight(uint32_t r, int flight) {
+  Request& q = reqs[r];
+  const ClientState& c = clients[q.client];
+  const TlsVerdict& v = q.tls;
+  const Time d = hop(c.node, w.proxy_node);
+  if (flight < v.flights) {
+    w.engine.schedule(d, [m = this, r, flight] {
+      Request& rq = m->reqs[r];
+      const TlsVerdict& tv = rq.tls;
+      const ClientState& cl = m->clients[rq.client];
+      const Time now = m->w.engine.now();
+      const ConnId id = m->conns[rq.conn].id;
+      for (const TlsMessage& msg : tv.messages) {
+        if (msg.flight != flight) continue;
+        const NodeId from = msg.from_client ? cl.node : m->w.proxy_node;
+        const NodeId to = msg.from_client ? m->w.proxy_node : cl.node;
+        (msg.from_client ? m->w.metrics.bytes_sent : m->w.metrics.bytes_received) += wire_bytes(msg.kind);
+        if (!m->full) continue;
+        const std::string side = msg.from_client ? ".client" : ".server";
+        std::string narration =
+            msg.kind == "tls.certificate" ? (tv.sni_matched ? "tls.certificate.sni" : "tls.certificate.default")
+            : msg.kind == "tls.alert" || msg.kind == "tls.finished" || msg.kind == "tls.change_cipher_spec"
+                ? std::string(msg.kind) + side
+                : std::string(msg.kind);
+        // TLS 1.2 agrees on keys only after the client's key exchange, and the client may send
+        // its request only after the server's Finished: these two sentences differ from 1.3's.
+        if (tv.version == tls12 && (msg.kind == "tls.server_hello" || narration == "tls.finished.client"))
+          narration += ".tls12";
+        // TLS 1.3 encrypts everything after ServerHello; TLS 1.2 only the Finished messages,
+        // which follow ChangeCipherSpec (RFC 5246 section 7.4.9).
+        const bool encrypted = tv.version == tls13 ? msg.kind != "tls.server_hello" : msg.kind == "tls.finished";
+        const RecordSpec spec{.t = now, .kind = msg.kind, .stage = Stage::tls, .actor = from,
+                              .from = from, .to = to, .dur = m->hop(cl.node, m->w.proxy_node),
+                              .conn = id, .cause = rq.last, .narration = narration};
+        if (msg.kind == "tls.alert")
+          rq.last = m->w.trace.append(spec, {{"alert", tv.alert}, {"code", tv.alert_code},
+                                             {"verify_result", tv.verify_result}, {"sni_matched", tv.sni_matched}});
+        else if (msg.kind == "tls.server_hello")
+          rq.last = m->w.trace.append(spec, {{"version", tls_version_name(tv.version)},
+                                             {"alpn", tv.alpn.empty() ? "(none)" : tv.alpn}});
+        else if (msg.kind == "tls.certificate") {
+          uint32_t cert = UINT32_MAX;
+          const TlsConfig cfg = m->tls_config(r, &cert);
+          rq.last = m->w.trace.append(spec, {{"domain", cfg.cert_domain},
+                                             {"issuer", issuer_name(cfg.cert_issuer)},
+                                             {"sni", cfg.sni}, {"sni_matched", tv.sni_matched},
+                                             {"encrypted", encrypted}});
+        } else
+          rq.last = m->w.trace.append(spec, {{"encrypted", encrypted}});
+      }
+      m->tls_flight(r, flight + 1);
+    });
+    return;
+  }
+  // Every flight is out: the last one came from the client when flights is odd.
+  const bool last_from_client = v.flights % 2 == 1;
+  const Time wait = last_from_client ? Time{} : d;
+  if (!v.ok) {
+    w.engine.schedule(wait, [m = this, r] {
+      m->reqs[r].tls_done = m->w.engine.now();
+      m->fail(r, m->reqs[r].tls.alert);
+    });
+    return;
+  }
+  w.engine.schedule(wait, [m = this, r] {
+    Request& rq = m->reqs[r];
+    ClientState& cl = m->clients[rq.client];
+    Connection& k = m->conns[rq.conn];
+    const Time now = m->w.engine.now();
+    rq.tls_done = now;
+    k.open = true;
+    k.version = rq.tls.version;
+    k.alpn = rq.tls.alpn;
+    k.h2 = rq.tls.alpn == "h2";
+    k.inflight = 1;
+    cl.conns.push_back(rq.conn);
+    ++m->w.metrics.tls_handshakes;
+    m->emit(r, {.t = now, .kind = "tls.established", .stage = Stage::tls, .actor = cl.node, .conn = k.id},
+            {{"version", tls_version_name(k.version)}, {"alpn", k.alpn.empty() ? "http/1.1" : k.alpn},
+             {"handshake", now - rq.tcp_done}});
+    m->send_request(r);
+  });
+}
+
+}  // namespace deploysim::path

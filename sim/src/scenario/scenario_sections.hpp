@@ -1,0 +1,33 @@
+#pragma once
+// The loader's pieces, one concept per file: sections (scenario_load.cpp), services and
+// supervisors (scenario_service.cpp), cross-references (scenario_validate.cpp), overrides by
+// path (scenario_variants.cpp). Private to sim/src.
+#include <string>
+#include <vector>
+
+#include "scenario/scenario_reader.hpp"
+
+namespace deploysim::detail {
+
+/// One override: a path and its value, located for errors.
+struct Override {
+  std::string path;        ///< "service.api.workers".
+  std::string value_text;  ///< TOML text of the value ("1", "\"none\"").
+  SourcePos pos;           ///< Where errors in it are reported ({} = at the key it replaces).
+};
+
+/// Rejects keys with hundreds of dotted parts before toml++ sees them (it would overflow the stack).
+void check_key_depth(std::string_view text, const LoadContext& ctx);
+/// Reads one [[service]] table.
+ServiceSpec read_service(TableReader& r);
+/// Reads the whole document into a Scenario (no cross-reference checks).
+Scenario read_scenario(LoadContext& ctx, const toml::table& root);
+/// Cross-reference and consistency checks; throws LoadFailure on the first problem.
+void validate_scenario(const Scenario& sc, const LoadContext& ctx);
+/// Applies overrides to a parsed document in place.
+void apply_overrides(toml::table& root, const std::vector<Override>& overrides, LoadContext& ctx);
+/// Parses, overrides, reads and validates; variants are checked too when `check_variants`.
+LoadResult load_with(std::string_view text, const std::string& file, const std::vector<Override>& overrides,
+                     const std::string& prefix, bool check_variants);
+
+}  // namespace deploysim::detail

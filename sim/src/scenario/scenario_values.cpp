@@ -1,0 +1,161 @@
+#include "scenario/scenario_values.hpp"
+
+#include <algorithm>
+#include <arpa/inet.h>
+#include <cctype>
+#include <cmath>
+#include <vector>
+
+namespace deploysim::detail {
+
+namespace {
+
+// Splits "1.5GiB" into a non-negative decimal number and its unit.
+bool split_number(std::string_view text, double& number, std::string_view& unit) {
+  size_t i = 0;
+  bool digits = false, dot = false;
+  while (i < text.size() && (std::isdigit(static_cast<unsigned char>(text[i])) || (text[i] == '.' && !dot))) {
+    if (text[i] == '.') dot = true;
+    else digits = true;
+    ++i;
+  }
+  if (!digits || i > 40) return false;
+  number = std::strtod(std::string(text.substr(0, i)).c_str(), nullptr);
+  unit = text.substr(i);
+  while (!unit.empty() && unit.front() == ' ') unit.remove_prefix(1);
+  return std::isfinite(number);
+}
+
+}  // namespace
+
+std::optional<uint64_t> parse_size(std::string_view text) {
+  if (text == "0") return 0;
+  double number = 0;
+  std::string_view unit;
+  if (!split_number(text, number, unit)) return std::nullopt;
+  struct Unit { std::string_view name; double bytes; };
+  static constexpr Unit units[] = {
+      {"B", 1},           {"KB", 1e3},          {"MB", 1e6},          {"GB", 1e9},
+      {"TB", 1e12},       {"KiB", 1024.0},      {"MiB", 1048576.0},   {"GiB", 1073741824.0},
+      {"TiB", 1099511627776.0}};
+  for (const auto& u : units) {
+    if (unit != u.name) continue;
+    const double bytes = std::round(number * u.bytes);
+    if (bytes >= 9.0e18) return std::nullopt;
+    return static_cast<uint64_t>(bytes);
+  }
+  return std::nullopt;
+}
+
+std::optional<double> parse_rate(std::string_view text) {
+  const size_t slash = text.find('/');
+  if (slash == std::string_view::npos) return std::nullopt;
+  double number = 0;
+  std::string_view rest;
+  if (!split_number(text.substr(0, slash), number, rest) || !rest.empty()) return std::nullopt;
+  const std::string_view per = text.substr(slash + 1);
+  double seconds = 0;
+  if (per == "s" || per == "sec") seconds = 1;
+  else if (per == "min" || per == "m") seconds = 60;
+  else if (per == "h") seconds = 3600;
+  else if (per == "d") seconds = 86400;
+  else return std::nullopt;
+  const double rate = number / seconds;
+  if (!(rate <= 1e9)) return std::nullopt;
+  return rate;
+}
+
+int64_t days_from_civil(int64_t y, unsigned m, unsigned d) {
+  y -= m <= 2;
+  const int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const unsigned yoe = static_cast<unsigned>(y - era * 400);
+  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + static_cast<int64_t>(doe) - 719468;
+}
+
+bool is_dns_name(std::string_view name, bool wildcard_ok) {
+  if (wildcard_ok && name.starts_with("*.")) name.remove_prefix(2);
+  if (name.empty() || name.size() > 253) return false;
+  size_t start = 0;
+  while (start <= name.size()) {
+    size_t end = name.find('.', start);
+    if (end == std::string_view::npos) end = name.size();
+    const std::string_view label = name.substr(start, end - start);
+    if (label.empty() || label.size() > 63 || label.front() == '-' || label.back() == '-') return false;
+    for (char c : label)
+      if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_') return false;
+    start = end + 1;
+  }
+  return true;
+}
+
+bool is_ipv4(std::string_view text) {
+  unsigned char buf[4];
+  return text.size() < 64 && inet_pton(AF_INET, std::string(text).c_str(), buf) == 1;
+}
+
+bool is_ipv6(std::string_view text) {
+  unsigned char buf[16];
+  return text.size() < 64 && inet_pton(AF_INET6, std::string(text).c_str(), buf) == 1;
+}
+
+std::string to_lower(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+size_t edit_distance(std::string_view a, std::string_view b) {
+  // Optimal string alignment: insertions, deletions, substitutions and adjacent transpositions.
+  const auto same = [](char x, char y) {
+    return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+  };
+  std::vector<size_t> before(b.size() + 1), prev(b.size() + 1), row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    row[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      row[j] = std::min({prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (same(a[i - 1], b[j - 1]) ? 0 : 1)});
+      if (i > 1 && j > 1 && same(a[i - 1], b[j - 2]) && same(a[i - 2], b[j - 1])) row[j] = std::min(row[j], before[j - 2] + 1);
+    }
+    std::swap(before, prev);
+    std::swap(prev, row);
+  }
+  return prev[b.size()];
+}
+
+std::optional<std::string> closest(std::string_view word, std::span<const std::string> candidates) {
+  if (word.size() > 200) return std::nullopt;
+  std::optional<std::string> best;
+  size_t best_distance = 0;
+  for (const auto& c : candidates) {
+    const size_t d = edit_distance(word, c);
+    if (!best || d < best_distance) {
+      best = c;
+      best_distance = d;
+    }
+  }
+  // A typo changes a few characters; anything further is a different word.
+  if (!best || best_distance > std::max<size_t>(2, word.size() / 3)) return std::nullopt;
+  return best;
+}
+
+std::string did_you_mean(std::string_view word, std::span<const std::string> candidates) {
+  const auto best = closest(word, candidates);
+  return best ? " (did you mean '" + *best + "'?)" : std::string();
+}
+
+bool domain_matches(std::string_view pattern, std::string_view name) {
+  if (pattern == name) return true;
+  if (!pattern.starts_with("*.")) return false;
+  const size_t dot = name.find('.');
+  return dot != std::string_view::npos && dot > 0 && name.substr(dot + 1) == pattern.substr(2);
+}
+
+bool in_zone(std::string_view name, std::string_view origin) {
+  return name == origin ||
+         (name.size() > origin.size() && name.ends_with(origin) && name[name.size() - origin.size() - 1] == '.');
+}
+
+}  // namespace deploysim::detail
