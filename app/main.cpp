@@ -8,7 +8,9 @@
 #include <openssl/crypto.h>
 
 #include "cli/commands.hpp"
+#include "cli/install_dirs.hpp"
 #include "cli/tour.hpp"
+#include "deploysim/assets.hpp"
 #if DEPLOYSIM_WITH_GUI
 #include "gui/platform/platform.hpp"
 #include "gui/shell/gui.hpp"
@@ -23,6 +25,7 @@ void print_version() {
 #else
   std::printf("headless build (no GUI), %s\n", OpenSSL_version(OPENSSL_VERSION));
 #endif
+  std::printf("assets: %s\n", deploysim::assets_dir().c_str());
 }
 
 int terminal_fallback(const std::string& lesson, const char* why) {
@@ -36,6 +39,10 @@ int terminal_fallback(const std::string& lesson, const char* why) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Installed (bin/deploysim beside share/deploysim): the assets come from there, not from the
+  // source tree the binary was built in.
+  if (const std::string installed = deploysim::cli::installed_assets_dir(); !installed.empty())
+    deploysim::set_assets_dir(installed);
   CLI::App app{"deploysim: watch a request travel from a browser to a FastAPI worker, and what keeps it alive"};
   app.require_subcommand(0, 1);
   bool version = false;

@@ -5,6 +5,7 @@
 #include <string_view>
 #include <vector>
 
+#include "deploysim/assets.hpp"
 #include "deploysim/scenario.hpp"
 #include "deploysim/trace.hpp"
 
@@ -61,8 +62,6 @@ struct LessonLoad {
   std::optional<ScenarioError> error;
 };
 
-/// The assets directory: $DEPLOYSIM_ASSETS if set, else the one the build was configured with.
-std::string assets_dir();
 /// Reads a lesson file; the scenario path is resolved relative to assets/scenarios/ and every
 /// source id must be in the catalogue (assets/sources.toml, or `sources` when given).
 LessonLoad load_lesson_file(const std::string& path, const SourceCatalogue* sources = nullptr);

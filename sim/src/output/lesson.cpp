@@ -93,11 +93,6 @@ bool check_keys(const toml::table& t, const std::set<std::string_view>& allowed,
 
 }  // namespace
 
-std::string assets_dir() {
-  if (const char* env = std::getenv("DEPLOYSIM_ASSETS"); env && *env) return env;
-  return DEPLOYSIM_ASSETS_DIR;
-}
-
 bool valid_step_target(std::string_view target) {
   if (target == "start" || target == "end") return true;
   if (target.starts_with("kind:")) {

@@ -7,6 +7,7 @@
 #include <sstream>
 #include <toml++/toml.h>
 
+#include "deploysim/assets.hpp"
 #include "deploysim/time.hpp"
 
 namespace deploysim {
@@ -118,7 +119,7 @@ std::optional<Narrator> Narrator::load(std::string_view lang, std::string* error
   return all;
 }
 
-std::string Narrator::default_dir() { return std::string(DEPLOYSIM_ASSETS_DIR) + "/narration"; }
+std::string Narrator::default_dir() { return assets_dir() + "/narration"; }
 
 std::vector<std::string> Narrator::languages() { return {"en", "ko"}; }
 

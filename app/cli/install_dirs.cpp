@@ -1,0 +1,47 @@
+// Where an installed deploysim finds its assets: next to its own executable. Asking for the
+// executable's path is the only system-specific part; each system's way is here, with a
+// portable default of "don't know" (then the build's source tree is used).
+#include "cli/install_dirs.hpp"
+
+#include <filesystem>
+#include <system_error>
+
+#if defined(__linux__)
+#include <unistd.h>
+#elif defined(__APPLE__)
+#include <mach-o/dyld.h>
+#include <cstdint>
+#elif defined(_WIN32)
+#include <windows.h>
+#endif
+
+namespace deploysim::cli {
+
+std::string executable_path() {
+#if defined(__linux__)
+  std::error_code ec;
+  const auto p = std::filesystem::read_symlink("/proc/self/exe", ec);
+  return ec ? std::string() : p.string();
+#elif defined(__APPLE__)
+  char buf[4096];
+  uint32_t size = sizeof buf;
+  return _NSGetExecutablePath(buf, &size) == 0 ? std::string(buf) : std::string();
+#elif defined(_WIN32)
+  wchar_t buf[32768];
+  const DWORD n = GetModuleFileNameW(nullptr, buf, 32768);
+  return n > 0 && n < 32768 ? std::filesystem::path(std::wstring(buf, n)).string() : std::string();
+#else
+  return {};
+#endif
+}
+
+std::string installed_assets_dir() {
+  const std::string exe = executable_path();
+  if (exe.empty()) return {};
+  std::error_code ec;
+  const std::filesystem::path share =
+      std::filesystem::path(exe).parent_path().parent_path() / "share" / "deploysim";
+  return std::filesystem::is_directory(share / "scenarios", ec) ? share.lexically_normal().string() : std::string();
+}
+
+}  // namespace deploysim::cli
