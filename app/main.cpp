@@ -8,7 +8,7 @@
 #include <openssl/crypto.h>
 
 #include "cli/commands.hpp"
-#include "cli/install_dirs.hpp"
+#include "cli/cli_platform.hpp"
 #include "cli/tour.hpp"
 #include "deploysim/assets.hpp"
 #if DEPLOYSIM_WITH_GUI

@@ -4,10 +4,10 @@
 #include <cstdio>
 #include <filesystem>
 #include <string>
-#include <unistd.h>
 
 #include <fmt/format.h>
 
+#include "cli/cli_platform.hpp"
 #include "cli/commands.hpp"
 #include "cli/tour.hpp"
 #include "deploysim/lesson.hpp"
@@ -76,7 +76,7 @@ int run_tour(const TourOptions& options) {
   }
   const bool ko = options.lang == "ko";
   const Run run = simulate(*loaded.scenario);
-  const bool interactive = options.pause && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
+  const bool interactive = options.pause && cli::interactive_terminal();
 
   std::printf("%s\n", fmt::format("== {} ==", ko && !lesson.title_ko.empty() ? lesson.title_ko : lesson.title).c_str());
   const std::string& summary = ko && !lesson.summary_ko.empty() ? lesson.summary_ko : lesson.summary;

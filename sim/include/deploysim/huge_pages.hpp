@@ -4,14 +4,13 @@
 // filling them costs one page fault per 2 MiB instead of one per 4 KiB. In a VM a fault costs
 // microseconds: on the 1M-request benchmark the 4 KiB faults were a tenth of the run.
 #include <cstddef>
-#include <cstdlib>
 #include <new>
 
-#if defined(__linux__)
-#include <sys/mman.h>
-#endif
-
 namespace deploysim {
+
+/// Asks the system to back [p, p + bytes) with huge pages: advice only, nothing where the system
+/// has no such advice (sim/src/core/platform_memory.cpp).
+void advise_huge_pages(void* p, size_t bytes) noexcept;
 
 /// std::allocator, except that blocks of 1 MiB and more ask the kernel for huge pages.
 template <class T>
@@ -24,17 +23,14 @@ struct HugePageAllocator {
   T* allocate(size_t n) {
     const size_t bytes = n * sizeof(T);
     if (bytes < threshold) return static_cast<T*>(::operator new(bytes));
-    void* p = std::aligned_alloc(huge, rounded(bytes));
-    if (!p) throw std::bad_alloc();
-#if defined(__linux__) && defined(MADV_HUGEPAGE)
-    madvise(p, rounded(bytes), MADV_HUGEPAGE);  // advice only: failure just means 4 KiB pages
-#endif
+    void* p = ::operator new(rounded(bytes), std::align_val_t{huge});
+    advise_huge_pages(p, rounded(bytes));
     return static_cast<T*>(p);
   }
   /// Frees what allocate(n) returned.
   void deallocate(T* p, size_t n) noexcept {
     if (n * sizeof(T) < threshold) ::operator delete(p);
-    else std::free(p);
+    else ::operator delete(p, std::align_val_t{huge});
   }
   template <class U>
   bool operator==(const HugePageAllocator<U>&) const noexcept { return true; }

@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "core/compat.hpp"
 #include "core/detmath.hpp"
 
 namespace deploysim {
@@ -60,16 +61,12 @@ double Rng::uniform() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
 uint64_t Rng::below(uint64_t n) {
   if (n == 0) return 0;
   // Lemire's multiply-and-reject: unbiased, and the rejection rule is pure integer arithmetic.
-  unsigned __int128 m = static_cast<unsigned __int128>(next()) * n;
-  auto low = static_cast<uint64_t>(m);
-  if (low < n) {
+  compat::Wide m = compat::mul(next(), n);
+  if (m.lo < n) {
     const uint64_t threshold = (0 - n) % n;
-    while (low < threshold) {
-      m = static_cast<unsigned __int128>(next()) * n;
-      low = static_cast<uint64_t>(m);
-    }
+    while (m.lo < threshold) m = compat::mul(next(), n);
   }
-  return static_cast<uint64_t>(m >> 64);
+  return m.hi;
 }
 
 double Rng::exponential(double mean) {

@@ -1,5 +1,7 @@
 #include "deploysim/time.hpp"
 
+#include "core/compat.hpp"
+
 #include <fmt/format.h>
 
 namespace deploysim {
@@ -47,10 +49,11 @@ std::optional<Time> parse_duration(std::string_view v) {
   }
   if (v == "0") return Time{};
   size_t i = 0;
-  unsigned __int128 whole = 0;
+  uint64_t whole = 0;
   while (i < v.size() && is_digit(v[i])) {
-    whole = whole * 10 + static_cast<unsigned>(v[i] - '0');
-    if (whole > static_cast<uint64_t>(INT64_MAX)) return std::nullopt;
+    const auto digit = static_cast<uint64_t>(v[i] - '0');
+    if (whole > (static_cast<uint64_t>(INT64_MAX) - digit) / 10) return std::nullopt;
+    whole = whole * 10 + digit;
     ++i;
   }
   if (i == 0) return std::nullopt;  // ".5s", "ms", "abc", ""
@@ -77,9 +80,9 @@ std::optional<Time> parse_duration(std::string_view v) {
   else if (unit == "d") unit_ns = 86400ULL * 1000000000;
   else return std::nullopt;  // no unit, an unknown one, or anything after it ("5 ms", "5ms ")
   // Exact integer arithmetic: "1.5s" is 1500000000 ns, not a rounded double.
-  const unsigned __int128 total = whole * unit_ns + static_cast<unsigned __int128>(frac) * unit_ns / frac_scale;
-  if (total > static_cast<uint64_t>(INT64_MAX)) return std::nullopt;
-  const auto n = static_cast<int64_t>(total);
+  const uint64_t part = compat::mul_div(frac, unit_ns, frac_scale);  // frac < frac_scale: < unit_ns
+  if (whole > (static_cast<uint64_t>(INT64_MAX) - part) / unit_ns) return std::nullopt;
+  const auto n = static_cast<int64_t>(whole * unit_ns + part);
   return ns(negative ? -n : n);
 }
 

@@ -3,13 +3,14 @@
 #include <algorithm>
 #include <fmt/format.h>
 
+#include "core/compat.hpp"
 #include "lifecycle/lifecycle_model.hpp"
 
 namespace deploysim::life {
 
 namespace {
 
-constexpr int64_t hour_ns = 3600LL * 1000000000LL;
+constexpr uint64_t hour_ns = 3600ULL * 1000000000ULL;
 
 // The OOM killer picks the largest; on a tie the later candidate wins (mm/oom_kill.c
 // oom_evaluate_task replaces the chosen task when points are equal): the newest process.
@@ -23,9 +24,9 @@ bool worse(const WorkerLife& a, uint64_t rss_a, ProcId pa, const WorkerLife& b, 
 // Each process's RSS is rounded down, so their sum may trail the total by up to n bytes: aim
 // that far past the limit (nanoseconds late) rather than waking up again and again before it.
 Time time_to_exceed(uint64_t room, uint64_t growth, uint64_t n) {
-  const auto need = static_cast<unsigned __int128>(room) + 1 + n;
-  const auto dt = (need * hour_ns + growth - 1) / growth;
-  return ns(static_cast<int64_t>(std::min<unsigned __int128>(dt, INT64_MAX / 4)));
+  const uint64_t need = room > UINT64_MAX - 1 - n ? UINT64_MAX : room + 1 + n;
+  const uint64_t dt = compat::mul_div_ceil(need, hour_ns, growth);
+  return ns(static_cast<int64_t>(std::min<uint64_t>(dt, INT64_MAX / 4)));
 }
 
 }  // namespace
@@ -35,8 +36,7 @@ uint64_t LifeModel::rss_at(ProcId p, Time t) const {
   if (!wl.alive) return 0;
   const uint64_t growth = sc.services[w.processes[raw(p)].service].memory_growth_per_hour;
   if (growth == 0 || t <= wl.spawned) return wl.base_rss;
-  const auto grown = static_cast<unsigned __int128>(growth) * static_cast<uint64_t>((t - wl.spawned).ns()) / hour_ns;
-  return wl.base_rss + static_cast<uint64_t>(grown);
+  return wl.base_rss + compat::mul_div(growth, static_cast<uint64_t>((t - wl.spawned).ns()), hour_ns);
 }
 
 uint64_t LifeModel::host_used(uint32_t h, Time t) const {

@@ -6,8 +6,7 @@
 #include <algorithm>
 #include <memory>
 
-#include <fcntl.h>
-#include <unistd.h>
+#include "loopback/socket_platform.hpp"
 
 namespace deploysim::loopback {
 namespace {
@@ -149,12 +148,9 @@ std::string write_pcap(const std::string& path, const std::vector<Flight>& fligh
 
 std::string write_keylog(const std::string& path, const Capture& capture) {
   // Session secrets: readable by the user only.
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  std::unique_ptr<FILE, decltype(&std::fclose)> f(fd >= 0 ? ::fdopen(fd, "w") : nullptr, std::fclose);
-  if (!f) return "cannot write " + path + ": " + std::strerror(errno);
   const std::string text = keylog_text(capture);
-  if (std::fwrite(text.data(), 1, text.size(), f.get()) != text.size())
-    return "cannot write " + path + ": " + std::strerror(errno);
+  if (!sock::write_private_file(path, text.data(), text.size()))
+    return "cannot write " + path + ": " + sock::last_error();
   return "";
 }
 

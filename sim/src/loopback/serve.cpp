@@ -1,22 +1,16 @@
 #include "deploysim/loopback/serve.hpp"
 
-#include <arpa/inet.h>
 #include <atomic>
-#include <cerrno>
 #include <chrono>
-#include <csignal>
 #include <cstring>
 #include <ctime>
 #include <fstream>
 #include <map>
 #include <memory>
 #include <mutex>
-#include <netinet/in.h>
-#include <poll.h>
 #include <set>
-#include <sys/socket.h>
+#include <string_view>
 #include <thread>
-#include <unistd.h>
 #include <vector>
 
 #include <fmt/format.h>
@@ -27,13 +21,10 @@
 #include "deploysim/loopback/tcp_link.hpp"
 #include "deploysim/loopback/transcript_cache.hpp"
 #include "deploysim/presets.hpp"
+#include "loopback/socket_platform.hpp"
 
 namespace deploysim::loopback {
 namespace {
-
-std::atomic<bool> g_stop{false};
-
-extern "C" void on_stop_signal(int) { g_stop.store(true); }
 
 constexpr int poll_ms = 200;
 constexpr int io_timeout_s = 5;
@@ -68,7 +59,7 @@ public:
   }
   void shutdown_all() {
     std::lock_guard lock(mutex_);
-    for (int fd : fds_) ::shutdown(fd, SHUT_RDWR);
+    for (int fd : fds_) sock::shutdown_both(fd);
   }
 
 private:
@@ -76,20 +67,9 @@ private:
   std::set<int> fds_;
 };
 
-void set_timeouts(int fd) {
-  timeval tv{io_timeout_s, 0};
-  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-  ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
-}
+void set_timeouts(int fd) { sock::set_io_timeouts(fd, io_timeout_s); }
 
-bool send_all(int fd, const std::string& data) {
-  for (size_t sent = 0; sent < data.size();) {
-    const ssize_t n = ::send(fd, data.data() + sent, data.size() - sent, MSG_NOSIGNAL);
-    if (n <= 0) return false;
-    sent += static_cast<size_t>(n);
-  }
-  return true;
-}
+bool send_all(int fd, const std::string& data) { return sock::send_all(fd, data.data(), data.size()); }
 
 // Reads an HTTP/1.1 request head (and a Content-Length body) through `read_some`.
 template <class ReadSome>
@@ -114,6 +94,16 @@ std::string read_http_request(ReadSome read_some) {
   return data;
 }
 
+// Whether `text` starts with `prefix`, ignoring ASCII case (HTTP header names).
+bool starts_nocase(std::string_view text, std::string_view prefix) {
+  if (text.size() < prefix.size()) return false;
+  for (size_t i = 0; i < prefix.size(); ++i) {
+    const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
+    if (lower(text[i]) != lower(prefix[i])) return false;
+  }
+  return true;
+}
+
 std::string header_value(const std::string& request, const std::string& name) {
   const size_t head_end = request.find("\r\n\r\n");
   size_t pos = request.find("\r\n");
@@ -121,7 +111,7 @@ std::string header_value(const std::string& request, const std::string& name) {
     const size_t next = request.find("\r\n", pos + 2);
     const std::string line = request.substr(pos + 2, next - pos - 2);
     const size_t colon = line.find(':');
-    if (colon != std::string::npos && strncasecmp(line.c_str(), name.c_str(), name.size()) == 0 &&
+    if (colon != std::string::npos && starts_nocase(line, name) &&
         colon == name.size()) {
       size_t v = colon + 1;
       while (v < line.size() && line[v] == ' ') ++v;
@@ -143,10 +133,10 @@ class Backend {
 public:
   Backend(const ServiceSpec& spec, Log& log, int fd)
       : name_(spec.name), server_(server_preset_name(spec.server)),
-        workers_(spec.workers > 0 ? spec.workers : 1), log_(log), fd_(fd), port_(local_port(fd)) {}
+        workers_(spec.workers > 0 ? spec.workers : 1), log_(log), fd_(fd), port_(sock::local_port(fd)) {}
   ~Backend() {
     if (thread_.joinable()) thread_.join();
-    ::close(fd_);
+    sock::close_socket(fd_);
   }
   void start() { thread_ = std::thread([this] { loop(); }); }
   uint16_t port() const { return port_; }
@@ -154,18 +144,17 @@ public:
 
 private:
   void loop() {
-    while (!g_stop.load()) {
-      pollfd p{fd_, POLLIN, 0};
-      if (::poll(&p, 1, poll_ms) <= 0) continue;
-      const int c = ::accept4(fd_, nullptr, nullptr, SOCK_CLOEXEC);
+    while (!sock::StopSignals::stop_requested()) {
+      if (!sock::wait_readable(fd_, poll_ms)) continue;
+      const int c = sock::accept_connection(fd_);
       if (c < 0) continue;
       set_timeouts(c);
       answer(c);
-      ::close(c);
+      sock::close_socket(c);
     }
   }
   void answer(int c) {
-    const std::string req = read_http_request([c](char* b, size_t n) { return long(::recv(c, b, n, 0)); });
+    const std::string req = read_http_request([c](char* b, size_t n) { return sock::recv_some(c, b, n); });
     if (req.empty()) return;
     const int worker = next_worker_++ % workers_ + 1;
     const std::string line = req.substr(0, req.find("\r\n"));
@@ -190,20 +179,17 @@ private:
 };
 
 std::string forward(uint16_t port, const std::string& request) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  std::string error;
+  const int fd = sock::connect_loopback(port, error);
   if (fd < 0) return {};
   set_timeouts(fd);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_port = htons(port);
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   std::string out;
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0 && send_all(fd, request)) {
+  if (send_all(fd, request)) {
     char buf[4096];
-    ssize_t n = 0;
-    while ((n = ::recv(fd, buf, sizeof buf, 0)) > 0) out.append(buf, static_cast<size_t>(n));
+    long n = 0;
+    while ((n = sock::recv_some(fd, buf, sizeof buf)) > 0) out.append(buf, static_cast<size_t>(n));
   }
-  ::close(fd);
+  sock::close_socket(fd);
   return out;
 }
 
@@ -218,7 +204,7 @@ std::string rewrite_for_backend(const std::string& request, bool forwarded) {
   while (pos <= head.size()) {
     const size_t next = head.find("\r\n", pos);
     const std::string line = head.substr(pos, next == std::string::npos ? std::string::npos : next - pos);
-    if (strncasecmp(line.c_str(), "connection:", 11) != 0) out += line + "\r\n";
+    if (!starts_nocase(line, "connection:")) out += line + "\r\n";
     if (next == std::string::npos) break;
     pos = next + 2;
   }
@@ -298,7 +284,7 @@ int64_t seconds(Time t) { return t.ns() / 1000000000; }
 
 }  // namespace
 
-void request_serve_stop() { g_stop.store(true); }
+void request_serve_stop() { sock::StopSignals::request_stop(); }
 
 int serve(const Scenario& scenario, const ServeOptions& options) {
   std::FILE* out = options.out;
@@ -311,7 +297,7 @@ int serve(const Scenario& scenario, const ServeOptions& options) {
                scenario.source_path);
     return 2;
   }
-  g_stop.store(false);
+  sock::StopSignals::clear_stop();
   Log log(out);
   // Live mode runs the scenario "now": certificate times are relative to the real clock, since
   // real clients (curl, openssl s_client) verify against it.
@@ -343,7 +329,7 @@ int serve(const Scenario& scenario, const ServeOptions& options) {
   }
 
   std::string error;
-  const int listener = listen_loopback(options.port, error);
+  const int listener = sock::listen_loopback(options.port, error);
   if (listener < 0) {
     fmt::print(stderr, "deploysim serve: {}\n", error);
     return 1;
@@ -351,27 +337,19 @@ int serve(const Scenario& scenario, const ServeOptions& options) {
   std::vector<std::unique_ptr<Backend>> backends;
   std::map<std::string, uint16_t> pool_ports;
   for (const auto& svc : scenario.services) {
-    const int fd = listen_loopback(0, error);
+    const int fd = sock::listen_loopback(0, error);
     if (fd < 0) {
       fmt::print(stderr, "deploysim serve: {}\n", error);
-      ::close(listener);
+      sock::close_socket(listener);
       return 1;
     }
     backends.push_back(std::make_unique<Backend>(svc, log, fd));
     pool_ports[svc.name] = backends.back()->port();
   }
 
-  struct sigaction sa {};
-  sa.sa_handler = on_stop_signal;
-  sigemptyset(&sa.sa_mask);
-  struct sigaction old_int {}, old_term {}, old_pipe {};
-  sigaction(SIGINT, &sa, &old_int);
-  sigaction(SIGTERM, &sa, &old_term);
-  struct sigaction ignore {};
-  ignore.sa_handler = SIG_IGN;
-  sigaction(SIGPIPE, &ignore, &old_pipe);
+  const sock::StopSignals signals;
 
-  const uint16_t port = local_port(listener);
+  const uint16_t port = sock::local_port(listener);
   for (auto& b : backends) {
     b->start();
     log.line(fmt::format("backend pool={} listening on 127.0.0.1:{}", b->name(), b->port()));
@@ -398,7 +376,7 @@ int serve(const Scenario& scenario, const ServeOptions& options) {
   };
   std::vector<Worker> threads;
   int conn = 0;
-  while (!g_stop.load()) {
+  while (!sock::StopSignals::stop_requested()) {
     // Reap finished connection threads so a long session does not accumulate them.
     for (auto it = threads.begin(); it != threads.end();) {
       if (it->done->load()) {
@@ -408,9 +386,8 @@ int serve(const Scenario& scenario, const ServeOptions& options) {
         ++it;
       }
     }
-    pollfd p{listener, POLLIN, 0};
-    if (::poll(&p, 1, poll_ms) <= 0) continue;
-    const int c = ::accept4(listener, nullptr, nullptr, SOCK_CLOEXEC);
+    if (!sock::wait_readable(listener, poll_ms)) continue;
+    const int c = sock::accept_connection(listener);
     if (c < 0) continue;
     const int id = ++conn;
     fds.add(c);
@@ -418,19 +395,16 @@ int serve(const Scenario& scenario, const ServeOptions& options) {
     threads.push_back({std::thread([&proxy, &fds, c, id, done] {
                          proxy.handle(c, id);
                          fds.remove(c);
-                         ::close(c);
+                         sock::close_socket(c);
                          done->store(true);
                        }),
                        done});
   }
   log.line("stopping: closing the listener and open connections");
-  ::close(listener);
+  sock::close_socket(listener);
   fds.shutdown_all();
   for (auto& t : threads) t.thread.join();
   backends.clear();
-  sigaction(SIGINT, &old_int, nullptr);
-  sigaction(SIGTERM, &old_term, nullptr);
-  sigaction(SIGPIPE, &old_pipe, nullptr);
   log.line("stopped");
   return 0;
 }

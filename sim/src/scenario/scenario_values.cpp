@@ -1,7 +1,6 @@
 #include "scenario/scenario_values.hpp"
 
 #include <algorithm>
-#include <arpa/inet.h>
 #include <cctype>
 #include <cmath>
 #include <vector>
@@ -90,14 +89,64 @@ bool is_dns_name(std::string_view name, bool wildcard_ok) {
   return true;
 }
 
+// Address literals are checked here rather than with the system's inet_pton, with its rules:
+// four decimal parts of at most 255 without leading zeros; eight hex groups of 1-4 digits, one
+// "::" for one or more zero groups, and an IPv4 tail in the last two.
 bool is_ipv4(std::string_view text) {
-  unsigned char buf[4];
-  return text.size() < 64 && inet_pton(AF_INET, std::string(text).c_str(), buf) == 1;
+  int parts = 0;
+  size_t i = 0;
+  for (;;) {
+    const size_t start = i;
+    unsigned v = 0;
+    while (i < text.size() && text[i] >= '0' && text[i] <= '9') {
+      v = v * 10 + static_cast<unsigned>(text[i] - '0');
+      if (v > 255) return false;
+      ++i;
+    }
+    if (i == start || (i - start > 1 && text[start] == '0')) return false;
+    ++parts;
+    if (i == text.size()) break;
+    if (text[i] != '.' || parts == 4) return false;
+    ++i;
+  }
+  return parts == 4;
 }
 
 bool is_ipv6(std::string_view text) {
-  unsigned char buf[16];
-  return text.size() < 64 && inet_pton(AF_INET6, std::string(text).c_str(), buf) == 1;
+  if (text.empty() || text.size() >= 64) return false;
+  int groups = 0;
+  bool gap = false;
+  size_t i = 0;
+  if (text.substr(0, 2) == "::") {
+    gap = true;
+    i = 2;
+    if (i == text.size()) return true;
+  } else if (text[0] == ':') {
+    return false;
+  }
+  for (;;) {
+    const size_t start = i;
+    while (i < text.size() && std::isxdigit(static_cast<unsigned char>(text[i]))) ++i;
+    if (i < text.size() && text[i] == '.') {
+      if (!is_ipv4(text.substr(start))) return false;
+      groups += 2;
+      break;
+    }
+    if (i == start || i - start > 4) return false;
+    ++groups;
+    if (i == text.size()) break;
+    if (text[i] != ':') return false;
+    ++i;
+    if (i < text.size() && text[i] == ':') {
+      if (gap) return false;
+      gap = true;
+      ++i;
+      if (i == text.size()) break;
+    } else if (i == text.size()) {
+      return false;
+    }
+  }
+  return gap ? groups < 8 : groups == 8;
 }
 
 std::string to_lower(std::string_view text) {

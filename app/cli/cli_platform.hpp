@@ -1,4 +1,5 @@
 #pragma once
+// What the command line asks of the system: its own path and whether it talks to a terminal.
 #include <string>
 
 namespace deploysim::cli {
@@ -9,5 +10,8 @@ std::string executable_path();
 /// The assets of an installed deploysim: `<prefix>/share/deploysim` beside `<prefix>/bin` (a .deb
 /// puts the binary in /usr/bin and the assets in /usr/share/deploysim); "" when not installed so.
 std::string installed_assets_dir();
+
+/// Whether standard input and output are both a terminal (a person can press Enter).
+bool interactive_terminal();
 
 }  // namespace deploysim::cli

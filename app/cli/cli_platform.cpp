@@ -1,17 +1,19 @@
-// Where an installed deploysim finds its assets: next to its own executable. Asking for the
-// executable's path is the only system-specific part; each system's way is here, with a
-// portable default of "don't know" (then the build's source tree is used).
-#include "cli/install_dirs.hpp"
+// The command line's system-specific calls, each system's way with a portable default: the
+// executable's own path (an installed deploysim finds its assets next to it; unknown: the
+// build's source tree is used) and whether a person is at a terminal (unknown: no).
+#include "cli/cli_platform.hpp"
 
 #include <filesystem>
 #include <system_error>
 
-#if defined(__linux__)
+#if defined(__unix__) || defined(__APPLE__)
 #include <unistd.h>
-#elif defined(__APPLE__)
+#endif
+#if defined(__APPLE__)
 #include <mach-o/dyld.h>
 #include <cstdint>
 #elif defined(_WIN32)
+#include <io.h>
 #include <windows.h>
 #endif
 
@@ -42,6 +44,16 @@ std::string installed_assets_dir() {
   const std::filesystem::path share =
       std::filesystem::path(exe).parent_path().parent_path() / "share" / "deploysim";
   return std::filesystem::is_directory(share / "scenarios", ec) ? share.lexically_normal().string() : std::string();
+}
+
+bool interactive_terminal() {
+#if defined(__unix__) || defined(__APPLE__)
+  return isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
+#elif defined(_WIN32)
+  return _isatty(0) && _isatty(1);
+#else
+  return false;  // unknown: never wait for a key press that may not come
+#endif
 }
 
 }  // namespace deploysim::cli
