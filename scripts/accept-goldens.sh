@@ -10,6 +10,7 @@ cd "$root"
 preset=dev
 if [ "${1:-}" = "--preset" ]; then preset="${2:?--preset needs a name}"; fi
 cmake --build --preset "$preset" -j2 --target test_golden
-DEPLOYSIM_UPDATE_GOLDEN=1 "build/$preset/tests/test_golden" >/dev/null
-git add --intent-to-add tests/golden
+DEPLOYSIM_UPDATE_GOLDEN=1 "build/$preset/tests/test_golden"
 git diff --stat tests/golden
+new_files="$(git ls-files --others --exclude-standard tests/golden)"
+if [ -n "$new_files" ]; then printf 'new files:\n%s\n' "$new_files"; fi

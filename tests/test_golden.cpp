@@ -1,19 +1,23 @@
 // Golden traces: every shipped scenario and each of its variants is simulated and rendered as
 // text into its own file, tests/golden/<scenario>.txt for the base scenario and
 // tests/golden/<scenario>@<variant>.txt for a variant (the variant's name lower-cased, every run
-// of characters other than a-z and 0-9 written as one '-'). A file shows what the run does:
+// of characters other than a-z and 0-9 written as one '-'). tests/golden/README.md describes a
+// file; in short:
 //   1. a header: scenario, variant, seed, until, record count, the fingerprint of the whole trace
 //      (every record, listed or not), requests, succeeded, failures by cause;
-//   2. every lifecycle record in full (stages process, supervisor, cert, memory, deploy, fault:
-//      processes and supervisors, probes, certificates and ACME, memory and the OOM killer,
-//      deploys and rollouts, faults and host reboots);
+//   2. every lifecycle record (stages process, supervisor, cert, memory, deploy, fault: processes
+//      and supervisors, probes, certificates and ACME, memory and the OOM killer, deploys and
+//      rollouts, faults and host reboots); above `max_lifecycle_lines` the middle rounds of a
+//      repeating loop are replaced by one line that counts them;
 //   3. request outcomes per time window: succeeded, failed by cause, p50 latency of the successes;
 //   4. the metrics summary, as `deploysim run <scenario> --summary` prints it;
-//   5. the request-path records (stages dns, tcp, tls, http, proxy, client) counted by kind, and
-//      listed in full when the run has at most `max_request_path_lines` of them.
-// An intended change is accepted with `scripts/accept-goldens.sh`: it reruns this test with
-// DEPLOYSIM_UPDATE_GOLDEN=1 (which rewrites every file and deletes the files no run produces)
-// and shows `git diff --stat tests/golden`; read the diff before committing it.
+//   5. the request-path records (stages dns, tcp, tls, http, proxy, client, and the app's
+//      server.* records they cause) counted by kind; listed in full when the run has at most
+//      `max_request_path_lines` of them, otherwise the first request of each outcome.
+// A change shows as the file and its first differing lines. If it is intended, accept it with
+// `scripts/accept-goldens.sh`: it reruns this test with DEPLOYSIM_UPDATE_GOLDEN=1 (which rewrites
+// every file and deletes the files no run produces) and shows `git diff --stat tests/golden`;
+// read the diff before committing it.
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
@@ -298,19 +302,35 @@ std::string read(const fs::path& p) {
   return s.str();
 }
 
-// Where `want` and `got` first differ, as "line N: expected ... / actual ...".
-std::string first_difference(const std::string& want, const std::string& got) {
-  std::istringstream a(want), b(got);
-  std::string la, lb;
-  for (int line = 1;; ++line) {
-    const bool more_a = static_cast<bool>(std::getline(a, la));
-    const bool more_b = static_cast<bool>(std::getline(b, lb));
-    if (!more_a && !more_b) return "the files differ only in line endings";
-    if (!more_a) la = "(end of file)";
-    if (!more_b) lb = "(end of file)";
-    if (la != lb || more_a != more_b)
-      return fmt::format("line {}:\n  expected  {}\n  actual    {}", line, la, lb);
+std::vector<std::string> lines(const std::string& text) {
+  std::vector<std::string> out;
+  std::istringstream in(text);
+  for (std::string l; std::getline(in, l);) out.push_back(l);
+  return out;
+}
+
+// Where `want` and `got` first differ, as "line N: expected ... / actual ...". Any change alters
+// the header (the fingerprint) and the counts in section titles, so a difference in the header
+// is followed by the first one below it that is not a section title, named with its section:
+// that is where the behaviour changed.
+std::string first_differences(const std::string& want, const std::string& got) {
+  const std::vector<std::string> a = lines(want), b = lines(got);
+  const size_t header_end = static_cast<size_t>(std::find(a.begin(), a.end(), "") - a.begin());
+  std::string out;
+  for (size_t i = 0; i < std::max(a.size(), b.size()); ++i) {
+    const std::string la = i < a.size() ? a[i] : "(end of file)", lb = i < b.size() ? b[i] : "(end of file)";
+    if (la == lb || (i > header_end && la.starts_with("## ") && lb.starts_with("## "))) continue;
+    std::string section = "the header";
+    for (size_t k = i + 1; k-- > 0;)
+      if (k < a.size() && a[k].starts_with("## ")) {
+        section = "\"" + a[k] + "\"";
+        break;
+      }
+    out += fmt::format("\n  line {} (in {}):\n    expected  {}\n    actual    {}", i + 1, section, la, lb);
+    if (i >= header_end) break;
+    i = header_end;  // then the first difference in the body
   }
+  return out.empty() ? "\n  (they differ only in line endings)" : out;
 }
 
 struct Golden {
@@ -334,6 +354,7 @@ std::vector<Golden> render_all() {
     REQUIRE_MESSAGE(base.scenario.has_value(), (base.error ? base.error->to_string() : ""));
     out.push_back({stem + ".txt", render(stem, "base", simulate(*base.scenario))});
     for (const VariantSpec& v : base.scenario->variants) {
+      CAPTURE(v.name);
       const LoadResult var = apply_variant(*base.scenario, v.name);
       REQUIRE_MESSAGE(var.scenario.has_value(), (var.error ? var.error->to_string() : ""));
       out.push_back({stem + "@" + slug(v.name) + ".txt", render(stem, v.name, simulate(*var.scenario))});
@@ -380,7 +401,7 @@ TEST_CASE("every shipped scenario and variant matches its golden file") {
     }
     const std::string want = read(expected);
     if (want != g.text)
-      FAIL_CHECK("tests/golden/", g.file, " differs from the run at ", first_difference(want, g.text),
+      FAIL_CHECK("tests/golden/", g.file, " differs from the run:", first_differences(want, g.text),
                  "\nIf the change is intended: scripts/accept-goldens.sh, then review git diff tests/golden");
   }
 }
