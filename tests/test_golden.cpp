@@ -4,7 +4,7 @@
 // of characters other than a-z and 0-9 written as one '-'). tests/golden/README.md describes a
 // file; in short:
 //   1. a header: scenario, variant, seed, until, record count, the fingerprint of the whole trace
-//      (every record, listed or not), requests, succeeded, failures by cause;
+//      (every record, listed or not), requests, succeeded, in flight at the end, failures by cause;
 //   2. every lifecycle record (stages process, supervisor, cert, memory, deploy, fault: processes
 //      and supervisors, probes, certificates and ACME, memory and the OOM killer, deploys and
 //      rollouts, faults and host reboots); above `max_lifecycle_lines` the middle rounds of a
@@ -246,8 +246,8 @@ std::string render(const std::string& scenario, const std::string& variant, cons
   const Metrics& m = run.metrics;
   std::string out = fmt::format("# deploysim golden trace\nscenario {}\nvariant {}\nseed {}\nuntil {}\n", scenario,
                                 variant, run.seed, format_time(run.end));
-  out += fmt::format("records {}\nfingerprint {}\nrequests {}\nsucceeded {}\n", t.size(), t.fingerprint_hex(),
-                     m.requests, m.succeeded);
+  out += fmt::format("records {}\nfingerprint {}\nrequests {}\nsucceeded {}\nin flight at the end {}\n", t.size(),
+                     t.fingerprint_hex(), m.requests, m.succeeded, m.in_flight);
   for (const auto& [cause, n] : m.failures) out += fmt::format("failed {} {}\n", cause, n);
 
   const std::vector<char> on_path = request_path_records(t);
