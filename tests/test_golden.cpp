@@ -45,7 +45,7 @@ namespace {
 constexpr size_t max_request_path_lines = 1200;
 // Above this many lifecycle records, repeated rounds of a loop are shortened (render_lifecycle).
 constexpr size_t max_lifecycle_lines = 2000;
-// The outcome table has at most this many windows, each the shortest of `window_widths` that fits.
+// The outcome table has at most this many windows, of the shortest round width that fits (window_width).
 constexpr int64_t max_windows = 40;
 
 bool request_stage(Stage s) {
@@ -59,13 +59,14 @@ bool request_stage(Stage s) {
 }
 
 // Per record: whether it belongs to a request. A record of a request stage does, and so does a
-// record that a request's record caused: the app's server.queued/handle/response/reject are on
-// the process lane but answer a request. Lifecycle records are never caused by a request's.
+// process record that a request's record caused: the app's server.queued/handle/response/reject
+// are on the process lane but answer a request. (In the shipped scenarios no other record outside
+// the request stages is caused by one of a request.)
 std::vector<char> request_path_records(const Trace& t) {
   std::vector<char> out(t.size());
   for (size_t i = 0; i < t.size(); ++i) {
     const Record r = t[i];
-    out[i] = request_stage(r.stage) || (r.cause != RecordId::none && out[raw(r.cause)]);
+    out[i] = request_stage(r.stage) || (r.stage == Stage::process && r.cause != RecordId::none && out[raw(r.cause)]);
   }
   return out;
 }
