@@ -37,7 +37,7 @@ public:
   void emplace(F&& f) {
     using D = std::decay_t<F>;
     if constexpr (std::is_same_v<D, InlineHandler>) {
-      *this = std::move(f);
+      *this = std::forward<F>(f);
     } else {
       reset();
       construct<D>(std::forward<F>(f));

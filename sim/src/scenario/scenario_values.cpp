@@ -89,7 +89,7 @@ bool is_dns_name(std::string_view name, bool wildcard_ok) {
   return true;
 }
 
-// Address literals are checked here rather than with the system's inet_pton, with its rules:
+// Address literals are checked here, not by the system's address parser, with the same rules:
 // four decimal parts of at most 255 without leading zeros; eight hex groups of 1-4 digits, one
 // "::" for one or more zero groups, and an IPv4 tail in the last two.
 bool is_ipv4(std::string_view text) {
