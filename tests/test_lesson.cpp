@@ -15,7 +15,7 @@ namespace {
 std::string write_temp(const std::string& name, const std::string& text) {
   const auto dir = std::filesystem::temp_directory_path() / "deploysim-test-lesson";
   std::filesystem::create_directories(dir);
-  const auto path = (dir / name).string();
+  auto path = (dir / name).string();
   std::ofstream(path) << text;
   return path;
 }

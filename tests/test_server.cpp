@@ -98,7 +98,7 @@ TEST_CASE("availability windows add up to the requests") {
 namespace {
 
 Run shipped(const std::string& file, const std::string& variant = {},
-            std::vector<std::pair<std::string, std::string>> params = {}) {
+            const std::vector<std::pair<std::string, std::string>>& params = {}) {
   LoadResult l = load_scenario_file(std::string(DEPLOYSIM_ASSETS_DIR) + "/scenarios/" + file);
   REQUIRE_MESSAGE(l.scenario.has_value(), (l.error ? l.error->to_string() : ""));
   if (!variant.empty()) l = apply_variant(*l.scenario, variant);

@@ -59,9 +59,11 @@ void draw_hex_view(const TlsBytes& b, const Fonts& fonts, UiState& ui) {
     ImDrawList* dl = ImGui::GetWindowDrawList();
     const ImVec2 mouse = ImGui::GetIO().MousePos;
     const ByteField* lit = hovered_before >= 0 ? &b.fields[static_cast<size_t>(hovered_before)] : nullptr;
-    if (scroll && lit)
-      ImGui::SetScrollY(static_cast<float>(lit->offset / per_row) * ImGui::GetTextLineHeightWithSpacing() -
+    if (scroll && lit) {
+      const auto row = lit->offset / per_row;  // the whole row the field starts in
+      ImGui::SetScrollY(static_cast<float>(row) * ImGui::GetTextLineHeightWithSpacing() -
                         ImGui::GetWindowHeight() * 0.3f);
+    }
     ImGuiListClipper clipper;
     clipper.Begin(static_cast<int>((b.raw.size() + per_row - 1) / per_row));
     while (clipper.Step()) {

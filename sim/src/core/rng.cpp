@@ -31,7 +31,8 @@ constexpr double max_draw_ns = 4.0e18;
 Time to_time(double v_ns) {
   if (!(v_ns > 0)) return Time{};
   if (v_ns > max_draw_ns) v_ns = max_draw_ns;
-  return ns(static_cast<int64_t>(v_ns + 0.5));
+  // Round half up (v_ns > 0 here); traces depend on this exact rule, so no lround.
+  return ns(static_cast<int64_t>(v_ns + 0.5));  // NOLINT(bugprone-incorrect-roundings)
 }
 
 }  // namespace
