@@ -124,8 +124,7 @@ void read_supervisor(TableReader& r, SupervisorSpec& sup) {
       sup.startsecs = r.duration("startsecs", Time{}).value_or(s(1));
       sup.startretries = static_cast<int>(r.integer("startretries", 0, 100, "startretries = 3").value_or(3));
       break;
-    case SupervisorKind::none:
-    case SupervisorKind::docker: break;
+    default: break;  // a tool without keys of its own (its row's `keys` is empty)
   }
   for (const SupervisorInfo& other : supervisors())
     if (other.kind != sup.kind)
