@@ -64,9 +64,9 @@ TEST_CASE("the loader accepts every proxy preset of the table, with the row's de
 }
 
 TEST_CASE("a preset the table does not have is refused at its place, listing the table's names") {
-  const LoadResult r = load_scenario_text(scenario("envoy", R"({ kind = "systemd" })"), "t.toml");
+  const LoadResult r = load_scenario_text(scenario("not-a-proxy", R"({ kind = "systemd" })"), "t.toml");
   REQUIRE(r.error);
-  CHECK(r.error->to_string() == fmt::format(R"(t.toml:9:10: 'preset' in [proxy] must be one of {}, got "envoy")",
+  CHECK(r.error->to_string() == fmt::format(R"(t.toml:9:10: 'preset' in [proxy] must be one of {}, got "not-a-proxy")",
                                             quoted_names(proxy_preset_names())));
   CHECK(proxy_preset_names().size() == proxy_presets().size());
 }
@@ -74,7 +74,8 @@ TEST_CASE("a preset the table does not have is refused at its place, listing the
 TEST_CASE("the loader accepts every supervisor of the table and each of its policies") {
   for (const SupervisorInfo& row : supervisors()) {
     CAPTURE(row.name);
-    const LoadResult kind_only = load_scenario_text(scenario("caddy", fmt::format(R"({{ kind = "{}" }})", row.name)), "t.toml");
+    const std::string kind = fmt::format(R"({{ kind = "{}" }})", row.name);
+    const LoadResult kind_only = load_scenario_text(scenario("caddy", kind), "t.toml");
     REQUIRE_MESSAGE(!kind_only.error, kind_only.error->to_string());
     CHECK(kind_only.scenario->services[0].supervisor.kind == row.kind);
     CHECK(find_supervisor(row.name) == &row);
@@ -90,8 +91,8 @@ TEST_CASE("the loader accepts every supervisor of the table and each of its poli
     }
     // A policy of another tool is refused where it is written.
     const std::string other = row.kind == SupervisorKind::kubernetes ? "on-failure" : "OnFailure";
-    const LoadResult bad =
-        load_scenario_text(scenario("caddy", fmt::format(R"({{ kind = "{}", restart = "{}" }})", row.name, other)), "t.toml");
+    const std::string bad_sup = fmt::format(R"({{ kind = "{}", restart = "{}" }})", row.name, other);
+    const LoadResult bad = load_scenario_text(scenario("caddy", bad_sup), "t.toml");
     REQUIRE(bad.error);
     CHECK(bad.error->to_string().starts_with("t.toml:17:"));
     for (std::string_view policy : row.policies)
@@ -100,10 +101,11 @@ TEST_CASE("the loader accepts every supervisor of the table and each of its poli
 }
 
 TEST_CASE("a supervisor kind the table does not have is refused at its place, listing the table's names") {
-  const LoadResult r = load_scenario_text(scenario("caddy", R"({ kind = "runit" })"), "t.toml");
+  const LoadResult r = load_scenario_text(scenario("caddy", R"({ kind = "not-a-supervisor" })"), "t.toml");
   REQUIRE(r.error);
-  CHECK(r.error->to_string() ==
-        fmt::format(R"(t.toml:17:23: 'kind' in supervisor must be one of {}, got "runit")", quoted_names(supervisor_names())));
+  CHECK(r.error->to_string() == fmt::format(R"(t.toml:17:23: 'kind' in supervisor must be one of {}, )"
+                                            R"(got "not-a-supervisor")",
+                                            quoted_names(supervisor_names())));
 }
 
 TEST_CASE("a key of one supervisor is refused under another, naming the tool whose row has it") {
