@@ -15,7 +15,7 @@ using Names = std::string_view;
 // is accepted and never restarts: no watchdog is modelled), docker run --restart no (moby
 // restartmanager), Pod restartPolicy Always (Kubernetes "Pod Lifecycle"), supervisord
 // autorestart=unexpected (supervisor/process.py).
-constexpr Names no_policy[] = {"no"};
+constexpr Names no_policy[] = {"no"};  // kind none: what records show; the loader refuses `restart`
 constexpr Names systemd_policies[] = {"no",          "on-success", "on-failure", "on-abnormal",
                                       "on-watchdog", "on-abort",   "always"};
 constexpr Names docker_policies[] = {"no", "on-failure", "always", "unless-stopped"};
