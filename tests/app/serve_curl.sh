@@ -76,6 +76,24 @@ left=$(find "$work" "$tmp" -mindepth 1 ! -name ca.pem)
 grep -q "BEGIN CERTIFICATE" "$work/ca.pem" || { echo "FAIL: ca.pem is not a certificate"; fail=1; }
 grep -q "PRIVATE KEY" "$work/ca.pem" && { echo "FAIL: the CA key was exported"; fail=1; }
 
+# Strict SNI answers with the preset's alert (presets.cpp): nginx unrecognized_name (112), Caddy
+# internal_error (80, Go's crypto/tls), to a ClientHello without SNI.
+for case in "nginx 112" "caddy 80"; do
+  set -- $case
+  sed "s/^preset = \"nginx\"/preset = \"$1\"/; s/^strict_sni = false/strict_sni = true/" \
+    "$src/assets/scenarios/no-sni.toml" >"$work/strict.toml"
+  "$bin" serve "$work/strict.toml" --port "$port" >"$logdir/strict.out" 2>&1 &
+  pid=$!
+  for _ in $(seq 1 100); do
+    grep -q "proxy listening on 127.0.0.1:$port" "$logdir/strict.out" 2>/dev/null && break
+    sleep 0.1
+  done
+  out=$(echo | openssl s_client -connect "127.0.0.1:$port" -noservername 2>&1)
+  grep -q "SSL alert number $2\b" <<<"$out" || { echo "FAIL: $1 strict SNI: expected alert $2"; echo "$out" | head -5; fail=1; }
+  kill -INT "$pid"; wait "$pid"; pid=""
+done
+rm -f "$work/strict.toml"
+
 # Bad input: a missing scenario is exit 2 with file:line:column.
 "$bin" serve "$work/nope.toml" >/dev/null 2>"$work/err"; rc=$?
 [ "$rc" -eq 2 ] && grep -q "nope.toml" "$work/err" || { echo "FAIL: missing scenario rc=$rc"; cat "$work/err"; fail=1; }

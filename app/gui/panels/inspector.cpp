@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "deploysim/presets.hpp"
 #include "gui/run/state_at.hpp"
 #include "gui/widgets/hex_view.hpp"
 #include "gui/panels/panels.hpp"
@@ -75,8 +76,7 @@ void process_section(const Model& m, const Record& r, int64_t t) {
   const std::string_view name = r.actor != NodeId::none ? m.run.trace.node_name(r.actor) : std::string_view{};
   for (const ServiceSpec& svc : m.scenario.services) {
     if (name.substr(0, svc.name.size()) != svc.name) continue;
-    static constexpr const char* kinds[] = {"none", "systemd", "docker", "kubernetes", "supervisord"};
-    ImGui::Text("supervisor: %s, restart policy: %s", kinds[static_cast<int>(svc.supervisor.kind)],
+    ImGui::Text("supervisor: %s, restart policy: %s", supervisor_kind_name(svc.supervisor.kind),
                 svc.supervisor.restart.empty() ? "(tool default)" : svc.supervisor.restart.c_str());
     break;
   }

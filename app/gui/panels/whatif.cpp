@@ -6,15 +6,12 @@
 
 #include "deploysim/presets.hpp"
 #include "gui/panels/panels.hpp"
+#include "gui/panels/whatif_choices.hpp"
 
 namespace deploysim::gui {
 
 namespace {
 
-constexpr const char* systemd_policies[] = {"no", "on-success", "on-failure", "on-abnormal", "on-abort", "always"};
-constexpr const char* docker_policies[] = {"no", "on-failure", "always", "unless-stopped"};
-constexpr const char* k8s_policies[] = {"Always", "OnFailure", "Never"};
-constexpr const char* supervisord_policies[] = {"unexpected", "true", "false"};
 constexpr const char* renewals[] = {"proxy", "certbot", "cert-manager", "none", "provider"};  // Renewal order
 constexpr const char* premodes[] = {"once", "per-replica", "locked"};
 constexpr const char* binds[] = {"127.0.0.1", "0.0.0.0"};
@@ -60,6 +57,21 @@ void choice(const char* label, const std::string& path, std::string_view current
   ImGui::PopID();
 }
 
+// A combo over a table's column (the supervisor's policies, the proxy presets).
+void choice(const char* label, const std::string& path, std::string_view current,
+            std::span<const std::string_view> options, Commands& commands) {
+  ImGui::PushID(path.c_str());
+  ImGui::SetNextItemWidth(-ImGui::GetFontSize() * 7.5f);
+  const std::string preview(current.empty() ? "(default)" : current);
+  if (ImGui::BeginCombo(label, preview.c_str())) {
+    for (std::string_view option : options)
+      if (ImGui::Selectable(std::string(option).c_str(), current == option))
+        commands.post(RequestSetParam{path, quoted(option)});
+    ImGui::EndCombo();
+  }
+  ImGui::PopID();
+}
+
 void checkbox(const char* label, const std::string& path, bool current, Commands& commands) {
   bool v = current;
   ImGui::PushID(path.c_str());
@@ -91,13 +103,10 @@ void service_widgets(const ServiceSpec& svc, UiState& ui, Commands& commands) {
   }
   choice("listens on", base + "bind", svc.bind, binds, commands);
   const std::string restart = base + "supervisor.restart";
-  switch (svc.supervisor.kind) {
-    case SupervisorKind::systemd: choice("restart", restart, svc.supervisor.restart, systemd_policies, commands); break;
-    case SupervisorKind::docker: choice("restart", restart, svc.supervisor.restart, docker_policies, commands); break;
-    case SupervisorKind::kubernetes: choice("restart", restart, svc.supervisor.restart, k8s_policies, commands); break;
-    case SupervisorKind::supervisord: choice("restart", restart, svc.supervisor.restart, supervisord_policies, commands); break;
-    case SupervisorKind::none: ImGui::TextDisabled("no supervisor: a crash stays down"); break;
-  }
+  if (const auto policies = whatif_restart_choices(svc.supervisor.kind); !policies.empty())
+    choice("restart", restart, svc.supervisor.restart, policies, commands);
+  else
+    ImGui::TextDisabled("no supervisor: a crash stays down");
   for (const PreStartSpec& step : svc.pre_start) {
     static_assert(std::size(premodes) == 3);
     choice(fmt::format("{} mode", step.name).c_str(), fmt::format("{}pre_start.{}.mode", base, lower_name(step.name, buf)),
@@ -132,6 +141,13 @@ void compare_widgets(const Session& session, Commands& commands) {
 }
 
 }  // namespace
+
+std::span<const std::string_view> whatif_restart_choices(SupervisorKind kind) {
+  if (kind == SupervisorKind::none) return {};
+  return supervisor_info(kind).policies;
+}
+
+std::span<const std::string_view> whatif_preset_choices() { return proxy_preset_names(); }
 
 void draw_whatif(const PanelContext& ctx, UiState& ui, Commands& commands) {
   const Session& session = ctx.session;
@@ -171,6 +187,7 @@ void draw_whatif(const PanelContext& ctx, UiState& ui, Commands& commands) {
   }
   if (sc.proxy) {
     section("proxy");
+    choice("preset", "proxy.preset", proxy_preset(sc.proxy->preset).name, whatif_preset_choices(), commands);
     const int tls = sc.proxy->tls_versions == (tls12 | tls13) ? 0 : sc.proxy->tls_versions == tls13 ? 1 : 2;
     choice("TLS", "proxy.tls_versions", tls_choices[tls], tls_choices, commands, &tls_values);
     checkbox("offer HTTP/2 (ALPN h2)", "proxy.http2", proxy_offers_h2(*sc.proxy), commands);

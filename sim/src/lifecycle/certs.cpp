@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <fmt/format.h>
 
+#include "deploysim/presets.hpp"
 #include "lifecycle/lifecycle_model.hpp"
 
 namespace deploysim::life {
@@ -18,9 +19,12 @@ Renewer renewer_of(const Scenario& sc, const CertificateSpec& c) {
   switch (c.renewal) {
     case Renewal::proxy:
       if (!sc.proxy) return Renewer::none;
-      if (sc.proxy->preset == ProxyPreset::caddy) return Renewer::caddy;
-      if (sc.proxy->preset == ProxyPreset::traefik) return Renewer::traefik;
-      return Renewer::none;  // nginx and HAProxy have no ACME client of their own
+      switch (proxy_preset(sc.proxy->preset).acme) {  // the proxy's own ACME client (presets.cpp)
+        case ProxyAcme::certmagic: return Renewer::caddy;
+        case ProxyAcme::traefik: return Renewer::traefik;
+        case ProxyAcme::none: return Renewer::none;
+      }
+      return Renewer::none;
     case Renewal::certbot: return Renewer::certbot;
     case Renewal::cert_manager: return Renewer::cert_manager;
     case Renewal::provider: return Renewer::provider;

@@ -25,8 +25,8 @@ LifeModel::LifeModel(World& world) : w(world), sc(world.scenario) {
       unit.host = p.host;
       unit.name = p.replica == 0 ? svc.name : fmt::format("{}-{}", svc.name, p.replica + 1);
       unit.node = svc.workers > 1 ? w.trace.node(fmt::format("{}/manager", unit.name)) : p.node;
-      const char* kind = svc.supervisor.kind == SupervisorKind::none ? "shell" : supervisor_kind_name(svc.supervisor.kind);
-      unit.supervisor_node = w.trace.node(fmt::format("{}/{}", w.hosts[p.host].name, kind));
+      const std::string_view tool = supervisor_info(svc.supervisor.kind).node;
+      unit.supervisor_node = w.trace.node(fmt::format("{}/{}", w.hosts[p.host].name, tool));
       units.push_back(std::move(unit));
     }
     units[u].workers.push_back(p.id);

@@ -16,19 +16,6 @@ bool iequals(std::string_view a, std::string_view b) {
   });
 }
 
-// The tools' default policies (domain-facts.md "Restart supervisors"): systemd Restart=no,
-// docker --restart no, Kubernetes restartPolicy Always, supervisord autorestart=unexpected.
-std::string_view default_policy(SupervisorKind k) {
-  switch (k) {
-    case SupervisorKind::systemd: return "no";
-    case SupervisorKind::docker: return "no";
-    case SupervisorKind::kubernetes: return "Always";
-    case SupervisorKind::supervisord: return "unexpected";
-    case SupervisorKind::none: return "no";
-  }
-  return "no";
-}
-
 }  // namespace
 
 bool ExitStatus::clean() const {
@@ -36,21 +23,10 @@ bool ExitStatus::clean() const {
   return code == 0;
 }
 
-const char* supervisor_kind_name(SupervisorKind k) {
-  switch (k) {
-    case SupervisorKind::systemd: return "systemd";
-    case SupervisorKind::docker: return "docker";
-    case SupervisorKind::kubernetes: return "kubernetes";
-    case SupervisorKind::supervisord: return "supervisord";
-    case SupervisorKind::none: return "none";
-  }
-  return "none";
-}
-
 Supervisor::Supervisor(const SupervisorSpec& spec) : spec_(spec) {
-  policy_ = spec_.restart.empty() ? std::string(default_policy(spec_.kind)) : spec_.restart;
+  policy_ = spec_.restart.empty() ? std::string(supervisor_info(spec_.kind).policies.front()) : spec_.restart;
   // Docker spells a retry limit inside the policy: on-failure:5.
-  if (spec_.kind == SupervisorKind::docker && policy_.starts_with("on-failure:")) {
+  if (supervisor_info(spec_.kind).policy_retries && policy_.starts_with("on-failure:")) {
     spec_.max_retries = std::atoi(policy_.c_str() + 11);
     policy_.resize(10);
   }
@@ -179,38 +155,13 @@ RestartDecision Supervisor::on_exit_supervisord(Time started, Time t, const Exit
 }
 
 bool Supervisor::starts_on_boot() const {
-  switch (spec_.kind) {
-    case SupervisorKind::systemd: return spec_.enabled;
-    // Docker restarts `always` containers on daemon start, `unless-stopped` unless stopped by hand.
-    case SupervisorKind::docker:
-      return policy_ == "always" || (policy_ == "unless-stopped" && !stopped_by_user_);
-    case SupervisorKind::kubernetes: return !iequals(policy_, "Never");
-    case SupervisorKind::supervisord: return spec_.enabled;
-    case SupervisorKind::none: return false;
-  }
-  return false;
-}
-
-std::string_view Supervisor::waiting_state() const {
-  switch (spec_.kind) {
-    case SupervisorKind::systemd: return "activating (auto-restart)";
-    case SupervisorKind::docker: return "restarting";
-    case SupervisorKind::kubernetes: return "CrashLoopBackOff";
-    case SupervisorKind::supervisord: return "BACKOFF";
-    case SupervisorKind::none: return "exited";
-  }
-  return "exited";
-}
-
-std::string_view Supervisor::given_up_state() const {
-  switch (spec_.kind) {
-    case SupervisorKind::systemd: return "failed";
-    case SupervisorKind::docker: return "exited";
-    case SupervisorKind::kubernetes: return "Error";
-    case SupervisorKind::supervisord: return "FATAL";
-    case SupervisorKind::none: return "exited";
-  }
-  return "exited";
+  const SupervisorInfo& info = supervisor_info(spec_.kind);
+  if (info.enabled_key) return spec_.enabled;  // systemctl enable, supervisord's own service
+  // Docker: an unless-stopped container stopped by hand stays down "even after Docker daemon
+  // restarts" (docker run --restart).
+  if (spec_.kind == SupervisorKind::docker && policy_ == "unless-stopped" && stopped_by_user_) return false;
+  return std::any_of(info.boot_policies.begin(), info.boot_policies.end(),
+                     [&](std::string_view p) { return iequals(p, policy_); });
 }
 
 Time systemd_restart_delay(const SupervisorSpec& spec, uint32_t n) {
@@ -224,19 +175,7 @@ Time systemd_restart_delay(const SupervisorSpec& spec, uint32_t n) {
 }
 
 Time stop_grace_period(const SupervisorSpec& spec) {
-  if (spec.grace_period) return *spec.grace_period;
-  switch (spec.kind) {
-    // terminationGracePeriodSeconds 30 (Kubernetes docs "Pod Lifecycle", termination of Pods).
-    case SupervisorKind::kubernetes: return s(30);
-    // TimeoutStopSec= defaults to DefaultTimeoutStopSec=90s (systemd-system.conf(5)).
-    case SupervisorKind::systemd: return s(90);
-    // `docker stop` waits 10 s before SIGKILL (docker container stop --timeout; Compose
-    // stop_grace_period 10s); supervisord stopwaitsecs=10 (supervisord configuration docs).
-    case SupervisorKind::docker:
-    case SupervisorKind::supervisord: return s(10);
-    case SupervisorKind::none: return Time::max();
-  }
-  return Time::max();
+  return spec.grace_period.value_or(supervisor_info(spec.kind).grace_period);
 }
 
 Time endpoints_delay(const SupervisorSpec& spec) {
@@ -254,8 +193,7 @@ ExitStatus graceful_exit(const ServiceSpec& svc) {
   // the manager (uvicorn/supervisors/multiprocess.py) joins its workers and returns: 0.
   if (svc.server != ServerPreset::uvicorn || svc.workers > 1) return ExitStatus::exited(0);
   if (auto v = parse_version(svc.server_version); v && *v < Version{0, 29, 0}) return ExitStatus::exited(0);
-  if (svc.supervisor.kind == SupervisorKind::docker || svc.supervisor.kind == SupervisorKind::kubernetes)
-    return ExitStatus::exited(0);
+  if (supervisor_info(svc.supervisor.kind).container) return ExitStatus::exited(0);
   return ExitStatus::killed(sig_term);
 }
 

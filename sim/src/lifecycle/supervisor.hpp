@@ -3,6 +3,7 @@
 #include <string>
 #include <string_view>
 
+#include "deploysim/presets.hpp"
 #include "deploysim/scenario.hpp"
 #include "deploysim/time.hpp"
 
@@ -72,10 +73,10 @@ public:
   /// Restarts decided so far.
   uint32_t restarts() const { return restarts_; }
   /// The state the tool shows while the unit waits to restart ("activating (auto-restart)",
-  /// "restarting", "CrashLoopBackOff", "BACKOFF").
-  std::string_view waiting_state() const;
+  /// "restarting", "CrashLoopBackOff", "BACKOFF"; the supervisor table).
+  std::string_view waiting_state() const { return supervisor_info(spec_.kind).waiting_state; }
   /// The state the tool shows after giving up ("failed", "exited", "Error", "FATAL").
-  std::string_view given_up_state() const;
+  std::string_view given_up_state() const { return supervisor_info(spec_.kind).given_up_state; }
 
 private:
   bool systemd_wants(const ExitStatus& st) const;
@@ -116,8 +117,7 @@ bool manager_respawns_workers(ServerPreset server, std::string_view version);
 Time manager_respawn_delay(ServerPreset server);
 
 /// The time a stop waits between SIGTERM (or the start of a preStop hook) and SIGKILL: the spec's
-/// `grace_period`, or the tool's default (Kubernetes 30 s, systemd 90 s, Docker 10 s, supervisord
-/// 10 s; none: a person waits for it, no SIGKILL).
+/// `grace_period`, or the tool's default (the supervisor table; none: a person waits, no SIGKILL).
 Time stop_grace_period(const SupervisorSpec& spec);
 
 /// Kubernetes: how long a change of a pod's readiness takes to reach the proxy's endpoints.
@@ -125,8 +125,5 @@ Time endpoints_delay(const SupervisorSpec& spec);
 
 /// How the app server's process ends after a graceful shutdown on SIGTERM (see supervisor.cpp).
 ExitStatus graceful_exit(const ServiceSpec& svc);
-
-/// The tool's name ("systemd", "docker", "kubernetes", "supervisord", "none").
-const char* supervisor_kind_name(SupervisorKind k);
 
 }  // namespace deploysim

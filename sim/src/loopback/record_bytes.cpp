@@ -2,6 +2,8 @@
 
 #include <cctype>
 
+#include "deploysim/presets.hpp"
+
 namespace deploysim::loopback {
 
 namespace {
@@ -48,9 +50,8 @@ std::optional<TlsConfig> tls_config_of(const Trace& trace, const Record& r) {
   c.alpn_supported = comma_list(trace.detail_str(r, "server_alpn"));
   c.strict_sni = trace.detail_int(r, "strict_sni") != 0;
   const std::string_view preset = trace.detail_str(r, "preset");
-  c.preset = preset == "caddy" ? ProxyPreset::caddy : preset == "traefik" ? ProxyPreset::traefik
-           : preset == "haproxy" ? ProxyPreset::haproxy : preset == "ingress-nginx" ? ProxyPreset::ingress_nginx
-           : preset == "cloud-lb" ? ProxyPreset::cloud_lb : ProxyPreset::nginx;
+  const ProxyPresetInfo* row = find_proxy_preset(preset);
+  c.preset = row ? row->preset : ProxyPreset::nginx;
   c.has_certificate = trace.detail_int(r, "has_certificate") != 0;
   c.cert_domain = trace.detail_str(r, "cert_domain");
   c.cert_alt_names = comma_list(trace.detail_str(r, "cert_alt_names"));

@@ -315,6 +315,7 @@ int serve(const Scenario& scenario, const ServeOptions& options) {
   }
   server.default_name = scenario.proxy->default_certificate;
   server.strict_sni = scenario.proxy->strict_sni;
+  server.reject_alert = proxy_preset(scenario.proxy->preset).reject_alert_code;
   server.min_version = (scenario.proxy->tls_versions & tls12) ? TlsVersion::tls12 : TlsVersion::tls13;
   server.max_version = (scenario.proxy->tls_versions & tls13) ? TlsVersion::tls13 : TlsVersion::tls12;
   ServerContext tls(server, CaptureMode::messages);

@@ -6,6 +6,8 @@
 #include <fmt/format.h>
 #include <openssl/ssl.h>
 
+#include "deploysim/presets.hpp"
+
 namespace deploysim::loopback {
 namespace {
 
@@ -121,13 +123,6 @@ struct TlsConfigLess {
   bool operator()(const TlsConfig& a, const TlsConfig& b) const { return key_of(a) < key_of(b); }
 };
 
-// The rejection alert of each proxy, as tls_model.cpp documents it: nginx ssl_reject_handshake
-// and HAProxy strict-sni send unrecognized_name; Caddy and Traefik (Go crypto/tls) internal_error.
-int reject_alert_of(ProxyPreset p) {
-  return p == ProxyPreset::caddy || p == ProxyPreset::traefik ? SSL_AD_INTERNAL_ERROR
-                                                               : SSL_AD_UNRECOGNIZED_NAME;
-}
-
 }  // namespace
 
 CertTrust trust_of(Issuer i) {
@@ -158,7 +153,7 @@ LoopbackConfig loopback_config_for(const TlsConfig& c) {
     l.default_name = c.cert_domain;
   }
   l.strict_sni = c.strict_sni;
-  l.reject_alert = reject_alert_of(c.preset);
+  l.reject_alert = proxy_preset(c.preset).reject_alert_code;
   l.verify_time = c.check_time_unix;
   return l;
 }

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <memory>
 
+#include "deploysim/presets.hpp"
 #include "request_path/path.hpp"
 
 namespace deploysim {
@@ -11,23 +12,6 @@ namespace deploysim {
 namespace path {
 
 namespace {
-
-// Keep-alive idle timeouts of the proxies' client side, from their documented defaults:
-// nginx keepalive_timeout 75s (ngx_http_core_module), Caddy servers idle_timeout 5m, Traefik
-// entryPoints respondingTimeouts.idleTimeout 180s, HAProxy falls back to `timeout client`
-// (50s in Debian's shipped haproxy.cfg), the NGINX Ingress Controller's ConfigMap keep-alive 75
-// (seconds), an AWS ALB's idle_timeout.timeout_seconds 60 (ELBv2 LoadBalancerAttribute).
-Time proxy_idle_timeout(ProxyPreset p) {
-  switch (p) {
-    case ProxyPreset::nginx: return s(75);
-    case ProxyPreset::caddy: return minutes(5);
-    case ProxyPreset::traefik: return s(180);
-    case ProxyPreset::haproxy: return s(50);
-    case ProxyPreset::ingress_nginx: return s(75);
-    case ProxyPreset::cloud_lb: return s(60);
-  }
-  return s(75);
-}
 
 // A proxy and the workers on its own host talk over loopback: tens of microseconds.
 constexpr Time loopback = us(50);
@@ -69,7 +53,7 @@ Time availability_window(Time duration) {
 PathModel::PathModel(World& world)
     : w(world), sc(world.scenario), full(world.level == TraceLevel::full) {
   if (sc.proxy) {
-    idle_timeout = proxy_idle_timeout(sc.proxy->preset);
+    idle_timeout = proxy_preset(sc.proxy->preset).idle_timeout;  // presets.cpp
     for (uint32_t i = 0; i < sc.hosts.size(); ++i)
       if (sc.hosts[i].name == sc.proxy->host) {
         proxy_host = i;

@@ -78,14 +78,10 @@ TlsConfig PathModel::tls_config(uint32_t r, uint32_t* cert) const {
     }
   if (*cert == UINT32_MAX && !p.default_certificate.empty() && usable(w.cert_index(p.default_certificate)))
     *cert = w.cert_index(p.default_certificate);
-  // Without a default: nginx uses the first server block's certificate, HAProxy its first crt,
-  // a cloud load balancer its listener's default certificate (AWS ALB: "If the hostname doesn't
-  // match a certificate in the certificate list, the load balancer selects the default
-  // certificate"); Caddy has no certificate for an unknown name; Traefik serves its
-  // self-generated "TRAEFIK DEFAULT CERT", the NGINX Ingress Controller its self-signed
-  // "Kubernetes Ingress Controller Fake Certificate" unless --default-ssl-certificate is set.
-  if (*cert == UINT32_MAX && (p.preset == ProxyPreset::nginx || p.preset == ProxyPreset::haproxy ||
-                              p.preset == ProxyPreset::cloud_lb))
+  // Without a default the preset decides (presets.cpp, `unmatched`): its first certificate, a
+  // self-signed one it made itself, or none.
+  const ProxyPresetInfo& preset = proxy_preset(p.preset);
+  if (*cert == UINT32_MAX && preset.unmatched == UnmatchedName::first_certificate)
     for (uint32_t i = 0; i < w.serving_certs.size() && *cert == UINT32_MAX; ++i)
       if (usable(i)) *cert = i;
   if (*cert != UINT32_MAX) {
@@ -95,13 +91,8 @@ TlsConfig PathModel::tls_config(uint32_t r, uint32_t* cert) const {
     cfg.cert_issuer = cs.issuer;
     cfg.not_before_unix = w.unix_time(cs.not_before);
     cfg.not_after_unix = w.unix_time(cs.not_after);
-  } else if (p.preset == ProxyPreset::ingress_nginx) {
-    cfg.cert_domain = "Kubernetes Ingress Controller Fake Certificate";
-    cfg.cert_issuer = Issuer::self_signed;
-    cfg.not_before_unix = w.unix_time(Time{});
-    cfg.not_after_unix = w.unix_time(days(365));
-  } else if (p.preset == ProxyPreset::traefik) {
-    cfg.cert_domain = "TRAEFIK DEFAULT CERT";
+  } else if (preset.unmatched == UnmatchedName::own_self_signed) {
+    cfg.cert_domain = preset.own_certificate;
     cfg.cert_issuer = Issuer::self_signed;
     cfg.not_before_unix = w.unix_time(Time{});
     cfg.not_after_unix = w.unix_time(days(365));

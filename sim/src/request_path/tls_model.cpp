@@ -4,6 +4,8 @@
 #include <openssl/ssl.h>
 #include <openssl/x509_vfy.h>
 
+#include "deploysim/presets.hpp"
+
 namespace deploysim {
 
 namespace {
@@ -24,21 +26,8 @@ std::string negotiate_alpn(const std::vector<std::string>& offered,
   return {};
 }
 
-// The alert a server sends when it has no certificate for the ClientHello. nginx
-// `ssl_reject_handshake on` and HAProxy `strict-sni` answer unrecognized_name (112); Caddy and
-// Traefik are Go programs whose GetCertificate error makes crypto/tls send internal_error (80)
-// (handshake_server.go).
-std::pair<const char*, int> rejection_alert(ProxyPreset preset) {
-  switch (preset) {
-    case ProxyPreset::caddy:
-    case ProxyPreset::traefik: return {"internal_error", SSL_AD_INTERNAL_ERROR};
-    case ProxyPreset::nginx:
-    case ProxyPreset::haproxy:
-    case ProxyPreset::ingress_nginx:  // nginx underneath: ConfigMap ssl-reject-handshake
-    case ProxyPreset::cloud_lb: break;  // never rejects (scenario validation forbids strict SNI)
-  }
-  return {"unrecognized_name", SSL_AD_UNRECOGNIZED_NAME};
-}
+// The row's alert numbers are RFC 8446's, which OpenSSL's constants are.
+static_assert(SSL_AD_INTERNAL_ERROR == 80 && SSL_AD_UNRECOGNIZED_NAME == 112);
 
 void server_flight(TlsVerdict& v) {
   if (v.version == tls13) {
@@ -106,17 +95,7 @@ bool certificate_covers(std::string_view cert_domain, const std::vector<std::str
          std::any_of(alt_names.begin(), alt_names.end(), [&](const std::string& n) { return certificate_covers(n, host); });
 }
 
-const char* preset_name(ProxyPreset preset) {
-  switch (preset) {
-    case ProxyPreset::caddy: return "caddy";
-    case ProxyPreset::traefik: return "traefik";
-    case ProxyPreset::nginx: return "nginx";
-    case ProxyPreset::haproxy: return "haproxy";
-    case ProxyPreset::ingress_nginx: return "ingress-nginx";
-    case ProxyPreset::cloud_lb: return "cloud-lb";
-  }
-  return "caddy";
-}
+const char* preset_name(ProxyPreset preset) { return proxy_preset(preset).name.data(); }
 
 const char* tls_version_name(uint8_t version) {
   if (version == tls13) return "TLS 1.3";
@@ -137,9 +116,10 @@ TlsVerdict decide_tls(const TlsConfig& c) {
     return v;
   }
   if (!c.has_certificate || (c.strict_sni && !v.sni_matched)) {
-    const auto [name, code] = rejection_alert(c.preset);
-    v.alert = name;
-    v.alert_code = code;
+    // The preset's alert (presets.cpp): nginx and HAProxy unrecognized_name, Go's crypto/tls internal_error.
+    const ProxyPresetInfo& preset = proxy_preset(c.preset);
+    v.alert = preset.reject_alert;
+    v.alert_code = preset.reject_alert_code;
     v.messages.push_back({"tls.alert", false, 1});
     v.flights = 2;
     return v;

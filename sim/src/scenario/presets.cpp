@@ -2,64 +2,135 @@
 #include "deploysim/presets.hpp"
 
 #include <algorithm>
+#include <array>
+
+#include "scenario/tool_table.hpp"
 
 namespace deploysim {
 
+namespace {
+
+// Sources of each column, by preset:
+// - offers_h2. Caddy: the server's `protocols` default to h1 h2 h3 (caddyserver.com/docs/
+//   caddyfile/options). Traefik: Go's net/http server negotiates h2 on every TLS entry point.
+//   HAProxy 2.8+: a `bind ... ssl` line without alpn/npn/no-alpn gets "h2,http/1.1" (commit
+//   5003ac7f, "set useful ALPN defaults"; doc/configuration.txt, bind option `alpn`). nginx:
+//   `http2` (1.25.1+, src/http/v2/ngx_http_v2_module.c) defaults to off; before 1.25.1 it was
+//   `listen 443 ssl http2`; without it ALPN selects http/1.1 only. The NGINX Ingress Controller's
+//   ConfigMap use-http2 defaults to "true"; an AWS ALB's routing.http2.enabled defaults to true.
+// - forwarded_headers. Caddy's reverse_proxy adds X-Forwarded-For/-Proto/-Host (caddyfile/
+//   directives/reverse_proxy, "Defaults"); Traefik adds X-Forwarded-* (routing/entrypoints,
+//   forwardedHeaders). nginx redefines only Host and Connection unless proxy_set_header says more
+//   (ngx_http_proxy_module, proxy_set_header); HAProxy needs `option forwardfor` and a set-header
+//   for X-Forwarded-Proto. The NGINX Ingress Controller's template sets X-Forwarded-For/-Proto/
+//   -Host/-Port; an AWS ALB adds X-Forwarded-For, -Proto and -Port to every request.
+// - upstream_timeout. nginx proxy_read_timeout 60s (ngx_http_proxy_module.c merges read_timeout to
+//   60000 ms). HAProxy has no default `timeout server` (unset = infinite, with a warning); Debian's
+//   shipped /etc/haproxy/haproxy.cfg sets `timeout server 50000`. Caddy's http transport:
+//   response_header_timeout and read_timeout "Default: No timeout" (modules/caddyhttp/
+//   reverseproxy/httptransport.go). Traefik serversTransport forwardingTimeouts.
+//   responseHeaderTimeout defaults to 0s: none. NGINX Ingress Controller ConfigMap
+//   proxy-read-timeout "60". AWS ALB: a target that sends nothing within the idle timeout (60 s)
+//   gets the client a 504.
+// - idle_timeout (the client side's keep-alive): nginx keepalive_timeout 75s
+//   (ngx_http_core_module), Caddy servers idle_timeout 5m, Traefik entryPoints
+//   respondingTimeouts.idleTimeout 180s, HAProxy falls back to `timeout client` (50s in Debian's
+//   shipped haproxy.cfg), the NGINX Ingress Controller's ConfigMap keep-alive 75 (seconds), an AWS
+//   ALB's idle_timeout.timeout_seconds 60 (ELBv2 LoadBalancerAttribute).
+// - renewal, acme. Traefik and Caddy renew by themselves; nginx and HAProxy rely on certbot, a
+//   Kubernetes ingress on cert-manager, a cloud load balancer on the provider (domain-facts.md,
+//   "Certificates"; FastAPI "Deployment Concepts"). acme_one_name: CertMagic (Caddy's ACME
+//   client) manages one name per certificate: "Does CertMagic obtain SAN certificates? ... the
+//   answer is no" (certmagic README).
+// - provider_certificates: ACM issues from Amazon's CA and renews by itself only DNS-validated
+//   certificates it issued ("NOT ELIGIBLE if imported"); an ALB serves its default certificate to
+//   a name it has no certificate for, so it has no strict SNI.
+// - unmatched, own_certificate: nginx uses the first server block's certificate, HAProxy its
+//   first crt, an AWS ALB its listener's default certificate ("If the hostname doesn't match a
+//   certificate in the certificate list, the load balancer selects the default certificate");
+//   Caddy has no certificate for an unknown name; Traefik serves its self-generated "TRAEFIK
+//   DEFAULT CERT", the NGINX Ingress Controller its self-signed "Kubernetes Ingress Controller
+//   Fake Certificate" unless --default-ssl-certificate is set.
+// - reject_alert: nginx `ssl_reject_handshake on` and HAProxy `strict-sni` answer
+//   unrecognized_name (112); Caddy and Traefik are Go programs whose GetCertificate error makes
+//   crypto/tls send internal_error (80) (handshake_server.go); the NGINX Ingress Controller is
+//   nginx underneath (ConfigMap ssl-reject-handshake); a cloud LB never rejects.
+constexpr Time never{};
+constexpr std::string_view certbot_hint = R"(renewal = "certbot" (or "cert-manager"))";
+
+constexpr std::array proxy_table{
+    ProxyPresetInfo{.preset = ProxyPreset::caddy, .name = "caddy", .tool = "Caddy",
+                    .offers_h2 = true, .forwarded_headers = true,
+                    .upstream_timeout = never, .idle_timeout = minutes(5),
+                    .renewal = Renewal::proxy, .renewal_hint = "",
+                    .acme = ProxyAcme::certmagic, .acme_one_name = true, .provider_certificates = false,
+                    .unmatched = UnmatchedName::no_certificate, .own_certificate = "",
+                    .reject_alert = "internal_error", .reject_alert_code = 80},
+    ProxyPresetInfo{.preset = ProxyPreset::traefik, .name = "traefik", .tool = "Traefik",
+                    .offers_h2 = true, .forwarded_headers = true,
+                    .upstream_timeout = never, .idle_timeout = s(180),
+                    .renewal = Renewal::proxy, .renewal_hint = "",
+                    .acme = ProxyAcme::traefik, .acme_one_name = false, .provider_certificates = false,
+                    .unmatched = UnmatchedName::own_self_signed, .own_certificate = "TRAEFIK DEFAULT CERT",
+                    .reject_alert = "internal_error", .reject_alert_code = 80},
+    ProxyPresetInfo{.preset = ProxyPreset::nginx, .name = "nginx", .tool = "nginx",
+                    .offers_h2 = false, .forwarded_headers = false,
+                    .upstream_timeout = s(60), .idle_timeout = s(75),
+                    .renewal = Renewal::certbot, .renewal_hint = certbot_hint,
+                    .acme = ProxyAcme::none, .acme_one_name = false, .provider_certificates = false,
+                    .unmatched = UnmatchedName::first_certificate, .own_certificate = "",
+                    .reject_alert = "unrecognized_name", .reject_alert_code = 112},
+    ProxyPresetInfo{.preset = ProxyPreset::haproxy, .name = "haproxy", .tool = "HAProxy",
+                    .offers_h2 = true, .forwarded_headers = false,
+                    .upstream_timeout = s(50), .idle_timeout = s(50),
+                    .renewal = Renewal::certbot, .renewal_hint = certbot_hint,
+                    .acme = ProxyAcme::none, .acme_one_name = false, .provider_certificates = false,
+                    .unmatched = UnmatchedName::first_certificate, .own_certificate = "",
+                    .reject_alert = "unrecognized_name", .reject_alert_code = 112},
+    ProxyPresetInfo{.preset = ProxyPreset::ingress_nginx, .name = "ingress-nginx",
+                    .tool = "the NGINX Ingress Controller",
+                    .offers_h2 = true, .forwarded_headers = true,
+                    .upstream_timeout = s(60), .idle_timeout = s(75),
+                    .renewal = Renewal::cert_manager,
+                    .renewal_hint = R"(renewal = "cert-manager" (Certificate resources))",
+                    .acme = ProxyAcme::none, .acme_one_name = false, .provider_certificates = false,
+                    .unmatched = UnmatchedName::own_self_signed,
+                    .own_certificate = "Kubernetes Ingress Controller Fake Certificate",
+                    .reject_alert = "unrecognized_name", .reject_alert_code = 112},
+    ProxyPresetInfo{.preset = ProxyPreset::cloud_lb, .name = "cloud-lb", .tool = "the cloud load balancer",
+                    .offers_h2 = true, .forwarded_headers = true,
+                    .upstream_timeout = s(60), .idle_timeout = s(60),
+                    .renewal = Renewal::provider,
+                    .renewal_hint = R"(renewal = "provider" (the provider's certificate manager))",
+                    .acme = ProxyAcme::none, .acme_one_name = false, .provider_certificates = true,
+                    .unmatched = UnmatchedName::first_certificate, .own_certificate = "",
+                    .reject_alert = "unrecognized_name", .reject_alert_code = 112},
+};
+
+static_assert(detail::rows_follow_enum(proxy_table, &ProxyPresetInfo::preset), "rows follow the ProxyPreset enum");
+constexpr auto proxy_names = detail::row_names(proxy_table);
+
+}  // namespace
+
+std::span<const ProxyPresetInfo> proxy_presets() { return proxy_table; }
+const ProxyPresetInfo& proxy_preset(ProxyPreset p) { return detail::row_of(proxy_table, p); }
+const ProxyPresetInfo* find_proxy_preset(std::string_view name) { return detail::row_named(proxy_table, name); }
+std::span<const std::string_view> proxy_preset_names() { return proxy_names; }
+
 bool proxy_offers_h2(const ProxySpec& p) {
   if (p.http2) return *p.http2;
-  switch (p.preset) {
-    // Caddy: the server's `protocols` default to h1 h2 h3 (caddyserver.com/docs/caddyfile/options).
-    case ProxyPreset::caddy: return true;
-    // Traefik: Go's net/http server negotiates h2 on every TLS entry point.
-    case ProxyPreset::traefik: return true;
-    // HAProxy 2.8+: a `bind ... ssl` line without alpn/npn/no-alpn gets "h2,http/1.1" (commit
-    // 5003ac7f, "set useful ALPN defaults"; doc/configuration.txt, bind option `alpn`).
-    case ProxyPreset::haproxy: return true;
-    // nginx: `http2` (1.25.1+, src/http/v2/ngx_http_v2_module.c) defaults to off; before
-    // 1.25.1 it was `listen 443 ssl http2`. Without it ALPN selects http/1.1 only.
-    case ProxyPreset::nginx: return false;
-    // The NGINX Ingress Controller's ConfigMap use-http2 defaults to "true"; an AWS ALB's
-    // routing.http2.enabled defaults to true.
-    case ProxyPreset::ingress_nginx: return true;
-    case ProxyPreset::cloud_lb: return true;
-  }
-  return true;
+  return proxy_preset(p.preset).offers_h2;
 }
 
 bool proxy_sets_forwarded_headers(const ProxySpec& p) {
   if (p.forwarded_headers) return *p.forwarded_headers;
-  // Caddy's reverse_proxy adds X-Forwarded-For/-Proto/-Host (caddyfile/directives/reverse_proxy,
-  // "Defaults"); Traefik adds X-Forwarded-* (routing/entrypoints, forwardedHeaders). nginx
-  // redefines only Host and Connection unless proxy_set_header says more
-  // (ngx_http_proxy_module, proxy_set_header); HAProxy needs `option forwardfor` and a
-  // set-header for X-Forwarded-Proto.
-  // The NGINX Ingress Controller's template sets X-Forwarded-For/-Proto/-Host/-Port; an AWS ALB
-  // adds X-Forwarded-For, -Proto and -Port to every request.
-  return p.preset != ProxyPreset::nginx && p.preset != ProxyPreset::haproxy;
+  return proxy_preset(p.preset).forwarded_headers;
 }
 
 std::optional<Time> proxy_upstream_timeout(const ProxySpec& p) {
-  if (p.upstream_timeout) {
-    if (*p.upstream_timeout <= Time{}) return std::nullopt;
-    return *p.upstream_timeout;
-  }
-  switch (p.preset) {
-    // nginx proxy_read_timeout 60s (ngx_http_proxy_module.c merges read_timeout to 60000 ms).
-    case ProxyPreset::nginx: return s(60);
-    // HAProxy has no default `timeout server` (unset = infinite, with a warning); Debian's
-    // shipped /etc/haproxy/haproxy.cfg sets `timeout server 50000`.
-    case ProxyPreset::haproxy: return s(50);
-    // Caddy's http transport: response_header_timeout and read_timeout "Default: No timeout"
-    // (modules/caddyhttp/reverseproxy/httptransport.go).
-    case ProxyPreset::caddy: return std::nullopt;
-    // Traefik serversTransport forwardingTimeouts.responseHeaderTimeout defaults to 0s: none.
-    case ProxyPreset::traefik: return std::nullopt;
-    // NGINX Ingress Controller ConfigMap proxy-read-timeout "60".
-    case ProxyPreset::ingress_nginx: return s(60);
-    // AWS ALB: a target that sends nothing within the idle timeout (60 s) gets the client a 504.
-    case ProxyPreset::cloud_lb: return s(60);
-  }
-  return std::nullopt;
+  const Time t = p.upstream_timeout.value_or(proxy_preset(p.preset).upstream_timeout);
+  if (t <= Time{}) return std::nullopt;
+  return t;
 }
 
 bool server_speaks_h2c(ServerPreset server) {
@@ -102,9 +173,7 @@ const char* server_preset_name(ServerPreset p) {
 
 RolloutStrategy rollout_strategy(const ServiceSpec& svc) {
   if (svc.rollout) return *svc.rollout;
-  // A Deployment's default strategy is RollingUpdate (domain-facts.md, Kubernetes);
-  // systemctl restart and docker compose up replace everything at once.
-  return svc.supervisor.kind == SupervisorKind::kubernetes ? RolloutStrategy::rolling : RolloutStrategy::recreate;
+  return supervisor_info(svc.supervisor.kind).rollout;
 }
 
 }  // namespace deploysim

@@ -147,8 +147,7 @@ void read_proxy(TableReader& r, ProxySpec& proxy) {
   proxy.name = r.string("name", R"(name = "proxy")").value_or(proxy.name);
   if (proxy.name.empty()) r.fail("name", "'name' in [proxy] must not be empty");
   proxy.host = r.required_string("host", R"(host = "edge-1")");
-  proxy.preset = static_cast<ProxyPreset>(
-      r.choice("preset", {"caddy", "traefik", "nginx", "haproxy", "ingress-nginx", "cloud-lb"}).value_or(0));
+  proxy.preset = static_cast<ProxyPreset>(r.choice("preset", proxy_preset_names()).value_or(0));
   proxy.listen = static_cast<int>(r.integer("listen", 1, 65535, "listen = 443").value_or(proxy.listen));
   proxy.tls_versions = read_tls_versions(r, proxy.tls_versions);
   proxy.default_certificate = r.dns_name("default_certificate", true).value_or("");
@@ -178,27 +177,19 @@ void read_certificate(TableReader& r, CertificateSpec& cert, const std::optional
   cert.domain = r.dns_name("domain", true).value_or("");
   if (cert.domain.empty()) r.missing("domain", R"([[certificate]] needs 'domain' (e.g. domain = "api.example.test"))");
   cert.alt_names = r.dns_names("alt_names", true, R"(alt_names = ["www.example.test"])").value_or(cert.alt_names);
-  const ProxyPreset preset = proxy ? proxy->preset : ProxyPreset::caddy;
+  const ProxyPresetInfo& preset = proxy_preset(proxy ? proxy->preset : ProxyPreset::caddy);
   // A cloud load balancer's certificate comes from the provider's own CA (ACM: Amazon).
-  const bool cloud = preset == ProxyPreset::cloud_lb;
-  cert.issuer = cloud ? Issuer::provider : Issuer::letsencrypt;
+  cert.issuer = preset.provider_certificates ? Issuer::provider : Issuer::letsencrypt;
   if (auto v = r.choice("issuer", {"letsencrypt", "private-ca", "self-signed", "untrusted", "provider"}))
     cert.issuer = static_cast<Issuer>(*v);
   cert.issued = r.duration("issued", std::nullopt).value_or(cert.issued);
   cert.lifetime = r.positive_duration("lifetime").value_or(cert.lifetime);
-  // Traefik and Caddy renew by themselves; nginx and HAProxy rely on certbot, a Kubernetes
-  // ingress on cert-manager, a cloud load balancer on the provider (domain-facts.md,
-  // "Certificates"; FastAPI "Deployment Concepts"), so the default follows the proxy preset.
-  switch (preset) {
-    case ProxyPreset::caddy: case ProxyPreset::traefik: cert.renewal = Renewal::proxy; break;
-    case ProxyPreset::nginx: case ProxyPreset::haproxy: cert.renewal = Renewal::certbot; break;
-    case ProxyPreset::ingress_nginx: cert.renewal = Renewal::cert_manager; break;
-    case ProxyPreset::cloud_lb: cert.renewal = Renewal::provider; break;
-  }
+  // Who renews follows the proxy preset (presets.cpp).
+  cert.renewal = preset.renewal;
   if (auto v = r.choice("renewal", {"proxy", "certbot", "cert-manager", "none", "provider"})) cert.renewal = static_cast<Renewal>(*v);
   cert.reload_after_renewal = r.boolean("reload_after_renewal").value_or(cert.reload_after_renewal);
   // ACM renews by itself only DNS-validated certificates (its validation CNAME records).
-  cert.challenge = cloud ? Challenge::dns01 : Challenge::http01;
+  cert.challenge = preset.provider_certificates ? Challenge::dns01 : Challenge::http01;
   if (auto v = r.choice("challenge", {"http-01", "tls-alpn-01", "dns-01"})) cert.challenge = static_cast<Challenge>(*v);
   if (cert.renewal == Renewal::certbot)
     cert.certbot_rule = static_cast<CertbotRule>(r.choice("certbot_rule", {"30-days-left", "third-of-lifetime"}).value_or(0));

@@ -20,7 +20,7 @@ namespace {
 constexpr std::string_view duration_form = R"(a duration such as "250ms", "1.5s", "10m", "36h" or "90d")";
 constexpr std::string_view size_form = R"(a size such as "512MiB", "3GiB" or "300MB")";
 
-std::string quoted_list(std::initializer_list<std::string_view> names) {
+std::string quoted_list(std::span<const std::string_view> names) {
   std::string out;
   for (auto n : names) out += fmt::format("{}\"{}\"", out.empty() ? "" : ", ", n);
   return out;
@@ -191,6 +191,10 @@ std::optional<uint64_t> TableReader::size(std::string_view key, bool positive) {
 }
 
 std::optional<size_t> TableReader::choice(std::string_view key, std::initializer_list<std::string_view> names) {
+  return choice(key, std::span<const std::string_view>(names.begin(), names.size()));
+}
+
+std::optional<size_t> TableReader::choice(std::string_view key, std::span<const std::string_view> names) {
   const toml::node* n = node(key);
   if (!n) return std::nullopt;
   if (n->is_string()) {

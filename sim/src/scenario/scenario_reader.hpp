@@ -7,6 +7,7 @@
 #include <initializer_list>
 #include <map>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -79,6 +80,8 @@ public:
   std::optional<uint64_t> size(std::string_view key, bool positive);
   /// One of `names`; returns the index.
   std::optional<size_t> choice(std::string_view key, std::initializer_list<std::string_view> names);
+  /// One of `names` (a table's column); returns the index.
+  std::optional<size_t> choice(std::string_view key, std::span<const std::string_view> names);
   /// An array of strings.
   std::optional<std::vector<std::string>> strings(std::string_view key, std::string_view example);
   /// An array of domain names (each checked like dns_name, located at the element; no repeats).

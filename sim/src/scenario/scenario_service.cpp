@@ -1,4 +1,5 @@
 // [[service]] and its supervisor: defaults and allowed policies depend on the supervisor kind.
+#include <algorithm>
 #include <fmt/format.h>
 
 #include "deploysim/presets.hpp"
@@ -52,21 +53,56 @@ void read_probe(TableReader& sup, std::string_view key, ProbeSpec& probe, bool s
   r.finish();
 }
 
+// The restart policy: one of the row's policies (its first is the tool's default); Docker's
+// "on-failure:N" carries a retry limit.
+void read_policy(TableReader& r, const SupervisorInfo& info, SupervisorSpec& sup) {
+  sup.restart = std::string(info.policies.front());
+  if (!info.policy_retries) {
+    if (auto v = r.choice("restart", info.policies)) sup.restart = std::string(info.policies[*v]);
+    return;
+  }
+  const toml::node* n = r.node("restart");
+  if (!n) return;
+  const std::string text = n->is_string() ? n->as_string()->get() : "";
+  int retries = 0;
+  char tail = 0;
+  if (std::find(info.policies.begin(), info.policies.end(), text) != info.policies.end()) {
+    sup.restart = text;
+  } else if (std::sscanf(text.c_str(), "on-failure:%d%c", &retries, &tail) == 1 && retries > 0) {
+    sup.restart = "on-failure";
+    sup.max_retries = retries;
+  } else {
+    const std::vector<std::string> policies(info.policies.begin(), info.policies.end());
+    std::string listed;
+    for (std::string_view p : info.policies)
+      listed += fmt::format(R"({}"{}"{})", listed.empty() ? "" : ", ", p,
+                            p == "on-failure" ? R"(, "on-failure:N" (N >= 1))" : "");
+    r.fail("restart", fmt::format("{} must be one of {}, got {}{}", r.name_of("restart"), listed, describe(*n),
+                                  did_you_mean(text, policies)));
+  }
+}
+
 void read_supervisor(TableReader& r, SupervisorSpec& sup) {
-  sup.kind = static_cast<SupervisorKind>(r.choice("kind", {"none", "systemd", "docker", "kubernetes", "supervisord"}).value_or(0));
-  const auto only = [&](std::string_view key, std::string_view tool) {
-    r.reject(key, fmt::format("it is a {} setting", tool));
-  };
+  sup.kind = static_cast<SupervisorKind>(r.choice("kind", supervisor_names()).value_or(0));
+  const SupervisorInfo& info = supervisor_info(sup.kind);
+  if (sup.kind == SupervisorKind::none) {
+    for (auto key : {"restart", "restart_sec", "enabled", "memory_limit", "grace_period"})
+      r.reject(key, R"(kind = "none" means nothing restarts or starts the service; pick a kind first)");
+  } else {
+    read_policy(r, info, sup);
+  }
+  // Start on boot: the `enabled` key (systemctl enable; supervisord's own service), or the policy.
+  if (info.enabled_key) {
+    sup.enabled = r.boolean("enabled").value_or(info.enabled_default);
+  } else if (!info.boot_policies.empty()) {
+    r.reject("enabled", info.boot_note);
+    const auto& boot = info.boot_policies;
+    sup.enabled = info.enabled_default || std::find(boot.begin(), boot.end(), sup.restart) != boot.end();
+  }
+  // The keys of one tool: read here for that tool, refused for every other.
   switch (sup.kind) {
-    case SupervisorKind::none:
-      for (auto key : {"restart", "restart_sec", "enabled", "memory_limit", "grace_period"})
-        r.reject(key, R"(kind = "none" means nothing restarts or starts the service; pick a kind first)");
-      break;
     case SupervisorKind::systemd: {
       // systemd.service(5) defaults (domain-facts.md, "Restart supervisors", systemd).
-      sup.restart = "no";
-      if (auto v = r.choice("restart", {"no", "on-success", "on-failure", "on-abnormal", "on-watchdog", "on-abort", "always"}))
-        sup.restart = std::array{"no", "on-success", "on-failure", "on-abnormal", "on-watchdog", "on-abort", "always"}[*v];
       sup.restart_sec = r.duration("restart_sec", Time{}).value_or(ms(100));
       sup.start_limit_interval = r.duration("start_limit_interval", Time{}).value_or(s(10));
       sup.start_limit_burst = static_cast<int>(r.integer("start_limit_burst", 0, 1000, "start_limit_burst = 5").value_or(5));
@@ -74,65 +110,30 @@ void read_supervisor(TableReader& r, SupervisorSpec& sup) {
       sup.restart_max_delay = r.positive_duration("restart_max_delay").value_or(Time::max());
       if (sup.restart_steps > 0 && sup.restart_max_delay == Time::max())
         r.fail("restart_steps", "'restart_steps' needs 'restart_max_delay' (systemd grows the delay up to it)");
-      sup.enabled = r.boolean("enabled").value_or(false);
-      break;
-    }
-    case SupervisorKind::docker: {
-      // moby restartmanager: policy "no" by default (domain-facts.md, Docker).
-      sup.restart = "no";
-      if (const toml::node* n = r.node("restart")) {
-        const std::string text = n->is_string() ? n->as_string()->get() : "";
-        int retries = 0;
-        char tail = 0;
-        if (text == "no" || text == "on-failure" || text == "always" || text == "unless-stopped") {
-          sup.restart = text;
-        } else if (std::sscanf(text.c_str(), "on-failure:%d%c", &retries, &tail) == 1 && retries > 0) {
-          sup.restart = "on-failure";
-          sup.max_retries = retries;
-        } else {
-          const std::vector<std::string> policies{"no", "on-failure", "always", "unless-stopped"};
-          r.fail("restart", fmt::format(R"({} must be one of "no", "on-failure", "on-failure:N" (N >= 1), "always", "unless-stopped", got {}{})",
-                                        r.name_of("restart"), describe(*n), did_you_mean(text, policies)));
-        }
-      }
-      r.reject("enabled", R"(Docker starts a container on boot when its restart policy is "always" or "unless-stopped")");
-      sup.enabled = sup.restart == "always" || sup.restart == "unless-stopped";
       break;
     }
     case SupervisorKind::kubernetes:
-      // Pod restartPolicy Always by default (domain-facts.md, Kubernetes).
-      sup.restart = std::array{"Always", "OnFailure", "Never"}[r.choice("restart", {"Always", "OnFailure", "Never"}).value_or(0)];
       read_probe(r, "liveness", sup.liveness, true);
       read_probe(r, "readiness", sup.readiness, false);
       read_probe(r, "startup", sup.startup, true);
-      r.reject("enabled", "the kubelet starts pods again when the node boots");
-      sup.enabled = true;
+      sup.pre_stop = r.duration("pre_stop", Time{}).value_or(Time{});
+      sup.endpoints_delay = r.duration("endpoints_delay", Time{});
       break;
     case SupervisorKind::supervisord:
       // supervisor/process.py defaults (domain-facts.md, supervisord).
-      sup.restart = std::array{"unexpected", "true", "false"}[r.choice("restart", {"unexpected", "true", "false"}).value_or(0)];
       sup.startsecs = r.duration("startsecs", Time{}).value_or(s(1));
       sup.startretries = static_cast<int>(r.integer("startretries", 0, 100, "startretries = 3").value_or(3));
-      sup.enabled = r.boolean("enabled").value_or(true);
       break;
+    default: break;  // a tool without keys of its own (its row's `keys` is empty)
   }
-  if (sup.kind != SupervisorKind::systemd)
-    for (auto key : {"restart_sec", "start_limit_interval", "start_limit_burst", "restart_steps", "restart_max_delay"}) only(key, "systemd");
-  if (sup.kind != SupervisorKind::kubernetes)
-    for (auto key : {"liveness", "readiness", "startup"}) only(key, "Kubernetes");
-  if (sup.kind != SupervisorKind::supervisord)
-    for (auto key : {"startsecs", "startretries"}) only(key, "supervisord");
+  for (const SupervisorInfo& other : supervisors())
+    if (other.kind != sup.kind)
+      for (std::string_view key : other.keys) r.reject(key, fmt::format("it is a {} setting", other.tool));
   if (sup.kind != SupervisorKind::none) sup.grace_period = r.duration("grace_period", Time{});
-  if (sup.kind == SupervisorKind::kubernetes) {
-    sup.pre_stop = r.duration("pre_stop", Time{}).value_or(Time{});
-    sup.endpoints_delay = r.duration("endpoints_delay", Time{});
-  } else {
-    for (auto key : {"pre_stop", "endpoints_delay"}) only(key, "Kubernetes");
-  }
-  if (sup.kind == SupervisorKind::docker || sup.kind == SupervisorKind::kubernetes)
+  if (info.container)
     sup.memory_limit = r.size("memory_limit", true);
   else if (sup.kind != SupervisorKind::none)
-    only("memory_limit", "Docker/Kubernetes container");
+    r.reject("memory_limit", "it is a Docker/Kubernetes container setting");
   r.finish();
 }
 

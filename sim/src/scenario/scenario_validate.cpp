@@ -17,13 +17,19 @@ namespace deploysim::detail {
 
 namespace {
 
-// Who renews for a proxy without an ACME client of its own (FastAPI "Deployment Concepts").
-const char* renewal_hint(ProxyPreset p) {
-  switch (p) {
-    case ProxyPreset::ingress_nginx: return "renewal = \"cert-manager\" (Certificate resources)";
-    case ProxyPreset::cloud_lb: return "renewal = \"provider\" (the provider's certificate manager)";
-    default: return "renewal = \"certbot\" (or \"cert-manager\")";
+// The presets whose rows say `yes`, as a sentence lists them: "caddy and traefik", or as values
+// a key may take: "\"cloud-lb\"" ("\"a\" or \"b\"" for two).
+template <class Yes>
+std::string presets_that(Yes&& yes, bool as_values = false) {
+  std::vector<std::string_view> names;
+  for (const ProxyPresetInfo& p : proxy_presets())
+    if (yes(p)) names.push_back(p.name);
+  std::string out;
+  for (size_t i = 0; i < names.size(); ++i) {
+    const std::string_view sep = i == 0 ? "" : i + 1 < names.size() ? ", " : as_values ? " or " : " and ";
+    out += as_values ? fmt::format(R"({}"{}")", sep, names[i]) : fmt::format("{}{}", sep, names[i]);
   }
+  return out;
 }
 
 struct Checker {
@@ -192,7 +198,10 @@ struct Checker {
       fail("proxy.default_certificate", fmt::format("default_certificate '{}' names no [[certificate]] domain; add "
                                                     "[[certificate]] domain = \"{}\" or pick one of the certificates",
                                                     p.default_certificate, p.default_certificate));
-    const bool cloud = p.preset == ProxyPreset::cloud_lb;
+    const ProxyPresetInfo& preset = proxy_preset(p.preset);
+    const bool cloud = preset.provider_certificates;
+    const std::string cloud_presets =
+        presets_that([](const ProxyPresetInfo& i) { return i.provider_certificates; }, true);
     for (size_t i = 0; i < sc.certificates.size(); ++i) {
       const CertificateSpec& c = sc.certificates[i];
       const std::string path = fmt::format("certificate[{}]", i);
@@ -212,23 +221,28 @@ struct Checker {
           fail(path + ".alt_names", fmt::format("alt_names has '{}' but no route of [proxy] serves that domain; add "
                                                 "{{ host = \"{}\", pool = \"...\" }} to routes", name, name));
       }
-      if (c.renewal == Renewal::proxy && p.preset != ProxyPreset::caddy && p.preset != ProxyPreset::traefik)
-        fail(path + ".renewal", fmt::format("{} does not renew certificates by itself; only caddy and traefik do. Use {}",
-                                            preset_name(p.preset), renewal_hint(p.preset)));
-      // CertMagic (Caddy's ACME client) manages one name per certificate: "Does CertMagic obtain
-      // SAN certificates? ... the answer is no" (certmagic README).
-      if (c.renewal == Renewal::proxy && p.preset == ProxyPreset::caddy && !c.alt_names.empty())
-        fail(path + ".alt_names", "Caddy obtains one certificate per name (CertMagic does not issue certificates with "
-                                  "several names); give each name its own [[certificate]], or renew with traefik, "
-                                  "certbot or cert-manager");
+      if (c.renewal == Renewal::proxy && preset.acme == ProxyAcme::none)
+        fail(path + ".renewal",
+             fmt::format("{} does not renew certificates by itself; only {} do. Use {}", preset.name,
+                         presets_that([](const ProxyPresetInfo& i) { return i.acme != ProxyAcme::none; }),
+                         preset.renewal_hint));
+      if (c.renewal == Renewal::proxy && preset.acme_one_name && !c.alt_names.empty())
+        fail(path + ".alt_names",
+             fmt::format("{} obtains one certificate per name (its ACME client does not issue certificates with "
+                         "several names); give each name its own [[certificate]], or renew with {}, certbot or "
+                         "cert-manager",
+                         preset.tool, presets_that([](const ProxyPresetInfo& i) {
+                           return i.acme != ProxyAcme::none && !i.acme_one_name;
+                         })));
       if (c.renewal == Renewal::provider && !cloud)
-        fail(path + ".renewal", "renewal = \"provider\" is the cloud provider's managed renewal: it needs "
-                                "[proxy] preset = \"cloud-lb\"");
+        fail(path + ".renewal", fmt::format("renewal = \"provider\" is the cloud provider's managed renewal: it needs "
+                                            "[proxy] preset = {}", cloud_presets));
       if (cloud && c.renewal != Renewal::provider && c.renewal != Renewal::none)
         fail(path + ".renewal", "a cloud load balancer's certificate is renewed by the provider (renewal = \"provider\"), "
                                 "or by nobody when it was imported (renewal = \"none\")");
       if (c.issuer == Issuer::provider && !cloud)
-        fail(path + ".issuer", "issuer = \"provider\" is a cloud provider's own CA: it needs [proxy] preset = \"cloud-lb\"");
+        fail(path + ".issuer", fmt::format("issuer = \"provider\" is a cloud provider's own CA: it needs [proxy] "
+                                           "preset = {}", cloud_presets));
       // ACM renews only certificates it issued ("NOT ELIGIBLE if imported"), validated by DNS.
       if (c.renewal == Renewal::provider && c.issuer != Issuer::provider)
         fail(path + ".issuer", "the provider renews only certificates it issued (an imported certificate is not renewed): "
