@@ -5,6 +5,24 @@
 
 namespace deploysim::gui {
 
+// Each panel's draw function, defined in its own file.
+/// Topology canvas: nodes, hosts, links, moving packets, locks, process states (topology.cpp).
+void draw_topology(const PanelContext& ctx, UiState& ui, Commands& commands);
+/// Timeline: transport controls, speed, stage filters, stage lanes with ticks (timeline.cpp).
+void draw_timeline(const PanelContext& ctx, UiState& ui, Commands& commands);
+/// Sequence diagram of the selected connection (sequence.cpp).
+void draw_sequence(const PanelContext& ctx, UiState& ui, Commands& commands);
+/// Inspector of the selected record: fields, TLS bytes, process details (inspector.cpp).
+void draw_inspector(const PanelContext& ctx, UiState& ui, Commands& commands);
+/// Narration of the selected record in plain language (narration.cpp).
+void draw_narration(const PanelContext& ctx, UiState& ui, Commands& commands);
+/// What-if widgets and compare mode (whatif.cpp).
+void draw_whatif(const PanelContext& ctx, UiState& ui, Commands& commands);
+/// Metrics plots over simulated time with the playhead marked (metrics.cpp).
+void draw_metrics(const PanelContext& ctx, UiState& ui, Commands& commands);
+/// Scenario / lesson browser: lessons, shipped scenarios, open from disk, errors (browser.cpp).
+void draw_browser(const PanelContext& ctx, UiState& ui, Commands& commands);
+
 namespace {
 
 // Normal layout. Left column: scenario + what-if; centre: canvas over narration; right:
