@@ -1,6 +1,7 @@
 // Faults: scheduled ([[fault]]) and random (crash_rate_per_hour) crashes, crash-on-start (a bad
 // deploy), hangs, OOM kills, host reboots, DNS outages, a blocked port 80 and clock skew.
 #include <fmt/format.h>
+#include "deploysim/kinds.hpp"
 
 #include "lifecycle/lifecycle_model.hpp"
 
@@ -63,7 +64,7 @@ void LifeModel::apply_fault(uint32_t f) {
                       fs.kind == FaultKind::clock_skew || (sc.proxy && fs.target == sc.proxy->name);
   if (t.units.empty() && t.worker == ProcId::none && t.host == UINT32_MAX && !global) {
     // E.g. a workers slider lowered `workers` below the fault's worker number.
-    emit({.t = now, .kind = "fault.target_missing", .stage = Stage::fault, .actor = w.trace.node(fs.target)},
+    emit({.t = now, .kind = kinds::fault_target_missing, .stage = Stage::fault, .actor = w.trace.node(fs.target)},
          {{"target", fs.target}, {"fault", fault_name(fs.kind)}});
     return;
   }
@@ -72,9 +73,9 @@ void LifeModel::apply_fault(uint32_t f) {
   const NodeId actor = fs.kind == FaultKind::redeploy && t.service != UINT32_MAX
                            ? w.trace.node(fmt::format("deploy/{}", sc.services[t.service].name))
                            : w.trace.node(fs.target);
-  const RecordId rec = emit({.t = now, .kind = fmt::format("fault.{}", fault_name(fs.kind)), .stage = Stage::fault,
+  const RecordId rec = emit({.t = now, .kind = registered(fmt::format("fault.{}", fault_name(fs.kind))), .stage = Stage::fault,
                              .actor = actor,
-                             .narration = fs.kind == FaultKind::redeploy && proxy_target ? "fault.redeploy.proxy" : ""},
+                             .narration = fs.kind == FaultKind::redeploy && proxy_target ? kinds::fault_redeploy_proxy : ""},
                             {{"target", fs.target}, {"code", fs.exit_code}, {"duration", fs.duration}});
   const ExitStatus crash = fs.exit_code > 128 ? ExitStatus::killed(fs.exit_code - 128) : ExitStatus::exited(fs.exit_code);
   switch (fs.kind) {
@@ -129,7 +130,7 @@ void LifeModel::apply_fault(uint32_t f) {
 
 void LifeModel::end_fault(uint32_t f) {
   const FaultSpec& fs = sc.faults[f];
-  const RecordId rec = emit({.t = w.engine.now(), .kind = fmt::format("fault.{}.end", fault_name(fs.kind)),
+  const RecordId rec = emit({.t = w.engine.now(), .kind = registered(fmt::format("fault.{}.end", fault_name(fs.kind))),
                              .stage = Stage::fault, .actor = w.trace.node(fs.target)},
                             {{"target", fs.target}});
   switch (fs.kind) {
@@ -177,7 +178,7 @@ void LifeModel::schedule_random_crash(ProcId p) {
 
 void LifeModel::random_crash(ProcId p) {
   if (w.processes[raw(p)].state != ProcState::running) return;
-  const RecordId rec = emit({.t = w.engine.now(), .kind = "fault.random_crash", .stage = Stage::fault,
+  const RecordId rec = emit({.t = w.engine.now(), .kind = kinds::fault_random_crash, .stage = Stage::fault,
                              .actor = w.processes[raw(p)].node, .proc = p},
                             {{"worker", w.processes[raw(p)].name},
                              {"rate_per_hour", static_cast<int64_t>(sc.services[w.processes[raw(p)].service].crash_rate_per_hour * 1000)}});

@@ -1,6 +1,7 @@
 // Host memory: per-worker RSS with an optional leak, the kernel OOM killer, a container's memory
 // limit (OOMKilled, 137), the memory gauges, and host reboots (what comes back on boot).
 #include <algorithm>
+#include "deploysim/kinds.hpp"
 #include <fmt/format.h>
 
 #include "lifecycle/lifecycle_model.hpp"
@@ -86,7 +87,7 @@ void LifeModel::check_memory(uint32_t h) {
     }
   }
   if (victim == ProcId::none) return;
-  const RecordId rec = emit({.t = now, .kind = "memory.oom_kill", .stage = Stage::memory,
+  const RecordId rec = emit({.t = now, .kind = kinds::memory_oom_kill, .stage = Stage::memory,
                              .actor = w.hosts[h].node, .proc = victim},
                             {{"host", w.hosts[h].name}, {"used", used}, {"capacity", w.hosts[h].memory},
                              {"victim", w.processes[raw(victim)].name}, {"rss", victim_rss}});
@@ -131,7 +132,7 @@ void LifeModel::check_limit(uint32_t u) {
     }
     const uint64_t lim = *m->sc.services[un.service].supervisor.memory_limit;
     if (total <= lim || victim == ProcId::none) return m->check_limit(u);
-    const RecordId rec = m->emit({.t = t, .kind = "memory.limit_kill", .stage = Stage::memory,
+    const RecordId rec = m->emit({.t = t, .kind = kinds::memory_limit_kill, .stage = Stage::memory,
                                   .actor = un.supervisor_node, .proc = victim, .cause = un.last},
                                  {{"unit", un.name}, {"used", total}, {"limit", lim},
                                   {"victim", m->w.processes[raw(victim)].name}, {"code", 137}});
@@ -175,7 +176,7 @@ void LifeModel::schedule_sampling() {
 void LifeModel::reboot(uint32_t h, Time down_for, RecordId cause) {
   HostState& host = w.hosts[h];
   if (!host.up) return;
-  const RecordId rec = emit({.t = w.engine.now(), .kind = "host.reboot", .stage = Stage::fault,
+  const RecordId rec = emit({.t = w.engine.now(), .kind = kinds::host_reboot, .stage = Stage::fault,
                              .actor = host.node, .cause = cause},
                             {{"host", host.name}, {"down_for", down_for}});
   host.up = false;
@@ -188,7 +189,7 @@ void LifeModel::reboot(uint32_t h, Time down_for, RecordId cause) {
 void LifeModel::boot(uint32_t h, RecordId cause) {
   HostState& host = w.hosts[h];
   host.up = true;
-  const RecordId rec = emit({.t = w.engine.now(), .kind = "host.boot", .stage = Stage::fault,
+  const RecordId rec = emit({.t = w.engine.now(), .kind = kinds::host_boot, .stage = Stage::fault,
                              .actor = host.node, .cause = cause},
                             {{"host", host.name}});
   if (sc.proxy && sc.proxy->host == host.name) {
@@ -209,9 +210,9 @@ void LifeModel::boot(uint32_t h, RecordId cause) {
       why = spec.kind == SupervisorKind::none ? "unsupervised" : "not-enabled";
     }
     unit.state = UnitState::down;
-    unit.last = emit({.t = w.engine.now(), .kind = comes_back ? "supervisor.boot_start" : "supervisor.boot_skip",
+    unit.last = emit({.t = w.engine.now(), .kind = comes_back ? kinds::supervisor_boot_start : kinds::supervisor_boot_skip,
                       .stage = Stage::supervisor, .actor = unit.supervisor_node, .proc = unit.workers.front(),
-                      .cause = rec, .narration = fmt::format("{}.{}", comes_back ? "supervisor.boot_start" : "supervisor.boot_skip", why)},
+                      .cause = rec, .narration = registered(fmt::format("{}.{}", comes_back ? kinds::supervisor_boot_start : kinds::supervisor_boot_skip, why))},
                      {{"unit", unit.name}, {"supervisor", supervisor_kind_name(spec.kind)},
                       {"policy", unit.sup.policy()}, {"enabled", spec.enabled}, {"reason", why}});
     if (comes_back) start_unit(u, unit.last, true);

@@ -1,6 +1,7 @@
 // Clients: the request schedule (fixed count or Poisson), URL parsing, keep-alive reuse and the
 // outcome each request ends with.
 #include <cctype>
+#include "deploysim/kinds.hpp"
 #include <cmath>
 
 #include "request_path/path.hpp"
@@ -64,7 +65,7 @@ void PathModel::begin_request(uint32_t ci) {
   ++w.metrics.requests;
   const uint32_t r = new_request(ci);
   const Time now = w.engine.now();
-  emit(r, {.t = now, .kind = "client.request", .stage = Stage::client, .actor = c.node},
+  emit(r, {.t = now, .kind = kinds::client_request, .stage = Stage::client, .actor = c.node},
        {{"url", c.spec->url}, {"method", "GET"}});
   if (!c.url) {
     fail(r, cause::bad_url);
@@ -89,7 +90,7 @@ void PathModel::begin_request(uint32_t ci) {
       ++k.inflight;
       reqs[r].conn = c.conns[i];
       ++w.metrics.connections_reused;
-      emit(r, {.t = now, .kind = "tcp.reuse", .stage = Stage::tcp, .actor = c.node, .conn = k.id},
+      emit(r, {.t = now, .kind = kinds::tcp_reuse, .stage = Stage::tcp, .actor = c.node, .conn = k.id},
            {{"ip", k.ip}, {"protocol", k.alpn.empty() ? "http/1.1" : k.alpn}});
       send_request(r);
       return;
@@ -108,7 +109,7 @@ void PathModel::send_request(uint32_t r) {
   const Time d = hop(c.node, w.proxy_node);
   // A GET with a browser's usual headers, inside one TLS record: about 450 bytes.
   w.metrics.bytes_sent += 450;
-  emit(r, {.t = w.engine.now(), .kind = "http.request", .stage = Stage::http, .actor = c.node,
+  emit(r, {.t = w.engine.now(), .kind = kinds::http_request, .stage = Stage::http, .actor = c.node,
            .from = c.node, .to = w.proxy_node, .dur = d, .conn = k.id},
        {{"method", "GET"}, {"path", c.url->path}, {"host", c.url->host},
         {"protocol", k.h2 ? "HTTP/2" : "HTTP/1.1"}, {"encrypted", true}});
@@ -124,9 +125,9 @@ void PathModel::receive_response(uint32_t r, int status) {
   k.idle_since = now;
   if (!c.spec->keep_alive && k.inflight == 0) k.open = false;
   const bool ok = status >= 200 && status < 300;
-  emit(r, {.t = now, .kind = ok ? "client.response" : "client.error", .stage = Stage::client,
+  emit(r, {.t = now, .kind = ok ? kinds::client_response : kinds::client_error, .stage = Stage::client,
            .actor = c.node, .conn = k.id,
-           .narration = ok ? "client.response" : "client.error.http"},
+           .narration = ok ? kinds::client_response : kinds::client_error_http},
        {{"status", status}, {"latency", now - q.start}, {"url", c.spec->url}}, true);
   q.finished = true;
   count_outcome(r, ok, ok ? std::string_view{} : std::string_view(std::to_string(status)));
@@ -146,7 +147,7 @@ void PathModel::fail(uint32_t r, std::string_view why, int status) {
     else if (why == cause::connection_reset) k.open = false;  // pruned on the next request
     q.conn = UINT32_MAX;
   }
-  emit(r, {.t = now, .kind = "client.error", .stage = Stage::client, .actor = c.node, .conn = conn},
+  emit(r, {.t = now, .kind = kinds::client_error, .stage = Stage::client, .actor = c.node, .conn = conn},
        {{"cause", why}, {"status", status}, {"latency", now - q.start}, {"url", c.spec->url}}, true);
   q.finished = true;
   count_outcome(r, false, why);

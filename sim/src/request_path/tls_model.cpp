@@ -1,4 +1,5 @@
 #include "deploysim/tls_model.hpp"
+#include "deploysim/kinds.hpp"
 
 #include <algorithm>
 #include <openssl/ssl.h>
@@ -42,13 +43,13 @@ std::pair<const char*, int> rejection_alert(ProxyPreset preset) {
 
 void server_flight(TlsVerdict& v) {
   if (v.version == tls13) {
-    for (const char* k : {"tls.server_hello", "tls.encrypted_extensions", "tls.certificate",
-                          "tls.certificate_verify", "tls.finished"})
+    for (const std::string_view k : {kinds::tls_server_hello, kinds::tls_encrypted_extensions, kinds::tls_certificate,
+                          kinds::tls_certificate_verify, kinds::tls_finished})
       v.messages.push_back({k, false, 1});
   } else {
     // TLS 1.2 (RFC 5246 7.3): the certificate travels in clear, before any key is agreed.
-    for (const char* k : {"tls.server_hello", "tls.certificate", "tls.server_key_exchange",
-                          "tls.server_hello_done"})
+    for (const std::string_view k : {kinds::tls_server_hello, kinds::tls_certificate, kinds::tls_server_key_exchange,
+                          kinds::tls_server_hello_done})
       v.messages.push_back({k, false, 1});
   }
 }
@@ -126,13 +127,13 @@ const char* tls_version_name(uint8_t version) {
 
 TlsVerdict decide_tls(const TlsConfig& c) {
   TlsVerdict v;
-  v.messages.push_back({"tls.client_hello", true, 0});
+  v.messages.push_back({kinds::tls_client_hello, true, 0});
   v.sni_matched = c.has_certificate && !c.sni.empty() && certificate_covers(c.cert_domain, c.cert_alt_names, c.sni);
   v.version = highest_common(c.offered_versions, c.accepted_versions);
   if (v.version == 0) {
     v.alert = "protocol_version";
     v.alert_code = SSL_AD_PROTOCOL_VERSION;
-    v.messages.push_back({"tls.alert", false, 1});
+    v.messages.push_back({kinds::tls_alert, false, 1});
     v.flights = 2;
     return v;
   }
@@ -140,7 +141,7 @@ TlsVerdict decide_tls(const TlsConfig& c) {
     const auto [name, code] = rejection_alert(c.preset);
     v.alert = name;
     v.alert_code = code;
-    v.messages.push_back({"tls.alert", false, 1});
+    v.messages.push_back({kinds::tls_alert, false, 1});
     v.flights = 2;
     return v;
   }
@@ -149,18 +150,18 @@ TlsVerdict decide_tls(const TlsConfig& c) {
   verify_certificate(c, v);
   if (v.alert_code != 0) {
     v.alert_from_client = true;
-    v.messages.push_back({"tls.alert", true, 2});
+    v.messages.push_back({kinds::tls_alert, true, 2});
     v.flights = 3;
     return v;
   }
   v.ok = true;
   if (v.version == tls13) {
-    v.messages.push_back({"tls.finished", true, 2});
+    v.messages.push_back({kinds::tls_finished, true, 2});
     v.flights = 3;  // the client's Finished travels with the first request: 1 RTT
   } else {
-    for (const char* k : {"tls.client_key_exchange", "tls.change_cipher_spec", "tls.finished"})
+    for (const std::string_view k : {kinds::tls_client_key_exchange, kinds::tls_change_cipher_spec, kinds::tls_finished})
       v.messages.push_back({k, true, 2});
-    for (const char* k : {"tls.change_cipher_spec", "tls.finished"})
+    for (const std::string_view k : {kinds::tls_change_cipher_spec, kinds::tls_finished})
       v.messages.push_back({k, false, 3});
     v.flights = 4;  // 2 RTT before the request can be sent
   }
