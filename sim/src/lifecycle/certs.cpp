@@ -103,7 +103,7 @@ std::vector<std::string> certificate_names(const CertificateSpec& spec) {
 }
 
 void LifeModel::install_certs() {
-  acme_node = w.trace.node("acme-ca");
+  acme_node = w.trace.node("acme-ca", NodeRole::ca);
   for (uint32_t c = 0; c < sc.certificates.size(); ++c) {
     const CertificateSpec& spec = sc.certificates[c];
     CertLife& cl = certs[c];
@@ -113,9 +113,9 @@ void LifeModel::install_certs() {
     switch (r) {
       case Renewer::caddy:
       case Renewer::traefik: cl.renewer = w.proxy_node; break;
-      case Renewer::certbot: cl.renewer = w.trace.node("certbot"); break;
-      case Renewer::cert_manager: cl.renewer = w.trace.node("cert-manager"); break;
-      case Renewer::provider: cl.renewer = w.trace.node("acm"); break;
+      case Renewer::certbot: cl.renewer = w.trace.node("certbot", NodeRole::ca); break;
+      case Renewer::cert_manager: cl.renewer = w.trace.node("cert-manager", NodeRole::ca); break;
+      case Renewer::provider: cl.renewer = w.trace.node("acm", NodeRole::ca); break;
       case Renewer::none: break;
     }
     if (r == Renewer::none && spec.renewal == Renewal::proxy)
@@ -284,7 +284,7 @@ void LifeModel::acme_step(uint32_t c, int step, RecordId cause) {
         last = emit({.t = now, .kind = ok ? kinds::cert_acme_validated : kinds::cert_acme_validation_failed,
                      .stage = Stage::cert, .actor = acme_node, .from = acme_node,
                      .to = w.proxy_node != NodeId::none ? w.proxy_node : cl.renewer, .dur = rtt / 2,
-                     .cause = cause, .narration = narration},
+                     .cause = cause, .narration = narration, .reports_failure = !ok},
                     {{"domain", name}, {"challenge", challenge}, {"error", error},
                      {"failures", static_cast<int64_t>(recent)}});
       if (ok) return next(last);
@@ -363,7 +363,7 @@ void LifeModel::schedule_expiry(uint32_t c) {
   // Priority -1: at exactly notAfter the record precedes any handshake of the same instant.
   certs[c].expiry = w.engine.schedule_at(cs.not_after, [m = this, c] {
     const CertState& s = m->w.serving_certs[c];
-    m->emit({.t = m->w.engine.now(), .kind = kinds::cert_expired, .stage = Stage::cert, .actor = m->w.proxy_node},
+    m->emit({.t = m->w.engine.now(), .kind = kinds::cert_expired, .stage = Stage::cert, .actor = m->w.proxy_node, .reports_failure = true},
             {{"domain", s.domain}, {"serial", s.serial}, {"stored_serial", m->w.stored_certs[c].serial}});
   }, -1);
 }

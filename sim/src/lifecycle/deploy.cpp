@@ -68,7 +68,7 @@ void LifeModel::redeploy(uint32_t s, RecordId cause) {
     const Resolution r = resolve(dep, sc.packages, now, sl.installed[i]);
     const std::string from = sl.installed[i] ? sl.installed[i]->to_string() : "none";
     if (!r.found) {
-      emit({.t = now, .kind = kinds::deploy_resolve_failed, .stage = Stage::deploy, .actor = actor, .cause = cause},
+      emit({.t = now, .kind = kinds::deploy_resolve_failed, .stage = Stage::deploy, .actor = actor, .cause = cause, .reports_failure = true},
            {{"package", dep.package}, {"constraint", dep.constraint}});
       return;
     }
@@ -86,7 +86,7 @@ void LifeModel::redeploy(uint32_t s, RecordId cause) {
   }
   if (svc.test_before_upgrade && !svc.dependencies.empty()) {
     cause = emit({.t = now, .kind = breaking ? kinds::deploy_tests_failed : kinds::deploy_tests_passed, .stage = Stage::deploy,
-                  .actor = actor, .cause = cause},
+                  .actor = actor, .cause = cause, .reports_failure = breaking},
                  {{"service", svc.name}, {"versions", versions_text(svc, next)}, {"breaking", breaking_text}});
     if (breaking) return;  // the upgrade never reaches the replicas
   }
@@ -173,7 +173,7 @@ void LifeModel::pre_start_done(uint32_t u, uint32_t gen, bool) {
   if (step->mode == PreStartMode::per_replica && sl.migration_applied) {
     // Another replica, running the same migration at the same time, created the tables first.
     unit.last = emit({.t = now, .kind = kinds::deploy_pre_start_failed, .stage = Stage::deploy, .actor = unit.node,
-                      .proc = unit.workers.front(), .cause = unit.last},
+                      .proc = unit.workers.front(), .cause = unit.last, .reports_failure = true},
                      {{"unit", unit.name}, {"step", step->name},
                       {"error", "psycopg.errors.DuplicateTable: relation \"items\" already exists"}});
     return unit_exit(u, ExitStatus::exited(1), "pre-start step failed: DuplicateTable", unit.last);

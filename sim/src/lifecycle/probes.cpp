@@ -38,7 +38,7 @@ void LifeModel::plan_probes(uint32_t u) {
       if (un.gen != gen) return;
       un.last = m->emit({.t = m->w.engine.now(), .kind = startup ? kinds::probe_startup_failed : kinds::probe_liveness_failed,
                          .stage = Stage::supervisor, .actor = un.supervisor_node, .proc = un.workers.front(),
-                         .cause = un.last, .narration = startup ? kinds::probe_startup_failed : kinds::probe_liveness_failed_refused},
+                         .cause = un.last, .narration = startup ? kinds::probe_startup_failed : kinds::probe_liveness_failed_refused, .reports_failure = true},
                         {{"unit", un.name}, {"failures", n}, {"threshold", threshold},
                          {"reason", "connection refused"}, {"since_start", m->w.engine.now() - un.exec_at}});
       if (kill)
@@ -105,7 +105,7 @@ void LifeModel::schedule_hang_probes(uint32_t u, Time hung_at, bool readiness) {
       if (un.gen != gen || un.hang_seq != seq) return;
       un.last = m->emit({.t = m->w.engine.now(), .kind = readiness ? kinds::probe_readiness_failed : kinds::probe_liveness_failed,
                          .stage = Stage::supervisor, .actor = un.supervisor_node, .proc = un.workers.front(),
-                         .cause = un.last},
+                         .cause = un.last, .reports_failure = true},
                         {{"unit", un.name}, {"failures", i}, {"threshold", probe.failure_threshold},
                          {"timeout", probe.timeout}});
       if (i != probe.failure_threshold) return;

@@ -54,7 +54,7 @@ void LifeModel::terminate(uint32_t u, RecordId cause, std::string_view reason, A
     // host): the unit stops at once.
     if (unit.state == UnitState::absent) return;
     unit.last = emit({.t = now, .kind = kinds::process_terminate, .stage = Stage::supervisor, .actor = unit.supervisor_node,
-                      .proc = unit.workers.front(), .cause = cause, .narration = kinds::process_terminate_not_running},
+                      .proc = unit.workers.front(), .cause = cause, .narration = kinds::process_terminate_not_running, .state = ProcState::stopped},
                      {{"unit", unit.name}, {"supervisor", supervisor_kind_name(spec.kind)}, {"reason", reason},
                       {"then", after_name(after)}});
     unit.after = after;
@@ -73,7 +73,7 @@ void LifeModel::terminate(uint32_t u, RecordId cause, std::string_view reason, A
   unit.last = emit({.t = now, .kind = kinds::process_terminate, .stage = Stage::supervisor, .actor = unit.supervisor_node,
                     .proc = unit.workers.front(), .cause = cause,
                     .narration = pre_stop > Time{} ? std::string(kinds::process_terminate_pre_stop)
-                                                   : registered(fmt::format("process.terminate.{}", app_state(unit)))},
+                                                   : registered(fmt::format("process.terminate.{}", app_state(unit))), .state = ProcState::stopping},
                    {{"unit", unit.name}, {"supervisor", supervisor_kind_name(spec.kind)}, {"reason", reason},
                     {"grace", grace}, {"pre_stop", pre_stop}, {"app", app_state(unit)}, {"then", after_name(after)}});
   if (spec.kind == SupervisorKind::kubernetes) set_endpoints(u, false, unit.last, "terminating");
@@ -144,7 +144,7 @@ void LifeModel::begin_drain(uint32_t u) {
       Unit& un = m->units[u];
       if (un.gen != gen || un.state != UnitState::stopping || un.draining == 0) return;
       const RecordId rec = m->emit({.t = m->w.engine.now(), .kind = kinds::server_shutdown_timeout, .stage = Stage::process,
-                                    .actor = un.node, .proc = un.workers.front(), .cause = un.last},
+                                    .actor = un.node, .proc = un.workers.front(), .cause = un.last, .reports_failure = true},
                                    {{"unit", un.name}, {"timeout", *m->sc.services[un.service].timeout_graceful_shutdown}});
       m->finish_stop(u, graceful_exit(m->sc.services[un.service]), "SIGTERM: requests cancelled at --timeout-graceful-shutdown", rec);
     });

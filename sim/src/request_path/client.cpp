@@ -68,7 +68,7 @@ void PathModel::begin_request(uint32_t ci) {
   emit(r, {.t = now, .kind = kinds::client_request, .stage = Stage::client, .actor = c.node},
        {{"url", c.spec->url}, {"method", "GET"}});
   if (!c.url) {
-    fail(r, cause::bad_url);
+    fail(r, FailureCause::bad_url);
     return;
   }
   for (size_t i = 0; i < c.conns.size();) {
@@ -127,14 +127,14 @@ void PathModel::receive_response(uint32_t r, int status) {
   const bool ok = status >= 200 && status < 300;
   emit(r, {.t = now, .kind = ok ? kinds::client_response : kinds::client_error, .stage = Stage::client,
            .actor = c.node, .conn = k.id,
-           .narration = ok ? kinds::client_response : kinds::client_error_http},
+           .narration = ok ? kinds::client_response : kinds::client_error_http, .outcome = ok ? Outcome::ok : Outcome::failed, .failure = ok ? FailureCause::none : failure_cause_of_status(status), .reports_failure = !ok},
        {{"status", status}, {"latency", now - q.start}, {"url", c.spec->url}}, true);
   q.finished = true;
-  count_outcome(r, ok, ok ? std::string_view{} : std::string_view(std::to_string(status)));
+  count_outcome(r, ok ? FailureCause::none : failure_cause_of_status(status));
   release(r);
 }
 
-void PathModel::fail(uint32_t r, std::string_view why, int status) {
+void PathModel::fail(uint32_t r, FailureCause why, int status) {
   Request& q = reqs[r];
   const ClientState& c = clients[q.client];
   const Time now = w.engine.now();
@@ -144,13 +144,13 @@ void PathModel::fail(uint32_t r, std::string_view why, int status) {
     conn = k.id;
     if (k.inflight > 0) --k.inflight;
     if (!k.open) free_conns.push_back(q.conn);  // never established, so never listed
-    else if (why == cause::connection_reset) k.open = false;  // pruned on the next request
+    else if (why == FailureCause::connection_reset) k.open = false;  // pruned on the next request
     q.conn = UINT32_MAX;
   }
-  emit(r, {.t = now, .kind = kinds::client_error, .stage = Stage::client, .actor = c.node, .conn = conn},
-       {{"cause", why}, {"status", status}, {"latency", now - q.start}, {"url", c.spec->url}}, true);
+  emit(r, {.t = now, .kind = kinds::client_error, .stage = Stage::client, .actor = c.node, .conn = conn, .outcome = Outcome::failed, .failure = why, .reports_failure = true},
+       {{"cause", failure_cause_name(why)}, {"status", status}, {"latency", now - q.start}, {"url", c.spec->url}}, true);
   q.finished = true;
-  count_outcome(r, false, why);
+  count_outcome(r, why);
   release(r);
 }
 

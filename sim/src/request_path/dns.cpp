@@ -58,9 +58,9 @@ struct Dns {
 
   NodeId server(Level level, const ZoneSpec* zone) {
     switch (level) {
-      case Level::root: return m.w.trace.node("root");
-      case Level::tld: return m.w.trace.node("tld." + std::string(tld_of(q().qname)));
-      case Level::authoritative: return m.w.trace.node("ns." + zone->origin);
+      case Level::root: return m.w.trace.node("root", NodeRole::dns_server);
+      case Level::tld: return m.w.trace.node("tld." + std::string(tld_of(q().qname)), NodeRole::dns_server);
+      case Level::authoritative: return m.w.trace.node("ns." + zone->origin, NodeRole::dns_server);
     }
     return NodeId::none;
   }
@@ -149,7 +149,7 @@ struct Dns {
              {{"name", qname}, {"type", type_name(rec->type)}, {"value", rec->value}, {"ttl", rec->ttl}});
     } else {
       m.emit(r, {.t = now(), .kind = kinds::dns_nxdomain, .stage = Stage::dns, .actor = from,
-                 .from = from, .to = resolver(), .dur = d},
+                 .from = from, .to = resolver(), .dur = d, .reports_failure = true},
              {{"name", qname}, {"negative_ttl", e.ttl}});
     }
     m.w.engine.schedule(d, [pm = &m, rr = r, e = std::make_shared<DnsEntry>(std::move(e))] {
@@ -183,7 +183,7 @@ void PathModel::dns_lookup(uint32_t r) {
          {{"name", host}, {"value", e.negative ? "NXDOMAIN" : e.value},
           {"ttl_left", e.expires - now}});
     q.dns_done = now;
-    if (e.negative) return fail(r, cause::nxdomain);
+    if (e.negative) return fail(r, FailureCause::nxdomain);
     q.answer = e.value;
     return after_dns(r);
   }
@@ -219,11 +219,11 @@ void PathModel::dns_at_resolver(uint32_t r) {
   w.engine.schedule_at(std::max(at, w.engine.now()), [m = this, r] {
     Request& q = m->reqs[r];
     const ClientState& c = m->clients[q.client];
-    m->emit(r, {.t = m->w.engine.now(), .kind = kinds::dns_timeout, .stage = Stage::dns, .actor = c.node},
+    m->emit(r, {.t = m->w.engine.now(), .kind = kinds::dns_timeout, .stage = Stage::dns, .actor = c.node, .reports_failure = true},
             {{"name", c.url->host}, {"attempt", q.dns_attempt}, {"timeout", m->sc.resolver.retry_timeout}});
     if (q.dns_attempt < m->sc.resolver.attempts) return m->dns_stub_send(r);
     q.dns_done = m->w.engine.now();
-    m->fail(r, cause::dns_timeout);
+    m->fail(r, FailureCause::dns_timeout);
   });
 }
 
@@ -274,14 +274,14 @@ void PathModel::dns_reply(uint32_t r, bool nxdomain, bool servfail) {
     ClientState& cl = m->clients[rq.client];
     const Time now = m->w.engine.now();
     rq.dns_done = now;
-    if (servfail) return m->fail(r, cause::servfail);
+    if (servfail) return m->fail(r, FailureCause::servfail);
     DnsEntry e;
     e.negative = nxdomain;
     e.value = rq.answer;
     e.ttl = rq.dns_min_ttl == Time::max() ? Time{} : rq.dns_min_ttl;
     e.expires = now + e.ttl;
     cl.stub_cache[cl.url->host] = e;
-    if (nxdomain) return m->fail(r, cause::nxdomain);
+    if (nxdomain) return m->fail(r, FailureCause::nxdomain);
     m->after_dns(r);
   });
 }

@@ -16,7 +16,7 @@ void PathModel::proxy_receive(uint32_t r) {
              .from = w.proxy_node, .to = c.node, .dur = d, .conn = conns[q.conn].id,
              .narration = kinds::tcp_rst_proxy_gone},
          {{"ip", conns[q.conn].ip}, {"port", c.url->port}});
-    w.engine.schedule(d, [m = this, r] { m->fail(r, cause::connection_reset); });
+    w.engine.schedule(d, [m = this, r] { m->fail(r, FailureCause::connection_reset); });
     return;
   }
   const RouteSpec* route = nullptr;
@@ -105,7 +105,7 @@ void PathModel::proxy_relay(uint32_t r, int status, std::string_view reason) {
   w.metrics.bytes_received += 1200;
   emit(r, {.t = w.engine.now(), .kind = kinds::http_response, .stage = Stage::http, .actor = w.proxy_node,
            .from = w.proxy_node, .to = c.node, .dur = d, .conn = conns[q.conn].id,
-           .narration = status < 300 ? kinds::http_response : kinds::http_response_error},
+           .narration = status < 300 ? kinds::http_response : kinds::http_response_error, .reports_failure = status >= 500},
        {{"status", status}, {"reason", reason}, {"encrypted", true}});
   w.engine.schedule(d, [m = this, r, status] { m->receive_response(r, status); });
 }
@@ -116,7 +116,7 @@ void PathModel::proxy_timeout(uint32_t r) {
   const bool waiting_in_backlog = q.worker == UINT32_MAX;
   emit(r, {.t = w.engine.now(), .kind = kinds::proxy_timeout, .stage = Stage::proxy, .actor = w.proxy_node,
            .proc = waiting_in_backlog ? ProcId::none : static_cast<ProcId>(q.worker),
-           .narration = waiting_in_backlog ? kinds::proxy_timeout_backlog : kinds::proxy_timeout},
+           .narration = waiting_in_backlog ? kinds::proxy_timeout_backlog : kinds::proxy_timeout, .reports_failure = true},
        {{"after", proxy_upstream_timeout(*sc.proxy).value_or(Time{})}, {"upstream", upstream_address(q.replica)},
         {"worker", waiting_in_backlog ? std::string_view("-") : std::string_view(w.processes[q.worker].name)},
         {"preset", preset_name(sc.proxy->preset)}});
@@ -130,7 +130,7 @@ void PathModel::proxy_upstream_failed(uint32_t r, std::string_view reason) {
     if (rt.host == clients[q.client].url->host) route = &rt;
   emit(r, {.t = w.engine.now(), .kind = kinds::proxy_upstream_error, .stage = Stage::proxy,
            .actor = w.proxy_node,
-           .proc = q.worker == UINT32_MAX ? ProcId::none : static_cast<ProcId>(q.worker)},
+           .proc = q.worker == UINT32_MAX ? ProcId::none : static_cast<ProcId>(q.worker), .reports_failure = true},
        {{"reason", reason}, {"pool", route ? route->pool : ""}});
   proxy_relay(r, 502, "bad gateway");
 }

@@ -159,7 +159,7 @@ void PathModel::worker_receive(uint32_t r) {
     q.at_worker = false;
     const Time d = hop(p.node, w.proxy_node);
     emit(r, {.t = now, .kind = kinds::server_reject, .stage = Stage::process, .actor = p.node,
-             .from = p.node, .to = w.proxy_node, .dur = d, .proc = p.id},
+             .from = p.node, .to = w.proxy_node, .dur = d, .proc = p.id, .reports_failure = true},
          {{"status", 503}, {"limit", svc.concurrency_limit}, {"load", static_cast<uint64_t>(load)}});
     w.engine.schedule(d, [m = this, r] { m->proxy_relay(r, 503, "service unavailable"); });
     return;

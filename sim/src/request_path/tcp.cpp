@@ -47,7 +47,7 @@ void PathModel::tcp_connect(uint32_t r) {
       m->emit(r, {.t = t, .kind = kinds::tcp_rst, .stage = Stage::tcp, .actor = target, .from = target,
                   .to = cl.node, .dur = d, .conn = id},
               {{"ip", rq.answer}, {"port", cl.url->port}});
-      m->w.engine.schedule(d, [m, r] { m->fail(r, cause::connection_refused); });
+      m->w.engine.schedule(d, [m, r] { m->fail(r, FailureCause::connection_refused); });
       return;
     }
     m->emit(r, {.t = t, .kind = kinds::tcp_syn_ack, .stage = Stage::tcp, .actor = target, .from = target,
@@ -72,7 +72,7 @@ void PathModel::tcp_syn_lost(uint32_t r, int attempt) {
   const Time now = w.engine.now();
   if (attempt > syn_retries) {
     q.tcp_done = now;
-    return fail(r, cause::connect_timeout);
+    return fail(r, FailureCause::connect_timeout);
   }
   const uint32_t host = conns[q.conn].host;
   const NodeId target = host != UINT32_MAX ? w.hosts[host].node : w.trace.node(q.answer);

@@ -185,7 +185,8 @@ void PathModel::tls_flight(uint32_t r, int flight) {
         const bool encrypted = tv.version == tls13 ? msg.kind != kinds::tls_server_hello : msg.kind == kinds::tls_finished;
         const RecordSpec spec{.t = now, .kind = msg.kind, .stage = Stage::tls, .actor = from,
                               .from = from, .to = to, .dur = m->hop(cl.node, m->w.proxy_node),
-                              .conn = id, .cause = rq.last, .narration = narration};
+                              .conn = id, .cause = rq.last, .narration = narration,
+                              .reports_failure = msg.kind == kinds::tls_alert};
         if (msg.kind == kinds::tls_alert)
           rq.last = m->w.trace.append(spec, {{"alert", tv.alert}, {"code", tv.alert_code},
                                              {"verify_result", tv.verify_result}, {"sni_matched", tv.sni_matched}});
@@ -212,7 +213,7 @@ void PathModel::tls_flight(uint32_t r, int flight) {
   if (!v.ok) {
     w.engine.schedule(wait, [m = this, r] {
       m->reqs[r].tls_done = m->w.engine.now();
-      m->fail(r, m->reqs[r].tls.alert);
+      m->fail(r, failure_cause_of_alert(m->reqs[r].tls.alert));
     });
     return;
   }

@@ -2,6 +2,7 @@
 #include "deploysim/kinds.hpp"
 
 #include <algorithm>
+#include <functional>
 #include <openssl/ssl.h>
 #include <openssl/x509_vfy.h>
 
@@ -89,6 +90,29 @@ void verify_certificate(const TlsConfig& c, TlsVerdict& v) {
 
 bool is_ip_literal(std::string_view host) {
   return !host.empty() && host.find_first_not_of("0123456789.") == std::string_view::npos;
+}
+
+size_t TlsConfigHash::operator()(const TlsConfig& c) const {
+  size_t h = 0;
+  auto mix = [&h](size_t v) { h ^= v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2); };
+  const std::hash<std::string> text;
+  mix(text(c.sni));
+  mix(text(c.verify_host));
+  mix(c.offered_versions);
+  mix(c.accepted_versions);
+  for (const auto& a : c.alpn_offered) mix(text(a));
+  mix(0xa1);  // a separator: ["h2"], [] differs from [], ["h2"]
+  for (const auto& a : c.alpn_supported) mix(text(a));
+  mix(c.has_certificate);
+  mix(text(c.cert_domain));
+  for (const auto& a : c.cert_alt_names) mix(text(a));
+  mix(static_cast<size_t>(c.cert_issuer));
+  mix(static_cast<size_t>(c.not_before_unix));
+  mix(static_cast<size_t>(c.not_after_unix));
+  mix(static_cast<size_t>(c.check_time_unix));
+  mix(c.strict_sni);
+  mix(static_cast<size_t>(c.preset));
+  return h;
 }
 
 bool certificate_covers(std::string_view cert_domain, std::string_view host) {
