@@ -3,7 +3,6 @@
 // bucket of `burst` tokens refills one token every period / burst; an order is refused when the
 // bucket is empty, and the refusal says when the next token arrives.
 #include <algorithm>
-#include "deploysim/kinds.hpp"
 #include <chrono>
 #include <fmt/format.h>
 

@@ -4,7 +4,6 @@
 // certificate (or not: the proxy keeps the old one in memory), a proxy recreated without its
 // store, and expiry. Let's Encrypt's rate limits are in acme_limits.cpp.
 #include <algorithm>
-#include "deploysim/kinds.hpp"
 #include <fmt/format.h>
 
 #include "lifecycle/lifecycle_model.hpp"

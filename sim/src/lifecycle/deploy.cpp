@@ -3,7 +3,6 @@
 // replicas start (a migration run once as a job, by every replica, or by every replica under
 // a lock).
 #include <algorithm>
-#include "deploysim/kinds.hpp"
 #include <fmt/format.h>
 
 #include "lifecycle/lifecycle_model.hpp"

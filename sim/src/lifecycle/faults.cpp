@@ -1,7 +1,6 @@
 // Faults: scheduled ([[fault]]) and random (crash_rate_per_hour) crashes, crash-on-start (a bad
 // deploy), hangs, OOM kills, host reboots, DNS outages, a blocked port 80 and clock skew.
 #include <fmt/format.h>
-#include "deploysim/kinds.hpp"
 
 #include "lifecycle/lifecycle_model.hpp"
 

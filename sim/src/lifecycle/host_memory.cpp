@@ -1,7 +1,6 @@
 // Host memory: per-worker RSS with an optional leak, the kernel OOM killer, a container's memory
 // limit (OOMKilled, 137), the memory gauges, and host reboots (what comes back on boot).
 #include <algorithm>
-#include "deploysim/kinds.hpp"
 #include <fmt/format.h>
 
 #include "lifecycle/lifecycle_model.hpp"

@@ -8,7 +8,6 @@
 // outcome of each probe follows from when the app listens and whether it hangs, so only probes
 // that change something (failures, the first success) become events.
 #include <algorithm>
-#include "deploysim/kinds.hpp"
 
 #include "lifecycle/lifecycle_model.hpp"
 

@@ -1,7 +1,6 @@
 // Replicas and their workers under a supervisor: start, ready, exit, back-off, give up; a
 // server manager that respawns dead workers (or not); hangs and the liveness probe.
 #include <algorithm>
-#include "deploysim/kinds.hpp"
 #include <fmt/format.h>
 
 #include "deploysim/presets.hpp"

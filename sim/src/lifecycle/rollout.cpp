@@ -9,7 +9,6 @@
 //   against neither. Without Kubernetes no scheduler starts extra processes: maxSurge is 0 and
 //   each new process takes its old one's place once that one has stopped.
 #include <fmt/format.h>
-#include "deploysim/kinds.hpp"
 
 #include "deploysim/presets.hpp"
 #include "lifecycle/lifecycle_model.hpp"

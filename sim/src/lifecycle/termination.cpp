@@ -10,7 +10,6 @@
 // A Kubernetes pod leaves the Service's endpoints when its termination starts; the change reaches
 // the proxy after endpoints_delay, which is why rolling updates want a preStop pause.
 #include <fmt/format.h>
-#include "deploysim/kinds.hpp"
 
 #include "lifecycle/lifecycle_model.hpp"
 

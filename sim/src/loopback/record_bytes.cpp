@@ -1,7 +1,8 @@
 #include "deploysim/loopback/record_bytes.hpp"
-#include "deploysim/kinds.hpp"
 
 #include <cctype>
+
+#include "deploysim/kinds.hpp"
 
 namespace deploysim::loopback {
 

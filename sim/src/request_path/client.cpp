@@ -1,7 +1,6 @@
 // Clients: the request schedule (fixed count or Poisson), URL parsing, keep-alive reuse and the
 // outcome each request ends with.
 #include <cctype>
-#include "deploysim/kinds.hpp"
 #include <cmath>
 
 #include "request_path/path.hpp"

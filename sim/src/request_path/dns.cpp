@@ -1,7 +1,6 @@
 // DNS: the client's stub resolver (OS cache, retry timer) -> the recursive resolver (TTL cache,
 // negative cache, delegation cache) -> root -> TLD -> authoritative, with CNAME chasing.
 #include <algorithm>
-#include "deploysim/kinds.hpp"
 #include <memory>
 
 #include "request_path/path.hpp"

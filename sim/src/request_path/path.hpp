@@ -11,6 +11,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "deploysim/kinds.hpp"
 #include "deploysim/tls_model.hpp"
 #include "deploysim/huge_pages.hpp"
 #include "core/world.hpp"

@@ -1,7 +1,6 @@
 // The TLS termination proxy: decrypts the request, routes it by Host to a pool, forwards plain
 // HTTP with X-Forwarded-For/Proto, and turns upstream trouble into 502/504.
 #include "deploysim/presets.hpp"
-#include "deploysim/kinds.hpp"
 #include "request_path/path.hpp"
 
 namespace deploysim::path {

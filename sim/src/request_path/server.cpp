@@ -3,7 +3,6 @@
 // connection to one of them. Each worker runs one event loop, so CPU-bound handlers queue FIFO
 // behind each other; the service time is lognormal per request from the worker's own stream.
 #include <fmt/format.h>
-#include "deploysim/kinds.hpp"
 
 #include "deploysim/presets.hpp"
 #include "request_path/path.hpp"

@@ -1,7 +1,6 @@
 // TCP: the three-way handshake over the link's latency, RST when nothing listens on the port,
 // SYN retransmissions when nobody answers at all.
 #include "request_path/path.hpp"
-#include "deploysim/kinds.hpp"
 
 namespace deploysim::path {
 

@@ -1,7 +1,6 @@
 // The TLS handshake on a client connection: the proxy picks a certificate by SNI, decide_tls()
 // settles the course, and each flight becomes message records one link latency apart.
 #include <algorithm>
-#include "deploysim/kinds.hpp"
 #include <span>
 #include <string>
 #include <vector>

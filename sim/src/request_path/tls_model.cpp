@@ -1,10 +1,11 @@
 #include "deploysim/tls_model.hpp"
-#include "deploysim/kinds.hpp"
 
 #include <algorithm>
 #include <functional>
 #include <openssl/ssl.h>
 #include <openssl/x509_vfy.h>
+
+#include "deploysim/kinds.hpp"
 
 namespace deploysim {
 
