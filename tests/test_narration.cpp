@@ -9,6 +9,7 @@
 #include <doctest/doctest.h>
 #include <fmt/format.h>
 
+#include "deploysim/kinds.hpp"
 #include "deploysim/narration.hpp"
 #include "deploysim/simulate.hpp"
 #include "path_fixtures.hpp"
@@ -70,7 +71,38 @@ std::vector<Narrator> all_narrators() {
   return narrators;
 }
 
+// A record's kind and narration key are in the registry (kinds.hpp), each used as registered.
+void check_registered(const Trace& trace, const Record& r, const std::string& where) {
+  const KeyEntry* kind = find_key(trace.kind(r));
+  const KeyEntry* key = find_key(trace.narration(r));
+  CHECK_MESSAGE((kind && kind->use != KeyUse::narration), where, ": kind ", trace.kind(r), " not registered as a kind");
+  CHECK_MESSAGE((key && key->use != KeyUse::kind_via_keys), where, ": narration key ", trace.narration(r),
+                " not registered as a narrated key");
+}
+
 }  // namespace
+
+TEST_CASE("every registered kind and narration key has a sentence in every language, and every sentence a registered key") {
+  const std::vector<Narrator> narrators = all_narrators();
+  REQUIRE(all_keys.size() > 200);
+  for (size_t li = 0; li < narrators.size(); ++li) {
+    for (const KeyEntry& e : all_keys)
+      if (e.use != KeyUse::kind_via_keys)
+        CHECK_MESSAGE(narrators[li].has(e.key), Narrator::languages()[li], ": no sentence for registered key ", e.key);
+    // Concept explanations are keyed by stage ("concept.tls"), not by record: test_concepts checks them.
+    for (const std::string& key : narrators[li].keys()) {
+      if (key == "fallback" || key.starts_with("concept.")) continue;
+      const KeyEntry* e = find_key(key);
+      CHECK_MESSAGE((e && e->use != KeyUse::kind_via_keys), Narrator::languages()[li], ": sentence for ", key,
+                    ", which is no registered kind or narration key");
+    }
+  }
+}
+
+TEST_CASE("a key composed at run time must be registered") {
+  CHECK(registered("supervisor.give_up.fatal") == kinds::supervisor_give_up_fatal);
+  CHECK_THROWS_AS(registered("supervisor.gave_up.fatal"), std::logic_error);
+}
 
 TEST_CASE("every record of the request path narrates in every language with all placeholders filled") {
   const std::vector<Narrator> narrators = all_narrators();
@@ -142,6 +174,7 @@ TEST_CASE("every shipped scenario and variant narrates in every language: a sent
       // A sentence reads the same for every record with the same key, nodes and details.
       std::set<std::tuple<Sym, Sym, uint32_t, NodeId, NodeId, NodeId>> seen;
       for (const Record& r : run.trace.records()) {
+        check_registered(run.trace, r, file.filename().string() + (variant.empty() ? "" : " [" + variant + "]"));
         if (!seen.emplace(r.narration, r.kind, r.details, r.actor, r.from, r.to).second) continue;
         for (size_t li = 0; li < narrators.size(); ++li) {
           std::vector<std::string> problems;

@@ -116,6 +116,27 @@ TEST_CASE("the playhead finds the last record at or before a time") {
   CHECK(e.in_flight(1_s).empty());
 }
 
+TEST_CASE("positions and times in time order, also for records appended out of order") {
+  Trace t;
+  add(t, 30_ms, Stage::dns);
+  add(t, 10_ms, Stage::tcp);
+  add(t, 20_ms, Stage::tls);
+  add(t, 10_ms, Stage::tls);
+  Playhead p(t);
+  CHECK_FALSE(p.time_ordered());
+  // (t, seq) order: #1 (10 ms), #3 (10 ms), #2 (20 ms), #0 (30 ms).
+  const std::vector<uint32_t> order{1, 3, 2, 0};
+  for (size_t pos = 0; pos < order.size(); ++pos) {
+    CHECK(raw(p.at(pos)) == order[pos]);
+    CHECK(p.position_of(p.at(pos)) == pos);
+    CHECK(p.t_ns_at(pos) == t[order[pos]].t_ns);
+  }
+  const Playhead& read_only = p;  // the GUI's shared, fully indexed playhead
+  CHECK(read_only.last_at_or_before(10_ms) == 1u);
+  CHECK(read_only.last_at_or_before(25_ms) == 2u);
+  CHECK_FALSE(read_only.last_at_or_before(9_ms).has_value());
+}
+
 TEST_CASE("in-flight messages are those sent but not yet arrived") {
   Trace t;
   const RecordId a = add(t, 0_ms, Stage::tcp, 20_ms);

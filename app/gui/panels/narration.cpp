@@ -20,14 +20,14 @@ void draw_narration(const PanelContext& ctx, UiState& ui, Commands& commands) {
                                                                    : m.scenario.info.description.c_str());
     return;
   }
-  const int64_t pos = m.index.rank[raw(ui.selected)];
+  const auto pos = static_cast<int64_t>(m.index.position_of(raw(ui.selected)));
   // Two records of context before the current one; none under a lesson step (no room for both).
   int64_t prev[2] = {ui.lesson.current >= 0 ? -1 : m.index.prev_pos(pos, ui.settings.stage_filter), -1};
   if (prev[0] >= 0) prev[1] = m.index.prev_pos(prev[0], ui.settings.stage_filter);
   ImGui::PushTextWrapPos(0);
   for (int k = 1; k >= 0; --k) {
     if (prev[k] < 0) continue;
-    const uint32_t i = m.index.order[static_cast<size_t>(prev[k])];
+    const uint32_t i = m.index.at(static_cast<size_t>(prev[k]));
     const Told told = narrate_record(narrator, trace, trace[i]);
     ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
     ImGui::PushID(k);

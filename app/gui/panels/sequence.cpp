@@ -21,7 +21,7 @@ ConnId connection_of(const Model& m, const UiState& ui) {
   }
   // Otherwise the latest connection active at the playhead.
   for (int64_t p = m.index.last_at_or_before(ui.t_ns), n = 0; p >= 0 && n < 5000; --p, ++n) {
-    const Record& r = trace[m.index.order[static_cast<size_t>(p)]];
+    const Record& r = trace[m.index.at(static_cast<size_t>(p))];
     if (r.conn != ConnId::none) return r.conn;
   }
   return ConnId::none;
@@ -72,7 +72,7 @@ void draw_sequence(const PanelContext& ctx, UiState& ui, Commands& commands) {
                       (r.stage == Stage::dns && r.t_ns <= t0 && (r.from == client || r.to == client));
     if (mine) rows.push_back(i);
   });
-  std::sort(rows.begin(), rows.end(), [&](uint32_t a, uint32_t b) { return m.index.rank[a] < m.index.rank[b]; });
+  std::sort(rows.begin(), rows.end(), [&](uint32_t a, uint32_t b) { return m.index.position_of(a) < m.index.position_of(b); });
   std::set<uint32_t> node_set;
   for (uint32_t i : rows) node_set.insert(raw(trace[i].from)), node_set.insert(raw(trace[i].to));
   std::vector<uint32_t> columns(node_set.begin(), node_set.end());
@@ -125,7 +125,7 @@ void draw_sequence(const PanelContext& ctx, UiState& ui, Commands& commands) {
     }
     const bool future = r.t_ns > ui.t_ns;
     const float alpha = future ? 0.3f : 1.0f;
-    const ImU32 col = m.index.failure[i] ? failure_color(alpha) : stage_color(r.stage, alpha);
+    const ImU32 col = r.reports_failure ? failure_color(alpha) : stage_color(r.stage, alpha);
     const std::string t = format_time(r.t());
     dl->AddText(ImVec2(top.x + 2, y + row_h - lh - 2), IM_COL32(170, 170, 180, future ? 90 : 255), t.c_str());
     const float xa = col_x(col_of(r.from)), xb = col_x(col_of(r.to));

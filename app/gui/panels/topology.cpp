@@ -141,7 +141,7 @@ void draw_packets(const Model& m, const Canvas& cv, UiState& ui, Commands& comma
   m.index.for_messages(t - trail, t, trace, [&](uint32_t i) {
     const Record& r = trace[i];
     if (!(ui.settings.stage_filter & stage_bit(r.stage))) return;
-    Flow& f = flows[FlowKey{raw(r.from), raw(r.to), r.stage, m.index.failure[i] != 0}];
+    Flow& f = flows[FlowKey{raw(r.from), raw(r.to), r.stage, r.reports_failure}];
     if (r.t_ns <= t && t < r.t_ns + r.dur_ns) {
       ++f.in_flight;
       if (f.fractions.size() <= individual_limit)

@@ -12,13 +12,11 @@ namespace {
 LatencyWindows latency_windows(const Run& run) {
   LatencyWindows out;
   const Trace& trace = run.trace;
-  const Sym response = trace.find_sym("client.response");
-  if (response == Sym::none) return out;
   const auto& avail = run.metrics.availability;
   const int64_t window = avail.size() >= 2 ? avail[1].t.ns() - avail[0].t.ns() : std::max<int64_t>(1, run.end.ns());
   std::map<int64_t, std::vector<int64_t>> by_window;
   for (const Record& r : trace.records())
-    if (r.kind == response) by_window[r.t_ns / window].push_back(trace.detail_int(r, "latency"));
+    if (r.outcome == Outcome::ok) by_window[r.t_ns / window].push_back(trace.detail_int(r, "latency"));
   for (auto& [w, samples] : by_window) {
     std::vector<int64_t>& v = samples;  // lambdas may not capture structured bindings before C++20 in Clang 14
     auto pick = [&](double q) {
@@ -42,7 +40,7 @@ std::shared_ptr<const Model> model_from_run(Scenario scenario, Run run) {
   auto m = std::make_shared<Model>();
   m->scenario = std::move(scenario);
   m->run = std::move(run);
-  m->index = build_index(m->run.trace, m->scenario, m->run.end);
+  m->index = build_index(m->run.trace, m->run.end);
   m->latency = latency_windows(m->run);
   return m;
 }

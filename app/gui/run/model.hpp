@@ -4,11 +4,13 @@
 #include <map>
 #include <mutex>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "deploysim/scenario.hpp"
 #include "deploysim/loopback/transcript_cache.hpp"
 #include "deploysim/simulate.hpp"
+#include "deploysim/tls_model.hpp"
 #include "gui/run/trace_index.hpp"
 
 namespace deploysim::gui {
@@ -26,7 +28,7 @@ struct LatencyWindows {
 /// ms), so it runs off the UI thread; the loopback keeps the transcripts themselves.
 struct HandshakeJobs {
   std::mutex mutex;  ///< Guards `running` (the UI thread asks, workers answer through futures).
-  std::map<std::string, std::shared_future<const loopback::Transcript*>> running;  ///< By configuration.
+  std::unordered_map<TlsConfig, std::shared_future<const loopback::Transcript*>, TlsConfigHash> running;  ///< By configuration.
 };
 
 /// One simulated scenario as the panels see it: immutable once built (shared between the UI

@@ -10,7 +10,7 @@ namespace deploysim::gui {
 
 /// A process as it stands at the playhead, derived from its trace records.
 struct ProcView {
-  std::string state;               ///< running | starting | crashed | exited | backing_off | failed | hung | stopped.
+  ProcState state = ProcState::none;  ///< What the latest lifecycle record set (running without one).
   std::string label;               ///< The tool's own word when it names one (CrashLoopBackOff, FATAL, ...).
   bool known = true;               ///< false: no lifecycle record yet.
   ImU32 color = 0;                ///< Colour of that state.

@@ -10,56 +10,6 @@ namespace deploysim::gui {
 
 namespace {
 
-bool contains(std::string_view s, std::string_view part) { return s.find(part) != std::string_view::npos; }
-
-int host_index(const Scenario& sc, std::string_view name) {
-  for (size_t i = 0; i < sc.hosts.size(); ++i)
-    if (sc.hosts[i].name == name) return static_cast<int>(i);
-  return -1;
-}
-
-// "api/worker-2" or "api-2/worker-1": the service and replica a worker belongs to.
-int worker_host(const Scenario& sc, std::string_view name) {
-  const std::string_view prefix = name.substr(0, name.find('/'));
-  for (const ServiceSpec& svc : sc.services) {
-    if (prefix == svc.name) return host_index(sc, svc.hosts.empty() ? svc.host : svc.hosts.front());
-    if (prefix.size() > svc.name.size() + 1 && prefix.substr(0, svc.name.size()) == svc.name &&
-        prefix[svc.name.size()] == '-') {
-      const int replica = std::atoi(std::string(prefix.substr(svc.name.size() + 1)).c_str()) - 1;
-      // Past the last host: a spare pod place of a rolling update, on the host of replica % hosts.
-      if (replica >= 0 && !svc.hosts.empty())
-        return host_index(sc, svc.hosts[static_cast<size_t>(replica) % svc.hosts.size()]);
-      return host_index(sc, svc.host);
-    }
-  }
-  return -1;
-}
-
-NodeRole classify(const Scenario& sc, std::string_view name, Stage first_stage) {
-  for (const ClientSpec& c : sc.clients)
-    if (c.name == name) return NodeRole::client;
-  if (name == sc.resolver.name) return NodeRole::resolver;
-  if (sc.proxy && name == sc.proxy->name) return NodeRole::proxy;
-  if (host_index(sc, name) >= 0) return NodeRole::host;
-  if (contains(name, "/worker") || contains(name, "/manager")) return NodeRole::worker;
-  for (const ServiceSpec& svc : sc.services)
-    if (name == svc.name) return NodeRole::worker;
-  if (contains(name, "systemd") || contains(name, "docker") || contains(name, "kubelet") ||
-      contains(name, "supervisor"))
-    return NodeRole::supervisor;
-  if (contains(name, "letsencrypt") || contains(name, "acme") || name == "ca" ||
-      contains(name, "certbot") || contains(name, "cert-manager"))
-    return NodeRole::ca;
-  if (contains(name, "root") || contains(name, "tld") || contains(name, "auth") ||
-      contains(name, "dns") || first_stage == Stage::dns)
-    return NodeRole::dns_server;
-  if (first_stage == Stage::client) return NodeRole::client;
-  if (first_stage == Stage::cert) return NodeRole::ca;
-  if (first_stage == Stage::supervisor) return NodeRole::supervisor;
-  if (first_stage == Stage::process) return NodeRole::worker;
-  return NodeRole::other;
-}
-
 void spread(std::vector<NodeInfo*>& group, float x0, float y0, float x1, float y1) {
   const size_t n = group.size();
   for (size_t i = 0; i < n; ++i) {
@@ -70,7 +20,7 @@ void spread(std::vector<NodeInfo*>& group, float x0, float y0, float x1, float y
 }
 
 void place_nodes(std::vector<NodeInfo>& nodes) {
-  std::vector<NodeInfo*> by_role[9];
+  std::vector<NodeInfo*> by_role[node_role_count];
   for (NodeInfo& n : nodes) by_role[static_cast<int>(n.role)].push_back(&n);
   auto group = [&](NodeRole r) -> std::vector<NodeInfo*>& { return by_role[static_cast<int>(r)]; };
   std::sort(group(NodeRole::worker).begin(), group(NodeRole::worker).end(),
@@ -94,35 +44,18 @@ void place_nodes(std::vector<NodeInfo>& nodes) {
   spread(group(NodeRole::other), 0.10f, 0.88f, 0.30f, 0.88f);
 }
 
-bool reports_failure(const Trace& trace, const Record& r) {
-  if (r.stage == Stage::fault) return true;
-  const std::string_view k = trace.kind(r);
-  for (std::string_view w : {"fail", "alert", "error", "reset", "nxdomain", "servfail", "timeout",
-                             "crash", "oom", "refused", "expired", "reject"})
-    if (contains(k, w)) return true;
-  return trace.detail_int(r, "status", 0) >= 500;
-}
-
 }  // namespace
 
-TraceIndex build_index(const Trace& trace, const Scenario& scenario, Time run_end) {
+TraceIndex build_index(const Trace& trace, Time run_end) {
   TraceIndex ix;
   const size_t n = trace.size();
   // The (t, seq) order is the sim's Playhead's (no sort at all when records came in time order).
-  Playhead playhead(trace);
-  playhead.sync();
-  ix.order.resize(n);
-  for (size_t p = 0; p < n; ++p) ix.order[p] = raw(playhead.at(p));
-  ix.rank.resize(n);
-  ix.order_t.resize(n);
+  ix.time.emplace(trace);
   ix.by_stage.resize(static_cast<size_t>(Stage::count));
   ix.end_ns = run_end.ns();
-  std::vector<Stage> first_stage(trace.node_count(), Stage::count);
   for (size_t p = 0; p < n; ++p) {
-    const uint32_t i = ix.order[p];
+    const uint32_t i = ix.at(p);
     const Record& r = trace[i];
-    ix.rank[i] = static_cast<uint32_t>(p);
-    ix.order_t[p] = r.t_ns;
     if (r.stage < Stage::count) ix.by_stage[static_cast<size_t>(r.stage)].push_back(static_cast<uint32_t>(p));
     if (r.is_message()) {
       ix.messages.push_back(i);
@@ -139,15 +72,10 @@ TraceIndex build_index(const Trace& trace, const Scenario& scenario, Time run_en
       if (raw(r.conn) >= ix.by_conn.size()) ix.by_conn.resize(raw(r.conn) + 1);
       ix.by_conn[raw(r.conn)].push_back(i);
     }
-    for (NodeId id : {r.actor, r.from, r.to})
-      if (id != NodeId::none && raw(id) < first_stage.size() && first_stage[raw(id)] == Stage::count)
-        first_stage[raw(id)] = r.stage;
   }
-  ix.failure.resize(n);
   std::map<std::pair<uint32_t, uint32_t>, std::array<uint32_t, static_cast<size_t>(Stage::count)>> pairs;
   for (uint32_t i = 0; i < n; ++i) {
     const Record& r = trace[i];
-    ix.failure[i] = reports_failure(trace, r) ? 1 : 0;
     if (!r.is_message() || r.stage >= Stage::count) continue;
     auto& counts = pairs[{std::min(raw(r.from), raw(r.to)), std::max(raw(r.from), raw(r.to))}];
     ++counts[static_cast<size_t>(r.stage)];
@@ -168,17 +96,11 @@ TraceIndex build_index(const Trace& trace, const Scenario& scenario, Time run_en
   for (size_t k = 0; k < ix.nodes.size(); ++k) {
     NodeInfo& node = ix.nodes[k];
     node.name = std::string(trace.node_name(static_cast<NodeId>(k)));
-    node.role = classify(scenario, node.name, first_stage[k]);
-    if (node.role == NodeRole::worker) node.host = worker_host(scenario, node.name);
-    if (node.role == NodeRole::proxy && scenario.proxy) node.host = host_index(scenario, scenario.proxy->host);
-    if (const size_t slash = node.name.find('/'); slash != std::string::npos && node.host < 0)
-      node.host = host_index(scenario, std::string_view(node.name).substr(0, slash));  // "edge-1/systemd"
-    if (node.role == NodeRole::supervisor)  // a supervisor runs on the host of what it supervises
-      for (const ServiceSpec& svc : scenario.services)
-        if (svc.supervisor.kind != SupervisorKind::none && node.host < 0) node.host = host_index(scenario, svc.host);
+    node.role = trace.node_role(static_cast<NodeId>(k));
+    node.host = trace.node_host(static_cast<NodeId>(k));
   }
   for (size_t p = 0; p < n; ++p) {
-    const Record& r = trace[ix.order[p]];
+    const Record& r = trace[ix.at(p)];
     if (r.proc != ProcId::none && r.actor != NodeId::none && raw(r.actor) < ix.nodes.size() &&
         ix.nodes[raw(r.actor)].role == NodeRole::worker && ix.nodes[raw(r.actor)].proc == ProcId::none)
       ix.nodes[raw(r.actor)].proc = r.proc;
@@ -188,8 +110,8 @@ TraceIndex build_index(const Trace& trace, const Scenario& scenario, Time run_en
 }
 
 int64_t TraceIndex::last_at_or_before(int64_t t_ns) const {
-  auto it = std::upper_bound(order_t.begin(), order_t.end(), t_ns);
-  return static_cast<int64_t>(it - order_t.begin()) - 1;
+  const std::optional<size_t> p = time->last_at_or_before(ns(t_ns));
+  return p ? static_cast<int64_t>(*p) : -1;
 }
 
 int64_t TraceIndex::next_pos(int64_t pos, uint32_t filter) const {
@@ -218,20 +140,20 @@ int64_t TraceIndex::prev_pos(int64_t pos, uint32_t filter) const {
 }
 
 int64_t TraceIndex::next_stage_pos(int64_t pos, uint32_t filter, const Trace& trace) const {
-  const Stage current = pos >= 0 ? trace[order[static_cast<size_t>(pos)]].stage : Stage::count;
+  const Stage current = pos >= 0 ? trace[at(static_cast<size_t>(pos))].stage : Stage::count;
   for (int64_t p = next_pos(pos, filter); p >= 0; p = next_pos(p, filter))
-    if (trace[order[static_cast<size_t>(p)]].stage != current) return p;
+    if (trace[at(static_cast<size_t>(p))].stage != current) return p;
   return -1;
 }
 
 int64_t TraceIndex::prev_stage_pos(int64_t pos, uint32_t filter, const Trace& trace) const {
   if (pos < 0) return -1;
-  const Stage current = trace[order[static_cast<size_t>(pos)]].stage;
+  const Stage current = trace[at(static_cast<size_t>(pos))].stage;
   int64_t p = prev_pos(pos, filter);
-  while (p >= 0 && trace[order[static_cast<size_t>(p)]].stage == current) p = prev_pos(p, filter);
+  while (p >= 0 && trace[at(static_cast<size_t>(p))].stage == current) p = prev_pos(p, filter);
   if (p < 0) return -1;
-  const Stage target = trace[order[static_cast<size_t>(p)]].stage;
-  for (int64_t q = prev_pos(p, filter); q >= 0 && trace[order[static_cast<size_t>(q)]].stage == target;
+  const Stage target = trace[at(static_cast<size_t>(p))].stage;
+  for (int64_t q = prev_pos(p, filter); q >= 0 && trace[at(static_cast<size_t>(q))].stage == target;
        q = prev_pos(q, filter))
     p = q;
   return p;
@@ -241,7 +163,7 @@ bool TraceIndex::any_in(Stage stage, int64_t t0_ns, int64_t t1_ns) const { retur
 
 size_t TraceIndex::count_in(Stage stage, int64_t t0_ns, int64_t t1_ns) const {
   const auto& lane = by_stage[static_cast<size_t>(stage)];
-  auto key = [&](uint32_t p) { return order_t[p]; };
+  auto key = [&](uint32_t p) { return time->t_ns_at(p); };
   auto lo = std::partition_point(lane.begin(), lane.end(), [&](uint32_t p) { return key(p) < t0_ns; });
   auto hi = std::partition_point(lo, lane.end(), [&](uint32_t p) { return key(p) < t1_ns; });
   return static_cast<size_t>(hi - lo);

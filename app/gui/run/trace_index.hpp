@@ -2,25 +2,24 @@
 #include <algorithm>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
 
 #include "deploysim/metrics.hpp"
+#include "deploysim/playhead.hpp"
 #include "deploysim/scenario.hpp"
 #include "deploysim/trace.hpp"
 
 namespace deploysim::gui {
 
-/// What a node is, for placing and drawing it on the topology canvas.
-enum class NodeRole : uint8_t { client, resolver, dns_server, proxy, worker, supervisor, ca, host, other };
-
 /// A node as the canvas draws it: role, place in unit coordinates, the host box it sits in.
 struct NodeInfo {
   std::string name;                 ///< Trace node name.
-  NodeRole role = NodeRole::other;  ///< What it is.
+  NodeRole role = NodeRole::other;  ///< What it is (the trace's node_role).
   float x = 0.5f, y = 0.5f;         ///< Position in [0,1]^2 of the canvas.
-  int host = -1;                    ///< Index into Scenario::hosts, -1 when not on a modelled host.
+  int host = -1;                    ///< Index into Scenario::hosts, -1 when not on a modelled host (node_host).
   ProcId proc = ProcId::none;       ///< The process it runs, when it is a worker.
 };
 
@@ -32,28 +31,30 @@ struct Link {
 };
 
 /// Read-only lookups over one run's trace, built once off the UI thread so that every panel can
-/// answer "what is true at time t" in O(log n) per frame. The time order comes from the sim's
-/// Playhead (playhead.hpp); what is kept here is what the GUI needs on top of it, as const
-/// queries on an immutable model: stepping through several stages at once (the stage filter),
-/// messages overlapping an interval (trails), stage counts per pixel column (timeline lanes),
-/// per-process/connection/unit record lists, failures, canvas nodes and links.
+/// answer "what is true at time t" in O(log n) per frame. The one time order is the sim's
+/// Playhead (playhead.hpp), fully indexed when the index is built and only read afterwards;
+/// what is kept here is what the GUI needs on top of it, as const queries on an immutable
+/// model: stepping through several stages at once (the stage filter), messages overlapping an
+/// interval (trails), stage counts per pixel column (timeline lanes), per-process/connection/unit
+/// record lists, canvas nodes and links.
 struct TraceIndex {
-  std::vector<uint32_t> order;        ///< Record indices sorted by (t, seq).
-  std::vector<uint32_t> rank;         ///< Record index -> position in `order`.
-  std::vector<int64_t> order_t;       ///< t_ns of order[i] (for binary search).
+  std::optional<Playhead> time;       ///< The (t, seq) order of the records.
   std::vector<uint32_t> messages;     ///< Message records sorted by start time.
   std::vector<int64_t> message_t;     ///< Start time of messages[i].
   int64_t max_message_ns = 0;         ///< Longest flight time of any message.
-  std::vector<std::vector<uint32_t>> by_stage;  ///< Stage -> positions in `order`.
+  std::vector<std::vector<uint32_t>> by_stage;  ///< Stage -> positions in time order.
   std::vector<std::vector<uint32_t>> by_proc;   ///< ProcId -> record indices in time order.
   std::vector<std::vector<uint32_t>> by_conn;   ///< ConnId -> record indices in time order.
   std::map<std::string, std::vector<uint32_t>, std::less<>> by_unit;  ///< "unit" detail -> records in time order.
   std::vector<NodeInfo> nodes;        ///< Parallel to the trace's node table.
   std::vector<Link> links;            ///< Every node pair that exchanged messages.
-  std::vector<uint8_t> failure;       ///< Record index -> 1 when it reports a failure.
   int64_t end_ns = 0;                 ///< Last moment worth showing (run end or last arrival).
 
-  /// Position in `order` of the last record at or before t (-1 when none).
+  /// The record index at a position in time order.
+  uint32_t at(size_t pos) const { return raw(time->at(pos)); }
+  /// The position in time order of a record index.
+  size_t position_of(uint32_t record) const { return time->position_of(static_cast<RecordId>(record)); }
+  /// Position in time order of the last record at or before t (-1 when none).
   int64_t last_at_or_before(int64_t t_ns) const;
   /// Position of the next record after position `pos` whose stage passes `filter` (-1: none).
   int64_t next_pos(int64_t pos, uint32_t stage_filter) const;
@@ -77,8 +78,8 @@ constexpr uint32_t stage_bit(Stage s) { return 1u << static_cast<uint32_t>(s); }
 /// Every stage.
 constexpr uint32_t all_stages = (1u << static_cast<uint32_t>(Stage::count)) - 1;
 
-/// Builds the index (sorts, classifies and places nodes).
-TraceIndex build_index(const Trace& trace, const Scenario& scenario, Time run_end);
+/// Builds the index (orders records, places nodes by the roles and hosts the trace gives).
+TraceIndex build_index(const Trace& trace, Time run_end);
 
 /// The last value of a gauge series at or before t (nullopt-like: returns false when none).
 bool gauge_at(std::span<const GaugePoint> series, int64_t t_ns, double& value);

@@ -7,8 +7,8 @@ namespace deploysim::gui {
 namespace {
 
 int64_t current_pos(const Model& m, const UiState& ui) {
-  if (ui.selected != RecordId::none && raw(ui.selected) < m.index.rank.size())
-    return m.index.rank[raw(ui.selected)];
+  if (ui.selected != RecordId::none && raw(ui.selected) < m.run.trace.size())
+    return static_cast<int64_t>(m.index.position_of(raw(ui.selected)));
   // Nothing selected: records at exactly the playhead are not shown yet (at the start of a run
   // the first step must land on the first record, not past those at t = 0).
   return m.index.last_at_or_before(ui.t_ns - 1);
@@ -16,7 +16,7 @@ int64_t current_pos(const Model& m, const UiState& ui) {
 
 void go_to(const Model& m, UiState& ui, int64_t pos) {
   if (pos < 0) return;
-  const uint32_t i = m.index.order[static_cast<size_t>(pos)];
+  const uint32_t i = m.index.at(static_cast<size_t>(pos));
   ui.selected = static_cast<RecordId>(i);
   ui.t_ns = show_time(m.run.trace[i]);
 }
@@ -28,7 +28,7 @@ int64_t show_time(const Record& r) { return r.t_ns + r.dur_ns / 2; }
 void select_at_playhead(const Model& m, UiState& ui) {
   const int64_t last = m.index.last_at_or_before(ui.t_ns);
   const int64_t pos = m.index.prev_pos(last + 1, ui.settings.stage_filter);
-  ui.selected = pos < 0 ? RecordId::none : static_cast<RecordId>(m.index.order[static_cast<size_t>(pos)]);
+  ui.selected = pos < 0 ? RecordId::none : static_cast<RecordId>(m.index.at(static_cast<size_t>(pos)));
 }
 
 bool apply_navigation(const Command& command, const Model& m, UiState& ui) {
@@ -89,7 +89,7 @@ void advance_playback(double real_seconds, const Model& m, UiState& ui) {
   m.index.for_messages(ui.t_ns, ui.t_ns, m.run.trace, [&](uint32_t) { in_flight = true; });
   const int64_t following = m.index.next_pos(m.index.last_at_or_before(ui.t_ns), ui.settings.stage_filter);
   if (!in_flight && following >= 0) {
-    const int64_t t_next = m.index.order_t[static_cast<size_t>(following)];
+    const int64_t t_next = m.index.time->t_ns_at(static_cast<size_t>(following));
     const auto half_wall = static_cast<int64_t>(0.5 * speed * 1e9);
     if (t_next - ui.t_ns > half_wall && next_t < t_next - half_wall / 5)
       next_t = t_next - half_wall / 5;

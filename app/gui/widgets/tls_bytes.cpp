@@ -14,21 +14,11 @@ namespace lb = loopback;
 
 namespace {
 
-std::string config_key(const TlsConfig& c) {
-  std::string alpn, server_alpn;
-  for (const auto& a : c.alpn_offered) alpn += a + ",";
-  for (const auto& a : c.alpn_supported) server_alpn += a + ",";
-  return fmt::format("{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}", c.sni, c.verify_host, c.offered_versions,
-                     c.accepted_versions, alpn, server_alpn, c.has_certificate, c.cert_domain,
-                     static_cast<int>(c.cert_issuer), c.not_before_unix, c.not_after_unix, c.check_time_unix,
-                     c.strict_sni, static_cast<int>(c.preset));
-}
-
 const lb::Transcript* transcript(HandshakeJobs& j, const TlsConfig& cfg, bool wait) {
   std::shared_future<const lb::Transcript*> f;
   {
     std::lock_guard lock(j.mutex);
-    auto [it, fresh] = j.running.try_emplace(config_key(cfg));
+    auto [it, fresh] = j.running.try_emplace(cfg);
     if (fresh)
       it->second = std::async(std::launch::async, [cfg] { return &lb::transcript_for(cfg); }).share();
     f = it->second;

@@ -32,9 +32,16 @@ public:
   bool time_ordered() const { return order_.empty(); }
   /// The record at a position in time order (position < size()).
   RecordId at(size_t position) const;
+  /// The position in time order of an indexed record (its rank).
+  size_t position_of(RecordId id) const { return rank_.empty() ? raw(id) : rank_[raw(id)]; }
+  /// The time of the record at a position in time order (position < size()).
+  int64_t t_ns_at(size_t position) const { return trace_->t_ns(raw(at(position))); }
 
   /// Position (in time order) of the last record at or before t; nullopt when none is.
   std::optional<size_t> last_at_or_before(Time t);
+  /// The same over the records indexed so far, without indexing new ones (for a shared,
+  /// read-only playhead over a finished trace).
+  std::optional<size_t> last_at_or_before(Time t) const;
   /// The last record of `stage` strictly before `from` in time order; nullopt when none.
   std::optional<RecordId> prev_of_stage(RecordId from, Stage stage);
   /// The first record of `stage` strictly after `from` in time order; nullopt when none.
@@ -56,6 +63,7 @@ private:
   size_t indexed_ = 0;
   int64_t last_t_ = INT64_MIN;
   std::vector<uint32_t> order_;  // empty while the records are in time order
+  std::vector<uint32_t> rank_;   // record -> position in order_ (empty with order_)
   std::array<std::vector<uint32_t>, static_cast<size_t>(Stage::count)> stages_;
   std::array<std::vector<uint32_t>, duration_classes> messages_;  // by floor(log2(dur))
 };

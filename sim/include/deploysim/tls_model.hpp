@@ -26,6 +26,14 @@ struct TlsConfig {
   int64_t check_time_unix = 0;            ///< Client's clock when verifying (skew included).
   bool strict_sni = false;                ///< Reject a ClientHello whose SNI the certificate does not cover.
   ProxyPreset preset = ProxyPreset::nginx;  ///< Server implementation (decides the rejection alert).
+  /// Same configuration, field by field (the same handshake).
+  bool operator==(const TlsConfig&) const = default;
+};
+
+/// A hash of every field of a TlsConfig (for keying handshakes by configuration).
+struct TlsConfigHash {
+  /// The hash.
+  size_t operator()(const TlsConfig& c) const;
 };
 
 /// One handshake message of the verdict's sequence.

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "deploysim/chunked.hpp"
+#include "deploysim/facts.hpp"
 #include "deploysim/huge_pages.hpp"
 #include "deploysim/ids.hpp"
 #include "deploysim/time.hpp"
@@ -67,6 +68,10 @@ struct Record {
   RecordId cause = RecordId::none;  ///< The record that caused it.
   uint32_t details = 0;             ///< Index of its detail set in the trace (0 = empty).
   Stage stage = Stage::client;      ///< Timeline lane.
+  ProcState state = ProcState::none;  ///< A lifecycle record: the state it puts its processes in.
+  Outcome outcome = Outcome::none;    ///< A request's outcome record: ok or failed.
+  FailureCause failure = FailureCause::none;  ///< A failed outcome: why.
+  bool reports_failure = false;     ///< It reports something gone wrong (drawn red): an alert, NXDOMAIN, a 5xx, a crash...
   /// When it happened.
   Time t() const { return ns(t_ns); }
   /// When a message arrives (t + dur).
@@ -88,6 +93,10 @@ struct RecordSpec {
   ProcId proc = ProcId::none;        ///< Process.
   RecordId cause = RecordId::none;   ///< Cause.
   std::string_view narration{};      ///< Narration key; empty means the kind.
+  ProcState state = ProcState::none;  ///< A lifecycle record: the state it puts its processes in.
+  Outcome outcome = Outcome::none;    ///< A request's outcome record: ok or failed.
+  FailureCause failure = FailureCause::none;  ///< A failed outcome: why.
+  bool reports_failure = false;       ///< It reports something gone wrong (an alert, a 5xx, a crash...).
 };
 
 /// How much a run records: everything, one record per request outcome and lifecycle
@@ -167,10 +176,12 @@ private:
 
 /// Append-only trace of a run with interned strings, deduplicated detail sets and an
 /// incremental 64-bit fingerprint over every field of every record (time, duration, kind,
-/// narration, stage, actor, from, to, conn, proc, cause and the details' text and values).
+/// narration, stage, actor, from, to, conn, proc, cause and the details' text and values) but
+/// the typed facts (state, outcome, failure, reports_failure, node roles and hosts), which the
+/// models set from the same inputs and which are left out so that fingerprints stay comparable.
 /// The fingerprint depends only on content, never on the order strings were interned in.
 /// Storage is compact: a record is 28 bytes in fixed-size chunks (no reallocation copies); its
-/// kind, narration, stage, actor, from, to and proc are one interned "shape" (few distinct ones
+/// kind, narration, stage, actor, from, to, proc and typed facts are one interned "shape" (few distinct ones
 /// per run), and a flight time of 4.29 s or more is kept in a side table.
 class Trace {
 public:
@@ -189,8 +200,15 @@ public:
   /// Appends a record whose details are given as a span.
   RecordId append(const RecordSpec& spec, std::span<const FieldArg> fields);
 
-  /// Interns a node name (first call defines its index).
+  /// Interns a node name (first call defines its index); a new node's role is `other`.
   NodeId node(std::string_view name);
+  /// Interns a node with what it is and the host it runs on (index into Scenario::hosts, -1:
+  /// none). A node first interned without them (role `other`) takes them now.
+  NodeId node(std::string_view name, NodeRole role, int32_t host = -1);
+  /// What a node is.
+  NodeRole node_role(NodeId id) const;
+  /// The host a node runs on (index into Scenario::hosts), -1 when none.
+  int32_t node_host(NodeId id) const;
   /// The name of a node.
   std::string_view node_name(NodeId id) const;
   /// Number of nodes.
@@ -237,7 +255,7 @@ public:
   size_t memory_bytes() const;
   /// Number of distinct detail sets stored (set 0, the empty set, included).
   size_t detail_set_count() const { return set_begin_.size(); }
-  /// Number of distinct record shapes (kind, narration, stage, actor, from, to, proc).
+  /// Number of distinct record shapes (kind, narration, stage, actor, from, to, proc, facts).
   size_t shape_count() const { return shapes_.size(); }
   /// Number of interned strings.
   size_t string_count() const { return strings_.size(); }
@@ -261,6 +279,10 @@ private:
     NodeId actor, from, to;
     ProcId proc;
     Stage stage;
+    ProcState state;
+    Outcome outcome;
+    FailureCause failure;
+    bool reports_failure;
     bool operator==(const Shape&) const = default;
   };
   static constexpr uint32_t long_dur = UINT32_MAX;
@@ -298,6 +320,8 @@ private:
   std::vector<uint64_t> string_hashes_;         // Sym -> FNV-1a of the text (for fingerprints)
   std::unordered_map<std::string_view, Sym, StrHash, std::equal_to<>> string_index_;
   std::vector<std::string> node_names_;
+  std::vector<NodeRole> node_roles_;
+  std::vector<int32_t> node_hosts_;
   std::unordered_map<std::string, NodeId, StrHash, std::equal_to<>> node_index_;
   BigChunked<Field, 17> fields_;                // all detail sets; a set never spans two chunks
   BigChunked<uint32_t, 19> set_begin_;          // detail set -> first field
@@ -327,6 +351,10 @@ inline Record Trace::operator[](size_t i) const {
   r.cause = static_cast<RecordId>(p.cause);
   r.details = p.details;
   r.stage = s.stage;
+  r.state = s.state;
+  r.outcome = s.outcome;
+  r.failure = s.failure;
+  r.reports_failure = s.reports_failure;
   return r;
 }
 

@@ -58,7 +58,8 @@ Trace::Trace() : fingerprint_(fnv_offset) {
 Trace::Trace(const Trace& o)
     : records_(o.records_), long_durs_(o.long_durs_), shapes_(o.shapes_),
       shape_table_(o.shape_table_), strings_(o.strings_), string_hashes_(o.string_hashes_),
-      node_names_(o.node_names_), node_index_(o.node_index_), fields_(o.fields_),
+      node_names_(o.node_names_), node_roles_(o.node_roles_), node_hosts_(o.node_hosts_),
+      node_index_(o.node_index_), fields_(o.fields_),
       set_begin_(o.set_begin_), set_size_(o.set_size_), set_table_(o.set_table_),
       set_entries_(o.set_entries_), new_sets_in_a_row_(o.new_sets_in_a_row_),
       fingerprint_(o.fingerprint_) {
@@ -105,8 +106,27 @@ NodeId Trace::node(std::string_view name) {
   if (auto it = node_index_.find(name); it != node_index_.end()) return it->second;
   const auto id = static_cast<NodeId>(node_names_.size());
   node_names_.emplace_back(name);
+  node_roles_.push_back(NodeRole::other);
+  node_hosts_.push_back(-1);
   node_index_.emplace(std::string(name), id);
   return id;
+}
+
+NodeId Trace::node(std::string_view name, NodeRole role, int32_t host) {
+  const NodeId id = node(name);
+  if (node_roles_[raw(id)] == NodeRole::other && node_hosts_[raw(id)] < 0) {
+    node_roles_[raw(id)] = role;
+    node_hosts_[raw(id)] = host;
+  }
+  return id;
+}
+
+NodeRole Trace::node_role(NodeId id) const {
+  return id == NodeId::none || raw(id) >= node_roles_.size() ? NodeRole::other : node_roles_[raw(id)];
+}
+
+int32_t Trace::node_host(NodeId id) const {
+  return id == NodeId::none || raw(id) >= node_hosts_.size() ? -1 : node_hosts_[raw(id)];
 }
 
 NodeId Trace::find_node(std::string_view name) const {
@@ -121,12 +141,17 @@ std::string_view Trace::node_name(NodeId id) const {
 
 namespace {
 
+uint64_t facts_word(ProcState state, Outcome outcome, FailureCause failure, bool reports_failure) {
+  return static_cast<uint64_t>(state) | static_cast<uint64_t>(outcome) << 8 | static_cast<uint64_t>(failure) << 16 |
+         static_cast<uint64_t>(reports_failure) << 24;
+}
+
 uint64_t shape_hash(uint64_t kind, uint64_t narration, uint64_t actor, uint64_t from, uint64_t to,
-                    uint64_t proc, uint64_t stage) {
+                    uint64_t proc, uint64_t stage, uint64_t facts) {
   uint64_t h = fold(fnv_offset, pack(static_cast<uint32_t>(kind), static_cast<uint32_t>(narration)));
   h = fold(h, pack(static_cast<uint32_t>(actor), static_cast<uint32_t>(from)));
   h = fold(h, pack(static_cast<uint32_t>(to), static_cast<uint32_t>(proc)));
-  return fold(h, stage);
+  return fold(h, stage | facts << 8);
 }
 
 // Linear probing at a load factor of at most 3/4 keeps probes short and the tables small.
@@ -136,7 +161,8 @@ bool over_load(size_t entries, size_t table_size) { return entries * 4 > table_s
 
 uint32_t Trace::intern_shape(const Shape& s) {
   const uint64_t h = shape_hash(raw(s.kind), raw(s.narration), raw(s.actor), raw(s.from), raw(s.to),
-                                raw(s.proc), static_cast<uint64_t>(s.stage));
+                                raw(s.proc), static_cast<uint64_t>(s.stage),
+                                facts_word(s.state, s.outcome, s.failure, s.reports_failure));
   const size_t mask = shape_table_.size() - 1;
   size_t i = h & mask;
   for (; shape_table_[i] != 0; i = (i + 1) & mask)
@@ -153,7 +179,8 @@ void Trace::grow_shape_table() {
   for (size_t id = 0; id < shapes_.size(); ++id) {
     const Shape& s = shapes_[id];
     size_t i = shape_hash(raw(s.kind), raw(s.narration), raw(s.actor), raw(s.from), raw(s.to), raw(s.proc),
-                          static_cast<uint64_t>(s.stage)) & mask;
+                          static_cast<uint64_t>(s.stage), facts_word(s.state, s.outcome, s.failure, s.reports_failure)) &
+               mask;
     while (table[i] != 0) i = (i + 1) & mask;
     table[i] = static_cast<uint32_t>(id + 1);
   }
@@ -255,6 +282,10 @@ RecordId Trace::append(const RecordSpec& spec, std::span<const FieldArg> fields)
   s.to = spec.to;
   s.proc = spec.proc;
   s.stage = spec.stage;
+  s.state = spec.state;
+  s.outcome = spec.outcome;
+  s.failure = spec.failure;
+  s.reports_failure = spec.reports_failure;
   const int64_t t_ns = spec.t.ns(), dur_ns = spec.dur.ns();
   uint64_t details_hash = 0;
   const uint32_t details = intern_details(fields, s.kind, details_hash);
@@ -319,6 +350,7 @@ size_t Trace::memory_bytes() const {
   // Each string: its deque element, its heap buffer when longer than the SSO, and a hash node.
   for (const auto& s : strings_) n += sizeof(std::string) + (s.size() > 15 ? s.capacity() + 1 : 0) + 48;
   for (const auto& s : node_names_) n += 2 * sizeof(std::string) + 2 * (s.capacity() + 1) + 48;
+  n += node_roles_.capacity() * sizeof(NodeRole) + node_hosts_.capacity() * sizeof(int32_t);
   return n;
 }
 

@@ -6,21 +6,6 @@
 
 namespace deploysim {
 
-const char* proc_state_name(ProcState s) {
-  switch (s) {
-    case ProcState::starting: return "starting";
-    case ProcState::running: return "running";
-    case ProcState::hung: return "hung";
-    case ProcState::exited: return "exited";
-    case ProcState::crashed: return "crashed";
-    case ProcState::backing_off: return "backing_off";
-    case ProcState::failed: return "failed";
-    case ProcState::stopped: return "stopped";
-    case ProcState::stopping: return "stopping";
-  }
-  return "unknown";
-}
-
 namespace {
 
 // Whether a redeploy or a crash-on-start fault rolls the service out with RollingUpdate under
@@ -45,11 +30,16 @@ World::World(const Scenario& sc, uint64_t seed_, TraceLevel level_)
     hs.name = h.name;
     hs.ip = h.ip;
     hs.memory = h.memory;
-    hs.node = trace.node(h.name);
+    hs.node = trace.node(h.name, NodeRole::host);
     hosts.push_back(hs);
   }
-  resolver_node = trace.node(sc.resolver.name);
-  if (sc.proxy) proxy_node = trace.node(sc.proxy->name);
+  resolver_node = trace.node(sc.resolver.name, NodeRole::resolver);
+  if (sc.proxy) {
+    int32_t proxy_host = -1;
+    for (size_t hi = 0; hi < sc.hosts.size(); ++hi)
+      if (sc.hosts[hi].name == sc.proxy->host) proxy_host = static_cast<int32_t>(hi);
+    proxy_node = trace.node(sc.proxy->name, NodeRole::proxy, proxy_host);
+  }
 
   for (uint32_t si = 0; si < sc.services.size(); ++si) {
     const ServiceSpec& svc = sc.services[si];
@@ -70,7 +60,7 @@ World::World(const Scenario& sc, uint64_t seed_, TraceLevel level_)
         p.replica = r;
         p.worker = w;
         p.host = host_index;
-        p.node = trace.node(p.name);
+        p.node = trace.node(p.name, NodeRole::worker, static_cast<int32_t>(host_index));
         p.rss = svc.memory_per_worker;
         if (r >= n) {  // a spare pod: no process until a rolling update creates one here
           p.state = ProcState::stopped;

@@ -18,12 +18,6 @@ namespace deploysim {
 // it and tell the others through the listeners below. Values and indices only, no pointers
 // across models.
 
-/// Process states as the learner sees them. `stopping`: it got SIGTERM, accepts nothing new and
-/// finishes the requests it holds.
-enum class ProcState : uint8_t { starting, running, hung, exited, crashed, backing_off, failed, stopped, stopping };
-/// Lower-case name ("backing_off").
-const char* proc_state_name(ProcState s);
-
 /// One process: a worker of a service replica (or its manager).
 struct Process {
   ProcId id = ProcId::none;

@@ -124,19 +124,19 @@ bool LifeModel::acme_refused(uint32_t c, RecordId cause) {
   if (spec.issuer != Issuer::letsencrypt) return false;
   for (const auto& name : certificate_names(spec))
     consider(denied(acme_limits, authz_key(account, name), failed_authz_limit, now),
-             "cert.acme.rate_limited.failed_authorizations",
+             kinds::cert_acme_rate_limited_failed_authorizations,
              fmt::format("too many failed authorizations ({}) for \"{}\" in the last {}", failed_authz_limit.burst,
                          name, go_duration(failed_authz_limit.period)));
   const std::string set = name_set(spec);
   const auto last = acme_limits.last_issued.find(set);
   cl.order_is_renewal = last != acme_limits.last_issued.end() && now - last->second < renewal_window;
-  consider(denied(acme_limits, "set:" + set, exact_set_limit, now), "cert.acme.rate_limited.duplicates",
+  consider(denied(acme_limits, "set:" + set, exact_set_limit, now), kinds::cert_acme_rate_limited_duplicates,
            fmt::format("too many certificates ({}) already issued for this exact set of identifiers in the last {}",
                        exact_set_limit.burst, go_duration(exact_set_limit.period)));
   if (!cl.order_is_renewal)
     for (const auto& reg : registered_domains(spec))
       consider(denied(acme_limits, "domain:" + reg, registered_domain_limit, now),
-               "cert.acme.rate_limited.registered_domain",
+               kinds::cert_acme_rate_limited_registered_domain,
                fmt::format("too many certificates ({}) already issued for \"{}\" in the last {}",
                            registered_domain_limit.burst, reg, go_duration(registered_domain_limit.period)));
   if (narration.empty()) return false;
@@ -150,7 +150,7 @@ bool LifeModel::acme_refused(uint32_t c, RecordId cause) {
   const Time hour_ago = now - hours(1);
   const auto recent = std::count_if(cl.failed_validations.begin(), cl.failed_validations.end(),
                                     [&](Time t) { return t > hour_ago; });
-  emit({.t = now, .kind = "cert.acme.rate_limited", .stage = Stage::cert, .actor = acme_node, .from = acme_node,
+  emit({.t = now, .kind = kinds::cert_acme_rate_limited, .stage = Stage::cert, .actor = acme_node, .from = acme_node,
         .to = cl.renewer, .cause = cause, .narration = narration},
        {{"domain", spec.domain}, {"registered_domain", registered_domain(spec.domain)}, {"error", error},
         {"retry_after", wait}, {"failures", static_cast<int64_t>(recent)}});

@@ -106,7 +106,7 @@ std::vector<std::string> certificate_names(const CertificateSpec& spec) {
 }
 
 void LifeModel::install_certs() {
-  acme_node = w.trace.node("acme-ca");
+  acme_node = w.trace.node("acme-ca", NodeRole::ca);
   for (uint32_t c = 0; c < sc.certificates.size(); ++c) {
     const CertificateSpec& spec = sc.certificates[c];
     CertLife& cl = certs[c];
@@ -116,13 +116,13 @@ void LifeModel::install_certs() {
     switch (r) {
       case Renewer::caddy:
       case Renewer::traefik: cl.renewer = w.proxy_node; break;
-      case Renewer::certbot: cl.renewer = w.trace.node("certbot"); break;
-      case Renewer::cert_manager: cl.renewer = w.trace.node("cert-manager"); break;
-      case Renewer::provider: cl.renewer = w.trace.node("acm"); break;
+      case Renewer::certbot: cl.renewer = w.trace.node("certbot", NodeRole::ca); break;
+      case Renewer::cert_manager: cl.renewer = w.trace.node("cert-manager", NodeRole::ca); break;
+      case Renewer::provider: cl.renewer = w.trace.node("acm", NodeRole::ca); break;
       case Renewer::none: break;
     }
     if (r == Renewer::none && spec.renewal == Renewal::proxy)
-      emit({.t = Time{}, .kind = "cert.no_renewer", .stage = Stage::cert, .actor = w.proxy_node},
+      emit({.t = Time{}, .kind = kinds::cert_no_renewer, .stage = Stage::cert, .actor = w.proxy_node},
            {{"domain", spec.domain}, {"proxy", sc.proxy ? sc.proxy->name : std::string("none")}});
     if (r != Renewer::none) schedule_check(c, Time{});
     schedule_expiry(c);
@@ -168,10 +168,10 @@ void LifeModel::check_cert(uint32_t c) {
   const Time now = w.engine.now();
   const CertState& stored = w.stored_certs[c];
   const Renewer r = renewer_of(sc, sc.certificates[c]);
-  const RecordId rec = emit({.t = now, .kind = "cert.renew_due", .stage = Stage::cert, .actor = certs[c].renewer,
-                             .narration = !stored.present          ? "cert.renew_due.missing"
-                                          : r == Renewer::provider ? "cert.renew_due.provider"
-                                                                   : "cert.renew_due"},
+  const RecordId rec = emit({.t = now, .kind = kinds::cert_renew_due, .stage = Stage::cert, .actor = certs[c].renewer,
+                             .narration = !stored.present          ? kinds::cert_renew_due_missing
+                                          : r == Renewer::provider ? kinds::cert_renew_due_provider
+                                                                   : kinds::cert_renew_due},
                             {{"domain", stored.domain},
                              {"renewer", renewer_name(r)},
                              {"left", stored.not_after - now},
@@ -192,7 +192,7 @@ void LifeModel::acme_order(uint32_t c, RecordId cause) {
     next.not_before = now;
     next.not_after = now + spec.lifetime;
     w.stored_certs[c] = next;
-    const RecordId rec = emit({.t = now, .kind = "cert.issued", .stage = Stage::cert, .actor = cl.renewer, .cause = cause},
+    const RecordId rec = emit({.t = now, .kind = kinds::cert_issued, .stage = Stage::cert, .actor = cl.renewer, .cause = cause},
                               {{"domain", spec.domain}, {"serial", next.serial}, {"not_after", next.not_after},
                                {"lifetime", spec.lifetime}, {"renewer", renewer_name(renewer_of(sc, spec))}});
     set_serving(c, next, rec);
@@ -202,7 +202,7 @@ void LifeModel::acme_order(uint32_t c, RecordId cause) {
   cl.renewing = true;
   const Time rtt = w.latency(w.trace.node_name(cl.renewer), "acme-ca") * 2;
   const std::string names = joined(certificate_names(spec));
-  const RecordId rec = emit({.t = now, .kind = "cert.acme.order", .stage = Stage::cert, .actor = cl.renewer,
+  const RecordId rec = emit({.t = now, .kind = kinds::cert_acme_order, .stage = Stage::cert, .actor = cl.renewer,
                              .from = cl.renewer, .to = acme_node, .dur = rtt / 2, .cause = cause},
                             {{"domain", spec.domain}, {"names", names}, {"challenge", challenge_name(spec.challenge)}});
   w.engine.schedule(rtt, [m = this, c, rec] { m->acme_step(c, 1, rec); });
@@ -234,14 +234,14 @@ void LifeModel::acme_step(uint32_t c, int step, RecordId cause) {
       bool usable = true;
       for (const auto& name : names) {
         const bool wildcard = name.starts_with("*.");
-        last = emit({.t = now, .kind = "cert.acme.authorization", .stage = Stage::cert, .actor = acme_node,
+        last = emit({.t = now, .kind = kinds::cert_acme_authorization, .stage = Stage::cert, .actor = acme_node,
                      .from = acme_node, .to = cl.renewer, .dur = rtt / 2, .cause = cause},
                     {{"domain", name}, {"challenge", wildcard ? std::string("dns-01") : challenge}});
         usable = usable && (!wildcard || spec.challenge == Challenge::dns01);
       }
       if (usable) return next(last);
       // certbot's own words (auth_handler.py); the other clients stop the order the same way.
-      emit({.t = now, .kind = "cert.acme.no_usable_challenge", .stage = Stage::cert, .actor = cl.renewer,
+      emit({.t = now, .kind = kinds::cert_acme_no_usable_challenge, .stage = Stage::cert, .actor = cl.renewer,
             .cause = last},
            {{"domain", spec.domain}, {"challenge", challenge}, {"renewer", renewer_name(r)},
             {"error", r == Renewer::certbot
@@ -261,7 +261,7 @@ void LifeModel::acme_step(uint32_t c, int step, RecordId cause) {
                                       ? fmt::format("http://{}/.well-known/acme-challenge/<token>", name)
                                   : spec.challenge == Challenge::tls_alpn01 ? fmt::format("{}:443 ALPN acme-tls/1", name)
                                                                             : fmt::format("TXT _acme-challenge.{}", base);
-        last = emit({.t = now, .kind = "cert.acme.challenge", .stage = Stage::cert, .actor = cl.renewer,
+        last = emit({.t = now, .kind = kinds::cert_acme_challenge, .stage = Stage::cert, .actor = cl.renewer,
                      .from = cl.renewer, .to = acme_node, .dur = rtt / 2, .cause = cause},
                     {{"domain", name}, {"challenge", challenge}, {"where", where}});
       }
@@ -280,21 +280,21 @@ void LifeModel::acme_step(uint32_t c, int step, RecordId cause) {
       const Time hour_ago = now - hours(1);
       const auto recent = std::count_if(cl.failed_validations.begin(), cl.failed_validations.end(),
                                         [&](Time t) { return t > hour_ago; });
-      const std::string narration = ok ? "cert.acme.validated"
-                                       : fmt::format("cert.acme.validation_failed.{}",
-                                                     spec.challenge == Challenge::http01 && w.port80_blocked ? "port80" : "refused");
+      const std::string narration = ok ? std::string(kinds::cert_acme_validated)
+                                       : registered(fmt::format("cert.acme.validation_failed.{}",
+                                                     spec.challenge == Challenge::http01 && w.port80_blocked ? "port80" : "refused"));
       for (const auto& name : names)
-        last = emit({.t = now, .kind = ok ? "cert.acme.validated" : "cert.acme.validation_failed",
+        last = emit({.t = now, .kind = ok ? kinds::cert_acme_validated : kinds::cert_acme_validation_failed,
                      .stage = Stage::cert, .actor = acme_node, .from = acme_node,
                      .to = w.proxy_node != NodeId::none ? w.proxy_node : cl.renewer, .dur = rtt / 2,
-                     .cause = cause, .narration = narration},
+                     .cause = cause, .narration = narration, .reports_failure = !ok},
                     {{"domain", name}, {"challenge", challenge}, {"error", error},
                      {"failures", static_cast<int64_t>(recent)}});
       if (ok) return next(last);
       return retry();
     }
     case 4:
-      return next(emit({.t = now, .kind = "cert.acme.finalize", .stage = Stage::cert, .actor = cl.renewer,
+      return next(emit({.t = now, .kind = kinds::cert_acme_finalize, .stage = Stage::cert, .actor = cl.renewer,
                         .from = cl.renewer, .to = acme_node, .dur = rtt / 2, .cause = cause},
                        {{"domain", spec.domain}, {"names", joined(names)}}));
     default:
@@ -312,7 +312,7 @@ void LifeModel::provider_renew(uint32_t c, RecordId cause) {
   cl.renewing = true;
   const Time now = w.engine.now();
   const Time rtt = w.latency(w.trace.node_name(cl.renewer), w.trace.node_name(w.resolver_node)) * 2;
-  const RecordId rec = emit({.t = now, .kind = "cert.provider.validated", .stage = Stage::cert, .actor = cl.renewer,
+  const RecordId rec = emit({.t = now, .kind = kinds::cert_provider_validated, .stage = Stage::cert, .actor = cl.renewer,
                              .cause = cause},
                             {{"domain", sc.certificates[c].domain}, {"names", joined(certificate_names(sc.certificates[c]))}});
   w.engine.schedule(rtt, [m = this, c, rec] { m->store_issued(c, rec, m->certs[c].renewer, Time{}); });
@@ -331,18 +331,18 @@ void LifeModel::store_issued(uint32_t c, RecordId cause, NodeId issuer_node, Tim
   fresh.not_before = now;
   fresh.not_after = now + spec.lifetime;
   w.stored_certs[c] = fresh;
-  const RecordId rec = emit({.t = now, .kind = "cert.issued", .stage = Stage::cert, .actor = issuer_node,
+  const RecordId rec = emit({.t = now, .kind = kinds::cert_issued, .stage = Stage::cert, .actor = issuer_node,
                              .from = issuer_node, .to = cl.renewer, .dur = dur, .cause = cause,
-                             .narration = r == Renewer::provider ? "cert.issued.provider" : "cert.issued"},
+                             .narration = r == Renewer::provider ? kinds::cert_issued_provider : kinds::cert_issued},
                             {{"domain", spec.domain}, {"serial", fresh.serial}, {"not_after", fresh.not_after},
                              {"lifetime", spec.lifetime}, {"renewer", renewer_name(r)}});
   if (r != Renewer::certbot || spec.reload_after_renewal) {
-    const RecordId rl = emit({.t = now, .kind = "cert.reloaded", .stage = Stage::cert, .actor = w.proxy_node,
-                              .cause = rec, .narration = fmt::format("cert.reloaded.{}", renewer_name(r))},
+    const RecordId rl = emit({.t = now, .kind = kinds::cert_reloaded, .stage = Stage::cert, .actor = w.proxy_node,
+                              .cause = rec, .narration = registered(fmt::format("cert.reloaded.{}", renewer_name(r)))},
                              {{"domain", spec.domain}, {"serial", fresh.serial}});
     set_serving(c, fresh, rl);
   } else {
-    emit({.t = now, .kind = "cert.not_reloaded", .stage = Stage::cert, .actor = w.proxy_node, .cause = rec},
+    emit({.t = now, .kind = kinds::cert_not_reloaded, .stage = Stage::cert, .actor = w.proxy_node, .cause = rec},
          {{"domain", spec.domain}, {"serving_serial", w.serving_certs[c].serial},
           {"serving_not_after", w.serving_certs[c].not_after}, {"stored_serial", fresh.serial}});
   }
@@ -366,7 +366,7 @@ void LifeModel::schedule_expiry(uint32_t c) {
   // Priority -1: at exactly notAfter the record precedes any handshake of the same instant.
   certs[c].expiry = w.engine.schedule_at(cs.not_after, [m = this, c] {
     const CertState& s = m->w.serving_certs[c];
-    m->emit({.t = m->w.engine.now(), .kind = "cert.expired", .stage = Stage::cert, .actor = m->w.proxy_node},
+    m->emit({.t = m->w.engine.now(), .kind = kinds::cert_expired, .stage = Stage::cert, .actor = m->w.proxy_node, .reports_failure = true},
             {{"domain", s.domain}, {"serial", s.serial}, {"stored_serial", m->w.stored_certs[c].serial}});
   }, -1);
 }
@@ -381,7 +381,7 @@ void LifeModel::lose_proxy_certs(RecordId cause) {
     CertState gone = w.stored_certs[c];
     gone.present = false;
     w.stored_certs[c] = gone;
-    const RecordId rec = emit({.t = w.engine.now(), .kind = "cert.storage_lost", .stage = Stage::cert,
+    const RecordId rec = emit({.t = w.engine.now(), .kind = kinds::cert_storage_lost, .stage = Stage::cert,
                                .actor = w.proxy_node, .cause = cause},
                               {{"domain", gone.domain}, {"proxy", renewer_name(r)},
                                {"store", r == Renewer::traefik ? "acme.json" : "the data directory"}});
@@ -396,8 +396,8 @@ void LifeModel::reload_proxy(RecordId cause) {
   // the same container). It reads the certificates on disk.
   for (uint32_t c = 0; c < w.serving_certs.size(); ++c) {
     if (w.serving_certs[c].serial == w.stored_certs[c].serial) continue;
-    const RecordId rec = emit({.t = w.engine.now(), .kind = "cert.reloaded", .stage = Stage::cert,
-                               .actor = w.proxy_node, .cause = cause, .narration = "cert.reloaded.restart"},
+    const RecordId rec = emit({.t = w.engine.now(), .kind = kinds::cert_reloaded, .stage = Stage::cert,
+                               .actor = w.proxy_node, .cause = cause, .narration = kinds::cert_reloaded_restart},
                               {{"domain", w.stored_certs[c].domain}, {"serial", w.stored_certs[c].serial}});
     set_serving(c, w.stored_certs[c], rec);
   }

@@ -34,6 +34,25 @@ struct Targets {
   uint32_t service = UINT32_MAX;
 };
 
+// The node a fault names. A service ("api"), or a worker the run does not have ("api/worker-3"
+// after a workers slider lowered `workers`), stands on the canvas as a worker on the host of
+// its replica (World's names: "api" is replica 1, "api-2" replica 2, on hosts[r % hosts]).
+NodeId target_node(World& w, const std::string& target) {
+  const std::string_view unit = std::string_view(target).substr(0, target.find('/'));
+  for (const ServiceSpec& svc : w.scenario.services) {
+    const std::vector<std::string> one{svc.host};
+    const std::vector<std::string>& hosts = svc.hosts.empty() ? one : svc.hosts;
+    for (size_t r = 0; r < 2 * hosts.size(); ++r) {
+      if (unit != (r == 0 ? svc.name : fmt::format("{}-{}", svc.name, r + 1))) continue;
+      int32_t index = -1;
+      for (size_t h = 0; h < w.scenario.hosts.size(); ++h)
+        if (w.scenario.hosts[h].name == hosts[r % hosts.size()]) index = static_cast<int32_t>(h);
+      return w.trace.node(target, NodeRole::worker, index);
+    }
+  }
+  return w.trace.node(target);
+}
+
 }  // namespace
 
 void LifeModel::install_faults() {
@@ -63,7 +82,7 @@ void LifeModel::apply_fault(uint32_t f) {
                       fs.kind == FaultKind::clock_skew || (sc.proxy && fs.target == sc.proxy->name);
   if (t.units.empty() && t.worker == ProcId::none && t.host == UINT32_MAX && !global) {
     // E.g. a workers slider lowered `workers` below the fault's worker number.
-    emit({.t = now, .kind = "fault.target_missing", .stage = Stage::fault, .actor = w.trace.node(fs.target)},
+    emit({.t = now, .kind = kinds::fault_target_missing, .stage = Stage::fault, .actor = target_node(w, fs.target), .reports_failure = true},
          {{"target", fs.target}, {"fault", fault_name(fs.kind)}});
     return;
   }
@@ -71,10 +90,10 @@ void LifeModel::apply_fault(uint32_t f) {
   const bool proxy_target = sc.proxy && fs.target == sc.proxy->name;
   const NodeId actor = fs.kind == FaultKind::redeploy && t.service != UINT32_MAX
                            ? w.trace.node(fmt::format("deploy/{}", sc.services[t.service].name))
-                           : w.trace.node(fs.target);
-  const RecordId rec = emit({.t = now, .kind = fmt::format("fault.{}", fault_name(fs.kind)), .stage = Stage::fault,
+                           : target_node(w, fs.target);
+  const RecordId rec = emit({.t = now, .kind = registered(fmt::format("fault.{}", fault_name(fs.kind))), .stage = Stage::fault,
                              .actor = actor,
-                             .narration = fs.kind == FaultKind::redeploy && proxy_target ? "fault.redeploy.proxy" : ""},
+                             .narration = fs.kind == FaultKind::redeploy && proxy_target ? kinds::fault_redeploy_proxy : "", .reports_failure = true},
                             {{"target", fs.target}, {"code", fs.exit_code}, {"duration", fs.duration}});
   const ExitStatus crash = fs.exit_code > 128 ? ExitStatus::killed(fs.exit_code - 128) : ExitStatus::exited(fs.exit_code);
   switch (fs.kind) {
@@ -129,8 +148,8 @@ void LifeModel::apply_fault(uint32_t f) {
 
 void LifeModel::end_fault(uint32_t f) {
   const FaultSpec& fs = sc.faults[f];
-  const RecordId rec = emit({.t = w.engine.now(), .kind = fmt::format("fault.{}.end", fault_name(fs.kind)),
-                             .stage = Stage::fault, .actor = w.trace.node(fs.target)},
+  const RecordId rec = emit({.t = w.engine.now(), .kind = registered(fmt::format("fault.{}.end", fault_name(fs.kind))),
+                             .stage = Stage::fault, .actor = target_node(w, fs.target), .reports_failure = true},
                             {{"target", fs.target}});
   switch (fs.kind) {
     case FaultKind::dns_outage: w.resolver_up = true; break;
@@ -177,8 +196,8 @@ void LifeModel::schedule_random_crash(ProcId p) {
 
 void LifeModel::random_crash(ProcId p) {
   if (w.processes[raw(p)].state != ProcState::running) return;
-  const RecordId rec = emit({.t = w.engine.now(), .kind = "fault.random_crash", .stage = Stage::fault,
-                             .actor = w.processes[raw(p)].node, .proc = p},
+  const RecordId rec = emit({.t = w.engine.now(), .kind = kinds::fault_random_crash, .stage = Stage::fault,
+                             .actor = w.processes[raw(p)].node, .proc = p, .state = ProcState::crashed, .reports_failure = true},
                             {{"worker", w.processes[raw(p)].name},
                              {"rate_per_hour", static_cast<int64_t>(sc.services[w.processes[raw(p)].service].crash_rate_per_hour * 1000)}});
   worker_exit(p, ExitStatus::exited(1), "unhandled exception (random crash)", rec);

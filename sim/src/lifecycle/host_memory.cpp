@@ -86,8 +86,8 @@ void LifeModel::check_memory(uint32_t h) {
     }
   }
   if (victim == ProcId::none) return;
-  const RecordId rec = emit({.t = now, .kind = "memory.oom_kill", .stage = Stage::memory,
-                             .actor = w.hosts[h].node, .proc = victim},
+  const RecordId rec = emit({.t = now, .kind = kinds::memory_oom_kill, .stage = Stage::memory,
+                             .actor = w.hosts[h].node, .proc = victim, .state = ProcState::crashed, .reports_failure = true},
                             {{"host", w.hosts[h].name}, {"used", used}, {"capacity", w.hosts[h].memory},
                              {"victim", w.processes[raw(victim)].name}, {"rss", victim_rss}});
   ExitStatus st = ExitStatus::killed(sig_kill);
@@ -131,8 +131,8 @@ void LifeModel::check_limit(uint32_t u) {
     }
     const uint64_t lim = *m->sc.services[un.service].supervisor.memory_limit;
     if (total <= lim || victim == ProcId::none) return m->check_limit(u);
-    const RecordId rec = m->emit({.t = t, .kind = "memory.limit_kill", .stage = Stage::memory,
-                                  .actor = un.supervisor_node, .proc = victim, .cause = un.last},
+    const RecordId rec = m->emit({.t = t, .kind = kinds::memory_limit_kill, .stage = Stage::memory,
+                                  .actor = un.supervisor_node, .proc = victim, .cause = un.last, .state = ProcState::crashed},
                                  {{"unit", un.name}, {"used", total}, {"limit", lim},
                                   {"victim", m->w.processes[raw(victim)].name}, {"code", 137}});
     ExitStatus st = ExitStatus::killed(sig_kill);
@@ -175,8 +175,8 @@ void LifeModel::schedule_sampling() {
 void LifeModel::reboot(uint32_t h, Time down_for, RecordId cause) {
   HostState& host = w.hosts[h];
   if (!host.up) return;
-  const RecordId rec = emit({.t = w.engine.now(), .kind = "host.reboot", .stage = Stage::fault,
-                             .actor = host.node, .cause = cause},
+  const RecordId rec = emit({.t = w.engine.now(), .kind = kinds::host_reboot, .stage = Stage::fault,
+                             .actor = host.node, .cause = cause, .reports_failure = true},
                             {{"host", host.name}, {"down_for", down_for}});
   host.up = false;
   for (uint32_t u = 0; u < units.size(); ++u)
@@ -188,8 +188,8 @@ void LifeModel::reboot(uint32_t h, Time down_for, RecordId cause) {
 void LifeModel::boot(uint32_t h, RecordId cause) {
   HostState& host = w.hosts[h];
   host.up = true;
-  const RecordId rec = emit({.t = w.engine.now(), .kind = "host.boot", .stage = Stage::fault,
-                             .actor = host.node, .cause = cause},
+  const RecordId rec = emit({.t = w.engine.now(), .kind = kinds::host_boot, .stage = Stage::fault,
+                             .actor = host.node, .cause = cause, .reports_failure = true},
                             {{"host", host.name}});
   if (sc.proxy && sc.proxy->host == host.name) {
     // The proxy is a boot-enabled service; starting fresh it reads the certificates on disk.
@@ -209,9 +209,9 @@ void LifeModel::boot(uint32_t h, RecordId cause) {
       why = spec.kind == SupervisorKind::none ? "unsupervised" : "not-enabled";
     }
     unit.state = UnitState::down;
-    unit.last = emit({.t = w.engine.now(), .kind = comes_back ? "supervisor.boot_start" : "supervisor.boot_skip",
+    unit.last = emit({.t = w.engine.now(), .kind = comes_back ? kinds::supervisor_boot_start : kinds::supervisor_boot_skip,
                       .stage = Stage::supervisor, .actor = unit.supervisor_node, .proc = unit.workers.front(),
-                      .cause = rec, .narration = fmt::format("{}.{}", comes_back ? "supervisor.boot_start" : "supervisor.boot_skip", why)},
+                      .cause = rec, .narration = registered(fmt::format("{}.{}", comes_back ? kinds::supervisor_boot_start : kinds::supervisor_boot_skip, why)), .state = comes_back ? ProcState::starting : ProcState::none},
                      {{"unit", unit.name}, {"supervisor", supervisor_kind_name(spec.kind)},
                       {"policy", unit.sup.policy()}, {"enabled", spec.enabled}, {"reason", why}});
     if (comes_back) start_unit(u, unit.last, true);

@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "deploysim/kinds.hpp"
 #include "lifecycle/supervisor.hpp"
 #include "lifecycle/versions.hpp"
 #include "core/world.hpp"

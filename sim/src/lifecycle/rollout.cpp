@@ -46,10 +46,10 @@ void LifeModel::rollout(uint32_t s, RecordId cause, bool new_build) {
     const Limits l = limits(svc, n);
     sl.rolling = true;
     sl.deadline_reported = false;
-    sl.rollout_rec = emit({.t = w.engine.now(), .kind = "deploy.rolling_update", .stage = Stage::deploy, .actor = actor,
+    sl.rollout_rec = emit({.t = w.engine.now(), .kind = kinds::deploy_rolling_update, .stage = Stage::deploy, .actor = actor,
                            .cause = cause,
-                           .narration = fmt::format("deploy.rolling_update{}{}", kubernetes ? "" : ".in_place",
-                                                    unversioned ? ".unversioned" : "")},
+                           .narration = registered(fmt::format("deploy.rolling_update{}{}", kubernetes ? "" : ".in_place",
+                                                    unversioned ? ".unversioned" : ""))},
                           {{"service", svc.name}, {"replicas", n}, {"versions", sl.version_text},
                            {"max_surge", l.surge}, {"max_unavailable", l.unavailable},
                            {"max_surge_percent", svc.max_surge_percent},
@@ -58,10 +58,10 @@ void LifeModel::rollout(uint32_t s, RecordId cause, bool new_build) {
     return reconcile(s, sl.rollout_rec);
   }
   sl.rolling = false;
-  const RecordId rec = emit({.t = w.engine.now(), .kind = "deploy.rollout", .stage = Stage::deploy, .actor = actor,
+  const RecordId rec = emit({.t = w.engine.now(), .kind = kinds::deploy_rollout, .stage = Stage::deploy, .actor = actor,
                              .cause = cause,
-                             .narration = fmt::format("deploy.rollout{}{}", kubernetes ? ".recreate" : "",
-                                                      unversioned ? ".unversioned" : "")},
+                             .narration = registered(fmt::format("deploy.rollout{}{}", kubernetes ? ".recreate" : "",
+                                                      unversioned ? ".unversioned" : ""))},
                             {{"service", svc.name}, {"replicas", n}, {"versions", sl.version_text}});
   for (uint32_t u = 0; u < units.size(); ++u)
     if (units[u].service == s && w.hosts[units[u].host].up)
@@ -105,7 +105,7 @@ void LifeModel::progressed(uint32_t s) {
       if (un.revision != sv.revision && !(un.state == UnitState::stopping && un.after == AfterStop::remove)) ++old;
       if (un.revision == sv.revision && un.state != UnitState::up && waiting.empty()) waiting = un.name;
     }
-    m->emit({.t = m->w.engine.now(), .kind = "deploy.progress_deadline_exceeded", .stage = Stage::deploy,
+    m->emit({.t = m->w.engine.now(), .kind = kinds::deploy_progress_deadline_exceeded, .stage = Stage::deploy,
              .actor = m->w.trace.node(fmt::format("deploy/{}", m->sc.services[s].name))},
             {{"service", m->sc.services[s].name}, {"waiting_for", waiting}, {"not_replaced", old}});
   });
@@ -155,9 +155,9 @@ void LifeModel::reconcile(uint32_t s, RecordId cause) {
       Unit& un = units[u];
       take_build(u);
       un.state = UnitState::down;
-      const RecordId rec = emit({.t = w.engine.now(), .kind = "deploy.scale_up", .stage = Stage::deploy, .actor = actor,
+      const RecordId rec = emit({.t = w.engine.now(), .kind = kinds::deploy_scale_up, .stage = Stage::deploy, .actor = actor,
                                  .proc = un.workers.front(), .cause = cause,
-                                 .narration = kubernetes ? "deploy.scale_up" : "deploy.scale_up.in_place"},
+                                 .narration = kubernetes ? kinds::deploy_scale_up : kinds::deploy_scale_up_in_place},
                                 {{"service", svc.name}, {"unit", un.name}, {"new", fresh + 1}, {"old", old},
                                  {"replicas", l.replicas}, {"max_surge", l.surge}});
       ++fresh;
@@ -178,10 +178,10 @@ void LifeModel::reconcile(uint32_t s, RecordId cause) {
         const bool healthy = available(un);
         if (pass == 0 ? (healthy || max_down <= 0) : (!healthy || can <= 0)) continue;
         (pass == 0 ? max_down : can) -= 1;
-        const RecordId rec = emit({.t = w.engine.now(), .kind = "deploy.scale_down", .stage = Stage::deploy, .actor = actor,
+        const RecordId rec = emit({.t = w.engine.now(), .kind = kinds::deploy_scale_down, .stage = Stage::deploy, .actor = actor,
                                    .proc = un.workers.front(), .cause = cause,
-                                   .narration = healthy ? (kubernetes ? "deploy.scale_down" : "deploy.scale_down.in_place")
-                                                        : "deploy.scale_down.unhealthy"},
+                                   .narration = healthy ? (kubernetes ? kinds::deploy_scale_down : kinds::deploy_scale_down_in_place)
+                                                        : kinds::deploy_scale_down_unhealthy},
                                   {{"service", svc.name}, {"unit", un.name},
                                    {"available", old_available + fresh_available}, {"min_available", min_available}});
         terminate(u, rec, "scaled down by the rolling update", AfterStop::remove);
@@ -193,8 +193,8 @@ void LifeModel::reconcile(uint32_t s, RecordId cause) {
   tally();
   if (old == 0 && fresh_available == l.replicas) {
     sl.rolling = false;
-    emit({.t = w.engine.now(), .kind = "deploy.rollout_done", .stage = Stage::deploy, .actor = actor, .cause = cause,
-          .narration = sl.version_text.empty() ? "deploy.rollout_done.unversioned" : ""},
+    emit({.t = w.engine.now(), .kind = kinds::deploy_rollout_done, .stage = Stage::deploy, .actor = actor, .cause = cause,
+          .narration = sl.version_text.empty() ? kinds::deploy_rollout_done_unversioned : ""},
          {{"service", svc.name}, {"versions", sl.version_text}});
   }
 }

@@ -52,8 +52,8 @@ void LifeModel::terminate(uint32_t u, RecordId cause, std::string_view reason, A
     // Nothing of the app runs (waiting to restart, given up, in a pre-start step, gone with its
     // host): the unit stops at once.
     if (unit.state == UnitState::absent) return;
-    unit.last = emit({.t = now, .kind = "process.terminate", .stage = Stage::supervisor, .actor = unit.supervisor_node,
-                      .proc = unit.workers.front(), .cause = cause, .narration = "process.terminate.not_running"},
+    unit.last = emit({.t = now, .kind = kinds::process_terminate, .stage = Stage::supervisor, .actor = unit.supervisor_node,
+                      .proc = unit.workers.front(), .cause = cause, .narration = kinds::process_terminate_not_running, .state = ProcState::stopped},
                      {{"unit", unit.name}, {"supervisor", supervisor_kind_name(spec.kind)}, {"reason", reason},
                       {"then", after_name(after)}});
     unit.after = after;
@@ -69,10 +69,10 @@ void LifeModel::terminate(uint32_t u, RecordId cause, std::string_view reason, A
   unit.after = after;
   unit.sigterm_sent = false;
   unit.draining = 0;
-  unit.last = emit({.t = now, .kind = "process.terminate", .stage = Stage::supervisor, .actor = unit.supervisor_node,
+  unit.last = emit({.t = now, .kind = kinds::process_terminate, .stage = Stage::supervisor, .actor = unit.supervisor_node,
                     .proc = unit.workers.front(), .cause = cause,
-                    .narration = pre_stop > Time{} ? std::string("process.terminate.pre_stop")
-                                                   : fmt::format("process.terminate.{}", app_state(unit))},
+                    .narration = pre_stop > Time{} ? std::string(kinds::process_terminate_pre_stop)
+                                                   : registered(fmt::format("process.terminate.{}", app_state(unit))), .state = ProcState::stopping},
                    {{"unit", unit.name}, {"supervisor", supervisor_kind_name(spec.kind)}, {"reason", reason},
                     {"grace", grace}, {"pre_stop", pre_stop}, {"app", app_state(unit)}, {"then", after_name(after)}});
   if (spec.kind == SupervisorKind::kubernetes) set_endpoints(u, false, unit.last, "terminating");
@@ -84,7 +84,7 @@ void LifeModel::terminate(uint32_t u, RecordId cause, std::string_view reason, A
     w.engine.schedule(kill_at, [m = this, u, gen, grace] {
       Unit& un = m->units[u];
       if (un.gen != gen || un.state != UnitState::stopping) return;
-      const RecordId rec = m->emit({.t = m->w.engine.now(), .kind = "supervisor.kill", .stage = Stage::supervisor,
+      const RecordId rec = m->emit({.t = m->w.engine.now(), .kind = kinds::supervisor_kill, .stage = Stage::supervisor,
                                     .actor = un.supervisor_node, .proc = un.workers.front(), .cause = un.last},
                                    {{"unit", un.name}, {"grace", grace},
                                     {"supervisor", supervisor_kind_name(un.sup.kind())}});
@@ -102,9 +102,9 @@ void LifeModel::send_sigterm(uint32_t u, uint32_t gen) {
   unit.sigterm_sent = true;
   unit.sigterm_at = now;
   if (sc.services[unit.service].supervisor.pre_stop > Time{} && unit.sup.kind() == SupervisorKind::kubernetes)
-    unit.last = emit({.t = now, .kind = "process.sigterm", .stage = Stage::supervisor, .actor = unit.supervisor_node,
+    unit.last = emit({.t = now, .kind = kinds::process_sigterm, .stage = Stage::supervisor, .actor = unit.supervisor_node,
                       .proc = unit.workers.front(), .cause = unit.last,
-                      .narration = fmt::format("process.sigterm.{}", app_state(unit))},
+                      .narration = registered(fmt::format("process.sigterm.{}", app_state(unit)))},
                      {{"unit", unit.name}, {"app", app_state(unit)}});
   if (unit.was_hung) return;  // the handler never runs: SIGKILL at the end of the grace period
   if (unit.stopped_from == UnitState::up) return begin_drain(u);
@@ -142,8 +142,8 @@ void LifeModel::begin_drain(uint32_t u) {
     w.engine.schedule(shutdown_poll + *svc.timeout_graceful_shutdown, [m = this, u, gen] {
       Unit& un = m->units[u];
       if (un.gen != gen || un.state != UnitState::stopping || un.draining == 0) return;
-      const RecordId rec = m->emit({.t = m->w.engine.now(), .kind = "server.shutdown_timeout", .stage = Stage::process,
-                                    .actor = un.node, .proc = un.workers.front(), .cause = un.last},
+      const RecordId rec = m->emit({.t = m->w.engine.now(), .kind = kinds::server_shutdown_timeout, .stage = Stage::process,
+                                    .actor = un.node, .proc = un.workers.front(), .cause = un.last, .reports_failure = true},
                                    {{"unit", un.name}, {"timeout", *m->sc.services[un.service].timeout_graceful_shutdown}});
       m->finish_stop(u, graceful_exit(m->sc.services[un.service]), "SIGTERM: requests cancelled at --timeout-graceful-shutdown", rec);
     });
@@ -169,9 +169,9 @@ void LifeModel::worker_drained(ProcId p) {
 void LifeModel::finish_stop(uint32_t u, const ExitStatus& st, std::string_view reason, RecordId cause) {
   Unit& unit = units[u];
   if (unit.state != UnitState::stopping) return;
-  const char* narration = st.signal == sig_kill ? "process.exit.killed_after_grace"
-                          : st.clean()           ? "process.exit.stopped"
-                                                 : "process.exit";
+  const std::string_view narration = st.signal == sig_kill ? kinds::process_exit_killed_after_grace
+                          : st.clean()           ? kinds::process_exit_stopped
+                                                 : kinds::process_exit;
   const RecordId rec = record_exit(u, st, reason, cause, narration);
   after_stop(u, rec, st);
 }
@@ -210,9 +210,9 @@ void LifeModel::set_endpoints(uint32_t u, bool ready, RecordId cause, const char
   w.engine.schedule(endpoints_delay(sc.services[unit.service].supervisor), [m = this, u, seq, ready, cause, why] {
     Unit& un = m->units[u];
     if (un.endpoint_seq != seq) return;
-    const std::string narration = fmt::format("endpoints.{}.{}", ready ? "added" : "removed", why);
+    const std::string narration = registered(fmt::format("endpoints.{}.{}", ready ? "added" : "removed", why));
     for (ProcId p : un.workers) m->w.processes[raw(p)].ready = ready;
-    m->emit({.t = m->w.engine.now(), .kind = ready ? "endpoints.added" : "endpoints.removed", .stage = Stage::supervisor,
+    m->emit({.t = m->w.engine.now(), .kind = ready ? kinds::endpoints_added : kinds::endpoints_removed, .stage = Stage::supervisor,
              .actor = un.supervisor_node, .proc = un.workers.front(), .cause = cause, .narration = narration},
             {{"unit", un.name}, {"service", m->sc.services[un.service].name},
              {"delay", endpoints_delay(m->sc.services[un.service].supervisor)}});

@@ -3,6 +3,7 @@
 #include <cctype>
 
 #include "deploysim/presets.hpp"
+#include "deploysim/kinds.hpp"
 
 namespace deploysim::loopback {
 
@@ -27,7 +28,7 @@ uint8_t version_bits(std::string_view s) {
 }  // namespace
 
 RecordId client_hello_of(const Trace& trace, RecordId id) {
-  const Sym hello = trace.find_sym("tls.client_hello");
+  const Sym hello = trace.find_sym(kinds::tls_client_hello);
   if (hello == Sym::none) return RecordId::none;
   // A handshake is a short cause chain; the bound only guards against a malformed trace.
   for (int hops = 0; hops < 64 && id != RecordId::none && raw(id) < trace.size(); ++hops) {
@@ -40,7 +41,7 @@ RecordId client_hello_of(const Trace& trace, RecordId id) {
 }
 
 std::optional<TlsConfig> tls_config_of(const Trace& trace, const Record& r) {
-  if (trace.kind(r) != "tls.client_hello") return std::nullopt;
+  if (trace.kind(r) != kinds::tls_client_hello) return std::nullopt;
   TlsConfig c;
   c.sni = trace.detail_str(r, "sni");
   c.verify_host = trace.detail_str(r, "verify_host");

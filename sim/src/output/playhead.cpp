@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <utility>
 
 namespace deploysim {
 
@@ -20,6 +21,7 @@ void Playhead::reset(const Trace& trace) {
   indexed_ = 0;
   last_t_ = INT64_MIN;
   order_.clear();
+  rank_.clear();
   for (auto& s : stages_) s.clear();
   for (auto& m : messages_) m.clear();
   sync();
@@ -67,7 +69,11 @@ void Playhead::sync() {
     if (r.is_message() && r.dur_ns > 0) messages_[duration_class(r.dur_ns)].push_back(id);
   }
   indexed_ = n;
-  if (!order_.empty()) add_sorted(order_, std::min(order_old, order_.size()));
+  if (!order_.empty()) {
+    add_sorted(order_, std::min(order_old, order_.size()));
+    rank_.resize(order_.size());
+    for (size_t p = 0; p < order_.size(); ++p) rank_[order_[p]] = static_cast<uint32_t>(p);
+  }
   for (size_t s = 0; s < stages_.size(); ++s) add_sorted(stages_[s], stage_old[s]);
   for (size_t c = 0; c < messages_.size(); ++c) add_sorted(messages_[c], message_old[c]);
 }
@@ -78,20 +84,19 @@ RecordId Playhead::at(size_t position) const {
 
 std::optional<size_t> Playhead::last_at_or_before(Time t) {
   sync();
-  const int64_t tn = t.ns();
-  size_t count = 0;
-  if (order_.empty()) {
-    const auto records = trace_->records();
-    count = static_cast<size_t>(std::upper_bound(records.begin(), records.end(), tn,
-                                                 [](int64_t v, const Record& r) { return v < r.t_ns; }) -
-                                records.begin());
-  } else {
-    count = static_cast<size_t>(std::upper_bound(order_.begin(), order_.end(), tn,
-                                                 [this](int64_t v, uint32_t id) { return v < (*trace_)[id].t_ns; }) -
-                                order_.begin());
+  return std::as_const(*this).last_at_or_before(t);
+}
+
+std::optional<size_t> Playhead::last_at_or_before(Time t) const {
+  // The number of records at or before t: a binary search over positions, reading only times.
+  size_t lo = 0, hi = indexed_;
+  while (lo < hi) {
+    const size_t mid = lo + (hi - lo) / 2;
+    if (t_ns_at(mid) <= t.ns()) lo = mid + 1;
+    else hi = mid;
   }
-  if (count == 0) return std::nullopt;
-  return count - 1;
+  if (lo == 0) return std::nullopt;
+  return lo - 1;
 }
 
 const std::vector<uint32_t>* Playhead::stage_list(RecordId from, Stage stage) {

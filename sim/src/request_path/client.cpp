@@ -64,10 +64,10 @@ void PathModel::begin_request(uint32_t ci) {
   ++w.metrics.requests;
   const uint32_t r = new_request(ci);
   const Time now = w.engine.now();
-  emit(r, {.t = now, .kind = "client.request", .stage = Stage::client, .actor = c.node},
+  emit(r, {.t = now, .kind = kinds::client_request, .stage = Stage::client, .actor = c.node},
        {{"url", c.spec->url}, {"method", "GET"}});
   if (!c.url) {
-    fail(r, cause::bad_url);
+    fail(r, FailureCause::bad_url);
     return;
   }
   for (size_t i = 0; i < c.conns.size();) {
@@ -89,7 +89,7 @@ void PathModel::begin_request(uint32_t ci) {
       ++k.inflight;
       reqs[r].conn = c.conns[i];
       ++w.metrics.connections_reused;
-      emit(r, {.t = now, .kind = "tcp.reuse", .stage = Stage::tcp, .actor = c.node, .conn = k.id},
+      emit(r, {.t = now, .kind = kinds::tcp_reuse, .stage = Stage::tcp, .actor = c.node, .conn = k.id},
            {{"ip", k.ip}, {"protocol", k.alpn.empty() ? "http/1.1" : k.alpn}});
       send_request(r);
       return;
@@ -108,7 +108,7 @@ void PathModel::send_request(uint32_t r) {
   const Time d = hop(c.node, w.proxy_node);
   // A GET with a browser's usual headers, inside one TLS record: about 450 bytes.
   w.metrics.bytes_sent += 450;
-  emit(r, {.t = w.engine.now(), .kind = "http.request", .stage = Stage::http, .actor = c.node,
+  emit(r, {.t = w.engine.now(), .kind = kinds::http_request, .stage = Stage::http, .actor = c.node,
            .from = c.node, .to = w.proxy_node, .dur = d, .conn = k.id},
        {{"method", "GET"}, {"path", c.url->path}, {"host", c.url->host},
         {"protocol", k.h2 ? "HTTP/2" : "HTTP/1.1"}, {"encrypted", true}});
@@ -124,16 +124,16 @@ void PathModel::receive_response(uint32_t r, int status) {
   k.idle_since = now;
   if (!c.spec->keep_alive && k.inflight == 0) k.open = false;
   const bool ok = status >= 200 && status < 300;
-  emit(r, {.t = now, .kind = ok ? "client.response" : "client.error", .stage = Stage::client,
+  emit(r, {.t = now, .kind = ok ? kinds::client_response : kinds::client_error, .stage = Stage::client,
            .actor = c.node, .conn = k.id,
-           .narration = ok ? "client.response" : "client.error.http"},
+           .narration = ok ? kinds::client_response : kinds::client_error_http, .outcome = ok ? Outcome::ok : Outcome::failed, .failure = ok ? FailureCause::none : failure_cause_of_status(status), .reports_failure = !ok},
        {{"status", status}, {"latency", now - q.start}, {"url", c.spec->url}}, true);
   q.finished = true;
-  count_outcome(r, ok, ok ? std::string_view{} : std::string_view(std::to_string(status)));
+  count_outcome(r, ok ? FailureCause::none : failure_cause_of_status(status));
   release(r);
 }
 
-void PathModel::fail(uint32_t r, std::string_view why, int status) {
+void PathModel::fail(uint32_t r, FailureCause why, int status) {
   Request& q = reqs[r];
   const ClientState& c = clients[q.client];
   const Time now = w.engine.now();
@@ -143,13 +143,13 @@ void PathModel::fail(uint32_t r, std::string_view why, int status) {
     conn = k.id;
     if (k.inflight > 0) --k.inflight;
     if (!k.open) free_conns.push_back(q.conn);  // never established, so never listed
-    else if (why == cause::connection_reset) k.open = false;  // pruned on the next request
+    else if (why == FailureCause::connection_reset) k.open = false;  // pruned on the next request
     q.conn = UINT32_MAX;
   }
-  emit(r, {.t = now, .kind = "client.error", .stage = Stage::client, .actor = c.node, .conn = conn},
-       {{"cause", why}, {"status", status}, {"latency", now - q.start}, {"url", c.spec->url}}, true);
+  emit(r, {.t = now, .kind = kinds::client_error, .stage = Stage::client, .actor = c.node, .conn = conn, .outcome = Outcome::failed, .failure = why, .reports_failure = true},
+       {{"cause", failure_cause_name(why)}, {"status", status}, {"latency", now - q.start}, {"url", c.spec->url}}, true);
   q.finished = true;
-  count_outcome(r, false, why);
+  count_outcome(r, why);
   release(r);
 }
 

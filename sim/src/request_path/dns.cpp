@@ -57,9 +57,9 @@ struct Dns {
 
   NodeId server(Level level, const ZoneSpec* zone) {
     switch (level) {
-      case Level::root: return m.w.trace.node("root");
-      case Level::tld: return m.w.trace.node("tld." + std::string(tld_of(q().qname)));
-      case Level::authoritative: return m.w.trace.node("ns." + zone->origin);
+      case Level::root: return m.w.trace.node("root", NodeRole::dns_server);
+      case Level::tld: return m.w.trace.node("tld." + std::string(tld_of(q().qname)), NodeRole::dns_server);
+      case Level::authoritative: return m.w.trace.node("ns." + zone->origin, NodeRole::dns_server);
     }
     return NodeId::none;
   }
@@ -91,7 +91,7 @@ struct Dns {
     const ZoneSpec* zone = zone_of(m.sc, q().qname);
     const NodeId to = server(level, zone);
     const Time d = latency(level);
-    m.emit(r, {.t = now(), .kind = "dns.query", .stage = Stage::dns, .actor = resolver(),
+    m.emit(r, {.t = now(), .kind = kinds::dns_query, .stage = Stage::dns, .actor = resolver(),
                .from = resolver(), .to = to, .dur = d},
            {{"name", q().qname}, {"type", "A"}, {"server", level == Level::root ? "root"
                                                           : level == Level::tld ? "tld" : "authoritative"}});
@@ -103,7 +103,7 @@ struct Dns {
     const ZoneSpec* zone = zone_of(m.sc, qname);
     const NodeId from = server(level, zone);
     const Time d = latency(level);
-    const RecordSpec base{.t = now(), .kind = "dns.referral", .stage = Stage::dns, .actor = from,
+    const RecordSpec base{.t = now(), .kind = kinds::dns_referral, .stage = Stage::dns, .actor = from,
                           .from = from, .to = resolver(), .dur = d};
     if (level == Level::root) {
       m.emit(r, base, {{"name", qname}, {"zone", tld_of(qname)}, {"ns", "tld." + std::string(tld_of(qname))}});
@@ -143,12 +143,12 @@ struct Dns {
       e.type = rec->type;
       e.value = rec->value;
       e.ttl = rec->ttl;
-      m.emit(r, {.t = now(), .kind = "dns.answer", .stage = Stage::dns, .actor = from, .from = from,
+      m.emit(r, {.t = now(), .kind = kinds::dns_answer, .stage = Stage::dns, .actor = from, .from = from,
                  .to = resolver(), .dur = d},
              {{"name", qname}, {"type", type_name(rec->type)}, {"value", rec->value}, {"ttl", rec->ttl}});
     } else {
-      m.emit(r, {.t = now(), .kind = "dns.nxdomain", .stage = Stage::dns, .actor = from,
-                 .from = from, .to = resolver(), .dur = d},
+      m.emit(r, {.t = now(), .kind = kinds::dns_nxdomain, .stage = Stage::dns, .actor = from,
+                 .from = from, .to = resolver(), .dur = d, .reports_failure = true},
              {{"name", qname}, {"negative_ttl", e.ttl}});
     }
     m.w.engine.schedule(d, [pm = &m, rr = r, e = std::make_shared<DnsEntry>(std::move(e))] {
@@ -177,12 +177,12 @@ void PathModel::dns_lookup(uint32_t r) {
   if (auto it = c.stub_cache.find(host); it != c.stub_cache.end() && it->second.expires > now) {
     const DnsEntry& e = it->second;
     ++w.metrics.dns_cache_hits;
-    emit(r, {.t = now, .kind = "dns.stub_cache_hit", .stage = Stage::dns, .actor = c.node,
-             .narration = e.negative ? "dns.stub_cache_hit.negative" : "dns.stub_cache_hit"},
+    emit(r, {.t = now, .kind = kinds::dns_stub_cache_hit, .stage = Stage::dns, .actor = c.node,
+             .narration = e.negative ? kinds::dns_stub_cache_hit_negative : kinds::dns_stub_cache_hit},
          {{"name", host}, {"value", e.negative ? "NXDOMAIN" : e.value},
           {"ttl_left", e.expires - now}});
     q.dns_done = now;
-    if (e.negative) return fail(r, cause::nxdomain);
+    if (e.negative) return fail(r, FailureCause::nxdomain);
     q.answer = e.value;
     return after_dns(r);
   }
@@ -199,9 +199,9 @@ void PathModel::dns_stub_send(uint32_t r) {
   ++q.dns_attempt;
   q.dns_sent = w.engine.now();
   const Time d = hop(c.node, w.resolver_node);
-  emit(r, {.t = q.dns_sent, .kind = "dns.query", .stage = Stage::dns, .actor = c.node,
+  emit(r, {.t = q.dns_sent, .kind = kinds::dns_query, .stage = Stage::dns, .actor = c.node,
            .from = c.node, .to = w.resolver_node, .dur = d,
-           .narration = q.dns_attempt > 1 ? "dns.query.retry" : "dns.query.stub"},
+           .narration = q.dns_attempt > 1 ? kinds::dns_query_retry : kinds::dns_query_stub},
        {{"name", c.url->host}, {"type", "A"}, {"attempt", q.dns_attempt}});
   w.engine.schedule(d, [m = this, r] { m->dns_at_resolver(r); });
 }
@@ -218,11 +218,11 @@ void PathModel::dns_at_resolver(uint32_t r) {
   w.engine.schedule_at(std::max(at, w.engine.now()), [m = this, r] {
     Request& q = m->reqs[r];
     const ClientState& c = m->clients[q.client];
-    m->emit(r, {.t = m->w.engine.now(), .kind = "dns.timeout", .stage = Stage::dns, .actor = c.node},
+    m->emit(r, {.t = m->w.engine.now(), .kind = kinds::dns_timeout, .stage = Stage::dns, .actor = c.node, .reports_failure = true},
             {{"name", c.url->host}, {"attempt", q.dns_attempt}, {"timeout", m->sc.resolver.retry_timeout}});
     if (q.dns_attempt < m->sc.resolver.attempts) return m->dns_stub_send(r);
     q.dns_done = m->w.engine.now();
-    m->fail(r, cause::dns_timeout);
+    m->fail(r, FailureCause::dns_timeout);
   });
 }
 
@@ -234,8 +234,8 @@ void PathModel::dns_resolve_step(uint32_t r) {
     if (auto it = resolver_cache.find(q.qname); it != resolver_cache.end() && it->second.expires > now) {
       const DnsEntry e = it->second;
       ++w.metrics.dns_cache_hits;
-      emit(r, {.t = now, .kind = "dns.cache_hit", .stage = Stage::dns, .actor = w.resolver_node,
-               .narration = e.negative ? "dns.cache_hit.negative" : "dns.cache_hit"},
+      emit(r, {.t = now, .kind = kinds::dns_cache_hit, .stage = Stage::dns, .actor = w.resolver_node,
+               .narration = e.negative ? kinds::dns_cache_hit_negative : kinds::dns_cache_hit},
            {{"name", q.qname}, {"type", type_name(e.type)},
             {"value", e.negative ? "NXDOMAIN" : e.value}, {"ttl_left", e.expires - now}});
       DnsEntry left = e;
@@ -244,8 +244,8 @@ void PathModel::dns_resolve_step(uint32_t r) {
     }
   }
   ++w.metrics.dns_cache_misses;
-  emit(r, {.t = now, .kind = "dns.cache_miss", .stage = Stage::dns, .actor = w.resolver_node,
-           .narration = sc.resolver.cache ? "dns.cache_miss" : "dns.cache_miss.disabled"},
+  emit(r, {.t = now, .kind = kinds::dns_cache_miss, .stage = Stage::dns, .actor = w.resolver_node,
+           .narration = sc.resolver.cache ? kinds::dns_cache_miss : kinds::dns_cache_miss_disabled},
        {{"name", q.qname}});
   const ZoneSpec* zone = zone_of(sc, q.qname);
   auto known = [&](const std::string& key) {
@@ -262,10 +262,10 @@ void PathModel::dns_reply(uint32_t r, bool nxdomain, bool servfail) {
   const ClientState& c = clients[q.client];
   const Time d = hop(c.node, w.resolver_node);
   const char* rcode = servfail ? "SERVFAIL" : nxdomain ? "NXDOMAIN" : "NOERROR";
-  emit(r, {.t = w.engine.now(), .kind = "dns.response", .stage = Stage::dns,
+  emit(r, {.t = w.engine.now(), .kind = kinds::dns_response, .stage = Stage::dns,
            .actor = w.resolver_node, .from = w.resolver_node, .to = c.node, .dur = d,
-           .narration = servfail ? "dns.response.servfail"
-                        : nxdomain ? "dns.response.nxdomain" : "dns.response"},
+           .narration = servfail ? kinds::dns_response_servfail
+                        : nxdomain ? kinds::dns_response_nxdomain : kinds::dns_response},
        {{"name", c.url->host}, {"rcode", rcode}, {"value", nxdomain || servfail ? "" : q.answer},
         {"ttl", q.dns_min_ttl == Time::max() ? Time{} : q.dns_min_ttl}});
   w.engine.schedule(d, [m = this, r, nxdomain, servfail] {
@@ -273,14 +273,14 @@ void PathModel::dns_reply(uint32_t r, bool nxdomain, bool servfail) {
     ClientState& cl = m->clients[rq.client];
     const Time now = m->w.engine.now();
     rq.dns_done = now;
-    if (servfail) return m->fail(r, cause::servfail);
+    if (servfail) return m->fail(r, FailureCause::servfail);
     DnsEntry e;
     e.negative = nxdomain;
     e.value = rq.answer;
     e.ttl = rq.dns_min_ttl == Time::max() ? Time{} : rq.dns_min_ttl;
     e.expires = now + e.ttl;
     cl.stub_cache[cl.url->host] = e;
-    if (nxdomain) return m->fail(r, cause::nxdomain);
+    if (nxdomain) return m->fail(r, FailureCause::nxdomain);
     m->after_dns(r);
   });
 }

@@ -11,6 +11,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "deploysim/kinds.hpp"
 #include "deploysim/tls_model.hpp"
 #include "deploysim/huge_pages.hpp"
 #include "core/world.hpp"
@@ -106,15 +107,6 @@ struct ReplicaState {
 };
 
 /// Failure causes as they appear in Metrics::failures and trace details.
-namespace cause {
-inline constexpr std::string_view bad_url = "bad_url";
-inline constexpr std::string_view nxdomain = "nxdomain";
-inline constexpr std::string_view dns_timeout = "dns_timeout";
-inline constexpr std::string_view servfail = "servfail";
-inline constexpr std::string_view connection_refused = "connection_refused";
-inline constexpr std::string_view connect_timeout = "connect_timeout";
-inline constexpr std::string_view connection_reset = "connection_reset";
-}  // namespace cause
 
 /// The request-path models of one run.
 class PathModel {
@@ -134,7 +126,7 @@ public:
   void after_dns(uint32_t req);
   void send_request(uint32_t req);
   void receive_response(uint32_t req, int status);
-  void fail(uint32_t req, std::string_view cause, int status = 0);
+  void fail(uint32_t req, FailureCause why, int status = 0);
 
   // dns.cpp
   void dns_lookup(uint32_t req);
@@ -188,7 +180,7 @@ public:
   /// Returns a request slot once nothing refers to it any more.
   void release(uint32_t req);
   /// Records the outcome in the metrics.
-  void count_outcome(uint32_t req, bool ok, std::string_view cause);
+  void count_outcome(uint32_t req, FailureCause why);  // none: it succeeded
 
   World& w;
   const Scenario& sc;

@@ -11,22 +11,22 @@ void PathModel::proxy_receive(uint32_t r) {
   const Time now = w.engine.now();
   const Time d = hop(c.node, w.proxy_node);
   if (!w.proxy_up) {
-    emit(r, {.t = now, .kind = "tcp.rst", .stage = Stage::tcp, .actor = w.proxy_node,
+    emit(r, {.t = now, .kind = kinds::tcp_rst, .stage = Stage::tcp, .actor = w.proxy_node,
              .from = w.proxy_node, .to = c.node, .dur = d, .conn = conns[q.conn].id,
-             .narration = "tcp.rst.proxy_gone"},
+             .narration = kinds::tcp_rst_proxy_gone},
          {{"ip", conns[q.conn].ip}, {"port", c.url->port}});
-    w.engine.schedule(d, [m = this, r] { m->fail(r, cause::connection_reset); });
+    w.engine.schedule(d, [m = this, r] { m->fail(r, FailureCause::connection_reset); });
     return;
   }
   const RouteSpec* route = nullptr;
   for (const auto& rt : sc.proxy->routes)
     if (rt.host == c.url->host) route = &rt;
   if (!route) {
-    emit(r, {.t = now, .kind = "proxy.no_route", .stage = Stage::proxy, .actor = w.proxy_node},
+    emit(r, {.t = now, .kind = kinds::proxy_no_route, .stage = Stage::proxy, .actor = w.proxy_node},
          {{"host", c.url->host}});
     return proxy_relay(r, 404, "no route for this Host");
   }
-  emit(r, {.t = now, .kind = "proxy.route", .stage = Stage::proxy, .actor = w.proxy_node},
+  emit(r, {.t = now, .kind = kinds::proxy_route, .stage = Stage::proxy, .actor = w.proxy_node},
        {{"host", c.url->host}, {"pool", route->pool}});
   const uint32_t service = w.service_index(route->pool);
   uint32_t ri = UINT32_MAX;
@@ -40,7 +40,7 @@ void PathModel::proxy_receive(uint32_t r) {
     bool listed = false;
     for (const Process& p : w.processes) listed = listed || (p.service == service && p.ready);
     if (sc.services[service].supervisor.kind == SupervisorKind::kubernetes && !listed) {
-      emit(r, {.t = now, .kind = "proxy.no_endpoints", .stage = Stage::proxy, .actor = w.proxy_node},
+      emit(r, {.t = now, .kind = kinds::proxy_no_endpoints, .stage = Stage::proxy, .actor = w.proxy_node},
            {{"pool", route->pool}});
       return proxy_relay(r, 503, "no ready endpoints");
     }
@@ -69,18 +69,18 @@ void PathModel::proxy_forward(uint32_t r, uint32_t ri, ProcId worker) {
   const bool fwd = proxy_sets_forwarded_headers(px);
   const std::string upstream = upstream_address(ri);
   // The proxy connects to the replica's address; the kernel, not the proxy, picks the worker.
-  const std::string_view narration = worker == ProcId::none ? "proxy.forward.backlog"
-                                     : fwd                  ? "proxy.forward"
-                                                            : "proxy.forward.plain";
+  const std::string_view narration = worker == ProcId::none ? kinds::proxy_forward_backlog
+                                     : fwd                  ? kinds::proxy_forward
+                                                            : kinds::proxy_forward_plain;
   const NodeId to = worker != ProcId::none ? p.node : rs.manager;
   if (fwd)
-    emit(r, {.t = now, .kind = "proxy.forward", .stage = Stage::proxy, .actor = w.proxy_node,
+    emit(r, {.t = now, .kind = kinds::proxy_forward, .stage = Stage::proxy, .actor = w.proxy_node,
              .from = w.proxy_node, .to = to, .dur = d, .proc = worker, .narration = narration},
          {{"method", "GET"}, {"path", c.url->path}, {"host", c.url->host}, {"upstream", upstream},
           {"x_forwarded_for", c.ip}, {"x_forwarded_proto", "https"},
           {"protocol", h2c ? "h2c" : "HTTP/1.1"}, {"encrypted", false}});
   else
-    emit(r, {.t = now, .kind = "proxy.forward", .stage = Stage::proxy, .actor = w.proxy_node,
+    emit(r, {.t = now, .kind = kinds::proxy_forward, .stage = Stage::proxy, .actor = w.proxy_node,
              .from = w.proxy_node, .to = to, .dur = d, .proc = worker, .narration = narration},
          {{"method", "GET"}, {"path", c.url->path}, {"host", c.url->host}, {"upstream", upstream},
           {"protocol", h2c ? "h2c" : "HTTP/1.1"}, {"encrypted", false}});
@@ -102,9 +102,9 @@ void PathModel::proxy_relay(uint32_t r, int status, std::string_view reason) {
   const Time d = hop(c.node, w.proxy_node);
   // Headers plus a small JSON body, in TLS records: about 1.2 kB.
   w.metrics.bytes_received += 1200;
-  emit(r, {.t = w.engine.now(), .kind = "http.response", .stage = Stage::http, .actor = w.proxy_node,
+  emit(r, {.t = w.engine.now(), .kind = kinds::http_response, .stage = Stage::http, .actor = w.proxy_node,
            .from = w.proxy_node, .to = c.node, .dur = d, .conn = conns[q.conn].id,
-           .narration = status < 300 ? "http.response" : "http.response.error"},
+           .narration = status < 300 ? kinds::http_response : kinds::http_response_error, .reports_failure = status >= 500},
        {{"status", status}, {"reason", reason}, {"encrypted", true}});
   w.engine.schedule(d, [m = this, r, status] { m->receive_response(r, status); });
 }
@@ -113,9 +113,9 @@ void PathModel::proxy_timeout(uint32_t r) {
   Request& q = reqs[r];
   q.timeout = EventId{};
   const bool waiting_in_backlog = q.worker == UINT32_MAX;
-  emit(r, {.t = w.engine.now(), .kind = "proxy.timeout", .stage = Stage::proxy, .actor = w.proxy_node,
+  emit(r, {.t = w.engine.now(), .kind = kinds::proxy_timeout, .stage = Stage::proxy, .actor = w.proxy_node,
            .proc = waiting_in_backlog ? ProcId::none : static_cast<ProcId>(q.worker),
-           .narration = waiting_in_backlog ? "proxy.timeout.backlog" : "proxy.timeout"},
+           .narration = waiting_in_backlog ? kinds::proxy_timeout_backlog : kinds::proxy_timeout, .reports_failure = true},
        {{"after", proxy_upstream_timeout(*sc.proxy).value_or(Time{})}, {"upstream", upstream_address(q.replica)},
         {"worker", waiting_in_backlog ? std::string_view("-") : std::string_view(w.processes[q.worker].name)},
         {"preset", preset_name(sc.proxy->preset)}});
@@ -127,9 +127,9 @@ void PathModel::proxy_upstream_failed(uint32_t r, std::string_view reason) {
   const RouteSpec* route = nullptr;
   for (const auto& rt : sc.proxy->routes)
     if (rt.host == clients[q.client].url->host) route = &rt;
-  emit(r, {.t = w.engine.now(), .kind = "proxy.upstream_error", .stage = Stage::proxy,
+  emit(r, {.t = w.engine.now(), .kind = kinds::proxy_upstream_error, .stage = Stage::proxy,
            .actor = w.proxy_node,
-           .proc = q.worker == UINT32_MAX ? ProcId::none : static_cast<ProcId>(q.worker)},
+           .proc = q.worker == UINT32_MAX ? ProcId::none : static_cast<ProcId>(q.worker), .reports_failure = true},
        {{"reason", reason}, {"pool", route ? route->pool : ""}});
   proxy_relay(r, 502, "bad gateway");
 }

@@ -64,7 +64,7 @@ PathModel::PathModel(World& world)
     const ClientSpec& spec = sc.clients[i];
     ClientState c;
     c.spec = &spec;
-    c.node = w.trace.node(spec.name);
+    c.node = w.trace.node(spec.name, NodeRole::client);
     c.url = parse_url(spec.url);
     c.ip = fmt::format("198.51.100.{}", 10 + i % 240);  // RFC 5737 documentation range
     c.rng = w.rng(spec.name.c_str());
@@ -85,7 +85,8 @@ PathModel::PathModel(World& world)
       // The lifecycle names the replica's main process "api/manager" ("api-2/manager").
       const std::string_view name = p.name;
       rs.manager = sc.services[p.service].workers > 1
-                       ? w.trace.node(fmt::format("{}/manager", name.substr(0, name.find('/'))))
+                       ? w.trace.node(fmt::format("{}/manager", name.substr(0, name.find('/'))), NodeRole::worker,
+                                      static_cast<int32_t>(p.host))
                        : p.node;
       replicas.push_back(std::move(rs));
     }
@@ -190,7 +191,7 @@ uint32_t PathModel::host_by_ip(std::string_view ip) const {
   return UINT32_MAX;
 }
 
-void PathModel::count_outcome(uint32_t r, bool ok, std::string_view why) {
+void PathModel::count_outcome(uint32_t r, FailureCause why) {
   const Request& q = reqs[r];
   const Time now = w.engine.now();
   const auto window = static_cast<size_t>(now / w.metrics.availability_window);
@@ -199,9 +200,9 @@ void PathModel::count_outcome(uint32_t r, bool ok, std::string_view why) {
     avail.resize(window + 1);
     for (size_t i = old; i < avail.size(); ++i) avail[i].t = w.metrics.availability_window * static_cast<int64_t>(i);
   }
-  if (!ok) {
+  if (why != FailureCause::none) {
     ++avail[window].failed;
-    ++w.metrics.failures[std::string(why)];
+    ++w.metrics.failures[std::string(failure_cause_name(why))];
     return;
   }
   ++avail[window].ok;

@@ -28,7 +28,7 @@ void PathModel::tcp_connect(uint32_t r) {
                                                   : w.trace.node(q.answer);
   const Time d = hop(c.node, target);
   const Time now = w.engine.now();
-  emit(r, {.t = now, .kind = "tcp.syn", .stage = Stage::tcp, .actor = c.node, .from = c.node,
+  emit(r, {.t = now, .kind = kinds::tcp_syn, .stage = Stage::tcp, .actor = c.node, .from = c.node,
            .to = target, .dur = d, .conn = conn.id},
        {{"ip", q.answer}, {"port", c.url->port}});
   const bool host_up = conn.host != UINT32_MAX && w.hosts[conn.host].up;
@@ -43,20 +43,20 @@ void PathModel::tcp_connect(uint32_t r) {
     const ConnId id = m->conns[rq.conn].id;
     const Time t = m->w.engine.now();
     if (!listening) {
-      m->emit(r, {.t = t, .kind = "tcp.rst", .stage = Stage::tcp, .actor = target, .from = target,
+      m->emit(r, {.t = t, .kind = kinds::tcp_rst, .stage = Stage::tcp, .actor = target, .from = target,
                   .to = cl.node, .dur = d, .conn = id},
               {{"ip", rq.answer}, {"port", cl.url->port}});
-      m->w.engine.schedule(d, [m, r] { m->fail(r, cause::connection_refused); });
+      m->w.engine.schedule(d, [m, r] { m->fail(r, FailureCause::connection_refused); });
       return;
     }
-    m->emit(r, {.t = t, .kind = "tcp.syn_ack", .stage = Stage::tcp, .actor = target, .from = target,
+    m->emit(r, {.t = t, .kind = kinds::tcp_syn_ack, .stage = Stage::tcp, .actor = target, .from = target,
                 .to = cl.node, .dur = d, .conn = id},
             {{"port", cl.url->port}});
     m->w.engine.schedule(d, [m, r, target, d] {
       Request& q2 = m->reqs[r];
       const ClientState& c2 = m->clients[q2.client];
       const Time t2 = m->w.engine.now();
-      m->emit(r, {.t = t2, .kind = "tcp.ack", .stage = Stage::tcp, .actor = c2.node, .from = c2.node,
+      m->emit(r, {.t = t2, .kind = kinds::tcp_ack, .stage = Stage::tcp, .actor = c2.node, .from = c2.node,
                   .to = target, .dur = d, .conn = m->conns[q2.conn].id},
               {{"rtt", d * 2}});
       q2.tcp_done = t2;
@@ -71,11 +71,11 @@ void PathModel::tcp_syn_lost(uint32_t r, int attempt) {
   const Time now = w.engine.now();
   if (attempt > syn_retries) {
     q.tcp_done = now;
-    return fail(r, cause::connect_timeout);
+    return fail(r, FailureCause::connect_timeout);
   }
   const uint32_t host = conns[q.conn].host;
   const NodeId target = host != UINT32_MAX ? w.hosts[host].node : w.trace.node(q.answer);
-  emit(r, {.t = now, .kind = "tcp.syn_retransmit", .stage = Stage::tcp, .actor = c.node,
+  emit(r, {.t = now, .kind = kinds::tcp_syn_retransmit, .stage = Stage::tcp, .actor = c.node,
            .from = c.node, .to = target, .dur = hop(c.node, target),
            .conn = conns[q.conn].id},
        {{"ip", q.answer}, {"attempt", attempt}, {"rto", initial_rto * (int64_t{1} << (attempt - 1))}});

@@ -15,12 +15,12 @@ namespace {
 // Approximate wire sizes (bytes) for the byte counters: a padded ClientHello is 517 bytes in
 // common browsers; a two-certificate chain is about 2.6 kB.
 uint64_t wire_bytes(std::string_view kind) {
-  if (kind == "tls.client_hello") return 517;
-  if (kind == "tls.certificate") return 2600;
-  if (kind == "tls.certificate_verify") return 264;
-  if (kind == "tls.server_key_exchange") return 300;
-  if (kind == "tls.server_hello") return 90;
-  if (kind == "tls.client_key_exchange") return 70;
+  if (kind == kinds::tls_client_hello) return 517;
+  if (kind == kinds::tls_certificate) return 2600;
+  if (kind == kinds::tls_certificate_verify) return 264;
+  if (kind == kinds::tls_server_key_exchange) return 300;
+  if (kind == kinds::tls_server_hello) return 90;
+  if (kind == kinds::tls_client_key_exchange) return 70;
   return 40;
 }
 
@@ -131,14 +131,14 @@ void PathModel::tls_handshake(uint32_t r) {
     // Only a certificate with several names carries the list (the loopback replay needs it).
     if (!alt_names.empty()) fields.push_back({"cert_alt_names", alt_names});
     q.last = w.trace.append(
-        {.t = w.engine.now(), .kind = "tls.client_hello", .stage = Stage::tls, .actor = c.node,
+        {.t = w.engine.now(), .kind = kinds::tls_client_hello, .stage = Stage::tls, .actor = c.node,
          .from = c.node, .to = w.proxy_node, .dur = d, .conn = conns[q.conn].id, .cause = q.last,
-         .narration = !cfg.sni.empty()               ? "tls.client_hello"
-                      : is_ip_literal(cfg.verify_host) ? "tls.client_hello.by_ip"
-                                                       : "tls.client_hello.no_sni"},
+         .narration = !cfg.sni.empty()               ? kinds::tls_client_hello
+                      : is_ip_literal(cfg.verify_host) ? kinds::tls_client_hello_by_ip
+                                                       : kinds::tls_client_hello_no_sni},
         std::span<const FieldArg>(fields));
   }
-  w.metrics.bytes_sent += wire_bytes("tls.client_hello");
+  w.metrics.bytes_sent += wire_bytes(kinds::tls_client_hello);
   tls_flight(r, 1);
 }
 
@@ -162,27 +162,28 @@ void PathModel::tls_flight(uint32_t r, int flight) {
         if (!m->full) continue;
         const std::string side = msg.from_client ? ".client" : ".server";
         std::string narration =
-            msg.kind == "tls.certificate" ? (tv.sni_matched ? "tls.certificate.sni" : "tls.certificate.default")
-            : msg.kind == "tls.alert" || msg.kind == "tls.finished" || msg.kind == "tls.change_cipher_spec"
+            msg.kind == kinds::tls_certificate ? std::string(tv.sni_matched ? kinds::tls_certificate_sni : kinds::tls_certificate_default)
+            : msg.kind == kinds::tls_alert || msg.kind == kinds::tls_finished || msg.kind == kinds::tls_change_cipher_spec
                 ? std::string(msg.kind) + side
                 : std::string(msg.kind);
         // TLS 1.2 agrees on keys only after the client's key exchange, and the client may send
         // its request only after the server's Finished: these two sentences differ from 1.3's.
-        if (tv.version == tls12 && (msg.kind == "tls.server_hello" || narration == "tls.finished.client"))
+        if (tv.version == tls12 && (msg.kind == kinds::tls_server_hello || narration == kinds::tls_finished_client))
           narration += ".tls12";
         // TLS 1.3 encrypts everything after ServerHello; TLS 1.2 only the Finished messages,
         // which follow ChangeCipherSpec (RFC 5246 section 7.4.9).
-        const bool encrypted = tv.version == tls13 ? msg.kind != "tls.server_hello" : msg.kind == "tls.finished";
+        const bool encrypted = tv.version == tls13 ? msg.kind != kinds::tls_server_hello : msg.kind == kinds::tls_finished;
         const RecordSpec spec{.t = now, .kind = msg.kind, .stage = Stage::tls, .actor = from,
                               .from = from, .to = to, .dur = m->hop(cl.node, m->w.proxy_node),
-                              .conn = id, .cause = rq.last, .narration = narration};
-        if (msg.kind == "tls.alert")
+                              .conn = id, .cause = rq.last, .narration = narration,
+                              .reports_failure = msg.kind == kinds::tls_alert};
+        if (msg.kind == kinds::tls_alert)
           rq.last = m->w.trace.append(spec, {{"alert", tv.alert}, {"code", tv.alert_code},
                                              {"verify_result", tv.verify_result}, {"sni_matched", tv.sni_matched}});
-        else if (msg.kind == "tls.server_hello")
+        else if (msg.kind == kinds::tls_server_hello)
           rq.last = m->w.trace.append(spec, {{"version", tls_version_name(tv.version)},
                                              {"alpn", tv.alpn.empty() ? "(none)" : tv.alpn}});
-        else if (msg.kind == "tls.certificate") {
+        else if (msg.kind == kinds::tls_certificate) {
           uint32_t cert = UINT32_MAX;
           const TlsConfig cfg = m->tls_config(r, &cert);
           rq.last = m->w.trace.append(spec, {{"domain", cfg.cert_domain},
@@ -202,7 +203,7 @@ void PathModel::tls_flight(uint32_t r, int flight) {
   if (!v.ok) {
     w.engine.schedule(wait, [m = this, r] {
       m->reqs[r].tls_done = m->w.engine.now();
-      m->fail(r, m->reqs[r].tls.alert);
+      m->fail(r, failure_cause_of_alert(m->reqs[r].tls.alert));
     });
     return;
   }
@@ -219,7 +220,7 @@ void PathModel::tls_flight(uint32_t r, int flight) {
     k.inflight = 1;
     cl.conns.push_back(rq.conn);
     ++m->w.metrics.tls_handshakes;
-    m->emit(r, {.t = now, .kind = "tls.established", .stage = Stage::tls, .actor = cl.node, .conn = k.id},
+    m->emit(r, {.t = now, .kind = kinds::tls_established, .stage = Stage::tls, .actor = cl.node, .conn = k.id},
             {{"version", tls_version_name(k.version)}, {"alpn", k.alpn.empty() ? "http/1.1" : k.alpn},
              {"handshake", now - rq.tcp_done}});
     m->send_request(r);

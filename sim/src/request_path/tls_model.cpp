@@ -1,10 +1,12 @@
 #include "deploysim/tls_model.hpp"
 
 #include <algorithm>
+#include <functional>
 #include <openssl/ssl.h>
 #include <openssl/x509_vfy.h>
 
 #include "deploysim/presets.hpp"
+#include "deploysim/kinds.hpp"
 
 namespace deploysim {
 
@@ -31,13 +33,13 @@ static_assert(SSL_AD_INTERNAL_ERROR == 80 && SSL_AD_UNRECOGNIZED_NAME == 112);
 
 void server_flight(TlsVerdict& v) {
   if (v.version == tls13) {
-    for (const char* k : {"tls.server_hello", "tls.encrypted_extensions", "tls.certificate",
-                          "tls.certificate_verify", "tls.finished"})
+    for (const std::string_view k : {kinds::tls_server_hello, kinds::tls_encrypted_extensions, kinds::tls_certificate,
+                          kinds::tls_certificate_verify, kinds::tls_finished})
       v.messages.push_back({k, false, 1});
   } else {
     // TLS 1.2 (RFC 5246 7.3): the certificate travels in clear, before any key is agreed.
-    for (const char* k : {"tls.server_hello", "tls.certificate", "tls.server_key_exchange",
-                          "tls.server_hello_done"})
+    for (const std::string_view k : {kinds::tls_server_hello, kinds::tls_certificate, kinds::tls_server_key_exchange,
+                          kinds::tls_server_hello_done})
       v.messages.push_back({k, false, 1});
   }
 }
@@ -79,6 +81,29 @@ bool is_ip_literal(std::string_view host) {
   return !host.empty() && host.find_first_not_of("0123456789.") == std::string_view::npos;
 }
 
+size_t TlsConfigHash::operator()(const TlsConfig& c) const {
+  size_t h = 0;
+  auto mix = [&h](size_t v) { h ^= v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2); };
+  const std::hash<std::string> text;
+  mix(text(c.sni));
+  mix(text(c.verify_host));
+  mix(c.offered_versions);
+  mix(c.accepted_versions);
+  for (const auto& a : c.alpn_offered) mix(text(a));
+  mix(0xa1);  // a separator: ["h2"], [] differs from [], ["h2"]
+  for (const auto& a : c.alpn_supported) mix(text(a));
+  mix(c.has_certificate);
+  mix(text(c.cert_domain));
+  for (const auto& a : c.cert_alt_names) mix(text(a));
+  mix(static_cast<size_t>(c.cert_issuer));
+  mix(static_cast<size_t>(c.not_before_unix));
+  mix(static_cast<size_t>(c.not_after_unix));
+  mix(static_cast<size_t>(c.check_time_unix));
+  mix(c.strict_sni);
+  mix(static_cast<size_t>(c.preset));
+  return h;
+}
+
 bool certificate_covers(std::string_view cert_domain, std::string_view host) {
   if (cert_domain.empty() || host.empty()) return false;
   if (cert_domain == host) return true;
@@ -105,13 +130,13 @@ const char* tls_version_name(uint8_t version) {
 
 TlsVerdict decide_tls(const TlsConfig& c) {
   TlsVerdict v;
-  v.messages.push_back({"tls.client_hello", true, 0});
+  v.messages.push_back({kinds::tls_client_hello, true, 0});
   v.sni_matched = c.has_certificate && !c.sni.empty() && certificate_covers(c.cert_domain, c.cert_alt_names, c.sni);
   v.version = highest_common(c.offered_versions, c.accepted_versions);
   if (v.version == 0) {
     v.alert = "protocol_version";
     v.alert_code = SSL_AD_PROTOCOL_VERSION;
-    v.messages.push_back({"tls.alert", false, 1});
+    v.messages.push_back({kinds::tls_alert, false, 1});
     v.flights = 2;
     return v;
   }
@@ -120,7 +145,7 @@ TlsVerdict decide_tls(const TlsConfig& c) {
     const ProxyPresetInfo& preset = proxy_preset(c.preset);
     v.alert = preset.reject_alert;
     v.alert_code = preset.reject_alert_code;
-    v.messages.push_back({"tls.alert", false, 1});
+    v.messages.push_back({kinds::tls_alert, false, 1});
     v.flights = 2;
     return v;
   }
@@ -129,18 +154,18 @@ TlsVerdict decide_tls(const TlsConfig& c) {
   verify_certificate(c, v);
   if (v.alert_code != 0) {
     v.alert_from_client = true;
-    v.messages.push_back({"tls.alert", true, 2});
+    v.messages.push_back({kinds::tls_alert, true, 2});
     v.flights = 3;
     return v;
   }
   v.ok = true;
   if (v.version == tls13) {
-    v.messages.push_back({"tls.finished", true, 2});
+    v.messages.push_back({kinds::tls_finished, true, 2});
     v.flights = 3;  // the client's Finished travels with the first request: 1 RTT
   } else {
-    for (const char* k : {"tls.client_key_exchange", "tls.change_cipher_spec", "tls.finished"})
+    for (const std::string_view k : {kinds::tls_client_key_exchange, kinds::tls_change_cipher_spec, kinds::tls_finished})
       v.messages.push_back({k, true, 2});
-    for (const char* k : {"tls.change_cipher_spec", "tls.finished"})
+    for (const std::string_view k : {kinds::tls_change_cipher_spec, kinds::tls_finished})
       v.messages.push_back({k, false, 3});
     v.flights = 4;  // 2 RTT before the request can be sent
   }
