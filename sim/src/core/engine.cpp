@@ -10,22 +10,6 @@ std::optional<Time> Engine::peek() {
   return ns(t);
 }
 
-bool Engine::step() {
-  int64_t t = 0;
-  uint32_t slot = 0;
-  if (!queue_.pop(t, slot)) return false;
-  now_ = ns(t);
-  ++dispatched_;
-  // Clean up even if the handler throws, so the queue stays consistent.
-  struct Release {
-    EventQueue* q;
-    uint32_t slot;
-    ~Release() { q->release(slot); }
-  } release{&queue_, slot};
-  queue_.run(slot);
-  return true;
-}
-
 void Engine::run_until(Time t) {
   for (;;) {
     auto next = peek();

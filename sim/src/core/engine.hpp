@@ -41,7 +41,7 @@ public:
   /// The time of the next live event, if any.
   std::optional<Time> peek();
   /// Runs the next live event; returns false when none is left.
-  bool step();
+  bool step() { return queue_.dispatch(now_, dispatched_); }
   /// Runs every event with time <= t, then sets now to t (when t is later).
   void run_until(Time t);
   /// Runs until no event is left.

@@ -224,7 +224,7 @@ bool EventQueue::peek(int64_t& t_ns) {
   return true;
 }
 
-bool EventQueue::pop(int64_t& t_ns, uint32_t& slot) {
+bool EventQueue::dispatch(Time& now, uint64_t& dispatched) {
   Key top{};
   int lane = -1;
   if (!next_key(top, lane)) return false;
@@ -236,20 +236,26 @@ bool EventQueue::pop(int64_t& t_ns, uint32_t& slot) {
   // a whole handler ahead (on big queues a slot is a cache miss).
   if (lane < 0)
     for (size_t c = 1; c <= arity && c < heap_.size(); ++c) compat::prefetch(&slot_at(heap_[c].slot));
-  ++slot_at(top.slot).gen;  // from here on the handle is stale: a handler cannot cancel itself
+  Slot& s = slot_at(top.slot);
+  ++s.gen;  // from here on the handle is stale: a handler cannot cancel itself
   --live_;
   top_consumed_ = lane < 0;
-  t_ns = top.t;
-  slot = top.slot;
+  now = ns(top.t);
+  ++dispatched;
+  // Free the slot even if the handler throws, so the queue stays consistent.
+  struct Release {
+    EventQueue* q;
+    uint32_t slot;
+    ~Release() {
+      q->slot_at(slot).fn.reset();
+      q->free_.push_back(slot);
+      q->settle();
+      // The next event's slot is a likely cache miss on large queues: start loading it now.
+      if (!q->heap_.empty()) compat::prefetch(&q->slot_at(q->heap_[0].slot));
+    }
+  } release{this, top.slot};
+  s.fn();
   return true;
-}
-
-void EventQueue::release(uint32_t slot) {
-  slot_at(slot).fn.reset();
-  free_.push_back(slot);
-  settle();
-  // The next event's slot is a likely cache miss on large queues: start loading it now.
-  if (!heap_.empty()) compat::prefetch(&slot_at(heap_[0].slot));
 }
 
 #undef DEPLOYSIM_KEY

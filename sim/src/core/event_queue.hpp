@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/inline_handler.hpp"
+#include "deploysim/time.hpp"
 
 namespace deploysim {
 
@@ -39,13 +40,10 @@ public:
   bool cancel(EventId id);
   /// The time of the next live event; false when none is left.
   bool peek(int64_t& t_ns);
-  /// Takes the next live event: its time and slot. Its id is stale from here on; run it with
-  /// run(slot), then release(slot) (also when it throws).
-  bool pop(int64_t& t_ns, uint32_t& slot);
-  /// Calls a popped event's handler.
-  void run(uint32_t slot) { slot_at(slot).fn(); }
-  /// Frees a popped event's slot.
-  void release(uint32_t slot);
+  /// Runs the next live event: sets `now` to its time and counts it in `dispatched` before its
+  /// handler runs (its id is stale from then on). False when none is left. One function with
+  /// the taking and freeing of the slot: the hot loop of every run.
+  bool dispatch(Time& now, uint64_t& dispatched);
   /// Number of live pending events.
   size_t live() const { return live_; }
 

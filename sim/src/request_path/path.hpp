@@ -160,7 +160,8 @@ public:
   uint32_t backlog_replica(uint32_t service) const;
   bool reachable(uint32_t replica) const;
   bool socket_open(uint32_t replica) const;
-  std::string upstream_address(uint32_t replica) const;
+  const std::string& upstream_address(uint32_t replica) const;
+  mutable std::vector<std::string> upstream_addresses;  ///< Per replica, made once (hot path).
   void accept_backlog(uint32_t replica);
   void drop_backlog(uint32_t replica);
 

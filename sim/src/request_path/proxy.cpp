@@ -67,7 +67,7 @@ void PathModel::proxy_forward(uint32_t r, uint32_t ri, ProcId worker) {
   for (const auto& rt : px.routes)
     if (rt.host == c.url->host) h2c = rt.upstream_h2c;
   const bool fwd = proxy_sets_forwarded_headers(px);
-  const std::string upstream = upstream_address(ri);
+  const std::string& upstream = upstream_address(ri);
   // The proxy connects to the replica's address; the kernel, not the proxy, picks the worker.
   const std::string_view narration = worker == ProcId::none ? kinds::proxy_forward_backlog
                                      : fwd                  ? kinds::proxy_forward

@@ -16,10 +16,15 @@ bool PathModel::reachable(uint32_t ri) const {
   return rs.host == proxy_host || sc.services[rs.service].bind == "0.0.0.0";
 }
 
-std::string PathModel::upstream_address(uint32_t ri) const {
-  const ReplicaState& rs = replicas[ri];
-  const std::string& ip = rs.host == proxy_host ? std::string("127.0.0.1") : sc.hosts[rs.host].ip;
-  return fmt::format("{}:{}", ip, sc.services[rs.service].port);
+const std::string& PathModel::upstream_address(uint32_t ri) const {
+  if (upstream_addresses.size() < replicas.size()) upstream_addresses.resize(replicas.size());
+  std::string& a = upstream_addresses[ri];
+  if (a.empty()) {
+    const ReplicaState& rs = replicas[ri];
+    const std::string& ip = rs.host == proxy_host ? std::string("127.0.0.1") : sc.hosts[rs.host].ip;
+    a = fmt::format("{}:{}", ip, sc.services[rs.service].port);
+  }
+  return a;
 }
 
 bool PathModel::socket_open(uint32_t ri) const {
