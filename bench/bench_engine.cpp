@@ -36,9 +36,7 @@ struct HoldCtx {
 // 8 bytes of capture, like a model handler that captures an index.
 struct Hold {
   HoldCtx* ctx;
-  void operator()() const {
-    ctx->engine->schedule(ns(ctx->delays[ctx->next++ & (table_size - 1)]), Hold{ctx});
-  }
+  void operator()() const { ctx->engine->schedule(ns(ctx->delays[ctx->next++ & (table_size - 1)]), Hold{ctx}); }
 };
 
 void BM_engine_hold(benchmark::State& state) {

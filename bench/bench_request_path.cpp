@@ -13,8 +13,8 @@ using namespace deploysim;
 namespace {
 
 constexpr int client_count = 40;
-constexpr double total_rate = 2000;     // requests per second, all clients together
-constexpr int64_t duration_s = 500;     // 2000/s x 500 s = 1,000,000 requests expected
+constexpr double total_rate = 2000;  // requests per second, all clients together
+constexpr int64_t duration_s = 500;  // 2000/s x 500 s = 1,000,000 requests expected
 
 Scenario million() {
   Scenario sc;

@@ -54,8 +54,7 @@ void BM_Handshake_Interleaved(benchmark::State& state) {
   const ServerContext bare_server(f.server, CaptureMode::none);
   const ClientContext bare_client(f.client, CaptureMode::none);
   const ServerContext cap_server(f.server, CaptureMode::messages);
-  const ClientContext cap_client(
-      f.client, state.range(1) ? CaptureMode::messages_and_keys : CaptureMode::messages);
+  const ClientContext cap_client(f.client, state.range(1) ? CaptureMode::messages_and_keys : CaptureMode::messages);
   double bare_s = 0, cap_s = 0;
   bool bare_first = true;
   const auto bare = [&] {
@@ -75,7 +74,13 @@ void BM_Handshake_Interleaved(benchmark::State& state) {
   };
   for (auto _ : state) {
     // Alternate the order so neither mode always runs with the other's cache footprint.
-    if (bare_first) { bare(); captured(); } else { captured(); bare(); }
+    if (bare_first) {
+      bare();
+      captured();
+    } else {
+      captured();
+      bare();
+    }
     bare_first = !bare_first;
   }
   const auto n = static_cast<double>(state.iterations());
@@ -84,7 +89,11 @@ void BM_Handshake_Interleaved(benchmark::State& state) {
   state.counters["overhead_pct"] = 100.0 * (cap_s - bare_s) / bare_s;
 }
 BENCHMARK(BM_Handshake_Interleaved)
-    ->Args({2, 0})->Args({1, 0})->Args({2, 1})->Args({1, 1})->Unit(benchmark::kMicrosecond);
+    ->Args({2, 0})
+    ->Args({1, 0})
+    ->Args({2, 1})
+    ->Args({1, 1})
+    ->Unit(benchmark::kMicrosecond);
 
 void BM_DecodeTranscript(benchmark::State& state) {
   CertStore certs;

@@ -68,8 +68,7 @@ void run(benchmark::State& state, bool unique) {
   uint64_t i = 0;
   for (auto _ : state) append_one(trace, i++, unique, a, b);
   state.SetItemsProcessed(static_cast<int64_t>(state.iterations()));
-  state.counters["bytes_per_record"] =
-      static_cast<double>(trace.memory_bytes()) / static_cast<double>(trace.size());
+  state.counters["bytes_per_record"] = static_cast<double>(trace.memory_bytes()) / static_cast<double>(trace.size());
 }
 
 void BM_trace_append_typical(benchmark::State& state) { run(state, false); }

@@ -25,7 +25,8 @@ if [ ${#unformatted[@]} -gt 0 ]; then
   printf '  %s\n' "${unformatted[@]}"
   exit 1
 fi
-long="$(awk 'length > 120 {print FILENAME ":" FNR ": " length " columns"}' "${files[@]}")"
+# Characters, not bytes (Korean text is 3 bytes a character in UTF-8).
+long="$(LC_ALL=C.UTF-8 grep -nP '^.{121,}' "${files[@]}" | cut -c1-160 || true)"
 if [ -n "$long" ]; then
   echo "lint: lines over 120 columns:"
   echo "$long"

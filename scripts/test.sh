@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The README's second command: install what is missing, build everything, run every test.
-#   scripts/test.sh          the dev (Debug, GCC) build, then the same tests built with Clang,
+#   scripts/test.sh          the format check, the dev (Debug, GCC) build, then the same tests built with Clang,
 #                            the headless build (no GUI), and everything under ASan + UBSan
 #   scripts/test.sh --quick  the dev build only
 set -euo pipefail
@@ -17,6 +17,7 @@ run_preset() {
   ctest --preset "$preset" -j "$jobs"
 }
 
+scripts/lint.sh  # .clang-format and 120-column lines (clang-tidy: scripts/lint.sh --tidy, slow)
 run_preset dev
 if [ "${1:-}" != "--quick" ]; then
   run_preset clang

@@ -54,8 +54,8 @@ inline void add_https_client(Scenario& sc, int requests, Time start = Time{}, do
 }
 
 /// Adds a fault.
-inline void add_fault(Scenario& sc, FaultKind kind, Time at, std::string target = "api",
-                      Time duration = Time{}, int exit_code = 1) {
+inline void add_fault(Scenario& sc, FaultKind kind, Time at, std::string target = "api", Time duration = Time{},
+                      int exit_code = 1) {
   FaultSpec f;
   f.kind = kind;
   f.at = at;

@@ -40,8 +40,7 @@ inline Scenario basic_scenario() {
   p.host = "edge-1";
   p.preset = ProxyPreset::caddy;
   p.default_certificate = "www.example.test";
-  p.routes = {{"api.example.test", "api", {}}, {"www.example.test", "web", {}},
-              {"app.example.test", "api", {}}};
+  p.routes = {{"api.example.test", "api", {}}, {"www.example.test", "web", {}}, {"app.example.test", "api", {}}};
   sc.proxy = p;
   CertificateSpec api;
   api.domain = "api.example.test";

@@ -42,15 +42,15 @@ TEST_CASE("caddy renews with a third of the lifetime left, checking every 10 min
   Run run = simulate(with_cert(ProxyPreset::caddy, Renewal::proxy, -days(30), days(90)));
   const auto due = times(run, "cert.renew_due");
   REQUIRE(due.size() >= 2);
-  CHECK(due[0] == days(30));                  // notAfter (60 d) - 30 d, on a 10-minute tick
+  CHECK(due[0] == days(30));  // notAfter (60 d) - 30 d, on a 10-minute tick
   const auto issued = records(run, "cert.issued");
   REQUIRE(issued.size() >= 2);
-  CHECK(issued[0]->t() - due[0] < s(1));      // the ACME round trips take milliseconds
+  CHECK(issued[0]->t() - due[0] < s(1));  // the ACME round trips take milliseconds
   CHECK(due[1] - issued[0]->t() <= days(60) + minutes(10));
   CHECK(due[1] - issued[0]->t() >= days(60));
   // The ACME flow appears step by step.
-  for (const char* k : {"cert.acme.order", "cert.acme.authorization", "cert.acme.challenge",
-                        "cert.acme.validated", "cert.acme.finalize", "cert.reloaded"})
+  for (const char* k : {"cert.acme.order", "cert.acme.authorization", "cert.acme.challenge", "cert.acme.validated",
+                        "cert.acme.finalize", "cert.reloaded"})
     CHECK(count(run, k) == issued.size());
   CHECK(count(run, "cert.expired") == 0);
   CHECK(days_left_at(run, days(29)) == doctest::Approx(31));
@@ -160,9 +160,10 @@ TEST_CASE("port 80 blocked: HTTP-01 fails, the failed-authorization bucket empti
   const auto refused = records(run, "cert.acme.rate_limited");
   REQUIRE(!refused.empty());
   CHECK(run.trace.narration(*refused[0]) == "cert.acme.rate_limited.failed_authorizations");
-  CHECK(run.trace.detail_str(*refused[0], "error").find(
-            "too many failed authorizations (5) for \"api.example.test\" in the last 1h0m0s, retry after 2026-") !=
-        std::string_view::npos);
+  CHECK(
+      run.trace.detail_str(*refused[0], "error")
+          .find("too many failed authorizations (5) for \"api.example.test\" in the last 1h0m0s, retry after 2026-") !=
+      std::string_view::npos);
   for (const auto& r : refused) CHECK(ns(run.trace.detail_int(*r, "retry_after")) <= minutes(12));
   CHECK(times(run, "cert.expired") == std::vector<Time>{days(60)});
 
@@ -193,9 +194,9 @@ TEST_CASE("nginx has no ACME client of its own: renewal = proxy renews nothing")
 TEST_CASE("a restarted proxy keeps acme.json; a recreated one without a volume orders again") {
   Scenario sc = with_cert(ProxyPreset::traefik, Renewal::proxy, -days(30), days(90), hours(3));
   sc.proxy->persisted_storage = false;
-  add_fault(sc, FaultKind::crash, hours(1), "proxy");     // Docker restarts the same container
+  add_fault(sc, FaultKind::crash, hours(1), "proxy");                   // Docker restarts the same container
   add_fault(sc, FaultKind::reboot, minutes(90), "edge-1", minutes(1));  // so does a reboot
-  add_fault(sc, FaultKind::redeploy, hours(2), "proxy");  // docker compose up: a new container
+  add_fault(sc, FaultKind::redeploy, hours(2), "proxy");                // docker compose up: a new container
   Run run = simulate(sc);
   const auto orders = times(run, "cert.acme.order");
   REQUIRE(orders.size() == 1);
@@ -223,9 +224,9 @@ TEST_CASE("recreated every 10 minutes without acme.json: 5 certificates, then re
   REQUIRE(refused.size() == 2);  // the 6th and 7th containers
   CHECK(refused[0]->t() == hours(1) + minutes(50) + s(1));
   CHECK(run.trace.narration(*refused[0]) == "cert.acme.rate_limited.duplicates");
-  CHECK(run.trace.detail_str(*refused[0], "error").find(
-            "too many certificates (5) already issued for this exact set of identifiers in the last 168h0m0s, "
-            "retry after 2026-11-02 19:36:01 UTC") != std::string_view::npos);
+  CHECK(run.trace.detail_str(*refused[0], "error")
+            .find("too many certificates (5) already issued for this exact set of identifiers in the last 168h0m0s, "
+                  "retry after 2026-11-02 19:36:01 UTC") != std::string_view::npos);
   // The bucket refills one certificate every 7 d / 5 = 33 h 36 min, counted from the first of the
   // five: the next certificate is possible about a day and a half after the bucket emptied, not a
   // week later.
@@ -290,7 +291,10 @@ name = "two names"
 duration = "70d"
 [[dns.zone]]
 origin = "example.test"
-records = [ { name = "api.example.test", value = "203.0.113.10" }, { name = "www.example.test", value = "203.0.113.10" } ]
+records = [
+  { name = "api.example.test", value = "203.0.113.10" },
+  { name = "www.example.test", value = "203.0.113.10" },
+]
 [[host]]
 name = "edge-1"
 ip = "203.0.113.10"
@@ -342,7 +346,8 @@ TEST_CASE("one certificate with two names (SAN) serves api and www, and renews i
   CHECK(count(run, "cert.issued") == 1);
   // After the renewal (day 30 or so) both names get the new serial's notAfter.
   const auto late = std::vector{hellos[2], hellos[3]};
-  for (const auto& h : late) CHECK(run.trace.detail_int(*h, "not_after_unix") > run.trace.detail_int(*hellos[0], "not_after_unix"));
+  for (const auto& h : late)
+    CHECK(run.trace.detail_int(*h, "not_after_unix") > run.trace.detail_int(*hellos[0], "not_after_unix"));
 
   SUBCASE("Caddy cannot renew a certificate with several names: a located error") {
     std::string text(two_names);
@@ -351,7 +356,7 @@ TEST_CASE("one certificate with two names (SAN) serves api and www, and renews i
     const LoadResult r = load_scenario_text(text, "caddy.toml");
     REQUIRE(r.error);
     CHECK(r.error->message.find("Caddy obtains one certificate per name") != std::string::npos);
-    CHECK(r.error->line == 17);  // at alt_names
+    CHECK(r.error->line == 20);  // at alt_names
   }
 }
 
@@ -383,7 +388,8 @@ TEST_CASE("a wildcard certificate needs DNS-01: with HTTP-01 the order stops, no
   }
 }
 
-TEST_CASE("HTTPS managed elsewhere: an ingress with cert-manager and a cloud load balancer renew without the app's host") {
+TEST_CASE(
+    "HTTPS managed elsewhere: an ingress with cert-manager and a cloud load balancer renew without the app's host") {
   const std::string common = R"(
 [scenario]
 name = "managed"
@@ -412,9 +418,10 @@ keep_alive = false
 )";
   // The [proxy] at "edge" routing api.example.test, and its one [[certificate]].
   auto with_proxy = [&](std::string_view preset, std::string_view cert_keys) {
-    return fmt::format("{}[proxy]\nhost = \"edge\"\npreset = \"{}\"\nroutes = [ {{ host = \"api.example.test\", "
-                       "pool = \"api\" }} ]\n[[certificate]]\ndomain = \"api.example.test\"\n{}\n",
-                       common, preset, cert_keys);
+    return fmt::format(
+        "{}[proxy]\nhost = \"edge\"\npreset = \"{}\"\nroutes = [ {{ host = \"api.example.test\", "
+        "pool = \"api\" }} ]\n[[certificate]]\ndomain = \"api.example.test\"\n{}\n",
+        common, preset, cert_keys);
   };
   auto check_run = [](const Run& run, std::initializer_list<std::string_view> renewers) {
     REQUIRE(count(run, "cert.issued") == 1);
@@ -453,7 +460,9 @@ keep_alive = false
     check_run(run, {"acm", "proxy"});
   }
   SUBCASE("without SNI: the ingress's fake certificate, the load balancer's default one") {
-    auto no_sni = [](std::string text) { return text.replace(text.find("keep_alive = false"), 18, "keep_alive = false\nsni = false"); };
+    auto no_sni = [](std::string text) {
+      return text.replace(text.find("keep_alive = false"), 18, "keep_alive = false\nsni = false");
+    };
     const Run ingress = simulate(from_text(no_sni(with_proxy("ingress-nginx", ""))));
     const auto hello = records(ingress, "tls.client_hello");
     REQUIRE(!hello.empty());

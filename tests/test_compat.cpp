@@ -18,8 +18,19 @@ unsigned __int128 wide(compat::Wide w) { return (static_cast<unsigned __int128>(
 }  // namespace
 
 TEST_CASE("portable 64x64 multiply and 128/64 divide agree with the compiler's") {
-  const uint64_t edges[] = {0, 1, 2, 3, 7, 1000, 3600000000000ULL, 0xffffffffULL, 0x100000000ULL,
-                            (1ULL << 63) - 1, 1ULL << 63, UINT64_MAX - 1, UINT64_MAX};
+  const uint64_t edges[] = {0,
+                            1,
+                            2,
+                            3,
+                            7,
+                            1000,
+                            3600000000000ULL,
+                            0xffffffffULL,
+                            0x100000000ULL,
+                            (1ULL << 63) - 1,
+                            1ULL << 63,
+                            UINT64_MAX - 1,
+                            UINT64_MAX};
   Rng rng(42, 7);
   for (int round = 0; round < 20000; ++round) {
     const uint64_t a = round < 169 ? edges[round % 13] : rng.next() >> (rng.next() % 64);

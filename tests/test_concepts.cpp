@@ -22,7 +22,7 @@ struct Row {
   int line = 0;
   std::string section;  // "notes" or "beyond"
   std::string lesson;
-  int step = 0;         // 1-based, as the navigator shows it
+  int step = 0;  // 1-based, as the navigator shows it
   std::string says;
 };
 
@@ -75,9 +75,10 @@ TEST_CASE("docs/concepts.md: every point of the study notes is a lesson step tha
     const LessonStep& step = lesson.steps[static_cast<size_t>(r.step - 1)];
     CHECK_MESSAGE(resolve_step_target(run.trace, step.target).has_value(), "docs/concepts.md:", r.line,
                   ": the step's target ", step.target, " is not in the run");
-    CHECK_MESSAGE(step.text.find(r.says) != std::string::npos, "docs/concepts.md:", r.line, ": ", r.lesson, "#",
-                  r.step, " does not say \"", r.says, "\"; it says: ", step.text);
+    CHECK_MESSAGE(step.text.find(r.says) != std::string::npos, "docs/concepts.md:", r.line, ": ", r.lesson, "#", r.step,
+                  " does not say \"", r.says, "\"; it says: ", step.text);
   }
   // Every shipped lesson is on the map.
-  for (const auto& entry : files) CHECK_MESSAGE(lessons_named.count(entry.first), entry.first, " is not in docs/concepts.md");
+  for (const auto& entry : files)
+    CHECK_MESSAGE(lessons_named.count(entry.first), entry.first, " is not in docs/concepts.md");
 }

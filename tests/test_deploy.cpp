@@ -16,9 +16,8 @@ namespace {
 Scenario with_catalogue(const std::string& constraint, SupervisorKind kind = SupervisorKind::kubernetes) {
   Scenario sc = one_service(kind, "");
   sc.services[0].dependencies.push_back({"fastapi", constraint});
-  sc.packages.push_back({"fastapi",
-                         {{"0.45.0", -days(200), false}, {"0.45.1", -days(90), false},
-                          {"0.46.0", days(1), true}}});
+  sc.packages.push_back(
+      {"fastapi", {{"0.45.0", -days(200), false}, {"0.45.1", -days(90), false}, {"0.46.0", days(1), true}}});
   add_fault(sc, FaultKind::redeploy, days(2));
   sc.info.duration = days(2) + minutes(10);
   return sc;

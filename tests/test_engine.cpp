@@ -23,10 +23,13 @@ TEST_CASE("events run in time order, then by priority, then in insertion order")
   e.schedule(20_ms, [&] { log += "late "; });
   e.schedule(10_ms, [&] { log += "b "; });
   e.schedule(10_ms, [&] { log += "c "; });
-  e.schedule(10_ms, [&] { log += "urgent "; }, -5);
-  e.schedule(10_ms, [&] { log += "lazy "; }, 5);
+  e.schedule(
+      10_ms, [&] { log += "urgent "; }, -5);
+  e.schedule(
+      10_ms, [&] { log += "lazy "; }, 5);
   e.schedule(10_ms, [&] { log += "d "; });
-  e.schedule(5_ms, [&] { log += "first "; }, 100);
+  e.schedule(
+      5_ms, [&] { log += "first "; }, 100);
   e.run();
   CHECK(log == "first urgent b c d lazy late ");
   CHECK(e.now() == 20_ms);
@@ -51,8 +54,8 @@ TEST_CASE("the order is a pure function of the schedule calls, even with many ti
     Rng r(9, 1);
     std::vector<int> seen;
     for (int i = 0; i < 5000; ++i)
-      e.schedule(ms(static_cast<int64_t>(r.below(20))), [&seen, i] { seen.push_back(i); },
-                 static_cast<int8_t>(r.below(3)));
+      e.schedule(
+          ms(static_cast<int64_t>(r.below(20))), [&seen, i] { seen.push_back(i); }, static_cast<int8_t>(r.below(3)));
     e.run();
     return seen;
   };
@@ -64,16 +67,20 @@ TEST_CASE("the order is a pure function of the schedule calls, even with many ti
 TEST_CASE("a heap stress run agrees with a sorted reference") {
   Engine e;
   Rng r(77, 2);
-  struct Ev { int64_t t; int prio; int seq; };
+  struct Ev {
+    int64_t t;
+    int prio;
+    int seq;
+  };
   std::vector<Ev> expected, got;
   for (int i = 0; i < 3000; ++i) {
     const Ev ev{static_cast<int64_t>(r.below(500)), static_cast<int>(r.below(5)) - 2, i};
     expected.push_back(ev);
-    e.schedule(ns(ev.t), [&got, ev] { got.push_back(ev); }, static_cast<int8_t>(ev.prio));
+    e.schedule(
+        ns(ev.t), [&got, ev] { got.push_back(ev); }, static_cast<int8_t>(ev.prio));
   }
-  std::stable_sort(expected.begin(), expected.end(), [](const Ev& a, const Ev& b) {
-    return a.t != b.t ? a.t < b.t : a.prio < b.prio;
-  });
+  std::stable_sort(expected.begin(), expected.end(),
+                   [](const Ev& a, const Ev& b) { return a.t != b.t ? a.t < b.t : a.prio < b.prio; });
   e.run();
   REQUIRE(got.size() == expected.size());
   bool same = true;
@@ -114,7 +121,7 @@ namespace {
 
 // A plain reference queue with the engine's contract: a sorted map on (time, priority, seq).
 class ReferenceQueue {
-public:
+ public:
   using Id = std::tuple<int64_t, int, uint64_t>;
   Id schedule(Time delay, std::function<void()> f, int8_t prio = 0) {
     const Id id{(now_ + delay).ns(), prio, seq_++};
@@ -134,7 +141,7 @@ public:
   }
   Time now() const { return now_; }
 
-private:
+ private:
   std::map<Id, std::function<void()>> q_;
   Time now_;
   uint64_t seq_ = 0;
@@ -157,7 +164,8 @@ std::vector<std::pair<int64_t, int>> drive(Q& q) {
     }
     const Time links[] = {ms(20), ms(20), us(50), Time{}, ms(15)};
     const Time d = left == 3 ? ms(2) + us(static_cast<int64_t>(r.below(9000))) : links[r.below(5)];
-    q.schedule(d, [&hop, req, left] { hop(req, left - 1); }, static_cast<int8_t>(left % 3 == 0 ? -1 : 0));
+    q.schedule(
+        d, [&hop, req, left] { hop(req, left - 1); }, static_cast<int8_t>(left % 3 == 0 ? -1 : 0));
   };
   for (int req = 0; req < 4000; ++req) {
     const Time at = us(static_cast<int64_t>(req) * 700 + static_cast<int64_t>(r.below(300)));
@@ -367,9 +375,8 @@ TEST_CASE("handlers with non-trivial captures survive many slot recycles") {
   Engine e;
   std::string log;
   for (int i = 0; i < 3000; ++i)
-    e.schedule(us(i % 7), [&log, word = std::string(i % 2 ? "odd-word-long-enough-to-allocate" : "e")] {
-      log += word[0];
-    });
+    e.schedule(us(i % 7),
+               [&log, word = std::string(i % 2 ? "odd-word-long-enough-to-allocate" : "e")] { log += word[0]; });
   e.run();
   CHECK(log.size() == 3000);
   CHECK(std::count(log.begin(), log.end(), 'o') == 1500);

@@ -88,7 +88,8 @@ TEST_CASE("scenario slo: a percentage, default 99.9, out-of-range values are loc
   const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   const size_t at = text.find("[scenario]\n");
   REQUIRE(at != std::string::npos);
-  const auto line_of_slo = static_cast<uint32_t>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(at), '\n') + 2);
+  const auto line_of_slo =
+      static_cast<uint32_t>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(at), '\n') + 2);
   auto with = [&](const std::string& line) {
     std::string t = text;
     t.insert(at + 11, line + "\n");

@@ -30,12 +30,18 @@ Run run_shipped(const std::string& file, const std::string& variant = "") {
 TEST_CASE("the facts a model gives stay with the record and cost no bytes per record") {
   Trace t;
   const NodeId w = t.node("api/worker-1", NodeRole::worker, 2);
-  const RecordSpec spec{.kind = kinds::supervisor_give_up, .stage = Stage::supervisor, .actor = w,
-                        .narration = kinds::supervisor_give_up_fatal, .state = ProcState::failed,
+  const RecordSpec spec{.kind = kinds::supervisor_give_up,
+                        .stage = Stage::supervisor,
+                        .actor = w,
+                        .narration = kinds::supervisor_give_up_fatal,
+                        .state = ProcState::failed,
                         .reports_failure = true};
   t.append(spec);
-  t.append({.kind = kinds::client_error, .actor = t.node("browser", NodeRole::client), .outcome = Outcome::failed,
-            .failure = FailureCause::certificate_expired, .reports_failure = true});
+  t.append({.kind = kinds::client_error,
+            .actor = t.node("browser", NodeRole::client),
+            .outcome = Outcome::failed,
+            .failure = FailureCause::certificate_expired,
+            .reports_failure = true});
   t.append({.kind = kinds::client_response, .actor = t.node("browser"), .outcome = Outcome::ok});
   CHECK(t[0].state == ProcState::failed);
   CHECK(t[0].reports_failure);
@@ -70,9 +76,10 @@ TEST_CASE("every shipped run: outcome records count what the metrics count, by c
         ++failures[std::string(failure_cause_name(r.failure))];
         CHECK(r.reports_failure);
       }
-      CHECK_MESSAGE((r.failure != FailureCause::none) == (r.outcome == Outcome::failed),
-                    file.filename().string(), ": ", run.trace.kind(r));
-      if (r.state != ProcState::none) CHECK_MESSAGE(r.proc != ProcId::none, file.filename().string(), ": ", run.trace.kind(r));
+      CHECK_MESSAGE((r.failure != FailureCause::none) == (r.outcome == Outcome::failed), file.filename().string(), ": ",
+                    run.trace.kind(r));
+      if (r.state != ProcState::none)
+        CHECK_MESSAGE(r.proc != ProcId::none, file.filename().string(), ": ", run.trace.kind(r));
     }
     CHECK_MESSAGE(ok == run.metrics.succeeded, file.filename().string());
     CHECK_MESSAGE(failures == run.metrics.failures, file.filename().string());

@@ -50,10 +50,21 @@ constexpr int64_t max_windows = 40;
 
 bool request_stage(Stage s) {
   switch (s) {
-    case Stage::dns: case Stage::tcp: case Stage::tls: case Stage::http: case Stage::proxy:
-    case Stage::client: return true;
-    case Stage::process: case Stage::supervisor: case Stage::cert: case Stage::memory:
-    case Stage::deploy: case Stage::fault: case Stage::count: return false;
+    case Stage::dns:
+    case Stage::tcp:
+    case Stage::tls:
+    case Stage::http:
+    case Stage::proxy:
+    case Stage::client:
+      return true;
+    case Stage::process:
+    case Stage::supervisor:
+    case Stage::cert:
+    case Stage::memory:
+    case Stage::deploy:
+    case Stage::fault:
+    case Stage::count:
+      return false;
   }
   return false;
 }
@@ -73,10 +84,14 @@ std::vector<char> request_path_records(const Trace& t) {
 
 std::string render_value(const Trace& t, const Field& f) {
   switch (f.type) {
-    case FieldType::string: return fmt::format("\"{}\"", t.str(static_cast<Sym>(f.value)));
-    case FieldType::time: return format_time(ns(f.value));
-    case FieldType::boolean: return f.value ? "true" : "false";
-    case FieldType::integer: break;
+    case FieldType::string:
+      return fmt::format("\"{}\"", t.str(static_cast<Sym>(f.value)));
+    case FieldType::time:
+      return format_time(ns(f.value));
+    case FieldType::boolean:
+      return f.value ? "true" : "false";
+    case FieldType::integer:
+      break;
   }
   return std::to_string(f.value);
 }
@@ -84,8 +99,8 @@ std::string render_value(const Trace& t, const Field& f) {
 // One record on one line: index, time and flight time in ns, stage, kind, actor, then what it has.
 std::string render_record(const Trace& t, size_t i) {
   const Record r = t[i];
-  std::string out = fmt::format("{} {} +{} {} {} {}", i, r.t_ns, r.dur_ns, stage_name(r.stage), t.kind(r),
-                                t.node_name(r.actor));
+  std::string out =
+      fmt::format("{} {} +{} {} {} {}", i, r.t_ns, r.dur_ns, stage_name(r.stage), t.kind(r), t.node_name(r.actor));
   if (r.is_message()) out += fmt::format(" {}->{}", t.node_name(r.from), t.node_name(r.to));
   if (r.conn != ConnId::none) out += fmt::format(" conn={}", raw(r.conn));
   if (r.cause != RecordId::none) out += fmt::format(" cause={}", raw(r.cause));
@@ -114,10 +129,10 @@ std::optional<Outcome> outcome_of(const Trace& t, const Record& r) {
 
 // The shortest of these widths that cuts the run into at most `max_windows` windows.
 Time window_width(Time until) {
-  static constexpr Time widths[] = {ms(100), ms(250), ms(500), s(1),        s(2),        s(5),
-                                    s(10),   s(15),   s(30),   minutes(1),  minutes(2),  minutes(5),
-                                    minutes(10), minutes(15), minutes(30), hours(1), hours(2), hours(6),
-                                    hours(12), days(1), days(2), days(5), days(10), days(30)};
+  static constexpr Time widths[] = {ms(100),     ms(250),     ms(500),     s(1),       s(2),       s(5),
+                                    s(10),       s(15),       s(30),       minutes(1), minutes(2), minutes(5),
+                                    minutes(10), minutes(15), minutes(30), hours(1),   hours(2),   hours(6),
+                                    hours(12),   days(1),     days(2),     days(5),    days(10),   days(30)};
   for (const Time w : widths)
     if ((until.ns() + w.ns() - 1) / w.ns() <= max_windows) return w;
   return until / max_windows + ns(1);
@@ -154,9 +169,10 @@ std::string render_windows(const Run& run) {
   // reads them, say so here instead of showing empty windows.
   CHECK_MESSAGE(ok == run.metrics.succeeded, "outcome records and metrics disagree on successes");
   CHECK_MESSAGE(failed == run.metrics.failures, "outcome records and metrics disagree on failures");
-  std::string out = fmt::format("## Outcomes per {} window: succeeded, failed, p50 latency of the successes, "
-                                "failures by cause\n",
-                                format_time(width));
+  std::string out = fmt::format(
+      "## Outcomes per {} window: succeeded, failed, p50 latency of the successes, "
+      "failures by cause\n",
+      format_time(width));
   for (size_t i = 0; i < n; ++i) {
     Window& w = windows[i];
     uint64_t nf = 0;
@@ -264,14 +280,14 @@ std::string render(const std::string& scenario, const std::string& variant, cons
     ++request_kinds[fmt::format("{} {}", stage_name(r.stage), t.kind(r))];
   }
   out += fmt::format("\n## Lifecycle records (process, supervisor, cert, memory, deploy, fault): {}{}\n",
-                     lifecycle.size(),
-                     lifecycle.size() > max_lifecycle_lines ? ", repeating rounds shortened" : "");
+                     lifecycle.size(), lifecycle.size() > max_lifecycle_lines ? ", repeating rounds shortened" : "");
   out += render_lifecycle(t, lifecycle);
   out += '\n' + render_windows(run);
   out += "\n## Metrics (deploysim run --summary)\n" + format_summary(m);
-  out += fmt::format("\n## Request-path records (dns, tcp, tls, http, proxy, client; server.* caused by them): "
-                     "{}, by kind\n",
-                     request_path.size());
+  out += fmt::format(
+      "\n## Request-path records (dns, tcp, tls, http, proxy, client; server.* caused by them): "
+      "{}, by kind\n",
+      request_path.size());
   for (const auto& [kind, n] : request_kinds) out += fmt::format("{} {}\n", kind, n);
   if (request_path.size() <= max_request_path_lines) {
     out += "\n## Request-path records in full\n";
@@ -289,8 +305,10 @@ std::string slug(std::string_view name) {
   std::string out;
   for (const char c : name) {
     const char l = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-    if ((l >= 'a' && l <= 'z') || (l >= '0' && l <= '9')) out += l;
-    else if (!out.empty() && out.back() != '-') out += '-';
+    if ((l >= 'a' && l <= 'z') || (l >= '0' && l <= '9'))
+      out += l;
+    else if (!out.empty() && out.back() != '-')
+      out += '-';
   }
   while (!out.empty() && out.back() == '-') out.pop_back();
   return out;

@@ -72,7 +72,8 @@ void check_layout(const Model& m, const std::string& file, float w, float h, con
   }
   for (size_t i = 0; i < labels.size(); ++i)
     for (size_t j = i + 1; j < labels.size(); ++j) {
-      INFO(where, ": ", labels[i].what, " ", box_str(labels[i].box), " overlaps ", labels[j].what, " ", box_str(labels[j].box));
+      INFO(where, ": ", labels[i].what, " ", box_str(labels[i].box), " overlaps ", labels[j].what, " ",
+           box_str(labels[j].box));
       CHECK_FALSE(labels[i].box.overlaps(labels[j].box));
     }
   for (const Labelled& s : shapes) {
@@ -92,7 +93,8 @@ void check_layout(const Model& m, const std::string& file, float w, float h, con
     for (size_t k = 0; k < nodes.size(); ++k) {
       const NodePlace& p = lay.nodes[k];
       if (!p.drawn) continue;
-      INFO(where, ": host ", m.scenario.hosts[h2].name, " ", box_str(frame), " and ", nodes[k].name, " ", box_str(p.shape));
+      INFO(where, ": host ", m.scenario.hosts[h2].name, " ", box_str(frame), " and ", nodes[k].name, " ",
+           box_str(p.shape));
       if (nodes[k].host == static_cast<int>(h2)) {
         CHECK(frame.contains(p.shape));
         CHECK(frame.contains(p.name));
@@ -109,7 +111,8 @@ void check_layout(const Model& m, const std::string& file, float w, float h, con
       if (nodes[a].host >= 0 || nodes[b].host >= 0 || !lay.nodes[a].drawn || !lay.nodes[b].drawn) continue;
       const Box& sa = lay.nodes[a].shape;
       const Box& sb = lay.nodes[b].shape;
-      const float ax = (sa.x0 + sa.x1) / 2, ay = (sa.y0 + sa.y1) / 2, bx = (sb.x0 + sb.x1) / 2, by = (sb.y0 + sb.y1) / 2;
+      const float ax = (sa.x0 + sa.x1) / 2, ay = (sa.y0 + sa.y1) / 2, bx = (sb.x0 + sb.x1) / 2,
+                  by = (sb.y0 + sb.y1) / 2;
       bool crosses = false;
       for (int i = 0; i <= 400 && !crosses; ++i) {
         const float f = static_cast<float>(i) / 400.0f, x = ax + (bx - ax) * f, y = ay + (by - ay) * f;

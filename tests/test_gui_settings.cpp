@@ -54,7 +54,7 @@ TEST_CASE("a key of the wrong type keeps its default and is named with its line 
   dir.write("{\n  \"speed\": 10,\n  \"presenter\": \"yes\",\n  \"language\": \"ko\"\n}\n");
   const LoadedSettings l = load_settings(dir.path);
   CHECK_FALSE(l.settings.presenter);
-  CHECK(l.settings.speed == 10.0);        // the good keys still count
+  CHECK(l.settings.speed == 10.0);  // the good keys still count
   CHECK(l.settings.language == "ko");
   CHECK(l.problem.find("settings.json:3:3:") != std::string::npos);
   CHECK(l.problem.find("\"presenter\" should be true or false") != std::string::npos);

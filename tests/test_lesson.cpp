@@ -59,9 +59,8 @@ TEST_CASE("the first lesson is the HTTPS journey and its steps follow the seed n
   CHECK(ll.lesson->id == "01-https-request");
   std::vector<std::string> targets;
   for (const auto& s : ll.lesson->steps) targets.push_back(s.target);
-  const std::vector<std::string> journey = {"kind:dns.query.stub", "kind:dns.response", "kind:tcp.ack",
-                                            "kind:tls.client_hello", "kind:proxy.forward",
-                                            "kind:client.response"};
+  const std::vector<std::string> journey = {"kind:dns.query.stub",   "kind:dns.response",  "kind:tcp.ack",
+                                            "kind:tls.client_hello", "kind:proxy.forward", "kind:client.response"};
   size_t pos = 0;
   for (const auto& t : targets)
     if (pos < journey.size() && t == journey[pos]) ++pos;
@@ -90,8 +89,9 @@ TEST_CASE("step targets: kinds with an occurrence, times, start and end") {
 
 TEST_CASE("a broken lesson file gets one located error") {
   SUBCASE("unknown key") {
-    const auto p = write_temp("typo.toml",
-                              "[lesson]\ntitle = \"t\"\nscenario = \"basic-https.toml\"\n\n[[step]]\ntarget = \"start\"\ntxet = \"hi\"\n");
+    const auto p = write_temp(
+        "typo.toml",
+        "[lesson]\ntitle = \"t\"\nscenario = \"basic-https.toml\"\n\n[[step]]\ntarget = \"start\"\ntxet = \"hi\"\n");
     const LessonLoad ll = load_lesson_file(p);
     REQUIRE(ll.error);
     CHECK(ll.error->line == 7);
@@ -99,8 +99,9 @@ TEST_CASE("a broken lesson file gets one located error") {
     CHECK(ll.error->message.find("unknown key 'txet'") != std::string::npos);
   }
   SUBCASE("bad target") {
-    const auto p = write_temp("target.toml",
-                              "[lesson]\ntitle = \"t\"\nscenario = \"basic-https.toml\"\n[[step]]\ntarget = \"soon\"\ntext = \"x\"\n");
+    const auto p = write_temp(
+        "target.toml",
+        "[lesson]\ntitle = \"t\"\nscenario = \"basic-https.toml\"\n[[step]]\ntarget = \"soon\"\ntext = \"x\"\n");
     const LessonLoad ll = load_lesson_file(p);
     REQUIRE(ll.error);
     CHECK(ll.error->line == 5);
@@ -130,12 +131,15 @@ TEST_CASE("a lesson's sources and its 'in real life' note load, and every source
   SourceCatalogue catalogue;
   catalogue.emplace("systemd-service", Source{"systemd-service", "systemd.service(5)", "https://example.test/systemd"});
   catalogue.emplace("uvicorn-settings", Source{"uvicorn-settings", "Uvicorn settings", "https://example.test/uvicorn"});
-  const std::string head = "[lesson]\ntitle = \"t\"\nscenario = \"basic-https.toml\"\nsources = [\"uvicorn-settings\"]\n";
+  const std::string head =
+      "[lesson]\ntitle = \"t\"\nscenario = \"basic-https.toml\"\nsources = [\"uvicorn-settings\"]\n";
   SUBCASE("all of it") {
-    const auto p = write_temp("sourced.toml", head +
-        "[[step]]\ntarget = \"start\"\ntext = \"x\"\nsources = [\"systemd-service\", \"uvicorn-settings\"]\n"
-        "[real_life]\ntext = \"The model simplifies.\"\ntext_ko = \"모델은 단순화합니다.\"\n"
-        "commands = [\"journalctl -u api\", \"systemctl status api\"]\nsources = [\"systemd-service\"]\n");
+    const auto p = write_temp(
+        "sourced.toml",
+        head +
+            "[[step]]\ntarget = \"start\"\ntext = \"x\"\nsources = [\"systemd-service\", \"uvicorn-settings\"]\n"
+            "[real_life]\ntext = \"The model simplifies.\"\ntext_ko = \"모델은 단순화합니다.\"\n"
+            "commands = [\"journalctl -u api\", \"systemctl status api\"]\nsources = [\"systemd-service\"]\n");
     const LessonLoad ll = load_lesson_file(p, &catalogue);
     REQUIRE_MESSAGE(ll.lesson, (ll.error ? ll.error->to_string() : std::string()));
     CHECK(ll.lesson->sources == std::vector<std::string>{"uvicorn-settings"});
@@ -145,7 +149,8 @@ TEST_CASE("a lesson's sources and its 'in real life' note load, and every source
     CHECK(ll.lesson->real_life.sources == std::vector<std::string>{"systemd-service"});
   }
   SUBCASE("an unknown id is named at its place") {
-    const auto p = write_temp("unknown.toml", head + "[[step]]\ntext = \"x\"\nsources = [\"systemd-service\", \"systemd-servce\"]\n");
+    const auto p = write_temp("unknown.toml",
+                              head + "[[step]]\ntext = \"x\"\nsources = [\"systemd-service\", \"systemd-servce\"]\n");
     const LessonLoad ll = load_lesson_file(p, &catalogue);
     REQUIRE(ll.error);
     CHECK(ll.error->line == 7);
@@ -167,9 +172,12 @@ TEST_CASE("a lesson's sources and its 'in real life' note load, and every source
     CHECK(ll.error->message.find("[real_life] needs a text") != std::string::npos);
   }
   SUBCASE("without a catalogue given, the shipped one is used") {
-    const auto p = write_temp("shipped.toml", "[lesson]\ntitle = \"t\"\nscenario = \"basic-https.toml\"\nsources = [\"fastapi-https\"]\n");
+    const auto p = write_temp(
+        "shipped.toml", "[lesson]\ntitle = \"t\"\nscenario = \"basic-https.toml\"\nsources = [\"fastapi-https\"]\n");
     CHECK(load_lesson_file(p).lesson);
-    const auto q = write_temp("notshipped.toml", "[lesson]\ntitle = \"t\"\nscenario = \"basic-https.toml\"\nsources = [\"no-such-source\"]\n");
+    const auto q =
+        write_temp("notshipped.toml",
+                   "[lesson]\ntitle = \"t\"\nscenario = \"basic-https.toml\"\nsources = [\"no-such-source\"]\n");
     CHECK(load_lesson_file(q).error);
   }
 }

@@ -50,8 +50,8 @@ TEST_CASE("systemd with defaults gives up after the 5th start within 10 s") {
   Run run = simulate(sc);
   const auto starts = times(run, "process.start");
   const auto restarts = times(run, "supervisor.restart");
-  CHECK(starts.size() == 1);      // the deploy
-  CHECK(restarts.size() == 4);    // starts 2..5
+  CHECK(starts.size() == 1);    // the deploy
+  CHECK(restarts.size() == 4);  // starts 2..5
   const auto gave_up = records(run, "supervisor.give_up");
   REQUIRE(gave_up.size() == 1);
   CHECK(run.trace.detail_str(*gave_up[0], "reason") == "start-limit-hit");
@@ -81,8 +81,8 @@ TEST_CASE("docker: 0.1, 0.2, 0.4 ... capped at 60 s; reset after 10 s up") {
   std::vector<Time> gaps = exit_to_start(run);
   REQUIRE(gaps.size() >= 12);
   gaps.resize(12);
-  CHECK(gaps == std::vector<Time>{ms(100), ms(200), ms(400), ms(800), ms(1600), ms(3200), ms(6400),
-                                  ms(12800), ms(25600), ms(51200), s(60), s(60)});
+  CHECK(gaps == std::vector<Time>{ms(100), ms(200), ms(400), ms(800), ms(1600), ms(3200), ms(6400), ms(12800),
+                                  ms(25600), ms(51200), s(60), s(60)});
 
   Scenario reset = one_service(SupervisorKind::docker, "always");
   add_fault(reset, FaultKind::crash, 10_s);
@@ -111,9 +111,14 @@ TEST_CASE("supervisord restarts a RUNNING program every time, at once") {
 }
 
 TEST_CASE("a transient start failure: docker and kubernetes recover, systemd and supervisord gave up") {
-  struct Case { SupervisorKind kind; const char* restart; bool recovers; };
-  for (const Case& c : {Case{SupervisorKind::systemd, "on-failure", false}, Case{SupervisorKind::docker, "always", true},
-                        Case{SupervisorKind::kubernetes, "", true}, Case{SupervisorKind::supervisord, "", false}}) {
+  struct Case {
+    SupervisorKind kind;
+    const char* restart;
+    bool recovers;
+  };
+  for (const Case& c :
+       {Case{SupervisorKind::systemd, "on-failure", false}, Case{SupervisorKind::docker, "always", true},
+        Case{SupervisorKind::kubernetes, "", true}, Case{SupervisorKind::supervisord, "", false}}) {
     CAPTURE(supervisor_kind_name(c.kind));
     Scenario sc = one_service(c.kind, c.restart);
     add_fault(sc, FaultKind::crash_on_start, 10_s, "api", s(30));  // e.g. the database is not up yet
@@ -182,16 +187,17 @@ TEST_CASE("a hang: the kubernetes liveness probe kills and restarts it; without 
 }
 
 TEST_CASE("after a reboot only what is enabled comes back") {
-  struct Case { SupervisorKind kind; const char* restart; bool enabled; bool back; };
+  struct Case {
+    SupervisorKind kind;
+    const char* restart;
+    bool enabled;
+    bool back;
+  };
   const Case cases[] = {
-      {SupervisorKind::systemd, "on-failure", true, true},
-      {SupervisorKind::systemd, "on-failure", false, false},
-      {SupervisorKind::docker, "always", false, true},
-      {SupervisorKind::docker, "unless-stopped", false, true},
-      {SupervisorKind::docker, "on-failure", false, false},
-      {SupervisorKind::docker, "", false, false},
-      {SupervisorKind::kubernetes, "", false, true},
-      {SupervisorKind::none, "", false, false},
+      {SupervisorKind::systemd, "on-failure", true, true},  {SupervisorKind::systemd, "on-failure", false, false},
+      {SupervisorKind::docker, "always", false, true},      {SupervisorKind::docker, "unless-stopped", false, true},
+      {SupervisorKind::docker, "on-failure", false, false}, {SupervisorKind::docker, "", false, false},
+      {SupervisorKind::kubernetes, "", false, true},        {SupervisorKind::none, "", false, false},
   };
   for (const Case& c : cases) {
     CAPTURE(supervisor_kind_name(c.kind));
@@ -297,7 +303,13 @@ TEST_CASE("a pod that is not Ready is out of the endpoints: the ingress answers 
 TEST_CASE("SIGTERM: a serving Uvicorn finishes its requests and exits 143, or 0 as PID 1 or with --workers") {
   // A redeploy stops the running app first (systemctl restart, docker compose up): SIGTERM,
   // then Uvicorn's shutdown (0.1 s pause, requests finished) and the exit.
-  struct Case { SupervisorKind kind; const char* restart; int workers; int code; int signal; };
+  struct Case {
+    SupervisorKind kind;
+    const char* restart;
+    int workers;
+    int code;
+    int signal;
+  };
   for (const Case& c : {Case{SupervisorKind::systemd, "on-failure", 1, 143, 15},  // re-raised SIGTERM
                         Case{SupervisorKind::systemd, "on-failure", 2, 0, 0},     // the manager returns
                         Case{SupervisorKind::docker, "always", 1, 0, 0}}) {       // PID 1 ignores it

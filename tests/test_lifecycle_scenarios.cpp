@@ -157,7 +157,8 @@ TEST_CASE("memory-four-workers: 4 do not fit, 3 do, a leak kills later") {
   REQUIRE(!kills.empty());
   CHECK(kills[0] > hours(3));  // 1 GiB of room / 300 MiB/h = 3 h 24 min
   CHECK(kills[0] < hours(3) + minutes(25));
-  const Run limit = run_file("memory-four-workers.toml", "one worker per container, limit 1200MiB, leaking, kubernetes");
+  const Run limit =
+      run_file("memory-four-workers.toml", "one worker per container, limit 1200MiB, leaking, kubernetes");
   const auto oomkilled = records(limit, "process.exit");
   REQUIRE(!oomkilled.empty());
   CHECK(limit.trace.detail_int(*oomkilled[0], "code") == 137);
@@ -255,7 +256,7 @@ TEST_CASE("slow-start-probes: liveness stops a 45 s model load at 20 s; under Ro
   CHECK(times(run_file("slow-start-probes.toml", "no liveness probe"), "process.ready") == std::vector<Time>{80_s});
   const Run fast = run_file("slow-start-probes.toml", "model loads in 15 s");
   CHECK(times(fast, "process.ready") == std::vector<Time>{50_s});  // first readiness probe after 15 s
-  CHECK(count(fast, "probe.liveness_failed") == 0);                 // refused at 0 and 10 s, passes at 20 s
+  CHECK(count(fast, "probe.liveness_failed") == 0);                // refused at 0 and 10 s, passes at 20 s
 }
 
 TEST_CASE("07b's startup-probe variant answers every request; without preStop the switch loses some") {
@@ -379,16 +380,16 @@ TEST_CASE("run --summary on every shipped lifecycle scenario: availability and c
       {"reboot-start-on-boot.toml", "docker without a restart policy"},  // stays down like the base
       {"slow-start-probes.toml", "startup probe with defaults (3 x 10 s is too short)"},
       {"cert-renewal.toml", "certbot certonly with a deploy hook"},  // works like Caddy
-      {"cert-renewal.toml", "port 80 blocked, DNS-01"},     // DNS-01 does not need port 80
-      {"cert-lifetimes.toml", "45-day certificate"},        // more renewals (test above), no failures
+      {"cert-renewal.toml", "port 80 blocked, DNS-01"},              // DNS-01 does not need port 80
+      {"cert-lifetimes.toml", "45-day certificate"},                 // more renewals (test above), no failures
       {"cert-lifetimes.toml", "6-day certificate"},
       {"traefik-acme-storage.toml", "acme.json not persisted, 3 recreates only"},  // under the limit
       {"migrations.toml", "with a lock"},  // slower (test above), and the old pods serve meanwhile
   };
-  const char* files[] = {"crash-loop-supervisors.toml", "worker-respawn.toml", "reboot-start-on-boot.toml",
-                         "cert-renewal.toml", "cert-lifetimes.toml", "memory-four-workers.toml",
-                         "migrations.toml", "version-pinning.toml", "slow-start-probes.toml",
-                         "rolling-update.toml", "traefik-acme-storage.toml"};
+  const char* files[] = {
+      "crash-loop-supervisors.toml", "worker-respawn.toml",      "reboot-start-on-boot.toml", "cert-renewal.toml",
+      "cert-lifetimes.toml",         "memory-four-workers.toml", "migrations.toml",           "version-pinning.toml",
+      "slow-start-probes.toml",      "rolling-update.toml",      "traefik-acme-storage.toml"};
   size_t variants = 0;
   for (const char* file : files) {
     CAPTURE(file);
@@ -403,8 +404,10 @@ TEST_CASE("run --summary on every shipped lifecycle scenario: availability and c
       const Run run = run_file(file, v.name);
       const std::string lines = outcome_lines(run.metrics, false);
       CHECK(lines.find("  availability ") != std::string::npos);
-      if (same_as_base.count({file, v.name})) CHECK(lines == base);
-      else CHECK(outcome_lines(run.metrics, true) != outcome_lines(base_run.metrics, true));
+      if (same_as_base.count({file, v.name}))
+        CHECK(lines == base);
+      else
+        CHECK(outcome_lines(run.metrics, true) != outcome_lines(base_run.metrics, true));
     }
   }
   CHECK(variants >= 30);

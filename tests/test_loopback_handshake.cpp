@@ -71,8 +71,10 @@ TEST_CASE("each certificate failure gives OpenSSL's verification error and alert
       {"expired", expired, X509_V_ERR_CERT_HAS_EXPIRED, SSL_AD_CERTIFICATE_EXPIRED},
       {"not yet valid", early, X509_V_ERR_CERT_NOT_YET_VALID, SSL_AD_BAD_CERTIFICATE},
       {"wrong name", with_trust(CertTrust::wrong_name), X509_V_ERR_HOSTNAME_MISMATCH, SSL_AD_BAD_CERTIFICATE},
-      {"untrusted CA", with_trust(CertTrust::untrusted_ca), X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY, SSL_AD_UNKNOWN_CA},
-      {"untrusted chain", with_trust(CertTrust::untrusted_chain), X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN, SSL_AD_UNKNOWN_CA},
+      {"untrusted CA", with_trust(CertTrust::untrusted_ca), X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY,
+       SSL_AD_UNKNOWN_CA},
+      {"untrusted chain", with_trust(CertTrust::untrusted_chain), X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN,
+       SSL_AD_UNKNOWN_CA},
       {"self-signed", with_trust(CertTrust::self_signed), X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT, SSL_AD_UNKNOWN_CA},
   };
   for (const auto& c : cases) {
@@ -139,7 +141,7 @@ TEST_CASE("SNI selects the certificate; without SNI the default or a strict reje
 
 TEST_CASE("ALPN: h2 where the server offers it, http/1.1 where it does not") {
   LoopbackConfig c = base();
-  c.server_names[0].alpn = {"http/1.1"};  // api behind Uvicorn: HTTP/1.1 only
+  c.server_names[0].alpn = {"http/1.1"};        // api behind Uvicorn: HTTP/1.1 only
   c.server_names[1].alpn = {"h2", "http/1.1"};  // www behind Hypercorn: HTTP/2
   CHECK(run(c).outcome.alpn == "http/1.1");
   c.sni = c.host = "www.example.test";
@@ -156,27 +158,27 @@ TEST_CASE("TLS 1.2 and TLS 1.3 message sequences differ as the RFCs say") {
   c.server_versions = 2;
   // The ChangeCipherSpec records are RFC 8446 appendix D.4's middlebox compatibility mode.
   const std::vector<std::string> tls13 = {
-      "C->S ClientHello", "S->C ServerHello", "S->C ChangeCipherSpec", "S->C EncryptedExtensions",
-      "S->C Certificate", "S->C CertificateVerify", "S->C Finished", "C->S ChangeCipherSpec",
+      "C->S ClientHello", "S->C ServerHello",       "S->C ChangeCipherSpec", "S->C EncryptedExtensions",
+      "S->C Certificate", "S->C CertificateVerify", "S->C Finished",         "C->S ChangeCipherSpec",
       "C->S Finished"};
   const Transcript t13 = run(c);
   auto seq13 = sequence(t13);
   // OpenSSL's server sends its session tickets after the client Finished.
   while (!seq13.empty() && seq13.back() == "S->C NewSessionTicket") seq13.pop_back();
   CHECK(seq13 == tls13);
-  CHECK(t13.capture.messages[4].encrypted);   // Certificate travels encrypted in 1.3
+  CHECK(t13.capture.messages[4].encrypted);  // Certificate travels encrypted in 1.3
   CHECK_FALSE(t13.capture.messages[0].encrypted);
 
   c.server_versions = 1;
-  const std::vector<std::string> tls12 = {
-      "C->S ClientHello", "S->C ServerHello", "S->C Certificate", "S->C ServerKeyExchange",
-      "S->C ServerHelloDone", "C->S ClientKeyExchange", "C->S ChangeCipherSpec",
-      "C->S Finished", "S->C NewSessionTicket", "S->C ChangeCipherSpec", "S->C Finished"};
+  const std::vector<std::string> tls12 = {"C->S ClientHello",       "S->C ServerHello",     "S->C Certificate",
+                                          "S->C ServerKeyExchange", "S->C ServerHelloDone", "C->S ClientKeyExchange",
+                                          "C->S ChangeCipherSpec",  "C->S Finished",        "S->C NewSessionTicket",
+                                          "S->C ChangeCipherSpec",  "S->C Finished"};
   const Transcript t12 = run(c);
   CHECK(sequence(t12) == tls12);
   CHECK(t12.outcome.version == 0x0303);
   CHECK_FALSE(t12.capture.messages[2].encrypted);  // Certificate in clear in 1.2
-  CHECK(t12.capture.messages[7].encrypted);         // the client Finished after its CCS
+  CHECK(t12.capture.messages[7].encrypted);        // the client Finished after its CCS
   // 1.3: the server's Finished comes before the client's (1 RTT); 1.2: after it (2 RTT).
   const auto pos = [](const std::vector<std::string>& s, const char* what) {
     return std::find(s.begin(), s.end(), what) - s.begin();

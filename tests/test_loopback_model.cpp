@@ -39,25 +39,29 @@ std::string join(const std::vector<std::string>& v) {
 }
 
 std::string describe(const TlsConfig& c) {
-  return "sni=" + c.sni + " host=" + c.verify_host + " versions=" + std::to_string(c.offered_versions) +
-         "/" + std::to_string(c.accepted_versions) + " alpn=" + join(c.alpn_offered) + "/" +
-         join(c.alpn_supported) + " cert=" + (c.has_certificate ? c.cert_domain : "(none)") +
+  return "sni=" + c.sni + " host=" + c.verify_host + " versions=" + std::to_string(c.offered_versions) + "/" +
+         std::to_string(c.accepted_versions) + " alpn=" + join(c.alpn_offered) + "/" + join(c.alpn_supported) +
+         " cert=" + (c.has_certificate ? c.cert_domain : "(none)") +
          " issuer=" + std::to_string(static_cast<int>(c.cert_issuer)) +
          " t-nb=" + std::to_string(c.check_time_unix - c.not_before_unix) +
-         " t-na=" + std::to_string(c.check_time_unix - c.not_after_unix) +
-         " strict=" + std::to_string(c.strict_sni) + " preset=" + std::to_string(static_cast<int>(c.preset));
+         " t-na=" + std::to_string(c.check_time_unix - c.not_after_unix) + " strict=" + std::to_string(c.strict_sni) +
+         " preset=" + std::to_string(static_cast<int>(c.preset));
 }
 
 // OpenSSL's messages as the model names them; session tickets, TLS 1.3's middlebox
 // compatibility ChangeCipherSpec and close_notify are left out (the model does not show them).
 std::vector<std::string> openssl_sequence(const lb::Transcript& t) {
-  static const std::map<std::string, std::string> kinds = {
-      {"ClientHello", "tls.client_hello"}, {"ServerHello", "tls.server_hello"},
-      {"EncryptedExtensions", "tls.encrypted_extensions"}, {"Certificate", "tls.certificate"},
-      {"CertificateVerify", "tls.certificate_verify"}, {"Finished", "tls.finished"},
-      {"ServerKeyExchange", "tls.server_key_exchange"}, {"ServerHelloDone", "tls.server_hello_done"},
-      {"ClientKeyExchange", "tls.client_key_exchange"}, {"ChangeCipherSpec", "tls.change_cipher_spec"},
-      {"Alert", "tls.alert"}};
+  static const std::map<std::string, std::string> kinds = {{"ClientHello", "tls.client_hello"},
+                                                           {"ServerHello", "tls.server_hello"},
+                                                           {"EncryptedExtensions", "tls.encrypted_extensions"},
+                                                           {"Certificate", "tls.certificate"},
+                                                           {"CertificateVerify", "tls.certificate_verify"},
+                                                           {"Finished", "tls.finished"},
+                                                           {"ServerKeyExchange", "tls.server_key_exchange"},
+                                                           {"ServerHelloDone", "tls.server_hello_done"},
+                                                           {"ClientKeyExchange", "tls.client_key_exchange"},
+                                                           {"ChangeCipherSpec", "tls.change_cipher_spec"},
+                                                           {"Alert", "tls.alert"}};
   std::vector<std::string> out;
   for (const auto& m : t.capture.messages) {
     if (m.content_type == lb::alert && m.bytes.size() >= 2 && m.bytes[1] == 0) continue;
@@ -132,8 +136,8 @@ TEST_CASE("every shipped scenario's TLS configurations: the model says what Open
         const int span = c.check_time_unix < c.not_before_unix ? -1 : c.check_time_unix >= c.not_after_unix ? 1 : 0;
         TlsConfig key = c;
         key.check_time_unix = key.not_before_unix = key.not_after_unix = 0;
-        distinct.emplace(describe(key) + " span=" + std::to_string(span) + " nb=" +
-                             std::to_string(c.not_before_unix) + " na=" + std::to_string(c.not_after_unix),
+        distinct.emplace(describe(key) + " span=" + std::to_string(span) + " nb=" + std::to_string(c.not_before_unix) +
+                             " na=" + std::to_string(c.not_after_unix),
                          c);
       }
     }

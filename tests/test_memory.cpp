@@ -39,8 +39,7 @@ TEST_CASE("4 workers x 1 GiB on a 3 GiB host: the OOM killer takes a worker") {
     for (size_t i = 1; i < kills.size(); ++i)
       CHECK(run.trace.detail_str(*kills[i], "victim") == run.trace.detail_str(*kills[0], "victim"));
     CHECK(count(run, "server.respawn") >= kills.size() - 1);
-    for (const GaugePoint& g : run.metrics.memory.at("edge-1"))
-      CHECK(g.value <= static_cast<double>(4 * GiB));
+    for (const GaugePoint& g : run.metrics.memory.at("edge-1")) CHECK(g.value <= static_cast<double>(4 * GiB));
     CHECK(run.metrics.memory.at("edge-1").back().value == static_cast<double>(3 * GiB));
   }
   SUBCASE("uvicorn 0.29: the worker stays dead, three workers carry on") {

@@ -82,7 +82,8 @@ void check_registered(const Trace& trace, const Record& r, const std::string& wh
 
 }  // namespace
 
-TEST_CASE("every registered kind and narration key has a sentence in every language, and every sentence a registered key") {
+TEST_CASE(
+    "every registered kind and narration key has a sentence in every language, and every sentence a registered key") {
   const std::vector<Narrator> narrators = all_narrators();
   REQUIRE(all_keys.size() > 200);
   for (size_t li = 0; li < narrators.size(); ++li) {
@@ -117,8 +118,7 @@ TEST_CASE("every record of the request path narrates in every language with all 
         CHECK_MESSAGE(narrators[li].has(key), Narrator::languages()[li], ": no sentence for ", key);
         const std::string text = narrators[li].narrate(run.trace, r);
         CHECK_MESSAGE(text.find('{') == std::string::npos, key, ": ", text);
-        if (std::getenv("DEPLOYSIM_PRINT_NARRATION") && li == 0)
-          fmt::print("{:>12} {}\n", format_time(r.t()), text);
+        if (std::getenv("DEPLOYSIM_PRINT_NARRATION") && li == 0) fmt::print("{:>12} {}\n", format_time(r.t()), text);
       }
     }
   }
@@ -153,7 +153,9 @@ TEST_CASE("a language can be split into parts; a key defined twice is an error")
   std::filesystem::remove_all(dir);
 }
 
-TEST_CASE("every shipped scenario and variant narrates in every language: a sentence for each record, no empty or unfilled placeholder") {
+TEST_CASE(
+    "every shipped scenario and variant narrates in every language: a sentence for each record, no empty or unfilled "
+    "placeholder") {
   const std::vector<Narrator> narrators = all_narrators();
   std::vector<std::filesystem::path> files;
   for (const auto& e : std::filesystem::directory_iterator(std::filesystem::path(DEPLOYSIM_ASSETS_DIR) / "scenarios"))

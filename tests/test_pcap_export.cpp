@@ -53,8 +53,8 @@ TEST_CASE("the pcap file holds a classic header and every packet, in order, with
   CHECK(u32(file, 0) == 0xa1b2c3d4);  // microsecond timestamps
   CHECK(u16(file, 4) == 2);
   CHECK(u16(file, 6) == 4);
-  CHECK(u32(file, 16) == 65535);      // snaplen
-  CHECK(u32(file, 20) == 101);        // LINKTYPE_RAW
+  CHECK(u32(file, 16) == 65535);  // snaplen
+  CHECK(u32(file, 20) == 101);    // LINKTYPE_RAW
 
   const auto packets = build_packets(flights, o);
   // SYN, SYN-ACK, ACK; 1 + 1 ack; 3 + 1 ack; FIN, FIN, ACK.

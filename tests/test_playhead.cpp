@@ -32,7 +32,9 @@ void add_random(Trace& t, Rng& rng, size_t n, Time& clock, bool jitter) {
     if (jitter && rng.below(4) == 0) at = at - ms(static_cast<int64_t>(rng.below(50)));
     if (jitter && rng.below(50) == 0) at = at + s(5);  // a record stamped in the future
     const uint64_t d = rng.below(10);
-    const Time dur = d < 3 ? Time{} : d < 8 ? us(static_cast<int64_t>(rng.below(40000))) : s(static_cast<int64_t>(rng.below(30)));
+    const Time dur = d < 3   ? Time{}
+                     : d < 8 ? us(static_cast<int64_t>(rng.below(40000)))
+                             : s(static_cast<int64_t>(rng.below(30)));
     add(t, at, static_cast<Stage>(rng.below(static_cast<uint64_t>(Stage::count))), dur, rng.below(5) != 0);
   }
 }
@@ -61,7 +63,8 @@ void check_against_scan(const Trace& t, Playhead& p, const std::vector<Time>& ti
     std::vector<RecordId> flying;
     for (uint32_t id : order) {
       const Record& r = t[id];
-      if (r.is_message() && r.t_ns <= at.ns() && at.ns() < r.t_ns + r.dur_ns) flying.push_back(static_cast<RecordId>(id));
+      if (r.is_message() && r.t_ns <= at.ns() && at.ns() < r.t_ns + r.dur_ns)
+        flying.push_back(static_cast<RecordId>(id));
     }
     CHECK(p.in_flight(at) == flying);
   }
@@ -71,8 +74,10 @@ void check_against_scan(const Trace& t, Playhead& p, const std::vector<Time>& ti
       std::optional<RecordId> prev, next;
       for (uint32_t k : order) {
         if (t[k].stage != static_cast<Stage>(s) || k == id) continue;
-        if (key_before(t, k, id)) prev = static_cast<RecordId>(k);
-        else if (!next) next = static_cast<RecordId>(k);
+        if (key_before(t, k, id))
+          prev = static_cast<RecordId>(k);
+        else if (!next)
+          next = static_cast<RecordId>(k);
       }
       stages_ok = stages_ok && p.prev_of_stage(static_cast<RecordId>(id), static_cast<Stage>(s)) == prev &&
                   p.next_of_stage(static_cast<RecordId>(id), static_cast<Stage>(s)) == next;
@@ -141,8 +146,8 @@ TEST_CASE("in-flight messages are those sent but not yet arrived") {
   Trace t;
   const RecordId a = add(t, 0_ms, Stage::tcp, 20_ms);
   const RecordId b = add(t, 5_ms, Stage::tls, 10_ms);
-  add(t, 6_ms, Stage::process, 50_ms, false);  // local event: never flies
-  add(t, 7_ms, Stage::tls, Time{});           // zero flight time: never flies
+  add(t, 6_ms, Stage::process, 50_ms, false);                // local event: never flies
+  add(t, 7_ms, Stage::tls, Time{});                          // zero flight time: never flies
   const RecordId slow = add(t, 1_ms, Stage::cert, days(2));  // out of order and very long
   Playhead p(t);
   CHECK(p.in_flight(0_ms) == std::vector<RecordId>{a});

@@ -20,9 +20,7 @@ Scenario one_request(std::string url = "https://api.example.test/") {
   return sc;
 }
 
-std::string failure(const Run& run) {
-  return run.metrics.failures.empty() ? "" : run.metrics.failures.begin()->first;
-}
+std::string failure(const Run& run) { return run.metrics.failures.empty() ? "" : run.metrics.failures.begin()->first; }
 
 }  // namespace
 
@@ -192,7 +190,8 @@ std::map<std::string, std::string> alpn_by_client(const Trace& t) {
 std::map<std::string, std::set<std::string>> upstream_by_host(const Trace& t) {
   std::map<std::string, std::set<std::string>> out;
   for (const Record& r : t.records())
-    if (t.kind(r) == "proxy.forward") out[std::string(t.detail_str(r, "host"))].insert(std::string(t.detail_str(r, "protocol")));
+    if (t.kind(r) == "proxy.forward")
+      out[std::string(t.detail_str(r, "host"))].insert(std::string(t.detail_str(r, "protocol")));
   return out;
 }
 
@@ -218,9 +217,10 @@ TEST_CASE("HTTP/2 is the proxy's choice: a Uvicorn back end gets h2 at the brows
     CHECK(alpn.at("browser-www") == "h2");
   }
   SUBCASE("each preset's default, with one Uvicorn service behind it") {
-    const std::vector<std::pair<ProxyPreset, std::string>> defaults = {
-        {ProxyPreset::caddy, "h2"}, {ProxyPreset::traefik, "h2"}, {ProxyPreset::haproxy, "h2"},
-        {ProxyPreset::nginx, "http/1.1"}};
+    const std::vector<std::pair<ProxyPreset, std::string>> defaults = {{ProxyPreset::caddy, "h2"},
+                                                                       {ProxyPreset::traefik, "h2"},
+                                                                       {ProxyPreset::haproxy, "h2"},
+                                                                       {ProxyPreset::nginx, "http/1.1"}};
     for (const auto& d : defaults) {
       const ProxyPreset preset = d.first;  // not a structured binding: Clang 14 cannot capture one
       const std::string& want = d.second;

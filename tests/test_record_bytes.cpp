@@ -16,7 +16,8 @@ using deploysim::RecordId;
 namespace {
 
 deploysim::Run run_of(const std::string& file, const std::string& variant = "") {
-  deploysim::LoadResult loaded = deploysim::load_scenario_file(std::string(DEPLOYSIM_ASSETS_DIR) + "/scenarios/" + file);
+  deploysim::LoadResult loaded =
+      deploysim::load_scenario_file(std::string(DEPLOYSIM_ASSETS_DIR) + "/scenarios/" + file);
   REQUIRE(loaded.scenario);
   if (!variant.empty()) {
     loaded = deploysim::apply_variant(*loaded.scenario, variant);
@@ -65,8 +66,8 @@ TEST_CASE("basic HTTPS: each TLS record has its real message; the ClientHello ca
     }
     if (tr.kind(r) == "tls.certificate") {
       saw_cert = true;
-      CHECK(real_field(tr, static_cast<RecordId>(i), "certificate[0].san").find(std::string(tr.detail_str(r, "domain"))) !=
-            std::string::npos);
+      CHECK(real_field(tr, static_cast<RecordId>(i), "certificate[0].san")
+                .find(std::string(tr.detail_str(r, "domain"))) != std::string::npos);
     }
     if (tr.kind(r) != "tls.client_hello") CHECK(real_field(tr, static_cast<RecordId>(i), "nonexistent") == "<none>");
   }
@@ -131,12 +132,14 @@ TEST_CASE("every TLS message of every shipped scenario and variant has its real 
         const bool from_client = r.from == tr.at(hello).from;
         const std::string key = std::string(tr.kind(r)) + (from_client ? ">" : "<") + cfg->sni + cfg->cert_domain +
                                 std::to_string(cfg->offered_versions) + std::to_string(cfg->accepted_versions) +
-                                std::to_string(cfg->check_time_unix >= cfg->not_after_unix) + std::to_string(cfg->strict_sni);
+                                std::to_string(cfg->check_time_unix >= cfg->not_after_unix) +
+                                std::to_string(cfg->strict_sni);
         if (!seen.insert(key).second) continue;
         const lb::Transcript& t = lb::transcript_for(*cfg);
-        const int m = lb::message_index_for(t, tr.kind(r), from_client ? lb::Direction::client_to_server
-                                                                         : lb::Direction::server_to_client);
-        CHECK_MESSAGE(m >= 0, sc.info.name << ": no real " << tr.kind(r) << (from_client ? " from the client" : " from the server"));
+        const int m = lb::message_index_for(
+            t, tr.kind(r), from_client ? lb::Direction::client_to_server : lb::Direction::server_to_client);
+        CHECK_MESSAGE(m >= 0, sc.info.name << ": no real " << tr.kind(r)
+                                           << (from_client ? " from the client" : " from the server"));
         ++checked;
       }
     }

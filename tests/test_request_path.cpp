@@ -12,13 +12,20 @@ TEST_CASE("a cold request walks DNS, TCP, TLS 1.3 with SNI, the proxy and a work
   const Scenario sc = basic_scenario();
   const Run run = simulate(sc);
   const Trace& t = run.trace;
-  const std::vector<std::string> expected = {
-      "client.request", "dns.query",    "dns.cache_miss", "dns.query",  "dns.referral",
-      "dns.query",      "dns.referral", "dns.query",      "dns.answer", "dns.response",
-      "tcp.syn",        "tcp.syn_ack",  "tcp.ack",        "tls.client_hello", "tls.server_hello",
-      "tls.encrypted_extensions", "tls.certificate", "tls.certificate_verify", "tls.finished",
-      "tls.finished",   "tls.established", "http.request", "proxy.route", "proxy.forward",
-      "server.handle",  "server.response", "http.response", "client.response"};
+  const std::vector<std::string> expected = {"client.request",   "dns.query",
+                                             "dns.cache_miss",   "dns.query",
+                                             "dns.referral",     "dns.query",
+                                             "dns.referral",     "dns.query",
+                                             "dns.answer",       "dns.response",
+                                             "tcp.syn",          "tcp.syn_ack",
+                                             "tcp.ack",          "tls.client_hello",
+                                             "tls.server_hello", "tls.encrypted_extensions",
+                                             "tls.certificate",  "tls.certificate_verify",
+                                             "tls.finished",     "tls.finished",
+                                             "tls.established",  "http.request",
+                                             "proxy.route",      "proxy.forward",
+                                             "server.handle",    "server.response",
+                                             "http.response",    "client.response"};
   CHECK(kinds_until(t, 0, "client.response") == expected);
 
   const Record& hello = t[find_kind(t, "tls.client_hello")];
@@ -52,9 +59,8 @@ TEST_CASE("a second request within the TTL skips the DNS chain") {
     const size_t second = find_kind(t, "client.request", find_kind(t, "client.request") + 1);
     REQUIRE(second < t.size());
     CHECK(kinds_until(t, second, "client.response") ==
-          std::vector<std::string>{"client.request", "tcp.reuse", "http.request", "proxy.route",
-                                   "proxy.forward", "server.handle", "server.response",
-                                   "http.response", "client.response"});
+          std::vector<std::string>{"client.request", "tcp.reuse", "http.request", "proxy.route", "proxy.forward",
+                                   "server.handle", "server.response", "http.response", "client.response"});
     CHECK(run.metrics.connections_reused == 1);
   }
   SUBCASE("no keep-alive: the stub cache answers, then a new TCP and TLS handshake") {
@@ -135,15 +141,13 @@ TEST_CASE("one IP serves two domains: the proxy picks each certificate by SNI") 
   const Trace& t = run.trace;
   std::vector<std::pair<std::string, std::string>> seen;
   for (const Record& r : t.records())
-    if (t.kind(r) == "tls.certificate")
-      seen.emplace_back(t.detail_str(r, "sni"), t.detail_str(r, "domain"));
+    if (t.kind(r) == "tls.certificate") seen.emplace_back(t.detail_str(r, "sni"), t.detail_str(r, "domain"));
   REQUIRE(seen.size() == 2);
   for (const auto& [sni, domain] : seen) CHECK(sni == domain);
   // Hypercorn behind www: the proxy offers h2, and the client gets it.
   bool www_h2 = false;
   for (const Record& r : t.records())
-    if (t.kind(r) == "tls.established" && t.node_name(r.actor) == "phone")
-      www_h2 = t.detail_str(r, "alpn") == "h2";
+    if (t.kind(r) == "tls.established" && t.node_name(r.actor) == "phone") www_h2 = t.detail_str(r, "alpn") == "h2";
   CHECK(www_h2);
   CHECK(run.metrics.succeeded == 3);
 }

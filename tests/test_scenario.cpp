@@ -175,7 +175,8 @@ TEST_CASE("garbage never crashes and always gets a located message") {
         "t.toml:3:8: service 'api' runs on host 'nowhere', but no [[host]] has that name");
   CHECK(load_error(std::string("\x00\x01\xff\xfe garbage", 12)).starts_with("t.toml:1:"));
   CHECK(load_error("[scenario]\nseed = 99999999999999999999999\n").starts_with("t.toml:2:"));
-  CHECK(load_error("[scenario]\nduration = \"99999999999d\"\n").starts_with("t.toml:2:12: 'duration' in [scenario] must be"));
+  CHECK(load_error("[scenario]\nduration = \"99999999999d\"\n")
+            .starts_with("t.toml:2:12: 'duration' in [scenario] must be"));
   CHECK(load_error("[[host]]\nname = \"a\"\nip = \"1.2.3.4\"\nmemory = \"1e400GiB\"\n").starts_with("t.toml:4:10:"));
   std::string deep_key;
   for (int i = 0; i < 100000; ++i) deep_key += i ? ".a" : "a";
@@ -225,7 +226,8 @@ TEST_CASE("supervisor defaults follow the kind, as the real tools do") {
   }
   SUBCASE("docker: no by default; on-failure:3 caps the retries; always starts on boot") {
     CHECK(load_ok(service_with(R"({ kind = "docker" })")).services[1].supervisor.restart == "no");
-    const SupervisorSpec capped = load_ok(service_with(R"({ kind = "docker", restart = "on-failure:3" })")).services[1].supervisor;
+    const SupervisorSpec capped =
+        load_ok(service_with(R"({ kind = "docker", restart = "on-failure:3" })")).services[1].supervisor;
     CHECK(capped.restart == "on-failure");
     CHECK(capped.max_retries == 3);
     CHECK_FALSE(capped.enabled);
@@ -235,7 +237,9 @@ TEST_CASE("supervisor defaults follow the kind, as the real tools do") {
   }
   SUBCASE("kubernetes: Always, probes with the kubelet defaults") {
     const SupervisorSpec sup =
-        load_ok(service_with(R"({ kind = "kubernetes", liveness = { period = "5s" }, memory_limit = "512MiB" })")).services[1].supervisor;
+        load_ok(service_with(R"({ kind = "kubernetes", liveness = { period = "5s" }, memory_limit = "512MiB" })"))
+            .services[1]
+            .supervisor;
     CHECK(sup.restart == "Always");
     CHECK(sup.liveness.enabled);
     CHECK(sup.liveness.period == s(5));
@@ -294,11 +298,13 @@ TEST_CASE("values: sizes, rates, calendar start, URLs, durations") {
     CHECK(c.url_host == "missing.example.test");
     CHECK(c.url_port == 8443);
     CHECK(c.url_path == "/a/b?c=1");
-    CHECK(load_error(std::string(base).replace(base.find("https://"), 8, "ftp://")).find("scheme https://") != std::string::npos);
+    CHECK(load_error(std::string(base).replace(base.find("https://"), 8, "ftp://")).find("scheme https://") !=
+          std::string::npos);
   }
   SUBCASE("certificate times relative to the start, negative allowed") {
     std::string text = base;
-    text.replace(text.find("domain = \"api.example.test\""), 27, "domain = \"api.example.test\"\nissued = \"-89d\"\nlifetime = \"160h\"");
+    text.replace(text.find("domain = \"api.example.test\""), 27,
+                 "domain = \"api.example.test\"\nissued = \"-89d\"\nlifetime = \"160h\"");
     const CertificateSpec c = load_ok(text).certificates[0];
     CHECK(c.issued == -days(89));
     CHECK(c.lifetime == hours(160));
@@ -315,7 +321,10 @@ kind = "crash"
 
 [[variant]]
 name = "short ttl"
-set = { "dns.zone.example.test.records.api.example.test.ttl" = "5s", "proxy.routes.api.example.test.pool" = "api", "fault.0.at" = "20s" }
+[variant.set]
+"dns.zone.example.test.records.api.example.test.ttl" = "5s"
+"proxy.routes.api.example.test.pool" = "api"
+"fault.0.at" = "20s"
 
 [[variant]]
 name = "unquoted"
@@ -337,10 +346,12 @@ set = { service.api.workers = 3, scenario.seed = 7 }
 
   const LoadResult through_value = set_param(sc, "service.api.workers.count", "1");
   REQUIRE(through_value.error);
-  CHECK(through_value.error->message.ends_with("'workers' in [[service]] must be an integer from 1 to 1024 (e.g. workers = 4), got a table"));
+  CHECK(through_value.error->message.ends_with(
+      "'workers' in [[service]] must be an integer from 1 to 1024 (e.g. workers = 4), got a table"));
   const LoadResult through_string = set_param(sc, "service.api.host.name", "\"x\"");
   REQUIRE(through_string.error);
-  CHECK(through_string.error->message.ends_with("'service.api.host.name' goes through 'service.api.host', which is a value, not a table"));
+  CHECK(through_string.error->message.ends_with(
+      "'service.api.host.name' goes through 'service.api.host', which is a value, not a table"));
   const LoadResult typo = set_param(sc, "proxy.strict_snii", "true");
   REQUIRE(typo.error);
   CHECK(typo.error->message.ends_with("unknown key 'strict_snii' in [proxy] (did you mean 'strict_sni'?)"));
@@ -352,7 +363,8 @@ set = { service.api.workers = 3, scenario.seed = 7 }
   for (int i = 0; i < 50000; ++i) deep_value += "a.";
   const LoadResult deep = set_param(sc, "service.api.workers", deep_value + "a = 1");
   REQUIRE(deep.error);
-  CHECK(deep.error->message.ends_with("the value for 'service.api.workers' is refused: a key with 50001 dotted parts; at most 256 are allowed"));
+  CHECK(deep.error->message.ends_with(
+      "the value for 'service.api.workers' is refused: a key with 50001 dotted parts; at most 256 are allowed"));
   const LoadResult injected = set_param(sc, "service.api.workers", "2\nseed = 3");
   REQUIRE(injected.error);
   CHECK(injected.error->message.find("must be a single TOML value") != std::string::npos);
@@ -368,7 +380,8 @@ TEST_CASE("faults address replicas and workers the way the lifecycle model names
   CHECK(load_ok(with_fault("api-2")).faults[0].target == "api-2");
   CHECK(load_ok(with_fault("api-2/worker-2")).faults[0].target == "api-2/worker-2");
   CHECK(load_ok(with_fault("api/worker-1")).services[0].hosts.size() == 2);
-  CHECK(load_error(with_fault("api-3/worker-1")).find("fault target 'api-3/worker-1' names nothing") != std::string::npos);
+  CHECK(load_error(with_fault("api-3/worker-1")).find("fault target 'api-3/worker-1' names nothing") !=
+        std::string::npos);
 }
 
 TEST_CASE("an error inside a variant points at the variant's value") {
@@ -399,7 +412,8 @@ TEST_CASE("no mutation of the example file crashes the loader") {
   }
   CHECK(errors > loads / 4);
   for (size_t cut = 0; cut < text.size(); cut += 37) {
-    const LoadResult r = load_scenario_text(text.substr(0, cut) + text.substr(cut + 20 < text.size() ? cut + 20 : text.size()), "m.toml");
+    const LoadResult r = load_scenario_text(
+        text.substr(0, cut) + text.substr(cut + 20 < text.size() ? cut + 20 : text.size()), "m.toml");
     CHECK(r.scenario.has_value() != r.error.has_value());
     if (r.error) CHECK_MESSAGE(r.error->line > 0, r.error->to_string());
   }
@@ -448,8 +462,10 @@ TEST_CASE("docs/scenario-format.md documents every key the loader accepts") {
     const size_t at = text.find(anchor);
     REQUIRE(at != std::string::npos);
     // A table header takes the key on the next line; an inline table inside its braces.
-    if (keep.empty()) text.insert(at + anchor.size(), bogus.substr(0, bogus.size() - 2) + "\n");
-    else text.insert(at + keep.size(), bogus);
+    if (keep.empty())
+      text.insert(at + anchor.size(), bogus.substr(0, bogus.size() - 2) + "\n");
+    else
+      text.insert(at + keep.size(), bogus);
     const LoadResult r = load_scenario_text(text, "doc.toml");
     REQUIRE(r.error);
     CAPTURE(r.error->to_string());
@@ -460,9 +476,10 @@ TEST_CASE("docs/scenario-format.md documents every key the loader accepts") {
     std::stringstream split(keys);
     for (std::string key; std::getline(split, key, ',');) {
       if (key.starts_with(" ")) key.erase(0, 1);
-      CHECK_MESSAGE((docs.find("`" + key + "`") != std::string::npos || docs.find("[" + key + "]") != std::string::npos ||
-                     docs.find("." + key + "]") != std::string::npos),
-                    "key '" << key << "' is not documented");
+      CHECK_MESSAGE(
+          (docs.find("`" + key + "`") != std::string::npos || docs.find("[" + key + "]") != std::string::npos ||
+           docs.find("." + key + "]") != std::string::npos),
+          "key '" << key << "' is not documented");
       ++documented;
     }
   }

@@ -38,7 +38,7 @@ TEST_CASE("more workers: less queueing, lower latency") {
   const auto p99 = [](const Run& r, const char* stage) { return r.metrics.latency.at(stage).p99; };
   CHECK(p99(one, "queue") > p99(two, "queue"));
   CHECK(p99(two, "queue") > p99(four, "queue"));
-  CHECK(p99(one, "total") > s(1));      // overloaded: the queue grows for the whole minute
+  CHECK(p99(one, "total") > s(1));  // overloaded: the queue grows for the whole minute
   CHECK(p99(four, "total") < ms(400));
   CHECK(one.metrics.worker_utilisation.at("api/worker-1") > 0.95);
   double four_busy = 0;
@@ -55,7 +55,7 @@ TEST_CASE("the concurrency limit answers 503 beyond it") {
   CHECK(run.metrics.failures.at("503") > 100);
   const uint64_t ended = run.metrics.succeeded + run.metrics.failures.at("503");
   CHECK(ended + run.metrics.in_flight == run.metrics.requests);
-  CHECK(run.metrics.in_flight <= 4 + 2);  // at the worker (limit 4) or on the wire
+  CHECK(run.metrics.in_flight <= 4 + 2);                 // at the worker (limit 4) or on the wire
   CHECK(run.metrics.latency.at("queue").max < ms(400));  // never more than 3 ahead
 }
 

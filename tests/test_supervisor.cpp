@@ -15,7 +15,7 @@ struct Loop {
   std::vector<Time> delays;  // exit -> next start, per restart
   std::vector<Time> starts;  // accepted starts
   bool gave_up = false;
-  int refused_start = 0;     // 1-based start number that was refused (systemd), 0 = none
+  int refused_start = 0;  // 1-based start number that was refused (systemd), 0 = none
 };
 
 // A unit that always exits `run_for` after each start with `status`, up to `limit` exits.
@@ -106,7 +106,7 @@ TEST_CASE("systemd: a failed unit starts by hand once the interval has passed, a
   Loop l = crash_loop(sup, ms(500), ExitStatus::exited(1), 20);
   REQUIRE(l.gave_up);
   const Time refused = l.starts.back() + ms(600);
-  CHECK_FALSE(sup.on_start(refused + 1_s));  // still within the interval: refused again
+  CHECK_FALSE(sup.on_start(refused + 1_s));    // still within the interval: refused again
   const Time later = l.starts.front() + 11_s;  // systemctl start, after the interval
   REQUIRE(sup.on_start(later));
   CHECK_FALSE(sup.gave_up());
@@ -161,8 +161,8 @@ TEST_CASE("systemd RestartSteps grow the delay geometrically up to RestartMaxDel
 TEST_CASE("docker doubles from 100 ms, caps at 1 min and resets after 10 s up") {
   Supervisor sup(spec(SupervisorKind::docker, "always"));
   Loop l = crash_loop(sup, ms(200), ExitStatus::exited(1), 12);
-  const std::vector<Time> expected = {ms(100), ms(200), ms(400), ms(800), ms(1600), ms(3200),
-                                      ms(6400), ms(12800), ms(25600), ms(51200), s(60), s(60)};
+  const std::vector<Time> expected = {ms(100),  ms(200),   ms(400),   ms(800),   ms(1600), ms(3200),
+                                      ms(6400), ms(12800), ms(25600), ms(51200), s(60),    s(60)};
   CHECK(l.delays == expected);
   // A run of 10 s resets the back-off.
   CHECK(sup.on_exit(0_s, 10_s, ExitStatus::exited(1)).delay == ms(100));

@@ -39,9 +39,9 @@ TEST_CASE("TLS 1.3 completes in one round trip with SNI and ALPN") {
   CHECK(v.sni_matched);
   CHECK(v.verify_result == 0);
   CHECK(v.flights == 3);
-  CHECK(kinds(v) == std::vector<std::string>{"tls.client_hello", "tls.server_hello",
-                                             "tls.encrypted_extensions", "tls.certificate",
-                                             "tls.certificate_verify", "tls.finished", "tls.finished"});
+  CHECK(kinds(v) == std::vector<std::string>{"tls.client_hello", "tls.server_hello", "tls.encrypted_extensions",
+                                             "tls.certificate", "tls.certificate_verify", "tls.finished",
+                                             "tls.finished"});
 }
 
 TEST_CASE("TLS 1.2 needs a second round trip before the request") {
@@ -53,8 +53,8 @@ TEST_CASE("TLS 1.2 needs a second round trip before the request") {
   CHECK(v.flights == 4);
   CHECK(kinds(v) == std::vector<std::string>{"tls.client_hello", "tls.server_hello", "tls.certificate",
                                              "tls.server_key_exchange", "tls.server_hello_done",
-                                             "tls.client_key_exchange", "tls.change_cipher_spec",
-                                             "tls.finished", "tls.change_cipher_spec", "tls.finished"});
+                                             "tls.client_key_exchange", "tls.change_cipher_spec", "tls.finished",
+                                             "tls.change_cipher_spec", "tls.finished"});
 }
 
 TEST_CASE("no common version: the server sends protocol_version (70)") {

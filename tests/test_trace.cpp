@@ -31,8 +31,8 @@ RecordSpec hello(Trace& t) {
 TEST_CASE("records keep what the model said") {
   Trace t;
   const RecordSpec spec = hello(t);
-  const RecordId id = t.append(spec, {{"sni", "api.example.test"}, {"alpn", "h2"},
-                                      {"port", 443}, {"resumed", false}, {"rtt", 40_ms}});
+  const RecordId id =
+      t.append(spec, {{"sni", "api.example.test"}, {"alpn", "h2"}, {"port", 443}, {"resumed", false}, {"rtt", 40_ms}});
   REQUIRE(t.size() == 1);
   const Record& r = t.at(id);
   CHECK(r.t() == 120_ms);
@@ -190,8 +190,8 @@ TEST_CASE("records read back exactly across chunks, long flights and shared shap
     spec.proc = i % 11 == 0 ? ProcId::none : static_cast<ProcId>(i % 3);
     spec.cause = i ? static_cast<RecordId>(i - 1) : RecordId::none;
     FieldArg fields[Trace::max_details] = {
-        {"k0", i}, {"k1", "v"}, {"k2", i % 2 == 0}, {"k3", ms(i)}, {"k4", 4}, {"k5", 5}, {"k6", 6}, {"k7", 7},
-        {"k8", 8}, {"k9", 9}, {"k10", 10}, {"k11", 11}, {"k12", 12}, {"k13", 13}, {"k14", 14}, {"k15", 15}};
+        {"k0", i}, {"k1", "v"}, {"k2", i % 2 == 0}, {"k3", ms(i)}, {"k4", 4},   {"k5", 5},   {"k6", 6},   {"k7", 7},
+        {"k8", 8}, {"k9", 9},   {"k10", 10},        {"k11", 11},   {"k12", 12}, {"k13", 13}, {"k14", 14}, {"k15", 15}};
     t.append(spec, std::span<const FieldArg>(fields, static_cast<size_t>(1 + i % Trace::max_details)));
   }
   REQUIRE(t.size() == static_cast<size_t>(n));

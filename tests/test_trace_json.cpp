@@ -20,7 +20,8 @@ namespace {
 // service time. Everything random comes from per-actor streams of one seed.
 struct Model {
   explicit Model(uint64_t seed)
-      : client(trace.node("laptop")), proxy(trace.node("proxy")),
+      : client(trace.node("laptop")),
+        proxy(trace.node("proxy")),
         workers{trace.node("worker-1"), trace.node("worker-2")},
         arrivals(seed, Rng::stream_id("laptop")),
         service{Rng(seed, Rng::stream_id("worker-1")), Rng(seed, Rng::stream_id("worker-2"))},
@@ -108,15 +109,20 @@ std::string replace(std::string text, const std::string& from, const std::string
 }  // namespace
 
 TEST_CASE("the writer produces the documented shape, byte for byte") {
-  const std::string expected = R"({
+  const std::string expected =
+      R"({
   "schema": "deploysim-trace/1",
   "scenario": "One IP, two domains",
   "seed": 42,
   "fingerprint": "FP",
   "nodes": ["laptop", "resolver"],
   "records": [
-    {"seq": 0, "t_ns": 5000000, "dur_ns": 3000000, "kind": "dns.query", "stage": "dns", "actor": "laptop", "from": "laptop", "to": "resolver", "conn": null, "proc": null, "detail": {"name": "api.example.test", "type": "A"}, "cause": null, "narration": "dns.query"},
-    {"seq": 1, "t_ns": 8000000, "dur_ns": 3000000, "kind": "dns.answer", "stage": "dns", "actor": "resolver", "from": "resolver", "to": "laptop", "conn": null, "proc": null, "detail": {"ttl": {"ns": 300000000000}, "cached": true, "addresses": 1}, "cause": 0, "narration": "dns.answer"}
+    {"seq": 0, "t_ns": 5000000, "dur_ns": 3000000, "kind": "dns.query", "stage": "dns", )"
+      R"("actor": "laptop", "from": "laptop", "to": "resolver", "conn": null, "proc": null, )"
+      R"("detail": {"name": "api.example.test", "type": "A"}, "cause": null, "narration": "dns.query"},
+    {"seq": 1, "t_ns": 8000000, "dur_ns": 3000000, "kind": "dns.answer", "stage": "dns", )"
+      R"("actor": "resolver", "from": "resolver", "to": "laptop", "conn": null, "proc": null, )"
+      R"("detail": {"ttl": {"ns": 300000000000}, "cached": true, "addresses": 1}, "cause": 0, "narration": "dns.answer"}
   ]
 }
 )";
@@ -157,8 +163,8 @@ TEST_CASE("a trace survives a round trip through JSON") {
   for (size_t i = 0; i < back.size(); ++i) {
     const Record &x = original[i], &y = back[i];
     same = same && x.t_ns == y.t_ns && x.dur_ns == y.dur_ns && original.kind(x) == back.kind(y) &&
-           original.narration(x) == back.narration(y) && x.stage == y.stage && x.actor == y.actor &&
-           x.from == y.from && x.to == y.to && x.conn == y.conn && x.proc == y.proc && x.cause == y.cause &&
+           original.narration(x) == back.narration(y) && x.stage == y.stage && x.actor == y.actor && x.from == y.from &&
+           x.to == y.to && x.conn == y.conn && x.proc == y.proc && x.cause == y.cause &&
            original.details(x).size() == back.details(y).size();
   }
   CHECK(same);
@@ -190,26 +196,34 @@ TEST_CASE("malformed files give one located error") {
       {"empty file", "", 1, 1, "invalid JSON"},
       {"truncated", good.substr(0, 40), 3, 6, "invalid JSON"},
       {"not an object", "[1, 2]", 1, 1, "expected a JSON object"},
-      {"wrong schema", replace(good, "deploysim-trace/1", "deploysim-trace/2"), 2, 13, "schema: expected \"deploysim-trace/1\""},
-      {"unknown stage", replace(good, "\"stage\": \"dns\"", "\"stage\": \"quantum\""), 8, 82, "unknown stage \"quantum\""},
-      {"time as a string", replace(good, "\"t_ns\": 5000000", "\"t_ns\": \"5ms\""), 8, 24, "t_ns: expected an integer number of nanoseconds, got a string"},
+      {"wrong schema", replace(good, "deploysim-trace/1", "deploysim-trace/2"), 2, 13,
+       "schema: expected \"deploysim-trace/1\""},
+      {"unknown stage", replace(good, "\"stage\": \"dns\"", "\"stage\": \"quantum\""), 8, 82,
+       "unknown stage \"quantum\""},
+      {"time as a string", replace(good, "\"t_ns\": 5000000", "\"t_ns\": \"5ms\""), 8, 24,
+       "t_ns: expected an integer number of nanoseconds, got a string"},
       {"fractional time", replace(good, "\"t_ns\": 5000000", "\"t_ns\": 5.5"), 8, 24, "got a fractional number"},
-      {"huge time", replace(good, "\"t_ns\": 5000000", "\"t_ns\": 99999999999999999999999"), 8, 24, "got a fractional number"},
+      {"huge time", replace(good, "\"t_ns\": 5000000", "\"t_ns\": 99999999999999999999999"), 8, 24,
+       "got a fractional number"},
       {"time beyond int64", replace(good, "\"t_ns\": 5000000", "\"t_ns\": 9223372036854775808"), 8, 24, "out of range"},
       {"negative duration", replace(good, "\"dur_ns\": 3000000", "\"dur_ns\": -1"), 8, 43, "out of range"},
       {"seq out of order", replace(good, "\"seq\": 1", "\"seq\": 5"), 9, 13, "seq: expected 1"},
       {"unknown node", replace(good, "\"to\": \"resolver\"", "\"to\": \"ghost\""), 8, 132, "unknown node \"ghost\""},
       {"cause from the future", replace(good, "\"cause\": 0", "\"cause\": 1"), 9, 257, "earlier record"},
-      {"edited record", replace(good, "\"t_ns\": 8000000", "\"t_ns\": 8000001"), 5, 18, "fingerprint: the records hash to"},
+      {"edited record", replace(good, "\"t_ns\": 8000000", "\"t_ns\": 8000001"), 5, 18,
+       "fingerprint: the records hash to"},
       {"duplicate key", replace(good, "\"dur_ns\": 3000000", "\"seq\": 0"), 8, 33, "duplicate key \"seq\""},
-      {"unknown key", replace(good, "\"dur_ns\": 3000000", "\"duration\": 3000000"), 8, 33, "unknown record key \"duration\""},
-      {"array as detail", replace(good, "\"type\": \"A\"", "\"type\": [\"A\"]"), 8, 219, "expected a scalar value or an object, got an array"},
+      {"unknown key", replace(good, "\"dur_ns\": 3000000", "\"duration\": 3000000"), 8, 33,
+       "unknown record key \"duration\""},
+      {"array as detail", replace(good, "\"type\": \"A\"", "\"type\": [\"A\"]"), 8, 219,
+       "expected a scalar value or an object, got an array"},
       {"time without ns", replace(good, "{\"ns\": 300000000000}", "{}"), 9, 193, "\"ns\" is missing"},
       {"records before nodes", replace(good, "\"nodes\"", "\"nodez\""), 6, 3, "unknown key \"nodez\""},
       {"missing kind", replace(good, "\"kind\": \"dns.query\", ", ""), 8, 5, "record 0: missing \"kind\""},
       {"trailing garbage", good + "x", 12, 1, "invalid JSON"},
       {"invalid UTF-8", replace(good, "One IP", "One \xff"), 3, 20, "invalid JSON"},
-      {"bad fingerprint text", replace(good, "\"fingerprint\": \"", "\"fingerprint\": \"X"), 5, 18, "16 lower-case hex digits"},
+      {"bad fingerprint text", replace(good, "\"fingerprint\": \"", "\"fingerprint\": \"X"), 5, 18,
+       "16 lower-case hex digits"},
   };
   for (const Case& c : cases) {
     CAPTURE(c.what);
@@ -259,7 +273,8 @@ TEST_CASE("hostile input never crashes the reader") {
           "records: \"nodes\" must come before \"records\"");
     const TraceJsonError missing = read_error(R"({"schema": "deploysim-trace/1", "nodes": [], "records": []})");
     CHECK(missing.message.find("missing \"fingerprint\"") == 0);
-    CHECK(read_error(R"({"schema": "deploysim-trace/1", "nodes": ["a", "a"]})").message == "nodes: \"a\" is listed twice");
+    CHECK(read_error(R"({"schema": "deploysim-trace/1", "nodes": ["a", "a"]})").message ==
+          "nodes: \"a\" is listed twice");
     CHECK(read_error(R"({"seed": -1})").message.find("seed: expected a non-negative integer") == 0);
     CHECK(read_error(R"({"nodes": {}})").message == "nodes: expected an array, got an object");
   }

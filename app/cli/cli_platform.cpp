@@ -41,8 +41,7 @@ std::string installed_assets_dir() {
   const std::string exe = executable_path();
   if (exe.empty()) return {};
   std::error_code ec;
-  const std::filesystem::path share =
-      std::filesystem::path(exe).parent_path().parent_path() / "share" / "deploysim";
+  const std::filesystem::path share = std::filesystem::path(exe).parent_path().parent_path() / "share" / "deploysim";
   return std::filesystem::is_directory(share / "scenarios", ec) ? share.lexically_normal().string() : std::string();
 }
 

@@ -114,10 +114,11 @@ int run_tour(const TourOptions& options) {
   std::string causes;
   for (const auto& [cause, n] : run.metrics.failures)
     causes += fmt::format("{}{} x{}", causes.empty() ? "" : ", ", cause, n);
-  std::printf("  %s\n", fmt::format(fmt::runtime(ko ? "결과: 요청 {}개, 성공률 {:.1f}%{}{}" : "Outcome: {} requests, {:.1f}% succeeded{}{}"),
-                                     run.metrics.requests, 100.0 * run.metrics.availability_ratio(),
-                                     causes.empty() ? "" : (ko ? "; 실패: " : "; failures: "), causes)
-                             .c_str());
+  std::printf("  %s\n", fmt::format(fmt::runtime(ko ? "결과: 요청 {}개, 성공률 {:.1f}%{}{}"
+                                                    : "Outcome: {} requests, {:.1f}% succeeded{}{}"),
+                                    run.metrics.requests, 100.0 * run.metrics.availability_ratio(),
+                                    causes.empty() ? "" : (ko ? "; 실패: " : "; failures: "), causes)
+                            .c_str());
   const RealLife& real = lesson.real_life;
   if (!real.text.empty()) {
     std::printf("\n  %s\n  %s\n", ko ? "실제 환경에서는" : "In real life",

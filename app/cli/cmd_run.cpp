@@ -54,11 +54,11 @@ int run_command(const RunOptions& o) {
   if (!o.until.empty()) {
     const auto until = parse_duration(o.until);
     if (!until || *until < Time{})
-      return bad_input(fmt::format("--until:1:1: \"{}\" is not a duration; expected e.g. \"90s\", \"10m\", \"36h\", \"90d\"", o.until));
+      return bad_input(fmt::format(
+          "--until:1:1: \"{}\" is not a duration; expected e.g. \"90s\", \"10m\", \"36h\", \"90d\"", o.until));
     opt.until = *until;
   }
-  opt.level = o.level == "none" ? TraceLevel::none
-              : o.level == "outcomes" ? TraceLevel::outcomes : TraceLevel::full;
+  opt.level = o.level == "none" ? TraceLevel::none : o.level == "outcomes" ? TraceLevel::outcomes : TraceLevel::full;
   std::optional<Narrator> narrator;
   if (o.narrate) {
     std::string error;
@@ -78,8 +78,8 @@ int run_command(const RunOptions& o) {
     std::printf("%s: %zu records, fingerprint %s, %llu requests, %llu succeeded (seed %llu, %s)\n",
                 sc.info.name.c_str(), run.trace.size(), run.trace.fingerprint_hex().c_str(),
                 static_cast<unsigned long long>(run.metrics.requests),
-                static_cast<unsigned long long>(run.metrics.succeeded),
-                static_cast<unsigned long long>(run.seed), format_time(run.end).c_str());
+                static_cast<unsigned long long>(run.metrics.succeeded), static_cast<unsigned long long>(run.seed),
+                format_time(run.end).c_str());
   if (!o.trace_json.empty()) {
     std::ofstream out(o.trace_json, std::ios::binary);
     write_trace_json(out, run.trace, sc.info.name, run.seed);
@@ -88,8 +88,7 @@ int run_command(const RunOptions& o) {
       return 1;
     }
   }
-  if (!o.metrics_json.empty() &&
-      !write_file(o.metrics_json, metrics_to_json(run.metrics, sc.info.name, run.seed))) {
+  if (!o.metrics_json.empty() && !write_file(o.metrics_json, metrics_to_json(run.metrics, sc.info.name, run.seed))) {
     std::fprintf(stderr, "%s: cannot write the metrics file\n", o.metrics_json.c_str());
     return 1;
   }

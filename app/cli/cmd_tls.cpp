@@ -32,8 +32,8 @@ struct HandshakeArgs {
   bool no_sni = false;
   bool no_http2 = false;
   std::string alpn = "h2,http/1.1";
-  bool expired = false, not_yet_valid = false, wrong_name = false, untrusted = false,
-       self_signed = false, strict_sni = false, rsa = false, tcp = false;
+  bool expired = false, not_yet_valid = false, wrong_name = false, untrusted = false, self_signed = false,
+       strict_sni = false, rsa = false, tcp = false;
   std::string pcap, keylog;
 };
 
@@ -78,34 +78,34 @@ LoopbackConfig config_from(const HandshakeArgs& a) {
 
 void print_transcript(const Transcript& t, bool tcp, uint16_t port) {
   const LoopbackConfig& c = t.config;
-  fmt::print("TLS handshake over {}: client -> proxy{}\n",
-             tcp ? "a TCP connection on 127.0.0.1" : "memory BIOs",
+  fmt::print("TLS handshake over {}: client -> proxy{}\n", tcp ? "a TCP connection on 127.0.0.1" : "memory BIOs",
              tcp ? fmt::format(" (127.0.0.1:{})", port) : std::string());
-  fmt::print("  client: SNI {}, checks name {}, offers {}, ALPN [{}], clock {}\n",
-             c.send_sni ? c.sni : "(none)", c.host,
-             c.client_versions == 3 ? "TLS 1.2-1.3" : c.client_versions == 1 ? "TLS 1.2" : "TLS 1.3",
+  fmt::print("  client: SNI {}, checks name {}, offers {}, ALPN [{}], clock {}\n", c.send_sni ? c.sni : "(none)",
+             c.host,
+             c.client_versions == 3   ? "TLS 1.2-1.3"
+             : c.client_versions == 1 ? "TLS 1.2"
+                                      : "TLS 1.3",
              fmt::join(c.client_alpn, ","), "2026-11-01T09:00:00Z");
-  if (!c.server_names.empty())
-    fmt::print("  proxy: offers ALPN [{}]\n", fmt::join(c.server_names.front().alpn, ","));
+  if (!c.server_names.empty()) fmt::print("  proxy: offers ALPN [{}]\n", fmt::join(c.server_names.front().alpn, ","));
   for (size_t i = 0; i < t.capture.messages.size(); ++i) {
     const CapturedMessage& m = t.capture.messages[i];
     const DecodedMessage& d = t.decoded[i];
-    fmt::print("{:3}  {}  {:<20} {:5} bytes  {}\n", i + 1, direction_arrow(m.dir), d.name,
-               m.bytes.size(), m.encrypted ? "encrypted" : "in clear");
+    fmt::print("{:3}  {}  {:<20} {:5} bytes  {}\n", i + 1, direction_arrow(m.dir), d.name, m.bytes.size(),
+               m.encrypted ? "encrypted" : "in clear");
     for (const Field& f : d.fields) {
-      if (f.value.empty()) fmt::print("       {}\n", f.name);
-      else fmt::print("       {}: {}\n", f.name, f.value);
+      if (f.value.empty())
+        fmt::print("       {}\n", f.name);
+      else
+        fmt::print("       {}: {}\n", f.name, f.value);
     }
   }
   const HandshakeOutcome& o = t.outcome;
   if (o.ok) {
-    fmt::print("outcome: OK  {}  {}  ALPN {}  certificate for {}  verify: {} ({})\n",
-               wire_version_name(o.version), o.cipher_name, o.alpn.empty() ? "(none)" : o.alpn,
-               o.served_name, o.verify_message, o.verify_result);
+    fmt::print("outcome: OK  {}  {}  ALPN {}  certificate for {}  verify: {} ({})\n", wire_version_name(o.version),
+               o.cipher_name, o.alpn.empty() ? "(none)" : o.alpn, o.served_name, o.verify_message, o.verify_result);
     if (!o.response.empty()) {
       const size_t eol = o.response.find("\r\n");
-      fmt::print("http: {} -> {}\n", o.request.substr(0, o.request.find("\r\n")),
-                 o.response.substr(0, eol));
+      fmt::print("http: {} -> {}\n", o.request.substr(0, o.request.find("\r\n")), o.response.substr(0, eol));
     }
     return;
   }
@@ -159,15 +159,14 @@ int run_handshake_command(const HandshakeArgs& a) {
 
 void register_tls_commands(CLI::App& app, Context& ctx) {
   auto args = std::make_shared<HandshakeArgs>();
-  CLI::App* hs = app.add_subcommand(
-      "handshake", "Run one real TLS handshake (OpenSSL, in memory) and print every message");
+  CLI::App* hs =
+      app.add_subcommand("handshake", "Run one real TLS handshake (OpenSSL, in memory) and print every message");
   hs->add_option("--sni", args->sni, "Server name the client sends")->capture_default_str();
   hs->add_option("--host", args->host, "Name the client checks the certificate against (default: --sni)");
   hs->add_option("--tls", args->tls, "Offer only this version")->check(CLI::IsMember({"1.2", "1.3"}));
   hs->add_flag("--no-sni", args->no_sni, "Send no server_name: the proxy serves its default certificate");
   hs->add_option("--alpn", args->alpn, "ALPN offer, comma-separated")->capture_default_str();
-  hs->add_flag("--no-http2", args->no_http2,
-               "The proxy offers http/1.1 only in ALPN (nginx without `http2 on`)");
+  hs->add_flag("--no-http2", args->no_http2, "The proxy offers http/1.1 only in ALPN (nginx without `http2 on`)");
   auto* expired = hs->add_flag("--expired", args->expired, "The certificate expired 10 days ago");
   auto* early = hs->add_flag("--not-yet-valid", args->not_yet_valid, "The certificate starts tomorrow");
   auto* wrong = hs->add_flag("--wrong-name", args->wrong_name, "The certificate names another host");
@@ -185,11 +184,10 @@ void register_tls_commands(CLI::App& app, Context& ctx) {
 
   auto serve_args = std::make_shared<ServeOptions>();
   auto scenario_path = std::make_shared<std::string>();
-  CLI::App* sv = app.add_subcommand(
-      "serve", "Run the scenario's TLS termination proxy for real on 127.0.0.1 (Ctrl-C stops it)");
+  CLI::App* sv =
+      app.add_subcommand("serve", "Run the scenario's TLS termination proxy for real on 127.0.0.1 (Ctrl-C stops it)");
   sv->add_option("scenario", *scenario_path, "Scenario file")->required();
-  sv->add_option("--port", serve_args->port, "Port on 127.0.0.1 (default: a free one)")
-      ->check(CLI::Range(0, 65535));
+  sv->add_option("--port", serve_args->port, "Port on 127.0.0.1 (default: a free one)")->check(CLI::Range(0, 65535));
   sv->add_option("--export-ca", serve_args->export_ca,
                  "Write the local CA certificate (never its key) for curl --cacert");
   sv->callback([serve_args, scenario_path, &ctx] {

@@ -71,7 +71,8 @@ void draw_browser(const PanelContext& ctx, UiState& ui, Commands& commands) {
     ImGui::Spacing();
     ImGui::TextDisabled("Open a file");
     ImGui::SetNextItemWidth(-ImGui::GetFontSize() * 3.5f);
-    const bool enter = ImGui::InputTextWithHint("##path", "path/to/scenario.toml", &ui.open_path, ImGuiInputTextFlags_EnterReturnsTrue);
+    const bool enter = ImGui::InputTextWithHint("##path", "path/to/scenario.toml", &ui.open_path,
+                                                ImGuiInputTextFlags_EnterReturnsTrue);
     ImGui::SameLine();
     if ((ImGui::Button("Open") || enter) && !ui.open_path.empty()) commands.post(RequestOpen{ui.open_path});
     if (!session.path().empty() && ImGui::Button("Reload")) commands.post(RequestReload{});

@@ -16,10 +16,14 @@ namespace {
 
 std::string field_text(const Trace& trace, const Field& f) {
   switch (f.type) {
-    case FieldType::integer: return std::to_string(f.value);
-    case FieldType::string: return std::string(trace.str(static_cast<Sym>(f.value)));
-    case FieldType::time: return format_time(ns(f.value));
-    case FieldType::boolean: return f.value ? "true" : "false";
+    case FieldType::integer:
+      return std::to_string(f.value);
+    case FieldType::string:
+      return std::string(trace.str(static_cast<Sym>(f.value)));
+    case FieldType::time:
+      return format_time(ns(f.value));
+    case FieldType::boolean:
+      return f.value ? "true" : "false";
   }
   return {};
 }
@@ -62,13 +66,18 @@ void process_section(const Model& m, const Record& r, int64_t t) {
   if (r.proc == ProcId::none) return;
   if (!ImGui::CollapsingHeader("Process", ImGuiTreeNodeFlags_DefaultOpen)) return;
   const NodeId node = r.actor != NodeId::none && raw(r.actor) < m.index.nodes.size() &&
-                              m.index.nodes[raw(r.actor)].role == NodeRole::worker ? r.actor : NodeId::none;
+                              m.index.nodes[raw(r.actor)].role == NodeRole::worker
+                          ? r.actor
+                          : NodeId::none;
   NodeInfo info;
   info.proc = r.proc;
-  if (node != NodeId::none) info = m.index.nodes[raw(node)];
-  else if (std::string_view unit = m.run.trace.detail_str(r, "unit"); !unit.empty()) info.name = std::string(unit) + "/";
+  if (node != NodeId::none)
+    info = m.index.nodes[raw(node)];
+  else if (std::string_view unit = m.run.trace.detail_str(r, "unit"); !unit.empty())
+    info.name = std::string(unit) + "/";
   const ProcView pv = proc_state_at(m, info, t);
-  ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(pv.color), "state: %s", pv.known ? pv.label.c_str() : "(no lifecycle record yet)");
+  ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(pv.color), "state: %s",
+                     pv.known ? pv.label.c_str() : "(no lifecycle record yet)");
   ImGui::Text("restarts so far: %u", pv.restarts);
   if (pv.next_restart_ns >= 0)
     ImGui::Text("next restart at %s (in %s)", format_time(ns(pv.next_restart_ns)).c_str(),
@@ -84,14 +93,16 @@ void process_section(const Model& m, const Record& r, int64_t t) {
 
 void cert_section(const Model& m, const Record& r, int64_t t) {
   const std::string_view domain = m.run.trace.detail_str(r, "domain").empty() ? m.run.trace.detail_str(r, "sni")
-                                                                               : m.run.trace.detail_str(r, "domain");
+                                                                              : m.run.trace.detail_str(r, "domain");
   if (domain.empty()) return;
   for (const CertificateSpec& c : m.scenario.certificates) {
     if (c.domain != domain && std::find(c.alt_names.begin(), c.alt_names.end(), domain) == c.alt_names.end()) continue;
     if (!ImGui::CollapsingHeader("Certificate", ImGuiTreeNodeFlags_DefaultOpen)) return;
     // In the order of the Issuer and Renewal enums.
-    static constexpr const char* issuers[] = {"Let's Encrypt", "private CA", "self-signed", "untrusted", "the cloud provider's CA"};
-    static constexpr const char* renewals[] = {"by the proxy", "certbot", "cert-manager", "none", "by the cloud provider"};
+    static constexpr const char* issuers[] = {"Let's Encrypt", "private CA", "self-signed", "untrusted",
+                                              "the cloud provider's CA"};
+    static constexpr const char* renewals[] = {"by the proxy", "certbot", "cert-manager", "none",
+                                               "by the cloud provider"};
     ImGui::Text("domain: %s", c.domain.c_str());
     for (const std::string& alt : c.alt_names) ImGui::Text("also: %s", alt.c_str());
     ImGui::Text("issuer: %s", issuers[static_cast<int>(c.issuer)]);
@@ -108,8 +119,9 @@ void draw_inspector(const PanelContext& ctx, UiState& ui, Commands& commands) {
   const Fonts& fonts = ctx.fonts;
   const Trace& trace = m.run.trace;
   if (ui.selected == RecordId::none || raw(ui.selected) >= trace.size()) {
-    ImGui::TextWrapped("Nothing selected. Step with the arrow keys, click a packet on the canvas, a tick on the "
-                       "timeline or a row of the sequence diagram.");
+    ImGui::TextWrapped(
+        "Nothing selected. Step with the arrow keys, click a packet on the canvas, a tick on the "
+        "timeline or a row of the sequence diagram.");
     return;
   }
   const Record& r = trace.at(ui.selected);

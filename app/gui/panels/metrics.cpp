@@ -37,7 +37,8 @@ void plot(const char* title, const std::vector<Series>& series, float t_end, flo
   if (hi - lo < 1e-6f) hi = lo + 1.0f;
   const float span = std::max(1e-9f, t_end);
   auto at = [&](float t, float v) {
-    return ImVec2(p0.x + size.x * std::clamp(t / span, 0.0f, 1.0f), p0.y + size.y - 4 - (size.y - 8) * (v - lo) / (hi - lo));
+    return ImVec2(p0.x + size.x * std::clamp(t / span, 0.0f, 1.0f),
+                  p0.y + size.y - 4 - (size.y - 8) * (v - lo) / (hi - lo));
   };
   for (const Series& s : series) {
     for (size_t i = 0; i + 1 < s.t.size(); ++i) {
@@ -74,7 +75,8 @@ Series availability(const Metrics& m, ImU32 color, std::string name) {
 
 Series gauge(const std::vector<GaugePoint>& g, double scale, ImU32 color, std::string name) {
   Series s{{}, {}, color, std::move(name)};
-  for (const GaugePoint& p : g) s.t.push_back(static_cast<float>(p.t.seconds())), s.v.push_back(static_cast<float>(p.value * scale));
+  for (const GaugePoint& p : g)
+    s.t.push_back(static_cast<float>(p.t.seconds())), s.v.push_back(static_cast<float>(p.value * scale));
   return s;
 }
 
@@ -151,25 +153,30 @@ void draw_metrics(const PanelContext& ctx, UiState& ui, Commands&) {
     mem.push_back(gauge(g, 1.0 / (1 << 20), c, host));
     for (const HostSpec& h : m.scenario.hosts)
       if (h.name == host)
-        mem.push_back(Series{{0.0f}, {static_cast<float>(static_cast<double>(h.memory) / (1 << 20))}, (c & 0x00FFFFFF) | 0x70000000,
+        mem.push_back(Series{{0.0f},
+                             {static_cast<float>(static_cast<double>(h.memory) / (1 << 20))},
+                             (c & 0x00FFFFFF) | 0x70000000,
                              host + " limit"});
   }
   if (cmp)
-    for (const auto& [host, g] : cmp->run.metrics.memory) mem.push_back(gauge(g, 1.0 / (1 << 20), compare_color, host + " (" + variant + ")"));
+    for (const auto& [host, g] : cmp->run.metrics.memory)
+      mem.push_back(gauge(g, 1.0 / (1 << 20), compare_color, host + " (" + variant + ")"));
   plot("memory used per host (faint line: its RAM)", mem, t_end, playhead, "MiB", true);
 
   std::vector<Series> certs;
   k = 0;
   for (const auto& [domain, g] : m.run.metrics.cert_days_left) certs.push_back(gauge(g, 1.0, palette[k++ % 4], domain));
   if (cmp)
-    for (const auto& [domain, g] : cmp->run.metrics.cert_days_left) certs.push_back(gauge(g, 1.0, compare_color, domain + " (" + variant + ")"));
+    for (const auto& [domain, g] : cmp->run.metrics.cert_days_left)
+      certs.push_back(gauge(g, 1.0, compare_color, domain + " (" + variant + ")"));
   plot("certificate days left", certs, t_end, playhead, "d", false);
 
   std::vector<Series> budget{gauge(m.run.metrics.budget_consumed, 100.0, palette[2], "this run")};
   if (cmp) budget.push_back(gauge(cmp->run.metrics.budget_consumed, 100.0, compare_color, variant));
   plot("error budget consumed", budget, t_end, playhead, "%", true);
 
-  if (!m.run.metrics.latency.empty() && ImGui::BeginTable("latency", 5, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV)) {
+  if (!m.run.metrics.latency.empty() &&
+      ImGui::BeginTable("latency", 5, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV)) {
     for (const char* h : {"stage", "count", "p50", "p90", "p99"}) ImGui::TableSetupColumn(h);
     ImGui::TableHeadersRow();
     for (const auto& [stage, p] : m.run.metrics.latency) {

@@ -17,7 +17,7 @@ void draw_narration(const PanelContext& ctx, UiState& ui, Commands& commands) {
   }
   if (ui.selected == RecordId::none || raw(ui.selected) >= trace.size()) {
     ImGui::TextWrapped("%s", m.scenario.info.description.empty() ? "Press Right (or Play) to start."
-                                                                   : m.scenario.info.description.c_str());
+                                                                 : m.scenario.info.description.c_str());
     return;
   }
   const auto pos = static_cast<int64_t>(m.index.position_of(raw(ui.selected)));

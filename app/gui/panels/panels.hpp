@@ -16,10 +16,10 @@ namespace deploysim::gui {
 /// What a panel may read, all const: the session with its run (and compare run), the run's model,
 /// the fonts, the narrator of the chosen language and the assets directory.
 struct PanelContext {
-  const Session& session;    ///< The open scenario, its compare run, busy state.
-  const Model& model;        ///< session.model(): the run the playhead moves over.
-  const Fonts& fonts;        ///< Regular, large, mono.
-  const Narrator* narrator;  ///< Sentences in the chosen language (nullptr when none loaded).
+  const Session& session;         ///< The open scenario, its compare run, busy state.
+  const Model& model;             ///< session.model(): the run the playhead moves over.
+  const Fonts& fonts;             ///< Regular, large, mono.
+  const Narrator* narrator;       ///< Sentences in the chosen language (nullptr when none loaded).
   const std::string& assets_dir;  ///< Shipped scenarios, lessons, narration.
 };
 
@@ -34,11 +34,11 @@ struct PanelRect {
 
 /// One row of the panel table: where a panel sits in the normal layout and in presenter mode.
 struct PanelSpec {
-  const char* name;          ///< Window title; "###Id" makes the id independent of a changing title.
-  PanelDraw draw;            ///< Its draw function (one file per panel).
-  PanelRect normal;          ///< Default rectangle in the normal layout.
-  PanelRect presenter;       ///< Presenter mode: its own window here, or w == 0: a tab of "Details".
-  bool fixed = false;        ///< No scrollbar or wheel scrolling (canvas, timeline).
+  const char* name;             ///< Window title; "###Id" makes the id independent of a changing title.
+  PanelDraw draw;               ///< Its draw function (one file per panel).
+  PanelRect normal;             ///< Default rectangle in the normal layout.
+  PanelRect presenter;          ///< Presenter mode: its own window here, or w == 0: a tab of "Details".
+  bool fixed = false;           ///< No scrollbar or wheel scrolling (canvas, timeline).
   bool scenario_title = false;  ///< The title names the open scenario ("Topology: Basic HTTPS").
 };
 

@@ -39,12 +39,18 @@ bool caused_by_conn(const Trace& trace, const Record& r, ConnId c) {
 
 int role_rank(NodeRole r) {
   switch (r) {
-    case NodeRole::client: return 0;
-    case NodeRole::resolver: return 1;
-    case NodeRole::dns_server: return 2;
-    case NodeRole::proxy: return 3;
-    case NodeRole::worker: return 4;
-    default: return 5;
+    case NodeRole::client:
+      return 0;
+    case NodeRole::resolver:
+      return 1;
+    case NodeRole::dns_server:
+      return 2;
+    case NodeRole::proxy:
+      return 3;
+    case NodeRole::worker:
+      return 4;
+    default:
+      return 5;
   }
 }
 
@@ -72,14 +78,17 @@ void draw_sequence(const PanelContext& ctx, UiState& ui, Commands& commands) {
                       (r.stage == Stage::dns && r.t_ns <= t0 && (r.from == client || r.to == client));
     if (mine) rows.push_back(i);
   });
-  std::sort(rows.begin(), rows.end(), [&](uint32_t a, uint32_t b) { return m.index.position_of(a) < m.index.position_of(b); });
+  std::sort(rows.begin(), rows.end(),
+            [&](uint32_t a, uint32_t b) { return m.index.position_of(a) < m.index.position_of(b); });
   std::set<uint32_t> node_set;
   for (uint32_t i : rows) node_set.insert(raw(trace[i].from)), node_set.insert(raw(trace[i].to));
   std::vector<uint32_t> columns(node_set.begin(), node_set.end());
   std::stable_sort(columns.begin(), columns.end(), [&](uint32_t a, uint32_t b) {
     return role_rank(m.index.nodes[a].role) < role_rank(m.index.nodes[b].role);
   });
-  auto col_of = [&](NodeId n) { return static_cast<int>(std::find(columns.begin(), columns.end(), raw(n)) - columns.begin()); };
+  auto col_of = [&](NodeId n) {
+    return static_cast<int>(std::find(columns.begin(), columns.end(), raw(n)) - columns.begin());
+  };
 
   ImGui::Text("connection #%u: %zu messages", raw(c), rows.size());
   ImDrawList* dl = ImGui::GetWindowDrawList();
@@ -115,7 +124,8 @@ void draw_sequence(const PanelContext& ctx, UiState& ui, Commands& commands) {
     const float y = top.y + row_h * static_cast<float>(k);
     ImGui::SetCursorScreenPos(ImVec2(top.x, y));
     ImGui::PushID(static_cast<int>(k));
-    if (ImGui::InvisibleButton("row", ImVec2(std::max(1.0f, time_w + width), row_h))) commands.post(RequestSelect{static_cast<RecordId>(i)});
+    if (ImGui::InvisibleButton("row", ImVec2(std::max(1.0f, time_w + width), row_h)))
+      commands.post(RequestSelect{static_cast<RecordId>(i)});
     ImGui::PopID();
     const bool selected = static_cast<RecordId>(i) == ui.selected;
     if (selected) {

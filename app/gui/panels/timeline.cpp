@@ -55,7 +55,8 @@ void filters(const Model& m, UiState& ui) {
   float need = ImGui::CalcTextSize("Stages:").x + st.ItemSpacing.x * 4;
   for (size_t s = 0; s < m.index.by_stage.size(); ++s)
     if (!m.index.by_stage[s].empty())
-      need += ImGui::GetFrameHeight() + st.ItemInnerSpacing.x + ImGui::CalcTextSize(stage_name(static_cast<Stage>(s))).x + st.ItemSpacing.x;
+      need += ImGui::GetFrameHeight() + st.ItemInnerSpacing.x +
+              ImGui::CalcTextSize(stage_name(static_cast<Stage>(s))).x + st.ItemSpacing.x;
   ImGui::SameLine();
   if (ImGui::GetContentRegionAvail().x < need) {
     if (ui.settings.presenter) return ImGui::NewLine();  // presenter: the lanes need the room more
@@ -69,7 +70,8 @@ void filters(const Model& m, UiState& ui) {
     bool on = ui.settings.stage_filter & stage_bit(stage);
     ImGui::PushStyleColor(ImGuiCol_CheckMark, ImGui::ColorConvertU32ToFloat4(stage_color(stage)));
     if (ImGui::Checkbox(stage_name(stage), &on))
-      ui.settings.stage_filter = on ? (ui.settings.stage_filter | stage_bit(stage)) : (ui.settings.stage_filter & ~stage_bit(stage));
+      ui.settings.stage_filter =
+          on ? (ui.settings.stage_filter | stage_bit(stage)) : (ui.settings.stage_filter & ~stage_bit(stage));
     ImGui::PopStyleColor();
   }
 }
@@ -90,8 +92,9 @@ void draw_timeline(const PanelContext& ctx, UiState& ui, Commands& commands) {
   const float label_w = ImGui::CalcTextSize("supervisor").x + 12;
   const float axis_h = ImGui::GetTextLineHeight() + 4;
   if (avail.x < label_w + 40 || avail.y < axis_h + 10) return;
-  const float lane_h = lanes.empty() ? 0 : std::min(22.0f * compat::global_font_scale() * (ImGui::GetFontSize() / 16.0f),
-                                                    (avail.y - axis_h) / static_cast<float>(lanes.size()));
+  const float lane_h = lanes.empty() ? 0
+                                     : std::min(22.0f * compat::global_font_scale() * (ImGui::GetFontSize() / 16.0f),
+                                                (avail.y - axis_h) / static_cast<float>(lanes.size()));
   const ImVec2 area0(origin.x + label_w, origin.y);
   const ImVec2 area1(origin.x + avail.x, origin.y + axis_h + lane_h * static_cast<float>(lanes.size()));
   const float width = area1.x - area0.x;
@@ -124,8 +127,8 @@ void draw_timeline(const PanelContext& ctx, UiState& ui, Commands& commands) {
     const float x = x_of(t);
     dl->AddLine(ImVec2(x, area0.y), ImVec2(x, area1.y), IM_COL32(60, 60, 70, 255));
     const std::string label = format_time(ns(static_cast<int64_t>(t * 1e9)));
-    dl->AddText(ImVec2(std::min(x + 2, area1.x - ImGui::CalcTextSize(label.c_str()).x), area0.y), IM_COL32(170, 170, 180, 255),
-                label.c_str());
+    dl->AddText(ImVec2(std::min(x + 2, area1.x - ImGui::CalcTextSize(label.c_str()).x), area0.y),
+                IM_COL32(170, 170, 180, 255), label.c_str());
   }
   const int columns = std::max(1, static_cast<int>(width));
   for (size_t l = 0; l < lanes.size(); ++l) {
@@ -160,7 +163,8 @@ void draw_timeline(const PanelContext& ctx, UiState& ui, Commands& commands) {
   }
   const float px = x_of(static_cast<double>(ui.t_ns) / 1e9);
   dl->AddLine(ImVec2(px, area0.y), ImVec2(px, area1.y), IM_COL32(255, 60, 60, 255), 2.0f);
-  dl->AddTriangleFilled(ImVec2(px - 6, area0.y), ImVec2(px + 6, area0.y), ImVec2(px, area0.y + 8), IM_COL32(255, 60, 60, 255));
+  dl->AddTriangleFilled(ImVec2(px - 6, area0.y), ImVec2(px + 6, area0.y), ImVec2(px, area0.y + 8),
+                        IM_COL32(255, 60, 60, 255));
   if (hovered) {
     const double t = t_of(ImGui::GetIO().MousePos.x);
     ImGui::SetTooltip("%s  (drag to scrub, wheel to zoom)", format_time(ns(static_cast<int64_t>(t * 1e9))).c_str());

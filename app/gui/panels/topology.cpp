@@ -80,15 +80,17 @@ void draw_hosts(const Model& m, const Canvas& cv, int64_t t) {
     const ImVec2 b0(lo.x + (hp.memory.x0 - hp.frame.x0), lo.y + (hp.memory.y0 - hp.frame.y0));
     const ImVec2 b1(b0.x + (hp.memory.x1 - hp.memory.x0), b0.y + (hp.memory.y1 - hp.memory.y0));
     cv.dl->AddRectFilled(b0, b1, IM_COL32(30, 30, 30, 255), 3);
-    const ImU32 bar = frac > 0.9f ? failure_color() : frac > 0.7f ? IM_COL32(255, 165, 0, 255) : IM_COL32(70, 170, 90, 255);
+    const ImU32 bar = frac > 0.9f   ? failure_color()
+                      : frac > 0.7f ? IM_COL32(255, 165, 0, 255)
+                                    : IM_COL32(70, 170, 90, 255);
     cv.dl->AddRectFilled(b0, ImVec2(b0.x + (b1.x - b0.x) * frac, b1.y), bar, 3);
     // The figure inside its bar, as a progress bar shows it: centred, with a shadow so that it
     // reads on the green, orange or red fill as on the dark track.
     // Narrow hosts (four in a row) get the shorter forms.
     std::string mem;
-    for (const std::string& form : {fmt::format("RAM {} / {}", format_bytes(used), format_bytes(host.memory)),
-                                    fmt::format("{} / {}", format_bytes(used), format_bytes(host.memory)),
-                                    format_bytes(used)})
+    for (const std::string& form :
+         {fmt::format("RAM {} / {}", format_bytes(used), format_bytes(host.memory)),
+          fmt::format("{} / {}", format_bytes(used), format_bytes(host.memory)), format_bytes(used)})
       if (mem = form; ImGui::CalcTextSize(mem.c_str()).x + 8 <= b1.x - b0.x) break;
     const ImVec2 ts = ImGui::CalcTextSize(mem.c_str());
     const ImVec2 tp(std::max(b0.x + 4, (b0.x + b1.x - ts.x) * 0.5f), (b0.y + b1.y - ts.y) * 0.5f);
@@ -177,7 +179,9 @@ void draw_packets(const Model& m, const Canvas& cv, UiState& ui, Commands& comma
     // An integer width keeps ImGui on its one-quad textured anti-aliased line (a fractional width
     // builds fringe polygons). Flows stay thin: on llvmpipe their pixels are most of the canvas.
     const bool aggregated = f.in_flight > limit;
-    const float width = aggregated ? std::round(std::clamp(1.0f + 1.5f * std::log2(static_cast<float>(f.in_flight)), 2.0f, 6.0f)) : 2.0f;
+    const float width =
+        aggregated ? std::round(std::clamp(1.0f + 1.5f * std::log2(static_cast<float>(f.in_flight)), 2.0f, 6.0f))
+                   : 2.0f;
     if (lane_link != std::pair(key.from, key.to)) lane_link = {key.from, key.to}, lane_at = 2.0f;
     // Requests and replies on either side of the link, stages next to each other.
     const ImVec2 d(pb.x - pa.x, pb.y - pa.y);
@@ -189,7 +193,8 @@ void draw_packets(const Model& m, const Canvas& cv, UiState& ui, Commands& comma
     if (f.in_flight == 0) {
       if (!ui.settings.show_trails || trail <= 0) continue;
       const float age = static_cast<float>(t - f.last_end) / static_cast<float>(trail);
-      cv.dl->AddLine(a, b, key.failed ? failure_color(0.8f - 0.7f * age) : stage_color(key.stage, 0.8f - 0.7f * age), 3.0f);
+      cv.dl->AddLine(a, b, key.failed ? failure_color(0.8f - 0.7f * age) : stage_color(key.stage, 0.8f - 0.7f * age),
+                     3.0f);
       continue;
     }
     if (aggregated) {
@@ -203,7 +208,8 @@ void draw_packets(const Model& m, const Canvas& cv, UiState& ui, Commands& comma
       if (!many_flows) {
         const std::string label = fmt::format("{} in flight", f.in_flight);
         const ImVec2 mid = lerp(a, b, 0.5f), ts = ImGui::CalcTextSize(label.c_str());
-        cv.dl->AddRectFilled(ImVec2(mid.x + 6, mid.y + 4), ImVec2(mid.x + 14 + ts.x, mid.y + 6 + ts.y), IM_COL32(0, 0, 0, 200), 3);
+        cv.dl->AddRectFilled(ImVec2(mid.x + 6, mid.y + 4), ImVec2(mid.x + 14 + ts.x, mid.y + 6 + ts.y),
+                             IM_COL32(0, 0, 0, 200), 3);
         cv.dl->AddText(ImVec2(mid.x + 10, mid.y + 6), col, label.c_str());
       }
       continue;
@@ -228,7 +234,9 @@ void draw_packets(const Model& m, const Canvas& cv, UiState& ui, Commands& comma
 
 void draw_nodes(const Model& m, const Canvas& cv, const UiState& ui) {
   const Trace& trace = m.run.trace;
-  const std::optional<Record> sel = ui.selected != RecordId::none && raw(ui.selected) < trace.size() ? std::optional<Record>(trace.at(ui.selected)) : std::nullopt;
+  const std::optional<Record> sel = ui.selected != RecordId::none && raw(ui.selected) < trace.size()
+                                        ? std::optional<Record>(trace.at(ui.selected))
+                                        : std::nullopt;
   for (size_t k = 0; k < m.index.nodes.size(); ++k) {
     const NodeInfo& n = m.index.nodes[k];
     const NodePlace& place = cv.layout->nodes[k];
@@ -240,7 +248,8 @@ void draw_nodes(const Model& m, const Canvas& cv, const UiState& ui) {
       const ProcView pv = proc_state_at(m, n, ui.t_ns);
       fill = pv.color;
       const int64_t backoff = pv.next_restart_ns > ui.t_ns ? pv.next_restart_ns - ui.t_ns : 0;
-      if (pv.known || pv.restarts) status = status_label(backoff > 0 && pv.label.empty() ? "backing off" : pv.label, backoff, pv.restarts);
+      if (pv.known || pv.restarts)
+        status = status_label(backoff > 0 && pv.label.empty() ? "backing off" : pv.label, backoff, pv.restarts);
     }
     const float r = place.r;
     if (n.role == NodeRole::proxy || n.role == NodeRole::worker)
@@ -253,7 +262,8 @@ void draw_nodes(const Model& m, const Canvas& cv, const UiState& ui) {
     label(cv.dl, cv.beside(k, place.name), IM_COL32(235, 235, 235, 255), node_label(n));
     if (!status.empty()) {
       const ImVec2 at = cv.beside(k, place.status);
-      cv.dl->PushClipRect(at, ImVec2(at.x + (place.status.x1 - place.status.x0), at.y + (place.status.y1 - place.status.y0)), true);
+      cv.dl->PushClipRect(
+          at, ImVec2(at.x + (place.status.x1 - place.status.x0), at.y + (place.status.y1 - place.status.y0)), true);
       label(cv.dl, at, fill, status);
       cv.dl->PopClipRect();
     }
@@ -262,7 +272,9 @@ void draw_nodes(const Model& m, const Canvas& cv, const UiState& ui) {
       const auto left = cert_days_left_at(m, cert.domain, ui.t_ns);
       if (!left) continue;
       label(cv.dl, cv.beside(k, place.certs[c]),
-            *left < 0 ? failure_color() : *left < 10 ? IM_COL32(255, 165, 0, 255) : IM_COL32(150, 220, 150, 255),
+            *left < 0    ? failure_color()
+            : *left < 10 ? IM_COL32(255, 165, 0, 255)
+                         : IM_COL32(150, 220, 150, 255),
             cert_label(cert.domain, *left));
     }
   }
@@ -298,8 +310,12 @@ void draw_topology(const PanelContext& ctx, UiState& ui, Commands& commands) {
   if (size.x < 50 || size.y < 50) return;
   const CanvasLayout layout = layout_canvas(m, size.x, size.y, ImGui::GetTextLineHeight(),
                                             [](const std::string& s) { return ImGui::CalcTextSize(s.c_str()).x; });
-  Canvas cv{ImGui::GetWindowDrawList(), ImGui::GetCursorScreenPos(), size, ui.canvas_zoom,
-            ImVec2(ui.canvas_pan_x, ui.canvas_pan_y), &layout};
+  Canvas cv{ImGui::GetWindowDrawList(),
+            ImGui::GetCursorScreenPos(),
+            size,
+            ui.canvas_zoom,
+            ImVec2(ui.canvas_pan_x, ui.canvas_pan_y),
+            &layout};
   ImGui::InvisibleButton("canvas", cv.size, ImGuiButtonFlags_MouseButtonLeft | ImGuiButtonFlags_MouseButtonRight);
   if (ImGui::IsItemActive() && ImGui::IsMouseDragging(ImGuiMouseButton_Right)) {
     ui.canvas_pan_x += ImGui::GetIO().MouseDelta.x;

@@ -90,14 +90,15 @@ void service_widgets(const ServiceSpec& svc, UiState& ui, Commands& commands) {
   const std::string base = fmt::format("service.{}.", lower_name(svc.name, buf));
   section(fmt::format("service {}", svc.name).c_str());
   int_slider("workers", base + "workers", svc.workers, 1, 32, "%d", "{}", ui, commands);
-  int_slider("MiB / worker", base + "memory_per_worker", static_cast<int>(svc.memory_per_worker >> 20), 16, 8192, "%d MiB",
-             "\"{}MiB\"", ui, commands);
+  int_slider("MiB / worker", base + "memory_per_worker", static_cast<int>(svc.memory_per_worker >> 20), 16, 8192,
+             "%d MiB", "\"{}MiB\"", ui, commands);
   {
     const std::string path = base + "crash_rate_per_hour";
     float v = static_cast<float>(edited(ui, path, svc.crash_rate_per_hour));
     ImGui::PushID(path.c_str());
     ImGui::SetNextItemWidth(-ImGui::GetFontSize() * 7.5f);
-    if (ImGui::SliderFloat("crashes / h", &v, 0.0f, 120.0f, "%.1f", ImGuiSliderFlags_Logarithmic)) ui.whatif_edits[path] = v;
+    if (ImGui::SliderFloat("crashes / h", &v, 0.0f, 120.0f, "%.1f", ImGuiSliderFlags_Logarithmic))
+      ui.whatif_edits[path] = v;
     if (ImGui::IsItemDeactivatedAfterEdit()) commands.post(RequestSetParam{path, fmt::format("{:.3f}", v)});
     ImGui::PopID();
   }
@@ -109,8 +110,9 @@ void service_widgets(const ServiceSpec& svc, UiState& ui, Commands& commands) {
     ImGui::TextDisabled("no supervisor: a crash stays down");
   for (const PreStartSpec& step : svc.pre_start) {
     static_assert(std::size(premodes) == 3);
-    choice(fmt::format("{} mode", step.name).c_str(), fmt::format("{}pre_start.{}.mode", base, lower_name(step.name, buf)),
-           premodes[static_cast<int>(step.mode)], premodes, commands);
+    choice(fmt::format("{} mode", step.name).c_str(),
+           fmt::format("{}pre_start.{}.mode", base, lower_name(step.name, buf)), premodes[static_cast<int>(step.mode)],
+           premodes, commands);
   }
   for (const DependencySpec& dep : svc.dependencies) {
     const std::string path = fmt::format("{}dependencies.{}.constraint", base, lower_name(dep.package, buf));
@@ -154,7 +156,8 @@ void draw_whatif(const PanelContext& ctx, UiState& ui, Commands& commands) {
   const Scenario& sc = session.model().scenario;
   if (session.busy()) {
     const double p = session.progress();
-    ImGui::ProgressBar(static_cast<float>(p), ImVec2(-1, 0), fmt::format("{:.0f} %  ({:.1f} s)", p * 100, session.busy_seconds()).c_str());
+    ImGui::ProgressBar(static_cast<float>(p), ImVec2(-1, 0),
+                       fmt::format("{:.0f} %  ({:.1f} s)", p * 100, session.busy_seconds()).c_str());
     ImGui::TextWrapped("%s", session.busy_label().c_str());
   }
   if (sc.services.empty() && sc.hosts.empty()) {
@@ -175,13 +178,14 @@ void draw_whatif(const PanelContext& ctx, UiState& ui, Commands& commands) {
   for (const ServiceSpec& svc : sc.services) service_widgets(svc, ui, commands);
   for (const HostSpec& host : sc.hosts) {
     section(fmt::format("host {}", host.name).c_str());
-    int_slider("RAM", fmt::format("host.{}.memory", lower_name(host.name, buf)), static_cast<int>(host.memory >> 20), 256, 65536,
-               "%d MiB", "\"{}MiB\"", ui, commands);
+    int_slider("RAM", fmt::format("host.{}.memory", lower_name(host.name, buf)), static_cast<int>(host.memory >> 20),
+               256, 65536, "%d MiB", "\"{}MiB\"", ui, commands);
   }
   for (const CertificateSpec& c : sc.certificates) {
     section(fmt::format("certificate {}", c.domain).c_str());
     const std::string base = fmt::format("certificate.{}.", lower_name(c.domain, buf));
-    int_slider("lifetime", base + "lifetime", static_cast<int>(c.lifetime / days(1)), 1, 398, "%d days", "\"{}d\"", ui, commands);
+    int_slider("lifetime", base + "lifetime", static_cast<int>(c.lifetime / days(1)), 1, 398, "%d days", "\"{}d\"", ui,
+               commands);
     choice("renewal", base + "renewal", renewals[static_cast<int>(c.renewal)], renewals, commands);
     checkbox("reload after renewal", base + "reload_after_renewal", c.reload_after_renewal, commands);
   }

@@ -21,13 +21,13 @@ std::string find_font(FontRole role) {
   switch (role) {
     case FontRole::sans:
       return first_existing({
-          "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",     // Debian, Ubuntu (fonts-dejavu-core)
-          "/usr/share/fonts/dejavu-sans-fonts/DejaVuSans.ttf",   // Fedora
-          "/usr/share/fonts/TTF/DejaVuSans.ttf",                 // Arch
-          "/usr/share/fonts/dejavu/DejaVuSans.ttf",              // openSUSE, Alpine
-          "/usr/local/share/fonts/dejavu/DejaVuSans.ttf",        // FreeBSD
-          "/System/Library/Fonts/Supplemental/Arial.ttf",        // macOS
-          "C:/Windows/Fonts/segoeui.ttf",                        // Windows
+          "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",    // Debian, Ubuntu (fonts-dejavu-core)
+          "/usr/share/fonts/dejavu-sans-fonts/DejaVuSans.ttf",  // Fedora
+          "/usr/share/fonts/TTF/DejaVuSans.ttf",                // Arch
+          "/usr/share/fonts/dejavu/DejaVuSans.ttf",             // openSUSE, Alpine
+          "/usr/local/share/fonts/dejavu/DejaVuSans.ttf",       // FreeBSD
+          "/System/Library/Fonts/Supplemental/Arial.ttf",       // macOS
+          "C:/Windows/Fonts/segoeui.ttf",                       // Windows
       });
     case FontRole::mono:
       return first_existing({
@@ -56,9 +56,12 @@ std::string find_font(FontRole role) {
 
 const char* font_hint(FontRole role) {
   switch (role) {
-    case FontRole::sans: return "DejaVu Sans (Debian package fonts-dejavu-core)";
-    case FontRole::mono: return "DejaVu Sans Mono (Debian package fonts-dejavu-core)";
-    case FontRole::korean: return "NanumGothic (Debian package fonts-nanum) or Noto Sans CJK (fonts-noto-cjk)";
+    case FontRole::sans:
+      return "DejaVu Sans (Debian package fonts-dejavu-core)";
+    case FontRole::mono:
+      return "DejaVu Sans Mono (Debian package fonts-dejavu-core)";
+    case FontRole::korean:
+      return "NanumGothic (Debian package fonts-nanum) or Noto Sans CJK (fonts-noto-cjk)";
   }
   return "";
 }

@@ -13,36 +13,60 @@ enum class KeyName { space, left, right, home, end, equal, keypad_add, minus, ke
 #if IMGUI_VERSION_NUM < 18700
 inline int key_code(KeyName k) {
   switch (k) {
-    case KeyName::space: return GLFW_KEY_SPACE;
-    case KeyName::left: return GLFW_KEY_LEFT;
-    case KeyName::right: return GLFW_KEY_RIGHT;
-    case KeyName::home: return GLFW_KEY_HOME;
-    case KeyName::end: return GLFW_KEY_END;
-    case KeyName::equal: return GLFW_KEY_EQUAL;
-    case KeyName::keypad_add: return GLFW_KEY_KP_ADD;
-    case KeyName::minus: return GLFW_KEY_MINUS;
-    case KeyName::keypad_subtract: return GLFW_KEY_KP_SUBTRACT;
-    case KeyName::f11: return GLFW_KEY_F11;
-    case KeyName::f12: return GLFW_KEY_F12;
-    case KeyName::q: return GLFW_KEY_Q;
+    case KeyName::space:
+      return GLFW_KEY_SPACE;
+    case KeyName::left:
+      return GLFW_KEY_LEFT;
+    case KeyName::right:
+      return GLFW_KEY_RIGHT;
+    case KeyName::home:
+      return GLFW_KEY_HOME;
+    case KeyName::end:
+      return GLFW_KEY_END;
+    case KeyName::equal:
+      return GLFW_KEY_EQUAL;
+    case KeyName::keypad_add:
+      return GLFW_KEY_KP_ADD;
+    case KeyName::minus:
+      return GLFW_KEY_MINUS;
+    case KeyName::keypad_subtract:
+      return GLFW_KEY_KP_SUBTRACT;
+    case KeyName::f11:
+      return GLFW_KEY_F11;
+    case KeyName::f12:
+      return GLFW_KEY_F12;
+    case KeyName::q:
+      return GLFW_KEY_Q;
   }
   return GLFW_KEY_UNKNOWN;
 }
 #else
 inline ImGuiKey key_code(KeyName k) {
   switch (k) {
-    case KeyName::space: return ImGuiKey_Space;
-    case KeyName::left: return ImGuiKey_LeftArrow;
-    case KeyName::right: return ImGuiKey_RightArrow;
-    case KeyName::home: return ImGuiKey_Home;
-    case KeyName::end: return ImGuiKey_End;
-    case KeyName::equal: return ImGuiKey_Equal;
-    case KeyName::keypad_add: return ImGuiKey_KeypadAdd;
-    case KeyName::minus: return ImGuiKey_Minus;
-    case KeyName::keypad_subtract: return ImGuiKey_KeypadSubtract;
-    case KeyName::f11: return ImGuiKey_F11;
-    case KeyName::f12: return ImGuiKey_F12;
-    case KeyName::q: return ImGuiKey_Q;
+    case KeyName::space:
+      return ImGuiKey_Space;
+    case KeyName::left:
+      return ImGuiKey_LeftArrow;
+    case KeyName::right:
+      return ImGuiKey_RightArrow;
+    case KeyName::home:
+      return ImGuiKey_Home;
+    case KeyName::end:
+      return ImGuiKey_End;
+    case KeyName::equal:
+      return ImGuiKey_Equal;
+    case KeyName::keypad_add:
+      return ImGuiKey_KeypadAdd;
+    case KeyName::minus:
+      return ImGuiKey_Minus;
+    case KeyName::keypad_subtract:
+      return ImGuiKey_KeypadSubtract;
+    case KeyName::f11:
+      return ImGuiKey_F11;
+    case KeyName::f12:
+      return ImGuiKey_F12;
+    case KeyName::q:
+      return ImGuiKey_Q;
   }
   return ImGuiKey_None;
 }
@@ -62,7 +86,7 @@ inline void push_font(ImFont* font) {
 
 /// Scales the current window's text while it lives (1 = normal).
 class FontScale {
-public:
+ public:
   /// Starts scaling by `scale`.
   explicit FontScale(float scale) {
 #if IMGUI_VERSION_NUM < 19200

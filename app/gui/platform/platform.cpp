@@ -138,7 +138,8 @@ void launch_stamp(const char* step) {
   LaunchStamps& s = stamps();
   if (!s.on) return;
   // steady_clock is CLOCK_MONOTONIC where there is one, so a launcher can compare with its own.
-  const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now().time_since_epoch()).count();
+  const double ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now().time_since_epoch()).count();
   const std::lock_guard lock(s.mutex);
   s.steps.emplace_back(step, ms);
 }

@@ -7,9 +7,9 @@ namespace deploysim::gui {
 
 /// The window, GL context and ImGui context of one run.
 struct Platform {
-  GLFWwindow* window = nullptr;    ///< The GLFW window.
+  GLFWwindow* window = nullptr;                                                 ///< The GLFW window.
   int windowed_x = 100, windowed_y = 100, windowed_w = 1600, windowed_h = 900;  ///< Restored on leaving fullscreen.
-  std::string ini_path;            ///< imgui.ini path ("" = ImGui writes none).
+  std::string ini_path;  ///< imgui.ini path ("" = ImGui writes none).
 };
 
 /// Connects to the display (GLFW) and creates the ImGui context, so that fonts can be built before

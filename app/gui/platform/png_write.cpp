@@ -17,7 +17,8 @@
 namespace deploysim::gui {
 
 bool write_png_bottom_up(const std::string& path, int width, int height, const std::vector<unsigned char>& rgb) {
-  if (width <= 0 || height <= 0 || rgb.size() < static_cast<size_t>(width) * static_cast<size_t>(height) * 3) return false;
+  if (width <= 0 || height <= 0 || rgb.size() < static_cast<size_t>(width) * static_cast<size_t>(height) * 3)
+    return false;
   // The last row first: PNG rows run top to bottom.
   const int stride = width * 3;
   const unsigned char* last_row = rgb.data() + static_cast<size_t>(stride) * static_cast<size_t>(height - 1);

@@ -19,21 +19,28 @@ bool on_top_row(const NodeInfo& n) {
   return n.role == NodeRole::dns_server || n.role == NodeRole::ca || (n.role == NodeRole::other && n.host < 0);
 }
 
-bool on_left(const NodeInfo& n) {
-  return (n.role == NodeRole::resolver || n.role == NodeRole::client) && n.host < 0;
-}
+bool on_left(const NodeInfo& n) { return (n.role == NodeRole::resolver || n.role == NodeRole::client) && n.host < 0; }
 
 const char* role_word(NodeRole r) {
   switch (r) {
-    case NodeRole::client: return "client";
-    case NodeRole::resolver: return "resolver";
-    case NodeRole::dns_server: return "DNS";
-    case NodeRole::proxy: return "TLS proxy";
-    case NodeRole::worker: return "worker";
-    case NodeRole::supervisor: return "supervisor";
-    case NodeRole::ca: return "CA";
-    case NodeRole::host: return "host";
-    case NodeRole::other: return "";
+    case NodeRole::client:
+      return "client";
+    case NodeRole::resolver:
+      return "resolver";
+    case NodeRole::dns_server:
+      return "DNS";
+    case NodeRole::proxy:
+      return "TLS proxy";
+    case NodeRole::worker:
+      return "worker";
+    case NodeRole::supervisor:
+      return "supervisor";
+    case NodeRole::ca:
+      return "CA";
+    case NodeRole::host:
+      return "host";
+    case NodeRole::other:
+      return "";
   }
   return "";
 }
@@ -145,8 +152,10 @@ void layout_group(const Group& g, const Model& m, const Measure& me, Box box, Ca
     HostPlace& hp = out.hosts[static_cast<size_t>(g.host)];
     hp.frame = box;
     const std::string title = fmt::format("host {}  {}", h.name, h.ip);
-    hp.title = Box{box.x0 + 6, box.y0 + 4, box.x0 + 6 + std::min(me.width(title), box.x1 - box.x0 - 12), box.y0 + 4 + L};
-    hp.memory = Box{box.x0 + 6, box.y0 + 6 + L, box.x0 + 6 + std::min(260.0f, box.x1 - box.x0 - 12), box.y0 + 8 + 2 * L};
+    hp.title =
+        Box{box.x0 + 6, box.y0 + 4, box.x0 + 6 + std::min(me.width(title), box.x1 - box.x0 - 12), box.y0 + 4 + L};
+    hp.memory =
+        Box{box.x0 + 6, box.y0 + 6 + L, box.x0 + 6 + std::min(260.0f, box.x1 - box.x0 - 12), box.y0 + 8 + 2 * L};
     box.y0 += header_h(g, L);
   }
   const float inner_x0 = box.x0 + 6, inner_x1 = box.x1 - 6;
@@ -237,7 +246,8 @@ std::vector<Box> CanvasLayout::labels() const {
 
 std::string node_label(const NodeInfo& n) {
   // Inside a host's frame "edge-1/systemd" is just "systemd": the frame names the host.
-  if (n.host >= 0 && (n.role == NodeRole::supervisor || n.role == NodeRole::other)) return n.name.substr(n.name.find('/') + 1);
+  if (n.host >= 0 && (n.role == NodeRole::supervisor || n.role == NodeRole::other))
+    return n.name.substr(n.name.find('/') + 1);
   if (n.role == NodeRole::worker) return n.name;  // "api/manager" is the service's master process
   const char* role = role_word(n.role);
   return *role && n.name.find(role) == std::string::npos ? fmt::format("{} ({})", n.name, role) : n.name;
@@ -271,17 +281,23 @@ CanvasLayout layout_canvas(const Model& m, float width, float height, float line
   for (size_t k = 0; k < ix.nodes.size(); ++k) {
     const NodeInfo& n = ix.nodes[k];
     if (n.role == NodeRole::host) continue;
-    if (on_top_row(n)) top.push_back(k);
-    else if (on_left(n)) left.push_back(k);
-    else if (n.role == NodeRole::proxy) group_of(n.host).proxies.push_back(k);
-    else if (n.role == NodeRole::worker) group_of(n.host).workers.push_back(k);
-    else group_of(n.host).others.push_back(k);
+    if (on_top_row(n))
+      top.push_back(k);
+    else if (on_left(n))
+      left.push_back(k);
+    else if (n.role == NodeRole::proxy)
+      group_of(n.host).proxies.push_back(k);
+    else if (n.role == NodeRole::worker)
+      group_of(n.host).workers.push_back(k);
+    else
+      group_of(n.host).others.push_back(k);
   }
   // Resolvers first in the left column, then clients; workers in name order.
   std::stable_partition(left.begin(), left.end(), [&](size_t k) { return ix.nodes[k].role == NodeRole::resolver; });
   std::sort(groups.begin(), groups.end(), [](const Group& a, const Group& b) { return a.host < b.host; });
   for (Group& g : groups)
-    std::sort(g.workers.begin(), g.workers.end(), [&](size_t a, size_t b) { return ix.nodes[a].name < ix.nodes[b].name; });
+    std::sort(g.workers.begin(), g.workers.end(),
+              [&](size_t a, size_t b) { return ix.nodes[a].name < ix.nodes[b].name; });
 
   const float y0 = layout_top(top, ix, me, width, out);
   const float y1 = out.legend.y0 - 6;
@@ -305,8 +321,10 @@ CanvasLayout layout_canvas(const Model& m, float width, float height, float line
   std::vector<const Group*> rest;
   const Group* edge = nullptr;
   for (const Group& g : groups)
-    if (!edge && !g.proxies.empty() && g.workers.empty() && groups.size() > 1) edge = &g;
-    else rest.push_back(&g);
+    if (!edge && !g.proxies.empty() && g.workers.empty() && groups.size() > 1)
+      edge = &g;
+    else
+      rest.push_back(&g);
   if (!edge) {
     tile(rest, m, me, area, out);
     return out;

@@ -13,19 +13,21 @@ struct Box {
   /// Whether it has an area.
   bool empty() const { return x1 <= x0 || y1 <= y0; }
   /// Whether the two share any area.
-  bool overlaps(const Box& o) const { return !empty() && !o.empty() && x0 < o.x1 && o.x0 < x1 && y0 < o.y1 && o.y0 < y1; }
+  bool overlaps(const Box& o) const {
+    return !empty() && !o.empty() && x0 < o.x1 && o.x0 < x1 && y0 < o.y1 && o.y0 < y1;
+  }
   /// Whether o lies wholly inside.
   bool contains(const Box& o) const { return x0 <= o.x0 && y0 <= o.y0 && o.x1 <= x1 && o.y1 <= y1; }
 };
 
 /// Where one node and its texts go, relative to the canvas's top-left corner at zoom 1.
 struct NodePlace {
-  bool drawn = false;   ///< Host nodes are drawn as their frame, not as a node.
-  float x = 0, y = 0;   ///< Centre of the shape.
-  float r = 0;          ///< Half the shape's size.
-  Box shape;            ///< The shape's bounds.
-  Box name;             ///< Name label ("root (DNS)").
-  Box status;           ///< Workers: state line with the back-off countdown and restarts.
+  bool drawn = false;      ///< Host nodes are drawn as their frame, not as a node.
+  float x = 0, y = 0;      ///< Centre of the shape.
+  float r = 0;             ///< Half the shape's size.
+  Box shape;               ///< The shape's bounds.
+  Box name;                ///< Name label ("root (DNS)").
+  Box status;              ///< Workers: state line with the back-off countdown and restarts.
   std::vector<Box> certs;  ///< Proxy: one line per certificate with its days left, above it.
 };
 

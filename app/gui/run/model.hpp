@@ -28,18 +28,19 @@ struct LatencyWindows {
 /// ms), so it runs off the UI thread; the loopback keeps the transcripts themselves.
 struct HandshakeJobs {
   std::mutex mutex;  ///< Guards `running` (the UI thread asks, workers answer through futures).
-  std::unordered_map<TlsConfig, std::shared_future<const loopback::Transcript*>, TlsConfigHash> running;  ///< By configuration.
+  std::unordered_map<TlsConfig, std::shared_future<const loopback::Transcript*>, TlsConfigHash>
+      running;  ///< By configuration.
 };
 
 /// One simulated scenario as the panels see it: immutable once built (shared between the UI
 /// thread and the worker that built it).
 struct Model {
-  Scenario scenario;   ///< The scenario that was run (with what-if overrides applied).
-  Run run;             ///< Its trace and metrics.
-  TraceIndex index;    ///< Lookups over the trace.
-  LatencyWindows latency;  ///< Latency percentiles per window (computed once per run).
+  Scenario scenario;                 ///< The scenario that was run (with what-if overrides applied).
+  Run run;                           ///< Its trace and metrics.
+  TraceIndex index;                  ///< Lookups over the trace.
+  LatencyWindows latency;            ///< Latency percentiles per window (computed once per run).
   mutable HandshakeJobs handshakes;  ///< Real handshakes behind its TLS records, as the inspector asks.
-  double build_seconds = 0;  ///< Wall time of simulate + index (shown in the status bar).
+  double build_seconds = 0;          ///< Wall time of simulate + index (shown in the status bar).
 };
 
 /// Simulates a scenario and indexes the trace (pure; runs on a worker thread). `options` carries

@@ -28,7 +28,8 @@ std::filesystem::file_time_type mtime_of(const std::string& path) {
 }
 
 // Applies the overrides to `base` and simulates, filling `r`.
-Session::Result build_with(Session::Result r, const Scenario& base, const Overrides& overrides, Session::Control& control) {
+Session::Result build_with(Session::Result r, const Scenario& base, const Overrides& overrides,
+                           Session::Control& control) {
   LoadResult applied = apply_overrides(base, overrides);
   if (applied.error) {
     r.error = std::move(applied.error);
@@ -81,14 +82,16 @@ Options Session::Control::options() {
 }
 
 void Session::open(const std::string& path, const std::string& variant) {
-  submit({[path, variant](Control& c) { return load_and_build(path, variant, {}, false, c); }, "opening " + path, Kind::load});
+  submit({[path, variant](Control& c) { return load_and_build(path, variant, {}, false, c); }, "opening " + path,
+          Kind::load});
 }
 
 void Session::reload() {
   if (path_.empty()) return;
   const std::string path = path_;
   const Overrides overrides = overrides_;
-  submit({[path, overrides](Control& c) { return load_and_build(path, {}, overrides, true, c); }, "reloading " + path, Kind::load});
+  submit({[path, overrides](Control& c) { return load_and_build(path, {}, overrides, true, c); }, "reloading " + path,
+          Kind::load});
 }
 
 void Session::set_param(const std::string& path, const std::string& toml_value) {
@@ -199,8 +202,7 @@ Session::Arrival Session::take(Result r) {
 
 Session::Arrival Session::poll() {
   Arrival a;
-  if (!running_.valid() || running_.wait_for(std::chrono::seconds(0)) != std::future_status::ready)
-    return a;
+  if (!running_.valid() || running_.wait_for(std::chrono::seconds(0)) != std::future_status::ready) return a;
   a = take(running_.get());
   control_.reset();
   if (queued_) {

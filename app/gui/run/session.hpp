@@ -16,14 +16,14 @@ namespace deploysim::gui {
 /// The open scenario and its simulation, with loading and re-simulation on a worker thread so
 /// the UI never waits for a run. Only the UI thread calls these methods.
 class Session {
-public:
+ public:
   /// What a finished job tells the loop.
   struct Arrival {
-    bool model = false;       ///< A new main model arrived.
-    bool keep_time = false;   ///< ... and the playhead should stay at its time.
-    bool compare = false;     ///< A new compare model arrived.
-    bool failed = false;      ///< The job ended in an error (error() says which).
-    std::string path = {};    ///< The file the job opened ("" for what-if and compare jobs).
+    bool model = false;        ///< A new main model arrived.
+    bool keep_time = false;    ///< ... and the playhead should stay at its time.
+    bool compare = false;      ///< A new compare model arrived.
+    bool failed = false;       ///< The job ended in an error (error() says which).
+    std::string path = {};     ///< The file the job opened ("" for what-if and compare jobs).
     std::string variant = {};  ///< The variant it applied when it opened the file.
   };
 
@@ -91,7 +91,7 @@ public:
     Options options();
   };
 
-private:
+ private:
   /// What a job does: a newer job of the same kind supersedes (cancels) a running one.
   enum class Kind { load, simulate, compare };
   struct Job {
@@ -102,7 +102,7 @@ private:
   void submit(Job job);
   Arrival take(Result r);
 
-  std::shared_ptr<const Scenario> base_;   // as read from the file, before overrides
+  std::shared_ptr<const Scenario> base_;  // as read from the file, before overrides
   std::vector<std::pair<std::string, std::string>> requested_overrides_;
   std::shared_ptr<const Model> model_;
   std::shared_ptr<const Model> compare_model_;

@@ -10,16 +10,24 @@ namespace {
 
 ImU32 state_color(ProcState st) {
   switch (st) {
-    case ProcState::running: return IM_COL32(70, 200, 90, 255);
-    case ProcState::starting: return IM_COL32(90, 170, 255, 255);
-    case ProcState::backing_off: return IM_COL32(255, 165, 0, 255);
-    case ProcState::crashed: return IM_COL32(255, 70, 70, 255);
-    case ProcState::failed: return IM_COL32(170, 20, 20, 255);
-    case ProcState::hung: return IM_COL32(200, 200, 60, 255);
-    case ProcState::stopping: return IM_COL32(170, 150, 230, 255);
+    case ProcState::running:
+      return IM_COL32(70, 200, 90, 255);
+    case ProcState::starting:
+      return IM_COL32(90, 170, 255, 255);
+    case ProcState::backing_off:
+      return IM_COL32(255, 165, 0, 255);
+    case ProcState::crashed:
+      return IM_COL32(255, 70, 70, 255);
+    case ProcState::failed:
+      return IM_COL32(170, 20, 20, 255);
+    case ProcState::hung:
+      return IM_COL32(200, 200, 60, 255);
+    case ProcState::stopping:
+      return IM_COL32(170, 150, 230, 255);
     case ProcState::exited:
     case ProcState::stopped:
-    case ProcState::none: break;
+    case ProcState::none:
+      break;
   }
   return IM_COL32(130, 130, 130, 255);
 }
@@ -47,8 +55,8 @@ ProcView proc_state_at(const Model& m, const NodeInfo& node, int64_t t_ns) {
   const std::string unit = node.name.substr(0, node.name.find('/'));
   if (auto it = m.index.by_unit.find(unit); it != m.index.by_unit.end()) {
     const uint32_t u = latest(trace, it->second, t_ns);
-    if (u != UINT32_MAX && (best == UINT32_MAX || trace[u].t_ns > trace[best].t_ns ||
-                            (trace[u].t_ns == trace[best].t_ns && u > best)))
+    if (u != UINT32_MAX &&
+        (best == UINT32_MAX || trace[u].t_ns > trace[best].t_ns || (trace[u].t_ns == trace[best].t_ns && u > best)))
       best = u;
   }
   if (best == UINT32_MAX && node.proc != ProcId::none && raw(node.proc) < m.index.by_proc.size() &&

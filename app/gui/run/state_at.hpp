@@ -11,12 +11,12 @@ namespace deploysim::gui {
 /// A process as it stands at the playhead, derived from its trace records.
 struct ProcView {
   ProcState state = ProcState::none;  ///< What the latest lifecycle record set (running without one).
-  std::string label;               ///< The tool's own word when it names one (CrashLoopBackOff, FATAL, ...).
-  bool known = true;               ///< false: no lifecycle record yet.
-  ImU32 color = 0;                ///< Colour of that state.
-  int64_t next_restart_ns = -1;   ///< When backing off: the planned restart (-1: none).
-  uint32_t restarts = 0;          ///< Restarts seen so far.
-  RecordId last = RecordId::none; ///< The record that set the state.
+  std::string label;                  ///< The tool's own word when it names one (CrashLoopBackOff, FATAL, ...).
+  bool known = true;                  ///< false: no lifecycle record yet.
+  ImU32 color = 0;                    ///< Colour of that state.
+  int64_t next_restart_ns = -1;       ///< When backing off: the planned restart (-1: none).
+  uint32_t restarts = 0;              ///< Restarts seen so far.
+  RecordId last = RecordId::none;     ///< The record that set the state.
 };
 
 /// The state of a worker node at time t (its own records and its service unit's).

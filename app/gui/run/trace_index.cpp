@@ -66,8 +66,10 @@ TraceIndex build_index(const Trace& trace, Time run_end) {
       if (raw(r.proc) >= ix.by_proc.size()) ix.by_proc.resize(raw(r.proc) + 1);
       ix.by_proc[raw(r.proc)].push_back(i);
     }
-    if (r.stage == Stage::process || r.stage == Stage::supervisor || r.stage == Stage::memory || r.stage == Stage::fault)
-      if (const std::string_view unit = trace.detail_str(r, "unit"); !unit.empty()) ix.by_unit[std::string(unit)].push_back(i);
+    if (r.stage == Stage::process || r.stage == Stage::supervisor || r.stage == Stage::memory ||
+        r.stage == Stage::fault)
+      if (const std::string_view unit = trace.detail_str(r, "unit"); !unit.empty())
+        ix.by_unit[std::string(unit)].push_back(i);
     if (r.conn != ConnId::none) {
       if (raw(r.conn) >= ix.by_conn.size()) ix.by_conn.resize(raw(r.conn) + 1);
       ix.by_conn[raw(r.conn)].push_back(i);
@@ -170,8 +172,7 @@ size_t TraceIndex::count_in(Stage stage, int64_t t0_ns, int64_t t1_ns) const {
 }
 
 bool gauge_at(std::span<const GaugePoint> series, int64_t t_ns, double& value) {
-  auto it = std::partition_point(series.begin(), series.end(),
-                                 [&](const GaugePoint& g) { return g.t.ns() <= t_ns; });
+  auto it = std::partition_point(series.begin(), series.end(), [&](const GaugePoint& g) { return g.t.ns() <= t_ns; });
   if (it == series.begin()) return false;
   value = (it - 1)->value;
   return true;

@@ -9,28 +9,45 @@
 namespace deploysim::gui {
 
 /// Move the playhead by n events (negative: back), honouring the stage filter.
-struct RequestStep { int n = 1; };
+struct RequestStep {
+  int n = 1;
+};
 /// Move the playhead to a simulated time.
-struct RequestSeek { Time t; };
+struct RequestSeek {
+  Time t;
+};
 /// Jump to the next (+1) or previous (-1) stage.
-struct RequestStageJump { int dir = 1; };
+struct RequestStageJump {
+  int dir = 1;
+};
 /// Select a record (and move the playhead to it).
-struct RequestSelect { RecordId id = RecordId::none; };
+struct RequestSelect {
+  RecordId id = RecordId::none;
+};
 /// Start or stop playback.
-struct RequestPlay { bool on = true; };
+struct RequestPlay {
+  bool on = true;
+};
 /// Change a scenario parameter by path and re-simulate, keeping the playhead's time.
-struct RequestSetParam { std::string path; std::string value; };
+struct RequestSetParam {
+  std::string path;
+  std::string value;
+};
 /// Open a scenario file (the current one stays open if it fails).
 struct RequestOpen {
-  std::string path;     ///< Scenario file.
+  std::string path;          ///< Scenario file.
   std::string variant = {};  ///< A [[variant]] of it to apply in the same job ("" = the base).
 };
 /// Re-read the current scenario file.
 struct RequestReload {};
 /// Run a named variant beside the current scenario ("" turns compare mode off).
-struct RequestCompare { std::string variant; };
+struct RequestCompare {
+  std::string variant;
+};
 /// Write the next frame to a PNG.
-struct RequestScreenshot { std::string path; };
+struct RequestScreenshot {
+  std::string path;
+};
 /// Toggle fullscreen.
 struct RequestFullscreen {};
 /// Close the window.
@@ -39,9 +56,9 @@ struct RequestQuit {};
 struct RequestCancel {};
 
 /// Anything a panel, a key or the script driver asks the loop to do between frames.
-using Command = std::variant<RequestStep, RequestSeek, RequestStageJump, RequestSelect, RequestPlay,
-                             RequestSetParam, RequestOpen, RequestReload, RequestCompare,
-                             RequestScreenshot, RequestFullscreen, RequestQuit, RequestCancel>;
+using Command =
+    std::variant<RequestStep, RequestSeek, RequestStageJump, RequestSelect, RequestPlay, RequestSetParam, RequestOpen,
+                 RequestReload, RequestCompare, RequestScreenshot, RequestFullscreen, RequestQuit, RequestCancel>;
 
 /// The queue panels post to; the loop drains it after drawing.
 struct Commands {

@@ -23,10 +23,12 @@ constexpr PanelRect details_rect{0.70f, 0, 0.30f, 0.70f};
 bool needs_background(const std::string& title, const std::vector<std::string>& windows) {
   const ImGuiWindow* w = ImGui::FindWindowByName(title.c_str());
   if (!w) return true;
-  const ImRect r(w->Pos.x + 1, w->Pos.y + 1, w->Pos.x + w->Size.x - 1, w->Pos.y + w->Size.y - 1);  // shared edges do not count
+  const ImRect r(w->Pos.x + 1, w->Pos.y + 1, w->Pos.x + w->Size.x - 1,
+                 w->Pos.y + w->Size.y - 1);  // shared edges do not count
   for (const std::string& other : windows) {
     const ImGuiWindow* o = ImGui::FindWindowByName(other.c_str());
-    if (o && o != w && o->WasActive && r.Overlaps(ImRect(o->Pos, ImVec2(o->Pos.x + o->Size.x, o->Pos.y + o->Size.y)))) return true;
+    if (o && o != w && o->WasActive && r.Overlaps(ImRect(o->Pos, ImVec2(o->Pos.x + o->Size.x, o->Pos.y + o->Size.y))))
+      return true;
   }
   return false;
 }
@@ -36,7 +38,8 @@ bool needs_background(const std::string& title, const std::vector<std::string>& 
 std::string window_name(const PanelSpec& p, bool presenter) {
   const std::string_view name = p.name;
   const auto hash = name.find("###");
-  const std::string_view title = name.substr(0, hash), id = hash == std::string_view::npos ? name : name.substr(hash + 3);
+  const std::string_view title = name.substr(0, hash),
+                         id = hash == std::string_view::npos ? name : name.substr(hash + 3);
   return presenter ? fmt::format("{}###P{}", title, id) : std::string(name);
 }
 
@@ -80,17 +83,19 @@ void menu_bar(const Session& session, UiState& ui, Commands& commands) {
     ImGui::EndMenu();
   }
   if (ImGui::BeginMenu("Help")) {
-    ImGui::TextUnformatted("Space  play / pause\nLeft / Right  step one event\nCtrl+Left / Ctrl+Right  previous / next stage\n"
-                           "Home / End  start / end\n+ / -  speed\nF11  fullscreen\nF12  screenshot\n"
-                           "Canvas: wheel zooms, right-drag pans, right double-click resets");
+    ImGui::TextUnformatted(
+        "Space  play / pause\nLeft / Right  step one event\nCtrl+Left / Ctrl+Right  previous / next stage\n"
+        "Home / End  start / end\n+ / -  speed\nF11  fullscreen\nF12  screenshot\n"
+        "Canvas: wheel zooms, right-drag pans, right double-click resets");
     ImGui::EndMenu();
   }
   // A running simulation shows its progress here; the panels keep showing the previous run.
-  std::string status = session.busy() ? fmt::format("{} ... {:.1f} s", session.busy_label(), session.busy_seconds())
-                                      : ui.status;
+  std::string status =
+      session.busy() ? fmt::format("{} ... {:.1f} s", session.busy_label(), session.busy_seconds()) : ui.status;
   status += fmt::format("   {:.1f} ms/frame", ui.fps_ms);
   const float bar_w = session.busy() ? ImGui::GetFontSize() * 8 : 0.0f;
-  const float cancel_w = session.busy() ? ImGui::CalcTextSize("Cancel").x + ImGui::GetStyle().FramePadding.x * 2 + 8 : 0.0f;
+  const float cancel_w =
+      session.busy() ? ImGui::CalcTextSize("Cancel").x + ImGui::GetStyle().FramePadding.x * 2 + 8 : 0.0f;
   ImGui::SameLine(ImGui::GetWindowWidth() - ImGui::CalcTextSize(status.c_str()).x - bar_w - cancel_w - 24);
   if (session.busy()) {
     const double p = session.progress();
@@ -103,8 +108,8 @@ void menu_bar(const Session& session, UiState& ui, Commands& commands) {
 
 }  // namespace
 
-void draw_frame(const Session& session, const Fonts& fonts, const std::string& assets_dir, const Narrator* narrator, UiState& ui,
-                Commands& commands) {
+void draw_frame(const Session& session, const Fonts& fonts, const std::string& assets_dir, const Narrator* narrator,
+                UiState& ui, Commands& commands) {
   const Model& m = session.model();
   const bool presenter = ui.settings.presenter;
   update_lesson(m, ui, commands);
@@ -115,8 +120,10 @@ void draw_frame(const Session& session, const Fonts& fonts, const std::string& a
   std::vector<std::string> windows;
   std::vector<const PanelSpec*> tabs;
   for (const PanelSpec& p : panel_table()) {
-    if (presenter && p.presenter.w == 0) tabs.push_back(&p);
-    else windows.push_back(window_name(p, presenter));
+    if (presenter && p.presenter.w == 0)
+      tabs.push_back(&p);
+    else
+      windows.push_back(window_name(p, presenter));
   }
   if (presenter) windows.push_back("Details###PDetails");
   size_t wi = 0;
@@ -124,7 +131,8 @@ void draw_frame(const Session& session, const Fonts& fonts, const std::string& a
     if (presenter && p.presenter.w == 0) continue;
     std::string title = windows[wi++];
     if (p.scenario_title && !m.scenario.info.name.empty())
-      title = fmt::format("{}: {}{}", title.substr(0, title.find("###")), m.scenario.info.name, title.substr(title.find("###")));
+      title = fmt::format("{}: {}{}", title.substr(0, title.find("###")), m.scenario.info.name,
+                          title.substr(title.find("###")));
     const ImGuiWindowFlags flags = p.fixed ? ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse : 0;
     if (begin_panel(title, presenter ? p.presenter : p.normal, ui, windows, flags)) p.draw(ctx, ui, commands);
     ImGui::End();

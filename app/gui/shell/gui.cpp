@@ -78,15 +78,24 @@ void apply_commands(Session& session, UiState& ui, Commands& commands, Platform&
   for (const Command& c : queue) {
     if (apply_navigation(c, session.model(), ui)) continue;
     if (const auto* o = std::get_if<RequestOpen>(&c); o && in_flight_path(o->path))
-      session.show(in_flight_fixture(*in_flight_path(o->path))), on_arrival({.model = true, .path = o->path}, session, ui);
-    else if (const auto* o = std::get_if<RequestOpen>(&c)) session.open(o->path, o->variant);
-    else if (std::get_if<RequestReload>(&c)) session.reload();
-    else if (const auto* p = std::get_if<RequestSetParam>(&c)) session.set_param(p->path, p->value);
-    else if (const auto* v = std::get_if<RequestCompare>(&c)) session.compare(v->variant);
-    else if (const auto* s = std::get_if<RequestScreenshot>(&c)) screenshot = s->path.empty() ? default_screenshot_name() : s->path;
-    else if (std::get_if<RequestFullscreen>(&c)) toggle_fullscreen(platform), ui.reset_layout = 2;
-    else if (std::get_if<RequestQuit>(&c)) request_close(platform);
-    else if (std::get_if<RequestCancel>(&c)) session.cancel();
+      session.show(in_flight_fixture(*in_flight_path(o->path))),
+          on_arrival({.model = true, .path = o->path}, session, ui);
+    else if (const auto* o = std::get_if<RequestOpen>(&c))
+      session.open(o->path, o->variant);
+    else if (std::get_if<RequestReload>(&c))
+      session.reload();
+    else if (const auto* p = std::get_if<RequestSetParam>(&c))
+      session.set_param(p->path, p->value);
+    else if (const auto* v = std::get_if<RequestCompare>(&c))
+      session.compare(v->variant);
+    else if (const auto* s = std::get_if<RequestScreenshot>(&c))
+      screenshot = s->path.empty() ? default_screenshot_name() : s->path;
+    else if (std::get_if<RequestFullscreen>(&c))
+      toggle_fullscreen(platform), ui.reset_layout = 2;
+    else if (std::get_if<RequestQuit>(&c))
+      request_close(platform);
+    else if (std::get_if<RequestCancel>(&c))
+      session.cancel();
   }
 }
 
@@ -141,11 +150,14 @@ GuiResult run_gui(const GuiOptions& options) {
   if (script_lines) script.emplace(std::move(*script_lines));
   std::string first = options.scenario;
   // No file: the first lesson (else the last scenario); a lesson file opens as a lesson.
-  const int lesson = script ? -1 : first.empty() ? (find_lesson(ui, "01") >= 0 ? 0 : -1)
-                                                  : first.ends_with(".toml") && first.find("lesson") != std::string::npos
-                                                        ? find_lesson(ui, first) : -1;
-  if (lesson >= 0) open_lesson(ui, commands, lesson), first.clear();
-  else if (first.empty() && !script) first = ui.settings.last_scenario.empty() ? first_scenario(assets) : ui.settings.last_scenario;
+  const int lesson = script          ? -1
+                     : first.empty() ? (find_lesson(ui, "01") >= 0 ? 0 : -1)
+                     : first.ends_with(".toml") && first.find("lesson") != std::string::npos ? find_lesson(ui, first)
+                                                                                             : -1;
+  if (lesson >= 0)
+    open_lesson(ui, commands, lesson), first.clear();
+  else if (first.empty() && !script)
+    first = ui.settings.last_scenario.empty() ? first_scenario(assets) : ui.settings.last_scenario;
   if (const auto n = in_flight_path(first)) session.show(in_flight_fixture(*n)), first.clear();
   if (!first.empty()) session.open(first);
   std::string no_screenshot;
@@ -185,7 +197,8 @@ GuiResult run_gui(const GuiOptions& options) {
     report(ui, ensure_language_fonts(fonts, ui.settings.language, assets));
     if (applied_presenter != ui.settings.presenter || applied_scale != ui.settings.font_scale) {
       apply_style(ui.settings.presenter, ui.settings.font_scale, fonts);
-      if (applied_presenter != ui.settings.presenter && ui.frame > 0) ui.reset_layout = 2;  // place windows with the new font's sizes
+      if (applied_presenter != ui.settings.presenter && ui.frame > 0)
+        ui.reset_layout = 2;  // place windows with the new font's sizes
       applied_presenter = ui.settings.presenter;
       applied_scale = ui.settings.font_scale;
     }

@@ -15,8 +15,10 @@ void ensure_lessons(UiState& ui) {
   l.listed = true;
   for (const std::string& file : list_lessons()) {
     LessonLoad loaded = load_lesson_file(file);
-    if (loaded.lesson) l.list.push_back(std::move(*loaded.lesson));
-    else if (loaded.error && l.error.empty()) l.error = loaded.error->to_string();
+    if (loaded.lesson)
+      l.list.push_back(std::move(*loaded.lesson));
+    else if (loaded.error && l.error.empty())
+      l.error = loaded.error->to_string();
   }
 }
 
@@ -61,10 +63,12 @@ void close_lesson(UiState& ui) {
 const Lesson* current_lesson(const UiState& ui) {
   const LessonUi& l = ui.lesson;
   return l.current >= 0 && l.current < static_cast<int>(l.list.size()) ? &l.list[static_cast<size_t>(l.current)]
-                                                                          : nullptr;
+                                                                       : nullptr;
 }
 
-bool lesson_pending(const UiState& ui) { return current_lesson(ui) && (!ui.lesson.loaded || ui.lesson.pending_step >= 0); }
+bool lesson_pending(const UiState& ui) {
+  return current_lesson(ui) && (!ui.lesson.loaded || ui.lesson.pending_step >= 0);
+}
 
 void lesson_arrival(const Session::Arrival& arrival, UiState& ui) {
   const Lesson* lesson = current_lesson(ui);
@@ -73,7 +77,8 @@ void lesson_arrival(const Session::Arrival& arrival, UiState& ui) {
   if (ours && arrival.model) ui.lesson.loaded = true;
   // Its run failed (the browser shows the error; the previous scenario stays open), or another
   // file was opened meanwhile.
-  else if (ours ? arrival.failed : arrival.model) close_lesson(ui);
+  else if (ours ? arrival.failed : arrival.model)
+    close_lesson(ui);
 }
 
 void update_lesson(const Model& model, UiState& ui, Commands& commands) {
@@ -89,7 +94,8 @@ void update_lesson(const Model& model, UiState& ui, Commands& commands) {
 void apply_window_moves(UiState& ui) {
   const ImGuiViewport* vp = ImGui::GetMainViewport();
   for (const auto& [name, r] : ui.window_moves) {
-    ImGui::SetWindowPos(name.c_str(), ImVec2(vp->WorkPos.x + r[0] * vp->WorkSize.x, vp->WorkPos.y + r[1] * vp->WorkSize.y));
+    ImGui::SetWindowPos(name.c_str(),
+                        ImVec2(vp->WorkPos.x + r[0] * vp->WorkSize.x, vp->WorkPos.y + r[1] * vp->WorkSize.y));
     ImGui::SetWindowSize(name.c_str(), ImVec2(r[2] * vp->WorkSize.x, r[3] * vp->WorkSize.y));
     ImGui::SetWindowFocus(name.c_str());
   }

@@ -16,7 +16,7 @@ struct Told {
 
 /// The narrators of the languages used so far, loaded on first use (UI-thread state).
 class Narrators {
-public:
+ public:
   /// Reads from `<assets>/narration`.
   explicit Narrators(std::string assets_dir) : dir_(std::move(assets_dir) + "/narration") {}
   /// The narrator for a language; nullptr (and error()) when its files do not load.
@@ -24,7 +24,7 @@ public:
   /// Why the last language failed to load.
   const std::string& error() const { return error_; }
 
-private:
+ private:
   std::string dir_;
   std::map<std::string, std::optional<Narrator>> loaded_;
   std::string error_;

@@ -58,8 +58,9 @@ bool apply_navigation(const Command& command, const Model& m, UiState& ui) {
   }
   if (const auto* jump = std::get_if<RequestStageJump>(&command)) {
     const int64_t pos = current_pos(m, ui);
-    go_to(m, ui, jump->dir > 0 ? m.index.next_stage_pos(pos, filter, m.run.trace)
-                               : m.index.prev_stage_pos(pos, filter, m.run.trace));
+    go_to(m, ui,
+          jump->dir > 0 ? m.index.next_stage_pos(pos, filter, m.run.trace)
+                        : m.index.prev_stage_pos(pos, filter, m.run.trace));
     ui.playing = false;
     return true;
   }
@@ -91,8 +92,7 @@ void advance_playback(double real_seconds, const Model& m, UiState& ui) {
   if (!in_flight && following >= 0) {
     const int64_t t_next = m.index.time->t_ns_at(static_cast<size_t>(following));
     const auto half_wall = static_cast<int64_t>(0.5 * speed * 1e9);
-    if (t_next - ui.t_ns > half_wall && next_t < t_next - half_wall / 5)
-      next_t = t_next - half_wall / 5;
+    if (t_next - ui.t_ns > half_wall && next_t < t_next - half_wall / 5) next_t = t_next - half_wall / 5;
   }
   if (next_t >= m.index.end_ns) {
     next_t = m.index.end_ns;

@@ -15,8 +15,10 @@ namespace deploysim::gui {
 namespace {
 
 constexpr const char* verbs =
-    "open FILE, step N, seek TIME, select SEQ, set KEY VALUE, frames N, screenshot OUT.png, state, peek [OUT.png], play, "
-    "pause, speed X, key NAME, compare VARIANT, presenter on|off, inspect FIELD, lesson NAME|next|back|off, language en|ko, window NAME X Y W H, reload, quit";
+    "open FILE, step N, seek TIME, select SEQ, set KEY VALUE, frames N, screenshot OUT.png, state, peek [OUT.png], "
+    "play, "
+    "pause, speed X, key NAME, compare VARIANT, presenter on|off, inspect FIELD, lesson NAME|next|back|off, language "
+    "en|ko, window NAME X Y W H, reload, quit";
 
 bool parse_int(std::string_view s, int64_t& v) {
   const auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
@@ -25,10 +27,14 @@ bool parse_int(std::string_view s, int64_t& v) {
 
 std::string detail_value(const Trace& trace, const Field& f) {
   switch (f.type) {
-    case FieldType::string: return std::string(trace.str(static_cast<Sym>(f.value)));
-    case FieldType::time: return fmt::format("{}ns", f.value);
-    case FieldType::boolean: return f.value ? "true" : "false";
-    case FieldType::integer: break;
+    case FieldType::string:
+      return std::string(trace.str(static_cast<Sym>(f.value)));
+    case FieldType::time:
+      return fmt::format("{}ns", f.value);
+    case FieldType::boolean:
+      return f.value ? "true" : "false";
+    case FieldType::integer:
+      break;
   }
   return std::to_string(f.value);
 }
@@ -36,17 +42,24 @@ std::string detail_value(const Trace& trace, const Field& f) {
 // A value inside "..." on the state line: double quotes become single ones, newlines spaces.
 std::string quoted(std::string s) {
   for (char& c : s)
-    if (c == '"') c = '\'';
-    else if (c == '\n') c = ' ';
+    if (c == '"')
+      c = '\'';
+    else if (c == '\n')
+      c = ' ';
   return s;
 }
 
 void run_lesson_command(const ScriptLine& l, UiState& ui, Commands& commands) {
-  if (l.arg == "next") go_to_step(ui, ui.lesson.step + 1);
-  else if (l.arg == "back") go_to_step(ui, ui.lesson.step - 1);
-  else if (l.arg == "off") close_lesson(ui);
-  else if (const int i = find_lesson(ui, l.arg); i >= 0) open_lesson(ui, commands, i);
-  else ui.status = "no lesson matches '" + l.arg + "'";
+  if (l.arg == "next")
+    go_to_step(ui, ui.lesson.step + 1);
+  else if (l.arg == "back")
+    go_to_step(ui, ui.lesson.step - 1);
+  else if (l.arg == "off")
+    close_lesson(ui);
+  else if (const int i = find_lesson(ui, l.arg); i >= 0)
+    open_lesson(ui, commands, i);
+  else
+    ui.status = "no lesson matches '" + l.arg + "'";
 }
 
 // What the inspector shows of the real TLS message: its name and size, the decoded fields a
@@ -60,7 +73,8 @@ std::string inspector_state(const TlsBytes& b, const UiState& ui) {
                            "certificate[0].san", "certificate[0].not_after", "description"})
     if (const ByteField* f = b.find(name)) out += fmt::format(" inspector.{}=\"{}\"", name, f->value);
   if (const ByteField* lit = b.find(ui.hex_pinned))
-    out += fmt::format(" inspector.lit={} inspector.lit_bytes={}..{}", lit->name, lit->offset, lit->offset + lit->length - 1);
+    out += fmt::format(" inspector.lit={} inspector.lit_bytes={}..{}", lit->name, lit->offset,
+                       lit->offset + lit->length - 1);
   return out;
 }
 
@@ -68,7 +82,8 @@ std::string inspector_state(const TlsBytes& b, const UiState& ui) {
 
 std::string ScriptError::to_string() const { return fmt::format("{}:{}:{}: {}", file, line, column, message); }
 
-std::optional<ScriptError> parse_script(const std::string& text, const std::string& file, std::vector<ScriptLine>& out) {
+std::optional<ScriptError> parse_script(const std::string& text, const std::string& file,
+                                        std::vector<ScriptLine>& out) {
   std::istringstream in(text);
   std::string raw_line;
   uint32_t n = 0;
@@ -101,7 +116,8 @@ std::optional<ScriptError> parse_script(const std::string& text, const std::stri
                            v == "inspect" || v == "lesson" || v == "language" || v == "window";
     const bool no_arg = v == "state" || v == "play" || v == "pause" || v == "quit" || v == "reload";
     const bool optional_arg = v == "peek";  // peek OUT.png: a screenshot of the frame as it is
-    if (!needs_arg && !no_arg && !optional_arg) return err(start, fmt::format("unknown command '{}'; expected one of: {}", v, verbs));
+    if (!needs_arg && !no_arg && !optional_arg)
+      return err(start, fmt::format("unknown command '{}'; expected one of: {}", v, verbs));
     if (needs_arg && sl.arg.empty()) return err(raw_line.size(), fmt::format("'{}' needs an argument ({})", v, verbs));
     if (no_arg && !sl.arg.empty()) return err(arg_start, fmt::format("'{}' takes no argument", v));
     if (v != "set" && v != "window" && !sl.value.empty())
@@ -111,8 +127,9 @@ std::optional<ScriptError> parse_script(const std::string& text, const std::stri
       std::istringstream nums(sl.value);
       std::string extra;
       for (float& x : r)
-        if (!(nums >> x) || x < 0 || x > 1) return err(rest == std::string::npos ? raw_line.size() : rest,
-                                                       "'window' expects a window name and X Y W H as fractions 0..1 of the screen");
+        if (!(nums >> x) || x < 0 || x > 1)
+          return err(rest == std::string::npos ? raw_line.size() : rest,
+                     "'window' expects a window name and X Y W H as fractions 0..1 of the screen");
       if (nums >> extra) return err(rest, "'window' expects exactly four numbers after the name");
     }
     if (v == "set" && sl.value.empty())
@@ -132,8 +149,10 @@ std::optional<ScriptError> parse_script(const std::string& text, const std::stri
         return err(arg_start, fmt::format("'speed' expects a number from 0.01 to 1000000, got '{}'", sl.arg));
     }
     if (v == "key" && !key_from_name(sl.arg))
-      return err(arg_start, fmt::format("unknown key '{}'; expected space, left, right, ctrl+left, ctrl+right, home, end, plus, "
-                                        "minus, f11 or f12", sl.arg));
+      return err(arg_start,
+                 fmt::format("unknown key '{}'; expected space, left, right, ctrl+left, ctrl+right, home, end, plus, "
+                             "minus, f11 or f12",
+                             sl.arg));
     if (v == "presenter" && sl.arg != "on" && sl.arg != "off") return err(arg_start, "'presenter' expects on or off");
     if (v == "language" && sl.arg != "en" && sl.arg != "ko") return err(arg_start, "'language' expects en or ko");
     out.push_back(std::move(sl));
@@ -153,37 +172,55 @@ ScriptFrame ScriptRunner::tick(const Session& session, UiState& ui, Commands& co
   // Every command sees the result of the one before: wait for pending commands and runs. `peek`
   // is the exception: it prints the state while a simulation still runs (progress tests).
   const bool peek = next_ < lines_.size() && lines_[next_].verb == "peek";
-  if ((session.busy() && !peek) || !commands.queue.empty() || tls_bytes_pending(session.model()) || lesson_pending(ui)) return f;
+  if ((session.busy() && !peek) || !commands.queue.empty() || tls_bytes_pending(session.model()) || lesson_pending(ui))
+    return f;
   if (next_ >= lines_.size()) {
     f.quit = true;
     return f;
   }
   const ScriptLine& l = lines_[next_++];
   const std::string& v = l.verb;
-  if (v == "open") commands.post(RequestOpen{l.arg});
-  else if (v == "reload") commands.post(RequestReload{});
-  else if (v == "step") commands.post(RequestStep{static_cast<int>(l.number)});
-  else if (v == "seek") commands.post(RequestSeek{ns(l.number)});
-  else if (v == "select") commands.post(RequestSelect{static_cast<RecordId>(l.number)});
-  else if (v == "set") commands.post(RequestSetParam{l.arg, l.value});
-  else if (v == "compare") commands.post(RequestCompare{l.arg == "off" ? "" : l.arg});
-  else if (v == "play") commands.post(RequestPlay{true});
-  else if (v == "pause") commands.post(RequestPlay{false});
-  else if (v == "speed") ui.settings.speed = std::strtod(l.arg.c_str(), nullptr);
-  else if (v == "presenter") ui.settings.presenter = l.arg == "on";
-  else if (v == "inspect") ui.hex_pinned = l.arg == "off" ? std::string() : l.arg;
-  else if (v == "language") ui.settings.language = l.arg;
+  if (v == "open")
+    commands.post(RequestOpen{l.arg});
+  else if (v == "reload")
+    commands.post(RequestReload{});
+  else if (v == "step")
+    commands.post(RequestStep{static_cast<int>(l.number)});
+  else if (v == "seek")
+    commands.post(RequestSeek{ns(l.number)});
+  else if (v == "select")
+    commands.post(RequestSelect{static_cast<RecordId>(l.number)});
+  else if (v == "set")
+    commands.post(RequestSetParam{l.arg, l.value});
+  else if (v == "compare")
+    commands.post(RequestCompare{l.arg == "off" ? "" : l.arg});
+  else if (v == "play")
+    commands.post(RequestPlay{true});
+  else if (v == "pause")
+    commands.post(RequestPlay{false});
+  else if (v == "speed")
+    ui.settings.speed = std::strtod(l.arg.c_str(), nullptr);
+  else if (v == "presenter")
+    ui.settings.presenter = l.arg == "on";
+  else if (v == "inspect")
+    ui.hex_pinned = l.arg == "off" ? std::string() : l.arg;
+  else if (v == "language")
+    ui.settings.language = l.arg;
   else if (v == "window") {
     std::array<float, 4> r{};
     std::istringstream nums(l.value);
     for (float& x : r) nums >> x;
     ui.window_moves.emplace_back(l.arg, r);
-  }
-  else if (v == "lesson") run_lesson_command(l, ui, commands);
-  else if (v == "key") press_key(*key_from_name(l.arg), ui, static_cast<double>(session.model().index.end_ns) / 1e9, commands);
-  else if (v == "frames") wait_frames_ = l.number - 1;
-  else if (v == "screenshot") f.screenshot = l.arg;
-  else if (v == "quit") f.quit = true;
+  } else if (v == "lesson")
+    run_lesson_command(l, ui, commands);
+  else if (v == "key")
+    press_key(*key_from_name(l.arg), ui, static_cast<double>(session.model().index.end_ns) / 1e9, commands);
+  else if (v == "frames")
+    wait_frames_ = l.number - 1;
+  else if (v == "screenshot")
+    f.screenshot = l.arg;
+  else if (v == "quit")
+    f.quit = true;
   else if (v == "state" || v == "peek") {
     std::fprintf(out_, "%s\n", state_line(session, ui, narrators_.get(ui.settings.language)).c_str());
     std::fflush(out_);
@@ -195,14 +232,15 @@ ScriptFrame ScriptRunner::tick(const Session& session, UiState& ui, Commands& co
 std::string state_line(const Session& session, const UiState& ui, const Narrator* narrator) {
   const Model& m = session.model();
   const Trace& trace = m.run.trace;
-  std::string out = fmt::format("state t={:.6f}s playing={} speed={:g} records={} fingerprint={}",
-                                static_cast<double>(ui.t_ns) / 1e9, ui.playing ? 1 : 0, ui.settings.speed, trace.size(),
-                                trace.empty() ? "-" : trace.fingerprint_hex());
+  std::string out =
+      fmt::format("state t={:.6f}s playing={} speed={:g} records={} fingerprint={}", static_cast<double>(ui.t_ns) / 1e9,
+                  ui.playing ? 1 : 0, ui.settings.speed, trace.size(), trace.empty() ? "-" : trace.fingerprint_hex());
   if (ui.selected != RecordId::none && raw(ui.selected) < trace.size()) {
     const Record& r = trace.at(ui.selected);
     out += fmt::format(" selected={} kind={} stage={}", raw(ui.selected), trace.kind(r), stage_name(r.stage));
     if (r.is_message()) out += fmt::format(" from={} to={}", trace.node_name(r.from), trace.node_name(r.to));
-    for (const Field& f : trace.details(r)) out += fmt::format(" detail.{}={}", trace.str(f.key), detail_value(trace, f));
+    for (const Field& f : trace.details(r))
+      out += fmt::format(" detail.{}={}", trace.str(f.key), detail_value(trace, f));
     if (r.stage == Stage::tls && r.is_message()) out += inspector_state(tls_bytes_for(m, ui.selected, true), ui);
     if (narrator) out += fmt::format(" narration=\"{}\"", quoted(narrate_record(narrator, trace, r).text));
   } else {
@@ -211,16 +249,19 @@ std::string state_line(const Session& session, const UiState& ui, const Narrator
   size_t in_flight = 0;
   m.index.for_messages(ui.t_ns, ui.t_ns, trace, [&](uint32_t) { ++in_flight; });
   const Metrics& mx = m.run.metrics;
-  out += fmt::format(" in_flight={} requests={} succeeded={} restarts={} availability={:.4f} budget_consumed={:.4f} presenter={}",
-                     in_flight, mx.requests, mx.succeeded, mx.restarts, mx.availability_ratio(), mx.error_budget_consumed,
-                     ui.settings.presenter ? 1 : 0);
+  out += fmt::format(
+      " in_flight={} requests={} succeeded={} restarts={} availability={:.4f} budget_consumed={:.4f} presenter={}",
+      in_flight, mx.requests, mx.succeeded, mx.restarts, mx.availability_ratio(), mx.error_budget_consumed,
+      ui.settings.presenter ? 1 : 0);
   if (auto it = mx.latency.find("total"); it != mx.latency.end())
-    out += fmt::format(" latency_p50_ms={:.3f} latency_p99_ms={:.3f}", it->second.p50.seconds() * 1e3, it->second.p99.seconds() * 1e3);
+    out += fmt::format(" latency_p50_ms={:.3f} latency_p99_ms={:.3f}", it->second.p50.seconds() * 1e3,
+                       it->second.p99.seconds() * 1e3);
   for (const auto& [domain, g] : mx.cert_days_left)
     if (!g.empty()) out += fmt::format(" cert_days_left_at_end.{}={:.1f}", domain, g.back().value);
   for (const ServiceSpec& svc : m.scenario.services) out += fmt::format(" workers.{}={}", svc.name, svc.workers);
-  if (session.compare_model()) out += fmt::format(" compare={} compare_records={}", session.compare_variant(),
-                                                  session.compare_model()->run.trace.size());
+  if (session.compare_model())
+    out += fmt::format(" compare={} compare_records={}", session.compare_variant(),
+                       session.compare_model()->run.trace.size());
   out += fmt::format(" scenario=\"{}\" language={}", m.scenario.info.name, ui.settings.language);
   if (const Lesson* lesson = current_lesson(ui)) {
     out += fmt::format(" lesson={} lesson_step={}/{}", lesson->id, ui.lesson.step + 1, lesson->steps.size());
@@ -231,7 +272,8 @@ std::string state_line(const Session& session, const UiState& ui, const Narrator
     out += " lesson=none";
   }
   if (!session.error().empty()) out += fmt::format(" error=\"{}\"", session.error());
-  out += fmt::format(" simulating={} progress={:.2f}", session.busy() ? 1 : 0, session.busy() ? session.progress() : 0.0);
+  out +=
+      fmt::format(" simulating={} progress={:.2f}", session.busy() ? 1 : 0, session.busy() ? session.progress() : 0.0);
   return out;
 }
 

@@ -14,19 +14,19 @@ namespace deploysim::gui {
 
 /// One parsed script line: the verb and its arguments, already checked.
 struct ScriptLine {
-  uint32_t line = 0;          ///< 1-based line in the file.
-  std::string verb;           ///< open, step, seek, select, set, frames, screenshot, quit, ...
-  std::string arg;            ///< First argument (path, key, variant, ...).
-  std::string value;          ///< `set KEY VALUE`: the value (TOML text, rest of the line).
-  int64_t number = 0;         ///< step N, select SEQ, frames N; seek: ns.
+  uint32_t line = 0;   ///< 1-based line in the file.
+  std::string verb;    ///< open, step, seek, select, set, frames, screenshot, quit, ...
+  std::string arg;     ///< First argument (path, key, variant, ...).
+  std::string value;   ///< `set KEY VALUE`: the value (TOML text, rest of the line).
+  int64_t number = 0;  ///< step N, select SEQ, frames N; seek: ns.
 };
 
 /// A script error located in its file.
 struct ScriptError {
-  std::string file;      ///< Script path.
-  uint32_t line = 0;     ///< 1-based.
-  uint32_t column = 0;   ///< 1-based.
-  std::string message;   ///< What is wrong and what is expected.
+  std::string file;     ///< Script path.
+  uint32_t line = 0;    ///< 1-based.
+  uint32_t column = 0;  ///< 1-based.
+  std::string message;  ///< What is wrong and what is expected.
   /// "file:line:column: message".
   std::string to_string() const;
 };
@@ -36,14 +36,14 @@ std::optional<ScriptError> parse_script(const std::string& text, const std::stri
 
 /// What the driver wants from the loop this frame.
 struct ScriptFrame {
-  bool quit = false;            ///< Stop after this frame.
-  std::string screenshot;       ///< Write this frame to this PNG.
+  bool quit = false;       ///< Stop after this frame.
+  std::string screenshot;  ///< Write this frame to this PNG.
 };
 
 /// Feeds script lines to the loop: one command per frame, waiting for simulations to finish and
 /// for `frames N` to pass, printing `state ...` lines to `out`.
 class ScriptRunner {
-public:
+ public:
   /// Takes the parsed lines.
   explicit ScriptRunner(std::vector<ScriptLine> lines, std::FILE* out = stdout);
   /// Called once per frame before drawing.
@@ -51,7 +51,7 @@ public:
   /// Whether every line ran.
   bool done() const { return next_ >= lines_.size() && wait_frames_ == 0; }
 
-private:
+ private:
   std::vector<ScriptLine> lines_;
   std::FILE* out_;
   size_t next_ = 0;

@@ -52,7 +52,8 @@ LoadedSettings load_settings(const std::string& dir) {
     return out;
   }
   if (!j.is_object()) {
-    out.problem = fmt::format("{}:1:1: expected a JSON object {{\"key\": value, ...}}; using the default settings", path);
+    out.problem =
+        fmt::format("{}:1:1: expected a JSON object {{\"key\": value, ...}}; using the default settings", path);
     return out;
   }
   // Each key checked for its type: a wrong one keeps that setting's default, and the first such
@@ -65,26 +66,39 @@ LoadedSettings load_settings(const std::string& dir) {
   };
   for (const auto& [key, v] : j.items()) {
     if (key == "presenter" || key == "show_trails") {
-      if (!v.is_boolean()) bad(key, "true or false");
-      else (key == "presenter" ? s.presenter : s.show_trails) = v.get<bool>();
+      if (!v.is_boolean())
+        bad(key, "true or false");
+      else
+        (key == "presenter" ? s.presenter : s.show_trails) = v.get<bool>();
     } else if (key == "font_scale") {
-      if (!v.is_number()) bad(key, "a number from 0.5 to 3");
-      else s.font_scale = std::clamp(v.get<float>(), 0.5f, 3.0f);
+      if (!v.is_number())
+        bad(key, "a number from 0.5 to 3");
+      else
+        s.font_scale = std::clamp(v.get<float>(), 0.5f, 3.0f);
     } else if (key == "speed") {
-      if (!v.is_number()) bad(key, "a number from 0.01 to 1000000");
-      else s.speed = std::clamp(v.get<double>(), 0.01, 1e6);
+      if (!v.is_number())
+        bad(key, "a number from 0.01 to 1000000");
+      else
+        s.speed = std::clamp(v.get<double>(), 0.01, 1e6);
     } else if (key == "stage_filter") {
-      if (!v.is_number_unsigned()) bad(key, "a whole number (one bit per stage)");
-      else s.stage_filter = static_cast<uint32_t>(v.get<uint64_t>()) & all_stages;
+      if (!v.is_number_unsigned())
+        bad(key, "a whole number (one bit per stage)");
+      else
+        s.stage_filter = static_cast<uint32_t>(v.get<uint64_t>()) & all_stages;
     } else if (key == "last_scenario") {
-      if (!v.is_string()) bad(key, "a file path in quotes");
-      else s.last_scenario = v.get<std::string>();
+      if (!v.is_string())
+        bad(key, "a file path in quotes");
+      else
+        s.last_scenario = v.get<std::string>();
     } else if (key == "language") {
-      if (!v.is_string() || (v.get<std::string>() != "en" && v.get<std::string>() != "ko")) bad(key, "\"en\" or \"ko\"");
-      else s.language = v.get<std::string>();
+      if (!v.is_string() || (v.get<std::string>() != "en" && v.get<std::string>() != "ko"))
+        bad(key, "\"en\" or \"ko\"");
+      else
+        s.language = v.get<std::string>();
     } else {
-      bad(key, "one of presenter, font_scale, speed, stage_filter, last_scenario, show_trails, language (an unknown "
-               "key, ignored)");
+      bad(key,
+          "one of presenter, font_scale, speed, stage_filter, last_scenario, show_trails, language (an unknown "
+          "key, ignored)");
     }
   }
   return out;
@@ -94,10 +108,10 @@ bool save_settings(const std::string& dir, const Settings& s) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) return false;
-  const nlohmann::json j = {{"presenter", s.presenter},       {"font_scale", s.font_scale},
-                            {"speed", s.speed},               {"stage_filter", s.stage_filter},
-                            {"last_scenario", s.last_scenario}, {"show_trails", s.show_trails},
-                            {"language", s.language}};
+  const nlohmann::json j = {
+      {"presenter", s.presenter},       {"font_scale", s.font_scale},       {"speed", s.speed},
+      {"stage_filter", s.stage_filter}, {"last_scenario", s.last_scenario}, {"show_trails", s.show_trails},
+      {"language", s.language}};
   std::ofstream out(dir + "/settings.json");
   out << j.dump(2) << '\n';
   return static_cast<bool>(out);

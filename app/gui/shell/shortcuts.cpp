@@ -26,18 +26,40 @@ std::optional<Key> key_from_name(std::string_view n) {
 
 void press_key(Key key, UiState& ui, double end_s, Commands& commands) {
   switch (key) {
-    case Key::space: commands.post(RequestPlay{!ui.playing}); break;
-    case Key::left: commands.post(RequestStep{-1}); break;
-    case Key::right: commands.post(RequestStep{1}); break;
-    case Key::ctrl_left: commands.post(RequestStageJump{-1}); break;
-    case Key::ctrl_right: commands.post(RequestStageJump{1}); break;
-    case Key::home: commands.post(RequestSeek{Time{}}); break;
-    case Key::end: commands.post(RequestSeek{ns(static_cast<int64_t>(end_s * 1e9))}); break;
+    case Key::space:
+      commands.post(RequestPlay{!ui.playing});
+      break;
+    case Key::left:
+      commands.post(RequestStep{-1});
+      break;
+    case Key::right:
+      commands.post(RequestStep{1});
+      break;
+    case Key::ctrl_left:
+      commands.post(RequestStageJump{-1});
+      break;
+    case Key::ctrl_right:
+      commands.post(RequestStageJump{1});
+      break;
+    case Key::home:
+      commands.post(RequestSeek{Time{}});
+      break;
+    case Key::end:
+      commands.post(RequestSeek{ns(static_cast<int64_t>(end_s * 1e9))});
+      break;
     // Half a decade per press: 0.01x to 10^6x in 16 presses.
-    case Key::plus: ui.settings.speed = std::min(1e6, ui.settings.speed * std::sqrt(10.0)); break;
-    case Key::minus: ui.settings.speed = std::max(0.01, ui.settings.speed / std::sqrt(10.0)); break;
-    case Key::f11: commands.post(RequestFullscreen{}); break;
-    case Key::f12: commands.post(RequestScreenshot{}); break;
+    case Key::plus:
+      ui.settings.speed = std::min(1e6, ui.settings.speed * std::sqrt(10.0));
+      break;
+    case Key::minus:
+      ui.settings.speed = std::max(0.01, ui.settings.speed / std::sqrt(10.0));
+      break;
+    case Key::f11:
+      commands.post(RequestFullscreen{});
+      break;
+    case Key::f12:
+      commands.post(RequestScreenshot{});
+      break;
   }
 }
 
@@ -46,10 +68,19 @@ void poll_keys(UiState& ui, double end_s, Commands& commands) {
   if (io.WantTextInput) return;
   const bool ctrl = io.KeyCtrl;
   using compat::KeyName;
-  const struct { KeyName name; Key key; } map[] = {
-      {KeyName::space, Key::space}, {KeyName::home, Key::home},       {KeyName::end, Key::end},
-      {KeyName::equal, Key::plus},  {KeyName::keypad_add, Key::plus}, {KeyName::minus, Key::minus},
-      {KeyName::keypad_subtract, Key::minus}, {KeyName::f11, Key::f11}, {KeyName::f12, Key::f12},
+  const struct {
+    KeyName name;
+    Key key;
+  } map[] = {
+      {KeyName::space, Key::space},
+      {KeyName::home, Key::home},
+      {KeyName::end, Key::end},
+      {KeyName::equal, Key::plus},
+      {KeyName::keypad_add, Key::plus},
+      {KeyName::minus, Key::minus},
+      {KeyName::keypad_subtract, Key::minus},
+      {KeyName::f11, Key::f11},
+      {KeyName::f12, Key::f12},
   };
   for (const auto& m : map)
     if (compat::key_pressed(m.name, false)) press_key(m.key, ui, end_s, commands);

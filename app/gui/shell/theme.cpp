@@ -23,19 +23,32 @@ ImU32 rgba(int r, int g, int b, float a) {
 
 ImU32 stage_color(Stage s, float a) {
   switch (s) {
-    case Stage::dns: return rgba(80, 170, 255, a);
-    case Stage::tcp: return rgba(160, 160, 170, a);
-    case Stage::tls: return rgba(255, 200, 40, a);
-    case Stage::http: return rgba(90, 220, 110, a);
-    case Stage::proxy: return rgba(60, 210, 200, a);
-    case Stage::process: return rgba(200, 140, 255, a);
-    case Stage::supervisor: return rgba(255, 140, 200, a);
-    case Stage::cert: return rgba(255, 160, 60, a);
-    case Stage::memory: return rgba(180, 120, 80, a);
-    case Stage::deploy: return rgba(140, 200, 255, a);
-    case Stage::client: return rgba(220, 220, 220, a);
-    case Stage::fault: return failure_color(a);
-    case Stage::count: break;
+    case Stage::dns:
+      return rgba(80, 170, 255, a);
+    case Stage::tcp:
+      return rgba(160, 160, 170, a);
+    case Stage::tls:
+      return rgba(255, 200, 40, a);
+    case Stage::http:
+      return rgba(90, 220, 110, a);
+    case Stage::proxy:
+      return rgba(60, 210, 200, a);
+    case Stage::process:
+      return rgba(200, 140, 255, a);
+    case Stage::supervisor:
+      return rgba(255, 140, 200, a);
+    case Stage::cert:
+      return rgba(255, 160, 60, a);
+    case Stage::memory:
+      return rgba(180, 120, 80, a);
+    case Stage::deploy:
+      return rgba(140, 200, 255, a);
+    case Stage::client:
+      return rgba(220, 220, 220, a);
+    case Stage::fault:
+      return failure_color(a);
+    case Stage::count:
+      break;
   }
   return rgba(200, 200, 200, a);
 }
@@ -100,8 +113,10 @@ std::string ensure_language_fonts(Fonts& fonts, const std::string& language, con
   fonts.korean = true;
   const std::string korean = find_font(FontRole::korean);
   if (korean.empty() || fonts.regular == fonts.large)
-    return fmt::format("Korean text needs a Korean font, {} (scripts/setup-deps.sh installs fonts-nanum): "
-                       "Hangul shows as '?' until then", font_hint(FontRole::korean));
+    return fmt::format(
+        "Korean text needs a Korean font, {} (scripts/setup-deps.sh installs fonts-nanum): "
+        "Hangul shows as '?' until then",
+        font_hint(FontRole::korean));
   ImFontAtlas* atlas = ImGui::GetIO().Fonts;
   korean_ranges(assets_dir, fonts.korean_ranges);
   for (ImFont* dst : {fonts.regular, fonts.large}) {

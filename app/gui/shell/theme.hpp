@@ -14,10 +14,10 @@ ImU32 failure_color(float alpha = 1.0f);
 
 /// Fonts loaded at start: a regular UI font and a large one for presenter mode.
 struct Fonts {
-  ImFont* regular = nullptr;  ///< ~16 px.
-  ImFont* large = nullptr;    ///< ~26 px (presenter).
-  ImFont* mono = nullptr;     ///< Monospace for the hex view.
-  bool korean = false;        ///< Hangul has been merged into regular and large.
+  ImFont* regular = nullptr;        ///< ~16 px.
+  ImFont* large = nullptr;          ///< ~26 px (presenter).
+  ImFont* mono = nullptr;           ///< Monospace for the hex view.
+  bool korean = false;              ///< Hangul has been merged into regular and large.
   ImVector<ImWchar> korean_ranges;  ///< The Hangul glyphs merged (the atlas keeps a pointer to them).
 };
 
@@ -25,7 +25,8 @@ struct Fonts {
 /// built-in font.
 Fonts load_fonts();
 /// The Korean words the UI itself shows (lesson navigator), added to the Hangul glyph ranges.
-inline constexpr const char* korean_ui_words = "레슨 단계 이전 다음 요약 레슨 닫기 시뮬레이션 중... 출처 실제 환경에서는";
+inline constexpr const char* korean_ui_words =
+    "레슨 단계 이전 다음 요약 레슨 닫기 시뮬레이션 중... 출처 실제 환경에서는";
 
 /// Makes the fonts able to show `language`: for "ko", merges a Korean font (NanumGothic, Noto Sans
 /// CJK, the system's) into the regular and large fonts with only the Hangul the narration,

@@ -12,7 +12,8 @@ int field_at(const TlsBytes& b, size_t offset) {
   int best = -1;  // the innermost (deepest) field containing the byte
   for (size_t i = 0; i < b.fields.size(); ++i) {
     const ByteField& f = b.fields[i];
-    if (offset >= f.offset && offset < f.offset + f.length && (best < 0 || f.depth >= b.fields[static_cast<size_t>(best)].depth))
+    if (offset >= f.offset && offset < f.offset + f.length &&
+        (best < 0 || f.depth >= b.fields[static_cast<size_t>(best)].depth))
       best = static_cast<int>(i);
   }
   return best;
@@ -47,8 +48,8 @@ void draw_hex_view(const TlsBytes& b, const Fonts& fonts, UiState& ui) {
   ImGui::EndChild();
   if (hovered_before >= 0) {
     const ByteField& f = b.fields[static_cast<size_t>(hovered_before)];
-    ImGui::TextColored(ImVec4(1.0f, 0.8f, 0.2f, 1.0f), "%s = %s   (bytes %zu..%zu)", f.name.c_str(), f.value.c_str(), f.offset,
-                       f.offset + f.length - 1);
+    ImGui::TextColored(ImVec4(1.0f, 0.8f, 0.2f, 1.0f), "%s = %s   (bytes %zu..%zu)", f.name.c_str(), f.value.c_str(),
+                       f.offset, f.offset + f.length - 1);
   } else {
     ImGui::TextDisabled("Hover or click a field or a byte to light up both.");
   }
@@ -77,10 +78,13 @@ void draw_hex_view(const TlsBytes& b, const Fonts& fonts, UiState& ui) {
           if (off < b.raw.size()) {
             const float x = p.x + cw * static_cast<float>(6 + k * 3);
             const int fi = field_at(b, off);
-            if (lit && off >= lit->offset && off < lit->offset + lit->length) dl->AddRectFilled(ImVec2(x - 1, p.y), ImVec2(x + cw * 2 + 1, p.y + lh), highlight);
-            if (mouse.x >= x && mouse.x < x + cw * 3 && mouse.y >= p.y && mouse.y < p.y + lh && ImGui::IsWindowHovered()) {
+            if (lit && off >= lit->offset && off < lit->offset + lit->length)
+              dl->AddRectFilled(ImVec2(x - 1, p.y), ImVec2(x + cw * 2 + 1, p.y + lh), highlight);
+            if (mouse.x >= x && mouse.x < x + cw * 3 && mouse.y >= p.y && mouse.y < p.y + lh &&
+                ImGui::IsWindowHovered()) {
               hovered = fi;
-              if (fi >= 0 && ImGui::IsMouseClicked(ImGuiMouseButton_Left)) ui.hex_pinned = b.fields[static_cast<size_t>(fi)].name;
+              if (fi >= 0 && ImGui::IsMouseClicked(ImGuiMouseButton_Left))
+                ui.hex_pinned = b.fields[static_cast<size_t>(fi)].name;
             }
             text += fmt::format("{:02x} ", b.raw[off]);
           } else {

@@ -20,8 +20,9 @@ void draw_lesson_step(UiState& ui, bool large) {
   const int n = static_cast<int>(lesson->steps.size());
   const int step = ui.lesson.step;
   ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.55f, 0.85f, 1.0f, 1.0f));
-  ImGui::TextWrapped("%s", fmt::format("{}  ({} {}/{})", lesson_title(*lesson, lang), lang == "ko" ? "단계" : "step",
-                                       step + 1, n).c_str());
+  ImGui::TextWrapped(
+      "%s",
+      fmt::format("{}  ({} {}/{})", lesson_title(*lesson, lang), lang == "ko" ? "단계" : "step", step + 1, n).c_str());
   ImGui::PopStyleColor();
   ImGui::BeginDisabled(step <= 0 || lesson_pending(ui));
   if (ImGui::Button(lang == "ko" ? "< 이전" : "< Back")) go_to_step(ui, step - 1);
@@ -105,7 +106,8 @@ void draw_lessons(UiState& ui, Commands& commands) {
     if (ImGui::IsItemHovered())
       ImGui::SetTooltip("%s", fmt::format("{} ({} steps, scenario {}{}{})", l.id, l.steps.size(),
                                           std::filesystem::path(l.scenario_path).filename().string(),
-                                          l.variant.empty() ? "" : ", variant ", l.variant).c_str());
+                                          l.variant.empty() ? "" : ", variant ", l.variant)
+                                  .c_str());
   }
 }
 

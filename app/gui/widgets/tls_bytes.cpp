@@ -19,8 +19,7 @@ const lb::Transcript* transcript(HandshakeJobs& j, const TlsConfig& cfg, bool wa
   {
     std::lock_guard lock(j.mutex);
     auto [it, fresh] = j.running.try_emplace(cfg);
-    if (fresh)
-      it->second = std::async(std::launch::async, [cfg] { return &lb::transcript_for(cfg); }).share();
+    if (fresh) it->second = std::async(std::launch::async, [cfg] { return &lb::transcript_for(cfg); }).share();
     f = it->second;
   }
   if (!wait && f.wait_for(std::chrono::seconds(0)) != std::future_status::ready) return nullptr;
@@ -32,7 +31,9 @@ int depth_of(const std::string& name) {
   return name.find('.') != std::string::npos || name.find('[') != std::string::npos ? 1 : 0;
 }
 
-std::string node_name(const Trace& trace, NodeId n) { return n == NodeId::none ? "?" : std::string(trace.node_name(n)); }
+std::string node_name(const Trace& trace, NodeId n) {
+  return n == NodeId::none ? "?" : std::string(trace.node_name(n));
+}
 
 }  // namespace
 
@@ -67,11 +68,12 @@ TlsBytes tls_bytes_for(const Model& m, RecordId id, bool wait) {
     b.note = "Running this handshake with real OpenSSL on 127.0.0.1 ...";
     return b;
   }
-  const lb::Direction dir = r.from == trace.at(hello).from ? lb::Direction::client_to_server
-                                                            : lb::Direction::server_to_client;
+  const lb::Direction dir =
+      r.from == trace.at(hello).from ? lb::Direction::client_to_server : lb::Direction::server_to_client;
   const int i = lb::message_index_for(*t, trace.kind(r), dir);
   if (i < 0) {
-    b.note = fmt::format("OpenSSL sent no {} in this direction for this configuration.", lb::message_name_of_kind(trace.kind(r)));
+    b.note = fmt::format("OpenSSL sent no {} in this direction for this configuration.",
+                         lb::message_name_of_kind(trace.kind(r)));
     return b;
   }
   const lb::CapturedMessage& msg = t->capture.messages[static_cast<size_t>(i)];

@@ -10,11 +10,11 @@ namespace deploysim::gui {
 
 /// A decoded field of a TLS message and the bytes it occupies.
 struct ByteField {
-  std::string name;    ///< "server_name", "cipher_suites", ...
-  std::string value;   ///< Decoded value for display.
-  size_t offset = 0;   ///< First byte in TlsBytes::raw.
-  size_t length = 0;   ///< Number of bytes.
-  int depth = 0;       ///< Nesting (0 = top level) for indentation.
+  std::string name;   ///< "server_name", "cipher_suites", ...
+  std::string value;  ///< Decoded value for display.
+  size_t offset = 0;  ///< First byte in TlsBytes::raw.
+  size_t length = 0;  ///< Number of bytes.
+  int depth = 0;      ///< Nesting (0 = top level) for indentation.
 };
 
 /// The real bytes of one handshake message with its decoded fields.

@@ -10,7 +10,7 @@ namespace deploysim {
 /// old and a new copy at once), and a small array stays small (the first chunk grows by doubling).
 template <class T, unsigned Bits = 13, class Alloc = std::allocator<T>>
 class Chunked {
-public:
+ public:
   /// Elements per full chunk.
   static constexpr size_t chunk_size = size_t{1} << Bits;
 
@@ -45,7 +45,7 @@ public:
   /// Prepares the chunk table for n elements (the elements themselves are allocated on demand).
   void reserve(size_t n) { chunks_.reserve((n + chunk_size - 1) >> Bits); }
 
-private:
+ private:
   std::vector<std::vector<T, Alloc>> chunks_;
   size_t size_ = 0;
 };

@@ -17,7 +17,18 @@ const char* node_role_name(NodeRole r);
 /// Process states as the learner sees them; a lifecycle record carries the state it puts the
 /// processes it concerns in. `stopping`: it got SIGTERM, accepts nothing new and finishes the
 /// requests it holds. `none`: the record changes no process state.
-enum class ProcState : uint8_t { none, starting, running, hung, exited, crashed, backing_off, failed, stopped, stopping };
+enum class ProcState : uint8_t {
+  none,
+  starting,
+  running,
+  hung,
+  exited,
+  crashed,
+  backing_off,
+  failed,
+  stopped,
+  stopping
+};
 /// Lower-case name ("backing_off"; "none").
 const char* proc_state_name(ProcState s);
 /// How an exit shows: exited after code 0, or after the SIGTERM it was sent to stop (Uvicorn

@@ -23,19 +23,23 @@ struct HugePageAllocator {
   T* allocate(size_t n) {
     const size_t bytes = n * sizeof(T);
     if (bytes < threshold) return static_cast<T*>(::operator new(bytes));
-    void* p = ::operator new(rounded(bytes), std::align_val_t{huge});
+    void* p = ::operator new (rounded(bytes), std::align_val_t{huge});
     advise_huge_pages(p, rounded(bytes));
     return static_cast<T*>(p);
   }
   /// Frees what allocate(n) returned.
   void deallocate(T* p, size_t n) noexcept {
-    if (n * sizeof(T) < threshold) ::operator delete(p);
-    else ::operator delete(p, std::align_val_t{huge});
+    if (n * sizeof(T) < threshold)
+      ::operator delete(p);
+    else
+      ::operator delete (p, std::align_val_t{huge});
   }
   template <class U>
-  bool operator==(const HugePageAllocator<U>&) const noexcept { return true; }
+  bool operator==(const HugePageAllocator<U>&) const noexcept {
+    return true;
+  }
 
-private:
+ private:
   static constexpr size_t huge = size_t{2} << 20;
   static constexpr size_t threshold = size_t{1} << 20;
   static size_t rounded(size_t bytes) { return (bytes + huge - 1) / huge * huge; }

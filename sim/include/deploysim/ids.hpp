@@ -17,11 +17,24 @@ enum class Sym : uint32_t { none = UINT32_MAX };
 
 /// The raw value of an id.
 template <class Id>
-constexpr uint32_t raw(Id id) { return static_cast<uint32_t>(id); }
+constexpr uint32_t raw(Id id) {
+  return static_cast<uint32_t>(id);
+}
 
 /// The stage lanes of the timeline; every trace record belongs to one.
 enum class Stage : uint8_t {
-  dns, tcp, tls, http, proxy, process, supervisor, cert, memory, deploy, client, fault,
+  dns,
+  tcp,
+  tls,
+  http,
+  proxy,
+  process,
+  supervisor,
+  cert,
+  memory,
+  deploy,
+  client,
+  fault,
   count
 };
 

@@ -24,11 +24,12 @@ using SourceCatalogue = std::map<std::string, Source, std::less<>>;
 
 /// One step of a lesson: where the playhead goes and what the teacher says there.
 struct LessonStep {
-  std::string target;   ///< "kind:tls.client_hello", "kind:http.request#2" (2nd; kind or narration key), "1.5s", "start", "end".
-  std::string text;     ///< English.
-  std::string text_ko;  ///< Korean.
+  std::string
+      target;  ///< "kind:tls.client_hello", "kind:http.request#2" (2nd; kind or narration key), "1.5s", "start", "end".
+  std::string text;                  ///< English.
+  std::string text_ko;               ///< Korean.
   std::vector<std::string> sources;  ///< Ids in the source catalogue for the step's claims.
-  SourcePos pos;        ///< For located errors.
+  SourcePos pos;                     ///< For located errors.
 };
 
 /// "In real life": where the model simplifies, version differences, and how to see it for real.
@@ -42,18 +43,18 @@ struct RealLife {
 
 /// A lesson: a scenario (optionally a variant of it) and the steps that walk through it.
 struct Lesson {
-  std::string id;             ///< File stem, e.g. "01-https-request".
-  std::string title;          ///< English title.
-  std::string title_ko;       ///< Korean title.
-  std::string topic;          ///< Deployment concept it teaches, e.g. ("https", "restarts", ...).
-  std::string summary;        ///< English summary.
-  std::string summary_ko;     ///< Korean summary.
-  std::string scenario_path;  ///< Resolved path of the scenario file.
-  std::string variant;        ///< Variant to apply ("" = the base scenario).
+  std::string id;                    ///< File stem, e.g. "01-https-request".
+  std::string title;                 ///< English title.
+  std::string title_ko;              ///< Korean title.
+  std::string topic;                 ///< Deployment concept it teaches, e.g. ("https", "restarts", ...).
+  std::string summary;               ///< English summary.
+  std::string summary_ko;            ///< Korean summary.
+  std::string scenario_path;         ///< Resolved path of the scenario file.
+  std::string variant;               ///< Variant to apply ("" = the base scenario).
   std::vector<std::string> sources;  ///< Source ids of the summary's claims.
   std::vector<LessonStep> steps;
-  RealLife real_life;         ///< The "in real life" note (empty text when the file has none).
-  std::string source_path;    ///< The lesson file.
+  RealLife real_life;       ///< The "in real life" note (empty text when the file has none).
+  std::string source_path;  ///< The lesson file.
 };
 
 /// A lesson or a located error.

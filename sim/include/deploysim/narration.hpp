@@ -13,14 +13,13 @@ namespace deploysim {
 /// sentence names placeholders in braces: `{actor}`, `{from}`, `{to}`, `{t}`, `{dur}` and any
 /// detail key of the record (`{sni}`, `{status}`, ...). No sentence is assembled in code.
 class Narrator {
-public:
+ public:
   /// Loads `<dir>/<lang>.toml` plus every `<dir>/<lang>.<part>.toml` (e.g. en.lifecycle.toml);
   /// on failure returns nullopt and sets `error` ("file:line:column: message").
   static std::optional<Narrator> load(std::string_view lang, std::string* error,
                                       const std::string& dir = default_dir());
   /// Parses narration text directly (`name` appears in error messages).
-  static std::optional<Narrator> parse(std::string_view text, const std::string& name,
-                                       std::string* error);
+  static std::optional<Narrator> parse(std::string_view text, const std::string& name, std::string* error);
   /// The shipped narration directory (assets/narration).
   static std::string default_dir();
   /// The languages shipped ("en", "ko").
@@ -37,7 +36,7 @@ public:
   /// All keys.
   std::vector<std::string> keys() const;
 
-private:
+ private:
   std::unordered_map<std::string, std::string> sentences_;
 };
 

@@ -18,7 +18,7 @@ namespace deploysim {
 /// since the last query (O(new) when they come in time order, else O(n + new log new)), then
 /// answers in O(log n) (in_flight: O(log n per duration class + answer)).
 class Playhead {
-public:
+ public:
   /// Indexes `trace`, which must outlive the playhead (and may keep growing).
   explicit Playhead(const Trace& trace);
   /// Starts over on another trace (after a re-simulation).
@@ -53,7 +53,7 @@ public:
   /// Messages in flight at t, as a new vector.
   std::vector<RecordId> in_flight(Time t);
 
-private:
+ private:
   static constexpr size_t duration_classes = 64;
   bool before(uint32_t a, uint32_t b) const;
   void add_sorted(std::vector<uint32_t>& list, size_t old_size);

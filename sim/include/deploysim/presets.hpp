@@ -25,20 +25,20 @@ enum class ProxyAcme : uint8_t { none, certmagic, traefik };
 
 /// One proxy preset: what the tool does when the scenario leaves it to the tool.
 struct ProxyPresetInfo {
-  ProxyPreset preset;            ///< Its enum value (the row's index).
-  std::string_view name;         ///< As scenario files spell it ("ingress-nginx").
-  std::string_view tool;         ///< As a sentence names it ("the NGINX Ingress Controller").
-  bool offers_h2;                ///< Offers h2 in ALPN to browsers by default.
-  bool forwarded_headers;        ///< Adds X-Forwarded-For/-Proto by default.
-  Time upstream_timeout;         ///< No answer from the app within it -> 504; Time{} = it never gives up.
-  Time idle_timeout;             ///< Keep-alive idle timeout of its client side.
-  Renewal renewal;               ///< Who renews its certificates unless a certificate says otherwise.
-  std::string_view renewal_hint; ///< What to write instead of renewal = "proxy" when it has no ACME client.
-  ProxyAcme acme;                ///< Its own ACME client (renewal = "proxy").
-  bool acme_one_name;            ///< Its ACME client issues one name per certificate (no alt_names).
-  bool provider_certificates;    ///< A cloud LB: certificates from the provider's CA, DNS-validated and renewed
-                                 ///< by the provider; no strict SNI.
-  UnmatchedName unmatched;       ///< Without a default_certificate, for an unknown or missing SNI.
+  ProxyPreset preset;                ///< Its enum value (the row's index).
+  std::string_view name;             ///< As scenario files spell it ("ingress-nginx").
+  std::string_view tool;             ///< As a sentence names it ("the NGINX Ingress Controller").
+  bool offers_h2;                    ///< Offers h2 in ALPN to browsers by default.
+  bool forwarded_headers;            ///< Adds X-Forwarded-For/-Proto by default.
+  Time upstream_timeout;             ///< No answer from the app within it -> 504; Time{} = it never gives up.
+  Time idle_timeout;                 ///< Keep-alive idle timeout of its client side.
+  Renewal renewal;                   ///< Who renews its certificates unless a certificate says otherwise.
+  std::string_view renewal_hint;     ///< What to write instead of renewal = "proxy" when it has no ACME client.
+  ProxyAcme acme;                    ///< Its own ACME client (renewal = "proxy").
+  bool acme_one_name;                ///< Its ACME client issues one name per certificate (no alt_names).
+  bool provider_certificates;        ///< A cloud LB: certificates from the provider's CA, DNS-validated and renewed
+                                     ///< by the provider; no strict SNI.
+  UnmatchedName unmatched;           ///< Without a default_certificate, for an unknown or missing SNI.
   std::string_view own_certificate;  ///< Subject of its self-made certificate (own_self_signed).
   std::string_view reject_alert;     ///< The alert of a rejected ClientHello (strict SNI, no certificate).
   int reject_alert_code;             ///< Its number (RFC 8446 section 6: 80 internal_error, 112 unrecognized_name).
@@ -56,22 +56,22 @@ std::span<const std::string_view> proxy_preset_names();
 /// One supervisor kind: its defaults and the names it uses. Its restart logic is model code
 /// (lifecycle/supervisor.cpp), chosen by the kind.
 struct SupervisorInfo {
-  SupervisorKind kind;              ///< Its enum value (the row's index).
-  std::string_view name;            ///< As scenario files and trace records spell it ("supervisord").
-  std::string_view tool;            ///< As a sentence names it ("Kubernetes").
-  std::string_view node;            ///< Its node on a host ("edge-1/systemd"; "shell" for none).
+  SupervisorKind kind;                         ///< Its enum value (the row's index).
+  std::string_view name;                       ///< As scenario files and trace records spell it ("supervisord").
+  std::string_view tool;                       ///< As a sentence names it ("Kubernetes").
+  std::string_view node;                       ///< Its node on a host ("edge-1/systemd"; "shell" for none).
   std::span<const std::string_view> policies;  ///< The restart values a scenario may give; the first is the default.
-  bool policy_retries;              ///< A policy may carry a retry limit ("on-failure:5", Docker).
-  bool enabled_key;                 ///< The scenario's `enabled` decides the start on boot ...
-  bool enabled_default;             ///< ... and this is its default.
+  bool policy_retries;                         ///< A policy may carry a retry limit ("on-failure:5", Docker).
+  bool enabled_key;                            ///< The scenario's `enabled` decides the start on boot ...
+  bool enabled_default;                        ///< ... and this is its default.
   std::span<const std::string_view> boot_policies;  ///< Otherwise the policies that start it on boot.
-  std::string_view boot_note;       ///< Why `enabled` does not apply, when it does not.
-  std::span<const std::string_view> keys;  ///< The supervisor = { ... } keys only this tool has.
-  Time grace_period;                ///< From SIGTERM to SIGKILL by default; Time::max() = never killed.
-  std::string_view waiting_state;   ///< Shown while it waits to restart in a back-off.
-  std::string_view given_up_state;  ///< Shown once it has given up.
-  bool container;                   ///< Runs the app as PID 1 of a container (memory_limit applies).
-  RolloutStrategy rollout;          ///< How a redeploy replaces replicas unless the service says.
+  std::string_view boot_note;                       ///< Why `enabled` does not apply, when it does not.
+  std::span<const std::string_view> keys;           ///< The supervisor = { ... } keys only this tool has.
+  Time grace_period;                                ///< From SIGTERM to SIGKILL by default; Time::max() = never killed.
+  std::string_view waiting_state;                   ///< Shown while it waits to restart in a back-off.
+  std::string_view given_up_state;                  ///< Shown once it has given up.
+  bool container;                                   ///< Runs the app as PID 1 of a container (memory_limit applies).
+  RolloutStrategy rollout;                          ///< How a redeploy replaces replicas unless the service says.
 };
 
 /// Every supervisor kind, in SupervisorKind order.

@@ -20,12 +20,12 @@ struct SourcePos {
 
 /// [scenario]
 struct ScenarioInfo {
-  std::string name;              ///< Title shown in the GUI.
-  std::string description;       ///< One-paragraph description.
-  uint64_t seed = 1;             ///< Seed of every random stream.
-  Time duration = s(60);         ///< Simulated length of a run.
+  std::string name;                 ///< Title shown in the GUI.
+  std::string description;          ///< One-paragraph description.
+  uint64_t seed = 1;                ///< Seed of every random stream.
+  Time duration = s(60);            ///< Simulated length of a run.
   int64_t start_unix = 1793523600;  ///< Calendar time (UTC seconds) at t = 0; default 2026-11-01T09:00:00Z.
-  double slo = 0.999;            ///< Availability objective (`slo = 99.9`, in percent): sets the error budget.
+  double slo = 0.999;               ///< Availability objective (`slo = 99.9`, in percent): sets the error budget.
 };
 
 /// A link latency override between two named nodes.
@@ -43,13 +43,13 @@ struct NetworkSpec {
 
 /// [dns.resolver]
 struct ResolverSpec {
-  std::string name = "resolver";   ///< Node name.
-  bool cache = true;               ///< TTL cache on/off.
-  Time root_latency = ms(15);      ///< One-way latency to the root servers.
-  Time tld_latency = ms(25);       ///< One-way latency to the TLD servers.
+  std::string name = "resolver";        ///< Node name.
+  bool cache = true;                    ///< TTL cache on/off.
+  Time root_latency = ms(15);           ///< One-way latency to the root servers.
+  Time tld_latency = ms(25);            ///< One-way latency to the TLD servers.
   Time authoritative_latency = ms(40);  ///< One-way latency to the authoritative servers.
-  Time retry_timeout = s(1);       ///< Stub retry timer for a lost/unanswered query.
-  int attempts = 3;                ///< Stub attempts before giving up (SERVFAIL to the client).
+  Time retry_timeout = s(1);            ///< Stub retry timer for a lost/unanswered query.
+  int attempts = 3;                     ///< Stub attempts before giving up (SERVFAIL to the client).
 };
 
 /// DNS record types modelled.
@@ -57,17 +57,17 @@ enum class DnsType : uint8_t { A, AAAA, CNAME };
 
 /// One resource record.
 struct DnsRecordSpec {
-  std::string name;       ///< Owner name (FQDN, no trailing dot).
+  std::string name;  ///< Owner name (FQDN, no trailing dot).
   DnsType type = DnsType::A;
-  std::string value;      ///< IP or CNAME target.
+  std::string value;  ///< IP or CNAME target.
   Time ttl = minutes(5);
-  SourcePos pos;          ///< For located errors.
+  SourcePos pos;  ///< For located errors.
 };
 
 /// [[dns.zone]]
 struct ZoneSpec {
-  std::string origin;                 ///< e.g. "example.test".
-  Time negative_ttl = minutes(5);     ///< SOA minimum: NXDOMAIN caching (RFC 2308).
+  std::string origin;              ///< e.g. "example.test".
+  Time negative_ttl = minutes(5);  ///< SOA minimum: NXDOMAIN caching (RFC 2308).
   std::vector<DnsRecordSpec> records;
 };
 
@@ -75,7 +75,7 @@ struct ZoneSpec {
 struct HostSpec {
   std::string name;
   std::string ip;
-  uint64_t memory = 4ULL << 30;  ///< Bytes of RAM.
+  uint64_t memory = 4ULL << 30;        ///< Bytes of RAM.
   bool enabled_on_boot_docker = true;  ///< Whether the Docker daemon itself starts on boot.
   SourcePos pos;
 };
@@ -98,18 +98,18 @@ enum TlsVersionBits : uint8_t { tls12 = 1, tls13 = 2 };
 /// [proxy]
 struct ProxySpec {
   std::string name = "proxy";
-  std::string host;                   ///< Host it runs on (its IP is the public IP).
+  std::string host;  ///< Host it runs on (its IP is the public IP).
   ProxyPreset preset = ProxyPreset::caddy;
   int listen = 443;
   uint8_t tls_versions = tls12 | tls13;
-  std::string default_certificate;    ///< Domain whose certificate is served without SNI.
-  bool strict_sni = false;            ///< No/unknown SNI -> unrecognized_name alert.
+  std::string default_certificate;  ///< Domain whose certificate is served without SNI.
+  bool strict_sni = false;          ///< No/unknown SNI -> unrecognized_name alert.
   std::vector<RouteSpec> routes;
-  std::optional<bool> http2;          ///< Offers h2 in ALPN; unset: the preset's default (proxy_offers_h2).
+  std::optional<bool> http2;              ///< Offers h2 in ALPN; unset: the preset's default (proxy_offers_h2).
   std::optional<bool> forwarded_headers;  ///< Adds X-Forwarded-For/Proto; unset: the preset's default.
   std::optional<Time> upstream_timeout;   ///< No answer from the app within it -> 504; 0 = none; unset: the preset's.
-  Time upstream_connect_timeout = s(5);  ///< Connect to the app.
-  bool persisted_storage = true;      ///< Traefik acme.json / Caddy data dir on a volume: survives a recreate.
+  Time upstream_connect_timeout = s(5);   ///< Connect to the app.
+  bool persisted_storage = true;          ///< Traefik acme.json / Caddy data dir on a volume: survives a recreate.
 };
 
 /// Certificate issuers; `provider` is the cloud provider's own public CA (ACM: Amazon).
@@ -123,13 +123,13 @@ enum class CertbotRule : uint8_t { classic_30d, third_of_lifetime };
 
 /// [[certificate]]
 struct CertificateSpec {
-  std::string domain;                 ///< The first name (and the path key).
-  std::vector<std::string> alt_names; ///< More names on the same certificate (subjectAltName).
+  std::string domain;                  ///< The first name (and the path key).
+  std::vector<std::string> alt_names;  ///< More names on the same certificate (subjectAltName).
   Issuer issuer = Issuer::letsencrypt;
-  Time issued = -days(30);            ///< notBefore relative to the scenario start.
+  Time issued = -days(30);  ///< notBefore relative to the scenario start.
   Time lifetime = days(90);
   Renewal renewal = Renewal::proxy;
-  bool reload_after_renewal = true;   ///< certbot without a deploy hook: false.
+  bool reload_after_renewal = true;  ///< certbot without a deploy hook: false.
   Challenge challenge = Challenge::http01;
   CertbotRule certbot_rule = CertbotRule::classic_30d;
   SourcePos pos;
@@ -160,24 +160,24 @@ struct ProbeSpec {
 /// supervisor = { ... } of a service. Defaults depend on the kind (see docs).
 struct SupervisorSpec {
   SupervisorKind kind = SupervisorKind::none;
-  std::string restart;          ///< Policy as the tool spells it ("on-failure", "Always", ...); empty = tool default.
-  Time restart_sec = ms(100);   ///< systemd RestartSec.
-  Time start_limit_interval = s(10);  ///< systemd StartLimitIntervalSec.
-  int start_limit_burst = 5;    ///< systemd StartLimitBurst.
-  int restart_steps = 0;        ///< systemd RestartSteps (v254+).
+  std::string restart;         ///< Policy as the tool spells it ("on-failure", "Always", ...); empty = tool default.
+  Time restart_sec = ms(100);  ///< systemd RestartSec.
+  Time start_limit_interval = s(10);     ///< systemd StartLimitIntervalSec.
+  int start_limit_burst = 5;             ///< systemd StartLimitBurst.
+  int restart_steps = 0;                 ///< systemd RestartSteps (v254+).
   Time restart_max_delay = Time::max();  ///< systemd RestartMaxDelaySec.
-  bool enabled = false;         ///< Start on boot (systemctl enable; Docker: policy decides).
-  int max_retries = 0;          ///< Docker on-failure:N (0 = unlimited).
-  Time startsecs = s(1);        ///< supervisord startsecs.
-  int startretries = 3;         ///< supervisord startretries.
-  ProbeSpec liveness;           ///< Kubernetes liveness probe.
-  ProbeSpec readiness;          ///< Kubernetes readiness probe.
-  ProbeSpec startup;            ///< Kubernetes startup probe.
+  bool enabled = false;                  ///< Start on boot (systemctl enable; Docker: policy decides).
+  int max_retries = 0;                   ///< Docker on-failure:N (0 = unlimited).
+  Time startsecs = s(1);                 ///< supervisord startsecs.
+  int startretries = 3;                  ///< supervisord startretries.
+  ProbeSpec liveness;                    ///< Kubernetes liveness probe.
+  ProbeSpec readiness;                   ///< Kubernetes readiness probe.
+  ProbeSpec startup;                     ///< Kubernetes startup probe.
   std::optional<uint64_t> memory_limit;  ///< Container memory limit (OOMKilled, 137).
   /// From SIGTERM (or the preStop hook) to SIGKILL: Kubernetes terminationGracePeriodSeconds,
   /// systemd TimeoutStopSec, docker stop -t, supervisord stopwaitsecs. Unset: the tool's default.
   std::optional<Time> grace_period;
-  Time pre_stop;                ///< Kubernetes preStop hook (a sleep) before SIGTERM; 0 = none.
+  Time pre_stop;  ///< Kubernetes preStop hook (a sleep) before SIGTERM; 0 = none.
   /// Kubernetes: how long an endpoint change takes to reach the proxy. Unset: the default.
   std::optional<Time> endpoints_delay;
 };
@@ -195,7 +195,7 @@ struct PreStartSpec {
 /// dependencies = [ { package, constraint } ]
 struct DependencySpec {
   std::string package;
-  std::string constraint;   ///< "==0.45.0", ">=0.45.0,<0.46.0", ">=0.45.0".
+  std::string constraint;  ///< "==0.45.0", ">=0.45.0,<0.46.0", ">=0.45.0".
 };
 
 /// How a redeploy replaces the replicas.
@@ -204,30 +204,30 @@ enum class RolloutStrategy : uint8_t { recreate, rolling };
 /// [[service]]
 struct ServiceSpec {
   std::string name;
-  std::string host;                       ///< Host of every replica unless `hosts` is set.
-  std::vector<std::string> hosts;         ///< Replicas across hosts (one replica per entry).
+  std::string host;                ///< Host of every replica unless `hosts` is set.
+  std::vector<std::string> hosts;  ///< Replicas across hosts (one replica per entry).
   ServerPreset server = ServerPreset::uvicorn;
-  std::string server_version;             ///< e.g. "0.29.0": Uvicorn < 0.30 does not respawn workers.
+  std::string server_version;  ///< e.g. "0.29.0": Uvicorn < 0.30 does not respawn workers.
   int workers = 1;
   uint64_t memory_per_worker = 100ULL << 20;
-  uint64_t memory_growth_per_hour = 0;    ///< Leak rate per worker.
+  uint64_t memory_growth_per_hour = 0;  ///< Leak rate per worker.
   ServiceTimeSpec service_time;
-  int concurrency_limit = 0;              ///< 0 = unlimited; beyond it: 503.
+  int concurrency_limit = 0;  ///< 0 = unlimited; beyond it: 503.
   int port = 8000;
-  std::string bind = "127.0.0.1";         ///< Address the app listens on (--host): "127.0.0.1" or "0.0.0.0".
-  std::optional<bool> proxy_headers;      ///< Reads X-Forwarded-* from trusted proxies; unset: the server's default.
+  std::string bind = "127.0.0.1";     ///< Address the app listens on (--host): "127.0.0.1" or "0.0.0.0".
+  std::optional<bool> proxy_headers;  ///< Reads X-Forwarded-* from trusted proxies; unset: the server's default.
   std::vector<std::string> forwarded_allow_ips = {"127.0.0.1"};  ///< Proxies trusted with them ("*" = any).
-  Time startup_time = ms(500);            ///< From exec to accepting requests.
-  double crash_rate_per_hour = 0;         ///< Random crashes per worker per hour.
+  Time startup_time = ms(500);                                   ///< From exec to accepting requests.
+  double crash_rate_per_hour = 0;                                ///< Random crashes per worker per hour.
   SupervisorSpec supervisor;
   std::vector<PreStartSpec> pre_start;
   std::vector<DependencySpec> dependencies;
-  bool test_before_upgrade = false;       ///< Run the tests before deploying an upgrade.
+  bool test_before_upgrade = false;  ///< Run the tests before deploying an upgrade.
   /// All replicas at once, or a rolling update. Unset: rolling under Kubernetes (the Deployment
   /// default, RollingUpdate), recreate otherwise (systemctl restart, docker compose up).
   std::optional<RolloutStrategy> rollout;
-  int max_unavailable_percent = 25;       ///< Rolling: old replicas down at a time (maxUnavailable, rounded down).
-  int max_surge_percent = 25;             ///< Rolling under Kubernetes: extra new pods (maxSurge, rounded up).
+  int max_unavailable_percent = 25;  ///< Rolling: old replicas down at a time (maxUnavailable, rounded down).
+  int max_surge_percent = 25;        ///< Rolling under Kubernetes: extra new pods (maxSurge, rounded up).
   std::optional<Time> timeout_graceful_shutdown;  ///< Uvicorn --timeout-graceful-shutdown (unset: waits).
   SourcePos pos;
 };
@@ -248,37 +248,45 @@ struct PackageSpec {
 /// [[client]]
 struct ClientSpec {
   std::string name;
-  std::string url;                 ///< https://host[:port]/path
-  std::string url_scheme;          ///< "https" or "http" (parsed from url).
-  std::string url_host;            ///< Lower-cased host of the URL.
-  int url_port = 443;              ///< Port of the URL (443 for https, 80 for http by default).
-  std::string url_path = "/";      ///< Path of the URL.
-  int requests = 0;                ///< A fixed number of requests ...
-  Time interval = s(1);            ///< ... this far apart.
-  double rate_per_s = 0;           ///< Or a Poisson rate between start and stop.
+  std::string url;             ///< https://host[:port]/path
+  std::string url_scheme;      ///< "https" or "http" (parsed from url).
+  std::string url_host;        ///< Lower-cased host of the URL.
+  int url_port = 443;          ///< Port of the URL (443 for https, 80 for http by default).
+  std::string url_path = "/";  ///< Path of the URL.
+  int requests = 0;            ///< A fixed number of requests ...
+  Time interval = s(1);        ///< ... this far apart.
+  double rate_per_s = 0;       ///< Or a Poisson rate between start and stop.
   Time start;
-  std::optional<Time> stop;        ///< Default: the scenario's end.
+  std::optional<Time> stop;  ///< Default: the scenario's end.
   bool sni = true;
   std::vector<std::string> alpn = {"http/1.1"};
   uint8_t tls_versions = tls12 | tls13;
-  bool keep_alive = true;          ///< Reuse the connection for later requests.
-  std::string resolver;            ///< Resolver node (default: the scenario's resolver).
+  bool keep_alive = true;  ///< Reuse the connection for later requests.
+  std::string resolver;    ///< Resolver node (default: the scenario's resolver).
   SourcePos pos;
 };
 
 /// Fault kinds.
 enum class FaultKind : uint8_t {
-  crash, crash_on_start, hang, oom, reboot, dns_outage, block_port_80, clock_skew, redeploy
+  crash,
+  crash_on_start,
+  hang,
+  oom,
+  reboot,
+  dns_outage,
+  block_port_80,
+  clock_skew,
+  redeploy
 };
 
 /// [[fault]]
 struct FaultSpec {
   Time at;
-  std::string target;      ///< service, "service/worker-N", host, "resolver", "proxy" (redeploy: recreated).
+  std::string target;  ///< service, "service/worker-N", host, "resolver", "proxy" (redeploy: recreated).
   FaultKind kind = FaultKind::crash;
   int exit_code = 1;
-  Time duration;           ///< For outages/hangs/blocks; 0 = until the end.
-  Time skew;               ///< For clock-skew.
+  Time duration;  ///< For outages/hangs/blocks; 0 = until the end.
+  Time skew;      ///< For clock-skew.
   SourcePos pos;
 };
 
@@ -286,8 +294,8 @@ struct FaultSpec {
 struct VariantSpec {
   std::string name;
   std::vector<std::pair<std::string, std::string>> set;  ///< path -> value as TOML text.
-  std::vector<SourcePos> set_pos;  ///< Position of each value in `set` (same order).
-  SourcePos pos;                   ///< Position of the [[variant]] table.
+  std::vector<SourcePos> set_pos;                        ///< Position of each value in `set` (same order).
+  SourcePos pos;                                         ///< Position of the [[variant]] table.
 };
 
 /// A whole scenario.

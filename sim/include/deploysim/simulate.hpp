@@ -12,8 +12,8 @@ namespace deploysim {
 
 /// Options of one run.
 struct Options {
-  std::optional<uint64_t> seed;    ///< Overrides the scenario's seed.
-  std::optional<Time> until;       ///< Overrides the scenario's duration.
+  std::optional<uint64_t> seed;  ///< Overrides the scenario's seed.
+  std::optional<Time> until;     ///< Overrides the scenario's duration.
   TraceLevel level = TraceLevel::full;
   /// Called every `progress_every` events (and once at the end) with the simulated time reached
   /// and the run's end time; runs on the simulating thread.
@@ -28,8 +28,8 @@ struct Options {
 struct Run {
   Trace trace;
   Metrics metrics;
-  uint64_t seed = 0;     ///< Seed actually used.
-  Time end;              ///< Simulated end time.
+  uint64_t seed = 0;       ///< Seed actually used.
+  Time end;                ///< Simulated end time.
   bool cancelled = false;  ///< Stopped early by Options::cancel: trace and metrics are partial.
 };
 

@@ -9,7 +9,7 @@ namespace deploysim {
 
 /// Simulated time: a strong type over int64 nanoseconds (ns-3 style), relative to the scenario start.
 class Time {
-public:
+ public:
   constexpr Time() = default;
   /// From a raw nanosecond count.
   static constexpr Time from_ns(int64_t n) { return Time(n); }
@@ -24,13 +24,19 @@ public:
   constexpr Time operator+(Time o) const { return Time(ns_ + o.ns_); }
   constexpr Time operator-(Time o) const { return Time(ns_ - o.ns_); }
   constexpr Time operator-() const { return Time(-ns_); }
-  constexpr Time& operator+=(Time o) { ns_ += o.ns_; return *this; }
-  constexpr Time& operator-=(Time o) { ns_ -= o.ns_; return *this; }
+  constexpr Time& operator+=(Time o) {
+    ns_ += o.ns_;
+    return *this;
+  }
+  constexpr Time& operator-=(Time o) {
+    ns_ -= o.ns_;
+    return *this;
+  }
   constexpr Time operator*(int64_t k) const { return Time(ns_ * k); }
   constexpr Time operator/(int64_t k) const { return Time(ns_ / k); }
   constexpr int64_t operator/(Time o) const { return ns_ / o.ns_; }
 
-private:
+ private:
   constexpr explicit Time(int64_t n) : ns_(n) {}
   int64_t ns_ = 0;
 };

@@ -23,17 +23,17 @@ enum class FieldType : uint8_t { integer, string, time, boolean };
 
 /// One detail of a record as stored: key and value, strings interned in the trace.
 struct Field {
-  Sym key = Sym::none;          ///< Interned key.
+  Sym key = Sym::none;                  ///< Interned key.
   FieldType type = FieldType::integer;  ///< How to read value.
-  int64_t value = 0;            ///< The integer, the Sym of a string, ns of a time, 0/1.
+  int64_t value = 0;                    ///< The integer, the Sym of a string, ns of a time, 0/1.
   bool operator==(const Field&) const = default;
 };
 
 /// A detail value as passed by a model: implicit from integers, strings, Time and bool.
 struct FieldValue {
-  FieldType type;                ///< Which member is meaningful.
-  int64_t number = 0;            ///< integer / time ns / bool.
-  std::string_view text;         ///< string.
+  FieldType type;         ///< Which member is meaningful.
+  int64_t number = 0;     ///< integer / time ns / bool.
+  std::string_view text;  ///< string.
   FieldValue(int v) : type(FieldType::integer), number(v) {}
   FieldValue(long v) : type(FieldType::integer), number(v) {}
   FieldValue(long long v) : type(FieldType::integer), number(v) {}
@@ -56,22 +56,22 @@ struct FieldArg {
 /// One trace record, decoded from the trace's compact storage (a value: the trace stores
 /// records packed into 28 bytes and hands out copies of this struct).
 struct Record {
-  int64_t t_ns = 0;                 ///< When it happened (a message: when it was sent).
-  int64_t dur_ns = 0;               ///< A message's flight time (0 for local events).
-  Sym kind = Sym::none;             ///< Dotted kind, e.g. "tls.client_hello".
-  Sym narration = Sym::none;        ///< Narration key (defaults to the kind).
-  NodeId actor = NodeId::none;      ///< Who did it.
-  NodeId from = NodeId::none;       ///< Message source (none for local events).
-  NodeId to = NodeId::none;         ///< Message destination.
-  ConnId conn = ConnId::none;       ///< Connection it belongs to.
-  ProcId proc = ProcId::none;       ///< Process it concerns.
-  RecordId cause = RecordId::none;  ///< The record that caused it.
-  uint32_t details = 0;             ///< Index of its detail set in the trace (0 = empty).
-  Stage stage = Stage::client;      ///< Timeline lane.
-  ProcState state = ProcState::none;  ///< A lifecycle record: the state it puts its processes in.
-  Outcome outcome = Outcome::none;    ///< A request's outcome record: ok or failed.
+  int64_t t_ns = 0;                           ///< When it happened (a message: when it was sent).
+  int64_t dur_ns = 0;                         ///< A message's flight time (0 for local events).
+  Sym kind = Sym::none;                       ///< Dotted kind, e.g. "tls.client_hello".
+  Sym narration = Sym::none;                  ///< Narration key (defaults to the kind).
+  NodeId actor = NodeId::none;                ///< Who did it.
+  NodeId from = NodeId::none;                 ///< Message source (none for local events).
+  NodeId to = NodeId::none;                   ///< Message destination.
+  ConnId conn = ConnId::none;                 ///< Connection it belongs to.
+  ProcId proc = ProcId::none;                 ///< Process it concerns.
+  RecordId cause = RecordId::none;            ///< The record that caused it.
+  uint32_t details = 0;                       ///< Index of its detail set in the trace (0 = empty).
+  Stage stage = Stage::client;                ///< Timeline lane.
+  ProcState state = ProcState::none;          ///< A lifecycle record: the state it puts its processes in.
+  Outcome outcome = Outcome::none;            ///< A request's outcome record: ok or failed.
   FailureCause failure = FailureCause::none;  ///< A failed outcome: why.
-  bool reports_failure = false;     ///< It reports something gone wrong (drawn red): an alert, NXDOMAIN, a 5xx, a crash...
+  bool reports_failure = false;  ///< It reports something gone wrong (drawn red): an alert, NXDOMAIN, a 5xx, a crash...
   /// When it happened.
   Time t() const { return ns(t_ns); }
   /// When a message arrives (t + dur).
@@ -82,21 +82,21 @@ struct Record {
 
 /// What a model says when it appends a record.
 struct RecordSpec {
-  Time t{};                          ///< When.
-  std::string_view kind{};           ///< Dotted kind.
-  Stage stage = Stage::client;       ///< Lane.
-  NodeId actor = NodeId::none;       ///< Who.
-  NodeId from = NodeId::none;        ///< Message source.
-  NodeId to = NodeId::none;          ///< Message destination.
-  Time dur{};                        ///< Message flight time.
-  ConnId conn = ConnId::none;        ///< Connection.
-  ProcId proc = ProcId::none;        ///< Process.
-  RecordId cause = RecordId::none;   ///< Cause.
-  std::string_view narration{};      ///< Narration key; empty means the kind.
-  ProcState state = ProcState::none;  ///< A lifecycle record: the state it puts its processes in.
-  Outcome outcome = Outcome::none;    ///< A request's outcome record: ok or failed.
+  Time t{};                                   ///< When.
+  std::string_view kind{};                    ///< Dotted kind.
+  Stage stage = Stage::client;                ///< Lane.
+  NodeId actor = NodeId::none;                ///< Who.
+  NodeId from = NodeId::none;                 ///< Message source.
+  NodeId to = NodeId::none;                   ///< Message destination.
+  Time dur{};                                 ///< Message flight time.
+  ConnId conn = ConnId::none;                 ///< Connection.
+  ProcId proc = ProcId::none;                 ///< Process.
+  RecordId cause = RecordId::none;            ///< Cause.
+  std::string_view narration{};               ///< Narration key; empty means the kind.
+  ProcState state = ProcState::none;          ///< A lifecycle record: the state it puts its processes in.
+  Outcome outcome = Outcome::none;            ///< A request's outcome record: ok or failed.
   FailureCause failure = FailureCause::none;  ///< A failed outcome: why.
-  bool reports_failure = false;       ///< It reports something gone wrong (an alert, a 5xx, a crash...).
+  bool reports_failure = false;               ///< It reports something gone wrong (an alert, a 5xx, a crash...).
 };
 
 /// How much a run records: everything, one record per request outcome and lifecycle
@@ -107,7 +107,7 @@ class Trace;
 
 /// A random-access iterator over a trace's records; dereferencing decodes a Record by value.
 class RecordIterator {
-public:
+ public:
   using iterator_concept = std::random_access_iterator_tag;   ///< C++20 category.
   using iterator_category = std::random_access_iterator_tag;  ///< Legacy category (algorithms).
   using value_type = Record;                                  ///< What it yields.
@@ -124,17 +124,37 @@ public:
   /// The record index it points at.
   size_t index() const { return static_cast<size_t>(i_); }
   /// Steps forward.
-  RecordIterator& operator++() { ++i_; return *this; }
+  RecordIterator& operator++() {
+    ++i_;
+    return *this;
+  }
   /// Steps forward (postfix).
-  RecordIterator operator++(int) { auto o = *this; ++i_; return o; }
+  RecordIterator operator++(int) {
+    auto o = *this;
+    ++i_;
+    return o;
+  }
   /// Steps back.
-  RecordIterator& operator--() { --i_; return *this; }
+  RecordIterator& operator--() {
+    --i_;
+    return *this;
+  }
   /// Steps back (postfix).
-  RecordIterator operator--(int) { auto o = *this; --i_; return o; }
+  RecordIterator operator--(int) {
+    auto o = *this;
+    --i_;
+    return o;
+  }
   /// Moves by n.
-  RecordIterator& operator+=(difference_type n) { i_ += n; return *this; }
+  RecordIterator& operator+=(difference_type n) {
+    i_ += n;
+    return *this;
+  }
   /// Moves back by n.
-  RecordIterator& operator-=(difference_type n) { i_ -= n; return *this; }
+  RecordIterator& operator-=(difference_type n) {
+    i_ -= n;
+    return *this;
+  }
   /// n positions on.
   friend RecordIterator operator+(RecordIterator a, difference_type n) { return a += n; }
   /// n positions on.
@@ -148,14 +168,14 @@ public:
   /// Ordered by position.
   friend auto operator<=>(const RecordIterator& a, const RecordIterator& b) { return a.i_ <=> b.i_; }
 
-private:
+ private:
   const Trace* t_ = nullptr;
   difference_type i_ = 0;
 };
 
 /// The records of a trace as a random-access range (`for (const Record& r : trace.records())`).
 class RecordRange {
-public:
+ public:
   /// The first `n` records of `t`.
   RecordRange(const Trace* t, size_t n) : t_(t), n_(n) {}
   /// First record.
@@ -169,7 +189,7 @@ public:
   /// A record by index.
   Record operator[](size_t i) const { return *RecordIterator(t_, i); }
 
-private:
+ private:
   const Trace* t_;
   size_t n_;
 };
@@ -184,7 +204,7 @@ private:
 /// kind, narration, stage, actor, from, to, proc and typed facts are one interned "shape" (few distinct ones
 /// per run), and a flight time of 4.29 s or more is kept in a side table.
 class Trace {
-public:
+ public:
   Trace();
   /// Copies records, strings and indexes (the string index is rebuilt for the copy).
   Trace(const Trace& o);
@@ -266,7 +286,7 @@ public:
   /// Reserves room for n records.
   void reserve(size_t n) { records_.reserve(n); }
 
-private:
+ private:
   // A record as stored; t split in two words so the struct packs to 28 bytes.
   struct Packed {
     uint32_t t_lo, t_hi;
@@ -315,19 +335,19 @@ private:
   Chunked<Packed> records_;
   std::vector<std::pair<uint32_t, int64_t>> long_durs_;  // record index -> flight time, ascending
   std::vector<Shape> shapes_;
-  std::vector<uint32_t> shape_table_;           // open addressing: shape id + 1, 0 = empty
-  std::deque<std::string> strings_;             // Sym -> text (a deque: views into it stay valid)
-  std::vector<uint64_t> string_hashes_;         // Sym -> FNV-1a of the text (for fingerprints)
+  std::vector<uint32_t> shape_table_;    // open addressing: shape id + 1, 0 = empty
+  std::deque<std::string> strings_;      // Sym -> text (a deque: views into it stay valid)
+  std::vector<uint64_t> string_hashes_;  // Sym -> FNV-1a of the text (for fingerprints)
   std::unordered_map<std::string_view, Sym, StrHash, std::equal_to<>> string_index_;
   std::vector<std::string> node_names_;
   std::vector<NodeRole> node_roles_;
   std::vector<int32_t> node_hosts_;
   std::unordered_map<std::string, NodeId, StrHash, std::equal_to<>> node_index_;
-  BigChunked<Field, 17> fields_;                // all detail sets; a set never spans two chunks
-  BigChunked<uint32_t, 19> set_begin_;          // detail set -> first field
-  BigChunked<uint8_t, 21> set_size_;            // detail set -> number of fields
-  std::vector<uint64_t> set_table_;             // open addressing: hash << 32 | set id, 0 = empty
-  size_t set_entries_ = 0;                      // sets listed in set_table_
+  BigChunked<Field, 17> fields_;        // all detail sets; a set never spans two chunks
+  BigChunked<uint32_t, 19> set_begin_;  // detail set -> first field
+  BigChunked<uint8_t, 21> set_size_;    // detail set -> number of fields
+  std::vector<uint64_t> set_table_;     // open addressing: hash << 32 | set id, 0 = empty
+  size_t set_entries_ = 0;              // sets listed in set_table_
   // Per record kind: detail sets in a row that were new. A kind whose sets are all unique (a
   // latency in each) skips the lookup for 63 of every 64 sets: a set stored twice costs a
   // little memory, a lookup in a big table costs a cache miss per record.

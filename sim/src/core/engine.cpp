@@ -20,8 +20,7 @@ void Engine::run_until(Time t) {
 }
 
 void Engine::run() {
-  while (step()) {
-  }
+  while (step()) {}
 }
 
 }  // namespace deploysim

@@ -12,7 +12,7 @@ namespace deploysim {
 /// The discrete-event engine: a total order on events by (time, priority, seq), lazy
 /// cancellation, step-able. Lower priority values run first at equal times.
 class Engine {
-public:
+ public:
   Engine() = default;
   Engine(const Engine&) = delete;
   Engine& operator=(const Engine&) = delete;
@@ -53,7 +53,7 @@ public:
   /// Number of events dispatched so far.
   uint64_t dispatched() const { return dispatched_; }
 
-private:
+ private:
   EventQueue queue_;
   Time now_;
   uint64_t dispatched_ = 0;

@@ -21,8 +21,7 @@ uint32_t EventQueue::acquire_slot() {
     free_.pop_back();
     return slot;
   }
-  if ((slot_count_ >> chunk_bits) == chunks_.size())
-    chunks_.push_back(std::make_unique<Slot[]>(chunk_size));
+  if ((slot_count_ >> chunk_bits) == chunks_.size()) chunks_.push_back(std::make_unique<Slot[]>(chunk_size));
   return slot_count_++;
 }
 

@@ -21,7 +21,7 @@ struct EventId {
 
 /// Pending events in (time, priority, seq) order, with lazy cancellation.
 class EventQueue {
-public:
+ public:
   /// Adds f at time t_ns; `delay` is the delay it was scheduled with (-1: an absolute time),
   /// which lets events of one repeated delay bypass the heap.
   template <class F>
@@ -47,7 +47,7 @@ public:
   /// Number of live pending events.
   size_t live() const { return live_; }
 
-private:
+ private:
   // 24 bytes. A key carries its slot's generation: a cancelled event's slot is recycled at
   // once (while its cache line is warm) and its key, left behind as a tombstone, no longer
   // matches the slot.
@@ -94,8 +94,8 @@ private:
 
   std::vector<Key> heap_;
   std::vector<Lane> lanes_;
-  int next_lane_ = -1;              // the lane with the smallest front, -1 when all are empty
-  int64_t last_heap_delay_ = -1;    // a delay seen twice in a row earns a lane
+  int next_lane_ = -1;            // the lane with the smallest front, -1 when all are empty
+  int64_t last_heap_delay_ = -1;  // a delay seen twice in a row earns a lane
   uint64_t last_heap_prio_ = 0;
   std::vector<std::unique_ptr<Slot[]>> chunks_;
   std::vector<uint32_t> free_;

@@ -9,13 +9,12 @@ namespace deploysim {
 
 /// A move-only callable `void()` stored inline (no heap allocation): captures up to 48 bytes.
 class InlineHandler {
-public:
+ public:
   /// Bytes available for captures.
   static constexpr size_t capacity = 48;
   InlineHandler() = default;
   /// Stores a callable (implicit by design, so lambdas convert).
-  template <class F, class D = std::decay_t<F>,
-            class = std::enable_if_t<!std::is_same_v<D, InlineHandler>>>
+  template <class F, class D = std::decay_t<F>, class = std::enable_if_t<!std::is_same_v<D, InlineHandler>>>
   InlineHandler(F&& f) {  // NOLINT: implicit by design
     construct<D>(std::forward<F>(f));
   }
@@ -55,7 +54,7 @@ public:
     }
   }
 
-private:
+ private:
   struct Ops {
     void (*call)(void*);
     void (*move)(void* dst, void* src);  // nullptr: trivially copyable, memcpy is a move
@@ -82,8 +81,10 @@ private:
   void take(InlineHandler& o) noexcept {
     ops_ = o.ops_;
     if (!ops_) return;
-    if (ops_->move) ops_->move(buf_, o.buf_);
-    else std::memcpy(buf_, o.buf_, capacity);
+    if (ops_->move)
+      ops_->move(buf_, o.buf_);
+    else
+      std::memcpy(buf_, o.buf_, capacity);
     o.ops_ = nullptr;
   }
   alignas(std::max_align_t) unsigned char buf_[capacity];

@@ -9,7 +9,7 @@ namespace deploysim {
 /// Distributions are computed from raw bits with fixed formulas, so every platform and
 /// compiler draws the same numbers.
 class Rng {
-public:
+ public:
   /// The stream `stream` of the scenario seeded with `seed`.
   Rng(uint64_t seed, uint64_t stream);
   /// 64 raw bits.
@@ -31,7 +31,7 @@ public:
   /// A stable stream id for a name (FNV-1a), so actors' streams don't depend on creation order.
   static uint64_t stream_id(const char* name);
 
-private:
+ private:
   uint64_t s_[4];
   // lognormal()'s sigma for the last (median, p99) pair: callers draw many samples of one shape.
   int64_t sigma_median_ = 0, sigma_p99_ = 0;

@@ -15,8 +15,7 @@ std::string in_unit(const char* sign, uint64_t a, uint64_t unit, const char* nam
 }
 
 // "5 min" or "5 min 3 s": the smaller part only when it is not zero.
-std::string two_parts(const char* sign, uint64_t big, const char* big_name, uint64_t small,
-                      const char* small_name) {
+std::string two_parts(const char* sign, uint64_t big, const char* big_name, uint64_t small, const char* small_name) {
   if (small == 0) return fmt::format("{}{} {}", sign, big, big_name);
   return fmt::format("{}{} {} {} {}", sign, big, big_name, small, small_name);
 }
@@ -71,14 +70,22 @@ std::optional<Time> parse_duration(std::string_view v) {
   }
   const std::string_view unit = v.substr(i);
   uint64_t unit_ns = 0;
-  if (unit == "ns") unit_ns = 1;
-  else if (unit == "us") unit_ns = 1000;
-  else if (unit == "ms") unit_ns = 1000000;
-  else if (unit == "s") unit_ns = 1000000000;
-  else if (unit == "m" || unit == "min") unit_ns = 60ULL * 1000000000;
-  else if (unit == "h") unit_ns = 3600ULL * 1000000000;
-  else if (unit == "d") unit_ns = 86400ULL * 1000000000;
-  else return std::nullopt;  // no unit, an unknown one, or anything after it ("5 ms", "5ms ")
+  if (unit == "ns")
+    unit_ns = 1;
+  else if (unit == "us")
+    unit_ns = 1000;
+  else if (unit == "ms")
+    unit_ns = 1000000;
+  else if (unit == "s")
+    unit_ns = 1000000000;
+  else if (unit == "m" || unit == "min")
+    unit_ns = 60ULL * 1000000000;
+  else if (unit == "h")
+    unit_ns = 3600ULL * 1000000000;
+  else if (unit == "d")
+    unit_ns = 86400ULL * 1000000000;
+  else
+    return std::nullopt;  // no unit, an unknown one, or anything after it ("5 ms", "5ms ")
   // Exact integer arithmetic: "1.5s" is 1500000000 ns, not a rounded double.
   const uint64_t part = compat::mul_div(frac, unit_ns, frac_scale);  // frac < frac_scale: < unit_ns
   if (whole > (static_cast<uint64_t>(INT64_MAX) - part) / unit_ns) return std::nullopt;

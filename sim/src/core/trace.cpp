@@ -31,8 +31,8 @@ constexpr uint64_t fold(uint64_t h, uint64_t w) {
 
 uint64_t pack(uint32_t hi, uint32_t lo) { return (static_cast<uint64_t>(hi) << 32) | lo; }
 
-const char* const stage_names[] = {"dns",     "tcp",        "tls",  "http",   "proxy",  "process",
-                                   "supervisor", "cert",    "memory", "deploy", "client", "fault"};
+const char* const stage_names[] = {"dns",        "tcp",  "tls",    "http",   "proxy",  "process",
+                                   "supervisor", "cert", "memory", "deploy", "client", "fault"};
 static_assert(sizeof(stage_names) / sizeof(stage_names[0]) == static_cast<size_t>(Stage::count));
 
 }  // namespace
@@ -56,12 +56,22 @@ Trace::Trace() : fingerprint_(fnv_offset) {
 }
 
 Trace::Trace(const Trace& o)
-    : records_(o.records_), long_durs_(o.long_durs_), shapes_(o.shapes_),
-      shape_table_(o.shape_table_), strings_(o.strings_), string_hashes_(o.string_hashes_),
-      node_names_(o.node_names_), node_roles_(o.node_roles_), node_hosts_(o.node_hosts_),
-      node_index_(o.node_index_), fields_(o.fields_),
-      set_begin_(o.set_begin_), set_size_(o.set_size_), set_table_(o.set_table_),
-      set_entries_(o.set_entries_), new_sets_in_a_row_(o.new_sets_in_a_row_),
+    : records_(o.records_),
+      long_durs_(o.long_durs_),
+      shapes_(o.shapes_),
+      shape_table_(o.shape_table_),
+      strings_(o.strings_),
+      string_hashes_(o.string_hashes_),
+      node_names_(o.node_names_),
+      node_roles_(o.node_roles_),
+      node_hosts_(o.node_hosts_),
+      node_index_(o.node_index_),
+      fields_(o.fields_),
+      set_begin_(o.set_begin_),
+      set_size_(o.set_size_),
+      set_table_(o.set_table_),
+      set_entries_(o.set_entries_),
+      new_sets_in_a_row_(o.new_sets_in_a_row_),
       fingerprint_(o.fingerprint_) {
   // The index holds views into strings_: they must point into this copy's strings.
   string_index_.reserve(strings_.size());
@@ -135,8 +145,7 @@ NodeId Trace::find_node(std::string_view name) const {
 }
 
 std::string_view Trace::node_name(NodeId id) const {
-  return id == NodeId::none || raw(id) >= node_names_.size() ? std::string_view{}
-                                                             : node_names_[raw(id)];
+  return id == NodeId::none || raw(id) >= node_names_.size() ? std::string_view{} : node_names_[raw(id)];
 }
 
 namespace {
@@ -146,8 +155,8 @@ uint64_t facts_word(ProcState state, Outcome outcome, FailureCause failure, bool
          static_cast<uint64_t>(reports_failure) << 24;
 }
 
-uint64_t shape_hash(uint64_t kind, uint64_t narration, uint64_t actor, uint64_t from, uint64_t to,
-                    uint64_t proc, uint64_t stage, uint64_t facts) {
+uint64_t shape_hash(uint64_t kind, uint64_t narration, uint64_t actor, uint64_t from, uint64_t to, uint64_t proc,
+                    uint64_t stage, uint64_t facts) {
   uint64_t h = fold(fnv_offset, pack(static_cast<uint32_t>(kind), static_cast<uint32_t>(narration)));
   h = fold(h, pack(static_cast<uint32_t>(actor), static_cast<uint32_t>(from)));
   h = fold(h, pack(static_cast<uint32_t>(to), static_cast<uint32_t>(proc)));
@@ -160,9 +169,9 @@ bool over_load(size_t entries, size_t table_size) { return entries * 4 > table_s
 }  // namespace
 
 uint32_t Trace::intern_shape(const Shape& s) {
-  const uint64_t h = shape_hash(raw(s.kind), raw(s.narration), raw(s.actor), raw(s.from), raw(s.to),
-                                raw(s.proc), static_cast<uint64_t>(s.stage),
-                                facts_word(s.state, s.outcome, s.failure, s.reports_failure));
+  const uint64_t h =
+      shape_hash(raw(s.kind), raw(s.narration), raw(s.actor), raw(s.from), raw(s.to), raw(s.proc),
+                 static_cast<uint64_t>(s.stage), facts_word(s.state, s.outcome, s.failure, s.reports_failure));
   const size_t mask = shape_table_.size() - 1;
   size_t i = h & mask;
   for (; shape_table_[i] != 0; i = (i + 1) & mask)
@@ -178,9 +187,10 @@ void Trace::grow_shape_table() {
   const size_t mask = table.size() - 1;
   for (size_t id = 0; id < shapes_.size(); ++id) {
     const Shape& s = shapes_[id];
-    size_t i = shape_hash(raw(s.kind), raw(s.narration), raw(s.actor), raw(s.from), raw(s.to), raw(s.proc),
-                          static_cast<uint64_t>(s.stage), facts_word(s.state, s.outcome, s.failure, s.reports_failure)) &
-               mask;
+    size_t i =
+        shape_hash(raw(s.kind), raw(s.narration), raw(s.actor), raw(s.from), raw(s.to), raw(s.proc),
+                   static_cast<uint64_t>(s.stage), facts_word(s.state, s.outcome, s.failure, s.reports_failure)) &
+        mask;
     while (table[i] != 0) i = (i + 1) & mask;
     table[i] = static_cast<uint32_t>(id + 1);
   }
@@ -222,8 +232,8 @@ uint32_t Trace::intern_details(std::span<const FieldArg> args, Sym kind, uint64_
     Field& f = tmp[i];
     f.key = intern(args[i].key);
     f.type = args[i].value.type;
-    f.value = f.type == FieldType::string ? static_cast<int64_t>(raw(intern(args[i].value.text)))
-                                          : args[i].value.number;
+    f.value =
+        f.type == FieldType::string ? static_cast<int64_t>(raw(intern(args[i].value.text))) : args[i].value.number;
   }
   const uint64_t h = set_hash(tmp, n);
   stable_hash = h;
@@ -344,9 +354,9 @@ std::string Trace::fingerprint_hex() const { return fmt::format("{:016x}", finge
 
 size_t Trace::memory_bytes() const {
   size_t n = records_.memory_bytes() + long_durs_.capacity() * sizeof(long_durs_[0]) +
-             shapes_.capacity() * sizeof(Shape) + shape_table_.capacity() * sizeof(uint32_t) +
-             fields_.memory_bytes() + set_begin_.memory_bytes() + set_size_.memory_bytes() +
-             set_table_.capacity() * sizeof(uint64_t) + string_hashes_.capacity() * sizeof(uint64_t);
+             shapes_.capacity() * sizeof(Shape) + shape_table_.capacity() * sizeof(uint32_t) + fields_.memory_bytes() +
+             set_begin_.memory_bytes() + set_size_.memory_bytes() + set_table_.capacity() * sizeof(uint64_t) +
+             string_hashes_.capacity() * sizeof(uint64_t);
   // Each string: its deque element, its heap buffer when longer than the SSO, and a hash node.
   for (const auto& s : strings_) n += sizeof(std::string) + (s.size() > 15 ? s.capacity() + 1 : 0) + 48;
   for (const auto& s : node_names_) n += 2 * sizeof(std::string) + 2 * (s.capacity() + 1) + 48;

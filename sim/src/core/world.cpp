@@ -23,8 +23,7 @@ bool needs_spare_pods(const Scenario& sc, const ServiceSpec& svc) {
 
 }  // namespace
 
-World::World(const Scenario& sc, uint64_t seed_, TraceLevel level_)
-    : scenario(sc), seed(seed_), level(level_) {
+World::World(const Scenario& sc, uint64_t seed_, TraceLevel level_) : scenario(sc), seed(seed_), level(level_) {
   for (const auto& h : sc.hosts) {
     HostState hs;
     hs.name = h.name;

@@ -28,14 +28,14 @@ struct Process {
   uint32_t host = 0;           ///< Index into Scenario::hosts.
   NodeId node = NodeId::none;  ///< Its node in the trace.
   ProcState state = ProcState::running;
-  uint64_t rss = 0;            ///< Resident memory now.
-  uint32_t active = 0;         ///< Requests being served now.
-  uint64_t served = 0;         ///< Requests answered.
-  Time busy;                   ///< Total busy time (utilisation).
+  uint64_t rss = 0;                 ///< Resident memory now.
+  uint32_t active = 0;              ///< Requests being served now.
+  uint64_t served = 0;              ///< Requests answered.
+  Time busy;                        ///< Total busy time (utilisation).
   Time next_restart = Time::max();  ///< When backing off: the planned restart.
-  uint32_t restarts = 0;       ///< Restarts so far.
-  std::string version;         ///< Resolved app dependency version (e.g. "fastapi 0.45.0").
-  bool ready = true;           ///< In the proxy's endpoints; a failing readiness probe takes it out.
+  uint32_t restarts = 0;            ///< Restarts so far.
+  std::string version;              ///< Resolved app dependency version (e.g. "fastapi 0.45.0").
+  bool ready = true;                ///< In the proxy's endpoints; a failing readiness probe takes it out.
   /// Its replica's listening socket is open: held by the worker while it serves, and by the
   /// Uvicorn manager (workers > 1) while this worker is dead or respawning, so the kernel still
   /// accepts connections for it into the backlog.
@@ -47,10 +47,10 @@ struct CertState {
   std::string domain;
   std::vector<std::string> alt_names;  ///< Further names it covers (subjectAltName).
   Issuer issuer = Issuer::letsencrypt;
-  Time not_before;             ///< Relative to the scenario start.
+  Time not_before;  ///< Relative to the scenario start.
   Time not_after;
-  uint32_t serial = 1;         ///< Increments with every issuance.
-  bool present = true;         ///< false: never issued / lost.
+  uint32_t serial = 1;  ///< Increments with every issuance.
+  bool present = true;  ///< false: never issued / lost.
 };
 
 /// Host state.
@@ -58,8 +58,8 @@ struct HostState {
   std::string name;
   std::string ip;
   NodeId node = NodeId::none;
-  uint64_t memory = 0;         ///< Capacity.
-  uint64_t used = 0;           ///< Sum of its processes' RSS.
+  uint64_t memory = 0;  ///< Capacity.
+  uint64_t used = 0;    ///< Sum of its processes' RSS.
   bool up = true;
 };
 
@@ -74,14 +74,14 @@ struct World {
   Trace trace;
   Metrics metrics;
 
-  std::vector<HostState> hosts;           ///< Parallel to Scenario::hosts.
-  std::vector<Process> processes;         ///< All workers of all services, by ProcId.
-  std::vector<CertState> serving_certs;   ///< What the proxy presents now (parallel to Scenario::certificates).
-  std::vector<CertState> stored_certs;    ///< What is on disk (after a renewal without reload they differ).
+  std::vector<HostState> hosts;          ///< Parallel to Scenario::hosts.
+  std::vector<Process> processes;        ///< All workers of all services, by ProcId.
+  std::vector<CertState> serving_certs;  ///< What the proxy presents now (parallel to Scenario::certificates).
+  std::vector<CertState> stored_certs;   ///< What is on disk (after a renewal without reload they differ).
   bool proxy_up = true;
   bool resolver_up = true;
   bool port80_blocked = false;
-  Time clock_skew;                        ///< Added to the clients' clock when checking validity.
+  Time clock_skew;  ///< Added to the clients' clock when checking validity.
 
   NodeId proxy_node = NodeId::none;
   NodeId resolver_node = NodeId::none;

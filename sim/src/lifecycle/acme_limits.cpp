@@ -140,20 +140,31 @@ bool LifeModel::acme_refused(uint32_t c, RecordId cause) {
                fmt::format("too many certificates ({}) already issued for \"{}\" in the last {}",
                            registered_domain_limit.burst, reg, go_duration(registered_domain_limit.period)));
   if (narration.empty()) return false;
-  const char* anchor = narration.ends_with("failed_authorizations") ? "authorization-failures-per-identifier-per-account"
+  const char* anchor = narration.ends_with("failed_authorizations")
+                           ? "authorization-failures-per-identifier-per-account"
                        : narration.ends_with("duplicates") ? "new-certificates-per-exact-set-of-identifiers"
-                                                          : "new-certificates-per-registered-domain";
+                                                           : "new-certificates-per-registered-domain";
   // boulder errors.go: the detail ends with a link to the limit's section of the rate-limits page.
-  error = fmt::format("urn:ietf:params:acme:error:rateLimited: {}, retry after {}: see "
-                      "https://letsencrypt.org/docs/rate-limits/#{}",
-                      error, utc_text(w.unix_time(now + wait)), anchor);
+  error = fmt::format(
+      "urn:ietf:params:acme:error:rateLimited: {}, retry after {}: see "
+      "https://letsencrypt.org/docs/rate-limits/#{}",
+      error, utc_text(w.unix_time(now + wait)), anchor);
   const Time hour_ago = now - hours(1);
-  const auto recent = std::count_if(cl.failed_validations.begin(), cl.failed_validations.end(),
-                                    [&](Time t) { return t > hour_ago; });
-  emit({.t = now, .kind = kinds::cert_acme_rate_limited, .stage = Stage::cert, .actor = acme_node, .from = acme_node,
-        .to = cl.renewer, .cause = cause, .narration = narration},
-       {{"domain", spec.domain}, {"registered_domain", registered_domain(spec.domain)}, {"error", error},
-        {"retry_after", wait}, {"failures", static_cast<int64_t>(recent)}});
+  const auto recent =
+      std::count_if(cl.failed_validations.begin(), cl.failed_validations.end(), [&](Time t) { return t > hour_ago; });
+  emit({.t = now,
+        .kind = kinds::cert_acme_rate_limited,
+        .stage = Stage::cert,
+        .actor = acme_node,
+        .from = acme_node,
+        .to = cl.renewer,
+        .cause = cause,
+        .narration = narration},
+       {{"domain", spec.domain},
+        {"registered_domain", registered_domain(spec.domain)},
+        {"error", error},
+        {"retry_after", wait},
+        {"failures", static_cast<int64_t>(recent)}});
   schedule_check(c, now + wait);
   return true;
 }

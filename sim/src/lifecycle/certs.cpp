@@ -20,34 +20,49 @@ Renewer renewer_of(const Scenario& sc, const CertificateSpec& c) {
     case Renewal::proxy:
       if (!sc.proxy) return Renewer::none;
       switch (proxy_preset(sc.proxy->preset).acme) {  // the proxy's own ACME client (presets.cpp)
-        case ProxyAcme::certmagic: return Renewer::caddy;
-        case ProxyAcme::traefik: return Renewer::traefik;
-        case ProxyAcme::none: return Renewer::none;
+        case ProxyAcme::certmagic:
+          return Renewer::caddy;
+        case ProxyAcme::traefik:
+          return Renewer::traefik;
+        case ProxyAcme::none:
+          return Renewer::none;
       }
       return Renewer::none;
-    case Renewal::certbot: return Renewer::certbot;
-    case Renewal::cert_manager: return Renewer::cert_manager;
-    case Renewal::provider: return Renewer::provider;
-    case Renewal::none: return Renewer::none;
+    case Renewal::certbot:
+      return Renewer::certbot;
+    case Renewal::cert_manager:
+      return Renewer::cert_manager;
+    case Renewal::provider:
+      return Renewer::provider;
+    case Renewal::none:
+      return Renewer::none;
   }
   return Renewer::none;
 }
 
 const char* renewer_name(Renewer r) {
   switch (r) {
-    case Renewer::caddy: return "caddy";
-    case Renewer::traefik: return "traefik";
-    case Renewer::certbot: return "certbot";
-    case Renewer::cert_manager: return "cert-manager";
-    case Renewer::provider: return "provider";
-    case Renewer::none: return "none";
+    case Renewer::caddy:
+      return "caddy";
+    case Renewer::traefik:
+      return "traefik";
+    case Renewer::certbot:
+      return "certbot";
+    case Renewer::cert_manager:
+      return "cert-manager";
+    case Renewer::provider:
+      return "provider";
+    case Renewer::none:
+      return "none";
   }
   return "none";
 }
 
 // Traefik renews 30 days before expiry for certificates of 90 days or more (checked daily), 10
 // days before for 30 days or more (every 12 h), else 2 days before (every 2 h) (domain-facts.md).
-struct TraefikRule { Time before, every; };
+struct TraefikRule {
+  Time before, every;
+};
 TraefikRule traefik_rule(Time lifetime) {
   if (lifetime >= days(90)) return {days(30), hours(24)};
   if (lifetime >= days(30)) return {days(10), hours(12)};
@@ -57,19 +72,23 @@ TraefikRule traefik_rule(Time lifetime) {
 // How long before notAfter the renewer acts.
 Time renew_before(Renewer r, const CertificateSpec& spec, Time lifetime) {
   switch (r) {
-    case Renewer::caddy: return lifetime / 3;  // CertMagic: a third of the lifetime left
-    case Renewer::traefik: return traefik_rule(lifetime).before;
+    case Renewer::caddy:
+      return lifetime / 3;  // CertMagic: a third of the lifetime left
+    case Renewer::traefik:
+      return traefik_rule(lifetime).before;
     case Renewer::certbot:
       // certbot: classic renew_before_expiry = 30 days; newer: 1/3 of the lifetime (1/2 under 10 d).
       if (spec.certbot_rule == CertbotRule::classic_30d) return days(30);
       return lifetime < days(10) ? lifetime / 2 : lifetime / 3;
-    case Renewer::cert_manager: return lifetime / 3;  // renewBefore = 1/3: renew at 2/3
+    case Renewer::cert_manager:
+      return lifetime / 3;  // renewBefore = 1/3: renew at 2/3
     case Renewer::provider:
       // ACM: a 198-day certificate renews 45 days before expiry, an older 395-day one 60 days
       // before (ACM User Guide, "Renewal for domains validated by DNS"); shorter ones at 1/3 left.
       if (lifetime >= days(395)) return days(60);
       return lifetime > days(135) ? days(45) : lifetime / 3;
-    case Renewer::none: return Time{};
+    case Renewer::none:
+      return Time{};
   }
   return Time{};
 }
@@ -115,11 +134,20 @@ void LifeModel::install_certs() {
     const Renewer r = renewer_of(sc, spec);
     switch (r) {
       case Renewer::caddy:
-      case Renewer::traefik: cl.renewer = w.proxy_node; break;
-      case Renewer::certbot: cl.renewer = w.trace.node("certbot", NodeRole::ca); break;
-      case Renewer::cert_manager: cl.renewer = w.trace.node("cert-manager", NodeRole::ca); break;
-      case Renewer::provider: cl.renewer = w.trace.node("acm", NodeRole::ca); break;
-      case Renewer::none: break;
+      case Renewer::traefik:
+        cl.renewer = w.proxy_node;
+        break;
+      case Renewer::certbot:
+        cl.renewer = w.trace.node("certbot", NodeRole::ca);
+        break;
+      case Renewer::cert_manager:
+        cl.renewer = w.trace.node("cert-manager", NodeRole::ca);
+        break;
+      case Renewer::provider:
+        cl.renewer = w.trace.node("acm", NodeRole::ca);
+        break;
+      case Renewer::none:
+        break;
     }
     if (r == Renewer::none && spec.renewal == Renewal::proxy)
       emit({.t = Time{}, .kind = kinds::cert_no_renewer, .stage = Stage::cert, .actor = w.proxy_node},
@@ -139,10 +167,16 @@ void LifeModel::schedule_check(uint32_t c, Time earliest) {
   const Time from = std::max(earliest, due);
   Time at;
   switch (r) {
-    case Renewer::caddy: at = next_tick(from, caddy_every); break;
-    case Renewer::traefik: at = next_tick(from, traefik_rule(lifetime).every); break;
+    case Renewer::caddy:
+      at = next_tick(from, caddy_every);
+      break;
+    case Renewer::traefik:
+      at = next_tick(from, traefik_rule(lifetime).every);
+      break;
     case Renewer::cert_manager:
-    case Renewer::provider: at = from; break;
+    case Renewer::provider:
+      at = from;
+      break;
     case Renewer::certbot: {
       // One timer runs `certbot renew` for every certificate: run k starts at its calendar time
       // (00:00 or 12:00 UTC) plus a random delay of its own, drawn from a stream per run so that
@@ -157,7 +191,8 @@ void LifeModel::schedule_check(uint32_t c, Time earliest) {
       at = run_at(k);
       break;
     }
-    case Renewer::none: return;
+    case Renewer::none:
+      return;
   }
   at = std::max(at, w.engine.now());
   w.engine.cancel(certs[c].next_check);
@@ -168,7 +203,10 @@ void LifeModel::check_cert(uint32_t c) {
   const Time now = w.engine.now();
   const CertState& stored = w.stored_certs[c];
   const Renewer r = renewer_of(sc, sc.certificates[c]);
-  const RecordId rec = emit({.t = now, .kind = kinds::cert_renew_due, .stage = Stage::cert, .actor = certs[c].renewer,
+  const RecordId rec = emit({.t = now,
+                             .kind = kinds::cert_renew_due,
+                             .stage = Stage::cert,
+                             .actor = certs[c].renewer,
                              .narration = !stored.present          ? kinds::cert_renew_due_missing
                                           : r == Renewer::provider ? kinds::cert_renew_due_provider
                                                                    : kinds::cert_renew_due},
@@ -192,9 +230,13 @@ void LifeModel::acme_order(uint32_t c, RecordId cause) {
     next.not_before = now;
     next.not_after = now + spec.lifetime;
     w.stored_certs[c] = next;
-    const RecordId rec = emit({.t = now, .kind = kinds::cert_issued, .stage = Stage::cert, .actor = cl.renewer, .cause = cause},
-                              {{"domain", spec.domain}, {"serial", next.serial}, {"not_after", next.not_after},
-                               {"lifetime", spec.lifetime}, {"renewer", renewer_name(renewer_of(sc, spec))}});
+    const RecordId rec =
+        emit({.t = now, .kind = kinds::cert_issued, .stage = Stage::cert, .actor = cl.renewer, .cause = cause},
+             {{"domain", spec.domain},
+              {"serial", next.serial},
+              {"not_after", next.not_after},
+              {"lifetime", spec.lifetime},
+              {"renewer", renewer_name(renewer_of(sc, spec))}});
     set_serving(c, next, rec);
     schedule_check(c, now + ns(1));
     return;
@@ -202,8 +244,14 @@ void LifeModel::acme_order(uint32_t c, RecordId cause) {
   cl.renewing = true;
   const Time rtt = w.latency(w.trace.node_name(cl.renewer), "acme-ca") * 2;
   const std::string names = joined(certificate_names(spec));
-  const RecordId rec = emit({.t = now, .kind = kinds::cert_acme_order, .stage = Stage::cert, .actor = cl.renewer,
-                             .from = cl.renewer, .to = acme_node, .dur = rtt / 2, .cause = cause},
+  const RecordId rec = emit({.t = now,
+                             .kind = kinds::cert_acme_order,
+                             .stage = Stage::cert,
+                             .actor = cl.renewer,
+                             .from = cl.renewer,
+                             .to = acme_node,
+                             .dur = rtt / 2,
+                             .cause = cause},
                             {{"domain", spec.domain}, {"names", names}, {"challenge", challenge_name(spec.challenge)}});
   w.engine.schedule(rtt, [m = this, c, rec] { m->acme_step(c, 1, rec); });
 }
@@ -214,7 +262,9 @@ void LifeModel::acme_step(uint32_t c, int step, RecordId cause) {
   const Renewer r = renewer_of(sc, spec);
   const Time now = w.engine.now();
   const Time rtt = w.latency(w.trace.node_name(cl.renewer), "acme-ca") * 2;
-  auto next = [&](RecordId rec) { w.engine.schedule(rtt, [m = this, c, step, rec] { m->acme_step(c, step + 1, rec); }); };
+  auto next = [&](RecordId rec) {
+    w.engine.schedule(rtt, [m = this, c, step, rec] { m->acme_step(c, step + 1, rec); });
+  };
   const std::string challenge = challenge_name(spec.challenge);
   const std::vector<std::string> names = certificate_names(spec);
   // A renewer retries a failed order at its next check; cert-manager backs off 1 h, 2 h, 4 h ...
@@ -223,7 +273,8 @@ void LifeModel::acme_step(uint32_t c, int step, RecordId cause) {
     cl.renewing = false;
     ++cl.failed_attempts;
     Time at = now + ns(1);
-    if (r == Renewer::cert_manager) at = now + std::min(hours(1) * (1LL << std::min(cl.failed_attempts - 1, 5)), hours(32));
+    if (r == Renewer::cert_manager)
+      at = now + std::min(hours(1) * (1LL << std::min(cl.failed_attempts - 1, 5)), hours(32));
     schedule_check(c, at);
   };
   RecordId last = cause;
@@ -234,16 +285,27 @@ void LifeModel::acme_step(uint32_t c, int step, RecordId cause) {
       bool usable = true;
       for (const auto& name : names) {
         const bool wildcard = name.starts_with("*.");
-        last = emit({.t = now, .kind = kinds::cert_acme_authorization, .stage = Stage::cert, .actor = acme_node,
-                     .from = acme_node, .to = cl.renewer, .dur = rtt / 2, .cause = cause},
+        last = emit({.t = now,
+                     .kind = kinds::cert_acme_authorization,
+                     .stage = Stage::cert,
+                     .actor = acme_node,
+                     .from = acme_node,
+                     .to = cl.renewer,
+                     .dur = rtt / 2,
+                     .cause = cause},
                     {{"domain", name}, {"challenge", wildcard ? std::string("dns-01") : challenge}});
         usable = usable && (!wildcard || spec.challenge == Challenge::dns01);
       }
       if (usable) return next(last);
       // certbot's own words (auth_handler.py); the other clients stop the order the same way.
-      emit({.t = now, .kind = kinds::cert_acme_no_usable_challenge, .stage = Stage::cert, .actor = cl.renewer,
+      emit({.t = now,
+            .kind = kinds::cert_acme_no_usable_challenge,
+            .stage = Stage::cert,
+            .actor = cl.renewer,
             .cause = last},
-           {{"domain", spec.domain}, {"challenge", challenge}, {"renewer", renewer_name(r)},
+           {{"domain", spec.domain},
+            {"challenge", challenge},
+            {"renewer", renewer_name(r)},
             {"error", r == Renewer::certbot
                           ? "Client with the currently selected authenticator does not support any combination of "
                             "challenges that will satisfy the CA. You may need to use an authenticator plugin that "
@@ -257,12 +319,18 @@ void LifeModel::acme_step(uint32_t c, int step, RecordId cause) {
       // record is that of its base name).
       for (const auto& name : names) {
         const std::string base = name.starts_with("*.") ? name.substr(2) : name;
-        const std::string where = spec.challenge == Challenge::http01
-                                      ? fmt::format("http://{}/.well-known/acme-challenge/<token>", name)
-                                  : spec.challenge == Challenge::tls_alpn01 ? fmt::format("{}:443 ALPN acme-tls/1", name)
-                                                                            : fmt::format("TXT _acme-challenge.{}", base);
-        last = emit({.t = now, .kind = kinds::cert_acme_challenge, .stage = Stage::cert, .actor = cl.renewer,
-                     .from = cl.renewer, .to = acme_node, .dur = rtt / 2, .cause = cause},
+        const std::string where =
+            spec.challenge == Challenge::http01 ? fmt::format("http://{}/.well-known/acme-challenge/<token>", name)
+            : spec.challenge == Challenge::tls_alpn01 ? fmt::format("{}:443 ALPN acme-tls/1", name)
+                                                      : fmt::format("TXT _acme-challenge.{}", base);
+        last = emit({.t = now,
+                     .kind = kinds::cert_acme_challenge,
+                     .stage = Stage::cert,
+                     .actor = cl.renewer,
+                     .from = cl.renewer,
+                     .to = acme_node,
+                     .dur = rtt / 2,
+                     .cause = cause},
                     {{"domain", name}, {"challenge", challenge}, {"where", where}});
       }
       return next(last);
@@ -280,22 +348,35 @@ void LifeModel::acme_step(uint32_t c, int step, RecordId cause) {
       const Time hour_ago = now - hours(1);
       const auto recent = std::count_if(cl.failed_validations.begin(), cl.failed_validations.end(),
                                         [&](Time t) { return t > hour_ago; });
-      const std::string narration = ok ? std::string(kinds::cert_acme_validated)
-                                       : registered(fmt::format("cert.acme.validation_failed.{}",
-                                                     spec.challenge == Challenge::http01 && w.port80_blocked ? "port80" : "refused"));
+      const std::string narration =
+          ok ? std::string(kinds::cert_acme_validated)
+             : registered(fmt::format("cert.acme.validation_failed.{}",
+                                      spec.challenge == Challenge::http01 && w.port80_blocked ? "port80" : "refused"));
       for (const auto& name : names)
-        last = emit({.t = now, .kind = ok ? kinds::cert_acme_validated : kinds::cert_acme_validation_failed,
-                     .stage = Stage::cert, .actor = acme_node, .from = acme_node,
-                     .to = w.proxy_node != NodeId::none ? w.proxy_node : cl.renewer, .dur = rtt / 2,
-                     .cause = cause, .narration = narration, .reports_failure = !ok},
-                    {{"domain", name}, {"challenge", challenge}, {"error", error},
-                     {"failures", static_cast<int64_t>(recent)}});
+        last = emit(
+            {.t = now,
+             .kind = ok ? kinds::cert_acme_validated : kinds::cert_acme_validation_failed,
+             .stage = Stage::cert,
+             .actor = acme_node,
+             .from = acme_node,
+             .to = w.proxy_node != NodeId::none ? w.proxy_node : cl.renewer,
+             .dur = rtt / 2,
+             .cause = cause,
+             .narration = narration,
+             .reports_failure = !ok},
+            {{"domain", name}, {"challenge", challenge}, {"error", error}, {"failures", static_cast<int64_t>(recent)}});
       if (ok) return next(last);
       return retry();
     }
     case 4:
-      return next(emit({.t = now, .kind = kinds::cert_acme_finalize, .stage = Stage::cert, .actor = cl.renewer,
-                        .from = cl.renewer, .to = acme_node, .dur = rtt / 2, .cause = cause},
+      return next(emit({.t = now,
+                        .kind = kinds::cert_acme_finalize,
+                        .stage = Stage::cert,
+                        .actor = cl.renewer,
+                        .from = cl.renewer,
+                        .to = acme_node,
+                        .dur = rtt / 2,
+                        .cause = cause},
                        {{"domain", spec.domain}, {"names", joined(names)}}));
     default:
       // The CA counts the certificate when it issues it, without checking again.
@@ -312,9 +393,9 @@ void LifeModel::provider_renew(uint32_t c, RecordId cause) {
   cl.renewing = true;
   const Time now = w.engine.now();
   const Time rtt = w.latency(w.trace.node_name(cl.renewer), w.trace.node_name(w.resolver_node)) * 2;
-  const RecordId rec = emit({.t = now, .kind = kinds::cert_provider_validated, .stage = Stage::cert, .actor = cl.renewer,
-                             .cause = cause},
-                            {{"domain", sc.certificates[c].domain}, {"names", joined(certificate_names(sc.certificates[c]))}});
+  const RecordId rec = emit(
+      {.t = now, .kind = kinds::cert_provider_validated, .stage = Stage::cert, .actor = cl.renewer, .cause = cause},
+      {{"domain", sc.certificates[c].domain}, {"names", joined(certificate_names(sc.certificates[c]))}});
   w.engine.schedule(rtt, [m = this, c, rec] { m->store_issued(c, rec, m->certs[c].renewer, Time{}); });
 }
 
@@ -331,20 +412,35 @@ void LifeModel::store_issued(uint32_t c, RecordId cause, NodeId issuer_node, Tim
   fresh.not_before = now;
   fresh.not_after = now + spec.lifetime;
   w.stored_certs[c] = fresh;
-  const RecordId rec = emit({.t = now, .kind = kinds::cert_issued, .stage = Stage::cert, .actor = issuer_node,
-                             .from = issuer_node, .to = cl.renewer, .dur = dur, .cause = cause,
+  const RecordId rec = emit({.t = now,
+                             .kind = kinds::cert_issued,
+                             .stage = Stage::cert,
+                             .actor = issuer_node,
+                             .from = issuer_node,
+                             .to = cl.renewer,
+                             .dur = dur,
+                             .cause = cause,
                              .narration = r == Renewer::provider ? kinds::cert_issued_provider : kinds::cert_issued},
-                            {{"domain", spec.domain}, {"serial", fresh.serial}, {"not_after", fresh.not_after},
-                             {"lifetime", spec.lifetime}, {"renewer", renewer_name(r)}});
+                            {{"domain", spec.domain},
+                             {"serial", fresh.serial},
+                             {"not_after", fresh.not_after},
+                             {"lifetime", spec.lifetime},
+                             {"renewer", renewer_name(r)}});
   if (r != Renewer::certbot || spec.reload_after_renewal) {
-    const RecordId rl = emit({.t = now, .kind = kinds::cert_reloaded, .stage = Stage::cert, .actor = w.proxy_node,
-                              .cause = rec, .narration = registered(fmt::format("cert.reloaded.{}", renewer_name(r)))},
+    const RecordId rl = emit({.t = now,
+                              .kind = kinds::cert_reloaded,
+                              .stage = Stage::cert,
+                              .actor = w.proxy_node,
+                              .cause = rec,
+                              .narration = registered(fmt::format("cert.reloaded.{}", renewer_name(r)))},
                              {{"domain", spec.domain}, {"serial", fresh.serial}});
     set_serving(c, fresh, rl);
   } else {
     emit({.t = now, .kind = kinds::cert_not_reloaded, .stage = Stage::cert, .actor = w.proxy_node, .cause = rec},
-         {{"domain", spec.domain}, {"serving_serial", w.serving_certs[c].serial},
-          {"serving_not_after", w.serving_certs[c].not_after}, {"stored_serial", fresh.serial}});
+         {{"domain", spec.domain},
+          {"serving_serial", w.serving_certs[c].serial},
+          {"serving_not_after", w.serving_certs[c].not_after},
+          {"stored_serial", fresh.serial}});
   }
   schedule_check(c, now + ns(1));
 }
@@ -364,11 +460,18 @@ void LifeModel::schedule_expiry(uint32_t c) {
   const CertState& cs = w.serving_certs[c];
   if (!cs.present || cs.not_after < w.engine.now()) return;
   // Priority -1: at exactly notAfter the record precedes any handshake of the same instant.
-  certs[c].expiry = w.engine.schedule_at(cs.not_after, [m = this, c] {
-    const CertState& s = m->w.serving_certs[c];
-    m->emit({.t = m->w.engine.now(), .kind = kinds::cert_expired, .stage = Stage::cert, .actor = m->w.proxy_node, .reports_failure = true},
-            {{"domain", s.domain}, {"serial", s.serial}, {"stored_serial", m->w.stored_certs[c].serial}});
-  }, -1);
+  certs[c].expiry = w.engine.schedule_at(
+      cs.not_after,
+      [m = this, c] {
+        const CertState& s = m->w.serving_certs[c];
+        m->emit({.t = m->w.engine.now(),
+                 .kind = kinds::cert_expired,
+                 .stage = Stage::cert,
+                 .actor = m->w.proxy_node,
+                 .reports_failure = true},
+                {{"domain", s.domain}, {"serial", s.serial}, {"stored_serial", m->w.stored_certs[c].serial}});
+      },
+      -1);
 }
 
 void LifeModel::lose_proxy_certs(RecordId cause) {
@@ -381,9 +484,13 @@ void LifeModel::lose_proxy_certs(RecordId cause) {
     CertState gone = w.stored_certs[c];
     gone.present = false;
     w.stored_certs[c] = gone;
-    const RecordId rec = emit({.t = w.engine.now(), .kind = kinds::cert_storage_lost, .stage = Stage::cert,
-                               .actor = w.proxy_node, .cause = cause},
-                              {{"domain", gone.domain}, {"proxy", renewer_name(r)},
+    const RecordId rec = emit({.t = w.engine.now(),
+                               .kind = kinds::cert_storage_lost,
+                               .stage = Stage::cert,
+                               .actor = w.proxy_node,
+                               .cause = cause},
+                              {{"domain", gone.domain},
+                               {"proxy", renewer_name(r)},
                                {"store", r == Renewer::traefik ? "acme.json" : "the data directory"}});
     set_serving(c, gone, rec);
     acme_order(c, rec);
@@ -396,8 +503,12 @@ void LifeModel::reload_proxy(RecordId cause) {
   // the same container). It reads the certificates on disk.
   for (uint32_t c = 0; c < w.serving_certs.size(); ++c) {
     if (w.serving_certs[c].serial == w.stored_certs[c].serial) continue;
-    const RecordId rec = emit({.t = w.engine.now(), .kind = kinds::cert_reloaded, .stage = Stage::cert,
-                               .actor = w.proxy_node, .cause = cause, .narration = kinds::cert_reloaded_restart},
+    const RecordId rec = emit({.t = w.engine.now(),
+                               .kind = kinds::cert_reloaded,
+                               .stage = Stage::cert,
+                               .actor = w.proxy_node,
+                               .cause = cause,
+                               .narration = kinds::cert_reloaded_restart},
                               {{"domain", w.stored_certs[c].domain}, {"serial", w.stored_certs[c].serial}});
     set_serving(c, w.stored_certs[c], rec);
   }
@@ -410,8 +521,10 @@ void LifeModel::recreate_proxy(RecordId cause) {
   w.proxy_up = false;
   w.engine.schedule(s(1), [m = this, cause] {
     m->w.proxy_up = true;
-    if (m->sc.proxy && !m->sc.proxy->persisted_storage) m->lose_proxy_certs(cause);
-    else m->reload_proxy(cause);
+    if (m->sc.proxy && !m->sc.proxy->persisted_storage)
+      m->lose_proxy_certs(cause);
+    else
+      m->reload_proxy(cause);
   });
 }
 

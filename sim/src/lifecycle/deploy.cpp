@@ -13,9 +13,12 @@ namespace {
 
 const char* mode_name(PreStartMode m) {
   switch (m) {
-    case PreStartMode::once: return "once";
-    case PreStartMode::per_replica: return "per-replica";
-    case PreStartMode::locked: return "locked";
+    case PreStartMode::once:
+      return "once";
+    case PreStartMode::per_replica:
+      return "per-replica";
+    case PreStartMode::locked:
+      return "locked";
   }
   return "once";
 }
@@ -49,7 +52,10 @@ void LifeModel::install_deploy() {
     sl.version_text = versions_text(svc, sl.installed);
     for (Process& p : w.processes)
       if (p.service == s) p.version = sl.version_text;
-    emit({.t = Time{}, .kind = kinds::deploy_installed, .stage = Stage::deploy, .actor = units.empty() ? NodeId::none : units[0].node},
+    emit({.t = Time{},
+          .kind = kinds::deploy_installed,
+          .stage = Stage::deploy,
+          .actor = units.empty() ? NodeId::none : units[0].node},
          {{"service", svc.name}, {"versions", sl.version_text}});
   }
 }
@@ -67,16 +73,28 @@ void LifeModel::redeploy(uint32_t s, RecordId cause) {
     const Resolution r = resolve(dep, sc.packages, now, sl.installed[i]);
     const std::string from = sl.installed[i] ? sl.installed[i]->to_string() : "none";
     if (!r.found) {
-      emit({.t = now, .kind = kinds::deploy_resolve_failed, .stage = Stage::deploy, .actor = actor, .cause = cause, .reports_failure = true},
+      emit({.t = now,
+            .kind = kinds::deploy_resolve_failed,
+            .stage = Stage::deploy,
+            .actor = actor,
+            .cause = cause,
+            .reports_failure = true},
            {{"package", dep.package}, {"constraint", dep.constraint}});
       return;
     }
-    cause = emit({.t = now, .kind = kinds::deploy_resolve, .stage = Stage::deploy, .actor = actor, .cause = cause,
+    cause = emit({.t = now,
+                  .kind = kinds::deploy_resolve,
+                  .stage = Stage::deploy,
+                  .actor = actor,
+                  .cause = cause,
                   .narration = r.version == sl.installed[i] ? kinds::deploy_resolve_same
-                               : r.breaking_since            ? kinds::deploy_resolve_breaking
-                                                             : kinds::deploy_resolve_upgrade},
-                 {{"package", dep.package}, {"constraint", dep.constraint.empty() ? "(unpinned)" : dep.constraint},
-                  {"from_version", from}, {"to_version", r.version.to_string()}, {"breaking", r.breaking_since}});
+                               : r.breaking_since           ? kinds::deploy_resolve_breaking
+                                                            : kinds::deploy_resolve_upgrade},
+                 {{"package", dep.package},
+                  {"constraint", dep.constraint.empty() ? "(unpinned)" : dep.constraint},
+                  {"from_version", from},
+                  {"to_version", r.version.to_string()},
+                  {"breaking", r.breaking_since}});
     if (r.breaking_since) {
       breaking = true;
       breaking_text = fmt::format("{} {}", dep.package, r.version.to_string());
@@ -84,8 +102,12 @@ void LifeModel::redeploy(uint32_t s, RecordId cause) {
     next[i] = r.version;
   }
   if (svc.test_before_upgrade && !svc.dependencies.empty()) {
-    cause = emit({.t = now, .kind = breaking ? kinds::deploy_tests_failed : kinds::deploy_tests_passed, .stage = Stage::deploy,
-                  .actor = actor, .cause = cause, .reports_failure = breaking},
+    cause = emit({.t = now,
+                  .kind = breaking ? kinds::deploy_tests_failed : kinds::deploy_tests_passed,
+                  .stage = Stage::deploy,
+                  .actor = actor,
+                  .cause = cause,
+                  .reports_failure = breaking},
                  {{"service", svc.name}, {"versions", versions_text(svc, next)}, {"breaking", breaking_text}});
     if (breaking) return;  // the upgrade never reaches the replicas
   }
@@ -101,13 +123,18 @@ void LifeModel::redeploy(uint32_t s, RecordId cause) {
   sl.migration_applied = replica_step(s) == nullptr;
   if (job) {
     // An init job / pre-start script: runs once while the old replicas still serve.
-    const RecordId rec = emit({.t = now, .kind = kinds::deploy_job_start, .stage = Stage::deploy, .actor = actor, .cause = cause},
-                              {{"service", svc.name}, {"step", job->name}, {"duration", job->duration}});
+    const RecordId rec =
+        emit({.t = now, .kind = kinds::deploy_job_start, .stage = Stage::deploy, .actor = actor, .cause = cause},
+             {{"service", svc.name}, {"step", job->name}, {"duration", job->duration}});
     w.engine.schedule(job->duration, [m = this, s, rec, actor] {
       const ServiceSpec& sv = m->sc.services[s];
       m->services[s].migration_applied = true;
-      const RecordId done = m->emit({.t = m->w.engine.now(), .kind = kinds::deploy_job_done, .stage = Stage::deploy,
-                                     .actor = actor, .cause = rec}, {{"service", sv.name}});
+      const RecordId done = m->emit({.t = m->w.engine.now(),
+                                     .kind = kinds::deploy_job_done,
+                                     .stage = Stage::deploy,
+                                     .actor = actor,
+                                     .cause = rec},
+                                    {{"service", sv.name}});
       m->rollout(s, done, true);
     });
     return;
@@ -133,31 +160,50 @@ void LifeModel::run_pre_start(uint32_t u, RecordId cause) {
   const uint32_t gen = unit.gen;
   if (step->mode == PreStartMode::per_replica) {
     if (sl.migration_applied) {
-      unit.last = emit({.t = now, .kind = kinds::deploy_pre_start_noop, .stage = Stage::deploy, .actor = unit.node,
-                        .proc = unit.workers.front(), .cause = cause},
+      unit.last = emit({.t = now,
+                        .kind = kinds::deploy_pre_start_noop,
+                        .stage = Stage::deploy,
+                        .actor = unit.node,
+                        .proc = unit.workers.front(),
+                        .cause = cause},
                        {{"unit", unit.name}, {"step", step->name}});
       return begin_exec(u, unit.last);
     }
-    unit.last = emit({.t = now, .kind = kinds::deploy_pre_start_begin, .stage = Stage::deploy, .actor = unit.node,
-                      .proc = unit.workers.front(), .cause = cause},
-                     {{"unit", unit.name}, {"step", step->name}, {"mode", mode_name(step->mode)},
-                      {"duration", step->duration}});
+    unit.last = emit(
+        {.t = now,
+         .kind = kinds::deploy_pre_start_begin,
+         .stage = Stage::deploy,
+         .actor = unit.node,
+         .proc = unit.workers.front(),
+         .cause = cause},
+        {{"unit", unit.name}, {"step", step->name}, {"mode", mode_name(step->mode)}, {"duration", step->duration}});
     unit.pending = w.engine.schedule(step->duration, [m = this, u, gen] { m->pre_start_done(u, gen, true); });
     return;
   }
   if (sl.lock_holder != UINT32_MAX) {
     sl.lock_queue.push_back(u);
-    unit.last = emit({.t = now, .kind = kinds::deploy_lock_wait, .stage = Stage::deploy, .actor = unit.node,
-                      .proc = unit.workers.front(), .cause = cause},
-                     {{"unit", unit.name}, {"step", step->name}, {"holder", units[sl.lock_holder].name},
+    unit.last = emit({.t = now,
+                      .kind = kinds::deploy_lock_wait,
+                      .stage = Stage::deploy,
+                      .actor = unit.node,
+                      .proc = unit.workers.front(),
+                      .cause = cause},
+                     {{"unit", unit.name},
+                      {"step", step->name},
+                      {"holder", units[sl.lock_holder].name},
                       {"queued", sl.lock_queue.size()}});
     return;
   }
   sl.lock_holder = u;
-  unit.last = emit({.t = now, .kind = kinds::deploy_pre_start_begin, .stage = Stage::deploy, .actor = unit.node,
-                    .proc = unit.workers.front(), .cause = cause, .narration = kinds::deploy_pre_start_begin_locked},
-                   {{"unit", unit.name}, {"step", step->name}, {"mode", mode_name(step->mode)},
-                    {"duration", step->duration}});
+  unit.last =
+      emit({.t = now,
+            .kind = kinds::deploy_pre_start_begin,
+            .stage = Stage::deploy,
+            .actor = unit.node,
+            .proc = unit.workers.front(),
+            .cause = cause,
+            .narration = kinds::deploy_pre_start_begin_locked},
+           {{"unit", unit.name}, {"step", step->name}, {"mode", mode_name(step->mode)}, {"duration", step->duration}});
   // Each replica runs the step while holding the lock (it must at least check the schema
   // version); the k-th one starts its app after k steps.
   unit.pending = w.engine.schedule(step->duration, [m = this, u, gen] { m->pre_start_done(u, gen, true); });
@@ -171,15 +217,25 @@ void LifeModel::pre_start_done(uint32_t u, uint32_t gen, bool) {
   const Time now = w.engine.now();
   if (step->mode == PreStartMode::per_replica && sl.migration_applied) {
     // Another replica, running the same migration at the same time, created the tables first.
-    unit.last = emit({.t = now, .kind = kinds::deploy_pre_start_failed, .stage = Stage::deploy, .actor = unit.node,
-                      .proc = unit.workers.front(), .cause = unit.last, .reports_failure = true},
-                     {{"unit", unit.name}, {"step", step->name},
+    unit.last = emit({.t = now,
+                      .kind = kinds::deploy_pre_start_failed,
+                      .stage = Stage::deploy,
+                      .actor = unit.node,
+                      .proc = unit.workers.front(),
+                      .cause = unit.last,
+                      .reports_failure = true},
+                     {{"unit", unit.name},
+                      {"step", step->name},
                       {"error", "psycopg.errors.DuplicateTable: relation \"items\" already exists"}});
     return unit_exit(u, ExitStatus::exited(1), "pre-start step failed: DuplicateTable", unit.last);
   }
   sl.migration_applied = true;
-  unit.last = emit({.t = now, .kind = kinds::deploy_pre_start_done, .stage = Stage::deploy, .actor = unit.node,
-                    .proc = unit.workers.front(), .cause = unit.last},
+  unit.last = emit({.t = now,
+                    .kind = kinds::deploy_pre_start_done,
+                    .stage = Stage::deploy,
+                    .actor = unit.node,
+                    .proc = unit.workers.front(),
+                    .cause = unit.last},
                    {{"unit", unit.name}, {"step", step->name}, {"waited", now - unit.started}});
   const RecordId rec = unit.last;
   release_lock(u, rec);

@@ -10,15 +10,24 @@ namespace {
 
 const char* fault_name(FaultKind k) {
   switch (k) {
-    case FaultKind::crash: return "crash";
-    case FaultKind::crash_on_start: return "crash-on-start";
-    case FaultKind::hang: return "hang";
-    case FaultKind::oom: return "oom";
-    case FaultKind::reboot: return "reboot";
-    case FaultKind::dns_outage: return "dns-outage";
-    case FaultKind::block_port_80: return "block-port-80";
-    case FaultKind::clock_skew: return "clock-skew";
-    case FaultKind::redeploy: return "redeploy";
+    case FaultKind::crash:
+      return "crash";
+    case FaultKind::crash_on_start:
+      return "crash-on-start";
+    case FaultKind::hang:
+      return "hang";
+    case FaultKind::oom:
+      return "oom";
+    case FaultKind::reboot:
+      return "reboot";
+    case FaultKind::dns_outage:
+      return "dns-outage";
+    case FaultKind::block_port_80:
+      return "block-port-80";
+    case FaultKind::clock_skew:
+      return "clock-skew";
+    case FaultKind::redeploy:
+      return "redeploy";
   }
   return "fault";
 }
@@ -82,7 +91,11 @@ void LifeModel::apply_fault(uint32_t f) {
                       fs.kind == FaultKind::clock_skew || (sc.proxy && fs.target == sc.proxy->name);
   if (t.units.empty() && t.worker == ProcId::none && t.host == UINT32_MAX && !global) {
     // E.g. a workers slider lowered `workers` below the fault's worker number.
-    emit({.t = now, .kind = kinds::fault_target_missing, .stage = Stage::fault, .actor = target_node(w, fs.target), .reports_failure = true},
+    emit({.t = now,
+          .kind = kinds::fault_target_missing,
+          .stage = Stage::fault,
+          .actor = target_node(w, fs.target),
+          .reports_failure = true},
          {{"target", fs.target}, {"fault", fault_name(fs.kind)}});
     return;
   }
@@ -91,11 +104,16 @@ void LifeModel::apply_fault(uint32_t f) {
   const NodeId actor = fs.kind == FaultKind::redeploy && t.service != UINT32_MAX
                            ? w.trace.node(fmt::format("deploy/{}", sc.services[t.service].name))
                            : target_node(w, fs.target);
-  const RecordId rec = emit({.t = now, .kind = registered(fmt::format("fault.{}", fault_name(fs.kind))), .stage = Stage::fault,
-                             .actor = actor,
-                             .narration = fs.kind == FaultKind::redeploy && proxy_target ? kinds::fault_redeploy_proxy : "", .reports_failure = true},
-                            {{"target", fs.target}, {"code", fs.exit_code}, {"duration", fs.duration}});
-  const ExitStatus crash = fs.exit_code > 128 ? ExitStatus::killed(fs.exit_code - 128) : ExitStatus::exited(fs.exit_code);
+  const RecordId rec =
+      emit({.t = now,
+            .kind = registered(fmt::format("fault.{}", fault_name(fs.kind))),
+            .stage = Stage::fault,
+            .actor = actor,
+            .narration = fs.kind == FaultKind::redeploy && proxy_target ? kinds::fault_redeploy_proxy : "",
+            .reports_failure = true},
+           {{"target", fs.target}, {"code", fs.exit_code}, {"duration", fs.duration}});
+  const ExitStatus crash =
+      fs.exit_code > 128 ? ExitStatus::killed(fs.exit_code - 128) : ExitStatus::exited(fs.exit_code);
   switch (fs.kind) {
     case FaultKind::crash:
       if (t.worker != ProcId::none) worker_exit(t.worker, crash, "crash (fault)", rec);
@@ -121,8 +139,10 @@ void LifeModel::apply_fault(uint32_t f) {
       break;
     case FaultKind::hang:
       if (t.worker != ProcId::none && w.processes[raw(t.worker)].state == ProcState::running) {
-        if (units[workers[raw(t.worker)].unit].workers.size() == 1) hang(workers[raw(t.worker)].unit, rec);
-        else set_worker_state(t.worker, ProcState::hung, rec);
+        if (units[workers[raw(t.worker)].unit].workers.size() == 1)
+          hang(workers[raw(t.worker)].unit, rec);
+        else
+          set_worker_state(t.worker, ProcState::hung, rec);
       }
       for (uint32_t u : t.units) hang(u, rec);
       break;
@@ -136,9 +156,15 @@ void LifeModel::apply_fault(uint32_t f) {
     case FaultKind::reboot:
       if (t.host != UINT32_MAX) reboot(t.host, fs.duration > Time{} ? fs.duration : default_reboot, rec);
       break;
-    case FaultKind::dns_outage: w.resolver_up = false; break;
-    case FaultKind::block_port_80: w.port80_blocked = true; break;
-    case FaultKind::clock_skew: w.clock_skew = fs.skew; break;
+    case FaultKind::dns_outage:
+      w.resolver_up = false;
+      break;
+    case FaultKind::block_port_80:
+      w.port80_blocked = true;
+      break;
+    case FaultKind::clock_skew:
+      w.clock_skew = fs.skew;
+      break;
     case FaultKind::redeploy:
       if (t.service != UINT32_MAX) redeploy(t.service, rec);
       if (sc.proxy && fs.target == sc.proxy->name) recreate_proxy(rec);
@@ -148,13 +174,22 @@ void LifeModel::apply_fault(uint32_t f) {
 
 void LifeModel::end_fault(uint32_t f) {
   const FaultSpec& fs = sc.faults[f];
-  const RecordId rec = emit({.t = w.engine.now(), .kind = registered(fmt::format("fault.{}.end", fault_name(fs.kind))),
-                             .stage = Stage::fault, .actor = target_node(w, fs.target), .reports_failure = true},
+  const RecordId rec = emit({.t = w.engine.now(),
+                             .kind = registered(fmt::format("fault.{}.end", fault_name(fs.kind))),
+                             .stage = Stage::fault,
+                             .actor = target_node(w, fs.target),
+                             .reports_failure = true},
                             {{"target", fs.target}});
   switch (fs.kind) {
-    case FaultKind::dns_outage: w.resolver_up = true; break;
-    case FaultKind::block_port_80: w.port80_blocked = false; break;
-    case FaultKind::clock_skew: w.clock_skew = Time{}; break;
+    case FaultKind::dns_outage:
+      w.resolver_up = true;
+      break;
+    case FaultKind::block_port_80:
+      w.port80_blocked = false;
+      break;
+    case FaultKind::clock_skew:
+      w.clock_skew = Time{};
+      break;
     case FaultKind::crash:
       if (sc.proxy && fs.target == sc.proxy->name && !w.proxy_up) {
         w.proxy_up = true;
@@ -178,7 +213,8 @@ void LifeModel::end_fault(uint32_t f) {
       break;
     case FaultKind::oom:
     case FaultKind::reboot:
-    case FaultKind::redeploy: break;
+    case FaultKind::redeploy:
+      break;
   }
 }
 
@@ -196,10 +232,16 @@ void LifeModel::schedule_random_crash(ProcId p) {
 
 void LifeModel::random_crash(ProcId p) {
   if (w.processes[raw(p)].state != ProcState::running) return;
-  const RecordId rec = emit({.t = w.engine.now(), .kind = kinds::fault_random_crash, .stage = Stage::fault,
-                             .actor = w.processes[raw(p)].node, .proc = p, .state = ProcState::crashed, .reports_failure = true},
-                            {{"worker", w.processes[raw(p)].name},
-                             {"rate_per_hour", static_cast<int64_t>(sc.services[w.processes[raw(p)].service].crash_rate_per_hour * 1000)}});
+  const RecordId rec = emit(
+      {.t = w.engine.now(),
+       .kind = kinds::fault_random_crash,
+       .stage = Stage::fault,
+       .actor = w.processes[raw(p)].node,
+       .proc = p,
+       .state = ProcState::crashed,
+       .reports_failure = true},
+      {{"worker", w.processes[raw(p)].name},
+       {"rate_per_hour", static_cast<int64_t>(sc.services[w.processes[raw(p)].service].crash_rate_per_hour * 1000)}});
   worker_exit(p, ExitStatus::exited(1), "unhandled exception (random crash)", rec);
 }
 

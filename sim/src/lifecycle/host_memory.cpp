@@ -52,8 +52,10 @@ void LifeModel::memory_changed(uint32_t h) {
   const uint64_t cap = w.hosts[h].memory;
   w.hosts[h].used = used;
   auto& series = w.metrics.memory[w.hosts[h].name];
-  if (!series.empty() && series.back().t == now) series.back().value = static_cast<double>(used);
-  else series.push_back({now, static_cast<double>(used)});
+  if (!series.empty() && series.back().t == now)
+    series.back().value = static_cast<double>(used);
+  else
+    series.push_back({now, static_cast<double>(used)});
 
   w.engine.cancel(memory_events[h]);
   uint64_t growth = 0, alive = 0;
@@ -63,9 +65,11 @@ void LifeModel::memory_changed(uint32_t h) {
       ++alive;
     }
   if (used > cap) {
-    memory_events[h] = w.engine.schedule(Time{}, [m = this, h] { m->check_memory(h); }, 1);
+    memory_events[h] = w.engine.schedule(
+        Time{}, [m = this, h] { m->check_memory(h); }, 1);
   } else if (growth > 0) {
-    memory_events[h] = w.engine.schedule(time_to_exceed(cap - used, growth, alive), [m = this, h] { m->check_memory(h); }, 1);
+    memory_events[h] = w.engine.schedule(
+        time_to_exceed(cap - used, growth, alive), [m = this, h] { m->check_memory(h); }, 1);
   }
   for (uint32_t u = 0; u < units.size(); ++u)
     if (units[u].host == h && sc.services[units[u].service].supervisor.memory_limit) check_limit(u);
@@ -86,10 +90,18 @@ void LifeModel::check_memory(uint32_t h) {
     }
   }
   if (victim == ProcId::none) return;
-  const RecordId rec = emit({.t = now, .kind = kinds::memory_oom_kill, .stage = Stage::memory,
-                             .actor = w.hosts[h].node, .proc = victim, .state = ProcState::crashed, .reports_failure = true},
-                            {{"host", w.hosts[h].name}, {"used", used}, {"capacity", w.hosts[h].memory},
-                             {"victim", w.processes[raw(victim)].name}, {"rss", victim_rss}});
+  const RecordId rec = emit({.t = now,
+                             .kind = kinds::memory_oom_kill,
+                             .stage = Stage::memory,
+                             .actor = w.hosts[h].node,
+                             .proc = victim,
+                             .state = ProcState::crashed,
+                             .reports_failure = true},
+                            {{"host", w.hosts[h].name},
+                             {"used", used},
+                             {"capacity", w.hosts[h].memory},
+                             {"victim", w.processes[raw(victim)].name},
+                             {"rss", victim_rss}});
   ExitStatus st = ExitStatus::killed(sig_kill);
   st.oom_killed = true;
   worker_exit(victim, st, "Out of memory: Killed process (kernel OOM killer)", rec);
@@ -123,18 +135,26 @@ void LifeModel::check_limit(uint32_t u) {
     for (ProcId p : un.workers) {
       const uint64_t r = m->rss_at(p, t);
       total += r;
-      if (r > 0 && (victim == ProcId::none ||
-                    worse(m->workers[raw(p)], r, p, m->workers[raw(victim)], victim_rss, victim))) {
+      if (r > 0 &&
+          (victim == ProcId::none || worse(m->workers[raw(p)], r, p, m->workers[raw(victim)], victim_rss, victim))) {
         victim = p;
         victim_rss = r;
       }
     }
     const uint64_t lim = *m->sc.services[un.service].supervisor.memory_limit;
     if (total <= lim || victim == ProcId::none) return m->check_limit(u);
-    const RecordId rec = m->emit({.t = t, .kind = kinds::memory_limit_kill, .stage = Stage::memory,
-                                  .actor = un.supervisor_node, .proc = victim, .cause = un.last, .state = ProcState::crashed},
-                                 {{"unit", un.name}, {"used", total}, {"limit", lim},
-                                  {"victim", m->w.processes[raw(victim)].name}, {"code", 137}});
+    const RecordId rec = m->emit({.t = t,
+                                  .kind = kinds::memory_limit_kill,
+                                  .stage = Stage::memory,
+                                  .actor = un.supervisor_node,
+                                  .proc = victim,
+                                  .cause = un.last,
+                                  .state = ProcState::crashed},
+                                 {{"unit", un.name},
+                                  {"used", total},
+                                  {"limit", lim},
+                                  {"victim", m->w.processes[raw(victim)].name},
+                                  {"code", 137}});
     ExitStatus st = ExitStatus::killed(sig_kill);
     st.oom_killed = true;
     // The cgroup OOM killer takes the largest process in the container; when it is the main
@@ -152,8 +172,10 @@ void LifeModel::sample_memory(uint32_t h) {
   const Time now = w.engine.now();
   auto& series = w.metrics.memory[w.hosts[h].name];
   const double used = static_cast<double>(host_used(h, now));
-  if (!series.empty() && series.back().t == now) series.back().value = used;
-  else series.push_back({now, used});
+  if (!series.empty() && series.back().t == now)
+    series.back().value = used;
+  else
+    series.push_back({now, used});
 }
 
 void LifeModel::schedule_sampling() {
@@ -175,8 +197,12 @@ void LifeModel::schedule_sampling() {
 void LifeModel::reboot(uint32_t h, Time down_for, RecordId cause) {
   HostState& host = w.hosts[h];
   if (!host.up) return;
-  const RecordId rec = emit({.t = w.engine.now(), .kind = kinds::host_reboot, .stage = Stage::fault,
-                             .actor = host.node, .cause = cause, .reports_failure = true},
+  const RecordId rec = emit({.t = w.engine.now(),
+                             .kind = kinds::host_reboot,
+                             .stage = Stage::fault,
+                             .actor = host.node,
+                             .cause = cause,
+                             .reports_failure = true},
                             {{"host", host.name}, {"down_for", down_for}});
   host.up = false;
   for (uint32_t u = 0; u < units.size(); ++u)
@@ -188,8 +214,12 @@ void LifeModel::reboot(uint32_t h, Time down_for, RecordId cause) {
 void LifeModel::boot(uint32_t h, RecordId cause) {
   HostState& host = w.hosts[h];
   host.up = true;
-  const RecordId rec = emit({.t = w.engine.now(), .kind = kinds::host_boot, .stage = Stage::fault,
-                             .actor = host.node, .cause = cause, .reports_failure = true},
+  const RecordId rec = emit({.t = w.engine.now(),
+                             .kind = kinds::host_boot,
+                             .stage = Stage::fault,
+                             .actor = host.node,
+                             .cause = cause,
+                             .reports_failure = true},
                             {{"host", host.name}});
   if (sc.proxy && sc.proxy->host == host.name) {
     // The proxy is a boot-enabled service; starting fresh it reads the certificates on disk.
@@ -209,11 +239,20 @@ void LifeModel::boot(uint32_t h, RecordId cause) {
       why = spec.kind == SupervisorKind::none ? "unsupervised" : "not-enabled";
     }
     unit.state = UnitState::down;
-    unit.last = emit({.t = w.engine.now(), .kind = comes_back ? kinds::supervisor_boot_start : kinds::supervisor_boot_skip,
-                      .stage = Stage::supervisor, .actor = unit.supervisor_node, .proc = unit.workers.front(),
-                      .cause = rec, .narration = registered(fmt::format("{}.{}", comes_back ? kinds::supervisor_boot_start : kinds::supervisor_boot_skip, why)), .state = comes_back ? ProcState::starting : ProcState::none},
-                     {{"unit", unit.name}, {"supervisor", supervisor_kind_name(spec.kind)},
-                      {"policy", unit.sup.policy()}, {"enabled", spec.enabled}, {"reason", why}});
+    unit.last = emit({.t = w.engine.now(),
+                      .kind = comes_back ? kinds::supervisor_boot_start : kinds::supervisor_boot_skip,
+                      .stage = Stage::supervisor,
+                      .actor = unit.supervisor_node,
+                      .proc = unit.workers.front(),
+                      .cause = rec,
+                      .narration = registered(fmt::format(
+                          "{}.{}", comes_back ? kinds::supervisor_boot_start : kinds::supervisor_boot_skip, why)),
+                      .state = comes_back ? ProcState::starting : ProcState::none},
+                     {{"unit", unit.name},
+                      {"supervisor", supervisor_kind_name(spec.kind)},
+                      {"policy", unit.sup.policy()},
+                      {"enabled", spec.enabled},
+                      {"reason", why}});
     if (comes_back) start_unit(u, unit.last, true);
   }
 }

@@ -24,11 +24,12 @@ LifeModel::LifeModel(World& world) : w(world), sc(world.scenario) {
       unit.replica = p.replica;
       unit.host = p.host;
       unit.name = p.replica == 0 ? svc.name : fmt::format("{}-{}", svc.name, p.replica + 1);
-      unit.node = svc.workers > 1 ? w.trace.node(fmt::format("{}/manager", unit.name), NodeRole::worker, static_cast<int32_t>(p.host))
-                                   : p.node;
+      unit.node = svc.workers > 1 ? w.trace.node(fmt::format("{}/manager", unit.name), NodeRole::worker,
+                                                 static_cast<int32_t>(p.host))
+                                  : p.node;
       const std::string_view tool = supervisor_info(svc.supervisor.kind).node;
-      unit.supervisor_node =
-          w.trace.node(fmt::format("{}/{}", w.hosts[p.host].name, tool), NodeRole::supervisor, static_cast<int32_t>(p.host));
+      unit.supervisor_node = w.trace.node(fmt::format("{}/{}", w.hosts[p.host].name, tool), NodeRole::supervisor,
+                                          static_cast<int32_t>(p.host));
       units.push_back(std::move(unit));
     }
     units[u].workers.push_back(p.id);

@@ -39,32 +39,32 @@ struct Unit {
   uint32_t service = 0;
   uint32_t replica = 0;
   uint32_t host = 0;
-  std::string name;                 ///< "api", "api-2".
-  NodeId node = NodeId::none;       ///< The replica's main process.
+  std::string name;            ///< "api", "api-2".
+  NodeId node = NodeId::none;  ///< The replica's main process.
   NodeId supervisor_node = NodeId::none;
   std::vector<ProcId> workers;
   Supervisor sup;
   UnitState state = UnitState::up;
-  Time started;                     ///< Last start (exec).
-  Time waiting_since;               ///< Start of the current back-off wait.
-  uint32_t gen = 0;                 ///< Bumped on every start/stop: stale events check it.
-  EventId pending;                  ///< The next start / ready / crash event.
-  bool bad_build = false;           ///< The deployed build crashes at start.
-  std::string bad_build_reason;     ///< "ImportError ..." for the record.
+  Time started;                  ///< Last start (exec).
+  Time waiting_since;            ///< Start of the current back-off wait.
+  uint32_t gen = 0;              ///< Bumped on every start/stop: stale events check it.
+  EventId pending;               ///< The next start / ready / crash event.
+  bool bad_build = false;        ///< The deployed build crashes at start.
+  std::string bad_build_reason;  ///< "ImportError ..." for the record.
   int bad_build_exit = 1;
   bool hung = false;
-  uint32_t hang_seq = 0;            ///< Bumped when a hang starts or ends: stale probe events check it.
-  Time exec_at;                     ///< When the app container/process was exec'd (probes count from it).
-  RecordId last = RecordId::none;   ///< Latest record about it (cause of the next).
-  uint32_t revision = 0;            ///< The rollout (ReplicaSet revision) whose build it runs.
-  Time vacated;                     ///< When its pod went away (absent): new pods take the longest-free place.
+  uint32_t hang_seq = 0;           ///< Bumped when a hang starts or ends: stale probe events check it.
+  Time exec_at;                    ///< When the app container/process was exec'd (probes count from it).
+  RecordId last = RecordId::none;  ///< Latest record about it (cause of the next).
+  uint32_t revision = 0;           ///< The rollout (ReplicaSet revision) whose build it runs.
+  Time vacated;                    ///< When its pod went away (absent): new pods take the longest-free place.
   // Stopping (termination.cpp).
   AfterStop after = AfterStop::restart;
   UnitState stopped_from = UnitState::up;  ///< What the app was doing when told to stop.
-  bool was_hung = false;            ///< Its event loop was blocked then: SIGTERM is never handled.
+  bool was_hung = false;                   ///< Its event loop was blocked then: SIGTERM is never handled.
   bool sigterm_sent = false;
   Time sigterm_at;
-  uint32_t draining = 0;            ///< Workers still finishing requests after SIGTERM.
+  uint32_t draining = 0;  ///< Workers still finishing requests after SIGTERM.
   // Kubernetes endpoints: whether the pod is Ready (the kubelet's view, at once), and the change
   // on its way to the proxy.
   bool ready = true;
@@ -75,32 +75,32 @@ struct Unit {
 struct WorkerLife {
   uint32_t unit = 0;
   uint32_t gen = 0;
-  Time spawned;                     ///< When its memory started counting.
+  Time spawned;  ///< When its memory started counting.
   uint64_t base_rss = 0;
-  bool alive = true;                ///< Holds memory (starting, running or hung).
-  uint32_t crash_token = 0;         ///< Identifies the pending random crash.
-  Rng rng{0, 0};                    ///< Its random-crash stream.
+  bool alive = true;         ///< Holds memory (starting, running or hung).
+  uint32_t crash_token = 0;  ///< Identifies the pending random crash.
+  Rng rng{0, 0};             ///< Its random-crash stream.
 };
 
 /// A service-wide migration/pre-start state for the current build.
 struct ServiceLife {
-  bool migration_applied = true;    ///< The schema matches the running build.
-  uint32_t lock_holder = UINT32_MAX;  ///< Unit holding the migration lock.
-  std::vector<uint32_t> lock_queue; ///< Units waiting for the migration lock.
+  bool migration_applied = true;                  ///< The schema matches the running build.
+  uint32_t lock_holder = UINT32_MAX;              ///< Unit holding the migration lock.
+  std::vector<uint32_t> lock_queue;               ///< Units waiting for the migration lock.
   std::vector<std::optional<Version>> installed;  ///< Resolved version per dependency.
-  std::string version_text;         ///< "fastapi 0.45.0".
+  std::string version_text;                       ///< "fastapi 0.45.0".
   // The build a redeploy rolls out: each replica takes it when its turn comes.
   bool next_bad_build = false;
   std::string next_bad_reason;
   std::string next_version_text;
   // Rollouts (rollout.cpp).
-  uint32_t revision = 0;            ///< Bumped per rollout: units of an older revision are old pods.
-  bool new_build = false;           ///< The rollout carries a new build (a redeploy, not a restart).
-  bool rolling = false;             ///< A rolling update is in progress.
-  bool reconciling = false;         ///< reconcile() is running: a nested call asks it to loop.
+  uint32_t revision = 0;     ///< Bumped per rollout: units of an older revision are old pods.
+  bool new_build = false;    ///< The rollout carries a new build (a redeploy, not a restart).
+  bool rolling = false;      ///< A rolling update is in progress.
+  bool reconciling = false;  ///< reconcile() is running: a nested call asks it to loop.
   bool reconcile_again = false;
   bool deadline_reported = false;
-  uint32_t progress_seq = 0;        ///< Bumped on progress: stale deadline events check it.
+  uint32_t progress_seq = 0;  ///< Bumped on progress: stale deadline events check it.
   RecordId rollout_rec = RecordId::none;
 };
 
@@ -111,8 +111,8 @@ struct CertLife {
   EventId next_check;
   EventId expiry;
   bool renewing = false;
-  bool order_is_renewal = false;    ///< The current order repeats a name set issued within 120 days.
-  int failed_attempts = 0;          ///< Failed orders since the last issuance (cert-manager's back-off).
+  bool order_is_renewal = false;  ///< The current order repeats a name set issued within 120 days.
+  int failed_attempts = 0;        ///< Failed orders since the last issuance (cert-manager's back-off).
   std::vector<std::pair<Time, Time>> serving_history;  ///< (since, notAfter) of what was served.
 };
 
@@ -128,7 +128,7 @@ std::vector<std::string> certificate_names(const CertificateSpec& spec);
 
 /// The lifecycle models of one run.
 class LifeModel {
-public:
+ public:
   explicit LifeModel(World& w);
 
   World& w;

@@ -35,11 +35,19 @@ void LifeModel::plan_probes(uint32_t u) {
     w.engine.schedule_at(at, [m = this, u, gen, startup, n, threshold, kill] {
       Unit& un = m->units[u];
       if (un.gen != gen) return;
-      un.last = m->emit({.t = m->w.engine.now(), .kind = startup ? kinds::probe_startup_failed : kinds::probe_liveness_failed,
-                         .stage = Stage::supervisor, .actor = un.supervisor_node, .proc = un.workers.front(),
-                         .cause = un.last, .narration = startup ? kinds::probe_startup_failed : kinds::probe_liveness_failed_refused, .reports_failure = true},
-                        {{"unit", un.name}, {"failures", n}, {"threshold", threshold},
-                         {"reason", "connection refused"}, {"since_start", m->w.engine.now() - un.exec_at}});
+      un.last = m->emit({.t = m->w.engine.now(),
+                         .kind = startup ? kinds::probe_startup_failed : kinds::probe_liveness_failed,
+                         .stage = Stage::supervisor,
+                         .actor = un.supervisor_node,
+                         .proc = un.workers.front(),
+                         .cause = un.last,
+                         .narration = startup ? kinds::probe_startup_failed : kinds::probe_liveness_failed_refused,
+                         .reports_failure = true},
+                        {{"unit", un.name},
+                         {"failures", n},
+                         {"threshold", threshold},
+                         {"reason", "connection refused"},
+                         {"since_start", m->w.engine.now() - un.exec_at}});
       if (kill)
         m->terminate(u, un.last, startup ? "startup probe failed" : "liveness probe failed", AfterStop::restart);
     });
@@ -58,8 +66,12 @@ void LifeModel::plan_probes(uint32_t u) {
     w.engine.schedule_at(gate, [m = this, u, gen] {
       Unit& un = m->units[u];
       if (un.gen != gen) return;
-      un.last = m->emit({.t = m->w.engine.now(), .kind = kinds::probe_startup_succeeded, .stage = Stage::supervisor,
-                         .actor = un.supervisor_node, .proc = un.workers.front(), .cause = un.last},
+      un.last = m->emit({.t = m->w.engine.now(),
+                         .kind = kinds::probe_startup_succeeded,
+                         .stage = Stage::supervisor,
+                         .actor = un.supervisor_node,
+                         .proc = un.workers.front(),
+                         .cause = un.last},
                         {{"unit", un.name}, {"since_start", m->w.engine.now() - un.exec_at}});
     });
   }
@@ -102,11 +114,15 @@ void LifeModel::schedule_hang_probes(uint32_t u, Time hung_at, bool readiness) {
     w.engine.schedule_at(first + probe.period * k + probe.timeout, [m = this, u, gen, seq, i, readiness, &probe] {
       Unit& un = m->units[u];
       if (un.gen != gen || un.hang_seq != seq) return;
-      un.last = m->emit({.t = m->w.engine.now(), .kind = readiness ? kinds::probe_readiness_failed : kinds::probe_liveness_failed,
-                         .stage = Stage::supervisor, .actor = un.supervisor_node, .proc = un.workers.front(),
-                         .cause = un.last, .reports_failure = true},
-                        {{"unit", un.name}, {"failures", i}, {"threshold", probe.failure_threshold},
-                         {"timeout", probe.timeout}});
+      un.last = m->emit(
+          {.t = m->w.engine.now(),
+           .kind = readiness ? kinds::probe_readiness_failed : kinds::probe_liveness_failed,
+           .stage = Stage::supervisor,
+           .actor = un.supervisor_node,
+           .proc = un.workers.front(),
+           .cause = un.last,
+           .reports_failure = true},
+          {{"unit", un.name}, {"failures", i}, {"threshold", probe.failure_threshold}, {"timeout", probe.timeout}});
       if (i != probe.failure_threshold) return;
       if (!readiness) return m->terminate(u, un.last, "liveness probe failed", AfterStop::restart);
       m->set_endpoints(u, false, un.last, "not_ready");

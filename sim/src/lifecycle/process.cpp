@@ -65,11 +65,18 @@ void LifeModel::start_unit(uint32_t u, RecordId cause, bool deploy, bool created
     // systemd: more than StartLimitBurst starts within StartLimitIntervalSec.
     unit.state = UnitState::failed;
     for (ProcId p : unit.workers) set_worker_state(p, ProcState::failed, cause);
-    unit.last = emit({.t = now, .kind = kinds::supervisor_give_up, .stage = Stage::supervisor,
-                      .actor = unit.supervisor_node, .proc = unit.workers.front(), .cause = cause,
-                      .narration = kinds::supervisor_give_up_start_limit, .state = ProcState::failed},
-                     {{"unit", unit.name}, {"supervisor", supervisor_kind_name(unit.sup.kind())},
-                      {"state", unit.sup.given_up_state()}, {"reason", "start-limit-hit"},
+    unit.last = emit({.t = now,
+                      .kind = kinds::supervisor_give_up,
+                      .stage = Stage::supervisor,
+                      .actor = unit.supervisor_node,
+                      .proc = unit.workers.front(),
+                      .cause = cause,
+                      .narration = kinds::supervisor_give_up_start_limit,
+                      .state = ProcState::failed},
+                     {{"unit", unit.name},
+                      {"supervisor", supervisor_kind_name(unit.sup.kind())},
+                      {"state", unit.sup.given_up_state()},
+                      {"reason", "start-limit-hit"},
                       {"burst", sc.services[unit.service].supervisor.start_limit_burst},
                       {"interval", sc.services[unit.service].supervisor.start_limit_interval}});
     return;
@@ -78,13 +85,21 @@ void LifeModel::start_unit(uint32_t u, RecordId cause, bool deploy, bool created
   unit.started = now;
   unit.hung = false;
   unit.state = UnitState::starting;
-  unit.last = emit({.t = now, .kind = restart ? kinds::supervisor_restart : kinds::process_start,
+  unit.last = emit({.t = now,
+                    .kind = restart ? kinds::supervisor_restart : kinds::process_start,
                     .stage = restart ? Stage::supervisor : Stage::process,
-                    .actor = restart ? unit.supervisor_node : unit.node, .proc = unit.workers.front(),
+                    .actor = restart ? unit.supervisor_node : unit.node,
+                    .proc = unit.workers.front(),
                     .cause = cause,
-                    .narration = created ? kinds::process_start_created : deploy ? kinds::process_start_deploy : std::string_view{}, .state = ProcState::starting},
-                   {{"unit", unit.name}, {"supervisor", supervisor_kind_name(unit.sup.kind())},
-                    {"restarts", unit.sup.restarts()}, {"workers", unit.workers.size()}, {"created", created}});
+                    .narration = created  ? kinds::process_start_created
+                                 : deploy ? kinds::process_start_deploy
+                                          : std::string_view{},
+                    .state = ProcState::starting},
+                   {{"unit", unit.name},
+                    {"supervisor", supervisor_kind_name(unit.sup.kind())},
+                    {"restarts", unit.sup.restarts()},
+                    {"workers", unit.workers.size()},
+                    {"created", created}});
   run_pre_start(u, unit.last);
 }
 
@@ -113,12 +128,16 @@ void LifeModel::unit_ready(uint32_t u, uint32_t gen) {
   unit.state = UnitState::up;
   const Time now = w.engine.now();
   const std::string& version = w.processes[raw(unit.workers.front())].version;
-  unit.last = emit({.t = now, .kind = kinds::process_ready, .stage = Stage::process, .actor = unit.node,
-                    .proc = unit.workers.front(), .cause = unit.last,
-                    .narration = version.empty() ? kinds::process_ready_unversioned : std::string_view{}, .state = ProcState::running},
-                   {{"unit", unit.name}, {"workers", unit.workers.size()},
-                    {"startup", now - unit.started},
-                    {"version", version}});
+  unit.last = emit(
+      {.t = now,
+       .kind = kinds::process_ready,
+       .stage = Stage::process,
+       .actor = unit.node,
+       .proc = unit.workers.front(),
+       .cause = unit.last,
+       .narration = version.empty() ? kinds::process_ready_unversioned : std::string_view{},
+       .state = ProcState::running},
+      {{"unit", unit.name}, {"workers", unit.workers.size()}, {"startup", now - unit.started}, {"version", version}});
   const bool kubernetes = unit.sup.kind() == SupervisorKind::kubernetes;
   for (ProcId p : unit.workers) {
     if (!kubernetes) w.processes[raw(p)].ready = true;
@@ -151,9 +170,7 @@ void LifeModel::stop_unit(uint32_t u, RecordId cause, UnitState to) {
 void LifeModel::unit_exit(uint32_t u, const ExitStatus& st, std::string_view reason, RecordId cause) {
   Unit& unit = units[u];
   if (unit.state == UnitState::stopping) return finish_stop(u, st, reason, cause);
-  if (unit.state != UnitState::up && unit.state != UnitState::starting &&
-      unit.state != UnitState::pre_start)
-    return;
+  if (unit.state != UnitState::up && unit.state != UnitState::starting && unit.state != UnitState::pre_start) return;
   const RecordId exit_rec = record_exit(u, st, reason, cause);
   supervise_exit(u, st, exit_rec);
   if (services[unit.service].rolling) reconcile(unit.service, exit_rec);
@@ -169,12 +186,21 @@ RecordId LifeModel::record_exit(uint32_t u, const ExitStatus& st, std::string_vi
   release_lock(u, cause);
   const ProcState dead = st.clean() && !st.oom_killed ? ProcState::exited : ProcState::crashed;
   if (narration.empty())
-    narration = st.oom_killed ? kinds::process_exit_oom : (st.signal ? kinds::process_exit_signal : kinds::process_exit);
-  const RecordId exit_rec =
-      emit({.t = now, .kind = kinds::process_exit, .stage = Stage::process, .actor = unit.node,
-            .proc = unit.workers.front(), .cause = cause, .narration = narration, .state = exit_state(st.code, st.signal)},
-           {{"unit", unit.name}, {"code", st.code}, {"signal", st.signal}, {"reason", reason},
-            {"uptime", now - unit.started}});
+    narration =
+        st.oom_killed ? kinds::process_exit_oom : (st.signal ? kinds::process_exit_signal : kinds::process_exit);
+  const RecordId exit_rec = emit({.t = now,
+                                  .kind = kinds::process_exit,
+                                  .stage = Stage::process,
+                                  .actor = unit.node,
+                                  .proc = unit.workers.front(),
+                                  .cause = cause,
+                                  .narration = narration,
+                                  .state = exit_state(st.code, st.signal)},
+                                 {{"unit", unit.name},
+                                  {"code", st.code},
+                                  {"signal", st.signal},
+                                  {"reason", reason},
+                                  {"uptime", now - unit.started}});
   for (ProcId p : unit.workers) set_worker_state(p, dead, exit_rec);
   if (unit.sup.kind() == SupervisorKind::kubernetes) set_endpoints(u, false, exit_rec, "exited");
   return exit_rec;
@@ -194,11 +220,19 @@ void LifeModel::supervise_exit(uint32_t u, const ExitStatus& st, RecordId exit_r
       w.processes[raw(p)].next_restart = now + d.delay;
       ++w.processes[raw(p)].restarts;
     }
-    unit.last = emit({.t = now, .kind = kinds::supervisor_restart_scheduled, .stage = Stage::supervisor,
-                      .actor = unit.supervisor_node, .proc = unit.workers.front(), .cause = exit_rec,
-                      .narration = registered(fmt::format("supervisor.restart_scheduled.{}", d.reason)), .state = ProcState::backing_off},
-                     {{"unit", unit.name}, {"supervisor", tool}, {"policy", unit.sup.policy()},
-                      {"delay", d.delay}, {"state", d.back_off ? unit.sup.waiting_state() : "auto-restart"},
+    unit.last = emit({.t = now,
+                      .kind = kinds::supervisor_restart_scheduled,
+                      .stage = Stage::supervisor,
+                      .actor = unit.supervisor_node,
+                      .proc = unit.workers.front(),
+                      .cause = exit_rec,
+                      .narration = registered(fmt::format("supervisor.restart_scheduled.{}", d.reason)),
+                      .state = ProcState::backing_off},
+                     {{"unit", unit.name},
+                      {"supervisor", tool},
+                      {"policy", unit.sup.policy()},
+                      {"delay", d.delay},
+                      {"state", d.back_off ? unit.sup.waiting_state() : "auto-restart"},
                       {"restarts", unit.sup.restarts()}});
     const uint32_t gen = unit.gen;
     unit.pending = w.engine.schedule(d.delay, [m = this, u, gen] {
@@ -209,14 +243,23 @@ void LifeModel::supervise_exit(uint32_t u, const ExitStatus& st, RecordId exit_r
   unit.state = d.action == SupervisorAction::give_up ? UnitState::failed : UnitState::down;
   if (d.action == SupervisorAction::give_up)
     for (ProcId p : unit.workers) set_worker_state(p, ProcState::failed, exit_rec);
-  unit.last = emit({.t = now, .kind = d.action == SupervisorAction::give_up ? kinds::supervisor_give_up : kinds::supervisor_no_restart,
-                    .stage = Stage::supervisor, .actor = unit.supervisor_node, .proc = unit.workers.front(),
-                    .cause = exit_rec,
-                    .narration = registered(fmt::format("{}.{}", d.action == SupervisorAction::give_up ? kinds::supervisor_give_up : kinds::supervisor_no_restart,
-                                             svc.supervisor.kind == SupervisorKind::none ? "unsupervised" : d.reason)), .state = d.action == SupervisorAction::give_up ? ProcState::failed : ProcState::stopped},
-                   {{"unit", unit.name}, {"supervisor", tool}, {"policy", unit.sup.policy()},
-                    {"state", unit.sup.given_up_state()}, {"restarts", unit.sup.restarts()},
-                    {"startretries", svc.supervisor.startretries}});
+  unit.last = emit(
+      {.t = now,
+       .kind = d.action == SupervisorAction::give_up ? kinds::supervisor_give_up : kinds::supervisor_no_restart,
+       .stage = Stage::supervisor,
+       .actor = unit.supervisor_node,
+       .proc = unit.workers.front(),
+       .cause = exit_rec,
+       .narration = registered(fmt::format(
+           "{}.{}", d.action == SupervisorAction::give_up ? kinds::supervisor_give_up : kinds::supervisor_no_restart,
+           svc.supervisor.kind == SupervisorKind::none ? "unsupervised" : d.reason)),
+       .state = d.action == SupervisorAction::give_up ? ProcState::failed : ProcState::stopped},
+      {{"unit", unit.name},
+       {"supervisor", tool},
+       {"policy", unit.sup.policy()},
+       {"state", unit.sup.given_up_state()},
+       {"restarts", unit.sup.restarts()},
+       {"startretries", svc.supervisor.startretries}});
 }
 
 void LifeModel::worker_exit(ProcId p, const ExitStatus& st, std::string_view reason, RecordId cause) {
@@ -228,11 +271,15 @@ void LifeModel::worker_exit(ProcId p, const ExitStatus& st, std::string_view rea
   const Time now = w.engine.now();
   ++wl.gen;
   const ServiceSpec& svc = sc.services[unit.service];
-  const RecordId rec =
-      emit({.t = now, .kind = kinds::process_worker_exit, .stage = Stage::process, .actor = proc.node,
-            .proc = p, .cause = cause,
-            .narration = st.oom_killed ? kinds::process_worker_exit_oom : kinds::process_worker_exit, .state = exit_state(st.code, st.signal)},
-           {{"worker", proc.name}, {"code", st.code}, {"signal", st.signal}, {"reason", reason}});
+  const RecordId rec = emit({.t = now,
+                             .kind = kinds::process_worker_exit,
+                             .stage = Stage::process,
+                             .actor = proc.node,
+                             .proc = p,
+                             .cause = cause,
+                             .narration = st.oom_killed ? kinds::process_worker_exit_oom : kinds::process_worker_exit,
+                             .state = exit_state(st.code, st.signal)},
+                            {{"worker", proc.name}, {"code", st.code}, {"signal", st.signal}, {"reason", reason}});
   // The manager keeps the listening socket it bound before spawning the workers (Uvicorn's
   // Multiprocess supervisor): the kernel still accepts connections for the dead worker.
   set_worker_state(p, ProcState::crashed, rec, manager_keeps_socket(svc.server));
@@ -240,16 +287,27 @@ void LifeModel::worker_exit(ProcId p, const ExitStatus& st, std::string_view rea
   for (ProcId q : unit.workers) left += w.processes[raw(q)].state == ProcState::running ? 1 : 0;
   if (manager_respawns_workers(svc.server, svc.server_version)) {
     const Time delay = manager_respawn_delay(svc.server);
-    unit.last = emit({.t = now, .kind = kinds::server_respawn_scheduled, .stage = Stage::process,
-                      .actor = unit.node, .proc = p, .cause = rec, .state = ProcState::backing_off},
-                     {{"worker", proc.name}, {"delay", delay}, {"left", left},
-                      {"server_version", svc.server_version}});
+    unit.last = emit({.t = now,
+                      .kind = kinds::server_respawn_scheduled,
+                      .stage = Stage::process,
+                      .actor = unit.node,
+                      .proc = p,
+                      .cause = rec,
+                      .state = ProcState::backing_off},
+                     {{"worker", proc.name}, {"delay", delay}, {"left", left}, {"server_version", svc.server_version}});
     const uint32_t gen = wl.gen;
     w.engine.schedule(delay, [m = this, p, gen] { m->worker_respawn(p, gen); });
   } else {
-    unit.last = emit({.t = now, .kind = kinds::server_worker_lost, .stage = Stage::process, .actor = unit.node,
-                      .proc = p, .cause = rec, .state = ProcState::crashed},
-                     {{"worker", proc.name}, {"left", left}, {"workers", unit.workers.size()},
+    unit.last = emit({.t = now,
+                      .kind = kinds::server_worker_lost,
+                      .stage = Stage::process,
+                      .actor = unit.node,
+                      .proc = p,
+                      .cause = rec,
+                      .state = ProcState::crashed},
+                     {{"worker", proc.name},
+                      {"left", left},
+                      {"workers", unit.workers.size()},
                       {"server_version", svc.server_version}});
   }
 }
@@ -259,8 +317,13 @@ void LifeModel::worker_respawn(ProcId p, uint32_t gen) {
   Unit& unit = units[wl.unit];
   if (wl.gen != gen || unit.state != UnitState::up) return;
   ++wl.gen;
-  const RecordId rec = emit({.t = w.engine.now(), .kind = kinds::server_respawn, .stage = Stage::process,
-                             .actor = unit.node, .proc = p, .cause = unit.last, .state = ProcState::starting},
+  const RecordId rec = emit({.t = w.engine.now(),
+                             .kind = kinds::server_respawn,
+                             .stage = Stage::process,
+                             .actor = unit.node,
+                             .proc = p,
+                             .cause = unit.last,
+                             .state = ProcState::starting},
                             {{"worker", w.processes[raw(p)].name}});
   set_worker_state(p, ProcState::starting, rec, manager_keeps_socket(sc.services[unit.service].server));
   ++w.processes[raw(p)].restarts;
@@ -280,10 +343,14 @@ void LifeModel::hang(uint32_t u, RecordId cause) {
   unit.hung = true;
   ++unit.hang_seq;
   const Time now = w.engine.now();
-  unit.last = emit({.t = now, .kind = kinds::process_hang, .stage = Stage::process, .actor = unit.node,
-                    .proc = unit.workers.front(), .cause = cause, .state = ProcState::hung},
-                   {{"unit", unit.name},
-                    {"liveness", sc.services[unit.service].supervisor.liveness.enabled}});
+  unit.last = emit({.t = now,
+                    .kind = kinds::process_hang,
+                    .stage = Stage::process,
+                    .actor = unit.node,
+                    .proc = unit.workers.front(),
+                    .cause = cause,
+                    .state = ProcState::hung},
+                   {{"unit", unit.name}, {"liveness", sc.services[unit.service].supervisor.liveness.enabled}});
   for (ProcId p : unit.workers)
     if (w.processes[raw(p)].state == ProcState::running) set_worker_state(p, ProcState::hung, unit.last);
   schedule_hang_probes(u, now, false);

@@ -46,26 +46,37 @@ void LifeModel::rollout(uint32_t s, RecordId cause, bool new_build) {
     const Limits l = limits(svc, n);
     sl.rolling = true;
     sl.deadline_reported = false;
-    sl.rollout_rec = emit({.t = w.engine.now(), .kind = kinds::deploy_rolling_update, .stage = Stage::deploy, .actor = actor,
-                           .cause = cause,
-                           .narration = registered(fmt::format("deploy.rolling_update{}{}", kubernetes ? "" : ".in_place",
-                                                    unversioned ? ".unversioned" : ""))},
-                          {{"service", svc.name}, {"replicas", n}, {"versions", sl.version_text},
-                           {"max_surge", l.surge}, {"max_unavailable", l.unavailable},
-                           {"max_surge_percent", svc.max_surge_percent},
-                           {"max_unavailable_percent", svc.max_unavailable_percent}});
+    sl.rollout_rec =
+        emit({.t = w.engine.now(),
+              .kind = kinds::deploy_rolling_update,
+              .stage = Stage::deploy,
+              .actor = actor,
+              .cause = cause,
+              .narration = registered(fmt::format("deploy.rolling_update{}{}", kubernetes ? "" : ".in_place",
+                                                  unversioned ? ".unversioned" : ""))},
+             {{"service", svc.name},
+              {"replicas", n},
+              {"versions", sl.version_text},
+              {"max_surge", l.surge},
+              {"max_unavailable", l.unavailable},
+              {"max_surge_percent", svc.max_surge_percent},
+              {"max_unavailable_percent", svc.max_unavailable_percent}});
     progressed(s);
     return reconcile(s, sl.rollout_rec);
   }
   sl.rolling = false;
-  const RecordId rec = emit({.t = w.engine.now(), .kind = kinds::deploy_rollout, .stage = Stage::deploy, .actor = actor,
+  const RecordId rec = emit({.t = w.engine.now(),
+                             .kind = kinds::deploy_rollout,
+                             .stage = Stage::deploy,
+                             .actor = actor,
                              .cause = cause,
                              .narration = registered(fmt::format("deploy.rollout{}{}", kubernetes ? ".recreate" : "",
-                                                      unversioned ? ".unversioned" : ""))},
+                                                                 unversioned ? ".unversioned" : ""))},
                             {{"service", svc.name}, {"replicas", n}, {"versions", sl.version_text}});
   for (uint32_t u = 0; u < units.size(); ++u)
     if (units[u].service == s && w.hosts[units[u].host].up)
-      terminate(u, rec, kubernetes ? "Recreate: every old pod goes before a new one starts" : "restart: stop, then start again",
+      terminate(u, rec,
+                kubernetes ? "Recreate: every old pod goes before a new one starts" : "restart: stop, then start again",
                 kubernetes ? AfterStop::recreate : AfterStop::start);
   if (kubernetes) recreate_done(s, rec);
 }
@@ -105,7 +116,9 @@ void LifeModel::progressed(uint32_t s) {
       if (un.revision != sv.revision && !(un.state == UnitState::stopping && un.after == AfterStop::remove)) ++old;
       if (un.revision == sv.revision && un.state != UnitState::up && waiting.empty()) waiting = un.name;
     }
-    m->emit({.t = m->w.engine.now(), .kind = kinds::deploy_progress_deadline_exceeded, .stage = Stage::deploy,
+    m->emit({.t = m->w.engine.now(),
+             .kind = kinds::deploy_progress_deadline_exceeded,
+             .stage = Stage::deploy,
              .actor = m->w.trace.node(fmt::format("deploy/{}", m->sc.services[s].name))},
             {{"service", m->sc.services[s].name}, {"waiting_for", waiting}, {"not_replaced", old}});
   });
@@ -155,11 +168,19 @@ void LifeModel::reconcile(uint32_t s, RecordId cause) {
       Unit& un = units[u];
       take_build(u);
       un.state = UnitState::down;
-      const RecordId rec = emit({.t = w.engine.now(), .kind = kinds::deploy_scale_up, .stage = Stage::deploy, .actor = actor,
-                                 .proc = un.workers.front(), .cause = cause,
+      const RecordId rec = emit({.t = w.engine.now(),
+                                 .kind = kinds::deploy_scale_up,
+                                 .stage = Stage::deploy,
+                                 .actor = actor,
+                                 .proc = un.workers.front(),
+                                 .cause = cause,
                                  .narration = kubernetes ? kinds::deploy_scale_up : kinds::deploy_scale_up_in_place},
-                                {{"service", svc.name}, {"unit", un.name}, {"new", fresh + 1}, {"old", old},
-                                 {"replicas", l.replicas}, {"max_surge", l.surge}});
+                                {{"service", svc.name},
+                                 {"unit", un.name},
+                                 {"new", fresh + 1},
+                                 {"old", old},
+                                 {"replicas", l.replicas},
+                                 {"max_surge", l.surge}});
       ++fresh;
       start_unit(u, rec, true, kubernetes);  // a new pod, or the same unit started again
       progressed(s);
@@ -178,12 +199,19 @@ void LifeModel::reconcile(uint32_t s, RecordId cause) {
         const bool healthy = available(un);
         if (pass == 0 ? (healthy || max_down <= 0) : (!healthy || can <= 0)) continue;
         (pass == 0 ? max_down : can) -= 1;
-        const RecordId rec = emit({.t = w.engine.now(), .kind = kinds::deploy_scale_down, .stage = Stage::deploy, .actor = actor,
-                                   .proc = un.workers.front(), .cause = cause,
-                                   .narration = healthy ? (kubernetes ? kinds::deploy_scale_down : kinds::deploy_scale_down_in_place)
-                                                        : kinds::deploy_scale_down_unhealthy},
-                                  {{"service", svc.name}, {"unit", un.name},
-                                   {"available", old_available + fresh_available}, {"min_available", min_available}});
+        const RecordId rec =
+            emit({.t = w.engine.now(),
+                  .kind = kinds::deploy_scale_down,
+                  .stage = Stage::deploy,
+                  .actor = actor,
+                  .proc = un.workers.front(),
+                  .cause = cause,
+                  .narration = healthy ? (kubernetes ? kinds::deploy_scale_down : kinds::deploy_scale_down_in_place)
+                                       : kinds::deploy_scale_down_unhealthy},
+                 {{"service", svc.name},
+                  {"unit", un.name},
+                  {"available", old_available + fresh_available},
+                  {"min_available", min_available}});
         terminate(u, rec, "scaled down by the rolling update", AfterStop::remove);
         progressed(s);
         changed = true;
@@ -193,7 +221,11 @@ void LifeModel::reconcile(uint32_t s, RecordId cause) {
   tally();
   if (old == 0 && fresh_available == l.replicas) {
     sl.rolling = false;
-    emit({.t = w.engine.now(), .kind = kinds::deploy_rollout_done, .stage = Stage::deploy, .actor = actor, .cause = cause,
+    emit({.t = w.engine.now(),
+          .kind = kinds::deploy_rollout_done,
+          .stage = Stage::deploy,
+          .actor = actor,
+          .cause = cause,
           .narration = sl.version_text.empty() ? kinds::deploy_rollout_done_unversioned : ""},
          {{"service", svc.name}, {"versions", sl.version_text}});
   }

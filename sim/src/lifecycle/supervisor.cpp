@@ -11,9 +11,7 @@ namespace deploysim {
 namespace {
 
 bool iequals(std::string_view a, std::string_view b) {
-  return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
-    return (x | 0x20) == (y | 0x20);
-  });
+  return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) { return (x | 0x20) == (y | 0x20); });
 }
 
 }  // namespace
@@ -72,11 +70,21 @@ RestartDecision Supervisor::on_exit(Time started, Time t, const ExitStatus& st) 
   if (gave_up_) return {SupervisorAction::give_up, Time{}, false, "failed"};
   RestartDecision d;
   switch (spec_.kind) {
-    case SupervisorKind::systemd: d = on_exit_systemd(st); break;
-    case SupervisorKind::docker: d = on_exit_docker(started, t, st); break;
-    case SupervisorKind::kubernetes: d = on_exit_kubernetes(t, st); break;
-    case SupervisorKind::supervisord: d = on_exit_supervisord(started, t, st); break;
-    case SupervisorKind::none: d = {SupervisorAction::stay_down, Time{}, false, "unsupervised"}; break;
+    case SupervisorKind::systemd:
+      d = on_exit_systemd(st);
+      break;
+    case SupervisorKind::docker:
+      d = on_exit_docker(started, t, st);
+      break;
+    case SupervisorKind::kubernetes:
+      d = on_exit_kubernetes(t, st);
+      break;
+    case SupervisorKind::supervisord:
+      d = on_exit_supervisord(started, t, st);
+      break;
+    case SupervisorKind::none:
+      d = {SupervisorAction::stay_down, Time{}, false, "unsupervised"};
+      break;
   }
   if (d.action == SupervisorAction::restart) {
     ++restarts_;
@@ -110,11 +118,15 @@ RestartDecision Supervisor::on_exit_docker(Time started, Time t, const ExitStatu
   docker_timeout_ = docker_timeout_ == Time{} ? initial : std::min(docker_timeout_ * 2, cap);
   bool restart = false;
   std::string_view reason = "policy";
-  if (policy_ == "always") restart = true;
-  else if (policy_ == "unless-stopped") restart = !stopped_by_user_;
+  if (policy_ == "always")
+    restart = true;
+  else if (policy_ == "unless-stopped")
+    restart = !stopped_by_user_;
   else if (policy_ == "on-failure") {
-    if (spec_.max_retries == 0 || static_cast<int>(streak_) < spec_.max_retries) restart = st.code != 0;
-    else if (st.code != 0) return {SupervisorAction::give_up, Time{}, false, "max_retries"};
+    if (spec_.max_retries == 0 || static_cast<int>(streak_) < spec_.max_retries)
+      restart = st.code != 0;
+    else if (st.code != 0)
+      return {SupervisorAction::give_up, Time{}, false, "max_retries"};
   }
   if (!restart) return {SupervisorAction::stay_down, Time{}, false, reason};
   return {SupervisorAction::restart, docker_timeout_, true, "backoff"};
@@ -204,9 +216,11 @@ bool manager_respawns_workers(ServerPreset server, std::string_view version) {
       auto v = parse_version(version);
       return !v || *v >= Version{0, 30, 0};
     }
-    case ServerPreset::gunicorn: return true;  // the arbiter keeps `workers` alive
+    case ServerPreset::gunicorn:
+      return true;  // the arbiter keeps `workers` alive
     case ServerPreset::hypercorn:
-    case ServerPreset::daphne: return false;
+    case ServerPreset::daphne:
+      return false;
   }
   return false;
 }

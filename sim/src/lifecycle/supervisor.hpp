@@ -21,10 +21,10 @@ inline constexpr int sig_term = 15;  ///< SIGTERM (a clean stop for systemd; the
 
 /// How a process ended.
 struct ExitStatus {
-  int code = 0;            ///< Exit code; 128 + signal when killed by a signal (137 = SIGKILL).
-  int signal = 0;          ///< Signal that killed it (0: it exited by itself).
-  bool by_user = false;    ///< Stopped on purpose (systemctl stop, docker stop, a deploy).
-  bool oom_killed = false; ///< Killed for memory (kernel OOM killer or container limit).
+  int code = 0;             ///< Exit code; 128 + signal when killed by a signal (137 = SIGKILL).
+  int signal = 0;           ///< Signal that killed it (0: it exited by itself).
+  bool by_user = false;     ///< Stopped on purpose (systemctl stop, docker stop, a deploy).
+  bool oom_killed = false;  ///< Killed for memory (kernel OOM killer or container limit).
   /// Whether systemd counts it as a clean exit (code 0, or SIGHUP/SIGINT/SIGTERM/SIGPIPE).
   bool clean() const;
   /// An exit with code `c`.
@@ -43,14 +43,14 @@ enum class SupervisorAction : uint8_t {
 /// The answer to an exit.
 struct RestartDecision {
   SupervisorAction action = SupervisorAction::stay_down;
-  Time delay;              ///< From the exit to the next start attempt (restart only).
-  bool back_off = false;   ///< Shown as a back-off state while waiting (CrashLoopBackOff, BACKOFF).
-  std::string_view reason; ///< Short key for narration: "policy", "backoff", "fatal", "max_retries", ...
+  Time delay;               ///< From the exit to the next start attempt (restart only).
+  bool back_off = false;    ///< Shown as a back-off state while waiting (CrashLoopBackOff, BACKOFF).
+  std::string_view reason;  ///< Short key for narration: "policy", "backoff", "fatal", "max_retries", ...
 };
 
 /// The restart policy of one supervised unit, with its counters.
 class Supervisor {
-public:
+ public:
   /// A supervisor of the given kind with the spec's options (empty `restart` = tool default).
   explicit Supervisor(const SupervisorSpec& spec);
 
@@ -78,7 +78,7 @@ public:
   /// The state the tool shows after giving up ("failed", "exited", "Error", "FATAL").
   std::string_view given_up_state() const { return supervisor_info(spec_.kind).given_up_state; }
 
-private:
+ private:
   bool systemd_wants(const ExitStatus& st) const;
   RestartDecision on_exit_systemd(const ExitStatus& st);
   RestartDecision on_exit_docker(Time started, Time t, const ExitStatus& st);

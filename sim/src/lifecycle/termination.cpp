@@ -27,10 +27,14 @@ const char* app_state(const Unit& unit) {
 
 const char* after_name(AfterStop a) {
   switch (a) {
-    case AfterStop::restart: return "restart";
-    case AfterStop::start: return "start";
-    case AfterStop::remove: return "remove";
-    case AfterStop::recreate: return "recreate";
+    case AfterStop::restart:
+      return "restart";
+    case AfterStop::start:
+      return "start";
+    case AfterStop::remove:
+      return "remove";
+    case AfterStop::recreate:
+      return "recreate";
   }
   return "restart";
 }
@@ -52,9 +56,17 @@ void LifeModel::terminate(uint32_t u, RecordId cause, std::string_view reason, A
     // Nothing of the app runs (waiting to restart, given up, in a pre-start step, gone with its
     // host): the unit stops at once.
     if (unit.state == UnitState::absent) return;
-    unit.last = emit({.t = now, .kind = kinds::process_terminate, .stage = Stage::supervisor, .actor = unit.supervisor_node,
-                      .proc = unit.workers.front(), .cause = cause, .narration = kinds::process_terminate_not_running, .state = ProcState::stopped},
-                     {{"unit", unit.name}, {"supervisor", supervisor_kind_name(spec.kind)}, {"reason", reason},
+    unit.last = emit({.t = now,
+                      .kind = kinds::process_terminate,
+                      .stage = Stage::supervisor,
+                      .actor = unit.supervisor_node,
+                      .proc = unit.workers.front(),
+                      .cause = cause,
+                      .narration = kinds::process_terminate_not_running,
+                      .state = ProcState::stopped},
+                     {{"unit", unit.name},
+                      {"supervisor", supervisor_kind_name(spec.kind)},
+                      {"reason", reason},
                       {"then", after_name(after)}});
     unit.after = after;
     stop_unit(u, unit.last, after == AfterStop::remove ? UnitState::absent : UnitState::down);
@@ -69,12 +81,22 @@ void LifeModel::terminate(uint32_t u, RecordId cause, std::string_view reason, A
   unit.after = after;
   unit.sigterm_sent = false;
   unit.draining = 0;
-  unit.last = emit({.t = now, .kind = kinds::process_terminate, .stage = Stage::supervisor, .actor = unit.supervisor_node,
-                    .proc = unit.workers.front(), .cause = cause,
+  unit.last = emit({.t = now,
+                    .kind = kinds::process_terminate,
+                    .stage = Stage::supervisor,
+                    .actor = unit.supervisor_node,
+                    .proc = unit.workers.front(),
+                    .cause = cause,
                     .narration = pre_stop > Time{} ? std::string(kinds::process_terminate_pre_stop)
-                                                   : registered(fmt::format("process.terminate.{}", app_state(unit))), .state = ProcState::stopping},
-                   {{"unit", unit.name}, {"supervisor", supervisor_kind_name(spec.kind)}, {"reason", reason},
-                    {"grace", grace}, {"pre_stop", pre_stop}, {"app", app_state(unit)}, {"then", after_name(after)}});
+                                                   : registered(fmt::format("process.terminate.{}", app_state(unit))),
+                    .state = ProcState::stopping},
+                   {{"unit", unit.name},
+                    {"supervisor", supervisor_kind_name(spec.kind)},
+                    {"reason", reason},
+                    {"grace", grace},
+                    {"pre_stop", pre_stop},
+                    {"app", app_state(unit)},
+                    {"then", after_name(after)}});
   if (spec.kind == SupervisorKind::kubernetes) set_endpoints(u, false, unit.last, "terminating");
   const uint32_t gen = unit.gen;
   if (grace != Time::max()) {
@@ -84,10 +106,14 @@ void LifeModel::terminate(uint32_t u, RecordId cause, std::string_view reason, A
     w.engine.schedule(kill_at, [m = this, u, gen, grace] {
       Unit& un = m->units[u];
       if (un.gen != gen || un.state != UnitState::stopping) return;
-      const RecordId rec = m->emit({.t = m->w.engine.now(), .kind = kinds::supervisor_kill, .stage = Stage::supervisor,
-                                    .actor = un.supervisor_node, .proc = un.workers.front(), .cause = un.last},
-                                   {{"unit", un.name}, {"grace", grace},
-                                    {"supervisor", supervisor_kind_name(un.sup.kind())}});
+      const RecordId rec =
+          m->emit({.t = m->w.engine.now(),
+                   .kind = kinds::supervisor_kill,
+                   .stage = Stage::supervisor,
+                   .actor = un.supervisor_node,
+                   .proc = un.workers.front(),
+                   .cause = un.last},
+                  {{"unit", un.name}, {"grace", grace}, {"supervisor", supervisor_kind_name(un.sup.kind())}});
       m->finish_stop(u, ExitStatus::killed(sig_kill), "SIGKILL after the grace period", rec);
     });
   }
@@ -102,8 +128,12 @@ void LifeModel::send_sigterm(uint32_t u, uint32_t gen) {
   unit.sigterm_sent = true;
   unit.sigterm_at = now;
   if (sc.services[unit.service].supervisor.pre_stop > Time{} && unit.sup.kind() == SupervisorKind::kubernetes)
-    unit.last = emit({.t = now, .kind = kinds::process_sigterm, .stage = Stage::supervisor, .actor = unit.supervisor_node,
-                      .proc = unit.workers.front(), .cause = unit.last,
+    unit.last = emit({.t = now,
+                      .kind = kinds::process_sigterm,
+                      .stage = Stage::supervisor,
+                      .actor = unit.supervisor_node,
+                      .proc = unit.workers.front(),
+                      .cause = unit.last,
                       .narration = registered(fmt::format("process.sigterm.{}", app_state(unit)))},
                      {{"unit", unit.name}, {"app", app_state(unit)}});
   if (unit.was_hung) return;  // the handler never runs: SIGKILL at the end of the grace period
@@ -135,17 +165,25 @@ void LifeModel::begin_drain(uint32_t u) {
   if (unit.draining == 0 && unit.state == UnitState::stopping && unit.gen == gen)
     w.engine.schedule(shutdown_poll, [m = this, u, gen] {
       if (m->units[u].gen == gen && m->units[u].state == UnitState::stopping)
-        m->finish_stop(u, graceful_exit(m->sc.services[m->units[u].service]), "SIGTERM: shut down cleanly", m->units[u].last);
+        m->finish_stop(u, graceful_exit(m->sc.services[m->units[u].service]), "SIGTERM: shut down cleanly",
+                       m->units[u].last);
     });
   if (svc.timeout_graceful_shutdown) {
     // --timeout-graceful-shutdown: what is still running then is cancelled and Uvicorn exits.
     w.engine.schedule(shutdown_poll + *svc.timeout_graceful_shutdown, [m = this, u, gen] {
       Unit& un = m->units[u];
       if (un.gen != gen || un.state != UnitState::stopping || un.draining == 0) return;
-      const RecordId rec = m->emit({.t = m->w.engine.now(), .kind = kinds::server_shutdown_timeout, .stage = Stage::process,
-                                    .actor = un.node, .proc = un.workers.front(), .cause = un.last, .reports_failure = true},
-                                   {{"unit", un.name}, {"timeout", *m->sc.services[un.service].timeout_graceful_shutdown}});
-      m->finish_stop(u, graceful_exit(m->sc.services[un.service]), "SIGTERM: requests cancelled at --timeout-graceful-shutdown", rec);
+      const RecordId rec =
+          m->emit({.t = m->w.engine.now(),
+                   .kind = kinds::server_shutdown_timeout,
+                   .stage = Stage::process,
+                   .actor = un.node,
+                   .proc = un.workers.front(),
+                   .cause = un.last,
+                   .reports_failure = true},
+                  {{"unit", un.name}, {"timeout", *m->sc.services[un.service].timeout_graceful_shutdown}});
+      m->finish_stop(u, graceful_exit(m->sc.services[un.service]),
+                     "SIGTERM: requests cancelled at --timeout-graceful-shutdown", rec);
     });
   }
 }
@@ -157,7 +195,8 @@ void LifeModel::worker_drained(ProcId p) {
   if (--unit.draining > 0) return;
   const Time now = w.engine.now();
   const Time first = unit.sigterm_at + shutdown_poll;
-  const Time at = now <= first ? first : first + shutdown_poll * ((now - first + shutdown_poll - ns(1)) / shutdown_poll);
+  const Time at =
+      now <= first ? first : first + shutdown_poll * ((now - first + shutdown_poll - ns(1)) / shutdown_poll);
   const uint32_t gen = unit.gen;
   w.engine.schedule_at(at, [m = this, u, gen] {
     Unit& un = m->units[u];
@@ -170,8 +209,8 @@ void LifeModel::finish_stop(uint32_t u, const ExitStatus& st, std::string_view r
   Unit& unit = units[u];
   if (unit.state != UnitState::stopping) return;
   const std::string_view narration = st.signal == sig_kill ? kinds::process_exit_killed_after_grace
-                          : st.clean()           ? kinds::process_exit_stopped
-                                                 : kinds::process_exit;
+                                     : st.clean()          ? kinds::process_exit_stopped
+                                                           : kinds::process_exit;
   const RecordId rec = record_exit(u, st, reason, cause, narration);
   after_stop(u, rec, st);
 }
@@ -212,9 +251,15 @@ void LifeModel::set_endpoints(uint32_t u, bool ready, RecordId cause, const char
     if (un.endpoint_seq != seq) return;
     const std::string narration = registered(fmt::format("endpoints.{}.{}", ready ? "added" : "removed", why));
     for (ProcId p : un.workers) m->w.processes[raw(p)].ready = ready;
-    m->emit({.t = m->w.engine.now(), .kind = ready ? kinds::endpoints_added : kinds::endpoints_removed, .stage = Stage::supervisor,
-             .actor = un.supervisor_node, .proc = un.workers.front(), .cause = cause, .narration = narration},
-            {{"unit", un.name}, {"service", m->sc.services[un.service].name},
+    m->emit({.t = m->w.engine.now(),
+             .kind = ready ? kinds::endpoints_added : kinds::endpoints_removed,
+             .stage = Stage::supervisor,
+             .actor = un.supervisor_node,
+             .proc = un.workers.front(),
+             .cause = cause,
+             .narration = narration},
+            {{"unit", un.name},
+             {"service", m->sc.services[un.service].name},
              {"delay", endpoints_delay(m->sc.services[un.service].supervisor)}});
   });
 }

@@ -39,14 +39,28 @@ bool VersionConstraint::allows(const Version& v) const {
     using Op = VersionClause::Op;
     bool ok = false;
     switch (c.op) {
-      case Op::eq: ok = v == c.v; break;
-      case Op::ne: ok = v != c.v; break;
-      case Op::ge: ok = v >= c.v; break;
-      case Op::gt: ok = v > c.v; break;
-      case Op::le: ok = v <= c.v; break;
-      case Op::lt: ok = v < c.v; break;
+      case Op::eq:
+        ok = v == c.v;
+        break;
+      case Op::ne:
+        ok = v != c.v;
+        break;
+      case Op::ge:
+        ok = v >= c.v;
+        break;
+      case Op::gt:
+        ok = v > c.v;
+        break;
+      case Op::le:
+        ok = v <= c.v;
+        break;
+      case Op::lt:
+        ok = v < c.v;
+        break;
       // PEP 440 "~=0.45.0" means >=0.45.0,==0.45.*.
-      case Op::compatible: ok = v >= c.v && v.major == c.v.major && v.minor == c.v.minor; break;
+      case Op::compatible:
+        ok = v >= c.v && v.major == c.v.major && v.minor == c.v.minor;
+        break;
     }
     if (!ok) return false;
   }
@@ -60,11 +74,14 @@ std::optional<VersionConstraint> parse_constraint(std::string_view text, std::st
   while (true) {
     const size_t comma = text.find(',');
     std::string_view part = trim(text.substr(0, comma));
-    struct OpText { std::string_view s; VersionClause::Op op; };
-    static constexpr OpText ops[] = {{"==", VersionClause::Op::eq}, {"!=", VersionClause::Op::ne},
-                                     {">=", VersionClause::Op::ge}, {"<=", VersionClause::Op::le},
-                                     {"~=", VersionClause::Op::compatible},
-                                     {">", VersionClause::Op::gt}, {"<", VersionClause::Op::lt}};
+    struct OpText {
+      std::string_view s;
+      VersionClause::Op op;
+    };
+    static constexpr OpText ops[] = {{"==", VersionClause::Op::eq},         {"!=", VersionClause::Op::ne},
+                                     {">=", VersionClause::Op::ge},         {"<=", VersionClause::Op::le},
+                                     {"~=", VersionClause::Op::compatible}, {">", VersionClause::Op::gt},
+                                     {"<", VersionClause::Op::lt}};
     bool matched = false;
     for (const OpText& o : ops) {
       if (part.substr(0, o.s.size()) != o.s) continue;
@@ -76,8 +93,10 @@ std::optional<VersionConstraint> parse_constraint(std::string_view text, std::st
     }
     if (!matched) {
       if (error)
-        *error = fmt::format("expected a version constraint such as \"==0.45.0\" or "
-                             "\">=0.45.0,<0.46.0\", got \"{}\"", part);
+        *error = fmt::format(
+            "expected a version constraint such as \"==0.45.0\" or "
+            "\">=0.45.0,<0.46.0\", got \"{}\"",
+            part);
       return std::nullopt;
     }
     if (comma == std::string_view::npos) break;

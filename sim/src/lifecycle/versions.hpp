@@ -28,7 +28,7 @@ std::optional<Version> parse_version(std::string_view text);
 /// One comparison of a constraint.
 struct VersionClause {
   enum class Op : uint8_t { eq, ne, ge, gt, le, lt, compatible } op = Op::eq;  ///< ==, !=, >=, >, <=, <, ~=.
-  Version v;  ///< Right-hand side.
+  Version v;                                                                   ///< Right-hand side.
 };
 
 /// A constraint: all clauses must hold (comma = and). An empty constraint accepts everything.

@@ -16,11 +16,11 @@ void check(bool ok, const char* what) {
 }
 
 void set_cn(X509_NAME* name, const std::string& cn, const char* org) {
-  check(X509_NAME_add_entry_by_txt(name, "O", MBSTRING_ASC,
-                                   reinterpret_cast<const unsigned char*>(org), -1, -1, 0) == 1,
-        "X509_NAME O");
-  check(X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
-                                   reinterpret_cast<const unsigned char*>(cn.c_str()), -1, -1, 0) == 1,
+  check(
+      X509_NAME_add_entry_by_txt(name, "O", MBSTRING_ASC, reinterpret_cast<const unsigned char*>(org), -1, -1, 0) == 1,
+      "X509_NAME O");
+  check(X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, reinterpret_cast<const unsigned char*>(cn.c_str()), -1, -1,
+                                   0) == 1,
         "X509_NAME CN");
 }
 
@@ -35,16 +35,14 @@ void add_ext(X509* cert, X509* issuer, int nid, const std::string& value) {
 }
 
 // Builds an unsigned certificate with subject, validity, serial and public key set.
-X509Ptr make_cert(const std::string& cn, const char* org, int64_t not_before, int64_t not_after,
-                  uint64_t serial, EVP_PKEY* pub) {
+X509Ptr make_cert(const std::string& cn, const char* org, int64_t not_before, int64_t not_after, uint64_t serial,
+                  EVP_PKEY* pub) {
   X509Ptr cert(X509_new());
   check(cert != nullptr, "X509_new");
   X509_set_version(cert.get(), 2);
   ASN1_INTEGER_set_uint64(X509_get_serialNumber(cert.get()), serial);
-  check(ASN1_TIME_set(X509_getm_notBefore(cert.get()), static_cast<time_t>(not_before)) != nullptr,
-        "notBefore");
-  check(ASN1_TIME_set(X509_getm_notAfter(cert.get()), static_cast<time_t>(not_after)) != nullptr,
-        "notAfter");
+  check(ASN1_TIME_set(X509_getm_notBefore(cert.get()), static_cast<time_t>(not_before)) != nullptr, "notBefore");
+  check(ASN1_TIME_set(X509_getm_notAfter(cert.get()), static_cast<time_t>(not_after)) != nullptr, "notAfter");
   set_cn(X509_get_subject_name(cert.get()), cn, org);
   X509_set_pubkey(cert.get(), pub);
   return cert;
@@ -85,8 +83,7 @@ std::string to_pem(X509* cert) {
   return out;
 }
 
-CertAuthority::CertAuthority(const std::string& common_name, int64_t not_before, int64_t not_after,
-                             KeyType key)
+CertAuthority::CertAuthority(const std::string& common_name, int64_t not_before, int64_t not_after, KeyType key)
     : key_(generate_key(key)) {
   cert_ = make_cert(common_name, "deploysim", not_before, not_after, 1, key_.get());
   X509_set_issuer_name(cert_.get(), X509_get_subject_name(cert_.get()));
@@ -126,26 +123,31 @@ Credential self_signed(const LeafSpec& spec) {
 
 const char* trust_name(CertTrust t) {
   switch (t) {
-    case CertTrust::trusted: return "trusted";
-    case CertTrust::wrong_name: return "wrong-name";
-    case CertTrust::untrusted_ca: return "untrusted-ca";
-    case CertTrust::untrusted_chain: return "untrusted-chain";
-    case CertTrust::self_signed: return "self-signed";
+    case CertTrust::trusted:
+      return "trusted";
+    case CertTrust::wrong_name:
+      return "wrong-name";
+    case CertTrust::untrusted_ca:
+      return "untrusted-ca";
+    case CertTrust::untrusted_chain:
+      return "untrusted-chain";
+    case CertTrust::self_signed:
+      return "self-signed";
   }
   return "?";
 }
 
 namespace {
-constexpr int64_t root_not_before = 946684800;   // 2000-01-01T00:00:00Z
-constexpr int64_t root_not_after = 4102444799;   // 2099-12-31T23:59:59Z
+constexpr int64_t root_not_before = 946684800;  // 2000-01-01T00:00:00Z
+constexpr int64_t root_not_after = 4102444799;  // 2099-12-31T23:59:59Z
 }  // namespace
 
 CertStore::CertStore(KeyType root_key)
     : trusted_("deploysim Local Root CA", root_not_before, root_not_after, root_key),
       untrusted_("Untrusted Root CA", root_not_before, root_not_after, root_key) {}
 
-const Credential& CertStore::leaf(const std::string& name, int64_t not_before, int64_t not_after,
-                                  CertTrust trust, KeyType key, const std::vector<std::string>& alt_names) {
+const Credential& CertStore::leaf(const std::string& name, int64_t not_before, int64_t not_after, CertTrust trust,
+                                  KeyType key, const std::vector<std::string>& alt_names) {
   Key k{name, not_before, not_after, trust, key, alt_names};
   auto it = leaves_.find(k);
   if (it != leaves_.end()) return *it->second;
@@ -155,10 +157,18 @@ const Credential& CertStore::leaf(const std::string& name, int64_t not_before, i
   Credential c;
   switch (trust) {
     case CertTrust::trusted:
-    case CertTrust::wrong_name: c = trusted_.issue(spec); break;
-    case CertTrust::untrusted_ca: c = untrusted_.issue(spec); break;
-    case CertTrust::untrusted_chain: c = untrusted_.issue(spec, true); break;
-    case CertTrust::self_signed: c = self_signed(spec); break;
+    case CertTrust::wrong_name:
+      c = trusted_.issue(spec);
+      break;
+    case CertTrust::untrusted_ca:
+      c = untrusted_.issue(spec);
+      break;
+    case CertTrust::untrusted_chain:
+      c = untrusted_.issue(spec, true);
+      break;
+    case CertTrust::self_signed:
+      c = self_signed(spec);
+      break;
   }
   auto& slot = leaves_[k];
   slot = std::make_unique<Credential>(std::move(c));

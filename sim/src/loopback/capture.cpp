@@ -15,15 +15,12 @@ int sink_index() {
   return idx;
 }
 
-CaptureSink* sink_of(const SSL* ssl) {
-  return static_cast<CaptureSink*>(SSL_get_ex_data(ssl, sink_index()));
-}
+CaptureSink* sink_of(const SSL* ssl) { return static_cast<CaptureSink*>(SSL_get_ex_data(ssl, sink_index())); }
 
-void on_message(int write_p, int /*version*/, int content_type, const void* buf, size_t len,
-                SSL* ssl, void* /*arg*/) {
+void on_message(int write_p, int /*version*/, int content_type, const void* buf, size_t len, SSL* ssl, void* /*arg*/) {
   CaptureSink* sink = sink_of(ssl);
   if (sink == nullptr || sink->capture == nullptr || (write_p == 0 && !sink->record_reads)) return;
-  const Direction dir = write_p != 0 ? sink->writer
+  const Direction dir = write_p != 0                                  ? sink->writer
                         : sink->writer == Direction::client_to_server ? Direction::server_to_client
                                                                       : Direction::client_to_server;
   const auto d = static_cast<size_t>(dir);
@@ -53,9 +50,7 @@ void on_keylog(const SSL* ssl, const char* line) {
 
 }  // namespace
 
-const char* direction_arrow(Direction d) {
-  return d == Direction::client_to_server ? "C->S" : "S->C";
-}
+const char* direction_arrow(Direction d) { return d == Direction::client_to_server ? "C->S" : "S->C"; }
 
 void install_capture_callbacks(SSL_CTX* ctx, CaptureMode mode) {
   if (mode == CaptureMode::none) return;
@@ -63,9 +58,7 @@ void install_capture_callbacks(SSL_CTX* ctx, CaptureMode mode) {
   if (mode == CaptureMode::messages_and_keys) SSL_CTX_set_keylog_callback(ctx, on_keylog);
 }
 
-void attach_capture(SSL* ssl, CaptureSink* sink) {
-  SSL_set_ex_data(ssl, sink_index(), sink);
-}
+void attach_capture(SSL* ssl, CaptureSink* sink) { SSL_set_ex_data(ssl, sink_index(), sink); }
 
 std::string keylog_text(const Capture& capture) {
   std::string out;

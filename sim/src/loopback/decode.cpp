@@ -18,7 +18,7 @@ namespace {
 
 // A bounds-checked cursor over a message; every read fails softly on truncation.
 class Reader {
-public:
+ public:
   Reader(const std::vector<uint8_t>& b, size_t pos, size_t end) : b_(b), pos_(pos), end_(end) {}
   size_t pos() const { return pos_; }
   size_t end() const { return end_; }
@@ -43,11 +43,14 @@ public:
     return r;
   }
   void skip(size_t n) {
-    if (has(n)) pos_ += n; else fail();
+    if (has(n))
+      pos_ += n;
+    else
+      fail();
   }
   const uint8_t* at(size_t p) const { return b_.data() + p; }
 
-private:
+ private:
   uint32_t fail() {
     ok_ = false;
     pos_ = end_;
@@ -72,8 +75,8 @@ std::string hex(const uint8_t* p, size_t n, size_t max = 32) {
 }
 
 void add(DecodedMessage& d, std::string name, std::string value, size_t from, size_t to) {
-  d.fields.push_back({std::move(name), std::move(value), static_cast<uint32_t>(from),
-                      static_cast<uint32_t>(to - from)});
+  d.fields.push_back(
+      {std::move(name), std::move(value), static_cast<uint32_t>(from), static_cast<uint32_t>(to - from)});
 }
 
 std::string join(const std::vector<std::string>& v) {
@@ -97,17 +100,28 @@ std::string group_text(uint16_t id) {
 
 std::string scheme_text(uint32_t id) {
   switch (id) {
-    case 0x0403: return "ecdsa_secp256r1_sha256";
-    case 0x0503: return "ecdsa_secp384r1_sha384";
-    case 0x0603: return "ecdsa_secp521r1_sha512";
-    case 0x0804: return "rsa_pss_rsae_sha256";
-    case 0x0805: return "rsa_pss_rsae_sha384";
-    case 0x0806: return "rsa_pss_rsae_sha512";
-    case 0x0807: return "ed25519";
-    case 0x0401: return "rsa_pkcs1_sha256";
-    case 0x0501: return "rsa_pkcs1_sha384";
-    case 0x0601: return "rsa_pkcs1_sha512";
-    default: return fmt::format("0x{:04x}", id);
+    case 0x0403:
+      return "ecdsa_secp256r1_sha256";
+    case 0x0503:
+      return "ecdsa_secp384r1_sha384";
+    case 0x0603:
+      return "ecdsa_secp521r1_sha512";
+    case 0x0804:
+      return "rsa_pss_rsae_sha256";
+    case 0x0805:
+      return "rsa_pss_rsae_sha384";
+    case 0x0806:
+      return "rsa_pss_rsae_sha512";
+    case 0x0807:
+      return "ed25519";
+    case 0x0401:
+      return "rsa_pkcs1_sha256";
+    case 0x0501:
+      return "rsa_pkcs1_sha384";
+    case 0x0601:
+      return "rsa_pkcs1_sha512";
+    default:
+      return fmt::format("0x{:04x}", id);
   }
 }
 
@@ -141,15 +155,13 @@ using CertFields = std::vector<std::pair<std::string, std::string>>;
 
 std::optional<CertFields> parse_certificate(const uint8_t* der, size_t len) {
   const unsigned char* p = der;
-  std::unique_ptr<X509, decltype(&X509_free)> cert(d2i_X509(nullptr, &p, static_cast<long>(len)),
-                                                   X509_free);
+  std::unique_ptr<X509, decltype(&X509_free)> cert(d2i_X509(nullptr, &p, static_cast<long>(len)), X509_free);
   if (!cert) return std::nullopt;
   CertFields out;
   out.emplace_back(".subject", name_text(X509_get_subject_name(cert.get())));
   out.emplace_back(".issuer", name_text(X509_get_issuer_name(cert.get())));
   std::vector<std::string> sans;
-  auto* gens = static_cast<GENERAL_NAMES*>(
-      X509_get_ext_d2i(cert.get(), NID_subject_alt_name, nullptr, nullptr));
+  auto* gens = static_cast<GENERAL_NAMES*>(X509_get_ext_d2i(cert.get(), NID_subject_alt_name, nullptr, nullptr));
   for (int i = 0; gens != nullptr && i < sk_GENERAL_NAME_num(gens); ++i) {
     const GENERAL_NAME* g = sk_GENERAL_NAME_value(gens, i);
     if (g->type == GEN_DNS)
@@ -179,8 +191,8 @@ const std::optional<CertFields>& parsed_certificate(const uint8_t* der, size_t l
   return memo.emplace(std::string(key), parse_certificate(der, len)).first->second;
 }
 
-void decode_certificate_der(DecodedMessage& d, const std::string& prefix, const uint8_t* der,
-                            size_t len, size_t from, size_t to) {
+void decode_certificate_der(DecodedMessage& d, const std::string& prefix, const uint8_t* der, size_t len, size_t from,
+                            size_t to) {
   const std::optional<CertFields>& fields = parsed_certificate(der, len);
   if (!fields) {
     add(d, prefix, "undecodable DER", from, to);
@@ -198,15 +210,18 @@ void decode_extensions(DecodedMessage& d, Reader exts, uint8_t msg_type) {
     const size_t from = ext_start, to = body.end();
     switch (type) {
       case 0: {  // server_name
-        if (!body.has(2)) { add(d, "server_name", "(acknowledged)", from, to); break; }
+        if (!body.has(2)) {
+          add(d, "server_name", "(acknowledged)", from, to);
+          break;
+        }
         Reader list = body.sub(2);
         while (list.has(3)) {
           const uint8_t kind = static_cast<uint8_t>(list.uint(1));
           Reader name = list.sub(2);
           if (kind == 0)
             add(d, "server_name",
-                std::string(reinterpret_cast<const char*>(name.at(name.pos())), name.end() - name.pos()),
-                name.pos(), name.end());
+                std::string(reinterpret_cast<const char*>(name.at(name.pos())), name.end() - name.pos()), name.pos(),
+                name.end());
         }
         break;
       }
@@ -247,15 +262,32 @@ void decode_extensions(DecodedMessage& d, Reader exts, uint8_t msg_type) {
         add(d, "key_share", join(groups), from, to);
         break;
       }
-      case 13: add(d, "signature_algorithms", fmt::format("{} schemes", (body.end() - body.pos()) / 2), from, to); break;
-      case 23: add(d, "extended_master_secret", "", from, to); break;
-      case 11: add(d, "ec_point_formats", "", from, to); break;
-      case 22: add(d, "encrypt_then_mac", "", from, to); break;
-      case 35: add(d, "session_ticket", "", from, to); break;
-      case 45: add(d, "psk_key_exchange_modes", "", from, to); break;
-      case 41: add(d, "pre_shared_key", "", from, to); break;
-      case 65281: add(d, "renegotiation_info", "", from, to); break;
-      default: add(d, fmt::format("extension {}", type), hex(body.at(body.pos()), body.end() - body.pos(), 8), from, to);
+      case 13:
+        add(d, "signature_algorithms", fmt::format("{} schemes", (body.end() - body.pos()) / 2), from, to);
+        break;
+      case 23:
+        add(d, "extended_master_secret", "", from, to);
+        break;
+      case 11:
+        add(d, "ec_point_formats", "", from, to);
+        break;
+      case 22:
+        add(d, "encrypt_then_mac", "", from, to);
+        break;
+      case 35:
+        add(d, "session_ticket", "", from, to);
+        break;
+      case 45:
+        add(d, "psk_key_exchange_modes", "", from, to);
+        break;
+      case 41:
+        add(d, "pre_shared_key", "", from, to);
+        break;
+      case 65281:
+        add(d, "renegotiation_info", "", from, to);
+        break;
+      default:
+        add(d, fmt::format("extension {}", type), hex(body.at(body.pos()), body.end() - body.pos(), 8), from, to);
     }
   }
   if (!exts.ok()) d.malformed = true;
@@ -269,8 +301,9 @@ void decode_hello(DecodedMessage& d, Reader& r, uint8_t type) {
   r.skip(32);
   if (r.ok()) add(d, "random", hex(r.at(p), 32), p, r.pos());
   Reader sid = r.sub(1);
-  add(d, "session_id", sid.end() == sid.pos() ? std::string("(empty)") : hex(sid.at(sid.pos()), sid.end() - sid.pos(), 8),
-      sid.pos(), sid.end());
+  add(d, "session_id",
+      sid.end() == sid.pos() ? std::string("(empty)") : hex(sid.at(sid.pos()), sid.end() - sid.pos(), 8), sid.pos(),
+      sid.end());
   p = r.pos();
   if (type == 1) {
     Reader suites = r.sub(2);
@@ -292,8 +325,8 @@ void decode_certificate(DecodedMessage& d, Reader& r, bool tls13) {
     const size_t from = list.pos();
     Reader der = list.sub(3);
     if (tls13) list.sub(2);  // per-certificate extensions
-    decode_certificate_der(d, fmt::format("certificate[{}]", i), der.at(der.pos()),
-                           der.end() - der.pos(), from, der.end());
+    decode_certificate_der(d, fmt::format("certificate[{}]", i), der.at(der.pos()), der.end() - der.pos(), from,
+                           der.end());
   }
 }
 
@@ -301,9 +334,15 @@ void decode_handshake_body(DecodedMessage& d, Reader& r, uint8_t type, bool tls1
   size_t p = r.pos();
   switch (type) {
     case 1:
-    case 2: decode_hello(d, r, type); break;
-    case 8: decode_extensions(d, r.sub(2), type); break;
-    case 11: decode_certificate(d, r, tls13); break;
+    case 2:
+      decode_hello(d, r, type);
+      break;
+    case 8:
+      decode_extensions(d, r.sub(2), type);
+      break;
+    case 11:
+      decode_certificate(d, r, tls13);
+      break;
     case 12: {  // ServerKeyExchange (ECDHE, RFC 8422)
       const uint8_t curve_type = static_cast<uint8_t>(r.uint(1));
       if (curve_type == 3) {
@@ -326,7 +365,9 @@ void decode_handshake_body(DecodedMessage& d, Reader& r, uint8_t type, bool tls1
       add(d, "public_key", hex(pub.at(pub.pos()), pub.end() - pub.pos(), 16), pub.pos(), pub.end());
       break;
     }
-    case 20: add(d, "verify_data", hex(r.at(p), r.end() - p), p, r.end()); break;
+    case 20:
+      add(d, "verify_data", hex(r.at(p), r.end() - p), p, r.end());
+      break;
     case 4: {
       add(d, "lifetime_s", std::to_string(r.uint(4)), p, p + 4);
       if (tls13) {
@@ -337,7 +378,8 @@ void decode_handshake_body(DecodedMessage& d, Reader& r, uint8_t type, bool tls1
       add(d, "ticket", fmt::format("{} bytes", ticket.end() - ticket.pos()), ticket.pos(), ticket.end());
       break;
     }
-    default: break;
+    default:
+      break;
   }
   if (!r.ok()) d.malformed = true;
 }
@@ -356,71 +398,116 @@ const Field* DecodedMessage::find(std::string_view field_name) const {
 
 const char* handshake_type_name(uint8_t type) {
   switch (type) {
-    case 0: return "HelloRequest";
-    case 1: return "ClientHello";
-    case 2: return "ServerHello";
-    case 4: return "NewSessionTicket";
-    case 5: return "EndOfEarlyData";
-    case 8: return "EncryptedExtensions";
-    case 11: return "Certificate";
-    case 12: return "ServerKeyExchange";
-    case 13: return "CertificateRequest";
-    case 14: return "ServerHelloDone";
-    case 15: return "CertificateVerify";
-    case 16: return "ClientKeyExchange";
-    case 20: return "Finished";
-    case 24: return "KeyUpdate";
-    default: return "Unknown";
+    case 0:
+      return "HelloRequest";
+    case 1:
+      return "ClientHello";
+    case 2:
+      return "ServerHello";
+    case 4:
+      return "NewSessionTicket";
+    case 5:
+      return "EndOfEarlyData";
+    case 8:
+      return "EncryptedExtensions";
+    case 11:
+      return "Certificate";
+    case 12:
+      return "ServerKeyExchange";
+    case 13:
+      return "CertificateRequest";
+    case 14:
+      return "ServerHelloDone";
+    case 15:
+      return "CertificateVerify";
+    case 16:
+      return "ClientKeyExchange";
+    case 20:
+      return "Finished";
+    case 24:
+      return "KeyUpdate";
+    default:
+      return "Unknown";
   }
 }
 
 const char* cipher_suite_name(uint16_t id) {
   switch (id) {
-    case 0x1301: return "TLS_AES_128_GCM_SHA256";
-    case 0x1302: return "TLS_AES_256_GCM_SHA384";
-    case 0x1303: return "TLS_CHACHA20_POLY1305_SHA256";
-    case 0xc02b: return "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256";
-    case 0xc02c: return "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384";
-    case 0xc02f: return "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256";
-    case 0xc030: return "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384";
-    case 0xcca8: return "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256";
-    case 0xcca9: return "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256";
-    case 0x009e: return "TLS_DHE_RSA_WITH_AES_128_GCM_SHA256";
-    case 0x009f: return "TLS_DHE_RSA_WITH_AES_256_GCM_SHA384";
-    case 0x00ff: return "TLS_EMPTY_RENEGOTIATION_INFO_SCSV";
-    default: return "";
+    case 0x1301:
+      return "TLS_AES_128_GCM_SHA256";
+    case 0x1302:
+      return "TLS_AES_256_GCM_SHA384";
+    case 0x1303:
+      return "TLS_CHACHA20_POLY1305_SHA256";
+    case 0xc02b:
+      return "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256";
+    case 0xc02c:
+      return "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384";
+    case 0xc02f:
+      return "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256";
+    case 0xc030:
+      return "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384";
+    case 0xcca8:
+      return "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256";
+    case 0xcca9:
+      return "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256";
+    case 0x009e:
+      return "TLS_DHE_RSA_WITH_AES_128_GCM_SHA256";
+    case 0x009f:
+      return "TLS_DHE_RSA_WITH_AES_256_GCM_SHA384";
+    case 0x00ff:
+      return "TLS_EMPTY_RENEGOTIATION_INFO_SCSV";
+    default:
+      return "";
   }
 }
 
 const char* group_name(uint16_t id) {
   switch (id) {
-    case 0x0017: return "secp256r1";
-    case 0x0018: return "secp384r1";
-    case 0x0019: return "secp521r1";
-    case 0x001d: return "x25519";
-    case 0x001e: return "x448";
-    case 0x0100: return "ffdhe2048";
-    case 0x0101: return "ffdhe3072";
-    default: return "";
+    case 0x0017:
+      return "secp256r1";
+    case 0x0018:
+      return "secp384r1";
+    case 0x0019:
+      return "secp521r1";
+    case 0x001d:
+      return "x25519";
+    case 0x001e:
+      return "x448";
+    case 0x0100:
+      return "ffdhe2048";
+    case 0x0101:
+      return "ffdhe3072";
+    default:
+      return "";
   }
 }
 
 std::string wire_version_name(uint16_t v) {
   switch (v) {
-    case 0x0304: return "TLS 1.3";
-    case 0x0303: return "TLS 1.2";
-    case 0x0302: return "TLS 1.1";
-    case 0x0301: return "TLS 1.0";
-    default: return fmt::format("0x{:04x}", v);
+    case 0x0304:
+      return "TLS 1.3";
+    case 0x0303:
+      return "TLS 1.2";
+    case 0x0302:
+      return "TLS 1.1";
+    case 0x0301:
+      return "TLS 1.0";
+    default:
+      return fmt::format("0x{:04x}", v);
   }
 }
 
 std::string message_name(const CapturedMessage& m) {
   switch (m.content_type) {
-    case change_cipher_spec: return "ChangeCipherSpec";
-    case alert: return "Alert";
-    case handshake: return handshake_type_name(m.handshake_type);
-    default: return "ApplicationData";
+    case change_cipher_spec:
+      return "ChangeCipherSpec";
+    case alert:
+      return "Alert";
+    case handshake:
+      return handshake_type_name(m.handshake_type);
+    default:
+      return "ApplicationData";
   }
 }
 
@@ -468,8 +555,7 @@ TranscriptFacts summarize(const std::vector<CapturedMessage>& messages) {
   return summarize(messages, decode_messages(messages));
 }
 
-TranscriptFacts summarize(const std::vector<CapturedMessage>& messages,
-                          const std::vector<DecodedMessage>& decoded) {
+TranscriptFacts summarize(const std::vector<CapturedMessage>& messages, const std::vector<DecodedMessage>& decoded) {
   TranscriptFacts f;
   for (size_t i = 0; i < messages.size() && i < decoded.size(); ++i) {
     const CapturedMessage& m = messages[i];
@@ -486,8 +572,10 @@ TranscriptFacts summarize(const std::vector<CapturedMessage>& messages,
     } else if (m.handshake_type == 2) {
       const Field* v = d.find("supported_versions");
       const Field* legacy = d.find("legacy_version");
-      if (v != nullptr) f.version = u16_at(b, v->offset + 4);
-      else if (legacy != nullptr) f.version = u16_at(b, legacy->offset);
+      if (v != nullptr)
+        f.version = u16_at(b, v->offset + 4);
+      else if (legacy != nullptr)
+        f.version = u16_at(b, legacy->offset);
       if (const Field* c = d.find("cipher_suite")) f.cipher = u16_at(b, c->offset);
       if (const Field* k = d.find("key_share")) f.group = u16_at(b, k->offset + 4);
       if (const Field* a = d.find("alpn")) f.alpn = a->value;

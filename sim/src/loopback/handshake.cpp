@@ -85,8 +85,8 @@ int on_client_hello(SSL* ssl, int* alert, void* /*arg*/) {
   return SSL_CLIENT_HELLO_SUCCESS;
 }
 
-int on_alpn_select(SSL* ssl, const unsigned char** out, unsigned char* outlen,
-                   const unsigned char* in, unsigned int inlen, void* /*arg*/) {
+int on_alpn_select(SSL* ssl, const unsigned char** out, unsigned char* outlen, const unsigned char* in,
+                   unsigned int inlen, void* /*arg*/) {
   auto* pick = static_cast<ServerPick*>(SSL_get_ex_data(ssl, pick_index()));
   if (pick == nullptr || pick->chosen < 0) return SSL_TLSEXT_ERR_NOACK;
   const auto& protos = pick->config->names[static_cast<size_t>(pick->chosen)].alpn;
@@ -202,8 +202,7 @@ std::string drain_openssl_errors() {
 }
 
 ServerContext::ServerContext(const ServerConfig& config, CaptureMode capture)
-    : config_(config),
-      ctx_(new_ctx(TLS_server_method(), config.min_version, config.max_version, capture)) {
+    : config_(config), ctx_(new_ctx(TLS_server_method(), config.min_version, config.max_version, capture)) {
   SSL_CTX_set_client_hello_cb(ctx_.get(), on_client_hello, nullptr);
   SSL_CTX_set_alpn_select_cb(ctx_.get(), on_alpn_select, nullptr);
 }
@@ -218,8 +217,7 @@ SslPtr ServerContext::new_ssl(ServerPick* pick) const {
 }
 
 ClientContext::ClientContext(const ClientConfig& config, CaptureMode capture)
-    : config_(config),
-      ctx_(new_ctx(TLS_client_method(), config.min_version, config.max_version, capture)) {
+    : config_(config), ctx_(new_ctx(TLS_client_method(), config.min_version, config.max_version, capture)) {
   X509_STORE* store = SSL_CTX_get_cert_store(ctx_.get());
   for (X509* root : config_.trusted) X509_STORE_add_cert(store, root);
   SSL_CTX_set_verify(ctx_.get(), SSL_VERIFY_PEER, nullptr);
@@ -238,8 +236,8 @@ SslPtr ClientContext::new_ssl() const {
   return ssl;
 }
 
-HandshakeOutcome run_handshake(const ClientContext& client, const ServerContext& server,
-                               const Exchange& exchange, Capture* capture, TcpLink* link) {
+HandshakeOutcome run_handshake(const ClientContext& client, const ServerContext& server, const Exchange& exchange,
+                               Capture* capture, TcpLink* link) {
   HandshakeOutcome out;
   ServerPick pick;
   SslPtr c = client.new_ssl();

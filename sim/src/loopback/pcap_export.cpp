@@ -42,11 +42,11 @@ struct Endpoint {
 };
 
 class PacketBuilder {
-public:
+ public:
   std::vector<std::vector<uint8_t>> packets;
 
-  void segment(const Endpoint& from, const Endpoint& to, uint8_t flags, const uint8_t* data,
-               size_t len, uint16_t mss_option = 0) {
+  void segment(const Endpoint& from, const Endpoint& to, uint8_t flags, const uint8_t* data, size_t len,
+               uint16_t mss_option = 0) {
     const size_t tcp_len = mss_option ? 24 : 20;
     std::vector<uint8_t> p(20 + tcp_len + len, 0);
     p[0] = 0x45;
@@ -79,14 +79,13 @@ public:
     packets.push_back(std::move(p));
   }
 
-private:
+ private:
   uint16_t ip_id_ = 1;
 };
 
 }  // namespace
 
-std::vector<std::vector<uint8_t>> build_packets(const std::vector<Flight>& flights,
-                                                const PcapOptions& o) {
+std::vector<std::vector<uint8_t>> build_packets(const std::vector<Flight>& flights, const PcapOptions& o) {
   PacketBuilder b;
   Endpoint client{o.client_port, 0x1000};  // fixed initial sequence numbers: deterministic files
   Endpoint server{o.server_port, 0x8000};
@@ -114,8 +113,7 @@ std::vector<std::vector<uint8_t>> build_packets(const std::vector<Flight>& fligh
   return b.packets;
 }
 
-std::string write_pcap(const std::string& path, const std::vector<Flight>& flights,
-                       const PcapOptions& options) {
+std::string write_pcap(const std::string& path, const std::vector<Flight>& flights, const PcapOptions& options) {
   // The classic pcap format (what libpcap's pcap_dump writes), in this machine's byte order,
   // which readers tell from the magic number: a 24-byte file header, then per packet a 16-byte
   // record header and the packet.
@@ -139,7 +137,8 @@ std::string write_pcap(const std::string& path, const std::vector<Flight>& fligh
     const auto len = static_cast<uint32_t>(p.size());
     const RecordHeader rec{static_cast<uint32_t>(options.start_unix + t_us / 1000000),
                            static_cast<uint32_t>(t_us % 1000000), len, len};
-    ok = ok && std::fwrite(&rec, sizeof rec, 1, out.get()) == 1 && std::fwrite(p.data(), 1, p.size(), out.get()) == p.size();
+    ok = ok && std::fwrite(&rec, sizeof rec, 1, out.get()) == 1 &&
+         std::fwrite(p.data(), 1, p.size(), out.get()) == p.size();
     t_us += options.step_us;
   }
   ok = std::fclose(out.release()) == 0 && ok;

@@ -31,7 +31,7 @@ constexpr int io_timeout_s = 5;
 
 // Prints trace-style lines from every thread, one at a time, stamped with seconds since start.
 class Log {
-public:
+ public:
   explicit Log(std::FILE* out) : out_(out), t0_(std::chrono::steady_clock::now()) {}
   void line(const std::string& text) {
     const double t = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0_).count();
@@ -40,7 +40,7 @@ public:
     std::fflush(out_);
   }
 
-private:
+ private:
   std::mutex mutex_;
   std::FILE* out_;
   std::chrono::steady_clock::time_point t0_;
@@ -48,7 +48,7 @@ private:
 
 // Sockets of live connections, so a stop can unblock their threads.
 class FdRegistry {
-public:
+ public:
   void add(int fd) {
     std::lock_guard lock(mutex_);
     fds_.insert(fd);
@@ -62,7 +62,7 @@ public:
     for (int fd : fds_) sock::shutdown_both(fd);
   }
 
-private:
+ private:
   std::mutex mutex_;
   std::set<int> fds_;
 };
@@ -111,8 +111,7 @@ std::string header_value(const std::string& request, const std::string& name) {
     const size_t next = request.find("\r\n", pos + 2);
     const std::string line = request.substr(pos + 2, next - pos - 2);
     const size_t colon = line.find(':');
-    if (colon != std::string::npos && starts_nocase(line, name) &&
-        colon == name.size()) {
+    if (colon != std::string::npos && starts_nocase(line, name) && colon == name.size()) {
       size_t v = colon + 1;
       while (v < line.size() && line[v] == ' ') ++v;
       return line.substr(v);
@@ -123,26 +122,34 @@ std::string header_value(const std::string& request, const std::string& name) {
 }
 
 std::string http_response(int status, const char* reason, const std::string& body) {
-  return fmt::format("HTTP/1.1 {} {}\r\nContent-Type: text/plain\r\nContent-Length: {}\r\n"
-                     "Connection: close\r\n\r\n{}", status, reason, body.size(), body);
+  return fmt::format(
+      "HTTP/1.1 {} {}\r\nContent-Type: text/plain\r\nContent-Length: {}\r\n"
+      "Connection: close\r\n\r\n{}",
+      status, reason, body.size(), body);
 }
 
 // One in-process HTTP backend per [[service]]: listens on 127.0.0.1, round-robins over its
 // workers and answers with a body naming the pool and the worker.
 class Backend {
-public:
+ public:
   Backend(const ServiceSpec& spec, Log& log, int fd)
-      : name_(spec.name), server_(server_preset_name(spec.server)),
-        workers_(spec.workers > 0 ? spec.workers : 1), log_(log), fd_(fd), port_(sock::local_port(fd)) {}
+      : name_(spec.name),
+        server_(server_preset_name(spec.server)),
+        workers_(spec.workers > 0 ? spec.workers : 1),
+        log_(log),
+        fd_(fd),
+        port_(sock::local_port(fd)) {}
   ~Backend() {
     if (thread_.joinable()) thread_.join();
     sock::close_socket(fd_);
   }
-  void start() { thread_ = std::thread([this] { loop(); }); }
+  void start() {
+    thread_ = std::thread([this] { loop(); });
+  }
   uint16_t port() const { return port_; }
   const std::string& name() const { return name_; }
 
-private:
+ private:
   void loop() {
     while (!sock::StopSignals::stop_requested()) {
       if (!sock::wait_readable(fd_, poll_ms)) continue;
@@ -161,11 +168,11 @@ private:
     const std::string body = fmt::format(
         "pool={} worker={}/worker-{} server={} request=\"{}\" host={} x-forwarded-for={} "
         "x-forwarded-proto={}\n",
-        name_, name_, worker, server_, line, header_value(req, "Host"),
-        header_value(req, "X-Forwarded-For"), header_value(req, "X-Forwarded-Proto"));
+        name_, name_, worker, server_, line, header_value(req, "Host"), header_value(req, "X-Forwarded-For"),
+        header_value(req, "X-Forwarded-Proto"));
     send_all(c, http_response(200, "OK", body));
-    log_.line(fmt::format("http.handled pool={} worker={}/worker-{} server={} \"{}\"", name_, name_,
-                          worker, server_, line));
+    log_.line(
+        fmt::format("http.handled pool={} worker={}/worker-{} server={} \"{}\"", name_, name_, worker, server_, line));
   }
 
   std::string name_;
@@ -235,9 +242,9 @@ struct Proxy {
     ERR_clear_error();
     const int rc = SSL_accept(ssl.get());
     const TranscriptFacts facts = summarize(capture.messages);
-    log.line(fmt::format("conn={} tls.client_hello sni={} alpn={}", conn,
-                         facts.sni.empty() ? "(none)" : facts.sni,
-                         facts.alpn_offered.empty() ? "(none)" : fmt::format("{}", fmt::join(facts.alpn_offered, ","))));
+    log.line(
+        fmt::format("conn={} tls.client_hello sni={} alpn={}", conn, facts.sni.empty() ? "(none)" : facts.sni,
+                    facts.alpn_offered.empty() ? "(none)" : fmt::format("{}", fmt::join(facts.alpn_offered, ","))));
     if (rc != 1) {
       const std::string err = drain_openssl_errors();
       log.line(fmt::format("conn={} tls.failed alert={} error=\"{}\"", conn,
@@ -247,14 +254,13 @@ struct Proxy {
     std::vector<std::string> sequence;
     for (const auto& m : capture.messages)
       sequence.push_back(fmt::format("{} {}", direction_arrow(m.dir), message_name(m)));
-    log.line(fmt::format("conn={} tls.established version={} cipher={} certificate={} alpn={} messages=[{}]",
-                         conn, wire_version_name(facts.version), SSL_get_cipher_name(ssl.get()),
+    log.line(fmt::format("conn={} tls.established version={} cipher={} certificate={} alpn={} messages=[{}]", conn,
+                         wire_version_name(facts.version), SSL_get_cipher_name(ssl.get()),
                          pick.chosen >= 0 ? tls.config().names[static_cast<size_t>(pick.chosen)].name : "?",
                          facts.alpn.empty() ? "(none)" : facts.alpn, fmt::join(sequence, ", ")));
     SSL* s = ssl.get();
-    const std::string request = read_http_request([s](char* b, size_t n) {
-      return long(SSL_read(s, b, static_cast<int>(n)));
-    });
+    const std::string request =
+        read_http_request([s](char* b, size_t n) { return long(SSL_read(s, b, static_cast<int>(n))); });
     if (request.empty()) return;
     const std::string line = request.substr(0, request.find("\r\n"));
     std::string host = header_value(request, "Host");
@@ -293,8 +299,7 @@ int serve(const Scenario& scenario, const ServeOptions& options) {
     return 2;
   }
   if (scenario.certificates.empty()) {
-    fmt::print(stderr, "{}: the scenario has no [[certificate]]: nothing to serve over TLS\n",
-               scenario.source_path);
+    fmt::print(stderr, "{}: the scenario has no [[certificate]]: nothing to serve over TLS\n", scenario.source_path);
     return 2;
   }
   sock::StopSignals::clear_stop();
@@ -306,8 +311,8 @@ int serve(const Scenario& scenario, const ServeOptions& options) {
   ServerConfig server;
   for (const auto& c : scenario.certificates) {
     const int64_t not_before = now + seconds(c.issued);
-    const Credential& cred = certs.leaf(c.domain, not_before, not_before + seconds(c.lifetime),
-                                        trust_of(c.issuer), KeyType::ecdsa_p256, c.alt_names);
+    const Credential& cred = certs.leaf(c.domain, not_before, not_before + seconds(c.lifetime), trust_of(c.issuer),
+                                        KeyType::ecdsa_p256, c.alt_names);
     // This live proxy relays HTTP/1.1 only, so it offers http/1.1 in ALPN even where the
     // scenario's proxy offers h2 (the start-up line says so).
     server.names.push_back({c.domain, &cred, {"http/1.1"}});
@@ -357,17 +362,17 @@ int serve(const Scenario& scenario, const ServeOptions& options) {
   }
   std::vector<std::string> names;
   for (const auto& n : server.names) names.push_back(n.name);
-  log.line(fmt::format("proxy listening on 127.0.0.1:{} certificates=[{}] default={} strict_sni={}{}",
-                       port, fmt::join(names, ","), server.default_name, server.strict_sni,
+  log.line(fmt::format("proxy listening on 127.0.0.1:{} certificates=[{}] default={} strict_sni={}{}", port,
+                       fmt::join(names, ","), server.default_name, server.strict_sni,
                        options.export_ca.empty() ? "" : " ca=" + options.export_ca));
-  log.line(fmt::format("alpn=http/1.1 (the scenario's {} offers {}; this live proxy relays HTTP/1.1 only) "
-                       "x-forwarded-headers={}",
-                       preset_name(scenario.proxy->preset),
-                       proxy_offers_h2(*scenario.proxy) ? "h2,http/1.1" : "http/1.1",
-                       proxy_sets_forwarded_headers(*scenario.proxy) ? "on" : "off"));
+  log.line(
+      fmt::format("alpn=http/1.1 (the scenario's {} offers {}; this live proxy relays HTTP/1.1 only) "
+                  "x-forwarded-headers={}",
+                  preset_name(scenario.proxy->preset), proxy_offers_h2(*scenario.proxy) ? "h2,http/1.1" : "http/1.1",
+                  proxy_sets_forwarded_headers(*scenario.proxy) ? "on" : "off"));
   if (!names.empty())
-    log.line(fmt::format("try: curl --resolve {0}:{1}:127.0.0.1 --cacert {2} https://{0}:{1}/",
-                         names.front(), port, options.export_ca.empty() ? "CA.pem (use --export-ca)" : options.export_ca));
+    log.line(fmt::format("try: curl --resolve {0}:{1}:127.0.0.1 --cacert {2} https://{0}:{1}/", names.front(), port,
+                         options.export_ca.empty() ? "CA.pem (use --export-ca)" : options.export_ca));
 
   FdRegistry fds;
   Proxy proxy{scenario, tls, pool_ports, log, fds};

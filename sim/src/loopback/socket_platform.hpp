@@ -39,7 +39,7 @@ std::string last_error();
 /// While it lives, SIGINT and SIGTERM set a flag instead of ending the process, and a write to
 /// a closed connection does not raise SIGPIPE. The previous handlers come back afterwards.
 class StopSignals {
-public:
+ public:
   StopSignals();
   ~StopSignals();
   StopSignals(const StopSignals&) = delete;

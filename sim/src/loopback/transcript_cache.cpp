@@ -18,8 +18,10 @@ TlsVersion highest(uint8_t bits) { return (bits & 2) ? TlsVersion::tls13 : TlsVe
 
 std::string http_response(const std::string& host, const std::string& path) {
   const std::string body = fmt::format("hello from the loopback proxy: https://{}{}\n", host, path);
-  return fmt::format("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: {}\r\n"
-                     "Connection: close\r\n\r\n{}", body.size(), body);
+  return fmt::format(
+      "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: {}\r\n"
+      "Connection: close\r\n\r\n{}",
+      body.size(), body);
 }
 
 }  // namespace
@@ -67,8 +69,10 @@ Transcript run_loopback(const LoopbackConfig& config, CertStore& certs, TcpLink*
   t.config = config;
   Exchange exchange;
   if (config.http) {
-    exchange.request = fmt::format("GET {} HTTP/1.1\r\nHost: {}\r\nUser-Agent: deploysim\r\n"
-                                   "Accept: */*\r\nConnection: close\r\n\r\n", config.path, config.host);
+    exchange.request = fmt::format(
+        "GET {} HTTP/1.1\r\nHost: {}\r\nUser-Agent: deploysim\r\n"
+        "Accept: */*\r\nConnection: close\r\n\r\n",
+        config.path, config.host);
     exchange.response = http_response(config.host, config.path);
   }
   t.outcome = run_handshake(cctx, sctx, exchange, &t.capture, link);
@@ -106,17 +110,20 @@ int time_span(const TlsConfig& c) {
 
 int64_t representative_time(const TlsConfig& c) {
   switch (time_span(c)) {
-    case -1: return c.not_before_unix - 1;
-    case 1: return c.not_after_unix;
-    default: return c.not_before_unix;
+    case -1:
+      return c.not_before_unix - 1;
+    case 1:
+      return c.not_after_unix;
+    default:
+      return c.not_before_unix;
   }
 }
 
 auto key_of(const TlsConfig& c) {
-  return std::make_tuple(std::cref(c.sni), std::cref(c.verify_host), c.offered_versions,
-                         c.accepted_versions, std::cref(c.alpn_offered), std::cref(c.alpn_supported),
-                         c.has_certificate, std::cref(c.cert_domain), std::cref(c.cert_alt_names), c.cert_issuer,
-                         c.not_before_unix, c.not_after_unix, time_span(c), c.strict_sni, c.preset);
+  return std::make_tuple(std::cref(c.sni), std::cref(c.verify_host), c.offered_versions, c.accepted_versions,
+                         std::cref(c.alpn_offered), std::cref(c.alpn_supported), c.has_certificate,
+                         std::cref(c.cert_domain), std::cref(c.cert_alt_names), c.cert_issuer, c.not_before_unix,
+                         c.not_after_unix, time_span(c), c.strict_sni, c.preset);
 }
 
 struct TlsConfigLess {
@@ -127,9 +134,12 @@ struct TlsConfigLess {
 
 CertTrust trust_of(Issuer i) {
   switch (i) {
-    case Issuer::self_signed: return CertTrust::self_signed;
-    case Issuer::untrusted: return CertTrust::untrusted_ca;
-    default: return CertTrust::trusted;
+    case Issuer::self_signed:
+      return CertTrust::self_signed;
+    case Issuer::untrusted:
+      return CertTrust::untrusted_ca;
+    default:
+      return CertTrust::trusted;
   }
 }
 

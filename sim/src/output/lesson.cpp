@@ -23,15 +23,17 @@ bool parse_file(const std::string& path, std::string_view what, toml::table& roo
     root = toml::parse_file(path);
     return true;
   } catch (const toml::parse_error& e) {
-    if (!fs::exists(path)) err = ScenarioError{path, 0, 0, fmt::format("cannot open {} (does it exist?)", what)};
-    else err = located(path, e.source(), std::string(e.description()));
+    if (!fs::exists(path))
+      err = ScenarioError{path, 0, 0, fmt::format("cannot open {} (does it exist?)", what)};
+    else
+      err = located(path, e.source(), std::string(e.description()));
     return false;
   }
 }
 
 // Reads an optional string key; a present key of another type is an error.
-bool read_string(const toml::table& t, std::string_view key, std::string& out,
-                 const std::string& file, std::optional<ScenarioError>& err) {
+bool read_string(const toml::table& t, std::string_view key, std::string& out, const std::string& file,
+                 std::optional<ScenarioError>& err) {
   const toml::node* n = t.get(key);
   if (!n) return true;
   if (const auto* s = n->as_string()) {
@@ -43,8 +45,8 @@ bool read_string(const toml::table& t, std::string_view key, std::string& out,
 }
 
 // Reads an optional array of strings.
-bool read_strings(const toml::table& t, std::string_view key, std::vector<std::string>& out,
-                  const std::string& file, std::optional<ScenarioError>& err) {
+bool read_strings(const toml::table& t, std::string_view key, std::vector<std::string>& out, const std::string& file,
+                  std::optional<ScenarioError>& err) {
   const toml::node* n = t.get(key);
   if (!n) return true;
   const toml::array* arr = n->as_array();
@@ -102,8 +104,7 @@ bool valid_step_target(std::string_view target) {
     if (kind.empty()) return false;
     if (hash != std::string_view::npos) {
       std::string_view n = rest.substr(hash + 1);
-      if (n.empty() || !std::all_of(n.begin(), n.end(), [](char c) { return c >= '0' && c <= '9'; }))
-        return false;
+      if (n.empty() || !std::all_of(n.begin(), n.end(), [](char c) { return c >= '0' && c <= '9'; })) return false;
     }
     return true;
   }
@@ -118,7 +119,8 @@ std::optional<size_t> resolve_step_target(const Trace& trace, std::string_view t
     std::string_view rest = target.substr(5);
     const auto hash = rest.find('#');
     const std::string_view kind = rest.substr(0, hash);
-    long nth = hash == std::string_view::npos ? 1 : std::strtol(std::string(rest.substr(hash + 1)).c_str(), nullptr, 10);
+    long nth =
+        hash == std::string_view::npos ? 1 : std::strtol(std::string(rest.substr(hash + 1)).c_str(), nullptr, 10);
     const Sym sym = trace.find_sym(kind);
     if (sym == Sym::none) return std::nullopt;
     for (size_t i = 0; i < trace.size(); ++i)
@@ -128,8 +130,7 @@ std::optional<size_t> resolve_step_target(const Trace& trace, std::string_view t
   const auto t = parse_duration(target);
   if (!t) return std::nullopt;
   const auto recs = trace.records();
-  auto it = std::upper_bound(recs.begin(), recs.end(), t->ns(),
-                             [](int64_t v, const Record& r) { return v < r.t_ns; });
+  auto it = std::upper_bound(recs.begin(), recs.end(), t->ns(), [](int64_t v, const Record& r) { return v < r.t_ns; });
   if (it == recs.begin()) return 0;
   return static_cast<size_t>(it - recs.begin()) - 1;
 }
@@ -143,7 +144,8 @@ SourcesLoad load_sources(const std::string& path_in) {
   for (const auto& [key, node] : root) {
     const toml::table* t = node.as_table();
     if (!t) {
-      out.error = located(path, key.source(), fmt::format("'{}' must be a table: [{}] with a title and a url", key.str(), key.str()));
+      out.error = located(path, key.source(),
+                          fmt::format("'{}' must be a table: [{}] with a title and a url", key.str(), key.str()));
       return out;
     }
     Source src;
@@ -235,8 +237,7 @@ LessonLoad load_lesson_file(const std::string& path, const SourceCatalogue* sour
       LessonStep step;
       step.pos = {st->source().begin.line, st->source().begin.column};
       if (!check_keys(*st, {"target", "text", "text_ko", "sources"}, "[[step]]", path, err) ||
-          !read_string(*st, "target", step.target, path, err) ||
-          !read_string(*st, "text", step.text, path, err) ||
+          !read_string(*st, "target", step.target, path, err) || !read_string(*st, "text", step.text, path, err) ||
           !read_string(*st, "text_ko", step.text_ko, path, err) ||
           !read_strings(*st, "sources", step.sources, path, err) ||
           !check_sources(*st, step.sources, *sources, path, err)) {
@@ -248,7 +249,8 @@ LessonLoad load_lesson_file(const std::string& path, const SourceCatalogue* sour
         const toml::node* tn = st->get("target");
         out.error = located(path, tn ? tn->source() : st->source(),
                             fmt::format("bad step target '{}' (expected \"kind:<record kind>[#n]\", a time "
-                                        "like \"1.5s\", \"start\" or \"end\")", step.target));
+                                        "like \"1.5s\", \"start\" or \"end\")",
+                                        step.target));
         return out;
       }
       if (step.text.empty()) {
@@ -261,7 +263,8 @@ LessonLoad load_lesson_file(const std::string& path, const SourceCatalogue* sour
   if (const toml::node* rl = root.get("real_life")) {
     const toml::table* t = rl->as_table();
     if (!t) {
-      out.error = located(path, rl->source(), "'real_life' must be a table: [real_life] with text, text_ko, commands, sources");
+      out.error =
+          located(path, rl->source(), "'real_life' must be a table: [real_life] with text, text_ko, commands, sources");
       return out;
     }
     RealLife& r = lesson.real_life;

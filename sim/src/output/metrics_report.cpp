@@ -28,8 +28,8 @@ std::string metrics_to_json(const Metrics& m, const std::string& scenario, uint6
   for (const auto& [cause, n] : m.failures) j["failures"][cause] = n;
   j["latency_ns"] = nlohmann::ordered_json::object();
   for (const auto& [stage, p] : m.latency)
-    j["latency_ns"][stage] = {{"count", p.count}, {"p50", p.p50.ns()}, {"p90", p.p90.ns()},
-                              {"p99", p.p99.ns()}, {"max", p.max.ns()}};
+    j["latency_ns"][stage] = {
+        {"count", p.count}, {"p50", p.p50.ns()}, {"p90", p.p90.ns()}, {"p99", p.p99.ns()}, {"max", p.max.ns()}};
   j["bytes_sent"] = m.bytes_sent;
   j["bytes_received"] = m.bytes_received;
   j["worker_utilisation"] = nlohmann::ordered_json::object();
@@ -71,14 +71,13 @@ std::string format_summary(const Metrics& m) {
   for (const auto& [cause, n] : m.failures) line(fmt::format("failed: {}", cause), std::to_string(n));
   if (!m.latency.empty()) {
     out += "Latency (successful requests)\n";
-    out += fmt::format("  {:<10} {:>8} {:>12} {:>12} {:>12} {:>12}\n", "stage", "count", "p50", "p90",
-                       "p99", "max");
+    out += fmt::format("  {:<10} {:>8} {:>12} {:>12} {:>12} {:>12}\n", "stage", "count", "p50", "p90", "p99", "max");
     for (const char* stage : {"dns", "tcp", "tls", "queue", "service", "http", "total"}) {
       auto it = m.latency.find(stage);
       if (it == m.latency.end()) continue;
       const Percentiles& p = it->second;
-      out += fmt::format("  {:<10} {:>8} {:>12} {:>12} {:>12} {:>12}\n", stage, p.count,
-                         format_time(p.p50), format_time(p.p90), format_time(p.p99), format_time(p.max));
+      out += fmt::format("  {:<10} {:>8} {:>12} {:>12} {:>12} {:>12}\n", stage, p.count, format_time(p.p50),
+                         format_time(p.p90), format_time(p.p99), format_time(p.max));
     }
   }
   out += "Traffic\n";
@@ -101,16 +100,20 @@ std::string format_summary(const Metrics& m) {
       }
     out += fmt::format("Availability over time ({} windows of {})\n", m.availability.size(),
                        format_time(m.availability_window));
-    if (worst_failed > 0) line("worst window", fmt::format("{} failed at {}", worst_failed, format_time(worst_t)));
-    else line("worst window", "no failures");
+    if (worst_failed > 0)
+      line("worst window", fmt::format("{} failed at {}", worst_failed, format_time(worst_t)));
+    else
+      line("worst window", "no failures");
     out += fmt::format("Error budget (SLO {:g} %)\n", 100.0 * m.slo);
     line("budget consumed", fmt::format("{:.1f} %{}", 100.0 * m.error_budget_consumed,
                                         m.error_budget_consumed > 1.0 ? " (exhausted)" : ""));
     const GaugePoint* peak = nullptr;
     for (const auto& p : m.burn_rate)
       if (!peak || p.value > peak->value) peak = &p;
-    if (peak && peak->value > 0) line("peak burn rate", fmt::format("{:.1f}x at {}", peak->value, format_time(peak->t)));
-    else line("peak burn rate", "0 (no failures)");
+    if (peak && peak->value > 0)
+      line("peak burn rate", fmt::format("{:.1f}x at {}", peak->value, format_time(peak->t)));
+    else
+      line("peak burn rate", "0 (no failures)");
   }
   if (m.restarts > 0 || m.time_in_backoff > Time{}) {
     out += "Lifecycle\n";

@@ -16,10 +16,14 @@ namespace {
 
 std::string detail_text(const Trace& trace, const Field& f) {
   switch (f.type) {
-    case FieldType::string: return std::string(trace.str(static_cast<Sym>(f.value)));
-    case FieldType::time: return format_time(ns(f.value));
-    case FieldType::boolean: return f.value ? "yes" : "no";
-    case FieldType::integer: break;
+    case FieldType::string:
+      return std::string(trace.str(static_cast<Sym>(f.value)));
+    case FieldType::time:
+      return format_time(ns(f.value));
+    case FieldType::boolean:
+      return f.value ? "yes" : "no";
+    case FieldType::integer:
+      break;
   }
   return std::to_string(f.value);
 }
@@ -39,12 +43,18 @@ std::string fill_placeholders(std::string_view templ, const Trace& trace, const 
     out.append(templ.substr(i, open - i));
     const std::string_view name = templ.substr(open + 1, close - open - 1);
     std::optional<std::string> value;
-    if (name == "actor") value = std::string(trace.node_name(r.actor));
-    else if (name == "from") value = std::string(trace.node_name(r.from));
-    else if (name == "to") value = std::string(trace.node_name(r.to));
-    else if (name == "t") value = format_time(r.t());
-    else if (name == "dur") value = format_time(ns(r.dur_ns));
-    else if (name == "kind") value = std::string(trace.kind(r));
+    if (name == "actor")
+      value = std::string(trace.node_name(r.actor));
+    else if (name == "from")
+      value = std::string(trace.node_name(r.from));
+    else if (name == "to")
+      value = std::string(trace.node_name(r.to));
+    else if (name == "t")
+      value = format_time(r.t());
+    else if (name == "dur")
+      value = format_time(ns(r.dur_ns));
+    else if (name == "kind")
+      value = std::string(trace.kind(r));
     else
       for (const Field& f : trace.details(r))
         if (trace.str(f.key) == name) value = detail_text(trace, f);
@@ -57,15 +67,13 @@ std::string fill_placeholders(std::string_view templ, const Trace& trace, const 
   return out;
 }
 
-std::optional<Narrator> Narrator::parse(std::string_view text, const std::string& name,
-                                        std::string* error) {
+std::optional<Narrator> Narrator::parse(std::string_view text, const std::string& name, std::string* error) {
   toml::table parsed;
   try {
     parsed = toml::parse(text, name);
   } catch (const toml::parse_error& e) {
     if (error)
-      *error = fmt::format("{}:{}:{}: {}", name, e.source().begin.line, e.source().begin.column,
-                           e.description());
+      *error = fmt::format("{}:{}:{}: {}", name, e.source().begin.line, e.source().begin.column, e.description());
     return std::nullopt;
   }
   Narrator n;
@@ -73,8 +81,8 @@ std::optional<Narrator> Narrator::parse(std::string_view text, const std::string
     const auto* s = node.as_string();
     if (!s) {
       if (error)
-        *error = fmt::format("{}:{}:{}: narration \"{}\" must be a string sentence", name,
-                             node.source().begin.line, node.source().begin.column, key.str());
+        *error = fmt::format("{}:{}:{}: narration \"{}\" must be a string sentence", name, node.source().begin.line,
+                             node.source().begin.column, key.str());
       return std::nullopt;
     }
     n.sentences_.emplace(std::string(key.str()), s->get());
@@ -82,8 +90,7 @@ std::optional<Narrator> Narrator::parse(std::string_view text, const std::string
   return n;
 }
 
-std::optional<Narrator> Narrator::load(std::string_view lang, std::string* error,
-                                       const std::string& dir) {
+std::optional<Narrator> Narrator::load(std::string_view lang, std::string* error, const std::string& dir) {
   // <lang>.toml first, then every <lang>.<part>.toml (sorted), so each model's owner can keep
   // its sentences in its own file; a key defined twice is an error.
   std::vector<std::string> files{fmt::format("{}/{}.toml", dir, lang)};
@@ -110,7 +117,8 @@ std::optional<Narrator> Narrator::load(std::string_view lang, std::string* error
     if (!part) return std::nullopt;
     for (auto& [key, sentence] : part->sentences_) {
       if (all.sentences_.count(key)) {
-        if (error) *error = fmt::format("{}:1:1: narration \"{}\" is already defined in another {} file", path, key, lang);
+        if (error)
+          *error = fmt::format("{}:1:1: narration \"{}\" is already defined in another {} file", path, key, lang);
         return std::nullopt;
       }
       all.sentences_.emplace(key, std::move(sentence));

@@ -92,8 +92,10 @@ std::optional<size_t> Playhead::last_at_or_before(Time t) const {
   size_t lo = 0, hi = indexed_;
   while (lo < hi) {
     const size_t mid = lo + (hi - lo) / 2;
-    if (t_ns_at(mid) <= t.ns()) lo = mid + 1;
-    else hi = mid;
+    if (t_ns_at(mid) <= t.ns())
+      lo = mid + 1;
+    else
+      hi = mid;
   }
   if (lo == 0) return std::nullopt;
   return lo - 1;
@@ -108,8 +110,8 @@ const std::vector<uint32_t>* Playhead::stage_list(RecordId from, Stage stage) {
 std::optional<RecordId> Playhead::prev_of_stage(RecordId from, Stage stage) {
   const auto* list = stage_list(from, stage);
   if (!list) return std::nullopt;
-  const auto it = std::lower_bound(list->begin(), list->end(), raw(from),
-                                   [this](uint32_t a, uint32_t b) { return before(a, b); });
+  const auto it =
+      std::lower_bound(list->begin(), list->end(), raw(from), [this](uint32_t a, uint32_t b) { return before(a, b); });
   if (it == list->begin()) return std::nullopt;
   return static_cast<RecordId>(*(it - 1));
 }
@@ -117,8 +119,8 @@ std::optional<RecordId> Playhead::prev_of_stage(RecordId from, Stage stage) {
 std::optional<RecordId> Playhead::next_of_stage(RecordId from, Stage stage) {
   const auto* list = stage_list(from, stage);
   if (!list) return std::nullopt;
-  const auto it = std::upper_bound(list->begin(), list->end(), raw(from),
-                                   [this](uint32_t a, uint32_t b) { return before(a, b); });
+  const auto it =
+      std::upper_bound(list->begin(), list->end(), raw(from), [this](uint32_t a, uint32_t b) { return before(a, b); });
   if (it == list->end()) return std::nullopt;
   return static_cast<RecordId>(*it);
 }

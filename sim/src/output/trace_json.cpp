@@ -26,8 +26,7 @@ std::string quoted(std::string_view s) {
 
 }  // namespace
 
-void write_trace_json(std::ostream& out, const Trace& trace, std::string_view scenario,
-                      uint64_t seed) {
+void write_trace_json(std::ostream& out, const Trace& trace, std::string_view scenario, uint64_t seed) {
   // Streamed rather than built as a DOM: a trace of millions of records would need gigabytes.
   std::vector<std::string> nodes(trace.node_count());
   for (size_t i = 0; i < nodes.size(); ++i) nodes[i] = quoted(trace.node_name(static_cast<NodeId>(i)));
@@ -59,17 +58,25 @@ void write_trace_json(std::ostream& out, const Trace& trace, std::string_view sc
     fmt::format_to(std::back_inserter(buf),
                    "{}\n    {{\"seq\": {}, \"t_ns\": {}, \"dur_ns\": {}, \"kind\": {}, \"stage\": \"{}\", "
                    "\"actor\": {}, \"from\": {}, \"to\": {}, \"conn\": {}, \"proc\": {}, \"detail\": {{",
-                   i ? "," : "", i, r.t_ns, r.dur_ns, sym(r.kind), stage_name(r.stage), node(r.actor),
-                   node(r.from), node(r.to), id(raw(r.conn)), id(raw(r.proc)));
+                   i ? "," : "", i, r.t_ns, r.dur_ns, sym(r.kind), stage_name(r.stage), node(r.actor), node(r.from),
+                   node(r.to), id(raw(r.conn)), id(raw(r.proc)));
     bool first = true;
     for (const Field& f : trace.details(r)) {
       fmt::format_to(std::back_inserter(buf), "{}{}: ", first ? "" : ", ", sym(f.key));
       first = false;
       switch (f.type) {
-        case FieldType::integer: fmt::format_to(std::back_inserter(buf), "{}", f.value); break;
-        case FieldType::string: buf.append(sym(static_cast<Sym>(f.value))); break;
-        case FieldType::time: fmt::format_to(std::back_inserter(buf), "{{\"ns\": {}}}", f.value); break;
-        case FieldType::boolean: buf.append(std::string_view(f.value ? "true" : "false")); break;
+        case FieldType::integer:
+          fmt::format_to(std::back_inserter(buf), "{}", f.value);
+          break;
+        case FieldType::string:
+          buf.append(sym(static_cast<Sym>(f.value)));
+          break;
+        case FieldType::time:
+          fmt::format_to(std::back_inserter(buf), "{{\"ns\": {}}}", f.value);
+          break;
+        case FieldType::boolean:
+          buf.append(std::string_view(f.value ? "true" : "false"));
+          break;
       }
     }
     fmt::format_to(std::back_inserter(buf), "}}, \"cause\": {}, \"narration\": {}}}", id(raw(r.cause)),
@@ -120,8 +127,7 @@ struct TrackingIterator {
 };
 
 bool is_scalar_char(char c) {
-  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '.' ||
-         c == '+' || c == '-';
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '.' || c == '+' || c == '-';
 }
 
 // Where the token that ends at `end` (bytes consumed by the parser) starts. A string ends at its
@@ -175,22 +181,27 @@ struct Scalar {
   std::string text;
   const char* name() const {
     switch (type) {
-      case Type::null: return "null";
-      case Type::boolean: return "a boolean";
-      case Type::integer: return "an integer";
-      case Type::floating: return "a fractional number";
-      case Type::string: return "a string";
+      case Type::null:
+        return "null";
+      case Type::boolean:
+        return "a boolean";
+      case Type::integer:
+        return "an integer";
+      case Type::floating:
+        return "a fractional number";
+      case Type::string:
+        return "a string";
     }
     return "a value";
   }
 };
 
-constexpr const char* record_keys[] = {"seq", "t_ns", "dur_ns", "kind", "stage", "actor", "from",
-                                       "to", "conn", "proc", "detail", "cause", "narration"};
+constexpr const char* record_keys[] = {"seq", "t_ns", "dur_ns", "kind",   "stage", "actor",    "from",
+                                       "to",  "conn", "proc",   "detail", "cause", "narration"};
 constexpr const char* top_keys[] = {"schema", "scenario", "seed", "fingerprint", "nodes", "records"};
 
 class Reader {
-public:
+ public:
   using number_integer_t = json::number_integer_t;
   using number_unsigned_t = json::number_unsigned_t;
   using number_float_t = json::number_float_t;
@@ -265,10 +276,20 @@ public:
     return fail_at(position > 0 ? position - 1 : 0, "invalid JSON: " + what);
   }
 
-private:
+ private:
   enum class State {
-    top_begin, top_key, top_value, nodes, records, rec_key, rec_value, detail_key, detail_value,
-    time_key, time_value, done
+    top_begin,
+    top_key,
+    top_value,
+    nodes,
+    records,
+    rec_key,
+    rec_value,
+    detail_key,
+    detail_value,
+    time_key,
+    time_value,
+    done
   };
 
   size_t consumed() const { return static_cast<size_t>(cursor_ - text_.data()); }
@@ -303,7 +324,9 @@ private:
     const bool fits = v.negative ? v.magnitude <= static_cast<uint64_t>(INT64_MAX) + 1
                                  : v.magnitude <= static_cast<uint64_t>(INT64_MAX);
     const int64_t n = v.negative ? static_cast<int64_t>(0 - v.magnitude) : static_cast<int64_t>(v.magnitude);
-    if (!fits || n < lo || n > hi) return fail_here(fmt::format("{}: {} out of range (expected {})", key_, v.negative ? "negative value" : "value", what));
+    if (!fits || n < lo || n > hi)
+      return fail_here(
+          fmt::format("{}: {} out of range (expected {})", key_, v.negative ? "negative value" : "value", what));
     out = n;
     return true;
   }
@@ -323,7 +346,8 @@ private:
       out = NodeId::none;
       return true;
     }
-    if (v.type != Scalar::Type::string) return fail_here(fmt::format("{}: expected a node name or null, got {}", key_, v.name()));
+    if (v.type != Scalar::Type::string)
+      return fail_here(fmt::format("{}: expected a node name or null, got {}", key_, v.name()));
     out = trace_.find_node(v.text);
     if (out == NodeId::none) return fail_here(fmt::format("{}: unknown node \"{}\" (not in \"nodes\")", key_, v.text));
     return true;
@@ -341,7 +365,7 @@ private:
   const char* cursor_;
   std::optional<TraceJsonError> error_;
   State state_ = State::top_begin;
-  std::string key_;            // the key whose value comes next
+  std::string key_;  // the key whose value comes next
   size_t key_offset_ = 0;
   std::vector<std::string> top_seen_;
   bool have_nodes_ = false, have_schema_ = false;
@@ -357,16 +381,26 @@ private:
 
 bool Reader::scalar(Scalar v) {
   switch (state_) {
-    case State::top_begin: return fail_here("expected a JSON object holding a deploysim trace");
-    case State::top_value: state_ = State::top_key; return top_scalar(v);
+    case State::top_begin:
+      return fail_here("expected a JSON object holding a deploysim trace");
+    case State::top_value:
+      state_ = State::top_key;
+      return top_scalar(v);
     case State::nodes:
-      if (v.type != Scalar::Type::string || v.text.empty()) return fail_here(fmt::format("nodes: expected a non-empty node name, got {}", v.name()));
-      if (trace_.find_node(v.text) != NodeId::none) return fail_here(fmt::format("nodes: \"{}\" is listed twice", v.text));
+      if (v.type != Scalar::Type::string || v.text.empty())
+        return fail_here(fmt::format("nodes: expected a non-empty node name, got {}", v.name()));
+      if (trace_.find_node(v.text) != NodeId::none)
+        return fail_here(fmt::format("nodes: \"{}\" is listed twice", v.text));
       trace_.node(v.text);
       return true;
-    case State::records: return fail_here(fmt::format("records: expected a record object, got {}", v.name()));
-    case State::rec_value: state_ = State::rec_key; return record_scalar(v);
-    case State::detail_value: state_ = State::detail_key; return detail_scalar(v);
+    case State::records:
+      return fail_here(fmt::format("records: expected a record object, got {}", v.name()));
+    case State::rec_value:
+      state_ = State::rec_key;
+      return record_scalar(v);
+    case State::detail_value:
+      state_ = State::detail_key;
+      return detail_scalar(v);
     case State::time_value: {
       state_ = State::time_key;
       int64_t n = 0;
@@ -375,7 +409,8 @@ bool Reader::scalar(Scalar v) {
       time_has_ns_ = true;
       return true;
     }
-    default: return fail_here("unexpected value");
+    default:
+      return fail_here("unexpected value");
   }
 }
 
@@ -388,11 +423,13 @@ bool Reader::top_scalar(Scalar& v) {
     if (v.type != Scalar::Type::string) return fail_here(fmt::format("scenario: expected a string, got {}", v.name()));
     scenario_ = std::move(v.text);
   } else if (key_ == "seed") {
-    if (v.type != Scalar::Type::integer || v.negative) return fail_here(fmt::format("seed: expected a non-negative integer, got {}", v.name()));
+    if (v.type != Scalar::Type::integer || v.negative)
+      return fail_here(fmt::format("seed: expected a non-negative integer, got {}", v.name()));
     seed_ = v.magnitude;
   } else if (key_ == "fingerprint") {
     const bool hex = v.type == Scalar::Type::string && v.text.size() == 16 &&
-                     std::all_of(v.text.begin(), v.text.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+                     std::all_of(v.text.begin(), v.text.end(),
+                                 [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
     if (!hex) return fail_here("fingerprint: expected 16 lower-case hex digits");
     fingerprint_ = std::move(v.text);
     fingerprint_offset_ = token_start(text_, consumed());
@@ -408,22 +445,29 @@ bool Reader::record_scalar(Scalar& v) {
   uint32_t id = 0;
   if (key_ == "seq") {
     if (!to_int(v, 0, UINT32_MAX - 1, "the record's index", n)) return false;
-    if (static_cast<size_t>(n) != trace_.size()) return fail_here(fmt::format("seq: expected {} (records are numbered from 0 in order), got {}", trace_.size(), n));
+    if (static_cast<size_t>(n) != trace_.size())
+      return fail_here(
+          fmt::format("seq: expected {} (records are numbered from 0 in order), got {}", trace_.size(), n));
     r.seq = n;
   } else if (key_ == "t_ns") {
     return to_int(v, INT64_MIN, INT64_MAX, "an integer number of nanoseconds", r.t_ns);
   } else if (key_ == "dur_ns") {
     return to_int(v, 0, INT64_MAX, "a non-negative integer number of nanoseconds", r.dur_ns);
   } else if (key_ == "kind" || key_ == "narration") {
-    if (v.type != Scalar::Type::string || v.text.empty()) return fail_here(fmt::format("{}: expected a non-empty string such as \"tls.client_hello\", got {}", key_, v.name()));
-    if (key_ == "kind") r.kind = std::move(v.text);
-    else r.narration = std::move(v.text), r.has_narration = true;
+    if (v.type != Scalar::Type::string || v.text.empty())
+      return fail_here(
+          fmt::format("{}: expected a non-empty string such as \"tls.client_hello\", got {}", key_, v.name()));
+    if (key_ == "kind")
+      r.kind = std::move(v.text);
+    else
+      r.narration = std::move(v.text), r.has_narration = true;
   } else if (key_ == "stage") {
     if (v.type != Scalar::Type::string) return fail_here(fmt::format("stage: expected a stage name, got {}", v.name()));
     r.spec.stage = stage_from_name(v.text.c_str());
     if (r.spec.stage == Stage::count) {
       std::string names;
-      for (size_t i = 0; i < static_cast<size_t>(Stage::count); ++i) names += fmt::format("{}{}", i ? ", " : "", stage_name(static_cast<Stage>(i)));
+      for (size_t i = 0; i < static_cast<size_t>(Stage::count); ++i)
+        names += fmt::format("{}{}", i ? ", " : "", stage_name(static_cast<Stage>(i)));
       return fail_here(fmt::format("stage: unknown stage \"{}\" (expected one of {})", v.text, names));
     }
   } else if (key_ == "actor") {
@@ -440,7 +484,9 @@ bool Reader::record_scalar(Scalar& v) {
     r.spec.proc = static_cast<ProcId>(id);
   } else if (key_ == "cause") {
     if (!to_id(v, id)) return false;
-    if (id != UINT32_MAX && id >= trace_.size()) return fail_here(fmt::format("cause: expected null or the seq of an earlier record (below {}), got {}", trace_.size(), id));
+    if (id != UINT32_MAX && id >= trace_.size())
+      return fail_here(
+          fmt::format("cause: expected null or the seq of an earlier record (below {}), got {}", trace_.size(), id));
     r.spec.cause = static_cast<RecordId>(id);
   } else {  // detail
     return fail_here(fmt::format("detail: expected an object, got {}", v.name()));
@@ -451,18 +497,29 @@ bool Reader::record_scalar(Scalar& v) {
 bool Reader::detail_scalar(Scalar& v) {
   DetailValue& d = rec_.details.back();
   switch (v.type) {
-    case Scalar::Type::integer: d.type = FieldType::integer; return to_int(v, INT64_MIN, INT64_MAX, "a 64-bit integer", d.number);
-    case Scalar::Type::string: d.type = FieldType::string; d.text = std::move(v.text); return true;
-    case Scalar::Type::boolean: d.type = FieldType::boolean; d.number = v.flag ? 1 : 0; return true;
+    case Scalar::Type::integer:
+      d.type = FieldType::integer;
+      return to_int(v, INT64_MIN, INT64_MAX, "a 64-bit integer", d.number);
+    case Scalar::Type::string:
+      d.type = FieldType::string;
+      d.text = std::move(v.text);
+      return true;
+    case Scalar::Type::boolean:
+      d.type = FieldType::boolean;
+      d.number = v.flag ? 1 : 0;
+      return true;
     default:
-      return fail_here(fmt::format("detail \"{}\": expected an integer, a string, a boolean or {{\"ns\": N}}, got {}", d.key, v.name()));
+      return fail_here(fmt::format("detail \"{}\": expected an integer, a string, a boolean or {{\"ns\": N}}, got {}",
+                                   d.key, v.name()));
   }
 }
 
 bool Reader::start_object(std::size_t) {
   const size_t at = consumed() > 0 ? consumed() - 1 : 0;
   switch (state_) {
-    case State::top_begin: state_ = State::top_key; return true;
+    case State::top_begin:
+      state_ = State::top_key;
+      return true;
     case State::records:
       rec_ = PendingRecord{};
       rec_.offset = at;
@@ -478,8 +535,11 @@ bool Reader::start_object(std::size_t) {
       time_offset_ = at;
       state_ = State::time_key;
       return true;
-    case State::top_value: return fail_at(at, fmt::format("{}: expected {}, got an object", key_, key_ == "nodes" || key_ == "records" ? "an array" : "a scalar value"));
-    default: return fail_at(at, "unexpected object");
+    case State::top_value:
+      return fail_at(at, fmt::format("{}: expected {}, got an object", key_,
+                                     key_ == "nodes" || key_ == "records" ? "an array" : "a scalar value"));
+    default:
+      return fail_at(at, "unexpected object");
   }
 }
 
@@ -489,19 +549,22 @@ bool Reader::key(string_t& k) {
     case State::top_key:
       if (std::find(std::begin(top_keys), std::end(top_keys), k) == std::end(top_keys))
         return fail_key(fmt::format("unknown key \"{}\" (expected one of {})", k, expected_one_of(top_keys)));
-      if (std::find(top_seen_.begin(), top_seen_.end(), k) != top_seen_.end()) return fail_key(fmt::format("duplicate key \"{}\"", k));
+      if (std::find(top_seen_.begin(), top_seen_.end(), k) != top_seen_.end())
+        return fail_key(fmt::format("duplicate key \"{}\"", k));
       top_seen_.push_back(k);
       state_ = State::top_value;
       break;
     case State::rec_key:
       if (std::find(std::begin(record_keys), std::end(record_keys), k) == std::end(record_keys))
         return fail_key(fmt::format("unknown record key \"{}\" (expected one of {})", k, expected_one_of(record_keys)));
-      if (std::find(rec_.seen.begin(), rec_.seen.end(), k) != rec_.seen.end()) return fail_key(fmt::format("duplicate key \"{}\" in a record", k));
+      if (std::find(rec_.seen.begin(), rec_.seen.end(), k) != rec_.seen.end())
+        return fail_key(fmt::format("duplicate key \"{}\" in a record", k));
       rec_.seen.push_back(k);
       state_ = State::rec_value;
       break;
     case State::detail_key:
-      if (rec_.details.size() == Trace::max_details) return fail_key(fmt::format("a record carries at most {} details", Trace::max_details));
+      if (rec_.details.size() == Trace::max_details)
+        return fail_key(fmt::format("a record carries at most {} details", Trace::max_details));
       for (const auto& d : rec_.details)
         if (d.key == k) return fail_key(fmt::format("duplicate detail \"{}\"", k));
       rec_.details.emplace_back();
@@ -513,7 +576,8 @@ bool Reader::key(string_t& k) {
       if (time_has_ns_) return fail_key("duplicate key \"ns\"");
       state_ = State::time_value;
       break;
-    default: return fail_key("unexpected key");
+    default:
+      return fail_key("unexpected key");
   }
   key_ = std::move(k);
   return true;
@@ -521,14 +585,24 @@ bool Reader::key(string_t& k) {
 
 bool Reader::end_object() {
   switch (state_) {
-    case State::top_key: state_ = State::done; return true;
-    case State::rec_key: state_ = State::records; return close_record();
-    case State::detail_key: state_ = State::rec_key; key_ = "detail"; return true;
+    case State::top_key:
+      state_ = State::done;
+      return true;
+    case State::rec_key:
+      state_ = State::records;
+      return close_record();
+    case State::detail_key:
+      state_ = State::rec_key;
+      key_ = "detail";
+      return true;
     case State::time_key:
-      if (!time_has_ns_) return fail_at(time_offset_, fmt::format("detail \"{}\": a time is {{\"ns\": N}}; \"ns\" is missing", rec_.details.back().key));
+      if (!time_has_ns_)
+        return fail_at(time_offset_, fmt::format("detail \"{}\": a time is {{\"ns\": N}}; \"ns\" is missing",
+                                                 rec_.details.back().key));
       state_ = State::detail_key;
       return true;
-    default: return fail_at(consumed() - 1, "unexpected end of object");
+    default:
+      return fail_at(consumed() - 1, "unexpected end of object");
   }
 }
 
@@ -545,7 +619,8 @@ bool Reader::start_array(std::size_t) {
     return true;
   }
   if (state_ == State::top_begin) return fail_at(at, "expected a JSON object holding a deploysim trace, got an array");
-  return fail_at(at, fmt::format("{}: expected {}, got an array", key_, state_ == State::top_value ? "a scalar value" : "a scalar value or an object"));
+  return fail_at(at, fmt::format("{}: expected {}, got an array", key_,
+                                 state_ == State::top_value ? "a scalar value" : "a scalar value or an object"));
 }
 
 bool Reader::end_array() {
@@ -579,14 +654,18 @@ bool Reader::close_record() {
 void Reader::finish() {
   for (const char* required : {"schema", "fingerprint", "nodes", "records"}) {
     if (std::find(top_seen_.begin(), top_seen_.end(), required) == top_seen_.end()) {
-      fail_at(0, fmt::format("missing \"{}\" (a deploysim-trace/1 file has schema, scenario, seed, fingerprint, nodes and records)", required));
+      fail_at(
+          0, fmt::format(
+                 "missing \"{}\" (a deploysim-trace/1 file has schema, scenario, seed, fingerprint, nodes and records)",
+                 required));
       return;
     }
   }
   if (!have_schema_) return;
   if (fingerprint_ != trace_.fingerprint_hex())
-    fail_at(fingerprint_offset_, fmt::format("fingerprint: the records hash to {}, not {} (the file was edited or is corrupt)",
-                                             trace_.fingerprint_hex(), fingerprint_));
+    fail_at(fingerprint_offset_,
+            fmt::format("fingerprint: the records hash to {}, not {} (the file was edited or is corrupt)",
+                        trace_.fingerprint_hex(), fingerprint_));
 }
 
 }  // namespace

@@ -108,10 +108,20 @@ void PathModel::send_request(uint32_t r) {
   const Time d = hop(c.node, w.proxy_node);
   // A GET with a browser's usual headers, inside one TLS record: about 450 bytes.
   w.metrics.bytes_sent += 450;
-  emit(r, {.t = w.engine.now(), .kind = kinds::http_request, .stage = Stage::http, .actor = c.node,
-           .from = c.node, .to = w.proxy_node, .dur = d, .conn = k.id},
-       {{"method", "GET"}, {"path", c.url->path}, {"host", c.url->host},
-        {"protocol", k.h2 ? "HTTP/2" : "HTTP/1.1"}, {"encrypted", true}});
+  emit(r,
+       {.t = w.engine.now(),
+        .kind = kinds::http_request,
+        .stage = Stage::http,
+        .actor = c.node,
+        .from = c.node,
+        .to = w.proxy_node,
+        .dur = d,
+        .conn = k.id},
+       {{"method", "GET"},
+        {"path", c.url->path},
+        {"host", c.url->host},
+        {"protocol", k.h2 ? "HTTP/2" : "HTTP/1.1"},
+        {"encrypted", true}});
   w.engine.schedule(d, [m = this, r] { m->proxy_receive(r); });
 }
 
@@ -124,9 +134,16 @@ void PathModel::receive_response(uint32_t r, int status) {
   k.idle_since = now;
   if (!c.spec->keep_alive && k.inflight == 0) k.open = false;
   const bool ok = status >= 200 && status < 300;
-  emit(r, {.t = now, .kind = ok ? kinds::client_response : kinds::client_error, .stage = Stage::client,
-           .actor = c.node, .conn = k.id,
-           .narration = ok ? kinds::client_response : kinds::client_error_http, .outcome = ok ? Outcome::ok : Outcome::failed, .failure = ok ? FailureCause::none : failure_cause_of_status(status), .reports_failure = !ok},
+  emit(r,
+       {.t = now,
+        .kind = ok ? kinds::client_response : kinds::client_error,
+        .stage = Stage::client,
+        .actor = c.node,
+        .conn = k.id,
+        .narration = ok ? kinds::client_response : kinds::client_error_http,
+        .outcome = ok ? Outcome::ok : Outcome::failed,
+        .failure = ok ? FailureCause::none : failure_cause_of_status(status),
+        .reports_failure = !ok},
        {{"status", status}, {"latency", now - q.start}, {"url", c.spec->url}}, true);
   q.finished = true;
   count_outcome(r, ok ? FailureCause::none : failure_cause_of_status(status));
@@ -142,12 +159,23 @@ void PathModel::fail(uint32_t r, FailureCause why, int status) {
     Connection& k = conns[q.conn];
     conn = k.id;
     if (k.inflight > 0) --k.inflight;
-    if (!k.open) free_conns.push_back(q.conn);  // never established, so never listed
-    else if (why == FailureCause::connection_reset) k.open = false;  // pruned on the next request
+    if (!k.open)
+      free_conns.push_back(q.conn);  // never established, so never listed
+    else if (why == FailureCause::connection_reset)
+      k.open = false;  // pruned on the next request
     q.conn = UINT32_MAX;
   }
-  emit(r, {.t = now, .kind = kinds::client_error, .stage = Stage::client, .actor = c.node, .conn = conn, .outcome = Outcome::failed, .failure = why, .reports_failure = true},
-       {{"cause", failure_cause_name(why)}, {"status", status}, {"latency", now - q.start}, {"url", c.spec->url}}, true);
+  emit(r,
+       {.t = now,
+        .kind = kinds::client_error,
+        .stage = Stage::client,
+        .actor = c.node,
+        .conn = conn,
+        .outcome = Outcome::failed,
+        .failure = why,
+        .reports_failure = true},
+       {{"cause", failure_cause_name(why)}, {"status", status}, {"latency", now - q.start}, {"url", c.spec->url}},
+       true);
   q.finished = true;
   count_outcome(r, why);
   release(r);

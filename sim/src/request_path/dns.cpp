@@ -20,7 +20,6 @@ constexpr int max_cname_depth = 8;
 
 enum class Level : uint8_t { root, tld, authoritative };
 
-
 std::string_view tld_of(std::string_view name) {
   const size_t dot = name.rfind('.');
   return dot == std::string_view::npos ? name : name.substr(dot + 1);
@@ -30,9 +29,8 @@ std::string_view tld_of(std::string_view name) {
 const ZoneSpec* zone_of(const Scenario& sc, std::string_view name) {
   const ZoneSpec* best = nullptr;
   for (const auto& z : sc.zones) {
-    const bool inside = name == z.origin ||
-                        (name.size() > z.origin.size() && name.ends_with(z.origin) &&
-                         name[name.size() - z.origin.size() - 1] == '.');
+    const bool inside = name == z.origin || (name.size() > z.origin.size() && name.ends_with(z.origin) &&
+                                             name[name.size() - z.origin.size() - 1] == '.');
     if (inside && (!best || z.origin.size() > best->origin.size())) best = &z;
   }
   return best;
@@ -40,9 +38,12 @@ const ZoneSpec* zone_of(const Scenario& sc, std::string_view name) {
 
 const char* type_name(DnsType t) {
   switch (t) {
-    case DnsType::A: return "A";
-    case DnsType::AAAA: return "AAAA";
-    case DnsType::CNAME: return "CNAME";
+    case DnsType::A:
+      return "A";
+    case DnsType::AAAA:
+      return "AAAA";
+    case DnsType::CNAME:
+      return "CNAME";
   }
   return "A";
 }
@@ -57,16 +58,18 @@ struct Dns {
 
   NodeId server(Level level, const ZoneSpec* zone) {
     switch (level) {
-      case Level::root: return m.w.trace.node("root", NodeRole::dns_server);
-      case Level::tld: return m.w.trace.node("tld." + std::string(tld_of(q().qname)), NodeRole::dns_server);
-      case Level::authoritative: return m.w.trace.node("ns." + zone->origin, NodeRole::dns_server);
+      case Level::root:
+        return m.w.trace.node("root", NodeRole::dns_server);
+      case Level::tld:
+        return m.w.trace.node("tld." + std::string(tld_of(q().qname)), NodeRole::dns_server);
+      case Level::authoritative:
+        return m.w.trace.node("ns." + zone->origin, NodeRole::dns_server);
     }
     return NodeId::none;
   }
   Time latency(Level level) {
     const ResolverSpec& rs = m.sc.resolver;
-    return level == Level::root ? rs.root_latency
-           : level == Level::tld ? rs.tld_latency : rs.authoritative_latency;
+    return level == Level::root ? rs.root_latency : level == Level::tld ? rs.tld_latency : rs.authoritative_latency;
   }
 
   void cache_put(const std::string& name, DnsEntry e) {
@@ -91,10 +94,19 @@ struct Dns {
     const ZoneSpec* zone = zone_of(m.sc, q().qname);
     const NodeId to = server(level, zone);
     const Time d = latency(level);
-    m.emit(r, {.t = now(), .kind = kinds::dns_query, .stage = Stage::dns, .actor = resolver(),
-               .from = resolver(), .to = to, .dur = d},
-           {{"name", q().qname}, {"type", "A"}, {"server", level == Level::root ? "root"
-                                                          : level == Level::tld ? "tld" : "authoritative"}});
+    m.emit(r,
+           {.t = now(),
+            .kind = kinds::dns_query,
+            .stage = Stage::dns,
+            .actor = resolver(),
+            .from = resolver(),
+            .to = to,
+            .dur = d},
+           {{"name", q().qname},
+            {"type", "A"},
+            {"server", level == Level::root  ? "root"
+                       : level == Level::tld ? "tld"
+                                             : "authoritative"}});
     m.w.engine.schedule(d, [pm = &m, rr = r, level] { Dns{*pm, rr}.answer_from(level); });
   }
 
@@ -103,8 +115,13 @@ struct Dns {
     const ZoneSpec* zone = zone_of(m.sc, qname);
     const NodeId from = server(level, zone);
     const Time d = latency(level);
-    const RecordSpec base{.t = now(), .kind = kinds::dns_referral, .stage = Stage::dns, .actor = from,
-                          .from = from, .to = resolver(), .dur = d};
+    const RecordSpec base{.t = now(),
+                          .kind = kinds::dns_referral,
+                          .stage = Stage::dns,
+                          .actor = from,
+                          .from = from,
+                          .to = resolver(),
+                          .dur = d};
     if (level == Level::root) {
       m.emit(r, base, {{"name", qname}, {"zone", tld_of(qname)}, {"ns", "tld." + std::string(tld_of(qname))}});
       m.w.engine.schedule(d, [pm = &m, rr = r] {
@@ -134,7 +151,10 @@ struct Dns {
       // getaddrinfo asks for A and AAAA; an A record wins, a CNAME is chased.
       for (const auto& want : {DnsType::A, DnsType::AAAA, DnsType::CNAME}) {
         for (const auto& x : zone->records)
-          if (x.name == qname && x.type == want) { rec = &x; break; }
+          if (x.name == qname && x.type == want) {
+            rec = &x;
+            break;
+          }
         if (rec) break;
       }
     }
@@ -143,12 +163,25 @@ struct Dns {
       e.type = rec->type;
       e.value = rec->value;
       e.ttl = rec->ttl;
-      m.emit(r, {.t = now(), .kind = kinds::dns_answer, .stage = Stage::dns, .actor = from, .from = from,
-                 .to = resolver(), .dur = d},
+      m.emit(r,
+             {.t = now(),
+              .kind = kinds::dns_answer,
+              .stage = Stage::dns,
+              .actor = from,
+              .from = from,
+              .to = resolver(),
+              .dur = d},
              {{"name", qname}, {"type", type_name(rec->type)}, {"value", rec->value}, {"ttl", rec->ttl}});
     } else {
-      m.emit(r, {.t = now(), .kind = kinds::dns_nxdomain, .stage = Stage::dns, .actor = from,
-                 .from = from, .to = resolver(), .dur = d, .reports_failure = true},
+      m.emit(r,
+             {.t = now(),
+              .kind = kinds::dns_nxdomain,
+              .stage = Stage::dns,
+              .actor = from,
+              .from = from,
+              .to = resolver(),
+              .dur = d,
+              .reports_failure = true},
              {{"name", qname}, {"negative_ttl", e.ttl}});
     }
     m.w.engine.schedule(d, [pm = &m, rr = r, e = std::make_shared<DnsEntry>(std::move(e))] {
@@ -177,10 +210,13 @@ void PathModel::dns_lookup(uint32_t r) {
   if (auto it = c.stub_cache.find(host); it != c.stub_cache.end() && it->second.expires > now) {
     const DnsEntry& e = it->second;
     ++w.metrics.dns_cache_hits;
-    emit(r, {.t = now, .kind = kinds::dns_stub_cache_hit, .stage = Stage::dns, .actor = c.node,
-             .narration = e.negative ? kinds::dns_stub_cache_hit_negative : kinds::dns_stub_cache_hit},
-         {{"name", host}, {"value", e.negative ? "NXDOMAIN" : e.value},
-          {"ttl_left", e.expires - now}});
+    emit(r,
+         {.t = now,
+          .kind = kinds::dns_stub_cache_hit,
+          .stage = Stage::dns,
+          .actor = c.node,
+          .narration = e.negative ? kinds::dns_stub_cache_hit_negative : kinds::dns_stub_cache_hit},
+         {{"name", host}, {"value", e.negative ? "NXDOMAIN" : e.value}, {"ttl_left", e.expires - now}});
     q.dns_done = now;
     if (e.negative) return fail(r, FailureCause::nxdomain);
     q.answer = e.value;
@@ -199,9 +235,15 @@ void PathModel::dns_stub_send(uint32_t r) {
   ++q.dns_attempt;
   q.dns_sent = w.engine.now();
   const Time d = hop(c.node, w.resolver_node);
-  emit(r, {.t = q.dns_sent, .kind = kinds::dns_query, .stage = Stage::dns, .actor = c.node,
-           .from = c.node, .to = w.resolver_node, .dur = d,
-           .narration = q.dns_attempt > 1 ? kinds::dns_query_retry : kinds::dns_query_stub},
+  emit(r,
+       {.t = q.dns_sent,
+        .kind = kinds::dns_query,
+        .stage = Stage::dns,
+        .actor = c.node,
+        .from = c.node,
+        .to = w.resolver_node,
+        .dur = d,
+        .narration = q.dns_attempt > 1 ? kinds::dns_query_retry : kinds::dns_query_stub},
        {{"name", c.url->host}, {"type", "A"}, {"attempt", q.dns_attempt}});
   w.engine.schedule(d, [m = this, r] { m->dns_at_resolver(r); });
 }
@@ -218,7 +260,12 @@ void PathModel::dns_at_resolver(uint32_t r) {
   w.engine.schedule_at(std::max(at, w.engine.now()), [m = this, r] {
     Request& q = m->reqs[r];
     const ClientState& c = m->clients[q.client];
-    m->emit(r, {.t = m->w.engine.now(), .kind = kinds::dns_timeout, .stage = Stage::dns, .actor = c.node, .reports_failure = true},
+    m->emit(r,
+            {.t = m->w.engine.now(),
+             .kind = kinds::dns_timeout,
+             .stage = Stage::dns,
+             .actor = c.node,
+             .reports_failure = true},
             {{"name", c.url->host}, {"attempt", q.dns_attempt}, {"timeout", m->sc.resolver.retry_timeout}});
     if (q.dns_attempt < m->sc.resolver.attempts) return m->dns_stub_send(r);
     q.dns_done = m->w.engine.now();
@@ -234,18 +281,28 @@ void PathModel::dns_resolve_step(uint32_t r) {
     if (auto it = resolver_cache.find(q.qname); it != resolver_cache.end() && it->second.expires > now) {
       const DnsEntry e = it->second;
       ++w.metrics.dns_cache_hits;
-      emit(r, {.t = now, .kind = kinds::dns_cache_hit, .stage = Stage::dns, .actor = w.resolver_node,
-               .narration = e.negative ? kinds::dns_cache_hit_negative : kinds::dns_cache_hit},
-           {{"name", q.qname}, {"type", type_name(e.type)},
-            {"value", e.negative ? "NXDOMAIN" : e.value}, {"ttl_left", e.expires - now}});
+      emit(r,
+           {.t = now,
+            .kind = kinds::dns_cache_hit,
+            .stage = Stage::dns,
+            .actor = w.resolver_node,
+            .narration = e.negative ? kinds::dns_cache_hit_negative : kinds::dns_cache_hit},
+           {{"name", q.qname},
+            {"type", type_name(e.type)},
+            {"value", e.negative ? "NXDOMAIN" : e.value},
+            {"ttl_left", e.expires - now}});
       DnsEntry left = e;
       left.ttl = e.expires - now;  // a cached answer is passed on with its remaining TTL
       return dns.use(left);
     }
   }
   ++w.metrics.dns_cache_misses;
-  emit(r, {.t = now, .kind = kinds::dns_cache_miss, .stage = Stage::dns, .actor = w.resolver_node,
-           .narration = sc.resolver.cache ? kinds::dns_cache_miss : kinds::dns_cache_miss_disabled},
+  emit(r,
+       {.t = now,
+        .kind = kinds::dns_cache_miss,
+        .stage = Stage::dns,
+        .actor = w.resolver_node,
+        .narration = sc.resolver.cache ? kinds::dns_cache_miss : kinds::dns_cache_miss_disabled},
        {{"name", q.qname}});
   const ZoneSpec* zone = zone_of(sc, q.qname);
   auto known = [&](const std::string& key) {
@@ -262,11 +319,20 @@ void PathModel::dns_reply(uint32_t r, bool nxdomain, bool servfail) {
   const ClientState& c = clients[q.client];
   const Time d = hop(c.node, w.resolver_node);
   const char* rcode = servfail ? "SERVFAIL" : nxdomain ? "NXDOMAIN" : "NOERROR";
-  emit(r, {.t = w.engine.now(), .kind = kinds::dns_response, .stage = Stage::dns,
-           .actor = w.resolver_node, .from = w.resolver_node, .to = c.node, .dur = d,
-           .narration = servfail ? kinds::dns_response_servfail
-                        : nxdomain ? kinds::dns_response_nxdomain : kinds::dns_response},
-       {{"name", c.url->host}, {"rcode", rcode}, {"value", nxdomain || servfail ? "" : q.answer},
+  emit(r,
+       {.t = w.engine.now(),
+        .kind = kinds::dns_response,
+        .stage = Stage::dns,
+        .actor = w.resolver_node,
+        .from = w.resolver_node,
+        .to = c.node,
+        .dur = d,
+        .narration = servfail   ? kinds::dns_response_servfail
+                     : nxdomain ? kinds::dns_response_nxdomain
+                                : kinds::dns_response},
+       {{"name", c.url->host},
+        {"rcode", rcode},
+        {"value", nxdomain || servfail ? "" : q.answer},
         {"ttl", q.dns_min_ttl == Time::max() ? Time{} : q.dns_min_ttl}});
   w.engine.schedule(d, [m = this, r, nxdomain, servfail] {
     Request& rq = m->reqs[r];

@@ -39,28 +39,28 @@ struct Request {
   EventId timeout;                 ///< The proxy's upstream timeout.
   Time start, dns_done, tcp_done, tls_done, forwarded, service_start, service_end;
   bool did_dns = false, did_tcp = false, did_tls = false;
-  bool finished = false;           ///< Outcome recorded.
-  bool at_worker = false;          ///< Queued or being served by a worker.
+  bool finished = false;   ///< Outcome recorded.
+  bool at_worker = false;  ///< Queued or being served by a worker.
   int dns_attempt = 0;
   int cname_depth = 0;
   Time dns_min_ttl = Time::max();
-  Time dns_sent;                   ///< When the stub's current query left.
-  std::string qname;               ///< Name the resolver is working on.
-  std::string answer;              ///< Resolved IP.
-  TlsVerdict tls;                  ///< The handshake's decided course.
-  bool relayed = false;            ///< The proxy already answered the client.
+  Time dns_sent;         ///< When the stub's current query left.
+  std::string qname;     ///< Name the resolver is working on.
+  std::string answer;    ///< Resolved IP.
+  TlsVerdict tls;        ///< The handshake's decided course.
+  bool relayed = false;  ///< The proxy already answered the client.
 };
 
 /// A client connection to some IP:port (TCP, then TLS).
 struct Connection {
   ConnId id = ConnId::none;
   uint32_t client = 0;
-  uint32_t host = UINT32_MAX;    ///< Index of the host owning the IP (UINT32_MAX: none).
+  uint32_t host = UINT32_MAX;  ///< Index of the host owning the IP (UINT32_MAX: none).
   std::string ip;
-  bool open = false;             ///< Established (TCP and TLS done).
-  bool h2 = false;               ///< ALPN negotiated h2: requests are multiplexed.
-  std::string alpn;              ///< Negotiated protocol ("" = HTTP/1.1 by default).
-  uint8_t version = 0;           ///< TLS version.
+  bool open = false;    ///< Established (TCP and TLS done).
+  bool h2 = false;      ///< ALPN negotiated h2: requests are multiplexed.
+  std::string alpn;     ///< Negotiated protocol ("" = HTTP/1.1 by default).
+  uint8_t version = 0;  ///< TLS version.
   uint32_t inflight = 0;
   Time idle_since;
 };
@@ -70,7 +70,7 @@ struct DnsEntry {
   Time expires;
   bool negative = false;
   DnsType type = DnsType::A;
-  std::string value;             ///< IP or CNAME target.
+  std::string value;  ///< IP or CNAME target.
   Time ttl;
 };
 
@@ -79,7 +79,7 @@ struct ClientState {
   const ClientSpec* spec = nullptr;
   NodeId node = NodeId::none;
   std::optional<Url> url;
-  std::string ip;                ///< Its public address (X-Forwarded-For).
+  std::string ip;  ///< Its public address (X-Forwarded-For).
   Rng rng{0, 0};
   uint64_t sent = 0;
   Time stop;
@@ -89,9 +89,9 @@ struct ClientState {
 
 /// One worker process as the server model sees it.
 struct WorkerState {
-  std::deque<uint32_t> queue;    ///< Requests waiting (FIFO: one event loop, CPU-bound handler).
-  uint32_t current = UINT32_MAX; ///< Request being served.
-  EventId done;                  ///< Its completion.
+  std::deque<uint32_t> queue;     ///< Requests waiting (FIFO: one event loop, CPU-bound handler).
+  uint32_t current = UINT32_MAX;  ///< Request being served.
+  EventId done;                   ///< Its completion.
   Rng rng{0, 0};
 };
 
@@ -99,18 +99,18 @@ struct WorkerState {
 /// and the kernel hands each accepted connection to one of them.
 struct ReplicaState {
   uint32_t service = 0;
-  uint32_t replica = 0;            ///< Process::replica of its workers (spare pods are replicas too).
-  uint32_t host = 0;               ///< Index into Scenario::hosts.
-  std::vector<uint32_t> procs;     ///< Its workers (indices into World::processes).
-  NodeId manager = NodeId::none;   ///< The manager holding the socket (workers > 1), else the worker.
-  std::deque<uint32_t> backlog;    ///< Accepted connections no worker has taken yet.
+  uint32_t replica = 0;           ///< Process::replica of its workers (spare pods are replicas too).
+  uint32_t host = 0;              ///< Index into Scenario::hosts.
+  std::vector<uint32_t> procs;    ///< Its workers (indices into World::processes).
+  NodeId manager = NodeId::none;  ///< The manager holding the socket (workers > 1), else the worker.
+  std::deque<uint32_t> backlog;   ///< Accepted connections no worker has taken yet.
 };
 
 /// Failure causes as they appear in Metrics::failures and trace details.
 
 /// The request-path models of one run.
 class PathModel {
-public:
+ public:
   explicit PathModel(World& w);
 
   // request_path.cpp
@@ -185,29 +185,29 @@ public:
 
   World& w;
   const Scenario& sc;
-  bool full;                                ///< Trace level keeps every message.
+  bool full;  ///< Trace level keeps every message.
   std::vector<ClientState> clients;
   std::vector<Request> reqs;
   std::vector<uint32_t> free_reqs;
   std::vector<Connection> conns;
   std::vector<uint32_t> free_conns;
-  std::vector<WorkerState> workers;         ///< Parallel to World::processes.
-  std::vector<ReplicaState> replicas;       ///< Every replica of every service.
-  std::vector<uint32_t> replica_of;         ///< Parallel to World::processes: index into replicas.
-  std::vector<uint32_t> next_pod;           ///< Per service: the ingress's round-robin position.
+  std::vector<WorkerState> workers;    ///< Parallel to World::processes.
+  std::vector<ReplicaState> replicas;  ///< Every replica of every service.
+  std::vector<uint32_t> replica_of;    ///< Parallel to World::processes: index into replicas.
+  std::vector<uint32_t> next_pod;      ///< Per service: the ingress's round-robin position.
   std::unordered_map<std::string, DnsEntry> resolver_cache;
   std::unordered_map<std::string, Time> delegation_cache;  ///< "test" / "example.test" -> NS known until.
   uint32_t next_conn_id = 0;
-  Time idle_timeout;                        ///< The proxy's keep-alive idle timeout.
+  Time idle_timeout;  ///< The proxy's keep-alive idle timeout.
   std::string proxy_ip;
   uint32_t proxy_host = UINT32_MAX;
-  size_t hop_nodes = 0;                     ///< Nodes known at the start: hop_ns is n x n.
-  std::vector<int64_t> hop_ns;              ///< Memoized hop() in ns, -1 = not yet asked.
+  size_t hop_nodes = 0;         ///< Nodes known at the start: hop_ns is n x n.
+  std::vector<int64_t> hop_ns;  ///< Memoized hop() in ns, -1 = not yet asked.
 
   /// Metric samples (successful requests only), in ns.
   using Samples = std::vector<int64_t, HugePageAllocator<int64_t>>;
   Samples lat_dns, lat_tcp, lat_tls, lat_queue, lat_service, lat_http, lat_total;
-  std::vector<AvailabilityPoint> avail;     ///< Dense, one per window.
+  std::vector<AvailabilityPoint> avail;  ///< Dense, one per window.
 };
 
 }  // namespace deploysim::path

@@ -11,9 +11,16 @@ void PathModel::proxy_receive(uint32_t r) {
   const Time now = w.engine.now();
   const Time d = hop(c.node, w.proxy_node);
   if (!w.proxy_up) {
-    emit(r, {.t = now, .kind = kinds::tcp_rst, .stage = Stage::tcp, .actor = w.proxy_node,
-             .from = w.proxy_node, .to = c.node, .dur = d, .conn = conns[q.conn].id,
-             .narration = kinds::tcp_rst_proxy_gone},
+    emit(r,
+         {.t = now,
+          .kind = kinds::tcp_rst,
+          .stage = Stage::tcp,
+          .actor = w.proxy_node,
+          .from = w.proxy_node,
+          .to = c.node,
+          .dur = d,
+          .conn = conns[q.conn].id,
+          .narration = kinds::tcp_rst_proxy_gone},
          {{"ip", conns[q.conn].ip}, {"port", c.url->port}});
     w.engine.schedule(d, [m = this, r] { m->fail(r, FailureCause::connection_reset); });
     return;
@@ -74,16 +81,41 @@ void PathModel::proxy_forward(uint32_t r, uint32_t ri, ProcId worker) {
                                                             : kinds::proxy_forward_plain;
   const NodeId to = worker != ProcId::none ? p.node : rs.manager;
   if (fwd)
-    emit(r, {.t = now, .kind = kinds::proxy_forward, .stage = Stage::proxy, .actor = w.proxy_node,
-             .from = w.proxy_node, .to = to, .dur = d, .proc = worker, .narration = narration},
-         {{"method", "GET"}, {"path", c.url->path}, {"host", c.url->host}, {"upstream", upstream},
-          {"x_forwarded_for", c.ip}, {"x_forwarded_proto", "https"},
-          {"protocol", h2c ? "h2c" : "HTTP/1.1"}, {"encrypted", false}});
+    emit(r,
+         {.t = now,
+          .kind = kinds::proxy_forward,
+          .stage = Stage::proxy,
+          .actor = w.proxy_node,
+          .from = w.proxy_node,
+          .to = to,
+          .dur = d,
+          .proc = worker,
+          .narration = narration},
+         {{"method", "GET"},
+          {"path", c.url->path},
+          {"host", c.url->host},
+          {"upstream", upstream},
+          {"x_forwarded_for", c.ip},
+          {"x_forwarded_proto", "https"},
+          {"protocol", h2c ? "h2c" : "HTTP/1.1"},
+          {"encrypted", false}});
   else
-    emit(r, {.t = now, .kind = kinds::proxy_forward, .stage = Stage::proxy, .actor = w.proxy_node,
-             .from = w.proxy_node, .to = to, .dur = d, .proc = worker, .narration = narration},
-         {{"method", "GET"}, {"path", c.url->path}, {"host", c.url->host}, {"upstream", upstream},
-          {"protocol", h2c ? "h2c" : "HTTP/1.1"}, {"encrypted", false}});
+    emit(r,
+         {.t = now,
+          .kind = kinds::proxy_forward,
+          .stage = Stage::proxy,
+          .actor = w.proxy_node,
+          .from = w.proxy_node,
+          .to = to,
+          .dur = d,
+          .proc = worker,
+          .narration = narration},
+         {{"method", "GET"},
+          {"path", c.url->path},
+          {"host", c.url->host},
+          {"upstream", upstream},
+          {"protocol", h2c ? "h2c" : "HTTP/1.1"},
+          {"encrypted", false}});
   if (const auto limit = proxy_upstream_timeout(px))
     q.timeout = w.engine.schedule(*limit, [m = this, r] { m->proxy_timeout(r); });
   if (worker == ProcId::none) {
@@ -102,9 +134,17 @@ void PathModel::proxy_relay(uint32_t r, int status, std::string_view reason) {
   const Time d = hop(c.node, w.proxy_node);
   // Headers plus a small JSON body, in TLS records: about 1.2 kB.
   w.metrics.bytes_received += 1200;
-  emit(r, {.t = w.engine.now(), .kind = kinds::http_response, .stage = Stage::http, .actor = w.proxy_node,
-           .from = w.proxy_node, .to = c.node, .dur = d, .conn = conns[q.conn].id,
-           .narration = status < 300 ? kinds::http_response : kinds::http_response_error, .reports_failure = status >= 500},
+  emit(r,
+       {.t = w.engine.now(),
+        .kind = kinds::http_response,
+        .stage = Stage::http,
+        .actor = w.proxy_node,
+        .from = w.proxy_node,
+        .to = c.node,
+        .dur = d,
+        .conn = conns[q.conn].id,
+        .narration = status < 300 ? kinds::http_response : kinds::http_response_error,
+        .reports_failure = status >= 500},
        {{"status", status}, {"reason", reason}, {"encrypted", true}});
   w.engine.schedule(d, [m = this, r, status] { m->receive_response(r, status); });
 }
@@ -113,10 +153,16 @@ void PathModel::proxy_timeout(uint32_t r) {
   Request& q = reqs[r];
   q.timeout = EventId{};
   const bool waiting_in_backlog = q.worker == UINT32_MAX;
-  emit(r, {.t = w.engine.now(), .kind = kinds::proxy_timeout, .stage = Stage::proxy, .actor = w.proxy_node,
-           .proc = waiting_in_backlog ? ProcId::none : static_cast<ProcId>(q.worker),
-           .narration = waiting_in_backlog ? kinds::proxy_timeout_backlog : kinds::proxy_timeout, .reports_failure = true},
-       {{"after", proxy_upstream_timeout(*sc.proxy).value_or(Time{})}, {"upstream", upstream_address(q.replica)},
+  emit(r,
+       {.t = w.engine.now(),
+        .kind = kinds::proxy_timeout,
+        .stage = Stage::proxy,
+        .actor = w.proxy_node,
+        .proc = waiting_in_backlog ? ProcId::none : static_cast<ProcId>(q.worker),
+        .narration = waiting_in_backlog ? kinds::proxy_timeout_backlog : kinds::proxy_timeout,
+        .reports_failure = true},
+       {{"after", proxy_upstream_timeout(*sc.proxy).value_or(Time{})},
+        {"upstream", upstream_address(q.replica)},
         {"worker", waiting_in_backlog ? std::string_view("-") : std::string_view(w.processes[q.worker].name)},
         {"preset", preset_name(sc.proxy->preset)}});
   proxy_relay(r, 504, "upstream timed out");
@@ -127,9 +173,13 @@ void PathModel::proxy_upstream_failed(uint32_t r, std::string_view reason) {
   const RouteSpec* route = nullptr;
   for (const auto& rt : sc.proxy->routes)
     if (rt.host == clients[q.client].url->host) route = &rt;
-  emit(r, {.t = w.engine.now(), .kind = kinds::proxy_upstream_error, .stage = Stage::proxy,
-           .actor = w.proxy_node,
-           .proc = q.worker == UINT32_MAX ? ProcId::none : static_cast<ProcId>(q.worker), .reports_failure = true},
+  emit(r,
+       {.t = w.engine.now(),
+        .kind = kinds::proxy_upstream_error,
+        .stage = Stage::proxy,
+        .actor = w.proxy_node,
+        .proc = q.worker == UINT32_MAX ? ProcId::none : static_cast<ProcId>(q.worker),
+        .reports_failure = true},
        {{"reason", reason}, {"pool", route ? route->pool : ""}});
   proxy_relay(r, 502, "bad gateway");
 }

@@ -28,7 +28,8 @@ Percentiles percentiles(PathModel::Samples& v) {
     size_t k = static_cast<size_t>(q * static_cast<double>(v.size()) + 0.999999999);
     k = std::clamp<size_t>(k, 1, v.size()) - 1;
     if (k >= from) {
-      std::nth_element(v.begin() + static_cast<std::ptrdiff_t>(from), v.begin() + static_cast<std::ptrdiff_t>(k), v.end());
+      std::nth_element(v.begin() + static_cast<std::ptrdiff_t>(from), v.begin() + static_cast<std::ptrdiff_t>(k),
+                       v.end());
       from = k + 1;
     }
     return ns(v[k]);
@@ -42,16 +43,15 @@ Percentiles percentiles(PathModel::Samples& v) {
 
 // A window that gives at most about 1000 availability points over the run.
 Time availability_window(Time duration) {
-  for (Time t : {s(1), s(2), s(5), s(10), s(30), minutes(1), minutes(5), minutes(10), minutes(30),
-                 hours(1), hours(6), days(1)})
+  for (Time t :
+       {s(1), s(2), s(5), s(10), s(30), minutes(1), minutes(5), minutes(10), minutes(30), hours(1), hours(6), days(1)})
     if (duration / t <= 1000) return t;
   return days(7);
 }
 
 }  // namespace
 
-PathModel::PathModel(World& world)
-    : w(world), sc(world.scenario), full(world.level == TraceLevel::full) {
+PathModel::PathModel(World& world) : w(world), sc(world.scenario), full(world.level == TraceLevel::full) {
   if (sc.proxy) {
     idle_timeout = proxy_preset(sc.proxy->preset).idle_timeout;  // presets.cpp
     for (uint32_t i = 0; i < sc.hosts.size(); ++i)
@@ -104,8 +104,10 @@ void PathModel::start() {
   // and fault their pages in again. Untouched reserved pages cost no memory.
   double expected = 0;
   for (const ClientState& c : clients) {
-    if (c.spec->requests > 0) expected += static_cast<double>(c.spec->requests);
-    else if (c.stop > c.spec->start) expected += c.spec->rate_per_s * (c.stop - c.spec->start).seconds();
+    if (c.spec->requests > 0)
+      expected += static_cast<double>(c.spec->requests);
+    else if (c.stop > c.spec->start)
+      expected += c.spec->rate_per_s * (c.stop - c.spec->start).seconds();
   }
   const auto n = static_cast<size_t>(std::min(expected * 1.01 + 64, 4e6));
   for (auto* v : {&lat_dns, &lat_tcp, &lat_tls, &lat_queue, &lat_service, &lat_http, &lat_total}) v->reserve(n);
@@ -155,8 +157,7 @@ void PathModel::release(uint32_t r) {
   if (reqs[r].finished && !reqs[r].at_worker) free_reqs.push_back(r);
 }
 
-RecordId PathModel::emit(uint32_t r, const RecordSpec& spec, std::initializer_list<FieldArg> fields,
-                         bool outcome) {
+RecordId PathModel::emit(uint32_t r, const RecordSpec& spec, std::initializer_list<FieldArg> fields, bool outcome) {
   if (!w.tracing(outcome)) return RecordId::none;
   RecordSpec s = spec;
   s.cause = reqs[r].last;
@@ -220,7 +221,7 @@ void PathModel::count_outcome(uint32_t r, FailureCause why) {
 void PathModel::finish_metrics(Time end) {
   Metrics& m = w.metrics;
   const std::pair<const char*, Samples*> stages[] = {
-      {"dns", &lat_dns},     {"tcp", &lat_tcp},         {"tls", &lat_tls},   {"queue", &lat_queue},
+      {"dns", &lat_dns},         {"tcp", &lat_tcp},   {"tls", &lat_tls},    {"queue", &lat_queue},
       {"service", &lat_service}, {"http", &lat_http}, {"total", &lat_total}};
   for (auto& [name, v] : stages)
     if (!v->empty()) m.latency[name] = percentiles(*v);

@@ -140,8 +140,10 @@ void PathModel::drop_backlog(uint32_t ri) {
   lost.swap(rs.backlog);
   for (uint32_t r : lost) {
     reqs[r].at_worker = false;
-    if (!reqs[r].relayed) proxy_upstream_failed(r, "connection reset");
-    else release(r);
+    if (!reqs[r].relayed)
+      proxy_upstream_failed(r, "connection reset");
+    else
+      release(r);
   }
 }
 
@@ -162,24 +164,36 @@ void PathModel::worker_receive(uint32_t r) {
     // Uvicorn --limit-concurrency (domain-facts.md "App servers"): 503 beyond the limit.
     q.at_worker = false;
     const Time d = hop(p.node, w.proxy_node);
-    emit(r, {.t = now, .kind = kinds::server_reject, .stage = Stage::process, .actor = p.node,
-             .from = p.node, .to = w.proxy_node, .dur = d, .proc = p.id, .reports_failure = true},
+    emit(r,
+         {.t = now,
+          .kind = kinds::server_reject,
+          .stage = Stage::process,
+          .actor = p.node,
+          .from = p.node,
+          .to = w.proxy_node,
+          .dur = d,
+          .proc = p.id,
+          .reports_failure = true},
          {{"status", 503}, {"limit", svc.concurrency_limit}, {"load", static_cast<uint64_t>(load)}});
     w.engine.schedule(d, [m = this, r] { m->proxy_relay(r, 503, "service unavailable"); });
     return;
   }
   ws.queue.push_back(r);
   if (ws.current == UINT32_MAX && p.state == ProcState::running) return worker_start(wi);
-  emit(r, {.t = now, .kind = kinds::server_queued, .stage = Stage::process, .actor = p.node, .proc = p.id,
-           .narration = p.state == ProcState::hung ? kinds::server_queued_hung : kinds::server_queued},
+  emit(r,
+       {.t = now,
+        .kind = kinds::server_queued,
+        .stage = Stage::process,
+        .actor = p.node,
+        .proc = p.id,
+        .narration = p.state == ProcState::hung ? kinds::server_queued_hung : kinds::server_queued},
        {{"ahead", static_cast<uint64_t>(ws.queue.size() - 1 + (ws.current != UINT32_MAX ? 1 : 0))}});
 }
 
 void PathModel::worker_start(uint32_t wi) {
   WorkerState& ws = workers[wi];
   Process& p = w.processes[wi];
-  if (ws.queue.empty() || ws.current != UINT32_MAX ||
-      (p.state != ProcState::running && p.state != ProcState::stopping))
+  if (ws.queue.empty() || ws.current != UINT32_MAX || (p.state != ProcState::running && p.state != ProcState::stopping))
     return;
   const uint32_t r = ws.queue.front();
   ws.queue.pop_front();
@@ -200,14 +214,23 @@ void PathModel::worker_start(uint32_t wi) {
   const bool fixed = sent && trusted;
   std::string allowed;
   for (const auto& a : svc.forwarded_allow_ips) allowed += (allowed.empty() ? "" : ",") + a;
-  emit(r, {.t = now, .kind = kinds::server_handle, .stage = Stage::process, .actor = p.node, .proc = p.id,
-           .narration = fixed    ? kinds::server_handle
-                        : !sent  ? kinds::server_handle_no_headers
-                        : !reads ? kinds::server_handle_headers_off
-                                 : kinds::server_handle_untrusted},
-       {{"path", clients[q.client].url->path}, {"service_time", st}, {"waited", now - q.forwarded},
-        {"scheme", fixed ? "https" : "http"}, {"client", fixed ? clients[q.client].ip : peer},
-        {"peer", peer}, {"forwarded_allow_ips", allowed}});
+  emit(r,
+       {.t = now,
+        .kind = kinds::server_handle,
+        .stage = Stage::process,
+        .actor = p.node,
+        .proc = p.id,
+        .narration = fixed    ? kinds::server_handle
+                     : !sent  ? kinds::server_handle_no_headers
+                     : !reads ? kinds::server_handle_headers_off
+                              : kinds::server_handle_untrusted},
+       {{"path", clients[q.client].url->path},
+        {"service_time", st},
+        {"waited", now - q.forwarded},
+        {"scheme", fixed ? "https" : "http"},
+        {"client", fixed ? clients[q.client].ip : peer},
+        {"peer", peer},
+        {"forwarded_allow_ips", allowed}});
   ws.done = w.engine.schedule(st, [m = this, wi] { m->worker_complete(wi); });
 }
 
@@ -230,8 +253,15 @@ void PathModel::worker_complete(uint32_t wi) {
     release(r);  // the proxy gave up on it already (504)
   } else {
     const Time d = hop(p.node, w.proxy_node);
-    emit(r, {.t = now, .kind = kinds::server_response, .stage = Stage::process, .actor = p.node,
-             .from = p.node, .to = w.proxy_node, .dur = d, .proc = p.id},
+    emit(r,
+         {.t = now,
+          .kind = kinds::server_response,
+          .stage = Stage::process,
+          .actor = p.node,
+          .from = p.node,
+          .to = w.proxy_node,
+          .dur = d,
+          .proc = p.id},
          {{"status", 200}, {"encrypted", false}});
     w.engine.schedule(d, [m = this, r] { m->proxy_relay(r, 200, "OK"); });
   }
@@ -259,8 +289,10 @@ void PathModel::on_process_down(ProcId pid, RecordId) {
   w.processes[raw(pid)].active = 0;
   for (uint32_t r : lost) {
     reqs[r].at_worker = false;
-    if (!reqs[r].relayed) proxy_upstream_failed(r, "worker exited");
-    else release(r);
+    if (!reqs[r].relayed)
+      proxy_upstream_failed(r, "worker exited");
+    else
+      release(r);
   }
   drop_backlog(replica_of[raw(pid)]);
 }

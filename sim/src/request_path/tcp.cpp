@@ -23,13 +23,20 @@ void PathModel::tcp_connect(uint32_t r) {
   q.conn = k;
   q.did_tcp = true;
   const bool proxy_here = conn.host != UINT32_MAX && conn.host == proxy_host;
-  const NodeId target = proxy_here ? w.proxy_node
+  const NodeId target = proxy_here                ? w.proxy_node
                         : conn.host != UINT32_MAX ? w.hosts[conn.host].node
                                                   : w.trace.node(q.answer);
   const Time d = hop(c.node, target);
   const Time now = w.engine.now();
-  emit(r, {.t = now, .kind = kinds::tcp_syn, .stage = Stage::tcp, .actor = c.node, .from = c.node,
-           .to = target, .dur = d, .conn = conn.id},
+  emit(r,
+       {.t = now,
+        .kind = kinds::tcp_syn,
+        .stage = Stage::tcp,
+        .actor = c.node,
+        .from = c.node,
+        .to = target,
+        .dur = d,
+        .conn = conn.id},
        {{"ip", q.answer}, {"port", c.url->port}});
   const bool host_up = conn.host != UINT32_MAX && w.hosts[conn.host].up;
   if (!host_up) {
@@ -43,21 +50,42 @@ void PathModel::tcp_connect(uint32_t r) {
     const ConnId id = m->conns[rq.conn].id;
     const Time t = m->w.engine.now();
     if (!listening) {
-      m->emit(r, {.t = t, .kind = kinds::tcp_rst, .stage = Stage::tcp, .actor = target, .from = target,
-                  .to = cl.node, .dur = d, .conn = id},
+      m->emit(r,
+              {.t = t,
+               .kind = kinds::tcp_rst,
+               .stage = Stage::tcp,
+               .actor = target,
+               .from = target,
+               .to = cl.node,
+               .dur = d,
+               .conn = id},
               {{"ip", rq.answer}, {"port", cl.url->port}});
       m->w.engine.schedule(d, [m, r] { m->fail(r, FailureCause::connection_refused); });
       return;
     }
-    m->emit(r, {.t = t, .kind = kinds::tcp_syn_ack, .stage = Stage::tcp, .actor = target, .from = target,
-                .to = cl.node, .dur = d, .conn = id},
+    m->emit(r,
+            {.t = t,
+             .kind = kinds::tcp_syn_ack,
+             .stage = Stage::tcp,
+             .actor = target,
+             .from = target,
+             .to = cl.node,
+             .dur = d,
+             .conn = id},
             {{"port", cl.url->port}});
     m->w.engine.schedule(d, [m, r, target, d] {
       Request& q2 = m->reqs[r];
       const ClientState& c2 = m->clients[q2.client];
       const Time t2 = m->w.engine.now();
-      m->emit(r, {.t = t2, .kind = kinds::tcp_ack, .stage = Stage::tcp, .actor = c2.node, .from = c2.node,
-                  .to = target, .dur = d, .conn = m->conns[q2.conn].id},
+      m->emit(r,
+              {.t = t2,
+               .kind = kinds::tcp_ack,
+               .stage = Stage::tcp,
+               .actor = c2.node,
+               .from = c2.node,
+               .to = target,
+               .dur = d,
+               .conn = m->conns[q2.conn].id},
               {{"rtt", d * 2}});
       q2.tcp_done = t2;
       m->tls_handshake(r);  // the ClientHello follows the ACK at once: TCP cost 1 RTT
@@ -75,13 +103,17 @@ void PathModel::tcp_syn_lost(uint32_t r, int attempt) {
   }
   const uint32_t host = conns[q.conn].host;
   const NodeId target = host != UINT32_MAX ? w.hosts[host].node : w.trace.node(q.answer);
-  emit(r, {.t = now, .kind = kinds::tcp_syn_retransmit, .stage = Stage::tcp, .actor = c.node,
-           .from = c.node, .to = target, .dur = hop(c.node, target),
-           .conn = conns[q.conn].id},
+  emit(r,
+       {.t = now,
+        .kind = kinds::tcp_syn_retransmit,
+        .stage = Stage::tcp,
+        .actor = c.node,
+        .from = c.node,
+        .to = target,
+        .dur = hop(c.node, target),
+        .conn = conns[q.conn].id},
        {{"ip", q.answer}, {"attempt", attempt}, {"rto", initial_rto * (int64_t{1} << (attempt - 1))}});
-  w.engine.schedule(initial_rto * (int64_t{1} << attempt), [m = this, r, attempt] {
-    m->tcp_syn_lost(r, attempt + 1);
-  });
+  w.engine.schedule(initial_rto * (int64_t{1} << attempt), [m = this, r, attempt] { m->tcp_syn_lost(r, attempt + 1); });
 }
 
 }  // namespace deploysim::path

@@ -39,15 +39,19 @@ std::string versions(uint8_t bits) {
 
 const char* issuer_name(Issuer i) {
   switch (i) {
-    case Issuer::letsencrypt: return "letsencrypt";
-    case Issuer::private_ca: return "private-ca";
-    case Issuer::self_signed: return "self-signed";
-    case Issuer::untrusted: return "untrusted";
-    case Issuer::provider: return "provider";
+    case Issuer::letsencrypt:
+      return "letsencrypt";
+    case Issuer::private_ca:
+      return "private-ca";
+    case Issuer::self_signed:
+      return "self-signed";
+    case Issuer::untrusted:
+      return "untrusted";
+    case Issuer::provider:
+      return "provider";
   }
   return "letsencrypt";
 }
-
 
 }  // namespace
 
@@ -69,8 +73,8 @@ TlsConfig PathModel::tls_config(uint32_t r, uint32_t* cert) const {
   for (int pass = 0; pass < 2 && *cert == UINT32_MAX && !cfg.sni.empty(); ++pass)
     for (uint32_t i = 0; i < w.serving_certs.size(); ++i) {
       const CertState& cs = w.serving_certs[i];
-      const bool exact = cs.domain == cfg.sni ||
-                         std::find(cs.alt_names.begin(), cs.alt_names.end(), cfg.sni) != cs.alt_names.end();
+      const bool exact =
+          cs.domain == cfg.sni || std::find(cs.alt_names.begin(), cs.alt_names.end(), cfg.sni) != cs.alt_names.end();
       if (usable(i) && (pass == 0 ? exact : certificate_covers(cs.domain, cs.alt_names, cfg.sni))) {
         *cert = i;
         break;
@@ -102,8 +106,8 @@ TlsConfig PathModel::tls_config(uint32_t r, uint32_t* cert) const {
   cfg.check_time_unix = w.unix_time(w.engine.now() + w.clock_skew);
   // ALPN is the proxy's own configuration: it terminates TLS and speaks HTTP/2 to the browser
   // whatever the app behind it speaks (domain-facts.md "App servers"; presets.cpp).
-  cfg.alpn_supported = proxy_offers_h2(p) ? std::vector<std::string>{"h2", "http/1.1"}
-                                          : std::vector<std::string>{"http/1.1"};
+  cfg.alpn_supported =
+      proxy_offers_h2(p) ? std::vector<std::string>{"h2", "http/1.1"} : std::vector<std::string>{"http/1.1"};
   return cfg;
 }
 
@@ -119,24 +123,35 @@ void PathModel::tls_handshake(uint32_t r) {
     const std::string offered = versions(cfg.offered_versions), accepted = versions(cfg.accepted_versions);
     const std::string alpn = join(cfg.alpn_offered), server_alpn = join(cfg.alpn_supported);
     const std::string alt_names = join(cfg.cert_alt_names);
-    std::vector<FieldArg> fields = {
-        {"sni", cfg.sni}, {"verify_host", cfg.verify_host}, {"versions", offered},
-        {"server_versions", accepted}, {"alpn", alpn}, {"server_alpn", server_alpn},
-        {"strict_sni", cfg.strict_sni}, {"preset", preset_name(cfg.preset)},
-        {"has_certificate", cfg.has_certificate}, {"cert_domain", cfg.cert_domain},
-        {"cert_issuer", issuer_name(cfg.cert_issuer)},
-        {"not_before_unix", static_cast<long long>(cfg.not_before_unix)},
-        {"not_after_unix", static_cast<long long>(cfg.not_after_unix)},
-        {"check_time_unix", static_cast<long long>(cfg.check_time_unix)}};
+    std::vector<FieldArg> fields = {{"sni", cfg.sni},
+                                    {"verify_host", cfg.verify_host},
+                                    {"versions", offered},
+                                    {"server_versions", accepted},
+                                    {"alpn", alpn},
+                                    {"server_alpn", server_alpn},
+                                    {"strict_sni", cfg.strict_sni},
+                                    {"preset", preset_name(cfg.preset)},
+                                    {"has_certificate", cfg.has_certificate},
+                                    {"cert_domain", cfg.cert_domain},
+                                    {"cert_issuer", issuer_name(cfg.cert_issuer)},
+                                    {"not_before_unix", static_cast<long long>(cfg.not_before_unix)},
+                                    {"not_after_unix", static_cast<long long>(cfg.not_after_unix)},
+                                    {"check_time_unix", static_cast<long long>(cfg.check_time_unix)}};
     // Only a certificate with several names carries the list (the loopback replay needs it).
     if (!alt_names.empty()) fields.push_back({"cert_alt_names", alt_names});
-    q.last = w.trace.append(
-        {.t = w.engine.now(), .kind = kinds::tls_client_hello, .stage = Stage::tls, .actor = c.node,
-         .from = c.node, .to = w.proxy_node, .dur = d, .conn = conns[q.conn].id, .cause = q.last,
-         .narration = !cfg.sni.empty()               ? kinds::tls_client_hello
-                      : is_ip_literal(cfg.verify_host) ? kinds::tls_client_hello_by_ip
-                                                       : kinds::tls_client_hello_no_sni},
-        std::span<const FieldArg>(fields));
+    q.last = w.trace.append({.t = w.engine.now(),
+                             .kind = kinds::tls_client_hello,
+                             .stage = Stage::tls,
+                             .actor = c.node,
+                             .from = c.node,
+                             .to = w.proxy_node,
+                             .dur = d,
+                             .conn = conns[q.conn].id,
+                             .cause = q.last,
+                             .narration = !cfg.sni.empty()                 ? kinds::tls_client_hello
+                                          : is_ip_literal(cfg.verify_host) ? kinds::tls_client_hello_by_ip
+                                                                           : kinds::tls_client_hello_no_sni},
+                            std::span<const FieldArg>(fields));
   }
   w.metrics.bytes_sent += wire_bytes(kinds::tls_client_hello);
   tls_flight(r, 1);
@@ -162,8 +177,10 @@ void PathModel::tls_flight(uint32_t r, int flight) {
         if (!m->full) continue;
         const std::string side = msg.from_client ? ".client" : ".server";
         std::string narration =
-            msg.kind == kinds::tls_certificate ? std::string(tv.sni_matched ? kinds::tls_certificate_sni : kinds::tls_certificate_default)
-            : msg.kind == kinds::tls_alert || msg.kind == kinds::tls_finished || msg.kind == kinds::tls_change_cipher_spec
+            msg.kind == kinds::tls_certificate
+                ? std::string(tv.sni_matched ? kinds::tls_certificate_sni : kinds::tls_certificate_default)
+            : msg.kind == kinds::tls_alert || msg.kind == kinds::tls_finished ||
+                    msg.kind == kinds::tls_change_cipher_spec
                 ? std::string(msg.kind) + side
                 : std::string(msg.kind);
         // TLS 1.2 agrees on keys only after the client's key exchange, and the client may send
@@ -172,23 +189,34 @@ void PathModel::tls_flight(uint32_t r, int flight) {
           narration += ".tls12";
         // TLS 1.3 encrypts everything after ServerHello; TLS 1.2 only the Finished messages,
         // which follow ChangeCipherSpec (RFC 5246 section 7.4.9).
-        const bool encrypted = tv.version == tls13 ? msg.kind != kinds::tls_server_hello : msg.kind == kinds::tls_finished;
-        const RecordSpec spec{.t = now, .kind = msg.kind, .stage = Stage::tls, .actor = from,
-                              .from = from, .to = to, .dur = m->hop(cl.node, m->w.proxy_node),
-                              .conn = id, .cause = rq.last, .narration = narration,
+        const bool encrypted =
+            tv.version == tls13 ? msg.kind != kinds::tls_server_hello : msg.kind == kinds::tls_finished;
+        const RecordSpec spec{.t = now,
+                              .kind = msg.kind,
+                              .stage = Stage::tls,
+                              .actor = from,
+                              .from = from,
+                              .to = to,
+                              .dur = m->hop(cl.node, m->w.proxy_node),
+                              .conn = id,
+                              .cause = rq.last,
+                              .narration = narration,
                               .reports_failure = msg.kind == kinds::tls_alert};
         if (msg.kind == kinds::tls_alert)
-          rq.last = m->w.trace.append(spec, {{"alert", tv.alert}, {"code", tv.alert_code},
-                                             {"verify_result", tv.verify_result}, {"sni_matched", tv.sni_matched}});
+          rq.last = m->w.trace.append(spec, {{"alert", tv.alert},
+                                             {"code", tv.alert_code},
+                                             {"verify_result", tv.verify_result},
+                                             {"sni_matched", tv.sni_matched}});
         else if (msg.kind == kinds::tls_server_hello)
-          rq.last = m->w.trace.append(spec, {{"version", tls_version_name(tv.version)},
-                                             {"alpn", tv.alpn.empty() ? "(none)" : tv.alpn}});
+          rq.last = m->w.trace.append(
+              spec, {{"version", tls_version_name(tv.version)}, {"alpn", tv.alpn.empty() ? "(none)" : tv.alpn}});
         else if (msg.kind == kinds::tls_certificate) {
           uint32_t cert = UINT32_MAX;
           const TlsConfig cfg = m->tls_config(r, &cert);
           rq.last = m->w.trace.append(spec, {{"domain", cfg.cert_domain},
                                              {"issuer", issuer_name(cfg.cert_issuer)},
-                                             {"sni", cfg.sni}, {"sni_matched", tv.sni_matched},
+                                             {"sni", cfg.sni},
+                                             {"sni_matched", tv.sni_matched},
                                              {"encrypted", encrypted}});
         } else
           rq.last = m->w.trace.append(spec, {{"encrypted", encrypted}});
@@ -221,7 +249,8 @@ void PathModel::tls_flight(uint32_t r, int flight) {
     cl.conns.push_back(rq.conn);
     ++m->w.metrics.tls_handshakes;
     m->emit(r, {.t = now, .kind = kinds::tls_established, .stage = Stage::tls, .actor = cl.node, .conn = k.id},
-            {{"version", tls_version_name(k.version)}, {"alpn", k.alpn.empty() ? "http/1.1" : k.alpn},
+            {{"version", tls_version_name(k.version)},
+             {"alpn", k.alpn.empty() ? "http/1.1" : k.alpn},
              {"handshake", now - rq.tcp_done}});
     m->send_request(r);
   });

@@ -21,8 +21,7 @@ uint8_t highest_common(uint8_t a, uint8_t b) {
 
 // Server preference decides, as OpenSSL's SSL_select_next_proto and Go's crypto/tls do; no
 // overlap means no ALPN extension in the answer (the connection then speaks HTTP/1.1).
-std::string negotiate_alpn(const std::vector<std::string>& offered,
-                           const std::vector<std::string>& supported) {
+std::string negotiate_alpn(const std::vector<std::string>& offered, const std::vector<std::string>& supported) {
   for (const auto& p : supported)
     if (std::find(offered.begin(), offered.end(), p) != offered.end()) return p;
   return {};
@@ -34,12 +33,12 @@ static_assert(SSL_AD_INTERNAL_ERROR == 80 && SSL_AD_UNRECOGNIZED_NAME == 112);
 void server_flight(TlsVerdict& v) {
   if (v.version == tls13) {
     for (const std::string_view k : {kinds::tls_server_hello, kinds::tls_encrypted_extensions, kinds::tls_certificate,
-                          kinds::tls_certificate_verify, kinds::tls_finished})
+                                     kinds::tls_certificate_verify, kinds::tls_finished})
       v.messages.push_back({k, false, 1});
   } else {
     // TLS 1.2 (RFC 5246 7.3): the certificate travels in clear, before any key is agreed.
     for (const std::string_view k : {kinds::tls_server_hello, kinds::tls_certificate, kinds::tls_server_key_exchange,
-                          kinds::tls_server_hello_done})
+                                     kinds::tls_server_hello_done})
       v.messages.push_back({k, false, 1});
   }
 }
@@ -117,7 +116,8 @@ bool certificate_covers(std::string_view cert_domain, std::string_view host) {
 bool certificate_covers(std::string_view cert_domain, const std::vector<std::string>& alt_names,
                         std::string_view host) {
   return certificate_covers(cert_domain, host) ||
-         std::any_of(alt_names.begin(), alt_names.end(), [&](const std::string& n) { return certificate_covers(n, host); });
+         std::any_of(alt_names.begin(), alt_names.end(),
+                     [&](const std::string& n) { return certificate_covers(n, host); });
 }
 
 const char* preset_name(ProxyPreset preset) { return proxy_preset(preset).name.data(); }
@@ -163,7 +163,8 @@ TlsVerdict decide_tls(const TlsConfig& c) {
     v.messages.push_back({kinds::tls_finished, true, 2});
     v.flights = 3;  // the client's Finished travels with the first request: 1 RTT
   } else {
-    for (const std::string_view k : {kinds::tls_client_key_exchange, kinds::tls_change_cipher_spec, kinds::tls_finished})
+    for (const std::string_view k :
+         {kinds::tls_client_key_exchange, kinds::tls_change_cipher_spec, kinds::tls_finished})
       v.messages.push_back({k, true, 2});
     for (const std::string_view k : {kinds::tls_change_cipher_spec, kinds::tls_finished})
       v.messages.push_back({k, false, 3});

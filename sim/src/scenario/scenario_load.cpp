@@ -29,8 +29,7 @@ int64_t read_start(TableReader& r) {
     try {
       const auto doc = toml::parse("v = " + n->as_string()->get());
       if (const auto* v = doc.get("v"); v && v->is_date_time() && doc.size() == 1) dt = v->as_date_time()->get();
-    } catch (const toml::parse_error&) {
-    }
+    } catch (const toml::parse_error&) {}
   }
   if (!dt) r.ctx().fail(n->source(), fmt::format("{} must be {}, got {}", r.name_of("start"), form, describe(*n)));
   if (!dt->offset)
@@ -45,11 +44,16 @@ uint8_t read_tls_versions(TableReader& r, uint8_t fallback) {
   if (!versions) return fallback;
   uint8_t bits = 0;
   for (const auto& v : *versions) {
-    if (v == "1.2") bits |= tls12;
-    else if (v == "1.3") bits |= tls13;
-    else r.fail("tls_versions", fmt::format(R"({} may contain "1.2" and "1.3" only, got "{}")", r.name_of("tls_versions"), v));
+    if (v == "1.2")
+      bits |= tls12;
+    else if (v == "1.3")
+      bits |= tls13;
+    else
+      r.fail("tls_versions",
+             fmt::format(R"({} may contain "1.2" and "1.3" only, got "{}")", r.name_of("tls_versions"), v));
   }
-  if (bits == 0) r.fail("tls_versions", fmt::format(R"({} must not be empty (e.g. ["1.3"]))", r.name_of("tls_versions")));
+  if (bits == 0)
+    r.fail("tls_versions", fmt::format(R"({} must not be empty (e.g. ["1.3"]))", r.name_of("tls_versions")));
   return bits;
 }
 
@@ -62,7 +66,8 @@ void read_info(TableReader& r, ScenarioInfo& info) {
   info.start_unix = read_start(r);
   if (const auto slo = r.number("slo", 100, "99.9")) {
     if (*slo <= 0 || *slo >= 100)
-      r.fail("slo", fmt::format("{} is a percentage above 0 and below 100 (e.g. 99.9), got {}", r.name_of("slo"), *slo));
+      r.fail("slo",
+             fmt::format("{} is a percentage above 0 and below 100 (e.g. 99.9), got {}", r.name_of("slo"), *slo));
     info.slo = *slo / 100.0;
   }
   r.finish();
@@ -70,7 +75,8 @@ void read_info(TableReader& r, ScenarioInfo& info) {
 
 void read_network(TableReader& r, NetworkSpec& net) {
   net.latency = r.duration("latency", Time{}).value_or(net.latency);
-  for (const auto& [t, path] : r.tables("links", R"(links = [ { from = "laptop", to = "resolver", latency = "3ms" } ])")) {
+  for (const auto& [t, path] :
+       r.tables("links", R"(links = [ { from = "laptop", to = "resolver", latency = "3ms" } ])")) {
     TableReader lr(r.ctx(), *t, path, "an entry of [network] links");
     LinkSpec link;
     link.from = lr.required_string("from", R"(from = "laptop")");
@@ -104,7 +110,8 @@ void read_dns(TableReader& r, Scenario& sc) {
     zone.origin = zr.dns_name("origin", false).value_or("");
     if (zone.origin.empty()) zr.missing("origin", R"([[dns.zone]] needs 'origin' (e.g. origin = "example.test"))");
     zone.negative_ttl = zr.duration("negative_ttl", Time{}).value_or(zone.negative_ttl);
-    for (const auto& [rt, rpath] : zr.tables("records", R"(records = [ { name = "api.example.test", type = "A", value = "203.0.113.10" } ])")) {
+    for (const auto& [rt, rpath] :
+         zr.tables("records", R"(records = [ { name = "api.example.test", type = "A", value = "203.0.113.10" } ])")) {
       TableReader rec(r.ctx(), *rt, rpath, "a record of [[dns.zone]]");
       DnsRecordSpec record;
       record.pos = rec.pos();
@@ -121,7 +128,9 @@ void read_dns(TableReader& r, Scenario& sc) {
       const bool ok = record.type == DnsType::A      ? is_ipv4(text)
                       : record.type == DnsType::AAAA ? is_ipv6(text)
                                                      : is_dns_name(to_lower(text), false);
-      if (!ok) rec.ctx().fail(value->source(), fmt::format("{} must be {}, got {}", rec.name_of("value"), form, describe(*value)));
+      if (!ok)
+        rec.ctx().fail(value->source(),
+                       fmt::format("{} must be {}, got {}", rec.name_of("value"), form, describe(*value)));
       record.value = record.type == DnsType::CNAME ? to_lower(text) : text;
       rec.finish();
       zone.records.push_back(std::move(record));
@@ -137,7 +146,8 @@ void read_host(TableReader& r, HostSpec& host) {
   host.name = r.required_string("name", R"(name = "edge-1")");
   host.ip = r.required_string("ip", R"(ip = "203.0.113.10")");
   if (!is_ipv4(host.ip) && !is_ipv6(host.ip))
-    r.fail("ip", fmt::format(R"({} must be an IPv4 or IPv6 address such as "203.0.113.10", got "{}")", r.name_of("ip"), host.ip));
+    r.fail("ip", fmt::format(R"({} must be an IPv4 or IPv6 address such as "203.0.113.10", got "{}")", r.name_of("ip"),
+                             host.ip));
   host.memory = r.size("memory", true).value_or(host.memory);
   host.enabled_on_boot_docker = r.boolean("docker_on_boot").value_or(host.enabled_on_boot_docker);
   r.finish();
@@ -166,8 +176,10 @@ void read_proxy(TableReader& r, ProxySpec& proxy) {
   // The preset's defaults are written into the spec, so what a run uses is what the GUI shows.
   proxy.http2 = r.boolean("http2").value_or(proxy_offers_h2(proxy));
   proxy.forwarded_headers = r.boolean("forwarded_headers").value_or(proxy_sets_forwarded_headers(proxy));
-  proxy.upstream_timeout = r.duration("upstream_timeout", Time{}).value_or(proxy_upstream_timeout(proxy).value_or(Time{}));
-  proxy.upstream_connect_timeout = r.positive_duration("upstream_connect_timeout").value_or(proxy.upstream_connect_timeout);
+  proxy.upstream_timeout =
+      r.duration("upstream_timeout", Time{}).value_or(proxy_upstream_timeout(proxy).value_or(Time{}));
+  proxy.upstream_connect_timeout =
+      r.positive_duration("upstream_connect_timeout").value_or(proxy.upstream_connect_timeout);
   proxy.persisted_storage = r.boolean("persisted_storage").value_or(proxy.persisted_storage);
   r.finish();
 }
@@ -186,13 +198,15 @@ void read_certificate(TableReader& r, CertificateSpec& cert, const std::optional
   cert.lifetime = r.positive_duration("lifetime").value_or(cert.lifetime);
   // Who renews follows the proxy preset (presets.cpp).
   cert.renewal = preset.renewal;
-  if (auto v = r.choice("renewal", {"proxy", "certbot", "cert-manager", "none", "provider"})) cert.renewal = static_cast<Renewal>(*v);
+  if (auto v = r.choice("renewal", {"proxy", "certbot", "cert-manager", "none", "provider"}))
+    cert.renewal = static_cast<Renewal>(*v);
   cert.reload_after_renewal = r.boolean("reload_after_renewal").value_or(cert.reload_after_renewal);
   // ACM renews by itself only DNS-validated certificates (its validation CNAME records).
   cert.challenge = preset.provider_certificates ? Challenge::dns01 : Challenge::http01;
   if (auto v = r.choice("challenge", {"http-01", "tls-alpn-01", "dns-01"})) cert.challenge = static_cast<Challenge>(*v);
   if (cert.renewal == Renewal::certbot)
-    cert.certbot_rule = static_cast<CertbotRule>(r.choice("certbot_rule", {"30-days-left", "third-of-lifetime"}).value_or(0));
+    cert.certbot_rule =
+        static_cast<CertbotRule>(r.choice("certbot_rule", {"30-days-left", "third-of-lifetime"}).value_or(0));
   else
     r.reject("certbot_rule", "it applies to renewal = \"certbot\" only");
   r.finish();
@@ -207,7 +221,8 @@ void read_package(TableReader& r, PackageSpec& pkg) {
     int a = 0, b = 0, c = 0;
     char tail = 0;
     if (std::sscanf(rel.version.c_str(), "%d.%d.%d%c", &a, &b, &c, &tail) != 3 || a < 0 || b < 0 || c < 0)
-      rr.fail("version", fmt::format(R"({} must be MAJOR.MINOR.PATCH such as "0.45.1", got "{}")", rr.name_of("version"), rel.version));
+      rr.fail("version", fmt::format(R"({} must be MAJOR.MINOR.PATCH such as "0.45.1", got "{}")",
+                                     rr.name_of("version"), rel.version));
     rel.published = rr.duration("published", std::nullopt).value_or(rel.published);
     rel.breaking = rr.boolean("breaking").value_or(false);
     rr.finish();
@@ -218,16 +233,21 @@ void read_package(TableReader& r, PackageSpec& pkg) {
 
 void parse_url(TableReader& r, ClientSpec& c) {
   const auto bad = [&](std::string_view why) {
-    r.fail("url", fmt::format(R"({} must look like "https://api.example.test/items/1" ({}), got "{}")", r.name_of("url"), why, c.url));
+    r.fail("url", fmt::format(R"({} must look like "https://api.example.test/items/1" ({}), got "{}")",
+                              r.name_of("url"), why, c.url));
   };
   std::string_view rest = c.url;
-  if (rest.starts_with("https://")) c.url_scheme = "https", c.url_port = 443, rest.remove_prefix(8);
-  else if (rest.starts_with("http://")) c.url_scheme = "http", c.url_port = 80, rest.remove_prefix(7);
-  else bad("scheme https:// or http://");
+  if (rest.starts_with("https://"))
+    c.url_scheme = "https", c.url_port = 443, rest.remove_prefix(8);
+  else if (rest.starts_with("http://"))
+    c.url_scheme = "http", c.url_port = 80, rest.remove_prefix(7);
+  else
+    bad("scheme https:// or http://");
   const size_t end = rest.find('/');
   std::string_view authority = rest.substr(0, end);
   c.url_path = end == std::string_view::npos ? "/" : std::string(rest.substr(end));
-  if (const size_t colon = authority.rfind(':'); colon != std::string_view::npos && authority.find(']') == std::string_view::npos) {
+  if (const size_t colon = authority.rfind(':');
+      colon != std::string_view::npos && authority.find(']') == std::string_view::npos) {
     const std::string_view port = authority.substr(colon + 1);
     int value = 0;
     if (port.empty() || port.size() > 5) bad("port 1-65535");
@@ -250,8 +270,10 @@ void read_client(TableReader& r, ClientSpec& c) {
   parse_url(r, c);
   const auto requests = r.integer("requests", 1, 1000000000, "requests = 3");
   const toml::node* rate = r.node("rate");
-  if (requests && rate) r.fail("rate", "a [[client]] has either 'requests' (with 'interval') or 'rate' (with 'start'/'stop'), not both");
-  if (!requests && !rate) r.missing("requests", R"([[client]] needs 'requests' (e.g. requests = 3) or 'rate' (e.g. rate = "50/s"))");
+  if (requests && rate)
+    r.fail("rate", "a [[client]] has either 'requests' (with 'interval') or 'rate' (with 'start'/'stop'), not both");
+  if (!requests && !rate)
+    r.missing("requests", R"([[client]] needs 'requests' (e.g. requests = 3) or 'rate' (e.g. rate = "50/s"))");
   c.start = r.duration("start", Time{}).value_or(Time{});
   if (requests) {
     c.requests = static_cast<int>(*requests);
@@ -260,7 +282,9 @@ void read_client(TableReader& r, ClientSpec& c) {
   } else {
     const auto per_s = rate->is_string() ? detail::parse_rate(rate->as_string()->get()) : std::nullopt;
     if (!per_s || *per_s <= 0)
-      r.ctx().fail(rate->source(), fmt::format(R"({} must be a positive rate such as "50/s", "2/min" or "120/h", got {})", r.name_of("rate"), describe(*rate)));
+      r.ctx().fail(rate->source(),
+                   fmt::format(R"({} must be a positive rate such as "50/s", "2/min" or "120/h", got {})",
+                               r.name_of("rate"), describe(*rate)));
     c.rate_per_s = *per_s;
     r.reject("interval", "it applies to 'requests'; a 'rate' client sends at random (Poisson) times");
     c.stop = r.duration("stop", Time{});
@@ -286,19 +310,25 @@ void read_fault(TableReader& r, FaultSpec& f) {
   if (!at) r.missing("at", R"([[fault]] needs 'at' (e.g. at = "40s"))");
   f.at = *at;
   f.target = r.required_string("target", R"(target = "api/worker-2")");
-  const auto kind = r.choice("kind", {"crash", "crash-on-start", "hang", "oom", "reboot", "dns-outage",
-                                      "block-port-80", "clock-skew", "redeploy"});
+  const auto kind = r.choice("kind", {"crash", "crash-on-start", "hang", "oom", "reboot", "dns-outage", "block-port-80",
+                                      "clock-skew", "redeploy"});
   if (!kind) r.missing("kind", R"([[fault]] needs 'kind' (e.g. kind = "crash"))");
   f.kind = static_cast<FaultKind>(*kind);
   const bool exits = f.kind == FaultKind::crash || f.kind == FaultKind::crash_on_start;
   // crash-on-start: starts fail for that long; reboot: time until the host is up; clock-skew:
   // how long the skew lasts (lifecycle models, issue 5).
-  const bool lasts = f.kind == FaultKind::hang || f.kind == FaultKind::dns_outage || f.kind == FaultKind::block_port_80 ||
-                     f.kind == FaultKind::crash_on_start || f.kind == FaultKind::reboot || f.kind == FaultKind::clock_skew;
-  if (exits) f.exit_code = static_cast<int>(r.integer("exit_code", 0, 255, "exit_code = 1").value_or(f.exit_code));
-  else r.reject("exit_code", "only crash and crash-on-start faults have an exit code");
-  if (lasts) f.duration = r.duration("duration", Time{}).value_or(Time{});
-  else r.reject("duration", "only hang, dns-outage, block-port-80, crash-on-start, reboot and clock-skew faults last a while");
+  const bool lasts = f.kind == FaultKind::hang || f.kind == FaultKind::dns_outage ||
+                     f.kind == FaultKind::block_port_80 || f.kind == FaultKind::crash_on_start ||
+                     f.kind == FaultKind::reboot || f.kind == FaultKind::clock_skew;
+  if (exits)
+    f.exit_code = static_cast<int>(r.integer("exit_code", 0, 255, "exit_code = 1").value_or(f.exit_code));
+  else
+    r.reject("exit_code", "only crash and crash-on-start faults have an exit code");
+  if (lasts)
+    f.duration = r.duration("duration", Time{}).value_or(Time{});
+  else
+    r.reject("duration",
+             "only hang, dns-outage, block-port-80, crash-on-start, reboot and clock-skew faults last a while");
   if (f.kind == FaultKind::clock_skew) {
     const auto skew = r.duration("skew", std::nullopt);
     if (!skew) r.missing("skew", R"(a clock-skew fault needs 'skew' (e.g. skew = "-2d"))");
@@ -331,7 +361,8 @@ void read_variant(TableReader& r, VariantSpec& v) {
   v.name = r.required_string("name", R"(name = "one worker")");
   v.pos = r.pos();
   const toml::table* set = r.table("set", R"(set = { "service.api.workers" = 1 })");
-  if (!set || set->empty()) r.missing("set", R"([[variant]] needs 'set' with at least one path (e.g. set = { "service.api.workers" = 1 }))");
+  if (!set || set->empty())
+    r.missing("set", R"([[variant]] needs 'set' with at least one path (e.g. set = { "service.api.workers" = 1 }))");
   flatten_set(r.ctx(), *set, "", v);
   r.finish();
 }
@@ -358,7 +389,8 @@ void assign_default_ports(Scenario& sc) {
     if (s.port != 0) continue;
     const auto hosts = s.hosts.empty() ? std::vector<std::string>{s.host} : s.hosts;
     int port = 8000;
-    while (std::any_of(hosts.begin(), hosts.end(), [&](const std::string& h) { return taken[h].count(port) > 0; })) ++port;
+    while (std::any_of(hosts.begin(), hosts.end(), [&](const std::string& h) { return taken[h].count(port) > 0; }))
+      ++port;
     s.port = port;
     for (const auto& h : hosts) taken[h].insert(port);
   }
@@ -379,8 +411,10 @@ void check_key_depth(std::string_view text, const LoadContext& ctx) {
     const std::string_view l = text.substr(start, end - start);
     for (std::string_view q : {std::string_view("\"\"\""), std::string_view("'''")}) {
       for (size_t at = l.find(q); at != std::string_view::npos; at = l.find(q, at + 3)) {
-        if (open_multiline.empty()) open_multiline = q;
-        else if (open_multiline == q) open_multiline = {};
+        if (open_multiline.empty())
+          open_multiline = q;
+        else if (open_multiline == q)
+          open_multiline = {};
       }
     }
     if (open_multiline.empty()) {
@@ -398,7 +432,8 @@ void check_key_depth(std::string_view text, const LoadContext& ctx) {
         }
       }
       if (dots >= max_parts)
-        ctx.fail(SourcePos{line, 1}, fmt::format("a key with {} dotted parts; at most {} are allowed", dots + 1, max_parts));
+        ctx.fail(SourcePos{line, 1},
+                 fmt::format("a key with {} dotted parts; at most {} are allowed", dots + 1, max_parts));
     }
     ++line;
     start = end + 1;

@@ -44,9 +44,7 @@ void LoadContext::fail(SourcePos p, const std::string& message) const {
   throw LoadFailure{ScenarioError{file, p.line, p.column, prefix + message}};
 }
 
-void LoadContext::fail(const toml::source_region& src, const std::string& message) const {
-  fail(pos(src), message);
-}
+void LoadContext::fail(const toml::source_region& src, const std::string& message) const { fail(pos(src), message); }
 
 std::string describe(const toml::node& node) {
   switch (node.type()) {
@@ -54,15 +52,22 @@ std::string describe(const toml::node& node) {
       const auto& s = node.as_string()->get();
       return s.size() > 60 ? fmt::format("string \"{}...\"", s.substr(0, 60)) : fmt::format("\"{}\"", s);
     }
-    case toml::node_type::integer: return fmt::format("integer {}", node.as_integer()->get());
-    case toml::node_type::floating_point: return fmt::format("number {}", node.as_floating_point()->get());
-    case toml::node_type::boolean: return node.as_boolean()->get() ? "true" : "false";
-    case toml::node_type::table: return "a table";
-    case toml::node_type::array: return "an array";
+    case toml::node_type::integer:
+      return fmt::format("integer {}", node.as_integer()->get());
+    case toml::node_type::floating_point:
+      return fmt::format("number {}", node.as_floating_point()->get());
+    case toml::node_type::boolean:
+      return node.as_boolean()->get() ? "true" : "false";
+    case toml::node_type::table:
+      return "a table";
+    case toml::node_type::array:
+      return "an array";
     case toml::node_type::date:
     case toml::node_type::time:
-    case toml::node_type::date_time: return "a date/time";
-    default: return "nothing";
+    case toml::node_type::date_time:
+      return "a date/time";
+    default:
+      return "nothing";
   }
 }
 
@@ -153,9 +158,12 @@ std::optional<double> TableReader::number(std::string_view key, double hi, std::
   if (!n) return std::nullopt;
   const auto expected = fmt::format("a number from 0 to {} (e.g. {})", hi, example);
   double v = 0;
-  if (n->is_integer()) v = static_cast<double>(n->as_integer()->get());
-  else if (n->is_floating_point()) v = n->as_floating_point()->get();
-  else wrong(key, *n, expected);
+  if (n->is_integer())
+    v = static_cast<double>(n->as_integer()->get());
+  else if (n->is_floating_point())
+    v = n->as_floating_point()->get();
+  else
+    wrong(key, *n, expected);
   if (!(v >= 0 && v <= hi)) wrong(key, *n, expected);
   return v;
 }
@@ -205,8 +213,8 @@ std::optional<size_t> TableReader::choice(std::string_view key, std::span<const 
       ++i;
     }
     const std::vector<std::string> candidates(names.begin(), names.end());
-    ctx_.fail(n->source(), fmt::format("{} must be one of {}, got {}{}", name_of(key), quoted_list(names),
-                                       describe(*n), did_you_mean(s, candidates)));
+    ctx_.fail(n->source(), fmt::format("{} must be one of {}, got {}{}", name_of(key), quoted_list(names), describe(*n),
+                                       did_you_mean(s, candidates)));
   }
   wrong(key, *n, fmt::format("one of {}", quoted_list(names)));
 }
@@ -218,7 +226,8 @@ std::optional<std::vector<std::string>> TableReader::strings(std::string_view ke
   if (!n->is_array()) wrong(key, *n, expected);
   std::vector<std::string> out;
   for (const auto& e : *n->as_array()) {
-    if (!e.is_string()) ctx_.fail(e.source(), fmt::format("{} must be {}, got {} in it", name_of(key), expected, describe(e)));
+    if (!e.is_string())
+      ctx_.fail(e.source(), fmt::format("{} must be {}, got {} in it", name_of(key), expected, describe(e)));
     out.push_back(e.as_string()->get());
   }
   return out;
@@ -260,7 +269,8 @@ std::vector<std::pair<const toml::table*, std::string>> TableReader::tables(std:
   const std::string base = path_.empty() ? std::string(key) : path_ + "." + std::string(key);
   size_t i = 0;
   for (const auto& e : *n->as_array()) {
-    if (!e.is_table()) ctx_.fail(e.source(), fmt::format("{} must be {}, got {} in it", name_of(key), expected, describe(e)));
+    if (!e.is_table())
+      ctx_.fail(e.source(), fmt::format("{} must be {}, got {} in it", name_of(key), expected, describe(e)));
     out.emplace_back(e.as_table(), fmt::format("{}[{}]", base, i++));
   }
   return out;

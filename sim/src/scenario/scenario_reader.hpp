@@ -51,7 +51,7 @@ std::string override_source_name(size_t index);
 
 /// A view of one TOML table that reads keys by type and then insists that nothing was left.
 class TableReader {
-public:
+ public:
   /// `path` is the canonical key path ("service[1]"), `what` how messages name it ("[[service]]").
   TableReader(LoadContext& ctx, const toml::table& table, std::string path, std::string what);
 
@@ -110,7 +110,7 @@ public:
   /// The context.
   LoadContext& ctx() const { return ctx_; }
 
-private:
+ private:
   [[noreturn]] void wrong(std::string_view key, const toml::node& n, std::string_view expected) const;
 
   LoadContext& ctx_;

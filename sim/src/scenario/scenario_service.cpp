@@ -44,8 +44,10 @@ void read_probe(TableReader& sup, std::string_view key, ProbeSpec& probe, bool s
   probe.enabled = r.boolean("enabled").value_or(true);
   probe.period = r.positive_duration("period").value_or(probe.period);
   probe.timeout = r.positive_duration("timeout").value_or(probe.timeout);
-  probe.failure_threshold = static_cast<int>(r.integer("failure_threshold", 1, 100, "failure_threshold = 3").value_or(3));
-  probe.success_threshold = static_cast<int>(r.integer("success_threshold", 1, 100, "success_threshold = 1").value_or(1));
+  probe.failure_threshold =
+      static_cast<int>(r.integer("failure_threshold", 1, 100, "failure_threshold = 3").value_or(3));
+  probe.success_threshold =
+      static_cast<int>(r.integer("success_threshold", 1, 100, "success_threshold = 1").value_or(1));
   if (success_must_be_one && probe.success_threshold != 1)
     r.fail("success_threshold", fmt::format("{} must be 1 for {} probes (Kubernetes rejects anything else)",
                                             r.name_of("success_threshold"), key));
@@ -105,7 +107,8 @@ void read_supervisor(TableReader& r, SupervisorSpec& sup) {
       // systemd.service(5) defaults (domain-facts.md, "Restart supervisors", systemd).
       sup.restart_sec = r.duration("restart_sec", Time{}).value_or(ms(100));
       sup.start_limit_interval = r.duration("start_limit_interval", Time{}).value_or(s(10));
-      sup.start_limit_burst = static_cast<int>(r.integer("start_limit_burst", 0, 1000, "start_limit_burst = 5").value_or(5));
+      sup.start_limit_burst =
+          static_cast<int>(r.integer("start_limit_burst", 0, 1000, "start_limit_burst = 5").value_or(5));
       sup.restart_steps = static_cast<int>(r.integer("restart_steps", 0, 1000, "restart_steps = 0").value_or(0));
       sup.restart_max_delay = r.positive_duration("restart_max_delay").value_or(Time::max());
       if (sup.restart_steps > 0 && sup.restart_max_delay == Time::max())
@@ -124,7 +127,8 @@ void read_supervisor(TableReader& r, SupervisorSpec& sup) {
       sup.startsecs = r.duration("startsecs", Time{}).value_or(s(1));
       sup.startretries = static_cast<int>(r.integer("startretries", 0, 100, "startretries = 3").value_or(3));
       break;
-    default: break;  // a tool without keys of its own (its row's `keys` is empty)
+    default:
+      break;  // a tool without keys of its own (its row's `keys` is empty)
   }
   for (const SupervisorInfo& other : supervisors())
     if (other.kind != sup.kind)
@@ -144,17 +148,22 @@ ServiceSpec read_service(TableReader& r) {
   svc.pos = r.pos();
   svc.name = r.required_string("name", R"(name = "api")");
   if (svc.name.find('/') != std::string::npos)
-    r.fail("name", fmt::format(R"({} must not contain '/' (faults address workers as "api/worker-2"))", r.name_of("name")));
+    r.fail("name",
+           fmt::format(R"({} must not contain '/' (faults address workers as "api/worker-2"))", r.name_of("name")));
   const bool one = r.has("host"), many = r.has("hosts");
-  if (one && many) r.fail("hosts", "a [[service]] has either 'host' (one replica) or 'hosts' (one replica per host), not both");
-  if (!one && !many) r.missing("host", R"([[service]] needs 'host' (e.g. host = "edge-1") or 'hosts' (e.g. hosts = ["app-1", "app-2"]))");
+  if (one && many)
+    r.fail("hosts", "a [[service]] has either 'host' (one replica) or 'hosts' (one replica per host), not both");
+  if (!one && !many)
+    r.missing("host",
+              R"([[service]] needs 'host' (e.g. host = "edge-1") or 'hosts' (e.g. hosts = ["app-1", "app-2"]))");
   if (one) svc.host = r.required_string("host", R"(host = "edge-1")");
   if (many) {
     svc.hosts = *r.strings("hosts", R"(hosts = ["app-1", "app-2"])");
     if (svc.hosts.empty()) r.fail("hosts", "'hosts' in [[service]] must name at least one [[host]]");
     svc.host = svc.hosts.front();
   }
-  svc.server = static_cast<ServerPreset>(r.choice("server", {"uvicorn", "hypercorn", "daphne", "gunicorn"}).value_or(0));
+  svc.server =
+      static_cast<ServerPreset>(r.choice("server", {"uvicorn", "hypercorn", "daphne", "gunicorn"}).value_or(0));
   svc.server_version = r.string("server_version", R"(server_version = "0.29.0")").value_or("");
   svc.workers = static_cast<int>(r.integer("workers", 1, 1024, "workers = 4").value_or(svc.workers));
   svc.memory_per_worker = r.size("memory_per_worker", true).value_or(svc.memory_per_worker);
@@ -162,19 +171,22 @@ ServiceSpec read_service(TableReader& r) {
   if (const toml::table* st = r.table("service_time", R"(service_time = { median = "20ms", p99 = "120ms" })")) {
     TableReader tr(r.ctx(), *st, r.path() + ".service_time", "service_time");
     svc.service_time.median = tr.positive_duration("median").value_or(svc.service_time.median);
-    svc.service_time.p99 = tr.positive_duration("p99").value_or(std::max(svc.service_time.p99, svc.service_time.median));
+    svc.service_time.p99 =
+        tr.positive_duration("p99").value_or(std::max(svc.service_time.p99, svc.service_time.median));
     if (svc.service_time.p99 < svc.service_time.median)
       tr.fail("p99", "'p99' in service_time must not be below the median");
     tr.finish();
   }
-  svc.concurrency_limit = static_cast<int>(r.integer("concurrency_limit", 0, 1000000, "concurrency_limit = 100").value_or(0));
+  svc.concurrency_limit =
+      static_cast<int>(r.integer("concurrency_limit", 0, 1000000, "concurrency_limit = 100").value_or(0));
   svc.port = static_cast<int>(r.integer("port", 1, 65535, "port = 8000").value_or(0));
   if (const auto bind = r.choice("bind", {"127.0.0.1", "0.0.0.0"})) svc.bind = *bind == 0 ? "127.0.0.1" : "0.0.0.0";
   svc.proxy_headers = r.boolean("proxy_headers").value_or(server_reads_proxy_headers(svc));
   if (auto ips = r.strings("forwarded_allow_ips", R"(forwarded_allow_ips = ["127.0.0.1"])")) {
     for (const auto& ip : *ips)
       if (ip != "*" && !is_ipv4(ip) && !is_ipv6(ip))
-        r.fail("forwarded_allow_ips", fmt::format(R"({} holds IP addresses or "*", got "{}")", r.name_of("forwarded_allow_ips"), ip));
+        r.fail("forwarded_allow_ips",
+               fmt::format(R"({} holds IP addresses or "*", got "{}")", r.name_of("forwarded_allow_ips"), ip));
     svc.forwarded_allow_ips = std::move(*ips);
   }
   svc.startup_time = r.duration("startup_time", Time{}).value_or(svc.startup_time);
@@ -183,7 +195,8 @@ ServiceSpec read_service(TableReader& r) {
     TableReader sr(r.ctx(), *sup, r.path() + ".supervisor", "supervisor");
     read_supervisor(sr, svc.supervisor);
   }
-  for (const auto& [t, path] : r.tables("pre_start", R"(pre_start = [ { name = "migrate", mode = "once", duration = "4s" } ])")) {
+  for (const auto& [t, path] :
+       r.tables("pre_start", R"(pre_start = [ { name = "migrate", mode = "once", duration = "4s" } ])")) {
     TableReader pr(r.ctx(), *t, path, "a pre_start step");
     PreStartSpec step;
     step.name = pr.required_string("name", R"(name = "migrate")");
@@ -192,14 +205,16 @@ ServiceSpec read_service(TableReader& r) {
     pr.finish();
     svc.pre_start.push_back(std::move(step));
   }
-  for (const auto& [t, path] : r.tables("dependencies", R"(dependencies = [ { package = "fastapi", constraint = "==0.45.0" } ])")) {
+  for (const auto& [t, path] :
+       r.tables("dependencies", R"(dependencies = [ { package = "fastapi", constraint = "==0.45.0" } ])")) {
     TableReader dr(r.ctx(), *t, path, "a dependency");
     DependencySpec dep;
     dep.package = dr.required_string("package", R"(package = "fastapi")");
     dep.constraint = dr.required_string("constraint", R"(constraint = "==0.45.0")");
     if (!valid_constraint(dep.constraint))
-      dr.fail("constraint", fmt::format(R"({} must be a pip-style constraint such as "==0.45.0" or ">=0.45.0,<0.46.0", got "{}")",
-                                        dr.name_of("constraint"), dep.constraint));
+      dr.fail("constraint",
+              fmt::format(R"({} must be a pip-style constraint such as "==0.45.0" or ">=0.45.0,<0.46.0", got "{}")",
+                          dr.name_of("constraint"), dep.constraint));
     dr.finish();
     svc.dependencies.push_back(std::move(dep));
   }
@@ -209,14 +224,17 @@ ServiceSpec read_service(TableReader& r) {
   const bool kubernetes = svc.supervisor.kind == SupervisorKind::kubernetes;
   // RollingUpdate defaults: maxUnavailable 25 % rounded down, maxSurge 25 % rounded up
   // (domain-facts.md, Kubernetes; Kubernetes docs "Deployments", Rolling Update Deployment).
-  svc.max_unavailable_percent =
-      static_cast<int>(r.integer("max_unavailable", 0, 100, "max_unavailable = 25").value_or(svc.max_unavailable_percent));
-  svc.max_surge_percent = static_cast<int>(r.integer("max_surge", 0, 100, "max_surge = 25").value_or(svc.max_surge_percent));
+  svc.max_unavailable_percent = static_cast<int>(
+      r.integer("max_unavailable", 0, 100, "max_unavailable = 25").value_or(svc.max_unavailable_percent));
+  svc.max_surge_percent =
+      static_cast<int>(r.integer("max_surge", 0, 100, "max_surge = 25").value_or(svc.max_surge_percent));
   for (auto key : {"max_unavailable", "max_surge"})
     if (!rolling && r.has(key))
-      r.fail(key, fmt::format(R"({} applies to rollout = "rolling" only (the default under Kubernetes))", r.name_of(key)));
+      r.fail(key,
+             fmt::format(R"({} applies to rollout = "rolling" only (the default under Kubernetes))", r.name_of(key)));
   if (!kubernetes && r.has("max_surge"))
-    r.fail("max_surge", fmt::format(R"({} needs supervisor kind = "kubernetes": only a scheduler starts extra pods)", r.name_of("max_surge")));
+    r.fail("max_surge", fmt::format(R"({} needs supervisor kind = "kubernetes": only a scheduler starts extra pods)",
+                                    r.name_of("max_surge")));
   if (rolling && kubernetes && svc.max_unavailable_percent == 0 && svc.max_surge_percent == 0)
     r.fail(r.has("max_surge") ? "max_surge" : "max_unavailable",
            "max_surge and max_unavailable cannot both be 0 (Kubernetes rejects it: the rollout could never move)");

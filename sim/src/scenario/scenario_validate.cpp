@@ -81,21 +81,26 @@ struct Checker {
     std::map<std::string, std::string> nodes;
     const auto add = [&](const std::string& name, const std::string& what, const std::string& path) {
       const auto [it, fresh] = nodes.emplace(name, what);
-      if (!fresh) fail(path, fmt::format("the name '{}' is already used by {}; every node needs its own name", name, it->second));
+      if (!fresh)
+        fail(path, fmt::format("the name '{}' is already used by {}; every node needs its own name", name, it->second));
     };
     add(sc.resolver.name, "the [dns.resolver]", "dns.resolver.name");
     if (sc.proxy) add(sc.proxy->name, "the [proxy]", "proxy.name");
     for (size_t i = 0; i < sc.hosts.size(); ++i) add(sc.hosts[i].name, "a [[host]]", fmt::format("host[{}].name", i));
-    for (size_t i = 0; i < sc.services.size(); ++i) add(sc.services[i].name, "a [[service]]", fmt::format("service[{}].name", i));
-    for (size_t i = 0; i < sc.clients.size(); ++i) add(sc.clients[i].name, "a [[client]]", fmt::format("client[{}].name", i));
+    for (size_t i = 0; i < sc.services.size(); ++i)
+      add(sc.services[i].name, "a [[service]]", fmt::format("service[{}].name", i));
+    for (size_t i = 0; i < sc.clients.size(); ++i)
+      add(sc.clients[i].name, "a [[client]]", fmt::format("client[{}].name", i));
     for (size_t i = 0; i < sc.network.links.size(); ++i) {
-      for (const auto& [end, key] : {std::pair{sc.network.links[i].from, "from"}, std::pair{sc.network.links[i].to, "to"}}) {
+      for (const auto& [end, key] :
+           {std::pair{sc.network.links[i].from, "from"}, std::pair{sc.network.links[i].to, "to"}}) {
         if (nodes.count(end)) continue;
         std::vector<std::string> known;
         for (const auto& [n, _] : nodes) known.push_back(n);
         fail(fmt::format("network.links[{}].{}", i, key),
-             fmt::format("the link's '{}' names no node: '{}'{}; expected a client, host, service, the resolver or the proxy",
-                         key, end, did_you_mean(end, known)));
+             fmt::format(
+                 "the link's '{}' names no node: '{}'{}; expected a client, host, service, the resolver or the proxy",
+                 key, end, did_you_mean(end, known)));
       }
     }
   }
@@ -109,7 +114,8 @@ struct Checker {
   void require_host(const std::string& name, const std::string& path, std::string_view who) const {
     for (const auto& h : sc.hosts)
       if (h.name == name) return;
-    fail(path, fmt::format("{} runs on host '{}', but no [[host]] has that name{}", who, name, did_you_mean(name, host_names())));
+    fail(path, fmt::format("{} runs on host '{}', but no [[host]] has that name{}", who, name,
+                           did_you_mean(name, host_names())));
   }
 
   void dns() const {
@@ -130,14 +136,17 @@ struct Checker {
           const DnsRecordSpec& other = *it->second.first;
           if (&other == &rec) continue;
           if (rec.type == DnsType::CNAME || other.type == DnsType::CNAME)
-            fail(path + ".name", fmt::format("'{}' has a CNAME and another record (line {}); a CNAME must be the only record of its name",
-                                             rec.name, other.pos.line));
+            fail(path + ".name",
+                 fmt::format(
+                     "'{}' has a CNAME and another record (line {}); a CNAME must be the only record of its name",
+                     rec.name, other.pos.line));
           if (other.type == rec.type && other.value == rec.value && other.pos.line < rec.pos.line)
             fail(path, fmt::format("duplicate record '{}' {} (first at line {})", rec.name, rec.value, other.pos.line));
         }
         if (rec.type == DnsType::CNAME) {
           if (rec.name == zone.origin)
-            fail(path + ".type", fmt::format("a CNAME cannot sit at the zone apex '{}' (RFC 1034); use an A record", zone.origin));
+            fail(path + ".type",
+                 fmt::format("a CNAME cannot sit at the zone apex '{}' (RFC 1034); use an A record", zone.origin));
           cname_target(rec, path, by_name);
         }
       }
@@ -151,8 +160,10 @@ struct Checker {
     while (true) {
       const auto it = by_name.find(target);
       if (it == by_name.end())
-        fail(path + ".value", fmt::format("CNAME '{}' points to '{}', which has no record in any [[dns.zone]] (a record pointing nowhere)",
-                                          rec.name, target));
+        fail(path + ".value",
+             fmt::format(
+                 "CNAME '{}' points to '{}', which has no record in any [[dns.zone]] (a record pointing nowhere)",
+                 rec.name, target));
       if (it->second.first->type != DnsType::CNAME) return;
       if (!visited.insert(target).second)
         fail(path + ".value", fmt::format("CNAME '{}' leads into a loop through '{}'", rec.name, target));
@@ -172,7 +183,8 @@ struct Checker {
   void proxy_and_certificates() const {
     if (!sc.proxy) {
       if (!sc.certificates.empty())
-        fail("certificate[0]", "a [[certificate]] needs a [proxy] to serve it (the TLS termination proxy holds the certificates)");
+        fail("certificate[0]",
+             "a [[certificate]] needs a [proxy] to serve it (the TLS termination proxy holds the certificates)");
       return;
     }
     const ProxySpec& p = *sc.proxy;
@@ -216,10 +228,12 @@ struct Checker {
                                            c.domain, c.domain));
       for (const std::string& name : c.alt_names) {
         if (name == c.domain)
-          fail(path + ".alt_names", fmt::format("alt_names repeats the certificate's domain '{}'; list the other names only", name));
+          fail(path + ".alt_names",
+               fmt::format("alt_names repeats the certificate's domain '{}'; list the other names only", name));
         if (!routed(name))
           fail(path + ".alt_names", fmt::format("alt_names has '{}' but no route of [proxy] serves that domain; add "
-                                                "{{ host = \"{}\", pool = \"...\" }} to routes", name, name));
+                                                "{{ host = \"{}\", pool = \"...\" }} to routes",
+                                                name, name));
       }
       if (c.renewal == Renewal::proxy && preset.acme == ProxyAcme::none)
         fail(path + ".renewal",
@@ -236,24 +250,30 @@ struct Checker {
                          })));
       if (c.renewal == Renewal::provider && !cloud)
         fail(path + ".renewal", fmt::format("renewal = \"provider\" is the cloud provider's managed renewal: it needs "
-                                            "[proxy] preset = {}", cloud_presets));
+                                            "[proxy] preset = {}",
+                                            cloud_presets));
       if (cloud && c.renewal != Renewal::provider && c.renewal != Renewal::none)
-        fail(path + ".renewal", "a cloud load balancer's certificate is renewed by the provider (renewal = \"provider\"), "
-                                "or by nobody when it was imported (renewal = \"none\")");
+        fail(path + ".renewal",
+             "a cloud load balancer's certificate is renewed by the provider (renewal = \"provider\"), "
+             "or by nobody when it was imported (renewal = \"none\")");
       if (c.issuer == Issuer::provider && !cloud)
         fail(path + ".issuer", fmt::format("issuer = \"provider\" is a cloud provider's own CA: it needs [proxy] "
-                                           "preset = {}", cloud_presets));
+                                           "preset = {}",
+                                           cloud_presets));
       // ACM renews only certificates it issued ("NOT ELIGIBLE if imported"), validated by DNS.
       if (c.renewal == Renewal::provider && c.issuer != Issuer::provider)
-        fail(path + ".issuer", "the provider renews only certificates it issued (an imported certificate is not renewed): "
-                               "use issuer = \"provider\", or renewal = \"none\"");
+        fail(path + ".issuer",
+             "the provider renews only certificates it issued (an imported certificate is not renewed): "
+             "use issuer = \"provider\", or renewal = \"none\"");
       if (c.renewal == Renewal::provider && c.challenge != Challenge::dns01)
-        fail(path + ".challenge", "the provider renews automatically only DNS-validated certificates (its validation "
-                                  "CNAME records): use challenge = \"dns-01\"");
+        fail(path + ".challenge",
+             "the provider renews automatically only DNS-validated certificates (its validation "
+             "CNAME records): use challenge = \"dns-01\"");
     }
     if (cloud && p.strict_sni)
-      fail("proxy.strict_sni", "a cloud load balancer has no strict SNI: it serves its default certificate to a "
-                               "ClientHello whose name matches none");
+      fail("proxy.strict_sni",
+           "a cloud load balancer has no strict SNI: it serves its default certificate to a "
+           "ClientHello whose name matches none");
   }
 
   void services() const {
@@ -281,11 +301,13 @@ struct Checker {
       }
       for (size_t d = 0; d < s.dependencies.size(); ++d) {
         const auto& dep = s.dependencies[d];
-        if (std::none_of(sc.packages.begin(), sc.packages.end(), [&](const PackageSpec& p) { return p.name == dep.package; }))
-          fail(fmt::format("{}.dependencies[{}].package", path, d),
-               fmt::format("dependency on '{}' but no [[package]] has that name; add [[package]] name = \"{}\" with its "
-                           "releases (the catalogue a redeploy resolves against)",
-                           dep.package, dep.package));
+        if (std::none_of(sc.packages.begin(), sc.packages.end(),
+                         [&](const PackageSpec& p) { return p.name == dep.package; }))
+          fail(
+              fmt::format("{}.dependencies[{}].package", path, d),
+              fmt::format("dependency on '{}' but no [[package]] has that name; add [[package]] name = \"{}\" with its "
+                          "releases (the catalogue a redeploy resolves against)",
+                          dep.package, dep.package));
       }
     }
   }
@@ -300,7 +322,8 @@ struct Checker {
       if (is_ipv4(c.url_host)) continue;
       // A name missing inside a declared zone is an NXDOMAIN lesson; a name outside every zone
       // is more likely a typo in the file.
-      if (std::none_of(sc.zones.begin(), sc.zones.end(), [&](const ZoneSpec& z) { return in_zone(c.url_host, z.origin); }))
+      if (std::none_of(sc.zones.begin(), sc.zones.end(),
+                       [&](const ZoneSpec& z) { return in_zone(c.url_host, z.origin); }))
         fail(path + ".url", fmt::format("the URL's host '{}' is in no [[dns.zone]]; declare the zone (a missing record "
                                         "inside a declared zone is allowed and answers NXDOMAIN)",
                                         c.url_host));
@@ -343,8 +366,10 @@ struct Checker {
       const FaultSpec& f = sc.faults[i];
       const std::string path = fmt::format("fault[{}].target", i);
       std::string what;
-      if (const auto it = targets.find(f.target); it != targets.end()) what = it->second;
-      else if (overridden_worker(f.target, targets)) what = "worker";
+      if (const auto it = targets.find(f.target); it != targets.end())
+        what = it->second;
+      else if (overridden_worker(f.target, targets))
+        what = "worker";
       if (what.empty()) {
         std::vector<std::string> names;
         for (const auto& [name, _] : targets) names.push_back(name);
@@ -354,19 +379,29 @@ struct Checker {
       }
       const auto allowed = [&]() -> std::vector<std::string> {
         switch (f.kind) {
-          case FaultKind::crash: case FaultKind::hang: return {"service", "worker", "proxy"};
-          case FaultKind::oom: return {"service", "worker"};
-          case FaultKind::crash_on_start: return {"service"};
-          case FaultKind::redeploy: return {"service", "proxy"};
-          case FaultKind::reboot: case FaultKind::clock_skew: return {"host"};
-          case FaultKind::dns_outage: return {"resolver"};
-          case FaultKind::block_port_80: return {"host", "proxy"};
+          case FaultKind::crash:
+          case FaultKind::hang:
+            return {"service", "worker", "proxy"};
+          case FaultKind::oom:
+            return {"service", "worker"};
+          case FaultKind::crash_on_start:
+            return {"service"};
+          case FaultKind::redeploy:
+            return {"service", "proxy"};
+          case FaultKind::reboot:
+          case FaultKind::clock_skew:
+            return {"host"};
+          case FaultKind::dns_outage:
+            return {"resolver"};
+          case FaultKind::block_port_80:
+            return {"host", "proxy"};
         }
         return {};
       }();
       if (std::find(allowed.begin(), allowed.end(), what) == allowed.end()) {
         std::string list;
-        for (size_t k = 0; k < allowed.size(); ++k) list += (k ? (k + 1 == allowed.size() ? " or " : ", ") : "") + allowed[k];
+        for (size_t k = 0; k < allowed.size(); ++k)
+          list += (k ? (k + 1 == allowed.size() ? " or " : ", ") : "") + allowed[k];
         fail(path, fmt::format("this kind of fault needs a {} as target, but '{}' is a {}", list, f.target, what));
       }
     }
@@ -378,8 +413,9 @@ struct Checker {
 void validate_scenario(const Scenario& sc, const LoadContext& ctx) {
   Checker c{sc, ctx};
   if (sc.clients.empty() && sc.services.empty() && sc.certificates.empty())
-    ctx.fail(SourcePos{1, 1}, "the scenario describes nothing to simulate; expected at least a [[client]], a [[service]] "
-                              "or a [[certificate]] (see docs/scenario-format.md)");
+    ctx.fail(SourcePos{1, 1},
+             "the scenario describes nothing to simulate; expected at least a [[client]], a [[service]] "
+             "or a [[certificate]] (see docs/scenario-format.md)");
   c.names();
   c.dns();
   c.proxy_and_certificates();

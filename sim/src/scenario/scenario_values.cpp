@@ -14,8 +14,10 @@ bool split_number(std::string_view text, double& number, std::string_view& unit)
   size_t i = 0;
   bool digits = false, dot = false;
   while (i < text.size() && (std::isdigit(static_cast<unsigned char>(text[i])) || (text[i] == '.' && !dot))) {
-    if (text[i] == '.') dot = true;
-    else digits = true;
+    if (text[i] == '.')
+      dot = true;
+    else
+      digits = true;
     ++i;
   }
   if (!digits || i > 40) return false;
@@ -32,11 +34,13 @@ std::optional<uint64_t> parse_size(std::string_view text) {
   double number = 0;
   std::string_view unit;
   if (!split_number(text, number, unit)) return std::nullopt;
-  struct Unit { std::string_view name; double bytes; };
-  static constexpr Unit units[] = {
-      {"B", 1},           {"KB", 1e3},          {"MB", 1e6},          {"GB", 1e9},
-      {"TB", 1e12},       {"KiB", 1024.0},      {"MiB", 1048576.0},   {"GiB", 1073741824.0},
-      {"TiB", 1099511627776.0}};
+  struct Unit {
+    std::string_view name;
+    double bytes;
+  };
+  static constexpr Unit units[] = {{"B", 1},           {"KB", 1e3},           {"MB", 1e6},
+                                   {"GB", 1e9},        {"TB", 1e12},          {"KiB", 1024.0},
+                                   {"MiB", 1048576.0}, {"GiB", 1073741824.0}, {"TiB", 1099511627776.0}};
   for (const auto& u : units) {
     if (unit != u.name) continue;
     const double bytes = std::round(number * u.bytes);
@@ -54,11 +58,16 @@ std::optional<double> parse_rate(std::string_view text) {
   if (!split_number(text.substr(0, slash), number, rest) || !rest.empty()) return std::nullopt;
   const std::string_view per = text.substr(slash + 1);
   double seconds = 0;
-  if (per == "s" || per == "sec") seconds = 1;
-  else if (per == "min" || per == "m") seconds = 60;
-  else if (per == "h") seconds = 3600;
-  else if (per == "d") seconds = 86400;
-  else return std::nullopt;
+  if (per == "s" || per == "sec")
+    seconds = 1;
+  else if (per == "min" || per == "m")
+    seconds = 60;
+  else if (per == "h")
+    seconds = 3600;
+  else if (per == "d")
+    seconds = 86400;
+  else
+    return std::nullopt;
   const double rate = number / seconds;
   if (!(rate <= 1e9)) return std::nullopt;
   return rate;
@@ -166,7 +175,8 @@ size_t edit_distance(std::string_view a, std::string_view b) {
     row[0] = i;
     for (size_t j = 1; j <= b.size(); ++j) {
       row[j] = std::min({prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (same(a[i - 1], b[j - 1]) ? 0 : 1)});
-      if (i > 1 && j > 1 && same(a[i - 1], b[j - 2]) && same(a[i - 2], b[j - 1])) row[j] = std::min(row[j], before[j - 2] + 1);
+      if (i > 1 && j > 1 && same(a[i - 1], b[j - 2]) && same(a[i - 2], b[j - 1]))
+        row[j] = std::min(row[j], before[j - 2] + 1);
     }
     std::swap(before, prev);
     std::swap(prev, row);

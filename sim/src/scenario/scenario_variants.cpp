@@ -144,13 +144,15 @@ LoadResult apply_variant(const Scenario& base, std::string_view variant_name) {
   if (it == base.variants.end()) {
     std::vector<std::string> names;
     for (const auto& v : base.variants) names.push_back(v.name);
-    return detail::failed(base, fmt::format("no [[variant]] named '{}'{}", variant_name, detail::did_you_mean(variant_name, names)));
+    return detail::failed(
+        base, fmt::format("no [[variant]] named '{}'{}", variant_name, detail::did_you_mean(variant_name, names)));
   }
   std::vector<detail::Override> overrides;
   for (const auto& [path, value] : base.overrides) overrides.push_back({path, value, {}});
   for (size_t i = 0; i < it->set.size(); ++i)
     overrides.push_back({it->set[i].first, it->set[i].second, i < it->set_pos.size() ? it->set_pos[i] : it->pos});
-  return detail::load_with(base.source_text, base.source_path, overrides, fmt::format("in variant '{}': ", it->name), false);
+  return detail::load_with(base.source_text, base.source_path, overrides, fmt::format("in variant '{}': ", it->name),
+                           false);
 }
 
 LoadResult set_param(const Scenario& base, std::string_view path, std::string_view toml_value) {

@@ -31,23 +31,23 @@ enum class KeyType : uint8_t { ecdsa_p256, rsa2048 };
 
 /// What a leaf certificate should say.
 struct LeafSpec {
-  std::vector<std::string> names;  ///< subjectAltName DNS names; the first is also the CN.
-  int64_t not_before = 0;          ///< notBefore, UTC seconds since the epoch.
-  int64_t not_after = 0;           ///< notAfter, UTC seconds since the epoch.
+  std::vector<std::string> names;     ///< subjectAltName DNS names; the first is also the CN.
+  int64_t not_before = 0;             ///< notBefore, UTC seconds since the epoch.
+  int64_t not_after = 0;              ///< notAfter, UTC seconds since the epoch.
   KeyType key = KeyType::ecdsa_p256;  ///< Key algorithm.
 };
 
 /// A certificate with its private key and the chain a server sends after it.
 struct Credential {
-  X509Ptr cert;                 ///< The leaf (or self-signed) certificate.
-  PKeyPtr key;                  ///< Its private key; never written to disk by deploysim.
-  std::vector<X509*> chain;     ///< Extra certificates to send (borrowed; owned by the CA).
-  std::string label;            ///< What it is, for messages ("api.example.test", ...).
+  X509Ptr cert;              ///< The leaf (or self-signed) certificate.
+  PKeyPtr key;               ///< Its private key; never written to disk by deploysim.
+  std::vector<X509*> chain;  ///< Extra certificates to send (borrowed; owned by the CA).
+  std::string label;         ///< What it is, for messages ("api.example.test", ...).
 };
 
 /// A local certificate authority: a self-signed root that signs leaf certificates in memory.
 class CertAuthority {
-public:
+ public:
   /// Generates a root key and certificate named `common_name`, valid over [not_before, not_after].
   CertAuthority(const std::string& common_name, int64_t not_before, int64_t not_after,
                 KeyType key = KeyType::ecdsa_p256);
@@ -58,7 +58,7 @@ public:
   /// The root certificate as PEM text (never the key).
   std::string certificate_pem() const;
 
-private:
+ private:
   PKeyPtr key_;
   X509Ptr cert_;
   mutable uint64_t next_serial_ = 2;
@@ -88,14 +88,13 @@ const char* trust_name(CertTrust t);
 /// The certificates of one process: a trusted and an untrusted root, and leaves generated once
 /// per (name, validity, trust, key type) and then reused.
 class CertStore {
-public:
+ public:
   /// Generates both roots (valid 2000-01-01 .. 2099-12-31) with the given key type.
   explicit CertStore(KeyType root_key = KeyType::ecdsa_p256);
   /// The leaf for `name` (and `alt_names`) valid over [not_before, not_after] in the given trust
   /// variant.
-  const Credential& leaf(const std::string& name, int64_t not_before, int64_t not_after,
-                         CertTrust trust, KeyType key = KeyType::ecdsa_p256,
-                         const std::vector<std::string>& alt_names = {});
+  const Credential& leaf(const std::string& name, int64_t not_before, int64_t not_after, CertTrust trust,
+                         KeyType key = KeyType::ecdsa_p256, const std::vector<std::string>& alt_names = {});
   /// The root the client trusts.
   const CertAuthority& trusted_ca() const { return trusted_; }
   /// A root nobody trusts.
@@ -103,7 +102,7 @@ public:
   /// Number of leaves generated so far.
   size_t leaves_generated() const { return leaves_.size(); }
 
-private:
+ private:
   using Key = std::tuple<std::string, int64_t, int64_t, CertTrust, KeyType, std::vector<std::string>>;
   CertAuthority trusted_;
   CertAuthority untrusted_;

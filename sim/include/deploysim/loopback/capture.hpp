@@ -14,16 +14,14 @@ enum class Direction : uint8_t { client_to_server, server_to_client };
 const char* direction_arrow(Direction d);
 
 /// TLS record content types (RFC 8446 section 5.1).
-enum ContentType : uint8_t {
-  change_cipher_spec = 20, alert = 21, handshake = 22, application_data = 23
-};
+enum ContentType : uint8_t { change_cipher_spec = 20, alert = 21, handshake = 22, application_data = 23 };
 
 /// One TLS protocol message as OpenSSL's message callback reported it (plaintext, even when it
 /// travelled encrypted), with its raw bytes.
 struct CapturedMessage {
   Direction dir = Direction::client_to_server;  ///< Who sent it.
-  uint8_t content_type = 0;    ///< ContentType of the message.
-  uint8_t handshake_type = 0;  ///< For handshake messages: the HandshakeType byte; else 0.
+  uint8_t content_type = 0;                     ///< ContentType of the message.
+  uint8_t handshake_type = 0;                   ///< For handshake messages: the HandshakeType byte; else 0.
   bool encrypted = false;      ///< It travelled encrypted (TLS 1.3 after ServerHello, TLS 1.2 after ChangeCipherSpec).
   std::vector<uint8_t> bytes;  ///< The message (handshake header included; alert: level + description).
 };
@@ -43,20 +41,20 @@ struct Capture {
 
 /// Per-SSL recording state: attach with `attach_capture`; it must outlive the SSL's handshake.
 struct CaptureSink {
-  Capture* capture = nullptr;    ///< Where records go.
+  Capture* capture = nullptr;                      ///< Where records go.
   Direction writer = Direction::client_to_server;  ///< The direction of this SSL's writes.
-  bool keylog = true;            ///< Record key log lines from this SSL.
-  bool record_reads = false;     ///< Also record the messages this SSL reads (a lone server).
-  uint8_t pending_record_type[2] = {0, 0};  ///< Outer content type of the current record, per direction.
-  bool cipher_changed[2] = {false, false};  ///< ChangeCipherSpec seen, per direction (TLS 1.2).
+  bool keylog = true;                              ///< Record key log lines from this SSL.
+  bool record_reads = false;                       ///< Also record the messages this SSL reads (a lone server).
+  uint8_t pending_record_type[2] = {0, 0};         ///< Outer content type of the current record, per direction.
+  bool cipher_changed[2] = {false, false};         ///< ChangeCipherSpec seen, per direction (TLS 1.2).
 };
 
 /// What a context records.
 enum class CaptureMode : uint8_t {
-  none,             ///< Bare OpenSSL: no callbacks.
-  messages,         ///< Every protocol message (the message callback).
-  messages_and_keys ///< Messages plus key log lines (OpenSSL formats them with one sprintf per
-                    ///< byte: about 7% of a TLS 1.3 handshake, so only when an export needs them).
+  none,              ///< Bare OpenSSL: no callbacks.
+  messages,          ///< Every protocol message (the message callback).
+  messages_and_keys  ///< Messages plus key log lines (OpenSSL formats them with one sprintf per
+                     ///< byte: about 7% of a TLS 1.3 handshake, so only when an export needs them).
 };
 
 /// Installs deploysim's message (and, by `mode`, key log) callbacks on `ctx`.

@@ -27,18 +27,18 @@ struct DecodedMessage {
 
 /// What a learner cares about in one handshake, read back from the captured bytes only.
 struct TranscriptFacts {
-  uint16_t version = 0;          ///< Negotiated version (supported_versions or legacy).
-  uint16_t cipher = 0;           ///< Cipher suite of the ServerHello.
-  uint16_t group = 0;            ///< Key exchange group (key_share or ServerKeyExchange).
-  std::string sni;               ///< ClientHello server_name ("" = none).
+  uint16_t version = 0;                   ///< Negotiated version (supported_versions or legacy).
+  uint16_t cipher = 0;                    ///< Cipher suite of the ServerHello.
+  uint16_t group = 0;                     ///< Key exchange group (key_share or ServerKeyExchange).
+  std::string sni;                        ///< ClientHello server_name ("" = none).
   std::vector<std::string> alpn_offered;  ///< ClientHello ALPN list.
-  std::string alpn;              ///< ALPN selected by the server ("" = none).
-  std::string cert_subject;      ///< Leaf subject (RFC 2253).
-  std::string cert_issuer;       ///< Leaf issuer (RFC 2253).
-  std::vector<std::string> cert_san;  ///< Leaf subjectAltName DNS names.
-  std::string cert_not_before;   ///< Leaf notBefore, ISO 8601 UTC.
-  std::string cert_not_after;    ///< Leaf notAfter, ISO 8601 UTC.
-  int alert = -1;                ///< First non-close_notify alert description (-1 = none).
+  std::string alpn;                       ///< ALPN selected by the server ("" = none).
+  std::string cert_subject;               ///< Leaf subject (RFC 2253).
+  std::string cert_issuer;                ///< Leaf issuer (RFC 2253).
+  std::vector<std::string> cert_san;      ///< Leaf subjectAltName DNS names.
+  std::string cert_not_before;            ///< Leaf notBefore, ISO 8601 UTC.
+  std::string cert_not_after;             ///< Leaf notAfter, ISO 8601 UTC.
+  int alert = -1;                         ///< First non-close_notify alert description (-1 = none).
 };
 
 /// Decodes one captured message; `tls13` selects the TLS 1.3 layouts (Certificate, tickets).
@@ -48,8 +48,7 @@ std::vector<DecodedMessage> decode_messages(const std::vector<CapturedMessage>& 
 /// Extracts the learner-facing facts from a capture (decoding it).
 TranscriptFacts summarize(const std::vector<CapturedMessage>& messages);
 /// The same from already decoded messages (`decoded[i]` decodes `messages[i]`).
-TranscriptFacts summarize(const std::vector<CapturedMessage>& messages,
-                          const std::vector<DecodedMessage>& decoded);
+TranscriptFacts summarize(const std::vector<CapturedMessage>& messages, const std::vector<DecodedMessage>& decoded);
 
 /// RFC 8446 / RFC 5246 handshake message name ("ClientHello", ...), "Unknown" otherwise.
 const char* handshake_type_name(uint8_t type);

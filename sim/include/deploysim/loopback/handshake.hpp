@@ -34,49 +34,49 @@ const char* version_name(TlsVersion v);
 
 /// One name the server answers for: its certificate and its ALPN preference.
 struct ServerName {
-  std::string name;                  ///< SNI host name that selects this certificate.
-  const Credential* credential = nullptr;  ///< Certificate, key and chain (borrowed).
+  std::string name;                                    ///< SNI host name that selects this certificate.
+  const Credential* credential = nullptr;              ///< Certificate, key and chain (borrowed).
   std::vector<std::string> alpn = {"h2", "http/1.1"};  ///< Protocols in server preference order.
 };
 
 /// The TLS termination side: certificates by SNI, default certificate or strict rejection.
 struct ServerConfig {
-  std::vector<ServerName> names;  ///< Certificates it can present.
-  std::string default_name;       ///< Served without SNI or for an unknown name ("" = the first).
-  bool strict_sni = false;        ///< No/unknown SNI -> fatal rejection alert.
-  int reject_alert = 112;         ///< Alert for a rejected ClientHello (112 unrecognized_name).
+  std::vector<ServerName> names;               ///< Certificates it can present.
+  std::string default_name;                    ///< Served without SNI or for an unknown name ("" = the first).
+  bool strict_sni = false;                     ///< No/unknown SNI -> fatal rejection alert.
+  int reject_alert = 112;                      ///< Alert for a rejected ClientHello (112 unrecognized_name).
   TlsVersion min_version = TlsVersion::tls12;  ///< Lowest version accepted.
   TlsVersion max_version = TlsVersion::tls13;  ///< Highest version accepted.
 };
 
 /// The browser side: what it offers and how it verifies.
 struct ClientConfig {
-  std::string sni = "api.example.test";  ///< Server name sent in the ClientHello.
-  bool send_sni = true;                  ///< false: no server_name extension.
-  std::string verify_host;               ///< Name checked against the certificate ("" = sni).
+  std::string sni = "api.example.test";                ///< Server name sent in the ClientHello.
+  bool send_sni = true;                                ///< false: no server_name extension.
+  std::string verify_host;                             ///< Name checked against the certificate ("" = sni).
   std::vector<std::string> alpn = {"h2", "http/1.1"};  ///< ALPN offer in preference order.
-  TlsVersion min_version = TlsVersion::tls12;  ///< Lowest version offered.
-  TlsVersion max_version = TlsVersion::tls13;  ///< Highest version offered.
-  std::vector<X509*> trusted;            ///< Trust anchors (borrowed).
-  int64_t verify_time = 0;               ///< Verification time, UTC seconds (the simulated clock).
+  TlsVersion min_version = TlsVersion::tls12;          ///< Lowest version offered.
+  TlsVersion max_version = TlsVersion::tls13;          ///< Highest version offered.
+  std::vector<X509*> trusted;                          ///< Trust anchors (borrowed).
+  int64_t verify_time = 0;                             ///< Verification time, UTC seconds (the simulated clock).
 };
 
 /// What a handshake came to, as OpenSSL reported it on each side.
 struct HandshakeOutcome {
-  bool ok = false;                 ///< Both sides completed the handshake.
-  uint16_t version = 0;            ///< Negotiated version (0 when none).
-  uint16_t cipher = 0;             ///< IANA cipher suite id (0 when none).
-  std::string cipher_name;         ///< IANA name, e.g. TLS_AES_128_GCM_SHA256.
-  std::string alpn;                ///< Selected protocol ("" when none).
-  std::string served_name;         ///< Name whose certificate the server chose ("" when rejected).
-  long verify_result = 0;          ///< Client's SSL_get_verify_result (X509_V_OK = 0).
-  std::string verify_message;      ///< X509_verify_cert_error_string of it.
-  int alert = -1;                  ///< First non-close_notify alert description, -1 if none.
+  bool ok = false;                                     ///< Both sides completed the handshake.
+  uint16_t version = 0;                                ///< Negotiated version (0 when none).
+  uint16_t cipher = 0;                                 ///< IANA cipher suite id (0 when none).
+  std::string cipher_name;                             ///< IANA name, e.g. TLS_AES_128_GCM_SHA256.
+  std::string alpn;                                    ///< Selected protocol ("" when none).
+  std::string served_name;                             ///< Name whose certificate the server chose ("" when rejected).
+  long verify_result = 0;                              ///< Client's SSL_get_verify_result (X509_V_OK = 0).
+  std::string verify_message;                          ///< X509_verify_cert_error_string of it.
+  int alert = -1;                                      ///< First non-close_notify alert description, -1 if none.
   Direction alert_from = Direction::client_to_server;  ///< Who sent that alert.
-  std::string client_error;        ///< OpenSSL error text on the client ("" when fine).
-  std::string server_error;        ///< OpenSSL error text on the server ("" when fine).
-  std::string request;             ///< HTTP request the server decrypted ("" when none).
-  std::string response;            ///< HTTP response the client decrypted ("" when none).
+  std::string client_error;                            ///< OpenSSL error text on the client ("" when fine).
+  std::string server_error;                            ///< OpenSSL error text on the server ("" when fine).
+  std::string request;                                 ///< HTTP request the server decrypted ("" when none).
+  std::string response;                                ///< HTTP response the client decrypted ("" when none).
 };
 
 /// Per-connection state of the server's certificate choice (reachable from the SSL).
@@ -89,7 +89,7 @@ struct ServerPick {
 /// An SSL_CTX acting as the termination proxy: certificate by SNI (client hello callback),
 /// ALPN per chosen name, optional capture callbacks.
 class ServerContext {
-public:
+ public:
   /// Builds the context with the capture callbacks `capture` asks for.
   ServerContext(const ServerConfig& config, CaptureMode capture);
   /// A new server-side SSL whose choice is recorded in `pick` (must outlive the handshake).
@@ -97,14 +97,14 @@ public:
   /// The configuration (borrowed by every connection).
   const ServerConfig& config() const { return config_; }
 
-private:
+ private:
   ServerConfig config_;
   SslCtxPtr ctx_;
 };
 
 /// An SSL_CTX acting as the browser: trust anchors, versions, ALPN offer, hostname check.
 class ClientContext {
-public:
+ public:
   /// Builds the context with the capture callbacks `capture` asks for (key log lines come from
   /// the client).
   ClientContext(const ClientConfig& config, CaptureMode capture);
@@ -113,7 +113,7 @@ public:
   /// The configuration.
   const ClientConfig& config() const { return config_; }
 
-private:
+ private:
   ClientConfig config_;
   SslCtxPtr ctx_;
 };
@@ -130,9 +130,8 @@ class TcpLink;
 /// (no sockets; with `link`, each flight crosses that 127.0.0.1 TCP connection on its way),
 /// then the exchange and close_notify. With `capture` non-null every message, flight and key
 /// log line is recorded (the contexts must have been built with capture on).
-HandshakeOutcome run_handshake(const ClientContext& client, const ServerContext& server,
-                               const Exchange& exchange, Capture* capture,
-                               TcpLink* link = nullptr);
+HandshakeOutcome run_handshake(const ClientContext& client, const ServerContext& server, const Exchange& exchange,
+                               Capture* capture, TcpLink* link = nullptr);
 
 /// The text of the thread's OpenSSL error queue (and clears it).
 std::string drain_openssl_errors();

@@ -9,23 +9,21 @@ namespace deploysim::loopback {
 
 /// How the synthetic TCP/IPv4 conversation around the TLS bytes looks.
 struct PcapOptions {
-  uint16_t client_port = 50000;  ///< Ephemeral port of the browser.
-  uint16_t server_port = 443;    ///< Port of the termination proxy.
-  uint16_t mss = 1460;           ///< Segment size: flights are split at it (Ethernet MTU 1500 - 40).
+  uint16_t client_port = 50000;     ///< Ephemeral port of the browser.
+  uint16_t server_port = 443;       ///< Port of the termination proxy.
+  uint16_t mss = 1460;              ///< Segment size: flights are split at it (Ethernet MTU 1500 - 40).
   int64_t start_unix = 1793523600;  ///< Timestamp of the SYN, UTC seconds.
-  int64_t step_us = 250;         ///< Time between consecutive packets.
+  int64_t step_us = 250;            ///< Time between consecutive packets.
 };
 
 /// The raw IPv4 packets (127.0.0.1 <-> 127.0.0.1): SYN, SYN-ACK, ACK, every flight as PSH|ACK
 /// segments of at most `mss` bytes each acknowledged by the peer, then the FIN exchange.
 /// Checksums are computed, so Wireshark reassembles the stream.
-std::vector<std::vector<uint8_t>> build_packets(const std::vector<Flight>& flights,
-                                                const PcapOptions& options);
+std::vector<std::vector<uint8_t>> build_packets(const std::vector<Flight>& flights, const PcapOptions& options);
 
 /// Writes the conversation as a classic pcap file (LINKTYPE_RAW, microsecond timestamps).
 /// Returns "" on success, else what went wrong.
-std::string write_pcap(const std::string& path, const std::vector<Flight>& flights,
-                       const PcapOptions& options);
+std::string write_pcap(const std::string& path, const std::vector<Flight>& flights, const PcapOptions& options);
 
 /// Writes the NSS key log file (SSLKEYLOGFILE format) Wireshark uses to decrypt.
 /// Returns "" on success, else what went wrong.

@@ -9,9 +9,9 @@ namespace deploysim::loopback {
 
 /// Options of `deploysim serve`.
 struct ServeOptions {
-  uint16_t port = 0;          ///< Port on 127.0.0.1; 0 = a free one chosen by the kernel.
-  std::string export_ca;      ///< Write the local CA certificate (PEM, no key) here; "" = don't.
-  std::FILE* out = stdout;    ///< Where the trace-style lines go.
+  uint16_t port = 0;        ///< Port on 127.0.0.1; 0 = a free one chosen by the kernel.
+  std::string export_ca;    ///< Write the local CA certificate (PEM, no key) here; "" = don't.
+  std::FILE* out = stdout;  ///< Where the trace-style lines go.
 };
 
 /// Runs the scenario's TLS termination proxy for real on 127.0.0.1 until SIGINT/SIGTERM (or

@@ -11,7 +11,7 @@ namespace deploysim::loopback {
 /// A real TCP connection between two sockets of this process on 127.0.0.1 (never another
 /// address). The handshake runner can send every flight through it instead of copying bytes.
 class TcpLink {
-public:
+ public:
   /// Listens on 127.0.0.1 with a kernel-chosen port, connects and accepts. Throws
   /// std::runtime_error when the sockets cannot be set up.
   TcpLink();
@@ -25,7 +25,7 @@ public:
   /// The server's listening port.
   uint16_t server_port() const { return server_port_; }
 
-private:
+ private:
   int client_fd_ = -1;
   int server_fd_ = -1;
   uint16_t client_port_ = 0;

@@ -17,32 +17,32 @@ namespace deploysim::loopback {
 
 /// One certificate the server holds, as configuration (the key of a cached transcript).
 struct NameConfig {
-  std::string name;                ///< Domain (SNI that selects it).
-  std::vector<std::string> alt_names;  ///< Further names on the same certificate (subjectAltName).
+  std::string name;                                    ///< Domain (SNI that selects it).
+  std::vector<std::string> alt_names;                  ///< Further names on the same certificate (subjectAltName).
   std::vector<std::string> alpn = {"h2", "http/1.1"};  ///< Server ALPN preference for it.
-  int64_t not_before = 0;          ///< Validity start, UTC seconds.
-  int64_t not_after = 0;           ///< Validity end, UTC seconds.
-  CertTrust trust = CertTrust::trusted;  ///< Lesson variant.
-  KeyType key = KeyType::ecdsa_p256;     ///< Key algorithm.
+  int64_t not_before = 0;                              ///< Validity start, UTC seconds.
+  int64_t not_after = 0;                               ///< Validity end, UTC seconds.
+  CertTrust trust = CertTrust::trusted;                ///< Lesson variant.
+  KeyType key = KeyType::ecdsa_p256;                   ///< Key algorithm.
   /// Ordering for the cache.
   auto operator<=>(const NameConfig&) const = default;
 };
 
 /// Everything that decides what a handshake looks like: the cache key.
 struct LoopbackConfig {
-  std::string sni = "api.example.test";   ///< Name the client sends.
-  bool send_sni = true;                   ///< false: no server_name extension.
-  std::string host = "api.example.test";  ///< URL host: checked against the certificate.
-  std::string path = "/";                 ///< Request path of the HTTP exchange.
-  uint8_t client_versions = 3;            ///< Bits: 1 = TLS 1.2, 2 = TLS 1.3 (TlsVersionBits).
-  uint8_t server_versions = 3;            ///< Same, for the server.
+  std::string sni = "api.example.test";                       ///< Name the client sends.
+  bool send_sni = true;                                       ///< false: no server_name extension.
+  std::string host = "api.example.test";                      ///< URL host: checked against the certificate.
+  std::string path = "/";                                     ///< Request path of the HTTP exchange.
+  uint8_t client_versions = 3;                                ///< Bits: 1 = TLS 1.2, 2 = TLS 1.3 (TlsVersionBits).
+  uint8_t server_versions = 3;                                ///< Same, for the server.
   std::vector<std::string> client_alpn = {"h2", "http/1.1"};  ///< ALPN offer.
-  std::vector<NameConfig> server_names;   ///< Certificates the proxy holds.
-  std::string default_name;               ///< Served without/unknown SNI ("" = first).
-  bool strict_sni = false;                ///< No/unknown SNI -> rejection.
-  int reject_alert = 112;                 ///< Alert of a rejection (112 unrecognized_name).
-  int64_t verify_time = 0;                ///< Client clock at the handshake, UTC seconds.
-  bool http = true;                       ///< Exchange one HTTP request after the handshake.
+  std::vector<NameConfig> server_names;                       ///< Certificates the proxy holds.
+  std::string default_name;                                   ///< Served without/unknown SNI ("" = first).
+  bool strict_sni = false;                                    ///< No/unknown SNI -> rejection.
+  int reject_alert = 112;                                     ///< Alert of a rejection (112 unrecognized_name).
+  int64_t verify_time = 0;                                    ///< Client clock at the handshake, UTC seconds.
+  bool http = true;                                           ///< Exchange one HTTP request after the handshake.
   /// Ordering for the cache.
   auto operator<=>(const LoopbackConfig&) const = default;
 };
@@ -67,7 +67,7 @@ Transcript run_loopback(const LoopbackConfig& config, CertStore& certs, TcpLink*
 /// Real transcripts cached by configuration: each distinct configuration runs OpenSSL once;
 /// certificates are generated once per cache. Thread-safe.
 class TranscriptCache {
-public:
+ public:
   /// The transcript for `config`, running the handshake on first use.
   const Transcript& get(const LoopbackConfig& config);
   /// Number of distinct configurations run so far.
@@ -75,7 +75,7 @@ public:
   /// The certificates in use (the trusted root is what `--export-ca` writes).
   CertStore& certs() { return certs_; }
 
-private:
+ private:
   mutable std::mutex mutex_;
   CertStore certs_;
   std::map<LoopbackConfig, std::unique_ptr<Transcript>> entries_;
