@@ -167,7 +167,11 @@ class PathModel {
 
   /// Appends a record for request `req` (when the trace level keeps it), chained by cause.
   RecordId emit(uint32_t req, const RecordSpec& spec, std::initializer_list<FieldArg> fields = {},
-                bool outcome = false);
+                bool outcome = false) {
+    return emit(req, spec, std::span<const FieldArg>(fields.begin(), fields.size()), outcome);
+  }
+  /// emit() with details assembled at run time.
+  RecordId emit(uint32_t req, const RecordSpec& spec, std::span<const FieldArg> fields, bool outcome = false);
   /// One-way latency between two named nodes; processes on the proxy's host use loopback.
   Time hop(std::string_view a, std::string_view b) const;
   /// hop() between two nodes, memoized per node pair (it runs for every message).

@@ -1,5 +1,7 @@
 // The TLS termination proxy: decrypts the request, routes it by Host to a pool, forwards plain
 // HTTP with X-Forwarded-For/Proto, and turns upstream trouble into 502/504.
+#include <array>
+
 #include "deploysim/presets.hpp"
 #include "request_path/path.hpp"
 
@@ -80,42 +82,32 @@ void PathModel::proxy_forward(uint32_t r, uint32_t ri, ProcId worker) {
                                      : fwd                  ? kinds::proxy_forward
                                                             : kinds::proxy_forward_plain;
   const NodeId to = worker != ProcId::none ? p.node : rs.manager;
-  if (fwd)
-    emit(r,
-         {.t = now,
-          .kind = kinds::proxy_forward,
-          .stage = Stage::proxy,
-          .actor = w.proxy_node,
-          .from = w.proxy_node,
-          .to = to,
-          .dur = d,
-          .proc = worker,
-          .narration = narration},
-         {{"method", "GET"},
-          {"path", c.url->path},
-          {"host", c.url->host},
-          {"upstream", upstream},
-          {"x_forwarded_for", c.ip},
-          {"x_forwarded_proto", "https"},
-          {"protocol", h2c ? "h2c" : "HTTP/1.1"},
-          {"encrypted", false}});
-  else
-    emit(r,
-         {.t = now,
-          .kind = kinds::proxy_forward,
-          .stage = Stage::proxy,
-          .actor = w.proxy_node,
-          .from = w.proxy_node,
-          .to = to,
-          .dur = d,
-          .proc = worker,
-          .narration = narration},
-         {{"method", "GET"},
-          {"path", c.url->path},
-          {"host", c.url->host},
-          {"upstream", upstream},
-          {"protocol", h2c ? "h2c" : "HTTP/1.1"},
-          {"encrypted", false}});
+  // The forwarded headers sit between the upstream and the protocol, where they always did.
+  std::array<FieldArg, 8> fields{{{"method", "GET"},
+                                  {"path", c.url->path},
+                                  {"host", c.url->host},
+                                  {"upstream", upstream},
+                                  {"x_forwarded_for", c.ip},
+                                  {"x_forwarded_proto", "https"},
+                                  {"protocol", h2c ? "h2c" : "HTTP/1.1"},
+                                  {"encrypted", false}}};
+  size_t n = fields.size();
+  if (!fwd) {
+    fields[4] = fields[6];
+    fields[5] = fields[7];
+    n = 6;
+  }
+  emit(r,
+       {.t = now,
+        .kind = kinds::proxy_forward,
+        .stage = Stage::proxy,
+        .actor = w.proxy_node,
+        .from = w.proxy_node,
+        .to = to,
+        .dur = d,
+        .proc = worker,
+        .narration = narration},
+       std::span<const FieldArg>(fields.data(), n));
   if (const auto limit = proxy_upstream_timeout(px))
     q.timeout = w.engine.schedule(*limit, [m = this, r] { m->proxy_timeout(r); });
   if (worker == ProcId::none) {
