@@ -6,10 +6,6 @@
 
 namespace deploysim::loopback {
 
-int listen_loopback(uint16_t port, std::string& error) { return sock::listen_loopback(port, error); }
-
-uint16_t local_port(int fd) { return sock::local_port(fd); }
-
 TcpLink::TcpLink() {
   std::string error;
   const int listener = sock::listen_loopback(0, error);

@@ -32,11 +32,4 @@ class TcpLink {
   uint16_t server_port_ = 0;
 };
 
-/// A TCP socket bound to 127.0.0.1:`port` (0 = any free port) and listening.
-/// Returns the fd, or -1 with `error` set.
-int listen_loopback(uint16_t port, std::string& error);
-
-/// The local port of a bound socket (0 on error).
-uint16_t local_port(int fd);
-
 }  // namespace deploysim::loopback
