@@ -14,21 +14,27 @@
 #include <backends/imgui_impl_glfw.h>
 #include <backends/imgui_impl_opengl3.h>
 
+#include "gui/platform/context_api.hpp"
 #include "gui/platform/png_write.hpp"
 
 namespace deploysim::gui {
+
+void create_ui_context() {
+  if (ImGui::GetCurrentContext()) return;
+  IMGUI_CHECKVERSION();
+  ImGui::CreateContext();
+}
 
 bool init_platform() {
   glfwSetErrorCallback([](int, const char*) {});
   const bool ok = glfwInit();
   launch_stamp("glfw");
   if (!ok) return false;
-  IMGUI_CHECKVERSION();
-  ImGui::CreateContext();
+  create_ui_context();
   return true;
 }
 
-bool open_platform(Platform& p, int w, int h, bool vsync, const std::string& ini_path) {
+bool open_window(Platform& p, int w, int h, bool vsync) {
   glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
   glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
   glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
@@ -38,21 +44,36 @@ bool open_platform(Platform& p, int w, int h, bool vsync, const std::string& ini
   // ImGui draws 2D with neither depth nor stencil test, so the window needs neither buffer.
   glfwWindowHint(GLFW_DEPTH_BITS, 0);
   glfwWindowHint(GLFW_STENCIL_BITS, 0);
+  const int api = preferred_context_api();
+  glfwWindowHint(GLFW_CONTEXT_CREATION_API, api);
   p.window = glfwCreateWindow(w, h, "deploysim", nullptr, nullptr);
+  if (!p.window && api != GLFW_NATIVE_CONTEXT_API) {
+    glfwWindowHint(GLFW_CONTEXT_CREATION_API, GLFW_NATIVE_CONTEXT_API);
+    p.window = glfwCreateWindow(w, h, "deploysim", nullptr, nullptr);
+  }
   launch_stamp("window");
   const bool ok = p.window && (glfwMakeContextCurrent(p.window), glfwSwapInterval(vsync ? 1 : 0),
                                gladLoadGL(glfwGetProcAddress) != 0);
   if (ok) {
     p.windowed_w = w;
     p.windowed_h = h;
-    p.ini_path = ini_path;
-    ImGui::GetIO().IniFilename = p.ini_path.empty() ? nullptr : p.ini_path.c_str();
-    ImGui_ImplGlfw_InitForOpenGL(p.window, true);
-    ImGui_ImplOpenGL3_Init("#version 330 core");
   }
   if (!ok && p.window) glfwDestroyWindow(p.window);
   if (!ok) p.window = nullptr;
   return ok;
+}
+
+void start_renderer(Platform& p, const std::string& ini_path) {
+  p.ini_path = ini_path;
+  ImGui::GetIO().IniFilename = p.ini_path.empty() ? nullptr : p.ini_path.c_str();
+  ImGui_ImplGlfw_InitForOpenGL(p.window, true);
+  ImGui_ImplOpenGL3_Init("#version 330 core");
+}
+
+bool open_platform(Platform& p, int w, int h, bool vsync, const std::string& ini_path) {
+  if (!open_window(p, w, h, vsync)) return false;
+  start_renderer(p, ini_path);
+  return true;
 }
 
 void poll_events() { glfwPollEvents(); }
@@ -156,7 +177,7 @@ std::string launch_stamps() {
 }
 
 void close_platform(Platform& p) {
-  if (p.window) {
+  if (p.window && ImGui::GetCurrentContext() && ImGui::GetIO().BackendRendererUserData) {
     ImGui_ImplOpenGL3_Shutdown();
     ImGui_ImplGlfw_Shutdown();
   }

@@ -12,13 +12,20 @@ struct Platform {
   std::string ini_path;  ///< imgui.ini path ("" = ImGui writes none).
 };
 
-/// Connects to the display (GLFW) and creates the ImGui context, so that fonts can be built before
-/// the window exists. False when there is no display. close_platform() undoes it, with or
-/// without a window.
+/// Creates the ImGui context (no display needed), so that fonts can be built on any thread while
+/// the window opens. close_platform() destroys it.
+void create_ui_context();
+/// Connects to the display (GLFW; main thread only), creating the ImGui context if there is none.
+/// False when there is no display. close_platform() undoes it, with or without a window.
 bool init_platform();
-/// After init_platform(): opens a window of w x h with GL 3.3 core and ImGui's backends on it;
-/// false when that fails. `vsync` off for tests and benchmarks. `ini_path` "" keeps ImGui from
-/// writing imgui.ini.
+/// After init_platform(), main thread only: opens a window of w x h with a GL 3.3 core context
+/// and loads GL; false when that fails. `vsync` off for tests and benchmarks. Touches no ImGui
+/// state, so another thread may build fonts meanwhile.
+bool open_window(Platform& p, int w, int h, bool vsync);
+/// After open_window() and once the fonts are added: starts ImGui's GLFW and OpenGL backends on
+/// the window. `ini_path` "" keeps ImGui from writing imgui.ini.
+void start_renderer(Platform& p, const std::string& ini_path);
+/// open_window() then start_renderer().
 bool open_platform(Platform& p, int w, int h, bool vsync, const std::string& ini_path);
 /// Uploads the font atlas again after fonts were added to it (before a window exists the
 /// renderer uploads it when it starts; nothing to do then).

@@ -5,12 +5,15 @@
 
 #include <algorithm>
 #include <chrono>
+#include <clocale>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include <fmt/format.h>
 #include <imgui.h>
@@ -133,51 +136,59 @@ GuiResult run_gui(const GuiOptions& options) {
   // DEPLOYSIM_TIMING=1: print where the time to the first frame of the first scenario goes.
   const bool timing = std::getenv("DEPLOYSIM_TIMING") != nullptr;
   launch_stamp("main");
+  // glfwInit sets LC_CTYPE from the environment when it is "C"; set it first, before the
+  // preparing thread reads text, so that no thread changes the locale while another uses it.
+  if (const char* ctype = std::setlocale(LC_CTYPE, nullptr); ctype && std::strcmp(ctype, "C") == 0)
+    std::setlocale(LC_CTYPE, "");
   const std::string assets = assets_dir();
-  // Our state. It comes before GLFW and the window so that the first scenario simulates on the
-  // session's worker thread while they load, which is most of the time to the first frame.
   Platform platform;
   Session session;
   UiState ui;
   Commands commands;
   Narrators narrators(assets);
-  if (!cfg.empty()) {
-    LoadedSettings loaded = load_settings(cfg);
-    ui.settings = std::move(loaded.settings);
-    report(ui, loaded.problem);
-  }
+  Fonts fonts;
+  create_ui_context();
+  // Opening the window and its GL context (GLFW wants the main thread) is most of the time to
+  // the first frame, so our state, the first scenario's simulation and the font atlas are
+  // prepared on another thread meanwhile. Neither side touches what the other does until join.
+  std::thread prepare([&] {
+    if (!cfg.empty()) {
+      LoadedSettings loaded = load_settings(cfg);
+      ui.settings = std::move(loaded.settings);
+      report(ui, loaded.problem);
+    }
+    std::string first = options.scenario;
+    // No file: the first lesson (else the last scenario); a lesson file opens as a lesson.
+    const int lesson = script_lines    ? -1
+                       : first.empty() ? (find_lesson(ui, "01") >= 0 ? 0 : -1)
+                       : first.ends_with(".toml") && first.find("lesson") != std::string::npos ? find_lesson(ui, first)
+                                                                                               : -1;
+    if (lesson >= 0)
+      open_lesson(ui, commands, lesson), first.clear();
+    else if (first.empty() && !script_lines)
+      first = ui.settings.last_scenario.empty() ? first_scenario(assets) : ui.settings.last_scenario;
+    if (const auto n = in_flight_path(first)) session.show(in_flight_fixture(*n)), first.clear();
+    if (!first.empty()) session.open(first);
+    std::string no_screenshot;
+    apply_commands(session, ui, commands, platform, no_screenshot);  // the lesson's open (needs no window)
+    narrators.get(ui.settings.language);                             // read now rather than in the first frame
+    launch_stamp("state");
+    // The font atlas is built once, with Hangul when Korean is on.
+    fonts = load_fonts();
+    report(ui, ensure_language_fonts(fonts, ui.settings.language, assets));
+    compat::build_font_atlas();
+    launch_stamp("fonts");
+  });
+  const bool window = init_platform() && open_window(platform, options.width, options.height, interactive);
+  prepare.join();
   std::optional<ScriptRunner> script;
   if (script_lines) script.emplace(std::move(*script_lines));
-  std::string first = options.scenario;
-  // No file: the first lesson (else the last scenario); a lesson file opens as a lesson.
-  const int lesson = script          ? -1
-                     : first.empty() ? (find_lesson(ui, "01") >= 0 ? 0 : -1)
-                     : first.ends_with(".toml") && first.find("lesson") != std::string::npos ? find_lesson(ui, first)
-                                                                                             : -1;
-  if (lesson >= 0)
-    open_lesson(ui, commands, lesson), first.clear();
-  else if (first.empty() && !script)
-    first = ui.settings.last_scenario.empty() ? first_scenario(assets) : ui.settings.last_scenario;
-  if (const auto n = in_flight_path(first)) session.show(in_flight_fixture(*n)), first.clear();
-  if (!first.empty()) session.open(first);
-  std::string no_screenshot;
-  apply_commands(session, ui, commands, platform, no_screenshot);  // the lesson's open (needs no window)
-  launch_stamp("state");
-  if (!init_platform()) {
+  if (!window) {
     session.cancel();
     close_platform(platform);
     return GuiResult::no_display;
   }
-  // The font atlas is built once, with Hangul when Korean is on.
-  Fonts fonts = load_fonts();
-  report(ui, ensure_language_fonts(fonts, ui.settings.language, assets));
-  compat::build_font_atlas();
-  launch_stamp("fonts");
-  if (!open_platform(platform, options.width, options.height, interactive, cfg.empty() ? "" : cfg + "/imgui.ini")) {
-    session.cancel();
-    close_platform(platform);
-    return GuiResult::no_display;
-  }
+  start_renderer(platform, cfg.empty() ? "" : cfg + "/imgui.ini");
   if (options.frames) on_arrival(session.wait_idle(), session, ui);  // a --frames shot shows the run
   bool applied_presenter = !ui.settings.presenter;
   float applied_scale = 0;
@@ -206,6 +217,7 @@ GuiResult run_gui(const GuiOptions& options) {
     if (script) sf = script->tick(session, ui, commands);
 
     begin_frame();
+    if (timing && !timing_done) launch_stamp("newframe");
     poll_keys(ui, static_cast<double>(session.model().index.end_ns) / 1e9, commands);
     if (ImGui::GetIO().KeyCtrl && compat::key_pressed(compat::KeyName::q, false)) commands.post(RequestQuit{});
     draw_frame(session, fonts, assets, narrators.get(ui.settings.language), ui, commands);
