@@ -8,6 +8,9 @@
 
 #include "core/engine.hpp"
 #include "core/rng.hpp"
+#include "deploysim/assets.hpp"
+#include "deploysim/scenario.hpp"
+#include "deploysim/simulate.hpp"
 #include "deploysim/trace_json.hpp"
 
 using namespace deploysim;
@@ -116,6 +119,8 @@ TEST_CASE("the writer produces the documented shape, byte for byte") {
   "seed": 42,
   "fingerprint": "FP",
   "nodes": ["laptop", "resolver"],
+  "roles": ["other", "other"],
+  "hosts": [-1, -1],
   "records": [
     {"seq": 0, "t_ns": 5000000, "dur_ns": 3000000, "kind": "dns.query", "stage": "dns", )"
       R"("actor": "laptop", "from": "laptop", "to": "resolver", "conn": null, "proc": null, )"
@@ -198,29 +203,30 @@ TEST_CASE("malformed files give one located error") {
       {"not an object", "[1, 2]", 1, 1, "expected a JSON object"},
       {"wrong schema", replace(good, "deploysim-trace/1", "deploysim-trace/2"), 2, 13,
        "schema: expected \"deploysim-trace/1\""},
-      {"unknown stage", replace(good, "\"stage\": \"dns\"", "\"stage\": \"quantum\""), 8, 82,
+      {"unknown stage", replace(good, "\"stage\": \"dns\"", "\"stage\": \"quantum\""), 10, 82,
        "unknown stage \"quantum\""},
-      {"time as a string", replace(good, "\"t_ns\": 5000000", "\"t_ns\": \"5ms\""), 8, 24,
+      {"time as a string", replace(good, "\"t_ns\": 5000000", "\"t_ns\": \"5ms\""), 10, 24,
        "t_ns: expected an integer number of nanoseconds, got a string"},
-      {"fractional time", replace(good, "\"t_ns\": 5000000", "\"t_ns\": 5.5"), 8, 24, "got a fractional number"},
-      {"huge time", replace(good, "\"t_ns\": 5000000", "\"t_ns\": 99999999999999999999999"), 8, 24,
+      {"fractional time", replace(good, "\"t_ns\": 5000000", "\"t_ns\": 5.5"), 10, 24, "got a fractional number"},
+      {"huge time", replace(good, "\"t_ns\": 5000000", "\"t_ns\": 99999999999999999999999"), 10, 24,
        "got a fractional number"},
-      {"time beyond int64", replace(good, "\"t_ns\": 5000000", "\"t_ns\": 9223372036854775808"), 8, 24, "out of range"},
-      {"negative duration", replace(good, "\"dur_ns\": 3000000", "\"dur_ns\": -1"), 8, 43, "out of range"},
-      {"seq out of order", replace(good, "\"seq\": 1", "\"seq\": 5"), 9, 13, "seq: expected 1"},
-      {"unknown node", replace(good, "\"to\": \"resolver\"", "\"to\": \"ghost\""), 8, 132, "unknown node \"ghost\""},
-      {"cause from the future", replace(good, "\"cause\": 0", "\"cause\": 1"), 9, 257, "earlier record"},
+      {"time beyond int64", replace(good, "\"t_ns\": 5000000", "\"t_ns\": 9223372036854775808"), 10, 24,
+       "out of range"},
+      {"negative duration", replace(good, "\"dur_ns\": 3000000", "\"dur_ns\": -1"), 10, 43, "out of range"},
+      {"seq out of order", replace(good, "\"seq\": 1", "\"seq\": 5"), 11, 13, "seq: expected 1"},
+      {"unknown node", replace(good, "\"to\": \"resolver\"", "\"to\": \"ghost\""), 10, 132, "unknown node \"ghost\""},
+      {"cause from the future", replace(good, "\"cause\": 0", "\"cause\": 1"), 11, 257, "earlier record"},
       {"edited record", replace(good, "\"t_ns\": 8000000", "\"t_ns\": 8000001"), 5, 18,
        "fingerprint: the records hash to"},
-      {"duplicate key", replace(good, "\"dur_ns\": 3000000", "\"seq\": 0"), 8, 33, "duplicate key \"seq\""},
-      {"unknown key", replace(good, "\"dur_ns\": 3000000", "\"duration\": 3000000"), 8, 33,
+      {"duplicate key", replace(good, "\"dur_ns\": 3000000", "\"seq\": 0"), 10, 33, "duplicate key \"seq\""},
+      {"unknown key", replace(good, "\"dur_ns\": 3000000", "\"duration\": 3000000"), 10, 33,
        "unknown record key \"duration\""},
-      {"array as detail", replace(good, "\"type\": \"A\"", "\"type\": [\"A\"]"), 8, 219,
+      {"array as detail", replace(good, "\"type\": \"A\"", "\"type\": [\"A\"]"), 10, 219,
        "expected a scalar value or an object, got an array"},
-      {"time without ns", replace(good, "{\"ns\": 300000000000}", "{}"), 9, 193, "\"ns\" is missing"},
+      {"time without ns", replace(good, "{\"ns\": 300000000000}", "{}"), 11, 193, "\"ns\" is missing"},
       {"records before nodes", replace(good, "\"nodes\"", "\"nodez\""), 6, 3, "unknown key \"nodez\""},
-      {"missing kind", replace(good, "\"kind\": \"dns.query\", ", ""), 8, 5, "record 0: missing \"kind\""},
-      {"trailing garbage", good + "x", 12, 1, "invalid JSON"},
+      {"missing kind", replace(good, "\"kind\": \"dns.query\", ", ""), 10, 5, "record 0: missing \"kind\""},
+      {"trailing garbage", good + "x", 14, 1, "invalid JSON"},
       {"invalid UTF-8", replace(good, "One IP", "One \xff"), 3, 20, "invalid JSON"},
       {"bad fingerprint text", replace(good, "\"fingerprint\": \"", "\"fingerprint\": \"X"), 5, 18,
        "16 lower-case hex digits"},
@@ -235,7 +241,7 @@ TEST_CASE("malformed files give one located error") {
     CHECK(e.column == c.column);
   }
   const TraceJsonError e = read_error(replace(good, "\"stage\": \"dns\"", "\"stage\": \"quantum\""));
-  CHECK(e.to_string().rfind("t.json:8:82: stage: unknown stage \"quantum\" (expected one of dns, tcp,", 0) == 0);
+  CHECK(e.to_string().rfind("t.json:10:82: stage: unknown stage \"quantum\" (expected one of dns, tcp,", 0) == 0);
 }
 
 TEST_CASE("hostile input never crashes the reader") {
@@ -282,5 +288,76 @@ TEST_CASE("hostile input never crashes the reader") {
     const auto r = read_trace_json_file("/nonexistent/trace.json");
     REQUIRE(r.error.has_value());
     CHECK(r.error->to_string() == "/nonexistent/trace.json: cannot open the file for reading");
+  }
+}
+
+TEST_CASE("the typed facts survive a round trip: node roles and hosts, states, outcomes, causes") {
+  // A crash loop under systemd and failing requests: every kind of fact appears.
+  const LoadResult loaded = load_scenario_file(assets_dir() + "/scenarios/crash-loop-supervisors.toml");
+  REQUIRE(loaded.scenario.has_value());
+  const Run run = simulate(*loaded.scenario);
+  const Trace& original = run.trace;
+  const std::string text = trace_to_json(original, loaded.scenario->info.name, run.seed);
+  CHECK(text.find("\"roles\": [\"") != std::string::npos);
+  CHECK(text.find("\"state\": \"crashed\"") != std::string::npos);
+  CHECK(text.find("\"outcome\": \"failed\"") != std::string::npos);
+  CHECK(text.find("\"reports_failure\": true") != std::string::npos);
+  const TraceReadResult r = read_trace_json(text, "run.json");
+  REQUIRE_MESSAGE(r.file.has_value(), (r.error ? r.error->to_string() : ""));
+  const Trace& back = r.file->trace;
+  REQUIRE(back.size() == original.size());
+  REQUIRE(back.node_count() == original.node_count());
+  size_t roles = 0, states = 0, failures = 0;
+  for (size_t i = 0; i < back.node_count(); ++i) {
+    const auto n = static_cast<NodeId>(i);
+    CAPTURE(original.node_name(n));
+    CHECK(back.node_role(n) == original.node_role(n));
+    CHECK(back.node_host(n) == original.node_host(n));
+    roles += original.node_role(n) != NodeRole::other ? 1 : 0;
+  }
+  bool same = true;
+  for (size_t i = 0; i < back.size(); ++i) {
+    const Record &x = original[i], &y = back[i];
+    same = same && x.state == y.state && x.outcome == y.outcome && x.failure == y.failure &&
+           x.reports_failure == y.reports_failure;
+    states += x.state != ProcState::none ? 1 : 0;
+    failures += x.failure != FailureCause::none ? 1 : 0;
+  }
+  CHECK(same);
+  CHECK(roles > 3);
+  CHECK(states > 3);
+  CHECK(failures > 0);
+  CHECK(trace_to_json(back, r.file->scenario, r.file->seed) == text);
+}
+
+TEST_CASE("broken typed facts give one located error") {
+  const std::string good = small_file();
+  struct Case {
+    const char* what;
+    std::string text;
+    const char* message;
+  };
+  const std::vector<Case> cases = {
+      {"unknown role", replace(good, "\"roles\": [\"other\"", "\"roles\": [\"wizard\""),
+       "roles: expected one of \"client\""},
+      {"too few roles", replace(good, "\"roles\": [\"other\", \"other\"]", "\"roles\": [\"client\"]"),
+       "roles: expected one per node (2), got 1"},
+      {"host below -1", replace(good, "\"hosts\": [-1", "\"hosts\": [-2"), "hosts: negative value out of range"},
+      {"unknown state",
+       replace(good, "\"narration\": \"dns.query\"", "\"narration\": \"dns.query\", \"state\": \"asleep\""),
+       "state: expected one of \"starting\""},
+      {"outcome maybe",
+       replace(good, "\"narration\": \"dns.query\"", "\"narration\": \"dns.query\", \"outcome\": \"maybe\""),
+       "outcome: expected \"ok\" or \"failed\""},
+      {"unknown failure",
+       replace(good, "\"narration\": \"dns.query\"", "\"narration\": \"dns.query\", \"failure\": \"418\""),
+       "failure: expected one of \"bad_url\""},
+  };
+  for (const Case& c : cases) {
+    CAPTURE(c.what);
+    const TraceJsonError e = read_error(c.text);
+    CAPTURE(e.to_string());
+    CHECK(e.message.find(c.message) != std::string::npos);
+    CHECK(e.line > 0);
   }
 }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <fstream>
 #include <iterator>
+#include <optional>
 #include <sstream>
 #include <vector>
 
@@ -52,6 +53,13 @@ void write_trace_json(std::ostream& out, const Trace& trace, std::string_view sc
                  "  \"fingerprint\": \"{}\",\n  \"nodes\": [",
                  trace_schema, quoted(scenario), seed, trace.fingerprint_hex());
   for (size_t i = 0; i < nodes.size(); ++i) fmt::format_to(std::back_inserter(buf), "{}{}", i ? ", " : "", nodes[i]);
+  fmt::format_to(std::back_inserter(buf), "],\n  \"roles\": [");
+  for (size_t i = 0; i < nodes.size(); ++i)
+    fmt::format_to(std::back_inserter(buf), "{}\"{}\"", i ? ", " : "",
+                   node_role_name(trace.node_role(static_cast<NodeId>(i))));
+  fmt::format_to(std::back_inserter(buf), "],\n  \"hosts\": [");
+  for (size_t i = 0; i < nodes.size(); ++i)
+    fmt::format_to(std::back_inserter(buf), "{}{}", i ? ", " : "", trace.node_host(static_cast<NodeId>(i)));
   fmt::format_to(std::back_inserter(buf), "],\n  \"records\": [");
   for (size_t i = 0; i < trace.size(); ++i) {
     const Record& r = trace[i];
@@ -79,8 +87,16 @@ void write_trace_json(std::ostream& out, const Trace& trace, std::string_view sc
           break;
       }
     }
-    fmt::format_to(std::back_inserter(buf), "}}, \"cause\": {}, \"narration\": {}}}", id(raw(r.cause)),
-                   sym(r.narration));
+    fmt::format_to(std::back_inserter(buf), "}}, \"cause\": {}, \"narration\": {}", id(raw(r.cause)), sym(r.narration));
+    // The typed facts, only where the record has them.
+    if (r.state != ProcState::none)
+      fmt::format_to(std::back_inserter(buf), ", \"state\": \"{}\"", proc_state_name(r.state));
+    if (r.outcome != Outcome::none)
+      fmt::format_to(std::back_inserter(buf), ", \"outcome\": \"{}\"", r.outcome == Outcome::ok ? "ok" : "failed");
+    if (r.failure != FailureCause::none)
+      fmt::format_to(std::back_inserter(buf), ", \"failure\": \"{}\"", failure_cause_name(r.failure));
+    if (r.reports_failure) buf.append(std::string_view(", \"reports_failure\": true"));
+    buf.push_back('}');
     if (buf.size() > (1 << 16)) flush();
   }
   fmt::format_to(std::back_inserter(buf), "{}]\n}}\n", trace.empty() ? "" : "\n  ");
@@ -196,9 +212,27 @@ struct Scalar {
   }
 };
 
-constexpr const char* record_keys[] = {"seq", "t_ns", "dur_ns", "kind",   "stage", "actor",    "from",
-                                       "to",  "conn", "proc",   "detail", "cause", "narration"};
-constexpr const char* top_keys[] = {"schema", "scenario", "seed", "fingerprint", "nodes", "records"};
+constexpr const char* record_keys[] = {"seq",       "t_ns",  "dur_ns",  "kind",    "stage",          "actor",
+                                       "from",      "to",    "conn",    "proc",    "detail",         "cause",
+                                       "narration", "state", "outcome", "failure", "reports_failure"};
+constexpr const char* top_keys[] = {"schema", "scenario", "seed", "fingerprint", "nodes", "roles", "hosts", "records"};
+
+// The value of an enum whose names `name_of` gives, among its first `count` values.
+template <class E, class NameOf>
+std::optional<E> enum_named(std::string_view name, NameOf name_of, int count) {
+  for (int i = 0; i < count; ++i)
+    if (std::string_view(name_of(static_cast<E>(i))) == name) return static_cast<E>(i);
+  return std::nullopt;
+}
+template <class E, class NameOf>
+std::string enum_names(NameOf name_of, int first, int count) {
+  std::string s;
+  for (int i = first; i < count; ++i) s += fmt::format("{}\"{}\"", s.empty() ? "" : ", ", name_of(static_cast<E>(i)));
+  return s;
+}
+constexpr int node_role_count = static_cast<int>(NodeRole::other) + 1;
+constexpr int proc_state_count = static_cast<int>(ProcState::stopping) + 1;
+constexpr int failure_cause_count = static_cast<int>(FailureCause::gateway_timeout) + 1;
 
 class Reader {
  public:
@@ -282,6 +316,8 @@ class Reader {
     top_key,
     top_value,
     nodes,
+    roles,
+    hosts,
     records,
     rec_key,
     rec_value,
@@ -369,6 +405,9 @@ class Reader {
   size_t key_offset_ = 0;
   std::vector<std::string> top_seen_;
   bool have_nodes_ = false, have_schema_ = false;
+  std::vector<NodeRole> roles_;  // node facts, applied to the trace at the end
+  std::vector<int32_t> hosts_;
+  size_t array_offset_ = 0;
   std::string fingerprint_;
   size_t fingerprint_offset_ = 0;
   Trace trace_;
@@ -393,6 +432,26 @@ bool Reader::scalar(Scalar v) {
         return fail_here(fmt::format("nodes: \"{}\" is listed twice", v.text));
       trace_.node(v.text);
       return true;
+    case State::roles: {
+      const auto role =
+          v.type == Scalar::Type::string ? enum_named<NodeRole>(v.text, node_role_name, node_role_count) : std::nullopt;
+      if (!role)
+        return fail_here(fmt::format("roles: expected one of {}, got {}",
+                                     enum_names<NodeRole>(node_role_name, 0, node_role_count),
+                                     v.type == Scalar::Type::string ? "\"" + v.text + "\"" : v.name()));
+      if (roles_.size() >= trace_.node_count())
+        return fail_here(fmt::format("roles: more roles than the {} nodes", trace_.node_count()));
+      roles_.push_back(*role);
+      return true;
+    }
+    case State::hosts: {
+      int64_t host = 0;
+      if (!to_int(v, -1, INT32_MAX, "a host index, or -1 for none", host)) return false;
+      if (hosts_.size() >= trace_.node_count())
+        return fail_here(fmt::format("hosts: more hosts than the {} nodes", trace_.node_count()));
+      hosts_.push_back(static_cast<int32_t>(host));
+      return true;
+    }
     case State::records:
       return fail_here(fmt::format("records: expected a record object, got {}", v.name()));
     case State::rec_value:
@@ -488,6 +547,29 @@ bool Reader::record_scalar(Scalar& v) {
       return fail_here(
           fmt::format("cause: expected null or the seq of an earlier record (below {}), got {}", trace_.size(), id));
     r.spec.cause = static_cast<RecordId>(id);
+  } else if (key_ == "state") {
+    const auto st = v.type == Scalar::Type::string ? enum_named<ProcState>(v.text, proc_state_name, proc_state_count)
+                                                   : std::nullopt;
+    if (!st || *st == ProcState::none)
+      return fail_here(
+          fmt::format("state: expected one of {}", enum_names<ProcState>(proc_state_name, 1, proc_state_count)));
+    r.spec.state = *st;
+  } else if (key_ == "outcome") {
+    if (v.type != Scalar::Type::string || (v.text != "ok" && v.text != "failed"))
+      return fail_here("outcome: expected \"ok\" or \"failed\"");
+    r.spec.outcome = v.text == "ok" ? Outcome::ok : Outcome::failed;
+  } else if (key_ == "failure") {
+    const auto f = v.type == Scalar::Type::string
+                       ? enum_named<FailureCause>(v.text, failure_cause_name, failure_cause_count)
+                       : std::nullopt;
+    if (!f || *f == FailureCause::none)
+      return fail_here(fmt::format("failure: expected one of {}",
+                                   enum_names<FailureCause>(failure_cause_name, 1, failure_cause_count)));
+    r.spec.failure = *f;
+  } else if (key_ == "reports_failure") {
+    if (v.type != Scalar::Type::boolean)
+      return fail_here(fmt::format("reports_failure: expected true or false, got {}", v.name()));
+    r.spec.reports_failure = v.flag;
   } else {  // detail
     return fail_here(fmt::format("detail: expected an object, got {}", v.name()));
   }
@@ -537,7 +619,9 @@ bool Reader::start_object(std::size_t) {
       return true;
     case State::top_value:
       return fail_at(at, fmt::format("{}: expected {}, got an object", key_,
-                                     key_ == "nodes" || key_ == "records" ? "an array" : "a scalar value"));
+                                     key_ == "nodes" || key_ == "roles" || key_ == "hosts" || key_ == "records"
+                                         ? "an array"
+                                         : "a scalar value"));
     default:
       return fail_at(at, "unexpected object");
   }
@@ -613,6 +697,12 @@ bool Reader::start_array(std::size_t) {
     have_nodes_ = true;
     return true;
   }
+  if (state_ == State::top_value && (key_ == "roles" || key_ == "hosts")) {
+    if (!have_nodes_) return fail_at(at, fmt::format("{}: \"nodes\" must come before \"{}\"", key_, key_));
+    state_ = key_ == "roles" ? State::roles : State::hosts;
+    array_offset_ = at;
+    return true;
+  }
   if (state_ == State::top_value && key_ == "records") {
     if (!have_nodes_) return fail_at(at, "records: \"nodes\" must come before \"records\"");
     state_ = State::records;
@@ -624,7 +714,12 @@ bool Reader::start_array(std::size_t) {
 }
 
 bool Reader::end_array() {
-  if (state_ != State::nodes && state_ != State::records) return fail_at(consumed() - 1, "unexpected end of array");
+  if (state_ != State::nodes && state_ != State::records && state_ != State::roles && state_ != State::hosts)
+    return fail_at(consumed() - 1, "unexpected end of array");
+  const size_t read = state_ == State::roles ? roles_.size() : hosts_.size();
+  if ((state_ == State::roles || state_ == State::hosts) && read != trace_.node_count())
+    return fail_at(array_offset_,
+                   fmt::format("{}: expected one per node ({}), got {}", key_, trace_.node_count(), read));
   state_ = State::top_key;
   return true;
 }
@@ -662,6 +757,11 @@ void Reader::finish() {
     }
   }
   if (!have_schema_) return;
+  for (size_t i = 0; i < trace_.node_count(); ++i) {
+    const NodeId n = static_cast<NodeId>(i);
+    trace_.node(trace_.node_name(n), i < roles_.size() ? roles_[i] : NodeRole::other,
+                i < hosts_.size() ? hosts_[i] : -1);
+  }
   if (fingerprint_ != trace_.fingerprint_hex())
     fail_at(fingerprint_offset_,
             fmt::format("fingerprint: the records hash to {}, not {} (the file was edited or is corrupt)",
