@@ -76,8 +76,9 @@ Fonts load_fonts() {
 
 namespace {
 
-// Every Hangul (and CJK punctuation) character the Korean narration, concepts, lessons and the
-// UI's own Korean words use: a few hundred glyphs instead of all 11,172 syllables.
+// Every Hangul (and CJK punctuation) character the assets' text files (narration, concepts,
+// lessons, exercises, ...) and the UI's own Korean words use: a few hundred glyphs instead of all
+// 11,172 syllables. tests/app/gui_korean_glyphs.sh checks that the UI's words are listed.
 void korean_ranges(const std::string& assets_dir, ImVector<ImWchar>& ranges) {
   ImFontGlyphRangesBuilder builder;
   auto add = [&](const std::string& text) {
@@ -91,16 +92,16 @@ void korean_ranges(const std::string& assets_dir, ImVector<ImWchar>& ranges) {
       if (c >= 0x1100 && c <= 0xFFFF) builder.AddChar(static_cast<ImWchar>(c));
     }
   };
+  // Every text file of the assets (narration, lessons, exercises, ...): English ones add nothing.
   std::error_code ec;
-  for (const char* sub : {"/narration", "/lessons"})
-    for (const auto& e : std::filesystem::directory_iterator(assets_dir + sub, ec)) {
-      const std::string name = e.path().filename().string();
-      if (e.path().extension() != ".toml" || (std::string(sub) == "/narration" && name.rfind("ko", 0) != 0)) continue;
-      std::ifstream in(e.path(), std::ios::binary);
-      std::stringstream text;
-      text << in.rdbuf();
-      add(text.str());
-    }
+  for (auto it = std::filesystem::recursive_directory_iterator(assets_dir, ec);
+       !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
+    if (it->path().extension() != ".toml") continue;
+    std::ifstream in(it->path(), std::ios::binary);
+    std::stringstream text;
+    text << in.rdbuf();
+    add(text.str());
+  }
   add(korean_ui_words);
   ranges.clear();
   builder.BuildRanges(&ranges);
