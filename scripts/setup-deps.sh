@@ -9,6 +9,7 @@ packages=(
   libssl-dev openssl doctest-dev libtomlplusplus-dev nlohmann-json3-dev libcli11-dev libfmt-dev
   libstb-dev libbenchmark-dev
   xvfb xauth tshark curl
+  help2man lintian
   fonts-dejavu-core fonts-nanum
 )
 

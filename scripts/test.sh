@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The README's second command: install what is missing, build everything, run every test.
 #   scripts/test.sh          the format check, the dev (Debug, GCC) build, then the same tests built with Clang,
-#                            the headless build (no GUI), and everything under ASan + UBSan
+#                            the headless build (no GUI), everything under ASan + UBSan, and the .deb
+#                            (built, checked by lintian, installed, run and removed)
 #   scripts/test.sh --quick  the dev build only
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -23,4 +24,6 @@ if [ "${1:-}" != "--quick" ]; then
   run_preset clang
   run_preset headless
   run_preset asan
+  echo "== deploysim tests: the Debian package =="
+  tests/package/deb.sh build/dev  # cpack, lintian, install, run from elsewhere, remove
 fi
