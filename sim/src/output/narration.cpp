@@ -8,6 +8,7 @@
 #include <toml++/toml.h>
 
 #include "deploysim/assets.hpp"
+#include "deploysim/korean.hpp"
 #include "deploysim/time.hpp"
 
 namespace deploysim {
@@ -41,7 +42,13 @@ std::string fill_placeholders(std::string_view templ, const Trace& trace, const 
     const size_t close = templ.find('}', open);
     if (close == std::string_view::npos) break;
     out.append(templ.substr(i, open - i));
-    const std::string_view name = templ.substr(open + 1, close - open - 1);
+    std::string_view name = templ.substr(open + 1, close - open - 1);
+    // {name:이/가}: the value, then the particle of the pair that fits how it is read.
+    std::string_view particle_pair;
+    if (const size_t colon = name.find(':'); colon != std::string_view::npos) {
+      particle_pair = name.substr(colon + 1);
+      name = name.substr(0, colon);
+    }
     std::optional<std::string> value;
     if (name == "actor")
       value = std::string(trace.node_name(r.actor));
@@ -60,7 +67,10 @@ std::string fill_placeholders(std::string_view templ, const Trace& trace, const 
         if (trace.str(f.key) == name) value = detail_text(trace, f);
     if (problems && (!value || value->empty()))
       problems->push_back(fmt::format("{{{}}} {}", name, value ? "empty" : "unknown"));
-    out += value ? *value : std::string(templ.substr(open, close - open + 1));
+    if (value && !particle_pair.empty())
+      out += with_particle(*value, particle_pair);
+    else
+      out += value ? *value : std::string(templ.substr(open, close - open + 1));
     i = close + 1;
   }
   out.append(templ.substr(i));

@@ -1,0 +1,66 @@
+// Korean particles after run-time values: chosen from how the value is read, never the dual
+// form "이(가)" and never a fixed one.
+#include <doctest/doctest.h>
+
+#include <string>
+
+#include "deploysim/korean.hpp"
+
+using namespace deploysim;
+
+TEST_CASE("a particle follows the last sound of the word as it is read") {
+  // Hangul by its final consonant; ㄹ takes 로.
+  CHECK(with_particle("책", "이/가") == "책이");
+  CHECK(with_particle("서버", "이/가") == "서버가");
+  CHECK(with_particle("서울", "으로/로") == "서울로");
+  CHECK(with_particle("집", "으로/로") == "집으로");
+  CHECK(with_particle("5분", "을/를") == "5분을");
+  CHECK(with_particle("90일", "이/가") == "90일이");
+  // The examples: digits and Latin by how they are said.
+  CHECK(with_particle("/items/1", "을/를") == "/items/1을");                  // 일
+  CHECK(with_particle("traefik", "이/가") == "traefik이");                    // 트래픽
+  CHECK(with_particle("edge-1", "이/가") == "edge-1이");                      // 일
+  CHECK(with_particle("203.0.113.10", "과/와") == "203.0.113.10과");          // 십
+  CHECK(with_particle("nginx", "이/가") == "nginx가");                        // 엔진엑스
+  CHECK(with_particle("ClientHello", "은/는") == "ClientHello는");            // 헬로
+  CHECK(with_particle("SNI", "으로/로") == "SNI로");                          // 아이
+  CHECK(with_particle("ALPN", "을/를") == "ALPN을");                          // 엔
+  CHECK(with_particle("OOM", "이/가") == "OOM이");                            // 엠
+  CHECK(with_particle("TTL", "으로/로") == "TTL로");                          // 엘: ㄹ takes 로
+  CHECK(with_particle("Uvicorn", "이/가") == "Uvicorn이");                    // 유비콘
+  CHECK(with_particle("api.example.test", "을/를") == "api.example.test를");  // 테스트
+  CHECK(with_particle("3 GiB", "이/가") == "3 GiB가");                        // 기비바이트
+  CHECK(with_particle("250ms", "이/가") == "250ms가");                        // 밀리초
+  CHECK(with_particle("HTTP 502", "으로/로") == "HTTP 502로");                // 오백이
+  CHECK(with_particle("HTTP 503", "으로/로") == "HTTP 503으로");              // 오백삼
+  CHECK(with_particle("0", "이/가") == "0이");                                // 영
+  CHECK(with_particle("2", "이/가") == "2가");                                // 이
+  CHECK(with_particle("100", "을/를") == "100을");                            // 백
+  CHECK(with_particle("7", "과/와") == "7과");                                // 칠
+  CHECK(with_particle("certbot", "이/가") == "certbot이");                    // 서트봇
+  CHECK(with_particle("worker-2", "이/가") == "worker-2가");
+  CHECK(with_particle("api (443)", "으로/로") == "api (443)으로");  // the bracket is not read
+}
+
+TEST_CASE("either order of a pair is accepted; an unknown pair or word gives the vowel form") {
+  CHECK(particle_for("책", "가/이") == "이");
+  CHECK(particle_for("서버", "를/을") == "를");
+  CHECK(particle_for("", "이/가") == "가");
+  CHECK(particle_for("!!", "을/를") == "를");
+  CHECK(particle_for("책", "에") == "에");
+}
+
+TEST_CASE("English words not in the list follow the loanword spelling") {
+  CHECK(with_particle("root", "은/는") == "root는");        // 루트: a long vowel before -t
+  CHECK(with_particle("bot", "이/가") == "bot이");          // 봇
+  CHECK(with_particle("app", "을/를") == "app을");          // 앱
+  CHECK(with_particle("web", "이/가") == "web이");          // 웹
+  CHECK(with_particle("help", "을/를") == "help를");        // 헬프
+  CHECK(with_particle("test", "이/가") == "test가");        // 테스트
+  CHECK(with_particle("browser", "이/가") == "browser가");  // 브라우저
+  CHECK(with_particle("laptop", "이/가") == "laptop이");    // 랩톱
+  CHECK(with_particle("client", "이/가") == "client가");    // 클라이언트
+  CHECK(with_particle("back", "으로/로") == "back으로");    // 백
+  CHECK(with_particle("cluster", "이/가") == "cluster가");  // 클러스터
+  CHECK(with_particle("tld.test", "은/는") == "tld.test는");
+}
