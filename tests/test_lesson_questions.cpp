@@ -1,8 +1,10 @@
 #include <doctest/doctest.h>
+#include <fmt/format.h>
 
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <vector>
 
 #include "deploysim/lesson.hpp"
 #include "deploysim/simulate.hpp"
@@ -60,6 +62,10 @@ TEST_CASE("answer sources read counts, details, times and metrics from a run") {
   CHECK(read("field:step/after").value->number == doctest::Approx(1.5));
   CHECK(read("time:supervisor.give_up").value->text == "1.5");
   CHECK(read("time:process.start#4").value->number == doctest::Approx(1.6));
+  CHECK(read("time:process.start#4:ms").value->text == "1600");
+  CHECK(read("field:step/after:ms").value->text == "1500");
+  CHECK(read("field:step/restarts:ms").error.find("not a time") != std::string::npos);
+  CHECK(read("time:supervisor.give_up:min").value->number == doctest::Approx(0.025));
   CHECK(read("metric:restarts").value->number == 4);
   CHECK(read("metric:failed").value->number == 1);
   CHECK(read("metric:failures.502").value->number == 1);
@@ -107,7 +113,7 @@ TEST_CASE("a lesson question loads, and its answer is read from the lesson's run
   const LessonStep& step = ll.lesson->steps.at(0);
   REQUIRE(step.question);
   CHECK(step.question->type == QuestionType::choice);
-  CHECK(step.question->answer_pos.line == 11);
+  CHECK(step.question->answer_pos.line == 13);
   const Run run = run_of(*ll.lesson);
   const auto rec = resolve_step_target(run.trace, step.target);
   REQUIRE(rec);
@@ -150,4 +156,64 @@ TEST_CASE("a broken question gets one located error") {
     CHECK(ll.error->line == c.line);
     CHECK(ll.error->message.find(c.message) != std::string::npos);
   }
+}
+
+TEST_CASE("every shipped question's answer is found in its lesson's run, and lessons 01 to 05 ask at least two") {
+  for (const auto& file : list_lessons()) {
+    CAPTURE(file);
+    const LessonLoad ll = load_lesson_file(file);
+    REQUIRE_MESSAGE(ll.lesson, (ll.error ? ll.error->to_string() : std::string()));
+    const Lesson& lesson = *ll.lesson;
+    const Run run = run_of(lesson);
+    for (const LessonIssue& issue : check_lesson(lesson, run.trace, run.metrics))
+      CHECK_MESSAGE(false, issue.where.to_string());  // errors and missing Korean alike
+    int questions = 0;
+    for (const LessonStep& step : lesson.steps) {
+      if (!step.question) continue;
+      ++questions;
+      const Question& q = *step.question;
+      CAPTURE(q.answer);
+      CHECK(!q.prompt_ko.empty());
+      CHECK(!q.explain.empty());
+      CHECK(!q.explain_ko.empty());
+      const auto at = resolve_step_target(run.trace, step.target);
+      REQUIRE(at);
+      const AnswerRead truth = read_answer(run.trace, run.metrics, q.answer, *at);
+      REQUIRE_MESSAGE(truth.value, truth.error);
+      if (q.type == QuestionType::choice)
+        CHECK(right_choice(q, *truth.value));
+      else
+        CHECK(truth.value->numeric);
+    }
+    if (lesson.id < "06") CHECK(questions >= 2);
+  }
+}
+
+TEST_CASE("check_lesson: a target or an answer source that is not in the run, no right choice, no Korean") {
+  const auto p =
+      write_temp("mistakes.toml",
+                 "[lesson]\ntitle = \"t\"\nscenario = \"no-sni.toml\"\n"                          // 1-3: no title_ko
+                 "[[step]]\ntarget = \"kind:tls.client_hello\"\ntext = \"x\"\ntext_ko = \"x\"\n"  // 4-7
+                 "[step.question]\nprompt = \"p\"\nprompt_ko = \"p\"\nanswer = \"count:tls.clienthello\"\n"  // 8-11
+                 "[[step]]\ntarget = \"kind:tls.certficate\"\ntext = \"x\"\ntext_ko = \"x\"\n"               // 12-15
+                 "[[step]]\ntarget = \"kind:tls.certificate.default\"\ntext = \"x\"\ntext_ko = \"x\"\n"      // 16-19
+                 "[step.question]\nprompt = \"p\"\nprompt_ko = \"p\"\ntype = \"choice\"\n"                   // 20-23
+                 "answer = \"field:step/domain\"\n"                                                          // 24
+                 "[[step.question.choice]]\ntext = \"a\"\ntext_ko = \"a\"\nvalue = \"a.example.test\"\n"     // 25-28
+                 "[[step.question.choice]]\ntext = \"b\"\nvalue = \"b.example.test\"\n");  // 29-31: no text_ko
+  const LessonLoad ll = load_lesson_file(p, &shipped_sources());
+  REQUIRE_MESSAGE(ll.lesson, (ll.error ? ll.error->to_string() : std::string()));
+  const Run run = run_of(*ll.lesson);
+  const auto issues = check_lesson(*ll.lesson, run.trace, run.metrics);
+  std::vector<std::string> got;
+  for (const auto& i : issues)
+    got.push_back(fmt::format("{}:{}:{}", i.where.line, i.where.column, i.warning ? "warning" : "error"));
+  CHECK(got == std::vector<std::string>{"1:1:warning", "11:10:error", "13:10:error", "20:1:error", "29:1:warning"});
+  REQUIRE(issues.size() == 5);
+  CHECK(issues[1].where.message.find("answer source 'count:tls.clienthello' does not exist in the run") !=
+        std::string::npos);
+  CHECK(issues[2].where.message.find("step target 'kind:tls.certficate' resolves to nothing") != std::string::npos);
+  CHECK(issues[3].where.message.find("none of the choices has the value read from 'field:step/domain' in the run "
+                                     "('www.example.test')") != std::string::npos);
+  CHECK(issues[0].where.message.find("'title' has no 'title_ko'") != std::string::npos);
 }

@@ -106,6 +106,8 @@ struct SourcesLoad {
 SourcesLoad load_sources(const std::string& path = {});
 /// The shipped catalogue, read once (an error in it leaves it empty; load_sources names it).
 const SourceCatalogue& shipped_sources();
+/// Whether a file is a lesson file (a TOML file with a top-level [lesson] table).
+bool is_lesson_file(const std::string& path);
 /// The lesson files of a directory (default: assets/lessons), sorted by name.
 std::vector<std::string> list_lessons(const std::string& dir = {});
 /// Whether a step target is well formed.

@@ -424,6 +424,15 @@ LessonLoad load_lesson_file(const std::string& path, const SourceCatalogue* sour
   return out;
 }
 
+bool is_lesson_file(const std::string& path) {
+  try {
+    const toml::table root = toml::parse_file(path);
+    return root["lesson"].is_table();
+  } catch (const toml::parse_error&) {
+    return false;
+  }
+}
+
 std::vector<std::string> list_lessons(const std::string& dir) {
   const fs::path d = dir.empty() ? fs::path(assets_dir()) / "lessons" : fs::path(dir);
   std::vector<std::string> files;

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <tuple>
+#include <utility>
 #include <fmt/format.h>
 
 #include "deploysim/lesson.hpp"
@@ -60,16 +61,32 @@ std::optional<size_t> nth_record(const Trace& trace, std::string_view kind, long
   return std::nullopt;
 }
 
-AnswerRead read_detail(const Trace& trace, size_t index, std::string_view detail) {
+// A trailing unit (":ms", ":min", ":h", ":days") reads a time in that unit instead of seconds;
+// returns the seconds per unit (1 without a suffix).
+double strip_unit(std::string_view& s) {
+  if (!(s.starts_with("field:") || s.starts_with("time:"))) return 1;
+  static constexpr std::pair<std::string_view, double> units[] = {
+      {":ms", 1e-3}, {":min", 60}, {":h", 3600}, {":days", 86400}};
+  for (const auto& [suffix, seconds] : units)
+    if (s.ends_with(suffix)) {
+      s.remove_suffix(suffix.size());
+      return seconds;
+    }
+  return 1;
+}
+
+AnswerRead read_detail(const Trace& trace, size_t index, std::string_view detail, double unit) {
   const Record r = trace[index];
   const Sym key = trace.find_sym(detail);
   for (const Field& f : trace.details(r)) {
     if (f.key != key || key == Sym::none) continue;
+    if (unit != 1 && f.type != FieldType::time)
+      return fail(fmt::format("detail '{}' of record #{} is not a time (drop the unit)", detail, index));
     switch (f.type) {
       case FieldType::integer:
         return {number(static_cast<double>(f.value)), {}};
       case FieldType::time:
-        return {number(static_cast<double>(f.value) / 1e9), {}};
+        return {number(static_cast<double>(f.value) / 1e9 / unit), {}};
       case FieldType::boolean:
         return {AnswerValue{false, 0, f.value ? "true" : "false"}, {}};
       case FieldType::string:
@@ -130,6 +147,7 @@ ScenarioError at(const Lesson& l, SourcePos p, std::string msg) {
 }  // namespace
 
 bool valid_answer_source(std::string_view s, std::string* why) {
+  strip_unit(s);
   auto bad = [&](std::string_view reason) {
     if (why) *why = std::string(reason);
     return false;
@@ -165,6 +183,7 @@ bool valid_answer_source(std::string_view s, std::string* why) {
 
 AnswerRead read_answer(const Trace& trace, const Metrics& metrics, std::string_view s, size_t step_record) {
   if (std::string why; !valid_answer_source(s, &why)) return fail(why);
+  const double unit = strip_unit(s);
   if (s.starts_with("metric:")) return read_metric(metrics, s.substr(7));
   if (trace.empty()) return fail("the run has no records");
   step_record = std::min(step_record, trace.size() - 1);
@@ -189,16 +208,16 @@ AnswerRead read_answer(const Trace& trace, const Metrics& metrics, std::string_v
     split_kind(s.substr(5), kind, nth);
     const auto i = nth_record(trace, kind, nth, why);
     if (!i) return fail(why);
-    return {number(static_cast<double>(trace.t_ns(*i)) / 1e9), {}};
+    return {number(static_cast<double>(trace.t_ns(*i)) / 1e9 / unit), {}};
   }
   const std::string_view rest = s.substr(6);
   const auto slash = rest.find('/');
   const std::string_view left = rest.substr(0, slash), detail = rest.substr(slash + 1);
-  if (left == "step") return read_detail(trace, step_record, detail);
+  if (left == "step") return read_detail(trace, step_record, detail, unit);
   split_kind(left, kind, nth);
   const auto i = nth_record(trace, kind, nth, why);
   if (!i) return fail(why);
-  return read_detail(trace, *i, detail);
+  return read_detail(trace, *i, detail, unit);
 }
 
 std::optional<size_t> right_choice(const Question& q, const AnswerValue& truth) {
@@ -240,8 +259,8 @@ std::vector<LessonIssue> check_lesson(const Lesson& l, const Trace& trace, const
     no_korean(step.text, step.text_ko, step.pos, "text");
     const auto rec = resolve_step_target(trace, step.target);
     if (!rec) {
-      error(step.target_pos, fmt::format("step target '{}' resolves to nothing in the run (no such record; "
-                                         "`deploysim run` lists the kinds a run has)",
+      error(step.target_pos, fmt::format("step target '{}' resolves to nothing in the run (no record has that kind or "
+                                         "narration key; `deploysim run --trace-json` lists them)",
                                          step.target));
     } else if (*rec < previous) {
       error(step.target_pos, fmt::format("step target '{}' lands at record {}, before the previous step's ({}): "
