@@ -24,9 +24,12 @@ struct Fonts {
 /// Loads DejaVu (or the system's sans and mono font, font_files.hpp) when present, else ImGui's
 /// built-in font.
 Fonts load_fonts();
-/// The Korean words the UI itself shows (lesson navigator), added to the Hangul glyph ranges.
+/// The Korean words the UI itself shows (lesson navigator, questions), added to the Hangul glyph
+/// ranges (tests/app/gui_korean_glyphs.sh checks that every one in the GUI's code is here).
 inline constexpr const char* korean_ui_words =
-    "레슨 단계 이전 다음 요약 레슨 닫기 시뮬레이션 중... 출처 실제 환경에서는";
+    "레슨 단계 이전 다음 요약 레슨 닫기 시뮬레이션 중... 출처 실제 환경에서는 "
+    "예측해 보세요 답을 고른 뒤 확인을 누르세요 내 답 정답 맞았습니다 틀렸습니다 "
+    "실행 결과에서 읽은 값 답을 찾지 못했습니다";
 
 /// Makes the fonts able to show `language`: for "ko", merges a Korean font (NanumGothic, Noto Sans
 /// CJK, the system's) into the regular and large fonts with only the Hangul the narration,
