@@ -14,6 +14,7 @@
 
 #include <fmt/format.h>
 #include <imgui.h>
+#include <imgui_internal.h>
 
 #include "gui/shell/dev_fixture.hpp"
 #include "gui/shell/frame.hpp"
@@ -99,6 +100,17 @@ void apply_commands(Session& session, UiState& ui, Commands& commands, Platform&
   }
 }
 
+// The rectangle of a panel's window in pixels (`capture`): the panel's name ("Topology", "Sequence")
+// in the current mode; {} for "" or a window not drawn (then the whole frame is written).
+ScreenRect window_rect(const std::string& name, bool presenter) {
+  if (name.empty()) return {};
+  for (const std::string& id : {(presenter ? "###P" : "###") + name, (presenter ? "P" : "") + name})
+    if (const ImGuiWindow* w = ImGui::FindWindowByName(id.c_str()); w && w->Active)
+      return {static_cast<int>(w->Pos.x), static_cast<int>(w->Pos.y), static_cast<int>(w->Size.x),
+              static_cast<int>(w->Size.y)};
+  return {};
+}
+
 // A problem the user should know of: in the status line, and on stderr.
 void report(UiState& ui, const std::string& problem) {
   if (problem.empty()) return;
@@ -147,7 +159,7 @@ GuiResult run_gui(const GuiOptions& options) {
     report(ui, loaded.problem);
   }
   std::optional<ScriptRunner> script;
-  if (script_lines) script.emplace(std::move(*script_lines));
+  if (script_lines) script.emplace(std::move(*script_lines), options.quiet ? nullptr : stdout);
   std::string first = options.scenario;
   // No file: the first lesson (else the last scenario); a lesson file opens as a lesson.
   const int lesson = script          ? -1
@@ -173,7 +185,11 @@ GuiResult run_gui(const GuiOptions& options) {
   report(ui, ensure_language_fonts(fonts, ui.settings.language, assets));
   compat::build_font_atlas();
   launch_stamp("fonts");
-  if (!open_platform(platform, options.width, options.height, interactive, cfg.empty() ? "" : cfg + "/imgui.ini")) {
+  const WindowSize work = primary_work_area();
+  const WindowSize fit = fit_window(work, !interactive);
+  ui.screen_w = work.w, ui.screen_h = work.h;
+  const int width = options.width > 0 ? options.width : fit.w, height = options.height > 0 ? options.height : fit.h;
+  if (!open_platform(platform, width, height, interactive, cfg.empty() ? "" : cfg + "/imgui.ini")) {
     session.cancel();
     close_platform(platform);
     return GuiResult::no_display;
@@ -188,6 +204,8 @@ GuiResult run_gui(const GuiOptions& options) {
   // The loop.
   while (!should_close(platform)) {
     poll_events();
+    const WindowSize now_size = window_size(platform);
+    ui.window_w = now_size.w, ui.window_h = now_size.h;
     const auto now = std::chrono::steady_clock::now();
     const double dt = std::chrono::duration<double>(now - last).count();
     last = now;
@@ -220,10 +238,10 @@ GuiResult run_gui(const GuiOptions& options) {
     const bool last_frame = sf.quit || (options.frames && ui.frame >= *options.frames);
     if (last_frame && !options.screenshot.empty()) screenshot = options.screenshot;
     if (!screenshot.empty()) {
-      const bool written = write_screenshot(platform, screenshot);
+      const bool written = write_screenshot(platform, screenshot, window_rect(sf.window, ui.settings.presenter));
       ok = ok && written;
       ui.status = written ? "screenshot written: " + screenshot : "could not write " + screenshot;
-      if (script) std::printf("%s\n", ui.status.c_str());
+      if (script && !options.quiet) std::printf("%s\n", ui.status.c_str());
     }
     present(platform);
     if (timing && !timing_done && !session.model().index.nodes.empty()) {

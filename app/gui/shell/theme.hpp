@@ -11,6 +11,13 @@ namespace deploysim::gui {
 ImU32 stage_color(Stage s, float alpha = 1.0f);
 /// The colour used for failures (alerts, crashes, 5xx).
 ImU32 failure_color(float alpha = 1.0f);
+/// How something ended: a worker's state, a certificate's days left, a host's memory.
+enum class Outcome { ok, warning, failure };
+/// The colour of an outcome (Okabe-Ito: bluish green, yellow, vermillion).
+ImU32 outcome_color(Outcome o, float alpha = 1.0f);
+/// Draws the failure mark (an X on a dark disc) of radius r: failures are told by shape as well
+/// as by colour on the canvas, the timeline and the sequence diagram.
+void draw_failure_mark(ImDrawList* dl, ImVec2 centre, float r, ImU32 col);
 
 /// Fonts loaded at start: a regular UI font and a large one for presenter mode.
 struct Fonts {

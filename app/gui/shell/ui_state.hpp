@@ -46,13 +46,15 @@ struct UiState {
   float canvas_pan_x = 0, canvas_pan_y = 0;  ///< Topology pan (pixels).
   double view_t0 = 0, view_t1 = 0;           ///< Timeline visible range (s); equal = whole run.
   int hex_hover_field = -1;                  ///< Inspector: field under the mouse in the hex view.
-  std::string hex_pinned;       ///< Inspector: field pinned by a click or `inspect` (lit when nothing is hovered).
-  std::string hex_scrolled_to;  ///< Inspector: the pinned field last scrolled into view.
-  int reset_layout = 0;         ///< Frames left to place the windows at their default rectangles.
-  bool fullscreen = false;      ///< F11.
-  int64_t frame = 0;            ///< Frames drawn so far.
-  double fps_ms = 0;            ///< Smoothed ms per frame (status bar).
-  std::string status;           ///< One-line status message (screenshot written, ...).
+  std::string hex_pinned;          ///< Inspector: field pinned by a click or `inspect` (lit when nothing is hovered).
+  std::string hex_scrolled_to;     ///< Inspector: the pinned field last scrolled into view.
+  int reset_layout = 0;            ///< Frames left to place the windows at their default rectangles.
+  bool fullscreen = false;         ///< F11.
+  int64_t frame = 0;               ///< Frames drawn so far.
+  double fps_ms = 0;               ///< Smoothed ms per frame (status bar).
+  int window_w = 0, window_h = 0;  ///< The window's size (script `state`: window=WxH).
+  int screen_w = 0, screen_h = 0;  ///< The work area of the monitor it opened on (script `state`: screen=WxH).
+  std::string status;              ///< One-line status message (screenshot written, ...).
   std::map<std::string, double> whatif_edits;  ///< What-if widget values not yet simulated.
   RecordId sequence_follow = RecordId::none;   ///< Sequence diagram: last row scrolled to.
   std::string open_path;                       ///< Browser: the path typed into "Open a file".
