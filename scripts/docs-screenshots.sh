@@ -11,10 +11,12 @@ export HOME="$work/home"
 sc="$root/assets/scenarios"
 
 shot() {  # shot NAME <<script
-  cat > "$work/$1.txt"
-  echo "frames 3" >> "$work/$1.txt"
-  echo "screenshot $img/$1.png" >> "$work/$1.txt"
-  xvfb-run -a -s "-screen 0 1600x900x24" "$bin" gui --script "$work/$1.txt" | grep -v '^state' || true
+  local s="$work/$(basename "$1").txt"
+  mkdir -p "$(dirname "$img/$1.png")"
+  cat > "$s"
+  echo "frames 3" >> "$s"
+  echo "screenshot $img/$1.png" >> "$s"
+  xvfb-run -a -s "-screen 0 1600x900x24" "$bin" gui --script "$s" | grep -v '^state' || true
 }
 
 # The real ClientHello in the inspector, its server_name field lit in the hex view.
@@ -82,4 +84,21 @@ compare 2 workers
 presenter on
 step 30
 S
-ls -la "$img"
+# Predict, then reveal (issue #15): lesson 03's second question before and after the reveal,
+# into docs/screenshots/. Choice 1 is the wrong answer, so the reveal shows a wrong answer.
+shot ../screenshots/question-before <<S
+lesson 03-no-sni
+lesson answer 2
+lesson reveal
+lesson next
+lesson answer 1
+S
+shot ../screenshots/question-after <<S
+lesson 03-no-sni
+lesson answer 2
+lesson reveal
+lesson next
+lesson answer 1
+lesson reveal
+S
+ls -la "$img" "$img/../screenshots"

@@ -62,6 +62,8 @@ tail -1 "$back" | grep -q 'selected=none' || fail "stepping back past the first 
 cat > "$out/nosni.txt" <<SCRIPT
 open $src/assets/scenarios/no-sni.toml
 lesson 03-no-sni
+lesson answer 2
+lesson reveal
 state
 SCRIPT
 s=$(run "$out/nosni.txt" | grep '^state')

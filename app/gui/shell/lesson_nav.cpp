@@ -46,6 +46,7 @@ void open_lesson(UiState& ui, Commands& commands, int index) {
   l.step = -1;
   l.pending_step = lesson.steps.empty() ? -1 : 0;
   l.loaded = false;
+  l.questions.clear();
   commands.post(RequestOpen{lesson.scenario_path, lesson.variant});
 }
 
@@ -53,6 +54,25 @@ void go_to_step(UiState& ui, int step) {
   const Lesson* lesson = current_lesson(ui);
   if (!lesson || lesson->steps.empty()) return;
   ui.lesson.pending_step = std::clamp(step, 0, static_cast<int>(lesson->steps.size()) - 1);
+}
+
+bool lesson_asking(const UiState& ui) {
+  const Lesson* lesson = current_lesson(ui);
+  const int s = ui.lesson.step;
+  if (!lesson || s < 0 || s >= static_cast<int>(lesson->steps.size()) ||
+      !lesson->steps[static_cast<size_t>(s)].question)
+    return false;
+  const auto it = ui.lesson.questions.find(s);
+  return it == ui.lesson.questions.end() || !it->second.revealed;
+}
+
+void reveal_answer(UiState& ui) {
+  if (!lesson_asking(ui) || ui.lesson.pending_step >= 0) return;
+  const Lesson* lesson = current_lesson(ui);
+  QuestionUi& q = ui.lesson.questions[ui.lesson.step];
+  if (lesson->steps[static_cast<size_t>(ui.lesson.step)].question->type == QuestionType::choice && q.choice < 0) return;
+  q.reveal_requested = true;
+  ui.lesson.pending_step = ui.lesson.step;
 }
 
 void close_lesson(UiState& ui) {
@@ -87,8 +107,25 @@ void update_lesson(const Model& model, UiState& ui, Commands& commands) {
   if (!lesson || !l.loaded || l.pending_step < 0) return;
   l.step = l.pending_step;
   l.pending_step = -1;
-  if (auto i = resolve_step_target(model.run.trace, lesson->steps[static_cast<size_t>(l.step)].target))
-    commands.post(RequestSelect{static_cast<RecordId>(*i)});
+  const LessonStep& step = lesson->steps[static_cast<size_t>(l.step)];
+  QuestionUi* q = step.question ? &l.questions[l.step] : nullptr;
+  if (q && !q->revealed && !q->reveal_requested) return;  // predict first: the step waits for the answer
+  const auto at = resolve_step_target(model.run.trace, step.target);
+  if (at) commands.post(RequestSelect{static_cast<RecordId>(*at)});
+  if (!q || q->revealed) return;
+  // The truth comes from the run, at the step's record.
+  const Trace& trace = model.run.trace;
+  const AnswerRead read =
+      read_answer(trace, model.run.metrics, step.question->answer, at.value_or(trace.empty() ? 0 : trace.size() - 1));
+  q->revealed = true;
+  q->truth = read.value;
+  q->truth_error = read.error;
+  if (read.value) {
+    if (const auto c = right_choice(*step.question, *read.value)) q->right_choice = static_cast<int>(*c);
+    q->right = step.question->type == QuestionType::choice ? q->choice >= 0 && q->choice == q->right_choice
+                                                           : number_is_right(*step.question, *read.value, q->number);
+  }
+  l.answers.right[lesson->id][l.step] = q->right;
 }
 
 void apply_window_moves(UiState& ui) {

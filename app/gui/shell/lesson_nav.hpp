@@ -21,13 +21,19 @@ int find_lesson(UiState& ui, const std::string& name);
 void open_lesson(UiState& ui, Commands& commands, int index);
 /// Moves to step `step` of the open lesson (clamped), moving the playhead to its target.
 void go_to_step(UiState& ui, int step);
+/// Whether the current step's question waits for the learner's answer (the step has not played).
+bool lesson_asking(const UiState& ui);
+/// The learner commits to the current step's answer: the step plays, then the true answer is
+/// read from the run (update_lesson) and graded. Nothing happens without a choice picked.
+void reveal_answer(UiState& ui);
 /// Closes the lesson (the scenario stays open).
 void close_lesson(UiState& ui);
 /// Tells the open lesson that a run arrived: its own (the lesson is ready), a failure of its own
 /// (the lesson closes; the error shows in the browser), or another file's (the lesson closes).
 void lesson_arrival(const Session::Arrival& arrival, UiState& ui);
 /// Moves the playhead to a step that is waiting (after go_to_step, or when the lesson's run
-/// arrived). Call once per frame before the panels draw.
+/// arrived); a step with a question not yet revealed waits for reveal_answer, and a revealed one
+/// reads its answer from the run. Call once per frame before the panels draw.
 void update_lesson(const Model& model, UiState& ui, Commands& commands);
 /// Whether the lesson is waiting for its run (the script driver waits too).
 bool lesson_pending(const UiState& ui);

@@ -1,6 +1,7 @@
 #include "gui/shell/script.hpp"
 
 #include <charconv>
+#include <cstdlib>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -17,7 +18,8 @@ namespace {
 constexpr const char* verbs =
     "open FILE, step N, seek TIME, select SEQ, set KEY VALUE, frames N, screenshot OUT.png, state, peek [OUT.png], "
     "play, "
-    "pause, speed X, key NAME, compare VARIANT, presenter on|off, inspect FIELD, lesson NAME|next|back|off, language "
+    "pause, speed X, key NAME, compare VARIANT, presenter on|off, inspect FIELD, lesson NAME|next|back|off|answer "
+    "X|reveal, language "
     "en|ko, window NAME X Y W H, capture WINDOW OUT.png, reload, quit";
 
 bool parse_int(std::string_view s, int64_t& v) {
@@ -49,6 +51,29 @@ std::string quoted(std::string s) {
   return s;
 }
 
+// `lesson answer X`: picks choice X (1 = the first) of a choice question, or types X.
+void answer_question(UiState& ui, const std::string& value) {
+  const Lesson* lesson = current_lesson(ui);
+  if (!lesson_asking(ui)) {
+    ui.status = "no question is waiting for an answer";
+    return;
+  }
+  QuestionUi& q = ui.lesson.questions[ui.lesson.step];
+  const Question& question = *lesson->steps[static_cast<size_t>(ui.lesson.step)].question;
+  char* end = nullptr;
+  const double x = std::strtod(value.c_str(), &end);
+  if (end == value.c_str() || *end != '\0') {
+    ui.status = "'lesson answer' expects a number, got '" + value + "'";
+    return;
+  }
+  if (question.type == QuestionType::number)
+    q.number = x;
+  else if (x >= 1 && x <= static_cast<double>(question.choices.size()))
+    q.choice = static_cast<int>(x) - 1;
+  else
+    ui.status = fmt::format("choice {} does not exist (1 to {})", value, question.choices.size());
+}
+
 void run_lesson_command(const ScriptLine& l, UiState& ui, Commands& commands) {
   if (l.arg == "next")
     go_to_step(ui, ui.lesson.step + 1);
@@ -56,6 +81,10 @@ void run_lesson_command(const ScriptLine& l, UiState& ui, Commands& commands) {
     go_to_step(ui, ui.lesson.step - 1);
   else if (l.arg == "off")
     close_lesson(ui);
+  else if (l.arg == "reveal")
+    reveal_answer(ui);
+  else if (l.arg == "answer")
+    answer_question(ui, l.value);
   else if (const int i = find_lesson(ui, l.arg); i >= 0)
     open_lesson(ui, commands, i);
   else
@@ -120,7 +149,9 @@ std::optional<ScriptError> parse_script(const std::string& text, const std::stri
       return err(start, fmt::format("unknown command '{}'; expected one of: {}", v, verbs));
     if (needs_arg && sl.arg.empty()) return err(raw_line.size(), fmt::format("'{}' needs an argument ({})", v, verbs));
     if (no_arg && !sl.arg.empty()) return err(arg_start, fmt::format("'{}' takes no argument", v));
-    if (v != "set" && v != "window" && v != "capture" && !sl.value.empty())
+    if (v == "lesson" && sl.arg == "answer" && sl.value.empty())
+      return err(raw_line.size(), "'lesson answer' expects a choice number (1 = the first) or a number");
+    if (v != "set" && v != "window" && v != "capture" && !(v == "lesson" && sl.arg == "answer") && !sl.value.empty())
       return err(rest, fmt::format("unexpected text after '{} {}'", v, sl.arg));
     if (v == "window") {
       std::array<float, 4> r{};
@@ -275,6 +306,15 @@ std::string state_line(const Session& session, const UiState& ui, const Narrator
     if (ui.lesson.step >= 0)
       out += fmt::format(" lesson_text=\"{}\"",
                          quoted(step_text(lesson->steps[static_cast<size_t>(ui.lesson.step)], ui.settings.language)));
+    if (lesson_asking(ui)) {
+      out += " question=asking";
+    } else if (auto it = ui.lesson.questions.find(ui.lesson.step); it != ui.lesson.questions.end()) {
+      const QuestionUi& q = it->second;
+      out += fmt::format(" question=revealed answer=\"{}\" right={} right_choice={}",
+                         q.truth ? quoted(q.truth->text) : "not found: " + quoted(q.truth_error), q.right ? 1 : 0,
+                         q.right_choice + 1);
+    }
+    out += fmt::format(" answers_right={}", ui.lesson.answers.right_count(lesson->id));
   } else {
     out += " lesson=none";
   }

@@ -4,6 +4,7 @@
 #include <utility>
 #include <vector>
 #include <map>
+#include <optional>
 #include <string>
 
 #include "deploysim/ids.hpp"
@@ -23,16 +24,43 @@ struct Settings {
   std::string language = "en";         ///< Narration language ("en", "ko").
 };
 
+/// The learner's answers to lesson questions, per lesson id (what a progress store keeps).
+struct LessonAnswers {
+  std::map<std::string, std::map<int, bool>> right;  ///< Lesson id -> step index -> answered right.
+  /// How many questions of a lesson were answered right.
+  int right_count(const std::string& lesson) const {
+    int n = 0;
+    if (auto it = right.find(lesson); it != right.end())
+      for (const auto& [step, ok] : it->second) n += ok ? 1 : 0;
+    return n;
+  }
+};
+
+/// One step's question as the learner meets it: the answer picked or typed and, after "Reveal",
+/// the true answer read from the run.
+struct QuestionUi {
+  int choice = -1;                   ///< Choice picked (-1: none yet).
+  double number = 0;                 ///< Number typed.
+  bool reveal_requested = false;     ///< "Reveal" pressed: the step plays, then the answer is read.
+  bool revealed = false;             ///< The answer has been read from the run and is shown.
+  bool right = false;                ///< The learner's answer was right.
+  std::optional<AnswerValue> truth;  ///< The value read from the run.
+  std::string truth_error;           ///< Why it could not be read (a lesson mistake; `check` reports it too).
+  int right_choice = -1;             ///< The choice whose value is the truth (-1: none).
+};
+
 /// The lesson navigator: the shipped lessons, the open one and its step, and a step waiting for
 /// the lesson's run (its scenario with its variant) to arrive (lesson_nav.hpp).
 struct LessonUi {
-  bool listed = false;       ///< The lesson files have been read into `list`.
-  std::vector<Lesson> list;  ///< The shipped lessons, sorted by file name.
-  std::string error;         ///< A lesson file that failed to load (file:line:column).
-  int current = -1;          ///< Index into lessons (-1: none open).
-  int step = -1;             ///< Current step (-1: before the first).
-  int pending_step = -1;     ///< Step to show once the run is ready (-1: none).
-  bool loaded = false;       ///< The lesson's run (scenario and variant) has arrived.
+  bool listed = false;                  ///< The lesson files have been read into `list`.
+  std::vector<Lesson> list;             ///< The shipped lessons, sorted by file name.
+  std::string error;                    ///< A lesson file that failed to load (file:line:column).
+  int current = -1;                     ///< Index into lessons (-1: none open).
+  int step = -1;                        ///< Current step (-1: before the first).
+  int pending_step = -1;                ///< Step to show once the run is ready (-1: none).
+  bool loaded = false;                  ///< The lesson's run (scenario and variant) has arrived.
+  std::map<int, QuestionUi> questions;  ///< The open lesson's questions by step (reset when a lesson opens).
+  LessonAnswers answers;                ///< Every answer revealed this session, per lesson.
 };
 
 /// Everything the UI remembers about how it looks at the model: the playhead, selection, view

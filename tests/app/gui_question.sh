@@ -1,0 +1,47 @@
+# "Predict, then reveal" through the scripted GUI: a step with a question waits (the playhead
+# stays) until the learner answers and reveals; then the playhead goes to the step's record and
+# the answer read from the run is shown, right or wrong. Screenshots before and after the reveal.
+set -euo pipefail
+bin="$1"; src="$2"
+out="${KEEP_OUT:-$(mktemp -d)}"; [[ -n "${KEEP_OUT:-}" ]] || trap 'rm -rf "$out"' EXIT
+export HOME="$out/home"
+fail() { echo "FAIL: $*"; echo "--- output"; cat "$out/out.txt"; exit 1; }
+
+cat > "$out/s.txt" <<SCRIPT
+lesson 03-no-sni
+state
+lesson reveal
+lesson answer 2
+lesson reveal
+state
+lesson next
+frames 2
+state
+screenshot $out/before.png
+lesson answer 1
+lesson reveal
+frames 2
+state
+screenshot $out/after.png
+lesson back
+state
+SCRIPT
+xvfb-run -a -s "-screen 0 1600x900x24" "$bin" gui --script "$out/s.txt" > "$out/out.txt"
+s() { grep '^state' "$out/out.txt" | sed -n "${1}p"; }
+s1=$(s 1); s2=$(s 2); s3=$(s 3); s4=$(s 4); s5=$(s 5)
+# Step 1 asks first: the playhead has not moved to the ClientHello, and reveal without an answer does nothing.
+[[ $s1 == *"lesson_step=1/4"* && $s1 == *"question=asking"* && $s1 != *"kind=tls.client_hello"* ]] || fail "asks first: $s1"
+# Choice 2 ("no server name") is right: the playhead is at the ClientHello, whose SNI the run says is empty.
+[[ $s2 == *"kind=tls.client_hello"* && $s2 == *'question=revealed answer="" right=1 right_choice=2'* && $s2 == *"answers_right=1"* ]] \
+  || fail "revealed right: $s2"
+# Step 2 asks; the playhead stays at step 1's record until the reveal.
+[[ $s3 == *"lesson_step=2/4"* && $s3 == *"question=asking"* && $s3 == *"kind=tls.client_hello"* ]] || fail "step 2 asks: $s3"
+# Choice 1 (api's certificate) is wrong: nginx sent the default server's, for www.example.test.
+[[ $s4 == *"kind=tls.certificate"* && $s4 == *'question=revealed answer="www.example.test" right=0 right_choice=2'* && $s4 == *"answers_right=1"* ]] \
+  || fail "revealed wrong: $s4"
+# Back to step 1: its revealed answer is kept.
+[[ $s5 == *"lesson_step=1/4"* && $s5 == *"question=revealed"* && $s5 == *"right=1"* ]] || fail "back keeps the answer: $s5"
+python3 "$src/tests/app/png_check.py" "$out/before.png" 1600 900 64
+python3 "$src/tests/app/png_check.py" "$out/after.png" 1600 900 64
+cmp -s "$out/before.png" "$out/after.png" && fail "the reveal changed nothing on screen"
+echo "gui_question: ask, reveal, right and wrong OK"
