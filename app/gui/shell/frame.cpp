@@ -12,6 +12,7 @@
 #include "gui/panels/panels.hpp"
 #include "gui/platform/imgui_compat.hpp"
 #include "gui/shell/lesson_nav.hpp"
+#include "gui/widgets/lessons.hpp"
 
 namespace deploysim::gui {
 
@@ -120,6 +121,7 @@ void draw_frame(const Session& session, const Fonts& fonts, const std::string& a
   const Model& m = session.model();
   const bool presenter = ui.settings.presenter;
   update_lesson(m, ui, commands);
+  record_progress(ui);
   apply_window_moves(ui);
   menu_bar(session, ui, commands);
   const PanelContext ctx{session, m, fonts, narrator, assets_dir};

@@ -318,6 +318,10 @@ std::string state_line(const Session& session, const UiState& ui, const Narrator
   } else {
     out += " lesson=none";
   }
+  std::string done;  // the course outline's progress: lessons whose last step was reached
+  for (const auto& [id, p] : ui.settings.progress)
+    if (p.done) done += (done.empty() ? "" : ",") + id;
+  out += fmt::format(" course_done={}", done.empty() ? "none" : done);
   if (!session.error().empty()) out += fmt::format(" error=\"{}\"", session.error());
   out +=
       fmt::format(" simulating={} progress={:.2f}", session.busy() ? 1 : 0, session.busy() ? session.progress() : 0.0);

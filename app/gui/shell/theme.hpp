@@ -33,7 +33,10 @@ struct Fonts {
 Fonts load_fonts();
 /// The Korean words the UI itself shows (lesson navigator), added to the Hangul glyph ranges.
 inline constexpr const char* korean_ui_words =
-    "레슨 단계 이전 다음 요약 레슨 닫기 시뮬레이션 중... 출처 실제 환경에서는";
+    "레슨 단계 이전 다음 요약 레슨 닫기 시뮬레이션 중... 출처 실제 환경에서는"
+    // The course outline (widgets/lessons.cpp).
+    "과정: 레슨 개 분 완료 이 레슨을 마치면 할 수 있는 것 먼저 볼 레슨 정답 클릭하면 엽니다. 화살표를 누르면 목표가 "
+    "보입니다";
 
 /// Makes the fonts able to show `language`: for "ko", merges a Korean font (NanumGothic, Noto Sans
 /// CJK, the system's) into the regular and large fonts with only the Hangul the narration,

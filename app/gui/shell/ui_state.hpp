@@ -13,15 +13,23 @@
 
 namespace deploysim::gui {
 
+/// A learner's progress in one lesson (settings.json "progress", by lesson id).
+struct LessonProgress {
+  bool done = false;            ///< The learner reached the lesson's last step.
+  std::map<int, bool> answers;  ///< Step index of each question answered -> the latest answer was right.
+  bool operator==(const LessonProgress&) const = default;
+};
+
 /// Presentation settings that persist between runs (settings.json).
 struct Settings {
-  bool presenter = false;              ///< Large font, high contrast.
-  float font_scale = 1.0f;             ///< Extra scale on top of the font size.
-  double speed = 1.0;                  ///< Playback speed (simulated seconds per real second).
-  uint32_t stage_filter = all_stages;  ///< Stages shown and stepped through.
-  std::string last_scenario;           ///< Re-opened on start when no file is given.
-  bool show_trails = true;             ///< Fading trails of recent packets.
-  std::string language = "en";         ///< Narration language ("en", "ko").
+  bool presenter = false;                          ///< Large font, high contrast.
+  float font_scale = 1.0f;                         ///< Extra scale on top of the font size.
+  double speed = 1.0;                              ///< Playback speed (simulated seconds per real second).
+  uint32_t stage_filter = all_stages;              ///< Stages shown and stepped through.
+  std::string last_scenario;                       ///< Re-opened on start when no file is given.
+  bool show_trails = true;                         ///< Fading trails of recent packets.
+  std::string language = "en";                     ///< Narration language ("en", "ko").
+  std::map<std::string, LessonProgress> progress;  ///< The learner's progress, by lesson id.
 };
 
 /// The learner's answers to lesson questions, per lesson id (what a progress store keeps).
