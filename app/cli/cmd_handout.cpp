@@ -64,6 +64,25 @@ std::vector<std::string> cite(const std::vector<std::string>& ids) {
   return out;
 }
 
+// A step's question with its answer read from the run (the answers page prints it; a source that
+// reads nothing, which `deploysim check` reports, prints as "?").
+HandoutQuestion handout_question(const Question& q, const Run& run, std::optional<size_t> target, bool ko) {
+  auto pick = [&](const std::string& en, const std::string& k) { return ko && !k.empty() ? k : en; };
+  HandoutQuestion out;
+  out.prompt = pick(q.prompt, q.prompt_ko);
+  out.explain = pick(q.explain, q.explain_ko);
+  for (const QuestionChoice& c : q.choices) out.choices.push_back(pick(c.text, c.text_ko));
+  const AnswerRead truth = read_answer(run.trace, run.metrics, q.answer, target.value_or(0));
+  out.answer = "?";
+  if (truth.value && q.type == QuestionType::choice) {
+    if (const auto right = right_choice(q, *truth.value))
+      out.answer = fmt::format("{}. {}", static_cast<char>('A' + *right % 26), out.choices[*right]);
+  } else if (truth.value) {
+    out.answer = truth.value->text;
+  }
+  return out;
+}
+
 // The GUI script that renders the canvas (and, for a step on a connection, the sequence diagram)
 // at every step into `dir`; fills the steps' image paths.
 std::string render_script(const Lesson& lesson, const Run& run, const std::string& lang, const fs::path& dir,
@@ -106,13 +125,18 @@ int make_handout(const HandoutOptions& o, const ScriptedGui& gui) {
   h.summary = pick(lesson.summary, lesson.summary_ko);
   h.scenario = fs::path(lesson.scenario_path).filename().string() +
                (lesson.variant.empty() ? "" : fmt::format(" (variant {})", lesson.variant));
+  h.objectives = ko && !lesson.objectives_ko.empty() ? lesson.objectives_ko : lesson.objectives;
+  h.minutes = lesson.minutes;
+  h.prerequisites = lesson.prerequisites;
   std::string all_text = h.title + "\n" + h.summary + "\n";
   size_t next = 0;
   for (const LessonStep& step : lesson.steps) {
     HandoutStep hs;
     hs.text = pick(step.text, step.text_ko);
     hs.sources = cite(step.sources);
-    if (const auto target = resolve_step_target(run.trace, step.target); target && *target + 1 > next) {
+    const auto target = resolve_step_target(run.trace, step.target);
+    if (step.question) hs.questions.push_back(handout_question(*step.question, run, target, ko));
+    if (target && *target + 1 > next) {
       const size_t end = *target + 1, from = end - next > events_per_step ? end - events_per_step : next;
       if (from > next) hs.events.push_back(note(Note::earlier_events, ko, from - next));
       for (size_t i = from; i < end; ++i)
@@ -121,6 +145,7 @@ int make_handout(const HandoutOptions& o, const ScriptedGui& gui) {
       next = end;
     }
     all_text += hs.text + "\n";
+    for (const HandoutQuestion& q : hs.questions) all_text += q.prompt + "\n" + q.explain + "\n";
     h.steps.push_back(std::move(hs));
   }
   const Metrics& mx = run.metrics;

@@ -24,6 +24,15 @@ for lesson in "$src"/assets/lessons/*.toml; do
       grep -qF "$title" "$f" || fail "$f: no title '$title'"
       grep -q 'no pictures of the canvas\|캔버스 화면이 없습니다' "$f" || fail "$f: no note that it has no pictures"
       grep -q 'no pictures of the canvas' "$out/err.txt" || fail "$f: stderr does not say there is no display"
+      questions=$(grep -c '^\[step.question\]' "$lesson" || true)
+      if (( questions > 0 )); then
+        [[ $(grep -o '\(Question\|질문\) [0-9]*\.' "$f" | wc -l) == "$questions" ]] || fail "$f: expected $questions questions"
+        grep -q '^## \(Answers\|정답\)\|<section class="answers">' "$f" || fail "$f: no answers page"
+        ! grep -q '^[0-9]*\. \*\*?\*\*\|<li><b>?</b>' "$f" || fail "$f: an answer could not be read from the run"
+      fi
+      if grep -q '^objectives = ' "$lesson"; then
+        grep -q '^## \(Objectives\|학습 목표\)\|<h2>\(Objectives\|학습 목표\)</h2>' "$f" || fail "$f: no objectives"
+      fi
       if [[ $format == md ]]; then
         [[ $(grep -c '^## \(Step\|단계\) ' "$f") == "$steps" ]] || fail "$f: expected $steps steps"
         grep -q '^## \(Glossary\|용어\)' "$f" || fail "$f: no glossary"
@@ -38,6 +47,10 @@ for lesson in "$src"/assets/lessons/*.toml; do
   done
 done
 echo "handout: $n handouts without a display"
+
+# The answers sit on a page of their own when printed.
+grep -q '.answers { page-break-before: always; break-before: page; }' 01-https-request-en.html \
+  || fail "01-https-request-en.html: the answers do not start a new page"
 
 # The glossary speaks the handout's language.
 grep -q 'SNI(Server Name Indication)' 03-no-sni-ko.md || fail "03-no-sni-ko.md: no Korean SNI entry"
