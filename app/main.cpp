@@ -64,6 +64,19 @@ int main(int argc, char** argv) {
   deploysim::cli::register_tls_commands(app, ctx);
   deploysim::cli::register_lesson_commands(app, ctx);
   deploysim::cli::register_export_commands(app, ctx);
+  deploysim::cli::ScriptedGui scripted_gui;
+#if DEPLOYSIM_WITH_GUI
+  scripted_gui = [](const std::string& script) {
+    deploysim::gui::GuiOptions o;
+    o.script = script;
+    o.quiet = true;
+    const auto r = deploysim::gui::run_gui(o);
+    return r == deploysim::gui::GuiResult::ok           ? deploysim::cli::ScriptedGuiResult::ok
+           : r == deploysim::gui::GuiResult::no_display ? deploysim::cli::ScriptedGuiResult::no_display
+                                                        : deploysim::cli::ScriptedGuiResult::failed;
+  };
+#endif
+  deploysim::cli::register_handout_command(app, ctx, scripted_gui);
 
   try {
     app.parse(argc, argv);

@@ -8,7 +8,7 @@ packages=(
   libimgui-dev libglfw3-dev python3-glad libgl-dev
   libssl-dev openssl doctest-dev libtomlplusplus-dev nlohmann-json3-dev libcli11-dev libfmt-dev
   libstb-dev libbenchmark-dev
-  xvfb xauth tshark curl
+  xvfb xauth tshark curl chromium python3-numpy python3-pil
   help2man lintian
   fonts-dejavu-core fonts-nanum
 )

@@ -8,8 +8,11 @@
 
 #include <unistd.h>
 
+#include "deploysim/lesson.hpp"
 #include "gui/shell/settings.hpp"
+#include "gui/widgets/lessons.hpp"
 
+using namespace deploysim;
 using namespace deploysim::gui;
 
 namespace {
@@ -81,4 +84,71 @@ TEST_CASE("a file that is not JSON gives the defaults, its position, and is kept
   CHECK(l.problem.find("not valid JSON") != std::string::npos);
   CHECK(std::filesystem::exists(dir.path + "/settings.json.broken"));
   CHECK_FALSE(std::filesystem::exists(dir.path + "/settings.json"));
+}
+
+// The learner's course progress, kept beside the other settings.
+
+TEST_CASE("course progress survives saving and loading the settings") {
+  ConfigDir dir;
+  Settings s;
+  s.language = "ko";
+  s.progress["06-start-on-boot"].done = true;
+  s.progress["07-restarts"].answers = {{0, true}, {3, false}};
+  s.progress["08-replication"] = {.done = true, .answers = {{1, true}, {2, true}}};
+  REQUIRE(save_settings(dir.path, s));
+  const LoadedSettings back = load_settings(dir.path);
+  CHECK(back.problem.empty());
+  CHECK(back.settings.language == "ko");
+  REQUIRE(back.settings.progress.size() == 3);
+  CHECK(back.settings.progress.at("06-start-on-boot").done);
+  CHECK(back.settings.progress.at("06-start-on-boot").answers.empty());
+  CHECK_FALSE(back.settings.progress.at("07-restarts").done);
+  CHECK(back.settings.progress.at("07-restarts").answers == std::map<int, bool>{{0, true}, {3, false}});
+  CHECK(back.settings.progress == s.progress);
+}
+
+TEST_CASE("a settings file from before progress existed loads with no progress and no complaint") {
+  ConfigDir dir;
+  dir.write(
+      "{\n  \"presenter\": true,\n  \"font_scale\": 1.5,\n  \"speed\": 10,\n  \"stage_filter\": 127,\n"
+      "  \"last_scenario\": \"\",\n  \"show_trails\": true,\n  \"language\": \"ko\"\n}\n");
+  const LoadedSettings l = load_settings(dir.path);
+  CHECK(l.problem.empty());
+  CHECK(l.settings.presenter);
+  CHECK(l.settings.language == "ko");
+  CHECK(l.settings.progress.empty());
+}
+
+TEST_CASE("a mistake in the progress is located and the rest of it is kept") {
+  ConfigDir dir;
+  dir.write(
+      "{\n  \"language\": \"ko\",\n  \"progress\": {\n    \"06-start-on-boot\": {\"done\": true},\n"
+      "    \"07-restarts\": {\"done\": \"yes\", \"answers\": {\"1\": true, \"x\": true}}\n  }\n}\n");
+  const LoadedSettings l = load_settings(dir.path);
+  CHECK(l.settings.language == "ko");
+  CHECK(l.settings.progress.at("06-start-on-boot").done);
+  CHECK_FALSE(l.settings.progress.at("07-restarts").done);
+  CHECK(l.settings.progress.at("07-restarts").answers == std::map<int, bool>{{1, true}});
+  CHECK(l.problem.find("settings.json:5:59: \"x\" should be a step number") != std::string::npos);
+  // A key that is also in an earlier lesson is named at its own place (line 5, not line 4).
+  dir.write(
+      "{\n  \"progress\": {\n    \"06-start-on-boot\": {\"done\": true},\n    \"07-restarts\": {\"done\": 1}\n  "
+      "}\n}\n");
+  CHECK(load_settings(dir.path).problem.find("settings.json:4:21: \"done\" should be") != std::string::npos);
+
+  dir.write("{\"progress\": [\"06-start-on-boot\"]}");
+  const LoadedSettings list = load_settings(dir.path);
+  CHECK(list.settings.progress.empty());
+  CHECK(list.problem.find("settings.json:1:2: \"progress\" should be an object") != std::string::npos);
+}
+
+TEST_CASE("the outline says done, right answers out of the lesson's questions, or '-'") {
+  Lesson lesson;
+  lesson.id = "07-restarts";
+  lesson.steps.resize(4);
+  CHECK(progress_text(lesson, nullptr, false) == "-");
+  LessonProgress p;
+  p.done = true;
+  CHECK(progress_text(lesson, &p, false) == "done");
+  CHECK(progress_text(lesson, &p, true) == "완료");
 }

@@ -22,19 +22,6 @@ namespace {
 // otherwise print thousands of renewal checks.
 constexpr size_t max_records_per_step = 12;
 
-std::string resolve_lesson(const std::string& name) {
-  if (name.empty()) {
-    const auto all = list_lessons();
-    return all.empty() ? std::string{} : all.front();
-  }
-  if (std::filesystem::exists(name)) return name;
-  for (const auto& f : list_lessons())
-    if (std::filesystem::path(f).stem().string() == name ||
-        std::filesystem::path(f).stem().string().find(name) != std::string::npos)
-      return f;
-  return name;
-}
-
 // "  Sources: title <url>; title <url>" for a step, summary or note.
 void print_sources(const std::vector<std::string>& ids, bool ko) {
   if (ids.empty()) return;
@@ -49,25 +36,43 @@ void print_sources(const std::vector<std::string>& ids, bool ko) {
 
 }  // namespace
 
+std::string resolve_lesson(const std::string& name) {
+  if (name.empty()) {
+    const auto all = list_lessons();
+    return all.empty() ? std::string{} : all.front();
+  }
+  if (std::filesystem::exists(name)) return name;
+  for (const auto& f : list_lessons())
+    if (std::filesystem::path(f).stem().string() == name ||
+        std::filesystem::path(f).stem().string().find(name) != std::string::npos)
+      return f;
+  return name;
+}
+
+std::optional<LessonScenario> load_lesson_scenario(const std::string& file) {
+  LessonLoad ll = load_lesson_file(file);
+  if (!ll.lesson) {
+    std::fprintf(stderr, "%s\n", ll.error->to_string().c_str());
+    return std::nullopt;
+  }
+  LoadResult loaded = load_scenario_file(ll.lesson->scenario_path);
+  if (loaded.scenario && !ll.lesson->variant.empty()) loaded = apply_variant(*loaded.scenario, ll.lesson->variant);
+  if (!loaded.scenario) {
+    std::fprintf(stderr, "%s\n", loaded.error->to_string().c_str());
+    return std::nullopt;
+  }
+  return LessonScenario{std::move(*ll.lesson), std::move(*loaded.scenario)};
+}
+
 int run_tour(const TourOptions& options) {
   const std::string file = resolve_lesson(options.lesson);
   if (file.empty()) {
     std::fprintf(stderr, "deploysim: no lessons found in %s/lessons\n", assets_dir().c_str());
     return 2;
   }
-  const LessonLoad ll = load_lesson_file(file);
-  if (!ll.lesson) {
-    std::fprintf(stderr, "%s:%u:%u: %s\n", ll.error->file.c_str(), ll.error->line, ll.error->column,
-                 ll.error->message.c_str());
-    return 2;
-  }
-  const Lesson& lesson = *ll.lesson;
-  LoadResult loaded = load_scenario_file(lesson.scenario_path);
-  if (loaded.scenario && !lesson.variant.empty()) loaded = apply_variant(*loaded.scenario, lesson.variant);
-  if (!loaded.scenario) {
-    std::fprintf(stderr, "%s\n", loaded.error->to_string().c_str());
-    return 2;
-  }
+  const auto loaded = load_lesson_scenario(file);
+  if (!loaded) return 2;
+  const Lesson& lesson = loaded->lesson;
   std::string err;
   const auto narrator = Narrator::load(options.lang, &err);
   if (!narrator) {
@@ -75,7 +80,7 @@ int run_tour(const TourOptions& options) {
     return 2;
   }
   const bool ko = options.lang == "ko";
-  const Run run = simulate(*loaded.scenario);
+  const Run run = simulate(loaded->scenario);
   const bool interactive = options.pause && cli::interactive_terminal();
 
   std::printf("%s\n", fmt::format("== {} ==", ko && !lesson.title_ko.empty() ? lesson.title_ko : lesson.title).c_str());

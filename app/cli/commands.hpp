@@ -1,4 +1,7 @@
 #pragma once
+#include <functional>
+#include <string>
+
 #include <CLI/CLI.hpp>
 
 namespace deploysim::cli {
@@ -18,5 +21,13 @@ void register_tls_commands(CLI::App& app, Context& ctx);
 void register_lesson_commands(CLI::App& app, Context& ctx);
 /// `export` (cli/cmd_export.cpp).
 void register_export_commands(CLI::App& app, Context& ctx);
+
+/// What running the GUI's script driver came to.
+enum class ScriptedGuiResult { ok, no_display, failed };
+/// Runs `deploysim gui --script FILE` in this process, printing nothing (empty in a build
+/// without the GUI).
+using ScriptedGui = std::function<ScriptedGuiResult(const std::string& script_file)>;
+/// `handout` (cli/cmd_handout.cpp): its screenshots come from `gui`.
+void register_handout_command(CLI::App& app, Context& ctx, ScriptedGui gui);
 
 }  // namespace deploysim::cli

@@ -145,7 +145,9 @@ void draw_sequence(const PanelContext& ctx, UiState& ui, Commands& commands) {
     dl->AddTriangleFilled(ImVec2(xb, ya), ImVec2(xb + dir * 9, ya - 5), ImVec2(xb + dir * 9, ya + 5), col);
     const std::string label = std::string(trace.kind(r));
     const float lw = ImGui::CalcTextSize(label.c_str()).x;
-    dl->AddText(ImVec2((xa + xb) * 0.5f - lw * 0.5f, ya - lh - 2), col, label.c_str());
+    const ImVec2 at((xa + xb) * 0.5f - lw * 0.5f, ya - lh - 2);
+    dl->AddText(at, col, label.c_str());
+    if (r.reports_failure) draw_failure_mark(dl, ImVec2(at.x - lh * 0.6f, at.y + lh * 0.5f), lh * 0.4f, col);
     // Round trips as the client sees them: from a send to the next reply it receives.
     if (r.from == client && rtt_start < 0) rtt_start = r.t_ns, rtt_y = ya;
     if (r.to == client && rtt_start >= 0) {

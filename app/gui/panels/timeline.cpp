@@ -152,6 +152,22 @@ void draw_timeline(const PanelContext& ctx, UiState& ui, Commands& commands) {
                         stage_color(stage));
     }
   }
+  // Failures in their stage's lane, marked by shape as well as by colour.
+  const auto v0_ns = static_cast<int64_t>(v0 * 1e9), v1_ns = static_cast<int64_t>(v1 * 1e9);
+  auto first = std::partition_point(m.index.failures.begin(), m.index.failures.end(),
+                                    [&](uint32_t p) { return m.index.time->t_ns_at(p) < v0_ns; });
+  std::vector<int> last_mark(lanes.size(), INT32_MIN);
+  for (auto it = first; it != m.index.failures.end() && m.index.time->t_ns_at(*it) <= v1_ns; ++it) {
+    const Record& r = m.run.trace[m.index.at(*it)];
+    const auto lane = std::find(lanes.begin(), lanes.end(), r.stage);
+    if (lane == lanes.end() || !(ui.settings.stage_filter & stage_bit(r.stage))) continue;
+    const auto l = static_cast<size_t>(lane - lanes.begin());
+    const float x = x_of(static_cast<double>(r.t_ns) / 1e9);
+    const float mark = std::min(6.0f, lane_h * 0.3f);
+    if (static_cast<int>(x) < last_mark[l] + static_cast<int>(2 * mark)) continue;
+    last_mark[l] = static_cast<int>(x);
+    draw_failure_mark(dl, ImVec2(x, area0.y + axis_h + lane_h * (static_cast<float>(l) + 0.5f)), mark, failure_color());
+  }
   if (ui.selected != RecordId::none && raw(ui.selected) < m.run.trace.size()) {
     const Record& r = m.run.trace.at(ui.selected);
     const auto it = std::find(lanes.begin(), lanes.end(), r.stage);

@@ -80,12 +80,10 @@ void draw_hosts(const Model& m, const Canvas& cv, int64_t t) {
     const ImVec2 b0(lo.x + (hp.memory.x0 - hp.frame.x0), lo.y + (hp.memory.y0 - hp.frame.y0));
     const ImVec2 b1(b0.x + (hp.memory.x1 - hp.memory.x0), b0.y + (hp.memory.y1 - hp.memory.y0));
     cv.dl->AddRectFilled(b0, b1, IM_COL32(30, 30, 30, 255), 3);
-    const ImU32 bar = frac > 0.9f   ? failure_color()
-                      : frac > 0.7f ? IM_COL32(255, 165, 0, 255)
-                                    : IM_COL32(70, 170, 90, 255);
+    const ImU32 bar = outcome_color(frac > 0.9f ? Outcome::failure : frac > 0.7f ? Outcome::warning : Outcome::ok);
     cv.dl->AddRectFilled(b0, ImVec2(b0.x + (b1.x - b0.x) * frac, b1.y), bar, 3);
     // The figure inside its bar, as a progress bar shows it: centred, with a shadow so that it
-    // reads on the green, orange or red fill as on the dark track.
+    // reads on the green, yellow or vermillion fill as on the dark track.
     // Narrow hosts (four in a row) get the shorter forms.
     std::string mem;
     for (const std::string& form :
@@ -203,7 +201,10 @@ void draw_packets(const Model& m, const Canvas& cv, UiState& ui, Commands& comma
       const float phase = static_cast<float>(std::fmod(static_cast<double>(t) / 2e7, 1.0));
       for (int k = 0; k < (many_flows ? 1 : 3); ++k) {
         const ImVec2 p = lerp(a, b, std::fmod(phase / 3.0f + static_cast<float>(k) / 3.0f, 1.0f));
-        cv.dl->AddCircleFilled(p, width * 0.6f + 1.5f, col, 8);
+        if (key.failed)
+          draw_failure_mark(cv.dl, p, width * 0.6f + 3.0f, col);
+        else
+          cv.dl->AddCircleFilled(p, width * 0.6f + 1.5f, col, 8);
       }
       if (!many_flows) {
         const std::string label = fmt::format("{} in flight", f.in_flight);
@@ -217,8 +218,12 @@ void draw_packets(const Model& m, const Canvas& cv, UiState& ui, Commands& comma
     cv.dl->AddLine(a, b, key.failed ? failure_color(0.35f) : stage_color(key.stage, 0.35f), width);
     for (float fr : f.fractions) {
       const ImVec2 p = lerp(a, b, fr);
-      cv.dl->AddCircleFilled(p, 7.0f, col, 12);
-      cv.dl->AddCircle(p, 7.0f, IM_COL32(0, 0, 0, 255), 12, 1.5f);
+      if (key.failed) {
+        draw_failure_mark(cv.dl, p, 7.0f, col);
+      } else {
+        cv.dl->AddCircleFilled(p, 7.0f, col, 12);
+        cv.dl->AddCircle(p, 7.0f, IM_COL32(0, 0, 0, 255), 12, 1.5f);
+      }
       const float dx = p.x - mouse.x, dy = p.y - mouse.y;
       const float dist = std::sqrt(dx * dx + dy * dy);
       if (dist < best_d) best_d = dist, hit = f.sample;
@@ -272,9 +277,9 @@ void draw_nodes(const Model& m, const Canvas& cv, const UiState& ui) {
       const auto left = cert_days_left_at(m, cert.domain, ui.t_ns);
       if (!left) continue;
       label(cv.dl, cv.beside(k, place.certs[c]),
-            *left < 0    ? failure_color()
-            : *left < 10 ? IM_COL32(255, 165, 0, 255)
-                         : IM_COL32(150, 220, 150, 255),
+            outcome_color(*left < 0    ? Outcome::failure
+                          : *left < 10 ? Outcome::warning
+                                       : Outcome::ok),
             cert_label(cert.domain, *left));
     }
   }
@@ -284,21 +289,21 @@ void draw_legend(const Canvas& cv) {
   const Stage stages[] = {Stage::dns, Stage::tcp, Stage::tls, Stage::http, Stage::proxy};
   const float line = ImGui::GetTextLineHeight(), dot = line * 0.35f;
   float x = cv.origin.x + cv.layout->legend.x0;
-  const float y = cv.origin.y + cv.layout->legend.y0;
-  auto item = [&](const char* text) {
-    cv.dl->AddText(ImVec2(x + 2.5f * dot, y), IM_COL32(220, 220, 220, 255), text);
-    x += 2.5f * dot + ImGui::CalcTextSize(text).x + line * 0.8f;
-  };
-  for (Stage s : stages) {
-    cv.dl->AddCircleFilled(ImVec2(x + dot, y + line * 0.5f), dot, stage_color(s), 12);
-    item(stage_name(s));
+  float y = cv.origin.y + cv.layout->legend.y0;
+  const std::vector<std::string>& labels = legend_labels();
+  for (size_t i = 0; i < labels.size(); ++i) {
+    if (i > 0 && i == cv.layout->legend_break) x = cv.origin.x + cv.layout->legend.x0, y += line;
+    const ImVec2 mark(x + dot, y + line * 0.5f);
+    if (i < std::size(stages))
+      cv.dl->AddCircleFilled(mark, dot, stage_color(stages[i]), 12);
+    else if (i == std::size(stages))
+      draw_failure_mark(cv.dl, mark, dot * 1.3f, failure_color());
+    else
+      draw_lock(cv.dl, ImVec2(mark.x, y + line * 0.45f), dot * 0.8f, i == std::size(stages) + 1,
+                i == std::size(stages) + 1 ? IM_COL32(255, 210, 60, 255) : IM_COL32(255, 120, 90, 255));
+    cv.dl->AddText(ImVec2(x + 2.5f * dot, y), IM_COL32(220, 220, 220, 255), labels[i].c_str());
+    x += legend_item_width(ImGui::CalcTextSize(labels[i].c_str()).x, line);
   }
-  cv.dl->AddCircleFilled(ImVec2(x + dot, y + line * 0.5f), dot, failure_color(), 12);
-  item("failure");
-  draw_lock(cv.dl, ImVec2(x + dot, y + line * 0.45f), dot * 0.8f, true, IM_COL32(255, 210, 60, 255));
-  item("encrypted");
-  draw_lock(cv.dl, ImVec2(x + dot, y + line * 0.45f), dot * 0.8f, false, IM_COL32(255, 120, 90, 255));
-  item("plaintext (after the proxy)");
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 // Windows). Nothing here is specific to one operating system, C library or GL driver.
 #include "gui/platform/platform.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -76,6 +77,32 @@ bool open_platform(Platform& p, int w, int h, bool vsync, const std::string& ini
   return true;
 }
 
+WindowSize fit_window(WindowSize work, bool fill) {
+  constexpr WindowSize largest{1600, 900}, smallest{1024, 768};
+  if (work.w <= 0 || work.h <= 0) return largest;
+  const auto one = [&](int area, int most, int least) {
+    const int wanted = fill ? most : std::min(most, area * 9 / 10);
+    return std::min(area, std::max(least, wanted));
+  };
+  return {one(work.w, largest.w, smallest.w), one(work.h, largest.h, smallest.h)};
+}
+
+WindowSize primary_work_area() {
+  GLFWmonitor* monitor = glfwGetPrimaryMonitor();
+  if (!monitor) return {};
+  int x = 0, y = 0, w = 0, h = 0;
+  glfwGetMonitorWorkarea(monitor, &x, &y, &w, &h);
+  if (w <= 0 || h <= 0)
+    if (const GLFWvidmode* mode = glfwGetVideoMode(monitor)) w = mode->width, h = mode->height;
+  return {w, h};
+}
+
+WindowSize window_size(const Platform& p) {
+  WindowSize s;
+  if (p.window) glfwGetWindowSize(p.window, &s.w, &s.h);
+  return s;
+}
+
 void poll_events() { glfwPollEvents(); }
 
 bool should_close(const Platform& p) { return glfwWindowShouldClose(p.window); }
@@ -114,13 +141,25 @@ void render_frame(const Platform& p) {
   ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
 }
 
-bool write_screenshot(const Platform& p, const std::string& path) {
-  int w = 0, h = 0;
-  glfwGetFramebufferSize(p.window, &w, &h);
+bool write_screenshot(const Platform& p, const std::string& path, ScreenRect part) {
+  int fw = 0, fh = 0, ww = 0, wh = 0;
+  glfwGetFramebufferSize(p.window, &fw, &fh);
+  glfwGetWindowSize(p.window, &ww, &wh);
+  // Window coordinates to framebuffer pixels (they differ on high-DPI screens); GL rows go up.
+  const double sx = ww > 0 ? static_cast<double>(fw) / ww : 1.0, sy = wh > 0 ? static_cast<double>(fh) / wh : 1.0;
+  int x = 0, y = 0, w = fw, h = fh;
+  if (part.w > 0 && part.h > 0) {
+    x = std::clamp(static_cast<int>(part.x * sx), 0, fw);
+    w = std::clamp(static_cast<int>(part.w * sx), 0, fw - x);
+    const int top = std::clamp(static_cast<int>(part.y * sy), 0, fh);
+    h = std::clamp(static_cast<int>(part.h * sy), 0, fh - top);
+    y = fh - top - h;
+  }
+  if (w <= 0 || h <= 0) return false;
   std::vector<unsigned char> pixels(static_cast<size_t>(w) * static_cast<size_t>(h) * 3);
   glPixelStorei(GL_PACK_ALIGNMENT, 1);
   glReadBuffer(GL_BACK);
-  glReadPixels(0, 0, w, h, GL_RGB, GL_UNSIGNED_BYTE, pixels.data());
+  glReadPixels(x, y, w, h, GL_RGB, GL_UNSIGNED_BYTE, pixels.data());
   return write_png_bottom_up(path, w, h, pixels);
 }
 

@@ -12,6 +12,22 @@ struct Platform {
   std::string ini_path;  ///< imgui.ini path ("" = ImGui writes none).
 };
 
+/// A size in screen coordinates.
+struct WindowSize {
+  int w = 0, h = 0;  ///< Width and height (0 = unknown).
+};
+
+/// The size a window opens at on a monitor whose work area (the screen minus task bars and docks)
+/// is `work`: 90 % of it, at most 1600x900 and at least 1024x768, never more than the work area
+/// itself. `fill`: as large as the work area allows up to 1600x900 (scripted runs and screenshots
+/// keep their 1600x900 frames where the screen has room). Unknown work area: 1600x900.
+WindowSize fit_window(WindowSize work, bool fill);
+/// After init_platform(): the work area of the primary monitor, where a new window opens
+/// ({0, 0} when GLFW knows no monitor).
+WindowSize primary_work_area();
+/// The window's size now, in screen coordinates.
+WindowSize window_size(const Platform& p);
+
 /// Creates the ImGui context (no display needed), so that fonts can be built on any thread while
 /// the window opens. close_platform() destroys it.
 void create_ui_context();
@@ -42,8 +58,13 @@ std::string toolkit_versions();
 void begin_frame();
 /// Renders the ImGui frame into the back buffer (does not swap).
 void render_frame(const Platform& p);
-/// Writes the back buffer as PNG (call after render_frame, before swapping).
-bool write_screenshot(const Platform& p, const std::string& path);
+/// A rectangle in window coordinates, top-left origin (w == 0: none).
+struct ScreenRect {
+  int x = 0, y = 0, w = 0, h = 0;  ///< Corner and size.
+};
+/// Writes the back buffer as PNG (call after render_frame, before swapping): all of it, or only
+/// `part` (clipped to the window) when it has a size.
+bool write_screenshot(const Platform& p, const std::string& path, ScreenRect part = {});
 /// Swaps buffers.
 void present(const Platform& p);
 /// Switches between windowed and fullscreen on the primary monitor.

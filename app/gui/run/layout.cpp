@@ -257,6 +257,12 @@ std::string cert_label(const std::string& domain, double days_left) {
   return days_left < 0 ? fmt::format("{}: EXPIRED", domain) : fmt::format("{}: {:.0f} days left", domain, days_left);
 }
 
+const std::vector<std::string>& legend_labels() {
+  static const std::vector<std::string> labels = {"dns",   "tcp",     "tls",       "http",
+                                                  "proxy", "failure", "encrypted", "plaintext (after the proxy)"};
+  return labels;
+}
+
 std::string status_label(const std::string& state, int64_t backoff_ns, uint32_t restarts) {
   std::string s = backoff_ns > 0 ? fmt::format("{} {:.1f} s", state, static_cast<double>(backoff_ns) / 1e9) : state;
   if (restarts) s += fmt::format(", {} restart{}", restarts, restarts == 1 ? "" : "s");
@@ -269,7 +275,17 @@ CanvasLayout layout_canvas(const Model& m, float width, float height, float line
   CanvasLayout out;
   out.nodes.resize(ix.nodes.size());
   out.hosts.resize(m.scenario.hosts.size());
-  out.legend = Box{margin, height - line_h - 6, width - margin, height - 2};
+  // A narrow canvas (a 1024-pixel window) puts the legend on two lines rather than cutting it off.
+  float legend_x = 0;
+  for (size_t i = 0; i < legend_labels().size(); ++i) {
+    legend_x += legend_item_width(text_width(legend_labels()[i]), line_h);
+    if (legend_x > width - 2 * margin && out.legend_break == 0 && i > 0) {
+      out.legend_break = i;
+      legend_x = legend_item_width(text_width(legend_labels()[i]), line_h);
+    }
+  }
+  const float legend_lines = out.legend_break ? 2.0f : 1.0f;
+  out.legend = Box{margin, height - line_h * legend_lines - 6, width - margin, height - 2};
   std::vector<size_t> top, left;
   std::vector<Group> groups;
   auto group_of = [&](int host) -> Group& {

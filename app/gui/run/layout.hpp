@@ -42,7 +42,8 @@ struct HostPlace {
 struct CanvasLayout {
   std::vector<NodePlace> nodes;  ///< Per trace node.
   std::vector<HostPlace> hosts;  ///< Per scenario host.
-  Box legend;                    ///< The stage colour legend along the bottom.
+  Box legend;                    ///< The stage colour legend along the bottom (one or two lines).
+  size_t legend_break = 0;       ///< The first legend item of the second line (0: one line).
   /// Every text box and host header, for overlap checks.
   std::vector<Box> labels() const;
 };
@@ -56,6 +57,10 @@ using TextWidth = std::function<float(const std::string&)>;
 
 /// The name label of a node: its name, with its role when the name does not say it.
 std::string node_label(const NodeInfo& n);
+/// The legend's items in order: the stages, failure, encrypted, plaintext.
+const std::vector<std::string>& legend_labels();
+/// The width of one legend item: its mark and its text, with the gap after it.
+inline float legend_item_width(float text_w, float line_h) { return 2.5f * 0.35f * line_h + text_w + line_h * 0.8f; }
 /// The certificate line above the proxy ("api.example.test: 60 days left").
 std::string cert_label(const std::string& domain, double days_left);
 /// A worker's status line: state, back-off countdown, restarts ("backing off 1.5 s, 3 restarts").

@@ -8,22 +8,23 @@ namespace deploysim::gui {
 
 namespace {
 
+// Okabe-Ito colours, as theme.cpp's outcomes; the status line beside the worker names the state.
 ImU32 state_color(ProcState st) {
   switch (st) {
     case ProcState::running:
-      return IM_COL32(70, 200, 90, 255);
+      return IM_COL32(0, 158, 115, 255);
     case ProcState::starting:
-      return IM_COL32(90, 170, 255, 255);
+      return IM_COL32(86, 180, 233, 255);
     case ProcState::backing_off:
-      return IM_COL32(255, 165, 0, 255);
+      return IM_COL32(230, 159, 0, 255);
     case ProcState::crashed:
-      return IM_COL32(255, 70, 70, 255);
+      return IM_COL32(213, 94, 0, 255);
     case ProcState::failed:
-      return IM_COL32(170, 20, 20, 255);
+      return IM_COL32(150, 60, 0, 255);
     case ProcState::hung:
-      return IM_COL32(200, 200, 60, 255);
+      return IM_COL32(240, 228, 66, 255);
     case ProcState::stopping:
-      return IM_COL32(170, 150, 230, 255);
+      return IM_COL32(204, 121, 167, 255);
     case ProcState::exited:
     case ProcState::stopped:
     case ProcState::none:

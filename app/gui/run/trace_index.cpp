@@ -57,6 +57,7 @@ TraceIndex build_index(const Trace& trace, Time run_end) {
     const uint32_t i = ix.at(p);
     const Record& r = trace[i];
     if (r.stage < Stage::count) ix.by_stage[static_cast<size_t>(r.stage)].push_back(static_cast<uint32_t>(p));
+    if (r.reports_failure) ix.failures.push_back(static_cast<uint32_t>(p));
     if (r.is_message()) {
       ix.messages.push_back(i);
       ix.max_message_ns = std::max(ix.max_message_ns, r.dur_ns);

@@ -38,13 +38,14 @@ struct Link {
 /// interval (trails), stage counts per pixel column (timeline lanes), per-process/connection/unit
 /// record lists, canvas nodes and links.
 struct TraceIndex {
-  std::optional<Playhead> time;                                       ///< The (t, seq) order of the records.
-  std::vector<uint32_t> messages;                                     ///< Message records sorted by start time.
-  std::vector<int64_t> message_t;                                     ///< Start time of messages[i].
-  int64_t max_message_ns = 0;                                         ///< Longest flight time of any message.
-  std::vector<std::vector<uint32_t>> by_stage;                        ///< Stage -> positions in time order.
-  std::vector<std::vector<uint32_t>> by_proc;                         ///< ProcId -> record indices in time order.
-  std::vector<std::vector<uint32_t>> by_conn;                         ///< ConnId -> record indices in time order.
+  std::optional<Playhead> time;                 ///< The (t, seq) order of the records.
+  std::vector<uint32_t> messages;               ///< Message records sorted by start time.
+  std::vector<int64_t> message_t;               ///< Start time of messages[i].
+  int64_t max_message_ns = 0;                   ///< Longest flight time of any message.
+  std::vector<std::vector<uint32_t>> by_stage;  ///< Stage -> positions in time order.
+  std::vector<uint32_t> failures;               ///< Positions in time order of the records that report a failure.
+  std::vector<std::vector<uint32_t>> by_proc;   ///< ProcId -> record indices in time order.
+  std::vector<std::vector<uint32_t>> by_conn;   ///< ConnId -> record indices in time order.
   std::map<std::string, std::vector<uint32_t>, std::less<>> by_unit;  ///< "unit" detail -> records in time order.
   std::vector<NodeInfo> nodes;                                        ///< Parallel to the trace's node table.
   std::vector<Link> links;                                            ///< Every node pair that exchanged messages.

@@ -12,6 +12,7 @@
 #include "gui/panels/panels.hpp"
 #include "gui/platform/imgui_compat.hpp"
 #include "gui/shell/lesson_nav.hpp"
+#include "gui/widgets/lessons.hpp"
 
 namespace deploysim::gui {
 
@@ -92,11 +93,18 @@ void menu_bar(const Session& session, UiState& ui, Commands& commands) {
   // A running simulation shows its progress here; the panels keep showing the previous run.
   std::string status =
       session.busy() ? fmt::format("{} ... {:.1f} s", session.busy_label(), session.busy_seconds()) : ui.status;
-  status += fmt::format("   {:.1f} ms/frame", ui.fps_ms);
+  const std::string frame_ms = fmt::format("   {:.1f} ms/frame", ui.fps_ms);
+  status += frame_ms;
   const float bar_w = session.busy() ? ImGui::GetFontSize() * 8 : 0.0f;
   const float cancel_w =
       session.busy() ? ImGui::CalcTextSize("Cancel").x + ImGui::GetStyle().FramePadding.x * 2 + 8 : 0.0f;
-  ImGui::SameLine(ImGui::GetWindowWidth() - ImGui::CalcTextSize(status.c_str()).x - bar_w - cancel_w - 24);
+  // On a narrow window (1024 px, presenter font) the status must not cover the menus: the message
+  // gives way to the frame time, which gives way to nothing.
+  const float menus_end = ImGui::GetCursorPosX() + 16;
+  auto start = [&] { return ImGui::GetWindowWidth() - ImGui::CalcTextSize(status.c_str()).x - bar_w - cancel_w - 24; };
+  if (start() < menus_end) status = frame_ms;
+  if (start() < menus_end) status.clear();
+  ImGui::SameLine(std::max(menus_end, start()));
   if (session.busy()) {
     const double p = session.progress();
     ImGui::ProgressBar(static_cast<float>(p), ImVec2(bar_w, 0), fmt::format("{:.0f} %", p * 100).c_str());
@@ -113,6 +121,7 @@ void draw_frame(const Session& session, const Fonts& fonts, const std::string& a
   const Model& m = session.model();
   const bool presenter = ui.settings.presenter;
   update_lesson(m, ui, commands);
+  record_progress(ui);
   apply_window_moves(ui);
   menu_bar(session, ui, commands);
   const PanelContext ctx{session, m, fonts, narrator, assets_dir};

@@ -17,6 +17,7 @@
 
 #include <fmt/format.h>
 #include <imgui.h>
+#include <imgui_internal.h>
 
 #include "gui/shell/dev_fixture.hpp"
 #include "gui/shell/frame.hpp"
@@ -102,6 +103,17 @@ void apply_commands(Session& session, UiState& ui, Commands& commands, Platform&
   }
 }
 
+// The rectangle of a panel's window in pixels (`capture`): the panel's name ("Topology", "Sequence")
+// in the current mode; {} for "" or a window not drawn (then the whole frame is written).
+ScreenRect window_rect(const std::string& name, bool presenter) {
+  if (name.empty()) return {};
+  for (const std::string& id : {(presenter ? "###P" : "###") + name, (presenter ? "P" : "") + name})
+    if (const ImGuiWindow* w = ImGui::FindWindowByName(id.c_str()); w && w->Active)
+      return {static_cast<int>(w->Pos.x), static_cast<int>(w->Pos.y), static_cast<int>(w->Size.x),
+              static_cast<int>(w->Size.y)};
+  return {};
+}
+
 // A problem the user should know of: in the status line, and on stderr.
 void report(UiState& ui, const std::string& problem) {
   if (problem.empty()) return;
@@ -179,10 +191,15 @@ GuiResult run_gui(const GuiOptions& options) {
     compat::build_font_atlas();
     launch_stamp("fonts");
   });
-  const bool window = init_platform() && open_window(platform, options.width, options.height, interactive);
+  const bool display = init_platform();
+  WindowSize work, fit;
+  if (display) work = primary_work_area(), fit = fit_window(work, !interactive);
+  const int width = options.width > 0 ? options.width : fit.w, height = options.height > 0 ? options.height : fit.h;
+  const bool window = display && open_window(platform, width, height, interactive);
   prepare.join();
+  ui.screen_w = work.w, ui.screen_h = work.h;
   std::optional<ScriptRunner> script;
-  if (script_lines) script.emplace(std::move(*script_lines));
+  if (script_lines) script.emplace(std::move(*script_lines), options.quiet ? nullptr : stdout);
   if (!window) {
     session.cancel();
     close_platform(platform);
@@ -199,6 +216,8 @@ GuiResult run_gui(const GuiOptions& options) {
   // The loop.
   while (!should_close(platform)) {
     poll_events();
+    const WindowSize now_size = window_size(platform);
+    ui.window_w = now_size.w, ui.window_h = now_size.h;
     const auto now = std::chrono::steady_clock::now();
     const double dt = std::chrono::duration<double>(now - last).count();
     last = now;
@@ -232,10 +251,10 @@ GuiResult run_gui(const GuiOptions& options) {
     const bool last_frame = sf.quit || (options.frames && ui.frame >= *options.frames);
     if (last_frame && !options.screenshot.empty()) screenshot = options.screenshot;
     if (!screenshot.empty()) {
-      const bool written = write_screenshot(platform, screenshot);
+      const bool written = write_screenshot(platform, screenshot, window_rect(sf.window, ui.settings.presenter));
       ok = ok && written;
       ui.status = written ? "screenshot written: " + screenshot : "could not write " + screenshot;
-      if (script) std::printf("%s\n", ui.status.c_str());
+      if (script && !options.quiet) std::printf("%s\n", ui.status.c_str());
     }
     present(platform);
     if (timing && !timing_done && !session.model().index.nodes.empty()) {

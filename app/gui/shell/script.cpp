@@ -20,7 +20,7 @@ constexpr const char* verbs =
     "play, "
     "pause, speed X, key NAME, compare VARIANT, presenter on|off, inspect FIELD, lesson NAME|next|back|off|answer "
     "X|reveal, language "
-    "en|ko, window NAME X Y W H, reload, quit";
+    "en|ko, window NAME X Y W H, capture WINDOW OUT.png, reload, quit";
 
 bool parse_int(std::string_view s, int64_t& v) {
   const auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
@@ -142,7 +142,7 @@ std::optional<ScriptError> parse_script(const std::string& text, const std::stri
     }
     const bool needs_arg = v == "open" || v == "step" || v == "seek" || v == "select" || v == "set" || v == "frames" ||
                            v == "screenshot" || v == "speed" || v == "key" || v == "compare" || v == "presenter" ||
-                           v == "inspect" || v == "lesson" || v == "language" || v == "window";
+                           v == "inspect" || v == "lesson" || v == "language" || v == "window" || v == "capture";
     const bool no_arg = v == "state" || v == "play" || v == "pause" || v == "quit" || v == "reload";
     const bool optional_arg = v == "peek";  // peek OUT.png: a screenshot of the frame as it is
     if (!needs_arg && !no_arg && !optional_arg)
@@ -151,7 +151,7 @@ std::optional<ScriptError> parse_script(const std::string& text, const std::stri
     if (no_arg && !sl.arg.empty()) return err(arg_start, fmt::format("'{}' takes no argument", v));
     if (v == "lesson" && sl.arg == "answer" && sl.value.empty())
       return err(raw_line.size(), "'lesson answer' expects a choice number (1 = the first) or a number");
-    if (v != "set" && v != "window" && !(v == "lesson" && sl.arg == "answer") && !sl.value.empty())
+    if (v != "set" && v != "window" && v != "capture" && !(v == "lesson" && sl.arg == "answer") && !sl.value.empty())
       return err(rest, fmt::format("unexpected text after '{} {}'", v, sl.arg));
     if (v == "window") {
       std::array<float, 4> r{};
@@ -163,6 +163,8 @@ std::optional<ScriptError> parse_script(const std::string& text, const std::stri
                      "'window' expects a window name and X Y W H as fractions 0..1 of the screen");
       if (nums >> extra) return err(rest, "'window' expects exactly four numbers after the name");
     }
+    if (v == "capture" && sl.value.empty())
+      return err(raw_line.size(), "'capture' needs a window name and a PNG path, e.g. capture Topology canvas.png");
     if (v == "set" && sl.value.empty())
       return err(raw_line.size(), "'set' needs a key and a TOML value, e.g. set service.api.workers 1");
     if ((v == "step" || v == "select" || v == "frames") && !parse_int(sl.arg, sl.number))
@@ -250,11 +252,15 @@ ScriptFrame ScriptRunner::tick(const Session& session, UiState& ui, Commands& co
     wait_frames_ = l.number - 1;
   else if (v == "screenshot")
     f.screenshot = l.arg;
+  else if (v == "capture")
+    f.screenshot = l.value, f.window = l.arg;
   else if (v == "quit")
     f.quit = true;
   else if (v == "state" || v == "peek") {
-    std::fprintf(out_, "%s\n", state_line(session, ui, narrators_.get(ui.settings.language)).c_str());
-    std::fflush(out_);
+    if (out_) {
+      std::fprintf(out_, "%s\n", state_line(session, ui, narrators_.get(ui.settings.language)).c_str());
+      std::fflush(out_);
+    }
     if (!l.arg.empty()) f.screenshot = l.arg;  // peek OUT.png: without waiting for a running simulation
   }
   return f;
@@ -293,7 +299,8 @@ std::string state_line(const Session& session, const UiState& ui, const Narrator
   if (session.compare_model())
     out += fmt::format(" compare={} compare_records={}", session.compare_variant(),
                        session.compare_model()->run.trace.size());
-  out += fmt::format(" scenario=\"{}\" language={}", m.scenario.info.name, ui.settings.language);
+  out += fmt::format(" scenario=\"{}\" language={} window={}x{} screen={}x{}", m.scenario.info.name,
+                     ui.settings.language, ui.window_w, ui.window_h, ui.screen_w, ui.screen_h);
   if (const Lesson* lesson = current_lesson(ui)) {
     out += fmt::format(" lesson={} lesson_step={}/{}", lesson->id, ui.lesson.step + 1, lesson->steps.size());
     if (ui.lesson.step >= 0)
@@ -311,6 +318,10 @@ std::string state_line(const Session& session, const UiState& ui, const Narrator
   } else {
     out += " lesson=none";
   }
+  std::string done;  // the course outline's progress: lessons whose last step was reached
+  for (const auto& [id, p] : ui.settings.progress)
+    if (p.done) done += (done.empty() ? "" : ",") + id;
+  out += fmt::format(" course_done={}", done.empty() ? "none" : done);
   if (!session.error().empty()) out += fmt::format(" error=\"{}\"", session.error());
   out +=
       fmt::format(" simulating={} progress={:.2f}", session.busy() ? 1 : 0, session.busy() ? session.progress() : 0.0);

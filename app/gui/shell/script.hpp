@@ -38,13 +38,14 @@ std::optional<ScriptError> parse_script(const std::string& text, const std::stri
 struct ScriptFrame {
   bool quit = false;       ///< Stop after this frame.
   std::string screenshot;  ///< Write this frame to this PNG.
+  std::string window;      ///< Only this window's rectangle (`capture`; "" = the whole frame).
 };
 
 /// Feeds script lines to the loop: one command per frame, waiting for simulations to finish and
 /// for `frames N` to pass, printing `state ...` lines to `out`.
 class ScriptRunner {
  public:
-  /// Takes the parsed lines.
+  /// Takes the parsed lines; `state` lines go to `out` (nullptr: nowhere).
   explicit ScriptRunner(std::vector<ScriptLine> lines, std::FILE* out = stdout);
   /// Called once per frame before drawing.
   ScriptFrame tick(const Session& session, UiState& ui, Commands& commands);

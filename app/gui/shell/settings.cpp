@@ -1,9 +1,11 @@
 #include "gui/shell/settings.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -20,6 +22,39 @@ std::string line_col(const std::string& text, size_t pos) {
   const size_t start = text.rfind('\n', pos == 0 ? 0 : pos - 1);
   const size_t col = start == std::string::npos || pos == 0 ? pos + 1 : pos - start;
   return fmt::format("{}:{}", line, col);
+}
+
+// "progress": {"LESSON-ID": {"done": true, "answers": {"STEP": true, ...}}, ...}. What is well
+// formed is kept; `bad(key, expected, after)` names the first thing that is not.
+using BadSetting = std::function<void(const std::string& key, const char* expected, const std::string& after)>;
+
+void read_progress(const nlohmann::json& v, std::map<std::string, LessonProgress>& out, const BadSetting& bad) {
+  constexpr const char* shape = "an object {\"LESSON-ID\": {\"done\": true, \"answers\": {\"STEP\": true}}}";
+  if (!v.is_object()) return bad("progress", shape, "");
+  for (const auto& [id, entry] : v.items()) {
+    if (!entry.is_object()) {
+      bad(id, shape, "progress");
+      continue;
+    }
+    LessonProgress p;
+    for (const auto& [key, value] : entry.items()) {
+      if (key == "done" && value.is_boolean()) {
+        p.done = value.get<bool>();
+      } else if (key == "answers" && value.is_object()) {
+        for (const auto& [step, right] : value.items()) {
+          int n = -1;
+          const auto [end, ec] = std::from_chars(step.data(), step.data() + step.size(), n);
+          if (ec != std::errc() || end != step.data() + step.size() || n < 0 || !right.is_boolean())
+            bad(step, "a step number in quotes with true or false, e.g. \"3\": true", id);
+          else
+            p.answers[n] = right.get<bool>();
+        }
+      } else {
+        bad(key, "\"done\": true or false, or \"answers\": {\"STEP\": true or false}", id);
+      }
+    }
+    out[id] = std::move(p);
+  }
 }
 
 }  // namespace
@@ -58,9 +93,11 @@ LoadedSettings load_settings(const std::string& dir) {
   }
   // Each key checked for its type: a wrong one keeps that setting's default, and the first such
   // problem is reported with where the key is.
-  auto bad = [&](const std::string& key, const char* expected) {
+  // `after`: a key inside whose value this one is (a lesson id in "progress"), to find the right one.
+  auto bad = [&](const std::string& key, const char* expected, const std::string& after = {}) {
     if (!out.problem.empty()) return;
-    const size_t at = text.find('"' + key + '"');
+    const size_t from = after.empty() ? 0 : text.find('"' + after + '"');
+    const size_t at = text.find('"' + key + '"', from == std::string::npos ? 0 : from);
     out.problem = fmt::format("{}:{}: \"{}\" should be {}; using the default for it", path,
                               line_col(text, at == std::string::npos ? 0 : at), key, expected);
   };
@@ -95,10 +132,12 @@ LoadedSettings load_settings(const std::string& dir) {
         bad(key, "\"en\" or \"ko\"");
       else
         s.language = v.get<std::string>();
+    } else if (key == "progress") {
+      read_progress(v, s.progress, bad);
     } else {
       bad(key,
-          "one of presenter, font_scale, speed, stage_filter, last_scenario, show_trails, language (an unknown "
-          "key, ignored)");
+          "one of presenter, font_scale, speed, stage_filter, last_scenario, show_trails, language, progress (an "
+          "unknown key, ignored)");
     }
   }
   return out;
@@ -108,10 +147,16 @@ bool save_settings(const std::string& dir, const Settings& s) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) return false;
-  const nlohmann::json j = {
+  nlohmann::json j = {
       {"presenter", s.presenter},       {"font_scale", s.font_scale},       {"speed", s.speed},
       {"stage_filter", s.stage_filter}, {"last_scenario", s.last_scenario}, {"show_trails", s.show_trails},
       {"language", s.language}};
+  nlohmann::json& progress = j["progress"] = nlohmann::json::object();
+  for (const auto& [id, p] : s.progress) {
+    nlohmann::json answers = nlohmann::json::object();
+    for (const auto& [step, right] : p.answers) answers[std::to_string(step)] = right;
+    progress[id] = {{"done", p.done}, {"answers", answers}};
+  }
   std::ofstream out(dir + "/settings.json");
   out << j.dump(2) << '\n';
   return static_cast<bool>(out);

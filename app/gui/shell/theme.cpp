@@ -1,5 +1,6 @@
 #include "gui/shell/theme.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -21,28 +22,32 @@ ImU32 rgba(int r, int g, int b, float a) {
 
 }  // namespace
 
+// Okabe & Ito's palette for colour-vision deficiency ("Color Universal Design",
+// https://jfly.uni-koeln.de/color/): the legend's stages and the outcomes stay apart for
+// deuteranopes and protanopes (tests/test_gui_palette.cpp checks them through Machado et al.'s
+// 2009 simulation). TCP is light grey rather than the palette's black, which a dark canvas hides.
 ImU32 stage_color(Stage s, float a) {
   switch (s) {
     case Stage::dns:
-      return rgba(80, 170, 255, a);
+      return rgba(86, 180, 233, a);  // sky blue
     case Stage::tcp:
-      return rgba(160, 160, 170, a);
+      return rgba(220, 220, 220, a);
     case Stage::tls:
-      return rgba(255, 200, 40, a);
+      return rgba(240, 228, 66, a);  // yellow
     case Stage::http:
-      return rgba(90, 220, 110, a);
+      return rgba(0, 158, 115, a);  // bluish green
     case Stage::proxy:
-      return rgba(60, 210, 200, a);
+      return rgba(0, 114, 178, a);  // blue
     case Stage::process:
-      return rgba(200, 140, 255, a);
+      return rgba(204, 121, 167, a);  // reddish purple
     case Stage::supervisor:
-      return rgba(255, 140, 200, a);
+      return rgba(230, 159, 0, a);  // orange
     case Stage::cert:
-      return rgba(255, 160, 60, a);
+      return rgba(240, 228, 66, a);
     case Stage::memory:
-      return rgba(180, 120, 80, a);
+      return rgba(170, 140, 110, a);
     case Stage::deploy:
-      return rgba(140, 200, 255, a);
+      return rgba(150, 200, 240, a);
     case Stage::client:
       return rgba(220, 220, 220, a);
     case Stage::fault:
@@ -53,7 +58,27 @@ ImU32 stage_color(Stage s, float a) {
   return rgba(200, 200, 200, a);
 }
 
-ImU32 failure_color(float a) { return rgba(255, 70, 70, a); }
+ImU32 failure_color(float a) { return rgba(213, 94, 0, a); }  // vermillion
+
+ImU32 outcome_color(Outcome o, float a) {
+  switch (o) {
+    case Outcome::ok:
+      return rgba(0, 158, 115, a);
+    case Outcome::warning:
+      return rgba(240, 228, 66, a);
+    case Outcome::failure:
+      return failure_color(a);
+  }
+  return failure_color(a);
+}
+
+void draw_failure_mark(ImDrawList* dl, ImVec2 centre, float r, ImU32 col) {
+  // An X over a dark disc: a shape that says "failed" without its colour.
+  dl->AddCircleFilled(centre, r * 1.15f, IM_COL32(0, 0, 0, 220), 12);
+  const float k = r * 0.7f, w = std::max(1.5f, r * 0.35f);
+  dl->AddLine(ImVec2(centre.x - k, centre.y - k), ImVec2(centre.x + k, centre.y + k), col, w);
+  dl->AddLine(ImVec2(centre.x - k, centre.y + k), ImVec2(centre.x + k, centre.y - k), col, w);
+}
 
 Fonts load_fonts() {
   ImGuiIO& io = ImGui::GetIO();

@@ -11,6 +11,13 @@ namespace deploysim::gui {
 ImU32 stage_color(Stage s, float alpha = 1.0f);
 /// The colour used for failures (alerts, crashes, 5xx).
 ImU32 failure_color(float alpha = 1.0f);
+/// How something ended: a worker's state, a certificate's days left, a host's memory.
+enum class Outcome { ok, warning, failure };
+/// The colour of an outcome (Okabe-Ito: bluish green, yellow, vermillion).
+ImU32 outcome_color(Outcome o, float alpha = 1.0f);
+/// Draws the failure mark (an X on a dark disc) of radius r: failures are told by shape as well
+/// as by colour on the canvas, the timeline and the sequence diagram.
+void draw_failure_mark(ImDrawList* dl, ImVec2 centre, float r, ImU32 col);
 
 /// Fonts loaded at start: a regular UI font and a large one for presenter mode.
 struct Fonts {
@@ -29,7 +36,10 @@ Fonts load_fonts();
 inline constexpr const char* korean_ui_words =
     "레슨 단계 이전 다음 요약 레슨 닫기 시뮬레이션 중... 출처 실제 환경에서는 "
     "예측해 보세요 답을 고른 뒤 확인을 누르세요 내 답 정답 맞았습니다 틀렸습니다 "
-    "실행 결과에서 읽은 값 답을 찾지 못했습니다";
+    "실행 결과에서 읽은 값 답을 찾지 못했습니다 "
+    // The course outline (widgets/lessons.cpp).
+    "과정: 레슨 개 분 완료 이 레슨을 마치면 할 수 있는 것 먼저 볼 레슨 정답 클릭하면 엽니다. 화살표를 누르면 목표가 "
+    "보입니다";
 
 /// Makes the fonts able to show `language`: for "ko", merges a Korean font (NanumGothic, Noto Sans
 /// CJK, the system's) into the regular and large fonts with only the Hangul the narration,

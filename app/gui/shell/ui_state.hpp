@@ -13,15 +13,23 @@
 
 namespace deploysim::gui {
 
+/// A learner's progress in one lesson (settings.json "progress", by lesson id).
+struct LessonProgress {
+  bool done = false;            ///< The learner reached the lesson's last step.
+  std::map<int, bool> answers;  ///< Step index of each question answered -> the latest answer was right.
+  bool operator==(const LessonProgress&) const = default;
+};
+
 /// Presentation settings that persist between runs (settings.json).
 struct Settings {
-  bool presenter = false;              ///< Large font, high contrast.
-  float font_scale = 1.0f;             ///< Extra scale on top of the font size.
-  double speed = 1.0;                  ///< Playback speed (simulated seconds per real second).
-  uint32_t stage_filter = all_stages;  ///< Stages shown and stepped through.
-  std::string last_scenario;           ///< Re-opened on start when no file is given.
-  bool show_trails = true;             ///< Fading trails of recent packets.
-  std::string language = "en";         ///< Narration language ("en", "ko").
+  bool presenter = false;                          ///< Large font, high contrast.
+  float font_scale = 1.0f;                         ///< Extra scale on top of the font size.
+  double speed = 1.0;                              ///< Playback speed (simulated seconds per real second).
+  uint32_t stage_filter = all_stages;              ///< Stages shown and stepped through.
+  std::string last_scenario;                       ///< Re-opened on start when no file is given.
+  bool show_trails = true;                         ///< Fading trails of recent packets.
+  std::string language = "en";                     ///< Narration language ("en", "ko").
+  std::map<std::string, LessonProgress> progress;  ///< The learner's progress, by lesson id.
 };
 
 /// The learner's answers to lesson questions, per lesson id (what a progress store keeps).
@@ -74,13 +82,15 @@ struct UiState {
   float canvas_pan_x = 0, canvas_pan_y = 0;  ///< Topology pan (pixels).
   double view_t0 = 0, view_t1 = 0;           ///< Timeline visible range (s); equal = whole run.
   int hex_hover_field = -1;                  ///< Inspector: field under the mouse in the hex view.
-  std::string hex_pinned;       ///< Inspector: field pinned by a click or `inspect` (lit when nothing is hovered).
-  std::string hex_scrolled_to;  ///< Inspector: the pinned field last scrolled into view.
-  int reset_layout = 0;         ///< Frames left to place the windows at their default rectangles.
-  bool fullscreen = false;      ///< F11.
-  int64_t frame = 0;            ///< Frames drawn so far.
-  double fps_ms = 0;            ///< Smoothed ms per frame (status bar).
-  std::string status;           ///< One-line status message (screenshot written, ...).
+  std::string hex_pinned;          ///< Inspector: field pinned by a click or `inspect` (lit when nothing is hovered).
+  std::string hex_scrolled_to;     ///< Inspector: the pinned field last scrolled into view.
+  int reset_layout = 0;            ///< Frames left to place the windows at their default rectangles.
+  bool fullscreen = false;         ///< F11.
+  int64_t frame = 0;               ///< Frames drawn so far.
+  double fps_ms = 0;               ///< Smoothed ms per frame (status bar).
+  int window_w = 0, window_h = 0;  ///< The window's size (script `state`: window=WxH).
+  int screen_w = 0, screen_h = 0;  ///< The work area of the monitor it opened on (script `state`: screen=WxH).
+  std::string status;              ///< One-line status message (screenshot written, ...).
   std::map<std::string, double> whatif_edits;  ///< What-if widget values not yet simulated.
   RecordId sequence_follow = RecordId::none;   ///< Sequence diagram: last row scrolled to.
   std::string open_path;                       ///< Browser: the path typed into "Open a file".

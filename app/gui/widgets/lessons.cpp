@@ -2,7 +2,9 @@
 // in the chosen language; Back / Next move the playhead to each step's target.
 #include "gui/widgets/lessons.hpp"
 
+#include <algorithm>
 #include <filesystem>
+#include <string_view>
 
 #include <fmt/format.h>
 #include <imgui.h>
@@ -175,7 +177,154 @@ void draw_sources(const std::vector<std::string>& ids, const char* id_prefix) {
   }
 }
 
+// Steps that ask a question before they play.
+int question_count(const Lesson& l) { return 0; }
+
+// --- The course outline: every lesson in course order, its minutes, objectives, prerequisites
+// and the learner's progress (ui.settings.progress, kept in settings.json) ---
+
+// The outline's words (issue #16 moves all UI text to a catalogue).
+struct CourseWords {
+  const char* course;      // "Course: {} lessons, {} min, {} done"
+  const char* objectives;  // header of the objectives
+  const char* after;       // "take after" (prerequisites)
+  const char* minutes;     // "{} min"
+  const char* done;
+  const char* right;  // "{}/{} right"
+  const char* open;   // tooltip hint
+};
+
+const CourseWords& course_words(bool ko) {
+  static const CourseWords en{"Course: {} lessons, {} min, {} done",
+                              "After this lesson you can",
+                              "Take after",
+                              "{} min",
+                              "done",
+                              "{}/{} right",
+                              "Click to open the lesson; the arrow shows its objectives"};
+  static const CourseWords kr{"과정: 레슨 {}개, {}분, {}개 완료",
+                              "이 레슨을 마치면 할 수 있는 것",
+                              "먼저 볼 레슨",
+                              "{}분",
+                              "완료",
+                              "{}/{} 정답",
+                              "클릭하면 레슨을 엽니다. 화살표를 누르면 목표가 보입니다"};
+  return ko ? kr : en;
+}
+
+// "07b" of "07b-probes": how the outline and prerequisites name a lesson briefly.
+std::string_view lesson_number(const Lesson& l) { return std::string_view(l.id).substr(0, l.id.find('-')); }
+
+void draw_objectives(const Lesson& l, bool ko) {
+  const auto& list = ko && l.objectives_ko.size() == l.objectives.size() ? l.objectives_ko : l.objectives;
+  for (const std::string& o : list) {
+    ImGui::Bullet();
+    ImGui::TextWrapped("%s", o.c_str());
+  }
+}
+
+// The prerequisites by number and title, e.g. "07 Restarts after a crash".
+void draw_prerequisites(const Lesson& l, const std::vector<Lesson>& all, const Settings& settings) {
+  const bool ko = settings.language == "ko";
+  if (l.prerequisites.empty()) return;
+  ImGui::TextDisabled("%s", course_words(ko).after);
+  for (const std::string& id : l.prerequisites) {
+    const auto it = std::find_if(all.begin(), all.end(), [&](const Lesson& x) { return x.id == id; });
+    const std::string title =
+        it == all.end() ? id : fmt::format("{} {}", lesson_number(*it), lesson_title(*it, settings.language));
+    const auto p = settings.progress.find(id);
+    const bool done = p != settings.progress.end() && p->second.done;
+    ImGui::BulletText("%s%s", title.c_str(), done ? fmt::format(" ({})", course_words(ko).done).c_str() : "");
+  }
+}
+
+void draw_course(UiState& ui, Commands& commands) {
+  const std::vector<Lesson>& all = ui.lesson.list;
+  const bool ko = ui.settings.language == "ko";
+  const CourseWords& w = course_words(ko);
+  const CourseOrder order = course_order(all);
+  int minutes = 0, done = 0;
+  for (const Lesson& l : all) {
+    minutes += l.minutes;
+    const auto p = ui.settings.progress.find(l.id);
+    done += p != ui.settings.progress.end() && p->second.done;
+  }
+  ImGui::TextDisabled("%s", fmt::format(fmt::runtime(w.course), all.size(), minutes, done).c_str());
+  if (!order.cycle.empty()) {
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(failure_color()));
+    ImGui::TextWrapped("prerequisite cycle: %s", order.cycle.c_str());
+    ImGui::PopStyleColor();
+  }
+  const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH;
+  if (!ImGui::BeginTable("course", 3, flags)) return;
+  const float em = ImGui::GetFontSize();
+  ImGui::TableSetupColumn("lesson", ImGuiTableColumnFlags_WidthStretch);
+  ImGui::TableSetupColumn("minutes", ImGuiTableColumnFlags_WidthFixed, em * 3.2f);
+  ImGui::TableSetupColumn("progress", ImGuiTableColumnFlags_WidthFixed, em * 6.5f);
+  for (const size_t i : order.order) {
+    const Lesson& l = all[i];
+    const auto found = ui.settings.progress.find(l.id);
+    const LessonProgress* progress = found == ui.settings.progress.end() ? nullptr : &found->second;
+    ImGui::TableNextRow();
+    ImGui::TableSetColumnIndex(0);
+    ImGuiTreeNodeFlags node = ImGuiTreeNodeFlags_OpenOnArrow | ImGuiTreeNodeFlags_SpanFullWidth;
+    if (static_cast<int>(i) == ui.lesson.current) node |= ImGuiTreeNodeFlags_Selected;
+    const std::string label =
+        fmt::format("{} {}##course{}", lesson_number(l), lesson_title(l, ui.settings.language), l.id);
+    const bool open = ImGui::TreeNodeEx(label.c_str(), node);
+    if (ImGui::IsItemClicked() && !ImGui::IsItemToggledOpen()) open_lesson(ui, commands, static_cast<int>(i));
+    if (ImGui::IsItemHovered() && !open) {
+      ImGui::BeginTooltip();
+      ImGui::PushTextWrapPos(em * 28);
+      ImGui::TextUnformatted(lesson_title(l, ui.settings.language).c_str());
+      ImGui::TextDisabled("%s", w.objectives);
+      draw_objectives(l, ko);
+      draw_prerequisites(l, all, ui.settings);
+      ImGui::TextDisabled("%s", w.open);
+      ImGui::PopTextWrapPos();
+      ImGui::EndTooltip();
+    }
+    ImGui::TableSetColumnIndex(1);
+    if (l.minutes > 0) ImGui::TextUnformatted(fmt::format(fmt::runtime(w.minutes), l.minutes).c_str());
+    ImGui::TableSetColumnIndex(2);
+    const std::string state = progress_text(l, progress, ko);
+    if (progress && progress->done)
+      ImGui::TextUnformatted(state.c_str());
+    else
+      ImGui::TextDisabled("%s", state.c_str());
+    if (open) {
+      ImGui::TableNextRow();
+      ImGui::TableSetColumnIndex(0);
+      ImGui::Indent();
+      draw_objectives(l, ko);
+      draw_prerequisites(l, all, ui.settings);
+      ImGui::Unindent();
+      ImGui::TreePop();
+    }
+  }
+  ImGui::EndTable();
+}
+
 }  // namespace
+
+std::string progress_text(const Lesson& lesson, const LessonProgress* progress, bool ko) {
+  const CourseWords& w = course_words(ko);
+  const int questions = question_count(lesson);
+  std::string out = progress && progress->done ? w.done : "";
+  if (progress && questions > 0 && !progress->answers.empty()) {
+    int right = 0;
+    for (const auto& [step, ok] : progress->answers)
+      right += ok && step >= 0 && step < static_cast<int>(lesson.steps.size());
+    out += fmt::format("{}{}", out.empty() ? "" : ", ", fmt::format(fmt::runtime(w.right), right, questions));
+  }
+  return out.empty() ? "-" : out;
+}
+
+void record_progress(UiState& ui) {
+  const Lesson* lesson = current_lesson(ui);
+  if (!lesson || ui.lesson.step < 0) return;
+  if (ui.lesson.step + 1 == static_cast<int>(lesson->steps.size())) ui.settings.progress[lesson->id].done = true;
+}
 
 void draw_lessons(UiState& ui, Commands& commands) {
   ensure_lessons(ui);
@@ -195,6 +344,8 @@ void draw_lessons(UiState& ui, Commands& commands) {
     ImGui::TextDisabled("%s", lang == "ko" ? "요약" : "Summary");
     ImGui::TextWrapped("%s", summary.c_str());
     const bool ko = lang == "ko";
+    if (!lesson->objectives.empty() && ImGui::CollapsingHeader(course_words(ko).objectives))
+      draw_objectives(*lesson, ko);
     const int step = ui.lesson.step;
     if (ImGui::CollapsingHeader(ko ? "출처" : "Sources")) {
       if (step >= 0 && step < static_cast<int>(lesson->steps.size()))
@@ -210,17 +361,7 @@ void draw_lessons(UiState& ui, Commands& commands) {
     if (ImGui::SmallButton(lang == "ko" ? "레슨 닫기" : "Close the lesson")) close_lesson(ui);
     ImGui::Separator();
   }
-  for (size_t i = 0; i < ui.lesson.list.size(); ++i) {
-    const Lesson& l = ui.lesson.list[i];
-    const std::string label = fmt::format("{}##lesson{}", lesson_title(l, lang), i);
-    if (ImGui::Selectable(label.c_str(), static_cast<int>(i) == ui.lesson.current))
-      open_lesson(ui, commands, static_cast<int>(i));
-    if (ImGui::IsItemHovered())
-      ImGui::SetTooltip("%s", fmt::format("{} ({} steps, scenario {}{}{})", l.id, l.steps.size(),
-                                          std::filesystem::path(l.scenario_path).filename().string(),
-                                          l.variant.empty() ? "" : ", variant ", l.variant)
-                                  .c_str());
-  }
+  draw_course(ui, commands);
 }
 
 }  // namespace deploysim::gui

@@ -1,4 +1,6 @@
 #pragma once
+#include <string>
+
 #include "gui/shell/commands.hpp"
 #include "gui/shell/ui_state.hpp"
 
@@ -10,5 +12,11 @@ void draw_lesson_step(UiState& ui, bool large);
 /// The lesson navigator: the open lesson's step, summary, sources and "in real life" note, then
 /// the shipped lessons to open (the top of the scenario browser).
 void draw_lessons(UiState& ui, Commands& commands);
+/// What the course outline says of a learner's progress in a lesson: "done", "2/3 right" (right
+/// answers out of the lesson's questions), both, or "-" when not started; Korean when `ko`.
+std::string progress_text(const Lesson& lesson, const LessonProgress* progress, bool ko);
+/// Notes the open lesson's progress in ui.settings.progress: done once its last step is shown.
+/// Call once per frame, after update_lesson.
+void record_progress(UiState& ui);
 
 }  // namespace deploysim::gui

@@ -85,6 +85,12 @@ struct Lesson {
   RealLife real_life;       ///< The "in real life" note (empty text when the file has none).
   std::string source_path;  ///< The lesson file.
   SourcePos pos;            ///< Position of the [lesson] table.
+  // The course around the lesson (docs/lessons.md, "The course"): what a learner can do after
+  // it, how long a class needs, and which lessons come first.
+  std::vector<std::string> objectives;     ///< English, one sentence each ("Explain why ...").
+  std::vector<std::string> objectives_ko;  ///< Korean, the same objectives in the same order.
+  int minutes = 0;                         ///< Minutes a class needs for it (0 = not given).
+  std::vector<std::string> prerequisites;  ///< Ids of lessons to take first ("01-https-request").
 };
 
 /// A lesson or a located error.
@@ -110,6 +116,15 @@ const SourceCatalogue& shipped_sources();
 bool is_lesson_file(const std::string& path);
 /// The lesson files of a directory (default: assets/lessons), sorted by name.
 std::vector<std::string> list_lessons(const std::string& dir = {});
+/// The course order of loaded lessons: indices into `lessons`, their order kept except that a
+/// lesson comes after its prerequisites. Prerequisites that are not in `lessons` are ignored;
+/// `cycle` names the lessons that a prerequisite cycle keeps from their place (they come last, in
+/// their order), "" when none.
+struct CourseOrder {
+  std::vector<size_t> order;
+  std::string cycle;
+};
+CourseOrder course_order(const std::vector<Lesson>& lessons);
 /// Whether a step target is well formed.
 bool valid_step_target(std::string_view target);
 /// The record a step target points at: "kind:K[#n]" -> the n-th record whose kind or narration

@@ -129,6 +129,55 @@ bool read_choice_value(const toml::table& t, std::string& out, const std::string
   return true;
 }
 
+// --- The course around a lesson: objectives, minutes, prerequisites ---
+
+// A prerequisite is a lesson id: a file <id>.toml next to the lesson or among the shipped lessons.
+bool lesson_exists(const std::string& lesson_file, const std::string& id) {
+  if (id.empty() || id.find('/') != std::string::npos) return false;
+  std::error_code ec;
+  return fs::is_regular_file(fs::path(lesson_file).parent_path() / (id + ".toml"), ec) ||
+         fs::is_regular_file(fs::path(assets_dir()) / "lessons" / (id + ".toml"), ec);
+}
+
+bool read_course(const toml::table& info, Lesson& lesson, const std::string& file, std::optional<ScenarioError>& err) {
+  if (!read_strings(info, "objectives", lesson.objectives, file, err) ||
+      !read_strings(info, "objectives_ko", lesson.objectives_ko, file, err) ||
+      !read_strings(info, "prerequisites", lesson.prerequisites, file, err))
+    return false;
+  if (!lesson.objectives_ko.empty() && lesson.objectives_ko.size() != lesson.objectives.size()) {
+    err = located(file, info.get("objectives_ko")->source(),
+                  fmt::format("'objectives_ko' has {} entries and 'objectives' {}: give each objective in both "
+                              "languages, in the same order",
+                              lesson.objectives_ko.size(), lesson.objectives.size()));
+    return false;
+  }
+  if (const toml::node* n = info.get("minutes")) {
+    const auto* v = n->as_integer();
+    // A lesson is taught in one sitting: a class period, or at most a long workshop session.
+    if (!v || v->get() < 1 || v->get() > 240) {
+      err = located(file, n->source(), "'minutes' must be a whole number of minutes from 1 to 240, e.g. 15");
+      return false;
+    }
+    lesson.minutes = static_cast<int>(v->get());
+  }
+  const toml::array* arr = info["prerequisites"].as_array();
+  for (size_t i = 0; i < lesson.prerequisites.size(); ++i) {
+    const std::string& id = lesson.prerequisites[i];
+    if (id == lesson.id) {
+      err = located(file, (*arr)[i].source(), fmt::format("lesson '{}' cannot be its own prerequisite", id));
+      return false;
+    }
+    if (!lesson_exists(file, id)) {
+      err = located(file, (*arr)[i].source(),
+                    fmt::format("unknown prerequisite '{}' (expected a lesson id: the name of a lesson file without "
+                                ".toml, next to this one or in {}/lessons, e.g. \"01-https-request\")",
+                                id, assets_dir()));
+      return false;
+    }
+  }
+  return true;
+}
+
 std::optional<Question> parse_question(const toml::node& node, const std::string& file,
                                        std::optional<ScenarioError>& err) {
   const toml::table* qt = node.as_table();
@@ -325,7 +374,9 @@ LessonLoad load_lesson_file(const std::string& path, const SourceCatalogue* sour
   lesson.id = fs::path(path).stem().string();
   lesson.pos = {info->source().begin.line, info->source().begin.column};
   std::string scenario;
-  if (!check_keys(*info, {"title", "title_ko", "concept", "summary", "summary_ko", "scenario", "variant", "sources"},
+  if (!check_keys(*info,
+                  {"title", "title_ko", "concept", "summary", "summary_ko", "scenario", "variant", "sources",
+                   /* the course: */ "objectives", "objectives_ko", "minutes", "prerequisites"},
                   "[lesson]", path, err) ||
       !read_string(*info, "title", lesson.title, path, err) ||
       !read_string(*info, "title_ko", lesson.title_ko, path, err) ||
@@ -335,7 +386,7 @@ LessonLoad load_lesson_file(const std::string& path, const SourceCatalogue* sour
       !read_string(*info, "scenario", scenario, path, err) ||
       !read_string(*info, "variant", lesson.variant, path, err) ||
       !read_strings(*info, "sources", lesson.sources, path, err) ||
-      !check_sources(*info, lesson.sources, *sources, path, err)) {
+      !check_sources(*info, lesson.sources, *sources, path, err) || !read_course(*info, lesson, path, err)) {
     out.error = err;
     return out;
   }
@@ -431,6 +482,34 @@ bool is_lesson_file(const std::string& path) {
   } catch (const toml::parse_error&) {
     return false;
   }
+}
+
+CourseOrder course_order(const std::vector<Lesson>& lessons) {
+  CourseOrder out;
+  std::vector<bool> placed(lessons.size(), false);
+  auto ready = [&](size_t i) {
+    for (const std::string& pre : lessons[i].prerequisites)
+      for (size_t j = 0; j < lessons.size(); ++j)
+        if (lessons[j].id == pre && !placed[j]) return false;
+    return true;
+  };
+  // Each round places the first lesson, in the given order, whose prerequisites are all placed.
+  while (out.order.size() < lessons.size()) {
+    size_t next = lessons.size();
+    for (size_t i = 0; i < lessons.size() && next == lessons.size(); ++i)
+      if (!placed[i] && ready(i)) next = i;
+    if (next == lessons.size()) {
+      for (size_t i = 0; i < lessons.size(); ++i)
+        if (!placed[i]) {
+          out.cycle += fmt::format("{}{}", out.cycle.empty() ? "" : ", ", lessons[i].id);
+          out.order.push_back(i);
+        }
+      break;
+    }
+    placed[next] = true;
+    out.order.push_back(next);
+  }
+  return out;
 }
 
 std::vector<std::string> list_lessons(const std::string& dir) {

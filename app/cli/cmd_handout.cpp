@@ -1,0 +1,220 @@
+// `deploysim handout LESSON --format md|html [--lang en|ko] [-o PATH]`: a lesson as a handout.
+// The canvas (and the sequence diagram) at each step is rendered by the GUI's script driver under
+// the current display; without one the handout says so and has no images.
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <memory>
+
+#include <fmt/format.h>
+
+#include "cli/commands.hpp"
+#include "cli/handout.hpp"
+#include "cli/tour.hpp"
+#include "deploysim/glossary.hpp"
+#include "deploysim/lesson.hpp"
+#include "deploysim/narration.hpp"
+#include "deploysim/simulate.hpp"
+
+namespace deploysim::cli {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+// Events shown before a step's own: enough to see what led to it, few enough for a page.
+constexpr size_t events_per_step = 5;
+
+struct HandoutOptions {
+  std::string lesson;
+  std::string format = "html";
+  std::string lang = "en";
+  std::string output;
+};
+
+enum class Note { no_display, no_gui, render_failed, earlier_events };
+
+// The command's own sentences in English and Korean, in one place.
+std::string note(Note n, bool ko, size_t count = 0) {
+  switch (n) {
+    case Note::no_display:
+      return ko ? "디스플레이를 열 수 없어 이 유인물에는 캔버스 화면이 없습니다(데스크톱에서 실행하거나 xvfb-run으로 "
+                  "실행하세요)."
+                : "No display could be opened, so this handout has no pictures of the canvas (run it on a desktop, "
+                  "or under xvfb-run).";
+    case Note::no_gui:
+      return ko ? "이 빌드에는 GUI가 없어 이 유인물에는 캔버스 화면이 없습니다."
+                : "This build has no GUI, so this handout has no pictures of the canvas.";
+    case Note::render_failed:
+      return ko ? "캔버스 화면을 그리지 못해 이 유인물에는 캔버스 화면이 없습니다."
+                : "The canvas could not be rendered, so this handout has no pictures of it.";
+    case Note::earlier_events:
+      return ko ? fmt::format("... (앞선 이벤트 {}개)", count) : fmt::format("... ({} earlier events)", count);
+  }
+  return {};
+}
+
+std::vector<std::string> cite(const std::vector<std::string>& ids) {
+  std::vector<std::string> out;
+  for (const std::string& id : ids) {
+    const auto it = shipped_sources().find(id);
+    out.push_back(it == shipped_sources().end() ? id : fmt::format("{} <{}>", it->second.title, it->second.url));
+  }
+  return out;
+}
+
+// A step's question with its answer read from the run (the answers page prints it; a source that
+// reads nothing, which `deploysim check` reports, prints as "?").
+HandoutQuestion handout_question(const Question& q, const Run& run, std::optional<size_t> target, bool ko) {
+  auto pick = [&](const std::string& en, const std::string& k) { return ko && !k.empty() ? k : en; };
+  HandoutQuestion out;
+  out.prompt = pick(q.prompt, q.prompt_ko);
+  out.explain = pick(q.explain, q.explain_ko);
+  for (const QuestionChoice& c : q.choices) out.choices.push_back(pick(c.text, c.text_ko));
+  const AnswerRead truth = read_answer(run.trace, run.metrics, q.answer, target.value_or(0));
+  out.answer = "?";
+  if (truth.value && q.type == QuestionType::choice) {
+    if (const auto right = right_choice(q, *truth.value))
+      out.answer = fmt::format("{}. {}", static_cast<char>('A' + *right % 26), out.choices[*right]);
+  } else if (truth.value) {
+    out.answer = truth.value->text;
+  }
+  return out;
+}
+
+// The GUI script that renders the canvas (and, for a step on a connection, the sequence diagram)
+// at every step into `dir`; fills the steps' image paths.
+std::string render_script(const Lesson& lesson, const Run& run, const std::string& lang, const fs::path& dir,
+                          std::vector<HandoutStep>& steps) {
+  std::string script = fmt::format("language {}\nlesson {}\n", lang, lesson.id);
+  for (size_t s = 0; s < lesson.steps.size(); ++s) {
+    if (s > 0) script += "lesson next\n";
+    script += "frames 3\n";
+    steps[s].canvas_png = (dir / fmt::format("step-{:02}-canvas.png", s + 1)).string();
+    script += fmt::format("capture Topology {}\n", steps[s].canvas_png);
+    const auto target = resolve_step_target(run.trace, lesson.steps[s].target);
+    if (target && run.trace[*target].conn != ConnId::none) {
+      steps[s].sequence_png = (dir / fmt::format("step-{:02}-sequence.png", s + 1)).string();
+      script += fmt::format("capture Sequence {}\n", steps[s].sequence_png);
+    }
+  }
+  return script;
+}
+
+int make_handout(const HandoutOptions& o, const ScriptedGui& gui) {
+  const std::string file = resolve_lesson(o.lesson);
+  const auto loaded = load_lesson_scenario(file);
+  if (!loaded) return 2;
+  const Lesson& lesson = loaded->lesson;
+  std::string err;
+  const auto narrator = Narrator::load(o.lang, &err);
+  const GlossaryLoad glossary = load_glossary();
+  if (!narrator || glossary.error) {
+    std::fprintf(stderr, "%s\n", narrator ? glossary.error->to_string().c_str() : ("deploysim: " + err).c_str());
+    return 2;
+  }
+  const bool ko = o.lang == "ko";
+  auto pick = [&](const std::string& en, const std::string& k) { return ko && !k.empty() ? k : en; };
+  const Run run = simulate(loaded->scenario);
+
+  Handout h;
+  h.lang = o.lang;
+  h.id = lesson.id;
+  h.title = pick(lesson.title, lesson.title_ko);
+  h.summary = pick(lesson.summary, lesson.summary_ko);
+  h.scenario = fs::path(lesson.scenario_path).filename().string() +
+               (lesson.variant.empty() ? "" : fmt::format(" (variant {})", lesson.variant));
+  h.objectives = ko && !lesson.objectives_ko.empty() ? lesson.objectives_ko : lesson.objectives;
+  h.minutes = lesson.minutes;
+  h.prerequisites = lesson.prerequisites;
+  std::string all_text = h.title + "\n" + h.summary + "\n";
+  size_t next = 0;
+  for (const LessonStep& step : lesson.steps) {
+    HandoutStep hs;
+    hs.text = pick(step.text, step.text_ko);
+    hs.sources = cite(step.sources);
+    const auto target = resolve_step_target(run.trace, step.target);
+    if (step.question) hs.questions.push_back(handout_question(*step.question, run, target, ko));
+    if (target && *target + 1 > next) {
+      const size_t end = *target + 1, from = end - next > events_per_step ? end - events_per_step : next;
+      if (from > next) hs.events.push_back(note(Note::earlier_events, ko, from - next));
+      for (size_t i = from; i < end; ++i)
+        hs.events.push_back(fmt::format("{:>12}  {:<10} {}", format_time(run.trace[i].t()),
+                                        stage_name(run.trace[i].stage), narrator->narrate(run.trace, run.trace[i])));
+      next = end;
+    }
+    all_text += hs.text + "\n";
+    for (const HandoutQuestion& q : hs.questions) all_text += q.prompt + "\n" + q.explain + "\n";
+    h.steps.push_back(std::move(hs));
+  }
+  const Metrics& mx = run.metrics;
+  h.outcome = ko ? fmt::format("요청 {}개, 성공률 {:.1f}%", mx.requests, 100.0 * mx.availability_ratio())
+                 : fmt::format("{} requests, {:.1f}% succeeded", mx.requests, 100.0 * mx.availability_ratio());
+  h.real_life = pick(lesson.real_life.text, lesson.real_life.text_ko);
+  h.commands = lesson.real_life.commands;
+  h.real_life_sources = cite(lesson.real_life.sources);
+  all_text += h.real_life;
+  for (const GlossaryEntry* g : glossary_terms_in(glossary.entries, all_text, o.lang))
+    h.glossary.push_back({pick(g->term, g->term_ko), pick(g->text, g->text_ko), cite(g->sources)});
+
+  const std::string ext = o.format == "md" ? "md" : "html";
+  const fs::path out =
+      o.output.empty() ? fs::path(fmt::format("{}-{}.{}", lesson.id, o.lang, ext)) : fs::path(o.output);
+  std::error_code ec;
+  // Markdown links its pictures from a folder beside it; HTML carries them inside.
+  const fs::path images = o.format == "md" ? fs::path(fs::path(out).replace_extension().string() + "-images")
+                                           : fs::temp_directory_path(ec) /
+                                                 fmt::format("deploysim-handout-{:x}",
+                                                             std::hash<std::string>{}(fs::absolute(out, ec).string()));
+  fs::create_directories(images, ec);
+  ScriptedGuiResult rendered = ScriptedGuiResult::failed;
+  if (gui) {
+    const std::string script = render_script(lesson, run, o.lang, images, h.steps);
+    const fs::path script_file = images / "render.txt";
+    std::ofstream(script_file) << script;
+    rendered = gui(script_file.string());
+    fs::remove(script_file, ec);
+  }
+  for (HandoutStep& s : h.steps)
+    for (std::string* png : {&s.canvas_png, &s.sequence_png})
+      if (rendered != ScriptedGuiResult::ok || !fs::exists(*png, ec)) png->clear();
+  if (rendered != ScriptedGuiResult::ok) {
+    h.images_note = note(!gui                                        ? Note::no_gui
+                         : rendered == ScriptedGuiResult::no_display ? Note::no_display
+                                                                     : Note::render_failed,
+                         ko);
+    std::fprintf(stderr, "deploysim: %s\n",
+                 note(!gui                                        ? Note::no_gui
+                      : rendered == ScriptedGuiResult::no_display ? Note::no_display
+                                                                  : Note::render_failed,
+                      false)
+                     .c_str());
+  }
+  const fs::path base = out.has_parent_path() ? out.parent_path() : fs::current_path(ec);
+  const std::string text = o.format == "md" ? handout_markdown(h, fs::absolute(base, ec).string()) : handout_html(h);
+  if (o.format != "md" || fs::is_empty(images, ec)) fs::remove_all(images, ec);
+  std::ofstream f(out, std::ios::binary);
+  f << text;
+  f.close();
+  if (!f) {
+    std::fprintf(stderr, "%s:0:0: cannot write the handout\n", out.string().c_str());
+    return 1;
+  }
+  std::printf("%s\n", out.string().c_str());
+  return 0;
+}
+
+}  // namespace
+
+void register_handout_command(CLI::App& app, Context& ctx, ScriptedGui gui) {
+  auto* cmd = app.add_subcommand("handout", "Write a lesson as a printable handout (Markdown or HTML)");
+  auto o = std::make_shared<HandoutOptions>();
+  cmd->add_option("lesson", o->lesson, "Lesson id (e.g. 03-no-sni), part of it, or a file")->required();
+  cmd->add_option("--format", o->format, "md or html (one self-contained file)")->check(CLI::IsMember({"md", "html"}));
+  cmd->add_option("--lang", o->lang, "Language (en, ko)")->check(CLI::IsMember({"en", "ko"}));
+  cmd->add_option("-o,--output", o->output, "Output file (default LESSON-LANG.md or .html)");
+  cmd->callback([&ctx, o, gui] { ctx.exit_code = make_handout(*o, gui); });
+}
+
+}  // namespace deploysim::cli

@@ -1,0 +1,59 @@
+#pragma once
+#include <string>
+#include <vector>
+
+namespace deploysim::cli {
+
+/// A question of a lesson step as a handout prints it: asked in the step, answered on the
+/// answers page.
+struct HandoutQuestion {
+  std::string prompt;                ///< The question.
+  std::vector<std::string> choices;  ///< Multiple choice (empty: a number to give).
+  std::string answer;                ///< The answer read from the run.
+  std::string explain;               ///< Why.
+};
+
+/// One step of a handout.
+struct HandoutStep {
+  std::string text;                        ///< The step's text in the handout's language.
+  std::vector<std::string> events;         ///< The key events up to the step, "0.012 s  TLS  narration".
+  std::string canvas_png;                  ///< The canvas at the step ("" when not rendered).
+  std::string sequence_png;                ///< The sequence diagram at the step ("" when there is none).
+  std::vector<std::string> sources;        ///< "title <url>" of the step's claims.
+  std::vector<HandoutQuestion> questions;  ///< Asked before the step plays.
+};
+
+/// One glossary term in the handout's language.
+struct HandoutTerm {
+  std::string term;                  ///< Heading.
+  std::string text;                  ///< Definition.
+  std::vector<std::string> sources;  ///< "title <url>".
+};
+
+/// A lesson as a printed handout, all texts in one language.
+struct Handout {
+  std::string lang = "en";                     ///< "en" or "ko".
+  std::string id;                              ///< Lesson id.
+  std::string title;                           ///< Lesson title.
+  std::string summary;                         ///< Lesson summary.
+  std::vector<std::string> objectives;         ///< What the learner can do after it.
+  int minutes = 0;                             ///< Expected length (0: not given).
+  std::vector<std::string> prerequisites;      ///< Lessons to do first.
+  std::string scenario;                        ///< Scenario file (and variant).
+  std::vector<HandoutStep> steps;              ///< In order.
+  std::string outcome;                         ///< The run's outcome line (requests, availability).
+  std::string real_life;                       ///< The "in real life" note.
+  std::vector<std::string> commands;           ///< Commands to see it for real.
+  std::vector<std::string> real_life_sources;  ///< "title <url>".
+  std::vector<HandoutTerm> glossary;           ///< Terms the lesson uses.
+  std::string images_note;                     ///< Why there are no images ("" when there are).
+};
+
+/// The handout as Markdown; images are linked by their paths relative to `base_dir` (the
+/// directory the Markdown file is written to).
+std::string handout_markdown(const Handout& h, const std::string& base_dir);
+/// The handout as one self-contained HTML page (images as data: URIs, print styles, the answers
+/// on a page of their own).
+std::string handout_html(const Handout& h);
+
+}  // namespace deploysim::cli

@@ -1,0 +1,75 @@
+# Issue 15: `deploysim handout` writes every lesson in both languages as Markdown and as one
+# self-contained HTML page; without a display it says so and has no pictures; under Xvfb it has
+# the canvas at every step (data: URIs in HTML, files beside the Markdown); the HTML opens in
+# headless Chromium.
+set -euo pipefail
+bin="$1"; src="$2"
+out="$(mktemp -d)"; trap 'rm -rf "$out"' EXIT
+export HOME="$out/home"
+fail() { echo "FAIL: $*"; exit 1; }
+cd "$out"
+
+n=0
+for lesson in "$src"/assets/lessons/*.toml; do
+  id=$(basename "$lesson" .toml)
+  title_en=$(sed -n 's/^title = "\(.*\)"$/\1/p' "$lesson" | head -1)
+  title_ko=$(sed -n 's/^title_ko = "\(.*\)"$/\1/p' "$lesson" | head -1)
+  steps=$(grep -c '^\[\[step\]\]' "$lesson")
+  for lang in en ko; do
+    title=$title_en; [[ $lang == ko ]] && title=$title_ko
+    for format in md html; do
+      f="$id-$lang.$format"
+      env -u DISPLAY -u WAYLAND_DISPLAY "$bin" handout "$id" --format "$format" --lang "$lang" -o "$f" \
+        > /dev/null 2> "$out/err.txt" || { cat "$out/err.txt"; fail "handout $id $lang $format"; }
+      grep -qF "$title" "$f" || fail "$f: no title '$title'"
+      grep -q 'no pictures of the canvas\|캔버스 화면이 없습니다' "$f" || fail "$f: no note that it has no pictures"
+      grep -q 'no pictures of the canvas' "$out/err.txt" || fail "$f: stderr does not say there is no display"
+      questions=$(grep -c '^\[step.question\]' "$lesson" || true)
+      if (( questions > 0 )); then
+        [[ $(grep -o '\(Question\|질문\) [0-9]*\.' "$f" | wc -l) == "$questions" ]] || fail "$f: expected $questions questions"
+        grep -q '^## \(Answers\|정답\)\|<section class="answers">' "$f" || fail "$f: no answers page"
+        ! grep -q '^[0-9]*\. \*\*?\*\*\|<li><b>?</b>' "$f" || fail "$f: an answer could not be read from the run"
+      fi
+      if grep -q '^objectives = ' "$lesson"; then
+        grep -q '^## \(Objectives\|학습 목표\)\|<h2>\(Objectives\|학습 목표\)</h2>' "$f" || fail "$f: no objectives"
+      fi
+      if [[ $format == md ]]; then
+        [[ $(grep -c '^## \(Step\|단계\) ' "$f") == "$steps" ]] || fail "$f: expected $steps steps"
+        grep -q '^## \(Glossary\|용어\)' "$f" || fail "$f: no glossary"
+        grep -q '^## \(In real life\|실제 환경에서는\)' "$f" || fail "$f: no 'in real life' note"
+      else
+        [[ $(grep -o '<section class="step">' "$f" | wc -l) == "$steps" ]] || fail "$f: expected $steps steps"
+        grep -q '<section class="glossary">' "$f" || fail "$f: no glossary"
+        ! grep -q 'src="[^d]' "$f" || fail "$f: refers to a file outside itself"
+      fi
+      n=$((n + 1))
+    done
+  done
+done
+echo "handout: $n handouts without a display"
+
+# The answers sit on a page of their own when printed.
+grep -q '.answers { page-break-before: always; break-before: page; }' 01-https-request-en.html \
+  || fail "01-https-request-en.html: the answers do not start a new page"
+
+# The glossary speaks the handout's language.
+grep -q 'SNI(Server Name Indication)' 03-no-sni-ko.md || fail "03-no-sni-ko.md: no Korean SNI entry"
+grep -q 'A TLS extension in the ClientHello' 03-no-sni-en.md || fail "03-no-sni-en.md: no English SNI entry"
+
+# Under Xvfb: the canvas at every step, and the sequence diagram where the step is on a connection.
+steps=$(grep -c '^\[\[step\]\]' "$src/assets/lessons/03-no-sni.toml")
+xvfb-run -a -s "-screen 0 1600x900x24" "$bin" handout 03-no-sni --format html -o shots.html > /dev/null
+[[ $(grep -o 'src="data:image/png;base64,' shots.html | wc -l) -ge $((steps + 1)) ]] \
+  || fail "shots.html: expected the canvas at $steps steps and a sequence diagram"
+! grep -q 'no pictures of the canvas' shots.html || fail "shots.html: says it has no pictures"
+xvfb-run -a -s "-screen 0 1600x900x24" "$bin" handout 03-no-sni --format md --lang ko -o shots.md > /dev/null
+[[ $(ls shots-images/step-*-canvas.png | wc -l) == "$steps" ]] || fail "shots.md: expected $steps canvas images"
+grep -q '](shots-images/step-01-canvas.png)' shots.md || fail "shots.md: does not link its first image"
+python3 "$src/tests/app/png_check.py" shots-images/step-01-canvas.png 0 0 32
+
+# The HTML opens in headless Chromium (a page drawn, not an error page).
+browser=$(command -v chromium || command -v chromium-browser || command -v google-chrome || true)
+[[ -n $browser ]] || fail "no Chromium to open the HTML in (scripts/setup-deps.sh installs chromium)"
+"$browser" --headless --no-sandbox --disable-gpu --hide-scrollbars --window-size=900,1200 \
+  --screenshot="$out/page.png" "file://$out/shots.html" > /dev/null 2>&1 || fail "chromium could not open shots.html"
+python3 "$src/tests/app/png_check.py" "$out/page.png" 900 1200 32
