@@ -42,7 +42,7 @@ Window& window() {
   if (!w.ok && !w.platform.window) {
     w.ok = init_platform() && open_platform(w.platform, 1600, 900, false, "");
     if (w.ok) {
-      w.fonts = load_fonts();
+      load_fonts(w.fonts);
       apply_style(false, 1.0f, w.fonts);
     }
   }

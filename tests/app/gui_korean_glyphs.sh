@@ -7,10 +7,10 @@ cd "$2"
 python3 - <<'PY'
 import glob, re, sys
 theme = open("app/gui/shell/theme.hpp", encoding="utf-8").read()
-m = re.search(r'korean_ui_words =\s*((?:"[^"]*"\s*)+);', theme)
+m = re.search(r'korean_ui_words =\s*((?:"[^"]*"\s*|//[^\n]*\n\s*)+);', theme)
 if not m:
     sys.exit("gui_korean_glyphs: korean_ui_words not found in app/gui/shell/theme.hpp")
-have = set("".join(re.findall(r'"([^"]*)"', m.group(1))))
+have = set("".join(re.findall(r'"([^"]*)"', re.sub(r"//[^\n]*", "", m.group(1)))))
 bad = []
 for f in sorted(glob.glob("app/gui/**/*.[ch]pp", recursive=True)):
     if f.endswith("shell/theme.hpp"):

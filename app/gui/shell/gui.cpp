@@ -186,7 +186,7 @@ GuiResult run_gui(const GuiOptions& options) {
     narrators.get(ui.settings.language);                             // read now rather than in the first frame
     launch_stamp("state");
     // The font atlas is built once, with Hangul when Korean is on.
-    fonts = load_fonts();
+    load_fonts(fonts);
     report(ui, ensure_language_fonts(fonts, ui.settings.language, assets));
     compat::build_font_atlas();
     launch_stamp("fonts");

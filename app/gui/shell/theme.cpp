@@ -80,9 +80,8 @@ void draw_failure_mark(ImDrawList* dl, ImVec2 centre, float r, ImU32 col) {
   dl->AddLine(ImVec2(centre.x - k, centre.y + k), ImVec2(centre.x + k, centre.y - k), col, w);
 }
 
-Fonts load_fonts() {
+void load_fonts(Fonts& f) {
   ImGuiIO& io = ImGui::GetIO();
-  Fonts f;
   const std::string sans = find_font(FontRole::sans), mono = find_font(FontRole::mono);
   // Glyphs at whole-pixel positions, rasterized once (no 3x horizontal oversampling): the same
   // look for unscaled text, and a third of the atlas to build at launch.
@@ -96,7 +95,6 @@ Fonts load_fonts() {
   if (!mono.empty()) f.mono = io.Fonts->AddFontFromFileTTF(mono.c_str(), 15.0f, &cfg);
   if (!f.regular) f.regular = f.large = io.Fonts->AddFontDefault();
   if (!f.mono) f.mono = f.regular;
-  return f;
 }
 
 namespace {

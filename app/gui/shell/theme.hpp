@@ -30,7 +30,9 @@ struct Fonts {
 
 /// Loads DejaVu (or the system's sans and mono font, font_files.hpp) when present, else ImGui's
 /// built-in font.
-Fonts load_fonts();
+/// Fills `f` in place: a Fonts is never copied or assigned, because ImGui 1.86's ImVector passes a
+/// null pointer to memcpy when an empty one is.
+void load_fonts(Fonts& f);
 /// The Korean words the UI itself shows (lesson navigator, questions), added to the Hangul glyph
 /// ranges (tests/app/gui_korean_glyphs.sh checks that every one in the GUI's code is here).
 inline constexpr const char* korean_ui_words =
