@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "deploysim/assets.hpp"
+#include "deploysim/metrics.hpp"
 #include "deploysim/scenario.hpp"
 #include "deploysim/trace.hpp"
 
@@ -22,6 +23,32 @@ struct Source {
 /// The source catalogue by id.
 using SourceCatalogue = std::map<std::string, Source, std::less<>>;
 
+/// One option of a multiple-choice question.
+struct QuestionChoice {
+  std::string text;     ///< English.
+  std::string text_ko;  ///< Korean.
+  std::string value;    ///< Compared with the value read from the answer source: equal -> the right choice.
+  SourcePos pos;        ///< For located errors.
+};
+
+/// How a question is answered.
+enum class QuestionType : uint8_t { number, choice };
+
+/// "Predict, then reveal": asked before the playhead moves to its step's target; the true answer
+/// is read from the run through `answer` (an answer source, see read_answer), never typed in.
+struct Question {
+  QuestionType type = QuestionType::number;  ///< A number field or choice buttons.
+  std::string prompt;                        ///< English.
+  std::string prompt_ko;                     ///< Korean.
+  std::string answer;                        ///< Answer source: "count:K", "field:K#n/DETAIL", "metric:NAME", ...
+  double tolerance = 0;                      ///< A number answer within this of the truth is right.
+  std::string explain;                       ///< English, shown with the revealed answer.
+  std::string explain_ko;                    ///< Korean.
+  std::vector<QuestionChoice> choices;       ///< For type choice (at least two).
+  SourcePos pos;                             ///< Position of the [step.question] table.
+  SourcePos answer_pos;                      ///< Position of the `answer` value.
+};
+
 /// One step of a lesson: where the playhead goes and what the teacher says there.
 struct LessonStep {
   std::string
@@ -30,6 +57,8 @@ struct LessonStep {
   std::string text_ko;               ///< Korean.
   std::vector<std::string> sources;  ///< Ids in the source catalogue for the step's claims.
   SourcePos pos;                     ///< For located errors.
+  SourcePos target_pos;              ///< Position of the `target` value (the step's when absent).
+  std::optional<Question> question;  ///< Asked before the step plays.
 };
 
 /// "In real life": where the model simplifies, version differences, and how to see it for real.
@@ -55,6 +84,7 @@ struct Lesson {
   std::vector<LessonStep> steps;
   RealLife real_life;       ///< The "in real life" note (empty text when the file has none).
   std::string source_path;  ///< The lesson file.
+  SourcePos pos;            ///< Position of the [lesson] table.
   // The course around the lesson (docs/lessons.md, "The course"): what a learner can do after
   // it, how long a class needs, and which lessons come first.
   std::vector<std::string> objectives;     ///< English, one sentence each ("Explain why ...").
@@ -98,5 +128,42 @@ bool valid_step_target(std::string_view target);
 /// The record a step target points at: "kind:K[#n]" -> the n-th record whose kind or narration
 /// key is K; "start" -> 0; "end" -> the last; a time -> the last record at or before it.
 std::optional<size_t> resolve_step_target(const Trace& trace, std::string_view target);
+
+/// A value read from a run for a question: a number (counts, integer details, metrics, times in
+/// seconds) or a text (string details, booleans as "true"/"false").
+struct AnswerValue {
+  bool numeric = false;  ///< Whether `number` is the value.
+  double number = 0;     ///< The number.
+  std::string text;      ///< The text; for a number, how it prints ("3", "0.25").
+};
+
+/// An answer read from a run, or why it could not be.
+struct AnswerRead {
+  std::optional<AnswerValue> value;  ///< The value (absent on error).
+  std::string error;                 ///< What does not exist in the run, e.g. "no record of kind 'x.y'".
+};
+
+/// Whether an answer source is well formed; `why` gets the expected form when it is not.
+bool valid_answer_source(std::string_view source, std::string* why = nullptr);
+/// Reads an answer source from a run; `step_record` is the index of the question's step record
+/// (counts stop there, "field:step/D" reads it). Sources: "count:K", "count-all:K", "field:K[#n]/D",
+/// "field:step/D", "time:K[#n]", "metric:NAME" (docs/lessons.md lists them all).
+AnswerRead read_answer(const Trace& trace, const Metrics& metrics, std::string_view source, size_t step_record);
+/// The index of the choice whose value equals the truth (numbers compare as numbers), if any.
+std::optional<size_t> right_choice(const Question& q, const AnswerValue& truth);
+/// Whether a number the learner typed is within the question's tolerance of the truth.
+bool number_is_right(const Question& q, const AnswerValue& truth, double given);
+
+/// One problem of a lesson against its run (deploysim check).
+struct LessonIssue {
+  ScenarioError where;   ///< Located message.
+  bool warning = false;  ///< A warning (missing Korean text) rather than an error.
+};
+/// The scenario a lesson runs: its file with the lesson's variant applied.
+LoadResult load_lesson_scenario(const Lesson& lesson);
+/// What is wrong with a loaded lesson against a run of its scenario: step targets that resolve
+/// to nothing, answer sources that do not exist in the run, choices none of which is right
+/// (errors), and missing Korean texts (warnings). Sorted by position.
+std::vector<LessonIssue> check_lesson(const Lesson& lesson, const Trace& trace, const Metrics& metrics);
 
 }  // namespace deploysim

@@ -93,6 +93,135 @@ bool check_keys(const toml::table& t, const std::set<std::string_view>& allowed,
   return true;
 }
 
+// Reads an optional number (integer or float).
+bool read_number(const toml::table& t, std::string_view key, double& out, const std::string& file,
+                 std::optional<ScenarioError>& err) {
+  const toml::node* n = t.get(key);
+  if (!n) return true;
+  if (auto v = n->value<double>(); v && (n->is_integer() || n->is_floating_point())) {
+    out = *v;
+    return true;
+  }
+  err = located(file, n->source(), fmt::format("'{}' must be a number", key));
+  return false;
+}
+
+// A choice's value as text: a string, a number or a boolean (`value = 3` and `value = "3"` alike).
+bool read_choice_value(const toml::table& t, std::string& out, const std::string& file,
+                       std::optional<ScenarioError>& err) {
+  const toml::node* n = t.get("value");
+  if (!n) {
+    err = located(file, t.source(), "a [[step.question.choice]] needs a value (compared with the answer from the run)");
+    return false;
+  }
+  if (const auto* s = n->as_string())
+    out = s->get();
+  else if (const auto* i = n->as_integer())
+    out = std::to_string(i->get());
+  else if (const auto* f = n->as_floating_point())
+    out = fmt::format("{}", f->get());
+  else if (const auto* b = n->as_boolean())
+    out = b->get() ? "true" : "false";
+  else {
+    err = located(file, n->source(), "'value' must be a string, a number or true/false");
+    return false;
+  }
+  return true;
+}
+
+std::optional<Question> parse_question(const toml::node& node, const std::string& file,
+                                       std::optional<ScenarioError>& err) {
+  const toml::table* qt = node.as_table();
+  if (!qt) {
+    err = located(file, node.source(), "'question' must be a table: [step.question] with prompt, type, answer");
+    return std::nullopt;
+  }
+  Question q;
+  q.pos = {qt->source().begin.line, qt->source().begin.column};
+  std::string type;
+  if (!check_keys(*qt, {"prompt", "prompt_ko", "type", "answer", "tolerance", "explain", "explain_ko", "choice"},
+                  "[step.question]", file, err) ||
+      !read_string(*qt, "prompt", q.prompt, file, err) || !read_string(*qt, "prompt_ko", q.prompt_ko, file, err) ||
+      !read_string(*qt, "type", type, file, err) || !read_string(*qt, "answer", q.answer, file, err) ||
+      !read_number(*qt, "tolerance", q.tolerance, file, err) || !read_string(*qt, "explain", q.explain, file, err) ||
+      !read_string(*qt, "explain_ko", q.explain_ko, file, err))
+    return std::nullopt;
+  if (q.prompt.empty()) {
+    err = located(file, qt->source(), "a [step.question] needs a prompt");
+    return std::nullopt;
+  }
+  if (type == "number" || type.empty()) {
+    q.type = QuestionType::number;
+  } else if (type == "choice") {
+    q.type = QuestionType::choice;
+  } else {
+    err = located(file, qt->get("type")->source(),
+                  fmt::format("bad question type '{}' (expected \"number\" or \"choice\")", type));
+    return std::nullopt;
+  }
+  const toml::node* an = qt->get("answer");
+  if (!an) {
+    err = located(file, qt->source(),
+                  "a [step.question] needs an answer source, e.g. answer = \"count:process.start\" (the answer is "
+                  "read from the run, never typed in)");
+    return std::nullopt;
+  }
+  q.answer_pos = {an->source().begin.line, an->source().begin.column};
+  if (std::string why; !valid_answer_source(q.answer, &why)) {
+    err = located(file, an->source(), fmt::format("bad answer source '{}' ({})", q.answer, why));
+    return std::nullopt;
+  }
+  if (const toml::node* tn = qt->get("tolerance")) {
+    if (q.type != QuestionType::number) {
+      err = located(file, tn->source(), "'tolerance' is for number questions only");
+      return std::nullopt;
+    }
+    if (q.tolerance < 0) {
+      err = located(file, tn->source(), "'tolerance' must be 0 or more");
+      return std::nullopt;
+    }
+  }
+  const toml::node* cn = qt->get("choice");
+  if (q.type == QuestionType::number) {
+    if (cn) {
+      err = located(file, cn->source(), "a number question has no choices (set type = \"choice\")");
+      return std::nullopt;
+    }
+    return q;
+  }
+  const toml::array* arr = cn ? cn->as_array() : nullptr;
+  if (!arr || arr->size() < 2) {
+    err = located(file, cn ? cn->source() : qt->source(),
+                  "a choice question needs at least two [[step.question.choice]] tables (text, text_ko, value)");
+    return std::nullopt;
+  }
+  for (const toml::node& c : *arr) {
+    const toml::table* ct = c.as_table();
+    if (!ct) {
+      err = located(file, c.source(), "each [[step.question.choice]] must be a table");
+      return std::nullopt;
+    }
+    QuestionChoice choice;
+    choice.pos = {ct->source().begin.line, ct->source().begin.column};
+    if (!check_keys(*ct, {"text", "text_ko", "value"}, "[[step.question.choice]]", file, err) ||
+        !read_string(*ct, "text", choice.text, file, err) || !read_string(*ct, "text_ko", choice.text_ko, file, err) ||
+        !read_choice_value(*ct, choice.value, file, err))
+      return std::nullopt;
+    if (choice.text.empty()) {
+      err = located(file, ct->source(), "a [[step.question.choice]] needs a text");
+      return std::nullopt;
+    }
+    for (const auto& other : q.choices)
+      if (other.value == choice.value) {
+        err = located(file, ct->get("value")->source(),
+                      fmt::format("two choices have the value '{}' (each choice needs its own value)", choice.value));
+        return std::nullopt;
+      }
+    q.choices.push_back(std::move(choice));
+  }
+  return q;
+}
+
 // --- The course around a lesson: objectives, minutes, prerequisites ---
 
 // A prerequisite is a lesson id: a file <id>.toml next to the lesson or among the shipped lessons.
@@ -243,6 +372,7 @@ LessonLoad load_lesson_file(const std::string& path, const SourceCatalogue* sour
   Lesson lesson;
   lesson.source_path = path;
   lesson.id = fs::path(path).stem().string();
+  lesson.pos = {info->source().begin.line, info->source().begin.column};
   std::string scenario;
   if (!check_keys(*info,
                   {"title", "title_ko", "concept", "summary", "summary_ko", "scenario", "variant", "sources",
@@ -287,7 +417,7 @@ LessonLoad load_lesson_file(const std::string& path, const SourceCatalogue* sour
       }
       LessonStep step;
       step.pos = {st->source().begin.line, st->source().begin.column};
-      if (!check_keys(*st, {"target", "text", "text_ko", "sources"}, "[[step]]", path, err) ||
+      if (!check_keys(*st, {"target", "text", "text_ko", "sources", "question"}, "[[step]]", path, err) ||
           !read_string(*st, "target", step.target, path, err) || !read_string(*st, "text", step.text, path, err) ||
           !read_string(*st, "text_ko", step.text_ko, path, err) ||
           !read_strings(*st, "sources", step.sources, path, err) ||
@@ -307,6 +437,15 @@ LessonLoad load_lesson_file(const std::string& path, const SourceCatalogue* sour
       if (step.text.empty()) {
         out.error = located(path, st->source(), "a [[step]] needs a text");
         return out;
+      }
+      const toml::node* tn = st->get("target");
+      step.target_pos = tn ? SourcePos{tn->source().begin.line, tn->source().begin.column} : step.pos;
+      if (const toml::node* qn = st->get("question")) {
+        step.question = parse_question(*qn, path, err);
+        if (!step.question) {
+          out.error = err;
+          return out;
+        }
       }
       lesson.steps.push_back(std::move(step));
     }
