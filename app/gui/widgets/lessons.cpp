@@ -66,7 +66,10 @@ void draw_sources(const std::vector<std::string>& ids, const char* id_prefix) {
 }
 
 // Steps that ask a question before they play.
-int question_count(const Lesson& l) { return 0; }
+int question_count(const Lesson& l) {
+  return static_cast<int>(
+      std::count_if(l.steps.begin(), l.steps.end(), [](const LessonStep& s) { return s.question.has_value(); }));
+}
 
 // --- The course outline: every lesson in course order, its minutes, objectives, prerequisites
 // and the learner's progress (ui.settings.progress, kept in settings.json) ---
