@@ -7,7 +7,10 @@
 #include <map>
 #include <string>
 
+#include <fmt/format.h>
+
 #include "deploysim/lesson.hpp"
+#include "deploysim/simulate.hpp"
 
 using namespace deploysim;
 
@@ -162,4 +165,49 @@ TEST_CASE("the course order puts a lesson after its prerequisites and names a cy
     CHECK(o.order == std::vector<size_t>{2, 0, 1});
     CHECK(o.cycle == "a, b");
   }
+}
+
+// Lessons 06-11 (the lifecycle half of the course): each asks two questions, and each
+// answer is read from the lesson's own run, where the right choice is among the choices.
+TEST_CASE("the lifecycle lessons' questions are answered by their runs") {
+  // The truths a learner sees revealed, in step order (numbers to 3 significant digits).
+  const std::map<std::string, std::vector<std::string>> expected = {
+      {"06-start-on-boot", {"not-enabled", "24.4"}},
+      {"07-restarts", {"1", "4"}},
+      {"07b-probes", {"3", "0"}},
+      {"08-replication", {"60", "67.6"}},
+      {"08a-loaded-workers", {"0", "61.9"}},
+      {"08b-rolling-update", {"0", "103"}},
+      {"09-memory", {"137", "361"}},
+      {"10-migrations", {"psycopg.errors.DuplicateTable: relation \"items\" already exists", "3"}},
+      {"11-versions", {"0.46.0", "9.42"}}};
+  size_t seen = 0;
+  for (const std::string& file : list_lessons()) {
+    const LessonLoad ll = load_lesson_file(file);
+    REQUIRE(ll.lesson);
+    const Lesson& lesson = *ll.lesson;
+    const auto want = expected.find(lesson.id);
+    if (want == expected.end()) continue;
+    CAPTURE(lesson.id);
+    const LoadResult sc = load_lesson_scenario(lesson);
+    REQUIRE(sc.scenario);
+    const Run run = simulate(*sc.scenario);
+    CHECK(check_lesson(lesson, run.trace, run.metrics).empty());
+    std::vector<std::string> truths;
+    for (const LessonStep& step : lesson.steps) {
+      if (!step.question) continue;
+      CAPTURE(step.target);
+      CHECK(!step.question->prompt_ko.empty());
+      CHECK(!step.question->explain_ko.empty());
+      const auto at = resolve_step_target(run.trace, step.target);
+      REQUIRE(at);
+      const AnswerRead truth = read_answer(run.trace, run.metrics, step.question->answer, *at);
+      REQUIRE_MESSAGE(truth.value, truth.error);
+      if (step.question->type == QuestionType::choice) CHECK(right_choice(*step.question, *truth.value));
+      truths.push_back(truth.value->numeric ? fmt::format("{:.3g}", truth.value->number) : truth.value->text);
+    }
+    CHECK(truths == want->second);
+    ++seen;
+  }
+  CHECK(seen == expected.size());
 }

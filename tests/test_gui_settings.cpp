@@ -151,4 +151,11 @@ TEST_CASE("the outline says done, right answers out of the lesson's questions, o
   p.done = true;
   CHECK(progress_text(lesson, &p, false) == "done");
   CHECK(progress_text(lesson, &p, true) == "완료");
+  lesson.steps[1].question.emplace();
+  lesson.steps[3].question.emplace();
+  p.answers = {{1, true}, {3, false}};
+  CHECK(progress_text(lesson, &p, false) == "done, 1/2 right");
+  p.done = false;
+  p.answers[3] = true;  // the latest answer counts
+  CHECK(progress_text(lesson, &p, true) == "2/2 정답");
 }

@@ -129,55 +129,6 @@ bool read_choice_value(const toml::table& t, std::string& out, const std::string
   return true;
 }
 
-// --- The course around a lesson: objectives, minutes, prerequisites ---
-
-// A prerequisite is a lesson id: a file <id>.toml next to the lesson or among the shipped lessons.
-bool lesson_exists(const std::string& lesson_file, const std::string& id) {
-  if (id.empty() || id.find('/') != std::string::npos) return false;
-  std::error_code ec;
-  return fs::is_regular_file(fs::path(lesson_file).parent_path() / (id + ".toml"), ec) ||
-         fs::is_regular_file(fs::path(assets_dir()) / "lessons" / (id + ".toml"), ec);
-}
-
-bool read_course(const toml::table& info, Lesson& lesson, const std::string& file, std::optional<ScenarioError>& err) {
-  if (!read_strings(info, "objectives", lesson.objectives, file, err) ||
-      !read_strings(info, "objectives_ko", lesson.objectives_ko, file, err) ||
-      !read_strings(info, "prerequisites", lesson.prerequisites, file, err))
-    return false;
-  if (!lesson.objectives_ko.empty() && lesson.objectives_ko.size() != lesson.objectives.size()) {
-    err = located(file, info.get("objectives_ko")->source(),
-                  fmt::format("'objectives_ko' has {} entries and 'objectives' {}: give each objective in both "
-                              "languages, in the same order",
-                              lesson.objectives_ko.size(), lesson.objectives.size()));
-    return false;
-  }
-  if (const toml::node* n = info.get("minutes")) {
-    const auto* v = n->as_integer();
-    // A lesson is taught in one sitting: a class period, or at most a long workshop session.
-    if (!v || v->get() < 1 || v->get() > 240) {
-      err = located(file, n->source(), "'minutes' must be a whole number of minutes from 1 to 240, e.g. 15");
-      return false;
-    }
-    lesson.minutes = static_cast<int>(v->get());
-  }
-  const toml::array* arr = info["prerequisites"].as_array();
-  for (size_t i = 0; i < lesson.prerequisites.size(); ++i) {
-    const std::string& id = lesson.prerequisites[i];
-    if (id == lesson.id) {
-      err = located(file, (*arr)[i].source(), fmt::format("lesson '{}' cannot be its own prerequisite", id));
-      return false;
-    }
-    if (!lesson_exists(file, id)) {
-      err = located(file, (*arr)[i].source(),
-                    fmt::format("unknown prerequisite '{}' (expected a lesson id: the name of a lesson file without "
-                                ".toml, next to this one or in {}/lessons, e.g. \"01-https-request\")",
-                                id, assets_dir()));
-      return false;
-    }
-  }
-  return true;
-}
-
 std::optional<Question> parse_question(const toml::node& node, const std::string& file,
                                        std::optional<ScenarioError>& err) {
   const toml::table* qt = node.as_table();
@@ -269,6 +220,55 @@ std::optional<Question> parse_question(const toml::node& node, const std::string
     q.choices.push_back(std::move(choice));
   }
   return q;
+}
+
+// --- The course around a lesson: objectives, minutes, prerequisites ---
+
+// A prerequisite is a lesson id: a file <id>.toml next to the lesson or among the shipped lessons.
+bool lesson_exists(const std::string& lesson_file, const std::string& id) {
+  if (id.empty() || id.find('/') != std::string::npos) return false;
+  std::error_code ec;
+  return fs::is_regular_file(fs::path(lesson_file).parent_path() / (id + ".toml"), ec) ||
+         fs::is_regular_file(fs::path(assets_dir()) / "lessons" / (id + ".toml"), ec);
+}
+
+bool read_course(const toml::table& info, Lesson& lesson, const std::string& file, std::optional<ScenarioError>& err) {
+  if (!read_strings(info, "objectives", lesson.objectives, file, err) ||
+      !read_strings(info, "objectives_ko", lesson.objectives_ko, file, err) ||
+      !read_strings(info, "prerequisites", lesson.prerequisites, file, err))
+    return false;
+  if (!lesson.objectives_ko.empty() && lesson.objectives_ko.size() != lesson.objectives.size()) {
+    err = located(file, info.get("objectives_ko")->source(),
+                  fmt::format("'objectives_ko' has {} entries and 'objectives' {}: give each objective in both "
+                              "languages, in the same order",
+                              lesson.objectives_ko.size(), lesson.objectives.size()));
+    return false;
+  }
+  if (const toml::node* n = info.get("minutes")) {
+    const auto* v = n->as_integer();
+    // A lesson is taught in one sitting: a class period, or at most a long workshop session.
+    if (!v || v->get() < 1 || v->get() > 240) {
+      err = located(file, n->source(), "'minutes' must be a whole number of minutes from 1 to 240, e.g. 15");
+      return false;
+    }
+    lesson.minutes = static_cast<int>(v->get());
+  }
+  const toml::array* arr = info["prerequisites"].as_array();
+  for (size_t i = 0; i < lesson.prerequisites.size(); ++i) {
+    const std::string& id = lesson.prerequisites[i];
+    if (id == lesson.id) {
+      err = located(file, (*arr)[i].source(), fmt::format("lesson '{}' cannot be its own prerequisite", id));
+      return false;
+    }
+    if (!lesson_exists(file, id)) {
+      err = located(file, (*arr)[i].source(),
+                    fmt::format("unknown prerequisite '{}' (expected a lesson id: the name of a lesson file without "
+                                ".toml, next to this one or in {}/lessons, e.g. \"01-https-request\")",
+                                id, assets_dir()));
+      return false;
+    }
+  }
+  return true;
 }
 
 }  // namespace
