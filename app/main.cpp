@@ -64,6 +64,7 @@ int main(int argc, char** argv) {
   deploysim::cli::register_tls_commands(app, ctx);
   deploysim::cli::register_lesson_commands(app, ctx);
   deploysim::cli::register_export_commands(app, ctx);
+  deploysim::cli::register_exercise_command(app, ctx);
 
   try {
     app.parse(argc, argv);

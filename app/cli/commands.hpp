@@ -18,5 +18,7 @@ void register_tls_commands(CLI::App& app, Context& ctx);
 void register_lesson_commands(CLI::App& app, Context& ctx);
 /// `export` (cli/cmd_export.cpp).
 void register_export_commands(CLI::App& app, Context& ctx);
+/// `exercise` (cli/cmd_exercise.cpp).
+void register_exercise_command(CLI::App& app, Context& ctx);
 
 }  // namespace deploysim::cli
