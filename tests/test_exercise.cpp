@@ -49,7 +49,8 @@ TEST_CASE("every shipped exercise: the reference solves it and the starting stat
       }
     const Grade ref = grade_exercise(ex, ex.solution);
     REQUIRE_MESSAGE(!ref.error, ref.error->to_string());
-    for (size_t i = 0; i < ex.goals.size(); ++i) CHECK_MESSAGE(ref.goals[i].held, ex.goals[i].text, ": ", ref.goals[i].evidence);
+    for (size_t i = 0; i < ex.goals.size(); ++i)
+      CHECK_MESSAGE(ref.goals[i].held, ex.goals[i].text, ": ", ref.goals[i].evidence);
     CHECK(ref.solved);
   }
   for (const char* c : {"certificates", "restarts", "memory", "replication", "migrations", "sni"}) {
@@ -113,14 +114,16 @@ TEST_CASE("settings the exercise does not allow are refused with a clear message
   SUBCASE("not a number") {
     const Grade g = grade_exercise(ex, {typed("service.api.workers", "many")});
     REQUIRE(g.error);
-    CHECK(g.error->message == "'service.api.workers' = \"many\" is not of the bounds' kind; expected a value from 1 to 8");
+    CHECK(g.error->message ==
+          "'service.api.workers' = \"many\" is not of the bounds' kind; expected a value from 1 to 8");
   }
   SUBCASE("a value not in the list") {
     const Exercise sni = shipped("sni-reject-unknown");
     const Grade g = grade_exercise(sni, {typed("proxy.default_certificate", "evil.example.test")});
     REQUIRE(g.error);
-    CHECK(g.error->message == "'proxy.default_certificate' = \"evil.example.test\" is not allowed here; choose one of: "
-                              "\"www.example.test\", \"api.example.test\"");
+    CHECK(g.error->message ==
+          "'proxy.default_certificate' = \"evil.example.test\" is not allowed here; choose one of: "
+          "\"www.example.test\", \"api.example.test\"");
   }
   SUBCASE("durations are compared as durations") {
     const Exercise r = shipped("restart-outlast-outage");
@@ -147,15 +150,17 @@ TEST_CASE("a settings file: [set] with located values, and its mistakes located"
     std::ofstream(dir / name) << text;
     return (dir / name).string();
   };
-  const std::string good = write("good.toml", "exercise = \"memory-fit-workers\"\nlearner = \"Kim\"\n[set]\n"
-                                              "\"service.api.workers\" = 9\n");
+  const std::string good = write("good.toml",
+                                 "exercise = \"memory-fit-workers\"\nlearner = \"Kim\"\n[set]\n"
+                                 "\"service.api.workers\" = 9\n");
   const SettingsFile sf = load_settings_file(good);
   REQUIRE_FALSE(sf.error);
   CHECK(sf.learner == "Kim");
   REQUIRE(sf.settings.size() == 1);
   const Grade g = grade_exercise(shipped("memory-fit-workers"), sf.settings);
   REQUIRE(g.error);
-  CHECK(g.error->to_string() == good + ":4:25: 'service.api.workers' = 9 is out of bounds; this exercise allows 1 to 8");
+  CHECK(g.error->to_string() ==
+        good + ":4:25: 'service.api.workers' = 9 is out of bounds; this exercise allows 1 to 8");
   const std::string no_set = write("no-set.toml", "learner = \"Kim\"\n");
   CHECK(load_settings_file(no_set).error->to_string() ==
         no_set + ":1:1: missing [set] table: the settings, e.g. [set] \"service.api.workers\" = 3");

@@ -37,10 +37,10 @@ struct Words {
   const char* may_change;
   const char* batch;
 };
-constexpr Words words_en{"[ok]  ",   "[not] ",          "      hint: ", "solved",
-                         "not solved", "Task", "You may change", "{} of {} settings files solve it"};
-constexpr Words words_ko{"[통과] ", "[미달] ", "      힌트: ", "해결", "미해결", "과제", "바꿀 수 있는 값",
-                         "설정 파일 {}개 중 {}개 해결"};
+constexpr Words words_en{"[ok]  ",     "[not] ", "      hint: ",   "solved",
+                         "not solved", "Task",   "You may change", "{} of {} settings files solve it"};
+constexpr Words words_ko{"[통과] ", "[미달] ", "      힌트: ",    "해결",
+                         "미해결",  "과제",    "바꿀 수 있는 값", "설정 파일 {}개 중 {}개 해결"};
 
 std::string pick(bool ko, const std::string& en, const std::string& k) { return ko && !k.empty() ? k : en; }
 
@@ -151,7 +151,8 @@ int run_exercise(const ExerciseArgs& a) {
 void register_exercise_command(CLI::App& app, Context& ctx) {
   auto args = std::make_shared<ExerciseArgs>();
   CLI::App* cmd = app.add_subcommand(
-      "exercise", "Grade an exercise: apply what-if settings, simulate, check the goal (exit 0 solved, 1 not, 2 bad input)");
+      "exercise",
+      "Grade an exercise: apply what-if settings, simulate, check the goal (exit 0 solved, 1 not, 2 bad input)");
   cmd->add_option("id", args->id, "Exercise id (file name in assets/exercises without .toml) or an exercise file");
   cmd->add_flag("--list", args->list, "List the exercises");
   cmd->add_option("--set", args->sets, "path=value: a what-if setting the exercise allows (repeatable)");

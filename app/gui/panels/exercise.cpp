@@ -15,7 +15,6 @@ namespace {
 
 // The panel's words (issue #16 moves them to a catalogue).
 struct Words {
-  const char* choose;
   const char* none;
   const char* intro;
   const char* opening;
@@ -35,51 +34,52 @@ struct Words {
   const char* restart;
   const char* refused;
   const char* other_run;
+  const char* now;
 };
 
 constexpr Words words_en{
-      "exercise",
-      "(choose one)",
-      "Choose an exercise, change what it allows, then Check: the simulator grades the run.",
-      "Opening the exercise's scenario ...",
-      "Task",
-      "You may change",
-      "as the scenario sets it",
-      "Set",
-      "Goal",
-      "Check",
-      "simulating ...",
-      "[ok]",
-      "[not met]",
-      "Hint: ",
-      "Solved after {} tries.",
-      "Not yet (try {}).",
-      "The run changed since the last check: press Check again.",
-      "Start over",
-      "This run has a change the exercise does not allow: ",
-      "The open scenario is not this exercise's: choose the exercise again.",
+    "(choose one)",
+    "Choose an exercise, change what it allows, then Check: the simulator grades the run.",
+    "Opening the exercise's scenario ...",
+    "Task",
+    "You may change",
+    "as the scenario sets it",
+    "Set",
+    "Goal",
+    "Check",
+    "simulating ...",
+    "[ok]",
+    "[not met]",
+    "Hint: ",
+    "Solved after {} tries.",
+    "Not yet (try {}).",
+    "The run changed since the last check: press Check again.",
+    "Start over",
+    "This run has a change the exercise does not allow: ",
+    "The open scenario is not this exercise's: choose the exercise again.",
+    "now",
 };
 constexpr Words words_ko{
-      "연습 문제",
-      "(고르세요)",
-      "연습 문제를 고르고, 허용된 값을 바꾼 다음 채점을 누르세요. 시뮬레이터가 실행 결과를 채점합니다.",
-      "연습 문제의 시나리오를 여는 중 ...",
-      "과제",
-      "바꿀 수 있는 값",
-      "시나리오 값 그대로",
-      "적용",
-      "목표",
-      "채점",
-      "시뮬레이션 중 ...",
-      "[통과]",
-      "[미달]",
-      "힌트: ",
-      "{}번 만에 해결했습니다.",
-      "아직입니다 ({}번째 시도).",
-      "마지막 채점 뒤에 실행이 바뀌었습니다. 다시 채점하세요.",
-      "처음부터",
-      "이 실행에는 연습 문제가 허용하지 않는 변경이 있습니다: ",
-      "열려 있는 시나리오가 이 연습 문제의 것이 아닙니다. 연습 문제를 다시 고르세요.",
+    "(고르세요)",
+    "연습 문제를 고르고, 허용된 값을 바꾼 다음 채점을 누르세요. 시뮬레이터가 실행 결과를 채점합니다.",
+    "연습 문제의 시나리오를 여는 중 ...",
+    "과제",
+    "바꿀 수 있는 값",
+    "시나리오 값 그대로",
+    "적용",
+    "목표",
+    "채점",
+    "시뮬레이션 중 ...",
+    "[통과]",
+    "[미달]",
+    "힌트: ",
+    "{}번 만에 해결했습니다.",
+    "아직입니다 ({}번째 시도).",
+    "마지막 채점 뒤에 실행이 바뀌었습니다. 다시 채점하세요.",
+    "처음부터",
+    "이 실행에는 연습 문제가 허용하지 않는 변경이 있습니다: ",
+    "열려 있는 시나리오가 이 연습 문제의 것이 아닙니다. 연습 문제를 다시 고르세요.",
+    "현재",
 };
 
 const Words& words(bool ko) { return ko ? words_ko : words_en; }
@@ -129,7 +129,8 @@ void param_widget(const ExerciseParam& p, const Exercise& ex, const Overrides& o
     }
   } else {
     std::string& text = st.typed[p.path];
-    const std::string hint = fmt::format("{} .. {}{}", p.min, p.max, now.empty() ? "" : fmt::format(" (now {})", now));
+    const std::string hint =
+        fmt::format("{} .. {}{}", p.min, p.max, now.empty() ? "" : fmt::format(" ({} {})", w.now, now));
     const bool enter = ImGui::InputTextWithHint("##t", hint.c_str(), &text, ImGuiInputTextFlags_EnterReturnsTrue);
     ImGui::SameLine();
     if ((ImGui::Button(w.set) || enter) && !text.empty()) {
@@ -153,6 +154,7 @@ void check(const Exercise& ex, const PanelContext& ctx, ExerciseUi& st) {
   st.refused.clear();
   st.results.clear();
   st.checked_fingerprint = m.run.trace.fingerprint_hex();
+  st.scroll_to_results = true;
   ++st.tries;
   const Overrides prefix = exercise_prefix(ex, m.scenario);
   const Overrides& applied = ctx.session.overrides();
@@ -170,6 +172,7 @@ void check(const Exercise& ex, const PanelContext& ctx, ExerciseUi& st) {
 void results(const Exercise& ex, const PanelContext& ctx, bool ko, ExerciseUi& st) {
   const Words& w = words(ko);
   const bool stale = st.checked_fingerprint != ctx.model.run.trace.fingerprint_hex();
+  if (st.scroll_to_results) ImGui::SetScrollHereY(0.0f), st.scroll_to_results = false;
   if (!st.refused.empty()) {
     ImGui::TextWrapped("%s%s", w.refused, st.refused.c_str());
     return;
@@ -214,27 +217,39 @@ void draw_exercise(const PanelContext& ctx, UiState& ui, Commands& commands) {
     }
   }
   if (!st.error.empty()) ImGui::TextWrapped("%s", st.error.c_str());
-  ImGui::SetNextItemWidth(-ImGui::GetFontSize() * 5);
-  const char* preview = st.current < 0 ? w.none : pick(ko, st.list[st.current].title, st.list[st.current].title_ko).c_str();
-  if (ImGui::BeginCombo(w.choose, preview)) {
+  if (!st.choose.empty()) {  // the script's `exercise ID`
     for (size_t i = 0; i < st.list.size(); ++i)
-      if (ImGui::Selectable(pick(ko, st.list[i].title, st.list[i].title_ko).c_str(), static_cast<int>(i) == st.current)) {
+      if (st.list[i].id == st.choose) st.current = static_cast<int>(i), open_exercise(st.list[i], st, commands);
+    if (st.current < 0 || st.list[static_cast<size_t>(st.current)].id != st.choose)
+      st.error = fmt::format("no exercise '{}' in {}/exercises", st.choose, ctx.assets_dir);
+    st.choose.clear();
+  }
+  ImGui::SetNextItemWidth(-1);
+  const char* preview =
+      st.current < 0 ? w.none : pick(ko, st.list[st.current].title, st.list[st.current].title_ko).c_str();
+  if (ImGui::BeginCombo("##exercise", preview)) {
+    for (size_t i = 0; i < st.list.size(); ++i)
+      if (ImGui::Selectable(pick(ko, st.list[i].title, st.list[i].title_ko).c_str(),
+                            static_cast<int>(i) == st.current)) {
         st.current = static_cast<int>(i);
         open_exercise(st.list[i], st, commands);
       }
     ImGui::EndCombo();
   }
+  // A script's check waits for the run; with no exercise open it has nothing to wait for.
   if (st.current < 0) {
     ImGui::TextWrapped("%s", w.intro);
+    st.check_now = false;
     return;
   }
   const Exercise& ex = st.list[st.current];
   if (ctx.session.path() != ex.scenario_path) {
     ImGui::TextWrapped("%s", ctx.session.busy() ? w.opening : w.other_run);
+    if (!ctx.session.busy()) st.check_now = false;
     return;
   }
-  ImGui::TextDisabled("%s", w.task);
-  ImGui::TextWrapped("%s", pick(ko, ex.task, ex.task_ko).c_str());
+  if (ImGui::CollapsingHeader(w.task, ImGuiTreeNodeFlags_DefaultOpen))
+    ImGui::TextWrapped("%s", pick(ko, ex.task, ex.task_ko).c_str());
   ImGui::Spacing();
   ImGui::TextDisabled("%s", w.may_change);
   ImGui::Separator();
@@ -249,7 +264,8 @@ void draw_exercise(const PanelContext& ctx, UiState& ui, Commands& commands) {
   ImGui::EndDisabled();
   ImGui::SameLine();
   if (ImGui::Button(w.restart)) open_exercise(ex, st, commands);
-  if (go) check(ex, ctx, st);
+  if (go || (st.check_now && !ctx.session.busy())) check(ex, ctx, st);
+  if (!ctx.session.busy()) st.check_now = false;
   if (st.checked) results(ex, ctx, ko, st);
 }
 

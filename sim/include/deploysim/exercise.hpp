@@ -49,13 +49,13 @@ struct ExerciseGoal {
 
 /// An exercise file.
 struct Exercise {
-  std::string id;                    ///< File stem, e.g. "cert-deploy-hook".
-  std::string title, title_ko;       ///< Titles.
-  std::string topic;                 ///< certificates, restarts, memory, replication, migrations, sni, ...
-  std::string task, task_ko;         ///< What the learner is asked to do.
-  std::string scenario_path;         ///< Resolved scenario file.
-  std::string variant;               ///< Variant applied first ("" = none).
-  std::vector<std::string> sources;  ///< Source ids of the exercise's claims.
+  std::string id;                         ///< File stem, e.g. "cert-deploy-hook".
+  std::string title, title_ko;            ///< Titles.
+  std::string topic;                      ///< certificates, restarts, memory, replication, migrations, sni, ...
+  std::string task, task_ko;              ///< What the learner is asked to do.
+  std::string scenario_path;              ///< Resolved scenario file.
+  std::string variant;                    ///< Variant applied first ("" = none).
+  std::vector<std::string> sources;       ///< Source ids of the exercise's claims.
   std::vector<ExerciseSetting> start;     ///< [start]: overrides applied before the learner's.
   std::vector<ExerciseParam> params;      ///< What the learner may change.
   std::vector<ExerciseGoal> goals;        ///< All must hold.
@@ -104,10 +104,10 @@ LoadResult exercise_scenario(const Exercise& exercise, const std::vector<Exercis
 /// One goal condition judged on a run.
 struct GoalResult {
   bool held = false;
-  double measured = 0;     ///< The measured value (in the measure's unit).
+  double measured = 0;      ///< The measured value (in the measure's unit).
   std::string evidence;     ///< The metric with its basis, or the record (kind, time, actor).
   std::string evidence_ko;  ///< The same in Korean.
-  int64_t record = -1;     ///< Index of the evidence record in the trace (-1: a metric).
+  int64_t record = -1;      ///< Index of the evidence record in the trace (-1: a metric).
 };
 /// Judges every goal over a run of the exercise's scenario (same order as exercise.goals).
 std::vector<GoalResult> evaluate_goals(const Exercise& exercise, const Run& run);

@@ -140,8 +140,8 @@ void read_params(const Reader& rd, const toml::table& root, Exercise& ex) {
       (std::string_view(key) == "min" ? p.min : p.max) = node_text(*b);
     }
     if (p.values.empty() == (p.min.empty() && p.max.empty()))
-      rd.fail(t, fmt::format("[[param]] '{}' needs either 'values' (the allowed values) or 'min'/'max' bounds",
-                             p.path));
+      rd.fail(t,
+              fmt::format("[[param]] '{}' needs either 'values' (the allowed values) or 'min'/'max' bounds", p.path));
     ex.params.push_back(std::move(p));
   }
 }
@@ -176,9 +176,11 @@ void check_measure(const Reader& rd, const toml::table& t, const ExerciseGoal& g
   }
 }
 
-constexpr std::pair<std::string_view, Compare> comparisons_by_key[] = {
-    {"at_least", Compare::at_least}, {"at_most", Compare::at_most}, {"below", Compare::below},
-    {"above", Compare::above},       {"equals", Compare::equals}};
+constexpr std::pair<std::string_view, Compare> comparisons_by_key[] = {{"at_least", Compare::at_least},
+                                                                       {"at_most", Compare::at_most},
+                                                                       {"below", Compare::below},
+                                                                       {"above", Compare::above},
+                                                                       {"equals", Compare::equals}};
 
 void read_goals(const Reader& rd, const toml::table& root, Exercise& ex) {
   const toml::array* arr = rd.tables(root, "goal");
@@ -356,8 +358,7 @@ std::string setting_value_text(std::string_view typed) {
   try {
     const toml::table t = toml::parse("v = " + std::string(typed));
     if (t.size() == 1 && !t.get("v")->is_table()) return std::string(typed);
-  } catch (const toml::parse_error&) {
-  }
+  } catch (const toml::parse_error&) {}
   return exercise_detail::toml_quoted(typed);
 }
 

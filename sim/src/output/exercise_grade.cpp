@@ -15,11 +15,16 @@ using exercise_detail::node_text;
 
 std::string_view compare_name(Compare c) {
   switch (c) {
-    case Compare::at_least: return "at least";
-    case Compare::at_most: return "at most";
-    case Compare::below: return "below";
-    case Compare::above: return "above";
-    case Compare::equals: return "equals";
+    case Compare::at_least:
+      return "at least";
+    case Compare::at_most:
+      return "at most";
+    case Compare::below:
+      return "below";
+    case Compare::above:
+      return "above";
+    case Compare::equals:
+      return "equals";
   }
   return "";
 }
@@ -30,8 +35,7 @@ std::optional<toml::table> parse_value(std::string_view text) {
   try {
     toml::table t = toml::parse("v = " + std::string(text));
     if (t.size() == 1 && t.get("v")) return t;
-  } catch (const toml::parse_error&) {
-  }
+  } catch (const toml::parse_error&) {}
   return std::nullopt;
 }
 
@@ -71,8 +75,8 @@ std::optional<ScenarioError> check_setting(const Exercise& ex, const ExerciseSet
   if (it == ex.params.end()) {
     std::vector<std::string> paths;
     for (const auto& p : ex.params) paths.push_back(p.path);
-    return refuse(fmt::format("'{}' is not a setting this exercise lets you change (allowed: {})", s.path,
-                              join(paths)));
+    return refuse(
+        fmt::format("'{}' is not a setting this exercise lets you change (allowed: {})", s.path, join(paths)));
   }
   const auto parsed = parse_value(s.value);
   if (!parsed) return refuse(fmt::format("the value for '{}' is not a TOML value: {}", s.path, s.value));
@@ -82,14 +86,14 @@ std::optional<ScenarioError> check_setting(const Exercise& ex, const ExerciseSet
       return refuse(fmt::format("'{}' = {} is not allowed here; choose one of: {}", s.path, s.value, join(it->values)));
     return std::nullopt;
   }
-  const std::string range = fmt::format("{} to {}", it->min.empty() ? "any" : unquoted(it->min),
-                                        it->max.empty() ? "any" : unquoted(it->max));
+  const std::string range =
+      fmt::format("{} to {}", it->min.empty() ? "any" : unquoted(it->min), it->max.empty() ? "any" : unquoted(it->max));
   for (const auto& [bound, sign] : {std::pair{&it->min, -1}, std::pair{&it->max, 1}}) {
     if (bound->empty()) continue;
     const auto o = order(v, *bound);
     if (!o)
-      return refuse(fmt::format("'{}' = {} is not of the bounds' kind; expected a value from {}", s.path, s.value,
-                                range));
+      return refuse(
+          fmt::format("'{}' = {} is not of the bounds' kind; expected a value from {}", s.path, s.value, range));
     if (*o == sign)
       return refuse(fmt::format("'{}' = {} is out of bounds; this exercise allows {}", s.path, s.value, range));
   }
@@ -158,11 +162,16 @@ std::string window_ko(const Window& w) {
 
 bool holds(Compare c, double measured, double wanted) {
   switch (c) {
-    case Compare::at_least: return measured >= wanted;
-    case Compare::at_most: return measured <= wanted;
-    case Compare::below: return measured < wanted;
-    case Compare::above: return measured > wanted;
-    case Compare::equals: return std::fabs(measured - wanted) < 1e-9;
+    case Compare::at_least:
+      return measured >= wanted;
+    case Compare::at_most:
+      return measured <= wanted;
+    case Compare::below:
+      return measured < wanted;
+    case Compare::above:
+      return measured > wanted;
+    case Compare::equals:
+      return std::fabs(measured - wanted) < 1e-9;
   }
   return false;
 }
