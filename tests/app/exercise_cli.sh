@@ -75,7 +75,7 @@ printf '[set]\n"service.api.workers" = 12\n' >"$tmp/class/d.toml"
 printf 'exercise = "migration-once"\n[set]\n"service.api.workers" = 3\n' >"$tmp/class/e.toml"
 expect_rc 2 "a batch with bad files" "$bin" exercise memory-fit-workers --settings "$tmp/class/a.toml" \
   "$tmp/class/d.toml" "$tmp/class/e.toml"
-has "$tmp/err" "$tmp/class/d.toml:2:23: 'service.api.workers' = 12 is out of bounds; this exercise allows 1 to 8" \
+has "$tmp/err" "$tmp/class/d.toml:2:25: 'service.api.workers' = 12 is out of bounds; this exercise allows 1 to 8" \
   "located refusal in a settings file"
 has "$tmp/err" "$tmp/class/e.toml:1:1: written for exercise 'migration-once', not 'memory-fit-workers'" "wrong exercise"
 has "$tmp/out" "== Kim Minji" "the good file is still graded"
