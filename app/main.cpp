@@ -77,6 +77,7 @@ int main(int argc, char** argv) {
   };
 #endif
   deploysim::cli::register_handout_command(app, ctx, scripted_gui);
+  deploysim::cli::register_exercise_command(app, ctx);
 
   try {
     app.parse(argc, argv);

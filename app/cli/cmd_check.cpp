@@ -8,6 +8,7 @@
 
 #include "cli/commands.hpp"
 #include "deploysim/lesson.hpp"
+#include "deploysim/exercise.hpp"
 #include "deploysim/scenario.hpp"
 #include "deploysim/simulate.hpp"
 
@@ -59,19 +60,35 @@ int check_lesson_file(const std::string& file, bool strict) {
   return 0;
 }
 
+// An exercise file (an [exercise] table): loading it checks its scenario, paths and solution.
+bool check_exercise(const std::string& file) {
+  const ExerciseLoad ex = load_exercise_file(file);
+  if (ex.error) {
+    std::fprintf(stderr, "%s\n", ex.error->to_string().c_str());
+    return false;
+  }
+  std::printf("%s: ok (exercise, %s, %s)\n", file.c_str(), plural(ex.exercise->params.size(), "param").c_str(),
+              plural(ex.exercise->goals.size(), "goal").c_str());
+  return true;
+}
+
 }  // namespace
 
 void register_check_command(CLI::App& app, Context& ctx) {
   auto files = std::make_shared<std::vector<std::string>>();
   auto strict = std::make_shared<bool>(false);
-  CLI::App* cmd =
-      app.add_subcommand("check", "Validate scenario and lesson files (prints file:line:column: message on errors)");
-  cmd->add_option("files", *files, "Scenario or lesson TOML files")->required();
+  CLI::App* cmd = app.add_subcommand(
+      "check", "Validate scenario, lesson and exercise files (prints file:line:column: message on errors)");
+  cmd->add_option("files", *files, "Scenario, lesson or exercise TOML files")->required();
   cmd->add_flag("--strict", *strict, "Lessons: a missing Korean text is an error, not a warning");
   cmd->callback([files, strict, &ctx] {
     for (const auto& file : *files) {
       if (is_lesson_file(file)) {
         if (const int rc = check_lesson_file(file, *strict); rc != 0) ctx.exit_code = rc;
+        continue;
+      }
+      if (is_exercise_file(file)) {
+        if (!check_exercise(file)) ctx.exit_code = 2;
         continue;
       }
       const LoadResult result = load_scenario_file(file);

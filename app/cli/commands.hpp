@@ -21,6 +21,8 @@ void register_tls_commands(CLI::App& app, Context& ctx);
 void register_lesson_commands(CLI::App& app, Context& ctx);
 /// `export` (cli/cmd_export.cpp).
 void register_export_commands(CLI::App& app, Context& ctx);
+/// `exercise` (cli/cmd_exercise.cpp).
+void register_exercise_command(CLI::App& app, Context& ctx);
 
 /// What running the GUI's script driver came to.
 enum class ScriptedGuiResult { ok, no_display, failed };

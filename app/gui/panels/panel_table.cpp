@@ -22,6 +22,8 @@ void draw_whatif(const PanelContext& ctx, UiState& ui, Commands& commands);
 void draw_metrics(const PanelContext& ctx, UiState& ui, Commands& commands);
 /// Scenario / lesson browser: lessons, shipped scenarios, open from disk, errors (browser.cpp).
 void draw_browser(const PanelContext& ctx, UiState& ui, Commands& commands);
+/// Exercise: choose one, change what it allows, check the run against its goal (exercise.cpp).
+void draw_exercise(const PanelContext& ctx, UiState& ui, Commands& commands);
 
 namespace {
 
@@ -36,7 +38,7 @@ constexpr PanelRect tab{};  // presenter: a tab of Details
 
 // Drawing order; presenter mode shows the panels without a rectangle of their own as tabs, in
 // this order too.
-constexpr std::array<PanelSpec, 8> table{{
+constexpr std::array<PanelSpec, 9> table{{
     {"Topology###Topology",
      draw_topology,
      {left, 0, 1 - left - right, (1 - bottom) * canvas_h},
@@ -55,8 +57,9 @@ constexpr std::array<PanelSpec, 8> table{{
     {"Inspector", draw_inspector, {1 - right, 0, right, (1 - bottom) * inspector_h}, tab},
     {"Sequence", draw_sequence, {1 - right, (1 - bottom) * inspector_h, right, (1 - bottom) * (1 - inspector_h)}, tab},
     {"Metrics", draw_metrics, {1 - right, 1 - bottom, right, bottom}, tab},
-    {"What if", draw_whatif, {0, 0.30f, left, 1 - bottom - 0.30f}, tab},
-    {"Scenario", draw_browser, {0, 0, left, 0.30f}, tab},
+    {"What if", draw_whatif, {0, 0.24f, left, 0.23f}, tab},
+    {"Scenario", draw_browser, {0, 0, left, 0.24f}, tab},
+    {"Exercise", draw_exercise, {0, 0.47f, left, 1 - bottom - 0.47f}, tab},
 }};
 
 }  // namespace

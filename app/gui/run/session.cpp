@@ -81,9 +81,9 @@ Options Session::Control::options() {
   return o;
 }
 
-void Session::open(const std::string& path, const std::string& variant) {
-  submit({[path, variant](Control& c) { return load_and_build(path, variant, {}, false, c); }, "opening " + path,
-          Kind::load});
+void Session::open(const std::string& path, const std::string& variant, const Overrides& overrides) {
+  submit({[path, variant, overrides](Control& c) { return load_and_build(path, variant, overrides, false, c); },
+          "opening " + path, Kind::load});
 }
 
 void Session::reload() {

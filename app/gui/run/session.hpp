@@ -27,9 +27,10 @@ class Session {
     std::string variant = {};  ///< The variant it applied when it opened the file.
   };
 
-  /// Opens a scenario file, with one of its variants applied when `variant` is not empty (parse
-  /// + simulate off the UI thread, in one job). On error the old one stays.
-  void open(const std::string& path, const std::string& variant = {});
+  /// Opens a scenario file, with one of its variants applied when `variant` is not empty and then
+  /// `overrides` (parse + simulate off the UI thread, in one job). On error the old one stays.
+  void open(const std::string& path, const std::string& variant = {},
+            const std::vector<std::pair<std::string, std::string>>& overrides = {});
   /// Re-reads the current file.
   void reload();
   /// Changes one parameter by path and re-simulates, keeping the playhead time.

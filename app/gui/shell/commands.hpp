@@ -1,5 +1,6 @@
 #pragma once
 #include <string>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -37,6 +38,7 @@ struct RequestSetParam {
 struct RequestOpen {
   std::string path;          ///< Scenario file.
   std::string variant = {};  ///< A [[variant]] of it to apply in the same job ("" = the base).
+  std::vector<std::pair<std::string, std::string>> overrides = {};  ///< Then these path = value overrides.
 };
 /// Re-read the current scenario file.
 struct RequestReload {};

@@ -85,7 +85,7 @@ void apply_commands(Session& session, UiState& ui, Commands& commands, Platform&
       session.show(in_flight_fixture(*in_flight_path(o->path))),
           on_arrival({.model = true, .path = o->path}, session, ui);
     else if (const auto* o = std::get_if<RequestOpen>(&c))
-      session.open(o->path, o->variant);
+      session.open(o->path, o->variant, o->overrides);
     else if (std::get_if<RequestReload>(&c))
       session.reload();
     else if (const auto* p = std::get_if<RequestSetParam>(&c))

@@ -20,7 +20,7 @@ constexpr const char* verbs =
     "play, "
     "pause, speed X, key NAME, compare VARIANT, presenter on|off, inspect FIELD, lesson NAME|next|back|off|answer "
     "X|reveal, language "
-    "en|ko, window NAME X Y W H, capture WINDOW OUT.png, reload, quit";
+    "en|ko, window NAME X Y W H, capture WINDOW OUT.png, exercise ID|check, reload, quit";
 
 bool parse_int(std::string_view s, int64_t& v) {
   const auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
@@ -142,7 +142,8 @@ std::optional<ScriptError> parse_script(const std::string& text, const std::stri
     }
     const bool needs_arg = v == "open" || v == "step" || v == "seek" || v == "select" || v == "set" || v == "frames" ||
                            v == "screenshot" || v == "speed" || v == "key" || v == "compare" || v == "presenter" ||
-                           v == "inspect" || v == "lesson" || v == "language" || v == "window" || v == "capture";
+                           v == "inspect" || v == "lesson" || v == "language" || v == "window" || v == "capture" ||
+                           v == "exercise";
     const bool no_arg = v == "state" || v == "play" || v == "pause" || v == "quit" || v == "reload";
     const bool optional_arg = v == "peek";  // peek OUT.png: a screenshot of the frame as it is
     if (!needs_arg && !no_arg && !optional_arg)
@@ -205,7 +206,8 @@ ScriptFrame ScriptRunner::tick(const Session& session, UiState& ui, Commands& co
   // Every command sees the result of the one before: wait for pending commands and runs. `peek`
   // is the exception: it prints the state while a simulation still runs (progress tests).
   const bool peek = next_ < lines_.size() && lines_[next_].verb == "peek";
-  if ((session.busy() && !peek) || !commands.queue.empty() || tls_bytes_pending(session.model()) || lesson_pending(ui))
+  if ((session.busy() && !peek) || !commands.queue.empty() || tls_bytes_pending(session.model()) ||
+      lesson_pending(ui) || !ui.exercise.choose.empty() || ui.exercise.check_now)
     return f;
   if (next_ >= lines_.size()) {
     f.quit = true;
@@ -246,6 +248,10 @@ ScriptFrame ScriptRunner::tick(const Session& session, UiState& ui, Commands& co
     ui.window_moves.emplace_back(l.arg, r);
   } else if (v == "lesson")
     run_lesson_command(l, ui, commands);
+  else if (v == "exercise" && l.arg == "check")
+    ui.exercise.check_now = true;
+  else if (v == "exercise")
+    ui.exercise.choose = l.arg;
   else if (v == "key")
     press_key(*key_from_name(l.arg), ui, static_cast<double>(session.model().index.end_ns) / 1e9, commands);
   else if (v == "frames")
@@ -322,6 +328,12 @@ std::string state_line(const Session& session, const UiState& ui, const Narrator
   for (const auto& [id, p] : ui.settings.progress)
     if (p.done) done += (done.empty() ? "" : ",") + id;
   out += fmt::format(" course_done={}", done.empty() ? "none" : done);
+  if (const ExerciseUi& ex = ui.exercise; ex.current >= 0 && ex.checked) {
+    const auto held = std::count_if(ex.results.begin(), ex.results.end(), [](const GoalResult& r) { return r.held; });
+    out += fmt::format(" exercise={} tries={} held={}/{}", ex.list[static_cast<size_t>(ex.current)].id, ex.tries, held,
+                       ex.list[static_cast<size_t>(ex.current)].goals.size());
+    if (!ex.refused.empty()) out += fmt::format(" refused=\"{}\"", quoted(ex.refused));
+  }
   if (!session.error().empty()) out += fmt::format(" error=\"{}\"", session.error());
   out +=
       fmt::format(" simulating={} progress={:.2f}", session.busy() ? 1 : 0, session.busy() ? session.progress() : 0.0);

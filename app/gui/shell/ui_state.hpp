@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 
+#include "deploysim/exercise.hpp"
 #include "deploysim/ids.hpp"
 #include "deploysim/lesson.hpp"
 #include "gui/run/trace_index.hpp"
@@ -71,6 +72,24 @@ struct LessonUi {
   LessonAnswers answers;                ///< Every answer revealed this session, per lesson.
 };
 
+/// The exercise panel: the shipped exercises, the chosen one, the learner's tries and the last
+/// check of the run (gui/panels/exercise.cpp).
+struct ExerciseUi {
+  bool listed = false;                       ///< The exercise files have been read into `list`.
+  std::vector<Exercise> list;                ///< The shipped exercises, sorted by file name.
+  std::string error;                         ///< An exercise file that failed to load (file:line:column).
+  int current = -1;                          ///< Index into `list` (-1: none chosen).
+  std::map<std::string, std::string> typed;  ///< Text typed into a bounded parameter's field, by path.
+  int tries = 0;                             ///< Checks of this exercise so far.
+  bool checked = false;                      ///< `results` or `refused` hold the last check.
+  std::string checked_fingerprint;           ///< The trace the last check judged.
+  std::vector<GoalResult> results;           ///< Per goal, from the last check.
+  std::string refused;                       ///< A setting the exercise does not allow (instead of results).
+  bool scroll_to_results = false;            ///< A check just ran: bring its results into view.
+  std::string choose;                        ///< Script `exercise ID`: choose it on the next frame.
+  bool check_now = false;                    ///< Script `exercise check`: press Check once the run is in.
+};
+
 /// Everything the UI remembers about how it looks at the model: the playhead, selection, view
 /// transforms. Panels may change their own view fields; model changes go through Commands.
 struct UiState {
@@ -95,6 +114,7 @@ struct UiState {
   RecordId sequence_follow = RecordId::none;   ///< Sequence diagram: last row scrolled to.
   std::string open_path;                       ///< Browser: the path typed into "Open a file".
   LessonUi lesson;                             ///< Lesson navigator.
+  ExerciseUi exercise;                         ///< Exercise panel.
   /// Windows to move and resize on the next frame (script `window NAME X Y W H`, fractions of
   /// the viewport): name, then x, y, w, h.
   std::vector<std::pair<std::string, std::array<float, 4>>> window_moves;

@@ -1,0 +1,272 @@
+// The exercise panel: choose an exercise (assets/exercises), change what it allows, and "Check":
+// the run on screen is graded against the exercise's goal, each condition shown held or not with
+// its evidence, and the hint of each condition that failed. Choosing an exercise opens its
+// scenario with its variant and [start]; a change posts RequestSetParam like the what-if panel,
+// so the canvas shows the run being graded.
+#include <fmt/format.h>
+
+#include "gui/panels/panels.hpp"
+
+#include <imgui_stdlib.h>
+
+namespace deploysim::gui {
+
+namespace {
+
+// The panel's words (issue #16 moves them to a catalogue).
+struct Words {
+  const char* none;
+  const char* intro;
+  const char* opening;
+  const char* task;
+  const char* may_change;
+  const char* as_given;
+  const char* set;
+  const char* goal;
+  const char* check;
+  const char* busy;
+  const char* held;
+  const char* not_held;
+  const char* hint;
+  const char* solved;
+  const char* not_yet;
+  const char* stale;
+  const char* restart;
+  const char* refused;
+  const char* other_run;
+  const char* now;
+};
+
+constexpr Words words_en{
+    "(choose one)",
+    "Choose an exercise, change what it allows, then Check: the simulator grades the run.",
+    "Opening the exercise's scenario ...",
+    "Task",
+    "You may change",
+    "as the scenario sets it",
+    "Set",
+    "Goal",
+    "Check",
+    "simulating ...",
+    "[ok]",
+    "[not met]",
+    "Hint: ",
+    "Solved after {} tries.",
+    "Not yet (try {}).",
+    "The run changed since the last check: press Check again.",
+    "Start over",
+    "This run has a change the exercise does not allow: ",
+    "The open scenario is not this exercise's: choose the exercise again.",
+    "now",
+};
+constexpr Words words_ko{
+    "(고르세요)",
+    "연습 문제를 고르고, 허용된 값을 바꾼 다음 채점을 누르세요. 시뮬레이터가 실행 결과를 채점합니다.",
+    "연습 문제의 시나리오를 여는 중 ...",
+    "과제",
+    "바꿀 수 있는 값",
+    "시나리오 값 그대로",
+    "적용",
+    "목표",
+    "채점",
+    "시뮬레이션 중 ...",
+    "[통과]",
+    "[미달]",
+    "힌트: ",
+    "{}번 만에 해결했습니다.",
+    "아직입니다 ({}번째 시도).",
+    "마지막 채점 뒤에 실행이 바뀌었습니다. 다시 채점하세요.",
+    "처음부터",
+    "이 실행에는 연습 문제가 허용하지 않는 변경이 있습니다: ",
+    "열려 있는 시나리오가 이 연습 문제의 것이 아닙니다. 연습 문제를 다시 고르세요.",
+    "현재",
+};
+
+const Words& words(bool ko) { return ko ? words_ko : words_en; }
+
+const std::string& pick(bool ko, const std::string& en, const std::string& k) { return ko && !k.empty() ? k : en; }
+
+using Overrides = std::vector<std::pair<std::string, std::string>>;
+
+// What the exercise itself sets before the learner: its variant's keys, then [start].
+Overrides exercise_prefix(const Exercise& ex, const Scenario& sc) {
+  Overrides out;
+  for (const VariantSpec& v : sc.variants)
+    if (v.name == ex.variant) out.insert(out.end(), v.set.begin(), v.set.end());
+  for (const ExerciseSetting& s : ex.start) out.emplace_back(s.path, s.value);
+  return out;
+}
+
+void open_exercise(const Exercise& ex, ExerciseUi& st, Commands& commands) {
+  Overrides start;
+  for (const ExerciseSetting& s : ex.start) start.emplace_back(s.path, s.value);
+  commands.post(RequestOpen{ex.scenario_path, ex.variant, start});
+  st.tries = 0;
+  st.checked = false;
+  st.typed.clear();
+}
+
+// The learner's value of a path in the open run ("" = as the scenario sets it).
+std::string current_value(const Overrides& overrides, const std::string& path) {
+  for (const auto& [k, v] : overrides)
+    if (k == path) return v;
+  return {};
+}
+
+void param_widget(const ExerciseParam& p, const Exercise& ex, const Overrides& overrides, bool ko, ExerciseUi& st,
+                  Commands& commands) {
+  const Words& w = words(ko);
+  const std::string now = current_value(overrides, p.path);
+  const std::string label = pick(ko, p.label.empty() ? p.path : p.label, p.label_ko);
+  ImGui::PushID(p.path.c_str());
+  ImGui::TextUnformatted(label.c_str());
+  ImGui::SetNextItemWidth(-ImGui::GetFontSize() * 4);
+  if (!p.values.empty()) {
+    if (ImGui::BeginCombo("##v", now.empty() ? w.as_given : now.c_str())) {
+      for (const std::string& v : p.values)
+        if (ImGui::Selectable(v.c_str(), v == now)) commands.post(RequestSetParam{p.path, v});
+      ImGui::EndCombo();
+    }
+  } else {
+    std::string& text = st.typed[p.path];
+    const std::string hint =
+        fmt::format("{} .. {}{}", p.min, p.max, now.empty() ? "" : fmt::format(" ({} {})", w.now, now));
+    const bool enter = ImGui::InputTextWithHint("##t", hint.c_str(), &text, ImGuiInputTextFlags_EnterReturnsTrue);
+    ImGui::SameLine();
+    if ((ImGui::Button(w.set) || enter) && !text.empty()) {
+      const ExerciseSetting s{p.path, setting_value_text(text), "what-if", {}};
+      if (const auto refused = check_setting(ex, s)) {
+        st.refused = refused->message;
+        st.checked = true;
+      } else {
+        commands.post(RequestSetParam{s.path, s.value});
+        text.clear();
+      }
+    }
+  }
+  ImGui::PopID();
+}
+
+// Grades the run on screen: the overrides beyond the exercise's own must be allowed settings.
+void check(const Exercise& ex, const PanelContext& ctx, ExerciseUi& st) {
+  const Model& m = ctx.model;
+  st.checked = true;
+  st.refused.clear();
+  st.results.clear();
+  st.checked_fingerprint = m.run.trace.fingerprint_hex();
+  st.scroll_to_results = true;
+  ++st.tries;
+  const Overrides prefix = exercise_prefix(ex, m.scenario);
+  const Overrides& applied = ctx.session.overrides();
+  for (size_t i = 0; i < applied.size(); ++i) {
+    if (i < prefix.size() && applied[i] == prefix[i]) continue;
+    const ExerciseSetting s{applied[i].first, applied[i].second, "what-if", {}};
+    if (const auto refused = check_setting(ex, s)) {
+      st.refused = refused->message;
+      return;
+    }
+  }
+  st.results = evaluate_goals(ex, m.run);
+}
+
+void results(const Exercise& ex, const PanelContext& ctx, bool ko, ExerciseUi& st) {
+  const Words& w = words(ko);
+  const bool stale = st.checked_fingerprint != ctx.model.run.trace.fingerprint_hex();
+  if (st.scroll_to_results) ImGui::SetScrollHereY(0.0f), st.scroll_to_results = false;
+  if (!st.refused.empty()) {
+    ImGui::TextWrapped("%s%s", w.refused, st.refused.c_str());
+    return;
+  }
+  bool solved = true;
+  for (size_t i = 0; i < ex.goals.size() && i < st.results.size(); ++i) {
+    const ExerciseGoal& g = ex.goals[i];
+    const GoalResult& r = st.results[i];
+    solved &= r.held;
+    // Never colour alone: the mark says it in words too.
+    ImGui::PushStyleColor(ImGuiCol_Text, r.held ? IM_COL32(86, 180, 233, 255) : IM_COL32(230, 159, 0, 255));
+    ImGui::TextUnformatted(r.held ? w.held : w.not_held);
+    ImGui::PopStyleColor();
+    ImGui::SameLine();
+    ImGui::TextWrapped("%s", pick(ko, g.text, g.text_ko).c_str());
+    ImGui::Indent();
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+    ImGui::TextWrapped("%s", pick(ko, r.evidence, r.evidence_ko).c_str());
+    ImGui::PopStyleColor();
+    if (!r.held && !g.hint.empty()) ImGui::TextWrapped("%s%s", w.hint, pick(ko, g.hint, g.hint_ko).c_str());
+    ImGui::Unindent();
+  }
+  ImGui::Spacing();
+  ImGui::TextWrapped("%s", fmt::format(fmt::runtime(solved ? w.solved : w.not_yet), st.tries).c_str());
+  if (stale) ImGui::TextWrapped("%s", w.stale);
+}
+
+}  // namespace
+
+void draw_exercise(const PanelContext& ctx, UiState& ui, Commands& commands) {
+  ExerciseUi& st = ui.exercise;
+  const bool ko = ui.settings.language == "ko";
+  const Words& w = words(ko);
+  if (!st.listed) {
+    st.listed = true;
+    for (const std::string& file : list_exercises(ctx.assets_dir + "/exercises")) {
+      ExerciseLoad l = load_exercise_file(file);
+      if (l.exercise)
+        st.list.push_back(std::move(*l.exercise));
+      else if (st.error.empty())
+        st.error = l.error->to_string();
+    }
+  }
+  if (!st.error.empty()) ImGui::TextWrapped("%s", st.error.c_str());
+  if (!st.choose.empty()) {  // the script's `exercise ID`
+    for (size_t i = 0; i < st.list.size(); ++i)
+      if (st.list[i].id == st.choose) st.current = static_cast<int>(i), open_exercise(st.list[i], st, commands);
+    if (st.current < 0 || st.list[static_cast<size_t>(st.current)].id != st.choose)
+      st.error = fmt::format("no exercise '{}' in {}/exercises", st.choose, ctx.assets_dir);
+    st.choose.clear();
+  }
+  ImGui::SetNextItemWidth(-1);
+  const char* preview =
+      st.current < 0 ? w.none : pick(ko, st.list[st.current].title, st.list[st.current].title_ko).c_str();
+  if (ImGui::BeginCombo("##exercise", preview)) {
+    for (size_t i = 0; i < st.list.size(); ++i)
+      if (ImGui::Selectable(pick(ko, st.list[i].title, st.list[i].title_ko).c_str(),
+                            static_cast<int>(i) == st.current)) {
+        st.current = static_cast<int>(i);
+        open_exercise(st.list[i], st, commands);
+      }
+    ImGui::EndCombo();
+  }
+  // A script's check waits for the run; with no exercise open it has nothing to wait for.
+  if (st.current < 0) {
+    ImGui::TextWrapped("%s", w.intro);
+    st.check_now = false;
+    return;
+  }
+  const Exercise& ex = st.list[st.current];
+  if (ctx.session.path() != ex.scenario_path) {
+    ImGui::TextWrapped("%s", ctx.session.busy() ? w.opening : w.other_run);
+    if (!ctx.session.busy()) st.check_now = false;
+    return;
+  }
+  if (ImGui::CollapsingHeader(w.task, ImGuiTreeNodeFlags_DefaultOpen))
+    ImGui::TextWrapped("%s", pick(ko, ex.task, ex.task_ko).c_str());
+  ImGui::Spacing();
+  ImGui::TextDisabled("%s", w.may_change);
+  ImGui::Separator();
+  for (const ExerciseParam& p : ex.params) param_widget(p, ex, ctx.session.overrides(), ko, st, commands);
+  ImGui::Spacing();
+  ImGui::TextDisabled("%s", w.goal);
+  ImGui::Separator();
+  if (!st.checked)
+    for (const ExerciseGoal& g : ex.goals) ImGui::BulletText("%s", pick(ko, g.text, g.text_ko).c_str());
+  ImGui::BeginDisabled(ctx.session.busy());
+  const bool go = ImGui::Button(ctx.session.busy() ? w.busy : w.check);
+  ImGui::EndDisabled();
+  ImGui::SameLine();
+  if (ImGui::Button(w.restart)) open_exercise(ex, st, commands);
+  if (go || (st.check_now && !ctx.session.busy())) check(ex, ctx, st);
+  if (!ctx.session.busy()) st.check_now = false;
+  if (st.checked) results(ex, ctx, ko, st);
+}
+
+}  // namespace deploysim::gui

@@ -1,0 +1,387 @@
+// Reading exercise files and learners' settings files (docs/lessons.md, "Exercises"). Every mistake is one
+// located error; a [start], [[param]] or [solution] path the scenario refuses is reported at the
+// exercise file's line, with the scenario's reason.
+#include "deploysim/exercise.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <fmt/format.h>
+#include <set>
+#include <sstream>
+#include <toml++/toml.h>
+
+#include "deploysim/kinds.hpp"
+#include "output/exercise_detail.hpp"
+
+namespace deploysim {
+
+namespace fs = std::filesystem;
+
+namespace exercise_detail {
+
+std::string toml_quoted(std::string_view s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "\"";
+}
+
+ScenarioError located(const std::string& file, const toml::source_region& where, std::string msg) {
+  return ScenarioError{file, where.begin.line, where.begin.column, std::move(msg)};
+}
+
+std::string node_text(const toml::node& n) {
+  if (const auto* s = n.as_string()) return toml_quoted(s->get());
+  std::ostringstream os;
+  n.visit([&](const auto& v) { os << v; });
+  return os.str();
+}
+
+}  // namespace exercise_detail
+
+namespace {
+
+using exercise_detail::located;
+using exercise_detail::node_text;
+
+// Thrown inside the readers and turned into the one error of the load.
+struct Refused {
+  ScenarioError error;
+};
+
+struct Reader {
+  const std::string& file;
+
+  [[noreturn]] void fail(const toml::node& at, std::string msg) const {
+    throw Refused{located(file, at.source(), std::move(msg))};
+  }
+
+  void keys(const toml::table& t, const std::set<std::string_view>& allowed, std::string_view where) const {
+    for (const auto& [k, v] : t) {
+      if (allowed.count(k.str())) continue;
+      std::string expected;
+      for (auto a : allowed) expected += fmt::format("{}{}", expected.empty() ? "" : ", ", a);
+      throw Refused{located(file, k.source(),
+                            fmt::format("unknown key '{}' in {} (expected one of: {})", k.str(), where, expected))};
+    }
+  }
+
+  std::string str(const toml::table& t, std::string_view key) const {
+    const toml::node* n = t.get(key);
+    if (!n) return {};
+    if (!n->is_string()) fail(*n, fmt::format("'{}' must be a string", key));
+    return n->as_string()->get();
+  }
+
+  std::vector<std::string> strs(const toml::table& t, std::string_view key) const {
+    std::vector<std::string> out;
+    const toml::node* n = t.get(key);
+    if (!n) return out;
+    if (!n->is_array()) fail(*n, fmt::format("'{}' must be an array of strings, e.g. [\"a\", \"b\"]", key));
+    for (const toml::node& e : *n->as_array()) {
+      if (!e.is_string()) fail(e, fmt::format("each entry of '{}' must be a string", key));
+      out.push_back(e.as_string()->get());
+    }
+    return out;
+  }
+
+  const toml::array* tables(const toml::table& root, std::string_view key) const {
+    const toml::node* n = root.get(key);
+    if (!n) return nullptr;
+    if (!n->is_array_of_tables()) fail(*n, fmt::format("'{}' must be an array of tables: [[{}]]", key, key));
+    return n->as_array();
+  }
+
+  // A table of path = value (the [start] and [solution] tables and a settings file's [set]).
+  std::vector<ExerciseSetting> settings(const toml::table& root, std::string_view key) const {
+    std::vector<ExerciseSetting> out;
+    const toml::node* n = root.get(key);
+    if (!n) return out;
+    if (!n->is_table())
+      fail(*n, fmt::format("'{}' must be a table of path = value, e.g. [{}] \"service.api.workers\" = 3", key, key));
+    for (const auto& [k, v] : *n->as_table()) {
+      if (v.is_table() || v.is_array_of_tables())
+        fail(v, fmt::format("the value of '{}' must be a number, string, boolean or array; write a dotted path "
+                            "in quotes, e.g. \"service.api.workers\" = 3",
+                            k.str()));
+      out.push_back({std::string(k.str()), node_text(v), file, {v.source().begin.line, v.source().begin.column}});
+    }
+    return out;
+  }
+};
+
+void read_params(const Reader& rd, const toml::table& root, Exercise& ex) {
+  const toml::array* arr = rd.tables(root, "param");
+  if (!arr) return;
+  for (const toml::node& n : *arr) {
+    const toml::table& t = *n.as_table();
+    rd.keys(t, {"path", "label", "label_ko", "values", "min", "max"}, "[[param]]");
+    ExerciseParam p;
+    p.pos = {t.source().begin.line, t.source().begin.column};
+    p.path = rd.str(t, "path");
+    p.label = rd.str(t, "label");
+    p.label_ko = rd.str(t, "label_ko");
+    if (p.path.empty()) rd.fail(t, "[[param]] needs a path, e.g. path = \"service.api.workers\"");
+    const toml::source_position at = t.get("path")->source().begin;
+    p.pos = {at.line, at.column};  // a path the scenario refuses is reported here
+    if (const toml::node* v = t.get("values")) {
+      if (!v->is_array() || v->as_array()->empty())
+        rd.fail(*v, "'values' must be a non-empty array of the allowed values, e.g. [1, 2, 4]");
+      for (const toml::node& e : *v->as_array()) p.values.push_back(node_text(e));
+    }
+    for (const char* key : {"min", "max"}) {
+      const toml::node* b = t.get(key);
+      if (!b) continue;
+      const bool duration = b->is_string() && parse_duration(b->as_string()->get());
+      if (!b->is_number() && !duration)
+        rd.fail(*b, fmt::format("'{}' must be a number or a duration such as \"100ms\"", key));
+      (std::string_view(key) == "min" ? p.min : p.max) = node_text(*b);
+    }
+    if (p.values.empty() == (p.min.empty() && p.max.empty()))
+      rd.fail(t,
+              fmt::format("[[param]] '{}' needs either 'values' (the allowed values) or 'min'/'max' bounds", p.path));
+    ex.params.push_back(std::move(p));
+  }
+}
+
+const std::set<std::string_view> metric_measures = {"availability", "failed",      "latency.p50", "latency.p90",
+                                                    "latency.p99",  "latency.max", "restarts",    "error_budget"};
+
+void check_measure(const Reader& rd, const toml::table& t, const ExerciseGoal& g) {
+  const toml::node& at = t.get("measure") ? *t.get("measure") : static_cast<const toml::node&>(t);
+  const bool windowed = g.measure == "availability" || g.measure == "failed" || g.measure.starts_with("failures.") ||
+                        g.measure.starts_with("count:");
+  if (g.measure.starts_with("count:")) {
+    const std::string kind = g.measure.substr(6);
+    if (!find_key(kind))
+      rd.fail(at, fmt::format("'{}' is not a record kind or narration key (see docs/trace-format.md)", kind));
+  } else if (g.measure.starts_with("failures.")) {
+    if (g.measure.size() == 9) rd.fail(at, "'failures.' needs a cause, e.g. failures.certificate_expired");
+  } else if (!metric_measures.count(g.measure)) {
+    rd.fail(at, fmt::format("unknown measure '{}' (expected availability, failed, failures.CAUSE, latency.p50, "
+                            "latency.p90, latency.p99, latency.max, restarts, error_budget or count:KIND)",
+                            g.measure));
+  }
+  for (const char* key : {"from", "until"}) {
+    const toml::node* w = t.get(key);
+    if (!w) continue;
+    if (!windowed)
+      rd.fail(*w, fmt::format("'{}' applies to availability, failed, failures.CAUSE and count:KIND only; '{}' "
+                              "is measured over the whole run",
+                              key, g.measure));
+    if (!valid_step_target(w->as_string()->get()))
+      rd.fail(*w, fmt::format("'{}' must be a time (\"1m\"), \"start\", \"end\" or \"kind:KIND[#n]\"", key));
+  }
+}
+
+constexpr std::pair<std::string_view, Compare> comparisons_by_key[] = {{"at_least", Compare::at_least},
+                                                                       {"at_most", Compare::at_most},
+                                                                       {"below", Compare::below},
+                                                                       {"above", Compare::above},
+                                                                       {"equals", Compare::equals}};
+
+void read_goals(const Reader& rd, const toml::table& root, Exercise& ex) {
+  const toml::array* arr = rd.tables(root, "goal");
+  if (!arr || arr->empty()) rd.fail(root, "an exercise needs at least one [[goal]] (measure and a comparison)");
+  for (const toml::node& n : *arr) {
+    const toml::table& t = *n.as_table();
+    rd.keys(t,
+            {"text", "text_ko", "measure", "at_least", "at_most", "below", "above", "equals", "from", "until", "hint",
+             "hint_ko"},
+            "[[goal]]");
+    ExerciseGoal g;
+    g.pos = {t.source().begin.line, t.source().begin.column};
+    g.text = rd.str(t, "text");
+    g.text_ko = rd.str(t, "text_ko");
+    g.measure = rd.str(t, "measure");
+    g.from = rd.str(t, "from");
+    g.until = rd.str(t, "until");
+    g.hint = rd.str(t, "hint");
+    g.hint_ko = rd.str(t, "hint_ko");
+    if (g.text.empty() || g.measure.empty()) rd.fail(t, "[[goal]] needs a text and a measure");
+    int comparisons = 0;
+    for (const auto& [key, c] : comparisons_by_key) {
+      const toml::node* v = t.get(key);
+      if (!v) continue;
+      if (!v->is_number()) rd.fail(*v, "the comparison's value must be a number");
+      g.compare = c;
+      g.value = v->value<double>().value_or(0);
+      ++comparisons;
+    }
+    if (comparisons != 1)
+      rd.fail(t, fmt::format("[[goal]] '{}' needs exactly one of at_least, at_most, below, above, equals", g.text));
+    check_measure(rd, t, g);
+    ex.goals.push_back(std::move(g));
+  }
+}
+
+// Applies one setting to the scenario, relocating the scenario's refusal to the exercise file.
+LoadResult apply_located(const Scenario& sc, const ExerciseSetting& s, std::string_view what) {
+  LoadResult r = set_param(sc, s.path, s.value);
+  if (r.error)
+    r.error = ScenarioError{
+        s.file, s.pos.line, s.pos.column,
+        fmt::format("{} is refused by {}: {}", what, fs::path(sc.source_path).filename().string(), r.error->message)};
+  return r;
+}
+
+// The scenario must accept every path the exercise names, and the solution must keep to the
+// params, so that a typo in an exercise shows up in `deploysim check`, not in a class.
+void check_against_scenario(const Reader& rd, const toml::table& root, const Exercise& ex) {
+  LoadResult base = load_scenario_file(ex.scenario_path);
+  if (base.error) throw Refused{*base.error};
+  if (!ex.variant.empty()) {
+    base = apply_variant(*base.scenario, ex.variant);
+    if (base.error) rd.fail(*root["exercise"]["variant"].node(), base.error->message);
+  }
+  Scenario sc = *base.scenario;
+  for (const ExerciseSetting& s : ex.start) {
+    LoadResult r = apply_located(sc, s, "[start]");
+    if (r.error) throw Refused{*r.error};
+    sc = *r.scenario;
+  }
+  // The solution first (a refusal names it), then each param it leaves alone, tried on the solved
+  // scenario where the keys it depends on are set (max_unavailable needs rollout = "rolling"),
+  // then the solution against the params.
+  for (const ExerciseSetting& s : ex.solution) {
+    LoadResult r = apply_located(sc, s, "[solution]");
+    if (r.error) throw Refused{*r.error};
+    sc = *r.scenario;
+  }
+  for (const ExerciseParam& p : ex.params) {
+    const bool solved_by =
+        std::any_of(ex.solution.begin(), ex.solution.end(), [&](const auto& s) { return s.path == p.path; });
+    if (solved_by) continue;
+    const std::string probe = !p.values.empty() ? p.values.front() : !p.min.empty() ? p.min : p.max;
+    LoadResult r = apply_located(sc, {p.path, probe, ex.source_path, p.pos}, "[[param]]");
+    if (r.error) throw Refused{*r.error};
+  }
+  for (const ExerciseSetting& s : ex.solution)
+    if (auto e = check_setting(ex, s))
+      throw Refused{ScenarioError{e->file, e->line, e->column, "[solution]: " + e->message}};
+}
+
+Exercise read_exercise(const std::string& path, const toml::table& root, const SourceCatalogue& catalogue) {
+  const Reader rd{path};
+  rd.keys(root, {"exercise", "start", "param", "goal", "solution"}, "the exercise file");
+  const toml::table* info = root["exercise"].as_table();
+  if (!info) throw Refused{ScenarioError{path, 1, 1, "missing [exercise] table (title, scenario, task, ...)"}};
+  rd.keys(*info, {"title", "title_ko", "concept", "scenario", "variant", "task", "task_ko", "sources"}, "[exercise]");
+  Exercise ex;
+  ex.source_path = path;
+  ex.id = fs::path(path).stem().string();
+  ex.title = rd.str(*info, "title");
+  ex.title_ko = rd.str(*info, "title_ko");
+  ex.topic = rd.str(*info, "concept");
+  ex.task = rd.str(*info, "task");
+  ex.task_ko = rd.str(*info, "task_ko");
+  ex.variant = rd.str(*info, "variant");
+  ex.sources = rd.strs(*info, "sources");
+  for (size_t i = 0; i < ex.sources.size(); ++i)
+    if (!catalogue.count(ex.sources[i]))
+      rd.fail(*(*info->get("sources")->as_array()).get(i),
+              fmt::format("unknown source '{}' (add a [{}] table with a title and a url to {}/sources.toml)",
+                          ex.sources[i], ex.sources[i], assets_dir()));
+  const std::string scenario = rd.str(*info, "scenario");
+  if (ex.title.empty() || scenario.empty() || ex.task.empty())
+    rd.fail(*info, "[exercise] needs a title, a task and a scenario (a file in assets/scenarios/)");
+  fs::path sp = scenario;
+  if (sp.is_relative()) sp = fs::path(assets_dir()) / "scenarios" / sp;
+  if (!fs::exists(sp))
+    rd.fail(*info->get("scenario"), fmt::format("scenario '{}' not found (looked at {})", scenario, sp.string()));
+  ex.scenario_path = sp.string();
+  ex.start = rd.settings(root, "start");
+  read_params(rd, root, ex);
+  if (ex.params.empty()) rd.fail(root, "an exercise needs at least one [[param]] the learner may change");
+  read_goals(rd, root, ex);
+  ex.solution = rd.settings(root, "solution");
+  if (ex.solution.empty()) rd.fail(root, "an exercise needs a [solution] table: the settings that solve it");
+  check_against_scenario(rd, root, ex);
+  return ex;
+}
+
+}  // namespace
+
+ExerciseLoad load_exercise_file(const std::string& path, const SourceCatalogue* sources) {
+  ExerciseLoad out;
+  if (!sources) {
+    const SourcesLoad catalogue = load_sources();
+    if (catalogue.error) {
+      out.error = catalogue.error;
+      return out;
+    }
+    return load_exercise_file(path, &catalogue.sources);
+  }
+  if (!fs::exists(path)) {
+    out.error = ScenarioError{path, 0, 0, "cannot open the exercise file (does it exist?)"};
+    return out;
+  }
+  try {
+    const toml::table root = toml::parse_file(path);
+    out.exercise = read_exercise(path, root, *sources);
+  } catch (const toml::parse_error& e) {
+    out.error = located(path, e.source(), std::string(e.description()));
+  } catch (const Refused& r) {
+    out.error = r.error;
+  }
+  return out;
+}
+
+bool is_exercise_file(const std::string& path) {
+  try {
+    return toml::parse_file(path)["exercise"].is_table();
+  } catch (const toml::parse_error&) {
+    return false;
+  }
+}
+
+std::vector<std::string> list_exercises(const std::string& dir_in) {
+  const std::string dir = dir_in.empty() ? assets_dir() + "/exercises" : dir_in;
+  std::vector<std::string> out;
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(dir, ec))
+    if (e.path().extension() == ".toml") out.push_back(e.path().string());
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::string exercise_path(std::string_view id_or_path) {
+  const fs::path shipped = fs::path(assets_dir()) / "exercises" / (std::string(id_or_path) + ".toml");
+  if (id_or_path.find('/') == std::string_view::npos && !id_or_path.ends_with(".toml") && fs::exists(shipped))
+    return shipped.string();
+  return std::string(id_or_path);
+}
+
+std::string setting_value_text(std::string_view typed) {
+  try {
+    const toml::table t = toml::parse("v = " + std::string(typed));
+    if (t.size() == 1 && !t.get("v")->is_table()) return std::string(typed);
+  } catch (const toml::parse_error&) {}
+  return exercise_detail::toml_quoted(typed);
+}
+
+SettingsFile load_settings_file(const std::string& path) {
+  SettingsFile out;
+  if (!fs::exists(path)) {
+    out.error = ScenarioError{path, 0, 0, "cannot open the settings file (does it exist?)"};
+    return out;
+  }
+  try {
+    const toml::table root = toml::parse_file(path);
+    const Reader rd{path};
+    rd.keys(root, {"exercise", "learner", "set"}, "the settings file");
+    out.exercise = rd.str(root, "exercise");
+    out.learner = rd.str(root, "learner");
+    if (!root.get("set")) rd.fail(root, "missing [set] table: the settings, e.g. [set] \"service.api.workers\" = 3");
+    out.settings = rd.settings(root, "set");
+  } catch (const toml::parse_error& e) {
+    out.error = located(path, e.source(), std::string(e.description()));
+  } catch (const Refused& r) {
+    out.error = r.error;
+  }
+  return out;
+}
+
+}  // namespace deploysim

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# The Exercise panel under Xvfb, driven by the script: choosing an exercise opens its scenario,
+# Check grades the run on screen (held=N/M on the state line), an allowed change then solves it,
+# and a change the exercise does not allow (made in the What-if panel) is refused, not graded.
+set -euo pipefail
+bin="$1"; src="$2"
+out="$(mktemp -d)"; trap 'rm -rf "$out"' EXIT
+export HOME="$out/home"
+fail() { echo "FAIL: $*"; echo "--- output"; cat "$out/out.txt"; exit 1; }
+cat > "$out/s.txt" <<SCRIPT
+exercise restart-outlast-outage
+exercise check
+state
+set service.api.supervisor.restart_sec "15s"
+exercise check
+state
+set service.api.workers 2
+exercise check
+state
+SCRIPT
+xvfb-run -a -s "-screen 0 1600x900x24" "$bin" gui --script "$out/s.txt" > "$out/out.txt"
+s1=$(grep '^state' "$out/out.txt" | sed -n 1p); s2=$(grep '^state' "$out/out.txt" | sed -n 2p)
+s3=$(grep '^state' "$out/out.txt" | sed -n 3p)
+[[ $s1 == *'scenario="Crash loop under four supervisors"'* && $s1 == *"exercise=restart-outlast-outage tries=1 held=0/2"* ]] ||
+  fail "start: $s1"
+[[ $s2 == *"tries=2 held=2/2"* ]] || fail "solved: $s2"
+[[ $s3 == *"tries=3 held=0/2 refused=\"'service.api.workers' is not a setting this exercise lets you change"* ]] ||
+  fail "refused: $s3"
+echo "gui_exercise: all good"

@@ -1,0 +1,193 @@
+// Exercises: every shipped exercise's reference solution passes and its starting state fails,
+// the grader refuses settings the exercise does not allow, the evidence names what a learner
+// finds in the trace, and each broken exercise file gets the located error of its '# expect:'.
+#include <algorithm>
+#include <doctest/doctest.h>
+#include <filesystem>
+#include <fstream>
+#include <set>
+
+#include "deploysim/exercise.hpp"
+
+using namespace deploysim;
+
+namespace {
+
+Exercise shipped(const std::string& id) {
+  const ExerciseLoad l = load_exercise_file(exercise_path(id));
+  if (l.error) FAIL(l.error->to_string());
+  return *l.exercise;
+}
+
+ExerciseSetting typed(const std::string& path, const std::string& value) {
+  return {path, setting_value_text(value), "--set", {}};
+}
+
+}  // namespace
+
+TEST_CASE("every shipped exercise: the reference solves it and the starting state does not") {
+  const auto files = list_exercises();
+  CHECK(files.size() >= 6);
+  std::set<std::string> concepts;
+  for (const std::string& file : files) {
+    CAPTURE(file);
+    const ExerciseLoad l = load_exercise_file(file);
+    REQUIRE_MESSAGE(!l.error, l.error->to_string());
+    const Exercise& ex = *l.exercise;
+    concepts.insert(ex.topic);
+    CHECK(!ex.title_ko.empty());
+    CHECK(!ex.task_ko.empty());
+    CHECK(!ex.sources.empty());
+    for (const ExerciseGoal& g : ex.goals) CHECK(!g.text_ko.empty());
+    const Grade start = grade_exercise(ex, {});
+    REQUIRE_MESSAGE(!start.error, start.error->to_string());
+    CHECK_FALSE(start.solved);
+    for (size_t i = 0; i < ex.goals.size(); ++i)
+      if (!start.goals[i].held) {
+        CHECK(!start.goals[i].evidence.empty());
+        CHECK(!start.goals[i].evidence_ko.empty());
+      }
+    const Grade ref = grade_exercise(ex, ex.solution);
+    REQUIRE_MESSAGE(!ref.error, ref.error->to_string());
+    for (size_t i = 0; i < ex.goals.size(); ++i)
+      CHECK_MESSAGE(ref.goals[i].held, ex.goals[i].text, ": ", ref.goals[i].evidence);
+    CHECK(ref.solved);
+  }
+  for (const char* c : {"certificates", "restarts", "memory", "replication", "migrations", "sni"}) {
+    CAPTURE(c);
+    CHECK(concepts.count(c));
+  }
+}
+
+TEST_CASE("the evidence is the metric or the record a learner can find in the trace") {
+  const Exercise ex = shipped("cert-deploy-hook");
+  const Grade g = grade_exercise(ex, {});
+  REQUIRE(g.goals.size() == 2);
+  CHECK_FALSE(g.goals[0].held);
+  CHECK(g.goals[0].measured < 60.0);  // expired on day 60 of 120: about half the monitor's calls fail
+  CHECK(g.goals[0].evidence.starts_with("availability "));
+  CHECK(g.goals[0].evidence.find("first failure: client.error ") != std::string::npos);
+  CHECK(g.goals[0].evidence.find("certificate_expired") != std::string::npos);
+  CHECK(g.goals[0].record >= 0);
+  CHECK_FALSE(g.goals[1].held);
+  CHECK(g.goals[1].measured > 1000);
+
+  const Exercise mem = shipped("memory-fit-workers");
+  const Grade m = grade_exercise(mem, {typed("service.api.workers", "4")});
+  CHECK_FALSE(m.goals[0].held);
+  CHECK(m.goals[0].evidence.find("memory.oom_kill records; first: memory.oom_kill ") != std::string::npos);
+  const Grade fits = grade_exercise(mem, {typed("service.api.workers", "3")});
+  CHECK(fits.goals[0].evidence == "no memory.oom_kill record");
+  CHECK(fits.goals[2].evidence.starts_with("p99 "));
+
+  // An overloaded worker's queue: the requests still waiting at the end are named in the evidence.
+  const Grade one = grade_exercise(shipped("replicate-for-load"), {typed("service.api.workers", "1")});
+  CHECK_FALSE(one.goals[0].held);
+  CHECK(one.goals[2].evidence.find(" more still waiting at the end, not counted") != std::string::npos);
+}
+
+TEST_CASE("a window from a record: no failed request from the deploy on") {
+  const Exercise ex = shipped("deploy-no-failed-request");
+  const Grade recreate = grade_exercise(ex, {});
+  REQUIRE_FALSE(recreate.error);
+  CHECK(recreate.goals[0].measured > 0);
+  CHECK(recreate.goals[0].evidence.find(", from 60.000 s to the end") != std::string::npos);
+  // A rolling update without a preStop pause still loses a few requests to closing pods.
+  const Grade rolling = grade_exercise(ex, {typed("service.api.rollout", "rolling")});
+  CHECK_FALSE(rolling.goals[0].held);
+}
+
+TEST_CASE("settings the exercise does not allow are refused with a clear message") {
+  const Exercise ex = shipped("memory-fit-workers");
+  SUBCASE("a path that is not a param") {
+    const Grade g = grade_exercise(ex, {typed("host.edge-1.memory", "8GiB")});
+    REQUIRE(g.error);
+    CHECK(g.error->to_string() ==
+          "--set: 'host.edge-1.memory' is not a setting this exercise lets you change (allowed: "
+          "service.api.workers)");
+  }
+  SUBCASE("out of bounds") {
+    const Grade g = grade_exercise(ex, {typed("service.api.workers", "9")});
+    REQUIRE(g.error);
+    CHECK(g.error->message == "'service.api.workers' = 9 is out of bounds; this exercise allows 1 to 8");
+  }
+  SUBCASE("not a number") {
+    const Grade g = grade_exercise(ex, {typed("service.api.workers", "many")});
+    REQUIRE(g.error);
+    CHECK(g.error->message ==
+          "'service.api.workers' = \"many\" is not of the bounds' kind; expected a value from 1 to 8");
+  }
+  SUBCASE("a value not in the list") {
+    const Exercise sni = shipped("sni-reject-unknown");
+    const Grade g = grade_exercise(sni, {typed("proxy.default_certificate", "evil.example.test")});
+    REQUIRE(g.error);
+    CHECK(g.error->message ==
+          "'proxy.default_certificate' = \"evil.example.test\" is not allowed here; choose one of: "
+          "\"www.example.test\", \"api.example.test\"");
+  }
+  SUBCASE("durations are compared as durations") {
+    const Exercise r = shipped("restart-outlast-outage");
+    CHECK_FALSE(check_setting(r, typed("service.api.supervisor.restart_sec", "90s")) == std::nullopt);
+    CHECK(check_setting(r, typed("service.api.supervisor.restart_sec", "1500ms")) == std::nullopt);
+    CHECK(check_setting(r, typed("service.api.supervisor.restart_sec", "50ms"))->message ==
+          "'service.api.supervisor.restart_sec' = \"50ms\" is out of bounds; this exercise allows 100ms to 60s");
+  }
+}
+
+TEST_CASE("a value typed on the command line becomes TOML text") {
+  CHECK(setting_value_text("3") == "3");
+  CHECK(setting_value_text("true") == "true");
+  CHECK(setting_value_text("15s") == "\"15s\"");
+  CHECK(setting_value_text("\"once\"") == "\"once\"");
+  CHECK(setting_value_text("per-replica") == "\"per-replica\"");
+  CHECK(setting_value_text("a\"b") == "\"a\\\"b\"");
+}
+
+TEST_CASE("a settings file: [set] with located values, and its mistakes located") {
+  const std::filesystem::path dir = std::filesystem::temp_directory_path() / "deploysim_test_exercise";
+  std::filesystem::create_directories(dir);
+  const auto write = [&](const std::string& name, const std::string& text) {
+    std::ofstream(dir / name) << text;
+    return (dir / name).string();
+  };
+  const std::string good = write("good.toml",
+                                 "exercise = \"memory-fit-workers\"\nlearner = \"Kim\"\n[set]\n"
+                                 "\"service.api.workers\" = 9\n");
+  const SettingsFile sf = load_settings_file(good);
+  REQUIRE_FALSE(sf.error);
+  CHECK(sf.learner == "Kim");
+  REQUIRE(sf.settings.size() == 1);
+  const Grade g = grade_exercise(shipped("memory-fit-workers"), sf.settings);
+  REQUIRE(g.error);
+  CHECK(g.error->to_string() ==
+        good + ":4:25: 'service.api.workers' = 9 is out of bounds; this exercise allows 1 to 8");
+  const std::string no_set = write("no-set.toml", "learner = \"Kim\"\n");
+  CHECK(load_settings_file(no_set).error->to_string() ==
+        no_set + ":1:1: missing [set] table: the settings, e.g. [set] \"service.api.workers\" = 3");
+  const std::string typo = write("typo.toml", "[sett]\n");
+  CHECK(load_settings_file(typo).error->to_string() ==
+        typo + ":1:2: unknown key 'sett' in the settings file (expected one of: exercise, learner, set)");
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("each broken exercise gets the exact located error of its '# expect:' line") {
+  const std::filesystem::path dir = std::filesystem::path(DEPLOYSIM_TEST_DIR) / "exercises" / "broken";
+  std::vector<std::filesystem::path> files;
+  for (const auto& e : std::filesystem::directory_iterator(dir))
+    if (e.path().extension() == ".toml") files.push_back(e.path());
+  std::sort(files.begin(), files.end());
+  CHECK(files.size() >= 8);
+  for (const auto& path : files) {
+    CAPTURE(path);
+    std::ifstream in(path);
+    std::string first;
+    std::getline(in, first);
+    REQUIRE(first.starts_with("# expect: "));
+    CHECK(is_exercise_file(path.string()));
+    const ExerciseLoad l = load_exercise_file(path.string());
+    REQUIRE(l.error);
+    std::string expected = path.string() + ":" + first.substr(10);
+    if (const auto at = expected.find("{assets}"); at != std::string::npos) expected.replace(at, 8, assets_dir());
+    CHECK(l.error->to_string() == expected);
+  }
+}
