@@ -1,6 +1,7 @@
 #include "gui/shell/script.hpp"
 
 #include <charconv>
+#include <filesystem>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -8,6 +9,7 @@
 #include "gui/shell/gui.hpp"
 #include "gui/shell/lesson_nav.hpp"
 #include "gui/shell/narrate.hpp"
+#include "gui/widgets/file_browser.hpp"
 #include "gui/widgets/tls_bytes.hpp"
 
 namespace deploysim::gui {
@@ -18,7 +20,8 @@ constexpr const char* verbs =
     "open FILE, step N, seek TIME, select SEQ, set KEY VALUE, frames N, screenshot OUT.png, state, peek [OUT.png], "
     "play, "
     "pause, speed X, key NAME, compare VARIANT, presenter on|off, inspect FIELD, lesson NAME|next|back|off, language "
-    "en|ko, window NAME X Y W H, reload, quit";
+    "en|ko, window NAME X Y W H, reload, drop FILE, browse DIR|off, save_whatif FILE, copy FROM TO, watch, "
+    "quit";
 
 bool parse_int(std::string_view s, int64_t& v) {
   const auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
@@ -106,21 +109,27 @@ std::optional<ScriptError> parse_script(const std::string& text, const std::stri
     size_t rest = raw_line.find_first_not_of(" \t", arg_end);
     if (rest != std::string::npos) sl.value = raw_line.substr(rest);
     const std::string& v = sl.verb;
-    if ((v == "open" || v == "compare" || v == "screenshot" || v == "peek") && !sl.value.empty()) {
+    if ((v == "open" || v == "compare" || v == "screenshot" || v == "peek" || v == "drop" || v == "browse" ||
+         v == "save_whatif") &&
+        !sl.value.empty()) {
       sl.arg = raw_line.substr(arg_start);  // names and paths may contain spaces
       while (!sl.arg.empty() && (sl.arg.back() == ' ' || sl.arg.back() == '\t')) sl.arg.pop_back();
       sl.value.clear();
     }
     const bool needs_arg = v == "open" || v == "step" || v == "seek" || v == "select" || v == "set" || v == "frames" ||
                            v == "screenshot" || v == "speed" || v == "key" || v == "compare" || v == "presenter" ||
-                           v == "inspect" || v == "lesson" || v == "language" || v == "window";
-    const bool no_arg = v == "state" || v == "play" || v == "pause" || v == "quit" || v == "reload";
+                           v == "inspect" || v == "lesson" || v == "language" || v == "window" || v == "drop" ||
+                           v == "browse" || v == "save_whatif" || v == "copy";
+    const bool no_arg = v == "state" || v == "play" || v == "pause" || v == "quit" || v == "reload" || v == "watch";
     const bool optional_arg = v == "peek";  // peek OUT.png: a screenshot of the frame as it is
     if (!needs_arg && !no_arg && !optional_arg)
       return err(start, fmt::format("unknown command '{}'; expected one of: {}", v, verbs));
     if (needs_arg && sl.arg.empty()) return err(raw_line.size(), fmt::format("'{}' needs an argument ({})", v, verbs));
     if (no_arg && !sl.arg.empty()) return err(arg_start, fmt::format("'{}' takes no argument", v));
-    if (v != "set" && v != "window" && !sl.value.empty())
+    if (v == "copy" && (sl.value.empty() || sl.value.find_first_of(" \t") != std::string::npos))
+      return err(rest == std::string::npos ? raw_line.size() : rest,
+                 "'copy' expects two paths without spaces: copy FROM TO");
+    if (v != "set" && v != "window" && v != "copy" && !sl.value.empty())
       return err(rest, fmt::format("unexpected text after '{} {}'", v, sl.arg));
     if (v == "window") {
       std::array<float, 4> r{};
@@ -219,7 +228,22 @@ ScriptFrame ScriptRunner::tick(const Session& session, UiState& ui, Commands& co
     wait_frames_ = l.number - 1;
   else if (v == "screenshot")
     f.screenshot = l.arg;
-  else if (v == "quit")
+  else if (v == "drop")
+    f.drop = l.arg;
+  else if (v == "watch")
+    f.watch = true;
+  else if (v == "save_whatif")
+    commands.post(RequestSaveWhatIf{l.arg});
+  else if (v == "browse")
+    show_file_browser(ui, l.arg == "off" ? std::string() : l.arg, l.arg != "off", false);
+  else if (v == "copy") {
+    // Stands in for an editor saving the file (reload tests): a new modification time.
+    std::error_code ec;
+    std::filesystem::copy_file(l.arg, l.value, std::filesystem::copy_options::overwrite_existing, ec);
+    if (ec)
+      std::fprintf(stderr, "%s:%u: cannot copy %s to %s: %s\n", "script", l.line, l.arg.c_str(), l.value.c_str(),
+                   ec.message().c_str());
+  } else if (v == "quit")
     f.quit = true;
   else if (v == "state" || v == "peek") {
     std::fprintf(out_, "%s\n", state_line(session, ui, narrators_.get(ui.settings.language)).c_str());
@@ -271,6 +295,10 @@ std::string state_line(const Session& session, const UiState& ui, const Narrator
   } else {
     out += " lesson=none";
   }
+  if (!ui.files.lesson_error.empty()) out += fmt::format(" lesson_file_error=\"{}\"", quoted(ui.files.lesson_error));
+  if (ui.files.browser.open)
+    out += fmt::format(" browser=\"{}\" browser_entries={}", ui.files.browser.listed, ui.files.browser.entries.size());
+  if (!ui.status.empty()) out += fmt::format(" status=\"{}\"", quoted(ui.status));
   if (!session.error().empty()) out += fmt::format(" error=\"{}\"", session.error());
   out +=
       fmt::format(" simulating={} progress={:.2f}", session.busy() ? 1 : 0, session.busy() ? session.progress() : 0.0);

@@ -22,7 +22,31 @@ std::string line_col(const std::string& text, size_t pos) {
   return fmt::format("{}:{}", line, col);
 }
 
+// Keeps a recent file that still exists, after those already there, up to max_recent.
+void add_recent_at_end(Settings& s, const std::string& path) {
+  std::error_code ec;
+  if (s.recent.size() >= max_recent || !std::filesystem::is_regular_file(path, ec)) return;
+  if (std::find(s.recent.begin(), s.recent.end(), path) == s.recent.end()) s.recent.push_back(path);
+}
+
 }  // namespace
+
+void add_recent(Settings& s, const std::string& path) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) return;
+  std::string abs = std::filesystem::absolute(path, ec).lexically_normal().string();
+  if (ec) abs = path;
+  std::erase(s.recent, abs);
+  s.recent.insert(s.recent.begin(), abs);
+  if (s.recent.size() > max_recent) s.recent.resize(max_recent);
+}
+
+void drop_missing_recent(Settings& s) {
+  std::erase_if(s.recent, [](const std::string& p) {
+    std::error_code ec;
+    return !std::filesystem::is_regular_file(p, ec);
+  });
+}
 
 std::string config_dir() {
   if (const char* xdg = std::getenv("XDG_CONFIG_HOME"); xdg && *xdg) return std::string(xdg) + "/deploysim";
@@ -95,10 +119,15 @@ LoadedSettings load_settings(const std::string& dir) {
         bad(key, "\"en\" or \"ko\"");
       else
         s.language = v.get<std::string>();
+    } else if (key == "recent") {
+      if (!v.is_array() || !std::all_of(v.begin(), v.end(), [](const nlohmann::json& e) { return e.is_string(); }))
+        bad(key, "a list of file paths in quotes");
+      else
+        for (const auto& e : v) add_recent_at_end(s, e.get<std::string>());
     } else {
       bad(key,
-          "one of presenter, font_scale, speed, stage_filter, last_scenario, show_trails, language (an unknown "
-          "key, ignored)");
+          "one of presenter, font_scale, speed, stage_filter, last_scenario, show_trails, language, recent (an "
+          "unknown key, ignored)");
     }
   }
   return out;
@@ -108,10 +137,14 @@ bool save_settings(const std::string& dir, const Settings& s) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) return false;
-  const nlohmann::json j = {
-      {"presenter", s.presenter},       {"font_scale", s.font_scale},       {"speed", s.speed},
-      {"stage_filter", s.stage_filter}, {"last_scenario", s.last_scenario}, {"show_trails", s.show_trails},
-      {"language", s.language}};
+  const nlohmann::json j = {{"presenter", s.presenter},
+                            {"font_scale", s.font_scale},
+                            {"speed", s.speed},
+                            {"stage_filter", s.stage_filter},
+                            {"last_scenario", s.last_scenario},
+                            {"show_trails", s.show_trails},
+                            {"language", s.language},
+                            {"recent", s.recent}};
   std::ofstream out(dir + "/settings.json");
   out << j.dump(2) << '\n';
   return static_cast<bool>(out);

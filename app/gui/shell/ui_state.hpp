@@ -9,6 +9,7 @@
 #include "deploysim/ids.hpp"
 #include "deploysim/lesson.hpp"
 #include "gui/run/trace_index.hpp"
+#include "gui/shell/files.hpp"
 
 namespace deploysim::gui {
 
@@ -21,7 +22,11 @@ struct Settings {
   std::string last_scenario;           ///< Re-opened on start when no file is given.
   bool show_trails = true;             ///< Fading trails of recent packets.
   std::string language = "en";         ///< Narration language ("en", "ko").
+  std::vector<std::string> recent;     ///< Recently opened files, newest first (at most max_recent).
 };
+
+/// How many recent files the settings keep.
+constexpr size_t max_recent = 10;
 
 /// The lesson navigator: the shipped lessons, the open one and its step, and a step waiting for
 /// the lesson's run (its scenario with its variant) to arrive (lesson_nav.hpp).
@@ -57,6 +62,7 @@ struct UiState {
   RecordId sequence_follow = RecordId::none;   ///< Sequence diagram: last row scrolled to.
   std::string open_path;                       ///< Browser: the path typed into "Open a file".
   LessonUi lesson;                             ///< Lesson navigator.
+  FilesUi files;                               ///< File browser, watched files.
   /// Windows to move and resize on the next frame (script `window NAME X Y W H`, fractions of
   /// the viewport): name, then x, y, w, h.
   std::vector<std::pair<std::string, std::array<float, 4>>> window_moves;
