@@ -58,7 +58,8 @@ TEST_CASE("a saved what-if loads back to the same run, written into the original
   const Scenario base = load("basic-https.toml");
   SUBCASE("values the file writes are replaced where they are, with the old value noted") {
     const ScenarioText saved = saved_and_checked(
-        base, with(base, {{"service.api.workers", "1"}, {"dns.resolver.cache", "false"}, {"network.latency", "\"80ms\""}}));
+        base,
+        with(base, {{"service.api.workers", "1"}, {"dns.resolver.cache", "false"}, {"network.latency", "\"80ms\""}}));
     CHECK_FALSE(saved.rewritten);
     CHECK(saved.text.find("workers = 1  # what-if: was 2") != std::string::npos);
     CHECK(saved.text.find("cache = false  # what-if: was true") != std::string::npos);
@@ -88,8 +89,8 @@ TEST_CASE("a saved variant and inline-table what-ifs load back to the same run")
   }
   SUBCASE("a key added inside an inline table, and a value changed inside one") {
     const Scenario base = load("crash-loop-supervisors.toml");
-    const ScenarioText saved = saved_and_checked(
-        base, with(base, {{"service.api.supervisor.restart_sec", "\"5s\""}, {"service.api.service_time.median", "\"80ms\""}}));
+    const ScenarioText saved = saved_and_checked(base, with(base, {{"service.api.supervisor.restart_sec", "\"5s\""},
+                                                                   {"service.api.service_time.median", "\"80ms\""}}));
     CHECK_FALSE(saved.rewritten);
     CHECK(saved.text.find("restart_sec = \"5s\" }") != std::string::npos);
   }

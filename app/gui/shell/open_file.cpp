@@ -26,6 +26,7 @@ struct Strings {
   const char* cannot_write;
   const char* saved;
   const char* lesson_reloaded;
+  const char* opened;
 };
 
 constexpr Strings english{
@@ -36,6 +37,7 @@ constexpr Strings english{
     "{}: cannot write the file",
     "saved the what-if as {} (loads back to the same run)",
     "lesson file changed on disk: read again",
+    "opened {}",
 };
 
 constexpr Strings korean{
@@ -46,6 +48,7 @@ constexpr Strings korean{
     "{}: 파일을 쓸 수 없습니다",
     "what-if를 시나리오 파일로 저장했습니다 (다시 열면 같은 실행): {}",
     "레슨 파일이 바뀌어 다시 읽었습니다",
+    "열었습니다: {}",
 };
 
 const Strings& text(const UiState& ui) { return ui.settings.language == "ko" ? korean : english; }
@@ -75,7 +78,8 @@ void remember_lesson_file(UiState& ui, const std::string& path) {
 
 std::string open_lesson_file(const std::string& path, UiState& ui, Commands& commands) {
   LessonLoad loaded = load_lesson_file(path);
-  if (!loaded.lesson) return loaded.error ? loaded.error->to_string() : fmt::format(fmt::runtime(text(ui).no_file), path);
+  if (!loaded.lesson)
+    return loaded.error ? loaded.error->to_string() : fmt::format(fmt::runtime(text(ui).no_file), path);
   ensure_lessons(ui);
   std::vector<Lesson>& list = ui.lesson.list;
   std::error_code ec;
@@ -97,14 +101,16 @@ void reload_lesson(UiState& ui, Commands& commands) {
   FilesUi& f = ui.files;
   LessonLoad loaded = load_lesson_file(f.lesson_file);
   if (!loaded.lesson) {
-    f.lesson_error = loaded.error ? loaded.error->to_string() : fmt::format(fmt::runtime(text(ui).no_file), f.lesson_file);
+    f.lesson_error =
+        loaded.error ? loaded.error->to_string() : fmt::format(fmt::runtime(text(ui).no_file), f.lesson_file);
     ui.status = f.lesson_error;
     return;
   }
   f.lesson_error.clear();
   Lesson& lesson = ui.lesson.list[static_cast<size_t>(ui.lesson.current)];
   const int step = std::max(ui.lesson.step, 0);
-  const bool same_run = loaded.lesson->scenario_path == lesson.scenario_path && loaded.lesson->variant == lesson.variant;
+  const bool same_run =
+      loaded.lesson->scenario_path == lesson.scenario_path && loaded.lesson->variant == lesson.variant;
   const auto target = [](const Lesson& l, int i) {
     return i < static_cast<int>(l.steps.size()) ? l.steps[static_cast<size_t>(i)].target : std::string();
   };
@@ -127,16 +133,20 @@ std::string open_file(const std::string& path, UiState& ui, Commands& commands) 
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) return fmt::format(fmt::runtime(text(ui).no_file), path);
   if (!std::filesystem::is_regular_file(path, ec)) return fmt::format(fmt::runtime(text(ui).not_a_file), path);
+  std::string problem;
   switch (detect_file_kind(path)) {
     case FileKind::lesson:
-      return open_lesson_file(path, ui, commands);
+      problem = open_lesson_file(path, ui, commands);
+      if (problem.empty()) ui.status = fmt::format(fmt::runtime(text(ui).opened), path);
+      break;
     case FileKind::exercise:
-      return open_exercise_file(path, ui, commands);
+      problem = open_exercise_file(path, ui, commands);
+      break;
     case FileKind::scenario:
+      commands.post(RequestOpen{path});  // recorded as recent when its run arrives (gui.cpp)
       break;
   }
-  commands.post(RequestOpen{path});  // recorded as recent when its run arrives (gui.cpp)
-  return {};
+  return problem;
 }
 
 std::string open_exercise_file(const std::string& path, UiState& ui, Commands&) {

@@ -20,7 +20,8 @@ constexpr const char* verbs =
     "open FILE, step N, seek TIME, select SEQ, set KEY VALUE, frames N, screenshot OUT.png, state, peek [OUT.png], "
     "play, "
     "pause, speed X, key NAME, compare VARIANT, presenter on|off, inspect FIELD, lesson NAME|next|back|off, language "
-    "en|ko, window NAME X Y W H, reload, drop FILE, browse DIR|off, save_whatif FILE, copy FROM TO, watch, "
+    "en|ko, window NAME X Y W H, reload, drop FILE, browse DIR|off, browse_save DIR, save_whatif FILE, copy FROM TO, "
+    "watch, "
     "quit";
 
 bool parse_int(std::string_view s, int64_t& v) {
@@ -110,7 +111,7 @@ std::optional<ScriptError> parse_script(const std::string& text, const std::stri
     if (rest != std::string::npos) sl.value = raw_line.substr(rest);
     const std::string& v = sl.verb;
     if ((v == "open" || v == "compare" || v == "screenshot" || v == "peek" || v == "drop" || v == "browse" ||
-         v == "save_whatif") &&
+         v == "browse_save" || v == "save_whatif") &&
         !sl.value.empty()) {
       sl.arg = raw_line.substr(arg_start);  // names and paths may contain spaces
       while (!sl.arg.empty() && (sl.arg.back() == ' ' || sl.arg.back() == '\t')) sl.arg.pop_back();
@@ -119,7 +120,7 @@ std::optional<ScriptError> parse_script(const std::string& text, const std::stri
     const bool needs_arg = v == "open" || v == "step" || v == "seek" || v == "select" || v == "set" || v == "frames" ||
                            v == "screenshot" || v == "speed" || v == "key" || v == "compare" || v == "presenter" ||
                            v == "inspect" || v == "lesson" || v == "language" || v == "window" || v == "drop" ||
-                           v == "browse" || v == "save_whatif" || v == "copy";
+                           v == "browse" || v == "browse_save" || v == "save_whatif" || v == "copy";
     const bool no_arg = v == "state" || v == "play" || v == "pause" || v == "quit" || v == "reload" || v == "watch";
     const bool optional_arg = v == "peek";  // peek OUT.png: a screenshot of the frame as it is
     if (!needs_arg && !no_arg && !optional_arg)
@@ -234,8 +235,8 @@ ScriptFrame ScriptRunner::tick(const Session& session, UiState& ui, Commands& co
     f.watch = true;
   else if (v == "save_whatif")
     commands.post(RequestSaveWhatIf{l.arg});
-  else if (v == "browse")
-    show_file_browser(ui, l.arg == "off" ? std::string() : l.arg, l.arg != "off", false);
+  else if (v == "browse" || v == "browse_save")
+    show_file_browser(ui, l.arg == "off" ? std::string() : l.arg, l.arg != "off", v == "browse_save");
   else if (v == "copy") {
     // Stands in for an editor saving the file (reload tests): a new modification time.
     std::error_code ec;

@@ -26,7 +26,8 @@ struct Fonts {
 Fonts load_fonts();
 /// The Korean words the UI itself shows (lesson navigator), added to the Hangul glyph ranges.
 inline constexpr const char* korean_ui_words =
-    "레슨 단계 이전 다음 요약 레슨 닫기 시뮬레이션 중... 출처 실제 환경에서는";
+    "레슨 단계 이전 다음 요약 레슨 닫기 시뮬레이션 중... 출처 실제 환경에서는"
+    " 파일 열기 홈 폴더 창에 끌어다 놓으세요 바뀌어";  // file browser, open_file.cpp
 
 /// Makes the fonts able to show `language`: for "ko", merges a Korean font (NanumGothic, Noto Sans
 /// CJK, the system's) into the regular and large fonts with only the Hangul the narration,

@@ -110,9 +110,8 @@ void list_dir(FileBrowserUi& b) {
     }
   }
   if (ec) b.error = ec.message();
-  std::sort(b.entries.begin(), b.entries.end(), [](const BrowserEntry& x, const BrowserEntry& y) {
-    return x.dir != y.dir ? x.dir : x.name < y.name;
-  });
+  std::sort(b.entries.begin(), b.entries.end(),
+            [](const BrowserEntry& x, const BrowserEntry& y) { return x.dir != y.dir ? x.dir : x.name < y.name; });
 }
 
 void go_to(FileBrowserUi& b, const std::string& dir) {
@@ -125,8 +124,8 @@ void toolbar(FileBrowserUi& b, const std::string& assets_dir, const Strings& t) 
   if (ImGui::Button(t.up)) go_to(b, fs::path(b.dir).parent_path().string());
   ImGui::SameLine();
   if (ImGui::Button(t.home)) go_to(b, home_dir());
-  for (const auto& [label, sub] : {std::pair{t.scenarios, "scenarios"}, std::pair{t.lessons, "lessons"},
-                                   std::pair{t.exercises, "exercises"}}) {
+  for (const auto& [label, sub] :
+       {std::pair{t.scenarios, "scenarios"}, std::pair{t.lessons, "lessons"}, std::pair{t.exercises, "exercises"}}) {
     std::error_code ec;
     const std::string dir = assets_dir + "/" + sub;
     if (!fs::is_directory(dir, ec)) continue;

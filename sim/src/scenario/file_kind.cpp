@@ -17,8 +17,7 @@ FileKind detect_file_kind_text(std::string_view text) {
     if (root.get_as<toml::table>("exercise")) return FileKind::exercise;
     return FileKind::scenario;
   } catch (const toml::parse_error&) {
-  } catch (const detail::LoadFailure&) {
-  }
+  } catch (const detail::LoadFailure&) {}
   std::istringstream in{std::string(text)};
   for (std::string line; std::getline(in, line);) {
     line.erase(0, line.find_first_not_of(" \t"));

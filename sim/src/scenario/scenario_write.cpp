@@ -74,7 +74,9 @@ struct Change {
 };
 
 std::string inline_comment(const Change& c, bool ko) {
-  if (c.added) return ko ? "  # what-if: 추가한 키 (원래 파일은 기본값)" : "  # what-if: added (the original file used the default)";
+  if (c.added)
+    return ko ? "  # what-if: 추가한 키 (원래 파일은 기본값)"
+              : "  # what-if: added (the original file used the default)";
   return ko ? fmt::format("  # what-if: 원래 값 {}", c.old) : fmt::format("  # what-if: was {}", c.old);
 }
 
@@ -146,17 +148,19 @@ bool write_one(std::string& text, Change& c, bool ko) {
 
 std::string header(const Scenario& sc, const std::vector<Change>& changes, bool ko) {
   const std::string file = std::filesystem::path(sc.source_path).filename().string();
-  std::string out = ko ? fmt::format("# deploysim이 저장한 what-if 시나리오. 원래 파일: {} (\"{}\")\n", file, sc.info.name)
-                       : fmt::format("# Saved by deploysim from {} (\"{}\") with what-if changes.\n", file, sc.info.name);
+  std::string out =
+      ko ? fmt::format("# deploysim이 저장한 what-if 시나리오. 원래 파일: {} (\"{}\")\n", file, sc.info.name)
+         : fmt::format("# Saved by deploysim from {} (\"{}\") with what-if changes.\n", file, sc.info.name);
   out += changes.empty() ? (ko ? "# 바꾼 값은 없습니다.\n" : "# Nothing was changed.\n")
                          : (ko ? "# 바꾼 값:\n" : "# Changed:\n");
   for (const Change& c : changes) {
-    const std::string note = c.added        ? (ko ? "추가함; 원래 파일은 기본값" : "added; the original file used the default")
+    const std::string note = c.added ? (ko ? "추가함; 원래 파일은 기본값" : "added; the original file used the default")
                              : c.old.empty() ? (ko ? "바꿈" : "changed")
                                              : (ko ? "원래 값 " : "was ") + c.old;
     out += fmt::format("#   {} = {}  ({})\n", c.path, one_line(c.value), note);
   }
-  if (!changes.empty()) out += ko ? "# 나머지는 원래 파일과 같습니다.\n\n" : "# Everything else is as in the original file.\n\n";
+  if (!changes.empty())
+    out += ko ? "# 나머지는 원래 파일과 같습니다.\n\n" : "# Everything else is as in the original file.\n\n";
   return out;
 }
 
