@@ -101,4 +101,32 @@ lesson next
 lesson answer 1
 lesson reveal
 S
-ls -la "$img" "$img/../screenshots"
+ls -la "$img"
+
+# Opening files (docs/screenshots): the file browser on the shipped lessons (each file with what
+# it holds), in English and in Korean with recent files; a teacher's lesson file dropped onto
+# the window, open on its first step; the what-if saved as a scenario file.
+img="$root/docs/screenshots"
+mkdir -p "$img" "$work/course"
+cp "$root/assets/lessons/03-no-sni.toml" "$work/course/week1-sni.toml"
+shot file-browser <<S
+browse $root/assets/lessons
+S
+shot file-browser-ko <<S
+language ko
+open $sc/basic-https.toml
+drop $work/course/week1-sni.toml
+browse $root/assets/scenarios
+S
+shot drop-lesson <<S
+drop $work/course/week1-sni.toml
+lesson next
+S
+shot save-whatif <<S
+open $sc/basic-https.toml
+set service.api.workers 1
+save_whatif $work/course/basic-https-one-worker.toml
+set dns.resolver.cache false
+browse_save $work/course
+S
+ls -la "$img"

@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "gui/panels/panels.hpp"
+#include "gui/widgets/file_browser.hpp"
 #include "gui/widgets/lessons.hpp"
 
 namespace deploysim::gui {
@@ -58,6 +59,17 @@ void draw_browser(const PanelContext& ctx, UiState& ui, Commands& commands) {
     ImGui::PopStyleColor();
     if (!sc.info.name.empty()) ImGui::TextDisabled("(the previous scenario stays open)");
   }
+  const bool ko = ui.settings.language == "ko";
+  if (!ui.files.lesson_error.empty()) {
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(failure_color()));
+    ImGui::TextWrapped("%s", ui.files.lesson_error.c_str());
+    ImGui::PopStyleColor();
+    ImGui::TextDisabled("%s", ko ? "(고치기 전의 레슨이 그대로 열려 있습니다)" : "(the lesson as it was stays open)");
+  }
+  if (ImGui::Button(ko ? "열기..." : "Open...")) show_file_browser(ui, "", true, false);
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("%s", ko ? "레슨, 시나리오, 연습 문제 파일 (Ctrl+O, 창에 끌어다 놓아도 됩니다)"
+                               : "A lesson, scenario or exercise file (Ctrl+O, or drop it onto the window)");
   if (!ImGui::BeginTabBar("browser")) return;
   if (ImGui::BeginTabItem(ui.settings.language == "ko" ? "레슨###Lessons" : "Lessons###Lessons")) {
     draw_lessons(ui, commands);
@@ -74,7 +86,7 @@ void draw_browser(const PanelContext& ctx, UiState& ui, Commands& commands) {
     const bool enter = ImGui::InputTextWithHint("##path", "path/to/scenario.toml", &ui.open_path,
                                                 ImGuiInputTextFlags_EnterReturnsTrue);
     ImGui::SameLine();
-    if ((ImGui::Button("Open") || enter) && !ui.open_path.empty()) commands.post(RequestOpen{ui.open_path});
+    if ((ImGui::Button("Open") || enter) && !ui.open_path.empty()) commands.post(RequestOpenFile{ui.open_path});
     if (!session.path().empty() && ImGui::Button("Reload")) commands.post(RequestReload{});
     ImGui::EndTabItem();
   }

@@ -6,6 +6,7 @@
 
 #include "deploysim/presets.hpp"
 #include "gui/panels/panels.hpp"
+#include "gui/widgets/file_browser.hpp"
 #include "gui/panels/whatif_choices.hpp"
 
 namespace deploysim::gui {
@@ -165,6 +166,12 @@ void draw_whatif(const PanelContext& ctx, UiState& ui, Commands& commands) {
     return;
   }
   std::string buf;
+  // The changes so far, as a scenario file a teacher can hand out (file_browser.cpp saves it).
+  const bool ko = ui.settings.language == "ko";
+  ImGui::BeginDisabled(sc.overrides.empty());
+  if (ImGui::Button(ko ? "시나리오 파일로 저장..." : "Save as a scenario file..."))
+    show_file_browser(ui, "", true, true);
+  ImGui::EndDisabled();
   section("run");
   {
     ImGui::SetNextItemWidth(-ImGui::GetFontSize() * 7.5f);

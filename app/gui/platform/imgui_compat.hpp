@@ -8,7 +8,7 @@
 namespace deploysim::gui::compat {
 
 /// Keyboard keys the GUI reads.
-enum class KeyName { space, left, right, home, end, equal, keypad_add, minus, keypad_subtract, f11, f12, q };
+enum class KeyName { space, left, right, home, end, equal, keypad_add, minus, keypad_subtract, f11, f12, q, o };
 
 #if IMGUI_VERSION_NUM < 18700
 inline int key_code(KeyName k) {
@@ -37,6 +37,8 @@ inline int key_code(KeyName k) {
       return GLFW_KEY_F12;
     case KeyName::q:
       return GLFW_KEY_Q;
+    case KeyName::o:
+      return GLFW_KEY_O;
   }
   return GLFW_KEY_UNKNOWN;
 }
@@ -67,6 +69,8 @@ inline ImGuiKey key_code(KeyName k) {
       return ImGuiKey_F12;
     case KeyName::q:
       return ImGuiKey_Q;
+    case KeyName::o:
+      return ImGuiKey_O;
   }
   return ImGuiKey_None;
 }

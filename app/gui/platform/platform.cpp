@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <mutex>
+#include <utility>
 #include <vector>
 
 #include <glad/gl.h>
@@ -67,6 +68,11 @@ bool open_window(Platform& p, int w, int h, bool vsync) {
 void start_renderer(Platform& p, const std::string& ini_path) {
   p.ini_path = ini_path;
   ImGui::GetIO().IniFilename = p.ini_path.empty() ? nullptr : p.ini_path.c_str();
+  glfwSetWindowUserPointer(p.window, &p);  // ImGui's GLFW backend keeps its state elsewhere
+  glfwSetDropCallback(p.window, [](GLFWwindow* w, int count, const char** paths) {
+    auto* platform = static_cast<Platform*>(glfwGetWindowUserPointer(w));
+    for (int i = 0; platform && i < count; ++i) push_drop(*platform, paths[i]);
+  });
   ImGui_ImplGlfw_InitForOpenGL(p.window, true);
   ImGui_ImplOpenGL3_Init("#version 330 core");
 }
@@ -162,6 +168,14 @@ bool write_screenshot(const Platform& p, const std::string& path, ScreenRect par
   glReadPixels(x, y, w, h, GL_RGB, GL_UNSIGNED_BYTE, pixels.data());
   return write_png_bottom_up(path, w, h, pixels);
 }
+
+std::vector<std::string> take_drops(Platform& p) {
+  std::vector<std::string> out;
+  out.swap(p.dropped);
+  return out;
+}
+
+void push_drop(Platform& p, std::string path) { p.dropped.push_back(std::move(path)); }
 
 void present(const Platform& p) { glfwSwapBuffers(p.window); }
 

@@ -1,5 +1,6 @@
 #pragma once
 #include <string>
+#include <vector>
 
 struct GLFWwindow;
 
@@ -9,7 +10,8 @@ namespace deploysim::gui {
 struct Platform {
   GLFWwindow* window = nullptr;                                                 ///< The GLFW window.
   int windowed_x = 100, windowed_y = 100, windowed_w = 1600, windowed_h = 900;  ///< Restored on leaving fullscreen.
-  std::string ini_path;  ///< imgui.ini path ("" = ImGui writes none).
+  std::string ini_path;              ///< imgui.ini path ("" = ImGui writes none).
+  std::vector<std::string> dropped;  ///< Files dropped onto the window since take_drops().
 };
 
 /// A size in screen coordinates.
@@ -65,6 +67,10 @@ struct ScreenRect {
 /// Writes the back buffer as PNG (call after render_frame, before swapping): all of it, or only
 /// `part` (clipped to the window) when it has a size.
 bool write_screenshot(const Platform& p, const std::string& path, ScreenRect part = {});
+/// The files dropped onto the window (GLFW's drop callback) since the last call, in order.
+std::vector<std::string> take_drops(Platform& p);
+/// Adds a dropped file as the drop callback does (the script's `drop PATH` comes this way too).
+void push_drop(Platform& p, std::string path);
 /// Swaps buffers.
 void present(const Platform& p);
 /// Switches between windowed and fullscreen on the primary monitor.

@@ -226,10 +226,10 @@ Session::Arrival Session::wait_idle() {
   return all;
 }
 
-void Session::watch_file() {
-  const auto now = std::chrono::steady_clock::now();
-  if (path_.empty() || running_.valid() || now - last_watch_ < std::chrono::seconds(1)) return;
-  last_watch_ = now;
+void Session::watch_file(bool now) {
+  const auto t_now = std::chrono::steady_clock::now();
+  if (path_.empty() || running_.valid() || (!now && t_now - last_watch_ < std::chrono::seconds(1))) return;
+  last_watch_ = t_now;
   const auto t = mtime_of(path_);
   if (t != std::filesystem::file_time_type{} && t != mtime_) {
     mtime_ = t;

@@ -42,8 +42,9 @@ class Session {
 
   /// Collects finished work; call once per frame.
   Arrival poll();
-  /// Re-opens the file when it changed on disk (checked at most once a second).
-  void watch_file();
+  /// Re-opens the file when it changed on disk (checked at most once a second; `now`: at once),
+  /// keeping the overrides and the playhead's time; a broken edit leaves the run as it was.
+  void watch_file(bool now = false);
   /// Blocks until no job is running or queued (script driver only; the UI never calls it).
   Arrival wait_idle();
 

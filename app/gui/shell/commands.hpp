@@ -40,6 +40,15 @@ struct RequestOpen {
   std::string variant = {};  ///< A [[variant]] of it to apply in the same job ("" = the base).
   std::vector<std::pair<std::string, std::string>> overrides = {};  ///< Then these path = value overrides.
 };
+/// Open any file the user picked, dropped or gave: a lesson, an exercise or a scenario, told by
+/// its content (open_file.hpp).
+struct RequestOpenFile {
+  std::string path;  ///< The file.
+};
+/// Save the run's what-if changes as a scenario file (scenario_write.hpp).
+struct RequestSaveWhatIf {
+  std::string path;  ///< Where to write it.
+};
 /// Re-read the current scenario file.
 struct RequestReload {};
 /// Run a named variant beside the current scenario ("" turns compare mode off).
@@ -58,9 +67,9 @@ struct RequestQuit {};
 struct RequestCancel {};
 
 /// Anything a panel, a key or the script driver asks the loop to do between frames.
-using Command =
-    std::variant<RequestStep, RequestSeek, RequestStageJump, RequestSelect, RequestPlay, RequestSetParam, RequestOpen,
-                 RequestReload, RequestCompare, RequestScreenshot, RequestFullscreen, RequestQuit, RequestCancel>;
+using Command = std::variant<RequestStep, RequestSeek, RequestStageJump, RequestSelect, RequestPlay, RequestSetParam,
+                             RequestOpen, RequestOpenFile, RequestSaveWhatIf, RequestReload, RequestCompare,
+                             RequestScreenshot, RequestFullscreen, RequestQuit, RequestCancel>;
 
 /// The queue panels post to; the loop drains it after drawing.
 struct Commands {

@@ -13,6 +13,7 @@
 #include "gui/platform/imgui_compat.hpp"
 #include "gui/shell/lesson_nav.hpp"
 #include "gui/widgets/lessons.hpp"
+#include "gui/widgets/file_browser.hpp"
 
 namespace deploysim::gui {
 
@@ -63,6 +64,12 @@ void menu_bar(const Session& session, UiState& ui, Commands& commands) {
   ImGui::PopStyleColor();
   if (!open) return;
   if (ImGui::BeginMenu("File")) {
+    const bool ko = ui.settings.language == "ko";
+    if (ImGui::MenuItem(ko ? "열기..." : "Open...", "Ctrl+O")) show_file_browser(ui, "", true, false);
+    draw_recent_menu(ui, commands);
+    if (ImGui::MenuItem(ko ? "what-if를 시나리오로 저장..." : "Save the what-if as a scenario...", nullptr, false,
+                        !session.model().scenario.source_text.empty()))
+      show_file_browser(ui, "", true, true);
     if (ImGui::MenuItem("Reload scenario", nullptr, false, !session.path().empty())) commands.post(RequestReload{});
     if (ImGui::MenuItem("Screenshot", "F12")) commands.post(RequestScreenshot{});
     ImGui::Separator();
@@ -161,6 +168,7 @@ void draw_frame(const Session& session, const Fonts& fonts, const std::string& a
     }
   }
   if (presenter) ImGui::End();
+  draw_file_browser(session, assets_dir, ui, commands);
   if (ui.reset_layout > 0) --ui.reset_layout;
 }
 

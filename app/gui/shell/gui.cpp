@@ -24,11 +24,13 @@
 #include "gui/shell/lesson_nav.hpp"
 #include "gui/shell/narrate.hpp"
 #include "gui/shell/navigation.hpp"
+#include "gui/shell/open_file.hpp"
 #include "gui/platform/imgui_compat.hpp"
 #include "gui/platform/platform.hpp"
 #include "gui/shell/script.hpp"
 #include "gui/shell/settings.hpp"
 #include "gui/shell/shortcuts.hpp"
+#include "gui/widgets/file_browser.hpp"
 
 namespace deploysim::gui {
 
@@ -63,6 +65,7 @@ void on_arrival(const Session::Arrival& a, const Session& session, UiState& ui) 
   if (!a.model) return;
   const Model& m = session.model();
   ui.settings.last_scenario = session.path();
+  if (!a.path.empty() && !current_lesson(ui)) add_recent(ui.settings, a.path);
   ui.whatif_edits.clear();
   if (a.keep_time) {
     ui.t_ns = std::min(ui.t_ns, m.index.end_ns);
@@ -73,6 +76,13 @@ void on_arrival(const Session::Arrival& a, const Session& session, UiState& ui) 
     ui.playing = false;
     ui.view_t0 = ui.view_t1 = 0;
   }
+}
+
+// A problem the user should know of: in the status line, and on stderr.
+void report(UiState& ui, const std::string& problem) {
+  if (problem.empty()) return;
+  ui.status = problem;
+  std::fprintf(stderr, "deploysim: %s\n", problem.c_str());
 }
 
 // Applies the commands panels, keys and the script posted during the frame.
@@ -86,6 +96,10 @@ void apply_commands(Session& session, UiState& ui, Commands& commands, Platform&
           on_arrival({.model = true, .path = o->path}, session, ui);
     else if (const auto* o = std::get_if<RequestOpen>(&c))
       session.open(o->path, o->variant, o->overrides);
+    else if (const auto* f = std::get_if<RequestOpenFile>(&c))
+      report(ui, open_file(f->path, ui, commands));
+    else if (const auto* w = std::get_if<RequestSaveWhatIf>(&c))
+      ui.status = save_whatif(session, w->path, ui);
     else if (std::get_if<RequestReload>(&c))
       session.reload();
     else if (const auto* p = std::get_if<RequestSetParam>(&c))
@@ -112,13 +126,6 @@ ScreenRect window_rect(const std::string& name, bool presenter) {
       return {static_cast<int>(w->Pos.x), static_cast<int>(w->Pos.y), static_cast<int>(w->Size.x),
               static_cast<int>(w->Size.y)};
   return {};
-}
-
-// A problem the user should know of: in the status line, and on stderr.
-void report(UiState& ui, const std::string& problem) {
-  if (problem.empty()) return;
-  ui.status = problem;
-  std::fprintf(stderr, "deploysim: %s\n", problem.c_str());
 }
 
 // The scenario a bare `deploysim` opens: basic-https when shipped, else the first by name.
@@ -170,17 +177,15 @@ GuiResult run_gui(const GuiOptions& options) {
       report(ui, loaded.problem);
     }
     std::string first = options.scenario;
-    // No file: the first lesson (else the last scenario); a lesson file opens as a lesson.
-    const int lesson = script_lines    ? -1
-                       : first.empty() ? (find_lesson(ui, "01") >= 0 ? 0 : -1)
-                       : first.ends_with(".toml") && first.find("lesson") != std::string::npos ? find_lesson(ui, first)
-                                                                                               : -1;
+    // No file: the first lesson (else the last scenario). A file opens as what it holds: a lesson
+    // on its first step, a scenario, an exercise.
+    const int lesson = script_lines || !first.empty() ? -1 : find_lesson(ui, "01") >= 0 ? 0 : -1;
     if (lesson >= 0)
-      open_lesson(ui, commands, lesson), first.clear();
+      open_lesson(ui, commands, lesson);
     else if (first.empty() && !script_lines)
       first = ui.settings.last_scenario.empty() ? first_scenario(assets) : ui.settings.last_scenario;
     if (const auto n = in_flight_path(first)) session.show(in_flight_fixture(*n)), first.clear();
-    if (!first.empty()) session.open(first);
+    if (!first.empty()) report(ui, open_file(first, ui, commands));
     std::string no_screenshot;
     apply_commands(session, ui, commands, platform, no_screenshot);  // the lesson's open (needs no window)
     narrators.get(ui.settings.language);                             // read now rather than in the first frame
@@ -223,7 +228,11 @@ GuiResult run_gui(const GuiOptions& options) {
     last = now;
     ui.fps_ms = ui.fps_ms * 0.9 + dt * 1000.0 * 0.1;
     on_arrival(session.poll(), session, ui);
-    if (interactive) session.watch_file();
+    if (interactive) watch_open_files(session, ui, commands, false);
+    for (const std::string& dropped : take_drops(platform)) {
+      commands.post(RequestOpenFile{dropped});
+      break;  // one file at a time: the first of several dropped together
+    }
     report(ui, ensure_language_fonts(fonts, ui.settings.language, assets));
     if (applied_presenter != ui.settings.presenter || applied_scale != ui.settings.font_scale) {
       apply_style(ui.settings.presenter, ui.settings.font_scale, fonts);
@@ -234,11 +243,15 @@ GuiResult run_gui(const GuiOptions& options) {
     }
     ScriptFrame sf;
     if (script) sf = script->tick(session, ui, commands);
+    if (!sf.drop.empty()) push_drop(platform, sf.drop);
+    if (sf.watch) watch_open_files(session, ui, commands, true);
 
     begin_frame();
     if (timing && !timing_done) launch_stamp("newframe");
     poll_keys(ui, static_cast<double>(session.model().index.end_ns) / 1e9, commands);
     if (ImGui::GetIO().KeyCtrl && compat::key_pressed(compat::KeyName::q, false)) commands.post(RequestQuit{});
+    if (ImGui::GetIO().KeyCtrl && compat::key_pressed(compat::KeyName::o, false))
+      show_file_browser(ui, "", true, false);
     draw_frame(session, fonts, assets, narrators.get(ui.settings.language), ui, commands);
     if (timing && !timing_done) launch_stamp("draw");
     std::string screenshot = sf.screenshot;

@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <cstdlib>
+#include <filesystem>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -9,6 +10,7 @@
 #include "gui/shell/gui.hpp"
 #include "gui/shell/lesson_nav.hpp"
 #include "gui/shell/narrate.hpp"
+#include "gui/widgets/file_browser.hpp"
 #include "gui/widgets/tls_bytes.hpp"
 
 namespace deploysim::gui {
@@ -19,8 +21,8 @@ constexpr const char* verbs =
     "open FILE, step N, seek TIME, select SEQ, set KEY VALUE, frames N, screenshot OUT.png, state, peek [OUT.png], "
     "play, "
     "pause, speed X, key NAME, compare VARIANT, presenter on|off, inspect FIELD, lesson NAME|next|back|off|answer "
-    "X|reveal, language "
-    "en|ko, window NAME X Y W H, capture WINDOW OUT.png, exercise ID|check, reload, quit";
+    "X|reveal, language en|ko, window NAME X Y W H, capture WINDOW OUT.png, exercise ID|check, reload, drop FILE, "
+    "browse DIR|off, browse_save DIR, save_whatif FILE, copy FROM TO, watch, quit";
 
 bool parse_int(std::string_view s, int64_t& v) {
   const auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
@@ -135,7 +137,9 @@ std::optional<ScriptError> parse_script(const std::string& text, const std::stri
     size_t rest = raw_line.find_first_not_of(" \t", arg_end);
     if (rest != std::string::npos) sl.value = raw_line.substr(rest);
     const std::string& v = sl.verb;
-    if ((v == "open" || v == "compare" || v == "screenshot" || v == "peek") && !sl.value.empty()) {
+    if ((v == "open" || v == "compare" || v == "screenshot" || v == "peek" || v == "drop" || v == "browse" ||
+         v == "browse_save" || v == "save_whatif") &&
+        !sl.value.empty()) {
       sl.arg = raw_line.substr(arg_start);  // names and paths may contain spaces
       while (!sl.arg.empty() && (sl.arg.back() == ' ' || sl.arg.back() == '\t')) sl.arg.pop_back();
       sl.value.clear();
@@ -143,8 +147,9 @@ std::optional<ScriptError> parse_script(const std::string& text, const std::stri
     const bool needs_arg = v == "open" || v == "step" || v == "seek" || v == "select" || v == "set" || v == "frames" ||
                            v == "screenshot" || v == "speed" || v == "key" || v == "compare" || v == "presenter" ||
                            v == "inspect" || v == "lesson" || v == "language" || v == "window" || v == "capture" ||
-                           v == "exercise";
-    const bool no_arg = v == "state" || v == "play" || v == "pause" || v == "quit" || v == "reload";
+                           v == "exercise" || v == "drop" || v == "browse" || v == "browse_save" ||
+                           v == "save_whatif" || v == "copy";
+    const bool no_arg = v == "state" || v == "play" || v == "pause" || v == "quit" || v == "reload" || v == "watch";
     const bool optional_arg = v == "peek";  // peek OUT.png: a screenshot of the frame as it is
     if (!needs_arg && !no_arg && !optional_arg)
       return err(start, fmt::format("unknown command '{}'; expected one of: {}", v, verbs));
@@ -152,7 +157,11 @@ std::optional<ScriptError> parse_script(const std::string& text, const std::stri
     if (no_arg && !sl.arg.empty()) return err(arg_start, fmt::format("'{}' takes no argument", v));
     if (v == "lesson" && sl.arg == "answer" && sl.value.empty())
       return err(raw_line.size(), "'lesson answer' expects a choice number (1 = the first) or a number");
-    if (v != "set" && v != "window" && v != "capture" && !(v == "lesson" && sl.arg == "answer") && !sl.value.empty())
+    if (v == "copy" && (sl.value.empty() || sl.value.find_first_of(" \t") != std::string::npos))
+      return err(rest == std::string::npos ? raw_line.size() : rest,
+                 "'copy' expects two paths without spaces: copy FROM TO");
+    if (v != "set" && v != "window" && v != "capture" && v != "copy" && !(v == "lesson" && sl.arg == "answer") &&
+        !sl.value.empty())
       return err(rest, fmt::format("unexpected text after '{} {}'", v, sl.arg));
     if (v == "window") {
       std::array<float, 4> r{};
@@ -260,7 +269,22 @@ ScriptFrame ScriptRunner::tick(const Session& session, UiState& ui, Commands& co
     f.screenshot = l.arg;
   else if (v == "capture")
     f.screenshot = l.value, f.window = l.arg;
-  else if (v == "quit")
+  else if (v == "drop")
+    f.drop = l.arg;
+  else if (v == "watch")
+    f.watch = true;
+  else if (v == "save_whatif")
+    commands.post(RequestSaveWhatIf{l.arg});
+  else if (v == "browse" || v == "browse_save")
+    show_file_browser(ui, l.arg == "off" ? std::string() : l.arg, l.arg != "off", v == "browse_save");
+  else if (v == "copy") {
+    // Stands in for an editor saving the file (reload tests): a new modification time.
+    std::error_code ec;
+    std::filesystem::copy_file(l.arg, l.value, std::filesystem::copy_options::overwrite_existing, ec);
+    if (ec)
+      std::fprintf(stderr, "%s:%u: cannot copy %s to %s: %s\n", "script", l.line, l.arg.c_str(), l.value.c_str(),
+                   ec.message().c_str());
+  } else if (v == "quit")
     f.quit = true;
   else if (v == "state" || v == "peek") {
     if (out_) {
@@ -334,6 +358,10 @@ std::string state_line(const Session& session, const UiState& ui, const Narrator
                        ex.list[static_cast<size_t>(ex.current)].goals.size());
     if (!ex.refused.empty()) out += fmt::format(" refused=\"{}\"", quoted(ex.refused));
   }
+  if (!ui.files.lesson_error.empty()) out += fmt::format(" lesson_file_error=\"{}\"", quoted(ui.files.lesson_error));
+  if (ui.files.browser.open)
+    out += fmt::format(" browser=\"{}\" browser_entries={}", ui.files.browser.listed, ui.files.browser.entries.size());
+  if (!ui.status.empty()) out += fmt::format(" status=\"{}\"", quoted(ui.status));
   if (!session.error().empty()) out += fmt::format(" error=\"{}\"", session.error());
   out +=
       fmt::format(" simulating={} progress={:.2f}", session.busy() ? 1 : 0, session.busy() ? session.progress() : 0.0);

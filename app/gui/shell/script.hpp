@@ -39,6 +39,8 @@ struct ScriptFrame {
   bool quit = false;       ///< Stop after this frame.
   std::string screenshot;  ///< Write this frame to this PNG.
   std::string window;      ///< Only this window's rectangle (`capture`; "" = the whole frame).
+  std::string drop;        ///< `drop PATH`: a file dropped onto the window, as GLFW reports one.
+  bool watch = false;      ///< `watch`: check the open files for changes now.
 };
 
 /// Feeds script lines to the loop: one command per frame, waiting for simulations to finish and

@@ -57,7 +57,31 @@ void read_progress(const nlohmann::json& v, std::map<std::string, LessonProgress
   }
 }
 
+// Keeps a recent file that still exists, after those already there, up to max_recent.
+void add_recent_at_end(Settings& s, const std::string& path) {
+  std::error_code ec;
+  if (s.recent.size() >= max_recent || !std::filesystem::is_regular_file(path, ec)) return;
+  if (std::find(s.recent.begin(), s.recent.end(), path) == s.recent.end()) s.recent.push_back(path);
+}
+
 }  // namespace
+
+void add_recent(Settings& s, const std::string& path) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) return;
+  std::string abs = std::filesystem::absolute(path, ec).lexically_normal().string();
+  if (ec) abs = path;
+  std::erase(s.recent, abs);
+  s.recent.insert(s.recent.begin(), abs);
+  if (s.recent.size() > max_recent) s.recent.resize(max_recent);
+}
+
+void drop_missing_recent(Settings& s) {
+  std::erase_if(s.recent, [](const std::string& p) {
+    std::error_code ec;
+    return !std::filesystem::is_regular_file(p, ec);
+  });
+}
 
 std::string config_dir() {
   if (const char* xdg = std::getenv("XDG_CONFIG_HOME"); xdg && *xdg) return std::string(xdg) + "/deploysim";
@@ -134,9 +158,15 @@ LoadedSettings load_settings(const std::string& dir) {
         s.language = v.get<std::string>();
     } else if (key == "progress") {
       read_progress(v, s.progress, bad);
+    } else if (key == "recent") {
+      if (!v.is_array() || !std::all_of(v.begin(), v.end(), [](const nlohmann::json& e) { return e.is_string(); }))
+        bad(key, "a list of file paths in quotes");
+      else
+        for (const auto& e : v) add_recent_at_end(s, e.get<std::string>());
     } else {
       bad(key,
-          "one of presenter, font_scale, speed, stage_filter, last_scenario, show_trails, language, progress (an "
+          "one of presenter, font_scale, speed, stage_filter, last_scenario, show_trails, language, recent, progress "
+          "(an "
           "unknown key, ignored)");
     }
   }
@@ -147,10 +177,14 @@ bool save_settings(const std::string& dir, const Settings& s) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) return false;
-  nlohmann::json j = {
-      {"presenter", s.presenter},       {"font_scale", s.font_scale},       {"speed", s.speed},
-      {"stage_filter", s.stage_filter}, {"last_scenario", s.last_scenario}, {"show_trails", s.show_trails},
-      {"language", s.language}};
+  nlohmann::json j = {{"presenter", s.presenter},
+                      {"font_scale", s.font_scale},
+                      {"speed", s.speed},
+                      {"stage_filter", s.stage_filter},
+                      {"last_scenario", s.last_scenario},
+                      {"show_trails", s.show_trails},
+                      {"language", s.language},
+                      {"recent", s.recent}};
   nlohmann::json& progress = j["progress"] = nlohmann::json::object();
   for (const auto& [id, p] : s.progress) {
     nlohmann::json answers = nlohmann::json::object();

@@ -15,8 +15,13 @@ struct LoadedSettings {
 };
 /// Reads settings.json from `dir`. A missing file gives the defaults and no problem; a file that
 /// is not JSON is renamed to settings.json.broken (so that quitting does not overwrite it); a
-/// key of the wrong type or an unknown key keeps that setting's default.
+/// key of the wrong type or an unknown key keeps that setting's default. Recent files that no
+/// longer exist are dropped.
 LoadedSettings load_settings(const std::string& dir);
+/// Puts a file at the top of the recent files (as an absolute path; once; at most max_recent).
+void add_recent(Settings& settings, const std::string& path);
+/// Forgets recent files that no longer exist (read again when the list is shown).
+void drop_missing_recent(Settings& settings);
 /// Writes settings.json into `dir` (creating it); returns false when it cannot.
 bool save_settings(const std::string& dir, const Settings& settings);
 

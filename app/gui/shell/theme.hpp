@@ -41,7 +41,9 @@ inline constexpr const char* korean_ui_words =
     "실행 결과에서 읽은 값 답을 찾지 못했습니다 "
     // The course outline (widgets/lessons.cpp).
     "과정: 레슨 개 분 완료 이 레슨을 마치면 할 수 있는 것 먼저 볼 레슨 정답 클릭하면 엽니다. 화살표를 누르면 목표가 "
-    "보입니다";
+    "보입니다 "
+    // The file browser (open_file.cpp).
+    "파일 열기 홈 폴더 창에 끌어다 놓으세요 바뀌어";
 
 /// Makes the fonts able to show `language`: for "ko", merges a Korean font (NanumGothic, Noto Sans
 /// CJK, the system's) into the regular and large fonts with only the Hangul the narration,

@@ -11,6 +11,7 @@
 #include "deploysim/ids.hpp"
 #include "deploysim/lesson.hpp"
 #include "gui/run/trace_index.hpp"
+#include "gui/shell/files.hpp"
 
 namespace deploysim::gui {
 
@@ -31,6 +32,7 @@ struct Settings {
   bool show_trails = true;                         ///< Fading trails of recent packets.
   std::string language = "en";                     ///< Narration language ("en", "ko").
   std::map<std::string, LessonProgress> progress;  ///< The learner's progress, by lesson id.
+  std::vector<std::string> recent;                 ///< Recently opened files, newest first (at most max_recent).
 };
 
 /// The learner's answers to lesson questions, per lesson id (what a progress store keeps).
@@ -57,6 +59,9 @@ struct QuestionUi {
   std::string truth_error;           ///< Why it could not be read (a lesson mistake; `check` reports it too).
   int right_choice = -1;             ///< The choice whose value is the truth (-1: none).
 };
+
+/// How many recent files the settings keep.
+constexpr size_t max_recent = 10;
 
 /// The lesson navigator: the shipped lessons, the open one and its step, and a step waiting for
 /// the lesson's run (its scenario with its variant) to arrive (lesson_nav.hpp).
@@ -115,6 +120,7 @@ struct UiState {
   std::string open_path;                       ///< Browser: the path typed into "Open a file".
   LessonUi lesson;                             ///< Lesson navigator.
   ExerciseUi exercise;                         ///< Exercise panel.
+  FilesUi files;                               ///< File browser, watched files.
   /// Windows to move and resize on the next frame (script `window NAME X Y W H`, fractions of
   /// the viewport): name, then x, y, w, h.
   std::vector<std::pair<std::string, std::array<float, 4>>> window_moves;

@@ -16,6 +16,22 @@ struct Override {
   SourcePos pos;           ///< Where errors in it are reported ({} = at the key it replaces).
 };
 
+/// Splits a path ("service.api.workers") at its dots.
+std::vector<std::string> split_path(std::string_view path);
+/// segs[from, from + count) joined with dots.
+std::string join(const std::vector<std::string>& segs, size_t from, size_t count);
+/// The entry of an array of tables that a path names, and how many segments the name took.
+struct EntryMatch {
+  toml::table* entry = nullptr;  ///< nullptr: no entry matches.
+  size_t taken = 0;              ///< Segments of the path the name took (domains contain dots).
+  bool ambiguous = false;        ///< Several entries match `wanted`.
+  std::string wanted;            ///< The (lower-cased) name last tried.
+};
+/// Finds the entry that segs[from..] names: the longest run of segments (leaving the last, the
+/// key) equal to an entry's name/domain/origin/host/package/version, or a 0-based index.
+/// `names` (when given) collects the entries' names for a "did you mean".
+EntryMatch find_entry(toml::array& arr, const std::vector<std::string>& segs, size_t from,
+                      std::vector<std::string>* names);
 /// Rejects keys with hundreds of dotted parts before toml++ sees them (it would overflow the stack).
 void check_key_depth(std::string_view text, const LoadContext& ctx);
 /// Reads one [[service]] table.

@@ -11,8 +11,6 @@ namespace deploysim {
 
 namespace detail {
 
-namespace {
-
 std::vector<std::string> split_path(std::string_view path) {
   std::vector<std::string> out;
   size_t start = 0;
@@ -31,6 +29,8 @@ std::string join(const std::vector<std::string>& segs, size_t from, size_t count
   return out;
 }
 
+namespace {
+
 // The value that names an entry of an array of tables.
 std::optional<std::string> entry_name(const toml::table& entry) {
   for (const char* key : {"name", "domain", "origin", "host", "package", "version"})
@@ -41,6 +41,35 @@ std::optional<std::string> entry_name(const toml::table& entry) {
 bool is_index(std::string_view s) {
   return !s.empty() && s.size() < 7 && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
+
+}  // namespace
+
+EntryMatch find_entry(toml::array& arr, const std::vector<std::string>& segs, size_t from,
+                      std::vector<std::string>* names) {
+  EntryMatch m;
+  for (size_t len = segs.size() - from - 1; len >= 1 && !m.entry; --len) {
+    m.wanted = to_lower(join(segs, from, len));
+    size_t matches = 0;
+    for (size_t e = 0; e < arr.size(); ++e) {
+      auto* entry = arr.get(e)->as_table();
+      if (!entry) continue;
+      const auto name = entry_name(*entry);
+      if (name && len == 1 && names) names->push_back(*name);
+      if ((name && *name == m.wanted) || (len == 1 && is_index(m.wanted) && std::stoul(m.wanted) == e)) {
+        if (!m.entry) m.entry = entry;
+        ++matches;
+      }
+    }
+    if (matches > 1) {
+      m.ambiguous = true;
+      return m;
+    }
+    if (m.entry) m.taken = len;
+  }
+  return m;
+}
+
+namespace {
 
 SourcePos file_pos(const toml::node& n) { return SourcePos{n.source().begin.line, n.source().begin.column}; }
 
@@ -70,29 +99,15 @@ void apply_one(toml::table& root, const Override& o, size_t index, LoadContext& 
     }
     if (!n->is_array())
       fail(fmt::format("'{}' goes through '{}', which is a value, not a table", o.path, join(segs, 0, i + 1)));
-    toml::array& arr = *n->as_array();
-    toml::table* found = nullptr;
     std::vector<std::string> names;
-    for (size_t len = segs.size() - i - 2; len >= 1 && !found; --len) {
-      const std::string wanted = to_lower(join(segs, i + 1, len));
-      size_t matches = 0;
-      for (size_t e = 0; e < arr.size(); ++e) {
-        auto* entry = arr.get(e)->as_table();
-        if (!entry) continue;
-        const auto name = entry_name(*entry);
-        if (name && len == 1) names.push_back(*name);
-        if ((name && *name == wanted) || (len == 1 && is_index(wanted) && std::stoul(wanted) == e)) {
-          if (!found) found = entry;
-          ++matches;
-        }
-      }
-      if (matches > 1)
-        fail(fmt::format("'{}' matches several entries of '{}'; address the entry by its index (e.g. {}.0)", wanted,
-                         join(segs, 0, i + 1), join(segs, 0, i + 1)));
-      if (found) {
-        if (pos.line == 0) pos = file_pos(*found);
-        i += 1 + len;
-      }
+    const EntryMatch m = find_entry(*n->as_array(), segs, i + 1, &names);
+    toml::table* found = m.entry;
+    if (m.ambiguous)
+      fail(fmt::format("'{}' matches several entries of '{}'; address the entry by its index (e.g. {}.0)", m.wanted,
+                       join(segs, 0, i + 1), join(segs, 0, i + 1)));
+    if (found) {
+      if (pos.line == 0) pos = file_pos(*found);
+      i += 1 + m.taken;
     }
     if (!found) {
       const std::string which = segs.size() - i > 1 ? segs[i + 1] : "";

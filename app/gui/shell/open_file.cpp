@@ -1,0 +1,192 @@
+// Opening files by what they hold (command line, drop, file browser, recent files), saving the
+// what-if as a scenario file, and re-reading the open lesson file when it changes on disk.
+#include "gui/shell/open_file.hpp"
+
+#include <algorithm>
+#include <fstream>
+#include <system_error>
+
+#include <fmt/format.h>
+
+#include "deploysim/file_kind.hpp"
+#include "deploysim/scenario_write.hpp"
+#include "gui/shell/lesson_nav.hpp"
+#include "gui/shell/settings.hpp"
+
+namespace deploysim::gui {
+
+namespace {
+
+// Every sentence this file shows, in English and Korean.
+struct Strings {
+  const char* no_file;
+  const char* not_a_file;
+  const char* exercise;
+  const char* nothing_to_save;
+  const char* cannot_write;
+  const char* saved;
+  const char* lesson_reloaded;
+  const char* opened;
+};
+
+constexpr Strings english{
+    "{}: no such file",
+    "{}: not a file (pick a .toml lesson or scenario)",
+    "{}: an exercise; grade it with `deploysim exercise` (the window opens lessons and scenarios)",
+    "no scenario is open: there is no what-if to save",
+    "{}: cannot write the file",
+    "saved the what-if as {} (loads back to the same run)",
+    "lesson file changed on disk: read again",
+    "opened {}",
+};
+
+constexpr Strings korean{
+    "{}: 파일이 없습니다",
+    "{}: 파일이 아닙니다 (.toml 레슨이나 시나리오를 고르세요)",
+    "{}: 연습 문제 파일입니다. `deploysim exercise`로 채점하세요 (창에서는 레슨과 시나리오를 엽니다)",
+    "열린 시나리오가 없어 저장할 what-if가 없습니다",
+    "{}: 파일을 쓸 수 없습니다",
+    "what-if를 시나리오 파일로 저장했습니다 (다시 열면 같은 실행): {}",
+    "레슨 파일이 바뀌어 다시 읽었습니다",
+    "열었습니다: {}",
+};
+
+const Strings& text(const UiState& ui) { return ui.settings.language == "ko" ? korean : english; }
+
+struct Stamp {
+  std::filesystem::file_time_type mtime{};
+  std::uintmax_t size = 0;
+};
+
+Stamp stamp_of(const std::string& path) {
+  std::error_code ec;
+  Stamp s;
+  s.mtime = std::filesystem::last_write_time(path, ec);
+  if (ec) return {};
+  s.size = std::filesystem::file_size(path, ec);
+  return s;
+}
+
+void remember_lesson_file(UiState& ui, const std::string& path) {
+  FilesUi& f = ui.files;
+  const Stamp s = stamp_of(path);
+  f.lesson_file = path;
+  f.lesson_mtime = s.mtime;
+  f.lesson_size = s.size;
+  f.lesson_error.clear();
+}
+
+std::string open_lesson_file(const std::string& path, UiState& ui, Commands& commands) {
+  LessonLoad loaded = load_lesson_file(path);
+  if (!loaded.lesson)
+    return loaded.error ? loaded.error->to_string() : fmt::format(fmt::runtime(text(ui).no_file), path);
+  ensure_lessons(ui);
+  std::vector<Lesson>& list = ui.lesson.list;
+  std::error_code ec;
+  auto same = std::find_if(list.begin(), list.end(),
+                           [&](const Lesson& l) { return std::filesystem::equivalent(l.source_path, path, ec); });
+  if (same == list.end())
+    same = list.insert(list.end(), std::move(*loaded.lesson));
+  else
+    *same = std::move(*loaded.lesson);
+  open_lesson(ui, commands, static_cast<int>(same - list.begin()));
+  remember_lesson_file(ui, path);
+  add_recent(ui.settings, path);
+  return {};
+}
+
+// The open lesson's file was edited: read it again, keep the learner on the same step, and run
+// its scenario again only when the lesson now names another one.
+void reload_lesson(UiState& ui, Commands& commands) {
+  FilesUi& f = ui.files;
+  LessonLoad loaded = load_lesson_file(f.lesson_file);
+  if (!loaded.lesson) {
+    f.lesson_error =
+        loaded.error ? loaded.error->to_string() : fmt::format(fmt::runtime(text(ui).no_file), f.lesson_file);
+    ui.status = f.lesson_error;
+    return;
+  }
+  f.lesson_error.clear();
+  Lesson& lesson = ui.lesson.list[static_cast<size_t>(ui.lesson.current)];
+  const int step = std::max(ui.lesson.step, 0);
+  const bool same_run =
+      loaded.lesson->scenario_path == lesson.scenario_path && loaded.lesson->variant == lesson.variant;
+  const auto target = [](const Lesson& l, int i) {
+    return i < static_cast<int>(l.steps.size()) ? l.steps[static_cast<size_t>(i)].target : std::string();
+  };
+  const bool moved = target(lesson, step) != target(*loaded.lesson, step);
+  lesson = std::move(*loaded.lesson);
+  ui.status = text(ui).lesson_reloaded;
+  const int last = static_cast<int>(lesson.steps.size()) - 1;
+  if (!same_run) {
+    open_lesson(ui, commands, ui.lesson.current);
+    ui.lesson.pending_step = last < 0 ? -1 : std::min(step, last);
+  } else if (moved || step > last) {
+    go_to_step(ui, step);
+  }
+  ui.lesson.step = std::min(ui.lesson.step, last);
+}
+
+}  // namespace
+
+std::string open_file(const std::string& path, UiState& ui, Commands& commands) {
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) return fmt::format(fmt::runtime(text(ui).no_file), path);
+  if (!std::filesystem::is_regular_file(path, ec)) return fmt::format(fmt::runtime(text(ui).not_a_file), path);
+  std::string problem;
+  switch (detect_file_kind(path)) {
+    case FileKind::lesson:
+      problem = open_lesson_file(path, ui, commands);
+      if (problem.empty()) ui.status = fmt::format(fmt::runtime(text(ui).opened), path);
+      break;
+    case FileKind::exercise:
+      problem = open_exercise_file(path, ui, commands);
+      break;
+    case FileKind::scenario:
+      commands.post(RequestOpen{path});  // recorded as recent when its run arrives (gui.cpp)
+      break;
+  }
+  return problem;
+}
+
+std::string open_exercise_file(const std::string& path, UiState& ui, Commands&) {
+  return fmt::format(fmt::runtime(text(ui).exercise), path);
+}
+
+std::string save_whatif(const Session& session, const std::string& path, UiState& ui) {
+  const Scenario& sc = session.model().scenario;
+  if (sc.source_text.empty()) return text(ui).nothing_to_save;
+  const ScenarioText saved = write_scenario_text(sc, ui.settings.language == "ko");
+  if (saved.error) return saved.error->to_string();
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << saved.text;
+  out.close();
+  if (!out) return fmt::format(fmt::runtime(text(ui).cannot_write), path);
+  add_recent(ui.settings, path);
+  return fmt::format(fmt::runtime(text(ui).saved), path);
+}
+
+void watch_open_files(Session& session, UiState& ui, Commands& commands, bool now) {
+  session.watch_file(now);
+  const Lesson* lesson = current_lesson(ui);
+  FilesUi& f = ui.files;
+  if (!lesson) {
+    f.lesson_file.clear();
+    f.lesson_error.clear();
+    return;
+  }
+  if (lesson->source_path != f.lesson_file) {
+    remember_lesson_file(ui, lesson->source_path);  // opened from the list or a script: watched from now on
+    return;
+  }
+  const auto t = std::chrono::steady_clock::now();
+  if (!now && t - f.last_lesson_watch < std::chrono::seconds(1)) return;
+  f.last_lesson_watch = t;
+  const Stamp s = stamp_of(f.lesson_file);
+  if (s.mtime == std::filesystem::file_time_type{} || (s.mtime == f.lesson_mtime && s.size == f.lesson_size)) return;
+  f.lesson_mtime = s.mtime;
+  f.lesson_size = s.size;
+  reload_lesson(ui, commands);
+}
+
+}  // namespace deploysim::gui

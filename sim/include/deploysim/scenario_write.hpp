@@ -1,0 +1,26 @@
+#pragma once
+#include <optional>
+#include <string>
+
+#include "deploysim/scenario.hpp"
+
+namespace deploysim {
+
+/// A scenario file's text with what-if changes written into it.
+struct ScenarioText {
+  std::string text;                    ///< The whole file.
+  std::optional<ScenarioError> error;  ///< Set when no text could be made (then `text` is empty).
+  bool rewritten = false;  ///< The changes could not be written in place: the file was written anew from the tree.
+};
+
+/// The file text of `scenario` (loaded from a file or text) with its applied overrides
+/// (`scenario.overrides`: a variant's keys, then the what-if changes) written in. Each changed
+/// value is replaced where the file writes it, with a comment naming the old value; a key the
+/// file leaves at its default is added to its table; a header comment lists every change
+/// (`korean`: the comments in Korean). Everything else (comments, order, [[variant]] tables)
+/// stays as the teacher wrote it. Loading the text gives the same scenario as the overrides do;
+/// this is checked, and when an edit cannot be made in place the whole document is written
+/// from the parsed tree instead (`rewritten`: the file's own comments are lost then).
+ScenarioText write_scenario_text(const Scenario& scenario, bool korean);
+
+}  // namespace deploysim

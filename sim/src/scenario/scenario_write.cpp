@@ -1,0 +1,213 @@
+// Saving what-if changes as a scenario file a teacher can hand out: the original text with each
+// override written where the file writes that key (or added to its table), so that the file's
+// comments and order survive. Every edit is checked by comparing the parsed result with the tree
+// the loader builds from the overrides; if they differ, the tree itself is written instead.
+#include "deploysim/scenario_write.hpp"
+
+#include <filesystem>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "scenario/scenario_sections.hpp"
+
+namespace deploysim {
+
+namespace {
+
+// Byte offset of a toml++ position: toml++ counts columns in code points, not bytes.
+size_t offset_of(const std::string& text, toml::source_position p) {
+  size_t pos = 0;
+  for (uint32_t l = 1; l < p.line; ++l) {
+    pos = text.find('\n', pos);
+    if (pos == std::string::npos) return text.size();
+    ++pos;
+  }
+  for (uint32_t c = 1; c < p.column && pos < text.size() && text[pos] != '\n'; ++c) {
+    ++pos;
+    while (pos < text.size() && (static_cast<unsigned char>(text[pos]) & 0xC0) == 0x80) ++pos;
+  }
+  return pos;
+}
+
+size_t line_end(const std::string& text, size_t pos) { return std::min(text.find('\n', pos), text.size()); }
+
+// The offset of the first line that opens a [table] (the end when there is none).
+size_t first_header(const std::string& text) {
+  for (size_t at = 0; at < text.size(); at = line_end(text, at) + 1) {
+    const size_t c = text.find_first_not_of(" \t\r\n", at);
+    if (c != std::string::npos && text[c] == '[' && c < line_end(text, at)) return at;
+  }
+  return text.size();
+}
+
+// A value as a comment shows it: on one line, shortened.
+std::string one_line(std::string_view s) {
+  std::string out;
+  for (char c : s)
+    if (c == '\n' || c == '\r' || c == '\t')
+      out += out.empty() || out.back() == ' ' ? "" : " ";
+    else
+      out += c;
+  return out.size() > 60 ? out.substr(0, 57) + "..." : out;
+}
+
+// Whether the line at `line` is a [table] header whose last key is `key`. A table that only
+// exists because of a deeper header ([dns.zone] makes dns) carries that header's position.
+bool header_names(const std::string& text, uint32_t line, const std::string& key) {
+  const size_t b = offset_of(text, {line, 1});
+  std::string h = text.substr(b, line_end(text, b) - b);
+  const size_t open = h.find_first_not_of(" \t");
+  if (open == std::string::npos || h.compare(open, 1, "[") != 0 || h.compare(open, 2, "[[") == 0) return false;
+  const size_t close = h.find(']', open);
+  if (close == std::string::npos) return false;
+  h = h.substr(open + 1, close - open - 1);
+  std::string last = h.substr(h.rfind('.') == std::string::npos ? 0 : h.rfind('.') + 1);
+  last.erase(0, last.find_first_not_of(" \t\""));
+  last.erase(last.find_last_not_of(" \t\"") + 1);
+  return last == key;
+}
+
+struct Change {
+  std::string path, value, old;
+  bool added = false;
+};
+
+std::string inline_comment(const Change& c, bool ko) {
+  if (c.added)
+    return ko ? "  # what-if: 추가한 키 (원래 파일은 기본값)"
+              : "  # what-if: added (the original file used the default)";
+  return ko ? fmt::format("  # what-if: 원래 값 {}", c.old) : fmt::format("  # what-if: was {}", c.old);
+}
+
+// Writes one override into `text` where the file has the key, or adds it to the deepest table
+// the file writes on its path. False when the path cannot be followed in the text.
+bool write_one(std::string& text, Change& c, bool ko) {
+  toml::table root;
+  try {
+    root = toml::parse(std::string_view(text), std::string_view("saved"));
+  } catch (const toml::parse_error&) {
+    return false;
+  }
+  const std::vector<std::string> segs = detail::split_path(c.path);
+  toml::table* cur = &root;
+  toml::table* anchor = &root;  // the deepest table on the path that the text writes
+  size_t anchor_at = 0;         // segments consumed at `anchor`
+  size_t i = 0;
+  while (i + 1 < segs.size()) {
+    toml::node* n = cur->get(segs[i]);
+    if (!n) break;
+    if (n->is_table()) {
+      cur = n->as_table();
+      ++i;
+      if (cur->is_inline() || header_names(text, cur->source().begin.line, segs[i - 1])) anchor = cur, anchor_at = i;
+      continue;
+    }
+    if (!n->is_array()) return false;
+    const detail::EntryMatch m = detail::find_entry(*n->as_array(), segs, i + 1, nullptr);
+    if (!m.entry || m.ambiguous) return false;
+    cur = anchor = m.entry;
+    i += 1 + m.taken;
+    anchor_at = i;
+  }
+  if (i + 1 == segs.size()) {
+    if (toml::node* leaf = cur->get(segs.back())) {
+      if ((leaf->is_table() && !leaf->as_table()->is_inline()) || leaf->is_array_of_tables()) return false;
+      const size_t b = offset_of(text, leaf->source().begin), e = offset_of(text, leaf->source().end);
+      if (e <= b) return false;
+      c.old = one_line(std::string_view(text).substr(b, e - b));
+      text.replace(b, e - b, c.value);
+      text.insert(line_end(text, b + c.value.size()), inline_comment(c, ko));
+      return true;
+    }
+  }
+  c.added = true;
+  const std::string key = detail::join(segs, anchor_at, segs.size() - anchor_at);
+  if (anchor == &root && segs.size() == 1) {
+    // A key of the root table (`fault = [...]`) belongs before the first [table] header.
+    const size_t at = first_header(text);
+    text.insert(at, fmt::format("{} = {}{}\n\n", c.path, c.value, inline_comment(c, ko)));
+  } else if (anchor == &root) {
+    if (!text.empty() && text.back() != '\n') text += '\n';
+    text += fmt::format("\n[{}]\n{} = {}{}\n", detail::join(segs, 0, segs.size() - 1), segs.back(), c.value,
+                        inline_comment(c, ko));
+  } else if (anchor->is_inline()) {
+    const size_t e = offset_of(text, anchor->source().end);
+    const size_t close = text.rfind('}', e == 0 ? 0 : e - 1);
+    if (close == std::string::npos) return false;
+    const size_t last = text.find_last_not_of(" \t", close - 1);
+    const std::string entry = fmt::format("{}{} = {} ", anchor->empty() ? " " : ", ", key, c.value);
+    text.replace(last + 1, close - last - 1, entry);
+    text.insert(line_end(text, last + 1), inline_comment(c, ko));
+  } else {
+    const size_t after_header = line_end(text, offset_of(text, {anchor->source().begin.line, 1}));
+    text.insert(after_header, fmt::format("\n{} = {}{}", key, c.value, inline_comment(c, ko)));
+  }
+  return true;
+}
+
+std::string header(const Scenario& sc, const std::vector<Change>& changes, bool ko) {
+  const std::string file = std::filesystem::path(sc.source_path).filename().string();
+  std::string out =
+      ko ? fmt::format("# deploysim이 저장한 what-if 시나리오. 원래 파일: {} (\"{}\")\n", file, sc.info.name)
+         : fmt::format("# Saved by deploysim from {} (\"{}\") with what-if changes.\n", file, sc.info.name);
+  out += changes.empty() ? (ko ? "# 바꾼 값은 없습니다.\n" : "# Nothing was changed.\n")
+                         : (ko ? "# 바꾼 값:\n" : "# Changed:\n");
+  for (const Change& c : changes) {
+    const std::string note = c.added ? (ko ? "추가함; 원래 파일은 기본값" : "added; the original file used the default")
+                             : c.old.empty() ? (ko ? "바꿈" : "changed")
+                                             : (ko ? "원래 값 " : "was ") + c.old;
+    out += fmt::format("#   {} = {}  ({})\n", c.path, one_line(c.value), note);
+  }
+  if (!changes.empty())
+    out += ko ? "# 나머지는 원래 파일과 같습니다.\n\n" : "# Everything else is as in the original file.\n\n";
+  return out;
+}
+
+}  // namespace
+
+ScenarioText write_scenario_text(const Scenario& sc, bool korean) {
+  ScenarioText out;
+  // The tree the loader builds: what the saved file must parse to.
+  toml::table expected;
+  try {
+    detail::LoadContext ctx;
+    ctx.file = sc.source_path;
+    expected = toml::parse(std::string_view(sc.source_text), std::string_view(sc.source_path));
+    std::vector<detail::Override> overrides;
+    for (const auto& [path, value] : sc.overrides) overrides.push_back({path, value, {}});
+    detail::apply_overrides(expected, overrides, ctx);
+  } catch (const toml::parse_error& e) {
+    out.error = ScenarioError{sc.source_path, e.source().begin.line, e.source().begin.column,
+                              fmt::format("not valid TOML: {}", e.description())};
+    return out;
+  } catch (const detail::LoadFailure& f) {
+    out.error = f.error;
+    return out;
+  }
+  std::string text = sc.source_text;
+  std::vector<Change> changes;
+  bool in_place = true;
+  for (const auto& [path, value] : sc.overrides) {
+    Change c{path, value, {}, false};
+    in_place = in_place && write_one(text, c, korean);
+    changes.push_back(std::move(c));
+  }
+  if (in_place) {
+    try {
+      in_place = toml::parse(std::string_view(text), std::string_view(sc.source_path)) == expected;
+    } catch (const toml::parse_error&) {
+      in_place = false;
+    }
+  }
+  if (!in_place) {
+    std::ostringstream tree;
+    tree << toml::toml_formatter(expected);
+    text = tree.str() + "\n";
+    out.rewritten = true;
+  }
+  out.text = header(sc, changes, korean) + text;
+  return out;
+}
+
+}  // namespace deploysim
