@@ -160,28 +160,29 @@ TEST_CASE("the outline says done, right answers out of the lesson's questions, o
   p.done = false;
   p.answers[3] = true;  // the latest answer counts
   CHECK(progress_text(lesson, &p, true) == "2/2 정답");
+}
 
-  TEST_CASE("recent files persist newest first, bounded, and files that are gone are dropped") {
-    ConfigDir dir;
-    Settings s;
-    std::vector<std::string> files;
-    for (int i = 0; i < 12; ++i) {
-      files.push_back(dir.path + "/lesson-" + std::to_string(i) + ".toml");
-      std::ofstream(files.back()) << "[lesson]\n";
-      add_recent(s, files.back());
-    }
-    add_recent(s, files[5]);  // opened again: back on top, not twice
-    REQUIRE(s.recent.size() == max_recent);
-    CHECK(s.recent[0] == files[5]);
-    CHECK(s.recent[1] == files[11]);
-    CHECK(std::count(s.recent.begin(), s.recent.end(), files[5]) == 1);
-    CHECK(std::find(s.recent.begin(), s.recent.end(), files[0]) == s.recent.end());  // the oldest fell off
-    REQUIRE(save_settings(dir.path, s));
-    std::filesystem::remove(files[11]);
-    const LoadedSettings back = load_settings(dir.path);
-    CHECK(back.problem.empty());
-    REQUIRE(back.settings.recent.size() == max_recent - 1);
-    CHECK(back.settings.recent[0] == files[5]);
-    CHECK(back.settings.recent[1] == files[10]);
-    CHECK(std::find(back.settings.recent.begin(), back.settings.recent.end(), files[11]) == back.settings.recent.end());
+TEST_CASE("recent files persist newest first, bounded, and files that are gone are dropped") {
+  ConfigDir dir;
+  Settings s;
+  std::vector<std::string> files;
+  for (int i = 0; i < 12; ++i) {
+    files.push_back(dir.path + "/lesson-" + std::to_string(i) + ".toml");
+    std::ofstream(files.back()) << "[lesson]\n";
+    add_recent(s, files.back());
   }
+  add_recent(s, files[5]);  // opened again: back on top, not twice
+  REQUIRE(s.recent.size() == max_recent);
+  CHECK(s.recent[0] == files[5]);
+  CHECK(s.recent[1] == files[11]);
+  CHECK(std::count(s.recent.begin(), s.recent.end(), files[5]) == 1);
+  CHECK(std::find(s.recent.begin(), s.recent.end(), files[0]) == s.recent.end());  // the oldest fell off
+  REQUIRE(save_settings(dir.path, s));
+  std::filesystem::remove(files[11]);
+  const LoadedSettings back = load_settings(dir.path);
+  CHECK(back.problem.empty());
+  REQUIRE(back.settings.recent.size() == max_recent - 1);
+  CHECK(back.settings.recent[0] == files[5]);
+  CHECK(back.settings.recent[1] == files[10]);
+  CHECK(std::find(back.settings.recent.begin(), back.settings.recent.end(), files[11]) == back.settings.recent.end());
+}

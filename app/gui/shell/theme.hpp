@@ -43,7 +43,11 @@ inline constexpr const char* korean_ui_words =
     "과정: 레슨 개 분 완료 이 레슨을 마치면 할 수 있는 것 먼저 볼 레슨 정답 클릭하면 엽니다. 화살표를 누르면 목표가 "
     "보입니다 "
     // The file browser (open_file.cpp).
-    "파일 열기 홈 폴더 창에 끌어다 놓으세요 바뀌어";
+    "파일 열기 홈 폴더 창에 끌어다 놓으세요 바뀌어"
+    // The exercise panel, the what-if panel, the file browser and file opening.
+    " 연습 문제를 허용된 바꾼 채점을 시뮬레이터가 채점합니다 문제의 시나리오를 여는 바꿀 그대로"
+    " 적용 통과 미달 힌트 번 만에 아직입니다 번째 시도 마지막 바뀌었습니다 처음부터 않는"
+    " 변경이 열려 아닙니다 현재 저장 없습니다 열린 쓸 같은 위로 최근 취소 이름 고르거나 됩니다";
 
 /// Makes the fonts able to show `language`: for "ko", merges a Korean font (NanumGothic, Noto Sans
 /// CJK, the system's) into the regular and large fonts with only the Hangul the narration,
