@@ -57,15 +57,22 @@ grep -q 'SNI(Server Name Indication)' 03-no-sni-ko.md || fail "03-no-sni-ko.md: 
 grep -q 'A TLS extension in the ClientHello' 03-no-sni-en.md || fail "03-no-sni-en.md: no English SNI entry"
 
 # Under Xvfb: the canvas at every step, and the sequence diagram where the step is on a connection.
-steps=$(grep -c '^\[\[step\]\]' "$src/assets/lessons/03-no-sni.toml")
-xvfb-run -a -s "-screen 0 1600x900x24" "$bin" handout 03-no-sni --format html -o shots.html > /dev/null
-[[ $(grep -o 'src="data:image/png;base64,' shots.html | wc -l) -ge $((steps + 1)) ]] \
-  || fail "shots.html: expected the canvas at $steps steps and a sequence diagram"
-! grep -q 'no pictures of the canvas' shots.html || fail "shots.html: says it has no pictures"
-xvfb-run -a -s "-screen 0 1600x900x24" "$bin" handout 03-no-sni --format md --lang ko -o shots.md > /dev/null
-[[ $(ls shots-images/step-*-canvas.png | wc -l) == "$steps" ]] || fail "shots.md: expected $steps canvas images"
-grep -q '](shots-images/step-01-canvas.png)' shots.md || fail "shots.md: does not link its first image"
-python3 "$src/tests/app/png_check.py" shots-images/step-01-canvas.png 0 0 32
+# A headless build (no GUI) has no pictures to draw: its handout says so, which the part above checked.
+if "$bin" --version | grep -q "Dear ImGui"; then
+  steps=$(grep -c '^\[\[step\]\]' "$src/assets/lessons/03-no-sni.toml")
+  xvfb-run -a -s "-screen 0 1600x900x24" "$bin" handout 03-no-sni --format html -o shots.html > /dev/null
+  [[ $(grep -o 'src="data:image/png;base64,' shots.html | wc -l) -ge $((steps + 1)) ]] \
+    || fail "shots.html: expected the canvas at $steps steps and a sequence diagram"
+  ! grep -q 'no pictures of the canvas' shots.html || fail "shots.html: says it has no pictures"
+  xvfb-run -a -s "-screen 0 1600x900x24" "$bin" handout 03-no-sni --format md --lang ko -o shots.md > /dev/null
+  [[ $(ls shots-images/step-*-canvas.png | wc -l) == "$steps" ]] || fail "shots.md: expected $steps canvas images"
+  grep -q '](shots-images/step-01-canvas.png)' shots.md || fail "shots.md: does not link its first image"
+  python3 "$src/tests/app/png_check.py" shots-images/step-01-canvas.png 0 0 32
+
+else
+  xvfb-run -a -s "-screen 0 1600x900x24" "$bin" handout 03-no-sni --format html -o shots.html > /dev/null 2>&1
+  grep -q 'no pictures of the canvas' shots.html || fail "shots.html: a headless build's handout does not say it has no pictures"
+fi
 
 # The HTML opens in headless Chromium (a page drawn, not an error page).
 browser=$(command -v chromium || command -v chromium-browser || command -v google-chrome || true)
