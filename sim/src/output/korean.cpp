@@ -78,9 +78,9 @@ constexpr Reading known_words[] = {
 
 // Units after a number, by their Korean name.
 constexpr Reading units[] = {
-    {"ms", vowel}, {"s", vowel},  {"us", vowel},  {"ns", vowel},  {"min", consonant}, {"h", consonant},
-    {"d", rieul},  {"b", vowel},  {"kib", vowel}, {"mib", vowel}, {"gib", vowel},     {"kb", vowel},
-    {"mb", vowel}, {"gb", vowel}, {"%", vowel},   {"rps", vowel}, {"req/s", vowel},
+    {"ms", vowel},    {"s", vowel},  {"us", vowel}, {"ns", vowel},  {"min", consonant},
+    {"h", consonant}, {"d", rieul},  {"b", vowel},  {"kib", vowel}, {"mib", vowel},
+    {"gib", vowel},   {"kb", vowel}, {"mb", vowel}, {"gb", vowel},  {"rps", vowel},
 };
 
 std::string lower(std::string_view s) {
@@ -162,10 +162,7 @@ std::optional<FinalSound> final_sound(std::string_view word) {
     --begin;
   }
   std::string_view token = w.substr(begin);
-  // A number with a unit ("5ms", "3 GiB": the unit may follow a space).
   std::string low = lower(token);
-  for (const Reading& u : units)
-    if (low == u.word) return u.sound;
   for (const Reading& k : known_words)
     if (low == k.word) return k.sound;
   if (c == '%') return vowel;  // 퍼센트
@@ -178,6 +175,9 @@ std::optional<FinalSound> final_sound(std::string_view word) {
   while (letters > 0 && std::isalpha(static_cast<unsigned char>(token[letters - 1]))) --letters;
   const std::string_view alpha = token.substr(letters);
   low = lower(alpha);
+  // A unit after a number, glued or not ("250ms", "90d", "3 GiB"), then a known word.
+  for (const Reading& u : units)
+    if (low == u.word) return u.sound;
   for (const Reading& k : known_words)
     if (low == k.word) return k.sound;
   const bool acronym =
