@@ -1,6 +1,7 @@
-// The topology canvas's layout for every shipped scenario at the canvas size the window gives it
-// at 1600x900 (normal and presenter mode): no label overlaps another label or a node, everything
-// stays on the canvas, and a host's frame encloses its own processes and nothing else.
+// The topology canvas's layout for every shipped scenario at the canvas sizes the window gives it
+// at 1600x900, 1366x768 and 1024x768 (normal and presenter mode): no label overlaps another label
+// or a node, everything stays on the canvas, and a host's frame encloses its own processes and
+// nothing else.
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -10,6 +11,7 @@
 #include <vector>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <imgui.h>
 
 #include "gui/run/layout.hpp"
@@ -38,7 +40,16 @@ struct FontContext {
 std::string box_str(const Box& b) { return fmt::format("[{:.0f},{:.0f} {:.0f},{:.0f}]", b.x0, b.y0, b.x1, b.y1); }
 
 void check_layout(const Model& m, const std::string& file, float w, float h, const FontContext& fc) {
-  const CanvasLayout lay = layout_canvas(m, w, h, fc.font->FontSize, [&](const std::string& s) { return fc.width(s); });
+  const CanvasLayout lay =
+      layout_canvas_fitted(m, w, h, fc.font->FontSize, [&](const std::string& s) { return fc.width(s); });
+  if (std::getenv("LAYOUT_DUMP")) fmt::print("{} at {}x{}: text scale {:.1f}\n", file, w, h, lay.text_scale);
+  // The normal layouts' canvases (736 px wide and more) keep the full font; a small screen's may
+  // draw smaller texts, never below the smallest scale.
+  if (w >= 736) {
+    INFO(file, " at ", w, "x", h, " draws its texts at ", lay.text_scale);
+    CHECK(lay.text_scale == doctest::Approx(1.0));
+  }
+  CHECK(lay.text_scale >= min_canvas_text_scale - 0.001f);
   const auto& nodes = m.index.nodes;
   REQUIRE(lay.nodes.size() == nodes.size());
   const Box canvas{0, 0, w, h};
@@ -139,7 +150,10 @@ TEST_CASE("every shipped scenario's canvas has no overlapping labels and hosts f
   struct Size {
     float w, h, font;
   };
-  for (const Size sz : {Size{736, 404, 16}, Size{1104, 455, 26 * presenter_canvas_scale}}) {
+  // The compact layout (frame.cpp's small-screen rectangles) at 1024x768 and 1366x768, normal and
+  // presenter mode.
+  for (const Size sz : {Size{736, 404, 16}, Size{1104, 455, 26 * presenter_canvas_scale}, Size{465, 336, 16},
+                        Size{626, 336, 16}, Size{700, 322, 26 * presenter_canvas_scale}}) {
     FontContext fc(sz.font);
     for (const std::string& file : files) {
       LoadResult loaded = load_scenario_file(file);
@@ -150,4 +164,37 @@ TEST_CASE("every shipped scenario's canvas has no overlapping labels and hosts f
       check_layout(*model, std::filesystem::path(file).filename().string(), sz.w, sz.h, fc);
     }
   }
+}
+
+TEST_CASE("the timeline's time axis has round ticks whose labels never overlap") {
+  FontContext fc(16);
+  const TextWidth width = [&](const std::string& s) { return fc.width(s); };
+  struct View {
+    double t0, t1;
+    float px;
+  };
+  // A 30 s lesson, a 6 min crash loop, a 90 day renewal, zoomed-in milliseconds, a 1024 px window's
+  // timeline (about 600 px) and a 1600 px one's (about 950 px).
+  for (const View v : {View{0, 30, 600}, View{0, 360, 600}, View{0, 90 * 86400.0, 600}, View{0.2, 0.45, 600},
+                       View{12.3, 12.3004, 950}, View{0, 360, 950}, View{0, 90 * 86400.0, 140}, View{0, 7200, 300}}) {
+    const std::vector<AxisTick> ticks = axis_ticks(v.t0, v.t1, v.px, width);
+    INFO(v.t0, " .. ", v.t1, " s over ", v.px, " px");
+    REQUIRE(ticks.size() >= 2);
+    for (size_t i = 0; i < ticks.size(); ++i) {
+      CHECK(ticks[i].t_s >= v.t0 - 1e-9);
+      CHECK(ticks[i].t_s <= v.t1 + 1e-9);
+      if (i == 0) continue;
+      const double gap_px = (ticks[i].t_s - ticks[i - 1].t_s) / (v.t1 - v.t0) * v.px;
+      INFO(ticks[i - 1].label, " then ", ticks[i].label);
+      CHECK(gap_px >= width(ticks[i - 1].label) + 2);  // labels start 2 px right of their tick
+    }
+  }
+  // Round labels: whole minutes on a 6 minute run, days on a 90 day one.
+  std::vector<std::string> six_min, ninety_days;
+  for (const AxisTick& t : axis_ticks(0, 360, 600, width)) six_min.push_back(t.label);
+  for (const AxisTick& t : axis_ticks(0, 90 * 86400.0, 600, width)) ninety_days.push_back(t.label);
+  CHECK(std::find(six_min.begin(), six_min.end(), "2 min") != six_min.end());
+  INFO(fmt::format("{}", fmt::join(ninety_days, ", ")));
+  for (size_t i = 1; i < ninety_days.size(); ++i) CHECK(ninety_days[i].ends_with(" d"));
+  for (const std::string& l : six_min) CHECK(l.find('.') == std::string::npos);
 }

@@ -258,7 +258,10 @@ void draw_exercise(const PanelContext& ctx, UiState& ui, Commands& commands) {
   ImGui::TextDisabled("%s", w.goal);
   ImGui::Separator();
   if (!st.checked)
-    for (const ExerciseGoal& g : ex.goals) ImGui::BulletText("%s", pick(ko, g.text, g.text_ko).c_str());
+    for (const ExerciseGoal& g : ex.goals) {  // wrapped: the column is narrow on a small screen
+      ImGui::Bullet();
+      ImGui::TextWrapped("%s", pick(ko, g.text, g.text_ko).c_str());
+    }
   ImGui::BeginDisabled(ctx.session.busy());
   const bool go = ImGui::Button(ctx.session.busy() ? w.busy : w.check);
   ImGui::EndDisabled();

@@ -39,7 +39,11 @@ void row(const char* key, const std::string& value) {
 void record_table(const Model& m, const Record& r, RecordId id, Commands& commands) {
   const Trace& trace = m.run.trace;
   if (!ImGui::BeginTable("fields", 2, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV)) return;
-  ImGui::TableSetupColumn("key", ImGuiTableColumnFlags_WidthFixed, ImGui::GetFontSize() * 7);
+  // The key column as wide as its longest key ("connection"), but never more than a third of a
+  // narrow panel (presenter mode's Details at 1024 px), where the values need the room.
+  const float key_w = std::min(ImGui::CalcTextSize("connection").x + ImGui::GetStyle().CellPadding.x * 2,
+                               ImGui::GetContentRegionAvail().x * 0.36f);
+  ImGui::TableSetupColumn("key", ImGuiTableColumnFlags_WidthFixed, key_w);
   ImGui::TableSetupColumn("value", ImGuiTableColumnFlags_WidthStretch);
   row("seq", std::to_string(raw(id)));
   row("time", format_time(r.t()));

@@ -94,12 +94,13 @@ void summary_table(const Model& a, const Model* b, const std::string& variant) {
   auto line = [&](const char* name, auto value_of) {
     ImGui::TableNextRow();
     ImGui::TableSetColumnIndex(0);
-    ImGui::TextUnformatted(name);
+    // Wrapped: a narrow panel (a 1024 px window) shows "463.029 ms / 1.781 s" on two lines, not cut.
+    ImGui::TextWrapped("%s", name);
     ImGui::TableSetColumnIndex(1);
-    ImGui::TextUnformatted(value_of(a.run.metrics).c_str());
+    ImGui::TextWrapped("%s", value_of(a.run.metrics).c_str());
     if (b) {
       ImGui::TableSetColumnIndex(2);
-      ImGui::TextUnformatted(value_of(b->run.metrics).c_str());
+      ImGui::TextWrapped("%s", value_of(b->run.metrics).c_str());
     }
   };
   line("requests ok / all", [](const Metrics& m) { return fmt::format("{} / {}", m.succeeded, m.requests); });

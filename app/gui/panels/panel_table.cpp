@@ -27,42 +27,74 @@ void draw_exercise(const PanelContext& ctx, UiState& ui, Commands& commands);
 
 namespace {
 
-// Normal layout. Left column: scenario + what-if; centre: canvas over narration; right:
-// inspector over the sequence diagram; bottom: timeline and metrics.
+// Normal layout. Left column: scenario + what-if + exercise; centre: canvas over narration;
+// right: inspector over the sequence diagram; bottom: timeline and metrics.
 constexpr float left = 0.19f, right = 0.34f, bottom = 0.30f, canvas_h = 0.72f, inspector_h = 0.55f;
+// Small screens: the left column is one window of tabs, a little wider; the centre gets the room
+// the right column gives up.
+constexpr float s_left = 0.25f, s_right = 0.28f;
 // Presenter mode: the canvas gets most of the screen, the narration sits under it, the timeline
-// runs along the bottom; the other panels are tabs of one "Details" window on the right.
+// runs along the bottom; the other panels are tabs of one "Details" window on the right. A short
+// screen gives the narration more of its height (four lines of the large font).
 constexpr float p_left = 0.70f, p_canvas_h = 0.58f, p_narration_h = 0.12f;
+constexpr float q_canvas_h = 0.50f, q_narration_h = 0.22f;
 
-constexpr PanelRect tab{};  // presenter: a tab of Details
+constexpr PanelRect tab{};
 
-// Drawing order; presenter mode shows the panels without a rectangle of their own as tabs, in
-// this order too.
+constexpr PanelRect centre(float l, float r, float y, float h) { return {l, y, 1 - l - r, h}; }
+
+// Drawing order; tabs appear in this order too. Columns: normal, presenter, small, small presenter.
 constexpr std::array<PanelSpec, 9> table{{
     {"Topology###Topology",
      draw_topology,
-     {left, 0, 1 - left - right, (1 - bottom) * canvas_h},
-     {0, 0, p_left, p_canvas_h},
+     {centre(left, right, 0, (1 - bottom) * canvas_h), PanelRect{0, 0, p_left, p_canvas_h},
+      centre(s_left, s_right, 0, (1 - bottom) * canvas_h), PanelRect{0, 0, p_left, q_canvas_h}},
      true,
      true},
     {"Narration",
      draw_narration,
-     {left, (1 - bottom) * canvas_h, 1 - left - right, (1 - bottom) * (1 - canvas_h)},
-     {0, p_canvas_h, p_left, p_narration_h}},
+     {centre(left, right, (1 - bottom) * canvas_h, (1 - bottom) * (1 - canvas_h)),
+      PanelRect{0, p_canvas_h, p_left, p_narration_h},
+      centre(s_left, s_right, (1 - bottom) * canvas_h, (1 - bottom) * (1 - canvas_h)),
+      PanelRect{0, q_canvas_h, p_left, q_narration_h}}},
     {"Timeline",
      draw_timeline,
-     {0, 1 - bottom, 1 - right, bottom},
-     {0, p_canvas_h + p_narration_h, 1, 1 - p_canvas_h - p_narration_h},
+     {PanelRect{0, 1 - bottom, 1 - right, bottom},
+      PanelRect{0, p_canvas_h + p_narration_h, 1, 1 - p_canvas_h - p_narration_h},
+      PanelRect{0, 1 - bottom, 1 - s_right, bottom},
+      PanelRect{0, q_canvas_h + q_narration_h, 1, 1 - q_canvas_h - q_narration_h}},
      true},
-    {"Inspector", draw_inspector, {1 - right, 0, right, (1 - bottom) * inspector_h}, tab},
-    {"Sequence", draw_sequence, {1 - right, (1 - bottom) * inspector_h, right, (1 - bottom) * (1 - inspector_h)}, tab},
-    {"Metrics", draw_metrics, {1 - right, 1 - bottom, right, bottom}, tab},
-    {"What if", draw_whatif, {0, 0.24f, left, 0.23f}, tab},
-    {"Scenario", draw_browser, {0, 0, left, 0.24f}, tab},
-    {"Exercise", draw_exercise, {0, 0.47f, left, 1 - bottom - 0.47f}, tab},
+    {"Inspector",
+     draw_inspector,
+     {PanelRect{1 - right, 0, right, (1 - bottom) * inspector_h}, tab,
+      PanelRect{1 - s_right, 0, s_right, (1 - bottom) * inspector_h}, tab}},
+    {"Sequence",
+     draw_sequence,
+     {PanelRect{1 - right, (1 - bottom) * inspector_h, right, (1 - bottom) * (1 - inspector_h)}, tab,
+      PanelRect{1 - s_right, (1 - bottom) * inspector_h, s_right, (1 - bottom) * (1 - inspector_h)}, tab}},
+    {"Metrics",
+     draw_metrics,
+     {PanelRect{1 - right, 1 - bottom, right, bottom}, tab, PanelRect{1 - s_right, 1 - bottom, s_right, bottom}, tab}},
+    {"Scenario", draw_browser, {PanelRect{0, 0, left, 0.24f}, tab, tab, tab}},
+    {"What if", draw_whatif, {PanelRect{0, 0.24f, left, 0.23f}, tab, tab, tab}},
+    {"Exercise", draw_exercise, {PanelRect{0, 0.47f, left, 1 - bottom - 0.47f}, tab, tab, tab}},
 }};
 
 }  // namespace
+
+TabWindow tab_window(Layout layout) {
+  switch (layout) {
+    case Layout::normal:
+      return {"", {}};
+    case Layout::presenter:
+      return {"Details", {p_left, 0, 1 - p_left, p_canvas_h + p_narration_h}};
+    case Layout::small:
+      return {"Panels", {0, 0, s_left, 1 - bottom}};
+    case Layout::small_presenter:
+      return {"Details", {p_left, 0, 1 - p_left, q_canvas_h + q_narration_h}};
+  }
+  return {"", {}};
+}
 
 std::span<const PanelSpec> panel_table() { return table; }
 

@@ -1,4 +1,5 @@
 #pragma once
+#include <array>
 #include <span>
 #include <string>
 
@@ -32,18 +33,25 @@ struct PanelRect {
   float x = 0, y = 0, w = 0, h = 0;  ///< Left, top, width, height (0..1).
 };
 
-/// One row of the panel table: where a panel sits in the normal layout and in presenter mode.
+/// One row of the panel table: where a panel sits in each layout.
 struct PanelSpec {
-  const char* name;             ///< Window title; "###Id" makes the id independent of a changing title.
-  PanelDraw draw;               ///< Its draw function (one file per panel).
-  PanelRect normal;             ///< Default rectangle in the normal layout.
-  PanelRect presenter;          ///< Presenter mode: its own window here, or w == 0: a tab of "Details".
-  bool fixed = false;           ///< No scrollbar or wheel scrolling (canvas, timeline).
-  bool scenario_title = false;  ///< The title names the open scenario ("Topology: Basic HTTPS").
+  const char* name;                     ///< Window title; "###Id" makes the id independent of a changing title.
+  PanelDraw draw;                       ///< Its draw function (one file per panel).
+  std::array<PanelRect, layouts> rect;  ///< Per Layout: its window's default rectangle, or w == 0: a tab.
+  bool fixed = false;                   ///< No scrollbar or wheel scrolling (canvas, timeline).
+  bool scenario_title = false;          ///< The title names the open scenario ("Topology: Basic HTTPS").
 };
 
-/// The panels in drawing order; presenter tabs appear in this order too (panel_table.cpp, which
-/// also declares each panel's draw function: a panel is its file and its row there).
+/// The panels in drawing order; tabs appear in this order too (panel_table.cpp, which also
+/// declares each panel's draw function: a panel is its file and its row there).
 std::span<const PanelSpec> panel_table();
+
+/// The window that holds a layout's tabs ("Details", "Panels") and its rectangle; w == 0: none.
+struct TabWindow {
+  const char* title;  ///< Its title.
+  PanelRect rect;     ///< Its default rectangle.
+};
+/// The tab window of a layout.
+TabWindow tab_window(Layout layout);
 
 }  // namespace deploysim::gui

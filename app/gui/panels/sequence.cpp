@@ -98,12 +98,19 @@ void draw_sequence(const PanelContext& ctx, UiState& ui, Commands& commands) {
   const float width = ImGui::GetContentRegionAvail().x - time_w;
   const float col_w = width / static_cast<float>(std::max<size_t>(1, columns.size()));
   auto col_x = [&](int k) { return head.x + time_w + col_w * (static_cast<float>(k) + 0.5f); };
+  // Column names: on two staggered lines when a name is wider than its column (a narrow panel), and
+  // cut to one and a half columns' width then, so that no two names overlap.
+  bool stagger = false;
+  for (uint32_t n : columns) stagger |= ImGui::CalcTextSize(m.index.nodes[n].name.c_str()).x > col_w - 6;
   for (size_t k = 0; k < columns.size(); ++k) {
-    const std::string& name = m.index.nodes[columns[k]].name;
+    std::string name = m.index.nodes[columns[k]].name;
+    const float most = stagger ? 1.5f * col_w - 6 : col_w - 6;
+    while (name.size() > 3 && ImGui::CalcTextSize(name.c_str()).x > most) name = name.substr(0, name.size() - 3) + "..";
     const float tw = ImGui::CalcTextSize(name.c_str()).x;
-    dl->AddText(ImVec2(col_x(static_cast<int>(k)) - tw * 0.5f, head.y), IM_COL32(230, 230, 230, 255), name.c_str());
+    const float x = std::clamp(col_x(static_cast<int>(k)) - tw * 0.5f, head.x + time_w, head.x + time_w + width - tw);
+    dl->AddText(ImVec2(x, head.y + (stagger && k % 2 ? lh : 0.0f)), IM_COL32(230, 230, 230, 255), name.c_str());
   }
-  ImGui::Dummy(ImVec2(0, lh + 4));
+  ImGui::Dummy(ImVec2(0, lh * (stagger ? 2.0f : 1.0f) + 4));
   if (!ImGui::BeginChild("rows", ImVec2(0, 0), false)) {
     ImGui::EndChild();
     return;

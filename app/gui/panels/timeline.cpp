@@ -8,6 +8,7 @@
 
 #include "gui/shell/navigation.hpp"
 #include "gui/panels/panels.hpp"
+#include "gui/run/layout.hpp"
 #include "gui/platform/imgui_compat.hpp"
 
 namespace deploysim::gui {
@@ -121,14 +122,13 @@ void draw_timeline(const PanelContext& ctx, UiState& ui, Commands& commands) {
   }
 
   dl->AddRectFilled(area0, area1, IM_COL32(20, 22, 28, 255));
-  // Axis labels: about 8 ticks across.
-  for (int k = 0; k < 8; ++k) {
-    const double t = v0 + (v1 - v0) * k / 8.0;
-    const float x = x_of(t);
+  // Axis labels at round times, as many as fit without touching; one cut off at the right is left out.
+  for (const AxisTick& tick :
+       axis_ticks(v0, v1, width, [](const std::string& l) { return ImGui::CalcTextSize(l.c_str()).x; })) {
+    const float x = x_of(tick.t_s);
     dl->AddLine(ImVec2(x, area0.y), ImVec2(x, area1.y), IM_COL32(60, 60, 70, 255));
-    const std::string label = format_time(ns(static_cast<int64_t>(t * 1e9)));
-    dl->AddText(ImVec2(std::min(x + 2, area1.x - ImGui::CalcTextSize(label.c_str()).x), area0.y),
-                IM_COL32(170, 170, 180, 255), label.c_str());
+    if (x + 2 + ImGui::CalcTextSize(tick.label.c_str()).x <= area1.x)
+      dl->AddText(ImVec2(x + 2, area0.y), IM_COL32(170, 170, 180, 255), tick.label.c_str());
   }
   const int columns = std::max(1, static_cast<int>(width));
   for (size_t l = 0; l < lanes.size(); ++l) {

@@ -264,7 +264,7 @@ void draw_nodes(const Model& m, const Canvas& cv, const UiState& ui) {
     const NodeId id = static_cast<NodeId>(k);
     if (sel && (sel->from == id || sel->to == id || sel->actor == id))
       cv.dl->AddCircle(p, r + 6, IM_COL32(255, 255, 255, 255), 24, 2.5f);
-    label(cv.dl, cv.beside(k, place.name), IM_COL32(235, 235, 235, 255), node_label(n));
+    label(cv.dl, cv.beside(k, place.name), IM_COL32(235, 235, 235, 255), place.label);
     if (!status.empty()) {
       const ImVec2 at = cv.beside(k, place.status);
       cv.dl->PushClipRect(
@@ -310,11 +310,17 @@ void draw_legend(const Canvas& cv) {
 
 void draw_topology(const PanelContext& ctx, UiState& ui, Commands& commands) {
   const Model& m = ctx.model;
-  const compat::FontScale scale(ui.settings.presenter ? presenter_canvas_scale : 1.0f);
+  const float base = ui.settings.presenter ? presenter_canvas_scale : 1.0f;
   const ImVec2 size = ImGui::GetContentRegionAvail();
   if (size.x < 50 || size.y < 50) return;
-  const CanvasLayout layout = layout_canvas(m, size.x, size.y, ImGui::GetTextLineHeight(),
-                                            [](const std::string& s) { return ImGui::CalcTextSize(s.c_str()).x; });
+  CanvasLayout layout;
+  {
+    const compat::FontScale measure(base);
+    layout = layout_canvas_fitted(m, size.x, size.y, ImGui::GetTextLineHeight(),
+                                  [](const std::string& s) { return ImGui::CalcTextSize(s.c_str()).x; });
+  }
+  // A small canvas (a 1024x768 projector) draws its texts smaller rather than on top of each other.
+  const compat::FontScale scale(base * layout.text_scale);
   Canvas cv{ImGui::GetWindowDrawList(),
             ImGui::GetCursorScreenPos(),
             size,

@@ -48,18 +48,38 @@ const char* role_word(NodeRole r) {
 struct Measure {
   const TextWidth& tw;
   float line;
+  bool elide = false;  // names too long for their column are shortened in the middle ("api-3/wo..er-1")
+  float shape = 1;     // the nodes' size (smaller only on a canvas too crowded for the smallest text)
+  float r(NodeRole role) const { return node_r(role) * shape; }
   float width(const std::string& s) const { return tw(s) + 2 * text_pad; }
+  // s, or s with its middle replaced by ".." so that it is at most `avail` wide.
+  std::string fit(const std::string& s, float avail) const {
+    if (!elide || width(s) <= avail) return s;
+    std::string head = s.substr(0, s.size() / 2), tail = s.substr(s.size() / 2);
+    auto cut = [](std::string& t, bool back) {  // one character, never half of a UTF-8 sequence
+      do
+        if (back)
+          t.pop_back();
+        else
+          t.erase(0, 1);
+      while (!t.empty() && (static_cast<unsigned char>(back ? t.back() : t.front()) & 0xC0) == 0x80);
+    };
+    while (head.size() + tail.size() > 2 && width(head + ".." + tail) > avail)
+      cut(head.size() > tail.size() ? head : tail, head.size() > tail.size());
+    return head + ".." + tail;
+  }
 };
 
 // A label centred under (x, top).
 Box centred(float x, float top, float w, float h) { return Box{x - w * 0.5f, top, x + w * 0.5f, top + h}; }
 
-void place(NodePlace& p, const NodeInfo& n, float x, float y) {
+void place(NodePlace& p, const NodeInfo& n, float x, float y, const Measure& me) {
   p.drawn = true;
   p.x = x;
   p.y = y;
-  p.r = node_r(n.role);
+  p.r = me.r(n.role);
   p.shape = Box{x - p.r, y - p.r, x + p.r, y + p.r};
+  p.label = node_label(n);
 }
 
 // The top row: DNS servers from the left, CAs from the right; justified when they fit, with
@@ -70,13 +90,13 @@ float layout_top(const std::vector<size_t>& ids, const TraceIndex& ix, const Mea
   std::vector<float> w;
   float sum = 0;
   for (size_t k : ids) {
-    w.push_back(std::max(2 * node_r(ix.nodes[k].role), me.width(node_label(ix.nodes[k]))));
+    w.push_back(std::max(2 * me.r(ix.nodes[k].role), me.width(node_label(ix.nodes[k]))));
     sum += w.back();
   }
   const float avail = width - 2 * margin;
   const size_t n = ids.size();
   const bool stagger = sum + gap * static_cast<float>(n - 1) > avail;
-  const float y = margin + 14.0f;
+  const float y = margin + me.r(NodeRole::dns_server);
   float x = margin;
   const float spare = n > 1 ? (avail - sum) / static_cast<float>(n - 1) : 0;
   for (size_t i = 0; i < n; ++i) {
@@ -90,11 +110,11 @@ float layout_top(const std::vector<size_t>& ids, const TraceIndex& ix, const Mea
       const float first = margin + w.front() * 0.5f, last = width - margin - w.back() * 0.5f;
       cx = n == 1 ? first : first + (last - first) * static_cast<float>(i) / static_cast<float>(n - 1);
     }
-    place(p, node, cx, y);
+    place(p, node, cx, y, me);
     const float top = p.shape.y1 + 2 + (stagger && i % 2 ? me.line : 0.0f);
     p.name = centred(cx, top, me.width(node_label(node)), me.line);
   }
-  return y + 14.0f + 2 + me.line * (stagger ? 2.0f : 1.0f) + gap;
+  return y + me.r(NodeRole::dns_server) + 2 + me.line * (stagger ? 2.0f : 1.0f) + gap;
 }
 
 // The left column: resolvers above clients, labels under the nodes; more columns when many
@@ -104,7 +124,7 @@ float layout_left(const std::vector<size_t>& ids, const TraceIndex& ix, const Me
   if (ids.empty()) return margin;
   float col = 0;
   for (size_t k : ids) col = std::max(col, me.width(node_label(ix.nodes[k])));
-  const float slot = 2 * 14.0f + 4 + me.line;
+  const float slot = 2 * me.r(NodeRole::client) + 4 + me.line;
   const auto rows = std::max<size_t>(1, static_cast<size_t>((y1 - y0) / slot));
   const size_t cols = (ids.size() + rows - 1) / rows;
   const size_t per_col = (ids.size() + cols - 1) / cols;
@@ -112,13 +132,13 @@ float layout_left(const std::vector<size_t>& ids, const TraceIndex& ix, const Me
   for (size_t i = 0; i < ids.size(); ++i) {
     const NodeInfo& node = ix.nodes[ids[i]];
     NodePlace& p = out.nodes[ids[i]];
-    const float r = node_r(node.role);
+    const float r = me.r(node.role);
     const float x = margin + static_cast<float>(i / per_col) * (col + gap) + col * 0.5f;
     const float row = static_cast<float>(i % per_col);
     // Resolvers sit at the top of their slot: their links up to the DNS servers in the top row
     // then pass above the host frames instead of across a host's title.
     const float in_slot = node.role == NodeRole::resolver ? 0.0f : (step - (2 * r + 2 + me.line)) * 0.5f;
-    place(p, node, x, y0 + step * row + in_slot + r);
+    place(p, node, x, y0 + step * row + in_slot + r, me);
     p.name = centred(x, p.shape.y1 + 2, me.width(node_label(node)), me.line);
   }
   return margin + static_cast<float>(cols) * (col + gap) - gap;
@@ -130,7 +150,7 @@ struct Group {
 };
 
 float header_h(const Group& g, float line) { return g.host >= 0 ? 2 * line + 10 : 0; }
-float item_h(float line) { return std::max(28.0f, 2 * line) + 8; }
+float item_h(const Measure& me) { return std::max(2 * me.r(NodeRole::worker), 2 * me.line) + 8; }
 
 // The proxy column's width: its name or its certificate lines, whichever is wider.
 float proxy_w(const Group& g, const Model& m, const Measure& me) {
@@ -166,13 +186,16 @@ void layout_group(const Group& g, const Model& m, const Measure& me, Box box, Ca
     const NodeInfo& node = ix.nodes[k];
     const size_t certs = m.scenario.certificates.size();
     NodePlace& p = out.nodes[k];
-    const float need = static_cast<float>(certs) * L + 2 * 20.0f + 2 + L;
+    const float need = static_cast<float>(certs) * L + 2 * me.r(NodeRole::proxy) + 2 + L;
     const float top = cy0 + std::max(0.0f, (cy1 - cy0 - need) * 0.5f);
-    place(p, node, wx0 + pw * 0.5f, top + static_cast<float>(certs) * L + 20.0f);
+    place(p, node, wx0 + pw * 0.5f, top + static_cast<float>(certs) * L + me.r(NodeRole::proxy), me);
     p.name = centred(p.x, p.shape.y1 + 2, me.width(node_label(node)), L);
+    // Each line's top is the one above's bottom, computed alike so that rounding cannot overlap them.
+    const float base = p.shape.y0 - 2 - static_cast<float>(certs) * L;
     for (size_t c = 0; c < certs; ++c) {
-      const float y = p.shape.y0 - 2 - static_cast<float>(certs - c) * L;
-      p.certs.push_back(centred(p.x, y, me.width(cert_label(m.scenario.certificates[c].domain, 100)), L));
+      const float w = me.width(cert_label(m.scenario.certificates[c].domain, 100));
+      p.certs.push_back(
+          Box{p.x - w * 0.5f, base + static_cast<float>(c) * L, p.x + w * 0.5f, base + static_cast<float>(c + 1) * L});
     }
     wx0 += pw + gap;
   }
@@ -185,10 +208,14 @@ void layout_group(const Group& g, const Model& m, const Measure& me, Box box, Ca
   for (size_t k : items) name_w = std::max(name_w, me.width(node_label(ix.nodes[k])));
   const float avail_w = inner_x1 - wx0;
   const auto cols_fit = static_cast<size_t>(std::max(1.0f, std::floor(avail_w / (32 + name_w + 6))));
-  const auto rows_fit = static_cast<size_t>(std::max(1.0f, std::floor((cy1 - cy0) / item_h(L))));
-  const size_t cols = std::min(cols_fit, std::max<size_t>(1, (n + rows_fit - 1) / rows_fit));
+  const auto rows_fit = static_cast<size_t>(std::max(1.0f, std::floor((cy1 - cy0) / item_h(me))));
+  // When names may be shortened, as many columns as the rows need, however narrow.
+  const size_t cols_needed = std::max<size_t>(1, (n + rows_fit - 1) / rows_fit);
+  const size_t cols = me.elide ? cols_needed : std::min(cols_fit, cols_needed);
   const size_t used_rows = (n + cols - 1) / cols;
-  const float ih = used_rows > rows_fit ? std::max(2 * L, (cy1 - cy0) / static_cast<float>(used_rows)) : item_h(L);
+  const float ih = used_rows > rows_fit ? std::max(std::max(2 * L, 2 * me.r(NodeRole::worker) + 2),
+                                                   (cy1 - cy0) / static_cast<float>(used_rows))
+                                        : item_h(me);
   const float col_w = avail_w / static_cast<float>(cols);
   const float status_w =
       std::max(0.0f, std::min(me.width(status_label("CrashLoopBackOff", 1'500'000'000, 12)), col_w - 32 - 6));
@@ -199,10 +226,11 @@ void layout_group(const Group& g, const Model& m, const Measure& me, Box box, Ca
     const NodeInfo& node = ix.nodes[items[i]];
     NodePlace& p = out.nodes[items[i]];
     const float x0 = wx0 + col_w * static_cast<float>(col) + (col_w - item_w) * 0.5f;
-    place(p, node, x0 + 14.0f, row_y0 + ih * static_cast<float>(row) + ih * 0.5f);
+    place(p, node, x0 + me.r(NodeRole::worker), row_y0 + ih * static_cast<float>(row) + ih * 0.5f, me);
     const bool worker = node.role == NodeRole::worker;
     const float name_y = worker ? p.y - L : p.y - L * 0.5f;
-    p.name = Box{p.shape.x1 + 4, name_y, p.shape.x1 + 4 + me.width(node_label(node)), name_y + L};
+    p.label = me.fit(p.label, x0 + col_w - 2 - (p.shape.x1 + 4));
+    p.name = Box{p.shape.x1 + 4, name_y, p.shape.x1 + 4 + me.width(p.label), name_y + L};
     if (worker) p.status = Box{p.shape.x1 + 4, p.y, p.shape.x1 + 4 + status_w, p.y + L};
   }
 }
@@ -211,7 +239,7 @@ void layout_group(const Group& g, const Model& m, const Measure& me, Box box, Ca
 void tile(const std::vector<const Group*>& gs, const Model& m, const Measure& me, Box area, CanvasLayout& out) {
   if (gs.empty()) return;
   float min_h = 0;
-  for (const Group* g : gs) min_h = std::max(min_h, header_h(*g, me.line) + item_h(me.line) + 8);
+  for (const Group* g : gs) min_h = std::max(min_h, header_h(*g, me.line) + item_h(me) + 8);
   const size_t n = gs.size();
   const auto fit = static_cast<size_t>(std::max(1.0f, (area.y1 - area.y0 + gap) / (min_h + gap)));
   const size_t rows = std::min(n, fit), cols = (n + rows - 1) / rows;
@@ -269,9 +297,12 @@ std::string status_label(const std::string& state, int64_t backoff_ns, uint32_t 
   return s;
 }
 
-CanvasLayout layout_canvas(const Model& m, float width, float height, float line_h, const TextWidth& text_width) {
+namespace {
+
+CanvasLayout layout(const Model& m, float width, float height, const Measure& me) {
   const TraceIndex& ix = m.index;
-  const Measure me{text_width, line_h};
+  const float line_h = me.line;
+  const TextWidth& text_width = me.tw;
   CanvasLayout out;
   out.nodes.resize(ix.nodes.size());
   out.hosts.resize(m.scenario.hosts.size());
@@ -352,6 +383,120 @@ CanvasLayout layout_canvas(const Model& m, float width, float height, float line
   }
   layout_group(*edge, m, me, Box{area.x0, area.y0, area.x0 + ew, area.y1}, out);
   tile(rest, m, me, Box{area.x0 + ew + 2 * gap, area.y0, area.x1, area.y1}, out);
+  return out;
+}
+
+}  // namespace
+
+CanvasLayout layout_canvas(const Model& m, float width, float height, float line_h, const TextWidth& text_width) {
+  return layout(m, width, height, Measure{text_width, line_h});
+}
+
+namespace {
+
+// Whether every label and shape stays on the canvas, apart from the others, and each host's frame
+// holds its own processes and no other's.
+bool fits(const CanvasLayout& lay, const TraceIndex& ix, float width, float height) {
+  const Box canvas{0, 0, width, height};
+  std::vector<Box> texts = lay.labels(), shapes;
+  for (const NodePlace& p : lay.nodes)
+    if (p.drawn) shapes.push_back(p.shape);
+  for (size_t i = 0; i < texts.size(); ++i) {
+    if (!canvas.contains(texts[i])) return false;
+    for (size_t j = i + 1; j < texts.size(); ++j)
+      if (texts[i].overlaps(texts[j])) return false;
+    for (const Box& s : shapes)
+      if (texts[i].overlaps(s)) return false;
+  }
+  for (size_t i = 0; i < shapes.size(); ++i) {
+    if (!canvas.contains(shapes[i])) return false;
+    for (size_t j = i + 1; j < shapes.size(); ++j)
+      if (shapes[i].overlaps(shapes[j])) return false;
+  }
+  for (size_t h = 0; h < lay.hosts.size(); ++h) {
+    const Box& frame = lay.hosts[h].frame;
+    if (frame.empty()) continue;
+    for (size_t o = h + 1; o < lay.hosts.size(); ++o)
+      if (frame.overlaps(lay.hosts[o].frame)) return false;
+    for (size_t k = 0; k < lay.nodes.size(); ++k) {
+      const NodePlace& p = lay.nodes[k];
+      if (!p.drawn) continue;
+      const bool own = ix.nodes[k].host == static_cast<int>(h);
+      if (own != (frame.contains(p.shape) && frame.contains(p.name))) return false;
+      if (!own && (frame.overlaps(p.shape) || frame.overlaps(p.name))) return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+CanvasLayout layout_canvas_fitted(const Model& m, float width, float height, float line_h,
+                                  const TextWidth& text_width) {
+  CanvasLayout lay;
+  float k = 1.0f;
+  const TextWidth scaled = [&](const std::string& s) { return text_width(s) * k; };
+  for (; k > min_canvas_text_scale - 0.01f; k -= 0.1f) {
+    lay = layout(m, width, height, Measure{scaled, line_h * k});
+    lay.text_scale = k;
+    if (fits(lay, m.index, width, height)) return lay;
+  }
+  // Still too crowded at the smallest scale: the names that do not fit their column are shortened.
+  k = min_canvas_text_scale;
+  lay = layout(m, width, height, Measure{scaled, line_h * k, true, 0.75f});
+  lay.text_scale = k;
+  return lay;
+}
+
+namespace {
+
+// A tick's label, as round as its step: "500 ms", "45 s", "2 min", "1 h 30 min", "3 d".
+std::string tick_label(int64_t t, int64_t step) {
+  constexpr int64_t us = 1000, ms = 1000 * us, s = 1000 * ms, min = 60 * s, h = 60 * min, d = 24 * h;
+  const auto num = [](int64_t v, int64_t unit) { return fmt::format("{:g}", static_cast<double>(v) / unit); };
+  if (t == 0) return "0";
+  if (step < us) return fmt::format("{} ns", t);
+  if (step < ms) return num(t, us) + " us";
+  if (step < s) return num(t, ms) + " ms";
+  if (step < min && t < 2 * min) return num(t, s) + " s";
+  const auto two = [](int64_t v, int64_t big, const char* bn, int64_t small, const char* sn) {
+    return v % big == 0 ? fmt::format("{} {}", v / big, bn)
+                        : fmt::format("{} {} {} {}", v / big, bn, v % big / small, sn);
+  };
+  if (t < 2 * h) return two(t, min, "min", s, "s");
+  if (t < 2 * d) return two(t, h, "h", min, "min");
+  return two(t, d, "d", h, "h");
+}
+
+}  // namespace
+
+std::vector<AxisTick> axis_ticks(double t0_s, double t1_s, float width, const TextWidth& text_width) {
+  static const std::vector<int64_t> steps = [] {
+    std::vector<int64_t> v;
+    for (int64_t p = 1; p < 1'000'000'000; p *= 10)
+      for (int64_t m : {1, 2, 5}) v.push_back(p * m);
+    constexpr int64_t s = 1'000'000'000, min = 60 * s, h = 60 * min, d = 24 * h;
+    for (int64_t x : {s,        2 * s,    5 * s,    10 * s, 15 * s, 30 * s, min,    2 * min, 5 * min,
+                      10 * min, 15 * min, 30 * min, h,      2 * h,  3 * h,  6 * h,  12 * h,  d,
+                      2 * d,    5 * d,    7 * d,    14 * d, 30 * d, 60 * d, 90 * d, 180 * d, 365 * d})
+      v.push_back(x);
+    return v;
+  }();
+  std::vector<AxisTick> out;
+  const double span = t1_s - t0_s;
+  if (!(span > 0) || width <= 0) return out;
+  const auto t0 = static_cast<int64_t>(t0_s * 1e9), t1 = static_cast<int64_t>(t1_s * 1e9);
+  for (const int64_t step : steps) {
+    const double px = static_cast<double>(step) / 1e9 / span * width;  // pixels between two ticks
+    if (px < 24 && step != steps.back()) continue;
+    out.clear();
+    float widest = 0;
+    for (int64_t t = (t0 + step - 1) / step * step; t <= t1; t += step) {
+      out.push_back({static_cast<double>(t) / 1e9, tick_label(t, step)});
+      widest = std::max(widest, text_width(out.back().label));
+    }
+    if (px >= widest + 12 || step == steps.back()) break;
+  }
   return out;
 }
 

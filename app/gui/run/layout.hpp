@@ -26,6 +26,7 @@ struct NodePlace {
   float x = 0, y = 0;      ///< Centre of the shape.
   float r = 0;             ///< Half the shape's size.
   Box shape;               ///< The shape's bounds.
+  std::string label;       ///< The name label's text: node_label, shortened in the middle on a crowded canvas.
   Box name;                ///< Name label ("root (DNS)").
   Box status;              ///< Workers: state line with the back-off countdown and restarts.
   std::vector<Box> certs;  ///< Proxy: one line per certificate with its days left, above it.
@@ -44,6 +45,7 @@ struct CanvasLayout {
   std::vector<HostPlace> hosts;  ///< Per scenario host.
   Box legend;                    ///< The stage colour legend along the bottom (one or two lines).
   size_t legend_break = 0;       ///< The first legend item of the second line (0: one line).
+  float text_scale = 1;          ///< layout_canvas_fitted: the canvas font's scale the texts need.
   /// Every text box and host header, for overlap checks.
   std::vector<Box> labels() const;
 };
@@ -72,5 +74,22 @@ std::string status_label(const std::string& state, int64_t backoff_ns, uint32_t 
 /// supervisors at the bottom), the legend along the bottom. Labels never overlap at the sizes
 /// the window gives the canvas at 1600x900 (tests/test_gui_layout.cpp checks every scenario).
 CanvasLayout layout_canvas(const Model& m, float width, float height, float line_h, const TextWidth& text_width);
+
+/// layout_canvas at the largest text scale (1, 0.9, ... down to min_canvas_text_scale) whose
+/// labels stay on the canvas without overlapping each other, a node or another host's frame; the
+/// smallest when none does. The caller draws the canvas's texts at `text_scale`.
+CanvasLayout layout_canvas_fitted(const Model& m, float width, float height, float line_h, const TextWidth& text_width);
+
+/// The smallest text scale layout_canvas_fitted tries: below it a projector's labels are unreadable.
+constexpr float min_canvas_text_scale = 0.6f;
+
+/// One labelled tick of the timeline's time axis.
+struct AxisTick {
+  double t_s = 0;     ///< Its time in seconds.
+  std::string label;  ///< "45 s", "2 min", "1 h 30 min".
+};
+/// The time axis's ticks for a view from t0 to t1 seconds drawn `width` pixels wide: a round step
+/// (1, 2, 5 x 10^k, 15 s, 1 min, 6 h, 1 d, ...) wide enough that no two labels overlap.
+std::vector<AxisTick> axis_ticks(double t0_s, double t1_s, float width, const TextWidth& text_width);
 
 }  // namespace deploysim::gui

@@ -2,6 +2,7 @@
 // resizable; imgui.ini remembers them for interactive runs; View > Reset layout restores these).
 #include "gui/shell/frame.hpp"
 
+#include <algorithm>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -19,9 +20,6 @@ namespace deploysim::gui {
 
 namespace {
 
-// The presenter layout's Details window, which holds the panels without a rectangle of their own.
-constexpr PanelRect details_rect{0.70f, 0, 0.30f, 0.70f};
-
 bool needs_background(const std::string& title, const std::vector<std::string>& windows) {
   const ImGuiWindow* w = ImGui::FindWindowByName(title.c_str());
   if (!w) return true;
@@ -35,14 +33,13 @@ bool needs_background(const std::string& title, const std::vector<std::string>& 
   return false;
 }
 
-// The window name of a panel in the current mode: presenter windows have names of their own, so
-// that the normal layout's remembered rectangles stay untouched.
-std::string window_name(const PanelSpec& p, bool presenter) {
-  const std::string_view name = p.name;
+// The window name of a panel in a layout: each layout's windows have ids of their own, so that the
+// normal layout's remembered rectangles stay untouched.
+std::string window_name(std::string_view name, Layout layout) {
   const auto hash = name.find("###");
   const std::string_view title = name.substr(0, hash),
                          id = hash == std::string_view::npos ? name : name.substr(hash + 3);
-  return presenter ? fmt::format("{}###P{}", title, id) : std::string(name);
+  return layout == Layout::normal ? std::string(name) : fmt::format("{}###{}{}", title, layout_prefix(layout), id);
 }
 
 bool begin_panel(const std::string& title, const PanelRect& r, const UiState& ui,
@@ -126,48 +123,73 @@ void menu_bar(const Session& session, UiState& ui, Commands& commands) {
 void draw_frame(const Session& session, const Fonts& fonts, const std::string& assets_dir, const Narrator* narrator,
                 UiState& ui, Commands& commands) {
   const Model& m = session.model();
-  const bool presenter = ui.settings.presenter;
+  const ImVec2 vp = ImGui::GetMainViewport()->Size;
+  const Layout layout = layout_for(ui.settings.presenter, vp.x, vp.y);
+  if (layout != ui.layout && ui.frame > 0) ui.reset_layout = std::max(ui.reset_layout, 2);
+  ui.layout = layout;
+  const auto li = static_cast<size_t>(layout);
   update_lesson(m, ui, commands);
   record_progress(ui);
   apply_window_moves(ui);
   menu_bar(session, ui, commands);
   const PanelContext ctx{session, m, fonts, narrator, assets_dir};
-  // The windows of this mode: each panel with a rectangle of its own, and Details in presenter mode.
+  // The windows of this layout: each panel with a rectangle of its own, and the tab window.
+  const TabWindow tw = tab_window(layout);
   std::vector<std::string> windows;
   std::vector<const PanelSpec*> tabs;
   for (const PanelSpec& p : panel_table()) {
-    if (presenter && p.presenter.w == 0)
+    if (p.rect[li].w == 0)
       tabs.push_back(&p);
     else
-      windows.push_back(window_name(p, presenter));
+      windows.push_back(window_name(p.name, layout));
   }
-  if (presenter) windows.push_back("Details###PDetails");
+  if (!tabs.empty()) windows.push_back(window_name(tw.title, layout));
   size_t wi = 0;
   for (const PanelSpec& p : panel_table()) {
-    if (presenter && p.presenter.w == 0) continue;
+    if (p.rect[li].w == 0) continue;
     std::string title = windows[wi++];
     if (p.scenario_title && !m.scenario.info.name.empty())
       title = fmt::format("{}: {}{}", title.substr(0, title.find("###")), m.scenario.info.name,
                           title.substr(title.find("###")));
     const ImGuiWindowFlags flags = p.fixed ? ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse : 0;
-    if (begin_panel(title, presenter ? p.presenter : p.normal, ui, windows, flags)) p.draw(ctx, ui, commands);
+    if (begin_panel(title, p.rect[li], ui, windows, flags)) p.draw(ctx, ui, commands);
     ImGui::End();
   }
-  if (presenter && begin_panel(windows.back(), details_rect, ui, windows)) {
-    // Tab names in the regular font: five in the large one do not fit the panel ("Inspec...").
-    auto regular = [&](auto&& begin) {
-      compat::push_font(fonts.regular);
-      const bool open = begin();
-      ImGui::PopFont();
-      return open;
-    };
-    if (regular([] { return ImGui::BeginTabBar("details"); })) {
-      for (const PanelSpec* p : tabs)
-        if (regular([p] { return ImGui::BeginTabItem(p->name); })) p->draw(ctx, ui, commands), ImGui::EndTabItem();
-      ImGui::EndTabBar();
+  // The exercise panel opens and checks exercises when it draws: a script's `exercise` needs its tab.
+  if (!ui.exercise.choose.empty() || ui.exercise.check_now) ui.focus_panel = "Exercise";
+  if (!tabs.empty()) {
+    if (begin_panel(windows.back(), tw.rect, ui, windows)) {
+      // Tab names in the regular font: five in the large one do not fit the panel ("Inspec...").
+      // Narrow tabs too: "Scenario", "What if" and "Exercise" side by side in a 1024 px window's column.
+      auto regular = [&](auto&& begin) {
+        compat::push_font(fonts.regular);
+        ImGui::PushStyleVar(ImGuiStyleVar_FramePadding, ImVec2(5, ImGui::GetStyle().FramePadding.y));
+        const bool open = begin();
+        ImGui::PopStyleVar();
+        ImGui::PopFont();
+        return open;
+      };
+      if (regular([] { return ImGui::BeginTabBar("details"); })) {
+        for (const PanelSpec* p : tabs) {
+          // A panel something just asked for (an exercise opened, a file's error) comes to the front.
+          const ImGuiTabItemFlags select = ui.focus_panel == p->name ? ImGuiTabItemFlags_SetSelected : 0;
+          if (regular([p, select] { return ImGui::BeginTabItem(p->name, nullptr, select); })) {
+            // The content scrolls under the tabs, which keep the whole width.
+            if (ImGui::BeginChild("##tab", ImVec2(0, 0), false, p->fixed ? ImGuiWindowFlags_NoScrollbar : 0))
+              p->draw(ctx, ui, commands);
+            ImGui::EndChild();
+            ImGui::EndTabItem();
+            if (ui.focus_panel == p->name) ui.focus_panel.clear();
+          }
+        }
+        ImGui::EndTabBar();
+      }
     }
+    ImGui::End();
   }
-  if (presenter) ImGui::End();
+  // A request for a panel that is a window of its own here, or for none, is done.
+  if (std::none_of(tabs.begin(), tabs.end(), [&](const PanelSpec* p) { return ui.focus_panel == p->name; }))
+    ui.focus_panel.clear();
   draw_file_browser(session, assets_dir, ui, commands);
   if (ui.reset_layout > 0) --ui.reset_layout;
 }

@@ -119,9 +119,10 @@ void apply_commands(Session& session, UiState& ui, Commands& commands, Platform&
 
 // The rectangle of a panel's window in pixels (`capture`): the panel's name ("Topology", "Sequence")
 // in the current mode; {} for "" or a window not drawn (then the whole frame is written).
-ScreenRect window_rect(const std::string& name, bool presenter) {
+ScreenRect window_rect(const std::string& name, Layout layout) {
   if (name.empty()) return {};
-  for (const std::string& id : {(presenter ? "###P" : "###") + name, (presenter ? "P" : "") + name})
+  const std::string prefix = layout_prefix(layout);
+  for (const std::string& id : {"###" + prefix + name, prefix + name})
     if (const ImGuiWindow* w = ImGui::FindWindowByName(id.c_str()); w && w->Active)
       return {static_cast<int>(w->Pos.x), static_cast<int>(w->Pos.y), static_cast<int>(w->Size.x),
               static_cast<int>(w->Size.y)};
@@ -264,7 +265,7 @@ GuiResult run_gui(const GuiOptions& options) {
     const bool last_frame = sf.quit || (options.frames && ui.frame >= *options.frames);
     if (last_frame && !options.screenshot.empty()) screenshot = options.screenshot;
     if (!screenshot.empty()) {
-      const bool written = write_screenshot(platform, screenshot, window_rect(sf.window, ui.settings.presenter));
+      const bool written = write_screenshot(platform, screenshot, window_rect(sf.window, ui.layout));
       ok = ok && written;
       ui.status = written ? "screenshot written: " + screenshot : "could not write " + screenshot;
       if (script && !options.quiet) std::printf("%s\n", ui.status.c_str());

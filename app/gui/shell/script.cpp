@@ -329,8 +329,10 @@ std::string state_line(const Session& session, const UiState& ui, const Narrator
   if (session.compare_model())
     out += fmt::format(" compare={} compare_records={}", session.compare_variant(),
                        session.compare_model()->run.trace.size());
-  out += fmt::format(" scenario=\"{}\" language={} window={}x{} screen={}x{}", m.scenario.info.name,
-                     ui.settings.language, ui.window_w, ui.window_h, ui.screen_w, ui.screen_h);
+  static constexpr const char* layout_names[layouts] = {"normal", "presenter", "small", "small-presenter"};
+  out += fmt::format(" scenario=\"{}\" language={} window={}x{} screen={}x{} layout={}", m.scenario.info.name,
+                     ui.settings.language, ui.window_w, ui.window_h, ui.screen_w, ui.screen_h,
+                     layout_names[static_cast<size_t>(ui.layout)]);
   if (const Lesson* lesson = current_lesson(ui)) {
     out += fmt::format(" lesson={} lesson_step={}/{}", lesson->id, ui.lesson.step + 1, lesson->steps.size());
     if (ui.lesson.step >= 0)

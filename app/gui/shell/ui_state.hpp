@@ -15,6 +15,22 @@
 
 namespace deploysim::gui {
 
+/// The window's layouts: normal and presenter, each also for a small screen (a 1024x768 projector,
+/// a 1366x768 laptop), where the normal layout's left column becomes one window of tabs.
+enum class Layout { normal, presenter, small, small_presenter };
+/// How many layouts there are.
+constexpr size_t layouts = 4;
+/// The layout for a mode and the window's size in logical pixels: small below 1200 x 800.
+inline Layout layout_for(bool presenter, float w, float h) {
+  const bool small = w < 1200 || h < 800;
+  return presenter ? (small ? Layout::small_presenter : Layout::presenter) : (small ? Layout::small : Layout::normal);
+}
+/// What a layout's window ids start with, so that each layout keeps its own remembered rectangles.
+inline const char* layout_prefix(Layout l) {
+  static constexpr const char* prefix[layouts] = {"", "P", "S", "Q"};
+  return prefix[static_cast<size_t>(l)];
+}
+
 /// A learner's progress in one lesson (settings.json "progress", by lesson id).
 struct LessonProgress {
   bool done = false;            ///< The learner reached the lesson's last step.
@@ -108,6 +124,8 @@ struct UiState {
   int hex_hover_field = -1;                  ///< Inspector: field under the mouse in the hex view.
   std::string hex_pinned;          ///< Inspector: field pinned by a click or `inspect` (lit when nothing is hovered).
   std::string hex_scrolled_to;     ///< Inspector: the pinned field last scrolled into view.
+  Layout layout = Layout::normal;  ///< The layout of the last frame (panels.hpp's layout_for).
+  std::string focus_panel;         ///< A tab to bring to the front in the next frame ("Exercise").
   int reset_layout = 0;            ///< Frames left to place the windows at their default rectangles.
   bool fullscreen = false;         ///< F11.
   int64_t frame = 0;               ///< Frames drawn so far.
