@@ -2,6 +2,8 @@
 # The Exercise panel under Xvfb, driven by the script: choosing an exercise opens its scenario,
 # Check grades the run on screen (held=N/M on the state line), an allowed change then solves it,
 # and a change the exercise does not allow (made in the What-if panel) is refused, not graded.
+# An exercise file dropped on the window (a teacher's copy, outside assets) opens in the panel and
+# grades like a shipped one; a broken one says where it is broken.
 set -euo pipefail
 bin="$1"; src="$2"
 out="$(mktemp -d)"; trap 'rm -rf "$out"' EXIT
@@ -17,7 +19,18 @@ state
 set service.api.workers 2
 exercise check
 state
+exercise check
+state
+drop $out/mine/restart.toml
+exercise check
+state
+drop $out/mine/broken.toml
+frames 2
+state
 SCRIPT
+mkdir -p "$out/mine"
+sed 's/^title = .*/title = "My own restart exercise"/' "$src/assets/exercises/restart-outlast-outage.toml" > "$out/mine/restart.toml"
+sed 's/^scenario = .*/scenario = 42/' "$src/assets/exercises/restart-outlast-outage.toml" > "$out/mine/broken.toml"
 xvfb-run -a -s "-screen 0 1600x900x24" "$bin" gui --script "$out/s.txt" > "$out/out.txt"
 s1=$(grep '^state' "$out/out.txt" | sed -n 1p); s2=$(grep '^state' "$out/out.txt" | sed -n 2p)
 s3=$(grep '^state' "$out/out.txt" | sed -n 3p)
@@ -26,4 +39,9 @@ s3=$(grep '^state' "$out/out.txt" | sed -n 3p)
 [[ $s2 == *"tries=2 held=2/2"* ]] || fail "solved: $s2"
 [[ $s3 == *"tries=3 held=0/2 refused=\"'service.api.workers' is not a setting this exercise lets you change"* ]] ||
   fail "refused: $s3"
+s5=$(grep '^state' "$out/out.txt" | sed -n 5p); s6=$(grep '^state' "$out/out.txt" | sed -n 6p)
+[[ $s5 == *"exercise=restart tries=1 held=0/2"* && $s5 == *'scenario="Crash loop under four supervisors"'* ]] ||
+  fail "a dropped exercise file opens in the panel and grades: $s5"
+[[ $s5 == *"opened the exercise $out/mine/restart.toml"* ]] || fail "the status line names the dropped exercise: $s5"
+[[ $s6 == *"$out/mine/broken.toml:6:12"* ]] || fail "a broken exercise file's error names its line and column: $s6"
 echo "gui_exercise: all good"

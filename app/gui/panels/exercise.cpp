@@ -3,6 +3,8 @@
 // its evidence, and the hint of each condition that failed. Choosing an exercise opens its
 // scenario with its variant and [start]; a change posts RequestSetParam like the what-if panel,
 // so the canvas shows the run being graded.
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "gui/panels/panels.hpp"
@@ -51,7 +53,7 @@ constexpr Words words_en{
     "[ok]",
     "[not met]",
     "Hint: ",
-    "Solved after {} tries.",
+    "Solved (try {}).",
     "Not yet (try {}).",
     "The run changed since the last check: press Check again.",
     "Start over",
@@ -215,6 +217,15 @@ void draw_exercise(const PanelContext& ctx, UiState& ui, Commands& commands) {
       else if (st.error.empty())
         st.error = l.error->to_string();
     }
+  }
+  if (st.opened) {  // an exercise file opened from disk: it replaces a shipped one with its id
+    auto same = std::find_if(st.list.begin(), st.list.end(), [&](const Exercise& e) { return e.id == st.opened->id; });
+    if (same == st.list.end()) same = st.list.insert(st.list.end(), std::move(*st.opened));
+    else *same = std::move(*st.opened);
+    st.opened.reset();
+    st.error.clear();
+    st.current = static_cast<int>(same - st.list.begin());
+    open_exercise(*same, st, commands);
   }
   if (!st.error.empty()) ImGui::TextWrapped("%s", st.error.c_str());
   if (!st.choose.empty()) {  // the script's `exercise ID`

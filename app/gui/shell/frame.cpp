@@ -156,7 +156,7 @@ void draw_frame(const Session& session, const Fonts& fonts, const std::string& a
     ImGui::End();
   }
   // The exercise panel opens and checks exercises when it draws: a script's `exercise` needs its tab.
-  if (!ui.exercise.choose.empty() || ui.exercise.check_now) ui.focus_panel = "Exercise";
+  if (!ui.exercise.choose.empty() || ui.exercise.check_now || ui.exercise.opened) ui.focus_panel = "Exercise";
   if (!tabs.empty()) {
     if (begin_panel(windows.back(), tw.rect, ui, windows)) {
       // Tab names in the regular font: five in the large one do not fit the panel ("Inspec...").

@@ -32,7 +32,7 @@ struct Strings {
 constexpr Strings english{
     "{}: no such file",
     "{}: not a file (pick a .toml lesson or scenario)",
-    "{}: an exercise; grade it with `deploysim exercise` (the window opens lessons and scenarios)",
+    "opened the exercise {}: change what it allows, then Check",
     "no scenario is open: there is no what-if to save",
     "{}: cannot write the file",
     "saved the what-if as {} (loads back to the same run)",
@@ -43,7 +43,7 @@ constexpr Strings english{
 constexpr Strings korean{
     "{}: 파일이 없습니다",
     "{}: 파일이 아닙니다 (.toml 레슨이나 시나리오를 고르세요)",
-    "{}: 연습 문제 파일입니다. `deploysim exercise`로 채점하세요 (창에서는 레슨과 시나리오를 엽니다)",
+    "연습 문제를 열었습니다: {}. 허용된 값을 바꾼 다음 채점을 누르세요",
     "열린 시나리오가 없어 저장할 what-if가 없습니다",
     "{}: 파일을 쓸 수 없습니다",
     "what-if를 시나리오 파일로 저장했습니다 (다시 열면 같은 실행): {}",
@@ -150,7 +150,11 @@ std::string open_file(const std::string& path, UiState& ui, Commands& commands) 
 }
 
 std::string open_exercise_file(const std::string& path, UiState& ui, Commands&) {
-  return fmt::format(fmt::runtime(text(ui).exercise), path);
+  ExerciseLoad loaded = load_exercise_file(path);
+  if (!loaded.exercise) return loaded.error->to_string();
+  ui.exercise.opened = std::move(*loaded.exercise);  // the Exercise panel takes it on its next frame
+  ui.status = fmt::format(fmt::runtime(text(ui).exercise), path);
+  return {};
 }
 
 std::string save_whatif(const Session& session, const std::string& path, UiState& ui) {

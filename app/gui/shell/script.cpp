@@ -216,7 +216,7 @@ ScriptFrame ScriptRunner::tick(const Session& session, UiState& ui, Commands& co
   // is the exception: it prints the state while a simulation still runs (progress tests).
   const bool peek = next_ < lines_.size() && lines_[next_].verb == "peek";
   if ((session.busy() && !peek) || !commands.queue.empty() || tls_bytes_pending(session.model()) ||
-      lesson_pending(ui) || !ui.exercise.choose.empty() || ui.exercise.check_now)
+      lesson_pending(ui) || !ui.exercise.choose.empty() || ui.exercise.check_now || ui.exercise.opened)
     return f;
   if (next_ >= lines_.size()) {
     f.quit = true;

@@ -108,6 +108,7 @@ struct ExerciseUi {
   std::string refused;                       ///< A setting the exercise does not allow (instead of results).
   bool scroll_to_results = false;            ///< A check just ran: bring its results into view.
   std::string choose;                        ///< Script `exercise ID`: choose it on the next frame.
+  std::optional<Exercise> opened;            ///< An exercise file opened (File > Open, dropped): choose it next.
   bool check_now = false;                    ///< Script `exercise check`: press Check once the run is in.
 };
 
