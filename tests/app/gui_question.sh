@@ -1,6 +1,7 @@
 # "Predict, then reveal" through the scripted GUI: a step with a question waits (the playhead
 # stays) until the learner answers and reveals; then the playhead goes to the step's record and
-# the answer read from the run is shown, right or wrong. Screenshots before and after the reveal.
+# the answer read from the run is shown, right or wrong, and counted in the course outline's
+# progress. Screenshots before and after the reveal.
 set -euo pipefail
 bin="$1"; src="$2"
 out="${KEEP_OUT:-$(mktemp -d)}"; [[ -n "${KEEP_OUT:-}" ]] || trap 'rm -rf "$out"' EXIT
@@ -39,6 +40,8 @@ s1=$(s 1); s2=$(s 2); s3=$(s 3); s4=$(s 4); s5=$(s 5)
 # Choice 1 (api's certificate) is wrong: nginx sent the default server's, for www.example.test.
 [[ $s4 == *"kind=tls.certificate"* && $s4 == *'question=revealed answer="www.example.test" right=0 right_choice=2'* && $s4 == *"answers_right=1"* ]] \
   || fail "revealed wrong: $s4"
+# The course outline's progress (kept with the settings) counts the answers: 1 of 2 right.
+[[ $s2 == *'outline="1/2 right"'* && $s4 == *'outline="1/2 right"'* ]] || fail "the outline counts the answers: $s2 / $s4"
 # Back to step 1: its revealed answer is kept.
 [[ $s5 == *"lesson_step=1/4"* && $s5 == *"question=revealed"* && $s5 == *"right=1"* ]] || fail "back keeps the answer: $s5"
 python3 "$src/tests/app/png_check.py" "$out/before.png" 1600 900 64

@@ -220,8 +220,10 @@ void draw_exercise(const PanelContext& ctx, UiState& ui, Commands& commands) {
   }
   if (st.opened) {  // an exercise file opened from disk: it replaces a shipped one with its id
     auto same = std::find_if(st.list.begin(), st.list.end(), [&](const Exercise& e) { return e.id == st.opened->id; });
-    if (same == st.list.end()) same = st.list.insert(st.list.end(), std::move(*st.opened));
-    else *same = std::move(*st.opened);
+    if (same == st.list.end())
+      same = st.list.insert(st.list.end(), std::move(*st.opened));
+    else
+      *same = std::move(*st.opened);
     st.opened.reset();
     st.error.clear();
     st.current = static_cast<int>(same - st.list.begin());

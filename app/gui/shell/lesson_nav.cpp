@@ -126,6 +126,8 @@ void update_lesson(const Model& model, UiState& ui, Commands& commands) {
                                                            : number_is_right(*step.question, *read.value, q->number);
   }
   l.answers.right[lesson->id][l.step] = q->right;
+  // Kept with the settings, so that the outline shows "2/3 right" in the next session too.
+  ui.settings.progress[lesson->id].answers[l.step] = q->right;
 }
 
 void apply_window_moves(UiState& ui) {

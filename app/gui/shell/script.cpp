@@ -10,6 +10,7 @@
 #include "gui/shell/gui.hpp"
 #include "gui/shell/lesson_nav.hpp"
 #include "gui/shell/narrate.hpp"
+#include "gui/widgets/lessons.hpp"
 #include "gui/widgets/file_browser.hpp"
 #include "gui/widgets/tls_bytes.hpp"
 
@@ -347,6 +348,10 @@ std::string state_line(const Session& session, const UiState& ui, const Narrator
                          q.right_choice + 1);
     }
     out += fmt::format(" answers_right={}", ui.lesson.answers.right_count(lesson->id));
+    // What the course outline shows for it, from the progress kept with the settings.
+    const auto kept = ui.settings.progress.find(lesson->id);
+    out += fmt::format(" outline=\"{}\"",
+                       progress_text(*lesson, kept == ui.settings.progress.end() ? nullptr : &kept->second, false));
   } else {
     out += " lesson=none";
   }
