@@ -1,11 +1,13 @@
 // Sequence diagram (Wireshark's flow graph): the selected connection with the DNS lookup
 // before it and the plaintext hop behind the proxy, one row per message, round trips marked.
 #include <algorithm>
+#include <optional>
 #include <set>
 
 #include <fmt/format.h>
 
 #include "gui/panels/panels.hpp"
+#include "gui/platform/imgui_compat.hpp"
 
 namespace deploysim::gui {
 
@@ -90,10 +92,16 @@ void draw_sequence(const PanelContext& ctx, UiState& ui, Commands& commands) {
     return static_cast<int>(std::find(columns.begin(), columns.end(), raw(n)) - columns.begin());
   };
 
+  // Presenter mode's large font in a narrow Details column (a 1024 px window) leaves the columns too
+  // narrow for names and labels: the diagram draws smaller there, as the canvas does.
+  const float small = ImGui::GetFontSize() > 20 && ImGui::GetContentRegionAvail().x < 500 ? 0.7f : 1.0f;
+  std::optional<compat::FontScale> scale;
+  if (small < 1) scale.emplace(small);
   ImGui::Text("connection #%u: %zu messages", raw(c), rows.size());
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const float lh = ImGui::GetTextLineHeight();
-  const float time_w = ImGui::CalcTextSize("00.000 s ").x + 70;
+  // The time column holds a time ("449.696 ms"), then a round trip's label and bracket ("RTT 12 [").
+  const float time_w = ImGui::CalcTextSize("000.000 ms").x + ImGui::CalcTextSize("RTT 00").x + 20;
   const ImVec2 head = ImGui::GetCursorScreenPos();
   const float width = ImGui::GetContentRegionAvail().x - time_w;
   const float col_w = width / static_cast<float>(std::max<size_t>(1, columns.size()));
@@ -111,10 +119,12 @@ void draw_sequence(const PanelContext& ctx, UiState& ui, Commands& commands) {
     dl->AddText(ImVec2(x, head.y + (stagger && k % 2 ? lh : 0.0f)), IM_COL32(230, 230, 230, 255), name.c_str());
   }
   ImGui::Dummy(ImVec2(0, lh * (stagger ? 2.0f : 1.0f) + 4));
+  scale.reset();
   if (!ImGui::BeginChild("rows", ImVec2(0, 0), false)) {
     ImGui::EndChild();
     return;
   }
+  if (small < 1) scale.emplace(small);
   dl = ImGui::GetWindowDrawList();
   const float row_h = lh * 1.9f;
   const ImVec2 top = ImGui::GetCursorScreenPos();
@@ -159,7 +169,7 @@ void draw_sequence(const PanelContext& ctx, UiState& ui, Commands& commands) {
     if (r.from == client && rtt_start < 0) rtt_start = r.t_ns, rtt_y = ya;
     if (r.to == client && rtt_start >= 0) {
       ++rtt;
-      const float x = top.x + time_w - 30;
+      const float x = top.x + time_w - 10;
       dl->AddLine(ImVec2(x, rtt_y), ImVec2(x, ya), IM_COL32(255, 255, 255, 160), 1.5f);
       dl->AddLine(ImVec2(x, rtt_y), ImVec2(x + 6, rtt_y), IM_COL32(255, 255, 255, 160), 1.5f);
       dl->AddLine(ImVec2(x, ya), ImVec2(x + 6, ya), IM_COL32(255, 255, 255, 160), 1.5f);
@@ -171,6 +181,7 @@ void draw_sequence(const PanelContext& ctx, UiState& ui, Commands& commands) {
   }
   ImGui::SetCursorScreenPos(ImVec2(top.x, top.y + total_h));
   ImGui::Dummy(ImVec2(1, 1));
+  scale.reset();
   ImGui::EndChild();
 }
 

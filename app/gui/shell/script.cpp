@@ -23,7 +23,7 @@ constexpr const char* verbs =
     "play, "
     "pause, speed X, key NAME, compare VARIANT, presenter on|off, inspect FIELD, lesson NAME|next|back|off|answer "
     "X|reveal, language en|ko, window NAME X Y W H, capture WINDOW OUT.png, exercise ID|check, reload, drop FILE, "
-    "browse DIR|off, browse_save DIR, save_whatif FILE, copy FROM TO, watch, quit";
+    "browse DIR|off, browse_save DIR, save_whatif FILE, copy FROM TO, watch, tab PANEL, quit";
 
 bool parse_int(std::string_view s, int64_t& v) {
   const auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
@@ -139,7 +139,7 @@ std::optional<ScriptError> parse_script(const std::string& text, const std::stri
     if (rest != std::string::npos) sl.value = raw_line.substr(rest);
     const std::string& v = sl.verb;
     if ((v == "open" || v == "compare" || v == "screenshot" || v == "peek" || v == "drop" || v == "browse" ||
-         v == "browse_save" || v == "save_whatif") &&
+         v == "browse_save" || v == "save_whatif" || v == "tab") &&
         !sl.value.empty()) {
       sl.arg = raw_line.substr(arg_start);  // names and paths may contain spaces
       while (!sl.arg.empty() && (sl.arg.back() == ' ' || sl.arg.back() == '\t')) sl.arg.pop_back();
@@ -149,7 +149,7 @@ std::optional<ScriptError> parse_script(const std::string& text, const std::stri
                            v == "screenshot" || v == "speed" || v == "key" || v == "compare" || v == "presenter" ||
                            v == "inspect" || v == "lesson" || v == "language" || v == "window" || v == "capture" ||
                            v == "exercise" || v == "drop" || v == "browse" || v == "browse_save" ||
-                           v == "save_whatif" || v == "copy";
+                           v == "save_whatif" || v == "copy" || v == "tab";
     const bool no_arg = v == "state" || v == "play" || v == "pause" || v == "quit" || v == "reload" || v == "watch";
     const bool optional_arg = v == "peek";  // peek OUT.png: a screenshot of the frame as it is
     if (!needs_arg && !no_arg && !optional_arg)
@@ -285,7 +285,9 @@ ScriptFrame ScriptRunner::tick(const Session& session, UiState& ui, Commands& co
     if (ec)
       std::fprintf(stderr, "%s:%u: cannot copy %s to %s: %s\n", "script", l.line, l.arg.c_str(), l.value.c_str(),
                    ec.message().c_str());
-  } else if (v == "quit")
+  } else if (v == "tab")  // a panel shown as a tab ("What if") to the front, as a click on its tab
+    ui.focus_panel = l.arg;
+  else if (v == "quit")
     f.quit = true;
   else if (v == "state" || v == "peek") {
     if (out_) {
