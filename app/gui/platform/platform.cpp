@@ -48,10 +48,19 @@ bool open_window(Platform& p, int w, int h, bool vsync) {
   glfwWindowHint(GLFW_STENCIL_BITS, 0);
   const int api = preferred_context_api();
   glfwWindowHint(GLFW_CONTEXT_CREATION_API, api);
-  p.window = glfwCreateWindow(w, h, "deploysim", nullptr, nullptr);
+  // GLFW clears and presents a new window's buffer once. With a software renderer that present
+  // costs as much as a whole frame at full size, so the window is made small and hidden, then
+  // given its size and shown: the first present the learner sees is our first frame.
+  glfwWindowHint(GLFW_VISIBLE, GLFW_FALSE);
+  p.window = glfwCreateWindow(64, 64, "deploysim", nullptr, nullptr);
   if (!p.window && api != GLFW_NATIVE_CONTEXT_API) {
     glfwWindowHint(GLFW_CONTEXT_CREATION_API, GLFW_NATIVE_CONTEXT_API);
-    p.window = glfwCreateWindow(w, h, "deploysim", nullptr, nullptr);
+    p.window = glfwCreateWindow(64, 64, "deploysim", nullptr, nullptr);
+  }
+  glfwWindowHint(GLFW_VISIBLE, GLFW_TRUE);
+  if (p.window) {
+    glfwSetWindowSize(p.window, w, h);
+    glfwShowWindow(p.window);
   }
   launch_stamp("window");
   const bool ok = p.window && (glfwMakeContextCurrent(p.window), glfwSwapInterval(vsync ? 1 : 0),
