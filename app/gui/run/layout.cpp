@@ -3,6 +3,7 @@
 #include "gui/run/layout.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 
 #include <fmt/format.h>
@@ -468,34 +469,37 @@ std::string tick_label(int64_t t, int64_t step) {
   return two(t, d, "d", h, "h");
 }
 
+// The axis's steps in ns: 1, 2, 5 x 10^k below a second, then round clock and calendar spans.
+constexpr std::array<int64_t, 54> axis_steps = [] {
+  constexpr int64_t s = 1'000'000'000, min = 60 * s, h = 60 * min, d = 24 * h;
+  std::array<int64_t, 54> v{};
+  size_t n = 0;
+  for (int64_t p = 1; p < s; p *= 10)
+    for (int64_t m : {1, 2, 5}) v[n++] = p * m;
+  for (int64_t x : {s,        2 * s,    5 * s,    10 * s, 15 * s, 30 * s, min,    2 * min, 5 * min,
+                    10 * min, 15 * min, 30 * min, h,      2 * h,  3 * h,  6 * h,  12 * h,  d,
+                    2 * d,    5 * d,    7 * d,    14 * d, 30 * d, 60 * d, 90 * d, 180 * d, 365 * d})
+    v[n++] = x;
+  return v;
+}();
+
 }  // namespace
 
 std::vector<AxisTick> axis_ticks(double t0_s, double t1_s, float width, const TextWidth& text_width) {
-  static const std::vector<int64_t> steps = [] {
-    std::vector<int64_t> v;
-    for (int64_t p = 1; p < 1'000'000'000; p *= 10)
-      for (int64_t m : {1, 2, 5}) v.push_back(p * m);
-    constexpr int64_t s = 1'000'000'000, min = 60 * s, h = 60 * min, d = 24 * h;
-    for (int64_t x : {s,        2 * s,    5 * s,    10 * s, 15 * s, 30 * s, min,    2 * min, 5 * min,
-                      10 * min, 15 * min, 30 * min, h,      2 * h,  3 * h,  6 * h,  12 * h,  d,
-                      2 * d,    5 * d,    7 * d,    14 * d, 30 * d, 60 * d, 90 * d, 180 * d, 365 * d})
-      v.push_back(x);
-    return v;
-  }();
   std::vector<AxisTick> out;
   const double span = t1_s - t0_s;
   if (!(span > 0) || width <= 0) return out;
   const auto t0 = static_cast<int64_t>(t0_s * 1e9), t1 = static_cast<int64_t>(t1_s * 1e9);
-  for (const int64_t step : steps) {
+  for (const int64_t step : axis_steps) {
     const double px = static_cast<double>(step) / 1e9 / span * width;  // pixels between two ticks
-    if (px < 24 && step != steps.back()) continue;
+    if (px < 24 && step != axis_steps.back()) continue;
     out.clear();
     float widest = 0;
     for (int64_t t = (t0 + step - 1) / step * step; t <= t1; t += step) {
       out.push_back({static_cast<double>(t) / 1e9, tick_label(t, step)});
       widest = std::max(widest, text_width(out.back().label));
     }
-    if (px >= widest + 12 || step == steps.back()) break;
+    if (px >= widest + 12 || step == axis_steps.back()) break;
   }
   return out;
 }
