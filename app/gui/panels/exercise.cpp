@@ -15,7 +15,7 @@ namespace deploysim::gui {
 
 namespace {
 
-// The panel's words (issue #16 moves them to a catalogue).
+// The panel's words in the chosen language (assets/i18n, [exercise]), read once per frame.
 struct Words {
   const char* none;
   const char* intro;
@@ -39,52 +39,14 @@ struct Words {
   const char* now;
 };
 
-constexpr Words words_en{
-    "(choose one)",
-    "Choose an exercise, change what it allows, then Check: the simulator grades the run.",
-    "Opening the exercise's scenario ...",
-    "Task",
-    "You may change",
-    "as the scenario sets it",
-    "Set",
-    "Goal",
-    "Check",
-    "simulating ...",
-    "[ok]",
-    "[not met]",
-    "Hint: ",
-    "Solved (try {}).",
-    "Not yet (try {}).",
-    "The run changed since the last check: press Check again.",
-    "Start over",
-    "This run has a change the exercise does not allow: ",
-    "The open scenario is not this exercise's: choose the exercise again.",
-    "now",
-};
-constexpr Words words_ko{
-    "(고르세요)",
-    "연습 문제를 고르고, 허용된 값을 바꾼 다음 채점을 누르세요. 시뮬레이터가 실행 결과를 채점합니다.",
-    "연습 문제의 시나리오를 여는 중 ...",
-    "과제",
-    "바꿀 수 있는 값",
-    "시나리오 값 그대로",
-    "적용",
-    "목표",
-    "채점",
-    "시뮬레이션 중 ...",
-    "[통과]",
-    "[미달]",
-    "힌트: ",
-    "{}번 만에 해결했습니다.",
-    "아직입니다 ({}번째 시도).",
-    "마지막 채점 뒤에 실행이 바뀌었습니다. 다시 채점하세요.",
-    "처음부터",
-    "이 실행에는 연습 문제가 허용하지 않는 변경이 있습니다: ",
-    "열려 있는 시나리오가 이 연습 문제의 것이 아닙니다. 연습 문제를 다시 고르세요.",
-    "현재",
-};
-
-const Words& words(bool ko) { return ko ? words_ko : words_en; }
+Words words(const UiState& ui) {
+  auto t = [&](const char* key) { return ui.tr(key).c_str(); };
+  return Words{t("exercise.none"),       t("exercise.intro"),    t("exercise.opening"),   t("exercise.task"),
+               t("exercise.may_change"), t("exercise.as_given"), t("exercise.set"),       t("exercise.goal"),
+               t("exercise.check"),      t("exercise.busy"),     t("exercise.held"),      t("exercise.not_held"),
+               t("exercise.hint"),       t("exercise.solved"),   t("exercise.not_yet"),   t("exercise.stale"),
+               t("exercise.restart"),    t("exercise.refused"),  t("exercise.other_run"), t("exercise.now")};
+}
 
 const std::string& pick(bool ko, const std::string& en, const std::string& k) { return ko && !k.empty() ? k : en; }
 
@@ -115,9 +77,8 @@ std::string current_value(const Overrides& overrides, const std::string& path) {
   return {};
 }
 
-void param_widget(const ExerciseParam& p, const Exercise& ex, const Overrides& overrides, bool ko, ExerciseUi& st,
-                  Commands& commands) {
-  const Words& w = words(ko);
+void param_widget(const ExerciseParam& p, const Exercise& ex, const Overrides& overrides, bool ko, const Words& w,
+                  ExerciseUi& st, Commands& commands) {
   const std::string now = current_value(overrides, p.path);
   const std::string label = pick(ko, p.label.empty() ? p.path : p.label, p.label_ko);
   ImGui::PushID(p.path.c_str());
@@ -171,8 +132,7 @@ void check(const Exercise& ex, const PanelContext& ctx, ExerciseUi& st) {
   st.results = evaluate_goals(ex, m.run);
 }
 
-void results(const Exercise& ex, const PanelContext& ctx, bool ko, ExerciseUi& st) {
-  const Words& w = words(ko);
+void results(const Exercise& ex, const PanelContext& ctx, bool ko, const Words& w, ExerciseUi& st) {
   const bool stale = st.checked_fingerprint != ctx.model.run.trace.fingerprint_hex();
   if (st.scroll_to_results) ImGui::SetScrollHereY(0.0f), st.scroll_to_results = false;
   if (!st.refused.empty()) {
@@ -207,7 +167,8 @@ void results(const Exercise& ex, const PanelContext& ctx, bool ko, ExerciseUi& s
 void draw_exercise(const PanelContext& ctx, UiState& ui, Commands& commands) {
   ExerciseUi& st = ui.exercise;
   const bool ko = ui.settings.language == "ko";
-  const Words& w = words(ko);
+  const Words w = words(ui);
+
   if (!st.listed) {
     st.listed = true;
     for (const std::string& file : list_exercises(ctx.assets_dir + "/exercises")) {
@@ -234,7 +195,7 @@ void draw_exercise(const PanelContext& ctx, UiState& ui, Commands& commands) {
     for (size_t i = 0; i < st.list.size(); ++i)
       if (st.list[i].id == st.choose) st.current = static_cast<int>(i), open_exercise(st.list[i], st, commands);
     if (st.current < 0 || st.list[static_cast<size_t>(st.current)].id != st.choose)
-      st.error = fmt::format("no exercise '{}' in {}/exercises", st.choose, ctx.assets_dir);
+      st.error = ui.trf("exercise.no_such", st.choose, ctx.assets_dir);
     st.choose.clear();
   }
   ImGui::SetNextItemWidth(-1);
@@ -266,7 +227,7 @@ void draw_exercise(const PanelContext& ctx, UiState& ui, Commands& commands) {
   ImGui::Spacing();
   ImGui::TextDisabled("%s", w.may_change);
   ImGui::Separator();
-  for (const ExerciseParam& p : ex.params) param_widget(p, ex, ctx.session.overrides(), ko, st, commands);
+  for (const ExerciseParam& p : ex.params) param_widget(p, ex, ctx.session.overrides(), ko, w, st, commands);
   ImGui::Spacing();
   ImGui::TextDisabled("%s", w.goal);
   ImGui::Separator();
@@ -282,7 +243,7 @@ void draw_exercise(const PanelContext& ctx, UiState& ui, Commands& commands) {
   if (ImGui::Button(w.restart)) open_exercise(ex, st, commands);
   if (go || (st.check_now && !ctx.session.busy())) check(ex, ctx, st);
   if (!ctx.session.busy()) st.check_now = false;
-  if (st.checked) results(ex, ctx, ko, st);
+  if (st.checked) results(ex, ctx, ko, w, st);
 }
 
 }  // namespace deploysim::gui

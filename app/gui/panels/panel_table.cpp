@@ -45,19 +45,22 @@ constexpr PanelRect centre(float l, float r, float y, float h) { return {l, y, 1
 
 // Drawing order; tabs appear in this order too. Columns: normal, presenter, small, small presenter.
 constexpr std::array<PanelSpec, 9> table{{
-    {"Topology###Topology",
+    {"Topology",
+     "panel.topology",
      draw_topology,
      {centre(left, right, 0, (1 - bottom) * canvas_h), PanelRect{0, 0, p_left, p_canvas_h},
       centre(s_left, s_right, 0, (1 - bottom) * canvas_h), PanelRect{0, 0, p_left, q_canvas_h}},
      true,
      true},
     {"Narration",
+     "panel.narration",
      draw_narration,
      {centre(left, right, (1 - bottom) * canvas_h, (1 - bottom) * (1 - canvas_h)),
       PanelRect{0, p_canvas_h, p_left, p_narration_h},
       centre(s_left, s_right, (1 - bottom) * canvas_h, (1 - bottom) * (1 - canvas_h)),
       PanelRect{0, q_canvas_h, p_left, q_narration_h}}},
     {"Timeline",
+     "panel.timeline",
      draw_timeline,
      {PanelRect{0, 1 - bottom, 1 - right, bottom},
       PanelRect{0, p_canvas_h + p_narration_h, 1, 1 - p_canvas_h - p_narration_h},
@@ -65,19 +68,22 @@ constexpr std::array<PanelSpec, 9> table{{
       PanelRect{0, q_canvas_h + q_narration_h, 1, 1 - q_canvas_h - q_narration_h}},
      true},
     {"Inspector",
+     "panel.inspector",
      draw_inspector,
      {PanelRect{1 - right, 0, right, (1 - bottom) * inspector_h}, tab,
       PanelRect{1 - s_right, 0, s_right, (1 - bottom) * inspector_h}, tab}},
     {"Sequence",
+     "panel.sequence",
      draw_sequence,
      {PanelRect{1 - right, (1 - bottom) * inspector_h, right, (1 - bottom) * (1 - inspector_h)}, tab,
       PanelRect{1 - s_right, (1 - bottom) * inspector_h, s_right, (1 - bottom) * (1 - inspector_h)}, tab}},
     {"Metrics",
+     "panel.metrics",
      draw_metrics,
      {PanelRect{1 - right, 1 - bottom, right, bottom}, tab, PanelRect{1 - s_right, 1 - bottom, s_right, bottom}, tab}},
-    {"Scenario", draw_browser, {PanelRect{0, 0, left, 0.24f}, tab, tab, tab}},
-    {"What if", draw_whatif, {PanelRect{0, 0.24f, left, 0.23f}, tab, tab, tab}},
-    {"Exercise", draw_exercise, {PanelRect{0, 0.47f, left, 1 - bottom - 0.47f}, tab, tab, tab}},
+    {"Scenario", "panel.scenario", draw_browser, {PanelRect{0, 0, left, 0.24f}, tab, tab, tab}},
+    {"What if", "panel.whatif", draw_whatif, {PanelRect{0, 0.24f, left, 0.23f}, tab, tab, tab}},
+    {"Exercise", "panel.exercise", draw_exercise, {PanelRect{0, 0.47f, left, 1 - bottom - 0.47f}, tab, tab, tab}},
 }};
 
 }  // namespace
@@ -85,15 +91,15 @@ constexpr std::array<PanelSpec, 9> table{{
 TabWindow tab_window(Layout layout) {
   switch (layout) {
     case Layout::normal:
-      return {"", {}};
+      return {"", "", {}};
     case Layout::presenter:
-      return {"Details", {p_left, 0, 1 - p_left, p_canvas_h + p_narration_h}};
+      return {"Details", "panel.details", {p_left, 0, 1 - p_left, p_canvas_h + p_narration_h}};
     case Layout::small:
-      return {"Panels", {0, 0, s_left, 1 - bottom}};
+      return {"Panels", "panel.panels", {0, 0, s_left, 1 - bottom}};
     case Layout::small_presenter:
-      return {"Details", {p_left, 0, 1 - p_left, q_canvas_h + q_narration_h}};
+      return {"Details", "panel.details", {p_left, 0, 1 - p_left, q_canvas_h + q_narration_h}};
   }
-  return {"", {}};
+  return {"", "", {}};
 }
 
 std::span<const PanelSpec> panel_table() { return table; }

@@ -35,7 +35,8 @@ struct PanelRect {
 
 /// One row of the panel table: where a panel sits in each layout.
 struct PanelSpec {
-  const char* name;                     ///< Window title; "###Id" makes the id independent of a changing title.
+  const char* name;                     ///< Its id, in English ("Topology"): window ids, tabs, `capture`.
+  const char* title;                    ///< Its title's key in the catalogue ("panel.topology").
   PanelDraw draw;                       ///< Its draw function (one file per panel).
   std::array<PanelRect, layouts> rect;  ///< Per Layout: its window's default rectangle, or w == 0: a tab.
   bool fixed = false;                   ///< No scrollbar or wheel scrolling (canvas, timeline).
@@ -48,7 +49,8 @@ std::span<const PanelSpec> panel_table();
 
 /// The window that holds a layout's tabs ("Details", "Panels") and its rectangle; w == 0: none.
 struct TabWindow {
-  const char* title;  ///< Its title.
+  const char* name;   ///< Its id ("Details").
+  const char* title;  ///< Its title's key in the catalogue.
   PanelRect rect;     ///< Its default rectangle.
 };
 /// The tab window of a layout.

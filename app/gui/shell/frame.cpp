@@ -33,13 +33,10 @@ bool needs_background(const std::string& title, const std::vector<std::string>& 
   return false;
 }
 
-// The window name of a panel in a layout: each layout's windows have ids of their own, so that the
-// normal layout's remembered rectangles stay untouched.
-std::string window_name(std::string_view name, Layout layout) {
-  const auto hash = name.find("###");
-  const std::string_view title = name.substr(0, hash),
-                         id = hash == std::string_view::npos ? name : name.substr(hash + 3);
-  return layout == Layout::normal ? std::string(name) : fmt::format("{}###{}{}", title, layout_prefix(layout), id);
+// The window name of a panel in a layout: its title in the chosen language, then its id; each
+// layout's windows have ids of their own, so that each keeps its own remembered rectangles.
+std::string window_name(std::string_view id, const std::string& title, Layout layout) {
+  return fmt::format("{}###{}{}", title, layout_prefix(layout), id);
 }
 
 bool begin_panel(const std::string& title, const PanelRect& r, const UiState& ui,
@@ -60,48 +57,49 @@ void menu_bar(const Session& session, UiState& ui, Commands& commands) {
   const bool open = ImGui::BeginMainMenuBar();
   ImGui::PopStyleColor();
   if (!open) return;
-  if (ImGui::BeginMenu("File")) {
-    const bool ko = ui.settings.language == "ko";
-    if (ImGui::MenuItem(ko ? "열기..." : "Open...", "Ctrl+O")) show_file_browser(ui, "", true, false);
+  // Menu ids stay English ("###File") so that a change of language keeps them apart and open.
+  auto menu = [&](const char* key, const char* id) { return fmt::format("{}###{}", ui.tr(key), id); };
+  if (ImGui::BeginMenu(menu("menu.file", "File").c_str())) {
+    if (ImGui::MenuItem(ui.tr("menu.open").c_str(), "Ctrl+O")) show_file_browser(ui, "", true, false);
     draw_recent_menu(ui, commands);
-    if (ImGui::MenuItem(ko ? "what-if를 시나리오로 저장..." : "Save the what-if as a scenario...", nullptr, false,
+    if (ImGui::MenuItem(ui.tr("menu.save_whatif").c_str(), nullptr, false,
                         !session.model().scenario.source_text.empty()))
       show_file_browser(ui, "", true, true);
-    if (ImGui::MenuItem("Reload scenario", nullptr, false, !session.path().empty())) commands.post(RequestReload{});
-    if (ImGui::MenuItem("Screenshot", "F12")) commands.post(RequestScreenshot{});
+    if (ImGui::MenuItem(ui.tr("menu.reload").c_str(), nullptr, false, !session.path().empty()))
+      commands.post(RequestReload{});
+    if (ImGui::MenuItem(ui.tr("menu.screenshot").c_str(), "F12")) commands.post(RequestScreenshot{});
     ImGui::Separator();
-    if (ImGui::MenuItem("Quit", "Ctrl+Q")) commands.post(RequestQuit{});
+    if (ImGui::MenuItem(ui.tr("menu.quit").c_str(), "Ctrl+Q")) commands.post(RequestQuit{});
     ImGui::EndMenu();
   }
-  if (ImGui::BeginMenu("View")) {
-    if (ImGui::MenuItem("Presenter mode (large, high contrast)", nullptr, &ui.settings.presenter)) ui.reset_layout = 2;
+  if (ImGui::BeginMenu(menu("menu.view", "View").c_str())) {
+    if (ImGui::MenuItem(ui.tr("menu.presenter").c_str(), nullptr, &ui.settings.presenter)) ui.reset_layout = 2;
     ImGui::SetNextItemWidth(ImGui::GetFontSize() * 8);
-    ImGui::SliderFloat("font scale", &ui.settings.font_scale, 0.75f, 2.5f, "%.2f");
-    ImGui::MenuItem("Packet trails while playing", nullptr, &ui.settings.show_trails);
-    if (ImGui::MenuItem("Fullscreen", "F11")) commands.post(RequestFullscreen{});
-    if (ImGui::MenuItem("Reset layout")) ui.reset_layout = 2;
+    ImGui::SliderFloat(ui.tr("menu.font_scale").c_str(), &ui.settings.font_scale, 0.75f, 2.5f, "%.2f");
+    ImGui::MenuItem(ui.tr("menu.trails").c_str(), nullptr, &ui.settings.show_trails);
+    if (ImGui::MenuItem(ui.tr("menu.fullscreen").c_str(), "F11")) commands.post(RequestFullscreen{});
+    if (ImGui::MenuItem(ui.tr("menu.reset_layout").c_str())) ui.reset_layout = 2;
     ImGui::EndMenu();
   }
-  if (ImGui::BeginMenu("Language")) {
-    if (ImGui::MenuItem("English", nullptr, ui.settings.language == "en")) ui.settings.language = "en";
-    if (ImGui::MenuItem("Korean", nullptr, ui.settings.language == "ko")) ui.settings.language = "ko";
+  // Each language by its own name, one per catalogue in assets/i18n.
+  if (ImGui::BeginMenu(menu("menu.language", "Language").c_str())) {
+    for (const auto& [code, name] : ui.languages)
+      if (ImGui::MenuItem(name.c_str(), nullptr, ui.settings.language == code)) ui.settings.language = code;
     ImGui::EndMenu();
   }
-  if (ImGui::BeginMenu("Help")) {
-    ImGui::TextUnformatted(
-        "Space  play / pause\nLeft / Right  step one event\nCtrl+Left / Ctrl+Right  previous / next stage\n"
-        "Home / End  start / end\n+ / -  speed\nF11  fullscreen\nF12  screenshot\n"
-        "Canvas: wheel zooms, right-drag pans, right double-click resets");
+  if (ImGui::BeginMenu(menu("menu.help", "Help").c_str())) {
+    ImGui::TextUnformatted(ui.tr("menu.keys").c_str());
     ImGui::EndMenu();
   }
   // A running simulation shows its progress here; the panels keep showing the previous run.
   std::string status =
       session.busy() ? fmt::format("{} ... {:.1f} s", session.busy_label(), session.busy_seconds()) : ui.status;
-  const std::string frame_ms = fmt::format("   {:.1f} ms/frame", ui.fps_ms);
+  const std::string frame_ms = "   " + ui.trf("menu.ms_per_frame", ui.fps_ms);
   status += frame_ms;
   const float bar_w = session.busy() ? ImGui::GetFontSize() * 8 : 0.0f;
   const float cancel_w =
-      session.busy() ? ImGui::CalcTextSize("Cancel").x + ImGui::GetStyle().FramePadding.x * 2 + 8 : 0.0f;
+      session.busy() ? ImGui::CalcTextSize(ui.tr("menu.cancel").c_str()).x + ImGui::GetStyle().FramePadding.x * 2 + 8
+                     : 0.0f;
   // On a narrow window (1024 px, presenter font) the status must not cover the menus: the message
   // gives way to the frame time, which gives way to nothing.
   const float menus_end = ImGui::GetCursorPosX() + 16;
@@ -112,7 +110,7 @@ void menu_bar(const Session& session, UiState& ui, Commands& commands) {
   if (session.busy()) {
     const double p = session.progress();
     ImGui::ProgressBar(static_cast<float>(p), ImVec2(bar_w, 0), fmt::format("{:.0f} %", p * 100).c_str());
-    if (ImGui::SmallButton("Cancel")) commands.post(RequestCancel{});
+    if (ImGui::SmallButton(fmt::format("{}###Cancel", ui.tr("menu.cancel")).c_str())) commands.post(RequestCancel{});
   }
   ImGui::TextUnformatted(status.c_str());
   ImGui::EndMainMenuBar();
@@ -141,9 +139,9 @@ void draw_frame(const Session& session, const Fonts& fonts, const std::string& a
     if (p.rect[li].w == 0)
       tabs.push_back(&p);
     else
-      windows.push_back(window_name(p.name, layout));
+      windows.push_back(window_name(p.name, ui.tr(p.title), layout));
   }
-  if (!tabs.empty()) windows.push_back(window_name(tw.title, layout));
+  if (!tabs.empty()) windows.push_back(window_name(tw.name, ui.tr(tw.title), layout));
   size_t wi = 0;
   for (const PanelSpec& p : panel_table()) {
     if (p.rect[li].w == 0) continue;
@@ -173,7 +171,8 @@ void draw_frame(const Session& session, const Fonts& fonts, const std::string& a
         for (const PanelSpec* p : tabs) {
           // A panel something just asked for (an exercise opened, a file's error) comes to the front.
           const ImGuiTabItemFlags select = ui.focus_panel == p->name ? ImGuiTabItemFlags_SetSelected : 0;
-          if (regular([p, select] { return ImGui::BeginTabItem(p->name, nullptr, select); })) {
+          const std::string label = fmt::format("{}###{}", ui.tr(p->title), p->name);
+          if (regular([&] { return ImGui::BeginTabItem(label.c_str(), nullptr, select); })) {
             // The content scrolls under the tabs, which keep the whole width.
             if (ImGui::BeginChild("##tab", ImVec2(0, 0), false, p->fixed ? ImGuiWindowFlags_NoScrollbar : 0))
               p->draw(ctx, ui, commands);

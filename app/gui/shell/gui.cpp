@@ -85,6 +85,25 @@ void report(UiState& ui, const std::string& problem) {
   std::fprintf(stderr, "deploysim: %s\n", problem.c_str());
 }
 
+// Keeps ui.words in the chosen language (the first call also lists the catalogues); a language
+// without a catalogue reads in English and says so.
+void keep_words(UiState& ui) {
+  if (ui.languages.empty())
+    for (const std::string& code : Messages::languages()) {
+      auto m = Messages::load(code, nullptr);
+      ui.languages.emplace_back(code, m ? (*m)("language.name") : code);
+    }
+  if (ui.words_lang == ui.settings.language) return;
+  ui.words_lang = ui.settings.language;
+  std::string error;
+  auto m = Messages::load(ui.settings.language, &error);
+  if (!m) {
+    report(ui, error);
+    m = Messages::load("en", &error);
+  }
+  if (m) ui.words = std::move(*m);
+}
+
 // Applies the commands panels, keys and the script posted during the frame.
 void apply_commands(Session& session, UiState& ui, Commands& commands, Platform& platform, std::string& screenshot) {
   std::vector<Command> queue;
@@ -177,6 +196,7 @@ GuiResult run_gui(const GuiOptions& options) {
       ui.settings = std::move(loaded.settings);
       report(ui, loaded.problem);
     }
+    keep_words(ui);
     std::string first = options.scenario;
     // No file: the first lesson (else the last scenario). A file opens as what it holds: a lesson
     // on its first step, a scenario, an exercise.
@@ -234,6 +254,7 @@ GuiResult run_gui(const GuiOptions& options) {
       commands.post(RequestOpenFile{dropped});
       break;  // one file at a time: the first of several dropped together
     }
+    keep_words(ui);
     report(ui, ensure_language_fonts(fonts, ui.settings.language, assets));
     if (applied_presenter != ui.settings.presenter || applied_scale != ui.settings.font_scale) {
       apply_style(ui.settings.presenter, ui.settings.font_scale, fonts);

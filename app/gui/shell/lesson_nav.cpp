@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <filesystem>
 
+#include <fmt/format.h>
 #include <imgui.h>
 
 #include "deploysim/lesson.hpp"
@@ -132,7 +133,9 @@ void update_lesson(const Model& model, UiState& ui, Commands& commands) {
 
 void apply_window_moves(UiState& ui) {
   const ImGuiViewport* vp = ImGui::GetMainViewport();
-  for (const auto& [name, r] : ui.window_moves) {
+  for (const auto& [id, r] : ui.window_moves) {
+    // By the panel's id in the current layout ("Scenario"), whatever language its title is in.
+    const std::string name = fmt::format("###{}{}", layout_prefix(ui.layout), id);
     ImGui::SetWindowPos(name.c_str(),
                         ImVec2(vp->WorkPos.x + r[0] * vp->WorkSize.x, vp->WorkPos.y + r[1] * vp->WorkSize.y));
     ImGui::SetWindowSize(name.c_str(), ImVec2(r[2] * vp->WorkSize.x, r[3] * vp->WorkSize.y));

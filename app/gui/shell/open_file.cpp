@@ -17,42 +17,6 @@ namespace deploysim::gui {
 
 namespace {
 
-// Every sentence this file shows, in English and Korean.
-struct Strings {
-  const char* no_file;
-  const char* not_a_file;
-  const char* exercise;
-  const char* nothing_to_save;
-  const char* cannot_write;
-  const char* saved;
-  const char* lesson_reloaded;
-  const char* opened;
-};
-
-constexpr Strings english{
-    "{}: no such file",
-    "{}: not a file (pick a .toml lesson or scenario)",
-    "opened the exercise {}: change what it allows, then Check",
-    "no scenario is open: there is no what-if to save",
-    "{}: cannot write the file",
-    "saved the what-if as {} (loads back to the same run)",
-    "lesson file changed on disk: read again",
-    "opened {}",
-};
-
-constexpr Strings korean{
-    "{}: 파일이 없습니다",
-    "{}: 파일이 아닙니다 (.toml 레슨이나 시나리오를 고르세요)",
-    "연습 문제를 열었습니다: {}. 허용된 값을 바꾼 다음 채점을 누르세요",
-    "열린 시나리오가 없어 저장할 what-if가 없습니다",
-    "{}: 파일을 쓸 수 없습니다",
-    "what-if를 시나리오 파일로 저장했습니다 (다시 열면 같은 실행): {}",
-    "레슨 파일이 바뀌어 다시 읽었습니다",
-    "열었습니다: {}",
-};
-
-const Strings& text(const UiState& ui) { return ui.settings.language == "ko" ? korean : english; }
-
 struct Stamp {
   std::filesystem::file_time_type mtime{};
   std::uintmax_t size = 0;
@@ -78,8 +42,7 @@ void remember_lesson_file(UiState& ui, const std::string& path) {
 
 std::string open_lesson_file(const std::string& path, UiState& ui, Commands& commands) {
   LessonLoad loaded = load_lesson_file(path);
-  if (!loaded.lesson)
-    return loaded.error ? loaded.error->to_string() : fmt::format(fmt::runtime(text(ui).no_file), path);
+  if (!loaded.lesson) return loaded.error ? loaded.error->to_string() : ui.trf("file.no_file", path);
   ensure_lessons(ui);
   std::vector<Lesson>& list = ui.lesson.list;
   std::error_code ec;
@@ -101,8 +64,7 @@ void reload_lesson(UiState& ui, Commands& commands) {
   FilesUi& f = ui.files;
   LessonLoad loaded = load_lesson_file(f.lesson_file);
   if (!loaded.lesson) {
-    f.lesson_error =
-        loaded.error ? loaded.error->to_string() : fmt::format(fmt::runtime(text(ui).no_file), f.lesson_file);
+    f.lesson_error = loaded.error ? loaded.error->to_string() : ui.trf("file.no_file", f.lesson_file);
     ui.status = f.lesson_error;
     return;
   }
@@ -116,7 +78,7 @@ void reload_lesson(UiState& ui, Commands& commands) {
   };
   const bool moved = target(lesson, step) != target(*loaded.lesson, step);
   lesson = std::move(*loaded.lesson);
-  ui.status = text(ui).lesson_reloaded;
+  ui.status = ui.tr("file.lesson_reloaded");
   const int last = static_cast<int>(lesson.steps.size()) - 1;
   if (!same_run) {
     open_lesson(ui, commands, ui.lesson.current);
@@ -131,13 +93,13 @@ void reload_lesson(UiState& ui, Commands& commands) {
 
 std::string open_file(const std::string& path, UiState& ui, Commands& commands) {
   std::error_code ec;
-  if (!std::filesystem::exists(path, ec)) return fmt::format(fmt::runtime(text(ui).no_file), path);
-  if (!std::filesystem::is_regular_file(path, ec)) return fmt::format(fmt::runtime(text(ui).not_a_file), path);
+  if (!std::filesystem::exists(path, ec)) return ui.trf("file.no_file", path);
+  if (!std::filesystem::is_regular_file(path, ec)) return ui.trf("file.not_a_file", path);
   std::string problem;
   switch (detect_file_kind(path)) {
     case FileKind::lesson:
       problem = open_lesson_file(path, ui, commands);
-      if (problem.empty()) ui.status = fmt::format(fmt::runtime(text(ui).opened), path);
+      if (problem.empty()) ui.status = ui.trf("file.opened", path);
       break;
     case FileKind::exercise:
       problem = open_exercise_file(path, ui, commands);
@@ -153,21 +115,21 @@ std::string open_exercise_file(const std::string& path, UiState& ui, Commands&) 
   ExerciseLoad loaded = load_exercise_file(path);
   if (!loaded.exercise) return loaded.error->to_string();
   ui.exercise.opened = std::move(*loaded.exercise);  // the Exercise panel takes it on its next frame
-  ui.status = fmt::format(fmt::runtime(text(ui).exercise), path);
+  ui.status = ui.trf("file.opened_exercise", path);
   return {};
 }
 
 std::string save_whatif(const Session& session, const std::string& path, UiState& ui) {
   const Scenario& sc = session.model().scenario;
-  if (sc.source_text.empty()) return text(ui).nothing_to_save;
+  if (sc.source_text.empty()) return ui.tr("file.nothing_to_save");
   const ScenarioText saved = write_scenario_text(sc, ui.settings.language == "ko");
   if (saved.error) return saved.error->to_string();
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   out << saved.text;
   out.close();
-  if (!out) return fmt::format(fmt::runtime(text(ui).cannot_write), path);
+  if (!out) return ui.trf("file.cannot_write", path);
   add_recent(ui.settings, path);
-  return fmt::format(fmt::runtime(text(ui).saved), path);
+  return ui.trf("file.saved", path);
 }
 
 void watch_open_files(Session& session, UiState& ui, Commands& commands, bool now) {

@@ -10,6 +10,7 @@
 #include "deploysim/exercise.hpp"
 #include "deploysim/ids.hpp"
 #include "deploysim/lesson.hpp"
+#include "deploysim/messages.hpp"
 #include "gui/run/trace_index.hpp"
 #include "gui/shell/files.hpp"
 
@@ -115,7 +116,17 @@ struct ExerciseUi {
 /// Everything the UI remembers about how it looks at the model: the playhead, selection, view
 /// transforms. Panels may change their own view fields; model changes go through Commands.
 struct UiState {
-  Settings settings;                         ///< Persisted part.
+  Settings settings;       ///< Persisted part.
+  Messages words;          ///< The program's words in settings.language (gui.cpp keeps it so).
+  std::string words_lang;  ///< The language `words` was last loaded for.
+  std::vector<std::pair<std::string, std::string>> languages;  ///< The catalogues: code and the language's own name.
+  /// The text of a key (assets/i18n) in the chosen language.
+  const std::string& tr(std::string_view key) const { return words(key); }
+  /// The text of a key with its `{}` filled in.
+  template <typename... Args>
+  std::string trf(std::string_view key, const Args&... args) const {
+    return words.format(key, args...);
+  }
   int64_t t_ns = 0;                          ///< Playhead.
   bool playing = false;                      ///< Playback running.
   RecordId selected = RecordId::none;        ///< Selected record.

@@ -19,7 +19,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// Every label this file shows, in English and Korean.
+// Every label this file shows, in the chosen language (assets/i18n, [browser]).
 struct Strings {
   const char* open_title;
   const char* save_title;
@@ -41,49 +41,19 @@ struct Strings {
   const char* kind[3];  // FileKind order: scenario, lesson, exercise
 };
 
-constexpr Strings english{
-    "Open a file###FileBrowser",
-    "Save the what-if as a scenario###FileBrowser",
-    "Up",
-    "Home",
-    "Scenarios",
-    "Lessons",
-    "Exercises",
-    "Recent",
-    "No recent files yet.",
-    "No folders or .toml files here.",
-    "Cannot read this folder: {}",
-    "Open",
-    "Save",
-    "Cancel",
-    "File name",
-    "Pick a lesson, scenario or exercise (.toml), or drop one onto the window.",
-    "folder",
-    {"scenario", "lesson", "exercise"},
-};
-
-constexpr Strings korean{
-    "파일 열기###FileBrowser",
-    "what-if를 시나리오로 저장###FileBrowser",
-    "위로",
-    "홈",
-    "시나리오",
-    "레슨",
-    "연습 문제",
-    "최근 파일",
-    "최근에 연 파일이 없습니다.",
-    "여기에는 폴더나 .toml 파일이 없습니다.",
-    "이 폴더를 읽을 수 없습니다: {}",
-    "열기",
-    "저장",
-    "취소",
-    "파일 이름",
-    "레슨, 시나리오, 연습 문제(.toml)를 고르거나 창에 끌어다 놓으세요.",
-    "폴더",
-    {"시나리오", "레슨", "연습 문제"},
-};
-
-const Strings& text(const UiState& ui) { return ui.settings.language == "ko" ? korean : english; }
+Strings text(const UiState& ui) {
+  auto t = [&](const char* key) { return ui.tr(key).c_str(); };
+  return Strings{
+      t("browser.open_title"),  t("browser.save_title"),
+      t("browser.up"),          t("browser.home"),
+      t("browser.scenarios"),   t("browser.lessons"),
+      t("browser.exercises"),   t("browser.recent"),
+      t("browser.no_recent"),   t("browser.empty"),
+      t("browser.cannot_read"), t("browser.open"),
+      t("browser.save"),        t("browser.cancel"),
+      t("browser.file_name"),   t("browser.pick"),
+      t("browser.folder"),      {t("browser.kind_scenario"), t("browser.kind_lesson"), t("browser.kind_exercise")}};
+}
 
 std::string home_dir() {
   const char* home = std::getenv("HOME");
@@ -167,7 +137,7 @@ void show_file_browser(UiState& ui, const std::string& dir, bool show, bool save
 void draw_file_browser(const Session& session, const std::string& assets_dir, UiState& ui, Commands& commands) {
   FileBrowserUi& b = ui.files.browser;
   if (!b.open) return;
-  const Strings& t = text(ui);
+  const Strings t = text(ui);
   if (b.listed != b.dir) list_dir(b);
   if (b.save && b.save_name.empty() && !session.path().empty())
     b.save_name = fs::path(session.path()).stem().string() + "-whatif.toml";
@@ -176,7 +146,8 @@ void draw_file_browser(const Session& session, const std::string& assets_dir, Ui
                           ImGuiCond_Appearing);
   ImGui::SetNextWindowSize(ImVec2(vp->WorkSize.x * 0.6f, vp->WorkSize.y * 0.72f), ImGuiCond_Appearing);
   ImGui::SetNextWindowFocus();
-  if (!ImGui::Begin(b.save ? t.save_title : t.open_title, &b.open, ImGuiWindowFlags_NoCollapse)) {
+  const std::string title = fmt::format("{}###FileBrowser", b.save ? t.save_title : t.open_title);
+  if (!ImGui::Begin(title.c_str(), &b.open, ImGuiWindowFlags_NoCollapse)) {
     ImGui::End();
     return;
   }
@@ -228,8 +199,8 @@ void draw_file_browser(const Session& session, const std::string& assets_dir, Ui
 }
 
 void draw_recent_menu(UiState& ui, Commands& commands) {
-  const Strings& t = text(ui);
-  if (!ImGui::BeginMenu(t.recent, !ui.settings.recent.empty())) return;
+  const Strings t = text(ui);
+  if (!ImGui::BeginMenu(fmt::format("{}###Recent", t.recent).c_str(), !ui.settings.recent.empty())) return;
   drop_missing_recent(ui.settings);
   for (const std::string& path : ui.settings.recent)
     if (ImGui::MenuItem(fmt::format("{}##{}", fs::path(path).filename().string(), path).c_str()))

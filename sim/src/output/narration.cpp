@@ -10,6 +10,7 @@
 #include "deploysim/assets.hpp"
 #include "deploysim/korean.hpp"
 #include "deploysim/time.hpp"
+#include "output/toml_text.hpp"
 
 namespace deploysim {
 
@@ -78,16 +79,10 @@ std::string fill_placeholders(std::string_view templ, const Trace& trace, const 
 }
 
 std::optional<Narrator> Narrator::parse(std::string_view text, const std::string& name, std::string* error) {
-  toml::table parsed;
-  try {
-    parsed = toml::parse(text, name);
-  } catch (const toml::parse_error& e) {
-    if (error)
-      *error = fmt::format("{}:{}:{}: {}", name, e.source().begin.line, e.source().begin.column, e.description());
-    return std::nullopt;
-  }
+  const auto parsed = parse_toml_text(text, name, error);
+  if (!parsed) return std::nullopt;
   Narrator n;
-  for (const auto& [key, node] : parsed) {
+  for (const auto& [key, node] : *parsed) {
     const auto* s = node.as_string();
     if (!s) {
       if (error)

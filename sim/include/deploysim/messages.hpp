@@ -1,0 +1,53 @@
+#pragma once
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <fmt/format.h>
+
+namespace deploysim {
+
+/// The program's own words (menus, panel titles, buttons, status lines) in one language: one
+/// file per language, assets/i18n/<lang>.toml, with the same keys as en.toml. Tables group the
+/// keys ("[menu] open = ..." is the key "menu.open"); a text may hold `{}` placeholders, filled
+/// in order (fmt). Adding a language is adding its file. Lesson texts and narration have files
+/// of their own (assets/lessons, assets/narration).
+class Messages {
+ public:
+  /// Reads `<dir>/<lang>.toml`, with en.toml under it: a key the language lacks reads in English.
+  /// On failure returns nullopt and sets `error` ("file:line:column: message").
+  static std::optional<Messages> load(std::string_view lang, std::string* error, const std::string& dir = default_dir());
+  /// Parses one catalogue's text (`name` appears in error messages).
+  static std::optional<Messages> parse(std::string_view text, const std::string& name, std::string* error);
+  /// The shipped catalogue directory (assets/i18n).
+  static std::string default_dir();
+  /// The languages with a catalogue there ("en", "ko", ...), sorted.
+  static std::vector<std::string> languages(const std::string& dir = default_dir());
+
+  /// The text of a key in this language, else in English, else "[key]" (tests/test_messages.cpp
+  /// checks that every key the code uses is in every catalogue).
+  const std::string& operator()(std::string_view key) const;
+  /// The text with its `{}` placeholders filled in order.
+  template <typename... Args>
+  std::string format(std::string_view key, const Args&... args) const;
+  /// Whether this catalogue itself (not English underneath) has the key.
+  bool has(std::string_view key) const { return own_.count(key) > 0; }
+  /// This catalogue's own keys and texts.
+  const std::map<std::string, std::string, std::less<>>& texts() const { return own_; }
+  /// The language ("en").
+  const std::string& lang() const { return lang_; }
+
+ private:
+  std::string lang_;
+  std::map<std::string, std::string, std::less<>> own_, english_;
+  std::string unknown_ = "[?]";
+};
+
+template <typename... Args>
+std::string Messages::format(std::string_view key, const Args&... args) const {
+  return fmt::format(fmt::runtime((*this)(key)), args...);
+}
+
+}  // namespace deploysim

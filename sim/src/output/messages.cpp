@@ -1,0 +1,96 @@
+// The program's words per language (assets/i18n/<lang>.toml): nested tables flattened to dotted
+// keys, English underneath every other language.
+#include "deploysim/messages.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <fmt/ranges.h>
+#include <toml++/toml.h>
+
+#include "deploysim/assets.hpp"
+#include "output/toml_text.hpp"
+
+namespace deploysim {
+
+namespace {
+
+bool flatten(const toml::table& t, const std::string& prefix, const std::string& name,
+             std::map<std::string, std::string, std::less<>>& out, std::string* error) {
+  for (const auto& [key, node] : t) {
+    const std::string full = prefix.empty() ? std::string(key.str()) : prefix + "." + std::string(key.str());
+    if (const auto* sub = node.as_table()) {
+      if (!flatten(*sub, full, name, out, error)) return false;
+    } else if (const auto* s = node.as_string()) {
+      out.emplace(full, s->get());
+    } else {
+      if (error)
+        *error = fmt::format("{}:{}:{}: \"{}\" must be a text (a string) or a table of texts", name,
+                             node.source().begin.line, node.source().begin.column, full);
+      return false;
+    }
+  }
+  return true;
+}
+
+std::optional<std::string> read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+}  // namespace
+
+std::string Messages::default_dir() { return assets_dir() + "/i18n"; }
+
+std::vector<std::string> Messages::languages(const std::string& dir) {
+  std::vector<std::string> out;
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator(dir, ec))
+    if (e.path().extension() == ".toml") out.push_back(e.path().stem().string());
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::optional<Messages> Messages::parse(std::string_view text, const std::string& name, std::string* error) {
+  const auto parsed = parse_toml_text(text, name, error);
+  if (!parsed) return std::nullopt;
+  Messages m;
+  if (!flatten(*parsed, "", name, m.own_, error)) return std::nullopt;
+  return m;
+}
+
+std::optional<Messages> Messages::load(std::string_view lang, std::string* error, const std::string& dir) {
+  auto one = [&](std::string_view l) -> std::optional<Messages> {
+    const std::string path = fmt::format("{}/{}.toml", dir, l);
+    const auto text = read_file(path);
+    if (!text) {
+      if (error)
+        *error = fmt::format("{}:1:1: cannot open the language file (languages: {})", path,
+                             fmt::join(languages(dir), ", "));
+      return std::nullopt;
+    }
+    return parse(*text, path, error);
+  };
+  auto m = one(lang);
+  if (!m) return std::nullopt;
+  m->lang_ = std::string(lang);
+  if (lang != "en") {
+    auto en = one("en");
+    if (!en) return std::nullopt;
+    m->english_ = std::move(en->own_);
+  }
+  return m;
+}
+
+const std::string& Messages::operator()(std::string_view key) const {
+  if (auto it = own_.find(key); it != own_.end()) return it->second;
+  if (auto it = english_.find(key); it != english_.end()) return it->second;
+  return unknown_;
+}
+
+}  // namespace deploysim

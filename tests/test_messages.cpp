@@ -1,0 +1,115 @@
+// The program's words (assets/i18n): every language has exactly English's keys with the same
+// placeholders, every key the code names exists, and every key is used; a catalogue that is
+// not TOML, or holds a number, is reported with its file, line and column.
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <set>
+#include <sstream>
+#include <string>
+
+#include "deploysim/messages.hpp"
+
+using namespace deploysim;
+
+namespace {
+
+const std::string dir = std::string(DEPLOYSIM_ASSETS_DIR) + "/i18n";
+
+// The replacement fields of a text: "{}", "{:.1f}", "{1}" (escaped "{{" are not fields).
+size_t fields(const std::string& text) {
+  size_t n = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '{') continue;
+    if (i + 1 < text.size() && text[i + 1] == '{') {
+      ++i;
+      continue;
+    }
+    ++n;
+  }
+  return n;
+}
+
+// Every string literal in the app's and the sim's sources that names a key of one of the
+// catalogue's sections ("menu.open", "panel.topology").
+std::set<std::string> keys_in_code(const std::set<std::string>& sections) {
+  std::set<std::string> out;
+  const std::regex literal(R"re("([a-z_]+)\.([a-z0-9_]+)")re");
+  for (const char* sub : {"/../app", "/../sim"})
+    for (const auto& e : std::filesystem::recursive_directory_iterator(std::string(DEPLOYSIM_TEST_DIR) + sub)) {
+      const auto ext = e.path().extension();
+      if (ext != ".cpp" && ext != ".hpp") continue;
+      std::ifstream in(e.path());
+      std::stringstream text;
+      text << in.rdbuf();
+      const std::string s = text.str();
+      for (std::sregex_iterator it(s.begin(), s.end(), literal), end; it != end; ++it)
+        if (sections.count((*it)[1].str())) out.insert((*it)[1].str() + "." + (*it)[2].str());
+    }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("every language has English's keys, with the same placeholders") {
+  const std::vector<std::string> langs = Messages::languages(dir);
+  REQUIRE(langs.size() >= 2);
+  std::string error;
+  const auto en = Messages::load("en", &error, dir);
+  REQUIRE_MESSAGE(en, error);
+  REQUIRE(en->texts().size() >= 50);
+  for (const std::string& lang : langs) {
+    const auto m = Messages::load(lang, &error, dir);
+    REQUIRE_MESSAGE(m, error);
+    for (const auto& [key, text] : en->texts()) {
+      INFO(lang, ".toml: ", key);
+      CHECK(m->has(key));
+      if (m->has(key)) CHECK(fields((*m)(key)) == fields(text));
+      if (m->has(key)) CHECK_FALSE((*m)(key).empty());
+    }
+    for (const auto& [key, text] : m->texts()) {
+      INFO(lang, ".toml has a key English does not: ", key);
+      CHECK(en->has(key));
+    }
+  }
+  // A language's own name is written in it.
+  CHECK((*en)("language.name") == "English");
+  CHECK((*Messages::load("ko", &error, dir))("language.name") == "한국어");
+}
+
+TEST_CASE("every key the code names is in the catalogue, and every key is used") {
+  std::string error;
+  const auto en = Messages::load("en", &error, dir);
+  REQUIRE_MESSAGE(en, error);
+  std::set<std::string> sections;
+  for (const auto& [key, text] : en->texts()) sections.insert(key.substr(0, key.find('.')));
+  const std::set<std::string> used = keys_in_code(sections);
+  REQUIRE(used.size() >= 50);
+  for (const std::string& key : used) {
+    INFO("the code names ", key);
+    CHECK(en->has(key));
+  }
+  for (const auto& [key, text] : en->texts()) {
+    INFO("en.toml's ", key, " is used nowhere");
+    CHECK(used.count(key));
+  }
+}
+
+TEST_CASE("a missing key reads in English, then as [?]; a broken catalogue says where") {
+  std::string error;
+  auto ko = Messages::parse("[menu]\nopen = \"열기...\"\n", "ko.toml", &error);
+  REQUIRE(ko);
+  CHECK((*ko)("menu.open") == "열기...");
+  CHECK((*ko)("menu.quit") == "[?]");
+  CHECK_FALSE(Messages::parse("[menu]\nopen = 3\n", "x.toml", &error));
+  CHECK(error.find("x.toml:2:8") == 0);
+  CHECK_FALSE(Messages::parse("[menu\n", "y.toml", &error));
+  CHECK(error.find("y.toml:1:") == 0);
+  CHECK_FALSE(Messages::load("xx", &error, dir));
+  CHECK(error.find("xx.toml:1:1: cannot open the language file (languages: en, ko)") != std::string::npos);
+  const auto real = Messages::load("ko", &error, dir);
+  REQUIRE(real);
+  CHECK(real->format("exercise.solved", 2) == "해결했습니다 (2번째 시도).");
+}
