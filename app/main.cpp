@@ -11,6 +11,7 @@
 #include "cli/cli_platform.hpp"
 #include "cli/tour.hpp"
 #include "deploysim/assets.hpp"
+#include "deploysim/messages.hpp"
 #if DEPLOYSIM_WITH_GUI
 #include "gui/platform/platform.hpp"
 #include "gui/shell/gui.hpp"
@@ -28,10 +29,11 @@ void print_version() {
   std::printf("assets: %s\n", deploysim::assets_dir().c_str());
 }
 
-int terminal_fallback(const std::string& lesson, const char* why) {
+int terminal_fallback(const std::string& lesson, const std::string& lang, const char* why) {
   std::printf("deploysim: %s; running the lesson as a narrated terminal walkthrough instead.\n\n", why);
   deploysim::cli::TourOptions tour;
   tour.lesson = lesson;
+  tour.lang = lang.empty() ? deploysim::Messages::system_language() : lang;
   const int rc = deploysim::cli::run_tour(tour);
   return rc == 2 ? 2 : 0;
 }
@@ -57,6 +59,11 @@ int main(int argc, char** argv) {
   gui->add_option("--screenshot", gui_options.screenshot, "Write the last frame as PNG");
   gui->add_option("--script", gui_options.script, "Run the commands in FILE (one per line)");
   gui->add_option("--size", gui_options.width, "Window width")->excludes("--frames")->group("");
+  // The language of the window: here, else the settings, else the system's (LANG=ko_KR.UTF-8).
+  const std::vector<std::string> languages = deploysim::Messages::languages();
+  gui->add_option("--lang", gui_options.lang, "Language (default: the settings, else the system's)")
+      ->check(CLI::IsMember(languages));
+  app.add_option("--lang", gui_options.lang, "Language of the window (as for gui)")->check(CLI::IsMember(languages));
 #endif
 
   deploysim::cli::register_check_command(app, ctx);
@@ -97,14 +104,14 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "deploysim: no display available for the GUI (try xvfb-run)\n");
         return 1;
       }
-      return terminal_fallback(gui_options.scenario,
+      return terminal_fallback(gui_options.scenario, gui_options.lang,
                                "no display available (DISPLAY unset or GLFW could not open a window)");
     }
     if (result == deploysim::gui::GuiResult::bad_input) return 2;
     return result == deploysim::gui::GuiResult::ok ? 0 : 1;
   }
 #else
-  if (app.get_subcommands().empty()) return terminal_fallback("", "this build has no GUI (DEPLOYSIM_GUI=OFF)");
+  if (app.get_subcommands().empty()) return terminal_fallback("", "", "this build has no GUI (DEPLOYSIM_GUI=OFF)");
 #endif
   return ctx.exit_code;
 }

@@ -5,6 +5,9 @@
 #include <filesystem>
 #include <fstream>
 #include <algorithm>
+#include <cstdlib>
+#include <optional>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -33,7 +36,7 @@ TEST_CASE("saved settings come back as they were saved, and no file gives the de
   LoadedSettings none = load_settings(dir.path);
   CHECK(none.problem.empty());
   CHECK_FALSE(none.settings.presenter);
-  CHECK(none.settings.language == "en");
+  CHECK(none.settings.language.empty());  // not chosen: the system's language at start
   Settings s;
   s.presenter = true;
   s.font_scale = 1.75f;
@@ -73,8 +76,8 @@ TEST_CASE("an unknown key or language is reported, the rest is read") {
   CHECK(l.settings.font_scale == 3.0f);  // clamped
   dir.write("{\"language\": \"fr\"}");
   l = load_settings(dir.path);
-  CHECK(l.settings.language == "en");
-  CHECK(l.problem.find("\"en\" or \"ko\"") != std::string::npos);
+  CHECK(l.settings.language.empty());
+  CHECK(l.problem.find("\"language\" should be one of en, ko in quotes (assets/i18n)") != std::string::npos);
 }
 
 TEST_CASE("a file that is not JSON gives the defaults, its position, and is kept aside") {
@@ -185,4 +188,44 @@ TEST_CASE("recent files persist newest first, bounded, and files that are gone a
   CHECK(back.settings.recent[0] == files[5]);
   CHECK(back.settings.recent[1] == files[10]);
   CHECK(std::find(back.settings.recent.begin(), back.settings.recent.end(), files[11]) == back.settings.recent.end());
+}
+
+TEST_CASE("the language: --lang, then the saved choice, then the system's (LANG)") {
+  struct Env {  // sets LC_ALL/LC_MESSAGES/LANG for the test, restores them after
+    std::vector<std::pair<std::string, std::optional<std::string>>> old;
+    explicit Env(std::initializer_list<std::pair<const char*, const char*>> vars) {
+      for (const char* v : {"LC_ALL", "LC_MESSAGES", "LANG"}) {
+        const char* was = std::getenv(v);
+        old.emplace_back(v, was ? std::optional<std::string>(was) : std::nullopt);
+        unsetenv(v);
+      }
+      for (const auto& [k, v] : vars) setenv(k, v, 1);
+    }
+    ~Env() {
+      for (const auto& [k, v] : old)
+        if (v)
+          setenv(k.c_str(), v->c_str(), 1);
+        else
+          unsetenv(k.c_str());
+    }
+  };
+  {
+    Env env{{"LANG", "ko_KR.UTF-8"}};
+    CHECK(choose_language("", "") == "ko");
+    CHECK(choose_language("", "en") == "en");
+    CHECK(choose_language("en", "ko") == "en");
+  }
+  {
+    Env env{{"LANG", "ko_KR.UTF-8"}, {"LC_ALL", "C"}};  // LC_ALL overrides LANG
+    CHECK(choose_language("", "") == "en");
+  }
+  {
+    Env env{{"LANG", "fr_FR.UTF-8"}};  // no French catalogue: English
+    CHECK(choose_language("", "") == "en");
+    CHECK(choose_language("ko", "") == "ko");
+  }
+  {
+    Env env{};
+    CHECK(choose_language("", "") == "en");
+  }
 }

@@ -12,6 +12,7 @@
 
 #include "cli/commands.hpp"
 #include "deploysim/exercise.hpp"
+#include "deploysim/messages.hpp"
 
 namespace deploysim::cli {
 
@@ -160,7 +161,8 @@ void register_exercise_command(CLI::App& app, Context& ctx) {
                   "Settings files to grade, one learner each: [set] \"path\" = value (see docs/lessons.md)")
       ->expected(1, -1);
   cmd->add_flag("--reference", args->reference, "Grade the exercise's reference solution");
-  cmd->add_option("--lang", args->lang, "Language of the texts")->check(CLI::IsMember({"en", "ko"}));
+  args->lang = Messages::system_language();  // unless --lang says otherwise
+  cmd->add_option("--lang", args->lang, "Language of the texts")->check(CLI::IsMember(Messages::languages()));
   cmd->callback([args, &ctx] { ctx.exit_code = run_exercise(*args); });
 }
 

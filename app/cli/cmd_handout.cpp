@@ -13,6 +13,7 @@
 #include "cli/handout.hpp"
 #include "cli/tour.hpp"
 #include "deploysim/glossary.hpp"
+#include "deploysim/messages.hpp"
 #include "deploysim/lesson.hpp"
 #include "deploysim/narration.hpp"
 #include "deploysim/simulate.hpp"
@@ -212,7 +213,8 @@ void register_handout_command(CLI::App& app, Context& ctx, ScriptedGui gui) {
   auto o = std::make_shared<HandoutOptions>();
   cmd->add_option("lesson", o->lesson, "Lesson id (e.g. 03-no-sni), part of it, or a file")->required();
   cmd->add_option("--format", o->format, "md or html (one self-contained file)")->check(CLI::IsMember({"md", "html"}));
-  cmd->add_option("--lang", o->lang, "Language (en, ko)")->check(CLI::IsMember({"en", "ko"}));
+  o->lang = Messages::system_language();  // unless --lang says otherwise
+  cmd->add_option("--lang", o->lang, "Language (en, ko)")->check(CLI::IsMember(Messages::languages()));
   cmd->add_option("-o,--output", o->output, "Output file (default LESSON-LANG.md or .html)");
   cmd->callback([&ctx, o, gui] { ctx.exit_code = make_handout(*o, gui); });
 }

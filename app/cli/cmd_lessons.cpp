@@ -11,6 +11,7 @@
 #include "cli/commands.hpp"
 #include "cli/tour.hpp"
 #include "deploysim/lesson.hpp"
+#include "deploysim/messages.hpp"
 #include "deploysim/narration.hpp"
 #include "deploysim/simulate.hpp"
 
@@ -137,7 +138,8 @@ int run_tour(const TourOptions& options) {
 void register_lesson_commands(CLI::App& app, Context& ctx) {
   auto* lessons = app.add_subcommand("lessons", "List the lessons");
   auto lang = std::make_shared<std::string>("en");
-  lessons->add_option("--lang", *lang, "Language of the titles (en, ko)")->check(CLI::IsMember({"en", "ko"}));
+  *lang = Messages::system_language();  // unless --lang says otherwise
+  lessons->add_option("--lang", *lang, "Language of the titles (en, ko)")->check(CLI::IsMember(Messages::languages()));
   lessons->callback([&ctx, lang] {
     for (const auto& f : list_lessons()) {
       const LessonLoad ll = load_lesson_file(f);
@@ -156,7 +158,8 @@ void register_lesson_commands(CLI::App& app, Context& ctx) {
   auto* tour = app.add_subcommand("tour", "Walk through a lesson in the terminal, narrated");
   auto opts = std::make_shared<TourOptions>();
   tour->add_option("lesson", opts->lesson, "Lesson id (e.g. 01-https-request), part of it, or a file");
-  tour->add_option("--lang", opts->lang, "Narration language (en, ko)")->check(CLI::IsMember({"en", "ko"}));
+  opts->lang = Messages::system_language();  // unless --lang says otherwise
+  tour->add_option("--lang", opts->lang, "Narration language (en, ko)")->check(CLI::IsMember(Messages::languages()));
   tour->add_flag("!--no-pause", opts->pause, "Do not wait for Enter between steps");
   tour->add_flag("--sources", opts->sources, "Show where each step's claims come from");
   tour->callback([&ctx, opts] { ctx.exit_code = run_tour(*opts); });

@@ -8,6 +8,7 @@
 
 #include "cli/commands.hpp"
 #include "deploysim/metrics_report.hpp"
+#include "deploysim/messages.hpp"
 #include "deploysim/narration.hpp"
 #include "deploysim/scenario.hpp"
 #include "deploysim/simulate.hpp"
@@ -108,7 +109,8 @@ void register_run_commands(CLI::App& app, Context& ctx) {
   run->add_option("--metrics-json", opts->metrics_json, "Write the metrics as JSON to this file");
   run->add_flag("--narrate", opts->narrate, "Print every event in order with its narration");
   run->add_flag("--summary", opts->summary, "Print the metrics table");
-  run->add_option("--lang", opts->lang, "Narration language")->check(CLI::IsMember({"en", "ko"}));
+  opts->lang = Messages::system_language();  // unless --lang says otherwise
+  run->add_option("--lang", opts->lang, "Narration language")->check(CLI::IsMember(Messages::languages()));
   run->add_option("--trace-level", opts->level, "full | outcomes | none")
       ->check(CLI::IsMember({"full", "outcomes", "none"}));
   run->callback([opts, &ctx] { ctx.exit_code = run_command(*opts); });

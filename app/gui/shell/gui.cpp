@@ -196,6 +196,9 @@ GuiResult run_gui(const GuiOptions& options) {
       ui.settings = std::move(loaded.settings);
       report(ui, loaded.problem);
     }
+    // The language: --lang, else the learner's choice in the settings, else the system's (LANG).
+    if (options.lang.empty() && ui.settings.language.empty()) ui.language_auto = Messages::system_language();
+    ui.settings.language = choose_language(options.lang, ui.settings.language);
     keep_words(ui);
     std::string first = options.scenario;
     // No file: the first lesson (else the last scenario). A file opens as what it holds: a lesson
@@ -305,7 +308,9 @@ GuiResult run_gui(const GuiOptions& options) {
   // Clean-up.
   if (interactive && !cfg.empty()) {
     ImGui::SaveIniSettingsToDisk(platform.ini_path.c_str());
-    save_settings(cfg, ui.settings);
+    Settings saved = ui.settings;
+    if (saved.language == ui.language_auto) saved.language.clear();  // the system's, not a choice
+    save_settings(cfg, saved);
   }
   session.wait_idle();
   close_platform(platform);

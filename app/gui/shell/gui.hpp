@@ -12,6 +12,7 @@ struct GuiOptions {
   std::string script;         ///< Scripted driver file (one command per line).
   bool quiet = false;         ///< Print neither `state` lines nor "screenshot written" (handouts).
   int width = 0, height = 0;  ///< Window size (0 = fit the monitor, platform.hpp fit_window).
+  std::string lang;           ///< --lang: this run's language, over the settings and the system's.
 };
 
 /// What happened.

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <nlohmann/json.hpp>
 
 namespace deploysim::gui {
@@ -152,8 +153,9 @@ LoadedSettings load_settings(const std::string& dir) {
       else
         s.last_scenario = v.get<std::string>();
     } else if (key == "language") {
-      if (!v.is_string() || (v.get<std::string>() != "en" && v.get<std::string>() != "ko"))
-        bad(key, "\"en\" or \"ko\"");
+      const std::vector<std::string> langs = Messages::languages();
+      if (!v.is_string() || std::find(langs.begin(), langs.end(), v.get<std::string>()) == langs.end())
+        bad(key, fmt::format("one of {} in quotes (assets/i18n)", fmt::join(langs, ", ")).c_str());
       else
         s.language = v.get<std::string>();
     } else if (key == "progress") {
@@ -183,8 +185,8 @@ bool save_settings(const std::string& dir, const Settings& s) {
                       {"stage_filter", s.stage_filter},
                       {"last_scenario", s.last_scenario},
                       {"show_trails", s.show_trails},
-                      {"language", s.language},
                       {"recent", s.recent}};
+  if (!s.language.empty()) j["language"] = s.language;  // unset: the system's language at each start
   nlohmann::json& progress = j["progress"] = nlohmann::json::object();
   for (const auto& [id, p] : s.progress) {
     nlohmann::json answers = nlohmann::json::object();
@@ -194,6 +196,11 @@ bool save_settings(const std::string& dir, const Settings& s) {
   std::ofstream out(dir + "/settings.json");
   out << j.dump(2) << '\n';
   return static_cast<bool>(out);
+}
+
+std::string choose_language(const std::string& flag, const std::string& saved) {
+  if (!flag.empty()) return flag;
+  return saved.empty() ? Messages::system_language() : saved;
 }
 
 }  // namespace deploysim::gui

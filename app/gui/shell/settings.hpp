@@ -25,4 +25,8 @@ void drop_missing_recent(Settings& settings);
 /// Writes settings.json into `dir` (creating it); returns false when it cannot.
 bool save_settings(const std::string& dir, const Settings& settings);
 
+/// The language a start uses: --lang when given, else the learner's saved choice, else the
+/// system's (Messages::system_language: LC_ALL, LC_MESSAGES, LANG).
+std::string choose_language(const std::string& flag, const std::string& saved);
+
 }  // namespace deploysim::gui

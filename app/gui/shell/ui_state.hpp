@@ -41,13 +41,13 @@ struct LessonProgress {
 
 /// Presentation settings that persist between runs (settings.json).
 struct Settings {
-  bool presenter = false;                          ///< Large font, high contrast.
-  float font_scale = 1.0f;                         ///< Extra scale on top of the font size.
-  double speed = 1.0;                              ///< Playback speed (simulated seconds per real second).
-  uint32_t stage_filter = all_stages;              ///< Stages shown and stepped through.
-  std::string last_scenario;                       ///< Re-opened on start when no file is given.
-  bool show_trails = true;                         ///< Fading trails of recent packets.
-  std::string language = "en";                     ///< Narration language ("en", "ko").
+  bool presenter = false;              ///< Large font, high contrast.
+  float font_scale = 1.0f;             ///< Extra scale on top of the font size.
+  double speed = 1.0;                  ///< Playback speed (simulated seconds per real second).
+  uint32_t stage_filter = all_stages;  ///< Stages shown and stepped through.
+  std::string last_scenario;           ///< Re-opened on start when no file is given.
+  bool show_trails = true;             ///< Fading trails of recent packets.
+  std::string language;  ///< The learner's language ("en", "ko"); "" until chosen: then --lang or the system's.
   std::map<std::string, LessonProgress> progress;  ///< The learner's progress, by lesson id.
   std::vector<std::string> recent;                 ///< Recently opened files, newest first (at most max_recent).
 };
@@ -116,9 +116,10 @@ struct ExerciseUi {
 /// Everything the UI remembers about how it looks at the model: the playhead, selection, view
 /// transforms. Panels may change their own view fields; model changes go through Commands.
 struct UiState {
-  Settings settings;       ///< Persisted part.
-  Messages words;          ///< The program's words in settings.language (gui.cpp keeps it so).
-  std::string words_lang;  ///< The language `words` was last loaded for.
+  Settings settings;          ///< Persisted part.
+  Messages words;             ///< The program's words in settings.language (gui.cpp keeps it so).
+  std::string words_lang;     ///< The language `words` was last loaded for.
+  std::string language_auto;  ///< The language the system gave (not saved as the learner's choice).
   std::vector<std::pair<std::string, std::string>> languages;  ///< The catalogues: code and the language's own name.
   /// The text of a key (assets/i18n) in the chosen language.
   const std::string& tr(std::string_view key) const { return words(key); }

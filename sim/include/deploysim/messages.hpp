@@ -18,13 +18,17 @@ class Messages {
  public:
   /// Reads `<dir>/<lang>.toml`, with en.toml under it: a key the language lacks reads in English.
   /// On failure returns nullopt and sets `error` ("file:line:column: message").
-  static std::optional<Messages> load(std::string_view lang, std::string* error, const std::string& dir = default_dir());
+  static std::optional<Messages> load(std::string_view lang, std::string* error,
+                                      const std::string& dir = default_dir());
   /// Parses one catalogue's text (`name` appears in error messages).
   static std::optional<Messages> parse(std::string_view text, const std::string& name, std::string* error);
   /// The shipped catalogue directory (assets/i18n).
   static std::string default_dir();
   /// The languages with a catalogue there ("en", "ko", ...), sorted.
   static std::vector<std::string> languages(const std::string& dir = default_dir());
+  /// The system's language, when a catalogue exists for it, else "en": the first of LC_ALL,
+  /// LC_MESSAGES and LANG that is set ("ko_KR.UTF-8" is "ko"; "C" and "POSIX" are English).
+  static std::string system_language(const std::string& dir = default_dir());
 
   /// The text of a key in this language, else in English, else "[key]" (tests/test_messages.cpp
   /// checks that every key the code uses is in every catalogue).

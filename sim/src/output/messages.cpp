@@ -3,6 +3,7 @@
 #include "deploysim/messages.hpp"
 
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -56,6 +57,18 @@ std::vector<std::string> Messages::languages(const std::string& dir) {
   return out;
 }
 
+std::string Messages::system_language(const std::string& dir) {
+  for (const char* var : {"LC_ALL", "LC_MESSAGES", "LANG"}) {
+    const char* v = std::getenv(var);
+    if (!v || !*v) continue;
+    const std::string value = v;
+    const std::string code = value.substr(0, value.find_first_of("_.@"));
+    const std::vector<std::string> have = languages(dir);
+    return std::find(have.begin(), have.end(), code) != have.end() ? code : "en";
+  }
+  return "en";
+}
+
 std::optional<Messages> Messages::parse(std::string_view text, const std::string& name, std::string* error) {
   const auto parsed = parse_toml_text(text, name, error);
   if (!parsed) return std::nullopt;
@@ -70,8 +83,8 @@ std::optional<Messages> Messages::load(std::string_view lang, std::string* error
     const auto text = read_file(path);
     if (!text) {
       if (error)
-        *error = fmt::format("{}:1:1: cannot open the language file (languages: {})", path,
-                             fmt::join(languages(dir), ", "));
+        *error =
+            fmt::format("{}:1:1: cannot open the language file (languages: {})", path, fmt::join(languages(dir), ", "));
       return std::nullopt;
     }
     return parse(*text, path, error);
