@@ -27,14 +27,14 @@ std::vector<std::string> shipped(const std::string& dir) {
 
 // The open file as a reader wants it: shipped ones by their place under assets/, others relative
 // to the working directory when inside it; the full path is in the tooltip.
-std::string display_path(const std::string& path, const std::string& assets_dir) {
+std::string display_path(const std::string& path, const std::string& assets_dir, const UiState& ui) {
   namespace fs = std::filesystem;
   const fs::path p = fs::path(path).lexically_normal();
   auto inside = [&](const fs::path& dir) {
     const fs::path rel = p.lexically_relative(dir.lexically_normal());
     return rel.empty() || *rel.begin() == ".." ? std::string() : rel.string();
   };
-  if (std::string rel = inside(assets_dir); !rel.empty()) return "shipped: " + rel;
+  if (std::string rel = inside(assets_dir); !rel.empty()) return ui.trf("browser.shipped", rel);
   std::error_code ec;
   const fs::path cwd = fs::current_path(ec);
   if (!ec && p.is_absolute())
@@ -50,44 +50,43 @@ void draw_browser(const PanelContext& ctx, UiState& ui, Commands& commands) {
   const Scenario& sc = session.model().scenario;
   if (!sc.info.name.empty()) {
     ImGui::TextWrapped("%s", sc.info.name.c_str());
-    ImGui::TextDisabled("%s", display_path(session.path(), assets_dir).c_str());
+    ImGui::TextDisabled("%s", display_path(session.path(), assets_dir, ui).c_str());
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", session.path().c_str());
   }
   if (!session.error().empty()) {
     ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(failure_color()));
     ImGui::TextWrapped("%s", session.error().c_str());
     ImGui::PopStyleColor();
-    if (!sc.info.name.empty()) ImGui::TextDisabled("(the previous scenario stays open)");
+    if (!sc.info.name.empty()) ImGui::TextDisabled("%s", ui.tr("browser.previous_stays").c_str());
   }
-  const bool ko = ui.settings.language == "ko";
   if (!ui.files.lesson_error.empty()) {
     ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(failure_color()));
     ImGui::TextWrapped("%s", ui.files.lesson_error.c_str());
     ImGui::PopStyleColor();
-    ImGui::TextDisabled("%s", ko ? "(고치기 전의 레슨이 그대로 열려 있습니다)" : "(the lesson as it was stays open)");
+    ImGui::TextDisabled("%s", ui.tr("browser.lesson_stays").c_str());
   }
-  if (ImGui::Button(ko ? "열기..." : "Open...")) show_file_browser(ui, "", true, false);
-  if (ImGui::IsItemHovered())
-    ImGui::SetTooltip("%s", ko ? "레슨, 시나리오, 연습 문제 파일 (Ctrl+O, 창에 끌어다 놓아도 됩니다)"
-                               : "A lesson, scenario or exercise file (Ctrl+O, or drop it onto the window)");
+  if (ImGui::Button(fmt::format("{}###open", ui.tr("menu.open")).c_str())) show_file_browser(ui, "", true, false);
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", ui.tr("browser.open_tip").c_str());
   if (!ImGui::BeginTabBar("browser")) return;
-  if (ImGui::BeginTabItem(ui.settings.language == "ko" ? "레슨###Lessons" : "Lessons###Lessons")) {
+  if (ImGui::BeginTabItem(fmt::format("{}###Lessons", ui.tr("browser.lessons")).c_str())) {
     draw_lessons(ui, commands);
     ImGui::EndTabItem();
   }
-  if (ImGui::BeginTabItem("Scenarios")) {
+  if (ImGui::BeginTabItem(fmt::format("{}###Scenarios", ui.tr("browser.scenarios")).c_str())) {
     for (const std::string& path : shipped(assets_dir + "/scenarios")) {
       const std::string name = std::filesystem::path(path).stem().string();
       if (ImGui::Selectable(name.c_str(), path == session.path())) commands.post(RequestOpen{path});
     }
     ImGui::Spacing();
-    ImGui::TextDisabled("Open a file");
+    ImGui::TextDisabled("%s", ui.tr("browser.open_title").c_str());
     ImGui::SetNextItemWidth(-ImGui::GetFontSize() * 3.5f);
     const bool enter = ImGui::InputTextWithHint("##path", "path/to/scenario.toml", &ui.open_path,
                                                 ImGuiInputTextFlags_EnterReturnsTrue);
     ImGui::SameLine();
-    if ((ImGui::Button("Open") || enter) && !ui.open_path.empty()) commands.post(RequestOpenFile{ui.open_path});
-    if (!session.path().empty() && ImGui::Button("Reload")) commands.post(RequestReload{});
+    if ((ImGui::Button(fmt::format("{}###openpath", ui.tr("browser.open")).c_str()) || enter) && !ui.open_path.empty())
+      commands.post(RequestOpenFile{ui.open_path});
+    if (!session.path().empty() && ImGui::Button(fmt::format("{}###reload", ui.tr("browser.reload")).c_str()))
+      commands.post(RequestReload{});
     ImGui::EndTabItem();
   }
   ImGui::EndTabBar();

@@ -28,37 +28,44 @@ std::string field_text(const Trace& trace, const Field& f) {
   return {};
 }
 
-void row(const char* key, const std::string& value) {
+void row(const std::string& key, const std::string& value) {
   ImGui::TableNextRow();
   ImGui::TableSetColumnIndex(0);
-  ImGui::TextDisabled("%s", key);
+  ImGui::TextDisabled("%s", key.c_str());
   ImGui::TableSetColumnIndex(1);
   ImGui::TextWrapped("%s", value.c_str());
 }
 
-void record_table(const Model& m, const Record& r, RecordId id, Commands& commands) {
+void record_table(const UiState& ui, const Model& m, const Record& r, RecordId id, Commands& commands) {
   const Trace& trace = m.run.trace;
   if (!ImGui::BeginTable("fields", 2, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV)) return;
-  // The key column as wide as its longest key ("connection"), but never more than a third of a
+  // The key column as wide as its longest key (in the chosen language), but never more than a third of a
   // narrow panel (presenter mode's Details at 1024 px), where the values need the room.
-  const float key_w = std::min(ImGui::CalcTextSize("connection").x + ImGui::GetStyle().CellPadding.x * 2,
-                               ImGui::GetContentRegionAvail().x * 0.36f);
+  float widest = 0;
+  for (const char* k :
+       {"inspector.seq", "inspector.time", "inspector.flight", "inspector.kind", "inspector.stage", "inspector.actor",
+        "inspector.message", "inspector.connection", "inspector.process", "inspector.cause"})
+    widest = std::max(widest, ImGui::CalcTextSize(ui.tr(k).c_str()).x);
+  for (const Field& f : trace.details(r))
+    widest = std::max(widest, ImGui::CalcTextSize(std::string(trace.str(f.key)).c_str()).x);
+  const float key_w = std::min(widest + ImGui::GetStyle().CellPadding.x * 2, ImGui::GetContentRegionAvail().x * 0.36f);
   ImGui::TableSetupColumn("key", ImGuiTableColumnFlags_WidthFixed, key_w);
   ImGui::TableSetupColumn("value", ImGuiTableColumnFlags_WidthStretch);
-  row("seq", std::to_string(raw(id)));
-  row("time", format_time(r.t()));
-  if (r.dur_ns) row("flight", format_time(ns(r.dur_ns)));
-  row("kind", std::string(trace.kind(r)));
-  row("stage", stage_name(r.stage));
-  if (r.actor != NodeId::none) row("actor", std::string(trace.node_name(r.actor)));
-  if (r.is_message()) row("message", fmt::format("{} -> {}", trace.node_name(r.from), trace.node_name(r.to)));
-  if (r.conn != ConnId::none) row("connection", fmt::format("#{}", raw(r.conn)));
-  if (r.proc != ProcId::none) row("process", fmt::format("#{}", raw(r.proc)));
-  for (const Field& f : trace.details(r)) row(std::string(trace.str(f.key)).c_str(), field_text(trace, f));
+  row(ui.tr("inspector.seq"), std::to_string(raw(id)));
+  row(ui.tr("inspector.time"), format_time(r.t()));
+  if (r.dur_ns) row(ui.tr("inspector.flight"), format_time(ns(r.dur_ns)));
+  row(ui.tr("inspector.kind"), std::string(trace.kind(r)));
+  row(ui.tr("inspector.stage"), stage_name(r.stage));
+  if (r.actor != NodeId::none) row(ui.tr("inspector.actor"), std::string(trace.node_name(r.actor)));
+  if (r.is_message())
+    row(ui.tr("inspector.message"), fmt::format("{} -> {}", trace.node_name(r.from), trace.node_name(r.to)));
+  if (r.conn != ConnId::none) row(ui.tr("inspector.connection"), fmt::format("#{}", raw(r.conn)));
+  if (r.proc != ProcId::none) row(ui.tr("inspector.process"), fmt::format("#{}", raw(r.proc)));
+  for (const Field& f : trace.details(r)) row(std::string(trace.str(f.key)), field_text(trace, f));
   if (r.cause != RecordId::none && raw(r.cause) < trace.size()) {
     ImGui::TableNextRow();
     ImGui::TableSetColumnIndex(0);
-    ImGui::TextDisabled("cause");
+    ImGui::TextDisabled("%s", ui.tr("inspector.cause").c_str());
     ImGui::TableSetColumnIndex(1);
     const std::string label = fmt::format("#{} {}##cause", raw(r.cause), trace.kind(trace.at(r.cause)));
     if (ImGui::SmallButton(label.c_str())) commands.post(RequestSelect{r.cause});
@@ -66,9 +73,11 @@ void record_table(const Model& m, const Record& r, RecordId id, Commands& comman
   ImGui::EndTable();
 }
 
-void process_section(const Model& m, const Record& r, int64_t t) {
+void process_section(const UiState& ui, const Model& m, const Record& r, int64_t t) {
   if (r.proc == ProcId::none) return;
-  if (!ImGui::CollapsingHeader("Process", ImGuiTreeNodeFlags_DefaultOpen)) return;
+  if (!ImGui::CollapsingHeader(fmt::format("{}###Process", ui.tr("inspector.process_header")).c_str(),
+                               ImGuiTreeNodeFlags_DefaultOpen))
+    return;
   const NodeId node = r.actor != NodeId::none && raw(r.actor) < m.index.nodes.size() &&
                               m.index.nodes[raw(r.actor)].role == NodeRole::worker
                           ? r.actor
@@ -80,39 +89,49 @@ void process_section(const Model& m, const Record& r, int64_t t) {
   else if (std::string_view unit = m.run.trace.detail_str(r, "unit"); !unit.empty())
     info.name = std::string(unit) + "/";
   const ProcView pv = proc_state_at(m, info, t);
-  ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(pv.color), "state: %s",
-                     pv.known ? pv.label.c_str() : "(no lifecycle record yet)");
-  ImGui::Text("restarts so far: %u", pv.restarts);
+  ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(pv.color), "%s",
+                     ui.trf("inspector.state", pv.known ? pv.label : ui.tr("inspector.no_lifecycle")).c_str());
+  ImGui::TextUnformatted(ui.trf("inspector.restarts", pv.restarts).c_str());
   if (pv.next_restart_ns >= 0)
-    ImGui::Text("next restart at %s (in %s)", format_time(ns(pv.next_restart_ns)).c_str(),
-                format_time(ns(std::max<int64_t>(0, pv.next_restart_ns - t))).c_str());
+    ImGui::TextUnformatted(ui.trf("inspector.next_restart", format_time(ns(pv.next_restart_ns)),
+                                  format_time(ns(std::max<int64_t>(0, pv.next_restart_ns - t))))
+                               .c_str());
   const std::string_view name = r.actor != NodeId::none ? m.run.trace.node_name(r.actor) : std::string_view{};
   for (const ServiceSpec& svc : m.scenario.services) {
     if (name.substr(0, svc.name.size()) != svc.name) continue;
-    ImGui::Text("supervisor: %s, restart policy: %s", supervisor_kind_name(svc.supervisor.kind),
-                svc.supervisor.restart.empty() ? "(tool default)" : svc.supervisor.restart.c_str());
+    ImGui::TextUnformatted(
+        ui.trf("inspector.supervisor", supervisor_kind_name(svc.supervisor.kind),
+               svc.supervisor.restart.empty() ? ui.tr("inspector.tool_default") : svc.supervisor.restart)
+            .c_str());
     break;
   }
 }
 
-void cert_section(const Model& m, const Record& r, int64_t t) {
+void cert_section(const UiState& ui, const Model& m, const Record& r, int64_t t) {
   const std::string_view domain = m.run.trace.detail_str(r, "domain").empty() ? m.run.trace.detail_str(r, "sni")
                                                                               : m.run.trace.detail_str(r, "domain");
   if (domain.empty()) return;
   for (const CertificateSpec& c : m.scenario.certificates) {
     if (c.domain != domain && std::find(c.alt_names.begin(), c.alt_names.end(), domain) == c.alt_names.end()) continue;
-    if (!ImGui::CollapsingHeader("Certificate", ImGuiTreeNodeFlags_DefaultOpen)) return;
+    if (!ImGui::CollapsingHeader(fmt::format("{}###Certificate", ui.tr("inspector.certificate")).c_str(),
+                                 ImGuiTreeNodeFlags_DefaultOpen))
+      return;
     // In the order of the Issuer and Renewal enums.
-    static constexpr const char* issuers[] = {"Let's Encrypt", "private CA", "self-signed", "untrusted",
-                                              "the cloud provider's CA"};
-    static constexpr const char* renewals[] = {"by the proxy", "certbot", "cert-manager", "none",
-                                               "by the cloud provider"};
-    ImGui::Text("domain: %s", c.domain.c_str());
-    for (const std::string& alt : c.alt_names) ImGui::Text("also: %s", alt.c_str());
-    ImGui::Text("issuer: %s", issuers[static_cast<int>(c.issuer)]);
-    ImGui::Text("lifetime: %s, renewal: %s%s", format_time(c.lifetime).c_str(), renewals[static_cast<int>(c.renewal)],
-                c.reload_after_renewal ? "" : " (no reload!)");
-    if (auto left = cert_days_left_at(m, c.domain, t)) ImGui::Text("days left now: %.1f", *left);
+    static constexpr const char* issuers[] = {"inspector.issuer_letsencrypt", "inspector.issuer_private",
+                                              "inspector.issuer_self_signed", "inspector.issuer_untrusted",
+                                              "inspector.issuer_cloud"};
+    static constexpr const char* renewals[] = {"inspector.renewal_proxy", "inspector.renewal_certbot",
+                                               "inspector.renewal_cert_manager", "inspector.renewal_none",
+                                               "inspector.renewal_cloud"};
+    ImGui::TextUnformatted(ui.trf("inspector.domain", c.domain).c_str());
+    for (const std::string& alt : c.alt_names) ImGui::TextUnformatted(ui.trf("inspector.also", alt).c_str());
+    ImGui::TextUnformatted(ui.trf("inspector.issuer", ui.tr(issuers[static_cast<int>(c.issuer)])).c_str());
+    ImGui::TextUnformatted(ui.trf("inspector.lifetime", format_time(c.lifetime),
+                                  ui.tr(renewals[static_cast<int>(c.renewal)]),
+                                  c.reload_after_renewal ? std::string() : ui.tr("inspector.no_reload"))
+                               .c_str());
+    if (auto left = cert_days_left_at(m, c.domain, t))
+      ImGui::TextUnformatted(ui.trf("inspector.days_left", *left).c_str());
   }
 }
 
@@ -123,9 +142,7 @@ void draw_inspector(const PanelContext& ctx, UiState& ui, Commands& commands) {
   const Fonts& fonts = ctx.fonts;
   const Trace& trace = m.run.trace;
   if (ui.selected == RecordId::none || raw(ui.selected) >= trace.size()) {
-    ImGui::TextWrapped(
-        "Nothing selected. Step with the arrow keys, click a packet on the canvas, a tick on the "
-        "timeline or a row of the sequence diagram.");
+    ImGui::TextWrapped("%s", ui.tr("inspector.nothing").c_str());
     return;
   }
   const Record& r = trace.at(ui.selected);
@@ -143,13 +160,14 @@ void draw_inspector(const PanelContext& ctx, UiState& ui, Commands& commands) {
     } else {
       ImGui::TextDisabled("%s", bytes.note.c_str());
     }
-    if (ImGui::CollapsingHeader("Simulated record")) record_table(m, r, ui.selected, commands);
-    cert_section(m, r, ui.t_ns);
+    if (ImGui::CollapsingHeader(fmt::format("{}###Simulated", ui.tr("inspector.simulated")).c_str()))
+      record_table(ui, m, r, ui.selected, commands);
+    cert_section(ui, m, r, ui.t_ns);
     return;
   }
-  record_table(m, r, ui.selected, commands);
-  process_section(m, r, ui.t_ns);
-  cert_section(m, r, ui.t_ns);
+  record_table(ui, m, r, ui.selected, commands);
+  process_section(ui, m, r, ui.t_ns);
+  cert_section(ui, m, r, ui.t_ns);
 }
 
 }  // namespace deploysim::gui

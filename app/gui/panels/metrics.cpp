@@ -18,8 +18,9 @@ struct Series {
   std::string name;
 };
 
-void plot(const char* title, const std::vector<Series>& series, float t_end, float playhead_s, const char* unit,
-          bool zero_based) {
+void plot(const UiState& ui, const char* title_key, const std::vector<Series>& series, float t_end, float playhead_s,
+          const char* unit, bool zero_based) {
+  const char* title = ui.tr(title_key).c_str();
   ImGui::TextUnformatted(title);
   const ImVec2 p0 = ImGui::GetCursorScreenPos();
   const float h = std::max(50.0f, ImGui::GetFontSize() * 4.0f);
@@ -31,7 +32,7 @@ void plot(const char* title, const std::vector<Series>& series, float t_end, flo
   for (const Series& s : series)
     for (float v : s.v) lo = std::min(lo, v), hi = std::max(hi, v);
   if (hi < lo) {
-    dl->AddText(ImVec2(p0.x + 6, p0.y + 6), IM_COL32(150, 150, 150, 255), "no samples in this run");
+    dl->AddText(ImVec2(p0.x + 6, p0.y + 6), IM_COL32(150, 150, 150, 255), ui.tr("metrics.no_samples").c_str());
     return;
   }
   if (hi - lo < 1e-6f) hi = lo + 1.0f;
@@ -84,11 +85,11 @@ const ImU32 palette[] = {IM_COL32(90, 200, 255, 255), IM_COL32(255, 180, 60, 255
                          IM_COL32(240, 120, 200, 255)};
 const ImU32 compare_color = IM_COL32(255, 100, 100, 255);
 
-void summary_table(const Model& a, const Model* b, const std::string& variant) {
+void summary_table(const UiState& ui, const Model& a, const Model* b, const std::string& variant) {
   const int cols = b ? 3 : 2;
   if (!ImGui::BeginTable("summary", cols, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV)) return;
-  ImGui::TableSetupColumn("metric");
-  ImGui::TableSetupColumn("this run");
+  ImGui::TableSetupColumn(ui.tr("metrics.metric").c_str());
+  ImGui::TableSetupColumn(ui.tr("metrics.this_run").c_str());
   if (b) ImGui::TableSetupColumn(variant.c_str());
   ImGui::TableHeadersRow();
   auto line = [&](const char* name, auto value_of) {
@@ -103,18 +104,20 @@ void summary_table(const Model& a, const Model* b, const std::string& variant) {
       ImGui::TextWrapped("%s", value_of(b->run.metrics).c_str());
     }
   };
-  line("requests ok / all", [](const Metrics& m) { return fmt::format("{} / {}", m.succeeded, m.requests); });
-  line("availability", [](const Metrics& m) { return fmt::format("{:.2f} %", 100.0 * m.availability_ratio()); });
-  line("restarts", [](const Metrics& m) { return std::to_string(m.restarts); });
-  line("latency p50 / p99", [](const Metrics& m) {
+  line(ui.tr("metrics.requests").c_str(),
+       [](const Metrics& m) { return fmt::format("{} / {}", m.succeeded, m.requests); });
+  line(ui.tr("metrics.availability").c_str(),
+       [](const Metrics& m) { return fmt::format("{:.2f} %", 100.0 * m.availability_ratio()); });
+  line(ui.tr("metrics.restarts").c_str(), [](const Metrics& m) { return std::to_string(m.restarts); });
+  line(ui.tr("metrics.latency").c_str(), [](const Metrics& m) {
     auto it = m.latency.find("total");
     return it == m.latency.end() ? std::string("-")
                                  : fmt::format("{} / {}", format_time(it->second.p50), format_time(it->second.p99));
   });
-  line("failures", [](const Metrics& m) {
+  line(ui.tr("metrics.failures").c_str(), [&](const Metrics& m) {
     std::string out;
     for (const auto& [cause, n] : m.failures) out += fmt::format("{}{}: {}", out.empty() ? "" : ", ", cause, n);
-    return out.empty() ? std::string("none") : out;
+    return out.empty() ? ui.tr("metrics.none") : out;
   });
   ImGui::EndTable();
 }
@@ -126,13 +129,13 @@ void draw_metrics(const PanelContext& ctx, UiState& ui, Commands&) {
   const Model& m = session.model();
   const Model* cmp = session.compare_model();
   const std::string& variant = session.compare_variant();
-  summary_table(m, cmp, variant);
+  summary_table(ui, m, cmp, variant);
   const float t_end = static_cast<float>(std::max<double>(m.run.end.seconds(), cmp ? cmp->run.end.seconds() : 0.0));
   const float playhead = static_cast<float>(ui.t_ns) / 1e9f;
 
-  std::vector<Series> avail{availability(m.run.metrics, palette[0], "this run")};
+  std::vector<Series> avail{availability(m.run.metrics, palette[0], ui.tr("metrics.this_run"))};
   if (cmp) avail.push_back(availability(cmp->run.metrics, compare_color, variant));
-  plot("availability per window", avail, t_end, playhead, "%", true);
+  plot(ui, "metrics.availability_plot", avail, t_end, playhead, "%", true);
 
   std::vector<Series> lat;
   for (int which = 0; which < (cmp ? 2 : 1); ++which) {
@@ -141,11 +144,11 @@ void draw_metrics(const PanelContext& ctx, UiState& ui, Commands&) {
     lat.push_back({l.t, l.p50_ms, which ? IM_COL32(255, 150, 150, 255) : palette[0], "p50" + suffix});
     lat.push_back({l.t, l.p99_ms, which ? compare_color : palette[1], "p99" + suffix});
   }
-  plot("latency percentiles per window (end to end)", lat, t_end, playhead, "ms", true);
+  plot(ui, "metrics.latency_plot", lat, t_end, playhead, "ms", true);
 
-  std::vector<Series> restarts{gauge(m.run.metrics.restarts_over_time, 1.0, palette[3], "this run")};
+  std::vector<Series> restarts{gauge(m.run.metrics.restarts_over_time, 1.0, palette[3], ui.tr("metrics.this_run"))};
   if (cmp) restarts.push_back(gauge(cmp->run.metrics.restarts_over_time, 1.0, compare_color, variant));
-  plot("restarts per window", restarts, t_end, playhead, "", true);
+  plot(ui, "metrics.restarts_plot", restarts, t_end, playhead, "", true);
 
   std::vector<Series> mem;
   size_t k = 0;
@@ -162,7 +165,7 @@ void draw_metrics(const PanelContext& ctx, UiState& ui, Commands&) {
   if (cmp)
     for (const auto& [host, g] : cmp->run.metrics.memory)
       mem.push_back(gauge(g, 1.0 / (1 << 20), compare_color, host + " (" + variant + ")"));
-  plot("memory used per host (faint line: its RAM)", mem, t_end, playhead, "MiB", true);
+  plot(ui, "metrics.memory_plot", mem, t_end, playhead, "MiB", true);
 
   std::vector<Series> certs;
   k = 0;
@@ -170,11 +173,11 @@ void draw_metrics(const PanelContext& ctx, UiState& ui, Commands&) {
   if (cmp)
     for (const auto& [domain, g] : cmp->run.metrics.cert_days_left)
       certs.push_back(gauge(g, 1.0, compare_color, domain + " (" + variant + ")"));
-  plot("certificate days left", certs, t_end, playhead, "d", false);
+  plot(ui, "metrics.certs_plot", certs, t_end, playhead, "d", false);
 
-  std::vector<Series> budget{gauge(m.run.metrics.budget_consumed, 100.0, palette[2], "this run")};
+  std::vector<Series> budget{gauge(m.run.metrics.budget_consumed, 100.0, palette[2], ui.tr("metrics.this_run"))};
   if (cmp) budget.push_back(gauge(cmp->run.metrics.budget_consumed, 100.0, compare_color, variant));
-  plot("error budget consumed", budget, t_end, playhead, "%", true);
+  plot(ui, "metrics.budget_plot", budget, t_end, playhead, "%", true);
 
   if (!m.run.metrics.latency.empty() &&
       ImGui::BeginTable("latency", 5, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV)) {

@@ -16,7 +16,7 @@ void draw_narration(const PanelContext& ctx, UiState& ui, Commands& commands) {
     ImGui::Separator();
   }
   if (ui.selected == RecordId::none || raw(ui.selected) >= trace.size()) {
-    ImGui::TextWrapped("%s", m.scenario.info.description.empty() ? "Press Right (or Play) to start."
+    ImGui::TextWrapped("%s", m.scenario.info.description.empty() ? ui.tr("narration.start").c_str()
                                                                  : m.scenario.info.description.c_str());
     return;
   }

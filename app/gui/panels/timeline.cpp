@@ -17,43 +17,46 @@ namespace {
 
 void transport(const Model& m, UiState& ui, Commands& commands) {
   if (ImGui::Button("|<")) commands.post(RequestSeek{Time{}});
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Start (Home)");
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", ui.tr("timeline.start").c_str());
   ImGui::SameLine();
   if (ImGui::Button("<<")) commands.post(RequestStageJump{-1});
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Previous stage (Ctrl+Left)");
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", ui.tr("timeline.previous_stage").c_str());
   ImGui::SameLine();
   if (ImGui::Button("<")) commands.post(RequestStep{-1});
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Step back one event (Left)");
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", ui.tr("timeline.step_back").c_str());
   ImGui::SameLine();
-  if (ImGui::Button(ui.playing ? "Pause" : "Play", ImVec2(ImGui::GetFontSize() * 4, 0)))
+  if (ImGui::Button(fmt::format("{}###play", ui.tr(ui.playing ? "timeline.pause" : "timeline.play")).c_str(),
+                    ImVec2(ImGui::GetFontSize() * 4, 0)))
     commands.post(RequestPlay{!ui.playing});
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Play / pause (Space)");
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", ui.tr("timeline.play_pause").c_str());
   ImGui::SameLine();
   if (ImGui::Button(">")) commands.post(RequestStep{1});
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Step forward one event (Right)");
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", ui.tr("timeline.step_forward").c_str());
   ImGui::SameLine();
   if (ImGui::Button(">>")) commands.post(RequestStageJump{1});
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Next stage (Ctrl+Right)");
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", ui.tr("timeline.next_stage").c_str());
   ImGui::SameLine();
   if (ImGui::Button(">|")) commands.post(RequestSeek{ns(m.index.end_ns)});
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("End (End)");
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", ui.tr("timeline.end").c_str());
   ImGui::SameLine();
   ImGui::SetNextItemWidth(ImGui::GetFontSize() * 11);
   float log_speed = static_cast<float>(std::log10(ui.settings.speed));
-  const std::string speed_label = ui.settings.speed >= 1 ? fmt::format("speed {:.0f}x", ui.settings.speed)
-                                                         : fmt::format("speed {:.2f}x", ui.settings.speed);
+  const std::string speed_label =
+      ui.trf("timeline.speed", ui.settings.speed >= 1 ? fmt::format("{:.0f}", ui.settings.speed)
+                                                      : fmt::format("{:.2f}", ui.settings.speed));
   if (ImGui::SliderFloat("##speed", &log_speed, -2.0f, 6.0f, speed_label.c_str()))
     ui.settings.speed = std::pow(10.0, static_cast<double>(log_speed));
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Simulated seconds per real second, 0.01x to 1,000,000x (+/-)");
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", ui.tr("timeline.speed_tip").c_str());
   ImGui::SameLine();
-  ImGui::Text("t = %s / %s   %zu events", format_time(ns(ui.t_ns)).c_str(), format_time(ns(m.index.end_ns)).c_str(),
-              m.run.trace.size());
+  ImGui::TextUnformatted(
+      ui.trf("timeline.position", format_time(ns(ui.t_ns)), format_time(ns(m.index.end_ns)), m.run.trace.size())
+          .c_str());
 }
 
 // The stage checkboxes: on the transport row when it has room (presenter mode's wide timeline).
 void filters(const Model& m, UiState& ui) {
   const ImGuiStyle& st = ImGui::GetStyle();
-  float need = ImGui::CalcTextSize("Stages:").x + st.ItemSpacing.x * 4;
+  float need = ImGui::CalcTextSize(ui.tr("timeline.stages").c_str()).x + st.ItemSpacing.x * 4;
   for (size_t s = 0; s < m.index.by_stage.size(); ++s)
     if (!m.index.by_stage[s].empty())
       need += ImGui::GetFrameHeight() + st.ItemInnerSpacing.x +
@@ -63,7 +66,7 @@ void filters(const Model& m, UiState& ui) {
     if (ui.settings.presenter) return ImGui::NewLine();  // presenter: the lanes need the room more
     ImGui::NewLine();
   }
-  ImGui::TextUnformatted("Stages:");
+  ImGui::TextUnformatted(ui.tr("timeline.stages").c_str());
   for (size_t s = 0; s < static_cast<size_t>(Stage::count); ++s) {
     if (m.index.by_stage.empty() || m.index.by_stage[s].empty()) continue;
     const auto stage = static_cast<Stage>(s);
