@@ -44,11 +44,11 @@ void int_slider(const char* label, const std::string& path, int current, int lo,
 }
 
 template <size_t N>
-void choice(const char* label, const std::string& path, std::string_view current, const char* const (&options)[N],
-            Commands& commands, const char* const (*values)[N] = nullptr) {
+void choice(const UiState& ui, const char* label, const std::string& path, std::string_view current,
+            const char* const (&options)[N], Commands& commands, const char* const (*values)[N] = nullptr) {
   ImGui::PushID(path.c_str());
   ImGui::SetNextItemWidth(-ImGui::GetFontSize() * 7.5f);
-  const std::string preview(current.empty() ? "(default)" : current);
+  const std::string preview(current.empty() ? ui.tr("whatif.default") : current);
   if (ImGui::BeginCombo(label, preview.c_str())) {
     for (size_t i = 0; i < N; ++i)
       if (ImGui::Selectable(options[i], current == options[i]))
@@ -59,11 +59,11 @@ void choice(const char* label, const std::string& path, std::string_view current
 }
 
 // A combo over a table's column (the supervisor's policies, the proxy presets).
-void choice(const char* label, const std::string& path, std::string_view current,
+void choice(const UiState& ui, const char* label, const std::string& path, std::string_view current,
             std::span<const std::string_view> options, Commands& commands) {
   ImGui::PushID(path.c_str());
   ImGui::SetNextItemWidth(-ImGui::GetFontSize() * 7.5f);
-  const std::string preview(current.empty() ? "(default)" : current);
+  const std::string preview(current.empty() ? ui.tr("whatif.default") : current);
   if (ImGui::BeginCombo(label, preview.c_str())) {
     for (std::string_view option : options)
       if (ImGui::Selectable(std::string(option).c_str(), current == option))
@@ -89,29 +89,29 @@ const char* lower_name(std::string_view s, std::string& buf) {
 void service_widgets(const ServiceSpec& svc, UiState& ui, Commands& commands) {
   std::string buf;
   const std::string base = fmt::format("service.{}.", lower_name(svc.name, buf));
-  section(fmt::format("service {}", svc.name).c_str());
-  int_slider("workers", base + "workers", svc.workers, 1, 32, "%d", "{}", ui, commands);
-  int_slider("MiB / worker", base + "memory_per_worker", static_cast<int>(svc.memory_per_worker >> 20), 16, 8192,
-             "%d MiB", "\"{}MiB\"", ui, commands);
+  section(ui.trf("whatif.service", svc.name));
+  int_slider(ui.tr("whatif.workers").c_str(), base + "workers", svc.workers, 1, 32, "%d", "{}", ui, commands);
+  int_slider(ui.tr("whatif.memory_per_worker").c_str(), base + "memory_per_worker",
+             static_cast<int>(svc.memory_per_worker >> 20), 16, 8192, "%d MiB", "\"{}MiB\"", ui, commands);
   {
     const std::string path = base + "crash_rate_per_hour";
     float v = static_cast<float>(edited(ui, path, svc.crash_rate_per_hour));
     ImGui::PushID(path.c_str());
     ImGui::SetNextItemWidth(-ImGui::GetFontSize() * 7.5f);
-    if (ImGui::SliderFloat("crashes / h", &v, 0.0f, 120.0f, "%.1f", ImGuiSliderFlags_Logarithmic))
+    if (ImGui::SliderFloat(ui.tr("whatif.crashes").c_str(), &v, 0.0f, 120.0f, "%.1f", ImGuiSliderFlags_Logarithmic))
       ui.whatif_edits[path] = v;
     if (ImGui::IsItemDeactivatedAfterEdit()) commands.post(RequestSetParam{path, fmt::format("{:.3f}", v)});
     ImGui::PopID();
   }
-  choice("listens on", base + "bind", svc.bind, binds, commands);
+  choice(ui, ui.tr("whatif.bind").c_str(), base + "bind", svc.bind, binds, commands);
   const std::string restart = base + "supervisor.restart";
   if (const auto policies = whatif_restart_choices(svc.supervisor.kind); !policies.empty())
-    choice("restart", restart, svc.supervisor.restart, policies, commands);
+    choice(ui, ui.tr("whatif.restart").c_str(), restart, svc.supervisor.restart, policies, commands);
   else
-    ImGui::TextDisabled("no supervisor: a crash stays down");
+    ImGui::TextDisabled("%s", ui.tr("whatif.no_supervisor").c_str());
   for (const PreStartSpec& step : svc.pre_start) {
     static_assert(std::size(premodes) == 3);
-    choice(fmt::format("{} mode", step.name).c_str(),
+    choice(ui, ui.trf("whatif.pre_start_mode", step.name).c_str(),
            fmt::format("{}pre_start.{}.mode", base, lower_name(step.name, buf)), premodes[static_cast<int>(step.mode)],
            premodes, commands);
   }
@@ -120,7 +120,7 @@ void service_widgets(const ServiceSpec& svc, UiState& ui, Commands& commands) {
     const char* pins[] = {"==0.45.0", ">=0.45.0,<0.46.0", ">=0.45.0"};
     ImGui::PushID(path.c_str());
     ImGui::SetNextItemWidth(-ImGui::GetFontSize() * 7.5f);
-    if (ImGui::BeginCombo(fmt::format("{} pin", dep.package).c_str(), dep.constraint.c_str())) {
+    if (ImGui::BeginCombo(ui.trf("whatif.pin", dep.package).c_str(), dep.constraint.c_str())) {
       for (const char* p : pins)
         if (ImGui::Selectable(p, dep.constraint == p)) commands.post(RequestSetParam{path, quoted(p)});
       ImGui::EndCombo();
@@ -129,18 +129,19 @@ void service_widgets(const ServiceSpec& svc, UiState& ui, Commands& commands) {
   }
 }
 
-void compare_widgets(const Session& session, Commands& commands) {
+void compare_widgets(const Session& session, const UiState& ui, Commands& commands) {
   const Scenario& sc = session.model().scenario;
-  section("compare");
+  section(ui.tr("whatif.compare"));
   ImGui::SetNextItemWidth(-ImGui::GetFontSize() * 7.5f);
-  const std::string preview = session.compare_variant().empty() ? "(off)" : session.compare_variant();
-  if (ImGui::BeginCombo("variant", preview.c_str())) {
-    if (ImGui::Selectable("(off)", session.compare_variant().empty())) commands.post(RequestCompare{""});
+  const std::string preview = session.compare_variant().empty() ? ui.tr("whatif.off") : session.compare_variant();
+  if (ImGui::BeginCombo(fmt::format("{}###variant", ui.tr("whatif.variant")).c_str(), preview.c_str())) {
+    if (ImGui::Selectable(fmt::format("{}###off", ui.tr("whatif.off")).c_str(), session.compare_variant().empty()))
+      commands.post(RequestCompare{""});
     for (const VariantSpec& v : sc.variants)
       if (ImGui::Selectable(v.name.c_str(), v.name == session.compare_variant())) commands.post(RequestCompare{v.name});
     ImGui::EndCombo();
   }
-  if (sc.variants.empty()) ImGui::TextDisabled("this scenario defines no [[variant]]");
+  if (sc.variants.empty()) ImGui::TextDisabled("%s", ui.tr("whatif.no_variants").c_str());
 }
 
 }  // namespace
@@ -162,21 +163,19 @@ void draw_whatif(const PanelContext& ctx, UiState& ui, Commands& commands) {
     ImGui::TextWrapped("%s", session.busy_label().c_str());
   }
   if (sc.services.empty() && sc.hosts.empty()) {
-    ImGui::TextDisabled("Open a scenario to change its parameters.");
+    ImGui::TextDisabled("%s", ui.tr("whatif.no_scenario").c_str());
     return;
   }
   std::string buf;
   // The changes so far, as a scenario file a teacher can hand out (file_browser.cpp saves it).
-  const bool ko = ui.settings.language == "ko";
   ImGui::BeginDisabled(sc.overrides.empty());
-  if (ImGui::Button(ko ? "시나리오 파일로 저장..." : "Save as a scenario file..."))
-    show_file_browser(ui, "", true, true);
+  if (ImGui::Button(fmt::format("{}###save", ui.tr("whatif.save")).c_str())) show_file_browser(ui, "", true, true);
   ImGui::EndDisabled();
-  section("run");
+  section(ui.tr("whatif.run"));
   {
     ImGui::SetNextItemWidth(-ImGui::GetFontSize() * 7.5f);
     const std::string now = format_time(sc.info.duration);
-    if (ImGui::BeginCombo("duration", now.c_str())) {
+    if (ImGui::BeginCombo(fmt::format("{}###duration", ui.tr("whatif.duration")).c_str(), now.c_str())) {
       for (const char* d : durations)
         if (ImGui::Selectable(d)) commands.post(RequestSetParam{"scenario.duration", quoted(d)});
       ImGui::EndCombo();
@@ -184,38 +183,41 @@ void draw_whatif(const PanelContext& ctx, UiState& ui, Commands& commands) {
   }
   for (const ServiceSpec& svc : sc.services) service_widgets(svc, ui, commands);
   for (const HostSpec& host : sc.hosts) {
-    section(fmt::format("host {}", host.name).c_str());
+    section(ui.trf("whatif.host", host.name));
     int_slider("RAM", fmt::format("host.{}.memory", lower_name(host.name, buf)), static_cast<int>(host.memory >> 20),
                256, 65536, "%d MiB", "\"{}MiB\"", ui, commands);
   }
   for (const CertificateSpec& c : sc.certificates) {
-    section(fmt::format("certificate {}", c.domain).c_str());
+    section(ui.trf("whatif.certificate", c.domain));
     const std::string base = fmt::format("certificate.{}.", lower_name(c.domain, buf));
-    int_slider("lifetime", base + "lifetime", static_cast<int>(c.lifetime / days(1)), 1, 398, "%d days", "\"{}d\"", ui,
-               commands);
-    choice("renewal", base + "renewal", renewals[static_cast<int>(c.renewal)], renewals, commands);
-    checkbox("reload after renewal", base + "reload_after_renewal", c.reload_after_renewal, commands);
+    int_slider(ui.tr("whatif.lifetime").c_str(), base + "lifetime", static_cast<int>(c.lifetime / days(1)), 1, 398,
+               ui.tr("whatif.days_format").c_str(), "\"{}d\"", ui, commands);
+    choice(ui, ui.tr("whatif.renewal").c_str(), base + "renewal", renewals[static_cast<int>(c.renewal)], renewals,
+           commands);
+    checkbox(ui.tr("whatif.reload").c_str(), base + "reload_after_renewal", c.reload_after_renewal, commands);
   }
   if (sc.proxy) {
-    section("proxy");
-    choice("preset", "proxy.preset", proxy_preset(sc.proxy->preset).name, whatif_preset_choices(), commands);
+    section(ui.tr("whatif.proxy"));
+    choice(ui, ui.tr("whatif.preset").c_str(), "proxy.preset", proxy_preset(sc.proxy->preset).name,
+           whatif_preset_choices(), commands);
     const int tls = sc.proxy->tls_versions == (tls12 | tls13) ? 0 : sc.proxy->tls_versions == tls13 ? 1 : 2;
-    choice("TLS", "proxy.tls_versions", tls_choices[tls], tls_choices, commands, &tls_values);
-    checkbox("offer HTTP/2 (ALPN h2)", "proxy.http2", proxy_offers_h2(*sc.proxy), commands);
-    checkbox("add X-Forwarded-*", "proxy.forwarded_headers", proxy_sets_forwarded_headers(*sc.proxy), commands);
+    choice(ui, "TLS", "proxy.tls_versions", tls_choices[tls], tls_choices, commands, &tls_values);
+    checkbox(ui.tr("whatif.http2").c_str(), "proxy.http2", proxy_offers_h2(*sc.proxy), commands);
+    checkbox(ui.tr("whatif.forwarded").c_str(), "proxy.forwarded_headers", proxy_sets_forwarded_headers(*sc.proxy),
+             commands);
   }
   for (const ZoneSpec& z : sc.zones) {
     for (const DnsRecordSpec& rec : z.records) {
-      section(fmt::format("DNS {}", rec.name).c_str());
+      section(ui.trf("whatif.dns", rec.name));
       int_slider("TTL", fmt::format("dns.zone.{}.records.{}.ttl", lower_name(z.origin, buf), rec.name),
                  static_cast<int>(rec.ttl / s(1)), 1, 86400, "%d s", "\"{}s\"", ui, commands);
     }
   }
   for (const ClientSpec& c : sc.clients) {
-    section(fmt::format("client {}", c.name).c_str());
-    checkbox("send SNI", fmt::format("client.{}.sni", lower_name(c.name, buf)), c.sni, commands);
+    section(ui.trf("whatif.client", c.name));
+    checkbox(ui.tr("whatif.sni").c_str(), fmt::format("client.{}.sni", lower_name(c.name, buf)), c.sni, commands);
   }
-  compare_widgets(session, commands);
+  compare_widgets(session, ui, commands);
 }
 
 }  // namespace deploysim::gui
