@@ -27,6 +27,7 @@ struct Canvas {
   float zoom;
   ImVec2 pan;
   const CanvasLayout* layout;
+  const CanvasWords* words;  // in the chosen language
   // Layout pixels (zoom 1, no pan) to screen pixels: zoom about the canvas centre, then pan.
   ImVec2 at(float x, float y) const {
     const ImVec2 c(size.x * 0.5f, size.y * 0.5f);
@@ -70,7 +71,7 @@ void draw_hosts(const Model& m, const Canvas& cv, int64_t t) {
     cv.dl->AddRectFilled(lo, hi, IM_COL32(40, 48, 64, 255), 8.0f);
     cv.dl->AddRect(lo, hi, IM_COL32(120, 140, 180, 255), 8.0f, 0, 1.5f);
     const ImVec2 title = ImVec2(lo.x + (hp.title.x0 - hp.frame.x0), lo.y + (hp.title.y0 - hp.frame.y0));
-    std::string name = fmt::format("host {}  {}", host.name, host.ip);
+    std::string name = fmt::format(fmt::runtime(cv.words->host_title), host.name, host.ip);
     if (ImGui::CalcTextSize(name.c_str()).x + 8 > hi.x - lo.x) name = fmt::format("{}  {}", host.name, host.ip);
     cv.dl->PushClipRect(lo, hi, true);
     cv.dl->AddText(ImVec2(title.x + 3, title.y), IM_COL32(200, 210, 230, 255), name.c_str());
@@ -254,7 +255,8 @@ void draw_nodes(const Model& m, const Canvas& cv, const UiState& ui) {
       fill = pv.color;
       const int64_t backoff = pv.next_restart_ns > ui.t_ns ? pv.next_restart_ns - ui.t_ns : 0;
       if (pv.known || pv.restarts)
-        status = status_label(backoff > 0 && pv.label.empty() ? "backing off" : pv.label, backoff, pv.restarts);
+        status = status_label(backoff > 0 && pv.label.empty() ? cv.words->backing_off : pv.label, backoff, pv.restarts,
+                              *cv.words);
     }
     const float r = place.r;
     if (n.role == NodeRole::proxy || n.role == NodeRole::worker)
@@ -280,7 +282,7 @@ void draw_nodes(const Model& m, const Canvas& cv, const UiState& ui) {
             outcome_color(*left < 0    ? Outcome::failure
                           : *left < 10 ? Outcome::warning
                                        : Outcome::ok),
-            cert_label(cert.domain, *left));
+            cert_label(cert.domain, *left, *cv.words));
     }
   }
 }
@@ -290,7 +292,7 @@ void draw_legend(const Canvas& cv) {
   const float line = ImGui::GetTextLineHeight(), dot = line * 0.35f;
   float x = cv.origin.x + cv.layout->legend.x0;
   float y = cv.origin.y + cv.layout->legend.y0;
-  const std::vector<std::string>& labels = legend_labels();
+  const std::vector<std::string>& labels = legend_labels(*cv.words);
   for (size_t i = 0; i < labels.size(); ++i) {
     if (i > 0 && i == cv.layout->legend_break) x = cv.origin.x + cv.layout->legend.x0, y += line;
     const ImVec2 mark(x + dot, y + line * 0.5f);
@@ -313,11 +315,13 @@ void draw_topology(const PanelContext& ctx, UiState& ui, Commands& commands) {
   const float base = ui.settings.presenter ? presenter_canvas_scale : 1.0f;
   const ImVec2 size = ImGui::GetContentRegionAvail();
   if (size.x < 50 || size.y < 50) return;
+  const CanvasWords words = canvas_words(ui.words);
   CanvasLayout layout;
   {
     const compat::FontScale measure(base);
-    layout = layout_canvas_fitted(m, size.x, size.y, ImGui::GetTextLineHeight(),
-                                  [](const std::string& s) { return ImGui::CalcTextSize(s.c_str()).x; });
+    layout = layout_canvas_fitted(
+        m, size.x, size.y, ImGui::GetTextLineHeight(),
+        [](const std::string& s) { return ImGui::CalcTextSize(s.c_str()).x; }, words);
   }
   // A small canvas (a 1024x768 projector) draws its texts smaller rather than on top of each other.
   const compat::FontScale scale(base * layout.text_scale);
@@ -326,7 +330,8 @@ void draw_topology(const PanelContext& ctx, UiState& ui, Commands& commands) {
             size,
             ui.canvas_zoom,
             ImVec2(ui.canvas_pan_x, ui.canvas_pan_y),
-            &layout};
+            &layout,
+            &words};
   ImGui::InvisibleButton("canvas", cv.size, ImGuiButtonFlags_MouseButtonLeft | ImGuiButtonFlags_MouseButtonRight);
   if (ImGui::IsItemActive() && ImGui::IsMouseDragging(ImGuiMouseButton_Right)) {
     ui.canvas_pan_x += ImGui::GetIO().MouseDelta.x;

@@ -22,33 +22,10 @@ bool on_top_row(const NodeInfo& n) {
 
 bool on_left(const NodeInfo& n) { return (n.role == NodeRole::resolver || n.role == NodeRole::client) && n.host < 0; }
 
-const char* role_word(NodeRole r) {
-  switch (r) {
-    case NodeRole::client:
-      return "client";
-    case NodeRole::resolver:
-      return "resolver";
-    case NodeRole::dns_server:
-      return "DNS";
-    case NodeRole::proxy:
-      return "TLS proxy";
-    case NodeRole::worker:
-      return "worker";
-    case NodeRole::supervisor:
-      return "supervisor";
-    case NodeRole::ca:
-      return "CA";
-    case NodeRole::host:
-      return "host";
-    case NodeRole::other:
-      return "";
-  }
-  return "";
-}
-
 struct Measure {
   const TextWidth& tw;
   float line;
+  const CanvasWords& words;
   bool elide = false;  // names too long for their column are shortened in the middle ("api-3/wo..er-1")
   float shape = 1;     // the nodes' size (smaller only on a canvas too crowded for the smallest text)
   float r(NodeRole role) const { return node_r(role) * shape; }
@@ -80,7 +57,7 @@ void place(NodePlace& p, const NodeInfo& n, float x, float y, const Measure& me)
   p.y = y;
   p.r = me.r(n.role);
   p.shape = Box{x - p.r, y - p.r, x + p.r, y + p.r};
-  p.label = node_label(n);
+  p.label = node_label(n, me.words);
 }
 
 // The top row: DNS servers from the left, CAs from the right; justified when they fit, with
@@ -91,7 +68,7 @@ float layout_top(const std::vector<size_t>& ids, const TraceIndex& ix, const Mea
   std::vector<float> w;
   float sum = 0;
   for (size_t k : ids) {
-    w.push_back(std::max(2 * me.r(ix.nodes[k].role), me.width(node_label(ix.nodes[k]))));
+    w.push_back(std::max(2 * me.r(ix.nodes[k].role), me.width(node_label(ix.nodes[k], me.words))));
     sum += w.back();
   }
   const float avail = width - 2 * margin;
@@ -113,7 +90,7 @@ float layout_top(const std::vector<size_t>& ids, const TraceIndex& ix, const Mea
     }
     place(p, node, cx, y, me);
     const float top = p.shape.y1 + 2 + (stagger && i % 2 ? me.line : 0.0f);
-    p.name = centred(cx, top, me.width(node_label(node)), me.line);
+    p.name = centred(cx, top, me.width(node_label(node, me.words)), me.line);
   }
   return y + me.r(NodeRole::dns_server) + 2 + me.line * (stagger ? 2.0f : 1.0f) + gap;
 }
@@ -124,7 +101,7 @@ float layout_left(const std::vector<size_t>& ids, const TraceIndex& ix, const Me
                   CanvasLayout& out) {
   if (ids.empty()) return margin;
   float col = 0;
-  for (size_t k : ids) col = std::max(col, me.width(node_label(ix.nodes[k])));
+  for (size_t k : ids) col = std::max(col, me.width(node_label(ix.nodes[k], me.words)));
   const float slot = 2 * me.r(NodeRole::client) + 4 + me.line;
   const auto rows = std::max<size_t>(1, static_cast<size_t>((y1 - y0) / slot));
   const size_t cols = (ids.size() + rows - 1) / rows;
@@ -140,7 +117,7 @@ float layout_left(const std::vector<size_t>& ids, const TraceIndex& ix, const Me
     // then pass above the host frames instead of across a host's title.
     const float in_slot = node.role == NodeRole::resolver ? 0.0f : (step - (2 * r + 2 + me.line)) * 0.5f;
     place(p, node, x, y0 + step * row + in_slot + r, me);
-    p.name = centred(x, p.shape.y1 + 2, me.width(node_label(node)), me.line);
+    p.name = centred(x, p.shape.y1 + 2, me.width(node_label(node, me.words)), me.line);
   }
   return margin + static_cast<float>(cols) * (col + gap) - gap;
 }
@@ -157,8 +134,9 @@ float item_h(const Measure& me) { return std::max(2 * me.r(NodeRole::worker), 2 
 float proxy_w(const Group& g, const Model& m, const Measure& me) {
   if (g.proxies.empty()) return 0;
   float w = 40.0f;
-  for (size_t k : g.proxies) w = std::max(w, me.width(node_label(m.index.nodes[k])));
-  for (const CertificateSpec& c : m.scenario.certificates) w = std::max(w, me.width(cert_label(c.domain, 100)));
+  for (size_t k : g.proxies) w = std::max(w, me.width(node_label(m.index.nodes[k], me.words)));
+  for (const CertificateSpec& c : m.scenario.certificates)
+    w = std::max(w, me.width(cert_label(c.domain, 100, me.words)));
   return w;
 }
 
@@ -172,7 +150,7 @@ void layout_group(const Group& g, const Model& m, const Measure& me, Box box, Ca
     const HostSpec& h = m.scenario.hosts[static_cast<size_t>(g.host)];
     HostPlace& hp = out.hosts[static_cast<size_t>(g.host)];
     hp.frame = box;
-    const std::string title = fmt::format("host {}  {}", h.name, h.ip);
+    const std::string title = fmt::format(fmt::runtime(me.words.host_title), h.name, h.ip);
     hp.title =
         Box{box.x0 + 6, box.y0 + 4, box.x0 + 6 + std::min(me.width(title), box.x1 - box.x0 - 12), box.y0 + 4 + L};
     hp.memory =
@@ -190,11 +168,11 @@ void layout_group(const Group& g, const Model& m, const Measure& me, Box box, Ca
     const float need = static_cast<float>(certs) * L + 2 * me.r(NodeRole::proxy) + 2 + L;
     const float top = cy0 + std::max(0.0f, (cy1 - cy0 - need) * 0.5f);
     place(p, node, wx0 + pw * 0.5f, top + static_cast<float>(certs) * L + me.r(NodeRole::proxy), me);
-    p.name = centred(p.x, p.shape.y1 + 2, me.width(node_label(node)), L);
+    p.name = centred(p.x, p.shape.y1 + 2, me.width(node_label(node, me.words)), L);
     // Each line's top is the one above's bottom, computed alike so that rounding cannot overlap them.
     const float base = p.shape.y0 - 2 - static_cast<float>(certs) * L;
     for (size_t c = 0; c < certs; ++c) {
-      const float w = me.width(cert_label(m.scenario.certificates[c].domain, 100));
+      const float w = me.width(cert_label(m.scenario.certificates[c].domain, 100, me.words));
       p.certs.push_back(
           Box{p.x - w * 0.5f, base + static_cast<float>(c) * L, p.x + w * 0.5f, base + static_cast<float>(c + 1) * L});
     }
@@ -206,7 +184,7 @@ void layout_group(const Group& g, const Model& m, const Measure& me, Box box, Ca
   // As many columns as the widest name allows, no more than the rows that fit need.
   const size_t n = items.size();
   float name_w = 0;
-  for (size_t k : items) name_w = std::max(name_w, me.width(node_label(ix.nodes[k])));
+  for (size_t k : items) name_w = std::max(name_w, me.width(node_label(ix.nodes[k], me.words)));
   const float avail_w = inner_x1 - wx0;
   const auto cols_fit = static_cast<size_t>(std::max(1.0f, std::floor(avail_w / (32 + name_w + 6))));
   const auto rows_fit = static_cast<size_t>(std::max(1.0f, std::floor((cy1 - cy0) / item_h(me))));
@@ -219,7 +197,7 @@ void layout_group(const Group& g, const Model& m, const Measure& me, Box box, Ca
                                         : item_h(me);
   const float col_w = avail_w / static_cast<float>(cols);
   const float status_w =
-      std::max(0.0f, std::min(me.width(status_label("CrashLoopBackOff", 1'500'000'000, 12)), col_w - 32 - 6));
+      std::max(0.0f, std::min(me.width(status_label("CrashLoopBackOff", 1'500'000'000, 12, me.words)), col_w - 32 - 6));
   const float item_w = std::min(col_w, 32 + std::max(name_w, status_w));
   const float row_y0 = cy0 + std::max(0.0f, (cy1 - cy0 - ih * static_cast<float>(used_rows)) * 0.5f);
   for (size_t i = 0; i < n; ++i) {
@@ -273,28 +251,41 @@ std::vector<Box> CanvasLayout::labels() const {
   return out;
 }
 
-std::string node_label(const NodeInfo& n) {
+CanvasWords canvas_words(const Messages& m) {
+  CanvasWords w;
+  static constexpr const char* role_keys[] = {"canvas.client", "canvas.resolver",   "canvas.dns", "canvas.proxy",
+                                              "canvas.worker", "canvas.supervisor", "canvas.ca",  "canvas.host"};
+  for (size_t i = 0; i < std::size(role_keys); ++i) w.roles[i] = m(role_keys[i]);
+  static constexpr const char* legend_keys[] = {"canvas.failure", "canvas.encrypted", "canvas.plaintext"};
+  for (size_t i = 0; i < std::size(legend_keys); ++i) w.legend[5 + i] = m(legend_keys[i]);
+  w.host_title = m("canvas.host_title");
+  w.days_left = m("canvas.days_left");
+  w.expired = m("canvas.expired");
+  w.backing_off = m("canvas.backing_off");
+  w.restart_one = m("canvas.restart_one");
+  w.restarts = m("canvas.restarts");
+  return w;
+}
+
+std::string node_label(const NodeInfo& n, const CanvasWords& w) {
   // Inside a host's frame "edge-1/systemd" is just "systemd": the frame names the host.
   if (n.host >= 0 && (n.role == NodeRole::supervisor || n.role == NodeRole::other))
     return n.name.substr(n.name.find('/') + 1);
   if (n.role == NodeRole::worker) return n.name;  // "api/manager" is the service's master process
-  const char* role = role_word(n.role);
-  return *role && n.name.find(role) == std::string::npos ? fmt::format("{} ({})", n.name, role) : n.name;
+  const std::string& role = w.roles[static_cast<size_t>(n.role)];
+  return !role.empty() && n.name.find(role) == std::string::npos ? fmt::format("{} ({})", n.name, role) : n.name;
 }
 
-std::string cert_label(const std::string& domain, double days_left) {
-  return days_left < 0 ? fmt::format("{}: EXPIRED", domain) : fmt::format("{}: {:.0f} days left", domain, days_left);
+std::string cert_label(const std::string& domain, double days_left, const CanvasWords& w) {
+  return days_left < 0 ? fmt::format(fmt::runtime(w.expired), domain)
+                       : fmt::format(fmt::runtime(w.days_left), domain, days_left);
 }
 
-const std::vector<std::string>& legend_labels() {
-  static const std::vector<std::string> labels = {"dns",   "tcp",     "tls",       "http",
-                                                  "proxy", "failure", "encrypted", "plaintext (after the proxy)"};
-  return labels;
-}
+const std::vector<std::string>& legend_labels(const CanvasWords& w) { return w.legend; }
 
-std::string status_label(const std::string& state, int64_t backoff_ns, uint32_t restarts) {
+std::string status_label(const std::string& state, int64_t backoff_ns, uint32_t restarts, const CanvasWords& w) {
   std::string s = backoff_ns > 0 ? fmt::format("{} {:.1f} s", state, static_cast<double>(backoff_ns) / 1e9) : state;
-  if (restarts) s += fmt::format(", {} restart{}", restarts, restarts == 1 ? "" : "s");
+  if (restarts) s += fmt::format(fmt::runtime(restarts == 1 ? w.restart_one : w.restarts), restarts);
   return s;
 }
 
@@ -309,11 +300,11 @@ CanvasLayout layout(const Model& m, float width, float height, const Measure& me
   out.hosts.resize(m.scenario.hosts.size());
   // A narrow canvas (a 1024-pixel window) puts the legend on two lines rather than cutting it off.
   float legend_x = 0;
-  for (size_t i = 0; i < legend_labels().size(); ++i) {
-    legend_x += legend_item_width(text_width(legend_labels()[i]), line_h);
+  for (size_t i = 0; i < legend_labels(me.words).size(); ++i) {
+    legend_x += legend_item_width(text_width(legend_labels(me.words)[i]), line_h);
     if (legend_x > width - 2 * margin && out.legend_break == 0 && i > 0) {
       out.legend_break = i;
-      legend_x = legend_item_width(text_width(legend_labels()[i]), line_h);
+      legend_x = legend_item_width(text_width(legend_labels(me.words)[i]), line_h);
     }
   }
   const float legend_lines = out.legend_break ? 2.0f : 1.0f;
@@ -380,7 +371,7 @@ CanvasLayout layout(const Model& m, float width, float height, const Measure& me
   float ew = proxy_w(*edge, m, me) + 2 * gap;
   if (edge->host >= 0) {
     const HostSpec& h = m.scenario.hosts[static_cast<size_t>(edge->host)];
-    ew = std::max(ew, me.width(fmt::format("host {}  {}", h.name, h.ip)) + 12);
+    ew = std::max(ew, me.width(fmt::format(fmt::runtime(me.words.host_title), h.name, h.ip)) + 12);
   }
   layout_group(*edge, m, me, Box{area.x0, area.y0, area.x0 + ew, area.y1}, out);
   tile(rest, m, me, Box{area.x0 + ew + 2 * gap, area.y0, area.x1, area.y1}, out);
@@ -389,8 +380,9 @@ CanvasLayout layout(const Model& m, float width, float height, const Measure& me
 
 }  // namespace
 
-CanvasLayout layout_canvas(const Model& m, float width, float height, float line_h, const TextWidth& text_width) {
-  return layout(m, width, height, Measure{text_width, line_h});
+CanvasLayout layout_canvas(const Model& m, float width, float height, float line_h, const TextWidth& text_width,
+                           const CanvasWords& words) {
+  return layout(m, width, height, Measure{text_width, line_h, words});
 }
 
 namespace {
@@ -432,19 +424,19 @@ bool fits(const CanvasLayout& lay, const TraceIndex& ix, float width, float heig
 
 }  // namespace
 
-CanvasLayout layout_canvas_fitted(const Model& m, float width, float height, float line_h,
-                                  const TextWidth& text_width) {
+CanvasLayout layout_canvas_fitted(const Model& m, float width, float height, float line_h, const TextWidth& text_width,
+                                  const CanvasWords& words) {
   CanvasLayout lay;
   float k = 1.0f;
   const TextWidth scaled = [&](const std::string& s) { return text_width(s) * k; };
   for (; k > min_canvas_text_scale - 0.01f; k -= 0.1f) {
-    lay = layout(m, width, height, Measure{scaled, line_h * k});
+    lay = layout(m, width, height, Measure{scaled, line_h * k, words});
     lay.text_scale = k;
     if (fits(lay, m.index, width, height)) return lay;
   }
   // Still too crowded at the smallest scale: the names that do not fit their column are shortened.
   k = min_canvas_text_scale;
-  lay = layout(m, width, height, Measure{scaled, line_h * k, true, 0.75f});
+  lay = layout(m, width, height, Measure{scaled, line_h * k, words, true, 0.75f});
   lay.text_scale = k;
   return lay;
 }

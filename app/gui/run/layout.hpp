@@ -1,8 +1,10 @@
 #pragma once
+#include <array>
 #include <functional>
 #include <string>
 #include <vector>
 
+#include "deploysim/messages.hpp"
 #include "gui/run/model.hpp"
 
 namespace deploysim::gui {
@@ -54,31 +56,53 @@ struct CanvasLayout {
 /// normal mode's, and the labels of a five-host scenario fit the projector's canvas.
 constexpr float presenter_canvas_scale = 0.75f;
 
+/// The canvas's own words in one language: English as constructed, canvas_words() for the
+/// chosen language's catalogue ([canvas] in assets/i18n).
+struct CanvasWords {
+  std::array<std::string, node_role_count> roles{"client",     "resolver", "DNS",  "TLS proxy", "worker",
+                                                 "supervisor", "CA",       "host", ""};  ///< By NodeRole.
+  std::vector<std::string> legend{"dns",   "tcp",     "tls",       "http",
+                                  "proxy", "failure", "encrypted", "plaintext (after the proxy)"};  ///< In order.
+  std::string host_title = "host {}  {}";          ///< A host's frame: name, IP.
+  std::string days_left = "{}: {:.0f} days left";  ///< A certificate line: domain, days.
+  std::string expired = "{}: EXPIRED";             ///< An expired certificate's line.
+  std::string backing_off = "backing off";         ///< A worker waiting to be restarted.
+  std::string restart_one = ", {} restart";        ///< After the state: one restart.
+  std::string restarts = ", {} restarts";          ///< After the state: more restarts.
+};
+/// The English words (the default of the functions below).
+inline const CanvasWords english_canvas_words{};
+/// The canvas's words from a catalogue.
+CanvasWords canvas_words(const Messages& m);
+
 /// Measures the width in pixels of a text in the canvas font.
 using TextWidth = std::function<float(const std::string&)>;
 
 /// The name label of a node: its name, with its role when the name does not say it.
-std::string node_label(const NodeInfo& n);
+std::string node_label(const NodeInfo& n, const CanvasWords& w = english_canvas_words);
 /// The legend's items in order: the stages, failure, encrypted, plaintext.
-const std::vector<std::string>& legend_labels();
+const std::vector<std::string>& legend_labels(const CanvasWords& w = english_canvas_words);
 /// The width of one legend item: its mark and its text, with the gap after it.
 inline float legend_item_width(float text_w, float line_h) { return 2.5f * 0.35f * line_h + text_w + line_h * 0.8f; }
 /// The certificate line above the proxy ("api.example.test: 60 days left").
-std::string cert_label(const std::string& domain, double days_left);
+std::string cert_label(const std::string& domain, double days_left, const CanvasWords& w = english_canvas_words);
 /// A worker's status line: state, back-off countdown, restarts ("backing off 1.5 s, 3 restarts").
-std::string status_label(const std::string& state, int64_t backoff_ns, uint32_t restarts);
+std::string status_label(const std::string& state, int64_t backoff_ns, uint32_t restarts,
+                         const CanvasWords& w = english_canvas_words);
 
 /// Lays the canvas out for a size in pixels and a text line height: DNS servers and CAs in a top
 /// row, the resolver and clients on the left, each host as a frame around its own processes
 /// (the proxy with its certificates, workers in columns with their labels beside them,
 /// supervisors at the bottom), the legend along the bottom. Labels never overlap at the sizes
 /// the window gives the canvas at 1600x900 (tests/test_gui_layout.cpp checks every scenario).
-CanvasLayout layout_canvas(const Model& m, float width, float height, float line_h, const TextWidth& text_width);
+CanvasLayout layout_canvas(const Model& m, float width, float height, float line_h, const TextWidth& text_width,
+                           const CanvasWords& words = english_canvas_words);
 
 /// layout_canvas at the largest text scale (1, 0.9, ... down to min_canvas_text_scale) whose
 /// labels stay on the canvas without overlapping each other, a node or another host's frame; the
 /// smallest when none does. The caller draws the canvas's texts at `text_scale`.
-CanvasLayout layout_canvas_fitted(const Model& m, float width, float height, float line_h, const TextWidth& text_width);
+CanvasLayout layout_canvas_fitted(const Model& m, float width, float height, float line_h, const TextWidth& text_width,
+                                  const CanvasWords& words = english_canvas_words);
 
 /// The smallest text scale layout_canvas_fitted tries: below it a projector's labels are unreadable.
 constexpr float min_canvas_text_scale = 0.6f;
