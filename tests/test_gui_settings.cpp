@@ -148,21 +148,26 @@ TEST_CASE("a mistake in the progress is located and the rest of it is kept") {
 }
 
 TEST_CASE("the outline says done, right answers out of the lesson's questions, or '-'") {
+  std::string error;
+  const auto en = Messages::load("en", &error, std::string(DEPLOYSIM_ASSETS_DIR) + "/i18n");
+  const auto ko = Messages::load("ko", &error, std::string(DEPLOYSIM_ASSETS_DIR) + "/i18n");
+  REQUIRE(en);
+  REQUIRE(ko);
   Lesson lesson;
   lesson.id = "07-restarts";
   lesson.steps.resize(4);
-  CHECK(progress_text(lesson, nullptr, false) == "-");
+  CHECK(progress_text(lesson, nullptr, *en) == "-");
   LessonProgress p;
   p.done = true;
-  CHECK(progress_text(lesson, &p, false) == "done");
-  CHECK(progress_text(lesson, &p, true) == "완료");
+  CHECK(progress_text(lesson, &p, *en) == "done");
+  CHECK(progress_text(lesson, &p, *ko) == "완료");
   lesson.steps[1].question.emplace();
   lesson.steps[3].question.emplace();
   p.answers = {{1, true}, {3, false}};
-  CHECK(progress_text(lesson, &p, false) == "done, 1/2 right");
+  CHECK(progress_text(lesson, &p, *en) == "done, 1/2 right");
   p.done = false;
   p.answers[3] = true;  // the latest answer counts
-  CHECK(progress_text(lesson, &p, true) == "2/2 정답");
+  CHECK(progress_text(lesson, &p, *ko) == "2/2 정답");
 }
 
 TEST_CASE("recent files persist newest first, bounded, and files that are gone are dropped") {

@@ -353,7 +353,7 @@ std::string state_line(const Session& session, const UiState& ui, const Narrator
     // What the course outline shows for it, from the progress kept with the settings.
     const auto kept = ui.settings.progress.find(lesson->id);
     out += fmt::format(" outline=\"{}\"",
-                       progress_text(*lesson, kept == ui.settings.progress.end() ? nullptr : &kept->second, false));
+                       progress_text(*lesson, kept == ui.settings.progress.end() ? nullptr : &kept->second, ui.words));
   } else {
     out += " lesson=none";
   }

@@ -17,32 +17,6 @@ namespace deploysim::gui {
 
 namespace {
 
-// The question UI's words, English and Korean.
-enum class Q { question, reveal, pick_first, answer, from_run, right, wrong, your_answer, not_found };
-const char* qtext(Q k, bool ko) {
-  switch (k) {
-    case Q::question:
-      return ko ? "예측해 보세요" : "Predict first";
-    case Q::reveal:
-      return ko ? "확인" : "Reveal";
-    case Q::pick_first:
-      return ko ? "답을 고른 뒤 확인을 누르세요." : "Pick an answer, then press Reveal.";
-    case Q::answer:
-      return ko ? "정답" : "Answer";
-    case Q::from_run:
-      return ko ? "실행 결과에서 읽은 값" : "read from the run";
-    case Q::right:
-      return ko ? "맞았습니다" : "Right";
-    case Q::wrong:
-      return ko ? "틀렸습니다" : "Wrong";
-    case Q::your_answer:
-      return ko ? "내 답" : "your answer";
-    case Q::not_found:
-      return ko ? "실행 결과에서 답을 찾지 못했습니다" : "The answer was not found in the run";
-  }
-  return "";
-}
-
 const std::string& pick(const std::string& en, const std::string& ko, bool use_ko) {
   return use_ko && !ko.empty() ? ko : en;
 }
@@ -50,18 +24,19 @@ const std::string& pick(const std::string& en, const std::string& ko, bool use_k
 // Before the reveal: the prompt and the learner's answer (choice buttons or a number field). The
 // Reveal button sits by the heading so that it stays in view in a short panel.
 void draw_asking(UiState& ui, const Question& question, int step, bool ko) {
+  const Messages& words = ui.words;
   QuestionUi& q = ui.lesson.questions[step];
   const bool ready = question.type == QuestionType::number || q.choice >= 0;
   ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1.0f, 0.8f, 0.35f, 1.0f));
-  ImGui::TextUnformatted(qtext(Q::question, ko));
+  ImGui::TextUnformatted(words("lesson.predict").c_str());
   ImGui::PopStyleColor();
   ImGui::SameLine();
   ImGui::BeginDisabled(!ready || ui.lesson.pending_step >= 0);
-  if (ImGui::Button(qtext(Q::reveal, ko))) reveal_answer(ui);
+  if (ImGui::Button(words("lesson.reveal").c_str())) reveal_answer(ui);
   ImGui::EndDisabled();
   if (!ready) {
     ImGui::SameLine();
-    ImGui::TextDisabled("%s", qtext(Q::pick_first, ko));
+    ImGui::TextDisabled("%s", words("lesson.pick_first").c_str());
   }
   ImGui::PushTextWrapPos(0);
   ImGui::TextUnformatted(pick(question.prompt, question.prompt_ko, ko).c_str());
@@ -80,11 +55,12 @@ void draw_asking(UiState& ui, const Question& question, int step, bool ko) {
 
 // After the reveal: the true answer read from the run, right or wrong (a word as well as a
 // colour), and the explanation.
-void draw_revealed(const QuestionUi& q, const Question& question, bool ko) {
+void draw_revealed(const QuestionUi& q, const Question& question, bool ko, const Messages& words) {
   ImGui::Separator();
   if (!q.truth) {
     ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(failure_color()));
-    ImGui::TextWrapped("%s: %s (%s)", qtext(Q::not_found, ko), question.answer.c_str(), q.truth_error.c_str());
+    ImGui::TextWrapped("%s: %s (%s)", words("lesson.not_found").c_str(), question.answer.c_str(),
+                       q.truth_error.c_str());
     ImGui::PopStyleColor();
     return;
   }
@@ -99,16 +75,17 @@ void draw_revealed(const QuestionUi& q, const Question& question, bool ko) {
     mine = fmt::format("{:g}", q.number);
   }
   ImGui::PushStyleColor(ImGuiCol_Text, colour);
-  ImGui::TextWrapped("%s %s  (%s: %s)", q.right ? "[O]" : "[X]", qtext(q.right ? Q::right : Q::wrong, ko),
-                     qtext(Q::your_answer, ko), mine.c_str());
+  ImGui::TextWrapped("%s %s  (%s: %s)", q.right ? "[O]" : "[X]",
+                     words(q.right ? "lesson.right" : "lesson.wrong").c_str(), words("lesson.your_answer").c_str(),
+                     mine.c_str());
   ImGui::PopStyleColor();
   std::string answer = q.truth->text;
   if (question.type == QuestionType::choice && q.right_choice >= 0) {
     const QuestionChoice& c = question.choices[static_cast<size_t>(q.right_choice)];
     answer = pick(c.text, c.text_ko, ko);
   }
-  ImGui::TextWrapped("%s: %s", qtext(Q::answer, ko), answer.c_str());
-  ImGui::TextDisabled("%s: %s = %s", qtext(Q::from_run, ko), question.answer.c_str(), q.truth->text.c_str());
+  ImGui::TextWrapped("%s: %s", words("lesson.answer").c_str(), answer.c_str());
+  ImGui::TextDisabled("%s: %s = %s", words("lesson.from_run").c_str(), question.answer.c_str(), q.truth->text.c_str());
   if (!question.explain.empty()) {
     ImGui::PushTextWrapPos(0);
     ImGui::TextUnformatted(pick(question.explain, question.explain_ko, ko).c_str());
@@ -125,17 +102,15 @@ void draw_lesson_step(UiState& ui, bool large) {
   const int n = static_cast<int>(lesson->steps.size());
   const int step = ui.lesson.step;
   ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.55f, 0.85f, 1.0f, 1.0f));
-  ImGui::TextWrapped(
-      "%s",
-      fmt::format("{}  ({} {}/{})", lesson_title(*lesson, lang), lang == "ko" ? "단계" : "step", step + 1, n).c_str());
+  ImGui::TextWrapped("%s", ui.trf("lesson.title_step", lesson_title(*lesson, lang), step + 1, n).c_str());
   ImGui::PopStyleColor();
   ImGui::BeginDisabled(step <= 0 || lesson_pending(ui));
-  if (ImGui::Button(lang == "ko" ? "< 이전" : "< Back")) go_to_step(ui, step - 1);
+  if (ImGui::Button(fmt::format("{}###back", ui.tr("lesson.back")).c_str())) go_to_step(ui, step - 1);
   ImGui::EndDisabled();
   ImGui::SameLine();
   const bool asking = lesson_asking(ui);
   ImGui::BeginDisabled(step + 1 >= n || lesson_pending(ui) || asking);
-  if (ImGui::Button(lang == "ko" ? "다음 >" : "Next >")) go_to_step(ui, step + 1);
+  if (ImGui::Button(fmt::format("{}###next", ui.tr("lesson.next")).c_str())) go_to_step(ui, step + 1);
   ImGui::EndDisabled();
   if (step >= 0 && step < n) {
     const LessonStep& st = lesson->steps[static_cast<size_t>(step)];
@@ -150,10 +125,10 @@ void draw_lesson_step(UiState& ui, bool large) {
     ImGui::PopTextWrapPos();
     if (st.question)
       if (auto it = ui.lesson.questions.find(step); it != ui.lesson.questions.end() && it->second.revealed)
-        draw_revealed(it->second, *st.question, lang == "ko");
+        draw_revealed(it->second, *st.question, lang == "ko", ui.words);
   } else if (lesson_pending(ui)) {
     ImGui::SameLine();
-    ImGui::TextDisabled("%s", lang == "ko" ? "시뮬레이션 중..." : "simulating ...");
+    ImGui::TextDisabled("%s", ui.tr("lesson.simulating").c_str());
   }
 }
 
@@ -186,7 +161,7 @@ int question_count(const Lesson& l) {
 // --- The course outline: every lesson in course order, its minutes, objectives, prerequisites
 // and the learner's progress (ui.settings.progress, kept in settings.json) ---
 
-// The outline's words (issue #16 moves all UI text to a catalogue).
+// The outline's words in the chosen language ([course] in assets/i18n).
 struct CourseWords {
   const char* course;      // "Course: {} lessons, {} min, {} done"
   const char* objectives;  // header of the objectives
@@ -197,22 +172,10 @@ struct CourseWords {
   const char* open;   // tooltip hint
 };
 
-const CourseWords& course_words(bool ko) {
-  static const CourseWords en{"Course: {} lessons, {} min, {} done",
-                              "After this lesson you can",
-                              "Take after",
-                              "{} min",
-                              "done",
-                              "{}/{} right",
-                              "Click to open the lesson; the arrow shows its objectives"};
-  static const CourseWords kr{"과정: 레슨 {}개, {}분, {}개 완료",
-                              "이 레슨을 마치면 할 수 있는 것",
-                              "먼저 볼 레슨",
-                              "{}분",
-                              "완료",
-                              "{}/{} 정답",
-                              "클릭하면 레슨을 엽니다. 화살표를 누르면 목표가 보입니다"};
-  return ko ? kr : en;
+CourseWords course_words(const Messages& m) {
+  auto t = [&](const char* key) { return m(key).c_str(); };
+  return CourseWords{t("course.summary"), t("course.objectives"), t("course.after"), t("course.minutes"),
+                     t("course.done"),    t("course.right"),      t("course.open")};
 }
 
 // "07b" of "07b-probes": how the outline and prerequisites name a lesson briefly.
@@ -227,24 +190,24 @@ void draw_objectives(const Lesson& l, bool ko) {
 }
 
 // The prerequisites by number and title, e.g. "07 Restarts after a crash".
-void draw_prerequisites(const Lesson& l, const std::vector<Lesson>& all, const Settings& settings) {
-  const bool ko = settings.language == "ko";
+void draw_prerequisites(const Lesson& l, const std::vector<Lesson>& all, const UiState& ui) {
+  const Settings& settings = ui.settings;
   if (l.prerequisites.empty()) return;
-  ImGui::TextDisabled("%s", course_words(ko).after);
+  ImGui::TextDisabled("%s", course_words(ui.words).after);
   for (const std::string& id : l.prerequisites) {
     const auto it = std::find_if(all.begin(), all.end(), [&](const Lesson& x) { return x.id == id; });
     const std::string title =
         it == all.end() ? id : fmt::format("{} {}", lesson_number(*it), lesson_title(*it, settings.language));
     const auto p = settings.progress.find(id);
     const bool done = p != settings.progress.end() && p->second.done;
-    ImGui::BulletText("%s%s", title.c_str(), done ? fmt::format(" ({})", course_words(ko).done).c_str() : "");
+    ImGui::BulletText("%s%s", title.c_str(), done ? fmt::format(" ({})", course_words(ui.words).done).c_str() : "");
   }
 }
 
 void draw_course(UiState& ui, Commands& commands) {
   const std::vector<Lesson>& all = ui.lesson.list;
   const bool ko = ui.settings.language == "ko";
-  const CourseWords& w = course_words(ko);
+  const CourseWords w = course_words(ui.words);
   const CourseOrder order = course_order(all);
   int minutes = 0, done = 0;
   for (const Lesson& l : all) {
@@ -282,7 +245,7 @@ void draw_course(UiState& ui, Commands& commands) {
       ImGui::TextUnformatted(lesson_title(l, ui.settings.language).c_str());
       ImGui::TextDisabled("%s", w.objectives);
       draw_objectives(l, ko);
-      draw_prerequisites(l, all, ui.settings);
+      draw_prerequisites(l, all, ui);
       ImGui::TextDisabled("%s", w.open);
       ImGui::PopTextWrapPos();
       ImGui::EndTooltip();
@@ -290,7 +253,7 @@ void draw_course(UiState& ui, Commands& commands) {
     ImGui::TableSetColumnIndex(1);
     if (l.minutes > 0) ImGui::TextUnformatted(fmt::format(fmt::runtime(w.minutes), l.minutes).c_str());
     ImGui::TableSetColumnIndex(2);
-    const std::string state = progress_text(l, progress, ko);
+    const std::string state = progress_text(l, progress, ui.words);
     if (progress && progress->done)
       ImGui::TextUnformatted(state.c_str());
     else
@@ -300,7 +263,7 @@ void draw_course(UiState& ui, Commands& commands) {
       ImGui::TableSetColumnIndex(0);
       ImGui::Indent();
       draw_objectives(l, ko);
-      draw_prerequisites(l, all, ui.settings);
+      draw_prerequisites(l, all, ui);
       ImGui::Unindent();
       ImGui::TreePop();
     }
@@ -310,8 +273,8 @@ void draw_course(UiState& ui, Commands& commands) {
 
 }  // namespace
 
-std::string progress_text(const Lesson& lesson, const LessonProgress* progress, bool ko) {
-  const CourseWords& w = course_words(ko);
+std::string progress_text(const Lesson& lesson, const LessonProgress* progress, const Messages& words) {
+  const CourseWords w = course_words(words);
   const int questions = question_count(lesson);
   std::string out = progress && progress->done ? w.done : "";
   if (progress && questions > 0 && !progress->answers.empty()) {
@@ -338,30 +301,31 @@ void draw_lessons(UiState& ui, Commands& commands) {
     ImGui::PopStyleColor();
   }
   if (ui.lesson.list.empty()) {
-    ImGui::TextWrapped("No lessons found in %s/lessons.", assets_dir().c_str());
+    ImGui::TextWrapped("%s", ui.trf("lesson.none", assets_dir()).c_str());
     return;
   }
   if (const Lesson* lesson = current_lesson(ui)) {
     draw_lesson_step(ui, false);
     const std::string& summary = lang == "ko" && !lesson->summary_ko.empty() ? lesson->summary_ko : lesson->summary;
-    ImGui::TextDisabled("%s", lang == "ko" ? "요약" : "Summary");
+    ImGui::TextDisabled("%s", ui.tr("lesson.summary").c_str());
     ImGui::TextWrapped("%s", summary.c_str());
     const bool ko = lang == "ko";
-    if (!lesson->objectives.empty() && ImGui::CollapsingHeader(course_words(ko).objectives))
+    if (!lesson->objectives.empty() && ImGui::CollapsingHeader(course_words(ui.words).objectives))
       draw_objectives(*lesson, ko);
     const int step = ui.lesson.step;
-    if (ImGui::CollapsingHeader(ko ? "출처" : "Sources")) {
+    if (ImGui::CollapsingHeader(fmt::format("{}###Sources", ui.tr("lesson.sources")).c_str())) {
       if (step >= 0 && step < static_cast<int>(lesson->steps.size()))
         draw_sources(lesson->steps[static_cast<size_t>(step)].sources, "step");
       draw_sources(lesson->sources, "summary");
     }
     const RealLife& real = lesson->real_life;
-    if (!real.text.empty() && ImGui::CollapsingHeader(ko ? "실제 환경에서는" : "In real life")) {
+    if (!real.text.empty() &&
+        ImGui::CollapsingHeader(fmt::format("{}###RealLife", ui.tr("lesson.real_life")).c_str())) {
       ImGui::TextWrapped("%s", (ko && !real.text_ko.empty() ? real.text_ko : real.text).c_str());
       for (const std::string& command : real.commands) ImGui::BulletText("$ %s", command.c_str());
       draw_sources(real.sources, "real");
     }
-    if (ImGui::SmallButton(lang == "ko" ? "레슨 닫기" : "Close the lesson")) close_lesson(ui);
+    if (ImGui::SmallButton(fmt::format("{}###close", ui.tr("lesson.close")).c_str())) close_lesson(ui);
     ImGui::Separator();
   }
   draw_course(ui, commands);

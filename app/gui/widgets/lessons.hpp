@@ -14,7 +14,7 @@ void draw_lesson_step(UiState& ui, bool large);
 void draw_lessons(UiState& ui, Commands& commands);
 /// What the course outline says of a learner's progress in a lesson: "done", "2/3 right" (right
 /// answers out of the lesson's questions), both, or "-" when not started; Korean when `ko`.
-std::string progress_text(const Lesson& lesson, const LessonProgress* progress, bool ko);
+std::string progress_text(const Lesson& lesson, const LessonProgress* progress, const Messages& words);
 /// Notes the open lesson's progress in ui.settings.progress: done once its last step is shown.
 /// Call once per frame, after update_lesson.
 void record_progress(UiState& ui);
