@@ -63,7 +63,7 @@ void draw_sequence(const PanelContext& ctx, UiState& ui, Commands& commands) {
   const Trace& trace = m.run.trace;
   const ConnId c = connection_of(m, ui);
   if (c == ConnId::none || raw(c) >= m.index.by_conn.size() || m.index.by_conn[raw(c)].empty()) {
-    ImGui::TextWrapped("Select a record of a connection to see its flow graph.");
+    ImGui::TextWrapped("%s", ui.tr("sequence.none").c_str());
     return;
   }
   const auto& conn_records = m.index.by_conn[raw(c)];
@@ -97,7 +97,7 @@ void draw_sequence(const PanelContext& ctx, UiState& ui, Commands& commands) {
   const float small = ImGui::GetFontSize() > 20 && ImGui::GetContentRegionAvail().x < 500 ? 0.7f : 1.0f;
   std::optional<compat::FontScale> scale;
   if (small < 1) scale.emplace(small);
-  ImGui::Text("connection #%u: %zu messages", raw(c), rows.size());
+  ImGui::TextUnformatted(ui.trf("sequence.connection", raw(c), rows.size()).c_str());
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const float lh = ImGui::GetTextLineHeight();
   // The time column holds a time ("449.696 ms"), then a round trip's label and bracket ("RTT 12 [").
@@ -173,7 +173,7 @@ void draw_sequence(const PanelContext& ctx, UiState& ui, Commands& commands) {
       dl->AddLine(ImVec2(x, rtt_y), ImVec2(x, ya), IM_COL32(255, 255, 255, 160), 1.5f);
       dl->AddLine(ImVec2(x, rtt_y), ImVec2(x + 6, rtt_y), IM_COL32(255, 255, 255, 160), 1.5f);
       dl->AddLine(ImVec2(x, ya), ImVec2(x + 6, ya), IM_COL32(255, 255, 255, 160), 1.5f);
-      const std::string label2 = fmt::format("RTT {}", rtt);
+      const std::string label2 = ui.trf("sequence.rtt", rtt);
       dl->AddText(ImVec2(x - ImGui::CalcTextSize(label2.c_str()).x - 2, (rtt_y + ya) * 0.5f - lh * 0.5f),
                   IM_COL32(255, 255, 255, 200), label2.c_str());
       rtt_start = -1;

@@ -51,7 +51,7 @@ void draw_hex_view(const TlsBytes& b, const Fonts& fonts, UiState& ui) {
     ImGui::TextColored(ImVec4(1.0f, 0.8f, 0.2f, 1.0f), "%s = %s   (bytes %zu..%zu)", f.name.c_str(), f.value.c_str(),
                        f.offset, f.offset + f.length - 1);
   } else {
-    ImGui::TextDisabled("Hover or click a field or a byte to light up both.");
+    ImGui::TextDisabled("%s", ui.tr("inspector.hex_hint").c_str());
   }
   compat::push_font(fonts.mono);
   if (ImGui::BeginChild("hex", ImVec2(0, 0), true)) {
