@@ -63,13 +63,16 @@ TEST_CASE("every language has English's keys, with the same placeholders") {
   for (const std::string& lang : langs) {
     const auto m = Messages::load(lang, &error, dir);
     REQUIRE_MESSAGE(m, error);
-    for (const auto& [key, text] : en->texts()) {
+    for (const auto& entry : en->texts()) {  // not a structured binding: INFO captures it (clang 14)
+      const std::string& key = entry.first;
+      const std::string& text = entry.second;
       INFO(lang, ".toml: ", key);
       CHECK(m->has(key));
       if (m->has(key)) CHECK(fields((*m)(key)) == fields(text));
       if (m->has(key)) CHECK_FALSE((*m)(key).empty());
     }
-    for (const auto& [key, text] : m->texts()) {
+    for (const auto& entry : m->texts()) {
+      const std::string& key = entry.first;
       INFO(lang, ".toml has a key English does not: ", key);
       CHECK(en->has(key));
     }
@@ -91,7 +94,8 @@ TEST_CASE("every key the code names is in the catalogue, and every key is used")
     INFO("the code names ", key);
     CHECK(en->has(key));
   }
-  for (const auto& [key, text] : en->texts()) {
+  for (const auto& entry : en->texts()) {
+    const std::string& key = entry.first;
     INFO("en.toml's ", key, " is used nowhere");
     CHECK(used.count(key));
   }
