@@ -13,7 +13,7 @@ printf 'state\n' > "$out/s.txt"
 lang_of() { grep '^state' "$out/out.txt" | grep -o 'language=[a-z]*'; }
 # The window (not in a headless build). Under ASan, leaks in Mesa's driver are not ours (as for
 # the gui_ tests).
-if "$bin" gui --help > /dev/null 2>&1; then
+if "$bin" --help | grep -q "^  gui "; then  # a headless build has no gui command
   export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
   run() { xvfb-run -a -s "-screen 0 1024x768x24" env "$@" "$bin" gui --script "$out/s.txt" > "$out/out.txt"; }
   run LANG=ko_KR.UTF-8;                       [[ $(lang_of) == language=ko ]] || fail "LANG=ko_KR: $(lang_of)"
