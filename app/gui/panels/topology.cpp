@@ -315,7 +315,7 @@ void draw_topology(const PanelContext& ctx, UiState& ui, Commands& commands) {
   const float base = ui.settings.presenter ? presenter_canvas_scale : 1.0f;
   const ImVec2 size = ImGui::GetContentRegionAvail();
   if (size.x < 50 || size.y < 50) return;
-  const CanvasWords words = canvas_words(ui.words);
+  const CanvasWords& words = ui.canvas_words;
   CanvasLayout layout;
   {
     const compat::FontScale measure(base);

@@ -102,6 +102,7 @@ void keep_words(UiState& ui) {
     m = Messages::load("en", &error);
   }
   if (m) ui.words = std::move(*m);
+  ui.canvas_words = canvas_words(ui.words);
 }
 
 // Applies the commands panels, keys and the script posted during the frame.

@@ -11,6 +11,7 @@
 #include "deploysim/ids.hpp"
 #include "deploysim/lesson.hpp"
 #include "deploysim/messages.hpp"
+#include "gui/run/layout.hpp"
 #include "gui/run/trace_index.hpp"
 #include "gui/shell/files.hpp"
 
@@ -118,6 +119,7 @@ struct ExerciseUi {
 struct UiState {
   Settings settings;          ///< Persisted part.
   Messages words;             ///< The program's words in settings.language (gui.cpp keeps it so).
+  CanvasWords canvas_words;   ///< The canvas's words from `words`, made when the language changes.
   std::string words_lang;     ///< The language `words` was last loaded for.
   std::string language_auto;  ///< The language the system gave (not saved as the learner's choice).
   std::vector<std::pair<std::string, std::string>> languages;  ///< The catalogues: code and the language's own name.
