@@ -16,8 +16,9 @@ void draw_narration(const PanelContext& ctx, UiState& ui, Commands& commands) {
     ImGui::Separator();
   }
   if (ui.selected == RecordId::none || raw(ui.selected) >= trace.size()) {
-    ImGui::TextWrapped("%s", m.scenario.info.description.empty() ? ui.tr("narration.start").c_str()
-                                                                 : m.scenario.info.description.c_str());
+    const ScenarioInfo& info = m.scenario.info;
+    ImGui::TextWrapped("%s", info.description.empty() ? ui.tr("narration.start").c_str()
+                                                      : in_language(info.description, info.description_in, ui.settings.language).c_str());
     return;
   }
   const auto pos = static_cast<int64_t>(m.index.position_of(raw(ui.selected)));

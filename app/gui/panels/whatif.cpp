@@ -133,12 +133,16 @@ void compare_widgets(const Session& session, const UiState& ui, Commands& comman
   const Scenario& sc = session.model().scenario;
   section(ui.tr("whatif.compare"));
   ImGui::SetNextItemWidth(-ImGui::GetFontSize() * 7.5f);
-  const std::string preview = session.compare_variant().empty() ? ui.tr("whatif.off") : session.compare_variant();
+  std::string preview = ui.tr("whatif.off");
+  for (const VariantSpec& v : sc.variants)
+    if (v.name == session.compare_variant()) preview = in_language(v.name, v.name_in, ui.settings.language);
   if (ImGui::BeginCombo(fmt::format("{}###variant", ui.tr("whatif.variant")).c_str(), preview.c_str())) {
     if (ImGui::Selectable(fmt::format("{}###off", ui.tr("whatif.off")).c_str(), session.compare_variant().empty()))
       commands.post(RequestCompare{""});
     for (const VariantSpec& v : sc.variants)
-      if (ImGui::Selectable(v.name.c_str(), v.name == session.compare_variant())) commands.post(RequestCompare{v.name});
+      if (ImGui::Selectable(fmt::format("{}###{}", in_language(v.name, v.name_in, ui.settings.language), v.name).c_str(),
+                            v.name == session.compare_variant()))
+        commands.post(RequestCompare{v.name});
     ImGui::EndCombo();
   }
   if (sc.variants.empty()) ImGui::TextDisabled("%s", ui.tr("whatif.no_variants").c_str());

@@ -18,12 +18,17 @@ struct GlossaryEntry {
   std::string text_ko;               ///< Korean definition.
   std::vector<std::string> match;    ///< Words that, found in a lesson's text, mean the lesson uses the term.
   std::vector<std::string> sources;  ///< Ids in the source catalogue.
+  /// Korean words for the same concept that the program does not use, so that each concept has
+  /// one Korean term (tests/test_korean_text.cpp checks every Korean text against them).
+  std::vector<std::string> avoid_ko;
   SourcePos pos;                     ///< Where the table starts.
 };
 
 /// The glossary or a located error in it.
 struct GlossaryLoad {
   std::vector<GlossaryEntry> entries;  ///< In file order.
+  /// [kept_in_english] words: terms a Korean text writes in English (SNI, ClientHello, Uvicorn).
+  std::vector<std::string> kept_in_english;
   std::optional<ScenarioError> error;
 };
 

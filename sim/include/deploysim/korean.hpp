@@ -2,6 +2,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
+#include <set>
 
 namespace deploysim {
 
@@ -29,5 +31,16 @@ std::string_view particle_for(std::string_view word, std::string_view pair);
 /// `word` followed by the particle of `pair` that fits it: with_particle("traefik", "이/가") is
 /// "traefik이", with_particle("nginx", "이/가") "nginx가".
 std::string with_particle(std::string_view word, std::string_view pair);
+
+/// What a Korean reader would see as wrong in a text shown in Korean, one line per problem:
+/// - an English word that is not kept in English (`kept`: SNI, ClientHello, the scenario's own
+///   names, ...). Technical literals are not words: anything with a digit or one of . / _ - : @
+///   = % inside (api.example.test, /items/1, X-Forwarded-For, h2, edge-1);
+/// - an unfilled placeholder ("{actor}", "{}");
+/// - a dual particle ("이(가)", "(으)로");
+/// - a particle after a Latin or digit word that does not fit how it is read ("phone가").
+/// Code in backticks and an English gloss in brackets right after a Korean word
+/// ("핸드셰이크(handshake)") are not checked for English words.
+std::vector<std::string> korean_text_problems(std::string_view text, const std::set<std::string, std::less<>>& kept);
 
 }  // namespace deploysim

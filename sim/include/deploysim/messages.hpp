@@ -7,6 +7,8 @@
 
 #include <fmt/format.h>
 
+#include "deploysim/time.hpp"
+
 namespace deploysim {
 
 /// The program's own words (menus, panel titles, buttons, status lines) in one language: one
@@ -40,6 +42,8 @@ class Messages {
   bool has(std::string_view key) const { return own_.count(key) > 0; }
   /// This catalogue's own keys and texts.
   const std::map<std::string, std::string, std::less<>>& texts() const { return own_; }
+  /// How durations are written in this language (the [units] table: "{}분", "{}초").
+  TimeUnits time_units() const;
   /// The language ("en").
   const std::string& lang() const { return lang_; }
 

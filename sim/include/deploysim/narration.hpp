@@ -5,6 +5,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "deploysim/time.hpp"
 #include "deploysim/trace.hpp"
 
 namespace deploysim {
@@ -22,8 +23,8 @@ class Narrator {
   static std::optional<Narrator> parse(std::string_view text, const std::string& name, std::string* error);
   /// The shipped narration directory (assets/narration).
   static std::string default_dir();
-  /// The languages shipped ("en", "ko").
-  static std::vector<std::string> languages();
+  /// The languages with a narration file in `dir` ("en", "ko", ...), sorted.
+  static std::vector<std::string> languages(const std::string& dir = default_dir());
 
   /// The sentence for a record: its narration key, else its kind, else a generic fallback.
   /// `problems`, when given, receives what a reader would see as broken: "no sentence for K"
@@ -38,12 +39,13 @@ class Narrator {
 
  private:
   std::unordered_map<std::string, std::string> sentences_;
+  TimeUnits units_;
 };
 
 /// Fills `{name}` placeholders in `templ` from a record (node names, time, details). Unknown
 /// placeholders are left as written so a test can find them; `problems`, when given, receives
 /// "{name} unknown" and "{name} empty" for each one that is not filled with text.
 std::string fill_placeholders(std::string_view templ, const Trace& trace, const Record& record,
-                              std::vector<std::string>* problems = nullptr);
+                              std::vector<std::string>* problems = nullptr, const TimeUnits& units = {});
 
 }  // namespace deploysim

@@ -1,4 +1,5 @@
 #pragma once
+#include <map>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -22,6 +23,8 @@ struct SourcePos {
 struct ScenarioInfo {
   std::string name;                 ///< Title shown in the GUI.
   std::string description;          ///< One-paragraph description.
+  std::map<std::string, std::string> name_in;         ///< The name in other languages (`name_ko`), by code.
+  std::map<std::string, std::string> description_in;  ///< The description in other languages.
   uint64_t seed = 1;                ///< Seed of every random stream.
   Time duration = s(60);            ///< Simulated length of a run.
   int64_t start_unix = 1793523600;  ///< Calendar time (UTC seconds) at t = 0; default 2026-11-01T09:00:00Z.
@@ -292,11 +295,19 @@ struct FaultSpec {
 
 /// [[variant]]: overrides of keys by path.
 struct VariantSpec {
-  std::string name;
+  std::string name;                            ///< English; what --variant and lessons name it by.
+  std::map<std::string, std::string> name_in;  ///< Its name in other languages (`name_ko`), by code.
   std::vector<std::pair<std::string, std::string>> set;  ///< path -> value as TOML text.
   std::vector<SourcePos> set_pos;                        ///< Position of each value in `set` (same order).
   SourcePos pos;                                         ///< Position of the [[variant]] table.
 };
+
+/// A text in `lang`: its translation when there is one, else the English.
+inline const std::string& in_language(const std::string& english, const std::map<std::string, std::string>& other,
+                                      std::string_view lang) {
+  const auto it = other.find(std::string(lang));
+  return it == other.end() || it->second.empty() ? english : it->second;
+}
 
 /// A whole scenario.
 struct Scenario {

@@ -56,9 +56,17 @@ constexpr Time hours(int64_t n) { return s(n * 3600); }
 /// Days.
 constexpr Time days(int64_t n) { return s(n * 86400); }
 
+/// How each unit is written in a language: `{}` is the number ("{} min" in English, "{}분" in
+/// Korean). Messages::time_units() reads them from the catalogue's [units] table.
+struct TimeUnits {
+  std::string ns = "{} ns", us = "{} us", ms = "{} ms", s = "{} s", min = "{} min", h = "{} h", d = "{} d";
+};
+
 /// Human formatting for narration and the UI: "500 ns", "12.500 ms", "40 ms", "1.250 s",
 /// "2 min 5 s", "36 h", "3 d 4 h", "-30 d". Seconds below two minutes always show 3 decimals.
 std::string format_time(Time t);
+/// The same in a language's units ("2분 5초", "3일 4시간").
+std::string format_time(Time t, const TimeUnits& units);
 
 /// Parses a duration such as "250ms", "1.5s", "10m", "36h", "90d", "-30d", "+5s", "0".
 /// Grammar: [+|-] digits [. digits] unit, unit one of ns us ms s m min h d, nothing else:

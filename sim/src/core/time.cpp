@@ -8,16 +8,20 @@ namespace deploysim {
 
 namespace {
 
+std::string unit(const std::string& form, const std::string& number) { return fmt::format(fmt::runtime(form), number); }
+
 // "40 ms" when whole, "12.500 ms" otherwise.
-std::string in_unit(const char* sign, uint64_t a, uint64_t unit, const char* name) {
-  if (a % unit == 0) return fmt::format("{}{} {}", sign, a / unit, name);
-  return fmt::format("{}{}.{:03} {}", sign, a / unit, (a % unit) * 1000 / unit, name);
+std::string in_unit(const char* sign, uint64_t a, uint64_t scale, const std::string& form) {
+  if (a % scale == 0) return unit(form, fmt::format("{}{}", sign, a / scale));
+  return unit(form, fmt::format("{}{}.{:03}", sign, a / scale, (a % scale) * 1000 / scale));
 }
 
 // "5 min" or "5 min 3 s": the smaller part only when it is not zero.
-std::string two_parts(const char* sign, uint64_t big, const char* big_name, uint64_t small, const char* small_name) {
-  if (small == 0) return fmt::format("{}{} {}", sign, big, big_name);
-  return fmt::format("{}{} {} {} {}", sign, big, big_name, small, small_name);
+std::string two_parts(const char* sign, uint64_t big, const std::string& big_form, uint64_t small,
+                      const std::string& small_form) {
+  std::string out = unit(big_form, fmt::format("{}{}", sign, big));
+  if (small != 0) out += " " + unit(small_form, std::to_string(small));
+  return out;
 }
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
@@ -25,19 +29,24 @@ bool is_digit(char c) { return c >= '0' && c <= '9'; }
 }  // namespace
 
 std::string format_time(Time t) {
+  static const TimeUnits english;
+  return format_time(t, english);
+}
+
+std::string format_time(Time t, const TimeUnits& u) {
   const int64_t n = t.ns();
   // The magnitude as unsigned so that INT64_MIN formats instead of overflowing.
   const uint64_t a = n < 0 ? 0 - static_cast<uint64_t>(n) : static_cast<uint64_t>(n);
   const char* sign = n < 0 ? "-" : "";
-  if (a == 0) return "0 s";
-  if (a < 1000) return fmt::format("{}{} ns", sign, a);
-  if (a < 1000000) return in_unit(sign, a, 1000, "us");
-  if (a < 1000000000) return in_unit(sign, a, 1000000, "ms");
+  if (a == 0) return unit(u.s, "0");
+  if (a < 1000) return unit(u.ns, fmt::format("{}{}", sign, a));
+  if (a < 1000000) return in_unit(sign, a, 1000, u.us);
+  if (a < 1000000000) return in_unit(sign, a, 1000000, u.ms);
   const uint64_t sec = a / 1000000000;
-  if (sec < 120) return fmt::format("{}{}.{:03} s", sign, sec, (a % 1000000000) / 1000000);
-  if (sec < 7200) return two_parts(sign, sec / 60, "min", sec % 60, "s");
-  if (sec < 172800) return two_parts(sign, sec / 3600, "h", (sec % 3600) / 60, "min");
-  return two_parts(sign, sec / 86400, "d", (sec % 86400) / 3600, "h");
+  if (sec < 120) return unit(u.s, fmt::format("{}{}.{:03}", sign, sec, (a % 1000000000) / 1000000));
+  if (sec < 7200) return two_parts(sign, sec / 60, u.min, sec % 60, u.s);
+  if (sec < 172800) return two_parts(sign, sec / 3600, u.h, (sec % 3600) / 60, u.min);
+  return two_parts(sign, sec / 86400, u.d, (sec % 86400) / 3600, u.h);
 }
 
 std::optional<Time> parse_duration(std::string_view v) {

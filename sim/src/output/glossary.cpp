@@ -40,9 +40,21 @@ GlossaryLoad load_glossary(const std::string& path_in, const SourceCatalogue* so
                                       : ScenarioError{path, 0, 0, "cannot read the glossary"};
     return out;
   }
-  static const std::set<std::string_view> keys = {"term", "term_ko", "text", "text_ko", "match", "sources"};
+  static const std::set<std::string_view> keys = {"term",  "term_ko", "text",   "text_ko",
+                                                  "match", "sources", "avoid_ko"};
   for (const auto& [key, node] : root) {
     const toml::table* t = node.as_table();
+    if (t && key.str() == "kept_in_english") {
+      const toml::array* a = (*t)["words"].as_array();
+      if (a)
+        for (const auto& item : *a)
+          if (const auto s = item.value<std::string>(); s && !s->empty()) out.kept_in_english.push_back(*s);
+      if (!a || out.kept_in_english.size() != a->size() || t->size() != 1) {
+        out.error = at(path, t->source(), "[kept_in_english] needs only words = [\"SNI\", ...] (non-empty strings)");
+        return out;
+      }
+      continue;
+    }
     if (!t) {
       out.error =
           at(path, key.source(), fmt::format("'{}' must be a table: [{}] with term, text, ...", key.str(), key.str()));
@@ -54,7 +66,7 @@ GlossaryLoad load_glossary(const std::string& path_in, const SourceCatalogue* so
     for (const auto& [k, v] : *t)
       if (!keys.contains(k.str())) {
         out.error = at(path, k.source(),
-                       fmt::format("unknown key '{}' in [{}]; expected term, term_ko, text, text_ko, match, sources",
+                       fmt::format("unknown key '{}' in [{}]; expected term, term_ko, text, text_ko, match, sources, avoid_ko",
                                    k.str(), e.id));
         return out;
       }
@@ -75,6 +87,14 @@ GlossaryLoad load_glossary(const std::string& path_in, const SourceCatalogue* so
       if (!a || list->size() != a->size() || list->empty()) {
         out.error = at(path, a ? a->source() : t->source(),
                        fmt::format("[{}] needs {} = [\"...\", ...] (non-empty strings)", e.id, name));
+        return out;
+      }
+    }
+    if (const toml::array* a = (*t)["avoid_ko"].as_array()) {
+      for (const auto& item : *a)
+        if (const auto s = item.value<std::string>(); s && !s->empty()) e.avoid_ko.push_back(*s);
+      if (e.avoid_ko.size() != a->size()) {
+        out.error = at(path, a->source(), fmt::format("[{}] avoid_ko = [\"...\", ...] (non-empty strings)", e.id));
         return out;
       }
     }

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <fmt/format.h>
 #include <utility>
 
 namespace deploysim {
@@ -99,7 +100,8 @@ bool is_vowel_letter(char c) {
 // after the way loanwords are written in Hangul (외래어 표기법): final -l is ㄹ; -m, -n, -ng are
 // a consonant; -k, -p, -b and -t after a short vowel are one too (북, 앱, 웹, 셋, 봇), but
 // after a long vowel or a consonant they get a vowel of their own (루트, 헬프, 테스트, 시크);
-// the others end in a vowel (-d 드, -g 그, -s 스, -x 스, -r 어, -e, -y).
+// a silent -e leaves the consonant before it (폰, 파일); the others end in a vowel (-d 드, -g 그,
+// -s 스, -x 스, -r 어, -y).
 FinalSound english_word(std::string_view w) {
   auto at = [&](size_t back) {
     return back < w.size() ? static_cast<char>(std::tolower(static_cast<unsigned char>(w[w.size() - 1 - back]))) : ' ';
@@ -123,6 +125,14 @@ FinalSound english_word(std::string_view w) {
     case 'b':
     case 't':
       return short_vowel ? consonant : vowel;
+    case 'e':
+      // A silent e after vowel-consonant: -me, -ne are a consonant (홈, 폰, 존), -le is ㄹ
+      // (파일, 모바일, 테이블); the others end in a vowel (사이트, 노드, 엣지, 서비스).
+      if (w.size() >= 3 && !is_vowel_letter(at(1))) {
+        if (at(1) == 'm' || at(1) == 'n') return consonant;
+        if (at(1) == 'l') return rieul;
+      }
+      return vowel;
     default:
       return vowel;
   }
@@ -211,6 +221,104 @@ std::string_view particle_for(std::string_view word, std::string_view pair) {
 std::string with_particle(std::string_view word, std::string_view pair) {
   std::string out(word);
   out += particle_for(word, pair);
+  return out;
+}
+
+namespace {
+
+bool is_hangul(char32_t c) { return (c >= 0xAC00 && c <= 0xD7A3) || (c >= 0x3130 && c <= 0x318F); }
+
+// The code point that starts at `i` and its length.
+std::pair<char32_t, size_t> code_point_at(std::string_view s, size_t i) {
+  const auto b0 = static_cast<unsigned char>(s[i]);
+  const size_t n = b0 < 0x80 ? 1 : b0 < 0xE0 ? 2 : b0 < 0xF0 ? 3 : 4;
+  if (i + n > s.size()) return {0xFFFD, 1};
+  char32_t c = n == 1 ? b0 : n == 2 ? (b0 & 0x1F) : n == 3 ? (b0 & 0x0F) : (b0 & 0x07);
+  for (size_t k = 1; k < n; ++k) c = (c << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
+  return {c, n};
+}
+
+// ASCII that belongs to a word or a technical literal (not spaces, brackets, quotes, commas).
+bool literal_char(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || std::string_view("./_-:@=%+#&*~?!'").find(c) != std::string_view::npos;
+}
+
+// The pair a particle (possibly with 는, 도, 의, 서 after it) belongs to, or "" when the
+// Hangul after a Latin word is not a particle this check knows.
+std::string_view particle_pair_of(std::string_view word) {
+  struct Form {
+    std::string_view form, pair;
+    bool alone;  // only as the whole word: 이/가/은/는/을/를 start many words
+  };
+  static constexpr Form forms[] = {
+      {"으로", "으로/로", false}, {"로", "으로/로", false}, {"이", "이/가", true}, {"가", "이/가", true},
+      {"을", "을/를", true},      {"를", "을/를", true},    {"은", "은/는", true}, {"는", "은/는", true},
+      {"과", "과/와", false},     {"와", "과/와", false},
+  };
+  for (const Form& f : forms) {
+    if (word == f.form) return f.pair;
+    if (f.alone || !word.starts_with(f.form)) continue;
+    const std::string_view rest = word.substr(f.form.size());
+    if (rest == "는" || rest == "도" || rest == "의" || rest == "서" || rest == "부터") return f.pair;
+  }
+  return {};
+}
+
+}  // namespace
+
+std::vector<std::string> korean_text_problems(std::string_view text, const std::set<std::string, std::less<>>& kept) {
+  std::vector<std::string> out;
+  for (std::string_view dual : {"이(가)", "가(이)", "을(를)", "를(을)", "은(는)", "는(은)", "(으)로", "와(과)", "과(와)"})
+    if (text.find(dual) != std::string_view::npos) out.push_back(fmt::format("dual particle \"{}\"", dual));
+  if (const size_t b = text.find_first_of("{}"); b != std::string_view::npos)
+    out.push_back(fmt::format("unfilled placeholder near \"{}\"", text.substr(b, std::min<size_t>(16, text.size() - b))));
+  size_t i = 0;
+  char32_t before = 0;  // the code point before i
+  while (i < text.size()) {
+    // Code in backticks (`systemctl enable app`) is quoted as typed; an English term in
+    // brackets right after its Korean one is its gloss: 핸드셰이크(handshake).
+    const size_t close = text[i] == '`' ? text.find('`', i + 1) : text[i] == '(' && is_hangul(before) ? text.find(')', i) : std::string_view::npos;
+    if (close != std::string_view::npos) {
+      i = close + 1;
+      before = static_cast<unsigned char>(text[close]);
+      continue;
+    }
+    if (!literal_char(text[i])) {
+      const auto [c, n] = code_point_at(text, i);
+      before = c;
+      i += n;
+      continue;
+    }
+    size_t end = i;
+    while (end < text.size() && literal_char(text[end])) ++end;
+    // Sentence punctuation after a word is not part of it ("TLS.", "SNI:", "무엇인가요?").
+    // Quotes around it are not either ('Host'); the one inside Let's is.
+    size_t word_end = end, word_begin = i;
+    while (word_end > i && std::string_view(".:!?'").find(text[word_end - 1]) != std::string_view::npos) --word_end;
+    while (word_begin < word_end && text[word_begin] == '\'') ++word_begin;
+    const std::string_view token = text.substr(word_begin, word_end - word_begin);
+    const bool literal =
+        token.find_first_of("0123456789./_-:@=%+#&*~?!") != std::string_view::npos || token.empty();
+    if (!literal && !kept.count(token)) out.push_back(fmt::format("English word \"{}\"", token));
+    // A particle right after the word: read the Hangul word that follows.
+    if (end == word_end && end < text.size() && !token.empty()) {
+      size_t h = end;
+      while (h < text.size()) {
+        const auto [c, n] = code_point_at(text, h);
+        if (!is_hangul(c)) break;
+        h += n;
+      }
+      const std::string_view after = text.substr(end, h - end);
+      if (const std::string_view pair = particle_pair_of(after); !pair.empty()) {
+        const std::string_view want = particle_for(token, pair);
+        if (!after.starts_with(want) || (want == "로" && after.starts_with("으로")) ||
+            (pair == "으로/로" && want == "으로" && !after.starts_with("으로")))
+          out.push_back(fmt::format("particle \"{}{}\" should be \"{}{}\"", token, after, token, want));
+      }
+    }
+    before = static_cast<unsigned char>(text[end - 1]);
+    i = end;
+  }
   return out;
 }
 

@@ -106,4 +106,16 @@ const std::string& Messages::operator()(std::string_view key) const {
   return unknown_;
 }
 
+TimeUnits Messages::time_units() const {
+  TimeUnits u;
+  u.ns = (*this)("units.ns");
+  u.us = (*this)("units.us");
+  u.ms = (*this)("units.ms");
+  u.s = (*this)("units.s");
+  u.min = (*this)("units.min");
+  u.h = (*this)("units.h");
+  u.d = (*this)("units.d");
+  return u;
+}
+
 }  // namespace deploysim

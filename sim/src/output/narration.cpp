@@ -3,12 +3,14 @@
 #include <algorithm>
 #include <filesystem>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <fstream>
 #include <sstream>
 #include <toml++/toml.h>
 
 #include "deploysim/assets.hpp"
 #include "deploysim/korean.hpp"
+#include "deploysim/messages.hpp"
 #include "deploysim/time.hpp"
 #include "output/toml_text.hpp"
 
@@ -16,12 +18,12 @@ namespace deploysim {
 
 namespace {
 
-std::string detail_text(const Trace& trace, const Field& f) {
+std::string detail_text(const Trace& trace, const Field& f, const TimeUnits& units) {
   switch (f.type) {
     case FieldType::string:
       return std::string(trace.str(static_cast<Sym>(f.value)));
     case FieldType::time:
-      return format_time(ns(f.value));
+      return format_time(ns(f.value), units);
     case FieldType::boolean:
       return f.value ? "yes" : "no";
     case FieldType::integer:
@@ -33,7 +35,7 @@ std::string detail_text(const Trace& trace, const Field& f) {
 }  // namespace
 
 std::string fill_placeholders(std::string_view templ, const Trace& trace, const Record& r,
-                              std::vector<std::string>* problems) {
+                              std::vector<std::string>* problems, const TimeUnits& units) {
   std::string out;
   out.reserve(templ.size() + 32);
   size_t i = 0;
@@ -58,14 +60,14 @@ std::string fill_placeholders(std::string_view templ, const Trace& trace, const 
     else if (name == "to")
       value = std::string(trace.node_name(r.to));
     else if (name == "t")
-      value = format_time(r.t());
+      value = format_time(r.t(), units);
     else if (name == "dur")
-      value = format_time(ns(r.dur_ns));
+      value = format_time(ns(r.dur_ns), units);
     else if (name == "kind")
       value = std::string(trace.kind(r));
     else
       for (const Field& f : trace.details(r))
-        if (trace.str(f.key) == name) value = detail_text(trace, f);
+        if (trace.str(f.key) == name) value = detail_text(trace, f, units);
     if (problems && (!value || value->empty()))
       problems->push_back(fmt::format("{{{}}} {}", name, value ? "empty" : "unknown"));
     if (value && !particle_pair.empty())
@@ -113,7 +115,9 @@ std::optional<Narrator> Narrator::load(std::string_view lang, std::string* error
   for (const std::string& path : files) {
     std::ifstream in(path, std::ios::binary);
     if (!in) {
-      if (error) *error = fmt::format("{}:1:1: cannot open the narration file (languages: en, ko)", path);
+      if (error)
+        *error = fmt::format("{}:1:1: cannot open the narration file (languages: {})", path,
+                             fmt::join(languages(dir), ", "));
       return std::nullopt;
     }
     std::ostringstream text;
@@ -129,12 +133,26 @@ std::optional<Narrator> Narrator::load(std::string_view lang, std::string* error
       all.sentences_.emplace(key, std::move(sentence));
     }
   }
+  // Durations in the language's own units (assets/i18n/<lang>.toml [units]); English's when
+  // the language has no catalogue of the program's words.
+  std::string ignored;
+  if (const auto words = Messages::load(lang, &ignored)) all.units_ = words->time_units();
   return all;
 }
 
 std::string Narrator::default_dir() { return assets_dir() + "/narration"; }
 
-std::vector<std::string> Narrator::languages() { return {"en", "ko"}; }
+std::vector<std::string> Narrator::languages(const std::string& dir) {
+  // Every <lang>.toml (not the <lang>.<part>.toml parts).
+  std::vector<std::string> out;
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator(dir, ec)) {
+    const std::string name = e.path().filename().string();
+    if (name.ends_with(".toml") && name.find('.') == name.size() - 5) out.push_back(name.substr(0, name.size() - 5));
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
 
 bool Narrator::has(std::string_view key) const { return sentences_.count(std::string(key)) != 0; }
 
@@ -156,7 +174,7 @@ std::string Narrator::narrate(const Trace& trace, const Record& r, std::vector<s
   if (templ.empty() && problems) problems->push_back(fmt::format("no sentence for {}", trace.narration(r)));
   if (templ.empty()) templ = sentence("fallback");
   if (templ.empty()) return std::string(trace.kind(r));
-  return fill_placeholders(templ, trace, r, problems);
+  return fill_placeholders(templ, trace, r, problems, units_);
 }
 
 }  // namespace deploysim

@@ -1,0 +1,175 @@
+// Everything shown in Korean reads as Korean: every lesson's Korean texts, every shipped
+// scenario's narration (every variant) and the window's catalogue have no English word outside the
+// glossary's [kept_in_english] list and the scenario's own names, no unfilled placeholder, no
+// dual particle and no particle that does not fit the word before it; and no text uses a Korean
+// word the glossary says to avoid for one of its terms.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <regex>
+#include <set>
+#include <string>
+#include <tuple>
+
+#include "deploysim/glossary.hpp"
+#include "deploysim/korean.hpp"
+#include "deploysim/lesson.hpp"
+#include "deploysim/messages.hpp"
+#include "deploysim/narration.hpp"
+#include "deploysim/simulate.hpp"
+
+using namespace deploysim;
+
+namespace {
+
+using Words = std::set<std::string, std::less<>>;
+
+const GlossaryLoad& glossary() {
+  static const GlossaryLoad g = load_glossary();
+  return g;
+}
+
+Words kept_words() {
+  REQUIRE_MESSAGE(!glossary().error, glossary().error->to_string());
+  return Words(glossary().kept_in_english.begin(), glossary().kept_in_english.end());
+}
+
+// The pieces of a scenario's own names (nodes, hosts, clients): "laptop", "resolver", "api".
+void add_names(const Trace& trace, Words& words) {
+  for (size_t n = 0; n < trace.node_count(); ++n) {
+    const std::string name(trace.node_name(static_cast<NodeId>(n)));
+    std::string piece;
+    for (char c : name + " ") {
+      if (std::isalnum(static_cast<unsigned char>(c))) {
+        piece += c;
+      } else if (!piece.empty()) {
+        words.insert(piece);
+        piece.clear();
+      }
+    }
+  }
+}
+
+// Problems with one Korean text, including the avoided words of the glossary's terms; each
+// problem of a `where` is reported once.
+void check_text(const std::string& where, const std::string& text, const Words& kept) {
+  static std::set<std::string> reported;
+  std::vector<std::string> problems = korean_text_problems(text, kept);
+  for (const GlossaryEntry& e : glossary().entries)
+    for (const std::string& avoid : e.avoid_ko)
+      if (text.find(avoid) != std::string::npos)
+        problems.push_back(fmt::format("\"{}\" where the glossary's term is {}", avoid, e.term_ko));
+  for (const std::string& p : problems)
+    if (reported.insert(where + p).second) FAIL_CHECK(where, ": ", p, "\n  ", text);
+}
+
+std::vector<std::filesystem::path> files_in(const char* sub) {
+  std::vector<std::filesystem::path> files;
+  for (const auto& e : std::filesystem::directory_iterator(std::filesystem::path(DEPLOYSIM_ASSETS_DIR) / sub))
+    if (e.path().extension() == ".toml") files.push_back(e.path());
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+}  // namespace
+
+TEST_CASE("the Korean check finds English words, placeholders and particles that do not fit") {
+  const Words kept{"SNI", "ClientHello", "SIGTERM"};
+  auto problems = [&](std::string_view text) { return korean_text_problems(text, kept); };
+  CHECK(problems("ClientHello는 SNI로 도메인을 알립니다.").empty());
+  CHECK(problems("api.example.test의 /items/1을 edge-1이 203.0.113.10과 X-Forwarded-For로 보냅니다").empty());
+  CHECK(problems("phone가 요청합니다") == std::vector<std::string>{"English word \"phone\"",
+                                                                "particle \"phone가\" should be \"phone이\""});
+  CHECK(problems("SIGTERM: finished its requests").size() == 3);
+  CHECK(problems("{actor}가 보냅니다").size() == 2);  // the placeholder, and "actor"
+  CHECK(problems("서버이(가) 응답합니다").size() == 1);
+  CHECK(problems("SNI으로 고릅니다") == std::vector<std::string>{"particle \"SNI으로\" should be \"SNI로\""});
+  CHECK(problems("5 min 동안").size() == 1);
+  CHECK(problems("'SNI'를 봅니다").empty());
+}
+
+TEST_CASE("every lesson's Korean text reads as Korean") {
+  const Words kept = kept_words();
+  size_t texts = 0;
+  for (const auto& file : files_in("lessons")) {
+    const LessonLoad l = load_lesson_file(file.string());
+    REQUIRE_MESSAGE(l.lesson, (l.error ? l.error->to_string() : ""));
+    const Lesson& lesson = *l.lesson;
+    Words names = kept;
+    const LoadResult sc = load_scenario_file(lesson.scenario_path);
+    REQUIRE(sc.scenario);
+    add_names(simulate(*sc.scenario).trace, names);
+    const std::string f = file.filename().string();
+    auto check = [&](const std::string& what, const std::string& text) {
+      ++texts;
+      check_text(f + " " + what, text, names);
+    };
+    check("title_ko", lesson.title_ko);
+    check("summary_ko", lesson.summary_ko);
+    for (const std::string& o : lesson.objectives_ko) check("objectives_ko", o);
+    for (size_t i = 0; i < lesson.steps.size(); ++i) {
+      const LessonStep& st = lesson.steps[i];
+      check(fmt::format("step {}", i + 1), st.text_ko);
+      if (st.question) {
+        check(fmt::format("step {} prompt_ko", i + 1), st.question->prompt_ko);
+        check(fmt::format("step {} explain_ko", i + 1), st.question->explain_ko);
+        for (const QuestionChoice& c : st.question->choices) check(fmt::format("step {} choice", i + 1), c.text_ko);
+      }
+    }
+    if (!lesson.real_life.text_ko.empty()) check("real_life", lesson.real_life.text_ko);
+  }
+  CHECK(texts >= 200);
+}
+
+TEST_CASE("every shipped scenario's narration reads as Korean, in every variant") {
+  const Words kept = kept_words();
+  std::string error;
+  const auto ko = Narrator::load("ko", &error);
+  REQUIRE_MESSAGE(ko, error);
+  size_t narrated = 0;
+  for (const auto& file : files_in("scenarios")) {
+    const LoadResult base = load_scenario_file(file.string());
+    REQUIRE(base.scenario);
+    std::vector<std::string> variants{""};
+    for (const VariantSpec& v : base.scenario->variants) variants.push_back(v.name);
+    {
+      const ScenarioInfo& info = base.scenario->info;
+      Words names = kept;
+      add_names(simulate(*base.scenario).trace, names);
+      check_text(file.filename().string() + " name", in_language(info.name, info.name_in, "ko"), names);
+      check_text(file.filename().string() + " description",
+                 in_language(info.description, info.description_in, "ko"), names);
+      for (const VariantSpec& v : base.scenario->variants)
+        check_text(file.filename().string() + " variant name", in_language(v.name, v.name_in, "ko"), names);
+    }
+    for (const std::string& variant : variants) {
+      const LoadResult sc = variant.empty() ? base : apply_variant(*base.scenario, variant);
+      REQUIRE(sc.scenario);
+      const Run run = simulate(*sc.scenario);
+      Words names = kept;
+      add_names(run.trace, names);
+      std::set<std::tuple<Sym, uint32_t, NodeId, NodeId, NodeId>> seen;
+      for (const Record& r : run.trace.records()) {
+        if (!seen.emplace(r.narration, r.details, r.actor, r.from, r.to).second) continue;
+        ++narrated;
+        check_text(fmt::format("{}{} {}", file.filename().string(), variant.empty() ? "" : " [" + variant + "]",
+                               run.trace.narration(r)),
+                   ko->narrate(run.trace, r), names);
+      }
+    }
+  }
+  MESSAGE("checked ", narrated, " Korean sentences");
+  CHECK(narrated >= 500);
+}
+
+TEST_CASE("the window's Korean words read as Korean") {
+  const Words kept = kept_words();
+  std::string error;
+  const auto ko = Messages::load("ko", &error);
+  REQUIRE_MESSAGE(ko, error);
+  const std::regex field(R"(\{[^{}]*\})");
+  for (const auto& entry : ko->texts())
+    if (entry.first != "language.name")
+      check_text("ko.toml " + entry.first, std::regex_replace(entry.second, field, "0"), kept);
+}
