@@ -51,6 +51,11 @@ void add_names(const Trace& trace, Words& words) {
   }
 }
 
+// Names a scenario file gives its packages: "fastapi".
+void add_names(const Scenario& sc, Words& words) {
+  for (const PackageSpec& p : sc.packages) words.insert(p.name);
+}
+
 // Problems with one Korean text, including the avoided words of the glossary's terms; each
 // problem of a `where` is reported once.
 void check_text(const std::string& where, const std::string& text, const Words& kept) {
@@ -100,6 +105,7 @@ TEST_CASE("every lesson's Korean text reads as Korean") {
     const LoadResult sc = load_scenario_file(lesson.scenario_path);
     REQUIRE(sc.scenario);
     add_names(simulate(*sc.scenario).trace, names);
+    add_names(*sc.scenario, names);
     const std::string f = file.filename().string();
     auto check = [&](const std::string& what, const std::string& text) {
       ++texts;
@@ -137,6 +143,7 @@ TEST_CASE("every shipped scenario's narration reads as Korean, in every variant"
       const ScenarioInfo& info = base.scenario->info;
       Words names = kept;
       add_names(simulate(*base.scenario).trace, names);
+      add_names(*base.scenario, names);
       check_text(file.filename().string() + " name", in_language(info.name, info.name_in, "ko"), names);
       check_text(file.filename().string() + " description",
                  in_language(info.description, info.description_in, "ko"), names);
@@ -149,6 +156,7 @@ TEST_CASE("every shipped scenario's narration reads as Korean, in every variant"
       const Run run = simulate(*sc.scenario);
       Words names = kept;
       add_names(run.trace, names);
+      add_names(*sc.scenario, names);
       std::set<std::tuple<Sym, uint32_t, NodeId, NodeId, NodeId>> seen;
       for (const Record& r : run.trace.records()) {
         if (!seen.emplace(r.narration, r.details, r.actor, r.from, r.to).second) continue;

@@ -2,6 +2,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <unordered_map>
 #include <vector>
 
@@ -9,6 +10,18 @@
 #include "deploysim/trace.hpp"
 
 namespace deploysim {
+
+/// How a language writes what the simulation fills in: durations in its units, and the fixed
+/// English texts of records' details (reasons, states) in its words. A narration file gives the
+/// latter as `"value.<English>" = "<translation>"`; one `{}` in the English matches any text,
+/// which the translation's `{}` repeats ("value.{}: a breaking change ..." = "{}: ...").
+struct NarrationStyle {
+  TimeUnits units;                                                      ///< [units] of the language.
+  std::unordered_map<std::string, std::string> values;                  ///< Exact English -> translation.
+  std::vector<std::tuple<std::string, std::string, std::string>> shapes;  ///< Prefix, suffix, translation.
+  /// The value in this language (unchanged when no translation matches).
+  std::string translate(std::string_view value) const;
+};
 
 /// Plain-language sentences for trace records, loaded from assets/narration/<lang>.toml. A
 /// sentence names placeholders in braces: `{actor}`, `{from}`, `{to}`, `{t}`, `{dur}` and any
@@ -34,18 +47,20 @@ class Narrator {
   bool has(std::string_view key) const;
   /// The raw template for a key ("" when absent).
   std::string_view sentence(std::string_view key) const;
-  /// All keys.
+  /// All keys (sentences; not the "value." translations).
   std::vector<std::string> keys() const;
+  /// Units and value translations of this language.
+  const NarrationStyle& style() const { return style_; }
 
  private:
   std::unordered_map<std::string, std::string> sentences_;
-  TimeUnits units_;
+  NarrationStyle style_;
 };
 
 /// Fills `{name}` placeholders in `templ` from a record (node names, time, details). Unknown
 /// placeholders are left as written so a test can find them; `problems`, when given, receives
 /// "{name} unknown" and "{name} empty" for each one that is not filled with text.
 std::string fill_placeholders(std::string_view templ, const Trace& trace, const Record& record,
-                              std::vector<std::string>* problems = nullptr, const TimeUnits& units = {});
+                              std::vector<std::string>* problems = nullptr, const NarrationStyle& style = {});
 
 }  // namespace deploysim

@@ -297,8 +297,9 @@ std::vector<std::string> korean_text_problems(std::string_view text, const std::
     while (word_end > i && std::string_view(".:!?'").find(text[word_end - 1]) != std::string_view::npos) --word_end;
     while (word_begin < word_end && text[word_begin] == '\'') ++word_begin;
     const std::string_view token = text.substr(word_begin, word_end - word_begin);
-    const bool literal =
-        token.find_first_of("0123456789./_-:@=%+#&*~?!") != std::string_view::npos || token.empty();
+    // "50µs": a unit after µ is a literal too.
+    const bool literal = token.find_first_of("0123456789./_-:@=%+#&*~?!") != std::string_view::npos ||
+                         token.empty() || before == 0xB5;
     if (!literal && !kept.count(token)) out.push_back(fmt::format("English word \"{}\"", token));
     // A particle right after the word: read the Hangul word that follows.
     if (end == word_end && end < text.size() && !token.empty()) {

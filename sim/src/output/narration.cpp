@@ -18,12 +18,12 @@ namespace deploysim {
 
 namespace {
 
-std::string detail_text(const Trace& trace, const Field& f, const TimeUnits& units) {
+std::string detail_text(const Trace& trace, const Field& f, const NarrationStyle& style) {
   switch (f.type) {
     case FieldType::string:
-      return std::string(trace.str(static_cast<Sym>(f.value)));
+      return style.translate(trace.str(static_cast<Sym>(f.value)));
     case FieldType::time:
-      return format_time(ns(f.value), units);
+      return format_time(ns(f.value), style.units);
     case FieldType::boolean:
       return f.value ? "yes" : "no";
     case FieldType::integer:
@@ -35,7 +35,7 @@ std::string detail_text(const Trace& trace, const Field& f, const TimeUnits& uni
 }  // namespace
 
 std::string fill_placeholders(std::string_view templ, const Trace& trace, const Record& r,
-                              std::vector<std::string>* problems, const TimeUnits& units) {
+                              std::vector<std::string>* problems, const NarrationStyle& style) {
   std::string out;
   out.reserve(templ.size() + 32);
   size_t i = 0;
@@ -60,14 +60,14 @@ std::string fill_placeholders(std::string_view templ, const Trace& trace, const 
     else if (name == "to")
       value = std::string(trace.node_name(r.to));
     else if (name == "t")
-      value = format_time(r.t(), units);
+      value = format_time(r.t(), style.units);
     else if (name == "dur")
-      value = format_time(ns(r.dur_ns), units);
+      value = format_time(ns(r.dur_ns), style.units);
     else if (name == "kind")
       value = std::string(trace.kind(r));
     else
       for (const Field& f : trace.details(r))
-        if (trace.str(f.key) == name) value = detail_text(trace, f, units);
+        if (trace.str(f.key) == name) value = detail_text(trace, f, style);
     if (problems && (!value || value->empty()))
       problems->push_back(fmt::format("{{{}}} {}", name, value ? "empty" : "unknown"));
     if (value && !particle_pair.empty())
@@ -91,6 +91,14 @@ std::optional<Narrator> Narrator::parse(std::string_view text, const std::string
         *error = fmt::format("{}:{}:{}: narration \"{}\" must be a string sentence", name, node.source().begin.line,
                              node.source().begin.column, key.str());
       return std::nullopt;
+    }
+    if (key.str().starts_with("value.")) {
+      const std::string english(key.str().substr(6));
+      if (const size_t any = english.find("{}"); any != std::string::npos)
+        n.style_.shapes.emplace_back(english.substr(0, any), english.substr(any + 2), s->get());
+      else
+        n.style_.values.emplace(english, s->get());
+      continue;
     }
     n.sentences_.emplace(std::string(key.str()), s->get());
   }
@@ -124,6 +132,8 @@ std::optional<Narrator> Narrator::load(std::string_view lang, std::string* error
     text << in.rdbuf();
     auto part = parse(text.str(), path, error);
     if (!part) return std::nullopt;
+    all.style_.values.merge(part->style_.values);
+    all.style_.shapes.insert(all.style_.shapes.end(), part->style_.shapes.begin(), part->style_.shapes.end());
     for (auto& [key, sentence] : part->sentences_) {
       if (all.sentences_.count(key)) {
         if (error)
@@ -136,8 +146,20 @@ std::optional<Narrator> Narrator::load(std::string_view lang, std::string* error
   // Durations in the language's own units (assets/i18n/<lang>.toml [units]); English's when
   // the language has no catalogue of the program's words.
   std::string ignored;
-  if (const auto words = Messages::load(lang, &ignored)) all.units_ = words->time_units();
+  if (const auto words = Messages::load(lang, &ignored)) all.style_.units = words->time_units();
   return all;
+}
+
+std::string NarrationStyle::translate(std::string_view value) const {
+  if (const auto it = values.find(std::string(value)); it != values.end()) return it->second;
+  for (const auto& [prefix, suffix, translation] : shapes)
+    if (value.size() >= prefix.size() + suffix.size() && value.starts_with(prefix) && value.ends_with(suffix)) {
+      const std::string_view middle = value.substr(prefix.size(), value.size() - prefix.size() - suffix.size());
+      std::string out = translation;
+      if (const size_t at = out.find("{}"); at != std::string::npos) out.replace(at, 2, middle);
+      return out;
+    }
+  return std::string(value);
 }
 
 std::string Narrator::default_dir() { return assets_dir() + "/narration"; }
@@ -174,7 +196,7 @@ std::string Narrator::narrate(const Trace& trace, const Record& r, std::vector<s
   if (templ.empty() && problems) problems->push_back(fmt::format("no sentence for {}", trace.narration(r)));
   if (templ.empty()) templ = sentence("fallback");
   if (templ.empty()) return std::string(trace.kind(r));
-  return fill_placeholders(templ, trace, r, problems, units_);
+  return fill_placeholders(templ, trace, r, problems, style_);
 }
 
 }  // namespace deploysim
