@@ -64,6 +64,7 @@ TEST_CASE("English words not in the list follow the loanword spelling") {
   CHECK(with_particle("mobile", "으로/로") == "mobile로");  // 모바일
   CHECK(with_particle("node", "이/가") == "node가");      // 노드
   CHECK(with_particle("site", "을/를") == "site를");      // 사이트
+  CHECK(with_particle("ChangeCipherSpec", "과/와") == "ChangeCipherSpec과");  // 스펙
   CHECK(with_particle("laptop", "이/가") == "laptop이");    // 랩톱
   CHECK(with_particle("client", "이/가") == "client가");    // 클라이언트
   CHECK(with_particle("back", "으로/로") == "back으로");    // 백

@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "cli/columns.hpp"
 #include "cli/commands.hpp"
 #include "cli/handout.hpp"
 #include "cli/tour.hpp"
@@ -117,6 +118,11 @@ int make_handout(const HandoutOptions& o, const ScriptedGui& gui) {
   }
   const bool ko = o.lang == "ko";
   auto pick = [&](const std::string& en, const std::string& k) { return ko && !k.empty() ? k : en; };
+  const auto words = Messages::load(o.lang, &err);
+  if (!words) {
+    std::fprintf(stderr, "deploysim: %s\n", err.c_str());
+    return 2;
+  }
   const Run run = simulate(loaded->scenario);
 
   Handout h;
@@ -141,8 +147,9 @@ int make_handout(const HandoutOptions& o, const ScriptedGui& gui) {
       const size_t end = *target + 1, from = end - next > events_per_step ? end - events_per_step : next;
       if (from > next) hs.events.push_back(note(Note::earlier_events, ko, from - next));
       for (size_t i = from; i < end; ++i)
-        hs.events.push_back(fmt::format("{:>12}  {:<10} {}", format_time(run.trace[i].t()),
-                                        stage_name(run.trace[i].stage), narrator->narrate(run.trace, run.trace[i])));
+        hs.events.push_back(fmt::format("{}  {} {}", align_columns(words->time(run.trace[i].t()), 12),
+                                        pad_columns(words->stage(run.trace[i].stage), 10),
+                                        narrator->narrate(run.trace, run.trace[i])));
       next = end;
     }
     all_text += hs.text + "\n";

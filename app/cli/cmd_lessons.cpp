@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "cli/columns.hpp"
 #include "cli/cli_platform.hpp"
 #include "cli/commands.hpp"
 #include "cli/tour.hpp"
@@ -81,6 +82,11 @@ int run_tour(const TourOptions& options) {
     return 2;
   }
   const bool ko = options.lang == "ko";
+  const auto words = Messages::load(options.lang, &err);
+  if (!words) {
+    std::fprintf(stderr, "deploysim: %s\n", err.c_str());
+    return 2;
+  }
   const Run run = simulate(loaded->scenario);
   const bool interactive = options.pause && cli::interactive_terminal();
 
@@ -88,8 +94,14 @@ int run_tour(const TourOptions& options) {
   const std::string& summary = ko && !lesson.summary_ko.empty() ? lesson.summary_ko : lesson.summary;
   if (!summary.empty()) std::printf("%s\n", summary.c_str());
   if (options.sources) print_sources(lesson.sources, ko);
-  std::printf("(scenario %s%s%s, %zu events)\n\n", std::filesystem::path(lesson.scenario_path).filename().c_str(),
-              lesson.variant.empty() ? "" : ", variant ", lesson.variant.c_str(), run.trace.size());
+  const std::string scenario_file = std::filesystem::path(lesson.scenario_path).filename().string();
+  std::string variant = lesson.variant;
+  for (const VariantSpec& v : loaded->scenario.variants)
+    if (v.name == lesson.variant) variant = in_language(v.name, v.name_in, options.lang);
+  std::printf("%s\n\n", (lesson.variant.empty() ? words->format("cli.scenario", scenario_file, run.trace.size())
+                                                 : words->format("cli.scenario_variant", scenario_file, variant,
+                                                                 run.trace.size()))
+                             .c_str());
 
   size_t next = 0;
   for (size_t si = 0; si < lesson.steps.size(); ++si) {
@@ -98,10 +110,10 @@ int run_tour(const TourOptions& options) {
     if (target && *target + 1 > next) {
       const size_t end = *target + 1;
       const size_t shown_from = end - next > max_records_per_step ? end - max_records_per_step : next;
-      if (shown_from > next) std::printf("   ... (%zu earlier events)\n", shown_from - next);
+      if (shown_from > next) std::printf("   %s\n", words->format("cli.earlier", shown_from - next).c_str());
       for (size_t i = shown_from; i < end; ++i) {
         const Record& r = run.trace[i];
-        std::printf("  %12s  %-10s %s\n", format_time(r.t()).c_str(), stage_name(r.stage),
+        std::printf("  %s  %s %s\n", align_columns(words->time(r.t()), 12).c_str(), pad_columns(words->stage(r.stage), 10).c_str(),
                     narrator->narrate(run.trace, r).c_str());
       }
       next = end;
@@ -111,7 +123,7 @@ int run_tour(const TourOptions& options) {
     if (options.sources) print_sources(step.sources, ko);
     std::printf("\n");
     if (interactive && si + 1 < lesson.steps.size()) {
-      std::printf("  (Enter: next step, q: quit) ");
+      std::printf("  %s", (*words)("cli.next_step").c_str());
       std::fflush(stdout);
       const int c = std::getchar();
       if (c == 'q' || c == EOF) break;
@@ -119,15 +131,13 @@ int run_tour(const TourOptions& options) {
   }
   std::string causes;
   for (const auto& [cause, n] : run.metrics.failures)
-    causes += fmt::format("{}{} x{}", causes.empty() ? "" : ", ", cause, n);
-  std::printf("  %s\n", fmt::format(fmt::runtime(ko ? "결과: 요청 {}개, 성공률 {:.1f}%{}{}"
-                                                    : "Outcome: {} requests, {:.1f}% succeeded{}{}"),
-                                    run.metrics.requests, 100.0 * run.metrics.availability_ratio(),
-                                    causes.empty() ? "" : (ko ? "; 실패: " : "; failures: "), causes)
-                            .c_str());
+    causes += fmt::format("{}{} x{}", causes.empty() ? "" : ", ", narrator->style().translate(cause), n);
+  std::printf("  %s%s%s\n",
+              words->format("cli.outcome", run.metrics.requests, 100.0 * run.metrics.availability_ratio()).c_str(),
+              causes.empty() ? "" : (*words)("cli.failures").c_str(), causes.c_str());
   const RealLife& real = lesson.real_life;
   if (!real.text.empty()) {
-    std::printf("\n  %s\n  %s\n", ko ? "실제 환경에서는" : "In real life",
+    std::printf("\n  %s\n  %s\n", (*words)("cli.real_life").c_str(),
                 (ko && !real.text_ko.empty() ? real.text_ko : real.text).c_str());
     for (const std::string& command : real.commands) std::printf("    $ %s\n", command.c_str());
     if (options.sources) print_sources(real.sources, ko);

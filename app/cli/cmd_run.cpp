@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "cli/columns.hpp"
 #include "cli/commands.hpp"
 #include "deploysim/metrics_report.hpp"
 #include "deploysim/messages.hpp"
@@ -61,17 +62,20 @@ int run_command(const RunOptions& o) {
   }
   opt.level = o.level == "none" ? TraceLevel::none : o.level == "outcomes" ? TraceLevel::outcomes : TraceLevel::full;
   std::optional<Narrator> narrator;
+  std::optional<Messages> words;
   if (o.narrate) {
     std::string error;
     narrator = Narrator::load(o.lang, &error);
     if (!narrator) return bad_input(error);
+    words = Messages::load(o.lang, &error);
+    if (!words) return bad_input(error);
   }
 
   const Run run = simulate(sc, opt);
 
   if (narrator) {
     for (const Record& r : run.trace.records())
-      std::printf("%12s  %-10s %s\n", format_time(r.t()).c_str(), stage_name(r.stage),
+      std::printf("%s  %s %s\n", align_columns(words->time(r.t()), 12).c_str(), pad_columns(words->stage(r.stage), 10).c_str(),
                   narrator->narrate(run.trace, r).c_str());
   }
   if (o.summary) std::printf("%s", format_summary(run.metrics).c_str());

@@ -14,14 +14,14 @@ namespace deploysim::gui {
 
 namespace {
 
-std::string field_text(const Trace& trace, const Field& f) {
+std::string field_text(const Trace& trace, const Field& f, const UiState& ui) {
   switch (f.type) {
     case FieldType::integer:
       return std::to_string(f.value);
     case FieldType::string:
       return std::string(trace.str(static_cast<Sym>(f.value)));
     case FieldType::time:
-      return format_time(ns(f.value));
+      return ui.time(ns(f.value));
     case FieldType::boolean:
       return f.value ? "true" : "false";
   }
@@ -52,16 +52,16 @@ void record_table(const UiState& ui, const Model& m, const Record& r, RecordId i
   ImGui::TableSetupColumn("key", ImGuiTableColumnFlags_WidthFixed, key_w);
   ImGui::TableSetupColumn("value", ImGuiTableColumnFlags_WidthStretch);
   row(ui.tr("inspector.seq"), std::to_string(raw(id)));
-  row(ui.tr("inspector.time"), format_time(r.t()));
-  if (r.dur_ns) row(ui.tr("inspector.flight"), format_time(ns(r.dur_ns)));
+  row(ui.tr("inspector.time"), ui.time(r.t()));
+  if (r.dur_ns) row(ui.tr("inspector.flight"), ui.time(ns(r.dur_ns)));
   row(ui.tr("inspector.kind"), std::string(trace.kind(r)));
-  row(ui.tr("inspector.stage"), stage_name(r.stage));
+  row(ui.tr("inspector.stage"), ui.words.stage(r.stage));
   if (r.actor != NodeId::none) row(ui.tr("inspector.actor"), std::string(trace.node_name(r.actor)));
   if (r.is_message())
     row(ui.tr("inspector.message"), fmt::format("{} -> {}", trace.node_name(r.from), trace.node_name(r.to)));
   if (r.conn != ConnId::none) row(ui.tr("inspector.connection"), fmt::format("#{}", raw(r.conn)));
   if (r.proc != ProcId::none) row(ui.tr("inspector.process"), fmt::format("#{}", raw(r.proc)));
-  for (const Field& f : trace.details(r)) row(std::string(trace.str(f.key)), field_text(trace, f));
+  for (const Field& f : trace.details(r)) row(std::string(trace.str(f.key)), field_text(trace, f, ui));
   if (r.cause != RecordId::none && raw(r.cause) < trace.size()) {
     ImGui::TableNextRow();
     ImGui::TableSetColumnIndex(0);
@@ -93,8 +93,8 @@ void process_section(const UiState& ui, const Model& m, const Record& r, int64_t
                      ui.trf("inspector.state", pv.known ? pv.label : ui.tr("inspector.no_lifecycle")).c_str());
   ImGui::TextUnformatted(ui.trf("inspector.restarts", pv.restarts).c_str());
   if (pv.next_restart_ns >= 0)
-    ImGui::TextUnformatted(ui.trf("inspector.next_restart", format_time(ns(pv.next_restart_ns)),
-                                  format_time(ns(std::max<int64_t>(0, pv.next_restart_ns - t))))
+    ImGui::TextUnformatted(ui.trf("inspector.next_restart", ui.time(ns(pv.next_restart_ns)),
+                                  ui.time(ns(std::max<int64_t>(0, pv.next_restart_ns - t))))
                                .c_str());
   const std::string_view name = r.actor != NodeId::none ? m.run.trace.node_name(r.actor) : std::string_view{};
   for (const ServiceSpec& svc : m.scenario.services) {
@@ -126,7 +126,7 @@ void cert_section(const UiState& ui, const Model& m, const Record& r, int64_t t)
     ImGui::TextUnformatted(ui.trf("inspector.domain", c.domain).c_str());
     for (const std::string& alt : c.alt_names) ImGui::TextUnformatted(ui.trf("inspector.also", alt).c_str());
     ImGui::TextUnformatted(ui.trf("inspector.issuer", ui.tr(issuers[static_cast<int>(c.issuer)])).c_str());
-    ImGui::TextUnformatted(ui.trf("inspector.lifetime", format_time(c.lifetime),
+    ImGui::TextUnformatted(ui.trf("inspector.lifetime", ui.time(c.lifetime),
                                   ui.tr(renewals[static_cast<int>(c.renewal)]),
                                   c.reload_after_renewal ? std::string() : ui.tr("inspector.no_reload"))
                                .c_str());

@@ -109,10 +109,10 @@ void summary_table(const UiState& ui, const Model& a, const Model* b, const std:
   line(ui.tr("metrics.availability").c_str(),
        [](const Metrics& m) { return fmt::format("{:.2f} %", 100.0 * m.availability_ratio()); });
   line(ui.tr("metrics.restarts").c_str(), [](const Metrics& m) { return std::to_string(m.restarts); });
-  line(ui.tr("metrics.latency").c_str(), [](const Metrics& m) {
+  line(ui.tr("metrics.latency").c_str(), [&ui](const Metrics& m) {
     auto it = m.latency.find("total");
     return it == m.latency.end() ? std::string("-")
-                                 : fmt::format("{} / {}", format_time(it->second.p50), format_time(it->second.p99));
+                                 : fmt::format("{} / {}", ui.time(it->second.p50), ui.time(it->second.p99));
   });
   line(ui.tr("metrics.failures").c_str(), [&](const Metrics& m) {
     std::string out;
@@ -190,11 +190,11 @@ void draw_metrics(const PanelContext& ctx, UiState& ui, Commands&) {
       ImGui::TableSetColumnIndex(1);
       ImGui::Text("%llu", static_cast<unsigned long long>(p.count));
       ImGui::TableSetColumnIndex(2);
-      ImGui::TextUnformatted(format_time(p.p50).c_str());
+      ImGui::TextUnformatted(ui.time(p.p50).c_str());
       ImGui::TableSetColumnIndex(3);
-      ImGui::TextUnformatted(format_time(p.p90).c_str());
+      ImGui::TextUnformatted(ui.time(p.p90).c_str());
       ImGui::TableSetColumnIndex(4);
-      ImGui::TextUnformatted(format_time(p.p99).c_str());
+      ImGui::TextUnformatted(ui.time(p.p99).c_str());
     }
     ImGui::EndTable();
   }

@@ -41,7 +41,7 @@ void draw_narration(const PanelContext& ctx, UiState& ui, Commands& commands) {
   const Told told = narrate_record(narrator, trace, r);
   ImGui::Separator();
   ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(stage_color(r.stage)));
-  ImGui::Text("%s  %s", format_time(r.t()).c_str(), std::string(trace.kind(r)).c_str());
+  ImGui::Text("%s  %s", ui.time(r.t()).c_str(), std::string(trace.kind(r)).c_str());
   ImGui::PopStyleColor();
   {
     const compat::FontScale scale(1.25f);

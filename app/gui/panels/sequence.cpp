@@ -153,7 +153,7 @@ void draw_sequence(const PanelContext& ctx, UiState& ui, Commands& commands) {
     const bool future = r.t_ns > ui.t_ns;
     const float alpha = future ? 0.3f : 1.0f;
     const ImU32 col = r.reports_failure ? failure_color(alpha) : stage_color(r.stage, alpha);
-    const std::string t = format_time(r.t());
+    const std::string t = ui.time(r.t());
     dl->AddText(ImVec2(top.x + 2, y + row_h - lh - 2), IM_COL32(170, 170, 180, future ? 90 : 255), t.c_str());
     const float xa = col_x(col_of(r.from)), xb = col_x(col_of(r.to));
     const float ya = y + row_h - 6;

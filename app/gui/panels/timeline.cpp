@@ -49,7 +49,7 @@ void transport(const Model& m, UiState& ui, Commands& commands) {
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", ui.tr("timeline.speed_tip").c_str());
   ImGui::SameLine();
   ImGui::TextUnformatted(
-      ui.trf("timeline.position", format_time(ns(ui.t_ns)), format_time(ns(m.index.end_ns)), m.run.trace.size())
+      ui.trf("timeline.position", ui.time(ns(ui.t_ns)), ui.time(ns(m.index.end_ns)), m.run.trace.size())
           .c_str());
 }
 
@@ -60,7 +60,7 @@ void filters(const Model& m, UiState& ui) {
   for (size_t s = 0; s < m.index.by_stage.size(); ++s)
     if (!m.index.by_stage[s].empty())
       need += ImGui::GetFrameHeight() + st.ItemInnerSpacing.x +
-              ImGui::CalcTextSize(stage_name(static_cast<Stage>(s))).x + st.ItemSpacing.x;
+              ImGui::CalcTextSize(ui.words.stage(static_cast<Stage>(s)).c_str()).x + st.ItemSpacing.x;
   ImGui::SameLine();
   if (ImGui::GetContentRegionAvail().x < need) {
     if (ui.settings.presenter) return ImGui::NewLine();  // presenter: the lanes need the room more
@@ -73,7 +73,7 @@ void filters(const Model& m, UiState& ui) {
     ImGui::SameLine();
     bool on = ui.settings.stage_filter & stage_bit(stage);
     ImGui::PushStyleColor(ImGuiCol_CheckMark, ImGui::ColorConvertU32ToFloat4(stage_color(stage)));
-    if (ImGui::Checkbox(stage_name(stage), &on))
+    if (ImGui::Checkbox(fmt::format("{}###stage{}", ui.words.stage(stage), static_cast<int>(stage)).c_str(), &on))
       ui.settings.stage_filter =
           on ? (ui.settings.stage_filter | stage_bit(stage)) : (ui.settings.stage_filter & ~stage_bit(stage));
     ImGui::PopStyleColor();
@@ -141,7 +141,7 @@ void draw_timeline(const PanelContext& ctx, UiState& ui, Commands& commands) {
     // Lane names shrink with the lanes (presenter fonts on a short timeline) instead of overlapping.
     const float text_h = std::min(ImGui::GetFontSize(), lane_h);
     dl->AddText(ImGui::GetFont(), text_h, ImVec2(origin.x, y0 + (lane_h - text_h) * 0.5f),
-                on ? stage_color(stage) : IM_COL32(90, 90, 90, 255), stage_name(stage));
+                on ? stage_color(stage) : IM_COL32(90, 90, 90, 255), ui.words.stage(stage).c_str());
     dl->AddLine(ImVec2(area0.x, y0 + lane_h), ImVec2(area1.x, y0 + lane_h), IM_COL32(45, 45, 55, 255));
     if (!on) continue;
     for (int c = 0; c < columns; ++c) {
@@ -186,7 +186,7 @@ void draw_timeline(const PanelContext& ctx, UiState& ui, Commands& commands) {
                         IM_COL32(255, 60, 60, 255));
   if (hovered) {
     const double t = t_of(ImGui::GetIO().MousePos.x);
-    ImGui::SetTooltip("%s  (drag to scrub, wheel to zoom)", format_time(ns(static_cast<int64_t>(t * 1e9))).c_str());
+    ImGui::SetTooltip("%s  (drag to scrub, wheel to zoom)", ui.time(ns(static_cast<int64_t>(t * 1e9))).c_str());
   }
 }
 

@@ -178,7 +178,7 @@ void draw_whatif(const PanelContext& ctx, UiState& ui, Commands& commands) {
   section(ui.tr("whatif.run"));
   {
     ImGui::SetNextItemWidth(-ImGui::GetFontSize() * 7.5f);
-    const std::string now = format_time(sc.info.duration);
+    const std::string now = ui.time(sc.info.duration);
     if (ImGui::BeginCombo(fmt::format("{}###duration", ui.tr("whatif.duration")).c_str(), now.c_str())) {
       for (const char* d : durations)
         if (ImGui::Selectable(d)) commands.post(RequestSetParam{"scenario.duration", quoted(d)});

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "deploysim/time.hpp"
+#include "deploysim/ids.hpp"
 
 namespace deploysim {
 
@@ -42,6 +43,10 @@ class Messages {
   bool has(std::string_view key) const { return own_.count(key) > 0; }
   /// This catalogue's own keys and texts.
   const std::map<std::string, std::string, std::less<>>& texts() const { return own_; }
+  /// A stage's name in this language (the [stage] table: "프록시" for Stage::proxy).
+  const std::string& stage(Stage s) const;
+  /// A duration in this language's units.
+  std::string time(Time t) const { return format_time(t, time_units()); }
   /// How durations are written in this language (the [units] table: "{}분", "{}초").
   TimeUnits time_units() const;
   /// The language ("en").

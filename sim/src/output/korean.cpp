@@ -125,6 +125,8 @@ FinalSound english_word(std::string_view w) {
     case 'b':
     case 't':
       return short_vowel ? consonant : vowel;
+    case 'c':
+      return consonant;  // -ec 엑, -ic 익, -ac 액: ChangeCipherSpec 스펙, public 퍼블릭
     case 'e':
       // A silent e after vowel-consonant: -me, -ne are a consonant (홈, 폰, 존), -le is ㄹ
       // (파일, 모바일, 테이블); the others end in a vowel (사이트, 노드, 엣지, 서비스).
