@@ -59,15 +59,17 @@ TEST_CASE("English words not in the list follow the loanword spelling") {
   CHECK(with_particle("test", "이/가") == "test가");        // 테스트
   CHECK(with_particle("browser", "이/가") == "browser가");  // 브라우저
   // A silent e: the consonant before it is heard.
-  CHECK(with_particle("phone", "이/가") == "phone이");    // 폰
-  CHECK(with_particle("home", "은/는") == "home은");      // 홈
-  CHECK(with_particle("mobile", "으로/로") == "mobile로");  // 모바일
-  CHECK(with_particle("node", "이/가") == "node가");      // 노드
-  CHECK(with_particle("site", "을/를") == "site를");      // 사이트
+  CHECK(with_particle("phone", "이/가") == "phone이");                        // 폰
+  CHECK(with_particle("home", "은/는") == "home은");                          // 홈
+  CHECK(with_particle("mobile", "으로/로") == "mobile로");                    // 모바일
+  CHECK(with_particle("node", "이/가") == "node가");                          // 노드
+  CHECK(with_particle("site", "을/를") == "site를");                          // 사이트
   CHECK(with_particle("ChangeCipherSpec", "과/와") == "ChangeCipherSpec과");  // 스펙
-  CHECK(with_particle("laptop", "이/가") == "laptop이");    // 랩톱
-  CHECK(with_particle("client", "이/가") == "client가");    // 클라이언트
-  CHECK(with_particle("back", "으로/로") == "back으로");    // 백
-  CHECK(with_particle("cluster", "이/가") == "cluster가");  // 클러스터
+  CHECK(with_particle("h2c", "으로/로") == "h2c로");                          // 씨
+  CHECK(with_particle("Starlette", "은/는") == "Starlette은");                // 스탈렛
+  CHECK(with_particle("laptop", "이/가") == "laptop이");                      // 랩톱
+  CHECK(with_particle("client", "이/가") == "client가");                      // 클라이언트
+  CHECK(with_particle("back", "으로/로") == "back으로");                      // 백
+  CHECK(with_particle("cluster", "이/가") == "cluster가");                    // 클러스터
   CHECK(with_particle("tld.test", "은/는") == "tld.test는");
 }

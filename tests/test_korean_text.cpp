@@ -84,8 +84,8 @@ TEST_CASE("the Korean check finds English words, placeholders and particles that
   auto problems = [&](std::string_view text) { return korean_text_problems(text, kept); };
   CHECK(problems("ClientHello는 SNI로 도메인을 알립니다.").empty());
   CHECK(problems("api.example.test의 /items/1을 edge-1이 203.0.113.10과 X-Forwarded-For로 보냅니다").empty());
-  CHECK(problems("phone가 요청합니다") == std::vector<std::string>{"English word \"phone\"",
-                                                                "particle \"phone가\" should be \"phone이\""});
+  CHECK(problems("phone가 요청합니다") ==
+        std::vector<std::string>{"English word \"phone\"", "particle \"phone가\" should be \"phone이\""});
   CHECK(problems("SIGTERM: finished its requests").size() == 3);
   CHECK(problems("{actor}가 보냅니다").size() == 2);  // the placeholder, and "actor"
   CHECK(problems("서버이(가) 응답합니다").size() == 1);
@@ -145,8 +145,8 @@ TEST_CASE("every shipped scenario's narration reads as Korean, in every variant"
       add_names(simulate(*base.scenario).trace, names);
       add_names(*base.scenario, names);
       check_text(file.filename().string() + " name", in_language(info.name, info.name_in, "ko"), names);
-      check_text(file.filename().string() + " description",
-                 in_language(info.description, info.description_in, "ko"), names);
+      check_text(file.filename().string() + " description", in_language(info.description, info.description_in, "ko"),
+                 names);
       for (const VariantSpec& v : base.scenario->variants)
         check_text(file.filename().string() + " variant name", in_language(v.name, v.name_in, "ko"), names);
     }

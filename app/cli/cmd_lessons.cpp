@@ -98,10 +98,10 @@ int run_tour(const TourOptions& options) {
   std::string variant = lesson.variant;
   for (const VariantSpec& v : loaded->scenario.variants)
     if (v.name == lesson.variant) variant = in_language(v.name, v.name_in, options.lang);
-  std::printf("%s\n\n", (lesson.variant.empty() ? words->format("cli.scenario", scenario_file, run.trace.size())
-                                                 : words->format("cli.scenario_variant", scenario_file, variant,
-                                                                 run.trace.size()))
-                             .c_str());
+  std::printf("%s\n\n",
+              (lesson.variant.empty() ? words->format("cli.scenario", scenario_file, run.trace.size())
+                                      : words->format("cli.scenario_variant", scenario_file, variant, run.trace.size()))
+                  .c_str());
 
   size_t next = 0;
   for (size_t si = 0; si < lesson.steps.size(); ++si) {
@@ -113,8 +113,8 @@ int run_tour(const TourOptions& options) {
       if (shown_from > next) std::printf("   %s\n", words->format("cli.earlier", shown_from - next).c_str());
       for (size_t i = shown_from; i < end; ++i) {
         const Record& r = run.trace[i];
-        std::printf("  %s  %s %s\n", align_columns(words->time(r.t()), 12).c_str(), pad_columns(words->stage(r.stage), 10).c_str(),
-                    narrator->narrate(run.trace, r).c_str());
+        std::printf("  %s  %s %s\n", align_columns(words->time(r.t()), 12).c_str(),
+                    pad_columns(words->stage(r.stage), 10).c_str(), narrator->narrate(run.trace, r).c_str());
       }
       next = end;
     }

@@ -75,8 +75,8 @@ int run_command(const RunOptions& o) {
 
   if (narrator) {
     for (const Record& r : run.trace.records())
-      std::printf("%s  %s %s\n", align_columns(words->time(r.t()), 12).c_str(), pad_columns(words->stage(r.stage), 10).c_str(),
-                  narrator->narrate(run.trace, r).c_str());
+      std::printf("%s  %s %s\n", align_columns(words->time(r.t()), 12).c_str(),
+                  pad_columns(words->stage(r.stage), 10).c_str(), narrator->narrate(run.trace, r).c_str());
   }
   if (o.summary) std::printf("%s", format_summary(run.metrics).c_str());
   if (!o.narrate && !o.summary)

@@ -151,7 +151,7 @@ void draw_inspector(const PanelContext& ctx, UiState& ui, Commands& commands) {
   ImGui::PopStyleColor();
   // A TLS message shows its real bytes first; the simulated record's fields fold away below.
   if (r.stage == Stage::tls && r.is_message()) {
-    const TlsBytes bytes = tls_bytes_for(m, ui.selected);
+    const TlsBytes bytes = tls_bytes_for(m, ui.selected, ui.words);
     if (!bytes.raw.empty()) {
       const float h = std::max(ImGui::GetContentRegionAvail().y - ImGui::GetFrameHeightWithSpacing() * 2.2f,
                                ImGui::GetFontSize() * 16);

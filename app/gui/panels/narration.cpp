@@ -17,8 +17,9 @@ void draw_narration(const PanelContext& ctx, UiState& ui, Commands& commands) {
   }
   if (ui.selected == RecordId::none || raw(ui.selected) >= trace.size()) {
     const ScenarioInfo& info = m.scenario.info;
-    ImGui::TextWrapped("%s", info.description.empty() ? ui.tr("narration.start").c_str()
-                                                      : in_language(info.description, info.description_in, ui.settings.language).c_str());
+    ImGui::TextWrapped("%s", info.description.empty()
+                                 ? ui.tr("narration.start").c_str()
+                                 : in_language(info.description, info.description_in, ui.settings.language).c_str());
     return;
   }
   const auto pos = static_cast<int64_t>(m.index.position_of(raw(ui.selected)));

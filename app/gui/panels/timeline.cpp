@@ -49,8 +49,7 @@ void transport(const Model& m, UiState& ui, Commands& commands) {
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", ui.tr("timeline.speed_tip").c_str());
   ImGui::SameLine();
   ImGui::TextUnformatted(
-      ui.trf("timeline.position", ui.time(ns(ui.t_ns)), ui.time(ns(m.index.end_ns)), m.run.trace.size())
-          .c_str());
+      ui.trf("timeline.position", ui.time(ns(ui.t_ns)), ui.time(ns(m.index.end_ns)), m.run.trace.size()).c_str());
 }
 
 // The stage checkboxes: on the transport row when it has room (presenter mode's wide timeline).

@@ -140,8 +140,9 @@ void compare_widgets(const Session& session, const UiState& ui, Commands& comman
     if (ImGui::Selectable(fmt::format("{}###off", ui.tr("whatif.off")).c_str(), session.compare_variant().empty()))
       commands.post(RequestCompare{""});
     for (const VariantSpec& v : sc.variants)
-      if (ImGui::Selectable(fmt::format("{}###{}", in_language(v.name, v.name_in, ui.settings.language), v.name).c_str(),
-                            v.name == session.compare_variant()))
+      if (ImGui::Selectable(
+              fmt::format("{}###{}", in_language(v.name, v.name_in, ui.settings.language), v.name).c_str(),
+              v.name == session.compare_variant()))
         commands.post(RequestCompare{v.name});
     ImGui::EndCombo();
   }

@@ -311,7 +311,8 @@ std::string state_line(const Session& session, const UiState& ui, const Narrator
     if (r.is_message()) out += fmt::format(" from={} to={}", trace.node_name(r.from), trace.node_name(r.to));
     for (const Field& f : trace.details(r))
       out += fmt::format(" detail.{}={}", trace.str(f.key), detail_value(trace, f));
-    if (r.stage == Stage::tls && r.is_message()) out += inspector_state(tls_bytes_for(m, ui.selected, true), ui);
+    if (r.stage == Stage::tls && r.is_message())
+      out += inspector_state(tls_bytes_for(m, ui.selected, ui.words, true), ui);
     if (narrator) out += fmt::format(" narration=\"{}\"", quoted(narrate_record(narrator, trace, r).text));
   } else {
     out += " selected=none";

@@ -126,7 +126,7 @@ struct UiState {
   std::vector<std::pair<std::string, std::string>> languages;  ///< The catalogues: code and the language's own name.
   /// The text of a key (assets/i18n) in the chosen language.
   const std::string& tr(std::string_view key) const { return words(key); }
-  /// A duration in the learner's language ("5분 3초").
+  /// A duration in the learner's language (its [units]).
   std::string time(Time t) const { return format_time(t, time_units); }
   /// The text of a key with its `{}` filled in.
   template <typename... Args>

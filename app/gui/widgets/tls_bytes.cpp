@@ -51,7 +51,7 @@ bool tls_bytes_pending(const Model& m) {
   return false;
 }
 
-TlsBytes tls_bytes_for(const Model& m, RecordId id, bool wait) {
+TlsBytes tls_bytes_for(const Model& m, RecordId id, const Messages& words, bool wait) {
   TlsBytes b;
   const Trace& trace = m.run.trace;
   if (id == RecordId::none || raw(id) >= trace.size()) return b;
@@ -59,35 +59,34 @@ TlsBytes tls_bytes_for(const Model& m, RecordId id, bool wait) {
   const RecordId hello = lb::client_hello_of(trace, id);
   const auto cfg = hello == RecordId::none ? std::nullopt : lb::tls_config_of(trace, trace.at(hello));
   if (!cfg) {
-    b.note = "This record is not part of a recorded TLS handshake.";
+    b.note = words("tls_bytes.not_handshake");
     return b;
   }
   const lb::Transcript* t = transcript(m.handshakes, *cfg, wait);
   if (!t) {
     b.pending = true;
-    b.note = "Running this handshake with real OpenSSL on 127.0.0.1 ...";
+    b.note = words("tls_bytes.running");
     return b;
   }
   const lb::Direction dir =
       r.from == trace.at(hello).from ? lb::Direction::client_to_server : lb::Direction::server_to_client;
   const int i = lb::message_index_for(*t, trace.kind(r), dir);
   if (i < 0) {
-    b.note = fmt::format("OpenSSL sent no {} in this direction for this configuration.",
-                         lb::message_name_of_kind(trace.kind(r)));
+    b.note = words.format("tls_bytes.not_sent", lb::message_name_of_kind(trace.kind(r)));
     return b;
   }
   const lb::CapturedMessage& msg = t->capture.messages[static_cast<size_t>(i)];
   const lb::DecodedMessage& dec = t->decoded[static_cast<size_t>(i)];
   b.raw = msg.bytes;
   b.message = dec.name;
-  b.title = fmt::format("{}: {} -> {}, {} bytes, {}{}", dec.name, node_name(trace, r.from), node_name(trace, r.to),
-                        msg.bytes.size(), msg.encrypted ? "sent encrypted (shown decrypted)" : "sent in clear",
-                        dec.malformed ? " (decoder stopped early)" : "");
+  b.title = words.format("tls_bytes.title", dec.name, node_name(trace, r.from), node_name(trace, r.to),
+                         msg.bytes.size(), words(msg.encrypted ? "tls_bytes.encrypted" : "tls_bytes.clear"),
+                         dec.malformed ? words("tls_bytes.decoder_stopped") : std::string());
   const bool header_decoded = !dec.fields.empty() && dec.fields.front().offset == 0;
   if (msg.content_type == lb::handshake && !header_decoded && msg.bytes.size() >= 4) {
     b.fields.push_back({"msg_type", fmt::format("{} ({})", msg.bytes[0], dec.name), 0, 1, 0});
     const size_t len = (size_t{msg.bytes[1]} << 16) | (size_t{msg.bytes[2]} << 8) | msg.bytes[3];
-    b.fields.push_back({"length", fmt::format("{} bytes", len), 1, 3, 0});
+    b.fields.push_back({"length", words.format("tls_bytes.bytes", len), 1, 3, 0});
   }
   for (const lb::Field& f : dec.fields) b.fields.push_back({f.name, f.value, f.offset, f.length, depth_of(f.name)});
   return b;

@@ -4,6 +4,7 @@
 #include <utility>
 #include <vector>
 
+#include "deploysim/messages.hpp"
 #include "gui/run/model.hpp"
 
 namespace deploysim::gui {
@@ -33,7 +34,7 @@ struct TlsBytes {
 /// configuration recorded on its connection's ClientHello (SNI, versions, ALPN, certificate,
 /// client clock), the message of the record's kind and direction. The first use of a
 /// configuration runs OpenSSL on a worker thread (`pending` until then) unless `wait`.
-TlsBytes tls_bytes_for(const Model& model, RecordId id, bool wait = false);
+TlsBytes tls_bytes_for(const Model& model, RecordId id, const Messages& words, bool wait = false);
 
 /// Whether a real handshake the inspector asked for in this run is still running.
 bool tls_bytes_pending(const Model& model);

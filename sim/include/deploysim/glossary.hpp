@@ -21,7 +21,7 @@ struct GlossaryEntry {
   /// Korean words for the same concept that the program does not use, so that each concept has
   /// one Korean term (tests/test_korean_text.cpp checks every Korean text against them).
   std::vector<std::string> avoid_ko;
-  SourcePos pos;                     ///< Where the table starts.
+  SourcePos pos;  ///< Where the table starts.
 };
 
 /// The glossary or a located error in it.

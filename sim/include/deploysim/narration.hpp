@@ -16,8 +16,8 @@ namespace deploysim {
 /// latter as `"value.<English>" = "<translation>"`; one `{}` in the English matches any text,
 /// which the translation's `{}` repeats ("value.{}: a breaking change ..." = "{}: ...").
 struct NarrationStyle {
-  TimeUnits units;                                                      ///< [units] of the language.
-  std::unordered_map<std::string, std::string> values;                  ///< Exact English -> translation.
+  TimeUnits units;                                                        ///< [units] of the language.
+  std::unordered_map<std::string, std::string> values;                    ///< Exact English -> translation.
   std::vector<std::tuple<std::string, std::string, std::string>> shapes;  ///< Prefix, suffix, translation.
   /// The value in this language (unchanged when no translation matches).
   std::string translate(std::string_view value) const;

@@ -21,12 +21,12 @@ struct SourcePos {
 
 /// [scenario]
 struct ScenarioInfo {
-  std::string name;                 ///< Title shown in the GUI.
-  std::string description;          ///< One-paragraph description.
+  std::string name;                                   ///< Title shown in the GUI.
+  std::string description;                            ///< One-paragraph description.
   std::map<std::string, std::string> name_in;         ///< The name in other languages (`name_ko`), by code.
   std::map<std::string, std::string> description_in;  ///< The description in other languages.
-  uint64_t seed = 1;                ///< Seed of every random stream.
-  Time duration = s(60);            ///< Simulated length of a run.
+  uint64_t seed = 1;                                  ///< Seed of every random stream.
+  Time duration = s(60);                              ///< Simulated length of a run.
   int64_t start_unix = 1793523600;  ///< Calendar time (UTC seconds) at t = 0; default 2026-11-01T09:00:00Z.
   double slo = 0.999;               ///< Availability objective (`slo = 99.9`, in percent): sets the error budget.
 };
@@ -295,8 +295,8 @@ struct FaultSpec {
 
 /// [[variant]]: overrides of keys by path.
 struct VariantSpec {
-  std::string name;                            ///< English; what --variant and lessons name it by.
-  std::map<std::string, std::string> name_in;  ///< Its name in other languages (`name_ko`), by code.
+  std::string name;                                      ///< English; what --variant and lessons name it by.
+  std::map<std::string, std::string> name_in;            ///< Its name in other languages (`name_ko`), by code.
   std::vector<std::pair<std::string, std::string>> set;  ///< path -> value as TOML text.
   std::vector<SourcePos> set_pos;                        ///< Position of each value in `set` (same order).
   SourcePos pos;                                         ///< Position of the [[variant]] table.

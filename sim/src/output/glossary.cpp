@@ -40,8 +40,7 @@ GlossaryLoad load_glossary(const std::string& path_in, const SourceCatalogue* so
                                       : ScenarioError{path, 0, 0, "cannot read the glossary"};
     return out;
   }
-  static const std::set<std::string_view> keys = {"term",  "term_ko", "text",   "text_ko",
-                                                  "match", "sources", "avoid_ko"};
+  static const std::set<std::string_view> keys = {"term", "term_ko", "text", "text_ko", "match", "sources", "avoid_ko"};
   for (const auto& [key, node] : root) {
     const toml::table* t = node.as_table();
     if (t && key.str() == "kept_in_english") {
@@ -65,9 +64,10 @@ GlossaryLoad load_glossary(const std::string& path_in, const SourceCatalogue* so
     e.pos = {t->source().begin.line, t->source().begin.column};
     for (const auto& [k, v] : *t)
       if (!keys.contains(k.str())) {
-        out.error = at(path, k.source(),
-                       fmt::format("unknown key '{}' in [{}]; expected term, term_ko, text, text_ko, match, sources, avoid_ko",
-                                   k.str(), e.id));
+        out.error =
+            at(path, k.source(),
+               fmt::format("unknown key '{}' in [{}]; expected term, term_ko, text, text_ko, match, sources, avoid_ko",
+                           k.str(), e.id));
         return out;
       }
     for (auto [name, field] : {std::pair{"term", &e.term}, std::pair{"term_ko", &e.term_ko}, std::pair{"text", &e.text},

@@ -75,6 +75,7 @@ constexpr Reading known_words[] = {
     {"nameserver", vowel},    {"resolver", vowel},
     {"worker", vowel},        {"proxy", vowel},
     {"edge", vowel},          {"api.example.test", vowel},
+    {"starlette", consonant},
 };
 
 // Units after a number, by their Korean name.
@@ -195,6 +196,7 @@ std::optional<FinalSound> final_sound(std::string_view word) {
   const bool acronym =
       std::all_of(alpha.begin(), alpha.end(), [](char ch) { return std::isupper(static_cast<unsigned char>(ch)); });
   if (acronym && alpha.size() <= 6) return letter_name(alpha.back());  // SNI, ALPN, TLS, OOM, TTL
+  if (alpha.size() == 1) return letter_name(alpha.back());             // h2c: 씨
   return english_word(alpha);
 }
 
@@ -242,7 +244,8 @@ std::pair<char32_t, size_t> code_point_at(std::string_view s, size_t i) {
 
 // ASCII that belongs to a word or a technical literal (not spaces, brackets, quotes, commas).
 bool literal_char(char c) {
-  return std::isalnum(static_cast<unsigned char>(c)) || std::string_view("./_-:@=%+#&*~?!'").find(c) != std::string_view::npos;
+  return std::isalnum(static_cast<unsigned char>(c)) ||
+         std::string_view("./_-:@=%+#&*~?!'").find(c) != std::string_view::npos;
 }
 
 // The pair a particle (possibly with 는, 도, 의, 서 after it) belongs to, or "" when the
@@ -270,16 +273,20 @@ std::string_view particle_pair_of(std::string_view word) {
 
 std::vector<std::string> korean_text_problems(std::string_view text, const std::set<std::string, std::less<>>& kept) {
   std::vector<std::string> out;
-  for (std::string_view dual : {"이(가)", "가(이)", "을(를)", "를(을)", "은(는)", "는(은)", "(으)로", "와(과)", "과(와)"})
+  for (std::string_view dual :
+       {"이(가)", "가(이)", "을(를)", "를(을)", "은(는)", "는(은)", "(으)로", "와(과)", "과(와)"})
     if (text.find(dual) != std::string_view::npos) out.push_back(fmt::format("dual particle \"{}\"", dual));
   if (const size_t b = text.find_first_of("{}"); b != std::string_view::npos)
-    out.push_back(fmt::format("unfilled placeholder near \"{}\"", text.substr(b, std::min<size_t>(16, text.size() - b))));
+    out.push_back(
+        fmt::format("unfilled placeholder near \"{}\"", text.substr(b, std::min<size_t>(16, text.size() - b))));
   size_t i = 0;
   char32_t before = 0;  // the code point before i
   while (i < text.size()) {
     // Code in backticks (`systemctl enable app`) is quoted as typed; an English term in
     // brackets right after its Korean one is its gloss: 핸드셰이크(handshake).
-    const size_t close = text[i] == '`' ? text.find('`', i + 1) : text[i] == '(' && is_hangul(before) ? text.find(')', i) : std::string_view::npos;
+    const size_t close = text[i] == '`'                        ? text.find('`', i + 1)
+                         : text[i] == '(' && is_hangul(before) ? text.find(')', i)
+                                                               : std::string_view::npos;
     if (close != std::string_view::npos) {
       i = close + 1;
       before = static_cast<unsigned char>(text[close]);
@@ -300,8 +307,8 @@ std::vector<std::string> korean_text_problems(std::string_view text, const std::
     while (word_begin < word_end && text[word_begin] == '\'') ++word_begin;
     const std::string_view token = text.substr(word_begin, word_end - word_begin);
     // "50µs": a unit after µ is a literal too.
-    const bool literal = token.find_first_of("0123456789./_-:@=%+#&*~?!") != std::string_view::npos ||
-                         token.empty() || before == 0xB5;
+    const bool literal =
+        token.find_first_of("0123456789./_-:@=%+#&*~?!") != std::string_view::npos || token.empty() || before == 0xB5;
     if (!literal && !kept.count(token)) out.push_back(fmt::format("English word \"{}\"", token));
     // A particle right after the word: read the Hangul word that follows.
     if (end == word_end && end < text.size() && !token.empty()) {

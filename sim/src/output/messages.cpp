@@ -108,9 +108,9 @@ const std::string& Messages::operator()(std::string_view key) const {
 
 const std::string& Messages::stage(Stage s) const {
   // Literal keys, in Stage order, so that tests/test_messages.cpp finds them in the code.
-  static constexpr const char* keys[] = {"stage.dns",        "stage.tcp",  "stage.tls",    "stage.http",
-                                         "stage.proxy",      "stage.process", "stage.supervisor", "stage.cert",
-                                         "stage.memory",     "stage.deploy", "stage.client", "stage.fault"};
+  static constexpr const char* keys[] = {"stage.dns",    "stage.tcp",     "stage.tls",        "stage.http",
+                                         "stage.proxy",  "stage.process", "stage.supervisor", "stage.cert",
+                                         "stage.memory", "stage.deploy",  "stage.client",     "stage.fault"};
   static_assert(sizeof(keys) / sizeof(keys[0]) == static_cast<size_t>(Stage::count));
   const auto i = static_cast<size_t>(s);
   return i < static_cast<size_t>(Stage::count) ? (*this)(keys[i]) : (*this)("stage.unknown");
