@@ -50,12 +50,30 @@ lesson 03-no-sni
 lesson next
 lesson next
 S
-# The same lesson in Korean (NanumGothic merged with the Hangul the texts use).
+# The same lesson in Korean (NanumGothic merged with the Hangul the texts use): a lesson step,
+# the inspector on the real ClientHello, and the metrics of a comparison.
 shot korean <<S
 language ko
 lesson 01-https-request
 lesson next
 lesson next
+lesson next
+lesson next
+S
+shot korean-inspector <<S
+language ko
+open $sc/basic-https.toml
+select 13
+inspect server_name
+window Inspector 0.42 0 0.58 0.70
+S
+shot korean-metrics <<S
+language ko
+open $sc/loaded-workers.toml
+set service.api.workers 4
+compare 2 workers
+seek 30s
+window Metrics 0.42 0 0.58 1
 S
 # Metrics over simulated time: four workers against the two-worker variant under load.
 shot metrics <<S

@@ -1,6 +1,7 @@
 // Metrics: availability, latency percentiles, restarts, memory per host against its RAM,
 // certificate days left and error budget over simulated time with the playhead marked; in
 // compare mode the variant beside this run (a table column, and a red line in each plot).
+#include <map>
 #include <algorithm>
 
 #include <fmt/format.h>
@@ -122,13 +123,26 @@ void summary_table(const UiState& ui, const Model& a, const Model* b, const std:
   ImGui::EndTable();
 }
 
+// A latency stage's name (Metrics::latency's keys) in the learner's language.
+const std::string& latency_stage(const UiState& ui, const std::string& stage) {
+  static const std::map<std::string, const char*, std::less<>> keys = {
+      {"dns", "latency.dns"},         {"tcp", "latency.tcp"},         {"tls", "latency.tls"},
+      {"http", "latency.http"},       {"queue", "latency.queue"},     {"service", "latency.service"},
+      {"total", "latency.total"},
+  };
+  const auto it = keys.find(stage);
+  return it == keys.end() ? stage : ui.tr(it->second);
+}
+
 }  // namespace
 
 void draw_metrics(const PanelContext& ctx, UiState& ui, Commands&) {
   const Session& session = ctx.session;
   const Model& m = session.model();
   const Model* cmp = session.compare_model();
-  const std::string& variant = session.compare_variant();
+  std::string variant = session.compare_variant();
+  for (const VariantSpec& v : m.scenario.variants)
+    if (v.name == variant) variant = in_language(v.name, v.name_in, ui.settings.language);
   summary_table(ui, m, cmp, variant);
   const float t_end = static_cast<float>(std::max<double>(m.run.end.seconds(), cmp ? cmp->run.end.seconds() : 0.0));
   const float playhead = static_cast<float>(ui.t_ns) / 1e9f;
@@ -144,7 +158,7 @@ void draw_metrics(const PanelContext& ctx, UiState& ui, Commands&) {
     lat.push_back({l.t, l.p50_ms, which ? IM_COL32(255, 150, 150, 255) : palette[0], "p50" + suffix});
     lat.push_back({l.t, l.p99_ms, which ? compare_color : palette[1], "p99" + suffix});
   }
-  plot(ui, "metrics.latency_plot", lat, t_end, playhead, "ms", true);
+  plot(ui, "metrics.latency_plot", lat, t_end, playhead, ui.tr("metrics.unit_ms").c_str(), true);
 
   std::vector<Series> restarts{gauge(m.run.metrics.restarts_over_time, 1.0, palette[3], ui.tr("metrics.this_run"))};
   if (cmp) restarts.push_back(gauge(cmp->run.metrics.restarts_over_time, 1.0, compare_color, variant));
@@ -160,7 +174,7 @@ void draw_metrics(const PanelContext& ctx, UiState& ui, Commands&) {
         mem.push_back(Series{{0.0f},
                              {static_cast<float>(static_cast<double>(h.memory) / (1 << 20))},
                              (c & 0x00FFFFFF) | 0x70000000,
-                             host + " limit"});
+                             ui.trf("metrics.host_limit", host)});
   }
   if (cmp)
     for (const auto& [host, g] : cmp->run.metrics.memory)
@@ -173,7 +187,7 @@ void draw_metrics(const PanelContext& ctx, UiState& ui, Commands&) {
   if (cmp)
     for (const auto& [domain, g] : cmp->run.metrics.cert_days_left)
       certs.push_back(gauge(g, 1.0, compare_color, domain + " (" + variant + ")"));
-  plot(ui, "metrics.certs_plot", certs, t_end, playhead, "d", false);
+  plot(ui, "metrics.certs_plot", certs, t_end, playhead, ui.tr("metrics.unit_days").c_str(), false);
 
   std::vector<Series> budget{gauge(m.run.metrics.budget_consumed, 100.0, palette[2], ui.tr("metrics.this_run"))};
   if (cmp) budget.push_back(gauge(cmp->run.metrics.budget_consumed, 100.0, compare_color, variant));
@@ -181,12 +195,13 @@ void draw_metrics(const PanelContext& ctx, UiState& ui, Commands&) {
 
   if (!m.run.metrics.latency.empty() &&
       ImGui::BeginTable("latency", 5, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV)) {
-    for (const char* h : {"stage", "count", "p50", "p90", "p99"}) ImGui::TableSetupColumn(h);
+    for (const char* h : {"metrics.col_stage", "metrics.col_count"}) ImGui::TableSetupColumn(ui.tr(h).c_str());
+    for (const char* h : {"p50", "p90", "p99"}) ImGui::TableSetupColumn(h);
     ImGui::TableHeadersRow();
     for (const auto& [stage, p] : m.run.metrics.latency) {
       ImGui::TableNextRow();
       ImGui::TableSetColumnIndex(0);
-      ImGui::TextUnformatted(stage.c_str());
+      ImGui::TextUnformatted(latency_stage(ui, stage).c_str());
       ImGui::TableSetColumnIndex(1);
       ImGui::Text("%llu", static_cast<unsigned long long>(p.count));
       ImGui::TableSetColumnIndex(2);

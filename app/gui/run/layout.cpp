@@ -258,6 +258,7 @@ CanvasWords canvas_words(const Messages& m) {
   for (size_t i = 0; i < std::size(role_keys); ++i) w.roles[i] = m(role_keys[i]);
   static constexpr const char* legend_keys[] = {"canvas.failure", "canvas.encrypted", "canvas.plaintext"};
   for (size_t i = 0; i < std::size(legend_keys); ++i) w.legend[5 + i] = m(legend_keys[i]);
+  for (size_t i = 0; i < 5; ++i) w.legend[i] = m.stage(static_cast<Stage>(i));  // dns, tcp, tls, http, proxy
   w.host_title = m("canvas.host_title");
   w.days_left = m("canvas.days_left");
   w.expired = m("canvas.expired");
@@ -444,21 +445,22 @@ CanvasLayout layout_canvas_fitted(const Model& m, float width, float height, flo
 namespace {
 
 // A tick's label, as round as its step: "500 ms", "45 s", "2 min", "1 h 30 min", "3 d".
-std::string tick_label(int64_t t, int64_t step) {
+std::string tick_label(int64_t t, int64_t step, const TimeUnits& u) {
   constexpr int64_t us = 1000, ms = 1000 * us, s = 1000 * ms, min = 60 * s, h = 60 * min, d = 24 * h;
+  const auto in = [](const std::string& form, const std::string& n) { return fmt::format(fmt::runtime(form), n); };
   const auto num = [](int64_t v, int64_t unit) { return fmt::format("{:g}", static_cast<double>(v) / unit); };
   if (t == 0) return "0";
-  if (step < us) return fmt::format("{} ns", t);
-  if (step < ms) return num(t, us) + " us";
-  if (step < s) return num(t, ms) + " ms";
-  if (step < min && t < 2 * min) return num(t, s) + " s";
-  const auto two = [](int64_t v, int64_t big, const char* bn, int64_t small, const char* sn) {
-    return v % big == 0 ? fmt::format("{} {}", v / big, bn)
-                        : fmt::format("{} {} {} {}", v / big, bn, v % big / small, sn);
+  if (step < us) return in(u.ns, std::to_string(t));
+  if (step < ms) return in(u.us, num(t, us));
+  if (step < s) return in(u.ms, num(t, ms));
+  if (step < min && t < 2 * min) return in(u.s, num(t, s));
+  const auto two = [&](int64_t v, int64_t big, const std::string& bn, int64_t small, const std::string& sn) {
+    return v % big == 0 ? in(bn, std::to_string(v / big))
+                        : in(bn, std::to_string(v / big)) + " " + in(sn, std::to_string(v % big / small));
   };
-  if (t < 2 * h) return two(t, min, "min", s, "s");
-  if (t < 2 * d) return two(t, h, "h", min, "min");
-  return two(t, d, "d", h, "h");
+  if (t < 2 * h) return two(t, min, u.min, s, u.s);
+  if (t < 2 * d) return two(t, h, u.h, min, u.min);
+  return two(t, d, u.d, h, u.h);
 }
 
 // The axis's steps in ns: 1, 2, 5 x 10^k below a second, then round clock and calendar spans.
@@ -477,7 +479,8 @@ constexpr std::array<int64_t, 54> axis_steps = [] {
 
 }  // namespace
 
-std::vector<AxisTick> axis_ticks(double t0_s, double t1_s, float width, const TextWidth& text_width) {
+std::vector<AxisTick> axis_ticks(double t0_s, double t1_s, float width, const TextWidth& text_width,
+                                 const TimeUnits& units) {
   std::vector<AxisTick> out;
   const double span = t1_s - t0_s;
   if (!(span > 0) || width <= 0) return out;
@@ -488,7 +491,7 @@ std::vector<AxisTick> axis_ticks(double t0_s, double t1_s, float width, const Te
     out.clear();
     float widest = 0;
     for (int64_t t = (t0 + step - 1) / step * step; t <= t1; t += step) {
-      out.push_back({static_cast<double>(t) / 1e9, tick_label(t, step)});
+      out.push_back({static_cast<double>(t) / 1e9, tick_label(t, step, units)});
       widest = std::max(widest, text_width(out.back().label));
     }
     if (px >= widest + 12 || step == axis_steps.back()) break;

@@ -114,6 +114,7 @@ struct AxisTick {
 };
 /// The time axis's ticks for a view from t0 to t1 seconds drawn `width` pixels wide: a round step
 /// (1, 2, 5 x 10^k, 15 s, 1 min, 6 h, 1 d, ...) wide enough that no two labels overlap.
-std::vector<AxisTick> axis_ticks(double t0_s, double t1_s, float width, const TextWidth& text_width);
+std::vector<AxisTick> axis_ticks(double t0_s, double t1_s, float width, const TextWidth& text_width,
+                                 const TimeUnits& units = {});
 
 }  // namespace deploysim::gui

@@ -48,8 +48,8 @@ void draw_hex_view(const TlsBytes& b, const Fonts& fonts, UiState& ui) {
   ImGui::EndChild();
   if (hovered_before >= 0) {
     const ByteField& f = b.fields[static_cast<size_t>(hovered_before)];
-    ImGui::TextColored(ImVec4(1.0f, 0.8f, 0.2f, 1.0f), "%s = %s   (bytes %zu..%zu)", f.name.c_str(), f.value.c_str(),
-                       f.offset, f.offset + f.length - 1);
+    ImGui::TextColored(ImVec4(1.0f, 0.8f, 0.2f, 1.0f), "%s",
+                       ui.trf("tls_bytes.field", f.name, f.value, f.offset, f.offset + f.length - 1).c_str());
   } else {
     ImGui::TextDisabled("%s", ui.tr("inspector.hex_hint").c_str());
   }
@@ -105,8 +105,8 @@ void draw_hex_view(const TlsBytes& b, const Fonts& fonts, UiState& ui) {
   ui.hex_hover_field = hovered;
   if (hovered >= 0) {
     const ByteField& f = b.fields[static_cast<size_t>(hovered)];
-    ImGui::SetTooltip("%s = %s\nbytes %zu..%zu (%zu bytes)", f.name.c_str(), f.value.c_str(), f.offset,
-                      f.offset + f.length - 1, f.length);
+    ImGui::SetTooltip("%s", ui.trf("tls_bytes.field_tip", f.name, f.value, f.offset, f.offset + f.length - 1, f.length)
+                                .c_str());
   }
 }
 

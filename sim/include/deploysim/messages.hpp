@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "deploysim/time.hpp"
+#include "deploysim/facts.hpp"
 #include "deploysim/ids.hpp"
 
 namespace deploysim {
@@ -45,6 +46,8 @@ class Messages {
   const std::map<std::string, std::string, std::less<>>& texts() const { return own_; }
   /// A stage's name in this language (the [stage] table: "프록시" for Stage::proxy).
   const std::string& stage(Stage s) const;
+  /// A process state's name in this language ([proc]: "실행 중" for running).
+  const std::string& proc_state(ProcState s) const;
   /// A duration in this language's units.
   std::string time(Time t) const { return format_time(t, time_units()); }
   /// How durations are written in this language (the [units] table: "{}분", "{}초").

@@ -116,6 +116,31 @@ const std::string& Messages::stage(Stage s) const {
   return i < static_cast<size_t>(Stage::count) ? (*this)(keys[i]) : (*this)("stage.unknown");
 }
 
+const std::string& Messages::proc_state(ProcState s) const {
+  switch (s) {
+    case ProcState::starting:
+      return (*this)("proc.starting");
+    case ProcState::running:
+      return (*this)("proc.running");
+    case ProcState::hung:
+      return (*this)("proc.hung");
+    case ProcState::exited:
+      return (*this)("proc.exited");
+    case ProcState::crashed:
+      return (*this)("proc.crashed");
+    case ProcState::backing_off:
+      return (*this)("proc.backing_off");
+    case ProcState::failed:
+      return (*this)("proc.failed");
+    case ProcState::stopped:
+      return (*this)("proc.stopped");
+    case ProcState::stopping:
+      return (*this)("proc.stopping");
+    default:
+      return (*this)("proc.none");
+  }
+}
+
 TimeUnits Messages::time_units() const {
   TimeUnits u;
   u.ns = (*this)("units.ns");
