@@ -248,3 +248,37 @@ TEST_CASE("every shipped lesson says where its claims come from and how reality 
     CHECK_MESSAGE(!real.sources.empty(), "the [real_life] note cites no source");
   }
 }
+
+TEST_CASE("a third language is added in the lesson file alone: <field>_<code> for any language code") {
+  const auto p =
+      write_temp("third-language.toml",
+                 "[lesson]\ntitle = \"Certificates\"\ntitle_ko = \"인증서\"\ntitle_ja = \"証明書\"\n"
+                 "summary = \"S\"\nsummary_ja = \"要約\"\nscenario = \"basic-https.toml\"\n"
+                 "objectives = [\"Explain A.\"]\nobjectives_ja = [\"Aを説明できる。\"]\n"
+                 "[[step]]\ntarget = \"start\"\ntext = \"x\"\ntext_ja = \"エックス\"\n"
+                 "[step.question]\nprompt = \"Which?\"\nprompt_ja = \"どれ?\"\ntype = \"choice\"\n"
+                 "answer = \"field:tls.client_hello/sni\"\n"
+                 "[[step.question.choice]]\ntext = \"api\"\ntext_ja = \"エーピーアイ\"\nvalue = \"api.example.test\"\n"
+                 "[[step.question.choice]]\ntext = \"www\"\nvalue = \"www.example.test\"\n"
+                 "[real_life]\ntext = \"Real.\"\ntext_ja = \"本当。\"\n");
+  const LessonLoad ll = load_lesson_file(p);
+  REQUIRE_MESSAGE(ll.lesson, (ll.error ? ll.error->to_string() : std::string()));
+  const Lesson& l = *ll.lesson;
+  CHECK(l.tr.pick("title", l.title, "ja") == "証明書");
+  CHECK(l.tr.pick("title", l.title, "ko") == "인증서");
+  CHECK(l.tr.pick("summary", l.summary, "ko") == "S");  // not given: the English
+  CHECK(l.objectives_for("ja") == std::vector<std::string>{"Aを説明できる。"});
+  CHECK(l.objectives_for("fr") == l.objectives);
+  const LessonStep& st = l.steps.at(0);
+  CHECK(st.tr.pick("text", st.text, "ja") == "エックス");
+  CHECK(st.question->tr.pick("prompt", st.question->prompt, "ja") == "どれ?");
+  CHECK(st.question->choices.at(0).tr.pick("text", st.question->choices.at(0).text, "ja") == "エーピーアイ");
+  CHECK(l.real_life.tr.pick("text", l.real_life.text, "ja") == "本当。");
+  // A misspelt field is still an error, located at its key.
+  const auto bad =
+      write_temp("bad-field.toml", "[lesson]\ntitle = \"t\"\ntitel_ja = \"x\"\nscenario = \"basic-https.toml\"\n");
+  const LessonLoad lb = load_lesson_file(bad);
+  REQUIRE(lb.error);
+  CHECK(lb.error->line == 3);
+  CHECK(lb.error->message.find("unknown key 'titel_ja'") != std::string::npos);
+}

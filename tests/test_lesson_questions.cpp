@@ -87,7 +87,7 @@ TEST_CASE("answer sources read counts, details, times and metrics from a run") {
 TEST_CASE("grading: the choice whose value equals the truth, a number within the tolerance") {
   Question q;
   q.type = QuestionType::choice;
-  q.choices = {{"a", "", "www.example.test", {}}, {"b", "", "api.example.test", {}}, {"c", "", "3", {}}};
+  q.choices = {{"a", "", "www.example.test", {}, {}}, {"b", "", "api.example.test", {}, {}}, {"c", "", "3", {}, {}}};
   CHECK(right_choice(q, AnswerValue{false, 0, "api.example.test"}) == 1u);
   CHECK(right_choice(q, AnswerValue{true, 3, "3"}) == 2u);
   CHECK(!right_choice(q, AnswerValue{false, 0, "other"}));

@@ -27,27 +27,15 @@ struct ExerciseArgs {
   std::string lang = "en";
 };
 
-// The terminal's words, by language (issue #16 moves them to a catalogue).
-struct Words {
-  const char* held;
-  const char* not_held;
-  const char* hint;
-  const char* solved;
-  const char* not_solved;
-  const char* task;
-  const char* may_change;
-  const char* batch;
-};
-constexpr Words words_en{"[ok]  ",     "[not] ", "      hint: ",   "solved",
-                         "not solved", "Task",   "You may change", "{} of {} settings files solve it"};
-constexpr Words words_ko{"[통과] ", "[미달] ", "      힌트: ",    "해결",
-                         "미해결",  "과제",    "바꿀 수 있는 값", "설정 파일 {}개 중 {}개 해결"};
-
-std::string pick(bool ko, const std::string& en, const std::string& k) { return ko && !k.empty() ? k : en; }
+// The evidence is written by the grader in English and Korean; everything else follows the
+// language's files.
+const std::string& evidence(const GoalResult& r, std::string_view lang) {
+  return lang == "ko" && !r.evidence_ko.empty() ? r.evidence_ko : r.evidence;
+}
 
 void print_error(const ScenarioError& e) { std::fprintf(stderr, "%s\n", e.to_string().c_str()); }
 
-void print_list(bool ko) {
+void print_list(std::string_view lang) {
   for (const std::string& file : list_exercises()) {
     const ExerciseLoad l = load_exercise_file(file);
     if (!l.exercise) {
@@ -55,14 +43,13 @@ void print_list(bool ko) {
       continue;
     }
     std::printf("%-28s %-13s %s\n", l.exercise->id.c_str(), l.exercise->topic.c_str(),
-                pick(ko, l.exercise->title, l.exercise->title_ko).c_str());
+                l.exercise->tr.pick("title", l.exercise->title, lang).c_str());
   }
 }
 
-void print_header(const Exercise& ex, bool ko) {
-  const Words& w = ko ? words_ko : words_en;
-  std::printf("%s\n%s: %s\n%s:\n", pick(ko, ex.title, ex.title_ko).c_str(), w.task,
-              pick(ko, ex.task, ex.task_ko).c_str(), w.may_change);
+void print_header(const Exercise& ex, const Messages& w) {
+  std::printf("%s\n%s: %s\n%s:\n", ex.tr.pick("title", ex.title, w.lang()).c_str(), w("exercise_cli.task").c_str(),
+              ex.tr.pick("task", ex.task, w.lang()).c_str(), w("exercise_cli.may_change").c_str());
   for (const ExerciseParam& p : ex.params) {
     std::string allowed;
     for (const auto& v : p.values) allowed += (allowed.empty() ? "" : " | ") + v;
@@ -72,8 +59,8 @@ void print_header(const Exercise& ex, bool ko) {
 }
 
 // Prints one grading; returns 0 solved, 1 not, 2 bad input.
-int print_grade(const Exercise& ex, const std::vector<ExerciseSetting>& settings, const std::string& who, bool ko) {
-  const Words& w = ko ? words_ko : words_en;
+int print_grade(const Exercise& ex, const std::vector<ExerciseSetting>& settings, const std::string& who,
+                const Messages& w) {
   const Grade g = grade_exercise(ex, settings);
   if (g.error) {
     print_error(*g.error);
@@ -83,18 +70,24 @@ int print_grade(const Exercise& ex, const std::vector<ExerciseSetting>& settings
   for (size_t i = 0; i < ex.goals.size(); ++i) {
     const ExerciseGoal& goal = ex.goals[i];
     const GoalResult& r = g.goals[i];
-    std::printf("%s%s\n      %s\n", r.held ? w.held : w.not_held, pick(ko, goal.text, goal.text_ko).c_str(),
-                pick(ko, r.evidence, r.evidence_ko).c_str());
-    if (!r.held && !goal.hint.empty()) std::printf("%s%s\n", w.hint, pick(ko, goal.hint, goal.hint_ko).c_str());
+    std::printf("%s%s\n      %s\n", w(r.held ? "exercise_cli.held" : "exercise_cli.not_held").c_str(),
+                goal.tr.pick("text", goal.text, w.lang()).c_str(), evidence(r, w.lang()).c_str());
+    if (!r.held && !goal.hint.empty())
+      std::printf("%s%s\n", w("exercise_cli.hint").c_str(), goal.tr.pick("hint", goal.hint, w.lang()).c_str());
   }
-  std::printf("%s: %s\n", ex.id.c_str(), g.solved ? w.solved : w.not_solved);
+  std::printf("%s: %s\n", ex.id.c_str(), w(g.solved ? "exercise_cli.solved" : "exercise_cli.not_solved").c_str());
   return g.solved ? 0 : 1;
 }
 
 int run_exercise(const ExerciseArgs& a) {
-  const bool ko = a.lang == "ko";
+  std::string error;
+  const auto words = Messages::load(a.lang, &error);
+  if (!words) {
+    std::fprintf(stderr, "deploysim: %s\n", error.c_str());
+    return 2;
+  }
   if (a.list) {
-    print_list(ko);
+    print_list(a.lang);
     return 0;
   }
   if (a.id.empty()) {
@@ -116,8 +109,8 @@ int run_exercise(const ExerciseArgs& a) {
     }
     typed.push_back({s.substr(0, eq), setting_value_text(s.substr(eq + 1)), "--set " + s, {}});
   }
-  print_header(ex, ko);
-  if (a.settings_files.empty()) return print_grade(ex, typed, "", ko);
+  print_header(ex, *words);
+  if (a.settings_files.empty()) return print_grade(ex, typed, "", *words);
   // A batch: one learner per file; bad files are reported and the others still graded.
   int worst = 0;
   size_t solved = 0;
@@ -137,13 +130,11 @@ int run_exercise(const ExerciseArgs& a) {
     std::vector<ExerciseSetting> settings = typed;
     settings.insert(settings.end(), sf.settings.begin(), sf.settings.end());
     const std::string who = sf.learner.empty() ? file : fmt::format("{} ({})", sf.learner, file);
-    const int rc = print_grade(ex, settings, who, ko);
+    const int rc = print_grade(ex, settings, who, *words);
     if (rc == 0) ++solved;
     worst = std::max(worst, rc);
   }
-  std::printf("%s\n", fmt::format(fmt::runtime((ko ? words_ko : words_en).batch), ko ? a.settings_files.size() : solved,
-                                  ko ? solved : a.settings_files.size())
-                          .c_str());
+  std::printf("%s\n", words->format("exercise_cli.batch", solved, a.settings_files.size()).c_str());
   return worst;
 }
 

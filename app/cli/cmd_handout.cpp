@@ -35,26 +35,19 @@ struct HandoutOptions {
   std::string output;
 };
 
-enum class Note { no_display, no_gui, render_failed, earlier_events };
+// The command's own sentences, from the catalogue ([handout]).
+enum class Note { no_display, no_gui, render_failed };
 
-// The command's own sentences in English and Korean, in one place.
-std::string note(Note n, bool ko, size_t count = 0) {
+const std::string& note(Note n, const Messages& m) {
   switch (n) {
     case Note::no_display:
-      return ko ? "디스플레이를 열 수 없어 이 유인물에는 캔버스 화면이 없습니다(데스크톱에서 실행하거나 xvfb-run으로 "
-                  "실행하세요)."
-                : "No display could be opened, so this handout has no pictures of the canvas (run it on a desktop, "
-                  "or under xvfb-run).";
+      return m("handout.no_display");
     case Note::no_gui:
-      return ko ? "이 빌드에는 GUI가 없어 이 유인물에는 캔버스 화면이 없습니다."
-                : "This build has no GUI, so this handout has no pictures of the canvas.";
+      return m("handout.no_gui");
     case Note::render_failed:
-      return ko ? "캔버스 화면을 그리지 못해 이 유인물에는 캔버스 화면이 없습니다."
-                : "The canvas could not be rendered, so this handout has no pictures of it.";
-    case Note::earlier_events:
-      return ko ? fmt::format("... (앞선 이벤트 {}개)", count) : fmt::format("... ({} earlier events)", count);
+      break;
   }
-  return {};
+  return m("handout.render_failed");
 }
 
 std::vector<std::string> cite(const std::vector<std::string>& ids) {
@@ -68,12 +61,12 @@ std::vector<std::string> cite(const std::vector<std::string>& ids) {
 
 // A step's question with its answer read from the run (the answers page prints it; a source that
 // reads nothing, which `deploysim check` reports, prints as "?").
-HandoutQuestion handout_question(const Question& q, const Run& run, std::optional<size_t> target, bool ko) {
-  auto pick = [&](const std::string& en, const std::string& k) { return ko && !k.empty() ? k : en; };
+HandoutQuestion handout_question(const Question& q, const Run& run, std::optional<size_t> target,
+                                 std::string_view lang) {
   HandoutQuestion out;
-  out.prompt = pick(q.prompt, q.prompt_ko);
-  out.explain = pick(q.explain, q.explain_ko);
-  for (const QuestionChoice& c : q.choices) out.choices.push_back(pick(c.text, c.text_ko));
+  out.prompt = q.tr.pick("prompt", q.prompt, lang);
+  out.explain = q.tr.pick("explain", q.explain, lang);
+  for (const QuestionChoice& c : q.choices) out.choices.push_back(c.tr.pick("text", c.text, lang));
   const AnswerRead truth = read_answer(run.trace, run.metrics, q.answer, target.value_or(0));
   out.answer = "?";
   if (truth.value && q.type == QuestionType::choice) {
@@ -116,8 +109,6 @@ int make_handout(const HandoutOptions& o, const ScriptedGui& gui) {
     std::fprintf(stderr, "%s\n", narrator ? glossary.error->to_string().c_str() : ("deploysim: " + err).c_str());
     return 2;
   }
-  const bool ko = o.lang == "ko";
-  auto pick = [&](const std::string& en, const std::string& k) { return ko && !k.empty() ? k : en; };
   const auto words = Messages::load(o.lang, &err);
   if (!words) {
     std::fprintf(stderr, "deploysim: %s\n", err.c_str());
@@ -128,24 +119,26 @@ int make_handout(const HandoutOptions& o, const ScriptedGui& gui) {
   Handout h;
   h.lang = o.lang;
   h.id = lesson.id;
-  h.title = pick(lesson.title, lesson.title_ko);
-  h.summary = pick(lesson.summary, lesson.summary_ko);
-  h.scenario = fs::path(lesson.scenario_path).filename().string() +
-               (lesson.variant.empty() ? "" : fmt::format(" (variant {})", lesson.variant));
-  h.objectives = ko && !lesson.objectives_ko.empty() ? lesson.objectives_ko : lesson.objectives;
+  h.title = lesson.tr.pick("title", lesson.title, o.lang);
+  h.summary = lesson.tr.pick("summary", lesson.summary, o.lang);
+  h.scenario = fs::path(lesson.scenario_path).filename().string();
+  for (const VariantSpec& v : loaded->scenario.variants)
+    if (v.name == lesson.variant)
+      h.scenario = words->format("handout.variant", h.scenario, in_language(v.name, v.name_in, o.lang));
+  h.objectives = lesson.objectives_for(o.lang);
   h.minutes = lesson.minutes;
   h.prerequisites = lesson.prerequisites;
   std::string all_text = h.title + "\n" + h.summary + "\n";
   size_t next = 0;
   for (const LessonStep& step : lesson.steps) {
     HandoutStep hs;
-    hs.text = pick(step.text, step.text_ko);
+    hs.text = step.tr.pick("text", step.text, o.lang);
     hs.sources = cite(step.sources);
     const auto target = resolve_step_target(run.trace, step.target);
-    if (step.question) hs.questions.push_back(handout_question(*step.question, run, target, ko));
+    if (step.question) hs.questions.push_back(handout_question(*step.question, run, target, o.lang));
     if (target && *target + 1 > next) {
       const size_t end = *target + 1, from = end - next > events_per_step ? end - events_per_step : next;
-      if (from > next) hs.events.push_back(note(Note::earlier_events, ko, from - next));
+      if (from > next) hs.events.push_back(words->format("cli.earlier", from - next));
       for (size_t i = from; i < end; ++i)
         hs.events.push_back(fmt::format("{}  {} {}", align_columns(words->time(run.trace[i].t()), 12),
                                         pad_columns(words->stage(run.trace[i].stage), 10),
@@ -157,14 +150,13 @@ int make_handout(const HandoutOptions& o, const ScriptedGui& gui) {
     h.steps.push_back(std::move(hs));
   }
   const Metrics& mx = run.metrics;
-  h.outcome = ko ? fmt::format("요청 {}개, 성공률 {:.1f}%", mx.requests, 100.0 * mx.availability_ratio())
-                 : fmt::format("{} requests, {:.1f}% succeeded", mx.requests, 100.0 * mx.availability_ratio());
-  h.real_life = pick(lesson.real_life.text, lesson.real_life.text_ko);
+  h.outcome = words->format("handout.outcome_value", mx.requests, 100.0 * mx.availability_ratio());
+  h.real_life = lesson.real_life.tr.pick("text", lesson.real_life.text, o.lang);
   h.commands = lesson.real_life.commands;
   h.real_life_sources = cite(lesson.real_life.sources);
   all_text += h.real_life;
   for (const GlossaryEntry* g : glossary_terms_in(glossary.entries, all_text, o.lang))
-    h.glossary.push_back({pick(g->term, g->term_ko), pick(g->text, g->text_ko), cite(g->sources)});
+    h.glossary.push_back({g->tr.pick("term", g->term, o.lang), g->tr.pick("text", g->text, o.lang), cite(g->sources)});
 
   const std::string ext = o.format == "md" ? "md" : "html";
   const fs::path out =
@@ -191,12 +183,14 @@ int make_handout(const HandoutOptions& o, const ScriptedGui& gui) {
     h.images_note = note(!gui                                        ? Note::no_gui
                          : rendered == ScriptedGuiResult::no_display ? Note::no_display
                                                                      : Note::render_failed,
-                         ko);
+                         *words);
+    std::string ignored;
+    const auto english = Messages::load("en", &ignored);
     std::fprintf(stderr, "deploysim: %s\n",
                  note(!gui                                        ? Note::no_gui
                       : rendered == ScriptedGuiResult::no_display ? Note::no_display
                                                                   : Note::render_failed,
-                      false)
+                      english ? *english : *words)
                      .c_str());
   }
   const fs::path base = out.has_parent_path() ? out.parent_path() : fs::current_path(ec);
@@ -221,7 +215,8 @@ void register_handout_command(CLI::App& app, Context& ctx, ScriptedGui gui) {
   cmd->add_option("lesson", o->lesson, "Lesson id (e.g. 03-no-sni), part of it, or a file")->required();
   cmd->add_option("--format", o->format, "md or html (one self-contained file)")->check(CLI::IsMember({"md", "html"}));
   o->lang = Messages::system_language();  // unless --lang says otherwise
-  cmd->add_option("--lang", o->lang, "Language (en, ko)")->check(CLI::IsMember(Messages::languages()));
+  cmd->add_option("--lang", o->lang, "Language (a file in assets/i18n: en, ko, ...)")
+      ->check(CLI::IsMember(Messages::languages()));
   cmd->add_option("-o,--output", o->output, "Output file (default LESSON-LANG.md or .html)");
   cmd->callback([&ctx, o, gui] { ctx.exit_code = make_handout(*o, gui); });
 }

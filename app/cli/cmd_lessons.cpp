@@ -90,8 +90,8 @@ int run_tour(const TourOptions& options) {
   const Run run = simulate(loaded->scenario);
   const bool interactive = options.pause && cli::interactive_terminal();
 
-  std::printf("%s\n", fmt::format("== {} ==", ko && !lesson.title_ko.empty() ? lesson.title_ko : lesson.title).c_str());
-  const std::string& summary = ko && !lesson.summary_ko.empty() ? lesson.summary_ko : lesson.summary;
+  std::printf("%s\n", fmt::format("== {} ==", lesson.tr.pick("title", lesson.title, options.lang)).c_str());
+  const std::string& summary = lesson.tr.pick("summary", lesson.summary, options.lang);
   if (!summary.empty()) std::printf("%s\n", summary.c_str());
   if (options.sources) print_sources(lesson.sources, ko);
   const std::string scenario_file = std::filesystem::path(lesson.scenario_path).filename().string();
@@ -118,7 +118,7 @@ int run_tour(const TourOptions& options) {
       }
       next = end;
     }
-    const std::string& text = ko && !step.text_ko.empty() ? step.text_ko : step.text;
+    const std::string& text = step.tr.pick("text", step.text, options.lang);
     std::printf("\n  [%zu/%zu] %s\n", si + 1, lesson.steps.size(), text.c_str());
     if (options.sources) print_sources(step.sources, ko);
     std::printf("\n");
@@ -138,7 +138,7 @@ int run_tour(const TourOptions& options) {
   const RealLife& real = lesson.real_life;
   if (!real.text.empty()) {
     std::printf("\n  %s\n  %s\n", (*words)("cli.real_life").c_str(),
-                (ko && !real.text_ko.empty() ? real.text_ko : real.text).c_str());
+                real.tr.pick("text", real.text, options.lang).c_str());
     for (const std::string& command : real.commands) std::printf("    $ %s\n", command.c_str());
     if (options.sources) print_sources(real.sources, ko);
   }
@@ -160,8 +160,7 @@ void register_lesson_commands(CLI::App& app, Context& ctx) {
         continue;
       }
       const Lesson& l = *ll.lesson;
-      std::printf("%-24s %-12s %s\n", l.id.c_str(), l.topic.c_str(),
-                  (*lang == "ko" && !l.title_ko.empty() ? l.title_ko : l.title).c_str());
+      std::printf("%-24s %-12s %s\n", l.id.c_str(), l.topic.c_str(), l.tr.pick("title", l.title, *lang).c_str());
     }
   });
 

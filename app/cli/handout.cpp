@@ -2,6 +2,8 @@
 // from a browser (images inline as data: URIs, the answers on a page of their own).
 #include "cli/handout.hpp"
 
+#include "deploysim/messages.hpp"
+
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -12,84 +14,6 @@
 namespace deploysim::cli {
 
 namespace {
-
-enum class Word {
-  objectives,
-  minutes,
-  prerequisites,
-  scenario,
-  steps,
-  step,
-  events,
-  canvas,
-  sequence,
-  questions,
-  answers,
-  answer,
-  question,
-  choices,
-  real_life,
-  commands,
-  glossary,
-  sources,
-  outcome,
-  name,
-  date,
-  no_answers
-};
-
-// The handout's own words in English and Korean, in one place (issue #16 moves them to a catalogue).
-const char* word(Word w, bool ko) {
-  switch (w) {
-    case Word::objectives:
-      return ko ? "학습 목표" : "Objectives";
-    case Word::minutes:
-      return ko ? "소요 시간" : "Time";
-    case Word::prerequisites:
-      return ko ? "먼저 볼 레슨" : "Before this lesson";
-    case Word::scenario:
-      return ko ? "시나리오" : "Scenario";
-    case Word::steps:
-      return ko ? "단계" : "Steps";
-    case Word::step:
-      return ko ? "단계" : "Step";
-    case Word::events:
-      return ko ? "주요 이벤트" : "Key events";
-    case Word::canvas:
-      return ko ? "이 단계의 토폴로지 캔버스" : "The canvas at this step";
-    case Word::sequence:
-      return ko ? "이 단계의 시퀀스 다이어그램" : "The sequence diagram at this step";
-    case Word::questions:
-      return ko ? "질문" : "Questions";
-    case Word::answers:
-      return ko ? "정답" : "Answers";
-    case Word::answer:
-      return ko ? "정답" : "Answer";
-    case Word::question:
-      return ko ? "질문" : "Question";
-    case Word::choices:
-      return ko ? "보기" : "Choices";
-    case Word::real_life:
-      return ko ? "실제 환경에서는" : "In real life";
-    case Word::commands:
-      return ko ? "직접 확인하는 명령" : "See it for real";
-    case Word::glossary:
-      return ko ? "용어" : "Glossary";
-    case Word::sources:
-      return ko ? "출처" : "Sources";
-    case Word::outcome:
-      return ko ? "결과" : "Outcome";
-    case Word::name:
-      return ko ? "이름" : "Name";
-    case Word::date:
-      return ko ? "날짜" : "Date";
-    case Word::no_answers:
-      return ko ? "답을 적은 뒤에 보세요." : "Look only after you have written your answers.";
-  }
-  return "";
-}
-
-std::string minutes_text(int m, bool ko) { return ko ? fmt::format("{}분", m) : fmt::format("{} min", m); }
 
 std::string html_escape(const std::string& s) {
   std::string out;
@@ -149,16 +73,18 @@ std::string choice_letter(size_t i) { return std::string(1, static_cast<char>('A
 }  // namespace
 
 std::string handout_markdown(const Handout& h, const std::string& base_dir) {
-  const bool ko = h.lang == "ko";
+  std::string ignored;
+  const Messages m = Messages::load(h.lang, &ignored).value_or(Messages::load("en", &ignored).value());
   std::string md = fmt::format("# {}\n\n", h.title);
-  md += fmt::format("{}: ______________________  {}: ____________\n\n", word(Word::name, ko), word(Word::date, ko));
+  md += fmt::format("{}: ______________________  {}: ____________\n\n", m("handout.name"), m("handout.date"));
   if (!h.summary.empty()) md += h.summary + "\n\n";
-  if (h.minutes > 0) md += fmt::format("**{}:** {}  \n", word(Word::minutes, ko), minutes_text(h.minutes, ko));
+  if (h.minutes > 0)
+    md += fmt::format("**{}:** {}  \n", m("handout.minutes"), m.format("handout.minutes_value", h.minutes));
   if (!h.prerequisites.empty())
-    md += fmt::format("**{}:** {}  \n", word(Word::prerequisites, ko), fmt::join(h.prerequisites, ", "));
-  md += fmt::format("**{}:** `{}`\n\n", word(Word::scenario, ko), h.scenario);
+    md += fmt::format("**{}:** {}  \n", m("handout.prerequisites"), fmt::join(h.prerequisites, ", "));
+  md += fmt::format("**{}:** `{}`\n\n", m("handout.scenario"), h.scenario);
   if (!h.objectives.empty()) {
-    md += fmt::format("## {}\n\n", word(Word::objectives, ko));
+    md += fmt::format("## {}\n\n", m("handout.objectives"));
     for (const std::string& o : h.objectives) md += fmt::format("- {}\n", o);
     md += "\n";
   }
@@ -167,40 +93,40 @@ std::string handout_markdown(const Handout& h, const std::string& base_dir) {
   int qn = 0;
   for (size_t s = 0; s < h.steps.size(); ++s) {
     const HandoutStep& st = h.steps[s];
-    md += fmt::format("## {} {}\n\n", word(Word::step, ko), s + 1);
+    md += fmt::format("## {} {}\n\n", m("handout.step"), s + 1);
     for (const HandoutQuestion& q : st.questions) {
-      md += fmt::format("**{} {}.** {}\n\n", word(Word::question, ko), ++qn, q.prompt);
+      md += fmt::format("**{} {}.** {}\n\n", m("handout.question"), ++qn, q.prompt);
       for (size_t c = 0; c < q.choices.size(); ++c) md += fmt::format("- [ ] {}. {}\n", choice_letter(c), q.choices[c]);
       md += q.choices.empty() ? "\n______________________\n\n" : "\n";
     }
     if (!st.events.empty()) {
-      md += fmt::format("**{}**\n\n", word(Word::events, ko));
+      md += fmt::format("**{}**\n\n", m("handout.events"));
       for (const std::string& e : st.events) md += fmt::format("    {}\n", e);
       md += "\n";
     }
-    if (!st.canvas_png.empty()) md += fmt::format("![{}]({})\n\n", word(Word::canvas, ko), rel(st.canvas_png));
-    if (!st.sequence_png.empty()) md += fmt::format("![{}]({})\n\n", word(Word::sequence, ko), rel(st.sequence_png));
+    if (!st.canvas_png.empty()) md += fmt::format("![{}]({})\n\n", m("handout.canvas"), rel(st.canvas_png));
+    if (!st.sequence_png.empty()) md += fmt::format("![{}]({})\n\n", m("handout.sequence"), rel(st.sequence_png));
     md += st.text + "\n\n";
-    if (!st.sources.empty()) md += fmt::format("*{}: {}*\n\n", word(Word::sources, ko), fmt::join(st.sources, "; "));
+    if (!st.sources.empty()) md += fmt::format("*{}: {}*\n\n", m("handout.sources"), fmt::join(st.sources, "; "));
   }
-  if (!h.outcome.empty()) md += fmt::format("**{}:** {}\n\n", word(Word::outcome, ko), h.outcome);
+  if (!h.outcome.empty()) md += fmt::format("**{}:** {}\n\n", m("handout.outcome"), h.outcome);
   if (!h.real_life.empty()) {
-    md += fmt::format("## {}\n\n{}\n\n", word(Word::real_life, ko), h.real_life);
+    md += fmt::format("## {}\n\n{}\n\n", m("handout.real_life"), h.real_life);
     if (!h.commands.empty()) {
-      md += fmt::format("{}:\n\n", word(Word::commands, ko));
+      md += fmt::format("{}:\n\n", m("handout.commands"));
       for (const std::string& c : h.commands) md += fmt::format("    $ {}\n", c);
       md += "\n";
     }
     if (!h.real_life_sources.empty())
-      md += fmt::format("*{}: {}*\n\n", word(Word::sources, ko), fmt::join(h.real_life_sources, "; "));
+      md += fmt::format("*{}: {}*\n\n", m("handout.sources"), fmt::join(h.real_life_sources, "; "));
   }
   if (!h.glossary.empty()) {
-    md += fmt::format("## {}\n\n", word(Word::glossary, ko));
+    md += fmt::format("## {}\n\n", m("handout.glossary"));
     for (const HandoutTerm& t : h.glossary)
       md += fmt::format("**{}**: {} *({})*\n\n", t.term, t.text, fmt::join(t.sources, "; "));
   }
   if (qn > 0) {
-    md += fmt::format("\n---\n\n## {}\n\n*{}*\n\n", word(Word::answers, ko), word(Word::no_answers, ko));
+    md += fmt::format("\n---\n\n## {}\n\n*{}*\n\n", m("handout.answers"), m("handout.no_answers"));
     each_question(h, [&](int n, size_t, const HandoutQuestion& q) {
       md += fmt::format("{}. **{}** {}\n\n", n, q.answer, q.explain);
     });
@@ -209,22 +135,24 @@ std::string handout_markdown(const Handout& h, const std::string& base_dir) {
 }
 
 std::string handout_html(const Handout& h) {
-  const bool ko = h.lang == "ko";
+  std::string ignored;
+  const Messages m = Messages::load(h.lang, &ignored).value_or(Messages::load("en", &ignored).value());
   auto e = html_escape;
   std::string b;
   b += fmt::format(
       "<h1>{}</h1>\n<p class=\"who\">{}: <span class=\"blank\"></span> {}: <span class=\"blank short\">"
       "</span></p>\n",
-      e(h.title), word(Word::name, ko), word(Word::date, ko));
+      e(h.title), m("handout.name"), m("handout.date"));
   if (!h.summary.empty()) b += fmt::format("<p class=\"summary\">{}</p>\n", e(h.summary));
   b += "<dl class=\"facts\">";
-  if (h.minutes > 0) b += fmt::format("<dt>{}</dt><dd>{}</dd>", word(Word::minutes, ko), minutes_text(h.minutes, ko));
+  if (h.minutes > 0)
+    b += fmt::format("<dt>{}</dt><dd>{}</dd>", m("handout.minutes"), m.format("handout.minutes_value", h.minutes));
   if (!h.prerequisites.empty())
-    b += fmt::format("<dt>{}</dt><dd>{}</dd>", word(Word::prerequisites, ko),
+    b += fmt::format("<dt>{}</dt><dd>{}</dd>", m("handout.prerequisites"),
                      e(fmt::format("{}", fmt::join(h.prerequisites, ", "))));
-  b += fmt::format("<dt>{}</dt><dd><code>{}</code></dd></dl>\n", word(Word::scenario, ko), e(h.scenario));
+  b += fmt::format("<dt>{}</dt><dd><code>{}</code></dd></dl>\n", m("handout.scenario"), e(h.scenario));
   if (!h.objectives.empty()) {
-    b += fmt::format("<h2>{}</h2>\n<ul>", word(Word::objectives, ko));
+    b += fmt::format("<h2>{}</h2>\n<ul>", m("handout.objectives"));
     for (const std::string& o : h.objectives) b += fmt::format("<li>{}</li>", e(o));
     b += "</ul>\n";
   }
@@ -232,54 +160,54 @@ std::string handout_html(const Handout& h) {
   int qn = 0;
   for (size_t s = 0; s < h.steps.size(); ++s) {
     const HandoutStep& st = h.steps[s];
-    b += fmt::format("<section class=\"step\"><h2>{} {}</h2>\n", word(Word::step, ko), s + 1);
+    b += fmt::format("<section class=\"step\"><h2>{} {}</h2>\n", m("handout.step"), s + 1);
     for (const HandoutQuestion& q : st.questions) {
-      b += fmt::format("<div class=\"question\"><p><b>{} {}.</b> {}</p>", word(Word::question, ko), ++qn, e(q.prompt));
+      b += fmt::format("<div class=\"question\"><p><b>{} {}.</b> {}</p>", m("handout.question"), ++qn, e(q.prompt));
       if (q.choices.empty()) b += "<p class=\"blank-line\"></p>";
       for (size_t c = 0; c < q.choices.size(); ++c)
         b += fmt::format("<p class=\"choice\">&#9744; {}. {}</p>", choice_letter(c), e(q.choices[c]));
       b += "</div>\n";
     }
     if (!st.events.empty()) {
-      b += fmt::format("<h3>{}</h3><pre class=\"events\">", word(Word::events, ko));
+      b += fmt::format("<h3>{}</h3><pre class=\"events\">", m("handout.events"));
       for (const std::string& ev : st.events) b += e(ev) + "\n";
       b += "</pre>\n";
     }
     for (const auto& [png, caption] :
-         {std::pair{st.canvas_png, word(Word::canvas, ko)}, std::pair{st.sequence_png, word(Word::sequence, ko)}})
+         {std::pair{st.canvas_png, m("handout.canvas")}, std::pair{st.sequence_png, m("handout.sequence")}})
       if (!png.empty())
         b += fmt::format("<figure><img src=\"{}\" alt=\"{}\"><figcaption>{}</figcaption></figure>\n", data_uri(png),
                          caption, caption);
     b += fmt::format("<p class=\"text\">{}</p>\n", e(st.text));
     if (!st.sources.empty())
-      b += fmt::format("<p class=\"sources\">{}: {}</p>\n", word(Word::sources, ko),
+      b += fmt::format("<p class=\"sources\">{}: {}</p>\n", m("handout.sources"),
                        e(fmt::format("{}", fmt::join(st.sources, "; "))));
     b += "</section>\n";
   }
   if (!h.outcome.empty())
-    b += fmt::format("<p class=\"outcome\"><b>{}:</b> {}</p>\n", word(Word::outcome, ko), e(h.outcome));
+    b += fmt::format("<p class=\"outcome\"><b>{}:</b> {}</p>\n", m("handout.outcome"), e(h.outcome));
   if (!h.real_life.empty()) {
-    b += fmt::format("<section class=\"real-life\"><h2>{}</h2><p>{}</p>\n", word(Word::real_life, ko), e(h.real_life));
+    b += fmt::format("<section class=\"real-life\"><h2>{}</h2><p>{}</p>\n", m("handout.real_life"), e(h.real_life));
     if (!h.commands.empty()) {
-      b += fmt::format("<p>{}:</p><pre>", word(Word::commands, ko));
+      b += fmt::format("<p>{}:</p><pre>", m("handout.commands"));
       for (const std::string& c : h.commands) b += "$ " + e(c) + "\n";
       b += "</pre>";
     }
     if (!h.real_life_sources.empty())
-      b += fmt::format("<p class=\"sources\">{}: {}</p>", word(Word::sources, ko),
+      b += fmt::format("<p class=\"sources\">{}: {}</p>", m("handout.sources"),
                        e(fmt::format("{}", fmt::join(h.real_life_sources, "; "))));
     b += "</section>\n";
   }
   if (!h.glossary.empty()) {
-    b += fmt::format("<section class=\"glossary\"><h2>{}</h2><dl>", word(Word::glossary, ko));
+    b += fmt::format("<section class=\"glossary\"><h2>{}</h2><dl>", m("handout.glossary"));
     for (const HandoutTerm& t : h.glossary)
       b += fmt::format("<dt>{}</dt><dd>{} <span class=\"sources\">({})</span></dd>", e(t.term), e(t.text),
                        e(fmt::format("{}", fmt::join(t.sources, "; "))));
     b += "</dl></section>\n";
   }
   if (qn > 0) {
-    b += fmt::format("<section class=\"answers\"><h2>{}</h2><p class=\"note\">{}</p><ol>", word(Word::answers, ko),
-                     word(Word::no_answers, ko));
+    b += fmt::format("<section class=\"answers\"><h2>{}</h2><p class=\"note\">{}</p><ol>", m("handout.answers"),
+                     m("handout.no_answers"));
     each_question(h, [&](int, size_t, const HandoutQuestion& q) {
       b += fmt::format("<li><b>{}</b> {}</li>", e(q.answer), e(q.explain));
     });

@@ -77,10 +77,10 @@ std::string current_value(const Overrides& overrides, const std::string& path) {
   return {};
 }
 
-void param_widget(const ExerciseParam& p, const Exercise& ex, const Overrides& overrides, bool ko, const Words& w,
-                  ExerciseUi& st, Commands& commands) {
+void param_widget(const ExerciseParam& p, const Exercise& ex, const Overrides& overrides, std::string_view lang,
+                  const Words& w, ExerciseUi& st, Commands& commands) {
   const std::string now = current_value(overrides, p.path);
-  const std::string label = pick(ko, p.label.empty() ? p.path : p.label, p.label_ko);
+  const std::string label = p.tr.pick("label", p.label.empty() ? p.path : p.label, lang);
   ImGui::PushID(p.path.c_str());
   ImGui::TextUnformatted(label.c_str());
   ImGui::SetNextItemWidth(-ImGui::GetFontSize() * 4);
@@ -132,7 +132,8 @@ void check(const Exercise& ex, const PanelContext& ctx, ExerciseUi& st) {
   st.results = evaluate_goals(ex, m.run);
 }
 
-void results(const Exercise& ex, const PanelContext& ctx, bool ko, const Words& w, ExerciseUi& st) {
+void results(const Exercise& ex, const PanelContext& ctx, std::string_view lang, const Words& w, ExerciseUi& st) {
+  const bool ko = lang == "ko";  // the evidence is written by the grader in English and Korean
   const bool stale = st.checked_fingerprint != ctx.model.run.trace.fingerprint_hex();
   if (st.scroll_to_results) ImGui::SetScrollHereY(0.0f), st.scroll_to_results = false;
   if (!st.refused.empty()) {
@@ -149,12 +150,12 @@ void results(const Exercise& ex, const PanelContext& ctx, bool ko, const Words& 
     ImGui::TextUnformatted(r.held ? w.held : w.not_held);
     ImGui::PopStyleColor();
     ImGui::SameLine();
-    ImGui::TextWrapped("%s", pick(ko, g.text, g.text_ko).c_str());
+    ImGui::TextWrapped("%s", g.tr.pick("text", g.text, lang).c_str());
     ImGui::Indent();
     ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
     ImGui::TextWrapped("%s", pick(ko, r.evidence, r.evidence_ko).c_str());
     ImGui::PopStyleColor();
-    if (!r.held && !g.hint.empty()) ImGui::TextWrapped("%s%s", w.hint, pick(ko, g.hint, g.hint_ko).c_str());
+    if (!r.held && !g.hint.empty()) ImGui::TextWrapped("%s%s", w.hint, g.tr.pick("hint", g.hint, lang).c_str());
     ImGui::Unindent();
   }
   ImGui::Spacing();
@@ -166,7 +167,7 @@ void results(const Exercise& ex, const PanelContext& ctx, bool ko, const Words& 
 
 void draw_exercise(const PanelContext& ctx, UiState& ui, Commands& commands) {
   ExerciseUi& st = ui.exercise;
-  const bool ko = ui.settings.language == "ko";
+  const std::string& lang = ui.settings.language;
   const Words w = words(ui);
 
   if (!st.listed) {
@@ -200,10 +201,10 @@ void draw_exercise(const PanelContext& ctx, UiState& ui, Commands& commands) {
   }
   ImGui::SetNextItemWidth(-1);
   const char* preview =
-      st.current < 0 ? w.none : pick(ko, st.list[st.current].title, st.list[st.current].title_ko).c_str();
+      st.current < 0 ? w.none : st.list[st.current].tr.pick("title", st.list[st.current].title, lang).c_str();
   if (ImGui::BeginCombo("##exercise", preview)) {
     for (size_t i = 0; i < st.list.size(); ++i)
-      if (ImGui::Selectable(pick(ko, st.list[i].title, st.list[i].title_ko).c_str(),
+      if (ImGui::Selectable(st.list[i].tr.pick("title", st.list[i].title, lang).c_str(),
                             static_cast<int>(i) == st.current)) {
         st.current = static_cast<int>(i);
         open_exercise(st.list[i], st, commands);
@@ -223,18 +224,18 @@ void draw_exercise(const PanelContext& ctx, UiState& ui, Commands& commands) {
     return;
   }
   if (ImGui::CollapsingHeader(w.task, ImGuiTreeNodeFlags_DefaultOpen))
-    ImGui::TextWrapped("%s", pick(ko, ex.task, ex.task_ko).c_str());
+    ImGui::TextWrapped("%s", ex.tr.pick("task", ex.task, lang).c_str());
   ImGui::Spacing();
   ImGui::TextDisabled("%s", w.may_change);
   ImGui::Separator();
-  for (const ExerciseParam& p : ex.params) param_widget(p, ex, ctx.session.overrides(), ko, w, st, commands);
+  for (const ExerciseParam& p : ex.params) param_widget(p, ex, ctx.session.overrides(), lang, w, st, commands);
   ImGui::Spacing();
   ImGui::TextDisabled("%s", w.goal);
   ImGui::Separator();
   if (!st.checked)
     for (const ExerciseGoal& g : ex.goals) {  // wrapped: the column is narrow on a small screen
       ImGui::Bullet();
-      ImGui::TextWrapped("%s", pick(ko, g.text, g.text_ko).c_str());
+      ImGui::TextWrapped("%s", g.tr.pick("text", g.text, lang).c_str());
     }
   ImGui::BeginDisabled(ctx.session.busy());
   const bool go = ImGui::Button(ctx.session.busy() ? w.busy : w.check);
@@ -243,7 +244,7 @@ void draw_exercise(const PanelContext& ctx, UiState& ui, Commands& commands) {
   if (ImGui::Button(w.restart)) open_exercise(ex, st, commands);
   if (go || (st.check_now && !ctx.session.busy())) check(ex, ctx, st);
   if (!ctx.session.busy()) st.check_now = false;
-  if (st.checked) results(ex, ctx, ko, w, st);
+  if (st.checked) results(ex, ctx, lang, w, st);
 }
 
 }  // namespace deploysim::gui

@@ -126,9 +126,9 @@ void summary_table(const UiState& ui, const Model& a, const Model* b, const std:
 // A latency stage's name (Metrics::latency's keys) in the learner's language.
 const std::string& latency_stage(const UiState& ui, const std::string& stage) {
   static const std::map<std::string, const char*, std::less<>> keys = {
-      {"dns", "latency.dns"},         {"tcp", "latency.tcp"},         {"tls", "latency.tls"},
-      {"http", "latency.http"},       {"queue", "latency.queue"},     {"service", "latency.service"},
-      {"total", "latency.total"},
+      {"dns", "latency_stage.dns"},     {"tcp", "latency_stage.tcp"},     {"tls", "latency_stage.tls"},
+      {"http", "latency_stage.http"},   {"queue", "latency_stage.queue"}, {"service", "latency_stage.service"},
+      {"total", "latency_stage.total"},
   };
   const auto it = keys.find(stage);
   return it == keys.end() ? stage : ui.tr(it->second);

@@ -125,8 +125,7 @@ void draw_timeline(const PanelContext& ctx, UiState& ui, Commands& commands) {
 
   dl->AddRectFilled(area0, area1, IM_COL32(20, 22, 28, 255));
   // Axis labels at round times, as many as fit without touching; one cut off at the right is left out.
-  for (const AxisTick& tick :
-       axis_ticks(
+  for (const AxisTick& tick : axis_ticks(
            v0, v1, width, [](const std::string& l) { return ImGui::CalcTextSize(l.c_str()).x; }, ui.time_units)) {
     const float x = x_of(tick.t_s);
     dl->AddLine(ImVec2(x, area0.y), ImVec2(x, area1.y), IM_COL32(60, 60, 70, 255));

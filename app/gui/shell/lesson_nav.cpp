@@ -145,11 +145,11 @@ void apply_window_moves(UiState& ui) {
 }
 
 const std::string& step_text(const LessonStep& step, const std::string& language) {
-  return language == "ko" && !step.text_ko.empty() ? step.text_ko : step.text;
+  return step.tr.pick("text", step.text, language);
 }
 
 const std::string& lesson_title(const Lesson& lesson, const std::string& language) {
-  return language == "ko" && !lesson.title_ko.empty() ? lesson.title_ko : lesson.title;
+  return lesson.tr.pick("title", lesson.title, language);
 }
 
 }  // namespace deploysim::gui

@@ -105,8 +105,8 @@ void draw_hex_view(const TlsBytes& b, const Fonts& fonts, UiState& ui) {
   ui.hex_hover_field = hovered;
   if (hovered >= 0) {
     const ByteField& f = b.fields[static_cast<size_t>(hovered)];
-    ImGui::SetTooltip("%s", ui.trf("tls_bytes.field_tip", f.name, f.value, f.offset, f.offset + f.length - 1, f.length)
-                                .c_str());
+    ImGui::SetTooltip(
+        "%s", ui.trf("tls_bytes.field_tip", f.name, f.value, f.offset, f.offset + f.length - 1, f.length).c_str());
   }
 }
 

@@ -17,13 +17,9 @@ namespace deploysim::gui {
 
 namespace {
 
-const std::string& pick(const std::string& en, const std::string& ko, bool use_ko) {
-  return use_ko && !ko.empty() ? ko : en;
-}
-
 // Before the reveal: the prompt and the learner's answer (choice buttons or a number field). The
 // Reveal button sits by the heading so that it stays in view in a short panel.
-void draw_asking(UiState& ui, const Question& question, int step, bool ko) {
+void draw_asking(UiState& ui, const Question& question, int step, std::string_view lang) {
   const Messages& words = ui.words;
   QuestionUi& q = ui.lesson.questions[step];
   const bool ready = question.type == QuestionType::number || q.choice >= 0;
@@ -39,12 +35,12 @@ void draw_asking(UiState& ui, const Question& question, int step, bool ko) {
     ImGui::TextDisabled("%s", words("lesson.pick_first").c_str());
   }
   ImGui::PushTextWrapPos(0);
-  ImGui::TextUnformatted(pick(question.prompt, question.prompt_ko, ko).c_str());
+  ImGui::TextUnformatted(question.tr.pick("prompt", question.prompt, lang).c_str());
   ImGui::PopTextWrapPos();
   if (question.type == QuestionType::choice) {
     for (size_t i = 0; i < question.choices.size(); ++i) {
       const QuestionChoice& c = question.choices[i];
-      const std::string label = fmt::format("{}##choice{}", pick(c.text, c.text_ko, ko), i);
+      const std::string label = fmt::format("{}##choice{}", c.tr.pick("text", c.text, lang), i);
       if (ImGui::RadioButton(label.c_str(), q.choice == static_cast<int>(i))) q.choice = static_cast<int>(i);
     }
   } else {
@@ -55,7 +51,7 @@ void draw_asking(UiState& ui, const Question& question, int step, bool ko) {
 
 // After the reveal: the true answer read from the run, right or wrong (a word as well as a
 // colour), and the explanation.
-void draw_revealed(const QuestionUi& q, const Question& question, bool ko, const Messages& words) {
+void draw_revealed(const QuestionUi& q, const Question& question, std::string_view lang, const Messages& words) {
   ImGui::Separator();
   if (!q.truth) {
     ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(failure_color()));
@@ -69,7 +65,7 @@ void draw_revealed(const QuestionUi& q, const Question& question, bool ko, const
   if (question.type == QuestionType::choice) {
     if (q.choice >= 0 && q.choice < static_cast<int>(question.choices.size())) {
       const QuestionChoice& c = question.choices[static_cast<size_t>(q.choice)];
-      mine = pick(c.text, c.text_ko, ko);
+      mine = c.tr.pick("text", c.text, lang);
     }
   } else {
     mine = fmt::format("{:g}", q.number);
@@ -82,13 +78,13 @@ void draw_revealed(const QuestionUi& q, const Question& question, bool ko, const
   std::string answer = q.truth->text;
   if (question.type == QuestionType::choice && q.right_choice >= 0) {
     const QuestionChoice& c = question.choices[static_cast<size_t>(q.right_choice)];
-    answer = pick(c.text, c.text_ko, ko);
+    answer = c.tr.pick("text", c.text, lang);
   }
   ImGui::TextWrapped("%s: %s", words("lesson.answer").c_str(), answer.c_str());
   ImGui::TextDisabled("%s: %s = %s", words("lesson.from_run").c_str(), question.answer.c_str(), q.truth->text.c_str());
   if (!question.explain.empty()) {
     ImGui::PushTextWrapPos(0);
-    ImGui::TextUnformatted(pick(question.explain, question.explain_ko, ko).c_str());
+    ImGui::TextUnformatted(question.tr.pick("explain", question.explain, lang).c_str());
     ImGui::PopTextWrapPos();
   }
 }
@@ -116,7 +112,7 @@ void draw_lesson_step(UiState& ui, bool large) {
     const LessonStep& st = lesson->steps[static_cast<size_t>(step)];
     const compat::FontScale scale(large ? 1.15f : 1.0f);
     if (asking) {
-      draw_asking(ui, *st.question, step, lang == "ko");
+      draw_asking(ui, *st.question, step, lang);
       return;
     }
     if (large) ImGui::SameLine();
@@ -125,7 +121,7 @@ void draw_lesson_step(UiState& ui, bool large) {
     ImGui::PopTextWrapPos();
     if (st.question)
       if (auto it = ui.lesson.questions.find(step); it != ui.lesson.questions.end() && it->second.revealed)
-        draw_revealed(it->second, *st.question, lang == "ko", ui.words);
+        draw_revealed(it->second, *st.question, lang, ui.words);
   } else if (lesson_pending(ui)) {
     ImGui::SameLine();
     ImGui::TextDisabled("%s", ui.tr("lesson.simulating").c_str());
@@ -181,8 +177,8 @@ CourseWords course_words(const Messages& m) {
 // "07b" of "07b-probes": how the outline and prerequisites name a lesson briefly.
 std::string_view lesson_number(const Lesson& l) { return std::string_view(l.id).substr(0, l.id.find('-')); }
 
-void draw_objectives(const Lesson& l, bool ko) {
-  const auto& list = ko && l.objectives_ko.size() == l.objectives.size() ? l.objectives_ko : l.objectives;
+void draw_objectives(const Lesson& l, std::string_view lang) {
+  const auto& list = l.objectives_for(lang);
   for (const std::string& o : list) {
     ImGui::Bullet();
     ImGui::TextWrapped("%s", o.c_str());
@@ -206,7 +202,7 @@ void draw_prerequisites(const Lesson& l, const std::vector<Lesson>& all, const U
 
 void draw_course(UiState& ui, Commands& commands) {
   const std::vector<Lesson>& all = ui.lesson.list;
-  const bool ko = ui.settings.language == "ko";
+  const std::string& lang = ui.settings.language;
   const CourseWords w = course_words(ui.words);
   const CourseOrder order = course_order(all);
   int minutes = 0, done = 0;
@@ -244,7 +240,7 @@ void draw_course(UiState& ui, Commands& commands) {
       ImGui::PushTextWrapPos(em * 28);
       ImGui::TextUnformatted(lesson_title(l, ui.settings.language).c_str());
       ImGui::TextDisabled("%s", w.objectives);
-      draw_objectives(l, ko);
+      draw_objectives(l, lang);
       draw_prerequisites(l, all, ui);
       ImGui::TextDisabled("%s", w.open);
       ImGui::PopTextWrapPos();
@@ -262,7 +258,7 @@ void draw_course(UiState& ui, Commands& commands) {
       ImGui::TableNextRow();
       ImGui::TableSetColumnIndex(0);
       ImGui::Indent();
-      draw_objectives(l, ko);
+      draw_objectives(l, lang);
       draw_prerequisites(l, all, ui);
       ImGui::Unindent();
       ImGui::TreePop();
@@ -306,12 +302,11 @@ void draw_lessons(UiState& ui, Commands& commands) {
   }
   if (const Lesson* lesson = current_lesson(ui)) {
     draw_lesson_step(ui, false);
-    const std::string& summary = lang == "ko" && !lesson->summary_ko.empty() ? lesson->summary_ko : lesson->summary;
+    const std::string& summary = lesson->tr.pick("summary", lesson->summary, lang);
     ImGui::TextDisabled("%s", ui.tr("lesson.summary").c_str());
     ImGui::TextWrapped("%s", summary.c_str());
-    const bool ko = lang == "ko";
     if (!lesson->objectives.empty() && ImGui::CollapsingHeader(course_words(ui.words).objectives))
-      draw_objectives(*lesson, ko);
+      draw_objectives(*lesson, lang);
     const int step = ui.lesson.step;
     if (ImGui::CollapsingHeader(fmt::format("{}###Sources", ui.tr("lesson.sources")).c_str())) {
       if (step >= 0 && step < static_cast<int>(lesson->steps.size()))
@@ -321,7 +316,7 @@ void draw_lessons(UiState& ui, Commands& commands) {
     const RealLife& real = lesson->real_life;
     if (!real.text.empty() &&
         ImGui::CollapsingHeader(fmt::format("{}###RealLife", ui.tr("lesson.real_life")).c_str())) {
-      ImGui::TextWrapped("%s", (ko && !real.text_ko.empty() ? real.text_ko : real.text).c_str());
+      ImGui::TextWrapped("%s", real.tr.pick("text", real.text, lang).c_str());
       for (const std::string& command : real.commands) ImGui::BulletText("$ %s", command.c_str());
       draw_sources(real.sources, "real");
     }

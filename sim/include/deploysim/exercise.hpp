@@ -4,6 +4,7 @@
 #include <string_view>
 #include <vector>
 
+#include "deploysim/text.hpp"
 #include "deploysim/lesson.hpp"
 #include "deploysim/scenario.hpp"
 #include "deploysim/simulate.hpp"
@@ -26,6 +27,7 @@ struct ExerciseSetting {
 struct ExerciseParam {
   std::string path;                 ///< set_param path.
   std::string label, label_ko;      ///< What the GUI shows (default: the path).
+  Translations tr;                  ///< `label` in every language the file gives.
   std::vector<std::string> values;  ///< Allowed values as TOML text (empty: bounded by min/max).
   std::string min, max;             ///< Bounds as TOML text: numbers, or durations ("100ms").
   SourcePos pos;                    ///< The [[param]] table.
@@ -44,6 +46,7 @@ struct ExerciseGoal {
   double value = 0;                     ///< The number it is compared with.
   std::string from, until;              ///< Window (step-target syntax: "1m", "kind:fault.redeploy"); "" = run.
   std::string hint, hint_ko;            ///< Shown when the condition does not hold.
+  Translations tr;                      ///< `text` and `hint` in every language the file gives.
   SourcePos pos;                        ///< The [[goal]] table.
 };
 
@@ -53,6 +56,7 @@ struct Exercise {
   std::string title, title_ko;            ///< Titles.
   std::string topic;                      ///< certificates, restarts, memory, replication, migrations, sni, ...
   std::string task, task_ko;              ///< What the learner is asked to do.
+  Translations tr;                        ///< `title` and `task` in every language the file gives.
   std::string scenario_path;              ///< Resolved scenario file.
   std::string variant;                    ///< Variant applied first ("" = none).
   std::vector<std::string> sources;       ///< Source ids of the exercise's claims.

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "deploysim/lesson.hpp"
+#include "deploysim/text.hpp"
 #include "deploysim/scenario.hpp"
 
 namespace deploysim {
@@ -18,6 +19,7 @@ struct GlossaryEntry {
   std::string text_ko;               ///< Korean definition.
   std::vector<std::string> match;    ///< Words that, found in a lesson's text, mean the lesson uses the term.
   std::vector<std::string> sources;  ///< Ids in the source catalogue.
+  Translations tr;                   ///< `term` and `text` in every language the file gives (term_ko, ...).
   /// Korean words for the same concept that the program does not use, so that each concept has
   /// one Korean term (tests/test_korean_text.cpp checks every Korean text against them).
   std::vector<std::string> avoid_ko;

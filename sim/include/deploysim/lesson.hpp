@@ -5,6 +5,7 @@
 #include <string_view>
 #include <vector>
 
+#include "deploysim/text.hpp"
 #include "deploysim/assets.hpp"
 #include "deploysim/metrics.hpp"
 #include "deploysim/scenario.hpp"
@@ -29,6 +30,7 @@ struct QuestionChoice {
   std::string text_ko;  ///< Korean.
   std::string value;    ///< Compared with the value read from the answer source: equal -> the right choice.
   SourcePos pos;        ///< For located errors.
+  Translations tr;      ///< `text` in every language the file gives (`text_ko`, `text_ja`, ...).
 };
 
 /// How a question is answered.
@@ -44,6 +46,7 @@ struct Question {
   double tolerance = 0;                      ///< A number answer within this of the truth is right.
   std::string explain;                       ///< English, shown with the revealed answer.
   std::string explain_ko;                    ///< Korean.
+  Translations tr;                           ///< `prompt` and `explain` in every language the file gives.
   std::vector<QuestionChoice> choices;       ///< For type choice (at least two).
   SourcePos pos;                             ///< Position of the [step.question] table.
   SourcePos answer_pos;                      ///< Position of the `answer` value.
@@ -55,6 +58,7 @@ struct LessonStep {
       target;  ///< "kind:tls.client_hello", "kind:http.request#2" (2nd; kind or narration key), "1.5s", "start", "end".
   std::string text;                  ///< English.
   std::string text_ko;               ///< Korean.
+  Translations tr;                   ///< `text` in every language the file gives.
   std::vector<std::string> sources;  ///< Ids in the source catalogue for the step's claims.
   SourcePos pos;                     ///< For located errors.
   SourcePos target_pos;              ///< Position of the `target` value (the step's when absent).
@@ -65,6 +69,7 @@ struct LessonStep {
 struct RealLife {
   std::string text;                   ///< English.
   std::string text_ko;                ///< Korean.
+  Translations tr;                    ///< `text` in every language the file gives.
   std::vector<std::string> commands;  ///< Commands a person types on a real system.
   std::vector<std::string> sources;   ///< Ids in the source catalogue.
   SourcePos pos;                      ///< Position of the [real_life] table (0 when absent).
@@ -78,6 +83,7 @@ struct Lesson {
   std::string topic;                 ///< Deployment concept it teaches, e.g. ("https", "restarts", ...).
   std::string summary;               ///< English summary.
   std::string summary_ko;            ///< Korean summary.
+  Translations tr;                   ///< `title` and `summary` in every language the file gives.
   std::string scenario_path;         ///< Resolved path of the scenario file.
   std::string variant;               ///< Variant to apply ("" = the base scenario).
   std::vector<std::string> sources;  ///< Source ids of the summary's claims.
@@ -89,6 +95,13 @@ struct Lesson {
   // it, how long a class needs, and which lessons come first.
   std::vector<std::string> objectives;     ///< English, one sentence each ("Explain why ...").
   std::vector<std::string> objectives_ko;  ///< Korean, the same objectives in the same order.
+  /// `objectives_<lang>` of every language the file gives, each the same objectives in order.
+  std::map<std::string, std::vector<std::string>, std::less<>> objectives_in;
+  /// The objectives in `lang` (English when the file does not give that language).
+  const std::vector<std::string>& objectives_for(std::string_view lang) const {
+    const auto it = objectives_in.find(lang);
+    return it == objectives_in.end() || it->second.empty() ? objectives : it->second;
+  }
   int minutes = 0;                         ///< Minutes a class needs for it (0 = not given).
   std::vector<std::string> prerequisites;  ///< Ids of lessons to take first ("01-https-request").
 };

@@ -2,6 +2,7 @@
 // located error; a [start], [[param]] or [solution] path the scenario refuses is reported at the
 // exercise file's line, with the scenario's reason.
 #include "deploysim/exercise.hpp"
+#include "deploysim/text.hpp"
 
 #include <algorithm>
 #include <filesystem>
@@ -61,10 +62,21 @@ struct Reader {
   void keys(const toml::table& t, const std::set<std::string_view>& allowed, std::string_view where) const {
     for (const auto& [k, v] : t) {
       if (allowed.count(k.str())) continue;
+      // A field that may be given in Korean (`task_ko`) may be given in any language (`task_ja`).
+      if (const auto tk = translated_key(k.str()); tk && allowed.count(std::string(tk->first) + "_ko")) continue;
       std::string expected;
       for (auto a : allowed) expected += fmt::format("{}{}", expected.empty() ? "" : ", ", a);
       throw Refused{located(file, k.source(),
                             fmt::format("unknown key '{}' in {} (expected one of: {})", k.str(), where, expected))};
+    }
+  }
+
+  // Every `<field>_<lang>` string of `t` whose field is in `fields`, into `tr`.
+  void translations(const toml::table& t, std::initializer_list<std::string_view> fields, Translations& tr) const {
+    for (const auto& [k, v] : t) {
+      const auto tk = translated_key(k.str());
+      if (tk && std::find(fields.begin(), fields.end(), tk->first) != fields.end())
+        tr.fields[std::string(tk->first)][std::string(tk->second)] = str(t, k.str());
     }
   }
 
@@ -123,6 +135,7 @@ void read_params(const Reader& rd, const toml::table& root, Exercise& ex) {
     p.path = rd.str(t, "path");
     p.label = rd.str(t, "label");
     p.label_ko = rd.str(t, "label_ko");
+    rd.translations(t, {"label"}, p.tr);
     if (p.path.empty()) rd.fail(t, "[[param]] needs a path, e.g. path = \"service.api.workers\"");
     const toml::source_position at = t.get("path")->source().begin;
     p.pos = {at.line, at.column};  // a path the scenario refuses is reported here
@@ -200,6 +213,7 @@ void read_goals(const Reader& rd, const toml::table& root, Exercise& ex) {
     g.until = rd.str(t, "until");
     g.hint = rd.str(t, "hint");
     g.hint_ko = rd.str(t, "hint_ko");
+    rd.translations(t, {"text", "hint"}, g.tr);
     if (g.text.empty() || g.measure.empty()) rd.fail(t, "[[goal]] needs a text and a measure");
     int comparisons = 0;
     for (const auto& [key, c] : comparisons_by_key) {
@@ -277,6 +291,7 @@ Exercise read_exercise(const std::string& path, const toml::table& root, const S
   ex.topic = rd.str(*info, "concept");
   ex.task = rd.str(*info, "task");
   ex.task_ko = rd.str(*info, "task_ko");
+  rd.translations(*info, {"title", "task"}, ex.tr);
   ex.variant = rd.str(*info, "variant");
   ex.sources = rd.strs(*info, "sources");
   for (size_t i = 0; i < ex.sources.size(); ++i)

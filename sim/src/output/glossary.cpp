@@ -1,4 +1,5 @@
 #include "deploysim/glossary.hpp"
+#include "deploysim/text.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -62,7 +63,17 @@ GlossaryLoad load_glossary(const std::string& path_in, const SourceCatalogue* so
     GlossaryEntry e;
     e.id = std::string(key.str());
     e.pos = {t->source().begin.line, t->source().begin.column};
-    for (const auto& [k, v] : *t)
+    for (const auto& [k, v] : *t) {
+      // term_<lang>, text_<lang>: the term in another language (any language code).
+      if (const auto tk = translated_key(k.str()); tk && (tk->first == "term" || tk->first == "text")) {
+        const auto s = v.value<std::string>();
+        if (!s || s->empty()) {
+          out.error = at(path, v.source(), fmt::format("[{}] {} must be a non-empty string", e.id, k.str()));
+          return out;
+        }
+        e.tr.fields[std::string(tk->first)][std::string(tk->second)] = *s;
+        continue;
+      }
       if (!keys.contains(k.str())) {
         out.error =
             at(path, k.source(),
@@ -70,6 +81,7 @@ GlossaryLoad load_glossary(const std::string& path_in, const SourceCatalogue* so
                            k.str(), e.id));
         return out;
       }
+    }
     for (auto [name, field] : {std::pair{"term", &e.term}, std::pair{"term_ko", &e.term_ko}, std::pair{"text", &e.text},
                                std::pair{"text_ko", &e.text_ko}}) {
       const auto s = (*t)[name].value<std::string>();
@@ -120,7 +132,7 @@ std::vector<const GlossaryEntry*> glossary_terms_in(const std::vector<GlossaryEn
     if (std::any_of(e.match.begin(), e.match.end(), [&](const std::string& w) { return has_word(text, w); }))
       out.push_back(&e);
   std::sort(out.begin(), out.end(), [&](const GlossaryEntry* a, const GlossaryEntry* b) {
-    return lang == "ko" ? a->term_ko < b->term_ko : a->term < b->term;
+    return a->tr.pick("term", a->term, lang) < b->tr.pick("term", b->term, lang);
   });
   return out;
 }

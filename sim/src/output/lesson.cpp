@@ -1,4 +1,5 @@
 #include "deploysim/lesson.hpp"
+#include "deploysim/text.hpp"
 
 #include <algorithm>
 #include <cstdlib>
@@ -82,6 +83,9 @@ bool check_sources(const toml::table& t, const std::vector<std::string>& ids, co
 bool check_keys(const toml::table& t, const std::set<std::string_view>& allowed, std::string_view where,
                 const std::string& file, std::optional<ScenarioError>& err) {
   for (const auto& [k, v] : t) {
+    // A field that may be given in Korean (`text_ko`) may be given in any language (`text_ja`).
+    const auto tk = translated_key(k.str());
+    if (tk && allowed.count(std::string(tk->first) + "_ko")) continue;
     if (!allowed.count(k.str())) {
       std::string expected;
       for (auto a : allowed) expected += fmt::format("{}{}", expected.empty() ? "" : ", ", a);
@@ -89,6 +93,19 @@ bool check_keys(const toml::table& t, const std::set<std::string_view>& allowed,
                     fmt::format("unknown key '{}' in {} (expected one of: {})", k.str(), where, expected));
       return false;
     }
+  }
+  return true;
+}
+
+// Every `<field>_<lang>` string of `t` whose field is in `fields` (`title_ko`, `title_ja`), into `tr`.
+bool read_translations(const toml::table& t, std::initializer_list<std::string_view> fields, Translations& tr,
+                       const std::string& file, std::optional<ScenarioError>& err) {
+  for (const auto& [k, v] : t) {
+    const auto tk = translated_key(k.str());
+    if (!tk || std::find(fields.begin(), fields.end(), tk->first) == fields.end()) continue;
+    std::string text;
+    if (!read_string(t, k.str(), text, file, err)) return false;
+    tr.fields[std::string(tk->first)][std::string(tk->second)] = std::move(text);
   }
   return true;
 }
@@ -144,7 +161,8 @@ std::optional<Question> parse_question(const toml::node& node, const std::string
       !read_string(*qt, "prompt", q.prompt, file, err) || !read_string(*qt, "prompt_ko", q.prompt_ko, file, err) ||
       !read_string(*qt, "type", type, file, err) || !read_string(*qt, "answer", q.answer, file, err) ||
       !read_number(*qt, "tolerance", q.tolerance, file, err) || !read_string(*qt, "explain", q.explain, file, err) ||
-      !read_string(*qt, "explain_ko", q.explain_ko, file, err))
+      !read_string(*qt, "explain_ko", q.explain_ko, file, err) ||
+      !read_translations(*qt, {"prompt", "explain"}, q.tr, file, err))
     return std::nullopt;
   if (q.prompt.empty()) {
     err = located(file, qt->source(), "a [step.question] needs a prompt");
@@ -205,7 +223,7 @@ std::optional<Question> parse_question(const toml::node& node, const std::string
     choice.pos = {ct->source().begin.line, ct->source().begin.column};
     if (!check_keys(*ct, {"text", "text_ko", "value"}, "[[step.question.choice]]", file, err) ||
         !read_string(*ct, "text", choice.text, file, err) || !read_string(*ct, "text_ko", choice.text_ko, file, err) ||
-        !read_choice_value(*ct, choice.value, file, err))
+        !read_translations(*ct, {"text"}, choice.tr, file, err) || !read_choice_value(*ct, choice.value, file, err))
       return std::nullopt;
     if (choice.text.empty()) {
       err = located(file, ct->source(), "a [[step.question.choice]] needs a text");
@@ -237,12 +255,18 @@ bool read_course(const toml::table& info, Lesson& lesson, const std::string& fil
       !read_strings(info, "objectives_ko", lesson.objectives_ko, file, err) ||
       !read_strings(info, "prerequisites", lesson.prerequisites, file, err))
     return false;
-  if (!lesson.objectives_ko.empty() && lesson.objectives_ko.size() != lesson.objectives.size()) {
-    err = located(file, info.get("objectives_ko")->source(),
-                  fmt::format("'objectives_ko' has {} entries and 'objectives' {}: give each objective in both "
-                              "languages, in the same order",
-                              lesson.objectives_ko.size(), lesson.objectives.size()));
-    return false;
+  for (const auto& [k, v] : info) {
+    const auto tk = translated_key(k.str());
+    if (!tk || tk->first != "objectives") continue;
+    std::vector<std::string>& list = lesson.objectives_in[std::string(tk->second)];
+    if (!read_strings(info, k.str(), list, file, err)) return false;
+    if (list.size() != lesson.objectives.size()) {
+      err = located(file, v.source(),
+                    fmt::format("'{}' has {} entries and 'objectives' {}: give each objective in both "
+                                "languages, in the same order",
+                                k.str(), list.size(), lesson.objectives.size()));
+      return false;
+    }
   }
   if (const toml::node* n = info.get("minutes")) {
     const auto* v = n->as_integer();
@@ -383,6 +407,7 @@ LessonLoad load_lesson_file(const std::string& path, const SourceCatalogue* sour
       !read_string(*info, "concept", lesson.topic, path, err) ||
       !read_string(*info, "summary", lesson.summary, path, err) ||
       !read_string(*info, "summary_ko", lesson.summary_ko, path, err) ||
+      !read_translations(*info, {"title", "summary"}, lesson.tr, path, err) ||
       !read_string(*info, "scenario", scenario, path, err) ||
       !read_string(*info, "variant", lesson.variant, path, err) ||
       !read_strings(*info, "sources", lesson.sources, path, err) ||
@@ -420,6 +445,7 @@ LessonLoad load_lesson_file(const std::string& path, const SourceCatalogue* sour
       if (!check_keys(*st, {"target", "text", "text_ko", "sources", "question"}, "[[step]]", path, err) ||
           !read_string(*st, "target", step.target, path, err) || !read_string(*st, "text", step.text, path, err) ||
           !read_string(*st, "text_ko", step.text_ko, path, err) ||
+          !read_translations(*st, {"text"}, step.tr, path, err) ||
           !read_strings(*st, "sources", step.sources, path, err) ||
           !check_sources(*st, step.sources, *sources, path, err)) {
         out.error = err;
@@ -461,8 +487,8 @@ LessonLoad load_lesson_file(const std::string& path, const SourceCatalogue* sour
     r.pos = {t->source().begin.line, t->source().begin.column};
     if (!check_keys(*t, {"text", "text_ko", "commands", "sources"}, "[real_life]", path, err) ||
         !read_string(*t, "text", r.text, path, err) || !read_string(*t, "text_ko", r.text_ko, path, err) ||
-        !read_strings(*t, "commands", r.commands, path, err) || !read_strings(*t, "sources", r.sources, path, err) ||
-        !check_sources(*t, r.sources, *sources, path, err)) {
+        !read_translations(*t, {"text"}, r.tr, path, err) || !read_strings(*t, "commands", r.commands, path, err) ||
+        !read_strings(*t, "sources", r.sources, path, err) || !check_sources(*t, r.sources, *sources, path, err)) {
       out.error = err;
       return out;
     }
