@@ -45,7 +45,8 @@ TEST_CASE("every shipped exercise: the reference solves it and the starting stat
     for (size_t i = 0; i < ex.goals.size(); ++i)
       if (!start.goals[i].held) {
         CHECK(!start.goals[i].evidence.empty());
-        CHECK(!start.goals[i].evidence_ko.empty());
+        CHECK(!start.goals[i].evidence_for("ko").empty());
+        CHECK(start.goals[i].evidence_for("ko") != start.goals[i].evidence);
       }
     const Grade ref = grade_exercise(ex, ex.solution);
     REQUIRE_MESSAGE(!ref.error, ref.error->to_string());

@@ -12,6 +12,7 @@
 #include <string>
 #include <tuple>
 
+#include "deploysim/exercise.hpp"
 #include "deploysim/glossary.hpp"
 #include "deploysim/korean.hpp"
 #include "deploysim/lesson.hpp"
@@ -180,4 +181,33 @@ TEST_CASE("the window's Korean words read as Korean") {
   for (const auto& entry : ko->texts())
     if (entry.first != "language.name")
       check_text("ko.toml " + entry.first, std::regex_replace(entry.second, field, "0"), kept);
+}
+
+TEST_CASE("every exercise's Korean text reads as Korean") {
+  const Words kept = kept_words();
+  size_t texts = 0;
+  for (const auto& file : files_in("exercises")) {
+    const ExerciseLoad l = load_exercise_file(file.string());
+    REQUIRE_MESSAGE(l.exercise, (l.error ? l.error->to_string() : ""));
+    const Exercise& ex = *l.exercise;
+    Words names = kept;
+    const LoadResult sc = load_scenario_file(ex.scenario_path);
+    REQUIRE(sc.scenario);
+    add_names(simulate(*sc.scenario).trace, names);
+    add_names(*sc.scenario, names);
+    const std::string f = file.filename().string();
+    auto check = [&](const std::string& what, const std::string& text) {
+      ++texts;
+      check_text(f + " " + what, text, names);
+    };
+    check("title_ko", ex.tr.pick("title", ex.title, "ko"));
+    check("task_ko", ex.tr.pick("task", ex.task, "ko"));
+    for (const ExerciseParam& p : ex.params)
+      if (!p.label.empty()) check("label_ko", p.tr.pick("label", p.label, "ko"));
+    for (const ExerciseGoal& g : ex.goals) {
+      check("text_ko", g.tr.pick("text", g.text, "ko"));
+      if (!g.hint.empty()) check("hint_ko", g.tr.pick("hint", g.hint, "ko"));
+    }
+  }
+  CHECK(texts >= 30);
 }

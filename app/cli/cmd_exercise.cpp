@@ -27,12 +27,6 @@ struct ExerciseArgs {
   std::string lang = "en";
 };
 
-// The evidence is written by the grader in English and Korean; everything else follows the
-// language's files.
-const std::string& evidence(const GoalResult& r, std::string_view lang) {
-  return lang == "ko" && !r.evidence_ko.empty() ? r.evidence_ko : r.evidence;
-}
-
 void print_error(const ScenarioError& e) { std::fprintf(stderr, "%s\n", e.to_string().c_str()); }
 
 void print_list(std::string_view lang) {
@@ -71,7 +65,7 @@ int print_grade(const Exercise& ex, const std::vector<ExerciseSetting>& settings
     const ExerciseGoal& goal = ex.goals[i];
     const GoalResult& r = g.goals[i];
     std::printf("%s%s\n      %s\n", w(r.held ? "exercise_cli.held" : "exercise_cli.not_held").c_str(),
-                goal.tr.pick("text", goal.text, w.lang()).c_str(), evidence(r, w.lang()).c_str());
+                goal.tr.pick("text", goal.text, w.lang()).c_str(), r.evidence_for(w.lang()).c_str());
     if (!r.held && !goal.hint.empty())
       std::printf("%s%s\n", w("exercise_cli.hint").c_str(), goal.tr.pick("hint", goal.hint, w.lang()).c_str());
   }

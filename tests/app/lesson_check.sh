@@ -40,8 +40,8 @@ fi
 
 # Missing Korean: warnings (exit 0, the lesson is ok), errors with --strict (exit 2).
 k="$src/tests/lessons/korean/missing-korean.toml"
-warnings="$k:12:1: warning: missing Korean text: 'text' has no 'text_ko'
-$k:15:1: warning: missing Korean text: 'prompt' has no 'prompt_ko'"
+warnings="$k:12:1: warning: missing ko text: 'text' has no 'text_ko'
+$k:15:1: warning: missing ko text: 'prompt' has no 'prompt_ko'"
 "$bin" check "$k" >"$tmp/out" 2>"$tmp/err"
 rc=$?
 if [[ $rc -ne 0 || "$(cat "$tmp/err")" != "$warnings" ]] || ! grep -q "^$k: ok (lesson: 2 steps, 1 question, .*2 warnings)$" "$tmp/out"; then

@@ -48,7 +48,6 @@ Words words(const UiState& ui) {
                t("exercise.restart"),    t("exercise.refused"),  t("exercise.other_run"), t("exercise.now")};
 }
 
-const std::string& pick(bool ko, const std::string& en, const std::string& k) { return ko && !k.empty() ? k : en; }
 
 using Overrides = std::vector<std::pair<std::string, std::string>>;
 
@@ -133,7 +132,6 @@ void check(const Exercise& ex, const PanelContext& ctx, ExerciseUi& st) {
 }
 
 void results(const Exercise& ex, const PanelContext& ctx, std::string_view lang, const Words& w, ExerciseUi& st) {
-  const bool ko = lang == "ko";  // the evidence is written by the grader in English and Korean
   const bool stale = st.checked_fingerprint != ctx.model.run.trace.fingerprint_hex();
   if (st.scroll_to_results) ImGui::SetScrollHereY(0.0f), st.scroll_to_results = false;
   if (!st.refused.empty()) {
@@ -153,7 +151,7 @@ void results(const Exercise& ex, const PanelContext& ctx, std::string_view lang,
     ImGui::TextWrapped("%s", g.tr.pick("text", g.text, lang).c_str());
     ImGui::Indent();
     ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
-    ImGui::TextWrapped("%s", pick(ko, r.evidence, r.evidence_ko).c_str());
+    ImGui::TextWrapped("%s", r.evidence_for(lang).c_str());
     ImGui::PopStyleColor();
     if (!r.held && !g.hint.empty()) ImGui::TextWrapped("%s%s", w.hint, g.tr.pick("hint", g.hint, lang).c_str());
     ImGui::Unindent();

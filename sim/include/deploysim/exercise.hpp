@@ -1,4 +1,5 @@
 #pragma once
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -109,8 +110,14 @@ LoadResult exercise_scenario(const Exercise& exercise, const std::vector<Exercis
 struct GoalResult {
   bool held = false;
   double measured = 0;      ///< The measured value (in the measure's unit).
-  std::string evidence;     ///< The metric with its basis, or the record (kind, time, actor).
-  std::string evidence_ko;  ///< The same in Korean.
+  std::string evidence;  ///< The metric with its basis, or the record (kind, time, actor), in English.
+  /// The same in every language with a catalogue (assets/i18n [grade]), by code.
+  std::map<std::string, std::string, std::less<>> evidence_in;
+  /// The evidence in `lang`, else in English.
+  const std::string& evidence_for(std::string_view lang) const {
+    const auto it = evidence_in.find(lang);
+    return it == evidence_in.end() ? evidence : it->second;
+  }
   int64_t record = -1;      ///< Index of the evidence record in the trace (-1: a metric).
 };
 /// Judges every goal over a run of the exercise's scenario (same order as exercise.goals).

@@ -7,6 +7,7 @@
 #include <toml++/toml.h>
 
 #include "deploysim/exercise.hpp"
+#include "deploysim/messages.hpp"
 #include "output/exercise_detail.hpp"
 
 namespace deploysim {
@@ -149,15 +150,32 @@ Window window_of(const ExerciseGoal& g, const Trace& trace) {
   return w;
 }
 
-std::string window_en(const Window& w) {
-  if (w.from == never_before && w.until == never_after) return "";
-  return fmt::format(", from {} to {}", w.from == never_before ? "the start" : format_time(ns(w.from)),
-                     w.until == never_after ? "the end" : format_time(ns(w.until)));
+// The program's words of every language with a catalogue, loaded once: the evidence is written in
+// each of them, so that a language added as files gets it too.
+const std::vector<Messages>& all_words() {
+  static const std::vector<Messages> words = [] {
+    std::vector<Messages> out;
+    std::string ignored;
+    for (const std::string& lang : Messages::languages())
+      if (auto m = Messages::load(lang, &ignored)) out.push_back(std::move(*m));
+    if (out.empty())
+      if (auto m = Messages::parse("", "en.toml", &ignored)) out.push_back(std::move(*m));
+    return out;
+  }();
+  return words;
 }
-std::string window_ko(const Window& w) {
+
+// Fills the result's evidence in every language from `say(words)`.
+template <typename Fn>
+void say(GoalResult& out, Fn&& fn) {
+  for (const Messages& m : all_words()) out.evidence_in[m.lang()] = fn(m);
+  out.evidence = out.evidence_for("en");
+}
+
+std::string window_text(const Window& w, const Messages& m) {
   if (w.from == never_before && w.until == never_after) return "";
-  return fmt::format(", {}부터 {}까지", w.from == never_before ? "시작" : format_time(ns(w.from)),
-                     w.until == never_after ? "끝" : format_time(ns(w.until)));
+  return m.format("grade.window", w.from == never_before ? m("grade.the_start") : m.time(ns(w.from)),
+                  w.until == never_after ? m("grade.the_end") : m.time(ns(w.until)));
 }
 
 bool holds(Compare c, double measured, double wanted) {
@@ -178,12 +196,12 @@ bool holds(Compare c, double measured, double wanted) {
 
 // "client.error 60 d (certificate_expired, monitor)": what a learner looks up in the trace; the
 // record's narration key when that is what the measure counts (tls.certificate.default).
-std::string record_text(const Trace& trace, size_t i, std::string_view key = {}) {
+std::string record_text(const Trace& trace, size_t i, const Messages& m, std::string_view key = {}) {
   const Record& r = trace[i];
   std::string what(trace.node_name(r.actor));
   if (r.failure != FailureCause::none) what = fmt::format("{}, {}", failure_cause_name(r.failure), what);
   const std::string_view shown = !key.empty() && trace.narration(r) == key ? key : trace.kind(r);
-  return fmt::format("{} {} ({})", shown, format_time(r.t()), what);
+  return fmt::format("{} {} ({})", shown, m.time(r.t()), what);
 }
 
 struct Outcomes {
@@ -212,9 +230,11 @@ void measure_requests(const ExerciseGoal& g, const Run& run, const Window& w, Go
   const std::string cause = g.measure.starts_with("failures.") ? g.measure.substr(9) : "";
   const Outcomes o = outcomes(run.trace, w, cause);
   const uint64_t total = o.ok + o.failed;
-  const std::string first = o.first_matched >= 0 ? record_text(run.trace, static_cast<size_t>(o.first_matched)) : "";
-  const std::string first_en = first.empty() ? "" : "; first failure: " + first;
-  const std::string first_ko = first.empty() ? "" : "; 첫 실패: " + first;
+  auto first_text = [&](const Messages& m) {
+    return o.first_matched < 0
+               ? std::string()
+               : m.format("grade.first_failure", record_text(run.trace, static_cast<size_t>(o.first_matched), m));
+  };
   out.record = o.first_matched;
   if (availability) {
     // Requests still waiting when the run stops have no outcome yet: they are not counted (a run
@@ -222,19 +242,17 @@ void measure_requests(const ExerciseGoal& g, const Run& run, const Window& w, Go
     // overloaded server's queue does not pass for availability.
     const uint64_t waiting = w.until == never_after ? run.metrics.in_flight : 0;
     out.measured = total == 0 ? 100.0 : 100.0 * static_cast<double>(o.ok) / static_cast<double>(total);
-    const std::string wait_en = waiting ? fmt::format("; {} more still waiting at the end, not counted", waiting) : "";
-    const std::string wait_ko = waiting ? fmt::format("; 끝날 때 아직 기다리던 요청 {}개는 세지 않음", waiting) : "";
-    out.evidence = fmt::format("availability {:.3f} % ({} of {} requests succeeded{}{}){}", out.measured, o.ok, total,
-                               wait_en, window_en(w), first_en);
-    out.evidence_ko = fmt::format("가용성 {:.3f} % (요청 {}개 중 {}개 성공{}{}){}", out.measured, total, o.ok, wait_ko,
-                                  window_ko(w), first_ko);
+    say(out, [&](const Messages& m) {
+      return m.format("grade.availability", out.measured, o.ok, total,
+                      waiting ? m.format("grade.waiting", waiting) : std::string(), window_text(w, m), first_text(m));
+    });
     return;
   }
   out.measured = static_cast<double>(o.matched);
-  const std::string with = cause.empty() ? "" : fmt::format(" with {}", cause);
-  out.evidence = fmt::format("{} of {} requests failed{}{}{}", o.matched, total, with, window_en(w), first_en);
-  out.evidence_ko = fmt::format("요청 {}개 중 {}개 실패{}{}{}", total, o.matched,
-                                cause.empty() ? "" : fmt::format(" ({})", cause), window_ko(w), first_ko);
+  say(out, [&](const Messages& m) {
+    return m.format("grade.failed", o.matched, total, cause.empty() ? "" : m.format("grade.with_cause", cause),
+                    window_text(w, m), first_text(m));
+  });
 }
 
 void measure_count(const ExerciseGoal& g, const Run& run, const Window& w, GoalResult& out) {
@@ -249,13 +267,13 @@ void measure_count(const ExerciseGoal& g, const Run& run, const Window& w, GoalR
     }
   out.measured = static_cast<double>(n);
   if (n == 0) {
-    out.evidence = fmt::format("no {} record{}", kind, window_en(w));
-    out.evidence_ko = fmt::format("{} 기록 없음{}", kind, window_ko(w));
+    say(out, [&](const Messages& m) { return m.format("grade.no_record", kind, window_text(w, m)); });
     return;
   }
-  const std::string first = record_text(run.trace, static_cast<size_t>(out.record), kind);
-  out.evidence = fmt::format("{} {} record{}{}; first: {}", n, kind, n == 1 ? "" : "s", window_en(w), first);
-  out.evidence_ko = fmt::format("{} 기록 {}개{}; 첫 기록: {}", kind, n, window_ko(w), first);
+  say(out, [&](const Messages& m) {
+    return m.format(n == 1 ? "grade.records_one" : "grade.records", n, kind, window_text(w, m),
+                    record_text(run.trace, static_cast<size_t>(out.record), m, kind));
+  });
 }
 
 void measure_metric(const ExerciseGoal& g, const Run& run, GoalResult& out) {
@@ -265,23 +283,19 @@ void measure_metric(const ExerciseGoal& g, const Run& run, GoalResult& out) {
     const auto it = m.latency.find("total");
     if (it == m.latency.end() || it->second.count == 0) {
       out.measured = std::numeric_limits<double>::infinity();
-      out.evidence = "no request was answered: there is no latency to measure";
-      out.evidence_ko = "응답받은 요청이 없어 지연 시간을 잴 수 없음";
+      say(out, [](const Messages& m) { return m("grade.no_latency"); });
       return;
     }
     const Percentiles& p = it->second;
     const Time t = which == "p50" ? p.p50 : which == "p90" ? p.p90 : which == "p99" ? p.p99 : p.max;
     out.measured = static_cast<double>(t.ns()) / 1e6;
-    out.evidence = fmt::format("{} {:.1f} ms end to end, over {} answered requests", which, out.measured, p.count);
-    out.evidence_ko = fmt::format("응답받은 요청 {}개의 처음부터 끝까지 {} {:.1f} ms", p.count, which, out.measured);
+    say(out, [&](const Messages& m) { return m.format("grade.latency", which, out.measured, p.count); });
   } else if (g.measure == "restarts") {
     out.measured = static_cast<double>(m.restarts);
-    out.evidence = fmt::format("{} restarts by the supervisor", m.restarts);
-    out.evidence_ko = fmt::format("감독 프로그램(supervisor)의 재시작 {}회", m.restarts);
+    say(out, [&](const Messages& w) { return w.format("grade.restarts", m.restarts); });
   } else if (g.measure == "error_budget") {
     out.measured = 100.0 * m.error_budget_consumed;
-    out.evidence = fmt::format("{:.1f} % of the error budget consumed (SLO {:.3g} %)", out.measured, 100.0 * m.slo);
-    out.evidence_ko = fmt::format("오류 예산(error budget) {:.1f} % 소진 (SLO {:.3g} %)", out.measured, 100.0 * m.slo);
+    say(out, [&](const Messages& w) { return w.format("grade.error_budget", out.measured, 100.0 * m.slo); });
   }
 }
 
@@ -293,8 +307,7 @@ std::vector<GoalResult> evaluate_goals(const Exercise& ex, const Run& run) {
     GoalResult r;
     const Window w = window_of(g, run.trace);
     if (!w.missing.empty()) {
-      r.evidence = fmt::format("the window's bound '{}' is not in this run", w.missing);
-      r.evidence_ko = fmt::format("구간의 경계 '{}' 기록이 이 실행에 없음", w.missing);
+      say(r, [&](const Messages& m) { return m.format("grade.missing_bound", w.missing); });
       out.push_back(std::move(r));
       continue;
     }

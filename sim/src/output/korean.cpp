@@ -75,7 +75,7 @@ constexpr Reading known_words[] = {
     {"nameserver", vowel},    {"resolver", vowel},
     {"worker", vowel},        {"proxy", vowel},
     {"edge", vowel},          {"api.example.test", vowel},
-    {"starlette", consonant},
+    {"starlette", consonant}, {"sleep", consonant},
 };
 
 // Units after a number, by their Korean name.

@@ -7,6 +7,7 @@
 #include <utility>
 #include <fmt/format.h>
 
+#include "deploysim/messages.hpp"
 #include "deploysim/lesson.hpp"
 
 namespace deploysim {
@@ -248,15 +249,20 @@ LoadResult load_lesson_scenario(const Lesson& lesson) {
 std::vector<LessonIssue> check_lesson(const Lesson& l, const Trace& trace, const Metrics& metrics) {
   std::vector<LessonIssue> out;
   auto error = [&](SourcePos p, std::string msg) { out.push_back({at(l, p, std::move(msg)), false}); };
-  auto no_korean = [&](const std::string& en, const std::string& ko, SourcePos p, std::string_view key) {
-    if (!en.empty() && ko.empty())
-      out.push_back({at(l, p, fmt::format("missing Korean text: '{}' has no '{}_ko'", key, key)), true});
+  // Every language with a catalogue of the program's words should have the lesson's texts too
+  // (a warning: the English shows meanwhile).
+  std::vector<std::string> languages = Messages::languages();
+  std::erase(languages, "en");
+  auto untranslated = [&](const std::string& en, const Translations& tr, SourcePos p, std::string_view key) {
+    for (const std::string& lang : languages)
+      if (!en.empty() && &tr.pick(key, en, lang) == &en)  // no translation, or an empty one
+        out.push_back({at(l, p, fmt::format("missing {} text: '{}' has no '{}_{}'", lang, key, key, lang)), true});
   };
-  no_korean(l.title, l.title_ko, l.pos, "title");
-  no_korean(l.summary, l.summary_ko, l.pos, "summary");
+  untranslated(l.title, l.tr, l.pos, "title");
+  untranslated(l.summary, l.tr, l.pos, "summary");
   size_t previous = 0;
   for (const LessonStep& step : l.steps) {
-    no_korean(step.text, step.text_ko, step.pos, "text");
+    untranslated(step.text, step.tr, step.pos, "text");
     const auto rec = resolve_step_target(trace, step.target);
     if (!rec) {
       error(step.target_pos, fmt::format("step target '{}' resolves to nothing in the run (no record has that kind or "
@@ -270,9 +276,9 @@ std::vector<LessonIssue> check_lesson(const Lesson& l, const Trace& trace, const
     if (rec) previous = std::max(previous, *rec);
     if (!step.question) continue;
     const Question& q = *step.question;
-    no_korean(q.prompt, q.prompt_ko, q.pos, "prompt");
-    no_korean(q.explain, q.explain_ko, q.pos, "explain");
-    for (const auto& c : q.choices) no_korean(c.text, c.text_ko, c.pos, "text");
+    untranslated(q.prompt, q.tr, q.pos, "prompt");
+    untranslated(q.explain, q.tr, q.pos, "explain");
+    for (const auto& c : q.choices) untranslated(c.text, c.tr, c.pos, "text");
     const AnswerRead truth = read_answer(trace, metrics, q.answer, rec.value_or(trace.empty() ? 0 : trace.size() - 1));
     if (!truth.value) {
       error(q.answer_pos, fmt::format("answer source '{}' does not exist in the run: {}", q.answer, truth.error));
@@ -284,7 +290,7 @@ std::vector<LessonIssue> check_lesson(const Lesson& l, const Trace& trace, const
                                       q.answer, truth.value->text));
     }
   }
-  no_korean(l.real_life.text, l.real_life.text_ko, l.real_life.pos, "text");
+  untranslated(l.real_life.text, l.real_life.tr, l.real_life.pos, "text");
   std::stable_sort(out.begin(), out.end(), [](const LessonIssue& a, const LessonIssue& b) {
     return std::tie(a.where.line, a.where.column) < std::tie(b.where.line, b.where.column);
   });
