@@ -48,7 +48,6 @@ Words words(const UiState& ui) {
                t("exercise.restart"),    t("exercise.refused"),  t("exercise.other_run"), t("exercise.now")};
 }
 
-
 using Overrides = std::vector<std::pair<std::string, std::string>>;
 
 // What the exercise itself sets before the learner: its variant's keys, then [start].

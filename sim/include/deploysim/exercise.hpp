@@ -109,7 +109,7 @@ LoadResult exercise_scenario(const Exercise& exercise, const std::vector<Exercis
 /// One goal condition judged on a run.
 struct GoalResult {
   bool held = false;
-  double measured = 0;      ///< The measured value (in the measure's unit).
+  double measured = 0;   ///< The measured value (in the measure's unit).
   std::string evidence;  ///< The metric with its basis, or the record (kind, time, actor), in English.
   /// The same in every language with a catalogue (assets/i18n [grade]), by code.
   std::map<std::string, std::string, std::less<>> evidence_in;
@@ -118,7 +118,7 @@ struct GoalResult {
     const auto it = evidence_in.find(lang);
     return it == evidence_in.end() ? evidence : it->second;
   }
-  int64_t record = -1;      ///< Index of the evidence record in the trace (-1: a metric).
+  int64_t record = -1;  ///< Index of the evidence record in the trace (-1: a metric).
 };
 /// Judges every goal over a run of the exercise's scenario (same order as exercise.goals).
 std::vector<GoalResult> evaluate_goals(const Exercise& exercise, const Run& run);
