@@ -125,6 +125,32 @@ TEST_CASE("every lesson's Korean text reads as Korean") {
       }
     }
     if (!lesson.real_life.text_ko.empty()) check("real_life", lesson.real_life.text_ko);
+    // A term the glossary introduces carries its English where the lesson first uses it.
+    std::string all = lesson.title_ko + "\n" + lesson.summary_ko + "\n";
+    for (const std::string& o : lesson.objectives_ko) all += o + "\n";
+    for (const LessonStep& st : lesson.steps) {
+      all += st.text_ko + "\n";
+      if (!st.question) continue;
+      all += st.question->prompt_ko + "\n";
+      for (const QuestionChoice& c : st.question->choices) all += c.text_ko + "\n";
+      all += st.question->explain_ko + "\n";
+    }
+    all += lesson.real_life.text_ko;
+    for (const std::string& intro : glossary().introduce_ko) {
+      const std::string word = intro.substr(0, intro.find('('));
+      const std::string english = intro.substr(word.size(), intro.size() - word.size() - 1);  // "(replica"
+      // The first use outside a quoted variant name ('재시작 정책 없는 Docker').
+      size_t first = all.find(word);
+      while (first != std::string::npos) {
+        const size_t line = all.rfind('\n', first) + 1;  // npos + 1 is 0
+        const auto quotes = std::count(all.begin() + static_cast<long>(line), all.begin() + static_cast<long>(first), '\'');
+        if (quotes % 2 == 0) break;
+        first = all.find(word, first + word.size());
+      }
+      if (first != std::string::npos && all.compare(first + word.size(), english.size(), english) != 0)
+        FAIL_CHECK(f, ": the first \"", word, "\" needs its English, ", intro, ": \"",
+                   all.substr(first, std::min<size_t>(80, all.size() - first)), "\"");
+    }
   }
   CHECK(texts >= 200);
 }

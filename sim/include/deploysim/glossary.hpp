@@ -31,6 +31,9 @@ struct GlossaryLoad {
   std::vector<GlossaryEntry> entries;  ///< In file order.
   /// [kept_in_english] words: terms a Korean text writes in English (SNI, ClientHello, Uvicorn).
   std::vector<std::string> kept_in_english;
+  /// [introduce_ko] words: "복제본(replica)": where a lesson's Korean first uses the term, the English
+  /// follows in brackets.
+  std::vector<std::string> introduce_ko;
   std::optional<ScenarioError> error;
 };
 

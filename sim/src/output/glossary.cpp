@@ -44,13 +44,15 @@ GlossaryLoad load_glossary(const std::string& path_in, const SourceCatalogue* so
   static const std::set<std::string_view> keys = {"term", "term_ko", "text", "text_ko", "match", "sources", "avoid_ko"};
   for (const auto& [key, node] : root) {
     const toml::table* t = node.as_table();
-    if (t && key.str() == "kept_in_english") {
+    if (t && (key.str() == "kept_in_english" || key.str() == "introduce_ko")) {
+      std::vector<std::string>& list = key.str() == "kept_in_english" ? out.kept_in_english : out.introduce_ko;
       const toml::array* a = (*t)["words"].as_array();
       if (a)
         for (const auto& item : *a)
-          if (const auto s = item.value<std::string>(); s && !s->empty()) out.kept_in_english.push_back(*s);
-      if (!a || out.kept_in_english.size() != a->size() || t->size() != 1) {
-        out.error = at(path, t->source(), "[kept_in_english] needs only words = [\"SNI\", ...] (non-empty strings)");
+          if (const auto s = item.value<std::string>(); s && !s->empty()) list.push_back(*s);
+      if (!a || list.size() != a->size() || t->size() != 1) {
+        out.error = at(path, t->source(),
+                       fmt::format("[{}] needs only words = [\"...\", ...] (non-empty strings)", key.str()));
         return out;
       }
       continue;
