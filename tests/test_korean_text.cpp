@@ -143,7 +143,8 @@ TEST_CASE("every lesson's Korean text reads as Korean") {
       size_t first = all.find(word);
       while (first != std::string::npos) {
         const size_t line = all.rfind('\n', first) + 1;  // npos + 1 is 0
-        const auto quotes = std::count(all.begin() + static_cast<long>(line), all.begin() + static_cast<long>(first), '\'');
+        const auto quotes =
+            std::count(all.begin() + static_cast<long>(line), all.begin() + static_cast<long>(first), '\'');
         if (quotes % 2 == 0) break;
         first = all.find(word, first + word.size());
       }

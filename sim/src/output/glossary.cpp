@@ -51,8 +51,8 @@ GlossaryLoad load_glossary(const std::string& path_in, const SourceCatalogue* so
         for (const auto& item : *a)
           if (const auto s = item.value<std::string>(); s && !s->empty()) list.push_back(*s);
       if (!a || list.size() != a->size() || t->size() != 1) {
-        out.error = at(path, t->source(),
-                       fmt::format("[{}] needs only words = [\"...\", ...] (non-empty strings)", key.str()));
+        out.error =
+            at(path, t->source(), fmt::format("[{}] needs only words = [\"...\", ...] (non-empty strings)", key.str()));
         return out;
       }
       continue;
