@@ -57,6 +57,16 @@ void add_names(const Scenario& sc, Words& words) {
   for (const PackageSpec& p : sc.packages) words.insert(p.name);
 }
 
+// `kept` and the names of a scenario file and of its run.
+Words names_of(const std::string& scenario_path, const Words& kept) {
+  Words names = kept;
+  const LoadResult sc = load_scenario_file(scenario_path);
+  REQUIRE(sc.scenario);
+  add_names(simulate(*sc.scenario).trace, names);
+  add_names(*sc.scenario, names);
+  return names;
+}
+
 // Problems with one Korean text, including the avoided words of the glossary's terms; each
 // problem of a `where` is reported once.
 void check_text(const std::string& where, const std::string& text, const Words& kept) {
@@ -102,11 +112,7 @@ TEST_CASE("every lesson's Korean text reads as Korean") {
     const LessonLoad l = load_lesson_file(file.string());
     REQUIRE_MESSAGE(l.lesson, (l.error ? l.error->to_string() : ""));
     const Lesson& lesson = *l.lesson;
-    Words names = kept;
-    const LoadResult sc = load_scenario_file(lesson.scenario_path);
-    REQUIRE(sc.scenario);
-    add_names(simulate(*sc.scenario).trace, names);
-    add_names(*sc.scenario, names);
+    const Words names = names_of(lesson.scenario_path, kept);
     const std::string f = file.filename().string();
     auto check = [&](const std::string& what, const std::string& text) {
       ++texts;
@@ -169,14 +175,11 @@ TEST_CASE("every shipped scenario's narration reads as Korean, in every variant"
     for (const VariantSpec& v : base.scenario->variants) variants.push_back(v.name);
     {
       const ScenarioInfo& info = base.scenario->info;
-      Words names = kept;
-      add_names(simulate(*base.scenario).trace, names);
-      add_names(*base.scenario, names);
-      check_text(file.filename().string() + " name", in_language(info.name, info.name_in, "ko"), names);
-      check_text(file.filename().string() + " description", in_language(info.description, info.description_in, "ko"),
-                 names);
+      const Words names = names_of(file.string(), kept);
+      check_text(file.filename().string() + " name", info.tr.pick("name", info.name, "ko"), names);
+      check_text(file.filename().string() + " description", info.tr.pick("description", info.description, "ko"), names);
       for (const VariantSpec& v : base.scenario->variants)
-        check_text(file.filename().string() + " variant name", in_language(v.name, v.name_in, "ko"), names);
+        check_text(file.filename().string() + " variant name", v.tr.pick("name", v.name, "ko"), names);
     }
     for (const std::string& variant : variants) {
       const LoadResult sc = variant.empty() ? base : apply_variant(*base.scenario, variant);
@@ -217,11 +220,7 @@ TEST_CASE("every exercise's Korean text reads as Korean") {
     const ExerciseLoad l = load_exercise_file(file.string());
     REQUIRE_MESSAGE(l.exercise, (l.error ? l.error->to_string() : ""));
     const Exercise& ex = *l.exercise;
-    Words names = kept;
-    const LoadResult sc = load_scenario_file(ex.scenario_path);
-    REQUIRE(sc.scenario);
-    add_names(simulate(*sc.scenario).trace, names);
-    add_names(*sc.scenario, names);
+    const Words names = names_of(ex.scenario_path, kept);
     const std::string f = file.filename().string();
     auto check = [&](const std::string& what, const std::string& text) {
       ++texts;

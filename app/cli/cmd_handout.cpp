@@ -122,9 +122,8 @@ int make_handout(const HandoutOptions& o, const ScriptedGui& gui) {
   h.title = lesson.tr.pick("title", lesson.title, o.lang);
   h.summary = lesson.tr.pick("summary", lesson.summary, o.lang);
   h.scenario = fs::path(lesson.scenario_path).filename().string();
-  for (const VariantSpec& v : loaded->scenario.variants)
-    if (v.name == lesson.variant)
-      h.scenario = words->format("handout.variant", h.scenario, in_language(v.name, v.name_in, o.lang));
+  if (!lesson.variant.empty())
+    h.scenario = words->format("handout.variant", h.scenario, variant_title(loaded->scenario, lesson.variant, o.lang));
   h.objectives = lesson.objectives_for(o.lang);
   h.minutes = lesson.minutes;
   h.prerequisites = lesson.prerequisites;
@@ -194,7 +193,8 @@ int make_handout(const HandoutOptions& o, const ScriptedGui& gui) {
                      .c_str());
   }
   const fs::path base = out.has_parent_path() ? out.parent_path() : fs::current_path(ec);
-  const std::string text = o.format == "md" ? handout_markdown(h, fs::absolute(base, ec).string()) : handout_html(h);
+  const std::string text =
+      o.format == "md" ? handout_markdown(h, *words, fs::absolute(base, ec).string()) : handout_html(h, *words);
   if (o.format != "md" || fs::is_empty(images, ec)) fs::remove_all(images, ec);
   std::ofstream f(out, std::ios::binary);
   f << text;

@@ -25,7 +25,7 @@ namespace {
 constexpr size_t max_records_per_step = 12;
 
 // "  Sources: title <url>; title <url>" for a step, summary or note.
-void print_sources(const std::vector<std::string>& ids, bool ko) {
+void print_sources(const std::vector<std::string>& ids, const Messages& words) {
   if (ids.empty()) return;
   std::string line;
   for (const std::string& id : ids) {
@@ -33,7 +33,7 @@ void print_sources(const std::vector<std::string>& ids, bool ko) {
     line += fmt::format("{}{}", line.empty() ? "" : "; ",
                         it == shipped_sources().end() ? id : fmt::format("{} <{}>", it->second.title, it->second.url));
   }
-  std::printf("      %s %s\n", ko ? "출처:" : "Sources:", line.c_str());
+  std::printf("      %s %s\n", words("cli.sources").c_str(), line.c_str());
 }
 
 }  // namespace
@@ -81,7 +81,6 @@ int run_tour(const TourOptions& options) {
     std::fprintf(stderr, "deploysim: %s\n", err.c_str());
     return 2;
   }
-  const bool ko = options.lang == "ko";
   const auto words = Messages::load(options.lang, &err);
   if (!words) {
     std::fprintf(stderr, "deploysim: %s\n", err.c_str());
@@ -93,11 +92,9 @@ int run_tour(const TourOptions& options) {
   std::printf("%s\n", fmt::format("== {} ==", lesson.tr.pick("title", lesson.title, options.lang)).c_str());
   const std::string& summary = lesson.tr.pick("summary", lesson.summary, options.lang);
   if (!summary.empty()) std::printf("%s\n", summary.c_str());
-  if (options.sources) print_sources(lesson.sources, ko);
+  if (options.sources) print_sources(lesson.sources, *words);
   const std::string scenario_file = std::filesystem::path(lesson.scenario_path).filename().string();
-  std::string variant = lesson.variant;
-  for (const VariantSpec& v : loaded->scenario.variants)
-    if (v.name == lesson.variant) variant = in_language(v.name, v.name_in, options.lang);
+  const std::string& variant = variant_title(loaded->scenario, lesson.variant, options.lang);
   std::printf("%s\n\n",
               (lesson.variant.empty() ? words->format("cli.scenario", scenario_file, run.trace.size())
                                       : words->format("cli.scenario_variant", scenario_file, variant, run.trace.size()))
@@ -120,7 +117,7 @@ int run_tour(const TourOptions& options) {
     }
     const std::string& text = step.tr.pick("text", step.text, options.lang);
     std::printf("\n  [%zu/%zu] %s\n", si + 1, lesson.steps.size(), text.c_str());
-    if (options.sources) print_sources(step.sources, ko);
+    if (options.sources) print_sources(step.sources, *words);
     std::printf("\n");
     if (interactive && si + 1 < lesson.steps.size()) {
       std::printf("  %s", (*words)("cli.next_step").c_str());
@@ -140,7 +137,7 @@ int run_tour(const TourOptions& options) {
     std::printf("\n  %s\n  %s\n", (*words)("cli.real_life").c_str(),
                 real.tr.pick("text", real.text, options.lang).c_str());
     for (const std::string& command : real.commands) std::printf("    $ %s\n", command.c_str());
-    if (options.sources) print_sources(real.sources, ko);
+    if (options.sources) print_sources(real.sources, *words);
   }
   return 0;
 }

@@ -2,8 +2,6 @@
 // from a browser (images inline as data: URIs, the answers on a page of their own).
 #include "cli/handout.hpp"
 
-#include "deploysim/messages.hpp"
-
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -72,9 +70,7 @@ std::string choice_letter(size_t i) { return std::string(1, static_cast<char>('A
 
 }  // namespace
 
-std::string handout_markdown(const Handout& h, const std::string& base_dir) {
-  std::string ignored;
-  const Messages m = Messages::load(h.lang, &ignored).value_or(Messages::load("en", &ignored).value());
+std::string handout_markdown(const Handout& h, const Messages& m, const std::string& base_dir) {
   std::string md = fmt::format("# {}\n\n", h.title);
   md += fmt::format("{}: ______________________  {}: ____________\n\n", m("handout.name"), m("handout.date"));
   if (!h.summary.empty()) md += h.summary + "\n\n";
@@ -134,9 +130,7 @@ std::string handout_markdown(const Handout& h, const std::string& base_dir) {
   return md;
 }
 
-std::string handout_html(const Handout& h) {
-  std::string ignored;
-  const Messages m = Messages::load(h.lang, &ignored).value_or(Messages::load("en", &ignored).value());
+std::string handout_html(const Handout& h, const Messages& m) {
   auto e = html_escape;
   std::string b;
   b += fmt::format(

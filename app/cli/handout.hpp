@@ -2,6 +2,8 @@
 #include <string>
 #include <vector>
 
+#include "deploysim/messages.hpp"
+
 namespace deploysim::cli {
 
 /// A question of a lesson step as a handout prints it: asked in the step, answered on the
@@ -32,7 +34,7 @@ struct HandoutTerm {
 
 /// A lesson as a printed handout, all texts in one language.
 struct Handout {
-  std::string lang = "en";                     ///< "en" or "ko".
+  std::string lang = "en";                     ///< Its language code ("en", "ko", ...).
   std::string id;                              ///< Lesson id.
   std::string title;                           ///< Lesson title.
   std::string summary;                         ///< Lesson summary.
@@ -49,11 +51,11 @@ struct Handout {
   std::string images_note;                     ///< Why there are no images ("" when there are).
 };
 
-/// The handout as Markdown; images are linked by their paths relative to `base_dir` (the
-/// directory the Markdown file is written to).
-std::string handout_markdown(const Handout& h, const std::string& base_dir);
+/// The handout as Markdown, its headings in `words` ([handout]); images are linked by their paths
+/// relative to `base_dir` (the directory the Markdown file is written to).
+std::string handout_markdown(const Handout& h, const Messages& words, const std::string& base_dir);
 /// The handout as one self-contained HTML page (images as data: URIs, print styles, the answers
 /// on a page of their own).
-std::string handout_html(const Handout& h);
+std::string handout_html(const Handout& h, const Messages& words);
 
 }  // namespace deploysim::cli

@@ -49,7 +49,7 @@ void draw_browser(const PanelContext& ctx, UiState& ui, Commands& commands) {
   const std::string& assets_dir = ctx.assets_dir;
   const Scenario& sc = session.model().scenario;
   if (!sc.info.name.empty()) {
-    ImGui::TextWrapped("%s", in_language(sc.info.name, sc.info.name_in, ui.settings.language).c_str());
+    ImGui::TextWrapped("%s", sc.info.tr.pick("name", sc.info.name, ui.settings.language).c_str());
     ImGui::TextDisabled("%s", display_path(session.path(), assets_dir, ui).c_str());
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", session.path().c_str());
   }

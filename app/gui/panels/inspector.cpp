@@ -88,7 +88,7 @@ void process_section(const UiState& ui, const Model& m, const Record& r, int64_t
     info = m.index.nodes[raw(node)];
   else if (std::string_view unit = m.run.trace.detail_str(r, "unit"); !unit.empty())
     info.name = std::string(unit) + "/";
-  const ProcView pv = proc_state_at(m, info, t);
+  const ProcView pv = proc_state_at(m, info, t, ui.words);
   ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(pv.color), "%s",
                      ui.trf("inspector.state", pv.known ? pv.label : ui.tr("inspector.no_lifecycle")).c_str());
   ImGui::TextUnformatted(ui.trf("inspector.restarts", pv.restarts).c_str());

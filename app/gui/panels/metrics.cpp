@@ -140,9 +140,7 @@ void draw_metrics(const PanelContext& ctx, UiState& ui, Commands&) {
   const Session& session = ctx.session;
   const Model& m = session.model();
   const Model* cmp = session.compare_model();
-  std::string variant = session.compare_variant();
-  for (const VariantSpec& v : m.scenario.variants)
-    if (v.name == variant) variant = in_language(v.name, v.name_in, ui.settings.language);
+  const std::string& variant = variant_title(m.scenario, session.compare_variant(), ui.settings.language);
   summary_table(ui, m, cmp, variant);
   const float t_end = static_cast<float>(std::max<double>(m.run.end.seconds(), cmp ? cmp->run.end.seconds() : 0.0));
   const float playhead = static_cast<float>(ui.t_ns) / 1e9f;

@@ -19,7 +19,7 @@ void draw_narration(const PanelContext& ctx, UiState& ui, Commands& commands) {
     const ScenarioInfo& info = m.scenario.info;
     ImGui::TextWrapped("%s", info.description.empty()
                                  ? ui.tr("narration.start").c_str()
-                                 : in_language(info.description, info.description_in, ui.settings.language).c_str());
+                                 : info.tr.pick("description", info.description, ui.settings.language).c_str());
     return;
   }
   const auto pos = static_cast<int64_t>(m.index.position_of(raw(ui.selected)));

@@ -126,7 +126,8 @@ void draw_timeline(const PanelContext& ctx, UiState& ui, Commands& commands) {
   dl->AddRectFilled(area0, area1, IM_COL32(20, 22, 28, 255));
   // Axis labels at round times, as many as fit without touching; one cut off at the right is left out.
   for (const AxisTick& tick : axis_ticks(
-           v0, v1, width, [](const std::string& l) { return ImGui::CalcTextSize(l.c_str()).x; }, ui.time_units)) {
+           v0, v1, width, [](const std::string& l) { return ImGui::CalcTextSize(l.c_str()).x; },
+           ui.words.time_units())) {
     const float x = x_of(tick.t_s);
     dl->AddLine(ImVec2(x, area0.y), ImVec2(x, area1.y), IM_COL32(60, 60, 70, 255));
     if (x + 2 + ImGui::CalcTextSize(tick.label.c_str()).x <= area1.x)
@@ -185,7 +186,7 @@ void draw_timeline(const PanelContext& ctx, UiState& ui, Commands& commands) {
                         IM_COL32(255, 60, 60, 255));
   if (hovered) {
     const double t = t_of(ImGui::GetIO().MousePos.x);
-    ImGui::SetTooltip("%s  (drag to scrub, wheel to zoom)", ui.time(ns(static_cast<int64_t>(t * 1e9))).c_str());
+    ImGui::SetTooltip("%s", ui.trf("timeline.scrub_tip", ui.time(ns(static_cast<int64_t>(t * 1e9)))).c_str());
   }
 }
 

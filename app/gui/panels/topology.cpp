@@ -251,16 +251,11 @@ void draw_nodes(const Model& m, const Canvas& cv, const UiState& ui) {
     ImU32 fill = IM_COL32(60, 70, 90, 255);
     std::string status;
     if (n.role == NodeRole::worker) {
-      const ProcView pv = proc_state_at(m, n, ui.t_ns);
+      const ProcView pv = proc_state_at(m, n, ui.t_ns, ui.words);
       fill = pv.color;
       const int64_t backoff = pv.next_restart_ns > ui.t_ns ? pv.next_restart_ns - ui.t_ns : 0;
-      // The program's own state names follow the language; a supervisor's words (CrashLoopBackOff,
-      // activating (auto-restart)) stay as the tool prints them.
-      std::string state = pv.label;
-      if (state == proc_state_name(pv.state)) state = ui.words.proc_state(pv.state);
-      if (state == "no pod yet") state = ui.tr("canvas.no_pod_yet");
       if (pv.known || pv.restarts)
-        status = status_label(backoff > 0 && pv.label.empty() ? cv.words->backing_off : state, backoff, pv.restarts,
+        status = status_label(backoff > 0 && pv.label.empty() ? cv.words->backing_off : pv.label, backoff, pv.restarts,
                               *cv.words);
     }
     const float r = place.r;

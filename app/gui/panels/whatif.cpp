@@ -133,16 +133,15 @@ void compare_widgets(const Session& session, const UiState& ui, Commands& comman
   const Scenario& sc = session.model().scenario;
   section(ui.tr("whatif.compare"));
   ImGui::SetNextItemWidth(-ImGui::GetFontSize() * 7.5f);
-  std::string preview = ui.tr("whatif.off");
-  for (const VariantSpec& v : sc.variants)
-    if (v.name == session.compare_variant()) preview = in_language(v.name, v.name_in, ui.settings.language);
+  const std::string& preview = session.compare_variant().empty()
+                                   ? ui.tr("whatif.off")
+                                   : variant_title(sc, session.compare_variant(), ui.settings.language);
   if (ImGui::BeginCombo(fmt::format("{}###variant", ui.tr("whatif.variant")).c_str(), preview.c_str())) {
     if (ImGui::Selectable(fmt::format("{}###off", ui.tr("whatif.off")).c_str(), session.compare_variant().empty()))
       commands.post(RequestCompare{""});
     for (const VariantSpec& v : sc.variants)
-      if (ImGui::Selectable(
-              fmt::format("{}###{}", in_language(v.name, v.name_in, ui.settings.language), v.name).c_str(),
-              v.name == session.compare_variant()))
+      if (ImGui::Selectable(fmt::format("{}###{}", v.tr.pick("name", v.name, ui.settings.language), v.name).c_str(),
+                            v.name == session.compare_variant()))
         commands.post(RequestCompare{v.name});
     ImGui::EndCombo();
   }

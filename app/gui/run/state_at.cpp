@@ -46,7 +46,7 @@ uint32_t latest(const Trace& trace, const std::vector<uint32_t>& list, int64_t t
 
 }  // namespace
 
-ProcView proc_state_at(const Model& m, const NodeInfo& node, int64_t t_ns) {
+ProcView proc_state_at(const Model& m, const NodeInfo& node, int64_t t_ns, const Messages& words) {
   ProcView v;
   const Trace& trace = m.run.trace;
   // A worker follows its own records and its unit's (exit, back-off, restart of the whole service).
@@ -65,20 +65,20 @@ ProcView proc_state_at(const Model& m, const NodeInfo& node, int64_t t_ns) {
       trace.kind(trace[m.index.by_proc[raw(node.proc)].front()]) == kinds::deploy_scale_up) {
     // A spare place of a rolling update: no pod runs there until the Deployment creates one.
     v.state = ProcState::stopped;
-    v.label = "no pod yet";
+    v.label = words("canvas.no_pod_yet");
     v.color = state_color(v.state);
     return v;
   }
   if (best == UINT32_MAX) {  // no lifecycle record yet: started with the run (World's default)
     v.state = ProcState::running;
-    v.label = proc_state_name(v.state);
+    v.label = words.proc_state(v.state);
     v.color = state_color(v.state);
     return v;
   }
   const Record& r = trace[best];
   v.state = r.state;
   v.label = std::string(trace.detail_str(r, "state"));
-  if (v.label.empty()) v.label = proc_state_name(v.state);
+  if (v.label.empty()) v.label = words.proc_state(v.state);
   v.restarts = static_cast<uint32_t>(trace.detail_int(r, "restarts", 0));
   if (v.state == ProcState::backing_off) {
     const int64_t delay = trace.detail_int(r, "delay", -1);

@@ -4,6 +4,7 @@
 
 #include <imgui.h>
 
+#include "deploysim/messages.hpp"
 #include "gui/run/model.hpp"
 
 namespace deploysim::gui {
@@ -11,16 +12,16 @@ namespace deploysim::gui {
 /// A process as it stands at the playhead, derived from its trace records.
 struct ProcView {
   ProcState state = ProcState::none;  ///< What the latest lifecycle record set (running without one).
-  std::string label;                  ///< The tool's own word when it names one (CrashLoopBackOff, FATAL, ...).
-  bool known = true;                  ///< false: no lifecycle record yet.
-  ImU32 color = 0;                    ///< Colour of that state.
-  int64_t next_restart_ns = -1;       ///< When backing off: the planned restart (-1: none).
-  uint32_t restarts = 0;              ///< Restarts seen so far.
-  RecordId last = RecordId::none;     ///< The record that set the state.
+  std::string label;  ///< The tool's own word (CrashLoopBackOff, FATAL), else the state in the learner's words.
+  bool known = true;  ///< false: no lifecycle record yet.
+  ImU32 color = 0;    ///< Colour of that state.
+  int64_t next_restart_ns = -1;    ///< When backing off: the planned restart (-1: none).
+  uint32_t restarts = 0;           ///< Restarts seen so far.
+  RecordId last = RecordId::none;  ///< The record that set the state.
 };
 
 /// The state of a worker node at time t (its own records and its service unit's).
-ProcView proc_state_at(const Model& m, const NodeInfo& node, int64_t t_ns);
+ProcView proc_state_at(const Model& m, const NodeInfo& node, int64_t t_ns, const Messages& words);
 /// Memory used on host `h` at time t (bytes) and whether it came from measurements.
 uint64_t host_memory_at(const Model& m, size_t host, int64_t t_ns);
 /// Days left on a domain's serving certificate at time t (negative: expired).

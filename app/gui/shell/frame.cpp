@@ -148,7 +148,7 @@ void draw_frame(const Session& session, const Fonts& fonts, const std::string& a
     std::string title = windows[wi++];
     if (p.scenario_title && !m.scenario.info.name.empty())
       title = fmt::format("{}: {}{}", title.substr(0, title.find("###")),
-                          in_language(m.scenario.info.name, m.scenario.info.name_in, ui.settings.language),
+                          m.scenario.info.tr.pick("name", m.scenario.info.name, ui.settings.language),
                           title.substr(title.find("###")));
     const ImGuiWindowFlags flags = p.fixed ? ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse : 0;
     if (begin_panel(title, p.rect[li], ui, windows, flags)) p.draw(ctx, ui, commands);

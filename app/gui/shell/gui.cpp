@@ -103,7 +103,6 @@ void keep_words(UiState& ui) {
   }
   if (m) ui.words = std::move(*m);
   ui.canvas_words = canvas_words(ui.words);
-  ui.time_units = ui.words.time_units();
 }
 
 // Applies the commands panels, keys and the script posted during the frame.

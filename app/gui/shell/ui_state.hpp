@@ -120,14 +120,13 @@ struct UiState {
   Settings settings;          ///< Persisted part.
   Messages words;             ///< The program's words in settings.language (gui.cpp keeps it so).
   CanvasWords canvas_words;   ///< The canvas's words from `words`, made when the language changes.
-  TimeUnits time_units;       ///< How `words` writes durations, made when the language changes.
   std::string words_lang;     ///< The language `words` was last loaded for.
   std::string language_auto;  ///< The language the system gave (not saved as the learner's choice).
   std::vector<std::pair<std::string, std::string>> languages;  ///< The catalogues: code and the language's own name.
   /// The text of a key (assets/i18n) in the chosen language.
   const std::string& tr(std::string_view key) const { return words(key); }
   /// A duration in the learner's language (its [units]).
-  std::string time(Time t) const { return format_time(t, time_units); }
+  std::string time(Time t) const { return words.time(t); }
   /// The text of a key with its `{}` filled in.
   template <typename... Args>
   std::string trf(std::string_view key, const Args&... args) const {

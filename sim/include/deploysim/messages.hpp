@@ -49,9 +49,9 @@ class Messages {
   /// A process state's name in this language ([proc]: "실행 중" for running).
   const std::string& proc_state(ProcState s) const;
   /// A duration in this language's units.
-  std::string time(Time t) const { return format_time(t, time_units()); }
+  std::string time(Time t) const { return format_time(t, units_); }
   /// How durations are written in this language (the [units] table: "{}분", "{}초").
-  TimeUnits time_units() const;
+  const TimeUnits& time_units() const { return units_; }
   /// The language ("en").
   const std::string& lang() const { return lang_; }
 
@@ -59,6 +59,8 @@ class Messages {
   std::string lang_;
   std::map<std::string, std::string, std::less<>> own_, english_;
   std::string unknown_ = "[?]";
+  TimeUnits units_;
+  void read_units();
 };
 
 template <typename... Args>

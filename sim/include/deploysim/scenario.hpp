@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include "deploysim/text.hpp"
 #include "deploysim/time.hpp"
 
 namespace deploysim {
@@ -21,12 +22,11 @@ struct SourcePos {
 
 /// [scenario]
 struct ScenarioInfo {
-  std::string name;                                   ///< Title shown in the GUI.
-  std::string description;                            ///< One-paragraph description.
-  std::map<std::string, std::string> name_in;         ///< The name in other languages (`name_ko`), by code.
-  std::map<std::string, std::string> description_in;  ///< The description in other languages.
-  uint64_t seed = 1;                                  ///< Seed of every random stream.
-  Time duration = s(60);                              ///< Simulated length of a run.
+  std::string name;                 ///< Title shown in the GUI.
+  std::string description;          ///< One-paragraph description.
+  Translations tr;                  ///< `name` and `description` in other languages (`name_ko`, `description_ko`).
+  uint64_t seed = 1;                ///< Seed of every random stream.
+  Time duration = s(60);            ///< Simulated length of a run.
   int64_t start_unix = 1793523600;  ///< Calendar time (UTC seconds) at t = 0; default 2026-11-01T09:00:00Z.
   double slo = 0.999;               ///< Availability objective (`slo = 99.9`, in percent): sets the error budget.
 };
@@ -296,18 +296,11 @@ struct FaultSpec {
 /// [[variant]]: overrides of keys by path.
 struct VariantSpec {
   std::string name;                                      ///< English; what --variant and lessons name it by.
-  std::map<std::string, std::string> name_in;            ///< Its name in other languages (`name_ko`), by code.
+  Translations tr;                                       ///< `name` in other languages (`name_ko`).
   std::vector<std::pair<std::string, std::string>> set;  ///< path -> value as TOML text.
   std::vector<SourcePos> set_pos;                        ///< Position of each value in `set` (same order).
   SourcePos pos;                                         ///< Position of the [[variant]] table.
 };
-
-/// A text in `lang`: its translation when there is one, else the English.
-inline const std::string& in_language(const std::string& english, const std::map<std::string, std::string>& other,
-                                      std::string_view lang) {
-  const auto it = other.find(std::string(lang));
-  return it == other.end() || it->second.empty() ? english : it->second;
-}
 
 /// A whole scenario.
 struct Scenario {
@@ -327,6 +320,14 @@ struct Scenario {
   std::string source_text;  ///< The TOML text it was parsed from (variants re-parse it).
   std::vector<std::pair<std::string, std::string>> overrides;  ///< Applied path overrides.
 };
+
+/// A variant's name in `lang` (its `name_<lang>`), or `variant` itself when the scenario has no
+/// such variant.
+inline const std::string& variant_title(const Scenario& sc, const std::string& variant, std::string_view lang) {
+  for (const VariantSpec& v : sc.variants)
+    if (v.name == variant) return v.tr.pick("name", v.name, lang);
+  return variant;
+}
 
 /// A located error in a scenario file: `file:line:column: message`.
 struct ScenarioError {

@@ -74,6 +74,7 @@ std::optional<Messages> Messages::parse(std::string_view text, const std::string
   if (!parsed) return std::nullopt;
   Messages m;
   if (!flatten(*parsed, "", name, m.own_, error)) return std::nullopt;
+  m.read_units();
   return m;
 }
 
@@ -96,6 +97,7 @@ std::optional<Messages> Messages::load(std::string_view lang, std::string* error
     auto en = one("en");
     if (!en) return std::nullopt;
     m->english_ = std::move(en->own_);
+    m->read_units();  // a unit this language lacks reads in English
   }
   return m;
 }
@@ -117,40 +119,21 @@ const std::string& Messages::stage(Stage s) const {
 }
 
 const std::string& Messages::proc_state(ProcState s) const {
-  switch (s) {
-    case ProcState::starting:
-      return (*this)("proc.starting");
-    case ProcState::running:
-      return (*this)("proc.running");
-    case ProcState::hung:
-      return (*this)("proc.hung");
-    case ProcState::exited:
-      return (*this)("proc.exited");
-    case ProcState::crashed:
-      return (*this)("proc.crashed");
-    case ProcState::backing_off:
-      return (*this)("proc.backing_off");
-    case ProcState::failed:
-      return (*this)("proc.failed");
-    case ProcState::stopped:
-      return (*this)("proc.stopped");
-    case ProcState::stopping:
-      return (*this)("proc.stopping");
-    default:
-      return (*this)("proc.none");
-  }
+  // Literal keys, in ProcState order (tests/test_messages.cpp finds them in the code).
+  static constexpr const char* keys[] = {"proc.none",    "proc.starting", "proc.running",     "proc.hung",
+                                         "proc.exited",  "proc.crashed",  "proc.backing_off", "proc.failed",
+                                         "proc.stopped", "proc.stopping"};
+  const auto i = static_cast<size_t>(s);
+  return (*this)(i < std::size(keys) ? keys[i] : keys[0]);
 }
 
-TimeUnits Messages::time_units() const {
-  TimeUnits u;
-  u.ns = (*this)("units.ns");
-  u.us = (*this)("units.us");
-  u.ms = (*this)("units.ms");
-  u.s = (*this)("units.s");
-  u.min = (*this)("units.min");
-  u.h = (*this)("units.h");
-  u.d = (*this)("units.d");
-  return u;
+// Read once per catalogue: durations are formatted on every narrated record and every frame.
+void Messages::read_units() {
+  for (auto [key, field] :
+       {std::pair{"units.ns", &units_.ns}, std::pair{"units.us", &units_.us}, std::pair{"units.ms", &units_.ms},
+        std::pair{"units.s", &units_.s}, std::pair{"units.min", &units_.min}, std::pair{"units.h", &units_.h},
+        std::pair{"units.d", &units_.d}})
+    if (const std::string& text = (*this)(key); &text != &unknown_) *field = text;  // else English's default
 }
 
 }  // namespace deploysim

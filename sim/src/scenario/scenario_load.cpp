@@ -60,8 +60,8 @@ uint8_t read_tls_versions(TableReader& r, uint8_t fallback) {
 void read_info(TableReader& r, ScenarioInfo& info) {
   info.name = r.string("name", R"(name = "One IP, two domains")").value_or("");
   info.description = r.string("description", R"(description = "...")").value_or("");
-  info.name_in = r.translations("name");
-  info.description_in = r.translations("description");
+  r.translations("name", info.tr);
+  r.translations("description", info.tr);
   info.seed = static_cast<uint64_t>(r.integer("seed", 0, INT64_MAX, "seed = 42").value_or(1));
   info.duration = r.positive_duration("duration").value_or(info.duration);
   if (info.duration > days(3650)) r.fail("duration", fmt::format("{} must be at most 3650d", r.name_of("duration")));
@@ -361,7 +361,7 @@ void flatten_set(LoadContext& ctx, const toml::table& t, const std::string& pref
 
 void read_variant(TableReader& r, VariantSpec& v) {
   v.name = r.required_string("name", R"(name = "one worker")");
-  v.name_in = r.translations("name");
+  r.translations("name", v.tr);
   v.pos = r.pos();
   const toml::table* set = r.table("set", R"(set = { "service.api.workers" = 1 })");
   if (!set || set->empty())

@@ -117,19 +117,13 @@ std::optional<std::string> TableReader::string(std::string_view key, std::string
   return n->as_string()->get();
 }
 
-std::map<std::string, std::string> TableReader::translations(std::string_view key) {
-  std::map<std::string, std::string> out;
+void TableReader::translations(std::string_view key, Translations& tr) {
   std::vector<std::string> keys;
-  for (const auto& [k, v] : table_) {
-    const std::string_view name = k.str();
-    if (name.size() < key.size() + 3 || !name.starts_with(key) || name[key.size()] != '_') continue;
-    const std::string_view lang = name.substr(key.size() + 1);
-    if (lang.size() <= 3 && std::all_of(lang.begin(), lang.end(), [](char c) { return c >= 'a' && c <= 'z'; }))
-      keys.emplace_back(name);
-  }
+  for (const auto& [k, v] : table_)
+    if (const auto tk = translated_key(k.str()); tk && tk->first == key) keys.emplace_back(k.str());
   for (const std::string& k : keys)
-    if (auto text = string(k, fmt::format(R"({} = "...")", k))) out.emplace(k.substr(key.size() + 1), std::move(*text));
-  return out;
+    if (auto text = string(k, fmt::format(R"({} = "...")", k)))
+      tr.fields[std::string(key)][k.substr(key.size() + 1)] = std::move(*text);
 }
 
 std::string TableReader::required_string(std::string_view key, std::string_view example) {

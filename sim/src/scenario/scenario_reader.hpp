@@ -16,6 +16,7 @@
 
 #include <toml++/toml.h>
 
+#include "deploysim/text.hpp"
 #include "deploysim/scenario.hpp"
 
 namespace deploysim::detail {
@@ -64,7 +65,7 @@ class TableReader {
   std::optional<std::string> string(std::string_view key, std::string_view example);
   /// The translations of a text key: every `<key>_<lang>` string (`name_ko`, `description_ko`),
   /// by language code (two or three lower-case letters), so a language is added in the file only.
-  std::map<std::string, std::string> translations(std::string_view key);
+  void translations(std::string_view key, Translations& tr);
   /// A string that must be given.
   std::string required_string(std::string_view key, std::string_view example);
   /// A lower-cased DNS name.
