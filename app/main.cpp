@@ -9,6 +9,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/cli_platform.hpp"
+#include "cli/language.hpp"
 #include "cli/tour.hpp"
 #include "deploysim/assets.hpp"
 #include "deploysim/messages.hpp"
@@ -19,21 +20,21 @@
 
 namespace {
 
-void print_version() {
+void print_version(const deploysim::Messages& words) {
   std::printf("deploysim %s\n", DEPLOYSIM_VERSION);
 #if DEPLOYSIM_WITH_GUI
   std::printf("%s, %s\n", deploysim::gui::toolkit_versions().c_str(), OpenSSL_version(OPENSSL_VERSION));
 #else
-  std::printf("headless build (no GUI), %s\n", OpenSSL_version(OPENSSL_VERSION));
+  std::printf("%s, %s\n", words("cli.headless_build").c_str(), OpenSSL_version(OPENSSL_VERSION));
 #endif
-  std::printf("assets: %s\n", deploysim::assets_dir().c_str());
+  std::printf("%s\n", words.format("cli.assets", deploysim::assets_dir()).c_str());
 }
 
-int terminal_fallback(const std::string& lesson, const std::string& lang, const char* why) {
-  std::printf("deploysim: %s; running the lesson as a narrated terminal walkthrough instead.\n\n", why);
+int terminal_fallback(const std::string& lesson, const deploysim::Messages& words, const std::string& why) {
+  std::printf("deploysim: %s\n\n", words.format("cli.fallback", why).c_str());
   deploysim::cli::TourOptions tour;
   tour.lesson = lesson;
-  tour.lang = lang.empty() ? deploysim::Messages::system_language() : lang;
+  tour.lang = words.lang();
   const int rc = deploysim::cli::run_tour(tour);
   return rc == 2 ? 2 : 0;
 }
@@ -45,26 +46,38 @@ int main(int argc, char** argv) {
   // source tree the binary was built in.
   if (const std::string installed = deploysim::cli::installed_assets_dir(); !installed.empty())
     deploysim::set_assets_dir(installed);
-  CLI::App app{"deploysim: watch a request travel from a browser to a FastAPI worker, and what keeps it alive"};
+  deploysim::cli::Context ctx;
+  {
+    std::string error;
+    // The command line's own words are in the learner's language, help texts included.
+    auto words = deploysim::Messages::load(deploysim::cli::cli_language(argc, argv), &error);
+    if (!words) words = deploysim::Messages::load("en", &error);
+    if (!words) {
+      std::fprintf(stderr, "deploysim: %s\n", error.c_str());
+      return 2;
+    }
+    ctx.words = std::move(*words);
+  }
+  CLI::App app{ctx.words("cli_help.app")};
   app.require_subcommand(0, 1);
   bool version = false;
-  app.add_flag("--version", version, "Print the versions of deploysim, ImGui, GLFW and OpenSSL");
+  app.add_flag("--version", version, ctx.words("cli_help.version"));
 
-  deploysim::cli::Context ctx;
 #if DEPLOYSIM_WITH_GUI
   deploysim::gui::GuiOptions gui_options;
-  CLI::App* gui = app.add_subcommand("gui", "Open the window (optionally scripted, for tests)");
-  gui->add_option("scenario", gui_options.scenario, "Scenario or lesson file to open");
-  gui->add_option("--frames", gui_options.frames, "Render N frames, then quit");
-  gui->add_option("--screenshot", gui_options.screenshot, "Write the last frame as PNG");
-  gui->add_option("--script", gui_options.script, "Run the commands in FILE (one per line)");
-  gui->add_option("--size", gui_options.width, "Window width")->excludes("--frames")->group("");
+  CLI::App* gui = app.add_subcommand("gui", ctx.words("cli_help.gui"));
+  gui->add_option("scenario", gui_options.scenario, ctx.words("cli_help.gui_scenario"));
+  gui->add_option("--frames", gui_options.frames, ctx.words("cli_help.gui_frames"));
+  gui->add_option("--screenshot", gui_options.screenshot, ctx.words("cli_help.gui_screenshot"));
+  gui->add_option("--script", gui_options.script, ctx.words("cli_help.gui_script"));
+  gui->add_option("--size", gui_options.width, ctx.words("cli_help.gui_size"))->excludes("--frames")->group("");
   // The language of the window: here, else the settings, else the system's (LANG=ko_KR.UTF-8).
   const std::vector<std::string> languages = deploysim::Messages::languages();
-  gui->add_option("--lang", gui_options.lang, "Language (default: the settings, else the system's)")
-      ->check(CLI::IsMember(languages));
-  app.add_option("--lang", gui_options.lang, "Language of the window (as for gui)")->check(CLI::IsMember(languages));
+  gui->add_option("--lang", gui_options.lang, ctx.words("cli_help.gui_lang"))->check(CLI::IsMember(languages));
 #endif
+  // Before any subcommand, for every command (cli_language reads it before the parser exists).
+  std::string lang;
+  app.add_option("--lang", lang, ctx.words("cli_help.lang"))->check(CLI::IsMember(deploysim::Messages::languages()));
 
   deploysim::cli::register_check_command(app, ctx);
   deploysim::cli::register_run_commands(app, ctx);
@@ -86,6 +99,7 @@ int main(int argc, char** argv) {
   deploysim::cli::register_handout_command(app, ctx, scripted_gui);
   deploysim::cli::register_exercise_command(app, ctx);
 
+  deploysim::cli::localize_cli(app, ctx.words);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -93,25 +107,25 @@ int main(int argc, char** argv) {
     return rc == 0 ? 0 : 2;
   }
   if (version) {
-    print_version();
+    print_version(ctx.words);
     return 0;
   }
 #if DEPLOYSIM_WITH_GUI
+  if (gui_options.lang.empty()) gui_options.lang = lang;
   if (app.get_subcommands().empty() || gui->parsed()) {
     const auto result = deploysim::gui::run_gui(gui_options);
     if (result == deploysim::gui::GuiResult::no_display) {
       if (gui->parsed() && (gui_options.frames || !gui_options.script.empty())) {
-        std::fprintf(stderr, "deploysim: no display available for the GUI (try xvfb-run)\n");
+        std::fprintf(stderr, "deploysim: %s\n", ctx.words("cli.no_display_gui").c_str());
         return 1;
       }
-      return terminal_fallback(gui_options.scenario, gui_options.lang,
-                               "no display available (DISPLAY unset or GLFW could not open a window)");
+      return terminal_fallback(gui_options.scenario, ctx.words, ctx.words("cli.no_display"));
     }
     if (result == deploysim::gui::GuiResult::bad_input) return 2;
     return result == deploysim::gui::GuiResult::ok ? 0 : 1;
   }
 #else
-  if (app.get_subcommands().empty()) return terminal_fallback("", "", "this build has no GUI (DEPLOYSIM_GUI=OFF)");
+  if (app.get_subcommands().empty()) return terminal_fallback("", ctx.words, ctx.words("cli.no_gui_build"));
 #endif
   return ctx.exit_code;
 }

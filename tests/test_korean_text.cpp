@@ -7,6 +7,8 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <regex>
 #include <set>
 #include <string>
@@ -19,6 +21,7 @@
 #include "deploysim/messages.hpp"
 #include "deploysim/narration.hpp"
 #include "deploysim/simulate.hpp"
+#include "deploysim/error_texts.hpp"
 
 using namespace deploysim;
 
@@ -168,6 +171,7 @@ TEST_CASE("every shipped scenario's narration reads as Korean, in every variant"
   const auto ko = Narrator::load("ko", &error);
   REQUIRE_MESSAGE(ko, error);
   size_t narrated = 0;
+  std::set<std::string> detail_keys;
   for (const auto& file : files_in("scenarios")) {
     const LoadResult base = load_scenario_file(file.string());
     REQUIRE(base.scenario);
@@ -190,6 +194,7 @@ TEST_CASE("every shipped scenario's narration reads as Korean, in every variant"
       add_names(*sc.scenario, names);
       std::set<std::tuple<Sym, uint32_t, NodeId, NodeId, NodeId>> seen;
       for (const Record& r : run.trace.records()) {
+        for (const Field& f : run.trace.details(r)) detail_keys.insert(std::string(run.trace.str(f.key)));
         if (!seen.emplace(r.narration, r.details, r.actor, r.from, r.to).second) continue;
         ++narrated;
         check_text(fmt::format("{}{} {}", file.filename().string(), variant.empty() ? "" : " [" + variant + "]",
@@ -200,6 +205,70 @@ TEST_CASE("every shipped scenario's narration reads as Korean, in every variant"
   }
   MESSAGE("checked ", narrated, " Korean sentences");
   CHECK(narrated >= 500);
+  // The inspector labels every detail these runs write, in every language.
+  CHECK(detail_keys.size() >= 100);
+  for (const std::string& lang : Messages::languages()) {
+    const auto words = Messages::load(lang, &error);
+    REQUIRE_MESSAGE(words, error);
+    for (const std::string& key : detail_keys) {
+      INFO(lang, ".toml has no [detail] label for ", key);
+      CHECK(words->has("detail." + key));
+    }
+  }
+}
+
+TEST_CASE("every located error of the broken test files reads as Korean") {
+  Words kept = kept_words();
+  // Key names and values of the file formats are typed as they are: every word the format
+  // documents in backticks.
+  for (const char* doc : {"scenario-format.md", "lessons.md", "trace-format.md"}) {
+    std::ifstream in(std::filesystem::path(DEPLOYSIM_TEST_DIR) / ".." / "docs" / doc);
+    std::stringstream text;
+    text << in.rdbuf();
+    const std::string s = text.str();
+    const std::regex code("`([^`]*)`"), word("[A-Za-z]+");
+    for (std::sregex_iterator it(s.begin(), s.end(), code), end; it != end; ++it) {
+      const std::string span = (*it)[1].str();
+      for (std::sregex_iterator w(span.begin(), span.end(), word), e; w != e; ++w) kept.insert(w->str());
+    }
+  }
+  REQUIRE(kept.count("supervisor"));
+  std::string error;
+  const auto ko = Messages::load("ko", &error);
+  REQUIRE_MESSAGE(ko, error);
+  REQUIRE(ko->error_texts());
+  // What the user typed is quoted as typed ('wokers', "1 minute", [[service]], `code`): not
+  // Korean's to check.
+  const std::regex quoted(R"('[^']*'|"[^"]*"|\[\[?[^\]]*\]\]?|`[^`]*`)");
+  size_t checked = 0;
+  const std::filesystem::path tests(DEPLOYSIM_TEST_DIR);
+  for (const char* dir : {"scenarios/broken", "lessons/broken", "exercises/broken"})
+    for (const auto& e : std::filesystem::directory_iterator(tests / dir)) {
+      const std::string file = e.path().string();
+      std::optional<ScenarioError> err;
+      if (std::string_view(dir).starts_with("scenarios")) {
+        err = load_scenario_file(file).error;
+      } else if (std::string_view(dir).starts_with("lessons")) {
+        const LessonLoad l = load_lesson_file(file);
+        err = l.error;
+        if (!err) {
+          const LoadResult sc = load_lesson_scenario(*l.lesson);
+          REQUIRE(sc.scenario);
+          const Run run = simulate(*sc.scenario);
+          for (const LessonIssue& issue : check_lesson(*l.lesson, run.trace, run.metrics))
+            if (!issue.warning && !err) err = issue.where;
+        }
+      } else {
+        err = load_exercise_file(file).error;
+      }
+      REQUIRE_MESSAGE(err, file, " loads without an error");
+      const std::string korean = ko->error(err->message);
+      INFO(file, ": ", err->message);
+      CHECK(korean != err->message);
+      ++checked;
+      check_text(e.path().filename().string(), std::regex_replace(korean, quoted, "''"), kept);
+    }
+  CHECK(checked >= 50);
 }
 
 TEST_CASE("the window's Korean words read as Korean") {

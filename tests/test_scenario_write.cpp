@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "deploysim/scenario.hpp"
+#include "deploysim/messages.hpp"
 #include "deploysim/scenario_write.hpp"
 #include "deploysim/simulate.hpp"
 
@@ -41,7 +42,10 @@ Scenario variant(const Scenario& base, const std::string& name) {
 // Saves `whatif`, loads the text back, and checks that both runs are the same run and that it
 // differs from the original file's run (so the comparison means something).
 ScenarioText saved_and_checked(const Scenario& original, const Scenario& whatif, bool korean = false) {
-  const ScenarioText saved = write_scenario_text(whatif, korean);
+  std::string error;
+  const auto words = Messages::load(korean ? "ko" : "en", &error);
+  REQUIRE_MESSAGE(words, error);
+  const ScenarioText saved = write_scenario_text(whatif, *words);
   if (saved.error) FAIL(saved.error->to_string());
   LoadResult back = load_scenario_text(saved.text, whatif.source_path);
   if (back.error) FAIL(back.error->to_string() << "\n" << saved.text);

@@ -27,17 +27,17 @@ struct ExerciseArgs {
   std::string lang = "en";
 };
 
-void print_error(const ScenarioError& e) { std::fprintf(stderr, "%s\n", e.to_string().c_str()); }
+void print_error(const ScenarioError& e, const Messages& w) { std::fprintf(stderr, "%s\n", e.to_string(w).c_str()); }
 
-void print_list(std::string_view lang) {
+void print_list(const Messages& w) {
   for (const std::string& file : list_exercises()) {
     const ExerciseLoad l = load_exercise_file(file);
     if (!l.exercise) {
-      print_error(*l.error);
+      print_error(*l.error, w);
       continue;
     }
     std::printf("%-28s %-13s %s\n", l.exercise->id.c_str(), l.exercise->topic.c_str(),
-                l.exercise->tr.pick("title", l.exercise->title, lang).c_str());
+                l.exercise->tr.pick("title", l.exercise->title, w.lang()).c_str());
   }
 }
 
@@ -57,7 +57,7 @@ int print_grade(const Exercise& ex, const std::vector<ExerciseSetting>& settings
                 const Messages& w) {
   const Grade g = grade_exercise(ex, settings);
   if (g.error) {
-    print_error(*g.error);
+    print_error(*g.error, w);
     return 2;
   }
   if (!who.empty()) std::printf("== %s\n", who.c_str());
@@ -81,16 +81,16 @@ int run_exercise(const ExerciseArgs& a) {
     return 2;
   }
   if (a.list) {
-    print_list(a.lang);
+    print_list(*words);
     return 0;
   }
   if (a.id.empty()) {
-    std::fprintf(stderr, "deploysim exercise: give an exercise id (see `deploysim exercise --list`)\n");
+    std::fprintf(stderr, "deploysim exercise: %s\n", (*words)("exercise_cli.give_id").c_str());
     return 2;
   }
   const ExerciseLoad l = load_exercise_file(exercise_path(a.id));
   if (!l.exercise) {
-    print_error(*l.error);
+    print_error(*l.error, *words);
     return 2;
   }
   const Exercise& ex = *l.exercise;
@@ -98,7 +98,7 @@ int run_exercise(const ExerciseArgs& a) {
   for (const std::string& s : a.sets) {
     const auto eq = s.find('=');
     if (eq == std::string::npos || eq == 0) {
-      std::fprintf(stderr, "--set %s: expected path=value, e.g. --set service.api.workers=3\n", s.c_str());
+      std::fprintf(stderr, "%s\n", words->format("exercise_cli.bad_set", s).c_str());
       return 2;
     }
     typed.push_back({s.substr(0, eq), setting_value_text(s.substr(eq + 1)), "--set " + s, {}});
@@ -111,13 +111,12 @@ int run_exercise(const ExerciseArgs& a) {
   for (const std::string& file : a.settings_files) {
     const SettingsFile sf = load_settings_file(file);
     if (sf.error) {
-      print_error(*sf.error);
+      print_error(*sf.error, *words);
       worst = 2;
       continue;
     }
     if (!sf.exercise.empty() && sf.exercise != ex.id) {
-      std::fprintf(stderr, "%s:1:1: written for exercise '%s', not '%s'\n", file.c_str(), sf.exercise.c_str(),
-                   ex.id.c_str());
+      std::fprintf(stderr, "%s\n", words->format("exercise_cli.other_exercise", file, sf.exercise, ex.id).c_str());
       worst = 2;
       continue;
     }
@@ -136,18 +135,15 @@ int run_exercise(const ExerciseArgs& a) {
 
 void register_exercise_command(CLI::App& app, Context& ctx) {
   auto args = std::make_shared<ExerciseArgs>();
-  CLI::App* cmd = app.add_subcommand(
-      "exercise",
-      "Grade an exercise: apply what-if settings, simulate, check the goal (exit 0 solved, 1 not, 2 bad input)");
-  cmd->add_option("id", args->id, "Exercise id (file name in assets/exercises without .toml) or an exercise file");
-  cmd->add_flag("--list", args->list, "List the exercises");
-  cmd->add_option("--set", args->sets, "path=value: a what-if setting the exercise allows (repeatable)");
-  cmd->add_option("--settings", args->settings_files,
-                  "Settings files to grade, one learner each: [set] \"path\" = value (see docs/lessons.md)")
-      ->expected(1, -1);
-  cmd->add_flag("--reference", args->reference, "Grade the exercise's reference solution");
-  args->lang = Messages::system_language();  // unless --lang says otherwise
-  cmd->add_option("--lang", args->lang, "Language of the texts")->check(CLI::IsMember(Messages::languages()));
+  CLI::App* cmd = app.add_subcommand("exercise", ctx.words("cli_help.exercise"));
+  cmd->add_option("id", args->id, ctx.words("cli_help.exercise_id"));
+  cmd->add_flag("--list", args->list, ctx.words("cli_help.exercise_list"));
+  cmd->add_option("--set", args->sets, ctx.words("cli_help.exercise_set"));
+  cmd->add_option("--settings", args->settings_files, ctx.words("cli_help.exercise_settings"))->expected(1, -1);
+  cmd->add_flag("--reference", args->reference, ctx.words("cli_help.exercise_reference"));
+  args->lang = ctx.words.lang();  // unless --lang says otherwise
+  cmd->add_option("--lang", args->lang, ctx.words("cli_help.exercise_lang"))
+      ->check(CLI::IsMember(Messages::languages()));
   cmd->callback([args, &ctx] { ctx.exit_code = run_exercise(*args); });
 }
 

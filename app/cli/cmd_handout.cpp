@@ -9,7 +9,7 @@
 
 #include <fmt/format.h>
 
-#include "cli/columns.hpp"
+#include "deploysim/columns.hpp"
 #include "cli/commands.hpp"
 #include "cli/handout.hpp"
 #include "cli/tour.hpp"
@@ -98,20 +98,20 @@ std::string render_script(const Lesson& lesson, const Run& run, const std::strin
 }
 
 int make_handout(const HandoutOptions& o, const ScriptedGui& gui) {
-  const std::string file = resolve_lesson(o.lesson);
-  const auto loaded = load_lesson_scenario(file);
-  if (!loaded) return 2;
-  const Lesson& lesson = loaded->lesson;
   std::string err;
-  const auto narrator = Narrator::load(o.lang, &err);
-  const GlossaryLoad glossary = load_glossary();
-  if (!narrator || glossary.error) {
-    std::fprintf(stderr, "%s\n", narrator ? glossary.error->to_string().c_str() : ("deploysim: " + err).c_str());
-    return 2;
-  }
   const auto words = Messages::load(o.lang, &err);
   if (!words) {
     std::fprintf(stderr, "deploysim: %s\n", err.c_str());
+    return 2;
+  }
+  const std::string file = resolve_lesson(o.lesson);
+  const auto loaded = load_lesson_scenario(file, *words);
+  if (!loaded) return 2;
+  const Lesson& lesson = loaded->lesson;
+  const auto narrator = Narrator::load(o.lang, &err);
+  const GlossaryLoad glossary = load_glossary();
+  if (!narrator || glossary.error) {
+    std::fprintf(stderr, "%s\n", narrator ? glossary.error->to_string(*words).c_str() : ("deploysim: " + err).c_str());
     return 2;
   }
   const Run run = simulate(loaded->scenario);
@@ -183,14 +183,7 @@ int make_handout(const HandoutOptions& o, const ScriptedGui& gui) {
                          : rendered == ScriptedGuiResult::no_display ? Note::no_display
                                                                      : Note::render_failed,
                          *words);
-    std::string ignored;
-    const auto english = Messages::load("en", &ignored);
-    std::fprintf(stderr, "deploysim: %s\n",
-                 note(!gui                                        ? Note::no_gui
-                      : rendered == ScriptedGuiResult::no_display ? Note::no_display
-                                                                  : Note::render_failed,
-                      english ? *english : *words)
-                     .c_str());
+    std::fprintf(stderr, "deploysim: %s\n", h.images_note.c_str());
   }
   const fs::path base = out.has_parent_path() ? out.parent_path() : fs::current_path(ec);
   const std::string text =
@@ -200,7 +193,7 @@ int make_handout(const HandoutOptions& o, const ScriptedGui& gui) {
   f << text;
   f.close();
   if (!f) {
-    std::fprintf(stderr, "%s:0:0: cannot write the handout\n", out.string().c_str());
+    std::fprintf(stderr, "%s\n", words->format("cli.cannot_write_handout", out.string()).c_str());
     return 1;
   }
   std::printf("%s\n", out.string().c_str());
@@ -210,14 +203,13 @@ int make_handout(const HandoutOptions& o, const ScriptedGui& gui) {
 }  // namespace
 
 void register_handout_command(CLI::App& app, Context& ctx, ScriptedGui gui) {
-  auto* cmd = app.add_subcommand("handout", "Write a lesson as a printable handout (Markdown or HTML)");
+  auto* cmd = app.add_subcommand("handout", ctx.words("cli_help.handout"));
   auto o = std::make_shared<HandoutOptions>();
-  cmd->add_option("lesson", o->lesson, "Lesson id (e.g. 03-no-sni), part of it, or a file")->required();
-  cmd->add_option("--format", o->format, "md or html (one self-contained file)")->check(CLI::IsMember({"md", "html"}));
-  o->lang = Messages::system_language();  // unless --lang says otherwise
-  cmd->add_option("--lang", o->lang, "Language (a file in assets/i18n: en, ko, ...)")
-      ->check(CLI::IsMember(Messages::languages()));
-  cmd->add_option("-o,--output", o->output, "Output file (default LESSON-LANG.md or .html)");
+  cmd->add_option("lesson", o->lesson, ctx.words("cli_help.handout_lesson"))->required();
+  cmd->add_option("--format", o->format, ctx.words("cli_help.handout_format"))->check(CLI::IsMember({"md", "html"}));
+  o->lang = ctx.words.lang();  // unless --lang says otherwise
+  cmd->add_option("--lang", o->lang, ctx.words("cli_help.handout_lang"))->check(CLI::IsMember(Messages::languages()));
+  cmd->add_option("-o,--output", o->output, ctx.words("cli_help.handout_output"));
   cmd->callback([&ctx, o, gui] { ctx.exit_code = make_handout(*o, gui); });
 }
 

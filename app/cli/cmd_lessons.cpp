@@ -7,7 +7,7 @@
 
 #include <fmt/format.h>
 
-#include "cli/columns.hpp"
+#include "deploysim/columns.hpp"
 #include "cli/cli_platform.hpp"
 #include "cli/commands.hpp"
 #include "cli/tour.hpp"
@@ -51,38 +51,38 @@ std::string resolve_lesson(const std::string& name) {
   return name;
 }
 
-std::optional<LessonScenario> load_lesson_scenario(const std::string& file) {
+std::optional<LessonScenario> load_lesson_scenario(const std::string& file, const Messages& words) {
   LessonLoad ll = load_lesson_file(file);
   if (!ll.lesson) {
-    std::fprintf(stderr, "%s\n", ll.error->to_string().c_str());
+    std::fprintf(stderr, "%s\n", ll.error->to_string(words).c_str());
     return std::nullopt;
   }
   LoadResult loaded = load_scenario_file(ll.lesson->scenario_path);
   if (loaded.scenario && !ll.lesson->variant.empty()) loaded = apply_variant(*loaded.scenario, ll.lesson->variant);
   if (!loaded.scenario) {
-    std::fprintf(stderr, "%s\n", loaded.error->to_string().c_str());
+    std::fprintf(stderr, "%s\n", loaded.error->to_string(words).c_str());
     return std::nullopt;
   }
   return LessonScenario{std::move(*ll.lesson), std::move(*loaded.scenario)};
 }
 
 int run_tour(const TourOptions& options) {
-  const std::string file = resolve_lesson(options.lesson);
-  if (file.empty()) {
-    std::fprintf(stderr, "deploysim: no lessons found in %s/lessons\n", assets_dir().c_str());
-    return 2;
-  }
-  const auto loaded = load_lesson_scenario(file);
-  if (!loaded) return 2;
-  const Lesson& lesson = loaded->lesson;
   std::string err;
-  const auto narrator = Narrator::load(options.lang, &err);
-  if (!narrator) {
+  const auto words = Messages::load(options.lang, &err);
+  if (!words) {
     std::fprintf(stderr, "deploysim: %s\n", err.c_str());
     return 2;
   }
-  const auto words = Messages::load(options.lang, &err);
-  if (!words) {
+  const std::string file = resolve_lesson(options.lesson);
+  if (file.empty()) {
+    std::fprintf(stderr, "deploysim: %s\n", words->format("cli.no_lessons", assets_dir() + "/lessons").c_str());
+    return 2;
+  }
+  const auto loaded = load_lesson_scenario(file, *words);
+  if (!loaded) return 2;
+  const Lesson& lesson = loaded->lesson;
+  const auto narrator = Narrator::load(options.lang, &err);
+  if (!narrator) {
     std::fprintf(stderr, "deploysim: %s\n", err.c_str());
     return 2;
   }
@@ -143,16 +143,15 @@ int run_tour(const TourOptions& options) {
 }
 
 void register_lesson_commands(CLI::App& app, Context& ctx) {
-  auto* lessons = app.add_subcommand("lessons", "List the lessons");
+  auto* lessons = app.add_subcommand("lessons", ctx.words("cli_help.lessons"));
   auto lang = std::make_shared<std::string>("en");
-  *lang = Messages::system_language();  // unless --lang says otherwise
-  lessons->add_option("--lang", *lang, "Language of the titles (en, ko)")->check(CLI::IsMember(Messages::languages()));
+  *lang = ctx.words.lang();  // unless --lang says otherwise
+  lessons->add_option("--lang", *lang, ctx.words("cli_help.lessons_lang"))->check(CLI::IsMember(Messages::languages()));
   lessons->callback([&ctx, lang] {
     for (const auto& f : list_lessons()) {
       const LessonLoad ll = load_lesson_file(f);
       if (!ll.lesson) {
-        std::fprintf(stderr, "%s:%u:%u: %s\n", ll.error->file.c_str(), ll.error->line, ll.error->column,
-                     ll.error->message.c_str());
+        std::fprintf(stderr, "%s\n", ll.error->to_string(ctx.words).c_str());
         ctx.exit_code = 2;
         continue;
       }
@@ -161,13 +160,13 @@ void register_lesson_commands(CLI::App& app, Context& ctx) {
     }
   });
 
-  auto* tour = app.add_subcommand("tour", "Walk through a lesson in the terminal, narrated");
+  auto* tour = app.add_subcommand("tour", ctx.words("cli_help.tour"));
   auto opts = std::make_shared<TourOptions>();
-  tour->add_option("lesson", opts->lesson, "Lesson id (e.g. 01-https-request), part of it, or a file");
-  opts->lang = Messages::system_language();  // unless --lang says otherwise
-  tour->add_option("--lang", opts->lang, "Narration language (en, ko)")->check(CLI::IsMember(Messages::languages()));
-  tour->add_flag("!--no-pause", opts->pause, "Do not wait for Enter between steps");
-  tour->add_flag("--sources", opts->sources, "Show where each step's claims come from");
+  tour->add_option("lesson", opts->lesson, ctx.words("cli_help.tour_lesson"));
+  opts->lang = ctx.words.lang();  // unless --lang says otherwise
+  tour->add_option("--lang", opts->lang, ctx.words("cli_help.tour_lang"))->check(CLI::IsMember(Messages::languages()));
+  tour->add_flag("!--no-pause", opts->pause, ctx.words("cli_help.tour_no_pause"));
+  tour->add_flag("--sources", opts->sources, ctx.words("cli_help.tour_sources"));
   tour->callback([&ctx, opts] { ctx.exit_code = run_tour(*opts); });
 }
 

@@ -6,7 +6,7 @@
 
 #include <fmt/format.h>
 
-#include "cli/columns.hpp"
+#include "deploysim/columns.hpp"
 #include "cli/commands.hpp"
 #include "deploysim/metrics_report.hpp"
 #include "deploysim/messages.hpp"
@@ -32,7 +32,7 @@ struct RunOptions {
   std::string level = "full";
 };
 
-int bad_input(const std::string& message) {
+int bad_input(const std::string& message) {  // message already in the learner's language
   std::fprintf(stderr, "%s\n", message.c_str());
   return 2;
 }
@@ -43,58 +43,57 @@ bool write_file(const std::string& path, const std::string& text) {
   return static_cast<bool>(out);
 }
 
-int run_command(const RunOptions& o) {
+int run_command(const RunOptions& o, const Messages& cli_words) {
+  std::string error;
+  // --lang names this command's language; the words main loaded already follow it.
+  const auto loaded_words = Messages::load(o.lang, &error);
+  if (!loaded_words) return bad_input(error);
+  const Messages& words = o.lang == cli_words.lang() ? cli_words : *loaded_words;
   LoadResult loaded = load_scenario_file(o.file);
-  if (loaded.error) return bad_input(loaded.error->to_string());
+  if (loaded.error) return bad_input(loaded.error->to_string(words));
   if (!o.variant.empty()) {
     loaded = apply_variant(*loaded.scenario, o.variant);
-    if (loaded.error) return bad_input(loaded.error->to_string());
+    if (loaded.error) return bad_input(loaded.error->to_string(words));
   }
   const Scenario& sc = *loaded.scenario;
   Options opt;
   opt.seed = o.seed;
   if (!o.until.empty()) {
     const auto until = parse_duration(o.until);
-    if (!until || *until < Time{})
-      return bad_input(fmt::format(
-          "--until:1:1: \"{}\" is not a duration; expected e.g. \"90s\", \"10m\", \"36h\", \"90d\"", o.until));
+    if (!until || *until < Time{}) return bad_input(words.format("cli.bad_until", o.until));
     opt.until = *until;
   }
   opt.level = o.level == "none" ? TraceLevel::none : o.level == "outcomes" ? TraceLevel::outcomes : TraceLevel::full;
   std::optional<Narrator> narrator;
-  std::optional<Messages> words;
-  if (o.narrate) {
-    std::string error;
+  if (o.narrate || o.summary) {
     narrator = Narrator::load(o.lang, &error);
     if (!narrator) return bad_input(error);
-    words = Messages::load(o.lang, &error);
-    if (!words) return bad_input(error);
   }
 
   const Run run = simulate(sc, opt);
 
-  if (narrator) {
+  if (o.narrate) {
     for (const Record& r : run.trace.records())
-      std::printf("%s  %s %s\n", align_columns(words->time(r.t()), 12).c_str(),
-                  pad_columns(words->stage(r.stage), 10).c_str(), narrator->narrate(run.trace, r).c_str());
+      std::printf("%s  %s %s\n", align_columns(words.time(r.t()), 12).c_str(),
+                  pad_columns(words.stage(r.stage), 10).c_str(), narrator->narrate(run.trace, r).c_str());
   }
-  if (o.summary) std::printf("%s", format_summary(run.metrics).c_str());
+  if (o.summary) std::printf("%s", format_summary(run.metrics, words, &narrator->style()).c_str());
   if (!o.narrate && !o.summary)
-    std::printf("%s: %zu records, fingerprint %s, %llu requests, %llu succeeded (seed %llu, %s)\n",
-                sc.info.name.c_str(), run.trace.size(), run.trace.fingerprint_hex().c_str(),
-                static_cast<unsigned long long>(run.metrics.requests),
-                static_cast<unsigned long long>(run.metrics.succeeded), static_cast<unsigned long long>(run.seed),
-                format_time(run.end).c_str());
+    std::printf("%s\n", words
+                            .format("cli.run_line", sc.info.tr.pick("name", sc.info.name, words.lang()),
+                                    run.trace.size(), run.trace.fingerprint_hex(), run.metrics.requests,
+                                    run.metrics.succeeded, run.seed, words.time(run.end))
+                            .c_str());
   if (!o.trace_json.empty()) {
     std::ofstream out(o.trace_json, std::ios::binary);
     write_trace_json(out, run.trace, sc.info.name, run.seed);
     if (!out) {
-      std::fprintf(stderr, "%s: cannot write the trace file\n", o.trace_json.c_str());
+      std::fprintf(stderr, "%s\n", words.format("cli.cannot_write_trace", o.trace_json).c_str());
       return 1;
     }
   }
   if (!o.metrics_json.empty() && !write_file(o.metrics_json, metrics_to_json(run.metrics, sc.info.name, run.seed))) {
-    std::fprintf(stderr, "%s: cannot write the metrics file\n", o.metrics_json.c_str());
+    std::fprintf(stderr, "%s\n", words.format("cli.cannot_write_metrics", o.metrics_json).c_str());
     return 1;
   }
   return 0;
@@ -104,20 +103,20 @@ int run_command(const RunOptions& o) {
 
 void register_run_commands(CLI::App& app, Context& ctx) {
   auto opts = std::make_shared<RunOptions>();
-  CLI::App* run = app.add_subcommand("run", "Simulate a scenario: narrate it, summarise it, export it");
-  run->add_option("file", opts->file, "Scenario file (TOML)")->required();
-  run->add_option("--seed", opts->seed, "Seed of every random stream (default: the scenario's)");
-  run->add_option("--until", opts->until, "Simulated time to stop at, e.g. 90s, 10m, 36h");
-  run->add_option("--variant", opts->variant, "Apply the [[variant]] of this name first");
-  run->add_option("--trace-json", opts->trace_json, "Write the trace as JSON (deploysim-trace/1) to this file");
-  run->add_option("--metrics-json", opts->metrics_json, "Write the metrics as JSON to this file");
-  run->add_flag("--narrate", opts->narrate, "Print every event in order with its narration");
-  run->add_flag("--summary", opts->summary, "Print the metrics table");
-  opts->lang = Messages::system_language();  // unless --lang says otherwise
-  run->add_option("--lang", opts->lang, "Narration language")->check(CLI::IsMember(Messages::languages()));
-  run->add_option("--trace-level", opts->level, "full | outcomes | none")
+  CLI::App* run = app.add_subcommand("run", ctx.words("cli_help.run"));
+  run->add_option("file", opts->file, ctx.words("cli_help.run_file"))->required();
+  run->add_option("--seed", opts->seed, ctx.words("cli_help.run_seed"));
+  run->add_option("--until", opts->until, ctx.words("cli_help.run_until"));
+  run->add_option("--variant", opts->variant, ctx.words("cli_help.run_variant"));
+  run->add_option("--trace-json", opts->trace_json, ctx.words("cli_help.run_trace_json"));
+  run->add_option("--metrics-json", opts->metrics_json, ctx.words("cli_help.run_metrics_json"));
+  run->add_flag("--narrate", opts->narrate, ctx.words("cli_help.run_narrate"));
+  run->add_flag("--summary", opts->summary, ctx.words("cli_help.run_summary"));
+  opts->lang = ctx.words.lang();  // unless --lang says otherwise
+  run->add_option("--lang", opts->lang, ctx.words("cli_help.run_lang"))->check(CLI::IsMember(Messages::languages()));
+  run->add_option("--trace-level", opts->level, ctx.words("cli_help.run_trace_level"))
       ->check(CLI::IsMember({"full", "outcomes", "none"}));
-  run->callback([opts, &ctx] { ctx.exit_code = run_command(*opts); });
+  run->callback([opts, &ctx] { ctx.exit_code = run_command(*opts, ctx.words); });
 }
 
 }  // namespace deploysim::cli

@@ -15,6 +15,7 @@
 #include "deploysim/loopback/serve.hpp"
 #include "deploysim/loopback/tcp_link.hpp"
 #include "deploysim/loopback/transcript_cache.hpp"
+#include "deploysim/messages.hpp"
 #include "deploysim/scenario.hpp"
 
 namespace deploysim::cli {
@@ -76,22 +77,23 @@ LoopbackConfig config_from(const HandshakeArgs& a) {
   return c;
 }
 
-void print_transcript(const Transcript& t, bool tcp, uint16_t port) {
+void print_transcript(const Transcript& t, bool tcp, uint16_t port, const Messages& w) {
   const LoopbackConfig& c = t.config;
-  fmt::print("TLS handshake over {}: client -> proxy{}\n", tcp ? "a TCP connection on 127.0.0.1" : "memory BIOs",
-             tcp ? fmt::format(" (127.0.0.1:{})", port) : std::string());
-  fmt::print("  client: SNI {}, checks name {}, offers {}, ALPN [{}], clock {}\n", c.send_sni ? c.sni : "(none)",
-             c.host,
-             c.client_versions == 3   ? "TLS 1.2-1.3"
-             : c.client_versions == 1 ? "TLS 1.2"
-                                      : "TLS 1.3",
-             fmt::join(c.client_alpn, ","), "2026-11-01T09:00:00Z");
-  if (!c.server_names.empty()) fmt::print("  proxy: offers ALPN [{}]\n", fmt::join(c.server_names.front().alpn, ","));
+  fmt::print("{}\n", tcp ? w.format("handshake.over_tcp", port) : w("handshake.over_memory"));
+  fmt::print("  {}\n", w.format("handshake.client", c.send_sni ? c.sni : w("handshake.none"), c.host,
+                                c.client_versions == 3   ? "TLS 1.2-1.3"
+                                : c.client_versions == 1 ? "TLS 1.2"
+                                                         : "TLS 1.3",
+                                fmt::format("{}", fmt::join(c.client_alpn, ",")), "2026-11-01T09:00:00Z"));
+  if (!c.server_names.empty())
+    fmt::print("  {}\n", w.format("handshake.proxy", fmt::format("{}", fmt::join(c.server_names.front().alpn, ","))));
   for (size_t i = 0; i < t.capture.messages.size(); ++i) {
     const CapturedMessage& m = t.capture.messages[i];
     const DecodedMessage& d = t.decoded[i];
-    fmt::print("{:3}  {}  {:<20} {:5} bytes  {}\n", i + 1, direction_arrow(m.dir), d.name, m.bytes.size(),
-               m.encrypted ? "encrypted" : "in clear");
+    // Message and field names as the protocol names them (RFC 8446), in every language.
+    fmt::print("{:3}  {}  {:<20} {}  {}\n", i + 1, direction_arrow(m.dir), d.name,
+               w.format("handshake.bytes", fmt::format("{:5}", m.bytes.size())),
+               w(m.encrypted ? "handshake.encrypted" : "handshake.in_clear"));
     for (const Field& f : d.fields) {
       if (f.value.empty())
         fmt::print("       {}\n", f.name);
@@ -101,25 +103,28 @@ void print_transcript(const Transcript& t, bool tcp, uint16_t port) {
   }
   const HandshakeOutcome& o = t.outcome;
   if (o.ok) {
-    fmt::print("outcome: OK  {}  {}  ALPN {}  certificate for {}  verify: {} ({})\n", wire_version_name(o.version),
-               o.cipher_name, o.alpn.empty() ? "(none)" : o.alpn, o.served_name, o.verify_message, o.verify_result);
+    fmt::print("{}\n", w.format("handshake.ok", wire_version_name(o.version), o.cipher_name,
+                                o.alpn.empty() ? w("handshake.none") : o.alpn, o.served_name, o.verify_message,
+                                o.verify_result));
     if (!o.response.empty()) {
       const size_t eol = o.response.find("\r\n");
       fmt::print("http: {} -> {}\n", o.request.substr(0, o.request.find("\r\n")), o.response.substr(0, eol));
     }
     return;
   }
-  fmt::print("outcome: FAILED");
-  if (o.verify_result != 0) fmt::print("  verify error {} ({})", o.verify_result, o.verify_message);
+  // OpenSSL's own texts (verify and alert descriptions, its error lines) are quoted as it prints them.
+  std::string line = w("handshake.failed");
+  if (o.verify_result != 0) line += "  " + w.format("handshake.verify_error", o.verify_result, o.verify_message);
   if (o.alert >= 0)
-    fmt::print("  alert {} ({}) sent by the {}", SSL_alert_desc_string_long(o.alert), o.alert,
-               o.alert_from == Direction::client_to_server ? "client" : "server");
-  fmt::print("\n");
-  if (!o.client_error.empty()) fmt::print("  client: {}\n", o.client_error);
-  if (!o.server_error.empty()) fmt::print("  server: {}\n", o.server_error);
+    line += "  " +
+            w.format(o.alert_from == Direction::client_to_server ? "handshake.alert_client" : "handshake.alert_server",
+                     SSL_alert_desc_string_long(o.alert), o.alert);
+  fmt::print("{}\n", line);
+  if (!o.client_error.empty()) fmt::print("  {}\n", w.format("handshake.client_error", o.client_error));
+  if (!o.server_error.empty()) fmt::print("  {}\n", w.format("handshake.server_error", o.server_error));
 }
 
-int run_handshake_command(const HandshakeArgs& a) {
+int run_handshake_command(const HandshakeArgs& a, const Messages& w) {
   const LoopbackConfig config = config_from(a);
   CertStore certs;
   Transcript t;
@@ -132,7 +137,7 @@ int run_handshake_command(const HandshakeArgs& a) {
   } else {
     t = run_loopback(config, certs);
   }
-  print_transcript(t, a.tcp, server_port);
+  print_transcript(t, a.tcp, server_port, w);
   if (!a.pcap.empty()) {
     PcapOptions po;
     po.client_port = client_port;
@@ -142,15 +147,14 @@ int run_handshake_command(const HandshakeArgs& a) {
       fmt::print(stderr, "deploysim handshake: {}\n", err);
       return 2;
     }
-    fmt::print("wrote {} ({} flights)\n", a.pcap, t.capture.flights.size());
+    fmt::print("{}\n", w.format("handshake.wrote_pcap", a.pcap, t.capture.flights.size()));
   }
   if (!a.keylog.empty()) {
     if (std::string err = write_keylog(a.keylog, t.capture); !err.empty()) {
       fmt::print(stderr, "deploysim handshake: {}\n", err);
       return 2;
     }
-    fmt::print("wrote {} ({} secrets; open the pcap with tshark -o tls.keylog_file:{})\n", a.keylog,
-               t.capture.keylog.size(), a.keylog);
+    fmt::print("{}\n", w.format("handshake.wrote_keylog", a.keylog, t.capture.keylog.size()));
   }
   return t.outcome.ok ? 0 : 1;
 }
@@ -159,44 +163,42 @@ int run_handshake_command(const HandshakeArgs& a) {
 
 void register_tls_commands(CLI::App& app, Context& ctx) {
   auto args = std::make_shared<HandshakeArgs>();
-  CLI::App* hs =
-      app.add_subcommand("handshake", "Run one real TLS handshake (OpenSSL, in memory) and print every message");
-  hs->add_option("--sni", args->sni, "Server name the client sends")->capture_default_str();
-  hs->add_option("--host", args->host, "Name the client checks the certificate against (default: --sni)");
-  hs->add_option("--tls", args->tls, "Offer only this version")->check(CLI::IsMember({"1.2", "1.3"}));
-  hs->add_flag("--no-sni", args->no_sni, "Send no server_name: the proxy serves its default certificate");
-  hs->add_option("--alpn", args->alpn, "ALPN offer, comma-separated")->capture_default_str();
-  hs->add_flag("--no-http2", args->no_http2, "The proxy offers http/1.1 only in ALPN (nginx without `http2 on`)");
-  auto* expired = hs->add_flag("--expired", args->expired, "The certificate expired 10 days ago");
-  auto* early = hs->add_flag("--not-yet-valid", args->not_yet_valid, "The certificate starts tomorrow");
-  auto* wrong = hs->add_flag("--wrong-name", args->wrong_name, "The certificate names another host");
-  auto* untrusted = hs->add_flag("--untrusted", args->untrusted, "Signed by a CA the client does not trust");
-  auto* self = hs->add_flag("--self-signed", args->self_signed, "A self-signed certificate");
+  CLI::App* hs = app.add_subcommand("handshake", ctx.words("cli_help.handshake"));
+  hs->add_option("--sni", args->sni, ctx.words("cli_help.handshake_sni"))->capture_default_str();
+  hs->add_option("--host", args->host, ctx.words("cli_help.handshake_host"));
+  hs->add_option("--tls", args->tls, ctx.words("cli_help.handshake_tls"))->check(CLI::IsMember({"1.2", "1.3"}));
+  hs->add_flag("--no-sni", args->no_sni, ctx.words("cli_help.handshake_no_sni"));
+  hs->add_option("--alpn", args->alpn, ctx.words("cli_help.handshake_alpn"))->capture_default_str();
+  hs->add_flag("--no-http2", args->no_http2, ctx.words("cli_help.handshake_no_http2"));
+  auto* expired = hs->add_flag("--expired", args->expired, ctx.words("cli_help.handshake_expired"));
+  auto* early = hs->add_flag("--not-yet-valid", args->not_yet_valid, ctx.words("cli_help.handshake_not_yet_valid"));
+  auto* wrong = hs->add_flag("--wrong-name", args->wrong_name, ctx.words("cli_help.handshake_wrong_name"));
+  auto* untrusted = hs->add_flag("--untrusted", args->untrusted, ctx.words("cli_help.handshake_untrusted"));
+  auto* self = hs->add_flag("--self-signed", args->self_signed, ctx.words("cli_help.handshake_self_signed"));
   for (auto* a : {expired, early, wrong, untrusted, self})
     for (auto* b : {expired, early, wrong, untrusted, self})
       if (a != b) a->excludes(b);
-  hs->add_flag("--strict-sni", args->strict_sni, "The proxy rejects unknown or missing SNI");
-  hs->add_flag("--rsa", args->rsa, "RSA-2048 certificates instead of ECDSA P-256");
-  hs->add_option("--pcap", args->pcap, "Write the conversation as a pcap file");
-  hs->add_option("--keylog", args->keylog, "Write the TLS secrets (SSLKEYLOGFILE format)");
-  hs->add_flag("--tcp", args->tcp, "Send the bytes through a real TCP connection on 127.0.0.1");
-  hs->callback([args, &ctx] { ctx.exit_code = run_handshake_command(*args); });
+  hs->add_flag("--strict-sni", args->strict_sni, ctx.words("cli_help.handshake_strict_sni"));
+  hs->add_flag("--rsa", args->rsa, ctx.words("cli_help.handshake_rsa"));
+  hs->add_option("--pcap", args->pcap, ctx.words("cli_help.handshake_pcap"));
+  hs->add_option("--keylog", args->keylog, ctx.words("cli_help.handshake_keylog"));
+  hs->add_flag("--tcp", args->tcp, ctx.words("cli_help.handshake_tcp"));
+  hs->callback([args, &ctx] { ctx.exit_code = run_handshake_command(*args, ctx.words); });
 
   auto serve_args = std::make_shared<ServeOptions>();
   auto scenario_path = std::make_shared<std::string>();
-  CLI::App* sv =
-      app.add_subcommand("serve", "Run the scenario's TLS termination proxy for real on 127.0.0.1 (Ctrl-C stops it)");
-  sv->add_option("scenario", *scenario_path, "Scenario file")->required();
-  sv->add_option("--port", serve_args->port, "Port on 127.0.0.1 (default: a free one)")->check(CLI::Range(0, 65535));
-  sv->add_option("--export-ca", serve_args->export_ca,
-                 "Write the local CA certificate (never its key) for curl --cacert");
+  CLI::App* sv = app.add_subcommand("serve", ctx.words("cli_help.serve"));
+  sv->add_option("scenario", *scenario_path, ctx.words("cli_help.serve_scenario"))->required();
+  sv->add_option("--port", serve_args->port, ctx.words("cli_help.serve_port"))->check(CLI::Range(0, 65535));
+  sv->add_option("--export-ca", serve_args->export_ca, ctx.words("cli_help.serve_export_ca"));
   sv->callback([serve_args, scenario_path, &ctx] {
     const LoadResult loaded = load_scenario_file(*scenario_path);
     if (loaded.error) {
-      fmt::print(stderr, "{}\n", loaded.error->to_string());
+      fmt::print(stderr, "{}\n", loaded.error->to_string(ctx.words));
       ctx.exit_code = 2;
       return;
     }
+    serve_args->words = &ctx.words;
     ctx.exit_code = serve(*loaded.scenario, *serve_args);
   });
 }

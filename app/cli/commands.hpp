@@ -4,11 +4,15 @@
 
 #include <CLI/CLI.hpp>
 
+#include "deploysim/messages.hpp"
+
 namespace deploysim::cli {
 
-/// Shared by the subcommands: the exit code the program returns (2 = bad input).
+/// Shared by the subcommands: the exit code the program returns (2 = bad input), and the
+/// program's words in the language of this command (cli_language: --lang, settings, system).
 struct Context {
   int exit_code = 0;
+  Messages words;
 };
 
 /// `run` (cli/cmd_run.cpp).

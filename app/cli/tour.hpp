@@ -3,6 +3,7 @@
 #include <string>
 
 #include "deploysim/lesson.hpp"
+#include "deploysim/messages.hpp"
 
 namespace deploysim::cli {
 
@@ -21,8 +22,9 @@ struct LessonScenario {
   Lesson lesson;      ///< The lesson file.
   Scenario scenario;  ///< What it runs.
 };
-/// Loads a lesson file and its scenario; prints the located error and returns nothing on a mistake.
-std::optional<LessonScenario> load_lesson_scenario(const std::string& file);
+/// Loads a lesson file and its scenario; prints the located error (in `words`' language) and
+/// returns nothing on a mistake.
+std::optional<LessonScenario> load_lesson_scenario(const std::string& file, const Messages& words);
 /// Simulates the lesson's scenario and narrates it step by step; returns the exit code.
 int run_tour(const TourOptions& options);
 

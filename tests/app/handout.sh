@@ -23,7 +23,7 @@ for lesson in "$src"/assets/lessons/*.toml; do
         > /dev/null 2> "$out/err.txt" || { cat "$out/err.txt"; fail "handout $id $lang $format"; }
       grep -qF "$title" "$f" || fail "$f: no title '$title'"
       grep -q 'no pictures of the canvas\|캔버스 화면이 없습니다' "$f" || fail "$f: no note that it has no pictures"
-      grep -q 'no pictures of the canvas' "$out/err.txt" || fail "$f: stderr does not say there is no display"
+      grep -q 'no pictures of the canvas\|캔버스 화면이 없습니다' "$out/err.txt" || fail "$f: stderr does not say there is no display"
       questions=$(grep -c '^\[step.question\]' "$lesson" || true)
       if (( questions > 0 )); then
         [[ $(grep -o '\(Question\|질문\) [0-9]*\.' "$f" | wc -l) == "$questions" ]] || fail "$f: expected $questions questions"

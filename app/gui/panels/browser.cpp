@@ -55,7 +55,7 @@ void draw_browser(const PanelContext& ctx, UiState& ui, Commands& commands) {
   }
   if (!session.error().empty()) {
     ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(failure_color()));
-    ImGui::TextWrapped("%s", session.error().c_str());
+    ImGui::TextWrapped("%s", session.error_text(ui.words).c_str());
     ImGui::PopStyleColor();
     if (!sc.info.name.empty()) ImGui::TextDisabled("%s", ui.tr("browser.previous_stays").c_str());
   }

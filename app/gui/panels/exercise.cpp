@@ -174,7 +174,7 @@ void draw_exercise(const PanelContext& ctx, UiState& ui, Commands& commands) {
       if (l.exercise)
         st.list.push_back(std::move(*l.exercise));
       else if (st.error.empty())
-        st.error = l.error->to_string();
+        st.error = l.error->to_string(ui.words);
     }
   }
   if (st.opened) {  // an exercise file opened from disk: it replaces a shipped one with its id

@@ -14,18 +14,33 @@ namespace deploysim::gui {
 
 namespace {
 
-std::string field_text(const Trace& trace, const Field& f, const UiState& ui) {
+// A detail's value in the learner's language: the simulation's English texts ("bad gateway")
+// through the narration's translations, names and addresses as they are.
+std::string field_text(const Trace& trace, const Field& f, const UiState& ui, const Narrator* narrator) {
   switch (f.type) {
     case FieldType::integer:
       return std::to_string(f.value);
-    case FieldType::string:
-      return std::string(trace.str(static_cast<Sym>(f.value)));
+    case FieldType::string: {
+      const std::string_view text = trace.str(static_cast<Sym>(f.value));
+      return narrator ? narrator->style().translate(text) : std::string(text);
+    }
     case FieldType::time:
       return ui.time(ns(f.value));
     case FieldType::boolean:
-      return f.value ? "true" : "false";
+      return ui.tr(f.value ? "inspector.true" : "inspector.false");
   }
   return {};
+}
+
+// A detail's label in the learner's language, with the trace's own key on hover (the name
+// `deploysim run --trace-json` and the docs use).
+void detail_row(const std::string& key, const std::string& label, const std::string& value) {
+  ImGui::TableNextRow();
+  ImGui::TableSetColumnIndex(0);
+  ImGui::TextDisabled("%s", label.c_str());
+  if (label != key && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", key.c_str());
+  ImGui::TableSetColumnIndex(1);
+  ImGui::TextWrapped("%s", value.c_str());
 }
 
 void row(const std::string& key, const std::string& value) {
@@ -36,7 +51,8 @@ void row(const std::string& key, const std::string& value) {
   ImGui::TextWrapped("%s", value.c_str());
 }
 
-void record_table(const UiState& ui, const Model& m, const Record& r, RecordId id, Commands& commands) {
+void record_table(const UiState& ui, const Model& m, const Record& r, RecordId id, const Narrator* narrator,
+                  Commands& commands) {
   const Trace& trace = m.run.trace;
   if (!ImGui::BeginTable("fields", 2, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV)) return;
   // The key column as wide as its longest key (in the chosen language), but never more than a third of a
@@ -47,7 +63,7 @@ void record_table(const UiState& ui, const Model& m, const Record& r, RecordId i
         "inspector.message", "inspector.connection", "inspector.process", "inspector.cause"})
     widest = std::max(widest, ImGui::CalcTextSize(ui.tr(k).c_str()).x);
   for (const Field& f : trace.details(r))
-    widest = std::max(widest, ImGui::CalcTextSize(std::string(trace.str(f.key)).c_str()).x);
+    widest = std::max(widest, ImGui::CalcTextSize(ui.words.detail(trace.str(f.key)).c_str()).x);
   const float key_w = std::min(widest + ImGui::GetStyle().CellPadding.x * 2, ImGui::GetContentRegionAvail().x * 0.36f);
   ImGui::TableSetupColumn("key", ImGuiTableColumnFlags_WidthFixed, key_w);
   ImGui::TableSetupColumn("value", ImGuiTableColumnFlags_WidthStretch);
@@ -61,7 +77,10 @@ void record_table(const UiState& ui, const Model& m, const Record& r, RecordId i
     row(ui.tr("inspector.message"), fmt::format("{} -> {}", trace.node_name(r.from), trace.node_name(r.to)));
   if (r.conn != ConnId::none) row(ui.tr("inspector.connection"), fmt::format("#{}", raw(r.conn)));
   if (r.proc != ProcId::none) row(ui.tr("inspector.process"), fmt::format("#{}", raw(r.proc)));
-  for (const Field& f : trace.details(r)) row(std::string(trace.str(f.key)), field_text(trace, f, ui));
+  for (const Field& f : trace.details(r)) {
+    const std::string key(trace.str(f.key));
+    detail_row(key, ui.words.detail(key), field_text(trace, f, ui, narrator));
+  }
   if (r.cause != RecordId::none && raw(r.cause) < trace.size()) {
     ImGui::TableNextRow();
     ImGui::TableSetColumnIndex(0);
@@ -161,11 +180,11 @@ void draw_inspector(const PanelContext& ctx, UiState& ui, Commands& commands) {
       ImGui::TextDisabled("%s", bytes.note.c_str());
     }
     if (ImGui::CollapsingHeader(fmt::format("{}###Simulated", ui.tr("inspector.simulated")).c_str()))
-      record_table(ui, m, r, ui.selected, commands);
+      record_table(ui, m, r, ui.selected, ctx.narrator, commands);
     cert_section(ui, m, r, ui.t_ns);
     return;
   }
-  record_table(ui, m, r, ui.selected, commands);
+  record_table(ui, m, r, ui.selected, ctx.narrator, commands);
   process_section(ui, m, r, ui.t_ns);
   cert_section(ui, m, r, ui.t_ns);
 }

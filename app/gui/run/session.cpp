@@ -97,6 +97,7 @@ void Session::reload() {
 void Session::set_param(const std::string& path, const std::string& toml_value) {
   if (!base_) {
     error_ = "no scenario is open: open one before changing " + path;
+    located_.reset();
     return;
   }
   Overrides overrides = requested_overrides_;
@@ -143,6 +144,7 @@ void Session::show(std::shared_ptr<const Model> model) {
   overrides_.clear();
   requested_overrides_.clear();
   error_.clear();
+  located_.reset();
 }
 
 void Session::submit(Job job) {
@@ -177,12 +179,14 @@ Session::Arrival Session::take(Result r) {
     requested_overrides_ = queued_ ? requested_overrides_ : overrides_;
   } else if (r.error) {
     error_ = r.error->to_string();
+    located_ = *r.error;
     requested_overrides_ = overrides_;
     a.failed = true;
   } else if (r.compare) {
     compare_model_ = std::move(r.model);
     a.compare = true;
     error_.clear();
+    located_.reset();
   } else if (r.model) {
     model_ = std::move(r.model);
     if (r.base) base_ = std::move(r.base);
@@ -195,6 +199,7 @@ Session::Arrival Session::take(Result r) {
     a.model = true;
     a.keep_time = r.keep_time;
     error_.clear();
+    located_.reset();
     if (!compare_variant_.empty()) compare(compare_variant_);
   }
   return a;

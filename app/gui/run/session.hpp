@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 
+#include "deploysim/messages.hpp"
 #include "deploysim/scenario.hpp"
 #include "gui/run/model.hpp"
 
@@ -66,6 +67,10 @@ class Session {
   const std::string& compare_variant() const { return compare_variant_; }
   /// The last error (file:line:column: message), empty when the last job succeeded.
   const std::string& error() const { return error_; }
+  /// The same in `words`' language (Messages::error), for the window.
+  std::string error_text(const Messages& words) const {
+    return located_ ? located_->to_string(words) : words.error(error_);
+  }
   /// The file the current scenario came from.
   const std::string& path() const { return path_; }
   /// Parameter overrides applied on top of the file, in order.
@@ -113,6 +118,7 @@ class Session {
   std::filesystem::file_time_type mtime_{};
   std::vector<std::pair<std::string, std::string>> overrides_;
   std::string error_;
+  std::optional<ScenarioError> located_;  ///< error_ when it is a located error of a file.
   std::future<Result> running_;
   std::shared_ptr<Control> control_;
   Kind running_kind_ = Kind::load;

@@ -195,7 +195,7 @@ GuiResult run_gui(const GuiOptions& options) {
     if (!cfg.empty()) {
       LoadedSettings loaded = load_settings(cfg);
       ui.settings = std::move(loaded.settings);
-      report(ui, loaded.problem);
+      report(ui, ui.words.error(loaded.problem));
     }
     // The language: --lang, else the learner's choice in the settings, else the system's (LANG).
     if (options.lang.empty() && ui.settings.language.empty()) ui.language_auto = Messages::system_language();

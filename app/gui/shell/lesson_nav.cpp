@@ -19,7 +19,7 @@ void ensure_lessons(UiState& ui) {
     if (loaded.lesson)
       l.list.push_back(std::move(*loaded.lesson));
     else if (loaded.error && l.error.empty())
-      l.error = loaded.error->to_string();
+      l.error = loaded.error->to_string(ui.words);
   }
 }
 

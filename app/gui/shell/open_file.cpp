@@ -42,7 +42,7 @@ void remember_lesson_file(UiState& ui, const std::string& path) {
 
 std::string open_lesson_file(const std::string& path, UiState& ui, Commands& commands) {
   LessonLoad loaded = load_lesson_file(path);
-  if (!loaded.lesson) return loaded.error ? loaded.error->to_string() : ui.trf("file.no_file", path);
+  if (!loaded.lesson) return loaded.error ? loaded.error->to_string(ui.words) : ui.trf("file.no_file", path);
   ensure_lessons(ui);
   std::vector<Lesson>& list = ui.lesson.list;
   std::error_code ec;
@@ -64,7 +64,7 @@ void reload_lesson(UiState& ui, Commands& commands) {
   FilesUi& f = ui.files;
   LessonLoad loaded = load_lesson_file(f.lesson_file);
   if (!loaded.lesson) {
-    f.lesson_error = loaded.error ? loaded.error->to_string() : ui.trf("file.no_file", f.lesson_file);
+    f.lesson_error = loaded.error ? loaded.error->to_string(ui.words) : ui.trf("file.no_file", f.lesson_file);
     ui.status = f.lesson_error;
     return;
   }
@@ -113,7 +113,7 @@ std::string open_file(const std::string& path, UiState& ui, Commands& commands) 
 
 std::string open_exercise_file(const std::string& path, UiState& ui, Commands&) {
   ExerciseLoad loaded = load_exercise_file(path);
-  if (!loaded.exercise) return loaded.error->to_string();
+  if (!loaded.exercise) return loaded.error->to_string(ui.words);
   ui.exercise.opened = std::move(*loaded.exercise);  // the Exercise panel takes it on its next frame
   ui.status = ui.trf("file.opened_exercise", path);
   return {};
@@ -122,8 +122,8 @@ std::string open_exercise_file(const std::string& path, UiState& ui, Commands&) 
 std::string save_whatif(const Session& session, const std::string& path, UiState& ui) {
   const Scenario& sc = session.model().scenario;
   if (sc.source_text.empty()) return ui.tr("file.nothing_to_save");
-  const ScenarioText saved = write_scenario_text(sc, ui.settings.language == "ko");
-  if (saved.error) return saved.error->to_string();
+  const ScenarioText saved = write_scenario_text(sc, ui.words);
+  if (saved.error) return saved.error->to_string(ui.words);
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   out << saved.text;
   out.close();

@@ -1,4 +1,5 @@
 #include "gui/shell/settings.hpp"
+#include "common/config_dir.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -84,11 +85,7 @@ void drop_missing_recent(Settings& s) {
   });
 }
 
-std::string config_dir() {
-  if (const char* xdg = std::getenv("XDG_CONFIG_HOME"); xdg && *xdg) return std::string(xdg) + "/deploysim";
-  if (const char* home = std::getenv("HOME"); home && *home) return std::string(home) + "/.config/deploysim";
-  return {};
-}
+std::string config_dir() { return user_config_dir(); }
 
 LoadedSettings load_settings(const std::string& dir) {
   LoadedSettings out;

@@ -1,5 +1,6 @@
 #pragma once
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -12,6 +13,8 @@
 #include "deploysim/ids.hpp"
 
 namespace deploysim {
+
+class ErrorTexts;
 
 /// The program's own words (menus, panel titles, buttons, status lines) in one language: one
 /// file per language, assets/i18n/<lang>.toml, with the same keys as en.toml. Tables group the
@@ -48,10 +51,18 @@ class Messages {
   const std::string& stage(Stage s) const;
   /// A process state's name in this language ([proc]: "실행 중" for running).
   const std::string& proc_state(ProcState s) const;
+  /// The label of a record's detail key ([detail]: "남은 TTL" for ttl_left); the key itself when
+  /// the catalogue has none (tests/test_korean_text.cpp checks every key the scenarios write).
+  std::string detail(std::string_view key) const;
   /// A duration in this language's units.
   std::string time(Time t) const { return format_time(t, units_); }
   /// How durations are written in this language (the [units] table: "{}분", "{}초").
   const TimeUnits& time_units() const { return units_; }
+  /// A located error or warning message (the part after "file:line:column: ") in this
+  /// language, from <lang>.errors.toml; unchanged in English or when no shape fits it.
+  std::string error(std::string_view english) const;
+  /// The error shapes of this language (none for English).
+  const ErrorTexts* error_texts() const { return errors_.get(); }
   /// The language ("en").
   const std::string& lang() const { return lang_; }
 
@@ -60,6 +71,7 @@ class Messages {
   std::map<std::string, std::string, std::less<>> own_, english_;
   std::string unknown_ = "[?]";
   TimeUnits units_;
+  std::shared_ptr<const ErrorTexts> errors_;
   void read_units();
 };
 

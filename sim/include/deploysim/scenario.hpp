@@ -11,6 +11,8 @@
 
 namespace deploysim {
 
+class Messages;
+
 // Plain data read from a scenario TOML file (see docs/scenario-format.md for every key and its
 // default). Names and structure follow ../shared/scenario-example.toml. No behaviour lives here.
 
@@ -337,6 +339,8 @@ struct ScenarioError {
   std::string message;  ///< What is wrong and the expected form.
   /// "file:line:column: message".
   std::string to_string() const;
+  /// The same with the message in `words`' language (Messages::error).
+  std::string to_string(const Messages& words) const;
 };
 
 /// The outcome of loading: a scenario or an error, never an exception.

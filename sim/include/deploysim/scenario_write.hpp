@@ -6,6 +6,8 @@
 
 namespace deploysim {
 
+class Messages;
+
 /// A scenario file's text with what-if changes written into it.
 struct ScenarioText {
   std::string text;                    ///< The whole file.
@@ -17,10 +19,10 @@ struct ScenarioText {
 /// (`scenario.overrides`: a variant's keys, then the what-if changes) written in. Each changed
 /// value is replaced where the file writes it, with a comment naming the old value; a key the
 /// file leaves at its default is added to its table; a header comment lists every change
-/// (`korean`: the comments in Korean). Everything else (comments, order, [[variant]] tables)
+/// (the comments in `words`' language). Everything else (comments, order, [[variant]] tables)
 /// stays as the teacher wrote it. Loading the text gives the same scenario as the overrides do;
 /// this is checked, and when an edit cannot be made in place the whole document is written
 /// from the parsed tree instead (`rewritten`: the file's own comments are lost then).
-ScenarioText write_scenario_text(const Scenario& scenario, bool korean);
+ScenarioText write_scenario_text(const Scenario& scenario, const Messages& words);
 
 }  // namespace deploysim

@@ -1,4 +1,5 @@
 #include "deploysim/loopback/serve.hpp"
+#include "deploysim/messages.hpp"
 
 #include <atomic>
 #include <chrono>
@@ -294,12 +295,19 @@ void request_serve_stop() { sock::StopSignals::request_stop(); }
 
 int serve(const Scenario& scenario, const ServeOptions& options) {
   std::FILE* out = options.out;
+  std::string words_error;
+  const std::optional<Messages> english = options.words ? std::nullopt : Messages::load("en", &words_error);
+  if (!options.words && !english) {
+    fmt::print(stderr, "deploysim serve: {}\n", words_error);
+    return 2;
+  }
+  const Messages& w = options.words ? *options.words : *english;
   if (!scenario.proxy) {
-    fmt::print(stderr, "{}: the scenario has no [proxy] to serve\n", scenario.source_path);
+    fmt::print(stderr, "{}\n", w.format("serve.no_proxy", scenario.source_path));
     return 2;
   }
   if (scenario.certificates.empty()) {
-    fmt::print(stderr, "{}: the scenario has no [[certificate]]: nothing to serve over TLS\n", scenario.source_path);
+    fmt::print(stderr, "{}\n", w.format("serve.no_certificate", scenario.source_path));
     return 2;
   }
   sock::StopSignals::clear_stop();
@@ -329,7 +337,7 @@ int serve(const Scenario& scenario, const ServeOptions& options) {
     std::ofstream f(options.export_ca, std::ios::binary | std::ios::trunc);
     f << certs.trusted_ca().certificate_pem();
     if (!f) {
-      fmt::print(stderr, "deploysim serve: cannot write {}\n", options.export_ca);
+      fmt::print(stderr, "deploysim serve: {}\n", w.format("serve.cannot_write", options.export_ca));
       return 1;
     }
   }
@@ -365,14 +373,14 @@ int serve(const Scenario& scenario, const ServeOptions& options) {
   log.line(fmt::format("proxy listening on 127.0.0.1:{} certificates=[{}] default={} strict_sni={}{}", port,
                        fmt::join(names, ","), server.default_name, server.strict_sni,
                        options.export_ca.empty() ? "" : " ca=" + options.export_ca));
-  log.line(
-      fmt::format("alpn=http/1.1 (the scenario's {} offers {}; this live proxy relays HTTP/1.1 only) "
-                  "x-forwarded-headers={}",
-                  preset_name(scenario.proxy->preset), proxy_offers_h2(*scenario.proxy) ? "h2,http/1.1" : "http/1.1",
-                  proxy_sets_forwarded_headers(*scenario.proxy) ? "on" : "off"));
+  log.line(fmt::format("alpn=http/1.1 ({}) x-forwarded-headers={}",
+                       w.format("serve.alpn_note", preset_name(scenario.proxy->preset),
+                                proxy_offers_h2(*scenario.proxy) ? "h2,http/1.1" : "http/1.1"),
+                       proxy_sets_forwarded_headers(*scenario.proxy) ? "on" : "off"));
   if (!names.empty())
-    log.line(fmt::format("try: curl --resolve {0}:{1}:127.0.0.1 --cacert {2} https://{0}:{1}/", names.front(), port,
-                         options.export_ca.empty() ? "CA.pem (use --export-ca)" : options.export_ca));
+    log.line(w.format("serve.try",
+                      fmt::format("curl --resolve {0}:{1}:127.0.0.1 --cacert {2} https://{0}:{1}/", names.front(), port,
+                                  options.export_ca.empty() ? w("serve.ca_placeholder") : options.export_ca)));
 
   FdRegistry fds;
   Proxy proxy{scenario, tls, pool_ports, log, fds};
@@ -406,12 +414,12 @@ int serve(const Scenario& scenario, const ServeOptions& options) {
                        }),
                        done});
   }
-  log.line("stopping: closing the listener and open connections");
+  log.line(w("serve.stopping"));
   sock::close_socket(listener);
   fds.shutdown_all();
   for (auto& t : threads) t.thread.join();
   backends.clear();
-  log.line("stopped");
+  log.line(w("serve.stopped"));
   return 0;
 }
 

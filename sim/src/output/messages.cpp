@@ -12,6 +12,8 @@
 #include <toml++/toml.h>
 
 #include "deploysim/assets.hpp"
+#include "deploysim/error_texts.hpp"
+#include "deploysim/scenario.hpp"
 #include "output/toml_text.hpp"
 
 namespace deploysim {
@@ -52,7 +54,8 @@ std::vector<std::string> Messages::languages(const std::string& dir) {
   std::vector<std::string> out;
   std::error_code ec;
   for (const auto& e : std::filesystem::directory_iterator(dir, ec))
-    if (e.path().extension() == ".toml") out.push_back(e.path().stem().string());
+    // <lang>.toml; not the <lang>.<part>.toml files beside it (ko.errors.toml).
+    if (e.path().extension() == ".toml" && e.path().stem().extension().empty()) out.push_back(e.path().stem().string());
   std::sort(out.begin(), out.end());
   return out;
 }
@@ -98,6 +101,12 @@ std::optional<Messages> Messages::load(std::string_view lang, std::string* error
     if (!en) return std::nullopt;
     m->english_ = std::move(en->own_);
     m->read_units();  // a unit this language lacks reads in English
+    const std::string errors_path = fmt::format("{}/{}.errors.toml", dir, lang);
+    if (const auto text = read_file(errors_path)) {
+      auto errors = ErrorTexts::parse(*text, errors_path, std::string(lang), error);
+      if (!errors) return std::nullopt;
+      m->errors_ = std::make_shared<const ErrorTexts>(std::move(*errors));
+    }
   }
   return m;
 }
@@ -106,6 +115,20 @@ const std::string& Messages::operator()(std::string_view key) const {
   if (auto it = own_.find(key); it != own_.end()) return it->second;
   if (auto it = english_.find(key); it != english_.end()) return it->second;
   return unknown_;
+}
+
+std::string Messages::error(std::string_view english) const {
+  return errors_ ? errors_->translate(english) : std::string(english);
+}
+
+std::string Messages::detail(std::string_view key) const {
+  const std::string& text = (*this)(fmt::format("detail.{}", key));
+  return &text == &unknown_ ? std::string(key) : text;
+}
+
+std::string ScenarioError::to_string(const Messages& words) const {
+  if (line == 0) return fmt::format("{}: {}", file, words.error(message));
+  return fmt::format("{}:{}:{}: {}", file, line, column, words.error(message));
 }
 
 const std::string& Messages::stage(Stage s) const {

@@ -1,7 +1,13 @@
 #include "deploysim/metrics_report.hpp"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
+
+#include "deploysim/columns.hpp"
+#include "deploysim/messages.hpp"
+#include "deploysim/narration.hpp"
 
 namespace deploysim {
 
@@ -59,35 +65,55 @@ std::string metrics_to_json(const Metrics& m, const std::string& scenario, uint6
 }
 
 std::string format_summary(const Metrics& m) {
+  std::string error;
+  const auto en = Messages::load("en", &error);
+  return en ? format_summary(m, *en) : error + "\n";
+}
+
+std::string format_summary(const Metrics& m, const Messages& w, const NarrationStyle* style) {
   std::string out;
   auto line = [&](std::string_view label, const std::string& value) {
-    out += fmt::format("  {:<28} {}\n", label, value);
+    out += fmt::format("  {} {}\n", pad_columns(label, 28), value);
   };
-  out += "Requests\n";
-  line("requests", std::to_string(m.requests));
-  line("succeeded", std::to_string(m.succeeded));
-  line("in flight at the end", std::to_string(m.in_flight));
-  line("availability", fmt::format("{:.2f} %", 100.0 * m.availability_ratio()));
-  for (const auto& [cause, n] : m.failures) line(fmt::format("failed: {}", cause), std::to_string(n));
+  auto head = [&](const char* key) { out += w(key) + "\n"; };
+  auto time = [&](Time t) { return w.time(t); };
+  head("summary.requests_head");
+  line(w("summary.requests"), std::to_string(m.requests));
+  line(w("summary.succeeded"), std::to_string(m.succeeded));
+  line(w("summary.in_flight"), std::to_string(m.in_flight));
+  line(w("summary.availability"), fmt::format("{:.2f} %", 100.0 * m.availability_ratio()));
+  for (const auto& [cause, n] : m.failures)
+    line(w.format("summary.failed", style ? style->translate(cause) : cause), std::to_string(n));
   if (!m.latency.empty()) {
-    out += "Latency (successful requests)\n";
-    out += fmt::format("  {:<10} {:>8} {:>12} {:>12} {:>12} {:>12}\n", "stage", "count", "p50", "p90", "p99", "max");
-    for (const char* stage : {"dns", "tcp", "tls", "queue", "service", "http", "total"}) {
+    head("summary.latency_head");
+    // Literal keys, so that tests/test_messages.cpp finds them in the code.
+    constexpr std::pair<const char*, const char*> stages[] = {
+        {"dns", "latency_stage.dns"},     {"tcp", "latency_stage.tcp"},         {"tls", "latency_stage.tls"},
+        {"queue", "latency_stage.queue"}, {"service", "latency_stage.service"}, {"http", "latency_stage.http"},
+        {"total", "latency_stage.total"}};
+    size_t width = std::max<size_t>(10, columns_of(w("metrics.col_stage")));
+    for (const auto& [stage, key] : stages)
+      if (m.latency.count(stage)) width = std::max(width, columns_of(w(key)));
+    out += fmt::format("  {} {} {:>12} {:>12} {:>12} {}\n", pad_columns(w("metrics.col_stage"), width),
+                       align_columns(w("metrics.col_count"), 8), "p50", "p90", "p99",
+                       align_columns(w("summary.col_max"), 12));
+    for (const auto& [stage, key] : stages) {
       auto it = m.latency.find(stage);
       if (it == m.latency.end()) continue;
       const Percentiles& p = it->second;
-      out += fmt::format("  {:<10} {:>8} {:>12} {:>12} {:>12} {:>12}\n", stage, p.count, format_time(p.p50),
-                         format_time(p.p90), format_time(p.p99), format_time(p.max));
+      out +=
+          fmt::format("  {} {:>8} {} {} {} {}\n", pad_columns(w(key), width), p.count, align_columns(time(p.p50), 12),
+                      align_columns(time(p.p90), 12), align_columns(time(p.p99), 12), align_columns(time(p.max), 12));
     }
   }
-  out += "Traffic\n";
-  line("bytes sent", std::to_string(m.bytes_sent));
-  line("bytes received", std::to_string(m.bytes_received));
-  line("DNS cache hits / misses", fmt::format("{} / {}", m.dns_cache_hits, m.dns_cache_misses));
-  line("TLS handshakes", std::to_string(m.tls_handshakes));
-  line("connections reused", std::to_string(m.connections_reused));
+  head("summary.traffic_head");
+  line(w("summary.bytes_sent"), std::to_string(m.bytes_sent));
+  line(w("summary.bytes_received"), std::to_string(m.bytes_received));
+  line(w("summary.dns_cache"), fmt::format("{} / {}", m.dns_cache_hits, m.dns_cache_misses));
+  line(w("summary.tls_handshakes"), std::to_string(m.tls_handshakes));
+  line(w("summary.connections_reused"), std::to_string(m.connections_reused));
   if (!m.worker_utilisation.empty()) {
-    out += "Workers (busy fraction)\n";
+    head("summary.workers_head");
     for (const auto& [name, u] : m.worker_utilisation) line(name, fmt::format("{:.1f} %", 100.0 * u));
   }
   if (!m.availability.empty()) {
@@ -98,47 +124,44 @@ std::string format_summary(const Metrics& m) {
         worst_failed = p.failed;
         worst_t = p.t;
       }
-    out += fmt::format("Availability over time ({} windows of {})\n", m.availability.size(),
-                       format_time(m.availability_window));
-    if (worst_failed > 0)
-      line("worst window", fmt::format("{} failed at {}", worst_failed, format_time(worst_t)));
-    else
-      line("worst window", "no failures");
-    out += fmt::format("Error budget (SLO {:g} %)\n", 100.0 * m.slo);
-    line("budget consumed", fmt::format("{:.1f} %{}", 100.0 * m.error_budget_consumed,
-                                        m.error_budget_consumed > 1.0 ? " (exhausted)" : ""));
+    out += w.format("summary.availability_head", m.availability.size(), time(m.availability_window)) + "\n";
+    line(w("summary.worst_window"),
+         worst_failed > 0 ? w.format("summary.failed_at", worst_failed, time(worst_t)) : w("summary.no_failures"));
+    out += w.format("summary.budget_head", fmt::format("{:g}", 100.0 * m.slo)) + "\n";
+    line(w("summary.budget_consumed"), fmt::format("{:.1f} %{}", 100.0 * m.error_budget_consumed,
+                                                   m.error_budget_consumed > 1.0 ? w("summary.exhausted") : ""));
     const GaugePoint* peak = nullptr;
     for (const auto& p : m.burn_rate)
       if (!peak || p.value > peak->value) peak = &p;
-    if (peak && peak->value > 0)
-      line("peak burn rate", fmt::format("{:.1f}x at {}", peak->value, format_time(peak->t)));
-    else
-      line("peak burn rate", "0 (no failures)");
+    line(w("summary.peak_burn"), peak && peak->value > 0
+                                     ? w.format("summary.burn_at", fmt::format("{:.1f}", peak->value), time(peak->t))
+                                     : w("summary.no_burn"));
   }
   if (m.restarts > 0 || m.time_in_backoff > Time{}) {
-    out += "Lifecycle\n";
-    line("restarts", std::to_string(m.restarts));
-    line("time in back-off", format_time(m.time_in_backoff));
+    head("summary.lifecycle_head");
+    line(w("summary.restarts"), std::to_string(m.restarts));
+    line(w("summary.backoff"), time(m.time_in_backoff));
   }
   if (!m.memory.empty()) {
-    out += "Memory (last sample, peak)\n";
+    head("summary.memory_head");
     for (const auto& [host, pts] : m.memory) {
       if (pts.empty()) continue;
       double peak = 0;
       for (const auto& p : pts) peak = std::max(peak, p.value);
-      line(host, fmt::format("{:.0f} MiB, peak {:.0f} MiB", pts.back().value / 1048576.0, peak / 1048576.0));
+      line(host, w.format("summary.memory", fmt::format("{:.0f}", pts.back().value / 1048576.0),
+                          fmt::format("{:.0f}", peak / 1048576.0)));
     }
   }
   if (!m.cert_days_left.empty()) {
-    out += "Certificates (days left: last sample, minimum)\n";
+    head("summary.certs_head");
     for (const auto& [domain, pts] : m.cert_days_left) {
       if (pts.empty()) continue;
       double low = pts.front().value;
       for (const auto& p : pts) low = std::min(low, p.value);
-      line(domain, fmt::format("{:.1f}, min {:.1f}", pts.back().value, low));
+      line(domain, w.format("summary.cert_days", fmt::format("{:.1f}", pts.back().value), fmt::format("{:.1f}", low)));
     }
   }
-  line("events", std::to_string(m.events));
+  line(w("summary.events"), std::to_string(m.events));
   return out;
 }
 

@@ -17,8 +17,8 @@ namespace deploysim::detail {
 
 namespace {
 
-// The presets whose rows say `yes`, as a sentence lists them: "caddy and traefik", or as values
-// a key may take: "\"cloud-lb\"" ("\"a\" or \"b\"" for two).
+// The presets whose rows say `yes`, listed: "caddy, traefik", or as values a key may take:
+// "\"cloud-lb\"" ("\"a\" or \"b\"" for two).
 template <class Yes>
 std::string presets_that(Yes&& yes, bool as_values = false) {
   std::vector<std::string_view> names;
@@ -26,7 +26,7 @@ std::string presets_that(Yes&& yes, bool as_values = false) {
     if (yes(p)) names.push_back(p.name);
   std::string out;
   for (size_t i = 0; i < names.size(); ++i) {
-    const std::string_view sep = i == 0 ? "" : i + 1 < names.size() ? ", " : as_values ? " or " : " and ";
+    const std::string_view sep = i == 0 ? "" : i + 1 < names.size() || !as_values ? ", " : " or ";
     out += as_values ? fmt::format(R"({}"{}")", sep, names[i]) : fmt::format("{}{}", sep, names[i]);
   }
   return out;
@@ -237,7 +237,7 @@ struct Checker {
       }
       if (c.renewal == Renewal::proxy && preset.acme == ProxyAcme::none)
         fail(path + ".renewal",
-             fmt::format("{} does not renew certificates by itself; only {} do. Use {}", preset.name,
+             fmt::format("{} does not renew certificates by itself (the presets that do: {}). Use {}", preset.name,
                          presets_that([](const ProxyPresetInfo& i) { return i.acme != ProxyAcme::none; }),
                          preset.renewal_hint));
       if (c.renewal == Renewal::proxy && preset.acme_one_name && !c.alt_names.empty())

@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "deploysim/messages.hpp"
 #include "scenario/scenario_sections.hpp"
 
 namespace deploysim {
@@ -73,16 +74,13 @@ struct Change {
   bool added = false;
 };
 
-std::string inline_comment(const Change& c, bool ko) {
-  if (c.added)
-    return ko ? "  # what-if: 추가한 키 (원래 파일은 기본값)"
-              : "  # what-if: added (the original file used the default)";
-  return ko ? fmt::format("  # what-if: 원래 값 {}", c.old) : fmt::format("  # what-if: was {}", c.old);
+std::string inline_comment(const Change& c, const Messages& w) {
+  return "  # " + (c.added ? w("saved_whatif.inline_added") : w.format("saved_whatif.inline_was", c.old));
 }
 
 // Writes one override into `text` where the file has the key, or adds it to the deepest table
 // the file writes on its path. False when the path cannot be followed in the text.
-bool write_one(std::string& text, Change& c, bool ko) {
+bool write_one(std::string& text, Change& c, const Messages& words) {
   toml::table root;
   try {
     root = toml::parse(std::string_view(text), std::string_view("saved"));
@@ -117,7 +115,7 @@ bool write_one(std::string& text, Change& c, bool ko) {
       if (e <= b) return false;
       c.old = one_line(std::string_view(text).substr(b, e - b));
       text.replace(b, e - b, c.value);
-      text.insert(line_end(text, b + c.value.size()), inline_comment(c, ko));
+      text.insert(line_end(text, b + c.value.size()), inline_comment(c, words));
       return true;
     }
   }
@@ -126,11 +124,11 @@ bool write_one(std::string& text, Change& c, bool ko) {
   if (anchor == &root && segs.size() == 1) {
     // A key of the root table (`fault = [...]`) belongs before the first [table] header.
     const size_t at = first_header(text);
-    text.insert(at, fmt::format("{} = {}{}\n\n", c.path, c.value, inline_comment(c, ko)));
+    text.insert(at, fmt::format("{} = {}{}\n\n", c.path, c.value, inline_comment(c, words)));
   } else if (anchor == &root) {
     if (!text.empty() && text.back() != '\n') text += '\n';
     text += fmt::format("\n[{}]\n{} = {}{}\n", detail::join(segs, 0, segs.size() - 1), segs.back(), c.value,
-                        inline_comment(c, ko));
+                        inline_comment(c, words));
   } else if (anchor->is_inline()) {
     const size_t e = offset_of(text, anchor->source().end);
     const size_t close = text.rfind('}', e == 0 ? 0 : e - 1);
@@ -138,35 +136,32 @@ bool write_one(std::string& text, Change& c, bool ko) {
     const size_t last = text.find_last_not_of(" \t", close - 1);
     const std::string entry = fmt::format("{}{} = {} ", anchor->empty() ? " " : ", ", key, c.value);
     text.replace(last + 1, close - last - 1, entry);
-    text.insert(line_end(text, last + 1), inline_comment(c, ko));
+    text.insert(line_end(text, last + 1), inline_comment(c, words));
   } else {
     const size_t after_header = line_end(text, offset_of(text, {anchor->source().begin.line, 1}));
-    text.insert(after_header, fmt::format("\n{} = {}{}", key, c.value, inline_comment(c, ko)));
+    text.insert(after_header, fmt::format("\n{} = {}{}", key, c.value, inline_comment(c, words)));
   }
   return true;
 }
 
-std::string header(const Scenario& sc, const std::vector<Change>& changes, bool ko) {
+std::string header(const Scenario& sc, const std::vector<Change>& changes, const Messages& w) {
   const std::string file = std::filesystem::path(sc.source_path).filename().string();
   std::string out =
-      ko ? fmt::format("# deploysim이 저장한 what-if 시나리오. 원래 파일: {} (\"{}\")\n", file, sc.info.name)
-         : fmt::format("# Saved by deploysim from {} (\"{}\") with what-if changes.\n", file, sc.info.name);
-  out += changes.empty() ? (ko ? "# 바꾼 값은 없습니다.\n" : "# Nothing was changed.\n")
-                         : (ko ? "# 바꾼 값:\n" : "# Changed:\n");
+      "# " + w.format("saved_whatif.header", file, sc.info.tr.pick("name", sc.info.name, w.lang())) + "\n";
+  out += "# " + w(changes.empty() ? "saved_whatif.nothing_changed" : "saved_whatif.changed") + "\n";
   for (const Change& c : changes) {
-    const std::string note = c.added ? (ko ? "추가함; 원래 파일은 기본값" : "added; the original file used the default")
-                             : c.old.empty() ? (ko ? "바꿈" : "changed")
-                                             : (ko ? "원래 값 " : "was ") + c.old;
+    const std::string note = c.added         ? w("saved_whatif.added")
+                             : c.old.empty() ? w("saved_whatif.changed_one")
+                                             : w.format("saved_whatif.was", c.old);
     out += fmt::format("#   {} = {}  ({})\n", c.path, one_line(c.value), note);
   }
-  if (!changes.empty())
-    out += ko ? "# 나머지는 원래 파일과 같습니다.\n\n" : "# Everything else is as in the original file.\n\n";
+  if (!changes.empty()) out += "# " + w("saved_whatif.rest_same") + "\n\n";
   return out;
 }
 
 }  // namespace
 
-ScenarioText write_scenario_text(const Scenario& sc, bool korean) {
+ScenarioText write_scenario_text(const Scenario& sc, const Messages& words) {
   ScenarioText out;
   // The tree the loader builds: what the saved file must parse to.
   toml::table expected;
@@ -190,7 +185,7 @@ ScenarioText write_scenario_text(const Scenario& sc, bool korean) {
   bool in_place = true;
   for (const auto& [path, value] : sc.overrides) {
     Change c{path, value, {}, false};
-    in_place = in_place && write_one(text, c, korean);
+    in_place = in_place && write_one(text, c, words);
     changes.push_back(std::move(c));
   }
   if (in_place) {
@@ -206,7 +201,7 @@ ScenarioText write_scenario_text(const Scenario& sc, bool korean) {
     text = tree.str() + "\n";
     out.rewritten = true;
   }
-  out.text = header(sc, changes, korean) + text;
+  out.text = header(sc, changes, words) + text;
   return out;
 }
 

@@ -5,6 +5,10 @@
 
 #include "deploysim/scenario.hpp"
 
+namespace deploysim {
+class Messages;
+}
+
 namespace deploysim::loopback {
 
 /// Options of `deploysim serve`.
@@ -12,6 +16,9 @@ struct ServeOptions {
   uint16_t port = 0;        ///< Port on 127.0.0.1; 0 = a free one chosen by the kernel.
   std::string export_ca;    ///< Write the local CA certificate (PEM, no key) here; "" = don't.
   std::FILE* out = stdout;  ///< Where the trace-style lines go.
+  /// The words of its own lines and errors (English when null); the `key=value` lines stay
+  /// as a server's log is written.
+  const Messages* words = nullptr;
 };
 
 /// Runs the scenario's TLS termination proxy for real on 127.0.0.1 until SIGINT/SIGTERM (or

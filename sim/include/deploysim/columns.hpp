@@ -2,7 +2,7 @@
 #include <string>
 #include <string_view>
 
-namespace deploysim::cli {
+namespace deploysim {
 
 /// `text` padded with spaces to `width` terminal columns: Hangul and other wide characters take
 /// two columns, so a Korean stage name lines up like an English one (printf's %-10s counts bytes).
@@ -31,4 +31,4 @@ inline std::string align_columns(std::string_view text, size_t width) {
   return std::string(columns < width ? width - columns : 0, ' ') + std::string(text);
 }
 
-}  // namespace deploysim::cli
+}  // namespace deploysim

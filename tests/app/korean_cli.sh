@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# Issue 16: the command line speaks the learner's language. Under LANG=ko_KR.UTF-8 (or --lang
+# ko, or a language saved in the window's settings) every help page, CLI11's own words, a parse
+# error, `check`, `run`, `run --summary`, `handshake` and a located error are Korean; the help's
+# columns line up by display width; English stays English.
+set -euo pipefail
+bin="$1"; src="$2"
+out="$(mktemp -d)"; trap 'rm -rf "$out"' EXIT
+export HOME="$out/home"
+unset LC_ALL LC_MESSAGES LANGUAGE XDG_CONFIG_HOME
+fail() { echo "FAIL: $*"; exit 1; }
+ko() { LANG=ko_KR.UTF-8 "$bin" "$@"; }
+
+# Help pages: no CLI11 English chrome and no English description left, in every subcommand.
+subs=$("$bin" --help | awk '/^Subcommands:/{on=1; next} on && /^  [a-z]/{print $1}')
+[[ -n "$subs" ]] || fail "no subcommands in the English help"
+for sub in "" $subs; do
+  ko $sub --help > "$out/help.txt" || fail "ko $sub --help"
+  for english in "Usage:" "Options:" "Positionals:" "Subcommands:" "REQUIRED" " TEXT" "Print this help message"; do
+    ! grep -qF -- "$english" "$out/help.txt" || fail "'$english' in the Korean help of '$sub'"
+  done
+  grep -q "^사용법: " "$out/help.txt" || fail "no 사용법 in the Korean help of '$sub'"
+  # Every description starts in the same display column (Hangul is two columns wide).
+  python3 - "$out/help.txt" <<'PY' || fail "the Korean help of '$sub' is not aligned"
+import sys, unicodedata
+cols = set()
+for line in open(sys.argv[1], encoding="utf-8"):
+    line = line.rstrip("\n")
+    if not line.startswith("  -") and not line.startswith("  ") or line.startswith("   "):
+        continue
+    head, sep, rest = line.partition("   ")
+    if not sep or not rest.strip():
+        continue
+    width = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in head)
+    cols.add(width + len(rest) - len(rest.lstrip(" ")) + 3)
+sys.exit(0 if len(cols) <= 1 else 1)
+PY
+done
+# The English help is still English.
+"$bin" run --help | grep -q "^Usage: " || fail "English help lost its Usage"
+
+# A parse error, in Korean, with the hint to ask for help.
+if ko run 2> "$out/err.txt"; then fail "run without a file succeeded"; fi
+grep -q "꼭 주어야 하는 인자입니다" "$out/err.txt" || { cat "$out/err.txt"; fail "the missing-argument error is not Korean"; }
+grep -q -- "--help로 실행해 보세요" "$out/err.txt" || fail "no Korean hint to ask for help"
+
+# check: a file that is fine, and a located error (file:line:column kept, the message Korean).
+ko check "$src/assets/scenarios/basic-https.toml" | grep -q "문제없음 (클라이언트 2개" || fail "check ok line"
+if ko check "$src/tests/scenarios/broken/unknown-key.toml" 2> "$out/err.txt"; then fail "a broken file passed"; fi
+grep -q "unknown-key.toml:28:1: \[\[service\]\]에 알 수 없는 키가 있습니다: 'wokers'" "$out/err.txt" ||
+  { cat "$out/err.txt"; fail "the located error is not Korean"; }
+LANG=ko_KR.UTF-8 "$bin" --lang en check "$src/tests/scenarios/broken/unknown-key.toml" > "$out/en.txt" 2>&1 || true
+grep -q "unknown key 'wokers'" "$out/en.txt" || { cat "$out/en.txt"; fail "--lang en does not make the error English"; }
+
+# run: its line and the summary table.
+ko run "$src/assets/scenarios/basic-https.toml" | grep -q "레코드 68개, 지문 " || fail "run line"
+ko run "$src/assets/scenarios/basic-https.toml" --summary > "$out/summary.txt"
+for word in "지연 시간 (성공한 요청)" "보낸 바이트" "오류 예산 (SLO 99.9 %)" "구간 길이 1.000초"; do
+  grep -qF "$word" "$out/summary.txt" || { cat "$out/summary.txt"; fail "summary lacks '$word'"; }
+done
+! grep -q "Latency\|bytes sent\|Error budget" "$out/summary.txt" || fail "English left in the summary"
+
+# handshake: its own lines Korean, OpenSSL's texts as OpenSSL prints them.
+ko handshake --expired > "$out/hs.txt" || true
+grep -q "^결과: 실패  검증 오류 10 (certificate has expired)" "$out/hs.txt" || { cat "$out/hs.txt"; fail "handshake outcome"; }
+grep -q "ClientHello" "$out/hs.txt" || fail "message names are the protocol's"
+
+# The language saved in the window's settings, when neither --lang nor the locale says one.
+mkdir -p "$HOME/.config/deploysim"
+printf '{"language": "ko"}\n' > "$HOME/.config/deploysim/settings.json"
+LANG=C.UTF-8 "$bin" lessons | head -1 | grep -q "HTTPS 요청 하나의 여정" || fail "the saved language is not used"
+LANG=C.UTF-8 "$bin" --help | grep -q "^사용법: " || fail "the saved language does not reach the help"
+LANG=C.UTF-8 "$bin" lessons --lang en | head -1 | grep -q "The journey of one HTTPS request" || fail "--lang over the saved one"
+echo "korean_cli: all good"
