@@ -21,12 +21,19 @@ bool has_catalogue(const std::string& lang) {
 }
 
 // CLI11's labels, by the key it asks its formatter for, and the catalogue key of each.
-constexpr std::pair<const char*, const char*> labels[] = {
-    {"Usage", "cli_help.usage"},     {"OPTIONS", "cli_help.options_badge"},  {"SUBCOMMAND", "cli_help.subcommand"},
-    {"SUBCOMMANDS", "cli_help.subcommand"}, {"Positionals", "cli_help.positionals"}, {"REQUIRED", "cli_help.required"},
-    {"Excludes", "cli_help.excludes"}, {"Needs", "cli_help.needs"},          {"Env", "cli_help.env"},
-    {"TEXT", "cli_help.text"},       {"UINT", "cli_help.uint"},              {"INT", "cli_help.int"},
-    {"FLOAT", "cli_help.float"}};
+constexpr std::pair<const char*, const char*> labels[] = {{"Usage", "cli_help.usage"},
+                                                          {"OPTIONS", "cli_help.options_badge"},
+                                                          {"SUBCOMMAND", "cli_help.subcommand"},
+                                                          {"SUBCOMMANDS", "cli_help.subcommand"},
+                                                          {"Positionals", "cli_help.positionals"},
+                                                          {"REQUIRED", "cli_help.required"},
+                                                          {"Excludes", "cli_help.excludes"},
+                                                          {"Needs", "cli_help.needs"},
+                                                          {"Env", "cli_help.env"},
+                                                          {"TEXT", "cli_help.text"},
+                                                          {"UINT", "cli_help.uint"},
+                                                          {"INT", "cli_help.int"},
+                                                          {"FLOAT", "cli_help.float"}};
 
 // Positional arguments' names as the help shows them ("file" is the key the parser uses).
 constexpr std::pair<const char*, const char*> positionals[] = {{"file", "cli_help.pos_file"},
