@@ -4,8 +4,10 @@
 #include <string>
 
 #include <CLI/CLI.hpp>
-#include <openssl/opensslv.h>
+#if DEPLOYSIM_WITH_TLS
 #include <openssl/crypto.h>
+#include <openssl/opensslv.h>
+#endif
 
 #include "cli/commands.hpp"
 #include "cli/cli_platform.hpp"
@@ -22,10 +24,16 @@ namespace {
 
 void print_version(const deploysim::Messages& words) {
   std::printf("deploysim %s\n", DEPLOYSIM_VERSION);
-#if DEPLOYSIM_WITH_GUI
-  std::printf("%s, %s\n", deploysim::gui::toolkit_versions().c_str(), OpenSSL_version(OPENSSL_VERSION));
+#if DEPLOYSIM_WITH_TLS
+  const char* tls = OpenSSL_version(OPENSSL_VERSION);
 #else
-  std::printf("%s, %s\n", words("cli.headless_build").c_str(), OpenSSL_version(OPENSSL_VERSION));
+  const std::string no_tls = words("cli.no_tls_build");
+  const char* tls = no_tls.c_str();
+#endif
+#if DEPLOYSIM_WITH_GUI
+  std::printf("%s, %s\n", deploysim::gui::toolkit_versions().c_str(), tls);
+#else
+  std::printf("%s, %s\n", words("cli.headless_build").c_str(), tls);
 #endif
   std::printf("%s\n", words.format("cli.assets", deploysim::assets_dir()).c_str());
 }
@@ -81,7 +89,9 @@ int main(int argc, char** argv) {
 
   deploysim::cli::register_check_command(app, ctx);
   deploysim::cli::register_run_commands(app, ctx);
+#if DEPLOYSIM_WITH_TLS
   deploysim::cli::register_tls_commands(app, ctx);
+#endif
   deploysim::cli::register_lesson_commands(app, ctx);
   deploysim::cli::register_export_commands(app, ctx);
   deploysim::cli::ScriptedGui scripted_gui;

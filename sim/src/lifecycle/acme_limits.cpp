@@ -78,9 +78,9 @@ std::string go_duration(Time t) {
 }
 
 // "2026-11-03 18:36:00 UTC", the CA's "retry after" (Go layout "2006-01-02 15:04:05 MST").
-std::string utc_text(int64_t unix) {
+std::string utc_text(int64_t unix_s) {
   namespace ch = std::chrono;
-  const ch::sys_seconds t{ch::seconds(unix)};
+  const ch::sys_seconds t{ch::seconds(unix_s)};
   const ch::sys_days day = ch::floor<ch::days>(t);
   const ch::year_month_day ymd{day};
   const ch::hh_mm_ss hms{t - day};

@@ -7,6 +7,22 @@
 #include <openssl/x509v3.h>
 
 #include "deploysim/loopback/tcp_link.hpp"
+#include "request_path/tls_codes.hpp"
+
+// The TLS model's numbers (request_path/tls_codes.hpp) are OpenSSL's.
+static_assert(deploysim::tls_codes::alert_bad_certificate == SSL_AD_BAD_CERTIFICATE &&
+              deploysim::tls_codes::alert_certificate_expired == SSL_AD_CERTIFICATE_EXPIRED &&
+              deploysim::tls_codes::alert_unknown_ca == SSL_AD_UNKNOWN_CA &&
+              deploysim::tls_codes::alert_protocol_version == SSL_AD_PROTOCOL_VERSION &&
+              deploysim::tls_codes::alert_internal_error == SSL_AD_INTERNAL_ERROR &&
+              deploysim::tls_codes::alert_unrecognized_name == SSL_AD_UNRECOGNIZED_NAME);
+static_assert(deploysim::tls_codes::verify_cert_not_yet_valid == X509_V_ERR_CERT_NOT_YET_VALID &&
+              deploysim::tls_codes::verify_cert_has_expired == X509_V_ERR_CERT_HAS_EXPIRED &&
+              deploysim::tls_codes::verify_depth_zero_self_signed_cert == X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT &&
+              deploysim::tls_codes::verify_unable_to_get_issuer_cert_locally ==
+                  X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY &&
+              deploysim::tls_codes::verify_hostname_mismatch == X509_V_ERR_HOSTNAME_MISMATCH &&
+              deploysim::tls_codes::verify_ip_address_mismatch == X509_V_ERR_IP_ADDRESS_MISMATCH);
 
 namespace deploysim::loopback {
 namespace {

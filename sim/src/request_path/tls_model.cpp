@@ -2,11 +2,10 @@
 
 #include <algorithm>
 #include <functional>
-#include <openssl/ssl.h>
-#include <openssl/x509_vfy.h>
 
 #include "deploysim/presets.hpp"
 #include "deploysim/kinds.hpp"
+#include "request_path/tls_codes.hpp"
 
 namespace deploysim {
 
@@ -27,9 +26,6 @@ std::string negotiate_alpn(const std::vector<std::string>& offered, const std::v
   return {};
 }
 
-// The row's alert numbers are RFC 8446's, which OpenSSL's constants are.
-static_assert(SSL_AD_INTERNAL_ERROR == 80 && SSL_AD_UNRECOGNIZED_NAME == 112);
-
 void server_flight(TlsVerdict& v) {
   if (v.version == tls13) {
     for (const std::string_view k : {kinds::tls_server_hello, kinds::tls_encrypted_extensions, kinds::tls_certificate,
@@ -48,29 +44,30 @@ void server_flight(TlsVerdict& v) {
 // error to the alert the client sends.
 void verify_certificate(const TlsConfig& c, TlsVerdict& v) {
   if (c.cert_issuer == Issuer::self_signed) {
-    v.verify_result = X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT;
+    v.verify_result = tls_codes::verify_depth_zero_self_signed_cert;
     v.alert = "unknown_ca";
-    v.alert_code = SSL_AD_UNKNOWN_CA;
+    v.alert_code = tls_codes::alert_unknown_ca;
   } else if (c.cert_issuer == Issuer::untrusted) {
-    v.verify_result = X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY;
+    v.verify_result = tls_codes::verify_unable_to_get_issuer_cert_locally;
     v.alert = "unknown_ca";
-    v.alert_code = SSL_AD_UNKNOWN_CA;
+    v.alert_code = tls_codes::alert_unknown_ca;
   } else if (!certificate_covers(c.cert_domain, c.cert_alt_names, c.verify_host)) {
     // OpenSSL's SSL_set1_host checks an IP literal against the certificate's IP addresses, not
     // its DNS names: a client that asked for https://203.0.113.10/ gets "IP address mismatch".
-    v.verify_result = is_ip_literal(c.verify_host) ? X509_V_ERR_IP_ADDRESS_MISMATCH : X509_V_ERR_HOSTNAME_MISMATCH;
+    v.verify_result =
+        is_ip_literal(c.verify_host) ? tls_codes::verify_ip_address_mismatch : tls_codes::verify_hostname_mismatch;
     v.alert = "bad_certificate";
-    v.alert_code = SSL_AD_BAD_CERTIFICATE;
+    v.alert_code = tls_codes::alert_bad_certificate;
   } else if (c.check_time_unix < c.not_before_unix) {
-    v.verify_result = X509_V_ERR_CERT_NOT_YET_VALID;
+    v.verify_result = tls_codes::verify_cert_not_yet_valid;
     v.alert = "bad_certificate";
-    v.alert_code = SSL_AD_BAD_CERTIFICATE;
+    v.alert_code = tls_codes::alert_bad_certificate;
   } else if (c.check_time_unix >= c.not_after_unix) {
     // OpenSSL's X509_cmp_time counts notAfter itself as past (checked against real OpenSSL in
     // tests/test_loopback_model.cpp).
-    v.verify_result = X509_V_ERR_CERT_HAS_EXPIRED;
+    v.verify_result = tls_codes::verify_cert_has_expired;
     v.alert = "certificate_expired";
-    v.alert_code = SSL_AD_CERTIFICATE_EXPIRED;
+    v.alert_code = tls_codes::alert_certificate_expired;
   }
 }
 
@@ -135,7 +132,7 @@ TlsVerdict decide_tls(const TlsConfig& c) {
   v.version = highest_common(c.offered_versions, c.accepted_versions);
   if (v.version == 0) {
     v.alert = "protocol_version";
-    v.alert_code = SSL_AD_PROTOCOL_VERSION;
+    v.alert_code = tls_codes::alert_protocol_version;
     v.messages.push_back({kinds::tls_alert, false, 1});
     v.flights = 2;
     return v;
