@@ -347,7 +347,7 @@ void draw_topology(const PanelContext& ctx, UiState& ui, Commands& commands) {
   cv.dl->PushClipRect(cv.origin, ImVec2(cv.origin.x + cv.size.x, cv.origin.y + cv.size.y), true);
   if (m.index.nodes.empty()) {
     cv.dl->AddText(ImVec2(cv.origin.x + 20, cv.origin.y + 20), IM_COL32(200, 200, 200, 255),
-                   "No scenario open: File > Open, or pick one in the Scenario panel.");
+                   ui.tr("canvas.no_scenario").c_str());
   } else {
     draw_hosts(m, cv, ui.t_ns);
     draw_links(m, cv, ui.t_ns);

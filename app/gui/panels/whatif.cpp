@@ -164,7 +164,7 @@ void draw_whatif(const PanelContext& ctx, UiState& ui, Commands& commands) {
     const double p = session.progress();
     ImGui::ProgressBar(static_cast<float>(p), ImVec2(-1, 0),
                        fmt::format("{:.0f} %  ({:.1f} s)", p * 100, session.busy_seconds()).c_str());
-    ImGui::TextWrapped("%s", session.busy_label().c_str());
+    ImGui::TextWrapped("%s", session.busy_text(ui.words).c_str());
   }
   if (sc.services.empty() && sc.hosts.empty()) {
     ImGui::TextDisabled("%s", ui.tr("whatif.no_scenario").c_str());

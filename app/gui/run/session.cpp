@@ -83,7 +83,7 @@ Options Session::Control::options() {
 
 void Session::open(const std::string& path, const std::string& variant, const Overrides& overrides) {
   submit({[path, variant, overrides](Control& c) { return load_and_build(path, variant, overrides, false, c); },
-          "opening " + path, Kind::load});
+          "opening " + path, Kind::load, [path](const Messages& w) { return w.format("session.opening", path); }});
 }
 
 void Session::reload() {
@@ -91,7 +91,7 @@ void Session::reload() {
   const std::string path = path_;
   const Overrides overrides = overrides_;
   submit({[path, overrides](Control& c) { return load_and_build(path, {}, overrides, true, c); }, "reloading " + path,
-          Kind::load});
+          Kind::load, [path](const Messages& w) { return w.format("session.reloading", path); }});
 }
 
 void Session::set_param(const std::string& path, const std::string& toml_value) {
@@ -112,7 +112,8 @@ void Session::set_param(const std::string& path, const std::string& toml_value) 
             r.keep_time = true;
             return build_with(std::move(r), *base, overrides, c);
           },
-          "simulating " + path + " = " + toml_value, Kind::simulate});
+          "simulating " + path + " = " + toml_value, Kind::simulate,
+          [path, toml_value](const Messages& w) { return w.format("session.simulating_set", path, toml_value); }});
 }
 
 void Session::compare(const std::string& variant) {
@@ -134,7 +135,8 @@ void Session::compare(const std::string& variant) {
             r.cancelled = !r.model;
             return r;
           },
-          "simulating variant " + variant, Kind::compare});
+          "simulating variant " + variant, Kind::compare,
+          [variant](const Messages& w) { return w.format("session.simulating_variant", variant); }});
 }
 
 void Session::show(std::shared_ptr<const Model> model) {
@@ -156,6 +158,7 @@ void Session::submit(Job job) {
     return;
   }
   running_label_ = job.label;
+  running_text_ = job.text;
   running_kind_ = job.kind;
   running_since_ = std::chrono::steady_clock::now();
   control_ = std::make_shared<Control>();

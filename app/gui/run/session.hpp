@@ -59,6 +59,8 @@ class Session {
   void cancel();
   /// What the running job does ("simulating workers = 1").
   const std::string& busy_label() const { return running_label_; }
+  /// The same in `words`' language, for the window.
+  std::string busy_text(const Messages& words) const { return running_text_ ? running_text_(words) : running_label_; }
   /// The current model (an empty one before the first scenario opens).
   const Model& model() const { return model_ ? *model_ : empty_model(); }
   /// The compare model, when compare mode is on.
@@ -105,6 +107,7 @@ class Session {
     std::function<Result(Control&)> run;
     std::string label;
     Kind kind = Kind::load;
+    std::function<std::string(const Messages&)> text;  ///< `label` in a language.
   };
   void submit(Job job);
   Arrival take(Result r);
@@ -123,6 +126,7 @@ class Session {
   std::shared_ptr<Control> control_;
   Kind running_kind_ = Kind::load;
   std::string running_label_;
+  std::function<std::string(const Messages&)> running_text_;
   std::chrono::steady_clock::time_point running_since_{};
   std::optional<Job> queued_;
   std::chrono::steady_clock::time_point last_watch_{};

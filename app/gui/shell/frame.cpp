@@ -93,7 +93,7 @@ void menu_bar(const Session& session, UiState& ui, Commands& commands) {
   }
   // A running simulation shows its progress here; the panels keep showing the previous run.
   std::string status =
-      session.busy() ? fmt::format("{} ... {:.1f} s", session.busy_label(), session.busy_seconds()) : ui.status;
+      session.busy() ? fmt::format("{} ... {:.1f} s", session.busy_text(ui.words), session.busy_seconds()) : ui.status;
   const std::string frame_ms = "   " + ui.trf("menu.ms_per_frame", ui.fps_ms);
   status += frame_ms;
   const float bar_w = session.busy() ? ImGui::GetFontSize() * 8 : 0.0f;

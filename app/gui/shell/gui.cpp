@@ -292,8 +292,10 @@ GuiResult run_gui(const GuiOptions& options) {
     if (!screenshot.empty()) {
       const bool written = write_screenshot(platform, screenshot, window_rect(sf.window, ui.layout));
       ok = ok && written;
-      ui.status = written ? "screenshot written: " + screenshot : "could not write " + screenshot;
-      if (script && !options.quiet) std::printf("%s\n", ui.status.c_str());
+      ui.status = ui.trf(written ? "status.screenshot_written" : "status.screenshot_failed", screenshot);
+      // The script driver's line stays as tests read it, whatever the window's language.
+      if (script && !options.quiet)
+        std::printf("%s\n", (written ? "screenshot written: " + screenshot : "could not write " + screenshot).c_str());
     }
     present(platform);
     if (timing && !timing_done && !session.model().index.nodes.empty()) {

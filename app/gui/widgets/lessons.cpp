@@ -131,7 +131,7 @@ void draw_lesson_step(UiState& ui, bool large) {
 namespace {
 
 // The sources of a step, summary or note: title, then the address (click copies it).
-void draw_sources(const std::vector<std::string>& ids, const char* id_prefix) {
+void draw_sources(const std::vector<std::string>& ids, const char* id_prefix, const Messages& words) {
   for (size_t i = 0; i < ids.size(); ++i) {
     const auto it = shipped_sources().find(ids[i]);
     if (it == shipped_sources().end()) {
@@ -143,7 +143,7 @@ void draw_sources(const std::vector<std::string>& ids, const char* id_prefix) {
     ImGui::Indent();
     const std::string label = fmt::format("{}##{}{}", it->second.url, id_prefix, i);
     if (ImGui::Selectable(label.c_str())) ImGui::SetClipboardText(it->second.url.c_str());
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Click to copy the address");
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", words("lesson.copy_address").c_str());
     ImGui::Unindent();
   }
 }
@@ -214,7 +214,7 @@ void draw_course(UiState& ui, Commands& commands) {
   ImGui::TextDisabled("%s", fmt::format(fmt::runtime(w.course), all.size(), minutes, done).c_str());
   if (!order.cycle.empty()) {
     ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(failure_color()));
-    ImGui::TextWrapped("prerequisite cycle: %s", order.cycle.c_str());
+    ImGui::TextWrapped("%s", ui.trf("course.cycle", order.cycle).c_str());
     ImGui::PopStyleColor();
   }
   const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH;
@@ -310,15 +310,15 @@ void draw_lessons(UiState& ui, Commands& commands) {
     const int step = ui.lesson.step;
     if (ImGui::CollapsingHeader(fmt::format("{}###Sources", ui.tr("lesson.sources")).c_str())) {
       if (step >= 0 && step < static_cast<int>(lesson->steps.size()))
-        draw_sources(lesson->steps[static_cast<size_t>(step)].sources, "step");
-      draw_sources(lesson->sources, "summary");
+        draw_sources(lesson->steps[static_cast<size_t>(step)].sources, "step", ui.words);
+      draw_sources(lesson->sources, "summary", ui.words);
     }
     const RealLife& real = lesson->real_life;
     if (!real.text.empty() &&
         ImGui::CollapsingHeader(fmt::format("{}###RealLife", ui.tr("lesson.real_life")).c_str())) {
       ImGui::TextWrapped("%s", real.tr.pick("text", real.text, lang).c_str());
       for (const std::string& command : real.commands) ImGui::BulletText("$ %s", command.c_str());
-      draw_sources(real.sources, "real");
+      draw_sources(real.sources, "real", ui.words);
     }
     if (ImGui::SmallButton(fmt::format("{}###close", ui.tr("lesson.close")).c_str())) close_lesson(ui);
     ImGui::Separator();
