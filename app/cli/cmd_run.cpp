@@ -43,12 +43,9 @@ bool write_file(const std::string& path, const std::string& text) {
   return static_cast<bool>(out);
 }
 
-int run_command(const RunOptions& o, const Messages& cli_words) {
+// `words`: main loaded them in this command's language (cli_language reads --lang too).
+int run_command(const RunOptions& o, const Messages& words) {
   std::string error;
-  // --lang names this command's language; the words main loaded already follow it.
-  const auto loaded_words = Messages::load(o.lang, &error);
-  if (!loaded_words) return bad_input(error);
-  const Messages& words = o.lang == cli_words.lang() ? cli_words : *loaded_words;
   LoadResult loaded = load_scenario_file(o.file);
   if (loaded.error) return bad_input(loaded.error->to_string(words));
   if (!o.variant.empty()) {

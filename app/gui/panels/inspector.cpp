@@ -32,21 +32,13 @@ std::string field_text(const Trace& trace, const Field& f, const UiState& ui, co
   return {};
 }
 
-// A detail's label in the learner's language, with the trace's own key on hover (the name
+// `hover`: shown over the label when it differs (a detail's own key in the trace, the name
 // `deploysim run --trace-json` and the docs use).
-void detail_row(const std::string& key, const std::string& label, const std::string& value) {
+void row(const std::string& label, const std::string& value, const std::string& hover = {}) {
   ImGui::TableNextRow();
   ImGui::TableSetColumnIndex(0);
   ImGui::TextDisabled("%s", label.c_str());
-  if (label != key && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", key.c_str());
-  ImGui::TableSetColumnIndex(1);
-  ImGui::TextWrapped("%s", value.c_str());
-}
-
-void row(const std::string& key, const std::string& value) {
-  ImGui::TableNextRow();
-  ImGui::TableSetColumnIndex(0);
-  ImGui::TextDisabled("%s", key.c_str());
+  if (!hover.empty() && hover != label && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", hover.c_str());
   ImGui::TableSetColumnIndex(1);
   ImGui::TextWrapped("%s", value.c_str());
 }
@@ -79,7 +71,7 @@ void record_table(const UiState& ui, const Model& m, const Record& r, RecordId i
   if (r.proc != ProcId::none) row(ui.tr("inspector.process"), fmt::format("#{}", raw(r.proc)));
   for (const Field& f : trace.details(r)) {
     const std::string key(trace.str(f.key));
-    detail_row(key, ui.words.detail(key), field_text(trace, f, ui, narrator));
+    row(ui.words.detail(key), field_text(trace, f, ui, narrator), key);
   }
   if (r.cause != RecordId::none && raw(r.cause) < trace.size()) {
     ImGui::TableNextRow();

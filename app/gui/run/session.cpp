@@ -94,10 +94,15 @@ void Session::reload() {
           Kind::load, [path](const Messages& w) { return w.format("session.reloading", path); }});
 }
 
+void Session::set_error(std::string text, std::optional<ScenarioError> located) {
+  error_ = std::move(text);
+  located_ = std::move(located);
+  error_shown_ = {};
+}
+
 void Session::set_param(const std::string& path, const std::string& toml_value) {
   if (!base_) {
-    error_ = "no scenario is open: open one before changing " + path;
-    located_.reset();
+    set_error("no scenario is open: open one before changing " + path);
     return;
   }
   Overrides overrides = requested_overrides_;
@@ -145,8 +150,7 @@ void Session::show(std::shared_ptr<const Model> model) {
   path_ = model_->scenario.source_path;
   overrides_.clear();
   requested_overrides_.clear();
-  error_.clear();
-  located_.reset();
+  set_error({});
 }
 
 void Session::submit(Job job) {
@@ -181,15 +185,13 @@ Session::Arrival Session::take(Result r) {
   if (r.cancelled) {
     requested_overrides_ = queued_ ? requested_overrides_ : overrides_;
   } else if (r.error) {
-    error_ = r.error->to_string();
-    located_ = *r.error;
+    set_error(r.error->to_string(), *r.error);
     requested_overrides_ = overrides_;
     a.failed = true;
   } else if (r.compare) {
     compare_model_ = std::move(r.model);
     a.compare = true;
-    error_.clear();
-    located_.reset();
+    set_error({});
   } else if (r.model) {
     model_ = std::move(r.model);
     if (r.base) base_ = std::move(r.base);
@@ -201,8 +203,7 @@ Session::Arrival Session::take(Result r) {
     requested_overrides_ = overrides_;
     a.model = true;
     a.keep_time = r.keep_time;
-    error_.clear();
-    located_.reset();
+    set_error({});
     if (!compare_variant_.empty()) compare(compare_variant_);
   }
   return a;

@@ -69,9 +69,12 @@ class Session {
   const std::string& compare_variant() const { return compare_variant_; }
   /// The last error (file:line:column: message), empty when the last job succeeded.
   const std::string& error() const { return error_; }
-  /// The same in `words`' language (Messages::error), for the window.
-  std::string error_text(const Messages& words) const {
-    return located_ ? located_->to_string(words) : words.error(error_);
+  /// The same in `words`' language (Messages::error), for the window; translated once per error
+  /// and language, since the window asks every frame.
+  const std::string& error_text(const Messages& words) const {
+    if (error_shown_.first != words.lang())
+      error_shown_ = {words.lang(), located_ ? located_->to_string(words) : words.error(error_)};
+    return error_shown_.second;
   }
   /// The file the current scenario came from.
   const std::string& path() const { return path_; }
@@ -110,6 +113,8 @@ class Session {
     std::function<std::string(const Messages&)> text;  ///< `label` in a language.
   };
   void submit(Job job);
+  /// The error shown (empty: none), and the located error it is when it is one.
+  void set_error(std::string text, std::optional<ScenarioError> located = std::nullopt);
   Arrival take(Result r);
 
   std::shared_ptr<const Scenario> base_;  // as read from the file, before overrides
@@ -121,7 +126,8 @@ class Session {
   std::filesystem::file_time_type mtime_{};
   std::vector<std::pair<std::string, std::string>> overrides_;
   std::string error_;
-  std::optional<ScenarioError> located_;  ///< error_ when it is a located error of a file.
+  std::optional<ScenarioError> located_;                     ///< error_ when it is a located error of a file.
+  mutable std::pair<std::string, std::string> error_shown_;  ///< Language, error_text (UI thread).
   std::future<Result> running_;
   std::shared_ptr<Control> control_;
   Kind running_kind_ = Kind::load;
