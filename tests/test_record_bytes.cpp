@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "deploysim/loopback/record_bytes.hpp"
+#include "deploysim/loopback/transcript_cache.hpp"
 #include "deploysim/simulate.hpp"
 
 namespace lb = deploysim::loopback;

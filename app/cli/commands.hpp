@@ -21,6 +21,8 @@ void register_run_commands(CLI::App& app, Context& ctx);
 void register_check_command(CLI::App& app, Context& ctx);
 /// `handshake`, `serve` (cli/cmd_tls.cpp).
 void register_tls_commands(CLI::App& app, Context& ctx);
+/// `record-tls`, hidden: the transcripts the browser build shows (cli/cmd_record_tls.cpp).
+void register_record_tls_command(CLI::App& app, Context& ctx);
 /// `lessons`, `tour` (cli/cmd_lessons.cpp).
 void register_lesson_commands(CLI::App& app, Context& ctx);
 /// `export` (cli/cmd_export.cpp).

@@ -1,5 +1,6 @@
 #pragma once
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -65,6 +66,11 @@ bool certificate_covers(std::string_view cert_domain, const std::vector<std::str
 
 /// A proxy preset as scenario files spell it: "caddy", ..., "ingress-nginx", "cloud-lb".
 const char* preset_name(ProxyPreset preset);
+
+/// An issuer as scenario files and trace records spell it: "letsencrypt", "private-ca", ...
+const char* issuer_name(Issuer issuer);
+/// The issuer spelled `name` (issuer_name's inverse); nullopt for any other word.
+std::optional<Issuer> find_issuer(std::string_view name);
 
 /// Whether a URL host is an IPv4 address literal: it goes without SNI (RFC 6066 section 3) and
 /// is checked against the certificate's IP addresses.

@@ -182,7 +182,11 @@ void LifeModel::acme_count_issued(uint32_t c) {
 
 void LifeModel::acme_count_failure(uint32_t c) {
   const Time now = w.engine.now();
-  certs[c].failed_validations.push_back(now);
+  // Only the last hour's failures are ever counted: dropping older ones keeps each count short
+  // when validation fails for months (port 80 blocked over a 120-day run).
+  std::vector<Time>& failed = certs[c].failed_validations;
+  failed.erase(failed.begin(), std::upper_bound(failed.begin(), failed.end(), now - hours(1)));
+  failed.push_back(now);
   if (sc.certificates[c].issuer != Issuer::letsencrypt) return;
   const std::string account(w.trace.node_name(certs[c].renewer));
   for (const auto& name : certificate_names(sc.certificates[c]))

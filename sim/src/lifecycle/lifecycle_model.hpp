@@ -107,7 +107,7 @@ struct ServiceLife {
 /// A certificate's renewal state.
 struct CertLife {
   NodeId renewer = NodeId::none;
-  std::vector<Time> failed_validations;  ///< When validations failed (the records show the last hour's count).
+  std::vector<Time> failed_validations;  ///< When validations failed in the last hour (the records show the count).
   EventId next_check;
   EventId expiry;
   bool renewing = false;

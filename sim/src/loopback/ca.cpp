@@ -121,22 +121,6 @@ Credential self_signed(const LeafSpec& spec) {
   return c;
 }
 
-const char* trust_name(CertTrust t) {
-  switch (t) {
-    case CertTrust::trusted:
-      return "trusted";
-    case CertTrust::wrong_name:
-      return "wrong-name";
-    case CertTrust::untrusted_ca:
-      return "untrusted-ca";
-    case CertTrust::untrusted_chain:
-      return "untrusted-chain";
-    case CertTrust::self_signed:
-      return "self-signed";
-  }
-  return "?";
-}
-
 namespace {
 constexpr int64_t root_not_before = 946684800;  // 2000-01-01T00:00:00Z
 constexpr int64_t root_not_after = 4102444799;  // 2099-12-31T23:59:59Z

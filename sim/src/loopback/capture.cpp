@@ -50,8 +50,6 @@ void on_keylog(const SSL* ssl, const char* line) {
 
 }  // namespace
 
-const char* direction_arrow(Direction d) { return d == Direction::client_to_server ? "C->S" : "S->C"; }
-
 void install_capture_callbacks(SSL_CTX* ctx, CaptureMode mode) {
   if (mode == CaptureMode::none) return;
   SSL_CTX_set_msg_callback(ctx, on_message);

@@ -37,22 +37,6 @@ std::string versions(uint8_t bits) {
   return out;
 }
 
-const char* issuer_name(Issuer i) {
-  switch (i) {
-    case Issuer::letsencrypt:
-      return "letsencrypt";
-    case Issuer::private_ca:
-      return "private-ca";
-    case Issuer::self_signed:
-      return "self-signed";
-    case Issuer::untrusted:
-      return "untrusted";
-    case Issuer::provider:
-      return "provider";
-  }
-  return "letsencrypt";
-}
-
 }  // namespace
 
 TlsConfig PathModel::tls_config(uint32_t r, uint32_t* cert) const {

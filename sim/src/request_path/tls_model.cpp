@@ -119,6 +119,29 @@ bool certificate_covers(std::string_view cert_domain, const std::vector<std::str
 
 const char* preset_name(ProxyPreset preset) { return proxy_preset(preset).name.data(); }
 
+const char* issuer_name(Issuer issuer) {
+  switch (issuer) {
+    case Issuer::letsencrypt:
+      return "letsencrypt";
+    case Issuer::private_ca:
+      return "private-ca";
+    case Issuer::self_signed:
+      return "self-signed";
+    case Issuer::untrusted:
+      return "untrusted";
+    case Issuer::provider:
+      return "provider";
+  }
+  return "letsencrypt";
+}
+
+std::optional<Issuer> find_issuer(std::string_view name) {
+  for (const Issuer i :
+       {Issuer::letsencrypt, Issuer::private_ca, Issuer::self_signed, Issuer::untrusted, Issuer::provider})
+    if (name == issuer_name(i)) return i;
+  return std::nullopt;
+}
+
 const char* tls_version_name(uint8_t version) {
   if (version == tls13) return "TLS 1.3";
   if (version == tls12) return "TLS 1.2";

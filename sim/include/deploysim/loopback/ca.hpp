@@ -9,6 +9,8 @@
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 
+#include "deploysim/loopback/transcript.hpp"
+
 namespace deploysim::loopback {
 
 /// Frees an EVP_PKEY (unique_ptr deleter).
@@ -25,9 +27,6 @@ struct X509Free {
 using PKeyPtr = std::unique_ptr<EVP_PKEY, PKeyFree>;
 /// An owned certificate.
 using X509Ptr = std::unique_ptr<X509, X509Free>;
-
-/// Key algorithm of generated certificates.
-enum class KeyType : uint8_t { ecdsa_p256, rsa2048 };
 
 /// What a leaf certificate should say.
 struct LeafSpec {
@@ -72,18 +71,6 @@ PKeyPtr generate_key(KeyType key);
 
 /// The PEM text of a certificate.
 std::string to_pem(X509* cert);
-
-/// Who vouches for a certificate, as a lesson variant.
-enum class CertTrust : uint8_t {
-  trusted,          ///< Signed by the local CA the client trusts.
-  wrong_name,       ///< Trusted, but issued for another name (client: error 62).
-  untrusted_ca,     ///< Signed by a CA the client does not know, chain not sent (error 20).
-  untrusted_chain,  ///< Same, with that CA's self-signed root sent along (error 19).
-  self_signed,      ///< Self-signed leaf (error 18).
-};
-
-/// "trusted", "wrong-name", "untrusted-ca", "untrusted-chain", "self-signed".
-const char* trust_name(CertTrust t);
 
 /// The certificates of one process: a trusted and an untrusted root, and leaves generated once
 /// per (name, validity, trust, key type) and then reused.

@@ -1,43 +1,12 @@
 #pragma once
 #include <cstdint>
 #include <string>
-#include <vector>
 
 #include <openssl/ssl.h>
 
+#include "deploysim/loopback/transcript.hpp"
+
 namespace deploysim::loopback {
-
-/// Which way bytes travel.
-enum class Direction : uint8_t { client_to_server, server_to_client };
-
-/// "C->S" or "S->C".
-const char* direction_arrow(Direction d);
-
-/// TLS record content types (RFC 8446 section 5.1).
-enum ContentType : uint8_t { change_cipher_spec = 20, alert = 21, handshake = 22, application_data = 23 };
-
-/// One TLS protocol message as OpenSSL's message callback reported it (plaintext, even when it
-/// travelled encrypted), with its raw bytes.
-struct CapturedMessage {
-  Direction dir = Direction::client_to_server;  ///< Who sent it.
-  uint8_t content_type = 0;                     ///< ContentType of the message.
-  uint8_t handshake_type = 0;                   ///< For handshake messages: the HandshakeType byte; else 0.
-  bool encrypted = false;      ///< It travelled encrypted (TLS 1.3 after ServerHello, TLS 1.2 after ChangeCipherSpec).
-  std::vector<uint8_t> bytes;  ///< The message (handshake header included; alert: level + description).
-};
-
-/// The bytes one side wrote to the wire in one go (one or more records).
-struct Flight {
-  Direction dir = Direction::client_to_server;  ///< Who sent it.
-  std::vector<uint8_t> bytes;                   ///< Raw TLS records as sent.
-};
-
-/// Everything recorded about one connection: messages, wire flights and key log lines.
-struct Capture {
-  std::vector<CapturedMessage> messages;  ///< In the order they were sent.
-  std::vector<Flight> flights;            ///< Wire bytes in order (for the pcap export).
-  std::vector<std::string> keylog;        ///< NSS key log lines (no trailing newline).
-};
 
 /// Per-SSL recording state: attach with `attach_capture`; it must outlive the SSL's handshake.
 struct CaptureSink {

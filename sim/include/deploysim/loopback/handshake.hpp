@@ -8,6 +8,7 @@
 
 #include "deploysim/loopback/ca.hpp"
 #include "deploysim/loopback/capture.hpp"
+#include "deploysim/loopback/transcript.hpp"
 
 namespace deploysim::loopback {
 
@@ -59,24 +60,6 @@ struct ClientConfig {
   TlsVersion max_version = TlsVersion::tls13;          ///< Highest version offered.
   std::vector<X509*> trusted;                          ///< Trust anchors (borrowed).
   int64_t verify_time = 0;                             ///< Verification time, UTC seconds (the simulated clock).
-};
-
-/// What a handshake came to, as OpenSSL reported it on each side.
-struct HandshakeOutcome {
-  bool ok = false;                                     ///< Both sides completed the handshake.
-  uint16_t version = 0;                                ///< Negotiated version (0 when none).
-  uint16_t cipher = 0;                                 ///< IANA cipher suite id (0 when none).
-  std::string cipher_name;                             ///< IANA name, e.g. TLS_AES_128_GCM_SHA256.
-  std::string alpn;                                    ///< Selected protocol ("" when none).
-  std::string served_name;                             ///< Name whose certificate the server chose ("" when rejected).
-  long verify_result = 0;                              ///< Client's SSL_get_verify_result (X509_V_OK = 0).
-  std::string verify_message;                          ///< X509_verify_cert_error_string of it.
-  int alert = -1;                                      ///< First non-close_notify alert description, -1 if none.
-  Direction alert_from = Direction::client_to_server;  ///< Who sent that alert.
-  std::string client_error;                            ///< OpenSSL error text on the client ("" when fine).
-  std::string server_error;                            ///< OpenSSL error text on the server ("" when fine).
-  std::string request;                                 ///< HTTP request the server decrypted ("" when none).
-  std::string response;                                ///< HTTP response the client decrypted ("" when none).
 };
 
 /// Per-connection state of the server's certificate choice (reachable from the SSL).

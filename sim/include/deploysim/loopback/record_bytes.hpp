@@ -3,7 +3,7 @@
 #include <string>
 #include <string_view>
 
-#include "deploysim/loopback/transcript_cache.hpp"
+#include "deploysim/loopback/transcript.hpp"
 #include "deploysim/tls_model.hpp"
 #include "deploysim/trace.hpp"
 

@@ -2,8 +2,9 @@
 
 #include <cctype>
 
-#include "deploysim/presets.hpp"
 #include "deploysim/kinds.hpp"
+#include "deploysim/loopback/tls_names.hpp"
+#include "deploysim/presets.hpp"
 
 namespace deploysim::loopback {
 
@@ -56,12 +57,7 @@ std::optional<TlsConfig> tls_config_of(const Trace& trace, const Record& r) {
   c.has_certificate = trace.detail_int(r, "has_certificate") != 0;
   c.cert_domain = trace.detail_str(r, "cert_domain");
   c.cert_alt_names = comma_list(trace.detail_str(r, "cert_alt_names"));
-  const std::string_view issuer = trace.detail_str(r, "cert_issuer");
-  c.cert_issuer = issuer == "private-ca"    ? Issuer::private_ca
-                  : issuer == "self-signed" ? Issuer::self_signed
-                  : issuer == "untrusted"   ? Issuer::untrusted
-                  : issuer == "provider"    ? Issuer::provider
-                                            : Issuer::letsencrypt;
+  c.cert_issuer = find_issuer(trace.detail_str(r, "cert_issuer")).value_or(Issuer::letsencrypt);
   c.not_before_unix = trace.detail_int(r, "not_before_unix");
   c.not_after_unix = trace.detail_int(r, "not_after_unix");
   c.check_time_unix = trace.detail_int(r, "check_time_unix");
