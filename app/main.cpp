@@ -91,6 +91,7 @@ int main(int argc, char** argv) {
   deploysim::cli::register_run_commands(app, ctx);
 #if DEPLOYSIM_WITH_TLS
   deploysim::cli::register_tls_commands(app, ctx);
+  deploysim::cli::register_record_tls_command(app, ctx);
 #endif
   deploysim::cli::register_lesson_commands(app, ctx);
   deploysim::cli::register_export_commands(app, ctx);

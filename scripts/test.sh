@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The README's second command: install what is missing, build everything, run every test.
-#   scripts/test.sh          the format check, the dev (Debug, GCC) build, then the same tests built with Clang,
-#                            the headless build (no GUI), everything under ASan + UBSan, and the .deb
-#                            (built, checked by lintian, installed, run and removed)
+#   scripts/test.sh          the format check, the dev (Debug, GCC) build, then the headless build (no GUI)
+#                            with Clang, everything under ASan + UBSan, the .deb (built, checked by lintian,
+#                            installed, run and removed), and the browser build (scripts/build-web.sh --test:
+#                            emscripten's Clang compiles the GUI; the page runs in headless Chromium)
 #   scripts/test.sh --quick  the dev build only
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -21,9 +22,10 @@ run_preset() {
 scripts/lint.sh  # .clang-format and 120-column lines (clang-tidy: scripts/lint.sh --tidy, slow)
 run_preset dev
 if [ "${1:-}" != "--quick" ]; then
-  run_preset clang
   run_preset headless
   run_preset asan
   echo "== deploysim tests: the Debian package =="
   tests/package/deb.sh build/dev  # cpack, lintian, install, run from elsewhere, remove
+  echo "== deploysim tests: the browser build =="
+  scripts/build-web.sh --test  # uses build/dev's deploysim to record the TLS transcripts
 fi

@@ -28,6 +28,10 @@ std::string executable_path() {
   char buf[4096];
   uint32_t size = sizeof buf;
   return _NSGetExecutablePath(buf, &size) == 0 ? std::string(buf) : std::string();
+#elif defined(__EMSCRIPTEN__)
+  // The page's file system holds an installed layout (cmake/web-page.cmake); under node the
+  // command line finds no such folder and uses the source tree's assets.
+  return "/deploysim/bin/deploysim";
 #elif defined(_WIN32)
   wchar_t buf[32768];
   const DWORD n = GetModuleFileNameW(nullptr, buf, 32768);

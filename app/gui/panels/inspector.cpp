@@ -169,7 +169,9 @@ void draw_inspector(const PanelContext& ctx, UiState& ui, Commands& commands) {
       if (ImGui::BeginChild("tls", ImVec2(0, h))) draw_hex_view(bytes, fonts, ui);
       ImGui::EndChild();
     } else {
-      ImGui::TextDisabled("%s", bytes.note.c_str());
+      ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+      ImGui::TextWrapped("%s", bytes.note.c_str());
+      ImGui::PopStyleColor();
     }
     if (ImGui::CollapsingHeader(fmt::format("{}###Simulated", ui.tr("inspector.simulated")).c_str()))
       record_table(ui, m, r, ui.selected, ctx.narrator, commands);

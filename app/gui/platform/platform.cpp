@@ -1,16 +1,24 @@
 // The window, GL context and ImGui backends: portable GLFW + OpenGL 3.3 core (Linux, macOS,
-// Windows). Nothing here is specific to one operating system, C library or GL driver.
+// Windows), or in the browser build emscripten's GLFW and WebGL 2 (OpenGL ES 3.0) on the page's
+// canvas. Nothing here is specific to one operating system, C library or GL driver.
 #include "gui/platform/platform.hpp"
 
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <functional>
 #include <mutex>
 #include <utility>
 #include <vector>
 
+#ifdef __EMSCRIPTEN__
+#include <GLES3/gl3.h>
+#include <emscripten.h>
+#include <emscripten/html5.h>
+#else
 #include <glad/gl.h>
+#endif
 #include <GLFW/glfw3.h>
 #include <imgui.h>
 #include <backends/imgui_impl_glfw.h>
@@ -35,6 +43,69 @@ bool init_platform() {
   create_ui_context();
   return true;
 }
+
+#ifdef __EMSCRIPTEN__
+
+namespace {
+
+// The canvas fills the browser window (web/index.html); the window follows it.
+WindowSize page_size() {
+  return {EM_ASM_INT({ return window.innerWidth; }), EM_ASM_INT({ return window.innerHeight; })};
+}
+
+}  // namespace
+
+bool open_window(Platform& p, int w, int h, bool) {
+  // WebGL 2 is OpenGL ES 3.0; the browser paces frames itself (requestAnimationFrame).
+  glfwWindowHint(GLFW_CLIENT_API, GLFW_OPENGL_ES_API);
+  glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
+  glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 0);
+  p.window = glfwCreateWindow(w, h, "deploysim", nullptr, nullptr);
+  launch_stamp("window");
+  if (!p.window) return false;
+  glfwMakeContextCurrent(p.window);
+  p.windowed_w = w;
+  p.windowed_h = h;
+  return true;
+}
+
+WindowSize primary_work_area() { return page_size(); }
+
+void poll_events() {
+  // glfwPollEvents has nothing to do here: the browser delivers events between frames.
+  GLFWwindow* w = glfwGetCurrentContext();
+  const WindowSize page = page_size();
+  int cw = 0, ch = 0;
+  if (w) glfwGetWindowSize(w, &cw, &ch);
+  if (w && page.w > 0 && page.h > 0 && (page.w != cw || page.h != ch)) glfwSetWindowSize(w, page.w, page.h);
+}
+
+void toggle_fullscreen(Platform&) {
+  EmscriptenFullscreenChangeEvent state;
+  if (emscripten_get_fullscreen_status(&state) == EMSCRIPTEN_RESULT_SUCCESS && state.isFullscreen)
+    emscripten_exit_fullscreen();
+  else
+    emscripten_request_fullscreen("#canvas", false);
+}
+
+void run_frames(Platform&, std::function<bool()> frame, std::function<void()> done) {
+  // The browser calls us once per frame; main() returns to it at once (simulate_infinite_loop).
+  struct Loop {
+    std::function<bool()> frame;
+    std::function<void()> done;
+  };
+  static Loop loop;
+  loop = {std::move(frame), std::move(done)};
+  emscripten_set_main_loop_arg(
+      [](void*) {
+        if (loop.frame()) return;
+        emscripten_cancel_main_loop();
+        loop.done();
+      },
+      nullptr, 0, true);
+}
+
+#else
 
 bool open_window(Platform& p, int w, int h, bool vsync) {
   glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
@@ -74,6 +145,39 @@ bool open_window(Platform& p, int w, int h, bool vsync) {
   return ok;
 }
 
+WindowSize primary_work_area() {
+  GLFWmonitor* monitor = glfwGetPrimaryMonitor();
+  if (!monitor) return {};
+  int x = 0, y = 0, w = 0, h = 0;
+  glfwGetMonitorWorkarea(monitor, &x, &y, &w, &h);
+  if (w <= 0 || h <= 0)
+    if (const GLFWvidmode* mode = glfwGetVideoMode(monitor)) w = mode->width, h = mode->height;
+  return {w, h};
+}
+
+void poll_events() { glfwPollEvents(); }
+
+void toggle_fullscreen(Platform& p) {
+  if (GLFWmonitor* current = glfwGetWindowMonitor(p.window)) {
+    (void)current;
+    glfwSetWindowMonitor(p.window, nullptr, p.windowed_x, p.windowed_y, p.windowed_w, p.windowed_h, 0);
+    return;
+  }
+  GLFWmonitor* monitor = glfwGetPrimaryMonitor();
+  if (!monitor) return;
+  const GLFWvidmode* mode = glfwGetVideoMode(monitor);
+  glfwGetWindowPos(p.window, &p.windowed_x, &p.windowed_y);
+  glfwGetWindowSize(p.window, &p.windowed_w, &p.windowed_h);
+  glfwSetWindowMonitor(p.window, monitor, 0, 0, mode->width, mode->height, mode->refreshRate);
+}
+
+void run_frames(Platform& p, std::function<bool()> frame, std::function<void()> done) {
+  while (!should_close(p) && frame()) {}
+  done();
+}
+
+#endif
+
 void start_renderer(Platform& p, const std::string& ini_path) {
   p.ini_path = ini_path;
   ImGui::GetIO().IniFilename = p.ini_path.empty() ? nullptr : p.ini_path.c_str();
@@ -83,7 +187,11 @@ void start_renderer(Platform& p, const std::string& ini_path) {
     for (int i = 0; platform && i < count; ++i) push_drop(*platform, paths[i]);
   });
   ImGui_ImplGlfw_InitForOpenGL(p.window, true);
+#ifdef __EMSCRIPTEN__
+  ImGui_ImplOpenGL3_Init("#version 300 es");
+#else
   ImGui_ImplOpenGL3_Init("#version 330 core");
+#endif
 }
 
 bool open_platform(Platform& p, int w, int h, bool vsync, const std::string& ini_path) {
@@ -102,23 +210,11 @@ WindowSize fit_window(WindowSize work, bool fill) {
   return {one(work.w, largest.w, smallest.w), one(work.h, largest.h, smallest.h)};
 }
 
-WindowSize primary_work_area() {
-  GLFWmonitor* monitor = glfwGetPrimaryMonitor();
-  if (!monitor) return {};
-  int x = 0, y = 0, w = 0, h = 0;
-  glfwGetMonitorWorkarea(monitor, &x, &y, &w, &h);
-  if (w <= 0 || h <= 0)
-    if (const GLFWvidmode* mode = glfwGetVideoMode(monitor)) w = mode->width, h = mode->height;
-  return {w, h};
-}
-
 WindowSize window_size(const Platform& p) {
   WindowSize s;
   if (p.window) glfwGetWindowSize(p.window, &s.w, &s.h);
   return s;
 }
-
-void poll_events() { glfwPollEvents(); }
 
 bool should_close(const Platform& p) { return glfwWindowShouldClose(p.window); }
 
@@ -171,10 +267,14 @@ bool write_screenshot(const Platform& p, const std::string& path, ScreenRect par
     y = fh - top - h;
   }
   if (w <= 0 || h <= 0) return false;
-  std::vector<unsigned char> pixels(static_cast<size_t>(w) * static_cast<size_t>(h) * 3);
+  // RGBA: the one format every GL and WebGL 2 reads back; the PNG keeps RGB.
+  const size_t n = static_cast<size_t>(w) * static_cast<size_t>(h);
+  std::vector<unsigned char> rgba(n * 4), pixels(n * 3);
   glPixelStorei(GL_PACK_ALIGNMENT, 1);
   glReadBuffer(GL_BACK);
-  glReadPixels(x, y, w, h, GL_RGB, GL_UNSIGNED_BYTE, pixels.data());
+  glReadPixels(x, y, w, h, GL_RGBA, GL_UNSIGNED_BYTE, rgba.data());
+  for (size_t i = 0; i < n; ++i)
+    for (size_t c = 0; c < 3; ++c) pixels[i * 3 + c] = rgba[i * 4 + c];
   return write_png_bottom_up(path, w, h, pixels);
 }
 
@@ -187,20 +287,6 @@ std::vector<std::string> take_drops(Platform& p) {
 void push_drop(Platform& p, std::string path) { p.dropped.push_back(std::move(path)); }
 
 void present(const Platform& p) { glfwSwapBuffers(p.window); }
-
-void toggle_fullscreen(Platform& p) {
-  if (GLFWmonitor* current = glfwGetWindowMonitor(p.window)) {
-    (void)current;
-    glfwSetWindowMonitor(p.window, nullptr, p.windowed_x, p.windowed_y, p.windowed_w, p.windowed_h, 0);
-    return;
-  }
-  GLFWmonitor* monitor = glfwGetPrimaryMonitor();
-  if (!monitor) return;
-  const GLFWvidmode* mode = glfwGetVideoMode(monitor);
-  glfwGetWindowPos(p.window, &p.windowed_x, &p.windowed_y);
-  glfwGetWindowSize(p.window, &p.windowed_w, &p.windowed_h);
-  glfwSetWindowMonitor(p.window, monitor, 0, 0, mode->width, mode->height, mode->refreshRate);
-}
 
 namespace {
 

@@ -1,4 +1,5 @@
 #pragma once
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -48,6 +49,10 @@ bool open_platform(Platform& p, int w, int h, bool vsync, const std::string& ini
 /// Uploads the font atlas again after fonts were added to it (before a window exists the
 /// renderer uploads it when it starts; nothing to do then).
 void refresh_font_texture();
+/// Calls `frame` once per displayed frame until it returns false or the window is closed, then
+/// `done`. The desktop loops here and returns; in a browser the page calls `frame` and this
+/// returns to the browser at once (never to the caller), so keep nothing on the caller's stack.
+void run_frames(Platform& p, std::function<bool()> frame, std::function<void()> done);
 /// Takes the window system's events (input, resizes) since the last call.
 void poll_events();
 /// Whether the user asked to close the window (or request_close() was called).

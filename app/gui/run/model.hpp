@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "deploysim/scenario.hpp"
-#include "deploysim/loopback/transcript_cache.hpp"
+#include "deploysim/loopback/transcript.hpp"
 #include "deploysim/simulate.hpp"
 #include "deploysim/tls_model.hpp"
 #include "gui/run/trace_index.hpp"
@@ -25,11 +25,18 @@ struct LatencyWindows {
 
 /// The real OpenSSL handshakes of a run's TLS configurations, started on demand by the
 /// inspector. The first run of a configuration generates certificates and runs OpenSSL (tens of
-/// ms), so it runs off the UI thread; the loopback keeps the transcripts themselves.
+/// ms), so it runs off the UI thread; the loopback keeps the transcripts themselves. The browser
+/// build looks them up in the transcripts the desktop build recorded (recorded_tls.hpp).
 struct HandshakeJobs {
+  /// What a job found.
+  struct Found {
+    const loopback::Transcript* transcript = nullptr;  ///< nullptr: none (still running, or none recorded).
+    bool exact = false;      ///< Made for this very configuration (recorded ones: else other dates).
+    bool looked_up = false;  ///< The job has ended (with transcript == nullptr: nothing recorded).
+  };
   std::mutex mutex;  ///< Guards `running` (the UI thread asks, workers answer through futures).
-  std::unordered_map<TlsConfig, std::shared_future<const loopback::Transcript*>, TlsConfigHash>
-      running;  ///< By configuration.
+  std::unordered_map<TlsConfig, std::shared_future<Found>, TlsConfigHash> running;  ///< By configuration.
+  bool waiting = false;  ///< The last lookup waits for the recorded transcripts to arrive (the browser).
 };
 
 /// One simulated scenario as the panels see it: immutable once built (shared between the UI

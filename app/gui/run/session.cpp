@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <system_error>
 
+#include "gui/platform/page.hpp"
+
 namespace deploysim::gui {
 
 namespace {
@@ -166,7 +168,15 @@ void Session::submit(Job job) {
   running_kind_ = job.kind;
   running_since_ = std::chrono::steady_clock::now();
   control_ = std::make_shared<Control>();
-  running_ = std::async(std::launch::async, [run = std::move(job.run), control = control_]() { return run(*control); });
+  if (worker_threads()) {
+    running_ =
+        std::async(std::launch::async, [run = std::move(job.run), control = control_]() { return run(*control); });
+    return;
+  }
+  // No worker threads (a browser): the job runs now, and poll() takes its result as usual.
+  std::promise<Result> done;
+  running_ = done.get_future();
+  done.set_value(job.run(*control_));
 }
 
 void Session::cancel() {

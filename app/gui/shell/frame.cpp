@@ -3,6 +3,7 @@
 #include "gui/shell/frame.hpp"
 
 #include <algorithm>
+#include <filesystem>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -11,6 +12,7 @@
 #include <imgui_internal.h>
 
 #include "gui/panels/panels.hpp"
+#include "gui/platform/page.hpp"
 #include "gui/platform/imgui_compat.hpp"
 #include "gui/shell/lesson_nav.hpp"
 #include "gui/widgets/lessons.hpp"
@@ -52,6 +54,12 @@ bool begin_panel(const std::string& title, const PanelRect& r, const UiState& ui
   return ImGui::Begin(title.c_str(), nullptr, flags | ImGuiWindowFlags_NoCollapse);
 }
 
+// Where the browser build writes a saved what-if before handing it to the downloads.
+std::string download_path(const std::string& scenario_path) {
+  const std::string stem = std::filesystem::path(scenario_path).stem().string();
+  return "/downloads/" + (stem.empty() ? std::string("scenario") : stem) + "-whatif.toml";
+}
+
 void menu_bar(const Session& session, UiState& ui, Commands& commands) {
   ImGui::PushStyleColor(ImGuiCol_WindowBg, IM_COL32(0, 0, 0, 0));  // the opaque bar colour covers it all
   const bool open = ImGui::BeginMainMenuBar();
@@ -61,15 +69,22 @@ void menu_bar(const Session& session, UiState& ui, Commands& commands) {
   auto menu = [&](const char* key, const char* id) { return fmt::format("{}###{}", ui.tr(key), id); };
   if (ImGui::BeginMenu(menu("menu.file", "File").c_str())) {
     if (ImGui::MenuItem(ui.tr("menu.open").c_str(), "Ctrl+O")) show_file_browser(ui, "", true, false);
+    // In a browser, "Open..." shows the files shipped with the page; the user's own come through
+    // the browser's picker (or dropped onto the page), and saved files go to the downloads.
+    if (in_browser() && ImGui::MenuItem(ui.tr("menu.open_disk").c_str())) pick_file_from_disk();
     draw_recent_menu(ui, commands);
-    if (ImGui::MenuItem(ui.tr("menu.save_whatif").c_str(), nullptr, false,
-                        !session.model().scenario.source_text.empty()))
-      show_file_browser(ui, "", true, true);
+    const bool can_save = !session.model().scenario.source_text.empty();
+    if (ImGui::MenuItem(ui.tr("menu.save_whatif").c_str(), nullptr, false, can_save)) {
+      if (in_browser())
+        commands.post(RequestSaveWhatIf{download_path(session.path())});
+      else
+        show_file_browser(ui, "", true, true);
+    }
     if (ImGui::MenuItem(ui.tr("menu.reload").c_str(), nullptr, false, !session.path().empty()))
       commands.post(RequestReload{});
     if (ImGui::MenuItem(ui.tr("menu.screenshot").c_str(), "F12")) commands.post(RequestScreenshot{});
     ImGui::Separator();
-    if (ImGui::MenuItem(ui.tr("menu.quit").c_str(), "Ctrl+Q")) commands.post(RequestQuit{});
+    if (!in_browser() && ImGui::MenuItem(ui.tr("menu.quit").c_str(), "Ctrl+Q")) commands.post(RequestQuit{});
     ImGui::EndMenu();
   }
   if (ImGui::BeginMenu(menu("menu.view", "View").c_str())) {
@@ -89,6 +104,12 @@ void menu_bar(const Session& session, UiState& ui, Commands& commands) {
   }
   if (ImGui::BeginMenu(menu("menu.help", "Help").c_str())) {
     ImGui::TextUnformatted(ui.tr("menu.keys").c_str());
+    if (in_browser()) {  // what this page cannot do, where a learner looks for it
+      ImGui::Separator();
+      ImGui::PushTextWrapPos(ImGui::GetFontSize() * 32);
+      ImGui::TextUnformatted(ui.tr("menu.desktop_only").c_str());
+      ImGui::PopTextWrapPos();
+    }
     ImGui::EndMenu();
   }
   // A running simulation shows its progress here; the panels keep showing the previous run.

@@ -12,6 +12,7 @@
 #include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <sstream>
 #include <thread>
 
@@ -26,6 +27,7 @@
 #include "gui/shell/navigation.hpp"
 #include "gui/shell/open_file.hpp"
 #include "gui/platform/imgui_compat.hpp"
+#include "gui/platform/page.hpp"
 #include "gui/platform/platform.hpp"
 #include "gui/shell/script.hpp"
 #include "gui/shell/settings.hpp"
@@ -118,9 +120,14 @@ void apply_commands(Session& session, UiState& ui, Commands& commands, Platform&
       session.open(o->path, o->variant, o->overrides);
     else if (const auto* f = std::get_if<RequestOpenFile>(&c))
       report(ui, open_file(f->path, ui, commands));
-    else if (const auto* w = std::get_if<RequestSaveWhatIf>(&c))
+    else if (const auto* w = std::get_if<RequestSaveWhatIf>(&c)) {
+      std::error_code ec;
+      if (in_browser()) std::filesystem::create_directories(std::filesystem::path(w->path).parent_path(), ec);
       ui.status = save_whatif(session, w->path, ui);
-    else if (std::get_if<RequestReload>(&c))
+      // In a browser the file goes on to the user's downloads.
+      if (in_browser() && std::filesystem::is_regular_file(w->path, ec))
+        offer_download(w->path, std::filesystem::path(w->path).filename().string());
+    } else if (std::get_if<RequestReload>(&c))
       session.reload();
     else if (const auto* p = std::get_if<RequestSetParam>(&c))
       session.set_param(p->path, p->value);
@@ -163,161 +170,213 @@ std::string first_scenario(const std::string& assets) {
 
 }  // namespace
 
+namespace {
+
+// One run of the window: everything the loop keeps between frames, on the heap, because in a
+// browser the page calls frame() after run_gui has returned to it.
+struct GuiRun {
+  GuiOptions options;
+  bool interactive = false;
+  std::string cfg;
+  bool timing = false;
+  std::string assets = assets_dir();
+  Platform platform;
+  Session session;
+  UiState ui;
+  Commands commands;
+  Narrators narrators{assets};
+  Fonts fonts;
+  std::optional<ScriptRunner> script;
+  bool applied_presenter = false;
+  float applied_scale = 0;
+  bool ok = true;
+  bool timing_done = false;
+  std::chrono::steady_clock::time_point last = std::chrono::steady_clock::now();
+  GuiResult result = GuiResult::ok;
+
+  // Our state, the first scenario's simulation and the font atlas (needs no window).
+  void prepare(bool scripted);
+  // One frame; false after the last one.
+  bool frame();
+  // Saves what the learner chose (settings, progress, window layout).
+  void save();
+  // Clean-up after the last frame.
+  void finish();
+};
+
+void GuiRun::prepare(bool scripted) {
+  if (!cfg.empty()) {
+    restore_page_storage(cfg);
+    LoadedSettings loaded = load_settings(cfg);
+    ui.settings = std::move(loaded.settings);
+    report(ui, ui.words.error(loaded.problem));
+  }
+  // The language: --lang, else the learner's choice in the settings, else the system's (LANG).
+  if (options.lang.empty() && ui.settings.language.empty()) ui.language_auto = Messages::system_language();
+  ui.settings.language = choose_language(options.lang, ui.settings.language);
+  keep_words(ui);
+  std::string first = options.scenario;
+  // No file: the first lesson (else the last scenario). A file opens as what it holds: a lesson
+  // on its first step, a scenario, an exercise.
+  const int lesson = scripted || !first.empty() ? -1 : find_lesson(ui, "01") >= 0 ? 0 : -1;
+  if (lesson >= 0)
+    open_lesson(ui, commands, lesson);
+  else if (first.empty() && !scripted)
+    first = ui.settings.last_scenario.empty() ? first_scenario(assets) : ui.settings.last_scenario;
+  if (const auto n = in_flight_path(first)) session.show(in_flight_fixture(*n)), first.clear();
+  if (!first.empty()) report(ui, open_file(first, ui, commands));
+  std::string no_screenshot;
+  apply_commands(session, ui, commands, platform, no_screenshot);  // the lesson's open (needs no window)
+  narrators.get(ui.settings.language);                             // read now rather than in the first frame
+  launch_stamp("state");
+  // The font atlas is built once, with Hangul when Korean is on.
+  load_fonts(fonts);
+  report(ui, ensure_language_fonts(fonts, ui.settings.language, assets));
+  compat::build_font_atlas();
+  launch_stamp("fonts");
+}
+
+bool GuiRun::frame() {
+  poll_events();
+  const WindowSize now_size = window_size(platform);
+  ui.window_w = now_size.w, ui.window_h = now_size.h;
+  const auto now = std::chrono::steady_clock::now();
+  const double dt = std::chrono::duration<double>(now - last).count();
+  last = now;
+  ui.fps_ms = ui.fps_ms * 0.9 + dt * 1000.0 * 0.1;
+  on_arrival(session.poll(), session, ui);
+  if (interactive) watch_open_files(session, ui, commands, false);
+  std::vector<std::string> dropped = take_drops(platform);
+  for (std::string& chosen : take_chosen_files()) dropped.push_back(std::move(chosen));
+  if (!dropped.empty()) commands.post(RequestOpenFile{dropped.front()});  // one file at a time: the first
+  keep_words(ui);
+  report(ui, ensure_language_fonts(fonts, ui.settings.language, assets));
+  if (applied_presenter != ui.settings.presenter || applied_scale != ui.settings.font_scale) {
+    apply_style(ui.settings.presenter, ui.settings.font_scale, fonts);
+    if (applied_presenter != ui.settings.presenter && ui.frame > 0)
+      ui.reset_layout = 2;  // place windows with the new font's sizes
+    applied_presenter = ui.settings.presenter;
+    applied_scale = ui.settings.font_scale;
+  }
+  ScriptFrame sf;
+  if (script) sf = script->tick(session, ui, commands);
+  if (!sf.drop.empty()) push_drop(platform, sf.drop);
+  if (sf.watch) watch_open_files(session, ui, commands, true);
+
+  begin_frame();
+  if (timing && !timing_done) launch_stamp("newframe");
+  poll_keys(ui, static_cast<double>(session.model().index.end_ns) / 1e9, commands);
+  if (ImGui::GetIO().KeyCtrl && compat::key_pressed(compat::KeyName::q, false)) commands.post(RequestQuit{});
+  if (ImGui::GetIO().KeyCtrl && compat::key_pressed(compat::KeyName::o, false)) show_file_browser(ui, "", true, false);
+  draw_frame(session, fonts, assets, narrators.get(ui.settings.language), ui, commands);
+  if (timing && !timing_done) launch_stamp("draw");
+  std::string screenshot = sf.screenshot;
+  apply_commands(session, ui, commands, platform, screenshot);
+  advance_playback(script ? 1.0 / 60.0 : dt, session.model(), ui);
+
+  render_frame(platform);
+  if (timing && !timing_done) launch_stamp("render");
+  ++ui.frame;
+  const bool last_frame = sf.quit || (options.frames && ui.frame >= *options.frames);
+  if (last_frame && !options.screenshot.empty()) screenshot = options.screenshot;
+  if (!screenshot.empty()) {
+    const bool written = write_screenshot(platform, screenshot, window_rect(sf.window, ui.layout));
+    ok = ok && written;
+    ui.status = ui.trf(written ? "status.screenshot_written" : "status.screenshot_failed", screenshot);
+    // The script driver's line stays as tests read it, whatever the window's language.
+    if (script && !options.quiet)
+      std::printf("%s\n", (written ? "screenshot written: " + screenshot : "could not write " + screenshot).c_str());
+    // In a browser the picture goes to the user's downloads (a script's stay in the page for its test).
+    if (written && !script) offer_download(screenshot, std::filesystem::path(screenshot).filename().string());
+  }
+  present(platform);
+  if (ui.frame == 1) page_first_frame();
+  if (timing && !timing_done && !session.model().index.nodes.empty()) {
+    // CLOCK_MONOTONIC stamps, so that a launcher (bench_frame) measures from its own clock.
+    launch_stamp("first frame");
+    std::fprintf(stderr, "timing: simulation %.0f ms (in parallel with the window); monotonic ms: %s\n",
+                 session.model().build_seconds * 1e3, launch_stamps().c_str());
+    timing_done = true;
+  }
+  // A page is never quit: it keeps the learner's choices as they are made, every few seconds.
+  if (in_browser() && interactive && ui.frame % 180 == 0) save();
+  return !last_frame;
+}
+
+void GuiRun::save() {
+  if (!interactive || cfg.empty()) return;
+  ImGui::SaveIniSettingsToDisk(platform.ini_path.c_str());
+  Settings saved = ui.settings;
+  if (saved.language == ui.language_auto) saved.language.clear();  // the system's, not a choice
+  save_settings(cfg, saved);
+  keep_page_storage(cfg);
+}
+
+void GuiRun::finish() {
+  save();
+  session.wait_idle();
+  // A page keeps its canvas, with the last frame on it, after a scripted session.
+  if (!in_browser()) close_platform(platform);
+  result = ok ? GuiResult::ok : GuiResult::failed;
+  if (script) page_script_done(ok);
+}
+
+}  // namespace
+
 GuiResult run_gui(const GuiOptions& options) {
   // Set-up. Test runs (--frames, --script) never read or write the user's settings.
-  const bool interactive = !options.frames && options.script.empty();
+  // The run lives on the heap and, in a browser, for as long as the page (see run_frames).
+  auto owned = std::make_unique<GuiRun>();
+  GuiRun& run = *owned;
+  run.options = options;
+  run.interactive = !options.frames && options.script.empty();
   std::optional<std::vector<ScriptLine>> script_lines;
   if (!options.script.empty() && !(script_lines = read_script(options.script))) return GuiResult::bad_input;
-  const std::string cfg = interactive ? config_dir() : std::string();
-  if (!cfg.empty()) {
+  run.cfg = run.interactive ? config_dir() : std::string();
+  if (!run.cfg.empty()) {
     std::error_code ec;
-    std::filesystem::create_directories(cfg, ec);
+    std::filesystem::create_directories(run.cfg, ec);
   }
   // DEPLOYSIM_TIMING=1: print where the time to the first frame of the first scenario goes.
-  const bool timing = std::getenv("DEPLOYSIM_TIMING") != nullptr;
+  run.timing = std::getenv("DEPLOYSIM_TIMING") != nullptr;
   launch_stamp("main");
   // glfwInit sets LC_CTYPE from the environment when it is "C"; set it first, before the
   // preparing thread reads text, so that no thread changes the locale while another uses it.
   if (const char* ctype = std::setlocale(LC_CTYPE, nullptr); ctype && std::strcmp(ctype, "C") == 0)
     std::setlocale(LC_CTYPE, "");
-  const std::string assets = assets_dir();
-  Platform platform;
-  Session session;
-  UiState ui;
-  Commands commands;
-  Narrators narrators(assets);
-  Fonts fonts;
   create_ui_context();
   // Opening the window and its GL context (GLFW wants the main thread) is most of the time to
   // the first frame, so our state, the first scenario's simulation and the font atlas are
   // prepared on another thread meanwhile. Neither side touches what the other does until join.
-  std::thread prepare([&] {
-    if (!cfg.empty()) {
-      LoadedSettings loaded = load_settings(cfg);
-      ui.settings = std::move(loaded.settings);
-      report(ui, ui.words.error(loaded.problem));
-    }
-    // The language: --lang, else the learner's choice in the settings, else the system's (LANG).
-    if (options.lang.empty() && ui.settings.language.empty()) ui.language_auto = Messages::system_language();
-    ui.settings.language = choose_language(options.lang, ui.settings.language);
-    keep_words(ui);
-    std::string first = options.scenario;
-    // No file: the first lesson (else the last scenario). A file opens as what it holds: a lesson
-    // on its first step, a scenario, an exercise.
-    const int lesson = script_lines || !first.empty() ? -1 : find_lesson(ui, "01") >= 0 ? 0 : -1;
-    if (lesson >= 0)
-      open_lesson(ui, commands, lesson);
-    else if (first.empty() && !script_lines)
-      first = ui.settings.last_scenario.empty() ? first_scenario(assets) : ui.settings.last_scenario;
-    if (const auto n = in_flight_path(first)) session.show(in_flight_fixture(*n)), first.clear();
-    if (!first.empty()) report(ui, open_file(first, ui, commands));
-    std::string no_screenshot;
-    apply_commands(session, ui, commands, platform, no_screenshot);  // the lesson's open (needs no window)
-    narrators.get(ui.settings.language);                             // read now rather than in the first frame
-    launch_stamp("state");
-    // The font atlas is built once, with Hangul when Korean is on.
-    load_fonts(fonts);
-    report(ui, ensure_language_fonts(fonts, ui.settings.language, assets));
-    compat::build_font_atlas();
-    launch_stamp("fonts");
-  });
+  // Without worker threads (a browser) they are prepared first.
+  const bool scripted = script_lines.has_value();
+  std::thread prepare;
+  if (worker_threads())
+    prepare = std::thread([&run, scripted] { run.prepare(scripted); });
+  else
+    run.prepare(scripted);
   const bool display = init_platform();
   WindowSize work, fit;
-  if (display) work = primary_work_area(), fit = fit_window(work, !interactive);
+  if (display) work = primary_work_area(), fit = fit_window(work, !run.interactive);
   const int width = options.width > 0 ? options.width : fit.w, height = options.height > 0 ? options.height : fit.h;
-  const bool window = display && open_window(platform, width, height, interactive);
-  prepare.join();
-  ui.screen_w = work.w, ui.screen_h = work.h;
-  std::optional<ScriptRunner> script;
-  if (script_lines) script.emplace(std::move(*script_lines), options.quiet ? nullptr : stdout);
+  const bool window = display && open_window(run.platform, width, height, run.interactive);
+  if (prepare.joinable()) prepare.join();
+  run.ui.screen_w = work.w, run.ui.screen_h = work.h;
+  if (script_lines) run.script.emplace(std::move(*script_lines), options.quiet ? nullptr : stdout);
   if (!window) {
-    session.cancel();
-    close_platform(platform);
+    run.session.cancel();
+    close_platform(run.platform);
     return GuiResult::no_display;
   }
-  start_renderer(platform, cfg.empty() ? "" : cfg + "/imgui.ini");
-  if (options.frames) on_arrival(session.wait_idle(), session, ui);  // a --frames shot shows the run
-  bool applied_presenter = !ui.settings.presenter;
-  float applied_scale = 0;
-  bool ok = true;
-  bool timing_done = false;
-  auto last = std::chrono::steady_clock::now();
+  start_renderer(run.platform, run.cfg.empty() ? "" : run.cfg + "/imgui.ini");
+  if (options.frames) on_arrival(run.session.wait_idle(), run.session, run.ui);  // a --frames shot shows the run
+  run.applied_presenter = !run.ui.settings.presenter;
 
-  // The loop.
-  while (!should_close(platform)) {
-    poll_events();
-    const WindowSize now_size = window_size(platform);
-    ui.window_w = now_size.w, ui.window_h = now_size.h;
-    const auto now = std::chrono::steady_clock::now();
-    const double dt = std::chrono::duration<double>(now - last).count();
-    last = now;
-    ui.fps_ms = ui.fps_ms * 0.9 + dt * 1000.0 * 0.1;
-    on_arrival(session.poll(), session, ui);
-    if (interactive) watch_open_files(session, ui, commands, false);
-    for (const std::string& dropped : take_drops(platform)) {
-      commands.post(RequestOpenFile{dropped});
-      break;  // one file at a time: the first of several dropped together
-    }
-    keep_words(ui);
-    report(ui, ensure_language_fonts(fonts, ui.settings.language, assets));
-    if (applied_presenter != ui.settings.presenter || applied_scale != ui.settings.font_scale) {
-      apply_style(ui.settings.presenter, ui.settings.font_scale, fonts);
-      if (applied_presenter != ui.settings.presenter && ui.frame > 0)
-        ui.reset_layout = 2;  // place windows with the new font's sizes
-      applied_presenter = ui.settings.presenter;
-      applied_scale = ui.settings.font_scale;
-    }
-    ScriptFrame sf;
-    if (script) sf = script->tick(session, ui, commands);
-    if (!sf.drop.empty()) push_drop(platform, sf.drop);
-    if (sf.watch) watch_open_files(session, ui, commands, true);
-
-    begin_frame();
-    if (timing && !timing_done) launch_stamp("newframe");
-    poll_keys(ui, static_cast<double>(session.model().index.end_ns) / 1e9, commands);
-    if (ImGui::GetIO().KeyCtrl && compat::key_pressed(compat::KeyName::q, false)) commands.post(RequestQuit{});
-    if (ImGui::GetIO().KeyCtrl && compat::key_pressed(compat::KeyName::o, false))
-      show_file_browser(ui, "", true, false);
-    draw_frame(session, fonts, assets, narrators.get(ui.settings.language), ui, commands);
-    if (timing && !timing_done) launch_stamp("draw");
-    std::string screenshot = sf.screenshot;
-    apply_commands(session, ui, commands, platform, screenshot);
-    advance_playback(script ? 1.0 / 60.0 : dt, session.model(), ui);
-
-    render_frame(platform);
-    if (timing && !timing_done) launch_stamp("render");
-    ++ui.frame;
-    const bool last_frame = sf.quit || (options.frames && ui.frame >= *options.frames);
-    if (last_frame && !options.screenshot.empty()) screenshot = options.screenshot;
-    if (!screenshot.empty()) {
-      const bool written = write_screenshot(platform, screenshot, window_rect(sf.window, ui.layout));
-      ok = ok && written;
-      ui.status = ui.trf(written ? "status.screenshot_written" : "status.screenshot_failed", screenshot);
-      // The script driver's line stays as tests read it, whatever the window's language.
-      if (script && !options.quiet)
-        std::printf("%s\n", (written ? "screenshot written: " + screenshot : "could not write " + screenshot).c_str());
-    }
-    present(platform);
-    if (timing && !timing_done && !session.model().index.nodes.empty()) {
-      // CLOCK_MONOTONIC stamps, so that a launcher (bench_frame) measures from its own clock.
-      launch_stamp("first frame");
-      std::fprintf(stderr, "timing: simulation %.0f ms (in parallel with the window); monotonic ms: %s\n",
-                   session.model().build_seconds * 1e3, launch_stamps().c_str());
-      timing_done = true;
-    }
-    if (last_frame) break;
-  }
-
-  // Clean-up.
-  if (interactive && !cfg.empty()) {
-    ImGui::SaveIniSettingsToDisk(platform.ini_path.c_str());
-    Settings saved = ui.settings;
-    if (saved.language == ui.language_auto) saved.language.clear();  // the system's, not a choice
-    save_settings(cfg, saved);
-  }
-  session.wait_idle();
-  close_platform(platform);
-  return ok ? GuiResult::ok : GuiResult::failed;
+  // The loop. Only the desktop comes back here; the page keeps the run until it closes.
+  std::shared_ptr<GuiRun> shared = std::move(owned);
+  run_frames(
+      run.platform, [shared] { return shared->frame(); }, [shared] { shared->finish(); });
+  return run.result;
 }
 
 }  // namespace deploysim::gui

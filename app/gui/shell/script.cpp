@@ -104,6 +104,7 @@ std::string inspector_state(const TlsBytes& b, const UiState& ui) {
   for (const char* name : {"alpn", "supported_versions", "key_share", "cipher_suite", "certificate[0].subject",
                            "certificate[0].san", "certificate[0].not_after", "description"})
     if (const ByteField* f = b.find(name)) out += fmt::format(" inspector.{}=\"{}\"", name, f->value);
+  if (!b.source.empty()) out += fmt::format(" inspector.source=\"{}\"", b.source);
   if (const ByteField* lit = b.find(ui.hex_pinned))
     out += fmt::format(" inspector.lit={} inspector.lit_bytes={}..{}", lit->name, lit->offset,
                        lit->offset + lit->length - 1);

@@ -10,6 +10,7 @@
 
 #include "gui/platform/font_files.hpp"
 #include "gui/platform/imgui_compat.hpp"
+#include "gui/platform/page.hpp"
 #include "gui/platform/platform.hpp"
 
 namespace deploysim::gui {
@@ -134,8 +135,11 @@ void korean_ranges(const std::string& assets_dir, ImVector<ImWchar>& ranges) {
 
 std::string ensure_language_fonts(Fonts& fonts, const std::string& language, const std::string& assets_dir) {
   if (language != "ko" || fonts.korean) return {};
-  fonts.korean = true;
   const std::string korean = find_font(FontRole::korean);
+  // A page fetches the Korean font after it starts (web/index.html): until it is there, Hangul
+  // waits a few frames rather than failing.
+  if (korean.empty() && in_browser()) return {};
+  fonts.korean = true;
   if (korean.empty() || fonts.regular == fonts.large)
     return fmt::format(
         "Korean text needs a Korean font, {} (scripts/setup-deps.sh installs fonts-nanum): "

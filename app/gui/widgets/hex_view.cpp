@@ -23,6 +23,11 @@ int field_at(const TlsBytes& b, size_t offset) {
 
 void draw_hex_view(const TlsBytes& b, const Fonts& fonts, UiState& ui) {
   ImGui::TextWrapped("%s", b.title.c_str());
+  if (!b.source.empty()) {
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+    ImGui::TextWrapped("%s", b.source.c_str());
+    ImGui::PopStyleColor();
+  }
   // The field lit this frame: the one under the mouse last frame, else the pinned one.
   int hovered_before = ui.hex_hover_field;
   if (hovered_before < 0 || static_cast<size_t>(hovered_before) >= b.fields.size())

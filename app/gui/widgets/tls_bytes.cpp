@@ -1,12 +1,21 @@
 #include "gui/widgets/tls_bytes.hpp"
 
+#include <filesystem>
 #include <future>
+#include <optional>
 #include <map>
 #include <mutex>
 
 #include <fmt/format.h>
 
+#include "deploysim/assets.hpp"
 #include "deploysim/loopback/record_bytes.hpp"
+#include "gui/platform/page.hpp"
+#if DEPLOYSIM_WITH_TLS
+#include "deploysim/loopback/transcript_cache.hpp"
+#else
+#include "deploysim/loopback/recorded_tls.hpp"
+#endif
 
 namespace deploysim::gui {
 
@@ -14,15 +23,58 @@ namespace lb = loopback;
 
 namespace {
 
-const lb::Transcript* transcript(HandshakeJobs& j, const TlsConfig& cfg, bool wait) {
-  std::shared_future<const lb::Transcript*> f;
+#if !DEPLOYSIM_WITH_TLS
+// The recorded pack: the page fetches it while the program starts (web/index.html) and puts it
+// in the assets; it is read once it is there. nullopt while it has not arrived; then what went
+// wrong reading it ("" when it was read).
+std::optional<std::string> recorded_problem() {
+  static std::optional<std::string> problem;
+  if (problem) return problem;
+  const std::string path = assets_dir() + "/" + lb::recorded_tls_file;
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) return std::nullopt;
+  std::string error;
+  lb::recorded_transcripts().load(path, &error);
+  problem = error;
+  return problem;
+}
+#endif
+
+// The transcript of a configuration: OpenSSL run now (the desktop), else the one the desktop
+// build recorded for the page (exact = false: recorded for a certificate with other dates).
+HandshakeJobs::Found find_transcript(const TlsConfig& cfg) {
+#if DEPLOYSIM_WITH_TLS
+  return {&lb::transcript_for(cfg), true, true};
+#else
+  HandshakeJobs::Found f;
+  if (!recorded_problem()) return f;  // not here yet: asked again next frame
+  f.transcript = lb::recorded_transcripts().find(cfg, &f.exact);
+  f.looked_up = true;
+  return f;
+#endif
+}
+
+HandshakeJobs::Found transcript(HandshakeJobs& j, const TlsConfig& cfg, bool wait) {
+  std::shared_future<HandshakeJobs::Found> f;
   {
     std::lock_guard lock(j.mutex);
     auto [it, fresh] = j.running.try_emplace(cfg);
-    if (fresh) it->second = std::async(std::launch::async, [cfg] { return &lb::transcript_for(cfg); }).share();
+    if (fresh && worker_threads()) {
+      it->second = std::async(std::launch::async, [cfg] { return find_transcript(cfg); }).share();
+    } else if (fresh) {
+      std::promise<HandshakeJobs::Found> now;  // no worker threads: a lookup in the recorded pack
+      const HandshakeJobs::Found found = find_transcript(cfg);
+      j.waiting = !found.looked_up;
+      if (j.waiting) {
+        j.running.erase(it);
+        return {};
+      }
+      now.set_value(found);
+      it->second = now.get_future().share();
+    }
     f = it->second;
   }
-  if (!wait && f.wait_for(std::chrono::seconds(0)) != std::future_status::ready) return nullptr;
+  if (!wait && f.wait_for(std::chrono::seconds(0)) != std::future_status::ready) return {};
   return f.get();
 }
 
@@ -46,6 +98,7 @@ const ByteField* TlsBytes::find(const std::string& name) const {
 bool tls_bytes_pending(const Model& m) {
   HandshakeJobs& j = m.handshakes;
   std::lock_guard lock(j.mutex);
+  if (j.waiting) return true;
   for (const auto& [key, f] : j.running)
     if (f.wait_for(std::chrono::seconds(0)) != std::future_status::ready) return true;
   return false;
@@ -62,12 +115,28 @@ TlsBytes tls_bytes_for(const Model& m, RecordId id, const Messages& words, bool 
     b.note = words("tls_bytes.not_handshake");
     return b;
   }
-  const lb::Transcript* t = transcript(m.handshakes, *cfg, wait);
-  if (!t) {
+  const HandshakeJobs::Found found = transcript(m.handshakes, *cfg, wait);
+  const lb::Transcript* t = found.transcript;
+  if (!t && !found.looked_up) {
     b.pending = true;
+#if DEPLOYSIM_WITH_TLS
     b.note = words("tls_bytes.running");
+#else
+    b.note = words("tls_bytes.fetching");
+#endif
     return b;
   }
+  if (!t) {
+    b.note = words("tls_bytes.not_recorded");
+#if !DEPLOYSIM_WITH_TLS
+    if (const auto problem = recorded_problem(); problem && !problem->empty()) b.note += "\n" + *problem;
+#endif
+    return b;
+  }
+#if !DEPLOYSIM_WITH_TLS
+  const std::string& openssl = lb::recorded_transcripts().openssl_version();
+  b.source = words.format(found.exact ? "tls_bytes.recorded" : "tls_bytes.recorded_other_dates", openssl);
+#endif
   const lb::Direction dir =
       r.from == trace.at(hello).from ? lb::Direction::client_to_server : lb::Direction::server_to_client;
   const int i = lb::message_index_for(*t, trace.kind(r), dir);

@@ -25,6 +25,7 @@ struct TlsBytes {
   std::string message;            ///< "ClientHello", "Certificate", ... ("" without bytes).
   std::string title;              ///< "ClientHello, client -> proxy, 512 bytes, in clear".
   std::string note;               ///< Why there are no bytes, when raw is empty.
+  std::string source;             ///< Where the bytes come from, when not from OpenSSL just now (the browser).
   bool pending = false;           ///< The real handshake is still running off the UI thread.
   /// The decoded value of field `name` ("" when the message has none).
   const ByteField* find(const std::string& name) const;

@@ -1,0 +1,33 @@
+#pragma once
+#include <string>
+#include <vector>
+
+namespace deploysim::gui {
+
+// The web page around the window in the browser build; on the desktop these do nothing and say
+// so (in_browser() false), so the GUI code calls them without #ifs.
+
+/// Whether this build runs in a web browser (emscripten).
+bool in_browser();
+/// Whether jobs may run on worker threads. The browser build has none (no pthreads: a page
+/// would need cross-origin isolation headers that a plain static server does not send), so
+/// simulations run on the main thread there; the shipped scenarios take under 50 ms.
+bool worker_threads();
+/// Browser: fills `dir` with the files the browser's storage keeps for it (settings and
+/// progress of earlier visits). Call before reading the settings.
+void restore_page_storage(const std::string& dir);
+/// Browser: copies the files of `dir` that changed into the browser's storage.
+void keep_page_storage(const std::string& dir);
+/// Browser: offers the file at `path` as a download named `name` (the user's Downloads folder).
+/// False on the desktop, where files are written where the user chose.
+bool offer_download(const std::string& path, const std::string& name);
+/// Browser: opens the browser's file picker; the chosen file arrives in take_chosen_files().
+void pick_file_from_disk();
+/// Files the user chose with the picker since the last call (paths in the page's file system).
+std::vector<std::string> take_chosen_files();
+/// Browser: tells the page (and a test driving it) that the first frame is on screen.
+void page_first_frame();
+/// Browser: tells the page that a scripted session ended, and how.
+void page_script_done(bool ok);
+
+}  // namespace deploysim::gui

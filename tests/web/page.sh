@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# The page in headless Chromium (SwiftShader WebGL 2) from a local server, driven by a scripted
+# session (tests/web/session.script: the first lesson, step to the ClientHello, its bytes in the
+# inspector, then Korean), in English and in a Korean browser. Fails on a console error, an
+# uncaught exception, a blank screenshot (tests/web/browser.sh), and when the session does not
+# show what a learner would see: the ClientHello selected, its recorded bytes labelled as such.
+# Screenshots go to build/web/shots.
+#   tests/web/page.sh PAGE_DIR SOURCE_DIR
+set -euo pipefail
+page="$1"; src="$2"
+shots="$src/build/web/shots"
+fail=0
+for lang in en ko; do
+  out="$shots/$lang"
+  rm -rf "$out"; mkdir -p "$out"
+  log="$out/test.log"
+  if ! "$src/tests/web/browser.sh" "$page" "$src/tests/web/session.script" "$out" --lang "$lang" \
+    --serve "$src/tests/scenarios/broken/bad-duration.toml" --query file=bad-duration.toml > "$log" 2>&1; then
+    cat "$log"; echo "FAIL ($lang): the browser test failed"; fail=1; continue
+  fi
+  grep -E "^page: state |^first frame|^page: deploysim: first frame" "$log" | cut -c1-400
+  states="$(grep '^page: state ' "$log")"
+  hello="$(echo "$states" | sed -n 2p)"
+  korean="$(echo "$states" | sed -n 3p)"
+  [[ $(echo "$states" | sed -n 1p) == *"lesson=01-https-request lesson_step=1/"* ]] \
+    || { echo "FAIL ($lang): the first lesson did not open: $(echo "$states" | sed -n 1p)"; fail=1; }
+  recorded='inspector.source="Recorded by the desktop build with OpenSSL 3.'
+  [ "$lang" = ko ] && recorded='inspector.source="데스크톱 빌드가 기록한 바이트입니다(OpenSSL 3.'
+  [[ $hello == *"kind=tls.client_hello"* && $hello == *"inspector.message=ClientHello"* && \
+     $hello == *"inspector.sni=api.example.test"* && $hello == *"$recorded"* ]] \
+    || { echo "FAIL ($lang): no recorded ClientHello in the inspector: $hello"; fail=1; }
+  [[ $korean == *"language=ko"* && $korean == *'inspector.source="데스크톱 빌드가 기록한 바이트입니다(OpenSSL 3.'* ]] \
+    || { echo "FAIL ($lang): the Korean inspector: $korean"; fail=1; }
+  broken="$(echo "$states" | sed -n 4p)"
+  [[ $broken == *'error="/uploads/bad-duration.toml:4:12: '* && $broken == *"records=68 "* && \
+     $broken == *"lesson=01-https-request"* ]] \
+    || { echo "FAIL ($lang): a broken file: the located error, and what was open stays: $broken"; fail=1; }
+  for png in 01-lesson.png 02-client-hello.png 03-korean.png 04-broken-file.png page.png; do
+    [ -s "$out/$png" ] || { echo "FAIL ($lang): no $png"; fail=1; }
+  done
+done
+[ "$fail" -eq 0 ] && echo "page test: passed (screenshots in $shots)"
+exit "$fail"
