@@ -98,7 +98,10 @@ const ByteField* TlsBytes::find(const std::string& name) const {
 bool tls_bytes_pending(const Model& m) {
   HandshakeJobs& j = m.handshakes;
   std::lock_guard lock(j.mutex);
-  if (j.waiting) return true;
+#if !DEPLOYSIM_WITH_TLS
+  // A lookup waits for the recorded pack only until it has arrived (asked again or not).
+  if (j.waiting && !recorded_problem()) return true;
+#endif
   for (const auto& [key, f] : j.running)
     if (f.wait_for(std::chrono::seconds(0)) != std::future_status::ready) return true;
   return false;
