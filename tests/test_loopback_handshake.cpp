@@ -5,6 +5,7 @@
 
 #include <openssl/x509_vfy.h>
 
+#include "deploysim/loopback/http2_frames.hpp"
 #include "deploysim/loopback/transcript_cache.hpp"
 
 using namespace deploysim::loopback;
@@ -47,8 +48,12 @@ TEST_CASE("a valid certificate at the simulated time completes TLS 1.3 and carri
   CHECK(t.outcome.version == 0x0304);
   CHECK(t.outcome.alert == -1);
   CHECK(t.outcome.served_name == "api.example.test");
-  CHECK(t.outcome.request.rfind("GET / HTTP/1.1\r\nHost: api.example.test", 0) == 0);
-  CHECK(t.outcome.response.find("200 OK") != std::string::npos);
+  // ALPN chose h2 (the client offers h2 first): the request and answer are HTTP/2 frames.
+  CHECK(t.outcome.alpn == "h2");
+  CHECK(t.outcome.request.rfind("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", 0) == 0);
+  CHECK(h2_summary(t.outcome.request) == "GET https://api.example.test/");
+  CHECK(h2_summary(t.outcome.response) == ":status 200");
+  CHECK(t.outcome.response.find("hello from the loopback proxy") != std::string::npos);
   CHECK(t.outcome.client_error.empty());
   CHECK(t.outcome.server_error.empty());
   // client/server handshake + application traffic secrets and the exporter secret
@@ -199,4 +204,20 @@ TEST_CASE("the transcript cache runs each configuration once and reuses certific
   CHECK(cache.get(other).outcome.version == 0x0303);
   CHECK(cache.size() == 2);
   CHECK(cache.certs().leaves_generated() == 2);  // same certificates for both
+}
+
+TEST_CASE("a client that offers only http/1.1 gets HTTP/1.1 text") {
+  LoopbackConfig c = base();
+  c.client_alpn = {"http/1.1"};
+  const Transcript t = run(c);
+  CHECK(t.outcome.alpn == "http/1.1");
+  CHECK(t.outcome.request.rfind("GET / HTTP/1.1\r\nHost: api.example.test", 0) == 0);
+  CHECK(t.outcome.response.find("200 OK") != std::string::npos);
+}
+
+TEST_CASE("the HTTP/2 request reads back with a long path and host") {
+  const std::string host(40, 'h'), path = "/" + std::string(200, 'p');
+  CHECK(h2_summary(h2_request(host, path)) == "GET https://" + host + path);
+  CHECK(h2_summary("") == "");
+  CHECK(h2_summary("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n\x00\x00") == "");
 }

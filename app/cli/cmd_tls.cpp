@@ -11,6 +11,7 @@
 #include <fmt/ranges.h>
 
 #include "cli/commands.hpp"
+#include "deploysim/loopback/http2_frames.hpp"
 #include "deploysim/loopback/pcap_export.hpp"
 #include "deploysim/loopback/serve.hpp"
 #include "deploysim/loopback/tcp_link.hpp"
@@ -106,10 +107,11 @@ void print_transcript(const Transcript& t, bool tcp, uint16_t port, const Messag
     fmt::print("{}\n", w.format("handshake.ok", wire_version_name(o.version), o.cipher_name,
                                 o.alpn.empty() ? w("handshake.none") : o.alpn, o.served_name, o.verify_message,
                                 o.verify_result));
-    if (!o.response.empty()) {
-      const size_t eol = o.response.find("\r\n");
-      fmt::print("http: {} -> {}\n", o.request.substr(0, o.request.find("\r\n")), o.response.substr(0, eol));
-    }
+    if (!o.response.empty() && o.alpn == "h2")
+      fmt::print("http: h2 {} -> {}\n", h2_summary(o.request), h2_summary(o.response));
+    else if (!o.response.empty())
+      fmt::print("http: {} -> {}\n", o.request.substr(0, o.request.find("\r\n")),
+                 o.response.substr(0, o.response.find("\r\n")));
     return;
   }
   // OpenSSL's own texts (verify and alert descriptions, its error lines) are quoted as it prints them.

@@ -28,7 +28,9 @@ check() {  # check NAME EXPECTED_RC PATTERN... -- ARGS...
 }
 
 check "default TLS 1.3" 0 "C->S  ClientHello" "server_name: api.example.test" "S->C  EncryptedExtensions" \
-  "outcome: OK  TLS 1.3" "certificate for api.example.test" "http: GET / HTTP/1.1 -> HTTP/1.1 200 OK" --
+  "outcome: OK  TLS 1.3" "certificate for api.example.test" \
+  "http: h2 GET https://api.example.test/ -> :status 200" --
+check "HTTP/1.1 when ALPN chose it" 0 "http: GET / HTTP/1.1 -> HTTP/1.1 200 OK" -- --alpn http/1.1
 check "TLS 1.2" 0 "S->C  ServerKeyExchange" "C->S  ClientKeyExchange" "outcome: OK  TLS 1.2" -- --tls 1.2
 check "expired" 1 "verify error 10 (certificate has expired)" \
   "alert certificate expired (45) sent by the client" -- --expired

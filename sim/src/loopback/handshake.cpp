@@ -313,10 +313,14 @@ HandshakeOutcome run_handshake(const ClientContext& client, const ServerContext&
     SSL_get0_alpn_selected(c.get(), &proto, &proto_len);
     out.alpn.assign(reinterpret_cast<const char*>(proto), proto_len);
     if (!exchange.request.empty()) {
-      SSL_write(c.get(), exchange.request.data(), static_cast<int>(exchange.request.size()));
+      // The protocol ALPN chose: HTTP/1.1 text inside an h2 connection would be a protocol error.
+      const bool h2 = out.alpn == "h2" && !exchange.request_h2.empty();
+      const std::string& request = h2 ? exchange.request_h2 : exchange.request;
+      const std::string& response = h2 ? exchange.response_h2 : exchange.response;
+      SSL_write(c.get(), request.data(), static_cast<int>(request.size()));
       pump(c_out, s_in, Direction::client_to_server, capture, link);
       out.request = read_all(s.get());
-      SSL_write(s.get(), exchange.response.data(), static_cast<int>(exchange.response.size()));
+      SSL_write(s.get(), response.data(), static_cast<int>(response.size()));
       pump(s_out, c_in, Direction::server_to_client, capture, link);
       out.response = read_all(c.get());
       SSL_shutdown(c.get());

@@ -3,14 +3,20 @@
 #include <fmt/format.h>
 #include <openssl/ssl.h>
 
+#include "deploysim/loopback/http2_frames.hpp"
+
 namespace deploysim::loopback {
 namespace {
 
 TlsVersion lowest(uint8_t bits) { return (bits & 1) ? TlsVersion::tls12 : TlsVersion::tls13; }
 TlsVersion highest(uint8_t bits) { return (bits & 2) ? TlsVersion::tls13 : TlsVersion::tls12; }
 
+std::string http_body(const std::string& host, const std::string& path) {
+  return fmt::format("hello from the loopback proxy: https://{}{}\n", host, path);
+}
+
 std::string http_response(const std::string& host, const std::string& path) {
-  const std::string body = fmt::format("hello from the loopback proxy: https://{}{}\n", host, path);
+  const std::string body = http_body(host, path);
   return fmt::format(
       "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: {}\r\n"
       "Connection: close\r\n\r\n{}",
@@ -53,6 +59,8 @@ Transcript run_loopback(const LoopbackConfig& config, CertStore& certs, TcpLink*
         "Accept: */*\r\nConnection: close\r\n\r\n",
         config.path, config.host);
     exchange.response = http_response(config.host, config.path);
+    exchange.request_h2 = h2_request(config.host, config.path);
+    exchange.response_h2 = h2_response(http_body(config.host, config.path));
   }
   t.outcome = run_handshake(cctx, sctx, exchange, &t.capture, link);
   t.decoded = decode_messages(t.capture.messages);

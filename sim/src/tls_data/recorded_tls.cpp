@@ -109,8 +109,40 @@ static void from_json(const json& j, Flight& f) {
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(NameConfig, name, alt_names, alpn, not_before, not_after, trust, key)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(LoopbackConfig, sni, send_sni, host, path, client_versions, server_versions,
                                    client_alpn, server_names, default_name, strict_sni, reject_alert, verify_time, http)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(HandshakeOutcome, ok, version, cipher, cipher_name, alpn, served_name, verify_result,
-                                   verify_message, alert, alert_from, client_error, server_error, request, response)
+// The request and response as hex: HTTP/2 frames are bytes, not text.
+static void to_json(json& j, const HandshakeOutcome& o) {
+  j = {{"ok", o.ok},
+       {"version", o.version},
+       {"cipher", o.cipher},
+       {"cipher_name", o.cipher_name},
+       {"alpn", o.alpn},
+       {"served_name", o.served_name},
+       {"verify_result", o.verify_result},
+       {"verify_message", o.verify_message},
+       {"alert", o.alert},
+       {"alert_from", o.alert_from},
+       {"client_error", o.client_error},
+       {"server_error", o.server_error},
+       {"request", hex({o.request.begin(), o.request.end()})},
+       {"response", hex({o.response.begin(), o.response.end()})}};
+}
+static void from_json(const json& j, HandshakeOutcome& o) {
+  j.at("ok").get_to(o.ok);
+  j.at("version").get_to(o.version);
+  j.at("cipher").get_to(o.cipher);
+  j.at("cipher_name").get_to(o.cipher_name);
+  j.at("alpn").get_to(o.alpn);
+  j.at("served_name").get_to(o.served_name);
+  j.at("verify_result").get_to(o.verify_result);
+  j.at("verify_message").get_to(o.verify_message);
+  j.at("alert").get_to(o.alert);
+  j.at("alert_from").get_to(o.alert_from);
+  j.at("client_error").get_to(o.client_error);
+  j.at("server_error").get_to(o.server_error);
+  const std::vector<uint8_t> request = unhex(j.at("request")), response = unhex(j.at("response"));
+  o.request.assign(request.begin(), request.end());
+  o.response.assign(response.begin(), response.end());
+}
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Capture, messages, flights, keylog)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Field, name, value, offset, length)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(DecodedMessage, name, fields, malformed)

@@ -103,8 +103,10 @@ class ClientContext {
 
 /// An optional HTTP exchange over the finished handshake.
 struct Exchange {
-  std::string request;   ///< Sent by the client ("" = handshake only).
-  std::string response;  ///< Sent back by the server.
+  std::string request;      ///< Sent by the client ("" = handshake only).
+  std::string response;     ///< Sent back by the server.
+  std::string request_h2;   ///< Sent instead when ALPN chose h2 (http2_frames.hpp); "" = request.
+  std::string response_h2;  ///< Sent back instead when ALPN chose h2.
 };
 
 class TcpLink;
