@@ -18,17 +18,12 @@ using namespace deploysim::loopback;
 
 namespace {
 
+// Both files are written little-endian.
 uint32_t u32(const std::vector<uint8_t>& b, size_t at) {
-  uint32_t v = 0;
-  std::memcpy(&v, b.data() + at, 4);  // the writer's (this machine's) byte order
-  return v;
+  return uint32_t{b[at]} | uint32_t{b[at + 1]} << 8 | uint32_t{b[at + 2]} << 16 | uint32_t{b[at + 3]} << 24;
 }
 
-uint16_t u16(const std::vector<uint8_t>& b, size_t at) {
-  uint16_t v = 0;
-  std::memcpy(&v, b.data() + at, 2);
-  return v;
-}
+uint16_t u16(const std::vector<uint8_t>& b, size_t at) { return static_cast<uint16_t>(b[at] | b[at + 1] << 8); }
 
 std::vector<Flight> two_flights() {
   Flight hello{Direction::client_to_server, std::vector<uint8_t>(300, 0x16)};
@@ -80,4 +75,49 @@ TEST_CASE("a pcap path that cannot be written gives an error naming it") {
   const std::string err = write_pcap("/nonexistent-dir/out.pcap", two_flights(), PcapOptions{});
   CHECK(err.find("/nonexistent-dir/out.pcap") != std::string::npos);
   CHECK(err.find("No such file") != std::string::npos);
+}
+
+TEST_CASE("the pcapng file carries the key log in a Decryption Secrets Block before the packets") {
+  PcapOptions o;
+  o.start_unix = 1793523600;
+  const auto flights = two_flights();
+  const std::string keys = "CLIENT_RANDOM 00 11\n";  // 20 bytes: padded to 20
+  const std::vector<uint8_t> file = pcapng_bytes(flights, o, keys);
+  const auto packets = build_packets(flights, o);
+  std::vector<uint32_t> types;
+  size_t at = 0, packet = 0;
+  while (at + 12 <= file.size()) {
+    const uint32_t type = u32(file, at), total = u32(file, at + 4);
+    REQUIRE(total % 4 == 0);
+    REQUIRE(at + total <= file.size());
+    CHECK(u32(file, at + total - 4) == total);  // the length again at the block's end
+    types.push_back(type);
+    if (type == 0x0a0d0d0a) CHECK(u32(file, at + 8) == 0x1a2b3c4d);  // byte-order magic
+    if (type == 0x00000001) CHECK(u16(file, at + 8) == 101);         // LINKTYPE_RAW
+    if (type == 0x0000000a) {
+      CHECK(u32(file, at + 8) == 0x544c534b);  // 'TLSK'
+      REQUIRE(u32(file, at + 12) == keys.size());
+      CHECK(std::string(file.begin() + static_cast<long>(at + 16),
+                        file.begin() + static_cast<long>(at + 16 + keys.size())) == keys);
+    }
+    if (type == 0x00000006) {
+      REQUIRE(packet < packets.size());
+      const uint64_t ts = uint64_t{u32(file, at + 12)} << 32 | u32(file, at + 16);
+      CHECK(ts == 1793523600ull * 1000000 + packet * 250);
+      CHECK(u32(file, at + 20) == packets[packet].size());
+      CHECK(std::vector<uint8_t>(file.begin() + static_cast<long>(at + 28),
+                                 file.begin() + static_cast<long>(at + 28 + packets[packet].size())) ==
+            packets[packet]);
+      ++packet;
+    }
+    at += total;
+  }
+  CHECK(at == file.size());
+  CHECK(packet == packets.size());
+  REQUIRE(types.size() == 3 + packets.size());
+  CHECK(types[0] == 0x0a0d0d0a);
+  CHECK(types[1] == 0x00000001);
+  CHECK(types[2] == 0x0000000a);
+  // Without a key log: no secrets block.
+  CHECK(pcapng_bytes(flights, o, "").size() == file.size() - (16 + keys.size() + 4));
 }

@@ -205,6 +205,9 @@ class Run:
         self.first_frame_page = None
         self.first_frame_wall = None
         self.ended = None  # "finished" or "failed"
+        self.t0 = time.monotonic()
+        self.reloaded = False
+        self.downloads = {}  # guid -> file name, while it downloads
 
     def fail(self, line):
         if any(re.search(p, line) for p in ALLOWED):
@@ -266,12 +269,81 @@ class Run:
             favicon = e.get("source") == "network" and e.get("url", "").endswith("favicon.ico")
             if e.get("level") == "error" and not favicon:
                 self.fail(f"log: {line}")
+        elif method == "Browser.downloadWillBegin":
+            self.downloads[params.get("guid")] = params.get("suggestedFilename", "?")
+            print(f"download: {params.get('suggestedFilename')}", flush=True)
+        elif method == "Browser.downloadProgress" and params.get("state") in ("completed", "canceled"):
+            name = self.downloads.pop(params.get("guid"), "?")
+            if params.get("state") == "canceled":
+                self.fail(f"the download of {name} was canceled")
+            else:
+                print(f"download finished: {name} ({params.get('receivedBytes', 0)} bytes)", flush=True)
         elif method == "Inspector.targetCrashed":
             self.fail("the page crashed")
             self.ended = "crashed"
         elif method == "Page.javascriptDialogOpening":
             self.fail(f"the page opened a {params.get('type')} dialog: {params.get('message')}")
             cdp.call("Page.handleJavaScriptDialog", {"accept": False})
+
+    def page_url(self, script, lang):
+        url = self.args.base.rstrip("/") + f"/index.html?script={script}"
+        if lang:
+            url += f"&lang={lang}"
+        if self.args.query:
+            url += f"&{self.args.query}"
+        return url
+
+    def pump(self, cdp, deadline, until=None):
+        """Handles events until the script ends (or `until()` holds, checked twice a second); False
+        at the deadline."""
+        next_check = time.monotonic()
+        while self.ended is None:
+            if until is not None and time.monotonic() >= next_check:
+                if until():
+                    return True
+                next_check = time.monotonic() + 0.5
+            m = cdp.event(min(deadline, next_check) if until is not None else deadline)
+            if m is None:
+                if until is not None and time.monotonic() < deadline:
+                    continue
+                waiting = ("the line 'deploysim: first frame at <ms> ms'" if self.first_frame_page is None
+                           else "the line 'deploysim: script finished' (or 'script failed')")
+                self.fail(f"timed out after {self.args.timeout:.0f} s waiting for {waiting}")
+                return False
+            self.on_event(cdp, m, self.t0)
+        return True
+
+    def load(self, cdp, url, deadline):
+        """Opens url and runs its script to the end (or, with --until-stored, while it runs)."""
+        print(f"browser test: {url}", flush=True)
+        self.t0 = time.monotonic()
+        nav = cdp.call("Page.navigate", {"url": url})
+        if nav.get("errorText"):
+            self.fail(f"could not load {url}: {nav['errorText']}")
+            return False
+        if self.args.until_stored and not self.reloaded:
+            return True
+        return self.pump(cdp, deadline)
+
+    def stored(self, cdp):
+        r = cdp.call("Runtime.evaluate", {"expression": "localStorage.getItem('deploysim:settings.json')",
+                                          "returnByValue": True})
+        return r.get("result", {}).get("value") or ""
+
+    def wait_stored(self, cdp, deadline):
+        """Phase one: until the page's storage holds what --until-stored names, while the script
+        still runs."""
+        want = re.compile(self.args.until_stored, re.S)
+        ok = self.pump(cdp, deadline, lambda: self.first_frame_page is not None and want.search(self.stored(cdp)))
+        if not ok:
+            self.fail(f"the browser's storage never held /{self.args.until_stored}/: {self.stored(cdp)!r}")
+            return False
+        if self.ended is not None:
+            self.fail("the script ended before the settings were kept in the browser's storage")
+            return False
+        print(f"stored while the page runs: {self.stored(cdp)}", flush=True)
+        self.reloaded = True
+        return True
 
     def main(self):
         a = self.args
@@ -283,34 +355,37 @@ class Run:
         cdp.session = cdp.call("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
         for domain in ("Runtime", "Log", "Page", "Inspector"):
             cdp.call(f"{domain}.enable")
+        # Downloads (what the page offers: saved what-ifs, captures) go to OUT/downloads.
+        cdp.call("Browser.setDownloadBehavior", {"behavior": "allow", "eventsEnabled": True,
+                                                 "downloadPath": os.path.abspath(os.path.join(a.out, "downloads"))},
+                 browser=True)
         cdp.call("Emulation.setDeviceMetricsOverride",
                  {"width": a.width, "height": a.height, "deviceScaleFactor": 1, "mobile": False})
-        url = a.base.rstrip("/") + "/index.html?script=session.script"
-        if a.lang:
-            url += f"&lang={a.lang}"
-        if a.query:
-            url += f"&{a.query}"
-        print(f"browser test: {url}", flush=True)
-        t0 = time.monotonic()
-        nav = cdp.call("Page.navigate", {"url": url})
-        if nav.get("errorText"):
-            self.fail(f"could not load {url}: {nav['errorText']}")
+        url = self.page_url("session.script", a.lang)
+        if not self.load(cdp, url, deadline):
             return
-        while self.ended is None:
-            m = cdp.event(deadline)
-            if m is None:
-                waiting = ("the line 'deploysim: first frame at <ms> ms'" if self.first_frame_page is None
-                           else "the line 'deploysim: script finished' (or 'script failed')")
-                self.fail(f"timed out after {a.timeout:.0f} s waiting for {waiting}")
-                break
-            self.on_event(cdp, m, t0)
+        t0 = self.t0
+        if a.until_stored and self.ended is None:
+            # Phase one stays open: the page must keep the learner's choices while it runs.
+            if not self.wait_stored(cdp, deadline):
+                return
+            # Phase two: the page again, as a reload, without lang= (the kept choice decides).
+            self.first_frame_page = None
+            self.ended = None
+            if not self.load(cdp, self.page_url(a.then, ""), deadline):
+                return
+            t0 = self.t0
+        elif a.until_stored:
+            self.fail("the script ended before the settings were kept in the browser's storage")
         script_wall = time.monotonic() - t0 if self.ended else None
         if self.ended == "crashed":
             return
-        # Whatever the page says just after its last line counts too.
+        # Whatever the page says just after its last line counts too; downloads get 10 s to finish.
         settle = time.monotonic() + 0.5
-        while (m := cdp.event(settle)) is not None:
+        while (m := cdp.event(settle + (10 if self.downloads else 0))) is not None:
             self.on_event(cdp, m, t0)
+        for name in self.downloads.values():
+            self.fail(f"the download of {name} did not finish")
         if self.ended is not None and self.first_frame_page is None:
             self.fail("the page never printed 'deploysim: first frame at <ms> ms'")
         try:
@@ -339,6 +414,11 @@ def main():
     p.add_argument("--lang", default="", help="&lang=LANG on the page's address")
     p.add_argument("--query", default="", help="more of the page's query, e.g. fail=blank (the mock)")
     p.add_argument("--timeout", type=float, default=120.0, help="seconds for the whole run")
+    p.add_argument("--until-stored", default="",
+                   help="a reload test: run the script only until localStorage's settings.json matches this "
+                        "regular expression (the script must still be running), then load the page again "
+                        "with --then's script and no lang=")
+    p.add_argument("--then", default="", help="the script the reloaded page runs (served beside the page)")
     p.add_argument("--width", type=int, default=1600)
     p.add_argument("--height", type=int, default=900)
     run = Run(p.parse_args())

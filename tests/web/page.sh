@@ -3,7 +3,9 @@
 # session (tests/web/session.script: the first lesson, step to the ClientHello, its bytes in the
 # inspector, then Korean), in English and in a Korean browser. Fails on a console error, an
 # uncaught exception, a blank screenshot (tests/web/browser.sh), and when the session does not
-# show what a learner would see: the ClientHello selected, its recorded bytes labelled as such.
+# show what a learner would see: the ClientHello selected, its recorded bytes labelled as such,
+# the capture saved for Wireshark arriving as a download that tshark decrypts; and a reload that
+# keeps the learner's choices.
 # Screenshots go to build/web/shots.
 #   tests/web/page.sh PAGE_DIR SOURCE_DIR
 set -euo pipefail
@@ -29,6 +31,19 @@ for lang in en ko; do
   [[ $hello == *"kind=tls.client_hello"* && $hello == *"inspector.message=ClientHello"* && \
      $hello == *"inspector.sni=api.example.test"* && $hello == *"$recorded"* ]] \
     || { echo "FAIL ($lang): no recorded ClientHello in the inspector: $hello"; fail=1; }
+  # "Save for Wireshark": the recorded connection arrives as a download that tshark decrypts by itself.
+  capture="deploysim-api.example.test-tls13.pcapng"
+  saved='status="saved for Wireshark: /downloads/'"$capture"'"'
+  [ "$lang" = ko ] && saved='status="Wireshark용으로 저장했습니다: /downloads/'"$capture"'"'
+  [[ $hello == *"$saved"* ]] || { echo "FAIL ($lang): no status naming the capture: $hello"; fail=1; }
+  if [ ! -s "$out/downloads/$capture" ]; then
+    echo "FAIL ($lang): the capture did not arrive in the downloads"; fail=1
+  elif command -v tshark >/dev/null; then
+    req=$(HOME="$out" tshark -r "$out/downloads/$capture" -Y "http2.type == 1" -T fields -e http2.headers.method \
+          -e http2.headers.authority -e http2.headers.status 2>/dev/null)
+    [ "$req" = "$(printf 'GET\tapi.example.test\t\n\t\t200')" ] ||
+      { echo "FAIL ($lang): tshark does not decrypt the downloaded capture: '$req'"; fail=1; }
+  fi
   [[ $korean == *"language=ko"* && $korean == *'inspector.source="데스크톱 빌드가 기록한 바이트입니다(OpenSSL 3.'* ]] \
     || { echo "FAIL ($lang): the Korean inspector: $korean"; fail=1; }
   broken="$(echo "$states" | sed -n 4p)"
@@ -39,5 +54,20 @@ for lang in en ko; do
     [ -s "$out/$png" ] || { echo "FAIL ($lang): no $png"; fail=1; }
   done
 done
+# A reload keeps what the learner chose: a question answered, Korean, a faster playback. The
+# page keeps them in the browser's storage while it runs (the test reloads it mid-session).
+out="$shots/reload"
+rm -rf "$out"; mkdir -p "$out"
+if ! "$src/tests/web/browser.sh" "$page" "$src/tests/web/keep-1.script" "$out" --query keep=1 \
+  --until-stored '"language": *"ko".*"03-no-sni".*"speed": *10\b' --then "$src/tests/web/keep-2.script" \
+  > "$out/test.log" 2>&1; then
+  cat "$out/test.log"; echo "FAIL (reload): the browser test failed"; fail=1
+else
+  after="$(grep '^page: state ' "$out/test.log" | tail -n1)"
+  echo "$after" | cut -c1-300
+  [[ $after == *"language=ko"* && $after == *" speed=10 "* && $after == *'outline="1/2 정답"'* ]] ||
+    { echo "FAIL (reload): the choices did not survive the reload: $after"; fail=1; }
+  [ -s "$out/05-after-reload.png" ] || { echo "FAIL (reload): no 05-after-reload.png"; fail=1; }
+fi
 [ "$fail" -eq 0 ] && echo "page test: passed (screenshots in $shots)"
 exit "$fail"

@@ -164,10 +164,16 @@ void draw_inspector(const PanelContext& ctx, UiState& ui, Commands& commands) {
   if (r.stage == Stage::tls && r.is_message()) {
     const TlsBytes bytes = tls_bytes_for(m, ui.selected, ui.words);
     if (!bytes.raw.empty()) {
-      const float h = std::max(ImGui::GetContentRegionAvail().y - ImGui::GetFrameHeightWithSpacing() * 2.2f,
+      const float h = std::max(ImGui::GetContentRegionAvail().y - ImGui::GetFrameHeightWithSpacing() * 3.3f,
                                ImGui::GetFontSize() * 16);
       if (ImGui::BeginChild("tls", ImVec2(0, h))) draw_hex_view(bytes, fonts, ui);
       ImGui::EndChild();
+      // The whole connection for Wireshark: a download in a browser.
+      if (ImGui::Button(ui.tr("inspector.save_capture").c_str())) commands.post(RequestSaveCapture{ui.selected, false});
+      if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", ui.tr("inspector.save_capture_hint").c_str());
+      ImGui::SameLine();
+      if (ImGui::Button(ui.tr("inspector.save_keylog").c_str())) commands.post(RequestSaveCapture{ui.selected, true});
+      if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", ui.tr("inspector.save_keylog_hint").c_str());
     } else {
       ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
       ImGui::TextWrapped("%s", bytes.note.c_str());

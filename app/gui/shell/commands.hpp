@@ -49,6 +49,11 @@ struct RequestOpenFile {
 struct RequestSaveWhatIf {
   std::string path;  ///< Where to write it.
 };
+/// "Save for Wireshark": the capture (or key log) of the connection of a TLS record.
+struct RequestSaveCapture {
+  RecordId id = RecordId::none;  ///< A record of the connection.
+  bool keylog_only = false;      ///< The key log alone, not the pcapng with it inside.
+};
 /// Re-read the current scenario file.
 struct RequestReload {};
 /// Run a named variant beside the current scenario ("" turns compare mode off).
@@ -68,8 +73,8 @@ struct RequestCancel {};
 
 /// Anything a panel, a key or the script driver asks the loop to do between frames.
 using Command = std::variant<RequestStep, RequestSeek, RequestStageJump, RequestSelect, RequestPlay, RequestSetParam,
-                             RequestOpen, RequestOpenFile, RequestSaveWhatIf, RequestReload, RequestCompare,
-                             RequestScreenshot, RequestFullscreen, RequestQuit, RequestCancel>;
+                             RequestOpen, RequestOpenFile, RequestSaveWhatIf, RequestSaveCapture, RequestReload,
+                             RequestCompare, RequestScreenshot, RequestFullscreen, RequestQuit, RequestCancel>;
 
 /// The queue panels post to; the loop drains it after drawing.
 struct Commands {

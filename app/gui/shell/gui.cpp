@@ -33,6 +33,7 @@
 #include "gui/shell/settings.hpp"
 #include "gui/shell/shortcuts.hpp"
 #include "gui/widgets/file_browser.hpp"
+#include "gui/widgets/tls_bytes.hpp"
 
 namespace deploysim::gui {
 
@@ -127,6 +128,15 @@ void apply_commands(Session& session, UiState& ui, Commands& commands, Platform&
       // In a browser the file goes on to the user's downloads.
       if (in_browser() && std::filesystem::is_regular_file(w->path, ec))
         offer_download(w->path, std::filesystem::path(w->path).filename().string());
+    } else if (const auto* sc = std::get_if<RequestSaveCapture>(&c)) {
+      // The desktop writes into the working directory (as screenshots); a page, to the downloads.
+      std::error_code ec;
+      const std::string dir = in_browser() ? "/downloads" : ".";
+      if (in_browser()) std::filesystem::create_directories(dir, ec);
+      const CaptureFiles f = save_capture(session.model(), sc->id, dir, sc->keylog_only, ui.words);
+      ui.status = f.error.empty() ? ui.trf(sc->keylog_only ? "status.keylog_saved" : "status.capture_saved", f.path)
+                                  : ui.trf("status.capture_failed", f.error);
+      if (in_browser() && !f.path.empty()) offer_download(f.path, std::filesystem::path(f.path).filename().string());
     } else if (std::get_if<RequestReload>(&c))
       session.reload();
     else if (const auto* p = std::get_if<RequestSetParam>(&c))
@@ -298,13 +308,14 @@ bool GuiRun::frame() {
                  session.model().build_seconds * 1e3, launch_stamps().c_str());
     timing_done = true;
   }
-  // A page is never quit: it keeps the learner's choices as they are made, every few seconds.
-  if (in_browser() && interactive && ui.frame % 180 == 0) save();
+  // A page is never quit: it keeps the learner's choices as they are made (a reload half a
+  // second after a choice keeps it; unchanged files are not written to the browser's storage).
+  if (in_browser() && ui.frame % 30 == 0) save();
   return !last_frame;
 }
 
 void GuiRun::save() {
-  if (!interactive || cfg.empty()) return;
+  if (cfg.empty()) return;
   ImGui::SaveIniSettingsToDisk(platform.ini_path.c_str());
   Settings saved = ui.settings;
   if (saved.language == ui.language_auto) saved.language.clear();  // the system's, not a choice
@@ -324,7 +335,8 @@ void GuiRun::finish() {
 }  // namespace
 
 GuiResult run_gui(const GuiOptions& options) {
-  // Set-up. Test runs (--frames, --script) never read or write the user's settings.
+  // Set-up. Test runs (--frames, --script) never read or write the user's settings, unless a
+  // script plays a learner (--keep-settings).
   // The run lives on the heap and, in a browser, for as long as the page (see run_frames).
   auto owned = std::make_unique<GuiRun>();
   GuiRun& run = *owned;
@@ -332,7 +344,7 @@ GuiResult run_gui(const GuiOptions& options) {
   run.interactive = !options.frames && options.script.empty();
   std::optional<std::vector<ScriptLine>> script_lines;
   if (!options.script.empty() && !(script_lines = read_script(options.script))) return GuiResult::bad_input;
-  run.cfg = run.interactive ? config_dir() : std::string();
+  run.cfg = run.interactive || options.keep_settings ? config_dir() : std::string();
   if (!run.cfg.empty()) {
     std::error_code ec;
     std::filesystem::create_directories(run.cfg, ec);

@@ -23,7 +23,7 @@ constexpr const char* verbs =
     "play, "
     "pause, speed X, key NAME, compare VARIANT, presenter on|off, inspect FIELD, lesson NAME|next|back|off|answer "
     "X|reveal, language en|ko, window NAME X Y W H, capture WINDOW OUT.png, exercise ID|check, reload, drop FILE, "
-    "browse DIR|off, browse_save DIR, save_whatif FILE, copy FROM TO, watch, tab PANEL, quit";
+    "browse DIR|off, browse_save DIR, save_whatif FILE, save_capture [keylog], copy FROM TO, watch, tab PANEL, quit";
 
 bool parse_int(std::string_view s, int64_t& v) {
   const auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
@@ -152,11 +152,14 @@ std::optional<ScriptError> parse_script(const std::string& text, const std::stri
                            v == "exercise" || v == "drop" || v == "browse" || v == "browse_save" ||
                            v == "save_whatif" || v == "copy" || v == "tab";
     const bool no_arg = v == "state" || v == "play" || v == "pause" || v == "quit" || v == "reload" || v == "watch";
-    const bool optional_arg = v == "peek";  // peek OUT.png: a screenshot of the frame as it is
+    // peek OUT.png: a screenshot of the frame as it is; save_capture keylog: the key log alone.
+    const bool optional_arg = v == "peek" || v == "save_capture";
     if (!needs_arg && !no_arg && !optional_arg)
       return err(start, fmt::format("unknown command '{}'; expected one of: {}", v, verbs));
     if (needs_arg && sl.arg.empty()) return err(raw_line.size(), fmt::format("'{}' needs an argument ({})", v, verbs));
     if (no_arg && !sl.arg.empty()) return err(arg_start, fmt::format("'{}' takes no argument", v));
+    if (v == "save_capture" && !sl.arg.empty() && sl.arg != "keylog")
+      return err(arg_start, "'save_capture' expects nothing or keylog");
     if (v == "lesson" && sl.arg == "answer" && sl.value.empty())
       return err(raw_line.size(), "'lesson answer' expects a choice number (1 = the first) or a number");
     if (v == "copy" && (sl.value.empty() || sl.value.find_first_of(" \t") != std::string::npos))
@@ -277,6 +280,8 @@ ScriptFrame ScriptRunner::tick(const Session& session, UiState& ui, Commands& co
     f.watch = true;
   else if (v == "save_whatif")
     commands.post(RequestSaveWhatIf{l.arg});
+  else if (v == "save_capture")  // as the inspector's buttons: the selected record's connection
+    commands.post(RequestSaveCapture{ui.selected, l.arg == "keylog"});
   else if (v == "browse" || v == "browse_save")
     show_file_browser(ui, l.arg == "off" ? std::string() : l.arg, l.arg != "off", v == "browse_save");
   else if (v == "copy") {

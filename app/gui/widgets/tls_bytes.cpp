@@ -1,6 +1,7 @@
 #include "gui/widgets/tls_bytes.hpp"
 
 #include <filesystem>
+#include <fstream>
 #include <future>
 #include <optional>
 #include <map>
@@ -9,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "deploysim/assets.hpp"
+#include "deploysim/loopback/pcap_export.hpp"
 #include "deploysim/loopback/record_bytes.hpp"
 #include "gui/platform/page.hpp"
 #if DEPLOYSIM_WITH_TLS
@@ -162,6 +164,54 @@ TlsBytes tls_bytes_for(const Model& m, RecordId id, const Messages& words, bool 
   }
   for (const lb::Field& f : dec.fields) b.fields.push_back({f.name, f.value, f.offset, f.length, depth_of(f.name)});
   return b;
+}
+
+CaptureFiles save_capture(const Model& m, RecordId id, const std::string& dir, bool keylog_only,
+                          const Messages& words) {
+  CaptureFiles out;
+  const Trace& trace = m.run.trace;
+  const RecordId hello =
+      id == RecordId::none || raw(id) >= trace.size() ? RecordId::none : lb::client_hello_of(trace, id);
+  const auto cfg = hello == RecordId::none ? std::nullopt : lb::tls_config_of(trace, trace.at(hello));
+  const lb::Transcript* t = cfg ? transcript(m.handshakes, *cfg, true).transcript : nullptr;
+  if (!t || t->capture.flights.empty()) {
+    out.error = words("tls_bytes.no_capture");
+    return out;
+  }
+  const uint16_t v = t->facts.version;
+  const std::string stem = fmt::format("deploysim-{}-{}", t->config.send_sni ? t->config.sni : "no-sni",
+                                       v == 0x0304   ? "tls13"
+                                       : v == 0x0303 ? "tls12"
+                                                     : "tls");
+  const std::string path = dir + "/" + stem + (keylog_only ? "-keylog.txt" : ".pcapng");
+  const std::string keys = lb::keylog_text(t->capture);
+#if DEPLOYSIM_WITH_TLS
+  if (keylog_only) {
+    if (!lb::write_keylog(path, t->capture).empty())  // secrets: the user's only
+      out.error = words.format("status.cannot_write", path);
+    else
+      out.path = path;
+    return out;
+  }
+#endif
+  lb::PcapOptions po;
+  if (t->config.verify_time > 0) po.start_unix = t->config.verify_time;  // the client's clock in the run
+  std::string bytes;
+  if (keylog_only) {
+    bytes = keys;
+  } else {
+    const std::vector<uint8_t> file = lb::pcapng_bytes(t->capture.flights, po, keys);
+    bytes.assign(file.begin(), file.end());
+  }
+  std::ofstream f(path, std::ios::binary | std::ios::trunc);
+  f.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  f.close();
+  if (!f) {
+    out.error = words.format("status.cannot_write", path);
+    return out;
+  }
+  out.path = path;
+  return out;
 }
 
 }  // namespace deploysim::gui

@@ -37,6 +37,20 @@ struct TlsBytes {
 /// configuration runs OpenSSL on a worker thread (`pending` until then) unless `wait`.
 TlsBytes tls_bytes_for(const Model& model, RecordId id, const Messages& words, bool wait = false);
 
+/// What "Save for Wireshark" wrote.
+struct CaptureFiles {
+  std::string path;   ///< The file written ("" when nothing was).
+  std::string error;  ///< Why nothing was written, in the window's language ("" when it was).
+};
+
+/// Writes the whole connection of TLS record `id` (its real handshake and HTTP request, as
+/// OpenSSL ran or recorded it) into `dir` for Wireshark, named after its SNI and version:
+/// `keylog_only` false: a pcapng of its TCP/IP packets with the key log inside (Wireshark and
+/// tshark decrypt it as it is); true: the key log on its own (readable only by the user where
+/// files have owners). Waits for the handshake when it is still running.
+CaptureFiles save_capture(const Model& model, RecordId id, const std::string& dir, bool keylog_only,
+                          const Messages& words);
+
 /// Whether a real handshake the inspector asked for in this run is still running.
 bool tls_bytes_pending(const Model& model);
 

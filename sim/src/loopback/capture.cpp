@@ -58,13 +58,4 @@ void install_capture_callbacks(SSL_CTX* ctx, CaptureMode mode) {
 
 void attach_capture(SSL* ssl, CaptureSink* sink) { SSL_set_ex_data(ssl, sink_index(), sink); }
 
-std::string keylog_text(const Capture& capture) {
-  std::string out;
-  for (const auto& line : capture.keylog) {
-    out += line;
-    out += '\n';
-  }
-  return out;
-}
-
 }  // namespace deploysim::loopback

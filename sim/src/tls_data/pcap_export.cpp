@@ -4,9 +4,9 @@
 #include <cstdio>
 #include <cstring>
 #include <algorithm>
+#include <initializer_list>
 #include <memory>
-
-#include "loopback/socket_platform.hpp"
+#include <utility>
 
 namespace deploysim::loopback {
 namespace {
@@ -113,44 +113,87 @@ std::vector<std::vector<uint8_t>> build_packets(const std::vector<Flight>& fligh
   return b.packets;
 }
 
-std::string write_pcap(const std::string& path, const std::vector<Flight>& flights, const PcapOptions& options) {
-  // The classic pcap format (what libpcap's pcap_dump writes), in this machine's byte order,
-  // which readers tell from the magic number: a 24-byte file header, then per packet a 16-byte
-  // record header and the packet.
-  struct FileHeader {
-    uint32_t magic = 0xa1b2c3d4;  // microsecond timestamps
-    uint16_t version_major = 2, version_minor = 4;
-    int32_t thiszone = 0;
-    uint32_t sigfigs = 0, snaplen = 65535;
-    uint32_t linktype = 101;  // LINKTYPE_RAW: each packet starts with its IPv4 header
+std::vector<uint8_t> pcap_bytes(const std::vector<Flight>& flights, const PcapOptions& options) {
+  // The classic pcap format (what libpcap's pcap_dump writes), little-endian as most machines
+  // write it; readers tell the byte order from the magic number: a 24-byte file header, then per
+  // packet a 16-byte record header and the packet.
+  std::vector<uint8_t> out;
+  const auto put = [&out](uint32_t v, int bytes) {
+    for (int i = 0; i < bytes; ++i) out.push_back(static_cast<uint8_t>(v >> (8 * i)));
   };
-  struct RecordHeader {
-    uint32_t ts_sec, ts_usec, incl_len, orig_len;
-  };
-  static_assert(sizeof(FileHeader) == 24 && sizeof(RecordHeader) == 16);
-  std::unique_ptr<FILE, decltype(&std::fclose)> out(std::fopen(path.c_str(), "wb"), std::fclose);
-  if (!out) return "cannot write " + path + ": " + std::strerror(errno);
-  const FileHeader file;
-  bool ok = std::fwrite(&file, sizeof file, 1, out.get()) == 1;
+  put(0xa1b2c3d4, 4);    // microsecond timestamps
+  put(2, 2), put(4, 2);  // version 2.4
+  put(0, 4), put(0, 4);  // thiszone, sigfigs
+  put(65535, 4);         // snaplen
+  put(101, 4);           // LINKTYPE_RAW: each packet starts with its IPv4 header
   int64_t t_us = 0;
   for (const auto& p : build_packets(flights, options)) {
     const auto len = static_cast<uint32_t>(p.size());
-    const RecordHeader rec{static_cast<uint32_t>(options.start_unix + t_us / 1000000),
-                           static_cast<uint32_t>(t_us % 1000000), len, len};
-    ok = ok && std::fwrite(&rec, sizeof rec, 1, out.get()) == 1 &&
-         std::fwrite(p.data(), 1, p.size(), out.get()) == p.size();
+    put(static_cast<uint32_t>(options.start_unix + t_us / 1000000), 4);
+    put(static_cast<uint32_t>(t_us % 1000000), 4);
+    put(len, 4), put(len, 4);
+    out.insert(out.end(), p.begin(), p.end());
     t_us += options.step_us;
   }
+  return out;
+}
+
+std::vector<uint8_t> pcapng_bytes(const std::vector<Flight>& flights, const PcapOptions& options,
+                                  const std::string& keylog) {
+  // pcapng (IETF draft-ietf-opsawg-pcapng), little-endian: a Section Header Block, one Interface
+  // Description Block (raw IPv4, microsecond timestamps by default), a Decryption Secrets Block
+  // holding the key log, then an Enhanced Packet Block per packet. Every block: type, total
+  // length, body padded to 4 bytes, total length again.
+  std::vector<uint8_t> out;
+  const auto put = [&out](uint64_t v, int bytes) {
+    for (int i = 0; i < bytes; ++i) out.push_back(static_cast<uint8_t>(v >> (8 * i)));
+  };
+  const auto block = [&](uint32_t type, const std::vector<uint8_t>& head, const uint8_t* data, size_t n) {
+    const size_t padded = (n + 3) & ~size_t{3};
+    const auto total = static_cast<uint32_t>(12 + head.size() + padded);
+    put(type, 4), put(total, 4);
+    out.insert(out.end(), head.begin(), head.end());
+    if (n) out.insert(out.end(), data, data + n);
+    out.insert(out.end(), padded - n, 0);
+    put(total, 4);
+  };
+  const auto le = [](std::initializer_list<std::pair<uint64_t, int>> fields) {
+    std::vector<uint8_t> b;
+    for (const auto& [v, bytes] : fields)
+      for (int i = 0; i < bytes; ++i) b.push_back(static_cast<uint8_t>(v >> (8 * i)));
+    return b;
+  };
+  block(0x0a0d0d0a, le({{0x1a2b3c4d, 4}, {1, 2}, {0, 2}, {~uint64_t{0}, 8}}), nullptr, 0);  // section, length unknown
+  block(0x00000001, le({{101, 2}, {0, 2}, {65535, 4}}), nullptr, 0);                        // LINKTYPE_RAW, snaplen
+  if (!keylog.empty())
+    block(0x0000000a, le({{0x544c534b, 4}, {keylog.size(), 4}}),  // 'TLSK': an NSS key log
+          reinterpret_cast<const uint8_t*>(keylog.data()), keylog.size());
+  int64_t t_us = 0;
+  for (const auto& p : build_packets(flights, options)) {
+    const auto ts = static_cast<uint64_t>(options.start_unix * 1000000 + t_us);
+    block(0x00000006, le({{0, 4}, {ts >> 32, 4}, {ts & 0xffffffff, 4}, {p.size(), 4}, {p.size(), 4}}), p.data(),
+          p.size());
+    t_us += options.step_us;
+  }
+  return out;
+}
+
+std::string write_pcap(const std::string& path, const std::vector<Flight>& flights, const PcapOptions& options) {
+  const std::vector<uint8_t> bytes = pcap_bytes(flights, options);
+  std::unique_ptr<FILE, decltype(&std::fclose)> out(std::fopen(path.c_str(), "wb"), std::fclose);
+  if (!out) return "cannot write " + path + ": " + std::strerror(errno);
+  bool ok = std::fwrite(bytes.data(), 1, bytes.size(), out.get()) == bytes.size();
   ok = std::fclose(out.release()) == 0 && ok;
   return ok ? "" : "cannot write " + path + ": " + std::strerror(errno);
 }
 
-std::string write_keylog(const std::string& path, const Capture& capture) {
-  // Session secrets: readable by the user only.
-  const std::string text = keylog_text(capture);
-  if (!sock::write_private_file(path, text.data(), text.size()))
-    return "cannot write " + path + ": " + sock::last_error();
-  return "";
+std::string keylog_text(const Capture& capture) {
+  std::string out;
+  for (const auto& line : capture.keylog) {
+    out += line;
+    out += '\n';
+  }
+  return out;
 }
 
 }  // namespace deploysim::loopback

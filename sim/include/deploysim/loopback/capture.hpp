@@ -32,7 +32,4 @@ void install_capture_callbacks(SSL_CTX* ctx, CaptureMode mode);
 /// Routes the messages `ssl` writes (and its key log lines) into `sink`.
 void attach_capture(SSL* ssl, CaptureSink* sink);
 
-/// Appends the file-format key log (one line per secret, newline-terminated).
-std::string keylog_text(const Capture& capture);
-
 }  // namespace deploysim::loopback

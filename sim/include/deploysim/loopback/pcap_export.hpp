@@ -3,7 +3,7 @@
 #include <string>
 #include <vector>
 
-#include "deploysim/loopback/capture.hpp"
+#include "deploysim/loopback/transcript.hpp"
 
 namespace deploysim::loopback {
 
@@ -21,12 +21,25 @@ struct PcapOptions {
 /// Checksums are computed, so Wireshark reassembles the stream.
 std::vector<std::vector<uint8_t>> build_packets(const std::vector<Flight>& flights, const PcapOptions& options);
 
-/// Writes the conversation as a classic pcap file (LINKTYPE_RAW, microsecond timestamps).
+/// The conversation as a classic pcap file's bytes (LINKTYPE_RAW, microsecond timestamps).
+std::vector<uint8_t> pcap_bytes(const std::vector<Flight>& flights, const PcapOptions& options);
+
+/// The conversation as a pcapng file's bytes with `keylog` (keylog_text) inside it, in a
+/// Decryption Secrets Block: Wireshark 3.0 and later (and tshark) decrypt it without being told
+/// of a key log file. No secrets block when `keylog` is empty.
+std::vector<uint8_t> pcapng_bytes(const std::vector<Flight>& flights, const PcapOptions& options,
+                                  const std::string& keylog);
+
+/// Writes the conversation as a classic pcap file (pcap_bytes).
 /// Returns "" on success, else what went wrong.
 std::string write_pcap(const std::string& path, const std::vector<Flight>& flights, const PcapOptions& options);
 
-/// Writes the NSS key log file (SSLKEYLOGFILE format) Wireshark uses to decrypt.
-/// Returns "" on success, else what went wrong.
+/// The NSS key log file's text (SSLKEYLOGFILE format: one line per secret, newline-terminated)
+/// that Wireshark decrypts the conversation with.
+std::string keylog_text(const Capture& capture);
+
+/// Writes keylog_text to a file only the user may read. Returns "" on success, else what went
+/// wrong. Only in builds with OpenSSL (DEPLOYSIM_TLS): it uses the socket platform's file call.
 std::string write_keylog(const std::string& path, const Capture& capture);
 
 }  // namespace deploysim::loopback
