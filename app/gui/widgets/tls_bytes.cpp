@@ -1,5 +1,6 @@
 #include "gui/widgets/tls_bytes.hpp"
 
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <future>
@@ -179,10 +180,11 @@ CaptureFiles save_capture(const Model& m, RecordId id, const std::string& dir, b
     return out;
   }
   const uint16_t v = t->facts.version;
-  const std::string stem = fmt::format("deploysim-{}-{}", t->config.send_sni ? t->config.sni : "no-sni",
-                                       v == 0x0304   ? "tls13"
-                                       : v == 0x0303 ? "tls12"
-                                                     : "tls");
+  std::string name = t->config.send_sni && !t->config.sni.empty() ? t->config.sni : "no-sni";
+  for (char& c : name)  // a file name whatever the scenario calls its host
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '-') c = '_';
+  const char* version = v == 0x0304 ? "tls13" : v == 0x0303 ? "tls12" : "tls";
+  const std::string stem = fmt::format("deploysim-{}-{}", name, version);
   const std::string path = dir + "/" + stem + (keylog_only ? "-keylog.txt" : ".pcapng");
   const std::string keys = lb::keylog_text(t->capture);
 #if DEPLOYSIM_WITH_TLS

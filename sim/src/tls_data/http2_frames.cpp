@@ -96,8 +96,8 @@ std::string h2_summary(const std::string& bytes) {
   std::string_view s = bytes;
   if (s.substr(0, 24) == "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n") s.remove_prefix(24);
   while (s.size() >= 9) {
-    const size_t n = size_t{static_cast<uint8_t>(s[0])} << 16 | size_t{static_cast<uint8_t>(s[1])} << 8 |
-                     static_cast<uint8_t>(s[2]);
+    const size_t n =
+        size_t{static_cast<uint8_t>(s[0])} << 16 | size_t{static_cast<uint8_t>(s[1])} << 8 | static_cast<uint8_t>(s[2]);
     if (s.size() < 9 + n) return {};
     std::string_view block = s.substr(9, n);
     if (static_cast<uint8_t>(s[3]) != headers_frame) {
