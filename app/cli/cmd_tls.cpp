@@ -2,10 +2,10 @@
 // `deploysim serve`: the scenario's termination proxy, live on 127.0.0.1.
 #include <csignal>
 #include <cstdio>
-#include <string>
-#include <vector>
-
 #include <memory>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -15,6 +15,7 @@
 #include "deploysim/loopback/pcap_export.hpp"
 #include "deploysim/loopback/serve.hpp"
 #include "deploysim/loopback/tcp_link.hpp"
+#include "deploysim/loopback/tls_names.hpp"
 #include "deploysim/loopback/transcript_cache.hpp"
 #include "deploysim/messages.hpp"
 #include "deploysim/scenario.hpp"
@@ -36,6 +37,8 @@ struct HandshakeArgs {
   std::string alpn = "h2,http/1.1";
   bool expired = false, not_yet_valid = false, wrong_name = false, untrusted = false, self_signed = false,
        strict_sni = false, rsa = false, tcp = false;
+  bool hrr = false, resume = false, new_ticket_key = false, early_data = false, no_anti_replay = false;
+  std::string client_cert, staple;  // "" = off
   std::string pcap, keylog;
 };
 
@@ -61,6 +64,16 @@ LoopbackConfig config_from(const HandshakeArgs& a) {
   if (a.tls == "1.2") c.client_versions = 1;
   if (a.tls == "1.3") c.client_versions = 2;
   c.strict_sni = a.strict_sni;
+  c.hello_retry = a.hrr;
+  if (a.resume || a.early_data || a.new_ticket_key)
+    c.resume = a.new_ticket_key ? ResumeMode::lost_ticket_key : ResumeMode::resume;
+  c.early_data = a.early_data || a.no_anti_replay;
+  c.no_anti_replay = a.no_anti_replay;
+  if (a.client_cert == "trusted") c.client_cert = ClientCertMode::trusted;
+  if (a.client_cert == "none") c.client_cert = ClientCertMode::missing;
+  if (a.client_cert == "untrusted") c.client_cert = ClientCertMode::untrusted;
+  if (a.staple == "good") c.staple = StapleMode::good;
+  if (a.staple == "revoked") c.staple = StapleMode::revoked;
   for (auto& n : c.server_names) {
     if (a.expired) {
       n.not_before = lesson_start - 100 * day_s;
@@ -78,19 +91,10 @@ LoopbackConfig config_from(const HandshakeArgs& a) {
   return c;
 }
 
-void print_transcript(const Transcript& t, bool tcp, uint16_t port, const Messages& w) {
-  const LoopbackConfig& c = t.config;
-  fmt::print("{}\n", tcp ? w.format("handshake.over_tcp", port) : w("handshake.over_memory"));
-  fmt::print("  {}\n", w.format("handshake.client", c.send_sni ? c.sni : w("handshake.none"), c.host,
-                                c.client_versions == 3   ? "TLS 1.2-1.3"
-                                : c.client_versions == 1 ? "TLS 1.2"
-                                                         : "TLS 1.3",
-                                fmt::format("{}", fmt::join(c.client_alpn, ",")), "2026-11-01T09:00:00Z"));
-  if (!c.server_names.empty())
-    fmt::print("  {}\n", w.format("handshake.proxy", fmt::format("{}", fmt::join(c.server_names.front().alpn, ","))));
-  for (size_t i = 0; i < t.capture.messages.size(); ++i) {
-    const CapturedMessage& m = t.capture.messages[i];
-    const DecodedMessage& d = t.decoded[i];
+void print_messages(const Capture& capture, const std::vector<DecodedMessage>& decoded, const Messages& w) {
+  for (size_t i = 0; i < capture.messages.size() && i < decoded.size(); ++i) {
+    const CapturedMessage& m = capture.messages[i];
+    const DecodedMessage& d = decoded[i];
     // Message and field names as the protocol names them (RFC 8446), in every language.
     fmt::print("{:3}  {}  {:<20} {}  {}\n", i + 1, direction_arrow(m.dir), d.name,
                w.format("handshake.bytes", fmt::format("{:5}", m.bytes.size())),
@@ -102,7 +106,15 @@ void print_transcript(const Transcript& t, bool tcp, uint16_t port, const Messag
         fmt::print("       {}: {}\n", f.name, f.value);
     }
   }
-  const HandshakeOutcome& o = t.outcome;
+}
+
+// OpenSSL's description of an alert; OpenSSL 3.0 has none for TLS 1.3's certificate_required.
+std::string alert_text(int alert) {
+  const std::string text = SSL_alert_desc_string_long(alert);
+  return text == "unknown" && alert == 116 ? "certificate required" : text;
+}
+
+void print_outcome(const HandshakeOutcome& o, const Messages& w) {
   if (o.ok) {
     fmt::print("{}\n", w.format("handshake.ok", wire_version_name(o.version), o.cipher_name,
                                 o.alpn.empty() ? w("handshake.none") : o.alpn, o.served_name, o.verify_message,
@@ -120,10 +132,78 @@ void print_transcript(const Transcript& t, bool tcp, uint16_t port, const Messag
   if (o.alert >= 0)
     line += "  " +
             w.format(o.alert_from == Direction::client_to_server ? "handshake.alert_client" : "handshake.alert_server",
-                     SSL_alert_desc_string_long(o.alert), o.alert);
+                     alert_text(o.alert), o.alert);
   fmt::print("{}\n", line);
   if (!o.client_error.empty()) fmt::print("  {}\n", w.format("handshake.client_error", o.client_error));
   if (!o.server_error.empty()) fmt::print("  {}\n", w.format("handshake.server_error", o.server_error));
+}
+
+// Bytes on the wire each way over a whole connection (handshake, HTTP, close_notify).
+std::pair<size_t, size_t> wire_bytes(const Capture& capture) {
+  size_t up = 0, down = 0;
+  for (const Flight& f : capture.flights) (f.dir == Direction::client_to_server ? up : down) += f.bytes.size();
+  return {up, down};
+}
+
+void print_variant_notes(const Transcript& t, const Messages& w) {
+  const LoopbackConfig& c = t.config;
+  const HandshakeOutcome& o = t.outcome;
+  if (o.hello_retry) fmt::print("{}\n", w.format("handshake.hrr", group_name(0x0017), group_name(0x001d)));
+  if (!t.earlier.empty()) fmt::print("{}\n", w(o.resumed ? "handshake.resumed_yes" : "handshake.resumed_no"));
+  if (o.early_data != EarlyData::not_sent)
+    fmt::print("{}\n",
+               w(o.early_data == EarlyData::accepted ? "handshake.early_accepted" : "handshake.early_rejected"));
+  if (c.client_cert != ClientCertMode::off)
+    fmt::print("{}\n", !o.client_cert.empty() ? w.format("handshake.client_cert_sent", o.client_cert)
+                       : c.client_cert == ClientCertMode::missing ? w("handshake.client_cert_none")
+                                                                  : w("handshake.client_cert_refused"));
+  if (c.staple != StapleMode::off) {
+    static constexpr const char* names[] = {"", "good", "revoked", "unknown"};
+    fmt::print("{}\n", o.ocsp == OcspStatus::none ? w("handshake.staple_none")
+                                                  : w.format("handshake.staple", names[static_cast<int>(o.ocsp)]));
+  }
+  if (!t.earlier.empty() && t.earlier.front().outcome.ok && o.ok) {
+    fmt::print("{}\n", w("handshake.saved_header"));
+    const auto row = [&](const char* label, const HandshakeOutcome& outcome, const Capture& capture) {
+      const auto [up, down] = wire_bytes(capture);
+      fmt::print("  {}\n", w.format("handshake.saved_row", w(label), outcome.round_trips, up, down));
+    };
+    const TlsConnection& first = t.earlier.front();
+    row("handshake.label_full", first.outcome, first.capture);
+    row(o.early_data == EarlyData::accepted ? "handshake.label_early"
+        : o.resumed                         ? "handshake.label_resumed"
+                                            : "handshake.label_full",
+        o, t.capture);
+    fmt::print("  {}\n", w("handshake.saved_note"));
+  }
+}
+
+void print_transcript(const Transcript& t, bool tcp, uint16_t port, const Messages& w) {
+  const LoopbackConfig& c = t.config;
+  fmt::print("{}\n", tcp ? w.format("handshake.over_tcp", port) : w("handshake.over_memory"));
+  fmt::print("  {}\n", w.format("handshake.client", c.send_sni ? c.sni : w("handshake.none"), c.host,
+                                c.client_versions == 3   ? "TLS 1.2-1.3"
+                                : c.client_versions == 1 ? "TLS 1.2"
+                                                         : "TLS 1.3",
+                                fmt::format("{}", fmt::join(c.client_alpn, ",")), "2026-11-01T09:00:00Z"));
+  if (!c.server_names.empty())
+    fmt::print("  {}\n", w.format("handshake.proxy", fmt::format("{}", fmt::join(c.server_names.front().alpn, ","))));
+  for (const TlsConnection& first : t.earlier) {
+    fmt::print("{}\n", w("handshake.conn_first"));
+    print_messages(first.capture, first.decoded, w);
+    print_outcome(first.outcome, w);
+    fmt::print("{}\n",
+               w(c.resume == ResumeMode::lost_ticket_key ? "handshake.conn_restarted" : "handshake.conn_resume"));
+  }
+  print_messages(t.capture, t.decoded, w);
+  print_outcome(t.outcome, w);
+  for (const TlsConnection& replay : t.replay) {
+    fmt::print("{}\n", w("handshake.conn_replay"));
+    print_messages(replay.capture, replay.decoded, w);
+    fmt::print("{}\n", w(replay.outcome.early_data == EarlyData::accepted ? "handshake.replay_accepted"
+                                                                          : "handshake.replay_rejected"));
+  }
+  print_variant_notes(t, w);
 }
 
 int run_handshake_command(const HandshakeArgs& a, const Messages& w) {
@@ -145,18 +225,31 @@ int run_handshake_command(const HandshakeArgs& a, const Messages& w) {
     po.client_port = client_port;
     po.server_port = server_port;
     po.start_unix = lesson_start;
-    if (std::string err = write_pcap(a.pcap, t.capture.flights, po); !err.empty()) {
+    // Every connection of the run, each a TCP conversation of its own (client port +1 each).
+    std::vector<std::vector<Flight>> conversations;
+    for (const TlsConnection& c : t.earlier) conversations.push_back(c.capture.flights);
+    conversations.push_back(t.capture.flights);
+    for (const TlsConnection& c : t.replay) conversations.push_back(c.capture.flights);
+    size_t flights = 0;
+    for (const auto& f : conversations) flights += f.size();
+    const std::string err = conversations.size() == 1 ? write_pcap(a.pcap, t.capture.flights, po)
+                                                      : write_pcap_conversations(a.pcap, conversations, po);
+    if (!err.empty()) {
       fmt::print(stderr, "deploysim handshake: {}\n", err);
       return 2;
     }
-    fmt::print("{}\n", w.format("handshake.wrote_pcap", a.pcap, t.capture.flights.size()));
+    fmt::print("{}\n", w.format("handshake.wrote_pcap", a.pcap, flights));
   }
   if (!a.keylog.empty()) {
-    if (std::string err = write_keylog(a.keylog, t.capture); !err.empty()) {
+    Capture keys;  // the key log lines of every connection (a replay has the client's own)
+    for (const TlsConnection& c : t.earlier)
+      keys.keylog.insert(keys.keylog.end(), c.capture.keylog.begin(), c.capture.keylog.end());
+    keys.keylog.insert(keys.keylog.end(), t.capture.keylog.begin(), t.capture.keylog.end());
+    if (std::string err = write_keylog(a.keylog, keys); !err.empty()) {
       fmt::print(stderr, "deploysim handshake: {}\n", err);
       return 2;
     }
-    fmt::print("{}\n", w.format("handshake.wrote_keylog", a.keylog, t.capture.keylog.size()));
+    fmt::print("{}\n", w.format("handshake.wrote_keylog", a.keylog, keys.keylog.size()));
   }
   return t.outcome.ok ? 0 : 1;
 }
@@ -185,6 +278,15 @@ void register_tls_commands(CLI::App& app, Context& ctx) {
   hs->add_option("--pcap", args->pcap, ctx.words("cli_help.handshake_pcap"));
   hs->add_option("--keylog", args->keylog, ctx.words("cli_help.handshake_keylog"));
   hs->add_flag("--tcp", args->tcp, ctx.words("cli_help.handshake_tcp"));
+  hs->add_flag("--hrr", args->hrr, ctx.words("cli_help.handshake_hrr"));
+  hs->add_flag("--resume", args->resume, ctx.words("cli_help.handshake_resume"));
+  hs->add_flag("--new-ticket-key", args->new_ticket_key, ctx.words("cli_help.handshake_new_ticket_key"));
+  hs->add_flag("--early-data", args->early_data, ctx.words("cli_help.handshake_early_data"));
+  hs->add_flag("--no-anti-replay", args->no_anti_replay, ctx.words("cli_help.handshake_no_anti_replay"));
+  hs->add_option("--client-cert", args->client_cert, ctx.words("cli_help.handshake_client_cert"))
+      ->check(CLI::IsMember({"trusted", "none", "untrusted"}));
+  hs->add_option("--staple", args->staple, ctx.words("cli_help.handshake_staple"))
+      ->check(CLI::IsMember({"good", "revoked"}));
   hs->callback([args, &ctx] { ctx.exit_code = run_handshake_command(*args, ctx.words); });
 
   auto serve_args = std::make_shared<ServeOptions>();

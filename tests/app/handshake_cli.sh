@@ -10,22 +10,8 @@ trap 'rm -rf "$work" "$tmp"' EXIT
 cd "$work"
 export TMPDIR="$tmp"
 fail=0
-check() {  # check NAME EXPECTED_RC PATTERN... -- ARGS...
-  local name="$1" want_rc="$2"; shift 2
-  local patterns=()
-  while [ "$1" != "--" ]; do patterns+=("$1"); shift; done
-  shift
-  local out rc
-  out=$("$bin" handshake "$@" 2>&1); rc=$?
-  if [ "$rc" -ne "$want_rc" ]; then
-    echo "FAIL $name: exit $rc, expected $want_rc"; echo "$out" | tail -20; fail=1; return
-  fi
-  for p in "${patterns[@]}"; do
-    if ! grep -qF -- "$p" <<<"$out"; then
-      echo "FAIL $name: output lacks '$p'"; echo "$out" | tail -20; fail=1
-    fi
-  done
-}
+# shellcheck source=lib/handshake_check.bash
+source "$(dirname "${BASH_SOURCE[0]}")/lib/handshake_check.bash"
 
 check "default TLS 1.3" 0 "C->S  ClientHello" "server_name: api.example.test" "S->C  EncryptedExtensions" \
   "outcome: OK  TLS 1.3" "certificate for api.example.test" \

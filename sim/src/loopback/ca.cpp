@@ -4,6 +4,7 @@
 
 #include <openssl/bio.h>
 #include <openssl/bn.h>
+#include <openssl/ocsp.h>
 #include <openssl/pem.h>
 #include <openssl/rsa.h>
 #include <openssl/x509v3.h>
@@ -107,6 +108,53 @@ Credential CertAuthority::issue(const LeafSpec& spec, bool send_root) const {
   return c;
 }
 
+Credential CertAuthority::issue_client(const std::string& common_name, int64_t not_before, int64_t not_after) const {
+  Credential c;
+  c.key = generate_key(KeyType::ecdsa_p256);
+  c.cert = make_cert(common_name, "deploysim clients", not_before, not_after, next_serial_++, c.key.get());
+  X509_set_issuer_name(c.cert.get(), X509_get_subject_name(cert_.get()));
+  add_ext(c.cert.get(), cert_.get(), NID_basic_constraints, "critical,CA:FALSE");
+  add_ext(c.cert.get(), cert_.get(), NID_key_usage, "critical,digitalSignature");
+  add_ext(c.cert.get(), cert_.get(), NID_ext_key_usage, "clientAuth");  // OpenSSL's server checks it
+  add_ext(c.cert.get(), cert_.get(), NID_subject_key_identifier, "hash");
+  add_ext(c.cert.get(), cert_.get(), NID_authority_key_identifier, "keyid:always");
+  check(X509_sign(c.cert.get(), key_.get(), EVP_sha256()) > 0, "X509_sign (client)");
+  c.label = common_name;
+  return c;
+}
+
+std::vector<uint8_t> CertAuthority::ocsp_response(X509* leaf, bool revoked, int64_t this_update,
+                                                  int64_t next_update) const {
+  // The CA answers for its own certificates itself (RFC 6960 4.2.2.2: the issuer may sign).
+  OCSP_CERTID* id = OCSP_cert_to_id(nullptr, leaf, cert_.get());
+  check(id != nullptr, "OCSP_cert_to_id");
+  std::unique_ptr<OCSP_BASICRESP, decltype(&OCSP_BASICRESP_free)> basic(OCSP_BASICRESP_new(), OCSP_BASICRESP_free);
+  std::unique_ptr<ASN1_TIME, decltype(&ASN1_TIME_free)> thisupd(
+      ASN1_TIME_set(nullptr, static_cast<time_t>(this_update)), ASN1_TIME_free);
+  std::unique_ptr<ASN1_TIME, decltype(&ASN1_TIME_free)> nextupd(
+      ASN1_TIME_set(nullptr, static_cast<time_t>(next_update)), ASN1_TIME_free);
+  // Revoked a day before this update, reason keyCompromise.
+  std::unique_ptr<ASN1_TIME, decltype(&ASN1_TIME_free)> revtime(
+      ASN1_TIME_set(nullptr, static_cast<time_t>(this_update - 86400)), ASN1_TIME_free);
+  const bool added =
+      OCSP_basic_add1_status(basic.get(), id, revoked ? V_OCSP_CERTSTATUS_REVOKED : V_OCSP_CERTSTATUS_GOOD,
+                             revoked ? OCSP_REVOKED_STATUS_KEYCOMPROMISE : 0, revoked ? revtime.get() : nullptr,
+                             thisupd.get(), nextupd.get()) != nullptr;
+  OCSP_CERTID_free(id);
+  check(added, "OCSP_basic_add1_status");
+  // producedAt is set by OCSP_basic_sign to the real clock: the moment this process signed it.
+  check(OCSP_basic_sign(basic.get(), cert_.get(), key_.get(), EVP_sha256(), nullptr, 0) == 1, "OCSP_basic_sign");
+  std::unique_ptr<OCSP_RESPONSE, decltype(&OCSP_RESPONSE_free)> resp(
+      OCSP_response_create(OCSP_RESPONSE_STATUS_SUCCESSFUL, basic.get()), OCSP_RESPONSE_free);
+  check(resp != nullptr, "OCSP_response_create");
+  unsigned char* der = nullptr;
+  const int len = i2d_OCSP_RESPONSE(resp.get(), &der);
+  check(len > 0, "i2d_OCSP_RESPONSE");
+  std::vector<uint8_t> out(der, der + len);
+  OPENSSL_free(der);
+  return out;
+}
+
 std::string CertAuthority::certificate_pem() const { return to_pem(cert_.get()); }
 
 Credential self_signed(const LeafSpec& spec) {
@@ -157,6 +205,21 @@ const Credential& CertStore::leaf(const std::string& name, int64_t not_before, i
   auto& slot = leaves_[k];
   slot = std::make_unique<Credential>(std::move(c));
   return *slot;
+}
+
+const Credential& CertStore::client(bool trusted) {
+  auto& slot = clients_[trusted ? 0 : 1];
+  if (!slot)
+    slot = std::make_unique<Credential>(
+        (trusted ? trusted_ : untrusted_).issue_client("alice (client)", root_not_before, root_not_after));
+  return *slot;
+}
+
+const std::vector<uint8_t>& CertStore::ocsp(const Credential& leaf, bool revoked, int64_t this_update) {
+  auto& slot = ocsp_[{leaf.cert.get(), revoked, this_update}];
+  // A week's validity, as public CAs' responders commonly give (RFC 6960 leaves it to the CA).
+  if (slot.empty()) slot = trusted_.ocsp_response(leaf.cert.get(), revoked, this_update, this_update + 7 * 86400);
+  return slot;
 }
 
 }  // namespace deploysim::loopback

@@ -37,7 +37,9 @@ void on_message(int write_p, int /*version*/, int content_type, const void* buf,
   m.handshake_type = (content_type == handshake && len > 0) ? p[0] : 0;
   m.encrypted = (sink->pending_record_type[d] == application_data && content_type != application_data) ||
                 (sink->cipher_changed[d] && content_type != change_cipher_spec);
-  if (content_type == change_cipher_spec) sink->cipher_changed[d] = true;
+  // TLS 1.3's ChangeCipherSpec is a dummy for middleboxes (RFC 8446 D.4): what follows it, such as
+  // the second ClientHello after a HelloRetryRequest, may still travel in clear.
+  if (content_type == change_cipher_spec && SSL_version(ssl) != TLS1_3_VERSION) sink->cipher_changed[d] = true;
   m.bytes.assign(p, p + len);
   sink->capture->messages.push_back(std::move(m));
 }

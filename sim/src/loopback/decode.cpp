@@ -10,6 +10,7 @@
 
 #include <fmt/format.h>
 #include <openssl/bio.h>
+#include <openssl/ocsp.h>
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 
@@ -61,6 +62,14 @@ class Reader {
   size_t end_;
   bool ok_ = true;
 };
+
+// decode_extensions' message type for a HelloRetryRequest (not a wire value: HRR is type 2).
+constexpr uint8_t hrr_type = 0xfe;
+
+// SHA-256("HelloRetryRequest"), the random of a HelloRetryRequest (RFC 8446 section 4.1.3).
+constexpr uint8_t hrr_random[32] = {0xcf, 0x21, 0xad, 0x74, 0xe5, 0x9a, 0x61, 0x11, 0xbe, 0x1d, 0x8c,
+                                    0x02, 0x1e, 0x65, 0xb8, 0x91, 0xc2, 0xa2, 0x11, 0x16, 0x7a, 0xbb,
+                                    0x8c, 0x5e, 0x07, 0x9e, 0x09, 0xe2, 0xc8, 0xa8, 0x33, 0x9c};
 
 std::string hex(const uint8_t* p, size_t n, size_t max = 32) {
   static constexpr char digits[] = "0123456789abcdef";
@@ -202,6 +211,38 @@ void decode_certificate_der(DecodedMessage& d, const std::string& prefix, const 
   for (const auto& [suffix, value] : *fields) add(d, prefix + suffix, value, from, to);
 }
 
+std::string generalized_time_iso(const ASN1_GENERALIZEDTIME* t) { return t != nullptr ? asn1_time_iso(t) : "-"; }
+
+// A CertificateStatus body (RFC 6066 section 8): status_type ocsp(1), then a DER OCSPResponse
+// (RFC 6960) of which the first SingleResponse is shown.
+void decode_ocsp(DecodedMessage& d, Reader r, size_t from, size_t to) {
+  if (r.uint(1) != 1) {
+    add(d, "ocsp", "not an OCSP status", from, to);
+    return;
+  }
+  Reader der = r.sub(3);
+  const unsigned char* p = der.at(der.pos());
+  std::unique_ptr<OCSP_RESPONSE, decltype(&OCSP_RESPONSE_free)> resp(
+      d2i_OCSP_RESPONSE(nullptr, &p, static_cast<long>(der.end() - der.pos())), OCSP_RESPONSE_free);
+  std::unique_ptr<OCSP_BASICRESP, decltype(&OCSP_BASICRESP_free)> basic(
+      resp ? OCSP_response_get1_basic(resp.get()) : nullptr, OCSP_BASICRESP_free);
+  OCSP_SINGLERESP* single = basic ? OCSP_resp_get0(basic.get(), 0) : nullptr;
+  if (single == nullptr) {
+    add(d, "ocsp", "undecodable OCSP response", from, to);
+    d.malformed = true;
+    return;
+  }
+  int reason = -1;
+  ASN1_GENERALIZEDTIME *revoked_at = nullptr, *this_update = nullptr, *next_update = nullptr;
+  const int status = OCSP_single_get0_status(single, &reason, &revoked_at, &this_update, &next_update);
+  add(d, "ocsp.status", OCSP_cert_status_str(status), der.pos(), der.end());
+  if (status == V_OCSP_CERTSTATUS_REVOKED)
+    add(d, "ocsp.revocation_time", generalized_time_iso(revoked_at), der.pos(), der.end());
+  add(d, "ocsp.produced_at", generalized_time_iso(OCSP_resp_get0_produced_at(basic.get())), der.pos(), der.end());
+  add(d, "ocsp.this_update", generalized_time_iso(this_update), der.pos(), der.end());
+  add(d, "ocsp.next_update", generalized_time_iso(next_update), der.pos(), der.end());
+}
+
 void decode_extensions(DecodedMessage& d, Reader exts, uint8_t msg_type) {
   while (exts.has(4)) {
     const size_t ext_start = exts.pos();
@@ -250,6 +291,10 @@ void decode_extensions(DecodedMessage& d, Reader exts, uint8_t msg_type) {
       }
       case 51: {  // key_share
         std::vector<std::string> groups;
+        if (msg_type == hrr_type) {  // HelloRetryRequest: the group the server wants (RFC 8446 4.2.8)
+          add(d, "key_share.selected_group", group_text(static_cast<uint16_t>(body.uint(2))), from, to);
+          break;
+        }
         if (msg_type == 1) {
           Reader list = body.sub(2);
           while (list.has(4)) {
@@ -280,8 +325,47 @@ void decode_extensions(DecodedMessage& d, Reader exts, uint8_t msg_type) {
       case 45:
         add(d, "psk_key_exchange_modes", "", from, to);
         break;
-      case 41:
-        add(d, "pre_shared_key", "", from, to);
+      case 41:  // pre_shared_key: the client's identities, the server's choice (RFC 8446 4.2.11)
+        if (msg_type == 1) {
+          Reader ids = body.sub(2);
+          int n = 0;
+          while (ids.has(2)) {
+            ids.sub(2);
+            ids.skip(4);
+            ++n;
+          }
+          add(d, "pre_shared_key", fmt::format("{} identit{}", n, n == 1 ? "y" : "ies"), from, to);
+        } else {
+          add(d, "pre_shared_key", fmt::format("selected identity {}", body.uint(2)), from, to);
+        }
+        break;
+      case 42:  // early_data: offered (ClientHello), accepted (EncryptedExtensions), or ticket limit
+        if (msg_type == 4)
+          add(d, "early_data", fmt::format("max_early_data_size {}", body.uint(4)), from, to);
+        else
+          add(d, "early_data", "", from, to);
+        break;
+      case 5:  // status_request: asked for (ClientHello), or a stapled response (Certificate entry)
+        if (msg_type == 11)
+          decode_ocsp(d, body, from, to);
+        else
+          add(d, "status_request", msg_type == 1 ? "ocsp" : "", from, to);
+        break;
+      case 47: {  // certificate_authorities
+        Reader list = body.sub(2);
+        std::vector<std::string> names;
+        while (list.has(2)) {
+          Reader dn = list.sub(2);
+          const unsigned char* p = dn.at(dn.pos());
+          std::unique_ptr<X509_NAME, decltype(&X509_NAME_free)> name(
+              d2i_X509_NAME(nullptr, &p, static_cast<long>(dn.end() - dn.pos())), X509_NAME_free);
+          names.push_back(name ? name_text(name.get()) : std::string("?"));
+        }
+        add(d, "certificate_authorities", join(names), from, to);
+        break;
+      }
+      case 49:
+        add(d, "post_handshake_auth", "", from, to);
         break;
       case 65281:
         add(d, "renegotiation_info", "", from, to);
@@ -315,7 +399,7 @@ void decode_hello(DecodedMessage& d, Reader& r, uint8_t type) {
     add(d, "cipher_suite", suite_text(static_cast<uint16_t>(r.uint(2))), p, r.pos());
     r.skip(1);
   }
-  if (r.has(2)) decode_extensions(d, r.sub(2), type);
+  if (r.has(2)) decode_extensions(d, r.sub(2), d.name == "HelloRetryRequest" ? hrr_type : type);
 }
 
 void decode_certificate(DecodedMessage& d, Reader& r, bool tls13) {
@@ -324,10 +408,38 @@ void decode_certificate(DecodedMessage& d, Reader& r, bool tls13) {
   for (int i = 0; list.has(3); ++i) {
     const size_t from = list.pos();
     Reader der = list.sub(3);
-    if (tls13) list.sub(2);  // per-certificate extensions
     decode_certificate_der(d, fmt::format("certificate[{}]", i), der.at(der.pos()), der.end() - der.pos(), from,
                            der.end());
+    if (tls13) decode_extensions(d, list.sub(2), 11);  // per-certificate: status_request holds a staple
   }
+}
+
+// CertificateRequest: TLS 1.3 context + extensions (RFC 8446 4.3.2); TLS 1.2 types, signature
+// algorithms and CA names (RFC 5246 7.4.4).
+void decode_certificate_request(DecodedMessage& d, Reader& r, bool tls13) {
+  if (tls13) {
+    r.sub(1);
+    decode_extensions(d, r.sub(2), 13);
+    return;
+  }
+  size_t p = r.pos();
+  Reader types = r.sub(1);
+  add(d, "certificate_types", fmt::format("{} types", types.end() - types.pos()), p, r.pos());
+  p = r.pos();
+  Reader schemes = r.sub(2);
+  add(d, "signature_algorithms", fmt::format("{} schemes", (schemes.end() - schemes.pos()) / 2), p, r.pos());
+  // The CA list has the certificate_authorities extension's layout.
+  const size_t from = r.pos();
+  Reader cas = r.sub(2);
+  std::vector<std::string> names;
+  while (cas.has(2)) {
+    Reader dn = cas.sub(2);
+    const unsigned char* q = dn.at(dn.pos());
+    std::unique_ptr<X509_NAME, decltype(&X509_NAME_free)> name(
+        d2i_X509_NAME(nullptr, &q, static_cast<long>(dn.end() - dn.pos())), X509_NAME_free);
+    names.push_back(name ? name_text(name.get()) : std::string("?"));
+  }
+  add(d, "certificate_authorities", join(names), from, r.pos());
 }
 
 void decode_handshake_body(DecodedMessage& d, Reader& r, uint8_t type, bool tls13) {
@@ -342,6 +454,12 @@ void decode_handshake_body(DecodedMessage& d, Reader& r, uint8_t type, bool tls1
       break;
     case 11:
       decode_certificate(d, r, tls13);
+      break;
+    case 13:
+      decode_certificate_request(d, r, tls13);
+      break;
+    case 22:  // CertificateStatus (TLS 1.2)
+      decode_ocsp(d, r, p, r.end());
       break;
     case 12: {  // ServerKeyExchange (ECDHE, RFC 8422)
       const uint8_t curve_type = static_cast<uint8_t>(r.uint(1));
@@ -376,6 +494,7 @@ void decode_handshake_body(DecodedMessage& d, Reader& r, uint8_t type, bool tls1
       }
       Reader ticket = r.sub(2);
       add(d, "ticket", fmt::format("{} bytes", ticket.end() - ticket.pos()), ticket.pos(), ticket.end());
+      if (tls13) decode_extensions(d, r.sub(2), 4);
       break;
     }
     default:
@@ -390,9 +509,16 @@ uint16_t u16_at(const std::vector<uint8_t>& b, size_t off) {
 
 }  // namespace
 
+bool is_hello_retry_request(const CapturedMessage& m) {
+  // type(1) length(3) legacy_version(2), then the random
+  return m.content_type == handshake && m.handshake_type == 2 && m.bytes.size() >= 38 &&
+         std::equal(std::begin(hrr_random), std::end(hrr_random), m.bytes.begin() + 6);
+}
+
 DecodedMessage decode_message(const CapturedMessage& m, bool tls13) {
   DecodedMessage d;
-  d.name = message_name(m);
+  // HelloRetryRequest shares ServerHello's type; only its random tells them apart.
+  d.name = is_hello_retry_request(m) ? "HelloRetryRequest" : message_name(m);
   const auto& b = m.bytes;
   if (m.content_type == alert) {
     if (b.size() < 2) {
@@ -400,7 +526,9 @@ DecodedMessage decode_message(const CapturedMessage& m, bool tls13) {
       return d;
     }
     add(d, "level", b[0] == 2 ? "fatal" : "warning", 0, 1);
-    add(d, "description", fmt::format("{} ({})", SSL_alert_desc_string_long(b[1]), b[1]), 1, 2);
+    // OpenSSL 3.0 names no TLS 1.3 alert (116 certificate_required is "unknown"): RFC 8446's name.
+    const std::string text = b[1] == 116 ? std::string("certificate required") : SSL_alert_desc_string_long(b[1]);
+    add(d, "description", fmt::format("{} ({})", text, b[1]), 1, 2);
     return d;
   }
   if (m.content_type != handshake) return d;

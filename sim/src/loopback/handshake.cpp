@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include <openssl/err.h>
+#include <openssl/ocsp.h>
 #include <openssl/x509v3.h>
 
 #include "deploysim/loopback/tcp_link.hpp"
@@ -24,12 +25,72 @@ static_assert(deploysim::tls_codes::verify_cert_not_yet_valid == X509_V_ERR_CERT
               deploysim::tls_codes::verify_hostname_mismatch == X509_V_ERR_HOSTNAME_MISMATCH &&
               deploysim::tls_codes::verify_ip_address_mismatch == X509_V_ERR_IP_ADDRESS_MISMATCH);
 
+static_assert(static_cast<int>(deploysim::loopback::EarlyData::rejected) == SSL_EARLY_DATA_REJECTED &&
+              static_cast<int>(deploysim::loopback::EarlyData::accepted) == SSL_EARLY_DATA_ACCEPTED &&
+              static_cast<int>(deploysim::loopback::EarlyData::not_sent) == SSL_EARLY_DATA_NOT_SENT);
+
 namespace deploysim::loopback {
 namespace {
 
 int pick_index() {
   static const int idx = SSL_get_ex_new_index(0, nullptr, nullptr, nullptr, nullptr);
   return idx;
+}
+
+int ocsp_index() {
+  static const int idx = SSL_get_ex_new_index(0, nullptr, nullptr, nullptr, nullptr);
+  return idx;
+}
+
+// The server staples the chosen name's response, when it has one and the client asked.
+int on_server_status(SSL* ssl, void* /*arg*/) {
+  auto* pick = static_cast<ServerPick*>(SSL_get_ex_data(ssl, pick_index()));
+  if (pick == nullptr || pick->chosen < 0) return SSL_TLSEXT_ERR_NOACK;
+  const auto& der = pick->config->names[static_cast<size_t>(pick->chosen)].ocsp_response;
+  if (der.empty()) return SSL_TLSEXT_ERR_NOACK;
+  auto* copy = static_cast<unsigned char*>(OPENSSL_memdup(der.data(), der.size()));
+  if (copy == nullptr) return SSL_TLSEXT_ERR_ALERT_FATAL;
+  SSL_set_tlsext_status_ocsp_resp(ssl, copy, static_cast<long>(der.size()));  // takes ownership
+  return SSL_TLSEXT_ERR_OK;
+}
+
+// The client reads the stapled response: signature checked against its trust anchors, then the
+// leaf's status. Like `openssl s_client -status`, it reports and goes on (returns 1) whatever the
+// status: the outcome says what a browser would have refused.
+int on_client_status(SSL* ssl, void* arg) {
+  auto* result = static_cast<OcspStatus*>(SSL_get_ex_data(ssl, ocsp_index()));
+  if (result == nullptr) return 1;
+  const auto* config = static_cast<const ClientConfig*>(arg);
+  const unsigned char* der = nullptr;
+  const long len = SSL_get_tlsext_status_ocsp_resp(ssl, &der);
+  if (der == nullptr || len <= 0) {
+    *result = OcspStatus::none;
+    return 1;
+  }
+  *result = OcspStatus::unknown;
+  std::unique_ptr<OCSP_RESPONSE, decltype(&OCSP_RESPONSE_free)> resp(d2i_OCSP_RESPONSE(nullptr, &der, len),
+                                                                     OCSP_RESPONSE_free);
+  if (!resp || OCSP_response_status(resp.get()) != OCSP_RESPONSE_STATUS_SUCCESSFUL) return 1;
+  std::unique_ptr<OCSP_BASICRESP, decltype(&OCSP_BASICRESP_free)> basic(OCSP_response_get1_basic(resp.get()),
+                                                                        OCSP_BASICRESP_free);
+  X509* leaf = SSL_get0_peer_certificate(ssl);
+  if (!basic || leaf == nullptr) return 1;
+  X509_STORE* store = SSL_CTX_get_cert_store(SSL_get_SSL_CTX(ssl));
+  if (OCSP_basic_verify(basic.get(), SSL_get_peer_cert_chain(ssl), store, 0) != 1) {
+    ERR_clear_error();
+    return 1;
+  }
+  for (X509* issuer : config->trusted) {
+    if (X509_check_issued(issuer, leaf) != X509_V_OK) continue;
+    OCSP_CERTID* id = OCSP_cert_to_id(nullptr, leaf, issuer);
+    int status = -1, reason = 0;
+    if (id != nullptr && OCSP_resp_find_status(basic.get(), id, &status, &reason, nullptr, nullptr, nullptr) == 1)
+      *result = status == V_OCSP_CERTSTATUS_GOOD      ? OcspStatus::good
+                : status == V_OCSP_CERTSTATUS_REVOKED ? OcspStatus::revoked
+                                                      : OcspStatus::unknown;
+    OCSP_CERTID_free(id);
+  }
+  return 1;
 }
 
 std::vector<uint8_t> alpn_wire(const std::vector<std::string>& protos) {
@@ -122,83 +183,16 @@ int on_alpn_select(SSL* ssl, const unsigned char** out, unsigned char* outlen, c
   return SSL_TLSEXT_ERR_NOACK;
 }
 
-SslCtxPtr new_ctx(const SSL_METHOD* method, TlsVersion lo, TlsVersion hi, CaptureMode capture) {
+SslCtxPtr new_ctx(const SSL_METHOD* method, TlsVersion lo, TlsVersion hi, CaptureMode capture,
+                  const std::string& groups) {
   SslCtxPtr ctx(SSL_CTX_new(method));
   if (!ctx) throw std::runtime_error("SSL_CTX_new failed: " + drain_openssl_errors());
   SSL_CTX_set_min_proto_version(ctx.get(), static_cast<int>(lo));
   SSL_CTX_set_max_proto_version(ctx.get(), static_cast<int>(hi));
+  if (!groups.empty() && SSL_CTX_set1_groups_list(ctx.get(), groups.c_str()) != 1)
+    throw std::runtime_error("SSL_CTX_set1_groups_list(" + groups + ") failed: " + drain_openssl_errors());
   install_capture_callbacks(ctx.get(), capture);
   return ctx;
-}
-
-// Moves everything `from` has buffered into `to` (through the TCP link if any); records it as
-// one flight.
-bool pump(BIO* from, BIO* to, Direction dir, Capture* capture, TcpLink* link) {
-  char* data = nullptr;
-  const long n = BIO_get_mem_data(from, &data);
-  if (n <= 0) return false;
-  if (link != nullptr) {
-    const auto arrived = link->carry(dir, reinterpret_cast<uint8_t*>(data), static_cast<size_t>(n));
-    BIO_write(to, arrived.data(), static_cast<int>(arrived.size()));
-  } else {
-    BIO_write(to, data, static_cast<int>(n));
-  }
-  if (capture != nullptr) {
-    Flight f;
-    f.dir = dir;
-    f.bytes.assign(reinterpret_cast<uint8_t*>(data), reinterpret_cast<uint8_t*>(data) + n);
-    capture->flights.push_back(std::move(f));
-  }
-  (void)BIO_reset(from);
-  return true;
-}
-
-enum class Step { done, again, failed };
-
-Step advance(SSL* ssl, std::string& error) {
-  ERR_clear_error();
-  const int rc = SSL_do_handshake(ssl);
-  if (rc == 1) return Step::done;
-  const int err = SSL_get_error(ssl, rc);
-  if (err == SSL_ERROR_WANT_READ || err == SSL_ERROR_WANT_WRITE) return Step::again;
-  error = drain_openssl_errors();
-  if (error.empty()) error = "handshake failed (SSL_get_error " + std::to_string(err) + ")";
-  return Step::failed;
-}
-
-// Lets the peer of a failed side read the failing side's last flight (its alert).
-void absorb(SSL* ssl, std::string& error, bool handshaking) {
-  ERR_clear_error();
-  char buf[256];
-  const int rc = handshaking ? SSL_do_handshake(ssl) : SSL_read(ssl, buf, sizeof buf);
-  if (rc <= 0) {
-    const int err = SSL_get_error(ssl, rc);
-    if (err != SSL_ERROR_WANT_READ && err != SSL_ERROR_ZERO_RETURN) error = drain_openssl_errors();
-  }
-  ERR_clear_error();
-}
-
-std::string read_all(SSL* ssl) {
-  std::string out;
-  char buf[4096];
-  for (;;) {
-    const int n = SSL_read(ssl, buf, sizeof buf);
-    if (n <= 0) break;
-    out.append(buf, static_cast<size_t>(n));
-  }
-  ERR_clear_error();
-  return out;
-}
-
-void fill_alert(const Capture* capture, HandshakeOutcome& out) {
-  if (capture == nullptr) return;
-  for (const auto& m : capture->messages) {
-    if (m.content_type == alert && m.bytes.size() >= 2 && m.bytes[1] != 0) {
-      out.alert = m.bytes[1];
-      out.alert_from = m.dir;
-      return;
-    }
-  }
 }
 
 }  // namespace
@@ -218,9 +212,29 @@ std::string drain_openssl_errors() {
 }
 
 ServerContext::ServerContext(const ServerConfig& config, CaptureMode capture)
-    : config_(config), ctx_(new_ctx(TLS_server_method(), config.min_version, config.max_version, capture)) {
+    : config_(config),
+      ctx_(new_ctx(TLS_server_method(), config.min_version, config.max_version, capture, config.groups)) {
   SSL_CTX_set_client_hello_cb(ctx_.get(), on_client_hello, nullptr);
   SSL_CTX_set_alpn_select_cb(ctx_.get(), on_alpn_select, nullptr);
+  // Sessions (and so tickets) are bound to this context; OpenSSL refuses to resume a session
+  // without one once the server verifies clients.
+  static constexpr unsigned char sid_ctx[] = "deploysim";
+  SSL_CTX_set_session_id_context(ctx_.get(), sid_ctx, sizeof sid_ctx - 1);
+  if (!config_.client_cas.empty()) {
+    X509_STORE* store = SSL_CTX_get_cert_store(ctx_.get());
+    for (X509* ca : config_.client_cas) {
+      X509_STORE_add_cert(store, ca);
+      SSL_CTX_add_client_CA(ctx_.get(), ca);  // sent as certificate_authorities
+    }
+    SSL_CTX_set_verify(ctx_.get(), SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, nullptr);
+    if (config_.verify_time != 0)
+      X509_VERIFY_PARAM_set_time(SSL_CTX_get0_param(ctx_.get()), static_cast<time_t>(config_.verify_time));
+  }
+  if (config_.max_early_data > 0) SSL_CTX_set_max_early_data(ctx_.get(), config_.max_early_data);
+  if (config_.no_anti_replay) SSL_CTX_set_options(ctx_.get(), SSL_OP_NO_ANTI_REPLAY);
+  if (std::any_of(config_.names.begin(), config_.names.end(),
+                  [](const ServerName& n) { return !n.ocsp_response.empty(); }))
+    SSL_CTX_set_tlsext_status_cb(ctx_.get(), on_server_status);
 }
 
 SslPtr ServerContext::new_ssl(ServerPick* pick) const {
@@ -233,7 +247,12 @@ SslPtr ServerContext::new_ssl(ServerPick* pick) const {
 }
 
 ClientContext::ClientContext(const ClientConfig& config, CaptureMode capture)
-    : config_(config), ctx_(new_ctx(TLS_client_method(), config.min_version, config.max_version, capture)) {
+    : config_(config),
+      ctx_(new_ctx(TLS_client_method(), config.min_version, config.max_version, capture, config.groups)) {
+  if (config_.request_ocsp) {
+    SSL_CTX_set_tlsext_status_cb(ctx_.get(), on_client_status);
+    SSL_CTX_set_tlsext_status_arg(ctx_.get(), &config_);
+  }
   X509_STORE* store = SSL_CTX_get_cert_store(ctx_.get());
   for (X509* root : config_.trusted) X509_STORE_add_cert(store, root);
   SSL_CTX_set_verify(ctx_.get(), SSL_VERIFY_PEER, nullptr);
@@ -248,91 +267,18 @@ SslPtr ClientContext::new_ssl() const {
   const std::string& host = config_.verify_host.empty() ? config_.sni : config_.verify_host;
   SSL_set1_host(ssl.get(), host.c_str());
   X509_VERIFY_PARAM_set_time(SSL_get0_param(ssl.get()), static_cast<time_t>(config_.verify_time));
+  if (config_.request_ocsp) SSL_set_tlsext_status_type(ssl.get(), TLSEXT_STATUSTYPE_ocsp);
+  if (const Credential* cred = config_.credential) {
+    STACK_OF(X509)* chain = sk_X509_new_null();
+    for (X509* c : cred->chain) sk_X509_push(chain, c);
+    const int ok = SSL_use_cert_and_key(ssl.get(), cred->cert.get(), cred->key.get(), chain, 1);
+    sk_X509_free(chain);
+    if (ok != 1) throw std::runtime_error("SSL_use_cert_and_key (client) failed: " + drain_openssl_errors());
+  }
   SSL_set_connect_state(ssl.get());
   return ssl;
 }
 
-HandshakeOutcome run_handshake(const ClientContext& client, const ServerContext& server, const Exchange& exchange,
-                               Capture* capture, TcpLink* link) {
-  HandshakeOutcome out;
-  ServerPick pick;
-  SslPtr c = client.new_ssl();
-  SslPtr s = server.new_ssl(&pick);
-  CaptureSink c_sink;
-  c_sink.capture = capture;
-  CaptureSink s_sink;
-  s_sink.capture = capture;
-  s_sink.writer = Direction::server_to_client;
-  s_sink.keylog = false;
-  if (capture != nullptr) {
-    attach_capture(c.get(), &c_sink);
-    attach_capture(s.get(), &s_sink);
-  }
-  BIO* c_in = BIO_new(BIO_s_mem());
-  BIO* c_out = BIO_new(BIO_s_mem());
-  BIO* s_in = BIO_new(BIO_s_mem());
-  BIO* s_out = BIO_new(BIO_s_mem());
-  SSL_set_bio(c.get(), c_in, c_out);
-  SSL_set_bio(s.get(), s_in, s_out);
-
-  bool c_done = false, s_done = false, failed = false;
-  for (int round = 0; round < 16 && !(c_done && s_done) && !failed; ++round) {
-    if (!c_done) {
-      const Step st = advance(c.get(), out.client_error);
-      c_done = st == Step::done;
-      pump(c_out, s_in, Direction::client_to_server, capture, link);
-      if (st == Step::failed) {
-        absorb(s.get(), out.server_error, !s_done);
-        pump(s_out, c_in, Direction::server_to_client, capture, link);
-        failed = true;
-        break;
-      }
-    }
-    if (!s_done) {
-      const Step st = advance(s.get(), out.server_error);
-      s_done = st == Step::done;
-      pump(s_out, c_in, Direction::server_to_client, capture, link);
-      if (st == Step::failed) {
-        absorb(c.get(), out.client_error, !c_done);
-        failed = true;
-        break;
-      }
-    }
-  }
-  out.verify_result = SSL_get_verify_result(c.get());
-  out.verify_message = X509_verify_cert_error_string(out.verify_result);
-  if (pick.chosen >= 0) out.served_name = server.config().names[static_cast<size_t>(pick.chosen)].name;
-  out.ok = c_done && s_done && !failed;
-  if (out.ok) {
-    out.version = static_cast<uint16_t>(SSL_version(c.get()));
-    const SSL_CIPHER* cipher = SSL_get_current_cipher(c.get());
-    out.cipher = static_cast<uint16_t>(SSL_CIPHER_get_protocol_id(cipher));
-    out.cipher_name = SSL_CIPHER_standard_name(cipher);
-    const unsigned char* proto = nullptr;
-    unsigned int proto_len = 0;
-    SSL_get0_alpn_selected(c.get(), &proto, &proto_len);
-    out.alpn.assign(reinterpret_cast<const char*>(proto), proto_len);
-    if (!exchange.request.empty()) {
-      // The protocol ALPN chose: HTTP/1.1 text inside an h2 connection would be a protocol error.
-      const bool h2 = out.alpn == "h2" && !exchange.request_h2.empty();
-      const std::string& request = h2 ? exchange.request_h2 : exchange.request;
-      const std::string& response = h2 ? exchange.response_h2 : exchange.response;
-      SSL_write(c.get(), request.data(), static_cast<int>(request.size()));
-      pump(c_out, s_in, Direction::client_to_server, capture, link);
-      out.request = read_all(s.get());
-      SSL_write(s.get(), response.data(), static_cast<int>(response.size()));
-      pump(s_out, c_in, Direction::server_to_client, capture, link);
-      out.response = read_all(c.get());
-      SSL_shutdown(c.get());
-      pump(c_out, s_in, Direction::client_to_server, capture, link);
-      read_all(s.get());
-      SSL_shutdown(s.get());
-      pump(s_out, c_in, Direction::server_to_client, capture, link);
-    }
-  }
-  ERR_clear_error();
-  fill_alert(capture, out);
-  return out;
-}
+void ClientContext::watch_ocsp(SSL* ssl, OcspStatus* result) { SSL_set_ex_data(ssl, ocsp_index(), result); }
 
 }  // namespace deploysim::loopback

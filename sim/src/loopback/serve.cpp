@@ -323,8 +323,8 @@ int serve(const Scenario& scenario, const ServeOptions& options) {
                                         KeyType::ecdsa_p256, c.alt_names);
     // This live proxy relays HTTP/1.1 only, so it offers http/1.1 in ALPN even where the
     // scenario's proxy offers h2 (the start-up line says so).
-    server.names.push_back({c.domain, &cred, {"http/1.1"}});
-    for (const auto& alt : c.alt_names) server.names.push_back({alt, &cred, {"http/1.1"}});
+    server.names.push_back({c.domain, &cred, {"http/1.1"}, {}});
+    for (const auto& alt : c.alt_names) server.names.push_back({alt, &cred, {"http/1.1"}, {}});
   }
   server.default_name = scenario.proxy->default_certificate;
   server.strict_sni = scenario.proxy->strict_sni;

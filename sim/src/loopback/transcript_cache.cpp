@@ -1,9 +1,12 @@
 #include "deploysim/loopback/transcript_cache.hpp"
 
+#include <optional>
+
 #include <fmt/format.h>
 #include <openssl/ssl.h>
 
 #include "deploysim/loopback/http2_frames.hpp"
+#include "deploysim/loopback/tcp_link.hpp"
 
 namespace deploysim::loopback {
 namespace {
@@ -19,8 +22,17 @@ std::string http_response(const std::string& host, const std::string& path) {
   const std::string body = http_body(host, path);
   return fmt::format(
       "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: {}\r\n"
-      "Connection: close\r\n\r\n{}",
+      "TlsConnection: close\r\n\r\n{}",
       body.size(), body);
+}
+
+TlsConnection decoded_connection(HandshakeOutcome outcome, Capture capture) {
+  TlsConnection c;
+  c.outcome = std::move(outcome);
+  c.capture = std::move(capture);
+  c.decoded = decode_messages(c.capture.messages);
+  c.facts = summarize(c.capture.messages, c.decoded);
+  return c;
 }
 
 }  // namespace
@@ -29,8 +41,21 @@ Transcript run_loopback(const LoopbackConfig& config, CertStore& certs, TcpLink*
   ServerConfig server;
   for (const auto& n : config.server_names) {
     const Credential* cred = &certs.leaf(n.name, n.not_before, n.not_after, n.trust, n.key, n.alt_names);
-    server.names.push_back({n.name, cred, n.alpn});
-    for (const auto& alt : n.alt_names) server.names.push_back({alt, cred, n.alpn});  // SNI selects it by any name
+    std::vector<uint8_t> staple;
+    if (config.staple != StapleMode::off)  // this_update: a day before the client's clock
+      staple = certs.ocsp(*cred, config.staple == StapleMode::revoked, config.verify_time - 86400);
+    server.names.push_back({n.name, cred, n.alpn, staple});
+    for (const auto& alt : n.alt_names)
+      server.names.push_back({alt, cred, n.alpn, staple});  // SNI selects it by any name
+  }
+  if (config.hello_retry) server.groups = "X25519";
+  if (config.client_cert != ClientCertMode::off) {
+    server.client_cas = {certs.trusted_ca().certificate()};
+    server.verify_time = config.verify_time;
+  }
+  if (config.early_data) {
+    server.max_early_data = 16384;  // one maximum-size record, nginx's and OpenSSL's s_server default
+    server.no_anti_replay = config.no_anti_replay;
   }
   server.default_name = config.default_name;
   server.strict_sni = config.strict_sni;
@@ -47,6 +72,10 @@ Transcript run_loopback(const LoopbackConfig& config, CertStore& certs, TcpLink*
   client.max_version = highest(config.client_versions);
   client.trusted = {certs.trusted_ca().certificate()};
   client.verify_time = config.verify_time;
+  if (config.hello_retry) client.groups = "P-256:X25519";  // key share for P-256 only: the first group
+  if (config.client_cert == ClientCertMode::trusted || config.client_cert == ClientCertMode::untrusted)
+    client.credential = &certs.client(config.client_cert == ClientCertMode::trusted);
+  client.request_ocsp = config.staple != StapleMode::off;
 
   const ServerContext sctx(server, CaptureMode::messages);
   const ClientContext cctx(client, CaptureMode::messages_and_keys);
@@ -62,7 +91,33 @@ Transcript run_loopback(const LoopbackConfig& config, CertStore& certs, TcpLink*
     exchange.request_h2 = h2_request(config.host, config.path);
     exchange.response_h2 = h2_response(http_body(config.host, config.path));
   }
-  t.outcome = run_handshake(cctx, sctx, exchange, &t.capture, link);
+  if (config.resume == ResumeMode::off && !config.early_data) {
+    t.outcome = run_handshake(cctx, sctx, exchange, &t.capture, link);
+  } else {
+    // The first connection leaves the client a ticket; the second offers it, to the same proxy
+    // or to a restarted one (a new SSL_CTX: new ticket keys, empty session cache).
+    SslSessionPtr session;
+    ConnectionOptions first_opts;
+    first_opts.keep = &session;
+    Capture first_capture;
+    HandshakeOutcome first = run_handshake(cctx, sctx, exchange, &first_capture, link, first_opts);
+    t.earlier.push_back(decoded_connection(std::move(first), std::move(first_capture)));
+    std::optional<ServerContext> restarted;
+    if (config.resume == ResumeMode::lost_ticket_key) restarted.emplace(server, CaptureMode::messages);
+    const ServerContext& second_server = restarted ? *restarted : sctx;
+    std::optional<TcpLink> second_link;  // a new TCP connection, as a browser opens
+    if (link != nullptr) second_link.emplace();
+    ConnectionOptions opts;
+    opts.resume = session.get();
+    opts.early_data = config.early_data;
+    t.outcome = run_handshake(cctx, second_server, exchange, &t.capture, second_link ? &*second_link : nullptr, opts);
+    if (config.early_data && !t.capture.flights.empty() && t.outcome.early_data != EarlyData::not_sent) {
+      // An attacker who recorded the client's first flight sends it again.
+      Capture replay_capture;
+      HandshakeOutcome replayed = replay_first_flight(second_server, t.capture.flights.front().bytes, &replay_capture);
+      t.replay.push_back(decoded_connection(std::move(replayed), std::move(replay_capture)));
+    }
+  }
   t.decoded = decode_messages(t.capture.messages);
   t.facts = summarize(t.capture.messages, t.decoded);
   return t;

@@ -106,9 +106,26 @@ static void from_json(const json& j, Flight& f) {
   f.bytes = unhex(j.at("bytes"));
 }
 
+NLOHMANN_JSON_SERIALIZE_ENUM(EarlyData, {{EarlyData::not_sent, "not-sent"},
+                                         {EarlyData::rejected, "rejected"},
+                                         {EarlyData::accepted, "accepted"}})
+NLOHMANN_JSON_SERIALIZE_ENUM(OcspStatus, {{OcspStatus::none, "none"},
+                                          {OcspStatus::good, "good"},
+                                          {OcspStatus::revoked, "revoked"},
+                                          {OcspStatus::unknown, "unknown"}})
+NLOHMANN_JSON_SERIALIZE_ENUM(ClientCertMode, {{ClientCertMode::off, "off"},
+                                              {ClientCertMode::trusted, "trusted"},
+                                              {ClientCertMode::missing, "missing"},
+                                              {ClientCertMode::untrusted, "untrusted"}})
+NLOHMANN_JSON_SERIALIZE_ENUM(ResumeMode, {{ResumeMode::off, "off"},
+                                          {ResumeMode::resume, "resume"},
+                                          {ResumeMode::lost_ticket_key, "lost-ticket-key"}})
+NLOHMANN_JSON_SERIALIZE_ENUM(StapleMode,
+                             {{StapleMode::off, "off"}, {StapleMode::good, "good"}, {StapleMode::revoked, "revoked"}})
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(NameConfig, name, alt_names, alpn, not_before, not_after, trust, key)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(LoopbackConfig, sni, send_sni, host, path, client_versions, server_versions,
-                                   client_alpn, server_names, default_name, strict_sni, reject_alert, verify_time, http)
+                                   client_alpn, server_names, default_name, strict_sni, reject_alert, verify_time, http,
+                                   hello_retry, resume, early_data, no_anti_replay, client_cert, staple)
 // The request and response as hex: HTTP/2 frames are bytes, not text.
 static void to_json(json& j, const HandshakeOutcome& o) {
   j = {{"ok", o.ok},
@@ -124,7 +141,13 @@ static void to_json(json& j, const HandshakeOutcome& o) {
        {"client_error", o.client_error},
        {"server_error", o.server_error},
        {"request", hex({o.request.begin(), o.request.end()})},
-       {"response", hex({o.response.begin(), o.response.end()})}};
+       {"response", hex({o.response.begin(), o.response.end()})},
+       {"hello_retry", o.hello_retry},
+       {"resumed", o.resumed},
+       {"early_data", o.early_data},
+       {"client_cert", o.client_cert},
+       {"ocsp", o.ocsp},
+       {"round_trips", o.round_trips}};
 }
 static void from_json(const json& j, HandshakeOutcome& o) {
   j.at("ok").get_to(o.ok);
@@ -142,13 +165,20 @@ static void from_json(const json& j, HandshakeOutcome& o) {
   const std::vector<uint8_t> request = unhex(j.at("request")), response = unhex(j.at("response"));
   o.request.assign(request.begin(), request.end());
   o.response.assign(response.begin(), response.end());
+  j.at("hello_retry").get_to(o.hello_retry);
+  j.at("resumed").get_to(o.resumed);
+  j.at("early_data").get_to(o.early_data);
+  j.at("client_cert").get_to(o.client_cert);
+  j.at("ocsp").get_to(o.ocsp);
+  j.at("round_trips").get_to(o.round_trips);
 }
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Capture, messages, flights, keylog)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Field, name, value, offset, length)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(DecodedMessage, name, fields, malformed)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(TranscriptFacts, version, cipher, group, sni, alpn_offered, alpn, cert_subject,
                                    cert_issuer, cert_san, cert_not_before, cert_not_after, alert)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Transcript, config, outcome, capture, decoded, facts)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(TlsConnection, outcome, capture, decoded, facts)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Transcript, config, outcome, capture, decoded, facts, earlier, replay)
 
 namespace {
 

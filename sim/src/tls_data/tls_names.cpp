@@ -58,6 +58,8 @@ const char* handshake_type_name(uint8_t type) {
       return "ClientKeyExchange";
     case 20:
       return "Finished";
+    case 22:
+      return "CertificateStatus";  // TLS 1.2 OCSP stapling (RFC 6066 section 8)
     case 24:
       return "KeyUpdate";
     default:

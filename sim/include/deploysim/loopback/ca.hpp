@@ -52,6 +52,11 @@ class CertAuthority {
                 KeyType key = KeyType::ecdsa_p256);
   /// Issues a leaf for `spec`; with `send_root` the root is appended to the chain the server sends.
   Credential issue(const LeafSpec& spec, bool send_root = false) const;
+  /// Issues a client certificate (extendedKeyUsage clientAuth, no subjectAltName) for mutual TLS.
+  Credential issue_client(const std::string& common_name, int64_t not_before, int64_t not_after) const;
+  /// A DER OCSPResponse this CA signs for `leaf` (one it issued): good or revoked, valid from
+  /// `this_update` to `next_update` (UTC seconds); producedAt is the real clock.
+  std::vector<uint8_t> ocsp_response(X509* leaf, bool revoked, int64_t this_update, int64_t next_update) const;
   /// The root certificate (borrowed).
   X509* certificate() const { return cert_.get(); }
   /// The root certificate as PEM text (never the key).
@@ -88,12 +93,19 @@ class CertStore {
   const CertAuthority& untrusted_ca() const { return untrusted_; }
   /// Number of leaves generated so far.
   size_t leaves_generated() const { return leaves_.size(); }
+  /// The client certificate for mutual TLS, issued by the trusted root or (`trusted` false) by the
+  /// untrusted one; generated once.
+  const Credential& client(bool trusted);
+  /// The trusted root's OCSP response for `leaf` (a week from `this_update`), made once.
+  const std::vector<uint8_t>& ocsp(const Credential& leaf, bool revoked, int64_t this_update);
 
  private:
   using Key = std::tuple<std::string, int64_t, int64_t, CertTrust, KeyType, std::vector<std::string>>;
   CertAuthority trusted_;
   CertAuthority untrusted_;
   std::map<Key, std::unique_ptr<Credential>> leaves_;
+  std::unique_ptr<Credential> clients_[2];
+  std::map<std::tuple<X509*, bool, int64_t>, std::vector<uint8_t>> ocsp_;
 };
 
 }  // namespace deploysim::loopback

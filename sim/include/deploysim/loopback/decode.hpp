@@ -9,6 +9,8 @@
 
 namespace deploysim::loopback {
 
+/// A ServerHello whose random is RFC 8446 4.1.3's special value: a HelloRetryRequest.
+bool is_hello_retry_request(const CapturedMessage& message);
 /// Decodes one captured message; `tls13` selects the TLS 1.3 layouts (Certificate, tickets).
 DecodedMessage decode_message(const CapturedMessage& message, bool tls13);
 /// Decodes a whole capture in order, learning the version from the ServerHello.

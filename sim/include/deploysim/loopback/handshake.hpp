@@ -38,6 +38,7 @@ struct ServerName {
   std::string name;                                    ///< SNI host name that selects this certificate.
   const Credential* credential = nullptr;              ///< Certificate, key and chain (borrowed).
   std::vector<std::string> alpn = {"h2", "http/1.1"};  ///< Protocols in server preference order.
+  std::vector<uint8_t> ocsp_response;                  ///< DER OCSPResponse to staple when asked ("" = none).
 };
 
 /// The TLS termination side: certificates by SNI, default certificate or strict rejection.
@@ -48,6 +49,13 @@ struct ServerConfig {
   int reject_alert = 112;                      ///< Alert for a rejected ClientHello (112 unrecognized_name).
   TlsVersion min_version = TlsVersion::tls12;  ///< Lowest version accepted.
   TlsVersion max_version = TlsVersion::tls13;  ///< Highest version accepted.
+  std::string groups;                          ///< SSL_CTX_set1_groups_list ("" = OpenSSL's default).
+  /// Mutual TLS: trust anchors for client certificates; non-empty = CertificateRequest with
+  /// SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT and these roots as certificate_authorities.
+  std::vector<X509*> client_cas;
+  int64_t verify_time = 0;      ///< Clock for verifying client certificates, UTC seconds (0 = now).
+  uint32_t max_early_data = 0;  ///< SSL_CTX_set_max_early_data: > 0 lets tickets carry 0-RTT.
+  bool no_anti_replay = false;  ///< SSL_OP_NO_ANTI_REPLAY: stateless tickets, 0-RTT replayable.
 };
 
 /// The browser side: what it offers and how it verifies.
@@ -60,6 +68,9 @@ struct ClientConfig {
   TlsVersion max_version = TlsVersion::tls13;          ///< Highest version offered.
   std::vector<X509*> trusted;                          ///< Trust anchors (borrowed).
   int64_t verify_time = 0;                             ///< Verification time, UTC seconds (the simulated clock).
+  std::string groups;                                  ///< SSL_CTX_set1_groups_list; the first gets the key share.
+  const Credential* credential = nullptr;  ///< Client certificate for mutual TLS (borrowed; nullptr = none).
+  bool request_ocsp = false;               ///< Ask for a stapled OCSP response (status_request).
 };
 
 /// Per-connection state of the server's certificate choice (reachable from the SSL).
@@ -93,6 +104,8 @@ class ClientContext {
   ClientContext(const ClientConfig& config, CaptureMode capture);
   /// A new client-side SSL with SNI, hostname check and verification time applied.
   SslPtr new_ssl() const;
+  /// Where the status callback of `ssl` records the stapled OCSP status (must outlive the handshake).
+  static void watch_ocsp(SSL* ssl, OcspStatus* result);
   /// The configuration.
   const ClientConfig& config() const { return config_; }
 
@@ -111,12 +124,34 @@ struct Exchange {
 
 class TcpLink;
 
+/// Frees an SSL_SESSION (unique_ptr deleter).
+struct SslSessionFree {
+  /// Calls SSL_SESSION_free.
+  void operator()(SSL_SESSION* s) const { SSL_SESSION_free(s); }
+};
+/// An owned SSL_SESSION (what a client keeps from a NewSessionTicket).
+using SslSessionPtr = std::unique_ptr<SSL_SESSION, SslSessionFree>;
+
+/// Per-connection extras of run_handshake: resumption, 0-RTT, the replay and timing.
+struct ConnectionOptions {
+  SSL_SESSION* resume = nullptr;   ///< Session the client offers (SSL_set_session; borrowed).
+  SslSessionPtr* keep = nullptr;   ///< Receives the client's session after the connection (its ticket).
+  bool early_data = false;         ///< Send the request as 0-RTT data when the session allows it.
+  double* server_cpu_s = nullptr;  ///< Adds the steady-clock time spent in the server's handshake calls.
+};
+
 /// Runs one full handshake between fresh client and server SSL objects joined by memory BIOs
 /// (no sockets; with `link`, each flight crosses that 127.0.0.1 TCP connection on its way),
 /// then the exchange and close_notify. With `capture` non-null every message, flight and key
 /// log line is recorded (the contexts must have been built with capture on).
 HandshakeOutcome run_handshake(const ClientContext& client, const ServerContext& server, const Exchange& exchange,
-                               Capture* capture, TcpLink* link = nullptr);
+                               Capture* capture, TcpLink* link = nullptr, const ConnectionOptions& options = {});
+
+/// Sends a recorded client first flight (ClientHello + 0-RTT records) to a fresh server SSL of
+/// `server`, as an attacker replaying it would, and reports whether the server accepted the early
+/// data (outcome.early_data) and what it read (outcome.request). With `capture` the server's side
+/// is recorded (what it read and wrote).
+HandshakeOutcome replay_first_flight(const ServerContext& server, const std::vector<uint8_t>& flight, Capture* capture);
 
 /// The text of the thread's OpenSSL error queue (and clears it).
 std::string drain_openssl_errors();

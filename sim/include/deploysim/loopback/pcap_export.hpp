@@ -34,6 +34,16 @@ std::vector<uint8_t> pcapng_bytes(const std::vector<Flight>& flights, const Pcap
 /// Returns "" on success, else what went wrong.
 std::string write_pcap(const std::string& path, const std::vector<Flight>& flights, const PcapOptions& options);
 
+/// Several conversations in one classic pcap file, one after the other: conversation i uses
+/// client port `client_port + i` and starts `i` seconds after `start_unix` (resumption: the full
+/// handshake, then the resumed one, as two TCP connections). Only in builds with OpenSSL.
+std::vector<uint8_t> pcap_conversations_bytes(const std::vector<std::vector<Flight>>& conversations,
+                                              const PcapOptions& options);
+
+/// Writes pcap_conversations_bytes to `path`. Returns "" on success, else what went wrong.
+std::string write_pcap_conversations(const std::string& path, const std::vector<std::vector<Flight>>& conversations,
+                                     const PcapOptions& options);
+
 /// The NSS key log file's text (SSLKEYLOGFILE format: one line per secret, newline-terminated)
 /// that Wireshark decrypts the conversation with.
 std::string keylog_text(const Capture& capture);

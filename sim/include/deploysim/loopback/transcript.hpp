@@ -78,6 +78,17 @@ struct TranscriptFacts {
   int alert = -1;                         ///< First non-close_notify alert description (-1 = none).
 };
 
+/// What became of 0-RTT data: OpenSSL's SSL_EARLY_DATA_* values.
+enum class EarlyData : uint8_t { not_sent = 0, rejected = 1, accepted = 2 };
+
+/// The certificate status a client read from a stapled OCSP response (RFC 6960 CertStatus + 1).
+enum class OcspStatus : uint8_t {
+  none,     ///< Nothing stapled (or not asked for).
+  good,     ///< good
+  revoked,  ///< revoked
+  unknown,  ///< unknown, or a response the client could not verify
+};
+
 /// What a handshake came to, as OpenSSL reported it on each side.
 struct HandshakeOutcome {
   bool ok = false;                                     ///< Both sides completed the handshake.
@@ -94,6 +105,12 @@ struct HandshakeOutcome {
   std::string server_error;                            ///< OpenSSL error text on the server ("" when fine).
   std::string request;                                 ///< HTTP request the server decrypted ("" when none).
   std::string response;                                ///< HTTP response the client decrypted ("" when none).
+  bool hello_retry = false;                            ///< The server sent a HelloRetryRequest.
+  bool resumed = false;                                ///< The client's SSL_session_reused: no full handshake.
+  EarlyData early_data = EarlyData::not_sent;          ///< SSL_get_early_data_status (a replay: the server's).
+  std::string client_cert;                             ///< Subject of the certificate the client presented ("" none).
+  OcspStatus ocsp = OcspStatus::none;                  ///< Stapled status the client's callback read.
+  int round_trips = 0;  ///< Server flights the client waited for before its first application byte went out.
 };
 
 /// Key algorithm of generated certificates.
@@ -110,6 +127,24 @@ enum class CertTrust : uint8_t {
 
 /// "trusted", "wrong-name", "untrusted-ca", "untrusted-chain", "self-signed".
 const char* trust_name(CertTrust t);
+
+/// Mutual TLS: whether the proxy asks for a client certificate and what the client has.
+enum class ClientCertMode : uint8_t {
+  off,        ///< No CertificateRequest.
+  trusted,    ///< Requested; the client presents one the lesson CA issued (clientAuth).
+  missing,    ///< Requested; the client has none (TLS 1.3: alert certificate_required).
+  untrusted,  ///< Requested; the client's certificate comes from a CA the proxy does not trust.
+};
+
+/// Resumption: what the second connection of a run finds.
+enum class ResumeMode : uint8_t {
+  off,              ///< One connection only.
+  resume,           ///< Second connection offers the first one's ticket to the same proxy.
+  lost_ticket_key,  ///< Same, to a restarted proxy with new ticket keys: a full handshake again.
+};
+
+/// OCSP stapling: what the proxy staples (the client always asks when this is not off).
+enum class StapleMode : uint8_t { off, good, revoked };
 
 /// One certificate the server holds, as configuration (the key of a cached transcript).
 struct NameConfig {
@@ -142,6 +177,12 @@ struct LoopbackConfig {
   int reject_alert = 112;                                     ///< Alert of a rejection (112 unrecognized_name).
   int64_t verify_time = 0;                                    ///< Client clock at the handshake, UTC seconds.
   bool http = true;                                           ///< Exchange one HTTP request after the handshake.
+  bool hello_retry = false;             ///< Client's key share is P-256, proxy accepts X25519 only: HelloRetryRequest.
+  ResumeMode resume = ResumeMode::off;  ///< A second connection resuming the first.
+  bool early_data = false;              ///< 0-RTT request on the resumed connection (TLS 1.3).
+  bool no_anti_replay = false;          ///< Proxy sets SSL_OP_NO_ANTI_REPLAY (stateless tickets).
+  ClientCertMode client_cert = ClientCertMode::off;  ///< Mutual TLS.
+  StapleMode staple = StapleMode::off;               ///< OCSP stapling.
   /// Ordering for the cache (the desktop's; libc++ 14, which the browser build uses, orders no
   /// strings or vectors with <=>).
 #if __cpp_lib_three_way_comparison
@@ -153,13 +194,27 @@ struct LoopbackConfig {
 /// issued 30 days before `now` for 90 days (domain-facts.md: Let's Encrypt 90-day certificates).
 LoopbackConfig default_loopback_config(int64_t now);
 
-/// A real handshake: its outcome on both sides, every message and flight, decoded.
+/// One more connection of a run: resumption's first handshake, or a replayed 0-RTT flight.
+struct TlsConnection {
+  HandshakeOutcome outcome;             ///< What OpenSSL reported.
+  Capture capture;                      ///< Messages, flights, key log lines.
+  std::vector<DecodedMessage> decoded;  ///< One per captured message.
+  TranscriptFacts facts;                ///< Read back from the bytes.
+};
+
+/// A real handshake: its outcome on both sides, every message and flight, decoded. With
+/// resumption the fields describe the second (resumed) connection and `earlier` holds the first.
 struct Transcript {
   LoopbackConfig config;                ///< What was run.
   HandshakeOutcome outcome;             ///< What OpenSSL reported.
   Capture capture;                      ///< Messages, flights, key log lines.
   std::vector<DecodedMessage> decoded;  ///< One per captured message.
   TranscriptFacts facts;                ///< Read back from the bytes.
+  std::vector<TlsConnection> earlier;   ///< Connections before this one (resumption: the full handshake).
+  /// 0-RTT: the client's first flight (ClientHello + early data) sent again to the proxy, and what
+  /// the proxy made of it (outcome.early_data, outcome.request); the capture holds what the proxy
+  /// read and wrote. Empty without early data.
+  std::vector<TlsConnection> replay;
 };
 
 /// How a client that trusts only the lesson's CA sees a certificate from `issuer` (Let's Encrypt
