@@ -162,3 +162,22 @@ TEST_CASE("the shipped error shapes load, and English keeps its messages") {
   const std::vector<std::string> langs = Messages::languages();
   CHECK(std::find(langs.begin(), langs.end(), "ko.errors") == langs.end());
 }
+
+TEST_CASE("a language's catalogue is its file and its parts; a key in two of them is an error") {
+  const auto tmp = std::filesystem::temp_directory_path() / "deploysim_messages_parts";
+  std::filesystem::remove_all(tmp);
+  std::filesystem::create_directories(tmp);
+  auto write = [&](const char* name, const char* text) { std::ofstream(tmp / name) << text; };
+  write("en.toml", "[menu]\nopen = \"Open...\"\n");
+  write("en.cli.toml", "[cli]\nrun = \"Run\"\n");
+  std::string error;
+  const auto m = Messages::load("en", &error, tmp.string());
+  REQUIRE_MESSAGE(m, error);
+  CHECK((*m)("menu.open") == "Open...");
+  CHECK((*m)("cli.run") == "Run");
+  CHECK(Messages::languages(tmp.string()) == std::vector<std::string>{"en"});
+  write("en.more.toml", "[menu]\nopen = \"Again\"\n");
+  CHECK_FALSE(Messages::load("en", &error, tmp.string()));
+  CHECK(error == (tmp / "en.more.toml").string() + ":1:1: \"menu.open\" is already defined in another en file");
+  std::filesystem::remove_all(tmp);
+}

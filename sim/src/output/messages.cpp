@@ -1,5 +1,5 @@
-// The program's words per language (assets/i18n/<lang>.toml): nested tables flattened to dotted
-// keys, English underneath every other language.
+// The program's words per language (assets/i18n/<lang>.toml and its <lang>.<part>.toml files):
+// nested tables flattened to dotted keys, English underneath every other language.
 #include "deploysim/messages.hpp"
 
 #include <algorithm>
@@ -91,7 +91,32 @@ std::optional<Messages> Messages::load(std::string_view lang, std::string* error
             fmt::format("{}:1:1: cannot open the language file (languages: {})", path, fmt::join(languages(dir), ", "));
       return std::nullopt;
     }
-    return parse(*text, path, error);
+    auto m = parse(*text, path, error);
+    if (!m) return std::nullopt;
+    // Then every <lang>.<part>.toml (sorted) but the error texts, so no file grows past what one
+    // translator reads through; a key in two files is an error.
+    std::vector<std::string> parts;
+    std::error_code ec;
+    const std::string prefix = fmt::format("{}.", l);
+    for (const auto& e : std::filesystem::directory_iterator(dir, ec)) {
+      const std::string name = e.path().filename().string();
+      if (name.starts_with(prefix) && name.ends_with(".toml") && name != prefix + "toml" &&
+          name != prefix + "errors.toml")
+        parts.push_back(e.path().string());
+    }
+    std::sort(parts.begin(), parts.end());
+    for (const std::string& part_path : parts) {
+      const auto part_text = read_file(part_path);
+      auto part = part_text ? parse(*part_text, part_path, error) : std::nullopt;
+      if (!part) return std::nullopt;
+      for (auto& [key, value] : part->own_)
+        if (!m->own_.emplace(key, std::move(value)).second) {
+          if (error) *error = fmt::format("{}:1:1: \"{}\" is already defined in another {} file", part_path, key, l);
+          return std::nullopt;
+        }
+    }
+    m->read_units();
+    return m;
   };
   auto m = one(lang);
   if (!m) return std::nullopt;
