@@ -2,6 +2,8 @@
 // whole, first fit wins; each value is translated again (nested messages).
 #include "deploysim/error_texts.hpp"
 
+#include <iterator>
+
 #include <fmt/format.h>
 #include <toml++/toml.h>
 
@@ -69,6 +71,11 @@ std::optional<ErrorTexts> ErrorTexts::parse(std::string_view text, const std::st
     out.shapes_.push_back(std::move(s));
   }
   return out;
+}
+
+void ErrorTexts::append(ErrorTexts&& more) {
+  shapes_.insert(shapes_.end(), std::make_move_iterator(more.shapes_.begin()),
+                 std::make_move_iterator(more.shapes_.end()));
 }
 
 std::vector<std::string> ErrorTexts::shapes() const {

@@ -46,6 +46,19 @@ std::optional<std::string> read_file(const std::string& path) {
   return text.str();
 }
 
+// The files `<prefix>*.toml` in dir but `<prefix>toml` itself, in name order.
+std::vector<std::string> part_files(const std::string& dir, const std::string& prefix) {
+  std::vector<std::string> out;
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator(dir, ec)) {
+    const std::string name = e.path().filename().string();
+    if (name.starts_with(prefix) && name.ends_with(".toml") && name != prefix + "toml")
+      out.push_back(e.path().string());
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
 }  // namespace
 
 std::string Messages::default_dir() { return assets_dir() + "/i18n"; }
@@ -95,16 +108,10 @@ std::optional<Messages> Messages::load(std::string_view lang, std::string* error
     if (!m) return std::nullopt;
     // Then every <lang>.<part>.toml (sorted) but the error texts, so no file grows past what one
     // translator reads through; a key in two files is an error.
+    const std::string errors_prefix = fmt::format("{}.errors.", l);
     std::vector<std::string> parts;
-    std::error_code ec;
-    const std::string prefix = fmt::format("{}.", l);
-    for (const auto& e : std::filesystem::directory_iterator(dir, ec)) {
-      const std::string name = e.path().filename().string();
-      if (name.starts_with(prefix) && name.ends_with(".toml") && name != prefix + "toml" &&
-          name != prefix + "errors.toml")
-        parts.push_back(e.path().string());
-    }
-    std::sort(parts.begin(), parts.end());
+    for (std::string& p : part_files(dir, fmt::format("{}.", l)))
+      if (!std::filesystem::path(p).filename().string().starts_with(errors_prefix)) parts.push_back(std::move(p));
     for (const std::string& part_path : parts) {
       const auto part_text = read_file(part_path);
       auto part = part_text ? parse(*part_text, part_path, error) : std::nullopt;
@@ -126,12 +133,22 @@ std::optional<Messages> Messages::load(std::string_view lang, std::string* error
     if (!en) return std::nullopt;
     m->english_ = std::move(en->own_);
     m->read_units();  // a unit this language lacks reads in English
-    const std::string errors_path = fmt::format("{}/{}.errors.toml", dir, lang);
-    if (const auto text = read_file(errors_path)) {
+    // <lang>.errors.toml, then its parts <lang>.errors.<part>.toml in name order.
+    std::vector<std::string> error_files{fmt::format("{}/{}.errors.toml", dir, lang)};
+    const std::vector<std::string> more = part_files(dir, fmt::format("{}.errors.", lang));
+    error_files.insert(error_files.end(), more.begin(), more.end());
+    std::optional<ErrorTexts> all;
+    for (const std::string& errors_path : error_files) {
+      const auto text = read_file(errors_path);
+      if (!text) continue;
       auto errors = ErrorTexts::parse(*text, errors_path, std::string(lang), error);
       if (!errors) return std::nullopt;
-      m->errors_ = std::make_shared<const ErrorTexts>(std::move(*errors));
+      if (all)
+        all->append(std::move(*errors));
+      else
+        all = std::move(errors);
     }
+    if (all) m->errors_ = std::make_shared<const ErrorTexts>(std::move(*all));
   }
   return m;
 }
