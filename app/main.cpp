@@ -110,6 +110,7 @@ int main(int argc, char** argv) {
 #endif
   deploysim::cli::register_handout_command(app, ctx, scripted_gui);
   deploysim::cli::register_exercise_command(app, ctx);
+  deploysim::cli::register_observe_command(app, ctx);
 
   deploysim::cli::localize_cli(app, ctx.words);
   try {

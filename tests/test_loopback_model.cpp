@@ -11,10 +11,12 @@
 
 #include <openssl/ssl.h>
 
+#include "deploysim/loopback/http2_frames.hpp"
 #include "deploysim/loopback/record_bytes.hpp"
 #include "deploysim/loopback/transcript_cache.hpp"
 #include "deploysim/simulate.hpp"
 #include "deploysim/tls_model.hpp"
+#include "request_path/tls_client_auth.hpp"
 
 namespace lb = deploysim::loopback;
 using deploysim::Issuer;
@@ -45,12 +47,17 @@ std::string describe(const TlsConfig& c) {
          " issuer=" + std::to_string(static_cast<int>(c.cert_issuer)) +
          " t-nb=" + std::to_string(c.check_time_unix - c.not_before_unix) +
          " t-na=" + std::to_string(c.check_time_unix - c.not_after_unix) + " strict=" + std::to_string(c.strict_sni) +
-         " preset=" + std::to_string(static_cast<int>(c.preset));
+         " preset=" + std::to_string(static_cast<int>(c.preset)) + " groups=" + join(c.client_groups) + "/" +
+         join(c.server_groups) + " ticket=" + std::to_string(static_cast<int>(c.ticket)) +
+         " early=" + std::to_string(c.early_data) + " tickets=" + std::to_string(c.tickets) +
+         " client_auth=" + deploysim::client_auth_text(c);
 }
 
 // OpenSSL's messages as the model names them; session tickets, TLS 1.3's middlebox
 // compatibility ChangeCipherSpec and close_notify are left out (the model does not show them).
-std::vector<std::string> openssl_sequence(const lb::Transcript& t) {
+// A HelloRetryRequest is told from the ServerHello by its decoded name; TLS 1.2 tickets count when
+// the model shows them (a client that keeps tickets). The 0-RTT data is no handshake message.
+std::vector<std::string> openssl_sequence(const lb::Transcript& t, bool tls12_tickets) {
   static const std::map<std::string, std::string> kinds = {{"ClientHello", "tls.client_hello"},
                                                            {"ServerHello", "tls.server_hello"},
                                                            {"EncryptedExtensions", "tls.encrypted_extensions"},
@@ -61,12 +68,20 @@ std::vector<std::string> openssl_sequence(const lb::Transcript& t) {
                                                            {"ServerHelloDone", "tls.server_hello_done"},
                                                            {"ClientKeyExchange", "tls.client_key_exchange"},
                                                            {"ChangeCipherSpec", "tls.change_cipher_spec"},
-                                                           {"Alert", "tls.alert"}};
+                                                           {"CertificateRequest", "tls.certificate_request"},
+                                                           {"CertificateStatus", "tls.certificate_status"},
+                                                           {"Alert", "tls.alert"},
+                                                           {"HelloRetryRequest", "tls.hello_retry_request"},
+                                                           {"EndOfEarlyData", "tls.end_of_early_data"},
+                                                           {"NewSessionTicket", "tls.new_session_ticket"}};
   std::vector<std::string> out;
-  for (const auto& m : t.capture.messages) {
+  for (size_t i = 0; i < t.capture.messages.size(); ++i) {
+    const lb::CapturedMessage& m = t.capture.messages[i];
     if (m.content_type == lb::alert && m.bytes.size() >= 2 && m.bytes[1] == 0) continue;
+    const std::string name = i < t.decoded.size() ? t.decoded[i].name : lb::message_name(m);
+    if (name == "NewSessionTicket" && (t.facts.version == 0x0304 || !tls12_tickets)) continue;
     if (m.content_type == lb::change_cipher_spec && t.facts.version == 0x0304) continue;
-    auto it = kinds.find(lb::message_name(m));
+    auto it = kinds.find(name);
     if (it == kinds.end()) continue;
     out.push_back(std::string(m.dir == lb::Direction::client_to_server ? "C " : "S ") + it->second);
   }
@@ -75,7 +90,8 @@ std::vector<std::string> openssl_sequence(const lb::Transcript& t) {
 
 std::vector<std::string> model_sequence(const TlsVerdict& v) {
   std::vector<std::string> out;
-  for (const auto& m : v.messages) out.push_back(std::string(m.from_client ? "C " : "S ") + std::string(m.kind));
+  for (const auto& m : v.messages)
+    if (m.kind != "tls.early_data") out.push_back(std::string(m.from_client ? "C " : "S ") + std::string(m.kind));
   return out;
 }
 
@@ -89,9 +105,15 @@ void check_agrees(const TlsConfig& c, const lb::Transcript& t) {
   CHECK(v.verify_result == t.outcome.verify_result);
   CHECK(v.alert_code == (t.outcome.alert < 0 ? 0 : t.outcome.alert));
   if (t.outcome.alert >= 0) CHECK(v.alert_from_client == (t.outcome.alert_from == lb::Direction::client_to_server));
-  CHECK(model_sequence(v) == openssl_sequence(t));
+  CHECK(model_sequence(v) == openssl_sequence(t, c.tickets > 0));
   if (t.facts.version != 0) CHECK(v.version == version_bits(t.facts.version));
   if (v.ok) CHECK(v.alpn == t.outcome.alpn);
+  // nginx's refusal after the handshake: the real proxy answers 400 with the same reason.
+  if (v.ok && t.config.http) {
+    const std::string& r = t.outcome.response;
+    CHECK((r.starts_with("HTTP/1.1 400 ") || lb::h2_summary(r) == ":status 400") == !v.http_refusal.empty());
+    if (!v.http_refusal.empty()) CHECK(t.outcome.response.find(v.http_refusal) != std::string::npos);
+  }
 }
 
 TlsConfig base() {
@@ -131,7 +153,7 @@ TEST_CASE("every shipped scenario's TLS configurations: the model says what Open
       const deploysim::Run run = deploysim::simulate(sc);
       const deploysim::Sym hello = run.trace.find_sym("tls.client_hello");
       for (const auto& r : run.trace.records()) {
-        if (r.kind != hello) continue;
+        if (r.kind != hello || run.trace.detail_int(r, "retry") != 0) continue;  // a retry: the same connection
         const TlsConfig c = from_record(run.trace, r);
         const int span = c.check_time_unix < c.not_before_unix ? -1 : c.check_time_unix >= c.not_after_unix ? 1 : 0;
         TlsConfig key = c;
@@ -145,10 +167,15 @@ TEST_CASE("every shipped scenario's TLS configurations: the model says what Open
   REQUIRE(scenarios > 0);
   REQUIRE(distinct.size() >= 3);  // the shipped lessons cover several TLS situations
   MESSAGE(distinct.size() << " distinct TLS configurations in " << scenarios << " scenarios");
+  std::set<std::string> client_auth;  // mutual-tls.toml's cases reach the comparison
   for (const auto& [label, c] : distinct) {
     check_agrees(c, lb::run_loopback(lb::loopback_config_for(c), store()));  // the exact clock
     check_agrees(c, lb::transcript_for(c));                                  // the cached one
+    client_auth.insert(deploysim::client_auth_text(c) + (deploysim::decide_tls(c).http_refusal.empty() ? "" : ",400"));
   }
+  for (const char* want : {"require,trusted,ocsp", "require,none,ocsp", "require,untrusted,ocsp", "optional,none,ocsp",
+                           "require,trusted,ocsp-revoked", "require,none,ocsp,400", "require,untrusted,ocsp,400"})
+    CHECK_MESSAGE(client_auth.count(want) == 1, want);
 }
 
 TEST_CASE("lesson variants: the model agrees with OpenSSL") {

@@ -134,11 +134,17 @@ TEST_CASE("every TLS message of every shipped scenario and variant has its real 
         const std::string key = std::string(tr.kind(r)) + (from_client ? ">" : "<") + cfg->sni + cfg->cert_domain +
                                 std::to_string(cfg->offered_versions) + std::to_string(cfg->accepted_versions) +
                                 std::to_string(cfg->check_time_unix >= cfg->not_after_unix) +
-                                std::to_string(cfg->strict_sni);
+                                std::to_string(cfg->strict_sni) + std::to_string(static_cast<int>(cfg->ticket)) +
+                                std::to_string(cfg->early_data) + std::to_string(cfg->client_groups.size());
         if (!seen.insert(key).second) continue;
         const lb::Transcript& t = lb::transcript_for(*cfg);
-        const int m = lb::message_index_for(
-            t, tr.kind(r), from_client ? lb::Direction::client_to_server : lb::Direction::server_to_client);
+        // 0-RTT data is no handshake message: its record is read from the client's first flight.
+        const int m =
+            tr.kind(r) == "tls.early_data"
+                ? (lb::early_data_record(t).empty() ? -1 : 0)
+                : lb::message_index_for(t, tr.kind(r),
+                                        from_client ? lb::Direction::client_to_server : lb::Direction::server_to_client,
+                                        tr.detail_int(r, "retry") != 0 ? 1 : 0);
         CHECK_MESSAGE(m >= 0, sc.info.name << ": no real " << tr.kind(r)
                                            << (from_client ? " from the client" : " from the server"));
         ++checked;

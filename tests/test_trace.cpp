@@ -189,9 +189,11 @@ TEST_CASE("records read back exactly across chunks, long flights and shared shap
     spec.conn = static_cast<ConnId>(i / 4);
     spec.proc = i % 11 == 0 ? ProcId::none : static_cast<ProcId>(i % 3);
     spec.cause = i ? static_cast<RecordId>(i - 1) : RecordId::none;
-    FieldArg fields[Trace::max_details] = {
-        {"k0", i}, {"k1", "v"}, {"k2", i % 2 == 0}, {"k3", ms(i)}, {"k4", 4},   {"k5", 5},   {"k6", 6},   {"k7", 7},
-        {"k8", 8}, {"k9", 9},   {"k10", 10},        {"k11", 11},   {"k12", 12}, {"k13", 13}, {"k14", 14}, {"k15", 15}};
+    FieldArg fields[Trace::max_details] = {{"k0", i},   {"k1", "v"}, {"k2", i % 2 == 0}, {"k3", ms(i)}, {"k4", 4},
+                                           {"k5", 5},   {"k6", 6},   {"k7", 7},          {"k8", 8},     {"k9", 9},
+                                           {"k10", 10}, {"k11", 11}, {"k12", 12},        {"k13", 13},   {"k14", 14},
+                                           {"k15", 15}, {"k16", 16}, {"k17", 17},        {"k18", 18},   {"k19", 19},
+                                           {"k20", 20}, {"k21", 21}, {"k22", 22},        {"k23", 23}};
     t.append(spec, std::span<const FieldArg>(fields, static_cast<size_t>(1 + i % Trace::max_details)));
   }
   REQUIRE(t.size() == static_cast<size_t>(n));

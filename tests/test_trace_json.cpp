@@ -1,6 +1,7 @@
 // deploysim-trace/1 JSON: byte-identical output for identical runs, a faithful round trip, and
 // one located, readable error for every kind of broken file (never a crash).
 #include <doctest/doctest.h>
+#include <fmt/format.h>
 
 #include <fstream>
 #include <string>
@@ -271,8 +272,9 @@ TEST_CASE("hostile input never crashes the reader") {
   }
   SUBCASE("too many details") {
     std::string many = "\"a0\": 0";
-    for (int i = 1; i < 17; ++i) many += ", \"a" + std::to_string(i) + "\": 0";
-    CHECK(read_error(replace(good, "\"addresses\": 1", many)).message.find("at most 16 details") != std::string::npos);
+    for (int i = 1; i <= static_cast<int>(Trace::max_details); ++i) many += ", \"a" + std::to_string(i) + "\": 0";
+    CHECK(read_error(replace(good, "\"addresses\": 1", many))
+              .message.find(fmt::format("at most {} details", Trace::max_details)) != std::string::npos);
   }
   SUBCASE("structure errors") {
     CHECK(read_error(R"({"schema": "deploysim-trace/1", "records": [], "nodes": []})").message ==

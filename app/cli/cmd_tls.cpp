@@ -72,8 +72,10 @@ LoopbackConfig config_from(const HandshakeArgs& a) {
   if (a.client_cert == "trusted") c.client_cert = ClientCertMode::trusted;
   if (a.client_cert == "none") c.client_cert = ClientCertMode::missing;
   if (a.client_cert == "untrusted") c.client_cert = ClientCertMode::untrusted;
+  if (a.client_cert == "optional-none") c.client_cert = ClientCertMode::missing_allowed;
   if (a.staple == "good") c.staple = StapleMode::good;
   if (a.staple == "revoked") c.staple = StapleMode::revoked;
+  if (a.staple == "revoked-refused") c.staple = StapleMode::revoked_refused;
   for (auto& n : c.server_names) {
     if (a.expired) {
       n.not_before = lesson_start - 100 * day_s;
@@ -155,8 +157,9 @@ void print_variant_notes(const Transcript& t, const Messages& w) {
                w(o.early_data == EarlyData::accepted ? "handshake.early_accepted" : "handshake.early_rejected"));
   if (c.client_cert != ClientCertMode::off)
     fmt::print("{}\n", !o.client_cert.empty() ? w.format("handshake.client_cert_sent", o.client_cert)
-                       : c.client_cert == ClientCertMode::missing ? w("handshake.client_cert_none")
-                                                                  : w("handshake.client_cert_refused"));
+                       : c.client_cert == ClientCertMode::missing || c.client_cert == ClientCertMode::missing_allowed
+                           ? w("handshake.client_cert_none")
+                           : w("handshake.client_cert_refused"));
   if (c.staple != StapleMode::off) {
     static constexpr const char* names[] = {"", "good", "revoked", "unknown"};
     fmt::print("{}\n", o.ocsp == OcspStatus::none ? w("handshake.staple_none")
@@ -284,9 +287,9 @@ void register_tls_commands(CLI::App& app, Context& ctx) {
   hs->add_flag("--early-data", args->early_data, ctx.words("cli_help.handshake_early_data"));
   hs->add_flag("--no-anti-replay", args->no_anti_replay, ctx.words("cli_help.handshake_no_anti_replay"));
   hs->add_option("--client-cert", args->client_cert, ctx.words("cli_help.handshake_client_cert"))
-      ->check(CLI::IsMember({"trusted", "none", "untrusted"}));
+      ->check(CLI::IsMember({"trusted", "none", "untrusted", "optional-none"}));
   hs->add_option("--staple", args->staple, ctx.words("cli_help.handshake_staple"))
-      ->check(CLI::IsMember({"good", "revoked"}));
+      ->check(CLI::IsMember({"good", "revoked", "revoked-refused"}));
   hs->callback([args, &ctx] { ctx.exit_code = run_handshake_command(*args, ctx.words); });
 
   auto serve_args = std::make_shared<ServeOptions>();
@@ -295,7 +298,13 @@ void register_tls_commands(CLI::App& app, Context& ctx) {
   sv->add_option("scenario", *scenario_path, ctx.words("cli_help.serve_scenario"))->required();
   sv->add_option("--port", serve_args->port, ctx.words("cli_help.serve_port"))->check(CLI::Range(0, 65535));
   sv->add_option("--export-ca", serve_args->export_ca, ctx.words("cli_help.serve_export_ca"));
-  sv->callback([serve_args, scenario_path, &ctx] {
+  sv->add_flag("--early-data", serve_args->early_data, ctx.words("cli_help.serve_early_data"));
+  auto require_client_cert = std::make_shared<bool>(false);
+  sv->add_flag("--require-client-cert", *require_client_cert, ctx.words("cli_help.serve_require_client_cert"));
+  sv->add_option("--export-client-cert", serve_args->export_client_cert,
+                 ctx.words("cli_help.serve_export_client_cert"));
+  sv->callback([serve_args, scenario_path, require_client_cert, &ctx] {
+    if (*require_client_cert) serve_args->verify_clients = VerifyClients::require;
     const LoadResult loaded = load_scenario_file(*scenario_path);
     if (loaded.error) {
       fmt::print(stderr, "{}\n", loaded.error->to_string(ctx.words));

@@ -29,6 +29,8 @@ void register_lesson_commands(CLI::App& app, Context& ctx);
 void register_export_commands(CLI::App& app, Context& ctx);
 /// `exercise` (cli/cmd_exercise.cpp).
 void register_exercise_command(CLI::App& app, Context& ctx);
+/// `observe` (cli/cmd_observe.cpp).
+void register_observe_command(CLI::App& app, Context& ctx);
 
 /// What running the GUI's script driver came to.
 enum class ScriptedGuiResult { ok, no_display, failed };

@@ -38,6 +38,10 @@ check "staple good" 0 "status_request: ocsp" "ocsp.status: good" "ocsp.this_upda
   "stapled OCSP status: good" -- --staple good
 check "staple revoked TLS 1.2" 0 "S->C  CertificateStatus" "ocsp.status: revoked" "stapled OCSP status: revoked" \
   -- --staple revoked --tls 1.2
+check "mTLS optional without a certificate" 0 "S->C  CertificateRequest" "outcome: OK" \
+  "client certificate: none presented" -- --client-cert optional-none
+check "staple revoked, refused" 1 "ocsp.status: revoked" \
+  "alert bad certificate status response (113) sent by the client" -- --staple revoked-refused
 check "bad --client-cert" 2 "--client-cert" -- --client-cert maybe
 check "bad --staple" 2 "--staple" -- --staple unknown
 out=$("$bin" --lang ko handshake --early-data 2>&1) || { echo "FAIL Korean: exit $?"; fail=1; }

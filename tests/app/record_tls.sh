@@ -48,6 +48,7 @@ def bits(versions):
 
 def key_of(d):  # the key of a tls.client_hello record's details, as the pack spells it
     t, nb, na = d.get("check_time_unix", 0), d.get("not_before_unix", 0), d.get("not_after_unix", 0)
+    auth = (d.get("client_auth") or "off,none,no-ocsp").split(",")  # mutual TLS and stapling
     return json.dumps({
         "sni": d.get("sni", ""), "verify_host": d.get("verify_host", ""),
         "offered_versions": bits(d.get("versions", "")), "accepted_versions": bits(d.get("server_versions", "")),
@@ -57,6 +58,12 @@ def key_of(d):  # the key of a tls.client_hello record's details, as the pack sp
         "cert_issuer": d.get("cert_issuer") or "letsencrypt", "not_before_unix": nb, "not_after_unix": na,
         "time_span": -1 if t < nb else (1 if t >= na else 0), "strict_sni": bool(d.get("strict_sni", 0)),
         "preset": d.get("preset", ""),
+        "verify_clients": auth[0], "client_certificate": auth[1],
+        "ocsp_stapling": auth[2].startswith("ocsp"), "cert_revoked": auth[2] == "ocsp-revoked",
+        # groups, a session ticket and 0-RTT: written only when not the default (resumption.cpp)
+        "client_groups": comma_list(d.get("groups", "")) or ["x25519", "p256"],
+        "server_groups": comma_list(d.get("server_groups", "")) or ["x25519", "p256", "p384"],
+        "ticket": d.get("ticket") or "none", "early_data": bool(d.get("early_data", 0)),
     }, sort_keys=True)
 
 hellos = missing = 0

@@ -160,6 +160,12 @@ void draw_inspector(const PanelContext& ctx, UiState& ui, Commands& commands) {
   ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(stage_color(r.stage)));
   ImGui::TextUnformatted(std::string(trace.kind(r)).c_str());
   ImGui::PopStyleColor();
+  // ECH is modelled (OpenSSL 3.0 has none): the bytes below are a ClientHello without it.
+  if (const std::string_view outer = trace.detail_str(r, "ech_outer_sni"); !outer.empty()) {
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(failure_color()));
+    ImGui::TextWrapped("%s", ui.trf("inspector.ech_modelled", outer).c_str());
+    ImGui::PopStyleColor();
+  }
   // A TLS message shows its real bytes first; the simulated record's fields fold away below.
   if (r.stage == Stage::tls && r.is_message()) {
     const TlsBytes bytes = tls_bytes_for(m, ui.selected, ui.words);

@@ -120,6 +120,20 @@ void summary_table(const UiState& ui, const Model& a, const Model* b, const std:
     for (const auto& [cause, n] : m.failures) out += fmt::format("{}{}: {}", out.empty() ? "" : ", ", cause, n);
     return out.empty() ? ui.tr("metrics.none") : out;
   });
+  // A second visit (resumption, 0-RTT, HelloRetryRequest): rows only when a run has any.
+  auto sessions = [](const Metrics& m) {
+    return m.tls_resumed + m.tls_tickets_rejected + m.tls_hello_retries + m.early_data_accepted + m.early_data_refused;
+  };
+  if (sessions(a.run.metrics) > 0 || (b && sessions(b->run.metrics) > 0)) {
+    line(ui.tr("metrics.full_resumed").c_str(),
+         [](const Metrics& m) { return fmt::format("{} / {}", m.tls_full_handshakes, m.tls_resumed); });
+    line(ui.tr("metrics.hello_retries").c_str(), [](const Metrics& m) { return std::to_string(m.tls_hello_retries); });
+    line(ui.tr("metrics.early_data").c_str(),
+         [](const Metrics& m) { return fmt::format("{} / {}", m.early_data_accepted, m.early_data_refused); });
+    line(ui.tr("metrics.too_early").c_str(), [](const Metrics& m) { return std::to_string(m.too_early_answers); });
+    line(ui.tr("metrics.saved").c_str(),
+         [&ui](const Metrics& m) { return ui.trf("metrics.saved_value", m.tls_round_trips_saved, m.tls_bytes_saved); });
+  }
   ImGui::EndTable();
 }
 

@@ -24,6 +24,8 @@ void draw_metrics(const PanelContext& ctx, UiState& ui, Commands& commands);
 void draw_browser(const PanelContext& ctx, UiState& ui, Commands& commands);
 /// Exercise: choose one, change what it allows, check the run against its goal (exercise.cpp).
 void draw_exercise(const PanelContext& ctx, UiState& ui, Commands& commands);
+/// What an on-path observer sees of the selected connection, with and without ECH and DoH (observer.cpp).
+void draw_observer(const PanelContext& ctx, UiState& ui, Commands& commands);
 
 namespace {
 
@@ -44,7 +46,7 @@ constexpr PanelRect tab{};
 constexpr PanelRect centre(float l, float r, float y, float h) { return {l, y, 1 - l - r, h}; }
 
 // Drawing order; tabs appear in this order too. Columns: normal, presenter, small, small presenter.
-constexpr std::array<PanelSpec, 9> table{{
+constexpr std::array<PanelSpec, 10> table{{
     {"Topology",
      "panel.topology",
      draw_topology,
@@ -75,8 +77,7 @@ constexpr std::array<PanelSpec, 9> table{{
     {"Sequence",
      "panel.sequence",
      draw_sequence,
-     {PanelRect{1 - right, (1 - bottom) * inspector_h, right, (1 - bottom) * (1 - inspector_h)}, tab,
-      PanelRect{1 - s_right, (1 - bottom) * inspector_h, s_right, (1 - bottom) * (1 - inspector_h)}, tab}},
+     {tab, tab, PanelRect{1 - s_right, (1 - bottom) * inspector_h, s_right, (1 - bottom) * (1 - inspector_h)}, tab}},
     {"Metrics",
      "panel.metrics",
      draw_metrics,
@@ -84,14 +85,16 @@ constexpr std::array<PanelSpec, 9> table{{
     {"Scenario", "panel.scenario", draw_browser, {PanelRect{0, 0, left, 0.24f}, tab, tab, tab}},
     {"What if", "panel.whatif", draw_whatif, {PanelRect{0, 0.24f, left, 0.23f}, tab, tab, tab}},
     {"Exercise", "panel.exercise", draw_exercise, {PanelRect{0, 0.47f, left, 1 - bottom - 0.47f}, tab, tab, tab}},
+    {"Observer", "panel.observer", draw_observer, {tab, tab, tab, tab}},
 }};
 
 }  // namespace
 
 TabWindow tab_window(Layout layout) {
   switch (layout) {
-    case Layout::normal:
-      return {"", "", {}};
+    case Layout::normal:  // under the inspector: the sequence diagram and the observer's table
+      return {
+          "Details", "panel.details", {1 - right, (1 - bottom) * inspector_h, right, (1 - bottom) * (1 - inspector_h)}};
     case Layout::presenter:
       return {"Details", "panel.details", {p_left, 0, 1 - p_left, p_canvas_h + p_narration_h}};
     case Layout::small:

@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "deploysim/assets.hpp"
+#include "deploysim/kinds.hpp"
 #include "deploysim/loopback/pcap_export.hpp"
 #include "deploysim/loopback/record_bytes.hpp"
 #include "gui/platform/page.hpp"
@@ -145,7 +146,25 @@ TlsBytes tls_bytes_for(const Model& m, RecordId id, const Messages& words, bool 
 #endif
   const lb::Direction dir =
       r.from == trace.at(hello).from ? lb::Direction::client_to_server : lb::Direction::server_to_client;
-  const int i = lb::message_index_for(*t, trace.kind(r), dir);
+  if (trace.kind(r) == kinds::tls_early_data) {
+    b.raw = lb::early_data_record(*t);
+    if (b.raw.empty()) {
+      b.note = words.format("tls_bytes.not_sent", "ApplicationData");
+      return b;
+    }
+    b.message = "ApplicationData";
+    b.title = words.format("tls_bytes.title", "ApplicationData (0-RTT)", node_name(trace, r.from),
+                           node_name(trace, r.to), b.raw.size(), words("tls_bytes.early_record"), std::string());
+    b.fields.push_back({"content_type", "23 (application_data)", 0, 1, 0});
+    b.fields.push_back({"legacy_record_version", fmt::format("0x{:02x}{:02x}", b.raw[1], b.raw[2]), 1, 2, 0});
+    b.fields.push_back({"length", words.format("tls_bytes.bytes", b.raw.size() - 5), 3, 2, 0});
+    b.fields.push_back({"encrypted_record", "client_early_traffic_secret", 5, b.raw.size() - 5, 0});
+    return b;
+  }
+  // The second ClientHello (after a HelloRetryRequest) and the n-th NewSessionTicket.
+  const int occurrence =
+      trace.detail_int(r, "retry") != 0 ? 1 : static_cast<int>(std::max<int64_t>(0, trace.detail_int(r, "ticket") - 1));
+  const int i = lb::message_index_for(*t, trace.kind(r), dir, occurrence);
   if (i < 0) {
     b.note = words.format("tls_bytes.not_sent", lb::message_name_of_kind(trace.kind(r)));
     return b;

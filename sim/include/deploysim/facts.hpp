@@ -43,23 +43,27 @@ enum class Outcome : uint8_t { none, ok, failed };
 /// Why a request failed: the keys `Metrics::failures` counts.
 enum class FailureCause : uint8_t {
   none,
-  bad_url,              ///< The URL could not be parsed.
-  nxdomain,             ///< The name does not exist.
-  dns_timeout,          ///< No DNS answer after every retry.
-  servfail,             ///< The resolver could not resolve it.
-  connection_refused,   ///< RST: nothing listens.
-  connect_timeout,      ///< SYN never answered.
-  connection_reset,     ///< The proxy went away mid-connection.
-  unknown_ca,           ///< TLS alert: the certificate's issuer is not trusted.
-  bad_certificate,      ///< TLS alert: the certificate does not name the host.
-  certificate_expired,  ///< TLS alert: outside its validity period.
-  protocol_version,     ///< TLS alert: no common version.
-  internal_error,       ///< TLS alert: a server rejected the SNI (Caddy, Traefik).
-  unrecognized_name,    ///< TLS alert: a server rejected the SNI (nginx).
-  not_found,            ///< HTTP 404: the proxy has no route for the Host.
-  bad_gateway,          ///< HTTP 502.
-  service_unavailable,  ///< HTTP 503.
-  gateway_timeout,      ///< HTTP 504.
+  bad_url,               ///< The URL could not be parsed.
+  nxdomain,              ///< The name does not exist.
+  dns_timeout,           ///< No DNS answer after every retry.
+  servfail,              ///< The resolver could not resolve it.
+  connection_refused,    ///< RST: nothing listens.
+  connect_timeout,       ///< SYN never answered.
+  connection_reset,      ///< The proxy went away mid-connection.
+  unknown_ca,            ///< TLS alert: the certificate's issuer is not trusted.
+  bad_certificate,       ///< TLS alert: the certificate does not name the host.
+  certificate_expired,   ///< TLS alert: outside its validity period.
+  protocol_version,      ///< TLS alert: no common version.
+  internal_error,        ///< TLS alert: a server rejected the SNI (Caddy, Traefik).
+  unrecognized_name,     ///< TLS alert: a server rejected the SNI (nginx).
+  handshake_failure,     ///< TLS alert: no key-exchange group both sides support (or TLS 1.2: no client certificate).
+  certificate_required,  ///< TLS 1.3 alert: the proxy requires a client certificate and got none.
+  certificate_revoked,   ///< TLS alert: a stapled OCSP response says the certificate is revoked.
+  bad_request,           ///< HTTP 400 (nginx: a client certificate missing or not verified).
+  not_found,             ///< HTTP 404: the proxy has no route for the Host.
+  bad_gateway,           ///< HTTP 502.
+  service_unavailable,   ///< HTTP 503.
+  gateway_timeout,       ///< HTTP 504.
 };
 /// The key `Metrics::failures` counts it under: "nxdomain", "certificate_expired", "502", ...
 /// ("" for none).

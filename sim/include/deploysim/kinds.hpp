@@ -93,8 +93,10 @@ enum class KeyUse : uint8_t {
   X(dns_query, "dns.query", kind)                                                                            \
   X(dns_query_retry, "dns.query.retry", narration)                                                           \
   X(dns_query_stub, "dns.query.stub", narration)                                                             \
+  X(dns_query_stub_doh, "dns.query.stub.doh", narration)                                                     \
   X(dns_referral, "dns.referral", kind)                                                                      \
   X(dns_response, "dns.response", kind)                                                                      \
+  X(dns_response_ech, "dns.response.ech", narration)                                                         \
   X(dns_response_nxdomain, "dns.response.nxdomain", narration)                                               \
   X(dns_response_servfail, "dns.response.servfail", narration)                                               \
   X(dns_stub_cache_hit, "dns.stub_cache_hit", kind)                                                          \
@@ -129,6 +131,8 @@ enum class KeyUse : uint8_t {
   X(host_boot, "host.boot", kind)                                                                            \
   X(host_reboot, "host.reboot", kind)                                                                        \
   X(http_request, "http.request", kind)                                                                      \
+  X(http_request_early_data_refused, "http.request.early_data_refused", narration)                           \
+  X(http_request_too_early_retry, "http.request.too_early_retry", narration)                                 \
   X(http_response, "http.response", kind)                                                                    \
   X(http_response_error, "http.response.error", narration)                                                   \
   X(memory_limit_kill, "memory.limit_kill", kind)                                                            \
@@ -161,8 +165,10 @@ enum class KeyUse : uint8_t {
   X(process_terminate_starting, "process.terminate.starting", narration)                                     \
   X(process_worker_exit, "process.worker_exit", kind)                                                        \
   X(process_worker_exit_oom, "process.worker_exit.oom", narration)                                           \
+  X(proxy_client_cert_refused, "proxy.client_cert_refused", kind)                                            \
   X(proxy_forward, "proxy.forward", kind)                                                                    \
   X(proxy_forward_backlog, "proxy.forward.backlog", narration)                                               \
+  X(proxy_forward_early_data, "proxy.forward.early_data", narration)                                         \
   X(proxy_forward_plain, "proxy.forward.plain", narration)                                                   \
   X(proxy_no_endpoints, "proxy.no_endpoints", kind)                                                          \
   X(proxy_no_route, "proxy.no_route", kind)                                                                  \
@@ -180,6 +186,7 @@ enum class KeyUse : uint8_t {
   X(server_respawn, "server.respawn", kind)                                                                  \
   X(server_respawn_scheduled, "server.respawn_scheduled", kind)                                              \
   X(server_response, "server.response", kind)                                                                \
+  X(server_response_too_early, "server.response.too_early", narration)                                       \
   X(server_shutdown_timeout, "server.shutdown_timeout", kind)                                                \
   X(server_worker_lost, "server.worker_lost", kind)                                                          \
   X(supervisor_boot_skip, "supervisor.boot_skip", kind_via_keys)                                             \
@@ -212,25 +219,60 @@ enum class KeyUse : uint8_t {
   X(tcp_syn_retransmit, "tcp.syn_retransmit", kind)                                                          \
   X(tls_alert, "tls.alert", kind_via_keys)                                                                   \
   X(tls_alert_client, "tls.alert.client", narration)                                                         \
+  X(tls_alert_client_revoked, "tls.alert.client.revoked", narration)                                         \
   X(tls_alert_server, "tls.alert.server", narration)                                                         \
+  X(tls_alert_server_client_cert_missing, "tls.alert.server.client_cert_missing", narration)                 \
+  X(tls_alert_server_client_cert_untrusted, "tls.alert.server.client_cert_untrusted", narration)             \
   X(tls_certificate, "tls.certificate", kind_via_keys)                                                       \
+  X(tls_certificate_client, "tls.certificate.client", narration)                                             \
+  X(tls_certificate_client_empty, "tls.certificate.client.empty", narration)                                 \
+  X(tls_certificate_client_untrusted, "tls.certificate.client.untrusted", narration)                         \
   X(tls_certificate_default, "tls.certificate.default", narration)                                           \
+  X(tls_certificate_default_stapled, "tls.certificate.default.stapled", narration)                           \
   X(tls_certificate_sni, "tls.certificate.sni", narration)                                                   \
+  X(tls_certificate_sni_stapled, "tls.certificate.sni.stapled", narration)                                   \
+  X(tls_certificate_request, "tls.certificate_request", kind)                                                \
+  X(tls_certificate_request_optional, "tls.certificate_request.optional", narration)                         \
+  X(tls_certificate_status, "tls.certificate_status", kind_via_keys)                                         \
+  X(tls_certificate_status_good, "tls.certificate_status.good", narration)                                   \
+  X(tls_certificate_status_revoked, "tls.certificate_status.revoked", narration)                             \
   X(tls_certificate_verify, "tls.certificate_verify", kind)                                                  \
+  X(tls_certificate_verify_client, "tls.certificate_verify.client", narration)                               \
   X(tls_change_cipher_spec, "tls.change_cipher_spec", kind_via_keys)                                         \
   X(tls_change_cipher_spec_client, "tls.change_cipher_spec.client", narration)                               \
   X(tls_change_cipher_spec_server, "tls.change_cipher_spec.server", narration)                               \
   X(tls_client_hello, "tls.client_hello", kind)                                                              \
   X(tls_client_hello_by_ip, "tls.client_hello.by_ip", narration)                                             \
+  X(tls_client_hello_ech, "tls.client_hello.ech", narration)                                                 \
+  X(tls_client_hello_ech_no_config, "tls.client_hello.ech.no_config", narration)                             \
+  X(tls_client_hello_ech_no_tls13, "tls.client_hello.ech.no_tls13", narration)                               \
+  X(tls_client_hello_ech_not_in_dns, "tls.client_hello.ech.not_in_dns", narration)                           \
   X(tls_client_hello_no_sni, "tls.client_hello.no_sni", narration)                                           \
+  X(tls_client_hello_resume, "tls.client_hello.resume", narration)                                           \
+  X(tls_client_hello_resume_early_data, "tls.client_hello.resume_early_data", narration)                     \
+  X(tls_client_hello_retry, "tls.client_hello.retry", narration)                                             \
   X(tls_client_key_exchange, "tls.client_key_exchange", kind)                                                \
+  X(tls_early_data, "tls.early_data", kind)                                                                  \
+  X(tls_early_data_refused, "tls.early_data.refused", narration)                                             \
   X(tls_encrypted_extensions, "tls.encrypted_extensions", kind)                                              \
+  X(tls_encrypted_extensions_early_data_accepted, "tls.encrypted_extensions.early_data_accepted", narration) \
+  X(tls_encrypted_extensions_early_data_refused, "tls.encrypted_extensions.early_data_refused", narration)   \
+  X(tls_end_of_early_data, "tls.end_of_early_data", kind)                                                    \
   X(tls_established, "tls.established", kind)                                                                \
   X(tls_finished, "tls.finished", kind_via_keys)                                                             \
   X(tls_finished_client, "tls.finished.client", narration)                                                   \
+  X(tls_finished_client_resumed, "tls.finished.client.resumed", narration)                                   \
   X(tls_finished_client_tls12, "tls.finished.client.tls12", narration)                                       \
   X(tls_finished_server, "tls.finished.server", narration)                                                   \
+  X(tls_hello_retry_request, "tls.hello_retry_request", kind)                                                \
+  X(tls_new_session_ticket, "tls.new_session_ticket", kind)                                                  \
+  X(tls_new_session_ticket_early_data, "tls.new_session_ticket.early_data", narration)                       \
+  X(tls_new_session_ticket_tls12, "tls.new_session_ticket.tls12", narration)                                 \
   X(tls_server_hello, "tls.server_hello", kind)                                                              \
+  X(tls_server_hello_resumed, "tls.server_hello.resumed", narration)                                         \
+  X(tls_server_hello_resumed_tls12, "tls.server_hello.resumed.tls12", narration)                             \
+  X(tls_server_hello_ticket_rejected, "tls.server_hello.ticket_rejected", narration)                         \
+  X(tls_server_hello_ticket_spent, "tls.server_hello.ticket_spent", narration)                               \
   X(tls_server_hello_tls12, "tls.server_hello.tls12", narration)                                             \
   X(tls_server_hello_done, "tls.server_hello_done", kind)                                                    \
   X(tls_server_key_exchange, "tls.server_key_exchange", kind)

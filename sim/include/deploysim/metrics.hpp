@@ -56,7 +56,16 @@ struct Metrics {
   std::map<std::string, std::vector<GaugePoint>> cert_days_left;  ///< Per domain.
   uint64_t dns_cache_hits = 0, dns_cache_misses = 0;
   uint64_t tls_handshakes = 0, connections_reused = 0;
-  uint64_t events = 0;  ///< Events the engine dispatched.
+  uint64_t tls_full_handshakes = 0;    ///< Completed handshakes with a certificate (no ticket, or one refused).
+  uint64_t tls_resumed = 0;            ///< Completed handshakes resumed from a session ticket.
+  uint64_t tls_tickets_rejected = 0;   ///< Offered tickets the proxy could not read (restart, other instance).
+  uint64_t tls_hello_retries = 0;      ///< HelloRetryRequests (the client's key share was not accepted).
+  uint64_t early_data_accepted = 0;    ///< Requests sent as 0-RTT data and read by the proxy.
+  uint64_t early_data_refused = 0;     ///< Requests sent as 0-RTT data and sent again after the handshake.
+  uint64_t too_early_answers = 0;      ///< 425 Too Early answers to 0-RTT requests (RFC 8470).
+  uint64_t tls_round_trips_saved = 0;  ///< Round trips resumption and 0-RTT saved before requests could go.
+  uint64_t tls_bytes_saved = 0;        ///< Handshake bytes resumption saved (no certificate, no key exchange).
+  uint64_t events = 0;                 ///< Events the engine dispatched.
   /// Fraction of requests that succeeded (1 when there were none).
   double availability_ratio() const {
     return requests == 0 ? 1.0 : static_cast<double>(succeeded) / static_cast<double>(requests);

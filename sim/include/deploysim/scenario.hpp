@@ -100,6 +100,12 @@ struct RouteSpec {
 /// TLS protocol versions, as a bit set.
 enum TlsVersionBits : uint8_t { tls12 = 1, tls13 = 2 };
 
+/// Mutual TLS: whether the proxy asks clients for a certificate (nginx `ssl_verify_client`).
+enum class VerifyClients : uint8_t { off, optional, require };
+/// The certificate a client holds for mutual TLS: none, one from the private CA the proxy
+/// trusts, or one from another CA.
+enum class ClientCertificate : uint8_t { none, trusted, untrusted };
+
 /// [proxy]
 struct ProxySpec {
   std::string name = "proxy";
@@ -115,6 +121,17 @@ struct ProxySpec {
   std::optional<Time> upstream_timeout;   ///< No answer from the app within it -> 504; 0 = none; unset: the preset's.
   Time upstream_connect_timeout = s(5);   ///< Connect to the app.
   bool persisted_storage = true;          ///< Traefik acme.json / Caddy data dir on a volume: survives a recreate.
+  VerifyClients verify_clients = VerifyClients::off;  ///< Mutual TLS: ask for client certificates (private CA).
+  bool ocsp_stapling = false;  ///< Staple the CA's OCSP response when the certificate's CA runs a responder.
+  /// Non-empty: the proxy publishes an ECH config (RFC 9849) with this public name in the DNS
+  /// HTTPS record (RFC 9460) of the names it serves; it holds a certificate for the name.
+  std::string ech_public_name;
+  /// Key-exchange groups it accepts, in its preference order ("x25519", "p256", "p384").
+  std::vector<std::string> groups = {"x25519", "p256", "p384"};
+  bool session_tickets = true;      ///< Sends NewSessionTickets; the reader sets the preset's default.
+  int instances = 1;                ///< Proxy instances behind its one address; each connection lands on one.
+  bool shared_ticket_keys = false;  ///< ticket_keys = "shared": every instance decrypts every ticket.
+  bool early_data = false;          ///< Accepts 0-RTT data (nginx ssl_early_data, HAProxy allow-0rtt).
 };
 
 /// Certificate issuers; `provider` is the cloud provider's own public CA (ACM: Amazon).
@@ -137,6 +154,7 @@ struct CertificateSpec {
   bool reload_after_renewal = true;  ///< certbot without a deploy hook: false.
   Challenge challenge = Challenge::http01;
   CertbotRule certbot_rule = CertbotRule::classic_30d;
+  bool revoked = false;  ///< Its CA revoked the certificate issued first (a renewed one is not).
   SourcePos pos;
 };
 
@@ -234,6 +252,7 @@ struct ServiceSpec {
   int max_unavailable_percent = 25;  ///< Rolling: old replicas down at a time (maxUnavailable, rounded down).
   int max_surge_percent = 25;        ///< Rolling under Kubernetes: extra new pods (maxSurge, rounded up).
   std::optional<Time> timeout_graceful_shutdown;  ///< Uvicorn --timeout-graceful-shutdown (unset: waits).
+  bool too_early = false;  ///< Answers 425 Too Early to a non-safe method sent as 0-RTT data (RFC 8470 5.2).
   SourcePos pos;
 };
 
@@ -268,6 +287,14 @@ struct ClientSpec {
   uint8_t tls_versions = tls12 | tls13;
   bool keep_alive = true;  ///< Reuse the connection for later requests.
   std::string resolver;    ///< Resolver node (default: the scenario's resolver).
+  ClientCertificate client_certificate = ClientCertificate::none;  ///< Presented when a proxy asks (mutual TLS).
+  bool ech = false;             ///< Uses Encrypted Client Hello when DNS gives it a config (RFC 9849).
+  bool dns_over_https = false;  ///< Asks its resolver over HTTPS (RFC 8484) instead of UDP port 53.
+  bool resume = false;          ///< Keeps session tickets; offers the newest on its next connection to the host.
+  bool early_data = false;      ///< Sends the request as 0-RTT data on a resumed TLS 1.3 connection.
+  std::string method = "GET";   ///< HTTP method of its requests.
+  /// Supported groups in preference order; the key_share is for the first only (OpenSSL 3.0).
+  std::vector<std::string> groups = {"x25519", "p256"};
   SourcePos pos;
 };
 

@@ -9,6 +9,13 @@
 
 namespace deploysim {
 
+/// A session ticket the client offers (TLS 1.3 pre_shared_key, TLS 1.2 RFC 5077 session_ticket).
+enum class TicketOffer : uint8_t {
+  none,     ///< No ticket: a full handshake.
+  known,    ///< The server can decrypt it: a resumed handshake.
+  unknown,  ///< Its key is gone (a restarted proxy, another instance's key): a full handshake.
+};
+
 /// Everything that decides how one simulated TLS handshake goes. The `tls` loopback code can
 /// replay the same configuration with real OpenSSL and compare the outcome with decide_tls().
 struct TlsConfig {
@@ -27,6 +34,19 @@ struct TlsConfig {
   int64_t check_time_unix = 0;                ///< Client's clock when verifying (skew included).
   bool strict_sni = false;                    ///< Reject a ClientHello whose SNI the certificate does not cover.
   ProxyPreset preset = ProxyPreset::nginx;    ///< Server implementation (decides the rejection alert).
+  /// Client's supported groups in preference order; its key_share is for the first only.
+  std::vector<std::string> client_groups = {"x25519", "p256"};
+  std::vector<std::string> server_groups = {"x25519", "p256", "p384"};  ///< Groups the server accepts.
+  TicketOffer ticket = TicketOffer::none;  ///< A session ticket from an earlier connection, and whether it is readable.
+  bool early_data = false;                 ///< The client sends its request as 0-RTT data (its ticket allows it).
+  bool server_early_data = false;          ///< The server accepts 0-RTT data.
+  int tickets = 0;                         ///< NewSessionTickets after a full handshake (0: none the client keeps).
+  /// Mutual TLS (tls_client_auth.cpp): the proxy asks for a client certificate, and what the
+  /// client has (client_certificate is `none` whenever the proxy does not ask: the same handshake).
+  VerifyClients verify_clients = VerifyClients::off;
+  ClientCertificate client_certificate = ClientCertificate::none;  ///< The client's certificate, if asked.
+  bool ocsp_stapling = false;  ///< The proxy staples an OCSP response when it has one (status_request).
+  bool cert_revoked = false;   ///< The presented certificate is revoked (false unless stapling is on).
   /// Same configuration, field by field (the same handshake).
   bool operator==(const TlsConfig&) const = default;
 };
@@ -56,6 +76,22 @@ struct TlsVerdict {
   bool sni_matched = false;          ///< The certificate covers the SNI that was sent.
   std::vector<TlsMessage> messages;  ///< Every message in order, alert included.
   int flights = 0;                   ///< Number of flights (2 x round trips before application data).
+  bool hello_retry = false;          ///< The server asked for another key share (HelloRetryRequest).
+  std::string group;                 ///< Key-exchange group used ("" when none was agreed).
+  bool resumed = false;              ///< The server accepted the ticket: no certificate, no key exchange of 1.2.
+  bool early_data_sent = false;      ///< The request went as 0-RTT data in the first flight.
+  bool early_data_accepted = false;  ///< The server read it (EncryptedExtensions early_data).
+  int tickets = 0;                   ///< NewSessionTickets sent after the handshake (TLS 1.3) or in it (TLS 1.2).
+  bool offered_ticket = false;       ///< The ClientHello carried a ticket (known or not).
+  bool early_data_tickets = false;   ///< The tickets allow 0-RTT data (stateful, single use in OpenSSL).
+  bool ticket_spent = false;         ///< A single-use ticket went with the first ClientHello of a HelloRetryRequest.
+  std::string ocsp;                  ///< Stapled OCSP status: "good", "revoked"; "" when nothing is stapled.
+  /// Mutual TLS: the proxy's verification result as nginx's $ssl_client_verify spells it
+  /// ("SUCCESS", "NONE", "FAILED:..."); "" when no certificate was asked for.
+  std::string client_verify;
+  /// nginx's way with a failed client certificate: the handshake completes and the proxy answers
+  /// the request 400 with this text; "" otherwise.
+  std::string http_refusal;
 };
 
 /// Whether a certificate subject (possibly "*.example.test") covers a host name (RFC 6125:
@@ -78,6 +114,20 @@ bool is_ip_literal(std::string_view host);
 
 /// The version name as a user reads it: "TLS 1.3", "TLS 1.2" or "none".
 const char* tls_version_name(uint8_t version);
+
+/// A key-exchange group as scenario files spell it ("x25519", "p256", "p384", "p521") -> its
+/// OpenSSL name ("X25519", "P-256", ...); nullopt for any other word.
+std::optional<std::string_view> find_group(std::string_view name);
+/// Whether a proxy preset sends session tickets by default (nginx ssl_session_tickets on,
+/// HAProxy without no-tls-tickets, Go's crypto/tls; ingress-nginx's ConfigMap: off).
+bool preset_sends_tickets(ProxyPreset preset);
+/// NewSessionTickets a preset's TLS library sends after a full TLS 1.3 handshake (OpenSSL 2,
+/// Go's crypto/tls 1); after a resumed one OpenSSL sends at most 1.
+int preset_tickets_per_handshake(ProxyPreset preset);
+/// Whether a preset can accept 0-RTT data (Go's crypto/tls, under Caddy and Traefik, cannot).
+bool preset_accepts_early_data(ProxyPreset preset);
+/// Round trips before the client can send its request: flights / 2 (0 when it went as 0-RTT data).
+int round_trips(const TlsVerdict& verdict);
 
 /// Decides one handshake: version and ALPN negotiation, the server's SNI policy, then the
 /// client's certificate checks in OpenSSL 3's order (trust, host name, validity time).

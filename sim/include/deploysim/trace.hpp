@@ -282,7 +282,7 @@ class Trace {
   /// Bytes one record occupies in the trace's record storage (details and shapes shared).
   static constexpr size_t record_bytes = 28;
   /// The most details one record may carry; append throws std::length_error beyond it.
-  static constexpr size_t max_details = 16;
+  static constexpr size_t max_details = 24;
   /// Reserves room for n records.
   void reserve(size_t n) { records_.reserve(n); }
 

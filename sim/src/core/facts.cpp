@@ -71,6 +71,10 @@ constexpr std::string_view cause_names[] = {"",
                                             "protocol_version",
                                             "internal_error",
                                             "unrecognized_name",
+                                            "handshake_failure",
+                                            "certificate_required",
+                                            "certificate_revoked",
+                                            "400",
                                             "404",
                                             "502",
                                             "503",
@@ -85,7 +89,9 @@ std::string_view failure_cause_name(FailureCause c) {
 }
 
 FailureCause failure_cause_of_alert(std::string_view alert) {
-  for (auto c = FailureCause::unknown_ca; c <= FailureCause::unrecognized_name;
+  // The model's only use of 113: its browser refuses a stapled "revoked" (tls_client_auth.cpp).
+  if (alert == "bad_certificate_status_response") return FailureCause::certificate_revoked;
+  for (auto c = FailureCause::unknown_ca; c <= FailureCause::certificate_revoked;
        c = static_cast<FailureCause>(static_cast<int>(c) + 1))
     if (failure_cause_name(c) == alert) return c;
   throw std::logic_error("no failure cause for TLS alert " + std::string(alert));
@@ -93,6 +99,8 @@ FailureCause failure_cause_of_alert(std::string_view alert) {
 
 FailureCause failure_cause_of_status(int status) {
   switch (status) {
+    case 400:
+      return FailureCause::bad_request;
     case 404:
       return FailureCause::not_found;
     case 502:

@@ -79,6 +79,7 @@ struct World {
   std::vector<CertState> serving_certs;  ///< What the proxy presents now (parallel to Scenario::certificates).
   std::vector<CertState> stored_certs;   ///< What is on disk (after a renewal without reload they differ).
   bool proxy_up = true;
+  uint32_t proxy_restarts = 0;  ///< Times the proxy went down: each start makes new session ticket keys.
   bool resolver_up = true;
   bool port80_blocked = false;
   Time clock_skew;  ///< Added to the clients' clock when checking validity.

@@ -519,6 +519,7 @@ void LifeModel::recreate_proxy(RecordId cause) {
   // or a new pod: the old container is removed and a new one starts from the image, back about a
   // second later. Only what lies on a volume (persisted_storage) is still there.
   w.proxy_up = false;
+  ++w.proxy_restarts;
   w.engine.schedule(s(1), [m = this, cause] {
     m->w.proxy_up = true;
     if (m->sc.proxy && !m->sc.proxy->persisted_storage)

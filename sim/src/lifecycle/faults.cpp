@@ -120,6 +120,7 @@ void LifeModel::apply_fault(uint32_t f) {
       for (uint32_t u : t.units) unit_exit(u, crash, "crash (fault)", rec);
       if (sc.proxy && fs.target == sc.proxy->name && fs.duration == Time{}) {
         w.proxy_up = false;
+        ++w.proxy_restarts;
         // The proxy's own supervisor brings it back about a second later (RestartSec=100ms plus
         // its start-up). A restart keeps the container's files; it reads the certificates on disk.
         w.engine.schedule(s(1), [m = this, rec] {

@@ -207,7 +207,10 @@ void LifeModel::reboot(uint32_t h, Time down_for, RecordId cause) {
   host.up = false;
   for (uint32_t u = 0; u < units.size(); ++u)
     if (units[u].host == h) stop_unit(u, rec, UnitState::host_down);
-  if (sc.proxy && sc.proxy->host == host.name) w.proxy_up = false;
+  if (sc.proxy && sc.proxy->host == host.name) {
+    w.proxy_up = false;
+    ++w.proxy_restarts;
+  }
   w.engine.schedule(down_for, [m = this, h, rec] { m->boot(h, rec); });
 }
 

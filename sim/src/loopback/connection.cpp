@@ -222,7 +222,15 @@ HandshakeOutcome run_handshake(const ClientContext& client, const ServerContext&
     if (!exchange.request.empty()) {
       // HTTP/1.1 text inside an h2 connection would be a protocol error: the form ALPN chose.
       const bool h2 = out.alpn == "h2" && !exchange.request_h2.empty();
-      const std::string& response = h2 ? exchange.response_h2 : exchange.response;
+      // nginx checks the client certificate once the request has arrived (ngx_http_request.c):
+      // a failed verification, or none where one is required, gets HTTP 400.
+      const bool failed_cert = !exchange.refused_failed.empty() && SSL_get0_peer_certificate(s.get()) != nullptr &&
+                               SSL_get_verify_result(s.get()) != X509_V_OK;
+      const bool missing_cert = exchange.refuse_missing && SSL_get0_peer_certificate(s.get()) == nullptr;
+      const std::string& response = failed_cert    ? (h2 ? exchange.refused_failed_h2 : exchange.refused_failed)
+                                    : missing_cert ? (h2 ? exchange.refused_missing_h2 : exchange.refused_missing)
+                                    : h2           ? exchange.response_h2
+                                                   : exchange.response;
       if (out.early_data == EarlyData::accepted) {
         out.request = early_request;
       } else {  // rejected 0-RTT data is lost: the client sends the request again (RFC 8446 4.2.10)

@@ -54,10 +54,25 @@ int on_server_status(SSL* ssl, void* /*arg*/) {
   return SSL_TLSEXT_ERR_OK;
 }
 
+// nginx's ngx_ssl_verify_callback: the verification runs, its error stays in the SSL
+// (SSL_get_verify_result), and the handshake completes; nginx answers HTTP 400 afterwards.
+int accept_any(int /*preverify_ok*/, X509_STORE_CTX* /*ctx*/) { return 1; }
+
+int read_client_status(SSL* ssl, void* arg);
+
 // The client reads the stapled response: signature checked against its trust anchors, then the
-// leaf's status. Like `openssl s_client -status`, it reports and goes on (returns 1) whatever the
-// status: the outcome says what a browser would have refused.
+// leaf's status. Like `openssl s_client -status`, it reports and goes on (returns 1), unless it
+// refuses a "revoked" as browsers do: returning 0 makes OpenSSL abort with alert
+// bad_certificate_status_response (113).
 int on_client_status(SSL* ssl, void* arg) {
+  const int rc = read_client_status(ssl, arg);
+  const auto* config = static_cast<const ClientConfig*>(arg);
+  const auto* result = static_cast<OcspStatus*>(SSL_get_ex_data(ssl, ocsp_index()));
+  if (config->refuse_revoked && result != nullptr && *result == OcspStatus::revoked) return 0;
+  return rc;
+}
+
+int read_client_status(SSL* ssl, void* arg) {
   auto* result = static_cast<OcspStatus*>(SSL_get_ex_data(ssl, ocsp_index()));
   if (result == nullptr) return 1;
   const auto* config = static_cast<const ClientConfig*>(arg);
@@ -226,7 +241,8 @@ ServerContext::ServerContext(const ServerConfig& config, CaptureMode capture)
       X509_STORE_add_cert(store, ca);
       SSL_CTX_add_client_CA(ctx_.get(), ca);  // sent as certificate_authorities
     }
-    SSL_CTX_set_verify(ctx_.get(), SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, nullptr);
+    const int mode = config_.client_cert_optional ? SSL_VERIFY_PEER : SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT;
+    SSL_CTX_set_verify(ctx_.get(), mode, config_.accept_any_client_cert ? accept_any : nullptr);
     if (config_.verify_time != 0)
       X509_VERIFY_PARAM_set_time(SSL_CTX_get0_param(ctx_.get()), static_cast<time_t>(config_.verify_time));
   }

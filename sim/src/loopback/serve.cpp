@@ -1,6 +1,7 @@
 #include "deploysim/loopback/serve.hpp"
 #include "deploysim/messages.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstring>
@@ -22,6 +23,7 @@
 #include "deploysim/loopback/tcp_link.hpp"
 #include "deploysim/loopback/transcript_cache.hpp"
 #include "deploysim/presets.hpp"
+#include "loopback/serve_tls.hpp"
 #include "loopback/socket_platform.hpp"
 
 namespace deploysim::loopback {
@@ -72,27 +74,28 @@ void set_timeouts(int fd) { sock::set_io_timeouts(fd, io_timeout_s); }
 
 bool send_all(int fd, const std::string& data) { return sock::send_all(fd, data.data(), data.size()); }
 
-// Reads an HTTP/1.1 request head (and a Content-Length body) through `read_some`.
-template <class ReadSome>
-std::string read_http_request(ReadSome read_some) {
-  std::string data;
-  char buf[4096];
-  size_t head_end = std::string::npos;
-  while ((head_end = data.find("\r\n\r\n")) == std::string::npos && data.size() < 65536) {
-    const long n = read_some(buf, sizeof buf);
-    if (n <= 0) return {};
-    data.append(buf, static_cast<size_t>(n));
-  }
-  if (head_end == std::string::npos) return {};
+// Whether `data` holds a whole HTTP/1.1 request: its head and a Content-Length body (bounded).
+bool http_request_complete(const std::string& data) {
+  const size_t head_end = data.find("\r\n\r\n");
+  if (head_end == std::string::npos) return false;
   size_t body = 0;
   const size_t cl = data.find("\r\nContent-Length:");
   if (cl != std::string::npos && cl < head_end) body = std::strtoul(data.c_str() + cl + 17, nullptr, 10);
-  while (data.size() < head_end + 4 + body && body < (1u << 20)) {
+  return data.size() >= head_end + 4 + std::min<size_t>(body, 1u << 20);
+}
+
+// Reads an HTTP/1.1 request head (and a Content-Length body) through `read_some`, after what
+// `data` already holds (0-RTT data read before the handshake completed).
+template <class ReadSome>
+std::string read_http_request(ReadSome read_some, std::string data = {}) {
+  char buf[4096];
+  while (!http_request_complete(data) && data.size() < (1u << 20) + 65536) {
+    if (data.find("\r\n\r\n") == std::string::npos && data.size() >= 65536) return {};
     const long n = read_some(buf, sizeof buf);
     if (n <= 0) break;
     data.append(buf, static_cast<size_t>(n));
   }
-  return data;
+  return data.find("\r\n\r\n") == std::string::npos ? std::string() : data;
 }
 
 // Whether `text` starts with `prefix`, ignoring ASCII case (HTTP header names).
@@ -168,9 +171,9 @@ class Backend {
     const std::string line = req.substr(0, req.find("\r\n"));
     const std::string body = fmt::format(
         "pool={} worker={}/worker-{} server={} request=\"{}\" host={} x-forwarded-for={} "
-        "x-forwarded-proto={}\n",
+        "x-forwarded-proto={} early-data={} x-client-verify={}\n",
         name_, name_, worker, server_, line, header_value(req, "Host"), header_value(req, "X-Forwarded-For"),
-        header_value(req, "X-Forwarded-Proto"));
+        header_value(req, "X-Forwarded-Proto"), header_value(req, "Early-Data"), header_value(req, "X-Client-Verify"));
     send_all(c, http_response(200, "OK", body));
     log_.line(
         fmt::format("http.handled pool={} worker={}/worker-{} server={} \"{}\"", name_, name_, worker, server_, line));
@@ -201,10 +204,14 @@ std::string forward(uint16_t port, const std::string& request) {
   return out;
 }
 
-// The request as the proxy forwards it: Connection: close, and X-Forwarded-For/Proto when the
+// The request as the proxy forwards it: Connection: close, X-Forwarded-For/Proto when the
 // scenario's proxy adds them (presets.cpp: Caddy and Traefik do by default; nginx and HAProxy
-// when configured).
-std::string rewrite_for_backend(const std::string& request, bool forwarded) {
+// when configured), and Early-Data: 1 when it goes out before the client's handshake completed
+// (RFC 8470 section 5.1: the app can answer 425 Too Early to what a replay must not repeat), and
+// X-Client-Verify when it asks for client certificates (nginx `$ssl_client_verify`; a client's
+// own X-Client-Verify is dropped, or it could claim anything).
+std::string rewrite_for_backend(const std::string& request, bool forwarded, bool early,
+                                const std::string& client_verify) {
   const size_t head_end = request.find("\r\n\r\n");
   std::string head = request.substr(0, head_end);
   std::string out;
@@ -212,11 +219,15 @@ std::string rewrite_for_backend(const std::string& request, bool forwarded) {
   while (pos <= head.size()) {
     const size_t next = head.find("\r\n", pos);
     const std::string line = head.substr(pos, next == std::string::npos ? std::string::npos : next - pos);
-    if (!starts_nocase(line, "connection:")) out += line + "\r\n";
+    const bool replaced = starts_nocase(line, "connection:") || (early && starts_nocase(line, "early-data:")) ||
+                          (!client_verify.empty() && starts_nocase(line, "x-client-verify:"));
+    if (!replaced) out += line + "\r\n";
     if (next == std::string::npos) break;
     pos = next + 2;
   }
   if (forwarded) out += "X-Forwarded-For: 127.0.0.1\r\nX-Forwarded-Proto: https\r\n";
+  if (early) out += "Early-Data: 1\r\n";
+  if (!client_verify.empty()) out += "X-Client-Verify: " + client_verify + "\r\n";
   out += "Connection: close\r\n\r\n";
   return out + request.substr(head_end + 4);
 }
@@ -224,6 +235,7 @@ std::string rewrite_for_backend(const std::string& request, bool forwarded) {
 struct Proxy {
   const Scenario& scenario;
   ServerContext& tls;
+  const live::TlsPolicy& policy;
   std::map<std::string, uint16_t> pool_ports;
   Log& log;
   FdRegistry& fds;
@@ -238,56 +250,95 @@ struct Proxy {
     sink.record_reads = true;
     ServerPick pick;
     SslPtr ssl = tls.new_ssl(&pick);
+    live::apply_per_connection(ssl.get(), policy);
     attach_capture(ssl.get(), &sink);
     SSL_set_fd(ssl.get(), fd);
-    ERR_clear_error();
-    const int rc = SSL_accept(ssl.get());
-    const TranscriptFacts facts = summarize(capture.messages);
+    SSL* s = ssl.get();
+
+    // The ClientHello, and with 0-RTT on, the early data up to a whole request.
+    live::EarlyRead early;
+    bool accepted = false;  // SSL_accept ran
+    if (policy.early_data) {
+      early = live::read_early_data(s, http_request_complete);
+    } else {
+      ERR_clear_error();
+      early.failed = SSL_accept(s) != 1;
+      accepted = true;
+    }
+    const TranscriptFacts hello = summarize(capture.messages);
     log.line(
-        fmt::format("conn={} tls.client_hello sni={} alpn={}", conn, facts.sni.empty() ? "(none)" : facts.sni,
-                    facts.alpn_offered.empty() ? "(none)" : fmt::format("{}", fmt::join(facts.alpn_offered, ","))));
-    if (rc != 1) {
+        fmt::format("conn={} tls.client_hello sni={} alpn={}", conn, hello.sni.empty() ? "(none)" : hello.sni,
+                    hello.alpn_offered.empty() ? "(none)" : fmt::format("{}", fmt::join(hello.alpn_offered, ","))));
+    std::string response;
+    const bool early_request = !early.failed && !early.finished && http_request_complete(early.data);
+    if (early_request) {
+      // Forwarded now, before the client's Finished: 0-RTT saves the round trip only this way.
+      response = route(early.data, conn, true, live::client_verify_value(s, policy));
+      early = live::read_early_data(s, nullptr);  // on to EndOfEarlyData
+    }
+    if (!early.failed && !accepted) {
+      ERR_clear_error();
+      early.failed = SSL_accept(s) != 1;
+    }
+    if (early.failed) {
       const std::string err = drain_openssl_errors();
-      log.line(fmt::format("conn={} tls.failed alert={} error=\"{}\"", conn,
-                           facts.alert >= 0 ? SSL_alert_desc_string_long(facts.alert) : "none", err));
+      const TranscriptFacts facts = summarize(capture.messages);
+      log.line(fmt::format("conn={} tls.failed alert={} reason=\"{}\" error=\"{}\"", conn,
+                           live::alert_text(facts.alert), live::failure_reason(s, err), err));
       return;
     }
+    const TranscriptFacts facts = summarize(capture.messages);
     std::vector<std::string> sequence;
     for (const auto& m : capture.messages)
       sequence.push_back(fmt::format("{} {}", direction_arrow(m.dir), message_name(m)));
-    log.line(fmt::format("conn={} tls.established version={} cipher={} certificate={} alpn={} messages=[{}]", conn,
-                         wire_version_name(facts.version), SSL_get_cipher_name(ssl.get()),
-                         pick.chosen >= 0 ? tls.config().names[static_cast<size_t>(pick.chosen)].name : "?",
-                         facts.alpn.empty() ? "(none)" : facts.alpn, fmt::join(sequence, ", ")));
-    SSL* s = ssl.get();
-    const std::string request =
-        read_http_request([s](char* b, size_t n) { return long(SSL_read(s, b, static_cast<int>(n))); });
-    if (request.empty()) return;
-    const std::string line = request.substr(0, request.find("\r\n"));
-    std::string host = header_value(request, "Host");
-    host = host.substr(0, host.find(':'));
-    log.line(fmt::format("conn={} http.request \"{}\" host={}", conn, line, host));
-    std::string response;
-    const RouteSpec* route = nullptr;
-    for (const auto& r : scenario.proxy->routes)
-      if (r.host == host) route = &r;
-    auto port = route ? pool_ports.find(route->pool) : pool_ports.end();
-    if (port == pool_ports.end()) {
-      response = http_response(404, "Not Found", fmt::format("no route for host {}\n", host));
-      log.line(fmt::format("conn={} proxy.no_route host={} status=404", conn, host));
-    } else {
-      log.line(fmt::format("conn={} proxy.forward pool={} to=127.0.0.1:{}", conn, route->pool, port->second));
-      response = forward(port->second, rewrite_for_backend(request, proxy_sets_forwarded_headers(*scenario.proxy)));
-      if (response.empty()) response = http_response(502, "Bad Gateway", "upstream did not answer\n");
+    const std::string client = live::client_subject(s);
+    log.line(fmt::format(
+        "conn={} tls.established version={} cipher={} resumed={} early_data={} certificate={} alpn={}{} messages=[{}]",
+        conn, wire_version_name(facts.version), SSL_get_cipher_name(s), SSL_session_reused(s) == 1 ? "yes" : "no",
+        live::early_data_status(s), pick.chosen >= 0 ? tls.config().names[static_cast<size_t>(pick.chosen)].name : "?",
+        facts.alpn.empty() ? "(none)" : facts.alpn, client.empty() ? "" : fmt::format(" client_cert=\"{}\"", client),
+        fmt::join(sequence, ", ")));
+    if (!early_request) {
+      // Early data that did not hold a whole request is its start; the rest follows the handshake.
+      const std::string request = read_http_request(
+          [s](char* b, size_t n) { return long(SSL_read(s, b, static_cast<int>(n))); }, std::move(early.data));
+      if (request.empty()) return;
+      response = route(request, conn, false, live::client_verify_value(s, policy));
     }
     log.line(fmt::format("conn={} http.response \"{}\"", conn, response.substr(0, response.find("\r\n"))));
     SSL_write(s, response.data(), static_cast<int>(response.size()));
     SSL_shutdown(s);
     ERR_clear_error();
   }
+
+  // Routes a request by Host to its pool and returns the answer (404 without a route, 502 when
+  // the pool does not answer).
+  std::string route(const std::string& request, int conn, bool early, const std::string& client_verify) {
+    const std::string line = request.substr(0, request.find("\r\n"));
+    std::string host = header_value(request, "Host");
+    host = host.substr(0, host.find(':'));
+    log.line(fmt::format("conn={} http.request \"{}\" host={}{}", conn, line, host, early ? " early_data=yes" : ""));
+    const RouteSpec* match = nullptr;
+    for (const auto& r : scenario.proxy->routes)
+      if (r.host == host) match = &r;
+    auto port = match ? pool_ports.find(match->pool) : pool_ports.end();
+    if (port == pool_ports.end()) {
+      log.line(fmt::format("conn={} proxy.no_route host={} status=404", conn, host));
+      return http_response(404, "Not Found", fmt::format("no route for host {}\n", host));
+    }
+    log.line(fmt::format("conn={} proxy.forward pool={} to=127.0.0.1:{}{}", conn, match->pool, port->second,
+                         early ? " early-data=1 handshake=incomplete" : ""));
+    std::string response =
+        forward(port->second,
+                rewrite_for_backend(request, proxy_sets_forwarded_headers(*scenario.proxy), early, client_verify));
+    if (response.empty()) response = http_response(502, "Bad Gateway", "upstream did not answer\n");
+    return response;
+  }
 };
 
-int64_t seconds(Time t) { return t.ns() / 1000000000; }
+const char* verify_name(VerifyClients v) {
+  return v == VerifyClients::require ? "require" : v == VerifyClients::optional ? "optional" : "off";
+}
 
 }  // namespace
 
@@ -316,21 +367,8 @@ int serve(const Scenario& scenario, const ServeOptions& options) {
   // real clients (curl, openssl s_client) verify against it.
   const int64_t now = static_cast<int64_t>(std::time(nullptr));
   CertStore certs;
-  ServerConfig server;
-  for (const auto& c : scenario.certificates) {
-    const int64_t not_before = now + seconds(c.issued);
-    const Credential& cred = certs.leaf(c.domain, not_before, not_before + seconds(c.lifetime), trust_of(c.issuer),
-                                        KeyType::ecdsa_p256, c.alt_names);
-    // This live proxy relays HTTP/1.1 only, so it offers http/1.1 in ALPN even where the
-    // scenario's proxy offers h2 (the start-up line says so).
-    server.names.push_back({c.domain, &cred, {"http/1.1"}, {}});
-    for (const auto& alt : c.alt_names) server.names.push_back({alt, &cred, {"http/1.1"}, {}});
-  }
-  server.default_name = scenario.proxy->default_certificate;
-  server.strict_sni = scenario.proxy->strict_sni;
-  server.reject_alert = proxy_preset(scenario.proxy->preset).reject_alert_code;
-  server.min_version = (scenario.proxy->tls_versions & tls12) ? TlsVersion::tls12 : TlsVersion::tls13;
-  server.max_version = (scenario.proxy->tls_versions & tls13) ? TlsVersion::tls13 : TlsVersion::tls12;
+  const live::TlsPolicy policy = live::tls_policy(scenario, options);
+  const ServerConfig server = live::server_config(scenario, certs, now, policy);
   ServerContext tls(server, CaptureMode::messages);
 
   if (!options.export_ca.empty()) {
@@ -340,6 +378,11 @@ int serve(const Scenario& scenario, const ServeOptions& options) {
       fmt::print(stderr, "deploysim serve: {}\n", w.format("serve.cannot_write", options.export_ca));
       return 1;
     }
+  }
+  if (!options.export_client_cert.empty() &&
+      !live::export_client_credential(certs.client(true), options.export_client_cert)) {
+    fmt::print(stderr, "deploysim serve: {}\n", w.format("serve.cannot_write", options.export_client_cert));
+    return 1;
   }
 
   std::string error;
@@ -373,17 +416,35 @@ int serve(const Scenario& scenario, const ServeOptions& options) {
   log.line(fmt::format("proxy listening on 127.0.0.1:{} certificates=[{}] default={} strict_sni={}{}", port,
                        fmt::join(names, ","), server.default_name, server.strict_sni,
                        options.export_ca.empty() ? "" : " ca=" + options.export_ca));
+  // OpenSSL's defaults (serve_tls.cpp): tickets on, keys drawn per process, single-use with 0-RTT.
+  log.line(fmt::format("tls.resumption tickets={} early_data={} verify_clients={}{}",
+                       policy.tickets ? "on ticket_key=per-process" : "off",
+                       policy.early_data
+                           ? fmt::format("on max_early_data={} anti_replay=single-use-tickets", server.max_early_data)
+                           : "off",
+                       verify_name(policy.verify_clients),
+                       options.export_client_cert.empty() ? "" : " client_cert=" + options.export_client_cert));
   log.line(fmt::format("alpn=http/1.1 ({}) x-forwarded-headers={}",
                        w.format("serve.alpn_note", preset_name(scenario.proxy->preset),
                                 proxy_offers_h2(*scenario.proxy) ? "h2,http/1.1" : "http/1.1"),
                        proxy_sets_forwarded_headers(*scenario.proxy) ? "on" : "off"));
-  if (!names.empty())
-    log.line(w.format("serve.try",
-                      fmt::format("curl --resolve {0}:{1}:127.0.0.1 --cacert {2} https://{0}:{1}/", names.front(), port,
-                                  options.export_ca.empty() ? w("serve.ca_placeholder") : options.export_ca)));
+  if (!names.empty()) {
+    const std::string ca = options.export_ca.empty() ? w("serve.ca_placeholder") : options.export_ca;
+    const std::string cert =
+        options.export_client_cert.empty() ? w("serve.client_cert_placeholder") : options.export_client_cert;
+    const std::string client =
+        policy.verify_clients == VerifyClients::off ? "" : fmt::format(" --cert {0} --key {0}", cert);
+    log.line(w.format("serve.try", fmt::format("curl --resolve {0}:{1}:127.0.0.1 --cacert {2}{3} https://{0}:{1}/",
+                                               names.front(), port, ca, client)));
+    const std::string s_client =
+        fmt::format("openssl s_client -connect 127.0.0.1:{} -servername {} -CAfile {}{}", port, names.front(), ca,
+                    policy.verify_clients == VerifyClients::off ? "" : fmt::format(" -cert {0} -key {0}", cert));
+    log.line(w.format("serve.try_resume", s_client + " -sess_out s.pem",
+                      s_client + " -sess_in s.pem" + (policy.early_data ? " -early_data req.txt" : "")));
+  }
 
   FdRegistry fds;
-  Proxy proxy{scenario, tls, pool_ports, log, fds};
+  Proxy proxy{scenario, tls, policy, pool_ports, log, fds};
   struct Worker {
     std::thread thread;
     std::shared_ptr<std::atomic<bool>> done;

@@ -18,12 +18,25 @@ std::string http_body(const std::string& host, const std::string& path) {
   return fmt::format("hello from the loopback proxy: https://{}{}\n", host, path);
 }
 
-std::string http_response(const std::string& host, const std::string& path) {
-  const std::string body = http_body(host, path);
+std::string http_response(const std::string& host, const std::string& path, int status = 200,
+                          const std::string& reason = "OK", const std::string& text = "") {
+  const std::string body = text.empty() ? http_body(host, path) : text + "\n";
   return fmt::format(
-      "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: {}\r\n"
+      "HTTP/1.1 {} {}\r\nContent-Type: text/plain\r\nContent-Length: {}\r\n"
       "TlsConnection: close\r\n\r\n{}",
-      body.size(), body);
+      status, reason, body.size(), body);
+}
+
+// nginx's refusals of a client certificate (ngx_http_special_response.c: 496 and 495, sent as 400).
+void add_refusals(const LoopbackConfig& config, Exchange& exchange) {
+  if (config.client_cert != ClientCertMode::missing_http && config.client_cert != ClientCertMode::untrusted_http)
+    return;
+  const std::string missing = "No required SSL certificate was sent", failed = "The SSL certificate error";
+  exchange.refuse_missing = config.client_cert == ClientCertMode::missing_http;
+  exchange.refused_missing = http_response(config.host, config.path, 400, "Bad Request", missing);
+  exchange.refused_missing_h2 = h2_response(missing + "\n", 400);
+  exchange.refused_failed = http_response(config.host, config.path, 400, "Bad Request", failed);
+  exchange.refused_failed_h2 = h2_response(failed + "\n", 400);
 }
 
 TlsConnection decoded_connection(HandshakeOutcome outcome, Capture capture) {
@@ -43,15 +56,20 @@ Transcript run_loopback(const LoopbackConfig& config, CertStore& certs, TcpLink*
     const Credential* cred = &certs.leaf(n.name, n.not_before, n.not_after, n.trust, n.key, n.alt_names);
     std::vector<uint8_t> staple;
     if (config.staple != StapleMode::off)  // this_update: a day before the client's clock
-      staple = certs.ocsp(*cred, config.staple == StapleMode::revoked, config.verify_time - 86400);
+      staple = certs.ocsp(*cred, config.staple != StapleMode::good, config.verify_time - 86400);
     server.names.push_back({n.name, cred, n.alpn, staple});
     for (const auto& alt : n.alt_names)
       server.names.push_back({alt, cred, n.alpn, staple});  // SNI selects it by any name
   }
   if (config.hello_retry) server.groups = "X25519";
+  if (!config.server_groups.empty()) server.groups = config.server_groups;
   if (config.client_cert != ClientCertMode::off) {
     server.client_cas = {certs.trusted_ca().certificate()};
     server.verify_time = config.verify_time;
+    server.client_cert_optional = config.client_cert == ClientCertMode::missing_allowed ||
+                                  config.client_cert == ClientCertMode::missing_http ||
+                                  config.client_cert == ClientCertMode::untrusted_http;
+    server.accept_any_client_cert = config.client_cert == ClientCertMode::untrusted_http;
   }
   if (config.early_data) {
     server.max_early_data = 16384;  // one maximum-size record, nginx's and OpenSSL's s_server default
@@ -73,9 +91,12 @@ Transcript run_loopback(const LoopbackConfig& config, CertStore& certs, TcpLink*
   client.trusted = {certs.trusted_ca().certificate()};
   client.verify_time = config.verify_time;
   if (config.hello_retry) client.groups = "P-256:X25519";  // key share for P-256 only: the first group
-  if (config.client_cert == ClientCertMode::trusted || config.client_cert == ClientCertMode::untrusted)
+  if (!config.client_groups.empty()) client.groups = config.client_groups;
+  if (config.client_cert == ClientCertMode::trusted || config.client_cert == ClientCertMode::untrusted ||
+      config.client_cert == ClientCertMode::untrusted_http)
     client.credential = &certs.client(config.client_cert == ClientCertMode::trusted);
   client.request_ocsp = config.staple != StapleMode::off;
+  client.refuse_revoked = config.staple == StapleMode::revoked_refused;
 
   const ServerContext sctx(server, CaptureMode::messages);
   const ClientContext cctx(client, CaptureMode::messages_and_keys);
@@ -90,6 +111,7 @@ Transcript run_loopback(const LoopbackConfig& config, CertStore& certs, TcpLink*
     exchange.response = http_response(config.host, config.path);
     exchange.request_h2 = h2_request(config.host, config.path);
     exchange.response_h2 = h2_response(http_body(config.host, config.path));
+    add_refusals(config, exchange);
   }
   if (config.resume == ResumeMode::off && !config.early_data) {
     t.outcome = run_handshake(cctx, sctx, exchange, &t.capture, link);

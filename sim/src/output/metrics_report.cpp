@@ -60,6 +60,15 @@ std::string metrics_to_json(const Metrics& m, const std::string& scenario, uint6
   j["dns_cache_misses"] = m.dns_cache_misses;
   j["tls_handshakes"] = m.tls_handshakes;
   j["connections_reused"] = m.connections_reused;
+  j["tls_full_handshakes"] = m.tls_full_handshakes;
+  j["tls_resumed"] = m.tls_resumed;
+  j["tls_tickets_rejected"] = m.tls_tickets_rejected;
+  j["tls_hello_retries"] = m.tls_hello_retries;
+  j["early_data_accepted"] = m.early_data_accepted;
+  j["early_data_refused"] = m.early_data_refused;
+  j["too_early_answers"] = m.too_early_answers;
+  j["tls_round_trips_saved"] = m.tls_round_trips_saved;
+  j["tls_bytes_saved"] = m.tls_bytes_saved;
   j["events"] = m.events;
   return j.dump(indent) + "\n";
 }
@@ -112,6 +121,16 @@ std::string format_summary(const Metrics& m, const Messages& w, const NarrationS
   line(w("summary.dns_cache"), fmt::format("{} / {}", m.dns_cache_hits, m.dns_cache_misses));
   line(w("summary.tls_handshakes"), std::to_string(m.tls_handshakes));
   line(w("summary.connections_reused"), std::to_string(m.connections_reused));
+  // Only runs that resume, retry or send early data: other summaries stay as they were.
+  if (m.tls_resumed + m.tls_tickets_rejected + m.tls_hello_retries + m.early_data_accepted + m.early_data_refused > 0) {
+    head("summary.sessions_head");
+    line(w("summary.full_resumed"), fmt::format("{} / {}", m.tls_full_handshakes, m.tls_resumed));
+    line(w("summary.tickets_rejected"), std::to_string(m.tls_tickets_rejected));
+    line(w("summary.hello_retries"), std::to_string(m.tls_hello_retries));
+    line(w("summary.early_data"), fmt::format("{} / {}", m.early_data_accepted, m.early_data_refused));
+    line(w("summary.too_early"), std::to_string(m.too_early_answers));
+    line(w("summary.saved"), w.format("summary.saved_value", m.tls_round_trips_saved, m.tls_bytes_saved));
+  }
   if (!m.worker_utilisation.empty()) {
     head("summary.workers_head");
     for (const auto& [name, u] : m.worker_utilisation) line(name, fmt::format("{:.1f} %", 100.0 * u));

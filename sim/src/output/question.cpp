@@ -112,6 +112,15 @@ AnswerRead read_metric(const Metrics& m, std::string_view name) {
   if (name == "time_in_backoff") return {number(static_cast<double>(m.time_in_backoff.ns()) / 1e9), {}};
   if (name == "tls_handshakes") return {number(static_cast<double>(m.tls_handshakes)), {}};
   if (name == "connections_reused") return {number(static_cast<double>(m.connections_reused)), {}};
+  if (name == "tls_full_handshakes") return {number(static_cast<double>(m.tls_full_handshakes)), {}};
+  if (name == "tls_resumed") return {number(static_cast<double>(m.tls_resumed)), {}};
+  if (name == "tls_tickets_rejected") return {number(static_cast<double>(m.tls_tickets_rejected)), {}};
+  if (name == "tls_hello_retries") return {number(static_cast<double>(m.tls_hello_retries)), {}};
+  if (name == "early_data_accepted") return {number(static_cast<double>(m.early_data_accepted)), {}};
+  if (name == "early_data_refused") return {number(static_cast<double>(m.early_data_refused)), {}};
+  if (name == "too_early_answers") return {number(static_cast<double>(m.too_early_answers)), {}};
+  if (name == "tls_round_trips_saved") return {number(static_cast<double>(m.tls_round_trips_saved)), {}};
+  if (name == "tls_bytes_saved") return {number(static_cast<double>(m.tls_bytes_saved)), {}};
   if (name == "dns_cache_hits") return {number(static_cast<double>(m.dns_cache_hits)), {}};
   if (name == "dns_cache_misses") return {number(static_cast<double>(m.dns_cache_misses)), {}};
   if (name == "bytes_sent") return {number(static_cast<double>(m.bytes_sent)), {}};

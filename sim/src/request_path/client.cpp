@@ -65,7 +65,7 @@ void PathModel::begin_request(uint32_t ci) {
   const uint32_t r = new_request(ci);
   const Time now = w.engine.now();
   emit(r, {.t = now, .kind = kinds::client_request, .stage = Stage::client, .actor = c.node},
-       {{"url", c.spec->url}, {"method", "GET"}});
+       {{"url", c.spec->url}, {"method", c.spec->method}});
   if (!c.url) {
     fail(r, FailureCause::bad_url);
     return;
@@ -116,8 +116,9 @@ void PathModel::send_request(uint32_t r) {
         .from = c.node,
         .to = w.proxy_node,
         .dur = d,
-        .conn = k.id},
-       {{"method", "GET"},
+        .conn = k.id,
+        .narration = q.resend},
+       {{"method", c.spec->method},
         {"path", c.url->path},
         {"host", c.url->host},
         {"protocol", k.h2 ? "HTTP/2" : "HTTP/1.1"},
@@ -126,6 +127,7 @@ void PathModel::send_request(uint32_t r) {
 }
 
 void PathModel::receive_response(uint32_t r, int status) {
+  if (retry_too_early(r, status)) return;  // 425 to a 0-RTT request: again, after the handshake
   Request& q = reqs[r];
   ClientState& c = clients[q.client];
   Connection& k = conns[q.conn];

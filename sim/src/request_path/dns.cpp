@@ -235,6 +235,14 @@ void PathModel::dns_stub_send(uint32_t r) {
   ++q.dns_attempt;
   q.dns_sent = w.engine.now();
   const Time d = hop(c.node, w.resolver_node);
+  // An ECH client asks for the HTTPS record too (RFC 9460: it carries the ECH config); a DoH
+  // client sends the query inside HTTPS to the resolver (RFC 8484). Latency is modelled the same.
+  std::vector<FieldArg> fields = {
+      {"name", c.url->host}, {"type", c.spec->ech ? "A, HTTPS" : "A"}, {"attempt", q.dns_attempt}};
+  if (c.spec->dns_over_https) {
+    fields.push_back({"encrypted", true});
+    fields.push_back({"transport", "https"});
+  }
   emit(r,
        {.t = q.dns_sent,
         .kind = kinds::dns_query,
@@ -243,8 +251,10 @@ void PathModel::dns_stub_send(uint32_t r) {
         .from = c.node,
         .to = w.resolver_node,
         .dur = d,
-        .narration = q.dns_attempt > 1 ? kinds::dns_query_retry : kinds::dns_query_stub},
-       {{"name", c.url->host}, {"type", "A"}, {"attempt", q.dns_attempt}});
+        .narration = q.dns_attempt > 1        ? kinds::dns_query_retry
+                     : c.spec->dns_over_https ? kinds::dns_query_stub_doh
+                                              : kinds::dns_query_stub},
+       std::span<const FieldArg>(fields));
   w.engine.schedule(d, [m = this, r] { m->dns_at_resolver(r); });
 }
 
@@ -319,6 +329,18 @@ void PathModel::dns_reply(uint32_t r, bool nxdomain, bool servfail) {
   const ClientState& c = clients[q.client];
   const Time d = hop(c.node, w.resolver_node);
   const char* rcode = servfail ? "SERVFAIL" : nxdomain ? "NXDOMAIN" : "NOERROR";
+  std::vector<FieldArg> fields = {{"name", c.url->host},
+                                  {"rcode", rcode},
+                                  {"value", nxdomain || servfail ? "" : q.answer},
+                                  {"ttl", q.dns_min_ttl == Time::max() ? Time{} : q.dns_min_ttl}};
+  // The proxy's HTTPS record (RFC 9460) comes with the name's address and carries its ECH config.
+  const bool ech_config =
+      c.spec->ech && !nxdomain && !servfail && sc.proxy && !sc.proxy->ech_public_name.empty() && q.answer == proxy_ip;
+  if (ech_config) fields.push_back({"ech_config", sc.proxy->ech_public_name});
+  if (c.spec->dns_over_https) {
+    fields.push_back({"encrypted", true});
+    fields.push_back({"transport", "https"});
+  }
   emit(r,
        {.t = w.engine.now(),
         .kind = kinds::dns_response,
@@ -327,13 +349,11 @@ void PathModel::dns_reply(uint32_t r, bool nxdomain, bool servfail) {
         .from = w.resolver_node,
         .to = c.node,
         .dur = d,
-        .narration = servfail   ? kinds::dns_response_servfail
-                     : nxdomain ? kinds::dns_response_nxdomain
-                                : kinds::dns_response},
-       {{"name", c.url->host},
-        {"rcode", rcode},
-        {"value", nxdomain || servfail ? "" : q.answer},
-        {"ttl", q.dns_min_ttl == Time::max() ? Time{} : q.dns_min_ttl}});
+        .narration = servfail     ? kinds::dns_response_servfail
+                     : nxdomain   ? kinds::dns_response_nxdomain
+                     : ech_config ? kinds::dns_response_ech
+                                  : kinds::dns_response},
+       std::span<const FieldArg>(fields));
   w.engine.schedule(d, [m = this, r, nxdomain, servfail] {
     Request& rq = m->reqs[r];
     ClientState& cl = m->clients[rq.client];

@@ -2,6 +2,7 @@
 // Internal state of the request-path models. One PathModel per run; its member functions are
 // split by concept: client.cpp, dns.cpp, tcp.cpp, tls_model.cpp (decide_tls) + tls_flow.cpp,
 // proxy.cpp, server.cpp; request_path.cpp wires them into the World and computes the metrics.
+#include <array>
 #include <cstdint>
 #include <deque>
 #include <initializer_list>
@@ -29,6 +30,10 @@ struct Url {
 /// Parses "https://host[:port]/path"; nullopt when malformed.
 std::optional<Url> parse_url(std::string_view text);
 
+/// Adds the mutual TLS and stapling settings of `cfg` to a tls.client_hello's details, only those
+/// set (tls_client_auth.cpp).
+void client_auth_hello_fields(const TlsConfig& cfg, std::string& text, std::vector<FieldArg>& fields);
+
 /// Per-request progress, reused through a free list once a request is finished.
 struct Request {
   uint32_t client = 0;
@@ -44,11 +49,16 @@ struct Request {
   int dns_attempt = 0;
   int cname_depth = 0;
   Time dns_min_ttl = Time::max();
-  Time dns_sent;         ///< When the stub's current query left.
-  std::string qname;     ///< Name the resolver is working on.
-  std::string answer;    ///< Resolved IP.
-  TlsVerdict tls;        ///< The handshake's decided course.
-  bool relayed = false;  ///< The proxy already answered the client.
+  Time dns_sent;                          ///< When the stub's current query left.
+  std::string qname;                      ///< Name the resolver is working on.
+  std::string answer;                     ///< Resolved IP.
+  TlsVerdict tls;                         ///< The handshake's decided course.
+  bool relayed = false;                   ///< The proxy already answered the client.
+  TicketOffer offer = TicketOffer::none;  ///< The session ticket its new connection offers.
+  std::string_view offer_why;             ///< Why an offered ticket is unknown ("proxy_restarted", ...).
+  bool offer_early = false;               ///< That ticket lets the client send 0-RTT data.
+  bool early = false;                     ///< Sent as 0-RTT data and read so (Early-Data: 1 upstream).
+  std::string_view resend;                ///< Sent again after the handshake: the http.request narration key.
 };
 
 /// A client connection to some IP:port (TCP, then TLS).
@@ -61,7 +71,10 @@ struct Connection {
   bool h2 = false;      ///< ALPN negotiated h2: requests are multiplexed.
   std::string alpn;     ///< Negotiated protocol ("" = HTTP/1.1 by default).
   uint8_t version = 0;  ///< TLS version.
+  /// Mutual TLS result for X-Client-Verify ("" when not asked; tls_client_auth.cpp).
+  std::string client_verify;
   uint32_t inflight = 0;
+  uint32_t instance = 0;  ///< The proxy instance it landed on (several behind one address).
   Time idle_since;
 };
 
@@ -72,6 +85,29 @@ struct DnsEntry {
   DnsType type = DnsType::A;
   std::string value;  ///< IP or CNAME target.
   Time ttl;
+};
+
+/// Wire bytes of one handshake message of `verdict` (approximate, for the byte counters).
+uint64_t tls_message_bytes(const TlsVerdict& verdict, const TlsMessage& message);
+
+/// A session ticket a client keeps: who issued it and what it allows.
+struct SessionTicket {
+  uint8_t version = 0;      ///< TLS version of its session.
+  uint32_t instance = 0;    ///< Proxy instance that issued it.
+  uint32_t key_epoch = 0;   ///< World::proxy_restarts when issued (a restart makes new keys).
+  bool early_data = false;  ///< It allows 0-RTT data (max_early_data_size > 0).
+};
+
+/// TLS 1.3 NewSessionTickets on their way to a client (they outlive the request that caused them).
+struct TicketDelivery {
+  uint32_t client = 0;
+  std::string host;  ///< The URL host they are kept under.
+  SessionTicket ticket;
+  int count = 0;
+  uint64_t bytes = 0;  ///< Wire bytes of each.
+  uint32_t instances = 1;
+  ConnId conn = ConnId::none;
+  RecordId cause = RecordId::none;
 };
 
 /// One client: its spec, node, URL, random stream, connections and OS DNS cache.
@@ -85,6 +121,7 @@ struct ClientState {
   Time stop;
   std::vector<uint32_t> conns;
   std::unordered_map<std::string, DnsEntry> stub_cache;
+  std::unordered_map<std::string, std::vector<SessionTicket>> tickets;  ///< Kept per host (resume = true).
 };
 
 /// One worker process as the server model sees it.
@@ -143,6 +180,33 @@ class PathModel {
   void tls_handshake(uint32_t req);
   void tls_flight(uint32_t req, int flight);
   TlsConfig tls_config(uint32_t req, uint32_t* cert) const;
+
+  // resumption.cpp
+  void pick_ticket(uint32_t req);
+  /// Adds the ClientHello details of groups, tickets and 0-RTT that differ from the defaults;
+  /// `keep` holds the texts they point into.
+  void resumption_fields(uint32_t req, const TlsConfig& cfg, std::vector<FieldArg>& fields,
+                         std::array<std::string, 2>& keep) const;
+  std::string_view hello_narration(uint32_t req, std::string_view fallback) const;
+  void send_early_data(uint32_t req);
+  /// Appends the record of a HelloRetryRequest, a second ClientHello, EndOfEarlyData, a TLS 1.2
+  /// NewSessionTicket, or a message a ticket changes; nullopt for any other message.
+  std::optional<RecordId> resumption_record(uint32_t req, const TlsMessage& msg, RecordSpec spec);
+  void after_handshake(uint32_t req);
+  void keep_ticket(uint32_t req);
+  bool answer_too_early(uint32_t req);
+  bool retry_too_early(uint32_t req, int status);
+  void send_tickets(uint32_t delivery);
+  void receive_tickets(uint32_t delivery);
+  Rng instance_rng{0, 0};                  ///< Which proxy instance a new connection lands on.
+  std::vector<TicketDelivery> deliveries;  ///< Tickets in flight (a free list keeps the slots).
+  std::vector<uint32_t> free_deliveries;
+
+  // tls_client_auth.cpp
+  void client_auth_config(uint32_t req, uint32_t cert, TlsConfig& cfg) const;
+  std::optional<RecordId> client_auth_record(uint32_t req, const TlsMessage& msg, const RecordSpec& spec,
+                                             bool encrypted);
+  void client_cert_refused(uint32_t req);
 
   // proxy.cpp
   void proxy_receive(uint32_t req);

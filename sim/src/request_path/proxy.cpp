@@ -27,6 +27,8 @@ void PathModel::proxy_receive(uint32_t r) {
     w.engine.schedule(d, [m = this, r] { m->fail(r, FailureCause::connection_reset); });
     return;
   }
+  // nginx checks the client certificate per request, before any location (tls_client_auth.cpp).
+  if (!q.tls.http_refusal.empty()) return client_cert_refused(r);
   const RouteSpec* route = nullptr;
   for (const auto& rt : sc.proxy->routes)
     if (rt.host == c.url->host) route = &rt;
@@ -83,20 +85,26 @@ void PathModel::proxy_forward(uint32_t r, uint32_t ri, ProcId worker) {
                                                             : kinds::proxy_forward_plain;
   const NodeId to = worker != ProcId::none ? p.node : rs.manager;
   // The forwarded headers sit between the upstream and the protocol, where they always did.
-  std::array<FieldArg, 8> fields{{{"method", "GET"},
-                                  {"path", c.url->path},
-                                  {"host", c.url->host},
-                                  {"upstream", upstream},
-                                  {"x_forwarded_for", c.ip},
-                                  {"x_forwarded_proto", "https"},
-                                  {"protocol", h2c ? "h2c" : "HTTP/1.1"},
-                                  {"encrypted", false}}};
-  size_t n = fields.size();
+  std::array<FieldArg, 10> fields{{{"method", c.spec->method},
+                                   {"path", c.url->path},
+                                   {"host", c.url->host},
+                                   {"upstream", upstream},
+                                   {"x_forwarded_for", c.ip},
+                                   {"x_forwarded_proto", "https"},
+                                   {"protocol", h2c ? "h2c" : "HTTP/1.1"},
+                                   {"encrypted", false},
+                                   {"x_client_verify", ""},  // slots for the optional details below
+                                   {"early_data", ""}}};
+  size_t n = fields.size() - 2;
   if (!fwd) {
     fields[4] = fields[6];
     fields[5] = fields[7];
     n = 6;
   }
+  // Mutual TLS: the proxy is configured to pass its verification result on (docs/tls.md).
+  if (!conns[q.conn].client_verify.empty()) fields[n++] = {"x_client_verify", conns[q.conn].client_verify};
+  // RFC 8470 5.1: a request that came as 0-RTT data goes on with Early-Data: 1.
+  if (q.early) fields[n++] = {"early_data", "1"};
   emit(r,
        {.t = now,
         .kind = kinds::proxy_forward,
@@ -106,7 +114,7 @@ void PathModel::proxy_forward(uint32_t r, uint32_t ri, ProcId worker) {
         .to = to,
         .dur = d,
         .proc = worker,
-        .narration = narration},
+        .narration = q.early && worker != ProcId::none ? kinds::proxy_forward_early_data : narration},
        std::span<const FieldArg>(fields.data(), n));
   if (const auto limit = proxy_upstream_timeout(px))
     q.timeout = w.engine.schedule(*limit, [m = this, r] { m->proxy_timeout(r); });

@@ -52,6 +52,7 @@ Time availability_window(Time duration) {
 }  // namespace
 
 PathModel::PathModel(World& world) : w(world), sc(world.scenario), full(world.level == TraceLevel::full) {
+  instance_rng = w.rng("proxy.instances");
   if (sc.proxy) {
     idle_timeout = proxy_preset(sc.proxy->preset).idle_timeout;  // presets.cpp
     for (uint32_t i = 0; i < sc.hosts.size(); ++i)

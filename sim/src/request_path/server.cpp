@@ -158,6 +158,7 @@ void PathModel::worker_receive(uint32_t r) {
     if (!q.relayed) return proxy_upstream_failed(r, "connection refused");
     return release(r);
   }
+  if (answer_too_early(r)) return;  // resumption.cpp
   const ServiceSpec& svc = sc.services[p.service];
   const size_t load = ws.queue.size() + (ws.current != UINT32_MAX ? 1 : 0);
   if (svc.concurrency_limit > 0 && load >= static_cast<size_t>(svc.concurrency_limit)) {

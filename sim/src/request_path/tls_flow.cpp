@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "deploysim/observer.hpp"
 #include "deploysim/presets.hpp"
 #include "request_path/path.hpp"
 
@@ -21,8 +22,28 @@ uint64_t wire_bytes(std::string_view kind) {
   if (kind == kinds::tls_server_key_exchange) return 300;
   if (kind == kinds::tls_server_hello) return 90;
   if (kind == kinds::tls_client_key_exchange) return 70;
+  // Measured in docs/tls.md ("What resumption saves"): a HelloRetryRequest adds 92 bytes; an
+  // EndOfEarlyData record is 26 (5 header + 4 message + 1 type + 16 tag); the 0-RTT request is
+  // the request itself.
+  if (kind == kinds::tls_hello_retry_request) return 92;
+  if (kind == kinds::tls_end_of_early_data) return 26;
+  if (kind == kinds::tls_early_data) return 450;
   return 40;
 }
+
+}  // namespace
+
+uint64_t tls_message_bytes(const TlsVerdict& v, const TlsMessage& m) {
+  // docs/tls.md: a ClientHello that offers a ticket grows by the ticket and, in TLS 1.3, the PSK
+  // binder (+287 bytes measured in 1.3, +241 in 1.2 where no ClientKeyExchange follows); a
+  // stateless TLS 1.3 NewSessionTicket record is about 296 bytes, a stateful single-use one (0-RTT
+  // enabled, OpenSSL's anti-replay) 112.
+  if (m.kind == kinds::tls_client_hello && v.offered_ticket) return 517 + (v.version == tls12 ? 241 : 287);
+  if (m.kind == kinds::tls_new_session_ticket) return v.version == tls12 ? 200 : v.early_data_tickets ? 112 : 296;
+  return wire_bytes(m.kind);
+}
+
+namespace {
 
 std::string join(const std::vector<std::string>& v) {
   std::string out;
@@ -51,6 +72,13 @@ TlsConfig PathModel::tls_config(uint32_t r, uint32_t* cert) const {
   cfg.alpn_offered = c.spec->alpn;
   cfg.strict_sni = p.strict_sni;
   cfg.preset = p.preset;
+  cfg.client_groups = c.spec->groups;
+  cfg.server_groups = p.groups;
+  cfg.ticket = q.offer;  // pick_ticket() chose it (resumption.cpp)
+  cfg.early_data = q.offer_early;
+  cfg.server_early_data = p.early_data;
+  // Only a client that keeps tickets sees them (TLS 1.2: it asks with an empty session_ticket).
+  cfg.tickets = c.spec->resume && p.session_tickets ? preset_tickets_per_handshake(p.preset) : 0;
   *cert = UINT32_MAX;
   auto usable = [&](uint32_t i) { return i < w.serving_certs.size() && w.serving_certs[i].present; };
   // An exact name (the subject or a subjectAltName entry) wins over a wildcard.
@@ -92,10 +120,12 @@ TlsConfig PathModel::tls_config(uint32_t r, uint32_t* cert) const {
   // whatever the app behind it speaks (domain-facts.md "App servers"; presets.cpp).
   cfg.alpn_supported =
       proxy_offers_h2(p) ? std::vector<std::string>{"h2", "http/1.1"} : std::vector<std::string>{"http/1.1"};
+  client_auth_config(r, *cert, cfg);  // tls_client_auth.cpp
   return cfg;
 }
 
 void PathModel::tls_handshake(uint32_t r) {
+  pick_ticket(r);
   uint32_t cert = UINT32_MAX;
   const TlsConfig cfg = tls_config(r, &cert);
   Request& q = reqs[r];
@@ -123,6 +153,26 @@ void PathModel::tls_handshake(uint32_t r) {
                                     {"check_time_unix", static_cast<long long>(cfg.check_time_unix)}};
     // Only a certificate with several names carries the list (the loopback replay needs it).
     if (!alt_names.empty()) fields.push_back({"cert_alt_names", alt_names});
+    std::array<std::string, 2> keep;
+    resumption_fields(r, cfg, fields, keep);
+    std::string client_auth;
+    client_auth_hello_fields(cfg, client_auth, fields);  // mutual TLS and stapling, when set
+    // ECH is modelled (OpenSSL 3.0 has none): the decision and the outer SNI are details, while
+    // the handshake and its real bytes stay those of a ClientHello without ECH.
+    const std::string& public_name = sc.proxy->ech_public_name;
+    const EchStatus ech =
+        ech_status(c.spec->ech, !public_name.empty(), !is_ip_literal(c.url->host) && conns[q.conn].ip == proxy_ip,
+                   !cfg.sni.empty(), q.tls.version == tls13);
+    if (ech == EchStatus::on)
+      fields.push_back({"ech_outer_sni", public_name});
+    else if (c.spec->ech)
+      fields.push_back({"ech_off", ech_status_name(ech)});
+    const std::string_view narration = cfg.sni.empty()                ? kinds::tls_client_hello_no_sni
+                                       : ech == EchStatus::on         ? kinds::tls_client_hello_ech
+                                       : ech == EchStatus::no_config  ? kinds::tls_client_hello_ech_no_config
+                                       : ech == EchStatus::not_in_dns ? kinds::tls_client_hello_ech_not_in_dns
+                                       : ech == EchStatus::no_tls13   ? kinds::tls_client_hello_ech_no_tls13
+                                                                      : kinds::tls_client_hello;
     q.last = w.trace.append({.t = w.engine.now(),
                              .kind = kinds::tls_client_hello,
                              .stage = Stage::tls,
@@ -132,13 +182,15 @@ void PathModel::tls_handshake(uint32_t r) {
                              .dur = d,
                              .conn = conns[q.conn].id,
                              .cause = q.last,
-                             .narration = !cfg.sni.empty()                 ? kinds::tls_client_hello
+                             .narration = !cfg.sni.empty()                 ? hello_narration(r, narration)
                                           : is_ip_literal(cfg.verify_host) ? kinds::tls_client_hello_by_ip
                                                                            : kinds::tls_client_hello_no_sni},
                             std::span<const FieldArg>(fields));
   }
-  w.metrics.bytes_sent += wire_bytes(kinds::tls_client_hello);
+  w.metrics.bytes_sent += tls_message_bytes(q.tls, q.tls.messages.front());
+  if (q.tls.hello_retry) ++w.metrics.tls_hello_retries;
   tls_flight(r, 1);
+  send_early_data(r);  // after the flight is scheduled: the proxy reads the ClientHello first
 }
 
 void PathModel::tls_flight(uint32_t r, int flight) {
@@ -157,7 +209,7 @@ void PathModel::tls_flight(uint32_t r, int flight) {
         if (msg.flight != flight) continue;
         const NodeId from = msg.from_client ? cl.node : m->w.proxy_node;
         const NodeId to = msg.from_client ? m->w.proxy_node : cl.node;
-        (msg.from_client ? m->w.metrics.bytes_sent : m->w.metrics.bytes_received) += wire_bytes(msg.kind);
+        (msg.from_client ? m->w.metrics.bytes_sent : m->w.metrics.bytes_received) += tls_message_bytes(tv, msg);
         if (!m->full) continue;
         const std::string side = msg.from_client ? ".client" : ".server";
         std::string narration =
@@ -186,7 +238,11 @@ void PathModel::tls_flight(uint32_t r, int flight) {
                               .cause = rq.last,
                               .narration = narration,
                               .reports_failure = msg.kind == kinds::tls_alert};
-        if (msg.kind == kinds::tls_alert)
+        if (const auto rec = m->client_auth_record(r, msg, spec, encrypted))  // tls_client_auth.cpp
+          rq.last = *rec;
+        else if (const auto res = m->resumption_record(r, msg, spec))  // resumption.cpp
+          rq.last = *res;
+        else if (msg.kind == kinds::tls_alert)
           rq.last = m->w.trace.append(spec, {{"alert", tv.alert},
                                              {"code", tv.alert_code},
                                              {"verify_result", tv.verify_result},
@@ -228,6 +284,7 @@ void PathModel::tls_flight(uint32_t r, int flight) {
     k.open = true;
     k.version = rq.tls.version;
     k.alpn = rq.tls.alpn;
+    k.client_verify = rq.tls.client_verify;
     k.h2 = rq.tls.alpn == "h2";
     k.inflight = 1;
     cl.conns.push_back(rq.conn);
@@ -236,7 +293,7 @@ void PathModel::tls_flight(uint32_t r, int flight) {
             {{"version", tls_version_name(k.version)},
              {"alpn", k.alpn.empty() ? "http/1.1" : k.alpn},
              {"handshake", now - rq.tcp_done}});
-    m->send_request(r);
+    m->after_handshake(r);
   });
 }
 

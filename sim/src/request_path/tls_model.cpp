@@ -5,6 +5,7 @@
 
 #include "deploysim/presets.hpp"
 #include "deploysim/kinds.hpp"
+#include "request_path/tls_client_auth.hpp"
 #include "request_path/tls_codes.hpp"
 
 namespace deploysim {
@@ -26,17 +27,61 @@ std::string negotiate_alpn(const std::vector<std::string>& offered, const std::v
   return {};
 }
 
-void server_flight(TlsVerdict& v) {
+void server_flight(TlsVerdict& v, int f) {
   if (v.version == tls13) {
     for (const std::string_view k : {kinds::tls_server_hello, kinds::tls_encrypted_extensions, kinds::tls_certificate,
                                      kinds::tls_certificate_verify, kinds::tls_finished})
-      v.messages.push_back({k, false, 1});
+      v.messages.push_back({k, false, f});
   } else {
     // TLS 1.2 (RFC 5246 7.3): the certificate travels in clear, before any key is agreed.
     for (const std::string_view k : {kinds::tls_server_hello, kinds::tls_certificate, kinds::tls_server_key_exchange,
                                      kinds::tls_server_hello_done})
-      v.messages.push_back({k, false, 1});
+      v.messages.push_back({k, false, f});
   }
+}
+
+bool is_go(ProxyPreset p) { return p == ProxyPreset::caddy || p == ProxyPreset::traefik; }
+
+bool contains(const std::vector<std::string>& list, const std::string& item) {
+  return std::find(list.begin(), list.end(), item) != list.end();
+}
+
+// The key-exchange group. The client sends a key share for its first group only (OpenSSL 3.0's
+// default); a TLS 1.3 server that accepts another of its groups asks again (HelloRetryRequest,
+// RFC 8446 4.1.4). Which shared group: Go's crypto/tls goes by the server's order, OpenSSL (no
+// SSL_OP_CIPHER_SERVER_PREFERENCE, nginx's default) by the client's.
+bool agree_group(const TlsConfig& c, TlsVerdict& v) {
+  if (v.version == tls13 && !c.client_groups.empty() && contains(c.server_groups, c.client_groups.front())) {
+    v.group = c.client_groups.front();
+    return true;
+  }
+  const auto& first = is_go(c.preset) ? c.server_groups : c.client_groups;
+  const auto& second = is_go(c.preset) ? c.client_groups : c.server_groups;
+  for (const auto& g : first)
+    if (contains(second, g)) {
+      v.group = g;
+      v.hello_retry = v.version == tls13;
+      return true;
+    }
+  return false;
+}
+
+// A resumed handshake (RFC 8446 2.2, RFC 5077 3.1): the ticket stands in for the certificate
+// and, in TLS 1.2, for the key exchange. TLS 1.3 still runs (EC)DHE (psk_dhe_ke).
+void resumed_flights(TlsVerdict& v, int f) {
+  if (v.version == tls13) {
+    for (const std::string_view k : {kinds::tls_server_hello, kinds::tls_encrypted_extensions, kinds::tls_finished})
+      v.messages.push_back({k, false, f});
+    if (v.early_data_accepted) v.messages.push_back({kinds::tls_end_of_early_data, true, f + 1});
+    v.messages.push_back({kinds::tls_finished, true, f + 1});
+  } else {
+    // The server speaks first with its ChangeCipherSpec and Finished: 1 RTT instead of 2.
+    for (const std::string_view k : {kinds::tls_server_hello, kinds::tls_change_cipher_spec, kinds::tls_finished})
+      v.messages.push_back({k, false, f});
+    for (const std::string_view k : {kinds::tls_change_cipher_spec, kinds::tls_finished})
+      v.messages.push_back({k, true, f + 1});
+  }
+  v.flights = f + 2;
 }
 
 // OpenSSL 3 verify_chain (crypto/x509/x509_vfy.c) builds the chain first, then checks the host
@@ -97,6 +142,17 @@ size_t TlsConfigHash::operator()(const TlsConfig& c) const {
   mix(static_cast<size_t>(c.check_time_unix));
   mix(c.strict_sni);
   mix(static_cast<size_t>(c.preset));
+  for (const auto& g : c.client_groups) mix(text(g));
+  mix(0xa2);
+  for (const auto& g : c.server_groups) mix(text(g));
+  mix(static_cast<size_t>(c.ticket));
+  mix(c.early_data);
+  mix(c.server_early_data);
+  mix(static_cast<size_t>(c.tickets));
+  mix(static_cast<size_t>(c.verify_clients));
+  mix(static_cast<size_t>(c.client_certificate));
+  mix(c.ocsp_stapling);
+  mix(c.cert_revoked);
   return h;
 }
 
@@ -148,9 +204,35 @@ const char* tls_version_name(uint8_t version) {
   return "none";
 }
 
+std::optional<std::string_view> find_group(std::string_view name) {
+  static constexpr std::pair<std::string_view, std::string_view> groups[] = {
+      {"x25519", "X25519"}, {"p256", "P-256"}, {"p384", "P-384"}, {"p521", "P-521"}};
+  for (const auto& [ours, openssl] : groups)
+    if (name == ours) return openssl;
+  return std::nullopt;
+}
+
+// nginx: ssl_session_tickets on (ngx_http_ssl_module); HAProxy: tickets unless no-tls-tickets;
+// Go's crypto/tls: SessionTicketsDisabled false; ingress-nginx ConfigMap ssl-session-tickets
+// "false" (docs/user-guide/nginx-configuration/configmap.md). The cloud load balancer: assumed on.
+bool preset_sends_tickets(ProxyPreset p) { return p != ProxyPreset::ingress_nginx; }
+
+// OpenSSL SSL_CTX_set_num_tickets(3): 2 after a full handshake, at most 1 after a resumption.
+// Go's crypto/tls (handshake_server_tls13.go, sendSessionTickets): one per handshake.
+int preset_tickets_per_handshake(ProxyPreset p) { return is_go(p) ? 1 : 2; }
+
+// Go's crypto/tls has no server-side 0-RTT (golang/go#48597); AWS ALB offers no setting for it.
+bool preset_accepts_early_data(ProxyPreset p) { return !is_go(p) && p != ProxyPreset::cloud_lb; }
+
+int round_trips(const TlsVerdict& v) { return v.early_data_accepted ? 0 : v.flights / 2; }
+
 TlsVerdict decide_tls(const TlsConfig& c) {
   TlsVerdict v;
   v.messages.push_back({kinds::tls_client_hello, true, 0});
+  // The ticket said the server takes early data: the request rides in the first flight.
+  v.offered_ticket = c.ticket != TicketOffer::none;
+  v.early_data_sent = c.early_data && v.offered_ticket;
+  if (v.early_data_sent) v.messages.push_back({kinds::tls_early_data, true, 0});
   v.sni_matched = c.has_certificate && !c.sni.empty() && certificate_covers(c.cert_domain, c.cert_alt_names, c.sni);
   v.version = highest_common(c.offered_versions, c.accepted_versions);
   if (v.version == 0) {
@@ -169,27 +251,62 @@ TlsVerdict decide_tls(const TlsConfig& c) {
     v.flights = 2;
     return v;
   }
+  if (!agree_group(c, v)) {
+    v.alert = "handshake_failure";  // RFC 8446 4.1.1: no common group
+    v.alert_code = tls_codes::alert_handshake_failure;
+    v.messages.push_back({kinds::tls_alert, false, 1});
+    v.flights = 2;
+    return v;
+  }
+  int f = 1;  // the server's first flight
+  if (v.hello_retry) {
+    v.messages.push_back({kinds::tls_hello_retry_request, false, 1});
+    v.messages.push_back({kinds::tls_client_hello, true, 2});
+    f = 3;
+  }
   v.alpn = negotiate_alpn(c.alpn_offered, c.alpn_supported);
-  server_flight(v);
+  v.early_data_tickets = c.server_early_data && v.version == tls13;
+  v.resumed = c.ticket == TicketOffer::known;
+  // With 0-RTT on, OpenSSL's tickets are single use (its anti-replay): the first ClientHello takes
+  // the session out of the cache, so after a HelloRetryRequest the second one finds nothing and the
+  // handshake is a full one (measured: `deploysim handshake --hrr --resume --early-data`).
+  if (v.resumed && v.hello_retry && c.server_early_data) {
+    v.resumed = false;
+    v.ticket_spent = true;
+  }
+  // RFC 8446 4.2.10: early data is accepted only with the first PSK and no HelloRetryRequest.
+  v.early_data_accepted = v.early_data_sent && v.resumed && c.server_early_data && !v.hello_retry;
+  if (v.resumed) {
+    resumed_flights(v, f);
+    v.ok = true;
+    v.tickets = v.version == tls13 ? std::min(c.tickets, 1) : 0;  // OpenSSL 1.2 renews only an old ticket
+    return v;
+  }
+  server_flight(v, f);
   verify_certificate(c, v);
   if (v.alert_code != 0) {
     v.alert_from_client = true;
-    v.messages.push_back({kinds::tls_alert, true, 2});
-    v.flights = 3;
+    v.messages.push_back({kinds::tls_alert, true, f + 1});
+    v.flights = f + 2;
+    apply_client_auth(c, v);  // tls_client_auth.cpp: CertificateRequest, stapling
     return v;
   }
   v.ok = true;
+  v.tickets = c.tickets;
   if (v.version == tls13) {
-    v.messages.push_back({kinds::tls_finished, true, 2});
-    v.flights = 3;  // the client's Finished travels with the first request: 1 RTT
+    v.messages.push_back({kinds::tls_finished, true, f + 1});
+    v.flights = f + 2;  // the client's Finished travels with the first request: 1 RTT
   } else {
     for (const std::string_view k :
          {kinds::tls_client_key_exchange, kinds::tls_change_cipher_spec, kinds::tls_finished})
       v.messages.push_back({k, true, 2});
+    v.tickets = std::min(c.tickets, 1);  // RFC 5077 3.3: one NewSessionTicket before ChangeCipherSpec
+    if (v.tickets > 0) v.messages.push_back({kinds::tls_new_session_ticket, false, 3});
     for (const std::string_view k : {kinds::tls_change_cipher_spec, kinds::tls_finished})
       v.messages.push_back({k, false, 3});
     v.flights = 4;  // 2 RTT before the request can be sent
   }
+  apply_client_auth(c, v);  // tls_client_auth.cpp: mutual TLS, stapling
   return v;
 }
 

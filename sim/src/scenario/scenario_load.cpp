@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "deploysim/presets.hpp"
+#include "scenario/scenario_resumption.hpp"
 #include "scenario/scenario_sections.hpp"
 #include "scenario/scenario_values.hpp"
 
@@ -183,6 +184,12 @@ void read_proxy(TableReader& r, ProxySpec& proxy) {
   proxy.upstream_connect_timeout =
       r.positive_duration("upstream_connect_timeout").value_or(proxy.upstream_connect_timeout);
   proxy.persisted_storage = r.boolean("persisted_storage").value_or(proxy.persisted_storage);
+  // Mutual TLS, as nginx spells it (ssl_verify_client off | optional | on): docs/scenario-format.md.
+  proxy.verify_clients =
+      static_cast<VerifyClients>(r.choice("verify_clients", {"off", "optional", "require"}).value_or(0));
+  proxy.ocsp_stapling = r.boolean("ocsp_stapling").value_or(proxy.ocsp_stapling);
+  proxy.ech_public_name = r.dns_name("ech_public_name", false).value_or("");
+  read_proxy_resumption(r, proxy);
   r.finish();
 }
 
@@ -203,6 +210,7 @@ void read_certificate(TableReader& r, CertificateSpec& cert, const std::optional
   if (auto v = r.choice("renewal", {"proxy", "certbot", "cert-manager", "none", "provider"}))
     cert.renewal = static_cast<Renewal>(*v);
   cert.reload_after_renewal = r.boolean("reload_after_renewal").value_or(cert.reload_after_renewal);
+  cert.revoked = r.boolean("revoked").value_or(cert.revoked);
   // ACM renews by itself only DNS-validated certificates (its validation CNAME records).
   cert.challenge = preset.provider_certificates ? Challenge::dns01 : Challenge::http01;
   if (auto v = r.choice("challenge", {"http-01", "tls-alpn-01", "dns-01"})) cert.challenge = static_cast<Challenge>(*v);
@@ -303,6 +311,11 @@ void read_client(TableReader& r, ClientSpec& c) {
   c.tls_versions = read_tls_versions(r, c.tls_versions);
   c.keep_alive = r.boolean("keep_alive").value_or(c.keep_alive);
   c.resolver = r.string("resolver", R"(resolver = "resolver")").value_or("");
+  c.client_certificate =
+      static_cast<ClientCertificate>(r.choice("client_certificate", {"none", "trusted", "untrusted"}).value_or(0));
+  c.ech = r.boolean("ech").value_or(c.ech);
+  c.dns_over_https = r.boolean("dns_over_https").value_or(c.dns_over_https);
+  read_client_resumption(r, c);
   r.finish();
 }
 

@@ -244,6 +244,7 @@ ServiceSpec read_service(TableReader& r) {
       r.fail("timeout_graceful_shutdown", fmt::format("{} is a Uvicorn option (--timeout-graceful-shutdown)",
                                                       r.name_of("timeout_graceful_shutdown")));
   }
+  svc.too_early = r.boolean("too_early").value_or(svc.too_early);
   r.finish();
   return svc;
 }

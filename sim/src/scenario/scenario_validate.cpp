@@ -210,6 +210,17 @@ struct Checker {
       fail("proxy.default_certificate", fmt::format("default_certificate '{}' names no [[certificate]] domain; add "
                                                     "[[certificate]] domain = \"{}\" or pick one of the certificates",
                                                     p.default_certificate, p.default_certificate));
+    // The client-facing server completes a handshake for the public name whenever it cannot or
+    // will not decrypt the inner ClientHello (RFC 9849 section 6.1.6), so it needs its certificate.
+    if (!p.ech_public_name.empty() &&
+        std::none_of(sc.certificates.begin(), sc.certificates.end(), [&](const CertificateSpec& c) {
+          return certificate_covers(c.domain, c.alt_names, p.ech_public_name);
+        }))
+      fail("proxy.ech_public_name",
+           fmt::format("ech_public_name '{}' is on no [[certificate]] of the proxy; the client-facing server must "
+                       "complete a handshake for the public name: add [[certificate]] domain = \"{}\" (with a "
+                       "route for it) or pick a name a certificate already holds",
+                       p.ech_public_name, p.ech_public_name));
     const ProxyPresetInfo& preset = proxy_preset(p.preset);
     const bool cloud = preset.provider_certificates;
     const std::string cloud_presets =
@@ -274,6 +285,12 @@ struct Checker {
       fail("proxy.strict_sni",
            "a cloud load balancer has no strict SNI: it serves its default certificate to a "
            "ClientHello whose name matches none");
+    // The model knows how nginx, HAProxy, Caddy and Traefik treat client certificates, not how a
+    // cloud load balancer's mutual TLS (e.g. AWS ALB "verify" mode) answers a failed one.
+    if (cloud && p.verify_clients != VerifyClients::off)
+      fail("proxy.verify_clients",
+           "the model does not cover a cloud load balancer's mutual TLS: use verify_clients = \"off\", or a "
+           "preset such as \"haproxy\" or \"nginx\"");
   }
 
   void services() const {

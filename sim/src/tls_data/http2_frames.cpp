@@ -40,7 +40,7 @@ void literal(std::string& out, size_t name_index, std::string_view value) {
 }
 
 // Static table entries (RFC 7541 appendix A).
-constexpr size_t authority = 1, path_slash = 4, method_get = 2, scheme_https = 7, status_200 = 8;
+constexpr size_t authority = 1, path_slash = 4, method_get = 2, scheme_https = 7, status_200 = 8, status_400 = 12;
 constexpr size_t path_name = 4, content_length = 28, content_type = 31, user_agent = 58, accept_name = 19;
 
 // Reads an HPACK integer with an N-bit prefix off the front of `s`.
@@ -79,9 +79,9 @@ std::string h2_request(const std::string& host, const std::string& path) {
   return out;
 }
 
-std::string h2_response(const std::string& body) {
+std::string h2_response(const std::string& body, int status) {
   std::string block;
-  integer(block, 0x80, 7, status_200);
+  integer(block, 0x80, 7, status == 400 ? status_400 : status_200);
   literal(block, content_type, "text/plain");
   literal(block, content_length, std::to_string(body.size()));
   std::string out;
@@ -117,6 +117,7 @@ std::string h2_summary(const std::string& bytes) {
         if (index == scheme_https) scheme = "https";
         if (index == path_slash) path_value = "/";
         if (index == status_200) status = "200";
+        if (index == status_400) status = "400";
         continue;
       }
       if (block.empty() || !read_integer(block, 7, len) || block.size() < len) return {};

@@ -28,9 +28,21 @@ static void from_json(const json& j, ProxyPreset& p) {
   if (!row) throw std::invalid_argument("unknown preset " + j.dump());
   p = row->preset;
 }
+NLOHMANN_JSON_SERIALIZE_ENUM(VerifyClients, {{VerifyClients::off, "off"},
+                                             {VerifyClients::optional, "optional"},
+                                             {VerifyClients::require, "require"}})
+NLOHMANN_JSON_SERIALIZE_ENUM(ClientCertificate, {{ClientCertificate::none, "none"},
+                                                 {ClientCertificate::trusted, "trusted"},
+                                                 {ClientCertificate::untrusted, "untrusted"}})
+NLOHMANN_JSON_SERIALIZE_ENUM(TicketOffer, {{TicketOffer::none, "none"},
+                                           {TicketOffer::known, "known"},
+                                           {TicketOffer::unknown, "unknown"}})
+// Only what decides the real handshake (TranscriptKeyLess): not the tickets the model shows.
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(TlsConfig, sni, verify_host, offered_versions, accepted_versions, alpn_offered,
                                    alpn_supported, has_certificate, cert_domain, cert_alt_names, cert_issuer,
-                                   not_before_unix, not_after_unix, check_time_unix, strict_sni, preset)
+                                   not_before_unix, not_after_unix, check_time_unix, strict_sni, preset, verify_clients,
+                                   client_certificate, ocsp_stapling, cert_revoked, client_groups, server_groups,
+                                   ticket, early_data)
 
 namespace loopback {
 namespace {
@@ -116,16 +128,22 @@ NLOHMANN_JSON_SERIALIZE_ENUM(OcspStatus, {{OcspStatus::none, "none"},
 NLOHMANN_JSON_SERIALIZE_ENUM(ClientCertMode, {{ClientCertMode::off, "off"},
                                               {ClientCertMode::trusted, "trusted"},
                                               {ClientCertMode::missing, "missing"},
-                                              {ClientCertMode::untrusted, "untrusted"}})
+                                              {ClientCertMode::untrusted, "untrusted"},
+                                              {ClientCertMode::missing_allowed, "missing-allowed"},
+                                              {ClientCertMode::missing_http, "missing-http"},
+                                              {ClientCertMode::untrusted_http, "untrusted-http"}})
 NLOHMANN_JSON_SERIALIZE_ENUM(ResumeMode, {{ResumeMode::off, "off"},
                                           {ResumeMode::resume, "resume"},
                                           {ResumeMode::lost_ticket_key, "lost-ticket-key"}})
-NLOHMANN_JSON_SERIALIZE_ENUM(StapleMode,
-                             {{StapleMode::off, "off"}, {StapleMode::good, "good"}, {StapleMode::revoked, "revoked"}})
+NLOHMANN_JSON_SERIALIZE_ENUM(StapleMode, {{StapleMode::off, "off"},
+                                          {StapleMode::good, "good"},
+                                          {StapleMode::revoked, "revoked"},
+                                          {StapleMode::revoked_refused, "revoked-refused"}})
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(NameConfig, name, alt_names, alpn, not_before, not_after, trust, key)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(LoopbackConfig, sni, send_sni, host, path, client_versions, server_versions,
                                    client_alpn, server_names, default_name, strict_sni, reject_alert, verify_time, http,
-                                   hello_retry, resume, early_data, no_anti_replay, client_cert, staple)
+                                   hello_retry, resume, early_data, no_anti_replay, client_cert, staple, client_groups,
+                                   server_groups)
 // The request and response as hex: HTTP/2 frames are bytes, not text.
 static void to_json(json& j, const HandshakeOutcome& o) {
   j = {{"ok", o.ok},

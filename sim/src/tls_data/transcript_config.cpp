@@ -7,6 +7,7 @@
 
 #include "deploysim/loopback/transcript.hpp"
 #include "deploysim/presets.hpp"
+#include "request_path/tls_client_auth.hpp"
 
 namespace deploysim::loopback {
 
@@ -18,7 +19,9 @@ auto key_of(const TlsConfig& c) {
   return std::make_tuple(std::cref(c.sni), std::cref(c.verify_host), c.offered_versions, c.accepted_versions,
                          std::cref(c.alpn_offered), std::cref(c.alpn_supported), c.has_certificate,
                          std::cref(c.cert_domain), std::cref(c.cert_alt_names), c.cert_issuer, c.not_before_unix,
-                         c.not_after_unix, time_span(c), c.strict_sni, c.preset);
+                         c.not_after_unix, time_span(c), c.strict_sni, c.preset, c.verify_clients, c.client_certificate,
+                         c.ocsp_stapling, c.cert_revoked, std::cref(c.client_groups), std::cref(c.server_groups),
+                         c.ticket, c.early_data && c.ticket != TicketOffer::none);
 }
 
 }  // namespace
@@ -48,6 +51,43 @@ CertTrust trust_of(Issuer i) {
   }
 }
 
+// Groups as OpenSSL spells them, only where the scenario changed them (the default configuration
+// keeps its recorded key); a ticket becomes a second connection (resume), to a proxy that can no
+// longer read it when it is unknown (a new SSL_CTX: new ticket keys).
+static void resumption_loopback(const TlsConfig& c, LoopbackConfig& l) {
+  const TlsConfig plain;
+  const auto openssl = [](const std::vector<std::string>& groups) {
+    std::string out;
+    for (const auto& g : groups) out += (out.empty() ? "" : ":") + std::string(find_group(g).value_or(g));
+    return out;
+  };
+  if (c.client_groups != plain.client_groups) l.client_groups = openssl(c.client_groups);
+  if (c.server_groups != plain.server_groups) l.server_groups = openssl(c.server_groups);
+  l.resume = c.ticket == TicketOffer::known     ? ResumeMode::resume
+             : c.ticket == TicketOffer::unknown ? ResumeMode::lost_ticket_key
+                                                : ResumeMode::off;
+  l.early_data = c.early_data && c.ticket != TicketOffer::none;
+}
+
+// Mutual TLS and stapling as the real handshake runs them, proxy by proxy as the model decides
+// (tls_client_auth.cpp): nginx lets every handshake complete and refuses in HTTP; the others fail
+// the handshake on an untrusted certificate, and on a missing one only when they require it. The
+// client refuses a stapled "revoked", as the model's browser does.
+static void client_auth_loopback(const TlsConfig& c, LoopbackConfig& l) {
+  const bool http = refuses_client_cert_in_http(c.preset);
+  const bool required = c.verify_clients == VerifyClients::require;
+  if (c.verify_clients != VerifyClients::off)
+    l.client_cert = c.client_certificate == ClientCertificate::trusted ? ClientCertMode::trusted
+                    : c.client_certificate == ClientCertificate::untrusted
+                        ? (http ? ClientCertMode::untrusted_http : ClientCertMode::untrusted)
+                    : !required ? ClientCertMode::missing_allowed
+                    : http      ? ClientCertMode::missing_http
+                                : ClientCertMode::missing;
+  // Only the private CA has a responder to staple from (tls_client_auth.cpp, can_staple).
+  if (c.ocsp_stapling && can_staple(c.cert_issuer))
+    l.staple = c.cert_revoked ? StapleMode::revoked_refused : StapleMode::good;
+}
+
 LoopbackConfig loopback_config_for(const TlsConfig& c) {
   LoopbackConfig l;
   l.sni = c.sni;
@@ -70,6 +110,8 @@ LoopbackConfig loopback_config_for(const TlsConfig& c) {
   l.strict_sni = c.strict_sni;
   l.reject_alert = proxy_preset(c.preset).reject_alert_code;
   l.verify_time = c.check_time_unix;
+  client_auth_loopback(c, l);
+  resumption_loopback(c, l);
   return l;
 }
 

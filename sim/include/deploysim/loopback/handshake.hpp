@@ -53,7 +53,13 @@ struct ServerConfig {
   /// Mutual TLS: trust anchors for client certificates; non-empty = CertificateRequest with
   /// SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT and these roots as certificate_authorities.
   std::vector<X509*> client_cas;
-  int64_t verify_time = 0;      ///< Clock for verifying client certificates, UTC seconds (0 = now).
+  int64_t verify_time = 0;  ///< Clock for verifying client certificates, UTC seconds (0 = now).
+  /// With client_cas: SSL_VERIFY_PEER alone, so a client without a certificate completes the
+  /// handshake (HAProxy's `verify optional`, Go's VerifyClientCertIfGiven, nginx).
+  bool client_cert_optional = false;
+  /// With client_cas: nginx's verify callback, which keeps the verify error (SSL_get_verify_result)
+  /// and lets the handshake complete whatever the certificate (ngx_ssl_verify_callback).
+  bool accept_any_client_cert = false;
   uint32_t max_early_data = 0;  ///< SSL_CTX_set_max_early_data: > 0 lets tickets carry 0-RTT.
   bool no_anti_replay = false;  ///< SSL_OP_NO_ANTI_REPLAY: stateless tickets, 0-RTT replayable.
 };
@@ -71,6 +77,7 @@ struct ClientConfig {
   std::string groups;                                  ///< SSL_CTX_set1_groups_list; the first gets the key share.
   const Credential* credential = nullptr;  ///< Client certificate for mutual TLS (borrowed; nullptr = none).
   bool request_ocsp = false;               ///< Ask for a stapled OCSP response (status_request).
+  bool refuse_revoked = false;  ///< A stapled "revoked" fails the handshake (alert 113), as browsers refuse it.
 };
 
 /// Per-connection state of the server's certificate choice (reachable from the SSL).
@@ -120,6 +127,11 @@ struct Exchange {
   std::string response;     ///< Sent back by the server.
   std::string request_h2;   ///< Sent instead when ALPN chose h2 (http2_frames.hpp); "" = request.
   std::string response_h2;  ///< Sent back instead when ALPN chose h2.
+  /// nginx's answers when it checks the client certificate after the handshake (""/empty = none):
+  /// `missing` when `refuse_missing` and the client sent none, `failed` when its verification failed.
+  bool refuse_missing = false;
+  std::string refused_missing, refused_missing_h2;  ///< HTTP 400 "No required SSL certificate was sent".
+  std::string refused_failed, refused_failed_h2;    ///< HTTP 400 "The SSL certificate error".
 };
 
 class TcpLink;

@@ -12,8 +12,9 @@ namespace deploysim::loopback {
 std::string h2_request(const std::string& host, const std::string& path);
 
 /// The server's empty SETTINGS frame, the ACK of the client's, a HEADERS frame (:status 200,
-/// content-type text/plain, content-length) and one DATA frame (END_STREAM) holding `body`.
-std::string h2_response(const std::string& body);
+/// content-type text/plain, content-length) and one DATA frame (END_STREAM) holding `body`;
+/// `status` 400 instead of 200 for nginx's refusals.
+std::string h2_response(const std::string& body, int status = 200);
 
 /// "GET https://host/path" or ":status 200" read back from h2_request / h2_response bytes (the
 /// first HEADERS frame, this encoder's subset of HPACK); "" when there is none.

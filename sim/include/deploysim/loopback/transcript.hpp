@@ -134,6 +134,15 @@ enum class ClientCertMode : uint8_t {
   trusted,    ///< Requested; the client presents one the lesson CA issued (clientAuth).
   missing,    ///< Requested; the client has none (TLS 1.3: alert certificate_required).
   untrusted,  ///< Requested; the client's certificate comes from a CA the proxy does not trust.
+  /// Requested with SSL_VERIFY_PEER alone; the client has none and sends an empty Certificate:
+  /// the handshake completes (verify optional).
+  missing_allowed,
+  /// nginx `ssl_verify_client on`, client without a certificate: the handshake completes, then
+  /// HTTP 400 "No required SSL certificate was sent".
+  missing_http,
+  /// nginx, a certificate from a CA it does not trust: its verify callback lets the handshake
+  /// complete, then HTTP 400 "The SSL certificate error".
+  untrusted_http,
 };
 
 /// Resumption: what the second connection of a run finds.
@@ -144,7 +153,9 @@ enum class ResumeMode : uint8_t {
 };
 
 /// OCSP stapling: what the proxy staples (the client always asks when this is not off).
-enum class StapleMode : uint8_t { off, good, revoked };
+/// revoked: the client reports the status and goes on (openssl s_client -status);
+/// revoked_refused: its status callback fails the handshake (alert bad_certificate_status_response).
+enum class StapleMode : uint8_t { off, good, revoked, revoked_refused };
 
 /// One certificate the server holds, as configuration (the key of a cached transcript).
 struct NameConfig {
@@ -183,6 +194,10 @@ struct LoopbackConfig {
   bool no_anti_replay = false;          ///< Proxy sets SSL_OP_NO_ANTI_REPLAY (stateless tickets).
   ClientCertMode client_cert = ClientCertMode::off;  ///< Mutual TLS.
   StapleMode staple = StapleMode::off;               ///< OCSP stapling.
+  /// Supported groups as SSL_CTX_set1_groups_list spells them ("P-256:X25519"; the first gets the
+  /// client's key share); "" = OpenSSL's default, or hello_retry's pair.
+  std::string client_groups;
+  std::string server_groups;  ///< Groups the proxy accepts, the same way ("" = OpenSSL's default).
   /// Ordering for the cache (the desktop's; libc++ 14, which the browser build uses, orders no
   /// strings or vectors with <=>).
 #if __cpp_lib_three_way_comparison
