@@ -64,6 +64,7 @@ def key_of(d):  # the key of a tls.client_hello record's details, as the pack sp
         "client_groups": comma_list(d.get("groups", "")) or ["x25519", "p256"],
         "server_groups": comma_list(d.get("server_groups", "")) or ["x25519", "p256", "p384"],
         "ticket": d.get("ticket") or "none", "early_data": bool(d.get("early_data", 0)),
+        "server_early_data": bool(d.get("server_early_data", 0)),
     }, sort_keys=True)
 
 hellos = missing = 0

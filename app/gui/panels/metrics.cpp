@@ -7,6 +7,9 @@
 #include <fmt/format.h>
 
 #include "gui/panels/panels.hpp"
+#if DEPLOYSIM_WITH_TLS
+#include "deploysim/loopback/server_cpu.hpp"
+#endif
 
 namespace deploysim::gui {
 
@@ -133,6 +136,18 @@ void summary_table(const UiState& ui, const Model& a, const Model* b, const std:
     line(ui.tr("metrics.too_early").c_str(), [](const Metrics& m) { return std::to_string(m.too_early_answers); });
     line(ui.tr("metrics.saved").c_str(),
          [&ui](const Metrics& m) { return ui.trf("metrics.saved_value", m.tls_round_trips_saved, m.tls_bytes_saved); });
+    // Not a model number: real OpenSSL handshakes timed on this machine, once per program run.
+#if DEPLOYSIM_WITH_TLS
+    static const loopback::ServerCpu cpu = loopback::measure_server_cpu(false, false, 20);
+    const std::string cpu_text = ui.trf("metrics.server_cpu_value", cpu.full_us, cpu.resumed_us);
+#else
+    const std::string cpu_text = ui.tr("metrics.server_cpu_desktop");
+#endif
+    ImGui::TableNextRow();
+    ImGui::TableSetColumnIndex(0);
+    ImGui::TextWrapped("%s", ui.tr("metrics.server_cpu").c_str());
+    ImGui::TableSetColumnIndex(1);
+    ImGui::TextWrapped("%s", cpu_text.c_str());
   }
   ImGui::EndTable();
 }

@@ -262,6 +262,7 @@ enum class KeyUse : uint8_t {
   X(tls_finished, "tls.finished", kind_via_keys)                                                             \
   X(tls_finished_client, "tls.finished.client", narration)                                                   \
   X(tls_finished_client_resumed, "tls.finished.client.resumed", narration)                                   \
+  X(tls_finished_client_resumed_early_data, "tls.finished.client.resumed.early_data", narration)             \
   X(tls_finished_client_tls12, "tls.finished.client.tls12", narration)                                       \
   X(tls_finished_server, "tls.finished.server", narration)                                                   \
   X(tls_hello_retry_request, "tls.hello_retry_request", kind)                                                \

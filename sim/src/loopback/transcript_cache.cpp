@@ -71,7 +71,7 @@ Transcript run_loopback(const LoopbackConfig& config, CertStore& certs, TcpLink*
                                   config.client_cert == ClientCertMode::untrusted_http;
     server.accept_any_client_cert = config.client_cert == ClientCertMode::untrusted_http;
   }
-  if (config.early_data) {
+  if (config.early_data || config.server_early_data) {
     server.max_early_data = 16384;  // one maximum-size record, nginx's and OpenSSL's s_server default
     server.no_anti_replay = config.no_anti_replay;
   }

@@ -331,7 +331,7 @@ void PathModel::dns_reply(uint32_t r, bool nxdomain, bool servfail) {
   const char* rcode = servfail ? "SERVFAIL" : nxdomain ? "NXDOMAIN" : "NOERROR";
   std::vector<FieldArg> fields = {{"name", c.url->host},
                                   {"rcode", rcode},
-                                  {"value", nxdomain || servfail ? "" : q.answer},
+                                  {"value", nxdomain || servfail ? std::string_view() : std::string_view(q.answer)},
                                   {"ttl", q.dns_min_ttl == Time::max() ? Time{} : q.dns_min_ttl}};
   // The proxy's HTTPS record (RFC 9460) comes with the name's address and carries its ECH config.
   const bool ech_config =

@@ -156,7 +156,8 @@ std::optional<RecordId> PathModel::resumption_record(uint32_t r, const TlsMessag
     return w.trace.append(spec, {{"encrypted", true}, {"early_data", v.early_data_accepted ? "accepted" : "refused"}});
   }
   if (msg.kind == kinds::tls_finished && msg.from_client && v.resumed) {
-    spec.narration = kinds::tls_finished_client_resumed;
+    spec.narration =
+        v.early_data_accepted ? kinds::tls_finished_client_resumed_early_data : kinds::tls_finished_client_resumed;
     return w.trace.append(spec, {{"encrypted", true}});
   }
   return std::nullopt;

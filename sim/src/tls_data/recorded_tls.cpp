@@ -42,7 +42,7 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(TlsConfig, sni, verify_host, offered_versions
                                    alpn_supported, has_certificate, cert_domain, cert_alt_names, cert_issuer,
                                    not_before_unix, not_after_unix, check_time_unix, strict_sni, preset, verify_clients,
                                    client_certificate, ocsp_stapling, cert_revoked, client_groups, server_groups,
-                                   ticket, early_data)
+                                   ticket, early_data, server_early_data)
 
 namespace loopback {
 namespace {
@@ -143,7 +143,7 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(NameConfig, name, alt_names, alpn, not_before
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(LoopbackConfig, sni, send_sni, host, path, client_versions, server_versions,
                                    client_alpn, server_names, default_name, strict_sni, reject_alert, verify_time, http,
                                    hello_retry, resume, early_data, no_anti_replay, client_cert, staple, client_groups,
-                                   server_groups)
+                                   server_groups, server_early_data)
 // The request and response as hex: HTTP/2 frames are bytes, not text.
 static void to_json(json& j, const HandshakeOutcome& o) {
   j = {{"ok", o.ok},

@@ -21,7 +21,7 @@ auto key_of(const TlsConfig& c) {
                          std::cref(c.cert_domain), std::cref(c.cert_alt_names), c.cert_issuer, c.not_before_unix,
                          c.not_after_unix, time_span(c), c.strict_sni, c.preset, c.verify_clients, c.client_certificate,
                          c.ocsp_stapling, c.cert_revoked, std::cref(c.client_groups), std::cref(c.server_groups),
-                         c.ticket, c.early_data && c.ticket != TicketOffer::none);
+                         c.ticket, c.early_data && c.ticket != TicketOffer::none, c.server_early_data);
 }
 
 }  // namespace
@@ -67,6 +67,7 @@ static void resumption_loopback(const TlsConfig& c, LoopbackConfig& l) {
              : c.ticket == TicketOffer::unknown ? ResumeMode::lost_ticket_key
                                                 : ResumeMode::off;
   l.early_data = c.early_data && c.ticket != TicketOffer::none;
+  l.server_early_data = c.server_early_data;
 }
 
 // Mutual TLS and stapling as the real handshake runs them, proxy by proxy as the model decides

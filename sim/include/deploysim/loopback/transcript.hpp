@@ -191,6 +191,7 @@ struct LoopbackConfig {
   bool hello_retry = false;             ///< Client's key share is P-256, proxy accepts X25519 only: HelloRetryRequest.
   ResumeMode resume = ResumeMode::off;  ///< A second connection resuming the first.
   bool early_data = false;              ///< 0-RTT request on the resumed connection (TLS 1.3).
+  bool server_early_data = false;       ///< The proxy accepts 0-RTT: its tickets say so (stateful, single use).
   bool no_anti_replay = false;          ///< Proxy sets SSL_OP_NO_ANTI_REPLAY (stateless tickets).
   ClientCertMode client_cert = ClientCertMode::off;  ///< Mutual TLS.
   StapleMode staple = StapleMode::off;               ///< OCSP stapling.
