@@ -303,6 +303,12 @@ void register_tls_commands(CLI::App& app, Context& ctx) {
   sv->add_flag("--require-client-cert", *require_client_cert, ctx.words("cli_help.serve_require_client_cert"));
   sv->add_option("--export-client-cert", serve_args->export_client_cert,
                  ctx.words("cli_help.serve_export_client_cert"));
+  sv->add_option("--idle-timeout", serve_args->idle_timeout_s, ctx.words("cli_help.serve_idle_timeout"))
+      ->check(CLI::Range(1, 3600))
+      ->capture_default_str();
+  sv->add_option("--max-connections", serve_args->max_connections, ctx.words("cli_help.serve_max_connections"))
+      ->check(CLI::Range(1, 100000))
+      ->capture_default_str();
   sv->callback([serve_args, scenario_path, require_client_cert, &ctx] {
     if (*require_client_cert) serve_args->verify_clients = VerifyClients::require;
     const LoadResult loaded = load_scenario_file(*scenario_path);

@@ -7,6 +7,7 @@
 # the scenario's own [proxy] early_data and verify_clients = "optional" do the same without flags.
 # Every client verifies the proxy's certificate against the exported CA.
 set -uo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib/serve_control.bash"
 bin=$(realpath "$1")
 src=$(realpath "$2")
 scenario="$src/assets/scenarios/one-ip-two-domains.toml"
@@ -32,20 +33,9 @@ start() {
   shift 2
   "$bin" serve "$scen" --port 0 --export-ca "$work/ca.pem" "$@" >"$log" 2>&1 &
   pid=$!
-  for _ in $(seq 1 100); do
-    grep -q "proxy listening on 127.0.0.1:" "$log" 2>/dev/null && break
-    sleep 0.1
-  done
-  port=$(sed -n 's/.*proxy listening on 127.0.0.1:\([0-9]*\) .*/\1/p' "$log" | head -n 1)
-  [ -n "$port" ] || { echo "FAIL: serve did not start"; cat "$log"; exit 1; }
+  serve_port "$log"
 }
-stop() {
-  kill -INT "$pid"
-  wait "$pid"
-  local rc=$?
-  pid=""
-  [ "$rc" -eq 0 ] || { echo "FAIL: serve exited $rc after SIGINT"; fail=1; }
-}
+stop() { serve_stop; }
 # sc ARGS...: openssl s_client to the proxy, verifying its certificate; -ign_eof waits for the
 # proxy's answer and close (so the session tickets, sent after the handshake, are read too).
 sc() {

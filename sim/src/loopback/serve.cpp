@@ -2,16 +2,12 @@
 #include "deploysim/messages.hpp"
 
 #include <algorithm>
-#include <atomic>
 #include <chrono>
-#include <cstring>
 #include <ctime>
 #include <fstream>
 #include <map>
 #include <memory>
 #include <mutex>
-#include <set>
-#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -23,13 +19,21 @@
 #include "deploysim/loopback/tcp_link.hpp"
 #include "deploysim/loopback/transcript_cache.hpp"
 #include "deploysim/presets.hpp"
+#include "loopback/serve_guard.hpp"
 #include "loopback/serve_tls.hpp"
 #include "loopback/socket_platform.hpp"
 
 namespace deploysim::loopback {
 namespace {
 
+using live::Connection;
+using live::header_value;
+using live::RequestState;
+using live::starts_nocase;
+
+// The accept loop wakes this often to reap threads and enforce the connections' deadlines.
 constexpr int poll_ms = 200;
+// Backend and upstream sockets (in-process, never the client's).
 constexpr int io_timeout_s = 5;
 
 // Prints trace-style lines from every thread, one at a time, stamped with seconds since start.
@@ -49,81 +53,11 @@ class Log {
   std::chrono::steady_clock::time_point t0_;
 };
 
-// Sockets of live connections, so a stop can unblock their threads.
-class FdRegistry {
- public:
-  void add(int fd) {
-    std::lock_guard lock(mutex_);
-    fds_.insert(fd);
-  }
-  void remove(int fd) {
-    std::lock_guard lock(mutex_);
-    fds_.erase(fd);
-  }
-  void shutdown_all() {
-    std::lock_guard lock(mutex_);
-    for (int fd : fds_) sock::shutdown_both(fd);
-  }
-
- private:
-  std::mutex mutex_;
-  std::set<int> fds_;
-};
-
 void set_timeouts(int fd) { sock::set_io_timeouts(fd, io_timeout_s); }
 
 bool send_all(int fd, const std::string& data) { return sock::send_all(fd, data.data(), data.size()); }
 
-// Whether `data` holds a whole HTTP/1.1 request: its head and a Content-Length body (bounded).
-bool http_request_complete(const std::string& data) {
-  const size_t head_end = data.find("\r\n\r\n");
-  if (head_end == std::string::npos) return false;
-  size_t body = 0;
-  const size_t cl = data.find("\r\nContent-Length:");
-  if (cl != std::string::npos && cl < head_end) body = std::strtoul(data.c_str() + cl + 17, nullptr, 10);
-  return data.size() >= head_end + 4 + std::min<size_t>(body, 1u << 20);
-}
-
-// Reads an HTTP/1.1 request head (and a Content-Length body) through `read_some`, after what
-// `data` already holds (0-RTT data read before the handshake completed).
-template <class ReadSome>
-std::string read_http_request(ReadSome read_some, std::string data = {}) {
-  char buf[4096];
-  while (!http_request_complete(data) && data.size() < (1u << 20) + 65536) {
-    if (data.find("\r\n\r\n") == std::string::npos && data.size() >= 65536) return {};
-    const long n = read_some(buf, sizeof buf);
-    if (n <= 0) break;
-    data.append(buf, static_cast<size_t>(n));
-  }
-  return data.find("\r\n\r\n") == std::string::npos ? std::string() : data;
-}
-
-// Whether `text` starts with `prefix`, ignoring ASCII case (HTTP header names).
-bool starts_nocase(std::string_view text, std::string_view prefix) {
-  if (text.size() < prefix.size()) return false;
-  for (size_t i = 0; i < prefix.size(); ++i) {
-    const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
-    if (lower(text[i]) != lower(prefix[i])) return false;
-  }
-  return true;
-}
-
-std::string header_value(const std::string& request, const std::string& name) {
-  const size_t head_end = request.find("\r\n\r\n");
-  size_t pos = request.find("\r\n");
-  while (pos != std::string::npos && pos < head_end) {
-    const size_t next = request.find("\r\n", pos + 2);
-    const std::string line = request.substr(pos + 2, next - pos - 2);
-    const size_t colon = line.find(':');
-    if (colon != std::string::npos && starts_nocase(line, name) && colon == name.size()) {
-      size_t v = colon + 1;
-      while (v < line.size() && line[v] == ' ') ++v;
-      return line.substr(v);
-    }
-    pos = next;
-  }
-  return {};
-}
+bool request_complete(const std::string& data) { return live::request_state(data) == RequestState::complete; }
 
 std::string http_response(int status, const char* reason, const std::string& body) {
   return fmt::format(
@@ -165,8 +99,9 @@ class Backend {
     }
   }
   void answer(int c) {
-    const std::string req = read_http_request([c](char* b, size_t n) { return sock::recv_some(c, b, n); });
-    if (req.empty()) return;
+    const live::RequestRead read = live::read_request([c](char* b, size_t n) { return sock::recv_some(c, b, n); });
+    if (read.state != RequestState::complete) return;
+    const std::string& req = read.data;
     const int worker = next_worker_++ % workers_ + 1;
     const std::string line = req.substr(0, req.find("\r\n"));
     const std::string body = fmt::format(
@@ -238,10 +173,12 @@ struct Proxy {
   const live::TlsPolicy& policy;
   std::map<std::string, uint16_t> pool_ports;
   Log& log;
-  FdRegistry& fds;
 
-  void handle(int fd, int conn) {
-    set_timeouts(fd);
+  void handle(Connection& c) {
+    const int fd = c.fd();
+    const int conn = c.id();
+    // A backstop only: the accept loop shuts the socket down at the deadline, a bit earlier.
+    sock::set_io_timeouts(fd, c.idle_timeout_s() + 2);
     Capture capture;
     CaptureSink sink;
     sink.capture = &capture;
@@ -259,7 +196,7 @@ struct Proxy {
     live::EarlyRead early;
     bool accepted = false;  // SSL_accept ran
     if (policy.early_data) {
-      early = live::read_early_data(s, http_request_complete);
+      early = live::read_early_data(s, request_complete);
     } else {
       ERR_clear_error();
       early.failed = SSL_accept(s) != 1;
@@ -270,15 +207,22 @@ struct Proxy {
         fmt::format("conn={} tls.client_hello sni={} alpn={}", conn, hello.sni.empty() ? "(none)" : hello.sni,
                     hello.alpn_offered.empty() ? "(none)" : fmt::format("{}", fmt::join(hello.alpn_offered, ","))));
     std::string response;
-    const bool early_request = !early.failed && !early.finished && http_request_complete(early.data);
+    const bool early_request = !early.failed && !early.finished && request_complete(early.data);
     if (early_request) {
       // Forwarded now, before the client's Finished: 0-RTT saves the round trip only this way.
+      c.disarm("upstream");
       response = route(early.data, conn, true, live::client_verify_value(s, policy));
+      c.arm("handshake");
       early = live::read_early_data(s, nullptr);  // on to EndOfEarlyData
     }
     if (!early.failed && !accepted) {
       ERR_clear_error();
       early.failed = SSL_accept(s) != 1;
+    }
+    if (early.failed && c.timed_out()) {
+      ERR_clear_error();
+      log_timeout(c);
+      return;
     }
     if (early.failed) {
       const std::string err = drain_openssl_errors();
@@ -298,17 +242,60 @@ struct Proxy {
         live::early_data_status(s), pick.chosen >= 0 ? tls.config().names[static_cast<size_t>(pick.chosen)].name : "?",
         facts.alpn.empty() ? "(none)" : facts.alpn, client.empty() ? "" : fmt::format(" client_cert=\"{}\"", client),
         fmt::join(sequence, ", ")));
+    sink.capture = nullptr;  // the handshake is all the log shows; the request is not kept twice
+    bool refused = false;
     if (!early_request) {
       // Early data that did not hold a whole request is its start; the rest follows the handshake.
-      const std::string request = read_http_request(
-          [s](char* b, size_t n) { return long(SSL_read(s, b, static_cast<int>(n))); }, std::move(early.data));
-      if (request.empty()) return;
-      response = route(request, conn, false, live::client_verify_value(s, policy));
+      c.arm("request");
+      int rc = 1;
+      live::RequestRead read =
+          live::read_request([s, &rc](char* b, size_t n) { return long(rc = SSL_read(s, b, static_cast<int>(n))); },
+                             std::move(early.data));
+      if (read.state == RequestState::incomplete) {
+        log_unfinished_request(c, s, rc, read.data.size());
+        return;
+      }
+      refused = read.state != RequestState::complete;
+      if (refused) {
+        const int status = live::refusal_status(read.state);
+        log.line(fmt::format("conn={} http.refused status={} reason=\"{}\" bytes_read={}", conn, status,
+                             live::refusal_reason(read.state), read.data.size()));
+        response = http_response(status, live::refusal_phrase(read.state), live::refusal_reason(read.state) + "\n");
+      } else {
+        c.disarm("upstream");
+        response = route(read.data, conn, false, live::client_verify_value(s, policy));
+      }
     }
     log.line(fmt::format("conn={} http.response \"{}\"", conn, response.substr(0, response.find("\r\n"))));
+    c.arm("response");
     SSL_write(s, response.data(), static_cast<int>(response.size()));
     SSL_shutdown(s);
     ERR_clear_error();
+    // The client may still be sending the rest of what was refused: closing with unread data
+    // would reset the connection and could destroy the answer before it is read.
+    if (refused) live::linger(fd, std::min(live::lingering_s, c.idle_timeout_s()));
+  }
+
+  void log_timeout(const Connection& c) {
+    log.line(fmt::format("conn={} conn.timeout phase={} reason=\"nothing complete within the idle timeout of {} s\"",
+                         c.id(), c.phase(), c.idle_timeout_s()));
+  }
+
+  // The request did not arrive whole: the deadline passed, the TLS layer failed (a forged or
+  // garbled record) or the client went away.
+  void log_unfinished_request(const Connection& c, SSL* s, int rc, size_t bytes) {
+    const int error = SSL_get_error(s, rc);
+    const std::string err = drain_openssl_errors();
+    if (c.timed_out()) {
+      log_timeout(c);
+    } else if (error == SSL_ERROR_SSL) {
+      log.line(
+          fmt::format("conn={} http.failed reason=\"TLS error while reading the request\" error=\"{}\" bytes_read={}",
+                      c.id(), err, bytes));
+    } else {
+      log.line(fmt::format("conn={} http.failed reason=\"client closed before a whole request\" bytes_read={}", c.id(),
+                           bytes));
+    }
   }
 
   // Routes a request by Host to its pool and returns the answer (404 without a route, 502 when
@@ -443,42 +430,38 @@ int serve(const Scenario& scenario, const ServeOptions& options) {
                       s_client + " -sess_in s.pem" + (policy.early_data ? " -early_data req.txt" : "")));
   }
 
-  FdRegistry fds;
-  Proxy proxy{scenario, tls, policy, pool_ports, log, fds};
-  struct Worker {
-    std::thread thread;
-    std::shared_ptr<std::atomic<bool>> done;
-  };
-  std::vector<Worker> threads;
+  // The limits on what a client may hold (serve_guard.hpp): a deadline per phase, enforced below.
+  log.line(
+      fmt::format("limits idle_timeout={}s max_connections={} request_line={} header_field={} request_head={} "
+                  "request_body={}",
+                  options.idle_timeout_s, options.max_connections, live::max_request_line, live::max_header_field,
+                  live::max_request_head, live::max_request_body));
+  Proxy proxy{scenario, tls, policy, pool_ports, log};
+  live::Connections conns(options.idle_timeout_s);
   int conn = 0;
   while (!sock::StopSignals::stop_requested()) {
     // Reap finished connection threads so a long session does not accumulate them.
-    for (auto it = threads.begin(); it != threads.end();) {
-      if (it->done->load()) {
-        it->thread.join();
-        it = threads.erase(it);
-      } else {
-        ++it;
-      }
-    }
+    conns.reap();
+    conns.expire();
     if (!sock::wait_readable(listener, poll_ms)) continue;
     const int c = sock::accept_connection(listener);
     if (c < 0) continue;
     const int id = ++conn;
-    fds.add(c);
-    auto done = std::make_shared<std::atomic<bool>>(false);
-    threads.push_back({std::thread([&proxy, &fds, c, id, done] {
-                         proxy.handle(c, id);
-                         fds.remove(c);
-                         sock::close_socket(c);
-                         done->store(true);
-                       }),
-                       done});
+    // Counted after the accept: connections that ended while the loop waited free their places.
+    const size_t open = conns.reap();
+    // One thread per connection: past the cap a client is turned away at once, as nginx closes a
+    // connection beyond `worker_connections` (512 by default).
+    if (open >= static_cast<size_t>(options.max_connections)) {
+      sock::close_socket(c);
+      log.line(fmt::format("conn={} conn.refused reason=\"too many connections: {} open, max_connections={}\"", id,
+                           open, options.max_connections));
+      continue;
+    }
+    conns.start(c, id, [&proxy](Connection& connection) { proxy.handle(connection); });
   }
   log.line(w("serve.stopping"));
   sock::close_socket(listener);
-  fds.shutdown_all();
-  for (auto& t : threads) t.thread.join();
+  conns.stop_all();
   backends.clear();
   log.line(w("serve.stopped"));
   return 0;

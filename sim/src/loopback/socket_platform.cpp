@@ -74,7 +74,9 @@ int listen_loopback(uint16_t port, std::string& error) {
   const int one = 1;
   ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
   sockaddr_in a = loopback_addr(port);
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 || ::listen(fd, 64) != 0) {
+  // nginx's listen backlog on Linux (511): a burst of connections waits in the queue instead of
+  // having its SYNs dropped and retried a second later.
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 || ::listen(fd, 511) != 0) {
     error = "cannot listen on 127.0.0.1:" + std::to_string(port) + ": " + last_error();
     ::close(fd);
     return -1;

@@ -22,6 +22,13 @@ struct ServeOptions {
   /// Write a client certificate the local CA issued and its private key (PEM, owner-only) here;
   /// "" = don't. Keys leave memory only this way, when the user asks.
   std::string export_client_cert;
+  /// Seconds a client has for its handshake, and again for its request after it (and to read the
+  /// answer), before the proxy closes the connection and logs `conn.timeout`: a client that
+  /// stops sending holds a thread only this long. nginx's client_header_timeout is 60 s.
+  int idle_timeout_s = 10;
+  /// Connections handled at once (one thread each); more are closed at once and logged
+  /// `conn.refused`. nginx's worker_connections defaults to 512.
+  int max_connections = 512;
   std::FILE* out = stdout;  ///< Where the trace-style lines go.
   /// The words of its own lines and errors (English when null); the `key=value` lines stay
   /// as a server's log is written.
