@@ -76,3 +76,25 @@ TEST_CASE("a cancelled run stops at the next check and says so") {
     CHECK(none.end < ms(1000));
   }
 }
+
+TEST_CASE("a cancelled run's metrics cover the part that ran (the command line's partial summary)") {
+  const Scenario sc = loaded_workers();
+  const Run full = simulate(sc);
+  std::atomic<bool> cancel{false};
+  Options o;
+  o.progress_every = 512;
+  o.cancel = &cancel;
+  o.progress = [&](Time now, Time end) {
+    if (now > end / 2) cancel = true;
+  };
+  const Run half = simulate(sc, o);
+  REQUIRE(half.cancelled);
+  CHECK(half.metrics.requests > 0);
+  CHECK(half.metrics.requests < full.metrics.requests);
+  CHECK(half.metrics.events > 0);
+  CHECK(half.metrics.events < full.metrics.events);
+  REQUIRE(half.metrics.latency.count("total"));
+  CHECK(half.metrics.latency.at("total").count > 0);
+  CHECK_FALSE(half.metrics.availability.empty());
+  CHECK(half.metrics.availability.back().t <= half.end);
+}

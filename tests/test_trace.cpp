@@ -246,3 +246,38 @@ TEST_CASE("a copied trace outlives its original") {
   copy.append(hello(copy), {{"sni", "www.example.test"}});
   CHECK(copy.size() == 2);
 }
+
+TEST_CASE("records that do not fit the compact form read back exactly") {
+  // Causes far back, times before their group's first or far after it, and more flight times
+  // than the 65,535 classes a compact record can name: all go to the side table.
+  Trace t;
+  const NodeId a = t.node("laptop"), b = t.node("proxy");
+  const int n = 70000;
+  for (int i = 0; i < n; ++i) {
+    RecordSpec spec;
+    spec.t = ns(i % 300 == 1 ? -int64_t{i} : i % 300 == 2 ? int64_t{i} * 100'000'000'000 : int64_t{i} * 1000);
+    spec.kind = "tcp.syn";
+    spec.stage = Stage::tcp;
+    spec.actor = spec.from = a;
+    spec.to = b;
+    spec.dur = ns(i);  // one class per record
+    spec.cause = i >= 66000 ? RecordId{0} : i % 5 == 0 ? RecordId::none : static_cast<RecordId>(i - 1);
+    spec.conn = static_cast<ConnId>(i);
+    t.append(spec, {{"i", i}, {"neg", -i}});
+  }
+  for (int i = 0; i < n; ++i) {
+    const Record r = t[static_cast<size_t>(i)];
+    INFO(i);
+    const int64_t want_t = i % 300 == 1 ? -int64_t{i} : i % 300 == 2 ? int64_t{i} * 100'000'000'000 : int64_t{i} * 1000;
+    REQUIRE(r.t_ns == want_t);
+    REQUIRE(t.t_ns(static_cast<size_t>(i)) == want_t);
+    REQUIRE(r.dur_ns == i);
+    REQUIRE(r.cause == (i >= 66000 ? RecordId{0} : i % 5 == 0 ? RecordId::none : static_cast<RecordId>(i - 1)));
+    REQUIRE(r.conn == static_cast<ConnId>(i));
+    REQUIRE(t.kind(r) == "tcp.syn");
+    REQUIRE(r.to == b);
+    REQUIRE(t.detail_int(r, "i", -1) == i);
+    REQUIRE(t.detail_int(r, "neg", 1) == -i);
+  }
+  CHECK(t.shape_count() == 1);
+}

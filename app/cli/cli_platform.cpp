@@ -59,4 +59,14 @@ bool interactive_terminal() {
 #endif
 }
 
+bool error_is_terminal() {
+#if defined(__unix__) || defined(__APPLE__)
+  return isatty(STDERR_FILENO);
+#elif defined(_WIN32)
+  return _isatty(2);
+#else
+  return false;  // unknown: no progress line that might end up in a log
+#endif
+}
+
 }  // namespace deploysim::cli

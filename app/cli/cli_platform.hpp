@@ -14,4 +14,8 @@ std::string installed_assets_dir();
 /// Whether standard input and output are both a terminal (a person can press Enter).
 bool interactive_terminal();
 
+/// Whether standard error is a terminal (a progress line updated in place is read there, and
+/// would clutter a file or a pipe).
+bool error_is_terminal();
+
 }  // namespace deploysim::cli

@@ -10,6 +10,7 @@
 #include "deploysim/columns.hpp"
 #include "cli/cli_platform.hpp"
 #include "cli/commands.hpp"
+#include "cli/run_progress.hpp"
 #include "cli/tour.hpp"
 #include "deploysim/lesson.hpp"
 #include "deploysim/messages.hpp"
@@ -86,7 +87,17 @@ int run_tour(const TourOptions& options) {
     std::fprintf(stderr, "deploysim: %s\n", err.c_str());
     return 2;
   }
-  const Run run = simulate(loaded->scenario);
+  // A lesson's scenario is small; the same guards as `run` all the same (progress, budget, Ctrl+C).
+  Run run;
+  {
+    const auto budget = default_trace_memory_budget();
+    TerminalRun terminal(*words, budget);
+    run = terminal.run(loaded->scenario, Options{});
+    if (run.cancelled) {
+      terminal.report_interrupted(run, {});
+      return interrupted_exit_code;
+    }
+  }
   const bool interactive = options.pause && cli::interactive_terminal();
 
   std::printf("%s\n", fmt::format("== {} ==", lesson.tr.pick("title", lesson.title, options.lang)).c_str());

@@ -3,11 +3,13 @@
 #include <fstream>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <fmt/format.h>
 
 #include "deploysim/columns.hpp"
 #include "cli/commands.hpp"
+#include "cli/run_progress.hpp"
 #include "deploysim/metrics_report.hpp"
 #include "deploysim/messages.hpp"
 #include "deploysim/narration.hpp"
@@ -30,6 +32,7 @@ struct RunOptions {
   bool summary = false;
   std::string lang = "en";
   std::string level = "full";
+  std::string max_trace_memory;  ///< "" = default_trace_memory_budget()
 };
 
 int bad_input(const std::string& message) {  // message already in the learner's language
@@ -38,9 +41,7 @@ int bad_input(const std::string& message) {  // message already in the learner's
 }
 
 bool write_file(const std::string& path, const std::string& text) {
-  std::ofstream out(path, std::ios::binary);
-  out << text;
-  return static_cast<bool>(out);
+  return write_whole_file(path, [&](std::ostream& out) { return static_cast<bool>(out << text); });
 }
 
 // `words`: main loaded them in this command's language (cli_language reads --lang too).
@@ -61,13 +62,24 @@ int run_command(const RunOptions& o, const Messages& words) {
     opt.until = *until;
   }
   opt.level = o.level == "none" ? TraceLevel::none : o.level == "outcomes" ? TraceLevel::outcomes : TraceLevel::full;
+  const auto budget = trace_memory_budget(o.max_trace_memory);
+  if (!budget) return bad_input(words.format("progress.bad_size", o.max_trace_memory));
   std::optional<Narrator> narrator;
   if (o.narrate || o.summary) {
     narrator = Narrator::load(o.lang, &error);
     if (!narrator) return bad_input(error);
   }
 
-  const Run run = simulate(sc, opt);
+  // A long run shows its progress on stderr, a trace too big for the budget is recorded at a
+  // lower level, and Ctrl+C stops the run: what ran is printed, no file is written.
+  TerminalRun terminal(words, *budget);
+  const Run run = terminal.run(sc, opt);
+  if (run.cancelled) {
+    std::vector<std::string> not_written;
+    for (const std::string* f : {&o.trace_json, &o.metrics_json})
+      if (!f->empty()) not_written.push_back(*f);
+    terminal.report_interrupted(run, not_written);
+  }
 
   if (o.narrate) {
     for (const Record& r : run.trace.records())
@@ -81,10 +93,13 @@ int run_command(const RunOptions& o, const Messages& words) {
                                     run.trace.size(), run.trace.fingerprint_hex(), run.metrics.requests,
                                     run.metrics.succeeded, run.seed, words.time(run.end))
                             .c_str());
+  if (run.cancelled) return interrupted_exit_code;
   if (!o.trace_json.empty()) {
-    std::ofstream out(o.trace_json, std::ios::binary);
-    write_trace_json(out, run.trace, sc.info.name, run.seed);
-    if (!out) {
+    const bool written = write_whole_file(o.trace_json, [&](std::ostream& out) {
+      write_trace_json(out, run.trace, sc.info.name, run.seed);
+      return static_cast<bool>(out);
+    });
+    if (!written) {
       std::fprintf(stderr, "%s\n", words.format("cli.cannot_write_trace", o.trace_json).c_str());
       return 1;
     }
@@ -113,6 +128,7 @@ void register_run_commands(CLI::App& app, Context& ctx) {
   run->add_option("--lang", opts->lang, ctx.words("cli_help.run_lang"))->check(CLI::IsMember(Messages::languages()));
   run->add_option("--trace-level", opts->level, ctx.words("cli_help.run_trace_level"))
       ->check(CLI::IsMember({"full", "outcomes", "none"}));
+  run->add_option("--max-trace-memory", opts->max_trace_memory, ctx.words("cli_help.run_max_trace_memory"));
   run->callback([opts, &ctx] { ctx.exit_code = run_command(*opts, ctx.words); });
 }
 

@@ -38,7 +38,8 @@ Session::Result build_with(Session::Result r, const Scenario& base, const Overri
     return r;
   }
   r.overrides = overrides;
-  r.model = build_model(std::move(*applied.scenario), control.options());
+  const Options options = control.options_for(*applied.scenario, r);
+  r.model = build_model(std::move(*applied.scenario), options);
   r.cancelled = !r.model;
   return r;
 }
@@ -80,6 +81,18 @@ Options Session::Control::options() {
     progress.store(end.ns() > 0 ? static_cast<double>(now.ns()) / static_cast<double>(end.ns()) : 1.0,
                    std::memory_order_relaxed);
   };
+  return o;
+}
+
+Options Session::Control::options_for(const Scenario& scenario, Result& r) {
+  Options o = options();
+  const RunEstimate e = estimate_run(scenario, o);
+  o.level = level_that_fits(e, TraceLevel::full, budget);
+  events.store(std::max(1.0, e.events), std::memory_order_relaxed);
+  trace_bytes.store(e.trace_bytes(o.level), std::memory_order_relaxed);
+  r.level = o.level;
+  r.full_trace_bytes = e.trace_bytes(TraceLevel::full);
+  r.budget = budget;
   return o;
 }
 
@@ -138,7 +151,8 @@ void Session::compare(const std::string& variant) {
               r.error = std::move(applied.error);
               return r;
             }
-            r.model = build_model(std::move(*applied.scenario), c.options());
+            const Options options = c.options_for(*applied.scenario, r);
+            r.model = build_model(std::move(*applied.scenario), options);
             r.cancelled = !r.model;
             return r;
           },
@@ -168,6 +182,8 @@ void Session::submit(Job job) {
   running_kind_ = job.kind;
   running_since_ = std::chrono::steady_clock::now();
   control_ = std::make_shared<Control>();
+  control_->budget = trace_budget_;
+  user_cancelled_ = false;
   if (worker_threads()) {
     running_ =
         std::async(std::launch::async, [run = std::move(job.run), control = control_]() { return run(*control); });
@@ -180,7 +196,21 @@ void Session::submit(Job job) {
 }
 
 void Session::cancel() {
-  if (control_ && running_.valid()) control_->cancel = true;
+  if (control_ && running_.valid()) control_->cancel = true, user_cancelled_ = true;
+}
+
+std::string Session::busy_estimate(const Messages& words) const {
+  if (!control_ || !running_.valid()) return {};
+  const double events = control_->events.load(std::memory_order_relaxed);
+  if (events <= 0) return {};
+  return words.format("progress.gui_estimate", format_count(events),
+                      format_bytes(control_->trace_bytes.load(std::memory_order_relaxed)));
+}
+
+std::optional<double> Session::seconds_left() const {
+  const double p = progress(), elapsed = busy_seconds();
+  if (!running_.valid() || p < 0.01 || elapsed < 0.5) return std::nullopt;
+  return elapsed * (1 - p) / p;
 }
 
 double Session::busy_seconds() const {
@@ -194,6 +224,8 @@ Session::Arrival Session::take(Result r) {
   a.variant = r.variant;
   if (r.cancelled) {
     requested_overrides_ = queued_ ? requested_overrides_ : overrides_;
+    // Cancelled by the user (not superseded by a newer edit): the panels keep the previous run.
+    if (user_cancelled_) a.note = [](const Messages& w) { return w("progress.gui_cancelled"); };
   } else if (r.error) {
     set_error(r.error->to_string(), *r.error);
     requested_overrides_ = overrides_;
@@ -213,6 +245,18 @@ Session::Arrival Session::take(Result r) {
     requested_overrides_ = overrides_;
     a.model = true;
     a.keep_time = r.keep_time;
+    if (r.level == TraceLevel::full && bounded_) a.note = [](const Messages&) { return std::string(); };
+    bounded_ = r.level != TraceLevel::full;
+    if (r.level != TraceLevel::full)
+      a.note = [level = r.level, full = r.full_trace_bytes, budget = r.budget](const Messages& w) {
+        auto word = [&](TraceLevel l) -> const std::string& {
+          return w(l == TraceLevel::full       ? "progress.level_full"
+                   : l == TraceLevel::outcomes ? "progress.level_outcomes"
+                                               : "progress.level_none");
+        };
+        return w.format("progress.gui_bounded", word(level), word(TraceLevel::full), format_bytes(full),
+                        format_bytes(static_cast<double>(budget)));
+      };
     set_error({});
     if (!compare_variant_.empty()) compare(compare_variant_);
   }
@@ -240,6 +284,7 @@ Session::Arrival Session::wait_idle() {
     all.model |= a.model;
     all.keep_time = a.model ? a.keep_time : all.keep_time;
     all.compare |= a.compare;
+    if (a.note) all.note = a.note;
     if (!a.path.empty()) all.path = a.path, all.variant = a.variant, all.failed = a.failed;
   }
   return all;

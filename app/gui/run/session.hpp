@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 
+#include "deploysim/estimate.hpp"
 #include "deploysim/messages.hpp"
 #include "deploysim/scenario.hpp"
 #include "gui/run/model.hpp"
@@ -26,6 +27,9 @@ class Session {
     bool failed = false;       ///< The job ended in an error (error() says which).
     std::string path = {};     ///< The file the job opened ("" for what-if and compare jobs).
     std::string variant = {};  ///< The variant it applied when it opened the file.
+    /// Something to say in the status line about the job (its trace was bounded, it was
+    /// cancelled), in a language; empty when nothing.
+    std::function<std::string(const Messages&)> note = {};
   };
 
   /// Opens a scenario file, with one of its variants applied when `variant` is not empty and then
@@ -57,6 +61,13 @@ class Session {
   double progress() const { return control_ ? control_->progress.load(std::memory_order_relaxed) : 0.0; }
   /// Asks the running job to stop (its result is dropped; a queued job still runs).
   void cancel();
+  /// The running job's size estimate ("about 630 M events, trace 1.2 GiB"), "" before it is known.
+  std::string busy_estimate(const Messages& words) const;
+  /// Wall seconds the running job still needs, from its progress so far (nullopt: too early).
+  std::optional<double> seconds_left() const;
+  /// The trace memory a run may take (default_trace_memory_budget()); a bigger trace is recorded
+  /// at a lower level (full, outcomes, none) and the arrival's note says so.
+  void set_trace_budget(uint64_t bytes) { trace_budget_ = bytes; }
   /// What the running job does ("simulating workers = 1").
   const std::string& busy_label() const { return running_label_; }
   /// The same in `words`' language, for the window.
@@ -92,15 +103,24 @@ class Session {
     bool keep_time = false;
     std::vector<std::pair<std::string, std::string>> overrides;
     std::shared_ptr<const Scenario> base;
-    bool cancelled = false;  ///< Stopped by a newer request: dropped.
+    bool cancelled = false;               ///< Stopped by a newer request: dropped.
+    TraceLevel level = TraceLevel::full;  ///< The level it recorded at (lower than full: bounded).
+    double full_trace_bytes = 0;          ///< Estimated full trace, when bounded.
+    uint64_t budget = 0;                  ///< The budget it was bounded to.
   };
 
   /// Shared between the UI thread and one job: progress out, cancel in.
   struct Control {
-    std::atomic<double> progress{0};  ///< Simulated time / duration.
-    std::atomic<bool> cancel{false};  ///< Set by the UI thread.
+    std::atomic<double> progress{0};     ///< Simulated time / duration.
+    std::atomic<bool> cancel{false};     ///< Set by the UI thread.
+    std::atomic<double> events{0};       ///< Estimated events of the run (0: not estimated yet).
+    std::atomic<double> trace_bytes{0};  ///< Estimated trace memory at the level it runs at.
+    uint64_t budget = 0;                 ///< Trace memory allowed (set before the job starts).
     /// simulate() options that report into this control.
     Options options();
+    /// The same for running `scenario`: estimated first, at the richest trace level that fits
+    /// the budget (noted in `r`).
+    Options options_for(const Scenario& scenario, Result& r);
   };
 
  private:
@@ -136,6 +156,9 @@ class Session {
   std::chrono::steady_clock::time_point running_since_{};
   std::optional<Job> queued_;
   std::chrono::steady_clock::time_point last_watch_{};
+  uint64_t trace_budget_ = default_trace_memory_budget();
+  bool bounded_ = false;         ///< The shown run's trace was bounded (its note is in the status line).
+  bool user_cancelled_ = false;  ///< cancel() was asked for the running job (not a newer edit).
 };
 
 }  // namespace deploysim::gui

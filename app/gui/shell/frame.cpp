@@ -60,6 +60,18 @@ std::string download_path(const std::string& scenario_path) {
   return "/downloads/" + (stem.empty() ? std::string("scenario") : stem) + "-whatif.toml";
 }
 
+// What a running job does, how long it has run, its estimated size and the time it still needs.
+std::string busy_status(const Session& session, const UiState& ui) {
+  std::string out = fmt::format("{} ... {:.1f} s", session.busy_text(ui.words), session.busy_seconds());
+  if (const std::string size = session.busy_estimate(ui.words); !size.empty()) out += "  |  " + size;
+  if (const auto left = session.seconds_left()) {
+    const auto whole = static_cast<int64_t>(*left + 0.5);
+    const std::string wall = whole < 120 ? ui.trf("progress.seconds", whole) : ui.words.time(s(whole));
+    out += "  |  " + ui.trf("progress.gui_left", wall);
+  }
+  return out;
+}
+
 void menu_bar(const Session& session, UiState& ui, Commands& commands) {
   ImGui::PushStyleColor(ImGuiCol_WindowBg, IM_COL32(0, 0, 0, 0));  // the opaque bar colour covers it all
   const bool open = ImGui::BeginMainMenuBar();
@@ -113,8 +125,7 @@ void menu_bar(const Session& session, UiState& ui, Commands& commands) {
     ImGui::EndMenu();
   }
   // A running simulation shows its progress here; the panels keep showing the previous run.
-  std::string status =
-      session.busy() ? fmt::format("{} ... {:.1f} s", session.busy_text(ui.words), session.busy_seconds()) : ui.status;
+  std::string status = session.busy() ? busy_status(session, ui) : ui.status;
   const std::string frame_ms = "   " + ui.trf("menu.ms_per_frame", ui.fps_ms);
   status += frame_ms;
   const float bar_w = session.busy() ? ImGui::GetFontSize() * 8 : 0.0f;

@@ -64,6 +64,7 @@ std::optional<std::vector<ScriptLine>> read_script(const std::string& path) {
 
 // A new run arrived: keep the playhead's time for what-if changes, start over for a new file.
 void on_arrival(const Session::Arrival& a, const Session& session, UiState& ui) {
+  if (a.note) ui.status = a.note(ui.words);  // a bounded trace, a cancelled run
   lesson_arrival(a, ui);
   if (!a.model) return;
   const Model& m = session.model();

@@ -7,6 +7,8 @@
 
 #include <fmt/format.h>
 
+#include "deploysim/estimate.hpp"
+
 #include "gui/shell/gui.hpp"
 #include "gui/shell/lesson_nav.hpp"
 #include "gui/shell/narrate.hpp"
@@ -23,7 +25,8 @@ constexpr const char* verbs =
     "play, "
     "pause, speed X, key NAME, compare VARIANT, presenter on|off, inspect FIELD, lesson NAME|next|back|off|answer "
     "X|reveal, language en|ko, window NAME X Y W H, capture WINDOW OUT.png, exercise ID|check, reload, drop FILE, "
-    "browse DIR|off, browse_save DIR, save_whatif FILE, save_capture [keylog], copy FROM TO, watch, tab PANEL, quit";
+    "browse DIR|off, browse_save DIR, save_whatif FILE, save_capture [keylog], copy FROM TO, watch, tab PANEL, cancel, "
+    "quit";
 
 bool parse_int(std::string_view s, int64_t& v) {
   const auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
@@ -151,7 +154,8 @@ std::optional<ScriptError> parse_script(const std::string& text, const std::stri
                            v == "inspect" || v == "lesson" || v == "language" || v == "window" || v == "capture" ||
                            v == "exercise" || v == "drop" || v == "browse" || v == "browse_save" ||
                            v == "save_whatif" || v == "copy" || v == "tab";
-    const bool no_arg = v == "state" || v == "play" || v == "pause" || v == "quit" || v == "reload" || v == "watch";
+    const bool no_arg =
+        v == "state" || v == "play" || v == "pause" || v == "quit" || v == "reload" || v == "watch" || v == "cancel";
     // peek OUT.png: a screenshot of the frame as it is; save_capture keylog: the key log alone.
     const bool optional_arg = v == "peek" || v == "save_capture";
     if (!needs_arg && !no_arg && !optional_arg)
@@ -219,7 +223,8 @@ ScriptFrame ScriptRunner::tick(const Session& session, UiState& ui, Commands& co
   }
   // Every command sees the result of the one before: wait for pending commands and runs. `peek`
   // is the exception: it prints the state while a simulation still runs (progress tests).
-  const bool peek = next_ < lines_.size() && lines_[next_].verb == "peek";
+  // `cancel` too: it presses the status bar's Cancel while the run is going.
+  const bool peek = next_ < lines_.size() && (lines_[next_].verb == "peek" || lines_[next_].verb == "cancel");
   if ((session.busy() && !peek) || !commands.queue.empty() || tls_bytes_pending(session.model()) ||
       lesson_pending(ui) || !ui.exercise.choose.empty() || ui.exercise.check_now || ui.exercise.opened)
     return f;
@@ -293,6 +298,8 @@ ScriptFrame ScriptRunner::tick(const Session& session, UiState& ui, Commands& co
                    ec.message().c_str());
   } else if (v == "tab")  // a panel shown as a tab ("What if") to the front, as a click on its tab
     ui.focus_panel = l.arg;
+  else if (v == "cancel")
+    commands.post(RequestCancel{});
   else if (v == "quit")
     f.quit = true;
   else if (v == "state" || v == "peek") {
@@ -381,6 +388,8 @@ std::string state_line(const Session& session, const UiState& ui, const Narrator
   if (!session.error().empty()) out += fmt::format(" error=\"{}\"", session.error());
   out +=
       fmt::format(" simulating={} progress={:.2f}", session.busy() ? 1 : 0, session.busy() ? session.progress() : 0.0);
+  if (session.busy()) out += fmt::format(" busy_estimate=\"{}\"", quoted(session.busy_estimate(ui.words)));
+  out += fmt::format(" trace_level={}", trace_level_name(m.run.level));
   return out;
 }
 

@@ -34,6 +34,23 @@ class Chunked {
     chunks_.back().push_back(v);
     ++size_;
   }
+  /// Appends n value-initialised elements that stay contiguous (when they would not fit in the
+  /// last chunk, its tail is filled with unused elements and a new chunk starts); returns the
+  /// index of the first. n must not exceed chunk_size.
+  size_t append_contiguous(size_t n) {
+    if (!chunks_.empty() && room_in_chunk() < n && room_in_chunk() < chunk_size) {
+      size_ += room_in_chunk();
+      chunks_.back().resize(chunk_size);
+    }
+    if (chunks_.empty() || chunks_.back().size() == chunk_size) {
+      chunks_.emplace_back();
+      chunks_.back().reserve(chunks_.size() == 1 ? 16 : chunk_size);
+    }
+    const size_t first = size_;
+    chunks_.back().resize(chunks_.back().size() + n);
+    size_ += n;
+    return first;
+  }
   /// Room left in the last chunk before a new one starts.
   size_t room_in_chunk() const { return chunk_size - (size_ & (chunk_size - 1)); }
   /// Bytes of heap held (element capacity and the chunk table).

@@ -28,9 +28,10 @@ struct Options {
 struct Run {
   Trace trace;
   Metrics metrics;
-  uint64_t seed = 0;       ///< Seed actually used.
-  Time end;                ///< Simulated end time.
-  bool cancelled = false;  ///< Stopped early by Options::cancel: trace and metrics are partial.
+  uint64_t seed = 0;                    ///< Seed actually used.
+  Time end;                             ///< Simulated end time.
+  TraceLevel level = TraceLevel::full;  ///< The level its trace was recorded at.
+  bool cancelled = false;               ///< Stopped early by Options::cancel: trace and metrics cover [0, end) only.
 };
 
 /// Builds the world from the scenario and runs it: pure and deterministic (same scenario and

@@ -53,8 +53,32 @@ struct FieldArg {
   FieldValue value;      ///< Detail value.
 };
 
+/// The most details one record may carry (Trace::max_details).
+inline constexpr size_t max_record_details = 24;
+
+/// The details of one record, decoded from the trace's compact storage: a value that holds its
+/// fields (iterate it, index it, ask its size), valid after the trace changes.
+class Details {
+ public:
+  /// First field.
+  const Field* begin() const { return fields_.data(); }
+  /// One past the last field.
+  const Field* end() const { return fields_.data() + size_; }
+  /// Number of fields.
+  size_t size() const { return size_; }
+  /// Whether there are none.
+  bool empty() const { return size_ == 0; }
+  /// A field by position.
+  const Field& operator[](size_t i) const { return fields_[i]; }
+
+ private:
+  friend class Trace;
+  std::array<Field, max_record_details> fields_{};
+  size_t size_ = 0;
+};
+
 /// One trace record, decoded from the trace's compact storage (a value: the trace stores
-/// records packed into 28 bytes and hands out copies of this struct).
+/// records packed into 16 bytes and hands out copies of this struct).
 struct Record {
   int64_t t_ns = 0;                           ///< When it happened (a message: when it was sent).
   int64_t dur_ns = 0;                         ///< A message's flight time (0 for local events).
@@ -200,9 +224,13 @@ class RecordRange {
 /// the typed facts (state, outcome, failure, reports_failure, node roles and hosts), which the
 /// models set from the same inputs and which are left out so that fingerprints stay comparable.
 /// The fingerprint depends only on content, never on the order strings were interned in.
-/// Storage is compact: a record is 28 bytes in fixed-size chunks (no reallocation copies); its
-/// kind, narration, stage, actor, from, to, proc and typed facts are one interned "shape" (few distinct ones
-/// per run), and a flight time of 4.29 s or more is kept in a side table.
+/// Storage is compact: a record is 16 bytes in fixed-size chunks (no reallocation copies); its
+/// kind, narration, stage, actor, from, to, proc, typed facts and flight time are one interned
+/// "class" (few distinct ones per run), its time is an offset from its group of 256 records and
+/// its cause a distance back; a record that does not fit (a time 4.29 s or more after its
+/// group's first, a cause far back, a run with 65,535 classes) keeps them in a side table.
+/// Detail sets are deduplicated and stored as bytes: the keys and types once per layout, the
+/// values as variable-length integers.
 class Trace {
  public:
   Trace();
@@ -252,11 +280,14 @@ class Trace {
   /// A record by id.
   Record at(RecordId id) const { return (*this)[raw(id)]; }
   /// The time of a record by index (cheaper than decoding the whole record).
-  int64_t t_ns(size_t i) const { return records_[i].t(); }
+  int64_t t_ns(size_t i) const {
+    const Packed& p = records_[i];
+    return p.cls == wide_class ? wide_of(i).t : group_base_[i >> group_bits] + p.t;
+  }
   /// All records (a random-access range yielding records by value).
   RecordRange records() const { return {this, size()}; }
-  /// The details of a record.
-  std::span<const Field> details(const Record& r) const;
+  /// The details of a record (decoded: a value).
+  Details details(const Record& r) const;
   /// A string detail of a record by key ("" when absent or not a string).
   std::string_view detail_str(const Record& r, std::string_view key) const;
   /// An integer/time/bool detail of a record by key (fallback when absent).
@@ -280,19 +311,19 @@ class Trace {
   /// Number of interned strings.
   size_t string_count() const { return strings_.size(); }
   /// Bytes one record occupies in the trace's record storage (details and shapes shared).
-  static constexpr size_t record_bytes = 28;
+  static constexpr size_t record_bytes = 16;
   /// The most details one record may carry; append throws std::length_error beyond it.
-  static constexpr size_t max_details = 24;
+  static constexpr size_t max_details = max_record_details;
   /// Reserves room for n records.
   void reserve(size_t n) { records_.reserve(n); }
 
  private:
-  // A record as stored; t split in two words so the struct packs to 28 bytes.
+  // A record as stored. t: ns after the first record of its group (group_base_); back: records
+  // back to its cause (0: none); cls: its class (shape and flight time), or wide_class when its
+  // time, cause and class are in wide_ instead.
   struct Packed {
-    uint32_t t_lo, t_hi;
-    uint32_t dur;  // ns; long_dur when it does not fit (see long_durs_)
-    uint32_t shape, conn, cause, details;
-    int64_t t() const { return static_cast<int64_t>((static_cast<uint64_t>(t_hi) << 32) | t_lo); }
+    uint32_t t, conn, details;
+    uint16_t cls, back;
   };
   struct Shape {
     Sym kind, narration;
@@ -305,35 +336,66 @@ class Trace {
     bool reports_failure;
     bool operator==(const Shape&) const = default;
   };
-  static constexpr uint32_t long_dur = UINT32_MAX;
+  // A shape with a flight time: what a record's cls names.
+  struct Class {
+    Shape shape;
+    int64_t dur;
+    uint32_t shape_id;
+  };
+  // A record that does not fit Packed: index ascending.
+  struct Wide {
+    uint32_t index, shape, cause;
+    int64_t t, dur;
+  };
+  // One key of a detail layout (the keys and types of a set, in order).
+  struct LayoutKey {
+    Sym key;
+    FieldType type;
+    bool operator==(const LayoutKey&) const = default;
+  };
+  static constexpr unsigned group_bits = 8;
+  static constexpr uint16_t wide_class = UINT16_MAX;
+  static constexpr size_t max_set_bytes = 6 + max_record_details * 10;  // layout and values as varints
 
+  uint32_t intern_class(const Shape& s, int64_t dur, uint32_t& shape_id);
   uint32_t intern_shape(const Shape& s);
+  uint32_t intern_layout(const Field* f, size_t n, Sym kind);
   uint32_t intern_details(std::span<const FieldArg> fields, Sym kind, uint64_t& stable_hash);
-  uint32_t store_set(const Field* f, size_t n);
+  uint32_t store_set(const uint8_t* bytes, size_t n);
+  bool same_set(uint32_t set, const uint8_t* bytes, size_t n) const;
   uint64_t set_hash(const Field* f, size_t n) const;
-  int64_t long_dur_of(size_t i) const;
+  const Wide& wide_of(size_t i) const;
+  Record decode_wide(size_t i, const Packed& p) const;
   void grow_set_table();
   void grow_shape_table();
+  void grow_class_table();
 
   struct StrHash {
     using is_transparent = void;
     size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
   };
   // Recently interned strings by the address and length of the caller's text: callers pass the
-  // same literals and spec strings again and again, and a hit needs a memcmp, not a hash.
+  // same literals and spec strings again and again, and a hit needs a compare, not a hash. Two
+  // ways per set, 32 KiB in all: the hundred-odd texts of a request path rarely evict each other
+  // (a direct-mapped table of 256 sent a third of the lookups to the hash map).
   struct RecentSym {
     const char* data = nullptr;
-    size_t size = 0;
+    uint32_t size = 0;
     Sym sym = Sym::none;
   };
-  static constexpr size_t recent_slots = 256;
-  std::array<RecentSym, recent_slots> recent_{};
+  static constexpr unsigned recent_set_bits = 10;
+  std::array<RecentSym, 2 << recent_set_bits> recent_{};
+  std::vector<const char*> sym_text_;  // Sym -> its text in strings_ (which never moves it)
   // Detail sets of big traces fill whole chunks at once: 2 MiB chunks on huge pages (see
-  // huge_pages.hpp). Records keep small chunks: their slack counts against the 28 bytes each.
+  // huge_pages.hpp), as do the records of a big trace (the first chunk grows by doubling, so a
+  // small trace stays small).
   template <class T, unsigned Bits>
   using BigChunked = Chunked<T, Bits, HugePageAllocator<T>>;
-  Chunked<Packed> records_;
-  std::vector<std::pair<uint32_t, int64_t>> long_durs_;  // record index -> flight time, ascending
+  BigChunked<Packed, 17> records_;
+  std::vector<int64_t> group_base_;  // group of 2^group_bits records -> time of its first record
+  std::vector<Wide> wide_;
+  std::vector<Class> classes_;
+  std::vector<uint32_t> class_table_;  // open addressing: class id + 1, 0 = empty
   std::vector<Shape> shapes_;
   std::vector<uint32_t> shape_table_;    // open addressing: shape id + 1, 0 = empty
   std::deque<std::string> strings_;      // Sym -> text (a deque: views into it stay valid)
@@ -343,9 +405,14 @@ class Trace {
   std::vector<NodeRole> node_roles_;
   std::vector<int32_t> node_hosts_;
   std::unordered_map<std::string, NodeId, StrHash, std::equal_to<>> node_index_;
-  BigChunked<Field, 17> fields_;        // all detail sets; a set never spans two chunks
-  BigChunked<uint32_t, 19> set_begin_;  // detail set -> first field
-  BigChunked<uint8_t, 21> set_size_;    // detail set -> number of fields
+  // Detail sets as bytes: the layout id, then each value (strings as their Sym, other values
+  // zigzag-encoded), all as LEB128 varints. A set never spans two chunks.
+  BigChunked<uint8_t, 21> set_bytes_;
+  BigChunked<uint32_t, 19> set_begin_;  // detail set -> its first byte
+  std::vector<LayoutKey> layout_keys_;  // all layouts' keys, one after the other
+  std::vector<uint32_t> layout_begin_;  // layout -> first key; layout_begin_[id + 1] ends it
+  std::vector<uint32_t> layout_table_;  // open addressing: layout id + 1, 0 = empty
+  std::vector<uint32_t> kind_layout_;   // per record kind: its last layout + 1 (most kinds have one)
   std::vector<uint64_t> set_table_;     // open addressing: hash << 32 | set id, 0 = empty
   size_t set_entries_ = 0;              // sets listed in set_table_
   // Per record kind: detail sets in a row that were new. A kind whose sets are all unique (a
@@ -357,10 +424,12 @@ class Trace {
 
 inline Record Trace::operator[](size_t i) const {
   const Packed& p = records_[i];
-  const Shape& s = shapes_[p.shape];
+  if (p.cls == wide_class) return decode_wide(i, p);
+  const Class& c = classes_[p.cls];
+  const Shape& s = c.shape;
   Record r;
-  r.t_ns = p.t();
-  r.dur_ns = p.dur == long_dur ? long_dur_of(i) : static_cast<int64_t>(p.dur);
+  r.t_ns = group_base_[i >> group_bits] + p.t;
+  r.dur_ns = c.dur;
   r.kind = s.kind;
   r.narration = s.narration;
   r.actor = s.actor;
@@ -368,7 +437,7 @@ inline Record Trace::operator[](size_t i) const {
   r.to = s.to;
   r.conn = static_cast<ConnId>(p.conn);
   r.proc = s.proc;
-  r.cause = static_cast<RecordId>(p.cause);
+  r.cause = p.back == 0 ? RecordId::none : static_cast<RecordId>(i - p.back);
   r.details = p.details;
   r.stage = s.stage;
   r.state = s.state;

@@ -26,8 +26,16 @@ Run simulate(const Scenario& scenario, const Options& options) {
       if (++batch < every) continue;
       batch = 0;
       if (options.cancel && options.cancel->load(std::memory_order_relaxed)) {
-        Run run{std::move(world.trace), std::move(world.metrics), seed, world.engine.now()};
+        // The metrics of the part that ran, folded as at the end, so a front end can say what
+        // a stopped run found (the command line's partial summary).
+        const Time now = world.engine.now();
+        for (auto& f : world.on_run_end) f(now);
+        world.metrics.slo = scenario.info.slo;
+        compute_error_budget(world.metrics);
+        world.metrics.events = world.engine.dispatched();
+        Run run{std::move(world.trace), std::move(world.metrics), seed, now};
         run.cancelled = true;
+        run.level = options.level;
         return run;
       }
       if (options.progress) options.progress(world.engine.now(), end);
@@ -40,6 +48,7 @@ Run simulate(const Scenario& scenario, const Options& options) {
   compute_error_budget(world.metrics);
   world.metrics.events = world.engine.dispatched();
   Run run{std::move(world.trace), std::move(world.metrics), seed, end};
+  run.level = options.level;
   return run;
 }
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 #include <fmt/format.h>
+#include <new>
 #include <stdexcept>
 
 namespace deploysim {
@@ -50,14 +51,19 @@ Stage stage_from_name(const char* name) {
 
 Trace::Trace() : fingerprint_(fnv_offset) {
   set_begin_.push_back(0);  // detail set 0: empty
-  set_size_.push_back(0);
+  layout_begin_.push_back(0);
   set_table_.assign(64, 0);
   shape_table_.assign(64, 0);
+  class_table_.assign(64, 0);
+  layout_table_.assign(64, 0);
 }
 
 Trace::Trace(const Trace& o)
     : records_(o.records_),
-      long_durs_(o.long_durs_),
+      group_base_(o.group_base_),
+      wide_(o.wide_),
+      classes_(o.classes_),
+      class_table_(o.class_table_),
       shapes_(o.shapes_),
       shape_table_(o.shape_table_),
       strings_(o.strings_),
@@ -66,17 +72,23 @@ Trace::Trace(const Trace& o)
       node_roles_(o.node_roles_),
       node_hosts_(o.node_hosts_),
       node_index_(o.node_index_),
-      fields_(o.fields_),
+      set_bytes_(o.set_bytes_),
       set_begin_(o.set_begin_),
-      set_size_(o.set_size_),
+      layout_keys_(o.layout_keys_),
+      layout_begin_(o.layout_begin_),
+      layout_table_(o.layout_table_),
+      kind_layout_(o.kind_layout_),
       set_table_(o.set_table_),
       set_entries_(o.set_entries_),
       new_sets_in_a_row_(o.new_sets_in_a_row_),
       fingerprint_(o.fingerprint_) {
-  // The index holds views into strings_: they must point into this copy's strings.
+  // The index and sym_text_ point into strings_: they must point into this copy's strings.
   string_index_.reserve(strings_.size());
-  for (size_t i = 0; i < strings_.size(); ++i)
+  sym_text_.reserve(strings_.size());
+  for (size_t i = 0; i < strings_.size(); ++i) {
     string_index_.emplace(std::string_view(strings_[i]), static_cast<Sym>(i));
+    sym_text_.push_back(strings_[i].data());
+  }
 }
 
 Trace& Trace::operator=(const Trace& o) {
@@ -84,12 +96,47 @@ Trace& Trace::operator=(const Trace& o) {
   return *this;
 }
 
+namespace {
+
+// Short texts compared a word at a time (two overlapping loads): the call to memcmp costs more
+// than the compare for keys like "status".
+bool same_text(const char* a, const char* b, size_t n) {
+  if (n >= 8 && n <= 16) {
+    uint64_t a0, b0, a1, b1;
+    std::memcpy(&a0, a, 8);
+    std::memcpy(&b0, b, 8);
+    std::memcpy(&a1, a + n - 8, 8);
+    std::memcpy(&b1, b + n - 8, 8);
+    return ((a0 ^ b0) | (a1 ^ b1)) == 0;
+  }
+  if (n >= 4 && n < 8) {
+    uint32_t a0, b0, a1, b1;
+    std::memcpy(&a0, a, 4);
+    std::memcpy(&b0, b, 4);
+    std::memcpy(&a1, a + n - 4, 4);
+    std::memcpy(&b1, b + n - 4, 4);
+    return ((a0 ^ b0) | (a1 ^ b1)) == 0;
+  }
+  if (n < 4) {
+    for (size_t i = 0; i < n; ++i)
+      if (a[i] != b[i]) return false;
+    return true;
+  }
+  return std::memcmp(a, b, n) == 0;
+}
+
+}  // namespace
+
 Sym Trace::intern(std::string_view s) {
   const auto addr = reinterpret_cast<uintptr_t>(s.data());
-  RecentSym& recent = recent_[((addr ^ s.size()) * 0x9e3779b97f4a7c15ULL) >> 56];
+  RecentSym* set = &recent_[(((addr ^ s.size()) * 0x9e3779b97f4a7c15ULL) >> (64 - recent_set_bits)) * 2];
   // The caller's memory may since hold other text of the same length: compare the text too.
-  if (recent.sym != Sym::none && recent.data == s.data() && recent.size == s.size() && str(recent.sym) == s)
-    return recent.sym;
+  for (int way = 0; way < 2; ++way) {
+    const RecentSym& r = set[way];
+    if (r.data == s.data() && r.size == s.size() && r.sym != Sym::none &&
+        same_text(sym_text_[raw(r.sym)], s.data(), s.size()))
+      return r.sym;
+  }
   Sym id;
   if (auto it = string_index_.find(s); it != string_index_.end()) {
     id = it->second;
@@ -97,9 +144,15 @@ Sym Trace::intern(std::string_view s) {
     id = static_cast<Sym>(strings_.size());
     const std::string& stored = strings_.emplace_back(s);
     string_hashes_.push_back(fnv1a(stored));
+    sym_text_.push_back(stored.data());
     string_index_.emplace(std::string_view(stored), id);
   }
-  recent = {s.data(), s.size(), id};
+  // The newest in the first way, the one it displaces in the second. Longer texts are not
+  // remembered (none of the models' are): their size would not fit.
+  if (s.size() <= UINT32_MAX) {
+    set[1] = set[0];
+    set[0] = {s.data(), static_cast<uint32_t>(s.size()), id};
+  }
   return id;
 }
 
@@ -197,6 +250,81 @@ void Trace::grow_shape_table() {
   shape_table_ = std::move(table);
 }
 
+namespace {
+
+uint64_t class_hash(uint64_t shape, int64_t dur) { return fold(shape, static_cast<uint64_t>(dur)); }
+
+uint64_t layout_hash(const Field* f, size_t n) {
+  uint64_t h = fold(fnv_offset, n);
+  for (size_t k = 0; k < n; ++k)
+    h = fold(h, static_cast<uint64_t>(raw(f[k].key)) << 8 | static_cast<uint64_t>(f[k].type));
+  return h;
+}
+
+// LEB128: seven bits a byte, low bits first, the top bit set on all bytes but the last.
+uint8_t* put_varint(uint8_t* p, uint64_t v) {
+  while (v >= 0x80) {
+    *p++ = static_cast<uint8_t>(v | 0x80);
+    v >>= 7;
+  }
+  *p++ = static_cast<uint8_t>(v);
+  return p;
+}
+
+const uint8_t* get_varint(const uint8_t* p, uint64_t& v) {
+  uint64_t r = 0;
+  unsigned shift = 0;
+  for (; *p & 0x80; ++p, shift += 7) r |= static_cast<uint64_t>(*p & 0x7f) << shift;
+  v = r | static_cast<uint64_t>(*p) << shift;
+  return p + 1;
+}
+
+// Small magnitudes of either sign become small unsigned numbers: 0, -1, 1, -2 -> 0, 1, 2, 3.
+uint64_t zigzag(int64_t v) { return static_cast<uint64_t>(v) << 1 ^ static_cast<uint64_t>(v >> 63); }
+int64_t unzigzag(uint64_t u) { return static_cast<int64_t>(u >> 1) ^ -static_cast<int64_t>(u & 1); }
+
+}  // namespace
+
+uint32_t Trace::intern_class(const Shape& s, int64_t dur, uint32_t& shape_id) {
+  const uint64_t h = class_hash(
+      shape_hash(raw(s.kind), raw(s.narration), raw(s.actor), raw(s.from), raw(s.to), raw(s.proc),
+                 static_cast<uint64_t>(s.stage), facts_word(s.state, s.outcome, s.failure, s.reports_failure)),
+      dur);
+  const size_t mask = class_table_.size() - 1;
+  size_t i = h & mask;
+  for (; class_table_[i] != 0; i = (i + 1) & mask) {
+    const Class& c = classes_[class_table_[i] - 1];
+    if (c.dur == dur && c.shape == s) {
+      shape_id = c.shape_id;
+      return class_table_[i] - 1;
+    }
+  }
+  shape_id = intern_shape(s);
+  // Flight times that vary per record would make a class per record: past 65,535 classes the
+  // records that need a new one are stored wide.
+  if (classes_.size() >= wide_class) return wide_class;
+  classes_.push_back({s, dur, shape_id});
+  class_table_[i] = static_cast<uint32_t>(classes_.size());
+  if (over_load(classes_.size(), class_table_.size())) grow_class_table();
+  return static_cast<uint32_t>(classes_.size() - 1);
+}
+
+void Trace::grow_class_table() {
+  std::vector<uint32_t> table(class_table_.size() * 2, 0);
+  const size_t mask = table.size() - 1;
+  for (size_t id = 0; id < classes_.size(); ++id) {
+    const Shape& s = classes_[id].shape;
+    size_t i = class_hash(shape_hash(raw(s.kind), raw(s.narration), raw(s.actor), raw(s.from), raw(s.to), raw(s.proc),
+                                     static_cast<uint64_t>(s.stage),
+                                     facts_word(s.state, s.outcome, s.failure, s.reports_failure)),
+                          classes_[id].dur) &
+               mask;
+    while (table[i] != 0) i = (i + 1) & mask;
+    table[i] = static_cast<uint32_t>(id + 1);
+  }
+  class_table_ = std::move(table);
+}
+
 // Hashes the text of a detail set, not its Sym numbers, so the hash (which enters the
 // fingerprint) does not depend on the order strings were interned in.
 uint64_t Trace::set_hash(const Field* f, size_t n) const {
@@ -221,61 +349,130 @@ void Trace::grow_set_table() {
   set_table_ = std::move(table);
 }
 
+uint32_t Trace::intern_layout(const Field* f, size_t n, Sym kind) {
+  auto matches = [&](uint32_t id) {
+    const uint32_t b = layout_begin_[id];
+    if (layout_begin_[id + 1] - b != n) return false;
+    for (size_t k = 0; k < n; ++k)
+      if (layout_keys_[b + k].key != f[k].key || layout_keys_[b + k].type != f[k].type) return false;
+    return true;
+  };
+  // Most kinds always carry the same keys: try the kind's last layout before hashing.
+  if (raw(kind) >= kind_layout_.size()) kind_layout_.resize(raw(kind) + 1, 0);
+  uint32_t& last = kind_layout_[raw(kind)];
+  if (last != 0 && matches(last - 1)) return last - 1;
+  size_t mask = layout_table_.size() - 1;
+  size_t i = layout_hash(f, n) & mask;
+  for (; layout_table_[i] != 0; i = (i + 1) & mask)
+    if (matches(layout_table_[i] - 1)) {
+      last = layout_table_[i];
+      return last - 1;
+    }
+  const auto id = static_cast<uint32_t>(layout_begin_.size() - 1);
+  for (size_t k = 0; k < n; ++k) layout_keys_.push_back({f[k].key, f[k].type});
+  layout_begin_.push_back(static_cast<uint32_t>(layout_keys_.size()));
+  layout_table_[i] = id + 1;
+  last = id + 1;
+  if (over_load(id + 1, layout_table_.size())) {
+    std::vector<uint32_t> table(layout_table_.size() * 2, 0);
+    mask = table.size() - 1;
+    std::vector<Field> keys;
+    for (uint32_t l = 0; l + 1 < layout_begin_.size(); ++l) {
+      keys.clear();
+      for (uint32_t k = layout_begin_[l]; k < layout_begin_[l + 1]; ++k)
+        keys.push_back({layout_keys_[k].key, layout_keys_[k].type, 0});
+      size_t j = layout_hash(keys.data(), keys.size()) & mask;
+      while (table[j] != 0) j = (j + 1) & mask;
+      table[j] = l + 1;
+    }
+    layout_table_ = std::move(table);
+  }
+  return id;
+}
+
 uint32_t Trace::intern_details(std::span<const FieldArg> args, Sym kind, uint64_t& stable_hash) {
   stable_hash = 0;
   if (args.empty()) return 0;
   if (args.size() > max_details)
     throw std::length_error(fmt::format("a trace record carries at most {} details", max_details));
-  Field tmp[max_details];
+  // Only the n fields in use are written (a Field[] would initialise all 24 on every record).
+  alignas(Field) unsigned char storage[sizeof(Field) * max_details];
+  Field* tmp = reinterpret_cast<Field*>(storage);
   const size_t n = args.size();
-  for (size_t i = 0; i < n; ++i) {
-    Field& f = tmp[i];
-    f.key = intern(args[i].key);
-    f.type = args[i].value.type;
-    f.value =
-        f.type == FieldType::string ? static_cast<int64_t>(raw(intern(args[i].value.text))) : args[i].value.number;
+  // Most kinds carry the same keys every time: when the texts are those of the kind's last
+  // layout, its keys are taken without interning them one by one.
+  if (raw(kind) >= kind_layout_.size()) kind_layout_.resize(raw(kind) + 1, 0);
+  uint32_t layout = kind_layout_[raw(kind)];
+  if (layout != 0) {
+    const uint32_t b = layout_begin_[layout - 1];
+    bool same = layout_begin_[layout] - b == n;
+    for (size_t i = 0; i < n && same; ++i) {
+      const LayoutKey& k = layout_keys_[b + i];
+      const std::string& text = strings_[raw(k.key)];
+      same = k.type == args[i].value.type && text.size() == args[i].key.size() &&
+             same_text(text.data(), args[i].key.data(), text.size());
+    }
+    if (same)
+      for (size_t i = 0; i < n; ++i) new (&tmp[i]) Field{layout_keys_[b + i].key, args[i].value.type, 0};
+    else
+      layout = 0;
   }
+  for (size_t i = 0; i < n; ++i) {
+    const FieldArg& a = args[i];
+    if (layout == 0) new (&tmp[i]) Field{intern(a.key), a.value.type, 0};
+    tmp[i].value = a.value.type == FieldType::string ? static_cast<int64_t>(raw(intern(a.value.text))) : a.value.number;
+  }
+  if (layout == 0) layout = intern_layout(tmp, n, kind) + 1;
   const uint64_t h = set_hash(tmp, n);
   stable_hash = h;
+  // The set as stored: one encoding per set, so equal sets have equal bytes.
+  uint8_t bytes[max_set_bytes];
+  uint8_t* end = put_varint(bytes, layout - 1);
+  for (size_t k = 0; k < n; ++k)
+    end =
+        put_varint(end, tmp[k].type == FieldType::string ? static_cast<uint64_t>(tmp[k].value) : zigzag(tmp[k].value));
+  const auto len = static_cast<size_t>(end - bytes);
   if (raw(kind) >= new_sets_in_a_row_.size()) new_sets_in_a_row_.resize(raw(kind) + 1, 0);
   uint32_t& fresh = new_sets_in_a_row_[raw(kind)];
   if (fresh >= 64 && fresh % 64 != 0) {
     ++fresh;
-    return store_set(tmp, n);
+    return store_set(bytes, len);
   }
   // An entry is the set id under the low 32 bits of its hash: most mismatches are rejected
-  // without touching the fields, and growing the table needs no rehashing.
+  // without touching the bytes, and growing the table needs no rehashing.
   const uint64_t tag = (h & 0xffffffffULL) << 32;
   const size_t mask = set_table_.size() - 1;
   size_t i = h & mask;
   for (; set_table_[i] != 0; i = (i + 1) & mask) {
     if ((set_table_[i] & 0xffffffff00000000ULL) != tag) continue;
     const auto set = static_cast<uint32_t>(set_table_[i]);
-    if (set_size_[set] != n) continue;
-    const Field* stored = &fields_[set_begin_[set]];
-    bool same = true;
-    for (size_t k = 0; k < n && same; ++k) same = stored[k] == tmp[k];
-    if (same) {
+    if (same_set(set, bytes, len)) {
       fresh = 0;
       return set;
     }
   }
   ++fresh;
-  const uint32_t set = store_set(tmp, n);
+  const uint32_t set = store_set(bytes, len);
   set_table_[i] = tag | set;
   if (over_load(++set_entries_, set_table_.size())) grow_set_table();
   return set;
 }
 
-uint32_t Trace::store_set(const Field* tmp, size_t n) {
-  // A set's fields stay contiguous: when they would cross a chunk boundary, the chunk's tail
-  // is left unused (at most max_details - 1 fields per chunk).
-  if (fields_.room_in_chunk() < n)
-    for (size_t pad = fields_.room_in_chunk(); pad > 0; --pad) fields_.push_back(Field{});
+bool Trace::same_set(uint32_t set, const uint8_t* bytes, size_t n) const {
+  // The encoding is prefix-free (the layout fixes the number of varints), so two different sets
+  // differ within the shorter one: the loop never reads past the stored set.
+  const uint8_t* stored = &set_bytes_[set_begin_[set]];
+  for (size_t k = 0; k < n; ++k)
+    if (stored[k] != bytes[k]) return false;
+  return true;
+}
+
+uint32_t Trace::store_set(const uint8_t* bytes, size_t n) {
+  const size_t first = set_bytes_.append_contiguous(n);  // a set never spans two chunks
+  if (first > UINT32_MAX) throw std::length_error("a trace holds at most 4 GiB of detail sets");
+  std::memcpy(&set_bytes_[first], bytes, n);
   const auto set = static_cast<uint32_t>(set_begin_.size());
-  set_begin_.push_back(static_cast<uint32_t>(fields_.size()));
-  set_size_.push_back(static_cast<uint8_t>(n));
-  for (size_t k = 0; k < n; ++k) fields_.push_back(tmp[k]);
+  set_begin_.push_back(static_cast<uint32_t>(first));
   return set;
 }
 
@@ -313,29 +510,72 @@ RecordId Trace::append(const RecordSpec& spec, std::span<const FieldArg> fields)
 
   static_assert(sizeof(Packed) == record_bytes);
   const size_t index = records_.size();
+  if ((index & ((size_t{1} << group_bits) - 1)) == 0) group_base_.push_back(t_ns);
+  const int64_t base = group_base_.back();
+  uint32_t shape_id = 0;
+  const uint32_t cls = intern_class(s, dur_ns, shape_id);
+  const uint32_t cause = raw(spec.cause);
+  const bool t_fits = t_ns >= base && static_cast<uint64_t>(t_ns) - static_cast<uint64_t>(base) <= UINT32_MAX;
+  const bool cause_fits = spec.cause == RecordId::none || (cause < index && index - cause <= UINT16_MAX);
   Packed p;
-  p.t_lo = static_cast<uint32_t>(static_cast<uint64_t>(t_ns));
-  p.t_hi = static_cast<uint32_t>(static_cast<uint64_t>(t_ns) >> 32);
-  const bool fits = dur_ns >= 0 && dur_ns < static_cast<int64_t>(long_dur);
-  p.dur = fits ? static_cast<uint32_t>(dur_ns) : long_dur;
-  if (!fits) long_durs_.emplace_back(static_cast<uint32_t>(index), dur_ns);
-  p.shape = intern_shape(s);
   p.conn = raw(spec.conn);
-  p.cause = raw(spec.cause);
   p.details = details;
+  if (t_fits && cause_fits && cls != wide_class) {
+    p.t = static_cast<uint32_t>(static_cast<uint64_t>(t_ns) - static_cast<uint64_t>(base));
+    p.cls = static_cast<uint16_t>(cls);
+    p.back = spec.cause == RecordId::none ? 0 : static_cast<uint16_t>(index - cause);
+  } else {
+    p.t = 0;
+    p.cls = wide_class;
+    p.back = 0;
+    wide_.push_back({static_cast<uint32_t>(index), shape_id, cause, t_ns, dur_ns});
+  }
   records_.push_back(p);
   return static_cast<RecordId>(index);
 }
 
-int64_t Trace::long_dur_of(size_t i) const {
-  auto it = std::lower_bound(long_durs_.begin(), long_durs_.end(), i,
-                             [](const std::pair<uint32_t, int64_t>& e, size_t v) { return e.first < v; });
-  return it != long_durs_.end() && it->first == i ? it->second : 0;
+const Trace::Wide& Trace::wide_of(size_t i) const {
+  return *std::lower_bound(wide_.begin(), wide_.end(), i, [](const Wide& w, size_t v) { return w.index < v; });
 }
 
-std::span<const Field> Trace::details(const Record& r) const {
-  if (r.details == 0 || r.details >= set_begin_.size()) return {};
-  return std::span<const Field>(&fields_[set_begin_[r.details]], set_size_[r.details]);
+Record Trace::decode_wide(size_t i, const Packed& p) const {
+  const Wide& w = wide_of(i);
+  const Shape& s = shapes_[w.shape];
+  Record r;
+  r.t_ns = w.t;
+  r.dur_ns = w.dur;
+  r.kind = s.kind;
+  r.narration = s.narration;
+  r.actor = s.actor;
+  r.from = s.from;
+  r.to = s.to;
+  r.conn = static_cast<ConnId>(p.conn);
+  r.proc = s.proc;
+  r.cause = static_cast<RecordId>(w.cause);
+  r.details = p.details;
+  r.stage = s.stage;
+  r.state = s.state;
+  r.outcome = s.outcome;
+  r.failure = s.failure;
+  r.reports_failure = s.reports_failure;
+  return r;
+}
+
+Details Trace::details(const Record& r) const {
+  Details d;
+  if (r.details == 0 || r.details >= set_begin_.size()) return d;
+  const uint8_t* p = &set_bytes_[set_begin_[r.details]];
+  uint64_t v = 0;
+  p = get_varint(p, v);
+  const uint32_t end = layout_begin_[v + 1];
+  for (uint32_t k = layout_begin_[v]; k < end; ++k) {
+    Field& f = d.fields_[d.size_++];
+    f.key = layout_keys_[k].key;
+    f.type = layout_keys_[k].type;
+    p = get_varint(p, v);
+    f.value = f.type == FieldType::string ? static_cast<int64_t>(v) : unzigzag(v);
+  }
+  return d;
 }
 
 std::string_view Trace::detail_str(const Record& r, std::string_view key) const {
@@ -353,10 +593,15 @@ int64_t Trace::detail_int(const Record& r, std::string_view key, int64_t fallbac
 std::string Trace::fingerprint_hex() const { return fmt::format("{:016x}", fingerprint_); }
 
 size_t Trace::memory_bytes() const {
-  size_t n = records_.memory_bytes() + long_durs_.capacity() * sizeof(long_durs_[0]) +
-             shapes_.capacity() * sizeof(Shape) + shape_table_.capacity() * sizeof(uint32_t) + fields_.memory_bytes() +
-             set_begin_.memory_bytes() + set_size_.memory_bytes() + set_table_.capacity() * sizeof(uint64_t) +
-             string_hashes_.capacity() * sizeof(uint64_t);
+  size_t n =
+      records_.memory_bytes() + group_base_.capacity() * sizeof(int64_t) + wide_.capacity() * sizeof(Wide) +
+      classes_.capacity() * sizeof(Class) + class_table_.capacity() * sizeof(uint32_t) +
+      shapes_.capacity() * sizeof(Shape) + shape_table_.capacity() * sizeof(uint32_t) + set_bytes_.memory_bytes() +
+      set_begin_.memory_bytes() + layout_keys_.capacity() * sizeof(LayoutKey) +
+      (layout_begin_.capacity() + layout_table_.capacity() + kind_layout_.capacity() + new_sets_in_a_row_.capacity()) *
+          sizeof(uint32_t) +
+      set_table_.capacity() * sizeof(uint64_t) + string_hashes_.capacity() * sizeof(uint64_t) +
+      sym_text_.capacity() * sizeof(const char*);
   // Each string: its deque element, its heap buffer when longer than the SSO, and a hash node.
   for (const auto& s : strings_) n += sizeof(std::string) + (s.size() > 15 ? s.capacity() + 1 : 0) + 48;
   for (const auto& s : node_names_) n += 2 * sizeof(std::string) + 2 * (s.capacity() + 1) + 48;

@@ -16,6 +16,7 @@
 #include "deploysim/tls_model.hpp"
 #include "deploysim/huge_pages.hpp"
 #include "core/world.hpp"
+#include "request_path/samples.hpp"
 
 namespace deploysim::path {
 
@@ -272,8 +273,8 @@ class PathModel {
   size_t hop_nodes = 0;         ///< Nodes known at the start: hop_ns is n x n.
   std::vector<int64_t> hop_ns;  ///< Memoized hop() in ns, -1 = not yet asked.
 
-  /// Metric samples (successful requests only), in ns.
-  using Samples = std::vector<int64_t, HugePageAllocator<int64_t>>;
+  /// Metric samples (successful requests only), in ns; bounded (samples.hpp).
+  using Samples = LatencySamples;
   Samples lat_dns, lat_tcp, lat_tls, lat_queue, lat_service, lat_http, lat_total;
   std::vector<AvailabilityPoint> avail;  ///< Dense, one per window.
 };
