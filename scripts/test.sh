@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # The README's second command: install what is missing, build everything, run every test.
-#   scripts/test.sh          the format check, the dev (Debug, GCC) build, then the headless build (no GUI)
-#                            with Clang and its terminal tests, everything under ASan + UBSan, the .deb
-#                            (built, checked by lintian, installed, run and removed), and the browser build
-#                            (scripts/build-web.sh --test: emscripten's Clang compiles the GUI; the page
-#                            runs in headless Chromium)
-#   scripts/test.sh --quick  the dev build only
+#   scripts/test.sh          the format check; the dev (Debug, GCC) build with its unit tests; every test
+#                            under ASan + UBSan (GCC); the tests that start threads under ThreadSanitizer
+#                            (Clang); the headless build (Clang, no GUI, ASan + UBSan) with a 60 s run of
+#                            each fuzz target; the .deb (built, checked by lintian, installed, run and
+#                            removed); and the browser build (scripts/build-web.sh --test: emscripten's
+#                            Clang compiles the GUI; the page runs in headless Chromium)
+#   scripts/test.sh --quick  the dev build and all its tests only
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -22,15 +23,25 @@ run_preset() {
 }
 
 scripts/lint.sh  # .clang-format and 120-column lines (clang-tidy: scripts/lint.sh --tidy, slow)
-run_preset dev
-if [ "${1:-}" != "--quick" ]; then
-  # The GUI-less program (Clang, no GLFW) runs the terminal's tests; the library's unit tests,
-  # the same code as dev's, run in dev and again under the sanitizers. The transcript recording
-  # and the handouts take minutes and do not differ without a GUI.
-  run_preset headless -L app -E '^app:(record_tls|handout)$'
-  run_preset asan
-  echo "== deploysim tests: the Debian package =="
-  tests/package/deb.sh build/dev  # cpack, lintian, install, run from elsewhere, remove
-  echo "== deploysim tests: the browser build =="
-  scripts/build-web.sh --test  # uses build/dev's deploysim to record the TLS transcripts
+if [ "${1:-}" = "--quick" ]; then
+  run_preset dev
+  exit 0
 fi
+# The full pass runs every test under ASan + UBSan, so the plain build runs only its unit tests
+# (the end-to-end app tests, GUI ones included, run there and, where they start threads, under
+# TSan): the whole pass stays within CI's 45 minutes.
+run_preset dev -L sim
+run_preset asan
+echo "== deploysim tests: threads under ThreadSanitizer =="
+cmake --preset tsan >/dev/null
+cmake --build --preset tsan -j "$jobs" --target deploysim test_gui_session
+ctest --preset tsan -j "$jobs"
+echo "== deploysim tests: headless build (Clang, no GUI) and the fuzz targets =="
+cmake --preset fuzz >/dev/null
+cmake --build --preset fuzz -j "$jobs" --target deploysim fuzz_all
+ctest --preset fuzz -R '^app:headless_build$'
+scripts/fuzz.sh all 60  # a smoke run; long runs: scripts/fuzz.sh TARGET 600 (fuzz/README.md)
+echo "== deploysim tests: the Debian package =="
+tests/package/deb.sh build/dev  # cpack, lintian, install, run from elsewhere, remove
+echo "== deploysim tests: the browser build =="
+scripts/build-web.sh --test  # uses build/dev's deploysim to record the TLS transcripts

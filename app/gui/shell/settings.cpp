@@ -26,6 +26,32 @@ std::string line_col(const std::string& text, size_t pos) {
   return fmt::format("{}:{}", line, col);
 }
 
+// Where nlohmann's parser gives up on `text` (its SAX interface has the position that the
+// DOM parser's out_of_range exception lacks); 0 when it does not.
+size_t stop_position(const std::string& text) {
+  struct Stop : nlohmann::json_sax<nlohmann::json> {
+    size_t at = 0;
+    bool null() override { return true; }
+    bool boolean(bool) override { return true; }
+    bool number_integer(number_integer_t) override { return true; }
+    bool number_unsigned(number_unsigned_t) override { return true; }
+    bool number_float(number_float_t, const string_t&) override { return true; }
+    bool string(string_t&) override { return true; }
+    bool binary(binary_t&) override { return true; }
+    bool start_object(std::size_t) override { return true; }
+    bool key(string_t&) override { return true; }
+    bool end_object() override { return true; }
+    bool start_array(std::size_t) override { return true; }
+    bool end_array() override { return true; }
+    bool parse_error(std::size_t position, const std::string& token, const nlohmann::detail::exception&) override {
+      at = position >= token.size() ? position - token.size() : 0;  // `position` is past the token
+      return false;
+    }
+  } stop;
+  nlohmann::json::sax_parse(text, &stop);
+  return stop.at;
+}
+
 // "progress": {"LESSON-ID": {"done": true, "answers": {"STEP": true, ...}}, ...}. What is well
 // formed is kept; `bad(key, expected, after)` names the first thing that is not.
 using BadSetting = std::function<void(const std::string& key, const char* expected, const std::string& after)>;
@@ -88,24 +114,41 @@ void drop_missing_recent(Settings& s) {
 std::string config_dir() { return user_config_dir(); }
 
 LoadedSettings load_settings(const std::string& dir) {
-  LoadedSettings out;
-  Settings& s = out.settings;
   const std::string path = dir + "/settings.json";
   std::ifstream in(path, std::ios::binary);
-  if (!in) return out;
+  if (!in) return {};
   std::stringstream buf;
   buf << in.rdbuf();
-  const std::string text = buf.str();
+  bool not_json = false;
+  LoadedSettings out = parse_settings(buf.str(), path, &not_json);
+  if (not_json) {
+    // Kept for the user to mend: the settings saved on quitting go to settings.json.
+    std::error_code ec;
+    std::filesystem::rename(path, path + ".broken", ec);
+    if (!ec) out.problem += fmt::format(", the file is kept as {}.broken", path);
+  }
+  return out;
+}
+
+LoadedSettings parse_settings(const std::string& text, const std::string& path, bool* not_json) {
+  LoadedSettings out;
+  Settings& s = out.settings;
+  if (not_json) *not_json = false;
   nlohmann::json j;
   try {
     j = nlohmann::json::parse(text);
   } catch (const nlohmann::json::parse_error& e) {
-    // Kept for the user to mend: the settings saved on quitting go to settings.json.
-    std::error_code ec;
-    std::filesystem::rename(path, path + ".broken", ec);
+    if (not_json) *not_json = true;
     const size_t at = e.byte > 0 ? e.byte - 1 : 0;
-    out.problem = fmt::format("{}:{}: not valid JSON ({}); using the default settings{}", path, line_col(text, at),
-                              e.what(), ec ? "" : fmt::format(", the file is kept as {}.broken", path));
+    out.problem =
+        fmt::format("{}:{}: not valid JSON ({}); using the default settings", path, line_col(text, at), e.what());
+    return out;
+  } catch (const nlohmann::json::out_of_range& e) {
+    // A number beyond a double (1e400): nlohmann cannot hold it and says so without a position.
+    // Found by fuzz_settings (it ended the GUI at start): reported and kept as a syntax error is.
+    if (not_json) *not_json = true;
+    out.problem = fmt::format("{}:{}: not valid JSON ({}); using the default settings", path,
+                              line_col(text, stop_position(text)), e.what());
     return out;
   }
   if (!j.is_object()) {

@@ -18,6 +18,10 @@ struct LoadedSettings {
 /// key of the wrong type or an unknown key keeps that setting's default. Recent files that no
 /// longer exist are dropped.
 LoadedSettings load_settings(const std::string& dir);
+/// The checks of load_settings on the text of a settings.json (`path` names it in the problem),
+/// without touching any file; `not_json` (when given) is set when the text cannot be read as JSON
+/// at all (a syntax error, or a number beyond a double such as 1e400).
+LoadedSettings parse_settings(const std::string& text, const std::string& path, bool* not_json = nullptr);
 /// Puts a file at the top of the recent files (as an absolute path; once; at most max_recent).
 void add_recent(Settings& settings, const std::string& path);
 /// Forgets recent files that no longer exist (read again when the list is shown).

@@ -115,6 +115,9 @@ struct LessonLoad {
 /// Reads a lesson file; the scenario path is resolved relative to assets/scenarios/ and every
 /// source id must be in the catalogue (assets/sources.toml, or `sources` when given).
 LessonLoad load_lesson_file(const std::string& path, const SourceCatalogue* sources = nullptr);
+/// The same from the text of a lesson file (`path` names it in errors and gives the lesson id
+/// and where prerequisites are looked for); the catalogue is the shipped one when not given.
+LessonLoad load_lesson_text(std::string_view text, const std::string& path, const SourceCatalogue* sources = nullptr);
 
 /// The source catalogue or a located error in it.
 struct SourcesLoad {

@@ -181,7 +181,10 @@ std::optional<CertFields> parse_certificate(const uint8_t* der, size_t len) {
   out.emplace_back(".san", join(sans));
   out.emplace_back(".not_before", asn1_time_iso(X509_get0_notBefore(cert.get())));
   out.emplace_back(".not_after", asn1_time_iso(X509_get0_notAfter(cert.get())));
-  const int key_id = EVP_PKEY_get_base_id(X509_get0_pubkey(cert.get()));
+  // A key OpenSSL cannot decode leaves no EVP_PKEY, and EVP_PKEY_get_base_id(nullptr) crashes
+  // (fuzz_tls_decode: a client's Certificate sent to `deploysim serve`).
+  const EVP_PKEY* key = X509_get0_pubkey(cert.get());
+  const int key_id = key != nullptr ? EVP_PKEY_get_base_id(key) : NID_undef;
   out.emplace_back(".key", key_id == EVP_PKEY_EC ? "ECDSA" : key_id == EVP_PKEY_RSA ? "RSA" : "other");
   return out;
 }

@@ -371,6 +371,10 @@ const SourceCatalogue& shipped_sources() {
   return catalogue;
 }
 
+namespace {
+LessonLoad lesson_from_table(const toml::table& root, const std::string& path, const SourceCatalogue& catalogue);
+}  // namespace
+
 LessonLoad load_lesson_file(const std::string& path, const SourceCatalogue* sources) {
   LessonLoad out;
   if (!sources) {
@@ -381,9 +385,31 @@ LessonLoad load_lesson_file(const std::string& path, const SourceCatalogue* sour
     }
     return load_lesson_file(path, &catalogue.sources);
   }
-  std::optional<ScenarioError> err;
   toml::table root;
   if (!parse_file(path, "the lesson file", root, out.error)) return out;
+  return lesson_from_table(root, path, *sources);
+}
+
+LessonLoad load_lesson_text(std::string_view text, const std::string& path, const SourceCatalogue* sources) {
+  if (!sources) return load_lesson_text(text, path, &shipped_sources());
+  LessonLoad out;
+  toml::table root;
+  try {
+    root = toml::parse(text, path);
+  } catch (const toml::parse_error& e) {
+    out.error = located(path, e.source(), std::string(e.description()));
+    return out;
+  }
+  return lesson_from_table(root, path, *sources);
+}
+
+namespace {
+
+// A lesson from its parsed file (`path` for errors and its id).
+LessonLoad lesson_from_table(const toml::table& root, const std::string& path, const SourceCatalogue& catalogue) {
+  const SourceCatalogue* sources = &catalogue;
+  LessonLoad out;
+  std::optional<ScenarioError> err;
   if (!check_keys(root, {"lesson", "step", "real_life"}, "the lesson file", path, err)) {
     out.error = err;
     return out;
@@ -500,6 +526,8 @@ LessonLoad load_lesson_file(const std::string& path, const SourceCatalogue* sour
   out.lesson = std::move(lesson);
   return out;
 }
+
+}  // namespace
 
 bool is_lesson_file(const std::string& path) {
   try {

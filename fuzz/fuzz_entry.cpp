@@ -1,0 +1,43 @@
+#include "fuzz_entry.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+
+namespace deploysim::fuzz {
+
+namespace {
+
+constexpr Target all[] = {
+    {"scenario", run_scenario, init_scenario},
+    {"lesson", run_lesson, init_lesson},
+    {"settings", run_settings},
+    {"trace_json", run_trace_json},
+#if DEPLOYSIM_FUZZ_TLS
+    {"tls_decode", run_tls_decode},
+#endif
+    {"set_param", run_set_param, init_set_param},
+    {"notations", run_notations},
+    {"simulate", run_simulate},
+};
+
+}  // namespace
+
+std::span<const Target> targets() { return all; }
+
+const Target* find_target(std::string_view name) {
+  const auto it = std::find_if(std::begin(all), std::end(all), [&](const Target& t) { return t.name == name; });
+  return it == std::end(all) ? nullptr : &*it;
+}
+
+void warm_up(std::string_view name) {
+  if (const Target* t = find_target(name); t && t->init) t->init();
+}
+
+void require(bool holds, const char* what) {
+  if (holds) return;
+  std::fprintf(stderr, "fuzz invariant broken: %s\n", what);
+  std::abort();
+}
+
+}  // namespace deploysim::fuzz

@@ -1,0 +1,181 @@
+#!/usr/bin/env bash
+# The fuzz targets (fuzz/, issue #19) under libFuzzer with ASan + UBSan (the "fuzz" preset).
+#   scripts/fuzz.sh --list                    the targets
+#   scripts/fuzz.sh TARGET SECONDS [ARGS...]  one target for SECONDS; ARGS go to libFuzzer
+#   scripts/fuzz.sh all SECONDS [ARGS...]     every target, two at a time, then a table of
+#                                             executions and coverage (cov, ft) per target
+# Builds build/fuzz when needed (DEPLOYSIM_FUZZ_BUILD overrides). Each run starts from the seeds
+# (shipped scenarios and lessons, tests/scenarios/broken, tests/fuzz_regressions/TARGET, and what
+# fuzz_seeds makes) plus the corpus earlier runs grew in BUILD/fuzz-work/corpus/TARGET. An input
+# that crashes, takes over 1 s (simulate: 3 s, two runs) or needs over 2 GiB is written to BUILD/fuzz-work/findings/TARGET/
+# and the script exits non-zero: fix it and keep the input in tests/fuzz_regressions/TARGET/.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+build="${DEPLOYSIM_FUZZ_BUILD:-$root/build/fuzz}"
+work="$build/fuzz-work"
+
+usage() {
+  sed -n '2,6p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+  exit 2
+}
+
+# The targets, from fuzz/CMakeLists.txt (tls_decode needs DEPLOYSIM_TLS, which the preset has).
+targets() {
+  sed -n 's/^set(_fuzz_targets \(.*\))$/\1/p' "$root/fuzz/CMakeLists.txt" | tr ' ' '\n'
+  grep -q 'APPEND _fuzz_targets tls_decode' "$root/fuzz/CMakeLists.txt" && echo tls_decode
+}
+
+build_targets() {
+  if [ ! -f "$build/build.ninja" ]; then
+    cmake --preset fuzz -B "$build" >/dev/null
+  fi
+  cmake --build "$build" -j "${FUZZ_BUILD_JOBS:-2}" --target fuzz_all >/dev/null
+}
+
+# Copies files into the seed directory of a target, each under a name that keeps apart files
+# of the same name from different places.
+add_seeds() {
+  local dir="$1"
+  shift
+  local f
+  for f in "$@"; do
+    [ -f "$f" ] || continue
+    cp "$f" "$dir/$(echo "${f#"$root"/}" | tr '/' '_')"
+  done
+}
+
+assemble_seeds() {
+  local target="$1" dir="$work/seeds/$1"
+  rm -rf "$dir"
+  mkdir -p "$dir"
+  shopt -s nullglob
+  case "$target" in
+    scenario | simulate)
+      add_seeds "$dir" "$root"/assets/scenarios/*.toml "$root"/tests/scenarios/broken/*.toml ;;
+    lesson)
+      add_seeds "$dir" "$root"/assets/lessons/*.toml "$root"/tests/lessons/*/*.toml ;;
+    trace_json | tls_decode)
+      # Whole traces of several seconds are large: reading one twice takes over a second under ASan.
+      local f
+      for f in "$work"/generated/"$target"/*; do
+        if [ "$(wc -c <"$f")" -le 32768 ]; then add_seeds "$dir" "$f"; fi
+      done
+      ;;
+    notations)
+      # Every duration, size and rate the shipped scenarios write.
+      local n=0 v
+      while IFS= read -r v; do
+        printf '%s' "$v" >"$dir/value-$n"
+        n=$((n + 1))
+      done < <(grep -ohE '"[-+]?[0-9][0-9.]*[a-zA-Z]*(/[a-z]+)?"' "$root"/assets/scenarios/*.toml | tr -d '"' | sort -u)
+      ;;
+  esac
+  add_seeds "$dir" "$root"/tests/fuzz_regressions/"$target"/*
+  shopt -u nullglob
+}
+
+generate_seeds() {
+  # Seeds no shipped file gives (trace JSON, TLS messages): made once per build of fuzz_seeds.
+  if [ ! -f "$work/generated/.done" ] || [ "$build/fuzz/fuzz_seeds" -nt "$work/generated/.done" ]; then
+    rm -rf "$work/generated"
+    mkdir -p "$work/generated"
+    "$build/fuzz/fuzz_seeds" "$work/generated" >/dev/null
+    touch "$work/generated/.done"
+  fi
+}
+
+dict_of() {
+  case "$1" in
+    simulate) echo "$root/fuzz/dict/scenario.dict" ;;
+    *) [ -f "$root/fuzz/dict/$1.dict" ] && echo "$root/fuzz/dict/$1.dict" ;;
+  esac
+  return 0
+}
+
+# The last status line's numbers: "TARGET executions exec/s cov ft corpus".
+summary_of() {
+  local target="$1" log="$work/logs/$1.log"
+  local line execs
+  line="$(grep -E '^#[0-9]+' "$log" | tail -n 1 || true)"
+  execs="$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)"
+  printf '%-11s %11s %8s %6s %7s %8s\n' "$target" "${execs:-?}" \
+    "$(echo "$line" | sed -n 's/.*exec\/s: \([0-9]*\).*/\1/p')" \
+    "$(echo "$line" | sed -n 's/.* cov: \([0-9]*\).*/\1/p')" \
+    "$(echo "$line" | sed -n 's/.* ft: \([0-9]*\).*/\1/p')" \
+    "$(echo "$line" | sed -n 's/.* corp: \([0-9]*\/[0-9a-zA-Z]*\).*/\1/p')"
+}
+
+run_one() {
+  local target="$1" seconds="$2"
+  shift 2
+  local exe="$build/fuzz/fuzz_$target"
+  [ -x "$exe" ] || { echo "fuzz.sh: no fuzz target '$target' (scripts/fuzz.sh --list)" >&2; return 2; }
+  assemble_seeds "$target"
+  mkdir -p "$work/corpus/$target" "$work/findings/$target" "$work/logs"
+  local dict args=()
+  dict="$(dict_of "$target")"
+  [ -n "$dict" ] && args+=("-dict=$dict")
+  # -timeout: a hang is an input that takes over 1 s; simulate runs an input twice for a simulated
+  # minute (the shipped loaded-workers.toml takes 0.6 s a run under ASan here), so 3 s.
+  local timeout=1
+  [ "$target" = simulate ] && timeout=3
+  local rc=0
+  # -rss_limit_mb: over 2 GiB is out of memory.
+  # Leaks are findings too (ASan's leak check runs at each input that grew memory). An allocation
+  # beyond ASan's maximum throws std::bad_alloc (allocator_may_return_null), so that libFuzzer
+  # writes the input out as it does for any crash.
+  (cd "$work/findings/$target" &&
+    UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1" \
+      ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:allocator_may_return_null=1}" \
+      "$exe" "$work/corpus/$target" "$work/seeds/$target" -max_total_time="$seconds" -timeout="$timeout" \
+      -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$work/findings/$target/" "${args[@]}" "$@") \
+    >"$work/logs/$target.log" 2>&1 || rc=$?
+  local findings
+  findings="$(find "$work/findings/$target" -type f -newer "$work/logs/.start-$target" 2>/dev/null | wc -l)"
+  if [ "$rc" -ne 0 ] || [ "$findings" -ne 0 ]; then
+    echo "fuzz_$target: FINDING (exit $rc): see $work/logs/$target.log and $work/findings/$target/" >&2
+    grep -E '^(==[0-9]+==ERROR|SUMMARY|fuzz invariant|.*runtime error)' "$work/logs/$target.log" | head -n 5 >&2 || true
+    return 1
+  fi
+  return 0
+}
+
+[ $# -ge 1 ] || usage
+case "$1" in
+  --list)
+    targets
+    exit 0
+    ;;
+  -h | --help) usage ;;
+esac
+[ $# -ge 2 ] || usage
+target="$1"
+seconds="$2"
+shift 2
+[[ "$seconds" =~ ^[0-9]+$ ]] || usage
+
+if [ -z "${FUZZ_NO_BUILD:-}" ]; then
+  build_targets
+  generate_seeds
+fi
+mkdir -p "$work/logs"
+if [ "$target" != all ]; then
+  touch "$work/logs/.start-$target"
+  run_one "$target" "$seconds" "$@"
+  rc=$?
+  summary_of "$target"
+  exit $rc
+fi
+
+# Every target, two at a time (2 cores): each a child of this script without rebuilding.
+status=0
+FUZZ_NO_BUILD=1 xargs -P 2 -I{} "${BASH_SOURCE[0]}" {} "$seconds" "$@" < <(targets) >/dev/null || status=1
+printf '%-11s %11s %8s %6s %7s %8s\n' target executions exec/s cov ft corpus
+while read -r t; do summary_of "$t"; done < <(targets)
+for t in $(targets); do
+  if grep -qE '^(==[0-9]+==ERROR|SUMMARY: |fuzz invariant)' "$work/logs/$t.log"; then
+    echo "fuzz_$t: FINDING: see $work/logs/$t.log and $work/findings/$t/" >&2
+    status=1
+  fi
+done
+exit $status
