@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # The README's second command: install what is missing, build everything, run every test.
-#   scripts/test.sh          the format check; the dev (Debug, GCC) build with its unit tests; every test
-#                            under ASan + UBSan (GCC); the tests that start threads under ThreadSanitizer
-#                            (Clang); the headless build (Clang, no GUI, ASan + UBSan) with a 60 s run of
-#                            each fuzz target; the .deb (built, checked by lintian, installed, run and
-#                            removed); and the browser build (scripts/build-web.sh --test: emscripten's
-#                            Clang compiles the GUI; the page runs in headless Chromium)
-#   scripts/test.sh --quick  the dev build and all its tests only
+#   scripts/test.sh              the format check; the dev (Debug, GCC) build with its unit tests; every
+#                                test under ASan + UBSan (GCC); the .deb (built, checked by lintian,
+#                                installed, run and removed); and the browser build
+#                                (scripts/build-web.sh --test: the page runs in headless Chromium)
+#   scripts/test.sh --quick      the dev build and all its tests only
+#   scripts/test.sh --hardening  the tests that start threads under ThreadSanitizer (Clang), and the
+#                                headless build (Clang, no GUI, ASan + UBSan): its terminal test and
+#                                each fuzz target for 60 s
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -23,24 +24,33 @@ run_preset() {
 }
 
 scripts/lint.sh  # .clang-format and 120-column lines (clang-tidy: scripts/lint.sh --tidy, slow)
-if [ "${1:-}" = "--quick" ]; then
-  run_preset dev
-  exit 0
-fi
-# The full pass runs every test under ASan + UBSan, so the plain build runs only its unit tests
-# (the end-to-end app tests, GUI ones included, run there and, where they start threads, under
-# TSan): the whole pass stays within CI's 45 minutes.
+hardening() {
+  echo "== deploysim tests: threads under ThreadSanitizer =="
+  cmake --preset tsan >/dev/null
+  cmake --build --preset tsan -j "$jobs" --target deploysim test_gui_session
+  ctest --preset tsan -j "$jobs"
+  echo "== deploysim tests: the fuzz targets (Clang, no GUI, ASan + UBSan) =="
+  cmake --preset fuzz >/dev/null
+  cmake --build --preset fuzz -j "$jobs" --target deploysim fuzz_all
+  ctest --preset fuzz -R '^app:headless_build$'
+  scripts/fuzz.sh all 60  # a smoke run; long runs: scripts/fuzz.sh TARGET 600 (fuzz/README.md)
+}
+case "${1:-}" in
+  --quick)
+    run_preset dev
+    exit 0
+    ;;
+  --hardening)
+    hardening
+    exit 0
+    ;;
+esac
+# Every test runs under ASan + UBSan below, so the plain build runs its unit tests only. Five
+# compilations (dev, asan, tsan, fuzz, web) do not fit CI's 45 minutes on two cores: the
+# ThreadSanitizer pass and the GUI-less build with its fuzz targets are `--hardening`
+# (docs/testing.md).
 run_preset dev -L sim
 run_preset asan
-echo "== deploysim tests: threads under ThreadSanitizer =="
-cmake --preset tsan >/dev/null
-cmake --build --preset tsan -j "$jobs" --target deploysim test_gui_session
-ctest --preset tsan -j "$jobs"
-echo "== deploysim tests: headless build (Clang, no GUI) and the fuzz targets =="
-cmake --preset fuzz >/dev/null
-cmake --build --preset fuzz -j "$jobs" --target deploysim fuzz_all
-ctest --preset fuzz -R '^app:headless_build$'
-scripts/fuzz.sh all 60  # a smoke run; long runs: scripts/fuzz.sh TARGET 600 (fuzz/README.md)
 echo "== deploysim tests: the Debian package =="
 tests/package/deb.sh build/dev  # cpack, lintian, install, run from elsewhere, remove
 echo "== deploysim tests: the browser build =="

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "deploysim/assets.hpp"
+#include "deploysim/lesson.hpp"
 #include "fuzz_entry.hpp"
 #include "gui/shell/settings.hpp"
 
@@ -81,4 +82,13 @@ TEST_CASE("settings.json with a number beyond a double is a located problem, not
   CHECK(loaded.problem.starts_with("s.json:2:12: not valid JSON ("));
   CHECK(loaded.problem.find("number overflow") != std::string::npos);
   CHECK_FALSE(loaded.settings.presenter);  // the defaults
+}
+
+TEST_CASE("a lesson naming a scenario the file system refuses is a located error, not the end of the program") {
+  // fuzz_lesson: a 300-character scenario name made std::filesystem::exists throw (name too long).
+  const std::string text = "[lesson]\ntitle = \"T\"\nscenario = \"" + std::string(300, 'x') + ".toml\"\n";
+  const deploysim::LessonLoad l = deploysim::load_lesson_text(text, "long.toml");
+  REQUIRE(l.error.has_value());
+  CHECK(l.error->line == 3);
+  CHECK(l.error->message.find("not found") != std::string::npos);
 }

@@ -490,6 +490,7 @@ void decode_handshake_body(DecodedMessage& d, Reader& r, uint8_t type, bool tls1
       add(d, "verify_data", hex(r.at(p), r.end() - p), p, r.end());
       break;
     case 4: {
+      if (!r.has(4)) break;  // an empty ticket message: no lifetime to show (malformed below)
       add(d, "lifetime_s", std::to_string(r.uint(4)), p, p + 4);
       if (tls13) {
         r.skip(4);
@@ -544,6 +545,14 @@ DecodedMessage decode_message(const CapturedMessage& m, bool tls13) {
   }
   Reader body(b, 4, 4 + len);
   decode_handshake_body(d, body, m.handshake_type, tls13);
+  // The hex view marks each field's bytes: none may reach past the message, whatever it holds
+  // (fuzz_tls_decode found a 4-byte NewSessionTicket given a 4-byte lifetime beyond its end).
+  for (Field& f : d.fields)
+    if (size_t{f.offset} + f.length > b.size()) {
+      f.offset = static_cast<uint32_t>(std::min<size_t>(f.offset, b.size()));
+      f.length = static_cast<uint32_t>(b.size() - f.offset);
+      d.malformed = true;
+    }
   return d;
 }
 
