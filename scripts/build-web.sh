@@ -3,7 +3,7 @@
 # (3.1.6), as a folder of static files, build/web/page (index.html, deploysim.js, .wasm, .data),
 # that any web server serves (`python3 -m http.server -d build/web/page`). The TLS bytes the
 # page shows are real handshakes recorded by the native build's OpenSSL (`deploysim record-tls`),
-# so the native program is built first (build/dev). Also builds the command line for node.
+# so the native program is built first (build/dev; DEPLOYSIM_NATIVE_PRESET=NAME: build/NAME). Also builds the command line for node.
 #   scripts/build-web.sh          build the page
 #   scripts/build-web.sh --test   then test it: every scenario under node gives the native run
 #                                 (tests/web/sim_node.sh), and the page in headless Chromium
@@ -33,9 +33,10 @@ unset EM_CACHE
 jobs="$(nproc)"
 
 # The handshakes the page shows, recorded with the native build's OpenSSL.
-native="$root/build/dev/app/deploysim"
-cmake --preset dev >/dev/null
-cmake --build --preset dev -j "$jobs" --target deploysim
+preset="${DEPLOYSIM_NATIVE_PRESET:-dev}"  # scripts/test.sh: "program" (the same build, no tests)
+native="$root/build/$preset/app/deploysim"
+cmake --preset "$preset" >/dev/null
+cmake --build --preset "$preset" -j "$jobs" --target deploysim
 build="$root/build/web"
 mkdir -p "$build"
 "$native" record-tls --out "$build/recorded-tls.json"

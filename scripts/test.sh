@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # The README's second command: install what is missing, build everything, run every test.
-#   scripts/test.sh              the format check; the dev (Debug, GCC) build with its unit tests; every
-#                                test under ASan + UBSan (GCC); the .deb (built, checked by lintian,
-#                                installed, run and removed); and the browser build
-#                                (scripts/build-web.sh --test: the page runs in headless Chromium)
-#   scripts/test.sh --quick      the dev build and all its tests only
-#   scripts/test.sh --hardening  the tests that start threads under ThreadSanitizer (Clang), and the
-#                                headless build (Clang, no GUI, ASan + UBSan): its terminal test and
-#                                each fuzz target for 60 s
+#   scripts/test.sh              the format check; the program (Debug, GCC); every test under ASan +
+#                                UBSan (Clang -O1) and then each fuzz target for 60 s in that build;
+#                                the tests that start threads under ThreadSanitizer (Clang); the
+#                                .deb (built, checked by lintian, installed, run and removed); and
+#                                the browser build (scripts/build-web.sh --test: headless Chromium)
+#   scripts/test.sh --quick      the dev build (GCC, with the benchmarks) and all its tests only
+#   scripts/test.sh --hardening  the same tests under GCC's ASan + UBSan (-O0, the asan-gcc
+#                                preset), and the GUI-less fuzz build's terminal test
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -24,16 +24,18 @@ run_preset() {
 }
 
 scripts/lint.sh  # .clang-format and 120-column lines (clang-tidy: scripts/lint.sh --tidy, slow)
-hardening() {
+tsan() {
   echo "== deploysim tests: threads under ThreadSanitizer =="
   cmake --preset tsan >/dev/null
   cmake --build --preset tsan -j "$jobs" --target deploysim test_gui_session
   ctest --preset tsan -j "$jobs"
-  echo "== deploysim tests: the fuzz targets (Clang, no GUI, ASan + UBSan) =="
+}
+hardening() {
+  run_preset asan-gcc -E '^app:record_tls$'  # record_tls: about 90 s in dev, over 300 s here
+  echo "== deploysim tests: the GUI-less fuzz build =="
   cmake --preset fuzz >/dev/null
   cmake --build --preset fuzz -j "$jobs" --target deploysim fuzz_all
   ctest --preset fuzz -R '^app:headless_build$'
-  scripts/fuzz.sh all 60  # a smoke run; long runs: scripts/fuzz.sh TARGET 600 (fuzz/README.md)
 }
 case "${1:-}" in
   --quick)
@@ -45,15 +47,17 @@ case "${1:-}" in
     exit 0
     ;;
 esac
-# Every test runs under ASan + UBSan below, so the plain build runs its unit tests only. Five
-# compilations (dev, asan, tsan, fuzz, web) do not fit CI's 45 minutes on two cores: the
-# ThreadSanitizer pass and the GUI-less build with its fuzz targets are `--hardening`
-# (docs/testing.md).
-run_preset dev -L sim
-# record_tls simulates 1,457 runs (about 90 s in dev, over its 300 s limit under ASan); it runs in
-# --quick, the browser build records with build/dev, and --hardening runs it under TSan.
-run_preset asan -E '^app:record_tls$'
+# The program alone (GCC): the package and the browser build's TLS recorder use it.
+# Every test runs in the sanitizer builds below (four compilations on two cores within CI's 45
+# minutes: docs/testing.md).
+echo "== deploysim: the program (Debug, GCC: the program preset) =="
+cmake --preset program >/dev/null
+cmake --build --preset program -j "$jobs"
+run_preset asan
+echo "== deploysim tests: each fuzz target for 60 s (the asan build) =="
+DEPLOYSIM_FUZZ_BUILD="$root/build/asan" scripts/fuzz.sh all 60  # long runs: fuzz/README.md
+tsan
 echo "== deploysim tests: the Debian package =="
-tests/package/deb.sh build/dev  # cpack, lintian, install, run from elsewhere, remove
+tests/package/deb.sh build/program  # cpack, lintian, install, run from elsewhere, remove
 echo "== deploysim tests: the browser build =="
-scripts/build-web.sh --test  # uses build/dev's deploysim to record the TLS transcripts
+DEPLOYSIM_NATIVE_PRESET=program scripts/build-web.sh --test  # its deploysim records the TLS transcripts

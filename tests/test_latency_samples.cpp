@@ -39,7 +39,9 @@ TEST_CASE("past the exact limit the samples fold into a histogram of fixed size,
   CHECK(s.values().capacity() == 0);  // the exact samples are given back
   const Percentiles p = s.histogram_percentiles();
   CHECK(p.count == n);
-  for (auto [q, got] : {std::pair{0.50, p.p50}, std::pair{0.90, p.p90}, std::pair{0.99, p.p99}}) {
+  for (const auto& [rank, value] : {std::pair{0.50, p.p50}, std::pair{0.90, p.p90}, std::pair{0.99, p.p99}}) {
+    const double q = rank;  // Clang 14 cannot capture a structured binding (INFO captures q)
+    const auto got = value;
     const auto want = static_cast<double>(exact_rank(all, q));
     INFO("q = ", q);
     CHECK(static_cast<double>(got.ns()) == doctest::Approx(want).epsilon(0.004));
