@@ -111,6 +111,9 @@ int main(int argc, char** argv) {
   deploysim::cli::register_handout_command(app, ctx, scripted_gui);
   deploysim::cli::register_exercise_command(app, ctx);
   deploysim::cli::register_observe_command(app, ctx);
+#ifdef DEPLOYSIM_WITH_IMPORT
+  deploysim::cli::register_import_command(app, ctx);
+#endif
 
   deploysim::cli::localize_cli(app, ctx.words);
   try {

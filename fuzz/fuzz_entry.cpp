@@ -19,6 +19,11 @@ constexpr Target all[] = {
     {"set_param", run_set_param, init_set_param},
     {"notations", run_notations},
     {"simulate", run_simulate},
+#if DEPLOYSIM_FUZZ_IMPORT
+    {"import_nginx", run_import_nginx, init_import},
+    {"import_caddy", run_import_caddy, init_import},
+    {"import_systemd", run_import_systemd, init_import},
+#endif
 };
 
 }  // namespace

@@ -20,25 +20,29 @@ struct Target {
   void (*init)() = nullptr;
 };
 
-/// Every target this build has (tls_decode only with DEPLOYSIM_TLS).
+/// Every target this build has (tls_decode only with DEPLOYSIM_TLS, import_* only with app/import).
 std::span<const Target> targets();
 /// The target of that name, or nullptr.
 const Target* find_target(std::string_view name);
 /// Runs the target's init, if it has one (LLVMFuzzerInitialize).
 void warm_up(std::string_view name);
 
-int run_scenario(const uint8_t* data, size_t size);    ///< Scenario TOML: load, validate, every variant.
-int run_lesson(const uint8_t* data, size_t size);      ///< A lesson file, checked against its scenario's run.
-int run_settings(const uint8_t* data, size_t size);    ///< The GUI's settings.json.
-int run_trace_json(const uint8_t* data, size_t size);  ///< A deploysim-trace/1 file (read, written, read).
-int run_tls_decode(const uint8_t* data, size_t size);  ///< TLS messages a client sends to `deploysim serve`.
-int run_set_param(const uint8_t* data, size_t size);   ///< What-if "PATH = VALUE" lines on a shipped scenario.
-int run_notations(const uint8_t* data, size_t size);   ///< Duration, size and rate notations.
-int run_simulate(const uint8_t* data, size_t size);    ///< Invariant: a scenario that loads runs 60 s twice alike.
+int run_scenario(const uint8_t* data, size_t size);        ///< Scenario TOML: load, validate, every variant.
+int run_lesson(const uint8_t* data, size_t size);          ///< A lesson file, checked against its scenario's run.
+int run_settings(const uint8_t* data, size_t size);        ///< The GUI's settings.json.
+int run_trace_json(const uint8_t* data, size_t size);      ///< A deploysim-trace/1 file (read, written, read).
+int run_tls_decode(const uint8_t* data, size_t size);      ///< TLS messages a client sends to `deploysim serve`.
+int run_set_param(const uint8_t* data, size_t size);       ///< What-if "PATH = VALUE" lines on a shipped scenario.
+int run_notations(const uint8_t* data, size_t size);       ///< Duration, size and rate notations.
+int run_simulate(const uint8_t* data, size_t size);        ///< Invariant: a scenario that loads runs 60 s twice alike.
+int run_import_nginx(const uint8_t* data, size_t size);    ///< An nginx config (app/import).
+int run_import_caddy(const uint8_t* data, size_t size);    ///< A Caddyfile (app/import).
+int run_import_systemd(const uint8_t* data, size_t size);  ///< A systemd unit, and the bytes as an ASGI command line.
 
 void init_scenario();   ///< The Korean catalogue (error texts).
 void init_lesson();     ///< The source catalogue and the runs of the shipped lessons' scenarios.
 void init_set_param();  ///< The shipped scenarios and the English catalogue.
+void init_import();     ///< The English catalogue (the import parsers' error texts).
 
 /// Checks an invariant of the program: aborts with `what` on stderr when it does not hold, so
 /// that libFuzzer (and the regression test, which dies) reports the input.

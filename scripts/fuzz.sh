@@ -70,6 +70,9 @@ assemble_seeds() {
         n=$((n + 1))
       done < <(grep -ohE '"[-+]?[0-9][0-9.]*[a-zA-Z]*(/[a-z]+)?"' "$root"/assets/scenarios/*.toml | tr -d '"' | sort -u)
       ;;
+    import_nginx) add_seeds "$dir" "$root"/tests/import/files/nginx/*.conf "$root"/tests/import/files/nginx/broken/* ;;
+    import_caddy) add_seeds "$dir" "$root"/tests/import/files/caddy/Caddyfile "$root"/tests/import/files/caddy/broken/* ;;
+    import_systemd) add_seeds "$dir" "$root"/tests/import/files/systemd/*.service "$root"/tests/import/files/systemd/broken/* ;;
   esac
   add_seeds "$dir" "$root"/tests/fuzz_regressions/"$target"/*
   shopt -u nullglob

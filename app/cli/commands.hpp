@@ -31,6 +31,8 @@ void register_export_commands(CLI::App& app, Context& ctx);
 void register_exercise_command(CLI::App& app, Context& ctx);
 /// `observe` (cli/cmd_observe.cpp).
 void register_observe_command(CLI::App& app, Context& ctx);
+/// `import` (cli/cmd_import.cpp; builds with DEPLOYSIM_WITH_IMPORT only).
+void register_import_command(CLI::App& app, Context& ctx);
 
 /// What running the GUI's script driver came to.
 enum class ScriptedGuiResult { ok, no_display, failed };

@@ -72,6 +72,20 @@ Session::Result load_and_build(const std::string& path, const std::string& varia
   return build_with(std::move(r), *base, overrides, control);
 }
 
+// Parses scenario text and simulates: the job behind open_text.
+Session::Result load_text_and_build(const std::string& text, const std::string& label, Session::Control& control) {
+  Session::Result r;
+  r.from_text = true;
+  LoadResult loaded = load_scenario_text(text, label);
+  if (loaded.error) {
+    r.error = std::move(loaded.error);
+    return r;
+  }
+  auto base = std::make_shared<const Scenario>(std::move(*loaded.scenario));
+  r.base = base;
+  return build_with(std::move(r), *base, {}, control);
+}
+
 }  // namespace
 
 Options Session::Control::options() {
@@ -99,6 +113,11 @@ Options Session::Control::options_for(const Scenario& scenario, Result& r) {
 void Session::open(const std::string& path, const std::string& variant, const Overrides& overrides) {
   submit({[path, variant, overrides](Control& c) { return load_and_build(path, variant, overrides, false, c); },
           "opening " + path, Kind::load, [path](const Messages& w) { return w.format("session.opening", path); }});
+}
+
+void Session::open_text(const std::string& text, const std::string& label) {
+  submit({[text, label](Control& c) { return load_text_and_build(text, label, c); }, "opening " + label, Kind::load,
+          [label](const Messages& w) { return w.format("session.opening", label); }});
 }
 
 void Session::reload() {
@@ -240,6 +259,10 @@ Session::Arrival Session::take(Result r) {
     if (!r.path.empty()) {
       path_ = r.path;
       mtime_ = r.mtime;
+    }
+    if (r.from_text) {  // nothing on disk to reload or watch
+      path_.clear();
+      mtime_ = {};
     }
     overrides_ = r.overrides;
     requested_overrides_ = overrides_;

@@ -36,6 +36,9 @@ class Session {
   /// `overrides` (parse + simulate off the UI thread, in one job). On error the old one stays.
   void open(const std::string& path, const std::string& variant = {},
             const std::vector<std::pair<std::string, std::string>>& overrides = {});
+  /// Opens scenario text that is on no disk (an import): `label` names it in errors; no file is
+  /// watched or reloaded afterwards. On error the old one stays.
+  void open_text(const std::string& text, const std::string& label);
   /// Re-reads the current file.
   void reload();
   /// Changes one parameter by path and re-simulates, keeping the playhead time.
@@ -107,6 +110,7 @@ class Session {
     TraceLevel level = TraceLevel::full;  ///< The level it recorded at (lower than full: bounded).
     double full_trace_bytes = 0;          ///< Estimated full trace, when bounded.
     uint64_t budget = 0;                  ///< The budget it was bounded to.
+    bool from_text = false;               ///< Opened from text (open_text): no file behind it.
   };
 
   /// Shared between the UI thread and one job: progress out, cancel in.

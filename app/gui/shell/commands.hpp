@@ -54,6 +54,14 @@ struct RequestSaveCapture {
   RecordId id = RecordId::none;  ///< A record of the connection.
   bool keylog_only = false;      ///< The key log alone, not the pcapng with it inside.
 };
+/// Import a team's deployment files (folders are walked) and open the scenario made of them.
+struct RequestImport {
+  std::vector<std::string> paths;  ///< Files or folders.
+};
+/// Write the last import's scenario text to a file.
+struct RequestSaveImported {
+  std::string path;  ///< Where to write it.
+};
 /// Re-read the current scenario file.
 struct RequestReload {};
 /// Run a named variant beside the current scenario ("" turns compare mode off).
@@ -72,9 +80,10 @@ struct RequestQuit {};
 struct RequestCancel {};
 
 /// Anything a panel, a key or the script driver asks the loop to do between frames.
-using Command = std::variant<RequestStep, RequestSeek, RequestStageJump, RequestSelect, RequestPlay, RequestSetParam,
-                             RequestOpen, RequestOpenFile, RequestSaveWhatIf, RequestSaveCapture, RequestReload,
-                             RequestCompare, RequestScreenshot, RequestFullscreen, RequestQuit, RequestCancel>;
+using Command =
+    std::variant<RequestStep, RequestSeek, RequestStageJump, RequestSelect, RequestPlay, RequestSetParam, RequestOpen,
+                 RequestOpenFile, RequestSaveWhatIf, RequestSaveCapture, RequestReload, RequestCompare,
+                 RequestScreenshot, RequestFullscreen, RequestQuit, RequestCancel, RequestImport, RequestSaveImported>;
 
 /// The queue panels post to; the loop drains it after drawing.
 struct Commands {

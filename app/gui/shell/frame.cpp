@@ -17,6 +17,7 @@
 #include "gui/shell/lesson_nav.hpp"
 #include "gui/widgets/lessons.hpp"
 #include "gui/widgets/file_browser.hpp"
+#include "gui/widgets/import_window.hpp"
 
 namespace deploysim::gui {
 
@@ -85,6 +86,7 @@ void menu_bar(const Session& session, UiState& ui, Commands& commands) {
     // the browser's picker (or dropped onto the page), and saved files go to the downloads.
     if (in_browser() && ImGui::MenuItem(ui.tr("menu.open_disk").c_str())) pick_file_from_disk();
     draw_recent_menu(ui, commands);
+    draw_import_menu(ui);
     const bool can_save = !session.model().scenario.source_text.empty();
     if (ImGui::MenuItem(ui.tr("menu.save_whatif").c_str(), nullptr, false, can_save)) {
       if (in_browser())
@@ -223,6 +225,7 @@ void draw_frame(const Session& session, const Fonts& fonts, const std::string& a
   if (std::none_of(tabs.begin(), tabs.end(), [&](const PanelSpec* p) { return ui.focus_panel == p->name; }))
     ui.focus_panel.clear();
   draw_file_browser(session, assets_dir, ui, commands);
+  draw_import_windows(ui, commands);
   if (ui.reset_layout > 0) --ui.reset_layout;
 }
 

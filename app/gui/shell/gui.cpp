@@ -22,6 +22,7 @@
 
 #include "gui/shell/dev_fixture.hpp"
 #include "gui/shell/frame.hpp"
+#include "gui/shell/import_files.hpp"
 #include "gui/shell/lesson_nav.hpp"
 #include "gui/shell/narrate.hpp"
 #include "gui/shell/navigation.hpp"
@@ -122,6 +123,10 @@ void apply_commands(Session& session, UiState& ui, Commands& commands, Platform&
       session.open(o->path, o->variant, o->overrides);
     else if (const auto* f = std::get_if<RequestOpenFile>(&c))
       report(ui, open_file(f->path, ui, commands));
+    else if (const auto* im = std::get_if<RequestImport>(&c)) {
+      if (run_import(im->paths, ui)) session.open_text(ui.imported.scenario_text, imported_scenario_label);
+    } else if (const auto* si = std::get_if<RequestSaveImported>(&c))
+      ui.status = save_imported(si->path, ui);
     else if (const auto* w = std::get_if<RequestSaveWhatIf>(&c)) {
       std::error_code ec;
       if (in_browser()) std::filesystem::create_directories(std::filesystem::path(w->path).parent_path(), ec);

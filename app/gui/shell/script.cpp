@@ -14,6 +14,7 @@
 #include "gui/shell/narrate.hpp"
 #include "gui/widgets/lessons.hpp"
 #include "gui/widgets/file_browser.hpp"
+#include "gui/widgets/import_window.hpp"
 #include "gui/widgets/tls_bytes.hpp"
 
 namespace deploysim::gui {
@@ -26,7 +27,7 @@ constexpr const char* verbs =
     "pause, speed X, key NAME, compare VARIANT, presenter on|off, inspect FIELD, lesson NAME|next|back|off|answer "
     "X|reveal, language en|ko, window NAME X Y W H, capture WINDOW OUT.png, exercise ID|check, reload, drop FILE, "
     "browse DIR|off, browse_save DIR, save_whatif FILE, save_capture [keylog], copy FROM TO, watch, tab PANEL, cancel, "
-    "quit";
+    "import PATH..., import_browse DIR|off, save_import FILE, quit";
 
 bool parse_int(std::string_view s, int64_t& v) {
   const auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
@@ -114,6 +115,28 @@ std::string inspector_state(const TlsBytes& b, const UiState& ui) {
   return out;
 }
 
+// File > Import...: the last import's outcome and report counts, its first error, and the windows.
+std::string import_state(const UiState& ui) {
+  const ImportUi& im = ui.imported;
+  std::string out;
+  if (im.done) {
+    using K = ImportEntryKind;
+    out +=
+        fmt::format(" import={} import_files={} import_mapped={} import_assumed={} import_ignored={} import_errors={}",
+                    im.ok ? "ok" : "failed", im.files.size(), im.count(K::mapped), im.count(K::assumed),
+                    im.count(K::ignored), im.count(K::error));
+    for (const ImportEntryUi& e : im.entries)
+      if (e.kind == K::error) {
+        out += fmt::format(" import_error=\"{}: {}\"", e.where, quoted(e.message));
+        break;
+      }
+    out += fmt::format(" import_report={}", im.report_open ? "open" : "closed");
+  }
+  if (im.picker.open)
+    out += fmt::format(" import_picker=\"{}\" import_picker_entries={}", im.picker.listed, im.picker.entries.size());
+  return out;
+}
+
 }  // namespace
 
 std::string ScriptError::to_string() const { return fmt::format("{}:{}:{}: {}", file, line, column, message); }
@@ -143,7 +166,7 @@ std::optional<ScriptError> parse_script(const std::string& text, const std::stri
     if (rest != std::string::npos) sl.value = raw_line.substr(rest);
     const std::string& v = sl.verb;
     if ((v == "open" || v == "compare" || v == "screenshot" || v == "peek" || v == "drop" || v == "browse" ||
-         v == "browse_save" || v == "save_whatif" || v == "tab") &&
+         v == "browse_save" || v == "save_whatif" || v == "tab" || v == "import_browse" || v == "save_import") &&
         !sl.value.empty()) {
       sl.arg = raw_line.substr(arg_start);  // names and paths may contain spaces
       while (!sl.arg.empty() && (sl.arg.back() == ' ' || sl.arg.back() == '\t')) sl.arg.pop_back();
@@ -153,7 +176,8 @@ std::optional<ScriptError> parse_script(const std::string& text, const std::stri
                            v == "screenshot" || v == "speed" || v == "key" || v == "compare" || v == "presenter" ||
                            v == "inspect" || v == "lesson" || v == "language" || v == "window" || v == "capture" ||
                            v == "exercise" || v == "drop" || v == "browse" || v == "browse_save" ||
-                           v == "save_whatif" || v == "copy" || v == "tab";
+                           v == "save_whatif" || v == "copy" || v == "tab" || v == "import" || v == "import_browse" ||
+                           v == "save_import";
     const bool no_arg =
         v == "state" || v == "play" || v == "pause" || v == "quit" || v == "reload" || v == "watch" || v == "cancel";
     // peek OUT.png: a screenshot of the frame as it is; save_capture keylog: the key log alone.
@@ -169,8 +193,8 @@ std::optional<ScriptError> parse_script(const std::string& text, const std::stri
     if (v == "copy" && (sl.value.empty() || sl.value.find_first_of(" \t") != std::string::npos))
       return err(rest == std::string::npos ? raw_line.size() : rest,
                  "'copy' expects two paths without spaces: copy FROM TO");
-    if (v != "set" && v != "window" && v != "capture" && v != "copy" && !(v == "lesson" && sl.arg == "answer") &&
-        !sl.value.empty())
+    if (v != "set" && v != "window" && v != "capture" && v != "copy" && v != "import" &&
+        !(v == "lesson" && sl.arg == "answer") && !sl.value.empty())
       return err(rest, fmt::format("unexpected text after '{} {}'", v, sl.arg));
     if (v == "window") {
       std::array<float, 4> r{};
@@ -300,6 +324,15 @@ ScriptFrame ScriptRunner::tick(const Session& session, UiState& ui, Commands& co
     ui.focus_panel = l.arg;
   else if (v == "cancel")
     commands.post(RequestCancel{});
+  else if (v == "import") {  // import PATH...: files or folders, separated by spaces
+    RequestImport r;
+    std::istringstream words(l.arg + " " + l.value);
+    for (std::string p; words >> p;) r.paths.push_back(p);
+    commands.post(std::move(r));
+  } else if (v == "import_browse")
+    show_import_picker(ui, l.arg == "off" ? std::string() : l.arg, l.arg != "off", false);
+  else if (v == "save_import")
+    commands.post(RequestSaveImported{l.arg});
   else if (v == "quit")
     f.quit = true;
   else if (v == "state" || v == "peek") {
@@ -384,6 +417,7 @@ std::string state_line(const Session& session, const UiState& ui, const Narrator
   if (!ui.files.lesson_error.empty()) out += fmt::format(" lesson_file_error=\"{}\"", quoted(ui.files.lesson_error));
   if (ui.files.browser.open)
     out += fmt::format(" browser=\"{}\" browser_entries={}", ui.files.browser.listed, ui.files.browser.entries.size());
+  out += import_state(ui);
   if (!ui.status.empty()) out += fmt::format(" status=\"{}\"", quoted(ui.status));
   if (!session.error().empty()) out += fmt::format(" error=\"{}\"", session.error());
   out +=

@@ -14,6 +14,7 @@
 #include "gui/run/layout.hpp"
 #include "gui/run/trace_index.hpp"
 #include "gui/shell/files.hpp"
+#include "gui/shell/import_ui.hpp"
 
 namespace deploysim::gui {
 
@@ -156,6 +157,7 @@ struct UiState {
   LessonUi lesson;                             ///< Lesson navigator.
   ExerciseUi exercise;                         ///< Exercise panel.
   FilesUi files;                               ///< File browser, watched files.
+  ImportUi imported;                           ///< File > Import...: the picker and the last report.
   /// Windows to move and resize on the next frame (script `window NAME X Y W H`, fractions of
   /// the viewport): name, then x, y, w, h.
   std::vector<std::pair<std::string, std::array<float, 4>>> window_moves;

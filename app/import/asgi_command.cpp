@@ -1,0 +1,497 @@
+// ASGI servers' command lines. The defaults are the servers' documented ones:
+//  - Uvicorn (https://www.uvicorn.org/settings/): --host 127.0.0.1, --port 8000, --workers from
+//    WEB_CONCURRENCY else 1 (encode/uvicorn#940), --timeout-keep-alive 5, proxy headers on,
+//    --forwarded-allow-ips 127.0.0.1.
+//  - Gunicorn (https://docs.gunicorn.org/en/stable/settings.html): --bind 127.0.0.1:8000,
+//    --workers 1 (WEB_CONCURRENCY), --timeout 30, --graceful-timeout 30, --max-requests 0,
+//    --keep-alive 2, worker class sync. It also reads ./gunicorn.conf.py when present.
+//  - Hypercorn (hypercorn/config.py): bind 127.0.0.1:8000 (a bind without port: 8000),
+//    workers 1, graceful_timeout 3 s, keep_alive_timeout 5 s, worker_class asyncio.
+#include "import/asgi_command.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cstdlib>
+#include <span>
+
+#include "import/parse_util.hpp"
+
+namespace deploysim::import {
+
+namespace {
+
+using detail::make_error;
+using detail::parse_uint;
+
+std::string basename_of(std::string_view path) {
+  const size_t slash = path.rfind('/');
+  return std::string(slash == std::string_view::npos ? path : path.substr(slash + 1));
+}
+
+bool is_shell(std::string_view b) { return b == "sh" || b == "bash" || b == "dash" || b == "ash" || b == "zsh"; }
+bool is_server(std::string_view b) { return b == "uvicorn" || b == "gunicorn" || b == "hypercorn"; }
+bool is_operator(std::string_view w) { return w == "&&" || w == "||" || w == ";" || w == "|"; }
+bool is_env_assignment(std::string_view w) {
+  const size_t eq = w.find('=');
+  if (eq == 0 || eq == std::string_view::npos) return false;
+  return std::all_of(w.begin(), w.begin() + static_cast<long>(eq), [](char c) {
+    return c == '_' || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+  });
+}
+
+// Strips what runs the server (env, exec, sh -c, python -m, poetry/uv run, a venv path).
+std::vector<std::string> unwrap(std::vector<std::string> argv, std::map<std::string, std::string>& env, int depth = 0) {
+  if (depth > 4) return argv;  // sh -c 'sh -c "..."' nested deeper than anyone writes
+  for (int round = 0; round < 8 && !argv.empty(); ++round) {
+    size_t skip = 0;
+    while (skip < argv.size() && is_env_assignment(argv[skip])) {
+      const size_t eq = argv[skip].find('=');
+      env[argv[skip].substr(0, eq)] = argv[skip].substr(eq + 1);
+      ++skip;
+    }
+    argv.erase(argv.begin(), argv.begin() + static_cast<long>(skip));
+    if (argv.empty()) break;
+    const std::string base = basename_of(argv[0]);
+    if (base == "env" || base == "exec") {
+      size_t i = 1;
+      while (i < argv.size() && argv[i].starts_with('-')) i += (argv[i] == "-u" ? 2 : 1);
+      argv.erase(argv.begin(), argv.begin() + static_cast<long>(std::min(i, argv.size())));
+    } else if (is_shell(base)) {
+      size_t i = 1;
+      while (i < argv.size() && argv[i].starts_with('-') && argv[i].find('c') == std::string::npos) ++i;
+      if (i + 1 >= argv.size()) return argv;
+      std::vector<std::string> words;
+      split_shell_words(argv[i + 1], words);
+      // The segment that runs a server (after `cd /srv/app &&`, `alembic upgrade head &&`).
+      std::vector<std::string> chosen, current;
+      auto finish = [&] {
+        std::map<std::string, std::string> scratch;
+        const std::vector<std::string> inner = unwrap(current, scratch, depth + 1);
+        if (!inner.empty() && is_server(basename_of(inner[0]))) chosen = current;
+        current.clear();
+      };
+      for (const std::string& w : words) {
+        if (is_operator(w))
+          finish();
+        else
+          current.push_back(w);
+      }
+      finish();
+      if (chosen.empty()) return words;
+      argv = chosen;
+    } else if (base.starts_with("python")) {
+      size_t i = 1;
+      while (i < argv.size() && argv[i].starts_with('-') && argv[i] != "-m" && argv[i] != "-c")
+        i += (argv[i] == "-X" || argv[i] == "-W") ? 2 : 1;
+      if (i + 1 < argv.size() && argv[i] == "-m") {
+        argv.erase(argv.begin(), argv.begin() + static_cast<long>(i) + 1);
+      } else {
+        return argv;
+      }
+    } else if ((base == "poetry" || base == "uv" || base == "pdm" || base == "pipenv" || base == "hatch" ||
+                base == "rye") &&
+               argv.size() > 1 && argv[1] == "run") {
+      size_t i = 2;
+      while (i < argv.size() && argv[i].starts_with('-')) ++i;
+      argv.erase(argv.begin(), argv.begin() + static_cast<long>(std::min(i, argv.size())));
+    } else {
+      return argv;
+    }
+  }
+  return argv;
+}
+
+enum class Opt {
+  none,
+  host,
+  port,
+  uds,
+  bind,
+  workers,
+  worker_class,
+  timeout,
+  graceful,
+  max_requests,
+  keep_alive,
+  forwarded,
+  config,
+  proxy_on,
+  proxy_off,
+  reload
+};
+
+struct Flag {
+  std::string_view name;  // "--workers" or "-w"
+  bool value;             // takes a value
+  Opt opt;
+};
+
+// Flags with values we must skip correctly even when we do not model them.
+constexpr std::array uvicorn_flags = {Flag{"--host", true, Opt::host},
+                                      Flag{"--port", true, Opt::port},
+                                      Flag{"--uds", true, Opt::uds},
+                                      Flag{"--workers", true, Opt::workers},
+                                      Flag{"--timeout-keep-alive", true, Opt::keep_alive},
+                                      Flag{"--timeout-graceful-shutdown", true, Opt::graceful},
+                                      Flag{"--limit-max-requests", true, Opt::max_requests},
+                                      Flag{"--forwarded-allow-ips", true, Opt::forwarded},
+                                      Flag{"--proxy-headers", false, Opt::proxy_on},
+                                      Flag{"--no-proxy-headers", false, Opt::proxy_off},
+                                      Flag{"--reload", false, Opt::reload},
+                                      Flag{"--fd", true, Opt::none},
+                                      Flag{"--loop", true, Opt::none},
+                                      Flag{"--http", true, Opt::none},
+                                      Flag{"--ws", true, Opt::none},
+                                      Flag{"--lifespan", true, Opt::none},
+                                      Flag{"--interface", true, Opt::none},
+                                      Flag{"--env-file", true, Opt::none},
+                                      Flag{"--log-config", true, Opt::none},
+                                      Flag{"--log-level", true, Opt::none},
+                                      Flag{"--root-path", true, Opt::none},
+                                      Flag{"--limit-concurrency", true, Opt::none},
+                                      Flag{"--backlog", true, Opt::none},
+                                      Flag{"--ssl-keyfile", true, Opt::none},
+                                      Flag{"--ssl-certfile", true, Opt::none},
+                                      Flag{"--header", true, Opt::none},
+                                      Flag{"--app-dir", true, Opt::none},
+                                      Flag{"--reload-dir", true, Opt::none},
+                                      Flag{"--ws-max-size", true, Opt::none},
+                                      Flag{"--ws-ping-interval", true, Opt::none},
+                                      Flag{"--ws-ping-timeout", true, Opt::none},
+                                      Flag{"--ssl-keyfile-password", true, Opt::none},
+                                      Flag{"--ssl-ca-certs", true, Opt::none},
+                                      Flag{"--ssl-ciphers", true, Opt::none}};
+
+constexpr std::array gunicorn_flags = {Flag{"--bind", true, Opt::bind},
+                                       Flag{"-b", true, Opt::bind},
+                                       Flag{"--workers", true, Opt::workers},
+                                       Flag{"-w", true, Opt::workers},
+                                       Flag{"--worker-class", true, Opt::worker_class},
+                                       Flag{"-k", true, Opt::worker_class},
+                                       Flag{"--timeout", true, Opt::timeout},
+                                       Flag{"-t", true, Opt::timeout},
+                                       Flag{"--graceful-timeout", true, Opt::graceful},
+                                       Flag{"--max-requests", true, Opt::max_requests},
+                                       Flag{"--keep-alive", true, Opt::keep_alive},
+                                       Flag{"--forwarded-allow-ips", true, Opt::forwarded},
+                                       Flag{"--config", true, Opt::config},
+                                       Flag{"-c", true, Opt::config},
+                                       Flag{"--reload", false, Opt::reload},
+                                       Flag{"--threads", true, Opt::none},
+                                       Flag{"--worker-connections", true, Opt::none},
+                                       Flag{"--max-requests-jitter", true, Opt::none},
+                                       Flag{"--chdir", true, Opt::none},
+                                       Flag{"--access-logfile", true, Opt::none},
+                                       Flag{"--error-logfile", true, Opt::none},
+                                       Flag{"--log-file", true, Opt::none},
+                                       Flag{"--log-level", true, Opt::none},
+                                       Flag{"--access-logformat", true, Opt::none},
+                                       Flag{"--log-config", true, Opt::none},
+                                       Flag{"--name", true, Opt::none},
+                                       Flag{"-n", true, Opt::none},
+                                       Flag{"--pid", true, Opt::none},
+                                       Flag{"-p", true, Opt::none},
+                                       Flag{"--user", true, Opt::none},
+                                       Flag{"-u", true, Opt::none},
+                                       Flag{"--group", true, Opt::none},
+                                       Flag{"-g", true, Opt::none},
+                                       Flag{"-m", true, Opt::none},
+                                       Flag{"--umask", true, Opt::none},
+                                       Flag{"-e", true, Opt::none},
+                                       Flag{"--env", true, Opt::none},
+                                       Flag{"--backlog", true, Opt::none},
+                                       Flag{"--certfile", true, Opt::none},
+                                       Flag{"--keyfile", true, Opt::none},
+                                       Flag{"--ca-certs", true, Opt::none},
+                                       Flag{"--worker-tmp-dir", true, Opt::none},
+                                       Flag{"--pythonpath", true, Opt::none},
+                                       Flag{"--statsd-host", true, Opt::none},
+                                       Flag{"--limit-request-line", true, Opt::none}};
+
+constexpr std::array hypercorn_flags = {Flag{"--bind", true, Opt::bind},
+                                        Flag{"-b", true, Opt::bind},
+                                        Flag{"--workers", true, Opt::workers},
+                                        Flag{"-w", true, Opt::workers},
+                                        Flag{"--worker-class", true, Opt::worker_class},
+                                        Flag{"-k", true, Opt::worker_class},
+                                        Flag{"--graceful-timeout", true, Opt::graceful},
+                                        Flag{"--max-requests", true, Opt::max_requests},
+                                        Flag{"--keep-alive", true, Opt::keep_alive},
+                                        Flag{"--config", true, Opt::config},
+                                        Flag{"-c", true, Opt::config},
+                                        Flag{"--reload", false, Opt::reload},
+                                        Flag{"--insecure-bind", true, Opt::none},
+                                        Flag{"--quic-bind", true, Opt::none},
+                                        Flag{"--read-timeout", true, Opt::none},
+                                        Flag{"--max-requests-jitter", true, Opt::none},
+                                        Flag{"--access-logfile", true, Opt::none},
+                                        Flag{"--error-logfile", true, Opt::none},
+                                        Flag{"--log-level", true, Opt::none},
+                                        Flag{"--log-config", true, Opt::none},
+                                        Flag{"--root-path", true, Opt::none},
+                                        Flag{"--certfile", true, Opt::none},
+                                        Flag{"--keyfile", true, Opt::none},
+                                        Flag{"--ca-certs", true, Opt::none},
+                                        Flag{"--ciphers", true, Opt::none},
+                                        Flag{"--backlog", true, Opt::none},
+                                        Flag{"--access-logformat", true, Opt::none},
+                                        Flag{"-g", true, Opt::none},
+                                        Flag{"-u", true, Opt::none},
+                                        Flag{"-m", true, Opt::none},
+                                        Flag{"-p", true, Opt::none},
+                                        Flag{"--server-name", true, Opt::none},
+                                        Flag{"--statsd-host", true, Opt::none},
+                                        Flag{"--websocket-ping-interval", true, Opt::none}};
+
+// "0.0.0.0:8000", "[::]:8000", "unix:/run/app.sock", "fd://3", "0.0.0.0" (port 8000).
+bool apply_bind(AsgiCommand& c, const std::string& v, const SourcePos& at) {
+  c.binds.push_back(v);
+  if (c.binds.size() > 1) return true;  // host and port follow the first bind
+  if (v.starts_with("unix:")) {
+    c.uds = {v.substr(5), at, true};
+    return true;
+  }
+  if (v.starts_with("fd://")) return true;
+  std::string host = v;
+  std::string port;
+  if (v.starts_with('[')) {
+    const size_t close = v.find(']');
+    if (close == std::string::npos) return false;
+    host = v.substr(1, close - 1);
+    if (close + 1 < v.size()) {
+      if (v[close + 1] != ':') return false;
+      port = v.substr(close + 2);
+    }
+  } else if (const size_t colon = v.rfind(':'); colon != std::string::npos) {
+    host = v.substr(0, colon);
+    port = v.substr(colon + 1);
+  }
+  c.host = {host, at, true};
+  if (!port.empty() || v.ends_with(':')) {
+    const auto p = parse_uint(port, 65535);
+    if (!p) return false;
+    c.port = {static_cast<int>(*p), at, true};
+  }
+  return true;
+}
+
+std::optional<double> parse_seconds(const std::string& v) {
+  if (v.empty() || v.size() > 12) return std::nullopt;
+  char* end = nullptr;
+  const double d = std::strtod(v.c_str(), &end);
+  if (end != v.c_str() + v.size() || !(d >= 0) || d > 1e9) return std::nullopt;
+  return d;
+}
+
+}  // namespace
+
+bool split_shell_words(std::string_view line, std::vector<std::string>& words) {
+  std::string cur;
+  bool have = false;
+  size_t i = 0;
+  auto flush = [&] {
+    if (have) words.push_back(cur);
+    cur.clear();
+    have = false;
+  };
+  while (i < line.size()) {
+    const char ch = line[i];
+    if (ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r') {
+      flush();
+      ++i;
+    } else if (ch == '\'') {
+      const size_t close = line.find('\'', i + 1);
+      if (close == std::string_view::npos) {
+        flush();
+        return false;
+      }
+      cur += line.substr(i + 1, close - i - 1);
+      have = true;
+      i = close + 1;
+    } else if (ch == '"') {
+      ++i;
+      have = true;
+      while (i < line.size() && line[i] != '"') {
+        if (line[i] == '\\' && i + 1 < line.size() &&
+            std::string_view("$`\"\\\n").find(line[i + 1]) != std::string_view::npos)
+          ++i;
+        cur += line[i];
+        ++i;
+      }
+      if (i >= line.size()) {
+        flush();
+        return false;
+      }
+      ++i;
+    } else if (ch == '\\') {
+      if (i + 1 < line.size()) cur += line[i + 1];
+      have = true;
+      i += 2;
+    } else if (ch == ';' || ch == '|' || ch == '&') {
+      flush();
+      const bool doubled = i + 1 < line.size() && line[i + 1] == ch && ch != ';';
+      words.emplace_back(line.substr(i, doubled ? 2 : 1));
+      i += doubled ? 2 : 1;
+    } else if (ch == '#' && !have) {
+      while (i < line.size() && line[i] != '\n') ++i;  // a comment
+    } else {
+      cur += ch;
+      have = true;
+      ++i;
+    }
+  }
+  flush();
+  return true;
+}
+
+AsgiResult parse_asgi_command(const std::vector<std::string>& argv_in, const SourcePos& at,
+                              const std::map<std::string, std::string>& env_in) {
+  AsgiResult result;
+  AsgiCommand c;
+  std::map<std::string, std::string> env = env_in;
+  c.argv = unwrap(argv_in, env);
+  const std::string base = c.argv.empty() ? "" : basename_of(c.argv[0]);
+  std::span<const Flag> flags;
+  if (base == "uvicorn") {
+    c.server = AsgiServer::uvicorn;
+    flags = uvicorn_flags;
+    c.keep_alive_s = {5, at, false};
+    c.proxy_headers = {true, at, false};
+  } else if (base == "gunicorn") {
+    c.server = AsgiServer::gunicorn;
+    flags = gunicorn_flags;
+    c.timeout_s = {30, at, false};
+    c.graceful_timeout_s = {30, at, false};
+    c.keep_alive_s = {2, at, false};
+    c.max_requests = {0, at, false};
+    c.worker_class = {"sync", at, false};
+  } else if (base == "hypercorn") {
+    c.server = AsgiServer::hypercorn;
+    flags = hypercorn_flags;
+    c.graceful_timeout_s = {3, at, false};
+    c.keep_alive_s = {5, at, false};
+    c.worker_class = {"asyncio", at, false};
+  } else {
+    result.value = std::move(c);
+    return result;
+  }
+  c.server_name = base;
+  c.host = {"127.0.0.1", at, false};
+  c.port = {8000, at, false};
+  c.workers = {1, at, false};
+  if (c.server != AsgiServer::hypercorn) c.forwarded_allow_ips = {"127.0.0.1", at, false};
+  if (auto it = env.find("WEB_CONCURRENCY"); it != env.end() && c.server != AsgiServer::hypercorn) {
+    if (auto n = parse_uint(it->second, 100000)) {
+      c.workers = {static_cast<int>(*n), at, true};
+      c.workers_from_env = true;
+    }
+  }
+  std::vector<std::string> positional;
+  auto fail = [&](ParseErrorCode code, std::initializer_list<std::string> args) {
+    result.error = make_error(code, at, args);
+    return result;
+  };
+  for (size_t i = 1; i < c.argv.size(); ++i) {
+    const std::string& a = c.argv[i];
+    if (a == "--") {
+      positional.insert(positional.end(), c.argv.begin() + static_cast<long>(i) + 1, c.argv.end());
+      break;
+    }
+    if (!a.starts_with('-') || a == "-") {
+      positional.push_back(a);
+      continue;
+    }
+    std::string name = a, value;
+    bool has_value = false;
+    if (const size_t eq = a.find('='); a.starts_with("--") && eq != std::string::npos) {
+      name = a.substr(0, eq);
+      value = a.substr(eq + 1);
+      has_value = true;
+    }
+    auto it = std::find_if(flags.begin(), flags.end(), [&](const Flag& f) { return f.name == name; });
+    if (it == flags.end() && !a.starts_with("--") && a.size() > 2) {  // -w4, -b0.0.0.0:8000
+      name = a.substr(0, 2);
+      it = std::find_if(flags.begin(), flags.end(), [&](const Flag& f) { return f.name == name && f.value; });
+      if (it != flags.end()) {
+        value = a.substr(2);
+        has_value = true;
+      }
+    }
+    if (it == flags.end()) {
+      c.unknown_flags.push_back({a, at, true});
+      continue;
+    }
+    if (it->value && !has_value) {
+      if (i + 1 >= c.argv.size()) return fail(ParseErrorCode::needs_value, {name});
+      value = c.argv[++i];
+    }
+    const Located<std::string> v{value, at, true};
+    switch (it->opt) {
+      case Opt::host:
+        c.host = v;
+        break;
+      case Opt::uds:
+        c.uds = v;
+        break;
+      case Opt::forwarded:
+        c.forwarded_allow_ips = v;
+        break;
+      case Opt::worker_class:
+        c.worker_class = v;
+        break;
+      case Opt::config:
+        c.config_file = v;
+        break;
+      case Opt::proxy_on:
+        c.proxy_headers = {true, at, true};
+        break;
+      case Opt::proxy_off:
+        c.proxy_headers = {false, at, true};
+        break;
+      case Opt::reload:
+        c.reload = true;
+        break;
+      case Opt::bind:
+        if (!apply_bind(c, value, at)) return fail(ParseErrorCode::bad_port, {value});
+        break;
+      case Opt::port: {
+        const auto p = parse_uint(value, 65535);
+        if (!p) return fail(ParseErrorCode::bad_port, {value});
+        c.port = {static_cast<int>(*p), at, true};
+        break;
+      }
+      case Opt::workers:
+      case Opt::max_requests: {
+        const auto n = parse_uint(value, 100000000);
+        if (!n) return fail(ParseErrorCode::bad_number, {value});
+        (it->opt == Opt::workers ? c.workers : c.max_requests) = {static_cast<int>(*n), at, true};
+        if (it->opt == Opt::workers) c.workers_from_env = false;
+        break;
+      }
+      case Opt::timeout:
+      case Opt::graceful:
+      case Opt::keep_alive: {
+        const auto s = parse_seconds(value);
+        if (!s) return fail(ParseErrorCode::bad_duration, {value, "30"});
+        (it->opt == Opt::timeout    ? c.timeout_s
+         : it->opt == Opt::graceful ? c.graceful_timeout_s
+                                    : c.keep_alive_s) = {*s, at, true};
+        break;
+      }
+      case Opt::none:
+        c.unknown_flags.push_back({it->value ? name + " " + value : name, at, true});
+        break;
+    }
+  }
+  // The app: "module:attribute"; Gunicorn also takes a bare module (its `application`).
+  const auto app = std::find_if(positional.begin(), positional.end(),
+                                [](const std::string& p) { return p.find(':') != std::string::npos; });
+  if (app != positional.end())
+    c.app = {*app, at, true};
+  else if (!positional.empty())
+    c.app = {positional.front(), at, true};
+  result.value = std::move(c);
+  return result;
+}
+
+}  // namespace deploysim::import

@@ -1,0 +1,56 @@
+#pragma once
+// An ASGI server's command line (from a systemd ExecStart, a compose `command:`, a Kubernetes
+// container's command/args): which server, which app, where it listens, how many workers, and
+// whether each was written or is the server's default.
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "import/parse_error.hpp"
+#include "import/source_pos.hpp"
+
+namespace deploysim::import {
+
+enum class AsgiServer { unknown, uvicorn, gunicorn, hypercorn };
+
+/// What the command line says. Every Located has `pos` = the position given to the parser
+/// (argv carries no columns); `set` = the command line (or WEB_CONCURRENCY) gave it, else the
+/// value is the server's documented default.
+struct AsgiCommand {
+  AsgiServer server = AsgiServer::unknown;
+  std::string server_name;             ///< "uvicorn", "gunicorn", "hypercorn" ("" when unknown).
+  Located<std::string> app;            ///< "app.main:app".
+  Located<std::string> host;           ///< "0.0.0.0"; "127.0.0.1" by default.
+  Located<int> port;                   ///< 8000 by default.
+  Located<std::string> uds;            ///< A Unix socket path instead of host:port.
+  std::vector<std::string> binds;      ///< Every --bind as written (Gunicorn, Hypercorn take several).
+  Located<int> workers;                ///< 1 by default.
+  bool workers_from_env = false;       ///< workers came from WEB_CONCURRENCY.
+  Located<std::string> worker_class;   ///< Gunicorn/Hypercorn -k ("uvicorn.workers.UvicornWorker").
+  Located<double> timeout_s;           ///< Gunicorn --timeout (30 s by default); unset for the others.
+  Located<double> graceful_timeout_s;  ///< --graceful-timeout / --timeout-graceful-shutdown.
+  Located<int> max_requests;           ///< --max-requests / --limit-max-requests (0: never).
+  Located<double> keep_alive_s;        ///< --keep-alive / --timeout-keep-alive.
+  Located<bool> proxy_headers;         ///< Uvicorn: on unless --no-proxy-headers (trusting --forwarded-allow-ips).
+  Located<std::string> forwarded_allow_ips;         ///< "127.0.0.1" by default (Uvicorn, Gunicorn).
+  Located<std::string> config_file;                 ///< Gunicorn/Hypercorn -c: values may come from it too.
+  bool reload = false;                              ///< --reload (a development server).
+  std::vector<Located<std::string>> unknown_flags;  ///< Flags we do not model, with their values.
+  std::vector<std::string> argv;                    ///< The server's own argv, after unwrapping python -m / sh -c.
+};
+
+using AsgiResult = ParseResult<AsgiCommand>;
+
+/// Reads an argv. `env` (Environment= of the unit, environment: of the container) supplies
+/// WEB_CONCURRENCY. A command that is not an ASGI server gives server == unknown, not an error;
+/// a bad value ("--workers four") is an error at `where`.
+AsgiResult parse_asgi_command(const std::vector<std::string>& argv, const SourcePos& where,
+                              const std::map<std::string, std::string>& env = {});
+
+/// Splits a shell command line (compose's string `command:`, the string of `sh -c`) into
+/// words: POSIX quoting ('...', "...", backslash); `&&`, `||`, `;` and `|` come out as their
+/// own words. Returns false (and the words so far) on an unterminated quote.
+bool split_shell_words(std::string_view line, std::vector<std::string>& words);
+
+}  // namespace deploysim::import

@@ -1,0 +1,76 @@
+#pragma once
+// Caddyfiles: our own reader of Caddy's syntax (an optional global options block first, then site
+// blocks named by their addresses, directives one a line with arguments and nested `{}` blocks,
+// `#` comments, "quoted" and `backtick` strings), keeping what the simulation models with where
+// each value was written. `import` is recorded, not followed.
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "import/parse_error.hpp"
+#include "import/source_pos.hpp"
+
+namespace deploysim::import {
+
+/// One site address: "api.example.test", ":443", "http://www.example.test:8080/path".
+struct CaddyAddress {
+  std::string raw;
+  std::string scheme;  ///< "http", "https" or "" (Caddy then serves HTTPS and redirects HTTP).
+  std::string host;    ///< "" for ":443".
+  int port = 0;        ///< 0 when not written (443, or 80 for http://).
+  std::string path;    ///< "" or "/api/*".
+  SourcePos pos;
+};
+
+/// `reverse_proxy [MATCHER] UPSTREAMS... { to ...; lb_policy ...; health_uri ... }`.
+struct CaddyReverseProxy {
+  std::string matcher;                          ///< "", "/api/*", "@api", "*".
+  std::vector<Located<std::string>> upstreams;  ///< "localhost:8001", "http://app:8000", "unix//run/app.sock".
+  Located<std::string> lb_policy;               ///< "round_robin", "least_conn", ...
+  Located<std::string> health_uri;
+  SourcePos pos;
+};
+
+/// `tls ...` in a site.
+struct CaddyTls {
+  Located<std::string> email;      ///< `tls ops@example.test`.
+  Located<bool> internal;          ///< `tls internal` (Caddy's own CA).
+  Located<std::string> cert_file;  ///< `tls cert.pem key.pem`.
+  Located<std::string> key_file;
+  Located<bool> off;                            ///< `tls off` (Caddy 1). An http:// (or :80) address has no TLS either.
+  Located<std::vector<std::string>> protocols;  ///< `protocols tls1.2 tls1.3` in the block.
+  SourcePos pos;
+};
+
+/// One site block.
+struct CaddySite {
+  std::vector<CaddyAddress> addresses;
+  std::vector<CaddyReverseProxy> reverse_proxies;  ///< Also those inside handle/route blocks.
+  Located<CaddyTls> tls;
+  Located<std::vector<std::string>> encode;  ///< {"zstd", "gzip"}.
+  SourcePos pos;
+};
+
+/// An `import` line (a snippet or a file; the importer follows files it was given).
+struct CaddyImport {
+  std::string target;
+  SourcePos pos;
+};
+
+/// What a Caddyfile holds.
+struct CaddyConfig {
+  Located<std::string> email;       ///< Global `email`: the ACME account.
+  Located<std::string> acme_ca;     ///< Global `acme_ca` (a staging or private ACME directory).
+  Located<std::string> auto_https;  ///< Global `auto_https off|disable_redirects|...`.
+  std::vector<CaddySite> sites;
+  std::vector<std::string> snippets;  ///< Names of `(name) { }` snippets.
+  std::vector<CaddyImport> imports;
+  std::vector<Ignored> ignored;
+};
+
+using CaddyResult = ParseResult<CaddyConfig>;
+
+/// Parses one Caddyfile's text (`file` names it in positions). Never throws.
+CaddyResult parse_caddyfile(std::string_view text, const std::string& file);
+
+}  // namespace deploysim::import

@@ -1,0 +1,260 @@
+// docker-compose.yml (the Compose specification): app services with their command, replicas,
+// restart policy, memory limit and grace period; a one-shot migration service other services
+// wait for; the proxy container (compose_proxy.cpp). Everything else is reported as ignored.
+#include <map>
+#include <set>
+#include <string>
+
+#include <fmt/format.h>
+
+#include "import/compose_internal.hpp"
+
+namespace deploysim::import {
+
+namespace {
+
+// Images of services that are no ASGI app and no proxy: databases, caches, queues.
+bool is_backing_image(const std::string& image) {
+  static const char* names[] = {"postgres",  "postgis",  "mysql",      "mariadb",   "mongo",         "redis", "valkey",
+                                "memcached", "rabbitmq", "kafka",      "zookeeper", "elasticsearch", "minio", "mailhog",
+                                "adminer",   "pgadmin",  "prometheus", "grafana",   "loki"};
+  for (const char* n : names)
+    if (image.find(n) != std::string::npos) return true;
+  return false;
+}
+
+bool is_asgi_command(const std::vector<std::string>& argv) {
+  for (const std::string& a : argv)
+    for (const char* server : {"uvicorn", "gunicorn", "hypercorn", "daphne"})
+      if (a == server || a.ends_with(std::string("/") + server)) return true;
+  return false;
+}
+
+// Services that other services wait for to finish (`depends_on: {x: {condition:
+// service_completed_successfully}}`): the migration step.
+std::set<std::string> completed_dependencies(const YAML::Node& services) {
+  std::set<std::string> out;
+  for (const auto& svc : services) {
+    const YAML::Node deps = child(svc.second, "depends_on");
+    if (!deps.IsMap()) continue;
+    for (const auto& dep : deps)
+      if (scalar(child(dep.second, "condition")) == "service_completed_successfully") out.insert(scalar(dep.first));
+  }
+  return out;
+}
+
+// Docker's policy from `restart:` or Compose's `deploy.restart_policy` (condition any |
+// on-failure | none, max_attempts).
+void read_restart(const ComposeCtx& c, const YAML::Node& svc, ServiceModel& s) {
+  Report& r = c.r;
+  const YAML::Node restart = child(svc, "restart");
+  const YAML::Node policy = child(child(svc, "deploy"), "restart_policy");
+  if (restart.IsDefined()) {
+    std::string v = scalar(restart);
+    if (v == "on-failure" || v.starts_with("on-failure:") || v == "always" || v == "unless-stopped" || v == "no") {
+      s.supervisor.set("restart", r.from(c.pos(restart), "restart", "supervisor.restart", toml_str(v)));
+    } else {
+      r.error(c.pos(restart),
+              r.w.format("import.bad_value", "restart", v, "no, always, on-failure[:N], unless-stopped"));
+    }
+    return;
+  }
+  if (policy.IsDefined()) {
+    const std::string cond = scalar(child(policy, "condition"));
+    std::string v = cond == "none" ? "no" : cond == "on-failure" ? "on-failure" : "always";
+    if (const auto n = as_int(child(policy, "max_attempts")); n && *n > 0 && v == "on-failure")
+      v = fmt::format("on-failure:{}", *n);
+    s.supervisor.set("restart", r.from(c.pos(policy), "deploy.restart_policy", "supervisor.restart", toml_str(v)));
+    for (const char* k : {"delay", "window"})
+      if (child(policy, k).IsDefined())
+        r.ignored(c.pos(child(policy, k)), r.w.format("import.ignored_key", std::string("restart_policy.") + k,
+                                                      r.w("import.why_docker_backoff")));
+    return;
+  }
+  // Docker's default policy is "no" (domain-facts.md, "Restart supervisors").
+  s.supervisor.set(
+      "restart", r.assume(c.pos(svc), "supervisor.restart", toml_str("no"), r.w("import.why_docker_restart_default")));
+}
+
+void read_memory(const ComposeCtx& c, const YAML::Node& svc, ServiceModel& s) {
+  Report& r = c.r;
+  YAML::Node node = child(child(child(child(svc, "deploy"), "resources"), "limits"), "memory");
+  std::string key = "deploy.resources.limits.memory";
+  if (!node.IsDefined()) {
+    node = child(svc, "mem_limit");
+    key = "mem_limit";
+  }
+  if (!node.IsDefined()) return;
+  const auto bytes = parse_docker_size(scalar(node));
+  if (!bytes || *bytes == 0) {
+    r.error(c.pos(node), r.w.format("import.bad_value", key, scalar(node), "512m, 1g"));
+    return;
+  }
+  s.supervisor.set("memory_limit", r.from(c.pos(node), key, "supervisor.memory_limit", size_text(*bytes)));
+}
+
+// An ASGI app container.
+void read_app(const ComposeCtx& c, const std::string& name, const YAML::Node& svc,
+              const std::set<std::string>& migrations, Deployment& d) {
+  Report& r = c.r;
+  ServiceModel s;
+  s.name = node_name(name);
+  s.pos = c.pos(svc);
+  s.host_stem = "container";
+  s.image = scalar(child(svc, "image"));
+  s.supervisor.set("kind", r.from(s.pos, "services." + name, "supervisor.kind", toml_str("docker")));
+
+  const YAML::Node command = child(svc, "command");
+  bool known = false;
+  // WEB_CONCURRENCY (Gunicorn's and Uvicorn's worker count from the environment).
+  std::map<std::string, std::string> env;
+  if (const YAML::Node e = child(svc, "environment"); e.IsMap()) {
+    for (const auto& kv : e) env[scalar(kv.first)] = scalar(kv.second);
+  } else if (e.IsSequence()) {
+    for (const auto& item : e) {
+      const std::string s = scalar(item);
+      const size_t eq = s.find('=');
+      if (eq != std::string::npos) env[s.substr(0, eq)] = s.substr(eq + 1);
+    }
+  }
+  if (command.IsDefined()) known = apply_asgi_command(as_words(command), c.pos(command), "command", s, r, env);
+  if (!known) {
+    const YAML::Node entry = child(svc, "entrypoint");
+    if (entry.IsDefined()) known = apply_asgi_command(as_words(entry), c.pos(entry), "entrypoint", s, r, env);
+  }
+  if (!known) {
+    if (command.IsDefined())
+      r.ignored(c.pos(command),
+                r.w.format("import.unknown_command", scalar(command).empty() ? "command" : scalar(command)));
+    assume_asgi_defaults(s.pos, c.label_port(name).value_or(8000), s, r);
+  }
+  // The port Traefik's label names wins over the command's: it is the one the proxy connects to.
+  if (const auto port = c.label_port(name); port && !s.keys.get("port"))
+    s.keys.set("port", r.from(c.label_port_pos(name), "loadbalancer.server.port", "port", std::to_string(*port)));
+
+  const YAML::Node replicas = child(child(svc, "deploy"), "replicas");
+  const YAML::Node scale = child(svc, "scale");
+  const YAML::Node rep = replicas.IsDefined() ? replicas : scale;
+  if (rep.IsDefined()) {
+    const auto n = as_int(rep);
+    if (!n || *n < 1 || *n > 64) {
+      r.error(c.pos(rep),
+              r.w.format("import.bad_value", replicas.IsDefined() ? "deploy.replicas" : "scale", scalar(rep), "1-64"));
+    } else {
+      s.replica_count = static_cast<int>(*n);
+      s.replicas = r.from(c.pos(rep), replicas.IsDefined() ? "deploy.replicas" : "scale", "hosts", std::to_string(*n));
+    }
+  }
+  read_restart(c, svc, s);
+  read_memory(c, svc, s);
+  if (const YAML::Node g = child(svc, "stop_grace_period"); g.IsDefined()) {
+    if (const auto ms = parse_compose_duration_ms(scalar(g)))
+      s.supervisor.set("grace_period",
+                       r.from(c.pos(g), "stop_grace_period", "supervisor.grace_period", duration_text(*ms)));
+    else
+      r.error(c.pos(g), r.w.format("import.bad_value", "stop_grace_period", scalar(g), "10s, 1m30s"));
+  }
+  // A migration the app waits for: a step once before the app starts (docker compose up runs
+  // it first and starts the app when it exited 0).
+  if (const YAML::Node deps = child(svc, "depends_on"); deps.IsDefined()) {
+    if (deps.IsMap()) {
+      for (const auto& dep : deps) {
+        const std::string dname = scalar(dep.first);
+        if (!migrations.count(dname)) {
+          r.ignored(c.pos(dep.first), r.w.format("import.ignored_depends_on", "depends_on: " + dname));
+          continue;
+        }
+        Table step;
+        step.set("name", r.from(c.pos(dep.first), "depends_on." + dname, "pre_start.name", toml_str(node_name(dname))));
+        step.set("mode", r.from(c.pos(child(dep.second, "condition")), "service_completed_successfully",
+                                "pre_start.mode", toml_str("once")));
+        step.set("duration",
+                 r.assume(c.pos(dep.first), "pre_start.duration", "\"4s\"", r.w("import.why_step_duration")));
+        s.pre_start.push_back(std::move(step));
+      }
+    } else {
+      r.ignored(c.pos(deps), r.w.format("import.ignored_key", "depends_on", r.w("import.why_start_order")));
+    }
+  }
+
+  static const std::set<std::string> handled = {"image",   "command",   "entrypoint",        "deploy",     "scale",
+                                                "restart", "mem_limit", "stop_grace_period", "depends_on", "labels"};
+  for (const auto& kv : svc) {
+    const std::string key = scalar(kv.first);
+    if (key == "deploy") {
+      for (const auto& dk : kv.second) {
+        const std::string k = scalar(dk.first);
+        if (k == "replicas" || k == "restart_policy") continue;
+        if (k == "resources") {
+          for (const auto& rk : dk.second)
+            for (const auto& lk : rk.second)
+              if (!(scalar(rk.first) == "limits" && scalar(lk.first) == "memory"))
+                r.ignored(c.pos(lk.first), r.w.format("import.ignored_key",
+                                                      "deploy.resources." + scalar(rk.first) + "." + scalar(lk.first),
+                                                      r.w("import.why_not_modelled")));
+          continue;
+        }
+        r.ignored(c.pos(dk.first), r.w.format("import.ignored_key", "deploy." + k, r.w("import.why_not_modelled")));
+      }
+      continue;
+    }
+    if (handled.count(key)) continue;
+    if (key == "healthcheck")
+      r.ignored(c.pos(kv.first), r.w.format("import.ignored_key", key, r.w("import.why_docker_healthcheck")));
+    else if (key == "ports")
+      r.ignored(c.pos(kv.first), r.w.format("import.ignored_key", key, r.w("import.why_app_ports")));
+    else
+      r.ignored(c.pos(kv.first), r.w.format("import.ignored_key", key, r.w("import.why_not_modelled")));
+  }
+  d.services.push_back(std::move(s));
+}
+
+}  // namespace
+
+void read_compose(const std::string& file, const std::string& text, Deployment& d, Report& r) {
+  const auto docs = load_yaml(file, text, r);
+  if (!docs) return;
+  if (docs->empty() || !(*docs)[0].IsMap()) {
+    r.error({file, 1, 1}, r.w.format("import.compose_no_services", "services"));
+    return;
+  }
+  const YAML::Node root = (*docs)[0];
+  const YAML::Node services = child(root, "services");
+  if (!services.IsMap()) {
+    r.error(pos_of(file, root), r.w.format("import.compose_no_services", "services"));
+    return;
+  }
+  d.sources.push_back(file);
+  ComposeCtx c{file, r, root, services};
+  c.read_labels();
+
+  const std::set<std::string> migrations = completed_dependencies(services);
+  for (const auto& kv : services) {
+    const std::string name = scalar(kv.first);
+    const YAML::Node& svc = kv.second;
+    const std::string image = scalar(child(svc, "image"));
+    const std::vector<std::string> argv = as_words(child(svc, "command"));
+    if (const std::string preset = proxy_preset_of_image(image); !preset.empty()) {
+      read_proxy_container(c, name, svc, preset, d);
+    } else if (migrations.count(name)) {
+      r.mapped(c.pos(kv.first), r.w.format("import.compose_migration", name));
+    } else if (is_asgi_command(argv) || c.routed(name) ||
+               (!is_backing_image(image) && !image.empty() && argv.empty() && c.has_traefik_labels(name))) {
+      read_app(c, name, svc, migrations, d);
+    } else {
+      r.ignored(c.pos(kv.first), r.w.format("import.compose_not_asgi", name, image.empty() ? name : image));
+    }
+  }
+  c.add_routes(d);
+  for (const auto& kv : root) {
+    const std::string key = scalar(kv.first);
+    if (key == "services") continue;
+    if (key == "volumes" || key == "networks" || key == "secrets" || key == "configs" || key == "version" ||
+        key == "name" || key.starts_with("x-"))
+      r.ignored(c.pos(kv.first), r.w.format("import.ignored_key", key, r.w("import.why_not_modelled")));
+    else
+      r.ignored(c.pos(kv.first), r.w.format("import.ignored_key", key, r.w("import.why_unknown_key")));
+  }
+}
+
+}  // namespace deploysim::import

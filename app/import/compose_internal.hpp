@@ -1,0 +1,75 @@
+#pragma once
+// Shared by compose.cpp (the app services) and compose_proxy.cpp (the proxy container and
+// Traefik's labels): one Compose file being read.
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "import/import_yaml.hpp"
+
+namespace deploysim::import {
+
+/// A Traefik router declared in a container's labels
+/// (`traefik.http.routers.<name>.rule=Host(`api.example.com`)`).
+struct TraefikRouter {
+  std::string owner;               ///< The Compose service whose labels declare it.
+  std::vector<std::string> hosts;  ///< From Host(...) in the rule.
+  SourcePos rule_pos;
+  bool tls = false;
+  std::string certresolver;
+  SourcePos resolver_pos;
+};
+
+/// A Traefik ACME certificate resolver (`--certificatesresolvers.<name>.acme.*`).
+struct TraefikResolver {
+  std::string storage = "acme.json";  ///< Traefik's default storage file (relative to its working dir, "/").
+  SourcePos storage_pos;
+  std::string challenge;  ///< "http-01", "tls-alpn-01", "dns-01"; "" when the flags name none.
+  SourcePos challenge_pos;
+  bool staging = false;  ///< caserver is Let's Encrypt's staging CA: its certificates are untrusted.
+  SourcePos pos;
+};
+
+/// One Compose file.
+struct ComposeCtx {
+  ComposeCtx(std::string f, Report& report, YAML::Node root_node, YAML::Node services_node)
+      : file(std::move(f)), r(report), root(std::move(root_node)), services(std::move(services_node)) {}
+  std::string file;
+  Report& r;
+  YAML::Node root;
+  YAML::Node services;
+
+  std::map<std::string, TraefikRouter> routers;               ///< By router name.
+  std::map<std::string, std::pair<int, SourcePos>> lb_ports;  ///< Compose service -> loadbalancer.server.port.
+  std::map<std::string, bool> traefik_labelled;               ///< Compose services with traefik.* labels.
+  std::map<std::string, TraefikResolver> resolvers;           ///< From the Traefik container's flags.
+  std::string default_resolver;                               ///< An entry point's http.tls.certresolver.
+  SourcePos default_resolver_pos;
+  std::string proxy_service;  ///< The proxy container's Compose service name.
+  /// The proxy container's volume targets (the path inside it) and where each is written.
+  std::vector<std::pair<std::string, SourcePos>> proxy_volumes;
+
+  SourcePos pos(const YAML::Node& n) const { return pos_of(file, n); }
+  /// Reads every service's traefik.* labels (list or map form).
+  void read_labels();
+  std::optional<int> label_port(const std::string& service) const;
+  SourcePos label_port_pos(const std::string& service) const;
+  /// Whether a router sends requests to this service.
+  bool routed(const std::string& service) const;
+  bool has_traefik_labels(const std::string& service) const;
+  /// The router of that name, created for `owner` when new.
+  TraefikRouter& routers_of(const std::string& name, const std::string& owner);
+  /// The routers' hosts as the proxy's routes, and their certificates.
+  void add_routes(Deployment& d);
+};
+
+/// "traefik", "caddy", "nginx", "haproxy" for a proxy image ("traefik:v3.1", "caddy:2-alpine"),
+/// else "".
+std::string proxy_preset_of_image(const std::string& image);
+
+/// The proxy container: preset, its flags, ports and volumes (whether the ACME state is on one).
+void read_proxy_container(ComposeCtx& c, const std::string& name, const YAML::Node& svc, const std::string& preset,
+                          Deployment& d);
+
+}  // namespace deploysim::import

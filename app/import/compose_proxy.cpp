@@ -1,0 +1,350 @@
+// The proxy container of a Compose file (Traefik, Caddy, nginx, HAProxy) and Traefik's labels on
+// the app containers: routes, certificates, and whether the ACME state lies on a volume.
+#include <cctype>
+#include <string>
+#include <tuple>
+
+#include <fmt/format.h>
+
+#include "import/compose_internal.hpp"
+
+namespace deploysim::import {
+
+namespace {
+
+// Hosts named by Host(...) in a Traefik rule: Host(`a`) || Host(`b`), Host(`a`, `b`) (v2).
+std::vector<std::string> rule_hosts(const std::string& rule) {
+  std::vector<std::string> out;
+  size_t at = 0;
+  while ((at = rule.find("Host(", at)) != std::string::npos) {
+    // Not HostSNI( or HostRegexp(: those are other matchers ("Host(" is preceded by nothing or
+    // a separator there).
+    if (at > 0 && (std::isalnum(static_cast<unsigned char>(rule[at - 1])))) {
+      at += 5;
+      continue;
+    }
+    const size_t end = rule.find(')', at);
+    const std::string inside = rule.substr(at + 5, end == std::string::npos ? std::string::npos : end - at - 5);
+    size_t i = 0;
+    while (i < inside.size()) {
+      const char q = inside[i];
+      if (q == '`' || q == '"' || q == '\'') {
+        const size_t close = inside.find(q, i + 1);
+        if (close == std::string::npos) break;
+        out.push_back(inside.substr(i + 1, close - i - 1));
+        i = close + 1;
+      } else {
+        ++i;
+      }
+    }
+    at = end == std::string::npos ? rule.size() : end;
+  }
+  return out;
+}
+
+// The container path of a volume entry: "letsencrypt:/letsencrypt", "./acme.json:/acme.json:rw",
+// { type: volume, source: x, target: /data }.
+std::string volume_target(const YAML::Node& v) {
+  if (v.IsMap()) return scalar(child(v, "target"));
+  const std::string s = scalar(v);
+  const size_t colon = s.find(':');
+  if (colon == std::string::npos) return s;  // an anonymous volume: still a volume
+  std::string rest = s.substr(colon + 1);
+  if (const size_t mode = rest.find(':'); mode != std::string::npos) rest.resize(mode);
+  return rest;
+}
+
+// Whether a file (or directory) at `path` inside the container lies on one of the volumes.
+bool on_volume(const std::string& path, const std::vector<std::pair<std::string, SourcePos>>& volumes,
+               SourcePos* where) {
+  const std::string p = path.starts_with("/") ? path : "/" + path;  // Traefik's working directory is "/"
+  for (const auto& [target, pos] : volumes) {
+    std::string t = target;
+    while (t.size() > 1 && t.back() == '/') t.pop_back();
+    if (p == t || p.starts_with(t + "/") || t == "/") {
+      *where = pos;
+      return true;
+    }
+  }
+  return false;
+}
+
+// A Traefik static-configuration flag: "--certificatesresolvers.le.acme.storage=/x" ->
+// ("certificatesresolvers.le.acme.storage", "/x").
+std::pair<std::string, std::string> flag(const std::string& arg) {
+  std::string a = arg;
+  while (a.starts_with("-")) a.erase(0, 1);
+  const size_t eq = a.find('=');
+  if (eq == std::string::npos) return {a, "true"};
+  return {a.substr(0, eq), a.substr(eq + 1)};
+}
+
+void read_traefik_flags(ComposeCtx& c, const YAML::Node& command) {
+  Report& r = c.r;
+  const std::vector<std::string> args = as_words(command);
+  for (size_t i = 0; i < args.size(); ++i) {
+    const SourcePos pos = command.IsSequence() ? c.pos(command[i]) : c.pos(command);
+    const auto [key, value] = flag(args[i]);
+    std::string lower = key;
+    for (char& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    if (lower.starts_with("certificatesresolvers.")) {
+      const size_t dot = lower.find('.', 22);
+      const std::string name = key.substr(22, dot == std::string::npos ? std::string::npos : dot - 22);
+      const std::string rest = dot == std::string::npos ? "" : lower.substr(dot + 1);
+      TraefikResolver& res = c.resolvers[name];
+      if (!res.pos.line) res.pos = pos;
+      if (rest == "acme.storage") {
+        res.storage = value;
+        res.storage_pos = pos;
+      } else if (rest.starts_with("acme.httpchallenge")) {
+        res.challenge = "http-01", res.challenge_pos = pos;
+      } else if (rest.starts_with("acme.tlschallenge")) {
+        res.challenge = "tls-alpn-01", res.challenge_pos = pos;
+      } else if (rest.starts_with("acme.dnschallenge")) {
+        res.challenge = "dns-01", res.challenge_pos = pos;
+      } else if (rest == "acme.caserver") {
+        res.staging = value.find("staging") != std::string::npos;
+        if (res.staging) r.mapped(pos, r.w.format("import.traefik_staging", name));
+      } else {
+        r.ignored(pos, r.w.format("import.ignored_key", key, r.w("import.why_not_modelled")));
+      }
+      continue;
+    }
+    if (lower.starts_with("entrypoints.") && lower.ends_with(".http.tls.certresolver")) {
+      c.default_resolver = value;
+      c.default_resolver_pos = pos;
+      continue;
+    }
+    if (lower.starts_with("providers.docker")) {
+      r.mapped(pos, r.w.format("import.traefik_docker_provider", key));
+      continue;
+    }
+    r.ignored(pos, r.w.format("import.ignored_key", key, r.w("import.why_not_modelled")));
+  }
+}
+
+}  // namespace
+
+std::string proxy_preset_of_image(const std::string& image) {
+  // The image's name without registry and tag: "docker.io/library/traefik:v3.1" -> "traefik".
+  std::string name = image.substr(0, image.find(':'));
+  if (const size_t slash = name.rfind('/'); slash != std::string::npos) name = name.substr(slash + 1);
+  for (const char* p : {"traefik", "caddy", "haproxy"})
+    if (name.starts_with(p)) return p;
+  if (name.starts_with("nginx") && name.find("unit") == std::string::npos) return "nginx";
+  return "";
+}
+
+void ComposeCtx::read_labels() {
+  for (const auto& kv : services) {
+    const std::string owner = scalar(kv.first);
+    const YAML::Node labels = child(kv.second, "labels");
+    if (!labels.IsDefined()) continue;
+    std::vector<std::tuple<std::string, std::string, SourcePos>> items;
+    if (labels.IsSequence()) {
+      for (const auto& l : labels) {
+        const std::string s = scalar(l);
+        const size_t eq = s.find('=');
+        items.emplace_back(s.substr(0, eq), eq == std::string::npos ? "" : s.substr(eq + 1), pos(l));
+      }
+    } else if (labels.IsMap()) {
+      for (const auto& l : labels) items.emplace_back(scalar(l.first), scalar(l.second), pos(l.first));
+    }
+    for (const auto& [key, value, p] : items) {
+      if (!key.starts_with("traefik.")) {
+        r.ignored(p, r.w.format("import.ignored_key", key, r.w("import.why_not_modelled")));
+        continue;
+      }
+      traefik_labelled[owner] = true;
+      if (key == "traefik.enable") {
+        r.mapped(p, r.w.format("import.mapped", key, "proxy.routes", value));
+        continue;
+      }
+      const std::string routers = "traefik.http.routers.";
+      if (key.starts_with(routers)) {
+        const size_t dot = key.find('.', routers.size());
+        const std::string name = key.substr(routers.size(), dot - routers.size());
+        const std::string rest = dot == std::string::npos ? "" : key.substr(dot + 1);
+        TraefikRouter& router = routers_of(name, owner);
+        if (rest == "rule") {
+          router.hosts = rule_hosts(value);
+          router.rule_pos = p;
+          if (value.find("Path") != std::string::npos)
+            r.ignored(p, r.w.format("import.ignored_key", key, r.w("import.why_path_rules")));
+        } else if (rest == "tls") {
+          router.tls = value == "true";
+        } else if (rest == "tls.certresolver") {
+          router.tls = true;
+          router.certresolver = value;
+          router.resolver_pos = p;
+        } else if (rest == "entrypoints") {
+          r.ignored(p, r.w.format("import.ignored_key", key, r.w("import.why_entrypoints")));
+        } else {
+          r.ignored(p, r.w.format("import.ignored_key", key, r.w("import.why_not_modelled")));
+        }
+        continue;
+      }
+      const std::string svcs = "traefik.http.services.";
+      if (key.starts_with(svcs) && key.ends_with(".loadbalancer.server.port")) {
+        try {
+          lb_ports[owner] = {std::stoi(value), p};
+        } catch (...) {
+          r.error(p, r.w.format("import.bad_value", key, value, "8000"));
+        }
+        continue;
+      }
+      r.ignored(p, r.w.format("import.ignored_key", key, r.w("import.why_not_modelled")));
+    }
+  }
+}
+
+TraefikRouter& ComposeCtx::routers_of(const std::string& name, const std::string& owner) {
+  TraefikRouter& router = routers[name];
+  if (router.owner.empty()) router.owner = owner;
+  return router;
+}
+
+std::optional<int> ComposeCtx::label_port(const std::string& service) const {
+  const auto it = lb_ports.find(service);
+  if (it == lb_ports.end()) return std::nullopt;
+  return it->second.first;
+}
+
+SourcePos ComposeCtx::label_port_pos(const std::string& service) const {
+  const auto it = lb_ports.find(service);
+  return it == lb_ports.end() ? SourcePos{file, 0, 0} : it->second.second;
+}
+
+bool ComposeCtx::routed(const std::string& service) const {
+  for (const auto& [name, router] : routers)
+    if (router.owner == service && !router.hosts.empty()) return true;
+  return false;
+}
+
+bool ComposeCtx::has_traefik_labels(const std::string& service) const { return traefik_labelled.count(service) > 0; }
+
+void ComposeCtx::add_routes(Deployment& d) {
+  const bool traefik = d.proxy && d.proxy->keys.get("preset") && d.proxy->keys.get("preset")->toml == "\"traefik\"";
+  bool persisted_known = false;
+  for (const auto& [name, router] : routers) {
+    if (router.owner == proxy_service) {  // the dashboard's router (api@internal)
+      r.ignored(router.rule_pos, r.w.format("import.traefik_own_router", name));
+      continue;
+    }
+    if (!traefik || !find_service(d, node_name(router.owner))) {
+      r.ignored(router.rule_pos, r.w.format("import.traefik_no_proxy", name));
+      continue;
+    }
+    if (router.hosts.empty()) {
+      r.ignored(router.rule_pos, r.w.format("import.traefik_no_host", name));
+      continue;
+    }
+    for (const std::string& host : router.hosts) {
+      RouteModel route{host, node_name(router.owner), router.rule_pos, router.tls};
+      r.mapped(router.rule_pos, r.w.format("import.mapped", "traefik.http.routers." + name + ".rule", "proxy.routes",
+                                           host + " -> " + route.pool));
+      d.proxy->routes.push_back(route);
+    }
+    const std::string resolver = !router.certresolver.empty() ? router.certresolver
+                                 : router.tls                 ? default_resolver
+                                                              : "";
+    const SourcePos rpos = !router.certresolver.empty() ? router.resolver_pos : default_resolver_pos;
+    if (resolver.empty()) {
+      if (router.tls)
+        r.assumed(router.rule_pos, r.w.format("import.traefik_tls_no_resolver", name));
+      else
+        r.ignored(router.rule_pos, r.w.format("import.traefik_no_tls", name));
+      continue;
+    }
+    const auto res = resolvers.find(resolver);
+    if (res == resolvers.end()) {
+      r.error(rpos, r.w.format("import.traefik_unknown_resolver", resolver));
+      continue;
+    }
+    CertModel cert;
+    cert.domain = router.hosts.front();
+    cert.alt_names.assign(router.hosts.begin() + 1, router.hosts.end());
+    cert.pos = rpos;
+    cert.keys.set("issuer", r.from(rpos, "tls.certresolver", "certificate.issuer",
+                                   toml_str(res->second.staging ? "untrusted" : "letsencrypt")));
+    cert.keys.set("renewal", r.from(rpos, "tls.certresolver", "certificate.renewal", toml_str("proxy")));
+    if (!res->second.challenge.empty())
+      cert.keys.set("challenge", r.from(res->second.challenge_pos, "acme." + res->second.challenge,
+                                        "certificate.challenge", toml_str(res->second.challenge)));
+    else
+      cert.keys.set("challenge", r.assume(res->second.pos, "certificate.challenge", toml_str("http-01"),
+                                          r.w("import.why_challenge")));
+    cert.keys.set("issued", r.assume(rpos, "certificate.issued", "\"-30d\"", r.w("import.why_issued")));
+    d.certs.push_back(std::move(cert));
+
+    // Where Traefik keeps what it ordered (acme.json), and whether a volume holds it.
+    if (!persisted_known) {
+      persisted_known = true;
+      SourcePos vpos;
+      const bool kept = on_volume(res->second.storage, proxy_volumes, &vpos);
+      const SourcePos spos = res->second.storage_pos.line ? res->second.storage_pos : res->second.pos;
+      if (kept) {
+        d.proxy->keys.set("persisted_storage", r.from(vpos, "volumes", "proxy.persisted_storage", "true"));
+      } else {
+        d.proxy->keys.set("persisted_storage", r.from(spos, "acme.storage", "proxy.persisted_storage", "false"));
+        r.mapped(spos, r.w.format("import.acme_not_persisted", res->second.storage));
+      }
+      d.proxy_recreate_variant = true;
+    }
+  }
+}
+
+void read_proxy_container(ComposeCtx& c, const std::string& name, const YAML::Node& svc, const std::string& preset,
+                          Deployment& d) {
+  Report& r = c.r;
+  if (d.proxy) {
+    r.ignored(c.pos(svc), r.w.format("import.second_proxy", name));
+    return;
+  }
+  c.proxy_service = name;
+  ProxyModel p;
+  p.pos = c.pos(svc);
+  p.keys.set("preset", r.from(c.pos(child(svc, "image")), "image", "proxy.preset", toml_str(preset)));
+  if (const YAML::Node vols = child(svc, "volumes"); vols.IsSequence())
+    for (const auto& v : vols) c.proxy_volumes.emplace_back(volume_target(v), c.pos(v));
+
+  for (const auto& kv : svc) {
+    const std::string key = scalar(kv.first);
+    const SourcePos kpos = c.pos(kv.first);
+    if (key == "image") continue;
+    if (key == "command" && preset == "traefik") {
+      read_traefik_flags(c, kv.second);
+    } else if (key == "volumes") {
+      for (const auto& v : kv.second) r.mapped(c.pos(v), r.w.format("import.proxy_volume", volume_target(v)));
+    } else if (key == "ports") {
+      for (const auto& port : kv.second) {
+        const std::string s = scalar(port);
+        if (s.ends_with(":443") || s.ends_with(":443/tcp") || s == "443")
+          p.keys.set("listen", r.from(c.pos(port), "ports", "proxy.listen", "443"));
+        else
+          r.ignored(c.pos(port), r.w.format("import.ignored_key", "ports: " + s, r.w("import.why_proxy_port")));
+      }
+    } else if (key == "restart") {
+      r.ignored(kpos, r.w.format("import.ignored_key", key, r.w("import.why_proxy_restart")));
+    } else if (key == "labels") {
+      continue;  // read with every container's labels
+    } else {
+      r.ignored(kpos, r.w.format("import.ignored_key", key, r.w("import.why_not_modelled")));
+    }
+  }
+  // Caddy's official image keeps certificates under /data (XDG_DATA_HOME): Caddy's docs ask for
+  // a volume there.
+  if (preset == "caddy") {
+    SourcePos vpos;
+    if (on_volume("/data/caddy", c.proxy_volumes, &vpos)) {
+      p.keys.set("persisted_storage", r.from(vpos, "volumes", "proxy.persisted_storage", "true"));
+    } else {
+      p.keys.set("persisted_storage", r.from(p.pos, "volumes", "proxy.persisted_storage", "false"));
+      r.mapped(p.pos, r.w.format("import.acme_not_persisted", "/data"));
+    }
+    d.proxy_recreate_variant = true;
+  }
+  d.proxy = std::move(p);
+}
+
+}  // namespace deploysim::import

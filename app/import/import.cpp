@@ -1,0 +1,237 @@
+// `deploysim import`: which kind each file is, reading them in an order that lets a proxy's own
+// config (Caddyfile, nginx) add to the proxy container a Compose file declares, the scenario
+// text, its check with the real loader, and the report as the CLI prints it.
+#include "import/import.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <fstream>
+#include <regex>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "deploysim/scenario.hpp"
+#include "import/import_model.hpp"
+#include "import/import_yaml.hpp"
+
+namespace deploysim::import {
+
+namespace fs = std::filesystem;
+
+const char* kind_name(FileKind kind) {
+  switch (kind) {
+    case FileKind::compose:
+      return "compose";
+    case FileKind::kubernetes:
+      return "kubernetes";
+    case FileKind::systemd:
+      return "systemd";
+    case FileKind::nginx:
+      return "nginx";
+    case FileKind::caddy:
+      return "caddy";
+    case FileKind::unknown:
+      break;
+  }
+  return "unknown";
+}
+
+bool ImportResult::ok() const {
+  return std::none_of(report.begin(), report.end(), [](const ReportEntry& e) { return e.kind == EntryKind::error; });
+}
+
+namespace {
+
+std::string lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return s;
+}
+
+bool has_line(std::string_view text, const std::regex& re) {
+  const std::string s(text);
+  return std::regex_search(s, re);
+}
+
+}  // namespace
+
+FileKind detect_kind(const fs::path& path, std::string_view text) {
+  const std::string name = lower(path.filename().string());
+  const std::string ext = lower(path.extension().string());
+  const std::string parent = lower(path.parent_path().filename().string());
+  static const std::regex k8s_api(R"((^|\n)apiVersion:\s*\S)"), k8s_kind(R"((^|\n)kind:\s*[A-Z])");
+  static const std::regex compose_services(R"((^|\n)services:\s*(\n|$))");
+  static const std::regex unit_section(R"((^|\n)\[(Unit|Service|Install)\]\s*(\n|$))");
+  static const std::regex nginx_server(R"((^|\n)\s*(server|upstream\s+\S+|http)\s*\{)");
+  static const std::regex caddy_site(R"((^|\n)\s*(\{|[a-zA-Z0-9.*:/-]+(\s*,\s*[a-zA-Z0-9.*:/-]+)*\s*\{)\s*(\n|$))");
+  static const std::regex caddy_directive(R"((^|\n)\s*(reverse_proxy|file_server|encode|respond|tls|handle|redir)\b)");
+
+  if (name.starts_with("caddyfile")) return FileKind::caddy;
+  if (ext == ".service") return FileKind::systemd;
+  if (ext == ".yml" || ext == ".yaml") {
+    if (has_line(text, k8s_api) && has_line(text, k8s_kind)) return FileKind::kubernetes;
+    if (has_line(text, compose_services)) return FileKind::compose;
+    return FileKind::unknown;
+  }
+  if (name == "nginx.conf" || ext == ".conf" || parent == "sites-available" || parent == "sites-enabled" ||
+      parent == "conf.d")
+    if (has_line(text, nginx_server)) return FileKind::nginx;
+  // By content alone (a file without a telling name).
+  if (has_line(text, unit_section) && text.find("ExecStart=") != std::string_view::npos) return FileKind::systemd;
+  if (has_line(text, nginx_server) && text.find(';') != std::string_view::npos) return FileKind::nginx;
+  if (has_line(text, caddy_site) && has_line(text, caddy_directive)) return FileKind::caddy;
+  return FileKind::unknown;
+}
+
+namespace {
+
+struct Input {
+  std::string name;  ///< As the report names it.
+  fs::path path;
+  bool given = false;  ///< Named by the user (not found in a folder).
+};
+
+// Every file under the paths, folders walked in name order (hidden entries are reported and
+// skipped: a .git folder is nobody's deployment).
+void collect(const std::vector<fs::path>& paths, std::vector<Input>& out, Report& r) {
+  for (const fs::path& p : paths) {
+    std::error_code ec;
+    if (fs::is_directory(p, ec)) {
+      std::vector<fs::path> found;
+      for (auto it = fs::recursive_directory_iterator(p, ec); !ec && it != fs::recursive_directory_iterator();
+           it.increment(ec)) {
+        const std::string base = it->path().filename().string();
+        if (base.starts_with(".")) {
+          r.ignored({(p / fs::relative(it->path(), p)).generic_string(), 0, 0}, r.w("import.hidden_skipped"));
+          if (it->is_directory()) it.disable_recursion_pending();
+          continue;
+        }
+        if (it->is_regular_file()) found.push_back(it->path());
+      }
+      std::sort(found.begin(), found.end());
+      for (const fs::path& f : found) out.push_back({(p / fs::relative(f, p)).generic_string(), f, false});
+    } else {
+      out.push_back({p.generic_string(), p, true});
+    }
+  }
+}
+
+std::optional<std::string> read_text(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+}  // namespace
+
+ImportResult import_paths(const std::vector<fs::path>& paths, const Messages& words) {
+  ImportResult result;
+  Report r(words);
+  Deployment d;
+  std::vector<Input> inputs;
+  collect(paths, inputs, r);
+
+  struct Read {
+    Input in;
+    std::string text;
+    FileKind kind;
+  };
+  std::vector<Read> files;
+  for (const Input& in : inputs) {
+    const auto text = read_text(in.path);
+    if (!text) {
+      r.error({in.name, 0, 0}, words("import.cannot_open"));
+      continue;
+    }
+    FileKind kind = detect_kind(in.path, *text);
+    result.files.push_back({in.name, kind});
+    if (kind == FileKind::unknown) {
+      const std::string ext = lower(in.path.extension().string());
+      // A YAML file of no known kind may be one with a syntax error: say where it is.
+      if ((ext == ".yml" || ext == ".yaml") && !load_yaml(in.name, *text, r)) continue;
+      if (in.given)
+        r.error({in.name, 0, 0}, words("import.unknown_kind"));
+      else
+        r.ignored({in.name, 0, 0}, words("import.unknown_kind"));
+      continue;
+    }
+    files.push_back({in, *text, kind});
+  }
+  // The proxy's own configuration after the files that may declare its container.
+  std::stable_sort(files.begin(), files.end(), [](const Read& a, const Read& b) {
+    const auto rank = [](FileKind k) { return k == FileKind::nginx || k == FileKind::caddy ? 1 : 0; };
+    return rank(a.kind) < rank(b.kind);
+  });
+  // The readers check the shapes they read; anything they missed (yaml-cpp throws on a node of
+  // another shape) is still located at its file, never a crash.
+  const auto guarded = [&](const std::string& file, const auto& read) {
+    try {
+      read();
+    } catch (const std::exception& e) {
+      r.error({file, 0, 0}, words.format("import.unexpected_shape", e.what()));
+    }
+  };
+  for (const Read& f : files) {
+    guarded(f.in.name, [&] {
+      switch (f.kind) {
+        case FileKind::compose:
+          read_compose(f.in.name, f.text, d, r);
+          break;
+        case FileKind::kubernetes:
+          read_kubernetes(f.in.name, f.text, d, r);
+          break;
+        case FileKind::systemd:
+          read_systemd(f.in.name, f.text, d, r);
+          break;
+        case FileKind::nginx:
+          read_nginx(f.in.name, f.text, d, r);
+          break;
+        case FileKind::caddy:
+          read_caddy(f.in.name, f.text, d, r);
+          break;
+        case FileKind::unknown:
+          break;
+      }
+    });
+  }
+  if (!r.has_error() && !d.k8s_files.empty()) guarded(d.k8s_files.front().first, [&] { resolve_kubernetes(d, r); });
+  if (inputs.empty())
+    r.error({paths.empty() ? std::string() : paths.front().generic_string(), 0, 0}, words("import.no_files"));
+  if (!r.has_error() && d.services.empty() && d.certs.empty())
+    r.error({paths.empty() ? std::string() : paths.front().generic_string(), 0, 0}, words("import.nothing"));
+  if (!r.has_error()) {
+    std::string text = write_scenario(d, r);
+    // The scenario must load as any other: a failure here is a bug of the import, said plainly.
+    const LoadResult loaded = load_scenario_text(text, "imported.toml");
+    if (loaded.error)
+      r.error({"imported.toml", loaded.error->line, loaded.error->column},
+              words.format("import.generated_invalid", loaded.error->message));
+    else
+      result.scenario_text = std::move(text);
+  }
+  result.report = std::move(r.entries);
+  return result;
+}
+
+std::string format_report(const ImportResult& result, const Messages& w) {
+  std::string out;
+  const auto section = [&](EntryKind kind, const char* title_key) {
+    std::string body;
+    for (const ReportEntry& e : result.report)
+      if (e.kind == kind) body += fmt::format("  {}: {}\n", where(e.pos), e.message);
+    if (!body.empty()) out += w(title_key) + "\n" + body;
+  };
+  for (const ReportEntry& e : result.report)
+    if (e.kind == EntryKind::error) out += fmt::format("{}: {}\n", e.pos.str(), e.message);
+  std::string kinds;
+  for (const ImportedFile& f : result.files) kinds += fmt::format("  {} ({})\n", f.path, kind_name(f.kind));
+  if (!kinds.empty()) out += w("import.report_files") + "\n" + kinds;
+  section(EntryKind::mapped, "import.report_mapped");
+  section(EntryKind::assumed, "import.report_assumed");
+  section(EntryKind::ignored, "import.report_ignored");
+  return out;
+}
+
+}  // namespace deploysim::import

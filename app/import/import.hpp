@@ -1,0 +1,62 @@
+#pragma once
+// `deploysim import`: a team's own deployment files (docker-compose, Kubernetes manifests,
+// systemd units, nginx and Caddy configs) turned into a scenario, with a report of what was
+// mapped, what was assumed, and what deploysim does not model (docs/import.md).
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "deploysim/messages.hpp"
+#include "import/source_pos.hpp"
+
+namespace deploysim::import {
+
+/// What an imported file is.
+enum class FileKind { compose, kubernetes, systemd, nginx, caddy, unknown };
+
+/// The kind's name as the report prints it ("compose", "kubernetes", ...).
+const char* kind_name(FileKind kind);
+
+/// How a report entry came about.
+enum class EntryKind {
+  mapped,   ///< A value of the files became a scenario value.
+  assumed,  ///< The files are silent: deploysim picked a default (said as such).
+  ignored,  ///< In the files, but deploysim does not model it.
+  error,    ///< Bad input: the import fails.
+};
+
+/// One line of the report: what, where, and why (in the language of the words given).
+struct ReportEntry {
+  EntryKind kind = EntryKind::mapped;
+  SourcePos pos;
+  std::string message;
+};
+
+/// A file that was read, and what it was taken for.
+struct ImportedFile {
+  std::string path;  ///< As the report names it.
+  FileKind kind = FileKind::unknown;
+};
+
+/// The scenario made from the files, and the report.
+struct ImportResult {
+  std::string scenario_text;        ///< A scenario file (empty when an error stopped the import).
+  std::vector<ReportEntry> report;  ///< Every entry, in the order found.
+  std::vector<ImportedFile> files;  ///< Every file looked at.
+  /// No error entry (the scenario text is then set).
+  bool ok() const;
+};
+
+/// Reads the files (a folder is walked, each file's kind recognised by name and content) and
+/// makes one scenario of them. Report texts and the scenario's comments are in `words`' language.
+ImportResult import_paths(const std::vector<std::filesystem::path>& paths, const Messages& words);
+
+/// The kind of a file from its name and text (a YAML file is told by its content).
+FileKind detect_kind(const std::filesystem::path& path, std::string_view text);
+
+/// The report as the CLI prints it: errors first, then mapped, assumed and ignored, each line
+/// `file:line: message`.
+std::string format_report(const ImportResult& result, const Messages& words);
+
+}  // namespace deploysim::import

@@ -1,0 +1,148 @@
+// An ASGI server's command line (parsed by asgi_command.cpp) into a scenario service: server,
+// workers, bind address, port, trusted proxies, graceful shutdown; the rest reported as ignored.
+#include <string>
+
+#include <fmt/format.h>
+
+#include "import/asgi_command.hpp"
+#include "import/import_model.hpp"
+
+namespace deploysim::import {
+
+namespace {
+
+std::string server_key(AsgiServer s) {
+  switch (s) {
+    case AsgiServer::uvicorn:
+      return "uvicorn";
+    case AsgiServer::gunicorn:
+      return "gunicorn";
+    case AsgiServer::hypercorn:
+      return "hypercorn";
+    case AsgiServer::unknown:
+      break;
+  }
+  return "";
+}
+
+// "*" or "10.0.0.1,10.0.0.2" as a TOML array; ranges ("10.0.0.0/8"), which the scenario does not
+// take, go to `dropped`.
+std::string ip_list(const std::string& text, std::vector<std::string>& dropped) {
+  std::string out, item;
+  const auto flush = [&] {
+    while (!item.empty() && item.back() == ' ') item.pop_back();
+    while (!item.empty() && item.front() == ' ') item.erase(0, 1);
+    const bool address =
+        item == "*" || (!item.empty() && item.find_first_not_of("0123456789abcdefABCDEF.:") == std::string::npos);
+    if (address)
+      out += (out.empty() ? "" : ", ") + toml_str(item);
+    else if (!item.empty())
+      dropped.push_back(item);
+    item.clear();
+  };
+  for (const char c : text) {
+    if (c == ',')
+      flush();
+    else
+      item += c;
+  }
+  flush();
+  return out.empty() ? "" : "[" + out + "]";
+}
+
+// What a worker uses is in no deployment file (they give limits): the model's default, said.
+void assume_worker_memory(const SourcePos& pos, ServiceModel& s, Report& r) {
+  s.keys.set("memory_per_worker",
+             r.assume(pos, "memory_per_worker", toml_str("100MiB"), r.w("import.why_worker_memory")));
+}
+
+}  // namespace
+
+bool apply_asgi_command(const std::vector<std::string>& argv, const SourcePos& pos, const std::string& where,
+                        ServiceModel& s, Report& r, const std::map<std::string, std::string>& env) {
+  const AsgiResult parsed = parse_asgi_command(argv, pos, env);
+  if (parsed.error) {
+    r.error(parsed.error->pos, format_parse_error(*parsed.error, r.w).substr(parsed.error->pos.str().size() + 2));
+    return true;  // said; nothing more to assume
+  }
+  const AsgiCommand& cmd = *parsed.value;
+  const std::string server = server_key(cmd.server);
+  if (server.empty()) return false;
+  const Messages& w = r.w;
+  s.keys.set("server", r.from(pos, where, "server", toml_str(server)));
+  if (cmd.app.set) r.mapped(cmd.app.pos, w.format("import.command_app", cmd.app.value));
+
+  if (cmd.workers.set)
+    s.keys.set("workers", r.from(cmd.workers.pos, cmd.workers_from_env ? "WEB_CONCURRENCY" : where + " --workers",
+                                 "workers", std::to_string(cmd.workers.value)));
+  else
+    s.keys.set("workers", r.assume(pos, "workers", std::to_string(cmd.workers.value),
+                                   w.format("import.why_server_default", server)));
+  assume_worker_memory(pos, s, r);
+
+  if (cmd.uds.set) {
+    r.ignored(cmd.uds.pos, w.format("import.ignored_key", "--uds " + cmd.uds.value, w("import.why_unix_socket")));
+    s.keys.set("bind", r.assume(pos, "bind", toml_str("127.0.0.1"), w("import.why_unix_socket_bind")));
+  } else {
+    const std::string& h = cmd.host.value;
+    std::string bind = (h == "127.0.0.1" || h == "localhost" || h == "::1") ? "127.0.0.1" : "0.0.0.0";
+    if (cmd.host.set)
+      s.keys.set("bind", r.from(cmd.host.pos, where + " --host", "bind", toml_str(bind)));
+    else
+      s.keys.set("bind", r.assume(pos, "bind", toml_str(bind), w.format("import.why_bind_default", "--host", server)));
+    if (cmd.port.set)
+      s.keys.set("port", r.from(cmd.port.pos, where + " --port", "port", std::to_string(cmd.port.value)));
+    else
+      s.keys.set("port",
+                 r.assume(pos, "port", std::to_string(cmd.port.value), w.format("import.why_server_default", server)));
+  }
+  if (cmd.forwarded_allow_ips.set) {
+    std::vector<std::string> dropped;
+    const std::string list = ip_list(cmd.forwarded_allow_ips.value, dropped);
+    for (const std::string& d : dropped)
+      r.ignored(cmd.forwarded_allow_ips.pos,
+                w.format("import.ignored_key", "--forwarded-allow-ips " + d, w("import.why_ip_range")));
+    if (!list.empty())
+      s.keys.set("forwarded_allow_ips",
+                 r.from(cmd.forwarded_allow_ips.pos, where + " --forwarded-allow-ips", "forwarded_allow_ips", list));
+  }
+  if (cmd.proxy_headers.set)
+    s.keys.set("proxy_headers", r.from(cmd.proxy_headers.pos,
+                                       where + (cmd.proxy_headers.value ? " --proxy-headers" : " --no-proxy-headers"),
+                                       "proxy_headers", cmd.proxy_headers.value ? "true" : "false"));
+  if (cmd.graceful_timeout_s.set) {
+    if (cmd.server == AsgiServer::uvicorn && cmd.graceful_timeout_s.value > 0)
+      s.keys.set("timeout_graceful_shutdown",
+                 r.from(cmd.graceful_timeout_s.pos, where + " --timeout-graceful-shutdown", "timeout_graceful_shutdown",
+                        duration_text(static_cast<uint64_t>(cmd.graceful_timeout_s.value * 1000))));
+    else
+      r.ignored(cmd.graceful_timeout_s.pos,
+                w.format("import.ignored_key", "--graceful-timeout", w("import.why_not_modelled")));
+  }
+  if (cmd.timeout_s.set)
+    r.ignored(cmd.timeout_s.pos, w.format("import.ignored_key", "--timeout", w("import.why_not_modelled")));
+  if (cmd.max_requests.set)
+    r.ignored(cmd.max_requests.pos, w.format("import.ignored_key", "--max-requests", w("import.why_not_modelled")));
+  if (cmd.keep_alive_s.set)
+    r.ignored(cmd.keep_alive_s.pos, w.format("import.ignored_key", "--keep-alive", w("import.why_not_modelled")));
+  if (cmd.worker_class.set)
+    r.mapped(cmd.worker_class.pos, w.format("import.command_worker_class", cmd.worker_class.value));
+  if (cmd.config_file.set)
+    r.ignored(cmd.config_file.pos,
+              w.format("import.ignored_key", "-c " + cmd.config_file.value, w("import.why_config_file")));
+  if (cmd.reload) r.ignored(pos, w.format("import.ignored_key", "--reload", w("import.why_reload")));
+  for (const auto& f : cmd.unknown_flags)
+    r.ignored(f.pos, w.format("import.ignored_key", f.value, w("import.why_not_modelled")));
+  return true;
+}
+
+void assume_asgi_defaults(const SourcePos& pos, int port, ServiceModel& s, Report& r) {
+  const Messages& w = r.w;
+  s.keys.set("server", r.assume(pos, "server", toml_str("uvicorn"), w("import.why_no_command")));
+  // An image's own CMD must listen on 0.0.0.0 to be reachable from another container or pod.
+  s.keys.set("bind", r.assume(pos, "bind", toml_str("0.0.0.0"), w("import.why_no_command_bind")));
+  s.keys.set("port", r.assume(pos, "port", std::to_string(port), w("import.why_no_command")));
+  assume_worker_memory(pos, s, r);
+}
+
+}  // namespace deploysim::import

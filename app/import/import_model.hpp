@@ -1,0 +1,162 @@
+#pragma once
+// The import's own picture of a deployment, between the file readers (compose.cpp,
+// kubernetes.cpp, ...) and the scenario writer (scenario_out.cpp): scenario keys with their TOML
+// values, each with the comment saying where it came from or that it was assumed.
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "deploysim/messages.hpp"
+#include "import/import.hpp"
+#include "import/parse_error.hpp"
+
+namespace deploysim::import {
+
+/// A scenario value as TOML text, and its comment ("from api.yaml:23", "assumed: ...").
+struct Val {
+  std::string toml;
+  std::string comment;
+};
+
+/// Keys of one scenario table, in the order written.
+struct Table {
+  std::vector<std::pair<std::string, Val>> keys;
+  void set(const std::string& key, Val v);
+  const Val* get(const std::string& key) const;
+  bool empty() const { return keys.empty(); }
+};
+
+/// The report being written, and the words it is written in.
+class Report {
+ public:
+  explicit Report(const Messages& words) : w(words) {}
+  void add(EntryKind kind, const SourcePos& pos, std::string message) {
+    entries.push_back({kind, pos, std::move(message)});
+  }
+  void mapped(const SourcePos& pos, std::string m) { add(EntryKind::mapped, pos, std::move(m)); }
+  void assumed(const SourcePos& pos, std::string m) { add(EntryKind::assumed, pos, std::move(m)); }
+  void ignored(const SourcePos& pos, std::string m) { add(EntryKind::ignored, pos, std::move(m)); }
+  void error(const SourcePos& pos, std::string m) { add(EntryKind::error, pos, std::move(m)); }
+  bool has_error() const;
+
+  /// A value read at `pos` (the report's "mapped" entry: file key -> scenario key = value).
+  Val from(const SourcePos& pos, const std::string& file_key, const std::string& scenario_key, std::string toml);
+  /// A default picked where the files are silent (the report's "assumed" entry, with why).
+  Val assume(const SourcePos& pos, const std::string& scenario_key, std::string toml, const std::string& why);
+
+  const Messages& w;
+  std::vector<ReportEntry> entries;
+};
+
+/// A route of the proxy: Host header -> service, and where the files say so.
+struct RouteModel {
+  std::string host;
+  std::string pool;
+  SourcePos pos;
+  bool tls = true;  ///< Served over HTTPS (a certificate is wanted for it).
+};
+
+/// A certificate the files ask for.
+struct CertModel {
+  std::string domain;
+  std::vector<std::string> alt_names;
+  SourcePos pos;
+  Table keys;  ///< issuer, renewal, challenge, lifetime, ... (domain and alt_names apart).
+};
+
+/// One ASGI service.
+struct ServiceModel {
+  std::string name;
+  SourcePos pos;
+  std::string host_stem;  ///< Its replicas' hosts: "<name>-<stem>-1" ... ("container", "pod", "server").
+  Val replicas{"1", ""};
+  int replica_count = 1;
+  Table keys;        ///< server, workers, port, bind, rollout, ...
+  Table supervisor;  ///< kind, restart, memory_limit, grace_period, ...
+  Table liveness, readiness, startup;
+  bool has_liveness = false, has_readiness = false, has_startup = false;
+  std::vector<Table> pre_start;
+  std::string image;      ///< To match a migration Job's image.
+  std::string host_name;  ///< systemd: the machine it runs on, shared (empty: a machine per replica).
+};
+
+/// The TLS proxy.
+struct ProxyModel {
+  SourcePos pos;
+  Table keys;  ///< preset, tls_versions, strict_sni, persisted_storage, ...
+  std::vector<RouteModel> routes;
+  std::string default_route_pool;  ///< Hosts not named by the files (a catch-all) go here.
+  std::string host_name;           ///< The machine it runs on (nginx, Caddy on a server); empty: "edge".
+};
+
+/// Everything read from the files.
+struct Deployment {
+  std::vector<ServiceModel> services;
+  std::optional<ProxyModel> proxy;
+  std::vector<CertModel> certs;
+  std::vector<std::string> sources;     ///< Files read, for the header comment.
+  bool proxy_recreate_variant = false;  ///< The proxy keeps ACME state: add the recreate variant.
+  /// Kubernetes manifests (file, text): read together at the end, since a Deployment, its
+  /// Service and the Ingress routing to it may lie in different files.
+  std::vector<std::pair<std::string, std::string>> k8s_files;
+};
+
+ServiceModel* find_service(Deployment& d, const std::string& name);
+
+// --- value helpers (import_values.cpp) ---
+
+/// "file:line" (no column), as the comments and the report cite a value.
+std::string where(const SourcePos& pos);
+/// TOML basic string with escapes.
+std::string toml_str(const std::string& s);
+/// Bytes as a scenario size ("512MiB", "1GiB", "300MB", "1234B").
+std::string size_text(uint64_t bytes);
+/// Milliseconds as a scenario duration ("90s", "250ms", "10m").
+std::string duration_text(uint64_t ms);
+/// Docker sizes ("512m", "1g", "1024k", "1073741824", "512M", "1.5g"): binary units.
+std::optional<uint64_t> parse_docker_size(const std::string& text);
+/// Kubernetes quantities ("512Mi", "1Gi", "500M", "1G", "128974848", "129e6").
+std::optional<uint64_t> parse_k8s_quantity(const std::string& text);
+/// Compose durations ("1m30s", "10s", "500ms", "2h"); a bare number is seconds.
+std::optional<uint64_t> parse_compose_duration_ms(const std::string& text);
+/// A service or node name deploysim accepts (no '/', lower case kept).
+std::string node_name(const std::string& name);
+/// The last two labels of a domain ("api.example.com" -> "example.com").
+std::string registered_domain(const std::string& domain);
+/// A domain name the scenario accepts (letters, digits, '-', dots; a leading "*." allowed).
+bool valid_domain(const std::string& name);
+
+// --- readers ---
+
+/// An ASGI server's command line (uvicorn, gunicorn, hypercorn) given to a container or unit:
+/// server, workers, host, port and the rest into the service (import_command.cpp, over
+/// asgi_command.hpp). `where` names the file key ("command", "ExecStart"). False when the
+/// command is no ASGI server deploysim knows (nothing is set then).
+bool apply_asgi_command(const std::vector<std::string>& argv, const SourcePos& pos, const std::string& where,
+                        ServiceModel& s, Report& r, const std::map<std::string, std::string>& env = {});
+/// A service whose command is unknown (an image's own CMD): Uvicorn on 0.0.0.0:`port`, assumed.
+void assume_asgi_defaults(const SourcePos& pos, int port, ServiceModel& s, Report& r);
+
+void read_compose(const std::string& file, const std::string& text, Deployment& d, Report& r);
+void read_kubernetes(const std::string& file, const std::string& text, Deployment& d, Report& r);
+/// Every manifest read by read_kubernetes, resolved together (kubernetes.cpp).
+void resolve_kubernetes(Deployment& d, Report& r);
+/// systemd units, nginx and Caddy configs (import_others.cpp, over the parsers beside it).
+void read_systemd(const std::string& file, const std::string& text, Deployment& d, Report& r);
+void read_nginx(const std::string& file, const std::string& text, Deployment& d, Report& r);
+void read_caddy(const std::string& file, const std::string& text, Deployment& d, Report& r);
+
+/// The service a proxy's upstream ("http://127.0.0.1:8000", "app:8000", "unix:/run/app.sock")
+/// stands for: a service of that name, else the one on that port, else the only one; when none
+/// fits, a Uvicorn service on the proxy's machine is assumed (import_proxies.cpp).
+std::string upstream_service(const std::string& upstream, const SourcePos& pos, Deployment& d, Report& r);
+/// A parser's error into the report (file:line:col and the catalogue's text).
+void report_parse_error(const ParseError& e, Report& r);
+
+/// The scenario file for the deployment (scenario_out.cpp); reports what it assumes.
+std::string write_scenario(Deployment& d, Report& r);
+
+}  // namespace deploysim::import

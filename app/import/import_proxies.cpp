@@ -1,0 +1,293 @@
+// nginx configs and Caddyfiles (parsed by nginx_conf.cpp and caddyfile.cpp) into the proxy: its
+// preset, routes (server names / site addresses to the upstream's service), certificates, TLS
+// versions, strict SNI (ssl_reject_handshake) and timeouts. A proxy container a Compose file
+// declares gets its routes from here; otherwise the proxy runs on the machine "server".
+#include <string>
+
+#include <fmt/format.h>
+
+#include "import/caddyfile.hpp"
+#include "import/import_model.hpp"
+#include "import/nginx_conf.hpp"
+
+namespace deploysim::import {
+
+namespace {
+
+bool loopback(const std::string& host) { return host == "127.0.0.1" || host == "localhost" || host == "[::1]"; }
+
+// The proxy these files configure: the Compose container of the same preset, or a new one on
+// "server". Null when another proxy is already there (reported).
+ProxyModel* proxy_for(const std::string& preset, const SourcePos& pos, Deployment& d, Report& r) {
+  if (d.proxy) {
+    const Val* have = d.proxy->keys.get("preset");
+    if (have && have->toml == toml_str(preset)) return &*d.proxy;
+    r.ignored(pos, r.w.format("import.second_proxy", pos.file));
+    return nullptr;
+  }
+  ProxyModel p;
+  p.pos = pos;
+  p.host_name = "server";
+  p.keys.set("preset", r.from(pos, pos.file, "proxy.preset", toml_str(preset)));
+  d.proxy = std::move(p);
+  return &*d.proxy;
+}
+
+// "TLSv1.2" / "tls1.3" -> "1.2"; "" for versions the scenario does not model.
+std::string tls_version(const std::string& v) {
+  if (v.ends_with("1.2")) return "1.2";
+  if (v.ends_with("1.3")) return "1.3";
+  return "";
+}
+
+void set_tls_versions(const std::vector<std::string>& written, const SourcePos& pos, const char* key, ProxyModel& p,
+                      Report& r) {
+  std::string list;
+  for (const std::string& v : written) {
+    const std::string t = tls_version(v);
+    if (t.empty())
+      r.ignored(pos, r.w.format("import.ignored_key", std::string(key) + " " + v, r.w("import.why_old_tls")));
+    else
+      list += (list.empty() ? "" : ", ") + toml_str(t);
+  }
+  if (!list.empty()) p.keys.set("tls_versions", r.from(pos, key, "proxy.tls_versions", "[" + list + "]"));
+}
+
+// The first proxy_pass of a location tree ("/" first).
+const NginxLocation* pass_location(const std::vector<NginxLocation>& locations) {
+  for (const NginxLocation& l : locations)
+    if (l.path.value == "/" && l.proxy_pass.set) return &l;
+  for (const NginxLocation& l : locations) {
+    if (l.proxy_pass.set) return &l;
+    if (const NginxLocation* inner = pass_location(l.locations)) return inner;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+std::string upstream_service(const std::string& upstream, const SourcePos& pos, Deployment& d, Report& r) {
+  std::string addr = upstream;
+  if (const size_t scheme = addr.find("://"); scheme != std::string::npos) addr.erase(0, scheme + 3);
+  if (const size_t path = addr.find('/'); path != std::string::npos && !addr.starts_with("unix:")) addr.resize(path);
+  std::string host = addr;
+  int port = 80;
+  if (const size_t colon = addr.rfind(':'); colon != std::string::npos && addr.find(']', colon) == std::string::npos) {
+    host = addr.substr(0, colon);
+    try {
+      port = std::stoi(addr.substr(colon + 1));
+    } catch (...) {
+      port = 80;
+    }
+  }
+  if (addr.starts_with("unix:")) {
+    r.ignored(pos, r.w.format("import.ignored_key", upstream, r.w("import.why_unix_socket")));
+    if (d.services.size() == 1) return d.services.front().name;
+  }
+  for (const ServiceModel& s : d.services)
+    if (s.name == node_name(host)) return s.name;
+  for (const ServiceModel& s : d.services)
+    if (const Val* p = s.keys.get("port"); p && p->toml == std::to_string(port)) return s.name;
+  if (d.services.size() == 1) {
+    r.assumed(pos, r.w.format("import.upstream_other_port", upstream, d.services.front().name));
+    return d.services.front().name;
+  }
+  // No service of these files listens there: the app behind it is assumed.
+  ServiceModel s;
+  s.name = d.services.empty() ? "app" : fmt::format("app-{}", d.services.size() + 1);
+  s.pos = pos;
+  s.host_name = loopback(host) ? (d.proxy && !d.proxy->host_name.empty() ? d.proxy->host_name : "server") : "";
+  s.host_stem = "server";
+  r.assumed(pos, r.w.format("import.upstream_assumed", upstream, s.name));
+  s.keys.set("server", r.assume(pos, "server", toml_str("uvicorn"), r.w("import.why_upstream_unknown")));
+  s.keys.set("bind", r.assume(pos, "bind", toml_str(loopback(host) ? "127.0.0.1" : "0.0.0.0"),
+                              r.w("import.why_upstream_unknown")));
+  s.keys.set("port", r.from(pos, "upstream", "port", std::to_string(port)));
+  d.services.push_back(std::move(s));
+  return d.services.back().name;
+}
+
+void read_nginx(const std::string& file, const std::string& text, Deployment& d, Report& r) {
+  const NginxResult parsed = parse_nginx_conf(text, file);
+  if (parsed.error) {
+    report_parse_error(*parsed.error, r);
+    return;
+  }
+  d.sources.push_back(file);
+  const NginxConfig& c = *parsed.value;
+  const Messages& w = r.w;
+  const SourcePos first = c.servers.empty() ? SourcePos{file, 1, 0} : c.servers.front().pos;
+  ProxyModel* p = proxy_for("nginx", first, d, r);
+  if (!p) return;
+  bool versions_set = false;
+  for (const NginxServer& srv : c.servers) {
+    bool tls = false, http2 = false, default_server = false;
+    for (const NginxListen& l : srv.listens) {
+      tls = tls || l.ssl || l.port.value == 443;
+      http2 = http2 || l.http2;
+      default_server = default_server || l.default_server;
+    }
+    if (!tls) {
+      r.ignored(srv.pos, w(srv.ret.set ? "import.nginx_redirect" : "import.nginx_plain_http"));
+      continue;
+    }
+    if (http2) p->keys.set("http2", r.from(srv.pos, "listen ... http2", "proxy.http2", "true"));
+    if (srv.ssl_protocols.set && !versions_set) {
+      set_tls_versions(srv.ssl_protocols.value, srv.ssl_protocols.pos, "ssl_protocols", *p, r);
+      versions_set = true;
+    }
+    if (srv.ssl_reject_handshake.set && srv.ssl_reject_handshake.value) {
+      p->keys.set("strict_sni",
+                  r.from(srv.ssl_reject_handshake.pos, "ssl_reject_handshake", "proxy.strict_sni", "true"));
+      continue;
+    }
+    std::vector<std::string> names;
+    for (const std::string& n : srv.server_names.value)
+      if (!n.empty() && n != "_" && n != "localhost") names.push_back(n);
+    const NginxLocation* loc = pass_location(srv.locations);
+    if (names.empty() || !loc) {
+      r.ignored(srv.pos, w("import.nginx_no_route"));
+      continue;
+    }
+    std::string target = loc->proxy_pass.value;
+    for (const NginxUpstream& u : c.upstreams) {
+      if (target.find("://" + u.name.value) == std::string::npos || u.servers.empty()) continue;
+      target = u.servers.front().address.value;
+      for (size_t i = 1; i < u.servers.size(); ++i)
+        r.ignored(u.servers[i].address.pos, w.format("import.ignored_key", "server " + u.servers[i].address.value,
+                                                     w("import.why_more_upstreams")));
+    }
+    const std::string pool = upstream_service(target, loc->proxy_pass.pos, d, r);
+    for (const std::string& n : names) {
+      p->routes.push_back({n, pool, srv.server_names.pos, true});
+      r.mapped(srv.server_names.pos, w.format("import.mapped", "server_name", "proxy.routes", n + " -> " + pool));
+    }
+    const Located<int64_t>& timeout = loc->proxy_read_timeout_ms.set  ? loc->proxy_read_timeout_ms
+                                      : srv.proxy_read_timeout_ms.set ? srv.proxy_read_timeout_ms
+                                                                      : c.proxy_read_timeout_ms;
+    if (timeout.set)
+      p->keys.set("upstream_timeout", r.from(timeout.pos, "proxy_read_timeout", "proxy.upstream_timeout",
+                                             duration_text(static_cast<uint64_t>(timeout.value))));
+    if (!srv.ssl_certificate.set) continue;
+    CertModel cert;
+    cert.domain = names.front();
+    cert.alt_names.assign(names.begin() + 1, names.end());
+    cert.pos = srv.ssl_certificate.pos;
+    if (srv.ssl_certificate.value.find("letsencrypt") != std::string::npos) {
+      cert.keys.set("issuer", r.from(cert.pos, "ssl_certificate", "certificate.issuer", toml_str("letsencrypt")));
+      cert.keys.set("renewal", r.assume(cert.pos, "certificate.renewal", toml_str("certbot"), w("import.why_certbot")));
+    } else {
+      cert.keys.set("issuer",
+                    r.assume(cert.pos, "certificate.issuer", toml_str("letsencrypt"), w("import.why_cert_file")));
+      cert.keys.set("renewal", r.assume(cert.pos, "certificate.renewal", toml_str("none"), w("import.why_cert_file")));
+    }
+    cert.keys.set("issued", r.assume(cert.pos, "certificate.issued", "\"-30d\"", w("import.why_issued")));
+    if (default_server)
+      p->keys.set("default_certificate",
+                  r.from(srv.pos, "listen ... default_server", "proxy.default_certificate", toml_str(cert.domain)));
+    d.certs.push_back(std::move(cert));
+  }
+  // nginx's default ssl_protocols gained TLSv1.3 in 1.23.4 (domain-facts.md, "TLS").
+  if (!versions_set && !p->keys.get("tls_versions"))
+    p->keys.set("tls_versions",
+                r.assume(first, "proxy.tls_versions", "[\"1.2\", \"1.3\"]", w("import.why_nginx_tls13")));
+  for (const NginxInclude& i : c.includes)
+    r.ignored(i.pos, w.format("import.ignored_key", "include " + i.path, w("import.why_include")));
+  for (const Ignored& i : c.ignored) {
+    if (i.name == "http2" && i.in == "server") {  // nginx 1.25.1+: `http2 on;` in a server block
+      p->keys.set("http2", r.assume(i.pos, "proxy.http2", "true", w.format("import.nginx_http2", i.name)));
+      continue;
+    }
+    r.ignored(i.pos, w.format("import.ignored_key", i.in.empty() ? i.name : i.in + ": " + i.name,
+                              w("import.why_not_modelled")));
+  }
+}
+
+void read_caddy(const std::string& file, const std::string& text, Deployment& d, Report& r) {
+  const CaddyResult parsed = parse_caddyfile(text, file);
+  if (parsed.error) {
+    report_parse_error(*parsed.error, r);
+    return;
+  }
+  d.sources.push_back(file);
+  const CaddyConfig& c = *parsed.value;
+  const Messages& w = r.w;
+  const SourcePos first = c.sites.empty() ? SourcePos{file, 1, 0} : c.sites.front().pos;
+  const bool new_proxy = !d.proxy;
+  ProxyModel* p = proxy_for("caddy", first, d, r);
+  if (!p) return;
+  if (new_proxy) {  // Caddy on a machine keeps its data directory on that machine's disk
+    p->keys.set("persisted_storage", r.assume(first, "proxy.persisted_storage", "true", w("import.why_caddy_disk")));
+    d.proxy_recreate_variant = false;
+  }
+  const bool staging = c.acme_ca.set && c.acme_ca.value.find("staging") != std::string::npos;
+  const bool auto_https = !(c.auto_https.set && c.auto_https.value == "off");
+  if (!auto_https) r.mapped(c.auto_https.pos, w("import.caddy_auto_https_off"));
+  for (const CaddySite& site : c.sites) {
+    const CaddyReverseProxy* rp = nullptr;
+    for (const CaddyReverseProxy& x : site.reverse_proxies)
+      if (!x.upstreams.empty()) {
+        if (!rp)
+          rp = &x;
+        else
+          r.ignored(x.pos, w.format("import.ignored_key", "reverse_proxy " + x.matcher, w("import.why_path_rules")));
+      }
+    if (!rp) {
+      r.ignored(site.pos, w("import.caddy_no_proxy"));
+      continue;
+    }
+    for (size_t i = 1; i < rp->upstreams.size(); ++i)
+      r.ignored(rp->upstreams[i].pos,
+                w.format("import.ignored_key", rp->upstreams[i].value, w("import.why_more_upstreams")));
+    const std::string pool = upstream_service(rp->upstreams.front().value, rp->upstreams.front().pos, d, r);
+    if (site.tls.value.protocols.set)
+      set_tls_versions(site.tls.value.protocols.value, site.tls.value.protocols.pos, "protocols", *p, r);
+    for (const CaddyAddress& a : site.addresses) {
+      if (a.host.empty()) {
+        r.ignored(a.pos, w.format("import.ignored_key", a.raw, w("import.why_catch_all")));
+        continue;
+      }
+      const bool tls =
+          auto_https && a.scheme != "http" && a.port != 80 && !(site.tls.value.off.set && site.tls.value.off.value);
+      p->routes.push_back({a.host, pool, a.pos, tls});
+      r.mapped(a.pos, w.format("import.mapped", a.raw, "proxy.routes", a.host + " -> " + pool));
+      if (!tls) continue;
+      // Caddy's automatic HTTPS: one certificate per name, renewed by Caddy itself.
+      CertModel cert;
+      cert.domain = a.host;
+      cert.pos = a.pos;
+      const CaddyTls& t = site.tls.value;
+      if (t.cert_file.set) {
+        cert.keys.set("issuer", r.assume(t.cert_file.pos, "certificate.issuer", toml_str("letsencrypt"),
+                                         w("import.why_cert_file")));
+        cert.keys.set("renewal",
+                      r.assume(t.cert_file.pos, "certificate.renewal", toml_str("none"), w("import.why_cert_file")));
+      } else {
+        const std::string issuer = t.internal.set && t.internal.value ? "private-ca"
+                                   : staging                          ? "untrusted"
+                                                                      : "letsencrypt";
+        cert.keys.set("issuer", r.from(t.internal.set ? t.internal.pos
+                                       : staging      ? c.acme_ca.pos
+                                                      : a.pos,
+                                       t.internal.set ? "tls internal"
+                                       : staging      ? "acme_ca"
+                                                      : "automatic HTTPS",
+                                       "certificate.issuer", toml_str(issuer)));
+        cert.keys.set("renewal", r.from(a.pos, "automatic HTTPS", "certificate.renewal", toml_str("proxy")));
+        if (issuer != "private-ca")
+          cert.keys.set("challenge",
+                        r.assume(a.pos, "certificate.challenge", toml_str("http-01"), w("import.why_caddy_challenge")));
+      }
+      cert.keys.set("issued", r.assume(a.pos, "certificate.issued", "\"-30d\"", w("import.why_issued")));
+      d.certs.push_back(std::move(cert));
+    }
+  }
+  if (c.email.set) r.ignored(c.email.pos, w.format("import.ignored_key", "email", w("import.why_not_modelled")));
+  for (const CaddyImport& i : c.imports)
+    r.ignored(i.pos, w.format("import.ignored_key", "import " + i.target, w("import.why_include")));
+  for (const Ignored& i : c.ignored)
+    r.ignored(i.pos, w.format("import.ignored_key", i.in.empty() ? i.name : i.in + ": " + i.name,
+                              w("import.why_not_modelled")));
+}
+
+}  // namespace deploysim::import

@@ -1,0 +1,87 @@
+// A systemd unit (parsed by systemd_unit.cpp) into a service supervised by systemd: the ASGI
+// command of ExecStart=, Restart=, RestartSec=, the start limits, TimeoutStopSec= and whether
+// it starts on boot. Its machine is "server", which an nginx or Caddy config beside it shares.
+#include <string>
+#include <utility>
+
+#include <fmt/format.h>
+
+#include "import/import_model.hpp"
+#include "import/systemd_unit.hpp"
+
+namespace deploysim::import {
+
+void report_parse_error(const ParseError& e, Report& r) {
+  std::string text = format_parse_error(e, r.w);
+  // format_parse_error says "file:line:col: text"; the report keeps the place apart.
+  if (const std::string prefix = e.pos.str() + ": "; text.starts_with(prefix)) text.erase(0, prefix.size());
+  r.error(e.pos, text);
+}
+
+void read_systemd(const std::string& file, const std::string& text, Deployment& d, Report& r) {
+  const SystemdResult parsed = parse_systemd_unit(text, file);
+  if (parsed.error) {
+    report_parse_error(*parsed.error, r);
+    return;
+  }
+  d.sources.push_back(file);
+  const SystemdUnit& u = *parsed.value;
+  const Messages& w = r.w;
+  std::string name = file.substr(file.find_last_of('/') + 1);
+  if (name.ends_with(".service")) name.resize(name.size() - 8);
+  if (const size_t at = name.find('@'); at != std::string::npos) name.resize(at);  // a template unit
+
+  ServiceModel s;
+  s.name = node_name(name);
+  s.pos = {file, 1, 0};
+  s.host_name = "server";
+  std::map<std::string, std::string> env;
+  for (const auto& e : u.environment) env[e.value.first] = e.value.second;
+  const ExecCommand* exec = u.exec_start.empty() ? nullptr : &u.exec_start.back();
+  if (!exec || !apply_asgi_command(exec->argv, exec->pos, "ExecStart", s, r, env)) {
+    r.ignored(exec ? exec->pos : s.pos, w.format("import.systemd_not_asgi", name));
+    return;
+  }
+  if (r.has_error()) return;
+  s.pos = exec->pos;
+  s.supervisor.set("kind", r.from(exec->pos, "[Service]", "supervisor.kind", toml_str("systemd")));
+  if (u.restart.set)
+    s.supervisor.set("restart", r.from(u.restart.pos, "Restart", "supervisor.restart", toml_str(u.restart.value)));
+  else  // systemd.service(5): Restart=no by default (domain-facts.md)
+    s.supervisor.set("restart", r.assume(s.pos, "supervisor.restart", toml_str("no"), w("import.why_systemd_restart")));
+  if (u.restart_sec.set && !u.restart_sec.value.infinite)
+    s.supervisor.set("restart_sec", r.from(u.restart_sec.pos, "RestartSec", "supervisor.restart_sec",
+                                           duration_text(static_cast<uint64_t>(u.restart_sec.value.ms()))));
+  if (u.start_limit_interval.set && !u.start_limit_interval.value.infinite)
+    s.supervisor.set("start_limit_interval",
+                     r.from(u.start_limit_interval.pos, "StartLimitIntervalSec", "supervisor.start_limit_interval",
+                            duration_text(static_cast<uint64_t>(u.start_limit_interval.value.ms()))));
+  if (u.start_limit_burst.set)
+    s.supervisor.set("start_limit_burst",
+                     r.from(u.start_limit_burst.pos, "StartLimitBurst", "supervisor.start_limit_burst",
+                            std::to_string(u.start_limit_burst.value)));
+  if (u.timeout_stop.set && !u.timeout_stop.value.infinite)
+    s.supervisor.set("grace_period", r.from(u.timeout_stop.pos, "TimeoutStopSec", "supervisor.grace_period",
+                                            duration_text(static_cast<uint64_t>(u.timeout_stop.value.ms()))));
+  // WantedBy= is what `systemctl enable` hooks the unit to; whether it was run is not in the file.
+  if (u.enabled_on_boot)
+    s.supervisor.set("enabled", r.assume(u.wanted_by.pos, "supervisor.enabled", "true", w("import.why_enabled")));
+  else
+    s.supervisor.set("enabled",
+                     r.from(u.wanted_by.set ? u.wanted_by.pos : s.pos, "WantedBy", "supervisor.enabled", "false"));
+  if (u.memory_max.set && !u.memory_max.value.infinite)
+    r.ignored(u.memory_max.pos, w.format("import.ignored_key", "MemoryMax", w("import.why_memory_max")));
+  for (const auto& [key, v] :
+       {std::pair{"User", &u.user}, std::pair{"WorkingDirectory", &u.working_directory}, std::pair{"Type", &u.type}})
+    if (v->set)
+      r.ignored(v->pos,
+                w.format("import.ignored_key", std::string(key) + "=" + v->value, w("import.why_not_modelled")));
+  for (const auto& f : u.environment_files)
+    r.ignored(f.pos, w.format("import.ignored_key", "EnvironmentFile=" + f.value, w("import.why_not_modelled")));
+  for (const Ignored& i : u.ignored)
+    r.ignored(i.pos, w.format("import.ignored_key", i.in.empty() ? i.name : "[" + i.in + "] " + i.name,
+                              w("import.why_not_modelled")));
+  d.services.push_back(std::move(s));
+}
+
+}  // namespace deploysim::import

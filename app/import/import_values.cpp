@@ -1,0 +1,222 @@
+// Value helpers of the import: scenario tables, the report's mapped/assumed entries, and the
+// conversions from Docker, Compose and Kubernetes notations to the scenario's.
+#include <cctype>
+#include <cmath>
+#include <string>
+
+#include <fmt/format.h>
+
+#include "import/import_model.hpp"
+
+namespace deploysim::import {
+
+void Table::set(const std::string& key, Val v) {
+  for (auto& [k, val] : keys)
+    if (k == key) {
+      val = std::move(v);
+      return;
+    }
+  keys.emplace_back(key, std::move(v));
+}
+
+const Val* Table::get(const std::string& key) const {
+  for (const auto& [k, val] : keys)
+    if (k == key) return &val;
+  return nullptr;
+}
+
+bool Report::has_error() const {
+  for (const ReportEntry& e : entries)
+    if (e.kind == EntryKind::error) return true;
+  return false;
+}
+
+Val Report::from(const SourcePos& pos, const std::string& file_key, const std::string& scenario_key, std::string toml) {
+  mapped(pos, w.format("import.mapped", file_key, scenario_key, toml));
+  return {std::move(toml), w.format("import.comment_from", where(pos))};
+}
+
+Val Report::assume(const SourcePos& pos, const std::string& scenario_key, std::string toml, const std::string& why) {
+  assumed(pos, w.format("import.assumed", scenario_key, toml, why));
+  return {std::move(toml), w.format("import.comment_assumed", why)};
+}
+
+ServiceModel* find_service(Deployment& d, const std::string& name) {
+  for (ServiceModel& s : d.services)
+    if (s.name == name) return &s;
+  return nullptr;
+}
+
+std::string where(const SourcePos& pos) {
+  SourcePos p = pos;
+  p.col = 0;
+  return p.str();
+}
+
+std::string toml_str(const std::string& s) {
+  std::string out = "\"";
+  for (const char c : s) {
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20)
+          out += fmt::format("\\u{:04x}", static_cast<unsigned>(c));
+        else
+          out += c;
+    }
+  }
+  return out + "\"";
+}
+
+std::string size_text(uint64_t bytes) {
+  constexpr uint64_t KiB = 1024, MiB = KiB * 1024, GiB = MiB * 1024;
+  if (bytes >= GiB && bytes % GiB == 0) return fmt::format("\"{}GiB\"", bytes / GiB);
+  if (bytes >= MiB && bytes % MiB == 0) return fmt::format("\"{}MiB\"", bytes / MiB);
+  if (bytes >= KiB && bytes % KiB == 0) return fmt::format("\"{}KiB\"", bytes / KiB);
+  if (bytes >= 1000000 && bytes % 1000000 == 0) return fmt::format("\"{}MB\"", bytes / 1000000);
+  return fmt::format("\"{}B\"", bytes);
+}
+
+std::string duration_text(uint64_t ms) {
+  if (ms == 0) return "\"0\"";
+  if (ms % 3600000 == 0) return fmt::format("\"{}h\"", ms / 3600000);
+  if (ms % 60000 == 0) return fmt::format("\"{}m\"", ms / 60000);
+  if (ms % 1000 == 0) return fmt::format("\"{}s\"", ms / 1000);
+  return fmt::format("\"{}ms\"", ms);
+}
+
+namespace {
+
+// "1.5" and the rest ("g"); nullopt when it does not start with a number.
+std::optional<std::pair<double, std::string>> number_unit(const std::string& text) {
+  size_t i = 0;
+  while (i < text.size() && (std::isdigit(static_cast<unsigned char>(text[i])) || text[i] == '.')) ++i;
+  if (i == 0) return std::nullopt;
+  try {
+    return std::make_pair(std::stod(text.substr(0, i)), text.substr(i));
+  } catch (...) {
+    return std::nullopt;
+  }
+}
+
+}  // namespace
+
+std::optional<uint64_t> parse_docker_size(const std::string& text) {
+  const auto nu = number_unit(text);
+  if (!nu) return std::nullopt;
+  std::string unit;
+  for (const char c : nu->second) unit += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (!unit.empty() && unit.back() == 'b' && unit.size() == 2) unit.pop_back();  // "mb", "gb": Docker reads them binary
+  double mult = 1;
+  if (unit.empty() || unit == "b")
+    mult = 1;
+  else if (unit == "k")
+    mult = 1024.0;
+  else if (unit == "m")
+    mult = 1024.0 * 1024;
+  else if (unit == "g")
+    mult = 1024.0 * 1024 * 1024;
+  else
+    return std::nullopt;
+  return static_cast<uint64_t>(std::llround(nu->first * mult));
+}
+
+std::optional<uint64_t> parse_k8s_quantity(const std::string& text) {
+  // Exponent form "129e6".
+  if (const auto e = text.find_first_of("eE");
+      e != std::string::npos && e + 1 < text.size() && std::isdigit(static_cast<unsigned char>(text[e + 1]))) {
+    try {
+      return static_cast<uint64_t>(std::llround(std::stod(text)));
+    } catch (...) {
+      return std::nullopt;
+    }
+  }
+  const auto nu = number_unit(text);
+  if (!nu) return std::nullopt;
+  static const std::pair<const char*, double> units[] = {
+      {"", 1},           {"k", 1e3},           {"M", 1e6},
+      {"G", 1e9},        {"T", 1e12},          {"Ki", 1024.0},
+      {"Mi", 1048576.0}, {"Gi", 1073741824.0}, {"Ti", 1099511627776.0},
+      {"m", 1e-3}};
+  for (const auto& [u, mult] : units)
+    if (nu->second == u) return static_cast<uint64_t>(std::llround(nu->first * mult));
+  return std::nullopt;
+}
+
+std::optional<uint64_t> parse_compose_duration_ms(const std::string& text) {
+  if (text.empty()) return std::nullopt;
+  double total = 0;
+  size_t i = 0;
+  bool any = false;
+  while (i < text.size()) {
+    size_t j = i;
+    while (j < text.size() && (std::isdigit(static_cast<unsigned char>(text[j])) || text[j] == '.')) ++j;
+    if (j == i) return std::nullopt;
+    double v = 0;
+    try {
+      v = std::stod(text.substr(i, j - i));
+    } catch (...) {
+      return std::nullopt;
+    }
+    size_t k = j;
+    while (k < text.size() && std::isalpha(static_cast<unsigned char>(text[k]))) ++k;
+    const std::string unit = text.substr(j, k - j);
+    double mult = 0;
+    if (unit.empty() && !any && k == text.size())
+      mult = 1000;  // a bare number: seconds
+    else if (unit == "h")
+      mult = 3600000;
+    else if (unit == "m")
+      mult = 60000;
+    else if (unit == "s")
+      mult = 1000;
+    else if (unit == "ms")
+      mult = 1;
+    else if (unit == "us")
+      mult = 0.001;
+    else if (unit == "ns")
+      mult = 0.000001;
+    else
+      return std::nullopt;
+    total += v * mult;
+    any = true;
+    i = k;
+  }
+  return static_cast<uint64_t>(std::llround(total));
+}
+
+std::string node_name(const std::string& name) {
+  std::string out;
+  for (const char c : name) out += (c == '/' || c == ' ' || c == '"') ? '-' : c;
+  return out.empty() ? "app" : out;
+}
+
+std::string registered_domain(const std::string& domain) {
+  std::string d = domain.starts_with("*.") ? domain.substr(2) : domain;
+  const auto last = d.rfind('.');
+  if (last == std::string::npos || last == 0) return d;
+  const auto prev = d.rfind('.', last - 1);
+  return prev == std::string::npos ? d : d.substr(prev + 1);
+}
+
+bool valid_domain(const std::string& name) {
+  std::string d = name.starts_with("*.") ? name.substr(2) : name;
+  if (d.empty() || d.size() > 253 || d.find('.') == std::string::npos) return false;
+  if (d.front() == '.' || d.back() == '.' || d.find("..") != std::string::npos) return false;
+  for (const char c : d)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '.') return false;
+  return true;
+}
+
+}  // namespace deploysim::import

@@ -1,0 +1,343 @@
+// Kubernetes manifests: Deployments (replicas, strategy, the app container's command, memory
+// limit, probes, preStop, grace period, init containers) and Jobs (a migration run once). The
+// Services, Ingresses and cert-manager resources are in kubernetes_ingress.cpp. Defaults are
+// Kubernetes' own (domain-facts.md, "Restart supervisors").
+#include <algorithm>
+#include <optional>
+#include <set>
+#include <tuple>
+#include <string>
+
+#include <fmt/format.h>
+
+#include "import/asgi_command.hpp"
+#include "import/kubernetes_internal.hpp"
+
+namespace deploysim::import {
+
+int rollout_percent(const YAML::Node& value, int replicas, bool round_up) {
+  std::string s = scalar(value);
+  if (s.ends_with("%")) {
+    s.pop_back();
+    try {
+      return std::clamp(std::stoi(s), 0, 100);
+    } catch (...) {
+      return -1;
+    }
+  }
+  const auto n = as_int(value);
+  if (!n || *n < 0) return -1;
+  const int r = std::max(1, replicas);
+  const long long p = round_up ? (100 * *n) / r : (100 * *n + r - 1) / r;
+  return static_cast<int>(std::min<long long>(100, p));
+}
+
+namespace {
+
+// The image without its tag or digest ("registry.example.com/shop/api:1.4.2" -> ".../api").
+std::string image_repo(const std::string& image) {
+  std::string s = image.substr(0, image.find('@'));
+  const size_t slash = s.rfind('/');
+  const size_t colon = s.rfind(':');
+  if (colon != std::string::npos && (slash == std::string::npos || colon > slash)) s.resize(colon);
+  return s;
+}
+
+std::string join_words(const std::vector<std::string>& words) {
+  std::string out;
+  for (const std::string& w : words) out += (out.empty() ? "" : " ") + w;
+  return out;
+}
+
+std::map<std::string, std::string> env_of(const YAML::Node& container) {
+  std::map<std::string, std::string> env;
+  for (const auto& e : child(container, "env")) env[scalar(child(e, "name"))] = scalar(child(e, "value"));
+  return env;
+}
+
+std::vector<std::string> argv_of(const YAML::Node& container) {
+  std::vector<std::string> argv = as_words(child(container, "command"));
+  for (const std::string& a : as_words(child(container, "args"))) argv.push_back(a);
+  return argv;
+}
+
+const char* scenario_probe(const std::string& key) {
+  return key == "livenessProbe" ? "liveness" : key == "readinessProbe" ? "readiness" : "startup";
+}
+
+void read_probe(const Manifest& m, const YAML::Node& probe, const std::string& key, Table& t, Report& r) {
+  struct Field {
+    const char* file_key;
+    const char* scenario_key;
+    bool seconds;
+  };
+  static const Field fields[] = {{"initialDelaySeconds", "initial_delay", true},
+                                 {"periodSeconds", "period", true},
+                                 {"timeoutSeconds", "timeout", true},
+                                 {"failureThreshold", "failure_threshold", false},
+                                 {"successThreshold", "success_threshold", false}};
+  const std::string probe_key = std::string("supervisor.") + scenario_probe(key);
+  r.mapped(m.pos(probe), r.w.format("import.mapped", key, probe_key, "{}"));
+  for (const auto& kv : probe) {
+    const std::string k = scalar(kv.first);
+    const Field* f = nullptr;
+    for (const Field& field : fields)
+      if (k == field.file_key) f = &field;
+    if (!f) {
+      r.ignored(m.pos(kv.first), r.w.format("import.ignored_key", key + "." + k, r.w("import.why_probe_handler")));
+      continue;
+    }
+    const auto v = as_int(kv.second);
+    if (!v || *v < 0) {
+      r.error(m.pos(kv.second), r.w.format("import.bad_value", k, scalar(kv.second), "0, 1, 10"));
+      continue;
+    }
+    const std::string toml = f->seconds ? duration_text(static_cast<uint64_t>(*v) * 1000) : std::to_string(*v);
+    t.set(f->scenario_key, r.from(m.pos(kv.second), key + "." + k, probe_key + "." + f->scenario_key, toml));
+  }
+}
+
+// The preStop hook's pause: `sleep: {seconds: 5}` (1.30+) or `exec: {command: [sleep, "5"]}`
+// (also inside `sh -c "sleep 5"`).
+std::optional<long long> pre_stop_seconds(const YAML::Node& pre_stop) {
+  if (const auto s = as_int(child(child(pre_stop, "sleep"), "seconds"))) return s;
+  std::vector<std::string> words = as_words(child(child(pre_stop, "exec"), "command"));
+  if (words.size() >= 3 && (words[1] == "-c")) {
+    std::vector<std::string> inner;
+    split_shell_words(words[2], inner);
+    words = inner;
+  }
+  for (size_t i = 0; i + 1 < words.size(); ++i)
+    if (words[i] == "sleep" || words[i].ends_with("/sleep")) {
+      try {
+        return std::stoll(words[i + 1]);
+      } catch (...) {
+        return std::nullopt;
+      }
+    }
+  return std::nullopt;
+}
+
+void read_container(const Manifest& m, const YAML::Node& c, ServiceModel& s, Report& r) {
+  const std::vector<std::string> argv = argv_of(c);
+  const YAML::Node cmd_node = child(c, "command").IsDefined() ? child(c, "command") : child(c, "args");
+  int container_port = 8000;
+  if (const YAML::Node ports = child(c, "ports"); ports.IsSequence() && ports.size() > 0)
+    container_port = static_cast<int>(as_int(child(ports[0], "containerPort")).value_or(8000));
+  bool known = !argv.empty() && apply_asgi_command(argv, m.pos(cmd_node), "command", s, r, env_of(c));
+  if (!known) {
+    if (!argv.empty()) r.ignored(m.pos(cmd_node), r.w.format("import.unknown_command", join_words(argv)));
+    assume_asgi_defaults(m.pos(c), container_port, s, r);
+  }
+  s.image = scalar(child(c, "image"));
+  const YAML::Node mem = child(child(child(c, "resources"), "limits"), "memory");
+  if (mem.IsDefined()) {
+    const auto bytes = parse_k8s_quantity(scalar(mem));
+    if (!bytes || *bytes == 0)
+      r.error(m.pos(mem), r.w.format("import.bad_value", "resources.limits.memory", scalar(mem), "512Mi, 1Gi"));
+    else
+      s.supervisor.set("memory_limit",
+                       r.from(m.pos(mem), "resources.limits.memory", "supervisor.memory_limit", size_text(*bytes)));
+  }
+  static const std::set<std::string> handled = {"name",      "image",         "command",        "args",
+                                                "resources", "livenessProbe", "readinessProbe", "startupProbe",
+                                                "lifecycle", "ports"};
+  if (const YAML::Node probe = child(c, "livenessProbe"); probe.IsMap()) {
+    read_probe(m, probe, "livenessProbe", s.liveness, r);
+    s.has_liveness = true;
+  }
+  if (const YAML::Node probe = child(c, "readinessProbe"); probe.IsMap()) {
+    read_probe(m, probe, "readinessProbe", s.readiness, r);
+    s.has_readiness = true;
+  }
+  if (const YAML::Node probe = child(c, "startupProbe"); probe.IsMap()) {
+    read_probe(m, probe, "startupProbe", s.startup, r);
+    s.has_startup = true;
+  }
+  if (const YAML::Node pre_stop = child(child(c, "lifecycle"), "preStop"); pre_stop.IsDefined()) {
+    if (const auto secs = pre_stop_seconds(pre_stop))
+      s.supervisor.set("pre_stop", r.from(m.pos(pre_stop), "lifecycle.preStop", "supervisor.pre_stop",
+                                          duration_text(static_cast<uint64_t>(*secs) * 1000)));
+    else
+      r.ignored(m.pos(pre_stop), r.w.format("import.ignored_key", "lifecycle.preStop", r.w("import.why_pre_stop")));
+  }
+  for (const auto& kv : child(c, "resources"))
+    for (const auto& q : kv.second)
+      if (!(scalar(kv.first) == "limits" && scalar(q.first) == "memory"))
+        r.ignored(m.pos(q.first),
+                  r.w.format("import.ignored_key", "resources." + scalar(kv.first) + "." + scalar(q.first),
+                             r.w("import.why_not_modelled")));
+  for (const auto& kv : c)
+    if (!handled.count(scalar(kv.first)))
+      r.ignored(m.pos(kv.first), r.w.format("import.ignored_key", scalar(kv.first), r.w("import.why_not_modelled")));
+}
+
+void read_deployment(const Manifest& m, K8s& k, Deployment& d, Report& r) {
+  const YAML::Node spec = child(m.doc, "spec");
+  const YAML::Node pod = child(child(spec, "template"), "spec");
+  ServiceModel s;
+  s.name = node_name(m.name);
+  s.pos = m.at();
+  s.host_stem = "pod";
+  s.supervisor.set("kind", r.from(m.at(), "kind: " + m.kind, "supervisor.kind", toml_str("kubernetes")));
+  for (const auto& kv : child(child(child(spec, "template"), "metadata"), "labels"))
+    k.pod_labels[m.name][scalar(kv.first)] = scalar(kv.second);
+
+  // The app container: the first whose command is an ASGI server, else the first.
+  const YAML::Node containers = child(pod, "containers");
+  if (!containers.IsSequence() || containers.size() == 0) {
+    r.error(m.at(), r.w.format("import.k8s_no_containers", m.name));
+    return;
+  }
+  size_t app = 0;
+  for (size_t i = 0; i < containers.size(); ++i) {
+    const std::vector<std::string> argv = argv_of(containers[i]);
+    if (std::any_of(argv.begin(), argv.end(), [](const std::string& a) {
+          return a.find("uvicorn") != std::string::npos || a.find("gunicorn") != std::string::npos ||
+                 a.find("hypercorn") != std::string::npos;
+        })) {
+      app = i;
+      break;
+    }
+  }
+  read_container(m, containers[app], s, r);
+  for (size_t i = 0; i < containers.size(); ++i)
+    if (i != app)
+      r.ignored(m.pos(containers[i]), r.w.format("import.k8s_sidecar", scalar(child(containers[i], "name"))));
+
+  const YAML::Node replicas = child(spec, "replicas");
+  if (replicas.IsDefined()) {
+    const auto n = as_int(replicas);
+    if (!n || *n < 1 || *n > 64) {
+      r.error(m.pos(replicas), r.w.format("import.bad_value", "spec.replicas", scalar(replicas), "1-64"));
+    } else {
+      s.replica_count = static_cast<int>(*n);
+      s.replicas = r.from(m.pos(replicas), "spec.replicas", "hosts", std::to_string(*n));
+    }
+  } else {
+    s.replicas = r.assume(m.at(), "hosts", "1", r.w("import.why_k8s_replicas"));
+  }
+  const YAML::Node strategy = child(spec, "strategy");
+  const std::string type = scalar(child(strategy, "type"));
+  if (type == "Recreate") {
+    s.keys.set("rollout", r.from(m.pos(child(strategy, "type")), "strategy.type", "rollout", toml_str("recreate")));
+  } else {
+    if (type == "RollingUpdate")
+      s.keys.set("rollout", r.from(m.pos(child(strategy, "type")), "strategy.type", "rollout", toml_str("rolling")));
+    else
+      s.keys.set("rollout", r.assume(m.at(), "rollout", toml_str("rolling"), r.w("import.why_k8s_strategy")));
+    const YAML::Node ru = child(strategy, "rollingUpdate");
+    for (const auto& [file_key, scenario_key, up] :
+         {std::tuple{"maxSurge", "max_surge", true}, std::tuple{"maxUnavailable", "max_unavailable", false}}) {
+      const YAML::Node v = child(ru, file_key);
+      if (!v.IsDefined()) continue;
+      const int p = rollout_percent(v, s.replica_count, up);
+      if (p < 0)
+        r.error(m.pos(v), r.w.format("import.bad_value", file_key, scalar(v), "25%, 1"));
+      else
+        s.keys.set(scenario_key,
+                   r.from(m.pos(v), std::string("rollingUpdate.") + file_key, scenario_key, std::to_string(p)));
+    }
+  }
+  // Kubernetes' restartPolicy: a Deployment's pods allow Always only.
+  if (const YAML::Node rp = child(pod, "restartPolicy"); rp.IsDefined())
+    s.supervisor.set("restart", r.from(m.pos(rp), "restartPolicy", "supervisor.restart", toml_str(scalar(rp))));
+  if (const auto g = as_int(child(pod, "terminationGracePeriodSeconds")))
+    s.supervisor.set("grace_period",
+                     r.from(m.pos(child(pod, "terminationGracePeriodSeconds")), "terminationGracePeriodSeconds",
+                            "supervisor.grace_period", duration_text(static_cast<uint64_t>(*g) * 1000)));
+  // Init containers run to completion in every pod before the app (once per pod, so several
+  // replicas starting together run a migration concurrently: domain-facts.md).
+  for (const auto& ic : child(pod, "initContainers")) {
+    Table step;
+    const std::string name = scalar(child(ic, "name"));
+    step.set("name", r.from(m.pos(ic), "initContainers." + name, "pre_start.name", toml_str(name)));
+    step.set("mode", r.from(m.pos(ic), "initContainers", "pre_start.mode", toml_str("per-replica")));
+    step.set("duration", r.assume(m.pos(ic), "pre_start.duration", "\"4s\"", r.w("import.why_step_duration")));
+    s.pre_start.push_back(std::move(step));
+  }
+  static const std::set<std::string> pod_handled = {"containers", "initContainers", "restartPolicy",
+                                                    "terminationGracePeriodSeconds"};
+  for (const auto& kv : pod)
+    if (!pod_handled.count(scalar(kv.first)))
+      r.ignored(m.pos(kv.first), r.w.format("import.ignored_key", scalar(kv.first), r.w("import.why_not_modelled")));
+  for (const auto& kv : spec) {
+    const std::string key = scalar(kv.first);
+    if (key == "replicas" || key == "strategy" || key == "template" || key == "selector") continue;
+    r.ignored(m.pos(kv.first), r.w.format("import.ignored_key", key,
+                                          key == "progressDeadlineSeconds" ? r.w("import.why_progress_deadline")
+                                                                           : r.w("import.why_not_modelled")));
+  }
+  d.services.push_back(std::move(s));
+}
+
+// A Job that runs the migration: one step before the rollout of the service with its image.
+void read_job(const Manifest& m, Deployment& d, Report& r) {
+  const YAML::Node pod = child(child(child(m.doc, "spec"), "template"), "spec");
+  const YAML::Node c = child(pod, "containers").IsSequence() && child(pod, "containers").size() > 0
+                           ? child(pod, "containers")[0]
+                           : YAML::Node();
+  const std::string repo = image_repo(scalar(child(c, "image")));
+  ServiceModel* target = nullptr;
+  for (ServiceModel& s : d.services)
+    if (s.host_stem == "pod" && image_repo(s.image) == repo) target = &s;
+  if (!target && d.services.size() == 1) target = &d.services.front();
+  if (!target) {
+    r.ignored(m.at(), r.w.format("import.k8s_job_no_service", m.name));
+    return;
+  }
+  const YAML::Node annotations = child(child(m.doc, "metadata"), "annotations");
+  const std::string hook =
+      scalar(child(annotations, "helm.sh/hook")) + scalar(child(annotations, "argocd.argoproj.io/hook"));
+  Table step;
+  step.set("name", r.from(m.at(), "Job " + m.name, "pre_start.name", toml_str(node_name(m.name))));
+  if (hook.find("pre-upgrade") != std::string::npos || hook.find("pre-install") != std::string::npos ||
+      hook.find("PreSync") != std::string::npos)
+    step.set("mode", r.from(m.pos(annotations), "hook " + hook, "pre_start.mode", toml_str("once")));
+  else
+    step.set("mode", r.assume(m.at(), "pre_start.mode", toml_str("once"), r.w("import.why_plain_job")));
+  step.set("duration", r.assume(m.at(), "pre_start.duration", "\"4s\"", r.w("import.why_step_duration")));
+  target->pre_start.push_back(std::move(step));
+  r.mapped(m.at(), r.w.format("import.k8s_job", m.name, target->name));
+  for (const auto& kv : child(m.doc, "spec"))
+    if (scalar(kv.first) != "template")
+      r.ignored(m.pos(kv.first), r.w.format("import.ignored_key", scalar(kv.first), r.w("import.why_not_modelled")));
+}
+
+}  // namespace
+
+void read_kubernetes(const std::string& file, const std::string& text, Deployment& d, Report& r) {
+  if (!load_yaml(file, text, r)) return;
+  d.sources.push_back(file);
+  d.k8s_files.emplace_back(file, text);
+}
+
+void resolve_kubernetes(Deployment& d, Report& r) {
+  K8s k;
+  for (const auto& [file, text] : d.k8s_files) {
+    const auto docs = load_yaml(file, text, r);
+    if (!docs) return;
+    for (const YAML::Node& doc : *docs) {
+      if (!doc.IsMap()) continue;  // an empty document between two `---`
+      Manifest m{file, doc, scalar(child(doc, "kind")), scalar(child(child(doc, "metadata"), "name"))};
+      if (m.kind.empty()) {
+        r.ignored(m.at(), r.w("import.k8s_no_kind"));
+        continue;
+      }
+      k.manifests.push_back(m);
+    }
+  }
+  for (const Manifest& m : k.manifests)
+    if (m.kind == "Deployment" || m.kind == "StatefulSet") read_deployment(m, k, d, r);
+  for (const Manifest& m : k.manifests)
+    if (m.kind == "Job") read_job(m, d, r);
+  read_services(k, r);
+  read_ingresses(k, d, r);
+  read_certificates(k, d, r);
+  static const std::set<std::string> handled = {"Deployment", "StatefulSet", "Job",           "Service",
+                                                "Ingress",    "Certificate", "ClusterIssuer", "Issuer"};
+  for (const Manifest& m : k.manifests)
+    if (!handled.count(m.kind)) r.ignored(m.at(), r.w.format("import.k8s_kind_ignored", m.kind, m.name));
+}
+
+}  // namespace deploysim::import

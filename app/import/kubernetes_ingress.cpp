@@ -1,0 +1,234 @@
+// Kubernetes Services (which Deployment a name stands for), Ingresses (the proxy, its routes and
+// TLS hosts, cert-manager's annotations) and cert-manager's Certificates and Issuers.
+#include <string>
+
+#include <fmt/format.h>
+
+#include "import/kubernetes_internal.hpp"
+
+namespace deploysim::import {
+
+namespace {
+
+const Manifest* find(const K8s& k, const std::string& kind, const std::string& name) {
+  for (const Manifest& m : k.manifests)
+    if (m.kind == kind && m.name == name) return &m;
+  return nullptr;
+}
+
+// Who signs and how it proves control, from a (Cluster)Issuer of these files; assumed when the
+// issuer is not among them.
+void issuer_keys(const K8s& k, const std::string& name, const SourcePos& at, CertModel& cert, Report& r) {
+  const Manifest* issuer = find(k, "ClusterIssuer", name);
+  if (!issuer) issuer = find(k, "Issuer", name);
+  if (!issuer) {
+    cert.keys.set("issuer", r.assume(at, "certificate.issuer", toml_str("letsencrypt"),
+                                     r.w.format("import.why_issuer_missing", name)));
+    cert.keys.set("challenge", r.assume(at, "certificate.challenge", toml_str("http-01"),
+                                        r.w.format("import.why_issuer_missing", name)));
+    return;
+  }
+  const YAML::Node spec = child(issuer->doc, "spec");
+  std::string who = "letsencrypt";
+  if (child(spec, "selfSigned").IsDefined())
+    who = "self-signed";
+  else if (child(spec, "ca").IsDefined())
+    who = "private-ca";
+  else if (scalar(child(child(spec, "acme"), "server")).find("staging") != std::string::npos)
+    who = "untrusted";
+  cert.keys.set("issuer", r.from(issuer->at(), issuer->kind + " " + name, "certificate.issuer", toml_str(who)));
+  if (who != "letsencrypt" && who != "untrusted") return;
+  const YAML::Node solvers = child(child(spec, "acme"), "solvers");
+  std::string challenge;
+  YAML::Node where;
+  for (const auto& solver : solvers) {
+    if (child(solver, "http01").IsDefined())
+      challenge = "http-01", where = child(solver, "http01");
+    else if (child(solver, "dns01").IsDefined())
+      challenge = "dns-01", where = child(solver, "dns01");
+    if (!challenge.empty()) break;
+  }
+  if (challenge.empty())
+    cert.keys.set("challenge",
+                  r.assume(issuer->at(), "certificate.challenge", toml_str("http-01"), r.w("import.why_challenge")));
+  else
+    cert.keys.set("challenge",
+                  r.from(issuer->pos(where), "solvers." + challenge, "certificate.challenge", toml_str(challenge)));
+}
+
+}  // namespace
+
+void read_services(K8s& k, Report& r) {
+  for (const Manifest& m : k.manifests) {
+    if (m.kind != "Service") continue;
+    const YAML::Node spec = child(m.doc, "spec");
+    const YAML::Node selector = child(spec, "selector");
+    std::string match;
+    for (const auto& [deployment, labels] : k.pod_labels) {
+      bool all = selector.IsMap() && selector.size() > 0;
+      for (const auto& kv : selector) {
+        const auto it = labels.find(scalar(kv.first));
+        all = all && it != labels.end() && it->second == scalar(kv.second);
+      }
+      if (all) match = deployment;
+    }
+    if (match.empty()) {
+      r.ignored(m.at(), r.w.format("import.k8s_service_no_deployment", m.name));
+      continue;
+    }
+    k.service_to_deployment[m.name] = match;
+    r.mapped(m.pos(selector), r.w.format("import.k8s_service", m.name, match));
+    if (const std::string type = scalar(child(spec, "type")); !type.empty() && type != "ClusterIP")
+      r.ignored(m.pos(child(spec, "type")),
+                r.w.format("import.ignored_key", "type: " + type, r.w("import.why_service_type")));
+  }
+}
+
+void read_ingresses(K8s& k, Deployment& d, Report& r) {
+  bool from_ingress = false;
+  for (const Manifest& m : k.manifests) {
+    if (m.kind != "Ingress") continue;
+    const YAML::Node spec = child(m.doc, "spec");
+    const YAML::Node annotations = child(child(m.doc, "metadata"), "annotations");
+    if (d.proxy && !from_ingress) {
+      r.ignored(m.at(), r.w.format("import.second_proxy", m.name));
+      continue;
+    }
+    if (!d.proxy) {
+      ProxyModel p;
+      p.pos = m.at();
+      YAML::Node cls = child(spec, "ingressClassName");
+      if (!cls.IsDefined()) cls = child(annotations, "kubernetes.io/ingress.class");
+      const std::string name = scalar(cls);
+      if (name.find("traefik") != std::string::npos)
+        p.keys.set("preset", r.from(m.pos(cls), "ingressClassName", "proxy.preset", toml_str("traefik")));
+      else if (name.find("nginx") != std::string::npos)
+        p.keys.set("preset", r.from(m.pos(cls), "ingressClassName", "proxy.preset", toml_str("ingress-nginx")));
+      else
+        p.keys.set("preset",
+                   r.assume(m.at(), "proxy.preset", toml_str("ingress-nginx"), r.w("import.why_ingress_class")));
+      d.proxy = std::move(p);
+      from_ingress = true;
+    }
+    std::string issuer, issuer_key;
+    SourcePos issuer_pos;
+    for (const auto& kv : annotations) {
+      const std::string key = scalar(kv.first);
+      if (key == "cert-manager.io/cluster-issuer" || key == "cert-manager.io/issuer") {
+        issuer = scalar(kv.second);
+        issuer_key = key;
+        issuer_pos = m.pos(kv.first);
+      } else if (key == "nginx.ingress.kubernetes.io/proxy-read-timeout") {
+        const auto secs = as_int(kv.second);
+        if (secs)
+          d.proxy->keys.set("upstream_timeout", r.from(m.pos(kv.second), key, "proxy.upstream_timeout",
+                                                       duration_text(static_cast<uint64_t>(*secs) * 1000)));
+        else
+          r.error(m.pos(kv.second), r.w.format("import.bad_value", key, scalar(kv.second), "\"120\""));
+      } else if (key != "kubernetes.io/ingress.class") {
+        r.ignored(m.pos(kv.first), r.w.format("import.ignored_key", key, r.w("import.why_not_modelled")));
+      }
+    }
+    for (const auto& rule : child(spec, "rules")) {
+      const std::string host = scalar(child(rule, "host"));
+      if (host.empty()) {
+        r.ignored(m.pos(rule), r.w("import.k8s_rule_no_host"));
+        continue;
+      }
+      bool first = true;
+      for (const auto& path : child(child(rule, "http"), "paths")) {
+        const YAML::Node svc = child(child(path, "backend"), "service");
+        const std::string svc_name = scalar(child(svc, "name"));
+        if (!first) {
+          r.ignored(m.pos(path), r.w.format("import.k8s_path_ignored", scalar(child(path, "path")), host));
+          continue;
+        }
+        first = false;
+        const auto it = k.service_to_deployment.find(svc_name);
+        if (it == k.service_to_deployment.end()) {
+          r.ignored(m.pos(path), r.w.format("import.k8s_backend_unknown", host, svc_name));
+          continue;
+        }
+        d.proxy->routes.push_back({host, node_name(it->second), m.pos(child(rule, "host")), true});
+        r.mapped(m.pos(child(rule, "host")),
+                 r.w.format("import.mapped", "rules.host", "proxy.routes", host + " -> " + node_name(it->second)));
+      }
+    }
+    for (const auto& tls : child(spec, "tls")) {
+      const YAML::Node hosts = child(tls, "hosts");
+      if (!hosts.IsSequence() || hosts.size() == 0) continue;
+      CertModel cert;
+      cert.domain = scalar(hosts[0]);
+      for (size_t i = 1; i < hosts.size(); ++i) cert.alt_names.push_back(scalar(hosts[i]));
+      cert.pos = m.pos(tls);
+      if (!issuer.empty()) {
+        cert.keys.set("renewal", r.from(issuer_pos, issuer_key, "certificate.renewal", toml_str("cert-manager")));
+        issuer_keys(k, issuer, issuer_pos, cert, r);
+      } else {
+        cert.keys.set("renewal",
+                      r.assume(cert.pos, "certificate.renewal", toml_str("none"), r.w("import.why_secret_by_hand")));
+      }
+      cert.keys.set("issued", r.assume(cert.pos, "certificate.issued", "\"-30d\"", r.w("import.why_issued")));
+      const std::string secret = scalar(child(tls, "secretName"));
+      if (!secret.empty()) k.secret_to_domain[secret] = cert.domain;
+      d.certs.push_back(std::move(cert));
+    }
+    for (const auto& kv : spec) {
+      const std::string key = scalar(kv.first);
+      if (key != "rules" && key != "tls" && key != "ingressClassName")
+        r.ignored(m.pos(kv.first), r.w.format("import.ignored_key", key, r.w("import.why_not_modelled")));
+    }
+  }
+}
+
+void read_certificates(K8s& k, Deployment& d, Report& r) {
+  for (const Manifest& m : k.manifests) {
+    if (m.kind != "Certificate") continue;
+    const YAML::Node spec = child(m.doc, "spec");
+    const std::string secret = scalar(child(spec, "secretName"));
+    CertModel* cert = nullptr;
+    if (const auto it = k.secret_to_domain.find(secret); it != k.secret_to_domain.end())
+      for (CertModel& c : d.certs)
+        if (c.domain == it->second) cert = &c;
+    if (cert) {
+      r.mapped(m.at(), r.w.format("import.k8s_certificate_same", m.name, secret));
+    } else {
+      std::vector<std::string> names;
+      for (const auto& n : child(spec, "dnsNames")) names.push_back(scalar(n));
+      if (names.empty() && !scalar(child(spec, "commonName")).empty())
+        names.push_back(scalar(child(spec, "commonName")));
+      if (names.empty()) {
+        r.ignored(m.at(), r.w.format("import.k8s_certificate_no_names", m.name));
+        continue;
+      }
+      CertModel c;
+      c.domain = names.front();
+      c.alt_names.assign(names.begin() + 1, names.end());
+      c.pos = m.at();
+      c.keys.set("renewal", r.from(m.at(), "kind: Certificate", "certificate.renewal", toml_str("cert-manager")));
+      issuer_keys(k, scalar(child(child(spec, "issuerRef"), "name")), m.pos(child(spec, "issuerRef")), c, r);
+      c.keys.set("issued", r.assume(m.at(), "certificate.issued", "\"-30d\"", r.w("import.why_issued")));
+      d.certs.push_back(std::move(c));
+      cert = &d.certs.back();
+    }
+    if (const YAML::Node dur = child(spec, "duration"); dur.IsDefined()) {
+      if (const auto ms = parse_compose_duration_ms(scalar(dur)); ms && *ms > 0)
+        cert->keys.set("lifetime", r.from(m.pos(dur), "spec.duration", "certificate.lifetime", duration_text(*ms)));
+      else
+        r.error(m.pos(dur), r.w.format("import.bad_value", "spec.duration", scalar(dur), "2160h"));
+    }
+    for (const auto& kv : spec) {
+      const std::string key = scalar(kv.first);
+      if (key == "secretName" || key == "dnsNames" || key == "commonName" || key == "issuerRef" || key == "duration")
+        continue;
+      r.ignored(m.pos(kv.first),
+                r.w.format("import.ignored_key", key,
+                           key == "renewBefore" ? r.w("import.why_renew_before") : r.w("import.why_not_modelled")));
+    }
+  }
+  for (const Manifest& m : k.manifests)
+    if (m.kind == "ClusterIssuer" || m.kind == "Issuer")
+      r.mapped(m.at(), r.w.format("import.k8s_issuer", m.kind, m.name));
+}
+
+}  // namespace deploysim::import

@@ -1,0 +1,39 @@
+#pragma once
+// Shared by kubernetes.cpp (Deployments and Jobs) and kubernetes_ingress.cpp (Services,
+// Ingresses, cert-manager Certificates and Issuers): the manifests of every file, by kind.
+#include <map>
+#include <string>
+#include <vector>
+
+#include "import/import_yaml.hpp"
+
+namespace deploysim::import {
+
+/// One manifest (a YAML document with apiVersion and kind).
+struct Manifest {
+  std::string file;
+  YAML::Node doc;
+  std::string kind;
+  std::string name;
+  SourcePos pos(const YAML::Node& n) const { return pos_of(file, n); }
+  SourcePos at() const { return pos_of(file, doc); }
+};
+
+/// Every manifest, and what reading them found out.
+struct K8s {
+  std::vector<Manifest> manifests;
+  std::map<std::string, std::map<std::string, std::string>> pod_labels;  ///< Deployment -> its pods' labels.
+  std::map<std::string, std::string> service_to_deployment;              ///< Service -> Deployment.
+  std::map<std::string, std::string> secret_to_domain;                   ///< TLS Secret -> its certificate's domain.
+};
+
+/// The Ingress, its routes and certificates, the cert-manager Certificates (kubernetes_ingress.cpp).
+void read_services(K8s& k, Report& r);
+void read_ingresses(K8s& k, Deployment& d, Report& r);
+void read_certificates(K8s& k, Deployment& d, Report& r);
+
+/// "25%" -> 25; an absolute count -> the percent of `replicas` that rounds to it (up for
+/// maxSurge, down for maxUnavailable, as the Deployment controller rounds).
+int rollout_percent(const YAML::Node& value, int replicas, bool round_up);
+
+}  // namespace deploysim::import

@@ -1,0 +1,107 @@
+#pragma once
+// nginx configuration files (nginx.conf, conf.d/*.conf, sites-available/*): our own reader of
+// nginx's syntax (directives `name args;`, blocks `{}`, `#` comments, quoted strings), keeping what
+// the simulation models with where each value was written. `include` is recorded, not followed.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "import/parse_error.hpp"
+#include "import/source_pos.hpp"
+
+namespace deploysim::import {
+
+/// One `listen` directive: `listen 443 ssl http2 default_server;`, `listen [::]:80;`.
+struct NginxListen {
+  Located<std::string> address;  ///< The host part ("", "127.0.0.1", "[::]"); "unix:/path" for a socket.
+  Located<int> port;             ///< 80 when only an address is given (nginx's default).
+  bool ssl = false;
+  bool http2 = false;
+  bool default_server = false;  ///< `default_server` (or the old `default`).
+  SourcePos pos;
+};
+
+/// `return CODE [URL|TEXT];` (also `return URL;`, which nginx sends as 302).
+struct NginxReturn {
+  int code = 0;
+  std::string target;  ///< The URL or text ("https://$host$request_uri"), "" when none.
+};
+
+/// `location [=|~|~*|^~] PATH { ... }`.
+struct NginxLocation {
+  Located<std::string> path;
+  std::string modifier;             ///< "", "=", "~", "~*" or "^~".
+  Located<std::string> proxy_pass;  ///< "http://api_backend" or "http://127.0.0.1:8000/".
+  Located<int64_t> proxy_read_timeout_ms;
+  Located<uint64_t> client_max_body_size;  ///< Bytes; 0 means no limit.
+  Located<NginxReturn> ret;
+  std::vector<NginxLocation> locations;  ///< Nested locations.
+  SourcePos pos;
+};
+
+/// One `server { ... }` block.
+struct NginxServer {
+  std::vector<NginxListen> listens;  ///< Empty: nginx listens on *:80.
+  Located<std::vector<std::string>> server_names;
+  Located<std::string> ssl_certificate;
+  Located<std::string> ssl_certificate_key;
+  Located<std::vector<std::string>> ssl_protocols;  ///< {"TLSv1.2", "TLSv1.3"}.
+  Located<bool> ssl_reject_handshake;
+  Located<NginxReturn> ret;  ///< A server-level `return` (the http->https redirect).
+  std::vector<NginxLocation> locations;
+  Located<int64_t> proxy_read_timeout_ms;
+  Located<uint64_t> client_max_body_size;
+  SourcePos pos;  ///< Where `server` is written.
+};
+
+/// One `server ADDR [params];` line of an upstream.
+struct NginxUpstreamServer {
+  Located<std::string> address;  ///< "127.0.0.1:8001", "app:8000", "unix:/run/app.sock".
+  int weight = 1;
+  int max_fails = 1;
+  int64_t fail_timeout_ms = 10000;
+  bool backup = false;
+  bool down = false;
+  std::vector<std::string> other;  ///< Parameters we do not model ("resolve", "slow_start=30s").
+};
+
+/// `upstream NAME { ... }`.
+struct NginxUpstream {
+  Located<std::string> name;
+  std::vector<NginxUpstreamServer> servers;
+  Located<std::string> balancing;  ///< "least_conn", "ip_hash", "hash", "random"; unset: round robin.
+  Located<int> keepalive;          ///< Idle keepalive connections per worker.
+  SourcePos pos;
+};
+
+/// An `include` directive (followed only when the importer was given that file too).
+struct NginxInclude {
+  std::string path;
+  SourcePos pos;
+};
+
+/// What a file holds. Server blocks are taken inside `http {}` and at the top level (a
+/// sites-available file is only server blocks).
+struct NginxConfig {
+  std::vector<NginxUpstream> upstreams;
+  std::vector<NginxServer> servers;
+  std::vector<NginxInclude> includes;
+  Located<int64_t> proxy_read_timeout_ms;           ///< At http level (the servers' default).
+  Located<uint64_t> client_max_body_size;           ///< At http level.
+  Located<std::vector<std::string>> ssl_protocols;  ///< At http level (Debian's nginx.conf sets it there).
+  std::vector<Ignored> ignored;                     ///< Directives we do not model, in file order.
+};
+
+using NginxResult = ParseResult<NginxConfig>;
+
+/// Parses one file's text (`file` names it in positions). Never throws.
+NginxResult parse_nginx_conf(std::string_view text, const std::string& file);
+
+/// nginx's time notation ("60", "60s", "1m30s", "500ms", "1h") in milliseconds.
+std::optional<int64_t> parse_nginx_time_ms(std::string_view text);
+/// nginx's size notation ("10m", "512k", "1g", "100") in bytes.
+std::optional<uint64_t> parse_nginx_size(std::string_view text);
+
+}  // namespace deploysim::import

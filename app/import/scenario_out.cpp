@@ -1,0 +1,225 @@
+// The scenario file of an imported deployment: every value with a comment saying where it came
+// from, or that it was assumed (and the report says so too). Hosts, DNS and clients are not in
+// deployment files; they are assumed here so that the scenario runs.
+#include <cctype>
+#include <map>
+#include <set>
+#include <string>
+
+#include <fmt/format.h>
+
+#include "import/import_model.hpp"
+
+namespace deploysim::import {
+
+namespace {
+
+// The public address of the proxy's machine (RFC 5737 documentation range) and the private
+// addresses of the app's machines.
+constexpr const char* kPublicIp = "203.0.113.10";
+
+void line(std::string& out, const std::string& key, const Val& v) {
+  out += fmt::format("{} = {}", key, v.toml);
+  if (!v.comment.empty()) out += "  # " + v.comment;
+  out += "\n";
+}
+
+void table(std::string& out, const Table& t) {
+  for (const auto& [k, v] : t.keys) line(out, k, v);
+}
+
+bool route_matches(const std::string& name, const std::string& route) {
+  if (name == route) return true;
+  // A wildcard certificate covers one label.
+  if (name.starts_with("*.")) {
+    const size_t dot = route.find('.');
+    return dot != std::string::npos && route.substr(dot) == name.substr(1);
+  }
+  return false;
+}
+
+}  // namespace
+
+std::string write_scenario(Deployment& d, Report& r) {
+  const Messages& w = r.w;
+  const SourcePos nowhere{d.sources.empty() ? std::string() : d.sources.front(), 0, 0};
+  std::string out;
+  out += "# " + w("import.header_title") + "\n";
+  for (const std::string& f : d.sources) out += "#   " + f + "\n";
+  out += "# " + w("import.header_note") + "\n\n";
+
+  out += "[scenario]\n";
+  line(out, "name", {toml_str(w("import.scenario_name")), ""});
+  std::string files;
+  for (const std::string& f : d.sources) files += (files.empty() ? "" : ", ") + f;
+  line(out, "description", {toml_str(w.format("import.scenario_description", files)), ""});
+  line(out, "duration", r.assume(nowhere, "scenario.duration", "\"2m\"", w("import.why_duration")));
+  out += "\n";
+
+  // Routes whose names the scenario cannot take (a regexp, an IP) are left out, said so.
+  std::vector<RouteModel> routes;
+  std::set<std::string> seen;
+  if (d.proxy) {
+    for (const RouteModel& route : d.proxy->routes) {
+      std::string host = route.host;
+      for (char& c : host) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      if (!valid_domain(host)) {
+        r.ignored(route.pos, w.format("import.route_bad_host", route.host));
+      } else if (!find_service(d, route.pool)) {
+        r.ignored(route.pos, w.format("import.route_no_service", route.host, route.pool));
+      } else if (!seen.insert(host).second) {
+        r.ignored(route.pos, w.format("import.route_duplicate", route.host));
+      } else {
+        RouteModel copy = route;
+        copy.host = host;
+        routes.push_back(copy);
+      }
+    }
+  }
+
+  // DNS: the files never say; every routed name points at the proxy's machine.
+  const std::string proxy_host = d.proxy && !d.proxy->host_name.empty() ? d.proxy->host_name : "edge";
+  std::map<std::string, std::vector<std::string>> zones;
+  for (const RouteModel& route : routes) zones[registered_domain(route.host)].push_back(route.host);
+  if (!zones.empty()) {
+    out += "[dns.resolver]\nname = \"resolver\"\n\n";
+    for (const auto& [origin, names] : zones) {
+      out += "[[dns.zone]]\n";
+      line(out, "origin", r.assume(nowhere, "dns.zone.origin", toml_str(origin), w("import.why_zone")));
+      out += "records = [\n";
+      for (const std::string& n : names)
+        if (!n.starts_with("*."))
+          out += fmt::format("  {{ name = {}, type = \"A\", value = \"{}\" }},\n", toml_str(n), kPublicIp);
+      out += "]\n\n";
+    }
+  }
+
+  // Machines: the proxy's (public), a named machine services share (systemd units), then each
+  // replica's own.
+  std::set<std::string> machines;
+  const auto machine = [&](const std::string& name, const char* ip) {
+    if (!machines.insert(name).second) return;
+    out += "[[host]]\n";
+    line(out, "name", {toml_str(name), ""});
+    line(out, "ip", r.assume(nowhere, "host.ip", toml_str(ip), w("import.why_public_ip")));
+    line(out, "memory", r.assume(nowhere, "host.memory", "\"4GiB\"", w("import.why_host_memory")));
+    out += "\n";
+  };
+  if (d.proxy) machine(proxy_host, kPublicIp);
+  std::map<std::string, std::vector<std::string>> service_hosts;
+  int index = 0;
+  for (ServiceModel& s : d.services) {
+    ++index;
+    if (!s.host_name.empty()) {
+      machine(s.host_name, machines.empty() ? kPublicIp : "203.0.113.11");
+      service_hosts[s.name] = {s.host_name};
+      continue;
+    }
+    for (int i = 1; i <= s.replica_count; ++i) {
+      const std::string name = fmt::format("{}-{}-{}", s.name, s.host_stem, i);
+      service_hosts[s.name].push_back(name);
+      out += "[[host]]\n";
+      line(out, "name", {toml_str(name), i == 1 ? w.format("import.comment_replica_host", s.host_stem) : ""});
+      line(out, "ip", {fmt::format("\"10.0.{}.{}\"", index, 10 + i), i == 1 ? w("import.comment_private_ip") : ""});
+      out += "\n";
+    }
+    r.assumed(s.pos, w.format("import.assumed_hosts", s.name, s.replica_count));
+  }
+
+  if (d.proxy) {
+    out += "[proxy]\n";
+    line(out, "name", {"\"proxy\"", ""});
+    line(out, "host", {toml_str(proxy_host), ""});
+    table(out, d.proxy->keys);
+    out += "routes = [\n";
+    for (const RouteModel& route : routes)
+      out += fmt::format("  {{ host = {}, pool = {} }},  # {}\n", toml_str(route.host), toml_str(route.pool),
+                         w.format("import.comment_from", where(route.pos)));
+    out += "]\n\n";
+  }
+
+  // Certificates: each name must be a route's host (the loader's rule); others are left out.
+  std::set<std::string> cert_domains;
+  for (CertModel& c : d.certs) {
+    std::vector<std::string> names{c.domain};
+    names.insert(names.end(), c.alt_names.begin(), c.alt_names.end());
+    std::vector<std::string> kept;
+    for (std::string n : names) {
+      for (char& ch : n) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+      bool routed = false;
+      for (const RouteModel& route : routes) routed = routed || route_matches(n, route.host);
+      if (!routed || !valid_domain(n))
+        r.ignored(c.pos, w.format("import.cert_name_unrouted", n));
+      else if (!cert_domains.insert(n).second)
+        r.ignored(c.pos, w.format("import.cert_name_twice", n));
+      else
+        kept.push_back(n);
+    }
+    if (kept.empty()) continue;
+    out += "[[certificate]]\n";
+    line(out, "domain", {toml_str(kept.front()), w.format("import.comment_from", where(c.pos))});
+    if (kept.size() > 1) {
+      std::string alts;
+      for (size_t i = 1; i < kept.size(); ++i) alts += (i > 1 ? ", " : "") + toml_str(kept[i]);
+      line(out, "alt_names", {"[" + alts + "]", ""});
+    }
+    table(out, c.keys);
+    out += "\n";
+  }
+
+  for (ServiceModel& s : d.services) {
+    out += "[[service]]\n";
+    line(out, "name", {toml_str(s.name), w.format("import.comment_from", where(s.pos))});
+    const auto& hosts = service_hosts[s.name];
+    if (hosts.size() == 1) {
+      line(out, "host", {toml_str(hosts.front()), s.replicas.comment});
+    } else {
+      std::string list;
+      for (const std::string& h : hosts) list += (list.empty() ? "" : ", ") + toml_str(h);
+      line(out, "hosts", {"[" + list + "]", s.replicas.comment});
+    }
+    table(out, s.keys);
+    out += "\n[service.supervisor]\n";
+    table(out, s.supervisor);
+    const std::pair<const char*, const Table*> probes[] = {
+        {"liveness", &s.liveness}, {"readiness", &s.readiness}, {"startup", &s.startup}};
+    const bool has[] = {s.has_liveness, s.has_readiness, s.has_startup};
+    for (size_t i = 0; i < 3; ++i) {
+      if (!has[i]) continue;
+      out += fmt::format("\n[service.supervisor.{}]\n", probes[i].first);
+      table(out, *probes[i].second);
+    }
+    for (const Table& step : s.pre_start) {
+      out += "\n[[service.pre_start]]\n";
+      table(out, step);
+    }
+    out += "\n";
+  }
+
+  // Clients: nobody's deployment files say who asks; one browser per routed name.
+  int n = 0;
+  for (const RouteModel& route : routes) {
+    if (route.host.starts_with("*.")) continue;
+    ++n;
+    out += "[[client]]\n";
+    line(out, "name", {toml_str(fmt::format("browser-{}", n)), ""});
+    line(out, "url",
+         r.assume(route.pos, "client.url", toml_str("https://" + route.host + "/"), w("import.why_client")));
+    line(out, "rate", r.assume(route.pos, "client.rate", "\"2/s\"", w("import.why_client_rate")));
+    out += "\n";
+  }
+  if (n == 0) r.assumed(nowhere, w("import.no_clients"));
+
+  // What a `docker compose up` after a change does to a proxy that keeps its certificates in
+  // its container (domain-facts.md: a recreated container starts from the image).
+  if (d.proxy && d.proxy_recreate_variant && !routes.empty()) {
+    out += "# " + w("import.comment_variant") + "\n";
+    out += "[[variant]]\n";
+    line(out, "name", {toml_str(w("import.variant_recreate")), ""});
+    out += "set = { \"fault\" = [ { at = \"1m\", target = \"proxy\", kind = \"redeploy\" } ] }\n";
+    r.assumed(nowhere, w("import.assumed_variant"));
+  }
+  return out;
+}
+
+}  // namespace deploysim::import

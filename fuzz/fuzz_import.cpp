@@ -1,0 +1,76 @@
+// The import parsers' own readers (app/import): nginx configs, Caddyfiles, systemd units (which
+// also run their ExecStart through the ASGI command-line reader) and shell command lines. Any
+// input gives a value or a located error whose text the catalogue fills; nothing throws.
+#include <algorithm>
+#include <optional>
+#include <string>
+
+#include "deploysim/messages.hpp"
+#include "fuzz_entry.hpp"
+#include "import/asgi_command.hpp"
+#include "import/caddyfile.hpp"
+#include "import/nginx_conf.hpp"
+#include "import/systemd_unit.hpp"
+
+namespace deploysim::fuzz {
+
+namespace {
+
+std::optional<Messages>& catalogue() {
+  static std::optional<Messages> m;
+  return m;
+}
+
+// A located error points into the file: its name, a line within it, a column from 1.
+template <class R>
+void check(const R& r, std::string_view text) {
+  require(r.ok() != r.error.has_value(), "a parse gives a value or an error, not both");
+  if (!r.error) return;
+  const import::SourcePos& p = r.error->pos;
+  require(p.file == "fuzz.input", "the error names the file");
+  const auto lines = static_cast<uint32_t>(std::count(text.begin(), text.end(), '\n')) + 1;
+  require(p.line >= 1 && p.line <= lines, "the error's line is in the file");
+  require(p.col >= 1 && p.col <= text.size() + 1, "the error's column is in its line");
+  if (catalogue()) {
+    const std::string msg = import::format_parse_error(*r.error, *catalogue());
+    // The key must be in the catalogue ("[?]" may also stand for a byte of the input that is
+    // not printable text).
+    require(msg.starts_with("fuzz.input:") && catalogue()->has(import::parse_error_key(r.error->code)),
+            "the error text is in the catalogue");
+  }
+}
+
+}  // namespace
+
+void init_import() {
+  std::string error;
+  catalogue() = Messages::load("en", &error);
+}
+
+int run_import_nginx(const uint8_t* data, size_t size) {
+  const std::string_view text(reinterpret_cast<const char*>(data), size);
+  check(import::parse_nginx_conf(text, "fuzz.input"), text);
+  return 0;
+}
+
+int run_import_caddy(const uint8_t* data, size_t size) {
+  const std::string_view text(reinterpret_cast<const char*>(data), size);
+  check(import::parse_caddyfile(text, "fuzz.input"), text);
+  return 0;
+}
+
+int run_import_systemd(const uint8_t* data, size_t size) {
+  const std::string_view text(reinterpret_cast<const char*>(data), size);
+  check(import::parse_systemd_unit(text, "fuzz.input"), text);
+  // The same bytes as a compose `command:` string.
+  std::vector<std::string> words;
+  import::split_shell_words(text, words);
+  const import::AsgiResult a = import::parse_asgi_command(words, import::SourcePos{"fuzz.input", 1, 1});
+  require(a.ok() != a.error.has_value(), "an ASGI command gives a value or an error");
+  if (a.value && a.value->server != import::AsgiServer::unknown)
+    require(a.value->workers.value >= 0 && a.value->port.value >= 0 && a.value->port.value <= 65535,
+            "workers and port are in range");
+  return 0;
+}
+
+}  // namespace deploysim::fuzz

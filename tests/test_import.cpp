@@ -1,0 +1,345 @@
+// `deploysim import` (app/import): a team's docker-compose file and Kubernetes manifests become a
+// scenario that the real loader takes and simulates, with the values the files give, comments
+// citing file:line, and a report of what was assumed and ignored; bad input is located.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <string>
+
+#include "deploysim/messages.hpp"
+#include "deploysim/scenario.hpp"
+#include "deploysim/simulate.hpp"
+#include "import/import.hpp"
+
+using namespace deploysim;
+namespace imp = deploysim::import;
+
+namespace {
+
+const std::string dir = std::string(DEPLOYSIM_TEST_DIR) + "/import";
+
+const Messages& en() {
+  static const Messages words = [] {
+    std::string error;
+    auto m = Messages::load("en", &error);
+    REQUIRE_MESSAGE(m, error);
+    return *m;
+  }();
+  return words;
+}
+
+imp::ImportResult import_ok(const std::vector<std::filesystem::path>& paths) {
+  imp::ImportResult r = imp::import_paths(paths, en());
+  for (const auto& e : r.report)
+    if (e.kind == imp::EntryKind::error) FAIL_CHECK(e.pos.str() << ": " << e.message);
+  REQUIRE(r.ok());
+  REQUIRE_FALSE(r.scenario_text.empty());
+  return r;
+}
+
+Scenario load(const imp::ImportResult& r) {
+  const LoadResult loaded = load_scenario_text(r.scenario_text, "imported.toml");
+  if (loaded.error) FAIL_CHECK(loaded.error->to_string() << "\n" << r.scenario_text);
+  REQUIRE(loaded.scenario);
+  return *loaded.scenario;
+}
+
+// The report entry of this kind at file:line whose message holds `text`.
+bool has_entry(const imp::ImportResult& r, imp::EntryKind kind, const std::string& file_line, const std::string& text) {
+  return std::any_of(r.report.begin(), r.report.end(), [&](const imp::ReportEntry& e) {
+    imp::SourcePos p = e.pos;
+    p.col = 0;
+    return e.kind == kind && p.str() == file_line && e.message.find(text) != std::string::npos;
+  });
+}
+
+const ServiceSpec& service(const Scenario& sc, const std::string& name) {
+  const auto it = std::find_if(sc.services.begin(), sc.services.end(), [&](const auto& s) { return s.name == name; });
+  REQUIRE(it != sc.services.end());
+  return *it;
+}
+
+size_t count_kind(const Run& run, std::string_view kind) {
+  size_t n = 0;
+  for (const Record& rec : run.trace.records()) n += run.trace.kind(rec) == kind ? 1 : 0;
+  return n;
+}
+
+}  // namespace
+
+TEST_CASE("a compose file with Traefik and Let's Encrypt becomes a scenario that loads and runs") {
+  const std::string file = dir + "/compose-traefik/docker-compose.yml";
+  const imp::ImportResult r = import_ok({dir + "/compose-traefik"});
+  REQUIRE(r.files.size() == 1);
+  CHECK(r.files[0].kind == imp::FileKind::compose);
+  const Scenario sc = load(r);
+
+  REQUIRE(sc.proxy);
+  CHECK(sc.proxy->preset == ProxyPreset::traefik);
+  CHECK(sc.proxy->persisted_storage);  // acme.json's folder is the `letsencrypt` volume
+  REQUIRE(sc.proxy->routes.size() == 1);
+  CHECK(sc.proxy->routes[0].host == "api.shop.example.com");
+  CHECK(sc.proxy->routes[0].pool == "api");
+
+  REQUIRE(sc.services.size() == 1);  // db (postgres) and the one-shot migrate are no app service
+  const ServiceSpec& api = service(sc, "api");
+  CHECK(api.hosts.size() == 2);  // deploy.replicas
+  CHECK(api.workers == 4);
+  CHECK(api.server == ServerPreset::uvicorn);
+  CHECK(api.bind == "0.0.0.0");
+  CHECK(api.port == 8000);
+  CHECK(api.forwarded_allow_ips == std::vector<std::string>{"*"});
+  CHECK(api.supervisor.kind == SupervisorKind::docker);
+  CHECK(api.supervisor.restart == "unless-stopped");
+  REQUIRE(api.supervisor.memory_limit);
+  CHECK(*api.supervisor.memory_limit == (1ULL << 30));
+  REQUIRE(api.supervisor.grace_period);
+  CHECK(*api.supervisor.grace_period == s(20));
+  REQUIRE(api.pre_start.size() == 1);  // the migrate service the app waits for
+  CHECK(api.pre_start[0].name == "migrate");
+  CHECK(api.pre_start[0].mode == PreStartMode::once);
+
+  REQUIRE(sc.certificates.size() == 1);
+  CHECK(sc.certificates[0].domain == "api.shop.example.com");
+  CHECK(sc.certificates[0].renewal == Renewal::proxy);
+  CHECK(sc.certificates[0].challenge == Challenge::http01);
+
+  // Provenance: each value cites its line; defaults say they were assumed.
+  CHECK(r.scenario_text.find("workers = 4  # from " + file + ":26\n") != std::string::npos);
+  CHECK(r.scenario_text.find("restart = \"unless-stopped\"  # from " + file + ":39\n") != std::string::npos);
+  CHECK(r.scenario_text.find("persisted_storage = true  # from " + file + ":21\n") != std::string::npos);
+  CHECK(r.scenario_text.find("duration = \"4s\"  # assumed: ") != std::string::npos);
+
+  // The report: mapped, assumed and ignored, each at file:line.
+  CHECK(has_entry(r, imp::EntryKind::mapped, file + ":35", "deploy.replicas -> hosts = 2"));
+  CHECK(has_entry(r, imp::EntryKind::assumed, file + ":32", "pre_start.duration = \"4s\""));
+  CHECK(has_entry(r, imp::EntryKind::ignored, file + ":41", "healthcheck: Docker health checks are not modelled"));
+  CHECK(has_entry(r, imp::EntryKind::ignored, file + ":61", "service db (postgres:16)"));
+  CHECK(has_entry(r, imp::EntryKind::ignored, file + ":13", "certificatesresolvers.le.acme.email"));
+  const std::string report = imp::format_report(r, en());
+  CHECK(report.find("Assumed (the files are silent; deploysim picked these):\n") != std::string::npos);
+  CHECK(report.find("  " + file + ":41: healthcheck:") != std::string::npos);
+
+  const Run run = simulate(sc);
+  CHECK(run.metrics.requests > 100);
+  CHECK(run.metrics.succeeded == run.metrics.requests - run.metrics.in_flight);
+}
+
+TEST_CASE("without a volume for acme.json the scenario says so and a recreated Traefik orders again") {
+  const std::string file = dir + "/compose-traefik-novolume/docker-compose.yml";
+  const imp::ImportResult r = import_ok({file});
+  const Scenario sc = load(r);
+  REQUIRE(sc.proxy);
+  CHECK_FALSE(sc.proxy->persisted_storage);
+  CHECK(r.scenario_text.find("persisted_storage = false  # from " + file + ":14\n") != std::string::npos);
+  CHECK(has_entry(r, imp::EntryKind::mapped, file + ":14",
+                  "/letsencrypt/acme.json is not on a volume: a restart keeps it, but a recreated container"));
+
+  // The variant recreates the proxy: its certificate store is lost and the certificate ordered again.
+  const LoadResult recreated = apply_variant(sc, "the proxy container recreated at 1 min");
+  REQUIRE_MESSAGE(recreated.scenario, recreated.error->to_string());
+  const Run run = simulate(*recreated.scenario);
+  CHECK(count_kind(run, "cert.storage_lost") == 1);
+
+  // With the volume, the same variant loses nothing.
+  const Scenario kept = load(import_ok({dir + "/compose-traefik"}));
+  const Run run_kept = simulate(*apply_variant(kept, "the proxy container recreated at 1 min").scenario);
+  CHECK(count_kind(run_kept, "cert.storage_lost") == 0);
+}
+
+TEST_CASE("Kubernetes manifests across files: Deployment, Service, Ingress, cert-manager, Job") {
+  const std::string api = dir + "/k8s/api.yaml", ingress = dir + "/k8s/ingress.yaml";
+  const imp::ImportResult r = import_ok({dir + "/k8s"});
+  REQUIRE(r.files.size() == 4);
+  for (const auto& f : r.files)
+    CHECK(f.kind == (f.path.ends_with("README.md") ? imp::FileKind::unknown : imp::FileKind::kubernetes));
+  // A file of no known kind inside a folder is reported, not an error.
+  CHECK(has_entry(r, imp::EntryKind::ignored, dir + "/k8s/README.md", "not a docker-compose file"));
+  const Scenario sc = load(r);
+
+  REQUIRE(sc.proxy);
+  CHECK(sc.proxy->preset == ProxyPreset::ingress_nginx);
+  REQUIRE(sc.proxy->upstream_timeout);
+  CHECK(*sc.proxy->upstream_timeout == s(120));
+  REQUIRE(sc.proxy->routes.size() == 1);
+  CHECK(sc.proxy->routes[0].pool == "api");  // Ingress -> Service api -> Deployment api by selector
+
+  const ServiceSpec& svc = service(sc, "api");
+  CHECK(svc.hosts.size() == 3);
+  CHECK(svc.server == ServerPreset::gunicorn);
+  CHECK(svc.workers == 2);
+  CHECK(svc.bind == "0.0.0.0");
+  CHECK(svc.rollout == RolloutStrategy::rolling);
+  CHECK(svc.max_surge_percent == 33);  // maxSurge: 1 of 3 replicas, rounded up to 1 again
+  CHECK(svc.max_unavailable_percent == 0);
+  CHECK(svc.supervisor.kind == SupervisorKind::kubernetes);
+  REQUIRE(svc.supervisor.memory_limit);
+  CHECK(*svc.supervisor.memory_limit == (512ULL << 20));
+  CHECK(svc.supervisor.grace_period == s(45));
+  CHECK(svc.supervisor.pre_stop == s(5));
+  CHECK(svc.supervisor.liveness.enabled);
+  CHECK(svc.supervisor.liveness.period == s(10));
+  CHECK(svc.supervisor.liveness.timeout == s(2));
+  CHECK(svc.supervisor.readiness.enabled);
+  CHECK(svc.supervisor.readiness.failure_threshold == 2);
+  CHECK(svc.supervisor.startup.enabled);
+  CHECK(svc.supervisor.startup.failure_threshold == 12);
+  CHECK(svc.supervisor.startup.period == s(5));
+  // The init container runs in every pod; the Helm pre-upgrade Job once before the rollout.
+  REQUIRE(svc.pre_start.size() == 2);
+  CHECK(svc.pre_start[0].name == "migrate");
+  CHECK(svc.pre_start[0].mode == PreStartMode::per_replica);
+  CHECK(svc.pre_start[1].name == "migrate-db");
+  CHECK(svc.pre_start[1].mode == PreStartMode::once);
+
+  REQUIRE(sc.certificates.size() == 1);
+  CHECK(sc.certificates[0].domain == "api.shop.example.com");
+  CHECK(sc.certificates[0].renewal == Renewal::cert_manager);
+  CHECK(sc.certificates[0].issuer == Issuer::letsencrypt);
+  CHECK(sc.certificates[0].lifetime == days(90));
+
+  CHECK(r.scenario_text.find("hosts = [\"api-pod-1\", \"api-pod-2\", \"api-pod-3\"]  # from " + api + ":9\n") !=
+        std::string::npos);
+  CHECK(r.scenario_text.find("mode = \"per-replica\"  # from " + api + ":27\n") != std::string::npos);
+  CHECK(has_entry(r, imp::EntryKind::ignored, ingress + ":49", "renewBefore"));
+  CHECK(has_entry(r, imp::EntryKind::ignored, api + ":52", "livenessProbe.httpGet"));
+  CHECK(has_entry(r, imp::EntryKind::ignored, dir + "/k8s/migrate-job.yaml:19", "HorizontalPodAutoscaler api"));
+  CHECK(has_entry(r, imp::EntryKind::assumed, ingress + ":16", "client.rate = \"2/s\""));
+  CHECK(has_entry(r, imp::EntryKind::mapped, ingress + ":6", "cert-manager.io/cluster-issuer -> certificate.renewal"));
+  // No file says what a worker uses, only limits: the model's figure is said to be assumed.
+  CHECK(has_entry(r, imp::EntryKind::assumed, api + ":33", "memory_per_worker = \"100MiB\""));
+
+  const Run run = simulate(sc);
+  CHECK(run.metrics.requests > 100);
+  CHECK(run.metrics.succeeded == run.metrics.requests - run.metrics.in_flight);
+}
+
+TEST_CASE("files given one by one; a Deployment without replicas or strategy gets Kubernetes' defaults") {
+  const imp::ImportResult r = import_ok({dir + "/k8s/api.yaml", dir + "/k8s/ingress.yaml"});
+  const Scenario sc = load(r);
+  CHECK(service(sc, "api").pre_start.size() == 1);  // no Job file given
+}
+
+TEST_CASE("bad input: a YAML syntax error is located, a file of no known kind is named") {
+  const std::string bad = dir + "/broken/bad-yaml/docker-compose.yml";
+  const imp::ImportResult r = imp::import_paths({bad}, en());
+  CHECK_FALSE(r.ok());
+  CHECK(r.scenario_text.empty());
+  REQUIRE(r.report.size() >= 1);
+  const auto& e = r.report.front();
+  CHECK(e.kind == imp::EntryKind::error);
+  CHECK(e.pos.str() + ": " + e.message == bad + ":7:6: YAML syntax error: end of map not found");
+
+  const std::string notes = dir + "/broken/notes.txt";
+  const imp::ImportResult u = imp::import_paths({notes}, en());
+  CHECK_FALSE(u.ok());
+  REQUIRE(u.files.size() == 1);
+  CHECK(u.files[0].kind == imp::FileKind::unknown);
+  CHECK(has_entry(u, imp::EntryKind::error, notes,
+                  "not a docker-compose file, Kubernetes manifest, systemd unit, nginx config or Caddyfile"));
+
+  // Named by the user, it stays an error beside good files.
+  const imp::ImportResult mixed = imp::import_paths({dir + "/compose-traefik", notes}, en());
+  CHECK(has_entry(mixed, imp::EntryKind::error, notes, "not a docker-compose file"));
+
+  const imp::ImportResult none = imp::import_paths({dir + "/does-not-exist.yml"}, en());
+  CHECK(has_entry(none, imp::EntryKind::error, dir + "/does-not-exist.yml", "cannot open the file"));
+}
+
+TEST_CASE("file kinds are told by name and content") {
+  using imp::FileKind;
+  CHECK(imp::detect_kind("docker-compose.yml", "services:\n  api:\n    image: x\n") == FileKind::compose);
+  CHECK(imp::detect_kind("deploy/app.yaml", "apiVersion: apps/v1\nkind: Deployment\n") == FileKind::kubernetes);
+  CHECK(imp::detect_kind("x.yaml", "foo: bar\n") == FileKind::unknown);
+  CHECK(imp::detect_kind("api.service", "[Unit]\nDescription=x\n[Service]\nExecStart=/bin/true\n") ==
+        FileKind::systemd);
+  CHECK(imp::detect_kind("unit", "[Service]\nExecStart=/usr/bin/uvicorn app:app\n") == FileKind::systemd);
+  CHECK(imp::detect_kind("sites-available/shop", "server {\n  listen 443 ssl;\n}\n") == FileKind::nginx);
+  CHECK(imp::detect_kind("Caddyfile", "api.example.com {\n  reverse_proxy localhost:8000\n}\n") == FileKind::caddy);
+  CHECK(imp::detect_kind("site", "api.example.com {\n  reverse_proxy localhost:8000\n}\n") == FileKind::caddy);
+  CHECK(imp::detect_kind("README.md", "# Deploying\n") == FileKind::unknown);
+}
+
+TEST_CASE("the report and the comments in Korean; the scenario still loads") {
+  std::string error;
+  const auto ko = Messages::load("ko", &error);
+  REQUIRE_MESSAGE(ko, error);
+  const imp::ImportResult r = imp::import_paths({dir + "/compose-traefik"}, *ko);
+  REQUIRE(r.ok());
+  CHECK(r.scenario_text.find("workers = 4  # 출처: ") != std::string::npos);
+  CHECK(imp::format_report(r, *ko).find("가정한 값") != std::string::npos);
+  load(r);
+}
+
+TEST_CASE("a systemd unit behind nginx on one server: restart keys, boot, strict SNI, certbot") {
+  const std::string unit = dir + "/systemd-nginx/shop-api.service", conf = dir + "/systemd-nginx/shop.conf";
+  const imp::ImportResult r = import_ok({dir + "/systemd-nginx"});
+  REQUIRE(r.files.size() == 2);
+  CHECK(r.files[0].kind == imp::FileKind::systemd);
+  CHECK(r.files[1].kind == imp::FileKind::nginx);
+  const Scenario sc = load(r);
+  REQUIRE(sc.hosts.size() == 1);  // the proxy and the app share the machine
+  REQUIRE(sc.proxy);
+  CHECK(sc.proxy->preset == ProxyPreset::nginx);
+  CHECK(sc.proxy->strict_sni);  // ssl_reject_handshake on in the default server
+  CHECK(sc.proxy->http2 == std::optional<bool>(true));
+  CHECK(sc.proxy->upstream_timeout == std::optional<Time>(s(30)));
+  REQUIRE(sc.proxy->routes.size() == 1);
+  CHECK(sc.proxy->routes[0].pool == "shop-api");
+
+  const ServiceSpec& api = service(sc, "shop-api");
+  CHECK(api.host == sc.proxy->host);
+  CHECK(api.server == ServerPreset::gunicorn);
+  CHECK(api.workers == 3);
+  CHECK(api.bind == "127.0.0.1");
+  CHECK(api.supervisor.kind == SupervisorKind::systemd);
+  CHECK(api.supervisor.restart == "on-failure");
+  CHECK(api.supervisor.restart_sec == s(2));
+  CHECK(api.supervisor.start_limit_burst == 3);
+  CHECK(api.supervisor.start_limit_interval == s(60));
+  CHECK(api.supervisor.grace_period == std::optional<Time>(s(30)));
+  CHECK(api.supervisor.enabled);
+
+  REQUIRE(sc.certificates.size() == 1);
+  CHECK(sc.certificates[0].renewal == Renewal::certbot);
+  CHECK(has_entry(r, imp::EntryKind::assumed, conf + ":18", "certificate.renewal = \"certbot\""));
+  CHECK(has_entry(r, imp::EntryKind::assumed, unit + ":19", "supervisor.enabled = true"));
+  CHECK(has_entry(r, imp::EntryKind::ignored, unit + ":16", "LimitNOFILE"));
+  CHECK(has_entry(r, imp::EntryKind::ignored, conf + ":2", "a plain HTTP server that redirects"));
+  CHECK(r.scenario_text.find("strict_sni = true  # from " + conf + ":10\n") != std::string::npos);
+
+  const Run run = simulate(sc);
+  CHECK(run.metrics.requests > 100);
+  CHECK(run.metrics.succeeded == run.metrics.requests - run.metrics.in_flight);
+}
+
+TEST_CASE("Caddy in compose with its Caddyfile: the routes come from the Caddyfile, /data on a volume") {
+  const imp::ImportResult r = import_ok({dir + "/compose-caddy"});
+  const Scenario sc = load(r);
+  REQUIRE(sc.proxy);
+  CHECK(sc.proxy->preset == ProxyPreset::caddy);
+  CHECK(sc.proxy->persisted_storage);
+  REQUIRE(sc.proxy->routes.size() == 1);
+  CHECK(sc.proxy->routes[0].host == "www.example.org");
+  CHECK(sc.proxy->routes[0].pool == "web");
+  const ServiceSpec& web = service(sc, "web");
+  CHECK(web.server == ServerPreset::hypercorn);
+  CHECK(web.port == 8080);
+  CHECK(web.supervisor.restart == "always");
+  CHECK(web.supervisor.memory_limit == std::optional<uint64_t>(768ULL << 20));
+  REQUIRE(sc.certificates.size() == 1);
+  CHECK(sc.certificates[0].renewal == Renewal::proxy);
+  const Run run = simulate(sc);
+  CHECK(run.metrics.succeeded == run.metrics.requests - run.metrics.in_flight);
+}
+
+TEST_CASE("a server flag the scenario models is mapped, not dropped: --proxy-headers") {
+  const imp::ImportResult r = import_ok({dir + "/files/systemd/uvicorn-direct.service"});
+  const Scenario sc = load(r);
+  REQUIRE(sc.services.size() == 1);
+  REQUIRE(sc.services[0].proxy_headers);
+  CHECK(*sc.services[0].proxy_headers);
+  CHECK(r.scenario_text.find("proxy_headers = true  # from") != std::string::npos);
+  CHECK(has_entry(r, imp::EntryKind::mapped, dir + "/files/systemd/uvicorn-direct.service:9", "--proxy-headers"));
+}
