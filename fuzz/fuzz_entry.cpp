@@ -23,6 +23,7 @@ constexpr Target all[] = {
     {"import_nginx", run_import_nginx, init_import},
     {"import_caddy", run_import_caddy, init_import},
     {"import_systemd", run_import_systemd, init_import},
+    {"import_yaml", run_import_yaml, init_import},
 #endif
 };
 

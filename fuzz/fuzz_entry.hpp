@@ -38,6 +38,8 @@ int run_simulate(const uint8_t* data, size_t size);        ///< Invariant: a sce
 int run_import_nginx(const uint8_t* data, size_t size);    ///< An nginx config (app/import).
 int run_import_caddy(const uint8_t* data, size_t size);    ///< A Caddyfile (app/import).
 int run_import_systemd(const uint8_t* data, size_t size);  ///< A systemd unit, and the bytes as an ASGI command line.
+int run_import_yaml(const uint8_t* data,
+                    size_t size);  ///< A compose file or Kubernetes manifests, through the whole importer.
 
 void init_scenario();   ///< The Korean catalogue (error texts).
 void init_lesson();     ///< The source catalogue and the runs of the shipped lessons' scenarios.

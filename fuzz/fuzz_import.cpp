@@ -1,6 +1,7 @@
 // The import parsers' own readers (app/import): nginx configs, Caddyfiles, systemd units (which
 // also run their ExecStart through the ASGI command-line reader) and shell command lines. Any
-// input gives a value or a located error whose text the catalogue fills; nothing throws.
+// input gives a value or a located error whose text the catalogue fills; nothing throws. And the
+// whole importer on YAML (a compose file or Kubernetes manifests): whatever it makes loads.
 #include <algorithm>
 #include <optional>
 #include <string>
@@ -9,6 +10,7 @@
 #include "fuzz_entry.hpp"
 #include "import/asgi_command.hpp"
 #include "import/caddyfile.hpp"
+#include "import/import.hpp"
 #include "import/nginx_conf.hpp"
 #include "import/systemd_unit.hpp"
 
@@ -70,6 +72,21 @@ int run_import_systemd(const uint8_t* data, size_t size) {
   if (a.value && a.value->server != import::AsgiServer::unknown)
     require(a.value->workers.value >= 0 && a.value->port.value >= 0 && a.value->port.value <= 65535,
             "workers and port are in range");
+  return 0;
+}
+
+int run_import_yaml(const uint8_t* data, size_t size) {
+  if (size == 0 || !catalogue()) return 0;
+  // The first byte picks the file's name (and so how its kind is told), the rest is its text.
+  static const char* const names[] = {"docker-compose.yml", "deploy/k8s/api.yaml", "compose.yaml", "manifests.yml"};
+  const std::string name = names[data[0] % 4];
+  const import::ImportResult r = import::import_texts(
+      {{name, std::string(reinterpret_cast<const char*>(data + 1), size - 1), true}}, *catalogue());
+  require(r.ok() != r.scenario_text.empty(), "an import gives a scenario or an error, not both");
+  for (const import::ReportEntry& e : r.report) {
+    // An error is located in the file; "imported.toml" would be a scenario the loader refused.
+    require(e.pos.file == name, "every entry names the file it is about");
+  }
   return 0;
 }
 

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <string>
 
 #include "deploysim/messages.hpp"
@@ -342,4 +343,80 @@ TEST_CASE("a server flag the scenario models is mapped, not dropped: --proxy-hea
   CHECK(*sc.services[0].proxy_headers);
   CHECK(r.scenario_text.find("proxy_headers = true  # from") != std::string::npos);
   CHECK(has_entry(r, imp::EntryKind::mapped, dir + "/files/systemd/uvicorn-direct.service:9", "--proxy-headers"));
+}
+
+TEST_CASE("a folder's big files (images, archives) are named and skipped, not read") {
+  const auto folder = std::filesystem::temp_directory_path() / "deploysim-import-big";
+  std::filesystem::remove_all(folder);
+  std::filesystem::create_directories(folder);
+  std::filesystem::copy_file(dir + "/compose-traefik/docker-compose.yml", folder / "docker-compose.yml");
+  {
+    std::ofstream big(folder / "logo.png", std::ios::binary);
+    big << std::string(2 << 20, 'x');
+  }
+  const imp::ImportResult r = import_ok({folder});
+  CHECK(r.files.size() == 1);
+  CHECK(has_entry(r, imp::EntryKind::ignored, (folder / "logo.png").generic_string(), "2048 KiB"));
+  std::filesystem::remove_all(folder);
+}
+
+TEST_CASE("an Ingress without the Deployment behind it leaves nothing to simulate: one clear error") {
+  const std::string ingress = dir + "/k8s/ingress.yaml";
+  const imp::ImportResult r = imp::import_paths({ingress}, en());
+  CHECK_FALSE(r.ok());
+  CHECK(r.scenario_text.empty());
+  REQUIRE(r.report.size() >= 1);
+  const auto error = std::find_if(r.report.begin(), r.report.end(),
+                                  [](const imp::ReportEntry& e) { return e.kind == imp::EntryKind::error; });
+  REQUIRE(error != r.report.end());
+  CHECK(error->pos.file == ingress);
+  CHECK(error->message.find("nothing to simulate") != std::string::npos);
+}
+
+TEST_CASE("maxSurge and maxUnavailable both 0 is refused where Kubernetes refuses it") {
+  const std::string yaml =
+      "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  replicas: 2\n"
+      "  strategy:\n    type: RollingUpdate\n    rollingUpdate:\n      maxSurge: 0\n"
+      "      maxUnavailable: 0\n  template:\n    spec:\n      containers:\n        - name: api\n"
+      "          image: shop/api:1.0\n          command: [\"uvicorn\", \"app.main:app\"]\n";
+  const imp::ImportResult r = imp::import_texts({{"api.yaml", yaml, true}}, en());
+  CHECK_FALSE(r.ok());
+  CHECK(std::any_of(r.report.begin(), r.report.end(), [](const imp::ReportEntry& e) {
+    return e.kind == imp::EntryKind::error && e.pos.file == "api.yaml" && e.pos.line == 10 &&
+           e.message.find("both 0") != std::string::npos;
+  }));
+}
+
+TEST_CASE("a file that is not UTF-8 text is one located error") {
+  const std::string text = "services:\n  api:\n    image: \"shop/api\xff\"\n";
+  const imp::ImportResult r = imp::import_texts({{"docker-compose.yml", text, true}}, en());
+  CHECK_FALSE(r.ok());
+  CHECK(std::any_of(r.report.begin(), r.report.end(), [](const imp::ReportEntry& e) {
+    return e.kind == imp::EntryKind::error && e.pos.str() == "docker-compose.yml:3:21" &&
+           e.message.find("not UTF-8") != std::string::npos;
+  }));
+}
+
+TEST_CASE("a key twice in one YAML mapping is refused where the second one is") {
+  const std::string text = "services:\n  api:\n    image: shop/api\n  api:\n    image: shop/api:2\n";
+  const imp::ImportResult r = imp::import_texts({{"docker-compose.yml", text, true}}, en());
+  CHECK_FALSE(r.ok());
+  CHECK(std::any_of(r.report.begin(), r.report.end(), [](const imp::ReportEntry& e) {
+    return e.kind == imp::EntryKind::error && e.pos.str() == "docker-compose.yml:4:3" &&
+           e.message.find("appears twice") != std::string::npos;
+  }));
+}
+
+TEST_CASE("YAML that yaml-cpp 0.7's LoadAll never finishes is one located error, in no time") {
+  // A stray comma: LoadAll adds empty documents forever (jbeder/yaml-cpp#1040).
+  for (const std::string& text : {std::string(","), std::string(",rstoo"), std::string("---\n,\n")}) {
+    const imp::ImportResult r = imp::import_texts({{"compose.yaml", text, true}}, en());
+    CHECK_FALSE(r.ok());
+  }
+  // Several documents keep their lines: an error in the third is reported there.
+  const std::string three = "# head\napiVersion: v1\nkind: Service\n---\napiVersion: v1\nkind: Service\n---\na: [\n";
+  const imp::ImportResult r = imp::import_texts({{"k8s.yaml", three, true}}, en());
+  CHECK(std::any_of(r.report.begin(), r.report.end(), [](const imp::ReportEntry& e) {
+    return e.kind == imp::EntryKind::error && e.pos.file == "k8s.yaml" && e.pos.line >= 8;
+  }));
 }

@@ -166,6 +166,7 @@ void ComposeCtx::read_labels() {
         const std::string name = key.substr(routers.size(), dot - routers.size());
         const std::string rest = dot == std::string::npos ? "" : key.substr(dot + 1);
         TraefikRouter& router = routers_of(name, owner);
+        if (router.rule_pos.file.empty()) router.rule_pos = p;  // a router without a rule: its first label
         if (rest == "rule") {
           router.hosts = rule_hosts(value);
           router.rule_pos = p;

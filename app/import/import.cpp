@@ -116,6 +116,8 @@ void collect(const std::vector<fs::path>& paths, std::vector<Input>& out, Report
   }
 }
 
+constexpr uintmax_t max_file_bytes = 1 << 20;
+
 std::optional<std::string> read_text(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);
   if (!in) return std::nullopt;
@@ -126,38 +128,71 @@ std::optional<std::string> read_text(const fs::path& p) {
 
 }  // namespace
 
-ImportResult import_paths(const std::vector<fs::path>& paths, const Messages& words) {
-  ImportResult result;
-  Report r(words);
-  Deployment d;
-  std::vector<Input> inputs;
-  collect(paths, inputs, r);
+namespace {
 
-  struct Read {
-    Input in;
-    std::string text;
-    FileKind kind;
-  };
+struct Read {
+  TextFile in;
+  FileKind kind;
+};
+
+// Where the text stops being UTF-8 (npos: it all is). Deployment files are UTF-8 (YAML, TOML,
+// nginx and systemd read them so), and the scenario written from them must be.
+size_t first_invalid_utf8(std::string_view s) {
+  size_t i = 0;
+  while (i < s.size()) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    const size_t n = c < 0x80                        ? 1
+                     : (c >> 5) == 0x6 && c >= 0xc2  ? 2
+                     : (c >> 4) == 0xe               ? 3
+                     : (c >> 3) == 0x1e && c <= 0xf4 ? 4
+                                                     : 0;
+    if (n == 0 || i + n > s.size()) return i;
+    for (size_t k = 1; k < n; ++k)
+      if ((static_cast<unsigned char>(s[i + k]) & 0xc0) != 0x80) return i;
+    if (n == 3) {  // no overlong forms, no surrogates
+      const auto c1 = static_cast<unsigned char>(s[i + 1]);
+      if ((c == 0xe0 && c1 < 0xa0) || (c == 0xed && c1 >= 0xa0)) return i;
+    }
+    if (n == 4) {  // no overlong forms, nothing past U+10FFFF
+      const auto c1 = static_cast<unsigned char>(s[i + 1]);
+      if ((c == 0xf0 && c1 < 0x90) || (c == 0xf4 && c1 >= 0x90)) return i;
+    }
+    i += n;
+  }
+  return std::string_view::npos;
+}
+
+// The files' texts into a scenario: what import_paths and import_texts share. `first`: the path
+// an error about the whole set is reported at.
+ImportResult import_from(const std::vector<TextFile>& texts, Report& r, const std::string& first, bool no_inputs) {
+  ImportResult result;
+  const Messages& words = r.w;
+  Deployment d;
   std::vector<Read> files;
-  for (const Input& in : inputs) {
-    const auto text = read_text(in.path);
-    if (!text) {
-      r.error({in.name, 0, 0}, words("import.cannot_open"));
+  for (const TextFile& in : texts) {
+    const fs::path path(in.name);
+    if (const size_t bad = first_invalid_utf8(in.text); bad != std::string_view::npos) {
+      const std::string_view before = std::string_view(in.text).substr(0, bad);
+      const auto line = static_cast<uint32_t>(std::count(before.begin(), before.end(), '\n') + 1);
+      const size_t nl = before.rfind('\n');
+      const auto col = static_cast<uint32_t>(bad - (nl == std::string_view::npos ? 0 : nl + 1) + 1);
+      result.files.push_back({in.name, FileKind::unknown});
+      r.error({in.name, line, col}, words("import.not_utf8"));
       continue;
     }
-    FileKind kind = detect_kind(in.path, *text);
+    FileKind kind = detect_kind(path, in.text);
     result.files.push_back({in.name, kind});
     if (kind == FileKind::unknown) {
-      const std::string ext = lower(in.path.extension().string());
+      const std::string ext = lower(path.extension().string());
       // A YAML file of no known kind may be one with a syntax error: say where it is.
-      if ((ext == ".yml" || ext == ".yaml") && !load_yaml(in.name, *text, r)) continue;
+      if ((ext == ".yml" || ext == ".yaml") && !load_yaml(in.name, in.text, r)) continue;
       if (in.given)
         r.error({in.name, 0, 0}, words("import.unknown_kind"));
       else
         r.ignored({in.name, 0, 0}, words("import.unknown_kind"));
       continue;
     }
-    files.push_back({in, *text, kind});
+    files.push_back({in, kind});
   }
   // The proxy's own configuration after the files that may declare its container.
   std::stable_sort(files.begin(), files.end(), [](const Read& a, const Read& b) {
@@ -177,19 +212,19 @@ ImportResult import_paths(const std::vector<fs::path>& paths, const Messages& wo
     guarded(f.in.name, [&] {
       switch (f.kind) {
         case FileKind::compose:
-          read_compose(f.in.name, f.text, d, r);
+          read_compose(f.in.name, f.in.text, d, r);
           break;
         case FileKind::kubernetes:
-          read_kubernetes(f.in.name, f.text, d, r);
+          read_kubernetes(f.in.name, f.in.text, d, r);
           break;
         case FileKind::systemd:
-          read_systemd(f.in.name, f.text, d, r);
+          read_systemd(f.in.name, f.in.text, d, r);
           break;
         case FileKind::nginx:
-          read_nginx(f.in.name, f.text, d, r);
+          read_nginx(f.in.name, f.in.text, d, r);
           break;
         case FileKind::caddy:
-          read_caddy(f.in.name, f.text, d, r);
+          read_caddy(f.in.name, f.in.text, d, r);
           break;
         case FileKind::unknown:
           break;
@@ -197,12 +232,19 @@ ImportResult import_paths(const std::vector<fs::path>& paths, const Messages& wo
     });
   }
   if (!r.has_error() && !d.k8s_files.empty()) guarded(d.k8s_files.front().first, [&] { resolve_kubernetes(d, r); });
-  if (inputs.empty())
-    r.error({paths.empty() ? std::string() : paths.front().generic_string(), 0, 0}, words("import.no_files"));
-  if (!r.has_error() && d.services.empty() && d.certs.empty())
-    r.error({paths.empty() ? std::string() : paths.front().generic_string(), 0, 0}, words("import.nothing"));
+  if (no_inputs) r.error({first, 0, 0}, words("import.no_files"));
+  if (!r.has_error() && d.services.empty() && d.certs.empty()) r.error({first, 0, 0}, words("import.nothing"));
   if (!r.has_error()) {
     std::string text = write_scenario(d, r);
+    // The writer leaves out what the scenario cannot hold (a route to a service in no file, a
+    // certificate for a name no route serves): that may leave nothing to simulate.
+    const bool something = text.starts_with("[[service]]") || text.find("\n[[service]]") != std::string::npos ||
+                           text.find("\n[[certificate]]") != std::string::npos;
+    if (!something) {
+      r.error({first, 0, 0}, words("import.nothing"));
+      result.report = std::move(r.entries);
+      return result;
+    }
     // The scenario must load as any other: a failure here is a bug of the import, said plainly.
     const LoadResult loaded = load_scenario_text(text, "imported.toml");
     if (loaded.error)
@@ -213,6 +255,35 @@ ImportResult import_paths(const std::vector<fs::path>& paths, const Messages& wo
   }
   result.report = std::move(r.entries);
   return result;
+}
+
+}  // namespace
+
+ImportResult import_paths(const std::vector<fs::path>& paths, const Messages& words) {
+  Report r(words);
+  std::vector<Input> inputs;
+  collect(paths, inputs, r);
+  std::vector<TextFile> texts;
+  for (const Input& in : inputs) {
+    // A repository also holds images, archives and node_modules: no deployment file is this big.
+    std::error_code size_ec;
+    if (const auto size = fs::file_size(in.path, size_ec); !size_ec && size > max_file_bytes) {
+      r.ignored({in.name, 0, 0}, words.format("import.too_big", size / 1024, max_file_bytes / 1024));
+      continue;
+    }
+    auto text = read_text(in.path);
+    if (!text) {
+      r.error({in.name, 0, 0}, words("import.cannot_open"));
+      continue;
+    }
+    texts.push_back({in.name, std::move(*text), in.given});
+  }
+  return import_from(texts, r, paths.empty() ? std::string() : paths.front().generic_string(), inputs.empty());
+}
+
+ImportResult import_texts(const std::vector<TextFile>& files, const Messages& words) {
+  Report r(words);
+  return import_from(files, r, files.empty() ? std::string() : files.front().name, files.empty());
 }
 
 std::string format_report(const ImportResult& result, const Messages& w) {

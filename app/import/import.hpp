@@ -52,6 +52,16 @@ struct ImportResult {
 /// makes one scenario of them. Report texts and the scenario's comments are in `words`' language.
 ImportResult import_paths(const std::vector<std::filesystem::path>& paths, const Messages& words);
 
+/// A file already read: its name (as the report names it; its kind is also told by it) and text.
+struct TextFile {
+  std::string name;   ///< Path or name, e.g. "deploy/docker-compose.yml".
+  std::string text;   ///< Its contents.
+  bool given = true;  ///< Named by the user (an unknown kind is an error) or found in a folder (ignored).
+};
+
+/// The same as import_paths, from texts already read (tests, fuzzing, the browser).
+ImportResult import_texts(const std::vector<TextFile>& files, const Messages& words);
+
 /// The kind of a file from its name and text (a YAML file is told by its content).
 FileKind detect_kind(const std::filesystem::path& path, std::string_view text);
 

@@ -5,12 +5,77 @@
 
 #include <algorithm>
 #include <cctype>
+#include <set>
 
 namespace deploysim::import {
 
+namespace {
+
+// YAML requires the keys of a mapping to be unique (docker compose and kubectl refuse a file
+// with a repeated one); yaml-cpp keeps both, so the second is found here. Depth-limited like the
+// reader (a node nested deeper than any deployment file is left unchecked).
+bool duplicate_key(const std::string& file, const YAML::Node& node, Report& r, int depth = 0) {
+  if (depth > 64) return false;
+  if (node.IsSequence()) {
+    for (const auto& item : node)
+      if (duplicate_key(file, item, r, depth + 1)) return true;
+  } else if (node.IsMap()) {
+    std::set<std::string> seen;
+    for (const auto& kv : node) {
+      if (kv.first.IsScalar() && !seen.insert(kv.first.Scalar()).second) {
+        r.error(pos_of(file, kv.first), r.w.format("import.yaml_duplicate_key", kv.first.Scalar()));
+        return true;
+      }
+      if (duplicate_key(file, kv.second, r, depth + 1)) return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+// The documents of a YAML stream, each loaded on its own. YAML::LoadAll of yaml-cpp 0.7 (Debian
+// 12's) never returns on some malformed input (a stray ",": it keeps adding empty documents,
+// jbeder/yaml-cpp#1040, fixed upstream by #1319 in 2024); YAML::Load reads one document and
+// stops. Each part keeps its place in the file (blank lines before it), so marks stay true.
+std::vector<YAML::Node> load_documents(const std::string& text) {
+  std::vector<YAML::Node> docs;
+  std::string part;
+  size_t lines_before = 0, line = 0;
+  bool content = false;
+  const auto flush = [&] {
+    if (content) docs.push_back(YAML::Load(std::string(lines_before, '\n') + part));
+    part.clear();
+    content = false;
+  };
+  for (size_t begin = 0; begin < text.size(); ++line) {
+    size_t end = text.find('\n', begin);
+    if (end == std::string::npos) end = text.size();
+    const std::string_view l(text.data() + begin, end - begin);
+    const bool marker = l.starts_with("---") && (l.size() == 3 || l[3] == ' ' || l[3] == '\t' || l[3] == '\r');
+    if (marker) {
+      flush();
+      lines_before = line;
+    }
+    const size_t first = l.find_first_not_of(" \t\r");
+    if (!marker && first != std::string_view::npos && l[first] != '#') content = true;
+    if (const size_t after = marker ? l.find_first_not_of(" \t\r", 3) : std::string_view::npos;
+        after != std::string_view::npos && l[after] != '#')
+      content = true;  // "--- {a: 1}": the document starts on the marker's line
+    part.append(l);
+    part.push_back('\n');
+    begin = end + 1;
+  }
+  flush();
+  return docs;
+}
+
 std::optional<std::vector<YAML::Node>> load_yaml(const std::string& file, const std::string& text, Report& r) {
   try {
-    return YAML::LoadAll(text);
+    std::vector<YAML::Node> docs = load_documents(text);
+    for (const YAML::Node& doc : docs)
+      if (duplicate_key(file, doc, r)) return std::nullopt;
+    return docs;
   } catch (const YAML::Exception& e) {
     // yaml-cpp counts lines and columns from 0.
     SourcePos pos{file, static_cast<uint32_t>(std::max(0, e.mark.line) + 1),

@@ -227,10 +227,16 @@ void read_deployment(const Manifest& m, K8s& k, Deployment& d, Report& r) {
     else
       s.keys.set("rollout", r.assume(m.at(), "rollout", toml_str("rolling"), r.w("import.why_k8s_strategy")));
     const YAML::Node ru = child(strategy, "rollingUpdate");
+    // Both 0: Kubernetes' validation refuses the Deployment (its rollout could never move).
+    const YAML::Node surge = child(ru, "maxSurge"), unavailable = child(ru, "maxUnavailable");
+    const bool both_zero = surge.IsDefined() && unavailable.IsDefined() &&
+                           rollout_percent(surge, s.replica_count, true) == 0 &&
+                           rollout_percent(unavailable, s.replica_count, false) == 0;
+    if (both_zero) r.error(m.pos(ru), r.w("import.k8s_rollout_zero"));
     for (const auto& [file_key, scenario_key, up] :
          {std::tuple{"maxSurge", "max_surge", true}, std::tuple{"maxUnavailable", "max_unavailable", false}}) {
       const YAML::Node v = child(ru, file_key);
-      if (!v.IsDefined()) continue;
+      if (!v.IsDefined() || both_zero) continue;
       const int p = rollout_percent(v, s.replica_count, up);
       if (p < 0)
         r.error(m.pos(v), r.w.format("import.bad_value", file_key, scalar(v), "25%, 1"));
