@@ -52,6 +52,23 @@ void check_layout(const Model& m, const std::string& file, float w, float h, con
   CHECK(lay.text_scale >= min_canvas_text_scale - 0.001f);
   const auto& nodes = m.index.nodes;
   REQUIRE(lay.nodes.size() == nodes.size());
+  // The lessons' scenarios show each worker on its own on the full-size canvases; only a
+  // deployment of many replicas (the imported one: four pods of four workers) stacks them.
+  if (w >= 736 && file != "imported-example.toml") {
+    INFO(file, " at ", w, "x", h, " stacks its workers");
+    CHECK_FALSE(lay.stacked);
+  }
+  // A worker not drawn is drawn as part of a stack on its own host, whose label says how many.
+  for (size_t k = 0; k < nodes.size(); ++k) {
+    if (nodes[k].role != NodeRole::worker || lay.nodes[k].drawn) continue;
+    INFO(file, " at ", w, "x", h, ": ", nodes[k].name, " is not drawn");
+    REQUIRE(lay.nodes[k].shown_by >= 0);
+    const NodePlace& rep = lay.nodes[static_cast<size_t>(lay.nodes[k].shown_by)];
+    CHECK(rep.drawn);
+    CHECK(nodes[static_cast<size_t>(lay.nodes[k].shown_by)].host == nodes[k].host);
+    CHECK(std::count(rep.stack.begin(), rep.stack.end(), k) == 1);
+    CHECK(rep.label.find(fmt::format("×{}", rep.stack.size())) != std::string::npos);
+  }
   const Box canvas{0, 0, w, h};
   struct Labelled {
     Box box;
@@ -164,6 +181,27 @@ TEST_CASE("every shipped scenario's canvas has no overlapping labels and hosts f
       check_layout(*model, std::filesystem::path(file).filename().string(), sz.w, sz.h, fc);
     }
   }
+}
+
+TEST_CASE("four pods of four workers: each pod's workers stacked into one node at the full font") {
+  LoadResult loaded = load_scenario_file(std::string(DEPLOYSIM_ASSETS_DIR) + "/scenarios/imported-example.toml");
+  if (loaded.error) FAIL(loaded.error->to_string());
+  const auto model = build_model(std::move(*loaded.scenario));
+  REQUIRE(model);
+  FontContext fc(16);
+  const CanvasLayout lay =
+      layout_canvas_fitted(*model, 736, 404, fc.font->FontSize, [&](const std::string& s) { return fc.width(s); });
+  CHECK(lay.stacked);
+  CHECK(lay.text_scale == doctest::Approx(1.0));
+  std::vector<std::string> stacks;
+  for (size_t k = 0; k < lay.nodes.size(); ++k)
+    if (lay.nodes[k].stack.size() > 1) stacks.push_back(lay.nodes[k].label);
+  // One per pod; the pod's frame names the service, so the label is the workers' name and number.
+  CHECK(stacks == std::vector<std::string>(4, "worker ×4"));
+  // Where every worker fits, none is stacked: the same scenario on a canvas twice as big.
+  const CanvasLayout big =
+      layout_canvas_fitted(*model, 1472, 808, fc.font->FontSize, [&](const std::string& s) { return fc.width(s); });
+  CHECK_FALSE(big.stacked);
 }
 
 TEST_CASE("the timeline's time axis has round ticks whose labels never overlap") {

@@ -3,6 +3,7 @@
 // deployment files; they are assumed here so that the scenario runs.
 #include <cctype>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 
@@ -49,11 +50,23 @@ std::string write_scenario(Deployment& d, Report& r) {
   out += "# " + w("import.header_note") + "\n\n";
 
   out += "[scenario]\n";
-  line(out, "name", {toml_str(w("import.scenario_name")), ""});
+  // The name and description in English, then name_LANG and description_LANG in every other
+  // language with a catalogue, whichever language the import runs in: the scenario reads in each.
   std::string files;
   for (const std::string& f : d.sources) files += (files.empty() ? "" : ", ") + f;
-  line(out, "description", {toml_str(w.format("import.scenario_description", files)), ""});
+  std::string err;
+  const std::optional<Messages> en = Messages::load("en", &err);
+  const Messages& base = en ? *en : w;
+  line(out, "name", {toml_str(base("import.scenario_name")), ""});
+  line(out, "description", {toml_str(base.format("import.scenario_description", files)), ""});
   line(out, "duration", r.assume(nowhere, "scenario.duration", "\"2m\"", w("import.why_duration")));
+  for (const std::string& lang : Messages::languages()) {
+    if (lang == "en" || !en) continue;
+    const std::optional<Messages> tr = Messages::load(lang, &err);
+    if (!tr || (*tr)("import.scenario_name") == base("import.scenario_name")) continue;
+    line(out, "name_" + lang, {toml_str((*tr)("import.scenario_name")), ""});
+    line(out, "description_" + lang, {toml_str(tr->format("import.scenario_description", files)), ""});
+  }
   out += "\n";
 
   // Routes whose names the scenario cannot take (a regexp, an IP) are left out, said so.

@@ -62,7 +62,9 @@ abuse() {
 mark() { wc -l <"$log"; }
 since() {
   local n
-  for _ in $(seq 1 50); do
+  # Up to 30 s: on a loaded machine (two test jobs on two cores) the proxy takes a while to drain
+  # its accept queue after a flood.
+  for _ in $(seq 1 300); do
     n=$(tail -n "+$(($1 + 1))" "$log" | grep -cE -- "$2")
     [ "$n" -ge "$3" ] && return
     sleep 0.1

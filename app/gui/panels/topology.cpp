@@ -5,6 +5,7 @@
 #include <cmath>
 #include <map>
 #include <optional>
+#include <span>
 #include <vector>
 
 #include <fmt/format.h>
@@ -105,8 +106,10 @@ void draw_links(const Model& m, const Canvas& cv, int64_t t) {
   for (const Link& l : m.index.links) {
     const NodeInfo& a = nodes[raw(l.a)];
     const NodeInfo& b = nodes[raw(l.b)];
-    if (!cv.layout->nodes[raw(l.a)].drawn || !cv.layout->nodes[raw(l.b)].drawn) continue;
-    const ImVec2 pa = cv.node(raw(l.a)), pb = cv.node(raw(l.b));
+    // A stacked node's workers share its links: each is drawn once, from the worker the node shows.
+    const size_t sa = cv.layout->shown(raw(l.a)), sb = cv.layout->shown(raw(l.b));
+    if ((sa != raw(l.a) || sb != raw(l.b)) || !cv.layout->nodes[sa].drawn || !cv.layout->nodes[sb].drawn) continue;
+    const ImVec2 pa = cv.node(sa), pb = cv.node(sb);
     cv.dl->AddLine(pa, pb, IM_COL32(110, 110, 120, 255), 1.0f);
     const bool proxy_end = a.role == NodeRole::proxy || b.role == NodeRole::proxy;
     const bool client_end = a.role == NodeRole::client || b.role == NodeRole::client;
@@ -142,7 +145,9 @@ void draw_packets(const Model& m, const Canvas& cv, UiState& ui, Commands& comma
   m.index.for_messages(t - trail, t, trace, [&](uint32_t i) {
     const Record& r = trace[i];
     if (!(ui.settings.stage_filter & stage_bit(r.stage))) return;
-    Flow& f = flows[FlowKey{raw(r.from), raw(r.to), r.stage, r.reports_failure}];
+    // Traffic to any worker of a stacked node flows to that node.
+    Flow& f = flows[FlowKey{static_cast<uint32_t>(cv.layout->shown(raw(r.from))),
+                            static_cast<uint32_t>(cv.layout->shown(raw(r.to))), r.stage, r.reports_failure}];
     if (r.t_ns <= t && t < r.t_ns + r.dur_ns) {
       ++f.in_flight;
       if (f.fractions.size() <= individual_limit)
@@ -238,6 +243,37 @@ void draw_packets(const Model& m, const Canvas& cv, UiState& ui, Commands& comma
   }
 }
 
+// A stacked node's workers at the playhead: how many are in each state ("running ×3, crashed ×1"),
+// their restarts, and the colour of the first that is not running.
+struct StackView {
+  std::string status;
+  ImU32 color = 0;
+};
+
+StackView stack_state_at(const Model& m, const std::vector<size_t>& stack, const UiState& ui, const CanvasWords& w) {
+  StackView v;
+  std::vector<std::pair<std::string, size_t>> counts;
+  uint32_t restarts = 0;
+  bool flagged = false;
+  for (size_t k : stack) {
+    const ProcView pv = proc_state_at(m, m.index.nodes[k], ui.t_ns, ui.words);
+    const std::string& label = pv.label.empty() ? w.backing_off : pv.label;
+    auto it = std::find_if(counts.begin(), counts.end(), [&](const auto& c) { return c.first == label; });
+    if (it == counts.end())
+      counts.emplace_back(label, 1);
+    else
+      ++it->second;
+    restarts += pv.restarts;
+    const bool trouble = pv.state != ProcState::running && pv.state != ProcState::none;
+    if (v.color == 0 || (trouble && !flagged)) v.color = pv.color;
+    flagged = flagged || trouble;
+  }
+  for (const auto& [label, n] : counts)
+    v.status += (v.status.empty() ? "" : ", ") + fmt::format(fmt::runtime(w.stack_state), label, n);
+  if (restarts) v.status += fmt::format(fmt::runtime(restarts == 1 ? w.restart_one : w.restarts), restarts);
+  return v;
+}
+
 void draw_nodes(const Model& m, const Canvas& cv, const UiState& ui) {
   const Trace& trace = m.run.trace;
   const std::optional<Record> sel = ui.selected != RecordId::none && raw(ui.selected) < trace.size()
@@ -250,7 +286,11 @@ void draw_nodes(const Model& m, const Canvas& cv, const UiState& ui) {
     const ImVec2 p = cv.node(k);
     ImU32 fill = IM_COL32(60, 70, 90, 255);
     std::string status;
-    if (n.role == NodeRole::worker) {
+    if (n.role == NodeRole::worker && place.stack.size() > 1) {
+      const StackView sv = stack_state_at(m, place.stack, ui, *cv.words);
+      fill = sv.color;
+      status = sv.status;
+    } else if (n.role == NodeRole::worker) {
       const ProcView pv = proc_state_at(m, n, ui.t_ns, ui.words);
       fill = pv.color;
       const int64_t backoff = pv.next_restart_ns > ui.t_ns ? pv.next_restart_ns - ui.t_ns : 0;
@@ -259,13 +299,21 @@ void draw_nodes(const Model& m, const Canvas& cv, const UiState& ui) {
                               *cv.words);
     }
     const float r = place.r;
+    if (place.stack.size() > 1)  // the cards behind it say that it stands for several workers
+      for (float d : {4.0f, 2.0f})
+        cv.dl->AddRect(ImVec2(p.x - r + d, p.y - r * 0.8f - d), ImVec2(p.x + r + d, p.y + r * 0.8f - d),
+                       IM_COL32(200, 210, 230, 200), 4.0f, 0, 1.0f);
     if (n.role == NodeRole::proxy || n.role == NodeRole::worker)
       cv.dl->AddRectFilled(ImVec2(p.x - r, p.y - r * 0.8f), ImVec2(p.x + r, p.y + r * 0.8f), fill, 4.0f);
     else
       cv.dl->AddCircleFilled(p, r, fill, 20);
-    const NodeId id = static_cast<NodeId>(k);
-    if (sel && (sel->from == id || sel->to == id || sel->actor == id))
-      cv.dl->AddCircle(p, r + 6, IM_COL32(255, 255, 255, 255), 24, 2.5f);
+    bool selected = false;
+    const size_t self[] = {k};
+    for (size_t member : place.stack.empty() ? std::span<const size_t>(self) : std::span<const size_t>(place.stack)) {
+      const NodeId id = static_cast<NodeId>(member);
+      selected = selected || (sel && (sel->from == id || sel->to == id || sel->actor == id));
+    }
+    if (selected) cv.dl->AddCircle(p, r + 6, IM_COL32(255, 255, 255, 255), 24, 2.5f);
     label(cv.dl, cv.beside(k, place.name), IM_COL32(235, 235, 235, 255), place.label);
     if (!status.empty()) {
       const ImVec2 at = cv.beside(k, place.status);

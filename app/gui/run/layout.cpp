@@ -4,7 +4,9 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <cmath>
+#include <string_view>
 
 #include <fmt/format.h>
 
@@ -26,8 +28,10 @@ struct Measure {
   const TextWidth& tw;
   float line;
   const CanvasWords& words;
-  bool elide = false;  // names too long for their column are shortened in the middle ("api-3/wo..er-1")
-  float shape = 1;     // the nodes' size (smaller only on a canvas too crowded for the smallest text)
+  bool elide = false;     // names too long for their column are shortened in the middle ("api-3/wo..er-1")
+  float shape = 1;        // the nodes' size (smaller only on a canvas too crowded for the smallest text)
+  bool stack = false;     // each service's workers on a host as one node
+  bool edge_top = false;  // the proxy's own host as a row above the others rather than a column
   float r(NodeRole role) const { return node_r(role) * shape; }
   float width(const std::string& s) const { return tw(s) + 2 * text_pad; }
   // s, or s with its middle replaced by ".." so that it is at most `avail` wide.
@@ -125,7 +129,41 @@ float layout_left(const std::vector<size_t>& ids, const TraceIndex& ix, const Me
 struct Group {
   int host = -1;
   std::vector<size_t> proxies, workers, others;
+  bool one_unit = false;  // stacked, and every worker belongs to one service: the frame names it
 };
+
+// A numbered worker's name without its number ("api-2/worker" of "api-2/worker-1"); empty for
+// a process that is not one of a numbered set (the service's manager process).
+std::string_view numbered_stem(const std::string& name) {
+  size_t cut = name.size();
+  while (cut > 0 && std::isdigit(static_cast<unsigned char>(name[cut - 1]))) --cut;
+  if (cut == name.size() || cut < 2 || name[cut - 1] != '-') return {};
+  return std::string_view(name).substr(0, cut - 1);
+}
+
+// Keeps the first of each service's numbered workers in the group and makes it stand for the others.
+void stack_workers(Group& g, const TraceIndex& ix, CanvasLayout& out) {
+  std::vector<size_t> kept;
+  for (size_t k : g.workers) {
+    const std::string_view stem = numbered_stem(ix.nodes[k].name);
+    auto same = std::find_if(kept.begin(), kept.end(),
+                             [&](size_t o) { return !stem.empty() && numbered_stem(ix.nodes[o].name) == stem; });
+    if (same == kept.end()) {
+      kept.push_back(k);
+      continue;
+    }
+    NodePlace& rep = out.nodes[*same];
+    if (rep.stack.empty()) rep.stack.push_back(*same);
+    rep.stack.push_back(k);
+    out.nodes[k].shown_by = static_cast<int>(*same);
+    out.stacked = true;
+  }
+  g.workers = std::move(kept);
+  const auto unit = [&](size_t k) { return std::string_view(ix.nodes[k].name).substr(0, ix.nodes[k].name.find('/')); };
+  g.one_unit = g.host >= 0 && std::all_of(g.workers.begin(), g.workers.end(), [&](size_t k) {
+                 return ix.nodes[k].name.find('/') != std::string::npos && unit(k) == unit(g.workers.front());
+               });
+}
 
 float header_h(const Group& g, float line) { return g.host >= 0 ? 2 * line + 10 : 0; }
 float item_h(const Measure& me) { return std::max(2 * me.r(NodeRole::worker), 2 * me.line) + 8; }
@@ -138,6 +176,27 @@ float proxy_w(const Group& g, const Model& m, const Measure& me) {
   for (const CertificateSpec& c : m.scenario.certificates)
     w = std::max(w, me.width(cert_label(c.domain, 100, me.words)));
   return w;
+}
+
+// A worker's name as a host's grid shows it: on a host of one service the service is left out.
+std::string in_frame(const std::string& name, const Group& g) {
+  return g.one_unit ? name.substr(name.find('/') + 1) : name;
+}
+
+// A stacked node's name: its workers' name without the number ("worker" of "api/worker-1").
+std::string stack_stem(size_t k, const Group& g, const TraceIndex& ix) {
+  const std::string name = in_frame(ix.nodes[k].name, g);
+  const std::string_view stem = numbered_stem(name);
+  return std::string(stem.empty() ? std::string_view(name) : stem);
+}
+
+// A worker's or process's label in a host's grid: a stacked node names its workers and their
+// number ("worker ×4").
+std::string item_label(size_t k, const Group& g, const TraceIndex& ix, const Measure& me, const CanvasLayout& out) {
+  const NodeInfo& n = ix.nodes[k];
+  const size_t count = out.nodes[k].stack.size();
+  if (count > 1) return stack_label(stack_stem(k, g, ix), count, me.words);
+  return n.role == NodeRole::worker ? in_frame(n.name, g) : node_label(n, me.words);
 }
 
 // One host's frame: a header (name, IP, memory bar), the proxy with its certificates on the left,
@@ -184,7 +243,7 @@ void layout_group(const Group& g, const Model& m, const Measure& me, Box box, Ca
   // As many columns as the widest name allows, no more than the rows that fit need.
   const size_t n = items.size();
   float name_w = 0;
-  for (size_t k : items) name_w = std::max(name_w, me.width(node_label(ix.nodes[k], me.words)));
+  for (size_t k : items) name_w = std::max(name_w, me.width(item_label(k, g, ix, me, out)));
   const float avail_w = inner_x1 - wx0;
   const auto cols_fit = static_cast<size_t>(std::max(1.0f, std::floor(avail_w / (32 + name_w + 6))));
   const auto rows_fit = static_cast<size_t>(std::max(1.0f, std::floor((cy1 - cy0) / item_h(me))));
@@ -206,25 +265,71 @@ void layout_group(const Group& g, const Model& m, const Measure& me, Box box, Ca
     NodePlace& p = out.nodes[items[i]];
     const float x0 = wx0 + col_w * static_cast<float>(col) + (col_w - item_w) * 0.5f;
     place(p, node, x0 + me.r(NodeRole::worker), row_y0 + ih * static_cast<float>(row) + ih * 0.5f, me);
+    p.label = item_label(items[i], g, ix, me, out);
     const bool worker = node.role == NodeRole::worker;
     const float name_y = worker ? p.y - L : p.y - L * 0.5f;
-    p.label = me.fit(p.label, x0 + col_w - 2 - (p.shape.x1 + 4));
+    const float avail = x0 + col_w - 2 - (p.shape.x1 + 4);
+    if (p.stack.size() > 1)  // a shortened stack keeps its number whole: "wo..er ×4"
+      p.label = stack_label(me.fit(stack_stem(items[i], g, ix),
+                                   avail - me.width(stack_label("", p.stack.size(), me.words)) + 2 * text_pad),
+                            p.stack.size(), me.words);
+    else
+      p.label = me.fit(p.label, avail);
     p.name = Box{p.shape.x1 + 4, name_y, p.shape.x1 + 4 + me.width(p.label), name_y + L};
     if (worker) p.status = Box{p.shape.x1 + 4, p.y, p.shape.x1 + 4 + status_w, p.y + L};
   }
 }
 
-// Tiles groups in a grid inside `area`: as many rows as fit their smallest height, then columns.
+// How much room a group's widest label would lack (negative) or have to spare in a frame of
+// w x h, its processes in a grid with each label beside its node.
+float group_room(const Group& g, const Model& m, const Measure& me, float w, float h, const CanvasLayout& out) {
+  const size_t n = g.workers.size() + g.others.size();
+  const float pw = proxy_w(g, m, me);
+  const float body_h = h - header_h(g, me.line) - 2;
+  if (!g.proxies.empty() &&
+      body_h < static_cast<float>(m.scenario.certificates.size() + 1) * me.line + 2 * me.r(NodeRole::proxy) + 2)
+    return -1e9f;
+  if (n == 0) return w - 12 - pw;
+  float name_w = 0;
+  for (const auto* list : {&g.workers, &g.others})
+    for (size_t k : *list) name_w = std::max(name_w, me.width(item_label(k, g, m.index, me, out)));
+  const float avail_w = w - 12 - (pw > 0 ? pw + gap : 0);
+  const auto rows = static_cast<size_t>(std::max(0.0f, std::floor(body_h / item_h(me))));
+  if (rows == 0) return -1e9f;
+  const size_t cols = (n + rows - 1) / rows;
+  return avail_w / static_cast<float>(cols) - (2 * me.r(NodeRole::worker) + 10) - name_w;
+}
+
+// Tiles groups in a grid inside `area`: as many rows as fit their smallest height, then columns;
+// when that leaves a group's labels too little room, the number of rows that leaves them most.
 void tile(const std::vector<const Group*>& gs, const Model& m, const Measure& me, Box area, CanvasLayout& out) {
   if (gs.empty()) return;
   float min_h = 0;
   for (const Group* g : gs) min_h = std::max(min_h, header_h(*g, me.line) + item_h(me) + 8);
   const size_t n = gs.size();
   const auto fit = static_cast<size_t>(std::max(1.0f, (area.y1 - area.y0 + gap) / (min_h + gap)));
-  const size_t rows = std::min(n, fit), cols = (n + rows - 1) / rows;
-  const size_t used_rows = (n + cols - 1) / cols;
-  const float w = (area.x1 - area.x0 - gap * static_cast<float>(cols - 1)) / static_cast<float>(cols);
-  const float h = (area.y1 - area.y0 - gap * static_cast<float>(used_rows - 1)) / static_cast<float>(used_rows);
+  const auto cell = [&](size_t rows) {
+    const size_t cols = (n + rows - 1) / rows, used_rows = (n + cols - 1) / cols;
+    return std::array<float, 3>{
+        (area.x1 - area.x0 - gap * static_cast<float>(cols - 1)) / static_cast<float>(cols),
+        (area.y1 - area.y0 - gap * static_cast<float>(used_rows - 1)) / static_cast<float>(used_rows),
+        static_cast<float>(used_rows)};
+  };
+  // The least room any group's labels get with that many rows.
+  const auto room = [&](size_t rows) {
+    const auto [w, h, used] = cell(rows);
+    float least = 1e9f;
+    for (const Group* g : gs) least = std::min(least, group_room(*g, m, me, w, h, out));
+    return least;
+  };
+  size_t rows = std::min(n, fit);
+  if (room(rows) < 0) {
+    float best = room(rows);
+    for (size_t r = 1; r <= n; ++r)
+      if (const float got = room(r); got > best) best = got, rows = r;
+  }
+  const auto [w, h, used] = cell(rows);
+  const auto used_rows = static_cast<size_t>(used);
   for (size_t i = 0; i < n; ++i) {
     const float x = area.x0 + static_cast<float>(i / used_rows) * (w + gap);
     const float y = area.y0 + static_cast<float>(i % used_rows) * (h + gap);
@@ -265,6 +370,8 @@ CanvasWords canvas_words(const Messages& m) {
   w.backing_off = m("canvas.backing_off");
   w.restart_one = m("canvas.restart_one");
   w.restarts = m("canvas.restarts");
+  w.stack = m("canvas.stack");
+  w.stack_state = m("canvas.stack_state");
   return w;
 }
 
@@ -283,6 +390,10 @@ std::string cert_label(const std::string& domain, double days_left, const Canvas
 }
 
 const std::vector<std::string>& legend_labels(const CanvasWords& w) { return w.legend; }
+
+std::string stack_label(const std::string& stem, size_t count, const CanvasWords& w) {
+  return fmt::format(fmt::runtime(w.stack), stem, count);
+}
 
 std::string status_label(const std::string& state, int64_t backoff_ns, uint32_t restarts, const CanvasWords& w) {
   std::string s = backoff_ns > 0 ? fmt::format("{} {:.1f} s", state, static_cast<double>(backoff_ns) / 1e9) : state;
@@ -335,9 +446,11 @@ CanvasLayout layout(const Model& m, float width, float height, const Measure& me
   // Resolvers first in the left column, then clients; workers in name order.
   std::stable_partition(left.begin(), left.end(), [&](size_t k) { return ix.nodes[k].role == NodeRole::resolver; });
   std::sort(groups.begin(), groups.end(), [](const Group& a, const Group& b) { return a.host < b.host; });
-  for (Group& g : groups)
+  for (Group& g : groups) {
     std::sort(g.workers.begin(), g.workers.end(),
               [&](size_t a, size_t b) { return ix.nodes[a].name < ix.nodes[b].name; });
+    if (me.stack) stack_workers(g, ix, out);
+  }
 
   const float y0 = layout_top(top, ix, me, width, out);
   const float y1 = out.legend.y0 - 6;
@@ -374,6 +487,13 @@ CanvasLayout layout(const Model& m, float width, float height, const Measure& me
     const HostSpec& h = m.scenario.hosts[static_cast<size_t>(edge->host)];
     ew = std::max(ew, me.width(fmt::format(fmt::runtime(me.words.host_title), h.name, h.ip)) + 12);
   }
+  if (me.edge_top) {  // a row of its own above the others, which then get the whole width
+    const float eh = header_h(*edge, line_h) + static_cast<float>(m.scenario.certificates.size() + 1) * line_h +
+                     2 * me.r(NodeRole::proxy) + 8;
+    layout_group(*edge, m, me, Box{area.x0, area.y0, area.x0 + ew, area.y0 + eh}, out);
+    tile(rest, m, me, Box{area.x0, area.y0 + eh + gap, area.x1, area.y1}, out);
+    return out;
+  }
   layout_group(*edge, m, me, Box{area.x0, area.y0, area.x0 + ew, area.y1}, out);
   tile(rest, m, me, Box{area.x0 + ew + 2 * gap, area.y0, area.x1, area.y1}, out);
   return out;
@@ -382,8 +502,10 @@ CanvasLayout layout(const Model& m, float width, float height, const Measure& me
 }  // namespace
 
 CanvasLayout layout_canvas(const Model& m, float width, float height, float line_h, const TextWidth& text_width,
-                           const CanvasWords& words) {
-  return layout(m, width, height, Measure{text_width, line_h, words});
+                           const CanvasWords& words, bool stacked) {
+  Measure me{text_width, line_h, words};
+  me.stack = stacked;
+  return layout(m, width, height, me);
 }
 
 namespace {
@@ -430,14 +552,33 @@ CanvasLayout layout_canvas_fitted(const Model& m, float width, float height, flo
   CanvasLayout lay;
   float k = 1.0f;
   const TextWidth scaled = [&](const std::string& s) { return text_width(s) * k; };
-  for (; k > min_canvas_text_scale - 0.01f; k -= 0.1f) {
-    lay = layout(m, width, height, Measure{scaled, line_h * k, words});
+  // Every worker down to 0.8; then stacked workers down to 0.8 (stacking changes nothing when no
+  // service has two workers on a host); then the smaller texts, each way; then the proxy's host
+  // as a row on top.
+  const auto attempt = [&](float scale, bool stack, bool edge_top = false) {
+    k = scale;
+    Measure me{scaled, line_h * k, words};
+    me.stack = stack;
+    me.edge_top = edge_top;
+    lay = layout(m, width, height, me);
     lay.text_scale = k;
-    if (fits(lay, m.index, width, height)) return lay;
-  }
-  // Still too crowded at the smallest scale: the names that do not fit their column are shortened.
+    return (stack ? lay.stacked : true) && fits(lay, m.index, width, height);
+  };
+  for (const float scale : {1.0f, 0.9f, 0.8f})
+    if (attempt(scale, false)) return lay;
+  for (const float scale : {1.0f, 0.9f, 0.8f})
+    if (attempt(scale, true)) return lay;
+  for (const float scale : {0.7f, 0.6f})
+    if (attempt(scale, false) || attempt(scale, true)) return lay;
+  for (const float scale : {0.8f, 0.7f, 0.6f})
+    if (attempt(scale, false, true) || attempt(scale, true, true)) return lay;
+  // Still too crowded at the smallest scale: the workers stacked, and the names that do not fit
+  // their column shortened.
   k = min_canvas_text_scale;
-  lay = layout(m, width, height, Measure{scaled, line_h * k, words, true, 0.75f});
+  Measure me{scaled, line_h * k, words, true, 0.75f};
+  me.stack = true;
+  me.edge_top = true;
+  lay = layout(m, width, height, me);
   lay.text_scale = k;
   return lay;
 }

@@ -32,6 +32,11 @@ struct NodePlace {
   Box name;                ///< Name label ("root (DNS)").
   Box status;              ///< Workers: state line with the back-off countdown and restarts.
   std::vector<Box> certs;  ///< Proxy: one line per certificate with its days left, above it.
+  /// A crowded canvas draws a service's workers on one host as one stacked node: on the node
+  /// drawn, the workers it stands for (itself first); empty when it stands for itself alone.
+  std::vector<size_t> stack;
+  /// On a worker drawn as part of another's stack (drawn is false): that node.
+  int shown_by = -1;
 };
 
 /// A host's frame: it encloses exactly the processes that run on it.
@@ -48,6 +53,9 @@ struct CanvasLayout {
   Box legend;                    ///< The stage colour legend along the bottom (one or two lines).
   size_t legend_break = 0;       ///< The first legend item of the second line (0: one line).
   float text_scale = 1;          ///< layout_canvas_fitted: the canvas font's scale the texts need.
+  bool stacked = false;          ///< Whether each service's workers on a host are drawn as one node.
+  /// The node drawn for node k: k, or the stacked node that stands for it.
+  size_t shown(size_t k) const { return nodes[k].shown_by >= 0 ? static_cast<size_t>(nodes[k].shown_by) : k; }
   /// Every text box and host header, for overlap checks.
   std::vector<Box> labels() const;
 };
@@ -69,6 +77,8 @@ struct CanvasWords {
   std::string backing_off = "backing off";         ///< A worker waiting to be restarted.
   std::string restart_one = ", {} restart";        ///< After the state: one restart.
   std::string restarts = ", {} restarts";          ///< After the state: more restarts.
+  std::string stack = "{} \u00d7{}";               ///< A stacked node: the workers' common name, how many.
+  std::string stack_state = "{} \u00d7{}";         ///< A stacked node's status: a state, how many are in it.
 };
 /// The English words (the default of the functions below).
 inline const CanvasWords english_canvas_words{};
@@ -80,6 +90,8 @@ using TextWidth = std::function<float(const std::string&)>;
 
 /// The name label of a node: its name, with its role when the name does not say it.
 std::string node_label(const NodeInfo& n, const CanvasWords& w = english_canvas_words);
+/// A stacked node's label: the workers' name without its number, and how many ("api/worker ×4").
+std::string stack_label(const std::string& stem, size_t count, const CanvasWords& w = english_canvas_words);
 /// The legend's items in order: the stages, failure, encrypted, plaintext.
 const std::vector<std::string>& legend_labels(const CanvasWords& w = english_canvas_words);
 /// The width of one legend item: its mark and its text, with the gap after it.
@@ -96,11 +108,13 @@ std::string status_label(const std::string& state, int64_t backoff_ns, uint32_t 
 /// supervisors at the bottom), the legend along the bottom. Labels never overlap at the sizes
 /// the window gives the canvas at 1600x900 (tests/test_gui_layout.cpp checks every scenario).
 CanvasLayout layout_canvas(const Model& m, float width, float height, float line_h, const TextWidth& text_width,
-                           const CanvasWords& words = english_canvas_words);
+                           const CanvasWords& words = english_canvas_words, bool stacked = false);
 
 /// layout_canvas at the largest text scale (1, 0.9, ... down to min_canvas_text_scale) whose
 /// labels stay on the canvas without overlapping each other, a node or another host's frame; the
-/// smallest when none does. The caller draws the canvas's texts at `text_scale`.
+/// smallest when none does. Below 0.8, each service's workers on a host are first stacked into
+/// one node at the largest scale that fits (a projector's texts stay readable). The caller draws
+/// the canvas's texts at `text_scale`.
 CanvasLayout layout_canvas_fitted(const Model& m, float width, float height, float line_h, const TextWidth& text_width,
                                   const CanvasWords& words = english_canvas_words);
 
