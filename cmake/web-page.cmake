@@ -4,9 +4,8 @@
 set(DEPLOYSIM_PAGE_DIR "${CMAKE_BINARY_DIR}/page")
 set(DEPLOYSIM_RECORDED_TLS "" CACHE FILEPATH "The TLS transcripts recorded by the native build (deploysim record-tls)")
 
-add_executable(deploysim_page "${CMAKE_CURRENT_SOURCE_DIR}/main.cpp" ${CLI_SOURCES})
-target_include_directories(deploysim_page PRIVATE "${CMAKE_CURRENT_SOURCE_DIR}")
-target_link_libraries(deploysim_page PRIVATE deploysim_gui CLI11::CLI11 fmt::fmt nlohmann_json::nlohmann_json)
+add_executable(deploysim_page "${CMAKE_CURRENT_SOURCE_DIR}/main.cpp")
+target_link_libraries(deploysim_page PRIVATE deploysim_cli deploysim_gui)
 target_compile_definitions(deploysim_page PRIVATE DEPLOYSIM_WITH_GUI=1)
 set_target_properties(deploysim_page PROPERTIES OUTPUT_NAME deploysim RUNTIME_OUTPUT_DIRECTORY "${DEPLOYSIM_PAGE_DIR}")
 

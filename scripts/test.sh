@@ -14,10 +14,12 @@ cd "$root"
 scripts/setup-deps.sh
 
 jobs="$(nproc)"
+# Each pass's heading says how long the run has taken so far (CI must finish within 45 minutes).
+phase() { echo "== $* (at $((SECONDS / 60)) min $((SECONDS % 60)) s) =="; }
 run_preset() {
   local preset="$1"
   shift
-  echo "== deploysim tests: preset '$preset' =="
+  phase "deploysim tests: preset '$preset'"
   cmake --preset "$preset" >/dev/null
   cmake --build --preset "$preset" -j "$jobs"
   ctest --preset "$preset" -j "$jobs" "$@"
@@ -25,14 +27,14 @@ run_preset() {
 
 scripts/lint.sh  # .clang-format and 120-column lines (clang-tidy: scripts/lint.sh --tidy, slow)
 tsan() {
-  echo "== deploysim tests: threads under ThreadSanitizer =="
+  phase "deploysim tests: threads under ThreadSanitizer"
   cmake --preset tsan >/dev/null
   cmake --build --preset tsan -j "$jobs" --target deploysim test_gui_session
   ctest --preset tsan -j "$jobs"
 }
 hardening() {
   run_preset asan-gcc -E '^app:record_tls$'  # record_tls: about 90 s in dev, over 300 s here
-  echo "== deploysim tests: the GUI-less fuzz build =="
+  phase "deploysim tests: the GUI-less fuzz build"
   cmake --preset fuzz >/dev/null
   cmake --build --preset fuzz -j "$jobs" --target deploysim fuzz_all
   ctest --preset fuzz -R '^app:headless_build$'
@@ -50,14 +52,15 @@ esac
 # The program alone (GCC): the package and the browser build's TLS recorder use it.
 # Every test runs in the sanitizer builds below (four compilations on two cores within CI's 45
 # minutes: docs/testing.md).
-echo "== deploysim: the program (Debug, GCC: the program preset) =="
+phase "deploysim: the program (unoptimised, GCC: the program preset)"
 cmake --preset program >/dev/null
 cmake --build --preset program -j "$jobs"
 run_preset asan
-echo "== deploysim tests: each fuzz target for 60 s (the asan build) =="
+phase "deploysim tests: each fuzz target for 60 s (the asan build)"
 DEPLOYSIM_FUZZ_BUILD="$root/build/asan" scripts/fuzz.sh all 60  # long runs: fuzz/README.md
 tsan
-echo "== deploysim tests: the Debian package =="
+phase "deploysim tests: the Debian package"
 tests/package/deb.sh build/program  # cpack, lintian, install, run from elsewhere, remove
-echo "== deploysim tests: the browser build =="
+phase "deploysim tests: the browser build"
 DEPLOYSIM_NATIVE_PRESET=program scripts/build-web.sh --test  # its deploysim records the TLS transcripts
+phase "deploysim tests: all passed"
