@@ -420,3 +420,27 @@ TEST_CASE("YAML that yaml-cpp 0.7's LoadAll never finishes is one located error,
     return e.kind == imp::EntryKind::error && e.pos.file == "k8s.yaml" && e.pos.line >= 8;
   }));
 }
+
+TEST_CASE("a Deployment or an init container without a name is refused where Kubernetes refuses it") {
+  const std::string deployment =
+      "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  labels:\n    app: api\nspec:\n  replicas: 2\n"
+      "  template:\n    spec:\n      containers:\n        - name: api\n          image: shop/api:1.0\n"
+      "          command: [\"uvicorn\", \"app.main:app\"]\n";
+  const imp::ImportResult r = imp::import_texts({{"api.yaml", deployment, true}}, en());
+  CHECK_FALSE(r.ok());
+  CHECK(std::any_of(r.report.begin(), r.report.end(), [](const imp::ReportEntry& e) {
+    return e.kind == imp::EntryKind::error && e.pos.str() == "api.yaml:1:1" &&
+           e.message == "a Deployment with no metadata.name: Kubernetes requires one";
+  }));
+  const std::string init =
+      "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  template:\n    spec:\n"
+      "      initContainers:\n        - image: shop/api:1.0\n          command: [\"alembic\", \"upgrade\", \"head\"]\n"
+      "      containers:\n        - name: api\n          image: shop/api:1.0\n"
+      "          command: [\"uvicorn\", \"app.main:app\"]\n";
+  const imp::ImportResult r2 = imp::import_texts({{"api.yaml", init, true}}, en());
+  CHECK_FALSE(r2.ok());
+  CHECK(std::any_of(r2.report.begin(), r2.report.end(), [](const imp::ReportEntry& e) {
+    return e.kind == imp::EntryKind::error && e.pos.str() == "api.yaml:9:11" &&
+           e.message == "an init container with no name: Kubernetes requires one";
+  }));
+}

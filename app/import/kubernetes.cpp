@@ -257,6 +257,10 @@ void read_deployment(const Manifest& m, K8s& k, Deployment& d, Report& r) {
   for (const auto& ic : child(pod, "initContainers")) {
     Table step;
     const std::string name = scalar(child(ic, "name"));
+    if (name.empty()) {  // the API server refuses such a pod too
+      r.error(m.pos(ic), r.w("import.k8s_no_name"));
+      continue;
+    }
     step.set("name", r.from(m.pos(ic), "initContainers." + name, "pre_start.name", toml_str(name)));
     step.set("mode", r.from(m.pos(ic), "initContainers", "pre_start.mode", toml_str("per-replica")));
     step.set("duration", r.assume(m.pos(ic), "pre_start.duration", "\"4s\"", r.w("import.why_step_duration")));
@@ -319,6 +323,8 @@ void read_kubernetes(const std::string& file, const std::string& text, Deploymen
 }
 
 void resolve_kubernetes(Deployment& d, Report& r) {
+  static const std::set<std::string> handled_kinds = {"Deployment", "StatefulSet", "Job",           "Service",
+                                                      "Ingress",    "Certificate", "ClusterIssuer", "Issuer"};
   K8s k;
   for (const auto& [file, text] : d.k8s_files) {
     const auto docs = load_yaml(file, text, r);
@@ -328,6 +334,10 @@ void resolve_kubernetes(Deployment& d, Report& r) {
       Manifest m{file, doc, scalar(child(doc, "kind")), scalar(child(child(doc, "metadata"), "name"))};
       if (m.kind.empty()) {
         r.ignored(m.at(), r.w("import.k8s_no_kind"));
+        continue;
+      }
+      if (m.name.empty() && handled_kinds.count(m.kind)) {  // the API server refuses it too
+        r.error(m.at(), r.w.format("import.k8s_no_metadata_name", m.kind));
         continue;
       }
       k.manifests.push_back(m);
@@ -340,10 +350,8 @@ void resolve_kubernetes(Deployment& d, Report& r) {
   read_services(k, r);
   read_ingresses(k, d, r);
   read_certificates(k, d, r);
-  static const std::set<std::string> handled = {"Deployment", "StatefulSet", "Job",           "Service",
-                                                "Ingress",    "Certificate", "ClusterIssuer", "Issuer"};
   for (const Manifest& m : k.manifests)
-    if (!handled.count(m.kind)) r.ignored(m.at(), r.w.format("import.k8s_kind_ignored", m.kind, m.name));
+    if (!handled_kinds.count(m.kind)) r.ignored(m.at(), r.w.format("import.k8s_kind_ignored", m.kind, m.name));
 }
 
 }  // namespace deploysim::import
