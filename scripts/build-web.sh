@@ -33,7 +33,7 @@ unset EM_CACHE
 jobs="$(nproc)"
 
 # The handshakes the page shows, recorded with the native build's OpenSSL.
-preset="${DEPLOYSIM_NATIVE_PRESET:-dev}"  # scripts/test.sh: "program" (the same build, no tests)
+preset="${DEPLOYSIM_NATIVE_PRESET:-dev}"  # scripts/test.sh: "asan" (the build its tests ran in)
 native="$root/build/$preset/app/deploysim"
 cmake --preset "$preset" >/dev/null
 cmake --build --preset "$preset" -j "$jobs" --target deploysim

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # The README's second command: install what is missing, build everything, run every test.
-#   scripts/test.sh              the format check; the program (Debug, GCC); every test under ASan +
-#                                UBSan (Clang -O1) and then each fuzz target for 60 s in that build;
-#                                the tests that start threads under ThreadSanitizer (Clang); the
-#                                .deb (built, checked by lintian, installed, run and removed); and
-#                                the browser build (scripts/build-web.sh --test: headless Chromium)
+#   scripts/test.sh              the format check; every test under ASan + UBSan (Clang -O1) and
+#                                then each fuzz target for 60 s in that build; the tests that start
+#                                threads under ThreadSanitizer (Clang); the .deb of the ASan build
+#                                (built, checked by lintian, installed, run and removed); and the
+#                                browser build (scripts/build-web.sh --test: headless Chromium)
 #   scripts/test.sh --quick      the dev build (GCC, with the benchmarks) and all its tests only
 #   scripts/test.sh --hardening  the same tests under GCC's ASan + UBSan (-O0, the asan-gcc
 #                                preset), and the GUI-less fuzz build's terminal test
@@ -49,18 +49,15 @@ case "${1:-}" in
     exit 0
     ;;
 esac
-# The program alone (GCC): the package and the browser build's TLS recorder use it.
-# Every test runs in the sanitizer builds below (four compilations on two cores within CI's 45
-# minutes: docs/testing.md).
-phase "deploysim: the program (unoptimised, GCC: the program preset)"
-cmake --preset program >/dev/null
-cmake --build --preset program -j "$jobs"
+# Every test runs in the sanitizer builds below (three compilations on two cores within CI's 45
+# minutes: docs/testing.md). The .deb and the browser build's TLS recorder use the asan build's
+# deploysim rather than compile the program a fourth time.
 run_preset asan
 phase "deploysim tests: each fuzz target for 60 s (the asan build)"
 DEPLOYSIM_FUZZ_BUILD="$root/build/asan" scripts/fuzz.sh all 60  # long runs: fuzz/README.md
 tsan
 phase "deploysim tests: the Debian package"
-tests/package/deb.sh build/program  # cpack, lintian, install, run from elsewhere, remove
+tests/package/deb.sh build/asan  # cpack, lintian, install, run from elsewhere, remove
 phase "deploysim tests: the browser build"
-DEPLOYSIM_NATIVE_PRESET=program scripts/build-web.sh --test  # its deploysim records the TLS transcripts
+DEPLOYSIM_NATIVE_PRESET=asan scripts/build-web.sh --test  # its deploysim records the TLS transcripts
 phase "deploysim tests: all passed"

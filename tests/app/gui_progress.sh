@@ -1,4 +1,5 @@
-# A big what-if simulates off the UI thread: while it runs, frames keep coming, the previous run
+# A big what-if (ten times the scenario's load, so that it spans several frames even on a fast
+# machine) simulates off the UI thread: while it runs, frames keep coming, the previous run
 # stays shown and the state reports `simulating=1` with a growing progress; a newer edit
 # supersedes (cancels) the running one and its result is the one that arrives.
 set -euo pipefail
@@ -10,13 +11,13 @@ fail() { echo "FAIL: $*"; echo "--- output"; cat "$out/out.txt"; exit 1; }
 {
   echo "open $src/assets/scenarios/loaded-workers.toml"
   echo "state"
-  echo 'set client.load.rate "150/s"'
+  echo 'set client.load.rate "600/s"'
   echo "peek"
   echo "peek $out/progress.png"  # a frame while it runs: the progress bars
   for _ in $(seq 3 12); do echo "peek"; done
   echo "screenshot $out/done.png"
   echo "state"
-  echo 'set client.load.rate "140/s"'
+  echo 'set client.load.rate "560/s"'
   echo "peek"
   echo 'set service.api.workers 2'
   echo "peek"
