@@ -2,7 +2,7 @@
 # The fuzz targets (fuzz/, issue #19) under libFuzzer with ASan + UBSan (the "fuzz" preset).
 #   scripts/fuzz.sh --list                    the targets
 #   scripts/fuzz.sh TARGET SECONDS [ARGS...]  one target for SECONDS; ARGS go to libFuzzer
-#   scripts/fuzz.sh all SECONDS [ARGS...]     every target but import_yaml, two at a time, then a
+#   scripts/fuzz.sh all SECONDS [ARGS...]     every target, two at a time, then a
 #                                             table of executions and coverage (cov, ft) per target
 # Builds build/fuzz when needed (DEPLOYSIM_FUZZ_BUILD overrides). Each run starts from the seeds
 # (shipped scenarios and lessons, tests/scenarios/broken, tests/fuzz_regressions/TARGET, and what
@@ -185,10 +185,8 @@ if [ "$target" != all ]; then
   exit $rc
 fi
 
-# Every target, two at a time (2 cores): each a child of this script without rebuilding. Not
-# import_yaml yet: the whole importer still turns some malformed files into a scenario its own
-# check refuses (it then says "please report this"); run it by name until those are fixed.
-in_all() { targets | grep -vx import_yaml; }
+# Every target, two at a time (2 cores): each a child of this script without rebuilding.
+in_all() { targets; }
 status=0
 FUZZ_NO_BUILD=1 xargs -P 2 -I{} "${BASH_SOURCE[0]}" {} "$seconds" "$@" < <(in_all) >/dev/null || status=1
 printf '%-11s %11s %8s %6s %7s %8s\n' target executions exec/s cov ft corpus
