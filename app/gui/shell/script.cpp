@@ -1,9 +1,11 @@
 #include "gui/shell/script.hpp"
 
 #include <charconv>
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <sstream>
+#include <thread>
 
 #include <fmt/format.h>
 
@@ -23,6 +25,7 @@ namespace {
 
 constexpr const char* verbs =
     "open FILE, step N, seek TIME, select SEQ, set KEY VALUE, frames N, screenshot OUT.png, state, peek [OUT.png], "
+    "await_progress, "
     "play, "
     "pause, speed X, key NAME, compare VARIANT, presenter on|off, inspect FIELD, lesson NAME|next|back|off|answer "
     "X|reveal, language en|ko, window NAME X Y W H, capture WINDOW OUT.png, exercise ID|check, reload, drop FILE, "
@@ -178,8 +181,8 @@ std::optional<ScriptError> parse_script(const std::string& text, const std::stri
                            v == "exercise" || v == "drop" || v == "browse" || v == "browse_save" ||
                            v == "save_whatif" || v == "copy" || v == "tab" || v == "import" || v == "import_browse" ||
                            v == "save_import";
-    const bool no_arg =
-        v == "state" || v == "play" || v == "pause" || v == "quit" || v == "reload" || v == "watch" || v == "cancel";
+    const bool no_arg = v == "state" || v == "play" || v == "pause" || v == "quit" || v == "reload" || v == "watch" ||
+                        v == "cancel" || v == "await_progress";
     // peek OUT.png: a screenshot of the frame as it is; save_capture keylog: the key log alone.
     const bool optional_arg = v == "peek" || v == "save_capture";
     if (!needs_arg && !no_arg && !optional_arg)
@@ -248,7 +251,8 @@ ScriptFrame ScriptRunner::tick(const Session& session, UiState& ui, Commands& co
   // Every command sees the result of the one before: wait for pending commands and runs. `peek`
   // is the exception: it prints the state while a simulation still runs (progress tests).
   // `cancel` too: it presses the status bar's Cancel while the run is going.
-  const bool peek = next_ < lines_.size() && (lines_[next_].verb == "peek" || lines_[next_].verb == "cancel");
+  const bool peek = next_ < lines_.size() && (lines_[next_].verb == "peek" || lines_[next_].verb == "cancel" ||
+                                              lines_[next_].verb == "await_progress");
   if ((session.busy() && !peek) || !commands.queue.empty() || tls_bytes_pending(session.model()) ||
       lesson_pending(ui) || !ui.exercise.choose.empty() || ui.exercise.check_now || ui.exercise.opened)
     return f;
@@ -335,7 +339,12 @@ ScriptFrame ScriptRunner::tick(const Session& session, UiState& ui, Commands& co
     commands.post(RequestSaveImported{l.arg});
   else if (v == "quit")
     f.quit = true;
-  else if (v == "state" || v == "peek") {
+  else if (v == "state" || v == "peek" || v == "await_progress") {
+    // await_progress: the state once the running simulation has reported progress (or ended),
+    // polled between frames, so that a run shorter than a frame on a busy machine is still seen.
+    if (v == "await_progress")
+      for (int i = 0; i < 15000 && session.busy() && session.progress() <= 0; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(2));
     if (out_) {
       std::fprintf(out_, "%s\n", state_line(session, ui, narrators_.get(ui.settings.language)).c_str());
       std::fflush(out_);
