@@ -39,7 +39,13 @@ cmake --preset "$preset" >/dev/null
 cmake --build --preset "$preset" -j "$jobs" --target deploysim
 build="$root/build/web"
 mkdir -p "$build"
-"$native" record-tls --out "$build/recorded-tls.json"
+# DEPLOYSIM_RECORDED_TLS_PACK: a pack the same program recorded already (scripts/test.sh keeps
+# the one app:record_tls made and checked); otherwise it is recorded here.
+if [ -n "${DEPLOYSIM_RECORDED_TLS_PACK:-}" ] && [ -s "$DEPLOYSIM_RECORDED_TLS_PACK" ]; then
+  cp "$DEPLOYSIM_RECORDED_TLS_PACK" "$build/recorded-tls.json"
+else
+  "$native" record-tls --out "$build/recorded-tls.json"
+fi
 
 # -O2 rather than CMake's -O3 for Release: "a well-optimized build" in emscripten's own words
 # (docs/optimizing/Optimizing-Code), for about a tenth less compile time in CI.

@@ -52,12 +52,15 @@ esac
 # Every test runs in the sanitizer builds below (three compilations on two cores within CI's 45
 # minutes: docs/testing.md). The .deb and the browser build's TLS recorder use the asan build's
 # deploysim rather than compile the program a fourth time.
-run_preset asan
+# app:record_tls leaves its checked pack of TLS transcripts for the browser build below.
+pack="$root/build/asan/recorded-tls.json"
+rm -f "$pack"
+DEPLOYSIM_KEEP_RECORDED_TLS="$pack" run_preset asan
 phase "deploysim tests: each fuzz target for 60 s (the asan build)"
 DEPLOYSIM_FUZZ_BUILD="$root/build/asan" scripts/fuzz.sh all 60  # long runs: fuzz/README.md
 tsan
 phase "deploysim tests: the Debian package"
 tests/package/deb.sh build/asan  # cpack, lintian, install, run from elsewhere, remove
 phase "deploysim tests: the browser build"
-DEPLOYSIM_NATIVE_PRESET=asan scripts/build-web.sh --test  # its deploysim records the TLS transcripts
+DEPLOYSIM_NATIVE_PRESET=asan DEPLOYSIM_RECORDED_TLS_PACK="$pack" scripts/build-web.sh --test
 phase "deploysim tests: all passed"

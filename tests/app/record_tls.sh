@@ -11,6 +11,8 @@ trap 'rm -rf "$tmp"' EXIT
 
 out="$("$bin" record-tls --out "$tmp/pack.json")"
 echo "$out"
+# scripts/test.sh keeps the pack for the browser build, which would otherwise record it again.
+if [ -n "${DEPLOYSIM_KEEP_RECORDED_TLS:-}" ]; then cp "$tmp/pack.json" "$DEPLOYSIM_KEEP_RECORDED_TLS"; fi
 grep -qE "^record-tls: [0-9]+ TLS configurations" <<<"$out"
 if "$bin" --help | grep -q "record-tls"; then
   echo "FAIL: record-tls is listed in the help"
