@@ -106,6 +106,42 @@ TEST_CASE("identical detail sets are stored once") {
   CHECK(t.detail_int(t[1002], "status") == 200);
 }
 
+TEST_CASE("a record takes the texts its caller's memory holds when it is appended") {
+  // The trace remembers recent records by the addresses of their texts: the same addresses
+  // holding other text must give records with that other text.
+  Trace reused, literal;
+  std::string kind = "dns.query", narration = "dns.query.retry", key = "name", value = "api.example.test";
+  const RecordSpec base = hello(reused);
+  hello(literal);
+  for (int round = 0; round < 3; ++round) {
+    for (int repeat = 0; repeat < 2; ++repeat) {
+      RecordSpec s = base;
+      s.kind = kind;
+      s.narration = narration;
+      reused.append(s, {{key, value}, {"attempt", round}});
+      RecordSpec l = base;
+      l.kind = round == 0 ? "dns.query" : "dns.quers";
+      l.narration = round < 2 ? "dns.query.retry" : "dns.query.retrx";
+      literal.append(l, {{round == 0 ? "name" : "namf", round == 0 ? "api.example.test" : "www.example.test"},
+                         {"attempt", round}});
+    }
+    kind.back() = 's';  // same lengths, other text
+    key.back() = 'f';
+    value.front() = 'w';
+    value[1] = value[2] = 'w';
+    if (round == 1) narration.back() = 'x';
+  }
+  const Record last = reused[reused.size() - 1];
+  CHECK(reused.kind(last) == "dns.quers");
+  CHECK(reused.narration(last) == "dns.query.retrx");
+  CHECK(reused.detail_str(last, "namf") == "www.example.test");
+  CHECK(reused.detail_str(last, "name").empty());
+  CHECK(reused.detail_int(last, "attempt") == 2);
+  CHECK(reused.kind(reused[0]) == "dns.query");
+  CHECK(reused.detail_str(reused[1], "name") == "api.example.test");
+  CHECK(reused.fingerprint() == literal.fingerprint());
+}
+
 TEST_CASE("a record with too many details is a programmer error") {
   Trace t;
   std::vector<FieldArg> many;

@@ -12,7 +12,6 @@
 
 #include "deploysim/chunked.hpp"
 #include "deploysim/facts.hpp"
-#include "deploysim/huge_pages.hpp"
 #include "deploysim/ids.hpp"
 #include "deploysim/time.hpp"
 
@@ -357,6 +356,47 @@ class Trace {
   static constexpr uint16_t wide_class = UINT16_MAX;
   static constexpr size_t max_set_bytes = 6 + max_record_details * 10;  // layout and values as varints
 
+  // What a caller passed for a record's class (the addresses and lengths of its texts; its ids
+  // and facts as a shape without texts; its flight time) and for one detail: the keys of the
+  // memos below.
+  struct ClassKey {
+    const char* kind;
+    const char* narration;
+    uint32_t kind_len, narration_len;
+    Shape ids;
+    int64_t dur;
+    bool operator==(const ClassKey&) const = default;
+  };
+  struct ClassMemo {
+    ClassKey key;
+    Sym kind, narration;
+    uint32_t cls, shape_id;
+    bool used;
+  };
+  // value: a string's address, another value's number.
+  struct ArgKey {
+    const char* key;
+    uint64_t value;
+    uint32_t text_len;
+    uint16_t key_len;
+    FieldType type;
+  };
+  static constexpr size_t memo_fields = 8;
+  // A set memo entry: the caller's details, the Syms of its keys and string values, the layout
+  // (+1) and the set they gave.
+  struct SetMemo {
+    Sym kind;
+    uint32_t n, set, layout;
+    uint64_t hash;
+    std::array<ArgKey, memo_fields> args;
+    std::array<Sym, memo_fields> keys, values;
+  };
+  static constexpr unsigned class_memo_bits = 10, set_memo_bits = 9;
+
+  const ClassMemo* find_class_memo(const ClassKey& key, size_t& slot);
+  uint32_t intern_details_slow(std::span<const FieldArg> fields, Sym kind, uint64_t& stable_hash, Field* tmp,
+                               uint32_t& layout);
+  uint32_t finish_details(const Field* tmp, size_t n, uint32_t layout, Sym kind, uint64_t& stable_hash);
   uint32_t intern_class(const Shape& s, int64_t dur, uint32_t& shape_id);
   uint32_t intern_shape(const Shape& s);
   uint32_t intern_layout(const Field* f, size_t n, Sym kind);
@@ -386,11 +426,11 @@ class Trace {
   static constexpr unsigned recent_set_bits = 10;
   std::array<RecentSym, 2 << recent_set_bits> recent_{};
   std::vector<const char*> sym_text_;  // Sym -> its text in strings_ (which never moves it)
-  // Detail sets of big traces fill whole chunks at once: 2 MiB chunks on huge pages (see
-  // huge_pages.hpp), as do the records of a big trace (the first chunk grows by doubling, so a
-  // small trace stays small).
+  // Records and detail sets in 2 MiB chunks (the first chunk grows by doubling, so a small trace
+  // stays small). Ordinary pages: asking for huge ones (MADV_HUGEPAGE) made the kernel compact
+  // memory on the page faults, which cost a 1M-request run more time than the faults it saved.
   template <class T, unsigned Bits>
-  using BigChunked = Chunked<T, Bits, HugePageAllocator<T>>;
+  using BigChunked = Chunked<T, Bits>;
   BigChunked<Packed, 17> records_;
   std::vector<int64_t> group_base_;  // group of 2^group_bits records -> time of its first record
   std::vector<Wide> wide_;
@@ -419,6 +459,11 @@ class Trace {
   // latency in each) skips the lookup for 63 of every 64 sets: a set stored twice costs a
   // little memory, a lookup in a big table costs a cache miss per record.
   std::vector<uint32_t> new_sets_in_a_row_;
+  // Recent classes and detail sets by what the caller passed (trace_memo.cpp): most records repeat
+  // an earlier one's texts, ids and values, and a hit costs a compare of those instead of
+  // interning, hashing and looking up each. Allocated at the first record, empty in a copy.
+  std::vector<ClassMemo> class_memo_;
+  std::vector<SetMemo> set_memo_;  // two ways per set
   uint64_t fingerprint_;
 };
 

@@ -1,5 +1,7 @@
 #include "deploysim/trace.hpp"
 
+#include "trace_hash.hpp"
+
 #include <algorithm>
 #include <cstring>
 #include <fmt/format.h>
@@ -8,29 +10,9 @@
 
 namespace deploysim {
 
+using namespace trace_hash;
+
 namespace {
-
-constexpr uint64_t fnv_offset = 0xcbf29ce484222325ULL;
-constexpr uint64_t fnv_prime = 0x100000001b3ULL;
-
-uint64_t fnv1a(std::string_view s) {
-  uint64_t h = fnv_offset;
-  for (unsigned char c : s) {
-    h ^= c;
-    h *= fnv_prime;
-  }
-  return h;
-}
-
-// Folds one word into a running hash. Each step is a bijection of h for a fixed word and an
-// injection of the word for a fixed h, so changing any single word always changes the result;
-// fixed-width integer arithmetic only, so it is the same on every platform.
-constexpr uint64_t fold(uint64_t h, uint64_t w) {
-  h = (h ^ w) * 0x9e3779b97f4a7c15ULL;
-  return (h << 31) | (h >> 33);
-}
-
-uint64_t pack(uint32_t hi, uint32_t lo) { return (static_cast<uint64_t>(hi) << 32) | lo; }
 
 const char* const stage_names[] = {"dns",        "tcp",  "tls",    "http",   "proxy",  "process",
                                    "supervisor", "cert", "memory", "deploy", "client", "fault"};
@@ -95,37 +77,6 @@ Trace& Trace::operator=(const Trace& o) {
   if (this != &o) *this = Trace(o);
   return *this;
 }
-
-namespace {
-
-// Short texts compared a word at a time (two overlapping loads): the call to memcmp costs more
-// than the compare for keys like "status".
-bool same_text(const char* a, const char* b, size_t n) {
-  if (n >= 8 && n <= 16) {
-    uint64_t a0, b0, a1, b1;
-    std::memcpy(&a0, a, 8);
-    std::memcpy(&b0, b, 8);
-    std::memcpy(&a1, a + n - 8, 8);
-    std::memcpy(&b1, b + n - 8, 8);
-    return ((a0 ^ b0) | (a1 ^ b1)) == 0;
-  }
-  if (n >= 4 && n < 8) {
-    uint32_t a0, b0, a1, b1;
-    std::memcpy(&a0, a, 4);
-    std::memcpy(&b0, b, 4);
-    std::memcpy(&a1, a + n - 4, 4);
-    std::memcpy(&b1, b + n - 4, 4);
-    return ((a0 ^ b0) | (a1 ^ b1)) == 0;
-  }
-  if (n < 4) {
-    for (size_t i = 0; i < n; ++i)
-      if (a[i] != b[i]) return false;
-    return true;
-  }
-  return std::memcmp(a, b, n) == 0;
-}
-
-}  // namespace
 
 Sym Trace::intern(std::string_view s) {
   const auto addr = reinterpret_cast<uintptr_t>(s.data());
@@ -390,14 +341,8 @@ uint32_t Trace::intern_layout(const Field* f, size_t n, Sym kind) {
   return id;
 }
 
-uint32_t Trace::intern_details(std::span<const FieldArg> args, Sym kind, uint64_t& stable_hash) {
-  stable_hash = 0;
-  if (args.empty()) return 0;
-  if (args.size() > max_details)
-    throw std::length_error(fmt::format("a trace record carries at most {} details", max_details));
-  // Only the n fields in use are written (a Field[] would initialise all 24 on every record).
-  alignas(Field) unsigned char storage[sizeof(Field) * max_details];
-  Field* tmp = reinterpret_cast<Field*>(storage);
+uint32_t Trace::intern_details_slow(std::span<const FieldArg> args, Sym kind, uint64_t& stable_hash, Field* tmp,
+                                    uint32_t& layout_out) {
   const size_t n = args.size();
   // Most kinds carry the same keys every time: when the texts are those of the kind's last
   // layout, its keys are taken without interning them one by one.
@@ -423,6 +368,11 @@ uint32_t Trace::intern_details(std::span<const FieldArg> args, Sym kind, uint64_
     tmp[i].value = a.value.type == FieldType::string ? static_cast<int64_t>(raw(intern(a.value.text))) : a.value.number;
   }
   if (layout == 0) layout = intern_layout(tmp, n, kind) + 1;
+  layout_out = layout;
+  return finish_details(tmp, n, layout, kind, stable_hash);
+}
+
+uint32_t Trace::finish_details(const Field* tmp, size_t n, uint32_t layout, Sym kind, uint64_t& stable_hash) {
   const uint64_t h = set_hash(tmp, n);
   stable_hash = h;
   // The set as stored: one encoding per set, so equal sets have equal bytes.
@@ -481,9 +431,7 @@ RecordId Trace::append(const RecordSpec& spec, std::initializer_list<FieldArg> f
 }
 
 RecordId Trace::append(const RecordSpec& spec, std::span<const FieldArg> fields) {
-  Shape s;
-  s.kind = intern(spec.kind);
-  s.narration = spec.narration.empty() ? s.kind : intern(spec.narration);
+  Shape s{};  // kind and narration stay zero in the memo's key
   s.actor = spec.actor;
   s.from = spec.from;
   s.to = spec.to;
@@ -493,6 +441,19 @@ RecordId Trace::append(const RecordSpec& spec, std::span<const FieldArg> fields)
   s.outcome = spec.outcome;
   s.failure = spec.failure;
   s.reports_failure = spec.reports_failure;
+  const ClassKey key{spec.kind.data(),
+                     spec.narration.data(),
+                     static_cast<uint32_t>(spec.kind.size()),
+                     static_cast<uint32_t>(spec.narration.size()),
+                     s,
+                     spec.dur.ns()};
+  size_t memo_slot = 0;
+  const bool memo_fits = spec.kind.size() <= UINT32_MAX && spec.narration.size() <= UINT32_MAX;
+  const ClassMemo* memo = memo_fits ? find_class_memo(key, memo_slot) : nullptr;
+  // Strings are interned in the order they were before the memo existed: kind, narration, then
+  // the details' keys and values.
+  s.kind = memo ? memo->kind : intern(spec.kind);
+  s.narration = memo ? memo->narration : spec.narration.empty() ? s.kind : intern(spec.narration);
   const int64_t t_ns = spec.t.ns(), dur_ns = spec.dur.ns();
   uint64_t details_hash = 0;
   const uint32_t details = intern_details(fields, s.kind, details_hash);
@@ -512,8 +473,14 @@ RecordId Trace::append(const RecordSpec& spec, std::span<const FieldArg> fields)
   const size_t index = records_.size();
   if ((index & ((size_t{1} << group_bits) - 1)) == 0) group_base_.push_back(t_ns);
   const int64_t base = group_base_.back();
-  uint32_t shape_id = 0;
-  const uint32_t cls = intern_class(s, dur_ns, shape_id);
+  uint32_t shape_id = memo ? memo->shape_id : 0;
+  uint32_t cls = 0;
+  if (memo) {
+    cls = memo->cls;
+  } else {
+    cls = intern_class(s, dur_ns, shape_id);
+    if (cls != wide_class && memo_fits) class_memo_[memo_slot] = {key, s.kind, s.narration, cls, shape_id, true};
+  }
   const uint32_t cause = raw(spec.cause);
   const bool t_fits = t_ns >= base && static_cast<uint64_t>(t_ns) - static_cast<uint64_t>(base) <= UINT32_MAX;
   const bool cause_fits = spec.cause == RecordId::none || (cause < index && index - cause <= UINT16_MAX);
@@ -601,7 +568,8 @@ size_t Trace::memory_bytes() const {
       (layout_begin_.capacity() + layout_table_.capacity() + kind_layout_.capacity() + new_sets_in_a_row_.capacity()) *
           sizeof(uint32_t) +
       set_table_.capacity() * sizeof(uint64_t) + string_hashes_.capacity() * sizeof(uint64_t) +
-      sym_text_.capacity() * sizeof(const char*);
+      sym_text_.capacity() * sizeof(const char*) + class_memo_.capacity() * sizeof(ClassMemo) +
+      set_memo_.capacity() * sizeof(SetMemo);
   // Each string: its deque element, its heap buffer when longer than the SSO, and a hash node.
   for (const auto& s : strings_) n += sizeof(std::string) + (s.size() > 15 ? s.capacity() + 1 : 0) + 48;
   for (const auto& s : node_names_) n += 2 * sizeof(std::string) + 2 * (s.capacity() + 1) + 48;

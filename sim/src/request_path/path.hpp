@@ -14,7 +14,6 @@
 
 #include "deploysim/kinds.hpp"
 #include "deploysim/tls_model.hpp"
-#include "deploysim/huge_pages.hpp"
 #include "core/world.hpp"
 #include "request_path/samples.hpp"
 

@@ -13,14 +13,13 @@
 #include <memory>
 #include <vector>
 
-#include "deploysim/huge_pages.hpp"
 #include "deploysim/metrics.hpp"
 
 namespace deploysim::path {
 
 class LatencySamples {
  public:
-  using Exact = std::vector<int64_t, HugePageAllocator<int64_t>>;
+  using Exact = std::vector<int64_t>;
   /// Samples kept one by one before the histogram takes over (32 MiB per stage).
   static constexpr size_t exact_limit = size_t{1} << 22;
 
