@@ -421,6 +421,35 @@ TEST_CASE("YAML that yaml-cpp 0.7's LoadAll never finishes is one located error,
   }));
 }
 
+TEST_CASE("a probe value the scenario cannot take is an error at the manifest's line") {
+  const auto import_probe = [](const std::string& probe) {
+    const std::string text =
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  template:\n    spec:\n"
+        "      containers:\n        - name: api\n          image: shop/api:1.0\n"
+        "          command: [\"uvicorn\", \"app.main:app\"]\n" +
+        probe;
+    return imp::import_texts({{"api.yaml", text, true}}, en());
+  };
+  const auto has_error = [](const imp::ImportResult& r, const std::string& where, const std::string& message) {
+    return std::any_of(r.report.begin(), r.report.end(), [&](const imp::ReportEntry& e) {
+      return e.kind == imp::EntryKind::error && e.pos.str() == where && e.message == message;
+    });
+  };
+  const imp::ImportResult over = import_probe("          startupProbe:\n            failureThreshold: 122\n");
+  CHECK_FALSE(over.ok());
+  CHECK(has_error(over, "api.yaml:13:31", "'failureThreshold' is 122, expected 1 to 100"));
+  const imp::ImportResult zero = import_probe("          livenessProbe:\n            periodSeconds: 0\n");
+  CHECK_FALSE(zero.ok());
+  CHECK(has_error(zero, "api.yaml:13:28", "'periodSeconds' is 0, expected 1 to 315360000"));
+  const imp::ImportResult success = import_probe("          livenessProbe:\n            successThreshold: 2\n");
+  CHECK_FALSE(success.ok());
+  CHECK(has_error(success, "api.yaml:13:31", "'successThreshold' is 2, expected 1"));
+  // In range, the same probe imports and loads.
+  CHECK(
+      import_probe("          startupProbe:\n            failureThreshold: 100\n            periodSeconds: 5\n").ok());
+  CHECK(import_probe("          readinessProbe:\n            successThreshold: 2\n").ok());
+}
+
 TEST_CASE("a Deployment or an init container without a name is refused where Kubernetes refuses it") {
   const std::string deployment =
       "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  labels:\n    app: api\nspec:\n  replicas: 2\n"

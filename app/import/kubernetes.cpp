@@ -66,16 +66,20 @@ const char* scenario_probe(const std::string& key) {
 }
 
 void read_probe(const Manifest& m, const YAML::Node& probe, const std::string& key, Table& t, Report& r) {
+  // What the scenario's probe takes (scenario_service.cpp): a value outside it is an error here,
+  // at the manifest's line, not in the scenario the import writes. Seconds stop at ten years.
   struct Field {
     const char* file_key;
     const char* scenario_key;
     bool seconds;
+    long long min, max;
   };
-  static const Field fields[] = {{"initialDelaySeconds", "initial_delay", true},
-                                 {"periodSeconds", "period", true},
-                                 {"timeoutSeconds", "timeout", true},
-                                 {"failureThreshold", "failure_threshold", false},
-                                 {"successThreshold", "success_threshold", false}};
+  constexpr long long max_seconds = 10LL * 365 * 24 * 3600;
+  static const Field fields[] = {{"initialDelaySeconds", "initial_delay", true, 0, max_seconds},
+                                 {"periodSeconds", "period", true, 1, max_seconds},
+                                 {"timeoutSeconds", "timeout", true, 1, max_seconds},
+                                 {"failureThreshold", "failure_threshold", false, 1, 100},
+                                 {"successThreshold", "success_threshold", false, 1, 100}};
   const std::string probe_key = std::string("supervisor.") + scenario_probe(key);
   r.mapped(m.pos(probe), r.w.format("import.mapped", key, probe_key, "{}"));
   for (const auto& kv : probe) {
@@ -90,6 +94,15 @@ void read_probe(const Manifest& m, const YAML::Node& probe, const std::string& k
     const auto v = as_int(kv.second);
     if (!v || *v < 0) {
       r.error(m.pos(kv.second), r.w.format("import.bad_value", k, scalar(kv.second), "0, 1, 10"));
+      continue;
+    }
+    // Kubernetes accepts only 1 for these two, and the scenario's probe likewise.
+    if (k == "successThreshold" && key != "readinessProbe" && *v != 1) {
+      r.error(m.pos(kv.second), r.w.format("import.bad_value", k, scalar(kv.second), "1"));
+      continue;
+    }
+    if (*v < f->min || *v > f->max) {
+      r.error(m.pos(kv.second), r.w.format("import.out_of_range", k, scalar(kv.second), f->min, f->max));
       continue;
     }
     const std::string toml = f->seconds ? duration_text(static_cast<uint64_t>(*v) * 1000) : std::to_string(*v);
