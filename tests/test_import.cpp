@@ -444,6 +444,22 @@ TEST_CASE("a probe value the scenario cannot take is an error at the manifest's 
   const imp::ImportResult success = import_probe("          livenessProbe:\n            successThreshold: 2\n");
   CHECK_FALSE(success.ok());
   CHECK(has_error(success, "api.yaml:13:31", "'successThreshold' is 2, expected 1"));
+  const imp::ImportResult grace = import_probe(
+      "          lifecycle:\n            preStop:\n              exec:\n                command: [\"sleep\", "
+      "\"-5\"]\n");
+  CHECK_FALSE(grace.ok());
+  CHECK(has_error(grace, "api.yaml:14:15", "'lifecycle.preStop' is -5s, expected 0 to 315360000"));
+  const std::string command =
+      "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  template:\n    spec:\n"
+      "      containers:\n        - name: api\n          image: shop/api:1.0\n"
+      "          command: [\"uvicorn\", \"app.main:app\", \"--workers\", \"0\", \"--port\", \"0\"]\n";
+  const imp::ImportResult bad_command = imp::import_texts({{"api.yaml", command, true}}, en());
+  CHECK_FALSE(bad_command.ok());
+  for (const char* message :
+       {"'command --workers' is 0, expected 1 to 1024", "'command --port' is 0, expected 1 to 65535"})
+    CHECK(std::any_of(bad_command.report.begin(), bad_command.report.end(), [&](const imp::ReportEntry& e) {
+      return e.kind == imp::EntryKind::error && e.pos.file == "api.yaml" && e.pos.line == 11 && e.message == message;
+    }));
   // In range, the same probe imports and loads.
   CHECK(
       import_probe("          startupProbe:\n            failureThreshold: 100\n            periodSeconds: 5\n").ok());

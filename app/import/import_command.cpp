@@ -72,9 +72,13 @@ bool apply_asgi_command(const std::vector<std::string>& argv, const SourcePos& p
   s.keys.set("server", r.from(pos, where, "server", toml_str(server)));
   if (cmd.app.set) r.mapped(cmd.app.pos, w.format("import.command_app", cmd.app.value));
 
-  if (cmd.workers.set)
-    s.keys.set("workers", r.from(cmd.workers.pos, cmd.workers_from_env ? "WEB_CONCURRENCY" : where + " --workers",
-                                 "workers", std::to_string(cmd.workers.value)));
+  // The scenario takes 1 to 1024 workers and ports 1 to 65535 (scenario_service.cpp): outside
+  // them, a located error here rather than a scenario the loader refuses.
+  const std::string workers_key = cmd.workers_from_env ? "WEB_CONCURRENCY" : where + " --workers";
+  if (cmd.workers.set && (cmd.workers.value < 1 || cmd.workers.value > 1024))
+    r.error(cmd.workers.pos, w.format("import.out_of_range", workers_key, cmd.workers.value, 1, 1024));
+  else if (cmd.workers.set)
+    s.keys.set("workers", r.from(cmd.workers.pos, workers_key, "workers", std::to_string(cmd.workers.value)));
   else
     s.keys.set("workers", r.assume(pos, "workers", std::to_string(cmd.workers.value),
                                    w.format("import.why_server_default", server)));
@@ -90,7 +94,9 @@ bool apply_asgi_command(const std::vector<std::string>& argv, const SourcePos& p
       s.keys.set("bind", r.from(cmd.host.pos, where + " --host", "bind", toml_str(bind)));
     else
       s.keys.set("bind", r.assume(pos, "bind", toml_str(bind), w.format("import.why_bind_default", "--host", server)));
-    if (cmd.port.set)
+    if (cmd.port.set && (cmd.port.value < 1 || cmd.port.value > 65535))
+      r.error(cmd.port.pos, w.format("import.out_of_range", where + " --port", cmd.port.value, 1, 65535));
+    else if (cmd.port.set)
       s.keys.set("port", r.from(cmd.port.pos, where + " --port", "port", std::to_string(cmd.port.value)));
     else
       s.keys.set("port",

@@ -116,6 +116,13 @@ std::string toml_str(const std::string& s);
 std::string size_text(uint64_t bytes);
 /// Milliseconds as a scenario duration ("90s", "250ms", "10m").
 std::string duration_text(uint64_t ms);
+/// The most seconds a file's value may give (ten years): beyond, the milliseconds the scenario is
+/// written in could overflow.
+inline constexpr long long max_file_seconds = 10LL * 365 * 24 * 3600;
+/// Seconds from a file as a scenario duration, or nullopt after a located error
+/// (import.out_of_range at pos, naming key) when they are below min or beyond max_file_seconds.
+std::optional<std::string> seconds_text(long long secs, long long min, const SourcePos& pos, const std::string& key,
+                                        const std::string& text, Report& r);
 /// Docker sizes ("512m", "1g", "1024k", "1073741824", "512M", "1.5g"): binary units.
 std::optional<uint64_t> parse_docker_size(const std::string& text);
 /// Kubernetes quantities ("512Mi", "1Gi", "500M", "1G", "128974848", "129e6").

@@ -96,6 +96,13 @@ std::string duration_text(uint64_t ms) {
   return fmt::format("\"{}ms\"", ms);
 }
 
+std::optional<std::string> seconds_text(long long secs, long long min, const SourcePos& pos, const std::string& key,
+                                        const std::string& text, Report& r) {
+  if (secs >= min && secs <= max_file_seconds) return duration_text(static_cast<uint64_t>(secs) * 1000);
+  r.error(pos, r.w.format("import.out_of_range", key, text, min, max_file_seconds));
+  return std::nullopt;
+}
+
 namespace {
 
 // "1.5" and the rest ("g"); nullopt when it does not start with a number.

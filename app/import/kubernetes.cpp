@@ -67,14 +67,14 @@ const char* scenario_probe(const std::string& key) {
 
 void read_probe(const Manifest& m, const YAML::Node& probe, const std::string& key, Table& t, Report& r) {
   // What the scenario's probe takes (scenario_service.cpp): a value outside it is an error here,
-  // at the manifest's line, not in the scenario the import writes. Seconds stop at ten years.
+  // at the manifest's line, not in the scenario the import writes.
   struct Field {
     const char* file_key;
     const char* scenario_key;
     bool seconds;
     long long min, max;
   };
-  constexpr long long max_seconds = 10LL * 365 * 24 * 3600;
+  constexpr long long max_seconds = max_file_seconds;
   static const Field fields[] = {{"initialDelaySeconds", "initial_delay", true, 0, max_seconds},
                                  {"periodSeconds", "period", true, 1, max_seconds},
                                  {"timeoutSeconds", "timeout", true, 1, max_seconds},
@@ -168,10 +168,11 @@ void read_container(const Manifest& m, const YAML::Node& c, ServiceModel& s, Rep
     s.has_startup = true;
   }
   if (const YAML::Node pre_stop = child(child(c, "lifecycle"), "preStop"); pre_stop.IsDefined()) {
-    if (const auto secs = pre_stop_seconds(pre_stop))
-      s.supervisor.set("pre_stop", r.from(m.pos(pre_stop), "lifecycle.preStop", "supervisor.pre_stop",
-                                          duration_text(static_cast<uint64_t>(*secs) * 1000)));
-    else
+    if (const auto secs = pre_stop_seconds(pre_stop)) {
+      if (const auto text =
+              seconds_text(*secs, 0, m.pos(pre_stop), "lifecycle.preStop", std::to_string(*secs) + "s", r))
+        s.supervisor.set("pre_stop", r.from(m.pos(pre_stop), "lifecycle.preStop", "supervisor.pre_stop", *text));
+    } else
       r.ignored(m.pos(pre_stop), r.w.format("import.ignored_key", "lifecycle.preStop", r.w("import.why_pre_stop")));
   }
   for (const auto& kv : child(c, "resources"))
@@ -261,10 +262,11 @@ void read_deployment(const Manifest& m, K8s& k, Deployment& d, Report& r) {
   // Kubernetes' restartPolicy: a Deployment's pods allow Always only.
   if (const YAML::Node rp = child(pod, "restartPolicy"); rp.IsDefined())
     s.supervisor.set("restart", r.from(m.pos(rp), "restartPolicy", "supervisor.restart", toml_str(scalar(rp))));
-  if (const auto g = as_int(child(pod, "terminationGracePeriodSeconds")))
-    s.supervisor.set("grace_period",
-                     r.from(m.pos(child(pod, "terminationGracePeriodSeconds")), "terminationGracePeriodSeconds",
-                            "supervisor.grace_period", duration_text(static_cast<uint64_t>(*g) * 1000)));
+  const YAML::Node grace = child(pod, "terminationGracePeriodSeconds");
+  if (const auto g = as_int(grace))
+    if (const auto text = seconds_text(*g, 0, m.pos(grace), "terminationGracePeriodSeconds", scalar(grace), r))
+      s.supervisor.set("grace_period",
+                       r.from(m.pos(grace), "terminationGracePeriodSeconds", "supervisor.grace_period", *text));
   // Init containers run to completion in every pod before the app (once per pod, so several
   // replicas starting together run a migration concurrently: domain-facts.md).
   for (const auto& ic : child(pod, "initContainers")) {

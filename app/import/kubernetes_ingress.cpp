@@ -120,10 +120,10 @@ void read_ingresses(K8s& k, Deployment& d, Report& r) {
         issuer_pos = m.pos(kv.first);
       } else if (key == "nginx.ingress.kubernetes.io/proxy-read-timeout") {
         const auto secs = as_int(kv.second);
-        if (secs)
-          d.proxy->keys.set("upstream_timeout", r.from(m.pos(kv.second), key, "proxy.upstream_timeout",
-                                                       duration_text(static_cast<uint64_t>(*secs) * 1000)));
-        else
+        if (secs) {
+          if (const auto text = seconds_text(*secs, 0, m.pos(kv.second), key, scalar(kv.second), r))
+            d.proxy->keys.set("upstream_timeout", r.from(m.pos(kv.second), key, "proxy.upstream_timeout", *text));
+        } else
           r.error(m.pos(kv.second), r.w.format("import.bad_value", key, scalar(kv.second), "\"120\""));
       } else if (key != "kubernetes.io/ingress.class") {
         r.ignored(m.pos(kv.first), r.w.format("import.ignored_key", key, r.w("import.why_not_modelled")));
