@@ -460,6 +460,11 @@ TEST_CASE("a probe value the scenario cannot take is an error at the manifest's 
     CHECK(std::any_of(bad_command.report.begin(), bad_command.report.end(), [&](const imp::ReportEntry& e) {
       return e.kind == imp::EntryKind::error && e.pos.file == "api.yaml" && e.pos.line == 11 && e.message == message;
     }));
+  const std::string unit =
+      "[Service]\nExecStart=/usr/bin/uvicorn app.main:app --port 8000\nRestart=always\nStartLimitBurst=5000\n";
+  const imp::ImportResult burst = imp::import_texts({{"api.service", unit, true}}, en());
+  CHECK_FALSE(burst.ok());
+  CHECK(has_error(burst, "api.service:4:1", "'StartLimitBurst' is 5000, expected 0 to 1000"));
   // In range, the same probe imports and loads.
   CHECK(
       import_probe("          startupProbe:\n            failureThreshold: 100\n            periodSeconds: 5\n").ok());

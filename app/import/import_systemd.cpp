@@ -56,7 +56,11 @@ void read_systemd(const std::string& file, const std::string& text, Deployment& 
     s.supervisor.set("start_limit_interval",
                      r.from(u.start_limit_interval.pos, "StartLimitIntervalSec", "supervisor.start_limit_interval",
                             duration_text(static_cast<uint64_t>(u.start_limit_interval.value.ms()))));
-  if (u.start_limit_burst.set)
+  // The scenario takes 0 to 1000 (scenario_service.cpp); systemd takes any unsigned number.
+  if (u.start_limit_burst.set && u.start_limit_burst.value > 1000)
+    r.error(u.start_limit_burst.pos,
+            w.format("import.out_of_range", "StartLimitBurst", u.start_limit_burst.value, 0, 1000));
+  else if (u.start_limit_burst.set)
     s.supervisor.set("start_limit_burst",
                      r.from(u.start_limit_burst.pos, "StartLimitBurst", "supervisor.start_limit_burst",
                             std::to_string(u.start_limit_burst.value)));
