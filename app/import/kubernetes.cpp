@@ -74,10 +74,9 @@ void read_probe(const Manifest& m, const YAML::Node& probe, const std::string& k
     bool seconds;
     long long min, max;
   };
-  constexpr long long max_seconds = max_file_seconds;
-  static const Field fields[] = {{"initialDelaySeconds", "initial_delay", true, 0, max_seconds},
-                                 {"periodSeconds", "period", true, 1, max_seconds},
-                                 {"timeoutSeconds", "timeout", true, 1, max_seconds},
+  static const Field fields[] = {{"initialDelaySeconds", "initial_delay", true, 0, max_file_seconds},
+                                 {"periodSeconds", "period", true, 1, max_file_seconds},
+                                 {"timeoutSeconds", "timeout", true, 1, max_file_seconds},
                                  {"failureThreshold", "failure_threshold", false, 1, 100},
                                  {"successThreshold", "success_threshold", false, 1, 100}};
   const std::string probe_key = std::string("supervisor.") + scenario_probe(key);
