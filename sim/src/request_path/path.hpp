@@ -268,6 +268,8 @@ class PathModel {
   uint32_t next_conn_id = 0;
   Time idle_timeout;  ///< The proxy's keep-alive idle timeout.
   std::string proxy_ip;
+  /// Per service: its forwarded_allow_ips as Uvicorn's option writes them ("a,b"), built once.
+  std::vector<std::string> allow_ips_text;
   uint32_t proxy_host = UINT32_MAX;
   size_t hop_nodes = 0;         ///< Nodes known at the start: hop_ns is n x n.
   std::vector<int64_t> hop_ns;  ///< Memoized hop() in ns, -1 = not yet asked.

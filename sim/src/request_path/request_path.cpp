@@ -63,6 +63,10 @@ PathModel::PathModel(World& world) : w(world), sc(world.scenario), full(world.le
         proxy_ip = sc.hosts[i].ip;
       }
   }
+  for (const ServiceSpec& svc : sc.services) {
+    std::string& text = allow_ips_text.emplace_back();
+    for (const auto& a : svc.forwarded_allow_ips) text += (text.empty() ? "" : ",") + a;
+  }
   for (uint32_t i = 0; i < sc.clients.size(); ++i) {
     const ClientSpec& spec = sc.clients[i];
     ClientState c;

@@ -208,13 +208,11 @@ void PathModel::worker_start(uint32_t wi) {
   // What the app sees of the original request (FastAPI "Behind a Proxy"; Uvicorn settings,
   // --proxy-headers and --forwarded-allow-ips): the connection comes from the proxy, and only
   // X-Forwarded-* from a trusted address replaces that peer with the browser and http with https.
-  const std::string peer = p.host == proxy_host ? std::string("127.0.0.1") : proxy_ip;
+  const std::string_view peer = p.host == proxy_host ? std::string_view("127.0.0.1") : std::string_view(proxy_ip);
   const bool sent = proxy_sets_forwarded_headers(*sc.proxy);
   const bool reads = server_reads_proxy_headers(svc);
   const bool trusted = reads && trusts_proxy_address(svc, peer);
   const bool fixed = sent && trusted;
-  std::string allowed;
-  for (const auto& a : svc.forwarded_allow_ips) allowed += (allowed.empty() ? "" : ",") + a;
   emit(r,
        {.t = now,
         .kind = kinds::server_handle,
@@ -231,7 +229,7 @@ void PathModel::worker_start(uint32_t wi) {
         {"scheme", fixed ? "https" : "http"},
         {"client", fixed ? clients[q.client].ip : peer},
         {"peer", peer},
-        {"forwarded_allow_ips", allowed}});
+        {"forwarded_allow_ips", allow_ips_text[p.service]}});
   ws.done = w.engine.schedule(st, [m = this, wi] { m->worker_complete(wi); });
 }
 

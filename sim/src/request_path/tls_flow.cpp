@@ -193,6 +193,28 @@ void PathModel::tls_handshake(uint32_t r) {
   send_early_data(r);  // after the flight is scheduled: the proxy reads the ClientHello first
 }
 
+namespace {
+
+// The narration key of one TLS message: the side that sent it, and for TLS 1.2 the two sentences
+// that differ from 1.3's (keys agreed only after the client's key exchange; the request only
+// after the server's Finished). Registered constants: nothing is built per message.
+std::string_view tls_message_narration(const TlsVerdict& tv, const TlsMessage& msg) {
+  const bool client = msg.from_client;
+  if (msg.kind == kinds::tls_certificate)
+    return tv.sni_matched ? kinds::tls_certificate_sni : kinds::tls_certificate_default;
+  if (msg.kind == kinds::tls_alert) return client ? kinds::tls_alert_client : kinds::tls_alert_server;
+  if (msg.kind == kinds::tls_change_cipher_spec)
+    return client ? kinds::tls_change_cipher_spec_client : kinds::tls_change_cipher_spec_server;
+  if (msg.kind == kinds::tls_finished) {
+    if (!client) return kinds::tls_finished_server;
+    return tv.version == tls12 ? kinds::tls_finished_client_tls12 : kinds::tls_finished_client;
+  }
+  if (msg.kind == kinds::tls_server_hello && tv.version == tls12) return kinds::tls_server_hello_tls12;
+  return msg.kind;
+}
+
+}  // namespace
+
 void PathModel::tls_flight(uint32_t r, int flight) {
   Request& q = reqs[r];
   const ClientState& c = clients[q.client];
@@ -211,18 +233,7 @@ void PathModel::tls_flight(uint32_t r, int flight) {
         const NodeId to = msg.from_client ? m->w.proxy_node : cl.node;
         (msg.from_client ? m->w.metrics.bytes_sent : m->w.metrics.bytes_received) += tls_message_bytes(tv, msg);
         if (!m->full) continue;
-        const std::string side = msg.from_client ? ".client" : ".server";
-        std::string narration =
-            msg.kind == kinds::tls_certificate
-                ? std::string(tv.sni_matched ? kinds::tls_certificate_sni : kinds::tls_certificate_default)
-            : msg.kind == kinds::tls_alert || msg.kind == kinds::tls_finished ||
-                    msg.kind == kinds::tls_change_cipher_spec
-                ? std::string(msg.kind) + side
-                : std::string(msg.kind);
-        // TLS 1.2 agrees on keys only after the client's key exchange, and the client may send
-        // its request only after the server's Finished: these two sentences differ from 1.3's.
-        if (tv.version == tls12 && (msg.kind == kinds::tls_server_hello || narration == kinds::tls_finished_client))
-          narration += ".tls12";
+        const std::string_view narration = tls_message_narration(tv, msg);
         // TLS 1.3 encrypts everything after ServerHello; TLS 1.2 only the Finished messages,
         // which follow ChangeCipherSpec (RFC 5246 section 7.4.9).
         const bool encrypted =
