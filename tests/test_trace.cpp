@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "deploysim/kinds.hpp"
 #include "deploysim/trace.hpp"
 
 using namespace deploysim;
@@ -118,11 +119,12 @@ TEST_CASE("a record takes the texts its caller's memory holds when it is appende
       RecordSpec s = base;
       s.kind = kind;
       s.narration = narration;
-      reused.append(s, {{key, value}, {"attempt", round}});
+      reused.append(s, {{DetailKey::runtime(key), value}, {"attempt", round}});
       RecordSpec l = base;
       l.kind = round == 0 ? "dns.query" : "dns.quers";
       l.narration = round < 2 ? "dns.query.retry" : "dns.query.retrx";
-      literal.append(l, {{round == 0 ? "name" : "namf", round == 0 ? "api.example.test" : "www.example.test"},
+      literal.append(l, {{round == 0 ? DetailKey("name") : DetailKey("namf"),
+                          round == 0 ? "api.example.test" : "www.example.test"},
                          {"attempt", round}});
     }
     kind.back() = 's';  // same lengths, other text
@@ -140,6 +142,30 @@ TEST_CASE("a record takes the texts its caller's memory holds when it is appende
   CHECK(reused.kind(reused[0]) == "dns.query");
   CHECK(reused.detail_str(reused[1], "name") == "api.example.test");
   CHECK(reused.fingerprint() == literal.fingerprint());
+}
+
+TEST_CASE("registered kinds are known by their address, and the same text elsewhere by its text") {
+  // The trace trusts an address only inside the registered keys' block; a copy of a key's text
+  // (a kind composed at run time) is compared, and both give the same records.
+  CHECK(in_key_block(kinds::tls_alert.data()));
+  CHECK(in_key_block(kinds::tcp_syn.data()));
+  const std::string copy(kinds::tls_alert);
+  CHECK_FALSE(in_key_block(copy.data()));
+  CHECK(kinds::tls_alert == "tls.alert");
+  CHECK(find_key(kinds::tls_alert)->key.data() == kinds::tls_alert.data());
+  Trace registered, composed;
+  std::string kind(kinds::tls_alert), key = "code";
+  for (int i = 0; i < 3; ++i) {
+    RecordSpec r = hello(registered);
+    r.kind = kinds::tls_alert;
+    registered.append(r, {{"code", 40 + i}});
+    RecordSpec c = hello(composed);
+    c.kind = kind;
+    composed.append(c, {{DetailKey::runtime(key), 40 + i}});
+  }
+  CHECK(registered.fingerprint() == composed.fingerprint());
+  CHECK(composed.kind(composed[composed.size() - 1]) == "tls.alert");
+  CHECK(composed.detail_int(composed[composed.size() - 1], "code") == 42);
 }
 
 TEST_CASE("a record with too many details is a programmer error") {

@@ -34,10 +34,10 @@ class Chunked {
     chunks_.back().push_back(v);
     ++size_;
   }
-  /// Appends n value-initialised elements that stay contiguous (when they would not fit in the
-  /// last chunk, its tail is filled with unused elements and a new chunk starts); returns the
-  /// index of the first. n must not exceed chunk_size.
-  size_t append_contiguous(size_t n) {
+  /// Appends copies of src[0..n) that stay contiguous, never spanning two chunks (when they
+  /// would not fit in the last chunk, its tail is filled with unused elements and a new chunk
+  /// starts); returns the index of the first. n must not exceed chunk_size.
+  size_t append_copy(const T* src, size_t n) {
     if (!chunks_.empty() && room_in_chunk() < n && room_in_chunk() < chunk_size) {
       size_ += room_in_chunk();
       chunks_.back().resize(chunk_size);
@@ -47,7 +47,8 @@ class Chunked {
       chunks_.back().reserve(chunks_.size() == 1 ? 16 : chunk_size);
     }
     const size_t first = size_;
-    chunks_.back().resize(chunks_.back().size() + n);
+    auto& chunk = chunks_.back();
+    chunk.insert(chunk.end(), src, src + n);
     size_ += n;
     return first;
   }

@@ -1,6 +1,8 @@
 #pragma once
 #include <array>
+#include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -278,9 +280,48 @@ enum class KeyUse : uint8_t {
   X(tls_server_hello_done, "tls.server_hello_done", kind)                                                    \
   X(tls_server_key_exchange, "tls.server_key_exchange", kind)
 
+/// The registered keys' texts, one after the other in one constant block (each with its NUL),
+/// so that the trace can tell a registered key by its address: nothing else lives there and
+/// nothing ever rewrites it.
+namespace key_text {
+#define DEPLOYSIM_KEY_INDEX(id, text, use) id,
+enum Index : uint16_t { DEPLOYSIM_TRACE_KEYS(DEPLOYSIM_KEY_INDEX) key_count_ };
+#undef DEPLOYSIM_KEY_INDEX
+#define DEPLOYSIM_KEY_SIZE(id, text, use) sizeof(text),
+inline constexpr std::array<size_t, key_count_> sizes{DEPLOYSIM_TRACE_KEYS(DEPLOYSIM_KEY_SIZE)};
+#undef DEPLOYSIM_KEY_SIZE
+inline constexpr std::array<size_t, key_count_ + 1> offsets = [] {
+  std::array<size_t, key_count_ + 1> o{};
+  for (size_t i = 0; i < key_count_; ++i) o[i + 1] = o[i] + sizes[i];
+  return o;
+}();
+struct Block {
+  char text[offsets[key_count_]];
+};
+inline constexpr Block block = [] {
+  Block b{};
+  size_t at = 0;
+  const auto put = [&](const char* t, size_t n) {
+    for (size_t i = 0; i < n; ++i) b.text[at++] = t[i];
+  };
+#define DEPLOYSIM_KEY_PUT(id, text, use) put(text, sizeof(text));
+  DEPLOYSIM_TRACE_KEYS(DEPLOYSIM_KEY_PUT)
+#undef DEPLOYSIM_KEY_PUT
+  return b;
+}();
+/// A key's text in the block.
+constexpr std::string_view view(Index i) { return {block.text + offsets[i], sizes[i] - 1}; }
+}  // namespace key_text
+
+/// Whether p points into the registered keys' block (a text the trace may know by its address).
+inline bool in_key_block(const char* p) {
+  return !std::less<const char*>{}(p, key_text::block.text) &&
+         std::less<const char*>{}(p, key_text::block.text + sizeof key_text::block.text);
+}
+
 /// The registered keys as named constants: `kinds::process_ready` is "process.ready".
 namespace kinds {
-#define DEPLOYSIM_KEY_CONSTANT(id, text, use) inline constexpr std::string_view id = text;
+#define DEPLOYSIM_KEY_CONSTANT(id, text, use) inline constexpr std::string_view id = key_text::view(key_text::id);
 DEPLOYSIM_TRACE_KEYS(DEPLOYSIM_KEY_CONSTANT)
 #undef DEPLOYSIM_KEY_CONSTANT
 }  // namespace kinds
@@ -293,7 +334,7 @@ struct KeyEntry {
 
 /// All registered keys, in the order of the list above (sorted by text).
 inline constexpr auto all_keys = std::to_array<KeyEntry>({
-#define DEPLOYSIM_KEY_ENTRY(id, text, use) {text, KeyUse::use},
+#define DEPLOYSIM_KEY_ENTRY(id, text, use) {kinds::id, KeyUse::use},
     DEPLOYSIM_TRACE_KEYS(DEPLOYSIM_KEY_ENTRY)
 #undef DEPLOYSIM_KEY_ENTRY
 });

@@ -31,6 +31,7 @@ struct Field {
 /// A detail value as passed by a model: implicit from integers, strings, Time and bool.
 struct FieldValue {
   FieldType type;         ///< Which member is meaningful.
+  uint8_t unused_[7]{};   ///< Named padding, always zero: the trace compares details as bytes.
   int64_t number = 0;     ///< integer / time ns / bool.
   std::string_view text;  ///< string.
   FieldValue(int v) : type(FieldType::integer), number(v) {}
@@ -46,10 +47,39 @@ struct FieldValue {
   FieldValue(const std::string& v) : type(FieldType::string), text(v) {}
 };
 
+/// A detail's key as a model passes it. A literal (or a constant view of one) is fixed: its
+/// address never holds other text, so the trace knows it by its address; a key made at run time
+/// goes through `DetailKey::runtime`, and the trace compares its text.
+class DetailKey {
+ public:
+  /// A literal key: `{"sni", ...}`.
+  template <size_t N>
+  consteval DetailKey(const char (&s)[N])
+      : data_(s), size_(static_cast<uint32_t>(std::char_traits<char>::length(s))), fixed_(1) {}
+  /// A constant view (a literal's text).
+  consteval DetailKey(std::string_view s) : data_(s.data()), size_(static_cast<uint32_t>(s.size())), fixed_(1) {}
+  /// A key made at run time (read from a file, composed).
+  static DetailKey runtime(std::string_view s);
+  /// Its text.
+  std::string_view view() const { return {data_, size_}; }
+  /// Its first character.
+  const char* data() const { return data_; }
+  /// Its length.
+  size_t size() const { return size_; }
+  /// Whether it is a constant (its address never holds other text).
+  bool fixed() const { return fixed_ != 0; }
+
+ private:
+  DetailKey() = default;
+  const char* data_ = nullptr;
+  uint32_t size_ = 0;
+  uint32_t fixed_ = 0;  // 32 bits, not bool: no padding, the trace compares details as bytes
+};
+
 /// A detail as passed by a model: `{"sni", "api.example.test"}`.
 struct FieldArg {
-  std::string_view key;  ///< Detail key.
-  FieldValue value;      ///< Detail value.
+  DetailKey key;     ///< Detail key.
+  FieldValue value;  ///< Detail value.
 };
 
 /// The most details one record may carry (Trace::max_details).
@@ -356,51 +386,53 @@ class Trace {
   static constexpr uint16_t wide_class = UINT16_MAX;
   static constexpr size_t max_set_bytes = 6 + max_record_details * 10;  // layout and values as varints
 
-  // What a caller passed for a record's class (the addresses and lengths of its texts; its ids
-  // and facts as a shape without texts; its flight time) and for one detail: the keys of the
-  // memos below.
-  struct ClassKey {
+  // What a caller passed for a record, but for its time, connection, cause and details: the
+  // addresses and lengths of its texts, its ids, flight time and facts. No padding, so that two
+  // are compared as bytes.
+  struct RecordHead {
     const char* kind;
     const char* narration;
     uint32_t kind_len, narration_len;
-    Shape ids;
+    NodeId actor, from, to;
+    ProcId proc;
     int64_t dur;
-    bool operator==(const ClassKey&) const = default;
-  };
-  struct ClassMemo {
-    ClassKey key;
-    Sym kind, narration;
-    uint32_t cls, shape_id;
-    bool used;
-  };
-  // value: a string's address, another value's number.
-  struct ArgKey {
-    const char* key;
-    uint64_t value;
-    uint32_t text_len;
-    uint16_t key_len;
-    FieldType type;
+    uint64_t facts;  // stage, state, outcome, failure, reports_failure and the number of details
   };
   static constexpr size_t memo_fields = 8;
-  // A set memo entry: the caller's details, the Syms of its keys and string values, the layout
-  // (+1) and the set they gave.
-  struct SetMemo {
-    Sym kind;
-    uint32_t n, set, layout;
-    uint64_t hash;
-    std::array<ArgKey, memo_fields> args;
+  // A record memo entry (trace_memo.cpp): what a caller passed (head and details, numbers
+  // included) and what it gave, with the stored texts to check the caller's against.
+  struct RecordMemo {
+    RecordHead head;
+    alignas(FieldArg) unsigned char args[sizeof(FieldArg) * memo_fields];
+    const char* kind_text;
+    const char* narration_text;
+    std::array<const char*, memo_fields> key_text, value_text;  // value_text: null for numbers
+    Sym kind, narration;
+    uint32_t cls, shape_id, set, layout;  // layout + 1
+    uint64_t details_hash;
     std::array<Sym, memo_fields> keys, values;
+    uint32_t check;  // bit i: detail i has a key made at run time or a string, whose text a hit compares
+    bool used;
   };
-  static constexpr unsigned class_memo_bits = 10, set_memo_bits = 9;
+  // The memo starts at 2^8 slots and doubles each time the trace reaches 128 records a slot,
+  // up to 2^13 (5.6 MB): a lesson's trace keeps a small one.
+  static constexpr unsigned record_memo_min_bits = 8, record_memo_max_bits = 13;
+  // A record's interned parts, from the memo or from interning them.
+  struct Resolved {
+    Sym kind, narration;
+    uint32_t cls, shape_id, details;
+    uint64_t details_hash;
+  };
 
-  const ClassMemo* find_class_memo(const ClassKey& key, size_t& slot);
+  void resolve(const RecordSpec& spec, std::span<const FieldArg> fields, Resolved& out);
+  void resolve_slow(const RecordSpec& spec, std::span<const FieldArg> fields, Resolved& out, Field* tmp,
+                    uint32_t& layout);
   uint32_t intern_details_slow(std::span<const FieldArg> fields, Sym kind, uint64_t& stable_hash, Field* tmp,
                                uint32_t& layout);
   uint32_t finish_details(const Field* tmp, size_t n, uint32_t layout, Sym kind, uint64_t& stable_hash);
   uint32_t intern_class(const Shape& s, int64_t dur, uint32_t& shape_id);
   uint32_t intern_shape(const Shape& s);
   uint32_t intern_layout(const Field* f, size_t n, Sym kind);
-  uint32_t intern_details(std::span<const FieldArg> fields, Sym kind, uint64_t& stable_hash);
   uint32_t store_set(const uint8_t* bytes, size_t n);
   bool same_set(uint32_t set, const uint8_t* bytes, size_t n) const;
   uint64_t set_hash(const Field* f, size_t n) const;
@@ -459,11 +491,11 @@ class Trace {
   // latency in each) skips the lookup for 63 of every 64 sets: a set stored twice costs a
   // little memory, a lookup in a big table costs a cache miss per record.
   std::vector<uint32_t> new_sets_in_a_row_;
-  // Recent classes and detail sets by what the caller passed (trace_memo.cpp): most records repeat
-  // an earlier one's texts, ids and values, and a hit costs a compare of those instead of
-  // interning, hashing and looking up each. Allocated at the first record, empty in a copy.
-  std::vector<ClassMemo> class_memo_;
-  std::vector<SetMemo> set_memo_;  // two ways per set
+  // Recent records by what the caller passed (trace_memo.cpp): most records repeat an earlier
+  // one's texts, ids and details, and a hit costs a compare of those instead of interning,
+  // hashing and looking up each. Allocated at the first record, empty in a copy.
+  std::vector<RecordMemo> record_memo_;
+  unsigned record_memo_bits_ = 0;  // log2 of its slots (0: not allocated yet)
   uint64_t fingerprint_;
 };
 

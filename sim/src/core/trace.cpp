@@ -78,6 +78,14 @@ Trace& Trace::operator=(const Trace& o) {
   return *this;
 }
 
+DetailKey DetailKey::runtime(std::string_view s) {
+  if (s.size() > UINT32_MAX) throw std::length_error("a detail key is at most 4 GiB long");
+  DetailKey k;
+  k.data_ = s.data();
+  k.size_ = static_cast<uint32_t>(s.size());
+  return k;
+}
+
 Sym Trace::intern(std::string_view s) {
   const auto addr = reinterpret_cast<uintptr_t>(s.data());
   RecentSym* set = &recent_[(((addr ^ s.size()) * 0x9e3779b97f4a7c15ULL) >> (64 - recent_set_bits)) * 2];
@@ -364,7 +372,7 @@ uint32_t Trace::intern_details_slow(std::span<const FieldArg> args, Sym kind, ui
   }
   for (size_t i = 0; i < n; ++i) {
     const FieldArg& a = args[i];
-    if (layout == 0) new (&tmp[i]) Field{intern(a.key), a.value.type, 0};
+    if (layout == 0) new (&tmp[i]) Field{intern(a.key.view()), a.value.type, 0};
     tmp[i].value = a.value.type == FieldType::string ? static_cast<int64_t>(raw(intern(a.value.text))) : a.value.number;
   }
   if (layout == 0) layout = intern_layout(tmp, n, kind) + 1;
@@ -418,9 +426,8 @@ bool Trace::same_set(uint32_t set, const uint8_t* bytes, size_t n) const {
 }
 
 uint32_t Trace::store_set(const uint8_t* bytes, size_t n) {
-  const size_t first = set_bytes_.append_contiguous(n);  // a set never spans two chunks
+  const size_t first = set_bytes_.append_copy(bytes, n);  // a set never spans two chunks
   if (first > UINT32_MAX) throw std::length_error("a trace holds at most 4 GiB of detail sets");
-  std::memcpy(&set_bytes_[first], bytes, n);
   const auto set = static_cast<uint32_t>(set_begin_.size());
   set_begin_.push_back(static_cast<uint32_t>(first));
   return set;
@@ -431,62 +438,34 @@ RecordId Trace::append(const RecordSpec& spec, std::initializer_list<FieldArg> f
 }
 
 RecordId Trace::append(const RecordSpec& spec, std::span<const FieldArg> fields) {
-  Shape s{};  // kind and narration stay zero in the memo's key
-  s.actor = spec.actor;
-  s.from = spec.from;
-  s.to = spec.to;
-  s.proc = spec.proc;
-  s.stage = spec.stage;
-  s.state = spec.state;
-  s.outcome = spec.outcome;
-  s.failure = spec.failure;
-  s.reports_failure = spec.reports_failure;
-  const ClassKey key{spec.kind.data(),
-                     spec.narration.data(),
-                     static_cast<uint32_t>(spec.kind.size()),
-                     static_cast<uint32_t>(spec.narration.size()),
-                     s,
-                     spec.dur.ns()};
-  size_t memo_slot = 0;
-  const bool memo_fits = spec.kind.size() <= UINT32_MAX && spec.narration.size() <= UINT32_MAX;
-  const ClassMemo* memo = memo_fits ? find_class_memo(key, memo_slot) : nullptr;
-  // Strings are interned in the order they were before the memo existed: kind, narration, then
-  // the details' keys and values.
-  s.kind = memo ? memo->kind : intern(spec.kind);
-  s.narration = memo ? memo->narration : spec.narration.empty() ? s.kind : intern(spec.narration);
+  if (fields.size() > max_details)
+    throw std::length_error(fmt::format("a trace record carries at most {} details", max_details));
+  Resolved r;
+  resolve(spec, fields, r);
   const int64_t t_ns = spec.t.ns(), dur_ns = spec.dur.ns();
-  uint64_t details_hash = 0;
-  const uint32_t details = intern_details(fields, s.kind, details_hash);
 
   uint64_t h = fingerprint_;
   h = fold(h, static_cast<uint64_t>(t_ns));
   h = fold(h, static_cast<uint64_t>(dur_ns));
-  h = fold(h, string_hashes_[raw(s.kind)]);
-  h = fold(h, string_hashes_[raw(s.narration)]);
-  h = fold(h, pack(raw(s.actor), raw(s.from)));
-  h = fold(h, pack(raw(s.to), raw(spec.conn)));
-  h = fold(h, pack(raw(s.proc), raw(spec.cause)));
-  h = fold(h, details_hash + static_cast<uint64_t>(s.stage));
+  h = fold(h, string_hashes_[raw(r.kind)]);
+  h = fold(h, string_hashes_[raw(r.narration)]);
+  h = fold(h, pack(raw(spec.actor), raw(spec.from)));
+  h = fold(h, pack(raw(spec.to), raw(spec.conn)));
+  h = fold(h, pack(raw(spec.proc), raw(spec.cause)));
+  h = fold(h, r.details_hash + static_cast<uint64_t>(spec.stage));
   fingerprint_ = h;
 
   static_assert(sizeof(Packed) == record_bytes);
   const size_t index = records_.size();
   if ((index & ((size_t{1} << group_bits) - 1)) == 0) group_base_.push_back(t_ns);
   const int64_t base = group_base_.back();
-  uint32_t shape_id = memo ? memo->shape_id : 0;
-  uint32_t cls = 0;
-  if (memo) {
-    cls = memo->cls;
-  } else {
-    cls = intern_class(s, dur_ns, shape_id);
-    if (cls != wide_class && memo_fits) class_memo_[memo_slot] = {key, s.kind, s.narration, cls, shape_id, true};
-  }
+  const uint32_t cls = r.cls;
   const uint32_t cause = raw(spec.cause);
   const bool t_fits = t_ns >= base && static_cast<uint64_t>(t_ns) - static_cast<uint64_t>(base) <= UINT32_MAX;
   const bool cause_fits = spec.cause == RecordId::none || (cause < index && index - cause <= UINT16_MAX);
   Packed p;
   p.conn = raw(spec.conn);
-  p.details = details;
+  p.details = r.details;
   if (t_fits && cause_fits && cls != wide_class) {
     p.t = static_cast<uint32_t>(static_cast<uint64_t>(t_ns) - static_cast<uint64_t>(base));
     p.cls = static_cast<uint16_t>(cls);
@@ -495,7 +474,7 @@ RecordId Trace::append(const RecordSpec& spec, std::span<const FieldArg> fields)
     p.t = 0;
     p.cls = wide_class;
     p.back = 0;
-    wide_.push_back({static_cast<uint32_t>(index), shape_id, cause, t_ns, dur_ns});
+    wide_.push_back({static_cast<uint32_t>(index), r.shape_id, cause, t_ns, dur_ns});
   }
   records_.push_back(p);
   return static_cast<RecordId>(index);
@@ -568,8 +547,7 @@ size_t Trace::memory_bytes() const {
       (layout_begin_.capacity() + layout_table_.capacity() + kind_layout_.capacity() + new_sets_in_a_row_.capacity()) *
           sizeof(uint32_t) +
       set_table_.capacity() * sizeof(uint64_t) + string_hashes_.capacity() * sizeof(uint64_t) +
-      sym_text_.capacity() * sizeof(const char*) + class_memo_.capacity() * sizeof(ClassMemo) +
-      set_memo_.capacity() * sizeof(SetMemo);
+      sym_text_.capacity() * sizeof(const char*) + record_memo_.capacity() * sizeof(RecordMemo);
   // Each string: its deque element, its heap buffer when longer than the SSO, and a hash node.
   for (const auto& s : strings_) n += sizeof(std::string) + (s.size() > 15 ? s.capacity() + 1 : 0) + 48;
   for (const auto& s : node_names_) n += 2 * sizeof(std::string) + 2 * (s.capacity() + 1) + 48;

@@ -1,8 +1,10 @@
-// The trace's memos of recent record classes and detail sets (see Trace::class_memo_).
-#include <fmt/format.h>
+// The trace's memo of recent records (see Trace::record_memo_).
+#include <bit>
+#include <cstring>
+#include <new>
+#include <type_traits>
 
-#include <stdexcept>
-
+#include "deploysim/kinds.hpp"
 #include "deploysim/trace.hpp"
 #include "trace_hash.hpp"
 
@@ -10,109 +12,150 @@ namespace deploysim {
 
 using namespace trace_hash;
 
+// Details are compared as bytes: every byte of a FieldArg must be a member's.
+static_assert(std::has_unique_object_representations_v<FieldArg>);
+
 namespace {
 
 uint64_t address(const void* p) { return static_cast<uint64_t>(reinterpret_cast<uintptr_t>(p)); }
 
 }  // namespace
 
-const Trace::ClassMemo* Trace::find_class_memo(const ClassKey& k, size_t& slot) {
-  if (class_memo_.empty()) {
-    class_memo_.resize(size_t{1} << class_memo_bits);
-    set_memo_.resize(size_t{2} << set_memo_bits);
-  }
-  uint64_t h = fold(address(k.kind), address(k.narration) ^ (static_cast<uint64_t>(k.kind_len) << 32));
-  const Shape& i = k.ids;
-  h = fold(h, pack(raw(i.actor), raw(i.from)));
-  h = fold(h, pack(raw(i.to), raw(i.proc)));
-  h = fold(h, static_cast<uint64_t>(i.stage) | static_cast<uint64_t>(i.state) << 8 |
-                  static_cast<uint64_t>(i.outcome) << 16 | static_cast<uint64_t>(i.failure) << 24 |
-                  static_cast<uint64_t>(i.reports_failure) << 32 | static_cast<uint64_t>(k.narration_len) << 40);
-  h = fold(h, static_cast<uint64_t>(k.dur));
-  slot = h >> (64 - class_memo_bits);
-  const ClassMemo& m = class_memo_[slot];
-  // The same addresses may hold other text by now: a hit needs the same text too.
-  if (!m.used || !(m.key == k) || !same_text(sym_text_[raw(m.kind)], k.kind, k.kind_len)) return nullptr;
-  if (k.narration_len != 0 && !same_text(sym_text_[raw(m.narration)], k.narration, k.narration_len)) return nullptr;
-  return &m;
+void Trace::resolve_slow(const RecordSpec& spec, std::span<const FieldArg> fields, Resolved& out, Field* tmp,
+                         uint32_t& layout) {
+  // Strings are interned in the order they always were: kind, narration, then the details' keys
+  // and values.
+  out.kind = intern(spec.kind);
+  out.narration = spec.narration.empty() ? out.kind : intern(spec.narration);
+  out.details_hash = 0;
+  out.details = fields.empty() ? 0 : intern_details_slow(fields, out.kind, out.details_hash, tmp, layout);
+  Shape s{};
+  s.kind = out.kind;
+  s.narration = out.narration;
+  s.actor = spec.actor;
+  s.from = spec.from;
+  s.to = spec.to;
+  s.proc = spec.proc;
+  s.stage = spec.stage;
+  s.state = spec.state;
+  s.outcome = spec.outcome;
+  s.failure = spec.failure;
+  s.reports_failure = spec.reports_failure;
+  out.cls = intern_class(s, spec.dur.ns(), out.shape_id);
 }
 
-uint32_t Trace::intern_details(std::span<const FieldArg> args, Sym kind, uint64_t& stable_hash) {
-  stable_hash = 0;
-  if (args.empty()) return 0;
-  if (args.size() > max_details)
-    throw std::length_error(fmt::format("a trace record carries at most {} details", max_details));
-  const size_t n = args.size();
+void Trace::resolve(const RecordSpec& spec, std::span<const FieldArg> fields, Resolved& out) {
+  const size_t n = fields.size();
   // Only the n fields in use are written (a Field[] would initialise all 24 on every record).
   alignas(Field) unsigned char storage[sizeof(Field) * max_details];
   Field* tmp = reinterpret_cast<Field*>(storage);
   uint32_t layout = 0;
-  if (n > memo_fields || set_memo_.empty()) return intern_details_slow(args, kind, stable_hash, tmp, layout);
-  // The memo is keyed by the keys and strings only, so that a kind whose details carry a
-  // latency each still skips interning and finds its layout.
-  std::array<ArgKey, memo_fields> keys;
-  uint64_t h = fold(fnv_offset, pack(raw(kind), static_cast<uint32_t>(n)));
-  bool fits = true;
-  for (size_t i = 0; i < n; ++i) {
-    const FieldArg& a = args[i];
-    const bool is_str = a.value.type == FieldType::string;
-    fits = fits && a.key.size() <= UINT16_MAX && a.value.text.size() <= UINT32_MAX;
-    keys[i] = {a.key.data(), is_str ? address(a.value.text.data()) : static_cast<uint64_t>(a.value.number),
-               static_cast<uint32_t>(a.value.text.size()), static_cast<uint16_t>(a.key.size()), a.value.type};
-    h = fold(h, address(a.key.data()) ^ static_cast<uint64_t>(a.value.type));
-    if (is_str) h = fold(h, keys[i].value ^ static_cast<uint64_t>(keys[i].text_len) << 48);
+  if (n > memo_fields || spec.kind.size() > UINT32_MAX || spec.narration.size() > UINT32_MAX)
+    return resolve_slow(spec, fields, out, tmp, layout);
+  if (records_.size() >= (record_memo_.size() << 7) && record_memo_bits_ < record_memo_max_bits) {
+    // A memo is only a cache: a bigger one starts empty.
+    record_memo_bits_ = record_memo_bits_ == 0 ? record_memo_min_bits : record_memo_bits_ + 1;
+    record_memo_.assign(size_t{1} << record_memo_bits_, RecordMemo{});
   }
-  if (!fits) return intern_details_slow(args, kind, stable_hash, tmp, layout);
-  SetMemo* ways = &set_memo_[(h >> (64 - set_memo_bits)) * 2];
-  for (int way = 0; way < 2; ++way) {
-    SetMemo& m = ways[way];
-    if (m.kind != kind || m.n != n) continue;
-    bool same = true, same_numbers = true;
-    for (size_t i = 0; i < n && same; ++i) {
-      const ArgKey& k = keys[i];
-      const ArgKey& o = m.args[i];
-      const bool is_str = k.type == FieldType::string;
-      same = k.key == o.key && k.key_len == o.key_len && k.type == o.type &&
-             (!is_str || (k.value == o.value && k.text_len == o.text_len));
-      same_numbers = same_numbers && k.value == o.value;
+
+  static_assert(std::has_unique_object_representations_v<RecordHead>);  // compared as bytes
+  RecordHead head;
+  head.kind = spec.kind.data();
+  head.narration = spec.narration.data();
+  head.kind_len = static_cast<uint32_t>(spec.kind.size());
+  head.narration_len = static_cast<uint32_t>(spec.narration.size());
+  head.actor = spec.actor;
+  head.from = spec.from;
+  head.to = spec.to;
+  head.proc = spec.proc;
+  head.dur = spec.dur.ns();
+  head.facts = static_cast<uint64_t>(spec.stage) | static_cast<uint64_t>(spec.state) << 8 |
+               static_cast<uint64_t>(spec.outcome) << 16 | static_cast<uint64_t>(spec.failure) << 24 |
+               static_cast<uint64_t>(spec.reports_failure) << 32 | static_cast<uint64_t>(n) << 40;
+  // The slot hashes what the caller passed but the details' numbers: a kind whose details carry
+  // a latency each still finds its entry, and skips interning.
+  uint64_t h = fold(address(head.kind), address(head.narration) ^ pack(head.kind_len, head.narration_len));
+  h = fold(h, pack(raw(head.actor), raw(head.from)));
+  h = fold(h, pack(raw(head.to), raw(head.proc)));
+  h = fold(h, static_cast<uint64_t>(head.dur) ^ head.facts << 16);
+  for (const FieldArg& a : fields)
+    h = fold(h, address(a.key.data()) ^
+                    (a.value.type == FieldType::string ? address(a.value.text.data()) + (a.value.text.size() << 48)
+                                                       : static_cast<uint64_t>(a.value.type)));
+  RecordMemo& m = record_memo_[h >> (64 - record_memo_bits_)];
+
+  // Equal addresses are not enough: the caller's memory may since hold other text, so a hit
+  // needs the same text too.
+  // The registered keys' texts never change: their addresses are enough.
+  if (m.used && std::memcmp(&m.head, &head, sizeof head) == 0 &&
+      (in_key_block(head.kind) || same_text(m.kind_text, head.kind, head.kind_len)) &&
+      (head.narration_len == 0 || in_key_block(head.narration) ||
+       same_text(m.narration_text, head.narration, head.narration_len))) {
+    auto* stored = reinterpret_cast<FieldArg*>(m.args);
+    const bool same_numbers = n == 0 || std::memcmp(stored, fields.data(), n * sizeof(FieldArg)) == 0;
+    bool same = same_numbers;
+    if (!same) {
+      // Other numbers, or other details: take the caller's numbers and compare again. A miss
+      // rewrites the entry anyway.
+      for (size_t i = 0; i < n; ++i)
+        if (stored[i].value.type != FieldType::string) stored[i].value.number = fields[i].value.number;
+      same = std::memcmp(stored, fields.data(), n * sizeof(FieldArg)) == 0;
     }
-    // Equal addresses are not enough: the caller's memory may since hold other text.
-    for (size_t i = 0; i < n && same; ++i) {
-      const ArgKey& k = keys[i];
-      same = same_text(sym_text_[raw(m.keys[i])], k.key, k.key_len) &&
-             (k.type != FieldType::string ||
-              same_text(sym_text_[raw(m.values[i])], reinterpret_cast<const char*>(k.value), k.text_len));
+    for (uint32_t bits = m.check; bits != 0 && same; bits &= bits - 1) {
+      const auto i = static_cast<size_t>(std::countr_zero(bits));
+      const FieldArg& a = fields[i];
+      same =
+          (a.key.fixed() || same_text(m.key_text[i], a.key.data(), a.key.size())) &&
+          (a.value.type != FieldType::string || same_text(m.value_text[i], a.value.text.data(), a.value.text.size()));
     }
-    if (!same) continue;
-    if (same_numbers) {
-      // What the table lookup does on finding the set.
-      if (raw(kind) < new_sets_in_a_row_.size()) new_sets_in_a_row_[raw(kind)] = 0;
-      stable_hash = m.hash;
-      return m.set;
+    if (same) {
+      out.kind = m.kind;
+      out.narration = m.narration;
+      out.cls = m.cls;
+      out.shape_id = m.shape_id;
+      if (same_numbers) {
+        // What the set table's lookup does on finding the set.
+        if (n != 0 && raw(m.kind) < new_sets_in_a_row_.size()) new_sets_in_a_row_[raw(m.kind)] = 0;
+      } else {
+        for (size_t i = 0; i < n; ++i) {
+          const FieldValue& v = fields[i].value;
+          new (&tmp[i])
+              Field{m.keys[i], v.type, v.type == FieldType::string ? static_cast<int64_t>(raw(m.values[i])) : v.number};
+        }
+        m.set = finish_details(tmp, n, m.layout, m.kind, m.details_hash);
+      }
+      out.details = m.set;
+      out.details_hash = m.details_hash;
+      return;
     }
-    for (size_t i = 0; i < n; ++i)
-      new (&tmp[i]) Field{m.keys[i], keys[i].type,
-                          keys[i].type == FieldType::string ? static_cast<int64_t>(raw(m.values[i]))
-                                                            : static_cast<int64_t>(keys[i].value)};
-    m.set = finish_details(tmp, n, m.layout, kind, stable_hash);
-    m.hash = stable_hash;
-    for (size_t i = 0; i < n; ++i) m.args[i].value = keys[i].value;
-    return m.set;
   }
-  const uint32_t set = intern_details_slow(args, kind, stable_hash, tmp, layout);
-  ways[1] = ways[0];
-  SetMemo& m = ways[0];
-  m.kind = kind;
-  m.n = static_cast<uint32_t>(n);
-  m.set = set;
-  m.layout = layout;
-  m.hash = stable_hash;
+
+  resolve_slow(spec, fields, out, tmp, layout);
+  if (out.cls == wide_class) {
+    m.used = false;  // its numbers may have been overwritten above
+    return;
+  }
+  m.head = head;
+  if (n != 0) std::memcpy(m.args, fields.data(), n * sizeof(FieldArg));
+  m.kind_text = sym_text_[raw(out.kind)];
+  m.narration_text = sym_text_[raw(out.narration)];
+  m.check = 0;
   for (size_t i = 0; i < n; ++i) {
-    m.args[i] = keys[i];
+    if (!fields[i].key.fixed() || fields[i].value.type == FieldType::string) m.check |= uint32_t{1} << i;
     m.keys[i] = tmp[i].key;
-    m.values[i] = tmp[i].type == FieldType::string ? static_cast<Sym>(tmp[i].value) : Sym::none;
+    m.key_text[i] = sym_text_[raw(tmp[i].key)];
+    const bool is_str = tmp[i].type == FieldType::string;
+    m.values[i] = is_str ? static_cast<Sym>(tmp[i].value) : Sym::none;
+    m.value_text[i] = is_str ? sym_text_[static_cast<size_t>(tmp[i].value)] : nullptr;
   }
-  return set;
+  m.kind = out.kind;
+  m.narration = out.narration;
+  m.cls = out.cls;
+  m.shape_id = out.shape_id;
+  m.set = out.details;
+  m.layout = layout;
+  m.details_hash = out.details_hash;
+  m.used = true;
 }
 
 }  // namespace deploysim

@@ -740,7 +740,7 @@ bool Reader::close_record() {
     FieldValue value = d.type == FieldType::string ? FieldValue(std::string_view(d.text)) : FieldValue(0);
     value.type = d.type;
     value.number = d.number;
-    fields.push_back(FieldArg{d.key, value});
+    fields.push_back(FieldArg{DetailKey::runtime(d.key), value});
   }
   trace_.append(spec, fields);
   return true;
