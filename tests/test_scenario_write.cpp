@@ -110,3 +110,16 @@ TEST_CASE("a saved variant and inline-table what-ifs load back to the same run")
     CHECK_FALSE(saved.rewritten);
   }
 }
+
+TEST_CASE("a saved what-if whose summary comments would break the file still loads back") {
+  const Scenario base = load("basic-https.toml");
+  // The header repeats the scenario's name and each changed value as comments: a name with a
+  // line break, and a Korean value shortened there, must stay one comment line of UTF-8.
+  const std::string long_ko = "\"가나다라마바사아자차카타파하가나다라마바사아자차카타파하\"";
+  const ScenarioText saved = saved_and_checked(base, with(base, {{"service.api.workers", "1"},
+                                                                 {"scenario.name", "\"Two\\nlines\\u0001\""},
+                                                                 {"scenario.description_ko", long_ko}}));
+  CHECK(saved.text.find("Two lines ") != std::string::npos);
+  CHECK(saved.text.find("#   scenario.description_ko = \"가나다라마바사아자차카타파하가나다라...") !=
+        std::string::npos);
+}

@@ -12,12 +12,27 @@ namespace deploysim {
 
 using namespace trace_hash;
 
-// Details are compared as bytes: every byte of a FieldArg must be a member's.
-static_assert(std::has_unique_object_representations_v<FieldArg>);
-
 namespace {
 
 uint64_t address(const void* p) { return static_cast<uint64_t>(reinterpret_cast<uintptr_t>(p)); }
+
+// Whether two runs of details are equal, numbers included. Where a FieldArg has no padding (64-bit
+// targets) that is a compare of bytes; elsewhere (wasm32: a 12-byte key before an 8-aligned
+// value) member by member.
+bool same_args(const FieldArg* a, const FieldArg* b, size_t n) {
+  if constexpr (std::has_unique_object_representations_v<FieldArg>) {
+    return n == 0 || std::memcmp(a, b, n * sizeof(FieldArg)) == 0;
+  } else {
+    for (size_t i = 0; i < n; ++i) {
+      const DetailKey &ka = a[i].key, &kb = b[i].key;
+      const FieldValue &va = a[i].value, &vb = b[i].value;
+      if (ka.data() != kb.data() || ka.size() != kb.size() || ka.fixed() != kb.fixed() || va.type != vb.type ||
+          va.number != vb.number || va.text.data() != vb.text.data() || va.text.size() != vb.text.size())
+        return false;
+    }
+    return true;
+  }
+}
 
 }  // namespace
 
@@ -80,8 +95,9 @@ void Trace::resolve(const RecordSpec& spec, std::span<const FieldArg> fields, Re
   h = fold(h, static_cast<uint64_t>(head.dur) ^ head.facts << 16);
   for (const FieldArg& a : fields)
     h = fold(h, address(a.key.data()) ^
-                    (a.value.type == FieldType::string ? address(a.value.text.data()) + (a.value.text.size() << 48)
-                                                       : static_cast<uint64_t>(a.value.type)));
+                    (a.value.type == FieldType::string
+                         ? address(a.value.text.data()) + (static_cast<uint64_t>(a.value.text.size()) << 48)
+                         : static_cast<uint64_t>(a.value.type)));
   RecordMemo& m = record_memo_[h >> (64 - record_memo_bits_)];
 
   // Equal addresses are not enough: the caller's memory may since hold other text, so a hit
@@ -92,14 +108,14 @@ void Trace::resolve(const RecordSpec& spec, std::span<const FieldArg> fields, Re
       (head.narration_len == 0 || in_key_block(head.narration) ||
        same_text(m.narration_text, head.narration, head.narration_len))) {
     auto* stored = reinterpret_cast<FieldArg*>(m.args);
-    const bool same_numbers = n == 0 || std::memcmp(stored, fields.data(), n * sizeof(FieldArg)) == 0;
+    const bool same_numbers = same_args(stored, fields.data(), n);
     bool same = same_numbers;
     if (!same) {
       // Other numbers, or other details: take the caller's numbers and compare again. A miss
       // rewrites the entry anyway.
       for (size_t i = 0; i < n; ++i)
         if (stored[i].value.type != FieldType::string) stored[i].value.number = fields[i].value.number;
-      same = std::memcmp(stored, fields.data(), n * sizeof(FieldArg)) == 0;
+      same = same_args(stored, fields.data(), n);
     }
     for (uint32_t bits = m.check; bits != 0 && same; bits &= bits - 1) {
       const auto i = static_cast<size_t>(std::countr_zero(bits));

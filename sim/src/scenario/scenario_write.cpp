@@ -42,15 +42,26 @@ size_t first_header(const std::string& text) {
   return text.size();
 }
 
-// A value as a comment shows it: on one line, shortened.
-std::string one_line(std::string_view s) {
+// Text for a comment: TOML allows no control character in one but tab, so each run of them
+// (a name's "\n" included) becomes one space.
+std::string comment_text(std::string_view s) {
   std::string out;
   for (char c : s)
-    if (c == '\n' || c == '\r' || c == '\t')
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F)
       out += out.empty() || out.back() == ' ' ? "" : " ";
     else
       out += c;
-  return out.size() > 60 ? out.substr(0, 57) + "..." : out;
+  return out;
+}
+
+// A value as a comment shows it: on one line, shortened at a character's start (a Korean text
+// cut inside a character would not be UTF-8, which TOML refuses).
+std::string one_line(std::string_view s) {
+  std::string out = comment_text(s);
+  if (out.size() <= 60) return out;
+  size_t cut = 57;
+  while (cut > 0 && (static_cast<unsigned char>(out[cut]) & 0xC0) == 0x80) --cut;
+  return out.substr(0, cut) + "...";
 }
 
 // Whether the line at `line` is a [table] header whose last key is `key`. A table that only
@@ -145,15 +156,16 @@ bool write_one(std::string& text, Change& c, const Messages& words) {
 }
 
 std::string header(const Scenario& sc, const std::vector<Change>& changes, const Messages& w) {
-  const std::string file = std::filesystem::path(sc.source_path).filename().string();
+  const std::string file = comment_text(std::filesystem::path(sc.source_path).filename().string());
   std::string out =
-      "# " + w.format("saved_whatif.header", file, sc.info.tr.pick("name", sc.info.name, w.lang())) + "\n";
+      "# " + w.format("saved_whatif.header", file, comment_text(sc.info.tr.pick("name", sc.info.name, w.lang()))) +
+      "\n";
   out += "# " + w(changes.empty() ? "saved_whatif.nothing_changed" : "saved_whatif.changed") + "\n";
   for (const Change& c : changes) {
     const std::string note = c.added         ? w("saved_whatif.added")
                              : c.old.empty() ? w("saved_whatif.changed_one")
                                              : w.format("saved_whatif.was", c.old);
-    out += fmt::format("#   {} = {}  ({})\n", c.path, one_line(c.value), note);
+    out += fmt::format("#   {} = {}  ({})\n", comment_text(c.path), one_line(c.value), note);
   }
   if (!changes.empty()) out += "# " + w("saved_whatif.rest_same") + "\n\n";
   return out;
