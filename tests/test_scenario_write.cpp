@@ -123,3 +123,21 @@ TEST_CASE("a saved what-if whose summary comments would break the file still loa
   CHECK(saved.text.find("#   scenario.description_ko = \"가나다라마바사아자차카타파하가나다라...") !=
         std::string::npos);
 }
+
+TEST_CASE("a what-if that a file would refuse is not saved, and says why") {
+  // Lowering `workers` below a fault's worker is a what-if the model answers (the fault's
+  // target is gone), but in a file the same fault is a typo the loader refuses.
+  const Scenario base = load("worker-respawn.toml");
+  const Scenario fewer = with(base, {{"service.api.workers", "2"}});
+  std::string error;
+  const auto en = Messages::load("en", &error), ko = Messages::load("ko", &error);
+  REQUIRE_MESSAGE((en && ko), error);
+  const ScenarioText saved = write_scenario_text(fewer, *en);
+  REQUIRE(saved.error);
+  CHECK(saved.text.empty());
+  CHECK(saved.error->to_string(*en).find("cannot be saved as a file that opens again: fault target 'api/worker-3'") !=
+        std::string::npos);
+  CHECK(saved.error->to_string(*ko).find("이 what-if는 다시 열리는 파일로 저장할 수 없습니다") != std::string::npos);
+  // Four workers again: every fault has its target, and the file saves.
+  saved_and_checked(base, with(fewer, {{"service.api.workers", "4"}, {"service.api.server_version", "\"0.29.0\""}}));
+}

@@ -22,7 +22,9 @@ struct ScenarioText {
 /// (the comments in `words`' language). Everything else (comments, order, [[variant]] tables)
 /// stays as the teacher wrote it. Loading the text gives the same scenario as the overrides do;
 /// this is checked, and when an edit cannot be made in place the whole document is written
-/// from the parsed tree instead (`rewritten`: the file's own comments are lost then).
+/// from the parsed tree instead (`rewritten`: the file's own comments are lost then). A change
+/// that a file would refuse (a fault's worker beyond a lowered `workers`, a [[variant]] that no
+/// longer applies) gives an error instead of a text.
 ScenarioText write_scenario_text(const Scenario& scenario, const Messages& words);
 
 }  // namespace deploysim

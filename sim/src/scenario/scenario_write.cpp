@@ -213,7 +213,20 @@ ScenarioText write_scenario_text(const Scenario& sc, const Messages& words) {
     text = tree.str() + "\n";
     out.rewritten = true;
   }
-  out.text = header(sc, changes, words) + text;
+  text = header(sc, changes, words) + text;
+  // A what-if may give a scenario that loads only as a what-if: `workers` lowered below a
+  // fault's worker number is allowed there (the fault's target is gone), but in a file it is a
+  // typo; and every [[variant]] of a file must still apply. Such changes are refused here
+  // rather than written into a file that would not open.
+  const LoadResult back = load_scenario_text(text, sc.source_path);
+  if (back.error) {
+    out.error =
+        ScenarioError{sc.source_path, 0, 0,
+                      fmt::format("this what-if cannot be saved as a file that opens again: {}", back.error->message)};
+    out.rewritten = false;
+    return out;
+  }
+  out.text = std::move(text);
   return out;
 }
 
