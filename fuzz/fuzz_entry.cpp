@@ -3,6 +3,10 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <map>
+#include <string>
+
+#include "deploysim/messages.hpp"
 
 namespace deploysim::fuzz {
 
@@ -11,6 +15,7 @@ namespace {
 constexpr Target all[] = {
     {"scenario", run_scenario, init_scenario},
     {"lesson", run_lesson, init_lesson},
+    {"exercise", run_exercise, init_exercise},
     {"settings", run_settings},
     {"trace_json", run_trace_json},
 #if DEPLOYSIM_FUZZ_TLS
@@ -38,6 +43,15 @@ const Target* find_target(std::string_view name) {
 
 void warm_up(std::string_view name) {
   if (const Target* t = find_target(name); t && t->init) t->init();
+}
+
+const Messages& shipped_messages(std::string_view lang) {
+  static std::map<std::string, Messages, std::less<>> loaded;
+  if (const auto it = loaded.find(lang); it != loaded.end()) return it->second;
+  std::string error;
+  auto m = Messages::load(std::string(lang), &error);
+  require(m.has_value(), "a shipped catalogue loads");
+  return loaded.emplace(std::string(lang), std::move(*m)).first->second;
 }
 
 void require(bool holds, const char* what) {

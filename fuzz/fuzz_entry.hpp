@@ -9,6 +9,10 @@
 #include <span>
 #include <string_view>
 
+namespace deploysim {
+class Messages;
+}
+
 namespace deploysim::fuzz {
 
 /// One fuzz target: its name (fuzz_<name> is the executable), its body, and what it loads once
@@ -29,6 +33,7 @@ void warm_up(std::string_view name);
 
 int run_scenario(const uint8_t* data, size_t size);        ///< Scenario TOML: load, validate, every variant.
 int run_lesson(const uint8_t* data, size_t size);          ///< A lesson file, checked against its scenario's run.
+int run_exercise(const uint8_t* data, size_t size);        ///< An exercise file, or a learner's settings file.
 int run_settings(const uint8_t* data, size_t size);        ///< The GUI's settings.json.
 int run_trace_json(const uint8_t* data, size_t size);      ///< A deploysim-trace/1 file (read, written, read).
 int run_tls_decode(const uint8_t* data, size_t size);      ///< TLS messages a client sends to `deploysim serve`.
@@ -44,7 +49,11 @@ int run_import_yaml(const uint8_t* data,
 void init_scenario();   ///< The Korean catalogue (error texts).
 void init_lesson();     ///< The source catalogue and the runs of the shipped lessons' scenarios.
 void init_set_param();  ///< The shipped scenarios and the English catalogue.
+void init_exercise();   ///< The source catalogue, the shipped exercises and the Korean catalogue.
 void init_import();     ///< The English catalogue (the import parsers' error texts).
+
+/// The shipped catalogue of `lang` ("en", "ko"), loaded once per process.
+const Messages& shipped_messages(std::string_view lang);
 
 /// Checks an invariant of the program: aborts with `what` on stderr when it does not hold, so
 /// that libFuzzer (and the regression test, which dies) reports the input.

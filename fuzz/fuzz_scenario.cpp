@@ -12,25 +12,15 @@ namespace deploysim::fuzz {
 
 namespace {
 
-const Messages& korean() {
-  static const Messages words = [] {
-    std::string error;
-    auto m = Messages::load("ko", &error);
-    require(m.has_value(), "the shipped Korean catalogue loads");
-    return std::move(*m);
-  }();
-  return words;
-}
-
 // An error must be located and say something (the contract of LoadResult).
 void check_error(const ScenarioError& e) {
   require(!e.message.empty(), "a load error has a message");
-  require(!e.to_string().empty() && !e.to_string(korean()).empty(), "a load error has a text");
+  require(!e.to_string().empty() && !e.to_string(shipped_messages("ko")).empty(), "a load error has a text");
 }
 
 }  // namespace
 
-void init_scenario() { (void)korean(); }
+void init_scenario() { (void)shipped_messages("ko"); }
 
 int run_scenario(const uint8_t* data, size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);

@@ -34,16 +34,6 @@ const std::vector<Scenario>& shipped() {
   return all;
 }
 
-const Messages& english() {
-  static const Messages words = [] {
-    std::string error;
-    auto m = Messages::load("en", &error);
-    require(m.has_value(), "the shipped English catalogue loads");
-    return std::move(*m);
-  }();
-  return words;
-}
-
 std::string_view trimmed(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
@@ -54,7 +44,7 @@ std::string_view trimmed(std::string_view s) {
 
 void init_set_param() {
   (void)shipped();
-  (void)english();
+  (void)shipped_messages("en");
 }
 
 int run_set_param(const uint8_t* data, size_t size) {
@@ -79,7 +69,7 @@ int run_set_param(const uint8_t* data, size_t size) {
     changed = true;
   }
   if (!changed) return 0;
-  const ScenarioText written = write_scenario_text(current, english());
+  const ScenarioText written = write_scenario_text(current, shipped_messages("en"));
   require(written.text.empty() == written.error.has_value(), "a written scenario gives a text or an error");
   if (!written.error) {
     // write_scenario_text promises that its text loads as the same scenario.

@@ -56,6 +56,15 @@ assemble_seeds() {
       add_seeds "$dir" "$root"/assets/scenarios/*.toml "$root"/tests/scenarios/broken/*.toml ;;
     lesson)
       add_seeds "$dir" "$root"/assets/lessons/*.toml "$root"/tests/lessons/*/*.toml ;;
+    exercise)
+      # The first byte: even, an exercise file follows; odd, a learner's settings file
+      # (run_exercise; 5 picks memory-fit-workers).
+      local f n=0
+      for f in "$root"/assets/exercises/*.toml "$root"/tests/exercises/broken/*.toml; do
+        { printf '\000'; cat "$f"; } >"$dir/exercise-$n"
+        n=$((n + 1))
+      done
+      ;;
     trace_json | tls_decode)
       # Whole traces of several seconds are large: reading one twice takes over a second under ASan.
       local f

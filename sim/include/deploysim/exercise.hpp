@@ -78,6 +78,9 @@ struct ExerciseLoad {
 /// and [solution] path is accepted by set_param, that the solution keeps to the params, and that
 /// source ids are in the catalogue (the shipped one when `sources` is null).
 ExerciseLoad load_exercise_file(const std::string& path, const SourceCatalogue* sources = nullptr);
+/// The same for an exercise's text, named `path`.
+ExerciseLoad load_exercise_text(std::string_view text, const std::string& path,
+                                const SourceCatalogue* sources = nullptr);
 /// Whether a file is an exercise (a TOML file with an [exercise] table), for `deploysim check`.
 bool is_exercise_file(const std::string& path);
 /// The exercise files of a directory (default: assets/exercises), sorted by name.
@@ -101,6 +104,8 @@ struct SettingsFile {
 };
 /// Reads a settings file (see SettingsFile).
 SettingsFile load_settings_file(const std::string& path);
+/// The same for a settings file's text, named `path`.
+SettingsFile load_settings_text(std::string_view text, const std::string& path);
 
 /// The exercise's scenario with its variant, [start] and the settings applied; settings that are
 /// not allowed are refused with check_setting's error.

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <fmt/format.h>
 #include <set>
 #include <sstream>
@@ -319,7 +320,30 @@ Exercise read_exercise(const std::string& path, const toml::table& root, const S
 
 }  // namespace
 
+namespace {
+
+bool read_whole(const std::string& path, std::string& text) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in.is_open()) return false;
+  std::ostringstream all;
+  all << in.rdbuf();  // an empty file sets failbit on `all`, not an error
+  text = all.str();
+  return !in.bad();
+}
+
+}  // namespace
+
 ExerciseLoad load_exercise_file(const std::string& path, const SourceCatalogue* sources) {
+  ExerciseLoad out;
+  std::string text;
+  if (!fs::exists(path) || !read_whole(path, text)) {
+    out.error = ScenarioError{path, 0, 0, "cannot open the exercise file (does it exist?)"};
+    return out;
+  }
+  return load_exercise_text(text, path, sources);
+}
+
+ExerciseLoad load_exercise_text(std::string_view text, const std::string& path, const SourceCatalogue* sources) {
   ExerciseLoad out;
   if (!sources) {
     const SourcesLoad catalogue = load_sources();
@@ -327,14 +351,10 @@ ExerciseLoad load_exercise_file(const std::string& path, const SourceCatalogue* 
       out.error = catalogue.error;
       return out;
     }
-    return load_exercise_file(path, &catalogue.sources);
-  }
-  if (!fs::exists(path)) {
-    out.error = ScenarioError{path, 0, 0, "cannot open the exercise file (does it exist?)"};
-    return out;
+    return load_exercise_text(text, path, &catalogue.sources);
   }
   try {
-    const toml::table root = toml::parse_file(path);
+    const toml::table root = toml::parse(text, path);
     out.exercise = read_exercise(path, root, *sources);
   } catch (const toml::parse_error& e) {
     out.error = located(path, e.source(), std::string(e.description()));
@@ -379,12 +399,18 @@ std::string setting_value_text(std::string_view typed) {
 
 SettingsFile load_settings_file(const std::string& path) {
   SettingsFile out;
-  if (!fs::exists(path)) {
+  std::string text;
+  if (!fs::exists(path) || !read_whole(path, text)) {
     out.error = ScenarioError{path, 0, 0, "cannot open the settings file (does it exist?)"};
     return out;
   }
+  return load_settings_text(text, path);
+}
+
+SettingsFile load_settings_text(std::string_view text, const std::string& path) {
+  SettingsFile out;
   try {
-    const toml::table root = toml::parse_file(path);
+    const toml::table root = toml::parse(text, path);
     const Reader rd{path};
     rd.keys(root, {"exercise", "learner", "set"}, "the settings file");
     out.exercise = rd.str(root, "exercise");
