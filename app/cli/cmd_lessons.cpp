@@ -44,7 +44,8 @@ std::string resolve_lesson(const std::string& name) {
     const auto all = list_lessons();
     return all.empty() ? std::string{} : all.front();
   }
-  if (std::filesystem::exists(name)) return name;
+  std::error_code ec;  // a name the file system refuses (too long) is looked up as a lesson id
+  if (std::filesystem::exists(name, ec)) return name;
   for (const auto& f : list_lessons())
     if (std::filesystem::path(f).stem().string() == name ||
         std::filesystem::path(f).stem().string().find(name) != std::string::npos)

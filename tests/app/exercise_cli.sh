@@ -58,6 +58,10 @@ has "$tmp/err" "'service.api.workers' = 9 is out of bounds; this exercise allows
 expect_rc 2 "not path=value" "$bin" exercise memory-fit-workers --set workers
 expect_rc 2 "no such exercise" "$bin" exercise no-such-exercise
 has "$tmp/err" "no-such-exercise: cannot open the exercise file" "missing exercise"
+# A name longer than the file system allows (fuzz_exercise's first finding ended the program).
+long="$(printf 'x%.0s' $(seq 300))"
+expect_rc 2 "a name too long for the file system" "$bin" exercise "$long"
+has "$tmp/err" "$long: cannot open the exercise file" "too long a name is a missing exercise"
 
 # A class's settings files: one learner each, graded in turn; the exit code is the worst.
 mkdir "$tmp/class"

@@ -305,7 +305,8 @@ Exercise read_exercise(const std::string& path, const toml::table& root, const S
     rd.fail(*info, "[exercise] needs a title, a task and a scenario (a file in assets/scenarios/)");
   fs::path sp = scenario;
   if (sp.is_relative()) sp = fs::path(assets_dir()) / "scenarios" / sp;
-  if (!fs::exists(sp))
+  std::error_code ec;  // a name the file system refuses (too long) is "not found", not an exception
+  if (!fs::exists(sp, ec))
     rd.fail(*info->get("scenario"), fmt::format("scenario '{}' not found (looked at {})", scenario, sp.string()));
   ex.scenario_path = sp.string();
   ex.start = rd.settings(root, "start");
@@ -336,7 +337,8 @@ bool read_whole(const std::string& path, std::string& text) {
 ExerciseLoad load_exercise_file(const std::string& path, const SourceCatalogue* sources) {
   ExerciseLoad out;
   std::string text;
-  if (!fs::exists(path) || !read_whole(path, text)) {
+  std::error_code ec;
+  if (!fs::exists(path, ec) || !read_whole(path, text)) {
     out.error = ScenarioError{path, 0, 0, "cannot open the exercise file (does it exist?)"};
     return out;
   }
@@ -384,7 +386,8 @@ std::vector<std::string> list_exercises(const std::string& dir_in) {
 
 std::string exercise_path(std::string_view id_or_path) {
   const fs::path shipped = fs::path(assets_dir()) / "exercises" / (std::string(id_or_path) + ".toml");
-  if (id_or_path.find('/') == std::string_view::npos && !id_or_path.ends_with(".toml") && fs::exists(shipped))
+  std::error_code ec;
+  if (id_or_path.find('/') == std::string_view::npos && !id_or_path.ends_with(".toml") && fs::exists(shipped, ec))
     return shipped.string();
   return std::string(id_or_path);
 }
@@ -400,7 +403,8 @@ std::string setting_value_text(std::string_view typed) {
 SettingsFile load_settings_file(const std::string& path) {
   SettingsFile out;
   std::string text;
-  if (!fs::exists(path) || !read_whole(path, text)) {
+  std::error_code ec;
+  if (!fs::exists(path, ec) || !read_whole(path, text)) {
     out.error = ScenarioError{path, 0, 0, "cannot open the settings file (does it exist?)"};
     return out;
   }

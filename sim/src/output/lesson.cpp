@@ -24,7 +24,8 @@ bool parse_file(const std::string& path, std::string_view what, toml::table& roo
     root = toml::parse_file(path);
     return true;
   } catch (const toml::parse_error& e) {
-    if (!fs::exists(path))
+    std::error_code ec;
+    if (!fs::exists(path, ec))
       err = ScenarioError{path, 0, 0, fmt::format("cannot open {} (does it exist?)", what)};
     else
       err = located(path, e.source(), std::string(e.description()));
