@@ -411,11 +411,14 @@ class Trace {
     uint32_t cls, shape_id, set, layout;  // layout + 1
     uint64_t details_hash;
     std::array<Sym, memo_fields> keys, values;
+    uint64_t tag;    // the hash that chose the slot pair: which of its two ways holds a record
     uint32_t check;  // bit i: detail i has a key made at run time or a string, whose text a hit compares
     bool used;
+    uint8_t mru;  // in a pair's first way: the way hit or filled last
   };
-  // The memo starts at 2^8 slots and doubles each time the trace reaches 128 records a slot,
-  // up to 2^13 (5.6 MB): a lesson's trace keeps a small one.
+  // The memo starts at 2^8 slots (two ways a pair) and doubles each time it has missed twice
+  // as many records as it has slots, up to 2^13 (5.9 MB): a trace of few distinct records (a
+  // lesson's) keeps a small one, a run of many clients and workers gets the big one early.
   static constexpr unsigned record_memo_min_bits = 8, record_memo_max_bits = 13;
   // A record's interned parts, from the memo or from interning them.
   struct Resolved {
@@ -496,6 +499,7 @@ class Trace {
   // hashing and looking up each. Allocated at the first record, empty in a copy.
   std::vector<RecordMemo> record_memo_;
   unsigned record_memo_bits_ = 0;  // log2 of its slots (0: not allocated yet)
+  size_t record_memo_misses_ = 0;  // since it last grew
   uint64_t fingerprint_;
 };
 

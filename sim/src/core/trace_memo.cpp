@@ -67,10 +67,11 @@ void Trace::resolve(const RecordSpec& spec, std::span<const FieldArg> fields, Re
   uint32_t layout = 0;
   if (n > memo_fields || spec.kind.size() > UINT32_MAX || spec.narration.size() > UINT32_MAX)
     return resolve_slow(spec, fields, out, tmp, layout);
-  if (records_.size() >= (record_memo_.size() << 7) && record_memo_bits_ < record_memo_max_bits) {
+  if (record_memo_misses_ >= (record_memo_.size() << 1) && record_memo_bits_ < record_memo_max_bits) {
     // A memo is only a cache: a bigger one starts empty.
     record_memo_bits_ = record_memo_bits_ == 0 ? record_memo_min_bits : record_memo_bits_ + 1;
     record_memo_.assign(size_t{1} << record_memo_bits_, RecordMemo{});
+    record_memo_misses_ = 0;
   }
 
   static_assert(std::has_unique_object_representations_v<RecordHead>);  // compared as bytes
@@ -98,12 +99,19 @@ void Trace::resolve(const RecordSpec& spec, std::span<const FieldArg> fields, Re
                     (a.value.type == FieldType::string
                          ? address(a.value.text.data()) + (static_cast<uint64_t>(a.value.text.size()) << 48)
                          : static_cast<uint64_t>(a.value.type)));
-  RecordMemo& m = record_memo_[h >> (64 - record_memo_bits_)];
+  // Two ways a slot pair: the way whose tag is this hash, else the one not used last.
+  const size_t pair = static_cast<size_t>(h >> (64 - record_memo_bits_)) & ~size_t{1};
+  RecordMemo& first = record_memo_[pair];
+  const size_t way = first.used && first.tag == h                                     ? 0
+                     : record_memo_[pair + 1].used && record_memo_[pair + 1].tag == h ? 1
+                                                                                      : size_t{first.mru} ^ 1;
+  RecordMemo& m = record_memo_[pair + way];
+  first.mru = static_cast<uint8_t>(way);
 
   // Equal addresses are not enough: the caller's memory may since hold other text, so a hit
   // needs the same text too.
   // The registered keys' texts never change: their addresses are enough.
-  if (m.used && std::memcmp(&m.head, &head, sizeof head) == 0 &&
+  if (m.used && m.tag == h && std::memcmp(&m.head, &head, sizeof head) == 0 &&
       (in_key_block(head.kind) || same_text(m.kind_text, head.kind, head.kind_len)) &&
       (head.narration_len == 0 || in_key_block(head.narration) ||
        same_text(m.narration_text, head.narration, head.narration_len))) {
@@ -147,11 +155,13 @@ void Trace::resolve(const RecordSpec& spec, std::span<const FieldArg> fields, Re
   }
 
   resolve_slow(spec, fields, out, tmp, layout);
+  ++record_memo_misses_;
   if (out.cls == wide_class) {
     m.used = false;  // its numbers may have been overwritten above
     return;
   }
   m.head = head;
+  m.tag = h;
   if (n != 0) std::memcpy(m.args, fields.data(), n * sizeof(FieldArg));
   m.kind_text = sym_text_[raw(out.kind)];
   m.narration_text = sym_text_[raw(out.narration)];
