@@ -144,6 +144,34 @@ TEST_CASE("a record takes the texts its caller's memory holds when it is appende
   CHECK(reused.fingerprint() == literal.fingerprint());
 }
 
+TEST_CASE("a record of many details (a ClientHello's 14, or more) reads back what was passed") {
+  // The memo remembers records of up to 16 details; the last detail is the one that changes
+  // (other text at the same address, another number), and 20 details are not remembered at all.
+  for (const size_t n : {size_t{14}, size_t{16}, size_t{20}}) {
+    Trace t;
+    std::string last = "x25519";
+    for (int round = 0; round < 4; ++round) {
+      std::vector<FieldArg> fields;
+      for (size_t i = 0; i + 2 < n; ++i) fields.push_back({"ext", static_cast<int>(i)});
+      fields.push_back({"attempt", round / 2});
+      fields.push_back({"group", last});
+      t.append(hello(t), fields);
+      if (round == 1) last.front() = 'X';  // same address and length, other text
+    }
+    CAPTURE(n);
+    REQUIRE(t.size() == 4);
+    const Details first = t.details(t[0]), final = t.details(t[3]);
+    REQUIRE(final.size() == n);
+    CHECK(t.str(static_cast<Sym>(first[n - 1].value)) == "x25519");
+    CHECK(t.str(static_cast<Sym>(final[n - 1].value)) == "X25519");
+    CHECK(t.detail_int(t[1], "attempt") == 0);
+    CHECK(t.detail_int(t[3], "attempt") == 1);
+    CHECK(final[n - 3].value == static_cast<int64_t>(n - 3));
+    CHECK(t[0].details == t[1].details);  // the same set, found again
+    CHECK(t[2].details != t[1].details);
+  }
+}
+
 TEST_CASE("registered kinds are known by their address, and the same text elsewhere by its text") {
   // The trace trusts an address only inside the registered keys' block; a copy of a key's text
   // (a kind composed at run time) is compared, and both give the same records.

@@ -398,26 +398,36 @@ class Trace {
     int64_t dur;
     uint64_t facts;  // stage, state, outcome, failure, reports_failure and the number of details
   };
-  static constexpr size_t memo_fields = 8;
-  // A record memo entry (trace_memo.cpp): what a caller passed (head and details, numbers
-  // included) and what it gave, with the stored texts to check the caller's against.
-  struct RecordMemo {
+  // The most details a remembered record carries (the ClientHello has 14); records with more
+  // take the slow path.
+  static constexpr size_t memo_fields = 16;
+  // A detail as a memo entry remembers it: the caller's key and value (a string's address, or a
+  // number), a word of the key's length, type, fixedness and string length, and what they were
+  // interned as. 32 bytes, so a record's details take few cache lines.
+  struct MemoField {
+    const char* key;
+    uint64_t value;
+    uint64_t word;
+    Sym key_sym, value_sym;
+  };
+  // A record memo entry (trace_memo.cpp): what a caller passed but the details (head) and what
+  // it gave, in two cache lines; its details are in memo_fields_ at slot * memo_fields.
+  struct alignas(64) RecordMemo {
     RecordHead head;
-    alignas(FieldArg) unsigned char args[sizeof(FieldArg) * memo_fields];
-    const char* kind_text;
-    const char* narration_text;
-    std::array<const char*, memo_fields> key_text, value_text;  // value_text: null for numbers
     Sym kind, narration;
     uint32_t cls, shape_id, set, layout;  // layout + 1
     uint64_t details_hash;
-    std::array<Sym, memo_fields> keys, values;
-    uint64_t tag;    // the hash that chose the slot pair: which of its two ways holds a record
     uint32_t check;  // bit i: detail i has a key made at run time or a string, whose text a hit compares
-    bool used;
-    uint8_t mru;  // in a pair's first way: the way hit or filled last
+  };
+  // The tags of a slot pair: the hash that chose it, per way (0: empty), and the way hit or
+  // filled last. Apart from the entries, so that choosing a way reads one cache line.
+  struct MemoPair {
+    uint64_t tag[2];
+    uint64_t mru;
   };
   // The memo starts at 2^8 slots (two ways a pair) and doubles each time it has missed twice
-  // as many records as it has slots, up to 2^13 (5.9 MB): a trace of few distinct records (a
+  // as many records as it has slots, up to 2^13 (5.3 MB, of which a hit reads the pair's tags,
+  // its entry's two lines and its details' 32 bytes each): a trace of few distinct records (a
   // lesson's) keeps a small one, a run of many clients and workers gets the big one early.
   static constexpr unsigned record_memo_min_bits = 8, record_memo_max_bits = 13;
   // A record's interned parts, from the memo or from interning them.
@@ -498,6 +508,8 @@ class Trace {
   // one's texts, ids and details, and a hit costs a compare of those instead of interning,
   // hashing and looking up each. Allocated at the first record, empty in a copy.
   std::vector<RecordMemo> record_memo_;
+  std::vector<MemoField> memo_fields_;  // memo_fields per entry
+  std::vector<MemoPair> memo_pairs_;
   unsigned record_memo_bits_ = 0;  // log2 of its slots (0: not allocated yet)
   size_t record_memo_misses_ = 0;  // since it last grew
   uint64_t fingerprint_;

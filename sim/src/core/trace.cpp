@@ -547,7 +547,8 @@ size_t Trace::memory_bytes() const {
       (layout_begin_.capacity() + layout_table_.capacity() + kind_layout_.capacity() + new_sets_in_a_row_.capacity()) *
           sizeof(uint32_t) +
       set_table_.capacity() * sizeof(uint64_t) + string_hashes_.capacity() * sizeof(uint64_t) +
-      sym_text_.capacity() * sizeof(const char*) + record_memo_.capacity() * sizeof(RecordMemo);
+      sym_text_.capacity() * sizeof(const char*) + record_memo_.capacity() * sizeof(RecordMemo) +
+      memo_fields_.capacity() * sizeof(MemoField) + memo_pairs_.capacity() * sizeof(MemoPair);
   // Each string: its deque element, its heap buffer when longer than the SSO, and a hash node.
   for (const auto& s : strings_) n += sizeof(std::string) + (s.size() > 15 ? s.capacity() + 1 : 0) + 48;
   for (const auto& s : node_names_) n += 2 * sizeof(std::string) + 2 * (s.capacity() + 1) + 48;

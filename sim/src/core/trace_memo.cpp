@@ -1,4 +1,5 @@
 // The trace's memo of recent records (see Trace::record_memo_).
+#include <algorithm>
 #include <bit>
 #include <cstring>
 #include <new>
@@ -16,22 +17,13 @@ namespace {
 
 uint64_t address(const void* p) { return static_cast<uint64_t>(reinterpret_cast<uintptr_t>(p)); }
 
-// Whether two runs of details are equal, numbers included. Where a FieldArg has no padding (64-bit
-// targets) that is a compare of bytes; elsewhere (wasm32: a 12-byte key before an 8-aligned
-// value) member by member.
-bool same_args(const FieldArg* a, const FieldArg* b, size_t n) {
-  if constexpr (std::has_unique_object_representations_v<FieldArg>) {
-    return n == 0 || std::memcmp(a, b, n * sizeof(FieldArg)) == 0;
-  } else {
-    for (size_t i = 0; i < n; ++i) {
-      const DetailKey &ka = a[i].key, &kb = b[i].key;
-      const FieldValue &va = a[i].value, &vb = b[i].value;
-      if (ka.data() != kb.data() || ka.size() != kb.size() || ka.fixed() != kb.fixed() || va.type != vb.type ||
-          va.number != vb.number || va.text.data() != vb.text.data() || va.text.size() != vb.text.size())
-        return false;
-    }
-    return true;
-  }
+// A detail's key length, type, whether its key is fixed and its string's length, as one word. A
+// string of max_text_size bytes or more is given that length, and never kept: so a caller's
+// long string never matches a kept one.
+constexpr uint64_t max_text_size = (uint64_t{1} << 29) - 1;
+uint64_t detail_word(const FieldArg& a) {
+  return static_cast<uint64_t>(a.key.size()) | static_cast<uint64_t>(a.value.type) << 32 |
+         static_cast<uint64_t>(a.key.fixed()) << 34 | std::min<uint64_t>(a.value.text.size(), max_text_size) << 35;
 }
 
 }  // namespace
@@ -70,7 +62,10 @@ void Trace::resolve(const RecordSpec& spec, std::span<const FieldArg> fields, Re
   if (record_memo_misses_ >= (record_memo_.size() << 1) && record_memo_bits_ < record_memo_max_bits) {
     // A memo is only a cache: a bigger one starts empty.
     record_memo_bits_ = record_memo_bits_ == 0 ? record_memo_min_bits : record_memo_bits_ + 1;
-    record_memo_.assign(size_t{1} << record_memo_bits_, RecordMemo{});
+    const size_t slots = size_t{1} << record_memo_bits_;
+    record_memo_.assign(slots, RecordMemo{});
+    memo_fields_.assign(slots * memo_fields, MemoField{});
+    memo_pairs_.assign(slots / 2, MemoPair{});
     record_memo_misses_ = 0;
   }
 
@@ -89,48 +84,53 @@ void Trace::resolve(const RecordSpec& spec, std::span<const FieldArg> fields, Re
                static_cast<uint64_t>(spec.outcome) << 16 | static_cast<uint64_t>(spec.failure) << 24 |
                static_cast<uint64_t>(spec.reports_failure) << 32 | static_cast<uint64_t>(n) << 40;
   // The slot hashes what the caller passed but the details' numbers: a kind whose details carry
-  // a latency each still finds its entry, and skips interning.
+  // a latency each still finds its entry, and skips interning. The same pass puts each detail in
+  // the form the memo keeps.
   uint64_t h = fold(address(head.kind), address(head.narration) ^ pack(head.kind_len, head.narration_len));
   h = fold(h, pack(raw(head.actor), raw(head.from)));
   h = fold(h, pack(raw(head.to), raw(head.proc)));
   h = fold(h, static_cast<uint64_t>(head.dur) ^ head.facts << 16);
-  for (const FieldArg& a : fields)
-    h = fold(h, address(a.key.data()) ^
-                    (a.value.type == FieldType::string
-                         ? address(a.value.text.data()) + (static_cast<uint64_t>(a.value.text.size()) << 48)
-                         : static_cast<uint64_t>(a.value.type)));
+  uint64_t given_value[memo_fields], given_word[memo_fields], string_mask[memo_fields];
+  for (size_t i = 0; i < n; ++i) {
+    const FieldArg& a = fields[i];
+    const bool is_str = a.value.type == FieldType::string;
+    given_value[i] = is_str ? address(a.value.text.data()) : static_cast<uint64_t>(a.value.number);
+    given_word[i] = detail_word(a);
+    string_mask[i] = is_str ? ~uint64_t{0} : 0;
+    h = fold(h, address(a.key.data()) ^ (is_str ? given_value[i] + (given_word[i] >> 35 << 48) : given_word[i]));
+  }
+  h |= 1;  // a tag of 0 marks an empty way
+
   // Two ways a slot pair: the way whose tag is this hash, else the one not used last.
-  const size_t pair = static_cast<size_t>(h >> (64 - record_memo_bits_)) & ~size_t{1};
-  RecordMemo& first = record_memo_[pair];
-  const size_t way = first.used && first.tag == h                                     ? 0
-                     : record_memo_[pair + 1].used && record_memo_[pair + 1].tag == h ? 1
-                                                                                      : size_t{first.mru} ^ 1;
-  RecordMemo& m = record_memo_[pair + way];
-  first.mru = static_cast<uint8_t>(way);
+  MemoPair& pair = memo_pairs_[static_cast<size_t>(h >> (64 - record_memo_bits_)) >> 1];
+  const size_t way = pair.tag[0] == h ? 0 : pair.tag[1] == h ? 1 : static_cast<size_t>(pair.mru ^ 1);
+  pair.mru = way;
+  const size_t slot = static_cast<size_t>(&pair - memo_pairs_.data()) * 2 + way;
+  RecordMemo& m = record_memo_[slot];
+  MemoField* kept = &memo_fields_[slot * memo_fields];
 
   // Equal addresses are not enough: the caller's memory may since hold other text, so a hit
-  // needs the same text too.
-  // The registered keys' texts never change: their addresses are enough.
-  if (m.used && m.tag == h && std::memcmp(&m.head, &head, sizeof head) == 0 &&
-      (in_key_block(head.kind) || same_text(m.kind_text, head.kind, head.kind_len)) &&
+  // needs the same text too. The registered keys' texts never change: their addresses are enough.
+  if (pair.tag[way] == h && std::memcmp(&m.head, &head, sizeof head) == 0 &&
+      (in_key_block(head.kind) || same_text(sym_text_[raw(m.kind)], head.kind, head.kind_len)) &&
       (head.narration_len == 0 || in_key_block(head.narration) ||
-       same_text(m.narration_text, head.narration, head.narration_len))) {
-    auto* stored = reinterpret_cast<FieldArg*>(m.args);
-    const bool same_numbers = same_args(stored, fields.data(), n);
-    bool same = same_numbers;
-    if (!same) {
-      // Other numbers, or other details: take the caller's numbers and compare again. A miss
-      // rewrites the entry anyway.
-      for (size_t i = 0; i < n; ++i)
-        if (stored[i].value.type != FieldType::string) stored[i].value.number = fields[i].value.number;
-      same = same_args(stored, fields.data(), n);
+       same_text(sym_text_[raw(m.narration)], head.narration, head.narration_len))) {
+    // Keys, types and strings by address must be equal; numbers may differ (another latency).
+    uint64_t differ = 0, numbers_differ = 0;
+    for (size_t i = 0; i < n; ++i) {
+      const MemoField& k = kept[i];
+      const uint64_t v = k.value ^ given_value[i];
+      differ |= (address(k.key) ^ address(fields[i].key.data())) | (k.word ^ given_word[i]) | (v & string_mask[i]);
+      numbers_differ |= v & ~string_mask[i];
     }
+    bool same = differ == 0;
+    const bool same_numbers = numbers_differ == 0;
     for (uint32_t bits = m.check; bits != 0 && same; bits &= bits - 1) {
       const auto i = static_cast<size_t>(std::countr_zero(bits));
       const FieldArg& a = fields[i];
-      same =
-          (a.key.fixed() || same_text(m.key_text[i], a.key.data(), a.key.size())) &&
-          (a.value.type != FieldType::string || same_text(m.value_text[i], a.value.text.data(), a.value.text.size()));
+      same = (a.key.fixed() || same_text(sym_text_[raw(kept[i].key_sym)], a.key.data(), a.key.size())) &&
+             (a.value.type != FieldType::string ||
+              same_text(sym_text_[raw(kept[i].value_sym)], a.value.text.data(), a.value.text.size()));
     }
     if (same) {
       out.kind = m.kind;
@@ -143,8 +143,9 @@ void Trace::resolve(const RecordSpec& spec, std::span<const FieldArg> fields, Re
       } else {
         for (size_t i = 0; i < n; ++i) {
           const FieldValue& v = fields[i].value;
-          new (&tmp[i])
-              Field{m.keys[i], v.type, v.type == FieldType::string ? static_cast<int64_t>(raw(m.values[i])) : v.number};
+          kept[i].value = given_value[i];
+          new (&tmp[i]) Field{kept[i].key_sym, v.type,
+                              v.type == FieldType::string ? static_cast<int64_t>(raw(kept[i].value_sym)) : v.number};
         }
         m.set = finish_details(tmp, n, m.layout, m.kind, m.details_hash);
       }
@@ -156,23 +157,22 @@ void Trace::resolve(const RecordSpec& spec, std::span<const FieldArg> fields, Re
 
   resolve_slow(spec, fields, out, tmp, layout);
   ++record_memo_misses_;
-  if (out.cls == wide_class) {
-    m.used = false;  // its numbers may have been overwritten above
+  bool keep = out.cls != wide_class;
+  for (size_t i = 0; i < n; ++i) keep &= (given_word[i] >> 35) < max_text_size;
+  if (!keep) {
+    pair.tag[way] = 0;
     return;
   }
+  pair.tag[way] = h;
   m.head = head;
-  m.tag = h;
-  if (n != 0) std::memcpy(m.args, fields.data(), n * sizeof(FieldArg));
-  m.kind_text = sym_text_[raw(out.kind)];
-  m.narration_text = sym_text_[raw(out.narration)];
   m.check = 0;
   for (size_t i = 0; i < n; ++i) {
     if (!fields[i].key.fixed() || fields[i].value.type == FieldType::string) m.check |= uint32_t{1} << i;
-    m.keys[i] = tmp[i].key;
-    m.key_text[i] = sym_text_[raw(tmp[i].key)];
-    const bool is_str = tmp[i].type == FieldType::string;
-    m.values[i] = is_str ? static_cast<Sym>(tmp[i].value) : Sym::none;
-    m.value_text[i] = is_str ? sym_text_[static_cast<size_t>(tmp[i].value)] : nullptr;
+    kept[i].key = fields[i].key.data();
+    kept[i].value = given_value[i];
+    kept[i].word = given_word[i];
+    kept[i].key_sym = tmp[i].key;
+    kept[i].value_sym = tmp[i].type == FieldType::string ? static_cast<Sym>(tmp[i].value) : Sym::none;
   }
   m.kind = out.kind;
   m.narration = out.narration;
@@ -181,7 +181,6 @@ void Trace::resolve(const RecordSpec& spec, std::span<const FieldArg> fields, Re
   m.set = out.details;
   m.layout = layout;
   m.details_hash = out.details_hash;
-  m.used = true;
 }
 
 }  // namespace deploysim
