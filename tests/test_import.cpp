@@ -491,3 +491,54 @@ TEST_CASE("a Deployment or an init container without a name is refused where Kub
            e.message == "an init container with no name: Kubernetes requires one";
   }));
 }
+
+TEST_CASE("a size or duration too big for a scenario is an error at its line, not a scenario that fails") {
+  // Before, 1e20g of memory became "8589934592GiB" and 99999999999h a grace period the scenario
+  // refused: one error at the generated file's line, asking the user to report it.
+  const auto has_error = [](const imp::ImportResult& r, const std::string& where, const std::string& message) {
+    return std::any_of(r.report.begin(), r.report.end(), [&](const imp::ReportEntry& e) {
+      return e.kind == imp::EntryKind::error && e.pos.str() == where && e.message == message;
+    });
+  };
+  const auto not_generated = [](const imp::ImportResult& r) {
+    return std::none_of(r.report.begin(), r.report.end(),
+                        [](const imp::ReportEntry& e) { return e.message.find("please report") != std::string::npos; });
+  };
+  const auto compose = [](const std::string& grace, const std::string& memory) {
+    const std::string text =
+        "services:\n  api:\n    image: shop/api:1.0\n    command: uvicorn app.main:app --port 8000\n"
+        "    stop_grace_period: " +
+        grace + "\n    mem_limit: " + memory + "\n";
+    return imp::import_texts({{"docker-compose.yml", text, true}}, en());
+  };
+  // Refused with this error at this place, and nothing blamed on the generated file.
+  const auto refused_at = [&](const imp::ImportResult& r, const std::string& where, const std::string& message) {
+    CHECK_FALSE(r.ok());
+    CHECK(not_generated(r));
+    CHECK(has_error(r, where, message));
+  };
+  const imp::ImportResult huge = compose("99999999999h", "99999999999999999999g");
+  refused_at(huge, "docker-compose.yml:5:24", "'stop_grace_period' is 99999999999h, expected 0 to 87600h");
+  refused_at(huge, "docker-compose.yml:6:16", "'mem_limit' is 99999999999999999999g, expected 512m, 1g");
+  refused_at(compose("9999999999999999999999h", "2g"), "docker-compose.yml:5:24",
+             "'stop_grace_period' is 9999999999999999999999h, expected 0 to 87600h");
+  CHECK(compose("87600h", "2g").ok());
+
+  const auto kubernetes = [](const std::string& memory, const std::string& duration) {
+    const std::string deployment =
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  template:\n    spec:\n"
+        "      containers:\n        - name: api\n          image: shop/api:1.0\n"
+        "          command: [\"uvicorn\", \"app.main:app\"]\n          resources:\n            limits:\n"
+        "              memory: " +
+        memory + "\n";
+    const std::string certificate =
+        "apiVersion: cert-manager.io/v1\nkind: Certificate\nmetadata:\n  name: api-tls\nspec:\n  secretName: api-tls\n"
+        "  dnsNames: [api.example.test]\n  duration: " +
+        duration + "\n";
+    return imp::import_texts({{"api.yaml", deployment, true}, {"cert.yaml", certificate, true}}, en());
+  };
+  const imp::ImportResult negative = kubernetes("-5e3", "99999999999h");
+  refused_at(negative, "api.yaml:14:23", "'resources.limits.memory' is -5e3, expected 512Mi, 1Gi");
+  refused_at(negative, "cert.yaml:8:13", "'spec.duration' is 99999999999h, expected 1ms to 87600h");
+  refused_at(kubernetes("1e30", "2160h"), "api.yaml:14:23", "'resources.limits.memory' is 1e30, expected 512Mi, 1Gi");
+}

@@ -148,11 +148,8 @@ void read_app(const ComposeCtx& c, const std::string& name, const YAML::Node& sv
   read_restart(c, svc, s);
   read_memory(c, svc, s);
   if (const YAML::Node g = child(svc, "stop_grace_period"); g.IsDefined()) {
-    if (const auto ms = parse_compose_duration_ms(scalar(g)))
-      s.supervisor.set("grace_period",
-                       r.from(c.pos(g), "stop_grace_period", "supervisor.grace_period", duration_text(*ms)));
-    else
-      r.error(c.pos(g), r.w.format("import.bad_value", "stop_grace_period", scalar(g), "10s, 1m30s"));
+    if (const auto d = compose_duration_text(scalar(g), 0, c.pos(g), "stop_grace_period", "10s, 1m30s", r))
+      s.supervisor.set("grace_period", r.from(c.pos(g), "stop_grace_period", "supervisor.grace_period", *d));
   }
   // A migration the app waits for: a step once before the app starts (docker compose up runs
   // it first and starts the app when it exited 0).

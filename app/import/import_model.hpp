@@ -123,11 +123,17 @@ inline constexpr long long max_file_seconds = 10LL * 365 * 24 * 3600;
 /// (import.out_of_range at pos, naming key) when they are below min or beyond max_file_seconds.
 std::optional<std::string> seconds_text(long long secs, long long min, const SourcePos& pos, const std::string& key,
                                         const std::string& text, Report& r);
+/// A Compose/Go duration from a file (parse_compose_duration_ms) as a scenario duration, or
+/// nullopt after a located error at pos naming key: import.bad_value (with `examples`) when it is
+/// not one or is zero and `min_ms` is above zero, import.out_of_range beyond max_file_seconds.
+std::optional<std::string> compose_duration_text(const std::string& text, uint64_t min_ms, const SourcePos& pos,
+                                                 const std::string& key, const char* examples, Report& r);
 /// Docker sizes ("512m", "1g", "1024k", "1073741824", "512M", "1.5g"): binary units.
 std::optional<uint64_t> parse_docker_size(const std::string& text);
 /// Kubernetes quantities ("512Mi", "1Gi", "500M", "1G", "128974848", "129e6").
 std::optional<uint64_t> parse_k8s_quantity(const std::string& text);
-/// Compose durations ("1m30s", "10s", "500ms", "2h"); a bare number is seconds.
+/// Compose durations ("1m30s", "10s", "500ms", "2h"); a bare number is seconds; UINT64_MAX for one
+/// of 9e18 ms or more.
 std::optional<uint64_t> parse_compose_duration_ms(const std::string& text);
 /// A service or node name deploysim accepts (no '/', lower case kept).
 std::string node_name(const std::string& name);

@@ -117,6 +117,14 @@ std::optional<std::pair<double, std::string>> number_unit(const std::string& tex
   }
 }
 
+// A number of bytes the scenario can hold (its sizes stop below 9e18 bytes, scenario_values.cpp's
+// parse_size); nullopt for more, for a negative one and for one that is not a number.
+std::optional<uint64_t> whole_bytes(double bytes) {
+  const double rounded = std::round(bytes);
+  if (!(rounded >= 0 && rounded < 9.0e18)) return std::nullopt;
+  return static_cast<uint64_t>(rounded);
+}
+
 }  // namespace
 
 std::optional<uint64_t> parse_docker_size(const std::string& text) {
@@ -136,7 +144,7 @@ std::optional<uint64_t> parse_docker_size(const std::string& text) {
     mult = 1024.0 * 1024 * 1024;
   else
     return std::nullopt;
-  return static_cast<uint64_t>(std::llround(nu->first * mult));
+  return whole_bytes(nu->first * mult);
 }
 
 std::optional<uint64_t> parse_k8s_quantity(const std::string& text) {
@@ -144,7 +152,7 @@ std::optional<uint64_t> parse_k8s_quantity(const std::string& text) {
   if (const auto e = text.find_first_of("eE");
       e != std::string::npos && e + 1 < text.size() && std::isdigit(static_cast<unsigned char>(text[e + 1]))) {
     try {
-      return static_cast<uint64_t>(std::llround(std::stod(text)));
+      return whole_bytes(std::stod(text));
     } catch (...) {
       return std::nullopt;
     }
@@ -157,7 +165,7 @@ std::optional<uint64_t> parse_k8s_quantity(const std::string& text) {
       {"Mi", 1048576.0}, {"Gi", 1073741824.0}, {"Ti", 1099511627776.0},
       {"m", 1e-3}};
   for (const auto& [u, mult] : units)
-    if (nu->second == u) return static_cast<uint64_t>(std::llround(nu->first * mult));
+    if (nu->second == u) return whole_bytes(nu->first * mult);
   return std::nullopt;
 }
 
@@ -200,7 +208,25 @@ std::optional<uint64_t> parse_compose_duration_ms(const std::string& text) {
     any = true;
     i = k;
   }
+  if (!(total < 9.0e18)) return UINT64_MAX;  // longer than anything: the callers' range check says so
   return static_cast<uint64_t>(std::llround(total));
+}
+
+std::optional<std::string> compose_duration_text(const std::string& text, uint64_t min_ms, const SourcePos& pos,
+                                                 const std::string& key, const char* examples, Report& r) {
+  const auto ms = parse_compose_duration_ms(text);
+  if (!ms || *ms < min_ms) {
+    r.error(pos, r.w.format("import.bad_value", key, text, examples));
+    return std::nullopt;
+  }
+  constexpr auto max_ms = static_cast<uint64_t>(max_file_seconds) * 1000;
+  if (*ms > max_ms) {
+    const std::string least = duration_text(min_ms);  // quoted: "1ms"
+    r.error(pos, r.w.format("import.out_of_range", key, text, min_ms == 0 ? "0" : least.substr(1, least.size() - 2),
+                            duration_text(max_ms).substr(1, duration_text(max_ms).size() - 2)));
+    return std::nullopt;
+  }
+  return duration_text(*ms);
 }
 
 std::string node_name(const std::string& name) {

@@ -212,10 +212,8 @@ void read_certificates(K8s& k, Deployment& d, Report& r) {
       cert = &d.certs.back();
     }
     if (const YAML::Node dur = child(spec, "duration"); dur.IsDefined()) {
-      if (const auto ms = parse_compose_duration_ms(scalar(dur)); ms && *ms > 0)
-        cert->keys.set("lifetime", r.from(m.pos(dur), "spec.duration", "certificate.lifetime", duration_text(*ms)));
-      else
-        r.error(m.pos(dur), r.w.format("import.bad_value", "spec.duration", scalar(dur), "2160h"));
+      if (const auto d = compose_duration_text(scalar(dur), 1, m.pos(dur), "spec.duration", "2160h", r))
+        cert->keys.set("lifetime", r.from(m.pos(dur), "spec.duration", "certificate.lifetime", *d));
     }
     for (const auto& kv : spec) {
       const std::string key = scalar(kv.first);
