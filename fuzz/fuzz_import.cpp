@@ -1,7 +1,8 @@
 // The import parsers' own readers (app/import): nginx configs, Caddyfiles, systemd units (which
 // also run their ExecStart through the ASGI command-line reader) and shell command lines. Any
 // input gives a value or a located error whose text the catalogue fills; nothing throws. And the
-// whole importer on YAML (a compose file or Kubernetes manifests): whatever it makes loads.
+// whole importer on each of these and on YAML (a compose file or Kubernetes manifests): whatever
+// it makes loads, and every report entry is about the file.
 #include <algorithm>
 #include <optional>
 #include <string>
@@ -42,6 +43,15 @@ void check(const R& r, std::string_view text) {
   }
 }
 
+// The whole importer on one file: a scenario or errors, never both, and every entry about the
+// file (an error at "imported.toml" is a scenario the loader refused: "please report this").
+void check_import(const std::string& name, std::string_view text) {
+  if (!catalogue()) return;
+  const import::ImportResult r = import::import_texts({{name, std::string(text), true}}, *catalogue());
+  require(r.ok() != r.scenario_text.empty(), "an import gives a scenario or an error, not both");
+  for (const import::ReportEntry& e : r.report) require(e.pos.file == name, "every entry names the file it is about");
+}
+
 }  // namespace
 
 void init_import() {
@@ -52,18 +62,21 @@ void init_import() {
 int run_import_nginx(const uint8_t* data, size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);
   check(import::parse_nginx_conf(text, "fuzz.input"), text);
+  check_import("nginx.conf", text);
   return 0;
 }
 
 int run_import_caddy(const uint8_t* data, size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);
   check(import::parse_caddyfile(text, "fuzz.input"), text);
+  check_import("Caddyfile", text);
   return 0;
 }
 
 int run_import_systemd(const uint8_t* data, size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);
   check(import::parse_systemd_unit(text, "fuzz.input"), text);
+  check_import("api.service", text);
   // The same bytes as a compose `command:` string.
   std::vector<std::string> words;
   import::split_shell_words(text, words);
@@ -80,13 +93,7 @@ int run_import_yaml(const uint8_t* data, size_t size) {
   // The first byte picks the file's name (and so how its kind is told), the rest is its text.
   static const char* const names[] = {"docker-compose.yml", "deploy/k8s/api.yaml", "compose.yaml", "manifests.yml"};
   const std::string name = names[data[0] % 4];
-  const import::ImportResult r = import::import_texts(
-      {{name, std::string(reinterpret_cast<const char*>(data + 1), size - 1), true}}, *catalogue());
-  require(r.ok() != r.scenario_text.empty(), "an import gives a scenario or an error, not both");
-  for (const import::ReportEntry& e : r.report) {
-    // An error is located in the file; "imported.toml" would be a scenario the loader refused.
-    require(e.pos.file == name, "every entry names the file it is about");
-  }
+  check_import(name, std::string_view(reinterpret_cast<const char*>(data + 1), size - 1));
   return 0;
 }
 

@@ -542,3 +542,45 @@ TEST_CASE("a size or duration too big for a scenario is an error at its line, no
   refused_at(negative, "cert.yaml:8:13", "'spec.duration' is 99999999999h, expected 1ms to 87600h");
   refused_at(kubernetes("1e30", "2160h"), "api.yaml:14:23", "'resources.limits.memory' is 1e30, expected 512Mi, 1Gi");
 }
+
+TEST_CASE("a port the scenario cannot take is an error where the file gives it") {
+  // Before, an upstream at port 99999 (nginx, Caddy), a Traefik label's port and a containerPort
+  // of 99999 became a service the scenario refused ("please report this" at imported.toml).
+  const auto error_at = [](const imp::ImportResult& r, const std::string& where, const std::string& message) {
+    CHECK_FALSE(r.ok());
+    CHECK(std::any_of(r.report.begin(), r.report.end(), [&](const imp::ReportEntry& e) {
+      return e.kind == imp::EntryKind::error && e.pos.str() == where && e.message == message;
+    }));
+    CHECK(std::all_of(r.report.begin(), r.report.end(),
+                      [](const imp::ReportEntry& e) { return e.message.find("please report") == std::string::npos; }));
+  };
+  struct Case {
+    const char* file;
+    std::string text, where, message;
+  };
+  const Case cases[] = {
+      {"site.conf",
+       "upstream api {\n    server 127.0.0.1:99999;\n}\nserver {\n    listen 443 ssl;\n    server_name "
+       "api.example.test;\n"
+       "    ssl_certificate /etc/ssl/api.pem;\n    ssl_certificate_key /etc/ssl/api.key;\n"
+       "    location / { proxy_pass http://api; }\n}\n",
+       "site.conf:2:5", "'upstream port' is 99999, expected 1 to 65535"},
+      {"Caddyfile", "api.example.test {\n    reverse_proxy localhost:0\n}\n", "Caddyfile:2:19",
+       "'upstream port' is 0, expected 1 to 65535"},
+      {"docker-compose.yml",
+       "services:\n  traefik:\n    image: traefik:v3.1\n  api:\n    image: shop/api:1.0\n"
+       "    command: uvicorn app.main:app --port 8000\n    labels:\n"
+       "      - traefik.http.routers.api.rule=Host(`api.example.test`)\n"
+       "      - traefik.http.services.api.loadbalancer.server.port=8000x\n",
+       "docker-compose.yml:9:9", "'traefik.http.services.api.loadbalancer.server.port' is 8000x, expected 1 to 65535"},
+      {"api.yaml",
+       "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  template:\n    spec:\n"
+       "      containers:\n        - name: api\n          image: shop/api:1.0\n"
+       "          ports: [{containerPort: 99999}]\n",
+       "api.yaml:11:35", "'containerPort' is 99999, expected 1 to 65535"},
+  };
+  for (const Case& c : cases) {
+    CAPTURE(c.file);
+    error_at(imp::import_texts({{c.file, c.text, true}}, en()), c.where, c.message);
+  }
+}

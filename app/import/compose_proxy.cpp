@@ -187,11 +187,10 @@ void ComposeCtx::read_labels() {
       }
       const std::string svcs = "traefik.http.services.";
       if (key.starts_with(svcs) && key.ends_with(".loadbalancer.server.port")) {
-        try {
-          lb_ports[owner] = {std::stoi(value), p};
-        } catch (...) {
-          r.error(p, r.w.format("import.bad_value", key, value, "8000"));
-        }
+        if (const auto port = port_number(value))
+          lb_ports[owner] = {*port, p};
+        else
+          r.error(p, r.w.format("import.out_of_range", key, value, 1, 65535));
         continue;
       }
       r.ignored(p, r.w.format("import.ignored_key", key, r.w("import.why_not_modelled")));

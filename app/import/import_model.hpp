@@ -128,6 +128,8 @@ std::optional<std::string> seconds_text(long long secs, long long min, const Sou
 /// not one or is zero and `min_ms` is above zero, import.out_of_range beyond max_file_seconds.
 std::optional<std::string> compose_duration_text(const std::string& text, uint64_t min_ms, const SourcePos& pos,
                                                  const std::string& key, const char* examples, Report& r);
+/// A TCP port as a file writes it: digits only, 1 to 65535; nullopt otherwise.
+std::optional<int> port_number(const std::string& text);
 /// Docker sizes ("512m", "1g", "1024k", "1073741824", "512M", "1.5g"): binary units.
 std::optional<uint64_t> parse_docker_size(const std::string& text);
 /// Kubernetes quantities ("512Mi", "1Gi", "500M", "1G", "128974848", "129e6").

@@ -74,11 +74,12 @@ std::string upstream_service(const std::string& upstream, const SourcePos& pos, 
   int port = 80;
   if (const size_t colon = addr.rfind(':'); colon != std::string::npos && addr.find(']', colon) == std::string::npos) {
     host = addr.substr(0, colon);
-    try {
-      port = std::stoi(addr.substr(colon + 1));
-    } catch (...) {
-      port = 80;
-    }
+    // Only a port the scenario takes; another is an error here, not a scenario that fails to load.
+    const std::string digits = addr.substr(colon + 1);
+    if (const auto p = port_number(digits))
+      port = *p;
+    else
+      r.error(pos, r.w.format("import.out_of_range", "upstream port", digits, 1, 65535));
   }
   if (addr.starts_with("unix:")) {
     r.ignored(pos, r.w.format("import.ignored_key", upstream, r.w("import.why_unix_socket")));
@@ -150,14 +151,16 @@ void read_nginx(const std::string& file, const std::string& text, Deployment& d,
       continue;
     }
     std::string target = loc->proxy_pass.value;
+    SourcePos target_pos = loc->proxy_pass.pos;
     for (const NginxUpstream& u : c.upstreams) {
       if (target.find("://" + u.name.value) == std::string::npos || u.servers.empty()) continue;
       target = u.servers.front().address.value;
+      target_pos = u.servers.front().address.pos;
       for (size_t i = 1; i < u.servers.size(); ++i)
         r.ignored(u.servers[i].address.pos, w.format("import.ignored_key", "server " + u.servers[i].address.value,
                                                      w("import.why_more_upstreams")));
     }
-    const std::string pool = upstream_service(target, loc->proxy_pass.pos, d, r);
+    const std::string pool = upstream_service(target, target_pos, d, r);
     for (const std::string& n : names) {
       p->routes.push_back({n, pool, srv.server_names.pos, true});
       r.mapped(srv.server_names.pos, w.format("import.mapped", "server_name", "proxy.routes", n + " -> " + pool));

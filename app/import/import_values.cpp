@@ -1,5 +1,6 @@
 // Value helpers of the import: scenario tables, the report's mapped/assumed entries, and the
 // conversions from Docker, Compose and Kubernetes notations to the scenario's.
+#include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <string>
@@ -70,7 +71,7 @@ std::string toml_str(const std::string& s) {
         out += "\\t";
         break;
       default:
-        if (static_cast<unsigned char>(c) < 0x20)
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F)  // TOML allows no control character but tab
           out += fmt::format("\\u{:04x}", static_cast<unsigned>(c));
         else
           out += c;
@@ -126,6 +127,15 @@ std::optional<uint64_t> whole_bytes(double bytes) {
 }
 
 }  // namespace
+
+std::optional<int> port_number(const std::string& text) {
+  if (text.empty() || text.size() > 5 ||
+      !std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; }))
+    return std::nullopt;
+  const int port = std::stoi(text);
+  if (port < 1 || port > 65535) return std::nullopt;
+  return port;
+}
 
 std::optional<uint64_t> parse_docker_size(const std::string& text) {
   const auto nu = number_unit(text);

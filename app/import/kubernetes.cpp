@@ -134,8 +134,14 @@ void read_container(const Manifest& m, const YAML::Node& c, ServiceModel& s, Rep
   const std::vector<std::string> argv = argv_of(c);
   const YAML::Node cmd_node = child(c, "command").IsDefined() ? child(c, "command") : child(c, "args");
   int container_port = 8000;
-  if (const YAML::Node ports = child(c, "ports"); ports.IsSequence() && ports.size() > 0)
-    container_port = static_cast<int>(as_int(child(ports[0], "containerPort")).value_or(8000));
+  if (const YAML::Node ports = child(c, "ports"); ports.IsSequence() && ports.size() > 0) {
+    if (const YAML::Node p = child(ports[0], "containerPort"); p.IsDefined()) {
+      if (const auto port = port_number(scalar(p)))
+        container_port = *port;
+      else
+        r.error(m.pos(p), r.w.format("import.out_of_range", "containerPort", scalar(p), 1, 65535));
+    }
+  }
   bool known = !argv.empty() && apply_asgi_command(argv, m.pos(cmd_node), "command", s, r, env_of(c));
   if (!known) {
     if (!argv.empty()) r.ignored(m.pos(cmd_node), r.w.format("import.unknown_command", join_words(argv)));
