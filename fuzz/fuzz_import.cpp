@@ -49,7 +49,12 @@ void check_import(const std::string& name, std::string_view text) {
   if (!catalogue()) return;
   const import::ImportResult r = import::import_texts({{name, std::string(text), true}}, *catalogue());
   require(r.ok() != r.scenario_text.empty(), "an import gives a scenario or an error, not both");
-  for (const import::ReportEntry& e : r.report) require(e.pos.file == name, "every entry names the file it is about");
+  for (const import::ReportEntry& e : r.report) {
+    require(e.pos.file == name, "every entry names the file it is about");
+    require(std::none_of(e.message.begin(), e.message.end(),
+                         [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7F; }),
+            "a report line holds no control character (a NUL cut the printed report short)");
+  }
 }
 
 }  // namespace

@@ -34,7 +34,18 @@ class Report {
  public:
   explicit Report(const Messages& words) : w(words) {}
   void add(EntryKind kind, const SourcePos& pos, std::string message) {
-    entries.push_back({kind, pos, std::move(message)});
+    // A message quotes the file, which may hold control characters (a NUL cut the printed
+    // report short, a line break would split an entry): each is shown as U+FFFD.
+    std::string shown;
+    shown.reserve(message.size());
+    for (const char c : message) {
+      const auto u = static_cast<unsigned char>(c);
+      if (u < 0x20 || u == 0x7F)
+        shown += "\xEF\xBF\xBD";
+      else
+        shown += c;
+    }
+    entries.push_back({kind, pos, std::move(shown)});
   }
   void mapped(const SourcePos& pos, std::string m) { add(EntryKind::mapped, pos, std::move(m)); }
   void assumed(const SourcePos& pos, std::string m) { add(EntryKind::assumed, pos, std::move(m)); }

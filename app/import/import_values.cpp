@@ -4,6 +4,7 @@
 #include <cctype>
 #include <cmath>
 #include <string>
+#include <string_view>
 
 #include <fmt/format.h>
 
@@ -256,9 +257,18 @@ std::string registered_domain(const std::string& domain) {
 bool valid_domain(const std::string& name) {
   std::string d = name.starts_with("*.") ? name.substr(2) : name;
   if (d.empty() || d.size() > 253 || d.find('.') == std::string::npos) return false;
-  if (d.front() == '.' || d.back() == '.' || d.find("..") != std::string::npos) return false;
-  for (const char c : d)
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '.') return false;
+  // The scenario's rules for each label (scenario_values.cpp, is_dns_name): 1 to 63 characters,
+  // no hyphen first or last.
+  size_t start = 0;
+  while (start <= d.size()) {
+    size_t end = d.find('.', start);
+    if (end == std::string::npos) end = d.size();
+    const std::string_view label(d.data() + start, end - start);
+    if (label.empty() || label.size() > 63 || label.front() == '-' || label.back() == '-') return false;
+    for (const char c : label)
+      if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-') return false;
+    start = end + 1;
+  }
   return true;
 }
 
