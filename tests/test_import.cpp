@@ -584,3 +584,23 @@ TEST_CASE("a port the scenario cannot take is an error where the file gives it")
     error_at(imp::import_texts({{c.file, c.text, true}}, en()), c.where, c.message);
   }
 }
+
+TEST_CASE("a Restart= value systemd does not have is an error at its line") {
+  // A fuzzer's unit: "Restart=alwaSec=infinity" went into the scenario, which refused it.
+  const std::string unit = "[Service]\nExecStart=/usr/bin/uvicorn app.main:app --port 8000\nRestart=alwaSec=infinity\n";
+  const imp::ImportResult r = imp::import_texts({{"api.service", unit, true}}, en());
+  CHECK_FALSE(r.ok());
+  const auto error = std::find_if(r.report.begin(), r.report.end(),
+                                  [](const imp::ReportEntry& e) { return e.kind == imp::EntryKind::error; });
+  REQUIRE(error != r.report.end());
+  CHECK(error->pos.str() == "api.service:3:1");
+  CHECK(
+      error->message ==
+      "'Restart' is alwaSec=infinity, expected no, on-success, on-failure, on-abnormal, on-watchdog, on-abort, always");
+  for (const char* value : {"no", "on-success", "on-failure", "on-abnormal", "on-watchdog", "on-abort", "always"}) {
+    CAPTURE(value);
+    const std::string good =
+        "[Service]\nExecStart=/usr/bin/uvicorn app.main:app --port 8000\nRestart=" + std::string(value) + "\n";
+    CHECK(imp::import_texts({{"api.service", good, true}}, en()).ok());
+  }
+}

@@ -1,7 +1,10 @@
 // A systemd unit (parsed by systemd_unit.cpp) into a service supervised by systemd: the ASGI
 // command of ExecStart=, Restart=, RestartSec=, the start limits, TimeoutStopSec= and whether
 // it starts on boot. Its machine is "server", which an nginx or Caddy config beside it shares.
+#include <algorithm>
+#include <iterator>
 #include <string>
+#include <string_view>
 #include <utility>
 
 #include <fmt/format.h>
@@ -45,7 +48,14 @@ void read_systemd(const std::string& file, const std::string& text, Deployment& 
   if (r.has_error()) return;
   s.pos = exec->pos;
   s.supervisor.set("kind", r.from(exec->pos, "[Service]", "supervisor.kind", toml_str("systemd")));
-  if (u.restart.set)
+  // systemd.service(5)'s values for Restart=; another is a typo the scenario would refuse.
+  static constexpr std::string_view restart_values[] = {"no",          "on-success", "on-failure", "on-abnormal",
+                                                        "on-watchdog", "on-abort",   "always"};
+  if (u.restart.set &&
+      std::find(std::begin(restart_values), std::end(restart_values), u.restart.value) == std::end(restart_values))
+    r.error(u.restart.pos, w.format("import.bad_value", "Restart", u.restart.value,
+                                    "no, on-success, on-failure, on-abnormal, on-watchdog, on-abort, always"));
+  else if (u.restart.set)
     s.supervisor.set("restart", r.from(u.restart.pos, "Restart", "supervisor.restart", toml_str(u.restart.value)));
   else  // systemd.service(5): Restart=no by default (domain-facts.md)
     s.supervisor.set("restart", r.assume(s.pos, "supervisor.restart", toml_str("no"), w("import.why_systemd_restart")));
