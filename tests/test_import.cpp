@@ -604,3 +604,19 @@ TEST_CASE("a Restart= value systemd does not have is an error at its line") {
     CHECK(imp::import_texts({{"api.service", good, true}}, en()).ok());
   }
 }
+
+TEST_CASE("a forwarded-allow-ips entry that is not an address is reported, not passed on") {
+  // A fuzzer's unit: "10.0.0.068" (Python's ipaddress refuses leading zeros, so Uvicorn keeps it
+  // as a name no client address equals) went into the scenario, which refused it.
+  const std::string unit =
+      "[Service]\nExecStart=/usr/bin/uvicorn app.main:app --port 8000 --proxy-headers "
+      "--forwarded-allow-ips \"10.0.0.068,127.0.0.1,10.0.0.0/8\"\n";
+  const imp::ImportResult r = imp::import_texts({{"api.service", unit, true}}, en());
+  REQUIRE(r.ok());
+  CHECK(has_entry(r, imp::EntryKind::ignored, "api.service:2",
+                  "--forwarded-allow-ips 10.0.0.068: not an IP address (parts of 0 to 255, no leading zeros)"));
+  CHECK(has_entry(r, imp::EntryKind::ignored, "api.service:2",
+                  "--forwarded-allow-ips 10.0.0.0/8: address ranges are not modelled"));
+  const Scenario sc = load(r);
+  CHECK(service(sc, "api").forwarded_allow_ips == std::vector<std::string>{"127.0.0.1"});
+}

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "deploysim/scenario.hpp"
 #include "import/asgi_command.hpp"
 #include "import/import_model.hpp"
 
@@ -26,18 +27,20 @@ std::string server_key(AsgiServer s) {
 }
 
 // "*" or "10.0.0.1,10.0.0.2" as a TOML array; ranges ("10.0.0.0/8"), which the scenario does not
-// take, go to `dropped`.
-std::string ip_list(const std::string& text, std::vector<std::string>& dropped) {
+// take, go to `ranges`; what is neither ("10.0.0.068": Python's ipaddress refuses leading zeros,
+// so Uvicorn keeps it as a name no client address equals) to `not_addresses`.
+std::string ip_list(const std::string& text, std::vector<std::string>& ranges,
+                    std::vector<std::string>& not_addresses) {
   std::string out, item;
   const auto flush = [&] {
     while (!item.empty() && item.back() == ' ') item.pop_back();
     while (!item.empty() && item.front() == ' ') item.erase(0, 1);
-    const bool address =
-        item == "*" || (!item.empty() && item.find_first_not_of("0123456789abcdefABCDEF.:") == std::string::npos);
-    if (address)
+    if (item == "*" || is_ip_address(item))
       out += (out.empty() ? "" : ", ") + toml_str(item);
+    else if (item.find('/') != std::string::npos)
+      ranges.push_back(item);
     else if (!item.empty())
-      dropped.push_back(item);
+      not_addresses.push_back(item);
     item.clear();
   };
   for (const char c : text) {
@@ -103,11 +106,14 @@ bool apply_asgi_command(const std::vector<std::string>& argv, const SourcePos& p
                  r.assume(pos, "port", std::to_string(cmd.port.value), w.format("import.why_server_default", server)));
   }
   if (cmd.forwarded_allow_ips.set) {
-    std::vector<std::string> dropped;
-    const std::string list = ip_list(cmd.forwarded_allow_ips.value, dropped);
-    for (const std::string& d : dropped)
+    std::vector<std::string> ranges, not_addresses;
+    const std::string list = ip_list(cmd.forwarded_allow_ips.value, ranges, not_addresses);
+    for (const std::string& d : ranges)
       r.ignored(cmd.forwarded_allow_ips.pos,
                 w.format("import.ignored_key", "--forwarded-allow-ips " + d, w("import.why_ip_range")));
+    for (const std::string& d : not_addresses)
+      r.ignored(cmd.forwarded_allow_ips.pos,
+                w.format("import.ignored_key", "--forwarded-allow-ips " + d, w("import.why_not_an_address")));
     if (!list.empty())
       s.keys.set("forwarded_allow_ips",
                  r.from(cmd.forwarded_allow_ips.pos, where + " --forwarded-allow-ips", "forwarded_allow_ips", list));

@@ -380,6 +380,11 @@ struct LoadResult {
 LoadResult load_scenario_file(const std::string& path);
 /// Parses and validates scenario text (`name` is used in error messages).
 LoadResult load_scenario_text(std::string_view text, const std::string& name);
+
+/// Whether scenario files take `text` as an IP address (dotted-quad IPv4 without leading zeros,
+/// or IPv6): what `forwarded_allow_ips` and the hosts' `ip` hold. For readers that write
+/// scenarios (the importer), so that they refuse what the loader would.
+bool is_ip_address(std::string_view text);
 /// Applies a variant by name (overrides by path, then re-validates).
 LoadResult apply_variant(const Scenario& base, std::string_view variant_name);
 /// Sets one key by path ("service.api.workers", "certificate.api.example.test.renewal") to a

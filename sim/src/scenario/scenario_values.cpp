@@ -1,5 +1,7 @@
 #include "scenario/scenario_values.hpp"
 
+#include "deploysim/scenario.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <cmath>
@@ -218,3 +220,9 @@ bool in_zone(std::string_view name, std::string_view origin) {
 }
 
 }  // namespace deploysim::detail
+
+namespace deploysim {
+
+bool is_ip_address(std::string_view text) { return detail::is_ipv4(text) || detail::is_ipv6(text); }
+
+}  // namespace deploysim
