@@ -9,6 +9,7 @@
 #include "deploysim/messages.hpp"
 #include "import/asgi_command.hpp"
 #include "import/caddyfile.hpp"
+#include "import/import_model.hpp"
 #include "import/nginx_conf.hpp"
 #include "import/systemd_unit.hpp"
 
@@ -484,4 +485,17 @@ TEST_CASE("ASGI command lines: each server's forms and defaults") {
   CHECK(words == std::vector<std::string>{"a", "b c", "d\"e", "f g", ";", "h"});
   words.clear();
   CHECK_FALSE(split_shell_words("a 'b", words));
+}
+
+TEST_CASE("the scenario's strings and comments are UTF-8 whatever the files' reader handed over") {
+  // yaml-cpp gave a key holding a NUL as a lone byte 0xA0; the scenario written from it was not
+  // UTF-8, so it did not load. Such a byte becomes U+FFFD; control characters are escaped in
+  // strings and spaces in comments; good UTF-8 (Korean) is kept.
+  using deploysim::import::comment_text;
+  using deploysim::import::toml_str;
+  CHECK(toml_str(std::string("api\xA0x")) == "\"api\xEF\xBF\xBDx\"");
+  CHECK(toml_str(std::string("a\0b\x7F\t", 5)) == "\"a\\u0000b\\u007f\\t\"");
+  CHECK(toml_str("\xEC\x9B\xB9 \"x\"") == "\"\xEC\x9B\xB9 \\\"x\\\"\"");
+  CHECK(toml_str(std::string("\xE0\x80\x80")) == "\"\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\"");  // overlong
+  CHECK(comment_text(std::string("from a\nb\xFF.yml:3")) == "from a b\xEF\xBF\xBD.yml:3");
 }

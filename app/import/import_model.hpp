@@ -6,6 +6,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -121,7 +122,13 @@ ServiceModel* find_service(Deployment& d, const std::string& name);
 
 /// "file:line" (no column), as the comments and the report cite a value.
 std::string where(const SourcePos& pos);
-/// TOML basic string with escapes.
+/// Where the text stops being UTF-8 (npos: it all is).
+size_t first_invalid_utf8(std::string_view s);
+/// The text with each byte that does not start a UTF-8 character replaced by U+FFFD.
+std::string valid_utf8(std::string_view s);
+/// Text for a TOML comment: valid UTF-8, control characters as spaces.
+std::string comment_text(std::string_view s);
+/// TOML basic string with escapes (valid UTF-8: see valid_utf8).
 std::string toml_str(const std::string& s);
 /// Bytes as a scenario size ("512MiB", "1GiB", "300MB", "1234B").
 std::string size_text(uint64_t bytes);

@@ -55,7 +55,54 @@ std::string where(const SourcePos& pos) {
   return p.str();
 }
 
-std::string toml_str(const std::string& s) {
+// Where the text stops being UTF-8 (npos: it all is). Deployment files are UTF-8 (YAML, TOML,
+// nginx and systemd read them so), and the scenario written from them must be.
+size_t first_invalid_utf8(std::string_view s) {
+  size_t i = 0;
+  while (i < s.size()) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    const size_t n = c < 0x80                        ? 1
+                     : (c >> 5) == 0x6 && c >= 0xc2  ? 2
+                     : (c >> 4) == 0xe               ? 3
+                     : (c >> 3) == 0x1e && c <= 0xf4 ? 4
+                                                     : 0;
+    if (n == 0 || i + n > s.size()) return i;
+    for (size_t k = 1; k < n; ++k)
+      if ((static_cast<unsigned char>(s[i + k]) & 0xc0) != 0x80) return i;
+    if (n == 3) {  // no overlong forms, no surrogates
+      const auto c1 = static_cast<unsigned char>(s[i + 1]);
+      if ((c == 0xe0 && c1 < 0xa0) || (c == 0xed && c1 >= 0xa0)) return i;
+    }
+    if (n == 4) {  // no overlong forms, nothing past U+10FFFF
+      const auto c1 = static_cast<unsigned char>(s[i + 1]);
+      if ((c == 0xf0 && c1 < 0x90) || (c == 0xf4 && c1 >= 0x90)) return i;
+    }
+    i += n;
+  }
+  return std::string_view::npos;
+}
+
+std::string valid_utf8(std::string_view s) {
+  std::string out;
+  while (!s.empty()) {
+    const size_t bad = first_invalid_utf8(s);
+    out += s.substr(0, bad);
+    if (bad == std::string_view::npos) break;
+    out += "\xEF\xBF\xBD";  // U+FFFD for the byte that does not start a character
+    s.remove_prefix(bad + 1);
+  }
+  return out;
+}
+
+std::string comment_text(std::string_view s) {
+  std::string out;
+  for (const char c : valid_utf8(s)) out += static_cast<unsigned char>(c) < 0x20 || c == 0x7F ? ' ' : c;
+  return out;
+}
+
+std::string toml_str(const std::string& text) {
+  // A YAML library may hand over bytes that are not UTF-8 (yaml-cpp did for a NUL in a key).
+  const std::string s = valid_utf8(text);
   std::string out = "\"";
   for (const char c : s) {
     switch (c) {
