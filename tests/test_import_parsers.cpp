@@ -491,11 +491,11 @@ TEST_CASE("the scenario's strings and comments are UTF-8 whatever the files' rea
   // yaml-cpp gave a key holding a NUL as a lone byte 0xA0; the scenario written from it was not
   // UTF-8, so it did not load. Such a byte becomes U+FFFD; control characters are escaped in
   // strings and spaces in comments; good UTF-8 (Korean) is kept.
-  using deploysim::import::comment_text;
+  using deploysim::import::printable_text;
   using deploysim::import::toml_str;
   CHECK(toml_str(std::string("api\xA0x")) == "\"api\xEF\xBF\xBDx\"");
   CHECK(toml_str(std::string("a\0b\x7F\t", 5)) == "\"a\\u0000b\\u007f\\t\"");
   CHECK(toml_str("\xEC\x9B\xB9 \"x\"") == "\"\xEC\x9B\xB9 \\\"x\\\"\"");
   CHECK(toml_str(std::string("\xE0\x80\x80")) == "\"\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\"");  // overlong
-  CHECK(comment_text(std::string("from a\nb\xFF.yml:3")) == "from a b\xEF\xBF\xBD.yml:3");
+  CHECK(printable_text(std::string("from a\nb\xFF.yml:3"), " ") == "from a b\xEF\xBF\xBD.yml:3");
 }

@@ -34,20 +34,9 @@ struct Table {
 class Report {
  public:
   explicit Report(const Messages& words) : w(words) {}
-  void add(EntryKind kind, const SourcePos& pos, std::string message) {
-    // A message quotes the file, which may hold control characters (a NUL cut the printed
-    // report short, a line break would split an entry): each is shown as U+FFFD.
-    std::string shown;
-    shown.reserve(message.size());
-    for (const char c : message) {
-      const auto u = static_cast<unsigned char>(c);
-      if (u < 0x20 || u == 0x7F)
-        shown += "\xEF\xBF\xBD";
-      else
-        shown += c;
-    }
-    entries.push_back({kind, pos, std::move(shown)});
-  }
+  /// Adds an entry; the message is made printable (printable_text, control characters as U+FFFD).
+  void add(EntryKind kind, const SourcePos& pos, const std::string& message);
+
   void mapped(const SourcePos& pos, std::string m) { add(EntryKind::mapped, pos, std::move(m)); }
   void assumed(const SourcePos& pos, std::string m) { add(EntryKind::assumed, pos, std::move(m)); }
   void ignored(const SourcePos& pos, std::string m) { add(EntryKind::ignored, pos, std::move(m)); }
@@ -126,8 +115,9 @@ std::string where(const SourcePos& pos);
 size_t first_invalid_utf8(std::string_view s);
 /// The text with each byte that does not start a UTF-8 character replaced by U+FFFD.
 std::string valid_utf8(std::string_view s);
-/// Text for a TOML comment: valid UTF-8, control characters as spaces.
-std::string comment_text(std::string_view s);
+/// The text as valid UTF-8 (valid_utf8) with each control character (tab and line breaks
+/// included) replaced by `control_as`: for TOML comments (" ") and report lines.
+std::string printable_text(std::string_view s, std::string_view control_as);
 /// TOML basic string with escapes (valid UTF-8: see valid_utf8).
 std::string toml_str(const std::string& s);
 /// Bytes as a scenario size ("512MiB", "1GiB", "300MB", "1234B").

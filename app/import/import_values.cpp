@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "deploysim/scenario.hpp"
 #include "import/import_model.hpp"
 
 namespace deploysim::import {
@@ -94,10 +95,21 @@ std::string valid_utf8(std::string_view s) {
   return out;
 }
 
-std::string comment_text(std::string_view s) {
+std::string printable_text(std::string_view s, std::string_view control_as) {
   std::string out;
-  for (const char c : valid_utf8(s)) out += static_cast<unsigned char>(c) < 0x20 || c == 0x7F ? ' ' : c;
+  for (const char c : valid_utf8(s)) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F)
+      out += control_as;
+    else
+      out += c;
+  }
   return out;
+}
+
+void Report::add(EntryKind kind, const SourcePos& pos, const std::string& message) {
+  // A message quotes the file, which may hold control characters (a NUL cut the printed report
+  // short, a line break would split an entry).
+  entries.push_back({kind, pos, printable_text(message, "\xEF\xBF\xBD")});
 }
 
 std::string toml_str(const std::string& text) {
@@ -279,9 +291,9 @@ std::optional<std::string> compose_duration_text(const std::string& text, uint64
   }
   constexpr auto max_ms = static_cast<uint64_t>(max_file_seconds) * 1000;
   if (*ms > max_ms) {
-    const std::string least = duration_text(min_ms);  // quoted: "1ms"
-    r.error(pos, r.w.format("import.out_of_range", key, text, min_ms == 0 ? "0" : least.substr(1, least.size() - 2),
-                            duration_text(max_ms).substr(1, duration_text(max_ms).size() - 2)));
+    const auto unquoted = [](const std::string& quoted) { return quoted.substr(1, quoted.size() - 2); };
+    r.error(pos, r.w.format("import.out_of_range", key, text, unquoted(duration_text(min_ms)),
+                            unquoted(duration_text(max_ms))));
     return std::nullopt;
   }
   return duration_text(*ms);
@@ -302,21 +314,8 @@ std::string registered_domain(const std::string& domain) {
 }
 
 bool valid_domain(const std::string& name) {
-  std::string d = name.starts_with("*.") ? name.substr(2) : name;
-  if (d.empty() || d.size() > 253 || d.find('.') == std::string::npos) return false;
-  // The scenario's rules for each label (scenario_values.cpp, is_dns_name): 1 to 63 characters,
-  // no hyphen first or last.
-  size_t start = 0;
-  while (start <= d.size()) {
-    size_t end = d.find('.', start);
-    if (end == std::string::npos) end = d.size();
-    const std::string_view label(d.data() + start, end - start);
-    if (label.empty() || label.size() > 63 || label.front() == '-' || label.back() == '-') return false;
-    for (const char c : label)
-      if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-') return false;
-    start = end + 1;
-  }
-  return true;
+  // The scenario's rules (is_domain_name), and more: a dot, and no underscore.
+  return name.find('.') != std::string::npos && name.find('_') == std::string::npos && is_domain_name(name, true);
 }
 
 }  // namespace deploysim::import

@@ -21,7 +21,7 @@ constexpr const char* kPublicIp = "203.0.113.10";
 
 void line(std::string& out, const std::string& key, const Val& v) {
   out += fmt::format("{} = {}", key, v.toml);
-  if (!v.comment.empty()) out += "  # " + comment_text(v.comment);
+  if (!v.comment.empty()) out += "  # " + printable_text(v.comment, " ");
   out += "\n";
 }
 
@@ -46,7 +46,7 @@ std::string write_scenario(Deployment& d, Report& r) {
   const SourcePos nowhere{d.sources.empty() ? std::string() : d.sources.front(), 0, 0};
   std::string out;
   out += "# " + w("import.header_title") + "\n";
-  for (const std::string& f : d.sources) out += "#   " + comment_text(f) + "\n";
+  for (const std::string& f : d.sources) out += "#   " + printable_text(f, " ") + "\n";
   out += "# " + w("import.header_note") + "\n\n";
 
   out += "[scenario]\n";

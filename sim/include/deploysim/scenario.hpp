@@ -380,15 +380,19 @@ struct LoadResult {
 LoadResult load_scenario_file(const std::string& path);
 /// Parses and validates scenario text (`name` is used in error messages).
 LoadResult load_scenario_text(std::string_view text, const std::string& name);
-
-/// Whether scenario files take `text` as an IP address (dotted-quad IPv4 without leading zeros,
-/// or IPv6): what `forwarded_allow_ips` and the hosts' `ip` hold. For readers that write
-/// scenarios (the importer), so that they refuse what the loader would.
-bool is_ip_address(std::string_view text);
 /// Applies a variant by name (overrides by path, then re-validates).
 LoadResult apply_variant(const Scenario& base, std::string_view variant_name);
 /// Sets one key by path ("service.api.workers", "certificate.api.example.test.renewal") to a
 /// value written as TOML text ("1", "\"none\"", "\"120d\""), then re-validates.
 LoadResult set_param(const Scenario& base, std::string_view path, std::string_view toml_value);
+
+// For readers that write scenarios (the importer), so that they refuse what the loader would:
+/// Whether scenario files take `text` as an IP address (dotted-quad IPv4 without leading zeros,
+/// or IPv6): what `forwarded_allow_ips` and the hosts' `ip` hold.
+bool is_ip_address(std::string_view text);
+/// Whether scenario files take `name` as a domain name: dotted labels of 1 to 63 letters, digits,
+/// hyphens (never first or last) and underscores, 253 characters at most; "*.example.test" too
+/// when `wildcard_ok`.
+bool is_domain_name(std::string_view name, bool wildcard_ok);
 
 }  // namespace deploysim

@@ -225,4 +225,6 @@ namespace deploysim {
 
 bool is_ip_address(std::string_view text) { return detail::is_ipv4(text) || detail::is_ipv6(text); }
 
+bool is_domain_name(std::string_view name, bool wildcard_ok) { return detail::is_dns_name(name, wildcard_ok); }
+
 }  // namespace deploysim
