@@ -144,6 +144,29 @@ TEST_CASE("a record takes the texts its caller's memory holds when it is appende
   CHECK(reused.fingerprint() == literal.fingerprint());
 }
 
+TEST_CASE("a text is known by what it says wherever it is kept, and told apart by all of it") {
+  // The trace finds a recent record by a digest of its strings' ends, so that a request's own
+  // copy of a URL finds what the last request's copy found; texts that share their ends and
+  // length but differ inside must still read back as passed.
+  Trace t;
+  const std::string url = "https://api.example.test/items";
+  std::string inner = url;
+  inner[13] = 'X';  // "https://api.eXample.test/items": same ends, same length
+  for (int round = 0; round < 3; ++round) {
+    const std::string copy = round == 1 ? inner : url;  // other memory each round
+    t.append(hello(t), {{"url", copy}, {"attempt", round}});
+  }
+  REQUIRE(t.size() == 3);
+  CHECK(t.detail_str(t[0], "url") == url);
+  CHECK(t.detail_str(t[1], "url") == inner);
+  CHECK(t.detail_str(t[2], "url") == url);
+  CHECK(t.detail_int(t[2], "attempt") == 2);
+  Trace fresh;  // the same records from the same two strings each time
+  for (int round = 0; round < 3; ++round)
+    fresh.append(hello(fresh), {{"url", round == 1 ? inner : url}, {"attempt", round}});
+  CHECK(t.fingerprint() == fresh.fingerprint());
+}
+
 TEST_CASE("a record of many details (a ClientHello's 14, or more) reads back what was passed") {
   // The memo remembers records of up to 16 details; the last detail is the one that changes
   // (other text at the same address, another number), and 20 details are not remembered at all.

@@ -401,8 +401,8 @@ class Trace {
   // The most details a remembered record carries (the ClientHello has 14); records with more
   // take the slow path.
   static constexpr size_t memo_fields = 16;
-  // A detail as a memo entry remembers it: the caller's key and value (a string's address, or a
-  // number), a word of the key's length, type, fixedness and string length, and what they were
+  // A detail as a memo entry remembers it: the caller's key and value (a digest of a string's
+  // text, or a number), a word of the key's length, type, fixedness and string length, and what they were
   // interned as. 32 bytes, so a record's details take few cache lines.
   struct MemoField {
     const char* key;

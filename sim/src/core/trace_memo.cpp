@@ -84,8 +84,10 @@ void Trace::resolve(const RecordSpec& spec, std::span<const FieldArg> fields, Re
                static_cast<uint64_t>(spec.outcome) << 16 | static_cast<uint64_t>(spec.failure) << 24 |
                static_cast<uint64_t>(spec.reports_failure) << 32 | static_cast<uint64_t>(n) << 40;
   // The slot hashes what the caller passed but the details' numbers: a kind whose details carry
-  // a latency each still finds its entry, and skips interning. The same pass puts each detail in
-  // the form the memo keeps.
+  // a latency each still finds its entry, and skips interning. A string counts by a digest of its
+  // text, not its address: each request's or connection's own copy of a URL or an address would
+  // otherwise need an entry of its own (a million-request run had nine thousand, and its memo
+  // missed the cache on most records). The same pass puts each detail in the form the memo keeps.
   uint64_t h = fold(address(head.kind), address(head.narration) ^ pack(head.kind_len, head.narration_len));
   h = fold(h, pack(raw(head.actor), raw(head.from)));
   h = fold(h, pack(raw(head.to), raw(head.proc)));
@@ -94,7 +96,8 @@ void Trace::resolve(const RecordSpec& spec, std::span<const FieldArg> fields, Re
   for (size_t i = 0; i < n; ++i) {
     const FieldArg& a = fields[i];
     const bool is_str = a.value.type == FieldType::string;
-    given_value[i] = is_str ? address(a.value.text.data()) : static_cast<uint64_t>(a.value.number);
+    given_value[i] =
+        is_str ? text_digest(a.value.text.data(), a.value.text.size()) : static_cast<uint64_t>(a.value.number);
     given_word[i] = detail_word(a);
     string_mask[i] = is_str ? ~uint64_t{0} : 0;
     h = fold(h, address(a.key.data()) ^ (is_str ? given_value[i] + (given_word[i] >> 35 << 48) : given_word[i]));
@@ -109,13 +112,14 @@ void Trace::resolve(const RecordSpec& spec, std::span<const FieldArg> fields, Re
   RecordMemo& m = record_memo_[slot];
   MemoField* kept = &memo_fields_[slot * memo_fields];
 
-  // Equal addresses are not enough: the caller's memory may since hold other text, so a hit
-  // needs the same text too. The registered keys' texts never change: their addresses are enough.
+  // Equal addresses and digests are not enough: the caller's memory may since hold other text,
+  // and two texts may share their ends, so a hit needs the same text too. The registered keys'
+  // texts never change: their addresses are enough.
   if (pair.tag[way] == h && std::memcmp(&m.head, &head, sizeof head) == 0 &&
       (in_key_block(head.kind) || same_text(sym_text_[raw(m.kind)], head.kind, head.kind_len)) &&
       (head.narration_len == 0 || in_key_block(head.narration) ||
        same_text(sym_text_[raw(m.narration)], head.narration, head.narration_len))) {
-    // Keys, types and strings by address must be equal; numbers may differ (another latency).
+    // Keys, types and strings' digests must be equal; numbers may differ (another latency).
     uint64_t differ = 0, numbers_differ = 0;
     for (size_t i = 0; i < n; ++i) {
       const MemoField& k = kept[i];

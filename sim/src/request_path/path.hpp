@@ -180,6 +180,10 @@ class PathModel {
   void tls_handshake(uint32_t req);
   void tls_flight(uint32_t req, int flight);
   TlsConfig tls_config(uint32_t req, uint32_t* cert) const;
+  /// The server name a client sends (empty: none).
+  std::string_view sni_of(const ClientState& c) const;
+  /// The serving certificate the proxy picks for a server name (UINT32_MAX: none of them).
+  uint32_t serving_cert(std::string_view sni) const;
 
   // resumption.cpp
   void pick_ticket(uint32_t req);

@@ -60,13 +60,43 @@ std::string versions(uint8_t bits) {
 
 }  // namespace
 
+std::string_view PathModel::sni_of(const ClientState& c) const {
+  // RFC 6066: no IP literals in server_name.
+  return c.spec->sni && !is_ip_literal(c.url->host) ? std::string_view(c.url->host) : std::string_view();
+}
+
+uint32_t PathModel::serving_cert(std::string_view sni) const {
+  const ProxySpec& p = *sc.proxy;
+  uint32_t cert = UINT32_MAX;
+  auto usable = [&](uint32_t i) { return i < w.serving_certs.size() && w.serving_certs[i].present; };
+  // An exact name (the subject or a subjectAltName entry) wins over a wildcard.
+  for (int pass = 0; pass < 2 && cert == UINT32_MAX && !sni.empty(); ++pass)
+    for (uint32_t i = 0; i < w.serving_certs.size(); ++i) {
+      const CertState& cs = w.serving_certs[i];
+      const bool exact =
+          cs.domain == sni || std::find(cs.alt_names.begin(), cs.alt_names.end(), sni) != cs.alt_names.end();
+      if (usable(i) && (pass == 0 ? exact : certificate_covers(cs.domain, cs.alt_names, sni))) {
+        cert = i;
+        break;
+      }
+    }
+  if (cert == UINT32_MAX && !p.default_certificate.empty() && usable(w.cert_index(p.default_certificate)))
+    cert = w.cert_index(p.default_certificate);
+  // Without a default the preset decides (presets.cpp, `unmatched`): its first certificate, a
+  // self-signed one it made itself (tls_config), or none.
+  if (cert == UINT32_MAX && proxy_preset(p.preset).unmatched == UnmatchedName::first_certificate)
+    for (uint32_t i = 0; i < w.serving_certs.size() && cert == UINT32_MAX; ++i)
+      if (usable(i)) cert = i;
+  return cert;
+}
+
 TlsConfig PathModel::tls_config(uint32_t r, uint32_t* cert) const {
   const Request& q = reqs[r];
   const ClientState& c = clients[q.client];
   const ProxySpec& p = *sc.proxy;
   TlsConfig cfg;
   cfg.verify_host = c.url->host;
-  if (c.spec->sni && !is_ip_literal(c.url->host)) cfg.sni = c.url->host;  // RFC 6066: no IP literals
+  cfg.sni = sni_of(c);
   cfg.offered_versions = c.spec->tls_versions;
   cfg.accepted_versions = p.tls_versions;
   cfg.alpn_offered = c.spec->alpn;
@@ -79,27 +109,8 @@ TlsConfig PathModel::tls_config(uint32_t r, uint32_t* cert) const {
   cfg.server_early_data = p.early_data;
   // Only a client that keeps tickets sees them (TLS 1.2: it asks with an empty session_ticket).
   cfg.tickets = c.spec->resume && p.session_tickets ? preset_tickets_per_handshake(p.preset) : 0;
-  *cert = UINT32_MAX;
-  auto usable = [&](uint32_t i) { return i < w.serving_certs.size() && w.serving_certs[i].present; };
-  // An exact name (the subject or a subjectAltName entry) wins over a wildcard.
-  for (int pass = 0; pass < 2 && *cert == UINT32_MAX && !cfg.sni.empty(); ++pass)
-    for (uint32_t i = 0; i < w.serving_certs.size(); ++i) {
-      const CertState& cs = w.serving_certs[i];
-      const bool exact =
-          cs.domain == cfg.sni || std::find(cs.alt_names.begin(), cs.alt_names.end(), cfg.sni) != cs.alt_names.end();
-      if (usable(i) && (pass == 0 ? exact : certificate_covers(cs.domain, cs.alt_names, cfg.sni))) {
-        *cert = i;
-        break;
-      }
-    }
-  if (*cert == UINT32_MAX && !p.default_certificate.empty() && usable(w.cert_index(p.default_certificate)))
-    *cert = w.cert_index(p.default_certificate);
-  // Without a default the preset decides (presets.cpp, `unmatched`): its first certificate, a
-  // self-signed one it made itself, or none.
+  *cert = serving_cert(cfg.sni);
   const ProxyPresetInfo& preset = proxy_preset(p.preset);
-  if (*cert == UINT32_MAX && preset.unmatched == UnmatchedName::first_certificate)
-    for (uint32_t i = 0; i < w.serving_certs.size() && *cert == UINT32_MAX; ++i)
-      if (usable(i)) *cert = i;
   if (*cert != UINT32_MAX) {
     const CertState& cs = w.serving_certs[*cert];
     cfg.cert_domain = cs.domain;
@@ -262,11 +273,20 @@ void PathModel::tls_flight(uint32_t r, int flight) {
           rq.last = m->w.trace.append(
               spec, {{"version", tls_version_name(tv.version)}, {"alpn", tv.alpn.empty() ? "(none)" : tv.alpn}});
         else if (msg.kind == kinds::tls_certificate) {
-          uint32_t cert = UINT32_MAX;
-          const TlsConfig cfg = m->tls_config(r, &cert);
-          rq.last = m->w.trace.append(spec, {{"domain", cfg.cert_domain},
-                                             {"issuer", issuer_name(cfg.cert_issuer)},
-                                             {"sni", cfg.sni},
+          // What tls_config() would present now, without building the rest of it.
+          const std::string_view sni = m->sni_of(cl);
+          const uint32_t cert = m->serving_cert(sni);
+          const ProxyPresetInfo& preset = proxy_preset(m->sc.proxy->preset);
+          const bool own = cert == UINT32_MAX && preset.unmatched == UnmatchedName::own_self_signed;
+          const std::string_view domain = cert != UINT32_MAX ? std::string_view(m->w.serving_certs[cert].domain)
+                                          : own              ? std::string_view(preset.own_certificate)
+                                                             : std::string_view();
+          const Issuer issuer = cert != UINT32_MAX ? m->w.serving_certs[cert].issuer
+                                : own              ? Issuer::self_signed
+                                                   : TlsConfig{}.cert_issuer;
+          rq.last = m->w.trace.append(spec, {{"domain", domain},
+                                             {"issuer", issuer_name(issuer)},
+                                             {"sni", sni},
                                              {"sni_matched", tv.sni_matched},
                                              {"encrypted", encrypted}});
         } else
