@@ -145,25 +145,30 @@ TEST_CASE("a record takes the texts its caller's memory holds when it is appende
 }
 
 TEST_CASE("a text is known by what it says wherever it is kept, and told apart by all of it") {
-  // The trace finds a recent record by a digest of its strings' ends, so that a request's own
-  // copy of a URL finds what the last request's copy found; texts that share their ends and
-  // length but differ inside must still read back as passed.
-  Trace t;
-  const std::string url = "https://api.example.test/items";
-  std::string inner = url;
-  inner[13] = 'X';  // "https://api.eXample.test/items": same ends, same length
-  for (int round = 0; round < 3; ++round) {
-    const std::string copy = round == 1 ? inner : url;  // other memory each round
-    t.append(hello(t), {{"url", copy}, {"attempt", round}});
+  // The trace finds a recent record by its strings' ends and lengths, so that a request's own
+  // copy of a URL finds what the last request's copy found. Texts that share their ends and
+  // length but differ inside must still read back as passed: a long one (a URL), and one of up
+  // to 16 bytes, whose ends are all of it.
+  Trace t, fresh;
+  const std::string url = "https://api.example.test/items", host = "api.example.test";
+  std::string inner_url = url, inner_host = host;
+  inner_url[13] = 'X';   // "https://api.eXample.test/items": same ends, same length
+  inner_host[12] = 'X';  // "api.example.Xest": the same first eight bytes
+  // Round 1 changes the URL inside, round 2 the host, round 3 is round 0 again.
+  for (int round = 0; round < 4; ++round) {
+    const std::string& u0 = round == 1 ? inner_url : url;
+    const std::string& h0 = round == 2 ? inner_host : host;
+    const std::string u = u0, h = h0;  // other memory each round
+    t.append(hello(t), {{"url", u}, {"host", h}, {"attempt", round % 3}});
+    fresh.append(hello(fresh), {{"url", u0}, {"host", h0}, {"attempt", round % 3}});  // the same memory each time
   }
-  REQUIRE(t.size() == 3);
-  CHECK(t.detail_str(t[0], "url") == url);
-  CHECK(t.detail_str(t[1], "url") == inner);
-  CHECK(t.detail_str(t[2], "url") == url);
-  CHECK(t.detail_int(t[2], "attempt") == 2);
-  Trace fresh;  // the same records from the same two strings each time
-  for (int round = 0; round < 3; ++round)
-    fresh.append(hello(fresh), {{"url", round == 1 ? inner : url}, {"attempt", round}});
+  REQUIRE(t.size() == 4);
+  for (size_t i = 0; i < 4; ++i) {
+    CAPTURE(i);
+    CHECK(t.detail_str(t[i], "url") == (i == 1 ? inner_url : url));
+    CHECK(t.detail_str(t[i], "host") == (i == 2 ? inner_host : host));
+  }
+  CHECK(t[3].details == t[0].details);
   CHECK(t.fingerprint() == fresh.fingerprint());
 }
 

@@ -401,12 +401,14 @@ class Trace {
   // The most details a remembered record carries (the ClientHello has 14); records with more
   // take the slow path.
   static constexpr size_t memo_fields = 16;
-  // A detail as a memo entry remembers it: the caller's key and value (a digest of a string's
-  // text, or a number), a word of the key's length, type, fixedness and string length, and what they were
-  // interned as. 32 bytes, so a record's details take few cache lines.
+  // A detail as a memo entry remembers it: the caller's key and value (a number, or a string's
+  // first eight bytes and in tail its last eight), a word of the key's length, type, fixedness
+  // and string length, and what they were interned as. 40 bytes, so a record's details take few
+  // cache lines.
   struct MemoField {
     const char* key;
     uint64_t value;
+    uint64_t tail;
     uint64_t word;
     Sym key_sym, value_sym;
   };
@@ -417,7 +419,7 @@ class Trace {
     Sym kind, narration;
     uint32_t cls, shape_id, set, layout;  // layout + 1
     uint64_t details_hash;
-    uint32_t check;  // bit i: detail i has a key made at run time or a string, whose text a hit compares
+    uint32_t check;  // bit i: detail i has a key made at run time or a long string, whose text a hit compares
   };
   // The tags of a slot pair: the hash that chose it, per way (0: empty), and the way hit or
   // filled last. Apart from the entries, so that choosing a way reads one cache line.

@@ -53,24 +53,26 @@ inline bool same_text(const char* a, const char* b, size_t n) {
   return std::memcmp(a, b, n) == 0;
 }
 
-// A cheap digest of a text from its ends (its length is kept beside it): equal texts give equal
-// digests wherever they are stored, so a caller's copy of a text finds what the original found.
-inline uint64_t text_digest(const char* p, size_t n) {
+// A text's first and last eight bytes (a shorter text's bytes, zero-extended, in head): with its
+// length they are the whole of a text of up to text_ends_whole bytes, wherever it is stored.
+struct TextEnds {
+  uint64_t head = 0, tail = 0;
+};
+inline constexpr size_t text_ends_whole = 16;
+inline TextEnds text_ends(const char* p, size_t n) {
+  TextEnds e;
   if (n >= 8) {
-    uint64_t a, b;
-    std::memcpy(&a, p, 8);
-    std::memcpy(&b, p + n - 8, 8);
-    return fold(a, b);
-  }
-  if (n >= 4) {
+    std::memcpy(&e.head, p, 8);
+    std::memcpy(&e.tail, p + n - 8, 8);
+  } else if (n >= 4) {
     uint32_t a, b;
     std::memcpy(&a, p, 4);
     std::memcpy(&b, p + n - 4, 4);
-    return pack(a, b);
+    e.head = pack(a, b);
+  } else {
+    for (size_t i = 0; i < n; ++i) e.head = e.head << 8 | static_cast<unsigned char>(p[i]);
   }
-  uint64_t v = 0;
-  for (size_t i = 0; i < n; ++i) v = v << 8 | static_cast<unsigned char>(p[i]);
-  return v;
+  return e;
 }
 
 }  // namespace deploysim::trace_hash

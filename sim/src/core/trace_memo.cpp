@@ -84,23 +84,26 @@ void Trace::resolve(const RecordSpec& spec, std::span<const FieldArg> fields, Re
                static_cast<uint64_t>(spec.outcome) << 16 | static_cast<uint64_t>(spec.failure) << 24 |
                static_cast<uint64_t>(spec.reports_failure) << 32 | static_cast<uint64_t>(n) << 40;
   // The slot hashes what the caller passed but the details' numbers: a kind whose details carry
-  // a latency each still finds its entry, and skips interning. A string counts by a digest of its
-  // text, not its address: each request's or connection's own copy of a URL or an address would
-  // otherwise need an entry of its own (a million-request run had nine thousand, and its memo
-  // missed the cache on most records). The same pass puts each detail in the form the memo keeps.
+  // a latency each still finds its entry, and skips interning. A string counts by its first and last
+  // eight bytes and its length, not its address: each request's or connection's own copy of a URL
+  // or an address would otherwise need an entry of its own (a million-request run had nine
+  // thousand, and its memo missed the cache on most records). The same pass puts each detail in the form the memo
+  // keeps.
   uint64_t h = fold(address(head.kind), address(head.narration) ^ pack(head.kind_len, head.narration_len));
   h = fold(h, pack(raw(head.actor), raw(head.from)));
   h = fold(h, pack(raw(head.to), raw(head.proc)));
   h = fold(h, static_cast<uint64_t>(head.dur) ^ head.facts << 16);
-  uint64_t given_value[memo_fields], given_word[memo_fields], string_mask[memo_fields];
+  uint64_t given_value[memo_fields], given_tail[memo_fields], given_word[memo_fields], string_mask[memo_fields];
   for (size_t i = 0; i < n; ++i) {
     const FieldArg& a = fields[i];
     const bool is_str = a.value.type == FieldType::string;
-    given_value[i] =
-        is_str ? text_digest(a.value.text.data(), a.value.text.size()) : static_cast<uint64_t>(a.value.number);
+    const TextEnds e = is_str ? text_ends(a.value.text.data(), a.value.text.size()) : TextEnds{};
+    given_value[i] = is_str ? e.head : static_cast<uint64_t>(a.value.number);
+    given_tail[i] = e.tail;
     given_word[i] = detail_word(a);
     string_mask[i] = is_str ? ~uint64_t{0} : 0;
-    h = fold(h, address(a.key.data()) ^ (is_str ? given_value[i] + (given_word[i] >> 35 << 48) : given_word[i]));
+    h = fold(h, address(a.key.data()) ^
+                    (is_str ? (e.head ^ std::rotl(e.tail, 17)) + (given_word[i] >> 35 << 48) : given_word[i]));
   }
   h |= 1;  // a tag of 0 marks an empty way
 
@@ -112,19 +115,20 @@ void Trace::resolve(const RecordSpec& spec, std::span<const FieldArg> fields, Re
   RecordMemo& m = record_memo_[slot];
   MemoField* kept = &memo_fields_[slot * memo_fields];
 
-  // Equal addresses and digests are not enough: the caller's memory may since hold other text,
-  // and two texts may share their ends, so a hit needs the same text too. The registered keys'
-  // texts never change: their addresses are enough.
+  // Equal addresses are not enough: the caller's memory may since hold other text, so a hit needs
+  // the same text too. The registered keys' texts never change: their addresses are enough. A
+  // string's ends and length are all of a short one; a longer one is compared as text.
   if (pair.tag[way] == h && std::memcmp(&m.head, &head, sizeof head) == 0 &&
       (in_key_block(head.kind) || same_text(sym_text_[raw(m.kind)], head.kind, head.kind_len)) &&
       (head.narration_len == 0 || in_key_block(head.narration) ||
        same_text(sym_text_[raw(m.narration)], head.narration, head.narration_len))) {
-    // Keys, types and strings' digests must be equal; numbers may differ (another latency).
+    // Keys, types and strings' ends must be equal; numbers may differ (another latency).
     uint64_t differ = 0, numbers_differ = 0;
     for (size_t i = 0; i < n; ++i) {
       const MemoField& k = kept[i];
       const uint64_t v = k.value ^ given_value[i];
-      differ |= (address(k.key) ^ address(fields[i].key.data())) | (k.word ^ given_word[i]) | (v & string_mask[i]);
+      differ |= (address(k.key) ^ address(fields[i].key.data())) | (k.word ^ given_word[i]) | (v & string_mask[i]) |
+                (k.tail ^ given_tail[i]);
       numbers_differ |= v & ~string_mask[i];
     }
     bool same = differ == 0;
@@ -171,9 +175,12 @@ void Trace::resolve(const RecordSpec& spec, std::span<const FieldArg> fields, Re
   m.head = head;
   m.check = 0;
   for (size_t i = 0; i < n; ++i) {
-    if (!fields[i].key.fixed() || fields[i].value.type == FieldType::string) m.check |= uint32_t{1} << i;
+    if (!fields[i].key.fixed() ||
+        (fields[i].value.type == FieldType::string && fields[i].value.text.size() > text_ends_whole))
+      m.check |= uint32_t{1} << i;
     kept[i].key = fields[i].key.data();
     kept[i].value = given_value[i];
+    kept[i].tail = given_tail[i];
     kept[i].word = given_word[i];
     kept[i].key_sym = tmp[i].key;
     kept[i].value_sym = tmp[i].type == FieldType::string ? static_cast<Sym>(tmp[i].value) : Sym::none;
