@@ -27,12 +27,16 @@ class Chunked {
 
   /// Appends an element.
   void push_back(const T& v) {
-    if (chunks_.empty() || chunks_.back().size() == chunk_size) {
-      chunks_.emplace_back();
-      chunks_.back().reserve(chunks_.size() == 1 ? 16 : chunk_size);
+    // The common case inline (a trace appends one record per model event): room in the last chunk.
+    if (!chunks_.empty()) {
+      auto& last = chunks_.back();
+      if (last.size() < last.capacity() && last.size() < chunk_size) {
+        last.push_back(v);
+        ++size_;
+        return;
+      }
     }
-    chunks_.back().push_back(v);
-    ++size_;
+    push_back_slow(v);
   }
   /// Appends copies of src[0..n) that stay contiguous, never spanning two chunks (when they
   /// would not fit in the last chunk, its tail is filled with unused elements and a new chunk
@@ -64,6 +68,15 @@ class Chunked {
   void reserve(size_t n) { chunks_.reserve((n + chunk_size - 1) >> Bits); }
 
  private:
+  void push_back_slow(const T& v) {
+    if (chunks_.empty() || chunks_.back().size() == chunk_size) {
+      chunks_.emplace_back();
+      chunks_.back().reserve(chunks_.size() == 1 ? 16 : chunk_size);
+    }
+    chunks_.back().push_back(v);
+    ++size_;
+  }
+
   std::vector<std::vector<T, Alloc>> chunks_;
   size_t size_ = 0;
 };

@@ -440,6 +440,7 @@ class Trace {
   };
 
   void resolve(const RecordSpec& spec, std::span<const FieldArg> fields, Resolved& out);
+  static bool same_head(const RecordHead& a, const RecordHead& b);
   void resolve_slow(const RecordSpec& spec, std::span<const FieldArg> fields, Resolved& out, Field* tmp,
                     uint32_t& layout);
   uint32_t intern_details_slow(std::span<const FieldArg> fields, Sym kind, uint64_t& stable_hash, Field* tmp,

@@ -28,6 +28,19 @@ uint64_t detail_word(const FieldArg& a) {
 
 }  // namespace
 
+// Word by word: std::memcmp of 48 bytes is a call.
+bool Trace::same_head(const RecordHead& a, const RecordHead& b) {
+  static_assert(sizeof(RecordHead) % 8 == 0);
+  uint64_t differ = 0;
+  for (size_t i = 0; i < sizeof(RecordHead); i += 8) {
+    uint64_t x, y;
+    std::memcpy(&x, reinterpret_cast<const char*>(&a) + i, 8);
+    std::memcpy(&y, reinterpret_cast<const char*>(&b) + i, 8);
+    differ |= x ^ y;
+  }
+  return differ == 0;
+}
+
 void Trace::resolve_slow(const RecordSpec& spec, std::span<const FieldArg> fields, Resolved& out, Field* tmp,
                          uint32_t& layout) {
   // Strings are interned in the order they always were: kind, narration, then the details' keys
@@ -118,7 +131,7 @@ void Trace::resolve(const RecordSpec& spec, std::span<const FieldArg> fields, Re
   // Equal addresses are not enough: the caller's memory may since hold other text, so a hit needs
   // the same text too. The registered keys' texts never change: their addresses are enough. A
   // string's ends and length are all of a short one; a longer one is compared as text.
-  if (pair.tag[way] == h && std::memcmp(&m.head, &head, sizeof head) == 0 &&
+  if (pair.tag[way] == h && same_head(m.head, head) &&
       (in_key_block(head.kind) || same_text(sym_text_[raw(m.kind)], head.kind, head.kind_len)) &&
       (head.narration_len == 0 || in_key_block(head.narration) ||
        same_text(sym_text_[raw(m.narration)], head.narration, head.narration_len))) {

@@ -233,13 +233,17 @@ class PathModel {
   void accept_backlog(uint32_t replica);
   void drop_backlog(uint32_t replica);
 
-  /// Appends a record for request `req` (when the trace level keeps it), chained by cause.
-  RecordId emit(uint32_t req, const RecordSpec& spec, std::initializer_list<FieldArg> fields = {},
-                bool outcome = false) {
-    return emit(req, spec, std::span<const FieldArg>(fields.begin(), fields.size()), outcome);
+  /// Appends a record for request `req` (when the trace level keeps it), chained by cause. The
+  /// spec is taken by value and given its cause in place: the caller builds it where emit reads
+  /// it (a copy of the caller's fresh stores stalled on every record).
+  RecordId emit(uint32_t req, RecordSpec spec, std::initializer_list<FieldArg> fields = {}, bool outcome = false) {
+    return emit_spec(req, spec, std::span<const FieldArg>(fields.begin(), fields.size()), outcome);
   }
   /// emit() with details assembled at run time.
-  RecordId emit(uint32_t req, const RecordSpec& spec, std::span<const FieldArg> fields, bool outcome = false);
+  RecordId emit(uint32_t req, RecordSpec spec, std::span<const FieldArg> fields, bool outcome = false) {
+    return emit_spec(req, spec, fields, outcome);
+  }
+  RecordId emit_spec(uint32_t req, RecordSpec& spec, std::span<const FieldArg> fields, bool outcome);
   /// One-way latency between two named nodes; processes on the proxy's host use loopback.
   Time hop(std::string_view a, std::string_view b) const;
   /// hop() between two nodes, memoized per node pair (it runs for every message).

@@ -164,11 +164,10 @@ void PathModel::release(uint32_t r) {
   if (reqs[r].finished && !reqs[r].at_worker) free_reqs.push_back(r);
 }
 
-RecordId PathModel::emit(uint32_t r, const RecordSpec& spec, std::span<const FieldArg> fields, bool outcome) {
+RecordId PathModel::emit_spec(uint32_t r, RecordSpec& spec, std::span<const FieldArg> fields, bool outcome) {
   if (!w.tracing(outcome)) return RecordId::none;
-  RecordSpec s = spec;
-  s.cause = reqs[r].last;
-  reqs[r].last = w.trace.append(s, fields);
+  spec.cause = reqs[r].last;
+  reqs[r].last = w.trace.append(spec, fields);
   return reqs[r].last;
 }
 
