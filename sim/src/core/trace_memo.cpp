@@ -97,11 +97,11 @@ void Trace::resolve(const RecordSpec& spec, std::span<const FieldArg> fields, Re
                static_cast<uint64_t>(spec.outcome) << 16 | static_cast<uint64_t>(spec.failure) << 24 |
                static_cast<uint64_t>(spec.reports_failure) << 32 | static_cast<uint64_t>(n) << 40;
   // The slot hashes what the caller passed but the details' numbers: a kind whose details carry
-  // a latency each still finds its entry, and skips interning. A string counts by its first and last
-  // eight bytes and its length, not its address: each request's or connection's own copy of a URL
-  // or an address would otherwise need an entry of its own (a million-request run had nine
-  // thousand, and its memo missed the cache on most records). The same pass puts each detail in the form the memo
-  // keeps.
+  // a latency each still finds its entry, and skips interning. A string counts by its first and
+  // last eight bytes and its length, not its address: each request's or connection's own copy of
+  // a URL or an address would otherwise need an entry of its own (a million-request run had nine
+  // thousand, and its memo missed the cache on most records). The same pass puts each detail in
+  // the form the memo keeps.
   uint64_t h = fold(address(head.kind), address(head.narration) ^ pack(head.kind_len, head.narration_len));
   h = fold(h, pack(raw(head.actor), raw(head.from)));
   h = fold(h, pack(raw(head.to), raw(head.proc)));
