@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <set>
+#include <toml++/toml.h>
 
 #include "deploysim/exercise.hpp"
 
@@ -142,6 +143,15 @@ TEST_CASE("a value typed on the command line becomes TOML text") {
   CHECK(setting_value_text("\"once\"") == "\"once\"");
   CHECK(setting_value_text("per-replica") == "\"per-replica\"");
   CHECK(setting_value_text("a\"b") == "\"a\\\"b\"");
+  // Control characters are escaped: the text is one valid TOML string that reads back as typed.
+  for (const std::string& typed : std::vector<std::string>{"two\nlines", "a\ttab", "bell\x07", "del\x7F", "cr\r"}) {
+    CAPTURE(typed);
+    const std::string text = setting_value_text(typed);
+    CHECK(std::none_of(text.begin(), text.end(),
+                       [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7F; }));
+    const toml::table t = toml::parse("v = " + text);
+    CHECK(t["v"].value<std::string>() == typed);
+  }
 }
 
 TEST_CASE("a settings file: [set] with located values, and its mistakes located") {

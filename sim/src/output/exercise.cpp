@@ -22,10 +22,20 @@ namespace fs = std::filesystem;
 namespace exercise_detail {
 
 std::string toml_quoted(std::string_view s) {
+  // A basic string holds no control character but tab (TOML 1.0): a line break typed into a
+  // what-if field would otherwise end the saved file's string and the file would not load.
   std::string out = "\"";
   for (char c : s) {
-    if (c == '"' || c == '\\') out += '\\';
-    out += c;
+    if (c == '"' || c == '\\')
+      (out += '\\') += c;
+    else if (c == '\n')
+      out += "\\n";
+    else if (c == '\t')
+      out += "\\t";
+    else if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F)
+      out += fmt::format("\\u{:04X}", static_cast<unsigned>(static_cast<unsigned char>(c)));
+    else
+      out += c;
   }
   return out + "\"";
 }
