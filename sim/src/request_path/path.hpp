@@ -184,6 +184,14 @@ class PathModel {
   std::string_view sni_of(const ClientState& c) const;
   /// The serving certificate the proxy picks for a server name (UINT32_MAX: none of them).
   uint32_t serving_cert(std::string_view sni) const;
+  /// The certificate the proxy presents for a server name.
+  struct PresentedCert {
+    uint32_t index = UINT32_MAX;          ///< The serving certificate (UINT32_MAX: none of them).
+    bool own = false;                     ///< None of them: the preset's own self-signed one.
+    std::string_view domain;              ///< Its subject ("" when there is none at all).
+    Issuer issuer = Issuer::letsencrypt;  ///< Who signed it (TlsConfig's default when there is none).
+  };
+  PresentedCert presented_cert(std::string_view sni) const;
 
   // resumption.cpp
   void pick_ticket(uint32_t req);

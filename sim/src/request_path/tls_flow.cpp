@@ -90,6 +90,21 @@ uint32_t PathModel::serving_cert(std::string_view sni) const {
   return cert;
 }
 
+PathModel::PresentedCert PathModel::presented_cert(std::string_view sni) const {
+  PresentedCert out;
+  out.index = serving_cert(sni);
+  const ProxyPresetInfo& preset = proxy_preset(sc.proxy->preset);
+  if (out.index != UINT32_MAX) {
+    out.domain = w.serving_certs[out.index].domain;
+    out.issuer = w.serving_certs[out.index].issuer;
+  } else if (preset.unmatched == UnmatchedName::own_self_signed) {
+    out.own = true;
+    out.domain = preset.own_certificate;
+    out.issuer = Issuer::self_signed;
+  }
+  return out;
+}
+
 TlsConfig PathModel::tls_config(uint32_t r, uint32_t* cert) const {
   const Request& q = reqs[r];
   const ClientState& c = clients[q.client];
@@ -109,18 +124,16 @@ TlsConfig PathModel::tls_config(uint32_t r, uint32_t* cert) const {
   cfg.server_early_data = p.early_data;
   // Only a client that keeps tickets sees them (TLS 1.2: it asks with an empty session_ticket).
   cfg.tickets = c.spec->resume && p.session_tickets ? preset_tickets_per_handshake(p.preset) : 0;
-  *cert = serving_cert(cfg.sni);
-  const ProxyPresetInfo& preset = proxy_preset(p.preset);
+  const PresentedCert presented = presented_cert(cfg.sni);
+  *cert = presented.index;
+  cfg.cert_domain = presented.domain;
+  cfg.cert_issuer = presented.issuer;
   if (*cert != UINT32_MAX) {
     const CertState& cs = w.serving_certs[*cert];
-    cfg.cert_domain = cs.domain;
     cfg.cert_alt_names = cs.alt_names;
-    cfg.cert_issuer = cs.issuer;
     cfg.not_before_unix = w.unix_time(cs.not_before);
     cfg.not_after_unix = w.unix_time(cs.not_after);
-  } else if (preset.unmatched == UnmatchedName::own_self_signed) {
-    cfg.cert_domain = preset.own_certificate;
-    cfg.cert_issuer = Issuer::self_signed;
+  } else if (presented.own) {
     cfg.not_before_unix = w.unix_time(Time{});
     cfg.not_after_unix = w.unix_time(days(365));
   } else {
@@ -275,17 +288,9 @@ void PathModel::tls_flight(uint32_t r, int flight) {
         else if (msg.kind == kinds::tls_certificate) {
           // What tls_config() would present now, without building the rest of it.
           const std::string_view sni = m->sni_of(cl);
-          const uint32_t cert = m->serving_cert(sni);
-          const ProxyPresetInfo& preset = proxy_preset(m->sc.proxy->preset);
-          const bool own = cert == UINT32_MAX && preset.unmatched == UnmatchedName::own_self_signed;
-          const std::string_view domain = cert != UINT32_MAX ? std::string_view(m->w.serving_certs[cert].domain)
-                                          : own              ? std::string_view(preset.own_certificate)
-                                                             : std::string_view();
-          const Issuer issuer = cert != UINT32_MAX ? m->w.serving_certs[cert].issuer
-                                : own              ? Issuer::self_signed
-                                                   : TlsConfig{}.cert_issuer;
-          rq.last = m->w.trace.append(spec, {{"domain", domain},
-                                             {"issuer", issuer_name(issuer)},
+          const PresentedCert presented = m->presented_cert(sni);
+          rq.last = m->w.trace.append(spec, {{"domain", presented.domain},
+                                             {"issuer", issuer_name(presented.issuer)},
                                              {"sni", sni},
                                              {"sni_matched", tv.sni_matched},
                                              {"encrypted", encrypted}});
