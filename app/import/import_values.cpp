@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "deploysim/scenario.hpp"
+#include "deploysim/scenario_write.hpp"
 #include "import/import_model.hpp"
 
 namespace deploysim::import {
@@ -114,30 +115,7 @@ void Report::add(EntryKind kind, const SourcePos& pos, const std::string& messag
 
 std::string toml_str(const std::string& text) {
   // A YAML library may hand over bytes that are not UTF-8 (yaml-cpp did for a NUL in a key).
-  const std::string s = valid_utf8(text);
-  std::string out = "\"";
-  for (const char c : s) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F)  // TOML allows no control character but tab
-          out += fmt::format("\\u{:04x}", static_cast<unsigned>(c));
-        else
-          out += c;
-    }
-  }
-  return out + "\"";
+  return toml_basic_string(valid_utf8(text));
 }
 
 std::string size_text(uint64_t bytes) {

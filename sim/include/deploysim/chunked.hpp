@@ -46,10 +46,7 @@ class Chunked {
       size_ += room_in_chunk();
       chunks_.back().resize(chunk_size);
     }
-    if (chunks_.empty() || chunks_.back().size() == chunk_size) {
-      chunks_.emplace_back();
-      chunks_.back().reserve(chunks_.size() == 1 ? 16 : chunk_size);
-    }
+    start_chunk_if_full();
     const size_t first = size_;
     auto& chunk = chunks_.back();
     chunk.insert(chunk.end(), src, src + n);
@@ -68,11 +65,14 @@ class Chunked {
   void reserve(size_t n) { chunks_.reserve((n + chunk_size - 1) >> Bits); }
 
  private:
-  void push_back_slow(const T& v) {
+  void start_chunk_if_full() {
     if (chunks_.empty() || chunks_.back().size() == chunk_size) {
       chunks_.emplace_back();
       chunks_.back().reserve(chunks_.size() == 1 ? 16 : chunk_size);
     }
+  }
+  void push_back_slow(const T& v) {
+    start_chunk_if_full();
     chunks_.back().push_back(v);
     ++size_;
   }

@@ -1,6 +1,7 @@
 #pragma once
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "deploysim/scenario.hpp"
 
@@ -14,6 +15,11 @@ struct ScenarioText {
   std::optional<ScenarioError> error;  ///< Set when no text could be made (then `text` is empty).
   bool rewritten = false;  ///< The changes could not be written in place: the file was written anew from the tree.
 };
+
+/// `s` as a TOML basic string: quoted, with quotes and backslashes escaped, and every control
+/// character but tab escaped too (TOML 1.0 allows none raw), so that the text reads back as `s`.
+/// `s` must be valid UTF-8.
+std::string toml_basic_string(std::string_view s);
 
 /// The file text of `scenario` (loaded from a file or text) with its applied overrides
 /// (`scenario.overrides`: a variant's keys, then the what-if changes) written in. Each changed

@@ -13,6 +13,7 @@
 #include <toml++/toml.h>
 
 #include "deploysim/kinds.hpp"
+#include "deploysim/scenario_write.hpp"
 #include "output/exercise_detail.hpp"
 
 namespace deploysim {
@@ -21,31 +22,12 @@ namespace fs = std::filesystem;
 
 namespace exercise_detail {
 
-std::string toml_quoted(std::string_view s) {
-  // A basic string holds no control character but tab (TOML 1.0): a line break typed into a
-  // what-if field would otherwise end the saved file's string and the file would not load.
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"' || c == '\\')
-      (out += '\\') += c;
-    else if (c == '\n')
-      out += "\\n";
-    else if (c == '\t')
-      out += "\\t";
-    else if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F)
-      out += fmt::format("\\u{:04X}", static_cast<unsigned>(static_cast<unsigned char>(c)));
-    else
-      out += c;
-  }
-  return out + "\"";
-}
-
 ScenarioError located(const std::string& file, const toml::source_region& where, std::string msg) {
   return ScenarioError{file, where.begin.line, where.begin.column, std::move(msg)};
 }
 
 std::string node_text(const toml::node& n) {
-  if (const auto* s = n.as_string()) return toml_quoted(s->get());
+  if (const auto* s = n.as_string()) return toml_basic_string(s->get());
   std::ostringstream os;
   n.visit([&](const auto& v) { os << v; });
   return os.str();
@@ -407,7 +389,7 @@ std::string setting_value_text(std::string_view typed) {
     const toml::table t = toml::parse("v = " + std::string(typed));
     if (t.size() == 1 && !t.get("v")->is_table()) return std::string(typed);
   } catch (const toml::parse_error&) {}
-  return exercise_detail::toml_quoted(typed);
+  return toml_basic_string(typed);
 }
 
 SettingsFile load_settings_file(const std::string& path) {

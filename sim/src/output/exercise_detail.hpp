@@ -9,8 +9,6 @@ namespace deploysim::exercise_detail {
 
 /// A located error at a TOML node's position.
 ScenarioError located(const std::string& file, const toml::source_region& where, std::string msg);
-/// A string as a TOML basic string: "x", with " and \ escaped.
-std::string toml_quoted(std::string_view s);
 /// A TOML value written back as TOML text ("3", "\"15s\"", "true", "[ 1, 2 ]").
 std::string node_text(const toml::node& n);
 

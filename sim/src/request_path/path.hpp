@@ -251,6 +251,7 @@ class PathModel {
   RecordId emit(uint32_t req, RecordSpec spec, std::span<const FieldArg> fields, bool outcome = false) {
     return emit_spec(req, spec, fields, outcome);
   }
+  /// What both emit()s do: `spec` is their own copy, given its cause here.
   RecordId emit_spec(uint32_t req, RecordSpec& spec, std::span<const FieldArg> fields, bool outcome);
   /// One-way latency between two named nodes; processes on the proxy's host use loopback.
   Time hop(std::string_view a, std::string_view b) const;

@@ -173,6 +173,32 @@ std::string header(const Scenario& sc, const std::vector<Change>& changes, const
 
 }  // namespace
 
+std::string toml_basic_string(std::string_view s) {
+  std::string out = "\"";
+  for (const char c : s) {
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F)
+          out += fmt::format("\\u{:04x}", static_cast<unsigned>(static_cast<unsigned char>(c)));
+        else
+          out += c;
+    }
+  }
+  return out + "\"";
+}
+
 ScenarioText write_scenario_text(const Scenario& sc, const Messages& words) {
   ScenarioText out;
   // The tree the loader builds: what the saved file must parse to.
