@@ -585,23 +585,48 @@ TEST_CASE("a port the scenario cannot take is an error where the file gives it")
   }
 }
 
-TEST_CASE("a Restart= value systemd does not have is an error at its line") {
-  // A fuzzer's unit: "Restart=alwaSec=infinity" went into the scenario, which refused it.
+TEST_CASE("a line systemd skips is reported, and the service runs as systemd would run it") {
+  // A fuzzer's unit: "Restart=alwaSec=infinity". systemd cannot read the value, logs a warning and
+  // skips the line, so the unit runs with Restart=no: the import says so instead of refusing it.
   const std::string unit = "[Service]\nExecStart=/usr/bin/uvicorn app.main:app --port 8000\nRestart=alwaSec=infinity\n";
   const imp::ImportResult r = imp::import_texts({{"api.service", unit, true}}, en());
-  CHECK_FALSE(r.ok());
-  const auto error = std::find_if(r.report.begin(), r.report.end(),
-                                  [](const imp::ReportEntry& e) { return e.kind == imp::EntryKind::error; });
-  REQUIRE(error != r.report.end());
-  CHECK(error->pos.str() == "api.service:3:1");
-  CHECK(
-      error->message ==
-      "'Restart' is alwaSec=infinity, expected no, on-success, on-failure, on-abnormal, on-watchdog, on-abort, always");
+  REQUIRE(r.ok());
+  CHECK(has_entry(r, imp::EntryKind::ignored, "api.service:3",
+                  "Restart=alwaSec=infinity: systemd cannot read this value; it logs a warning and skips the line, "
+                  "so the earlier Restart= or its default stands"));
+  CHECK(has_entry(r, imp::EntryKind::assumed, "api.service:2",
+                  "systemd skips the Restart= it cannot read and keeps its default, no: nothing restarts the service"));
+  CHECK(service(load(r), "api").supervisor.restart == "no");
+
+  // A typo in the key's syntax: the earlier line stands; a line without '=' is skipped too.
+  const std::string typo =
+      "[Service]\nExecStart=/usr/bin/uvicorn app.main:app --port 8000\nRestart=on-failure\n"
+      "Restart=Always\nRestartSec 5\n";
+  const imp::ImportResult t = imp::import_texts({{"api.service", typo, true}}, en());
+  REQUIRE(t.ok());
+  CHECK(has_entry(t, imp::EntryKind::ignored, "api.service:4", "Restart=Always: systemd cannot read this value"));
+  CHECK(has_entry(t, imp::EntryKind::ignored, "api.service:5",
+                  "\"RestartSec 5\": not KEY=VALUE; systemd logs \"Missing '=', ignoring line.\" and skips it"));
+  CHECK(has_entry(t, imp::EntryKind::mapped, "api.service:3", "supervisor.restart"));
+  const Scenario sc = load(t);
+  CHECK(service(sc, "api").supervisor.restart == "on-failure");
+  CHECK(service(sc, "api").supervisor.restart_sec == ms(100));  // RestartSec= skipped: systemd's default
+
+  // Korean: the same entries, in Korean.
+  std::string error;
+  const auto ko = Messages::load("ko", &error);
+  REQUIRE_MESSAGE(ko, error);
+  const imp::ImportResult k = imp::import_texts({{"api.service", unit, true}}, *ko);
+  REQUIRE(k.ok());
+  CHECK(has_entry(k, imp::EntryKind::ignored, "api.service:3",
+                  "Restart=alwaSec=infinity: systemd가 읽을 수 없는 값입니다"));
   for (const char* value : {"no", "on-success", "on-failure", "on-abnormal", "on-watchdog", "on-abort", "always"}) {
     CAPTURE(value);
     const std::string good =
         "[Service]\nExecStart=/usr/bin/uvicorn app.main:app --port 8000\nRestart=" + std::string(value) + "\n";
-    CHECK(imp::import_texts({{"api.service", good, true}}, en()).ok());
+    const imp::ImportResult g = imp::import_texts({{"api.service", good, true}}, en());
+    REQUIRE(g.ok());
+    CHECK(service(load(g), "api").supervisor.restart == value);
   }
 }
 

@@ -398,23 +398,59 @@ TEST_CASE("systemd: continuations, resets, escapes and value notations") {
 }
 
 TEST_CASE("systemd: broken files give the place and what was expected") {
-  CHECK(error_of(parse_systemd_unit(read("systemd/broken/no-equals.service"), "n.service")) ==
-        "n.service:6:1: expecting KEY=VALUE, found \"Restart on-failure\"");
-  CHECK(error_of(parse_systemd_unit(read("systemd/broken/bad-restartsec.service"), "b.service")) ==
-        "b.service:3:12: invalid duration \"5 seconds later\", expecting a duration like 1min 30s");
   CHECK(error_of(parse_systemd_unit(read("systemd/broken/unterminated-quote.service"), "q.service")) ==
         "q.service:2:22: unterminated string: the \" opened here has no closing quote before the end of the file");
   CHECK(error_of(parse_systemd_unit("[Service\nUser=x\n", "s")) ==
         "s:1:1: invalid section header \"[Service\", expecting [Name]");
-  CHECK(error_of(parse_systemd_unit("User=x\n", "o")) ==
-        "o:1:1: \"User\" is set before any section, expecting a [Section] header first");
   CHECK(error_of(parse_systemd_unit("[Service]\nExecStart=/bin/x \\q\n", "e")) ==
         "e:2:18: invalid escape \"\\q\", expecting one of \\n \\t \\s \\\\ \\\" \\' \\xNN");
   CHECK(error_of(parse_systemd_unit("[Service]\nExecStart=-\n", "x")) == "x:2:11: ExecStart= has no program to run");
   CHECK(error_of(parse_systemd_unit("[Service]\nExecStart=/usr/bin/uvicorn a:b --workers four\n", "w")) ==
         "w:2:1: invalid number \"four\", expecting a whole number");
-  CHECK(error_of(parse_systemd_unit(read("systemd/broken/no-equals.service"), "n.service"), korean()) ==
-        "n.service:6:1: KEY=VALUE 형식의 줄이 와야 합니다(찾은 줄: \"Restart on-failure\")");
+  CHECK(error_of(parse_systemd_unit("[Service\nUser=x\n", "s"), korean()) ==
+        "s:1:1: 잘못된 섹션 머리글입니다(\"[Service\"). [이름] 형식이어야 합니다");
+}
+
+TEST_CASE("systemd: lines systemd skips with a warning are set apart, and the unit still reads") {
+  // systemd loads these units: it logs a warning for each such line and skips it, so what was set
+  // before (or the default) stands.
+  const auto n = parse_systemd_unit(read("systemd/skipped/no-equals.service"), "n.service");
+  REQUIRE(n.ok());
+  REQUIRE(n.value->skipped.size() == 1);
+  CHECK(n.value->skipped[0].why == SkippedLine::Why::no_equals);
+  CHECK(n.value->skipped[0].key == "Restart on-failure");
+  CHECK(n.value->skipped[0].pos.str() == "n.service:6:1");
+  CHECK_FALSE(n.value->restart.set);
+  CHECK(n.value->restart.value == "no");
+
+  const auto b = parse_systemd_unit(read("systemd/skipped/bad-restartsec.service"), "b.service");
+  REQUIRE(b.ok());
+  REQUIRE(b.value->skipped.size() == 1);
+  CHECK(b.value->skipped[0].why == SkippedLine::Why::bad_value);
+  CHECK(b.value->skipped[0].key == "RestartSec");
+  CHECK(b.value->skipped[0].value == "5 seconds later");
+  CHECK(b.value->skipped[0].pos.str() == "b.service:3:1");
+  CHECK(b.value->restart_sec.value.ms() == 100);  // systemd's default
+
+  const auto e = parse_systemd_unit(
+      "User=www\n[Service]\nExecStart=/usr/bin/uvicorn a:b\nRestart=on-failure\nRestart=Always\nRestart=\n"
+      "RestartSec=5\nRestartSec=soon\nStartLimitBurst=many\nMemoryMax=lots\nTimeoutStopSec=30\n",
+      "e");
+  REQUIRE(e.ok());
+  const SystemdUnit& u = *e.value;
+  CHECK(u.restart.value == "on-failure");  // "Always" is not a value (they are lower case), nor is ""
+  CHECK(u.restart.pos.str() == "e:4:1");
+  CHECK(u.restart_sec.value.ms() == 5000);
+  CHECK_FALSE(u.start_limit_burst.set);
+  CHECK_FALSE(u.memory_max.set);
+  CHECK_FALSE(u.user.set);
+  CHECK(u.timeout_stop.value.ms() == 30000);
+  std::vector<std::string> seen;
+  for (const SkippedLine& k : u.skipped) seen.push_back(k.pos.str() + " " + k.key + "=" + k.value);
+  CHECK(seen == std::vector<std::string>{"e:1:1 User=", "e:5:1 Restart=Always",
+                                         "e:6:1 Restart=", "e:8:1 RestartSec=soon", "e:9:1 StartLimitBurst=many",
+                                         "e:10:1 MemoryMax=lots"});
+  CHECK(u.skipped[0].why == SkippedLine::Why::outside_section);
 }
 
 TEST_CASE("ASGI command lines: each server's forms and defaults") {

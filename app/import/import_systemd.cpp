@@ -1,8 +1,6 @@
 // A systemd unit (parsed by systemd_unit.cpp) into a service supervised by systemd: the ASGI
 // command of ExecStart=, Restart=, RestartSec=, the start limits, TimeoutStopSec= and whether
 // it starts on boot. Its machine is "server", which an nginx or Caddy config beside it shares.
-#include <algorithm>
-#include <iterator>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -48,17 +46,28 @@ void read_systemd(const std::string& file, const std::string& text, Deployment& 
   if (r.has_error()) return;
   s.pos = exec->pos;
   s.supervisor.set("kind", r.from(exec->pos, "[Service]", "supervisor.kind", toml_str("systemd")));
-  // systemd.service(5)'s values for Restart=; another is a typo the scenario would refuse.
-  static constexpr std::string_view restart_values[] = {"no",          "on-success", "on-failure", "on-abnormal",
-                                                        "on-watchdog", "on-abort",   "always"};
-  if (u.restart.set &&
-      std::find(std::begin(restart_values), std::end(restart_values), u.restart.value) == std::end(restart_values))
-    r.error(u.restart.pos, w.format("import.bad_value", "Restart", u.restart.value,
-                                    "no, on-success, on-failure, on-abnormal, on-watchdog, on-abort, always"));
-  else if (u.restart.set)
+  // Lines systemd skips with a warning: the unit runs without them, which the new hire should see.
+  bool restart_skipped = false;
+  for (const SkippedLine& k : u.skipped) {
+    switch (k.why) {
+      case SkippedLine::Why::no_equals:
+        r.ignored(k.pos, w.format("import.systemd_skipped_line", k.key));
+        break;
+      case SkippedLine::Why::outside_section:
+        r.ignored(k.pos, w.format("import.systemd_skipped_outside", k.key));
+        break;
+      case SkippedLine::Why::bad_value:
+        r.ignored(k.pos, w.format("import.systemd_skipped_value", k.key, k.value, k.key));
+        restart_skipped |= k.key == "Restart";
+        break;
+    }
+  }
+  if (u.restart.set)
     s.supervisor.set("restart", r.from(u.restart.pos, "Restart", "supervisor.restart", toml_str(u.restart.value)));
   else  // systemd.service(5): Restart=no by default (domain-facts.md)
-    s.supervisor.set("restart", r.assume(s.pos, "supervisor.restart", toml_str("no"), w("import.why_systemd_restart")));
+    s.supervisor.set(
+        "restart", r.assume(s.pos, "supervisor.restart", toml_str("no"),
+                            w(restart_skipped ? "import.why_systemd_restart_skipped" : "import.why_systemd_restart")));
   if (u.restart_sec.set && !u.restart_sec.value.infinite)
     s.supervisor.set("restart_sec", r.from(u.restart_sec.pos, "RestartSec", "supervisor.restart_sec",
                                            duration_text(static_cast<uint64_t>(u.restart_sec.value.ms()))));

@@ -45,10 +45,6 @@ const char* parse_error_key(ParseErrorCode code) {
       return "import_parse.too_deep";
     case ParseErrorCode::bad_section:
       return "import_parse.bad_section";
-    case ParseErrorCode::outside_section:
-      return "import_parse.outside_section";
-    case ParseErrorCode::not_assignment:
-      return "import_parse.not_assignment";
     case ParseErrorCode::bad_escape:
       return "import_parse.bad_escape";
     case ParseErrorCode::empty_command:

@@ -36,8 +36,6 @@ enum class ParseErrorCode {
   bad_on_off,            ///< {value}
   too_deep,              ///< {max}: blocks nested deeper than we follow.
   bad_section,           ///< {line}: a systemd "[Section" header that does not close.
-  outside_section,       ///< {key}: a systemd assignment before any [Section].
-  not_assignment,        ///< {line}: a systemd line that is neither KEY=VALUE nor a header.
   bad_escape,            ///< {sequence}: an escape the format does not have.
   empty_command,         ///< {key}: ExecStart= with only prefixes and no program.
   expecting_directive,   ///< {found}: a ";" or "{" where a directive name should start.

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <iterator>
 
 #include "import/parse_util.hpp"
 
@@ -56,7 +57,8 @@ struct Entry {
 
 class Reader {
  public:
-  Reader(std::string_view text, const std::string& file) : text_(text), file_(file) {}
+  Reader(std::string_view text, const std::string& file, std::vector<SkippedLine>& skipped)
+      : text_(text), file_(file), skipped_(skipped) {}
   std::optional<ParseError> err;
 
   // Every assignment in file order, or stops at the first error.
@@ -91,17 +93,19 @@ class Reader {
         section = std::string(l.substr(1, l.size() - 2));
         continue;
       }
+      // systemd's config parser warns and skips a line without '=' or before any section; only
+      // a broken section header keeps the unit from loading.
       const size_t eq = logical.find('=');
       if (eq == std::string::npos) {
-        err = make_error(ParseErrorCode::not_assignment, pos, {logical});
-        break;
+        skipped_.push_back({SkippedLine::Why::no_equals, logical, {}, pos});
+        continue;
       }
       Entry e;
       e.section = section;
       e.key = std::string(trim(std::string_view(logical).substr(0, eq)));
       if (section.empty()) {
-        err = make_error(ParseErrorCode::outside_section, pos, {e.key});
-        break;
+        skipped_.push_back({SkippedLine::Why::outside_section, e.key, {}, pos});
+        continue;
       }
       const std::string_view rest = std::string_view(logical).substr(eq + 1);
       const std::string_view value = trim(rest);
@@ -119,6 +123,7 @@ class Reader {
  private:
   std::string_view text_;
   const std::string& file_;
+  std::vector<SkippedLine>& skipped_;
 
   std::string_view next_line(size_t& at, uint32_t& line_no) {
     const size_t nl = text_.find('\n', at);
@@ -154,7 +159,7 @@ class Builder {
     else if (service && k == "User")
       text(e, u_.user);
     else if (service && k == "Restart")
-      text(e, u_.restart);
+      restart(e);
     else if (service && k == "RestartSec")
       span(e, u_.restart_sec);
     else if (service && (k == "TimeoutStopSec" || k == "TimeoutSec"))
@@ -179,16 +184,26 @@ class Builder {
 
   void text(const Entry& e, Located<std::string>& out) { out = {e.value, e.key_pos, !e.value.empty()}; }
 
+  // What systemd does with a value its key's parser refuses: a warning, and the line is skipped.
+  void skip(const Entry& e) { u_.skipped.push_back({SkippedLine::Why::bad_value, e.key, e.value, e.key_pos}); }
+
+  // systemd.service(5)'s values; anything else (an empty value too) is skipped by systemd.
+  void restart(const Entry& e) {
+    static constexpr std::string_view values[] = {"no",          "on-success", "on-failure", "on-abnormal",
+                                                  "on-watchdog", "on-abort",   "always"};
+    if (std::find(std::begin(values), std::end(values), e.value) == std::end(values))
+      skip(e);
+    else
+      u_.restart = {e.value, e.key_pos, true};
+  }
+
   void number(const Entry& e, Located<int>& out) {
     if (e.value.empty()) {
       out = {};
       return;
     }
     const auto n = parse_uint(e.value, 1000000000);
-    if (!n) {
-      err = make_error(ParseErrorCode::bad_number, e.value_pos, {e.value});
-      return;
-    }
+    if (!n) return skip(e);
     out = {static_cast<int>(*n), e.key_pos, true};
   }
 
@@ -198,10 +213,7 @@ class Builder {
       return;
     }
     const auto t = parse_systemd_timespan(e.value);
-    if (!t) {
-      err = make_error(ParseErrorCode::bad_duration, e.value_pos, {e.value, "1min 30s"});
-      return;
-    }
+    if (!t) return skip(e);
     out = {*t, e.key_pos, true};
   }
 
@@ -212,10 +224,7 @@ class Builder {
       return;
     }
     const auto b = parse_systemd_bytes(e.value);
-    if (!b) {
-      err = make_error(ParseErrorCode::bad_size, e.value_pos, {e.value, "512M"});
-      return;
-    }
+    if (!b) return skip(e);
     u_.memory_max = {*b, e.key_pos, true};
   }
 
@@ -485,13 +494,13 @@ std::optional<std::pair<ParseErrorCode, size_t>> split_systemd_words(std::string
 
 SystemdResult parse_systemd_unit(std::string_view text, const std::string& file) {
   SystemdResult result;
-  Reader reader(text, file);
+  SystemdUnit u;
+  Reader reader(text, file, u.skipped);
   const std::vector<Entry> entries = reader.entries();
   if (reader.err) {
     result.error = reader.err;
     return result;
   }
-  SystemdUnit u;
   u.type = {"simple", {}, false};
   u.restart = {"no", {}, false};
   u.restart_sec = {TimeSpan{100000, false}, {}, false};
@@ -507,6 +516,8 @@ SystemdResult parse_systemd_unit(std::string_view text, const std::string& file)
       return result;
     }
   }
+  std::stable_sort(u.skipped.begin(), u.skipped.end(),
+                   [](const SkippedLine& a, const SkippedLine& b) { return a.pos.line < b.pos.line; });
   for (const std::string& t : u.wanted_by.value)
     if (t == "multi-user.target" || t == "default.target") u.enabled_on_boot = true;
   if (!u.exec_start.empty()) {

@@ -37,6 +37,21 @@ struct ExecCommand {
   SourcePos pos;
 };
 
+/// A line systemd loads the unit without: it logs a warning, skips the line, and what was set
+/// before (or the default) stands. A typo here leaves a unit that starts but does not do what
+/// its file seems to say, so the import reports each one.
+struct SkippedLine {
+  enum class Why : uint8_t {
+    no_equals,        ///< Neither KEY=VALUE nor a header: "Missing '=', ignoring line."
+    outside_section,  ///< An assignment before any [Section]: "Assignment outside of section. Ignoring."
+    bad_value,        ///< A value its key's parser cannot read ("Failed to parse ..., ignoring").
+  };
+  Why why = Why::bad_value;
+  std::string key;    ///< The key (no_equals: the whole line).
+  std::string value;  ///< bad_value: the value systemd could not read.
+  SourcePos pos;
+};
+
 /// What a unit file holds.
 struct SystemdUnit {
   Located<std::string> description;
@@ -55,8 +70,9 @@ struct SystemdUnit {
   bool enabled_on_boot = false;  ///< WantedBy= names multi-user.target or default.target.
   std::vector<Located<std::pair<std::string, std::string>>> environment;  ///< Environment= in order.
   std::vector<Located<std::string>> environment_files;
-  std::optional<AsgiCommand> asgi;  ///< The ASGI server of the (last) ExecStart=, when it runs one.
-  std::vector<Ignored> ignored;     ///< Keys we do not model (in = the section).
+  std::optional<AsgiCommand> asgi;   ///< The ASGI server of the (last) ExecStart=, when it runs one.
+  std::vector<Ignored> ignored;      ///< Keys we do not model (in = the section).
+  std::vector<SkippedLine> skipped;  ///< Lines systemd itself would skip, in file order.
 };
 
 using SystemdResult = ParseResult<SystemdUnit>;
