@@ -39,6 +39,15 @@ imp::ImportResult import_ok(const std::vector<std::filesystem::path>& paths) {
   return r;
 }
 
+// One Kubernetes file, k8s.yaml, that must import without an error.
+imp::ImportResult import_ok_texts(const std::string& yaml) {
+  imp::ImportResult r = imp::import_texts({{"k8s.yaml", yaml, true}}, en());
+  for (const auto& e : r.report)
+    if (e.kind == imp::EntryKind::error) FAIL_CHECK(e.pos.str() << ": " << e.message);
+  REQUIRE(r.ok());
+  return r;
+}
+
 Scenario load(const imp::ImportResult& r) {
   const LoadResult loaded = load_scenario_text(r.scenario_text, "imported.toml");
   if (loaded.error) FAIL_CHECK(loaded.error->to_string() << "\n" << r.scenario_text);
@@ -207,13 +216,154 @@ TEST_CASE("Kubernetes manifests across files: Deployment, Service, Ingress, cert
   CHECK(has_entry(r, imp::EntryKind::ignored, api + ":52", "livenessProbe.httpGet"));
   CHECK(has_entry(r, imp::EntryKind::ignored, dir + "/k8s/migrate-job.yaml:19", "HorizontalPodAutoscaler api"));
   CHECK(has_entry(r, imp::EntryKind::assumed, ingress + ":16", "client.rate = \"2/s\""));
-  CHECK(has_entry(r, imp::EntryKind::mapped, ingress + ":6", "cert-manager.io/cluster-issuer -> certificate.renewal"));
+  // The Certificate named after the TLS secret is what cert-manager renews (ingress-shim leaves a
+  // Certificate it does not own alone): renewal and issuer come from it, the annotation is redundant.
+  CHECK(has_entry(r, imp::EntryKind::mapped, ingress + ":43", "kind: Certificate -> certificate.renewal"));
+  CHECK(has_entry(r, imp::EntryKind::mapped, ingress + ":52", "issuerRef names ClusterIssuer letsencrypt-prod"));
+  CHECK(has_entry(r, imp::EntryKind::ignored, ingress + ":6", "cert-manager.io/cluster-issuer: redundant"));
+  CHECK_FALSE(has_entry(r, imp::EntryKind::mapped, ingress + ":6", "certificate.renewal"));
+  CHECK(has_entry(r, imp::EntryKind::mapped, ingress + ":33", "acme.server -> certificate.issuer = \"letsencrypt\""));
+  CHECK(has_entry(r, imp::EntryKind::mapped, ingress + ":38", "solvers.http-01 -> certificate.challenge"));
+  // gunicorn is in `command:` (line 33), its flags in `args:` (line 34).
+  CHECK(has_entry(r, imp::EntryKind::mapped, api + ":33", "command -> server = \"gunicorn\""));
+  CHECK(has_entry(r, imp::EntryKind::mapped, api + ":34", "args --workers -> workers = 2"));
+  CHECK(has_entry(r, imp::EntryKind::mapped, api + ":34", "args --host -> bind = \"0.0.0.0\""));
   // No file says what a worker uses, only limits: the model's figure is said to be assumed.
   CHECK(has_entry(r, imp::EntryKind::assumed, api + ":33", "memory_per_worker = \"100MiB\""));
 
   const Run run = simulate(sc);
   CHECK(run.metrics.requests > 100);
   CHECK(run.metrics.succeeded == run.metrics.requests - run.metrics.in_flight);
+}
+
+// The shipped example of lesson 12 (assets/import-example): each value names the line of the key
+// it was read from. The lesson quotes these lines; tests/app/import_example.sh only compares the
+// shipped scenario with what the importer writes now, so it cannot catch a wrong line.
+TEST_CASE("the shipped example: each value names the line of the key it was read from") {
+  const std::string k8s = std::string(DEPLOYSIM_ASSETS_DIR) + "/import-example/deploy/k8s/";
+  const std::string api = k8s + "api.yaml", issuer = k8s + "cluster-issuer.yaml", ingress = k8s + "ingress.yaml";
+  const imp::ImportResult r = import_ok({std::string(DEPLOYSIM_ASSETS_DIR) + "/import-example"});
+  const auto has_line = [&](const std::string& value, const std::string& file_line) {
+    const std::string want = value + "  # from " + file_line + "\n";
+    INFO(want);
+    return r.scenario_text.find(want) != std::string::npos;
+  };
+  // command: ["uvicorn", "app.main:app"] on line 33; args: ["--host", ...] on line 34.
+  CHECK(has_line("server = \"uvicorn\"", api + ":33"));
+  CHECK(has_line("workers = 4", api + ":34"));
+  CHECK(has_line("bind = \"0.0.0.0\"", api + ":34"));
+  CHECK(has_line("port = 8000", api + ":34"));
+  CHECK(has_line("forwarded_allow_ips = [\"*\"]", api + ":34"));
+  CHECK(has_line("name = \"orders-api\"", api + ":6"));  // metadata.name
+  CHECK(has_line("kind = \"kubernetes\"", api + ":4"));  // kind: Deployment
+  CHECK(has_line("pre_stop = \"5s\"", api + ":61"));     // sleep: seconds: 5
+  CHECK(has_line("initial_delay = \"10s\"", api + ":56"));
+  // Let's Encrypt's ACME server URL (line 8) decides the issuer; `- http01:` (line 13) the challenge.
+  CHECK(has_line("issuer = \"letsencrypt\"", issuer + ":8"));
+  CHECK(has_line("challenge = \"http-01\"", issuer + ":13"));
+  // The Certificate for the TLS secret (kind on line 30, issuerRef on line 40) is what
+  // cert-manager renews from; the Ingress's cluster-issuer annotation (line 9) is redundant.
+  CHECK(has_line("renewal = \"cert-manager\"", ingress + ":30"));
+  CHECK(has_line("lifetime = \"2160h\"", ingress + ":38"));
+  CHECK(has_entry(r, imp::EntryKind::mapped, ingress + ":40",
+                  "Certificate orders-api-tls: its issuerRef names ClusterIssuer letsencrypt-prod"));
+  CHECK(has_entry(r, imp::EntryKind::ignored, ingress + ":9",
+                  "cert-manager.io/cluster-issuer: redundant next to Certificate orders-api-tls"));
+  CHECK(has_entry(r, imp::EntryKind::mapped, api + ":52", "livenessProbe -> supervisor.liveness"));
+  CHECK(has_entry(r, imp::EntryKind::mapped, api + ":71", "Service orders-api selects"));
+}
+
+namespace {
+
+// An app, an Ingress for api.example.com whose TLS secret is `api-tls`, and what follows.
+std::string k8s_with(const std::string& ingress_annotations, const std::string& more) {
+  return "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  replicas: 1\n"
+         "  template:\n    metadata:\n      labels: {app: api}\n    spec:\n      containers:\n"
+         "        - name: api\n          image: shop/api:1.0\n"
+         "          command: [\"uvicorn\", \"app.main:app\", \"--host\", \"0.0.0.0\"]\n"
+         "---\napiVersion: v1\nkind: Service\nmetadata:\n  name: api\nspec:\n  selector: {app: api}\n"
+         "---\napiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: api\n"
+         "  annotations:\n" +
+         ingress_annotations +
+         "spec:\n  ingressClassName: nginx\n  tls:\n    - hosts: [api.example.com]\n      secretName: api-tls\n"
+         "  rules:\n    - host: api.example.com\n      http:\n        paths:\n          - path: /\n"
+         "            pathType: Prefix\n            backend:\n              service: {name: api, port: {number: 80}}\n"
+         "---\napiVersion: cert-manager.io/v1\nkind: ClusterIssuer\nmetadata:\n  name: le\nspec:\n  acme:\n"
+         "    server: https://acme-v02.api.letsencrypt.org/directory\n    solvers:\n      - http01:\n"
+         "          ingress: {ingressClassName: nginx}\n"
+         "---\napiVersion: cert-manager.io/v1\nkind: ClusterIssuer\nmetadata:\n  name: own-ca\nspec:\n"
+         "  ca: {secretName: own-ca}\n" +
+         more;
+}
+
+const std::string certificate_named_api_tls =
+    "---\napiVersion: cert-manager.io/v1\nkind: Certificate\nmetadata:\n  name: api-tls\nspec:\n"
+    "  secretName: api-tls\n  dnsNames: [api.example.com]\n  issuerRef:\n    kind: ClusterIssuer\n"
+    "    name: own-ca\n";
+
+}  // namespace
+
+TEST_CASE("a Certificate named after the Ingress's TLS secret is what issues and renews it, not the annotation") {
+  // Lines of k8s_with: the annotation is line 28; the Certificate's kind line 62, its issuerRef 68.
+  const std::string yaml = k8s_with("    cert-manager.io/cluster-issuer: le\n", certificate_named_api_tls);
+  const imp::ImportResult r = import_ok_texts(yaml);
+  const Scenario sc = load(r);
+  REQUIRE(sc.certificates.size() == 1);
+  CHECK(sc.certificates[0].renewal == Renewal::cert_manager);
+  // The Certificate's issuerRef names own-ca (a CA issuer); the annotation's `le` would say Let's Encrypt.
+  CHECK(sc.certificates[0].issuer == Issuer::private_ca);
+  CHECK(has_entry(r, imp::EntryKind::mapped, "k8s.yaml:62", "kind: Certificate -> certificate.renewal"));
+  CHECK(has_entry(r, imp::EntryKind::mapped, "k8s.yaml:68", "issuerRef names ClusterIssuer own-ca"));
+  CHECK(has_entry(r, imp::EntryKind::mapped, "k8s.yaml:59", "ClusterIssuer own-ca ca -> certificate.issuer"));
+  CHECK(has_entry(r, imp::EntryKind::ignored, "k8s.yaml:28",
+                  "cert-manager.io/cluster-issuer: redundant next to Certificate api-tls"));
+
+  SUBCASE("without the annotation the Certificate renews it too (no Secret made by hand)") {
+    const imp::ImportResult plain = import_ok_texts(k8s_with("    a.example/other: x\n", certificate_named_api_tls));
+    const Scenario psc = load(plain);
+    REQUIRE(psc.certificates.size() == 1);
+    CHECK(psc.certificates[0].renewal == Renewal::cert_manager);
+    CHECK(psc.certificates[0].issuer == Issuer::private_ca);
+  }
+  SUBCASE("a Certificate of another name: ingress-shim makes its own from the annotation") {
+    std::string other = certificate_named_api_tls;
+    other.replace(other.find("name: api-tls"), 13, "name: api-cert");
+    const imp::ImportResult shim = import_ok_texts(k8s_with("    cert-manager.io/cluster-issuer: le\n", other));
+    const Scenario ssc = load(shim);
+    REQUIRE(ssc.certificates.size() == 1);
+    CHECK(ssc.certificates[0].issuer == Issuer::letsencrypt);
+    CHECK(has_entry(shim, imp::EntryKind::mapped, "k8s.yaml:28",
+                    "cert-manager.io/cluster-issuer -> certificate.renewal"));
+    CHECK(has_entry(shim, imp::EntryKind::mapped, "k8s.yaml:49", "ClusterIssuer le acme.server"));
+    CHECK(has_entry(shim, imp::EntryKind::mapped, "k8s.yaml:51", "solvers.http-01"));
+  }
+}
+
+TEST_CASE("a command line split over command: and args: names each key's line") {
+  const std::string yaml =
+      "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  template:\n    spec:\n"
+      "      containers:\n        - name: api\n          image: shop/api:1.0\n"
+      "          command:\n            - python\n            - -m\n            - uvicorn\n"
+      "          args:\n            - app.main:app\n            - --port\n            - \"9000\"\n"
+      "            - --workers=3\n";
+  const imp::ImportResult r = imp::import_texts({{"api.yaml", yaml, true}}, en());
+  REQUIRE(r.ok());
+  // The key's line, not the first item's (12) below it.
+  CHECK(has_entry(r, imp::EntryKind::mapped, "api.yaml:11", "command -> server = \"uvicorn\""));
+  CHECK(has_entry(r, imp::EntryKind::mapped, "api.yaml:15", "ASGI app app.main:app"));
+  CHECK(has_entry(r, imp::EntryKind::mapped, "api.yaml:15", "args --port -> port = 9000"));
+  CHECK(has_entry(r, imp::EntryKind::mapped, "api.yaml:15", "args --workers -> workers = 3"));
+  CHECK(r.scenario_text.find("port = 9000  # from api.yaml:15\n") != std::string::npos);
+
+  SUBCASE("a bad value is an error at the key it is in") {
+    std::string bad = yaml;
+    bad.replace(bad.find("--workers=3"), 11, "--workers=x");
+    const imp::ImportResult e = imp::import_texts({{"api.yaml", bad, true}}, en());
+    CHECK_FALSE(e.ok());
+    CHECK(std::any_of(e.report.begin(), e.report.end(), [](const imp::ReportEntry& x) {
+      return x.kind == imp::EntryKind::error && x.pos.file == "api.yaml" && x.pos.line == 15;
+    }));
+  }
 }
 
 TEST_CASE("files given one by one; a Deployment without replicas or strategy gets Kubernetes' defaults") {
@@ -451,7 +601,8 @@ TEST_CASE("a probe value the scenario cannot take is an error at the manifest's 
       "          lifecycle:\n            preStop:\n              exec:\n                command: [\"sleep\", "
       "\"-5\"]\n");
   CHECK_FALSE(grace.ok());
-  CHECK(has_error(grace, "api.yaml:14:15", "'lifecycle.preStop' is -5s, expected 0 to 315360000"));
+  // At the exec command the pause was read from (line 15), not at `exec:` (line 14).
+  CHECK(has_error(grace, "api.yaml:15:26", "'lifecycle.preStop' is -5s, expected 0 to 315360000"));
   const imp::ImportResult bad_command =
       import_with("[\"uvicorn\", \"app.main:app\", \"--workers\", \"0\", \"--port\", \"0\"]", "");
   CHECK_FALSE(bad_command.ok());

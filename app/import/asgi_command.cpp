@@ -39,9 +39,17 @@ bool is_env_assignment(std::string_view w) {
   });
 }
 
-// Strips what runs the server (env, exec, sh -c, python -m, poetry/uv run, a venv path).
-std::vector<std::string> unwrap(std::vector<std::string> argv, std::map<std::string, std::string>& env, int depth = 0) {
+// Strips what runs the server (env, exec, sh -c, python -m, poetry/uv run, a venv path). `from`
+// follows argv: for each word left, the index of the word of the original argv it came from (the
+// words of `sh -c "..."` all come from the string).
+std::vector<std::string> unwrap(std::vector<std::string> argv, std::map<std::string, std::string>& env,
+                                std::vector<size_t>& from, int depth = 0) {
   if (depth > 4) return argv;  // sh -c 'sh -c "..."' nested deeper than anyone writes
+  const auto drop = [&](size_t n) {
+    n = std::min(n, argv.size());
+    argv.erase(argv.begin(), argv.begin() + static_cast<long>(n));
+    from.erase(from.begin(), from.begin() + static_cast<long>(n));
+  };
   for (int round = 0; round < 8 && !argv.empty(); ++round) {
     size_t skip = 0;
     while (skip < argv.size() && is_env_assignment(argv[skip])) {
@@ -49,24 +57,26 @@ std::vector<std::string> unwrap(std::vector<std::string> argv, std::map<std::str
       env[argv[skip].substr(0, eq)] = argv[skip].substr(eq + 1);
       ++skip;
     }
-    argv.erase(argv.begin(), argv.begin() + static_cast<long>(skip));
+    drop(skip);
     if (argv.empty()) break;
     const std::string base = basename_of(argv[0]);
     if (base == "env" || base == "exec") {
       size_t i = 1;
       while (i < argv.size() && argv[i].starts_with('-')) i += (argv[i] == "-u" ? 2 : 1);
-      argv.erase(argv.begin(), argv.begin() + static_cast<long>(std::min(i, argv.size())));
+      drop(i);
     } else if (is_shell(base)) {
       size_t i = 1;
       while (i < argv.size() && argv[i].starts_with('-') && argv[i].find('c') == std::string::npos) ++i;
       if (i + 1 >= argv.size()) return argv;
+      const size_t script = from[i + 1];
       std::vector<std::string> words;
       split_shell_words(argv[i + 1], words);
       // The segment that runs a server (after `cd /srv/app &&`, `alembic upgrade head &&`).
       std::vector<std::string> chosen, current;
       auto finish = [&] {
         std::map<std::string, std::string> scratch;
-        const std::vector<std::string> inner = unwrap(current, scratch, depth + 1);
+        std::vector<size_t> scratch_from(current.size(), script);
+        const std::vector<std::string> inner = unwrap(current, scratch, scratch_from, depth + 1);
         if (!inner.empty() && is_server(basename_of(inner[0]))) chosen = current;
         current.clear();
       };
@@ -77,14 +87,15 @@ std::vector<std::string> unwrap(std::vector<std::string> argv, std::map<std::str
           current.push_back(w);
       }
       finish();
-      if (chosen.empty()) return words;
-      argv = chosen;
+      argv = chosen.empty() ? words : chosen;
+      from.assign(argv.size(), script);
+      if (chosen.empty()) return argv;
     } else if (base.starts_with("python")) {
       size_t i = 1;
       while (i < argv.size() && argv[i].starts_with('-') && argv[i] != "-m" && argv[i] != "-c")
         i += (argv[i] == "-X" || argv[i] == "-W") ? 2 : 1;
       if (i + 1 < argv.size() && argv[i] == "-m") {
-        argv.erase(argv.begin(), argv.begin() + static_cast<long>(i) + 1);
+        drop(i + 1);
       } else {
         return argv;
       }
@@ -93,7 +104,7 @@ std::vector<std::string> unwrap(std::vector<std::string> argv, std::map<std::str
                argv.size() > 1 && argv[1] == "run") {
       size_t i = 2;
       while (i < argv.size() && argv[i].starts_with('-')) ++i;
-      argv.erase(argv.begin(), argv.begin() + static_cast<long>(std::min(i, argv.size())));
+      drop(i);
     } else {
       return argv;
     }
@@ -345,11 +356,19 @@ bool split_shell_words(std::string_view line, std::vector<std::string>& words) {
 }
 
 AsgiResult parse_asgi_command(const std::vector<std::string>& argv_in, const SourcePos& at,
-                              const std::map<std::string, std::string>& env_in) {
+                              const std::map<std::string, std::string>& env_in,
+                              const std::vector<SourcePos>& word_pos) {
   AsgiResult result;
   AsgiCommand c;
   std::map<std::string, std::string> env = env_in;
-  c.argv = unwrap(argv_in, env);
+  std::vector<size_t> from(argv_in.size());
+  for (size_t i = 0; i < from.size(); ++i) from[i] = i;
+  c.argv = unwrap(argv_in, env, from);
+  // Where word k of c.argv was written: its own place when the caller gave one, else `at`.
+  const auto word_at = [&](size_t k) -> const SourcePos& {
+    return k < from.size() && from[k] < word_pos.size() ? word_pos[from[k]] : at;
+  };
+  c.server_pos = c.argv.empty() ? at : word_at(0);
   const std::string base = c.argv.empty() ? "" : basename_of(c.argv[0]);
   std::span<const Flag> flags;
   if (base == "uvicorn") {
@@ -386,19 +405,20 @@ AsgiResult parse_asgi_command(const std::vector<std::string>& argv_in, const Sou
       c.workers_from_env = true;
     }
   }
-  std::vector<std::string> positional;
-  auto fail = [&](ParseErrorCode code, std::initializer_list<std::string> args) {
-    result.error = make_error(code, at, args);
+  std::vector<Located<std::string>> positional;
+  auto fail = [&](ParseErrorCode code, const SourcePos& where, std::initializer_list<std::string> args) {
+    result.error = make_error(code, where, args);
     return result;
   };
   for (size_t i = 1; i < c.argv.size(); ++i) {
     const std::string& a = c.argv[i];
+    const SourcePos& flag_at = word_at(i);
     if (a == "--") {
-      positional.insert(positional.end(), c.argv.begin() + static_cast<long>(i) + 1, c.argv.end());
+      for (size_t k = i + 1; k < c.argv.size(); ++k) positional.push_back({c.argv[k], word_at(k), true});
       break;
     }
     if (!a.starts_with('-') || a == "-") {
-      positional.push_back(a);
+      positional.push_back({a, flag_at, true});
       continue;
     }
     std::string name = a, value;
@@ -418,14 +438,16 @@ AsgiResult parse_asgi_command(const std::vector<std::string>& argv_in, const Sou
       }
     }
     if (it == flags.end()) {
-      c.unknown_flags.push_back({a, at, true});
+      c.unknown_flags.push_back({a, flag_at, true});
       continue;
     }
     if (it->value && !has_value) {
-      if (i + 1 >= c.argv.size()) return fail(ParseErrorCode::needs_value, {name});
+      if (i + 1 >= c.argv.size()) return fail(ParseErrorCode::needs_value, flag_at, {name});
       value = c.argv[++i];
     }
-    const Located<std::string> v{value, at, true};
+    // A value names where it was written: `--port 8000` split over command and args is the args'.
+    const SourcePos& at_value = word_at(i);
+    const Located<std::string> v{value, at_value, true};
     switch (it->opt) {
       case Opt::host:
         c.host = v;
@@ -443,28 +465,28 @@ AsgiResult parse_asgi_command(const std::vector<std::string>& argv_in, const Sou
         c.config_file = v;
         break;
       case Opt::proxy_on:
-        c.proxy_headers = {true, at, true};
+        c.proxy_headers = {true, at_value, true};
         break;
       case Opt::proxy_off:
-        c.proxy_headers = {false, at, true};
+        c.proxy_headers = {false, at_value, true};
         break;
       case Opt::reload:
         c.reload = true;
         break;
       case Opt::bind:
-        if (!apply_bind(c, value, at)) return fail(ParseErrorCode::bad_port, {value});
+        if (!apply_bind(c, value, at_value)) return fail(ParseErrorCode::bad_port, at_value, {value});
         break;
       case Opt::port: {
         const auto p = parse_uint(value, 65535);
-        if (!p) return fail(ParseErrorCode::bad_port, {value});
-        c.port = {static_cast<int>(*p), at, true};
+        if (!p) return fail(ParseErrorCode::bad_port, at_value, {value});
+        c.port = {static_cast<int>(*p), at_value, true};
         break;
       }
       case Opt::workers:
       case Opt::max_requests: {
         const auto n = parse_uint(value, 100000000);
-        if (!n) return fail(ParseErrorCode::bad_number, {value});
-        (it->opt == Opt::workers ? c.workers : c.max_requests) = {static_cast<int>(*n), at, true};
+        if (!n) return fail(ParseErrorCode::bad_number, at_value, {value});
+        (it->opt == Opt::workers ? c.workers : c.max_requests) = {static_cast<int>(*n), at_value, true};
         if (it->opt == Opt::workers) c.workers_from_env = false;
         break;
       }
@@ -472,24 +494,24 @@ AsgiResult parse_asgi_command(const std::vector<std::string>& argv_in, const Sou
       case Opt::graceful:
       case Opt::keep_alive: {
         const auto s = parse_seconds(value);
-        if (!s) return fail(ParseErrorCode::bad_duration, {value, "30"});
+        if (!s) return fail(ParseErrorCode::bad_duration, at_value, {value, "30"});
         (it->opt == Opt::timeout    ? c.timeout_s
          : it->opt == Opt::graceful ? c.graceful_timeout_s
-                                    : c.keep_alive_s) = {*s, at, true};
+                                    : c.keep_alive_s) = {*s, at_value, true};
         break;
       }
       case Opt::none:
-        c.unknown_flags.push_back({it->value ? name + " " + value : name, at, true});
+        c.unknown_flags.push_back({it->value ? name + " " + value : name, at_value, true});
         break;
     }
   }
   // The app: "module:attribute"; Gunicorn also takes a bare module (its `application`).
   const auto app = std::find_if(positional.begin(), positional.end(),
-                                [](const std::string& p) { return p.find(':') != std::string::npos; });
+                                [](const Located<std::string>& p) { return p.value.find(':') != std::string::npos; });
   if (app != positional.end())
-    c.app = {*app, at, true};
+    c.app = *app;
   else if (!positional.empty())
-    c.app = {positional.front(), at, true};
+    c.app = positional.front();
   result.value = std::move(c);
   return result;
 }

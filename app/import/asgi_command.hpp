@@ -14,12 +14,14 @@ namespace deploysim::import {
 
 enum class AsgiServer { unknown, uvicorn, gunicorn, hypercorn };
 
-/// What the command line says. Every Located has `pos` = the position given to the parser
-/// (argv carries no columns); `set` = the command line (or WEB_CONCURRENCY) gave it, else the
-/// value is the server's documented default.
+/// What the command line says. Every Located has `pos` = where the word it was read from was
+/// written (the parser's `word_pos`, else the one position given to it: argv carries no
+/// columns; a default or WEB_CONCURRENCY has that one position); `set` = the command line (or
+/// WEB_CONCURRENCY) gave it, else the value is the server's documented default.
 struct AsgiCommand {
   AsgiServer server = AsgiServer::unknown;
   std::string server_name;             ///< "uvicorn", "gunicorn", "hypercorn" ("" when unknown).
+  SourcePos server_pos;                ///< Where the server's word was written.
   Located<std::string> app;            ///< "app.main:app".
   Located<std::string> host;           ///< "0.0.0.0"; "127.0.0.1" by default.
   Located<int> port;                   ///< 8000 by default.
@@ -43,10 +45,13 @@ struct AsgiCommand {
 using AsgiResult = ParseResult<AsgiCommand>;
 
 /// Reads an argv. `env` (Environment= of the unit, environment: of the container) supplies
-/// WEB_CONCURRENCY. A command that is not an ASGI server gives server == unknown, not an error;
-/// a bad value ("--workers four") is an error at `where`.
+/// WEB_CONCURRENCY. `word_pos`, when given, is where each word of argv was written (a
+/// Kubernetes container's `command:` and `args:` are two keys on two lines); else every word is
+/// at `where`. A command that is not an ASGI server gives server == unknown, not an error; a
+/// bad value ("--workers four") is an error where that value was written.
 AsgiResult parse_asgi_command(const std::vector<std::string>& argv, const SourcePos& where,
-                              const std::map<std::string, std::string>& env = {});
+                              const std::map<std::string, std::string>& env = {},
+                              const std::vector<SourcePos>& word_pos = {});
 
 /// Splits a shell command line (compose's string `command:`, the string of `sh -c`) into
 /// words: POSIX quoting ('...', "...", backslash); `&&`, `||`, `;` and `|` come out as their

@@ -63,7 +63,19 @@ void assume_worker_memory(const SourcePos& pos, ServiceModel& s, Report& r) {
 
 bool apply_asgi_command(const std::vector<std::string>& argv, const SourcePos& pos, const std::string& where,
                         ServiceModel& s, Report& r, const std::map<std::string, std::string>& env) {
-  const AsgiResult parsed = parse_asgi_command(argv, pos, env);
+  return apply_asgi_command(std::vector<CommandPart>{{where, pos, argv}}, pos, s, r, env);
+}
+
+bool apply_asgi_command(const std::vector<CommandPart>& parts, const SourcePos& pos, ServiceModel& s, Report& r,
+                        const std::map<std::string, std::string>& env) {
+  std::vector<std::string> argv;
+  std::vector<SourcePos> word_pos;
+  for (const CommandPart& part : parts)
+    for (const std::string& word : part.words) {
+      argv.push_back(word);
+      word_pos.push_back(part.pos);
+    }
+  const AsgiResult parsed = parse_asgi_command(argv, pos, env, word_pos);
   if (parsed.error) {
     r.error(parsed.error->pos, format_parse_error(*parsed.error, r.w).substr(parsed.error->pos.str().size() + 2));
     return true;  // said; nothing more to assume
@@ -72,12 +84,19 @@ bool apply_asgi_command(const std::vector<std::string>& argv, const SourcePos& p
   const std::string server = server_key(cmd.server);
   if (server.empty()) return false;
   const Messages& w = r.w;
-  s.keys.set("server", r.from(pos, where, "server", toml_str(server)));
+  // The file key a value was read from ("command", "args"): the part written where it was.
+  const auto key_at = [&](const SourcePos& p) {
+    for (const CommandPart& part : parts)
+      if (part.pos.file == p.file && part.pos.line == p.line && part.pos.col == p.col) return part.key;
+    return parts.empty() ? std::string() : parts.front().key;
+  };
+  const std::string where = key_at(cmd.server_pos);
+  s.keys.set("server", r.from(cmd.server_pos, where, "server", toml_str(server)));
   if (cmd.app.set) r.mapped(cmd.app.pos, w.format("import.command_app", cmd.app.value));
 
   // The scenario takes 1 to 1024 workers and ports 1 to 65535 (scenario_service.cpp): outside
   // them, a located error here rather than a scenario the loader refuses.
-  const std::string workers_key = cmd.workers_from_env ? "WEB_CONCURRENCY" : where + " --workers";
+  const std::string workers_key = cmd.workers_from_env ? "WEB_CONCURRENCY" : key_at(cmd.workers.pos) + " --workers";
   if (cmd.workers.set && (cmd.workers.value < 1 || cmd.workers.value > 1024))
     r.error(cmd.workers.pos, w.format("import.out_of_range", workers_key, cmd.workers.value, 1, 1024));
   else if (cmd.workers.set)
@@ -94,13 +113,14 @@ bool apply_asgi_command(const std::vector<std::string>& argv, const SourcePos& p
     const std::string& h = cmd.host.value;
     std::string bind = (h == "127.0.0.1" || h == "localhost" || h == "::1") ? "127.0.0.1" : "0.0.0.0";
     if (cmd.host.set)
-      s.keys.set("bind", r.from(cmd.host.pos, where + " --host", "bind", toml_str(bind)));
+      s.keys.set("bind", r.from(cmd.host.pos, key_at(cmd.host.pos) + " --host", "bind", toml_str(bind)));
     else
       s.keys.set("bind", r.assume(pos, "bind", toml_str(bind), w.format("import.why_bind_default", "--host", server)));
+    const std::string port_key = key_at(cmd.port.pos) + " --port";
     if (cmd.port.set && (cmd.port.value < 1 || cmd.port.value > 65535))
-      r.error(cmd.port.pos, w.format("import.out_of_range", where + " --port", cmd.port.value, 1, 65535));
+      r.error(cmd.port.pos, w.format("import.out_of_range", port_key, cmd.port.value, 1, 65535));
     else if (cmd.port.set)
-      s.keys.set("port", r.from(cmd.port.pos, where + " --port", "port", std::to_string(cmd.port.value)));
+      s.keys.set("port", r.from(cmd.port.pos, port_key, "port", std::to_string(cmd.port.value)));
     else
       s.keys.set("port",
                  r.assume(pos, "port", std::to_string(cmd.port.value), w.format("import.why_server_default", server)));
@@ -116,16 +136,19 @@ bool apply_asgi_command(const std::vector<std::string>& argv, const SourcePos& p
                 w.format("import.ignored_key", "--forwarded-allow-ips " + d, w("import.why_not_an_address")));
     if (!list.empty())
       s.keys.set("forwarded_allow_ips",
-                 r.from(cmd.forwarded_allow_ips.pos, where + " --forwarded-allow-ips", "forwarded_allow_ips", list));
+                 r.from(cmd.forwarded_allow_ips.pos, key_at(cmd.forwarded_allow_ips.pos) + " --forwarded-allow-ips",
+                        "forwarded_allow_ips", list));
   }
   if (cmd.proxy_headers.set)
     s.keys.set("proxy_headers", r.from(cmd.proxy_headers.pos,
-                                       where + (cmd.proxy_headers.value ? " --proxy-headers" : " --no-proxy-headers"),
+                                       key_at(cmd.proxy_headers.pos) +
+                                           (cmd.proxy_headers.value ? " --proxy-headers" : " --no-proxy-headers"),
                                        "proxy_headers", cmd.proxy_headers.value ? "true" : "false"));
   if (cmd.graceful_timeout_s.set) {
     if (cmd.server == AsgiServer::uvicorn && cmd.graceful_timeout_s.value > 0)
       s.keys.set("timeout_graceful_shutdown",
-                 r.from(cmd.graceful_timeout_s.pos, where + " --timeout-graceful-shutdown", "timeout_graceful_shutdown",
+                 r.from(cmd.graceful_timeout_s.pos, key_at(cmd.graceful_timeout_s.pos) + " --timeout-graceful-shutdown",
+                        "timeout_graceful_shutdown",
                         duration_text(static_cast<uint64_t>(cmd.graceful_timeout_s.value * 1000))));
     else
       r.ignored(cmd.graceful_timeout_s.pos,

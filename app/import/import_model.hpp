@@ -160,6 +160,18 @@ bool valid_domain(const std::string& name);
 /// command is no ASGI server deploysim knows (nothing is set then).
 bool apply_asgi_command(const std::vector<std::string>& argv, const SourcePos& pos, const std::string& where,
                         ServiceModel& s, Report& r, const std::map<std::string, std::string>& env = {});
+/// One key of a file that gives part of a command line, in order: a Kubernetes container's
+/// `command:` then `args:`, two keys on two lines.
+struct CommandPart {
+  std::string key;                 ///< "command", "args".
+  SourcePos pos;                   ///< Where the key was written.
+  std::vector<std::string> words;  ///< Its words.
+};
+/// The same for a command line given by several keys: each value names the key (and line) of
+/// the word it was read from (`--port` in `args:` is the args line, the server the command's);
+/// what is assumed is at `pos`.
+bool apply_asgi_command(const std::vector<CommandPart>& parts, const SourcePos& pos, ServiceModel& s, Report& r,
+                        const std::map<std::string, std::string>& env = {});
 /// A service whose command is unknown (an image's own CMD): Uvicorn on 0.0.0.0:`port`, assumed.
 void assume_asgi_defaults(const SourcePos& pos, int port, ServiceModel& s, Report& r);
 

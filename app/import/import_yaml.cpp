@@ -94,6 +94,16 @@ SourcePos pos_of(const std::string& file, const YAML::Node& node) {
   return p;
 }
 
+SourcePos key_pos(const std::string& file, const YAML::Node& map, const char* key) {
+  if (map.IsDefined() && map.IsMap())
+    for (const auto& kv : map)
+      if (kv.first.IsScalar() && kv.first.Scalar() == key) {
+        const SourcePos k = pos_of(file, kv.first), v = pos_of(file, kv.second);
+        return v.line == k.line ? v : k;
+      }
+  return SourcePos{file, 0, 0};
+}
+
 std::string scalar(const YAML::Node& node) {
   if (!node.IsDefined() || !node.IsScalar()) return "";
   return node.Scalar();

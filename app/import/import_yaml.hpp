@@ -17,6 +17,10 @@ std::optional<std::vector<YAML::Node>> load_yaml(const std::string& file, const 
 
 /// Where a node was written (line and column from 1; the file alone when yaml-cpp has no mark).
 SourcePos pos_of(const std::string& file, const YAML::Node& node);
+/// Where the value of `key` in a map was written, on the key's line: the value itself when it
+/// starts there (`args: ["--port", "8000"]`), else the key (a block value such as `http01:` or
+/// `args:` followed by a list starts on a later line). The file alone when the key is absent.
+SourcePos key_pos(const std::string& file, const YAML::Node& map, const char* key);
 
 /// A scalar's text ("" for anything else).
 std::string scalar(const YAML::Node& node);

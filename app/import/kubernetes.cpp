@@ -65,7 +65,8 @@ const char* scenario_probe(const std::string& key) {
   return key == "livenessProbe" ? "liveness" : key == "readinessProbe" ? "readiness" : "startup";
 }
 
-void read_probe(const Manifest& m, const YAML::Node& probe, const std::string& key, Table& t, Report& r) {
+void read_probe(const Manifest& m, const YAML::Node& container, const std::string& key, Table& t, Report& r) {
+  const YAML::Node probe = child(container, key.c_str());
   // What the scenario's probe takes (scenario_service.cpp): a value outside it is an error here,
   // at the manifest's line, not in the scenario the import writes.
   struct Field {
@@ -80,7 +81,7 @@ void read_probe(const Manifest& m, const YAML::Node& probe, const std::string& k
                                  {"failureThreshold", "failure_threshold", false, 1, 100},
                                  {"successThreshold", "success_threshold", false, 1, 100}};
   const std::string probe_key = std::string("supervisor.") + scenario_probe(key);
-  r.mapped(m.pos(probe), r.w.format("import.mapped", key, probe_key, "{}"));
+  r.mapped(m.key(container, key.c_str()), r.w.format("import.mapped", key, probe_key, "{}"));
   for (const auto& kv : probe) {
     const std::string k = scalar(kv.first);
     const Field* f = nullptr;
@@ -105,14 +106,18 @@ void read_probe(const Manifest& m, const YAML::Node& probe, const std::string& k
       continue;
     }
     const std::string toml = f->seconds ? duration_text(static_cast<uint64_t>(*v) * 1000) : std::to_string(*v);
-    t.set(f->scenario_key, r.from(m.pos(kv.second), key + "." + k, probe_key + "." + f->scenario_key, toml));
+    t.set(f->scenario_key, r.from(m.pos(kv.first), key + "." + k, probe_key + "." + f->scenario_key, toml));
   }
 }
 
 // The preStop hook's pause: `sleep: {seconds: 5}` (1.30+) or `exec: {command: [sleep, "5"]}`
-// (also inside `sh -c "sleep 5"`).
-std::optional<long long> pre_stop_seconds(const YAML::Node& pre_stop) {
-  if (const auto s = as_int(child(child(pre_stop, "sleep"), "seconds"))) return s;
+// (also inside `sh -c "sleep 5"`). `from` is set to the key it was read from.
+std::optional<long long> pre_stop_seconds(const Manifest& m, const YAML::Node& pre_stop, SourcePos& from) {
+  if (const auto s = as_int(child(child(pre_stop, "sleep"), "seconds"))) {
+    from = m.key(child(pre_stop, "sleep"), "seconds");
+    return s;
+  }
+  from = m.key(child(pre_stop, "exec"), "command");
   std::vector<std::string> words = as_words(child(child(pre_stop, "exec"), "command"));
   if (words.size() >= 3 && (words[1] == "-c")) {
     std::vector<std::string> inner;
@@ -132,7 +137,11 @@ std::optional<long long> pre_stop_seconds(const YAML::Node& pre_stop) {
 
 void read_container(const Manifest& m, const YAML::Node& c, ServiceModel& s, Report& r) {
   const std::vector<std::string> argv = argv_of(c);
-  const YAML::Node cmd_node = child(c, "command").IsDefined() ? child(c, "command") : child(c, "args");
+  // command and args are two keys, usually on two lines: a value names the one it was read from.
+  std::vector<CommandPart> parts;
+  for (const char* key : {"command", "args"})
+    if (child(c, key).IsDefined()) parts.push_back({key, m.key(c, key), as_words(child(c, key))});
+  const SourcePos cmd_pos = parts.empty() ? m.pos(c) : parts.front().pos;
   int container_port = 8000;
   if (const YAML::Node ports = child(c, "ports"); ports.IsSequence() && ports.size() > 0) {
     if (const YAML::Node p = child(ports[0], "containerPort"); p.IsDefined()) {
@@ -142,9 +151,9 @@ void read_container(const Manifest& m, const YAML::Node& c, ServiceModel& s, Rep
         r.error(m.pos(p), r.w.format("import.out_of_range", "containerPort", scalar(p), 1, 65535));
     }
   }
-  bool known = !argv.empty() && apply_asgi_command(argv, m.pos(cmd_node), "command", s, r, env_of(c));
+  bool known = !argv.empty() && apply_asgi_command(parts, cmd_pos, s, r, env_of(c));
   if (!known) {
-    if (!argv.empty()) r.ignored(m.pos(cmd_node), r.w.format("import.unknown_command", join_words(argv)));
+    if (!argv.empty()) r.ignored(cmd_pos, r.w.format("import.unknown_command", join_words(argv)));
     assume_asgi_defaults(m.pos(c), container_port, s, r);
   }
   s.image = scalar(child(c, "image"));
@@ -160,25 +169,27 @@ void read_container(const Manifest& m, const YAML::Node& c, ServiceModel& s, Rep
   static const std::set<std::string> handled = {"name",      "image",         "command",        "args",
                                                 "resources", "livenessProbe", "readinessProbe", "startupProbe",
                                                 "lifecycle", "ports"};
-  if (const YAML::Node probe = child(c, "livenessProbe"); probe.IsMap()) {
-    read_probe(m, probe, "livenessProbe", s.liveness, r);
+  if (child(c, "livenessProbe").IsMap()) {
+    read_probe(m, c, "livenessProbe", s.liveness, r);
     s.has_liveness = true;
   }
-  if (const YAML::Node probe = child(c, "readinessProbe"); probe.IsMap()) {
-    read_probe(m, probe, "readinessProbe", s.readiness, r);
+  if (child(c, "readinessProbe").IsMap()) {
+    read_probe(m, c, "readinessProbe", s.readiness, r);
     s.has_readiness = true;
   }
-  if (const YAML::Node probe = child(c, "startupProbe"); probe.IsMap()) {
-    read_probe(m, probe, "startupProbe", s.startup, r);
+  if (child(c, "startupProbe").IsMap()) {
+    read_probe(m, c, "startupProbe", s.startup, r);
     s.has_startup = true;
   }
-  if (const YAML::Node pre_stop = child(child(c, "lifecycle"), "preStop"); pre_stop.IsDefined()) {
-    if (const auto secs = pre_stop_seconds(pre_stop)) {
-      if (const auto text =
-              seconds_text(*secs, 0, m.pos(pre_stop), "lifecycle.preStop", std::to_string(*secs) + "s", r))
-        s.supervisor.set("pre_stop", r.from(m.pos(pre_stop), "lifecycle.preStop", "supervisor.pre_stop", *text));
+  const YAML::Node lifecycle = child(c, "lifecycle");
+  if (const YAML::Node pre_stop = child(lifecycle, "preStop"); pre_stop.IsDefined()) {
+    SourcePos from;
+    if (const auto secs = pre_stop_seconds(m, pre_stop, from)) {
+      if (const auto text = seconds_text(*secs, 0, from, "lifecycle.preStop", std::to_string(*secs) + "s", r))
+        s.supervisor.set("pre_stop", r.from(from, "lifecycle.preStop", "supervisor.pre_stop", *text));
     } else
-      r.ignored(m.pos(pre_stop), r.w.format("import.ignored_key", "lifecycle.preStop", r.w("import.why_pre_stop")));
+      r.ignored(m.key(lifecycle, "preStop"),
+                r.w.format("import.ignored_key", "lifecycle.preStop", r.w("import.why_pre_stop")));
   }
   for (const auto& kv : child(c, "resources"))
     for (const auto& q : kv.second)
@@ -196,9 +207,9 @@ void read_deployment(const Manifest& m, K8s& k, Deployment& d, Report& r) {
   const YAML::Node pod = child(child(spec, "template"), "spec");
   ServiceModel s;
   s.name = node_name(m.name);
-  s.pos = m.at();
+  s.pos = m.name_pos();  // the service's name is metadata.name
   s.host_stem = "pod";
-  s.supervisor.set("kind", r.from(m.at(), "kind: " + m.kind, "supervisor.kind", toml_str("kubernetes")));
+  s.supervisor.set("kind", r.from(m.kind_pos(), "kind: " + m.kind, "supervisor.kind", toml_str("kubernetes")));
   for (const auto& kv : child(child(child(spec, "template"), "metadata"), "labels"))
     k.pod_labels[m.name][scalar(kv.first)] = scalar(kv.second);
 
@@ -320,10 +331,13 @@ void read_job(const Manifest& m, Deployment& d, Report& r) {
   const std::string hook =
       scalar(child(annotations, "helm.sh/hook")) + scalar(child(annotations, "argocd.argoproj.io/hook"));
   Table step;
-  step.set("name", r.from(m.at(), "Job " + m.name, "pre_start.name", toml_str(node_name(m.name))));
+  step.set("name", r.from(m.name_pos(), "Job " + m.name, "pre_start.name", toml_str(node_name(m.name))));
   if (hook.find("pre-upgrade") != std::string::npos || hook.find("pre-install") != std::string::npos ||
       hook.find("PreSync") != std::string::npos)
-    step.set("mode", r.from(m.pos(annotations), "hook " + hook, "pre_start.mode", toml_str("once")));
+    step.set("mode",
+             r.from(m.key(annotations,
+                          child(annotations, "helm.sh/hook").IsDefined() ? "helm.sh/hook" : "argocd.argoproj.io/hook"),
+                    "hook " + hook, "pre_start.mode", toml_str("once")));
   else
     step.set("mode", r.assume(m.at(), "pre_start.mode", toml_str("once"), r.w("import.why_plain_job")));
   step.set("duration", r.assume(m.at(), "pre_start.duration", "\"4s\"", r.w("import.why_step_duration")));

@@ -16,44 +16,72 @@ const Manifest* find(const K8s& k, const std::string& kind, const std::string& n
   return nullptr;
 }
 
-// Who signs and how it proves control, from a (Cluster)Issuer of these files; assumed when the
-// issuer is not among them.
-void issuer_keys(const K8s& k, const std::string& name, const SourcePos& at, CertModel& cert, Report& r) {
-  const Manifest* issuer = find(k, "ClusterIssuer", name);
-  if (!issuer) issuer = find(k, "Issuer", name);
+// The Certificate of these files that writes `secret` (namespaces are not told apart, as for
+// the Ingress's TLS secrets).
+const Manifest* certificate_for(const K8s& k, const std::string& secret) {
+  if (secret.empty()) return nullptr;
+  for (const Manifest& m : k.manifests)
+    if (m.kind == "Certificate" && scalar(child(child(m.doc, "spec"), "secretName")) == secret) return &m;
+  return nullptr;
+}
+
+// Who signs and how it proves control, from the `kind` (Issuer or ClusterIssuer) `name` of these
+// files; assumed when it is not among them. Each value names the key that decides it:
+// acme.server (Let's Encrypt's or its staging URL), selfSigned, ca; the first solver's http01
+// or dns01.
+void issuer_keys(const K8s& k, const std::string& kind, const std::string& name, const SourcePos& at, CertModel& cert,
+                 Report& r) {
+  const Manifest* issuer = find(k, kind, name);
   if (!issuer) {
+    const std::string who = kind + " " + name;
     cert.keys.set("issuer", r.assume(at, "certificate.issuer", toml_str("letsencrypt"),
-                                     r.w.format("import.why_issuer_missing", name)));
+                                     r.w.format("import.why_issuer_missing", who)));
     cert.keys.set("challenge", r.assume(at, "certificate.challenge", toml_str("http-01"),
-                                        r.w.format("import.why_issuer_missing", name)));
+                                        r.w.format("import.why_issuer_missing", who)));
     return;
   }
   const YAML::Node spec = child(issuer->doc, "spec");
-  std::string who = "letsencrypt";
-  if (child(spec, "selfSigned").IsDefined())
-    who = "self-signed";
-  else if (child(spec, "ca").IsDefined())
-    who = "private-ca";
-  else if (scalar(child(child(spec, "acme"), "server")).find("staging") != std::string::npos)
-    who = "untrusted";
-  cert.keys.set("issuer", r.from(issuer->at(), issuer->kind + " " + name, "certificate.issuer", toml_str(who)));
+  const YAML::Node acme = child(spec, "acme");
+  std::string who = "letsencrypt", key = "kind";
+  SourcePos decided = issuer->kind_pos();
+  if (child(spec, "selfSigned").IsDefined()) {
+    who = "self-signed", key = "selfSigned", decided = issuer->key(spec, "selfSigned");
+  } else if (child(spec, "ca").IsDefined()) {
+    who = "private-ca", key = "ca", decided = issuer->key(spec, "ca");
+  } else if (child(acme, "server").IsDefined()) {
+    if (scalar(child(acme, "server")).find("staging") != std::string::npos) who = "untrusted";
+    key = "acme.server", decided = issuer->key(acme, "server");
+  } else if (acme.IsDefined()) {
+    key = "acme", decided = issuer->key(spec, "acme");
+  }
+  cert.keys.set("issuer", r.from(decided, issuer->kind + " " + name + " " + key, "certificate.issuer", toml_str(who)));
   if (who != "letsencrypt" && who != "untrusted") return;
-  const YAML::Node solvers = child(child(spec, "acme"), "solvers");
   std::string challenge;
-  YAML::Node where;
-  for (const auto& solver : solvers) {
+  SourcePos where;
+  for (const auto& solver : child(acme, "solvers")) {
     if (child(solver, "http01").IsDefined())
-      challenge = "http-01", where = child(solver, "http01");
+      challenge = "http-01", where = issuer->key(solver, "http01");
     else if (child(solver, "dns01").IsDefined())
-      challenge = "dns-01", where = child(solver, "dns01");
+      challenge = "dns-01", where = issuer->key(solver, "dns01");
     if (!challenge.empty()) break;
   }
   if (challenge.empty())
     cert.keys.set("challenge",
-                  r.assume(issuer->at(), "certificate.challenge", toml_str("http-01"), r.w("import.why_challenge")));
+                  r.assume(decided, "certificate.challenge", toml_str("http-01"), r.w("import.why_challenge")));
   else
-    cert.keys.set("challenge",
-                  r.from(issuer->pos(where), "solvers." + challenge, "certificate.challenge", toml_str(challenge)));
+    cert.keys.set("challenge", r.from(where, "solvers." + challenge, "certificate.challenge", toml_str(challenge)));
+}
+
+// The issuer a Certificate names (issuerRef; its kind is Issuer unless it says ClusterIssuer):
+// who signs it and how it proves control.
+void certificate_issuer(const K8s& k, const Manifest& m, CertModel& cert, Report& r) {
+  const YAML::Node spec = child(m.doc, "spec");
+  const YAML::Node ref = child(spec, "issuerRef");
+  const std::string kind = scalar(child(ref, "kind")).empty() ? "Issuer" : scalar(child(ref, "kind"));
+  const std::string name = scalar(child(ref, "name"));
+  const SourcePos at = m.key(spec, "issuerRef");
+  r.mapped(at, r.w.format("import.k8s_issuer_ref", m.name, kind, name));
+  issuer_keys(k, kind, name, at, cert, r);
 }
 
 }  // namespace
@@ -77,7 +105,7 @@ void read_services(K8s& k, Report& r) {
       continue;
     }
     k.service_to_deployment[m.name] = match;
-    r.mapped(m.pos(selector), r.w.format("import.k8s_service", m.name, match));
+    r.mapped(m.key(spec, "selector"), r.w.format("import.k8s_service", m.name, match));
     if (const std::string type = scalar(child(spec, "type")); !type.empty() && type != "ClusterIP")
       r.ignored(m.pos(child(spec, "type")),
                 r.w.format("import.ignored_key", "type: " + type, r.w("import.why_service_type")));
@@ -161,15 +189,28 @@ void read_ingresses(K8s& k, Deployment& d, Report& r) {
       cert.domain = scalar(hosts[0]);
       for (size_t i = 1; i < hosts.size(); ++i) cert.alt_names.push_back(scalar(hosts[i]));
       cert.pos = m.pos(tls);
-      if (!issuer.empty()) {
+      const std::string secret = scalar(child(tls, "secretName"));
+      // cert-manager's ingress-shim keeps a Certificate named after the TLS secret (in the
+      // Ingress's namespace; namespaces are not told apart here). One it does not own, applied
+      // from a file, it leaves alone: that Certificate, not the annotation, says who issues and
+      // renews. A Certificate of another name for the same secret does not stop ingress-shim.
+      const Manifest* explicit_cert = certificate_for(k, secret);
+      const bool shim_skips = explicit_cert && explicit_cert->name == secret;
+      if (!issuer.empty() && !shim_skips) {
         cert.keys.set("renewal", r.from(issuer_pos, issuer_key, "certificate.renewal", toml_str("cert-manager")));
-        issuer_keys(k, issuer, issuer_pos, cert, r);
+        issuer_keys(k, issuer_key == "cert-manager.io/issuer" ? "Issuer" : "ClusterIssuer", issuer, issuer_pos, cert,
+                    r);
+      } else if (explicit_cert) {
+        cert.keys.set("renewal", r.from(explicit_cert->kind_pos(), "kind: Certificate", "certificate.renewal",
+                                        toml_str("cert-manager")));
+        certificate_issuer(k, *explicit_cert, cert, r);
+        if (!issuer.empty())
+          r.ignored(issuer_pos, r.w.format("import.k8s_annotation_redundant", issuer_key, explicit_cert->name));
       } else {
         cert.keys.set("renewal",
                       r.assume(cert.pos, "certificate.renewal", toml_str("none"), r.w("import.why_secret_by_hand")));
       }
       cert.keys.set("issued", r.assume(cert.pos, "certificate.issued", "\"-30d\"", r.w("import.why_issued")));
-      const std::string secret = scalar(child(tls, "secretName"));
       if (!secret.empty()) k.secret_to_domain[secret] = cert.domain;
       d.certs.push_back(std::move(cert));
     }
@@ -191,7 +232,7 @@ void read_certificates(K8s& k, Deployment& d, Report& r) {
       for (CertModel& c : d.certs)
         if (c.domain == it->second) cert = &c;
     if (cert) {
-      r.mapped(m.at(), r.w.format("import.k8s_certificate_same", m.name, secret));
+      r.mapped(m.kind_pos(), r.w.format("import.k8s_certificate_same", m.name, secret));
     } else {
       std::vector<std::string> names;
       for (const auto& n : child(spec, "dnsNames")) names.push_back(scalar(n));
@@ -204,10 +245,10 @@ void read_certificates(K8s& k, Deployment& d, Report& r) {
       CertModel c;
       c.domain = names.front();
       c.alt_names.assign(names.begin() + 1, names.end());
-      c.pos = m.at();
-      c.keys.set("renewal", r.from(m.at(), "kind: Certificate", "certificate.renewal", toml_str("cert-manager")));
-      issuer_keys(k, scalar(child(child(spec, "issuerRef"), "name")), m.pos(child(spec, "issuerRef")), c, r);
-      c.keys.set("issued", r.assume(m.at(), "certificate.issued", "\"-30d\"", r.w("import.why_issued")));
+      c.pos = m.key(spec, child(spec, "dnsNames").size() > 0 ? "dnsNames" : "commonName");
+      c.keys.set("renewal", r.from(m.kind_pos(), "kind: Certificate", "certificate.renewal", toml_str("cert-manager")));
+      certificate_issuer(k, m, c, r);
+      c.keys.set("issued", r.assume(m.kind_pos(), "certificate.issued", "\"-30d\"", r.w("import.why_issued")));
       d.certs.push_back(std::move(c));
       cert = &d.certs.back();
     }
@@ -226,7 +267,7 @@ void read_certificates(K8s& k, Deployment& d, Report& r) {
   }
   for (const Manifest& m : k.manifests)
     if (m.kind == "ClusterIssuer" || m.kind == "Issuer")
-      r.mapped(m.at(), r.w.format("import.k8s_issuer", m.kind, m.name));
+      r.mapped(m.kind_pos(), r.w.format("import.k8s_issuer", m.kind, m.name));
 }
 
 }  // namespace deploysim::import

@@ -17,6 +17,11 @@ struct Manifest {
   std::string name;
   SourcePos pos(const YAML::Node& n) const { return pos_of(file, n); }
   SourcePos at() const { return pos_of(file, doc); }
+  /// The line of `key` in `map` (what a value read from that key cites).
+  SourcePos key(const YAML::Node& map, const char* k) const { return key_pos(file, map, k); }
+  /// The `kind:` line, and metadata.name's.
+  SourcePos kind_pos() const { return key_pos(file, doc, "kind"); }
+  SourcePos name_pos() const { return key_pos(file, child(doc, "metadata"), "name"); }
 };
 
 /// Every manifest, and what reading them found out.

@@ -19,7 +19,7 @@ grep -q "^  $k8s/api.yaml:9: spec.replicas -> hosts = 3$" "$tmp/report" ||
   { echo "FAIL: replicas not reported with file:line"; fail=1; }
 grep -q "^  $k8s/ingress.yaml:49: renewBefore: " "$tmp/report" || { echo "FAIL: renewBefore not reported as ignored"; fail=1; }
 grep -q "^Wrote $tmp/out.toml$" "$tmp/report" || { echo "FAIL: no 'Wrote' line"; fail=1; }
-grep -q "^workers = 2  # from $k8s/api.yaml:33$" "$tmp/out.toml" || { echo "FAIL: no provenance comment"; fail=1; }
+grep -q "^workers = 2  # from $k8s/api.yaml:34$" "$tmp/out.toml" || { echo "FAIL: no provenance comment"; fail=1; }
 
 if ! out="$("$bin" check "$tmp/out.toml" 2>&1)" || [[ "$out" != "$tmp/out.toml: ok (1 client, 1 service, 4 hosts, "* ]]; then
   echo "FAIL: check of the imported scenario: $out"
