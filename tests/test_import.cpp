@@ -736,6 +736,44 @@ TEST_CASE("a port the scenario cannot take is an error where the file gives it")
   }
 }
 
+TEST_CASE("two services the scenario would name alike are an error at the second, not a broken scenario") {
+  // A fuzzer's Compose file: two services under YAML's null key both became "app", and the
+  // scenario made from them did not load ("please report this").
+  const auto only_error = [](const imp::ImportResult& r) {
+    CHECK_FALSE(r.ok());
+    std::vector<std::string> errors;
+    for (const imp::ReportEntry& e : r.report)
+      if (e.kind == imp::EntryKind::error) errors.push_back(e.pos.str() + ": " + e.message);
+    REQUIRE(errors.size() == 1);
+    CHECK(errors[0].find("please report") == std::string::npos);
+    return errors[0];
+  };
+  const std::string alike =
+      "services:\n  my app:\n    image: shop/api:1\n    command: uvicorn app.main:app --host 0.0.0.0 --port 8000\n"
+      "  my-app:\n    image: shop/api:1\n    command: uvicorn app.main:app --host 0.0.0.0 --port 8001\n";
+  const std::string e = only_error(imp::import_texts({{"docker-compose.yml", alike, true}}, en()));
+  // A Compose service is placed at its first setting, as everywhere in the report.
+  CHECK(
+      e.starts_with("docker-compose.yml:6:5: service my-app: a service of that name is already at "
+                    "docker-compose.yml:3:5;"));
+
+  const std::string nulls = "services:\n  :\n    image: shop/api:1\n  ~:\n    image: shop/api:1\n";
+  CHECK(only_error(imp::import_texts({{"docker-compose.yml", nulls, true}}, en())) ==
+        "docker-compose.yml:4:3: the key null appears twice in this mapping (YAML keys are unique: `docker compose` "
+        "and `kubectl` refuse the file)");
+
+  // The same service in a Compose file and a Kubernetes manifest.
+  const std::string compose =
+      "services:\n  api:\n    image: shop/api:1\n    command: uvicorn app.main:app --host 0.0.0.0 --port 8000\n";
+  const std::string k8s =
+      "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  template:\n    spec:\n"
+      "      containers:\n        - name: api\n          image: shop/api:1\n"
+      "          command: [\"uvicorn\", \"app.main:app\", \"--host\", \"0.0.0.0\"]\n";
+  const std::string both =
+      only_error(imp::import_texts({{"docker-compose.yml", compose, true}, {"api.yaml", k8s, true}}, en()));
+  CHECK(both.find("service api: a service of that name is already at docker-compose.yml:3:5") != std::string::npos);
+}
+
 TEST_CASE("a line systemd skips is reported, and the service runs as systemd would run it") {
   // A fuzzer's unit: "Restart=alwaSec=infinity". systemd cannot read the value, logs a warning and
   // skips the line, so the unit runs with Restart=no: the import says so instead of refusing it.

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cctype>
 #include <fstream>
+#include <map>
 #include <regex>
 #include <sstream>
 
@@ -207,6 +208,12 @@ ImportResult import_from(const std::vector<TextFile>& texts, Report& r, const st
   if (!r.has_error() && !d.k8s_files.empty()) guarded(d.k8s_files.front().first, [&] { resolve_kubernetes(d, r); });
   if (no_inputs) r.error({first, 0, 0}, words("import.no_files"));
   if (!r.has_error() && d.services.empty() && d.certs.empty()) r.error({first, 0, 0}, words("import.nothing"));
+  // Two services whose names the scenario writes alike (services of two files, or names that
+  // differ only in what a node name cannot hold): the second is an error at its place.
+  std::map<std::string, SourcePos> service_at;
+  for (const ServiceModel& s : d.services)
+    if (const auto [it, fresh] = service_at.emplace(s.name, s.pos); !fresh && !r.has_error())
+      r.error(s.pos, words.format("import.service_name_twice", s.name, it->second.str()));
   if (!r.has_error()) {
     std::string text = write_scenario(d, r);
     // The writer leaves out what the scenario cannot hold (a route to a service in no file, a

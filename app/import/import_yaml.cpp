@@ -22,8 +22,11 @@ bool duplicate_key(const std::string& file, const YAML::Node& node, Report& r, i
   } else if (node.IsMap()) {
     std::set<std::string> seen;
     for (const auto& kv : node) {
-      if (kv.first.IsScalar() && !seen.insert(kv.first.Scalar()).second) {
-        r.error(pos_of(file, kv.first), r.w.format("import.yaml_duplicate_key", kv.first.Scalar()));
+      // An empty key, `~` and `null` are all YAML's null: one key, however it is written.
+      const bool null_key = kv.first.IsNull();
+      if ((kv.first.IsScalar() || null_key) && !seen.insert(null_key ? "null" : kv.first.Scalar()).second) {
+        r.error(pos_of(file, kv.first),
+                r.w.format("import.yaml_duplicate_key", null_key ? std::string("null") : kv.first.Scalar()));
         return true;
       }
       if (duplicate_key(file, kv.second, r, depth + 1)) return true;
