@@ -87,7 +87,7 @@ bool apply_asgi_command(const std::vector<CommandPart>& parts, const SourcePos& 
   // The file key a value was read from ("command", "args"): the part written where it was.
   const auto key_at = [&](const SourcePos& p) {
     for (const CommandPart& part : parts)
-      if (part.pos.file == p.file && part.pos.line == p.line && part.pos.col == p.col) return part.key;
+      if (part.pos == p) return part.key;
     return parts.empty() ? std::string() : parts.front().key;
   };
   const std::string where = key_at(cmd.server_pos);

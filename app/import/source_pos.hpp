@@ -18,6 +18,7 @@ struct SourcePos {
     if (line && col) s += ":" + std::to_string(col);
     return s;
   }
+  bool operator==(const SourcePos&) const = default;
 };
 
 /// A value read from a file, with where it was read.
