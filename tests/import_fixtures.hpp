@@ -1,0 +1,82 @@
+#pragma once
+// Helpers of the importer's tests (test_import.cpp, test_import_bad_input.cpp): the English
+// catalogue, imports that must succeed, the scenario they make, and report lookups.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "deploysim/messages.hpp"
+#include "deploysim/scenario.hpp"
+#include "deploysim/simulate.hpp"
+#include "import/import.hpp"
+
+namespace imp = deploysim::import;
+
+namespace import_test {
+
+using namespace deploysim;
+
+inline const std::string dir = std::string(DEPLOYSIM_TEST_DIR) + "/import";
+
+inline const Messages& en() {
+  static const Messages words = [] {
+    std::string error;
+    auto m = Messages::load("en", &error);
+    REQUIRE_MESSAGE(m, error);
+    return *m;
+  }();
+  return words;
+}
+
+inline imp::ImportResult import_ok(const std::vector<std::filesystem::path>& paths) {
+  imp::ImportResult r = imp::import_paths(paths, en());
+  for (const auto& e : r.report)
+    if (e.kind == imp::EntryKind::error) FAIL_CHECK(e.pos.str() << ": " << e.message);
+  REQUIRE(r.ok());
+  REQUIRE_FALSE(r.scenario_text.empty());
+  return r;
+}
+
+// One Kubernetes file, k8s.yaml, that must import without an error.
+inline imp::ImportResult import_ok_texts(const std::string& yaml) {
+  imp::ImportResult r = imp::import_texts({{"k8s.yaml", yaml, true}}, en());
+  for (const auto& e : r.report)
+    if (e.kind == imp::EntryKind::error) FAIL_CHECK(e.pos.str() << ": " << e.message);
+  REQUIRE(r.ok());
+  return r;
+}
+
+inline Scenario load(const imp::ImportResult& r) {
+  const LoadResult loaded = load_scenario_text(r.scenario_text, "imported.toml");
+  if (loaded.error) FAIL_CHECK(loaded.error->to_string() << "\n" << r.scenario_text);
+  REQUIRE(loaded.scenario);
+  return *loaded.scenario;
+}
+
+// The report entry of this kind at file:line whose message holds `text`.
+inline bool has_entry(const imp::ImportResult& r, imp::EntryKind kind, const std::string& file_line,
+                      const std::string& text) {
+  return std::any_of(r.report.begin(), r.report.end(), [&](const imp::ReportEntry& e) {
+    imp::SourcePos p = e.pos;
+    p.col = 0;
+    return e.kind == kind && p.str() == file_line && e.message.find(text) != std::string::npos;
+  });
+}
+
+inline const ServiceSpec& service(const Scenario& sc, const std::string& name) {
+  const auto it = std::find_if(sc.services.begin(), sc.services.end(), [&](const auto& s) { return s.name == name; });
+  REQUIRE(it != sc.services.end());
+  return *it;
+}
+
+inline size_t count_kind(const Run& run, std::string_view kind) {
+  size_t n = 0;
+  for (const Record& rec : run.trace.records()) n += run.trace.kind(rec) == kind ? 1 : 0;
+  return n;
+}
+
+}  // namespace import_test
