@@ -1,6 +1,6 @@
 #pragma once
-// Helpers of the importer's tests (test_import.cpp, test_import_bad_input.cpp): the English
-// catalogue, imports that must succeed, the scenario they make, and report lookups.
+// Helpers of the importer's tests (test_import*.cpp): the English and Korean catalogues,
+// imports that must succeed, the scenario they make, and report lookups.
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -26,6 +26,16 @@ inline const Messages& en() {
   static const Messages words = [] {
     std::string error;
     auto m = Messages::load("en", &error);
+    REQUIRE_MESSAGE(m, error);
+    return *m;
+  }();
+  return words;
+}
+
+inline const Messages& ko() {
+  static const Messages words = [] {
+    std::string error;
+    auto m = Messages::load("ko", &error);
     REQUIRE_MESSAGE(m, error);
     return *m;
   }();

@@ -333,10 +333,7 @@ TEST_CASE("a line systemd skips is reported, and the service runs as systemd wou
   CHECK(service(sc, "api").supervisor.restart_sec == ms(100));  // RestartSec= skipped: systemd's default
 
   // Korean: the same entries, in Korean.
-  std::string error;
-  const auto ko = Messages::load("ko", &error);
-  REQUIRE_MESSAGE(ko, error);
-  const imp::ImportResult k = imp::import_texts({{"api.service", unit, true}}, *ko);
+  const imp::ImportResult k = imp::import_texts({{"api.service", unit, true}}, ko());
   REQUIRE(k.ok());
   CHECK(has_entry(k, imp::EntryKind::ignored, "api.service:3",
                   "Restart=alwaSec=infinity: systemd가 읽을 수 없는 값입니다"));

@@ -12,9 +12,12 @@
 #include "import/import_model.hpp"
 #include "import/nginx_conf.hpp"
 #include "import/systemd_unit.hpp"
+#include "import_fixtures.hpp"
 
 using namespace deploysim;
 using namespace deploysim::import;
+using import_test::en;
+using import_test::ko;
 
 namespace {
 
@@ -28,28 +31,8 @@ std::string read(const std::string& rel) {
   return s.str();
 }
 
-const Messages& english() {
-  static const Messages m = [] {
-    std::string error;
-    auto loaded = Messages::load("en", &error);
-    REQUIRE_MESSAGE(loaded, error);
-    return *loaded;
-  }();
-  return m;
-}
-
-const Messages& korean() {
-  static const Messages m = [] {
-    std::string error;
-    auto loaded = Messages::load("ko", &error);
-    REQUIRE_MESSAGE(loaded, error);
-    return *loaded;
-  }();
-  return m;
-}
-
 template <class R>
-std::string error_of(const R& r, const Messages& m = english()) {
+std::string error_of(const R& r, const Messages& m = en()) {
   REQUIRE_FALSE(r.ok());
   REQUIRE(r.error.has_value());
   return format_parse_error(*r.error, m);
@@ -65,7 +48,7 @@ bool ignored_has(const std::vector<Ignored>& list, std::string_view name, std::s
 
 TEST_CASE("nginx: an API site with an http->https redirect, TLS 1.2/1.3 and an upstream of two workers") {
   const auto r = parse_nginx_conf(read("nginx/api.example.test.conf"), "nginx/api.example.test.conf");
-  REQUIRE_MESSAGE(r.ok(), (r.error ? format_parse_error(*r.error, english()) : ""));
+  REQUIRE_MESSAGE(r.ok(), (r.error ? format_parse_error(*r.error, en()) : ""));
   const NginxConfig& c = *r.value;
 
   REQUIRE(c.upstreams.size() == 1);
@@ -172,7 +155,7 @@ TEST_CASE("nginx: broken files give the place and what was expected") {
   CHECK(error_of(parse_nginx_conf(read("nginx/broken/unterminated-quote.conf"), "q.conf")) ==
         "q.conf:3:40: unterminated string: the \" opened here has no closing quote before the end of the file");
   // The same in Korean, from the catalogue.
-  CHECK(error_of(parse_nginx_conf(read("nginx/broken/missing-semicolon.conf"), "m.conf"), korean()) ==
+  CHECK(error_of(parse_nginx_conf(read("nginx/broken/missing-semicolon.conf"), "m.conf"), ko()) ==
         "m.conf:6:41: \"proxy_pass\" 지시어를 끝내는 \";\" 기호가 와야 합니다");
   // Smaller mistakes, inline.
   CHECK(error_of(parse_nginx_conf("server {\n  listen 80\n}\n", "a.conf")) ==
@@ -213,7 +196,7 @@ TEST_CASE("nginx: quoting, escapes and ${var} read as nginx reads them") {
 
 TEST_CASE("Caddyfile: two sites behind one reverse_proxy of two upstreams, with a global email") {
   const auto r = parse_caddyfile(read("caddy/Caddyfile"), "Caddyfile");
-  REQUIRE_MESSAGE(r.ok(), (r.error ? format_parse_error(*r.error, english()) : ""));
+  REQUIRE_MESSAGE(r.ok(), (r.error ? format_parse_error(*r.error, en()) : ""));
   const CaddyConfig& c = *r.value;
   CHECK(c.email.value == "ops@example.test");
   CHECK(c.email.pos.str() == "Caddyfile:3:2");
@@ -265,7 +248,7 @@ TEST_CASE("Caddyfile: tls forms, a site without braces, snippets, backticks and 
       "(common) {\n  encode gzip\n}\n:443 {\n  tls /etc/ssl/a.pem /etc/ssl/a.key {\n    protocols tls1.2 tls1.3\n  }\n"
       "  reverse_proxy `app:8000` \\\n    app2:8000\n}\nhttps://x.example.test {\n  tls ops@example.test\n}\n",
       "C");
-  REQUIRE_MESSAGE(r.ok(), (r.error ? format_parse_error(*r.error, english()) : ""));
+  REQUIRE_MESSAGE(r.ok(), (r.error ? format_parse_error(*r.error, en()) : ""));
   CHECK(r.value->snippets == std::vector<std::string>{"common"});
   REQUIRE(r.value->sites.size() == 2);
   const CaddySite& s = r.value->sites[0];
@@ -298,7 +281,7 @@ TEST_CASE("Caddyfile: broken files give the place and what was expected") {
 
 TEST_CASE("systemd: a FastAPI app under Gunicorn, restarted on failure, enabled on boot") {
   const auto r = parse_systemd_unit(read("systemd/api.service"), "api.service");
-  REQUIRE_MESSAGE(r.ok(), (r.error ? format_parse_error(*r.error, english()) : ""));
+  REQUIRE_MESSAGE(r.ok(), (r.error ? format_parse_error(*r.error, en()) : ""));
   const SystemdUnit& u = *r.value;
   CHECK(u.description.value == "Example API (FastAPI on Gunicorn)");
   CHECK(u.start_limit_burst.value == 5);
@@ -345,7 +328,7 @@ TEST_CASE("systemd: a FastAPI app under Gunicorn, restarted on failure, enabled 
 
 TEST_CASE("systemd: Uvicorn run directly, with old key names and systemd time spans") {
   const auto r = parse_systemd_unit(read("systemd/uvicorn-direct.service"), "u.service");
-  REQUIRE_MESSAGE(r.ok(), (r.error ? format_parse_error(*r.error, english()) : ""));
+  REQUIRE_MESSAGE(r.ok(), (r.error ? format_parse_error(*r.error, en()) : ""));
   const SystemdUnit& u = *r.value;
   CHECK(u.memory_max.value.bytes == 512ull * 1024 * 1024);
   CHECK(u.memory_max.pos.str() == "u.service:8:1");
@@ -377,7 +360,7 @@ TEST_CASE("systemd: continuations, resets, escapes and value notations") {
       "Environment=A=1\nEnvironment=\nEnvironment=B=2\n[Install]\nWantedBy=default.target \\\n# a comment inside\n"
       "  timers.target\n",
       "r.service");
-  REQUIRE_MESSAGE(r.ok(), (r.error ? format_parse_error(*r.error, english()) : ""));
+  REQUIRE_MESSAGE(r.ok(), (r.error ? format_parse_error(*r.error, en()) : ""));
   REQUIRE(r.value->exec_start.size() == 1);
   CHECK(r.value->exec_start[0].argv == std::vector<std::string>{"uvicorn", "app:app", "--port 8001"});
   REQUIRE(r.value->environment.size() == 1);
@@ -407,7 +390,7 @@ TEST_CASE("systemd: broken files give the place and what was expected") {
   CHECK(error_of(parse_systemd_unit("[Service]\nExecStart=-\n", "x")) == "x:2:11: ExecStart= has no program to run");
   CHECK(error_of(parse_systemd_unit("[Service]\nExecStart=/usr/bin/uvicorn a:b --workers four\n", "w")) ==
         "w:2:1: invalid number \"four\", expecting a whole number");
-  CHECK(error_of(parse_systemd_unit("[Service\nUser=x\n", "s"), korean()) ==
+  CHECK(error_of(parse_systemd_unit("[Service\nUser=x\n", "s"), ko()) ==
         "s:1:1: 잘못된 섹션 머리글입니다(\"[Service\"). [이름] 형식이어야 합니다");
 }
 
@@ -454,7 +437,7 @@ TEST_CASE("systemd: lines systemd skips with a warning are set apart, and the un
 }
 
 TEST_CASE("ASGI command lines: each server's forms and defaults") {
-  const SourcePos at{"compose.yaml", 12, 5};
+  const import::SourcePos at{"compose.yaml", 12, 5};
   auto parse = [&](std::vector<std::string> argv, const std::map<std::string, std::string>& env = {}) {
     AsgiResult r = parse_asgi_command(argv, at, env);
     REQUIRE(r.ok());
