@@ -22,23 +22,21 @@ using namespace deploysim;
 
 inline const std::string dir = std::string(DEPLOYSIM_TEST_DIR) + "/import";
 
+// A shipped language's catalogue (the test fails when it does not load).
+inline Messages load_words(const char* lang) {
+  std::string error;
+  auto m = Messages::load(lang, &error);
+  REQUIRE_MESSAGE(m, error);
+  return *m;
+}
+
 inline const Messages& en() {
-  static const Messages words = [] {
-    std::string error;
-    auto m = Messages::load("en", &error);
-    REQUIRE_MESSAGE(m, error);
-    return *m;
-  }();
+  static const Messages words = load_words("en");
   return words;
 }
 
 inline const Messages& ko() {
-  static const Messages words = [] {
-    std::string error;
-    auto m = Messages::load("ko", &error);
-    REQUIRE_MESSAGE(m, error);
-    return *m;
-  }();
+  static const Messages words = load_words("ko");
   return words;
 }
 
