@@ -29,7 +29,7 @@ scripts/lint.sh  # .clang-format and 120-column lines (clang-tidy: scripts/lint.
 tsan() {
   phase "deploysim tests: threads under ThreadSanitizer"
   cmake --preset tsan >/dev/null
-  cmake --build --preset tsan -j "$jobs" --target deploysim test_gui_session
+  cmake --build --preset tsan -j "$jobs" --target deploysim test_gui_session test_trace_background
   ctest --preset tsan -j "$jobs"
 }
 hardening() {

@@ -8,6 +8,7 @@
 #include <string_view>
 #include <unordered_map>
 #include <iterator>
+#include <memory>
 #include <vector>
 
 #include "deploysim/chunked.hpp"
@@ -70,6 +71,7 @@ class DetailKey {
   bool fixed() const { return fixed_ != 0; }
 
  private:
+  friend class Trace;  // rebuilds a queued record's keys (trace_background.cpp)
   DetailKey() = default;
   const char* data_ = nullptr;
   uint32_t size_ = 0;
@@ -263,14 +265,17 @@ class RecordRange {
 class Trace {
  public:
   Trace();
-  /// Copies records, strings and indexes (the string index is rebuilt for the copy).
+  /// Copies records, strings and indexes (the string index is rebuilt for the copy); not while
+  /// `o` is in the background.
   Trace(const Trace& o);
   /// Copies like the copy constructor.
   Trace& operator=(const Trace& o);
-  /// Moves without copying records.
-  Trace(Trace&&) noexcept = default;
-  /// Moves without copying records.
-  Trace& operator=(Trace&&) noexcept = default;
+  /// Moves without copying records (not while in the background).
+  Trace(Trace&&) noexcept;
+  /// Moves without copying records (neither trace in the background).
+  Trace& operator=(Trace&&) noexcept;
+  /// Waits for a background writer (see begin_background).
+  ~Trace();
 
   /// Appends a record; returns its id (= seq).
   RecordId append(const RecordSpec& spec, std::initializer_list<FieldArg> fields = {});
@@ -345,6 +350,18 @@ class Trace {
   static constexpr size_t max_details = max_record_details;
   /// Reserves room for n records.
   void reserve(size_t n) { records_.reserve(n); }
+
+  /// From now on, append() copies what it is given into a queue and a second thread stores it
+  /// (interning, detail sets, fingerprint), so a long run's simulation and the storing of its
+  /// trace share two cores. append() still returns each record's id at once, and the trace ends
+  /// up with the same records, texts and fingerprint. Until end_background(), only append() and
+  /// node() may be called. On one core, or in a build without threads, it changes nothing.
+  void begin_background();
+  /// Waits until every queued record is stored and stops the second thread. Rethrows what
+  /// storing a record threw (a trace over its limits), unless `rethrow` is false.
+  void end_background(bool rethrow = true);
+  /// Whether a second thread stores the records (between begin_ and end_background).
+  bool in_background() const { return bg_ != nullptr; }
 
  private:
   // A record as stored. t: ns after the first record of its group (group_base_); back: records
@@ -440,6 +457,8 @@ class Trace {
   };
 
   void resolve(const RecordSpec& spec, std::span<const FieldArg> fields, Resolved& out);
+  RecordId store(const RecordSpec& spec, std::span<const FieldArg> fields);
+  RecordId queue(const RecordSpec& spec, std::span<const FieldArg> fields);
   static bool same_head(const RecordHead& a, const RecordHead& b);
   void resolve_slow(const RecordSpec& spec, std::span<const FieldArg> fields, Resolved& out, Field* tmp,
                     uint32_t& layout);
@@ -516,6 +535,15 @@ class Trace {
   unsigned record_memo_bits_ = 0;  // log2 of its slots (0: not allocated yet)
   size_t record_memo_misses_ = 0;  // since it last grew
   uint64_t fingerprint_;
+  // The second thread and its queue while in the background (trace_background.cpp).
+  struct Background;
+  struct BackgroundEnd {
+    void operator()(Background* b) const;
+  };
+  // A cache line of its own: append() reads it on every record while the second thread writes
+  // the members around it.
+  alignas(64) std::unique_ptr<Background, BackgroundEnd> bg_;
+  char bg_line_end_[64 - sizeof(std::unique_ptr<Background, BackgroundEnd>)]{};
 };
 
 inline Record Trace::operator[](size_t i) const {

@@ -95,4 +95,11 @@ inline void prefetch([[maybe_unused]] const void* p) {
 #endif
 }
 
+/// A hint that *p will be written soon (nothing where the compiler has no such hint).
+inline void prefetch_for_write([[maybe_unused]] const void* p) {
+#if defined(__GNUC__) || defined(__clang__)
+  __builtin_prefetch(p, 1);
+#endif
+}
+
 }  // namespace deploysim::compat

@@ -10,6 +10,16 @@ Run simulate(const Scenario& scenario, const Options& options) {
   const uint64_t seed = options.seed.value_or(scenario.info.seed);
   const Time end = options.until.value_or(scenario.info.duration);
   World world(scenario, seed, options.level);
+  // The models only append records and name nodes while the engine runs: the records can be
+  // stored on a second core meanwhile. Ended before the trace is read or moved, and on the way
+  // out of an exception.
+  struct Background {
+    Trace& trace;
+    explicit Background(Trace& t, bool on) : trace(t) {
+      if (on) trace.begin_background();
+    }
+    ~Background() { trace.end_background(false); }
+  } background(world.trace, options.level != TraceLevel::none);
   install_lifecycle(world);
   install_request_path(world);
   if (!options.progress && !options.cancel) {
@@ -33,6 +43,7 @@ Run simulate(const Scenario& scenario, const Options& options) {
         world.metrics.slo = scenario.info.slo;
         compute_error_budget(world.metrics);
         world.metrics.events = world.engine.dispatched();
+        world.trace.end_background();
         Run run{std::move(world.trace), std::move(world.metrics), seed, now};
         run.cancelled = true;
         run.level = options.level;
@@ -47,6 +58,7 @@ Run simulate(const Scenario& scenario, const Options& options) {
   world.metrics.slo = scenario.info.slo;
   compute_error_budget(world.metrics);
   world.metrics.events = world.engine.dispatched();
+  world.trace.end_background();
   Run run{std::move(world.trace), std::move(world.metrics), seed, end};
   run.level = options.level;
   return run;

@@ -78,6 +78,10 @@ Trace& Trace::operator=(const Trace& o) {
   return *this;
 }
 
+Trace::Trace(Trace&&) noexcept = default;
+Trace& Trace::operator=(Trace&&) noexcept = default;
+Trace::~Trace() { end_background(false); }
+
 DetailKey DetailKey::runtime(std::string_view s) {
   if (s.size() > UINT32_MAX) throw std::length_error("a detail key is at most 4 GiB long");
   DetailKey k;
@@ -440,6 +444,10 @@ RecordId Trace::append(const RecordSpec& spec, std::initializer_list<FieldArg> f
 RecordId Trace::append(const RecordSpec& spec, std::span<const FieldArg> fields) {
   if (fields.size() > max_details)
     throw std::length_error(fmt::format("a trace record carries at most {} details", max_details));
+  return bg_ ? queue(spec, fields) : store(spec, fields);
+}
+
+RecordId Trace::store(const RecordSpec& spec, std::span<const FieldArg> fields) {
   Resolved r;
   resolve(spec, fields, r);
   const int64_t t_ns = spec.t.ns(), dur_ns = spec.dur.ns();
