@@ -192,6 +192,7 @@ struct Trace::Background {
     {
       std::lock_guard lock(mu);
       if (current.used != 0) full.push_back(std::move(current));
+      current = {};
       closing = true;
     }
     filled.notify_one();
