@@ -420,3 +420,39 @@ TEST_CASE("a folder's big files (images, archives) are named and skipped, not re
   CHECK(has_entry(r, imp::EntryKind::ignored, (folder / "logo.png").generic_string(), "2048 KiB"));
   std::filesystem::remove_all(folder);
 }
+
+TEST_CASE("a repository's installed dependencies are named once per folder and not read") {
+  // A team points the importer at its repository's root: a virtual environment (here called
+  // `env`, known by its pyvenv.cfg), node_modules and __pycache__ hold thousands of files.
+  namespace fs = std::filesystem;
+  const auto root = fs::temp_directory_path() / "deploysim-import-deps";
+  fs::remove_all(root);
+  for (const char* d : {"env/lib/python3.11/site-packages/fastapi", "web/node_modules/left-pad", "app/__pycache__"})
+    fs::create_directories(root / d);
+  fs::copy_file(dir + "/compose-traefik/docker-compose.yml", root / "docker-compose.yml");
+  const auto write = [&](const char* name, const std::string& text) { std::ofstream(root / name) << text; };
+  write("env/pyvenv.cfg", "home = /usr/bin\ninclude-system-site-packages = false\nversion = 3.11.2\n");
+  write("env/lib/python3.11/site-packages/fastapi/__init__.py", "__version__ = \"0.115.0\"\n");
+  write("web/node_modules/left-pad/index.js", "module.exports = leftPad;\n");
+  write("web/package.json", "{}\n");
+  write("app/__pycache__/main.cpython-311.pyc", "\x61\x0d\x0d\x0a");
+  write("app/main.py", "from fastapi import FastAPI\napp = FastAPI()\n");
+  const imp::ImportResult r = import_ok({root});
+  CHECK(r.files.size() == 3);  // docker-compose.yml, app/main.py, web/package.json
+  const auto at = [&](const char* rel) { return (root / rel).generic_string(); };
+  CHECK(has_entry(r, imp::EntryKind::ignored, at("env"), "pyvenv.cfg"));
+  CHECK(has_entry(r, imp::EntryKind::ignored, at("web/node_modules"), "Node.js"));
+  CHECK(has_entry(r, imp::EntryKind::ignored, at("app/__pycache__"), "bytecode"));
+  CHECK(has_entry(r, imp::EntryKind::ignored, at("app/main.py"), "not a docker-compose file"));
+  CHECK(has_entry(r, imp::EntryKind::ignored, at("web/package.json"), "not a docker-compose file"));
+  // Nothing inside them is named.
+  for (const imp::ReportEntry& e : r.report) {
+    CHECK(e.pos.file.find("site-packages") == std::string::npos);
+    CHECK(e.pos.file.find("left-pad") == std::string::npos);
+    CHECK(e.pos.file.find(".pyc") == std::string::npos);
+  }
+  // The same in Korean.
+  const imp::ImportResult k = imp::import_paths({root}, ko());
+  CHECK(has_entry(k, imp::EntryKind::ignored, at("env"), "파이썬 가상 환경"));
+  fs::remove_all(root);
+}

@@ -92,8 +92,20 @@ struct Input {
   bool given = false;  ///< Named by the user (not found in a folder).
 };
 
-// Every file under the paths, folders walked in name order (hidden entries are reported and
-// skipped: a .git folder is nobody's deployment).
+// The message key for a folder of installed dependencies, which a repository's root often holds
+// (thousands of files, none a deployment's): a Python virtual environment by its pyvenv.cfg
+// (python -m venv writes one, whatever the folder is called), Node.js packages, Python's
+// bytecode cache. Empty for any other folder.
+std::string_view dependencies_key(const fs::path& dir, std::string_view base) {
+  std::error_code ec;
+  if (base == "node_modules") return "import.node_modules_skipped";
+  if (base == "__pycache__") return "import.pycache_skipped";
+  if (fs::is_regular_file(dir / "pyvenv.cfg", ec)) return "import.venv_skipped";
+  return {};
+}
+
+// Every file under the paths, folders walked in name order. Hidden entries (a .git folder) and
+// folders of installed dependencies are reported once and skipped: they are nobody's deployment.
 void collect(const std::vector<fs::path>& paths, std::vector<Input>& out, Report& r) {
   for (const fs::path& p : paths) {
     std::error_code ec;
@@ -105,6 +117,13 @@ void collect(const std::vector<fs::path>& paths, std::vector<Input>& out, Report
         if (base.starts_with(".")) {
           r.ignored({(p / fs::relative(it->path(), p)).generic_string(), 0, 0}, r.w("import.hidden_skipped"));
           if (it->is_directory()) it.disable_recursion_pending();
+          continue;
+        }
+        if (std::error_code dir_ec; it->is_directory(dir_ec)) {
+          if (const std::string_view key = dependencies_key(it->path(), base); !key.empty()) {
+            r.ignored({(p / fs::relative(it->path(), p)).generic_string(), 0, 0}, r.w(key));
+            it.disable_recursion_pending();
+          }
           continue;
         }
         if (it->is_regular_file()) found.push_back(it->path());
