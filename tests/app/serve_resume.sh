@@ -4,7 +4,8 @@
 # sends its request as 0-RTT data, which the proxy forwards with Early-Data: 1, and the same ticket
 # cannot carry 0-RTT twice (single-use); with --require-client-cert a client without a certificate
 # is refused with alert 116 and one with the exported certificate gets 200 (s_client and curl);
-# the scenario's own [proxy] early_data and verify_clients = "optional" do the same without flags.
+# the scenario's own [proxy] early_data and verify_clients = "optional" do the same without flags;
+# its [proxy] groups = ["p256"] sends s_client's X25519 key share a HelloRetryRequest.
 # Every client verifies the proxy's certificate against the exported CA.
 set -uo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/serve_control.bash"
@@ -133,6 +134,22 @@ out=$(sc -sess_in k.pem -early_data req.txt </dev/null)
 check "the scenario's early_data = true accepts 0-RTT" has "$out" "Early data was accepted"
 stop
 
-[ "$fail" -ne 0 ] && for f in a b c d; do echo "--- serve $f"; cat "$work/$f.log"; done
+# (e) The scenario's groups: the proxy accepts P-256 only. s_client's key share is for X25519,
+# its first group: a HelloRetryRequest (a second ClientHello) and P-256; X25519 alone: alert 40.
+sed -e 's/^strict_sni = false.*/&\ngroups = ["p256"]/' "$scenario" >groups.toml
+start "$work/groups.toml" "$work/e.log"
+check "serve says which groups it accepts" log_has "$work/e.log" "tls.groups P-256"
+out=$(sc -groups X25519:P-256 -msg <req.txt)
+check "X25519 first: two ClientHellos (HelloRetryRequest)" test "$(grep -c ', ClientHello$' <<<"$out")" -eq 2
+check "the handshake ends on P-256" has "$out" "Server Temp Key: ECDH, prime256v1"
+check "after the retry the request is answered" has "$out" "pool=api worker=api/worker-"
+out=$(sc -groups P-256 -msg <req.txt)
+check "P-256 first: one ClientHello" test "$(grep -c ', ClientHello$' <<<"$out")" -eq 1
+out=$(sc -groups X25519 </dev/null)
+check "no shared group: alert 40" has "$out" "alert number 40"
+check "serve logs why" log_has "$work/e.log" "tls.failed alert=40 .*no suitable key share"
+stop
+
+[ "$fail" -ne 0 ] && for f in a b c d e; do echo "--- serve $f"; cat "$work/$f.log"; done
 [ "$fail" -eq 0 ] && echo "serve_resume: all checks passed"
 exit "$fail"

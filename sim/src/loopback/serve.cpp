@@ -411,6 +411,7 @@ int serve(const Scenario& scenario, const ServeOptions& options) {
                            : "off",
                        verify_name(policy.verify_clients),
                        options.export_client_cert.empty() ? "" : " client_cert=" + options.export_client_cert));
+  if (!server.groups.empty()) log.line(fmt::format("tls.groups {} ({})", server.groups, w("serve.groups_note")));
   log.line(fmt::format("alpn=http/1.1 ({}) x-forwarded-headers={}",
                        w.format("serve.alpn_note", preset_name(scenario.proxy->preset),
                                 proxy_offers_h2(*scenario.proxy) ? "h2,http/1.1" : "http/1.1"),

@@ -8,6 +8,7 @@
 #include <openssl/pem.h>
 
 #include "deploysim/presets.hpp"
+#include "deploysim/tls_model.hpp"
 #include "loopback/socket_platform.hpp"
 
 namespace deploysim::loopback::live {
@@ -47,6 +48,13 @@ ServerConfig server_config(const Scenario& scenario, CertStore& certs, int64_t n
   server.reject_alert = proxy_preset(proxy.preset).reject_alert_code;
   server.min_version = (proxy.tls_versions & tls12) ? TlsVersion::tls12 : TlsVersion::tls13;
   server.max_version = (proxy.tls_versions & tls13) ? TlsVersion::tls13 : TlsVersion::tls12;
+  // The groups the scenario's proxy accepts, where it names them (else OpenSSL's default list, as
+  // the recorded handshakes keep it): a TLS 1.3 client whose key share is for another group gets
+  // a HelloRetryRequest, one that offers none of them alert 40.
+  if (proxy.groups != ProxySpec{}.groups) {
+    for (const std::string& g : proxy.groups)
+      server.groups += (server.groups.empty() ? "" : ":") + std::string(find_group(g).value_or(g));
+  }
   // Resumption needs nothing here: OpenSSL's server issues TLS 1.3 tickets (two after a full
   // handshake) and TLS 1.2 session tickets (RFC 5077) by default, with ticket keys drawn at random
   // when the SSL_CTX is made, so they live as long as this process. With 0-RTT on, OpenSSL's
