@@ -5,7 +5,8 @@
 # cannot carry 0-RTT twice (single-use); with --require-client-cert a client without a certificate
 # is refused with alert 116 and one with the exported certificate gets 200 (s_client and curl);
 # the scenario's own [proxy] early_data and verify_clients = "optional" do the same without flags;
-# its [proxy] groups = ["p256"] sends s_client's X25519 key share a HelloRetryRequest.
+# its [proxy] groups = ["p256"] sends s_client's X25519 key share a HelloRetryRequest, and serve
+# says that its one process stands for the scenario's `instances`.
 # Every client verifies the proxy's certificate against the exported CA.
 set -uo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/serve_control.bash"
@@ -136,9 +137,11 @@ stop
 
 # (e) The scenario's groups: the proxy accepts P-256 only. s_client's key share is for X25519,
 # its first group: a HelloRetryRequest (a second ClientHello) and P-256; X25519 alone: alert 40.
-sed -e 's/^strict_sni = false.*/&\ngroups = ["p256"]/' "$scenario" >groups.toml
+sed -e 's/^strict_sni = false.*/&\ngroups = ["p256"]\ninstances = 3/' "$scenario" >groups.toml
 start "$work/groups.toml" "$work/e.log"
 check "serve says which groups it accepts" log_has "$work/e.log" "tls.groups P-256"
+check "serve says its one process stands for the scenario's three instances" \
+  log_has "$work/e.log" "tls.instances 1 \(the scenario's proxy has 3 instances"
 out=$(sc -groups X25519:P-256 -msg <req.txt)
 check "X25519 first: two ClientHellos (HelloRetryRequest)" test "$(grep -c ', ClientHello$' <<<"$out")" -eq 2
 check "the handshake ends on P-256" has "$out" "Server Temp Key: ECDH, prime256v1"

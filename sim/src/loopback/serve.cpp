@@ -411,6 +411,8 @@ int serve(const Scenario& scenario, const ServeOptions& options) {
                            : "off",
                        verify_name(policy.verify_clients),
                        options.export_client_cert.empty() ? "" : " client_cert=" + options.export_client_cert));
+  if (scenario.proxy->instances > 1 && !scenario.proxy->shared_ticket_keys && policy.tickets)
+    log.line(fmt::format("tls.instances 1 ({})", w.format("serve.instances_note", scenario.proxy->instances)));
   if (!server.groups.empty()) log.line(fmt::format("tls.groups {} ({})", server.groups, w("serve.groups_note")));
   log.line(fmt::format("alpn=http/1.1 ({}) x-forwarded-headers={}",
                        w.format("serve.alpn_note", preset_name(scenario.proxy->preset),
