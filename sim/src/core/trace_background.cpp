@@ -94,7 +94,8 @@ struct Trace::Background {
       spare.push_back(std::move(current));
     }
     current = {};
-    if (need > block_bytes) {  // a record bigger than a block gets one of its own
+    if (need > block_bytes) {  // a record bigger than a block gets one of its own, queued like one
+      emptied.wait(lock, [&] { return full.size() < max_blocks; });
       lock.unlock();
       current = make(need);
       return;
