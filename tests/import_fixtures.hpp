@@ -75,6 +75,15 @@ inline bool has_entry(const imp::ImportResult& r, imp::EntryKind kind, const std
   });
 }
 
+// An error at `where` ("file:line:col") whose message is `message` (holds it, when not `whole`).
+inline bool has_error(const imp::ImportResult& r, const std::string& where, const std::string& message,
+                      bool whole = true) {
+  return std::any_of(r.report.begin(), r.report.end(), [&](const imp::ReportEntry& e) {
+    return e.kind == imp::EntryKind::error && e.pos.str() == where &&
+           (whole ? e.message == message : e.message.find(message) != std::string::npos);
+  });
+}
+
 inline const ServiceSpec& service(const Scenario& sc, const std::string& name) {
   const auto it = std::find_if(sc.services.begin(), sc.services.end(), [&](const auto& s) { return s.name == name; });
   REQUIRE(it != sc.services.end());

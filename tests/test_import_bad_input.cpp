@@ -62,30 +62,21 @@ TEST_CASE("maxSurge and maxUnavailable both 0 is refused where Kubernetes refuse
       "          image: shop/api:1.0\n          command: [\"uvicorn\", \"app.main:app\"]\n";
   const imp::ImportResult r = imp::import_texts({{"api.yaml", yaml, true}}, en());
   CHECK_FALSE(r.ok());
-  CHECK(std::any_of(r.report.begin(), r.report.end(), [](const imp::ReportEntry& e) {
-    return e.kind == imp::EntryKind::error && e.pos.file == "api.yaml" && e.pos.line == 10 &&
-           e.message.find("both 0") != std::string::npos;
-  }));
+  CHECK(has_entry(r, imp::EntryKind::error, "api.yaml:10", "both 0"));
 }
 
 TEST_CASE("a file that is not UTF-8 text is one located error") {
   const std::string text = "services:\n  api:\n    image: \"shop/api\xff\"\n";
   const imp::ImportResult r = imp::import_texts({{"docker-compose.yml", text, true}}, en());
   CHECK_FALSE(r.ok());
-  CHECK(std::any_of(r.report.begin(), r.report.end(), [](const imp::ReportEntry& e) {
-    return e.kind == imp::EntryKind::error && e.pos.str() == "docker-compose.yml:3:21" &&
-           e.message.find("not UTF-8") != std::string::npos;
-  }));
+  CHECK(has_error(r, "docker-compose.yml:3:21", "not UTF-8", false));
 }
 
 TEST_CASE("a key twice in one YAML mapping is refused where the second one is") {
   const std::string text = "services:\n  api:\n    image: shop/api\n  api:\n    image: shop/api:2\n";
   const imp::ImportResult r = imp::import_texts({{"docker-compose.yml", text, true}}, en());
   CHECK_FALSE(r.ok());
-  CHECK(std::any_of(r.report.begin(), r.report.end(), [](const imp::ReportEntry& e) {
-    return e.kind == imp::EntryKind::error && e.pos.str() == "docker-compose.yml:4:3" &&
-           e.message.find("appears twice") != std::string::npos;
-  }));
+  CHECK(has_error(r, "docker-compose.yml:4:3", "appears twice", false));
 }
 
 TEST_CASE("YAML that yaml-cpp 0.7's LoadAll never finishes is one located error, in no time") {
@@ -113,11 +104,6 @@ TEST_CASE("a probe value the scenario cannot take is an error at the manifest's 
   };
   const auto import_probe = [&](const std::string& probe) {
     return import_with("[\"uvicorn\", \"app.main:app\"]", probe);
-  };
-  const auto has_error = [](const imp::ImportResult& r, const std::string& where, const std::string& message) {
-    return std::any_of(r.report.begin(), r.report.end(), [&](const imp::ReportEntry& e) {
-      return e.kind == imp::EntryKind::error && e.pos.str() == where && e.message == message;
-    });
   };
   const imp::ImportResult over = import_probe("          startupProbe:\n            failureThreshold: 122\n");
   CHECK_FALSE(over.ok());
@@ -157,10 +143,7 @@ TEST_CASE("a Deployment or an init container without a name is refused where Kub
       "          command: [\"uvicorn\", \"app.main:app\"]\n";
   const imp::ImportResult r = imp::import_texts({{"api.yaml", deployment, true}}, en());
   CHECK_FALSE(r.ok());
-  CHECK(std::any_of(r.report.begin(), r.report.end(), [](const imp::ReportEntry& e) {
-    return e.kind == imp::EntryKind::error && e.pos.str() == "api.yaml:1:1" &&
-           e.message == "a Deployment with no metadata.name: Kubernetes requires one";
-  }));
+  CHECK(has_error(r, "api.yaml:1:1", "a Deployment with no metadata.name: Kubernetes requires one"));
   const std::string init =
       "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  template:\n    spec:\n"
       "      initContainers:\n        - image: shop/api:1.0\n          command: [\"alembic\", \"upgrade\", \"head\"]\n"
@@ -168,20 +151,12 @@ TEST_CASE("a Deployment or an init container without a name is refused where Kub
       "          command: [\"uvicorn\", \"app.main:app\"]\n";
   const imp::ImportResult r2 = imp::import_texts({{"api.yaml", init, true}}, en());
   CHECK_FALSE(r2.ok());
-  CHECK(std::any_of(r2.report.begin(), r2.report.end(), [](const imp::ReportEntry& e) {
-    return e.kind == imp::EntryKind::error && e.pos.str() == "api.yaml:9:11" &&
-           e.message == "an init container with no name: Kubernetes requires one";
-  }));
+  CHECK(has_error(r2, "api.yaml:9:11", "an init container with no name: Kubernetes requires one"));
 }
 
 TEST_CASE("a size or duration too big for a scenario is an error at its line, not a scenario that fails") {
   // Before, 1e20g of memory became "8589934592GiB" and 99999999999h a grace period the scenario
   // refused: one error at the generated file's line, asking the user to report it.
-  const auto has_error = [](const imp::ImportResult& r, const std::string& where, const std::string& message) {
-    return std::any_of(r.report.begin(), r.report.end(), [&](const imp::ReportEntry& e) {
-      return e.kind == imp::EntryKind::error && e.pos.str() == where && e.message == message;
-    });
-  };
   const auto not_generated = [](const imp::ImportResult& r) {
     return std::none_of(r.report.begin(), r.report.end(),
                         [](const imp::ReportEntry& e) { return e.message.find("please report") != std::string::npos; });
@@ -230,9 +205,7 @@ TEST_CASE("a port the scenario cannot take is an error where the file gives it")
   // of 99999 became a service the scenario refused ("please report this" at imported.toml).
   const auto error_at = [](const imp::ImportResult& r, const std::string& where, const std::string& message) {
     CHECK_FALSE(r.ok());
-    CHECK(std::any_of(r.report.begin(), r.report.end(), [&](const imp::ReportEntry& e) {
-      return e.kind == imp::EntryKind::error && e.pos.str() == where && e.message == message;
-    }));
+    CHECK(has_error(r, where, message));
     CHECK(std::all_of(r.report.begin(), r.report.end(),
                       [](const imp::ReportEntry& e) { return e.message.find("please report") == std::string::npos; }));
   };
