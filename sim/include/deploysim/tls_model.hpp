@@ -118,6 +118,9 @@ const char* tls_version_name(uint8_t version);
 /// A key-exchange group as scenario files spell it ("x25519", "p256", "p384", "p521") -> its
 /// OpenSSL name ("X25519", "P-256", ...); nullopt for any other word.
 std::optional<std::string_view> find_group(std::string_view name);
+/// Groups as SSL_CTX_set1_groups_list takes them ("P-256:X25519"); a word find_group does not
+/// know is passed on as it is.
+std::string openssl_groups(const std::vector<std::string>& groups);
 /// Whether a proxy preset sends session tickets by default (nginx ssl_session_tickets on,
 /// HAProxy without no-tls-tickets, Go's crypto/tls; ingress-nginx's ConfigMap: off).
 bool preset_sends_tickets(ProxyPreset preset);

@@ -51,10 +51,7 @@ ServerConfig server_config(const Scenario& scenario, CertStore& certs, int64_t n
   // The groups the scenario's proxy accepts, where it names them (else OpenSSL's default list, as
   // the recorded handshakes keep it): a TLS 1.3 client whose key share is for another group gets
   // a HelloRetryRequest, one that offers none of them alert 40.
-  if (proxy.groups != ProxySpec{}.groups) {
-    for (const std::string& g : proxy.groups)
-      server.groups += (server.groups.empty() ? "" : ":") + std::string(find_group(g).value_or(g));
-  }
+  if (proxy.groups != ProxySpec{}.groups) server.groups = openssl_groups(proxy.groups);
   // Resumption needs nothing here: OpenSSL's server issues TLS 1.3 tickets (two after a full
   // handshake) and TLS 1.2 session tickets (RFC 5077) by default, with ticket keys drawn at random
   // when the SSL_CTX is made, so they live as long as this process. With 0-RTT on, OpenSSL's

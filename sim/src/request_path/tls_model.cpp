@@ -212,6 +212,12 @@ std::optional<std::string_view> find_group(std::string_view name) {
   return std::nullopt;
 }
 
+std::string openssl_groups(const std::vector<std::string>& groups) {
+  std::string out;
+  for (const auto& g : groups) out += (out.empty() ? "" : ":") + std::string(find_group(g).value_or(g));
+  return out;
+}
+
 // nginx: ssl_session_tickets on (ngx_http_ssl_module); HAProxy: tickets unless no-tls-tickets;
 // Go's crypto/tls: SessionTicketsDisabled false; ingress-nginx ConfigMap ssl-session-tickets
 // "false" (docs/user-guide/nginx-configuration/configmap.md). The cloud load balancer: assumed on.

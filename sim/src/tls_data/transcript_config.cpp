@@ -56,13 +56,8 @@ CertTrust trust_of(Issuer i) {
 // longer read it when it is unknown (a new SSL_CTX: new ticket keys).
 static void resumption_loopback(const TlsConfig& c, LoopbackConfig& l) {
   const TlsConfig plain;
-  const auto openssl = [](const std::vector<std::string>& groups) {
-    std::string out;
-    for (const auto& g : groups) out += (out.empty() ? "" : ":") + std::string(find_group(g).value_or(g));
-    return out;
-  };
-  if (c.client_groups != plain.client_groups) l.client_groups = openssl(c.client_groups);
-  if (c.server_groups != plain.server_groups) l.server_groups = openssl(c.server_groups);
+  if (c.client_groups != plain.client_groups) l.client_groups = openssl_groups(c.client_groups);
+  if (c.server_groups != plain.server_groups) l.server_groups = openssl_groups(c.server_groups);
   l.resume = c.ticket == TicketOffer::known     ? ResumeMode::resume
              : c.ticket == TicketOffer::unknown ? ResumeMode::lost_ticket_key
                                                 : ResumeMode::off;
