@@ -250,27 +250,13 @@ struct StackView {
   ImU32 color = 0;
 };
 
-StackView stack_state_at(const Model& m, const std::vector<size_t>& stack, const UiState& ui, const CanvasWords& w) {
-  StackView v;
-  std::vector<std::pair<std::string, size_t>> counts;
-  uint32_t restarts = 0;
-  bool flagged = false;
-  for (size_t k : stack) {
-    const ProcView pv = proc_state_at(m, m.index.nodes[k], ui.t_ns, ui.words);
-    const std::string& label = pv.label.empty() ? w.backing_off : pv.label;
-    auto it = std::find_if(counts.begin(), counts.end(), [&](const auto& c) { return c.first == label; });
-    if (it == counts.end())
-      counts.emplace_back(label, 1);
-    else
-      ++it->second;
-    restarts += pv.restarts;
-    const bool trouble = pv.state != ProcState::running && pv.state != ProcState::none;
-    if (v.color == 0 || (trouble && !flagged)) v.color = pv.color;
-    flagged = flagged || trouble;
-  }
-  for (const auto& [label, n] : counts)
-    v.status += (v.status.empty() ? "" : ", ") + fmt::format(fmt::runtime(w.stack_state), label, n);
-  if (restarts) v.status += fmt::format(fmt::runtime(restarts == 1 ? w.restart_one : w.restarts), restarts);
+StackView stack_view_at(const Model& m, const std::vector<size_t>& stack, const UiState& ui, const CanvasWords& w) {
+  const StackState st = stack_state_at(m, stack, ui.t_ns, ui.words);
+  StackView v{.status = {}, .color = st.color};
+  for (const auto& [label, n] : st.counts)
+    v.status += (v.status.empty() ? "" : ", ") +
+                fmt::format(fmt::runtime(w.stack_state), label.empty() ? w.backing_off : label, n);
+  if (st.restarts) v.status += fmt::format(fmt::runtime(st.restarts == 1 ? w.restart_one : w.restarts), st.restarts);
   return v;
 }
 
@@ -287,7 +273,7 @@ void draw_nodes(const Model& m, const Canvas& cv, const UiState& ui) {
     ImU32 fill = IM_COL32(60, 70, 90, 255);
     std::string status;
     if (n.role == NodeRole::worker && place.stack.size() > 1) {
-      const StackView sv = stack_state_at(m, place.stack, ui, *cv.words);
+      const StackView sv = stack_view_at(m, place.stack, ui, *cv.words);
       fill = sv.color;
       status = sv.status;
     } else if (n.role == NodeRole::worker) {

@@ -1,5 +1,7 @@
 #include "gui/run/state_at.hpp"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "deploysim/kinds.hpp"
@@ -54,16 +56,27 @@ ProcView proc_state_at(const Model& m, const NodeInfo& node, int64_t t_ns, const
   if (node.proc != ProcId::none && raw(node.proc) < m.index.by_proc.size())
     best = latest(trace, m.index.by_proc[raw(node.proc)], t_ns);
   const std::string unit = node.name.substr(0, node.name.find('/'));
+  uint32_t restarts = 0;
   if (auto it = m.index.by_unit.find(unit); it != m.index.by_unit.end()) {
     const uint32_t u = latest(trace, it->second, t_ns);
     if (u != UINT32_MAX &&
         (best == UINT32_MAX || trace[u].t_ns > trace[best].t_ns || (trace[u].t_ns == trace[best].t_ns && u > best)))
       best = u;
+    // Restarts so far: the count on the unit's latest record that states one, kept once the unit
+    // runs again (as kubectl's RESTARTS column and systemctl's NRestarts= keep theirs).
+    const auto& list = it->second;
+    for (auto r = std::partition_point(list.begin(), list.end(), [&](uint32_t i) { return trace[i].t_ns <= t_ns; });
+         r != list.begin();) {
+      const int64_t n = trace.detail_int(trace[*--r], "restarts", -1);
+      if (n >= 0) {
+        restarts = static_cast<uint32_t>(n);
+        break;
+      }
+    }
   }
-  if (best == UINT32_MAX && node.proc != ProcId::none && raw(node.proc) < m.index.by_proc.size() &&
-      !m.index.by_proc[raw(node.proc)].empty() &&
-      trace.kind(trace[m.index.by_proc[raw(node.proc)].front()]) == kinds::deploy_scale_up) {
-    // A spare place of a rolling update: no pod runs there until the Deployment creates one.
+  if (best == UINT32_MAX && m.index.spare_units.contains(unit)) {
+    // A spare place of a rolling update: no pod runs there until the Deployment creates one,
+    // so none of its workers runs either.
     v.state = ProcState::stopped;
     v.label = words("canvas.no_pod_yet");
     v.color = state_color(v.state);
@@ -79,13 +92,33 @@ ProcView proc_state_at(const Model& m, const NodeInfo& node, int64_t t_ns, const
   v.state = r.state;
   v.label = std::string(trace.detail_str(r, "state"));
   if (v.label.empty()) v.label = words.proc_state(v.state);
-  v.restarts = static_cast<uint32_t>(trace.detail_int(r, "restarts", 0));
+  v.restarts = restarts;
   if (v.state == ProcState::backing_off) {
     const int64_t delay = trace.detail_int(r, "delay", -1);
     if (delay >= 0) v.next_restart_ns = r.t_ns + delay;
   }
   v.last = static_cast<RecordId>(best);
   v.color = state_color(v.state);
+  return v;
+}
+
+StackState stack_state_at(const Model& m, std::span<const size_t> stack, int64_t t_ns, const Messages& words) {
+  StackState v;
+  bool flagged = false;
+  for (size_t k : stack) {
+    const ProcView pv = proc_state_at(m, m.index.nodes[k], t_ns, words);
+    auto it = std::find_if(v.counts.begin(), v.counts.end(), [&](const auto& c) { return c.first == pv.label; });
+    if (it == v.counts.end())
+      v.counts.emplace_back(pv.label, 1);
+    else
+      ++it->second;
+    // Restarts are the unit's (the pod's, the service's), which every worker shares: one pod
+    // restarted once is one restart, not one per worker.
+    v.restarts = std::max(v.restarts, pv.restarts);
+    const bool trouble = pv.state != ProcState::running && pv.state != ProcState::none;
+    if (v.color == 0 || (trouble && !flagged)) v.color = pv.color;
+    flagged = flagged || trouble;
+  }
   return v;
 }
 

@@ -1,6 +1,9 @@
 #pragma once
 #include <optional>
+#include <span>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <imgui.h>
 
@@ -22,6 +25,14 @@ struct ProcView {
 
 /// The state of a worker node at time t (its own records and its service unit's).
 ProcView proc_state_at(const Model& m, const NodeInfo& node, int64_t t_ns, const Messages& words);
+/// A stacked node's workers at time t: how many show each label (in the order first seen), their
+/// restarts (a restart of the whole unit once), and the colour of the first not running.
+struct StackState {
+  std::vector<std::pair<std::string, size_t>> counts;
+  uint32_t restarts = 0;
+  ImU32 color = 0;
+};
+StackState stack_state_at(const Model& m, std::span<const size_t> stack, int64_t t_ns, const Messages& words);
 /// Memory used on host `h` at time t (bytes) and whether it came from measurements.
 uint64_t host_memory_at(const Model& m, size_t host, int64_t t_ns);
 /// Days left on a domain's serving certificate at time t (negative: expired).

@@ -3,7 +3,9 @@
 #include <array>
 #include <map>
 #include <numeric>
+#include <set>
 
+#include "deploysim/kinds.hpp"
 #include "deploysim/playhead.hpp"
 
 namespace deploysim::gui {
@@ -53,6 +55,7 @@ TraceIndex build_index(const Trace& trace, Time run_end) {
   ix.time.emplace(trace);
   ix.by_stage.resize(static_cast<size_t>(Stage::count));
   ix.end_ns = run_end.ns();
+  std::set<std::string, std::less<>> seen_units;
   for (size_t p = 0; p < n; ++p) {
     const uint32_t i = ix.at(p);
     const Record& r = trace[i];
@@ -68,9 +71,14 @@ TraceIndex build_index(const Trace& trace, Time run_end) {
       ix.by_proc[raw(r.proc)].push_back(i);
     }
     if (r.stage == Stage::process || r.stage == Stage::supervisor || r.stage == Stage::memory ||
-        r.stage == Stage::fault)
-      if (const std::string_view unit = trace.detail_str(r, "unit"); !unit.empty())
-        ix.by_unit[std::string(unit)].push_back(i);
+        r.stage == Stage::fault || r.stage == Stage::deploy)
+      if (const std::string_view unit = trace.detail_str(r, "unit"); !unit.empty()) {
+        if (!seen_units.contains(unit)) {
+          seen_units.emplace(unit);
+          if (trace.kind(r) == kinds::deploy_scale_up) ix.spare_units.emplace(unit);
+        }
+        if (r.stage != Stage::deploy) ix.by_unit[std::string(unit)].push_back(i);
+      }
     if (r.conn != ConnId::none) {
       if (raw(r.conn) >= ix.by_conn.size()) ix.by_conn.resize(raw(r.conn) + 1);
       ix.by_conn[raw(r.conn)].push_back(i);

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <span>
 #include <string>
 #include <vector>
@@ -47,9 +48,12 @@ struct TraceIndex {
   std::vector<std::vector<uint32_t>> by_proc;   ///< ProcId -> record indices in time order.
   std::vector<std::vector<uint32_t>> by_conn;   ///< ConnId -> record indices in time order.
   std::map<std::string, std::vector<uint32_t>, std::less<>> by_unit;  ///< "unit" detail -> records in time order.
-  std::vector<NodeInfo> nodes;                                        ///< Parallel to the trace's node table.
-  std::vector<Link> links;                                            ///< Every node pair that exchanged messages.
-  int64_t end_ns = 0;  ///< Last moment worth showing (run end or last arrival).
+  /// Units a rolling update creates (the first record naming them is a deploy.scale_up): no pod
+  /// runs there before it.
+  std::set<std::string, std::less<>> spare_units;
+  std::vector<NodeInfo> nodes;  ///< Parallel to the trace's node table.
+  std::vector<Link> links;      ///< Every node pair that exchanged messages.
+  int64_t end_ns = 0;           ///< Last moment worth showing (run end or last arrival).
 
   /// The record index at a position in time order.
   uint32_t at(size_t pos) const { return raw(time->at(pos)); }
