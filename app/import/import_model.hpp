@@ -72,7 +72,7 @@ struct CertModel {
 struct ServiceModel {
   std::string name;
   SourcePos pos;
-  std::string host_stem;  ///< Its replicas' hosts: "<name>-<stem>-1" ... ("container", "pod", "server").
+  std::string host_stem;  ///< Its replicas' hosts: "<name>-<stem>-1" ... ("container", "node", "server").
   Val replicas{"1", ""};
   int replica_count = 1;
   Table keys;        ///< server, workers, port, bind, rollout, ...

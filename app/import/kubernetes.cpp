@@ -208,7 +208,7 @@ void read_deployment(const Manifest& m, K8s& k, Deployment& d, Report& r) {
   ServiceModel s;
   s.name = node_name(m.name);
   s.pos = m.name_pos();  // the service's name is metadata.name
-  s.host_stem = "pod";
+  s.host_stem = "node";
   s.supervisor.set("kind", r.from(m.kind_pos(), "kind: " + m.kind, "supervisor.kind", toml_str("kubernetes")));
   for (const auto& kv : child(child(child(spec, "template"), "metadata"), "labels"))
     k.pod_labels[m.name][scalar(kv.first)] = scalar(kv.second);
@@ -321,7 +321,7 @@ void read_job(const Manifest& m, Deployment& d, Report& r) {
   const std::string repo = image_repo(scalar(child(c, "image")));
   ServiceModel* target = nullptr;
   for (ServiceModel& s : d.services)
-    if (s.host_stem == "pod" && image_repo(s.image) == repo) target = &s;
+    if (s.host_stem == "node" && image_repo(s.image) == repo) target = &s;
   if (!target && d.services.size() == 1) target = &d.services.front();
   if (!target) {
     r.ignored(m.at(), r.w.format("import.k8s_job_no_service", m.name));

@@ -132,11 +132,17 @@ std::string write_scenario(Deployment& d, Report& r) {
       const std::string name = fmt::format("{}-{}-{}", s.name, s.host_stem, i);
       service_hosts[s.name].push_back(name);
       out += "[[host]]\n";
-      line(out, "name", {toml_str(name), i == 1 ? w.format("import.comment_replica_host", s.host_stem) : ""});
+      // A Kubernetes pod gets a node of its own, which a new pod shares during a rollout.
+      const bool node = s.host_stem == "node";
+      line(out, "name",
+           {toml_str(name), i != 1 ? ""
+                            : node ? w("import.comment_replica_node")
+                                   : w.format("import.comment_replica_host", s.host_stem)});
       line(out, "ip", {fmt::format("\"10.0.{}.{}\"", index, 10 + i), i == 1 ? w("import.comment_private_ip") : ""});
       out += "\n";
     }
-    r.assumed(s.pos, w.format("import.assumed_hosts", s.name, s.replica_count));
+    r.assumed(s.pos, w.format(s.host_stem == "node" ? "import.assumed_nodes" : "import.assumed_hosts", s.name,
+                              s.replica_count));
   }
 
   if (d.proxy) {
