@@ -79,3 +79,18 @@ TEST_CASE("a pod restarted once counts one restart, not one per worker") {
   }
   CHECK(m->run.metrics.restarts == 1);
 }
+
+TEST_CASE("an old pod the rolling update scaled down shows as deleted once it has stopped") {
+  const auto m = release_run();
+  const Messages words = english();
+  // orders-api-2 is scaled down at 69 s; its preStop sleep lasts 5 s, then SIGTERM.
+  const std::vector<size_t> old = workers_of(*m, "orders-api-2");
+  REQUIRE(old.size() == 4);
+  const StackState serving = stack_state_at(*m, old, 68 * sec, words);
+  REQUIRE(serving.counts.size() == 1);
+  CHECK(serving.counts[0].first == "running");
+  const StackState gone = stack_state_at(*m, old, 110 * sec, words);
+  REQUIRE(gone.counts.size() == 1);
+  CHECK(gone.counts[0].first == "pod deleted");
+  CHECK(gone.counts[0].second == 4);
+}

@@ -93,6 +93,13 @@ ProcView proc_state_at(const Model& m, const NodeInfo& node, int64_t t_ns, const
   v.label = std::string(trace.detail_str(r, "state"));
   if (v.label.empty()) v.label = words.proc_state(v.state);
   v.restarts = restarts;
+  if (v.state == ProcState::exited || v.state == ProcState::stopped)
+    if (auto it = m.index.pod_changes.find(unit); it != m.index.pod_changes.end()) {
+      // Scaled down by a rolling update: the pod is deleted, not waiting to run again.
+      auto c =
+          std::partition_point(it->second.begin(), it->second.end(), [&](const auto& e) { return e.first <= t_ns; });
+      if (c != it->second.begin() && !std::prev(c)->second) v.label = words("canvas.pod_deleted");
+    }
   if (v.state == ProcState::backing_off) {
     const int64_t delay = trace.detail_int(r, "delay", -1);
     if (delay >= 0) v.next_restart_ns = r.t_ns + delay;

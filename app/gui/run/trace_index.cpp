@@ -77,7 +77,10 @@ TraceIndex build_index(const Trace& trace, Time run_end) {
           seen_units.emplace(unit);
           if (trace.kind(r) == kinds::deploy_scale_up) ix.spare_units.emplace(unit);
         }
-        if (r.stage != Stage::deploy) ix.by_unit[std::string(unit)].push_back(i);
+        if (r.stage != Stage::deploy)
+          ix.by_unit[std::string(unit)].push_back(i);
+        else if (trace.kind(r) == kinds::deploy_scale_up || trace.kind(r) == kinds::deploy_scale_down)
+          ix.pod_changes[std::string(unit)].emplace_back(r.t_ns, trace.kind(r) == kinds::deploy_scale_up);
       }
     if (r.conn != ConnId::none) {
       if (raw(r.conn) >= ix.by_conn.size()) ix.by_conn.resize(raw(r.conn) + 1);

@@ -51,6 +51,8 @@ struct TraceIndex {
   /// Units a rolling update creates (the first record naming them is a deploy.scale_up): no pod
   /// runs there before it.
   std::set<std::string, std::less<>> spare_units;
+  /// Per unit, when a rolling update created (true) or scaled down (false) its pod, in time order.
+  std::map<std::string, std::vector<std::pair<int64_t, bool>>, std::less<>> pod_changes;
   std::vector<NodeInfo> nodes;  ///< Parallel to the trace's node table.
   std::vector<Link> links;      ///< Every node pair that exchanged messages.
   int64_t end_ns = 0;           ///< Last moment worth showing (run end or last arrival).
