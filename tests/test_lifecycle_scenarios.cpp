@@ -318,6 +318,66 @@ TEST_CASE("rolling-update: Recreate is down while pods start; RollingUpdate with
   CHECK(broken_at_once.metrics.availability_ratio() < 0.5);
 }
 
+TEST_CASE("a pod closing its socket: ingress-nginx passes the request to the next pod, Traefik answers 502") {
+  // The imported example's release without its preStop pause: each old pod closes its socket at
+  // SIGTERM while the proxy lists it for 1 s more. nginx's proxy_next_upstream (error timeout)
+  // gives a refused connection to a pod this request has not tried; Traefik has no retry.
+  Scenario sc = load_file("imported-example.toml", "the next release at 1 min");
+  sc.services[0].supervisor.pre_stop = Time{};
+  const Run nginx = simulate(sc);
+  sc.proxy->preset = ProxyPreset::traefik;
+  const Run traefik = simulate(sc);
+  CHECK(traefik.metrics.failures.count("502") == 1);
+  CHECK(count(traefik, "proxy.next_upstream") == 0);
+  const Trace& t = nginx.trace;
+  size_t passed = 0;
+  for (size_t k = 0; k < t.size(); ++k) {
+    if (t.kind(t[k]) != "proxy.next_upstream") continue;
+    ++passed;
+    const Record r = t[k];
+    CHECK(t.detail_str(r, "reason") == "connection refused");
+    CHECK(t.detail_int(r, "tries") == 1);
+    // The request's next forward, one hop later (the refusal's way back), goes to another pod.
+    const std::string refused(t.detail_str(r, "upstream"));
+    std::string next;
+    for (size_t i = k + 1; i < t.size() && next.empty(); ++i)
+      if (t.kind(t[i]) == "proxy.forward" && t[i].cause == static_cast<RecordId>(k)) {
+        next = t.detail_str(t[i], "upstream");
+        CHECK(t[i].t() - r.t() == ms(20));
+      }
+    CHECK(!next.empty());
+    CHECK(next != refused);
+  }
+  CHECK(passed >= 1);
+  CHECK(nginx.metrics.failures.empty());
+  CHECK(nginx.metrics.requests == nginx.metrics.succeeded);
+
+  SUBCASE("a POST the dying worker already had is not sent again; a refused one is") {
+    // nginx retries a request an upstream had only for idempotent methods (not POST, LOCK, PATCH).
+    // Workers that crash now and then while they serve slow requests.
+    Scenario post = load_file("imported-example.toml");
+    post.services[0].crash_rate_per_hour = 60;
+    post.services[0].service_time = {s(1), s(2)};
+    post.clients[0].method = "POST";
+    post.clients[0].rate_per_s = 5.0;
+    const Run p = simulate(post);
+    Scenario get = post;
+    get.clients[0].method = "GET";
+    const Run g = simulate(get);
+    CHECK(count(g, "proxy.upstream_error") == 0);
+    CHECK(g.metrics.failures.empty());
+    size_t resent = 0;
+    for (const auto& r : records(g, "proxy.next_upstream"))
+      resent += g.trace.detail_str(*r, "reason") == "worker exited";
+    CHECK(resent > 0);
+    // The POSTs a crashing worker held fail; only a refused one (never sent) goes on.
+    CHECK(p.metrics.failures.at("502") > 0);
+    for (const auto& r : records(p, "proxy.upstream_error")) CHECK(p.trace.detail_str(*r, "reason") == "worker exited");
+    for (const auto& r : records(p, "proxy.next_upstream"))
+      CHECK(p.trace.detail_str(*r, "reason") == "connection refused");
+  }
+}
+
 TEST_CASE("a rolling update that never progresses is marked failed after 600 s and not rolled back") {
   const Scenario base = load_file("rolling-update.toml");
   LoadResult longer = set_param(load_file("rolling-update.toml", "rolling update of an unpinned breaking release"),

@@ -172,6 +172,8 @@ enum class KeyUse : uint8_t {
   X(proxy_forward_backlog, "proxy.forward.backlog", narration)                                               \
   X(proxy_forward_early_data, "proxy.forward.early_data", narration)                                         \
   X(proxy_forward_plain, "proxy.forward.plain", narration)                                                   \
+  X(proxy_next_upstream, "proxy.next_upstream", kind)                                                        \
+  X(proxy_next_upstream_sent, "proxy.next_upstream.sent", narration)                                         \
   X(proxy_no_endpoints, "proxy.no_endpoints", kind)                                                          \
   X(proxy_no_route, "proxy.no_route", kind)                                                                  \
   X(proxy_route, "proxy.route", kind)                                                                        \

@@ -42,6 +42,9 @@ struct ProxyPresetInfo {
   std::string_view own_certificate;  ///< Subject of its self-made certificate (own_self_signed).
   std::string_view reject_alert;     ///< The alert of a rejected ClientHello (strict SNI, no certificate).
   int reject_alert_code;             ///< Its number (RFC 8446 section 6: 80 internal_error, 112 unrecognized_name).
+  /// After a connection error with an upstream it passes the request on to the next one:
+  /// -1 never, 0 to each upstream once, N at most N tries in all.
+  int next_upstream_tries = -1;
 };
 
 /// Every proxy preset, in ProxyPreset order.

@@ -58,6 +58,8 @@ struct Request {
   std::string_view offer_why;             ///< Why an offered ticket is unknown ("proxy_restarted", ...).
   bool offer_early = false;               ///< That ticket lets the client send 0-RTT data.
   bool early = false;                     ///< Sent as 0-RTT data and read so (Early-Data: 1 upstream).
+  uint8_t tries = 0;                      ///< Upstreams the proxy has passed it to (nginx's next upstream).
+  uint64_t tried = 0;                     ///< Those replicas, as bits (replica index % 64).
   std::string_view resend;                ///< Sent again after the handshake: the http.request narration key.
 };
 
@@ -226,14 +228,20 @@ class PathModel {
   void proxy_relay(uint32_t req, int status, std::string_view reason);
   void proxy_timeout(uint32_t req);
   void proxy_upstream_failed(uint32_t req, std::string_view reason);
+  /// A connection error with the upstream: the next upstream, where the proxy passes requests on
+  /// (nginx), else 502. `sent`: the upstream had the request (only idempotent ones go on).
+  void upstream_error(uint32_t req, std::string_view reason, bool sent);
 
   // server.cpp
   void worker_receive(uint32_t req);
   void worker_start(uint32_t worker);
   void worker_complete(uint32_t worker);
-  ProcId pick_worker(uint32_t service, uint32_t* replica);
-  ProcId pick_pod_worker(uint32_t service, uint32_t* replica);
-  uint32_t backlog_replica(uint32_t service) const;
+  /// A worker for a new connection to `service`, on a replica outside `exclude` (bits ri % 64).
+  ProcId pick_worker(uint32_t service, uint32_t* replica, uint64_t exclude = 0);
+  ProcId pick_pod_worker(uint32_t service, uint32_t* replica, uint64_t exclude = 0);
+  uint32_t backlog_replica(uint32_t service, uint64_t exclude = 0) const;
+  /// Whether a replica outside `exclude` can be given a connection (a next upstream).
+  bool has_upstream(uint32_t service, uint64_t exclude) const;
   bool reachable(uint32_t replica) const;
   bool socket_open(uint32_t replica) const;
   const std::string& upstream_address(uint32_t replica) const;

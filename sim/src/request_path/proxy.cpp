@@ -72,6 +72,8 @@ void PathModel::proxy_forward(uint32_t r, uint32_t ri, ProcId worker) {
   const ProxySpec& px = *sc.proxy;
   q.worker = worker != ProcId::none ? raw(worker) : UINT32_MAX;
   q.replica = ri;
+  q.tries = static_cast<uint8_t>(std::min(q.tries + 1, 255));
+  q.tried |= uint64_t{1} << (ri % 64);
   q.forwarded = now;
   q.at_worker = true;
   bool h2c = false;
@@ -182,6 +184,51 @@ void PathModel::proxy_upstream_failed(uint32_t r, std::string_view reason) {
         .reports_failure = true},
        {{"reason", reason}, {"pool", route ? route->pool : ""}});
   proxy_relay(r, 502, "bad gateway");
+}
+
+void PathModel::upstream_error(uint32_t r, std::string_view reason, bool sent) {
+  Request& q = reqs[r];
+  const ProxySpec& px = *sc.proxy;
+  const int limit = proxy_preset(px.preset).next_upstream_tries;
+  const std::string& method = clients[q.client].spec->method;
+  // nginx passes a request on after an error unless the upstream had it and its method is not
+  // idempotent (POST, LOCK, PATCH: ngx_http_upstream.c, proxy_next_upstream without
+  // non_idempotent); proxy_next_upstream_tries counts every try, the first one too.
+  const bool non_idempotent = method == "POST" || method == "LOCK" || method == "PATCH";
+  if (limit < 0 || q.replica == UINT32_MAX || (sent && non_idempotent) || (limit > 0 && q.tries >= limit))
+    return proxy_upstream_failed(r, reason);
+  const uint32_t service = replicas[q.replica].service;
+  // Only an upstream this request has not tried yet: nginx takes each server once.
+  if (!has_upstream(service, q.tried)) return proxy_upstream_failed(r, reason);
+  emit(r,
+       {.t = w.engine.now(),
+        .kind = kinds::proxy_next_upstream,
+        .stage = Stage::proxy,
+        .actor = w.proxy_node,
+        .proc = q.worker == UINT32_MAX ? ProcId::none : static_cast<ProcId>(q.worker),
+        .narration = sent ? kinds::proxy_next_upstream_sent : kinds::proxy_next_upstream},
+       {{"reason", reason},
+        {"method", method},
+        {"upstream", upstream_address(q.replica)},
+        {"tries", q.tries},
+        {"max_tries", limit},
+        {"preset", preset_name(px.preset)}});
+  // The error reaches the proxy one hop later; then it connects to the next upstream.
+  const Time back = hop(replicas[q.replica].manager, w.proxy_node);
+  w.engine.cancel(q.timeout);
+  q.timeout = EventId{};
+  q.at_worker = true;  // still the proxy's: not released while it waits to try again
+  w.engine.schedule(back, [m = this, r, service, reason] {
+    Request& rq = m->reqs[r];
+    rq.at_worker = false;
+    if (rq.relayed) return m->release(r);
+    uint32_t next = UINT32_MAX;
+    const ProcId worker = m->pick_worker(service, &next, rq.tried);
+    if (worker != ProcId::none) return m->proxy_forward(r, next, worker);
+    next = m->backlog_replica(service, rq.tried);
+    if (next != UINT32_MAX) return m->proxy_forward(r, next, ProcId::none);
+    m->proxy_upstream_failed(r, reason);
+  });
 }
 
 }  // namespace deploysim::path

@@ -140,6 +140,8 @@ uint32_t PathModel::new_request(uint32_t client) {
   q.start = w.engine.now();
   q.did_dns = q.did_tcp = q.did_tls = false;
   q.finished = q.at_worker = q.relayed = false;
+  q.tries = 0;
+  q.tried = 0;
   q.answer.clear();
   return r;
 }

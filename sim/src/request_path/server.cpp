@@ -33,7 +33,7 @@ bool PathModel::socket_open(uint32_t ri) const {
   return false;
 }
 
-ProcId PathModel::pick_pod_worker(uint32_t service, uint32_t* replica) {
+ProcId PathModel::pick_pod_worker(uint32_t service, uint32_t* replica, uint64_t exclude) {
   // A Kubernetes ingress balances over the pods it lists in the Service's endpoints, round robin
   // (Traefik's default WRR, ingress-nginx load-balance=round_robin). A listed pod that no longer
   // accepts (terminating, crashed: the removal has not reached the proxy yet) is still tried
@@ -41,7 +41,7 @@ ProcId PathModel::pick_pod_worker(uint32_t service, uint32_t* replica) {
   std::vector<uint32_t> listed;
   for (const Process& p : w.processes)
     if (p.service == service && p.ready && reachable(replica_of[raw(p.id)]) &&
-        (listed.empty() || listed.back() != p.replica))
+        !((exclude >> (replica_of[raw(p.id)] % 64)) & 1) && (listed.empty() || listed.back() != p.replica))
       listed.push_back(p.replica);
   if (listed.empty()) return ProcId::none;
   if (next_pod.size() <= service) next_pod.resize(service + 1, 0);
@@ -66,8 +66,9 @@ ProcId PathModel::pick_pod_worker(uint32_t service, uint32_t* replica) {
   return any;
 }
 
-ProcId PathModel::pick_worker(uint32_t service, uint32_t* replica) {
-  if (sc.services[service].supervisor.kind == SupervisorKind::kubernetes) return pick_pod_worker(service, replica);
+ProcId PathModel::pick_worker(uint32_t service, uint32_t* replica, uint64_t exclude) {
+  if (sc.services[service].supervisor.kind == SupervisorKind::kubernetes)
+    return pick_pod_worker(service, replica, exclude);
   // The kernel gives a connection to a worker waiting in accept(): the least loaded running
   // one stands for that. A hung worker still has its socket open, so when no worker runs, the
   // kernel queues the connection to it and the request waits for the proxy's timeout.
@@ -75,7 +76,7 @@ ProcId PathModel::pick_worker(uint32_t service, uint32_t* replica) {
   size_t best_load = SIZE_MAX, hung_load = SIZE_MAX;
   for (const Process& p : w.processes) {
     if (p.service != service || !p.ready) continue;  // out of the endpoints (readiness probe)
-    if (!reachable(replica_of[raw(p.id)])) continue;
+    if (!reachable(replica_of[raw(p.id)]) || ((exclude >> (replica_of[raw(p.id)] % 64)) & 1)) continue;
     const WorkerState& ws = workers[raw(p.id)];
     const size_t load = ws.queue.size() + (ws.current != UINT32_MAX ? 1 : 0);
     if (p.state == ProcState::running && load < best_load) {
@@ -91,14 +92,25 @@ ProcId PathModel::pick_worker(uint32_t service, uint32_t* replica) {
   return chosen;
 }
 
-uint32_t PathModel::backlog_replica(uint32_t service) const {
+bool PathModel::has_upstream(uint32_t service, uint64_t exclude) const {
+  const bool kubernetes = sc.services[service].supervisor.kind == SupervisorKind::kubernetes;
+  for (const Process& p : w.processes) {
+    const uint32_t ri = replica_of[raw(p.id)];
+    if (p.service != service || !p.ready || !reachable(ri) || ((exclude >> (ri % 64)) & 1)) continue;
+    // A listed pod is tried whatever its state; elsewhere the kernel needs a worker in accept().
+    if (kubernetes || p.state == ProcState::running || p.state == ProcState::hung) return true;
+  }
+  return backlog_replica(service, exclude) != UINT32_MAX;
+}
+
+uint32_t PathModel::backlog_replica(uint32_t service, uint64_t exclude) const {
   // No worker can take the connection, but a manager still holds the listening socket (Uvicorn
   // before 0.30 with every worker dead, or while the manager respawns them): the kernel
   // completes the handshake and keeps the connection in the accept backlog.
   uint32_t best = UINT32_MAX;
   for (uint32_t ri = 0; ri < replicas.size(); ++ri) {
     const ReplicaState& rs = replicas[ri];
-    if (rs.service != service || !reachable(ri)) continue;
+    if (rs.service != service || !reachable(ri) || ((exclude >> (ri % 64)) & 1)) continue;
     if (socket_open(ri) && (best == UINT32_MAX || rs.backlog.size() < replicas[best].backlog.size())) best = ri;
   }
   return best;
@@ -141,7 +153,7 @@ void PathModel::drop_backlog(uint32_t ri) {
   for (uint32_t r : lost) {
     reqs[r].at_worker = false;
     if (!reqs[r].relayed)
-      proxy_upstream_failed(r, "connection reset");
+      upstream_error(r, "connection reset", true);
     else
       release(r);
   }
@@ -155,7 +167,7 @@ void PathModel::worker_receive(uint32_t r) {
   const Time now = w.engine.now();
   if (p.state != ProcState::running && p.state != ProcState::hung) {
     q.at_worker = false;
-    if (!q.relayed) return proxy_upstream_failed(r, "connection refused");
+    if (!q.relayed) return upstream_error(r, "connection refused", false);
     return release(r);
   }
   if (answer_too_early(r)) return;  // resumption.cpp
@@ -289,7 +301,7 @@ void PathModel::on_process_down(ProcId pid, RecordId) {
   for (uint32_t r : lost) {
     reqs[r].at_worker = false;
     if (!reqs[r].relayed)
-      proxy_upstream_failed(r, "worker exited");
+      upstream_error(r, "worker exited", true);
     else
       release(r);
   }

@@ -45,6 +45,14 @@ namespace {
 // - provider_certificates: ACM issues from Amazon's CA and renews by itself only DNS-validated
 //   certificates it issued ("NOT ELIGIBLE if imported"); an ALB serves its default certificate to
 //   a name it has no certificate for, so it has no strict SNI.
+// - next_upstream_tries. nginx's proxy_next_upstream defaults to `error timeout`: after an error
+//   connecting to a server, sending it the request or reading its response header, the request
+//   goes to the next server (one a request was sent to, only if its method is idempotent unless
+//   `non_idempotent`); proxy_next_upstream_tries 0 = no limit, each server once
+//   (ngx_http_proxy_module). The NGINX Ingress Controller's ConfigMap: proxy-next-upstream
+//   "error timeout", proxy-next-upstream-tries 3. Traefik retries only with its Retry middleware,
+//   Caddy's reverse_proxy only with lb_try_duration (default 0); HAProxy's `retries 3` retries the
+//   same server unless `option redispatch` (not modelled); an ALB does not retry.
 // - unmatched, own_certificate: nginx uses the first server block's certificate, HAProxy its
 //   first crt, an AWS ALB its listener's default certificate ("If the hostname doesn't match a
 //   certificate in the certificate list, the load balancer selects the default certificate");
@@ -106,7 +114,8 @@ constexpr std::array proxy_table{
                     .unmatched = UnmatchedName::first_certificate,
                     .own_certificate = "",
                     .reject_alert = "unrecognized_name",
-                    .reject_alert_code = 112},
+                    .reject_alert_code = 112,
+                    .next_upstream_tries = 0},
     ProxyPresetInfo{.preset = ProxyPreset::haproxy,
                     .name = "haproxy",
                     .tool = "HAProxy",
@@ -138,7 +147,8 @@ constexpr std::array proxy_table{
                     .unmatched = UnmatchedName::own_self_signed,
                     .own_certificate = "Kubernetes Ingress Controller Fake Certificate",
                     .reject_alert = "unrecognized_name",
-                    .reject_alert_code = 112},
+                    .reject_alert_code = 112,
+                    .next_upstream_tries = 3},
     ProxyPresetInfo{.preset = ProxyPreset::cloud_lb,
                     .name = "cloud-lb",
                     .tool = "the cloud load balancer",
