@@ -207,7 +207,9 @@ TEST_CASE("the shipped example: each value names the line of the key it was read
   // The Certificate for the TLS secret (kind on line 30, issuerRef on line 40) is what
   // cert-manager renews from; the Ingress's cluster-issuer annotation (line 9) is redundant.
   CHECK(has_line("renewal = \"cert-manager\"", ingress + ":30"));
-  CHECK(has_line("lifetime = \"2160h\"", ingress + ":38"));
+  // duration: 2160h (line 38) is not what Let's Encrypt issues: the CA decides, 90 days today.
+  CHECK(r.scenario_text.find("lifetime = \"90d\"  # assumed: Let's Encrypt's lifetime") != std::string::npos);
+  CHECK(has_entry(r, imp::EntryKind::ignored, ingress + ":38", "duration: Let's Encrypt decides the lifetime"));
   CHECK(has_entry(r, imp::EntryKind::mapped, ingress + ":40",
                   "Certificate orders-api-tls: its issuerRef names ClusterIssuer letsencrypt-prod"));
   CHECK(has_entry(r, imp::EntryKind::ignored, ingress + ":9",
@@ -279,6 +281,29 @@ TEST_CASE("a Certificate named after the Ingress's TLS secret is what issues and
                     "cert-manager.io/cluster-issuer -> certificate.renewal"));
     CHECK(has_entry(shim, imp::EntryKind::mapped, "k8s.yaml:49", "ClusterIssuer le acme.server"));
     CHECK(has_entry(shim, imp::EntryKind::mapped, "k8s.yaml:51", "solvers.http-01"));
+  }
+}
+
+TEST_CASE("a Certificate's duration is its lifetime from a CA issuer, not from Let's Encrypt") {
+  // Without an annotation the Certificate's duration is line 70.
+  std::string own_ca = certificate_named_api_tls + "  duration: 720h\n";
+  SUBCASE("a CA issuer signs for the duration asked") {
+    const imp::ImportResult r = import_ok_texts(k8s_with("", own_ca));
+    const Scenario sc = load(r);
+    REQUIRE(sc.certificates.size() == 1);
+    CHECK(sc.certificates[0].lifetime == days(30));
+    CHECK(has_entry(r, imp::EntryKind::mapped, "k8s.yaml:70", "spec.duration -> certificate.lifetime"));
+  }
+  SUBCASE("cert-manager does not send it to Let's Encrypt, which decides") {
+    std::string le = own_ca;
+    le.replace(le.find("name: own-ca"), 12, "name: le");
+    const imp::ImportResult r = import_ok_texts(k8s_with("", le));
+    const Scenario sc = load(r);
+    REQUIRE(sc.certificates.size() == 1);
+    CHECK(sc.certificates[0].issuer == Issuer::letsencrypt);
+    CHECK(sc.certificates[0].lifetime == days(90));
+    CHECK(has_entry(r, imp::EntryKind::ignored, "k8s.yaml:70", "enableDurationFeature"));
+    CHECK(has_entry(r, imp::EntryKind::assumed, "k8s.yaml:70", "certificate.lifetime = \"90d\""));
   }
 }
 

@@ -84,6 +84,22 @@ void certificate_issuer(const K8s& k, const Manifest& m, CertModel& cert, Report
   issuer_keys(k, kind, name, at, cert, r);
 }
 
+// Whether the CA, not spec.duration, decides a Certificate's lifetime: cert-manager asks an ACME
+// server for the duration only with the issuer's acme.enableDurationFeature, and Let's Encrypt
+// does not support it (cert-manager's ACMEIssuer reference). `issuer` is the value the import
+// chose for certificate.issuer.
+bool acme_decides_lifetime(const K8s& k, const Manifest& cert, const Val* issuer) {
+  if (!issuer || (issuer->toml != toml_str("letsencrypt") && issuer->toml != toml_str("untrusted"))) return false;
+  const YAML::Node ref = child(child(cert.doc, "spec"), "issuerRef");
+  const std::string kind = scalar(child(ref, "kind")).empty() ? "Issuer" : scalar(child(ref, "kind"));
+  const Manifest* found = find(k, kind, scalar(child(ref, "name")));
+  if (!found) return true;  // assumed to be Let's Encrypt
+  const YAML::Node acme = child(child(found->doc, "spec"), "acme");
+  const bool lets_encrypt =
+      scalar(child(acme, "server")).find("letsencrypt.org") != std::string::npos || !child(acme, "server").IsDefined();
+  return lets_encrypt || scalar(child(acme, "enableDurationFeature")) != "true";
+}
+
 }  // namespace
 
 void read_services(K8s& k, Report& r) {
@@ -253,8 +269,16 @@ void read_certificates(K8s& k, Deployment& d, Report& r) {
       cert = &d.certs.back();
     }
     if (const YAML::Node dur = child(spec, "duration"); dur.IsDefined()) {
-      if (const auto d = compose_duration_text(scalar(dur), 1, m.pos(dur), "spec.duration", "2160h", r))
-        cert->keys.set("lifetime", r.from(m.pos(dur), "spec.duration", "certificate.lifetime", *d));
+      // Checked either way: cert-manager refuses a duration out of range whoever signs.
+      if (const auto d = compose_duration_text(scalar(dur), 1, m.pos(dur), "spec.duration", "2160h", r)) {
+        if (acme_decides_lifetime(k, m, cert->keys.get("issuer"))) {
+          r.ignored(m.pos(dur), r.w.format("import.ignored_key", "duration", r.w("import.why_duration_acme")));
+          cert->keys.set("lifetime",
+                         r.assume(m.pos(dur), "certificate.lifetime", "\"90d\"", r.w("import.why_lifetime_acme")));
+        } else {
+          cert->keys.set("lifetime", r.from(m.pos(dur), "spec.duration", "certificate.lifetime", *d));
+        }
+      }
     }
     for (const auto& kv : spec) {
       const std::string key = scalar(kv.first);
