@@ -43,7 +43,9 @@ if command -v script > /dev/null; then
       shown=1
       break
     fi
-    ((took_ms < 1000)) || fail "no progress line on a terminal in a run of $took_ms ms: $(cat "$tmp/tty.log")"
+    # The wall time includes start-up and loading, so a run measured near one second may have
+    # simulated for less: only a clearly longer one must have shown the line.
+    ((took_ms < 1500)) || fail "no progress line on a terminal in a run of $took_ms ms: $(cat "$tmp/tty.log")"
   done
   ((shown == 1)) || fail "no progress line on a terminal"
 fi
