@@ -106,6 +106,12 @@ TEST_CASE("the Korean check finds English words, placeholders and particles that
   CHECK(problems("SNI으로 고릅니다") == std::vector<std::string>{"particle \"SNI으로\" should be \"SNI로\""});
   CHECK(problems("5 min 동안").size() == 1);
   CHECK(problems("'SNI'를 봅니다").empty());
+  // Code in backticks is not checked for English, but the particle after it is, by its last word.
+  CHECK(problems("`alembic upgrade head`를 실행하고 `docker compose up -d`를 씁니다").empty());
+  CHECK(problems("`migrate`을 실행합니다") ==
+        std::vector<std::string>{"particle \"migrate을\" should be \"migrate를\""});
+  CHECK(problems("`systemctl enable app`가 켭니다") ==
+        std::vector<std::string>{"particle \"systemctl enable app가\" should be \"systemctl enable app이\""});
 }
 
 TEST_CASE("every lesson's Korean text reads as Korean") {

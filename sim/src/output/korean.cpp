@@ -181,7 +181,12 @@ std::optional<FinalSound> final_sound(std::string_view word) {
   if (c == '%') return vowel;  // 퍼센트
   // edge-1, worker_2: the last part after '-' or '_'.
   const size_t sep = token.find_last_of("-_");
-  if (sep != std::string_view::npos && sep + 1 < token.size()) return final_sound(token.substr(sep + 1));
+  if (sep != std::string_view::npos && sep + 1 < token.size()) {
+    // A flag's one letter is read as a letter, not as a unit ("-d" 디, not 일).
+    const std::string_view part = token.substr(sep + 1);
+    if (part.size() == 1 && std::isalpha(static_cast<unsigned char>(part[0]))) return letter_name(part[0]);
+    return final_sound(part);
+  }
   if (!std::isalpha(static_cast<unsigned char>(c))) return std::nullopt;
   // The letters at the end of the token (a word like "v2" was handled as a digit above).
   size_t letters = token.size();
@@ -279,6 +284,22 @@ std::vector<std::string> korean_text_problems(std::string_view text, const std::
   if (const size_t b = text.find_first_of("{}"); b != std::string_view::npos)
     out.push_back(
         fmt::format("unfilled placeholder near \"{}\"", text.substr(b, std::min<size_t>(16, text.size() - b))));
+  // The Hangul word at `at`, when it starts with a particle, must be the one `word` takes.
+  const auto check_particle = [&](std::string_view word, size_t at) {
+    size_t h = at;
+    while (h < text.size()) {
+      const auto [c, n] = code_point_at(text, h);
+      if (!is_hangul(c)) break;
+      h += n;
+    }
+    const std::string_view after = text.substr(at, h - at);
+    const std::string_view pair = particle_pair_of(after);
+    if (pair.empty()) return;
+    const std::string_view want = particle_for(word, pair);
+    if (!after.starts_with(want) || (want == "로" && after.starts_with("으로")) ||
+        (pair == "으로/로" && want == "으로" && !after.starts_with("으로")))
+      out.push_back(fmt::format("particle \"{}{}\" should be \"{}{}\"", word, after, word, want));
+  };
   size_t i = 0;
   char32_t before = 0;  // the code point before i
   while (i < text.size()) {
@@ -288,6 +309,8 @@ std::vector<std::string> korean_text_problems(std::string_view text, const std::
                          : text[i] == '(' && is_hangul(before) ? text.find(')', i)
                                                                : std::string_view::npos;
     if (close != std::string_view::npos) {
+      // A particle right after code is read after the code's last word: `migrate`를.
+      if (text[i] == '`') check_particle(text.substr(i + 1, close - i - 1), close + 1);
       i = close + 1;
       before = static_cast<unsigned char>(text[close]);
       continue;
@@ -311,21 +334,7 @@ std::vector<std::string> korean_text_problems(std::string_view text, const std::
         token.find_first_of("0123456789./_-:@=%+#&*~?!") != std::string_view::npos || token.empty() || before == 0xB5;
     if (!literal && !kept.count(token)) out.push_back(fmt::format("English word \"{}\"", token));
     // A particle right after the word: read the Hangul word that follows.
-    if (end == word_end && end < text.size() && !token.empty()) {
-      size_t h = end;
-      while (h < text.size()) {
-        const auto [c, n] = code_point_at(text, h);
-        if (!is_hangul(c)) break;
-        h += n;
-      }
-      const std::string_view after = text.substr(end, h - end);
-      if (const std::string_view pair = particle_pair_of(after); !pair.empty()) {
-        const std::string_view want = particle_for(token, pair);
-        if (!after.starts_with(want) || (want == "로" && after.starts_with("으로")) ||
-            (pair == "으로/로" && want == "으로" && !after.starts_with("으로")))
-          out.push_back(fmt::format("particle \"{}{}\" should be \"{}{}\"", token, after, token, want));
-      }
-    }
+    if (end == word_end && !token.empty()) check_particle(token, end);
     before = static_cast<unsigned char>(text[end - 1]);
     i = end;
   }
