@@ -63,6 +63,7 @@ enum class KeyUse : uint8_t {
   X(deploy_pre_start_done, "deploy.pre_start_done", kind)                                                    \
   X(deploy_pre_start_failed, "deploy.pre_start_failed", kind)                                                \
   X(deploy_pre_start_noop, "deploy.pre_start_noop", kind)                                                    \
+  X(deploy_pre_start_noop_locked, "deploy.pre_start_noop.locked", narration)                                 \
   X(deploy_progress_deadline_exceeded, "deploy.progress_deadline_exceeded", kind)                            \
   X(deploy_resolve, "deploy.resolve", kind_via_keys)                                                         \
   X(deploy_resolve_breaking, "deploy.resolve.breaking", narration)                                           \

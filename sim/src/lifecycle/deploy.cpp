@@ -195,6 +195,21 @@ void LifeModel::run_pre_start(uint32_t u, RecordId cause) {
     return;
   }
   sl.lock_holder = u;
+  if (sl.migration_applied) {
+    // Under the lock, `alembic upgrade head` reads alembic_version, finds the revision applied by
+    // the pod before and has nothing to do: only the first pod waits the whole step.
+    unit.last = emit({.t = now,
+                      .kind = kinds::deploy_pre_start_noop,
+                      .stage = Stage::deploy,
+                      .actor = unit.node,
+                      .proc = unit.workers.front(),
+                      .cause = cause,
+                      .narration = kinds::deploy_pre_start_noop_locked},
+                     {{"unit", unit.name}, {"step", step->name}});
+    const RecordId rec = unit.last;
+    begin_exec(u, rec);
+    return release_lock(u, rec);
+  }
   unit.last =
       emit({.t = now,
             .kind = kinds::deploy_pre_start_begin,
@@ -204,8 +219,6 @@ void LifeModel::run_pre_start(uint32_t u, RecordId cause) {
             .cause = cause,
             .narration = kinds::deploy_pre_start_begin_locked},
            {{"unit", unit.name}, {"step", step->name}, {"mode", mode_name(step->mode)}, {"duration", step->duration}});
-  // Each replica runs the step while holding the lock (it must at least check the schema
-  // version); the k-th one starts its app after k steps.
   unit.pending = w.engine.schedule(step->duration, [m = this, u, gen] { m->pre_start_done(u, gen, true); });
 }
 
