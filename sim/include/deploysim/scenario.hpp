@@ -53,8 +53,8 @@ struct ResolverSpec {
   Time root_latency = ms(15);           ///< One-way latency to the root servers.
   Time tld_latency = ms(25);            ///< One-way latency to the TLD servers.
   Time authoritative_latency = ms(40);  ///< One-way latency to the authoritative servers.
-  Time retry_timeout = s(1);            ///< Stub retry timer for a lost/unanswered query.
-  int attempts = 3;                     ///< Stub attempts before giving up (SERVFAIL to the client).
+  Time retry_timeout = s(5);            ///< Stub retry timer for a lost/unanswered query (glibc: timeout:5).
+  int attempts = 2;                     ///< Stub attempts before giving up (glibc: attempts:2).
 };
 
 /// DNS record types modelled.

@@ -264,8 +264,8 @@ void PathModel::dns_at_resolver(uint32_t r) {
     reqs[r].cname_depth = 0;
     return dns_resolve_step(r);
   }
-  // The query is lost: the stub hears nothing and its retry timer (1 s, domain-facts.md "a lost
-  // UDP query costs about 1 s more") fires.
+  // The query is lost: the stub hears nothing and its retry timer fires (glibc: 5 s, 2 attempts,
+  // resolv.conf(5) `options timeout:5 attempts:2`; domain-facts.md "DNS").
   const Time at = reqs[r].dns_sent + sc.resolver.retry_timeout;
   w.engine.schedule_at(std::max(at, w.engine.now()), [m = this, r] {
     Request& q = m->reqs[r];

@@ -104,7 +104,7 @@ void read_dns(TableReader& r, Scenario& sc) {
     res.tld_latency = rr.duration("tld_latency", Time{}).value_or(res.tld_latency);
     res.authoritative_latency = rr.duration("authoritative_latency", Time{}).value_or(res.authoritative_latency);
     res.retry_timeout = rr.positive_duration("retry_timeout").value_or(res.retry_timeout);
-    res.attempts = static_cast<int>(rr.integer("attempts", 1, 10, "attempts = 3").value_or(res.attempts));
+    res.attempts = static_cast<int>(rr.integer("attempts", 1, 10, "attempts = 2").value_or(res.attempts));
     rr.finish();
   }
   for (const auto& [t, path] : r.tables("zone", R"([[dns.zone]] origin = "example.test")")) {
