@@ -161,6 +161,26 @@ TEST_CASE("uvicorn's manager respawns a dead worker from 0.30; older versions lo
   }
 }
 
+TEST_CASE("hypercorn stops every worker when one dies: its supervisor restarts the whole server") {
+  Scenario sc = one_service(SupervisorKind::systemd, "on-failure", 4);
+  sc.services[0].server = ServerPreset::hypercorn;
+  sc.services[0].server_version.clear();
+  add_fault(sc, FaultKind::crash, 10_s, "api/worker-2");
+  Run run = simulate(sc);
+  const auto died = records(run, "process.worker_exit");
+  REQUIRE(died.size() == 1);
+  CHECK(run.trace.narration(*died[0]) == "process.worker_exit.all");
+  CHECK(count(run, "server.worker_lost") == 0);
+  CHECK(count(run, "server.respawn") == 0);
+  // The main process exits with the worker's code, and systemd (Restart=on-failure) restarts it.
+  const auto exits = records(run, "process.exit");
+  REQUIRE(exits.size() == 1);
+  CHECK(exits[0]->t() == 10_s);
+  CHECK(run.trace.detail_int(*exits[0], "code") != 0);
+  CHECK(count(run, "supervisor.restart") == 1);
+  CHECK(run.metrics.restarts == 1);
+}
+
 TEST_CASE("a hang: the kubernetes liveness probe kills and restarts it; without it the hang stays") {
   Scenario sc = one_service(SupervisorKind::kubernetes);
   sc.services[0].supervisor.liveness.enabled = true;

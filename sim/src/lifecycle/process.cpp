@@ -271,15 +271,21 @@ void LifeModel::worker_exit(ProcId p, const ExitStatus& st, std::string_view rea
   const Time now = w.engine.now();
   ++wl.gen;
   const ServiceSpec& svc = sc.services[unit.service];
+  // Hypercorn's main process answers a worker's non-zero exit by stopping every worker and
+  // exiting with that code (src/hypercorn/run.py: shutdown_event.set()).
+  const bool all_go = svc.server == ServerPreset::hypercorn && !(st.code == 0 && st.signal == 0);
   const RecordId rec = emit({.t = now,
                              .kind = kinds::process_worker_exit,
                              .stage = Stage::process,
                              .actor = proc.node,
                              .proc = p,
                              .cause = cause,
-                             .narration = st.oom_killed ? kinds::process_worker_exit_oom : kinds::process_worker_exit,
+                             .narration = all_go          ? kinds::process_worker_exit_all
+                                          : st.oom_killed ? kinds::process_worker_exit_oom
+                                                          : kinds::process_worker_exit,
                              .state = exit_state(st.code, st.signal)},
                             {{"worker", proc.name}, {"code", st.code}, {"signal", st.signal}, {"reason", reason}});
+  if (all_go) return unit_exit(wl.unit, st, reason, rec);
   // The manager keeps the listening socket it bound before spawning the workers (Uvicorn's
   // Multiprocess supervisor): the kernel still accepts connections for the dead worker.
   set_worker_state(p, ProcState::crashed, rec, manager_keeps_socket(svc.server));
