@@ -161,6 +161,19 @@ TEST_CASE("uvicorn's manager respawns a dead worker from 0.30; older versions lo
   }
 }
 
+TEST_CASE("gunicorn's arbiter replaces a dead worker at once, on SIGCHLD") {
+  Scenario sc = one_service(SupervisorKind::systemd, "on-failure", 4);
+  sc.services[0].server = ServerPreset::gunicorn;
+  sc.services[0].server_version.clear();
+  add_fault(sc, FaultKind::crash, 10_s, "api/worker-2");
+  Run run = simulate(sc);
+  const auto scheduled = records(run, "server.respawn_scheduled");
+  REQUIRE(scheduled.size() == 1);
+  CHECK(run.trace.narration(*scheduled[0]) == "server.respawn_scheduled.at_once");
+  CHECK(times(run, "server.respawn") == std::vector<Time>{10_s});
+  CHECK(count(run, "process.exit") == 0);
+}
+
 TEST_CASE("hypercorn stops every worker when one dies: its supervisor restarts the whole server") {
   Scenario sc = one_service(SupervisorKind::systemd, "on-failure", 4);
   sc.services[0].server = ServerPreset::hypercorn;

@@ -191,6 +191,7 @@ enum class KeyUse : uint8_t {
   X(server_reject, "server.reject", kind)                                                                    \
   X(server_respawn, "server.respawn", kind)                                                                  \
   X(server_respawn_scheduled, "server.respawn_scheduled", kind)                                              \
+  X(server_respawn_scheduled_at_once, "server.respawn_scheduled.at_once", narration)                         \
   X(server_response, "server.response", kind)                                                                \
   X(server_response_too_early, "server.response.too_early", narration)                                       \
   X(server_shutdown_timeout, "server.shutdown_timeout", kind)                                                \

@@ -299,6 +299,7 @@ void LifeModel::worker_exit(ProcId p, const ExitStatus& st, std::string_view rea
                       .actor = unit.node,
                       .proc = p,
                       .cause = rec,
+                      .narration = delay == Time{} ? kinds::server_respawn_scheduled_at_once : std::string_view{},
                       .state = ProcState::backing_off},
                      {{"worker", proc.name}, {"delay", delay}, {"left", left}, {"server_version", svc.server_version}});
     const uint32_t gen = wl.gen;

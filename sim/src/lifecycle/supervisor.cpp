@@ -227,8 +227,9 @@ bool manager_respawns_workers(ServerPreset server, std::string_view version) {
 
 Time manager_respawn_delay(ServerPreset server) {
   // Uvicorn's Multiprocess.keep_subprocess_alive polls every 0.5 s (uvicorn/supervisors/
-  // multiprocess.py); Gunicorn's arbiter wakes at least once a second (arbiter.py sleep()).
-  return server == ServerPreset::gunicorn ? s(1) : ms(500);
+  // multiprocess.py); Gunicorn's arbiter reaps the worker on SIGCHLD, wakes its main loop
+  // (arbiter.py handle_chld: reap_workers, wakeup) and spawns a new one in manage_workers at once.
+  return server == ServerPreset::gunicorn ? Time{} : ms(500);
 }
 
 }  // namespace deploysim
