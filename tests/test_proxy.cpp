@@ -132,6 +132,20 @@ TEST_CASE("upstream failures: 502 when no worker runs or one dies mid-request, 5
     CHECK(count_kind(t, "proxy.upstream_error") == 1);
     CHECK(m.world.metrics.failures.at("502") == 1);
   }
+  SUBCASE("HAProxy retries a refused connection on the same server, then answers 503") {
+    Scenario sc = one_request();
+    sc.proxy->preset = ProxyPreset::haproxy;
+    ManualRun m(sc);
+    for (auto& p : m.world.processes) {
+      p.state = ProcState::failed;
+      p.listening = false;
+    }
+    m.run();
+    const Trace& t = m.world.trace;
+    CHECK(t.narration(t[find_kind(t, "proxy.upstream_error")]) == "proxy.upstream_error.haproxy");
+    CHECK(m.world.metrics.failures.at("503") == 1);
+    CHECK(m.world.metrics.failures.count("502") == 0);
+  }
   SUBCASE("the worker crashes while serving: the in-flight request fails with 502") {
     Scenario sc = one_request();
     sc.services[0].service_time = {s(2), s(3)};

@@ -182,6 +182,7 @@ enum class KeyUse : uint8_t {
   X(proxy_timeout, "proxy.timeout", kind)                                                                    \
   X(proxy_timeout_backlog, "proxy.timeout.backlog", narration)                                               \
   X(proxy_upstream_error, "proxy.upstream_error", kind)                                                      \
+  X(proxy_upstream_error_haproxy, "proxy.upstream_error.haproxy", narration)                                 \
   X(server_handle, "server.handle", kind)                                                                    \
   X(server_handle_headers_off, "server.handle.headers_off", narration)                                       \
   X(server_handle_no_headers, "server.handle.no_headers", narration)                                         \

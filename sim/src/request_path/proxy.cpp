@@ -172,6 +172,10 @@ void PathModel::proxy_timeout(uint32_t r) {
 
 void PathModel::proxy_upstream_failed(uint32_t r, std::string_view reason) {
   Request& q = reqs[r];
+  // HAProxy retries a refused connection on the same server (`retries 3`, no `option
+  // redispatch`) and then answers 503 (termination state SC); a server that fails after it
+  // took the connection gets 502 (SH).
+  const bool refused_503 = sc.proxy->preset == ProxyPreset::haproxy && reason == "connection refused";
   const RouteSpec* route = nullptr;
   for (const auto& rt : sc.proxy->routes)
     if (rt.host == clients[q.client].url->host) route = &rt;
@@ -181,8 +185,10 @@ void PathModel::proxy_upstream_failed(uint32_t r, std::string_view reason) {
         .stage = Stage::proxy,
         .actor = w.proxy_node,
         .proc = q.worker == UINT32_MAX ? ProcId::none : static_cast<ProcId>(q.worker),
+        .narration = refused_503 ? kinds::proxy_upstream_error_haproxy : std::string_view{},
         .reports_failure = true},
        {{"reason", reason}, {"pool", route ? route->pool : ""}});
+  if (refused_503) return proxy_relay(r, 503, "service unavailable");
   proxy_relay(r, 502, "bad gateway");
 }
 
