@@ -396,6 +396,13 @@ TEST_CASE("a rolling update that never progresses is marked failed after 600 s a
   CHECK(stalled[0]->t() == 60_s + minutes(10));
   CHECK(run.trace.detail_int(*stalled[0], "not_replaced") == 3);
   CHECK(run.metrics.availability_ratio() > 0.99);
+  // Only a Deployment has a progress deadline: the same stalled rollout under supervisord is not
+  // marked failed.
+  Scenario in_place = *longer.scenario;
+  in_place.services[0].supervisor.kind = SupervisorKind::supervisord;
+  const Run plain = simulate(in_place);
+  CHECK(count(plain, "deploy.rolling_update") == 1);
+  CHECK(count(plain, "deploy.progress_deadline_exceeded") == 0);
   // max_unavailable means nothing without a rolling update: a located error, not a silent no-op.
   LoadResult wrong = set_param(base, "service.api.max_unavailable", "50");
   REQUIRE(wrong.error);

@@ -83,6 +83,7 @@ enum class KeyUse : uint8_t {
   X(deploy_scale_down, "deploy.scale_down", kind)                                                            \
   X(deploy_scale_down_in_place, "deploy.scale_down.in_place", narration)                                     \
   X(deploy_scale_down_unhealthy, "deploy.scale_down.unhealthy", narration)                                   \
+  X(deploy_scale_down_unhealthy_in_place, "deploy.scale_down.unhealthy.in_place", narration)                 \
   X(deploy_scale_up, "deploy.scale_up", kind)                                                                \
   X(deploy_scale_up_in_place, "deploy.scale_up.in_place", narration)                                         \
   X(deploy_tests_failed, "deploy.tests_failed", kind)                                                        \

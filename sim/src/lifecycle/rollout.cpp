@@ -101,6 +101,8 @@ void LifeModel::recreate_done(uint32_t s, RecordId cause) {
 }
 
 void LifeModel::progressed(uint32_t s) {
+  // Only a Deployment has a progress deadline; systemd, Docker and supervisord have none.
+  if (sc.services[s].supervisor.kind != SupervisorKind::kubernetes) return;
   ServiceLife& sl = services[s];
   const uint32_t seq = ++sl.progress_seq;
   // Kubernetes marks a rollout that made no progress for progressDeadlineSeconds (600 s,
@@ -207,7 +209,8 @@ void LifeModel::reconcile(uint32_t s, RecordId cause) {
                   .proc = un.workers.front(),
                   .cause = cause,
                   .narration = healthy ? (kubernetes ? kinds::deploy_scale_down : kinds::deploy_scale_down_in_place)
-                                       : kinds::deploy_scale_down_unhealthy},
+                               : kubernetes ? kinds::deploy_scale_down_unhealthy
+                                            : kinds::deploy_scale_down_unhealthy_in_place},
                  {{"service", svc.name},
                   {"unit", un.name},
                   {"available", old_available + fresh_available},
