@@ -437,7 +437,7 @@ keep_alive = false
     CHECK(run.trace.detail_str(*hellos[0], "server_alpn") == "h2,http/1.1");  // h2 on by default
     CHECK(run.metrics.succeeded == 2);
   };
-  SUBCASE("NGINX Ingress Controller + cert-manager: renewBefore 1/3, the Secret is updated") {
+  SUBCASE("Ingress NGINX controller + cert-manager: renewBefore 1/3, the Secret is updated") {
     const Run run = simulate(from_text(with_proxy("ingress-nginx", "issued = \"-1439.5h\"")));
     CHECK(times(run, "cert.renew_due") == std::vector<Time>{minutes(30)});  // at 2/3 of 90 days
     CHECK(count(run, "cert.acme.order") == 1);

@@ -27,7 +27,7 @@ enum class ProxyAcme : uint8_t { none, certmagic, traefik };
 struct ProxyPresetInfo {
   ProxyPreset preset;                ///< Its enum value (the row's index).
   std::string_view name;             ///< As scenario files spell it ("ingress-nginx").
-  std::string_view tool;             ///< As a sentence names it ("the NGINX Ingress Controller").
+  std::string_view tool;             ///< As a sentence names it ("the Ingress NGINX controller").
   bool offers_h2;                    ///< Offers h2 in ALPN to browsers by default.
   bool forwarded_headers;            ///< Adds X-Forwarded-For/-Proto by default.
   Time upstream_timeout;             ///< No answer from the app within it -> 504; Time{} = it never gives up.

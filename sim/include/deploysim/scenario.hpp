@@ -85,7 +85,7 @@ struct HostSpec {
   SourcePos pos;
 };
 
-/// TLS termination proxy presets: four proxies on a host of yours, the NGINX Ingress Controller
+/// TLS termination proxy presets: four proxies on a host of yours, the Ingress NGINX controller
 /// of a Kubernetes cluster, and a cloud provider's load balancer (modelled on AWS ALB + ACM).
 enum class ProxyPreset : uint8_t { caddy, traefik, nginx, haproxy, ingress_nginx, cloud_lb };
 

@@ -16,26 +16,26 @@ namespace {
 //   HAProxy 2.8+: a `bind ... ssl` line without alpn/npn/no-alpn gets "h2,http/1.1" (commit
 //   5003ac7f, "set useful ALPN defaults"; doc/configuration.txt, bind option `alpn`). nginx:
 //   `http2` (1.25.1+, src/http/v2/ngx_http_v2_module.c) defaults to off; before 1.25.1 it was
-//   `listen 443 ssl http2`; without it ALPN selects http/1.1 only. The NGINX Ingress Controller's
+//   `listen 443 ssl http2`; without it ALPN selects http/1.1 only. The Ingress NGINX controller's
 //   ConfigMap use-http2 defaults to "true"; an AWS ALB's routing.http2.enabled defaults to true.
 // - forwarded_headers. Caddy's reverse_proxy adds X-Forwarded-For/-Proto/-Host (caddyfile/
 //   directives/reverse_proxy, "Defaults"); Traefik adds X-Forwarded-* (routing/entrypoints,
 //   forwardedHeaders). nginx redefines only Host and Connection unless proxy_set_header says more
 //   (ngx_http_proxy_module, proxy_set_header); HAProxy needs `option forwardfor` and a set-header
-//   for X-Forwarded-Proto. The NGINX Ingress Controller's template sets X-Forwarded-For/-Proto/
+//   for X-Forwarded-Proto. The Ingress NGINX controller's template sets X-Forwarded-For/-Proto/
 //   -Host/-Port; an AWS ALB adds X-Forwarded-For, -Proto and -Port to every request.
 // - upstream_timeout. nginx proxy_read_timeout 60s (ngx_http_proxy_module.c merges read_timeout to
 //   60000 ms). HAProxy has no default `timeout server` (unset = infinite, with a warning); Debian's
 //   shipped /etc/haproxy/haproxy.cfg sets `timeout server 50000`. Caddy's http transport:
 //   response_header_timeout and read_timeout "Default: No timeout" (modules/caddyhttp/
 //   reverseproxy/httptransport.go). Traefik serversTransport forwardingTimeouts.
-//   responseHeaderTimeout defaults to 0s: none. NGINX Ingress Controller ConfigMap
+//   responseHeaderTimeout defaults to 0s: none. Ingress NGINX controller ConfigMap
 //   proxy-read-timeout "60". AWS ALB: a target that sends nothing within the idle timeout (60 s)
 //   gets the client a 504.
 // - idle_timeout (the client side's keep-alive): nginx keepalive_timeout 75s
 //   (ngx_http_core_module), Caddy servers idle_timeout 5m, Traefik entryPoints
 //   respondingTimeouts.idleTimeout 180s, HAProxy falls back to `timeout client` (50s in Debian's
-//   shipped haproxy.cfg), the NGINX Ingress Controller's ConfigMap keep-alive 75 (seconds), an AWS
+//   shipped haproxy.cfg), the Ingress NGINX controller's ConfigMap keep-alive 75 (seconds), an AWS
 //   ALB's idle_timeout.timeout_seconds 60 (ELBv2 LoadBalancerAttribute).
 // - renewal, acme. Traefik and Caddy renew by themselves; nginx and HAProxy rely on certbot, a
 //   Kubernetes ingress on cert-manager, a cloud load balancer on the provider (domain-facts.md,
@@ -49,7 +49,7 @@ namespace {
 //   connecting to a server, sending it the request or reading its response header, the request
 //   goes to the next server (one a request was sent to, only if its method is idempotent unless
 //   `non_idempotent`); proxy_next_upstream_tries 0 = no limit, each server once
-//   (ngx_http_proxy_module). The NGINX Ingress Controller's ConfigMap: proxy-next-upstream
+//   (ngx_http_proxy_module). The Ingress NGINX controller's ConfigMap: proxy-next-upstream
 //   "error timeout", proxy-next-upstream-tries 3. Traefik retries only with its Retry middleware,
 //   Caddy's reverse_proxy only with lb_try_duration (default 0); HAProxy's `retries 3` retries the
 //   same server unless `option redispatch` (not modelled); an ALB does not retry.
@@ -57,11 +57,11 @@ namespace {
 //   first crt, an AWS ALB its listener's default certificate ("If the hostname doesn't match a
 //   certificate in the certificate list, the load balancer selects the default certificate");
 //   Caddy has no certificate for an unknown name; Traefik serves its self-generated "TRAEFIK
-//   DEFAULT CERT", the NGINX Ingress Controller its self-signed "Kubernetes Ingress Controller
+//   DEFAULT CERT", the Ingress NGINX controller its self-signed "Kubernetes Ingress Controller
 //   Fake Certificate" unless --default-ssl-certificate is set.
 // - reject_alert: nginx `ssl_reject_handshake on` and HAProxy `strict-sni` answer
 //   unrecognized_name (112); Caddy and Traefik are Go programs whose GetCertificate error makes
-//   crypto/tls send internal_error (80) (handshake_server.go); the NGINX Ingress Controller is
+//   crypto/tls send internal_error (80) (handshake_server.go); the Ingress NGINX controller is
 //   nginx underneath (ConfigMap ssl-reject-handshake); a cloud LB never rejects.
 constexpr Time never{};
 constexpr std::string_view certbot_hint = R"(renewal = "certbot" (or "cert-manager"))";
@@ -134,7 +134,7 @@ constexpr std::array proxy_table{
                     .reject_alert_code = 112},
     ProxyPresetInfo{.preset = ProxyPreset::ingress_nginx,
                     .name = "ingress-nginx",
-                    .tool = "the NGINX Ingress Controller",
+                    .tool = "the Ingress NGINX controller",
                     .offers_h2 = true,
                     .forwarded_headers = true,
                     .upstream_timeout = s(60),
