@@ -174,6 +174,20 @@ TEST_CASE("gunicorn's arbiter replaces a dead worker at once, on SIGCHLD") {
   CHECK(count(run, "process.exit") == 0);
 }
 
+TEST_CASE("a hung Gunicorn service says what the model leaves out: the arbiter's worker timeout") {
+  Scenario sc = one_service(SupervisorKind::systemd, "on-failure");
+  sc.services[0].server = ServerPreset::gunicorn;
+  sc.services[0].server_version.clear();
+  add_fault(sc, FaultKind::hang, 10_s);
+  Run run = simulate(sc);
+  const auto hung = records(run, "process.hang");
+  REQUIRE(hung.size() == 1);
+  CHECK(run.trace.narration(*hung[0]) == "process.hang.gunicorn");
+  sc.services[0].server = ServerPreset::uvicorn;
+  const Run uvicorn = simulate(sc);
+  CHECK(uvicorn.trace.narration(*records(uvicorn, "process.hang")[0]) == "process.hang");
+}
+
 TEST_CASE("hypercorn stops every worker when one dies: its supervisor restarts the whole server") {
   Scenario sc = one_service(SupervisorKind::systemd, "on-failure", 4);
   sc.services[0].server = ServerPreset::hypercorn;

@@ -152,6 +152,7 @@ enum class KeyUse : uint8_t {
   X(process_exit_signal, "process.exit.signal", narration)                                                   \
   X(process_exit_stopped, "process.exit.stopped", narration)                                                 \
   X(process_hang, "process.hang", kind)                                                                      \
+  X(process_hang_gunicorn, "process.hang.gunicorn", narration)                                               \
   X(process_ready, "process.ready", kind)                                                                    \
   X(process_ready_unversioned, "process.ready.unversioned", narration)                                       \
   X(process_sigterm, "process.sigterm", kind_via_keys)                                                       \

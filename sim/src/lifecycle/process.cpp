@@ -350,14 +350,17 @@ void LifeModel::hang(uint32_t u, RecordId cause) {
   unit.hung = true;
   ++unit.hang_seq;
   const Time now = w.engine.now();
-  unit.last = emit({.t = now,
-                    .kind = kinds::process_hang,
-                    .stage = Stage::process,
-                    .actor = unit.node,
-                    .proc = unit.workers.front(),
-                    .cause = cause,
-                    .state = ProcState::hung},
-                   {{"unit", unit.name}, {"liveness", sc.services[unit.service].supervisor.liveness.enabled}});
+  unit.last =
+      emit({.t = now,
+            .kind = kinds::process_hang,
+            .stage = Stage::process,
+            .actor = unit.node,
+            .proc = unit.workers.front(),
+            .cause = cause,
+            .narration = sc.services[unit.service].server == ServerPreset::gunicorn ? kinds::process_hang_gunicorn
+                                                                                    : std::string_view{},
+            .state = ProcState::hung},
+           {{"unit", unit.name}, {"liveness", sc.services[unit.service].supervisor.liveness.enabled}});
   for (ProcId p : unit.workers)
     if (w.processes[raw(p)].state == ProcState::running) set_worker_state(p, ProcState::hung, unit.last);
   schedule_hang_probes(u, now, false);
