@@ -174,6 +174,24 @@ TEST_CASE("gunicorn's arbiter replaces a dead worker at once, on SIGCHLD") {
   CHECK(count(run, "process.exit") == 0);
 }
 
+TEST_CASE("gunicorn with one worker: the arbiter outlives it and spawns another") {
+  Scenario sc = one_service(SupervisorKind::systemd, "on-failure", 1);
+  sc.services[0].server = ServerPreset::gunicorn;
+  sc.services[0].server_version.clear();
+  add_fault(sc, FaultKind::crash, 10_s, "api/worker-1");
+  Run run = simulate(sc);
+  const auto died = records(run, "process.worker_exit");
+  REQUIRE(died.size() == 1);
+  CHECK(run.trace.narration(*died[0]) == "process.worker_exit.arbiter");
+  CHECK(times(run, "server.respawn") == std::vector<Time>{10_s});
+  CHECK(count(run, "process.exit") == 0);  // systemd sees the arbiter run on
+  // Uvicorn with one worker is one process: the service exits and systemd restarts it.
+  sc.services[0].server = ServerPreset::uvicorn;
+  const Run uvicorn = simulate(sc);
+  CHECK(count(uvicorn, "process.exit") == 1);
+  CHECK(count(uvicorn, "supervisor.restart") == 1);
+}
+
 TEST_CASE("a hung Gunicorn service says what the model leaves out: the arbiter's worker timeout") {
   Scenario sc = one_service(SupervisorKind::systemd, "on-failure");
   sc.services[0].server = ServerPreset::gunicorn;

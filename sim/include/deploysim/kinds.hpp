@@ -171,6 +171,7 @@ enum class KeyUse : uint8_t {
   X(process_worker_exit, "process.worker_exit", kind)                                                        \
   X(process_worker_exit_oom, "process.worker_exit.oom", narration)                                           \
   X(process_worker_exit_all, "process.worker_exit.all", narration)                                           \
+  X(process_worker_exit_arbiter, "process.worker_exit.arbiter", narration)                                   \
   X(proxy_client_cert_refused, "proxy.client_cert_refused", kind)                                            \
   X(proxy_forward, "proxy.forward", kind)                                                                    \
   X(proxy_forward_backlog, "proxy.forward.backlog", narration)                                               \

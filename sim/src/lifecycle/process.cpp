@@ -265,12 +265,14 @@ void LifeModel::supervise_exit(uint32_t u, const ExitStatus& st, RecordId exit_r
 void LifeModel::worker_exit(ProcId p, const ExitStatus& st, std::string_view reason, RecordId cause) {
   WorkerLife& wl = workers[raw(p)];
   Unit& unit = units[wl.unit];
-  if (unit.workers.size() == 1) return unit_exit(wl.unit, st, reason, cause);
+  const ServiceSpec& svc = sc.services[unit.service];
+  // One process is the whole service, except under Gunicorn, whose arbiter outlives its worker
+  // and spawns another even when there is only one.
+  if (unit.workers.size() == 1 && svc.server != ServerPreset::gunicorn) return unit_exit(wl.unit, st, reason, cause);
   Process& proc = w.processes[raw(p)];
   if (!serving(proc.state) && proc.state != ProcState::starting) return;
   const Time now = w.engine.now();
   ++wl.gen;
-  const ServiceSpec& svc = sc.services[unit.service];
   // Hypercorn's main process answers a worker's non-zero exit by stopping every worker and
   // exiting with that code (src/hypercorn/run.py: shutdown_event.set()).
   const bool all_go = svc.server == ServerPreset::hypercorn && !(st.code == 0 && st.signal == 0);
@@ -280,9 +282,10 @@ void LifeModel::worker_exit(ProcId p, const ExitStatus& st, std::string_view rea
                              .actor = proc.node,
                              .proc = p,
                              .cause = cause,
-                             .narration = all_go          ? kinds::process_worker_exit_all
-                                          : st.oom_killed ? kinds::process_worker_exit_oom
-                                                          : kinds::process_worker_exit,
+                             .narration = all_go                     ? kinds::process_worker_exit_all
+                                          : unit.workers.size() == 1 ? kinds::process_worker_exit_arbiter
+                                          : st.oom_killed            ? kinds::process_worker_exit_oom
+                                                                     : kinds::process_worker_exit,
                              .state = exit_state(st.code, st.signal)},
                             {{"worker", proc.name}, {"code", st.code}, {"signal", st.signal}, {"reason", reason}});
   if (all_go) return unit_exit(wl.unit, st, reason, rec);
