@@ -161,10 +161,20 @@ TEST_CASE("uvicorn's manager respawns a dead worker from 0.30; older versions lo
   }
 }
 
-TEST_CASE("gunicorn's arbiter replaces a dead worker at once, on SIGCHLD") {
-  Scenario sc = one_service(SupervisorKind::systemd, "on-failure", 4);
-  sc.services[0].server = ServerPreset::gunicorn;
+namespace {
+
+// One service under systemd (Restart=on-failure) run by `server` with `workers` workers.
+Scenario served_by(ServerPreset server, int workers) {
+  Scenario sc = one_service(SupervisorKind::systemd, "on-failure", workers);
+  sc.services[0].server = server;
   sc.services[0].server_version.clear();
+  return sc;
+}
+
+}  // namespace
+
+TEST_CASE("gunicorn's arbiter replaces a dead worker at once, on SIGCHLD") {
+  Scenario sc = served_by(ServerPreset::gunicorn, 4);
   add_fault(sc, FaultKind::crash, 10_s, "api/worker-2");
   Run run = simulate(sc);
   const auto scheduled = records(run, "server.respawn_scheduled");
@@ -175,9 +185,7 @@ TEST_CASE("gunicorn's arbiter replaces a dead worker at once, on SIGCHLD") {
 }
 
 TEST_CASE("gunicorn with one worker: the arbiter outlives it and spawns another") {
-  Scenario sc = one_service(SupervisorKind::systemd, "on-failure", 1);
-  sc.services[0].server = ServerPreset::gunicorn;
-  sc.services[0].server_version.clear();
+  Scenario sc = served_by(ServerPreset::gunicorn, 1);
   add_fault(sc, FaultKind::crash, 10_s, "api/worker-1");
   Run run = simulate(sc);
   const auto died = records(run, "process.worker_exit");
@@ -193,9 +201,7 @@ TEST_CASE("gunicorn with one worker: the arbiter outlives it and spawns another"
 }
 
 TEST_CASE("a hung Gunicorn service says what the model leaves out: the arbiter's worker timeout") {
-  Scenario sc = one_service(SupervisorKind::systemd, "on-failure");
-  sc.services[0].server = ServerPreset::gunicorn;
-  sc.services[0].server_version.clear();
+  Scenario sc = served_by(ServerPreset::gunicorn, 1);
   add_fault(sc, FaultKind::hang, 10_s);
   Run run = simulate(sc);
   const auto hung = records(run, "process.hang");
@@ -207,9 +213,7 @@ TEST_CASE("a hung Gunicorn service says what the model leaves out: the arbiter's
 }
 
 TEST_CASE("hypercorn stops every worker when one dies: its supervisor restarts the whole server") {
-  Scenario sc = one_service(SupervisorKind::systemd, "on-failure", 4);
-  sc.services[0].server = ServerPreset::hypercorn;
-  sc.services[0].server_version.clear();
+  Scenario sc = served_by(ServerPreset::hypercorn, 4);
   add_fault(sc, FaultKind::crash, 10_s, "api/worker-2");
   Run run = simulate(sc);
   const auto died = records(run, "process.worker_exit");
