@@ -158,29 +158,8 @@ void LifeModel::run_pre_start(uint32_t u, RecordId cause) {
   unit.state = UnitState::pre_start;
   const Time now = w.engine.now();
   const uint32_t gen = unit.gen;
-  if (step->mode == PreStartMode::per_replica) {
-    if (sl.migration_applied) {
-      unit.last = emit({.t = now,
-                        .kind = kinds::deploy_pre_start_noop,
-                        .stage = Stage::deploy,
-                        .actor = unit.node,
-                        .proc = unit.workers.front(),
-                        .cause = cause},
-                       {{"unit", unit.name}, {"step", step->name}});
-      return begin_exec(u, unit.last);
-    }
-    unit.last = emit(
-        {.t = now,
-         .kind = kinds::deploy_pre_start_begin,
-         .stage = Stage::deploy,
-         .actor = unit.node,
-         .proc = unit.workers.front(),
-         .cause = cause},
-        {{"unit", unit.name}, {"step", step->name}, {"mode", mode_name(step->mode)}, {"duration", step->duration}});
-    unit.pending = w.engine.schedule(step->duration, [m = this, u, gen] { m->pre_start_done(u, gen, true); });
-    return;
-  }
-  if (sl.lock_holder != UINT32_MAX) {
+  const bool locked = step->mode == PreStartMode::locked;
+  if (locked && sl.lock_holder != UINT32_MAX) {
     sl.lock_queue.push_back(u);
     unit.last = emit({.t = now,
                       .kind = kinds::deploy_lock_wait,
@@ -194,21 +173,22 @@ void LifeModel::run_pre_start(uint32_t u, RecordId cause) {
                       {"queued", sl.lock_queue.size()}});
     return;
   }
-  sl.lock_holder = u;
+  if (locked) sl.lock_holder = u;
   if (sl.migration_applied) {
-    // Under the lock, `alembic upgrade head` reads alembic_version, finds the revision applied by
-    // the pod before and has nothing to do: only the first pod waits the whole step.
-    unit.last = emit({.t = now,
-                      .kind = kinds::deploy_pre_start_noop,
-                      .stage = Stage::deploy,
-                      .actor = unit.node,
-                      .proc = unit.workers.front(),
-                      .cause = cause,
-                      .narration = kinds::deploy_pre_start_noop_locked},
-                     {{"unit", unit.name}, {"step", step->name}});
-    const RecordId rec = unit.last;
+    // Another replica applied the revision: `alembic upgrade head` reads alembic_version (under
+    // the lock, when there is one) and has nothing to do.
+    const RecordId rec = emit({.t = now,
+                               .kind = kinds::deploy_pre_start_noop,
+                               .stage = Stage::deploy,
+                               .actor = unit.node,
+                               .proc = unit.workers.front(),
+                               .cause = cause,
+                               .narration = locked ? kinds::deploy_pre_start_noop_locked : std::string_view{}},
+                              {{"unit", unit.name}, {"step", step->name}});
+    unit.last = rec;
     begin_exec(u, rec);
-    return release_lock(u, rec);
+    if (locked) release_lock(u, rec);
+    return;
   }
   unit.last =
       emit({.t = now,
@@ -217,7 +197,7 @@ void LifeModel::run_pre_start(uint32_t u, RecordId cause) {
             .actor = unit.node,
             .proc = unit.workers.front(),
             .cause = cause,
-            .narration = kinds::deploy_pre_start_begin_locked},
+            .narration = locked ? kinds::deploy_pre_start_begin_locked : std::string_view{}},
            {{"unit", unit.name}, {"step", step->name}, {"mode", mode_name(step->mode)}, {"duration", step->duration}});
   unit.pending = w.engine.schedule(step->duration, [m = this, u, gen] { m->pre_start_done(u, gen, true); });
 }
