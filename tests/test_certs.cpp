@@ -65,6 +65,20 @@ TEST_CASE("traefik renews 30 days before expiry for a 90-day certificate (daily 
   CHECK(due[0] == days(30));
 }
 
+TEST_CASE("traefik's windows by lifetime: 2 days (every 2 h) from 6 days, 6 h (every 10 min) from 1 day") {
+  // getCertificateRenewDurations in Traefik's pkg/provider/acme/provider.go.
+  Run week = simulate(with_cert(ProxyPreset::traefik, Renewal::proxy, -hours(100), hours(160), days(3)));
+  const auto due = times(week, "cert.renew_due");
+  REQUIRE(!due.empty());
+  CHECK(due[0] == hours(12));  // notAfter (60 h) - 48 h, on a 2-hour tick
+  Run day = simulate(with_cert(ProxyPreset::traefik, Renewal::proxy, -hours(10), hours(24), days(2)));
+  const auto due_day = times(day, "cert.renew_due");
+  REQUIRE(due_day.size() >= 2);
+  CHECK(due_day[0] == hours(8));                                                // notAfter (14 h) - 6 h
+  CHECK(due_day[1] - times(day, "cert.issued")[0] <= hours(18) + minutes(10));  // 24 h - 6 h, 10-min tick
+  CHECK(count(day, "cert.expired") == 0);
+}
+
 TEST_CASE("certbot renews 30 days before expiry (classic) or at a third of the lifetime") {
   SUBCASE("90-day certificate, classic rule: the first timer run after day 30") {
     Scenario sc = with_cert(ProxyPreset::nginx, Renewal::certbot, -days(30), days(90));

@@ -212,6 +212,40 @@ TEST_CASE("a hung Gunicorn service says what the model leaves out: the arbiter's
   CHECK(uvicorn.trace.narration(*records(uvicorn, "process.hang")[0]) == "process.hang");
 }
 
+TEST_CASE("stopping a hung Gunicorn: its arbiter kills the worker at graceful_timeout and exits 0") {
+  // Gunicorn's arbiter is not the hung process: on SIGTERM it waits graceful_timeout (30 s), then
+  // SIGKILLs its workers and exits 0, before systemd's TimeoutStopSec (90 s).
+  Scenario sc = served_by(ServerPreset::gunicorn, 2);
+  add_fault(sc, FaultKind::hang, 10_s);
+  add_fault(sc, FaultKind::redeploy, 20_s);
+  Run run = simulate(sc);
+  const auto term = records(run, "process.terminate");
+  REQUIRE(term.size() == 1);
+  CHECK(run.trace.narration(*term[0]) == "process.terminate.hung.gunicorn");
+  const auto timeout = records(run, "server.shutdown_timeout");
+  REQUIRE(timeout.size() == 1);
+  CHECK(timeout[0]->t() == 50_s);
+  CHECK(run.trace.narration(*timeout[0]) == "server.shutdown_timeout.gunicorn");
+  CHECK(count(run, "supervisor.kill") == 0);
+  const auto exits = records(run, "process.exit");
+  REQUIRE(exits.size() == 1);
+  CHECK(exits[0]->t() == 50_s);
+  CHECK(run.trace.detail_int(*exits[0], "code") == 0);
+  // Uvicorn's event loop is the hung process itself: only systemd's SIGKILL at 90 s ends it.
+  sc.services[0].server = ServerPreset::uvicorn;
+  const Run uvicorn = simulate(sc);
+  CHECK(count(uvicorn, "server.shutdown_timeout") == 0);
+  CHECK(times(uvicorn, "supervisor.kill") == std::vector<Time>{110_s});
+  // Under Kubernetes the kubelet's SIGKILL at terminationGracePeriodSeconds (30 s) comes first (the
+  // rolling update stops the old pod once the new one is ready, at 20.5 s).
+  sc.services[0].server = ServerPreset::gunicorn;
+  sc.services[0].supervisor.kind = SupervisorKind::kubernetes;
+  sc.services[0].supervisor.restart.clear();
+  const Run pod = simulate(sc);
+  CHECK(count(pod, "server.shutdown_timeout") == 0);
+  CHECK(times(pod, "supervisor.kill") == std::vector<Time>{50_s + ms(500)});
+}
+
 TEST_CASE("hypercorn stops every worker when one dies: its supervisor restarts the whole server") {
   Scenario sc = served_by(ServerPreset::hypercorn, 4);
   add_fault(sc, FaultKind::crash, 10_s, "api/worker-2");

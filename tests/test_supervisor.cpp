@@ -115,6 +115,36 @@ TEST_CASE("systemd: a failed unit starts by hand once the interval has passed, a
   CHECK(d.delay == ms(100));
 }
 
+TEST_CASE("systemd: a deploy's systemctl restart counts against the start limit; reset-failed does not") {
+  Supervisor sup(spec(SupervisorKind::systemd, "on-failure"));
+  Loop l = crash_loop(sup, ms(500), ExitStatus::exited(1), 20);
+  REQUIRE(l.gave_up);
+  sup.reset_for_deploy();  // a new version, started by hand within the interval: refused
+  CHECK_FALSE(sup.on_start(l.starts.front() + 5_s));
+  CHECK(sup.gave_up());
+  sup.reset_for_deploy();  // the same once the interval has passed: it starts
+  CHECK(sup.on_start(l.starts.front() + 11_s));
+  // Other supervisors start a new container or pod: nothing is carried over.
+  Supervisor docker(spec(SupervisorKind::docker, "always"));
+  crash_loop(docker, ms(10), ExitStatus::exited(1), 8);
+  docker.reset_for_deploy();
+  CHECK(docker.on_exit(1_s, 2_s, ExitStatus::exited(1)).delay == ms(100));
+}
+
+TEST_CASE("systemd: StartLimitBurst=0 or StartLimitIntervalSec=0 turns the start limit off") {
+  for (const bool burst_zero : {true, false}) {
+    SupervisorSpec sp = spec(SupervisorKind::systemd, "on-failure");
+    if (burst_zero)
+      sp.start_limit_burst = 0;
+    else
+      sp.start_limit_interval = 0_s;
+    Supervisor sup(sp);
+    Loop l = crash_loop(sup, ms(500), ExitStatus::exited(1), 40);
+    CHECK(l.starts.size() == 40);
+    CHECK_FALSE(l.gave_up);
+  }
+}
+
 TEST_CASE("systemd keeps restarting when the starts are spread over more than 10 s") {
   Supervisor sup(spec(SupervisorKind::systemd, "on-failure"));
   Loop l = crash_loop(sup, 3_s, ExitStatus::exited(1), 30);

@@ -157,6 +157,7 @@ enum class KeyUse : uint8_t {
   X(process_ready_unversioned, "process.ready.unversioned", narration)                                       \
   X(process_sigterm, "process.sigterm", kind_via_keys)                                                       \
   X(process_sigterm_hung, "process.sigterm.hung", narration)                                                 \
+  X(process_sigterm_hung_gunicorn, "process.sigterm.hung.gunicorn", narration)                               \
   X(process_sigterm_serving, "process.sigterm.serving", narration)                                           \
   X(process_sigterm_starting, "process.sigterm.starting", narration)                                         \
   X(process_start, "process.start", kind)                                                                    \
@@ -164,6 +165,7 @@ enum class KeyUse : uint8_t {
   X(process_start_deploy, "process.start.deploy", narration)                                                 \
   X(process_terminate, "process.terminate", kind_via_keys)                                                   \
   X(process_terminate_hung, "process.terminate.hung", narration)                                             \
+  X(process_terminate_hung_gunicorn, "process.terminate.hung.gunicorn", narration)                           \
   X(process_terminate_not_running, "process.terminate.not_running", narration)                               \
   X(process_terminate_pre_stop, "process.terminate.pre_stop", narration)                                     \
   X(process_terminate_serving, "process.terminate.serving", narration)                                       \
@@ -199,6 +201,7 @@ enum class KeyUse : uint8_t {
   X(server_response, "server.response", kind)                                                                \
   X(server_response_too_early, "server.response.too_early", narration)                                       \
   X(server_shutdown_timeout, "server.shutdown_timeout", kind)                                                \
+  X(server_shutdown_timeout_gunicorn, "server.shutdown_timeout.gunicorn", narration)                         \
   X(server_worker_lost, "server.worker_lost", kind)                                                          \
   X(supervisor_boot_skip, "supervisor.boot_skip", kind_via_keys)                                             \
   X(supervisor_boot_skip_docker_daemon_disabled, "supervisor.boot_skip.docker-daemon-disabled", narration)   \
@@ -211,6 +214,7 @@ enum class KeyUse : uint8_t {
   X(supervisor_give_up_fatal, "supervisor.give_up.fatal", narration)                                         \
   X(supervisor_give_up_max_retries, "supervisor.give_up.max_retries", narration)                             \
   X(supervisor_give_up_start_limit, "supervisor.give_up.start_limit", narration)                             \
+  X(supervisor_give_up_start_limit_deploy, "supervisor.give_up.start_limit.deploy", narration)               \
   X(supervisor_kill, "supervisor.kill", kind)                                                                \
   X(supervisor_no_restart, "supervisor.no_restart", kind)                                                    \
   X(supervisor_no_restart_policy, "supervisor.no_restart.policy", narration)                                 \

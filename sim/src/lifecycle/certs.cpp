@@ -58,15 +58,18 @@ const char* renewer_name(Renewer r) {
   return "none";
 }
 
-// Traefik renews 30 days before expiry for certificates of 90 days or more (checked daily), 10
-// days before for 30 days or more (every 12 h), else 2 days before (every 2 h) (domain-facts.md).
+// Traefik's getCertificateRenewDurations (pkg/provider/acme/provider.go; domain-facts.md has the
+// 90/30/6-day rows): how long before expiry it renews and how often it checks, by lifetime.
 struct TraefikRule {
   Time before, every;
 };
 TraefikRule traefik_rule(Time lifetime) {
+  if (lifetime >= days(365)) return {days(120), days(7)};
   if (lifetime >= days(90)) return {days(30), hours(24)};
   if (lifetime >= days(30)) return {days(10), hours(12)};
-  return {days(2), hours(2)};
+  if (lifetime >= days(6)) return {days(2), hours(2)};
+  if (lifetime >= days(1)) return {hours(6), minutes(10)};
+  return {minutes(20), minutes(1)};
 }
 
 // How long before notAfter the renewer acts.

@@ -58,27 +58,28 @@ void LifeModel::start_unit(uint32_t u, RecordId cause, bool deploy, bool created
   const Time now = w.engine.now();
   const bool restart = unit.state == UnitState::backing_off;
   add_backoff_time(unit);
-  if (deploy) unit.sup.reset();
+  if (deploy) unit.sup.reset_for_deploy();
   ++unit.gen;
   w.engine.cancel(unit.pending);
   if (!unit.sup.on_start(now)) {
     // systemd: more than StartLimitBurst starts within StartLimitIntervalSec.
     unit.state = UnitState::failed;
     for (ProcId p : unit.workers) set_worker_state(p, ProcState::failed, cause);
-    unit.last = emit({.t = now,
-                      .kind = kinds::supervisor_give_up,
-                      .stage = Stage::supervisor,
-                      .actor = unit.supervisor_node,
-                      .proc = unit.workers.front(),
-                      .cause = cause,
-                      .narration = kinds::supervisor_give_up_start_limit,
-                      .state = ProcState::failed},
-                     {{"unit", unit.name},
-                      {"supervisor", supervisor_kind_name(unit.sup.kind())},
-                      {"state", unit.sup.given_up_state()},
-                      {"reason", "start-limit-hit"},
-                      {"burst", sc.services[unit.service].supervisor.start_limit_burst},
-                      {"interval", sc.services[unit.service].supervisor.start_limit_interval}});
+    unit.last = emit(
+        {.t = now,
+         .kind = kinds::supervisor_give_up,
+         .stage = Stage::supervisor,
+         .actor = unit.supervisor_node,
+         .proc = unit.workers.front(),
+         .cause = cause,
+         .narration = deploy ? kinds::supervisor_give_up_start_limit_deploy : kinds::supervisor_give_up_start_limit,
+         .state = ProcState::failed},
+        {{"unit", unit.name},
+         {"supervisor", supervisor_kind_name(unit.sup.kind())},
+         {"state", unit.sup.given_up_state()},
+         {"reason", "start-limit-hit"},
+         {"burst", sc.services[unit.service].supervisor.start_limit_burst},
+         {"interval", sc.services[unit.service].supervisor.start_limit_interval}});
     return;
   }
   if (restart) count_restart();

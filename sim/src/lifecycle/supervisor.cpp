@@ -41,6 +41,17 @@ void Supervisor::reset() {
   streak_ = 0;
 }
 
+void Supervisor::reset_for_deploy() {
+  const bool open = window_open_;
+  const Time begin = window_begin_;
+  const int starts = window_starts_;
+  reset();
+  if (spec_.kind != SupervisorKind::systemd) return;
+  window_open_ = open;
+  window_begin_ = begin;
+  window_starts_ = starts;
+}
+
 bool Supervisor::on_start(Time t) {
   stopped_by_user_ = false;
   if (spec_.kind != SupervisorKind::systemd) return true;
@@ -51,7 +62,8 @@ bool Supervisor::on_start(Time t) {
     window_begin_ = t;
     window_starts_ = 0;
   }
-  if (spec_.start_limit_interval > Time{} && window_starts_ >= spec_.start_limit_burst) {
+  // Either value 0 turns the limit off (ratelimit_configured() in systemd's src/basic/ratelimit.h).
+  if (spec_.start_limit_interval > Time{} && spec_.start_limit_burst > 0 && window_starts_ >= spec_.start_limit_burst) {
     gave_up_ = true;
     return false;
   }

@@ -61,8 +61,11 @@ class Supervisor {
   /// Whether the unit comes back when its host boots (systemd enabled, docker always /
   /// unless-stopped, Kubernetes, supervisord when its own service is enabled).
   bool starts_on_boot() const;
-  /// systemctl reset-failed / a fresh deploy: clears the give-up state and the counters.
+  /// systemctl reset-failed / a new container or pod: clears the give-up state and the counters.
   void reset();
+  /// A deploy: as reset(), but systemd keeps its start-limit window, since a `systemctl restart`
+  /// by hand counts against StartLimitBurst like any start (systemd.unit(5)).
+  void reset_for_deploy();
 
   /// The kind.
   SupervisorKind kind() const { return spec_.kind; }

@@ -6,7 +6,10 @@
 //   --timeout-graceful-shutdown cancels what is left after that long);
 // - still in its start-up (lifespan): the handler only sets should_exit; Uvicorn finishes the
 //   start-up, sees it and returns (server.py _serve) - a bad build crashes there instead;
-// - hung: the event loop never gets to the flag, so only SIGKILL ends it (exit 137).
+// - hung: the event loop never gets to the flag, so only SIGKILL ends it (exit 137);
+// - under Gunicorn the arbiter, never the hung process, takes SIGTERM, passes it on to its workers,
+//   waits graceful_timeout (30 s) and SIGKILLs those left, then exits 0 (gunicorn/arbiter.py
+//   stop and halt; docs "Settings", graceful_timeout).
 // A Kubernetes pod leaves the Service's endpoints when its termination starts; the change reaches
 // the proxy after endpoints_delay, which is why rolling updates want a preStop pause.
 #include <fmt/format.h>
@@ -24,6 +27,16 @@ const char* app_state(const Unit& unit) {
   if (unit.was_hung) return "hung";
   return unit.stopped_from == UnitState::up ? "serving" : "starting";
 }
+
+// The narration's variant: a hung Gunicorn worker leaves its arbiter to act on SIGTERM.
+std::string narration_state(const Unit& unit, const ServiceSpec& svc) {
+  std::string state = app_state(unit);
+  if (unit.was_hung && svc.server == ServerPreset::gunicorn) state += ".gunicorn";
+  return state;
+}
+
+// Gunicorn's graceful_timeout default (docs "Settings"; domain-facts.md "App servers").
+constexpr Time gunicorn_graceful_timeout = s(30);
 
 const char* after_name(AfterStop a) {
   switch (a) {
@@ -81,22 +94,24 @@ void LifeModel::terminate(uint32_t u, RecordId cause, std::string_view reason, A
   unit.after = after;
   unit.sigterm_sent = false;
   unit.draining = 0;
-  unit.last = emit({.t = now,
-                    .kind = kinds::process_terminate,
-                    .stage = Stage::supervisor,
-                    .actor = unit.supervisor_node,
-                    .proc = unit.workers.front(),
-                    .cause = cause,
-                    .narration = pre_stop > Time{} ? std::string(kinds::process_terminate_pre_stop)
-                                                   : registered(fmt::format("process.terminate.{}", app_state(unit))),
-                    .state = ProcState::stopping},
-                   {{"unit", unit.name},
-                    {"supervisor", supervisor_kind_name(spec.kind)},
-                    {"reason", reason},
-                    {"grace", grace},
-                    {"pre_stop", pre_stop},
-                    {"app", app_state(unit)},
-                    {"then", after_name(after)}});
+  unit.last =
+      emit({.t = now,
+            .kind = kinds::process_terminate,
+            .stage = Stage::supervisor,
+            .actor = unit.supervisor_node,
+            .proc = unit.workers.front(),
+            .cause = cause,
+            .narration = pre_stop > Time{} ? std::string(kinds::process_terminate_pre_stop)
+                                           : registered(fmt::format("process.terminate.{}",
+                                                                    narration_state(unit, sc.services[unit.service]))),
+            .state = ProcState::stopping},
+           {{"unit", unit.name},
+            {"supervisor", supervisor_kind_name(spec.kind)},
+            {"reason", reason},
+            {"grace", grace},
+            {"pre_stop", pre_stop},
+            {"app", app_state(unit)},
+            {"then", after_name(after)}});
   if (spec.kind == SupervisorKind::kubernetes) set_endpoints(u, false, unit.last, "terminating");
   const uint32_t gen = unit.gen;
   if (grace != Time::max()) {
@@ -128,14 +143,31 @@ void LifeModel::send_sigterm(uint32_t u, uint32_t gen) {
   unit.sigterm_sent = true;
   unit.sigterm_at = now;
   if (sc.services[unit.service].supervisor.pre_stop > Time{} && unit.sup.kind() == SupervisorKind::kubernetes)
-    unit.last = emit({.t = now,
-                      .kind = kinds::process_sigterm,
-                      .stage = Stage::supervisor,
-                      .actor = unit.supervisor_node,
-                      .proc = unit.workers.front(),
-                      .cause = unit.last,
-                      .narration = registered(fmt::format("process.sigterm.{}", app_state(unit)))},
-                     {{"unit", unit.name}, {"app", app_state(unit)}});
+    unit.last = emit(
+        {.t = now,
+         .kind = kinds::process_sigterm,
+         .stage = Stage::supervisor,
+         .actor = unit.supervisor_node,
+         .proc = unit.workers.front(),
+         .cause = unit.last,
+         .narration = registered(fmt::format("process.sigterm.{}", narration_state(unit, sc.services[unit.service])))},
+        {{"unit", unit.name}, {"app", app_state(unit)}});
+  if (sc.services[unit.service].server == ServerPreset::gunicorn)
+    w.engine.schedule(gunicorn_graceful_timeout, [m = this, u, gen] {
+      Unit& un = m->units[u];
+      if (un.gen != gen || un.state != UnitState::stopping) return;
+      const RecordId rec = m->emit({.t = m->w.engine.now(),
+                                    .kind = kinds::server_shutdown_timeout,
+                                    .stage = Stage::process,
+                                    .actor = un.node,
+                                    .proc = un.workers.front(),
+                                    .cause = un.last,
+                                    .narration = kinds::server_shutdown_timeout_gunicorn,
+                                    .reports_failure = true},
+                                   {{"unit", un.name}, {"timeout", gunicorn_graceful_timeout}});
+      m->finish_stop(u, ExitStatus::exited(0), "SIGTERM: Gunicorn's arbiter SIGKILLed its workers at graceful_timeout",
+                     rec);
+    });
   if (unit.was_hung) return;  // the handler never runs: SIGKILL at the end of the grace period
   if (unit.stopped_from == UnitState::up) return begin_drain(u);
   // Still starting: the start-up runs to its end, then Uvicorn returns at once (or the bad build
