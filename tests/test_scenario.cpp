@@ -125,6 +125,17 @@ TEST_CASE("variants override keys by path and keep the rest") {
   CHECK(missing.error->message == "no [[variant]] named 'one wroker' (did you mean 'one worker'?)");
 }
 
+TEST_CASE("the same DNS record twice is an error, also on one line") {
+  std::string one_line = base;
+  const std::string rec = R"({ name = "api.example.test", type = "A", value = "203.0.113.10" })";
+  one_line.replace(one_line.find(rec), rec.size(), rec + ", " + rec);
+  CHECK(load_error(one_line) ==
+        "t.toml:4:80: duplicate record 'api.example.test' 203.0.113.10 (first at column 13 of the same line)");
+  std::string two_lines = base;
+  two_lines.replace(two_lines.find(rec), rec.size(), rec + ",\n  " + rec);
+  CHECK(load_error(two_lines) == "t.toml:5:3: duplicate record 'api.example.test' 203.0.113.10 (first at line 4)");
+}
+
 TEST_CASE("set_param changes one key and locates errors at the key it replaces") {
   const Scenario sc = load_ok(base);
   SUBCASE("a value inside an array entry named by a dotted domain") {
@@ -159,6 +170,16 @@ TEST_CASE("set_param changes one key and locates errors at the key it replaces")
     REQUIRE(again.scenario);
     CHECK(again.scenario->services[0].workers == 3);
     CHECK(again.scenario->overrides.size() == 2);
+  }
+  SUBCASE("a name key set back to its documented default, \"\"") {
+    const Scenario named = *set_param(sc, "proxy.default_certificate", "\"api.example.test\"").scenario;
+    CHECK(named.proxy->default_certificate == "api.example.test");
+    const LoadResult r = set_param(named, "proxy.default_certificate", "\"\"");
+    REQUIRE_MESSAGE(r.scenario, r.error->to_string());
+    CHECK(r.scenario->proxy->default_certificate.empty());
+    const LoadResult ech = set_param(sc, "proxy.ech_public_name", "\"\"");
+    REQUIRE(ech.scenario);
+    CHECK(ech.scenario->proxy->ech_public_name.empty());
   }
   SUBCASE("a change of kind brings that kind's defaults") {
     const LoadResult r = set_param(sc, "service.api.supervisor", R"({ kind = "kubernetes" })");

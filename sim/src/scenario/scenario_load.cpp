@@ -65,7 +65,9 @@ void read_info(TableReader& r, ScenarioInfo& info) {
   r.translations("description", info.tr);
   info.seed = static_cast<uint64_t>(r.integer("seed", 0, INT64_MAX, "seed = 42").value_or(1));
   info.duration = r.positive_duration("duration").value_or(info.duration);
-  if (info.duration > days(3650)) r.fail("duration", fmt::format("{} must be at most 3650d", r.name_of("duration")));
+  if (info.duration > days(3650))
+    r.fail("duration",
+           fmt::format("{} must be at most 3650d, got {}", r.name_of("duration"), describe(*r.node("duration"))));
   info.start_unix = read_start(r);
   if (const auto slo = r.number("slo", 100, "99.9")) {
     if (*slo <= 0 || *slo >= 100)
@@ -163,7 +165,7 @@ void read_proxy(TableReader& r, ProxySpec& proxy) {
   proxy.preset = static_cast<ProxyPreset>(r.choice("preset", proxy_preset_names()).value_or(0));
   proxy.listen = static_cast<int>(r.integer("listen", 1, 65535, "listen = 443").value_or(proxy.listen));
   proxy.tls_versions = read_tls_versions(r, proxy.tls_versions);
-  proxy.default_certificate = r.dns_name("default_certificate", true).value_or("");
+  proxy.default_certificate = r.dns_name("default_certificate", true, true).value_or("");
   proxy.strict_sni = r.boolean("strict_sni").value_or(proxy.strict_sni);
   for (const auto& [t, path] : r.tables("routes", R"(routes = [ { host = "api.example.test", pool = "api" } ])")) {
     TableReader rr(r.ctx(), *t, path, "a route of [proxy]");
@@ -188,7 +190,7 @@ void read_proxy(TableReader& r, ProxySpec& proxy) {
   proxy.verify_clients =
       static_cast<VerifyClients>(r.choice("verify_clients", {"off", "optional", "require"}).value_or(0));
   proxy.ocsp_stapling = r.boolean("ocsp_stapling").value_or(proxy.ocsp_stapling);
-  proxy.ech_public_name = r.dns_name("ech_public_name", false).value_or("");
+  proxy.ech_public_name = r.dns_name("ech_public_name", false, true).value_or("");
   read_proxy_resumption(r, proxy);
   r.finish();
 }
@@ -298,7 +300,9 @@ void read_client(TableReader& r, ClientSpec& c) {
     c.rate_per_s = *per_s;
     r.reject("interval", "it applies to 'requests'; a 'rate' client sends at random (Poisson) times");
     c.stop = r.duration("stop", Time{});
-    if (c.stop && *c.stop <= c.start) r.fail("stop", fmt::format("{} must be later than 'start'", r.name_of("stop")));
+    if (c.stop && *c.stop <= c.start)
+      r.fail("stop", fmt::format("{} must be later than 'start' ({}), got {}", r.name_of("stop"), format_time(c.start),
+                                 describe(*r.node("stop"))));
   }
   c.sni = r.boolean("sni").value_or(c.sni);
   if (auto alpn = r.strings("alpn", R"(alpn = ["h2", "http/1.1"])")) {

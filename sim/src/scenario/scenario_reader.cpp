@@ -133,13 +133,14 @@ std::string TableReader::required_string(std::string_view key, std::string_view 
   return *v;
 }
 
-std::optional<std::string> TableReader::dns_name(std::string_view key, bool wildcard_ok) {
+std::optional<std::string> TableReader::dns_name(std::string_view key, bool wildcard_ok, bool empty_is_unset) {
   const toml::node* n = node(key);
   if (!n) return std::nullopt;
   const std::string_view form = wildcard_ok ? R"(a domain name such as "api.example.test" or "*.example.test")"
                                             : R"(a domain name such as "api.example.test")";
   if (!n->is_string()) wrong(key, *n, form);
   std::string name = to_lower(n->as_string()->get());
+  if (name.empty() && empty_is_unset) return name;
   if (name.ends_with('.') && name.size() > 1) name.pop_back();
   if (!is_dns_name(name, wildcard_ok)) wrong(key, *n, form);
   return name;

@@ -68,8 +68,9 @@ class TableReader {
   void translations(std::string_view key, Translations& tr);
   /// A string that must be given.
   std::string required_string(std::string_view key, std::string_view example);
-  /// A lower-cased DNS name.
-  std::optional<std::string> dns_name(std::string_view key, bool wildcard_ok);
+  /// A lower-cased DNS name. With `empty_is_unset`, `""` is accepted and read as "" (the key's
+  /// documented default), so a variant can set it back.
+  std::optional<std::string> dns_name(std::string_view key, bool wildcard_ok, bool empty_is_unset = false);
   /// A boolean.
   std::optional<bool> boolean(std::string_view key);
   /// An integer within [lo, hi].

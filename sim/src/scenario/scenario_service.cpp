@@ -174,7 +174,8 @@ ServiceSpec read_service(TableReader& r) {
     svc.service_time.p99 =
         tr.positive_duration("p99").value_or(std::max(svc.service_time.p99, svc.service_time.median));
     if (svc.service_time.p99 < svc.service_time.median)
-      tr.fail("p99", "'p99' in service_time must not be below the median");
+      tr.fail("p99", fmt::format("'p99' in service_time must not be below the median ({}), got {}",
+                                 format_time(svc.service_time.median), describe(*tr.node("p99"))));
     tr.finish();
   }
   svc.concurrency_limit =

@@ -140,8 +140,12 @@ struct Checker {
                  fmt::format(
                      "'{}' has a CNAME and another record (line {}); a CNAME must be the only record of its name",
                      rec.name, other.pos.line));
-          if (other.type == rec.type && other.value == rec.value && other.pos.line < rec.pos.line)
+          if (other.type != rec.type || other.value != rec.value) continue;
+          if (other.pos.line < rec.pos.line)
             fail(path, fmt::format("duplicate record '{}' {} (first at line {})", rec.name, rec.value, other.pos.line));
+          if (other.pos.line == rec.pos.line && other.pos.column < rec.pos.column)
+            fail(path, fmt::format("duplicate record '{}' {} (first at column {} of the same line)", rec.name,
+                                   rec.value, other.pos.column));
         }
         if (rec.type == DnsType::CNAME) {
           if (rec.name == zone.origin)
