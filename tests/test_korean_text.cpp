@@ -101,8 +101,8 @@ TEST_CASE("the Korean check finds English words, placeholders and particles that
   CHECK(problems("phone가 요청합니다") ==
         std::vector<std::string>{"English word \"phone\"", "particle \"phone가\" should be \"phone이\""});
   CHECK(problems("SIGTERM: finished its requests").size() == 3);
-  CHECK(problems("{actor}가 보냅니다").size() == 2);  // the placeholder, and "actor"
-  CHECK(problems("서버이(가) 응답합니다").size() == 1);
+  CHECK(problems("{actor}가 보냅니다").size() == 2);     // the placeholder, and "actor"
+  CHECK(problems("서버이(가) 응답합니다").size() == 2);  // the dual form, and 서버이 for 서버가
   CHECK(problems("SNI으로 고릅니다") == std::vector<std::string>{"particle \"SNI으로\" should be \"SNI로\""});
   CHECK(problems("5 min 동안").size() == 1);
   CHECK(problems("'SNI'를 봅니다").empty());
@@ -112,6 +112,12 @@ TEST_CASE("the Korean check finds English words, placeholders and particles that
         std::vector<std::string>{"particle \"migrate을\" should be \"migrate를\""});
   CHECK(problems("`systemctl enable app`가 켭니다") ==
         std::vector<std::string>{"particle \"systemctl enable app가\" should be \"systemctl enable app이\""});
+  // A particle after one of the nouns the texts use most, by the noun's final sound; longer words
+  // that start with one are not particles.
+  CHECK(problems("모든 복제본가 교체되었습니다") ==
+        std::vector<std::string>{"particle \"복제본가\" should be \"복제본이\""});
+  CHECK(problems("워커을 띄우고 주소으로 보냅니다").size() == 2);
+  CHECK(problems("복제본이 워커를 띄우고 주소로 서버리스 요청입니다").empty());
 }
 
 TEST_CASE("every lesson's Korean text reads as Korean") {

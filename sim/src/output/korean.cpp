@@ -274,6 +274,16 @@ std::string_view particle_pair_of(std::string_view word) {
   return {};
 }
 
+// Nouns the texts put particles after, for a check by their final sound: "복제본가" for
+// "복제본이" slipped through where a template's noun had been another. Checked only where the
+// Hangul word starts with one and the rest is a particle, so longer words are left alone.
+constexpr std::string_view checked_nouns[] = {
+    "복제본", "인증서",       "워커",     "프로세스", "유닛",       "서비스", "프록시", "요청",   "연결",
+    "파드",   "노드",         "호스트",   "컨테이너", "클라이언트", "서버",   "도메인", "레코드", "핸드셰이크",
+    "매니저", "아비터",       "업스트림", "브라우저", "시나리오",   "세션",   "티켓",   "헤더",   "버전",
+    "잠금",   "마이그레이션", "응답",     "메모리",   "이름",       "주소",   "포트",
+};
+
 }  // namespace
 
 std::vector<std::string> korean_text_problems(std::string_view text, const std::set<std::string, std::less<>>& kept) {
@@ -317,6 +327,12 @@ std::vector<std::string> korean_text_problems(std::string_view text, const std::
     }
     if (!literal_char(text[i])) {
       const auto [c, n] = code_point_at(text, i);
+      if (is_hangul(c) && !is_hangul(before))
+        for (std::string_view noun : checked_nouns)
+          if (text.substr(i).starts_with(noun)) {
+            check_particle(noun, i + noun.size());
+            break;
+          }
       before = c;
       i += n;
       continue;
