@@ -151,7 +151,12 @@ void print_variant_notes(const Transcript& t, const Messages& w) {
   const LoopbackConfig& c = t.config;
   const HandshakeOutcome& o = t.outcome;
   if (o.hello_retry) fmt::print("{}\n", w.format("handshake.hrr", group_name(0x0017), group_name(0x001d)));
-  if (!t.earlier.empty()) fmt::print("{}\n", w(o.resumed ? "handshake.resumed_yes" : "handshake.resumed_no"));
+  // What a resumption leaves out differs: TLS 1.2's abbreviated handshake has no Certificate and
+  // no ServerKeyExchange (RFC 5246 7.3; its server never sends CertificateVerify).
+  if (!t.earlier.empty())
+    fmt::print("{}\n", w(!o.resumed                                              ? "handshake.resumed_no"
+                         : o.version == static_cast<uint16_t>(TlsVersion::tls12) ? "handshake.resumed_yes_tls12"
+                                                                                 : "handshake.resumed_yes"));
   if (o.early_data != EarlyData::not_sent)
     fmt::print("{}\n",
                w(o.early_data == EarlyData::accepted ? "handshake.early_accepted" : "handshake.early_rejected"));
@@ -203,7 +208,10 @@ void print_transcript(const Transcript& t, bool tcp, uint16_t port, const Messag
   for (const TlsConnection& replay : t.replay) {
     fmt::print("{}\n", w("handshake.conn_replay"));
     print_messages(replay.capture, replay.decoded, w);
+    // Why a replay was refused: the single-use ticket, unless anti-replay was off (then a
+    // HelloRetryRequest refused the early data: RFC 8446 4.2.10).
     fmt::print("{}\n", w(replay.outcome.early_data == EarlyData::accepted ? "handshake.replay_accepted"
+                         : c.no_anti_replay                               ? "handshake.replay_rejected_other"
                                                                           : "handshake.replay_rejected"));
   }
   print_variant_notes(t, w);

@@ -83,7 +83,8 @@ struct TlsVerdict {
   bool early_data_accepted = false;  ///< The server read it (EncryptedExtensions early_data).
   int tickets = 0;                   ///< NewSessionTickets sent after the handshake (TLS 1.3) or in it (TLS 1.2).
   bool offered_ticket = false;       ///< The ClientHello carried a ticket (known or not).
-  bool early_data_tickets = false;   ///< The tickets allow 0-RTT data (stateful, single use in OpenSSL).
+  bool early_data_tickets = false;   ///< The tickets allow 0-RTT data.
+  bool single_use_tickets = false;   ///< ... and are OpenSSL's stateful single-use ones (its anti-replay kept).
   bool ticket_spent = false;         ///< A single-use ticket went with the first ClientHello of a HelloRetryRequest.
   std::string ocsp;                  ///< Stapled OCSP status: "good", "revoked"; "" when nothing is stapled.
   /// Mutual TLS: the proxy's verification result as nginx's $ssl_client_verify spells it
@@ -129,6 +130,11 @@ bool preset_sends_tickets(ProxyPreset preset);
 int preset_tickets_per_handshake(ProxyPreset preset);
 /// Whether a preset can accept 0-RTT data (Go's crypto/tls, under Caddy and Traefik, cannot).
 bool preset_accepts_early_data(ProxyPreset preset);
+/// Whether a preset that accepts 0-RTT data keeps OpenSSL's anti-replay (stateful single-use
+/// tickets). nginx sets SSL_OP_NO_ANTI_REPLAY on every context (ngx_ssl_create) and HAProxy with
+/// allow-0rtt, so none of the presets does: their tickets stay stateless and a replayed first
+/// flight is read again. `deploysim serve` keeps it.
+bool preset_keeps_anti_replay(ProxyPreset preset);
 /// Round trips before the client can send its request: flights / 2 (0 when it went as 0-RTT data).
 int round_trips(const TlsVerdict& verdict);
 

@@ -36,10 +36,11 @@ uint64_t wire_bytes(std::string_view kind) {
 uint64_t tls_message_bytes(const TlsVerdict& v, const TlsMessage& m) {
   // docs/tls.md: a ClientHello that offers a ticket grows by the ticket and, in TLS 1.3, the PSK
   // binder (+287 bytes measured in 1.3, +241 in 1.2 where no ClientKeyExchange follows); a
-  // stateless TLS 1.3 NewSessionTicket record is about 296 bytes, a stateful single-use one (0-RTT
-  // enabled, OpenSSL's anti-replay) 112.
+  // stateless TLS 1.3 NewSessionTicket record is about 296 bytes (304 when it allows early data:
+  // the early_data extension), a stateful single-use one (OpenSSL's anti-replay kept) 112.
   if (m.kind == kinds::tls_client_hello && v.offered_ticket) return 517 + (v.version == tls12 ? 241 : 287);
-  if (m.kind == kinds::tls_new_session_ticket) return v.version == tls12 ? 200 : v.early_data_tickets ? 112 : 296;
+  if (m.kind == kinds::tls_new_session_ticket)
+    return v.version == tls12 ? 200 : v.single_use_tickets ? 112 : v.early_data_tickets ? 304 : 296;
   return wire_bytes(m.kind);
 }
 

@@ -230,6 +230,12 @@ int preset_tickets_per_handshake(ProxyPreset p) { return is_go(p) ? 1 : 2; }
 // Go's crypto/tls has no server-side 0-RTT (golang/go#48597); AWS ALB offers no setting for it.
 bool preset_accepts_early_data(ProxyPreset p) { return !is_go(p) && p != ProxyPreset::cloud_lb; }
 
+bool preset_keeps_anti_replay(ProxyPreset) {
+  // nginx: ngx_ssl_create sets SSL_OP_NO_ANTI_REPLAY (src/event/ngx_event_openssl.c), so
+  // ingress-nginx too; HAProxy sets it with allow-0rtt (src/ssl_sock.c).
+  return false;
+}
+
 int round_trips(const TlsVerdict& v) { return v.early_data_accepted ? 0 : v.flights / 2; }
 
 TlsVerdict decide_tls(const TlsConfig& c) {
@@ -272,11 +278,13 @@ TlsVerdict decide_tls(const TlsConfig& c) {
   }
   v.alpn = negotiate_alpn(c.alpn_offered, c.alpn_supported);
   v.early_data_tickets = c.server_early_data && v.version == tls13;
+  v.single_use_tickets = v.early_data_tickets && preset_keeps_anti_replay(c.preset);
   v.resumed = c.ticket == TicketOffer::known;
-  // With 0-RTT on, OpenSSL's tickets are single use (its anti-replay): the first ClientHello takes
+  // Where OpenSSL's anti-replay is kept, 0-RTT tickets are single use: the first ClientHello takes
   // the session out of the cache, so after a HelloRetryRequest the second one finds nothing and the
-  // handshake is a full one (measured: `deploysim handshake --hrr --resume --early-data`).
-  if (v.resumed && v.hello_retry && c.server_early_data) {
+  // handshake is a full one (measured: `deploysim handshake --hrr --resume --early-data`). Without
+  // it the second ClientHello resumes; only its early data is refused (RFC 8446 4.2.10).
+  if (v.resumed && v.hello_retry && v.single_use_tickets) {
     v.resumed = false;
     v.ticket_spent = true;
   }

@@ -63,6 +63,7 @@ static void resumption_loopback(const TlsConfig& c, LoopbackConfig& l) {
                                                 : ResumeMode::off;
   l.early_data = c.early_data && c.ticket != TicketOffer::none;
   l.server_early_data = c.server_early_data;
+  l.no_anti_replay = c.server_early_data && !preset_keeps_anti_replay(c.preset);
 }
 
 // Mutual TLS and stapling as the real handshake runs them, proxy by proxy as the model decides
