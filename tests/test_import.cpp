@@ -170,7 +170,7 @@ TEST_CASE("Kubernetes manifests across files: Deployment, Service, Ingress, cert
   // gunicorn is in `command:` (line 33), its flags in `args:` (line 34).
   CHECK(has_entry(r, imp::EntryKind::mapped, api + ":33", "command -> server = \"gunicorn\""));
   CHECK(has_entry(r, imp::EntryKind::mapped, api + ":34", "args --workers -> workers = 2"));
-  CHECK(has_entry(r, imp::EntryKind::mapped, api + ":34", "args --host -> bind = \"0.0.0.0\""));
+  CHECK(has_entry(r, imp::EntryKind::mapped, api + ":34", "args --bind -> bind = \"0.0.0.0\""));
   // No file says what a worker uses, only limits: the model's figure is said to be assumed.
   CHECK(has_entry(r, imp::EntryKind::assumed, api + ":33", "memory_per_worker = \"100MiB\""));
 

@@ -240,6 +240,8 @@ class Extractor {
         first(n, out_.acme_ca);
       else if (n.name == "auto_https")
         first(n, out_.auto_https);
+      else if (n.name == "acme_dns")
+        first(n, out_.acme_dns);
       else if (n.name == "import")
         import(n);
       else
@@ -347,6 +349,15 @@ class Extractor {
         for (const Tok& a : c.args) t.protocols.value.push_back(a.text);
       } else if (c.name == "issuer" && !c.args.empty() && c.args[0].text == "internal") {
         t.internal = {true, c.pos, true};
+      } else if (c.name == "dns" && !c.args.empty()) {
+        t.dns = {c.args[0].text, c.pos, true};
+      } else if (c.name == "issuer" && !c.args.empty() && c.args[0].text == "acme" &&
+                 std::any_of(c.children.begin(), c.children.end(), [](const Node& x) { return x.name == "dns"; })) {
+        for (const Node& x : c.children)
+          if (x.name == "dns" && !x.args.empty())
+            t.dns = {x.args[0].text, x.pos, true};
+          else
+            ignore(x, "tls issuer acme");
       } else {
         ignore(c, "tls");
       }

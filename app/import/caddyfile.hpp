@@ -39,6 +39,7 @@ struct CaddyTls {
   Located<std::string> key_file;
   Located<bool> off;                            ///< `tls off` (Caddy 1). An http:// (or :80) address has no TLS either.
   Located<std::vector<std::string>> protocols;  ///< `protocols tls1.2 tls1.3` in the block.
+  Located<std::string> dns;  ///< `dns PROVIDER ...` in the block (or in `issuer acme { }`): the DNS-01 challenge.
   SourcePos pos;
 };
 
@@ -62,6 +63,7 @@ struct CaddyConfig {
   Located<std::string> email;       ///< Global `email`: the ACME account.
   Located<std::string> acme_ca;     ///< Global `acme_ca` (a staging or private ACME directory).
   Located<std::string> auto_https;  ///< Global `auto_https off|disable_redirects|...`.
+  Located<std::string> acme_dns;    ///< Global `acme_dns PROVIDER ...`: DNS-01 for every site.
   std::vector<CaddySite> sites;
   std::vector<std::string> snippets;  ///< Names of `(name) { }` snippets.
   std::vector<CaddyImport> imports;

@@ -2,6 +2,7 @@
 // restart policy, memory limit and grace period; a one-shot migration service other services
 // wait for; the proxy container (compose_proxy.cpp). Everything else is reported as ignored.
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 
@@ -43,12 +44,50 @@ std::set<std::string> completed_dependencies(const YAML::Node& services) {
   return out;
 }
 
-// Docker's policy from `restart:` or Compose's `deploy.restart_policy` (condition any |
-// on-failure | none, max_attempts).
+// Docker's policy from `restart:` or Compose's `deploy.restart_policy`. docker compose reads
+// `restart:` first and then, when `deploy.restart_policy` is there, replaces it with that
+// (docker/compose pkg/compose/create.go, getRestartPolicy), so the restart_policy wins.
+// Its condition is mapped by mapRestartPolicyCondition: none/no -> no, on-failure,
+// unless-stopped, any/always -> always, and anything else passed on as the name; an absent
+// condition is the empty name, which Docker takes as "no" (moby api/types/container
+// RestartPolicy: "" is RestartPolicyDisabled). Swarm's default `any` applies to docker stack
+// deploy only.
 void read_restart(const ComposeCtx& c, const YAML::Node& svc, ServiceModel& s) {
   Report& r = c.r;
   const YAML::Node restart = child(svc, "restart");
   const YAML::Node policy = child(child(svc, "deploy"), "restart_policy");
+  if (policy.IsDefined()) {
+    const SourcePos policy_pos = key_pos(c.file, child(svc, "deploy"), "restart_policy");
+    const YAML::Node cond_node = child(policy, "condition");
+    const std::string cond = scalar(cond_node);
+    std::string v;
+    if (cond == "none" || cond == "no" || cond.empty())
+      v = "no";
+    else if (cond == "any" || cond == "always")
+      v = "always";
+    else if (cond == "on-failure" || cond == "unless-stopped")
+      v = cond;
+    else {
+      r.error(c.pos(cond_node),
+              r.w.format("import.bad_value", "deploy.restart_policy.condition", cond, "none, on-failure, any"));
+      return;
+    }
+    if (const auto n = as_int(child(policy, "max_attempts")); n && *n > 0 && v == "on-failure")
+      v = fmt::format("on-failure:{}", *n);
+    const SourcePos at = cond_node.IsDefined() ? key_pos(c.file, policy, "condition") : policy_pos;
+    s.supervisor.set("restart",
+                     r.from(at, cond_node.IsDefined() ? "deploy.restart_policy.condition" : "deploy.restart_policy",
+                            "supervisor.restart", toml_str(v)));
+    if (!cond_node.IsDefined()) r.assumed(policy_pos, r.w("import.compose_policy_no_condition"));
+    for (const char* k : {"delay", "window"})
+      if (child(policy, k).IsDefined())
+        r.ignored(c.pos(child(policy, k)), r.w.format("import.ignored_key", std::string("restart_policy.") + k,
+                                                      r.w("import.why_docker_backoff")));
+    if (restart.IsDefined())
+      r.ignored(c.pos(restart),
+                r.w.format("import.compose_restart_overridden", "restart: " + scalar(restart), where(policy_pos)));
+    return;
+  }
   if (restart.IsDefined()) {
     std::string v = scalar(restart);
     if (v == "on-failure" || v.starts_with("on-failure:") || v == "always" || v == "unless-stopped" || v == "no") {
@@ -59,38 +98,51 @@ void read_restart(const ComposeCtx& c, const YAML::Node& svc, ServiceModel& s) {
     }
     return;
   }
-  if (policy.IsDefined()) {
-    const std::string cond = scalar(child(policy, "condition"));
-    std::string v = cond == "none" ? "no" : cond == "on-failure" ? "on-failure" : "always";
-    if (const auto n = as_int(child(policy, "max_attempts")); n && *n > 0 && v == "on-failure")
-      v = fmt::format("on-failure:{}", *n);
-    s.supervisor.set("restart", r.from(c.pos(policy), "deploy.restart_policy", "supervisor.restart", toml_str(v)));
-    for (const char* k : {"delay", "window"})
-      if (child(policy, k).IsDefined())
-        r.ignored(c.pos(child(policy, k)), r.w.format("import.ignored_key", std::string("restart_policy.") + k,
-                                                      r.w("import.why_docker_backoff")));
-    return;
-  }
   // Docker's default policy is "no" (domain-facts.md, "Restart supervisors").
   s.supervisor.set(
       "restart", r.assume(c.pos(svc), "supervisor.restart", toml_str("no"), r.w("import.why_docker_restart_default")));
 }
 
+// compose-go's loader refuses a service whose two spellings of one setting disagree
+// (loader/validate.go: "services.%s: can't set distinct values on 'scale' and
+// 'deploy.replicas'", the same for 'mem_limit' and 'deploy.resources.limits.memory'); equal
+// values are one setting. False after the located error; on true the second is reported as
+// redundant when both are written.
+bool one_setting(const ComposeCtx& c, const YAML::Node& deploy_node, const char* deploy_key, const YAML::Node& top,
+                 const char* top_key, bool same) {
+  if (!deploy_node.IsDefined() || !top.IsDefined()) return true;
+  Report& r = c.r;
+  if (!same) {
+    r.error(c.pos(top), r.w.format("import.compose_distinct", top_key, deploy_key, scalar(top), scalar(deploy_node),
+                                   where(c.pos(deploy_node))));
+    return false;
+  }
+  r.ignored(c.pos(top), r.w.format("import.compose_redundant", std::string(top_key) + ": " + scalar(top), deploy_key,
+                                   where(c.pos(deploy_node))));
+  return true;
+}
+
 void read_memory(const ComposeCtx& c, const YAML::Node& svc, ServiceModel& s) {
   Report& r = c.r;
-  YAML::Node node = child(child(child(child(svc, "deploy"), "resources"), "limits"), "memory");
-  std::string key = "deploy.resources.limits.memory";
-  if (!node.IsDefined()) {
-    node = child(svc, "mem_limit");
-    key = "mem_limit";
+  const YAML::Node limit = child(child(child(child(svc, "deploy"), "resources"), "limits"), "memory");
+  const YAML::Node mem_limit = child(svc, "mem_limit");
+  std::optional<uint64_t> bytes[2];
+  const std::pair<const YAML::Node*, const char*> keys[] = {{&limit, "deploy.resources.limits.memory"},
+                                                            {&mem_limit, "mem_limit"}};
+  for (int i = 0; i < 2; ++i) {
+    const YAML::Node& node = *keys[i].first;
+    if (!node.IsDefined()) continue;
+    bytes[i] = parse_docker_size(scalar(node));
+    if (!bytes[i] || *bytes[i] == 0) {
+      r.error(c.pos(node), r.w.format("import.bad_value", keys[i].second, scalar(node), "512m, 1g"));
+      return;
+    }
   }
-  if (!node.IsDefined()) return;
-  const auto bytes = parse_docker_size(scalar(node));
-  if (!bytes || *bytes == 0) {
-    r.error(c.pos(node), r.w.format("import.bad_value", key, scalar(node), "512m, 1g"));
-    return;
-  }
-  s.supervisor.set("memory_limit", r.from(c.pos(node), key, "supervisor.memory_limit", size_text(*bytes)));
+  if (!one_setting(c, limit, keys[0].second, mem_limit, keys[1].second, bytes[0] == bytes[1])) return;
+  const int i = limit.IsDefined() ? 0 : 1;
+  if (!bytes[i]) return;
+  s.supervisor.set("memory_limit",
+                   r.from(c.pos(*keys[i].first), keys[i].second, "supervisor.memory_limit", size_text(*bytes[i])));
 }
 
 // An ASGI app container.
@@ -108,19 +160,26 @@ void read_app(const ComposeCtx& c, const std::string& name, const YAML::Node& sv
   bool known = false;
   // WEB_CONCURRENCY (Gunicorn's and Uvicorn's worker count from the environment).
   std::map<std::string, std::string> env;
+  std::map<std::string, SourcePos> env_pos;
   if (const YAML::Node e = child(svc, "environment"); e.IsMap()) {
-    for (const auto& kv : e) env[scalar(kv.first)] = scalar(kv.second);
+    for (const auto& kv : e) {
+      env[scalar(kv.first)] = scalar(kv.second);
+      env_pos[scalar(kv.first)] = c.pos(kv.first);
+    }
   } else if (e.IsSequence()) {
     for (const auto& item : e) {
       const std::string s = scalar(item);
       const size_t eq = s.find('=');
-      if (eq != std::string::npos) env[s.substr(0, eq)] = s.substr(eq + 1);
+      if (eq != std::string::npos) {
+        env[s.substr(0, eq)] = s.substr(eq + 1);
+        env_pos[s.substr(0, eq)] = c.pos(item);
+      }
     }
   }
-  if (command.IsDefined()) known = apply_asgi_command(as_words(command), c.pos(command), "command", s, r, env);
+  if (command.IsDefined()) known = apply_asgi_command(as_words(command), c.pos(command), "command", s, r, env, env_pos);
   if (!known) {
     const YAML::Node entry = child(svc, "entrypoint");
-    if (entry.IsDefined()) known = apply_asgi_command(as_words(entry), c.pos(entry), "entrypoint", s, r, env);
+    if (entry.IsDefined()) known = apply_asgi_command(as_words(entry), c.pos(entry), "entrypoint", s, r, env, env_pos);
   }
   if (!known) {
     if (command.IsDefined())
@@ -134,13 +193,17 @@ void read_app(const ComposeCtx& c, const std::string& name, const YAML::Node& sv
 
   const YAML::Node replicas = child(child(svc, "deploy"), "replicas");
   const YAML::Node scale = child(svc, "scale");
-  const YAML::Node rep = replicas.IsDefined() ? replicas : scale;
-  if (rep.IsDefined()) {
-    const auto n = as_int(rep);
-    if (!n || *n < 1 || *n > 64) {
-      r.error(c.pos(rep),
-              r.w.format("import.bad_value", replicas.IsDefined() ? "deploy.replicas" : "scale", scalar(rep), "1-64"));
-    } else {
+  bool replicas_ok = true;
+  for (const auto& [node, key] : {std::pair{&replicas, "deploy.replicas"}, std::pair{&scale, "scale"}}) {
+    if (!node->IsDefined()) continue;
+    if (const auto n = as_int(*node); !n || *n < 1 || *n > 64) {
+      r.error(c.pos(*node), r.w.format("import.bad_value", key, scalar(*node), "1-64"));
+      replicas_ok = false;
+    }
+  }
+  if (replicas_ok && one_setting(c, replicas, "deploy.replicas", scale, "scale", as_int(replicas) == as_int(scale))) {
+    const YAML::Node rep = replicas.IsDefined() ? replicas : scale;
+    if (const auto n = as_int(rep)) {
       s.replica_count = static_cast<int>(*n);
       s.replicas = r.from(c.pos(rep), replicas.IsDefined() ? "deploy.replicas" : "scale", "hosts", std::to_string(*n));
     }
@@ -196,7 +259,9 @@ void read_app(const ComposeCtx& c, const std::string& name, const YAML::Node& sv
       continue;
     }
     if (handled.count(key)) continue;
-    if (key == "healthcheck")
+    if (key == "environment" && s.workers_from_env)
+      r.mapped(c.pos(kv.first), r.w.format("import.env_partly", key));
+    else if (key == "healthcheck")
       r.ignored(c.pos(kv.first), r.w.format("import.ignored_key", key, r.w("import.why_docker_healthcheck")));
     else if (key == "ports")
       r.ignored(c.pos(kv.first), r.w.format("import.ignored_key", key, r.w("import.why_app_ports")));

@@ -283,8 +283,18 @@ void ComposeCtx::add_routes(Deployment& d) {
       SourcePos vpos;
       const bool kept = on_volume(res->second.storage, proxy_volumes, &vpos);
       const SourcePos spos = res->second.storage_pos.line ? res->second.storage_pos : res->second.pos;
+      // Traefik's acme.storage defaults to "acme.json" (doc.traefik.io, ACME "storage"), in its
+      // working directory, / in the official image.
+      const bool storage_written = res->second.storage_pos.line != 0;
+      if (!storage_written)
+        r.assumed(spos, r.w.format("import.assumed", "acme.storage", toml_str(res->second.storage),
+                                   r.w("import.why_traefik_storage")));
       if (kept) {
         d.proxy->keys.set("persisted_storage", r.from(vpos, "volumes", "proxy.persisted_storage", "true"));
+      } else if (!storage_written) {
+        d.proxy->keys.set("persisted_storage",
+                          r.assume(spos, "proxy.persisted_storage", "false", r.w("import.why_traefik_storage")));
+        r.mapped(spos, r.w.format("import.acme_not_persisted", res->second.storage));
       } else {
         d.proxy->keys.set("persisted_storage", r.from(spos, "acme.storage", "proxy.persisted_storage", "false"));
         r.mapped(spos, r.w.format("import.acme_not_persisted", res->second.storage));

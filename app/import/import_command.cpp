@@ -62,12 +62,14 @@ void assume_worker_memory(const SourcePos& pos, ServiceModel& s, Report& r) {
 }  // namespace
 
 bool apply_asgi_command(const std::vector<std::string>& argv, const SourcePos& pos, const std::string& where,
-                        ServiceModel& s, Report& r, const std::map<std::string, std::string>& env) {
-  return apply_asgi_command(std::vector<CommandPart>{{where, pos, argv}}, pos, s, r, env);
+                        ServiceModel& s, Report& r, const std::map<std::string, std::string>& env,
+                        const std::map<std::string, SourcePos>& env_pos) {
+  return apply_asgi_command(std::vector<CommandPart>{{where, pos, argv}}, pos, s, r, env, env_pos);
 }
 
 bool apply_asgi_command(const std::vector<CommandPart>& parts, const SourcePos& pos, ServiceModel& s, Report& r,
-                        const std::map<std::string, std::string>& env) {
+                        const std::map<std::string, std::string>& env,
+                        const std::map<std::string, SourcePos>& env_pos) {
   std::vector<std::string> argv;
   std::vector<SourcePos> word_pos;
   for (const CommandPart& part : parts)
@@ -96,11 +98,16 @@ bool apply_asgi_command(const std::vector<CommandPart>& parts, const SourcePos& 
 
   // The scenario takes 1 to 1024 workers and ports 1 to 65535 (scenario_service.cpp): outside
   // them, a located error here rather than a scenario the loader refuses.
+  // WEB_CONCURRENCY names the line of its environment entry, not the command's.
   const std::string workers_key = cmd.workers_from_env ? "WEB_CONCURRENCY" : key_at(cmd.workers.pos) + " --workers";
+  SourcePos workers_pos = cmd.workers.pos;
+  if (const auto it = env_pos.find("WEB_CONCURRENCY"); cmd.workers_from_env && it != env_pos.end())
+    workers_pos = it->second;
+  s.workers_from_env = cmd.workers_from_env;
   if (cmd.workers.set && (cmd.workers.value < 1 || cmd.workers.value > 1024))
-    r.error(cmd.workers.pos, w.format("import.out_of_range", workers_key, cmd.workers.value, 1, 1024));
+    r.error(workers_pos, w.format("import.out_of_range", workers_key, cmd.workers.value, 1, 1024));
   else if (cmd.workers.set)
-    s.keys.set("workers", r.from(cmd.workers.pos, workers_key, "workers", std::to_string(cmd.workers.value)));
+    s.keys.set("workers", r.from(workers_pos, workers_key, "workers", std::to_string(cmd.workers.value)));
   else
     s.keys.set("workers", r.assume(pos, "workers", std::to_string(cmd.workers.value),
                                    w.format("import.why_server_default", server)));
@@ -112,11 +119,14 @@ bool apply_asgi_command(const std::vector<CommandPart>& parts, const SourcePos& 
   } else {
     const std::string& h = cmd.host.value;
     std::string bind = (h == "127.0.0.1" || h == "localhost" || h == "::1") ? "127.0.0.1" : "0.0.0.0";
+    // Gunicorn's and Hypercorn's --bind HOST:PORT gives both; Uvicorn's --host and --port.
+    const bool by_bind = !cmd.binds.empty();
     if (cmd.host.set)
-      s.keys.set("bind", r.from(cmd.host.pos, key_at(cmd.host.pos) + " --host", "bind", toml_str(bind)));
+      s.keys.set("bind", r.from(cmd.host.pos, key_at(cmd.host.pos) + (by_bind ? " --bind" : " --host"), "bind",
+                                toml_str(bind)));
     else
       s.keys.set("bind", r.assume(pos, "bind", toml_str(bind), w.format("import.why_bind_default", "--host", server)));
-    const std::string port_key = key_at(cmd.port.pos) + " --port";
+    const std::string port_key = key_at(cmd.port.pos) + (by_bind ? " --bind" : " --port");
     if (cmd.port.set && (cmd.port.value < 1 || cmd.port.value > 65535))
       r.error(cmd.port.pos, w.format("import.out_of_range", port_key, cmd.port.value, 1, 65535));
     else if (cmd.port.set)

@@ -80,8 +80,9 @@ struct ServiceModel {
   Table liveness, readiness, startup;
   bool has_liveness = false, has_readiness = false, has_startup = false;
   std::vector<Table> pre_start;
-  std::string image;      ///< To match a migration Job's image.
-  std::string host_name;  ///< systemd: the machine it runs on, shared (empty: a machine per replica).
+  std::string image;              ///< To match a migration Job's image.
+  std::string host_name;          ///< systemd: the machine it runs on, shared (empty: a machine per replica).
+  bool workers_from_env = false;  ///< workers came from WEB_CONCURRENCY in its environment.
 };
 
 /// The TLS proxy.
@@ -158,8 +159,10 @@ bool valid_domain(const std::string& name);
 /// server, workers, host, port and the rest into the service (import_command.cpp, over
 /// asgi_command.hpp). `where` names the file key ("command", "ExecStart"). False when the
 /// command is no ASGI server deploysim knows (nothing is set then).
+/// `env_pos` says where each variable of `env` was written (a value read from one names its line).
 bool apply_asgi_command(const std::vector<std::string>& argv, const SourcePos& pos, const std::string& where,
-                        ServiceModel& s, Report& r, const std::map<std::string, std::string>& env = {});
+                        ServiceModel& s, Report& r, const std::map<std::string, std::string>& env = {},
+                        const std::map<std::string, SourcePos>& env_pos = {});
 /// One key of a file that gives part of a command line, in order: a Kubernetes container's
 /// `command:` then `args:`, two keys on two lines.
 struct CommandPart {
@@ -171,7 +174,8 @@ struct CommandPart {
 /// the word it was read from (`--port` in `args:` is the args line, the server the command's);
 /// what is assumed is at `pos`.
 bool apply_asgi_command(const std::vector<CommandPart>& parts, const SourcePos& pos, ServiceModel& s, Report& r,
-                        const std::map<std::string, std::string>& env = {});
+                        const std::map<std::string, std::string>& env = {},
+                        const std::map<std::string, SourcePos>& env_pos = {});
 /// A service whose command is unknown (an image's own CMD): Uvicorn on 0.0.0.0:`port`, assumed.
 void assume_asgi_defaults(const SourcePos& pos, int port, ServiceModel& s, Report& r);
 

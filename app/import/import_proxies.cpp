@@ -2,6 +2,9 @@
 // preset, routes (server names / site addresses to the upstream's service), certificates, TLS
 // versions, strict SNI (ssl_reject_handshake) and timeouts. A proxy container a Compose file
 // declares gets its routes from here; otherwise the proxy runs on the machine "server".
+#include <algorithm>
+#include <cctype>
+#include <set>
 #include <string>
 
 #include <fmt/format.h>
@@ -13,6 +16,12 @@
 namespace deploysim::import {
 
 namespace {
+
+std::string join_words(const std::vector<std::string>& words) {
+  std::string out;
+  for (const std::string& x : words) out += (out.empty() ? "" : " ") + x;
+  return out;
+}
 
 bool loopback(const std::string& host) { return host == "127.0.0.1" || host == "localhost" || host == "[::1]"; }
 
@@ -62,6 +71,26 @@ const NginxLocation* pass_location(const std::vector<NginxLocation>& locations) 
     if (const NginxLocation* inner = pass_location(l.locations)) return inner;
   }
   return nullptr;
+}
+
+// The host of a proxy_pass URL ("http://api_backend/v1" -> "api_backend").
+std::string pass_host(const std::string& url) {
+  std::string h = url;
+  if (const size_t scheme = h.find("://"); scheme != std::string::npos) h.erase(0, scheme + 3);
+  h.resize(std::min(h.find_first_of(":/"), h.size()));
+  return h;
+}
+
+bool iequal(const std::string& a, const std::string& b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+// A listen socket as nginx tells them apart: "*:443" for `listen 443;` and `listen 0.0.0.0:443;`.
+std::string listen_socket(const NginxListen& l) {
+  const std::string& a = l.address.value;
+  return (a.empty() || a == "*" || a == "0.0.0.0" ? "*" : a) + ":" + std::to_string(l.port.value);
 }
 
 }  // namespace
@@ -120,23 +149,68 @@ void read_nginx(const std::string& file, const std::string& text, Deployment& d,
   const SourcePos first = c.servers.empty() ? SourcePos{file, 1, 0} : c.servers.front().pos;
   ProxyModel* p = proxy_for("nginx", first, d, r);
   if (!p) return;
-  bool versions_set = false;
+  // TLS is a property of the listening socket: a server is served over TLS when a `listen` of
+  // its address:port has the `ssl` flag, in any server (nginx opens one socket per address:port
+  // and takes its options from the listen line that gives them). The port does not decide it: a
+  // `listen 443;` without `ssl` serves plain HTTP, and since nginx 1.25.1 the `ssl on;`
+  // directive is gone (nginx.org, ngx_http_ssl_module, "ssl").
+  std::set<std::string> tls_sockets;
+  for (const NginxServer& srv : c.servers)
+    for (const NginxListen& l : srv.listens)
+      if (l.ssl) tls_sockets.insert(listen_socket(l));
+  // ssl_protocols at http level is the default of every server without its own line. The model
+  // has one list for the proxy: the default_server's (the first TLS server's when none is), and
+  // the servers that differ are reported.
+  auto protocols_of = [&](const NginxServer& srv) -> const Located<std::vector<std::string>>& {
+    return srv.ssl_protocols.set ? srv.ssl_protocols : c.ssl_protocols;
+  };
+  auto is_tls = [&](const NginxServer& srv) {
+    return std::any_of(srv.listens.begin(), srv.listens.end(),
+                       [&](const NginxListen& l) { return tls_sockets.count(listen_socket(l)) > 0; });
+  };
+  auto is_default = [](const NginxServer& srv) {
+    return std::any_of(srv.listens.begin(), srv.listens.end(), [](const NginxListen& l) { return l.default_server; });
+  };
+  const NginxServer* versions_from = nullptr;
   for (const NginxServer& srv : c.servers) {
-    bool tls = false, http2 = false, default_server = false;
+    if (!is_tls(srv)) continue;
+    if (!versions_from) versions_from = &srv;
+    if (is_default(srv)) {
+      versions_from = &srv;
+      break;
+    }
+  }
+  bool versions_set = false;
+  if (versions_from && protocols_of(*versions_from).set) {
+    const auto& v = protocols_of(*versions_from);
+    set_tls_versions(v.value, v.pos, "ssl_protocols", *p, r);
+    versions_set = true;
+    for (const NginxServer& srv : c.servers)
+      if (&srv != versions_from && is_tls(srv) && protocols_of(srv).value != v.value)
+        r.ignored(protocols_of(srv).set ? protocols_of(srv).pos : srv.pos,
+                  w.format("import.nginx_protocols_differ", "ssl_protocols " + join_words(protocols_of(srv).value),
+                           where(v.pos)));
+  }
+  for (const NginxServer& srv : c.servers) {
+    bool http2 = false, default_server = false;
     for (const NginxListen& l : srv.listens) {
-      tls = tls || l.ssl || l.port.value == 443;
       http2 = http2 || l.http2;
       default_server = default_server || l.default_server;
     }
-    if (!tls) {
-      r.ignored(srv.pos, w(srv.ret.set ? "import.nginx_redirect" : "import.nginx_plain_http"));
+    if (!is_tls(srv)) {
+      const auto plain443 = std::find_if(srv.listens.begin(), srv.listens.end(),
+                                         [](const NginxListen& l) { return l.port.value == 443; });
+      if (plain443 != srv.listens.end())
+        r.ignored(plain443->pos, w.format("import.nginx_443_plain", "listen " + plain443->address.value +
+                                                                        (plain443->address.value.empty() ? "" : ":") +
+                                                                        std::to_string(plain443->port.value)));
+      else
+        r.ignored(srv.pos, w(srv.ret.set ? "import.nginx_redirect" : "import.nginx_plain_http"));
       continue;
     }
     if (http2) p->keys.set("http2", r.from(srv.pos, "listen ... http2", "proxy.http2", "true"));
-    if (srv.ssl_protocols.set && !versions_set) {
-      set_tls_versions(srv.ssl_protocols.value, srv.ssl_protocols.pos, "ssl_protocols", *p, r);
-      versions_set = true;
-    }
+    if (srv.http2.set && srv.http2.value)
+      p->keys.set("http2", r.from(srv.http2.pos, "http2 on", "proxy.http2", "true"));
     if (srv.ssl_reject_handshake.set && srv.ssl_reject_handshake.value) {
       p->keys.set("strict_sni",
                   r.from(srv.ssl_reject_handshake.pos, "ssl_reject_handshake", "proxy.strict_sni", "true"));
@@ -152,13 +226,17 @@ void read_nginx(const std::string& file, const std::string& text, Deployment& d,
     }
     std::string target = loc->proxy_pass.value;
     SourcePos target_pos = loc->proxy_pass.pos;
+    // nginx finds the upstream block by the whole host name of the URL, case-insensitively
+    // (ngx_http_upstream_add in ngx_http_upstream.c compares host.len and then the bytes), so
+    // `upstream api` is not the `api_backend` of `proxy_pass http://api_backend`.
     for (const NginxUpstream& u : c.upstreams) {
-      if (target.find("://" + u.name.value) == std::string::npos || u.servers.empty()) continue;
+      if (!iequal(pass_host(target), u.name.value) || u.servers.empty()) continue;
       target = u.servers.front().address.value;
       target_pos = u.servers.front().address.pos;
       for (size_t i = 1; i < u.servers.size(); ++i)
         r.ignored(u.servers[i].address.pos, w.format("import.ignored_key", "server " + u.servers[i].address.value,
                                                      w("import.why_more_upstreams")));
+      break;
     }
     const std::string pool = upstream_service(target, target_pos, d, r);
     for (const std::string& n : names) {
@@ -197,10 +275,6 @@ void read_nginx(const std::string& file, const std::string& text, Deployment& d,
   for (const NginxInclude& i : c.includes)
     r.ignored(i.pos, w.format("import.ignored_key", "include " + i.path, w("import.why_include")));
   for (const Ignored& i : c.ignored) {
-    if (i.name == "http2" && i.in == "server") {  // nginx 1.25.1+: `http2 on;` in a server block
-      p->keys.set("http2", r.assume(i.pos, "proxy.http2", "true", w.format("import.nginx_http2", i.name)));
-      continue;
-    }
     r.ignored(i.pos, w.format("import.ignored_key", i.in.empty() ? i.name : i.in + ": " + i.name,
                               w("import.why_not_modelled")));
   }
@@ -227,12 +301,20 @@ void read_caddy(const std::string& file, const std::string& text, Deployment& d,
   const bool auto_https = !(c.auto_https.set && c.auto_https.value == "off");
   if (!auto_https) r.mapped(c.auto_https.pos, w("import.caddy_auto_https_off"));
   for (const CaddySite& site : c.sites) {
+    // The route is the reverse_proxy that takes every path (no matcher, or `*`); one with a
+    // path or named matcher (`reverse_proxy /api/* ...`, `@api`) serves part of the site only,
+    // and is kept only when the site has no catch-all.
     const CaddyReverseProxy* rp = nullptr;
+    for (const CaddyReverseProxy& x : site.reverse_proxies)
+      if (!x.upstreams.empty() && (x.matcher.empty() || x.matcher == "*")) {
+        rp = &x;
+        break;
+      }
     for (const CaddyReverseProxy& x : site.reverse_proxies)
       if (!x.upstreams.empty()) {
         if (!rp)
           rp = &x;
-        else
+        else if (&x != rp)
           r.ignored(x.pos, w.format("import.ignored_key", "reverse_proxy " + x.matcher, w("import.why_path_rules")));
       }
     if (!rp) {
@@ -277,9 +359,23 @@ void read_caddy(const std::string& file, const std::string& text, Deployment& d,
                                                       : "automatic HTTPS",
                                        "certificate.issuer", toml_str(issuer)));
         cert.keys.set("renewal", r.from(a.pos, "automatic HTTPS", "certificate.renewal", toml_str("proxy")));
-        if (issuer != "private-ca")
+        // A DNS provider (`tls { dns ... }`, the global `acme_dns`) makes Caddy solve DNS-01, and a
+        // wildcard name can only be validated by DNS-01 (RFC 8555 section 8.4; Let's Encrypt's
+        // challenge types; caddyserver.com/docs/automatic-https, "Wildcard certificates").
+        if (issuer == "private-ca") {
+          // Caddy's own CA: no ACME challenge.
+        } else if (t.dns.set) {
+          cert.keys.set("challenge", r.from(t.dns.pos, "tls { dns " + t.dns.value + " }", "certificate.challenge",
+                                            toml_str("dns-01")));
+        } else if (c.acme_dns.set) {
+          cert.keys.set("challenge", r.from(c.acme_dns.pos, "acme_dns " + c.acme_dns.value, "certificate.challenge",
+                                            toml_str("dns-01")));
+        } else if (a.host.starts_with("*.")) {
+          cert.keys.set("challenge", r.from(a.pos, a.raw + " (wildcard)", "certificate.challenge", toml_str("dns-01")));
+        } else {
           cert.keys.set("challenge",
                         r.assume(a.pos, "certificate.challenge", toml_str("http-01"), w("import.why_caddy_challenge")));
+        }
       }
       cert.keys.set("issued", r.assume(a.pos, "certificate.issued", "\"-30d\"", w("import.why_issued")));
       d.certs.push_back(std::move(cert));

@@ -1,6 +1,7 @@
 // A systemd unit (parsed by systemd_unit.cpp) into a service supervised by systemd: the ASGI
 // command of ExecStart=, Restart=, RestartSec=, the start limits, TimeoutStopSec= and whether
 // it starts on boot. Its machine is "server", which an nginx or Caddy config beside it shares.
+#include <map>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -37,9 +38,13 @@ void read_systemd(const std::string& file, const std::string& text, Deployment& 
   s.pos = {file, 1, 0};
   s.host_name = "server";
   std::map<std::string, std::string> env;
-  for (const auto& e : u.environment) env[e.value.first] = e.value.second;
+  std::map<std::string, SourcePos> env_pos;
+  for (const auto& e : u.environment) {
+    env[e.value.first] = e.value.second;
+    env_pos[e.value.first] = e.pos;
+  }
   const ExecCommand* exec = u.exec_start.empty() ? nullptr : &u.exec_start.back();
-  if (!exec || !apply_asgi_command(exec->argv, exec->pos, "ExecStart", s, r, env)) {
+  if (!exec || !apply_asgi_command(exec->argv, exec->pos, "ExecStart", s, r, env, env_pos)) {
     r.ignored(exec ? exec->pos : s.pos, w.format("import.systemd_not_asgi", name));
     return;
   }
@@ -55,6 +60,9 @@ void read_systemd(const std::string& file, const std::string& text, Deployment& 
         break;
       case SkippedLine::Why::outside_section:
         r.ignored(k.pos, w.format("import.systemd_skipped_outside", k.key));
+        break;
+      case SkippedLine::Why::wrong_section:
+        r.ignored(k.pos, w.format("import.systemd_skipped_section", k.key, "Service"));
         break;
       case SkippedLine::Why::bad_value:
         r.ignored(k.pos, w.format("import.systemd_skipped_value", k.key, k.value, k.key));
@@ -73,7 +81,7 @@ void read_systemd(const std::string& file, const std::string& text, Deployment& 
                                            duration_text(static_cast<uint64_t>(u.restart_sec.value.ms()))));
   if (u.start_limit_interval.set && !u.start_limit_interval.value.infinite)
     s.supervisor.set("start_limit_interval",
-                     r.from(u.start_limit_interval.pos, "StartLimitIntervalSec", "supervisor.start_limit_interval",
+                     r.from(u.start_limit_interval.pos, u.start_limit_interval_key, "supervisor.start_limit_interval",
                             duration_text(static_cast<uint64_t>(u.start_limit_interval.value.ms()))));
   // The scenario takes 0 to 1000 (scenario_service.cpp); systemd takes any unsigned number.
   if (u.start_limit_burst.set && u.start_limit_burst.value > 1000)
@@ -89,9 +97,10 @@ void read_systemd(const std::string& file, const std::string& text, Deployment& 
   // WantedBy= is what `systemctl enable` hooks the unit to; whether it was run is not in the file.
   if (u.enabled_on_boot)
     s.supervisor.set("enabled", r.assume(u.wanted_by.pos, "supervisor.enabled", "true", w("import.why_enabled")));
-  else
-    s.supervisor.set("enabled",
-                     r.from(u.wanted_by.set ? u.wanted_by.pos : s.pos, "WantedBy", "supervisor.enabled", "false"));
+  else if (u.wanted_by.set)
+    s.supervisor.set("enabled", r.from(u.wanted_by.pos, "WantedBy", "supervisor.enabled", "false"));
+  else  // no [Install] WantedBy=: `systemctl enable` has nothing to hook it to
+    s.supervisor.set("enabled", r.assume(s.pos, "supervisor.enabled", "false", w("import.why_no_install")));
   if (u.memory_max.set && !u.memory_max.value.infinite)
     r.ignored(u.memory_max.pos, w.format("import.ignored_key", "MemoryMax", w("import.why_memory_max")));
   for (const auto& [key, v] :
@@ -99,6 +108,9 @@ void read_systemd(const std::string& file, const std::string& text, Deployment& 
     if (v->set)
       r.ignored(v->pos,
                 w.format("import.ignored_key", std::string(key) + "=" + v->value, w("import.why_not_modelled")));
+  for (const auto& e : u.environment)
+    if (!(s.workers_from_env && e.value.first == "WEB_CONCURRENCY"))
+      r.ignored(e.pos, w.format("import.ignored_key", "Environment=" + e.value.first, w("import.why_not_modelled")));
   for (const auto& f : u.environment_files)
     r.ignored(f.pos, w.format("import.ignored_key", "EnvironmentFile=" + f.value, w("import.why_not_modelled")));
   for (const Ignored& i : u.ignored)

@@ -175,24 +175,22 @@ std::optional<int> port_number(const std::string& text) {
   return port;
 }
 
+// Docker's RAMInBytes (docker/go-units size.go), which compose-go reads mem_limit and
+// deploy.resources.limits.memory with: a number, at most one space, then nothing, "b", or one of
+// k m g t p (powers of 1024) followed by nothing, "b" or "ib", all case-insensitive ("512m",
+// "512MiB", "1GB", "512 m", "1.5g").
 std::optional<uint64_t> parse_docker_size(const std::string& text) {
   const auto nu = number_unit(text);
   if (!nu) return std::nullopt;
   std::string unit;
   for (const char c : nu->second) unit += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  if (!unit.empty() && unit.back() == 'b' && unit.size() == 2) unit.pop_back();  // "mb", "gb": Docker reads them binary
-  double mult = 1;
-  if (unit.empty() || unit == "b")
-    mult = 1;
-  else if (unit == "k")
-    mult = 1024.0;
-  else if (unit == "m")
-    mult = 1024.0 * 1024;
-  else if (unit == "g")
-    mult = 1024.0 * 1024 * 1024;
-  else
-    return std::nullopt;
-  return whole_bytes(nu->first * mult);
+  if (unit.starts_with(' ')) unit.erase(0, 1);
+  if (unit.empty() || unit == "b") return whole_bytes(nu->first);
+  static const std::string prefixes = "kmgtp";
+  const size_t power = prefixes.find(unit[0]);
+  if (power == std::string::npos || unit.size() > 3) return std::nullopt;
+  if (const std::string rest = unit.substr(1); !(rest.empty() || rest == "b" || rest == "ib")) return std::nullopt;
+  return whole_bytes(nu->first * std::pow(1024.0, static_cast<double>(power + 1)));
 }
 
 std::optional<uint64_t> parse_k8s_quantity(const std::string& text) {

@@ -55,6 +55,12 @@ std::map<std::string, std::string> env_of(const YAML::Node& container) {
   return env;
 }
 
+std::map<std::string, SourcePos> env_pos_of(const Manifest& m, const YAML::Node& container) {
+  std::map<std::string, SourcePos> out;
+  for (const auto& e : child(container, "env")) out[scalar(child(e, "name"))] = m.pos(e);
+  return out;
+}
+
 std::vector<std::string> argv_of(const YAML::Node& container) {
   std::vector<std::string> argv = as_words(child(container, "command"));
   for (const std::string& a : as_words(child(container, "args"))) argv.push_back(a);
@@ -108,6 +114,15 @@ void read_probe(const Manifest& m, const YAML::Node& container, const std::strin
     const std::string toml = f->seconds ? duration_text(static_cast<uint64_t>(*v) * 1000) : std::to_string(*v);
     t.set(f->scenario_key, r.from(m.pos(kv.first), key + "." + k, probe_key + "." + f->scenario_key, toml));
   }
+  // The fields left out take Kubernetes' defaults (the Probe API reference: periodSeconds 10,
+  // timeoutSeconds 1, failureThreshold 3), which the report says were assumed.
+  for (const auto& [file_key, scenario_key, toml, shown] :
+       {std::tuple{"periodSeconds", "period", "\"10s\"", "10 s"},
+        std::tuple{"timeoutSeconds", "timeout", "\"1s\"", "1 s"},
+        std::tuple{"failureThreshold", "failure_threshold", "3", "3"}})
+    if (!child(probe, file_key).IsDefined() && !t.get(scenario_key))
+      t.set(scenario_key, r.assume(m.key(container, key.c_str()), probe_key + "." + scenario_key, toml,
+                                   r.w.format("import.why_k8s_default", key + "." + file_key, shown)));
 }
 
 // The preStop hook's pause: `sleep: {seconds: 5}` (1.30+) or `exec: {command: [sleep, "5"]}`
@@ -151,7 +166,7 @@ void read_container(const Manifest& m, const YAML::Node& c, ServiceModel& s, Rep
         r.error(m.pos(p), r.w.format("import.out_of_range", "containerPort", scalar(p), 1, 65535));
     }
   }
-  bool known = !argv.empty() && apply_asgi_command(parts, cmd_pos, s, r, env_of(c));
+  bool known = !argv.empty() && apply_asgi_command(parts, cmd_pos, s, r, env_of(c), env_pos_of(m, c));
   if (!known) {
     if (!argv.empty()) r.ignored(cmd_pos, r.w.format("import.unknown_command", join_words(argv)));
     assume_asgi_defaults(m.pos(c), container_port, s, r);
@@ -198,7 +213,9 @@ void read_container(const Manifest& m, const YAML::Node& c, ServiceModel& s, Rep
                   r.w.format("import.ignored_key", "resources." + scalar(kv.first) + "." + scalar(q.first),
                              r.w("import.why_not_modelled")));
   for (const auto& kv : c)
-    if (!handled.count(scalar(kv.first)))
+    if (scalar(kv.first) == "env" && s.workers_from_env)
+      r.mapped(m.pos(kv.first), r.w.format("import.env_partly", "env"));
+    else if (!handled.count(scalar(kv.first)))
       r.ignored(m.pos(kv.first), r.w.format("import.ignored_key", scalar(kv.first), r.w("import.why_not_modelled")));
 }
 
@@ -266,7 +283,13 @@ void read_deployment(const Manifest& m, K8s& k, Deployment& d, Report& r) {
     for (const auto& [file_key, scenario_key, up] :
          {std::tuple{"maxSurge", "max_surge", true}, std::tuple{"maxUnavailable", "max_unavailable", false}}) {
       const YAML::Node v = child(ru, file_key);
-      if (!v.IsDefined() || both_zero) continue;
+      if (both_zero) continue;
+      if (!v.IsDefined()) {  // Kubernetes' default for both is 25% (the Deployment API reference)
+        s.keys.set(scenario_key,
+                   r.assume(ru.IsDefined() ? m.pos(ru) : m.at(), scenario_key, "25",
+                            r.w.format("import.why_k8s_default", std::string("rollingUpdate.") + file_key, "25%")));
+        continue;
+      }
       const int p = rollout_percent(v, s.replica_count, up);
       if (p < 0)
         r.error(m.pos(v), r.w.format("import.bad_value", file_key, scalar(v), "25%, 1"));

@@ -506,6 +506,8 @@ class Extractor {
         list(c, s.ssl_protocols);
       else if (c.name == "ssl_reject_handshake")
         on_off(c, s.ssl_reject_handshake);
+      else if (c.name == "http2")
+        on_off(c, s.http2);
       else if (c.name == "return")
         ret(c, s.ret);
       else if (c.name == "location" && c.block)

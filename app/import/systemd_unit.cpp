@@ -148,8 +148,16 @@ class Builder {
       text(e, u_.description);
     else if ((unit || service) && k == "StartLimitBurst")
       number(e, u_.start_limit_burst);
-    else if ((unit && k == "StartLimitIntervalSec") || (service && k == "StartLimitInterval"))
+    // systemd's load-fragment-gperf.gperf.in: [Unit] StartLimitIntervalSec= and its legacy alias
+    // StartLimitInterval=; [Service] keeps only the old StartLimitInterval= (and
+    // StartLimitBurst=). A [Service] StartLimitIntervalSec= is an unknown key there: systemd
+    // logs a warning and skips the line.
+    else if ((unit && (k == "StartLimitIntervalSec" || k == "StartLimitInterval")) ||
+             (service && k == "StartLimitInterval")) {
       span(e, u_.start_limit_interval);
+      if (u_.start_limit_interval.set) u_.start_limit_interval_key = k;
+    } else if (service && k == "StartLimitIntervalSec")
+      u_.skipped.push_back({SkippedLine::Why::wrong_section, e.key, e.value, e.key_pos});
     else if (service && k == "ExecStart")
       exec(e);
     else if (service && k == "Type")

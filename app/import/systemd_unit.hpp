@@ -45,6 +45,7 @@ struct SkippedLine {
     no_equals,        ///< Neither KEY=VALUE nor a header: "Missing '=', ignoring line."
     outside_section,  ///< An assignment before any [Section]: "Assignment outside of section. Ignoring."
     bad_value,        ///< A value its key's parser cannot read ("Failed to parse ..., ignoring").
+    wrong_section,    ///< A key its section does not have ([Service] StartLimitIntervalSec=): "Unknown key".
   };
   Why why = Why::bad_value;
   std::string key;    ///< The key (no_equals: the whole line).
@@ -63,6 +64,7 @@ struct SystemdUnit {
   Located<TimeSpan> restart_sec;           ///< 100 ms by default.
   Located<int> start_limit_burst;          ///< 5 by default ([Unit], or the old [Service] place).
   Located<TimeSpan> start_limit_interval;  ///< 10 s by default (StartLimitIntervalSec=, old StartLimitInterval=).
+  std::string start_limit_interval_key;    ///< The key it was read from, as written.
   Located<ByteLimit> memory_max;           ///< MemoryMax= (or the old MemoryLimit=).
   Located<TimeSpan> timeout_stop;          ///< TimeoutStopSec= (90 s by default).
   Located<std::string> kill_signal;        ///< "SIGTERM" by default; written "TERM" or "15" is normalized when known.

@@ -1,0 +1,332 @@
+// What the importer makes of a setting that the files give twice or leave out, read as the tool
+// itself reads it: docker compose's restart policy and its one-setting spellings, nginx's
+// upstream names, inherited ssl_protocols and `ssl` listen flags, Caddy's matchers and DNS
+// challenge, systemd's start-limit keys, WEB_CONCURRENCY's line, and the defaults each tool
+// applies, reported as assumed.
+#include <doctest/doctest.h>
+
+#include <string>
+#include <vector>
+
+#include "deploysim/scenario.hpp"
+#include "import/import.hpp"
+#include "import/import_model.hpp"
+#include "import_fixtures.hpp"
+
+using namespace deploysim;
+using namespace import_test;
+
+namespace {
+
+// Files that must import without an error.
+imp::ImportResult import_files(const std::vector<imp::TextFile>& files) {
+  imp::ImportResult r = imp::import_texts(files, en());
+  for (const auto& e : r.report)
+    if (e.kind == imp::EntryKind::error) FAIL_CHECK(e.pos.str() << ": " << e.message);
+  REQUIRE(r.ok());
+  return r;
+}
+
+bool has_text(const imp::ImportResult& r, const std::string& text) {
+  return r.scenario_text.find(text) != std::string::npos;
+}
+
+}  // namespace
+
+TEST_CASE("compose: deploy.restart_policy wins over restart:, and without condition restarts nothing") {
+  const std::string compose = R"(services:
+  api:
+    image: registry.example.com/shop/api:1.4.2
+    command: uvicorn app.main:app --host 0.0.0.0 --port 8000 --workers 2
+    restart: always
+    deploy:
+      replicas: 2
+      restart_policy:
+        condition: on-failure
+        max_attempts: 3
+        delay: 5s
+)";
+  const imp::ImportResult r = import_files({{"docker-compose.yml", compose, true}});
+  const SupervisorSpec& sup = service(load(r), "api").supervisor;
+  CHECK(sup.restart == "on-failure");
+  CHECK(sup.max_retries == 3);
+  CHECK(has_entry(r, imp::EntryKind::mapped, "docker-compose.yml:9", "supervisor.restart = \"on-failure:3\""));
+  CHECK(has_entry(r, imp::EntryKind::ignored, "docker-compose.yml:5",
+                  "restart: always: deploy.restart_policy at docker-compose.yml:8 takes precedence"));
+
+  // No condition: docker compose hands Docker an empty policy name, which is "no".
+  const std::string no_condition = R"(services:
+  api:
+    image: registry.example.com/shop/api:1.4.2
+    command: uvicorn app.main:app --host 0.0.0.0 --port 8000
+    restart: unless-stopped
+    deploy:
+      restart_policy:
+        max_attempts: 5
+)";
+  const imp::ImportResult n = import_files({{"docker-compose.yml", no_condition, true}});
+  CHECK(service(load(n), "api").supervisor.restart == "no");
+  CHECK(has_entry(n, imp::EntryKind::assumed, "docker-compose.yml:7", "deploy.restart_policy without condition"));
+  CHECK(has_entry(n, imp::EntryKind::ignored, "docker-compose.yml:5", "restart: unless-stopped"));
+  // The same report in Korean loads and says it in Korean.
+  const imp::ImportResult k = imp::import_texts({{"docker-compose.yml", no_condition, true}}, ko());
+  REQUIRE(k.ok());
+  CHECK(has_entry(k, imp::EntryKind::assumed, "docker-compose.yml:7", "condition`이 없습니다"));
+}
+
+TEST_CASE("compose: mem_limit and scale beside their deploy spellings are one setting") {
+  // One service that gives its replicas and its memory limit twice each.
+  const auto compose = [](const std::string& scale, const std::string& memory) {
+    return "services:\n"
+           "  api:\n"
+           "    image: registry.example.com/shop/api:1.4.2\n"
+           "    command: uvicorn app.main:app --host 0.0.0.0 --port 8000\n"
+           "    mem_limit: 512m\n"
+           "    scale: " +
+           scale +
+           "\n"
+           "    deploy:\n"
+           "      replicas: 2\n"
+           "      resources:\n"
+           "        limits:\n"
+           "          memory: " +
+           memory + "\n";
+  };
+  const imp::ImportResult r = imp::import_texts({{"docker-compose.yml", compose("3", "1g"), true}}, en());
+  CHECK_FALSE(r.ok());
+  CHECK(has_error(r, "docker-compose.yml:5:16",
+                  "can't set distinct values on 'mem_limit' and 'deploy.resources.limits.memory' (512m here, 1g at "
+                  "docker-compose.yml:11)",
+                  false));
+  CHECK(has_error(r, "docker-compose.yml:6:12",
+                  "can't set distinct values on 'scale' and 'deploy.replicas' (3 here, 2 at docker-compose.yml:8)",
+                  false));
+
+  const std::string same = compose("2", "512MiB");
+  const imp::ImportResult s = import_files({{"docker-compose.yml", same, true}});
+  const Scenario sc = load(s);
+  CHECK(service(sc, "api").hosts.size() == 2);
+  CHECK(service(sc, "api").supervisor.memory_limit == std::optional<uint64_t>(512ULL << 20));
+  CHECK(has_entry(s, imp::EntryKind::mapped, "docker-compose.yml:11", "deploy.resources.limits.memory"));
+  CHECK(has_entry(s, imp::EntryKind::ignored, "docker-compose.yml:5", "mem_limit: 512m: the same value as"));
+  CHECK(has_entry(s, imp::EntryKind::ignored, "docker-compose.yml:6", "scale: 2: the same value as deploy.replicas"));
+}
+
+TEST_CASE("compose: memory sizes as Docker's RAMInBytes reads them") {
+  for (const auto& [text, bytes] : std::vector<std::pair<std::string, uint64_t>>{{"512MiB", 512ULL << 20},
+                                                                                 {"1GiB", 1ULL << 30},
+                                                                                 {"512 m", 512ULL << 20},
+                                                                                 {"1.5g", 3ULL << 29},
+                                                                                 {"2gb", 2ULL << 30},
+                                                                                 {"1T", 1ULL << 40},
+                                                                                 {"1p", 1ULL << 50},
+                                                                                 {"1048576", 1ULL << 20},
+                                                                                 {"64kB", 64ULL << 10}}) {
+    CAPTURE(text);
+    CHECK(imp::parse_docker_size(text) == std::optional<uint64_t>(bytes));
+  }
+  for (const char* bad : {"512 MiBs", "1x", "1  m", "1mi", "m", "-1m", "1 kib b"}) {
+    CAPTURE(bad);
+    CHECK_FALSE(imp::parse_docker_size(bad));
+  }
+}
+
+TEST_CASE("WEB_CONCURRENCY names its environment entry's line, and the environment is partly mapped") {
+  const std::string compose = R"(services:
+  api:
+    image: registry.example.com/shop/api:1.4.2
+    command: gunicorn app.main:app -k uvicorn.workers.UvicornWorker --bind 0.0.0.0:8000
+    environment:
+      DATABASE_URL: postgresql://shop@db/shop
+      WEB_CONCURRENCY: "3"
+)";
+  const imp::ImportResult r = import_files({{"docker-compose.yml", compose, true}});
+  CHECK(service(load(r), "api").workers == 3);
+  CHECK(has_text(r, "workers = 3  # from docker-compose.yml:7\n"));
+  CHECK(has_entry(r, imp::EntryKind::mapped, "docker-compose.yml:7", "WEB_CONCURRENCY -> workers = 3"));
+  CHECK(has_entry(r, imp::EntryKind::mapped, "docker-compose.yml:5", "environment: WEB_CONCURRENCY is read"));
+  CHECK_FALSE(has_entry(r, imp::EntryKind::ignored, "docker-compose.yml:5", "environment"));
+  // --bind gives the address and the port, and the report names it.
+  CHECK(has_entry(r, imp::EntryKind::mapped, "docker-compose.yml:4", "command --bind -> bind = \"0.0.0.0\""));
+  CHECK(has_entry(r, imp::EntryKind::mapped, "docker-compose.yml:4", "command --bind -> port = 8000"));
+
+  const std::string k8s = dir + "/files/k8s/web-concurrency.yaml";
+  const imp::ImportResult k = import_ok({k8s});
+  CHECK(has_entry(k, imp::EntryKind::mapped, k8s + ":19", "WEB_CONCURRENCY -> workers = 4"));
+  CHECK(has_entry(k, imp::EntryKind::mapped, k8s + ":16", "env: WEB_CONCURRENCY is read"));
+
+  const std::string unit = R"([Unit]
+Description=Shop API
+
+[Service]
+User=shop
+Environment=PYTHONUNBUFFERED=1
+Environment=WEB_CONCURRENCY=5
+ExecStart=/srv/shop/.venv/bin/gunicorn app.main:app -k uvicorn.workers.UvicornWorker --bind 127.0.0.1:8000
+Restart=on-failure
+)";
+  const imp::ImportResult u = import_files({{"shop-api.service", unit, true}});
+  CHECK(has_entry(u, imp::EntryKind::mapped, "shop-api.service:7", "WEB_CONCURRENCY -> workers = 5"));
+  CHECK(has_entry(u, imp::EntryKind::ignored, "shop-api.service:6", "Environment=PYTHONUNBUFFERED"));
+}
+
+TEST_CASE("nginx: proxy_pass names its upstream whole, and TLS is the listen socket's ssl flag") {
+  const std::string conf = dir + "/files/nginx/upstream-names.conf";
+  const imp::ImportResult r = import_ok({conf});
+  const Scenario sc = load(r);
+  REQUIRE(sc.proxy);
+  // The second server shares *:443 with the first's `ssl`: it is TLS too; port 8443 without ssl
+  // is plain HTTP.
+  REQUIRE(sc.proxy->routes.size() == 2);
+  CHECK(sc.proxy->routes[0].host == "api.shop.example.com");
+  CHECK(sc.proxy->routes[1].host == "www.shop.example.com");
+  CHECK(has_entry(r, imp::EntryKind::ignored, conf + ":31", "a plain HTTP server"));
+  // api_backend is its own upstream (port 9000), not `api`'s, whose name it starts with.
+  CHECK(service(sc, sc.proxy->routes[0].pool).port == 9000);
+  CHECK(has_entry(r, imp::EntryKind::assumed, conf + ":6", "upstream 127.0.0.1:9000"));
+
+  // `listen 443;` alone is plain HTTP whatever the port.
+  const std::string plain = dir + "/files/nginx/listen-443-plain.conf";
+  const imp::ImportResult p = import_ok({plain});
+  const Scenario psc = load(p);
+  REQUIRE(psc.proxy);
+  REQUIRE(psc.proxy->routes.size() == 1);
+  CHECK(psc.proxy->routes[0].host == "api.shop.example.com");
+  CHECK(has_entry(p, imp::EntryKind::ignored, plain + ":2", "listen 443 without ssl: nginx serves plain HTTP"));
+}
+
+TEST_CASE("nginx: http-level ssl_protocols is every server's default, the default server's list is modelled") {
+  const std::string conf = dir + "/files/nginx/http-ssl-protocols.conf";
+  const imp::ImportResult r = import_ok({conf});
+  const Scenario sc = load(r);
+  REQUIRE(sc.proxy);
+  CHECK(sc.proxy->tls_versions == tls12);  // no TLS 1.3
+  CHECK(has_text(r, "tls_versions = [\"1.2\"]  # from " + conf + ":4\n"));
+  CHECK(has_entry(r, imp::EntryKind::ignored, conf + ":4", "ssl_protocols TLSv1.1"));
+  // `http2 on;` is read from the file, not assumed.
+  CHECK(sc.proxy->http2 == std::optional<bool>(true));
+  CHECK(has_entry(r, imp::EntryKind::mapped, conf + ":8", "http2 on -> proxy.http2 = true"));
+
+  // Servers that differ: the default server's list (inherited here) wins, the other is reported.
+  const std::string differ = dir + "/files/nginx/ssl-protocols-differ.conf";
+  const imp::ImportResult d = import_ok({differ});
+  const Scenario dsc = load(d);
+  REQUIRE(dsc.proxy);
+  CHECK(dsc.proxy->tls_versions == (tls12 | tls13));
+  CHECK(has_text(d, "tls_versions = [\"1.2\", \"1.3\"]  # from " + differ + ":2\n"));
+  CHECK(has_entry(d, imp::EntryKind::ignored, differ + ":7",
+                  "ssl_protocols TLSv1.2: differs from the ssl_protocols at " + differ + ":2"));
+}
+
+TEST_CASE("Caddy: the catch-all reverse_proxy is the route, a DNS provider or a wildcard means DNS-01") {
+  const std::string caddyfile = R"({
+	email ops@shop.example.com
+}
+
+shop.example.com {
+	encode zstd gzip
+	reverse_proxy /api/* 127.0.0.1:8000
+	reverse_proxy 127.0.0.1:3000
+}
+
+api.shop.example.com {
+	tls {
+		dns cloudflare {env.CLOUDFLARE_API_TOKEN}
+	}
+	reverse_proxy 127.0.0.1:8000
+}
+)";
+  const imp::ImportResult r = import_files({{"Caddyfile", caddyfile, true}});
+  const Scenario sc = load(r);
+  REQUIRE(sc.proxy);
+  REQUIRE(sc.proxy->routes.size() == 2);
+  CHECK(service(sc, sc.proxy->routes[0].pool).port == 3000);
+  CHECK(has_entry(r, imp::EntryKind::ignored, "Caddyfile:7", "reverse_proxy /api/*: path rules are not modelled"));
+  REQUIRE(sc.certificates.size() == 2);
+  CHECK(sc.certificates[0].challenge == Challenge::http01);
+  CHECK(sc.certificates[1].challenge == Challenge::dns01);
+  CHECK(has_entry(r, imp::EntryKind::mapped, "Caddyfile:13", "certificate.challenge = \"dns-01\""));
+
+  // The global acme_dns, and a wildcard name (DNS-01 is the only challenge for one).
+  const std::string global = "{\n\tacme_dns route53\n}\n\nshop.example.com {\n\treverse_proxy 127.0.0.1:8000\n}\n";
+  const imp::ImportResult g = import_files({{"Caddyfile", global, true}});
+  CHECK(load(g).certificates.at(0).challenge == Challenge::dns01);
+  CHECK(has_entry(g, imp::EntryKind::mapped, "Caddyfile:2", "acme_dns route53 -> certificate.challenge"));
+
+  const std::string wildcard = "*.shop.example.com {\n\treverse_proxy 127.0.0.1:8000\n}\n";
+  const imp::ImportResult w = imp::import_texts({{"Caddyfile", wildcard, true}}, en());
+  CHECK(has_entry(w, imp::EntryKind::mapped, "Caddyfile:1", "certificate.challenge = \"dns-01\""));
+}
+
+TEST_CASE("systemd: [Unit] StartLimitInterval= is read, [Service] StartLimitIntervalSec= is skipped") {
+  const std::string unit = R"([Unit]
+Description=Shop API
+StartLimitInterval=120
+StartLimitBurst=4
+
+[Service]
+ExecStart=/srv/shop/.venv/bin/uvicorn app.main:app --host 127.0.0.1 --port 8000
+Restart=on-failure
+)";
+  const imp::ImportResult r = import_files({{"shop-api.service", unit, true}});
+  const Scenario sc = load(r);
+  CHECK(service(sc, "shop-api").supervisor.start_limit_interval == s(120));
+  CHECK(has_entry(r, imp::EntryKind::mapped, "shop-api.service:3", "StartLimitInterval -> supervisor.start_limit"));
+  // No [Install]: not enabled on boot, which the file does not say but systemd does.
+  CHECK_FALSE(service(sc, "shop-api").supervisor.enabled);
+  CHECK(has_entry(r, imp::EntryKind::assumed, "shop-api.service:7", "supervisor.enabled = false: no [Install]"));
+
+  const std::string misplaced = R"([Unit]
+Description=Shop API
+
+[Service]
+ExecStart=/srv/shop/.venv/bin/uvicorn app.main:app --host 127.0.0.1 --port 8000
+Restart=on-failure
+StartLimitIntervalSec=30
+StartLimitBurst=3
+
+[Install]
+WantedBy=multi-user.target
+)";
+  const imp::ImportResult m = import_files({{"shop-api.service", misplaced, true}});
+  CHECK(service(load(m), "shop-api").supervisor.start_limit_interval == s(10));  // systemd's default
+  CHECK(has_entry(m, imp::EntryKind::ignored, "shop-api.service:7",
+                  "StartLimitIntervalSec= in [Service]: not a key of that section"));
+  const imp::ImportResult k = imp::import_texts({{"shop-api.service", misplaced, true}}, ko());
+  CHECK(has_entry(k, imp::EntryKind::ignored, "shop-api.service:7", "`[Service]` 섹션의 `StartLimitIntervalSec=`"));
+}
+
+TEST_CASE("the defaults the tools apply are reported as assumed: probes, rolling update, Traefik's storage") {
+  const std::string k8s = dir + "/files/k8s/probe-defaults.yaml";
+  const imp::ImportResult r = import_ok({k8s});
+  CHECK(has_entry(r, imp::EntryKind::mapped, k8s + ":19", "supervisor.readiness.period = \"5s\""));
+  CHECK(
+      has_entry(r, imp::EntryKind::assumed, k8s + ":17",
+                "supervisor.readiness.timeout = \"1s\": no readinessProbe.timeoutSeconds: Kubernetes' default is 1 s"));
+  CHECK(has_entry(r, imp::EntryKind::assumed, k8s + ":17", "supervisor.readiness.failure_threshold = 3"));
+  CHECK(has_entry(r, imp::EntryKind::assumed, k8s + ":1", "max_surge = 25: no rollingUpdate.maxSurge"));
+  CHECK(has_entry(r, imp::EntryKind::assumed, k8s + ":1", "max_unavailable = 25"));
+  const Scenario sc = load(r);
+  CHECK(service(sc, "api").max_surge_percent == 25);
+
+  const std::string compose = R"(services:
+  traefik:
+    image: traefik:v3.1
+    command:
+      - --providers.docker=true
+      - --entrypoints.websecure.address=:443
+      - --certificatesresolvers.le.acme.httpchallenge.entrypoint=web
+    ports:
+      - "443:443"
+  api:
+    image: registry.example.com/shop/api:1.4.2
+    command: uvicorn app.main:app --host 0.0.0.0 --port 8000
+    labels:
+      - traefik.http.routers.api.rule=Host(`api.shop.example.com`)
+      - traefik.http.routers.api.tls.certresolver=le
+)";
+  const imp::ImportResult t = import_files({{"docker-compose.yml", compose, true}});
+  CHECK(has_entry(t, imp::EntryKind::assumed, "docker-compose.yml:7", "acme.storage = \"acme.json\""));
+  CHECK(has_entry(t, imp::EntryKind::assumed, "docker-compose.yml:7", "proxy.persisted_storage = false"));
+  CHECK_FALSE(load(t).proxy->persisted_storage);
+}
