@@ -32,9 +32,33 @@ std::vector<size_t> workers_of(const Model& m, const std::string& unit) {
   return out;
 }
 
+std::shared_ptr<const Model> run_of(const std::string& file, const std::string& variant = {}) {
+  LoadResult base = load_scenario_file(std::string(DEPLOYSIM_ASSETS_DIR) + "/scenarios/" + file);
+  if (base.error) FAIL(base.error->to_string());
+  if (variant.empty()) return build_model(std::move(*base.scenario));
+  LoadResult v = apply_variant(*base.scenario, variant);
+  if (v.error) FAIL(v.error->to_string());
+  return build_model(std::move(*v.scenario));
+}
+
+// The canvas node of a name ("api/manager").
+const NodeInfo& node_named(const Model& m, const std::string& name) {
+  for (const NodeInfo& n : m.index.nodes)
+    if (n.name == name) return n;
+  FAIL("no node ", name);
+  return m.index.nodes.front();
+}
+
 Messages english() {
   std::string error;
   auto words = Messages::load("en", &error, std::string(DEPLOYSIM_ASSETS_DIR) + "/i18n");
+  REQUIRE_MESSAGE(words.has_value(), error);
+  return std::move(*words);
+}
+
+Messages korean() {
+  std::string error;
+  auto words = Messages::load("ko", &error, std::string(DEPLOYSIM_ASSETS_DIR) + "/i18n");
   REQUIRE_MESSAGE(words.has_value(), error);
   return std::move(*words);
 }
@@ -93,4 +117,75 @@ TEST_CASE("an old pod the rolling update scaled down shows as deleted once it ha
   REQUIRE(gone.counts.size() == 1);
   CHECK(gone.counts[0].first == "pod deleted");
   CHECK(gone.counts[0].second == 4);
+}
+
+// Lesson 08: a worker dies and Uvicorn 0.29's manager does not replace it. The manager records
+// the loss (server.worker_lost, with the dead worker's process), but it lives on.
+TEST_CASE("a worker's death leaves the Uvicorn manager running") {
+  const auto m = run_of("worker-respawn.toml", "uvicorn 0.29 (no respawn)");
+  const Messages words = english();
+  const NodeInfo& manager = node_named(*m, "api/manager");
+  CHECK(manager.proc == ProcId::none);
+  for (int64_t t : {59 * sec, 61 * sec, 200 * sec}) {
+    INFO("at ", t / sec, " s");
+    const ProcView pv = proc_state_at(*m, manager, t, words);
+    CHECK(pv.state == ProcState::running);
+    CHECK(pv.label == "running");
+  }
+  CHECK(proc_state_at(*m, node_named(*m, "api/worker-1"), 59 * sec, words).state == ProcState::running);
+  CHECK(proc_state_at(*m, node_named(*m, "api/worker-1"), 61 * sec, words).state == ProcState::crashed);
+  CHECK(proc_state_at(*m, node_named(*m, "api/worker-2"), 61 * sec, words).state == ProcState::running);
+}
+
+// Lesson 09: the OOM killer kills worker-4 every time it comes back; the manager respawns it
+// (server.respawn_scheduled, server.respawn) and stays up. Each respawn is a restart, as the
+// metrics count them.
+TEST_CASE("the manager stays up while one worker waits to be respawned, and respawns count") {
+  const auto m = run_of("memory-four-workers.toml");
+  const Messages words = english();
+  const NodeInfo& manager = node_named(*m, "api/manager");
+  const NodeInfo& w4 = node_named(*m, "api/worker-4");
+  for (int64_t t : {int64_t{0}, int64_t{250'000'000}, 90 * sec}) {
+    INFO("at ", t, " ns");
+    const ProcView pv = proc_state_at(*m, manager, t, words);
+    CHECK(pv.state == ProcState::running);
+    CHECK(pv.next_restart_ns == -1);
+    CHECK(pv.restarts == 0);
+  }
+  CHECK(proc_state_at(*m, w4, 250'000'000, words).state == ProcState::backing_off);
+  CHECK(proc_state_at(*m, w4, 250'000'000, words).restarts == 0);
+  CHECK(proc_state_at(*m, w4, 1'250'000'000, words).restarts == 2);
+  const uint32_t total = proc_state_at(*m, w4, m->index.end_ns, words).restarts;
+  CHECK(total == m->run.metrics.restarts);
+  CHECK(total > 300);
+  CHECK(proc_state_at(*m, node_named(*m, "api/worker-1"), m->index.end_ns, words).restarts == 0);
+  std::vector<size_t> all;
+  for (size_t k = 0; k < m->index.nodes.size(); ++k)
+    if (m->index.nodes[k].name.starts_with("api/worker-")) all.push_back(k);
+  CHECK(stack_state_at(*m, all, m->index.end_ns, words).restarts == total);
+}
+
+// Lesson 07: systemd restarts the unit 4 times; the 5th start within 10 s is refused (start
+// limit), which is no restart. The canvas says "failed" in the learner's words.
+TEST_CASE("a start systemd refuses is no restart, and its failed state is translated") {
+  const auto m = run_of("crash-loop-supervisors.toml");
+  const NodeInfo& worker = node_named(*m, "api/worker-1");
+  const ProcView en = proc_state_at(*m, worker, m->index.end_ns, english());
+  CHECK(en.state == ProcState::failed);
+  CHECK(en.restarts == 4);
+  CHECK(en.restarts == m->run.metrics.restarts);
+  CHECK(en.label == "failed");
+  const Messages ko = korean();
+  CHECK(proc_state_at(*m, worker, m->index.end_ns, ko).label == ko.proc_state(ProcState::failed));
+  CHECK(proc_state_at(*m, worker, m->index.end_ns, ko).label != "failed");
+}
+
+// A supervisor's own name for a state stays as it prints it.
+TEST_CASE("kubernetes' CrashLoopBackOff stays as kubectl prints it") {
+  const auto m = run_of("crash-loop-supervisors.toml", "kubernetes");
+  const Messages ko = korean();
+  bool seen = false;
+  for (int64_t t = 0; t < m->index.end_ns && !seen; t += sec)
+    seen = proc_state_at(*m, node_named(*m, "api/worker-1"), t, ko).label == "CrashLoopBackOff";
+  CHECK(seen);
 }

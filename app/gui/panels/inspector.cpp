@@ -89,14 +89,13 @@ void process_section(const UiState& ui, const Model& m, const Record& r, int64_t
   if (!ImGui::CollapsingHeader(fmt::format("{}###Process", ui.tr("inspector.process_header")).c_str(),
                                ImGuiTreeNodeFlags_DefaultOpen))
     return;
-  const NodeId node = r.actor != NodeId::none && raw(r.actor) < m.index.nodes.size() &&
-                              m.index.nodes[raw(r.actor)].role == NodeRole::worker
-                          ? r.actor
-                          : NodeId::none;
+  // The worker whose process the record names: the actor may be another (the host whose kernel
+  // killed it, the manager that respawns it).
+  const size_t node = m.index.node_of(r.proc);
   NodeInfo info;
   info.proc = r.proc;
-  if (node != NodeId::none)
-    info = m.index.nodes[raw(node)];
+  if (node != SIZE_MAX)
+    info = m.index.nodes[node];
   else if (std::string_view unit = m.run.trace.detail_str(r, "unit"); !unit.empty())
     info.name = std::string(unit) + "/";
   const ProcView pv = proc_state_at(m, info, t, ui.words);

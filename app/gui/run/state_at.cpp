@@ -46,6 +46,19 @@ uint32_t latest(const Trace& trace, const std::vector<uint32_t>& list, int64_t t
   return UINT32_MAX;
 }
 
+// How many of the times (sorted) are at or before t.
+uint32_t count_until(const std::vector<int64_t>& times, int64_t t_ns) {
+  return static_cast<uint32_t>(std::upper_bound(times.begin(), times.end(), t_ns) - times.begin());
+}
+
+// A supervisor's own word for a state when it is a name of its own (CrashLoopBackOff, FATAL,
+// "activating (auto-restart)"); empty when it is a plain English word (failed, exited,
+// restarting), which the learner reads as the translated process state instead.
+std::string tool_word(std::string_view state) {
+  const bool plain = std::all_of(state.begin(), state.end(), [](char c) { return (c >= 'a' && c <= 'z') || c == '-'; });
+  return plain ? std::string() : std::string(state);
+}
+
 }  // namespace
 
 ProcView proc_state_at(const Model& m, const NodeInfo& node, int64_t t_ns, const Messages& words) {
@@ -56,24 +69,20 @@ ProcView proc_state_at(const Model& m, const NodeInfo& node, int64_t t_ns, const
   if (node.proc != ProcId::none && raw(node.proc) < m.index.by_proc.size())
     best = latest(trace, m.index.by_proc[raw(node.proc)], t_ns);
   const std::string unit = node.name.substr(0, node.name.find('/'));
-  uint32_t restarts = 0;
   if (auto it = m.index.by_unit.find(unit); it != m.index.by_unit.end()) {
     const uint32_t u = latest(trace, it->second, t_ns);
     if (u != UINT32_MAX &&
         (best == UINT32_MAX || trace[u].t_ns > trace[best].t_ns || (trace[u].t_ns == trace[best].t_ns && u > best)))
       best = u;
-    // Restarts so far: the count on the unit's latest record that states one, kept once the unit
-    // runs again (as kubectl's RESTARTS column and systemctl's NRestarts= keep theirs).
-    const auto& list = it->second;
-    for (auto r = std::partition_point(list.begin(), list.end(), [&](uint32_t i) { return trace[i].t_ns <= t_ns; });
-         r != list.begin();) {
-      const int64_t n = trace.detail_int(trace[*--r], "restarts", -1);
-      if (n >= 0) {
-        restarts = static_cast<uint32_t>(n);
-        break;
-      }
-    }
   }
+  // Restarts so far, as the metrics count them: the unit's restarts by its supervisor (every worker
+  // shares them) and this worker's respawns by the server's manager. A start the supervisor
+  // refused (systemd's start limit) is no restart.
+  if (auto it = m.index.unit_restarts.find(unit); it != m.index.unit_restarts.end())
+    v.unit_restarts = count_until(it->second, t_ns);
+  if (node.proc != ProcId::none && raw(node.proc) < m.index.respawns.size())
+    v.respawns = count_until(m.index.respawns[raw(node.proc)], t_ns);
+  v.restarts = v.unit_restarts + v.respawns;
   if (best == UINT32_MAX && m.index.spare_units.contains(unit)) {
     // A spare place of a rolling update: no pod runs there until the Deployment creates one,
     // so none of its workers runs either.
@@ -90,9 +99,8 @@ ProcView proc_state_at(const Model& m, const NodeInfo& node, int64_t t_ns, const
   }
   const Record& r = trace[best];
   v.state = r.state;
-  v.label = std::string(trace.detail_str(r, "state"));
+  v.label = tool_word(trace.detail_str(r, "state"));
   if (v.label.empty()) v.label = words.proc_state(v.state);
-  v.restarts = restarts;
   if (v.state == ProcState::exited || v.state == ProcState::stopped)
     if (auto it = m.index.pod_changes.find(unit); it != m.index.pod_changes.end()) {
       // Scaled down by a rolling update: the pod is deleted, not waiting to run again.
@@ -112,6 +120,7 @@ ProcView proc_state_at(const Model& m, const NodeInfo& node, int64_t t_ns, const
 StackState stack_state_at(const Model& m, std::span<const size_t> stack, int64_t t_ns, const Messages& words) {
   StackState v;
   bool flagged = false;
+  uint32_t unit_restarts = 0, respawns = 0;
   for (size_t k : stack) {
     const ProcView pv = proc_state_at(m, m.index.nodes[k], t_ns, words);
     auto it = std::find_if(v.counts.begin(), v.counts.end(), [&](const auto& c) { return c.first == pv.label; });
@@ -119,13 +128,15 @@ StackState stack_state_at(const Model& m, std::span<const size_t> stack, int64_t
       v.counts.emplace_back(pv.label, 1);
     else
       ++it->second;
-    // Restarts are the unit's (the pod's, the service's), which every worker shares: one pod
-    // restarted once is one restart, not one per worker.
-    v.restarts = std::max(v.restarts, pv.restarts);
+    // Restarts of the unit (the pod's, the service's) every worker shares: one pod restarted once
+    // is one restart, not one per worker. A respawn by the server's manager is one worker's own.
+    unit_restarts = std::max(unit_restarts, pv.unit_restarts);
+    respawns += pv.respawns;
     const bool trouble = pv.state != ProcState::running && pv.state != ProcState::none;
     if (v.color == 0 || (trouble && !flagged)) v.color = pv.color;
     flagged = flagged || trouble;
   }
+  v.restarts = unit_restarts + respawns;
   return v;
 }
 

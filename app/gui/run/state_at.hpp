@@ -19,7 +19,9 @@ struct ProcView {
   bool known = true;  ///< false: no lifecycle record yet.
   ImU32 color = 0;    ///< Colour of that state.
   int64_t next_restart_ns = -1;    ///< When backing off: the planned restart (-1: none).
-  uint32_t restarts = 0;           ///< Restarts seen so far.
+  uint32_t restarts = 0;           ///< Restarts so far (unit_restarts + respawns), as the metrics count.
+  uint32_t unit_restarts = 0;      ///< Of these, its unit's restarts by the supervisor (supervisor.restart).
+  uint32_t respawns = 0;           ///< Of these, its own respawns by the server's manager (server.respawn).
   RecordId last = RecordId::none;  ///< The record that set the state.
 };
 

@@ -69,6 +69,10 @@ TraceIndex build_index(const Trace& trace, Time run_end) {
     if (r.proc != ProcId::none) {
       if (raw(r.proc) >= ix.by_proc.size()) ix.by_proc.resize(raw(r.proc) + 1);
       ix.by_proc[raw(r.proc)].push_back(i);
+      if (trace.kind(r) == kinds::server_respawn) {
+        if (raw(r.proc) >= ix.respawns.size()) ix.respawns.resize(raw(r.proc) + 1);
+        ix.respawns[raw(r.proc)].push_back(r.t_ns);
+      }
     }
     if (r.stage == Stage::process || r.stage == Stage::supervisor || r.stage == Stage::memory ||
         r.stage == Stage::fault || r.stage == Stage::deploy)
@@ -77,6 +81,7 @@ TraceIndex build_index(const Trace& trace, Time run_end) {
           seen_units.emplace(unit);
           if (trace.kind(r) == kinds::deploy_scale_up) ix.spare_units.emplace(unit);
         }
+        if (trace.kind(r) == kinds::supervisor_restart) ix.unit_restarts[std::string(unit)].push_back(r.t_ns);
         if (r.stage != Stage::deploy)
           ix.by_unit[std::string(unit)].push_back(i);
         else if (trace.kind(r) == kinds::deploy_scale_up || trace.kind(r) == kinds::deploy_scale_down)
@@ -115,12 +120,23 @@ TraceIndex build_index(const Trace& trace, Time run_end) {
   }
   for (size_t p = 0; p < n; ++p) {
     const Record& r = trace[ix.at(p)];
-    if (r.proc != ProcId::none && r.actor != NodeId::none && raw(r.actor) < ix.nodes.size() &&
-        ix.nodes[raw(r.actor)].role == NodeRole::worker && ix.nodes[raw(r.actor)].proc == ProcId::none)
-      ix.nodes[raw(r.actor)].proc = r.proc;
+    if (r.proc == ProcId::none || r.actor == NodeId::none || raw(r.actor) >= ix.nodes.size()) continue;
+    NodeInfo& node = ix.nodes[raw(r.actor)];
+    if (node.role != NodeRole::worker || node.proc != ProcId::none) continue;
+    // A server's manager acts on a worker's behalf (server.worker_lost, server.respawn_scheduled,
+    // server.respawn): the record carries the worker's process, which is not the manager's.
+    if (const std::string_view worker = trace.detail_str(r, "worker"); !worker.empty() && worker != node.name) continue;
+    node.proc = r.proc;
   }
   place_nodes(ix.nodes);
   return ix;
+}
+
+size_t TraceIndex::node_of(ProcId p) const {
+  if (p == ProcId::none) return SIZE_MAX;
+  for (size_t k = 0; k < nodes.size(); ++k)
+    if (nodes[k].proc == p) return k;
+  return SIZE_MAX;
 }
 
 int64_t TraceIndex::last_at_or_before(int64_t t_ns) const {

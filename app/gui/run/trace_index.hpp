@@ -53,9 +53,17 @@ struct TraceIndex {
   std::set<std::string, std::less<>> spare_units;
   /// Per unit, when a rolling update created (true) or scaled down (false) its pod, in time order.
   std::map<std::string, std::vector<std::pair<int64_t, bool>>, std::less<>> pod_changes;
+  /// Per unit, when its supervisor restarted it (supervisor.restart), in time order.
+  std::map<std::string, std::vector<int64_t>, std::less<>> unit_restarts;
+  /// ProcId -> when the server's manager respawned that worker (server.respawn), in time order.
+  /// With unit_restarts, what the metrics count as restarts.
+  std::vector<std::vector<int64_t>> respawns;
   std::vector<NodeInfo> nodes;  ///< Parallel to the trace's node table.
   std::vector<Link> links;      ///< Every node pair that exchanged messages.
   int64_t end_ns = 0;           ///< Last moment worth showing (run end or last arrival).
+
+  /// The canvas node that runs process `p` (SIZE_MAX: none).
+  size_t node_of(ProcId p) const;
 
   /// The record index at a position in time order.
   uint32_t at(size_t pos) const { return raw(time->at(pos)); }
