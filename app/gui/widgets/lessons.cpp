@@ -81,7 +81,9 @@ void draw_revealed(const QuestionUi& q, const Question& question, std::string_vi
     answer = c.tr.pick("text", c.text, lang);
   }
   ImGui::TextWrapped("%s: %s", words("lesson.answer").c_str(), answer.c_str());
-  ImGui::TextDisabled("%s: %s = %s", words("lesson.from_run").c_str(), question.answer.c_str(), q.truth->text.c_str());
+  // The value the run gave, when the answer shown is a choice's text; where it was read from (the
+  // answer key's source, "field:step/left:days") is the author's, not the class's.
+  if (answer != q.truth->text) ImGui::TextDisabled("%s: %s", words("lesson.from_run").c_str(), q.truth->text.c_str());
   if (!question.explain.empty()) {
     ImGui::PushTextWrapPos(0);
     ImGui::TextUnformatted(question.tr.pick("explain", question.explain, lang).c_str());
