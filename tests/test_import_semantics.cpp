@@ -27,6 +27,15 @@ imp::ImportResult import_files(const std::vector<imp::TextFile>& files) {
   return r;
 }
 
+// The app container of the Traefik files below: its router asks resolver `le` for a certificate.
+const std::string traefik_app = R"(  api:
+    image: registry.example.com/shop/api:1.4.2
+    command: uvicorn app.main:app --host 0.0.0.0 --port 8000
+    labels:
+      - traefik.http.routers.api.rule=Host(`api.shop.example.com`)
+      - traefik.http.routers.api.tls.certresolver=le
+)";
+
 bool has_text(const imp::ImportResult& r, const std::string& text) {
   return r.scenario_text.find(text) != std::string::npos;
 }
@@ -318,15 +327,86 @@ TEST_CASE("the defaults the tools apply are reported as assumed: probes, rolling
       - --certificatesresolvers.le.acme.httpchallenge.entrypoint=web
     ports:
       - "443:443"
-  api:
-    image: registry.example.com/shop/api:1.4.2
-    command: uvicorn app.main:app --host 0.0.0.0 --port 8000
-    labels:
-      - traefik.http.routers.api.rule=Host(`api.shop.example.com`)
-      - traefik.http.routers.api.tls.certresolver=le
-)";
+)" + traefik_app;
   const imp::ImportResult t = import_files({{"docker-compose.yml", compose, true}});
   CHECK(has_entry(t, imp::EntryKind::assumed, "docker-compose.yml:7", "acme.storage = \"acme.json\""));
   CHECK(has_entry(t, imp::EntryKind::assumed, "docker-compose.yml:7", "proxy.persisted_storage = false"));
   CHECK_FALSE(load(t).proxy->persisted_storage);
+}
+
+TEST_CASE("Traefik: a resolver defined in a mounted traefik.yml is assumed, the file reported as not read") {
+  const std::string compose = R"(services:
+  traefik:
+    image: traefik:v3.1
+    ports:
+      - "443:443"
+    volumes:
+      - ./traefik.yml:/etc/traefik/traefik.yml:ro
+      - /var/run/docker.sock:/var/run/docker.sock:ro
+)" + traefik_app;
+  const imp::ImportResult r = import_files({{"docker-compose.yml", compose, true}});
+  CHECK(has_entry(r, imp::EntryKind::ignored, "docker-compose.yml:7",
+                  "/etc/traefik/traefik.yml: Traefik's static configuration file, not read; certificate resolver le"));
+  CHECK(has_entry(r, imp::EntryKind::assumed, "docker-compose.yml:14", "certificate.issuer = \"letsencrypt\""));
+  CHECK(has_entry(r, imp::EntryKind::assumed, "docker-compose.yml:14", "certificate.challenge = \"http-01\""));
+  const Scenario sc = load(r);
+  REQUIRE(sc.certificates.size() == 1);
+  CHECK(sc.certificates[0].renewal == Renewal::proxy);
+}
+
+TEST_CASE("the servers' own environment variables: UVICORN_* and Gunicorn's PORT") {
+  const std::string compose = R"(services:
+  api:
+    image: registry.example.com/shop/api:1.4.2
+    command: uvicorn app.main:app
+    environment:
+      - UVICORN_HOST=0.0.0.0
+      - UVICORN_PORT=8080
+      - UVICORN_WORKERS=3
+      - WEB_CONCURRENCY=8
+  worker:
+    image: registry.example.com/shop/api:1.4.2
+    command: uvicorn app.main:app --port 9000
+    environment:
+      UVICORN_PORT: "8080"
+)";
+  const imp::ImportResult r = import_files({{"docker-compose.yml", compose, true}});
+  const Scenario sc = load(r);
+  const ServiceSpec& api = service(sc, "api");
+  CHECK(api.bind == "0.0.0.0");
+  CHECK(api.port == 8080);
+  CHECK(api.workers == 3);  // UVICORN_WORKERS is --workers itself, before WEB_CONCURRENCY
+  CHECK(has_entry(r, imp::EntryKind::mapped, "docker-compose.yml:7", "UVICORN_PORT -> port = 8080"));
+  CHECK(has_entry(r, imp::EntryKind::mapped, "docker-compose.yml:8", "UVICORN_WORKERS -> workers = 3"));
+  CHECK(service(sc, "worker").port == 9000);  // a flag overrides the variable
+
+  const std::string unit = R"([Service]
+Environment=PORT=8081
+ExecStart=/srv/shop/.venv/bin/gunicorn app.main:app -k uvicorn.workers.UvicornWorker
+)";
+  const imp::ImportResult u = import_files({{"shop-api.service", unit, true}});
+  const ServiceSpec& g = service(load(u), "shop-api");
+  CHECK(g.bind == "0.0.0.0");
+  CHECK(g.port == 8081);
+  CHECK(has_entry(u, imp::EntryKind::mapped, "shop-api.service:2", "PORT -> port = 8081"));
+}
+
+TEST_CASE("Kubernetes quantities as resource.Quantity reads them") {
+  for (const auto& [text, bytes] : std::vector<std::pair<std::string, uint64_t>>{{"512Mi", 512ULL << 20},
+                                                                                 {"1Pi", 1ULL << 50},
+                                                                                 {"2P", 2000000000000000ULL},
+                                                                                 {"1.5Gi", 3ULL << 29},
+                                                                                 {".5Gi", 1ULL << 29},
+                                                                                 {"129e6", 129000000},
+                                                                                 {"1E3", 1000},
+                                                                                 {"500M", 500000000},
+                                                                                 {"100m", 1},
+                                                                                 {"1500m", 2}}) {
+    CAPTURE(text);
+    CHECK(imp::parse_k8s_quantity(text) == std::optional<uint64_t>(bytes));
+  }
+  for (const char* bad : {"1e3M", "1.2.3Mi", "Mi", "1 Mi", "1e", "1MiB", "1KI", "-1Gi"}) {
+    CAPTURE(bad);
+    CHECK_FALSE(imp::parse_k8s_quantity(bad));
+  }
 }

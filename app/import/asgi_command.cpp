@@ -403,7 +403,29 @@ AsgiResult parse_asgi_command(const std::vector<std::string>& argv_in, const Sou
     if (auto n = parse_uint(it->second, 100000)) {
       c.workers = {static_cast<int>(*n), at, true};
       c.workers_from_env = true;
+      c.workers_env = "WEB_CONCURRENCY";
     }
+  }
+  // Uvicorn's options also come from UVICORN_<OPTION> (click's auto_envvar_prefix="UVICORN" in
+  // uvicorn/main.py); a flag on the command line overrides them, and UVICORN_WORKERS is the
+  // --workers option itself, so it goes before WEB_CONCURRENCY (read by Config only when
+  // workers is None). A value the option cannot take is left to the server's error.
+  if (c.server == AsgiServer::uvicorn) {
+    if (auto it = env.find("UVICORN_HOST"); it != env.end() && !it->second.empty()) {
+      c.host = {it->second, at, true};
+      c.host_env = "UVICORN_HOST";
+    }
+    if (auto it = env.find("UVICORN_PORT"); it != env.end())
+      if (auto n = parse_uint(it->second, 65535)) {
+        c.port = {static_cast<int>(*n), at, true};
+        c.port_env = "UVICORN_PORT";
+      }
+    if (auto it = env.find("UVICORN_WORKERS"); it != env.end())
+      if (auto n = parse_uint(it->second, 100000)) {
+        c.workers = {static_cast<int>(*n), at, true};
+        c.workers_from_env = true;
+        c.workers_env = "UVICORN_WORKERS";
+      }
   }
   std::vector<Located<std::string>> positional;
   auto fail = [&](ParseErrorCode code, const SourcePos& where, std::initializer_list<std::string> args) {
@@ -451,6 +473,7 @@ AsgiResult parse_asgi_command(const std::vector<std::string>& argv_in, const Sou
     switch (it->opt) {
       case Opt::host:
         c.host = v;
+        c.host_env.clear();
         break;
       case Opt::uds:
         c.uds = v;
@@ -480,6 +503,7 @@ AsgiResult parse_asgi_command(const std::vector<std::string>& argv_in, const Sou
         const auto p = parse_uint(value, 65535);
         if (!p) return fail(ParseErrorCode::bad_port, at_value, {value});
         c.port = {static_cast<int>(*p), at_value, true};
+        c.port_env.clear();
         break;
       }
       case Opt::workers:
@@ -487,7 +511,10 @@ AsgiResult parse_asgi_command(const std::vector<std::string>& argv_in, const Sou
         const auto n = parse_uint(value, 100000000);
         if (!n) return fail(ParseErrorCode::bad_number, at_value, {value});
         (it->opt == Opt::workers ? c.workers : c.max_requests) = {static_cast<int>(*n), at_value, true};
-        if (it->opt == Opt::workers) c.workers_from_env = false;
+        if (it->opt == Opt::workers) {
+          c.workers_from_env = false;
+          c.workers_env.clear();
+        }
         break;
       }
       case Opt::timeout:
@@ -505,6 +532,14 @@ AsgiResult parse_asgi_command(const std::vector<std::string>& argv_in, const Sou
         break;
     }
   }
+  // Gunicorn without --bind binds 0.0.0.0:$PORT when PORT is set (gunicorn/config.py, Bind's
+  // default).
+  if (auto it = env.find("PORT"); it != env.end() && c.server == AsgiServer::gunicorn && c.binds.empty())
+    if (auto n = parse_uint(it->second, 65535)) {
+      c.host = {"0.0.0.0", at, true};
+      c.port = {static_cast<int>(*n), at, true};
+      c.host_env = c.port_env = "PORT";
+    }
   // The app: "module:attribute"; Gunicorn also takes a bare module (its `application`).
   const auto app = std::find_if(positional.begin(), positional.end(),
                                 [](const Located<std::string>& p) { return p.value.find(':') != std::string::npos; });

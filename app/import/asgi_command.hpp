@@ -20,21 +20,22 @@ enum class AsgiServer { unknown, uvicorn, gunicorn, hypercorn };
 /// WEB_CONCURRENCY) gave it, else the value is the server's documented default.
 struct AsgiCommand {
   AsgiServer server = AsgiServer::unknown;
-  std::string server_name;             ///< "uvicorn", "gunicorn", "hypercorn" ("" when unknown).
-  SourcePos server_pos;                ///< Where the server's word was written.
-  Located<std::string> app;            ///< "app.main:app".
-  Located<std::string> host;           ///< "0.0.0.0"; "127.0.0.1" by default.
-  Located<int> port;                   ///< 8000 by default.
-  Located<std::string> uds;            ///< A Unix socket path instead of host:port.
-  std::vector<std::string> binds;      ///< Every --bind as written (Gunicorn, Hypercorn take several).
-  Located<int> workers;                ///< 1 by default.
-  bool workers_from_env = false;       ///< workers came from WEB_CONCURRENCY.
-  Located<std::string> worker_class;   ///< Gunicorn/Hypercorn -k ("uvicorn.workers.UvicornWorker").
-  Located<double> timeout_s;           ///< Gunicorn --timeout (30 s by default); unset for the others.
-  Located<double> graceful_timeout_s;  ///< --graceful-timeout / --timeout-graceful-shutdown.
-  Located<int> max_requests;           ///< --max-requests / --limit-max-requests (0: never).
-  Located<double> keep_alive_s;        ///< --keep-alive / --timeout-keep-alive.
-  Located<bool> proxy_headers;         ///< Uvicorn: on unless --no-proxy-headers (trusting --forwarded-allow-ips).
+  std::string server_name;                      ///< "uvicorn", "gunicorn", "hypercorn" ("" when unknown).
+  SourcePos server_pos;                         ///< Where the server's word was written.
+  Located<std::string> app;                     ///< "app.main:app".
+  Located<std::string> host;                    ///< "0.0.0.0"; "127.0.0.1" by default.
+  Located<int> port;                            ///< 8000 by default.
+  Located<std::string> uds;                     ///< A Unix socket path instead of host:port.
+  std::vector<std::string> binds;               ///< Every --bind as written (Gunicorn, Hypercorn take several).
+  Located<int> workers;                         ///< 1 by default.
+  bool workers_from_env = false;                ///< workers came from the environment (workers_env).
+  std::string host_env, port_env, workers_env;  ///< The variable each came from ("" when none).
+  Located<std::string> worker_class;            ///< Gunicorn/Hypercorn -k ("uvicorn.workers.UvicornWorker").
+  Located<double> timeout_s;                    ///< Gunicorn --timeout (30 s by default); unset for the others.
+  Located<double> graceful_timeout_s;           ///< --graceful-timeout / --timeout-graceful-shutdown.
+  Located<int> max_requests;                    ///< --max-requests / --limit-max-requests (0: never).
+  Located<double> keep_alive_s;                 ///< --keep-alive / --timeout-keep-alive.
+  Located<bool> proxy_headers;  ///< Uvicorn: on unless --no-proxy-headers (trusting --forwarded-allow-ips).
   Located<std::string> forwarded_allow_ips;         ///< "127.0.0.1" by default (Uvicorn, Gunicorn).
   Located<std::string> config_file;                 ///< Gunicorn/Hypercorn -c: values may come from it too.
   bool reload = false;                              ///< --reload (a development server).
@@ -45,8 +46,8 @@ struct AsgiCommand {
 using AsgiResult = ParseResult<AsgiCommand>;
 
 /// Reads an argv. `env` (Environment= of the unit, environment: of the container) supplies
-/// WEB_CONCURRENCY. `word_pos`, when given, is where each word of argv was written (a
-/// Kubernetes container's `command:` and `args:` are two keys on two lines); else every word is
+/// WEB_CONCURRENCY, Uvicorn's UVICORN_HOST/PORT/WORKERS and Gunicorn's PORT. `word_pos`, when given, is where each word
+/// of argv was written (a Kubernetes container's `command:` and `args:` are two keys on two lines); else every word is
 /// at `where`. A command that is not an ASGI server gives server == unknown, not an error; a
 /// bad value ("--workers four") is an error where that value was written.
 AsgiResult parse_asgi_command(const std::vector<std::string>& argv, const SourcePos& where,

@@ -24,6 +24,12 @@ bool is_backing_image(const std::string& image) {
   return false;
 }
 
+std::string join_names(const std::vector<std::string>& names) {
+  std::string out;
+  for (const std::string& n : names) out += (out.empty() ? "" : ", ") + n;
+  return out;
+}
+
 bool is_asgi_command(const std::vector<std::string>& argv) {
   for (const std::string& a : argv)
     for (const char* server : {"uvicorn", "gunicorn", "hypercorn", "daphne"})
@@ -259,8 +265,8 @@ void read_app(const ComposeCtx& c, const std::string& name, const YAML::Node& sv
       continue;
     }
     if (handled.count(key)) continue;
-    if (key == "environment" && s.workers_from_env)
-      r.mapped(c.pos(kv.first), r.w.format("import.env_partly", key));
+    if (key == "environment" && !s.env_read.empty())
+      r.mapped(c.pos(kv.first), r.w.format("import.env_partly", key, join_names(s.env_read)));
     else if (key == "healthcheck")
       r.ignored(c.pos(kv.first), r.w.format("import.ignored_key", key, r.w("import.why_docker_healthcheck")));
     else if (key == "ports")

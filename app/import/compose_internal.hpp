@@ -27,7 +27,8 @@ struct TraefikResolver {
   SourcePos storage_pos;
   std::string challenge;  ///< "http-01", "tls-alpn-01", "dns-01"; "" when the flags name none.
   SourcePos challenge_pos;
-  bool staging = false;  ///< caserver is Let's Encrypt's staging CA: its certificates are untrusted.
+  bool staging = false;    ///< caserver is Let's Encrypt's staging CA: its certificates are untrusted.
+  bool from_file = false;  ///< Named by a router but defined in a static config file that is not read.
   SourcePos pos;
 };
 
@@ -49,6 +50,10 @@ struct ComposeCtx {
   std::string proxy_service;  ///< The proxy container's Compose service name.
   /// The proxy container's volume targets (the path inside it) and where each is written.
   std::vector<std::pair<std::string, SourcePos>> proxy_volumes;
+  /// Traefik's static configuration file (a traefik.yml/.yaml/.toml mounted where Traefik looks,
+  /// or --configfile), which the import does not read, and where it is named.
+  std::string static_config;
+  SourcePos static_config_pos;
 
   SourcePos pos(const YAML::Node& n) const { return pos_of(file, n); }
   /// Reads every service's traefik.* labels (list or map form).

@@ -115,6 +115,11 @@ void read_traefik_flags(ComposeCtx& c, const YAML::Node& command) {
       c.default_resolver_pos = pos;
       continue;
     }
+    if (lower == "configfile") {
+      c.static_config = value;
+      c.static_config_pos = pos;
+      continue;
+    }
     if (lower.starts_with("providers.docker")) {
       r.mapped(pos, r.w.format("import.traefik_docker_provider", key));
       continue;
@@ -256,7 +261,15 @@ void ComposeCtx::add_routes(Deployment& d) {
         r.ignored(router.rule_pos, r.w.format("import.traefik_no_tls", name));
       continue;
     }
-    const auto res = resolvers.find(resolver);
+    auto res = resolvers.find(resolver);
+    if (res == resolvers.end() && !static_config.empty()) {
+      // Defined in the static configuration file, which is not read: the resolver is assumed.
+      r.ignored(static_config_pos, r.w.format("import.traefik_static_not_read", static_config, resolver));
+      TraefikResolver assumed;
+      assumed.from_file = true;
+      assumed.pos = rpos;
+      res = resolvers.emplace(resolver, assumed).first;
+    }
     if (res == resolvers.end()) {
       r.error(rpos, r.w.format("import.traefik_unknown_resolver", resolver));
       continue;
@@ -265,15 +278,20 @@ void ComposeCtx::add_routes(Deployment& d) {
     cert.domain = router.hosts.front();
     cert.alt_names.assign(router.hosts.begin() + 1, router.hosts.end());
     cert.pos = rpos;
-    cert.keys.set("issuer", r.from(rpos, "tls.certresolver", "certificate.issuer",
-                                   toml_str(res->second.staging ? "untrusted" : "letsencrypt")));
+    if (res->second.from_file)
+      cert.keys.set("issuer", r.assume(rpos, "certificate.issuer", toml_str("letsencrypt"),
+                                       r.w.format("import.why_traefik_file", static_config)));
+    else
+      cert.keys.set("issuer", r.from(rpos, "tls.certresolver", "certificate.issuer",
+                                     toml_str(res->second.staging ? "untrusted" : "letsencrypt")));
     cert.keys.set("renewal", r.from(rpos, "tls.certresolver", "certificate.renewal", toml_str("proxy")));
     if (!res->second.challenge.empty())
       cert.keys.set("challenge", r.from(res->second.challenge_pos, "acme." + res->second.challenge,
                                         "certificate.challenge", toml_str(res->second.challenge)));
     else
       cert.keys.set("challenge", r.assume(res->second.pos, "certificate.challenge", toml_str("http-01"),
-                                          r.w("import.why_challenge")));
+                                          res->second.from_file ? r.w.format("import.why_traefik_file", static_config)
+                                                                : r.w("import.why_challenge")));
     cert.keys.set("issued", r.assume(rpos, "certificate.issued", "\"-30d\"", r.w("import.why_issued")));
     d.certs.push_back(std::move(cert));
 
@@ -316,7 +334,18 @@ void read_proxy_container(ComposeCtx& c, const std::string& name, const YAML::No
   p.pos = c.pos(svc);
   p.keys.set("preset", r.from(c.pos(child(svc, "image")), "image", "proxy.preset", toml_str(preset)));
   if (const YAML::Node vols = child(svc, "volumes"); vols.IsSequence())
-    for (const auto& v : vols) c.proxy_volumes.emplace_back(volume_target(v), c.pos(v));
+    for (const auto& v : vols) {
+      const std::string target = volume_target(v);
+      c.proxy_volumes.emplace_back(target, c.pos(v));
+      // Traefik looks for traefik.yml, .yaml or .toml in /etc/traefik/, $XDG_CONFIG_HOME/,
+      // $HOME/.config/ and its working directory (doc.traefik.io, "Configuration Discovery").
+      const std::string base = target.substr(target.find_last_of('/') + 1);
+      if (preset == "traefik" && (base == "traefik.yml" || base == "traefik.yaml" || base == "traefik.toml" ||
+                                  target == "/etc/traefik" || target == "/etc/traefik/")) {
+        c.static_config = target;
+        c.static_config_pos = c.pos(v);
+      }
+    }
 
   for (const auto& kv : svc) {
     const std::string key = scalar(kv.first);

@@ -1,5 +1,6 @@
 // An ASGI server's command line (parsed by asgi_command.cpp) into a scenario service: server,
 // workers, bind address, port, trusted proxies, graceful shutdown; the rest reported as ignored.
+#include <algorithm>
 #include <string>
 
 #include <fmt/format.h>
@@ -98,12 +99,16 @@ bool apply_asgi_command(const std::vector<CommandPart>& parts, const SourcePos& 
 
   // The scenario takes 1 to 1024 workers and ports 1 to 65535 (scenario_service.cpp): outside
   // them, a located error here rather than a scenario the loader refuses.
-  // WEB_CONCURRENCY names the line of its environment entry, not the command's.
-  const std::string workers_key = cmd.workers_from_env ? "WEB_CONCURRENCY" : key_at(cmd.workers.pos) + " --workers";
-  SourcePos workers_pos = cmd.workers.pos;
-  if (const auto it = env_pos.find("WEB_CONCURRENCY"); cmd.workers_from_env && it != env_pos.end())
-    workers_pos = it->second;
-  s.workers_from_env = cmd.workers_from_env;
+  // A value from the environment (WEB_CONCURRENCY, UVICORN_PORT, PORT) names the line of its
+  // entry, not the command's.
+  const auto env_at = [&](const std::string& var, const SourcePos& p) {
+    if (var.empty()) return p;
+    if (std::find(s.env_read.begin(), s.env_read.end(), var) == s.env_read.end()) s.env_read.push_back(var);
+    const auto it = env_pos.find(var);
+    return it == env_pos.end() ? p : it->second;
+  };
+  const std::string workers_key = !cmd.workers_env.empty() ? cmd.workers_env : key_at(cmd.workers.pos) + " --workers";
+  const SourcePos workers_pos = env_at(cmd.workers_env, cmd.workers.pos);
   if (cmd.workers.set && (cmd.workers.value < 1 || cmd.workers.value > 1024))
     r.error(workers_pos, w.format("import.out_of_range", workers_key, cmd.workers.value, 1, 1024));
   else if (cmd.workers.set)
@@ -122,15 +127,19 @@ bool apply_asgi_command(const std::vector<CommandPart>& parts, const SourcePos& 
     // Gunicorn's and Hypercorn's --bind HOST:PORT gives both; Uvicorn's --host and --port.
     const bool by_bind = !cmd.binds.empty();
     if (cmd.host.set)
-      s.keys.set("bind", r.from(cmd.host.pos, key_at(cmd.host.pos) + (by_bind ? " --bind" : " --host"), "bind",
-                                toml_str(bind)));
+      s.keys.set("bind",
+                 r.from(env_at(cmd.host_env, cmd.host.pos),
+                        !cmd.host_env.empty() ? cmd.host_env : key_at(cmd.host.pos) + (by_bind ? " --bind" : " --host"),
+                        "bind", toml_str(bind)));
     else
       s.keys.set("bind", r.assume(pos, "bind", toml_str(bind), w.format("import.why_bind_default", "--host", server)));
-    const std::string port_key = key_at(cmd.port.pos) + (by_bind ? " --bind" : " --port");
+    const std::string port_key =
+        !cmd.port_env.empty() ? cmd.port_env : key_at(cmd.port.pos) + (by_bind ? " --bind" : " --port");
+    const SourcePos port_pos = env_at(cmd.port_env, cmd.port.pos);
     if (cmd.port.set && (cmd.port.value < 1 || cmd.port.value > 65535))
-      r.error(cmd.port.pos, w.format("import.out_of_range", port_key, cmd.port.value, 1, 65535));
+      r.error(port_pos, w.format("import.out_of_range", port_key, cmd.port.value, 1, 65535));
     else if (cmd.port.set)
-      s.keys.set("port", r.from(cmd.port.pos, port_key, "port", std::to_string(cmd.port.value)));
+      s.keys.set("port", r.from(port_pos, port_key, "port", std::to_string(cmd.port.value)));
     else
       s.keys.set("port",
                  r.assume(pos, "port", std::to_string(cmd.port.value), w.format("import.why_server_default", server)));

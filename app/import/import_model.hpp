@@ -80,9 +80,9 @@ struct ServiceModel {
   Table liveness, readiness, startup;
   bool has_liveness = false, has_readiness = false, has_startup = false;
   std::vector<Table> pre_start;
-  std::string image;              ///< To match a migration Job's image.
-  std::string host_name;          ///< systemd: the machine it runs on, shared (empty: a machine per replica).
-  bool workers_from_env = false;  ///< workers came from WEB_CONCURRENCY in its environment.
+  std::string image;                  ///< To match a migration Job's image.
+  std::string host_name;              ///< systemd: the machine it runs on, shared (empty: a machine per replica).
+  std::vector<std::string> env_read;  ///< Variables of its environment the server's settings came from.
 };
 
 /// The TLS proxy.

@@ -1,6 +1,7 @@
 // A systemd unit (parsed by systemd_unit.cpp) into a service supervised by systemd: the ASGI
 // command of ExecStart=, Restart=, RestartSec=, the start limits, TimeoutStopSec= and whether
 // it starts on boot. Its machine is "server", which an nginx or Caddy config beside it shares.
+#include <algorithm>
 #include <map>
 #include <string>
 #include <string_view>
@@ -109,7 +110,7 @@ void read_systemd(const std::string& file, const std::string& text, Deployment& 
       r.ignored(v->pos,
                 w.format("import.ignored_key", std::string(key) + "=" + v->value, w("import.why_not_modelled")));
   for (const auto& e : u.environment)
-    if (!(s.workers_from_env && e.value.first == "WEB_CONCURRENCY"))
+    if (std::find(s.env_read.begin(), s.env_read.end(), e.value.first) == s.env_read.end())
       r.ignored(e.pos, w.format("import.ignored_key", "Environment=" + e.value.first, w("import.why_not_modelled")));
   for (const auto& f : u.environment_files)
     r.ignored(f.pos, w.format("import.ignored_key", "EnvironmentFile=" + f.value, w("import.why_not_modelled")));

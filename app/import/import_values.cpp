@@ -193,26 +193,43 @@ std::optional<uint64_t> parse_docker_size(const std::string& text) {
   return whole_bytes(nu->first * std::pow(1024.0, static_cast<double>(power + 1)));
 }
 
+// A Kubernetes quantity as k8s.io/apimachinery's resource.Quantity reads it: a signed number
+// (digits, "1.5", "1.", ".5") and one suffix, a binary one (Ki Mi Gi Ti Pi Ei), a decimal one
+// (m "" k M G T P E) or a decimal exponent (e3, E-2); never two ("1e3M" is refused). A fraction
+// of a byte is rounded up, as Quantity.Value() does ("100m" is 1 byte).
 std::optional<uint64_t> parse_k8s_quantity(const std::string& text) {
-  // Exponent form "129e6".
-  if (const auto e = text.find_first_of("eE");
-      e != std::string::npos && e + 1 < text.size() && std::isdigit(static_cast<unsigned char>(text[e + 1]))) {
-    try {
-      return whole_bytes(std::stod(text));
-    } catch (...) {
-      return std::nullopt;
-    }
+  size_t i = 0;
+  if (i < text.size() && (text[i] == '+' || text[i] == '-')) ++i;
+  size_t digits = 0, dots = 0;
+  for (; i < text.size() && (std::isdigit(static_cast<unsigned char>(text[i])) || text[i] == '.'); ++i)
+    (text[i] == '.' ? dots : digits) += 1;
+  if (digits == 0 || dots > 1) return std::nullopt;
+  double number = 0;
+  try {
+    number = std::stod(text.substr(0, i));
+  } catch (...) {
+    return std::nullopt;
   }
-  const auto nu = number_unit(text);
-  if (!nu) return std::nullopt;
+  const std::string suffix = text.substr(i);
   static const std::pair<const char*, double> units[] = {
-      {"", 1},           {"k", 1e3},           {"M", 1e6},
-      {"G", 1e9},        {"T", 1e12},          {"Ki", 1024.0},
-      {"Mi", 1048576.0}, {"Gi", 1073741824.0}, {"Ti", 1099511627776.0},
-      {"m", 1e-3}};
-  for (const auto& [u, mult] : units)
-    if (nu->second == u) return whole_bytes(nu->first * mult);
-  return std::nullopt;
+      {"Ki", 0x1p10}, {"Mi", 0x1p20}, {"Gi", 0x1p30}, {"Ti", 0x1p40}, {"Pi", 0x1p50}, {"Ei", 0x1p60}, {"m", 1e-3},
+      {"", 1},        {"k", 1e3},     {"M", 1e6},     {"G", 1e9},     {"T", 1e12},    {"P", 1e15},    {"E", 1e18}};
+  double mult = 0;
+  for (const auto& [u, m] : units)
+    if (suffix == u) mult = m;
+  if (mult == 0 && suffix.size() >= 2 && (suffix[0] == 'e' || suffix[0] == 'E')) {
+    size_t k = 1;
+    if (suffix[k] == '+' || suffix[k] == '-') ++k;
+    if (k == suffix.size() || k + 3 < suffix.size() ||
+        !std::all_of(suffix.begin() + static_cast<std::ptrdiff_t>(k), suffix.end(),
+                     [](char ch) { return std::isdigit(static_cast<unsigned char>(ch)); }))
+      return std::nullopt;
+    mult = std::pow(10.0, std::stoi(suffix.substr(1)));
+  }
+  if (mult == 0) return std::nullopt;
+  const double bytes = number * mult;
+  const double nearest = std::round(bytes);
+  return whole_bytes(std::fabs(bytes - nearest) <= 1e-9 * std::max(1.0, bytes) ? nearest : std::ceil(bytes));
 }
 
 std::optional<uint64_t> parse_compose_duration_ms(const std::string& text) {

@@ -213,8 +213,8 @@ void read_container(const Manifest& m, const YAML::Node& c, ServiceModel& s, Rep
                   r.w.format("import.ignored_key", "resources." + scalar(kv.first) + "." + scalar(q.first),
                              r.w("import.why_not_modelled")));
   for (const auto& kv : c)
-    if (scalar(kv.first) == "env" && s.workers_from_env)
-      r.mapped(m.pos(kv.first), r.w.format("import.env_partly", "env"));
+    if (scalar(kv.first) == "env" && !s.env_read.empty())
+      r.mapped(m.pos(kv.first), r.w.format("import.env_partly", "env", join_words(s.env_read)));
     else if (!handled.count(scalar(kv.first)))
       r.ignored(m.pos(kv.first), r.w.format("import.ignored_key", scalar(kv.first), r.w("import.why_not_modelled")));
 }
