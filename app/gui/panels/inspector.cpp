@@ -14,11 +14,21 @@ namespace deploysim::gui {
 
 namespace {
 
+// A memory record's sizes in bytes ("used", "capacity", "rss", "limit"), written as the canvas
+// writes them (4.0 GiB), not 4294967296.
+bool is_memory_size(const Trace& trace, const Record& r, const Field& f) {
+  if (r.stage != Stage::memory) return false;
+  const std::string_view key = trace.str(f.key);
+  return key == "used" || key == "capacity" || key == "rss" || key == "limit";
+}
+
 // A detail's value in the learner's language: the simulation's English texts ("bad gateway")
 // through the narration's translations, names and addresses as they are.
-std::string field_text(const Trace& trace, const Field& f, const UiState& ui, const Narrator* narrator) {
+std::string field_text(const Trace& trace, const Record& r, const Field& f, const UiState& ui,
+                       const Narrator* narrator) {
   switch (f.type) {
     case FieldType::integer:
+      if (is_memory_size(trace, r, f)) return format_bytes(static_cast<uint64_t>(std::max<int64_t>(0, f.value)));
       return std::to_string(f.value);
     case FieldType::string: {
       const std::string_view text = trace.str(static_cast<Sym>(f.value));
@@ -71,7 +81,7 @@ void record_table(const UiState& ui, const Model& m, const Record& r, RecordId i
   if (r.proc != ProcId::none) row(ui.tr("inspector.process"), fmt::format("#{}", raw(r.proc)));
   for (const Field& f : trace.details(r)) {
     const std::string key(trace.str(f.key));
-    row(ui.words.detail(key), field_text(trace, f, ui, narrator), key);
+    row(ui.words.detail(key), field_text(trace, r, f, ui, narrator), key);
   }
   if (r.cause != RecordId::none && raw(r.cause) < trace.size()) {
     ImGui::TableNextRow();
