@@ -1,8 +1,9 @@
 // Metrics: availability, latency percentiles, restarts, memory per host against its RAM,
 // certificate days left and error budget over simulated time with the playhead marked; in
 // compare mode the variant beside this run (a table column, and a red line in each plot).
-#include <map>
 #include <algorithm>
+#include <cmath>
+#include <map>
 
 #include <fmt/format.h>
 
@@ -22,8 +23,20 @@ struct Series {
   std::string name;
 };
 
+// An axis label: the value as a person writes it (20440, 99.5, 0.25; never 2.044e+04) in the
+// unit's format from the catalogue ("{} %", "{}일").
+std::string axis_label(double v, const std::string& unit_format) {
+  std::string n = std::abs(v) >= 100 ? fmt::format("{:.0f}", v) : fmt::format("{:.2f}", v);
+  if (n.find('.') != std::string::npos) {
+    while (n.back() == '0') n.pop_back();
+    if (n.back() == '.') n.pop_back();
+  }
+  if (n == "-0") n = "0";
+  return fmt::format(fmt::runtime(unit_format), n);
+}
+
 void plot(const UiState& ui, const char* title_key, const std::vector<Series>& series, float t_end, float playhead_s,
-          const char* unit, bool zero_based) {
+          const std::string& unit_format, bool zero_based) {
   const char* title = ui.tr(title_key).c_str();
   ImGui::TextUnformatted(title);
   const ImVec2 p0 = ImGui::GetCursorScreenPos();
@@ -40,6 +53,11 @@ void plot(const UiState& ui, const char* title_key, const std::vector<Series>& s
     return;
   }
   if (hi - lo < 1e-6f) hi = lo + 1.0f;
+  // A range too narrow for its labels to differ (certificate days over a 6-minute run): whole units.
+  if (axis_label(hi, unit_format) == axis_label(lo, unit_format)) {
+    lo = std::floor(lo);
+    hi = std::max(std::ceil(hi), lo + 1.0f);
+  }
   const float span = std::max(1e-9f, t_end);
   auto at = [&](float t, float v) {
     return ImVec2(p0.x + size.x * std::clamp(t / span, 0.0f, 1.0f),
@@ -57,9 +75,9 @@ void plot(const UiState& ui, const char* title_key, const std::vector<Series>& s
   }
   const float x = p0.x + size.x * std::clamp(playhead_s / span, 0.0f, 1.0f);
   dl->AddLine(ImVec2(x, p0.y), ImVec2(x, p0.y + size.y), IM_COL32(255, 60, 60, 255), 2.0f);
-  dl->AddText(ImVec2(p0.x + 4, p0.y + 2), IM_COL32(200, 200, 200, 255), fmt::format("{:.4g} {}", hi, unit).c_str());
+  dl->AddText(ImVec2(p0.x + 4, p0.y + 2), IM_COL32(200, 200, 200, 255), axis_label(hi, unit_format).c_str());
   dl->AddText(ImVec2(p0.x + 4, p0.y + size.y - ImGui::GetTextLineHeight() - 2), IM_COL32(200, 200, 200, 255),
-              fmt::format("{:.4g} {}", lo, unit).c_str());
+              axis_label(lo, unit_format).c_str());
   float lx = p0.x + size.x;
   for (auto it = series.rbegin(); it != series.rend(); ++it) {
     lx -= ImGui::CalcTextSize(it->name.c_str()).x + 10;
@@ -121,6 +139,8 @@ void summary_table(const UiState& ui, const Model& a, const Model* b, const std:
   line(ui.tr("metrics.failures").c_str(), [&](const Metrics& m) {
     std::string out;
     for (const auto& [cause, n] : m.failures) out += fmt::format("{}{}: {}", out.empty() ? "" : ", ", cause, n);
+    // Requests neither answered nor failed when the run stopped also keep availability under 100 %.
+    if (m.in_flight > 0) out += (out.empty() ? "" : ", ") + ui.trf("metrics.in_flight", m.in_flight);
     return out.empty() ? ui.tr("metrics.none") : out;
   });
   // A second visit (resumption, 0-RTT, HelloRetryRequest): rows only when a run has any.
@@ -176,7 +196,7 @@ void draw_metrics(const PanelContext& ctx, UiState& ui, Commands&) {
 
   std::vector<Series> avail{availability(m.run.metrics, palette[0], ui.tr("metrics.this_run"))};
   if (cmp) avail.push_back(availability(cmp->run.metrics, compare_color, variant));
-  plot(ui, "metrics.availability_plot", avail, t_end, playhead, "%", true);
+  plot(ui, "metrics.availability_plot", avail, t_end, playhead, "{} %", true);
 
   std::vector<Series> lat;
   for (int which = 0; which < (cmp ? 2 : 1); ++which) {
@@ -185,11 +205,11 @@ void draw_metrics(const PanelContext& ctx, UiState& ui, Commands&) {
     lat.push_back({l.t, l.p50_ms, which ? IM_COL32(255, 150, 150, 255) : palette[0], "p50" + suffix});
     lat.push_back({l.t, l.p99_ms, which ? compare_color : palette[1], "p99" + suffix});
   }
-  plot(ui, "metrics.latency_plot", lat, t_end, playhead, ui.tr("metrics.unit_ms").c_str(), true);
+  plot(ui, "metrics.latency_plot", lat, t_end, playhead, ui.tr("units.ms"), true);
 
   std::vector<Series> restarts{gauge(m.run.metrics.restarts_over_time, 1.0, palette[3], ui.tr("metrics.this_run"))};
   if (cmp) restarts.push_back(gauge(cmp->run.metrics.restarts_over_time, 1.0, compare_color, variant));
-  plot(ui, "metrics.restarts_plot", restarts, t_end, playhead, "", true);
+  plot(ui, "metrics.restarts_plot", restarts, t_end, playhead, "{}", true);
 
   std::vector<Series> mem;
   size_t k = 0;
@@ -206,7 +226,7 @@ void draw_metrics(const PanelContext& ctx, UiState& ui, Commands&) {
   if (cmp)
     for (const auto& [host, g] : cmp->run.metrics.memory)
       mem.push_back(gauge(g, 1.0 / (1 << 20), compare_color, host + " (" + variant + ")"));
-  plot(ui, "metrics.memory_plot", mem, t_end, playhead, "MiB", true);
+  plot(ui, "metrics.memory_plot", mem, t_end, playhead, "{} MiB", true);
 
   std::vector<Series> certs;
   k = 0;
@@ -214,11 +234,11 @@ void draw_metrics(const PanelContext& ctx, UiState& ui, Commands&) {
   if (cmp)
     for (const auto& [domain, g] : cmp->run.metrics.cert_days_left)
       certs.push_back(gauge(g, 1.0, compare_color, domain + " (" + variant + ")"));
-  plot(ui, "metrics.certs_plot", certs, t_end, playhead, ui.tr("metrics.unit_days").c_str(), false);
+  plot(ui, "metrics.certs_plot", certs, t_end, playhead, ui.tr("units.d"), false);
 
   std::vector<Series> budget{gauge(m.run.metrics.budget_consumed, 100.0, palette[2], ui.tr("metrics.this_run"))};
   if (cmp) budget.push_back(gauge(cmp->run.metrics.budget_consumed, 100.0, compare_color, variant));
-  plot(ui, "metrics.budget_plot", budget, t_end, playhead, "%", true);
+  plot(ui, "metrics.budget_plot", budget, t_end, playhead, "{} %", true);
 
   if (!m.run.metrics.latency.empty() &&
       ImGui::BeginTable("latency", 5, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV)) {

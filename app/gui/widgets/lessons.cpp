@@ -233,11 +233,18 @@ void draw_course(UiState& ui, Commands& commands) {
     ImGui::TableSetColumnIndex(0);
     ImGuiTreeNodeFlags node = ImGuiTreeNodeFlags_OpenOnArrow | ImGuiTreeNodeFlags_SpanFullWidth;
     if (static_cast<int>(i) == ui.lesson.current) node |= ImGuiTreeNodeFlags_Selected;
-    const std::string label =
-        fmt::format("{} {}##course{}", lesson_number(l), lesson_title(l, ui.settings.language), l.id);
+    // The number is the tree node; the title beside it wraps within the column, so that a narrow
+    // panel shows every title whole rather than cut off at the column's edge.
+    const std::string label = fmt::format("{}##course{}", lesson_number(l), l.id);
     const bool open = ImGui::TreeNodeEx(label.c_str(), node);
-    if (ImGui::IsItemClicked() && !ImGui::IsItemToggledOpen()) open_lesson(ui, commands, static_cast<int>(i));
-    if (ImGui::IsItemHovered() && !open) {
+    bool clicked = ImGui::IsItemClicked() && !ImGui::IsItemToggledOpen();
+    bool hovered = ImGui::IsItemHovered();
+    ImGui::SameLine();
+    ImGui::TextWrapped("%s", lesson_title(l, ui.settings.language).c_str());
+    clicked = clicked || ImGui::IsItemClicked();
+    hovered = hovered || ImGui::IsItemHovered();
+    if (clicked) open_lesson(ui, commands, static_cast<int>(i));
+    if (hovered && !open) {
       ImGui::BeginTooltip();
       ImGui::PushTextWrapPos(em * 28);
       ImGui::TextUnformatted(lesson_title(l, ui.settings.language).c_str());
