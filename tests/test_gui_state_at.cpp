@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "deploysim/messages.hpp"
+#include "gui/run/layout.hpp"
 #include "gui/run/model.hpp"
 #include "gui/run/state_at.hpp"
 
@@ -188,4 +189,13 @@ TEST_CASE("kubernetes' CrashLoopBackOff stays as kubectl prints it") {
   for (int64_t t = 0; t < m->index.end_ns && !seen; t += sec)
     seen = proc_state_at(*m, node_named(*m, "api/worker-1"), t, ko).label == "CrashLoopBackOff";
   CHECK(seen);
+}
+
+// The wait before a restart beside the state, in the learner's unit: 0.5초 in Korean.
+TEST_CASE("a worker's status line writes its wait in the learner's unit") {
+  const Messages ko = korean();
+  const CanvasWords w = canvas_words(ko);
+  CHECK(status_label(w.backing_off, 500'000'000, 2, w) == "재시작 대기 0.5초, 재시작 2번");
+  CHECK(status_label("running", 0, 0, english_canvas_words) == "running");
+  CHECK(status_label("backing off", 1'500'000'000, 1, canvas_words(english())) == "backing off 1.5 s, 1 restart");
 }

@@ -368,6 +368,7 @@ CanvasWords canvas_words(const Messages& m) {
   w.days_left = m("canvas.days_left");
   w.expired = m("canvas.expired");
   w.backing_off = m("canvas.backing_off");
+  w.seconds = m("units.s");
   w.restart_one = m("canvas.restart_one");
   w.restarts = m("canvas.restarts");
   w.stack = m("canvas.stack");
@@ -396,7 +397,11 @@ std::string stack_label(const std::string& stem, size_t count, const CanvasWords
 }
 
 std::string status_label(const std::string& state, int64_t backoff_ns, uint32_t restarts, const CanvasWords& w) {
-  std::string s = backoff_ns > 0 ? fmt::format("{} {:.1f} s", state, static_cast<double>(backoff_ns) / 1e9) : state;
+  std::string s = backoff_ns > 0
+                      ? fmt::format("{} {}", state,
+                                    fmt::format(fmt::runtime(w.seconds),
+                                                fmt::format("{:.1f}", static_cast<double>(backoff_ns) / 1e9)))
+                      : state;
   if (restarts) s += fmt::format(fmt::runtime(restarts == 1 ? w.restart_one : w.restarts), restarts);
   return s;
 }

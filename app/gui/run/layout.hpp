@@ -75,6 +75,7 @@ struct CanvasWords {
   std::string days_left = "{}: {:.0f} days left";  ///< A certificate line: domain, days.
   std::string expired = "{}: EXPIRED";             ///< An expired certificate's line.
   std::string backing_off = "backing off";         ///< A worker waiting to be restarted.
+  std::string seconds = "{} s";                    ///< The wait before its restart ([units] s).
   std::string restart_one = ", {} restart";        ///< After the state: one restart.
   std::string restarts = ", {} restarts";          ///< After the state: more restarts.
   std::string stack = "{} \u00d7{}";               ///< A stacked node: the workers' common name, how many.
