@@ -227,3 +227,23 @@ TEST_CASE("TLS 1.2 narration: no keys agreed and no request before the second ro
     CHECK(finished == 1);
   }
 }
+
+TEST_CASE("an OOM kill is narrated with sizes as the window writes them, not byte counts") {
+  const LoadResult l = load_scenario_file(std::string(DEPLOYSIM_ASSETS_DIR) + "/scenarios/memory-four-workers.toml");
+  REQUIRE(l.scenario.has_value());
+  const Run run = simulate(*l.scenario);
+  const Trace& t = run.trace;
+  std::optional<Record> kill;
+  for (const Record& r : t.records())
+    if (!kill && t.kind(r) == "memory.oom_kill") kill = r;
+  REQUIRE(kill);
+  for (const auto& [lang, used] :
+       {std::pair{"en", "4.0 GiB used of 3.0 GiB"}, std::pair{"ko", "3.0 GiB 중 4.0 GiB 사용"}}) {
+    std::string error;
+    const auto n = Narrator::load(lang, &error);
+    REQUIRE_MESSAGE(n.has_value(), error);
+    const std::string text = n->narrate(t, *kill);
+    CHECK_MESSAGE(text.find(used) != std::string::npos, text);
+    CHECK_MESSAGE(text.find("4294967296") == std::string::npos, text);
+  }
+}

@@ -1,5 +1,7 @@
 #include "deploysim/narration.hpp"
 
+#include "deploysim/estimate.hpp"
+
 #include <algorithm>
 #include <filesystem>
 #include <fmt/format.h>
@@ -9,6 +11,7 @@
 #include <toml++/toml.h>
 
 #include "deploysim/assets.hpp"
+#include "deploysim/estimate.hpp"
 #include "deploysim/korean.hpp"
 #include "deploysim/messages.hpp"
 #include "deploysim/time.hpp"
@@ -46,12 +49,15 @@ std::string fill_placeholders(std::string_view templ, const Trace& trace, const 
     if (close == std::string_view::npos) break;
     out.append(templ.substr(i, open - i));
     std::string_view name = templ.substr(open + 1, close - open - 1);
-    // {name:이/가}: the value, then the particle of the pair that fits how it is read.
+    // {name:이/가}: the value, then the particle of the pair that fits how it is read; {name:size}:
+    // a byte count as the window writes it (4.0 GiB).
     std::string_view particle_pair;
     if (const size_t colon = name.find(':'); colon != std::string_view::npos) {
       particle_pair = name.substr(colon + 1);
       name = name.substr(0, colon);
     }
+    const bool as_size = particle_pair == "size";
+    if (as_size) particle_pair = {};
     std::optional<std::string> value;
     if (name == "actor")
       value = std::string(trace.node_name(r.actor));
@@ -67,7 +73,9 @@ std::string fill_placeholders(std::string_view templ, const Trace& trace, const 
       value = std::string(trace.kind(r));
     else
       for (const Field& f : trace.details(r))
-        if (trace.str(f.key) == name) value = detail_text(trace, f, style);
+        if (trace.str(f.key) == name)
+          value = as_size && f.type == FieldType::integer ? format_bytes(static_cast<double>(f.value))
+                                                          : detail_text(trace, f, style);
     if (problems && (!value || value->empty()))
       problems->push_back(fmt::format("{{{}}} {}", name, value ? "empty" : "unknown"));
     if (value && !particle_pair.empty())
