@@ -73,12 +73,15 @@ void draw_sequence(const PanelContext& ctx, UiState& ui, Commands& commands) {
   const NodeId client = first.from != NodeId::none ? first.from : first.actor;
 
   std::vector<uint32_t> rows;
+  size_t all_rows = 0;  // the connection's messages, of which the first max_rows are drawn
   m.index.for_messages(t0 - 2'000'000'000, t1, trace, [&](uint32_t i) {
     const Record& r = trace[i];
-    if (rows.size() >= max_rows || r.t_ns > t1) return;
+    if (r.t_ns > t1) return;
     const bool mine = r.conn == c || caused_by_conn(trace, r, c) ||
                       (r.stage == Stage::dns && r.t_ns <= t0 && (r.from == client || r.to == client));
-    if (mine) rows.push_back(i);
+    if (!mine) return;
+    ++all_rows;
+    if (rows.size() < max_rows) rows.push_back(i);
   });
   std::sort(rows.begin(), rows.end(),
             [&](uint32_t a, uint32_t b) { return m.index.position_of(a) < m.index.position_of(b); });
@@ -97,7 +100,13 @@ void draw_sequence(const PanelContext& ctx, UiState& ui, Commands& commands) {
   const float small = ImGui::GetFontSize() > 20 && ImGui::GetContentRegionAvail().x < 500 ? 0.7f : 1.0f;
   std::optional<compat::FontScale> scale;
   if (small < 1) scale.emplace(small);
-  ImGui::TextUnformatted(ui.trf("sequence.connection", raw(c), rows.size()).c_str());
+  ImGui::TextUnformatted((all_rows > rows.size() ? ui.trf("sequence.connection_first", raw(c), rows.size(), all_rows)
+                                                 : ui.trf("sequence.connection", raw(c), rows.size()))
+                             .c_str());
+  // Late in a long run a time reads "29 d 23 h" for every message: after the first row, the
+  // offset from it is what tells the round trips apart.
+  const int64_t base = rows.empty() ? 0 : trace[rows.front()].t_ns;
+  const bool offsets = base >= 3'600'000'000'000;
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const float lh = ImGui::GetTextLineHeight();
   // The time column holds a time ("449.696 ms"), then a round trip's label and bracket ("RTT 12 [").
@@ -153,7 +162,7 @@ void draw_sequence(const PanelContext& ctx, UiState& ui, Commands& commands) {
     const bool future = r.t_ns > ui.t_ns;
     const float alpha = future ? 0.3f : 1.0f;
     const ImU32 col = r.reports_failure ? failure_color(alpha) : stage_color(r.stage, alpha);
-    const std::string t = ui.time(r.t());
+    const std::string t = offsets && k > 0 ? "+" + ui.time(ns(r.t_ns - base)) : ui.time(r.t());
     dl->AddText(ImVec2(top.x + 2, y + row_h - lh - 2), IM_COL32(170, 170, 180, future ? 90 : 255), t.c_str());
     const float xa = col_x(col_of(r.from)), xb = col_x(col_of(r.to));
     const float ya = y + row_h - 6;
