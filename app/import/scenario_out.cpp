@@ -149,7 +149,23 @@ std::string write_scenario(Deployment& d, Report& r) {
     out += "[proxy]\n";
     line(out, "name", {"\"proxy\"", ""});
     line(out, "host", {toml_str(proxy_host), ""});
-    table(out, d.proxy->keys);
+    // The default certificate must be one of the certificates written below: a name a route
+    // serves and the scenario takes (an nginx server_name may be any text).
+    Table keys = d.proxy->keys;
+    for (auto it = keys.keys.begin(); it != keys.keys.end(); ++it) {
+      if (it->first != "default_certificate") continue;
+      const std::string& v = it->second.toml;
+      std::string name = v.size() >= 2 && v.front() == '"' && v.back() == '"' ? v.substr(1, v.size() - 2) : v;
+      for (char& ch : name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+      bool routed = false;
+      for (const RouteModel& route : routes) routed = routed || route_matches(name, route.host);
+      if (!routed || !valid_domain(name)) {
+        r.ignored(d.proxy->pos, w.format("import.default_cert_left_out", name));
+        keys.keys.erase(it);
+      }
+      break;
+    }
+    table(out, keys);
     out += "routes = [\n";
     for (const RouteModel& route : routes)
       out += fmt::format("  {{ host = {}, pool = {} }},  # {}\n", toml_str(route.host), toml_str(route.pool),
