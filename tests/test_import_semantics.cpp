@@ -122,15 +122,17 @@ TEST_CASE("compose: mem_limit and scale beside their deploy spellings are one se
 }
 
 TEST_CASE("compose: memory sizes as Docker's RAMInBytes reads them") {
-  for (const auto& [text, bytes] : std::vector<std::pair<std::string, uint64_t>>{{"512MiB", 512ULL << 20},
-                                                                                 {"1GiB", 1ULL << 30},
-                                                                                 {"512 m", 512ULL << 20},
-                                                                                 {"1.5g", 3ULL << 29},
-                                                                                 {"2gb", 2ULL << 30},
-                                                                                 {"1T", 1ULL << 40},
-                                                                                 {"1p", 1ULL << 50},
-                                                                                 {"1048576", 1ULL << 20},
-                                                                                 {"64kB", 64ULL << 10}}) {
+  for (const auto& entry : std::vector<std::pair<std::string, uint64_t>>{{"512MiB", 512ULL << 20},
+                                                                         {"1GiB", 1ULL << 30},
+                                                                         {"512 m", 512ULL << 20},
+                                                                         {"1.5g", 3ULL << 29},
+                                                                         {"2gb", 2ULL << 30},
+                                                                         {"1T", 1ULL << 40},
+                                                                         {"1p", 1ULL << 50},
+                                                                         {"1048576", 1ULL << 20},
+                                                                         {"64kB", 64ULL << 10}}) {
+    const std::string& text = entry.first;  // a structured binding cannot be captured (clang 14)
+    const uint64_t bytes = entry.second;
     CAPTURE(text);
     CHECK(imp::parse_docker_size(text) == std::optional<uint64_t>(bytes));
   }
@@ -392,16 +394,18 @@ ExecStart=/srv/shop/.venv/bin/gunicorn app.main:app -k uvicorn.workers.UvicornWo
 }
 
 TEST_CASE("Kubernetes quantities as resource.Quantity reads them") {
-  for (const auto& [text, bytes] : std::vector<std::pair<std::string, uint64_t>>{{"512Mi", 512ULL << 20},
-                                                                                 {"1Pi", 1ULL << 50},
-                                                                                 {"2P", 2000000000000000ULL},
-                                                                                 {"1.5Gi", 3ULL << 29},
-                                                                                 {".5Gi", 1ULL << 29},
-                                                                                 {"129e6", 129000000},
-                                                                                 {"1E3", 1000},
-                                                                                 {"500M", 500000000},
-                                                                                 {"100m", 1},
-                                                                                 {"1500m", 2}}) {
+  for (const auto& entry : std::vector<std::pair<std::string, uint64_t>>{{"512Mi", 512ULL << 20},
+                                                                         {"1Pi", 1ULL << 50},
+                                                                         {"2P", 2000000000000000ULL},
+                                                                         {"1.5Gi", 3ULL << 29},
+                                                                         {".5Gi", 1ULL << 29},
+                                                                         {"129e6", 129000000},
+                                                                         {"1E3", 1000},
+                                                                         {"500M", 500000000},
+                                                                         {"100m", 1},
+                                                                         {"1500m", 2}}) {
+    const std::string& text = entry.first;  // a structured binding cannot be captured (clang 14)
+    const uint64_t bytes = entry.second;
     CAPTURE(text);
     CHECK(imp::parse_k8s_quantity(text) == std::optional<uint64_t>(bytes));
   }
