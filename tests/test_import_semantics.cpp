@@ -56,7 +56,8 @@ TEST_CASE("compose: deploy.restart_policy wins over restart:, and without condit
         delay: 5s
 )";
   const imp::ImportResult r = import_files({{"docker-compose.yml", compose, true}});
-  const SupervisorSpec& sup = service(load(r), "api").supervisor;
+  const Scenario sc = load(r);  // the reference below points into it
+  const SupervisorSpec& sup = service(sc, "api").supervisor;
   CHECK(sup.restart == "on-failure");
   CHECK(sup.max_retries == 3);
   CHECK(has_entry(r, imp::EntryKind::mapped, "docker-compose.yml:9", "supervisor.restart = \"on-failure:3\""));
@@ -387,7 +388,8 @@ Environment=PORT=8081
 ExecStart=/srv/shop/.venv/bin/gunicorn app.main:app -k uvicorn.workers.UvicornWorker
 )";
   const imp::ImportResult u = import_files({{"shop-api.service", unit, true}});
-  const ServiceSpec& g = service(load(u), "shop-api");
+  const Scenario gsc = load(u);  // the reference below points into it
+  const ServiceSpec& g = service(gsc, "shop-api");
   CHECK(g.bind == "0.0.0.0");
   CHECK(g.port == 8081);
   CHECK(has_entry(u, imp::EntryKind::mapped, "shop-api.service:2", "PORT -> port = 8081"));
