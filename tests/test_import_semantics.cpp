@@ -230,6 +230,45 @@ TEST_CASE("nginx: http-level ssl_protocols is every server's default, the defaul
                   "ssl_protocols TLSv1.2: differs from the ssl_protocols at " + differ + ":2"));
 }
 
+TEST_CASE("nginx: the default server's certificate is mapped when kept, else reported left out only") {
+  // A regular-expression server_name is no domain name the scenario takes, so neither is the
+  // default server's certificate.
+  const std::string conf = R"(server {
+    listen 443 ssl default_server;
+    server_name ~^api\d+\.shop\.example\.com$;
+    ssl_certificate /etc/ssl/certs/api-pool.pem;
+    ssl_certificate_key /etc/ssl/private/api-pool.key;
+    location / { proxy_pass http://127.0.0.1:8000; }
+}
+server {
+    listen 443 ssl;
+    server_name api.shop.example.com;
+    ssl_certificate /etc/letsencrypt/live/api.shop.example.com/fullchain.pem;
+    ssl_certificate_key /etc/letsencrypt/live/api.shop.example.com/privkey.pem;
+    location / { proxy_pass http://127.0.0.1:8000; }
+}
+)";
+  const imp::ImportResult r = import_files({{"shop.conf", conf, true}});
+  const Scenario sc = load(r);
+  REQUIRE(sc.proxy);
+  CHECK(sc.proxy->default_certificate.empty());
+  CHECK(has_entry(r, imp::EntryKind::ignored, "shop.conf:1",
+                  "default certificate ~^api\\d+\\.shop\\.example\\.com$: not a certificate"));
+  CHECK_FALSE(has_entry(r, imp::EntryKind::mapped, "shop.conf:1", "proxy.default_certificate"));
+  CHECK_FALSE(has_text(r, "default_certificate"));
+
+  // A default server with a domain name: its certificate is the one served without SNI.
+  std::string named = conf;
+  named.replace(named.find("~^api"), std::string("~^api\\d+\\.shop\\.example\\.com$").size(), "www.shop.example.com");
+  const imp::ImportResult n = import_files({{"shop.conf", named, true}});
+  const Scenario nsc = load(n);
+  REQUIRE(nsc.proxy);
+  CHECK(nsc.proxy->default_certificate == "www.shop.example.com");
+  CHECK(has_entry(n, imp::EntryKind::mapped, "shop.conf:1",
+                  "listen ... default_server -> proxy.default_certificate = \"www.shop.example.com\""));
+  CHECK_FALSE(has_entry(n, imp::EntryKind::ignored, "shop.conf:1", "default certificate"));
+}
+
 TEST_CASE("Caddy: the catch-all reverse_proxy is the route, a DNS provider or a wildcard means DNS-01") {
   const std::string caddyfile = R"({
 	email ops@shop.example.com

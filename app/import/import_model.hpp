@@ -92,6 +92,10 @@ struct ProxyModel {
   std::vector<RouteModel> routes;
   std::string default_route_pool;  ///< Hosts not named by the files (a catch-all) go here.
   std::string host_name;           ///< The machine it runs on (nginx, Caddy on a server); empty: "edge".
+  /// The certificate of nginx's default_server, and that server's line: mapped or reported left
+  /// out when the scenario is written, once the certificates it keeps are known.
+  std::string default_certificate;
+  SourcePos default_certificate_pos;
 };
 
 /// Everything read from the files.

@@ -263,9 +263,10 @@ void read_nginx(const std::string& file, const std::string& text, Deployment& d,
       cert.keys.set("renewal", r.assume(cert.pos, "certificate.renewal", toml_str("none"), w("import.why_cert_file")));
     }
     cert.keys.set("issued", r.assume(cert.pos, "certificate.issued", "\"-30d\"", w("import.why_issued")));
-    if (default_server)
-      p->keys.set("default_certificate",
-                  r.from(srv.pos, "listen ... default_server", "proxy.default_certificate", toml_str(cert.domain)));
+    if (default_server) {
+      p->default_certificate = cert.domain;
+      p->default_certificate_pos = srv.pos;
+    }
     d.certs.push_back(std::move(cert));
   }
   // nginx's default ssl_protocols gained TLSv1.3 in 1.23.4 (domain-facts.md, "TLS").

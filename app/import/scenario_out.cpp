@@ -152,18 +152,17 @@ std::string write_scenario(Deployment& d, Report& r) {
     // The default certificate must be one of the certificates written below: a name a route
     // serves and the scenario takes (an nginx server_name may be any text).
     Table keys = d.proxy->keys;
-    for (auto it = keys.keys.begin(); it != keys.keys.end(); ++it) {
-      if (it->first != "default_certificate") continue;
-      const std::string& v = it->second.toml;
-      std::string name = v.size() >= 2 && v.front() == '"' && v.back() == '"' ? v.substr(1, v.size() - 2) : v;
-      for (char& ch : name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    if (!d.proxy->default_certificate.empty()) {
+      const std::string& name = d.proxy->default_certificate;
+      std::string lower = name;
+      for (char& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
       bool routed = false;
-      for (const RouteModel& route : routes) routed = routed || route_matches(name, route.host);
-      if (!routed || !valid_domain(name)) {
-        r.ignored(d.proxy->pos, w.format("import.default_cert_left_out", name));
-        keys.keys.erase(it);
-      }
-      break;
+      for (const RouteModel& route : routes) routed = routed || route_matches(lower, route.host);
+      if (routed && valid_domain(lower))
+        keys.set("default_certificate", r.from(d.proxy->default_certificate_pos, "listen ... default_server",
+                                               "proxy.default_certificate", toml_str(name)));
+      else
+        r.ignored(d.proxy->default_certificate_pos, w.format("import.default_cert_left_out", name));
     }
     table(out, keys);
     out += "routes = [\n";
