@@ -114,6 +114,43 @@ void check_layout(const Model& m, const std::string& file, float w, float h, con
     for (const Labelled& o : shapes)
       if (&o != &s) CHECK_FALSE(o.box.overlaps(s.box));
   }
+  // The padlocks on the proxy's links: each on the canvas, clear of every label (the certificate
+  // line above the proxy used to cover the client link's lock), node and other padlock.
+  REQUIRE(lay.locks.size() == m.index.links.size());
+  size_t locks = 0;
+  for (size_t i = 0; i < lay.locks.size(); ++i) {
+    const LockPlace& lock = lay.locks[i];
+    if (!lock.drawn) continue;
+    ++locks;
+    const std::string what = fmt::format("{}: padlock of {} - {} {}", where, nodes[raw(m.index.links[i].a)].name,
+                                         nodes[raw(m.index.links[i].b)].name, box_str(lock.box));
+    INFO(what);
+    CHECK(canvas.contains(lock.box));
+    for (const Labelled& l : labels) {
+      INFO(what, " under ", l.what, " ", box_str(l.box));
+      CHECK_FALSE(l.box.overlaps(lock.box));
+    }
+    for (const Labelled& s : shapes) {
+      INFO(what, " under ", s.what);
+      CHECK_FALSE(s.box.overlaps(lock.box));
+    }
+    for (size_t j = i + 1; j < lay.locks.size(); ++j)
+      if (lay.locks[j].drawn) CHECK_FALSE(lay.locks[j].box.overlaps(lock.box));
+  }
+  // The basic request has them all: the laptop's and the phone's links to the proxy (encrypted),
+  // the proxy's to its workers (plaintext). A scenario whose client never reaches the proxy (a
+  // wrong DNS record) has none.
+  INFO(where);
+  if (file == "basic-https.toml") CHECK(locks >= 3);
+  // A certificate line keeps clear of the proxy's selection ring (6 px out from the node, 2.5 px wide).
+  for (size_t k = 0; k < nodes.size(); ++k) {
+    const Box& s = lay.nodes[k].shape;
+    const Box ring{s.x0 - 7.25f, s.y0 - 7.25f, s.x1 + 7.25f, s.y1 + 7.25f};
+    for (const Box& c : lay.nodes[k].certs) {
+      INFO(where, ": certificate line ", box_str(c), " on the selection ring of ", nodes[k].name, " ", box_str(ring));
+      CHECK_FALSE(c.overlaps(ring));
+    }
+  }
   for (size_t h2 = 0; h2 < lay.hosts.size(); ++h2) {
     const Box& frame = lay.hosts[h2].frame;
     if (frame.empty()) continue;

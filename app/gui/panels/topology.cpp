@@ -103,21 +103,17 @@ void draw_hosts(const Model& m, const Canvas& cv, int64_t t) {
 
 void draw_links(const Model& m, const Canvas& cv, int64_t t) {
   const auto& nodes = m.index.nodes;
-  for (const Link& l : m.index.links) {
-    const NodeInfo& a = nodes[raw(l.a)];
-    const NodeInfo& b = nodes[raw(l.b)];
+  for (size_t i = 0; i < m.index.links.size(); ++i) {
+    const Link& l = m.index.links[i];
     // A stacked node's workers share its links: each is drawn once, from the worker the node shows.
     const size_t sa = cv.layout->shown(raw(l.a)), sb = cv.layout->shown(raw(l.b));
     if ((sa != raw(l.a) || sb != raw(l.b)) || !cv.layout->nodes[sa].drawn || !cv.layout->nodes[sb].drawn) continue;
-    const ImVec2 pa = cv.node(sa), pb = cv.node(sb);
-    cv.dl->AddLine(pa, pb, IM_COL32(110, 110, 120, 255), 1.0f);
-    const bool proxy_end = a.role == NodeRole::proxy || b.role == NodeRole::proxy;
-    const bool client_end = a.role == NodeRole::client || b.role == NodeRole::client;
-    const bool worker_end = a.role == NodeRole::worker || b.role == NodeRole::worker;
-    if (proxy_end && (client_end || worker_end) && t > 0) {
-      const ImVec2 mid = lerp(pa, pb, 0.5f);
+    cv.dl->AddLine(cv.node(sa), cv.node(sb), IM_COL32(110, 110, 120, 255), 1.0f);
+    const LockPlace& lock = cv.layout->locks[i];
+    if (lock.drawn && t > 0) {
       // Client <-> proxy carries TLS (encrypted); proxy <-> worker carries plain HTTP.
-      draw_lock(cv.dl, ImVec2(mid.x, mid.y - 12), 6.0f, client_end,
+      const bool client_end = nodes[sa].role == NodeRole::client || nodes[sb].role == NodeRole::client;
+      draw_lock(cv.dl, cv.at(lock.x, lock.y), lock_size, client_end,
                 client_end ? IM_COL32(255, 210, 60, 255) : IM_COL32(255, 120, 90, 255));
     }
   }

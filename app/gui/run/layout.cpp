@@ -15,6 +15,8 @@ namespace deploysim::gui {
 namespace {
 
 constexpr float margin = 8, gap = 12, text_pad = 3;
+// Room between the proxy and its certificate lines: the selection ring (6 px out, 2.5 px wide).
+constexpr float ring_clear = 8;
 
 float node_r(NodeRole r) { return r == NodeRole::proxy ? 20.0f : 14.0f; }
 
@@ -224,12 +226,12 @@ void layout_group(const Group& g, const Model& m, const Measure& me, Box box, Ca
     const NodeInfo& node = ix.nodes[k];
     const size_t certs = m.scenario.certificates.size();
     NodePlace& p = out.nodes[k];
-    const float need = static_cast<float>(certs) * L + 2 * me.r(NodeRole::proxy) + 2 + L;
+    const float need = static_cast<float>(certs) * L + ring_clear + 2 * me.r(NodeRole::proxy) + 2 + L;
     const float top = cy0 + std::max(0.0f, (cy1 - cy0 - need) * 0.5f);
-    place(p, node, wx0 + pw * 0.5f, top + static_cast<float>(certs) * L + me.r(NodeRole::proxy), me);
+    place(p, node, wx0 + pw * 0.5f, top + static_cast<float>(certs) * L + ring_clear + me.r(NodeRole::proxy), me);
     p.name = centred(p.x, p.shape.y1 + 2, me.width(node_label(node, me.words)), L);
     // Each line's top is the one above's bottom, computed alike so that rounding cannot overlap them.
-    const float base = p.shape.y0 - 2 - static_cast<float>(certs) * L;
+    const float base = p.shape.y0 - ring_clear - static_cast<float>(certs) * L;
     for (size_t c = 0; c < certs; ++c) {
       const float w = me.width(cert_label(m.scenario.certificates[c].domain, 100, me.words));
       p.certs.push_back(
@@ -286,8 +288,8 @@ float group_room(const Group& g, const Model& m, const Measure& me, float w, flo
   const size_t n = g.workers.size() + g.others.size();
   const float pw = proxy_w(g, m, me);
   const float body_h = h - header_h(g, me.line) - 2;
-  if (!g.proxies.empty() &&
-      body_h < static_cast<float>(m.scenario.certificates.size() + 1) * me.line + 2 * me.r(NodeRole::proxy) + 2)
+  if (!g.proxies.empty() && body_h < static_cast<float>(m.scenario.certificates.size() + 1) * me.line +
+                                         2 * me.r(NodeRole::proxy) + ring_clear + 2)
     return -1e9f;
   if (n == 0) return w - 12 - pw;
   float name_w = 0;
@@ -408,7 +410,7 @@ std::string status_label(const std::string& state, int64_t backoff_ns, uint32_t 
 
 namespace {
 
-CanvasLayout layout(const Model& m, float width, float height, const Measure& me) {
+CanvasLayout layout_parts(const Model& m, float width, float height, const Measure& me) {
   const TraceIndex& ix = m.index;
   const float line_h = me.line;
   const TextWidth& text_width = me.tw;
@@ -494,13 +496,58 @@ CanvasLayout layout(const Model& m, float width, float height, const Measure& me
   }
   if (me.edge_top) {  // a row of its own above the others, which then get the whole width
     const float eh = header_h(*edge, line_h) + static_cast<float>(m.scenario.certificates.size() + 1) * line_h +
-                     2 * me.r(NodeRole::proxy) + 8;
+                     2 * me.r(NodeRole::proxy) + ring_clear + 6;
     layout_group(*edge, m, me, Box{area.x0, area.y0, area.x0 + ew, area.y0 + eh}, out);
     tile(rest, m, me, Box{area.x0, area.y0 + eh + gap, area.x1, area.y1}, out);
     return out;
   }
   layout_group(*edge, m, me, Box{area.x0, area.y0, area.x0 + ew, area.y1}, out);
   tile(rest, m, me, Box{area.x0 + ew + 2 * gap, area.y0, area.x1, area.y1}, out);
+  return out;
+}
+
+// Each padlock at the first place along its link (from the middle outwards, on either side of
+// the line) that no label, node or earlier padlock covers; in the middle when there is none.
+void place_locks(const TraceIndex& ix, float width, float height, CanvasLayout& out) {
+  out.locks.assign(ix.links.size(), {});
+  const Box canvas{0, 0, width, height};
+  std::vector<Box> taken = out.labels();
+  for (const NodePlace& p : out.nodes)
+    if (p.drawn) taken.push_back(p.shape);
+  for (size_t i = 0; i < ix.links.size(); ++i) {
+    const size_t a = raw(ix.links[i].a), b = raw(ix.links[i].b);
+    if (out.shown(a) != a || out.shown(b) != b || !out.nodes[a].drawn || !out.nodes[b].drawn) continue;
+    const auto has = [&](NodeRole r) { return ix.nodes[a].role == r || ix.nodes[b].role == r; };
+    if (!has(NodeRole::proxy) || !(has(NodeRole::client) || has(NodeRole::worker))) continue;
+    const NodePlace &pa = out.nodes[a], &pb = out.nodes[b];
+    const float dx = pb.x - pa.x, dy = pb.y - pa.y, len = std::max(1.0f, std::hypot(dx, dy));
+    // The side of the line that is up (or left, for a vertical link) first.
+    float nx = -dy / len * 12, ny = dx / len * 12;
+    if (ny > 0 || (ny == 0 && nx > 0)) nx = -nx, ny = -ny;
+    LockPlace& lock = out.locks[i];
+    for (int step = 0; step <= 14 && !lock.drawn; ++step) {  // 0.5, 0.45, 0.55, 0.4, ... 0.15, 0.85
+      const float f = 0.5f + 0.05f * static_cast<float>((step + 1) / 2) * (step % 2 ? -1.0f : 1.0f);
+      for (const float side : {1.0f, -1.0f, 0.0f}) {
+        const float x = pa.x + dx * f + nx * side, y = pa.y + dy * f + ny * side;
+        const Box box = lock_box(x, y);
+        if (canvas.contains(box) &&
+            std::none_of(taken.begin(), taken.end(), [&](const Box& t) { return t.overlaps(box); })) {
+          lock = LockPlace{true, x, y, box};
+          break;
+        }
+      }
+    }
+    if (!lock.drawn) {
+      const float x = pa.x + dx * 0.5f + nx, y = pa.y + dy * 0.5f + ny;
+      lock = LockPlace{true, x, y, lock_box(x, y)};
+    }
+    taken.push_back(lock.box);
+  }
+}
+
+CanvasLayout layout(const Model& m, float width, float height, const Measure& me) {
+  CanvasLayout out = layout_parts(m, width, height, me);
+  place_locks(m.index, width, height, out);
   return out;
 }
 

@@ -46,14 +46,31 @@ struct HostPlace {
   Box memory;  ///< The memory bar against the host's limit.
 };
 
+/// The padlock drawn beside a link to the proxy (draw_lock's size s: the body is 2s wide).
+constexpr float lock_size = 6;
+/// What a padlock at (x, y) covers: its body, its shackle and an open shackle's swing to the right.
+inline Box lock_box(float x, float y, float s = lock_size) {
+  return Box{x - s, y - 1.2f * s, x + 1.6f * s, y + 1.1f * s};
+}
+
+/// A link's padlock (client to proxy: encrypted; proxy to worker: plaintext).
+struct LockPlace {
+  bool drawn = false;  ///< Only links between the proxy and a client or worker have one.
+  float x = 0, y = 0;  ///< Where draw_lock centres it.
+  Box box;             ///< lock_box of it.
+};
+
 /// The whole canvas laid out; parallel to TraceIndex::nodes and Scenario::hosts.
 struct CanvasLayout {
   std::vector<NodePlace> nodes;  ///< Per trace node.
   std::vector<HostPlace> hosts;  ///< Per scenario host.
-  Box legend;                    ///< The stage colour legend along the bottom (one or two lines).
-  size_t legend_break = 0;       ///< The first legend item of the second line (0: one line).
-  float text_scale = 1;          ///< layout_canvas_fitted: the canvas font's scale the texts need.
-  bool stacked = false;          ///< Whether each service's workers on a host are drawn as one node.
+  /// Per TraceIndex link: its padlock, beside the link and clear of every label, node and other
+  /// padlock where the link leaves room (the certificate line above the proxy used to cover it).
+  std::vector<LockPlace> locks;
+  Box legend;               ///< The stage colour legend along the bottom (one or two lines).
+  size_t legend_break = 0;  ///< The first legend item of the second line (0: one line).
+  float text_scale = 1;     ///< layout_canvas_fitted: the canvas font's scale the texts need.
+  bool stacked = false;     ///< Whether each service's workers on a host are drawn as one node.
   /// The node drawn for node k: k, or the stacked node that stands for it.
   size_t shown(size_t k) const { return nodes[k].shown_by >= 0 ? static_cast<size_t>(nodes[k].shown_by) : k; }
   /// Every text box and host header, for overlap checks.
