@@ -44,10 +44,18 @@ std::string field_text(const Trace& trace, const Record& r, const Field& f, cons
 
 // `hover`: shown over the label when it differs (a detail's own key in the trace, the name
 // `deploysim run --trace-json` and the docs use).
+// A key's label wraps within its column: a narrow panel (presenter mode's Details) caps the
+// column's width, and "DNS response code" cut to "DNS response c" reads as a different word.
+void key_label(const std::string& label) {
+  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+  ImGui::TextWrapped("%s", label.c_str());
+  ImGui::PopStyleColor();
+}
+
 void row(const std::string& label, const std::string& value, const std::string& hover = {}) {
   ImGui::TableNextRow();
   ImGui::TableSetColumnIndex(0);
-  ImGui::TextDisabled("%s", label.c_str());
+  key_label(label);
   if (!hover.empty() && hover != label && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", hover.c_str());
   ImGui::TableSetColumnIndex(1);
   ImGui::TextWrapped("%s", value.c_str());
@@ -86,7 +94,7 @@ void record_table(const UiState& ui, const Model& m, const Record& r, RecordId i
   if (r.cause != RecordId::none && raw(r.cause) < trace.size()) {
     ImGui::TableNextRow();
     ImGui::TableSetColumnIndex(0);
-    ImGui::TextDisabled("%s", ui.tr("inspector.cause").c_str());
+    key_label(ui.tr("inspector.cause"));
     ImGui::TableSetColumnIndex(1);
     const std::string label = fmt::format("#{} {}##cause", raw(r.cause), trace.kind(trace.at(r.cause)));
     if (ImGui::SmallButton(label.c_str())) commands.post(RequestSelect{r.cause});

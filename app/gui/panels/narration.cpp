@@ -23,8 +23,11 @@ void draw_narration(const PanelContext& ctx, UiState& ui, Commands& commands) {
     return;
   }
   const auto pos = static_cast<int64_t>(m.index.position_of(raw(ui.selected)));
-  // Two records of context before the current one; none under a lesson step (no room for both).
-  int64_t prev[2] = {ui.lesson.current >= 0 ? -1 : m.index.prev_pos(pos, ui.settings.stage_filter), -1};
+  // Two records of context before the current one; none under a lesson step (no room for both),
+  // nor in presenter mode, whose large font gives the panel room for the current record alone
+  // (two lines of context pushed it below the panel's edge).
+  const bool context = ui.lesson.current < 0 && !ui.settings.presenter;
+  int64_t prev[2] = {context ? m.index.prev_pos(pos, ui.settings.stage_filter) : -1, -1};
   if (prev[0] >= 0) prev[1] = m.index.prev_pos(prev[0], ui.settings.stage_filter);
   ImGui::PushTextWrapPos(0);
   for (int k = 1; k >= 0; --k) {
@@ -40,12 +43,13 @@ void draw_narration(const PanelContext& ctx, UiState& ui, Commands& commands) {
   }
   const Record& r = trace.at(ui.selected);
   const Told told = narrate_record(narrator, trace, r);
-  ImGui::Separator();
+  if (prev[0] >= 0) ImGui::Separator();
   ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(stage_color(r.stage)));
   ImGui::Text("%s  %s", ui.time(r.t()).c_str(), std::string(trace.kind(r)).c_str());
   ImGui::PopStyleColor();
   {
-    const compat::FontScale scale(1.25f);
+    // Larger than the context, except in presenter mode, where the font is large already.
+    const compat::FontScale scale(ui.settings.presenter ? 1.0f : 1.25f);
     ImGui::TextUnformatted(told.text.c_str());
   }
   if (!told.concept_text.empty()) {

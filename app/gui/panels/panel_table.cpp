@@ -36,9 +36,12 @@ constexpr float left = 0.19f, right = 0.34f, bottom = 0.30f, canvas_h = 0.72f, i
 // the right column gives up.
 constexpr float s_left = 0.25f, s_right = 0.28f;
 // Presenter mode: the canvas gets most of the screen, the narration sits under it, the timeline
-// runs along the bottom; the other panels are tabs of one "Details" window on the right. A short
-// screen gives the narration more of its height (four lines of the large font).
-constexpr float p_left = 0.70f, p_canvas_h = 0.58f, p_narration_h = 0.12f;
+// runs along the bottom; the other panels are tabs of one "Details" window on the right. The
+// narration has room for the selected record's time and two lines of its text in the large font
+// (at 0.12 it showed two lines of context alone), taken from the timeline's lanes: the canvas
+// needs all of its height for the labels of a five-host scenario. A short screen gives the
+// narration more of its height.
+constexpr float p_left = 0.70f, p_canvas_h = 0.58f, p_narration_h = 0.16f;
 constexpr float q_canvas_h = 0.50f, q_narration_h = 0.22f;
 
 constexpr PanelRect tab{};

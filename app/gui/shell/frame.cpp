@@ -194,15 +194,26 @@ void draw_frame(const Session& session, const Fonts& fonts, const std::string& a
     if (begin_panel(windows.back(), tw.rect, ui, windows)) {
       // Tab names in the regular font: five in the large one do not fit the panel ("Inspec...").
       // Narrow tabs too: "Scenario", "What if" and "Exercise" side by side in a 1024 px window's column.
+      constexpr float tab_pad = 5;
       auto regular = [&](auto&& begin) {
         compat::push_font(fonts.regular);
-        ImGui::PushStyleVar(ImGuiStyleVar_FramePadding, ImVec2(5, ImGui::GetStyle().FramePadding.y));
+        ImGui::PushStyleVar(ImGuiStyleVar_FramePadding, ImVec2(tab_pad, ImGui::GetStyle().FramePadding.y));
         const bool open = begin();
         ImGui::PopStyleVar();
         ImGui::PopFont();
         return open;
       };
-      if (regular([] { return ImGui::BeginTabBar("details"); })) {
+      // Tabs that still do not fit keep their whole titles and scroll, with a list of them all,
+      // rather than shrink to "Inspec...", "Seque..." (presenter mode's seven tabs).
+      float tabs_w = 0;
+      compat::push_font(fonts.regular);
+      for (const PanelSpec* p : tabs)
+        tabs_w += ImGui::CalcTextSize(ui.tr(p->title).c_str()).x + 2 * tab_pad + ImGui::GetStyle().ItemInnerSpacing.x;
+      ImGui::PopFont();
+      const ImGuiTabBarFlags tab_flags =
+          ImGuiTabBarFlags_FittingPolicyScroll |
+          (tabs_w > ImGui::GetContentRegionAvail().x ? ImGuiTabBarFlags_TabListPopupButton : 0);
+      if (regular([&] { return ImGui::BeginTabBar("details", tab_flags); })) {
         for (const PanelSpec* p : tabs) {
           // A panel something just asked for (an exercise opened, a file's error) comes to the front.
           const ImGuiTabItemFlags select = ui.focus_panel == p->name ? ImGuiTabItemFlags_SetSelected : 0;
