@@ -44,18 +44,12 @@ std::string field_text(const Trace& trace, const Record& r, const Field& f, cons
 
 // `hover`: shown over the label when it differs (a detail's own key in the trace, the name
 // `deploysim run --trace-json` and the docs use).
-// A key's label wraps within its column: a narrow panel (presenter mode's Details) caps the
-// column's width, and "DNS response code" cut to "DNS response c" reads as a different word.
-void key_label(const std::string& label) {
-  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
-  ImGui::TextWrapped("%s", label.c_str());
-  ImGui::PopStyleColor();
-}
-
 void row(const std::string& label, const std::string& value, const std::string& hover = {}) {
   ImGui::TableNextRow();
   ImGui::TableSetColumnIndex(0);
-  key_label(label);
+  // Wrapped within its column: a narrow panel (presenter mode's Details) caps the column's width,
+  // and "DNS response code" cut to "DNS response c" reads as another word.
+  text_disabled_wrapped(label);
   if (!hover.empty() && hover != label && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", hover.c_str());
   ImGui::TableSetColumnIndex(1);
   ImGui::TextWrapped("%s", value.c_str());
@@ -94,7 +88,7 @@ void record_table(const UiState& ui, const Model& m, const Record& r, RecordId i
   if (r.cause != RecordId::none && raw(r.cause) < trace.size()) {
     ImGui::TableNextRow();
     ImGui::TableSetColumnIndex(0);
-    key_label(ui.tr("inspector.cause"));
+    text_disabled_wrapped(ui.tr("inspector.cause"));
     ImGui::TableSetColumnIndex(1);
     const std::string label = fmt::format("#{} {}##cause", raw(r.cause), trace.kind(trace.at(r.cause)));
     if (ImGui::SmallButton(label.c_str())) commands.post(RequestSelect{r.cause});
@@ -198,9 +192,7 @@ void draw_inspector(const PanelContext& ctx, UiState& ui, Commands& commands) {
       if (ImGui::Button(ui.tr("inspector.save_keylog").c_str())) commands.post(RequestSaveCapture{ui.selected, true});
       if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", ui.tr("inspector.save_keylog_hint").c_str());
     } else {
-      ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
-      ImGui::TextWrapped("%s", bytes.note.c_str());
-      ImGui::PopStyleColor();
+      text_disabled_wrapped(bytes.note);
     }
     if (ImGui::CollapsingHeader(fmt::format("{}###Simulated", ui.tr("inspector.simulated")).c_str()))
       record_table(ui, m, r, ui.selected, ctx.narrator, commands);

@@ -108,7 +108,7 @@ void service_widgets(const ServiceSpec& svc, UiState& ui, Commands& commands) {
   if (const auto policies = whatif_restart_choices(svc.supervisor.kind); !policies.empty())
     choice(ui, ui.tr("whatif.restart").c_str(), restart, svc.supervisor.restart, policies, commands);
   else
-    ImGui::TextDisabled("%s", ui.tr("whatif.no_supervisor").c_str());
+    text_disabled_wrapped(ui.tr("whatif.no_supervisor"));
   for (const PreStartSpec& step : svc.pre_start) {
     static_assert(std::size(premodes) == 3);
     choice(ui, ui.trf("whatif.pre_start_mode", step.name).c_str(),
@@ -145,7 +145,7 @@ void compare_widgets(const Session& session, const UiState& ui, Commands& comman
         commands.post(RequestCompare{v.name});
     ImGui::EndCombo();
   }
-  if (sc.variants.empty()) ImGui::TextDisabled("%s", ui.tr("whatif.no_variants").c_str());
+  if (sc.variants.empty()) text_disabled_wrapped(ui.tr("whatif.no_variants"));
 }
 
 }  // namespace
@@ -167,7 +167,7 @@ void draw_whatif(const PanelContext& ctx, UiState& ui, Commands& commands) {
     ImGui::TextWrapped("%s", session.busy_text(ui.words).c_str());
   }
   if (sc.services.empty() && sc.hosts.empty()) {
-    ImGui::TextDisabled("%s", ui.tr("whatif.no_scenario").c_str());
+    text_disabled_wrapped(ui.tr("whatif.no_scenario"));
     return;
   }
   std::string buf;

@@ -81,6 +81,12 @@ void draw_failure_mark(ImDrawList* dl, ImVec2 centre, float r, ImU32 col) {
   dl->AddLine(ImVec2(centre.x - k, centre.y + k), ImVec2(centre.x + k, centre.y - k), col, w);
 }
 
+void text_disabled_wrapped(const std::string& text) {
+  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+  ImGui::TextWrapped("%s", text.c_str());
+  ImGui::PopStyleColor();
+}
+
 void load_fonts(Fonts& f) {
   ImGuiIO& io = ImGui::GetIO();
   const std::string sans = find_font(FontRole::sans), mono = find_font(FontRole::mono);

@@ -18,6 +18,9 @@ ImU32 outcome_color(Outcome o, float alpha = 1.0f);
 /// Draws the failure mark (an X on a dark disc) of radius r: failures are told by shape as well
 /// as by colour on the canvas, the timeline and the sequence diagram.
 void draw_failure_mark(ImDrawList* dl, ImVec2 centre, float r, ImU32 col);
+/// Text in the disabled colour wrapped at the panel's edge (a remark, a hint, an inspector key):
+/// ImGui's TextDisabled does not wrap, and a narrow panel (1024 px, presenter mode) cut it off.
+void text_disabled_wrapped(const std::string& text);
 
 /// Fonts loaded at start: a regular UI font and a large one for presenter mode.
 struct Fonts {

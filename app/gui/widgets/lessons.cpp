@@ -31,19 +31,30 @@ void draw_asking(UiState& ui, const Question& question, int step, std::string_vi
   if (ImGui::Button(words("lesson.reveal").c_str())) reveal_answer(ui);
   ImGui::EndDisabled();
   if (!ready) {
+    // Beside the button when it fits; under it, wrapped, in a narrow panel (1024 px) rather than
+    // cut off at the panel's edge.
+    const std::string& hint = words("lesson.pick_first");
     ImGui::SameLine();
-    ImGui::TextDisabled("%s", words("lesson.pick_first").c_str());
+    if (ImGui::CalcTextSize(hint.c_str()).x > ImGui::GetContentRegionAvail().x) ImGui::NewLine();
+    text_disabled_wrapped(hint);
   }
   ImGui::PushTextWrapPos(0);
   ImGui::TextUnformatted(question.tr.pick("prompt", question.prompt, lang).c_str());
-  ImGui::PopTextWrapPos();
   if (question.type == QuestionType::choice) {
+    // A radio button's own label does not wrap: each choice's text is wrapped beside its button
+    // (and picks it when clicked), so that a long choice is read whole in a narrow panel.
     for (size_t i = 0; i < question.choices.size(); ++i) {
       const QuestionChoice& c = question.choices[i];
-      const std::string label = fmt::format("{}##choice{}", c.tr.pick("text", c.text, lang), i);
-      if (ImGui::RadioButton(label.c_str(), q.choice == static_cast<int>(i))) q.choice = static_cast<int>(i);
+      ImGui::PushID(static_cast<int>(i));
+      if (ImGui::RadioButton("##choice", q.choice == static_cast<int>(i))) q.choice = static_cast<int>(i);
+      ImGui::SameLine(0, ImGui::GetStyle().ItemInnerSpacing.x);
+      ImGui::TextUnformatted(c.tr.pick("text", c.text, lang).c_str());
+      if (ImGui::IsItemClicked()) q.choice = static_cast<int>(i);
+      ImGui::PopID();
     }
+    ImGui::PopTextWrapPos();
   } else {
+    ImGui::PopTextWrapPos();
     ImGui::SetNextItemWidth(ImGui::GetFontSize() * 8);
     ImGui::InputDouble("##answer", &q.number, 1.0, 10.0, "%.6g");
   }
@@ -99,16 +110,33 @@ void draw_lesson_step(UiState& ui, bool large) {
   const std::string& lang = ui.settings.language;
   const int n = static_cast<int>(lesson->steps.size());
   const int step = ui.lesson.step;
+  const std::string title = ui.trf("lesson.title_step", lesson_title(*lesson, lang), step + 1, n);
+  const std::string back = fmt::format("{}###back", ui.tr("lesson.back"));
+  const std::string next = fmt::format("{}###next", ui.tr("lesson.next"));
+  // The narration (large) puts Back / Next on the title's line when they fit there: a short panel
+  // (1024x768) then has one more line for the step's text.
+  const ImGuiStyle& style = ImGui::GetStyle();
+  const float buttons_w = ImGui::CalcTextSize(back.c_str(), nullptr, true).x +
+                          ImGui::CalcTextSize(next.c_str(), nullptr, true).x + 4 * style.FramePadding.x +
+                          2 * style.ItemSpacing.x;
+  const bool one_line = large && ImGui::CalcTextSize(title.c_str()).x + buttons_w + style.ItemSpacing.x <=
+                                     ImGui::GetContentRegionAvail().x;
   ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.55f, 0.85f, 1.0f, 1.0f));
-  ImGui::TextWrapped("%s", ui.trf("lesson.title_step", lesson_title(*lesson, lang), step + 1, n).c_str());
+  if (one_line) {
+    ImGui::AlignTextToFramePadding();
+    ImGui::TextUnformatted(title.c_str());
+    ImGui::SameLine();
+  } else {
+    ImGui::TextWrapped("%s", title.c_str());
+  }
   ImGui::PopStyleColor();
   ImGui::BeginDisabled(step <= 0 || lesson_pending(ui));
-  if (ImGui::Button(fmt::format("{}###back", ui.tr("lesson.back")).c_str())) go_to_step(ui, step - 1);
+  if (ImGui::Button(back.c_str())) go_to_step(ui, step - 1);
   ImGui::EndDisabled();
   ImGui::SameLine();
   const bool asking = lesson_asking(ui);
   ImGui::BeginDisabled(step + 1 >= n || lesson_pending(ui) || asking);
-  if (ImGui::Button(fmt::format("{}###next", ui.tr("lesson.next")).c_str())) go_to_step(ui, step + 1);
+  if (ImGui::Button(next.c_str())) go_to_step(ui, step + 1);
   ImGui::EndDisabled();
   if (step >= 0 && step < n) {
     const LessonStep& st = lesson->steps[static_cast<size_t>(step)];
@@ -117,9 +145,20 @@ void draw_lesson_step(UiState& ui, bool large) {
       draw_asking(ui, *st.question, step, lang);
       return;
     }
-    if (large) ImGui::SameLine();
+    // The text beside the buttons when that takes no more height than under them: in a narrow
+    // panel (1024 px) the column beside them is so thin that most of the text fell below the fold.
+    const std::string& text = step_text(st, lang);
+    if (large) {
+      ImGui::SameLine();
+      const float beside = ImGui::GetContentRegionAvail().x;
+      const float full = beside + ImGui::GetCursorPosX() - ImGui::GetCursorStartPos().x;
+      const float beside_h = ImGui::CalcTextSize(text.c_str(), nullptr, false, beside).y;
+      const float under_h =
+          ImGui::GetFrameHeightWithSpacing() + ImGui::CalcTextSize(text.c_str(), nullptr, false, full).y;
+      if (beside_h > under_h) ImGui::NewLine();
+    }
     ImGui::PushTextWrapPos(0);
-    ImGui::TextUnformatted(step_text(st, lang).c_str());
+    ImGui::TextUnformatted(text.c_str());
     ImGui::PopTextWrapPos();
     if (st.question)
       if (auto it = ui.lesson.questions.find(step); it != ui.lesson.questions.end() && it->second.revealed)
