@@ -159,7 +159,9 @@ void summary_table(const UiState& ui, const Model& a, const Model* b, const std:
     // Not a model number: real OpenSSL handshakes timed on this machine, once per program run.
 #if DEPLOYSIM_WITH_TLS
     static const loopback::ServerCpu cpu = loopback::measure_server_cpu(false, false, 20);
-    const std::string cpu_text = ui.trf("metrics.server_cpu_value", cpu.full_us, cpu.resumed_us);
+    // In whole microseconds, written as every other duration is ([units]: "310 us", "310µs").
+    const auto us = [&ui](double v) { return ui.time(ns(std::llround(v) * 1000)); };
+    const std::string cpu_text = ui.trf("metrics.server_cpu_value", us(cpu.full_us), us(cpu.resumed_us));
 #else
     const std::string cpu_text = ui.tr("metrics.server_cpu_desktop");
 #endif
