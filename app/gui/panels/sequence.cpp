@@ -8,6 +8,7 @@
 
 #include "gui/panels/panels.hpp"
 #include "gui/platform/imgui_compat.hpp"
+#include "gui/run/sequence_rows.hpp"
 
 namespace deploysim::gui {
 
@@ -15,28 +16,12 @@ namespace {
 
 constexpr size_t max_rows = 400;
 
-ConnId connection_of(const Model& m, const UiState& ui) {
-  const Trace& trace = m.run.trace;
-  if (ui.selected != RecordId::none && raw(ui.selected) < trace.size()) {
-    const Record& r = trace.at(ui.selected);
-    if (r.conn != ConnId::none) return r.conn;
-  }
-  // Otherwise the latest connection active at the playhead.
-  for (int64_t p = m.index.last_at_or_before(ui.t_ns), n = 0; p >= 0 && n < 5000; --p, ++n) {
-    const Record& r = trace[m.index.at(static_cast<size_t>(p))];
-    if (r.conn != ConnId::none) return r.conn;
-  }
-  return ConnId::none;
-}
-
-bool caused_by_conn(const Trace& trace, const Record& r, ConnId c) {
-  RecordId id = r.cause;
-  for (int hops = 0; hops < 24 && id != RecordId::none && raw(id) < trace.size(); ++hops) {
-    const Record& up = trace.at(id);
-    if (up.conn == c) return true;
-    id = up.cause;
-  }
-  return false;
+// Past two minutes a time reads "2 min 8 s", and so do all the rows of a window there: in
+// seconds with their milliseconds ("128.405 s") they stay apart.
+std::string row_time(const UiState& ui, int64_t t_ns) {
+  if (t_ns < 120'000'000'000) return ui.time(ns(t_ns));
+  return fmt::format(fmt::runtime(ui.words.time_units().s),
+                     fmt::format("{}.{:03}", t_ns / 1'000'000'000, t_ns % 1'000'000'000 / 1'000'000));
 }
 
 int role_rank(NodeRole r) {
@@ -61,30 +46,17 @@ int role_rank(NodeRole r) {
 void draw_sequence(const PanelContext& ctx, UiState& ui, Commands& commands) {
   const Model& m = ctx.model;
   const Trace& trace = m.run.trace;
-  const ConnId c = connection_of(m, ui);
-  if (c == ConnId::none || raw(c) >= m.index.by_conn.size() || m.index.by_conn[raw(c)].empty()) {
+  const SequenceRows all = sequence_rows(m, ui.selected, ui.t_ns);
+  if (all.conn == ConnId::none) {
     ImGui::TextWrapped("%s", ui.tr("sequence.none").c_str());
     return;
   }
-  const auto& conn_records = m.index.by_conn[raw(c)];
-  const Record& first = trace[conn_records.front()];
-  int64_t t0 = first.t_ns, t1 = first.t_ns;
-  for (uint32_t i : conn_records) t1 = std::max(t1, trace[i].t_ns + trace[i].dur_ns);
-  const NodeId client = first.from != NodeId::none ? first.from : first.actor;
-
-  std::vector<uint32_t> rows;
-  size_t all_rows = 0;  // the connection's messages, of which the first max_rows are drawn
-  m.index.for_messages(t0 - 2'000'000'000, t1, trace, [&](uint32_t i) {
-    const Record& r = trace[i];
-    if (r.t_ns > t1) return;
-    const bool mine = r.conn == c || caused_by_conn(trace, r, c) ||
-                      (r.stage == Stage::dns && r.t_ns <= t0 && (r.from == client || r.to == client));
-    if (!mine) return;
-    ++all_rows;
-    if (rows.size() < max_rows) rows.push_back(i);
-  });
-  std::sort(rows.begin(), rows.end(),
-            [&](uint32_t a, uint32_t b) { return m.index.position_of(a) < m.index.position_of(b); });
+  const NodeId client = all.client;
+  // A long connection draws max_rows of its messages around the selection (or the playhead).
+  const size_t anchor = sequence_anchor(m, all, ui.selected, ui.t_ns);
+  const SequenceWindow window = sequence_window(all.messages.size(), anchor, max_rows);
+  const std::vector<uint32_t> rows(all.messages.begin() + static_cast<ptrdiff_t>(window.begin),
+                                   all.messages.begin() + static_cast<ptrdiff_t>(window.end));
   std::set<uint32_t> node_set;
   for (uint32_t i : rows) node_set.insert(raw(trace[i].from)), node_set.insert(raw(trace[i].to));
   std::vector<uint32_t> columns(node_set.begin(), node_set.end());
@@ -100,12 +72,10 @@ void draw_sequence(const PanelContext& ctx, UiState& ui, Commands& commands) {
   const float small = ImGui::GetFontSize() > 20 && ImGui::GetContentRegionAvail().x < 500 ? 0.7f : 1.0f;
   std::optional<compat::FontScale> scale;
   if (small < 1) scale.emplace(small);
-  ImGui::TextUnformatted((all_rows > rows.size() ? ui.trf("sequence.connection_first", raw(c), rows.size(), all_rows)
-                                                 : ui.trf("sequence.connection", raw(c), rows.size()))
-                             .c_str());
-  // Late in a long run a time reads "29 d 23 h" for every message: after the first row, the
-  // offset from it is what tells the round trips apart.
-  const int64_t base = rows.empty() ? 0 : trace[rows.front()].t_ns;
+  ImGui::TextUnformatted(sequence_heading(ui.words, all.conn, window, all.messages.size()).c_str());
+  // Late in a long run a time reads "29 d 23 h" for every message: after the connection's first
+  // row, the offset from it is what tells the round trips apart (every row of a later window).
+  const int64_t base = all.messages.empty() ? 0 : trace[all.messages.front()].t_ns;
   const bool offsets = base >= 3'600'000'000'000;
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const float lh = ImGui::GetTextLineHeight();
@@ -141,9 +111,23 @@ void draw_sequence(const PanelContext& ctx, UiState& ui, Commands& commands) {
   for (size_t k = 0; k < columns.size(); ++k)
     dl->AddLine(ImVec2(col_x(static_cast<int>(k)), top.y), ImVec2(col_x(static_cast<int>(k)), top.y + total_h),
                 IM_COL32(90, 90, 100, 255));
+  // Round trips as the client sees them: from a send to the next reply it receives. Those before
+  // the window count, so that its brackets keep their numbers; one still open starts at its top.
   int rtt = 0;
   int64_t rtt_start = -1;
-  float rtt_y = 0;
+  for (size_t k = 0; k < window.begin; ++k) {
+    const Record& r = trace[all.messages[k]];
+    if (r.from == client && rtt_start < 0) rtt_start = r.t_ns;
+    if (r.to == client && rtt_start >= 0) ++rtt, rtt_start = -1;
+  }
+  float rtt_y = top.y;
+  // When the playhead moves the window (no selection to follow), its rows are others than those
+  // scrolled to: scroll to the playhead's. The first window opens at the top, as it always did.
+  ImGuiStorage* storage = ImGui::GetStateStorage();
+  const ImGuiID window_id = ImGui::GetID("window");
+  const int before = storage->GetInt(window_id, -1), begin = static_cast<int>(window.begin);
+  const bool moved = before != begin && !(before < 0 && begin == 0);
+  storage->SetInt(window_id, begin);
   for (size_t k = 0; k < rows.size(); ++k) {
     const uint32_t i = rows[k];
     const Record& r = trace[i];
@@ -159,10 +143,13 @@ void draw_sequence(const PanelContext& ctx, UiState& ui, Commands& commands) {
       if (ui.sequence_follow != ui.selected) ImGui::SetScrollHereY(0.5f);
       ui.sequence_follow = ui.selected;
     }
+    if (moved && window.begin + k == anchor) ImGui::SetScrollHereY(0.5f);
     const bool future = r.t_ns > ui.t_ns;
     const float alpha = future ? 0.3f : 1.0f;
     const ImU32 col = r.reports_failure ? failure_color(alpha) : stage_color(r.stage, alpha);
-    const std::string t = offsets && k > 0 ? "+" + ui.time(ns(r.t_ns - base)) : ui.time(r.t());
+    const std::string t = !offsets               ? row_time(ui, r.t_ns)
+                          : window.begin + k > 0 ? "+" + row_time(ui, r.t_ns - base)
+                                                 : ui.time(r.t());
     dl->AddText(ImVec2(top.x + 2, y + row_h - lh - 2), IM_COL32(170, 170, 180, future ? 90 : 255), t.c_str());
     const float xa = col_x(col_of(r.from)), xb = col_x(col_of(r.to));
     const float ya = y + row_h - 6;
@@ -174,7 +161,6 @@ void draw_sequence(const PanelContext& ctx, UiState& ui, Commands& commands) {
     const ImVec2 at((xa + xb) * 0.5f - lw * 0.5f, ya - lh - 2);
     dl->AddText(at, col, label.c_str());
     if (r.reports_failure) draw_failure_mark(dl, ImVec2(at.x - lh * 0.6f, at.y + lh * 0.5f), lh * 0.4f, col);
-    // Round trips as the client sees them: from a send to the next reply it receives.
     if (r.from == client && rtt_start < 0) rtt_start = r.t_ns, rtt_y = ya;
     if (r.to == client && rtt_start >= 0) {
       ++rtt;

@@ -1,0 +1,46 @@
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "deploysim/messages.hpp"
+#include "gui/run/model.hpp"
+
+namespace deploysim::gui {
+
+// What the sequence diagram (panels/sequence.cpp) draws, without ImGui, so that
+// tests/test_gui_sequence.cpp can check it on a real run.
+
+/// One connection's messages as the sequence diagram lists them.
+struct SequenceRows {
+  ConnId conn = ConnId::none;      ///< The connection (none: nothing to draw).
+  NodeId client = NodeId::none;    ///< Its client: round trips are counted from its side.
+  bool of_selection = false;       ///< It is the selected record's connection (else the playhead's).
+  std::vector<uint32_t> messages;  ///< Record indices in time order: the DNS lookup before it, its
+                                   ///< messages and the proxy's hops they caused.
+};
+
+/// The connection of the selected record (or of the message that caused it), else the latest one
+/// active at the playhead, with all its messages.
+SequenceRows sequence_rows(const Model& m, RecordId selected, int64_t t_ns);
+
+/// Where in `rows.messages` the diagram is anchored: the selected record (or the last message
+/// before it, for a record of the connection that is no message) when the connection is its,
+/// else the last message at or before the playhead (0 when none has started).
+size_t sequence_anchor(const Model& m, const SequenceRows& rows, RecordId selected, int64_t t_ns);
+
+/// The messages drawn: [begin, end) of all of them.
+struct SequenceWindow {
+  size_t begin = 0, end = 0;
+};
+
+/// At most `most` of `total` messages holding `anchor`: the first `most` while the anchor lies
+/// among them, else a window with the anchor in its middle half.
+SequenceWindow sequence_window(size_t total, size_t anchor, size_t most);
+
+/// The line above the diagram: "connection #3: 40 messages", "... the first 400 of 2774
+/// messages" or "... messages 801-1200 of 2774".
+std::string sequence_heading(const Messages& words, ConnId conn, SequenceWindow window, size_t total);
+
+}  // namespace deploysim::gui
