@@ -143,7 +143,7 @@ TEST_CASE("a Deployment or an init container without a name is refused where Kub
       "          command: [\"uvicorn\", \"app.main:app\"]\n";
   const imp::ImportResult r = imp::import_texts({{"api.yaml", deployment, true}}, en());
   CHECK_FALSE(r.ok());
-  CHECK(has_error(r, "api.yaml:1:1", "a Deployment with no metadata.name: Kubernetes requires one"));
+  CHECK(has_error(r, "api.yaml:1:1", "Deployment without metadata.name: Kubernetes requires one"));
   const std::string init =
       "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  template:\n    spec:\n"
       "      initContainers:\n        - image: shop/api:1.0\n          command: [\"alembic\", \"upgrade\", \"head\"]\n"

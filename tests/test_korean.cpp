@@ -20,6 +20,8 @@ TEST_CASE("a particle follows the last sound of the word as it is read") {
   CHECK(with_particle("/items/1", "을/를") == "/items/1을");                  // 일
   CHECK(with_particle("traefik", "이/가") == "traefik이");                    // 트래픽
   CHECK(with_particle("edge-1", "이/가") == "edge-1이");                      // 일
+  CHECK(with_particle("curl-by-ip", "이/가") == "curl-by-ip가");              // 아이피
+  CHECK(with_particle("orders-db", "을/를") == "orders-db를");                // 디비
   CHECK(with_particle("203.0.113.10", "과/와") == "203.0.113.10과");          // 십
   CHECK(with_particle("nginx", "이/가") == "nginx가");                        // 엔진엑스
   CHECK(with_particle("ClientHello", "은/는") == "ClientHello는");            // 헬로

@@ -137,7 +137,8 @@ int make_handout(const HandoutOptions& o, const ScriptedGui& gui) {
     if (step.question) hs.questions.push_back(handout_question(*step.question, run, target, o.lang));
     if (target && *target + 1 > next) {
       const size_t end = *target + 1, from = end - next > events_per_step ? end - events_per_step : next;
-      if (from > next) hs.events.push_back(words->format("cli.earlier", from - next));
+      if (from > next)
+        hs.events.push_back(words->format(from - next == 1 ? "cli.earlier_one" : "cli.earlier", from - next));
       for (size_t i = from; i < end; ++i)
         hs.events.push_back(fmt::format("{}  {} {}", align_columns(words->time(run.trace[i].t()), 12),
                                         pad_columns(words->stage(run.trace[i].stage), 10),

@@ -119,7 +119,10 @@ int run_tour(const TourOptions& options) {
     if (target && *target + 1 > next) {
       const size_t end = *target + 1;
       const size_t shown_from = end - next > max_records_per_step ? end - max_records_per_step : next;
-      if (shown_from > next) std::printf("   %s\n", words->format("cli.earlier", shown_from - next).c_str());
+      if (shown_from > next)
+        std::printf(
+            "   %s\n",
+            words->format(shown_from - next == 1 ? "cli.earlier_one" : "cli.earlier", shown_from - next).c_str());
       for (size_t i = shown_from; i < end; ++i) {
         const Record& r = run.trace[i];
         std::printf("  %s  %s %s\n", align_columns(words->time(r.t()), 12).c_str(),

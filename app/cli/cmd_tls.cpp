@@ -260,7 +260,8 @@ int run_handshake_command(const HandshakeArgs& a, const Messages& w) {
       fmt::print(stderr, "deploysim handshake: {}\n", err);
       return 2;
     }
-    fmt::print("{}\n", w.format("handshake.wrote_keylog", a.keylog, keys.keylog.size()));
+    fmt::print("{}\n", w.format(keys.keylog.size() == 1 ? "handshake.wrote_keylog_one" : "handshake.wrote_keylog",
+                                a.keylog, keys.keylog.size()));
   }
   return t.outcome.ok ? 0 : 1;
 }

@@ -179,7 +179,7 @@ void LifeModel::send_sigterm(uint32_t u, uint32_t gen) {
     if (un.gen != gen || un.state != UnitState::stopping) return;
     if (un.bad_build) return m->finish_stop(u, ExitStatus::exited(un.bad_build_exit), un.bad_build_reason, un.last);
     m->finish_stop(u, graceful_exit(m->sc.services[un.service]),
-                   "SIGTERM during start-up: the start-up finished, then the server returned", un.last);
+                   "SIGTERM during start-up: the start-up finished, then the server exited", un.last);
   });
 }
 

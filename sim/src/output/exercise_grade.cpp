@@ -292,7 +292,9 @@ void measure_metric(const ExerciseGoal& g, const Run& run, GoalResult& out) {
     say(out, [&](const Messages& m) { return m.format("grade.latency", which, out.measured, p.count); });
   } else if (g.measure == "restarts") {
     out.measured = static_cast<double>(m.restarts);
-    say(out, [&](const Messages& w) { return w.format("grade.restarts", m.restarts); });
+    say(out, [&](const Messages& w) {
+      return w.format(m.restarts == 1 ? "grade.restarts_one" : "grade.restarts", m.restarts);
+    });
   } else if (g.measure == "error_budget") {
     out.measured = 100.0 * m.error_budget_consumed;
     say(out, [&](const Messages& w) { return w.format("grade.error_budget", out.measured, 100.0 * m.slo); });
