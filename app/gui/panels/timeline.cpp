@@ -39,7 +39,13 @@ void transport(const Model& m, UiState& ui, Commands& commands) {
   if (ImGui::Button(">|")) commands.post(RequestSeek{ns(m.index.end_ns)});
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", ui.tr("timeline.end").c_str());
   ImGui::SameLine();
-  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 11);
+  // The slider gives up width (down to 6 em) to the position after it: in presenter mode at
+  // 1024 px the event count ran past the window's edge.
+  const std::string position =
+      ui.trf("timeline.position", ui.time(ns(ui.t_ns)), ui.time(ns(m.index.end_ns)), m.run.trace.size());
+  const float room =
+      ImGui::GetContentRegionAvail().x - ImGui::CalcTextSize(position.c_str()).x - ImGui::GetStyle().ItemSpacing.x;
+  ImGui::SetNextItemWidth(std::clamp(room, ImGui::GetFontSize() * 6, ImGui::GetFontSize() * 11));
   float log_speed = static_cast<float>(std::log10(ui.settings.speed));
   const std::string speed_label =
       ui.trf("timeline.speed", ui.settings.speed >= 1 ? fmt::format("{:.0f}", ui.settings.speed)
@@ -48,8 +54,7 @@ void transport(const Model& m, UiState& ui, Commands& commands) {
     ui.settings.speed = std::pow(10.0, static_cast<double>(log_speed));
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", ui.tr("timeline.speed_tip").c_str());
   ImGui::SameLine();
-  ImGui::TextUnformatted(
-      ui.trf("timeline.position", ui.time(ns(ui.t_ns)), ui.time(ns(m.index.end_ns)), m.run.trace.size()).c_str());
+  ImGui::TextUnformatted(position.c_str());
 }
 
 // The stage checkboxes: on the transport row when it has room (presenter mode's wide timeline).

@@ -63,6 +63,28 @@ void label(ImDrawList* dl, ImVec2 at, ImU32 col, const std::string& text) {
   dl->AddText(ImVec2(at.x + 3, at.y), col, text.c_str());
 }
 
+// Where each legend item starts (its mark's left, its line's top), one or two lines along the
+// canvas's bottom, and where its last line ends.
+struct LegendPlaces {
+  std::vector<ImVec2> items;
+  float line_end = 0;
+};
+
+LegendPlaces legend_places(const Canvas& cv) {
+  LegendPlaces out;
+  const float line = ImGui::GetTextLineHeight();
+  float x = cv.origin.x + cv.layout->legend.x0;
+  float y = cv.origin.y + cv.layout->legend.y0;
+  const std::vector<std::string>& labels = legend_labels(*cv.words);
+  for (size_t i = 0; i < labels.size(); ++i) {
+    if (i > 0 && i == cv.layout->legend_break) x = cv.origin.x + cv.layout->legend.x0, y += line;
+    out.items.emplace_back(x, y);
+    x += legend_item_width(ImGui::CalcTextSize(labels[i].c_str()).x, line);
+  }
+  out.line_end = x;
+  return out;
+}
+
 void draw_hosts(const Model& m, const Canvas& cv, int64_t t) {
   for (size_t h = 0; h < m.scenario.hosts.size(); ++h) {
     const HostPlace& hp = cv.layout->hosts[h];
@@ -161,9 +183,14 @@ void draw_packets(const Model& m, const Canvas& cv, UiState& ui, Commands& comma
   // Past a dozen flows their count labels would cover each other: one total for the canvas.
   const bool many_flows = flows.size() > 12;
   if (many_flows && total > 0) {
-    const std::string summary = fmt::format("{} packets in flight on {} flows", total, flows.size());
+    // On the legend's last line, right-aligned, when it has room there; above the legend, over the
+    // hosts' frames, only when it has not (a narrow canvas).
+    const std::string summary = fmt::format(fmt::runtime(cv.words->in_flight_total), total, flows.size());
     const ImVec2 ts = ImGui::CalcTextSize(summary.c_str());
-    label(cv.dl, ImVec2(cv.origin.x + cv.size.x - ts.x - 14, cv.origin.y + cv.layout->legend.y0 - ts.y - 4),
+    const LegendPlaces legend = legend_places(cv);
+    const float x = cv.origin.x + cv.layout->legend.x1 - ts.x - 6;
+    const bool beside = x >= legend.line_end;
+    label(cv.dl, ImVec2(x, beside ? legend.items.back().y : cv.origin.y + cv.layout->legend.y0 - ts.y - 4),
           IM_COL32(255, 255, 255, 255), summary);
   }
   const ImVec2 mouse = ImGui::GetIO().MousePos;
@@ -209,7 +236,7 @@ void draw_packets(const Model& m, const Canvas& cv, UiState& ui, Commands& comma
           cv.dl->AddCircleFilled(p, width * 0.6f + 1.5f, col, 8);
       }
       if (!many_flows) {
-        const std::string label = fmt::format("{} in flight", f.in_flight);
+        const std::string label = fmt::format(fmt::runtime(cv.words->in_flight), f.in_flight);
         const ImVec2 mid = lerp(a, b, 0.5f), ts = ImGui::CalcTextSize(label.c_str());
         cv.dl->AddRectFilled(ImVec2(mid.x + 6, mid.y + 4), ImVec2(mid.x + 14 + ts.x, mid.y + 6 + ts.y),
                              IM_COL32(0, 0, 0, 200), 3);
@@ -320,21 +347,27 @@ void draw_nodes(const Model& m, const Canvas& cv, const UiState& ui) {
 void draw_legend(const Canvas& cv) {
   const Stage stages[] = {Stage::dns, Stage::tcp, Stage::tls, Stage::http, Stage::proxy};
   const float line = ImGui::GetTextLineHeight(), dot = line * 0.35f;
-  float x = cv.origin.x + cv.layout->legend.x0;
-  float y = cv.origin.y + cv.layout->legend.y0;
   const std::vector<std::string>& labels = legend_labels(*cv.words);
+  const LegendPlaces places = legend_places(cv);
+  // On a plate, as the labels are: a zoomed or panned canvas draws hosts and links under it.
+  float right = places.line_end;
+  if (cv.layout->legend_break)
+    right = std::max(right,
+                     places.items[cv.layout->legend_break - 1].x +
+                         legend_item_width(ImGui::CalcTextSize(labels[cv.layout->legend_break - 1].c_str()).x, line));
+  cv.dl->AddRectFilled(ImVec2(places.items.front().x - 4, places.items.front().y),
+                       ImVec2(right - line * 0.8f + 4, places.items.back().y + line), IM_COL32(0, 0, 0, 170));
   for (size_t i = 0; i < labels.size(); ++i) {
-    if (i > 0 && i == cv.layout->legend_break) x = cv.origin.x + cv.layout->legend.x0, y += line;
+    const float x = places.items[i].x, y = places.items[i].y;
     const ImVec2 mark(x + dot, y + line * 0.5f);
     if (i < std::size(stages))
       cv.dl->AddCircleFilled(mark, dot, stage_color(stages[i]), 12);
     else if (i == std::size(stages))
       draw_failure_mark(cv.dl, mark, dot * 1.3f, failure_color());
-    else
-      draw_lock(cv.dl, ImVec2(mark.x, y + line * 0.45f), dot * 0.8f, i == std::size(stages) + 1,
+    else  // its body's left edge under the dots' (an open shackle swings right, clear of the text)
+      draw_lock(cv.dl, ImVec2(x + dot * 0.8f, y + line * 0.45f), dot * 0.8f, i == std::size(stages) + 1,
                 i == std::size(stages) + 1 ? IM_COL32(255, 210, 60, 255) : IM_COL32(255, 120, 90, 255));
     cv.dl->AddText(ImVec2(x + 2.5f * dot, y), IM_COL32(220, 220, 220, 255), labels[i].c_str());
-    x += legend_item_width(ImGui::CalcTextSize(labels[i].c_str()).x, line);
   }
 }
 

@@ -375,6 +375,8 @@ CanvasWords canvas_words(const Messages& m) {
   w.restarts = m("canvas.restarts");
   w.stack = m("canvas.stack");
   w.stack_state = m("canvas.stack_state");
+  w.in_flight = m("canvas.in_flight");
+  w.in_flight_total = m("canvas.in_flight_total");
   return w;
 }
 

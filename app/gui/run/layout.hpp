@@ -97,6 +97,8 @@ struct CanvasWords {
   std::string restarts = ", {} restarts";          ///< After the state: more restarts.
   std::string stack = "{} \u00d7{}";               ///< A stacked node: the workers' common name, how many.
   std::string stack_state = "{} \u00d7{}";         ///< A stacked node's status: a state, how many are in it.
+  std::string in_flight = "{} in flight";          ///< Beside a busy link: its messages in flight.
+  std::string in_flight_total = "{} packets in flight on {} flows";  ///< The whole canvas's: packets, flows.
 };
 /// The English words (the default of the functions below).
 inline const CanvasWords english_canvas_words{};
