@@ -140,7 +140,8 @@ void draw_lesson_step(UiState& ui, bool large) {
   ImGui::EndDisabled();
   if (step >= 0 && step < n) {
     const LessonStep& st = lesson->steps[static_cast<size_t>(step)];
-    const compat::FontScale scale(large ? 1.15f : 1.0f);
+    // Larger in the narration, except in presenter mode, whose font is large already.
+    const compat::FontScale scale(large && !ui.settings.presenter ? 1.15f : 1.0f);
     if (asking) {
       draw_asking(ui, *st.question, step, lang);
       return;
