@@ -100,8 +100,8 @@ std::string decoded_value(const std::string& value, const Messages& words) {
   if (digits > 0 && digits < value.size() && value[digits] == ' ') {
     const std::string n = value.substr(0, digits);
     const std::string_view noun = std::string_view(value).substr(digits + 1);
-    if (noun == "schemes") return words.format("tls_bytes.schemes", n);
-    if (noun == "types") return words.format("tls_bytes.types", n);
+    if (noun == "schemes") return words.format(n == "1" ? "tls_bytes.schemes_one" : "tls_bytes.schemes", n);
+    if (noun == "types") return words.format(n == "1" ? "tls_bytes.types_one" : "tls_bytes.types", n);
     if (noun == "identity" || noun == "identities") return words.format("tls_bytes.identities", n);
     if (noun == "bytes") return words.format("tls_bytes.bytes", n);
   }
