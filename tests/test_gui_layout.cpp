@@ -273,3 +273,10 @@ TEST_CASE("the timeline's time axis has round ticks whose labels never overlap")
   for (size_t i = 1; i < ninety_days.size(); ++i) CHECK(ninety_days[i].ends_with(" d"));
   for (const std::string& l : six_min) CHECK(l.find('.') == std::string::npos);
 }
+
+TEST_CASE("a certificate line reads its days as a person writes them") {
+  CHECK(gui::cert_label("api.example.test", 60.2) == "api.example.test: 60 days left");
+  CHECK(gui::cert_label("api.example.test", 1.3) == "api.example.test: 1 day left");
+  CHECK(gui::cert_label("api.example.test", 0.3) == "api.example.test: 0 days left");
+  CHECK(gui::cert_label("api.example.test", -0.1) == "api.example.test: EXPIRED");
+}

@@ -368,6 +368,7 @@ CanvasWords canvas_words(const Messages& m) {
   for (size_t i = 0; i < 5; ++i) w.legend[i] = m.stage(static_cast<Stage>(i));  // dns, tcp, tls, http, proxy
   w.host_title = m("canvas.host_title");
   w.days_left = m("canvas.days_left");
+  w.day_left = m("canvas.day_left");
   w.expired = m("canvas.expired");
   w.backing_off = m("canvas.backing_off");
   w.seconds = m("units.s");
@@ -390,8 +391,9 @@ std::string node_label(const NodeInfo& n, const CanvasWords& w) {
 }
 
 std::string cert_label(const std::string& domain, double days_left, const CanvasWords& w) {
-  return days_left < 0 ? fmt::format(fmt::runtime(w.expired), domain)
-                       : fmt::format(fmt::runtime(w.days_left), domain, days_left);
+  if (days_left < 0) return fmt::format(fmt::runtime(w.expired), domain);
+  const bool one = fmt::format("{:.0f}", days_left) == "1";
+  return fmt::format(fmt::runtime(one ? w.day_left : w.days_left), domain, days_left);
 }
 
 const std::vector<std::string>& legend_labels(const CanvasWords& w) { return w.legend; }

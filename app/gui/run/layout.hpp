@@ -90,6 +90,7 @@ struct CanvasWords {
                                   "proxy", "failure", "encrypted", "plaintext (after the proxy)"};  ///< In order.
   std::string host_title = "host {}  {}";          ///< A host's frame: name, IP.
   std::string days_left = "{}: {:.0f} days left";  ///< A certificate line: domain, days.
+  std::string day_left = "{}: {:.0f} day left";    ///< The same when the days read as 1.
   std::string expired = "{}: EXPIRED";             ///< An expired certificate's line.
   std::string backing_off = "backing off";         ///< A worker waiting to be restarted.
   std::string seconds = "{} s";                    ///< The wait before its restart ([units] s).
