@@ -148,3 +148,21 @@ set dns.resolver.cache false
 browse_save $work/course
 S
 ls -la "$img"
+
+# The import report (docs/import.md): lesson 12's example repository imported through File >
+# Import, in English and in Korean, captured as its own window.
+capture_shot() {  # capture_shot NAME WINDOW <<script
+  local s="$work/$1.txt"
+  cat > "$s"
+  printf 'frames 3\ncapture %s %s\n' "$2" "$img/$1.png" >> "$s"
+  # From the repository, so the report names the files as a reader's clone does.
+  (cd "$root" && xvfb-run -a -s "-screen 0 1600x900x24" "$bin" gui --script "$s" | grep -v '^state' || true)
+}
+capture_shot import-report ImportReport <<S
+import assets/import-example
+S
+capture_shot import-report-ko ImportReport <<S
+language ko
+import assets/import-example
+S
+ls -la "$img"/import-report*.png

@@ -355,6 +355,9 @@ TEST_CASE("the defaults the tools apply are reported as assumed: probes, rolling
       has_entry(r, imp::EntryKind::assumed, k8s + ":17",
                 "supervisor.readiness.timeout = \"1s\": no readinessProbe.timeoutSeconds: Kubernetes' default is 1 s"));
   CHECK(has_entry(r, imp::EntryKind::assumed, k8s + ":17", "supervisor.readiness.failure_threshold = 3"));
+  // In Korean the default's duration is in Korean units, as every other duration.
+  const imp::ImportResult k = imp::import_paths({k8s}, ko());
+  CHECK(has_entry(k, imp::EntryKind::assumed, k8s + ":17", "Kubernetes 기본값은 1초입니다"));
   CHECK(has_entry(r, imp::EntryKind::assumed, k8s + ":1", "max_surge = 25: no rollingUpdate.maxSurge"));
   CHECK(has_entry(r, imp::EntryKind::assumed, k8s + ":1", "max_unavailable = 25"));
   const Scenario sc = load(r);

@@ -116,13 +116,16 @@ void read_probe(const Manifest& m, const YAML::Node& container, const std::strin
   }
   // The fields left out take Kubernetes' defaults (the Probe API reference: periodSeconds 10,
   // timeoutSeconds 1, failureThreshold 3), which the report says were assumed.
-  for (const auto& [file_key, scenario_key, toml, shown] :
-       {std::tuple{"periodSeconds", "period", "\"10s\"", "10 s"},
-        std::tuple{"timeoutSeconds", "timeout", "\"1s\"", "1 s"},
-        std::tuple{"failureThreshold", "failure_threshold", "3", "3"}})
+  // Durations are shown in the report's language ("10 s", "10초").
+  for (const auto& [file_key, scenario_key, toml, secs, shown] :
+       {std::tuple{"periodSeconds", "period", "\"10s\"", 10, ""},
+        std::tuple{"timeoutSeconds", "timeout", "\"1s\"", 1, ""},
+        std::tuple{"failureThreshold", "failure_threshold", "3", 0, "3"}})
     if (!child(probe, file_key).IsDefined() && !t.get(scenario_key))
-      t.set(scenario_key, r.assume(m.key(container, key.c_str()), probe_key + "." + scenario_key, toml,
-                                   r.w.format("import.why_k8s_default", key + "." + file_key, shown)));
+      t.set(scenario_key,
+            r.assume(m.key(container, key.c_str()), probe_key + "." + scenario_key, toml,
+                     r.w.format("import.why_k8s_default", key + "." + file_key,
+                                secs > 0 ? fmt::format(fmt::runtime(r.w.time_units().s), secs) : std::string(shown))));
 }
 
 // The preStop hook's pause: `sleep: {seconds: 5}` (1.30+) or `exec: {command: [sleep, "5"]}`
