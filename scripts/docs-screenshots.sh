@@ -166,3 +166,18 @@ language ko
 import assets/import-example
 S
 ls -la "$img"/import-report*.png
+
+# A 1024x768 projector (README): the small-screen layout, normal and presenter, on lesson 07.
+shot_small() {  # shot_small NAME <<script
+  local s="$work/$1.txt"
+  cat > "$s"
+  printf 'frames 3\nscreenshot %s\n' "$img/$1.png" >> "$s"
+  xvfb-run -a -s "-screen 0 1024x768x24" "$bin" gui --script "$s" | grep -v '^state' || true
+}
+shot_small 1024x768-normal <<S
+lesson 07-restarts
+S
+shot_small 1024x768-presenter <<S
+lesson 07-restarts
+presenter on
+S
