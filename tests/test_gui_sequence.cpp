@@ -170,3 +170,24 @@ TEST_CASE("the late keep-alive scenario opens a long connection after the first 
   CHECK(all.messages.size() > 2 * most);
   CHECK(m->run.trace[all.messages.front()].t_ns >= int64_t{3600} * 1'000'000'000);
 }
+
+TEST_CASE("switching between connections shows each one's own messages") {
+  // The messages of the last connection shown are kept (collecting them scans the trace); a
+  // selection on another connection must not show the kept ones.
+  const auto m = long_run();
+  const Trace& trace = m->run.trace;
+  REQUIRE(m->index.by_conn.size() > 1);
+  const auto first_of = [&](size_t c) { return static_cast<RecordId>(m->index.by_conn[c].front()); };
+  const size_t other = m->index.by_conn.size() - 1;
+  const SequenceRows a = sequence_rows(*m, first_of(0), 0);
+  const SequenceRows b = sequence_rows(*m, first_of(other), trace.at(first_of(other)).t_ns);
+  REQUIRE(a.conn == ConnId{0});
+  REQUIRE(b.conn == static_cast<ConnId>(other));
+  CHECK(a.messages != b.messages);
+  for (uint32_t i : b.messages) {
+    const Record& r = trace[i];
+    CHECK((r.conn == b.conn || r.conn == ConnId::none || r.stage == Stage::dns));
+  }
+  CHECK(sequence_rows(*m, first_of(0), 0).messages == a.messages);
+  CHECK(sequence_rows(*m, first_of(other), trace.at(first_of(other)).t_ns).messages == b.messages);
+}

@@ -39,6 +39,15 @@ struct HandshakeJobs {
   bool waiting = false;  ///< The last lookup waits for the recorded transcripts to arrive (the browser).
 };
 
+/// The sequence diagram's connection and its messages: collecting them scans the trace over the
+/// connection's lifetime, too slow to redo every frame for a long keep-alive connection, so they
+/// are kept while the same connection is shown.
+struct SequenceCache {
+  std::mutex mutex;  ///< The UI thread draws; tests may ask from others.
+  ConnId conn = ConnId::none;
+  std::vector<uint32_t> messages;
+};
+
 /// One simulated scenario as the panels see it: immutable once built (shared between the UI
 /// thread and the worker that built it).
 struct Model {
@@ -47,6 +56,7 @@ struct Model {
   TraceIndex index;                  ///< Lookups over the trace.
   LatencyWindows latency;            ///< Latency percentiles per window (computed once per run).
   mutable HandshakeJobs handshakes;  ///< Real handshakes behind its TLS records, as the inspector asks.
+  mutable SequenceCache sequence;    ///< The sequence diagram's last connection (sequence_rows).
   double build_seconds = 0;          ///< Wall time of simulate + index (shown in the status bar).
 };
 

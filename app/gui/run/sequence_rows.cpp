@@ -1,6 +1,7 @@
 #include "gui/run/sequence_rows.hpp"
 
 #include <algorithm>
+#include <mutex>
 
 namespace deploysim::gui {
 
@@ -50,6 +51,11 @@ SequenceRows sequence_rows(const Model& m, RecordId selected, int64_t t_ns) {
   int64_t t0 = first.t_ns, t1 = first.t_ns;
   for (uint32_t i : conn_records) t1 = std::max(t1, trace[i].t_ns + trace[i].dur_ns);
   out.client = first.from != NodeId::none ? first.from : first.actor;
+  const std::lock_guard<std::mutex> lock(m.sequence.mutex);
+  if (m.sequence.conn == c) {
+    out.messages = m.sequence.messages;
+    return out;
+  }
   m.index.for_messages(t0 - 2'000'000'000, t1, trace, [&](uint32_t i) {
     const Record& r = trace[i];
     if (r.t_ns > t1) return;
@@ -59,6 +65,8 @@ SequenceRows sequence_rows(const Model& m, RecordId selected, int64_t t_ns) {
   });
   std::sort(out.messages.begin(), out.messages.end(),
             [&](uint32_t a, uint32_t b) { return m.index.position_of(a) < m.index.position_of(b); });
+  m.sequence.conn = c;
+  m.sequence.messages = out.messages;
   return out;
 }
 
