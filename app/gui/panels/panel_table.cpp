@@ -38,11 +38,12 @@ constexpr float s_left = 0.25f, s_right = 0.28f;
 // Presenter mode: the canvas gets most of the screen, the narration sits under it, the timeline
 // runs along the bottom; the other panels are tabs of one "Details" window on the right. The
 // narration has room for the selected record's time and two lines of its text in the large font
-// (at 0.12 it showed two lines of context alone), taken from the timeline's lanes: the canvas
-// needs all of its height for the labels of a five-host scenario. A short screen gives the
-// narration more of its height.
-constexpr float p_left = 0.70f, p_canvas_h = 0.58f, p_narration_h = 0.16f;
-constexpr float q_canvas_h = 0.50f, q_narration_h = 0.22f;
+// (at 0.12 it showed two lines of context alone), and for a lesson question's prompt and two
+// choices: taken from the timeline's lanes, whose labels a class cannot read from afar anyway;
+// the canvas needs all of its height for the labels of a five-host scenario. A short screen
+// gives the narration more of its height.
+constexpr float p_left = 0.70f, p_canvas_h = 0.58f, p_narration_h = 0.20f;
+constexpr float q_canvas_h = 0.50f, q_narration_h = 0.25f;
 
 constexpr PanelRect tab{};
 

@@ -18,34 +18,66 @@ namespace deploysim::gui {
 namespace {
 
 // Before the reveal: the prompt and the learner's answer (choice buttons or a number field). The
-// Reveal button sits by the heading so that it stays in view in a short panel.
-void draw_asking(UiState& ui, const Question& question, int step, std::string_view lang) {
+// Reveal button, and a number's field, sit by the heading so that they stay in view in a short
+// panel (presenter mode's narration under the canvas).
+// `beside`: the cursor is on the line of Back / Next, and the heading goes there when it fits.
+void draw_asking(UiState& ui, const Question& question, int step, std::string_view lang, bool beside) {
   const Messages& words = ui.words;
   QuestionUi& q = ui.lesson.questions[step];
   const bool ready = question.type == QuestionType::number || q.choice >= 0;
+  bool on_nav_line = false;
+  if (beside) {
+    const ImGuiStyle& style = ImGui::GetStyle();
+    const float heading = ImGui::CalcTextSize(words("lesson.predict").c_str()).x + style.ItemSpacing.x +
+                          ImGui::CalcTextSize(words("lesson.reveal").c_str()).x + 2 * style.FramePadding.x +
+                          (question.type == QuestionType::number ? ImGui::GetFontSize() * 8 + style.ItemSpacing.x : 0);
+    ImGui::SameLine(0, ImGui::GetFontSize());
+    on_nav_line = heading <= ImGui::GetContentRegionAvail().x;
+    if (!on_nav_line) ImGui::NewLine();
+  }
   ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1.0f, 0.8f, 0.35f, 1.0f));
   ImGui::TextUnformatted(words("lesson.predict").c_str());
   ImGui::PopStyleColor();
   ImGui::SameLine();
+  if (question.type == QuestionType::number) {
+    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 8);
+    ImGui::InputDouble("##answer", &q.number, 1.0, 10.0, "%.6g");
+    ImGui::SameLine();
+  }
   ImGui::BeginDisabled(!ready || ui.lesson.pending_step >= 0);
   if (ImGui::Button(words("lesson.reveal").c_str())) reveal_answer(ui);
   ImGui::EndDisabled();
   if (!ready) {
     // Beside the button when it fits; under it, wrapped, in a narrow panel (1024 px) rather than
-    // cut off at the panel's edge.
+    // cut off at the panel's edge; on the line of Back / Next, where a line of its own would push
+    // the choices below the fold, as the disabled button's tooltip.
     const std::string& hint = words("lesson.pick_first");
+    const bool hovered = ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled);
     ImGui::SameLine();
-    if (ImGui::CalcTextSize(hint.c_str()).x > ImGui::GetContentRegionAvail().x) ImGui::NewLine();
-    text_disabled_wrapped(hint);
+    const bool fits = ImGui::CalcTextSize(hint.c_str()).x <= ImGui::GetContentRegionAvail().x;
+    if (!fits) ImGui::NewLine();
+    if (fits || !on_nav_line)
+      text_disabled_wrapped(hint);
+    else if (hovered)
+      ImGui::SetTooltip("%s", hint.c_str());
   }
   ImGui::PushTextWrapPos(0);
   ImGui::TextUnformatted(question.tr.pick("prompt", question.prompt, lang).c_str());
   if (question.type == QuestionType::choice) {
     // A radio button's own label does not wrap: each choice's text is wrapped beside its button
-    // (and picks it when clicked), so that a long choice is read whole in a narrow panel.
+    // (and picks it when clicked), so that a long choice is read whole in a narrow panel. Choices
+    // that fit side by side share one line, so that a short panel shows them all.
+    const ImGuiStyle& style = ImGui::GetStyle();
+    const float button = ImGui::GetFrameHeight() + style.ItemInnerSpacing.x;
+    const float gap = ImGui::GetFontSize() * 1.5f;
+    float one_line = 0;
+    for (const QuestionChoice& c : question.choices)
+      one_line += button + ImGui::CalcTextSize(c.tr.pick("text", c.text, lang).c_str()).x + gap;
+    const bool side_by_side = one_line - gap <= ImGui::GetContentRegionAvail().x;
     for (size_t i = 0; i < question.choices.size(); ++i) {
       const QuestionChoice& c = question.choices[i];
       ImGui::PushID(static_cast<int>(i));
+      if (side_by_side && i > 0) ImGui::SameLine(0, gap);
       if (ImGui::RadioButton("##choice", q.choice == static_cast<int>(i))) q.choice = static_cast<int>(i);
       ImGui::SameLine(0, ImGui::GetStyle().ItemInnerSpacing.x);
       ImGui::TextUnformatted(c.tr.pick("text", c.text, lang).c_str());
@@ -55,8 +87,6 @@ void draw_asking(UiState& ui, const Question& question, int step, std::string_vi
     ImGui::PopTextWrapPos();
   } else {
     ImGui::PopTextWrapPos();
-    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 8);
-    ImGui::InputDouble("##answer", &q.number, 1.0, 10.0, "%.6g");
   }
 }
 
@@ -143,7 +173,7 @@ void draw_lesson_step(UiState& ui, bool large) {
     // Larger in the narration, except in presenter mode, whose font is large already.
     const compat::FontScale scale(large && !ui.settings.presenter ? 1.15f : 1.0f);
     if (asking) {
-      draw_asking(ui, *st.question, step, lang);
+      draw_asking(ui, *st.question, step, lang, large);
       return;
     }
     // The text beside the buttons when that takes no more height than under them: in a narrow
@@ -261,10 +291,22 @@ void draw_course(UiState& ui, Commands& commands) {
   }
   const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH;
   if (!ImGui::BeginTable("course", 3, flags)) return;
+  // The minutes and progress columns as wide as their widest text ("-" until a lesson is done):
+  // fixed widths left a narrow panel (1024 px) a title column of a few letters, one per line.
   const float em = ImGui::GetFontSize();
+  float minutes_w = 0, progress_w = 0;
+  for (const Lesson& l : all) {
+    if (l.minutes > 0)
+      minutes_w = std::max(minutes_w, ImGui::CalcTextSize(fmt::format(fmt::runtime(w.minutes), l.minutes).c_str()).x);
+    const auto p = ui.settings.progress.find(l.id);
+    progress_w = std::max(
+        progress_w,
+        ImGui::CalcTextSize(progress_text(l, p == ui.settings.progress.end() ? nullptr : &p->second, ui.words).c_str())
+            .x);
+  }
   ImGui::TableSetupColumn("lesson", ImGuiTableColumnFlags_WidthStretch);
-  ImGui::TableSetupColumn("minutes", ImGuiTableColumnFlags_WidthFixed, em * 3.2f);
-  ImGui::TableSetupColumn("progress", ImGuiTableColumnFlags_WidthFixed, em * 6.5f);
+  ImGui::TableSetupColumn("minutes", ImGuiTableColumnFlags_WidthFixed, minutes_w);
+  ImGui::TableSetupColumn("progress", ImGuiTableColumnFlags_WidthFixed, progress_w);
   for (const size_t i : order.order) {
     const Lesson& l = all[i];
     const auto found = ui.settings.progress.find(l.id);
