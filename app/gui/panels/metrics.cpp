@@ -114,16 +114,23 @@ void summary_table(const UiState& ui, const Model& a, const Model* b, const std:
   ImGui::TableSetupColumn(ui.tr("metrics.this_run").c_str());
   if (b) ImGui::TableSetupColumn(variant.c_str());
   ImGui::TableHeadersRow();
+  // Wrapped: a narrow panel (a 1024 px window) shows "463.029 ms / 1.781 s" on two lines, not cut.
+  // A value too wide for its column breaks after its " / ", as ImGui would break inside a number
+  // after its '.' ("463.029 ms / 1." and "781 s").
+  auto value_text = [](std::string v) {
+    if (ImGui::CalcTextSize(v.c_str()).x <= ImGui::GetContentRegionAvail().x) return v;
+    for (size_t at = v.find(" / "); at != std::string::npos; at = v.find(" / ", at + 3)) v.replace(at, 3, " /\n");
+    return v;
+  };
   auto line = [&](const char* name, auto value_of) {
     ImGui::TableNextRow();
     ImGui::TableSetColumnIndex(0);
-    // Wrapped: a narrow panel (a 1024 px window) shows "463.029 ms / 1.781 s" on two lines, not cut.
     ImGui::TextWrapped("%s", name);
     ImGui::TableSetColumnIndex(1);
-    ImGui::TextWrapped("%s", value_of(a.run.metrics).c_str());
+    ImGui::TextWrapped("%s", value_text(value_of(a.run.metrics)).c_str());
     if (b) {
       ImGui::TableSetColumnIndex(2);
-      ImGui::TextWrapped("%s", value_of(b->run.metrics).c_str());
+      ImGui::TextWrapped("%s", value_text(value_of(b->run.metrics)).c_str());
     }
   };
   line(ui.tr("metrics.requests").c_str(),

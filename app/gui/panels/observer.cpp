@@ -65,7 +65,34 @@ void draw_observer(const PanelContext& ctx, UiState& ui, Commands&) {
   const ImGuiTableFlags flags = ImGuiTableFlags_BordersInner | ImGuiTableFlags_BordersOuter | ImGuiTableFlags_RowBg |
                                 ImGuiTableFlags_SizingStretchProp;
   const bool narrow = ImGui::GetContentRegionAvail().x < ImGui::GetFontSize() * 40;
-  if (ImGui::BeginTable("observer", 5, flags)) {
+  // Narrower still (the 1024 px window's Panels column): five columns wrap a letter a line, so each
+  // way of running comes under its own heading, one row a line.
+  const bool stacked = ImGui::GetContentRegionAvail().x < ImGui::GetFontSize() * 24;
+  if (stacked) {
+    ImGui::PushTextWrapPos(0);
+    for (size_t c = 0; c < 4; ++c) {
+      const ObserverColumn& col = view->columns[c];
+      ImGui::Separator();
+      ImGui::TextUnformatted(
+          (ui.tr(observer_column_key(c)) + (col.actual ? " " + ui.tr("observer.this_run") : std::string())).c_str());
+      if (col.ech) {
+        const bool on = col.ech_status == EchStatus::on;
+        ImGui::PushStyleColor(ImGuiCol_Text, on ? ImGui::GetStyleColorVec4(ImGuiCol_Text) : seen_color(Seen::clear));
+        ImGui::TextUnformatted(ui.tr(ech_status_key(col.ech_status)).c_str());
+        ImGui::PopStyleColor();
+      }
+      ImGui::Indent();
+      for (size_t row = 0; row < observer_row_count; ++row) {
+        const ObserverCell& cell = col.rows[row];
+        text_disabled_wrapped(ui.tr(observer_row_key(static_cast<ObserverRow>(row))));
+        ImGui::PushStyleColor(ImGuiCol_Text, seen_color(cell.seen));
+        ImGui::TextUnformatted(observer_text(cell, ui.words).c_str());
+        ImGui::PopStyleColor();
+      }
+      ImGui::Unindent();
+    }
+    ImGui::PopTextWrapPos();
+  } else if (ImGui::BeginTable("observer", 5, flags)) {
     ImGui::TableSetupColumn("##row", ImGuiTableColumnFlags_WidthStretch, narrow ? 1.0f : 0.7f);
     for (size_t c = 0; c < 4; ++c) ImGui::TableSetupColumn(fmt::format("##c{}", c).c_str(), 0, 1.0f);
     // The header: each way of running, the scenario's own marked, and whether ECH applies there.
