@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "cli/commands.hpp"
+#include "deploysim/columns.hpp"
 #include "deploysim/exercise.hpp"
 #include "deploysim/messages.hpp"
 
@@ -36,7 +37,8 @@ void print_list(const Messages& w) {
       print_error(*l.error, w);
       continue;
     }
-    std::printf("%-28s %-13s %s\n", l.exercise->id.c_str(), l.exercise->topic.c_str(),
+    std::printf("%s %s %s\n", pad_columns(l.exercise->id, 28).c_str(),
+                pad_columns(topic_name(l.exercise->topic, w), 13).c_str(),
                 l.exercise->tr.pick("title", l.exercise->title, w.lang()).c_str());
   }
 }

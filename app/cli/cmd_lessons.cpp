@@ -171,7 +171,9 @@ void register_lesson_commands(CLI::App& app, Context& ctx) {
         continue;
       }
       const Lesson& l = *ll.lesson;
-      std::printf("%-24s %-12s %s\n", l.id.c_str(), l.topic.c_str(), l.tr.pick("title", l.title, *lang).c_str());
+      // Columns, not bytes: a Korean topic takes two columns a character.
+      std::printf("%s %s %s\n", pad_columns(l.id, 24).c_str(), pad_columns(topic_name(l.topic, ctx.words), 12).c_str(),
+                  l.tr.pick("title", l.title, *lang).c_str());
     }
   });
 

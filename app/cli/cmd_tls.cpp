@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -93,6 +94,26 @@ LoopbackConfig config_from(const HandshakeArgs& a) {
   return c;
 }
 
+// A decoded field's value in the language. The decoder (sim/src/loopback/decode.cpp) writes its
+// counts in English, "224 bytes"; the window's words for them (tls_bytes.*) serve here too.
+std::string field_value(const std::string& value, const Messages& w) {
+  if (w.lang() == "en") return value;
+  if (value == "(empty)") return w("handshake.empty");
+  constexpr std::string_view selected = "selected identity ";
+  if (value.starts_with(selected)) return w.format("tls_bytes.selected_identity", value.substr(selected.size()));
+  static constexpr std::pair<std::string_view, std::string_view> counts[] = {{"bytes", "tls_bytes.bytes"},
+                                                                             {"schemes", "tls_bytes.schemes"},
+                                                                             {"types", "tls_bytes.types"},
+                                                                             {"identity", "tls_bytes.identities"},
+                                                                             {"identities", "tls_bytes.identities"}};
+  const size_t space = value.find(' ');
+  if (space == 0 || space == std::string::npos || value.find_first_not_of("0123456789") != space) return value;
+  const std::string n = value.substr(0, space);
+  for (const auto& [noun, key] : counts)
+    if (std::string_view(value).substr(space + 1) == noun) return w.format(key, n);
+  return value;
+}
+
 void print_messages(const Capture& capture, const std::vector<DecodedMessage>& decoded, const Messages& w) {
   for (size_t i = 0; i < capture.messages.size() && i < decoded.size(); ++i) {
     const CapturedMessage& m = capture.messages[i];
@@ -105,7 +126,7 @@ void print_messages(const Capture& capture, const std::vector<DecodedMessage>& d
       if (f.value.empty())
         fmt::print("       {}\n", f.name);
       else
-        fmt::print("       {}: {}\n", f.name, f.value);
+        fmt::print("       {}: {}\n", f.name, field_value(f.value, w));
     }
   }
 }
@@ -166,9 +187,11 @@ void print_variant_notes(const Transcript& t, const Messages& w) {
                            ? w("handshake.client_cert_none")
                            : w("handshake.client_cert_refused"));
   if (c.staple != StapleMode::off) {
-    static constexpr const char* names[] = {"", "good", "revoked", "unknown"};
+    // RFC 6960's CertStatus names, with the language's word where it has one.
+    static constexpr const char* keys[] = {"", "handshake.ocsp_good", "handshake.ocsp_revoked",
+                                           "handshake.ocsp_unknown"};
     fmt::print("{}\n", o.ocsp == OcspStatus::none ? w("handshake.staple_none")
-                                                  : w.format("handshake.staple", names[static_cast<int>(o.ocsp)]));
+                                                  : w.format("handshake.staple", w(keys[static_cast<int>(o.ocsp)])));
   }
   if (!t.earlier.empty() && t.earlier.front().outcome.ok && o.ok) {
     fmt::print("{}\n", w("handshake.saved_header"));

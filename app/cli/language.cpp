@@ -36,11 +36,9 @@ constexpr std::pair<const char*, const char*> labels[] = {{"Usage", "cli_help.us
                                                           {"FLOAT", "cli_help.float"}};
 
 // Positional arguments' names as the help shows them ("file" is the key the parser uses).
-constexpr std::pair<const char*, const char*> positionals[] = {{"file", "cli_help.pos_file"},
-                                                               {"files", "cli_help.pos_files"},
-                                                               {"scenario", "cli_help.pos_scenario"},
-                                                               {"lesson", "cli_help.pos_lesson"},
-                                                               {"id", "cli_help.pos_id"}};
+constexpr std::pair<const char*, const char*> positionals[] = {
+    {"file", "cli_help.pos_file"},     {"files", "cli_help.pos_files"}, {"scenario", "cli_help.pos_scenario"},
+    {"lesson", "cli_help.pos_lesson"}, {"paths", "cli_help.pos_paths"}, {"id", "cli_help.pos_id"}};
 
 // CLI11's formatter, with columns counted as a terminal shows them (Hangul takes two) and the
 // positionals' names in the language.

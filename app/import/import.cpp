@@ -296,7 +296,9 @@ std::string format_report(const ImportResult& result, const Messages& w) {
   for (const ReportEntry& e : result.report)
     if (e.kind == EntryKind::error) out += fmt::format("{}: {}\n", e.pos.str(), e.message);
   std::string kinds;
-  for (const ImportedFile& f : result.files) kinds += fmt::format("  {} ({})\n", f.path, kind_name(f.kind));
+  for (const ImportedFile& f : result.files)  // the kinds are the formats' own names, "unknown" is a word
+    kinds += fmt::format("  {} ({})\n", f.path,
+                         f.kind == FileKind::unknown ? w("import.report_kind_unknown") : kind_name(f.kind));
   if (!kinds.empty()) out += w("import.report_files") + "\n" + kinds;
   section(EntryKind::mapped, "import.report_mapped");
   section(EntryKind::assumed, "import.report_assumed");
