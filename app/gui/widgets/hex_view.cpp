@@ -51,6 +51,9 @@ void draw_hex_view(const TlsBytes& b, const Fonts& fonts, UiState& ui) {
     }
   }
   ImGui::EndChild();
+  // Wrapped: in a narrow panel (1024 px, presenter mode's Details) the hint and a field's byte
+  // range ran past the panel's edge, cut off.
+  ImGui::PushTextWrapPos(0);
   if (hovered_before >= 0) {
     const ByteField& f = b.fields[static_cast<size_t>(hovered_before)];
     ImGui::TextColored(ImVec4(1.0f, 0.8f, 0.2f, 1.0f), "%s",
@@ -58,6 +61,7 @@ void draw_hex_view(const TlsBytes& b, const Fonts& fonts, UiState& ui) {
   } else {
     ImGui::TextDisabled("%s", ui.tr("inspector.hex_hint").c_str());
   }
+  ImGui::PopTextWrapPos();
   compat::push_font(fonts.mono);
   if (ImGui::BeginChild("hex", ImVec2(0, 0), true)) {
     const float cw = ImGui::CalcTextSize("0").x;
