@@ -326,9 +326,13 @@ void register_tls_commands(CLI::App& app, Context& ctx) {
 
   auto serve_args = std::make_shared<ServeOptions>();
   auto scenario_path = std::make_shared<std::string>();
+  // CLI11 describes a range in English ("INT in [1 - 3600]"); the help shows it in the language.
+  const auto range = [&ctx](int min, int max) {
+    return CLI::Range(min, max).description(ctx.words.format("cli_help.range", min, max));
+  };
   CLI::App* sv = app.add_subcommand("serve", ctx.words("cli_help.serve"));
   sv->add_option("scenario", *scenario_path, ctx.words("cli_help.serve_scenario"))->required();
-  sv->add_option("--port", serve_args->port, ctx.words("cli_help.serve_port"))->check(CLI::Range(0, 65535));
+  sv->add_option("--port", serve_args->port, ctx.words("cli_help.serve_port"))->check(range(0, 65535));
   sv->add_option("--export-ca", serve_args->export_ca, ctx.words("cli_help.serve_export_ca"));
   sv->add_flag("--early-data", serve_args->early_data, ctx.words("cli_help.serve_early_data"));
   auto require_client_cert = std::make_shared<bool>(false);
@@ -336,10 +340,10 @@ void register_tls_commands(CLI::App& app, Context& ctx) {
   sv->add_option("--export-client-cert", serve_args->export_client_cert,
                  ctx.words("cli_help.serve_export_client_cert"));
   sv->add_option("--idle-timeout", serve_args->idle_timeout_s, ctx.words("cli_help.serve_idle_timeout"))
-      ->check(CLI::Range(1, 3600))
+      ->check(range(1, 3600))
       ->capture_default_str();
   sv->add_option("--max-connections", serve_args->max_connections, ctx.words("cli_help.serve_max_connections"))
-      ->check(CLI::Range(1, 100000))
+      ->check(range(1, 100000))
       ->capture_default_str();
   sv->callback([serve_args, scenario_path, require_client_cert, &ctx] {
     if (*require_client_cert) serve_args->verify_clients = VerifyClients::require;
