@@ -4,7 +4,6 @@
 #include <cstdio>
 #include <memory>
 #include <string>
-#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -12,6 +11,7 @@
 #include <fmt/ranges.h>
 
 #include "cli/commands.hpp"
+#include "common/decoded_value.hpp"
 #include "deploysim/loopback/http2_frames.hpp"
 #include "deploysim/loopback/pcap_export.hpp"
 #include "deploysim/loopback/serve.hpp"
@@ -94,24 +94,11 @@ LoopbackConfig config_from(const HandshakeArgs& a) {
   return c;
 }
 
-// A decoded field's value in the language. The decoder (sim/src/loopback/decode.cpp) writes its
-// counts in English, "224 bytes"; the window's words for them (tls_bytes.*) serve here too.
+// A decoded field's value in the language (English: as the decoder wrote it).
 std::string field_value(const std::string& value, const Messages& w) {
   if (w.lang() == "en") return value;
   if (value == "(empty)") return w("handshake.empty");
-  constexpr std::string_view selected = "selected identity ";
-  if (value.starts_with(selected)) return w.format("tls_bytes.selected_identity", value.substr(selected.size()));
-  static constexpr std::pair<std::string_view, std::string_view> counts[] = {{"bytes", "tls_bytes.bytes"},
-                                                                             {"schemes", "tls_bytes.schemes"},
-                                                                             {"types", "tls_bytes.types"},
-                                                                             {"identity", "tls_bytes.identities"},
-                                                                             {"identities", "tls_bytes.identities"}};
-  const size_t space = value.find(' ');
-  if (space == 0 || space == std::string::npos || value.find_first_not_of("0123456789") != space) return value;
-  const std::string n = value.substr(0, space);
-  for (const auto& [noun, key] : counts)
-    if (std::string_view(value).substr(space + 1) == noun) return w.format(key, n);
-  return value;
+  return decoded_value(value, w);
 }
 
 void print_messages(const Capture& capture, const std::vector<DecodedMessage>& decoded, const Messages& w) {

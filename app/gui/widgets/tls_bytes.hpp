@@ -4,6 +4,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/decoded_value.hpp"
 #include "deploysim/messages.hpp"
 #include "gui/run/model.hpp"
 
@@ -35,10 +36,6 @@ struct TlsBytes {
 /// configuration recorded on its connection's ClientHello (SNI, versions, ALPN, certificate,
 /// client clock), the message of the record's kind and direction. The first use of a
 /// configuration runs OpenSSL on a worker thread (`pending` until then) unless `wait`.
-/// A decoded field's value in the learner's words: the decoder's counts ("21 schemes", "2 types",
-/// "1 identity", "selected identity 0", "32 bytes") translated, other values (names, numbers, hex)
-/// as decoded.
-std::string decoded_value(const std::string& value, const Messages& words);
 TlsBytes tls_bytes_for(const Model& model, RecordId id, const Messages& words, bool wait = false);
 
 /// What "Save for Wireshark" wrote.

@@ -55,6 +55,7 @@ struct Reading {
   std::string_view word;
   FinalSound sound;
 };
+// Acronyms written in lower case in names ("curl-by-ip", "api-db") are read as letters too.
 constexpr Reading known_words[] = {
     {"acme", vowel},
     {"api", vowel},
@@ -96,7 +97,6 @@ constexpr Reading known_words[] = {
     {"api.example.test", vowel},
     {"starlette", consonant},
     {"sleep", consonant},
-    // Acronyms written in lower case in names ("curl-by-ip", "api-db") are still read as letters.
     {"ip", vowel},
     {"dns", vowel},
     {"tcp", vowel},
