@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "gui/panels/panels.hpp"
+#include "gui/widgets/rich_text.hpp"
 
 #include <imgui_stdlib.h>
 
@@ -80,7 +81,7 @@ void param_widget(const ExerciseParam& p, const Exercise& ex, const Overrides& o
   const std::string now = current_value(overrides, p.path);
   const std::string label = p.tr.pick("label", p.label.empty() ? p.path : p.label, lang);
   ImGui::PushID(p.path.c_str());
-  ImGui::TextUnformatted(label.c_str());
+  rich_text(label);
   ImGui::SetNextItemWidth(-ImGui::GetFontSize() * 4);
   if (!p.values.empty()) {
     if (ImGui::BeginCombo("##v", now.empty() ? w.as_given : now.c_str())) {
@@ -147,12 +148,12 @@ void results(const Exercise& ex, const PanelContext& ctx, std::string_view lang,
     ImGui::TextUnformatted(r.held ? w.held : w.not_held);
     ImGui::PopStyleColor();
     ImGui::SameLine();
-    ImGui::TextWrapped("%s", g.tr.pick("text", g.text, lang).c_str());
+    rich_text(g.tr.pick("text", g.text, lang));
     ImGui::Indent();
     ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
     ImGui::TextWrapped("%s", r.evidence_for(lang).c_str());
     ImGui::PopStyleColor();
-    if (!r.held && !g.hint.empty()) ImGui::TextWrapped("%s%s", w.hint, g.tr.pick("hint", g.hint, lang).c_str());
+    if (!r.held && !g.hint.empty()) rich_text(fmt::format("{}{}", w.hint, g.tr.pick("hint", g.hint, lang)));
     ImGui::Unindent();
   }
   ImGui::Spacing();
@@ -220,8 +221,7 @@ void draw_exercise(const PanelContext& ctx, UiState& ui, Commands& commands) {
     if (!ctx.session.busy()) st.check_now = false;
     return;
   }
-  if (ImGui::CollapsingHeader(w.task, ImGuiTreeNodeFlags_DefaultOpen))
-    ImGui::TextWrapped("%s", ex.tr.pick("task", ex.task, lang).c_str());
+  if (ImGui::CollapsingHeader(w.task, ImGuiTreeNodeFlags_DefaultOpen)) rich_text(ex.tr.pick("task", ex.task, lang));
   ImGui::Spacing();
   ImGui::TextDisabled("%s", w.may_change);
   ImGui::Separator();
@@ -232,7 +232,7 @@ void draw_exercise(const PanelContext& ctx, UiState& ui, Commands& commands) {
   if (!st.checked)
     for (const ExerciseGoal& g : ex.goals) {  // wrapped: the column is narrow on a small screen
       ImGui::Bullet();
-      ImGui::TextWrapped("%s", g.tr.pick("text", g.text, lang).c_str());
+      rich_text(g.tr.pick("text", g.text, lang));
     }
   ImGui::BeginDisabled(ctx.session.busy());
   const bool go = ImGui::Button(ctx.session.busy() ? w.busy : w.check);

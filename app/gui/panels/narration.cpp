@@ -4,6 +4,7 @@
 #include "gui/panels/panels.hpp"
 #include "gui/platform/imgui_compat.hpp"
 #include "gui/widgets/lessons.hpp"
+#include "gui/widgets/rich_text.hpp"
 
 namespace deploysim::gui {
 
@@ -17,9 +18,8 @@ void draw_narration(const PanelContext& ctx, UiState& ui, Commands& commands) {
   }
   if (ui.selected == RecordId::none || raw(ui.selected) >= trace.size()) {
     const ScenarioInfo& info = m.scenario.info;
-    ImGui::TextWrapped("%s", info.description.empty()
-                                 ? ui.tr("narration.start").c_str()
-                                 : info.tr.pick("description", info.description, ui.settings.language).c_str());
+    rich_text(info.description.empty() ? ui.tr("narration.start")
+                                       : info.tr.pick("description", info.description, ui.settings.language));
     return;
   }
   const auto pos = static_cast<int64_t>(m.index.position_of(raw(ui.selected)));
@@ -29,14 +29,13 @@ void draw_narration(const PanelContext& ctx, UiState& ui, Commands& commands) {
   const bool context = ui.lesson.current < 0 && !ui.settings.presenter;
   int64_t prev[2] = {context ? m.index.prev_pos(pos, ui.settings.stage_filter) : -1, -1};
   if (prev[0] >= 0) prev[1] = m.index.prev_pos(prev[0], ui.settings.stage_filter);
-  ImGui::PushTextWrapPos(0);
   for (int k = 1; k >= 0; --k) {
     if (prev[k] < 0) continue;
     const uint32_t i = m.index.at(static_cast<size_t>(prev[k]));
     const Told told = narrate_record(narrator, trace, trace[i]);
     ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
     ImGui::PushID(k);
-    ImGui::TextUnformatted(told.text.c_str());
+    rich_text(told.text);  // one item: a click anywhere on the line selects its record
     if (ImGui::IsItemClicked()) commands.post(RequestSelect{static_cast<RecordId>(i)});
     ImGui::PopID();
     ImGui::PopStyleColor();
@@ -50,15 +49,14 @@ void draw_narration(const PanelContext& ctx, UiState& ui, Commands& commands) {
   {
     // Larger than the context, except in presenter mode, where the font is large already.
     const compat::FontScale scale(ui.settings.presenter ? 1.0f : 1.25f);
-    ImGui::TextUnformatted(told.text.c_str());
+    rich_text(told.text);
   }
   if (!told.concept_text.empty()) {
     ImGui::Spacing();
     ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(stage_color(r.stage)));
-    ImGui::TextUnformatted(told.concept_text.c_str());
+    rich_text(told.concept_text);
     ImGui::PopStyleColor();
   }
-  ImGui::PopTextWrapPos();
 }
 
 }  // namespace deploysim::gui

@@ -3,6 +3,7 @@
 #include "gui/widgets/lessons.hpp"
 
 #include <algorithm>
+#include <cfloat>
 #include <filesystem>
 #include <string_view>
 
@@ -12,6 +13,7 @@
 #include "gui/shell/lesson_nav.hpp"
 #include "gui/platform/imgui_compat.hpp"
 #include "gui/shell/theme.hpp"
+#include "gui/widgets/rich_text.hpp"
 
 namespace deploysim::gui {
 
@@ -62,7 +64,7 @@ void draw_asking(UiState& ui, const Question& question, int step, std::string_vi
       ImGui::SetTooltip("%s", hint.c_str());
   }
   ImGui::PushTextWrapPos(0);
-  ImGui::TextUnformatted(question.tr.pick("prompt", question.prompt, lang).c_str());
+  rich_text(question.tr.pick("prompt", question.prompt, lang));
   if (question.type == QuestionType::choice) {
     // A radio button's own label does not wrap: each choice's text is wrapped beside its button
     // (and picks it when clicked), so that a long choice is read whole in a narrow panel. Choices
@@ -72,7 +74,7 @@ void draw_asking(UiState& ui, const Question& question, int step, std::string_vi
     const float gap = ImGui::GetFontSize() * 1.5f;
     float one_line = 0;
     for (const QuestionChoice& c : question.choices)
-      one_line += button + ImGui::CalcTextSize(c.tr.pick("text", c.text, lang).c_str()).x + gap;
+      one_line += button + rich_text_size(c.tr.pick("text", c.text, lang), FLT_MAX).x + gap;
     const bool side_by_side = one_line - gap <= ImGui::GetContentRegionAvail().x;
     for (size_t i = 0; i < question.choices.size(); ++i) {
       const QuestionChoice& c = question.choices[i];
@@ -80,7 +82,7 @@ void draw_asking(UiState& ui, const Question& question, int step, std::string_vi
       if (side_by_side && i > 0) ImGui::SameLine(0, gap);
       if (ImGui::RadioButton("##choice", q.choice == static_cast<int>(i))) q.choice = static_cast<int>(i);
       ImGui::SameLine(0, ImGui::GetStyle().ItemInnerSpacing.x);
-      ImGui::TextUnformatted(c.tr.pick("text", c.text, lang).c_str());
+      rich_text(c.tr.pick("text", c.text, lang));
       if (ImGui::IsItemClicked()) q.choice = static_cast<int>(i);
       ImGui::PopID();
     }
@@ -112,24 +114,19 @@ void draw_revealed(const QuestionUi& q, const Question& question, std::string_vi
     mine = fmt::format("{:g}", q.number);
   }
   ImGui::PushStyleColor(ImGuiCol_Text, colour);
-  ImGui::TextWrapped("%s %s  (%s: %s)", q.right ? "[O]" : "[X]",
-                     words(q.right ? "lesson.right" : "lesson.wrong").c_str(), words("lesson.your_answer").c_str(),
-                     mine.c_str());
+  rich_text(fmt::format("{} {}  ({}: {})", q.right ? "[O]" : "[X]", words(q.right ? "lesson.right" : "lesson.wrong"),
+                        words("lesson.your_answer"), mine));
   ImGui::PopStyleColor();
   std::string answer = q.truth->text;
   if (question.type == QuestionType::choice && q.right_choice >= 0) {
     const QuestionChoice& c = question.choices[static_cast<size_t>(q.right_choice)];
     answer = c.tr.pick("text", c.text, lang);
   }
-  ImGui::TextWrapped("%s: %s", words("lesson.answer").c_str(), answer.c_str());
+  rich_text(fmt::format("{}: {}", words("lesson.answer"), answer));
   // The value the run gave, when the answer shown is a choice's text; where it was read from (the
   // answer key's source, "field:step/left:days") is the author's, not the class's.
   if (answer != q.truth->text) ImGui::TextDisabled("%s: %s", words("lesson.from_run").c_str(), q.truth->text.c_str());
-  if (!question.explain.empty()) {
-    ImGui::PushTextWrapPos(0);
-    ImGui::TextUnformatted(question.tr.pick("explain", question.explain, lang).c_str());
-    ImGui::PopTextWrapPos();
-  }
+  if (!question.explain.empty()) rich_text(question.tr.pick("explain", question.explain, lang));
 }
 
 }  // namespace
@@ -183,14 +180,11 @@ void draw_lesson_step(UiState& ui, bool large) {
       ImGui::SameLine();
       const float beside = ImGui::GetContentRegionAvail().x;
       const float full = beside + ImGui::GetCursorPosX() - ImGui::GetCursorStartPos().x;
-      const float beside_h = ImGui::CalcTextSize(text.c_str(), nullptr, false, beside).y;
-      const float under_h =
-          ImGui::GetFrameHeightWithSpacing() + ImGui::CalcTextSize(text.c_str(), nullptr, false, full).y;
+      const float beside_h = rich_text_size(text, beside).y;
+      const float under_h = ImGui::GetFrameHeightWithSpacing() + rich_text_size(text, full).y;
       if (beside_h > under_h) ImGui::NewLine();
     }
-    ImGui::PushTextWrapPos(0);
-    ImGui::TextUnformatted(text.c_str());
-    ImGui::PopTextWrapPos();
+    rich_text(text);
     if (st.question)
       if (auto it = ui.lesson.questions.find(step); it != ui.lesson.questions.end() && it->second.revealed)
         draw_revealed(it->second, *st.question, lang, ui.words);
@@ -253,7 +247,7 @@ void draw_objectives(const Lesson& l, std::string_view lang) {
   const auto& list = l.objectives_for(lang);
   for (const std::string& o : list) {
     ImGui::Bullet();
-    ImGui::TextWrapped("%s", o.c_str());
+    rich_text(o);
   }
 }
 
@@ -395,7 +389,7 @@ void draw_lessons(UiState& ui, Commands& commands) {
     draw_lesson_step(ui, false);
     const std::string& summary = lesson->tr.pick("summary", lesson->summary, lang);
     ImGui::TextDisabled("%s", ui.tr("lesson.summary").c_str());
-    ImGui::TextWrapped("%s", summary.c_str());
+    rich_text(summary);
     if (!lesson->objectives.empty() && ImGui::CollapsingHeader(course_words(ui.words).objectives))
       draw_objectives(*lesson, lang);
     const int step = ui.lesson.step;
@@ -407,7 +401,7 @@ void draw_lessons(UiState& ui, Commands& commands) {
     const RealLife& real = lesson->real_life;
     if (!real.text.empty() &&
         ImGui::CollapsingHeader(fmt::format("{}###RealLife", ui.tr("lesson.real_life")).c_str())) {
-      ImGui::TextWrapped("%s", real.tr.pick("text", real.text, lang).c_str());
+      rich_text(real.tr.pick("text", real.text, lang));
       for (const std::string& command : real.commands) ImGui::BulletText("$ %s", command.c_str());
       draw_sources(real.sources, "real", ui.words);
     }
