@@ -2,9 +2,13 @@
 // form "이(가)" and never a fixed one.
 #include <doctest/doctest.h>
 
+#include <set>
 #include <string>
+#include <vector>
 
 #include "deploysim/korean.hpp"
+#include "deploysim/messages.hpp"
+#include "deploysim/time.hpp"
 
 using namespace deploysim;
 
@@ -42,6 +46,34 @@ TEST_CASE("a particle follows the last sound of the word as it is read") {
   CHECK(with_particle("certbot", "이/가") == "certbot이");                    // 서트봇
   CHECK(with_particle("worker-2", "이/가") == "worker-2가");
   CHECK(with_particle("api (443)", "으로/로") == "api (443)으로");  // the bracket is not read
+}
+
+TEST_CASE("a unit symbol spaced from its number takes the particle of the unit's Korean name") {
+  // Korean text puts a space between a number and a unit symbol (국립국어원; the SI brochure)
+  // and joins a unit written in Hangul: "250 ms", "50 µs", "600 MiB", but "5분", "90일".
+  CHECK(with_particle("250 ms", "을/를") == "250 ms를");  // 밀리초
+  CHECK(with_particle("250 ms", "이/가") == "250 ms가");
+  CHECK(with_particle("12.500 ms", "으로/로") == "12.500 ms로");
+  CHECK(with_particle("50 µs", "이/가") == "50 µs가");      // 마이크로초
+  CHECK(with_particle("500 ns", "을/를") == "500 ns를");    // 나노초
+  CHECK(with_particle("600 MiB", "과/와") == "600 MiB와");  // 메비바이트
+  CHECK(with_particle("1.5 KB", "이/가") == "1.5 KB가");    // 킬로바이트
+  // The Korean catalogue writes durations by that rule.
+  std::string error;
+  const auto ko = Messages::load("ko", &error);
+  REQUIRE_MESSAGE(ko, error);
+  CHECK(ko->time(ms(246)) == "246 ms");
+  CHECK(ko->time(Time::from_ns(12500000)) == "12.500 ms");
+  CHECK(ko->time(us(50)) == "50 µs");
+  CHECK(ko->time(ns(500)) == "500 ns");
+  CHECK(ko->time(s(125)) == "2분 5초");
+  CHECK(ko->time(days(90)) == "90일");
+  CHECK(with_particle(ko->time(ms(250)), "을/를") == "250 ms를");
+  // The text check reads the unit after the space as the word the particle follows.
+  const std::set<std::string, std::less<>> kept{"ms", "MiB"};
+  CHECK(korean_text_problems("첫 재시작 지연은 250 ms가 아니라 50 µs로 줄고 600 MiB를 씁니다", kept).empty());
+  CHECK(korean_text_problems("250 ms이 걸립니다", kept) ==
+        std::vector<std::string>{"particle \"ms이\" should be \"ms가\""});
 }
 
 TEST_CASE("either order of a pair is accepted; an unknown pair or word gives the vowel form") {
