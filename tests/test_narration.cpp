@@ -10,6 +10,8 @@
 #include <fmt/format.h>
 
 #include "deploysim/kinds.hpp"
+#include "deploysim/messages.hpp"
+#include "deploysim/metrics_report.hpp"
 #include "deploysim/narration.hpp"
 #include "deploysim/simulate.hpp"
 #include "path_fixtures.hpp"
@@ -246,4 +248,44 @@ TEST_CASE("an OOM kill is narrated with sizes as the window writes them, not byt
     CHECK_MESSAGE(text.find(used) != std::string::npos, text);
     CHECK_MESSAGE(text.find("4294967296") == std::string::npos, text);
   }
+}
+
+TEST_CASE("every failure cause is named in words in every language, and a request's failure is told in them") {
+  for (const std::string& lang : Narrator::languages()) {
+    CAPTURE(lang);
+    std::string error;
+    const auto n = Narrator::load(lang, &error);
+    REQUIRE_MESSAGE(n, error);
+    for (int c = 1; c <= static_cast<int>(FailureCause::gateway_timeout); ++c) {
+      const std::string_view cause = failure_cause_name(static_cast<FailureCause>(c));
+      CAPTURE(cause);
+      CHECK(n->style().failures.count(std::string(cause)) == 1);
+      CHECK(n->style().failure(cause) != cause);
+    }
+  }
+  // The metrics keep the cause's name; the sentence and the summary show its words.
+  Scenario sc = basic_scenario();
+  sc.clients.resize(1);
+  sc.clients[0].requests = 1;
+  sc.clients[0].url = "https://old.example.test/";  // a host where nothing listens on 443
+  const Run run = simulate(sc);
+  REQUIRE(run.metrics.failures.count("connection_refused") == 1);
+  const auto find_error = [&](const Narrator& n) {
+    for (const Record& r : run.trace.records())
+      if (run.trace.kind(r) == "client.error") return n.narrate(run.trace, r);
+    return std::string();
+  };
+  std::string error;
+  const auto en = Narrator::load("en", &error), ko = Narrator::load("ko", &error);
+  REQUIRE(en);
+  REQUIRE(ko);
+  CHECK(find_error(*en).find("failed: connection refused after") != std::string::npos);
+  CHECK(find_error(*ko).find("실패했습니다: 연결 거부(connection refused).") != std::string::npos);
+  const auto words = Messages::load("ko", &error);
+  REQUIRE(words);
+  const std::string summary = format_summary(run.metrics, *words, &ko->style());
+  CHECK(summary.find("실패: 연결 거부(connection refused) 1") != std::string::npos);
+  // An alert's name in tls.alert's sentence stays as written: only {cause} is a failure cause.
+  CHECK(ko->style().detail("alert", "bad_certificate") == "bad_certificate");
+  CHECK(ko->style().detail("cause", "bad_certificate") == "TLS 경고 bad_certificate(잘못된 인증서)");
 }

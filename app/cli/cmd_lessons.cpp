@@ -143,7 +143,7 @@ int run_tour(const TourOptions& options) {
   }
   std::string causes;
   for (const auto& [cause, n] : run.metrics.failures)
-    causes += (causes.empty() ? "" : ", ") + words->format("tour.failure_count", narrator->style().translate(cause), n);
+    causes += (causes.empty() ? "" : ", ") + words->format("tour.failure_count", narrator->style().failure(cause), n);
   std::printf("  %s%s%s\n",
               words->format("cli.outcome", run.metrics.requests, 100.0 * run.metrics.availability_ratio()).c_str(),
               causes.empty() ? "" : (*words)("cli.failures").c_str(), causes.c_str());

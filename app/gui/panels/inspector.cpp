@@ -32,7 +32,7 @@ std::string field_text(const Trace& trace, const Record& r, const Field& f, cons
       return std::to_string(f.value);
     case FieldType::string: {
       const std::string_view text = trace.str(static_cast<Sym>(f.value));
-      return narrator ? narrator->style().translate(text) : std::string(text);
+      return narrator ? narrator->style().detail(trace.str(f.key), text) : std::string(text);
     }
     case FieldType::time:
       return ui.time(ns(f.value));

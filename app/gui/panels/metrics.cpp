@@ -107,7 +107,8 @@ const ImU32 palette[] = {IM_COL32(90, 200, 255, 255), IM_COL32(255, 180, 60, 255
                          IM_COL32(240, 120, 200, 255)};
 const ImU32 compare_color = IM_COL32(255, 100, 100, 255);
 
-void summary_table(const UiState& ui, const Model& a, const Model* b, const std::string& variant) {
+void summary_table(const UiState& ui, const Model& a, const Model* b, const std::string& variant,
+                   const Narrator* narrator) {
   const int cols = b ? 3 : 2;
   if (!ImGui::BeginTable("summary", cols, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV)) return;
   ImGui::TableSetupColumn(ui.tr("metrics.metric").c_str());
@@ -145,7 +146,8 @@ void summary_table(const UiState& ui, const Model& a, const Model* b, const std:
   });
   line(ui.tr("metrics.failures").c_str(), [&](const Metrics& m) {
     std::string out;
-    for (const auto& [cause, n] : m.failures) out += fmt::format("{}{}: {}", out.empty() ? "" : ", ", cause, n);
+    for (const auto& [cause, n] : m.failures)
+      out += fmt::format("{}{}: {}", out.empty() ? "" : ", ", narrator ? narrator->style().failure(cause) : cause, n);
     // Requests neither answered nor failed when the run stopped also keep availability under 100 %.
     if (m.in_flight > 0) out += (out.empty() ? "" : ", ") + ui.trf("metrics.in_flight", m.in_flight);
     return out.empty() ? ui.tr("metrics.none") : out;
@@ -199,7 +201,7 @@ void draw_metrics(const PanelContext& ctx, UiState& ui, Commands&) {
   const Model& m = session.model();
   const Model* cmp = session.compare_model();
   const std::string& variant = variant_title(m.scenario, session.compare_variant(), ui.settings.language);
-  summary_table(ui, m, cmp, variant);
+  summary_table(ui, m, cmp, variant, ctx.narrator);
   const float t_end = static_cast<float>(std::max<double>(m.run.end.seconds(), cmp ? cmp->run.end.seconds() : 0.0));
   const float playhead = static_cast<float>(ui.t_ns) / 1e9f;
 

@@ -19,8 +19,18 @@ struct NarrationStyle {
   TimeUnits units;                                                        ///< [units] of the language.
   std::unordered_map<std::string, std::string> values;                    ///< Exact English -> translation.
   std::vector<std::tuple<std::string, std::string, std::string>> shapes;  ///< Prefix, suffix, translation.
+  /// Why a request failed, by failure_cause_name ("connection_refused", "502"): its words in this
+  /// language ("failure.<name>" keys), kept apart from `values` because an alert's name is also
+  /// the value of tls.alert's {alert}, which its sentence names as written.
+  std::unordered_map<std::string, std::string> failures;
   /// The value in this language (unchanged when no translation matches).
   std::string translate(std::string_view value) const;
+  /// A failure cause in this language (the name itself when the language has no words for it).
+  std::string failure(std::string_view cause) const;
+  /// A record detail's text value: a failure cause for the detail `cause`, else translate().
+  std::string detail(std::string_view key, std::string_view value) const {
+    return key == "cause" ? failure(value) : translate(value);
+  }
 };
 
 /// Plain-language sentences for trace records, loaded from assets/narration/<lang>.toml. A

@@ -81,8 +81,16 @@ std::string format_summary(const Metrics& m) {
 
 std::string format_summary(const Metrics& m, const Messages& w, const NarrationStyle* style) {
   std::string out;
+  // The value column: after the longest label, which can be a failure cause's words
+  // ("failed: 503 Service Unavailable").
+  std::vector<std::pair<std::string, uint64_t>> failed;
+  size_t label_w = 28;
+  for (const auto& [cause, n] : m.failures) {
+    failed.emplace_back(w.format("summary.failed", style ? style->failure(cause) : cause), n);
+    label_w = std::max(label_w, columns_of(failed.back().first));
+  }
   auto line = [&](std::string_view label, const std::string& value) {
-    out += fmt::format("  {} {}\n", pad_columns(label, 28), value);
+    out += fmt::format("  {} {}\n", pad_columns(label, label_w), value);
   };
   auto head = [&](const char* key) { out += w(key) + "\n"; };
   auto time = [&](Time t) { return w.time(t); };
@@ -91,8 +99,7 @@ std::string format_summary(const Metrics& m, const Messages& w, const NarrationS
   line(w("summary.succeeded"), std::to_string(m.succeeded));
   line(w("summary.in_flight"), std::to_string(m.in_flight));
   line(w("summary.availability"), fmt::format("{:.2f} %", 100.0 * m.availability_ratio()));
-  for (const auto& [cause, n] : m.failures)
-    line(w.format("summary.failed", style ? style->translate(cause) : cause), std::to_string(n));
+  for (const auto& [label, n] : failed) line(label, std::to_string(n));
   if (!m.latency.empty()) {
     head("summary.latency_head");
     // Literal keys, so that tests/test_messages.cpp finds them in the code.

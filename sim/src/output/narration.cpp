@@ -24,7 +24,7 @@ namespace {
 std::string detail_text(const Trace& trace, const Field& f, const NarrationStyle& style) {
   switch (f.type) {
     case FieldType::string:
-      return style.translate(trace.str(static_cast<Sym>(f.value)));
+      return style.detail(trace.str(f.key), trace.str(static_cast<Sym>(f.value)));
     case FieldType::time:
       return format_time(ns(f.value), style.units);
     case FieldType::boolean:
@@ -100,6 +100,10 @@ std::optional<Narrator> Narrator::parse(std::string_view text, const std::string
                              node.source().begin.column, key.str());
       return std::nullopt;
     }
+    if (key.str().starts_with("failure.")) {
+      n.style_.failures.emplace(std::string(key.str().substr(8)), s->get());
+      continue;
+    }
     if (key.str().starts_with("value.")) {
       const std::string english(key.str().substr(6));
       if (const size_t any = english.find("{}"); any != std::string::npos)
@@ -141,6 +145,7 @@ std::optional<Narrator> Narrator::load(std::string_view lang, std::string* error
     auto part = parse(text.str(), path, error);
     if (!part) return std::nullopt;
     all.style_.values.merge(part->style_.values);
+    all.style_.failures.merge(part->style_.failures);
     all.style_.shapes.insert(all.style_.shapes.end(), part->style_.shapes.begin(), part->style_.shapes.end());
     for (auto& [key, sentence] : part->sentences_) {
       if (all.sentences_.count(key)) {
@@ -168,6 +173,11 @@ std::string NarrationStyle::translate(std::string_view value) const {
       return out;
     }
   return std::string(value);
+}
+
+std::string NarrationStyle::failure(std::string_view cause) const {
+  const auto it = failures.find(std::string(cause));
+  return it == failures.end() ? std::string(cause) : it->second;
 }
 
 std::string Narrator::default_dir() { return assets_dir() + "/narration"; }
