@@ -144,12 +144,13 @@ void summary_table(const UiState& ui, const Model& a, const Model* b, const std:
     return it == m.latency.end() ? std::string("-")
                                  : fmt::format("{} / {}", ui.time(it->second.p50), ui.time(it->second.p99));
   });
+  // One cause per line: a wrapped list split a cause's words from its count.
   line(ui.tr("metrics.failures").c_str(), [&](const Metrics& m) {
     std::string out;
     for (const auto& [cause, n] : m.failures)
-      out += fmt::format("{}{}: {}", out.empty() ? "" : ", ", narrator ? narrator->style().failure(cause) : cause, n);
+      out += fmt::format("{}{}: {}", out.empty() ? "" : "\n", narrator ? narrator->style().failure(cause) : cause, n);
     // Requests neither answered nor failed when the run stopped also keep availability under 100 %.
-    if (m.in_flight > 0) out += (out.empty() ? "" : ", ") + ui.trf("metrics.in_flight", m.in_flight);
+    if (m.in_flight > 0) out += (out.empty() ? "" : "\n") + ui.trf("metrics.in_flight", m.in_flight);
     return out.empty() ? ui.tr("metrics.none") : out;
   });
   // A second visit (resumption, 0-RTT, HelloRetryRequest): rows only when a run has any.
