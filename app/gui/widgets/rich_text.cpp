@@ -45,8 +45,9 @@ struct Piece {
   float w = 0;
 };
 
-// The greedy line breaker: words (which may span runs, as "`X-Forwarded-For`와" does) go on the
-// current line when they fit with the spaces before them, else on the next one.
+// The greedy line breaker: a word (which may span runs: a Korean particle follows a code span
+// with no space) goes on the current line when it fits with the spaces before it, else on the
+// next one.
 class Layouter {
  public:
   Layouter(float wrap, const MeasureText& width, float pad) : wrap_(wrap), width_(width), pad_(pad) {}
