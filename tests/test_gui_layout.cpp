@@ -86,7 +86,10 @@ void check_layout(const Model& m, const std::string& file, float w, float h, con
   for (size_t h2 = 0; h2 < lay.hosts.size(); ++h2) {
     if (lay.hosts[h2].frame.empty()) continue;
     labels.push_back({lay.hosts[h2].title, m.scenario.hosts[h2].name + " (host title)"});
-    labels.push_back({lay.hosts[h2].memory, m.scenario.hosts[h2].name + " (memory bar)"});
+    // A memory bar only where workers run: the model counts nothing else against a host's memory.
+    const bool workers = host_runs_workers(m.scenario, m.scenario.hosts[h2].name);
+    CHECK_MESSAGE(lay.hosts[h2].memory.empty() == !workers, file, ": ", m.scenario.hosts[h2].name);
+    if (workers) labels.push_back({lay.hosts[h2].memory, m.scenario.hosts[h2].name + " (memory bar)"});
   }
   labels.push_back({lay.legend, "legend"});
   const std::string where = fmt::format("{} at {}x{}", file, w, h);

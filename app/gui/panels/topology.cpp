@@ -99,6 +99,7 @@ void draw_hosts(const Model& m, const Canvas& cv, int64_t t) {
     cv.dl->PushClipRect(lo, hi, true);
     cv.dl->AddText(ImVec2(title.x + 3, title.y), IM_COL32(200, 210, 230, 255), name.c_str());
     cv.dl->PopClipRect();
+    if (hp.memory.empty()) continue;  // no workers on it: the model counts no memory there
     const uint64_t used = host_memory_at(m, h, t);
     const float frac = host.memory ? std::min(1.0f, static_cast<float>(used) / static_cast<float>(host.memory)) : 0;
     const ImVec2 b0(lo.x + (hp.memory.x0 - hp.frame.x0), lo.y + (hp.memory.y0 - hp.frame.y0));

@@ -214,8 +214,9 @@ void layout_group(const Group& g, const Model& m, const Measure& me, Box box, Ca
     const std::string title = fmt::format(fmt::runtime(me.words.host_title), h.name, h.ip);
     hp.title =
         Box{box.x0 + 6, box.y0 + 4, box.x0 + 6 + std::min(me.width(title), box.x1 - box.x0 - 12), box.y0 + 4 + L};
-    hp.memory =
-        Box{box.x0 + 6, box.y0 + 6 + L, box.x0 + 6 + std::min(260.0f, box.x1 - box.x0 - 12), box.y0 + 8 + 2 * L};
+    if (host_runs_workers(m.scenario, h.name))
+      hp.memory =
+          Box{box.x0 + 6, box.y0 + 6 + L, box.x0 + 6 + std::min(260.0f, box.x1 - box.x0 - 12), box.y0 + 8 + 2 * L};
     box.y0 += header_h(g, L);
   }
   const float inner_x0 = box.x0 + 6, inner_x1 = box.x1 - 6;

@@ -350,6 +350,17 @@ struct Scenario {
   std::vector<std::pair<std::string, std::string>> overrides;  ///< Applied path overrides.
 };
 
+/// Whether a service runs on the host: the model counts only workers against a host's memory,
+/// so a host without them (the proxy's alone) has no memory figure rather than "0 MiB".
+inline bool host_runs_workers(const Scenario& sc, const std::string& host) {
+  for (const ServiceSpec& s : sc.services) {
+    if (s.host == host) return true;
+    for (const std::string& h : s.hosts)
+      if (h == host) return true;
+  }
+  return false;
+}
+
 /// A variant's name in `lang` (its `name_<lang>`), or `variant` itself when the scenario has no
 /// such variant.
 inline const std::string& variant_title(const Scenario& sc, const std::string& variant, std::string_view lang) {

@@ -51,11 +51,13 @@ void LifeModel::memory_changed(uint32_t h) {
   const uint64_t used = host_used(h, now);
   const uint64_t cap = w.hosts[h].memory;
   w.hosts[h].used = used;
-  auto& series = w.metrics.memory[w.hosts[h].name];
-  if (!series.empty() && series.back().t == now)
-    series.back().value = static_cast<double>(used);
-  else
-    series.push_back({now, static_cast<double>(used)});
+  if (host_runs_workers(sc, w.hosts[h].name)) {
+    auto& series = w.metrics.memory[w.hosts[h].name];
+    if (!series.empty() && series.back().t == now)
+      series.back().value = static_cast<double>(used);
+    else
+      series.push_back({now, static_cast<double>(used)});
+  }
 
   w.engine.cancel(memory_events[h]);
   uint64_t growth = 0, alive = 0;
@@ -169,6 +171,7 @@ void LifeModel::check_limit(uint32_t u) {
 }
 
 void LifeModel::sample_memory(uint32_t h) {
+  if (!host_runs_workers(sc, w.hosts[h].name)) return;
   const Time now = w.engine.now();
   auto& series = w.metrics.memory[w.hosts[h].name];
   const double used = static_cast<double>(host_used(h, now));
