@@ -180,6 +180,12 @@ TEST_CASE("port 80 blocked: HTTP-01 fails, the failed-authorization bucket empti
       std::string_view::npos);
   for (const auto& r : refused) CHECK(ns(run.trace.detail_int(*r, "retry_after")) <= minutes(12));
   CHECK(times(run, "cert.expired") == std::vector<Time>{days(60)});
+  // Checks after notAfter say how long ago it expired, never a negative time left.
+  for (const auto& r : records(run, "cert.renew_due")) {
+    const bool past = ns(run.trace.detail_int(*r, "left")) < Time{};
+    CHECK(run.trace.narration(*r) == (past ? "cert.renew_due.expired" : "cert.renew_due"));
+    if (past) CHECK(ns(run.trace.detail_int(*r, "ago")) == r->t() - days(60));
+  }
 
   SUBCASE("DNS-01 does not need port 80") {
     sc.certificates[0].challenge = Challenge::dns01;

@@ -49,6 +49,7 @@ enum class KeyUse : uint8_t {
   X(cert_renew_due, "cert.renew_due", kind)                                                                  \
   X(cert_renew_due_missing, "cert.renew_due.missing", narration)                                             \
   X(cert_renew_due_provider, "cert.renew_due.provider", narration)                                           \
+  X(cert_renew_due_expired, "cert.renew_due.expired", narration)                                             \
   X(cert_storage_lost, "cert.storage_lost", kind)                                                            \
   X(client_error, "client.error", kind)                                                                      \
   X(client_error_http, "client.error.http", narration)                                                       \

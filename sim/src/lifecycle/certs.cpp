@@ -206,17 +206,25 @@ void LifeModel::check_cert(uint32_t c) {
   const Time now = w.engine.now();
   const CertState& stored = w.stored_certs[c];
   const Renewer r = renewer_of(sc, sc.certificates[c]);
-  const RecordId rec = emit({.t = now,
-                             .kind = kinds::cert_renew_due,
-                             .stage = Stage::cert,
-                             .actor = certs[c].renewer,
-                             .narration = !stored.present          ? kinds::cert_renew_due_missing
-                                          : r == Renewer::provider ? kinds::cert_renew_due_provider
-                                                                   : kinds::cert_renew_due},
-                            {{"domain", stored.domain},
-                             {"renewer", renewer_name(r)},
-                             {"left", stored.not_after - now},
-                             {"lifetime", stored.not_after - stored.not_before}});
+  // A certificate already past notAfter is told as expired for so long, not as "-2 d left".
+  const bool expired = stored.present && r != Renewer::provider && stored.not_after < now;
+  const RecordSpec spec{.t = now,
+                        .kind = kinds::cert_renew_due,
+                        .stage = Stage::cert,
+                        .actor = certs[c].renewer,
+                        .narration = !stored.present          ? kinds::cert_renew_due_missing
+                                     : r == Renewer::provider ? kinds::cert_renew_due_provider
+                                     : expired                ? kinds::cert_renew_due_expired
+                                                              : kinds::cert_renew_due};
+  const RecordId rec = expired ? emit(spec, {{"domain", stored.domain},
+                                             {"renewer", renewer_name(r)},
+                                             {"left", stored.not_after - now},
+                                             {"lifetime", stored.not_after - stored.not_before},
+                                             {"ago", now - stored.not_after}})
+                               : emit(spec, {{"domain", stored.domain},
+                                             {"renewer", renewer_name(r)},
+                                             {"left", stored.not_after - now},
+                                             {"lifetime", stored.not_after - stored.not_before}});
   acme_order(c, rec);
 }
 
