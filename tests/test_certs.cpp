@@ -224,11 +224,20 @@ TEST_CASE("a restarted proxy keeps acme.json; a recreated one without a volume o
   CHECK(times(run, "cert.storage_lost") == std::vector<Time>{hours(2) + s(1)});
   CHECK(count(run, "cert.issued") == 1);
 
+  CHECK(run.trace.detail_str(*records(run, "cert.storage_lost")[0], "store") == "acme.json");
+
   SUBCASE("with acme.json on a volume the recreated container has it too") {
     sc.proxy->persisted_storage = true;
     Run kept = simulate(sc);
     CHECK(count(kept, "cert.acme.order") == 0);
     CHECK(count(kept, "cert.storage_lost") == 0);
+  }
+  SUBCASE("Caddy loses /data, its image's data directory, a path that reads the same in every language") {
+    sc.proxy->preset = ProxyPreset::caddy;
+    Run caddy = simulate(sc);
+    const auto lost = records(caddy, "cert.storage_lost");
+    REQUIRE(lost.size() == 1);
+    CHECK(caddy.trace.detail_str(*lost[0], "store") == "/data");
   }
 }
 

@@ -502,7 +502,7 @@ void LifeModel::lose_proxy_certs(RecordId cause) {
                                .cause = cause},
                               {{"domain", gone.domain},
                                {"proxy", renewer_name(r)},
-                               {"store", r == Renewer::traefik ? "acme.json" : "the data directory"}});
+                               {"store", r == Renewer::traefik ? "acme.json" : "/data"}});
     set_serving(c, gone, rec);
     acme_order(c, rec);
   }
