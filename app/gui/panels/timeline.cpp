@@ -86,8 +86,23 @@ void filters(const Model& m, UiState& ui) {
 
 }  // namespace
 
+namespace {
+void draw_lanes(const Model& m, UiState& ui, Commands& commands);
+}  // namespace
+
 void draw_timeline(const PanelContext& ctx, UiState& ui, Commands& commands) {
-  const Model& m = ctx.model;
+  // Presenter mode draws the timeline in the regular font: in the large one the transport row and
+  // the axis took the lanes' height, and seven lanes' names shrank to 9 px, which nobody could
+  // read; the class reads the narration and the canvas, the teacher works the buttons.
+  const bool regular = ui.settings.presenter && ctx.fonts.regular;
+  if (regular) compat::push_font(ctx.fonts.regular);
+  draw_lanes(ctx.model, ui, commands);
+  if (regular) ImGui::PopFont();
+}
+
+namespace {
+
+void draw_lanes(const Model& m, UiState& ui, Commands& commands) {
   transport(m, ui, commands);
   filters(m, ui);
 
@@ -194,5 +209,7 @@ void draw_timeline(const PanelContext& ctx, UiState& ui, Commands& commands) {
     ImGui::SetTooltip("%s", ui.trf("timeline.scrub_tip", ui.time(ns(static_cast<int64_t>(t * 1e9)))).c_str());
   }
 }
+
+}  // namespace
 
 }  // namespace deploysim::gui
