@@ -191,3 +191,27 @@ TEST_CASE("switching between connections shows each one's own messages") {
   CHECK(sequence_rows(*m, first_of(0), 0).messages == a.messages);
   CHECK(sequence_rows(*m, first_of(other), trace.at(first_of(other)).t_ns).messages == b.messages);
 }
+
+TEST_CASE("a client's request before it has a connection shows that client's connection, not another's") {
+  // Two browsers, laptop and phone, each asking several times: at a phone's request the latest
+  // connection at the playhead can be the laptop's.
+  LoadResult r = load_scenario_file(std::string(DEPLOYSIM_ASSETS_DIR) + "/scenarios/basic-https.toml");
+  if (r.error) FAIL(r.error->to_string());
+  const auto m = build_model(std::move(*r.scenario));
+  REQUIRE(m);
+  const Trace& trace = m->run.trace;
+  size_t requests = 0;
+  for (uint32_t i = 0; i < trace.size(); ++i) {
+    const Record& rec = trace[i];
+    if (trace.kind(rec) != "client.request") continue;
+    ++requests;
+    CAPTURE(i);
+    CHECK(rec.conn == ConnId::none);
+    const SequenceRows rows = sequence_rows(*m, static_cast<RecordId>(i), rec.t_ns);
+    REQUIRE(rows.conn != ConnId::none);
+    CHECK(rows.of_selection);
+    CHECK(rows.client == rec.actor);
+    CHECK(client_connection(*m, static_cast<RecordId>(i)) == rows.conn);
+  }
+  CHECK(requests >= 4);
+}

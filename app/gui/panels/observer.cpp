@@ -5,25 +5,22 @@
 
 #include "deploysim/observer.hpp"
 #include "gui/panels/panels.hpp"
+#include "gui/run/sequence_rows.hpp"
 #include "gui/platform/imgui_compat.hpp"
 
 namespace deploysim::gui {
 
 namespace {
 
-// The connection the table follows: the selected record's, else the next ClientHello of the
-// client that acted (a DNS record of a browser), else the run's first.
+// The connection the table follows: the selected record's, else the one the client that acted
+// goes on to use (a browser's request or DNS lookup), as the sequence diagram does, else the run's
+// first.
 ConnId followed_connection(const Model& m, RecordId selected) {
   const Trace& trace = m.run.trace;
   if (selected != RecordId::none && raw(selected) < trace.size()) {
     const Record r = trace.at(selected);
     if (r.conn != ConnId::none && raw(r.conn) < m.index.by_conn.size()) return r.conn;
-    if (trace.node_role(r.actor) == NodeRole::client) {
-      for (const uint32_t i : m.index.messages) {
-        const Record x = trace[i];
-        if (x.t_ns >= r.t_ns && x.actor == r.actor && x.conn != ConnId::none && x.stage == Stage::tls) return x.conn;
-      }
-    }
+    if (const ConnId c = client_connection(m, selected); c != ConnId::none) return c;
   }
   return observer_connection(trace);
 }

@@ -19,6 +19,12 @@ ConnId connection_of(const Model& m, RecordId selected, int64_t t_ns, bool& of_s
     if (of_selection) return r.conn;
     id = r.cause;
   }
+  // A client's request before it has a connection: the one it goes on to use, not another
+  // client's that happens to be active (a million-request run showed client-6's for client-39).
+  if (const ConnId c = client_connection(m, selected); c != ConnId::none) {
+    of_selection = true;
+    return c;
+  }
   of_selection = false;
   // Otherwise the latest connection active at the playhead.
   for (int64_t p = m.index.last_at_or_before(t_ns), n = 0; p >= 0 && n < 5000; --p, ++n) {
@@ -39,6 +45,21 @@ bool caused_by_conn(const Trace& trace, const Record& r, ConnId c) {
 }
 
 }  // namespace
+
+ConnId client_connection(const Model& m, RecordId selected, size_t most) {
+  const Trace& trace = m.run.trace;
+  if (selected == RecordId::none || raw(selected) >= trace.size()) return ConnId::none;
+  const Record& r = trace.at(selected);
+  if (r.conn != ConnId::none) return r.conn;
+  if (r.actor == NodeId::none || trace.node_role(r.actor) != NodeRole::client) return ConnId::none;
+  const size_t end =
+      std::min(m.index.time ? m.index.time->size() : size_t{0}, m.index.position_of(raw(selected)) + most);
+  for (size_t p = m.index.position_of(raw(selected)); p < end; ++p) {
+    const Record& x = trace[m.index.at(p)];
+    if (x.actor == r.actor && x.conn != ConnId::none && raw(x.conn) < m.index.by_conn.size()) return x.conn;
+  }
+  return ConnId::none;
+}
 
 SequenceRows sequence_rows(const Model& m, RecordId selected, int64_t t_ns) {
   SequenceRows out;

@@ -21,8 +21,15 @@ struct SequenceRows {
                                    ///< messages and the proxy's hops they caused.
 };
 
-/// The connection of the selected record (or of the message that caused it), else the latest one
-/// active at the playhead, with all its messages.
+/// The connection a client's record without one (client.request, its DNS lookup) goes on to use:
+/// that of the client's first record from it on that has one, a new connection or one kept alive
+/// (none when the client opens none within `most` records). The sequence diagram and the
+/// observer panel both follow it, so that they show the same connection for one selection.
+ConnId client_connection(const Model& m, RecordId selected, size_t most = 200000);
+
+/// The connection of the selected record (or of the message that caused it, or for a client's
+/// record the one it goes on to use), else the latest one active at the playhead, with all its
+/// messages.
 SequenceRows sequence_rows(const Model& m, RecordId selected, int64_t t_ns);
 
 /// Where in `rows.messages` the diagram is anchored: the selected record (or the last message
