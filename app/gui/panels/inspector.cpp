@@ -29,6 +29,8 @@ std::string field_text(const Trace& trace, const Record& r, const Field& f, cons
   switch (f.type) {
     case FieldType::integer:
       if (is_memory_size(trace, r, f)) return format_bytes(static_cast<uint64_t>(std::max<int64_t>(0, f.value)));
+      // A request that failed before any HTTP answer carries status 0, which no server sends.
+      if (f.value == 0 && trace.str(f.key) == "status") return ui.tr("inspector.no_status");
       return std::to_string(f.value);
     case FieldType::string: {
       const std::string_view text = trace.str(static_cast<Sym>(f.value));
