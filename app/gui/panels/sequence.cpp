@@ -90,12 +90,26 @@ void draw_sequence(const PanelContext& ctx, UiState& ui, Commands& commands) {
   bool stagger = false;
   for (uint32_t n : columns) stagger |= ImGui::CalcTextSize(m.index.nodes[n].name.c_str()).x > col_w - 6;
   for (size_t k = 0; k < columns.size(); ++k) {
-    std::string name = m.index.nodes[columns[k]].name;
+    const std::string& full = m.index.nodes[columns[k]].name;
     const float most = stagger ? 1.5f * col_w - 6 : col_w - 6;
-    while (name.size() > 3 && ImGui::CalcTextSize(name.c_str()).x > most) name = name.substr(0, name.size() - 3) + "..";
+    // Cut a character at a time (never inside a UTF-8 sequence: a scenario may name its nodes in
+    // Korean), keeping at least one.
+    std::string name = full;
+    size_t keep = full.size();
+    while (ImGui::CalcTextSize(name.c_str()).x > most) {
+      size_t cut = keep;
+      while (cut > 0 && (static_cast<unsigned char>(full[cut - 1]) & 0xC0) == 0x80) --cut;
+      if (cut <= 1) break;
+      keep = cut - 1;
+      name = full.substr(0, keep) + "..";
+    }
     const float tw = ImGui::CalcTextSize(name.c_str()).x;
     const float x = std::clamp(col_x(static_cast<int>(k)) - tw * 0.5f, head.x + time_w, head.x + time_w + width - tw);
-    dl->AddText(ImVec2(x, head.y + (stagger && k % 2 ? lh : 0.0f)), IM_COL32(230, 230, 230, 255), name.c_str());
+    const ImVec2 at(x, head.y + (stagger && k % 2 ? lh : 0.0f));
+    dl->AddText(at, IM_COL32(230, 230, 230, 255), name.c_str());
+    // A shortened name in full under the mouse.
+    if (name != full && ImGui::IsMouseHoveringRect(at, ImVec2(at.x + tw, at.y + lh)) && ImGui::IsWindowHovered())
+      ImGui::SetTooltip("%s", full.c_str());
   }
   ImGui::Dummy(ImVec2(0, lh * (stagger ? 2.0f : 1.0f) + 4));
   scale.reset();
