@@ -84,24 +84,6 @@ void filters(const Model& m, UiState& ui) {
   }
 }
 
-}  // namespace
-
-namespace {
-void draw_lanes(const Model& m, UiState& ui, Commands& commands);
-}  // namespace
-
-void draw_timeline(const PanelContext& ctx, UiState& ui, Commands& commands) {
-  // Presenter mode draws the timeline in the regular font: in the large one the transport row and
-  // the axis took the lanes' height, and seven lanes' names shrank to 9 px, which nobody could
-  // read; the class reads the narration and the canvas, the teacher works the buttons.
-  const bool regular = ui.settings.presenter && ctx.fonts.regular;
-  if (regular) compat::push_font(ctx.fonts.regular);
-  draw_lanes(ctx.model, ui, commands);
-  if (regular) ImGui::PopFont();
-}
-
-namespace {
-
 void draw_lanes(const Model& m, UiState& ui, Commands& commands) {
   transport(m, ui, commands);
   filters(m, ui);
@@ -211,5 +193,15 @@ void draw_lanes(const Model& m, UiState& ui, Commands& commands) {
 }
 
 }  // namespace
+
+void draw_timeline(const PanelContext& ctx, UiState& ui, Commands& commands) {
+  // Presenter mode draws the timeline in the regular font: in the large one the transport row and
+  // the axis took the lanes' height, and seven lanes' names shrank to 9 px, which nobody could
+  // read; the class reads the narration and the canvas, the teacher works the buttons.
+  const bool regular = ui.settings.presenter && ctx.fonts.regular;
+  if (regular) compat::push_font(ctx.fonts.regular);
+  draw_lanes(ctx.model, ui, commands);
+  if (regular) ImGui::PopFont();
+}
 
 }  // namespace deploysim::gui

@@ -19,8 +19,8 @@ ConnId connection_of(const Model& m, RecordId selected, int64_t t_ns, bool& of_s
     if (of_selection) return r.conn;
     id = r.cause;
   }
-  // A client's request before it has a connection: the one it goes on to use, not another
-  // client's that happens to be active (a million-request run showed client-6's for client-39).
+  // A client's request before it has a connection: the one it goes on to use, not whichever
+  // client's happens to be active at the playhead (basic-https's first request had none).
   if (const ConnId c = client_connection(m, selected); c != ConnId::none) {
     of_selection = true;
     return c;
@@ -52,9 +52,9 @@ ConnId client_connection(const Model& m, RecordId selected, size_t most) {
   const Record& r = trace.at(selected);
   if (r.conn != ConnId::none) return r.conn;
   if (r.actor == NodeId::none || trace.node_role(r.actor) != NodeRole::client) return ConnId::none;
-  const size_t end =
-      std::min(m.index.time ? m.index.time->size() : size_t{0}, m.index.position_of(raw(selected)) + most);
-  for (size_t p = m.index.position_of(raw(selected)); p < end; ++p) {
+  const size_t from = m.index.position_of(raw(selected));
+  const size_t end = std::min(m.index.time->size(), from + most);
+  for (size_t p = from; p < end; ++p) {
     const Record& x = trace[m.index.at(p)];
     if (x.actor == r.actor && x.conn != ConnId::none && raw(x.conn) < m.index.by_conn.size()) return x.conn;
   }

@@ -47,6 +47,10 @@ LifeModel::LifeModel(World& world) : w(world), sc(world.scenario) {
 }
 
 RecordId LifeModel::emit(const RecordSpec& spec, std::initializer_list<FieldArg> fields) {
+  return emit_fields(spec, std::span<const FieldArg>(fields.begin(), fields.size()));
+}
+
+RecordId LifeModel::emit_fields(const RecordSpec& spec, std::span<const FieldArg> fields) {
   if (!w.tracing(true)) return RecordId::none;
   return w.trace.append(spec, fields);
 }

@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <span>
 #include <vector>
 
 #include "deploysim/kinds.hpp"
@@ -147,6 +148,8 @@ class LifeModel {
 
   /// Appends a record (respecting the trace level: lifecycle records are outcomes).
   RecordId emit(const RecordSpec& spec, std::initializer_list<FieldArg> fields = {});
+  /// The same with a field list whose length is known only at run time.
+  RecordId emit_fields(const RecordSpec& spec, std::span<const FieldArg> fields);
 
   // process.cpp
   void start_unit(uint32_t u, RecordId cause, bool deploy, bool created = false);
