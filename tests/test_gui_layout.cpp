@@ -283,3 +283,15 @@ TEST_CASE("a certificate line reads its days as a person writes them") {
   CHECK(gui::cert_label("api.example.test", 0.3) == "api.example.test: 0 days left");
   CHECK(gui::cert_label("api.example.test", -0.1) == "api.example.test: EXPIRED");
 }
+
+TEST_CASE("a name too wide is shortened in its middle, a whole character at a time") {
+  const TextWidth bytes = [](const std::string& s) { return static_cast<float>(s.size()); };
+  CHECK(elide_middle("api/worker-1", 12, bytes) == "api/worker-1");
+  CHECK(elide_middle("api/worker-1", 9, bytes) == "api/..r-1");  // the number that tells replicas apart stays
+  const std::string korean = "워커-하나-둘";                     // three bytes a syllable
+  const std::string cut = elide_middle(korean, 12, bytes);
+  CHECK(cut.size() <= 12);
+  CHECK(cut.find("..") != std::string::npos);
+  for (size_t i = 0; i < cut.size(); ++i)  // every syllable whole: none starts inside another
+    if (cut[i] == '.') CHECK((static_cast<unsigned char>(cut[i + 1]) & 0xC0) != 0x80);
+}

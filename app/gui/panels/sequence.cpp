@@ -92,17 +92,8 @@ void draw_sequence(const PanelContext& ctx, UiState& ui, Commands& commands) {
   for (size_t k = 0; k < columns.size(); ++k) {
     const std::string& full = m.index.nodes[columns[k]].name;
     const float most = stagger ? 1.5f * col_w - 6 : col_w - 6;
-    // Cut a character at a time (never inside a UTF-8 sequence: a scenario may name its nodes in
-    // Korean), keeping at least one.
-    std::string name = full;
-    size_t keep = full.size();
-    while (ImGui::CalcTextSize(name.c_str()).x > most) {
-      size_t cut = keep;
-      while (cut > 0 && (static_cast<unsigned char>(full[cut - 1]) & 0xC0) == 0x80) --cut;
-      if (cut <= 1) break;
-      keep = cut - 1;
-      name = full.substr(0, keep) + "..";
-    }
+    const std::string name =
+        elide_middle(full, most, [](const std::string& t) { return ImGui::CalcTextSize(t.c_str()).x; });
     const float tw = ImGui::CalcTextSize(name.c_str()).x;
     const float x = std::clamp(col_x(static_cast<int>(k)) - tw * 0.5f, head.x + time_w, head.x + time_w + width - tw);
     const ImVec2 at(x, head.y + (stagger && k % 2 ? lh : 0.0f));

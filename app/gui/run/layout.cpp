@@ -38,19 +38,7 @@ struct Measure {
   float width(const std::string& s) const { return tw(s) + 2 * text_pad; }
   // s, or s with its middle replaced by ".." so that it is at most `avail` wide.
   std::string fit(const std::string& s, float avail) const {
-    if (!elide || width(s) <= avail) return s;
-    std::string head = s.substr(0, s.size() / 2), tail = s.substr(s.size() / 2);
-    auto cut = [](std::string& t, bool back) {  // one character, never half of a UTF-8 sequence
-      do
-        if (back)
-          t.pop_back();
-        else
-          t.erase(0, 1);
-      while (!t.empty() && (static_cast<unsigned char>(back ? t.back() : t.front()) & 0xC0) == 0x80);
-    };
-    while (head.size() + tail.size() > 2 && width(head + ".." + tail) > avail)
-      cut(head.size() > tail.size() ? head : tail, head.size() > tail.size());
-    return head + ".." + tail;
+    return elide ? elide_middle(s, avail, [this](const std::string& t) { return width(t); }) : s;
   }
 };
 
@@ -695,6 +683,22 @@ std::vector<AxisTick> axis_ticks(double t0_s, double t1_s, float width, const Te
     if (px >= widest + 12 || step == axis_steps.back()) break;
   }
   return out;
+}
+
+std::string elide_middle(const std::string& s, float avail, const TextWidth& width) {
+  if (width(s) <= avail) return s;
+  std::string head = s.substr(0, s.size() / 2), tail = s.substr(s.size() / 2);
+  auto cut = [](std::string& t, bool back) {  // one character, never half of a UTF-8 sequence
+    do
+      if (back)
+        t.pop_back();
+      else
+        t.erase(0, 1);
+    while (!t.empty() && (static_cast<unsigned char>(back ? t.back() : t.front()) & 0xC0) == 0x80);
+  };
+  while (head.size() + tail.size() > 2 && width(head + ".." + tail) > avail)
+    cut(head.size() > tail.size() ? head : tail, head.size() > tail.size());
+  return head + ".." + tail;
 }
 
 }  // namespace deploysim::gui

@@ -109,6 +109,10 @@ CanvasWords canvas_words(const Messages& m);
 /// Measures the width in pixels of a text in the canvas font.
 using TextWidth = std::function<float(const std::string&)>;
 
+/// `s`, or `s` with its middle replaced by ".." so that it is at most `avail` wide, cut a whole
+/// UTF-8 character at a time (the canvas's crowded labels, the sequence diagram's columns).
+std::string elide_middle(const std::string& s, float avail, const TextWidth& width);
+
 /// The name label of a node: its name, with its role when the name does not say it.
 std::string node_label(const NodeInfo& n, const CanvasWords& w = english_canvas_words);
 /// A stacked node's label: the workers' name without its number, and how many ("api/worker ×4").
