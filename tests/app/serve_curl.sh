@@ -19,16 +19,13 @@ trap cleanup EXIT
 cd "$work"
 export TMPDIR="$tmp"
 fail=0
+source "$(dirname "${BASH_SOURCE[0]}")/lib/serve_control.bash"
 
-# A free port: bind to 0, read it back, release it.
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
-"$bin" serve "$scenario" --port "$port" --export-ca "$work/ca.pem" >"$log" 2>&1 &
+# A port the kernel picks, read back from the start-up line: a port chosen beforehand and
+# released can be taken meanwhile by another test's outgoing connection.
+"$bin" serve "$scenario" --port 0 --export-ca "$work/ca.pem" >"$log" 2>&1 &
 pid=$!
-for _ in $(seq 1 100); do
-  grep -q "proxy listening on 127.0.0.1:$port" "$log" 2>/dev/null && break
-  sleep 0.1
-done
-grep -q "proxy listening on 127.0.0.1:$port" "$log" || { echo "FAIL: serve did not start"; cat "$log"; exit 1; }
+serve_port "$log"
 
 # Bound to 127.0.0.1 only.
 if ss -ltn 2>/dev/null | awk '{print $4}' | grep -E ":$port\$" | grep -vq "^127.0.0.1:"; then
@@ -66,10 +63,7 @@ for line in "tls.client_hello sni=api.example.test" "tls.established version=TLS
   grep -qF "$line" "$log" || { echo "FAIL: serve output lacks '$line'"; fail=1; }
 done
 
-kill -INT "$pid"
-wait "$pid"; rc=$?
-pid=""
-[ "$rc" -eq 0 ] || { echo "FAIL: serve exited $rc after SIGINT"; fail=1; }
+serve_stop
 grep -q "stopped" "$log" || { echo "FAIL: no clean stop"; fail=1; }
 left=$(find "$work" "$tmp" -mindepth 1 ! -name ca.pem)
 [ -z "$left" ] || { echo "FAIL: files left behind: $left"; fail=1; }
@@ -82,15 +76,12 @@ for case in "nginx 112" "caddy 80"; do
   set -- $case
   sed "s/^preset = \"nginx\"/preset = \"$1\"/; s/^strict_sni = false/strict_sni = true/" \
     "$src/assets/scenarios/no-sni.toml" >"$work/strict.toml"
-  "$bin" serve "$work/strict.toml" --port "$port" >"$logdir/strict.out" 2>&1 &
+  "$bin" serve "$work/strict.toml" --port 0 >"$logdir/strict.out" 2>&1 &
   pid=$!
-  for _ in $(seq 1 100); do
-    grep -q "proxy listening on 127.0.0.1:$port" "$logdir/strict.out" 2>/dev/null && break
-    sleep 0.1
-  done
-  out=$(echo | openssl s_client -connect "127.0.0.1:$port" -noservername 2>&1)
+  serve_port "$logdir/strict.out"
+  out=$(echo | timeout 20 openssl s_client -connect "127.0.0.1:$port" -noservername 2>&1)
   grep -q "SSL alert number $2\b" <<<"$out" || { echo "FAIL: $1 strict SNI: expected alert $2"; echo "$out" | head -5; fail=1; }
-  kill -INT "$pid"; wait "$pid"; pid=""
+  serve_stop
 done
 rm -f "$work/strict.toml"
 

@@ -349,6 +349,9 @@ int serve(const Scenario& scenario, const ServeOptions& options) {
     return 2;
   }
   sock::StopSignals::clear_stop();
+  // From the start, not only once listening: a script's background job inherits SIGINT ignored,
+  // and a stop asked for during start-up must still end the proxy when its loop begins.
+  const sock::StopSignals signals;
   Log log(out);
   // Live mode runs the scenario "now": certificate times are relative to the real clock, since
   // real clients (curl, openssl s_client) verify against it.
@@ -390,8 +393,6 @@ int serve(const Scenario& scenario, const ServeOptions& options) {
     backends.push_back(std::make_unique<Backend>(svc, log, fd));
     pool_ports[svc.name] = backends.back()->port();
   }
-
-  const sock::StopSignals signals;
 
   const uint16_t port = sock::local_port(listener);
   for (auto& b : backends) {
