@@ -68,9 +68,17 @@ for f in "$page"/*; do ln -s "$f" "$tmp/www/"; done
 ln -sfn "$script" "$tmp/www/session.script"
 for f in "${extra[@]}"; do ln -sfn "$f" "$tmp/www/"; done
 
-port="$($py -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
-(cd "$tmp/www" && exec "$py" -m http.server --bind 127.0.0.1 "$port") >"$tmp/server.log" 2>&1 &
+# Port 0: the kernel picks a free port and http.server prints it ("Serving HTTP on 127.0.0.1 port
+# N"); a port picked beforehand and released could be taken meanwhile.
+(cd "$tmp/www" && exec "$py" -u -m http.server --bind 127.0.0.1 0) >"$tmp/server.log" 2>&1 &
 server=$!
+port=""
+for _ in $(seq 1 100); do
+  port=$(sed -n 's/^Serving HTTP on 127\.0\.0\.1 port \([0-9]*\).*/\1/p' "$tmp/server.log" | head -n 1)
+  [ -n "$port" ] && break
+  sleep 0.1
+done
+[ -n "$port" ] || { echo "FAIL: the HTTP server did not start within 10 s"; cat "$tmp/server.log"; exit 1; }
 if ! $py - "$port" <<'EOF'
 import sys, time, urllib.request
 for _ in range(100):
