@@ -5,6 +5,7 @@
 # and a serve that never stops must fail the test with its log, not hang it until ctest's timeout.
 serve_port() {
   local out=$1
+  serve_log=$out
   for _ in $(seq 1 600); do
     grep -q "proxy listening on 127.0.0.1:" "$out" 2>/dev/null && break
     kill -0 "$pid" 2>/dev/null || break  # exited before listening: its log says why
@@ -21,7 +22,8 @@ serve_stop() {
     sleep 0.1
   done
   if kill -0 "$pid" 2>/dev/null; then
-    echo "FAIL: serve still running 30 s after SIGINT"
+    echo "FAIL: serve still running 30 s after SIGINT; its output:"
+    tail -n 20 "$serve_log"
     kill -KILL "$pid" 2>/dev/null
     fail=1
   fi
