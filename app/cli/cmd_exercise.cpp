@@ -31,16 +31,17 @@ struct ExerciseArgs {
 void print_error(const ScenarioError& e, const Messages& w) { std::fprintf(stderr, "%s\n", e.to_string(w).c_str()); }
 
 void print_list(const Messages& w) {
+  std::vector<std::vector<std::string>> rows;
   for (const std::string& file : list_exercises()) {
     const ExerciseLoad l = load_exercise_file(file);
     if (!l.exercise) {
       print_error(*l.error, w);
       continue;
     }
-    std::printf("%s %s %s\n", pad_columns(l.exercise->id, 28).c_str(),
-                pad_columns(topic_name(l.exercise->topic, w), 13).c_str(),
-                l.exercise->tr.pick("title", l.exercise->title, w.lang()).c_str());
+    rows.push_back(
+        {l.exercise->id, topic_name(l.exercise->topic, w), l.exercise->tr.pick("title", l.exercise->title, w.lang())});
   }
+  std::fputs(table_columns(rows).c_str(), stdout);
 }
 
 void print_header(const Exercise& ex, const Messages& w) {

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -163,6 +164,7 @@ void register_lesson_commands(CLI::App& app, Context& ctx) {
   *lang = ctx.words.lang();  // unless --lang says otherwise
   lessons->add_option("--lang", *lang, ctx.words("cli_help.lessons_lang"))->check(CLI::IsMember(Messages::languages()));
   lessons->callback([&ctx, lang] {
+    std::vector<std::vector<std::string>> rows;
     for (const auto& f : list_lessons()) {
       const LessonLoad ll = load_lesson_file(f);
       if (!ll.lesson) {
@@ -171,10 +173,9 @@ void register_lesson_commands(CLI::App& app, Context& ctx) {
         continue;
       }
       const Lesson& l = *ll.lesson;
-      // Columns, not bytes: a Korean topic takes two columns a character.
-      std::printf("%s %s %s\n", pad_columns(l.id, 24).c_str(), pad_columns(topic_name(l.topic, ctx.words), 12).c_str(),
-                  l.tr.pick("title", l.title, *lang).c_str());
+      rows.push_back({l.id, topic_name(l.topic, ctx.words), l.tr.pick("title", l.title, *lang)});
     }
+    std::fputs(table_columns(rows).c_str(), stdout);
   });
 
   auto* tour = app.add_subcommand("tour", ctx.words("cli_help.tour"));

@@ -65,6 +65,25 @@ ko handshake --expired > "$out/hs.txt" || true
 grep -q "^결과: 실패  검증 오류 10 (certificate has expired)" "$out/hs.txt" || { cat "$out/hs.txt"; fail "handshake outcome"; }
 grep -q "ClientHello" "$out/hs.txt" || fail "message names are the protocol's"
 
+# The lists: in both languages each title starts in one display column, whatever the length of
+# an id or the width of a Korean topic.
+for lang in en ko; do
+  for list in "lessons" "exercise --list"; do
+    "$bin" $list --lang $lang > "$out/list.txt"
+    python3 - "$out/list.txt" <<'PY' || { cat "$out/list.txt"; fail "'$list --lang $lang' is not aligned"; }
+import re, sys, unicodedata
+starts = set()
+for line in open(sys.argv[1], encoding="utf-8"):
+    head = re.match(r"(.*  )\S", line.rstrip("\n"))  # the title follows the last gap of two spaces
+    if not head:
+        sys.exit(1)
+    starts.add(sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in head.group(1)))
+sys.exit(0 if len(starts) == 1 else 1)
+PY
+  done
+done
+"$bin" lessons --lang ko | grep -q "^06-start-on-boot  *시작 시 실행  *시작 시 실행$" || fail "topic and title run together"
+
 # The language saved in the window's settings, when neither --lang nor the locale says one.
 mkdir -p "$HOME/.config/deploysim"
 printf '{"language": "ko"}\n' > "$HOME/.config/deploysim/settings.json"

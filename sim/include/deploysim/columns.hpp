@@ -1,6 +1,7 @@
 #pragma once
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace deploysim {
 
@@ -29,6 +30,24 @@ inline std::string pad_columns(std::string_view text, size_t width) {
 inline std::string align_columns(std::string_view text, size_t width) {
   const size_t columns = columns_of(text);
   return std::string(columns < width ? width - columns : 0, ' ') + std::string(text);
+}
+
+/// `rows` as a table: every column but the last padded to its widest cell, two spaces between,
+/// so the last column (a title) starts at one column however long an id or however wide a
+/// Korean topic is.
+inline std::string table_columns(const std::vector<std::vector<std::string>>& rows) {
+  std::vector<size_t> widths;
+  for (const auto& row : rows)
+    for (size_t c = 0; c + 1 < row.size(); ++c) {
+      if (widths.size() <= c) widths.resize(c + 1, 0);
+      if (columns_of(row[c]) > widths[c]) widths[c] = columns_of(row[c]);
+    }
+  std::string out;
+  for (const auto& row : rows) {
+    for (size_t c = 0; c < row.size(); ++c) out += c + 1 < row.size() ? pad_columns(row[c], widths[c] + 2) : row[c];
+    out += '\n';
+  }
+  return out;
 }
 
 }  // namespace deploysim
