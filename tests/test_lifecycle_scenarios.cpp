@@ -73,6 +73,20 @@ TEST_CASE("reboot-start-on-boot: only enabled units and restarting containers co
   CHECK(count(run_file("reboot-start-on-boot.toml", "docker without a restart policy"), "process.ready") == 0);
 }
 
+TEST_CASE("reboot-start-on-boot: a request made during the reboot waits for the machine") {
+  // Its SYNs go unanswered while the host is down; the first one sent after the boot is answered,
+  // so nobody times out: with the app enabled they succeed late, without it they get 502.
+  const Run enabled = run_file("reboot-start-on-boot.toml", "systemctl enable");
+  const Run base = run_file("reboot-start-on-boot.toml");
+  for (const Run* run : {&enabled, &base}) {
+    CHECK(run->metrics.failures.count("connect_timeout") == 0);
+    const Time boot = times(*run, "host.boot").at(0);
+    CHECK(times(*run, "tcp.syn_retransmit").back() >= boot);
+  }
+  CHECK(enabled.metrics.availability_ratio() > 0.99);
+  CHECK(base.metrics.failures.at("502") > 0);
+}
+
 TEST_CASE("cert-renewal: renewed vs off vs not reloaded vs port 80 blocked over 120 days") {
   const Run caddy = run_file("cert-renewal.toml");
   CHECK(count(caddy, "cert.issued") == 2);  // day 30 and day 90

@@ -177,6 +177,9 @@ class PathModel {
   // tcp.cpp
   void tcp_connect(uint32_t req);
   void tcp_syn_lost(uint32_t req, int attempt);
+  /// The SYN of `req` (first or retransmitted) sent now: answered if its host is up, else lost.
+  void tcp_syn_sent(uint32_t req, int attempt);
+  NodeId tcp_target(uint32_t req) const;
 
   // tls_flow.cpp
   void tls_handshake(uint32_t req);
