@@ -79,7 +79,7 @@ int main(int argc, char** argv) {
   gui->add_option("--screenshot", gui_options.screenshot, ctx.words("cli_help.gui_screenshot"));
   gui->add_option("--script", gui_options.script, ctx.words("cli_help.gui_script"));
   gui->add_flag("--keep-settings", gui_options.keep_settings, ctx.words("cli_help.gui_keep_settings"));
-  gui->add_option("--size", gui_options.width, ctx.words("cli_help.gui_size"))->excludes("--frames")->group("");
+  gui->add_option("--size", gui_options.width, ctx.words("cli_help.gui_size"))->group("");
   // The language of the window: here, else the settings, else the system's (LANG=ko_KR.UTF-8).
   const std::vector<std::string> languages = deploysim::Messages::languages();
   gui->add_option("--lang", gui_options.lang, ctx.words("cli_help.gui_lang"))->check(CLI::IsMember(languages));

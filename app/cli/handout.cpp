@@ -35,6 +35,21 @@ std::string html_escape(const std::string& s) {
   return out;
 }
 
+// A lesson's prose escaped, its `code` spans (which the window draws as code) as <code>; an
+// unpaired backtick stays a backtick.
+std::string html_prose(const std::string& s) {
+  std::string out;
+  size_t at = 0;
+  for (size_t open = s.find('`'); open != std::string::npos; open = s.find('`', at)) {
+    const size_t close = s.find('`', open + 1);
+    if (close == std::string::npos) break;
+    out +=
+        html_escape(s.substr(at, open - at)) + "<code>" + html_escape(s.substr(open + 1, close - open - 1)) + "</code>";
+    at = close + 1;
+  }
+  return out + html_escape(s.substr(at));
+}
+
 std::string base64(const std::string& bytes) {
   static constexpr char table[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
   std::string out;
@@ -132,12 +147,13 @@ std::string handout_markdown(const Handout& h, const Messages& m, const std::str
 
 std::string handout_html(const Handout& h, const Messages& m) {
   auto e = html_escape;
+  auto p = html_prose;
   std::string b;
   b += fmt::format(
       "<h1>{}</h1>\n<p class=\"who\">{}: <span class=\"blank\"></span> {}: <span class=\"blank short\">"
       "</span></p>\n",
       e(h.title), m("handout.name"), m("handout.date"));
-  if (!h.summary.empty()) b += fmt::format("<p class=\"summary\">{}</p>\n", e(h.summary));
+  if (!h.summary.empty()) b += fmt::format("<p class=\"summary\">{}</p>\n", p(h.summary));
   b += "<dl class=\"facts\">";
   if (h.minutes > 0)
     b += fmt::format("<dt>{}</dt><dd>{}</dd>", m("handout.minutes"), m.format("handout.minutes_value", h.minutes));
@@ -147,19 +163,19 @@ std::string handout_html(const Handout& h, const Messages& m) {
   b += fmt::format("<dt>{}</dt><dd><code>{}</code></dd></dl>\n", m("handout.scenario"), e(h.scenario));
   if (!h.objectives.empty()) {
     b += fmt::format("<h2>{}</h2>\n<ul>", m("handout.objectives"));
-    for (const std::string& o : h.objectives) b += fmt::format("<li>{}</li>", e(o));
+    for (const std::string& o : h.objectives) b += fmt::format("<li>{}</li>", p(o));
     b += "</ul>\n";
   }
-  if (!h.images_note.empty()) b += fmt::format("<p class=\"note\">{}</p>\n", e(h.images_note));
+  if (!h.images_note.empty()) b += fmt::format("<p class=\"note\">{}</p>\n", p(h.images_note));
   int qn = 0;
   for (size_t s = 0; s < h.steps.size(); ++s) {
     const HandoutStep& st = h.steps[s];
     b += fmt::format("<section class=\"step\"><h2>{} {}</h2>\n", m("handout.step"), s + 1);
     for (const HandoutQuestion& q : st.questions) {
-      b += fmt::format("<div class=\"question\"><p><b>{} {}.</b> {}</p>", m("handout.question"), ++qn, e(q.prompt));
+      b += fmt::format("<div class=\"question\"><p><b>{} {}.</b> {}</p>", m("handout.question"), ++qn, p(q.prompt));
       if (q.choices.empty()) b += "<p class=\"blank-line\"></p>";
       for (size_t c = 0; c < q.choices.size(); ++c)
-        b += fmt::format("<p class=\"choice\">&#9744; {}. {}</p>", choice_letter(c), e(q.choices[c]));
+        b += fmt::format("<p class=\"choice\">&#9744; {}. {}</p>", choice_letter(c), p(q.choices[c]));
       b += "</div>\n";
     }
     if (!st.events.empty()) {
@@ -172,16 +188,16 @@ std::string handout_html(const Handout& h, const Messages& m) {
       if (!png.empty())
         b += fmt::format("<figure><img src=\"{}\" alt=\"{}\"><figcaption>{}</figcaption></figure>\n", data_uri(png),
                          caption, caption);
-    b += fmt::format("<p class=\"text\">{}</p>\n", e(st.text));
+    b += fmt::format("<p class=\"text\">{}</p>\n", p(st.text));
     if (!st.sources.empty())
       b += fmt::format("<p class=\"sources\">{}: {}</p>\n", m("handout.sources"),
                        e(fmt::format("{}", fmt::join(st.sources, "; "))));
     b += "</section>\n";
   }
   if (!h.outcome.empty())
-    b += fmt::format("<p class=\"outcome\"><b>{}:</b> {}</p>\n", m("handout.outcome"), e(h.outcome));
+    b += fmt::format("<p class=\"outcome\"><b>{}:</b> {}</p>\n", m("handout.outcome"), p(h.outcome));
   if (!h.real_life.empty()) {
-    b += fmt::format("<section class=\"real-life\"><h2>{}</h2><p>{}</p>\n", m("handout.real_life"), e(h.real_life));
+    b += fmt::format("<section class=\"real-life\"><h2>{}</h2><p>{}</p>\n", m("handout.real_life"), p(h.real_life));
     if (!h.commands.empty()) {
       b += fmt::format("<p>{}:</p><pre>", m("handout.commands"));
       for (const std::string& c : h.commands) b += "$ " + e(c) + "\n";
@@ -195,7 +211,7 @@ std::string handout_html(const Handout& h, const Messages& m) {
   if (!h.glossary.empty()) {
     b += fmt::format("<section class=\"glossary\"><h2>{}</h2><dl>", m("handout.glossary"));
     for (const HandoutTerm& t : h.glossary)
-      b += fmt::format("<dt>{}</dt><dd>{} <span class=\"sources\">({})</span></dd>", e(t.term), e(t.text),
+      b += fmt::format("<dt>{}</dt><dd>{} <span class=\"sources\">({})</span></dd>", e(t.term), p(t.text),
                        e(fmt::format("{}", fmt::join(t.sources, "; "))));
     b += "</dl></section>\n";
   }
@@ -203,7 +219,7 @@ std::string handout_html(const Handout& h, const Messages& m) {
     b += fmt::format("<section class=\"answers\"><h2>{}</h2><p class=\"note\">{}</p><ol>", m("handout.answers"),
                      m("handout.no_answers"));
     each_question(h, [&](int, size_t, const HandoutQuestion& q) {
-      b += fmt::format("<li><b>{}</b> {}</li>", e(q.answer), e(q.explain));
+      b += fmt::format("<li><b>{}</b> {}</li>", e(q.answer), p(q.explain));
     });
     b += "</ol></section>\n";
   }

@@ -52,6 +52,12 @@ echo "handout: $n handouts without a display"
 grep -q '.answers { page-break-before: always; break-before: page; }' 01-https-request-en.html \
   || fail "01-https-request-en.html: the answers do not start a new page"
 
+# Code in a lesson's text is set as code in HTML, as the window draws it, not as typed backticks.
+for f in 03-no-sni-en.html 03-no-sni-ko.html; do
+  grep -q '<code>curl --resolve api.example.test:443:203.0.113.10</code>' "$f" || fail "$f: code not set as <code>"
+  ! grep -q '`curl' "$f" || fail "$f: a backtick shown as typed"
+done
+
 # The glossary speaks the handout's language.
 grep -q 'SNI(Server Name Indication)' 03-no-sni-ko.md || fail "03-no-sni-ko.md: no Korean SNI entry"
 grep -q 'A TLS extension in the ClientHello' 03-no-sni-en.md || fail "03-no-sni-en.md: no English SNI entry"
