@@ -46,6 +46,9 @@ TEST_CASE("a particle follows the last sound of the word as it is read") {
   CHECK(with_particle("certbot", "이/가") == "certbot이");                    // 서트봇
   CHECK(with_particle("worker-2", "이/가") == "worker-2가");
   CHECK(with_particle("api (443)", "으로/로") == "api (443)으로");  // the bracket is not read
+  CHECK(with_particle("file", "으로/로") == "file로");              // 파일: ㄹ
+  CHECK(with_particle("enable", "을/를") == "enable를");            // 인에이블
+  CHECK(with_particle("readTimeout", "이/가") == "readTimeout이");  // 리드타임아웃
 }
 
 TEST_CASE("a unit symbol spaced from its number takes the particle of the unit's Korean name") {

@@ -79,7 +79,7 @@ TEST_CASE("a saved what-if loads back to the same run, written into the original
   SUBCASE("the comments are Korean when the window is") {
     const ScenarioText saved = saved_and_checked(base, with(base, {{"service.api.workers", "1"}}), true);
     CHECK(saved.text.find("# 바꾼 값:") != std::string::npos);
-    CHECK(saved.text.find("workers = 1  # what-if: 원래 값 2") != std::string::npos);
+    CHECK(saved.text.find("workers = 1  # 가정 실험: 원래 값 2") != std::string::npos);
   }
 }
 
@@ -137,7 +137,7 @@ TEST_CASE("a what-if that a file would refuse is not saved, and says why") {
   CHECK(saved.text.empty());
   CHECK(saved.error->to_string(*en).find("cannot be saved as a file that opens again: fault target 'api/worker-3'") !=
         std::string::npos);
-  CHECK(saved.error->to_string(*ko).find("이 what-if는 다시 열리는 파일로 저장할 수 없습니다") != std::string::npos);
+  CHECK(saved.error->to_string(*ko).find("이 가정 실험은 다시 열리는 파일로 저장할 수 없습니다") != std::string::npos);
   // Four workers again: every fault has its target, and the file saves.
   saved_and_checked(base, with(fewer, {{"service.api.workers", "4"}, {"service.api.server_version", "\"0.29.0\""}}));
 }

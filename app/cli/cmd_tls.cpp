@@ -3,7 +3,9 @@
 #include <csignal>
 #include <cstdio>
 #include <memory>
+#include <span>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -124,11 +126,32 @@ std::string alert_text(int alert) {
   return text == "unknown" && alert == 116 ? "certificate required" : text;
 }
 
+// OpenSSL's text as it prints it, and the language's gloss after it where the catalogue has one
+// that says something else ("certificate has expired(인증서가 만료됨)"). Spelled out, not built
+// from the number: tests/test_messages.cpp finds every key the code uses.
+std::string glossed(std::string_view text, int code, bool alert, const Messages& w) {
+  static constexpr std::pair<int, std::string_view> verify_keys[] = {
+      {0, "tls_gloss.verify_0"},   {2, "tls_gloss.verify_2"},   {9, "tls_gloss.verify_9"},
+      {10, "tls_gloss.verify_10"}, {18, "tls_gloss.verify_18"}, {19, "tls_gloss.verify_19"},
+      {20, "tls_gloss.verify_20"}, {21, "tls_gloss.verify_21"}, {23, "tls_gloss.verify_23"},
+      {62, "tls_gloss.verify_62"}, {64, "tls_gloss.verify_64"}};
+  static constexpr std::pair<int, std::string_view> alert_keys[] = {
+      {40, "tls_gloss.alert_40"},   {42, "tls_gloss.alert_42"},   {45, "tls_gloss.alert_45"},
+      {46, "tls_gloss.alert_46"},   {48, "tls_gloss.alert_48"},   {70, "tls_gloss.alert_70"},
+      {80, "tls_gloss.alert_80"},   {112, "tls_gloss.alert_112"}, {113, "tls_gloss.alert_113"},
+      {116, "tls_gloss.alert_116"}, {120, "tls_gloss.alert_120"}};
+  std::string out(text);
+  for (const auto& [n, key] : alert ? std::span(alert_keys) : std::span(verify_keys))
+    if (n == code && w(key) != text) out += "(" + w(key) + ")";
+  return out;
+}
+
 void print_outcome(const HandshakeOutcome& o, const Messages& w) {
   if (o.ok) {
-    fmt::print("{}\n", w.format("handshake.ok", wire_version_name(o.version), o.cipher_name,
-                                o.alpn.empty() ? w("handshake.none") : o.alpn, o.served_name, o.verify_message,
-                                o.verify_result));
+    fmt::print("{}\n",
+               w.format("handshake.ok", wire_version_name(o.version), o.cipher_name,
+                        o.alpn.empty() ? w("handshake.none") : o.alpn, o.served_name,
+                        glossed(o.verify_message, static_cast<int>(o.verify_result), false, w), o.verify_result));
     if (!o.response.empty() && o.alpn == "h2")
       fmt::print("http: h2 {} -> {}\n", h2_summary(o.request), h2_summary(o.response));
     else if (!o.response.empty())
@@ -136,13 +159,16 @@ void print_outcome(const HandshakeOutcome& o, const Messages& w) {
                  o.response.substr(0, o.response.find("\r\n")));
     return;
   }
-  // OpenSSL's own texts (verify and alert descriptions, its error lines) are quoted as it prints them.
+  // OpenSSL's own texts (verify and alert descriptions, its error lines) are quoted as it prints them,
+  // the first two with the language's gloss.
   std::string line = w("handshake.failed");
-  if (o.verify_result != 0) line += "  " + w.format("handshake.verify_error", o.verify_result, o.verify_message);
+  if (o.verify_result != 0)
+    line += "  " + w.format("handshake.verify_error", o.verify_result,
+                            glossed(o.verify_message, static_cast<int>(o.verify_result), false, w));
   if (o.alert >= 0)
     line += "  " +
             w.format(o.alert_from == Direction::client_to_server ? "handshake.alert_client" : "handshake.alert_server",
-                     alert_text(o.alert), o.alert);
+                     glossed(alert_text(o.alert), o.alert, true, w), o.alert);
   fmt::print("{}\n", line);
   if (!o.client_error.empty()) fmt::print("  {}\n", w.format("handshake.client_error", o.client_error));
   if (!o.server_error.empty()) fmt::print("  {}\n", w.format("handshake.server_error", o.server_error));

@@ -20,6 +20,8 @@ for sub in "" $subs; do
     ! grep -qF -- "$english" "$out/help.txt" || fail "'$english' in the Korean help of '$sub'"
   done
   grep -q "^사용법: " "$out/help.txt" || fail "no 사용법 in the Korean help of '$sub'"
+  # An option excluding only hidden ones would show an empty list and push its description down.
+  ! grep -qE "함께 쓸 수 없음: *$" "$out/help.txt" || fail "an empty exclusion list in the help of '$sub'"
   # Every description starts in the same display column (Hangul is two columns wide).
   python3 - "$out/help.txt" <<'PY' || fail "the Korean help of '$sub' is not aligned"
 import sys, unicodedata
@@ -62,7 +64,14 @@ done
 
 # handshake: its own lines Korean, OpenSSL's texts as OpenSSL prints them.
 ko handshake --expired > "$out/hs.txt" || true
-grep -q "^결과: 실패  검증 오류 10 (certificate has expired)" "$out/hs.txt" || { cat "$out/hs.txt"; fail "handshake outcome"; }
+# OpenSSL's own words as it prints them, glossed in Korean.
+grep -q "^결과: 실패  검증 오류 10: certificate has expired(인증서가 만료됨)  경고(alert) certificate expired(만료된 인증서) (45)" \
+  "$out/hs.txt" || { cat "$out/hs.txt"; fail "handshake outcome"; }
+ko handshake > "$out/hs-ok.txt"
+grep -q "검증: ok(통과) (0)$" "$out/hs-ok.txt" || { cat "$out/hs-ok.txt"; fail "the verify result of a handshake that succeeds"; }
+"$bin" --lang en handshake --expired > "$out/hs-en.txt" || true
+grep -q "^outcome: FAILED  verify error 10 (certificate has expired)  alert certificate expired (45) sent" \
+  "$out/hs-en.txt" || { cat "$out/hs-en.txt"; fail "English gained a gloss"; }
 grep -q "ClientHello" "$out/hs.txt" || fail "message names are the protocol's"
 
 # The lists: in both languages each title starts in one display column, whatever the length of

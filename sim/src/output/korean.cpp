@@ -152,15 +152,17 @@ FinalSound english_word(std::string_view w) {
     case 'p':
     case 'b':
     case 't':
+      if (last == 't' && at(1) == 'u' && at(2) == 'o') return consonant;  // -out 아웃: timeout, layout
       return short_vowel ? consonant : vowel;
     case 'c':
       return consonant;  // -ec 엑, -ic 익, -ac 액: ChangeCipherSpec 스펙, public 퍼블릭
     case 'e':
-      // A silent e after vowel-consonant: -me, -ne are a consonant (홈, 폰, 존), -le is ㄹ
-      // (파일, 모바일, 테이블); the others end in a vowel (사이트, 노드, 엣지, 서비스).
+      // A silent e after vowel-consonant: -me, -ne are a consonant (홈, 폰, 존), a vowel and -le
+      // is ㄹ (파일, 모바일), a consonant and -le a vowel (테이블, 인에이블, 피플); the others end
+      // in a vowel (사이트, 노드, 엣지, 서비스).
       if (w.size() >= 3 && !is_vowel_letter(at(1))) {
         if (at(1) == 'm' || at(1) == 'n') return consonant;
-        if (at(1) == 'l') return rieul;
+        if (at(1) == 'l') return is_vowel_letter(at(2)) ? rieul : vowel;
       }
       return vowel;
     default:
@@ -380,6 +382,53 @@ std::vector<std::string> korean_text_problems(std::string_view text, const std::
     if (end == word_end && !token.empty()) check_particle(token, end);
     before = static_cast<unsigned char>(text[end - 1]);
     i = end;
+  }
+  // A particle after a closing quote or bracket: '워커 3개'를 by what is quoted, 기관(CA)이 and
+  // `enable`(부팅할 때마다)를 by what comes before the brackets (the bracketed part is not read),
+  // 프로브 (failureThreshold 30)을 by the brackets' last word when a space sets them apart.
+  const auto opening = [&](size_t close) {  // the '(' that matches the ')' at `close`
+    int depth = 0;
+    for (size_t o = close + 1; o-- > 0;) {
+      if (text[o] == ')') ++depth;
+      if (text[o] == '(' && --depth == 0) return o;
+    }
+    return std::string_view::npos;
+  };
+  // What is read before the '(' at `o`: a word, `code`, or 'a quoted name'.
+  const auto before_bracket = [&](size_t o) -> std::string_view {
+    const char q = text[o - 1];
+    if (q == '`' || q == '\'') {
+      const size_t open = text.rfind(q, o - 2);
+      return open == std::string_view::npos ? std::string_view{} : text.substr(open + 1, o - 2 - open);
+    }
+    size_t w = o;
+    while (w > 0 && text[w - 1] != ' ' && text[w - 1] != '(' && text[w - 1] != '\'' && text[w - 1] != '`') --w;
+    return text.substr(w, o - w);
+  };
+  const auto read_as = [&](std::string_view s) {  // a gloss at the end is not read
+    if (s.ends_with(')'))
+      if (const size_t o = s.rfind('('); o != std::string_view::npos && o > 0 && s[o - 1] != ' ') return s.substr(0, o);
+    return s;
+  };
+  bool in_quote = false;
+  size_t quote_open = 0;
+  for (size_t p = 0; p + 1 < text.size(); ++p) {
+    const bool hangul_next = is_hangul(code_point_at(text, p + 1).first);
+    if (text[p] == '\'') {
+      // An apostrophe inside a Latin word (Let's) is not a quote.
+      if (p > 0 && std::isalpha(static_cast<unsigned char>(text[p - 1])) &&
+          std::isalpha(static_cast<unsigned char>(text[p + 1])))
+        continue;
+      const std::string_view quoted = text.substr(quote_open + 1, p - quote_open - 1);
+      if (in_quote && hangul_next && !quoted.empty()) check_particle(read_as(quoted), p + 1);
+      in_quote = !in_quote;
+      quote_open = p;
+    } else if (text[p] == ')' && hangul_next) {
+      const size_t o = opening(p);
+      if (o == std::string_view::npos) continue;
+      const std::string_view word = o > 0 && text[o - 1] != ' ' ? before_bracket(o) : text.substr(o + 1, p - o - 1);
+      if (!word.empty()) check_particle(read_as(word), p + 1);
+    }
   }
   return out;
 }
