@@ -72,7 +72,7 @@ TEST_CASE("a glossary mistake is located") {
   SUBCASE("unknown key") {
     const auto path = write_temp("unknown.toml",
                                  "[sni]\nterm = \"SNI\"\nterm_ko = \"SNI\"\ntext = \"a\"\n"
-                                 "text_ko = \"b\"\nmatch = [\"SNI\"]\nsources = [\"rfc6066-sni\"]\n"
+                                 "text_ko = \"b\"\nmatch = [\"SNI\"]\nsources = [\"rfc6066\"]\n"
                                  "defn = \"x\"\n");
     const GlossaryLoad g = load_glossary(path);
     REQUIRE(g.error);
@@ -92,7 +92,7 @@ TEST_CASE("a glossary mistake is located") {
   SUBCASE("a missing Korean definition") {
     const auto path = write_temp("ko.toml",
                                  "[sni]\nterm = \"SNI\"\nterm_ko = \"SNI\"\ntext = \"a\"\n"
-                                 "match = [\"SNI\"]\nsources = [\"rfc6066-sni\"]\n");
+                                 "match = [\"SNI\"]\nsources = [\"rfc6066\"]\n");
     const GlossaryLoad g = load_glossary(path);
     REQUIRE(g.error);
     CHECK(g.error->line == 1);

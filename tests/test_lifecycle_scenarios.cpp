@@ -176,6 +176,13 @@ TEST_CASE("memory-four-workers: 4 do not fit, 3 do, a leak kills later") {
   const auto oomkilled = records(limit, "process.exit");
   REQUIRE(!oomkilled.empty());
   CHECK(limit.trace.detail_int(*oomkilled[0], "code") == 137);
+  // OOMKilled about every 70 min: each restart comes more than 10 min after the last, so the
+  // kubelet's back-off starts over and the narration says so after the first.
+  const auto restarts = records(limit, "supervisor.restart_scheduled");
+  REQUIRE(restarts.size() >= 3);
+  CHECK(limit.trace.narration(*restarts[0]) == "supervisor.restart_scheduled.first_exit");
+  for (size_t i = 1; i < restarts.size(); ++i)
+    CHECK(limit.trace.narration(*restarts[i]) == "supervisor.restart_scheduled.backoff_reset");
 }
 
 TEST_CASE("migrations: a Job runs once, an init container runs in every pod (two race), a lock runs it once") {

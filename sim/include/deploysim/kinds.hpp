@@ -225,6 +225,7 @@ enum class KeyUse : uint8_t {
   X(supervisor_restart_scheduled, "supervisor.restart_scheduled", kind_via_keys)                             \
   X(supervisor_restart_scheduled_backoff, "supervisor.restart_scheduled.backoff", narration)                 \
   X(supervisor_restart_scheduled_first_exit, "supervisor.restart_scheduled.first_exit", narration)           \
+  X(supervisor_restart_scheduled_backoff_reset, "supervisor.restart_scheduled.backoff_reset", narration)     \
   X(supervisor_restart_scheduled_policy, "supervisor.restart_scheduled.policy", narration)                   \
   X(tcp_ack, "tcp.ack", kind)                                                                                \
   X(tcp_reuse, "tcp.reuse", kind)                                                                            \

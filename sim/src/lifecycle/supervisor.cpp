@@ -152,10 +152,11 @@ RestartDecision Supervisor::on_exit_kubernetes(Time t, const ExitStatus& st) {
   // back-off (CrashLoopBackOff) and double it, capped at 5 min.
   constexpr Time initial = s(10), cap = s(300);
   if (!k8s_entry_ || t - k8s_last_update_ > cap * 2) {
+    const bool reset = k8s_entry_;  // an earlier crash, but more than 10 min ago: the back-off starts over
     k8s_entry_ = true;
     k8s_backoff_ = initial;
     k8s_last_update_ = t;
-    return {SupervisorAction::restart, Time{}, false, "first_exit"};
+    return {SupervisorAction::restart, Time{}, false, reset ? "backoff_reset" : "first_exit"};
   }
   const Time wait = k8s_backoff_;
   k8s_backoff_ = std::min(k8s_backoff_ * 2, cap);
