@@ -108,9 +108,13 @@ TEST_CASE("a probe value the scenario cannot take is an error at the manifest's 
   const imp::ImportResult over = import_probe("          startupProbe:\n            failureThreshold: 122\n");
   CHECK_FALSE(over.ok());
   CHECK(has_error(over, "api.yaml:13:31", "'failureThreshold' is 122, expected 1 to 100"));
+  // 0 is not out of range: the API server puts the default there (SetDefaults_Probe).
   const imp::ImportResult zero = import_probe("          livenessProbe:\n            periodSeconds: 0\n");
-  CHECK_FALSE(zero.ok());
-  CHECK(has_error(zero, "api.yaml:13:28", "'periodSeconds' is 0, expected 1 to 315360000"));
+  CHECK(zero.ok());
+  CHECK(has_entry(zero, imp::EntryKind::assumed, "api.yaml:13", "supervisor.liveness.period = \"10s\""));
+  const imp::ImportResult over_period =
+      import_probe("          livenessProbe:\n            periodSeconds: 315360001\n");
+  CHECK(has_error(over_period, "api.yaml:13:28", "'periodSeconds' is 315360001, expected 1 to 315360000"));
   const imp::ImportResult success = import_probe("          livenessProbe:\n            successThreshold: 2\n");
   CHECK_FALSE(success.ok());
   CHECK(has_error(success, "api.yaml:13:31", "'successThreshold' is 2, expected 1"));

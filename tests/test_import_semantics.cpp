@@ -458,3 +458,91 @@ TEST_CASE("Kubernetes quantities as resource.Quantity reads them") {
     CHECK_FALSE(imp::parse_k8s_quantity(bad));
   }
 }
+
+TEST_CASE("compose as docker compose reads it: merge keys, entrypoint + command, sh -c, ${VAR:-default}") {
+  // YAML's merge key: the fragment's keys come in unless the service writes them itself.
+  const std::string merged = R"(x-app: &app
+  image: registry.example.com/shop/api:1.4.2
+  restart: always
+  mem_limit: 512m
+  command: uvicorn app.main:app --host 0.0.0.0 --port 8000 --workers 4
+services:
+  api:
+    <<: *app
+  worker:
+    <<: *app
+    command: uvicorn app.main:app --host 0.0.0.0 --port 8001
+)";
+  const imp::ImportResult m = import_files({{"docker-compose.yml", merged, true}});
+  const Scenario msc = load(m);
+  CHECK(service(msc, "api").workers == 4);
+  CHECK(service(msc, "api").supervisor.restart == "always");
+  CHECK(service(msc, "api").supervisor.memory_limit == std::optional<uint64_t>(512ULL << 20));
+  CHECK(service(msc, "worker").port == 8001);
+  CHECK(service(msc, "worker").workers == 1);
+  CHECK(service(msc, "worker").supervisor.restart == "always");
+  CHECK(has_entry(m, imp::EntryKind::mapped, "docker-compose.yml:3", "restart -> supervisor.restart = \"always\""));
+  CHECK_FALSE(has_entry(m, imp::EntryKind::ignored, "docker-compose.yml:9", "<<"));
+
+  // The entrypoint runs with the command as its arguments; sh -c and a default in ${...}.
+  const std::string joined = R"(services:
+  api:
+    image: registry.example.com/shop/api:1.4.2
+    entrypoint: [gunicorn, -k, uvicorn.workers.UvicornWorker]
+    command: [-w, "2", --bind, 0.0.0.0:8007, app.main:app]
+  web:
+    image: registry.example.com/shop/web:1.0.0
+    command: sh -c "uvicorn app.main:app --host 0.0.0.0 --port 8006 --workers ${WORKERS:-3}"
+)";
+  const imp::ImportResult j = import_files({{"docker-compose.yml", joined, true}});
+  const Scenario jsc = load(j);
+  CHECK(service(jsc, "api").workers == 2);
+  CHECK(service(jsc, "api").port == 8007);
+  CHECK(has_entry(j, imp::EntryKind::mapped, "docker-compose.yml:4", "entrypoint -> server = \"gunicorn\""));
+  CHECK(has_entry(j, imp::EntryKind::mapped, "docker-compose.yml:5", "command --workers -> workers = 2"));
+  CHECK(service(jsc, "web").workers == 3);
+  CHECK(has_entry(j, imp::EntryKind::assumed, "docker-compose.yml:8", "${WORKERS:-3} is filled in from the shell"));
+}
+
+TEST_CASE("what the servers and the API server do with what is written: --reload, no -k, probe fields at 0") {
+  const std::string compose = R"(services:
+  dev:
+    image: registry.example.com/shop/api:1.4.2
+    command: uvicorn app.main:app --reload --workers 4 --host 0.0.0.0
+  wsgi:
+    image: registry.example.com/shop/api:1.4.2
+    command: gunicorn -w 4 -b 0.0.0.0:8004 app.main:app
+)";
+  const imp::ImportResult c = import_files({{"docker-compose.yml", compose, true}});
+  const Scenario csc = load(c);
+  CHECK(service(csc, "dev").workers == 1);
+  CHECK(has_entry(c, imp::EntryKind::assumed, "docker-compose.yml:4", "workers = 1: command --workers with --reload"));
+  CHECK(has_entry(c, imp::EntryKind::assumed, "docker-compose.yml:7", "gunicorn without -k runs its default sync"));
+
+  const imp::ImportResult k = import_ok_texts(R"(apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: api
+spec:
+  selector:
+    matchLabels: {app: api}
+  template:
+    metadata:
+      labels: {app: api}
+    spec:
+      containers:
+        - name: api
+          image: registry.example.com/shop/api:1.4.2
+          command: [uvicorn, app.main:app, --host, 0.0.0.0]
+          livenessProbe:
+            httpGet: {path: /health, port: 8000}
+            timeoutSeconds: 0
+            failureThreshold: 0
+            successThreshold: 0
+)");
+  const Scenario ksc = load(k);
+  CHECK(service(ksc, "api").supervisor.liveness.failure_threshold == 3);
+  CHECK(has_entry(k, imp::EntryKind::assumed, "k8s.yaml:18",
+                  "supervisor.liveness.timeout = \"1s\": livenessProbe.timeoutSeconds is 0, which the API server"));
+  CHECK(has_entry(k, imp::EntryKind::assumed, "k8s.yaml:20", "livenessProbe.successThreshold is 0"));
+}

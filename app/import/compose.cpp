@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "import/asgi_command.hpp"
 #include "import/compose_internal.hpp"
 
 namespace deploysim::import {
@@ -30,10 +31,50 @@ std::string join_names(const std::vector<std::string>& names) {
   return out;
 }
 
-bool is_asgi_command(const std::vector<std::string>& argv) {
-  for (const std::string& a : argv)
-    for (const char* server : {"uvicorn", "gunicorn", "hypercorn", "daphne"})
-      if (a == server || a.ends_with(std::string("/") + server)) return true;
+// docker compose fills in ${VAR:-default} and ${VAR-default} from the shell or .env when it
+// runs, which the import cannot see: the default is taken, and said (when `r` is given).
+std::vector<std::string> interpolated(std::vector<std::string> words, const SourcePos& pos, Report* r) {
+  for (std::string& word : words)
+    for (size_t at = word.find("${"); at != std::string::npos; at = word.find("${", at)) {
+      const size_t close = word.find('}', at);
+      const size_t dash = word.find('-', at);
+      if (close == std::string::npos || dash == std::string::npos || dash > close) {
+        at += 2;
+        continue;
+      }
+      const std::string written = word.substr(at, close + 1 - at);
+      const std::string value = word.substr(dash + 1, close - dash - 1);
+      if (r) r->assumed(pos, r->w.format("import.why_compose_default", written, value));
+      word.replace(at, close + 1 - at, value);
+      at += value.size();
+    }
+  return words;
+}
+
+// The command lines a container may run, in the order tried: Docker runs `entrypoint` with
+// `command` as its arguments; a command alone runs after the image's own entrypoint (which
+// usually ends in `exec "$@"`), so it is tried alone too, then the entrypoint alone.
+std::vector<std::vector<CommandPart>> container_commands(const ComposeCtx& c, const YAML::Node& svc) {
+  const YAML::Node command = child(svc, "command"), entry = child(svc, "entrypoint");
+  const auto part = [&](const char* key, const YAML::Node& node) {
+    return CommandPart{key, c.pos(node), interpolated(as_words(node), c.pos(node), nullptr)};
+  };
+  std::vector<std::vector<CommandPart>> out;
+  if (entry.IsDefined() && command.IsDefined()) out.push_back({part("entrypoint", entry), part("command", command)});
+  if (command.IsDefined()) out.push_back({part("command", command)});
+  if (entry.IsDefined()) out.push_back({part("entrypoint", entry)});
+  return out;
+}
+
+// A server deploysim knows runs there (also behind sh -c, python -m, a venv path); a bad value
+// in its flags counts too, and read_app says where.
+bool runs_asgi_server(const ComposeCtx& c, const YAML::Node& svc) {
+  for (const auto& parts : container_commands(c, svc)) {
+    std::vector<std::string> argv;
+    for (const CommandPart& p : parts) argv.insert(argv.end(), p.words.begin(), p.words.end());
+    const AsgiResult parsed = parse_asgi_command(argv, SourcePos{c.file, 0, 0});
+    if (parsed.error || (parsed.value && parsed.value->server != AsgiServer::unknown)) return true;
+  }
   return false;
 }
 
@@ -182,10 +223,9 @@ void read_app(const ComposeCtx& c, const std::string& name, const YAML::Node& sv
       }
     }
   }
-  if (command.IsDefined()) known = apply_asgi_command(as_words(command), c.pos(command), "command", s, r, env, env_pos);
-  if (!known) {
-    const YAML::Node entry = child(svc, "entrypoint");
-    if (entry.IsDefined()) known = apply_asgi_command(as_words(entry), c.pos(entry), "entrypoint", s, r, env, env_pos);
+  for (const auto& parts : container_commands(c, svc)) {
+    if (known || !(known = apply_asgi_command(parts, parts.front().pos, s, r, env, env_pos))) continue;
+    for (const CommandPart& p : parts) interpolated(as_words(child(svc, p.key.c_str())), p.pos, &r);  // said
   }
   if (!known) {
     if (command.IsDefined())
@@ -306,7 +346,7 @@ void read_compose(const std::string& file, const std::string& text, Deployment& 
       read_proxy_container(c, name, svc, preset, d);
     } else if (migrations.count(name)) {
       r.mapped(c.pos(kv.first), r.w.format("import.compose_migration", name));
-    } else if (is_asgi_command(argv) || c.routed(name) ||
+    } else if (runs_asgi_server(c, svc) || c.routed(name) ||
                (!is_backing_image(image) && !image.empty() && argv.empty() && c.has_traefik_labels(name))) {
       read_app(c, name, svc, migrations, d);
     } else {

@@ -111,6 +111,9 @@ bool apply_asgi_command(const std::vector<CommandPart>& parts, const SourcePos& 
   const SourcePos workers_pos = env_at(cmd.workers_env, cmd.workers.pos);
   if (cmd.workers.set && (cmd.workers.value < 1 || cmd.workers.value > 1024))
     r.error(workers_pos, w.format("import.out_of_range", workers_key, cmd.workers.value, 1, 1024));
+  else if (cmd.workers.set && cmd.reload && cmd.server == AsgiServer::uvicorn && cmd.workers.value > 1)
+    // uvicorn/config.py: '"workers" flag is ignored when reloading is enabled.'
+    s.keys.set("workers", r.assume(workers_pos, "workers", "1", w.format("import.why_reload_workers", workers_key)));
   else if (cmd.workers.set)
     s.keys.set("workers", r.from(workers_pos, workers_key, "workers", std::to_string(cmd.workers.value)));
   else
@@ -181,6 +184,8 @@ bool apply_asgi_command(const std::vector<CommandPart>& parts, const SourcePos& 
     r.ignored(cmd.keep_alive_s.pos, w.format("import.ignored_key", "--keep-alive", w("import.why_not_modelled")));
   if (cmd.worker_class.set)
     r.mapped(cmd.worker_class.pos, w.format("import.command_worker_class", cmd.worker_class.value));
+  else if (cmd.server == AsgiServer::gunicorn)
+    r.assumed(cmd.server_pos, w("import.why_gunicorn_sync"));
   if (cmd.config_file.set)
     r.ignored(cmd.config_file.pos,
               w.format("import.ignored_key", "-c " + cmd.config_file.value, w("import.why_config_file")));

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cctype>
 #include <set>
+#include <vector>
 
 namespace deploysim::import {
 
@@ -33,6 +34,34 @@ bool duplicate_key(const std::string& file, const YAML::Node& node, Report& r, i
     }
   }
   return false;
+}
+
+// YAML 1.1's merge key, which docker compose applies (Compose's "Fragments": `<<: *default`)
+// and yaml-cpp does not: the keys of the map (or maps, the earlier winning) that `<<` names are
+// added to the map that has it, unless it writes them itself; `<<` itself goes. A shallow merge,
+// as in YAML. `budget` bounds the walk over aliases shared many times.
+void apply_merge_keys(YAML::Node node, int depth, size_t& budget) {
+  if (depth > 64 || budget == 0) return;
+  --budget;
+  if (node.IsSequence()) {
+    for (YAML::Node item : node) apply_merge_keys(item, depth + 1, budget);
+    return;
+  }
+  if (!node.IsMap()) return;
+  for (auto kv : node) apply_merge_keys(kv.second, depth + 1, budget);
+  const YAML::Node merge = child(node, "<<");
+  if (!merge.IsDefined()) return;
+  std::vector<YAML::Node> from;
+  if (merge.IsMap()) from.push_back(merge);
+  if (merge.IsSequence())
+    for (const YAML::Node& m : merge)
+      if (m.IsMap()) from.push_back(m);
+  if (from.size() != (merge.IsSequence() ? merge.size() : 1)) return;  // not maps: left for the reader to name
+  node.remove("<<");
+  for (const YAML::Node& m : from)
+    for (const auto& kv : m)
+      if (kv.first.IsScalar() && !child(node, kv.first.Scalar().c_str()).IsDefined())
+        node.force_insert(kv.first, kv.second);
 }
 
 }  // namespace
@@ -78,6 +107,8 @@ std::optional<std::vector<YAML::Node>> load_yaml(const std::string& file, const 
     std::vector<YAML::Node> docs = load_documents(text);
     for (const YAML::Node& doc : docs)
       if (duplicate_key(file, doc, r)) return std::nullopt;
+    size_t budget = 1000000;
+    for (YAML::Node& doc : docs) apply_merge_keys(doc, 0, budget);
     return docs;
   } catch (const YAML::Exception& e) {
     // yaml-cpp counts lines and columns from 0.

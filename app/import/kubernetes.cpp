@@ -88,6 +88,7 @@ void read_probe(const Manifest& m, const YAML::Node& container, const std::strin
                                  {"successThreshold", "success_threshold", false, 1, 100}};
   const std::string probe_key = std::string("supervisor.") + scenario_probe(key);
   r.mapped(m.key(container, key.c_str()), r.w.format("import.mapped", key, probe_key, "{}"));
+  std::set<std::string> zero;  // written as 0: the API server puts its default there (SetDefaults_Probe)
   for (const auto& kv : probe) {
     const std::string k = scalar(kv.first);
     const Field* f = nullptr;
@@ -100,6 +101,10 @@ void read_probe(const Manifest& m, const YAML::Node& container, const std::strin
     const auto v = as_int(kv.second);
     if (!v || *v < 0) {
       r.error(m.pos(kv.second), r.w.format("import.bad_value", k, scalar(kv.second), "0, 1, 10"));
+      continue;
+    }
+    if (*v == 0 && k != "initialDelaySeconds") {
+      zero.insert(k);
       continue;
     }
     // Kubernetes accepts only 1 for these two, and the scenario's probe likewise.
@@ -121,11 +126,17 @@ void read_probe(const Manifest& m, const YAML::Node& container, const std::strin
        {std::tuple{"periodSeconds", "period", "\"10s\"", 10, ""},
         std::tuple{"timeoutSeconds", "timeout", "\"1s\"", 1, ""},
         std::tuple{"failureThreshold", "failure_threshold", "3", 0, "3"}})
-    if (!child(probe, file_key).IsDefined() && !t.get(scenario_key))
-      t.set(scenario_key,
-            r.assume(m.key(container, key.c_str()), probe_key + "." + scenario_key, toml,
-                     r.w.format("import.why_k8s_default", key + "." + file_key,
-                                secs > 0 ? fmt::format(fmt::runtime(r.w.time_units().s), secs) : std::string(shown))));
+    if ((!child(probe, file_key).IsDefined() || zero.count(file_key)) && !t.get(scenario_key)) {
+      const std::string value = secs > 0 ? fmt::format(fmt::runtime(r.w.time_units().s), secs) : std::string(shown);
+      t.set(scenario_key, zero.count(file_key)
+                              ? r.assume(m.pos(child(probe, file_key)), probe_key + "." + scenario_key, toml,
+                                         r.w.format("import.why_k8s_zero", key + "." + file_key, value))
+                              : r.assume(m.key(container, key.c_str()), probe_key + "." + scenario_key, toml,
+                                         r.w.format("import.why_k8s_default", key + "." + file_key, value)));
+    }
+  if (zero.count("successThreshold"))
+    r.assumed(m.pos(child(probe, "successThreshold")),
+              r.w.format("import.why_k8s_zero", key + ".successThreshold", "1"));
 }
 
 // The preStop hook's pause: `sleep: {seconds: 5}` (1.30+) or `exec: {command: [sleep, "5"]}`
