@@ -279,6 +279,8 @@ TEST_CASE("the timeline's time axis has round ticks whose labels never overlap")
 
 TEST_CASE("a certificate line reads its days as a person writes them") {
   CHECK(gui::cert_label("api.example.test", 60.2) == "api.example.test: 60 days left");
+  CHECK(gui::cert_label("api.example.test", 60.96) == "api.example.test: 60 days left");  // whole days, not rounded
+  CHECK(gui::cert_label("api.example.test", 1.9) == "api.example.test: 1 day left");
   CHECK(gui::cert_label("api.example.test", 1.3) == "api.example.test: 1 day left");
   CHECK(gui::cert_label("api.example.test", 0.3) == "api.example.test: 0 days left");
   CHECK(gui::cert_label("api.example.test", -0.1) == "api.example.test: EXPIRED");

@@ -130,3 +130,30 @@ TEST_CASE("a file changed on disk is re-read; a broken edit keeps the run") {
   CHECK(s.error().find(scratch.file.filename().string()) != std::string::npos);
   CHECK(s.model().run.trace.fingerprint() == second);
 }
+
+TEST_CASE("a comparison follows what-ifs of its file and ends when another file opens") {
+  Session s;
+  s.open(asset("basic-https.toml"));
+  s.wait_idle();
+  REQUIRE(s.error().empty());
+  s.compare("resolver without cache");
+  s.wait_idle();
+  REQUIRE(s.compare_model());
+  s.set_param("service.api.workers", "3");
+  s.wait_idle();
+  CHECK(s.compare_variant() == "resolver without cache");
+  CHECK(s.compare_model());
+  // Another scenario has variants of its own: its metrics are not set beside the last one's,
+  // and no error says a variant is missing.
+  s.open(asset("memory-four-workers.toml"));
+  s.wait_idle();
+  CHECK(s.error().empty());
+  CHECK(s.compare_variant().empty());
+  CHECK_FALSE(s.compare_model());
+  // Asking for a variant the scenario does not have turns compare off.
+  s.compare("resolver without cache");
+  s.wait_idle();
+  CHECK_FALSE(s.error().empty());
+  CHECK(s.compare_variant().empty());
+  CHECK_FALSE(s.compare_model());
+}

@@ -96,6 +96,24 @@ l4=$(sed -n 4p "$out/lesson.out"); l5=$(sed -n 5p "$out/lesson.out"); l6=$(sed -
 [[ $l5 == *"language=ko"* && $l5 == *'lesson_text="'*'니다'* ]] || fail "Korean step text: $l5"
 [[ $l6 == *"lesson=none"* ]] || fail "lesson off: $l6"
 
+# A what-if keeps the lesson and its comparison; another scenario ends both (its steps and its
+# variants belong to the other run).
+cat > "$out/switch.txt" <<SCRIPT
+lesson 01-https-request
+compare resolver without cache
+frames 20
+set service.api.workers 2
+frames 20
+state
+open $src/assets/scenarios/memory-four-workers.toml
+frames 20
+state
+SCRIPT
+run "$out/switch.txt" | grep '^state' > "$out/switch.out"
+k1=$(sed -n 1p "$out/switch.out"); k2=$(sed -n 2p "$out/switch.out")
+[[ $k1 == *"lesson=01-https-request"* && $k1 == *"compare=resolver without cache"* ]] || fail "what-if in a lesson: $k1"
+[[ $k2 == *"lesson=none"* && $k2 != *"compare="* && $k2 == *'scenario="'* ]] || fail "another scenario: $k2"
+
 # --- 4. what-if: workers 4 -> 1 under load, renewal off
 cat > "$out/whatif.txt" <<SCRIPT
 open $src/assets/scenarios/loaded-workers.toml

@@ -85,7 +85,9 @@ void record_table(const UiState& ui, const Model& m, const Record& r, RecordId i
   if (r.proc != ProcId::none) row(ui.tr("inspector.process"), fmt::format("#{}", raw(r.proc)));
   for (const Field& f : trace.details(r)) {
     const std::string key(trace.str(f.key));
-    row(ui.words.detail(key), field_text(trace, r, f, ui, narrator), key);
+    std::string text = field_text(trace, r, f, ui, narrator);
+    if (text.empty()) continue;  // an unset one (no version written): a row with no value says nothing
+    row(ui.words.detail(key), std::move(text), key);
   }
   if (r.cause != RecordId::none && raw(r.cause) < trace.size()) {
     ImGui::TableNextRow();

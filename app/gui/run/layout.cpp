@@ -381,8 +381,9 @@ std::string node_label(const NodeInfo& n, const CanvasWords& w) {
 
 std::string cert_label(const std::string& domain, double days_left, const CanvasWords& w) {
   if (days_left < 0) return fmt::format(fmt::runtime(w.expired), domain);
-  const bool one = fmt::format("{:.0f}", days_left) == "1";
-  return fmt::format(fmt::runtime(one ? w.day_left : w.days_left), domain, days_left);
+  // Whole days, as certbot certificates counts them ("VALID: 59 days"): 60.6 is 60, not 61.
+  const double days = std::floor(days_left);
+  return fmt::format(fmt::runtime(days == 1 ? w.day_left : w.days_left), domain, days);
 }
 
 const std::vector<std::string>& legend_labels(const CanvasWords& w) { return w.legend; }

@@ -249,11 +249,21 @@ Session::Arrival Session::take(Result r) {
     set_error(r.error->to_string(), *r.error);
     requested_overrides_ = overrides_;
     a.failed = true;
+    if (r.compare) {  // no such variant (any more): compare is off, not left on an older run
+      compare_variant_.clear();
+      compare_model_.reset();
+    }
   } else if (r.compare) {
     compare_model_ = std::move(r.model);
     a.compare = true;
     set_error({});
   } else if (r.model) {
+    // Another file (or text): its variants are its own, so a comparison with the last one ends;
+    // the same file read again, or a what-if of it, is compared again below.
+    if (r.from_text || (!r.path.empty() && r.path != path_)) {
+      compare_variant_.clear();
+      compare_model_.reset();
+    }
     model_ = std::move(r.model);
     if (r.base) base_ = std::move(r.base);
     if (!r.path.empty()) {

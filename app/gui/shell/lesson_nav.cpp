@@ -93,7 +93,13 @@ bool lesson_pending(const UiState& ui) {
 
 void lesson_arrival(const Session::Arrival& arrival, UiState& ui) {
   const Lesson* lesson = current_lesson(ui);
-  if (!lesson || ui.lesson.loaded || arrival.path.empty()) return;
+  if (!lesson || arrival.path.empty()) return;
+  // Another scenario opened over a lesson's: the lesson's steps would narrate a run that is not
+  // on the screen, so it ends (a what-if or a reload of its own file keeps it).
+  if (ui.lesson.loaded) {
+    if (arrival.model && arrival.path != lesson->scenario_path) close_lesson(ui);
+    return;
+  }
   const bool ours = arrival.path == lesson->scenario_path && arrival.variant == lesson->variant;
   if (ours && arrival.model) ui.lesson.loaded = true;
   // Its run failed (the browser shows the error; the previous scenario stays open), or another

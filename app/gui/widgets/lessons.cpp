@@ -125,7 +125,13 @@ void draw_revealed(const QuestionUi& q, const Question& question, std::string_vi
   rich_text(fmt::format("{}: {}", words("lesson.answer"), answer));
   // The value the run gave, when the answer shown is a choice's text; where it was read from (the
   // answer key's source, "field:step/left:days") is the author's, not the class's.
-  if (answer != q.truth->text) ImGui::TextDisabled("%s: %s", words("lesson.from_run").c_str(), q.truth->text.c_str());
+  // It is the trace's own value (true, not-enabled), so it is set as code, not as a word of the
+  // language.
+  if (answer != q.truth->text) {
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+    rich_text(fmt::format("{}: `{}`", words("lesson.from_run"), q.truth->text));
+    ImGui::PopStyleColor();
+  }
   if (!question.explain.empty()) rich_text(question.tr.pick("explain", question.explain, lang));
 }
 
