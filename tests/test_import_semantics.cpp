@@ -546,3 +546,35 @@ spec:
                   "supervisor.liveness.timeout = \"1s\": livenessProbe.timeoutSeconds is 0, which the API server"));
   CHECK(has_entry(k, imp::EntryKind::assumed, "k8s.yaml:20", "livenessProbe.successThreshold is 0"));
 }
+
+TEST_CASE("what the parsers read but the model leaves out is said: KillSignal, body size, keepalive") {
+  const std::string unit = R"([Service]
+ExecStart=/opt/app/venv/bin/gunicorn -k uvicorn.workers.UvicornWorker -w 2 -b 127.0.0.1:8000 app.main:app
+KillSignal=SIGINT
+[Install]
+WantedBy=multi-user.target
+)";
+  const imp::ImportResult u = import_files({{"api.service", unit, true}});
+  CHECK(
+      has_entry(u, imp::EntryKind::ignored, "api.service:3", "KillSignal=SIGINT: the model stops a unit with SIGTERM"));
+  const std::string site = R"(upstream app {
+    least_conn;
+    server 127.0.0.1:8000;
+    keepalive 16;
+}
+server {
+    listen 443 ssl;
+    server_name api.example.com;
+    ssl_certificate /etc/letsencrypt/live/api.example.com/fullchain.pem;
+    ssl_certificate_key /etc/letsencrypt/live/api.example.com/privkey.pem;
+    client_max_body_size 20m;
+    location / {
+        proxy_pass http://app;
+    }
+}
+)";
+  const imp::ImportResult n = import_files({{"api.service", unit, true}, {"shop.conf", site, true}});
+  CHECK(has_entry(n, imp::EntryKind::ignored, "shop.conf:2", "least_conn"));
+  CHECK(has_entry(n, imp::EntryKind::ignored, "shop.conf:4", "keepalive 16"));
+  CHECK(has_entry(n, imp::EntryKind::ignored, "shop.conf:11", "client_max_body_size"));
+}

@@ -273,6 +273,28 @@ void read_nginx(const std::string& file, const std::string& text, Deployment& d,
   if (!versions_set && !p->keys.get("tls_versions"))
     p->keys.set("tls_versions",
                 r.assume(first, "proxy.tls_versions", "[\"1.2\", \"1.3\"]", w("import.why_nginx_tls13")));
+  // Read by the parser but not modelled: said, so that nothing the file says goes unmentioned.
+  const auto not_modelled = [&](const SourcePos& pos, const std::string& what) {
+    r.ignored(pos, w.format("import.ignored_key", what, w("import.why_not_modelled")));
+  };
+  const auto body_size = [&](const Located<uint64_t>& v) {
+    if (v.set) not_modelled(v.pos, "client_max_body_size");
+  };
+  const auto locations = [&](const auto& self, const std::vector<NginxLocation>& list) -> void {
+    for (const NginxLocation& l : list) {
+      body_size(l.client_max_body_size);
+      self(self, l.locations);
+    }
+  };
+  body_size(c.client_max_body_size);
+  for (const NginxServer& srv : c.servers) {
+    body_size(srv.client_max_body_size);
+    locations(locations, srv.locations);
+  }
+  for (const NginxUpstream& u : c.upstreams) {
+    if (u.balancing.set) not_modelled(u.balancing.pos, u.balancing.value);
+    if (u.keepalive.set) not_modelled(u.keepalive.pos, "keepalive " + std::to_string(u.keepalive.value));
+  }
   for (const NginxInclude& i : c.includes)
     r.ignored(i.pos, w.format("import.ignored_key", "include " + i.path, w("import.why_include")));
   for (const Ignored& i : c.ignored) {

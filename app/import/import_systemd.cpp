@@ -109,6 +109,13 @@ void read_systemd(const std::string& file, const std::string& text, Deployment& 
     if (v->set)
       r.ignored(v->pos,
                 w.format("import.ignored_key", std::string(key) + "=" + v->value, w("import.why_not_modelled")));
+  // The model stops a unit with SIGTERM, systemd's default; another signal (Gunicorn takes INT as
+  // a quick shutdown, not a graceful one) is said to be left out.
+  if (u.kill_signal.set && u.kill_signal.value == "SIGTERM")
+    r.mapped(u.kill_signal.pos, w("import.kill_sigterm"));
+  else if (u.kill_signal.set)
+    r.ignored(u.kill_signal.pos,
+              w.format("import.ignored_key", "KillSignal=" + u.kill_signal.value, w("import.why_kill_signal")));
   for (const auto& e : u.environment)
     if (std::find(s.env_read.begin(), s.env_read.end(), e.value.first) == s.env_read.end())
       r.ignored(e.pos, w.format("import.ignored_key", "Environment=" + e.value.first, w("import.why_not_modelled")));
