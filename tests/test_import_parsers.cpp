@@ -105,7 +105,12 @@ TEST_CASE("nginx: an API site with an http->https redirect, TLS 1.2/1.3 and an u
   // What the simulation does not model is listed, where it is.
   CHECK(ignored_has(c.ignored, "ssl_session_cache", "server"));
   CHECK(ignored_has(c.ignored, "add_header", "server"));
-  CHECK(ignored_has(c.ignored, "proxy_set_header", "location /"));
+  CHECK(ignored_has(c.ignored, "proxy_set_header Host", "location /"));
+  // The forwarded headers are kept for the importer (proxy.forwarded_headers), not ignored.
+  REQUIRE(tls.locations[0].set_headers.size() == 3);
+  CHECK(tls.locations[0].set_headers[1].value == "x-forwarded-proto");
+  CHECK(tls.locations[0].set_headers[1].pos.str() == "nginx/api.example.test.conf:41:9");
+  CHECK_FALSE(ignored_has(c.ignored, "proxy_set_header X-Forwarded-Proto", "location /"));
   CHECK(ignored_has(c.ignored, "access_log", "location /healthz"));
 }
 

@@ -578,3 +578,25 @@ server {
   CHECK(has_entry(n, imp::EntryKind::ignored, "shop.conf:4", "keepalive 16"));
   CHECK(has_entry(n, imp::EntryKind::ignored, "shop.conf:11", "client_max_body_size"));
 }
+
+TEST_CASE("nginx: X-Forwarded-Proto set where the proxying location inherits it turns forwarded headers on") {
+  const auto site = [](const std::string& server_headers, const std::string& location_headers) {
+    return "server {\n"
+           "    listen 443 ssl;\n"
+           "    server_name api.example.com;\n"
+           "    ssl_certificate /etc/letsencrypt/live/api.example.com/fullchain.pem;\n" +
+           server_headers +
+           "    location / {\n"
+           "        proxy_pass http://127.0.0.1:8000;\n" +
+           location_headers + "    }\n}\n";
+  };
+  const std::string proto = "    proxy_set_header X-Forwarded-Proto $scheme;\n";
+  const imp::ImportResult on = import_files({{"shop.conf", site(proto, ""), true}});
+  CHECK(load(on).proxy->forwarded_headers == std::optional<bool>(true));
+  CHECK(has_entry(on, imp::EntryKind::mapped, "shop.conf:5", "proxy_set_header X-Forwarded-Proto"));
+  // A location with a proxy_set_header of its own inherits none of the server's.
+  const imp::ImportResult off =
+      import_files({{"shop.conf", site(proto, "        proxy_set_header Host $host;\n"), true}});
+  CHECK(load(off).proxy->forwarded_headers == std::optional<bool>(false));
+  CHECK(has_entry(off, imp::EntryKind::ignored, "shop.conf:8", "proxy_set_header Host"));
+}

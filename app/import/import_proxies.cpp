@@ -224,6 +224,23 @@ void read_nginx(const std::string& file, const std::string& text, Deployment& d,
       r.ignored(srv.pos, w("import.nginx_no_route"));
       continue;
     }
+    // nginx passes X-Forwarded-Proto and -For only when told to, and a level's proxy_set_header
+    // directives replace the ones above it (the location's, else the server's, else http's).
+    const std::vector<Located<std::string>>& headers = !loc->set_headers.empty()  ? loc->set_headers
+                                                       : !srv.set_headers.empty() ? srv.set_headers
+                                                                                  : c.set_headers;
+    const auto proto = std::find_if(headers.begin(), headers.end(),
+                                    [](const Located<std::string>& h) { return h.value == "x-forwarded-proto"; });
+    if (proto != headers.end() && !p->keys.get("forwarded_headers"))
+      p->keys.set("forwarded_headers",
+                  r.from(proto->pos, "proxy_set_header X-Forwarded-Proto", "proxy.forwarded_headers", "true"));
+    for (const Located<std::string>& h : headers)
+      if (h.value == "x-forwarded-for" && proto == headers.end())
+        r.ignored(h.pos, w.format("import.ignored_key", "proxy_set_header X-Forwarded-For",
+                                  w("import.why_forwarded_for_alone")));
+      else if (h.value == "x-forwarded-for")
+        r.mapped(h.pos,
+                 w.format("import.mapped", "proxy_set_header X-Forwarded-For", "proxy.forwarded_headers", "true"));
     std::string target = loc->proxy_pass.value;
     SourcePos target_pos = loc->proxy_pass.pos;
     // nginx finds the upstream block by the whole host name of the URL, case-insensitively

@@ -4,6 +4,7 @@
 #include "import/nginx_conf.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <array>
 
 #include "import/parse_util.hpp"
@@ -310,6 +311,8 @@ class Extractor {
         size(n, out_.client_max_body_size);
       } else if (in_http && n.name == "ssl_protocols") {
         list(n, out_.ssl_protocols);
+      } else if (in_http && n.name == "proxy_set_header") {
+        set_header(n, out_.set_headers, "http");
       } else {
         ignore(n, in_http ? "http" : "");
       }
@@ -334,6 +337,18 @@ class Extractor {
     return !err;
   }
 
+  // The header it sets (the forwarded ones are mapped, the others said to be left out).
+  void set_header(const Node& n, std::vector<Located<std::string>>& out, const std::string& in) {
+    if (n.args.size() < 2) {
+      err = make_error(ParseErrorCode::needs_value, n.pos, {n.name});
+      return;
+    }
+    std::string name = n.args[0].text;
+    for (char& ch : name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    out.push_back({name, n.pos, true});
+    if (name != "x-forwarded-proto" && name != "x-forwarded-for")
+      out_.ignored.push_back(Ignored{n.name + " " + n.args[0].text, in, n.pos});
+  }
   void text(const Node& n, Located<std::string>& out) {
     if (one(n)) out = {n.args[0].text, n.pos, true};
   }
@@ -477,6 +492,8 @@ class Extractor {
         time(c, loc.proxy_read_timeout_ms);
       else if (c.name == "client_max_body_size")
         size(c, loc.client_max_body_size);
+      else if (c.name == "proxy_set_header")
+        set_header(c, loc.set_headers, in);
       else if (c.name == "return")
         ret(c, loc.ret);
       else if (c.name == "location" && c.block && depth < max_depth)
@@ -516,6 +533,8 @@ class Extractor {
         time(c, s.proxy_read_timeout_ms);
       else if (c.name == "client_max_body_size")
         size(c, s.client_max_body_size);
+      else if (c.name == "proxy_set_header")
+        set_header(c, s.set_headers, "server");
       else if (c.name == "include")
         include(c);
       else

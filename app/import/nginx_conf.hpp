@@ -38,6 +38,9 @@ struct NginxLocation {
   Located<uint64_t> client_max_body_size;  ///< Bytes; 0 means no limit.
   Located<NginxReturn> ret;
   std::vector<NginxLocation> locations;  ///< Nested locations.
+  /// `proxy_set_header` at this level: the header names, and where the first is written. nginx
+  /// inherits the directives of the level above only when a level has none of its own.
+  std::vector<Located<std::string>> set_headers;
   SourcePos pos;
 };
 
@@ -54,6 +57,9 @@ struct NginxServer {
   std::vector<NginxLocation> locations;
   Located<int64_t> proxy_read_timeout_ms;
   Located<uint64_t> client_max_body_size;
+  /// `proxy_set_header` at this level: the header names, and where the first is written. nginx
+  /// inherits the directives of the level above only when a level has none of its own.
+  std::vector<Located<std::string>> set_headers;
   SourcePos pos;  ///< Where `server` is written.
 };
 
@@ -92,7 +98,10 @@ struct NginxConfig {
   Located<int64_t> proxy_read_timeout_ms;           ///< At http level (the servers' default).
   Located<uint64_t> client_max_body_size;           ///< At http level.
   Located<std::vector<std::string>> ssl_protocols;  ///< At http level (Debian's nginx.conf sets it there).
-  std::vector<Ignored> ignored;                     ///< Directives we do not model, in file order.
+  /// `proxy_set_header` at this level: the header names, and where the first is written. nginx
+  /// inherits the directives of the level above only when a level has none of its own.
+  std::vector<Located<std::string>> set_headers;
+  std::vector<Ignored> ignored;  ///< Directives we do not model, in file order.
 };
 
 using NginxResult = ParseResult<NginxConfig>;
