@@ -496,6 +496,28 @@ TEST_CASE("ASGI command lines: each server's forms and defaults") {
   CHECK(u.argv.front() == "uvicorn");
   u = parse({"poetry", "run", "gunicorn", "app:app"});
   CHECK(u.server == AsgiServer::gunicorn);
+  // FastAPI's CLI runs Uvicorn with defaults of its own: `fastapi run` on 0.0.0.0 without reload,
+  // `fastapi dev` on 127.0.0.1 with it; UVICORN_* variables do not reach its options.
+  AsgiCommand f = parse({"fastapi", "run", "app/main.py", "--workers", "4"}, {{"UVICORN_PORT", "9000"}});
+  CHECK(f.server == AsgiServer::uvicorn);
+  CHECK(f.server_name == "fastapi run");
+  CHECK(f.host.value == "0.0.0.0");
+  CHECK_FALSE(f.host.set);
+  CHECK(f.port.value == 8000);
+  CHECK(f.workers.value == 4);
+  CHECK_FALSE(f.reload);
+  CHECK(f.proxy_headers.value);
+  CHECK(f.app.value == "app/main.py");
+  f = parse({"fastapi", "run", "--app", "api", "main.py", "--port", "80"}, {{"WEB_CONCURRENCY", "2"}});
+  CHECK(f.port.value == 80);
+  CHECK(f.workers.value == 2);
+  CHECK(f.app.value == "main.py:api");
+  f = parse({"sh", "-c", "alembic upgrade head && fastapi dev --no-reload"});
+  CHECK(f.server_name == "fastapi dev");
+  CHECK(f.host.value == "127.0.0.1");
+  CHECK_FALSE(f.reload);
+  CHECK(parse({"fastapi", "dev"}).reload);
+  CHECK(parse({"fastapi", "--version"}).server == AsgiServer::unknown);
   // Not an ASGI server: no error, server unknown.
   CHECK(parse({"/usr/bin/node", "server.js"}).server == AsgiServer::unknown);
   CHECK(parse({}).server == AsgiServer::unknown);

@@ -519,6 +519,27 @@ TEST_CASE("what the servers and the API server do with what is written: --reload
   CHECK(has_entry(c, imp::EntryKind::assumed, "docker-compose.yml:4", "workers = 1: command --workers with --reload"));
   CHECK(has_entry(c, imp::EntryKind::assumed, "docker-compose.yml:7", "gunicorn without -k runs its default sync"));
 
+  // FastAPI's own CLI, as its Docker guide writes it.
+  const std::string cli = R"(services:
+  api:
+    image: registry.example.com/shop/api:1.4.2
+    command: ["fastapi", "run", "app/main.py", "--port", "80", "--workers", "4"]
+  dev:
+    image: registry.example.com/shop/api:1.4.2
+    command: fastapi dev app/main.py
+)";
+  const imp::ImportResult f = import_files({{"docker-compose.yml", cli, true}});
+  const Scenario fsc = load(f);
+  CHECK(service(fsc, "api").server == ServerPreset::uvicorn);
+  CHECK(service(fsc, "api").workers == 4);
+  CHECK(service(fsc, "api").port == 80);
+  CHECK(service(fsc, "api").bind == "0.0.0.0");
+  CHECK(has_entry(f, imp::EntryKind::mapped, "docker-compose.yml:4", "command fastapi run -> server = \"uvicorn\""));
+  CHECK(has_entry(f, imp::EntryKind::assumed, "docker-compose.yml:4",
+                  "bind = \"0.0.0.0\": no --host: fastapi run listens on 0.0.0.0 by default"));
+  CHECK(service(fsc, "dev").bind == "127.0.0.1");
+  CHECK(has_entry(f, imp::EntryKind::ignored, "docker-compose.yml:7", "fastapi dev: a development server"));
+
   const imp::ImportResult k = import_ok_texts(R"(apiVersion: apps/v1
 kind: Deployment
 metadata:

@@ -7,6 +7,10 @@
 //    --keep-alive 2, worker class sync. It also reads ./gunicorn.conf.py when present.
 //  - Hypercorn (hypercorn/config.py): bind 127.0.0.1:8000 (a bind without port: 8000),
 //    workers 1, graceful_timeout 3 s, keep_alive_timeout 5 s, worker_class asyncio.
+//  - FastAPI CLI (fastapi-cli's cli.py, https://fastapi.tiangolo.com/fastapi-cli/): `fastapi run`
+//    calls uvicorn.run with --host 0.0.0.0, --port 8000, no reload, --workers None (so
+//    WEB_CONCURRENCY else 1) and proxy headers on; `fastapi dev` the same on 127.0.0.1 with
+//    reload. Its options are its own: UVICORN_* variables do not reach them.
 #include "import/asgi_command.hpp"
 
 #include <algorithm>
@@ -29,7 +33,7 @@ std::string basename_of(std::string_view path) {
 }
 
 bool is_shell(std::string_view b) { return b == "sh" || b == "bash" || b == "dash" || b == "ash" || b == "zsh"; }
-bool is_server(std::string_view b) { return b == "uvicorn" || b == "gunicorn" || b == "hypercorn"; }
+bool is_server(std::string_view b) { return b == "uvicorn" || b == "gunicorn" || b == "hypercorn" || b == "fastapi"; }
 bool is_operator(std::string_view w) { return w == "&&" || w == "||" || w == ";" || w == "|"; }
 bool is_env_assignment(std::string_view w) {
   const size_t eq = w.find('=');
@@ -128,7 +132,10 @@ enum class Opt {
   config,
   proxy_on,
   proxy_off,
-  reload
+  reload,
+  no_reload,
+  app_name,
+  app_var
 };
 
 struct Flag {
@@ -172,6 +179,20 @@ constexpr std::array uvicorn_flags = {Flag{"--host", true, Opt::host},
                                       Flag{"--ssl-keyfile-password", true, Opt::none},
                                       Flag{"--ssl-ca-certs", true, Opt::none},
                                       Flag{"--ssl-ciphers", true, Opt::none}};
+
+constexpr std::array fastapi_flags = {Flag{"--host", true, Opt::host},
+                                      Flag{"--port", true, Opt::port},
+                                      Flag{"--workers", true, Opt::workers},
+                                      Flag{"--reload", false, Opt::reload},
+                                      Flag{"--no-reload", false, Opt::no_reload},
+                                      Flag{"--proxy-headers", false, Opt::proxy_on},
+                                      Flag{"--no-proxy-headers", false, Opt::proxy_off},
+                                      Flag{"--forwarded-allow-ips", true, Opt::forwarded},
+                                      Flag{"--app", true, Opt::app_var},
+                                      Flag{"--entrypoint", true, Opt::app_name},
+                                      Flag{"-e", true, Opt::app_name},
+                                      Flag{"--root-path", true, Opt::none},
+                                      Flag{"--app-dir", true, Opt::none}};
 
 constexpr std::array gunicorn_flags = {Flag{"--bind", true, Opt::bind},
                                        Flag{"-b", true, Opt::bind},
@@ -369,9 +390,20 @@ AsgiResult parse_asgi_command(const std::vector<std::string>& argv_in, const Sou
     return k < from.size() && from[k] < word_pos.size() ? word_pos[from[k]] : at;
   };
   c.server_pos = c.argv.empty() ? at : word_at(0);
-  const std::string base = c.argv.empty() ? "" : basename_of(c.argv[0]);
+  std::string base = c.argv.empty() ? "" : basename_of(c.argv[0]);
   std::span<const Flag> flags;
-  if (base == "uvicorn") {
+  size_t first_arg = 1;
+  // `fastapi run` / `fastapi dev`: Uvicorn under its own options and defaults.
+  const bool fastapi = base == "fastapi" && c.argv.size() > 1 && (c.argv[1] == "run" || c.argv[1] == "dev");
+  if (fastapi) {
+    c.server = AsgiServer::uvicorn;
+    flags = fastapi_flags;
+    c.keep_alive_s = {5, at, false};
+    c.proxy_headers = {true, at, false};
+    c.reload = c.argv[1] == "dev";
+    base = "fastapi " + c.argv[1];
+    first_arg = 2;
+  } else if (base == "uvicorn") {
     c.server = AsgiServer::uvicorn;
     flags = uvicorn_flags;
     c.keep_alive_s = {5, at, false};
@@ -395,7 +427,7 @@ AsgiResult parse_asgi_command(const std::vector<std::string>& argv_in, const Sou
     return result;
   }
   c.server_name = base;
-  c.host = {"127.0.0.1", at, false};
+  c.host = {base == "fastapi run" ? "0.0.0.0" : "127.0.0.1", at, false};
   c.port = {8000, at, false};
   c.workers = {1, at, false};
   if (c.server != AsgiServer::hypercorn) c.forwarded_allow_ips = {"127.0.0.1", at, false};
@@ -410,7 +442,7 @@ AsgiResult parse_asgi_command(const std::vector<std::string>& argv_in, const Sou
   // uvicorn/main.py); a flag on the command line overrides them, and UVICORN_WORKERS is the
   // --workers option itself, so it goes before WEB_CONCURRENCY (read by Config only when
   // workers is None). A value the option cannot take is left to the server's error.
-  if (c.server == AsgiServer::uvicorn) {
+  if (c.server == AsgiServer::uvicorn && !fastapi) {
     if (auto it = env.find("UVICORN_HOST"); it != env.end() && !it->second.empty()) {
       c.host = {it->second, at, true};
       c.host_env = "UVICORN_HOST";
@@ -432,7 +464,8 @@ AsgiResult parse_asgi_command(const std::vector<std::string>& argv_in, const Sou
     result.error = make_error(code, where, args);
     return result;
   };
-  for (size_t i = 1; i < c.argv.size(); ++i) {
+  Located<std::string> app_name, app_var;
+  for (size_t i = first_arg; i < c.argv.size(); ++i) {
     const std::string& a = c.argv[i];
     const SourcePos& flag_at = word_at(i);
     if (a == "--") {
@@ -496,6 +529,15 @@ AsgiResult parse_asgi_command(const std::vector<std::string>& argv_in, const Sou
       case Opt::reload:
         c.reload = true;
         break;
+      case Opt::no_reload:
+        c.reload = false;
+        break;
+      case Opt::app_name:
+        app_name = v;
+        break;
+      case Opt::app_var:
+        app_var = v;
+        break;
       case Opt::bind:
         if (!apply_bind(c, value, at_value)) return fail(ParseErrorCode::bad_port, at_value, {value});
         break;
@@ -547,6 +589,11 @@ AsgiResult parse_asgi_command(const std::vector<std::string>& argv_in, const Sou
     c.app = *app;
   else if (!positional.empty())
     c.app = positional.front();
+  // fastapi's PATH is a file or package; --app names the variable in it, --entrypoint the whole.
+  if (app_name.set)
+    c.app = app_name;
+  else if (app_var.set)
+    c.app = {(c.app.set ? c.app.value + ":" : std::string()) + app_var.value, app_var.pos, true};
   result.value = std::move(c);
   return result;
 }

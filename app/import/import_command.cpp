@@ -94,7 +94,9 @@ bool apply_asgi_command(const std::vector<CommandPart>& parts, const SourcePos& 
     return parts.empty() ? std::string() : parts.front().key;
   };
   const std::string where = key_at(cmd.server_pos);
-  s.keys.set("server", r.from(cmd.server_pos, where, "server", toml_str(server)));
+  // `fastapi run` is Uvicorn under another name: the report says which command gave it.
+  s.keys.set("server", r.from(cmd.server_pos, cmd.server_name == server ? where : where + " " + cmd.server_name,
+                              "server", toml_str(server)));
   if (cmd.app.set) r.mapped(cmd.app.pos, w.format("import.command_app", cmd.app.value));
 
   // The scenario takes 1 to 1024 workers and ports 1 to 65535 (scenario_service.cpp): outside
@@ -118,7 +120,7 @@ bool apply_asgi_command(const std::vector<CommandPart>& parts, const SourcePos& 
     s.keys.set("workers", r.from(workers_pos, workers_key, "workers", std::to_string(cmd.workers.value)));
   else
     s.keys.set("workers", r.assume(pos, "workers", std::to_string(cmd.workers.value),
-                                   w.format("import.why_server_default", server)));
+                                   w.format("import.why_server_default", cmd.server_name)));
   assume_worker_memory(pos, s, r);
 
   if (cmd.uds.set) {
@@ -134,8 +136,12 @@ bool apply_asgi_command(const std::vector<CommandPart>& parts, const SourcePos& 
                  r.from(env_at(cmd.host_env, cmd.host.pos),
                         !cmd.host_env.empty() ? cmd.host_env : key_at(cmd.host.pos) + (by_bind ? " --bind" : " --host"),
                         "bind", toml_str(bind)));
+    else if (bind == "0.0.0.0")  // fastapi run
+      s.keys.set("bind", r.assume(pos, "bind", toml_str(bind),
+                                  w.format("import.why_bind_default_all", "--host", cmd.server_name)));
     else
-      s.keys.set("bind", r.assume(pos, "bind", toml_str(bind), w.format("import.why_bind_default", "--host", server)));
+      s.keys.set("bind",
+                 r.assume(pos, "bind", toml_str(bind), w.format("import.why_bind_default", "--host", cmd.server_name)));
     const std::string port_key =
         !cmd.port_env.empty() ? cmd.port_env : key_at(cmd.port.pos) + (by_bind ? " --bind" : " --port");
     const SourcePos port_pos = env_at(cmd.port_env, cmd.port.pos);
@@ -144,8 +150,8 @@ bool apply_asgi_command(const std::vector<CommandPart>& parts, const SourcePos& 
     else if (cmd.port.set)
       s.keys.set("port", r.from(port_pos, port_key, "port", std::to_string(cmd.port.value)));
     else
-      s.keys.set("port",
-                 r.assume(pos, "port", std::to_string(cmd.port.value), w.format("import.why_server_default", server)));
+      s.keys.set("port", r.assume(pos, "port", std::to_string(cmd.port.value),
+                                  w.format("import.why_server_default", cmd.server_name)));
   }
   if (cmd.forwarded_allow_ips.set) {
     std::vector<std::string> ranges, not_addresses;
@@ -189,7 +195,9 @@ bool apply_asgi_command(const std::vector<CommandPart>& parts, const SourcePos& 
   if (cmd.config_file.set)
     r.ignored(cmd.config_file.pos,
               w.format("import.ignored_key", "-c " + cmd.config_file.value, w("import.why_config_file")));
-  if (cmd.reload) r.ignored(pos, w.format("import.ignored_key", "--reload", w("import.why_reload")));
+  if (cmd.reload)
+    r.ignored(pos, w.format("import.ignored_key", cmd.server_name == "fastapi dev" ? cmd.server_name : "--reload",
+                            w("import.why_reload")));
   for (const auto& f : cmd.unknown_flags)
     r.ignored(f.pos, w.format("import.ignored_key", f.value, w("import.why_not_modelled")));
   return true;
