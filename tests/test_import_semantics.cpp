@@ -40,6 +40,25 @@ bool has_text(const imp::ImportResult& r, const std::string& text) {
   return r.scenario_text.find(text) != std::string::npos;
 }
 
+// A Deployment "api" of one container; `container` is the rest of its keys (line 15 on).
+std::string api_deployment(const std::string& container) {
+  return R"(apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: api
+spec:
+  selector:
+    matchLabels: {app: api}
+  template:
+    metadata:
+      labels: {app: api}
+    spec:
+      containers:
+        - name: api
+          image: registry.example.com/shop/api:1.4.2
+)" + container;
+}
+
 }  // namespace
 
 TEST_CASE("compose: deploy.restart_policy wins over restart:, and without condition restarts nothing") {
@@ -540,32 +559,39 @@ TEST_CASE("what the servers and the API server do with what is written: --reload
   CHECK(service(fsc, "dev").bind == "127.0.0.1");
   CHECK(has_entry(f, imp::EntryKind::ignored, "docker-compose.yml:7", "fastapi dev: a development server"));
 
-  const imp::ImportResult k = import_ok_texts(R"(apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: api
-spec:
-  selector:
-    matchLabels: {app: api}
-  template:
-    metadata:
-      labels: {app: api}
-    spec:
-      containers:
-        - name: api
-          image: registry.example.com/shop/api:1.4.2
-          command: [uvicorn, app.main:app, --host, 0.0.0.0]
+  const imp::ImportResult k =
+      import_ok_texts(api_deployment(R"(          command: [uvicorn, app.main:app, --host, 0.0.0.0]
           livenessProbe:
             httpGet: {path: /health, port: 8000}
             timeoutSeconds: 0
             failureThreshold: 0
             successThreshold: 0
-)");
+)"));
   const Scenario ksc = load(k);
   CHECK(service(ksc, "api").supervisor.liveness.failure_threshold == 3);
   CHECK(has_entry(k, imp::EntryKind::assumed, "k8s.yaml:18",
                   "supervisor.liveness.timeout = \"1s\": livenessProbe.timeoutSeconds is 0, which the API server"));
   CHECK(has_entry(k, imp::EntryKind::assumed, "k8s.yaml:20", "livenessProbe.successThreshold is 0"));
+}
+
+TEST_CASE("Kubernetes fills in $(NAME) in command and args from the container's env") {
+  const imp::ImportResult k = import_ok_texts(api_deployment(R"(          env:
+            - name: PORT
+              value: "8080"
+            - name: WORKERS
+              valueFrom:
+                configMapKeyRef: {name: api, key: workers}
+          command: [uvicorn]
+          args: [app.main:app, --host, 0.0.0.0, --port, $(PORT), --workers, $(WORKERS), --root-path, $$(PORT)]
+)"));
+  const Scenario sc = load(k);
+  CHECK(service(sc, "api").port == 8080);
+  CHECK(has_entry(k, imp::EntryKind::mapped, "k8s.yaml:16", "env PORT: Kubernetes fills in $(PORT)"));
+  // A value read at run time (a ConfigMap) is not in the files: the server's default, said.
+  CHECK(service(sc, "api").workers == 1);
+  CHECK(has_entry(k, imp::EntryKind::assumed, "k8s.yaml:22", "--workers $(WORKERS): the variable's value is not"));
+  // $$ is one $: "$$(PORT)" reaches the server as the text "$(PORT)".
+  CHECK(has_entry(k, imp::EntryKind::ignored, "k8s.yaml:22", "--root-path $(PORT)"));
 }
 
 TEST_CASE("what the parsers read but the model leaves out is said: KillSignal, body size, keepalive") {

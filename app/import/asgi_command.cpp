@@ -503,6 +503,11 @@ AsgiResult parse_asgi_command(const std::vector<std::string>& argv_in, const Sou
     // A value names where it was written: `--port 8000` split over command and args is the args'.
     const SourcePos& at_value = word_at(i);
     const Located<std::string> v{value, at_value, true};
+    // A variable left for run time ($PORT, Kubernetes' $(PORT) from a Secret): no value to read.
+    if (it->value && it->opt != Opt::none && value.find('$') != std::string::npos) {
+      c.unresolved.push_back({name + " " + value, at_value, true});
+      continue;
+    }
     switch (it->opt) {
       case Opt::host:
         c.host = v;

@@ -40,6 +40,7 @@ struct AsgiCommand {
   Located<std::string> config_file;                 ///< Gunicorn/Hypercorn -c: values may come from it too.
   bool reload = false;                              ///< --reload (a development server).
   std::vector<Located<std::string>> unknown_flags;  ///< Flags we do not model, with their values.
+  std::vector<Located<std::string>> unresolved;     ///< "--port $(PORT)": a value only known at run time.
   std::vector<std::string> argv;                    ///< The server's own argv, after unwrapping python -m / sh -c.
 };
 

@@ -198,6 +198,7 @@ bool apply_asgi_command(const std::vector<CommandPart>& parts, const SourcePos& 
   if (cmd.reload)
     r.ignored(pos, w.format("import.ignored_key", cmd.server_name == "fastapi dev" ? cmd.server_name : "--reload",
                             w("import.why_reload")));
+  for (const auto& f : cmd.unresolved) r.assumed(f.pos, w.format("import.why_unresolved", f.value));
   for (const auto& f : cmd.unknown_flags)
     r.ignored(f.pos, w.format("import.ignored_key", f.value, w("import.why_not_modelled")));
   return true;

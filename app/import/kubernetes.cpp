@@ -61,9 +61,56 @@ std::map<std::string, SourcePos> env_pos_of(const Manifest& m, const YAML::Node&
   return out;
 }
 
+// Kubernetes expands $(NAME) in command and args from the container's environment, leaves a
+// name it cannot resolve as written, and reads $$ as one $ (so "$$(NAME)" stays "$(NAME)"):
+// https://kubernetes.io/docs/tasks/inject-data-application/define-command-argument-container/.
+// Only `value:` entries are known here (valueFrom is read at run time); `used` gets each name
+// that was filled in.
+std::string expand_k8s_refs(const std::string& word, const std::map<std::string, std::string>& env,
+                            const std::set<std::string>& known, std::vector<std::string>& used) {
+  std::string out;
+  for (size_t i = 0; i < word.size(); ++i) {
+    if (word[i] != '$' || i + 1 >= word.size()) {
+      out += word[i];
+    } else if (word[i + 1] == '$') {
+      out += '$';
+      ++i;
+    } else if (const size_t close = word.find(')', i); word[i + 1] == '(' && close != std::string::npos) {
+      const std::string name = word.substr(i + 2, close - i - 2);
+      if (known.count(name)) {
+        out += env.at(name);
+        if (std::find(used.begin(), used.end(), name) == used.end()) used.push_back(name);
+      } else {
+        out += word.substr(i, close + 1 - i);
+      }
+      i = close;
+    } else {
+      out += word[i];
+    }
+  }
+  return out;
+}
+
+// The container's variables with a literal value (not valueFrom).
+std::set<std::string> literal_env(const YAML::Node& container) {
+  std::set<std::string> out;
+  for (const auto& e : child(container, "env"))
+    if (child(e, "value").IsDefined() || !child(e, "valueFrom").IsDefined()) out.insert(scalar(child(e, "name")));
+  return out;
+}
+
+std::vector<std::string> expanded_words(const YAML::Node& container, const char* key, std::vector<std::string>& used) {
+  const std::map<std::string, std::string> env = env_of(container);
+  const std::set<std::string> known = literal_env(container);
+  std::vector<std::string> words = as_words(child(container, key));
+  for (std::string& w : words) w = expand_k8s_refs(w, env, known, used);
+  return words;
+}
+
 std::vector<std::string> argv_of(const YAML::Node& container) {
-  std::vector<std::string> argv = as_words(child(container, "command"));
-  for (const std::string& a : as_words(child(container, "args"))) argv.push_back(a);
+  std::vector<std::string> used;
+  std::vector<std::string> argv = expanded_words(container, "command", used);
+  for (const std::string& a : expanded_words(container, "args", used)) argv.push_back(a);
   return argv;
 }
 
@@ -168,8 +215,9 @@ void read_container(const Manifest& m, const YAML::Node& c, ServiceModel& s, Rep
   const std::vector<std::string> argv = argv_of(c);
   // command and args are two keys, usually on two lines: a value names the one it was read from.
   std::vector<CommandPart> parts;
+  std::vector<std::string> refs;  // $(NAME) filled in from env
   for (const char* key : {"command", "args"})
-    if (child(c, key).IsDefined()) parts.push_back({key, m.key(c, key), as_words(child(c, key))});
+    if (child(c, key).IsDefined()) parts.push_back({key, m.key(c, key), expanded_words(c, key, refs)});
   const SourcePos cmd_pos = parts.empty() ? m.pos(c) : parts.front().pos;
   int container_port = 8000;
   if (const YAML::Node ports = child(c, "ports"); ports.IsSequence() && ports.size() > 0) {
@@ -181,6 +229,11 @@ void read_container(const Manifest& m, const YAML::Node& c, ServiceModel& s, Rep
     }
   }
   bool known = !argv.empty() && apply_asgi_command(parts, cmd_pos, s, r, env_of(c), env_pos_of(m, c));
+  if (known)
+    for (const std::string& name : refs) {
+      if (std::find(s.env_read.begin(), s.env_read.end(), name) == s.env_read.end()) s.env_read.push_back(name);
+      r.mapped(env_pos_of(m, c)[name], r.w.format("import.k8s_env_ref", name, env_of(c)[name]));
+    }
   if (!known) {
     if (!argv.empty()) r.ignored(cmd_pos, r.w.format("import.unknown_command", join_words(argv)));
     assume_asgi_defaults(m.pos(c), container_port, s, r);
