@@ -282,6 +282,15 @@ TEST_CASE("Caddyfile: broken files give the place and what was expected") {
   CHECK(error_of(parse_caddyfile("a.test:99999 {\n}\n", "y")) ==
         "y:1:1: invalid port \"99999\", expecting a number from 1 to 65535");
   CHECK(error_of(parse_caddyfile("a.test {\n  reverse_proxy\n}\n", "z")) == "z:2:3: \"reverse_proxy\" needs a value");
+  CHECK(error_of(parse_caddyfile("(a) {\n  import a\n}\nx.test {\n  import a\n}\n", "c")) ==
+        "c:2:3: a cycle of imports: the snippet \"a\" is imported from inside itself");
+  // Snippets that import the next one twice over: 2^20 imports, stopped at 10,000.
+  std::string doubling = "(s0) {\n  reverse_proxy app:8000\n}\n";
+  for (int i = 1; i <= 20; ++i)
+    doubling += "(s" + std::to_string(i) + ") {\n  import s" + std::to_string(i - 1) + "\n  import s" +
+                std::to_string(i - 1) + "\n}\n";
+  CHECK(error_of(parse_caddyfile(doubling + "x.test {\n  import s20\n}\n", "d"))
+            .ends_with("snippets are imported more than 10000 times in all"));
 }
 
 TEST_CASE("systemd: a FastAPI app under Gunicorn, restarted on failure, enabled on boot") {

@@ -328,6 +328,51 @@ api.shop.example.com {
   CHECK(has_entry(w, imp::EntryKind::mapped, "Caddyfile:1", "certificate.challenge = \"dns-01\""));
 }
 
+TEST_CASE("Caddy: snippets are read where they are imported, with their arguments; one list of TLS versions") {
+  const std::string caddyfile = R"((common) {
+	encode zstd gzip
+	tls {
+		protocols tls1.3
+	}
+}
+
+(app) {
+	reverse_proxy 127.0.0.1:{args[0]}
+}
+
+api.shop.example.com {
+	import common
+	import app 8000
+}
+
+shop.example.com {
+	import app 3000
+}
+
+admin.shop.example.com {
+	import later
+	reverse_proxy 127.0.0.1:9000
+}
+)";
+  const imp::ImportResult r = import_files({{"Caddyfile", caddyfile, true}});
+  const Scenario sc = load(r);
+  REQUIRE(sc.proxy);
+  REQUIRE(sc.proxy->routes.size() == 3);
+  // Each import fills in its own argument (a Caddyfile alone runs one assumed service).
+  CHECK(service(sc, sc.proxy->routes[0].pool).port == 8000);
+  CHECK(has_entry(r, imp::EntryKind::assumed, "Caddyfile:9", "upstream 127.0.0.1:8000: no service"));
+  CHECK(has_entry(r, imp::EntryKind::assumed, "Caddyfile:9", "upstream 127.0.0.1:3000: no service"));
+  CHECK(has_entry(r, imp::EntryKind::mapped, "Caddyfile:13", "import common: the directives of the snippet (common)"));
+  CHECK(has_entry(r, imp::EntryKind::mapped, "Caddyfile:4", "protocols -> proxy.tls_versions = [\"1.3\"]"));
+  CHECK(has_entry(r, imp::EntryKind::ignored, "Caddyfile:2", "encode zstd gzip: deploysim does not model it"));
+  // The sites that keep Caddy's default TLS versions are said to differ from the proxy's list.
+  CHECK(has_entry(r, imp::EntryKind::ignored, "Caddyfile:17", "protocols tls1.2 tls1.3: this site keeps Caddy's"));
+  CHECK(has_entry(r, imp::EntryKind::ignored, "Caddyfile:21", "protocols tls1.2 tls1.3: this site keeps Caddy's"));
+  // A name no snippet above has is a file.
+  CHECK(has_entry(r, imp::EntryKind::ignored, "Caddyfile:22", "import later"));
+  CHECK(has_entry(r, imp::EntryKind::assumed, "Caddyfile:23", "upstream 127.0.0.1:9000: no service"));
+}
+
 TEST_CASE("systemd: [Unit] StartLimitInterval= is read, [Service] StartLimitIntervalSec= is skipped") {
   const std::string unit = R"([Unit]
 Description=Shop API

@@ -4,6 +4,7 @@
 #include "import/caddyfile.hpp"
 
 #include <algorithm>
+#include <map>
 
 #include "import/parse_util.hpp"
 
@@ -17,6 +18,7 @@ using detail::make_error;
 using detail::parse_uint;
 
 constexpr int max_depth = 64;
+constexpr size_t max_imports = 10000;  // snippet imports read in one file
 
 struct Tok {
   std::string text;
@@ -227,9 +229,40 @@ std::optional<ParseError> parse_address(std::string raw, const SourcePos& pos, C
   return std::nullopt;
 }
 
+// `{args[N]}` and `{args.N}` in a snippet's tokens: the import line's arguments (Caddy's
+// caddyfile parser, doImport; an index past them is left empty, as its replacer does).
+std::string with_args(const std::string& text, const std::vector<Tok>& args) {
+  std::string out;
+  for (size_t i = 0; i < text.size();) {
+    size_t len = 0, index = 0;
+    if (text.compare(i, 6, "{args[") == 0 || text.compare(i, 6, "{args.") == 0) {
+      size_t k = i + 6;
+      while (k < text.size() && k < i + 10 && text[k] >= '0' && text[k] <= '9') index = index * 10 + (text[k++] - '0');
+      const bool bracket = text[i + 5] == '[';
+      if (k > i + 6 && k < text.size() && (bracket ? text.compare(k, 2, "]}") == 0 : text[k] == '}'))
+        len = k + (bracket ? 2 : 1) - i;
+    }
+    if (len == 0) {
+      out += text[i++];
+      continue;
+    }
+    if (index + 1 < args.size()) out += args[index + 1].text;  // args[0] is the snippet's name
+    i += len;
+  }
+  return out;
+}
+
+Node with_args(Node n, const std::vector<Tok>& args) {
+  n.name = with_args(n.name, args);
+  for (Tok& t : n.args) t.text = with_args(t.text, args);
+  for (Node& c : n.children) c = with_args(std::move(c), args);
+  return n;
+}
+
 class Extractor {
  public:
-  explicit Extractor(CaddyConfig& out) : out_(out) {}
+  Extractor(CaddyConfig& out, const std::map<std::string, std::vector<Node>>& snippets)
+      : out_(out), snippets_(snippets) {}
   std::optional<ParseError> err;
 
   void global(const std::vector<Node>& nodes) {
@@ -259,7 +292,21 @@ class Extractor {
         tls(s, n);
       else if (n.name == "encode")
         encode(s, n);
-      else if (n.name == "import")
+      else if (n.name == "import" && snippet(n)) {
+        // A snippet's directives, where it is imported; Caddy refuses a cycle of imports.
+        const std::string& name = n.args[0].text;
+        if (std::find(active_.begin(), active_.end(), name) != active_.end()) {
+          err = make_error(ParseErrorCode::import_cycle, n.pos, {name});
+          return;
+        }
+        if (++expansions_ > max_imports) {  // snippets importing each other twice over grow exponentially
+          err = make_error(ParseErrorCode::too_many_imports, n.pos, {std::to_string(max_imports)});
+          return;
+        }
+        active_.push_back(name);
+        site(s, imported(n), depth + 1);
+        active_.pop_back();
+      } else if (n.name == "import")
         import(n);
       else if ((n.name == "handle" || n.name == "handle_path" || n.name == "route") && depth < max_depth)
         site(s, n.children, depth + 1);  // blocks of directives; their reverse_proxy still serves the site
@@ -278,6 +325,20 @@ class Extractor {
 
  private:
   CaddyConfig& out_;
+  const std::map<std::string, std::vector<Node>>& snippets_;
+  std::vector<std::string> active_;  // the snippets being read, outermost first
+  size_t expansions_ = 0;
+
+  // `import NAME ARGS...` of a snippet defined above it (Caddy looks snippets up as it reads, so
+  // one defined further down is taken for a file).
+  bool snippet(const Node& n) const { return !n.args.empty() && snippets_.count(n.args[0].text) > 0; }
+
+  std::vector<Node> imported(const Node& n) {
+    out_.snippet_uses.push_back(CaddyImport{n.args[0].text, n.pos});
+    std::vector<Node> nodes;
+    for (const Node& x : snippets_.at(n.args[0].text)) nodes.push_back(with_args(x, n.args));
+    return nodes;
+  }
 
   void ignore(const Node& n, std::string in) { out_.ignored.push_back(Ignored{n.name, std::move(in), n.pos}); }
 
@@ -383,7 +444,8 @@ CaddyResult parse_caddyfile(std::string_view text, const std::string& file) {
     return result;
   }
   CaddyConfig config;
-  Extractor ex(config);
+  std::map<std::string, std::vector<Node>> snippets;
+  Extractor ex(config, snippets);
   Cursor end(text, file);
   while (!end.done()) end.advance();
   Parser p(std::move(toks), end.pos());
@@ -448,6 +510,7 @@ CaddyResult parse_caddyfile(std::string_view text, const std::string& file) {
     first_site = false;
     if (addrs.size() == 1 && addrs[0].first.starts_with('(') && addrs[0].first.ends_with(')')) {
       config.snippets.push_back(addrs[0].first.substr(1, addrs[0].first.size() - 2));
+      snippets[config.snippets.back()] = std::move(body);
       continue;
     }
     if (addrs.size() == 1 && addrs[0].first.starts_with("&(")) continue;  // a named route

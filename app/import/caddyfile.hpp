@@ -2,7 +2,7 @@
 // Caddyfiles: our own reader of Caddy's syntax (an optional global options block first, then site
 // blocks named by their addresses, directives one a line with arguments and nested `{}` blocks,
 // `#` comments, "quoted" and `backtick` strings), keeping what the simulation models with where
-// each value was written. `import` is recorded, not followed.
+// each value was written. `import` of a snippet reads the snippet there; of a file, is recorded.
 #include <string>
 #include <string_view>
 #include <vector>
@@ -65,8 +65,9 @@ struct CaddyConfig {
   Located<std::string> auto_https;  ///< Global `auto_https off|disable_redirects|...`.
   Located<std::string> acme_dns;    ///< Global `acme_dns PROVIDER ...`: DNS-01 for every site.
   std::vector<CaddySite> sites;
-  std::vector<std::string> snippets;  ///< Names of `(name) { }` snippets.
-  std::vector<CaddyImport> imports;
+  std::vector<std::string> snippets;      ///< Names of `(name) { }` snippets.
+  std::vector<CaddyImport> imports;       ///< Files, and snippets not defined above the line.
+  std::vector<CaddyImport> snippet_uses;  ///< `import NAME` of a snippet, read where it stands.
   std::vector<Ignored> ignored;
 };
 

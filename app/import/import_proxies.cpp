@@ -340,6 +340,8 @@ void read_caddy(const std::string& file, const std::string& text, Deployment& d,
   const bool staging = c.acme_ca.set && c.acme_ca.value.find("staging") != std::string::npos;
   const bool auto_https = !(c.auto_https.set && c.auto_https.value == "off");
   if (!auto_https) r.mapped(c.auto_https.pos, w("import.caddy_auto_https_off"));
+  const Located<std::vector<std::string>>* versions_from = nullptr;
+  std::vector<const CaddySite*> tls_sites;
   for (const CaddySite& site : c.sites) {
     // The route is the reverse_proxy that takes every path (no matcher, or `*`); one with a
     // path or named matcher (`reverse_proxy /api/* ...`, `@api`) serves part of the site only,
@@ -365,8 +367,17 @@ void read_caddy(const std::string& file, const std::string& text, Deployment& d,
       r.ignored(rp->upstreams[i].pos,
                 w.format("import.ignored_key", rp->upstreams[i].value, w("import.why_more_upstreams")));
     const std::string pool = upstream_service(rp->upstreams.front().value, rp->upstreams.front().pos, d, r);
-    if (site.tls.value.protocols.set)
-      set_tls_versions(site.tls.value.protocols.value, site.tls.value.protocols.pos, "protocols", *p, r);
+    // The model has one list of TLS versions for the proxy: the first site's `protocols` line
+    // gives it, and a TLS site that differs (Caddy's default is tls1.2 tls1.3) is reported.
+    const Located<std::vector<std::string>>& protocols = site.tls.value.protocols;
+    if (protocols.set && !versions_from) {
+      set_tls_versions(protocols.value, protocols.pos, "protocols", *p, r);
+      versions_from = &protocols;
+    }
+    tls_sites.push_back(&site);
+    if (site.encode.set)  // compression changes the bytes on the wire, which the model does not count
+      r.ignored(site.encode.pos, w.format("import.ignored_key", "encode " + join_words(site.encode.value),
+                                          w("import.why_not_modelled")));
     for (const CaddyAddress& a : site.addresses) {
       if (a.host.empty()) {
         r.ignored(a.pos, w.format("import.ignored_key", a.raw, w("import.why_catch_all")));
@@ -421,7 +432,21 @@ void read_caddy(const std::string& file, const std::string& text, Deployment& d,
       d.certs.push_back(std::move(cert));
     }
   }
+  if (versions_from)
+    for (const CaddySite* site : tls_sites) {
+      const Located<std::vector<std::string>>& v = site->tls.value.protocols;
+      const std::vector<std::string> versions = v.set ? v.value : std::vector<std::string>{"tls1.2", "tls1.3"};
+      const bool tls = auto_https && std::any_of(site->addresses.begin(), site->addresses.end(), [&](const auto& a) {
+                         return !a.host.empty() && a.scheme != "http" && a.port != 80;
+                       });
+      if (&v != versions_from && tls && !(site->tls.value.off.set && site->tls.value.off.value) &&
+          versions != versions_from->value)
+        r.ignored(v.set ? v.pos : site->pos,
+                  w.format(v.set ? "import.caddy_protocols_differ" : "import.caddy_protocols_default",
+                           "protocols " + join_words(versions), where(versions_from->pos)));
+    }
   if (c.email.set) r.ignored(c.email.pos, w.format("import.ignored_key", "email", w("import.why_not_modelled")));
+  for (const CaddyImport& i : c.snippet_uses) r.mapped(i.pos, w.format("import.caddy_snippet", i.target));
   for (const CaddyImport& i : c.imports)
     r.ignored(i.pos, w.format("import.ignored_key", "import " + i.target, w("import.why_include")));
   for (const Ignored& i : c.ignored)

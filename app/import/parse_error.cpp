@@ -51,6 +51,10 @@ const char* parse_error_key(ParseErrorCode code) {
       return "import_parse.empty_command";
     case ParseErrorCode::expecting_directive:
       return "import_parse.expecting_directive";
+    case ParseErrorCode::import_cycle:
+      return "import_parse.import_cycle";
+    case ParseErrorCode::too_many_imports:
+      return "import_parse.too_many_imports";
   }
   return "import_parse.eof_expecting";
 }

@@ -39,6 +39,8 @@ enum class ParseErrorCode {
   bad_escape,            ///< {sequence}: an escape the format does not have.
   empty_command,         ///< {key}: ExecStart= with only prefixes and no program.
   expecting_directive,   ///< {found}: a ";" or "{" where a directive name should start.
+  import_cycle,          ///< {name}: a Caddy snippet imported from inside itself.
+  too_many_imports,      ///< {max}: more snippet imports than we follow.
 };
 
 /// A located reason a file could not be read.
