@@ -25,6 +25,12 @@ TEST_CASE("bad input: a YAML syntax error is located, a file of no known kind is
   CHECK(e.kind == imp::EntryKind::error);
   CHECK(e.pos.str() + ": " + e.message == bad + ":7:6: YAML syntax error: end of map not found");
 
+  // A tab in the indentation is named where it is, not where yaml-cpp gave up ("illegal map value").
+  const imp::ImportResult tab = imp::import_texts(
+      {{"docker-compose.yml", "services:\n  api:\n    image: a\n\tcommand: uvicorn a:b\n", true}}, en());
+  CHECK(has_error(tab, "docker-compose.yml:4:1",
+                  "YAML syntax error: a tab in the indentation, where YAML allows spaces only"));
+
   const std::string notes = dir + "/broken/notes.txt";
   const imp::ImportResult u = imp::import_paths({notes}, en());
   CHECK_FALSE(u.ok());

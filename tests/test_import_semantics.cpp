@@ -639,6 +639,20 @@ TEST_CASE("Kubernetes fills in $(NAME) in command and args from the container's 
   CHECK(has_entry(k, imp::EntryKind::ignored, "k8s.yaml:22", "--root-path $(PORT)"));
 }
 
+TEST_CASE("a Deployment's strategy without a type, or with one Kubernetes refuses") {
+  const std::string pod =
+      "          command: [gunicorn, -k, uvicorn.workers.UvicornWorker, -b, unix:/run/api.sock, a:app]\n"
+      "  replicas: 4\n"
+      "  strategy:\n";
+  const imp::ImportResult k = import_ok_texts(api_deployment(pod + "    rollingUpdate: {maxSurge: 1}\n"));
+  CHECK(has_entry(k, imp::EntryKind::assumed, "k8s.yaml:17", "rollout = \"rolling\": no strategy.type"));
+  CHECK(has_entry(k, imp::EntryKind::assumed, "k8s.yaml:18", "max_unavailable = 25: no rollingUpdate.maxUnavailable"));
+  CHECK(has_entry(k, imp::EntryKind::ignored, "k8s.yaml:15", "--bind unix:/run/api.sock: Unix sockets"));
+  const imp::ImportResult bad =
+      imp::import_texts({{"k8s.yaml", api_deployment(pod + "    type: Rolling\n"), true}}, en());
+  CHECK(has_error(bad, "k8s.yaml:18:11", "'strategy.type' is Rolling, expected RollingUpdate, Recreate"));
+}
+
 TEST_CASE("what the parsers read but the model leaves out is said: KillSignal, body size, keepalive") {
   const std::string unit = R"([Service]
 ExecStart=/opt/app/venv/bin/gunicorn -k uvicorn.workers.UvicornWorker -w 2 -b 127.0.0.1:8000 app.main:app

@@ -124,7 +124,10 @@ bool apply_asgi_command(const std::vector<CommandPart>& parts, const SourcePos& 
   assume_worker_memory(pos, s, r);
 
   if (cmd.uds.set) {
-    r.ignored(cmd.uds.pos, w.format("import.ignored_key", "--uds " + cmd.uds.value, w("import.why_unix_socket")));
+    // Gunicorn and Hypercorn write it as --bind unix:PATH, Uvicorn as --uds PATH.
+    r.ignored(cmd.uds.pos, w.format("import.ignored_key",
+                                    cmd.binds.empty() ? "--uds " + cmd.uds.value : "--bind unix:" + cmd.uds.value,
+                                    w("import.why_unix_socket")));
     s.keys.set("bind", r.assume(pos, "bind", toml_str("127.0.0.1"), w("import.why_unix_socket_bind")));
   } else {
     const std::string& h = cmd.host.value;

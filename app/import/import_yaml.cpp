@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <optional>
+#include <string_view>
 #include <set>
 #include <vector>
 
@@ -64,6 +66,21 @@ void apply_merge_keys(YAML::Node node, int depth, size_t& budget) {
         node.force_insert(kv.first, kv.second);
 }
 
+// The first tab in a line's indentation, up to line `last` (1-based line and column).
+std::optional<std::pair<uint32_t, uint32_t>> indenting_tab(std::string_view text, uint32_t last) {
+  uint32_t line = 1;
+  for (size_t begin = 0; begin < text.size() && line <= last; ++line) {
+    size_t end = text.find('\n', begin);
+    if (end == std::string_view::npos) end = text.size();
+    const std::string_view l = text.substr(begin, end - begin);
+    const size_t content = l.find_first_not_of(" \t\r");
+    if (content != std::string_view::npos && l[content] != '#')
+      if (const size_t tab = l.find('\t'); tab < content) return std::pair{line, static_cast<uint32_t>(tab + 1)};
+    begin = end + 1;
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 // The documents of a YAML stream, each loaded on its own. YAML::LoadAll of yaml-cpp 0.7 (Debian
@@ -114,6 +131,12 @@ std::optional<std::vector<YAML::Node>> load_yaml(const std::string& file, const 
     // yaml-cpp counts lines and columns from 0.
     SourcePos pos{file, static_cast<uint32_t>(std::max(0, e.mark.line) + 1),
                   static_cast<uint32_t>(std::max(0, e.mark.column) + 1)};
+    // A tab in the indentation (YAML allows spaces only, spec 1.2 section 6.1) at or above the
+    // error is its likeliest cause, which yaml-cpp's "illegal map value" does not name.
+    if (const auto tab = indenting_tab(text, pos.line)) {
+      r.error(SourcePos{file, tab->first, tab->second}, r.w("import.yaml_tab"));
+      return std::nullopt;
+    }
     r.error(pos, r.w.format("import.yaml_syntax", e.msg));
     return std::nullopt;
   }

@@ -338,6 +338,12 @@ void read_deployment(const Manifest& m, K8s& k, Deployment& d, Report& r) {
   } else {
     if (type == "RollingUpdate")
       s.keys.set("rollout", r.from(m.pos(child(strategy, "type")), "strategy.type", "rollout", toml_str("rolling")));
+    else if (!type.empty())  // the API server refuses it: Unsupported value
+      r.error(m.pos(child(strategy, "type")),
+              r.w.format("import.bad_value", "strategy.type", type, "RollingUpdate, Recreate"));
+    else if (strategy.IsDefined())  // the API server fills in the type
+      s.keys.set("rollout", r.assume(m.key(spec, "strategy"), "rollout", toml_str("rolling"),
+                                     r.w("import.why_k8s_strategy_type")));
     else
       s.keys.set("rollout", r.assume(m.at(), "rollout", toml_str("rolling"), r.w("import.why_k8s_strategy")));
     const YAML::Node ru = child(strategy, "rollingUpdate");
@@ -353,7 +359,10 @@ void read_deployment(const Manifest& m, K8s& k, Deployment& d, Report& r) {
       if (both_zero) continue;
       if (!v.IsDefined()) {  // Kubernetes' default for both is 25% (the Deployment API reference)
         s.keys.set(scenario_key,
-                   r.assume(ru.IsDefined() ? m.pos(ru) : m.at(), scenario_key, "25",
+                   r.assume(ru.IsDefined()         ? m.pos(ru)
+                            : strategy.IsDefined() ? m.key(spec, "strategy")
+                                                   : m.at(),
+                            scenario_key, "25",
                             r.w.format("import.why_k8s_default", std::string("rollingUpdate.") + file_key, "25%")));
         continue;
       }
