@@ -142,8 +142,17 @@ std::vector<uint8_t> CertAuthority::ocsp_response(X509* leaf, bool revoked, int6
                              thisupd.get(), nextupd.get()) != nullptr;
   OCSP_CERTID_free(id);
   check(added, "OCSP_basic_add1_status");
-  // producedAt is set by OCSP_basic_sign to the real clock: the moment this process signed it.
   check(OCSP_basic_sign(basic.get(), cert_.get(), key_.get(), EVP_sha256(), nullptr, 0) == 1, "OCSP_basic_sign");
+  // OCSP_basic_sign sets producedAt to the real clock, which in a simulated month can fall after
+  // nextUpdate. A responder produces the response when it computes its status: producedAt is
+  // set to thisUpdate, and the response data signed again with the algorithm OCSP_basic_sign
+  // chose (the get0 accessors give the response's own fields, which it owns and we may change).
+  auto* produced = const_cast<ASN1_GENERALIZEDTIME*>(OCSP_resp_get0_produced_at(basic.get()));
+  check(ASN1_GENERALIZEDTIME_set(produced, static_cast<time_t>(this_update)) != nullptr, "producedAt");
+  check(ASN1_item_sign(ASN1_ITEM_rptr(OCSP_RESPDATA), const_cast<X509_ALGOR*>(OCSP_resp_get0_tbs_sigalg(basic.get())),
+                       nullptr, const_cast<ASN1_OCTET_STRING*>(OCSP_resp_get0_signature(basic.get())),
+                       OCSP_resp_get0_respdata(basic.get()), key_.get(), EVP_sha256()) > 0,
+        "ASN1_item_sign (OCSP response)");
   std::unique_ptr<OCSP_RESPONSE, decltype(&OCSP_RESPONSE_free)> resp(
       OCSP_response_create(OCSP_RESPONSE_STATUS_SUCCESSFUL, basic.get()), OCSP_RESPONSE_free);
   check(resp != nullptr, "OCSP_response_create");

@@ -55,7 +55,7 @@ class CertAuthority {
   /// Issues a client certificate (extendedKeyUsage clientAuth, no subjectAltName) for mutual TLS.
   Credential issue_client(const std::string& common_name, int64_t not_before, int64_t not_after) const;
   /// A DER OCSPResponse this CA signs for `leaf` (one it issued): good or revoked, valid from
-  /// `this_update` to `next_update` (UTC seconds); producedAt is the real clock.
+  /// `this_update` to `next_update` (UTC seconds); producedAt is `this_update`.
   std::vector<uint8_t> ocsp_response(X509* leaf, bool revoked, int64_t this_update, int64_t next_update) const;
   /// The root certificate (borrowed).
   X509* certificate() const { return cert_.get(); }
