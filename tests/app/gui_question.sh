@@ -47,4 +47,27 @@ s1=$(s 1); s2=$(s 2); s3=$(s 3); s4=$(s 4); s5=$(s 5)
 python3 "$src/tests/app/png_check.py" "$out/before.png" 1600 900 64
 python3 "$src/tests/app/png_check.py" "$out/after.png" 1600 900 64
 cmp -s "$out/before.png" "$out/after.png" && fail "the reveal changed nothing on screen"
+
+# In presenter mode on a projector's 1024x768 the narration is short: the revealed answer lies
+# under the step's text, so the narration scrolls to it.
+cat > "$out/p.txt" <<SCRIPT
+presenter on
+lesson 01-https-request
+lesson next
+lesson next
+lesson next
+lesson next
+lesson next
+frames 2
+lesson answer 1
+lesson reveal
+frames 4
+state
+screenshot $out/presenter.png
+SCRIPT
+xvfb-run -a -s "-screen 0 1024x768x24" "$bin" gui --script "$out/p.txt" > "$out/out.txt"
+p1=$(grep '^state' "$out/out.txt" | head -1)
+[[ $p1 == *"layout=small-presenter"* && $p1 == *"question=revealed"* && $p1 == *"answer_in_view=1"* ]] \
+  || fail "the revealed answer is not in view in presenter mode at 1024x768: $p1"
+python3 "$src/tests/app/png_check.py" "$out/presenter.png" 1024 768 64
 echo "gui_question: ask, reveal, right and wrong OK"

@@ -125,6 +125,7 @@ void update_lesson(const Model& model, UiState& ui, Commands& commands) {
   const AnswerRead read =
       read_answer(trace, model.run.metrics, step.question->answer, at.value_or(trace.empty() ? 0 : trace.size() - 1));
   q->revealed = true;
+  q->scroll_to_answer = true;
   q->truth = read.value;
   q->truth_error = read.error;
   if (read.value) {

@@ -77,6 +77,7 @@ struct QuestionUi {
   std::optional<AnswerValue> truth;  ///< The value read from the run.
   std::string truth_error;           ///< Why it could not be read (a lesson mistake; `check` reports it too).
   int right_choice = -1;             ///< The choice whose value is the truth (-1: none).
+  bool scroll_to_answer = false;     ///< Revealed this frame: the narration scrolls to show it.
 };
 
 /// How many recent files the settings keep.
@@ -94,6 +95,7 @@ struct LessonUi {
   bool loaded = false;                  ///< The lesson's run (scenario and variant) has arrived.
   std::map<int, QuestionUi> questions;  ///< The open lesson's questions by step (reset when a lesson opens).
   LessonAnswers answers;                ///< Every answer revealed this session, per lesson.
+  bool answer_in_view = false;          ///< The narration showed the start of a revealed answer last frame.
 };
 
 /// The exercise panel: the shipped exercises, the chosen one, the learner's tries and the last

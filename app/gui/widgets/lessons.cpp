@@ -192,8 +192,25 @@ void draw_lesson_step(UiState& ui, bool large) {
     }
     rich_text(text);
     if (st.question)
-      if (auto it = ui.lesson.questions.find(step); it != ui.lesson.questions.end() && it->second.revealed)
+      if (auto it = ui.lesson.questions.find(step); it != ui.lesson.questions.end() && it->second.revealed) {
+        const ImVec2 start = ImGui::GetCursorScreenPos();
+        const float top = start.y - ImGui::GetWindowPos().y;
         draw_revealed(it->second, *st.question, lang, ui.words);
+        if (large)
+          ui.lesson.answer_in_view =
+              ImGui::IsRectVisible(start, ImVec2(start.x + 1, start.y + 2 * ImGui::GetTextLineHeightWithSpacing()));
+        // The answer lands below the step's text, under the fold of a short narration (presenter
+        // mode, 1024x768): once revealed, the narration scrolls to show it, its start kept in view.
+        if (large && it->second.scroll_to_answer) {
+          it->second.scroll_to_answer = false;
+          const float bottom = ImGui::GetCursorScreenPos().y - ImGui::GetWindowPos().y;
+          const float view = ImGui::GetWindowContentRegionMax().y - ImGui::GetWindowContentRegionMin().y;
+          if (bottom - top <= view)
+            ImGui::SetScrollFromPosY(bottom, 1.0f);
+          else
+            ImGui::SetScrollFromPosY(top - style.ItemSpacing.y, 0.0f);
+        }
+      }
   } else if (lesson_pending(ui)) {
     ImGui::SameLine();
     ImGui::TextDisabled("%s", ui.tr("lesson.simulating").c_str());
