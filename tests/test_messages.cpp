@@ -121,6 +121,27 @@ TEST_CASE("a missing key reads in English, then as [?]; a broken catalogue says 
   CHECK(real->format("exercise.solved", 2) == "해결했습니다 (2번째 시도).");
 }
 
+TEST_CASE("a field with a particle pair takes its value's particle, whatever the value holds") {
+  // {N:을/를}: the value and the particle that fits it; fmt alone refuses such a spec.
+  CHECK(with_particle_fields("{0:은/는} {1:을/를} 씁니다 ({2:.1f})", {"${N:-3}", "3", "1.5"}) ==
+        "${{N:-3}}은 3을 씁니다 ({2:.1f})");
+  CHECK(with_particle_fields("{} 다음 {:이/가} {}", {"a", "traefik", "b"}) == "{0} 다음 traefik이 {2}");
+  CHECK_FALSE(with_particle_fields("{} {:.2f} {{x/y}}", {"a", "b"}));
+  std::string error;
+  // Every shipped text with such a field formats, with values that hold braces too.
+  for (const std::string& lang : Messages::languages(dir)) {
+    const auto m = Messages::load(lang, &error, dir);
+    REQUIRE_MESSAGE(m, error);
+    for (const auto& entry : m->texts()) {
+      if (!with_particle_fields(entry.second, {"a", "b", "c", "d", "e", "f"})) continue;
+      INFO(lang, ".toml: ", entry.first);
+      std::string out;
+      CHECK_NOTHROW(out = m->format(entry.first, "${A:-1}", "nginx", "3", "edge-1", "x", "y"));
+      CHECK(out.find("${A:-1}") != std::string::npos);
+    }
+  }
+}
+
 TEST_CASE("an error message is translated by its English shape, values and nested messages too") {
   std::string error;
   const auto t = ErrorTexts::parse(R"(

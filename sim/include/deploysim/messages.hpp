@@ -40,7 +40,9 @@ class Messages {
   /// The text of a key in this language, else in English, else "[key]" (tests/test_messages.cpp
   /// checks that every key the code uses is in every catalogue).
   const std::string& operator()(std::string_view key) const;
-  /// The text with its `{}` placeholders filled in order.
+  /// The text with its `{}` placeholders filled in order. A field with a particle pair,
+  /// `{1:을/를}` or `{:이/가}`, is its value followed by the particle that fits how the value is
+  /// read (korean.hpp, with_particle).
   template <typename... Args>
   std::string format(std::string_view key, const Args&... args) const;
   /// Whether this catalogue itself (not English underneath) has the key.
@@ -75,9 +77,18 @@ class Messages {
   void read_units();
 };
 
+/// `templ` with every field numbered, and each field with a particle pair replaced by its value
+/// (`texts`, the arguments as `{}` writes them) and the particle, escaped for fmt; nullopt when it
+/// has no such field.
+std::optional<std::string> with_particle_fields(std::string_view templ, const std::vector<std::string>& texts);
+
 template <typename... Args>
 std::string Messages::format(std::string_view key, const Args&... args) const {
-  return fmt::format(fmt::runtime((*this)(key)), args...);
+  const std::string& templ = (*this)(key);
+  if (templ.find('/') != std::string::npos)
+    if (const auto filled = with_particle_fields(templ, {fmt::format("{}", args)...}))
+      return fmt::format(fmt::runtime(*filled), args...);
+  return fmt::format(fmt::runtime(templ), args...);
 }
 
 }  // namespace deploysim

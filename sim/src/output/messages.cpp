@@ -13,6 +13,7 @@
 
 #include "deploysim/assets.hpp"
 #include "deploysim/error_texts.hpp"
+#include "deploysim/korean.hpp"
 #include "deploysim/scenario.hpp"
 #include "output/toml_text.hpp"
 
@@ -199,6 +200,49 @@ void Messages::read_units() {
         std::pair{"units.s", &units_.s}, std::pair{"units.min", &units_.min}, std::pair{"units.h", &units_.h},
         std::pair{"units.d", &units_.d}})
     if (const std::string& text = (*this)(key); &text != &unknown_) *field = text;  // else English's default
+}
+
+std::optional<std::string> with_particle_fields(std::string_view templ, const std::vector<std::string>& texts) {
+  std::string out;
+  bool any = false;
+  size_t next = 0;  // the argument of the next automatic field
+  for (size_t i = 0; i < templ.size();) {
+    const char c = templ[i];
+    if ((c == '{' || c == '}') && i + 1 < templ.size() && templ[i + 1] == c) {  // {{ or }}
+      out.append(templ.substr(i, 2));
+      i += 2;
+      continue;
+    }
+    const size_t close = c == '{' ? templ.find('}', i) : std::string_view::npos;
+    if (close == std::string_view::npos) {
+      out += c;
+      ++i;
+      continue;
+    }
+    const std::string_view field = templ.substr(i + 1, close - i - 1);
+    const size_t colon = field.find(':');
+    const std::string_view id = field.substr(0, colon);
+    const std::string_view spec = colon == std::string_view::npos ? std::string_view() : field.substr(colon + 1);
+    size_t index = next;
+    if (id.empty())
+      ++next;
+    else if (std::all_of(id.begin(), id.end(), [](char d) { return d >= '0' && d <= '9'; }))
+      index = static_cast<size_t>(std::stoul(std::string(id)));
+    else
+      return std::nullopt;  // a named field: not this scheme
+    if (spec.find('/') != std::string_view::npos && index < texts.size()) {
+      any = true;
+      for (const char t : with_particle(texts[index], spec)) {
+        out += t;
+        if (t == '{' || t == '}') out += t;  // the value's own braces, as text
+      }
+    } else {
+      out += fmt::format("{{{}{}{}}}", index, spec.empty() ? "" : ":", spec);
+    }
+    i = close + 1;
+  }
+  if (!any) return std::nullopt;
+  return out;
 }
 
 }  // namespace deploysim
