@@ -653,6 +653,43 @@ TEST_CASE("a Deployment's strategy without a type, or with one Kubernetes refuse
   CHECK(has_error(bad, "k8s.yaml:18:11", "'strategy.type' is Rolling, expected RollingUpdate, Recreate"));
 }
 
+TEST_CASE("a Unix socket between nginx and Gunicorn, a template unit's %i") {
+  const std::string unit = R"([Service]
+ExecStart=/srv/shop/.venv/bin/gunicorn -k uvicorn.workers.UvicornWorker -w 3 --bind unix:/run/gunicorn.sock app.main:app
+Restart=on-failure
+)";
+  const std::string site = R"(upstream app_server {
+    server unix:/run/gunicorn.sock fail_timeout=0;
+}
+server {
+    listen 443 ssl;
+    server_name shop.example.com;
+    ssl_certificate /etc/letsencrypt/live/shop.example.com/fullchain.pem;
+    ssl_certificate_key /etc/letsencrypt/live/shop.example.com/privkey.pem;
+    location / {
+        proxy_pass http://app_server;
+    }
+}
+)";
+  // Gunicorn's deployment guide's upstream: the socket the unit binds, modelled as TCP.
+  const imp::ImportResult r = import_files({{"api.service", unit, true}, {"shop.conf", site, true}});
+  const Scenario sc = load(r);
+  REQUIRE(sc.proxy);
+  CHECK(sc.proxy->routes.at(0).pool == "api");
+  CHECK(has_entry(r, imp::EntryKind::ignored, "shop.conf:2", "unix:/run/gunicorn.sock: Unix sockets are not modelled"));
+  CHECK(has_entry(r, imp::EntryKind::ignored, "api.service:2", "--bind unix:/run/gunicorn.sock"));
+  // proxy_pass to a socket directly.
+  std::string direct = site;
+  direct.replace(direct.find("http://app_server"), 17, "http://unix:/run/gunicorn.sock:");
+  CHECK(load(import_files({{"api.service", unit, true}, {"shop.conf", direct, true}})).proxy->routes.at(0).pool ==
+        "api");
+  // api@.service: %i is the instance's name, known when systemd starts it.
+  const imp::ImportResult t =
+      import_files({{"api@.service", "[Service]\nExecStart=/usr/bin/uvicorn app.main:app --port %i\n", true}});
+  CHECK(load(t).services.at(0).port == 8000);
+  CHECK(has_entry(t, imp::EntryKind::assumed, "api@.service:2", "--port %i: the variable's value is not in the files"));
+}
+
 TEST_CASE("what the parsers read but the model leaves out is said: KillSignal, body size, keepalive") {
   const std::string unit = R"([Service]
 ExecStart=/opt/app/venv/bin/gunicorn -k uvicorn.workers.UvicornWorker -w 2 -b 127.0.0.1:8000 app.main:app

@@ -15,6 +15,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <cstdlib>
 #include <span>
 
@@ -503,8 +504,12 @@ AsgiResult parse_asgi_command(const std::vector<std::string>& argv_in, const Sou
     // A value names where it was written: `--port 8000` split over command and args is the args'.
     const SourcePos& at_value = word_at(i);
     const Located<std::string> v{value, at_value, true};
-    // A variable left for run time ($PORT, Kubernetes' $(PORT) from a Secret): no value to read.
-    if (it->value && it->opt != Opt::none && value.find('$') != std::string::npos) {
+    // A variable left for run time ($PORT, Kubernetes' $(PORT) from a Secret, a systemd specifier
+    // such as %i, the instance of a template unit): no value to read.
+    const size_t pct = value.find('%');
+    const bool specifier =
+        pct != std::string::npos && pct + 1 < value.size() && std::isalpha(static_cast<unsigned char>(value[pct + 1]));
+    if (it->value && it->opt != Opt::none && (value.find('$') != std::string::npos || specifier)) {
       c.unresolved.push_back({name + " " + value, at_value, true});
       continue;
     }

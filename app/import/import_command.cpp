@@ -124,6 +124,7 @@ bool apply_asgi_command(const std::vector<CommandPart>& parts, const SourcePos& 
   assume_worker_memory(pos, s, r);
 
   if (cmd.uds.set) {
+    s.uds = cmd.uds.value;
     // Gunicorn and Hypercorn write it as --bind unix:PATH, Uvicorn as --uds PATH.
     r.ignored(cmd.uds.pos, w.format("import.ignored_key",
                                     cmd.binds.empty() ? "--uds " + cmd.uds.value : "--bind unix:" + cmd.uds.value,

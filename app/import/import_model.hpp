@@ -83,6 +83,7 @@ struct ServiceModel {
   std::string image;                  ///< To match a migration Job's image.
   std::string host_name;              ///< systemd: the machine it runs on, shared (empty: a machine per replica).
   std::vector<std::string> env_read;  ///< Variables of its environment the server's settings came from.
+  std::string uds;                    ///< The Unix socket it listens on ("/run/api.sock"), when it does.
 };
 
 /// The TLS proxy.

@@ -98,7 +98,19 @@ std::string listen_socket(const NginxListen& l) {
 std::string upstream_service(const std::string& upstream, const SourcePos& pos, Deployment& d, Report& r) {
   std::string addr = upstream;
   if (const size_t scheme = addr.find("://"); scheme != std::string::npos) addr.erase(0, scheme + 3);
-  if (const size_t path = addr.find('/'); path != std::string::npos && !addr.starts_with("unix:")) addr.resize(path);
+  // A Unix socket: nginx's `unix:/run/api.sock` (`http://unix:/run/api.sock:` in proxy_pass), Caddy's
+  // `unix//run/api.sock`. The model has TCP only: the service listening there (a server's --uds or
+  // --bind unix:), else the only one, else one assumed on 127.0.0.1:8000.
+  if (addr.starts_with("unix:") || addr.starts_with("unix/")) {
+    std::string path = addr.substr(addr[4] == ':' ? 5 : 4);
+    if (path.ends_with(':')) path.pop_back();
+    r.ignored(pos, r.w.format("import.ignored_key", upstream, r.w("import.why_unix_socket")));
+    for (const ServiceModel& s : d.services)
+      if (!s.uds.empty() && s.uds == path) return s.name;
+    if (d.services.size() == 1) return d.services.front().name;
+    addr = "127.0.0.1:8000";
+  }
+  if (const size_t path = addr.find('/'); path != std::string::npos) addr.resize(path);
   std::string host = addr;
   int port = 80;
   if (const size_t colon = addr.rfind(':'); colon != std::string::npos && addr.find(']', colon) == std::string::npos) {
@@ -109,10 +121,6 @@ std::string upstream_service(const std::string& upstream, const SourcePos& pos, 
       port = *p;
     else
       r.error(pos, r.w.format("import.out_of_range", "upstream port", digits, 1, 65535));
-  }
-  if (addr.starts_with("unix:")) {
-    r.ignored(pos, r.w.format("import.ignored_key", upstream, r.w("import.why_unix_socket")));
-    if (d.services.size() == 1) return d.services.front().name;
   }
   for (const ServiceModel& s : d.services)
     if (s.name == node_name(host)) return s.name;
