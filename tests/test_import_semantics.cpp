@@ -690,6 +690,38 @@ server {
   CHECK(has_entry(t, imp::EntryKind::assumed, "api@.service:2", "--port %i: the variable's value is not in the files"));
 }
 
+TEST_CASE("a sh -c script's shell fills in variables from the environment the files give") {
+  // Compose reads $$ as one $, so the container's shell fills in ${GUNICORN_WORKERS:-3}.
+  const std::string compose = R"(services:
+  api:
+    image: registry.example.com/shop/api:1.4.2
+    environment:
+      GUNICORN_WORKERS: 5
+    command: sh -c "gunicorn -k uvicorn.workers.UvicornWorker -b 0.0.0.0:8000 -w $${GUNICORN_WORKERS:-3} a:app"
+  web:
+    image: registry.example.com/shop/web:1.0.0
+    command: sh -c "uvicorn web.main:app --host 0.0.0.0 --port $${PORT:-8001}"
+)";
+  const imp::ImportResult c = import_files({{"docker-compose.yml", compose, true}});
+  const Scenario csc = load(c);
+  CHECK(service(csc, "api").workers == 5);
+  CHECK(has_entry(c, imp::EntryKind::mapped, "docker-compose.yml:4", "environment: GUNICORN_WORKERS is read"));
+  CHECK(service(csc, "web").port == 8001);
+  CHECK(has_entry(c, imp::EntryKind::assumed, "docker-compose.yml:9", "${PORT:-8001}: the shell fills it in"));
+  // Kubernetes: a value in env is used; one from a ConfigMap is not in the files.
+  const imp::ImportResult k = import_ok_texts(api_deployment(R"(          env:
+            - {name: PORT, value: "8080"}
+            - name: UVICORN_WORKERS
+              valueFrom: {configMapKeyRef: {name: api, key: workers}}
+          command: ["/bin/sh", "-c"]
+          args: ['exec uvicorn app.main:app --host 0.0.0.0 --port "${PORT:-8000}" --workers "${UVICORN_WORKERS:-4}"']
+)"));
+  const Scenario ksc = load(k);
+  CHECK(service(ksc, "api").port == 8080);
+  CHECK(service(ksc, "api").workers == 4);
+  CHECK(has_entry(k, imp::EntryKind::assumed, "k8s.yaml:20", "${UVICORN_WORKERS:-4}: the shell fills it in"));
+}
+
 TEST_CASE("what the parsers read but the model leaves out is said: KillSignal, body size, keepalive") {
   const std::string unit = R"([Service]
 ExecStart=/opt/app/venv/bin/gunicorn -k uvicorn.workers.UvicornWorker -w 2 -b 127.0.0.1:8000 app.main:app

@@ -44,11 +44,69 @@ bool is_env_assignment(std::string_view w) {
   });
 }
 
+// The shell's parameter expansion in a `sh -c` script: $NAME, ${NAME}, ${NAME:-default} and
+// ${NAME-default} from the environment the files give; `shell.defaults` gets each default taken
+// because the name has no value there, `shell.used` each name filled in. Anything else ($(cmd),
+// ${NAME:?}) is left as written.
+std::string shell_expand(const std::string& word, const std::map<std::string, std::string>& env, ShellFill& shell) {
+  const auto name_char = [](char c) { return c == '_' || std::isalnum(static_cast<unsigned char>(c)); };
+  std::string out;
+  for (size_t i = 0; i < word.size(); ++i) {
+    if (word[i] != '$' || i + 1 >= word.size()) {
+      out += word[i];
+      continue;
+    }
+    size_t end = i + 1;
+    std::string name, fallback;
+    bool has_fallback = false, colon = false;
+    if (word[end] == '{') {
+      const size_t close = word.find('}', end);
+      if (close == std::string::npos) {
+        out += word[i];
+        continue;
+      }
+      const std::string inner = word.substr(end + 1, close - end - 1);
+      size_t n = 0;
+      while (n < inner.size() && name_char(inner[n])) ++n;
+      name = inner.substr(0, n);
+      const std::string rest = inner.substr(n);
+      if (rest.starts_with(":-") || rest.starts_with("-")) {
+        colon = rest[0] == ':';
+        has_fallback = true;
+        fallback = rest.substr(colon ? 2 : 1);
+      } else if (!rest.empty()) {
+        name.clear();  // ${NAME:?...}, ${NAME#...}: not ours
+      }
+      end = close + 1;
+    } else {
+      while (end < word.size() && name_char(word[end])) ++end;
+      name = word.substr(i + 1, end - i - 1);
+    }
+    if (name.empty() || std::isdigit(static_cast<unsigned char>(name[0]))) {
+      out += word[i];
+      continue;
+    }
+    const auto it = env.find(name);
+    const bool set = it != env.end() && !(colon && it->second.empty());
+    if (set) {
+      out += it->second;
+      if (std::find(shell.used.begin(), shell.used.end(), name) == shell.used.end()) shell.used.push_back(name);
+    } else if (has_fallback) {
+      out += fallback;
+      shell.defaults.push_back(word.substr(i, end - i));
+    } else {
+      out += word.substr(i, end - i);  // unknown here: left for the server's flags to say
+    }
+    i = end - 1;
+  }
+  return out;
+}
+
 // Strips what runs the server (env, exec, sh -c, python -m, poetry/uv run, a venv path). `from`
 // follows argv: for each word left, the index of the word of the original argv it came from (the
 // words of `sh -c "..."` all come from the string).
 std::vector<std::string> unwrap(std::vector<std::string> argv, std::map<std::string, std::string>& env,
-                                std::vector<size_t>& from, int depth = 0) {
+                                std::vector<size_t>& from, ShellFill& shell, int depth = 0) {
   if (depth > 4) return argv;  // sh -c 'sh -c "..."' nested deeper than anyone writes
   const auto drop = [&](size_t n) {
     n = std::min(n, argv.size());
@@ -81,7 +139,8 @@ std::vector<std::string> unwrap(std::vector<std::string> argv, std::map<std::str
       auto finish = [&] {
         std::map<std::string, std::string> scratch;
         std::vector<size_t> scratch_from(current.size(), script);
-        const std::vector<std::string> inner = unwrap(current, scratch, scratch_from, depth + 1);
+        ShellFill scratch_shell;
+        const std::vector<std::string> inner = unwrap(current, scratch, scratch_from, scratch_shell, depth + 1);
         if (!inner.empty() && is_server(basename_of(inner[0]))) chosen = current;
         current.clear();
       };
@@ -95,6 +154,8 @@ std::vector<std::string> unwrap(std::vector<std::string> argv, std::map<std::str
       argv = chosen.empty() ? words : chosen;
       from.assign(argv.size(), script);
       if (chosen.empty()) return argv;
+      // The shell fills in the variables of the script's words from the process's environment.
+      for (std::string& w : argv) w = shell_expand(w, env, shell);
     } else if (base.starts_with("python")) {
       size_t i = 1;
       while (i < argv.size() && argv[i].starts_with('-') && argv[i] != "-m" && argv[i] != "-c")
@@ -385,7 +446,7 @@ AsgiResult parse_asgi_command(const std::vector<std::string>& argv_in, const Sou
   std::map<std::string, std::string> env = env_in;
   std::vector<size_t> from(argv_in.size());
   for (size_t i = 0; i < from.size(); ++i) from[i] = i;
-  c.argv = unwrap(argv_in, env, from);
+  c.argv = unwrap(argv_in, env, from, c.shell);
   // Where word k of c.argv was written: its own place when the caller gave one, else `at`.
   const auto word_at = [&](size_t k) -> const SourcePos& {
     return k < from.size() && from[k] < word_pos.size() ? word_pos[from[k]] : at;

@@ -14,6 +14,12 @@ namespace deploysim::import {
 
 enum class AsgiServer { unknown, uvicorn, gunicorn, hypercorn };
 
+/// What the shell of a `sh -c` script filled in from the environment.
+struct ShellFill {
+  std::vector<std::string> used;      ///< Variables whose values it took ("PORT").
+  std::vector<std::string> defaults;  ///< "${PORT:-8000}": no value in the files, its default taken.
+};
+
 /// What the command line says. Every Located has `pos` = where the word it was read from was
 /// written (the parser's `word_pos`, else the one position given to it: argv carries no
 /// columns; a default or WEB_CONCURRENCY has that one position); `set` = the command line (or
@@ -41,6 +47,7 @@ struct AsgiCommand {
   bool reload = false;                              ///< --reload (a development server).
   std::vector<Located<std::string>> unknown_flags;  ///< Flags we do not model, with their values.
   std::vector<Located<std::string>> unresolved;     ///< "--port $(PORT)": a value only known at run time.
+  ShellFill shell;                                  ///< Variables a `sh -c` script's shell filled in.
   std::vector<std::string> argv;                    ///< The server's own argv, after unwrapping python -m / sh -c.
 };
 

@@ -36,6 +36,15 @@ std::string join_names(const std::vector<std::string>& names) {
 std::vector<std::string> interpolated(std::vector<std::string> words, const SourcePos& pos, Report* r) {
   for (std::string& word : words)
     for (size_t at = word.find("${"); at != std::string::npos; at = word.find("${", at)) {
+      // $$ is a literal $ (Compose's interpolation): "$${WORKERS:-3}" reaches the container as
+      // "${WORKERS:-3}", for its shell.
+      size_t dollars = 0;
+      while (dollars < at && word[at - 1 - dollars] == '$') ++dollars;
+      if (dollars % 2 == 1) {
+        word.erase(at - 1, 1);
+        at += 1;
+        continue;
+      }
       const size_t close = word.find('}', at);
       const size_t dash = word.find('-', at);
       if (close == std::string::npos || dash == std::string::npos || dash > close) {

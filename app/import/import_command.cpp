@@ -203,6 +203,9 @@ bool apply_asgi_command(const std::vector<CommandPart>& parts, const SourcePos& 
     r.ignored(pos, w.format("import.ignored_key", cmd.server_name == "fastapi dev" ? cmd.server_name : "--reload",
                             w("import.why_reload")));
   for (const auto& f : cmd.unresolved) r.assumed(f.pos, w.format("import.why_unresolved", f.value));
+  for (const std::string& d : cmd.shell.defaults) r.assumed(cmd.server_pos, w.format("import.why_shell_default", d));
+  for (const std::string& var : cmd.shell.used)
+    if (std::find(s.env_read.begin(), s.env_read.end(), var) == s.env_read.end()) s.env_read.push_back(var);
   for (const auto& f : cmd.unknown_flags)
     r.ignored(f.pos, w.format("import.ignored_key", f.value, w("import.why_not_modelled")));
   return true;

@@ -49,9 +49,11 @@ std::string join_words(const std::vector<std::string>& words) {
   return out;
 }
 
+// The container's variables with a value in the file (valueFrom is read at run time).
 std::map<std::string, std::string> env_of(const YAML::Node& container) {
   std::map<std::string, std::string> env;
-  for (const auto& e : child(container, "env")) env[scalar(child(e, "name"))] = scalar(child(e, "value"));
+  for (const auto& e : child(container, "env"))
+    if (!child(e, "valueFrom").IsDefined()) env[scalar(child(e, "name"))] = scalar(child(e, "value"));
   return env;
 }
 
@@ -67,7 +69,7 @@ std::map<std::string, SourcePos> env_pos_of(const Manifest& m, const YAML::Node&
 // Only `value:` entries are known here (valueFrom is read at run time); `used` gets each name
 // that was filled in.
 std::string expand_k8s_refs(const std::string& word, const std::map<std::string, std::string>& env,
-                            const std::set<std::string>& known, std::vector<std::string>& used) {
+                            std::vector<std::string>& used) {
   std::string out;
   for (size_t i = 0; i < word.size(); ++i) {
     if (word[i] != '$' || i + 1 >= word.size()) {
@@ -77,7 +79,7 @@ std::string expand_k8s_refs(const std::string& word, const std::map<std::string,
       ++i;
     } else if (const size_t close = word.find(')', i); word[i + 1] == '(' && close != std::string::npos) {
       const std::string name = word.substr(i + 2, close - i - 2);
-      if (known.count(name)) {
+      if (env.count(name)) {
         out += env.at(name);
         if (std::find(used.begin(), used.end(), name) == used.end()) used.push_back(name);
       } else {
@@ -91,19 +93,10 @@ std::string expand_k8s_refs(const std::string& word, const std::map<std::string,
   return out;
 }
 
-// The container's variables with a literal value (not valueFrom).
-std::set<std::string> literal_env(const YAML::Node& container) {
-  std::set<std::string> out;
-  for (const auto& e : child(container, "env"))
-    if (child(e, "value").IsDefined() || !child(e, "valueFrom").IsDefined()) out.insert(scalar(child(e, "name")));
-  return out;
-}
-
 std::vector<std::string> expanded_words(const YAML::Node& container, const char* key, std::vector<std::string>& used) {
   const std::map<std::string, std::string> env = env_of(container);
-  const std::set<std::string> known = literal_env(container);
   std::vector<std::string> words = as_words(child(container, key));
-  for (std::string& w : words) w = expand_k8s_refs(w, env, known, used);
+  for (std::string& w : words) w = expand_k8s_refs(w, env, used);
   return words;
 }
 
