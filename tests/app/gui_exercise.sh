@@ -44,4 +44,19 @@ s5=$(grep '^state' "$out/out.txt" | sed -n 5p); s6=$(grep '^state' "$out/out.txt
   fail "a dropped exercise file opens in the panel and grades: $s5"
 [[ $s5 == *"opened the exercise $out/mine/restart.toml"* ]] || fail "the status line names the dropped exercise: $s5"
 [[ $s6 == *"$out/mine/broken.toml:6:12"* ]] || fail "a broken exercise file's error names its line and column: $s6"
+# In Korean the panel shows the refusal in Korean, as the terminal's `exercise` does; and a broken
+# settings file is named in Korean on the status line.
+mkdir -p "$out/home/.config/deploysim"
+printf '{"language":"ko","speed":"fast"}\n' > "$out/home/.config/deploysim/settings.json"
+cat > "$out/k.txt" <<SCRIPT
+exercise restart-outlast-outage
+set service.api.workers 2
+exercise check
+state
+SCRIPT
+xvfb-run -a -s "-screen 0 1600x900x24" "$bin" gui --keep-settings --script "$out/k.txt" > "$out/out.txt"
+k1=$(grep '^state' "$out/out.txt" | sed -n 1p)
+[[ $k1 == *"refused_shown=\"'service.api.workers' 값은 이 연습 문제에서 바꿀 수 있는 설정이 아닙니다"* ]] ||
+  fail "the refusal in Korean: $k1"
+[[ $k1 == *"status=\"$out/home/.config/deploysim/settings.json:"*"기본값"* ]] || fail "the settings error in Korean: $k1"
 echo "gui_exercise: all good"

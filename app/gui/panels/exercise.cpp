@@ -131,11 +131,12 @@ void check(const Exercise& ex, const PanelContext& ctx, ExerciseUi& st) {
   st.results = evaluate_goals(ex, m.run);
 }
 
-void results(const Exercise& ex, const PanelContext& ctx, std::string_view lang, const Words& w, ExerciseUi& st) {
+void results(const Exercise& ex, const PanelContext& ctx, const Messages& m, const Words& w, ExerciseUi& st) {
+  const std::string& lang = m.lang();
   const bool stale = st.checked_fingerprint != ctx.model.run.trace.fingerprint_hex();
   if (st.scroll_to_results) ImGui::SetScrollHereY(0.0f), st.scroll_to_results = false;
   if (!st.refused.empty()) {
-    ImGui::TextWrapped("%s%s", w.refused, st.refused.c_str());
+    ImGui::TextWrapped("%s%s", w.refused, m.error(st.refused).c_str());  // the CLI's words, in this language
     return;
   }
   bool solved = true;
@@ -241,7 +242,7 @@ void draw_exercise(const PanelContext& ctx, UiState& ui, Commands& commands) {
   if (ImGui::Button(w.restart)) open_exercise(ex, st, commands);
   if (go || (st.check_now && !ctx.session.busy())) check(ex, ctx, st);
   if (!ctx.session.busy()) st.check_now = false;
-  if (st.checked) results(ex, ctx, lang, w, st);
+  if (st.checked) results(ex, ctx, ui.words, w, st);
 }
 
 }  // namespace deploysim::gui

@@ -221,16 +221,18 @@ struct GuiRun {
 };
 
 void GuiRun::prepare(bool scripted) {
+  std::string settings_problem;
   if (!cfg.empty()) {
     restore_page_storage(cfg);
     LoadedSettings loaded = load_settings(cfg);
     ui.settings = std::move(loaded.settings);
-    report(ui, ui.words.error(loaded.problem));
+    settings_problem = std::move(loaded.problem);
   }
   // The language: --lang, else the learner's choice in the settings, else the system's (LANG).
   if (options.lang.empty() && ui.settings.language.empty()) ui.language_auto = Messages::system_language();
   ui.settings.language = choose_language(options.lang, ui.settings.language);
   keep_words(ui);
+  report(ui, ui.words.error(settings_problem));  // in the language just chosen
   std::string first = options.scenario;
   // No file: the first lesson (else the last scenario). A file opens as what it holds: a lesson
   // on its first step, a scenario, an exercise.

@@ -421,7 +421,9 @@ std::string state_line(const Session& session, const UiState& ui, const Narrator
     const auto held = std::count_if(ex.results.begin(), ex.results.end(), [](const GoalResult& r) { return r.held; });
     out += fmt::format(" exercise={} tries={} held={}/{}", ex.list[static_cast<size_t>(ex.current)].id, ex.tries, held,
                        ex.list[static_cast<size_t>(ex.current)].goals.size());
-    if (!ex.refused.empty()) out += fmt::format(" refused=\"{}\"", quoted(ex.refused));
+    if (!ex.refused.empty())
+      out +=
+          fmt::format(" refused=\"{}\" refused_shown=\"{}\"", quoted(ex.refused), quoted(ui.words.error(ex.refused)));
   }
   if (!ui.files.lesson_error.empty()) out += fmt::format(" lesson_file_error=\"{}\"", quoted(ui.files.lesson_error));
   if (ui.files.browser.open)
