@@ -114,6 +114,18 @@ TEST_CASE("a broken lesson file gets one located error") {
     CHECK(ll.error->line == 3);
     CHECK(ll.error->message.find("scenario 'nope.toml' not found") != std::string::npos);
   }
+  SUBCASE("a variant the scenario does not have: at the lesson's line, not in the scenario file") {
+    const auto p =
+        write_temp("variant.toml", "[lesson]\ntitle = \"t\"\nscenario = \"no-sni.toml\"\nvariant = \"strict sni\"\n");
+    const LessonLoad ll = load_lesson_file(p);
+    REQUIRE(ll.error);
+    CHECK(ll.error->file == p);
+    CHECK(ll.error->line == 4);
+    CHECK(ll.error->column == 11);
+    CHECK(ll.error->message ==
+          "scenario 'no-sni.toml' has no [[variant]] named 'strict sni' (its variants: 'strict SNI', 'curl asks for "
+          "the name')");
+  }
   SUBCASE("TOML syntax error") {
     const auto p = write_temp("syntax.toml", "[lesson\ntitle = 1\n");
     const LessonLoad ll = load_lesson_file(p);

@@ -1,4 +1,5 @@
 #include "deploysim/lesson.hpp"
+#include "deploysim/scenario.hpp"
 #include "deploysim/text.hpp"
 
 #include <algorithm>
@@ -457,6 +458,20 @@ LessonLoad lesson_from_table(const toml::table& root, const std::string& path, c
     return out;
   }
   lesson.scenario_path = sp.string();
+  // A variant the scenario does not have is the lesson's mistake: said at its `variant` line (a
+  // scenario that does not load says so itself when the lesson runs).
+  if (!lesson.variant.empty()) {
+    const LoadResult base = load_scenario_file(lesson.scenario_path);
+    if (base.scenario && std::none_of(base.scenario->variants.begin(), base.scenario->variants.end(),
+                                      [&](const VariantSpec& v) { return v.name == lesson.variant; })) {
+      std::string names;
+      for (const VariantSpec& v : base.scenario->variants) names += (names.empty() ? "'" : ", '") + v.name + "'";
+      out.error = located(path, info->get("variant")->source(),
+                          fmt::format("scenario '{}' has no [[variant]] named '{}' (its variants: {})", scenario,
+                                      lesson.variant, names.empty() ? "none" : names));
+      return out;
+    }
+  }
 
   if (const toml::node* steps = root.get("step")) {
     const toml::array* arr = steps->as_array();
