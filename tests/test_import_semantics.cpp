@@ -722,6 +722,52 @@ TEST_CASE("a sh -c script's shell fills in variables from the environment the fi
   CHECK(has_entry(k, imp::EntryKind::assumed, "k8s.yaml:20", "${UVICORN_WORKERS:-4}: the shell fills it in"));
 }
 
+TEST_CASE("Traefik in a Compose file of its own routes the labels of the other (docker compose -f a -f b)") {
+  // full-stack-fastapi-template's layout: the app's labels in docker-compose.yml, the public
+  // Traefik in docker-compose.traefik.yml.
+  const std::string app = R"(services:
+  backend:
+    image: registry.example.com/shop/backend:1.0.0
+    command: fastapi run --workers 4 app/main.py
+    labels:
+      - traefik.enable=true
+      - traefik.http.routers.backend-https.rule=Host(`api.shop.example.com`)
+      - traefik.http.routers.backend-https.entrypoints=https
+      - traefik.http.routers.backend-https.tls.certresolver=le
+)";
+  const std::string traefik = R"(services:
+  traefik:
+    image: traefik:3.0
+    command:
+      - --providers.docker
+      - --entrypoints.https.address=:443
+      - --certificatesresolvers.le.acme.storage=/certificates/acme.json
+      - --certificatesresolvers.le.acme.tlschallenge=true
+    volumes:
+      - /var/run/docker.sock:/var/run/docker.sock:ro
+      - traefik-public-certificates:/certificates
+volumes:
+  traefik-public-certificates:
+)";
+  for (const bool traefik_first : {false, true}) {
+    INFO("Traefik's file first: ", traefik_first);
+    const std::vector<imp::TextFile> files =
+        traefik_first ? std::vector<imp::TextFile>{{"docker-compose.traefik.yml", traefik, true},
+                                                   {"docker-compose.yml", app, true}}
+                      : std::vector<imp::TextFile>{{"docker-compose.yml", app, true},
+                                                   {"docker-compose.traefik.yml", traefik, true}};
+    const imp::ImportResult r = import_files(files);
+    const Scenario sc = load(r);
+    REQUIRE(sc.proxy);
+    REQUIRE(sc.proxy->routes.size() == 1);
+    CHECK(sc.proxy->routes[0].pool == "backend");
+    REQUIRE(sc.certificates.size() == 1);
+    CHECK(sc.certificates[0].challenge == Challenge::tls_alpn01);
+    CHECK(has_entry(r, imp::EntryKind::mapped, "docker-compose.traefik.yml:11", "proxy.persisted_storage = true"));
+    CHECK_FALSE(has_entry(r, imp::EntryKind::ignored, "docker-compose.yml:7", "no Traefik container"));
+  }
+}
+
 TEST_CASE("what the parsers read but the model leaves out is said: KillSignal, body size, keepalive") {
   const std::string unit = R"([Service]
 ExecStart=/opt/app/venv/bin/gunicorn -k uvicorn.workers.UvicornWorker -w 2 -b 127.0.0.1:8000 app.main:app

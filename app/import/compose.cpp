@@ -342,7 +342,8 @@ void read_compose(const std::string& file, const std::string& text, Deployment& 
     return;
   }
   d.sources.push_back(file);
-  ComposeCtx c{file, r, root, services};
+  d.compose.push_back(std::make_shared<ComposeCtx>(file, r, root, services));
+  ComposeCtx& c = *d.compose.back();
   c.read_labels();
 
   const std::set<std::string> migrations = completed_dependencies(services);
@@ -362,7 +363,6 @@ void read_compose(const std::string& file, const std::string& text, Deployment& 
       r.ignored(c.pos(kv.first), r.w.format("import.compose_not_asgi", name, image.empty() ? name : image));
     }
   }
-  c.add_routes(d);
   for (const auto& kv : root) {
     const std::string key = scalar(kv.first);
     if (key == "services") continue;

@@ -1,5 +1,6 @@
 // The proxy container of a Compose file (Traefik, Caddy, nginx, HAProxy) and Traefik's labels on
 // the app containers: routes, certificates, and whether the ACME state lies on a volume.
+#include <algorithm>
 #include <cctype>
 #include <string>
 #include <tuple>
@@ -228,9 +229,28 @@ bool ComposeCtx::routed(const std::string& service) const {
 
 bool ComposeCtx::has_traefik_labels(const std::string& service) const { return traefik_labelled.count(service) > 0; }
 
+void finish_compose(Deployment& d) {
+  // The Traefik container's flags and volumes, where its file has them, serve every file's labels.
+  const auto proxy = std::find_if(d.compose.begin(), d.compose.end(),
+                                  [](const std::shared_ptr<ComposeCtx>& c) { return !c->proxy_service.empty(); });
+  for (const std::shared_ptr<ComposeCtx>& c : d.compose) {
+    if (proxy != d.compose.end() && c->proxy_service.empty()) {
+      const ComposeCtx& p = **proxy;
+      c->proxy_service = p.proxy_service;
+      c->resolvers = p.resolvers;
+      c->default_resolver = p.default_resolver;
+      c->default_resolver_pos = p.default_resolver_pos;
+      c->proxy_volumes = p.proxy_volumes;
+      c->static_config = p.static_config;
+      c->static_config_pos = p.static_config_pos;
+    }
+    c->add_routes(d);
+  }
+}
+
 void ComposeCtx::add_routes(Deployment& d) {
   const bool traefik = d.proxy && d.proxy->keys.get("preset") && d.proxy->keys.get("preset")->toml == "\"traefik\"";
-  bool persisted_known = false;
+  bool& persisted_known = d.traefik_storage_said;
   for (const auto& [name, router] : routers) {
     if (router.owner == proxy_service) {  // the dashboard's router (api@internal)
       r.ignored(router.rule_pos, r.w.format("import.traefik_own_router", name));

@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 
 #include "deploysim/scenario.hpp"
+#include "import/compose_internal.hpp"
 #include "import/import_model.hpp"
 #include "import/import_yaml.hpp"
 
@@ -224,6 +225,7 @@ ImportResult import_from(const std::vector<TextFile>& texts, Report& r, const st
       }
     });
   }
+  if (!d.compose.empty()) guarded(d.compose.front()->file, [&] { finish_compose(d); });
   if (!r.has_error() && !d.k8s_files.empty()) guarded(d.k8s_files.front().first, [&] { resolve_kubernetes(d, r); });
   if (no_inputs) r.error({first, 0, 0}, words("import.no_files"));
   if (!r.has_error() && d.services.empty() && d.certs.empty()) r.error({first, 0, 0}, words("import.nothing"));

@@ -4,6 +4,7 @@
 // values, each with the comment saying where it came from or that it was assumed.
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -100,6 +101,8 @@ struct ProxyModel {
 };
 
 /// Everything read from the files.
+struct ComposeCtx;
+
 struct Deployment {
   std::vector<ServiceModel> services;
   std::optional<ProxyModel> proxy;
@@ -109,6 +112,10 @@ struct Deployment {
   /// Kubernetes manifests (file, text): read together at the end, since a Deployment, its
   /// Service and the Ingress routing to it may lie in different files.
   std::vector<std::pair<std::string, std::string>> k8s_files;
+  /// Compose files read: their Traefik routers become routes once every file is read, since the
+  /// Traefik container may be in another file (`-f docker-compose.yml -f docker-compose.traefik.yml`).
+  std::vector<std::shared_ptr<ComposeCtx>> compose;
+  bool traefik_storage_said = false;  ///< Where Traefik keeps acme.json has been reported.
 };
 
 ServiceModel* find_service(Deployment& d, const std::string& name);
@@ -185,6 +192,8 @@ bool apply_asgi_command(const std::vector<CommandPart>& parts, const SourcePos& 
 void assume_asgi_defaults(const SourcePos& pos, int port, ServiceModel& s, Report& r);
 
 void read_compose(const std::string& file, const std::string& text, Deployment& d, Report& r);
+/// The Traefik routers of every Compose file read, as routes and certificates (compose_proxy.cpp).
+void finish_compose(Deployment& d);
 void read_kubernetes(const std::string& file, const std::string& text, Deployment& d, Report& r);
 /// Every manifest read by read_kubernetes, resolved together (kubernetes.cpp).
 void resolve_kubernetes(Deployment& d, Report& r);
