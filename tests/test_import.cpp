@@ -465,8 +465,11 @@ TEST_CASE("a repository's installed dependencies are named once per folder and n
   write("web/package.json", "{}\n");
   write("app/__pycache__/main.cpython-311.pyc", "\x61\x0d\x0d\x0a");
   write("app/main.py", "from fastapi import FastAPI\napp = FastAPI()\n");
+  write(".env", "# read by docker compose\nAPP_VERSION=1.4.2\n");  // a hidden file that is read
+  write(".gitignore", ".env\n");
   const imp::ImportResult r = import_ok({root});
-  CHECK(r.files.size() == 3);  // docker-compose.yml, app/main.py, web/package.json
+  CHECK(r.files.size() == 4);  // .env, docker-compose.yml, app/main.py, web/package.json
+  CHECK(has_entry(r, imp::EntryKind::ignored, (root / ".gitignore").generic_string(), "hidden"));
   const auto at = [&](const char* rel) { return (root / rel).generic_string(); };
   CHECK(has_entry(r, imp::EntryKind::ignored, at("env"), "pyvenv.cfg"));
   CHECK(has_entry(r, imp::EntryKind::ignored, at("web/node_modules"), "Node.js"));

@@ -768,6 +768,33 @@ volumes:
   }
 }
 
+TEST_CASE("a Compose file is filled in from the .env of its folder, as docker compose does") {
+  const std::string env = "# the stack\nDOMAIN=shop.example.com\nexport WORKERS=\"4\"  # per container\nEMPTY=\n";
+  const std::string compose = R"(services:
+  backend:
+    image: registry.example.com/shop/backend:${TAG-latest}
+    command: uvicorn app.main:app --host 0.0.0.0 --workers ${WORKERS:-2} --port ${EMPTY:-8001}
+    labels:
+      - traefik.http.routers.backend.rule=Host(`api.${DOMAIN?Variable not set}`)
+      - traefik.http.routers.backend.tls.certresolver=le
+  traefik:
+    image: traefik:3.0
+    command: [--providers.docker, --certificatesresolvers.le.acme.tlschallenge=true]
+)";
+  const imp::ImportResult r = import_files({{"shop/.env", env, true}, {"shop/docker-compose.yml", compose, true}});
+  const Scenario sc = load(r);
+  CHECK(service(sc, "backend").workers == 4);
+  CHECK(service(sc, "backend").port == 8001);  // ${EMPTY:-8001}: empty takes the default
+  REQUIRE(sc.proxy);
+  REQUIRE(sc.proxy->routes.size() == 1);
+  CHECK(sc.proxy->routes[0].host == "api.shop.example.com");
+  CHECK(has_entry(r, imp::EntryKind::mapped, "shop/.env:2", "DOMAIN=shop.example.com: docker compose fills it in"));
+  CHECK(has_entry(r, imp::EntryKind::mapped, "shop/.env:3", "WORKERS=4"));
+  // Another folder's .env is not this file's.
+  const imp::ImportResult other = import_files({{"other/.env", env, true}, {"shop/docker-compose.yml", compose, true}});
+  CHECK(service(load(other), "backend").workers == 2);
+}
+
 TEST_CASE("what the parsers read but the model leaves out is said: KillSignal, body size, keepalive") {
   const std::string unit = R"([Service]
 ExecStart=/opt/app/venv/bin/gunicorn -k uvicorn.workers.UvicornWorker -w 2 -b 127.0.0.1:8000 app.main:app

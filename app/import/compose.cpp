@@ -1,6 +1,8 @@
 // docker-compose.yml (the Compose specification): app services with their command, replicas,
 // restart policy, memory limit and grace period; a one-shot migration service other services
 // wait for; the proxy container (compose_proxy.cpp). Everything else is reported as ignored.
+#include <cctype>
+#include <filesystem>
 #include <map>
 #include <optional>
 #include <set>
@@ -328,7 +330,118 @@ void read_app(const ComposeCtx& c, const std::string& name, const YAML::Node& sv
 
 }  // namespace
 
-void read_compose(const std::string& file, const std::string& text, Deployment& d, Report& r) {
+void read_dotenv(const std::string& file, const std::string& text, Deployment& d) {
+  // docker compose's .env: KEY=VALUE lines, `export` allowed, # comments, values in '...' or
+  // "..." (https://docs.docker.com/compose/how-tos/environment-variables/variable-interpolation/).
+  auto& [env_file, vars] = d.dotenv[std::filesystem::path(file).parent_path().generic_string()];
+  env_file = file;
+  uint32_t line_no = 0;
+  size_t begin = 0;
+  while (begin <= text.size()) {
+    size_t end = text.find('\n', begin);
+    if (end == std::string::npos) end = text.size();
+    std::string line = text.substr(begin, end - begin);
+    begin = end + 1;
+    ++line_no;
+    const auto trim = [](std::string s) {
+      while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.pop_back();
+      while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.erase(0, 1);
+      return s;
+    };
+    line = trim(line);
+    if (line.empty() || line.starts_with('#')) continue;
+    if (line.starts_with("export ")) line = trim(line.substr(7));
+    const size_t eq = line.find('=');
+    if (eq == std::string::npos) continue;
+    const std::string key = trim(line.substr(0, eq));
+    std::string value = trim(line.substr(eq + 1));
+    if (!value.empty() && (value.front() == '"' || value.front() == '\'')) {
+      const size_t close = value.find(value.front(), 1);
+      value = value.substr(1, close == std::string::npos ? std::string::npos : close - 1);
+    } else if (const size_t hash = value.find(" #"); hash != std::string::npos) {
+      value = trim(value.substr(0, hash));
+    }
+    if (!key.empty()) vars[key] = {value, line_no};
+    if (end == text.size()) break;
+  }
+}
+
+namespace {
+
+bool env_name_start(char c) { return c == '_' || std::isalpha(static_cast<unsigned char>(c)); }
+bool env_name_char(char c) { return c == '_' || std::isalnum(static_cast<unsigned char>(c)); }
+
+// docker compose's interpolation of a Compose file with its folder's .env: $NAME, ${NAME} and
+// ${NAME:-x}, ${NAME-x}, ${NAME:?x}, ${NAME?x}, ${NAME:+x}, ${NAME+x} for the names .env sets;
+// the rest (a name from the shell, which the import cannot see; $$) is left as written for the
+// readers after. Each variable used is reported at its .env line.
+std::string with_dotenv(const std::string& text, const std::string& file, const std::string& env_file,
+                        const std::map<std::string, std::pair<std::string, uint32_t>>& vars, Report& r) {
+  std::string out;
+  std::set<std::string> used;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '$' || i + 1 >= text.size()) {
+      out += text[i];
+      continue;
+    }
+    if (text[i + 1] == '$') {  // a literal $, for the container's shell
+      out += "$$";
+      ++i;
+      continue;
+    }
+    std::string name, op, arg;
+    size_t end = i + 1;
+    if (text[end] == '{') {
+      const size_t close = text.find('}', end);
+      if (close == std::string::npos || text.find('\n', end) < close) {
+        out += text[i];
+        continue;
+      }
+      size_t n = end + 1;
+      while (n < close && env_name_char(text[n])) ++n;
+      name = text.substr(end + 1, n - end - 1);
+      const std::string rest = text.substr(n, close - n);
+      for (const char* o : {":-", ":?", ":+", "-", "?", "+"})
+        if (rest.starts_with(o)) {
+          op = o;
+          arg = rest.substr(op.size());
+          break;
+        }
+      if (!rest.empty() && op.empty()) name.clear();
+      end = close + 1;
+    } else if (env_name_start(text[end])) {
+      while (end < text.size() && env_name_char(text[end])) ++end;
+      name = text.substr(i + 1, end - i - 1);
+    }
+    const auto it = name.empty() ? vars.end() : vars.find(name);
+    if (it == vars.end()) {
+      out += text[i];
+      continue;
+    }
+    const std::string& value = it->second.first;
+    const bool empty = value.empty();
+    if (op == ":-")
+      out += empty ? arg : value;
+    else if (op == ":+")
+      out += empty ? "" : arg;
+    else if (op == "+")
+      out += arg;
+    else
+      out += value;  // $NAME, ${NAME}, ${NAME-x}, ${NAME?x}, ${NAME:?x}
+    if (used.insert(name).second)
+      r.mapped(SourcePos{env_file, it->second.second, 1},
+               r.w.format("import.compose_dotenv", name, value, std::filesystem::path(file).filename().string()));
+    i = end - 1;
+  }
+  return out;
+}
+
+}  // namespace
+
+void read_compose(const std::string& file, const std::string& text_in, Deployment& d, Report& r) {
+  const auto env = d.dotenv.find(std::filesystem::path(file).parent_path().generic_string());
+  const std::string text =
+      env == d.dotenv.end() ? text_in : with_dotenv(text_in, file, env->second.first, env->second.second, r);
   const auto docs = load_yaml(file, text, r);
   if (!docs) return;
   if (docs->empty() || !(*docs)[0].IsMap()) {

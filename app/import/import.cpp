@@ -33,6 +33,8 @@ const char* kind_name(FileKind kind) {
       return "nginx";
     case FileKind::caddy:
       return "caddy";
+    case FileKind::dotenv:
+      return "compose .env";
     case FileKind::unknown:
       break;
   }
@@ -68,6 +70,7 @@ FileKind detect_kind(const fs::path& path, std::string_view text) {
   static const std::regex caddy_site(R"((^|\n)\s*(\{|[a-zA-Z0-9.*:/-]+(\s*,\s*[a-zA-Z0-9.*:/-]+)*\s*\{)\s*(\n|$))");
   static const std::regex caddy_directive(R"((^|\n)\s*(reverse_proxy|file_server|encode|respond|tls|handle|redir)\b)");
 
+  if (name == ".env") return FileKind::dotenv;  // what docker compose fills ${VAR} in with
   if (name.starts_with("caddyfile")) return FileKind::caddy;
   if (ext == ".service") return FileKind::systemd;
   if (ext == ".yml" || ext == ".yaml") {
@@ -115,7 +118,7 @@ void collect(const std::vector<fs::path>& paths, std::vector<Input>& out, Report
       for (auto it = fs::recursive_directory_iterator(p, ec); !ec && it != fs::recursive_directory_iterator();
            it.increment(ec)) {
         const std::string base = it->path().filename().string();
-        if (base.starts_with(".")) {
+        if (base.starts_with(".") && !(base == ".env" && it->is_regular_file())) {
           r.ignored({(p / fs::relative(it->path(), p)).generic_string(), 0, 0}, r.w("import.hidden_skipped"));
           if (it->is_directory()) it.disable_recursion_pending();
           continue;
@@ -190,7 +193,10 @@ ImportResult import_from(const std::vector<TextFile>& texts, Report& r, const st
   }
   // The proxy's own configuration after the files that may declare its container.
   std::stable_sort(files.begin(), files.end(), [](const Read& a, const Read& b) {
-    const auto rank = [](FileKind k) { return k == FileKind::nginx || k == FileKind::caddy ? 1 : 0; };
+    // .env first: Compose files of its folder are filled in from it.
+    const auto rank = [](FileKind k) {
+      return k == FileKind::dotenv ? -1 : k == FileKind::nginx || k == FileKind::caddy ? 1 : 0;
+    };
     return rank(a.kind) < rank(b.kind);
   });
   // The readers check the shapes they read; anything they missed (yaml-cpp throws on a node of
@@ -219,6 +225,9 @@ ImportResult import_from(const std::vector<TextFile>& texts, Report& r, const st
           break;
         case FileKind::caddy:
           read_caddy(f.in.name, f.in.text, d, r);
+          break;
+        case FileKind::dotenv:
+          read_dotenv(f.in.name, f.in.text, d);
           break;
         case FileKind::unknown:
           break;

@@ -13,7 +13,7 @@
 namespace deploysim::import {
 
 /// What an imported file is.
-enum class FileKind { compose, kubernetes, systemd, nginx, caddy, unknown };
+enum class FileKind { compose, kubernetes, systemd, nginx, caddy, dotenv, unknown };
 
 /// The kind's name as the report prints it ("compose", "kubernetes", ...).
 const char* kind_name(FileKind kind);

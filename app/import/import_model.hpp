@@ -116,6 +116,9 @@ struct Deployment {
   /// Traefik container may be in another file (`-f docker-compose.yml -f docker-compose.traefik.yml`).
   std::vector<std::shared_ptr<ComposeCtx>> compose;
   bool traefik_storage_said = false;  ///< Where Traefik keeps acme.json has been reported.
+  /// A folder's .env (Compose interpolates the files of its project folder with it): folder ->
+  /// (file, variable -> value and line).
+  std::map<std::string, std::pair<std::string, std::map<std::string, std::pair<std::string, uint32_t>>>> dotenv;
 };
 
 ServiceModel* find_service(Deployment& d, const std::string& name);
@@ -192,6 +195,8 @@ bool apply_asgi_command(const std::vector<CommandPart>& parts, const SourcePos& 
 void assume_asgi_defaults(const SourcePos& pos, int port, ServiceModel& s, Report& r);
 
 void read_compose(const std::string& file, const std::string& text, Deployment& d, Report& r);
+/// A Compose project's .env file: its variables, for the Compose files of its folder.
+void read_dotenv(const std::string& file, const std::string& text, Deployment& d);
 /// The Traefik routers of every Compose file read, as routes and certificates (compose_proxy.cpp).
 void finish_compose(Deployment& d);
 void read_kubernetes(const std::string& file, const std::string& text, Deployment& d, Report& r);
