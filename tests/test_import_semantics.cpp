@@ -790,6 +790,12 @@ TEST_CASE("a Compose file is filled in from the .env of its folder, as docker co
   CHECK(sc.proxy->routes[0].host == "api.shop.example.com");
   CHECK(has_entry(r, imp::EntryKind::mapped, "shop/.env:2", "DOMAIN=shop.example.com: docker compose fills it in"));
   CHECK(has_entry(r, imp::EntryKind::mapped, "shop/.env:3", "WORKERS=4"));
+  // The label's port beside a command that listens elsewhere: Traefik would answer 502, which is said.
+  std::string wrong = compose;
+  wrong.insert(wrong.find("  traefik:"), "      - traefik.http.services.backend.loadbalancer.server.port=8080\n");
+  const imp::ImportResult w = import_files({{"shop/.env", env, true}, {"shop/docker-compose.yml", wrong, true}});
+  CHECK(has_entry(w, imp::EntryKind::ignored, "shop/docker-compose.yml:8",
+                  "loadbalancer.server.port=8080: the app listens on 8001, so Traefik would answer 502 Bad Gateway"));
   // Another folder's .env is not this file's.
   const imp::ImportResult other = import_files({{"other/.env", env, true}, {"shop/docker-compose.yml", compose, true}});
   CHECK(service(load(other), "backend").workers == 2);

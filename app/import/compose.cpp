@@ -244,9 +244,13 @@ void read_app(const ComposeCtx& c, const std::string& name, const YAML::Node& sv
                 r.w.format("import.unknown_command", scalar(command).empty() ? "command" : scalar(command)));
     assume_asgi_defaults(s.pos, c.label_port(name).value_or(8000), s, r);
   }
-  // The port Traefik's label names wins over the command's: it is the one the proxy connects to.
+  // Traefik connects to the port its label names; the command's (or the default) is where the app
+  // listens. When they differ Traefik answers 502 Bad Gateway, which the model, with one port per
+  // service, does not show: said.
   if (const auto port = c.label_port(name); port && !s.keys.get("port"))
     s.keys.set("port", r.from(c.label_port_pos(name), "loadbalancer.server.port", "port", std::to_string(*port)));
+  else if (const Val* listens = s.keys.get("port"); port && listens && listens->toml != std::to_string(*port))
+    r.ignored(c.label_port_pos(name), r.w.format("import.traefik_port_differs", *port, listens->toml));
 
   const YAML::Node replicas = child(child(svc, "deploy"), "replicas");
   const YAML::Node scale = child(svc, "scale");
