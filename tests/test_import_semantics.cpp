@@ -801,6 +801,56 @@ TEST_CASE("a Compose file is filled in from the .env of its folder, as docker co
   CHECK(service(load(other), "backend").workers == 2);
 }
 
+TEST_CASE("a route that takes one path of the host is said: Caddy handle_path, nginx location, Ingress path") {
+  const std::string caddy =
+      "shop.example.com {\n\thandle_path /api/* {\n\t\treverse_proxy 127.0.0.1:8000\n\t}\n"
+      "\thandle {\n\t\tfile_server\n\t}\n}\n";
+  CHECK(has_entry(import_files({{"Caddyfile", caddy, true}}), imp::EntryKind::ignored, "Caddyfile:3",
+                  "reverse_proxy /api/*: only these paths go to the app"));
+  const std::string site = R"(server {
+    listen 443 ssl;
+    server_name shop.example.com;
+    ssl_certificate /etc/letsencrypt/live/shop.example.com/fullchain.pem;
+    ssl_certificate_key /etc/letsencrypt/live/shop.example.com/privkey.pem;
+    location / {
+        try_files $uri /index.html;
+    }
+    location /api/ {
+        proxy_pass http://127.0.0.1:8000;
+    }
+    location /ws/ {
+        proxy_pass http://127.0.0.1:8001;
+    }
+}
+)";
+  const imp::ImportResult n = import_files({{"shop.conf", site, true}});
+  CHECK(has_entry(n, imp::EntryKind::ignored, "shop.conf:9", "location /api/: only these paths go to the app"));
+  CHECK(has_entry(n, imp::EntryKind::ignored, "shop.conf:13", "location /ws/ proxy_pass: path rules are not modelled"));
+  const imp::ImportResult k =
+      import_ok_texts(api_deployment(R"(          command: [uvicorn, app.main:app, --host, 0.0.0.0]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: api}
+spec:
+  selector: {app: api}
+  ports: [{port: 80, targetPort: 8000}]
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {name: api}
+spec:
+  rules:
+    - host: shop.example.com
+      http:
+        paths:
+          - path: /api
+            pathType: Prefix
+            backend: {service: {name: api, port: {number: 80}}}
+)"));
+  CHECK(has_entry(k, imp::EntryKind::ignored, "k8s.yaml:32", "path /api: only these paths go to the app"));
+}
+
 TEST_CASE("what the parsers read but the model leaves out is said: KillSignal, body size, keepalive") {
   const std::string unit = R"([Service]
 ExecStart=/opt/app/venv/bin/gunicorn -k uvicorn.workers.UvicornWorker -w 2 -b 127.0.0.1:8000 app.main:app

@@ -308,9 +308,15 @@ class Extractor {
         active_.pop_back();
       } else if (n.name == "import")
         import(n);
-      else if ((n.name == "handle" || n.name == "handle_path" || n.name == "route") && depth < max_depth)
-        site(s, n.children, depth + 1);  // blocks of directives; their reverse_proxy still serves the site
-      else
+      else if ((n.name == "handle" || n.name == "handle_path" || n.name == "route") && depth < max_depth) {
+        // Blocks of directives; a reverse_proxy inside one with a matcher (`handle_path /api/*`)
+        // serves that matcher's paths.
+        const size_t before = s.reverse_proxies.size();
+        site(s, n.children, depth + 1);
+        if (!n.args.empty())
+          for (size_t i = before; i < s.reverse_proxies.size(); ++i)
+            if (s.reverse_proxies[i].matcher.empty()) s.reverse_proxies[i].matcher = n.args[0].text;
+      } else
         ignore(n, "site");
     }
   }

@@ -232,6 +232,19 @@ void read_nginx(const std::string& file, const std::string& text, Deployment& d,
       r.ignored(srv.pos, w("import.nginx_no_route"));
       continue;
     }
+    // Only `location /` takes every path; another (`location /api/` beside a `location /` that
+    // serves files) sends just its own paths to the app. Other proxying locations are said too.
+    if (loc->path.value != "/")
+      r.ignored(loc->path.pos, w.format("import.route_one_path", "location " + loc->path.value, join_words(names)));
+    const auto others = [&](const auto& self, const std::vector<NginxLocation>& list) -> void {
+      for (const NginxLocation& l : list) {
+        if (&l != loc && l.proxy_pass.set)
+          r.ignored(l.proxy_pass.pos, w.format("import.ignored_key", "location " + l.path.value + " proxy_pass",
+                                               w("import.why_path_rules")));
+        self(self, l.locations);
+      }
+    };
+    others(others, srv.locations);
     // nginx passes X-Forwarded-Proto and -For only when told to, and a level's proxy_set_header
     // directives replace the ones above it (the location's, else the server's, else http's).
     const std::vector<Located<std::string>>& headers = !loc->set_headers.empty()  ? loc->set_headers
@@ -370,6 +383,11 @@ void read_caddy(const std::string& file, const std::string& text, Deployment& d,
     if (!rp) {
       r.ignored(site.pos, w("import.caddy_no_proxy"));
       continue;
+    }
+    if (!rp->matcher.empty() && rp->matcher != "*") {
+      std::string hosts;
+      for (const CaddyAddress& a : site.addresses) hosts += (hosts.empty() ? "" : " ") + a.raw;
+      r.ignored(rp->pos, w.format("import.route_one_path", "reverse_proxy " + rp->matcher, hosts));
     }
     for (size_t i = 1; i < rp->upstreams.size(); ++i)
       r.ignored(rp->upstreams[i].pos,

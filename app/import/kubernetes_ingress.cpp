@@ -194,6 +194,9 @@ void read_ingresses(K8s& k, Deployment& d, Report& r) {
           continue;
         }
         d.proxy->routes.push_back({host, node_name(it->second), m.pos(child(rule, "host")), true});
+        // Only a path of "/" (Prefix) takes every path of the host.
+        if (const std::string p = scalar(child(path, "path")); !p.empty() && p != "/")
+          r.ignored(m.pos(child(path, "path")), r.w.format("import.route_one_path", "path " + p, host));
         r.mapped(m.pos(child(rule, "host")),
                  r.w.format("import.mapped", "rules.host", "proxy.routes", host + " -> " + node_name(it->second)));
       }
