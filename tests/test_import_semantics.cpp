@@ -373,6 +373,29 @@ admin.shop.example.com {
   CHECK(has_entry(r, imp::EntryKind::assumed, "Caddyfile:23", "upstream 127.0.0.1:9000: no service"));
 }
 
+TEST_CASE("Caddy: {$NAME} in the Caddyfile is filled in from the Caddy container's environment") {
+  const std::string compose = R"(services:
+  caddy:
+    image: caddy:2.8
+    environment:
+      DOMAIN: shop.example.com
+  api:
+    image: registry.example.com/shop/api:1.4.2
+    command: uvicorn app.main:app --host 0.0.0.0 --port 8000
+)";
+  const std::string caddyfile =
+      "{$DOMAIN} {\n\treverse_proxy api:8000\n}\n\nadmin.{$ZONE:shop.example.com} {\n\treverse_proxy api:8000\n}\n";
+  const imp::ImportResult r = import_files({{"docker-compose.yml", compose, true}, {"Caddyfile", caddyfile, true}});
+  const Scenario sc = load(r);
+  REQUIRE(sc.proxy);
+  REQUIRE(sc.proxy->routes.size() == 2);
+  CHECK(sc.proxy->routes[0].host == "shop.example.com");
+  CHECK(sc.proxy->routes[1].host == "admin.shop.example.com");
+  CHECK(has_entry(r, imp::EntryKind::mapped, "docker-compose.yml:5", "DOMAIN=shop.example.com: Caddy fills it in"));
+  CHECK(has_entry(r, imp::EntryKind::assumed, "Caddyfile:5", "{$ZONE:shop.example.com}: the Caddy container's"));
+  CHECK_FALSE(has_entry(r, imp::EntryKind::ignored, "docker-compose.yml:4", "environment"));
+}
+
 TEST_CASE("systemd: [Unit] StartLimitInterval= is read, [Service] StartLimitIntervalSec= is skipped") {
   const std::string unit = R"([Unit]
 Description=Shop API

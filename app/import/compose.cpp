@@ -219,21 +219,7 @@ void read_app(const ComposeCtx& c, const std::string& name, const YAML::Node& sv
   // WEB_CONCURRENCY (Gunicorn's and Uvicorn's worker count from the environment).
   std::map<std::string, std::string> env;
   std::map<std::string, SourcePos> env_pos;
-  if (const YAML::Node e = child(svc, "environment"); e.IsMap()) {
-    for (const auto& kv : e) {
-      env[scalar(kv.first)] = scalar(kv.second);
-      env_pos[scalar(kv.first)] = c.pos(kv.first);
-    }
-  } else if (e.IsSequence()) {
-    for (const auto& item : e) {
-      const std::string s = scalar(item);
-      const size_t eq = s.find('=');
-      if (eq != std::string::npos) {
-        env[s.substr(0, eq)] = s.substr(eq + 1);
-        env_pos[s.substr(0, eq)] = c.pos(item);
-      }
-    }
-  }
+  container_env(c, svc, env, env_pos);
   for (const auto& parts : container_commands(c, svc)) {
     if (known || !(known = apply_asgi_command(parts, parts.front().pos, s, r, env, env_pos))) continue;
     for (const CommandPart& p : parts) interpolated(as_words(child(svc, p.key.c_str())), p.pos, &r);  // said
@@ -333,6 +319,25 @@ void read_app(const ComposeCtx& c, const std::string& name, const YAML::Node& sv
 }
 
 }  // namespace
+
+void container_env(const ComposeCtx& c, const YAML::Node& svc, std::map<std::string, std::string>& env,
+                   std::map<std::string, SourcePos>& env_pos) {
+  if (const YAML::Node e = child(svc, "environment"); e.IsMap()) {
+    for (const auto& kv : e) {
+      env[scalar(kv.first)] = scalar(kv.second);
+      env_pos[scalar(kv.first)] = c.pos(kv.first);
+    }
+  } else if (e.IsSequence()) {
+    for (const auto& item : e) {
+      const std::string s = scalar(item);
+      const size_t eq = s.find('=');
+      if (eq != std::string::npos) {
+        env[s.substr(0, eq)] = s.substr(eq + 1);
+        env_pos[s.substr(0, eq)] = c.pos(item);
+      }
+    }
+  }
+}
 
 void read_dotenv(const std::string& file, const std::string& text, Deployment& d) {
   // docker compose's .env: KEY=VALUE lines, `export` allowed, # comments, values in '...' or

@@ -69,6 +69,10 @@ struct ComposeCtx {
   void add_routes(Deployment& d);
 };
 
+/// A container's `environment:` (map or list form): values, and where each name is written.
+void container_env(const ComposeCtx& c, const YAML::Node& svc, std::map<std::string, std::string>& env,
+                   std::map<std::string, SourcePos>& env_pos);
+
 /// "traefik", "caddy", "nginx", "haproxy" for a proxy image ("traefik:v3.1", "caddy:2-alpine"),
 /// else "".
 std::string proxy_preset_of_image(const std::string& image);

@@ -350,6 +350,7 @@ void read_proxy_container(ComposeCtx& c, const std::string& name, const YAML::No
     return;
   }
   c.proxy_service = name;
+  container_env(c, svc, d.proxy_env, d.proxy_env_pos);  // Caddy fills in {$NAME} from it
   ProxyModel p;
   p.pos = c.pos(svc);
   p.keys.set("preset", r.from(c.pos(child(svc, "image")), "image", "proxy.preset", toml_str(preset)));
@@ -387,6 +388,8 @@ void read_proxy_container(ComposeCtx& c, const std::string& name, const YAML::No
       r.ignored(kpos, r.w.format("import.ignored_key", key, r.w("import.why_proxy_restart")));
     } else if (key == "labels") {
       continue;  // read with every container's labels
+    } else if (key == "environment" && preset == "caddy") {
+      r.mapped(kpos, r.w("import.caddy_env_key"));  // each variable a Caddyfile uses is named too
     } else {
       r.ignored(kpos, r.w.format("import.ignored_key", key, r.w("import.why_not_modelled")));
     }

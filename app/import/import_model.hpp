@@ -116,6 +116,9 @@ struct Deployment {
   /// Traefik container may be in another file (`-f docker-compose.yml -f docker-compose.traefik.yml`).
   std::vector<std::shared_ptr<ComposeCtx>> compose;
   bool traefik_storage_said = false;  ///< Where Traefik keeps acme.json has been reported.
+  /// The proxy container's environment (Compose), which a Caddyfile's {$NAME} reads.
+  std::map<std::string, std::string> proxy_env;
+  std::map<std::string, SourcePos> proxy_env_pos;
   /// A folder's .env (Compose interpolates the files of its project folder with it): folder ->
   /// (file, variable -> value and line).
   std::map<std::string, std::pair<std::string, std::map<std::string, std::pair<std::string, uint32_t>>>> dotenv;

@@ -341,7 +341,47 @@ void read_nginx(const std::string& file, const std::string& text, Deployment& d,
   }
 }
 
-void read_caddy(const std::string& file, const std::string& text, Deployment& d, Report& r) {
+namespace {
+
+// Caddy replaces {$NAME} and {$NAME:default} with the process's environment as it reads the
+// Caddyfile (caddyserver.com/docs/caddyfile/concepts#environment-variables): here the Caddy
+// container's `environment:`. A name it does not set, without a default, is left as written.
+std::string with_caddy_env(const std::string& file, const std::string& text, const Deployment& d, Report& r) {
+  std::string out;
+  std::set<std::string> said;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const size_t close = text.compare(i, 2, "{$") == 0 ? text.find('}', i) : std::string::npos;
+    if (close == std::string::npos || text.find('\n', i) < close) {
+      out += text[i];
+      continue;
+    }
+    const std::string inner = text.substr(i + 2, close - i - 2);
+    const size_t colon = inner.find(':');
+    const std::string name = inner.substr(0, colon);
+    const auto it = d.proxy_env.find(name);
+    if (it != d.proxy_env.end()) {
+      out += it->second;
+      if (said.insert(name).second)
+        r.mapped(d.proxy_env_pos.at(name), r.w.format("import.caddy_env", name, it->second, "{$" + name + "}"));
+    } else if (colon != std::string::npos) {
+      out += inner.substr(colon + 1);
+      const size_t line_start = text.rfind('\n', i) == std::string::npos ? 0 : text.rfind('\n', i) + 1;
+      const SourcePos at{file,
+                         static_cast<uint32_t>(std::count(text.begin(), text.begin() + static_cast<long>(i), '\n') + 1),
+                         static_cast<uint32_t>(i - line_start + 1)};
+      r.assumed(at, r.w.format("import.caddy_env_default", "{$" + inner + "}", name, inner.substr(colon + 1)));
+    } else {
+      out += text.substr(i, close + 1 - i);
+    }
+    i = close;
+  }
+  return out;
+}
+
+}  // namespace
+
+void read_caddy(const std::string& file, const std::string& text_in, Deployment& d, Report& r) {
+  const std::string text = text_in.find("{$") == std::string::npos ? text_in : with_caddy_env(file, text_in, d, r);
   const CaddyResult parsed = parse_caddyfile(text, file);
   if (parsed.error) {
     report_parse_error(*parsed.error, r);
