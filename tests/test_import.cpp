@@ -467,10 +467,12 @@ TEST_CASE("a repository's installed dependencies are named once per folder and n
   write("app/main.py", "from fastapi import FastAPI\napp = FastAPI()\n");
   write(".env", "# read by docker compose\nAPP_VERSION=1.4.2\n");  // a hidden file that is read
   write(".gitignore", ".env\n");
+  write("gunicorn.conf.py", "workers = 9\n");
   const imp::ImportResult r = import_ok({root});
-  CHECK(r.files.size() == 4);  // .env, docker-compose.yml, app/main.py, web/package.json
+  CHECK(r.files.size() == 5);  // .env, docker-compose.yml, gunicorn.conf.py, app/main.py, web/package.json
   CHECK(has_entry(r, imp::EntryKind::ignored, (root / ".gitignore").generic_string(), "hidden"));
   const auto at = [&](const char* rel) { return (root / rel).generic_string(); };
+  CHECK(has_entry(r, imp::EntryKind::ignored, at("gunicorn.conf.py"), "Gunicorn's configuration file"));
   CHECK(has_entry(r, imp::EntryKind::ignored, at("env"), "pyvenv.cfg"));
   CHECK(has_entry(r, imp::EntryKind::ignored, at("web/node_modules"), "Node.js"));
   CHECK(has_entry(r, imp::EntryKind::ignored, at("app/__pycache__"), "bytecode"));

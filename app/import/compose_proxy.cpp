@@ -162,8 +162,8 @@ void ComposeCtx::read_labels() {
         continue;
       }
       traefik_labelled[owner] = true;
-      if (key == "traefik.enable") {
-        r.mapped(p, r.w.format("import.mapped", key, "proxy.routes", value));
+      if (key == "traefik.enable") {  // the container's routers are read (with exposedbydefault=false too)
+        r.mapped(p, r.w.format("import.traefik_enable", value));
         continue;
       }
       const std::string routers = "traefik.http.routers.";

@@ -183,7 +183,11 @@ ImportResult import_from(const std::vector<TextFile>& texts, Report& r, const st
       const std::string ext = lower(path.extension().string());
       // A YAML file of no known kind may be one with a syntax error: say where it is.
       if ((ext == ".yml" || ext == ".yaml") && !load_yaml(in.name, in.text, r)) continue;
-      if (in.given)
+      // Gunicorn reads ./gunicorn.conf.py from its working directory, and its settings win over
+      // the environment's (docs.gunicorn.org, "Configuration File"): said, not read.
+      if (lower(path.filename().string()) == "gunicorn.conf.py")
+        r.ignored({in.name, 0, 0}, words("import.gunicorn_conf"));
+      else if (in.given)
         r.error({in.name, 0, 0}, words("import.unknown_kind"));
       else
         r.ignored({in.name, 0, 0}, words("import.unknown_kind"));
