@@ -96,4 +96,32 @@ inline size_t count_kind(const Run& run, std::string_view kind) {
   return n;
 }
 
+// Files that must import without an error.
+inline imp::ImportResult import_files(const std::vector<imp::TextFile>& files) {
+  imp::ImportResult r = imp::import_texts(files, en());
+  for (const auto& e : r.report)
+    if (e.kind == imp::EntryKind::error) FAIL_CHECK(e.pos.str() << ": " << e.message);
+  REQUIRE(r.ok());
+  return r;
+}
+
+// A Deployment "api" of one container; `container` is the rest of its keys (line 15 on).
+inline std::string api_deployment(const std::string& container) {
+  return R"(apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: api
+spec:
+  selector:
+    matchLabels: {app: api}
+  template:
+    metadata:
+      labels: {app: api}
+    spec:
+      containers:
+        - name: api
+          image: registry.example.com/shop/api:1.4.2
+)" + container;
+}
+
 }  // namespace import_test

@@ -1,0 +1,246 @@
+// What the importer fills in from the files' variables, and which files it reads together:
+// Kubernetes $(NAME), a sh -c script's shell, Compose's .env and $$, a systemd specifier, a
+// Unix-socket upstream, Traefik in a Compose file of its own, and routes that serve one path.
+#include <doctest/doctest.h>
+
+#include <string>
+#include <vector>
+
+#include "deploysim/scenario.hpp"
+#include "import/import.hpp"
+#include "import_fixtures.hpp"
+
+using namespace deploysim;
+using namespace import_test;
+
+TEST_CASE("Kubernetes fills in $(NAME) in command and args from the container's env") {
+  const imp::ImportResult k = import_ok_texts(api_deployment(R"(          env:
+            - name: PORT
+              value: "8080"
+            - name: WORKERS
+              valueFrom:
+                configMapKeyRef: {name: api, key: workers}
+          command: [uvicorn]
+          args: [app.main:app, --host, 0.0.0.0, --port, $(PORT), --workers, $(WORKERS), --root-path, $$(PORT)]
+)"));
+  const Scenario sc = load(k);
+  CHECK(service(sc, "api").port == 8080);
+  CHECK(has_entry(k, imp::EntryKind::mapped, "k8s.yaml:16", "env PORT: Kubernetes fills in $(PORT)"));
+  // A value read at run time (a ConfigMap) is not in the files: the server's default, said.
+  CHECK(service(sc, "api").workers == 1);
+  CHECK(has_entry(k, imp::EntryKind::assumed, "k8s.yaml:22", "--workers $(WORKERS): the variable's value is not"));
+  // $$ is one $: "$$(PORT)" reaches the server as the text "$(PORT)".
+  CHECK(has_entry(k, imp::EntryKind::ignored, "k8s.yaml:22", "--root-path $(PORT)"));
+}
+
+TEST_CASE("a Deployment's strategy without a type, or with one Kubernetes refuses") {
+  const std::string pod =
+      "          command: [gunicorn, -k, uvicorn.workers.UvicornWorker, -b, unix:/run/api.sock, a:app]\n"
+      "  replicas: 4\n"
+      "  strategy:\n";
+  const imp::ImportResult k = import_ok_texts(api_deployment(pod + "    rollingUpdate: {maxSurge: 1}\n"));
+  CHECK(has_entry(k, imp::EntryKind::assumed, "k8s.yaml:17", "rollout = \"rolling\": no strategy.type"));
+  CHECK(has_entry(k, imp::EntryKind::assumed, "k8s.yaml:18", "max_unavailable = 25: no rollingUpdate.maxUnavailable"));
+  CHECK(has_entry(k, imp::EntryKind::ignored, "k8s.yaml:15", "--bind unix:/run/api.sock: Unix sockets"));
+  const imp::ImportResult bad =
+      imp::import_texts({{"k8s.yaml", api_deployment(pod + "    type: Rolling\n"), true}}, en());
+  CHECK(has_error(bad, "k8s.yaml:18:11", "'strategy.type' is Rolling, expected RollingUpdate, Recreate"));
+}
+
+TEST_CASE("a Unix socket between nginx and Gunicorn, a template unit's %i") {
+  const std::string unit = R"([Service]
+ExecStart=/srv/shop/.venv/bin/gunicorn -k uvicorn.workers.UvicornWorker -w 3 --bind unix:/run/gunicorn.sock app.main:app
+Restart=on-failure
+)";
+  const std::string site = R"(upstream app_server {
+    server unix:/run/gunicorn.sock fail_timeout=0;
+}
+server {
+    listen 443 ssl;
+    server_name shop.example.com;
+    ssl_certificate /etc/letsencrypt/live/shop.example.com/fullchain.pem;
+    ssl_certificate_key /etc/letsencrypt/live/shop.example.com/privkey.pem;
+    location / {
+        proxy_pass http://app_server;
+    }
+}
+)";
+  // Gunicorn's deployment guide's upstream: the socket the unit binds, modelled as TCP.
+  const imp::ImportResult r = import_files({{"api.service", unit, true}, {"shop.conf", site, true}});
+  const Scenario sc = load(r);
+  REQUIRE(sc.proxy);
+  CHECK(sc.proxy->routes.at(0).pool == "api");
+  CHECK(has_entry(r, imp::EntryKind::ignored, "shop.conf:2", "unix:/run/gunicorn.sock: Unix sockets are not modelled"));
+  CHECK(has_entry(r, imp::EntryKind::ignored, "api.service:2", "--bind unix:/run/gunicorn.sock"));
+  // proxy_pass to a socket directly.
+  std::string direct = site;
+  direct.replace(direct.find("http://app_server"), 17, "http://unix:/run/gunicorn.sock:");
+  CHECK(load(import_files({{"api.service", unit, true}, {"shop.conf", direct, true}})).proxy->routes.at(0).pool ==
+        "api");
+  // api@.service: %i is the instance's name, known when systemd starts it.
+  const imp::ImportResult t =
+      import_files({{"api@.service", "[Service]\nExecStart=/usr/bin/uvicorn app.main:app --port %i\n", true}});
+  CHECK(load(t).services.at(0).port == 8000);
+  CHECK(has_entry(t, imp::EntryKind::assumed, "api@.service:2", "--port %i: the variable's value is not in the files"));
+}
+
+TEST_CASE("a sh -c script's shell fills in variables from the environment the files give") {
+  // Compose reads $$ as one $, so the container's shell fills in ${GUNICORN_WORKERS:-3}.
+  const std::string compose = R"(services:
+  api:
+    image: registry.example.com/shop/api:1.4.2
+    environment:
+      GUNICORN_WORKERS: 5
+    command: sh -c "gunicorn -k uvicorn.workers.UvicornWorker -b 0.0.0.0:8000 -w $${GUNICORN_WORKERS:-3} a:app"
+  web:
+    image: registry.example.com/shop/web:1.0.0
+    command: sh -c "uvicorn web.main:app --host 0.0.0.0 --port $${PORT:-8001}"
+)";
+  const imp::ImportResult c = import_files({{"docker-compose.yml", compose, true}});
+  const Scenario csc = load(c);
+  CHECK(service(csc, "api").workers == 5);
+  CHECK(has_entry(c, imp::EntryKind::mapped, "docker-compose.yml:4", "environment: GUNICORN_WORKERS is read"));
+  CHECK(service(csc, "web").port == 8001);
+  CHECK(has_entry(c, imp::EntryKind::assumed, "docker-compose.yml:9", "${PORT:-8001}: the shell fills it in"));
+  // Kubernetes: a value in env is used; one from a ConfigMap is not in the files.
+  const imp::ImportResult k = import_ok_texts(api_deployment(R"(          env:
+            - {name: PORT, value: "8080"}
+            - name: UVICORN_WORKERS
+              valueFrom: {configMapKeyRef: {name: api, key: workers}}
+          command: ["/bin/sh", "-c"]
+          args: ['exec uvicorn app.main:app --host 0.0.0.0 --port "${PORT:-8000}" --workers "${UVICORN_WORKERS:-4}"']
+)"));
+  const Scenario ksc = load(k);
+  CHECK(service(ksc, "api").port == 8080);
+  CHECK(service(ksc, "api").workers == 4);
+  CHECK(has_entry(k, imp::EntryKind::assumed, "k8s.yaml:20", "${UVICORN_WORKERS:-4}: the shell fills it in"));
+}
+
+TEST_CASE("Traefik in a Compose file of its own routes the labels of the other (docker compose -f a -f b)") {
+  // full-stack-fastapi-template's layout: the app's labels in docker-compose.yml, the public
+  // Traefik in docker-compose.traefik.yml.
+  const std::string app = R"(services:
+  backend:
+    image: registry.example.com/shop/backend:1.0.0
+    command: fastapi run --workers 4 app/main.py
+    labels:
+      - traefik.enable=true
+      - traefik.http.routers.backend-https.rule=Host(`api.shop.example.com`)
+      - traefik.http.routers.backend-https.entrypoints=https
+      - traefik.http.routers.backend-https.tls.certresolver=le
+)";
+  const std::string traefik = R"(services:
+  traefik:
+    image: traefik:3.0
+    command:
+      - --providers.docker
+      - --entrypoints.https.address=:443
+      - --certificatesresolvers.le.acme.storage=/certificates/acme.json
+      - --certificatesresolvers.le.acme.tlschallenge=true
+    volumes:
+      - /var/run/docker.sock:/var/run/docker.sock:ro
+      - traefik-public-certificates:/certificates
+volumes:
+  traefik-public-certificates:
+)";
+  for (const bool traefik_first : {false, true}) {
+    INFO("Traefik's file first: ", traefik_first);
+    const std::vector<imp::TextFile> files =
+        traefik_first ? std::vector<imp::TextFile>{{"docker-compose.traefik.yml", traefik, true},
+                                                   {"docker-compose.yml", app, true}}
+                      : std::vector<imp::TextFile>{{"docker-compose.yml", app, true},
+                                                   {"docker-compose.traefik.yml", traefik, true}};
+    const imp::ImportResult r = import_files(files);
+    const Scenario sc = load(r);
+    REQUIRE(sc.proxy);
+    REQUIRE(sc.proxy->routes.size() == 1);
+    CHECK(sc.proxy->routes[0].pool == "backend");
+    REQUIRE(sc.certificates.size() == 1);
+    CHECK(sc.certificates[0].challenge == Challenge::tls_alpn01);
+    CHECK(has_entry(r, imp::EntryKind::mapped, "docker-compose.traefik.yml:11", "proxy.persisted_storage = true"));
+    CHECK_FALSE(has_entry(r, imp::EntryKind::ignored, "docker-compose.yml:7", "no Traefik container"));
+  }
+}
+
+TEST_CASE("a Compose file is filled in from the .env of its folder, as docker compose does") {
+  const std::string env = "# the stack\nDOMAIN=shop.example.com\nexport WORKERS=\"4\"  # per container\nEMPTY=\n";
+  const std::string compose = R"(services:
+  backend:
+    image: registry.example.com/shop/backend:${TAG-latest}
+    command: uvicorn app.main:app --host 0.0.0.0 --workers ${WORKERS:-2} --port ${EMPTY:-8001}
+    labels:
+      - traefik.http.routers.backend.rule=Host(`api.${DOMAIN?Variable not set}`)
+      - traefik.http.routers.backend.tls.certresolver=le
+  traefik:
+    image: traefik:3.0
+    command: [--providers.docker, --certificatesresolvers.le.acme.tlschallenge=true]
+)";
+  const imp::ImportResult r = import_files({{"shop/.env", env, true}, {"shop/docker-compose.yml", compose, true}});
+  const Scenario sc = load(r);
+  CHECK(service(sc, "backend").workers == 4);
+  CHECK(service(sc, "backend").port == 8001);  // ${EMPTY:-8001}: empty takes the default
+  REQUIRE(sc.proxy);
+  REQUIRE(sc.proxy->routes.size() == 1);
+  CHECK(sc.proxy->routes[0].host == "api.shop.example.com");
+  CHECK(has_entry(r, imp::EntryKind::mapped, "shop/.env:2", "DOMAIN=shop.example.com: docker compose fills it in"));
+  CHECK(has_entry(r, imp::EntryKind::mapped, "shop/.env:3", "WORKERS=4"));
+  // The label's port beside a command that listens elsewhere: Traefik would answer 502, which is said.
+  std::string wrong = compose;
+  wrong.insert(wrong.find("  traefik:"), "      - traefik.http.services.backend.loadbalancer.server.port=8080\n");
+  const imp::ImportResult w = import_files({{"shop/.env", env, true}, {"shop/docker-compose.yml", wrong, true}});
+  CHECK(has_entry(w, imp::EntryKind::ignored, "shop/docker-compose.yml:8",
+                  "loadbalancer.server.port=8080: the app listens on 8001, so Traefik would answer 502 Bad Gateway"));
+  // Another folder's .env is not this file's.
+  const imp::ImportResult other = import_files({{"other/.env", env, true}, {"shop/docker-compose.yml", compose, true}});
+  CHECK(service(load(other), "backend").workers == 2);
+}
+
+TEST_CASE("a route that takes one path of the host is said: Caddy handle_path, nginx location, Ingress path") {
+  const std::string caddy =
+      "shop.example.com {\n\thandle_path /api/* {\n\t\treverse_proxy 127.0.0.1:8000\n\t}\n"
+      "\thandle {\n\t\tfile_server\n\t}\n}\n";
+  CHECK(has_entry(import_files({{"Caddyfile", caddy, true}}), imp::EntryKind::ignored, "Caddyfile:3",
+                  "reverse_proxy /api/*: only these paths go to the app"));
+  const std::string site = R"(server {
+    listen 443 ssl;
+    server_name shop.example.com;
+    ssl_certificate /etc/letsencrypt/live/shop.example.com/fullchain.pem;
+    ssl_certificate_key /etc/letsencrypt/live/shop.example.com/privkey.pem;
+    location / {
+        try_files $uri /index.html;
+    }
+    location /api/ {
+        proxy_pass http://127.0.0.1:8000;
+    }
+    location /ws/ {
+        proxy_pass http://127.0.0.1:8001;
+    }
+}
+)";
+  const imp::ImportResult n = import_files({{"shop.conf", site, true}});
+  CHECK(has_entry(n, imp::EntryKind::ignored, "shop.conf:9", "location /api/: only these paths go to the app"));
+  CHECK(has_entry(n, imp::EntryKind::ignored, "shop.conf:13", "location /ws/ proxy_pass: path rules are not modelled"));
+  const imp::ImportResult k =
+      import_ok_texts(api_deployment(R"(          command: [uvicorn, app.main:app, --host, 0.0.0.0]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: api}
+spec:
+  selector: {app: api}
+  ports: [{port: 80, targetPort: 8000}]
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {name: api}
+spec:
+  rules:
+    - host: shop.example.com
+      http:
+        paths:
+          - path: /api
+            pathType: Prefix
+            backend: {service: {name: api, port: {number: 80}}}
+)"));
+  CHECK(has_entry(k, imp::EntryKind::ignored, "k8s.yaml:32", "path /api: only these paths go to the app"));
+}
