@@ -404,6 +404,45 @@ TEST_CASE("a systemd unit behind nginx on one server: restart keys, boot, strict
   CHECK(run.metrics.succeeded == run.metrics.requests - run.metrics.in_flight);
 }
 
+TEST_CASE("a unit's drop-ins are read over it, in file-name order, as systemd reads them") {
+  const std::string base = dir + "/systemd-dropin/deploy";
+  const std::string unit = base + "/shop-api.service", workers = base + "/shop-api.service.d/10-workers.conf",
+                    override = base + "/shop-api.service.d/override.conf";
+  const imp::ImportResult r = import_ok({dir + "/systemd-dropin"});
+  REQUIRE(r.files.size() == 3);
+  CHECK(r.files[0].kind == imp::FileKind::systemd);
+  CHECK(r.files[1].kind == imp::FileKind::systemd_dropin);
+  CHECK(r.files[2].kind == imp::FileKind::systemd_dropin);
+  const ServiceSpec& api = service(load(r), "shop-api");
+  CHECK(api.workers == 4);  // the drop-in's ExecStart=, after the empty one that resets the list
+  CHECK(api.supervisor.restart == "always");
+  CHECK(api.supervisor.restart_sec == s(5));
+  CHECK(api.supervisor.enabled);
+  CHECK(has_entry(r, imp::EntryKind::mapped, workers + ":5", "workers = 4"));
+  CHECK(has_entry(r, imp::EntryKind::mapped, override + ":2", "supervisor.restart = \"always\""));
+  CHECK(r.scenario_text.find("restart = \"always\"  # from " + override + ":2\n") != std::string::npos);
+  CHECK(has_entry(r, imp::EntryKind::assumed, unit + ":15", "supervisor.enabled = true"));
+
+  // A drop-in that adds a command without resetting the list: systemd refuses such a unit.
+  const std::string main_unit = "[Service]\nExecStart=/usr/bin/uvicorn app.main:app --workers 2\n";
+  const std::string added = "[Service]\nExecStart=/usr/bin/uvicorn app.main:app --workers 4\n";
+  const imp::ImportResult twice =
+      imp::import_texts({{"api.service", main_unit, true}, {"api.service.d/workers.conf", added, true}}, en());
+  CHECK(has_error(
+      twice, "api.service.d/workers.conf:2:1",
+      "a second ExecStart= in a Type=simple service: systemd refuses to load the "
+      "unit (only Type=oneshot may have several; a drop-in that replaces the command resets it first with an empty "
+      "ExecStart=)"));
+  // A drop-in whose unit is not among the files is named, not dropped.
+  const imp::ImportResult alone = imp::import_texts(
+      {{"api.service", main_unit, true}, {"worker.service.d/override.conf", "[Service]\nRestart=always\n", true}},
+      en());
+  REQUIRE(alone.ok());
+  CHECK(has_entry(alone, imp::EntryKind::ignored, "worker.service.d/override.conf",
+                  "a systemd drop-in for worker.service, which is not among the files"));
+  CHECK(service(load(alone), "api").supervisor.restart == "no");
+}
+
 TEST_CASE("Caddy in compose with its Caddyfile: the routes come from the Caddyfile, /data on a volume") {
   const imp::ImportResult r = import_ok({dir + "/compose-caddy"});
   const Scenario sc = load(r);

@@ -40,8 +40,8 @@ constexpr std::pair<const char*, const char*> positionals[] = {
     {"file", "cli_help.pos_file"},     {"files", "cli_help.pos_files"}, {"scenario", "cli_help.pos_scenario"},
     {"lesson", "cli_help.pos_lesson"}, {"paths", "cli_help.pos_paths"}, {"id", "cli_help.pos_id"}};
 
-// CLI11's formatter, with columns counted as a terminal shows them (Hangul takes two) and the
-// positionals' names in the language.
+// CLI11's formatter, with columns counted as a terminal shows them (Hangul takes two), the
+// positionals' names in the language, and no backticks (the English help has none either).
 class Formatter : public CLI::Formatter {
  public:
   explicit Formatter(const Messages& words) : words_(words) {}
@@ -52,6 +52,7 @@ class Formatter : public CLI::Formatter {
     if (!desc.empty()) {
       if (columns_of(name) >= column_width_) out += "\n" + std::string(column_width_, ' ');
       for (const char c : desc) {
+        if (c == '`') continue;  // the catalogue's marks around terms kept in English (docs/translating.md)
         out += c;
         if (c == '\n') out += std::string(column_width_, ' ');
       }

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <map>
 #include <regex>
+#include <set>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -16,6 +17,7 @@
 #include "import/compose_internal.hpp"
 #include "import/import_model.hpp"
 #include "import/import_yaml.hpp"
+#include "import/systemd_unit.hpp"
 
 namespace deploysim::import {
 
@@ -29,6 +31,8 @@ const char* kind_name(FileKind kind) {
       return "kubernetes";
     case FileKind::systemd:
       return "systemd";
+    case FileKind::systemd_dropin:
+      return "systemd drop-in";
     case FileKind::nginx:
       return "nginx";
     case FileKind::caddy:
@@ -73,6 +77,8 @@ FileKind detect_kind(const fs::path& path, std::string_view text) {
   if (name == ".env") return FileKind::dotenv;  // what docker compose fills ${VAR} in with
   if (name.starts_with("caddyfile")) return FileKind::caddy;
   if (ext == ".service") return FileKind::systemd;
+  // systemd reads NAME.service.d/*.conf over the unit (systemd.unit(5), "drop-in" files).
+  if (ext == ".conf" && parent.ends_with(".service.d") && parent.size() > 10) return FileKind::systemd_dropin;
   if (ext == ".yml" || ext == ".yaml") {
     if (has_line(text, k8s_api) && has_line(text, k8s_kind)) return FileKind::kubernetes;
     if (has_line(text, compose_services)) return FileKind::compose;
@@ -203,6 +209,25 @@ ImportResult import_from(const std::vector<TextFile>& texts, Report& r, const st
     };
     return rank(a.kind) < rank(b.kind);
   });
+  // Drop-ins by the unit they apply to (the folder's name without ".d"), in the order of their
+  // file names, as systemd reads them; each is read with its unit, or said to have none.
+  std::map<std::string, std::vector<DropIn>> drop_ins;
+  std::set<std::string> units;
+  for (const Read& f : files) {
+    const fs::path path(f.in.name);
+    if (f.kind == FileKind::systemd) units.insert(path.filename().string());
+    if (f.kind != FileKind::systemd_dropin) continue;
+    const std::string dir = path.parent_path().filename().string();
+    drop_ins[dir.substr(0, dir.size() - 2)].push_back({f.in.name, f.in.text});
+  }
+  for (auto& [unit, list] : drop_ins) {
+    std::stable_sort(list.begin(), list.end(), [](const DropIn& a, const DropIn& b) {
+      return fs::path(a.file).filename() < fs::path(b.file).filename();
+    });
+    if (!units.count(unit))
+      for (const DropIn& in : list) r.ignored({in.file, 0, 0}, words.format("import.dropin_no_unit", unit));
+  }
+  const std::vector<DropIn> no_drop_ins;
   // The readers check the shapes they read; anything they missed (yaml-cpp throws on a node of
   // another shape) is still located at its file, never a crash.
   const auto guarded = [&](const std::string& file, const auto& read) {
@@ -222,7 +247,13 @@ ImportResult import_from(const std::vector<TextFile>& texts, Report& r, const st
           read_kubernetes(f.in.name, f.in.text, d, r);
           break;
         case FileKind::systemd:
-          read_systemd(f.in.name, f.in.text, d, r);
+          read_systemd(f.in.name, f.in.text,
+                       drop_ins.count(fs::path(f.in.name).filename().string())
+                           ? drop_ins.at(fs::path(f.in.name).filename().string())
+                           : no_drop_ins,
+                       d, r);
+          break;
+        case FileKind::systemd_dropin:  // read with its unit
           break;
         case FileKind::nginx:
           read_nginx(f.in.name, f.in.text, d, r);

@@ -13,7 +13,8 @@
 namespace deploysim::import {
 
 /// What an imported file is.
-enum class FileKind { compose, kubernetes, systemd, nginx, caddy, dotenv, unknown };
+/// systemd_dropin: NAME.service.d/*.conf, read over the unit NAME.service.
+enum class FileKind { compose, kubernetes, systemd, systemd_dropin, nginx, caddy, dotenv, unknown };
 
 /// The kind's name as the report prints it ("compose", "kubernetes", ...).
 const char* kind_name(FileKind kind);

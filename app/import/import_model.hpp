@@ -206,7 +206,9 @@ void read_kubernetes(const std::string& file, const std::string& text, Deploymen
 /// Every manifest read by read_kubernetes, resolved together (kubernetes.cpp).
 void resolve_kubernetes(Deployment& d, Report& r);
 /// systemd units, nginx and Caddy configs (import_others.cpp, over the parsers beside it).
-void read_systemd(const std::string& file, const std::string& text, Deployment& d, Report& r);
+struct DropIn;
+void read_systemd(const std::string& file, const std::string& text, const std::vector<DropIn>& drop_ins, Deployment& d,
+                  Report& r);
 void read_nginx(const std::string& file, const std::string& text, Deployment& d, Report& r);
 void read_caddy(const std::string& file, const std::string& text, Deployment& d, Report& r);
 

@@ -21,13 +21,15 @@ void report_parse_error(const ParseError& e, Report& r) {
   r.error(e.pos, text);
 }
 
-void read_systemd(const std::string& file, const std::string& text, Deployment& d, Report& r) {
-  const SystemdResult parsed = parse_systemd_unit(text, file);
+void read_systemd(const std::string& file, const std::string& text, const std::vector<DropIn>& drop_ins, Deployment& d,
+                  Report& r) {
+  const SystemdResult parsed = parse_systemd_unit(text, file, drop_ins);
   if (parsed.error) {
     report_parse_error(*parsed.error, r);
     return;
   }
   d.sources.push_back(file);
+  for (const DropIn& in : drop_ins) d.sources.push_back(in.file);
   const SystemdUnit& u = *parsed.value;
   const Messages& w = r.w;
   std::string name = file.substr(file.find_last_of('/') + 1);

@@ -55,6 +55,8 @@ const char* parse_error_key(ParseErrorCode code) {
       return "import_parse.import_cycle";
     case ParseErrorCode::too_many_imports:
       return "import_parse.too_many_imports";
+    case ParseErrorCode::exec_start_twice:
+      return "import_parse.exec_start_twice";
   }
   return "import_parse.eof_expecting";
 }

@@ -41,6 +41,7 @@ enum class ParseErrorCode {
   expecting_directive,   ///< {found}: a ";" or "{" where a directive name should start.
   import_cycle,          ///< {name}: a Caddy snippet imported from inside itself.
   too_many_imports,      ///< {max}: more snippet imports than we follow.
+  exec_start_twice,      ///< {type}: a second ExecStart= in a unit that is not Type=oneshot.
 };
 
 /// A located reason a file could not be read.

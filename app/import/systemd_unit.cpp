@@ -500,14 +500,21 @@ std::optional<std::pair<ParseErrorCode, size_t>> split_systemd_words(std::string
   }
 }
 
-SystemdResult parse_systemd_unit(std::string_view text, const std::string& file) {
+SystemdResult parse_systemd_unit(std::string_view text, const std::string& file, const std::vector<DropIn>& drop_ins) {
   SystemdResult result;
   SystemdUnit u;
-  Reader reader(text, file, u.skipped);
-  const std::vector<Entry> entries = reader.entries();
-  if (reader.err) {
-    result.error = reader.err;
-    return result;
+  std::vector<Entry> entries;
+  std::vector<std::string> order{file};  // the files in reading order, for the skipped lines
+  for (size_t i = 0; i <= drop_ins.size(); ++i) {
+    const std::string& name = i == 0 ? file : drop_ins[i - 1].file;
+    if (i > 0) order.push_back(name);
+    Reader reader(i == 0 ? text : drop_ins[i - 1].text, name, u.skipped);
+    std::vector<Entry> more = reader.entries();
+    if (reader.err) {
+      result.error = reader.err;
+      return result;
+    }
+    entries.insert(entries.end(), std::make_move_iterator(more.begin()), std::make_move_iterator(more.end()));
   }
   u.type = {"simple", {}, false};
   u.restart = {"no", {}, false};
@@ -524,8 +531,18 @@ SystemdResult parse_systemd_unit(std::string_view text, const std::string& file)
       return result;
     }
   }
+  const auto rank = [&](const SkippedLine& k) {
+    return std::pair(std::find(order.begin(), order.end(), k.pos.file) - order.begin(), k.pos.line);
+  };
   std::stable_sort(u.skipped.begin(), u.skipped.end(),
-                   [](const SkippedLine& a, const SkippedLine& b) { return a.pos.line < b.pos.line; });
+                   [&](const SkippedLine& a, const SkippedLine& b) { return rank(a) < rank(b); });
+  // systemd.service(5): "Unless Type= is oneshot, exactly one command must be given": a unit
+  // with two (a drop-in that adds an ExecStart= without first resetting it with an empty one)
+  // is refused at load.
+  if (u.exec_start.size() > 1 && u.type.value != "oneshot") {
+    result.error = make_error(ParseErrorCode::exec_start_twice, u.exec_start[1].pos, {u.type.value});
+    return result;
+  }
   for (const std::string& t : u.wanted_by.value)
     if (t == "multi-user.target" || t == "default.target") u.enabled_on_boot = true;
   if (!u.exec_start.empty()) {

@@ -79,8 +79,17 @@ struct SystemdUnit {
 
 using SystemdResult = ParseResult<SystemdUnit>;
 
-/// Parses one unit file's text (`file` names it in positions). Never throws.
-SystemdResult parse_systemd_unit(std::string_view text, const std::string& file);
+/// A drop-in of the unit (api.service.d/override.conf): read after the unit, in this order.
+struct DropIn {
+  std::string file;
+  std::string_view text;
+};
+
+/// Parses one unit file's text (`file` names it in positions), then its drop-ins, each over
+/// what came before as systemd reads them (a later value wins; an empty one resets a list).
+/// Never throws.
+SystemdResult parse_systemd_unit(std::string_view text, const std::string& file,
+                                 const std::vector<DropIn>& drop_ins = {});
 
 /// systemd's time span notation (a bare number is seconds).
 std::optional<TimeSpan> parse_systemd_timespan(std::string_view text);

@@ -20,6 +20,7 @@ for sub in "" $subs; do
     ! grep -qF -- "$english" "$out/help.txt" || fail "'$english' in the Korean help of '$sub'"
   done
   grep -q "^사용법: " "$out/help.txt" || fail "no 사용법 in the Korean help of '$sub'"
+  ! grep -qF '`' "$out/help.txt" || fail "a backtick in the Korean help of '$sub': $(grep -F '`' "$out/help.txt" | head -n 1)"
   # An option excluding only hidden ones would show an empty list and push its description down.
   ! grep -qE "함께 쓸 수 없음: *$" "$out/help.txt" || fail "an empty exclusion list in the help of '$sub'"
   # Every description starts in the same display column (Hangul is two columns wide).

@@ -50,14 +50,16 @@ struct QueuedField {
 };
 static_assert(sizeof(QueuedHead) % 8 == 0 && sizeof(QueuedField) == 24);
 
+}  // namespace
+
+#ifdef DEPLOYSIM_TRACE_THREAD
+
+namespace {
 // How far ahead of the record being queued or stored its block is fetched (a few records).
 constexpr size_t prefetch_ahead = 256;
 
 constexpr size_t round_up(size_t n) { return (n + 7) & ~size_t{7}; }
-
 }  // namespace
-
-#ifdef DEPLOYSIM_TRACE_THREAD
 
 struct Trace::Background {
   struct Block {
