@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "deploysim/messages.hpp"
 #include "fuzz_entry.hpp"
@@ -45,17 +46,20 @@ void check(const R& r, std::string_view text) {
 
 // The whole importer on one file: a scenario or errors, never both, and every entry about the
 // file (an error at "imported.toml" is a scenario the loader refused: "please report this").
-void check_import(const std::string& name, std::string_view text) {
+void check_import(const std::vector<import::TextFile>& files) {
   if (!catalogue()) return;
-  const import::ImportResult r = import::import_texts({{name, std::string(text), true}}, *catalogue());
+  const import::ImportResult r = import::import_texts(files, *catalogue());
   require(r.ok() != r.scenario_text.empty(), "an import gives a scenario or an error, not both");
   for (const import::ReportEntry& e : r.report) {
-    require(e.pos.file == name, "every entry names the file it is about");
+    require(std::any_of(files.begin(), files.end(), [&](const import::TextFile& f) { return f.name == e.pos.file; }),
+            "every entry names a file it is about");
     require(std::none_of(e.message.begin(), e.message.end(),
                          [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7F; }),
             "a report line holds no control character (a NUL cut the printed report short)");
   }
 }
+
+void check_import(const std::string& name, std::string_view text) { check_import({{name, std::string(text), true}}); }
 
 }  // namespace
 
@@ -82,6 +86,9 @@ int run_import_systemd(const uint8_t* data, size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);
   check(import::parse_systemd_unit(text, "fuzz.input"), text);
   check_import("api.service", text);
+  // The same bytes as a drop-in over a unit (api.service.d/*.conf).
+  check_import({{"api.service", "[Service]\nExecStart=/usr/bin/uvicorn app:app --workers 2\n", true},
+                {"api.service.d/override.conf", std::string(text), true}});
   // The same bytes as a compose `command:` string.
   std::vector<std::string> words;
   import::split_shell_words(text, words);
@@ -95,10 +102,18 @@ int run_import_systemd(const uint8_t* data, size_t size) {
 
 int run_import_yaml(const uint8_t* data, size_t size) {
   if (size == 0 || !catalogue()) return 0;
-  // The first byte picks the file's name (and so how its kind is told), the rest is its text.
+  // The first byte picks the file's name (and so how its kind is told), the rest is its text;
+  // 4: a Compose file and its override (compose.override.yml, merged over it), split at the
+  // first NUL byte.
   static const char* const names[] = {"docker-compose.yml", "deploy/k8s/api.yaml", "compose.yaml", "manifests.yml"};
-  const std::string name = names[data[0] % 4];
-  check_import(name, std::string_view(reinterpret_cast<const char*>(data + 1), size - 1));
+  const std::string_view text(reinterpret_cast<const char*>(data + 1), size - 1);
+  if (data[0] % 5 == 4) {
+    const size_t nul = std::min(text.find('\0'), text.size());
+    check_import({{"compose.yaml", std::string(text.substr(0, nul)), true},
+                  {"compose.override.yml", std::string(text.substr(std::min(nul + 1, text.size()))), true}});
+    return 0;
+  }
+  check_import(names[data[0] % 5], text);
   return 0;
 }
 

@@ -31,7 +31,12 @@ build_targets() {
   if [ ! -f "$build/build.ninja" ]; then
     cmake --preset fuzz -B "$build" >/dev/null
   fi
-  cmake --build "$build" -j "${FUZZ_BUILD_JOBS:-2}" --target fuzz_all >/dev/null
+  mkdir -p "$work"
+  if ! cmake --build "$build" -j "${FUZZ_BUILD_JOBS:-2}" --target fuzz_all >"$work/build.log" 2>&1; then
+    grep -E -A5 'error' "$work/build.log" | head -n 30 >&2
+    echo "fuzz.sh: the fuzz build failed (all of it: $work/build.log)" >&2
+    exit 1
+  fi
 }
 
 # Copies files into the seed directory of a target, each under a name that keeps apart files
@@ -82,13 +87,19 @@ assemble_seeds() {
       ;;
     import_nginx) add_seeds "$dir" "$root"/tests/import/files/nginx/*.conf "$root"/tests/import/files/nginx/broken/* ;;
     import_caddy) add_seeds "$dir" "$root"/tests/import/files/caddy/Caddyfile "$root"/tests/import/files/caddy/broken/* ;;
-    import_systemd) add_seeds "$dir" "$root"/tests/import/files/systemd/*.service "$root"/tests/import/files/systemd/broken/* ;;
+    import_systemd) add_seeds "$dir" "$root"/tests/import/files/systemd/*.service "$root"/tests/import/files/systemd/broken/* \
+      "$root"/tests/import/*/*/*.service.d/*.conf ;;
     import_yaml)
-      # The first byte picks the file name (run_import_yaml): 0 docker-compose.yml, 1 a manifest.
+      # The first byte picks the file name (run_import_yaml): 0 docker-compose.yml, 1 a manifest,
+      # 4 a Compose file and its override, NUL between them.
       local f n=0
       for f in "$root"/tests/import/*/docker-compose.yml "$root"/tests/import/k8s/*.yaml; do
         case "$f" in */k8s/*) printf '\001' ;; *) printf '\000' ;; esac >"$dir/yaml-$n"
         cat "$f" >>"$dir/yaml-$n"
+        n=$((n + 1))
+      done
+      for f in "$root"/tests/import/*/compose.override.yml; do
+        { printf '\004'; cat "$(dirname "$f")/compose.yaml"; printf '\000'; cat "$f"; } >"$dir/yaml-$n"
         n=$((n + 1))
       done
       ;;

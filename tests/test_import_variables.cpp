@@ -1,8 +1,10 @@
 // What the importer fills in from the files' variables, and which files it reads together:
 // Kubernetes $(NAME), a sh -c script's shell, Compose's .env and $$, a systemd specifier, a
-// Unix-socket upstream, Traefik in a Compose file of its own, and routes that serve one path.
+// Unix-socket upstream, Traefik in a Compose file of its own, routes that serve one path, and
+// Compose files merged (an override file, `extends:`).
 #include <doctest/doctest.h>
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -243,4 +245,100 @@ spec:
             backend: {service: {name: api, port: {number: 80}}}
 )"));
   CHECK(has_entry(k, imp::EntryKind::ignored, "k8s.yaml:32", "path /api: only these paths go to the app"));
+}
+
+TEST_CASE("compose.override.yml is merged over compose.yaml, as `docker compose up` merges them") {
+  const std::string base = dir + "/compose-override/compose.yaml",
+                    over = dir + "/compose-override/compose.override.yml";
+  const imp::ImportResult r = import_ok({dir + "/compose-override"});
+  const Scenario sc = load(r);
+  const ServiceSpec& api = service(sc, "api");
+  CHECK(api.workers == 4);                    // the override's command replaces the base's
+  CHECK(api.supervisor.restart == "always");  // a later value wins
+  CHECK(api.supervisor.memory_limit == std::optional<uint64_t>(2ULL << 30));  // a key only the override has
+  REQUIRE(sc.proxy);
+  REQUIRE(sc.proxy->routes.size() == 2);  // the override's router rule, over the base's labels
+  CHECK(sc.proxy->routes[1].host == "shop.example.com");
+  CHECK(sc.proxy->persisted_storage);  // the base's Traefik and its volume, untouched
+  // Each value names the file and line it came from.
+  CHECK(has_entry(r, imp::EntryKind::mapped, over, "merged over " + base));
+  CHECK(has_entry(r, imp::EntryKind::mapped, over + ":4", "workers = 4"));
+  CHECK(has_entry(r, imp::EntryKind::mapped, over + ":5", "supervisor.restart = \"always\""));
+  CHECK(has_entry(r, imp::EntryKind::mapped, base + ":28", "certificate.renewal = \"proxy\""));
+  CHECK(r.scenario_text.find("restart = \"always\"  # from " + over + ":5\n") != std::string::npos);
+
+  // Lists are appended, but a port, a volume's target or an environment entry of the same name
+  // is replaced; labels written as a list on one side and a map on the other merge by name.
+  const std::string compose = R"(services:
+  api:
+    image: shop/api
+    command: uvicorn app.main:app --host 0.0.0.0 --port 8000
+    environment:
+      - WEB_CONCURRENCY=2
+      - DATABASE_URL=postgresql://db/shop
+)";
+  const std::string override_env = R"(services:
+  api:
+    environment:
+      WEB_CONCURRENCY: "3"
+)";
+  const imp::ImportResult e =
+      import_files({{"compose.yaml", compose, true}, {"compose.override.yaml", override_env, true}});
+  CHECK(service(load(e), "api").workers == 3);
+  // A Compose file of another name beside them is no override: read on its own.
+  const imp::ImportResult apart =
+      import_files({{"compose.yaml", compose, true}, {"compose.prod.yaml", override_env, true}});
+  CHECK(service(load(apart), "api").workers == 2);
+  CHECK(has_entry(apart, imp::EntryKind::ignored, "compose.prod.yaml:2", "service api (api): neither an ASGI app"));
+}
+
+TEST_CASE("a Compose service that extends another of its file takes its keys, its own over them") {
+  const std::string compose = R"(x-app: &app
+  image: registry.example.com/shop/api:1.4.2
+services:
+  base:
+    <<: *app
+    restart: on-failure:5
+    mem_limit: 1g
+    command: uvicorn app.main:app --workers 2
+  api:
+    extends: base
+    command: uvicorn app.main:app --host 0.0.0.0 --port 8000 --workers 3
+  worker:
+    extends:
+      service: api
+    restart: always
+)";
+  const imp::ImportResult r = import_files({{"docker-compose.yml", compose, true}});
+  const Scenario sc = load(r);
+  const ServiceSpec& api = service(sc, "api");
+  CHECK(api.workers == 3);
+  CHECK(api.supervisor.restart == "on-failure");
+  CHECK(api.supervisor.max_retries == 5);
+  CHECK(api.supervisor.memory_limit == std::optional<uint64_t>(1ULL << 30));
+  CHECK(has_entry(r, imp::EntryKind::mapped, "docker-compose.yml:10", "extends: base"));
+  CHECK(has_entry(r, imp::EntryKind::mapped, "docker-compose.yml:6", "supervisor.restart = \"on-failure:5\""));
+  // A chain: worker extends api, which extends base.
+  const ServiceSpec& worker = service(sc, "worker");
+  CHECK(worker.workers == 3);
+  CHECK(worker.supervisor.restart == "always");
+  CHECK(worker.supervisor.memory_limit == std::optional<uint64_t>(1ULL << 30));
+
+  // A base that is not there, a cycle, and a base in another file.
+  const auto error_of = [](const std::string& text) {
+    const imp::ImportResult x = imp::import_texts({{"docker-compose.yml", text, true}}, en());
+    for (const auto& entry : x.report)
+      if (entry.kind == imp::EntryKind::error) return entry.pos.str() + ": " + entry.message;
+    return std::string();
+  };
+  CHECK(error_of("services:\n  api:\n    extends: nowhere\n    command: uvicorn a:app\n") ==
+        "docker-compose.yml:3:14: extends: no service \"nowhere\" in this file");
+  CHECK(error_of("services:\n  a:\n    extends: b\n  b:\n    extends: a\n") ==
+        "docker-compose.yml:5:14: extends: b and a extend each other; docker compose refuses such a file (a "
+        "circular reference)");
+  const imp::ImportResult other = import_files(
+      {{"docker-compose.yml",
+        "services:\n  api:\n    extends: {file: common.yml, service: app}\n    command: uvicorn a:app\n", true}});
+  CHECK(has_entry(other, imp::EntryKind::ignored, "docker-compose.yml:3",
+                  "extends: app of common.yml: a service of another file, which the import does not read"));
 }

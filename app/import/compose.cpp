@@ -115,7 +115,7 @@ void read_restart(const ComposeCtx& c, const YAML::Node& svc, ServiceModel& s) {
   const YAML::Node restart = child(svc, "restart");
   const YAML::Node policy = child(child(svc, "deploy"), "restart_policy");
   if (policy.IsDefined()) {
-    const SourcePos policy_pos = key_pos(c.file, child(svc, "deploy"), "restart_policy");
+    const SourcePos policy_pos = c.at(key_pos(c.file, child(svc, "deploy"), "restart_policy"));
     const YAML::Node cond_node = child(policy, "condition");
     const std::string cond = scalar(cond_node);
     std::string v;
@@ -132,7 +132,7 @@ void read_restart(const ComposeCtx& c, const YAML::Node& svc, ServiceModel& s) {
     }
     if (const auto n = as_int(child(policy, "max_attempts")); n && *n > 0 && v == "on-failure")
       v = fmt::format("on-failure:{}", *n);
-    const SourcePos at = cond_node.IsDefined() ? key_pos(c.file, policy, "condition") : policy_pos;
+    const SourcePos at = cond_node.IsDefined() ? c.at(key_pos(c.file, policy, "condition")) : policy_pos;
     s.supervisor.set("restart",
                      r.from(at, cond_node.IsDefined() ? "deploy.restart_policy.condition" : "deploy.restart_policy",
                             "supervisor.restart", toml_str(v)));
@@ -157,8 +157,8 @@ void read_restart(const ComposeCtx& c, const YAML::Node& svc, ServiceModel& s) {
     return;
   }
   // Docker's default policy is "no" (domain-facts.md, "Restart supervisors").
-  s.supervisor.set(
-      "restart", r.assume(c.pos(svc), "supervisor.restart", toml_str("no"), r.w("import.why_docker_restart_default")));
+  s.supervisor.set("restart",
+                   r.assume(s.pos, "supervisor.restart", toml_str("no"), r.w("import.why_docker_restart_default")));
 }
 
 // compose-go's loader refuses a service whose two spellings of one setting disagree
@@ -209,7 +209,7 @@ void read_app(const ComposeCtx& c, const std::string& name, const YAML::Node& sv
   Report& r = c.r;
   ServiceModel s;
   s.name = node_name(name);
-  s.pos = c.pos(svc);
+  s.pos = c.service_pos(name, svc);
   s.host_stem = "container";
   s.image = scalar(child(svc, "image"));
   s.supervisor.set("kind", r.from(s.pos, "services." + name, "supervisor.kind", toml_str("docker")));
@@ -447,17 +447,37 @@ std::string with_dotenv(const std::string& text, const std::string& file, const 
 
 }  // namespace
 
-void read_compose(const std::string& file, const std::string& text_in, Deployment& d, Report& r) {
+void read_compose(const std::string& file, const std::string& text_in, Deployment& d, Report& r,
+                  const TextFile* override_in) {
   const auto env = d.dotenv.find(std::filesystem::path(file).parent_path().generic_string());
-  const std::string text =
-      env == d.dotenv.end() ? text_in : with_dotenv(text_in, file, env->second.first, env->second.second, r);
+  const auto interpolate = [&](const std::string& name, const std::string& in) {
+    return env == d.dotenv.end() ? in : with_dotenv(in, name, env->second.first, env->second.second, r);
+  };
+  const std::string text = interpolate(file, text_in);
   const auto docs = load_yaml(file, text, r);
   if (!docs) return;
   if (docs->empty() || !(*docs)[0].IsMap()) {
     r.error({file, 1, 1}, r.w.format("import.compose_no_services", "services"));
     return;
   }
-  const YAML::Node root = (*docs)[0];
+  YAML::Node root = (*docs)[0];
+  // The override file: checked where it is, then loaded again below the base's last line, so
+  // that each merged node's mark says which file it came from (ComposeCtx::at).
+  uint32_t after = 0;
+  if (override_in) {
+    const std::string over_text = interpolate(override_in->name, override_in->text);
+    const auto over = load_yaml(override_in->name, over_text, r);
+    if (!over) return;
+    if (over->empty() || !(*over)[0].IsMap()) {
+      r.error({override_in->name, 1, 1}, r.w.format("import.compose_no_services", "services"));
+      return;
+    }
+    after = static_cast<uint32_t>(std::count(text.begin(), text.end(), '\n') + 1);
+    Report checked(r.w);  // its errors were reported above, at their own lines
+    const auto shifted = load_yaml(override_in->name, std::string(after, '\n') + over_text, checked);
+    if (!shifted || shifted->empty()) return;
+    root = merge_compose(root, (*shifted)[0]);
+  }
   const YAML::Node services = child(root, "services");
   if (!services.IsMap()) {
     r.error(pos_of(file, root), r.w.format("import.compose_no_services", "services"));
@@ -466,6 +486,13 @@ void read_compose(const std::string& file, const std::string& text_in, Deploymen
   d.sources.push_back(file);
   d.compose.push_back(std::make_shared<ComposeCtx>(file, r, root, services));
   ComposeCtx& c = *d.compose.back();
+  if (override_in) {
+    d.sources.push_back(override_in->name);
+    c.override_file = override_in->name;
+    c.override_after = after;
+    r.mapped({override_in->name, 0, 0}, r.w.format("import.compose_override", override_in->name, file));
+  }
+  if (!resolve_extends(c)) return;
   c.read_labels();
 
   const std::set<std::string> migrations = completed_dependencies(services);

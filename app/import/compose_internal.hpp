@@ -55,7 +55,28 @@ struct ComposeCtx {
   std::string static_config;
   SourcePos static_config_pos;
 
-  SourcePos pos(const YAML::Node& n) const { return pos_of(file, n); }
+  /// The override file merged into this one (compose.override.yaml), whose nodes were loaded
+  /// `override_after` lines down so that their marks tell them apart.
+  std::string override_file;
+  uint32_t override_after = 0;
+
+  SourcePos pos(const YAML::Node& n) const { return at(pos_of(file, n)); }
+  /// Where a service is: its map's first line, or (a map merged from two, which has no place of
+  /// its own) its name under `services:`.
+  SourcePos service_pos(const std::string& name, const YAML::Node& svc) const {
+    if (const SourcePos p = pos(svc); p.line > 0) return p;
+    for (const auto& kv : services)
+      if (kv.first.IsScalar() && kv.first.Scalar() == name) return pos(kv.first);
+    return {file, 0, 0};
+  }
+  /// A position in this file, or in the override file when it is past the base's lines.
+  SourcePos at(SourcePos p) const {
+    if (override_after > 0 && p.line > override_after) {
+      p.file = override_file;
+      p.line -= override_after;
+    }
+    return p;
+  }
   /// Reads every service's traefik.* labels (list or map form).
   void read_labels();
   std::optional<int> label_port(const std::string& service) const;
@@ -72,6 +93,15 @@ struct ComposeCtx {
 /// A container's `environment:` (map or list form): values, and where each name is written.
 void container_env(const ComposeCtx& c, const YAML::Node& svc, std::map<std::string, std::string>& env,
                    std::map<std::string, SourcePos>& env_pos);
+
+/// An override file's tree merged over its base's, as docker compose merges them, as a new tree
+/// that shares the nodes it keeps (compose_merge.cpp).
+YAML::Node merge_compose(const YAML::Node& base, const YAML::Node& over);
+/// A service that `extends:` `base`: a copy of base with the service's own keys merged over it.
+YAML::Node merge_service(const YAML::Node& base, const YAML::Node& local);
+/// Every service's `extends:` of another service of the file, resolved in place (Compose's
+/// "Extend" rules); false after a located error (a missing base, a cycle).
+bool resolve_extends(ComposeCtx& c);
 
 /// "traefik", "caddy", "nginx", "haproxy" for a proxy image ("traefik:v3.1", "caddy:2-alpine"),
 /// else "".

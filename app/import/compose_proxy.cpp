@@ -346,13 +346,13 @@ void read_proxy_container(ComposeCtx& c, const std::string& name, const YAML::No
                           Deployment& d) {
   Report& r = c.r;
   if (d.proxy) {
-    r.ignored(c.pos(svc), r.w.format("import.second_proxy", name));
+    r.ignored(c.service_pos(name, svc), r.w.format("import.second_proxy", name));
     return;
   }
   c.proxy_service = name;
   container_env(c, svc, d.proxy_env, d.proxy_env_pos);  // Caddy fills in {$NAME} from it
   ProxyModel p;
-  p.pos = c.pos(svc);
+  p.pos = c.service_pos(name, svc);
   p.keys.set("preset", r.from(c.pos(child(svc, "image")), "image", "proxy.preset", toml_str(preset)));
   if (const YAML::Node vols = child(svc, "volumes"); vols.IsSequence())
     for (const auto& v : vols) {

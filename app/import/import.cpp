@@ -228,6 +228,33 @@ ImportResult import_from(const std::vector<TextFile>& texts, Report& r, const st
       for (const DropIn& in : list) r.ignored({in.file, 0, 0}, words.format("import.dropin_no_unit", unit));
   }
   const std::vector<DropIn> no_drop_ins;
+  // The Compose files `docker compose up` reads in a folder without -f: the first of its default
+  // names there, and the first override file beside it, merged over it (compose-go's
+  // WithDefaultConfigPath; Compose's "Merge" rules). Other Compose files are read each alone.
+  static constexpr const char* compose_names[] = {"compose.yaml", "compose.yml", "docker-compose.yml",
+                                                  "docker-compose.yaml"};
+  static constexpr const char* override_names[] = {"compose.override.yml", "compose.override.yaml",
+                                                   "docker-compose.override.yml", "docker-compose.override.yaml"};
+  std::map<std::string, const TextFile*> override_of;  // base file -> its override
+  std::set<std::string> merged_overrides;
+  {
+    std::map<std::string, std::map<std::string, const TextFile*>> compose_in;  // folder -> name -> file
+    for (const Read& f : files)
+      if (f.kind == FileKind::compose)
+        compose_in[fs::path(f.in.name).parent_path().generic_string()][fs::path(f.in.name).filename().string()] = &f.in;
+    for (const auto& folder : compose_in) {
+      const auto& by_name = folder.second;  // a structured binding cannot be captured in C++20
+      const auto first = [&](const auto& names) -> const TextFile* {
+        for (const char* n : names)
+          if (const auto it = by_name.find(n); it != by_name.end()) return it->second;
+        return nullptr;
+      };
+      const TextFile *base = first(compose_names), *over = first(override_names);
+      if (!base || !over) continue;
+      override_of[base->name] = over;
+      merged_overrides.insert(over->name);
+    }
+  }
   // The readers check the shapes they read; anything they missed (yaml-cpp throws on a node of
   // another shape) is still located at its file, never a crash.
   const auto guarded = [&](const std::string& file, const auto& read) {
@@ -241,7 +268,8 @@ ImportResult import_from(const std::vector<TextFile>& texts, Report& r, const st
     guarded(f.in.name, [&] {
       switch (f.kind) {
         case FileKind::compose:
-          read_compose(f.in.name, f.in.text, d, r);
+          if (merged_overrides.count(f.in.name)) break;  // read with its base
+          read_compose(f.in.name, f.in.text, d, r, override_of.count(f.in.name) ? override_of.at(f.in.name) : nullptr);
           break;
         case FileKind::kubernetes:
           read_kubernetes(f.in.name, f.in.text, d, r);

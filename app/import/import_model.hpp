@@ -197,7 +197,9 @@ bool apply_asgi_command(const std::vector<CommandPart>& parts, const SourcePos& 
 /// A service whose command is unknown (an image's own CMD): Uvicorn on 0.0.0.0:`port`, assumed.
 void assume_asgi_defaults(const SourcePos& pos, int port, ServiceModel& s, Report& r);
 
-void read_compose(const std::string& file, const std::string& text, Deployment& d, Report& r);
+/// A Compose file, with the override file docker compose merges over it when given.
+void read_compose(const std::string& file, const std::string& text, Deployment& d, Report& r,
+                  const TextFile* override_file = nullptr);
 /// A Compose project's .env file: its variables, for the Compose files of its folder.
 void read_dotenv(const std::string& file, const std::string& text, Deployment& d);
 /// The Traefik routers of every Compose file read, as routes and certificates (compose_proxy.cpp).
