@@ -528,3 +528,44 @@ TEST_CASE("a repository's installed dependencies are named once per folder and n
   CHECK(has_entry(k, imp::EntryKind::ignored, at("env"), "파이썬 가상 환경"));
   fs::remove_all(root);
 }
+
+TEST_CASE("Traefik's entry point with a certificate resolver serves every router on it over TLS") {
+  const std::string compose = R"(services:
+  traefik:
+    image: traefik:v3.1
+    command:
+      - --providers.docker=true
+      - --entrypoints.web.address=:80
+      - --entrypoints.websecure.address=:443
+      - --entrypoints.websecure.http.tls.certresolver=le
+      - --certificatesresolvers.le.acme.tlschallenge=true
+      - --certificatesresolvers.le.acme.storage=/letsencrypt/acme.json
+    ports: ["443:443"]
+    volumes: ["./letsencrypt:/letsencrypt"]
+  api:
+    image: shop/api
+    command: uvicorn app.main:app --host 0.0.0.0 --port 8000
+    labels:
+      - traefik.http.routers.api.rule=Host(`api.example.com`)
+      - traefik.http.routers.api.entrypoints=websecure
+  status:
+    image: shop/api
+    command: uvicorn status:app --host 0.0.0.0 --port 8000
+    labels:
+      - traefik.http.routers.status.rule=Host(`status.example.com`)
+      - traefik.http.routers.status.entrypoints=web
+)";
+  const imp::ImportResult r = import_files({{"docker-compose.yml", compose, true}});
+  const Scenario sc = load(r);
+  REQUIRE(sc.certificates.size() == 1);  // the api router's, from the entry point's resolver
+  CHECK(sc.certificates[0].domain == "api.example.com");
+  CHECK(sc.certificates[0].renewal == Renewal::proxy);
+  CHECK(has_entry(r, imp::EntryKind::mapped, "docker-compose.yml:8",
+                  "router api: on the entry point websecure, so served over TLS"));
+  // A router on the plain-HTTP entry point only gets no certificate.
+  CHECK(has_entry(r, imp::EntryKind::ignored, "docker-compose.yml:23", "router status: no TLS"));
+  // The api's browser gets a trusted certificate (before, no router had one and every request
+  // failed with unknown_ca); the status page's HTTPS browser still fails, as it would.
+  const Run run = simulate(sc);
+  CHECK(run.metrics.succeeded > 0);
+}

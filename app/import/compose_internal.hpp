@@ -19,6 +19,7 @@ struct TraefikRouter {
   bool tls = false;
   std::string certresolver;
   SourcePos resolver_pos;
+  std::vector<std::string> entrypoints;  ///< Its entrypoints label; none: every entry point.
 };
 
 /// A Traefik ACME certificate resolver (`--certificatesresolvers.<name>.acme.*`).
@@ -47,6 +48,10 @@ struct ComposeCtx {
   std::map<std::string, TraefikResolver> resolvers;           ///< From the Traefik container's flags.
   std::string default_resolver;                               ///< An entry point's http.tls.certresolver.
   SourcePos default_resolver_pos;
+  /// The entry point whose flags turn on TLS for every router on it (http.tls=true, or its
+  /// http.tls.certresolver), and where.
+  std::string tls_entrypoint;
+  SourcePos tls_entrypoint_pos;
   std::string proxy_service;  ///< The proxy container's Compose service name.
   /// The proxy container's volume targets (the path inside it) and where each is written.
   std::vector<std::pair<std::string, SourcePos>> proxy_volumes;

@@ -14,6 +14,21 @@ namespace deploysim::import {
 namespace {
 
 // Hosts named by Host(...) in a Traefik rule: Host(`a`) || Host(`b`), Host(`a`, `b`) (v2).
+// "websecure,web" -> {"websecure", "web"} (a label's comma-separated list; spaces dropped).
+std::vector<std::string> split_commas(const std::string& value) {
+  std::vector<std::string> out;
+  std::string item;
+  for (const char ch : value + ",") {
+    if (ch == ',') {
+      if (!item.empty()) out.push_back(item);
+      item.clear();
+    } else if (ch != ' ') {
+      item += ch;
+    }
+  }
+  return out;
+}
+
 std::vector<std::string> rule_hosts(const std::string& rule) {
   std::vector<std::string> out;
   size_t at = 0;
@@ -111,9 +126,18 @@ void read_traefik_flags(ComposeCtx& c, const YAML::Node& command) {
       }
       continue;
     }
-    if (lower.starts_with("entrypoints.") && lower.ends_with(".http.tls.certresolver")) {
-      c.default_resolver = value;
-      c.default_resolver_pos = pos;
+    // An entry point's http.tls (a resolver, or "true") is TLS for every router on that entry
+    // point, whether or not its labels say tls (doc.traefik.io, EntryPoints, "http.tls").
+    if (lower.starts_with("entrypoints.") &&
+        (lower.ends_with(".http.tls.certresolver") || (lower.ends_with(".http.tls") && value != "false"))) {
+      const std::string ep = key.substr(12, key.find('.', 12) - 12);
+      c.tls_entrypoint = ep;
+      c.tls_entrypoint_pos = pos;
+      if (lower.ends_with(".certresolver")) {
+        c.default_resolver = value;
+        c.default_resolver_pos = pos;
+      }
+      r.mapped(pos, r.w.format("import.traefik_entrypoint_tls", key, ep));
       continue;
     }
     if (lower == "configfile") {
@@ -185,6 +209,7 @@ void ComposeCtx::read_labels() {
           router.certresolver = value;
           router.resolver_pos = p;
         } else if (rest == "entrypoints") {
+          router.entrypoints = split_commas(value);
           r.ignored(p, r.w.format("import.ignored_key", key, r.w("import.why_entrypoints")));
         } else {
           r.ignored(p, r.w.format("import.ignored_key", key, r.w("import.why_not_modelled")));
@@ -240,6 +265,8 @@ void finish_compose(Deployment& d) {
       c->resolvers = p.resolvers;
       c->default_resolver = p.default_resolver;
       c->default_resolver_pos = p.default_resolver_pos;
+      c->tls_entrypoint = p.tls_entrypoint;
+      c->tls_entrypoint_pos = p.tls_entrypoint_pos;
       c->proxy_volumes = p.proxy_volumes;
       c->static_config = p.static_config;
       c->static_config_pos = p.static_config_pos;
@@ -264,18 +291,24 @@ void ComposeCtx::add_routes(Deployment& d) {
       r.ignored(router.rule_pos, r.w.format("import.traefik_no_host", name));
       continue;
     }
+    // Routers without an entrypoints label are on every entry point, the TLS one too.
+    const bool on_tls_entrypoint =
+        !tls_entrypoint.empty() &&
+        (router.entrypoints.empty() ||
+         std::find(router.entrypoints.begin(), router.entrypoints.end(), tls_entrypoint) != router.entrypoints.end());
+    const bool tls = router.tls || on_tls_entrypoint;
+    if (!router.tls && on_tls_entrypoint)
+      r.mapped(tls_entrypoint_pos, r.w.format("import.traefik_router_on_tls_entrypoint", name, tls_entrypoint));
     for (const std::string& host : router.hosts) {
-      RouteModel route{host, node_name(router.owner), router.rule_pos, router.tls};
+      RouteModel route{host, node_name(router.owner), router.rule_pos, tls};
       r.mapped(router.rule_pos, r.w.format("import.mapped", "traefik.http.routers." + name + ".rule", "proxy.routes",
                                            host + " -> " + route.pool));
       d.proxy->routes.push_back(route);
     }
-    const std::string resolver = !router.certresolver.empty() ? router.certresolver
-                                 : router.tls                 ? default_resolver
-                                                              : "";
+    const std::string resolver = !router.certresolver.empty() ? router.certresolver : tls ? default_resolver : "";
     const SourcePos rpos = !router.certresolver.empty() ? router.resolver_pos : default_resolver_pos;
     if (resolver.empty()) {
-      if (router.tls)
+      if (tls)
         r.assumed(router.rule_pos, r.w.format("import.traefik_tls_no_resolver", name));
       else
         r.ignored(router.rule_pos, r.w.format("import.traefik_no_tls", name));
