@@ -68,6 +68,9 @@ int main(int argc, char** argv) {
   }
   CLI::App app{ctx.words("cli_help.app")};
   app.require_subcommand(0, 1);
+  // An option a command does not have goes to the program's own (so `deploysim import DIR --lang ko`
+  // works as `deploysim --lang ko import DIR` does); the commands made below inherit this.
+  app.fallthrough();
   bool version = false;
   app.add_flag("--version", version, ctx.words("cli_help.version"));
 

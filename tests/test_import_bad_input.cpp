@@ -47,6 +47,17 @@ TEST_CASE("bad input: a YAML syntax error is located, a file of no known kind is
   CHECK(has_entry(none, imp::EntryKind::error, dir + "/does-not-exist.yml", "cannot open the file"));
 }
 
+TEST_CASE("a file that starts with a UTF-8 byte order mark is read as its editor shows it") {
+  const std::string compose =
+      "\xEF\xBB\xBFservices:\n  api:\n    image: shop/api\n"
+      "    command: uvicorn app.main:app --host 0.0.0.0 --port 8000 --workers 2\n";
+  const imp::ImportResult r = import_files({{"docker-compose.yml", compose, true}});
+  REQUIRE(r.files.size() == 1);
+  CHECK(r.files[0].kind == imp::FileKind::compose);
+  CHECK(service(load(r), "api").workers == 2);
+  CHECK(has_entry(r, imp::EntryKind::mapped, "docker-compose.yml:4", "workers = 2"));
+}
+
 TEST_CASE("an Ingress without the Deployment behind it leaves nothing to simulate: one clear error") {
   const std::string ingress = dir + "/k8s/ingress.yaml";
   const imp::ImportResult r = imp::import_paths({ingress}, en());

@@ -2,6 +2,7 @@
 // manifests, systemd units, nginx and Caddy configs) as a scenario, with a report of what was
 // mapped, assumed and ignored. Bad input exits 2 with `file:line:col: message`.
 #if DEPLOYSIM_WITH_IMPORT
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <memory>
@@ -23,8 +24,13 @@ void register_import_command(CLI::App& app, Context& ctx) {
     const std::vector<std::filesystem::path> in(paths->begin(), paths->end());
     const import::ImportResult result = import::import_paths(in, ctx.words);
     if (!result.ok()) {
+      // Nothing to simulate: the report says what each file was and why it was left out.
+      const bool nothing = std::any_of(result.report.begin(), result.report.end(), [&](const import::ReportEntry& e) {
+        return e.kind == import::EntryKind::error && e.message == ctx.words("import.nothing");
+      });
+      if (nothing) std::fputs(import::format_report(result, ctx.words).c_str(), stderr);
       for (const import::ReportEntry& e : result.report)
-        if (e.kind == import::EntryKind::error)
+        if (e.kind == import::EntryKind::error && !nothing)
           std::fprintf(stderr, "%s: %s\n", e.pos.str().c_str(), e.message.c_str());
       ctx.exit_code = 2;
       return;

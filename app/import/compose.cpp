@@ -225,10 +225,9 @@ void read_app(const ComposeCtx& c, const std::string& name, const YAML::Node& sv
     for (const CommandPart& p : parts) interpolated(as_words(child(svc, p.key.c_str())), p.pos, &r);  // said
   }
   if (!known) {
-    if (command.IsDefined())
-      r.ignored(c.pos(command),
-                r.w.format("import.unknown_command", scalar(command).empty() ? "command" : scalar(command)));
-    assume_asgi_defaults(s.pos, c.label_port(name).value_or(8000), s, r);
+    const std::vector<std::string> words = as_words(command);
+    if (command.IsDefined()) r.ignored(c.pos(command), r.w.format("import.unknown_command", join_words(words)));
+    assume_asgi_defaults(s.pos, c.label_port(name).value_or(8000), s, r, !words.empty());
   }
   // Traefik connects to the port its label names; the command's (or the default) is where the app
   // listens. When they differ Traefik answers 502 Bad Gateway, which the model, with one port per

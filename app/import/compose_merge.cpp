@@ -102,9 +102,12 @@ YAML::Node merged(const YAML::Node& base, const YAML::Node& over, const std::vec
     }
     std::vector<std::string> at = path;
     at.push_back(key);
-    // The later file's key: the value is at least partly its.
+    // Two maps merged keep the first file's key (a service is where it was defined); a value
+    // replaced takes the later file's key with it (key_pos reads a block value's place there).
     for (const auto& okv : over)
-      if (key_text(okv.first) == key) out.force_insert(okv.first, merged(kv.second, later, at, depth + 1));
+      if (key_text(okv.first) == key)
+        out.force_insert(kv.second.IsMap() && later.IsMap() ? kv.first : okv.first,
+                         merged(kv.second, later, at, depth + 1));
   }
   for (const auto& kv : over)
     if (const std::string key = key_text(kv.first); key.empty() || !child(base, key.c_str()).IsDefined())

@@ -172,7 +172,11 @@ ImportResult import_from(const std::vector<TextFile>& texts, Report& r, const st
   const Messages& words = r.w;
   Deployment d;
   std::vector<Read> files;
-  for (const TextFile& in : texts) {
+  for (const TextFile& given : texts) {
+    // A UTF-8 byte order mark (some Windows editors write one) is no part of the text: YAML,
+    // systemd and nginx read past it too.
+    TextFile in = given;
+    if (in.text.starts_with("\xEF\xBB\xBF")) in.text.erase(0, 3);
     const fs::path path(in.name);
     if (const size_t bad = first_invalid_utf8(in.text); bad != std::string_view::npos) {
       const std::string_view before = std::string_view(in.text).substr(0, bad);

@@ -211,12 +211,14 @@ bool apply_asgi_command(const std::vector<CommandPart>& parts, const SourcePos& 
   return true;
 }
 
-void assume_asgi_defaults(const SourcePos& pos, int port, ServiceModel& s, Report& r) {
+void assume_asgi_defaults(const SourcePos& pos, int port, ServiceModel& s, Report& r, bool unknown_command) {
   const Messages& w = r.w;
-  s.keys.set("server", r.assume(pos, "server", toml_str("uvicorn"), w("import.why_no_command")));
+  const std::string why = w(unknown_command ? "import.why_unknown_command" : "import.why_no_command");
+  s.keys.set("server", r.assume(pos, "server", toml_str("uvicorn"), why));
   // An image's own CMD must listen on 0.0.0.0 to be reachable from another container or pod.
-  s.keys.set("bind", r.assume(pos, "bind", toml_str("0.0.0.0"), w("import.why_no_command_bind")));
-  s.keys.set("port", r.assume(pos, "port", std::to_string(port), w("import.why_no_command")));
+  s.keys.set("bind", r.assume(pos, "bind", toml_str("0.0.0.0"),
+                              w(unknown_command ? "import.why_unknown_command_bind" : "import.why_no_command_bind")));
+  s.keys.set("port", r.assume(pos, "port", std::to_string(port), why));
   assume_worker_memory(pos, s, r);
 }
 

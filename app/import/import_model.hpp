@@ -195,7 +195,8 @@ bool apply_asgi_command(const std::vector<CommandPart>& parts, const SourcePos& 
                         const std::map<std::string, std::string>& env = {},
                         const std::map<std::string, SourcePos>& env_pos = {});
 /// A service whose command is unknown (an image's own CMD): Uvicorn on 0.0.0.0:`port`, assumed.
-void assume_asgi_defaults(const SourcePos& pos, int port, ServiceModel& s, Report& r);
+/// `unknown_command`: the files give a command, of a program that is no ASGI server deploysim knows.
+void assume_asgi_defaults(const SourcePos& pos, int port, ServiceModel& s, Report& r, bool unknown_command = false);
 
 /// A Compose file, with the override file docker compose merges over it when given.
 void read_compose(const std::string& file, const std::string& text, Deployment& d, Report& r,
@@ -208,6 +209,13 @@ void read_kubernetes(const std::string& file, const std::string& text, Deploymen
 /// Every manifest read by read_kubernetes, resolved together (kubernetes.cpp).
 void resolve_kubernetes(Deployment& d, Report& r);
 /// systemd units, nginx and Caddy configs (import_others.cpp, over the parsers beside it).
+/// Words joined by single spaces ("uvicorn app:app --workers 4"), as the report quotes a command.
+inline std::string join_words(const std::vector<std::string>& words) {
+  std::string out;
+  for (const std::string& word : words) out += (out.empty() ? "" : " ") + word;
+  return out;
+}
+
 struct DropIn;
 void read_systemd(const std::string& file, const std::string& text, const std::vector<DropIn>& drop_ins, Deployment& d,
                   Report& r);

@@ -17,12 +17,6 @@ namespace deploysim::import {
 
 namespace {
 
-std::string join_words(const std::vector<std::string>& words) {
-  std::string out;
-  for (const std::string& x : words) out += (out.empty() ? "" : " ") + x;
-  return out;
-}
-
 bool loopback(const std::string& host) { return host == "127.0.0.1" || host == "localhost" || host == "[::1]"; }
 
 // The proxy these files configure: the Compose container of the same preset, or a new one on

@@ -43,12 +43,6 @@ std::string image_repo(const std::string& image) {
   return s;
 }
 
-std::string join_words(const std::vector<std::string>& words) {
-  std::string out;
-  for (const std::string& w : words) out += (out.empty() ? "" : " ") + w;
-  return out;
-}
-
 // The container's variables with a value in the file (valueFrom is read at run time).
 std::map<std::string, std::string> env_of(const YAML::Node& container) {
   std::map<std::string, std::string> env;
@@ -229,7 +223,7 @@ void read_container(const Manifest& m, const YAML::Node& c, ServiceModel& s, Rep
     }
   if (!known) {
     if (!argv.empty()) r.ignored(cmd_pos, r.w.format("import.unknown_command", join_words(argv)));
-    assume_asgi_defaults(m.pos(c), container_port, s, r);
+    assume_asgi_defaults(m.pos(c), container_port, s, r, !argv.empty());
   }
   s.image = scalar(child(c, "image"));
   const YAML::Node mem = child(child(child(c, "resources"), "limits"), "memory");

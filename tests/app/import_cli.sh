@@ -52,5 +52,15 @@ if [[ $rc -ne 2 ]] || ! grep -q "^$notes: not a docker-compose file" "$tmp/err";
   fail=1
 fi
 
+# Nothing to simulate: the error, and the report of what each file was and why it was left out.
+ingress="$src/tests/import/k8s/ingress.yaml"
+"$bin" --lang en import "$ingress" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+if [[ $rc -ne 2 ]] || ! grep -q "^$ingress: nothing to simulate" "$tmp/err" ||
+  ! grep -q "^  $ingress (kubernetes)$" "$tmp/err" || [[ -s "$tmp/out" ]]; then
+  echo "FAIL: nothing to simulate: rc=$rc err=$(cat "$tmp/err")"
+  fail=1
+fi
+
 [[ $fail -eq 0 ]] && echo "import_cli: all good"
 exit $fail

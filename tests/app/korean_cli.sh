@@ -94,6 +94,12 @@ PY
 done
 "$bin" lessons --lang ko | grep -q "^06-start-on-boot  *시작 시 실행  *시작 시 실행$" || fail "topic and title run together"
 
+# --lang after a command that has no --lang of its own is the program's (import, check).
+"$bin" import "$src/tests/import/compose-override" --lang ko -o "$out/imported.toml" > "$out/import.txt" 2>&1 \
+  || { cat "$out/import.txt"; fail "import DIR --lang ko"; }
+grep -q "^읽은 파일:" "$out/import.txt" || fail "import DIR --lang ko: the report is not Korean"
+"$bin" check "$src/assets/scenarios/basic-https.toml" --lang ko | grep -q "문제없음" || fail "check FILE --lang ko"
+
 # The language saved in the window's settings, when neither --lang nor the locale says one.
 mkdir -p "$HOME/.config/deploysim"
 printf '{"language": "ko"}\n' > "$HOME/.config/deploysim/settings.json"
