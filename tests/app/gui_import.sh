@@ -69,4 +69,12 @@ k1=$(state 1); k2=$(state 2)
 [[ $k2 == *'import_error="tests/import/broken/bad-yaml/docker-compose.yml:7:6: YAML 문법 오류'* ]] \
   || fail "the located error reads in Korean: $k2"
 png_ok "$out/report-ko.png" || fail "the Korean report window was not captured"
+
+# Presenter mode switched on and off with the report open: the new layout's panels do not cover it.
+printf 'import tests/import/k8s\nframes 2\nstate\npresenter on\nframes 3\nstate\npresenter off\nframes 3\nstate\n' \
+  > "$out/presenter.txt"
+run --script "$out/presenter.txt" > "$out/out.txt" 2>&1 || fail "gui (presenter) exited $?"
+for i in 1 2 3; do
+  [[ $(state $i) == *"import_report=open import_report_front=1"* ]] || fail "the report is under the panels ($i): $(state $i)"
+done
 echo "ok"

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include <fmt/format.h>
+#include <imgui_internal.h>
 
 #include "deploysim/estimate.hpp"
 
@@ -118,6 +119,25 @@ std::string inspector_state(const TlsBytes& b, const UiState& ui) {
   return out;
 }
 
+// Whether a window is drawn over every other window on the screen (menus, popups and tooltips
+// aside): "1", else "0".
+const char* in_front(const char* name) {
+  const ImGuiWindow* w = ImGui::FindWindowByName(name);
+  if (!w || !w->WasActive) return "0";
+  const ImGuiContext& g = *ImGui::GetCurrentContext();
+  bool after = false;
+  for (const ImGuiWindow* o : g.Windows) {  // back to front
+    if (o == w) {
+      after = true;
+      continue;
+    }
+    const ImGuiWindowFlags skip = ImGuiWindowFlags_ChildWindow | ImGuiWindowFlags_Tooltip | ImGuiWindowFlags_Popup |
+                                  ImGuiWindowFlags_ChildMenu | ImGuiWindowFlags_MenuBar;
+    if (after && o->WasActive && !(o->Flags & skip)) return "0";
+  }
+  return "1";
+}
+
 // File > Import...: the last import's outcome and report counts, its first error, and the windows.
 std::string import_state(const UiState& ui) {
   const ImportUi& im = ui.imported;
@@ -134,6 +154,7 @@ std::string import_state(const UiState& ui) {
         break;
       }
     out += fmt::format(" import_report={}", im.report_open ? "open" : "closed");
+    if (im.report_open) out += fmt::format(" import_report_front={}", in_front("###ImportReport"));
   }
   if (im.picker.open)
     out += fmt::format(" import_picker=\"{}\" import_picker_entries={}", im.picker.listed, im.picker.entries.size());

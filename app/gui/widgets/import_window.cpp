@@ -13,6 +13,7 @@
 #include <imgui_stdlib.h>
 
 #include "gui/shell/import_files.hpp"
+#include "gui/widgets/rich_text.hpp"
 
 namespace deploysim::gui {
 
@@ -58,6 +59,8 @@ void draw_picker(UiState& ui, Commands& commands) {
   ImGui::SetNextWindowPos(ImVec2(vp->WorkPos.x + vp->WorkSize.x * 0.2f, vp->WorkPos.y + vp->WorkSize.y * 0.12f),
                           ImGuiCond_Appearing);
   ImGui::SetNextWindowSize(ImVec2(vp->WorkSize.x * 0.6f, vp->WorkSize.y * 0.72f), ImGuiCond_Appearing);
+  // A new layout (presenter mode, a reset) makes its panels anew, over every window: back on top.
+  if (ui.reset_layout > 0) ImGui::SetNextWindowFocus();
   const std::string title =
       fmt::format("{}###ImportPicker", ui.tr(p.save ? "import_gui.save_title" : "import_gui.pick_title"));
   if (!ImGui::Begin(title.c_str(), &p.open, ImGuiWindowFlags_NoCollapse)) {
@@ -191,7 +194,7 @@ void report_group(UiState& ui, ImportEntryKind k) {
     ImGui::TextDisabled("%s", short_where(e).c_str());
     if (ImGui::IsItemHovered() && !e.where.empty()) ImGui::SetTooltip("%s", e.where.c_str());
     ImGui::TableNextColumn();
-    ImGui::TextWrapped("%s", e.message.c_str());
+    rich_text(e.message);  // commands and keys in the messages are `code`, as in the lessons
   }
   ImGui::EndTable();
 }
@@ -203,6 +206,7 @@ void draw_report(UiState& ui, Commands& commands) {
   ImGui::SetNextWindowPos(ImVec2(vp->WorkPos.x + vp->WorkSize.x * 0.15f, vp->WorkPos.y + vp->WorkSize.y * 0.08f),
                           ImGuiCond_Appearing);
   ImGui::SetNextWindowSize(ImVec2(vp->WorkSize.x * 0.7f, vp->WorkSize.y * 0.84f), ImGuiCond_Appearing);
+  if (ui.reset_layout > 0) ImGui::SetNextWindowFocus();  // over a new layout's panels, as above
   const std::string title = fmt::format("{}###ImportReport", ui.tr("import_gui.report_title"));
   if (!ImGui::Begin(title.c_str(), &im.report_open, ImGuiWindowFlags_NoCollapse)) {
     ImGui::End();
