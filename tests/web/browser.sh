@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The browser build's page in Debian's headless Chromium, driven through a scripted session:
 #   tests/web/browser.sh PAGE_DIR SCRIPT_FILE OUT_DIR [--lang ko] [--query K=V] [--timeout S] [--serve FILE]...
-#                        [--until-stored REGEX --then SCRIPT2]
+#                        [--until-stored REGEX --then SCRIPT2] [--expect-status TEXT]
 # serves PAGE_DIR (with SCRIPT_FILE as session.script) on 127.0.0.1, opens
 # index.html?script=session.script[&lang=ko] at 1600x900 and runs browser_test.py against it (the
 # page's protocol is in its docstring). Screenshots, page.png and the logs of Chromium and the server
@@ -20,7 +20,7 @@ usage() {
 [ -f "$1/index.html" ] || { echo "FAIL: no $1/index.html"; exit 1; }
 [ -f "$2" ] || { echo "FAIL: no script $2"; exit 1; }
 page="$(cd "$1" && pwd)"; script="$(realpath "$2")"; out="$3"; shift 3
-lang=""; query=""; timeout_s=120; extra=(); until_stored=""; then=""
+lang=""; query=""; timeout_s=120; extra=(); until_stored=""; then=""; expect_status=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --serve) extra+=("$(realpath "${2:?}")"); shift 2 ;;
@@ -28,6 +28,7 @@ while [ $# -gt 0 ]; do
     --query) query="${2:?}"; shift 2 ;;
     --timeout) timeout_s="${2:?}"; shift 2 ;;
     --until-stored) until_stored="${2:?}"; shift 2 ;;
+    --expect-status) expect_status="${2:?}"; shift 2 ;;
     --then) extra+=("$(realpath "${2:?}")"); then="$(basename "$2")"; shift 2 ;;
     *) usage ;;
   esac
@@ -95,7 +96,9 @@ fi
 
 # --no-sandbox: Chromium will not run as root without it (CI runs as root).
 # --use-angle=swiftshader --enable-unsafe-swiftshader: WebGL2 on the CPU, there being no GPU.
-setsid chromium --headless=new --no-sandbox --use-angle=swiftshader --enable-unsafe-swiftshader \
+# DEPLOYSIM_CHROMIUM_FLAGS: more flags (--disable-3d-apis: a browser without WebGL).
+# shellcheck disable=SC2086
+setsid chromium --headless=new --no-sandbox --use-angle=swiftshader --enable-unsafe-swiftshader ${DEPLOYSIM_CHROMIUM_FLAGS:-} \
   --remote-debugging-port=0 --user-data-dir="$tmp/profile" --window-size=1600,900 \
   --no-first-run --no-default-browser-check about:blank >"$tmp/chromium.log" 2>&1 &
 chrome=$!
@@ -116,7 +119,8 @@ fi
 # browser_test.py keeps to --timeout itself; this is for the case where it does not.
 # In the background, so that a signal to this script stops all at once (wait returns on it).
 timeout -k 5 "$((timeout_s + 60))" "$py" "$here/browser_test.py" --ws "$ws" --base "http://127.0.0.1:$port/" \
-  --out "$out" --lang "$lang" --query "$query" --timeout "$timeout_s" --until-stored "$until_stored" --then "$then" &
+  --out "$out" --lang "$lang" --query "$query" --timeout "$timeout_s" --until-stored "$until_stored" --then "$then" \
+  --expect-status "$expect_status" &
 test=$!
 wait "$test"
 rc=$?

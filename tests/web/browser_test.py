@@ -345,6 +345,26 @@ class Run:
         self.reloaded = True
         return True
 
+    def expect_status(self, cdp, url, deadline):
+        """--expect-status: the page shows this text in its status line (no window expected)."""
+        print(f"browser test: {url}", flush=True)
+        self.t0 = time.monotonic()
+        cdp.call("Page.navigate", {"url": url})
+        status = ""
+        while time.monotonic() < deadline:
+            while (m := cdp.event(time.monotonic() + 0.2)) is not None:
+                self.on_event(cdp, m, self.t0)
+            r = cdp.call("Runtime.evaluate", {"expression": "document.getElementById('status').textContent",
+                                              "returnByValue": True})
+            status = r.get("result", {}).get("value") or ""
+            if self.args.expect_status in status:
+                print(f"status: {status}", flush=True)
+                shot = cdp.call("Page.captureScreenshot", {"format": "png"})
+                with open(os.path.join(self.args.out, "page.png"), "wb") as f:
+                    f.write(base64.b64decode(shot["data"]))
+                return
+        self.fail(f"the page's status never said {self.args.expect_status!r}: {status!r}")
+
     def main(self):
         a = self.args
         os.makedirs(a.out, exist_ok=True)
@@ -362,6 +382,9 @@ class Run:
         cdp.call("Emulation.setDeviceMetricsOverride",
                  {"width": a.width, "height": a.height, "deviceScaleFactor": 1, "mobile": False})
         url = self.page_url("session.script", a.lang)
+        if a.expect_status:
+            self.expect_status(cdp, url, deadline)
+            return
         if not self.load(cdp, url, deadline):
             return
         t0 = self.t0
@@ -419,6 +442,8 @@ def main():
                         "regular expression (the script must still be running), then load the page again "
                         "with --then's script and no lang=")
     p.add_argument("--then", default="", help="the script the reloaded page runs (served beside the page)")
+    p.add_argument("--expect-status", default="",
+                   help="pass when the page's status line shows this text (a page that cannot open its window)")
     p.add_argument("--width", type=int, default=1600)
     p.add_argument("--height", type=int, default=900)
     run = Run(p.parse_args())

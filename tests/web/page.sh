@@ -5,7 +5,7 @@
 # uncaught exception, a blank screenshot (tests/web/browser.sh), and when the session does not
 # show what a learner would see: the ClientHello selected, its recorded bytes labelled as such,
 # the capture saved for Wireshark arriving as a download that tshark decrypts; and a reload that
-# keeps the learner's choices.
+# keeps the learner's choices; and a browser without WebGL 2 told so.
 # Screenshots go to build/web/shots.
 #   tests/web/page.sh PAGE_DIR SOURCE_DIR
 set -euo pipefail
@@ -69,5 +69,15 @@ else
     { echo "FAIL (reload): the choices did not survive the reload: $after"; fail=1; }
   [ -s "$out/05-after-reload.png" ] || { echo "FAIL (reload): no 05-after-reload.png"; fail=1; }
 fi
+# A browser whose WebGL 2 cannot start (Chromium with its 3D APIs off) is told so in its language,
+# not left with a blank page.
+for lang in en ko; do
+  out="$shots/no-webgl-$lang"
+  rm -rf "$out"; mkdir -p "$out"
+  want="This browser has no WebGL 2"; [ "$lang" = ko ] && want="WebGL 2를 지원하지 않아"
+  DEPLOYSIM_CHROMIUM_FLAGS=--disable-3d-apis "$src/tests/web/browser.sh" "$page" "$src/tests/web/session.script" \
+    "$out" --lang "$lang" --timeout 60 --expect-status "$want" > "$out/test.log" 2>&1 ||
+    { cat "$out/test.log"; echo "FAIL (no WebGL, $lang): the page does not say why it has no window"; fail=1; }
+done
 [ "$fail" -eq 0 ] && echo "page test: passed (screenshots in $shots)"
 exit "$fail"

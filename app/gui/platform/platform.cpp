@@ -62,7 +62,10 @@ bool open_window(Platform& p, int w, int h, bool) {
   glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 0);
   p.window = glfwCreateWindow(w, h, "deploysim", nullptr, nullptr);
   launch_stamp("window");
-  if (!p.window) return false;
+  if (!p.window) {
+    EM_ASM({ if (Module.onNoWebGL) Module.onNoWebGL(); });  // the page says why there is no window
+    return false;
+  }
   glfwMakeContextCurrent(p.window);
   p.windowed_w = w;
   p.windowed_h = h;
