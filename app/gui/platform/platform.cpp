@@ -63,7 +63,10 @@ bool open_window(Platform& p, int w, int h, bool) {
   p.window = glfwCreateWindow(w, h, "deploysim", nullptr, nullptr);
   launch_stamp("window");
   if (!p.window) {
-    EM_ASM({ if (Module.onNoWebGL) Module.onNoWebGL(); });  // the page says why there is no window
+    // The page says why there is no window (web/index.html).
+    EM_ASM({
+      if (Module.onNoWebGL) Module.onNoWebGL();
+    });
     return false;
   }
   glfwMakeContextCurrent(p.window);
