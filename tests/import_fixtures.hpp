@@ -105,10 +105,12 @@ inline imp::ImportResult import_files(const std::vector<imp::TextFile>& files) {
   return r;
 }
 
-// A Deployment "api" of one container; `container` is the rest of its keys (line 15 on).
-inline std::string api_deployment(const std::string& container) {
+// A Deployment (or another workload `kind`) "api" of one container; `container` is the rest of
+// its keys (line 15 on).
+inline std::string api_deployment(const std::string& container, const std::string& kind = "Deployment") {
   return R"(apiVersion: apps/v1
-kind: Deployment
+kind: )" +
+         kind + R"(
 metadata:
   name: api
 spec:

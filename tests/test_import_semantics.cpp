@@ -667,3 +667,37 @@ TEST_CASE("nginx: X-Forwarded-Proto set where the proxying location inherits it 
   CHECK(load(off).proxy->forwarded_headers == std::optional<bool>(false));
   CHECK(has_entry(off, imp::EntryKind::ignored, "shop.conf:8", "proxy_set_header Host"));
 }
+
+TEST_CASE("what a location or reverse_proxy says beside the route is reported, not dropped") {
+  const std::string unit = "[Service]\nExecStart=/usr/bin/uvicorn app.main:app --port 8000\n";
+  const std::string nginx = R"(server {
+    listen 443 ssl;
+    server_name shop.example.com;
+    ssl_certificate /etc/letsencrypt/live/shop.example.com/fullchain.pem;
+    ssl_certificate_key /etc/letsencrypt/live/shop.example.com/privkey.pem;
+    location / {
+        proxy_pass http://127.0.0.1:8000;
+    }
+    location /admin/ {
+        proxy_pass http://127.0.0.1:9000/;
+        proxy_set_header X-Forwarded-Proto $scheme;
+        proxy_read_timeout 300s;
+    }
+}
+)";
+  const imp::ImportResult n = import_files({{"api.service", unit, true}, {"shop.conf", nginx, true}});
+  CHECK(has_entry(n, imp::EntryKind::ignored, "shop.conf:10", "location /admin/ proxy_pass"));
+  CHECK(has_entry(n, imp::EntryKind::ignored, "shop.conf:11", "location /admin/ proxy_set_header x-forwarded-proto"));
+  CHECK(has_entry(n, imp::EntryKind::ignored, "shop.conf:12", "location /admin/ proxy_read_timeout"));
+
+  const std::string caddy = R"(shop.example.com {
+	reverse_proxy localhost:8000 localhost:8001 {
+		lb_policy least_conn
+		health_uri /healthz
+	}
+}
+)";
+  const imp::ImportResult c = import_files({{"api.service", unit, true}, {"Caddyfile", caddy, true}});
+  CHECK(has_entry(c, imp::EntryKind::ignored, "Caddyfile:3", "lb_policy least_conn: balancing over several upstreams"));
+  CHECK(has_entry(c, imp::EntryKind::ignored, "Caddyfile:4", "health_uri /healthz: active health checks"));
+}

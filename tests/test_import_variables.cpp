@@ -342,3 +342,61 @@ services:
   CHECK(has_entry(other, imp::EntryKind::ignored, "docker-compose.yml:3",
                   "extends: app of common.yml: a service of another file, which the import does not read"));
 }
+
+TEST_CASE("a StatefulSet rolls one pod at a time; a database's StatefulSet is no app") {
+  const std::string sts = api_deployment(R"(          command: [uvicorn, app.main:app, --host, 0.0.0.0, --port, "8000"]
+  serviceName: api
+  replicas: 3
+---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata:
+  name: redis
+spec:
+  serviceName: redis
+  selector:
+    matchLabels: {app: redis}
+  template:
+    metadata:
+      labels: {app: redis}
+    spec:
+      containers:
+        - name: redis
+          image: redis:7.2
+)",
+                                         "StatefulSet");
+  const imp::ImportResult r = import_ok_texts(sts);
+  const Scenario sc = load(r);
+  REQUIRE(sc.services.size() == 1);
+  const ServiceSpec& api = service(sc, "api");
+  CHECK(api.hosts.size() == 3);
+  CHECK(has_entry(r, imp::EntryKind::assumed, "k8s.yaml:1", "max_surge = 0: a StatefulSet's RollingUpdate replaces"));
+  CHECK(has_entry(r, imp::EntryKind::assumed, "k8s.yaml:1", "max_unavailable = 34"));
+  CHECK(has_entry(r, imp::EntryKind::ignored, "k8s.yaml:22",
+                  "StatefulSet redis (redis:7.2): neither an ASGI app nor a proxy"));
+  // OnDelete: no rollout to model, said.
+  std::string on_delete = sts.substr(0, sts.find("---"));
+  on_delete.insert(on_delete.find("  selector:"), "  updateStrategy:\n    type: OnDelete\n");
+  const imp::ImportResult o = import_ok_texts(on_delete);
+  CHECK(has_entry(o, imp::EntryKind::ignored, "k8s.yaml:7", "updateStrategy OnDelete"));
+}
+
+TEST_CASE("a Compose service in a profile runs only when COMPOSE_PROFILES in the .env names it") {
+  const std::string compose = R"(services:
+  api:
+    image: shop/api
+    command: uvicorn app.main:app --host 0.0.0.0 --port 8000
+  admin:
+    image: shop/api
+    command: uvicorn admin.main:app --host 0.0.0.0 --port 8000
+    profiles: [admin]
+)";
+  const imp::ImportResult off = import_files({{"docker-compose.yml", compose, true}});
+  CHECK(load(off).services.size() == 1);
+  CHECK(has_entry(off, imp::EntryKind::ignored, "docker-compose.yml:5",
+                  "service admin: in the profiles admin only, which `docker compose up` starts when one is active"));
+  const imp::ImportResult on =
+      import_files({{"docker-compose.yml", compose, true}, {".env", "COMPOSE_PROFILES=admin,debug\n", true}});
+  CHECK(load(on).services.size() == 2);
+  CHECK(has_entry(on, imp::EntryKind::mapped, "docker-compose.yml:8", "active through COMPOSE_PROFILES"));
+}

@@ -1,6 +1,7 @@
 // docker-compose.yml (the Compose specification): app services with their command, replicas,
 // restart policy, memory limit and grace period; a one-shot migration service other services
 // wait for; the proxy container (compose_proxy.cpp). Everything else is reported as ignored.
+#include <algorithm>
 #include <cctype>
 #include <filesystem>
 #include <map>
@@ -15,9 +16,6 @@
 
 namespace deploysim::import {
 
-namespace {
-
-// Images of services that are no ASGI app and no proxy: databases, caches, queues.
 bool is_backing_image(const std::string& image) {
   static const char* names[] = {"postgres",  "postgis",  "mysql",      "mariadb",   "mongo",         "redis", "valkey",
                                 "memcached", "rabbitmq", "kafka",      "zookeeper", "elasticsearch", "minio", "mailhog",
@@ -26,6 +24,8 @@ bool is_backing_image(const std::string& image) {
     if (image.find(n) != std::string::npos) return true;
   return false;
 }
+
+namespace {
 
 std::string join_names(const std::vector<std::string>& names) {
   std::string out;
@@ -283,8 +283,9 @@ void read_app(const ComposeCtx& c, const std::string& name, const YAML::Node& sv
     }
   }
 
-  static const std::set<std::string> handled = {"image",   "command",   "entrypoint",        "deploy",     "scale",
-                                                "restart", "mem_limit", "stop_grace_period", "depends_on", "labels"};
+  static const std::set<std::string> handled = {"image",      "command", "entrypoint", "deploy",
+                                                "scale",      "restart", "mem_limit",  "stop_grace_period",
+                                                "depends_on", "labels",  "profiles"};
   for (const auto& kv : svc) {
     const std::string key = scalar(kv.first);
     if (key == "deploy") {
@@ -495,9 +496,37 @@ void read_compose(const std::string& file, const std::string& text_in, Deploymen
   c.read_labels();
 
   const std::set<std::string> migrations = completed_dependencies(services);
+  // `docker compose up` starts a service with `profiles:` only when one of them is active:
+  // COMPOSE_PROFILES (from the folder's .env here; the shell's is not seen) or --profile.
+  std::vector<std::string> active;
+  if (env != d.dotenv.end())
+    if (const auto it = env->second.second.find("COMPOSE_PROFILES"); it != env->second.second.end()) {
+      std::string item;
+      for (const char ch : it->second.first + ",")
+        if (ch == ',') {
+          if (!item.empty()) active.push_back(item);
+          item.clear();
+        } else if (ch != ' ') {
+          item += ch;
+        }
+    }
   for (const auto& kv : services) {
     const std::string name = scalar(kv.first);
     const YAML::Node& svc = kv.second;
+    if (const YAML::Node profiles = child(svc, "profiles"); profiles.IsSequence() && profiles.size() > 0) {
+      std::vector<std::string> names;
+      bool on = false;
+      for (const YAML::Node& p : profiles) {
+        names.push_back(scalar(p));
+        on |= std::find(active.begin(), active.end(), scalar(p)) != active.end() ||
+              std::find(active.begin(), active.end(), "*") != active.end();
+      }
+      if (!on) {
+        r.ignored(c.pos(kv.first), r.w.format("import.compose_profile_off", name, join_names(names)));
+        continue;
+      }
+      r.mapped(c.pos(child(svc, "profiles")), r.w.format("import.compose_profile_on", name, join_names(names)));
+    }
     const std::string image = scalar(child(svc, "image"));
     const std::vector<std::string> argv = as_words(child(svc, "command"));
     if (const std::string preset = proxy_preset_of_image(image); !preset.empty()) {

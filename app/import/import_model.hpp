@@ -209,6 +209,10 @@ void read_kubernetes(const std::string& file, const std::string& text, Deploymen
 /// Every manifest read by read_kubernetes, resolved together (kubernetes.cpp).
 void resolve_kubernetes(Deployment& d, Report& r);
 /// systemd units, nginx and Caddy configs (import_others.cpp, over the parsers beside it).
+/// An image of a service that is no ASGI app and no proxy: a database, cache or queue
+/// ("postgres:16", "redis:7.2", "bitnami/kafka").
+bool is_backing_image(const std::string& image);
+
 /// Words joined by single spaces ("uvicorn app:app --workers 4"), as the report quotes a command.
 inline std::string join_words(const std::vector<std::string>& words) {
   std::string out;

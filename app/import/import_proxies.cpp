@@ -232,9 +232,17 @@ void read_nginx(const std::string& file, const std::string& text, Deployment& d,
       r.ignored(loc->path.pos, w.format("import.route_one_path", "location " + loc->path.value, join_words(names)));
     const auto others = [&](const auto& self, const std::vector<NginxLocation>& list) -> void {
       for (const NginxLocation& l : list) {
-        if (&l != loc && l.proxy_pass.set)
-          r.ignored(l.proxy_pass.pos, w.format("import.ignored_key", "location " + l.path.value + " proxy_pass",
-                                               w("import.why_path_rules")));
+        if (&l != loc) {  // what such a location says applies to its own paths only
+          const std::string at = "location " + l.path.value + " ";
+          if (l.proxy_pass.set)
+            r.ignored(l.proxy_pass.pos, w.format("import.ignored_key", at + "proxy_pass", w("import.why_path_rules")));
+          if (l.proxy_read_timeout_ms.set)
+            r.ignored(l.proxy_read_timeout_ms.pos,
+                      w.format("import.ignored_key", at + "proxy_read_timeout", w("import.why_path_rules")));
+          for (const Located<std::string>& h : l.set_headers)
+            r.ignored(h.pos,
+                      w.format("import.ignored_key", at + "proxy_set_header " + h.value, w("import.why_path_rules")));
+        }
         self(self, l.locations);
       }
     };
@@ -426,6 +434,12 @@ void read_caddy(const std::string& file, const std::string& text_in, Deployment&
     for (size_t i = 1; i < rp->upstreams.size(); ++i)
       r.ignored(rp->upstreams[i].pos,
                 w.format("import.ignored_key", rp->upstreams[i].value, w("import.why_more_upstreams")));
+    if (rp->lb_policy.set)
+      r.ignored(rp->lb_policy.pos,
+                w.format("import.ignored_key", "lb_policy " + rp->lb_policy.value, w("import.why_more_upstreams")));
+    if (rp->health_uri.set)  // Caddy's active health checks: an upstream that fails them gets no requests
+      r.ignored(rp->health_uri.pos,
+                w.format("import.ignored_key", "health_uri " + rp->health_uri.value, w("import.why_active_health")));
     const std::string pool = upstream_service(rp->upstreams.front().value, rp->upstreams.front().pos, d, r);
     // The model has one list of TLS versions for the proxy: the first site's `protocols` line
     // gives it, and a TLS site that differs (Caddy's default is tls1.2 tls1.3) is reported.

@@ -273,6 +273,35 @@ void read_container(const Manifest& m, const YAML::Node& c, ServiceModel& s, Rep
       r.ignored(m.pos(kv.first), r.w.format("import.ignored_key", scalar(kv.first), r.w("import.why_not_modelled")));
 }
 
+// A StatefulSet's spec.updateStrategy. RollingUpdate, its default, replaces one pod at a time
+// (the highest ordinal first, each Running and Ready before the next) and never starts an extra
+// one (Kubernetes docs, "StatefulSets", Rolling Updates); OnDelete replaces a pod only when
+// someone deletes it.
+void read_statefulset_update(const Manifest& m, const YAML::Node& spec, ServiceModel& s, Report& r) {
+  const YAML::Node strategy = child(spec, "updateStrategy");
+  const YAML::Node type_node = child(strategy, "type");
+  const std::string type = scalar(type_node);
+  if (type == "OnDelete") {
+    r.ignored(m.pos(type_node), r.w("import.k8s_ondelete"));
+    return;
+  }
+  if (!type.empty() && type != "RollingUpdate") {  // the API server refuses it: Unsupported value
+    r.error(m.pos(type_node), r.w.format("import.bad_value", "updateStrategy.type", type, "RollingUpdate, OnDelete"));
+    return;
+  }
+  const SourcePos at = type.empty() ? m.at() : m.pos(type_node);
+  s.keys.set("rollout", type.empty() ? r.assume(at, "rollout", toml_str("rolling"), r.w("import.why_sts_strategy"))
+                                     : r.from(at, "updateStrategy.type", "rollout", toml_str("rolling")));
+  // One pod of the replicas, as the percentages the scenario takes (rounded up: at least one).
+  const int replicas = std::max(1, s.replica_count);
+  s.keys.set("max_surge", r.assume(at, "max_surge", "0", r.w("import.why_sts_one_at_a_time")));
+  s.keys.set("max_unavailable", r.assume(at, "max_unavailable", std::to_string((100 + replicas - 1) / replicas),
+                                         r.w("import.why_sts_one_at_a_time")));
+  for (const auto& kv : child(strategy, "rollingUpdate"))
+    r.ignored(m.pos(kv.first),
+              r.w.format("import.ignored_key", "rollingUpdate." + scalar(kv.first), r.w("import.why_not_modelled")));
+}
+
 void read_deployment(const Manifest& m, K8s& k, Deployment& d, Report& r) {
   const YAML::Node spec = child(m.doc, "spec");
   const YAML::Node pod = child(child(spec, "template"), "spec");
@@ -290,16 +319,23 @@ void read_deployment(const Manifest& m, K8s& k, Deployment& d, Report& r) {
     r.error(m.at(), r.w.format("import.k8s_no_containers", m.name));
     return;
   }
+  const auto runs_asgi = [](const std::vector<std::string>& argv) {
+    return std::any_of(argv.begin(), argv.end(), [](const std::string& a) {
+      return a.find("uvicorn") != std::string::npos || a.find("gunicorn") != std::string::npos ||
+             a.find("hypercorn") != std::string::npos;
+    });
+  };
   size_t app = 0;
-  for (size_t i = 0; i < containers.size(); ++i) {
-    const std::vector<std::string> argv = argv_of(containers[i]);
-    if (std::any_of(argv.begin(), argv.end(), [](const std::string& a) {
-          return a.find("uvicorn") != std::string::npos || a.find("gunicorn") != std::string::npos ||
-                 a.find("hypercorn") != std::string::npos;
-        })) {
+  for (size_t i = 0; i < containers.size(); ++i)
+    if (runs_asgi(argv_of(containers[i]))) {
       app = i;
       break;
     }
+  // A database or cache (a StatefulSet of redis:7.2) is no app: named, and left out.
+  if (const std::string image = scalar(child(containers[app], "image"));
+      is_backing_image(image) && !runs_asgi(argv_of(containers[app]))) {
+    r.ignored(m.name_pos(), r.w.format("import.k8s_not_asgi", m.kind, m.name, image));
+    return;
   }
   read_container(m, containers[app], s, r);
   for (size_t i = 0; i < containers.size(); ++i)
@@ -320,7 +356,9 @@ void read_deployment(const Manifest& m, K8s& k, Deployment& d, Report& r) {
   }
   const YAML::Node strategy = child(spec, "strategy");
   const std::string type = scalar(child(strategy, "type"));
-  if (type == "Recreate") {
+  if (m.kind == "StatefulSet") {
+    read_statefulset_update(m, spec, s, r);
+  } else if (type == "Recreate") {
     s.keys.set("rollout", r.from(m.pos(child(strategy, "type")), "strategy.type", "rollout", toml_str("recreate")));
   } else {
     if (type == "RollingUpdate")
@@ -390,7 +428,8 @@ void read_deployment(const Manifest& m, K8s& k, Deployment& d, Report& r) {
       r.ignored(m.pos(kv.first), r.w.format("import.ignored_key", scalar(kv.first), r.w("import.why_not_modelled")));
   for (const auto& kv : spec) {
     const std::string key = scalar(kv.first);
-    if (key == "replicas" || key == "strategy" || key == "template" || key == "selector") continue;
+    if (key == "replicas" || key == "template" || key == "selector") continue;
+    if (m.kind == "StatefulSet" ? key == "updateStrategy" : key == "strategy") continue;
     r.ignored(m.pos(kv.first), r.w.format("import.ignored_key", key,
                                           key == "progressDeadlineSeconds" ? r.w("import.why_progress_deadline")
                                                                            : r.w("import.why_not_modelled")));
