@@ -563,7 +563,7 @@ services:
   CHECK(has_entry(j, imp::EntryKind::assumed, "docker-compose.yml:8", "${WORKERS:-3} is filled in from the shell"));
 }
 
-TEST_CASE("what the servers and the API server do with what is written: --reload, no -k, probe fields at 0") {
+TEST_CASE("what the servers and the API server do with what is written: --reload, -k, probe fields at 0") {
   const std::string compose = R"(services:
   dev:
     image: registry.example.com/shop/api:1.4.2
@@ -571,12 +571,17 @@ TEST_CASE("what the servers and the API server do with what is written: --reload
   wsgi:
     image: registry.example.com/shop/api:1.4.2
     command: gunicorn -w 4 -b 0.0.0.0:8004 app.main:app
+  gevent:
+    image: registry.example.com/shop/api:1.4.2
+    command: gunicorn -k gevent -w 4 -b 0.0.0.0:8005 app.main:app
 )";
   const imp::ImportResult c = import_files({{"docker-compose.yml", compose, true}});
   const Scenario csc = load(c);
   CHECK(service(csc, "dev").workers == 1);
   CHECK(has_entry(c, imp::EntryKind::assumed, "docker-compose.yml:4", "workers = 1: command --workers with --reload"));
   CHECK(has_entry(c, imp::EntryKind::assumed, "docker-compose.yml:7", "gunicorn without -k runs its default sync"));
+  CHECK(has_entry(c, imp::EntryKind::assumed, "docker-compose.yml:10",
+                  "worker class gevent: a WSGI worker, which cannot serve an ASGI app such as FastAPI"));
 
   // FastAPI's own CLI, as its Docker guide writes it.
   const std::string cli = R"(services:

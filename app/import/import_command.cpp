@@ -1,6 +1,7 @@
 // An ASGI server's command line (parsed by asgi_command.cpp) into a scenario service: server,
 // workers, bind address, port, trusted proxies, graceful shutdown; the rest reported as ignored.
 #include <algorithm>
+#include <cctype>
 #include <string>
 
 #include <fmt/format.h>
@@ -192,7 +193,14 @@ bool apply_asgi_command(const std::vector<CommandPart>& parts, const SourcePos& 
     r.ignored(cmd.max_requests.pos, w.format("import.ignored_key", "--max-requests", w("import.why_not_modelled")));
   if (cmd.keep_alive_s.set)
     r.ignored(cmd.keep_alive_s.pos, w.format("import.ignored_key", "--keep-alive", w("import.why_not_modelled")));
-  if (cmd.worker_class.set)
+  // Gunicorn's own worker classes (sync, gthread, gevent, eventlet, tornado) are WSGI; an ASGI
+  // app needs Uvicorn's (uvicorn.workers.UvicornWorker, or the uvicorn-worker package's).
+  std::string worker_class = cmd.worker_class.value;
+  std::transform(worker_class.begin(), worker_class.end(), worker_class.begin(),
+                 [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
+  if (cmd.worker_class.set && cmd.server == AsgiServer::gunicorn && worker_class.find("uvicorn") == std::string::npos)
+    r.assumed(cmd.worker_class.pos, w.format("import.why_gunicorn_wsgi_class", cmd.worker_class.value));
+  else if (cmd.worker_class.set)
     r.mapped(cmd.worker_class.pos, w.format("import.command_worker_class", cmd.worker_class.value));
   else if (cmd.server == AsgiServer::gunicorn)
     r.assumed(cmd.server_pos, w("import.why_gunicorn_sync"));
