@@ -400,3 +400,32 @@ TEST_CASE("a Compose service in a profile runs only when COMPOSE_PROFILES in the
   CHECK(load(on).services.size() == 2);
   CHECK(has_entry(on, imp::EntryKind::mapped, "docker-compose.yml:8", "active through COMPOSE_PROFILES"));
 }
+
+TEST_CASE("a Compose service's env_file: gives its environment, under environment:") {
+  const std::string compose = R"(services:
+  api:
+    image: shop/api
+    command: gunicorn -k uvicorn.workers.UvicornWorker -b 0.0.0.0:8000 app.main:app
+    env_file:
+      - api.env
+      - path: missing.env
+        required: false
+  worker:
+    image: shop/api
+    command: gunicorn -k uvicorn.workers.UvicornWorker -b 0.0.0.0:8001 app.main:app
+    env_file: api.env
+    environment:
+      WEB_CONCURRENCY: "2"
+)";
+  const imp::ImportResult r = import_files({{"deploy/docker-compose.yml", compose, true},
+                                            {"deploy/api.env", "# tuned for 8 cores\nWEB_CONCURRENCY=6\n", true}});
+  REQUIRE(r.files.size() == 2);
+  CHECK(r.files[1].kind == imp::FileKind::dotenv);
+  const Scenario sc = load(r);
+  CHECK(service(sc, "api").workers == 6);
+  CHECK(has_entry(r, imp::EntryKind::mapped, "deploy/api.env:2", "workers = 6"));
+  CHECK(has_entry(r, imp::EntryKind::mapped, "deploy/docker-compose.yml:5", "env_file deploy/api.env"));
+  CHECK(has_entry(r, imp::EntryKind::ignored, "deploy/docker-compose.yml:5",
+                  "env_file deploy/missing.env: not among the files given"));
+  CHECK(service(sc, "worker").workers == 2);  // environment: wins over the env file
+}

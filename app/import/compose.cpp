@@ -306,7 +306,13 @@ void read_app(const ComposeCtx& c, const std::string& name, const YAML::Node& sv
       continue;
     }
     if (handled.count(key)) continue;
-    if (key == "environment" && !s.env_read.empty())
+    if (key == "env_file") {
+      for (const std::string& path : env_file_paths(c, svc))
+        if (c.env_files && c.env_files->count(path))
+          r.mapped(c.pos(kv.first), r.w.format("import.compose_env_file", path));
+        else
+          r.ignored(c.pos(kv.first), r.w.format("import.compose_env_file_missing", path));
+    } else if (key == "environment" && !s.env_read.empty())
       r.mapped(c.pos(kv.first), r.w.format("import.env_partly", key, join_names(s.env_read)));
     else if (key == "healthcheck")
       r.ignored(c.pos(kv.first), r.w.format("import.ignored_key", key, r.w("import.why_docker_healthcheck")));
@@ -320,8 +326,30 @@ void read_app(const ComposeCtx& c, const std::string& name, const YAML::Node& sv
 
 }  // namespace
 
+std::vector<std::string> env_file_paths(const ComposeCtx& c, const YAML::Node& svc) {
+  // env_file: a path, a list of paths, or a list of {path, required} (relative to the Compose file).
+  std::vector<std::string> out;
+  const YAML::Node e = child(svc, "env_file");
+  const auto add = [&](const std::string& p) {
+    if (!p.empty())
+      out.push_back((std::filesystem::path(c.file).parent_path() / p).lexically_normal().generic_string());
+  };
+  if (e.IsScalar()) add(scalar(e));
+  if (e.IsSequence())
+    for (const YAML::Node& item : e) add(item.IsMap() ? scalar(child(item, "path")) : scalar(item));
+  return out;
+}
+
 void container_env(const ComposeCtx& c, const YAML::Node& svc, std::map<std::string, std::string>& env,
                    std::map<std::string, SourcePos>& env_pos) {
+  // The env files first, in order: `environment:` wins over them (Compose's precedence).
+  if (c.env_files)
+    for (const std::string& path : env_file_paths(c, svc))
+      if (const auto f = c.env_files->find(path); f != c.env_files->end())
+        for (const auto& [name, value] : f->second) {
+          env[name] = value.first;
+          env_pos[name] = SourcePos{path, value.second, 1};
+        }
   if (const YAML::Node e = child(svc, "environment"); e.IsMap()) {
     for (const auto& kv : e) {
       env[scalar(kv.first)] = scalar(kv.second);
@@ -342,8 +370,8 @@ void container_env(const ComposeCtx& c, const YAML::Node& svc, std::map<std::str
 void read_dotenv(const std::string& file, const std::string& text, Deployment& d) {
   // docker compose's .env: KEY=VALUE lines, `export` allowed, # comments, values in '...' or
   // "..." (https://docs.docker.com/compose/how-tos/environment-variables/variable-interpolation/).
-  auto& [env_file, vars] = d.dotenv[std::filesystem::path(file).parent_path().generic_string()];
-  env_file = file;
+  // Only a folder's `.env` fills in its Compose files; any env file may be a service's env_file.
+  auto& vars = d.env_files[std::filesystem::path(file).lexically_normal().generic_string()];
   uint32_t line_no = 0;
   size_t begin = 0;
   while (begin <= text.size()) {
@@ -373,6 +401,8 @@ void read_dotenv(const std::string& file, const std::string& text, Deployment& d
     if (!key.empty()) vars[key] = {value, line_no};
     if (end == text.size()) break;
   }
+  if (std::filesystem::path(file).filename() == ".env")
+    d.dotenv[std::filesystem::path(file).parent_path().generic_string()] = {file, vars};
 }
 
 namespace {
@@ -486,6 +516,7 @@ void read_compose(const std::string& file, const std::string& text_in, Deploymen
   d.sources.push_back(file);
   d.compose.push_back(std::make_shared<ComposeCtx>(file, r, root, services));
   ComposeCtx& c = *d.compose.back();
+  c.env_files = &d.env_files;
   if (override_in) {
     d.sources.push_back(override_in->name);
     c.override_file = override_in->name;

@@ -64,6 +64,8 @@ struct ComposeCtx {
   /// `override_after` lines down so that their marks tell them apart.
   std::string override_file;
   uint32_t override_after = 0;
+  /// The env files read, for the services' env_file: (Deployment::env_files).
+  const std::map<std::string, std::map<std::string, std::pair<std::string, uint32_t>>>* env_files = nullptr;
 
   SourcePos pos(const YAML::Node& n) const { return at(pos_of(file, n)); }
   /// Where a service is: its map's first line, or (a map merged from two, which has no place of
@@ -95,7 +97,11 @@ struct ComposeCtx {
   void add_routes(Deployment& d);
 };
 
-/// A container's `environment:` (map or list form): values, and where each name is written.
+/// The env files a service's `env_file:` names, as paths beside the Compose file's.
+std::vector<std::string> env_file_paths(const ComposeCtx& c, const YAML::Node& svc);
+
+/// A container's `env_file:` files (those read) and then its `environment:` (map or list form):
+/// values, and where each name is written.
 void container_env(const ComposeCtx& c, const YAML::Node& svc, std::map<std::string, std::string>& env,
                    std::map<std::string, SourcePos>& env_pos);
 

@@ -38,7 +38,7 @@ const char* kind_name(FileKind kind) {
     case FileKind::caddy:
       return "caddy";
     case FileKind::dotenv:
-      return "compose .env";
+      return "env file";
     case FileKind::unknown:
       break;
   }
@@ -74,7 +74,9 @@ FileKind detect_kind(const fs::path& path, std::string_view text) {
   static const std::regex caddy_site(R"((^|\n)\s*(\{|[a-zA-Z0-9.*:/-]+(\s*,\s*[a-zA-Z0-9.*:/-]+)*\s*\{)\s*(\n|$))");
   static const std::regex caddy_directive(R"((^|\n)\s*(reverse_proxy|file_server|encode|respond|tls|handle|redir)\b)");
 
-  if (name == ".env") return FileKind::dotenv;  // what docker compose fills ${VAR} in with
+  // .env: what docker compose fills ${VAR} in with; it and other env files (api.env,
+  // .env.production) are what a service's env_file: names.
+  if (name == ".env" || name.starts_with(".env.") || ext == ".env") return FileKind::dotenv;
   if (name.starts_with("caddyfile")) return FileKind::caddy;
   if (ext == ".service") return FileKind::systemd;
   // systemd reads NAME.service.d/*.conf over the unit (systemd.unit(5), "drop-in" files).
@@ -124,7 +126,7 @@ void collect(const std::vector<fs::path>& paths, std::vector<Input>& out, Report
       for (auto it = fs::recursive_directory_iterator(p, ec); !ec && it != fs::recursive_directory_iterator();
            it.increment(ec)) {
         const std::string base = it->path().filename().string();
-        if (base.starts_with(".") && !(base == ".env" && it->is_regular_file())) {
+        if (base.starts_with(".") && !((base == ".env" || base.starts_with(".env.")) && it->is_regular_file())) {
           r.ignored({(p / fs::relative(it->path(), p)).generic_string(), 0, 0}, r.w("import.hidden_skipped"));
           if (it->is_directory()) it.disable_recursion_pending();
           continue;

@@ -122,6 +122,9 @@ struct Deployment {
   /// A folder's .env (Compose interpolates the files of its project folder with it): folder ->
   /// (file, variable -> value and line).
   std::map<std::string, std::pair<std::string, std::map<std::string, std::pair<std::string, uint32_t>>>> dotenv;
+  /// Every env file read (.env, api.env, .env.production), by its path: each variable's value
+  /// and line. A Compose service's env_file: names them.
+  std::map<std::string, std::map<std::string, std::pair<std::string, uint32_t>>> env_files;
 };
 
 ServiceModel* find_service(Deployment& d, const std::string& name);
