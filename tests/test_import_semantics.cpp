@@ -706,3 +706,23 @@ TEST_CASE("what a location or reverse_proxy says beside the route is reported, n
   CHECK(has_entry(c, imp::EntryKind::ignored, "Caddyfile:3", "lb_policy least_conn: balancing over several upstreams"));
   CHECK(has_entry(c, imp::EntryKind::ignored, "Caddyfile:4", "health_uri /healthz: active health checks"));
 }
+
+TEST_CASE("FORWARDED_ALLOW_IPS in the environment is what Uvicorn and Gunicorn trust, unless a flag says") {
+  const std::string compose = R"(services:
+  api:
+    image: shop/api
+    command: uvicorn app.main:app --host 0.0.0.0 --port 8000
+    environment:
+      FORWARDED_ALLOW_IPS: "172.18.0.2"
+  flag:
+    image: shop/api
+    command: uvicorn app.main:app --host 0.0.0.0 --port 8001 --forwarded-allow-ips 10.0.0.5
+    environment:
+      FORWARDED_ALLOW_IPS: "172.18.0.2"
+)";
+  const imp::ImportResult r = import_files({{"docker-compose.yml", compose, true}});
+  CHECK(has_entry(r, imp::EntryKind::mapped, "docker-compose.yml:6", "FORWARDED_ALLOW_IPS -> forwarded_allow_ips"));
+  CHECK(has_entry(r, imp::EntryKind::mapped, "docker-compose.yml:9", "--forwarded-allow-ips -> forwarded_allow_ips"));
+  CHECK(r.scenario_text.find("forwarded_allow_ips = [\"172.18.0.2\"]  # from docker-compose.yml:6") !=
+        std::string::npos);
+}

@@ -493,6 +493,12 @@ AsgiResult parse_asgi_command(const std::vector<std::string>& argv_in, const Sou
   c.port = {8000, at, false};
   c.workers = {1, at, false};
   if (c.server != AsgiServer::hypercorn) c.forwarded_allow_ips = {"127.0.0.1", at, false};
+  // Uvicorn's Config and Gunicorn's forwarded_allow_ips setting both default to the
+  // FORWARDED_ALLOW_IPS variable when it is set; the flag overrides it.
+  if (auto it = env.find("FORWARDED_ALLOW_IPS"); it != env.end() && c.server != AsgiServer::hypercorn) {
+    c.forwarded_allow_ips = {it->second, at, true};
+    c.forwarded_env = "FORWARDED_ALLOW_IPS";
+  }
   if (auto it = env.find("WEB_CONCURRENCY"); it != env.end() && c.server != AsgiServer::hypercorn) {
     if (auto n = parse_uint(it->second, 100000)) {
       c.workers = {static_cast<int>(*n), at, true};
@@ -584,6 +590,7 @@ AsgiResult parse_asgi_command(const std::vector<std::string>& argv_in, const Sou
         break;
       case Opt::forwarded:
         c.forwarded_allow_ips = v;
+        c.forwarded_env.clear();
         break;
       case Opt::worker_class:
         c.worker_class = v;

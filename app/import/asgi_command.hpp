@@ -36,6 +36,7 @@ struct AsgiCommand {
   Located<int> workers;                         ///< 1 by default.
   bool workers_from_env = false;                ///< workers came from the environment (workers_env).
   std::string host_env, port_env, workers_env;  ///< The variable each came from ("" when none).
+  std::string forwarded_env;                    ///< FORWARDED_ALLOW_IPS, when the list came from it.
   Located<std::string> worker_class;            ///< Gunicorn/Hypercorn -k ("uvicorn.workers.UvicornWorker").
   Located<double> timeout_s;                    ///< Gunicorn --timeout (30 s by default); unset for the others.
   Located<double> graceful_timeout_s;           ///< --graceful-timeout / --timeout-graceful-shutdown.

@@ -161,16 +161,14 @@ bool apply_asgi_command(const std::vector<CommandPart>& parts, const SourcePos& 
   if (cmd.forwarded_allow_ips.set) {
     std::vector<std::string> ranges, not_addresses;
     const std::string list = ip_list(cmd.forwarded_allow_ips.value, ranges, not_addresses);
+    const SourcePos at = env_at(cmd.forwarded_env, cmd.forwarded_allow_ips.pos);
+    const std::string key =
+        !cmd.forwarded_env.empty() ? cmd.forwarded_env : key_at(cmd.forwarded_allow_ips.pos) + " --forwarded-allow-ips";
     for (const std::string& d : ranges)
-      r.ignored(cmd.forwarded_allow_ips.pos,
-                w.format("import.ignored_key", "--forwarded-allow-ips " + d, w("import.why_ip_range")));
+      r.ignored(at, w.format("import.ignored_key", key + " " + d, w("import.why_ip_range")));
     for (const std::string& d : not_addresses)
-      r.ignored(cmd.forwarded_allow_ips.pos,
-                w.format("import.ignored_key", "--forwarded-allow-ips " + d, w("import.why_not_an_address")));
-    if (!list.empty())
-      s.keys.set("forwarded_allow_ips",
-                 r.from(cmd.forwarded_allow_ips.pos, key_at(cmd.forwarded_allow_ips.pos) + " --forwarded-allow-ips",
-                        "forwarded_allow_ips", list));
+      r.ignored(at, w.format("import.ignored_key", key + " " + d, w("import.why_not_an_address")));
+    if (!list.empty()) s.keys.set("forwarded_allow_ips", r.from(at, key, "forwarded_allow_ips", list));
   }
   if (cmd.proxy_headers.set)
     s.keys.set("proxy_headers", r.from(cmd.proxy_headers.pos,
