@@ -356,3 +356,23 @@ TEST_CASE("a forwarded-allow-ips entry that is not an address is reported, not p
   const Scenario sc = load(r);
   CHECK(service(sc, "api").forwarded_allow_ips == std::vector<std::string>{"127.0.0.1"});
 }
+
+TEST_CASE("a Helm chart's template is named as such, with the command that renders it") {
+  const std::string tpl = R"(apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: {{ include "shop.fullname" . }}
+spec:
+  replicas: {{ .Values.replicaCount }}
+)";
+  const std::string says = "a Helm chart's file (a template whose values Helm fills in): import what `helm template";
+  const imp::ImportResult given = imp::import_texts({{"chart/templates/deployment.yaml", tpl, true}}, en());
+  CHECK(has_entry(given, imp::EntryKind::error, "chart/templates/deployment.yaml", says));
+  const std::string unit = "[Service]\nExecStart=/usr/bin/uvicorn app.main:app --port 8000\n";
+  const imp::ImportResult found = imp::import_texts(
+      {{"api.service", unit, true}, {"chart/templates/deployment.yaml", tpl, false}, {"chart/Chart.yaml", "", false}},
+      en());
+  REQUIRE(found.ok());
+  CHECK(has_entry(found, imp::EntryKind::ignored, "chart/templates/deployment.yaml", says));
+  CHECK(has_entry(found, imp::EntryKind::ignored, "chart/Chart.yaml", says));
+}

@@ -189,6 +189,23 @@ ImportResult import_from(const std::vector<TextFile>& texts, Report& r, const st
       r.error({in.name, line, col}, words("import.not_utf8"));
       continue;
     }
+    // A Helm chart's files are templates, not manifests: what they make is `helm template`'s
+    // output, which is what to import (the values are filled in only there).
+    if (const std::string ext = lower(path.extension().string()); ext == ".yml" || ext == ".yaml") {
+      const std::string base = path.filename().string();
+      const bool templated =
+          in.text.find("{{") != std::string::npos &&
+          (in.text.find(".Values") != std::string::npos || in.text.find(".Release") != std::string::npos ||
+           in.text.find(".Chart") != std::string::npos || in.text.find("include ") != std::string::npos);
+      if (templated || base == "Chart.yaml") {
+        result.files.push_back({in.name, FileKind::unknown});
+        if (in.given)
+          r.error({in.name, 0, 0}, words("import.helm_template"));
+        else
+          r.ignored({in.name, 0, 0}, words("import.helm_template"));
+        continue;
+      }
+    }
     FileKind kind = detect_kind(path, in.text);
     result.files.push_back({in.name, kind});
     if (kind == FileKind::unknown) {
