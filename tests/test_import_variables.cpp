@@ -429,3 +429,20 @@ TEST_CASE("a Compose service's env_file: gives its environment, under environmen
                   "env_file deploy/missing.env: not among the files given"));
   CHECK(service(sc, "worker").workers == 2);  // environment: wins over the env file
 }
+
+TEST_CASE("kubectl get -o yaml's kind: List is read item by item") {
+  std::string deployment = api_deployment(R"(          command: [uvicorn, app.main:app, --host, 0.0.0.0, --workers, "3"]
+)");
+  // The Deployment as an item of the List: every line two spaces further in, the first after "- ".
+  std::string items;
+  size_t begin = 0;
+  while (begin < deployment.size()) {
+    const size_t end = deployment.find('\n', begin);
+    items += (begin == 0 ? "  - " : "    ") + deployment.substr(begin, end - begin) + "\n";
+    begin = end + 1;
+  }
+  const imp::ImportResult r = import_ok_texts("apiVersion: v1\nkind: List\nitems:\n" + items + "metadata: {}\n");
+  CHECK(service(load(r), "api").workers == 3);
+  CHECK(
+      has_entry(r, imp::EntryKind::mapped, "k8s.yaml:2", "kind: List (what kubectl get -o yaml writes): each of its items read as a manifest (1 in all)"));
+}

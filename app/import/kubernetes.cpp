@@ -488,7 +488,18 @@ void resolve_kubernetes(Deployment& d, Report& r) {
   for (const auto& [file, text] : d.k8s_files) {
     const auto docs = load_yaml(file, text, r);
     if (!docs) return;
+    // `kubectl get ... -o yaml` writes a `kind: List` whose items are the manifests.
+    std::vector<YAML::Node> all;
     for (const YAML::Node& doc : *docs) {
+      const YAML::Node items = child(doc, "items");
+      if (scalar(child(doc, "kind")) == "List" && items.IsSequence()) {
+        r.mapped(pos_of(file, child(doc, "kind")), r.w.format("import.k8s_list", items.size()));
+        for (const YAML::Node& item : items) all.push_back(item);
+      } else {
+        all.push_back(doc);
+      }
+    }
+    for (const YAML::Node& doc : all) {
       if (!doc.IsMap()) continue;  // an empty document between two `---`
       Manifest m{file, doc, scalar(child(doc, "kind")), scalar(child(child(doc, "metadata"), "name"))};
       if (m.kind.empty()) {
