@@ -443,6 +443,6 @@ TEST_CASE("kubectl get -o yaml's kind: List is read item by item") {
   }
   const imp::ImportResult r = import_ok_texts("apiVersion: v1\nkind: List\nitems:\n" + items + "metadata: {}\n");
   CHECK(service(load(r), "api").workers == 3);
-  CHECK(
-      has_entry(r, imp::EntryKind::mapped, "k8s.yaml:2", "kind: List (what kubectl get -o yaml writes): each of its items read as a manifest (1 in all)"));
+  CHECK(has_entry(r, imp::EntryKind::mapped, "k8s.yaml:2",
+                  "kind: List (what kubectl get -o yaml writes): each of its items read as a manifest (1 in all)"));
 }
