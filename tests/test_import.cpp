@@ -569,3 +569,27 @@ TEST_CASE("Traefik's entry point with a certificate resolver serves every router
   const Run run = simulate(sc);
   CHECK(run.metrics.succeeded > 0);
 }
+
+TEST_CASE("the proxy's ports in Compose's long syntax: the TCP 443 target is the listen port") {
+  const std::string compose = R"(services:
+  caddy:
+    image: caddy:2.8
+    ports:
+      - target: 443
+        published: 443
+        protocol: tcp
+      - target: 443
+        published: 443
+        protocol: udp
+    volumes:
+      - ./Caddyfile:/etc/caddy/Caddyfile
+      - caddy_data:/data
+  api:
+    image: shop/api
+    command: uvicorn app.main:app --host 0.0.0.0 --port 8000
+)";
+  const std::string caddyfile = "api.example.com {\n\treverse_proxy api:8000\n}\n";
+  const imp::ImportResult r = import_files({{"docker-compose.yml", compose, true}, {"Caddyfile", caddyfile, true}});
+  CHECK(has_entry(r, imp::EntryKind::mapped, "docker-compose.yml:5", "ports -> proxy.listen = 443"));
+  CHECK(has_entry(r, imp::EntryKind::ignored, "docker-compose.yml:8", "ports: 443:443/udp"));
+}

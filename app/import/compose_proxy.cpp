@@ -411,8 +411,14 @@ void read_proxy_container(ComposeCtx& c, const std::string& name, const YAML::No
       for (const auto& v : kv.second) r.mapped(c.pos(v), r.w.format("import.proxy_volume", volume_target(v)));
     } else if (key == "ports") {
       for (const auto& port : kv.second) {
-        const std::string s = scalar(port);
-        if (s.ends_with(":443") || s.ends_with(":443/tcp") || s == "443")
+        // The short syntax ("443:443", "443/tcp") or the long one ({target, published, protocol}).
+        std::string s = scalar(port);
+        if (port.IsMap()) {
+          const std::string published = scalar(child(port, "published")), protocol = scalar(child(port, "protocol"));
+          s = (published.empty() ? "" : published + ":") + scalar(child(port, "target")) +
+              (protocol.empty() ? "" : "/" + protocol);
+        }
+        if (s.ends_with(":443") || s.ends_with(":443/tcp") || s == "443" || s == "443/tcp")
           p.keys.set("listen", r.from(c.pos(port), "ports", "proxy.listen", "443"));
         else
           r.ignored(c.pos(port), r.w.format("import.ignored_key", "ports: " + s, r.w("import.why_proxy_port")));
