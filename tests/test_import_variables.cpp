@@ -446,3 +446,37 @@ TEST_CASE("kubectl get -o yaml's kind: List is read item by item") {
   CHECK(has_entry(r, imp::EntryKind::mapped, "k8s.yaml:2",
                   "kind: List (what kubectl get -o yaml writes): each of its items read as a manifest (1 in all)"));
 }
+
+TEST_CASE("a container's environment from a ConfigMap in the files: envFrom and configMapKeyRef") {
+  const std::string config = R"(
+---
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: api-config
+data:
+  WEB_CONCURRENCY: "6"
+  PORT_NUMBER: "8080"
+)";
+  const imp::ImportResult r =
+      import_ok_texts(api_deployment(R"(          command: [uvicorn, app.main:app, --host, 0.0.0.0]
+          envFrom:
+            - configMapRef:
+                name: api-config
+)") + config);
+  CHECK(service(load(r), "api").workers == 6);
+  CHECK(has_entry(r, imp::EntryKind::mapped, "k8s.yaml:26", "WEB_CONCURRENCY -> workers = 6"));
+  CHECK(has_entry(r, imp::EntryKind::mapped, "k8s.yaml:16", "envFrom: the variables of the ConfigMaps"));
+  CHECK(has_entry(r, imp::EntryKind::ignored, "k8s.yaml:21", "ConfigMap api-config: read where a container"));
+
+  // One key by reference; the container's own entry wins over envFrom.
+  const imp::ImportResult k =
+      import_ok_texts(api_deployment(R"(          command: [uvicorn, app.main:app, --host, 0.0.0.0]
+          env:
+            - name: UVICORN_WORKERS
+              valueFrom:
+                configMapKeyRef: {name: api-config, key: WEB_CONCURRENCY}
+)") + config);
+  CHECK(service(load(k), "api").workers == 6);
+  CHECK(has_entry(k, imp::EntryKind::mapped, "k8s.yaml:27", "UVICORN_WORKERS -> workers = 6"));
+}

@@ -198,7 +198,43 @@ std::optional<long long> pre_stop_seconds(const Manifest& m, const YAML::Node& p
   return std::nullopt;
 }
 
-void read_container(const Manifest& m, const YAML::Node& c, ServiceModel& s, Report& r) {
+// A ConfigMap of the files by name, or null.
+const Manifest* config_map(const K8s& k, const std::string& name) {
+  for (const Manifest& m : k.manifests)
+    if (m.kind == "ConfigMap" && m.name == name) return &m;
+  return nullptr;
+}
+
+// What a container's environment holds from ConfigMaps in the files: `envFrom: - configMapRef`
+// (every key, under the container's own env entries, as Kubernetes orders them) and env entries
+// `valueFrom: configMapKeyRef`. Each value names its line in the ConfigMap.
+void config_map_env(const K8s& k, const YAML::Node& c, std::map<std::string, std::string>& env,
+                    std::map<std::string, SourcePos>& env_pos) {
+  for (const YAML::Node& from : child(c, "envFrom")) {
+    const Manifest* cm = config_map(k, scalar(child(child(from, "configMapRef"), "name")));
+    if (!cm) continue;
+    const std::string prefix = scalar(child(from, "prefix"));
+    for (const auto& kv : child(cm->doc, "data")) {
+      const std::string name = prefix + scalar(kv.first);
+      if (env.count(name)) continue;  // the container's own env entry wins
+      env[name] = scalar(kv.second);
+      env_pos[name] = cm->pos(kv.first);
+    }
+  }
+  for (const YAML::Node& e : child(c, "env")) {
+    const YAML::Node ref = child(child(e, "valueFrom"), "configMapKeyRef");
+    const Manifest* cm = config_map(k, scalar(child(ref, "name")));
+    if (!cm) continue;
+    const std::string key = scalar(child(ref, "key"));
+    for (const auto& kv : child(cm->doc, "data"))
+      if (scalar(kv.first) == key) {
+        env[scalar(child(e, "name"))] = scalar(kv.second);
+        env_pos[scalar(child(e, "name"))] = cm->pos(kv.first);
+      }
+  }
+}
+
+void read_container(const Manifest& m, const K8s& k, const YAML::Node& c, ServiceModel& s, Report& r) {
   const std::vector<std::string> argv = argv_of(c);
   // command and args are two keys, usually on two lines: a value names the one it was read from.
   std::vector<CommandPart> parts;
@@ -215,7 +251,10 @@ void read_container(const Manifest& m, const YAML::Node& c, ServiceModel& s, Rep
         r.error(m.pos(p), r.w.format("import.out_of_range", "containerPort", scalar(p), 1, 65535));
     }
   }
-  bool known = !argv.empty() && apply_asgi_command(parts, cmd_pos, s, r, env_of(c), env_pos_of(m, c));
+  std::map<std::string, std::string> env = env_of(c);
+  std::map<std::string, SourcePos> env_pos = env_pos_of(m, c);
+  config_map_env(k, c, env, env_pos);
+  bool known = !argv.empty() && apply_asgi_command(parts, cmd_pos, s, r, env, env_pos);
   if (known)
     for (const std::string& name : refs) {
       if (std::find(s.env_read.begin(), s.env_read.end(), name) == s.env_read.end()) s.env_read.push_back(name);
@@ -266,8 +305,14 @@ void read_container(const Manifest& m, const YAML::Node& c, ServiceModel& s, Rep
         r.ignored(m.pos(q.first),
                   r.w.format("import.ignored_key", "resources." + scalar(kv.first) + "." + scalar(q.first),
                              r.w("import.why_not_modelled")));
+  // envFrom: the ConfigMaps in the files give variables (a Secret's are not in the files).
+  bool from_config_map = false;
+  for (const YAML::Node& from : child(c, "envFrom"))
+    from_config_map |= config_map(k, scalar(child(child(from, "configMapRef"), "name"))) != nullptr;
   for (const auto& kv : c)
-    if (scalar(kv.first) == "env" && !s.env_read.empty())
+    if (scalar(kv.first) == "envFrom" && from_config_map)
+      r.mapped(m.pos(kv.first), r.w("import.k8s_env_from"));
+    else if (scalar(kv.first) == "env" && !s.env_read.empty())
       r.mapped(m.pos(kv.first), r.w.format("import.env_partly", "env", join_words(s.env_read)));
     else if (!handled.count(scalar(kv.first)))
       r.ignored(m.pos(kv.first), r.w.format("import.ignored_key", scalar(kv.first), r.w("import.why_not_modelled")));
@@ -337,7 +382,7 @@ void read_deployment(const Manifest& m, K8s& k, Deployment& d, Report& r) {
     r.ignored(m.name_pos(), r.w.format("import.k8s_not_asgi", m.kind, m.name, image));
     return;
   }
-  read_container(m, containers[app], s, r);
+  read_container(m, k, containers[app], s, r);
   for (size_t i = 0; i < containers.size(); ++i)
     if (i != app)
       r.ignored(m.pos(containers[i]), r.w.format("import.k8s_sidecar", scalar(child(containers[i], "name"))));
@@ -482,8 +527,8 @@ void read_kubernetes(const std::string& file, const std::string& text, Deploymen
 }
 
 void resolve_kubernetes(Deployment& d, Report& r) {
-  static const std::set<std::string> handled_kinds = {"Deployment", "StatefulSet", "Job",           "Service",
-                                                      "Ingress",    "Certificate", "ClusterIssuer", "Issuer"};
+  static const std::set<std::string> handled_kinds = {"Deployment",  "StatefulSet",   "Job",    "Service",  "Ingress",
+                                                      "Certificate", "ClusterIssuer", "Issuer", "ConfigMap"};
   K8s k;
   for (const auto& [file, text] : d.k8s_files) {
     const auto docs = load_yaml(file, text, r);
@@ -521,7 +566,10 @@ void resolve_kubernetes(Deployment& d, Report& r) {
   read_ingresses(k, d, r);
   read_certificates(k, d, r);
   for (const Manifest& m : k.manifests)
-    if (!handled_kinds.count(m.kind)) r.ignored(m.at(), r.w.format("import.k8s_kind_ignored", m.kind, m.name));
+    if (m.kind == "ConfigMap")
+      r.ignored(m.at(), r.w.format("import.k8s_config_map", m.name));
+    else if (!handled_kinds.count(m.kind))
+      r.ignored(m.at(), r.w.format("import.k8s_kind_ignored", m.kind, m.name));
 }
 
 }  // namespace deploysim::import
