@@ -726,3 +726,22 @@ TEST_CASE("FORWARDED_ALLOW_IPS in the environment is what Uvicorn and Gunicorn t
   CHECK(r.scenario_text.find("forwarded_allow_ips = [\"172.18.0.2\"]  # from docker-compose.yml:6") !=
         std::string::npos);
 }
+
+TEST_CASE("a sh -c script's commands before the server: a migration is a step of every replica") {
+  const std::string compose = R"(services:
+  api:
+    image: shop/api
+    command: sh -c "cd /srv/app && alembic upgrade head && exec gunicorn -k uvicorn.workers.UvicornWorker -b 0.0.0.0:8000 app.main:app"
+    deploy:
+      replicas: 2
+)";
+  const imp::ImportResult r = import_files({{"docker-compose.yml", compose, true}});
+  const Scenario sc = load(r);
+  const ServiceSpec& api = service(sc, "api");
+  REQUIRE(api.pre_start.size() == 1);
+  CHECK(api.pre_start[0].name == "migrate");
+  CHECK(has_entry(r, imp::EntryKind::mapped, "docker-compose.yml:4",
+                  "the script runs the migration `alembic upgrade head` before the server"));
+  CHECK(has_entry(r, imp::EntryKind::ignored, "docker-compose.yml:4", "the script runs `cd /srv/app` before"));
+  CHECK(api.pre_start[0].mode == PreStartMode::per_replica);  // both replicas run it as they start
+}

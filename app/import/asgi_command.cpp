@@ -135,13 +135,20 @@ std::vector<std::string> unwrap(std::vector<std::string> argv, std::map<std::str
       std::vector<std::string> words;
       split_shell_words(argv[i + 1], words);
       // The segment that runs a server (after `cd /srv/app &&`, `alembic upgrade head &&`).
-      std::vector<std::string> chosen, current;
+      std::vector<std::string> chosen, current, earlier;
       auto finish = [&] {
         std::map<std::string, std::string> scratch;
         std::vector<size_t> scratch_from(current.size(), script);
         ShellFill scratch_shell;
         const std::vector<std::string> inner = unwrap(current, scratch, scratch_from, scratch_shell, depth + 1);
-        if (!inner.empty() && is_server(basename_of(inner[0]))) chosen = current;
+        if (!inner.empty() && is_server(basename_of(inner[0]))) {
+          chosen = current;
+          shell.before = earlier;  // what runs before it, each time the container starts
+        } else if (chosen.empty() && !current.empty()) {
+          std::string text;
+          for (const std::string& w : current) text += (text.empty() ? "" : " ") + w;
+          earlier.push_back(text);
+        }
         current.clear();
       };
       for (const std::string& w : words) {

@@ -18,6 +18,7 @@ enum class AsgiServer { unknown, uvicorn, gunicorn, hypercorn };
 struct ShellFill {
   std::vector<std::string> used;      ///< Variables whose values it took ("PORT").
   std::vector<std::string> defaults;  ///< "${PORT:-8000}": no value in the files, its default taken.
+  std::vector<std::string> before;    ///< The script's commands before the server's ("alembic upgrade head").
 };
 
 /// What the command line says. Every Located has `pos` = where the word it was read from was

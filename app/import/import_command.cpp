@@ -210,6 +210,25 @@ bool apply_asgi_command(const std::vector<CommandPart>& parts, const SourcePos& 
                             w("import.why_reload")));
   for (const auto& f : cmd.unresolved) r.assumed(f.pos, w.format("import.why_unresolved", f.value));
   for (const std::string& d : cmd.shell.defaults) r.assumed(cmd.server_pos, w.format("import.why_shell_default", d));
+  // A script's commands before the server run at every start of every container: a migration
+  // there (`alembic upgrade head && exec uvicorn ...`) is a step of each replica, as an
+  // initContainer's is; anything else is said.
+  for (const std::string& step : cmd.shell.before) {
+    const bool migration = step.find("alembic upgrade") != std::string::npos ||
+                           step.find("manage.py migrate") != std::string::npos ||
+                           step.find("flask db upgrade") != std::string::npos;
+    if (!migration) {
+      r.ignored(cmd.server_pos, w.format("import.shell_before", step));
+      continue;
+    }
+    const std::string name = s.pre_start.empty() ? "migrate" : "migrate-" + std::to_string(s.pre_start.size() + 1);
+    Table t;
+    t.set("name", r.from(cmd.server_pos, step, "pre_start.name", toml_str(name)));
+    t.set("mode", r.from(cmd.server_pos, step, "pre_start.mode", toml_str("per-replica")));
+    t.set("duration", r.assume(cmd.server_pos, "pre_start.duration", "\"4s\"", w("import.why_step_duration")));
+    r.mapped(cmd.server_pos, w.format("import.shell_migration", step));
+    s.pre_start.push_back(std::move(t));
+  }
   for (const std::string& var : cmd.shell.used)
     if (std::find(s.env_read.begin(), s.env_read.end(), var) == s.env_read.end()) s.env_read.push_back(var);
   for (const auto& f : cmd.unknown_flags)
