@@ -731,7 +731,7 @@ TEST_CASE("a sh -c script's commands before the server: a migration is a step of
   const std::string compose = R"(services:
   api:
     image: shop/api
-    command: sh -c "cd /srv/app && alembic upgrade head && exec gunicorn -k uvicorn.workers.UvicornWorker -b 0.0.0.0:8000 app.main:app"
+    command: sh -c "cd /srv/app && alembic upgrade head && exec uvicorn app.main:app --host 0.0.0.0"
     deploy:
       replicas: 2
 )";
