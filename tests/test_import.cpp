@@ -413,7 +413,8 @@ TEST_CASE("a unit's drop-ins are read over it, in file-name order, as systemd re
   CHECK(r.files[0].kind == imp::FileKind::systemd);
   CHECK(r.files[1].kind == imp::FileKind::systemd_dropin);
   CHECK(r.files[2].kind == imp::FileKind::systemd_dropin);
-  const ServiceSpec& api = service(load(r), "shop-api");
+  const Scenario sc = load(r);  // the reference below points into it
+  const ServiceSpec& api = service(sc, "shop-api");
   CHECK(api.workers == 4);  // the drop-in's ExecStart=, after the empty one that resets the list
   CHECK(api.supervisor.restart == "always");
   CHECK(api.supervisor.restart_sec == s(5));
