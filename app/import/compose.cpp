@@ -531,16 +531,8 @@ void read_compose(const std::string& file, const std::string& text_in, Deploymen
   // COMPOSE_PROFILES (from the folder's .env here; the shell's is not seen) or --profile.
   std::vector<std::string> active;
   if (env != d.dotenv.end())
-    if (const auto it = env->second.second.find("COMPOSE_PROFILES"); it != env->second.second.end()) {
-      std::string item;
-      for (const char ch : it->second.first + ",")
-        if (ch == ',') {
-          if (!item.empty()) active.push_back(item);
-          item.clear();
-        } else if (ch != ' ') {
-          item += ch;
-        }
-    }
+    if (const auto it = env->second.second.find("COMPOSE_PROFILES"); it != env->second.second.end())
+      active = split_commas(it->second.first);
   for (const auto& kv : services) {
     const std::string name = scalar(kv.first);
     const YAML::Node& svc = kv.second;

@@ -14,21 +14,6 @@ namespace deploysim::import {
 namespace {
 
 // Hosts named by Host(...) in a Traefik rule: Host(`a`) || Host(`b`), Host(`a`, `b`) (v2).
-// "websecure,web" -> {"websecure", "web"} (a label's comma-separated list; spaces dropped).
-std::vector<std::string> split_commas(const std::string& value) {
-  std::vector<std::string> out;
-  std::string item;
-  for (const char ch : value + ",") {
-    if (ch == ',') {
-      if (!item.empty()) out.push_back(item);
-      item.clear();
-    } else if (ch != ' ') {
-      item += ch;
-    }
-  }
-  return out;
-}
-
 std::vector<std::string> rule_hosts(const std::string& rule) {
   std::vector<std::string> out;
   size_t at = 0;

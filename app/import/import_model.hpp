@@ -223,6 +223,21 @@ inline std::string join_words(const std::vector<std::string>& words) {
   return out;
 }
 
+/// A comma-separated list ("websecure,web", COMPOSE_PROFILES) as its items, spaces dropped.
+inline std::vector<std::string> split_commas(const std::string& value) {
+  std::vector<std::string> out;
+  std::string item;
+  for (const char ch : value + ",") {
+    if (ch == ',') {
+      if (!item.empty()) out.push_back(item);
+      item.clear();
+    } else if (ch != ' ') {
+      item += ch;
+    }
+  }
+  return out;
+}
+
 struct DropIn;
 void read_systemd(const std::string& file, const std::string& text, const std::vector<DropIn>& drop_ins, Deployment& d,
                   Report& r);
