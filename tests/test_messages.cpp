@@ -170,6 +170,37 @@ ko = "{0:은/는} {{ host = {1} }}가 필요합니다"
   CHECK(error.find("{1}") != std::string::npos);
 }
 
+TEST_CASE("a shape's values are as short as let the rest fit, each within one line") {
+  std::string error;
+  const auto t = ErrorTexts::parse(R"(
+[[error]]
+en = "{} needs {}"
+ko = "{0}에는 {1:이/가} 필요합니다"
+[[error]]
+en = "{}: {}: {} in {}"
+ko = "{3}: {0}/{1}/{2}"
+[[error]]
+en = "{}{} end"
+ko = "[{0}][{1}]"
+)",
+                                   "ko.errors.toml", "ko", &error);
+  REQUIRE_MESSAGE(t, error);
+  // The first value takes the first " needs " that lets the rest fit; the second the rest, which
+  // is translated again.
+  CHECK(t->translate("a needs b needs c") == "a에는 b에는 c가 필요합니다가 필요합니다");
+  CHECK(t->translate("x: y: z: w in here") == "here: x/y/z: w");
+  CHECK(t->translate("abc end") == "[a][bc]");
+  // A value is never empty and never crosses a line.
+  CHECK(t->translate(" needs b") == " needs b");
+  CHECK(t->translate("a\nb needs c") == "a\nb needs c");
+  CHECK(t->translate("a needs b\nc") == "a needs b\nc");
+  // A long message that almost fits a shape with many values is answered, and left as it is.
+  std::string long_message;
+  for (int i = 0; i < 2000; ++i) long_message += "v: ";
+  CHECK(t->translate(long_message + "in") == long_message + "in");
+  CHECK(t->translate(long_message + "in x") != long_message + "in x");
+}
+
 TEST_CASE("the shipped error shapes load, and English keeps its messages") {
   std::string error;
   const auto ko = Messages::load("ko", &error);

@@ -1,7 +1,6 @@
 #pragma once
 #include <memory>
 #include <optional>
-#include <regex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -30,7 +29,7 @@ class ErrorTexts {
   struct Shape {
     std::string en, translation;
     size_t values = 0;
-    std::regex pattern;
+    std::vector<std::string> pieces;  // the literal text around the values (values + 1 pieces)
   };
   std::vector<Shape> shapes_;
   std::string translate(std::string_view message, int depth) const;

@@ -2,6 +2,7 @@
 // whole, first fit wins; each value is translated again (nested messages).
 #include "deploysim/error_texts.hpp"
 
+#include <algorithm>
 #include <iterator>
 
 #include <fmt/format.h>
@@ -14,25 +15,70 @@ namespace deploysim {
 
 namespace {
 
-// The English shape as an anchored pattern: literal text escaped, each `{}` one or more
-// characters (as few as fit), `{{`/`}}` a literal brace.
-std::string pattern_of(std::string_view en, size_t& values) {
-  std::string out = "^";
-  values = 0;
+// The English shape's literal text around its values: `{}` separates them, `{{`/`}}` is a
+// literal brace. n values give n + 1 pieces.
+std::vector<std::string> pieces_of(std::string_view en) {
+  std::vector<std::string> out(1);
   for (size_t i = 0; i < en.size(); ++i) {
     const char c = en[i];
     if (c == '{' && i + 1 < en.size() && en[i + 1] == '}') {
-      out += "(.+?)";
-      ++values;
+      out.emplace_back();
       ++i;
       continue;
     }
     if ((c == '{' || c == '}') && i + 1 < en.size() && en[i + 1] == c) ++i;
-    if (std::string_view("\\^$.|?*+()[]{}").find(c) != std::string_view::npos) out += '\\';
-    out += c;
+    out.back() += c;
   }
-  return out + "$";
+  return out;
 }
+
+// Whether `text` is piece 0, a value, piece 1, ..., the last piece. Each value is one or more
+// characters of one line, as few as fit (the first value that lets the rest fit wins, then the
+// second's, ...): what the regular expression `^a(.+?)b(.+?)c$` matched, without compiling
+// hundreds of them at every start. Failed (piece, position) pairs are remembered, so a long
+// message that no shape fits costs polynomial time, not exponential.
+class ShapeMatch {
+ public:
+  ShapeMatch(std::string_view text, const std::vector<std::string>& pieces, std::vector<std::string_view>& values)
+      : text_(text), pieces_(pieces), values_(values) {}
+  bool operator()() {
+    if (!text_.starts_with(pieces_.front())) return false;  // most shapes stop here
+    if (pieces_.size() == 1) return text_.size() == pieces_.front().size();
+    if (!text_.ends_with(pieces_.back()) || text_.size() < pieces_.front().size() + pieces_.back().size()) return false;
+    return from(pieces_.front().size(), 0);
+  }
+
+ private:
+  std::string_view text_;
+  const std::vector<std::string>& pieces_;
+  std::vector<std::string_view>& values_;
+  std::vector<bool> failed_;  // by value index and position, allocated at the first failure
+
+  // Value k starts at `at`, piece k + 1 follows it, and so on to the end.
+  bool from(size_t at, size_t k) {
+    const size_t n = text_.size() + 1;
+    if (!failed_.empty() && failed_[k * n + at]) return false;
+    const size_t line_end = std::min(text_.find_first_of("\r\n", at), text_.size());
+    const std::string& next = pieces_[k + 1];
+    const bool last = k + 2 == pieces_.size();
+    for (size_t end = at + 1; end <= line_end;) {
+      if (last) {
+        end = text_.size() - next.size();
+        if (end <= at || end > line_end) break;
+        values_[k] = text_.substr(at, end - at);
+        return true;
+      }
+      end = text_.find(next, end);
+      if (end == std::string_view::npos || end > line_end) break;
+      values_[k] = text_.substr(at, end - at);
+      if (from(end + next.size(), k + 1)) return true;
+      ++end;
+    }
+    if (failed_.empty()) failed_.assign(n * (pieces_.size() - 1), false);
+    failed_[k * n + at] = true;
+    return false;
+  }
+};
 
 // Closing marks a particle goes after: 'x'가, not 'x가'.
 bool closing_mark(char c) { return c == '\'' || c == '"' || c == ')' || c == ']' || c == '`'; }
@@ -58,11 +104,8 @@ std::optional<ErrorTexts> ErrorTexts::parse(std::string_view text, const std::st
     Shape s;
     s.en = *en;
     s.translation = *tr;
-    try {
-      s.pattern = std::regex(pattern_of(s.en, s.values));
-    } catch (const std::regex_error&) {
-      return fail(node.source(), "this shape cannot be matched: " + s.en);
-    }
+    s.pieces = pieces_of(s.en);
+    s.values = s.pieces.size() - 1;
     // Every value must be used, by position, and no other.
     for (size_t v = 0; v < s.values; ++v)
       if (s.translation.find(fmt::format("{{{}", v)) == std::string::npos)
@@ -88,12 +131,12 @@ std::string ErrorTexts::translate(std::string_view message) const { return trans
 
 std::string ErrorTexts::translate(std::string_view message, int depth) const {
   if (depth > 4) return std::string(message);
-  const std::string text(message);
-  std::smatch m;
+  std::vector<std::string_view> found;
   for (const Shape& s : shapes_) {
-    if (!std::regex_match(text, m, s.pattern)) continue;
+    found.assign(s.values, {});
+    if (!ShapeMatch(message, s.pieces, found)()) continue;
     std::vector<std::string> values;
-    for (size_t v = 1; v < m.size(); ++v) values.push_back(translate(m[v].str(), depth + 1));
+    for (std::string_view v : found) values.push_back(translate(v, depth + 1));
     std::string out;
     const std::string& tr = s.translation;
     for (size_t i = 0; i < tr.size(); ++i) {
@@ -129,7 +172,7 @@ std::string ErrorTexts::translate(std::string_view message, int depth) const {
     }
     return out;
   }
-  return text;
+  return std::string(message);
 }
 
 }  // namespace deploysim
