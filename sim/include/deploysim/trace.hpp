@@ -8,6 +8,7 @@
 #include <string_view>
 #include <unordered_map>
 #include <iterator>
+#include <optional>
 #include <memory>
 #include <vector>
 
@@ -330,6 +331,9 @@ class Trace {
   std::string_view kind(const Record& r) const { return str(r.kind); }
   /// The narration key of a record.
   std::string_view narration(const Record& r) const { return str(r.narration); }
+  /// The index of the nth record (from 1) whose kind or narration key is `s`, if there is one
+  /// (one pass that decodes no record: a lesson step's `kind:` target).
+  std::optional<size_t> find_nth(Sym s, long nth) const;
 
   /// The running fingerprint over all records so far.
   uint64_t fingerprint() const { return fingerprint_; }

@@ -492,6 +492,18 @@ const Trace::Wide& Trace::wide_of(size_t i) const {
   return *std::lower_bound(wide_.begin(), wide_.end(), i, [](const Wide& w, size_t v) { return w.index < v; });
 }
 
+std::optional<size_t> Trace::find_nth(Sym s, long nth) const {
+  auto wide = wide_.begin();  // index ascending: walked along, not searched for each record
+  for (size_t i = 0; i < records_.size(); ++i) {
+    const Packed& p = records_[i];
+    if (p.cls == wide_class)
+      while (wide->index != i) ++wide;
+    const Shape* shape = p.cls == wide_class ? &shapes_[wide->shape] : &classes_[p.cls].shape;
+    if ((shape->kind == s || shape->narration == s) && --nth <= 0) return i;
+  }
+  return std::nullopt;
+}
+
 Record Trace::decode_wide(size_t i, const Packed& p) const {
   const Wide& w = wide_of(i);
   const Shape& s = shapes_[w.shape];

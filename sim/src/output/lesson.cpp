@@ -9,15 +9,14 @@
 #include <set>
 #include <toml++/toml.h>
 
+#include "output/exercise_detail.hpp"
+
 namespace deploysim {
 
 namespace fs = std::filesystem;
+using exercise_detail::located;  // a located error at a TOML node, as exercises give them
 
 namespace {
-
-ScenarioError located(const std::string& file, const toml::source_region& where, std::string msg) {
-  return ScenarioError{file, where.begin.line, where.begin.column, std::move(msg)};
-}
 
 // Parses a TOML file; a missing file or a syntax error becomes a located error.
 bool parse_file(const std::string& path, std::string_view what, toml::table& root, std::optional<ScenarioError>& err) {
@@ -327,9 +326,7 @@ std::optional<size_t> resolve_step_target(const Trace& trace, std::string_view t
         hash == std::string_view::npos ? 1 : std::strtol(std::string(rest.substr(hash + 1)).c_str(), nullptr, 10);
     const Sym sym = trace.find_sym(kind);
     if (sym == Sym::none) return std::nullopt;
-    for (size_t i = 0; i < trace.size(); ++i)
-      if ((trace[i].kind == sym || trace[i].narration == sym) && --nth <= 0) return i;
-    return std::nullopt;
+    return trace.find_nth(sym, nth);
   }
   const auto t = parse_duration(target);
   if (!t) return std::nullopt;
