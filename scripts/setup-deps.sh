@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(
-  cmake ninja-build g++ clang libclang-rt-14-dev clang-format clang-tidy pkg-config git
+  cmake ninja-build g++ clang lld libclang-rt-14-dev clang-format clang-tidy pkg-config git
   libimgui-dev libglfw3-dev python3-glad libgl-dev
   libssl-dev openssl doctest-dev libtomlplusplus-dev nlohmann-json3-dev libcli11-dev libfmt-dev libyaml-cpp-dev
   libstb-dev libbenchmark-dev

@@ -111,7 +111,7 @@ void print_messages(const Capture& capture, const std::vector<DecodedMessage>& d
     fmt::print("{:3}  {}  {:<20} {}  {}\n", i + 1, direction_arrow(m.dir), d.name,
                w.format("handshake.bytes", fmt::format("{:5}", m.bytes.size())),
                w(m.encrypted ? "handshake.encrypted" : "handshake.in_clear"));
-    for (const Field& f : d.fields) {
+    for (const loopback::Field& f : d.fields) {
       if (f.value.empty())
         fmt::print("       {}\n", f.name);
       else

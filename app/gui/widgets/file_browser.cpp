@@ -55,11 +55,6 @@ Strings text(const UiState& ui) {
       t("browser.folder"),      {t("browser.kind_scenario"), t("browser.kind_lesson"), t("browser.kind_exercise")}};
 }
 
-std::string home_dir() {
-  const char* home = std::getenv("HOME");
-  return home && *home ? home : fs::current_path().string();
-}
-
 // Reads the directory once per visit: its folders, then its .toml files, each by name; a file's
 // kind comes from its content (small files only: a scenario is a few KiB).
 void list_dir(FileBrowserUi& b) {
@@ -121,6 +116,11 @@ void recent_files(UiState& ui, Commands& commands, const Strings& t) {
 }
 
 }  // namespace
+
+std::string home_dir() {
+  const char* home = std::getenv("HOME");
+  return home && *home ? home : std::filesystem::current_path().string();
+}
 
 void show_file_browser(UiState& ui, const std::string& dir, bool show, bool save) {
   FileBrowserUi& b = ui.files.browser;

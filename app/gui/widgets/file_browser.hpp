@@ -14,6 +14,9 @@ void show_file_browser(UiState& ui, const std::string& dir, bool show, bool save
 /// holds: lesson, scenario or exercise), Up, Home, the shipped folders and the recent files.
 /// Opening posts RequestOpenFile; saving posts RequestSaveWhatIf.
 void draw_file_browser(const Session& session, const std::string& assets_dir, UiState& ui, Commands& commands);
+/// The user's home folder (HOME), else the working directory: where Home goes in the file
+/// browser and the import picker.
+std::string home_dir();
 /// The recent files as menu items (files that are gone are dropped first); a click opens one.
 void draw_recent_menu(UiState& ui, Commands& commands);
 

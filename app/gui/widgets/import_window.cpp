@@ -5,7 +5,6 @@
 #include "gui/widgets/import_window.hpp"
 
 #include <algorithm>
-#include <cstdlib>
 #include <filesystem>
 
 #include <fmt/format.h>
@@ -13,6 +12,7 @@
 #include <imgui_stdlib.h>
 
 #include "gui/shell/import_files.hpp"
+#include "gui/widgets/file_browser.hpp"
 #include "gui/widgets/rich_text.hpp"
 
 namespace deploysim::gui {
@@ -20,11 +20,6 @@ namespace deploysim::gui {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string home_dir() {
-  const char* home = std::getenv("HOME");
-  return home && *home ? home : fs::current_path().string();
-}
 
 void go_to(ImportPickerUi& p, const std::string& dir) {
   p.dir = fs::path(dir).lexically_normal().string();

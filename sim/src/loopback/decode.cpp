@@ -1,4 +1,5 @@
 #include "deploysim/loopback/decode.hpp"
+#include "core/join.hpp"
 
 #include <algorithm>
 #include <ctime>
@@ -88,15 +89,6 @@ void add(DecodedMessage& d, std::string name, std::string value, size_t from, si
       {std::move(name), std::move(value), static_cast<uint32_t>(from), static_cast<uint32_t>(to - from)});
 }
 
-std::string join(const std::vector<std::string>& v) {
-  std::string out;
-  for (const auto& s : v) {
-    if (!out.empty()) out += ", ";
-    out += s;
-  }
-  return out;
-}
-
 std::string suite_text(uint16_t id) {
   const char* n = cipher_suite_name(id);
   return *n ? std::string(n) : fmt::format("0x{:04x}", id);
@@ -178,7 +170,7 @@ std::optional<CertFields> parse_certificate(const uint8_t* der, size_t len) {
                         static_cast<size_t>(ASN1_STRING_length(g->d.dNSName)));
   }
   GENERAL_NAMES_free(gens);
-  out.emplace_back(".san", join(sans));
+  out.emplace_back(".san", join_with(sans, ", "));
   out.emplace_back(".not_before", asn1_time_iso(X509_get0_notBefore(cert.get())));
   out.emplace_back(".not_after", asn1_time_iso(X509_get0_notAfter(cert.get())));
   // A key OpenSSL cannot decode leaves no EVP_PKEY, and EVP_PKEY_get_base_id(nullptr) crashes
@@ -271,7 +263,7 @@ void decode_extensions(DecodedMessage& d, Reader exts, uint8_t msg_type) {
       }
       case 16: {  // application_layer_protocol_negotiation
         Reader list = body.sub(2);
-        add(d, "alpn", join(protocol_list(list)), from, to);
+        add(d, "alpn", join_with(protocol_list(list), ", "), from, to);
         break;
       }
       case 43: {  // supported_versions
@@ -282,14 +274,14 @@ void decode_extensions(DecodedMessage& d, Reader exts, uint8_t msg_type) {
         } else {
           versions.push_back(wire_version_name(static_cast<uint16_t>(body.uint(2))));
         }
-        add(d, "supported_versions", join(versions), from, to);
+        add(d, "supported_versions", join_with(versions, ", "), from, to);
         break;
       }
       case 10: {  // supported_groups
         Reader list = body.sub(2);
         std::vector<std::string> groups;
         while (list.has(2)) groups.push_back(group_text(static_cast<uint16_t>(list.uint(2))));
-        add(d, "supported_groups", join(groups), from, to);
+        add(d, "supported_groups", join_with(groups, ", "), from, to);
         break;
       }
       case 51: {  // key_share
@@ -307,7 +299,7 @@ void decode_extensions(DecodedMessage& d, Reader exts, uint8_t msg_type) {
         } else {
           groups.push_back(group_text(static_cast<uint16_t>(body.uint(2))));
         }
-        add(d, "key_share", join(groups), from, to);
+        add(d, "key_share", join_with(groups, ", "), from, to);
         break;
       }
       case 13:
@@ -364,7 +356,7 @@ void decode_extensions(DecodedMessage& d, Reader exts, uint8_t msg_type) {
               d2i_X509_NAME(nullptr, &p, static_cast<long>(dn.end() - dn.pos())), X509_NAME_free);
           names.push_back(name ? name_text(name.get()) : std::string("?"));
         }
-        add(d, "certificate_authorities", join(names), from, to);
+        add(d, "certificate_authorities", join_with(names, ", "), from, to);
         break;
       }
       case 49:
@@ -396,7 +388,7 @@ void decode_hello(DecodedMessage& d, Reader& r, uint8_t type) {
     Reader suites = r.sub(2);
     std::vector<std::string> names;
     while (suites.has(2)) names.push_back(suite_text(static_cast<uint16_t>(suites.uint(2))));
-    add(d, "cipher_suites", join(names), p, r.pos());
+    add(d, "cipher_suites", join_with(names, ", "), p, r.pos());
     r.sub(1);  // legacy_compression_methods
   } else {
     add(d, "cipher_suite", suite_text(static_cast<uint16_t>(r.uint(2))), p, r.pos());
@@ -442,7 +434,7 @@ void decode_certificate_request(DecodedMessage& d, Reader& r, bool tls13) {
         d2i_X509_NAME(nullptr, &q, static_cast<long>(dn.end() - dn.pos())), X509_NAME_free);
     names.push_back(name ? name_text(name.get()) : std::string("?"));
   }
-  add(d, "certificate_authorities", join(names), from, r.pos());
+  add(d, "certificate_authorities", join_with(names, ", "), from, r.pos());
 }
 
 void decode_handshake_body(DecodedMessage& d, Reader& r, uint8_t type, bool tls13) {

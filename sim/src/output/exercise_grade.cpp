@@ -9,6 +9,7 @@
 #include "deploysim/exercise.hpp"
 #include "deploysim/messages.hpp"
 #include "output/exercise_detail.hpp"
+#include "core/join.hpp"
 
 namespace deploysim {
 
@@ -38,12 +39,6 @@ std::optional<toml::table> parse_value(std::string_view text) {
     if (t.size() == 1 && t.get("v")) return t;
   } catch (const toml::parse_error&) {}
   return std::nullopt;
-}
-
-std::string join(const std::vector<std::string>& items) {
-  std::string out;
-  for (const auto& s : items) out += (out.empty() ? "" : ", ") + s;
-  return out;
 }
 
 // Compares a value with a bound written as a number or a duration; nullopt when they differ in kind.
@@ -76,15 +71,16 @@ std::optional<ScenarioError> check_setting(const Exercise& ex, const ExerciseSet
   if (it == ex.params.end()) {
     std::vector<std::string> paths;
     for (const auto& p : ex.params) paths.push_back(p.path);
-    return refuse(
-        fmt::format("'{}' is not a setting this exercise lets you change (allowed: {})", s.path, join(paths)));
+    return refuse(fmt::format("'{}' is not a setting this exercise lets you change (allowed: {})", s.path,
+                              join_with(paths, ", ")));
   }
   const auto parsed = parse_value(s.value);
   if (!parsed) return refuse(fmt::format("the value for '{}' is not a TOML value: {}", s.path, s.value));
   const toml::node& v = *parsed->get("v");
   if (!it->values.empty()) {
     if (std::find(it->values.begin(), it->values.end(), node_text(v)) == it->values.end())
-      return refuse(fmt::format("'{}' = {} is not allowed here; choose one of: {}", s.path, s.value, join(it->values)));
+      return refuse(fmt::format("'{}' = {} is not allowed here; choose one of: {}", s.path, s.value,
+                                join_with(it->values, ", ")));
     return std::nullopt;
   }
   const std::string range =

@@ -4,16 +4,11 @@
 #include <algorithm>
 
 #include "request_path/path.hpp"
+#include "core/join.hpp"
 
 namespace deploysim::path {
 
 namespace {
-
-std::string join(const std::vector<std::string>& v) {
-  std::string out;
-  for (const auto& s : v) out += (out.empty() ? "" : ",") + s;
-  return out;
-}
 
 uint8_t highest_common(uint8_t a, uint8_t b) {
   const uint8_t both = a & b;
@@ -68,12 +63,12 @@ void PathModel::resumption_fields(uint32_t r, const TlsConfig& cfg, std::vector<
   const Request& q = reqs[r];
   const TlsConfig plain;
   if (cfg.client_groups != plain.client_groups) {
-    keep[0] = join(cfg.client_groups);
+    keep[0] = join_with(cfg.client_groups, ",");
     fields.push_back({"groups", keep[0]});
     fields.push_back({"key_share", cfg.client_groups.front()});
   }
   if (cfg.server_groups != plain.server_groups) {
-    keep[1] = join(cfg.server_groups);
+    keep[1] = join_with(cfg.server_groups, ",");
     fields.push_back({"server_groups", keep[1]});
   }
   if (cfg.ticket != TicketOffer::none)

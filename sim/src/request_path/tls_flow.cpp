@@ -8,6 +8,7 @@
 #include "deploysim/observer.hpp"
 #include "deploysim/presets.hpp"
 #include "request_path/path.hpp"
+#include "core/join.hpp"
 
 namespace deploysim::path {
 
@@ -45,12 +46,6 @@ uint64_t tls_message_bytes(const TlsVerdict& v, const TlsMessage& m) {
 }
 
 namespace {
-
-std::string join(const std::vector<std::string>& v) {
-  std::string out;
-  for (const auto& s : v) out += (out.empty() ? "" : ",") + s;
-  return out;
-}
 
 std::string versions(uint8_t bits) {
   std::string out;
@@ -160,8 +155,8 @@ void PathModel::tls_handshake(uint32_t r) {
     const ClientState& c = clients[q.client];
     const Time d = hop(c.node, w.proxy_node);
     const std::string offered = versions(cfg.offered_versions), accepted = versions(cfg.accepted_versions);
-    const std::string alpn = join(cfg.alpn_offered), server_alpn = join(cfg.alpn_supported);
-    const std::string alt_names = join(cfg.cert_alt_names);
+    const std::string alpn = join_with(cfg.alpn_offered, ","), server_alpn = join_with(cfg.alpn_supported, ",");
+    const std::string alt_names = join_with(cfg.cert_alt_names, ",");
     std::vector<FieldArg> fields = {{"sni", cfg.sni},
                                     {"verify_host", cfg.verify_host},
                                     {"versions", offered},

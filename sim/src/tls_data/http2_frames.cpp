@@ -7,7 +7,7 @@ namespace deploysim::loopback {
 namespace {
 
 constexpr uint8_t data_frame = 0x0, headers_frame = 0x1, settings_frame = 0x4;
-constexpr uint8_t end_stream = 0x1, ack = 0x1, end_headers = 0x4;
+constexpr uint8_t end_stream = 0x1, settings_ack = 0x1, end_headers = 0x4;
 
 // A frame: 24-bit length, type, flags, 31-bit stream id, payload.
 void frame(std::string& out, uint8_t type, uint8_t flags, uint32_t stream, std::string_view payload) {
@@ -86,7 +86,7 @@ std::string h2_response(const std::string& body, int status) {
   literal(block, content_length, std::to_string(body.size()));
   std::string out;
   frame(out, settings_frame, 0, 0, {});
-  frame(out, settings_frame, ack, 0, {});
+  frame(out, settings_frame, settings_ack, 0, {});
   frame(out, headers_frame, end_headers, 1, block);
   frame(out, data_frame, end_stream, 1, body);
   return out;
