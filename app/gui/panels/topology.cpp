@@ -4,7 +4,6 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
-#include <optional>
 #include <span>
 #include <vector>
 
@@ -286,9 +285,9 @@ StackView stack_view_at(const Model& m, const std::vector<size_t>& stack, const 
 
 void draw_nodes(const Model& m, const Canvas& cv, const UiState& ui) {
   const Trace& trace = m.run.trace;
-  const std::optional<Record> sel = ui.selected != RecordId::none && raw(ui.selected) < trace.size()
-                                        ? std::optional<Record>(trace.at(ui.selected))
-                                        : std::nullopt;
+  // Not an optional<Record>: GCC 12 at -O2 took its members for uninitialized (-Wmaybe-uninitialized).
+  const bool has_sel = ui.selected != RecordId::none && raw(ui.selected) < trace.size();
+  const Record sel = has_sel ? trace.at(ui.selected) : Record{};
   for (size_t k = 0; k < m.index.nodes.size(); ++k) {
     const NodeInfo& n = m.index.nodes[k];
     const NodePlace& place = cv.layout->nodes[k];
@@ -321,7 +320,7 @@ void draw_nodes(const Model& m, const Canvas& cv, const UiState& ui) {
     const size_t self[] = {k};
     for (size_t member : place.stack.empty() ? std::span<const size_t>(self) : std::span<const size_t>(place.stack)) {
       const NodeId id = static_cast<NodeId>(member);
-      selected = selected || (sel && (sel->from == id || sel->to == id || sel->actor == id));
+      selected = selected || (has_sel && (sel.from == id || sel.to == id || sel.actor == id));
     }
     if (selected) cv.dl->AddCircle(p, r + 6, IM_COL32(255, 255, 255, 255), 24, 2.5f);
     label(cv.dl, cv.beside(k, place.name), IM_COL32(235, 235, 235, 255), place.label);
