@@ -284,6 +284,19 @@ TEST_CASE("a Certificate named after the Ingress's TLS secret is what issues and
   }
 }
 
+TEST_CASE("an Ingress's class from the older annotation is reported under the annotation's name") {
+  std::string yaml = k8s_with("    kubernetes.io/ingress.class: traefik\n", "");
+  const std::string in_spec = "spec:\n  ingressClassName: nginx\n  tls:";
+  REQUIRE(yaml.find(in_spec) != std::string::npos);
+  yaml.replace(yaml.find(in_spec), in_spec.size(), "spec:\n  tls:");
+  const imp::ImportResult r = import_ok_texts(yaml);
+  const Scenario sc = load(r);
+  REQUIRE(sc.proxy);
+  CHECK(sc.proxy->preset == ProxyPreset::traefik);
+  CHECK(has_entry(r, imp::EntryKind::mapped, "k8s.yaml:28", "kubernetes.io/ingress.class -> proxy.preset"));
+  CHECK_FALSE(has_entry(r, imp::EntryKind::mapped, "k8s.yaml:28", "ingressClassName"));
+}
+
 TEST_CASE("a Certificate's duration is its lifetime from a CA issuer, not from Let's Encrypt") {
   // Without an annotation the Certificate's duration is line 70.
   std::string own_ca = certificate_named_api_tls + "  duration: 720h\n";

@@ -141,13 +141,16 @@ void read_ingresses(K8s& k, Deployment& d, Report& r) {
     if (!d.proxy) {
       ProxyModel p;
       p.pos = m.at();
-      YAML::Node cls = child(spec, "ingressClassName");
-      if (!cls.IsDefined()) cls = child(annotations, "kubernetes.io/ingress.class");
+      // The class in the spec, or in the annotation that older manifests still carry: the report
+      // names the key the file has.
+      const char* cls_key = "ingressClassName";
+      YAML::Node cls = child(spec, cls_key);
+      if (!cls.IsDefined()) cls_key = "kubernetes.io/ingress.class", cls = child(annotations, cls_key);
       const std::string name = scalar(cls);
       if (name.find("traefik") != std::string::npos)
-        p.keys.set("preset", r.from(m.pos(cls), "ingressClassName", "proxy.preset", toml_str("traefik")));
+        p.keys.set("preset", r.from(m.pos(cls), cls_key, "proxy.preset", toml_str("traefik")));
       else if (name.find("nginx") != std::string::npos)
-        p.keys.set("preset", r.from(m.pos(cls), "ingressClassName", "proxy.preset", toml_str("ingress-nginx")));
+        p.keys.set("preset", r.from(m.pos(cls), cls_key, "proxy.preset", toml_str("ingress-nginx")));
       else
         p.keys.set("preset",
                    r.assume(m.at(), "proxy.preset", toml_str("ingress-nginx"), r.w("import.why_ingress_class")));
