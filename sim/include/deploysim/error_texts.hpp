@@ -28,8 +28,7 @@ class ErrorTexts {
  private:
   struct Shape {
     std::string en, translation;
-    size_t values = 0;
-    std::vector<std::string> pieces;  // the literal text around the values (values + 1 pieces)
+    std::vector<std::string> pieces;  // the literal text around the values (one more than values)
   };
   std::vector<Shape> shapes_;
   std::string translate(std::string_view message, int depth) const;

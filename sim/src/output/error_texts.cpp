@@ -60,14 +60,13 @@ class ShapeMatch {
     if (!failed_.empty() && failed_[k * n + at]) return false;
     const size_t line_end = std::min(text_.find_first_of("\r\n", at), text_.size());
     const std::string& next = pieces_[k + 1];
-    const bool last = k + 2 == pieces_.size();
+    if (k + 2 == pieces_.size()) {  // the last value: up to the last piece, which ends the text
+      const size_t end = text_.size() - next.size();
+      if (end <= at || end > line_end) return false;
+      values_[k] = text_.substr(at, end - at);
+      return true;
+    }
     for (size_t end = at + 1; end <= line_end;) {
-      if (last) {
-        end = text_.size() - next.size();
-        if (end <= at || end > line_end) break;
-        values_[k] = text_.substr(at, end - at);
-        return true;
-      }
       end = text_.find(next, end);
       if (end == std::string_view::npos || end > line_end) break;
       values_[k] = text_.substr(at, end - at);
@@ -105,9 +104,8 @@ std::optional<ErrorTexts> ErrorTexts::parse(std::string_view text, const std::st
     s.en = *en;
     s.translation = *tr;
     s.pieces = pieces_of(s.en);
-    s.values = s.pieces.size() - 1;
     // Every value must be used, by position, and no other.
-    for (size_t v = 0; v < s.values; ++v)
+    for (size_t v = 0; v + 1 < s.pieces.size(); ++v)
       if (s.translation.find(fmt::format("{{{}", v)) == std::string::npos)
         return fail((*t)[lang].node()->source(),
                     fmt::format("the {} text does not use value {{{}}} of: {}", lang, v, s.en));
@@ -133,7 +131,7 @@ std::string ErrorTexts::translate(std::string_view message, int depth) const {
   if (depth > 4) return std::string(message);
   std::vector<std::string_view> found;
   for (const Shape& s : shapes_) {
-    found.assign(s.values, {});
+    found.assign(s.pieces.size() - 1, {});
     if (!ShapeMatch(message, s.pieces, found)()) continue;
     std::vector<std::string> values;
     for (std::string_view v : found) values.push_back(translate(v, depth + 1));
