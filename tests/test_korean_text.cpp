@@ -105,6 +105,7 @@ TEST_CASE("the Korean check finds English words, placeholders and particles that
   CHECK(problems("서버이(가) 응답합니다").size() == 2);  // the dual form, and 서버이 for 서버가
   CHECK(problems("SNI으로 고릅니다") == std::vector<std::string>{"particle \"SNI으로\" should be \"SNI로\""});
   CHECK(problems("5 min 동안").size() == 1);
+  CHECK(problems("가용성 99.9 % 이상, 25%는 넘음") == std::vector<std::string>{"\"99.9 %\" should be \"99.9%\""});
   CHECK(problems("'SNI'를 봅니다").empty());
   // Code in backticks is not checked for English, but the particle after it is, by its last word.
   CHECK(problems("`alembic upgrade head`를 실행하고 `docker compose up -d`를 씁니다").empty());

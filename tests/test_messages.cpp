@@ -119,6 +119,12 @@ TEST_CASE("a missing key reads in English, then as [?]; a broken catalogue says 
   const auto real = Messages::load("ko", &error, dir);
   REQUIRE(real);
   CHECK(real->format("exercise.solved", 2) == "해결했습니다 (2번째 시도).");
+  // Korean writes the percent sign next to its number; English here sets it apart.
+  CHECK(real->percent(99.974, 2) == "99.97%");
+  const auto en = Messages::load("en", &error, dir);
+  REQUIRE(en);
+  CHECK(en->percent(62.4, 0) == "62 %");
+  CHECK(en->percent(100, 1) == "100.0 %");
 }
 
 TEST_CASE("a field with a particle pair takes its value's particle, whatever the value holds") {

@@ -79,6 +79,20 @@ TEST_CASE("format_time reads like a person would say it") {
   CHECK(format_time(ns(INT64_MIN)) == "-106751 d 23 h");
 }
 
+TEST_CASE("format_span names a run's length in the unit a person sets it in") {
+  const TimeUnits en;
+  const TimeUnits ko{"{} ns", "{} µs", "{} ms", "{}초", "{}분", "{}시간", "{}일"};
+  CHECK(format_span(s(60), en) == "1 min");
+  CHECK(format_span(s(60), ko) == "1분");
+  CHECK(format_span(s(90), en) == "90 s");
+  CHECK(format_span(hours(1), ko) == "1시간");
+  CHECK(format_span(hours(36), en) == "36 h");
+  CHECK(format_span(days(120), ko) == "120일");
+  CHECK(format_span(-days(30), en) == "-30 d");
+  CHECK(format_span(ms(1500), en) == "1.500 s");  // not whole seconds: as format_time says it
+  CHECK(format_span(Time{}, en) == "0 s");
+}
+
 TEST_CASE("format and parse round trip on the units teachers use") {
   for (Time t : {ms(40), days(90), -days(30), hours(36), minutes(10), us(12)}) {
     CAPTURE(t.ns());

@@ -46,7 +46,7 @@ if grep -q "hint:" "$tmp/out"; then echo "FAIL: a hint printed for a solved exer
 expect_rc 0 "a duration typed bare" "$bin" exercise restart-outlast-outage --set service.api.supervisor.restart_sec=15s
 expect_rc 0 "--reference" "$bin" exercise sni-reject-unknown --reference
 expect_rc 1 "Korean" "$bin" exercise cert-deploy-hook --lang ko
-has "$tmp/out" "[미달] 120일 동안 가용성 99.9 % 이상" "Korean condition"
+has "$tmp/out" "[미달] 120일 동안 가용성 99.9% 이상" "Korean condition"
 has "$tmp/out" "힌트: certbot은 디스크의 파일을 갱신했지만" "Korean hint"
 
 # Bad input: exit 2 and one clear message.

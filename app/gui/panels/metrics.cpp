@@ -24,7 +24,7 @@ struct Series {
 };
 
 // An axis label: the value as a person writes it (20440, 99.5, 0.25; never 2.044e+04) in the
-// unit's format from the catalogue ("{} %", "{}일").
+// unit's format from the catalogue ("{}%", "{}일").
 std::string axis_label(double v, const std::string& unit_format) {
   std::string n = std::abs(v) >= 100 ? fmt::format("{:.0f}", v) : fmt::format("{:.2f}", v);
   if (n.find('.') != std::string::npos) {
@@ -137,7 +137,7 @@ void summary_table(const UiState& ui, const Model& a, const Model* b, const std:
   line(ui.tr("metrics.requests").c_str(),
        [](const Metrics& m) { return fmt::format("{} / {}", m.succeeded, m.requests); });
   line(ui.tr("metrics.availability").c_str(),
-       [](const Metrics& m) { return fmt::format("{:.2f} %", 100.0 * m.availability_ratio()); });
+       [&ui](const Metrics& m) { return ui.words.percent(100.0 * m.availability_ratio(), 2); });
   line(ui.tr("metrics.restarts").c_str(), [](const Metrics& m) { return std::to_string(m.restarts); });
   line(ui.tr("metrics.latency").c_str(), [&ui](const Metrics& m) {
     auto it = m.latency.find("total");
@@ -208,7 +208,7 @@ void draw_metrics(const PanelContext& ctx, UiState& ui, Commands&) {
 
   std::vector<Series> avail{availability(m.run.metrics, palette[0], ui.tr("metrics.this_run"))};
   if (cmp) avail.push_back(availability(cmp->run.metrics, compare_color, variant));
-  plot(ui, "metrics.availability_plot", avail, t_end, playhead, "{} %", true);
+  plot(ui, "metrics.availability_plot", avail, t_end, playhead, ui.tr("units.percent"), true);
 
   std::vector<Series> lat;
   for (int which = 0; which < (cmp ? 2 : 1); ++which) {
@@ -250,13 +250,15 @@ void draw_metrics(const PanelContext& ctx, UiState& ui, Commands&) {
 
   std::vector<Series> budget{gauge(m.run.metrics.budget_consumed, 100.0, palette[2], ui.tr("metrics.this_run"))};
   if (cmp) budget.push_back(gauge(cmp->run.metrics.budget_consumed, 100.0, compare_color, variant));
-  plot(ui, "metrics.budget_plot", budget, t_end, playhead, "{} %", true);
+  plot(ui, "metrics.budget_plot", budget, t_end, playhead, ui.tr("units.percent"), true);
 
   if (!m.run.metrics.latency.empty() &&
       ImGui::BeginTable("latency", 5, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV)) {
     for (const char* h : {"metrics.col_stage", "metrics.col_count"}) ImGui::TableSetupColumn(ui.tr(h).c_str());
     for (const char* h : {"p50", "p90", "p99"}) ImGui::TableSetupColumn(h);
     ImGui::TableHeadersRow();
+    // A cached lookup's 0 in the unit of its neighbours ("0 ms"), not "0 s" among milliseconds.
+    auto latency = [&ui](Time t) { return t == Time{} ? fmt::format(fmt::runtime(ui.tr("units.ms")), 0) : ui.time(t); };
     for (const auto& [stage, p] : m.run.metrics.latency) {
       ImGui::TableNextRow();
       ImGui::TableSetColumnIndex(0);
@@ -264,11 +266,11 @@ void draw_metrics(const PanelContext& ctx, UiState& ui, Commands&) {
       ImGui::TableSetColumnIndex(1);
       ImGui::Text("%llu", static_cast<unsigned long long>(p.count));
       ImGui::TableSetColumnIndex(2);
-      ImGui::TextUnformatted(ui.time(p.p50).c_str());
+      ImGui::TextUnformatted(latency(p.p50).c_str());
       ImGui::TableSetColumnIndex(3);
-      ImGui::TextUnformatted(ui.time(p.p90).c_str());
+      ImGui::TextUnformatted(latency(p.p90).c_str());
       ImGui::TableSetColumnIndex(4);
-      ImGui::TextUnformatted(ui.time(p.p99).c_str());
+      ImGui::TextUnformatted(latency(p.p99).c_str());
     }
     ImGui::EndTable();
   }

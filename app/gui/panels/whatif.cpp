@@ -162,8 +162,11 @@ void draw_whatif(const PanelContext& ctx, UiState& ui, Commands& commands) {
   const Scenario& sc = session.model().scenario;
   if (session.busy()) {
     const double p = session.progress();
-    ImGui::ProgressBar(static_cast<float>(p), ImVec2(-1, 0),
-                       fmt::format("{:.0f} %  ({:.1f} s)", p * 100, session.busy_seconds()).c_str());
+    ImGui::ProgressBar(
+        static_cast<float>(p), ImVec2(-1, 0),
+        fmt::format("{}  ({})", ui.words.percent(p * 100, 0),
+                    fmt::format(fmt::runtime(ui.tr("units.s")), fmt::format("{:.1f}", session.busy_seconds())))
+            .c_str());
     ImGui::TextWrapped("%s", session.busy_text(ui.words).c_str());
   }
   if (sc.services.empty() && sc.hosts.empty()) {
@@ -178,10 +181,11 @@ void draw_whatif(const PanelContext& ctx, UiState& ui, Commands& commands) {
   section(ui.tr("whatif.run"));
   {
     ImGui::SetNextItemWidth(-ImGui::GetFontSize() * 7.5f);
-    const std::string now = ui.time(sc.info.duration);
+    const std::string now = ui.words.span(sc.info.duration);
     if (ImGui::BeginCombo(fmt::format("{}###duration", ui.tr("whatif.duration")).c_str(), now.c_str())) {
       for (const char* d : durations)
-        if (ImGui::Selectable(d)) commands.post(RequestSetParam{"scenario.duration", quoted(d)});
+        if (ImGui::Selectable(ui.words.span(parse_duration(d).value_or(Time{})).c_str()))
+          commands.post(RequestSetParam{"scenario.duration", quoted(d)});
       ImGui::EndCombo();
     }
   }

@@ -143,7 +143,7 @@ void menu_bar(const Session& session, UiState& ui, Commands& commands) {
   ImGui::SameLine(std::max(menus_end, start()));
   if (session.busy()) {
     const double p = session.progress();
-    ImGui::ProgressBar(static_cast<float>(p), ImVec2(bar_w, 0), fmt::format("{:.0f} %", p * 100).c_str());
+    ImGui::ProgressBar(static_cast<float>(p), ImVec2(bar_w, 0), ui.words.percent(p * 100, 0).c_str());
     if (ImGui::SmallButton(fmt::format("{}###Cancel", ui.tr("menu.cancel")).c_str())) commands.post(RequestCancel{});
   }
   ImGui::TextUnformatted(status.c_str());

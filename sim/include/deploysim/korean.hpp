@@ -38,7 +38,8 @@ std::string with_particle(std::string_view word, std::string_view pair);
 ///   = % inside (api.example.test, /items/1, X-Forwarded-For, h2, edge-1);
 /// - an unfilled placeholder ("{actor}", "{}");
 /// - a dual particle ("이(가)", "(으)로");
-/// - a particle after a Latin or digit word that does not fit how it is read ("phone가").
+/// - a particle after a Latin or digit word that does not fit how it is read ("phone가");
+/// - a percent sign set apart from its number ("99 %" for "99%").
 /// Code in backticks and an English gloss in brackets right after a Korean word
 /// ("핸드셰이크(handshake)") are not checked for English words.
 std::vector<std::string> korean_text_problems(std::string_view text, const std::set<std::string, std::less<>>& kept);

@@ -58,6 +58,11 @@ class Messages {
   std::string detail(std::string_view key) const;
   /// A duration in this language's units.
   std::string time(Time t) const { return format_time(t, units_); }
+  /// A length of time as a person sets it ("1분" for 60 s; format_span).
+  std::string span(Time t) const { return format_span(t, units_); }
+  /// A percentage (99.97) with `decimals` decimals in this language's form ([units] percent:
+  /// "99.97 %" in English, "99.97%" in Korean, which writes the sign next to its number).
+  std::string percent(double value, int decimals) const;
   /// How durations are written in this language (the [units] table: "{}분", "{}초").
   const TimeUnits& time_units() const { return units_; }
   /// A located error or warning message (the part after "file:line:column: ") in this

@@ -68,6 +68,10 @@ std::string format_time(Time t);
 /// The same in a language's units ("2분 5초", "3일 4시간").
 std::string format_time(Time t, const TimeUnits& units);
 
+/// A length of time as a person sets it, in the largest unit it is a whole number of: "1 min"
+/// for 60 s, "90 s", "1 h", "120 d" ("2분", "1시간"); otherwise as format_time writes it.
+std::string format_span(Time t, const TimeUnits& units);
+
 /// Parses a duration such as "250ms", "1.5s", "10m", "36h", "90d", "-30d", "+5s", "0".
 /// Grammar: [+|-] digits [. digits] unit, unit one of ns us ms s m min h d, nothing else:
 /// no spaces ("5 ms" is rejected), no exponent, no bare number except "0". Fractions are exact

@@ -49,6 +49,15 @@ std::string format_time(Time t, const TimeUnits& u) {
   return two_parts(sign, sec / 86400, u.d, (sec % 86400) / 3600, u.h);
 }
 
+std::string format_span(Time t, const TimeUnits& u) {
+  constexpr int64_t second = 1000000000;
+  if (t.ns() == 0 || t.ns() % second != 0) return format_time(t, u);
+  const int64_t sec = t.ns() / second;
+  for (const auto& [size, form] : {std::pair{86400, &u.d}, std::pair{3600, &u.h}, std::pair{60, &u.min}})
+    if (sec % size == 0) return unit(*form, std::to_string(sec / size));
+  return unit(u.s, std::to_string(sec));
+}
+
 std::optional<Time> parse_duration(std::string_view v) {
   bool negative = false;
   if (!v.empty() && (v.front() == '-' || v.front() == '+')) {

@@ -323,6 +323,13 @@ std::vector<std::string> korean_text_problems(std::string_view text, const std::
   if (const size_t b = text.find_first_of("{}"); b != std::string_view::npos)
     out.push_back(
         fmt::format("unfilled placeholder near \"{}\"", text.substr(b, std::min<size_t>(16, text.size() - b))));
+  // Korean writes the percent sign next to its number ("25%"), as its lessons and news do.
+  for (size_t at = text.find(" %"); at != std::string_view::npos; at = text.find(" %", at + 2))
+    if (at > 0 && text[at - 1] >= '0' && text[at - 1] <= '9') {
+      size_t b = at;
+      while (b > 0 && ((text[b - 1] >= '0' && text[b - 1] <= '9') || text[b - 1] == '.')) --b;
+      out.push_back(fmt::format("\"{} %\" should be \"{}%\"", text.substr(b, at - b), text.substr(b, at - b)));
+    }
   // The Hangul word at `at`, when it starts with a particle, must be the one `word` takes.
   const auto check_particle = [&](std::string_view word, size_t at) {
     size_t h = at;

@@ -193,6 +193,10 @@ const std::string& Messages::proc_state(ProcState s) const {
   return (*this)(i < std::size(keys) ? keys[i] : keys[0]);
 }
 
+std::string Messages::percent(double value, int decimals) const {
+  return fmt::format(fmt::runtime((*this)("units.percent")), fmt::format("{:.{}f}", value, decimals));
+}
+
 // Read once per catalogue: durations are formatted on every narrated record and every frame.
 void Messages::read_units() {
   for (auto [key, field] :

@@ -98,7 +98,7 @@ std::string format_summary(const Metrics& m, const Messages& w, const NarrationS
   line(w("summary.requests"), std::to_string(m.requests));
   line(w("summary.succeeded"), std::to_string(m.succeeded));
   line(w("summary.in_flight"), std::to_string(m.in_flight));
-  line(w("summary.availability"), fmt::format("{:.2f} %", 100.0 * m.availability_ratio()));
+  line(w("summary.availability"), w.percent(100.0 * m.availability_ratio(), 2));
   for (const auto& [label, n] : failed) line(label, std::to_string(n));
   if (!m.latency.empty()) {
     head("summary.latency_head");
@@ -140,7 +140,7 @@ std::string format_summary(const Metrics& m, const Messages& w, const NarrationS
   }
   if (!m.worker_utilisation.empty()) {
     head("summary.workers_head");
-    for (const auto& [name, u] : m.worker_utilisation) line(name, fmt::format("{:.1f} %", 100.0 * u));
+    for (const auto& [name, u] : m.worker_utilisation) line(name, w.percent(100.0 * u, 1));
   }
   if (!m.availability.empty()) {
     uint64_t worst_failed = 0;
@@ -154,7 +154,7 @@ std::string format_summary(const Metrics& m, const Messages& w, const NarrationS
     line(w("summary.worst_window"),
          worst_failed > 0 ? w.format("summary.failed_at", worst_failed, time(worst_t)) : w("summary.no_failures"));
     out += w.format("summary.budget_head", fmt::format("{:g}", 100.0 * m.slo)) + "\n";
-    line(w("summary.budget_consumed"), fmt::format("{:.1f} %{}", 100.0 * m.error_budget_consumed,
+    line(w("summary.budget_consumed"), fmt::format("{}{}", w.percent(100.0 * m.error_budget_consumed, 1),
                                                    m.error_budget_consumed > 1.0 ? w("summary.exhausted") : ""));
     const GaugePoint* peak = nullptr;
     for (const auto& p : m.burn_rate)
