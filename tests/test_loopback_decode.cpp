@@ -7,6 +7,7 @@
 #include <openssl/ssl.h>
 
 #include "deploysim/loopback/transcript_cache.hpp"
+#include "loopback/der_ranges.hpp"
 
 using namespace deploysim::loopback;
 
@@ -71,6 +72,76 @@ TEST_CASE("field byte ranges point at the bytes they describe") {
   const Field* random = d.find("random");
   CHECK(random->offset == 6);  // after type, length and legacy_version
   CHECK(random->length == 32);
+}
+
+TEST_CASE("a certificate's fields light their own bytes, not the whole certificate") {
+  for (KeyType key : {KeyType::ecdsa_p256, KeyType::rsa2048}) {
+    LoopbackConfig c = default_loopback_config(start);
+    for (auto& n : c.server_names) n.key = key;
+    const Transcript t = run_loopback(c, store());
+    size_t at = 0;
+    while (at < t.capture.messages.size() && t.capture.messages[at].handshake_type != 11) ++at;
+    REQUIRE(at < t.capture.messages.size());
+    const std::vector<uint8_t>& bytes = t.capture.messages[at].bytes;
+    const DecodedMessage& d = t.decoded[at];
+    auto text = [&](const char* name) {
+      const Field* f = d.find(name);
+      REQUIRE(f != nullptr);
+      REQUIRE(f->offset + f->length <= bytes.size());
+      return std::string(bytes.begin() + f->offset, bytes.begin() + f->offset + f->length);
+    };
+    CAPTURE(int(key));
+    // Each field is a DER element of its own: a Name, a time, a key, the SAN extension's value.
+    const std::string subject = text("certificate[0].subject"), issuer = text("certificate[0].issuer");
+    CHECK(subject.front() == 0x30);
+    CHECK(subject.find("api.example.test") != std::string::npos);
+    CHECK(subject.find("Root CA") == std::string::npos);
+    CHECK(issuer.find("deploysim Local Root CA") != std::string::npos);
+    CHECK(issuer.find("api.example.test") == std::string::npos);
+    CHECK(text("certificate[0].not_before") ==
+          "\x17\x0d"
+          "261002090000Z");  // UTCTime
+    CHECK(text("certificate[0].not_after") ==
+          "\x17\x0d"
+          "261231090000Z");
+    const std::string san = text("certificate[0].san");
+    CHECK(san.front() == 0x04);  // the extension's OCTET STRING, holding the dNSName
+    CHECK(san.find("api.example.test") != std::string::npos);
+    CHECK(san.size() < 40);
+    const std::string spki = text("certificate[0].key");
+    CHECK(spki.front() == 0x30);
+    CHECK(spki.size() == (key == KeyType::rsa2048 ? 294u : 91u));  // RSA 2048 and P-256 SubjectPublicKeyInfo
+  }
+}
+
+TEST_CASE("the certificate walk stays inside damaged DER") {
+  const Transcript t = run_loopback(default_loopback_config(start), store());
+  const CapturedMessage* cert = nullptr;
+  for (const CapturedMessage& m : t.capture.messages)
+    if (m.content_type == handshake && m.handshake_type == 11) cert = &m;
+  REQUIRE(cert != nullptr);
+  // TLS 1.3 Certificate: type, length(3), context(1) = 0, list length(3), entry length(3), DER.
+  const std::vector<uint8_t>& b = cert->bytes;
+  REQUIRE(b.size() > 11);
+  const size_t der_len = (size_t{b[8]} << 16) | (size_t{b[9]} << 8) | b[10];
+  REQUIRE(11 + der_len <= b.size());
+  const std::vector<uint8_t> der(b.begin() + 11, b.begin() + 11 + static_cast<ptrdiff_t>(der_len));
+  REQUIRE(certificate_ranges(der.data(), der.size()).san);
+  auto inside = [](const std::optional<DerRange>& r, size_t n) { return !r || (r->from < r->to && r->to <= n); };
+  auto all_inside = [&](const CertificateRanges& c, size_t n) {
+    return inside(c.issuer, n) && inside(c.not_before, n) && inside(c.not_after, n) && inside(c.subject, n) &&
+           inside(c.key, n) && inside(c.san, n);
+  };
+  // Every cut, and every byte set to 0xff: an exact-size copy, so that ASan sees a read past it.
+  for (size_t n = 0; n < der.size(); ++n) {
+    const std::vector<uint8_t> cut(der.begin(), der.begin() + static_cast<ptrdiff_t>(n));
+    CHECK(all_inside(certificate_ranges(cut.data(), cut.size()), n));
+  }
+  for (size_t i = 0; i < der.size(); ++i) {
+    std::vector<uint8_t> bad = der;
+    bad[i] = 0xff;
+    CHECK(all_inside(certificate_ranges(bad.data(), bad.size()), bad.size()));
+  }
 }
 
 TEST_CASE("alerts decode with OpenSSL's description") {

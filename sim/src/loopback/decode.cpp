@@ -1,5 +1,6 @@
 #include "deploysim/loopback/decode.hpp"
 #include "core/join.hpp"
+#include "loopback/der_ranges.hpp"
 
 #include <algorithm>
 #include <ctime>
@@ -151,16 +152,22 @@ std::string name_text(const X509_NAME* name) {
   return std::string(data, static_cast<size_t>(n));
 }
 
-// The learner-facing fields of one DER certificate: (suffix, value) pairs.
-using CertFields = std::vector<std::pair<std::string, std::string>>;
+// The learner-facing fields of one DER certificate: suffix, value and, when the DER walk found
+// it, where the field's own bytes lie in the DER.
+struct CertField {
+  std::string suffix, value;
+  std::optional<DerRange> range;
+};
+using CertFields = std::vector<CertField>;
 
 std::optional<CertFields> parse_certificate(const uint8_t* der, size_t len) {
   const unsigned char* p = der;
   std::unique_ptr<X509, decltype(&X509_free)> cert(d2i_X509(nullptr, &p, static_cast<long>(len)), X509_free);
   if (!cert) return std::nullopt;
+  const CertificateRanges at = certificate_ranges(der, len);
   CertFields out;
-  out.emplace_back(".subject", name_text(X509_get_subject_name(cert.get())));
-  out.emplace_back(".issuer", name_text(X509_get_issuer_name(cert.get())));
+  out.push_back({".subject", name_text(X509_get_subject_name(cert.get())), at.subject});
+  out.push_back({".issuer", name_text(X509_get_issuer_name(cert.get())), at.issuer});
   std::vector<std::string> sans;
   auto* gens = static_cast<GENERAL_NAMES*>(X509_get_ext_d2i(cert.get(), NID_subject_alt_name, nullptr, nullptr));
   for (int i = 0; gens != nullptr && i < sk_GENERAL_NAME_num(gens); ++i) {
@@ -170,14 +177,14 @@ std::optional<CertFields> parse_certificate(const uint8_t* der, size_t len) {
                         static_cast<size_t>(ASN1_STRING_length(g->d.dNSName)));
   }
   GENERAL_NAMES_free(gens);
-  out.emplace_back(".san", join_with(sans, ", "));
-  out.emplace_back(".not_before", asn1_time_iso(X509_get0_notBefore(cert.get())));
-  out.emplace_back(".not_after", asn1_time_iso(X509_get0_notAfter(cert.get())));
+  out.push_back({".san", join_with(sans, ", "), at.san});
+  out.push_back({".not_before", asn1_time_iso(X509_get0_notBefore(cert.get())), at.not_before});
+  out.push_back({".not_after", asn1_time_iso(X509_get0_notAfter(cert.get())), at.not_after});
   // A key OpenSSL cannot decode leaves no EVP_PKEY, and EVP_PKEY_get_base_id(nullptr) crashes
   // (fuzz_tls_decode: a client's Certificate sent to `deploysim serve`).
   const EVP_PKEY* key = X509_get0_pubkey(cert.get());
   const int key_id = key != nullptr ? EVP_PKEY_get_base_id(key) : NID_undef;
-  out.emplace_back(".key", key_id == EVP_PKEY_EC ? "ECDSA" : key_id == EVP_PKEY_RSA ? "RSA" : "other");
+  out.push_back({".key", key_id == EVP_PKEY_EC ? "ECDSA" : key_id == EVP_PKEY_RSA ? "RSA" : "other", at.key});
   return out;
 }
 
@@ -203,7 +210,11 @@ void decode_certificate_der(DecodedMessage& d, const std::string& prefix, const 
     d.malformed = true;
     return;
   }
-  for (const auto& [suffix, value] : *fields) add(d, prefix + suffix, value, from, to);
+  // The DER ends the certificate's entry; a field the walk did not place spans the whole entry.
+  const size_t der_from = to - len;
+  for (const CertField& f : *fields)
+    add(d, prefix + f.suffix, f.value, f.range ? der_from + f.range->from : from,
+        f.range ? der_from + f.range->to : to);
 }
 
 std::string generalized_time_iso(const ASN1_GENERALIZEDTIME* t) { return t != nullptr ? asn1_time_iso(t) : "-"; }
