@@ -403,11 +403,13 @@ TEST_CASE("a systemd unit behind nginx on one server: restart keys, boot, strict
   CHECK(api.supervisor.start_limit_interval == s(60));
   CHECK(api.supervisor.grace_period == std::optional<Time>(s(30)));
   CHECK(api.supervisor.enabled);
+  CHECK(api.supervisor.oom_policy == OomPolicy::keep);
+  CHECK(has_entry(r, imp::EntryKind::mapped, unit + ":18", "supervisor.oom_policy = \"continue\""));
 
   REQUIRE(sc.certificates.size() == 1);
   CHECK(sc.certificates[0].renewal == Renewal::certbot);
   CHECK(has_entry(r, imp::EntryKind::assumed, conf + ":18", "certificate.renewal = \"certbot\""));
-  CHECK(has_entry(r, imp::EntryKind::assumed, unit + ":19", "supervisor.enabled = true"));
+  CHECK(has_entry(r, imp::EntryKind::assumed, unit + ":21", "supervisor.enabled = true"));
   CHECK(has_entry(r, imp::EntryKind::ignored, unit + ":16", "LimitNOFILE"));
   CHECK(has_entry(r, imp::EntryKind::ignored, conf + ":2", "a plain HTTP server that redirects"));
   CHECK(r.scenario_text.find("strict_sni = true  # from " + conf + ":10\n") != std::string::npos);

@@ -16,11 +16,14 @@ namespace {
 constexpr uint64_t GiB = 1ULL << 30;
 constexpr uint64_t MiB = 1ULL << 20;
 
-Scenario four_by_one_gib(const char* server_version) {
+// Under systemd with OOMPolicy=continue unless `policy` says otherwise: the manager, not systemd,
+// decides what happens to a killed worker.
+Scenario four_by_one_gib(const char* server_version, OomPolicy policy = OomPolicy::keep) {
   Scenario sc = one_service(SupervisorKind::systemd, "on-failure", 4);
   sc.hosts[0].memory = 3 * GiB;
   sc.services[0].memory_per_worker = GiB;
   sc.services[0].server_version = server_version;
+  sc.services[0].supervisor.oom_policy = policy;
   sc.info.duration = minutes(1);
   return sc;
 }
@@ -54,6 +57,52 @@ TEST_CASE("4 workers x 1 GiB on a 3 GiB host: the OOM killer takes a worker") {
     sc.services[0].workers = 3;
     Run run = simulate(sc);
     CHECK(count(run, "memory.oom_kill") == 0);
+  }
+}
+
+TEST_CASE("systemd's OOMPolicy= decides what one OOM-killed worker does to the whole unit") {
+  SUBCASE("stop, the default: the unit stops, fails as oom-kill, restarts, and hits the start limit") {
+    Scenario sc = four_by_one_gib("0.30.0", OomPolicy::stop);
+    add_https_client(sc, 60);
+    Run run = simulate(sc);
+    const auto stops = records(run, "supervisor.oom_policy");
+    REQUIRE(stops.size() >= 5);
+    CHECK(stops[0]->t() == 0_s);
+    CHECK(run.trace.detail_str(*stops[0], "policy") == "stop");
+    // No worker is respawned by the manager: systemd stops the survivors and starts all four again,
+    // every start runs out of memory, and the sixth start within 10 s is refused.
+    CHECK(count(run, "server.respawn") == 0);
+    CHECK(run.metrics.restarts == 5);
+    const auto gave_up = records(run, "supervisor.give_up");
+    REQUIRE(gave_up.size() == 1);
+    CHECK(gave_up[0]->t() < 10_s);
+    CHECK(run.metrics.succeeded == 0);
+  }
+  SUBCASE("stop with Restart=on-abort: an oom-kill result is not an abort, the unit stays down") {
+    Scenario sc = four_by_one_gib("0.30.0", OomPolicy::stop);
+    sc.services[0].supervisor.restart = "on-abort";
+    Run run = simulate(sc);
+    CHECK(count(run, "supervisor.oom_policy") == 1);
+    CHECK(count(run, "supervisor.restart_scheduled") == 0);
+    CHECK(count(run, "supervisor.no_restart") == 1);
+  }
+  SUBCASE("kill: the kernel kills every worker at once (memory.oom.group)") {
+    Run run = simulate(four_by_one_gib("0.30.0", OomPolicy::kill_all));
+    const auto kills = records(run, "supervisor.oom_policy");
+    REQUIRE(!kills.empty());
+    CHECK(run.trace.detail_str(*kills[0], "policy") == "kill");
+    const auto exits = records(run, "process.exit");
+    REQUIRE(!exits.empty());
+    CHECK(exits[0]->t() == 0_s);
+    CHECK(run.trace.detail_int(*exits[0], "code") == 137);
+    CHECK(count(run, "supervisor.restart_scheduled") >= 1);
+  }
+  SUBCASE("continue: the other three workers keep serving") {
+    Scenario sc = four_by_one_gib("0.30.0");
+    add_https_client(sc, 60);
+    Run run = simulate(sc);
+    CHECK(count(run, "supervisor.oom_policy") == 0);
+    CHECK(run.metrics.succeeded > 0);
   }
 }
 

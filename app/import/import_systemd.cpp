@@ -79,6 +79,9 @@ void read_systemd(const std::string& file, const std::string& text, const std::v
     s.supervisor.set(
         "restart", r.assume(s.pos, "supervisor.restart", toml_str("no"),
                             w(restart_skipped ? "import.why_systemd_restart_skipped" : "import.why_systemd_restart")));
+  if (u.oom_policy.set)
+    s.supervisor.set("oom_policy",
+                     r.from(u.oom_policy.pos, "OOMPolicy", "supervisor.oom_policy", toml_str(u.oom_policy.value)));
   if (u.restart_sec.set && !u.restart_sec.value.infinite)
     s.supervisor.set("restart_sec", r.from(u.restart_sec.pos, "RestartSec", "supervisor.restart_sec",
                                            duration_text(static_cast<uint64_t>(u.restart_sec.value.ms()))));

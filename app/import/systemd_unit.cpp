@@ -168,6 +168,8 @@ class Builder {
       text(e, u_.user);
     else if (service && k == "Restart")
       restart(e);
+    else if (service && k == "OOMPolicy")
+      oom_policy(e);
     else if (service && k == "RestartSec")
       span(e, u_.restart_sec);
     else if (service && (k == "TimeoutStopSec" || k == "TimeoutSec"))
@@ -203,6 +205,13 @@ class Builder {
       skip(e);
     else
       u_.restart = {e.value, e.key_pos, true};
+  }
+
+  void oom_policy(const Entry& e) {
+    if (e.value == "continue" || e.value == "stop" || e.value == "kill")
+      u_.oom_policy = {e.value, e.key_pos, true};
+    else
+      skip(e);
   }
 
   void number(const Entry& e, Located<int>& out) {

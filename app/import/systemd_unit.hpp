@@ -62,6 +62,7 @@ struct SystemdUnit {
   Located<std::string> user;
   Located<std::string> restart;            ///< "no" by default.
   Located<TimeSpan> restart_sec;           ///< 100 ms by default.
+  Located<std::string> oom_policy;         ///< OOMPolicy=: unset reads DefaultOOMPolicy= (stop).
   Located<int> start_limit_burst;          ///< 5 by default ([Unit], or the old [Service] place).
   Located<TimeSpan> start_limit_interval;  ///< 10 s by default (StartLimitIntervalSec=, old StartLimitInterval=).
   std::string start_limit_interval_key;    ///< The key it was read from, as written.

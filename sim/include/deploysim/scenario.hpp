@@ -170,6 +170,14 @@ struct ServiceTimeSpec {
 /// Supervisor kinds.
 enum class SupervisorKind : uint8_t { none, systemd, docker, kubernetes, supervisord };
 
+/// systemd OOMPolicy=: what the service manager does when the kernel's OOM killer kills one of a
+/// unit's processes (systemd.service(5)). Its default is DefaultOOMPolicy=, `stop`.
+enum class OomPolicy : uint8_t {
+  stop,      ///< The unit is stopped cleanly and ends with result oom-kill; Restart= decides.
+  keep,      ///< "continue": logged; the unit keeps running with the processes left.
+  kill_all,  ///< "kill": memory.oom.group=1, the kernel kills every process of the unit.
+};
+
 /// A liveness/readiness/startup probe (Kubernetes defaults).
 struct ProbeSpec {
   bool enabled = false;
@@ -185,18 +193,19 @@ struct SupervisorSpec {
   SupervisorKind kind = SupervisorKind::none;
   std::string restart;         ///< Policy as the tool spells it ("on-failure", "Always", ...); empty = tool default.
   Time restart_sec = ms(100);  ///< systemd RestartSec.
-  Time start_limit_interval = s(10);     ///< systemd StartLimitIntervalSec.
-  int start_limit_burst = 5;             ///< systemd StartLimitBurst.
-  int restart_steps = 0;                 ///< systemd RestartSteps (v254+).
-  Time restart_max_delay = Time::max();  ///< systemd RestartMaxDelaySec.
-  bool enabled = false;                  ///< Start on boot (systemctl enable; Docker: policy decides).
-  int max_retries = 0;                   ///< Docker on-failure:N (0 = unlimited).
-  Time startsecs = s(1);                 ///< supervisord startsecs.
-  int startretries = 3;                  ///< supervisord startretries.
-  ProbeSpec liveness;                    ///< Kubernetes liveness probe.
-  ProbeSpec readiness;                   ///< Kubernetes readiness probe.
-  ProbeSpec startup;                     ///< Kubernetes startup probe.
-  std::optional<uint64_t> memory_limit;  ///< Container memory limit (OOMKilled, 137).
+  Time start_limit_interval = s(10);       ///< systemd StartLimitIntervalSec.
+  int start_limit_burst = 5;               ///< systemd StartLimitBurst.
+  int restart_steps = 0;                   ///< systemd RestartSteps (v254+).
+  Time restart_max_delay = Time::max();    ///< systemd RestartMaxDelaySec.
+  OomPolicy oom_policy = OomPolicy::stop;  ///< systemd OOMPolicy=.
+  bool enabled = false;                    ///< Start on boot (systemctl enable; Docker: policy decides).
+  int max_retries = 0;                     ///< Docker on-failure:N (0 = unlimited).
+  Time startsecs = s(1);                   ///< supervisord startsecs.
+  int startretries = 3;                    ///< supervisord startretries.
+  ProbeSpec liveness;                      ///< Kubernetes liveness probe.
+  ProbeSpec readiness;                     ///< Kubernetes readiness probe.
+  ProbeSpec startup;                       ///< Kubernetes startup probe.
+  std::optional<uint64_t> memory_limit;    ///< Container memory limit (OOMKilled, 137).
   /// From SIGTERM (or the preStop hook) to SIGKILL: Kubernetes terminationGracePeriodSeconds,
   /// systemd TimeoutStopSec, docker stop -t, supervisord stopwaitsecs. Unset: the tool's default.
   std::optional<Time> grace_period;

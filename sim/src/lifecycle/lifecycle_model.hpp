@@ -63,6 +63,7 @@ struct Unit {
   AfterStop after = AfterStop::restart;
   UnitState stopped_from = UnitState::up;  ///< What the app was doing when told to stop.
   bool was_hung = false;                   ///< Its event loop was blocked then: SIGTERM is never handled.
+  bool oom_result = false;                 ///< Stopped for systemd OOMPolicy=stop: the stop ends as oom-kill.
   bool sigterm_sent = false;
   Time sigterm_at;
   uint32_t draining = 0;  ///< Workers still finishing requests after SIGTERM.
@@ -162,6 +163,8 @@ class LifeModel {
   void stop_unit(uint32_t u, RecordId cause, UnitState to);
   void worker_exit(ProcId p, const ExitStatus& st, std::string_view reason, RecordId cause);
   void worker_respawn(ProcId p, uint32_t gen);
+  /// systemd's OOMPolicy= after the kernel killed one of unit `u`'s processes (stop or kill).
+  void apply_oom_policy(uint32_t u, RecordId cause);
   void hang(uint32_t u, RecordId cause);
   /// `socket_kept`: the replica's manager still holds the listening socket for this worker.
   void set_worker_state(ProcId p, ProcState s, RecordId cause, bool socket_kept = false);

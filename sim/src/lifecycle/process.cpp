@@ -293,6 +293,9 @@ void LifeModel::worker_exit(ProcId p, const ExitStatus& st, std::string_view rea
   // The manager keeps the listening socket it bound before spawning the workers (Uvicorn's
   // Multiprocess supervisor): the kernel still accepts connections for the dead worker.
   set_worker_state(p, ProcState::crashed, rec, manager_keeps_socket(svc.server));
+  // systemd sees the kill in the unit's cgroup (memory.events oom_kill) and applies OOMPolicy=.
+  if (st.oom_killed && unit.sup.kind() == SupervisorKind::systemd && svc.supervisor.oom_policy != OomPolicy::keep)
+    return apply_oom_policy(wl.unit, rec);
   uint32_t left = 0;
   for (ProcId q : unit.workers) left += w.processes[raw(q)].state == ProcState::running ? 1 : 0;
   if (manager_respawns_workers(svc.server, svc.server_version)) {
@@ -321,6 +324,28 @@ void LifeModel::worker_exit(ProcId p, const ExitStatus& st, std::string_view rea
                       {"workers", unit.workers.size()},
                       {"server_version", svc.server_version}});
   }
+}
+
+void LifeModel::apply_oom_policy(uint32_t u, RecordId cause) {
+  Unit& unit = units[u];
+  const bool kill_all = sc.services[unit.service].supervisor.oom_policy == OomPolicy::kill_all;
+  unit.last = emit({.t = w.engine.now(),
+                    .kind = kinds::supervisor_oom_policy,
+                    .stage = Stage::supervisor,
+                    .actor = unit.supervisor_node,
+                    .proc = unit.workers.front(),
+                    .cause = cause,
+                    .narration = kill_all ? kinds::supervisor_oom_policy_kill : kinds::supervisor_oom_policy_stop,
+                    .reports_failure = true},
+                   {{"unit", unit.name}, {"supervisor", "systemd"}, {"policy", kill_all ? "kill" : "stop"}});
+  if (kill_all) {
+    // memory.oom.group: the kernel kills the rest of the unit's processes with the victim.
+    ExitStatus st = ExitStatus::killed(sig_kill);
+    st.oom_killed = true;
+    return unit_exit(u, st, "OOMPolicy=kill: the kernel killed every process of the unit", unit.last);
+  }
+  unit.oom_result = true;
+  terminate(u, unit.last, "OOMPolicy=stop", AfterStop::restart);
 }
 
 void LifeModel::worker_respawn(ProcId p, uint32_t gen) {

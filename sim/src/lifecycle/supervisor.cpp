@@ -111,6 +111,10 @@ bool Supervisor::systemd_wants(const ExitStatus& st) const {
   const bool clean = st.clean();
   const bool unclean_signal = st.signal != 0 && !clean;
   if (policy_ == "always") return true;
+  // An OOM kill under OOMPolicy=stop or kill ends the unit with result oom-kill, however its main
+  // process then exited: on-failure and on-abnormal restart it, on-abort does not (systemd.service(5),
+  // OOMPolicy= and the Restart= table; systemd issue #36529, on Debian 12).
+  if (st.oom_killed && spec_.oom_policy != OomPolicy::keep) return policy_ == "on-failure" || policy_ == "on-abnormal";
   if (policy_ == "on-success") return clean;
   if (policy_ == "on-failure") return !clean;
   if (policy_ == "on-abnormal" || policy_ == "on-abort") return unclean_signal;

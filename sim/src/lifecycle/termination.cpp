@@ -250,10 +250,14 @@ void LifeModel::finish_stop(uint32_t u, const ExitStatus& st, std::string_view r
 void LifeModel::after_stop(uint32_t u, RecordId exit_rec, const ExitStatus& st) {
   Unit& unit = units[u];
   const uint32_t s = unit.service;
+  // A stop for OOMPolicy=stop ends with result oom-kill, however the app then exited.
+  ExitStatus result = st;
+  result.oom_killed = result.oom_killed || unit.oom_result;
+  unit.oom_result = false;
   switch (unit.after) {
     case AfterStop::restart:
       unit.state = UnitState::up;  // as if it had exited by itself: the supervisor decides
-      supervise_exit(u, st, exit_rec);
+      supervise_exit(u, result, exit_rec);
       break;
     case AfterStop::start:
       unit.state = UnitState::down;

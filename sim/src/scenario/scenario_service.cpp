@@ -111,6 +111,8 @@ void read_supervisor(TableReader& r, SupervisorSpec& sup) {
           static_cast<int>(r.integer("start_limit_burst", 0, 1000, "start_limit_burst = 5").value_or(5));
       sup.restart_steps = static_cast<int>(r.integer("restart_steps", 0, 1000, "restart_steps = 0").value_or(0));
       sup.restart_max_delay = r.positive_duration("restart_max_delay").value_or(Time::max());
+      // OOMPolicy=, in systemd's spelling; `stop` is DefaultOOMPolicy= (systemd-system.conf(5)).
+      sup.oom_policy = static_cast<OomPolicy>(r.choice("oom_policy", {"stop", "continue", "kill"}).value_or(0));
       if (sup.restart_steps > 0 && sup.restart_max_delay == Time::max())
         r.fail("restart_steps", "'restart_steps' needs 'restart_max_delay' (systemd grows the delay up to it)");
       break;

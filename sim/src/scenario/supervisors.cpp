@@ -29,8 +29,8 @@ constexpr Names docker_boot[] = {"always", "unless-stopped"};
 constexpr Names k8s_boot[] = {"Always", "OnFailure"};
 
 // The supervisor = { ... } keys that only one tool has.
-constexpr Names systemd_keys[] = {"restart_sec", "start_limit_interval", "start_limit_burst", "restart_steps",
-                                  "restart_max_delay"};
+constexpr Names systemd_keys[] = {"restart_sec",   "start_limit_interval", "start_limit_burst",
+                                  "restart_steps", "restart_max_delay",    "oom_policy"};
 constexpr Names k8s_keys[] = {"liveness", "readiness", "startup", "pre_stop", "endpoints_delay"};
 constexpr Names supervisord_keys[] = {"startsecs", "startretries"};
 
