@@ -150,3 +150,42 @@ TEST_CASE("an oom fault kills one worker with SIGKILL") {
   CHECK(run.trace.detail_int(*exits[0], "code") == 137);
   CHECK(run.trace.detail_int(*exits[0], "signal") == 9);
 }
+
+TEST_CASE("a Kubernetes container over its limit loses every worker at once (memory.oom.group)") {
+  // Four Uvicorn workers of 300 MiB in a container limited to 1 GiB (lesson 12's what-if).
+  auto pod = [](bool single_process) {
+    Scenario sc = one_service(SupervisorKind::kubernetes, "", 4);
+    sc.services[0].server_version = "0.30.0";
+    sc.services[0].memory_per_worker = 300 * MiB;
+    sc.services[0].supervisor.memory_limit = GiB;
+    sc.services[0].supervisor.single_process_oom_kill = single_process;
+    sc.info.duration = minutes(2);
+    add_https_client(sc, 120);
+    return sc;
+  };
+  SUBCASE("cgroup v2 since 1.28: the kernel kills the whole container, which backs off") {
+    Run run = simulate(pod(false));
+    const auto groups = records(run, "supervisor.oom_policy");
+    REQUIRE(groups.size() >= 3);
+    CHECK(run.trace.detail_str(*groups[0], "policy") == "oom.group");
+    CHECK(run.trace.narration(*groups[0]) == "supervisor.oom_policy.group");
+    const auto exits = records(run, "process.exit");
+    REQUIRE(!exits.empty());
+    CHECK(exits[0]->t() == 0_s);
+    CHECK(run.trace.detail_int(*exits[0], "code") == 137);
+    CHECK(count(run, "server.respawn") == 0);
+    // CrashLoopBackOff: the first restart at once, then 10 s, 20 s, 40 s ...
+    const auto scheduled = records(run, "supervisor.restart_scheduled");
+    REQUIRE(scheduled.size() >= 3);
+    CHECK(ns(run.trace.detail_int(*scheduled[1], "delay")) == 10_s);
+    CHECK(ns(run.trace.detail_int(*scheduled[2], "delay")) == 20_s);
+    CHECK(run.metrics.succeeded == 0);
+  }
+  SUBCASE("singleProcessOOMKill: only the largest worker dies and Uvicorn spawns it again") {
+    Run run = simulate(pod(true));
+    CHECK(count(run, "supervisor.oom_policy") == 0);
+    CHECK(count(run, "memory.limit_kill") > 10);
+    CHECK(count(run, "server.respawn") > 10);
+    CHECK(run.metrics.succeeded > 0);
+  }
+}

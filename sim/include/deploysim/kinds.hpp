@@ -222,6 +222,7 @@ enum class KeyUse : uint8_t {
   X(supervisor_no_restart_stopped, "supervisor.no_restart.stopped", narration)                               \
   X(supervisor_no_restart_unsupervised, "supervisor.no_restart.unsupervised", narration)                     \
   X(supervisor_oom_policy, "supervisor.oom_policy", kind_via_keys)                                           \
+  X(supervisor_oom_policy_group, "supervisor.oom_policy.group", narration)                                   \
   X(supervisor_oom_policy_kill, "supervisor.oom_policy.kill", narration)                                     \
   X(supervisor_oom_policy_stop, "supervisor.oom_policy.stop", narration)                                     \
   X(supervisor_restart, "supervisor.restart", kind)                                                          \

@@ -206,6 +206,9 @@ struct SupervisorSpec {
   ProbeSpec readiness;                     ///< Kubernetes readiness probe.
   ProbeSpec startup;                       ///< Kubernetes startup probe.
   std::optional<uint64_t> memory_limit;    ///< Container memory limit (OOMKilled, 137).
+  /// Kubernetes: the kubelet's singleProcessOOMKill. Off, as on cgroup v2 since 1.28, the kubelet
+  /// sets memory.oom.group and one OOM kill takes every process of the container.
+  bool single_process_oom_kill = false;
   /// From SIGTERM (or the preStop hook) to SIGKILL: Kubernetes terminationGracePeriodSeconds,
   /// systemd TimeoutStopSec, docker stop -t, supervisord stopwaitsecs. Unset: the tool's default.
   std::optional<Time> grace_period;

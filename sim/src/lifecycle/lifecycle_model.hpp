@@ -163,7 +163,8 @@ class LifeModel {
   void stop_unit(uint32_t u, RecordId cause, UnitState to);
   void worker_exit(ProcId p, const ExitStatus& st, std::string_view reason, RecordId cause);
   void worker_respawn(ProcId p, uint32_t gen);
-  /// systemd's OOMPolicy= after the kernel killed one of unit `u`'s processes (stop or kill).
+  /// After the kernel OOM-killed one of unit `u`'s processes: systemd's OOMPolicy= (stop or kill),
+  /// or a Kubernetes container's memory.oom.group (every process).
   void apply_oom_policy(uint32_t u, RecordId cause);
   void hang(uint32_t u, RecordId cause);
   /// `socket_kept`: the replica's manager still holds the listening socket for this worker.

@@ -13,6 +13,15 @@ namespace {
 // Holds requests: leaving these states loses the requests it holds.
 bool serving(ProcState s) { return s == ProcState::running || s == ProcState::hung || s == ProcState::stopping; }
 
+// Whether one OOM kill ends more than the killed worker: systemd's OOMPolicy=stop or kill, and a
+// Kubernetes container, whose cgroup the kubelet gives memory.oom.group on cgroup v2 since 1.28
+// (pull request 117793) unless singleProcessOOMKill is set.
+bool oom_takes_unit(SupervisorKind kind, const SupervisorSpec& spec) {
+  if (kind == SupervisorKind::systemd) return spec.oom_policy != OomPolicy::keep;
+  if (kind == SupervisorKind::kubernetes) return !spec.single_process_oom_kill;
+  return false;
+}
+
 }  // namespace
 
 void LifeModel::set_worker_state(ProcId p, ProcState s, RecordId cause, bool socket_kept) {
@@ -293,9 +302,9 @@ void LifeModel::worker_exit(ProcId p, const ExitStatus& st, std::string_view rea
   // The manager keeps the listening socket it bound before spawning the workers (Uvicorn's
   // Multiprocess supervisor): the kernel still accepts connections for the dead worker.
   set_worker_state(p, ProcState::crashed, rec, manager_keeps_socket(svc.server));
-  // systemd sees the kill in the unit's cgroup (memory.events oom_kill) and applies OOMPolicy=.
-  if (st.oom_killed && unit.sup.kind() == SupervisorKind::systemd && svc.supervisor.oom_policy != OomPolicy::keep)
-    return apply_oom_policy(wl.unit, rec);
+  // One kill that ends more than this worker: systemd sees it in the unit's cgroup (memory.events
+  // oom_kill) and applies OOMPolicy=; a Kubernetes container's cgroup has memory.oom.group.
+  if (st.oom_killed && oom_takes_unit(unit.sup.kind(), svc.supervisor)) return apply_oom_policy(wl.unit, rec);
   uint32_t left = 0;
   for (ProcId q : unit.workers) left += w.processes[raw(q)].state == ProcState::running ? 1 : 0;
   if (manager_respawns_workers(svc.server, svc.server_version)) {
@@ -328,21 +337,31 @@ void LifeModel::worker_exit(ProcId p, const ExitStatus& st, std::string_view rea
 
 void LifeModel::apply_oom_policy(uint32_t u, RecordId cause) {
   Unit& unit = units[u];
-  const bool kill_all = sc.services[unit.service].supervisor.oom_policy == OomPolicy::kill_all;
+  const bool kubernetes = unit.sup.kind() == SupervisorKind::kubernetes;
+  const bool kill_all = kubernetes || sc.services[unit.service].supervisor.oom_policy == OomPolicy::kill_all;
   unit.last = emit({.t = w.engine.now(),
                     .kind = kinds::supervisor_oom_policy,
                     .stage = Stage::supervisor,
                     .actor = unit.supervisor_node,
                     .proc = unit.workers.front(),
                     .cause = cause,
-                    .narration = kill_all ? kinds::supervisor_oom_policy_kill : kinds::supervisor_oom_policy_stop,
+                    .narration = kubernetes ? kinds::supervisor_oom_policy_group
+                                 : kill_all ? kinds::supervisor_oom_policy_kill
+                                            : kinds::supervisor_oom_policy_stop,
                     .reports_failure = true},
-                   {{"unit", unit.name}, {"supervisor", "systemd"}, {"policy", kill_all ? "kill" : "stop"}});
+                   {{"unit", unit.name},
+                    {"supervisor", supervisor_kind_name(unit.sup.kind())},
+                    {"policy", kubernetes ? "oom.group"
+                               : kill_all ? "kill"
+                                          : "stop"}});
   if (kill_all) {
     // memory.oom.group: the kernel kills the rest of the unit's processes with the victim.
     ExitStatus st = ExitStatus::killed(sig_kill);
     st.oom_killed = true;
-    return unit_exit(u, st, "OOMPolicy=kill: the kernel killed every process of the unit", unit.last);
+    return unit_exit(u, st,
+                     kubernetes ? "OOMKilled: memory.oom.group, every process of the container"
+                                : "OOMPolicy=kill: the kernel killed every process of the unit",
+                     unit.last);
   }
   unit.oom_result = true;
   terminate(u, unit.last, "OOMPolicy=stop", AfterStop::restart);

@@ -123,6 +123,7 @@ void read_supervisor(TableReader& r, SupervisorSpec& sup) {
       read_probe(r, "startup", sup.startup, true);
       sup.pre_stop = r.duration("pre_stop", Time{}).value_or(Time{});
       sup.endpoints_delay = r.duration("endpoints_delay", Time{});
+      sup.single_process_oom_kill = r.boolean("single_process_oom_kill").value_or(false);
       break;
     case SupervisorKind::supervisord:
       // supervisor/process.py defaults (domain-facts.md, supervisord).

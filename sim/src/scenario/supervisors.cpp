@@ -31,7 +31,8 @@ constexpr Names k8s_boot[] = {"Always", "OnFailure"};
 // The supervisor = { ... } keys that only one tool has.
 constexpr Names systemd_keys[] = {"restart_sec",   "start_limit_interval", "start_limit_burst",
                                   "restart_steps", "restart_max_delay",    "oom_policy"};
-constexpr Names k8s_keys[] = {"liveness", "readiness", "startup", "pre_stop", "endpoints_delay"};
+constexpr Names k8s_keys[] = {"liveness", "readiness",       "startup",
+                              "pre_stop", "endpoints_delay", "single_process_oom_kill"};
 constexpr Names supervisord_keys[] = {"startsecs", "startretries"};
 
 // grace_period: terminationGracePeriodSeconds 30 (Kubernetes docs "Pod Lifecycle", termination of
