@@ -163,9 +163,9 @@ class LifeModel {
   void stop_unit(uint32_t u, RecordId cause, UnitState to);
   void worker_exit(ProcId p, const ExitStatus& st, std::string_view reason, RecordId cause);
   void worker_respawn(ProcId p, uint32_t gen);
-  /// After the kernel OOM-killed one of unit `u`'s processes: systemd's OOMPolicy= (stop or kill),
-  /// or a Kubernetes container's memory.oom.group (every process).
-  void apply_oom_policy(uint32_t u, RecordId cause);
+  /// After the kernel OOM-killed one of unit `u`'s processes, `effect` on the rest: stop the unit
+  /// (systemd OOMPolicy=stop) or kill every process (OOMPolicy=kill, Kubernetes' memory.oom.group).
+  void apply_oom_policy(uint32_t u, OomPolicy effect, RecordId cause);
   void hang(uint32_t u, RecordId cause);
   /// `socket_kept`: the replica's manager still holds the listening socket for this worker.
   void set_worker_state(ProcId p, ProcState s, RecordId cause, bool socket_kept = false);

@@ -13,13 +13,13 @@ namespace {
 // Holds requests: leaving these states loses the requests it holds.
 bool serving(ProcState s) { return s == ProcState::running || s == ProcState::hung || s == ProcState::stopping; }
 
-// Whether one OOM kill ends more than the killed worker: systemd's OOMPolicy=stop or kill, and a
-// Kubernetes container, whose cgroup the kubelet gives memory.oom.group on cgroup v2 since 1.28
-// (pull request 117793) unless singleProcessOOMKill is set.
-bool oom_takes_unit(SupervisorKind kind, const SupervisorSpec& spec) {
-  if (kind == SupervisorKind::systemd) return spec.oom_policy != OomPolicy::keep;
-  if (kind == SupervisorKind::kubernetes) return !spec.single_process_oom_kill;
-  return false;
+// What one OOM kill does to the rest of a replica: systemd's OOMPolicy=; a Kubernetes container,
+// whose cgroup the kubelet gives memory.oom.group on cgroup v2 since 1.28 (pull request 117793)
+// unless singleProcessOOMKill is set, loses every process; elsewhere the manager decides.
+OomPolicy oom_effect(SupervisorKind kind, const SupervisorSpec& spec) {
+  if (kind == SupervisorKind::systemd) return spec.oom_policy;
+  if (kind == SupervisorKind::kubernetes && !spec.single_process_oom_kill) return OomPolicy::kill_all;
+  return OomPolicy::keep;
 }
 
 }  // namespace
@@ -304,7 +304,8 @@ void LifeModel::worker_exit(ProcId p, const ExitStatus& st, std::string_view rea
   set_worker_state(p, ProcState::crashed, rec, manager_keeps_socket(svc.server));
   // One kill that ends more than this worker: systemd sees it in the unit's cgroup (memory.events
   // oom_kill) and applies OOMPolicy=; a Kubernetes container's cgroup has memory.oom.group.
-  if (st.oom_killed && oom_takes_unit(unit.sup.kind(), svc.supervisor)) return apply_oom_policy(wl.unit, rec);
+  if (const OomPolicy effect = oom_effect(unit.sup.kind(), svc.supervisor); st.oom_killed && effect != OomPolicy::keep)
+    return apply_oom_policy(wl.unit, effect, rec);
   uint32_t left = 0;
   for (ProcId q : unit.workers) left += w.processes[raw(q)].state == ProcState::running ? 1 : 0;
   if (manager_respawns_workers(svc.server, svc.server_version)) {
@@ -335,10 +336,10 @@ void LifeModel::worker_exit(ProcId p, const ExitStatus& st, std::string_view rea
   }
 }
 
-void LifeModel::apply_oom_policy(uint32_t u, RecordId cause) {
+void LifeModel::apply_oom_policy(uint32_t u, OomPolicy effect, RecordId cause) {
   Unit& unit = units[u];
   const bool kubernetes = unit.sup.kind() == SupervisorKind::kubernetes;
-  const bool kill_all = kubernetes || sc.services[unit.service].supervisor.oom_policy == OomPolicy::kill_all;
+  const bool kill_all = effect == OomPolicy::kill_all;
   unit.last = emit({.t = w.engine.now(),
                     .kind = kinds::supervisor_oom_policy,
                     .stage = Stage::supervisor,
