@@ -125,6 +125,11 @@ TEST_CASE("a missing key reads in English, then as [?]; a broken catalogue says 
   REQUIRE(en);
   CHECK(en->percent(62.4, 0) == "62 %");
   CHECK(en->percent(100, 1) == "100.0 %");
+  // A latency column: a cached lookup's zero in milliseconds like its neighbours, not "0 s".
+  CHECK(en->latency(Time{}) == "0 ms");
+  CHECK(en->latency(us(50)) == "50 \xC2\xB5s");
+  CHECK(real->latency(Time{}) == "0 ms");
+  CHECK(real->latency(ms(1500)) == "1.500초");
 }
 
 TEST_CASE("a field with a particle pair takes its value's particle, whatever the value holds") {

@@ -257,8 +257,7 @@ void draw_metrics(const PanelContext& ctx, UiState& ui, Commands&) {
     for (const char* h : {"metrics.col_stage", "metrics.col_count"}) ImGui::TableSetupColumn(ui.tr(h).c_str());
     for (const char* h : {"p50", "p90", "p99"}) ImGui::TableSetupColumn(h);
     ImGui::TableHeadersRow();
-    // A cached lookup's 0 in the unit of its neighbours ("0 ms"), not "0 s" among milliseconds.
-    auto latency = [&ui](Time t) { return t == Time{} ? fmt::format(fmt::runtime(ui.tr("units.ms")), 0) : ui.time(t); };
+    auto latency = [&ui](Time t) { return ui.words.latency(t); };
     for (const auto& [stage, p] : m.run.metrics.latency) {
       ImGui::TableNextRow();
       ImGui::TableSetColumnIndex(0);

@@ -60,6 +60,9 @@ class Messages {
   std::string time(Time t) const { return format_time(t, units_); }
   /// A length of time as a person sets it ("1분" for 60 s; format_span).
   std::string span(Time t) const { return format_span(t, units_); }
+  /// A latency in a column of them: as time() writes it, but a cached lookup's zero in the unit
+  /// of its neighbours ("0 ms"), not "0 s" among milliseconds.
+  std::string latency(Time t) const { return t == Time{} ? fmt::format(fmt::runtime(units_.ms), 0) : time(t); }
   /// A percentage (99.97) with `decimals` decimals in this language's form ([units] percent:
   /// "99.97 %" in English, "99.97%" in Korean, which writes the sign next to its number).
   std::string percent(double value, int decimals) const;

@@ -59,10 +59,10 @@ constexpr Time days(int64_t n) { return s(n * 86400); }
 /// How each unit is written in a language: `{}` is the number ("{} min" in English, "{}분" in
 /// Korean). Messages::time_units() reads them from the catalogue's [units] table.
 struct TimeUnits {
-  std::string ns = "{} ns", us = "{} us", ms = "{} ms", s = "{} s", min = "{} min", h = "{} h", d = "{} d";
+  std::string ns = "{} ns", us = "{} µs", ms = "{} ms", s = "{} s", min = "{} min", h = "{} h", d = "{} d";
 };
 
-/// Human formatting for narration and the UI: "500 ns", "12.500 ms", "40 ms", "1.250 s",
+/// Human formatting for narration and the UI: "500 ns", "50 µs", "12.500 ms", "40 ms", "1.250 s",
 /// "2 min 5 s", "36 h", "3 d 4 h", "-30 d". Seconds below two minutes always show 3 decimals.
 std::string format_time(Time t);
 /// The same in a language's units ("2분 5초", "3일 4시간").
@@ -73,7 +73,7 @@ std::string format_time(Time t, const TimeUnits& units);
 std::string format_span(Time t, const TimeUnits& units);
 
 /// Parses a duration such as "250ms", "1.5s", "10m", "36h", "90d", "-30d", "+5s", "0".
-/// Grammar: [+|-] digits [. digits] unit, unit one of ns us ms s m min h d, nothing else:
+/// Grammar: [+|-] digits [. digits] unit, unit one of ns us µs ms s m min h d, nothing else:
 /// no spaces ("5 ms" is rejected), no exponent, no bare number except "0". Fractions are exact
 /// and truncated to whole nanoseconds. Returns nullopt when the text is not such a duration or
 /// its magnitude exceeds Time::max() (about 292 years).

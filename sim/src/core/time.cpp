@@ -90,7 +90,7 @@ std::optional<Time> parse_duration(std::string_view v) {
   uint64_t unit_ns = 0;
   if (unit == "ns")
     unit_ns = 1;
-  else if (unit == "us")
+  else if (unit == "us" || unit == "\xC2\xB5s" || unit == "\xCE\xBCs")  // µs and μs as the output writes them
     unit_ns = 1000;
   else if (unit == "ms")
     unit_ns = 1000000;

@@ -94,6 +94,7 @@ std::string format_summary(const Metrics& m, const Messages& w, const NarrationS
   };
   auto head = [&](const char* key) { out += w(key) + "\n"; };
   auto time = [&](Time t) { return w.time(t); };
+  auto latency = [&](Time t) { return w.latency(t); };
   head("summary.requests_head");
   line(w("summary.requests"), std::to_string(m.requests));
   line(w("summary.succeeded"), std::to_string(m.succeeded));
@@ -117,9 +118,9 @@ std::string format_summary(const Metrics& m, const Messages& w, const NarrationS
       auto it = m.latency.find(stage);
       if (it == m.latency.end()) continue;
       const Percentiles& p = it->second;
-      out +=
-          fmt::format("  {} {:>8} {} {} {} {}\n", pad_columns(w(key), width), p.count, align_columns(time(p.p50), 12),
-                      align_columns(time(p.p90), 12), align_columns(time(p.p99), 12), align_columns(time(p.max), 12));
+      out += fmt::format("  {} {:>8} {} {} {} {}\n", pad_columns(w(key), width), p.count,
+                         align_columns(latency(p.p50), 12), align_columns(latency(p.p90), 12),
+                         align_columns(latency(p.p99), 12), align_columns(latency(p.max), 12));
     }
   }
   head("summary.traffic_head");
