@@ -233,13 +233,14 @@ void measure_requests(const ExerciseGoal& g, const Run& run, const Window& w, Go
   };
   out.record = o.first_matched;
   if (availability) {
-    // Requests still waiting when the run stops have no outcome yet: they are not counted (a run
-    // cut at any moment has some), but the evidence says how many there are, so that an
-    // overloaded server's queue does not pass for availability.
-    const uint64_t waiting = w.until == never_after ? run.metrics.in_flight : 0;
-    out.measured = total == 0 ? 100.0 : 100.0 * static_cast<double>(o.ok) / static_cast<double>(total);
+    // The share of requests answered successfully, as the run summary, the metrics panel and a
+    // lesson's metric:availability count it: a request still waiting when a window that reaches
+    // the end of the run closes has no answer, so a hung or overloaded server does not pass.
+    const uint64_t waiting = w.until >= run.end.ns() ? run.metrics.in_flight : 0;
+    const uint64_t asked = total + waiting;
+    out.measured = asked == 0 ? 100.0 : 100.0 * static_cast<double>(o.ok) / static_cast<double>(asked);
     say(out, [&](const Messages& m) {
-      return m.format("grade.availability", out.measured, o.ok, total,
+      return m.format("grade.availability", out.measured, o.ok, asked,
                       waiting ? m.format("grade.waiting", waiting) : std::string(), window_text(w, m), first_text(m));
     });
     return;
