@@ -185,16 +185,6 @@ void summary_table(const UiState& ui, const Model& a, const Model* b, const std:
 }
 
 // A latency stage's name (Metrics::latency's keys) in the learner's language.
-const std::string& latency_stage(const UiState& ui, const std::string& stage) {
-  static const std::map<std::string, const char*, std::less<>> keys = {
-      {"dns", "latency_stage.dns"},     {"tcp", "latency_stage.tcp"},     {"tls", "latency_stage.tls"},
-      {"http", "latency_stage.http"},   {"queue", "latency_stage.queue"}, {"service", "latency_stage.service"},
-      {"total", "latency_stage.total"},
-  };
-  const auto it = keys.find(stage);
-  return it == keys.end() ? stage : ui.tr(it->second);
-}
-
 }  // namespace
 
 void draw_metrics(const PanelContext& ctx, UiState& ui, Commands&) {
@@ -258,10 +248,13 @@ void draw_metrics(const PanelContext& ctx, UiState& ui, Commands&) {
     for (const char* h : {"p50", "p90", "p99"}) ImGui::TableSetupColumn(h);
     ImGui::TableHeadersRow();
     auto latency = [&ui](Time t) { return ui.words.latency(t); };
-    for (const auto& [stage, p] : m.run.metrics.latency) {
+    for (const auto& [stage, key] : latency_stages) {
+      const auto found = m.run.metrics.latency.find(stage);
+      if (found == m.run.metrics.latency.end()) continue;
+      const Percentiles& p = found->second;
       ImGui::TableNextRow();
       ImGui::TableSetColumnIndex(0);
-      ImGui::TextUnformatted(latency_stage(ui, stage).c_str());
+      ImGui::TextUnformatted(ui.tr(key).c_str());
       ImGui::TableSetColumnIndex(1);
       ImGui::Text("%llu", static_cast<unsigned long long>(p.count));
       ImGui::TableSetColumnIndex(2);

@@ -28,6 +28,18 @@ struct GaugePoint {
 };
 
 /// What a run measured. Filled by the models; written by `--metrics-json`.
+/// A stage of Metrics::latency with the message key of its name.
+struct LatencyStage {
+  const char* name;
+  const char* key;
+};
+/// The stages in the order a request goes through them: the run summary and the metrics panel
+/// list them so.
+inline constexpr LatencyStage latency_stages[] = {
+    {"dns", "latency_stage.dns"},     {"tcp", "latency_stage.tcp"},         {"tls", "latency_stage.tls"},
+    {"queue", "latency_stage.queue"}, {"service", "latency_stage.service"}, {"http", "latency_stage.http"},
+    {"total", "latency_stage.total"}};
+
 struct Metrics {
   uint64_t requests = 0;                             ///< Requests started by clients.
   uint64_t succeeded = 0;                            ///< 2xx answers received.

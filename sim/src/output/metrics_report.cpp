@@ -103,18 +103,13 @@ std::string format_summary(const Metrics& m, const Messages& w, const NarrationS
   for (const auto& [label, n] : failed) line(label, std::to_string(n));
   if (!m.latency.empty()) {
     head("summary.latency_head");
-    // Literal keys, so that tests/test_messages.cpp finds them in the code.
-    constexpr std::pair<const char*, const char*> stages[] = {
-        {"dns", "latency_stage.dns"},     {"tcp", "latency_stage.tcp"},         {"tls", "latency_stage.tls"},
-        {"queue", "latency_stage.queue"}, {"service", "latency_stage.service"}, {"http", "latency_stage.http"},
-        {"total", "latency_stage.total"}};
     size_t width = std::max<size_t>(10, columns_of(w("metrics.col_stage")));
-    for (const auto& [stage, key] : stages)
+    for (const auto& [stage, key] : latency_stages)
       if (m.latency.count(stage)) width = std::max(width, columns_of(w(key)));
     out += fmt::format("  {} {} {:>12} {:>12} {:>12} {}\n", pad_columns(w("metrics.col_stage"), width),
                        align_columns(w("metrics.col_count"), 8), "p50", "p90", "p99",
                        align_columns(w("summary.col_max"), 12));
-    for (const auto& [stage, key] : stages) {
+    for (const auto& [stage, key] : latency_stages) {
       auto it = m.latency.find(stage);
       if (it == m.latency.end()) continue;
       const Percentiles& p = it->second;
