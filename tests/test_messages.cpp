@@ -119,6 +119,10 @@ TEST_CASE("a missing key reads in English, then as [?]; a broken catalogue says 
   const auto real = Messages::load("ko", &error, dir);
   REQUIRE(real);
   CHECK(real->format("exercise.solved", 2) == "해결했습니다 (2번째 시도).");
+  // The Language menu's names, each read from its language's own file.
+  CHECK(Messages::language_name("ko", dir) == "한국어");
+  CHECK(Messages::language_name("en", dir) == "English");
+  CHECK(Messages::language_name("xx", dir) == "xx");
   // Korean writes the percent sign next to its number; English here sets it apart.
   CHECK(real->percent(99.974, 2) == "99.97%");
   const auto en = Messages::load("en", &error, dir);

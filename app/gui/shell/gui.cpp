@@ -94,10 +94,8 @@ void report(UiState& ui, const std::string& problem) {
 // without a catalogue reads in English and says so.
 void keep_words(UiState& ui) {
   if (ui.languages.empty())
-    for (const std::string& code : Messages::languages()) {
-      auto m = Messages::load(code, nullptr);
-      ui.languages.emplace_back(code, m ? (*m)("language.name") : code);
-    }
+    for (const std::string& code : Messages::languages())
+      ui.languages.emplace_back(code, Messages::language_name(code));
   if (ui.words_lang == ui.settings.language) return;
   ui.words_lang = ui.settings.language;
   std::string error;
@@ -231,12 +229,15 @@ void GuiRun::prepare(bool scripted) {
   // The language: --lang, else the learner's choice in the settings, else the system's (LANG).
   if (options.lang.empty() && ui.settings.language.empty()) ui.language_auto = Messages::system_language();
   ui.settings.language = choose_language(options.lang, ui.settings.language);
+  launch_stamp("settings");
   keep_words(ui);
+  launch_stamp("words");
   report(ui, ui.words.error(settings_problem));  // in the language just chosen
   std::string first = options.scenario;
   // No file: the first lesson (else the last scenario). A file opens as what it holds: a lesson
   // on its first step, a scenario, an exercise.
   const int lesson = scripted || !first.empty() ? -1 : find_lesson(ui, "01") >= 0 ? 0 : -1;
+  launch_stamp("course");
   if (lesson >= 0)
     open_lesson(ui, commands, lesson);
   else if (first.empty() && !scripted)
@@ -245,7 +246,8 @@ void GuiRun::prepare(bool scripted) {
   if (!first.empty()) report(ui, open_file(first, ui, commands));
   std::string no_screenshot;
   apply_commands(session, ui, commands, platform, no_screenshot);  // the lesson's open (needs no window)
-  narrators.get(ui.settings.language);                             // read now rather than in the first frame
+  launch_stamp("open");
+  narrators.get(ui.settings.language);  // read now rather than in the first frame
   launch_stamp("state");
   // The font atlas is built once, with Hangul when Korean is on.
   load_fonts(fonts);

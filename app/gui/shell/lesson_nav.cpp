@@ -14,8 +14,15 @@ void ensure_lessons(UiState& ui) {
   LessonUi& l = ui.lesson;
   if (l.listed) return;
   l.listed = true;
+  // The source catalogue once for all of them: read for each lesson, it was most of the time
+  // the course took to list (24 lessons; the browser lists them before its first frame).
+  const SourcesLoad catalogue = load_sources();
+  if (catalogue.error) {
+    l.error = catalogue.error->to_string(ui.words);
+    return;
+  }
   for (const std::string& file : list_lessons()) {
-    LessonLoad loaded = load_lesson_file(file);
+    LessonLoad loaded = load_lesson_file(file, &catalogue.sources);
     if (loaded.lesson)
       l.list.push_back(std::move(*loaded.lesson));
     else if (loaded.error && l.error.empty())

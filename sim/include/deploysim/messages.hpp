@@ -33,6 +33,9 @@ class Messages {
   static std::string default_dir();
   /// The languages with a catalogue there ("en", "ko", ...), sorted.
   static std::vector<std::string> languages(const std::string& dir = default_dir());
+  /// A language's name in itself ("한국어"), from `<dir>/<lang>.toml` alone: the language menu
+  /// lists every language without loading each one's whole catalogue. The code when it has none.
+  static std::string language_name(std::string_view lang, const std::string& dir = default_dir());
   /// The system's language, when a catalogue exists for it, else "en": the first of LC_ALL,
   /// LC_MESSAGES and LANG that is set ("ko_KR.UTF-8" is "ko"; "C" and "POSIX" are English).
   static std::string system_language(const std::string& dir = default_dir());

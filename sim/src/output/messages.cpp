@@ -74,6 +74,12 @@ std::vector<std::string> Messages::languages(const std::string& dir) {
   return out;
 }
 
+std::string Messages::language_name(std::string_view lang, const std::string& dir) {
+  const auto text = read_file(fmt::format("{}/{}.toml", dir, lang));
+  const auto m = text ? parse(*text, std::string(lang), nullptr) : std::nullopt;
+  return m && m->has("language.name") ? (*m)("language.name") : std::string(lang);
+}
+
 std::string Messages::system_language(const std::string& dir) {
   for (const char* var : {"LC_ALL", "LC_MESSAGES", "LANG"}) {
     const char* v = std::getenv(var);
