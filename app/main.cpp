@@ -50,6 +50,9 @@ int terminal_fallback(const std::string& lesson, const deploysim::Messages& word
 }  // namespace
 
 int main(int argc, char** argv) {
+#if DEPLOYSIM_WITH_GUI
+  deploysim::gui::launch_stamp("start");
+#endif
   // Installed (bin/deploysim beside share/deploysim): the assets come from there, not from the
   // source tree the binary was built in.
   if (const std::string installed = deploysim::cli::installed_assets_dir(); !installed.empty())

@@ -14,12 +14,12 @@ lines = [l for l in text.splitlines() if "monotonic ms: " in l]
 assert len(lines) == 1, f"expected one timing line, got {len(lines)}:\n{text}"
 steps = [(k, float(v)) for k, v in (s.rsplit(" ", 1) for s in lines[0].split("monotonic ms: ")[1].split(", "))]
 names = [k for k, _ in steps]
-expected = {"main", "settings", "words", "course", "open", "state", "fonts", "glfw", "window", "newframe", "draw",
+expected = {"start", "main", "settings", "words", "course", "open", "state", "fonts", "glfw", "window", "newframe", "draw",
             "render", "first frame"}
 assert sorted(names) == sorted(expected), f"steps {names}, expected {sorted(expected)}"
 before = lambda a, b: names.index(a) < names.index(b)
 prepared = ["settings", "words", "course", "open", "state", "fonts"]
-assert names[0] == "main" and all(before(a, b) for a, b in zip(prepared, prepared[1:])), f"steps {names}"
+assert names[:2] == ["start", "main"] and all(before(a, b) for a, b in zip(prepared, prepared[1:])), f"steps {names}"
 assert before("glfw", "window"), f"steps {names}"
 assert names[-4:] == ["newframe", "draw", "render", "first frame"], f"the frame before both threads: {names}"
 times = [t for _, t in steps]
