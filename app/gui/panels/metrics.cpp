@@ -3,7 +3,6 @@
 // compare mode the variant beside this run (a table column, and a red line in each plot).
 #include <algorithm>
 #include <cmath>
-#include <map>
 
 #include <fmt/format.h>
 
@@ -184,7 +183,6 @@ void summary_table(const UiState& ui, const Model& a, const Model* b, const std:
   ImGui::EndTable();
 }
 
-// A latency stage's name (Metrics::latency's keys) in the learner's language.
 }  // namespace
 
 void draw_metrics(const PanelContext& ctx, UiState& ui, Commands&) {
@@ -247,7 +245,6 @@ void draw_metrics(const PanelContext& ctx, UiState& ui, Commands&) {
     for (const char* h : {"metrics.col_stage", "metrics.col_count"}) ImGui::TableSetupColumn(ui.tr(h).c_str());
     for (const char* h : {"p50", "p90", "p99"}) ImGui::TableSetupColumn(h);
     ImGui::TableHeadersRow();
-    auto latency = [&ui](Time t) { return ui.words.latency(t); };
     for (const auto& [stage, key] : latency_stages) {
       const auto found = m.run.metrics.latency.find(stage);
       if (found == m.run.metrics.latency.end()) continue;
@@ -258,11 +255,11 @@ void draw_metrics(const PanelContext& ctx, UiState& ui, Commands&) {
       ImGui::TableSetColumnIndex(1);
       ImGui::Text("%llu", static_cast<unsigned long long>(p.count));
       ImGui::TableSetColumnIndex(2);
-      ImGui::TextUnformatted(latency(p.p50).c_str());
+      ImGui::TextUnformatted(ui.words.latency(p.p50).c_str());
       ImGui::TableSetColumnIndex(3);
-      ImGui::TextUnformatted(latency(p.p90).c_str());
+      ImGui::TextUnformatted(ui.words.latency(p.p90).c_str());
       ImGui::TableSetColumnIndex(4);
-      ImGui::TextUnformatted(latency(p.p99).c_str());
+      ImGui::TextUnformatted(ui.words.latency(p.p99).c_str());
     }
     ImGui::EndTable();
   }

@@ -27,7 +27,6 @@ struct GaugePoint {
   double value = 0;
 };
 
-/// What a run measured. Filled by the models; written by `--metrics-json`.
 /// A stage of Metrics::latency with the message key of its name.
 struct LatencyStage {
   const char* name;
@@ -40,6 +39,7 @@ inline constexpr LatencyStage latency_stages[] = {
     {"queue", "latency_stage.queue"}, {"service", "latency_stage.service"}, {"http", "latency_stage.http"},
     {"total", "latency_stage.total"}};
 
+/// What a run measured. Filled by the models; written by `--metrics-json`.
 struct Metrics {
   uint64_t requests = 0;                             ///< Requests started by clients.
   uint64_t succeeded = 0;                            ///< 2xx answers received.
