@@ -94,8 +94,15 @@ void record_table(const UiState& ui, const Model& m, const Record& r, RecordId i
     ImGui::TableSetColumnIndex(0);
     text_disabled_wrapped(ui.tr("inspector.cause"));
     ImGui::TableSetColumnIndex(1);
-    const std::string label = fmt::format("#{} {}##cause", raw(r.cause), trace.kind(trace.at(r.cause)));
+    // In a narrow column (presenter mode at 1024 px) the kind goes under the button: a button
+    // wider than its cell is clipped mid-word.
+    const std::string kind(trace.kind(trace.at(r.cause)));
+    std::string label = fmt::format("#{} {}##cause", raw(r.cause), kind);
+    const float fits = ImGui::GetContentRegionAvail().x - ImGui::GetStyle().FramePadding.x * 2;
+    const bool wide = ImGui::CalcTextSize(label.c_str(), nullptr, true).x <= fits;
+    if (!wide) label = fmt::format("#{}##cause", raw(r.cause));
     if (ImGui::SmallButton(label.c_str())) commands.post(RequestSelect{r.cause});
+    if (!wide) ImGui::TextWrapped("%s", kind.c_str());
   }
   ImGui::EndTable();
 }
@@ -173,7 +180,7 @@ void draw_inspector(const PanelContext& ctx, UiState& ui, Commands& commands) {
   }
   const Record& r = trace.at(ui.selected);
   ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(stage_color(r.stage)));
-  ImGui::TextUnformatted(std::string(trace.kind(r)).c_str());
+  ImGui::TextWrapped("%s", std::string(trace.kind(r)).c_str());  // wraps after its '.' when narrow
   ImGui::PopStyleColor();
   // ECH is modelled (OpenSSL 3.0 has none): the bytes below are a ClientHello without it.
   if (const std::string_view outer = trace.detail_str(r, "ech_outer_sni"); !outer.empty()) {

@@ -115,12 +115,26 @@ void summary_table(const UiState& ui, const Model& a, const Model* b, const std:
   if (b) ImGui::TableSetupColumn(variant.c_str());
   ImGui::TableHeadersRow();
   // Wrapped: a narrow panel (a 1024 px window) shows "463.029 ms / 1.781 s" on two lines, not cut.
-  // A value too wide for its column breaks after its " / ", as ImGui would break inside a number
-  // after its '.' ("463.029 ms / 1." and "781 s").
-  auto value_text = [](std::string v) {
-    if (ImGui::CalcTextSize(v.c_str()).x <= ImGui::GetContentRegionAvail().x) return v;
-    for (size_t at = v.find(" / "); at != std::string::npos; at = v.find(" / ", at + 3)) v.replace(at, 3, " /\n");
-    return v;
+  // A line too wide for its column breaks after its " / ", as ImGui would break inside a number
+  // after its '.' ("463.029 ms / 1." and "781 s"), and before a gloss's '(', as ImGui would
+  // break inside the word it is attached to (Korean's "Gateway(" and its gloss are one word).
+  auto value_text = [](const std::string& v) {
+    const float avail = ImGui::GetContentRegionAvail().x;
+    if (ImGui::CalcTextSize(v.c_str()).x <= avail) return v;
+    std::string out;
+    for (size_t start = 0; start <= v.size();) {
+      const size_t end = std::min(v.find('\n', start), v.size());
+      std::string line = v.substr(start, end - start);
+      if (ImGui::CalcTextSize(line.c_str()).x > avail) {
+        for (size_t at = line.find(" / "); at != std::string::npos; at = line.find(" / ", at + 3))
+          line.replace(at, 3, " /\n");
+        for (size_t at = line.find('(', 1); at != std::string::npos; at = line.find('(', at + 2))
+          if (line[at - 1] != ' ' && line[at - 1] != '\n') line.insert(at, "\n");
+      }
+      out += (out.empty() && start == 0 ? "" : "\n") + line;
+      start = end + 1;
+    }
+    return out;
   };
   auto line = [&](const char* name, auto value_of) {
     ImGui::TableNextRow();
