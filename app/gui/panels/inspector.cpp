@@ -44,6 +44,31 @@ std::string field_text(const Trace& trace, const Record& r, const Field& f, cons
   return {};
 }
 
+// ImGui wraps only at spaces and after '.' or ','; a name wider than a narrow column
+// ("edge-1/systemd", "restart_scheduled") would be cut mid-word. Such a word breaks after the
+// last '/', '_', '-' or '.' that keeps its first piece within `width`.
+std::string break_long_words(const std::string& text, float width) {
+  std::string out;
+  for (size_t i = 0; i < text.size();) {
+    const size_t end = std::min(text.find_first_of(" \n", i), text.size());
+    std::string word = text.substr(i, end - i);
+    while (ImGui::CalcTextSize(word.c_str()).x > width) {
+      size_t cut = std::string::npos;
+      for (size_t k = 0; k + 1 < word.size(); ++k)
+        if (std::string_view("/_-.").find(word[k]) != std::string_view::npos &&
+            ImGui::CalcTextSize(word.data(), word.data() + k + 1).x <= width)
+          cut = k + 1;
+      if (cut == std::string::npos) break;
+      out += word.substr(0, cut) + "\n";
+      word.erase(0, cut);
+    }
+    out += word;
+    if (end < text.size()) out += text[end];
+    i = end + 1;
+  }
+  return out;
+}
+
 // `hover`: shown over the label when it differs (a detail's own key in the trace, the name
 // `deploysim run --trace-json` and the docs use).
 void row(const std::string& label, const std::string& value, const std::string& hover = {}) {
@@ -54,7 +79,7 @@ void row(const std::string& label, const std::string& value, const std::string& 
   text_disabled_wrapped(label);
   if (!hover.empty() && hover != label && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", hover.c_str());
   ImGui::TableSetColumnIndex(1);
-  ImGui::TextWrapped("%s", value.c_str());
+  ImGui::TextWrapped("%s", break_long_words(value, ImGui::GetContentRegionAvail().x).c_str());
 }
 
 void record_table(const UiState& ui, const Model& m, const Record& r, RecordId id, const Narrator* narrator,
@@ -180,7 +205,7 @@ void draw_inspector(const PanelContext& ctx, UiState& ui, Commands& commands) {
   }
   const Record& r = trace.at(ui.selected);
   ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(stage_color(r.stage)));
-  ImGui::TextWrapped("%s", std::string(trace.kind(r)).c_str());  // wraps after its '.' when narrow
+  ImGui::TextWrapped("%s", break_long_words(std::string(trace.kind(r)), ImGui::GetContentRegionAvail().x).c_str());
   ImGui::PopStyleColor();
   // ECH is modelled (OpenSSL 3.0 has none): the bytes below are a ClientHello without it.
   if (const std::string_view outer = trace.detail_str(r, "ech_outer_sni"); !outer.empty()) {
