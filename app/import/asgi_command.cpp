@@ -638,6 +638,7 @@ AsgiResult parse_asgi_command(const std::vector<std::string>& argv_in, const Sou
         const auto n = parse_uint(value, 100000000);
         if (!n) return fail(ParseErrorCode::bad_number, at_value, {value});
         (it->opt == Opt::workers ? c.workers : c.max_requests) = {static_cast<int>(*n), at_value, true};
+        if (it->opt == Opt::max_requests) c.max_requests_flag = name;
         if (it->opt == Opt::workers) {
           c.workers_from_env = false;
           c.workers_env.clear();
@@ -652,6 +653,9 @@ AsgiResult parse_asgi_command(const std::vector<std::string>& argv_in, const Sou
         (it->opt == Opt::timeout    ? c.timeout_s
          : it->opt == Opt::graceful ? c.graceful_timeout_s
                                     : c.keep_alive_s) = {*s, at_value, true};
+        (it->opt == Opt::timeout    ? c.timeout_flag
+         : it->opt == Opt::graceful ? c.graceful_flag
+                                    : c.keep_alive_flag) = name;
         break;
       }
       case Opt::none:

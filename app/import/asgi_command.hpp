@@ -43,6 +43,9 @@ struct AsgiCommand {
   Located<double> graceful_timeout_s;           ///< --graceful-timeout / --timeout-graceful-shutdown.
   Located<int> max_requests;                    ///< --max-requests / --limit-max-requests (0: never).
   Located<double> keep_alive_s;                 ///< --keep-alive / --timeout-keep-alive.
+  /// The flag each of timeout_s, graceful_timeout_s, max_requests, keep_alive_s was read from, as
+  /// written ("-t", "--timeout-keep-alive"); "" when not set.
+  std::string timeout_flag, graceful_flag, max_requests_flag, keep_alive_flag;
   Located<bool> proxy_headers;  ///< Uvicorn: on unless --no-proxy-headers (trusting --forwarded-allow-ips).
   Located<std::string> forwarded_allow_ips;         ///< "127.0.0.1" by default (Uvicorn, Gunicorn).
   Located<std::string> config_file;                 ///< Gunicorn/Hypercorn -c: values may come from it too.

@@ -182,8 +182,17 @@ bool one_setting(const ComposeCtx& c, const YAML::Node& deploy_node, const char*
 
 void read_memory(const ComposeCtx& c, const YAML::Node& svc, ServiceModel& s) {
   Report& r = c.r;
-  const YAML::Node limit = child(child(child(child(svc, "deploy"), "resources"), "limits"), "memory");
+  const YAML::Node limits = child(child(child(svc, "deploy"), "resources"), "limits");
+  const YAML::Node limit = child(limits, "memory");
   const YAML::Node mem_limit = child(svc, "mem_limit");
+  // compose-go compares mem_limit with deploy.resources.limits' memory whenever limits exists:
+  // without a memory there it is 0, a distinct value (loader/validate.go, checkConsistency).
+  if (mem_limit.IsDefined() && limits.IsDefined() && !limits.IsNull() && !limit.IsDefined()) {
+    // The `limits:` key's line, not its first entry's.
+    const SourcePos limits_at = c.at(key_pos(c.file, child(child(svc, "deploy"), "resources"), "limits"));
+    r.error(c.pos(mem_limit), r.w.format("import.compose_mem_limit_no_memory", scalar(mem_limit), where(limits_at)));
+    return;
+  }
   std::optional<uint64_t> bytes[2];
   const std::pair<const YAML::Node*, const char*> keys[] = {{&limit, "deploy.resources.limits.memory"},
                                                             {&mem_limit, "mem_limit"}};
@@ -307,11 +316,17 @@ void read_app(const ComposeCtx& c, const std::string& name, const YAML::Node& sv
     }
     if (handled.count(key)) continue;
     if (key == "env_file") {
-      for (const std::string& path : env_file_paths(c, svc))
-        if (c.env_files && c.env_files->count(path))
-          r.mapped(c.pos(kv.first), r.w.format("import.compose_env_file", path));
-        else
-          r.ignored(c.pos(kv.first), r.w.format("import.compose_env_file_missing", path));
+      {
+        std::vector<bool> required;
+        const std::vector<std::string> paths = env_file_paths(c, svc, &required);
+        for (size_t i = 0; i < paths.size(); ++i)
+          if (c.env_files && c.env_files->count(paths[i]))
+            r.mapped(c.pos(kv.first), r.w.format("import.compose_env_file", paths[i]));
+          else
+            r.ignored(c.pos(kv.first), r.w.format(required[i] ? "import.compose_env_file_missing"
+                                                              : "import.compose_env_file_optional_missing",
+                                                  paths[i]));
+      }
     } else if (key == "environment" && !s.env_read.empty())
       r.mapped(c.pos(kv.first), r.w.format("import.env_partly", key, join_names(s.env_read)));
     else if (key == "healthcheck")
@@ -326,17 +341,27 @@ void read_app(const ComposeCtx& c, const std::string& name, const YAML::Node& sv
 
 }  // namespace
 
-std::vector<std::string> env_file_paths(const ComposeCtx& c, const YAML::Node& svc) {
-  // env_file: a path, a list of paths, or a list of {path, required} (relative to the Compose file).
+std::vector<std::string> env_file_paths(const ComposeCtx& c, const YAML::Node& svc, std::vector<bool>* required) {
+  // env_file: a path, a list of paths, or a list of {path, required} (relative to the Compose
+  // file). `required` is true unless written false (Compose 2.24): docker compose up then skips a
+  // missing file.
   std::vector<std::string> out;
   const YAML::Node e = child(svc, "env_file");
-  const auto add = [&](const std::string& p) {
-    if (!p.empty())
-      out.push_back((std::filesystem::path(c.file).parent_path() / p).lexically_normal().generic_string());
+  const auto add = [&](const std::string& p, bool needed) {
+    if (p.empty()) return;
+    out.push_back((std::filesystem::path(c.file).parent_path() / p).lexically_normal().generic_string());
+    if (required) required->push_back(needed);
   };
-  if (e.IsScalar()) add(scalar(e));
+  if (e.IsScalar()) add(scalar(e), true);
   if (e.IsSequence())
-    for (const YAML::Node& item : e) add(item.IsMap() ? scalar(child(item, "path")) : scalar(item));
+    for (const YAML::Node& item : e) {
+      if (!item.IsMap()) {
+        add(scalar(item), true);
+        continue;
+      }
+      const std::string req = scalar(child(item, "required"));
+      add(scalar(child(item, "path")), !(req == "false" || req == "False" || req == "FALSE"));
+    }
   return out;
 }
 

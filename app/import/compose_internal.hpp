@@ -97,8 +97,10 @@ struct ComposeCtx {
   void add_routes(Deployment& d);
 };
 
-/// The env files a service's `env_file:` names, as paths beside the Compose file's.
-std::vector<std::string> env_file_paths(const ComposeCtx& c, const YAML::Node& svc);
+/// The env files a service's `env_file:` names, as paths beside the Compose file's; with
+/// `required`, whether each is required (`required: false` items are skipped when missing).
+std::vector<std::string> env_file_paths(const ComposeCtx& c, const YAML::Node& svc,
+                                        std::vector<bool>* required = nullptr);
 
 /// A container's `env_file:` files (those read) and then its `environment:` (map or list form):
 /// values, and where each name is written.

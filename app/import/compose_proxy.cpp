@@ -316,6 +316,19 @@ void ComposeCtx::add_routes(Deployment& d) {
     cert.domain = router.hosts.front();
     cert.alt_names.assign(router.hosts.begin() + 1, router.hosts.end());
     cert.pos = rpos;
+    // A resolver whose flags name no challenge orders nothing: Traefik logs "ACME challenge not
+    // specified, please select TLS or HTTP or DNS Challenge" and serves its self-signed TRAEFIK
+    // DEFAULT CERT, which nobody renews.
+    if (!res->second.from_file && res->second.challenge.empty()) {
+      r.mapped(res->second.pos, r.w.format("import.traefik_no_challenge", resolver));
+      cert.keys.set("issuer", r.from(res->second.pos, "certificatesresolvers." + resolver, "certificate.issuer",
+                                     toml_str("self-signed")));
+      cert.keys.set("renewal", r.from(res->second.pos, "certificatesresolvers." + resolver, "certificate.renewal",
+                                      toml_str("none")));
+      cert.keys.set("issued", r.assume(rpos, "certificate.issued", "\"-30d\"", r.w("import.why_issued")));
+      d.certs.push_back(std::move(cert));
+      continue;
+    }
     if (res->second.from_file)
       cert.keys.set("issuer", r.assume(rpos, "certificate.issuer", toml_str("letsencrypt"),
                                        r.w.format("import.why_traefik_file", static_config)));
@@ -326,10 +339,9 @@ void ComposeCtx::add_routes(Deployment& d) {
     if (!res->second.challenge.empty())
       cert.keys.set("challenge", r.from(res->second.challenge_pos, "acme." + res->second.challenge,
                                         "certificate.challenge", toml_str(res->second.challenge)));
-    else
+    else  // from the static configuration file, which is not read
       cert.keys.set("challenge", r.assume(res->second.pos, "certificate.challenge", toml_str("http-01"),
-                                          res->second.from_file ? r.w.format("import.why_traefik_file", static_config)
-                                                                : r.w("import.why_challenge")));
+                                          r.w.format("import.why_traefik_file", static_config)));
     cert.keys.set("issued", r.assume(rpos, "certificate.issued", "\"-30d\"", r.w("import.why_issued")));
     d.certs.push_back(std::move(cert));
 

@@ -55,6 +55,11 @@ std::string ip_list(const std::string& text, std::vector<std::string>& ranges,
   return out.empty() ? "" : "[" + out + "]";
 }
 
+// The flag a value was read from as written, else (a default) the server's usual name for it.
+std::string flag_of(const std::string& written, const char* fallback) {
+  return written.empty() ? std::string(fallback) : written;
+}
+
 // What a worker uses is in no deployment file (they give limits): the model's default, said.
 void assume_worker_memory(const SourcePos& pos, ServiceModel& s, Report& r) {
   s.keys.set("memory_per_worker",
@@ -144,9 +149,10 @@ bool apply_asgi_command(const std::vector<CommandPart>& parts, const SourcePos& 
     else if (bind == "0.0.0.0")  // fastapi run
       s.keys.set("bind", r.assume(pos, "bind", toml_str(bind),
                                   w.format("import.why_bind_default_all", "--host", cmd.server_name)));
-    else
-      s.keys.set("bind",
-                 r.assume(pos, "bind", toml_str(bind), w.format("import.why_bind_default", "--host", cmd.server_name)));
+    else  // Gunicorn and Hypercorn have no --host: their flag is --bind.
+      s.keys.set("bind", r.assume(pos, "bind", toml_str(bind),
+                                  w.format("import.why_bind_default",
+                                           cmd.server == AsgiServer::uvicorn ? "--host" : "--bind", cmd.server_name)));
     const std::string port_key =
         !cmd.port_env.empty() ? cmd.port_env : key_at(cmd.port.pos) + (by_bind ? " --bind" : " --port");
     const SourcePos port_pos = env_at(cmd.port_env, cmd.port.pos);
@@ -183,20 +189,27 @@ bool apply_asgi_command(const std::vector<CommandPart>& parts, const SourcePos& 
                         duration_text(static_cast<uint64_t>(cmd.graceful_timeout_s.value * 1000))));
     else
       r.ignored(cmd.graceful_timeout_s.pos,
-                w.format("import.ignored_key", "--graceful-timeout", w("import.why_not_modelled")));
+                w.format("import.ignored_key", flag_of(cmd.graceful_flag, "--graceful-timeout"),
+                         w("import.why_not_modelled")));
   }
+  // Each flag as the file writes it (Uvicorn's --timeout-keep-alive, Gunicorn's -t).
   if (cmd.timeout_s.set)
-    r.ignored(cmd.timeout_s.pos, w.format("import.ignored_key", "--timeout", w("import.why_not_modelled")));
+    r.ignored(cmd.timeout_s.pos,
+              w.format("import.ignored_key", flag_of(cmd.timeout_flag, "--timeout"), w("import.why_not_modelled")));
   if (cmd.max_requests.set)
-    r.ignored(cmd.max_requests.pos, w.format("import.ignored_key", "--max-requests", w("import.why_not_modelled")));
+    r.ignored(cmd.max_requests.pos, w.format("import.ignored_key", flag_of(cmd.max_requests_flag, "--max-requests"),
+                                             w("import.why_not_modelled")));
   if (cmd.keep_alive_s.set)
-    r.ignored(cmd.keep_alive_s.pos, w.format("import.ignored_key", "--keep-alive", w("import.why_not_modelled")));
-  // Gunicorn's own worker classes (sync, gthread, gevent, eventlet, tornado) are WSGI; an ASGI
-  // app needs Uvicorn's (uvicorn.workers.UvicornWorker, or the uvicorn-worker package's).
+    r.ignored(cmd.keep_alive_s.pos, w.format("import.ignored_key", flag_of(cmd.keep_alive_flag, "--keep-alive"),
+                                             w("import.why_not_modelled")));
+  // Gunicorn's own WSGI worker classes (sync, gthread, gevent, eventlet, tornado) cannot serve an
+  // ASGI app; Uvicorn's can (uvicorn_worker.UvicornWorker from the uvicorn-worker package, or the
+  // deprecated uvicorn.workers.UvicornWorker), and so can Gunicorn 24's own `asgi` class.
   std::string worker_class = cmd.worker_class.value;
   std::transform(worker_class.begin(), worker_class.end(), worker_class.begin(),
                  [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
-  if (cmd.worker_class.set && cmd.server == AsgiServer::gunicorn && worker_class.find("uvicorn") == std::string::npos)
+  const bool asgi_class = worker_class.find("uvicorn") != std::string::npos || worker_class == "asgi";
+  if (cmd.worker_class.set && cmd.server == AsgiServer::gunicorn && !asgi_class)
     r.assumed(cmd.worker_class.pos, w.format("import.why_gunicorn_wsgi_class", cmd.worker_class.value));
   else if (cmd.worker_class.set)
     r.mapped(cmd.worker_class.pos, w.format("import.command_worker_class", cmd.worker_class.value));

@@ -4,6 +4,7 @@
 // declares gets its routes from here; otherwise the proxy runs on the machine "server".
 #include <algorithm>
 #include <cctype>
+#include <map>
 #include <set>
 #include <string>
 
@@ -154,12 +155,47 @@ void read_nginx(const std::string& file, const std::string& text, Deployment& d,
   // TLS is a property of the listening socket: a server is served over TLS when a `listen` of
   // its address:port has the `ssl` flag, in any server (nginx opens one socket per address:port
   // and takes its options from the listen line that gives them). The port does not decide it: a
-  // `listen 443;` without `ssl` serves plain HTTP, and since nginx 1.25.1 the `ssl on;`
-  // directive is gone (nginx.org, ngx_http_ssl_module, "ssl").
+  // `listen 443;` without `ssl` serves plain HTTP; the old `ssl on;` directive (below) is gone
+  // since nginx 1.25.1 (nginx.org, ngx_http_ssl_module, "ssl").
+  // The default server of an address:port: the one whose listen says default_server, else the
+  // first that listens there (nginx.org, "How nginx processes a request"). A connection starts in
+  // its context: its `ssl_reject_handshake` and its `ssl on` act on the whole socket.
+  std::map<std::string, const NginxServer*> default_of;
+  for (const NginxServer& srv : c.servers)
+    for (const NginxListen& l : srv.listens)
+      if (l.default_server || !default_of.count(listen_socket(l))) {
+        const auto it = default_of.find(listen_socket(l));
+        const bool taken =
+            it != default_of.end() &&
+            std::any_of(it->second->listens.begin(), it->second->listens.end(),
+                        [&](const NginxListen& o) { return o.default_server && listen_socket(o) == listen_socket(l); });
+        if (!taken) default_of[listen_socket(l)] = &srv;
+      }
   std::set<std::string> tls_sockets;
+  // Whether srv is the default server of one of its sockets (of a TLS one, when tls_only).
+  auto default_somewhere = [&](const NginxServer& srv, bool tls_only = false) {
+    return std::any_of(srv.listens.begin(), srv.listens.end(), [&](const NginxListen& l) {
+      const auto it = default_of.find(listen_socket(l));
+      return it != default_of.end() && it->second == &srv && (!tls_only || tls_sockets.count(listen_socket(l)));
+    });
+  };
   for (const NginxServer& srv : c.servers)
     for (const NginxListen& l : srv.listens)
       if (l.ssl) tls_sockets.insert(listen_socket(l));
+  // `ssl on;` (nginx before 1.25.1: Debian 12's 1.22.1, Ubuntu 24.04's 1.24.0) makes TLS of the
+  // sockets whose default server writes it, with a deprecation warning; in another server it
+  // does nothing (the handshake happens in the default server's context).
+  for (const NginxServer& srv : c.servers) {
+    if (!srv.ssl_on.set || !srv.ssl_on.value) continue;
+    if (default_somewhere(srv)) {
+      for (const NginxListen& l : srv.listens)
+        if (default_of[listen_socket(l)] == &srv) tls_sockets.insert(listen_socket(l));
+      r.assumed(srv.ssl_on.pos, w("import.nginx_ssl_on"));
+    } else
+      r.ignored(srv.ssl_on.pos, w("import.nginx_ssl_on_not_default"));
+  }
+  for (const NginxServer& srv : c.servers)
+    if (srv.ssl_on.set && !srv.ssl_on.value) r.ignored(srv.ssl_on.pos, w("import.nginx_ssl_off"));
   // ssl_protocols at http level is the default of every server without its own line. The model
   // has one list for the proxy: the default_server's (the first TLS server's when none is), and
   // the servers that differ are reported.
@@ -213,9 +249,15 @@ void read_nginx(const std::string& file, const std::string& text, Deployment& d,
     if (http2) p->keys.set("http2", r.from(srv.pos, "listen ... http2", "proxy.http2", "true"));
     if (srv.http2.set && srv.http2.value)
       p->keys.set("http2", r.from(srv.http2.pos, "http2 on", "proxy.http2", "true"));
+    // ssl_reject_handshake refuses handshakes without SNI or for unknown names only in the default
+    // server of its address:port; elsewhere it refuses that server's own names only.
     if (srv.ssl_reject_handshake.set && srv.ssl_reject_handshake.value) {
-      p->keys.set("strict_sni",
-                  r.from(srv.ssl_reject_handshake.pos, "ssl_reject_handshake", "proxy.strict_sni", "true"));
+      if (default_somewhere(srv, true))
+        p->keys.set("strict_sni",
+                    r.from(srv.ssl_reject_handshake.pos, "ssl_reject_handshake", "proxy.strict_sni", "true"));
+      else
+        r.ignored(srv.ssl_reject_handshake.pos,
+                  w.format("import.ignored_key", "ssl_reject_handshake on", w("import.why_reject_not_default")));
       continue;
     }
     std::vector<std::string> names;

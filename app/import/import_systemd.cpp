@@ -89,6 +89,33 @@ void read_systemd(const std::string& file, const std::string& text, const std::v
     s.supervisor.set("start_limit_interval",
                      r.from(u.start_limit_interval.pos, u.start_limit_interval_key, "supervisor.start_limit_interval",
                             duration_text(static_cast<uint64_t>(u.start_limit_interval.value.ms()))));
+  // RestartSteps= (v254) grows the delay from RestartSec= to RestartMaxDelaySec= over that many
+  // restarts. systemd's service_verify(): each without the other is ignored with a warning, and a
+  // RestartMaxDelaySec= below RestartSec= resets RestartSec= to it. The scenario takes 0 to 1000
+  // steps, and restart_steps only with restart_max_delay.
+  const bool steps = u.restart_steps.set && u.restart_steps.value > 0;
+  const bool max_delay = u.restart_max_delay.set && !u.restart_max_delay.value.infinite;
+  const std::string delay = duration_text(static_cast<uint64_t>(u.restart_max_delay.value.ms()));
+  const std::string delay_words = delay.substr(1, delay.size() - 2);  // without TOML's quotes
+  if (steps && u.restart_steps.value > 1000)
+    r.error(u.restart_steps.pos, w.format("import.out_of_range", "RestartSteps", u.restart_steps.value, 0, 1000));
+  else if (steps && max_delay) {
+    // A zero RestartMaxDelaySec= leaves no delay to grow: RestartSec= becomes 0 and the steps do nothing.
+    if (u.restart_max_delay.value.us > 0) {
+      s.supervisor.set("restart_steps", r.from(u.restart_steps.pos, "RestartSteps", "supervisor.restart_steps",
+                                               std::to_string(u.restart_steps.value)));
+      s.supervisor.set("restart_max_delay",
+                       r.from(u.restart_max_delay.pos, "RestartMaxDelaySec", "supervisor.restart_max_delay", delay));
+    }
+    if (u.restart_max_delay.value.us < u.restart_sec.value.us && !u.restart_sec.value.infinite)
+      s.supervisor.set("restart_sec", r.assume(u.restart_max_delay.pos, "supervisor.restart_sec", delay,
+                                               w.format("import.why_restart_max_delay_below", delay_words)));
+  } else if (steps)
+    r.ignored(u.restart_steps.pos, w.format("import.systemd_restart_steps_alone", "RestartSteps", u.restart_steps.value,
+                                            "RestartMaxDelaySec"));
+  else if (max_delay)
+    r.ignored(u.restart_max_delay.pos,
+              w.format("import.systemd_restart_steps_alone", "RestartMaxDelaySec", delay_words, "RestartSteps"));
   // The scenario takes 0 to 1000 (scenario_service.cpp); systemd takes any unsigned number.
   if (u.start_limit_burst.set && u.start_limit_burst.value > 1000)
     r.error(u.start_limit_burst.pos,
@@ -100,12 +127,14 @@ void read_systemd(const std::string& file, const std::string& text, const std::v
   if (u.timeout_stop.set && !u.timeout_stop.value.infinite)
     s.supervisor.set("grace_period", r.from(u.timeout_stop.pos, "TimeoutStopSec", "supervisor.grace_period",
                                             duration_text(static_cast<uint64_t>(u.timeout_stop.value.ms()))));
-  // WantedBy= is what `systemctl enable` hooks the unit to; whether it was run is not in the file.
+  // WantedBy=, RequiredBy=, UpheldBy= are what `systemctl enable` hooks the unit to; whether it
+  // was run is not in the file.
   if (u.enabled_on_boot)
-    s.supervisor.set("enabled", r.assume(u.wanted_by.pos, "supervisor.enabled", "true", w("import.why_enabled")));
-  else if (u.wanted_by.set)
-    s.supervisor.set("enabled", r.from(u.wanted_by.pos, "WantedBy", "supervisor.enabled", "false"));
-  else  // no [Install] WantedBy=: `systemctl enable` has nothing to hook it to
+    s.supervisor.set("enabled", r.assume(u.install_pos, "supervisor.enabled", "true",
+                                         w.format("import.why_enabled", u.install_key)));
+  else if (!u.install_key.empty())
+    s.supervisor.set("enabled", r.from(u.install_pos, u.install_key, "supervisor.enabled", "false"));
+  else  // no [Install] hook: `systemctl enable` has nothing to hook it to
     s.supervisor.set("enabled", r.assume(s.pos, "supervisor.enabled", "false", w("import.why_no_install")));
   if (u.memory_max.set && !u.memory_max.value.infinite)
     r.ignored(u.memory_max.pos, w.format("import.ignored_key", "MemoryMax", w("import.why_memory_max")));

@@ -87,17 +87,20 @@ std::string expand_k8s_refs(const std::string& word, const std::map<std::string,
   return out;
 }
 
-std::vector<std::string> expanded_words(const YAML::Node& container, const char* key, std::vector<std::string>& used) {
-  const std::map<std::string, std::string> env = env_of(container);
+std::vector<std::string> expanded_words(const YAML::Node& container, const char* key, std::vector<std::string>& used,
+                                        const std::map<std::string, std::string>& env) {
   std::vector<std::string> words = as_words(child(container, key));
   for (std::string& w : words) w = expand_k8s_refs(w, env, used);
   return words;
 }
 
-std::vector<std::string> argv_of(const YAML::Node& container) {
+// The container's command line; $(NAME) filled in from `env` (by default its `value:` entries).
+std::vector<std::string> argv_of(const YAML::Node& container, const std::map<std::string, std::string>* env = nullptr) {
   std::vector<std::string> used;
-  std::vector<std::string> argv = expanded_words(container, "command", used);
-  for (const std::string& a : expanded_words(container, "args", used)) argv.push_back(a);
+  const std::map<std::string, std::string> own = env ? std::map<std::string, std::string>{} : env_of(container);
+  const std::map<std::string, std::string>& vars = env ? *env : own;
+  std::vector<std::string> argv = expanded_words(container, "command", used, vars);
+  for (const std::string& a : expanded_words(container, "args", used, vars)) argv.push_back(a);
   return argv;
 }
 
@@ -235,12 +238,18 @@ void config_map_env(const K8s& k, const YAML::Node& c, std::map<std::string, std
 }
 
 void read_container(const Manifest& m, const K8s& k, const YAML::Node& c, ServiceModel& s, Report& r) {
-  const std::vector<std::string> argv = argv_of(c);
+  // The container's environment: its `value:` entries, and what ConfigMaps of these files give
+  // (envFrom, configMapKeyRef). Kubernetes fills $(NAME) in command and args from all of it; a
+  // Secret's values and a ConfigMap not in the files stay unknown.
+  std::map<std::string, std::string> env = env_of(c);
+  std::map<std::string, SourcePos> env_pos = env_pos_of(m, c);
+  config_map_env(k, c, env, env_pos);
+  const std::vector<std::string> argv = argv_of(c, &env);
   // command and args are two keys, usually on two lines: a value names the one it was read from.
   std::vector<CommandPart> parts;
   std::vector<std::string> refs;  // $(NAME) filled in from env
   for (const char* key : {"command", "args"})
-    if (child(c, key).IsDefined()) parts.push_back({key, m.key(c, key), expanded_words(c, key, refs)});
+    if (child(c, key).IsDefined()) parts.push_back({key, m.key(c, key), expanded_words(c, key, refs, env)});
   const SourcePos cmd_pos = parts.empty() ? m.pos(c) : parts.front().pos;
   int container_port = 8000;
   if (const YAML::Node ports = child(c, "ports"); ports.IsSequence() && ports.size() > 0) {
@@ -251,14 +260,11 @@ void read_container(const Manifest& m, const K8s& k, const YAML::Node& c, Servic
         r.error(m.pos(p), r.w.format("import.out_of_range", "containerPort", scalar(p), 1, 65535));
     }
   }
-  std::map<std::string, std::string> env = env_of(c);
-  std::map<std::string, SourcePos> env_pos = env_pos_of(m, c);
-  config_map_env(k, c, env, env_pos);
   bool known = !argv.empty() && apply_asgi_command(parts, cmd_pos, s, r, env, env_pos);
   if (known)
     for (const std::string& name : refs) {
       if (std::find(s.env_read.begin(), s.env_read.end(), name) == s.env_read.end()) s.env_read.push_back(name);
-      r.mapped(env_pos_of(m, c)[name], r.w.format("import.k8s_env_ref", name, env_of(c)[name]));
+      r.mapped(env_pos[name], r.w.format("import.k8s_env_ref", name, env[name]));
     }
   if (!known) {
     if (!argv.empty()) r.ignored(cmd_pos, r.w.format("import.unknown_command", join_words(argv)));
@@ -444,9 +450,14 @@ void read_deployment(const Manifest& m, K8s& k, Deployment& d, Report& r) {
                    r.from(m.pos(v), std::string("rollingUpdate.") + file_key, scenario_key, std::to_string(p)));
     }
   }
-  // Kubernetes' restartPolicy: a Deployment's pods allow Always only.
-  if (const YAML::Node rp = child(pod, "restartPolicy"); rp.IsDefined())
-    s.supervisor.set("restart", r.from(m.pos(rp), "restartPolicy", "supervisor.restart", toml_str(scalar(rp))));
+  // Kubernetes' restartPolicy: a Deployment's or StatefulSet's pod template allows Always only;
+  // the API server refuses any other ("spec.template.spec.restartPolicy: Unsupported value").
+  if (const YAML::Node rp = child(pod, "restartPolicy"); rp.IsDefined()) {
+    if (scalar(rp) == "Always")
+      s.supervisor.set("restart", r.from(m.pos(rp), "restartPolicy", "supervisor.restart", toml_str(scalar(rp))));
+    else
+      r.error(m.pos(rp), r.w.format("import.k8s_restart_policy", scalar(rp), m.kind));
+  }
   const YAML::Node grace = child(pod, "terminationGracePeriodSeconds");
   if (const auto g = as_int(grace))
     if (const auto text = seconds_text(*g, 0, m.pos(grace), "terminationGracePeriodSeconds", scalar(grace), r))

@@ -523,6 +523,8 @@ class Extractor {
         list(c, s.ssl_protocols);
       else if (c.name == "ssl_reject_handshake")
         on_off(c, s.ssl_reject_handshake);
+      else if (c.name == "ssl")
+        on_off(c, s.ssl_on);
       else if (c.name == "http2")
         on_off(c, s.http2);
       else if (c.name == "return")

@@ -52,6 +52,7 @@ struct NginxServer {
   Located<std::string> ssl_certificate_key;
   Located<std::vector<std::string>> ssl_protocols;  ///< {"TLSv1.2", "TLSv1.3"}.
   Located<bool> ssl_reject_handshake;
+  Located<bool> ssl_on;      ///< `ssl on|off;` (deprecated in nginx 1.15.0, removed in 1.25.1).
   Located<bool> http2;       ///< `http2 on|off;` (nginx 1.25.1+, in place of `listen ... http2`).
   Located<NginxReturn> ret;  ///< A server-level `return` (the http->https redirect).
   std::vector<NginxLocation> locations;

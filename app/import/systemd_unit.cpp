@@ -182,8 +182,18 @@ class Builder {
       environment(e);
     else if (service && k == "EnvironmentFile")
       env_file(e);
+    else if (service && k == "RestartSteps")
+      number(e, u_.restart_steps);
+    else if (service && k == "RestartMaxDelaySec")
+      span(e, u_.restart_max_delay);
+    // systemd.unit(5) [Install]: `systemctl enable` links the unit into each of these targets'
+    // .wants/, .requires/ or .upholds/ directory alike.
     else if (install && k == "WantedBy")
-      wanted_by(e);
+      install_hook(e, u_.wanted_by);
+    else if (install && k == "RequiredBy")
+      install_hook(e, u_.required_by);
+    else if (install && k == "UpheldBy")
+      install_hook(e, u_.upheld_by);
     else
       u_.ignored.push_back(Ignored{k, e.section, e.key_pos});
   }
@@ -329,15 +339,15 @@ class Builder {
       u_.environment_files.push_back({e.value, e.key_pos, true});
   }
 
-  void wanted_by(const Entry& e) {
+  void install_hook(const Entry& e, Located<std::vector<std::string>>& out) {
     if (e.value.empty()) {
-      u_.wanted_by = {};
+      out = {};
       return;
     }
     std::vector<std::string> ws;
     if (!words(e, ws)) return;
-    if (!u_.wanted_by.set) u_.wanted_by = {{}, e.key_pos, true};
-    u_.wanted_by.value.insert(u_.wanted_by.value.end(), ws.begin(), ws.end());
+    if (!out.set) out = {{}, e.key_pos, true};
+    out.value.insert(out.value.end(), ws.begin(), ws.end());
   }
 };
 
@@ -552,8 +562,17 @@ SystemdResult parse_systemd_unit(std::string_view text, const std::string& file,
     result.error = make_error(ParseErrorCode::exec_start_twice, u.exec_start[1].pos, {u.type.value});
     return result;
   }
-  for (const std::string& t : u.wanted_by.value)
-    if (t == "multi-user.target" || t == "default.target") u.enabled_on_boot = true;
+  for (const auto& [key, hook] : {std::pair{"WantedBy", &u.wanted_by}, std::pair{"RequiredBy", &u.required_by},
+                                  std::pair{"UpheldBy", &u.upheld_by}}) {
+    if (!hook->set) continue;
+    bool boot = false;
+    for (const std::string& t : hook->value) boot |= t == "multi-user.target" || t == "default.target";
+    if ((boot && !u.enabled_on_boot) || u.install_key.empty()) {
+      u.install_key = key;
+      u.install_pos = hook->pos;
+    }
+    u.enabled_on_boot |= boot;
+  }
   if (!u.exec_start.empty()) {
     std::map<std::string, std::string> env;
     for (const auto& kv : u.environment) env[kv.value.first] = kv.value.second;

@@ -69,8 +69,13 @@ struct SystemdUnit {
   Located<ByteLimit> memory_max;           ///< MemoryMax= (or the old MemoryLimit=).
   Located<TimeSpan> timeout_stop;          ///< TimeoutStopSec= (90 s by default).
   Located<std::string> kill_signal;        ///< "SIGTERM" by default; written "TERM" or "15" is normalized when known.
-  Located<std::vector<std::string>> wanted_by;
-  bool enabled_on_boot = false;  ///< WantedBy= names multi-user.target or default.target.
+  Located<int> restart_steps;              ///< RestartSteps= (v254): 0, off, by default.
+  Located<TimeSpan> restart_max_delay;     ///< RestartMaxDelaySec= (v254): infinity by default.
+  /// [Install] WantedBy=, RequiredBy=, UpheldBy=: each a hook `systemctl enable` links the unit to.
+  Located<std::vector<std::string>> wanted_by, required_by, upheld_by;
+  bool enabled_on_boot = false;  ///< One of them names multi-user.target or default.target.
+  std::string install_key;       ///< The key that hooks it to a boot target, else the first written ("" when none).
+  SourcePos install_pos;         ///< Where install_key was written.
   std::vector<Located<std::pair<std::string, std::string>>> environment;  ///< Environment= in order.
   std::vector<Located<std::string>> environment_files;
   std::optional<AsgiCommand> asgi;   ///< The ASGI server of the (last) ExecStart=, when it runs one.
