@@ -27,8 +27,11 @@ std::string detail_text(const Trace& trace, const Field& f, const NarrationStyle
       return style.detail(trace.str(f.key), trace.str(static_cast<Sym>(f.value)));
     case FieldType::time:
       return format_time(ns(f.value), style.units);
-    case FieldType::boolean:
-      return f.value ? "yes" : "no";
+    case FieldType::boolean: {
+      // Its own keys ("value.bool.yes"): a text detail "no" (Docker's restart policy) stays as written.
+      const auto it = style.values.find(f.value ? "bool.yes" : "bool.no");
+      return it != style.values.end() ? it->second : f.value ? "yes" : "no";
+    }
     case FieldType::integer:
       break;
   }
