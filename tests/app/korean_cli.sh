@@ -58,7 +58,7 @@ grep -q "unknown key 'wokers'" "$out/en.txt" || { cat "$out/en.txt"; fail "--lan
 # run: its line and the summary table.
 ko run "$src/assets/scenarios/basic-https.toml" | grep -q "레코드 68개, 지문 " || fail "run line"
 ko run "$src/assets/scenarios/basic-https.toml" --summary > "$out/summary.txt"
-for word in "지연 시간 (성공한 요청)" "보낸 바이트" "오류 예산 (SLO 99.9%)" "구간 길이 1.000초"; do
+for word in "지연 시간 (성공한 요청)" "보낸 바이트" "오류 예산 (SLO 99.9%)" "시간대 60개, 각 1.000초"; do
   grep -qF "$word" "$out/summary.txt" || { cat "$out/summary.txt"; fail "summary lacks '$word'"; }
 done
 ! grep -q "Latency\|bytes sent\|Error budget" "$out/summary.txt" || fail "English left in the summary"
@@ -92,7 +92,7 @@ sys.exit(0 if len(starts) == 1 else 1)
 PY
   done
 done
-"$bin" lessons --lang ko | grep -q "^06-start-on-boot  *시작 시 실행  *시작 시 실행$" || fail "topic and title run together"
+"$bin" lessons --lang ko | grep -q "^06-start-on-boot  *부팅 시 시작  *부팅 시 자동 실행$" || fail "topic and title run together"
 
 # --lang after a command that has no --lang of its own is the program's (import, check).
 "$bin" import "$src/tests/import/compose-override" --lang ko -o "$out/imported.toml" > "$out/import.txt" 2>&1 \

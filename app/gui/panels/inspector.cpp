@@ -7,6 +7,7 @@
 #include "deploysim/presets.hpp"
 #include "gui/run/state_at.hpp"
 #include "gui/widgets/hex_view.hpp"
+#include "gui/widgets/rich_text.hpp"
 #include "gui/panels/panels.hpp"
 #include "gui/widgets/tls_bytes.hpp"
 
@@ -226,7 +227,13 @@ void draw_inspector(const PanelContext& ctx, UiState& ui, Commands& commands) {
       if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", ui.tr("inspector.save_capture_hint").c_str());
       ImGui::SameLine();
       if (ImGui::Button(ui.tr("inspector.save_keylog").c_str())) commands.post(RequestSaveCapture{ui.selected, true});
-      if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", ui.tr("inspector.save_keylog_hint").c_str());
+      if (ImGui::IsItemHovered()) {  // rich: a menu path marked as code, without its backticks
+        ImGui::BeginTooltip();
+        ImGui::PushTextWrapPos(ImGui::GetFontSize() * 30);
+        rich_text(ui.tr("inspector.save_keylog_hint"));
+        ImGui::PopTextWrapPos();
+        ImGui::EndTooltip();
+      }
     } else {
       text_disabled_wrapped(bytes.note);
     }

@@ -8,6 +8,7 @@
 #include "gui/panels/panels.hpp"
 #include "gui/widgets/file_browser.hpp"
 #include "gui/panels/whatif_choices.hpp"
+#include "gui/widgets/rich_text.hpp"
 
 namespace deploysim::gui {
 
@@ -145,7 +146,11 @@ void compare_widgets(const Session& session, const UiState& ui, Commands& comman
         commands.post(RequestCompare{v.name});
     ImGui::EndCombo();
   }
-  if (sc.variants.empty()) text_disabled_wrapped(ui.tr("whatif.no_variants"));
+  if (sc.variants.empty()) {  // rich: the Korean marks [[variant]] as code
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+    rich_text(ui.tr("whatif.no_variants"));
+    ImGui::PopStyleColor();
+  }
 }
 
 }  // namespace

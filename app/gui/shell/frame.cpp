@@ -18,6 +18,7 @@
 #include "gui/widgets/lessons.hpp"
 #include "gui/widgets/file_browser.hpp"
 #include "gui/widgets/import_window.hpp"
+#include "gui/widgets/rich_text.hpp"
 
 namespace deploysim::gui {
 
@@ -121,7 +122,7 @@ void menu_bar(const Session& session, UiState& ui, Commands& commands) {
     if (in_browser()) {  // what this page cannot do, where a learner looks for it
       ImGui::Separator();
       ImGui::PushTextWrapPos(ImGui::GetFontSize() * 32);
-      ImGui::TextUnformatted(ui.tr("menu.desktop_only").c_str());
+      rich_text(ui.tr("menu.desktop_only"));  // its `code` spans without their backticks
       ImGui::PopTextWrapPos();
     }
     ImGui::EndMenu();

@@ -265,7 +265,7 @@ void draw_import_menu(UiState& ui) {
     // The browser build has no importer: the item says where importing is.
     if (ImGui::BeginMenu(import_label.c_str())) {
       ImGui::PushTextWrapPos(ImGui::GetFontSize() * 24);
-      ImGui::TextUnformatted(ui.tr("import_gui.desktop_only").c_str());
+      rich_text(ui.tr("import_gui.desktop_only"));
       ImGui::PopTextWrapPos();
       ImGui::EndMenu();
     }
