@@ -342,7 +342,8 @@ data:
   APP_WORKERS: "3"
 ---
 )" + api_deployment(R"(          command: [uvicorn]
-          args: [app.main:app, --host, 0.0.0.0, --port, $(APP_PORT), --workers, $(APP_WORKERS), --forwarded-allow-ips, $(TRUSTED)]
+          args: [app.main:app, --host, 0.0.0.0, --port, $(APP_PORT), --workers, $(APP_WORKERS),
+                 --forwarded-allow-ips, $(TRUSTED)]
           envFrom:
             - configMapRef: {name: api-config}
           env:
