@@ -2,6 +2,7 @@
 // exercise from the terminal; `deploysim exercise --list` lists them. Each goal condition is
 // printed with its evidence and, when it does not hold, its hint. Exit 0 when solved (every
 // settings file of a batch), 1 when not, 2 on bad input (a located error).
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <memory>
@@ -64,11 +65,14 @@ int print_grade(const Exercise& ex, const std::vector<ExerciseSetting>& settings
     return 2;
   }
   if (!who.empty()) std::printf("== %s\n", who.c_str());
+  // The evidence lines up under the goal's text: as wide as the widest mark in terminal columns
+  // ("[ok]  " is 6, Korean's "[통과] " 7).
+  const std::string indent(std::max(columns_of(w("exercise_cli.held")), columns_of(w("exercise_cli.not_held"))), ' ');
   for (size_t i = 0; i < ex.goals.size(); ++i) {
     const ExerciseGoal& goal = ex.goals[i];
     const GoalResult& r = g.goals[i];
-    std::printf("%s%s\n      %s\n", w(r.held ? "exercise_cli.held" : "exercise_cli.not_held").c_str(),
-                goal.tr.pick("text", goal.text, w.lang()).c_str(), r.evidence_for(w.lang()).c_str());
+    std::printf("%s%s\n%s%s\n", w(r.held ? "exercise_cli.held" : "exercise_cli.not_held").c_str(),
+                goal.tr.pick("text", goal.text, w.lang()).c_str(), indent.c_str(), r.evidence_for(w.lang()).c_str());
     if (!r.held && !goal.hint.empty())
       std::printf("%s%s\n", w("exercise_cli.hint").c_str(), goal.tr.pick("hint", goal.hint, w.lang()).c_str());
   }
