@@ -56,7 +56,7 @@ state
 SCRIPT
 xvfb-run -a -s "-screen 0 1600x900x24" "$bin" gui --keep-settings --script "$out/k.txt" > "$out/out.txt"
 k1=$(grep '^state' "$out/out.txt" | sed -n 1p)
-[[ $k1 == *"refused_shown=\"'service.api.workers' 값은 이 연습 문제에서 바꿀 수 있는 설정이 아닙니다"* ]] ||
+[[ $k1 == *"refused_shown=\"'service.api.workers' 설정은 이 연습 문제에서 바꿀 수 없습니다"* ]] ||
   fail "the refusal in Korean: $k1"
 [[ $k1 == *"status=\"$out/home/.config/deploysim/settings.json:"*"기본값"* ]] || fail "the settings error in Korean: $k1"
 echo "gui_exercise: all good"
