@@ -199,6 +199,42 @@ TEST_CASE("a word wider than a line is broken between characters") {
   CHECK(one.lines[0].width == 2);
 }
 
+TEST_CASE("a word wider than a line breaks where a reader expects, when it can") {
+  auto lines = [](std::string_view text, float wrap, float pad = 0) {
+    std::vector<std::string> out;
+    for (const RichLine& line : layout_rich_text(text, wrap, fake_width, pad).lines) {
+      std::string s;
+      for (const PlacedRun& r : line.runs) s += r.text;
+      out.push_back(s);
+    }
+    return out;
+  };
+  using V = std::vector<std::string>;
+  // The inspector's names at a narrow column: after '/', '_', '-', '.', ':'; not mid-word.
+  CHECK(lines("edge-1/systemd", 10) == V{"edge-1/", "systemd"});
+  CHECK(lines("restart_scheduled", 12) == V{"restart_", "scheduled"});
+  CHECK(lines("127.0.0.1:8000", 10) == V{"127.0.0.1:", "8000"});
+  CHECK(lines("api.example.test", 13) == V{"api.example.", "test"});
+  CHECK(lines("`api.example.test`", 13, 1.0f) == V{"api.", "example.", "test"});
+  // Before a gloss's '(' (Korean writes it attached to the word).
+  CHECK(lines("Gateway(게이트웨이)", 12) == V{"Gateway", "(게이트웨이)"});
+  // Where the line holds none, or only one right at its start, between characters as before.
+  CHECK(lines("/abcdefgh", 4) == V{"/abc", "defg", "h"});
+  CHECK(lines("abc.defghijk", 3) == V{"abc", ".de", "fgh", "ijk"});
+  // A word that fits a line of its own moves there whole, whatever it holds.
+  CHECK(lines("see edge-1/systemd", 14) == V{"see ", "edge-1/systemd"});
+}
+
+TEST_CASE("without code spans, backticks are text") {
+  const RichLayout lay = layout_rich_text("a `b` c", FLT_MAX, fake_width, 1.0f, false);
+  REQUIRE(lay.lines.size() == 1);
+  REQUIRE(lay.lines[0].runs.size() == 1);
+  CHECK(lay.lines[0].runs[0].text == "a `b` c");
+  CHECK_FALSE(lay.lines[0].runs[0].code);
+  CHECK(lay.width == 7);
+  CHECK(layout_rich_text("", FLT_MAX, fake_width, 0, false).lines.size() == 1);
+}
+
 TEST_CASE("a newline starts a line") {
   const RichLayout lay = layout_rich_text("one `a\nb` two\n\nthree", FLT_MAX, fake_width);
   REQUIRE(lay.lines.size() == 4);
@@ -224,6 +260,7 @@ TEST_CASE("every layout keeps every character, within the width") {
       "`Out of memory: Killed process`",
       "a `lone backtick, and ``, and\ttabs  and   spaces \n indented `code\nover lines` end\n",
       "```",
+      "edge-1/systemd restart_scheduled 502 Bad Gateway(게이트웨이) 127.0.0.1:8000 `a.b/c_d-e(f)`(g)",
       "  leading spaces and a verylongwordthatneedsbreaking`withcode`attached",
       "",
   };

@@ -11,6 +11,7 @@
 #include "gui/panels/panels.hpp"
 #include "gui/widgets/file_browser.hpp"
 #include "gui/widgets/lessons.hpp"
+#include "gui/widgets/rich_text.hpp"
 
 namespace deploysim::gui {
 
@@ -49,19 +50,19 @@ void draw_browser(const PanelContext& ctx, UiState& ui, Commands& commands) {
   const std::string& assets_dir = ctx.assets_dir;
   const Scenario& sc = session.model().scenario;
   if (!sc.info.name.empty()) {
-    ImGui::TextWrapped("%s", sc.info.tr.pick("name", sc.info.name, ui.settings.language).c_str());
+    wrapped_text(sc.info.tr.pick("name", sc.info.name, ui.settings.language));
     ImGui::TextDisabled("%s", display_path(session.path(), assets_dir, ui).c_str());
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", session.path().c_str());
   }
   if (!session.error().empty()) {
     ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(failure_color()));
-    ImGui::TextWrapped("%s", session.error_text(ui.words).c_str());
+    wrapped_text(session.error_text(ui.words));
     ImGui::PopStyleColor();
     if (!sc.info.name.empty()) ImGui::TextDisabled("%s", ui.tr("browser.previous_stays").c_str());
   }
   if (!ui.files.lesson_error.empty()) {
     ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(failure_color()));
-    ImGui::TextWrapped("%s", ui.files.lesson_error.c_str());
+    wrapped_text(ui.files.lesson_error);
     ImGui::PopStyleColor();
     ImGui::TextDisabled("%s", ui.tr("browser.lesson_stays").c_str());
   }

@@ -136,7 +136,7 @@ void results(const Exercise& ex, const PanelContext& ctx, const Messages& m, con
   const bool stale = st.checked_fingerprint != ctx.model.run.trace.fingerprint_hex();
   if (st.scroll_to_results) ImGui::SetScrollHereY(0.0f), st.scroll_to_results = false;
   if (!st.refused.empty()) {
-    ImGui::TextWrapped("%s%s", w.refused, m.error(st.refused).c_str());  // the CLI's words, in this language
+    wrapped_text(std::string(w.refused) + m.error(st.refused));  // the CLI's words, in this language
     return;
   }
   bool solved = true;
@@ -152,14 +152,14 @@ void results(const Exercise& ex, const PanelContext& ctx, const Messages& m, con
     rich_text(g.tr.pick("text", g.text, lang));
     ImGui::Indent();
     ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
-    ImGui::TextWrapped("%s", r.evidence_for(lang).c_str());
+    wrapped_text(r.evidence_for(lang));
     ImGui::PopStyleColor();
     if (!r.held && !g.hint.empty()) rich_text(fmt::format("{}{}", w.hint, g.tr.pick("hint", g.hint, lang)));
     ImGui::Unindent();
   }
   ImGui::Spacing();
-  ImGui::TextWrapped("%s", fmt::format(fmt::runtime(solved ? w.solved : w.not_yet), st.tries).c_str());
-  if (stale) ImGui::TextWrapped("%s", w.stale);
+  wrapped_text(fmt::format(fmt::runtime(solved ? w.solved : w.not_yet), st.tries));
+  if (stale) wrapped_text(w.stale);
 }
 
 }  // namespace
@@ -190,7 +190,7 @@ void draw_exercise(const PanelContext& ctx, UiState& ui, Commands& commands) {
     st.current = static_cast<int>(same - st.list.begin());
     open_exercise(*same, st, commands);
   }
-  if (!st.error.empty()) ImGui::TextWrapped("%s", st.error.c_str());
+  if (!st.error.empty()) wrapped_text(st.error);
   if (!st.choose.empty()) {  // the script's `exercise ID`
     for (size_t i = 0; i < st.list.size(); ++i)
       if (st.list[i].id == st.choose) st.current = static_cast<int>(i), open_exercise(st.list[i], st, commands);
@@ -212,13 +212,13 @@ void draw_exercise(const PanelContext& ctx, UiState& ui, Commands& commands) {
   }
   // A script's check waits for the run; with no exercise open it has nothing to wait for.
   if (st.current < 0) {
-    ImGui::TextWrapped("%s", w.intro);
+    wrapped_text(w.intro);
     st.check_now = false;
     return;
   }
   const Exercise& ex = st.list[st.current];
   if (ctx.session.path() != ex.scenario_path) {
-    ImGui::TextWrapped("%s", ctx.session.busy() ? w.opening : w.other_run);
+    wrapped_text(ctx.session.busy() ? w.opening : w.other_run);
     if (!ctx.session.busy()) st.check_now = false;
     return;
   }

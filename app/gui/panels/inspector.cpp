@@ -45,31 +45,6 @@ std::string field_text(const Trace& trace, const Record& r, const Field& f, cons
   return {};
 }
 
-// ImGui wraps only at spaces and after '.' or ','; a name wider than a narrow column
-// ("edge-1/systemd", "restart_scheduled") would be cut mid-word. Such a word breaks after the
-// last '/', '_', '-' or '.' that keeps its first piece within `width`.
-std::string break_long_words(const std::string& text, float width) {
-  std::string out;
-  for (size_t i = 0; i < text.size();) {
-    const size_t end = std::min(text.find_first_of(" \n", i), text.size());
-    std::string word = text.substr(i, end - i);
-    while (ImGui::CalcTextSize(word.c_str()).x > width) {
-      size_t cut = std::string::npos;
-      for (size_t k = 0; k + 1 < word.size(); ++k)
-        if (std::string_view("/_-.").find(word[k]) != std::string_view::npos &&
-            ImGui::CalcTextSize(word.data(), word.data() + k + 1).x <= width)
-          cut = k + 1;
-      if (cut == std::string::npos) break;
-      out += word.substr(0, cut) + "\n";
-      word.erase(0, cut);
-    }
-    out += word;
-    if (end < text.size()) out += text[end];
-    i = end + 1;
-  }
-  return out;
-}
-
 // `hover`: shown over the label when it differs (a detail's own key in the trace, the name
 // `deploysim run --trace-json` and the docs use).
 void row(const std::string& label, const std::string& value, const std::string& hover = {}) {
@@ -80,7 +55,8 @@ void row(const std::string& label, const std::string& value, const std::string& 
   text_disabled_wrapped(label);
   if (!hover.empty() && hover != label && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", hover.c_str());
   ImGui::TableSetColumnIndex(1);
-  ImGui::TextWrapped("%s", break_long_words(value, ImGui::GetContentRegionAvail().x).c_str());
+  // ImGui would cut a name wider than a narrow column mid-word ("edge-1/syst" "emd").
+  wrapped_text(value);
 }
 
 void record_table(const UiState& ui, const Model& m, const Record& r, RecordId id, const Narrator* narrator,
@@ -88,15 +64,24 @@ void record_table(const UiState& ui, const Model& m, const Record& r, RecordId i
   const Trace& trace = m.run.trace;
   if (!ImGui::BeginTable("fields", 2, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV)) return;
   // The key column as wide as its longest key (in the chosen language), but never more than a third of a
-  // narrow panel (presenter mode's Details at 1024 px), where the values need the room.
-  float widest = 0;
+  // narrow panel (presenter mode's Details at 1024 px), where the values need the room; yet as wide
+  // as its longest word, up to almost half, so that no key breaks mid-word ("supervis" "or").
+  float widest = 0, widest_word = 0;
+  auto measure = [&](const std::string& key) {
+    widest = std::max(widest, ImGui::CalcTextSize(key.c_str()).x);
+    for (size_t i = 0; i < key.size();) {
+      const size_t end = std::min(key.find(' ', i), key.size());
+      widest_word = std::max(widest_word, ImGui::CalcTextSize(key.data() + i, key.data() + end).x);
+      i = end + 1;
+    }
+  };
   for (const char* k :
        {"inspector.seq", "inspector.time", "inspector.flight", "inspector.kind", "inspector.stage", "inspector.actor",
         "inspector.message", "inspector.connection", "inspector.process", "inspector.cause"})
-    widest = std::max(widest, ImGui::CalcTextSize(ui.tr(k).c_str()).x);
-  for (const Field& f : trace.details(r))
-    widest = std::max(widest, ImGui::CalcTextSize(ui.words.detail(trace.str(f.key)).c_str()).x);
-  const float key_w = std::min(widest + ImGui::GetStyle().CellPadding.x * 2, ImGui::GetContentRegionAvail().x * 0.36f);
+    measure(ui.tr(k));
+  for (const Field& f : trace.details(r)) measure(ui.words.detail(trace.str(f.key)));
+  const float pad = ImGui::GetStyle().CellPadding.x * 2, avail = ImGui::GetContentRegionAvail().x;
+  const float key_w = std::min(widest + pad, std::max(avail * 0.36f, std::min(widest_word + pad, avail * 0.45f)));
   ImGui::TableSetupColumn("key", ImGuiTableColumnFlags_WidthFixed, key_w);
   ImGui::TableSetupColumn("value", ImGuiTableColumnFlags_WidthStretch);
   row(ui.tr("inspector.seq"), std::to_string(raw(id)));
@@ -128,7 +113,7 @@ void record_table(const UiState& ui, const Model& m, const Record& r, RecordId i
     const bool wide = ImGui::CalcTextSize(label.c_str(), nullptr, true).x <= fits;
     if (!wide) label = fmt::format("#{}##cause", raw(r.cause));
     if (ImGui::SmallButton(label.c_str())) commands.post(RequestSelect{r.cause});
-    if (!wide) ImGui::TextWrapped("%s", kind.c_str());
+    if (!wide) wrapped_text(kind);
   }
   ImGui::EndTable();
 }
@@ -201,17 +186,17 @@ void draw_inspector(const PanelContext& ctx, UiState& ui, Commands& commands) {
   const Fonts& fonts = ctx.fonts;
   const Trace& trace = m.run.trace;
   if (ui.selected == RecordId::none || raw(ui.selected) >= trace.size()) {
-    ImGui::TextWrapped("%s", ui.tr("inspector.nothing").c_str());
+    wrapped_text(ui.tr("inspector.nothing"));
     return;
   }
   const Record& r = trace.at(ui.selected);
   ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(stage_color(r.stage)));
-  ImGui::TextWrapped("%s", break_long_words(std::string(trace.kind(r)), ImGui::GetContentRegionAvail().x).c_str());
+  wrapped_text(trace.kind(r));
   ImGui::PopStyleColor();
   // ECH is modelled (OpenSSL 3.0 has none): the bytes below are a ClientHello without it.
   if (const std::string_view outer = trace.detail_str(r, "ech_outer_sni"); !outer.empty()) {
     ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(failure_color()));
-    ImGui::TextWrapped("%s", ui.trf("inspector.ech_modelled", outer).c_str());
+    wrapped_text(ui.trf("inspector.ech_modelled", outer));
     ImGui::PopStyleColor();
   }
   // A TLS message shows its real bytes first; the simulated record's fields fold away below.

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "gui/panels/panels.hpp"
+#include "gui/widgets/rich_text.hpp"
 #if DEPLOYSIM_WITH_TLS
 #include "deploysim/loopback/server_cpu.hpp"
 #endif
@@ -115,23 +116,18 @@ void summary_table(const UiState& ui, const Model& a, const Model* b, const std:
   if (b) ImGui::TableSetupColumn(variant.c_str());
   ImGui::TableHeadersRow();
   // Wrapped: a narrow panel (a 1024 px window) shows "463.029 ms / 1.781 s" on two lines, not cut.
-  // A line too wide for its column breaks after its " / ", as ImGui would break inside a number
-  // after its '.' ("463.029 ms / 1." and "781 s"), and before a gloss's '(', as ImGui would
-  // break inside the word it is attached to (Korean's "Gateway(" and its gloss are one word).
+  // A line too wide for its column breaks after its " / ", so that a value and its unit stay
+  // together ("463.029 ms / 1.781" and "s" is what breaking at the last space that fits gives).
   auto value_text = [](const std::string& v) {
     const float avail = ImGui::GetContentRegionAvail().x;
-    if (ImGui::CalcTextSize(v.c_str()).x <= avail) return v;
     std::string out;
     for (size_t start = 0; start <= v.size();) {
       const size_t end = std::min(v.find('\n', start), v.size());
       std::string line = v.substr(start, end - start);
-      if (ImGui::CalcTextSize(line.c_str()).x > avail) {
+      if (ImGui::CalcTextSize(line.c_str()).x > avail)
         for (size_t at = line.find(" / "); at != std::string::npos; at = line.find(" / ", at + 3))
           line.replace(at, 3, " /\n");
-        for (size_t at = line.find('(', 1); at != std::string::npos; at = line.find('(', at + 2))
-          if (line[at - 1] != ' ' && line[at - 1] != '\n') line.insert(at, "\n");
-      }
-      out += (out.empty() && start == 0 ? "" : "\n") + line;
+      out += (start == 0 ? "" : "\n") + line;
       start = end + 1;
     }
     return out;
@@ -139,12 +135,12 @@ void summary_table(const UiState& ui, const Model& a, const Model* b, const std:
   auto line = [&](const char* name, auto value_of) {
     ImGui::TableNextRow();
     ImGui::TableSetColumnIndex(0);
-    ImGui::TextWrapped("%s", name);
+    wrapped_text(name);
     ImGui::TableSetColumnIndex(1);
-    ImGui::TextWrapped("%s", value_text(value_of(a.run.metrics)).c_str());
+    wrapped_text(value_text(value_of(a.run.metrics)));
     if (b) {
       ImGui::TableSetColumnIndex(2);
-      ImGui::TextWrapped("%s", value_text(value_of(b->run.metrics)).c_str());
+      wrapped_text(value_text(value_of(b->run.metrics)));
     }
   };
   line(ui.tr("metrics.requests").c_str(),
@@ -190,9 +186,9 @@ void summary_table(const UiState& ui, const Model& a, const Model* b, const std:
 #endif
     ImGui::TableNextRow();
     ImGui::TableSetColumnIndex(0);
-    ImGui::TextWrapped("%s", ui.tr("metrics.server_cpu").c_str());
+    wrapped_text(ui.tr("metrics.server_cpu"));
     ImGui::TableSetColumnIndex(1);
-    ImGui::TextWrapped("%s", cpu_text.c_str());
+    wrapped_text(cpu_text);
   }
   ImGui::EndTable();
 }

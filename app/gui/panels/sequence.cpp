@@ -9,6 +9,7 @@
 #include "gui/panels/panels.hpp"
 #include "gui/platform/imgui_compat.hpp"
 #include "gui/run/sequence_rows.hpp"
+#include "gui/widgets/rich_text.hpp"
 
 namespace deploysim::gui {
 
@@ -48,7 +49,7 @@ void draw_sequence(const PanelContext& ctx, UiState& ui, Commands& commands) {
   const Trace& trace = m.run.trace;
   const SequenceRows all = sequence_rows(m, ui.selected, ui.t_ns);
   if (all.conn == ConnId::none) {
-    ImGui::TextWrapped("%s", ui.tr("sequence.none").c_str());
+    wrapped_text(ui.tr("sequence.none"));
     return;
   }
   const NodeId client = all.client;

@@ -172,7 +172,7 @@ void draw_whatif(const PanelContext& ctx, UiState& ui, Commands& commands) {
         fmt::format("{}  ({})", ui.words.percent(p * 100, 0),
                     fmt::format(fmt::runtime(ui.tr("units.s")), fmt::format("{:.1f}", session.busy_seconds())))
             .c_str());
-    ImGui::TextWrapped("%s", session.busy_text(ui.words).c_str());
+    wrapped_text(session.busy_text(ui.words));
   }
   if (sc.services.empty() && sc.hosts.empty()) {
     text_disabled_wrapped(ui.tr("whatif.no_scenario"));

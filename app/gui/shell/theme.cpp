@@ -11,6 +11,7 @@
 #include "gui/platform/font_files.hpp"
 #include "gui/platform/imgui_compat.hpp"
 #include "gui/platform/page.hpp"
+#include "gui/widgets/rich_text.hpp"
 #include "gui/platform/platform.hpp"
 
 namespace deploysim::gui {
@@ -83,7 +84,7 @@ void draw_failure_mark(ImDrawList* dl, ImVec2 centre, float r, ImU32 col) {
 
 void text_disabled_wrapped(const std::string& text) {
   ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
-  ImGui::TextWrapped("%s", text.c_str());
+  wrapped_text(text);
   ImGui::PopStyleColor();
 }
 

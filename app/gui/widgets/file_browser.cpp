@@ -12,6 +12,7 @@
 #include <imgui_stdlib.h>
 
 #include "gui/shell/settings.hpp"
+#include "gui/widgets/rich_text.hpp"
 
 namespace deploysim::gui {
 
@@ -156,7 +157,7 @@ void draw_file_browser(const Session& session, const std::string& assets_dir, Ui
   ImGui::Separator();
   const float footer = ImGui::GetFrameHeightWithSpacing() * 2 + ImGui::GetStyle().ItemSpacing.y;
   if (ImGui::BeginChild("entries", ImVec2(0, -footer), false)) {
-    if (!b.error.empty()) ImGui::TextWrapped("%s", fmt::format(fmt::runtime(t.cannot_read), b.error).c_str());
+    if (!b.error.empty()) wrapped_text(fmt::format(fmt::runtime(t.cannot_read), b.error));
     if (b.entries.empty() && b.error.empty()) ImGui::TextDisabled("%s", t.empty);
     const float kind_x = ImGui::GetContentRegionAvail().x - ImGui::GetFontSize() * 6;
     std::string enter;

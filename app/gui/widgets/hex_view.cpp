@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "gui/platform/imgui_compat.hpp"
+#include "gui/widgets/rich_text.hpp"
 
 namespace deploysim::gui {
 
@@ -22,10 +23,10 @@ int field_at(const TlsBytes& b, size_t offset) {
 }  // namespace
 
 void draw_hex_view(const TlsBytes& b, const Fonts& fonts, UiState& ui) {
-  ImGui::TextWrapped("%s", b.title.c_str());
+  wrapped_text(b.title);
   if (!b.source.empty()) {
     ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
-    ImGui::TextWrapped("%s", b.source.c_str());
+    wrapped_text(b.source);
     ImGui::PopStyleColor();
   }
   // The field lit this frame: the one under the mouse last frame, else the pinned one.

@@ -70,12 +70,12 @@ void draw_picker(UiState& ui, Commands& commands) {
   std::string typed = p.dir;
   ImGui::SetNextItemWidth(-1);
   if (ImGui::InputText("##dir", &typed, ImGuiInputTextFlags_EnterReturnsTrue)) go_to(p, typed);
-  if (!p.save) ImGui::TextWrapped("%s", ui.tr("import_gui.pick_hint").c_str());
+  if (!p.save) wrapped_text(ui.tr("import_gui.pick_hint"));
   ImGui::Separator();
   const float footer = ImGui::GetFrameHeightWithSpacing() * 2 + ImGui::GetStyle().ItemSpacing.y;
   std::string enter;
   if (ImGui::BeginChild("entries", ImVec2(0, -footer), false)) {
-    if (!p.error.empty()) ImGui::TextWrapped("%s", ui.trf("import_gui.cannot_read", p.error).c_str());
+    if (!p.error.empty()) wrapped_text(ui.trf("import_gui.cannot_read", p.error));
     if (p.entries.empty() && p.error.empty()) ImGui::TextDisabled("%s", ui.tr("import_gui.empty").c_str());
     for (const ImportPickEntry& e : p.entries) {
       ImGui::PushID(e.path.c_str());
@@ -212,7 +212,7 @@ void draw_report(UiState& ui, Commands& commands) {
                                              im.count(K::assumed), im.count(K::ignored))
                                     : ui.trf("import_gui.summary_failed", im.count(K::error));
   ImGui::PushStyleColor(ImGuiCol_Text, im.ok ? ImGui::GetStyle().Colors[ImGuiCol_Text] : kind_colour(K::error));
-  ImGui::TextWrapped("%s", summary.c_str());
+  wrapped_text(summary);
   ImGui::PopStyleColor();
   std::string inputs;
   for (const std::string& p : im.inputs) inputs += (inputs.empty() ? "" : ", ") + p;

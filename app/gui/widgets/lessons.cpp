@@ -98,8 +98,7 @@ void draw_revealed(const QuestionUi& q, const Question& question, std::string_vi
   ImGui::Separator();
   if (!q.truth) {
     ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(failure_color()));
-    ImGui::TextWrapped("%s: %s (%s)", words("lesson.not_found").c_str(), question.answer.c_str(),
-                       q.truth_error.c_str());
+    wrapped_text(fmt::format("{}: {} ({})", words("lesson.not_found"), question.answer, q.truth_error));
     ImGui::PopStyleColor();
     return;
   }
@@ -160,7 +159,7 @@ void draw_lesson_step(UiState& ui, bool large) {
     ImGui::TextUnformatted(title.c_str());
     ImGui::SameLine();
   } else {
-    ImGui::TextWrapped("%s", title.c_str());
+    wrapped_text(title);
   }
   ImGui::PopStyleColor();
   ImGui::BeginDisabled(step <= 0 || lesson_pending(ui));
@@ -228,7 +227,7 @@ void draw_sources(const std::vector<std::string>& ids, const char* id_prefix, co
       continue;
     }
     ImGui::Bullet();
-    ImGui::TextWrapped("%s", it->second.title.c_str());
+    wrapped_text(it->second.title);
     ImGui::Indent();
     const std::string label = fmt::format("{}##{}{}", it->second.url, id_prefix, i);
     if (ImGui::Selectable(label.c_str())) ImGui::SetClipboardText(it->second.url.c_str());
@@ -303,7 +302,7 @@ void draw_course(UiState& ui, Commands& commands) {
   ImGui::TextDisabled("%s", fmt::format(fmt::runtime(w.course), all.size(), minutes, done).c_str());
   if (!order.cycle.empty()) {
     ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(failure_color()));
-    ImGui::TextWrapped("%s", ui.trf("course.cycle", order.cycle).c_str());
+    wrapped_text(ui.trf("course.cycle", order.cycle));
     ImGui::PopStyleColor();
   }
   const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH;
@@ -339,7 +338,7 @@ void draw_course(UiState& ui, Commands& commands) {
     bool clicked = ImGui::IsItemClicked() && !ImGui::IsItemToggledOpen();
     bool hovered = ImGui::IsItemHovered();
     ImGui::SameLine();
-    ImGui::TextWrapped("%s", lesson_title(l, ui.settings.language).c_str());
+    wrapped_text(lesson_title(l, ui.settings.language));
     clicked = clicked || ImGui::IsItemClicked();
     hovered = hovered || ImGui::IsItemHovered();
     if (clicked) open_lesson(ui, commands, static_cast<int>(i));
@@ -401,11 +400,11 @@ void draw_lessons(UiState& ui, Commands& commands) {
   const std::string& lang = ui.settings.language;
   if (!ui.lesson.error.empty()) {
     ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(failure_color()));
-    ImGui::TextWrapped("%s", ui.lesson.error.c_str());
+    wrapped_text(ui.lesson.error);
     ImGui::PopStyleColor();
   }
   if (ui.lesson.list.empty()) {
-    ImGui::TextWrapped("%s", ui.trf("lesson.none", assets_dir()).c_str());
+    wrapped_text(ui.trf("lesson.none", assets_dir()));
     return;
   }
   if (const Lesson* lesson = current_lesson(ui)) {

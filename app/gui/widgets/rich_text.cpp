@@ -124,6 +124,7 @@ class Layouter {
     }
     const float pad = p.code && visible ? pad_ : 0;
     line_.runs.push_back({x_ + pad, w, p.text, p.code});
+    closed_ = closed_ && !visible;  // hidden spaces end the run before; what follows may join this one
     x_ += w + 2 * pad;
   }
 
@@ -164,18 +165,49 @@ class Layouter {
   }
 
   // A word wider than what is left of an empty line: as many characters on each line as fit, at
-  // least one.
+  // least one, broken where a reader expects it when there is such a place on the line: after a
+  // '/', '_', '-', '.', ',' or ':' ("edge-1/" "systemd", "restart_" "scheduled") or before a
+  // '(' (a Korean gloss is written attached to its word); else between any two characters.
   void break_word() {
+    std::vector<Piece> chars;
     for (const Piece& p : word_)
       for (size_t i = 0; i < p.text.size();) {
-        const size_t n = char_length(p.text, i);
-        const std::string_view c = p.text.substr(i, n);
-        const Piece one{c, p.code, width_(c)};
-        const float w = one.w + (one.code && !joins(one) ? 2 * pad_ : 0);
-        if (x_ + w > wrap_ && x_ > 0) end_line(false);
-        place(one);
-        i += n;
+        const std::string_view c = p.text.substr(i, char_length(p.text, i));
+        chars.push_back({c, p.code, width_(c)});
+        i += c.size();
       }
+    auto after = [](const Piece& c) {
+      return c.text.size() == 1 && std::string_view("/_-.,:").find(c.text[0]) != std::string_view::npos;
+    };
+    for (size_t i = 0; i < chars.size();) {
+      float x = x_;
+      size_t end = i;
+      for (; end < chars.size(); ++end) {
+        const Piece& c = chars[end];
+        const bool continues = end > i ? chars[end - 1].code == c.code &&
+                                             chars[end - 1].text.data() + chars[end - 1].text.size() == c.text.data()
+                                       : joins(c);
+        const float w = c.w + (c.code && !continues ? 2 * pad_ : 0);
+        if (x + w > wrap_) break;
+        x += w;
+      }
+      if (end == i) {
+        if (x_ > 0) {
+          end_line(false);
+          continue;
+        }
+        end = i + 1;
+      } else if (end < chars.size()) {
+        for (size_t k = end; k >= i + 2; --k)
+          if (after(chars[k - 1]) || chars[k].text == "(") {
+            end = k;
+            break;
+          }
+      }
+      for (size_t k = i; k < end; ++k) place(chars[k]);
+      i = end;
+      if (i < chars.size()) end_line(false);
+    }
   }
 
   float wrap_;
@@ -203,9 +235,14 @@ bool same_color(const ImVec4& a, const ImVec4& b) { return a.x == b.x && a.y == 
 
 }  // namespace
 
-RichLayout layout_rich_text(std::string_view text, float wrap_width, const MeasureText& width, float code_pad) {
+RichLayout layout_rich_text(std::string_view text, float wrap_width, const MeasureText& width, float code_pad,
+                            bool code_spans) {
   Layouter layouter(wrap_width, width, code_pad);
-  for (const RichRun& r : split_code_runs(text)) layouter.feed(r);
+  if (code_spans) {
+    for (const RichRun& r : split_code_runs(text)) layouter.feed(r);
+  } else if (!text.empty()) {
+    layouter.feed({text, false});
+  }
   return layouter.finish();
 }
 
@@ -215,7 +252,9 @@ ImVec2 rich_text_size(std::string_view text, float wrap_width) {
   return ImVec2(std::ceil(lay.width), size * static_cast<float>(lay.lines.size()));
 }
 
-void rich_text(std::string_view text) {
+namespace {
+
+void draw_text(std::string_view text, bool code_spans) {
   ImGuiWindow* window = ImGui::GetCurrentWindow();
   if (window->SkipItems) return;
   // As ImGui::TextWrapped: wrapped at the pushed wrap position, else at the content region's edge,
@@ -225,7 +264,7 @@ void rich_text(std::string_view text) {
   ImFont* font = ImGui::GetFont();
   const float size = ImGui::GetFontSize();
   const float pad = code_pad(size);
-  const RichLayout lay = layout_rich_text(text, wrap_width, font_width(font, size), pad);
+  const RichLayout lay = layout_rich_text(text, wrap_width, font_width(font, size), pad, code_spans);
   const ImVec2 block(std::ceil(lay.width), size * static_cast<float>(lay.lines.size()));
   const ImVec2 origin(window->DC.CursorPos.x, window->DC.CursorPos.y + window->DC.CurrLineTextBaseOffset);
   const ImRect bb(origin, ImVec2(origin.x + block.x, origin.y + block.y));
@@ -259,5 +298,11 @@ void rich_text(std::string_view text) {
     y += size;
   }
 }
+
+}  // namespace
+
+void rich_text(std::string_view text) { draw_text(text, true); }
+
+void wrapped_text(std::string_view text) { draw_text(text, false); }
 
 }  // namespace deploysim::gui

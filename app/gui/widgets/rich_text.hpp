@@ -47,11 +47,13 @@ struct RichLayout {
 using MeasureText = std::function<float(std::string_view)>;
 
 /// Lays `text` out in lines no wider than `wrap_width`, breaking at spaces as ImGui's word wrap
-/// does (the spaces at a break take no room); a word wider than a whole line is broken between
-/// UTF-8 characters. A code run takes `code_pad` more on each side for its background. A line is
-/// wider than `wrap_width` only when a single character (and its padding) is. Every character but
-/// the paired backticks and the '\n's ends up in exactly one run, in order.
-RichLayout layout_rich_text(std::string_view text, float wrap_width, const MeasureText& width, float code_pad = 0);
+/// does (the spaces at a break take no room); a word wider than a whole line is broken after a
+/// '/', '_', '-', '.', ',' or ':' or before a '(' where one fits on the line, else between UTF-8
+/// characters. `code_spans` false: backticks are text like any other (a value, not prose). A code run takes `code_pad`
+/// more on each side for its background. A line is wider than `wrap_width` only when a single character (and its
+/// padding) is. Every character but the paired backticks and the '\n's ends up in exactly one run, in order.
+RichLayout layout_rich_text(std::string_view text, float wrap_width, const MeasureText& width, float code_pad = 0,
+                            bool code_spans = true);
 
 /// The size rich_text() gives `text` at `wrap_width` in the current font.
 ImVec2 rich_text_size(std::string_view text, float wrap_width);
@@ -60,5 +62,9 @@ ImVec2 rich_text_size(std::string_view text, float wrap_width);
 /// content region's edge, in the current font and text colour) with its `code` spans set apart.
 /// It is one item: IsItemHovered() / IsItemClicked() afterwards ask about the whole text.
 void rich_text(std::string_view text);
+
+/// Draws `text` wrapped as rich_text() does, its backticks as they are: a name or a value from the
+/// trace, which ImGui's own wrapping would cut mid-word in a narrow column.
+void wrapped_text(std::string_view text);
 
 }  // namespace deploysim::gui
