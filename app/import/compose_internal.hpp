@@ -22,14 +22,19 @@ struct TraefikRouter {
   std::vector<std::string> entrypoints;  ///< Its entrypoints label; none: every entry point.
 };
 
-/// A Traefik ACME certificate resolver (`--certificatesresolvers.<name>.acme.*`).
+/// A Traefik ACME certificate resolver (`--certificatesresolvers.<name>.acme.*`, or
+/// `certificatesResolvers.<name>.acme` in the static configuration file).
 struct TraefikResolver {
   std::string storage = "acme.json";  ///< Traefik's default storage file (relative to its working dir, "/").
   SourcePos storage_pos;
   std::string challenge;  ///< "http-01", "tls-alpn-01", "dns-01"; "" when the flags name none.
   SourcePos challenge_pos;
-  bool staging = false;    ///< caserver is Let's Encrypt's staging CA: its certificates are untrusted.
-  bool from_file = false;  ///< Named by a router but defined in a static config file that is not read.
+  std::string challenge_key;    ///< The file's key that names the challenge ("" from a flag).
+  bool staging = false;         ///< caserver is Let's Encrypt's staging CA: its certificates are untrusted.
+  bool from_file = false;       ///< Named by a router but defined in a static config file that is not read.
+  bool in_static_file = false;  ///< Read from the static configuration file.
+  std::string issuer_key;       ///< In the static file: the key that decides the CA (caServer, else acme).
+  SourcePos issuer_pos;
   SourcePos pos;
 };
 
@@ -59,6 +64,9 @@ struct ComposeCtx {
   /// or --configfile), which the import does not read, and where it is named.
   std::string static_config;
   SourcePos static_config_pos;
+  /// The static configuration file as read (its name in the report), when it was: then the
+  /// resolvers and the TLS entry point come from it, and the flags are not used.
+  std::string static_file;
 
   /// The override file merged into this one (compose.override.yaml), whose nodes were loaded
   /// `override_after` lines down so that their marks tell them apart.
@@ -119,6 +127,13 @@ bool resolve_extends(ComposeCtx& c);
 /// "traefik", "caddy", "nginx", "haproxy" for a proxy image ("traefik:v3.1", "caddy:2-alpine"),
 /// else "".
 std::string proxy_preset_of_image(const std::string& image);
+
+/// Traefik's static configuration file (`name` as the report names it, YAML or TOML by the
+/// extension of `container_path`, where Traefik reads it): its certificate resolvers, TLS entry
+/// points and Docker provider into `c`, every other key reported as not modelled
+/// (traefik_static.cpp). False after a located error (a syntax error).
+bool read_traefik_static_file(ComposeCtx& c, const std::string& name, const std::string& text,
+                              const std::string& container_path);
 
 /// The proxy container: preset, its flags, ports and volumes (whether the ACME state is on one).
 void read_proxy_container(ComposeCtx& c, const std::string& name, const YAML::Node& svc, const std::string& preset,

@@ -2,6 +2,10 @@
 // the app containers: routes, certificates, and whether the ACME state lies on a volume.
 #include <algorithm>
 #include <cctype>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <sstream>
 #include <string>
 #include <tuple>
 
@@ -10,6 +14,8 @@
 #include "import/compose_internal.hpp"
 
 namespace deploysim::import {
+
+namespace fs = std::filesystem;
 
 namespace {
 
@@ -80,14 +86,30 @@ std::pair<std::string, std::string> flag(const std::string& arg) {
   return {a.substr(0, eq), a.substr(eq + 1)};
 }
 
-void read_traefik_flags(ComposeCtx& c, const YAML::Node& command) {
+std::string lower_text(std::string s) {
+  for (char& ch : s) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  return s;
+}
+
+// `static_file`: the static configuration file that was read. Traefik's loaders are tried in
+// order, file, flags, environment, and the first that finds a configuration is the only one
+// used (cmd/traefik/traefik.go; paerser's cli/commands.go stops at the first loader that is
+// done), so with a file the flags are not read, except --configFile, which names the file
+// (pkg/cli/loader_file.go).
+void read_traefik_flags(ComposeCtx& c, const YAML::Node& command, const std::string* static_file) {
   Report& r = c.r;
   const std::vector<std::string> args = as_words(command);
   for (size_t i = 0; i < args.size(); ++i) {
     const SourcePos pos = command.IsSequence() ? c.pos(command[i]) : c.pos(command);
     const auto [key, value] = flag(args[i]);
-    std::string lower = key;
-    for (char& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    const std::string lower = lower_text(key);
+    if (static_file) {
+      if (lower == "configfile")
+        r.mapped(pos, r.w.format("import.traefik_static_read", value, *static_file));
+      else
+        r.ignored(pos, r.w.format("import.traefik_flag_file_wins", args[i], *static_file));
+      continue;
+    }
     if (lower.starts_with("certificatesresolvers.")) {
       const size_t dot = lower.find('.', 22);
       const std::string name = key.substr(22, dot == std::string::npos ? std::string::npos : dot - 22);
@@ -136,6 +158,105 @@ void read_traefik_flags(ComposeCtx& c, const YAML::Node& command) {
     }
     r.ignored(pos, r.w.format("import.ignored_key", key, r.w("import.why_not_modelled")));
   }
+}
+
+// A volume of the proxy container: where it is mounted, and from what.
+struct Mount {
+  std::string source;  ///< Host path or volume name, as written ("" for an anonymous volume).
+  std::string target;  ///< The path inside the container.
+  bool bind = false;   ///< A host path, not a named volume.
+  SourcePos pos;
+};
+
+Mount mount_of(const ComposeCtx& c, const YAML::Node& v) {
+  Mount m;
+  m.pos = c.pos(v);
+  m.target = volume_target(v);
+  if (v.IsMap()) {
+    m.source = scalar(child(v, "source"));
+    m.bind = scalar(child(v, "type")) == "bind";
+  } else if (const std::string s = scalar(v); s.find(':') != std::string::npos) {
+    m.source = s.substr(0, s.find(':'));
+    // Compose's short syntax: a source that is a path (".", "/", "~") is a bind mount, else
+    // the name of a volume (compose-spec, "volumes", short syntax).
+    m.bind = m.source.starts_with(".") || m.source.starts_with("/") || m.source.starts_with("~");
+  }
+  while (m.target.size() > 1 && m.target.back() == '/') m.target.pop_back();
+  return m;
+}
+
+// Where Traefik's static configuration file comes from, as the import could find it.
+struct StaticLookup {
+  enum class State { none, found, missing, elsewhere } state = State::none;
+  std::string container_path;  ///< Where Traefik reads it (or the mounted folder, when missing).
+  std::string file;            ///< Found: its name in the report; missing: the host path; elsewhere: the source.
+  std::string text;
+  SourcePos pos;  ///< The volume that mounts it.
+};
+
+// A file a bind mount names: among the inputs (by path, or on disk the same file), else, for a
+// path beside the Compose file, on disk (import_paths only).
+std::optional<std::pair<std::string, std::string>> mounted_text(Deployment& d, const fs::path& host, bool disk) {
+  const std::string key = host.lexically_normal().generic_string();
+  const auto use = [&](const std::string& k) {
+    if (d.traefik_files_used.insert(k).second) d.sources.push_back(d.traefik_files.at(k).first);
+    return d.traefik_files.at(k);
+  };
+  if (d.traefik_files.count(key)) return use(key);
+  if (!d.read_disk) return std::nullopt;
+  std::error_code ec;
+  for (const auto& entry : d.traefik_files)
+    if (fs::equivalent(entry.first, host, ec)) return use(entry.first);
+  if (!disk || !fs::is_regular_file(host, ec) || fs::file_size(host, ec) > (1u << 20) || ec) return std::nullopt;
+  std::ifstream in(host, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::stringstream text;
+  text << in.rdbuf();
+  std::string t = text.str();
+  if (t.starts_with("\xEF\xBB\xBF")) t.erase(0, 3);  // a byte order mark, as for every input
+  if (first_invalid_utf8(t) != std::string::npos) return std::nullopt;
+  d.files_from_disk.push_back(key);
+  d.sources.push_back(key);
+  return std::pair{key, std::move(t)};
+}
+
+// Traefik's static configuration file in the container, found as Traefik finds it: the
+// --configFile path, then traefik.toml, .yaml, .yml in /etc/traefik/, $XDG_CONFIG_HOME/ (unset
+// in the official image: "/"), $HOME/.config/ and the working directory (/ in the image), the
+// first that exists (pkg/cli/loader_file.go; paerser's cli/file_finder.go). A path no volume
+// covers is not in the image.
+StaticLookup find_static_file(const ComposeCtx& c, Deployment& d, const std::vector<Mount>& mounts,
+                              const std::string& config_flag) {
+  std::vector<std::string> paths;
+  if (!config_flag.empty())
+    paths.push_back(
+        fs::path(config_flag.starts_with("/") ? config_flag : "/" + config_flag).lexically_normal().generic_string());
+  for (const char* base : {"/etc/traefik/traefik", "/traefik", "/root/.config/traefik"})
+    for (const char* ext : {".toml", ".yaml", ".yml"}) paths.push_back(std::string(base) + ext);
+  const fs::path dir = fs::path(c.file).parent_path();
+  StaticLookup folder_missing;
+  for (const std::string& path : paths) {
+    const Mount* m = nullptr;  // the innermost volume holding the path, which Docker mounts last
+    for (const Mount& v : mounts)
+      if ((path == v.target || path.starts_with(v.target == "/" ? "/" : v.target + "/")) &&
+          (!m || v.target.size() > m->target.size()))
+        m = &v;
+    if (!m) continue;
+    const std::string rest = path == m->target ? "" : path.substr(m->target == "/" ? 1 : m->target.size() + 1);
+    const bool relative = m->bind && !m->source.starts_with("/") && !m->source.starts_with("~");
+    fs::path host = relative ? dir / m->source : fs::path(m->source);
+    if (!rest.empty()) host /= rest;  // appending "" would add a trailing separator
+    if (m->bind)
+      if (const auto f = mounted_text(d, host, relative))
+        return {StaticLookup::State::found, path, f->first, f->second, m->pos};
+    if (!relative)  // a named volume or a path on the server: Traefik finds the file there
+      return {StaticLookup::State::elsewhere, rest.empty() ? path : m->target, m->source, "", m->pos};
+    if (rest.empty()) return {StaticLookup::State::missing, path, host.lexically_normal().generic_string(), "", m->pos};
+    if (folder_missing.state == StaticLookup::State::none)  // a mounted folder: the next name may be in it
+      folder_missing = {StaticLookup::State::missing, m->target, (dir / m->source).lexically_normal().generic_string(),
+                        "", m->pos};
+  }
+  return folder_missing;
 }
 
 }  // namespace
@@ -255,6 +376,7 @@ void finish_compose(Deployment& d) {
       c->proxy_volumes = p.proxy_volumes;
       c->static_config = p.static_config;
       c->static_config_pos = p.static_config_pos;
+      c->static_file = p.static_file;
     }
     c->add_routes(d);
   }
@@ -300,6 +422,10 @@ void ComposeCtx::add_routes(Deployment& d) {
       continue;
     }
     auto res = resolvers.find(resolver);
+    if (res == resolvers.end() && !static_file.empty()) {
+      r.error(rpos, r.w.format("import.traefik_unknown_resolver_file", resolver, static_file));
+      continue;
+    }
     if (res == resolvers.end() && !static_config.empty()) {
       // Defined in the static configuration file, which is not read: the resolver is assumed.
       r.ignored(static_config_pos, r.w.format("import.traefik_static_not_read", static_config, resolver));
@@ -320,11 +446,12 @@ void ComposeCtx::add_routes(Deployment& d) {
     // specified, please select TLS or HTTP or DNS Challenge" and serves its self-signed TRAEFIK
     // DEFAULT CERT, which nobody renews.
     if (!res->second.from_file && res->second.challenge.empty()) {
-      r.mapped(res->second.pos, r.w.format("import.traefik_no_challenge", resolver));
-      cert.keys.set("issuer", r.from(res->second.pos, "certificatesresolvers." + resolver, "certificate.issuer",
-                                     toml_str("self-signed")));
-      cert.keys.set("renewal", r.from(res->second.pos, "certificatesresolvers." + resolver, "certificate.renewal",
-                                      toml_str("none")));
+      const bool in_file = res->second.in_static_file;
+      r.mapped(res->second.pos, in_file ? r.w.format("import.traefik_no_challenge_file", resolver, static_file)
+                                        : r.w.format("import.traefik_no_challenge", resolver));
+      const std::string key = (in_file ? "certificatesResolvers." : "certificatesresolvers.") + resolver;
+      cert.keys.set("issuer", r.from(res->second.pos, key, "certificate.issuer", toml_str("self-signed")));
+      cert.keys.set("renewal", r.from(res->second.pos, key, "certificate.renewal", toml_str("none")));
       cert.keys.set("issued", r.assume(rpos, "certificate.issued", "\"-30d\"", r.w("import.why_issued")));
       d.certs.push_back(std::move(cert));
       continue;
@@ -332,12 +459,17 @@ void ComposeCtx::add_routes(Deployment& d) {
     if (res->second.from_file)
       cert.keys.set("issuer", r.assume(rpos, "certificate.issuer", toml_str("letsencrypt"),
                                        r.w.format("import.why_traefik_file", static_config)));
+    else if (res->second.in_static_file)  // caServer, else acme: (Let's Encrypt's production CA, Traefik's default)
+      cert.keys.set("issuer", r.from(res->second.issuer_pos, res->second.issuer_key, "certificate.issuer",
+                                     toml_str(res->second.staging ? "untrusted" : "letsencrypt")));
     else
       cert.keys.set("issuer", r.from(rpos, "tls.certresolver", "certificate.issuer",
                                      toml_str(res->second.staging ? "untrusted" : "letsencrypt")));
     cert.keys.set("renewal", r.from(rpos, "tls.certresolver", "certificate.renewal", toml_str("proxy")));
     if (!res->second.challenge.empty())
-      cert.keys.set("challenge", r.from(res->second.challenge_pos, "acme." + res->second.challenge,
+      cert.keys.set("challenge", r.from(res->second.challenge_pos,
+                                        res->second.challenge_key.empty() ? "acme." + res->second.challenge
+                                                                          : res->second.challenge_key,
                                         "certificate.challenge", toml_str(res->second.challenge)));
     else  // from the static configuration file, which is not read
       cert.keys.set("challenge", r.assume(res->second.pos, "certificate.challenge", toml_str("http-01"),
@@ -359,6 +491,7 @@ void ComposeCtx::add_routes(Deployment& d) {
                                    r.w("import.why_traefik_storage")));
       if (kept) {
         d.proxy->keys.set("persisted_storage", r.from(vpos, "volumes", "proxy.persisted_storage", "true"));
+        if (storage_written) r.mapped(spos, r.w.format("import.acme_on_volume", res->second.storage, where(vpos)));
       } else if (!storage_written) {
         d.proxy->keys.set("persisted_storage",
                           r.assume(spos, "proxy.persisted_storage", "false", r.w("import.why_traefik_storage")));
@@ -384,10 +517,12 @@ void read_proxy_container(ComposeCtx& c, const std::string& name, const YAML::No
   ProxyModel p;
   p.pos = c.service_pos(name, svc);
   p.keys.set("preset", r.from(c.pos(child(svc, "image")), "image", "proxy.preset", toml_str(preset)));
+  std::vector<Mount> mounts;
   if (const YAML::Node vols = child(svc, "volumes"); vols.IsSequence())
     for (const auto& v : vols) {
       const std::string target = volume_target(v);
       c.proxy_volumes.emplace_back(target, c.pos(v));
+      mounts.push_back(mount_of(c, v));
       // Traefik looks for traefik.yml, .yaml or .toml in /etc/traefik/, $XDG_CONFIG_HOME/,
       // $HOME/.config/ and its working directory (doc.traefik.io, "Configuration Discovery").
       const std::string base = target.substr(target.find_last_of('/') + 1);
@@ -397,13 +532,34 @@ void read_proxy_container(ComposeCtx& c, const std::string& name, const YAML::No
         c.static_config_pos = c.pos(v);
       }
     }
+  if (preset == "traefik") {
+    std::string config_flag;
+    for (const std::string& arg : as_words(child(svc, "command")))
+      if (const auto [key, value] = flag(arg); lower_text(key) == "configfile") config_flag = value;
+    const StaticLookup found = find_static_file(c, d, mounts, config_flag);
+    if (found.state != StaticLookup::State::none && c.static_config.empty()) {
+      c.static_config = found.container_path;
+      c.static_config_pos = found.pos;
+    }
+    if (found.state == StaticLookup::State::found) {
+      c.static_config = found.container_path;
+      c.static_config_pos = found.pos;
+      c.static_file = found.file;
+      r.mapped(found.pos, r.w.format("import.traefik_static_read", found.container_path, found.file));
+      read_traefik_static_file(c, found.file, found.text, found.container_path);
+    } else if (found.state == StaticLookup::State::missing) {
+      r.ignored(found.pos, r.w.format("import.traefik_static_missing", found.container_path, found.file));
+    } else if (found.state == StaticLookup::State::elsewhere) {
+      r.ignored(found.pos, r.w.format("import.traefik_static_elsewhere", found.container_path, found.file));
+    }
+  }
 
   for (const auto& kv : svc) {
     const std::string key = scalar(kv.first);
     const SourcePos kpos = c.pos(kv.first);
     if (key == "image") continue;
     if (key == "command" && preset == "traefik") {
-      read_traefik_flags(c, kv.second);
+      read_traefik_flags(c, kv.second, c.static_file.empty() ? nullptr : &c.static_file);
     } else if (key == "volumes") {
       for (const auto& v : kv.second) r.mapped(c.pos(v), r.w.format("import.proxy_volume", volume_target(v)));
     } else if (key == "ports") {

@@ -39,6 +39,8 @@ const char* kind_name(FileKind kind) {
       return "caddy";
     case FileKind::dotenv:
       return "env file";
+    case FileKind::traefik:
+      return "traefik";
     case FileKind::unknown:
       break;
   }
@@ -73,6 +75,12 @@ FileKind detect_kind(const fs::path& path, std::string_view text) {
   static const std::regex nginx_server(R"((^|\n)\s*(server|upstream\s+\S+|http)\s*\{)");
   static const std::regex caddy_site(R"((^|\n)\s*(\{|[a-zA-Z0-9.*:/-]+(\s*,\s*[a-zA-Z0-9.*:/-]+)*\s*\{)\s*(\n|$))");
   static const std::regex caddy_directive(R"((^|\n)\s*(reverse_proxy|file_server|encode|respond|tls|handle|redir)\b)");
+  // Traefik's static configuration: its own name (Traefik looks for traefik.toml, .yaml, .yml:
+  // pkg/cli/loader_file.go), or a top-level key only Traefik's static configuration has. Traefik
+  // reads its keys case-insensitively (paerser's parser/nodes_metadata.go, strings.EqualFold).
+  static const std::regex traefik_yaml_root(R"((^|\n)(entrypoints|certificatesresolvers)\s*:)", std::regex::icase);
+  static const std::regex traefik_toml_root(R"((^|\n)\s*(\[\[?\s*)?(entrypoints|certificatesresolvers)\s*[.\]=])",
+                                            std::regex::icase);
 
   // .env: what docker compose fills ${VAR} in with; it and other env files (api.env,
   // .env.production) are what a service's env_file: names.
@@ -84,8 +92,10 @@ FileKind detect_kind(const fs::path& path, std::string_view text) {
   if (ext == ".yml" || ext == ".yaml") {
     if (has_line(text, k8s_api) && has_line(text, k8s_kind)) return FileKind::kubernetes;
     if (has_line(text, compose_services)) return FileKind::compose;
+    if (name == "traefik.yml" || name == "traefik.yaml" || has_line(text, traefik_yaml_root)) return FileKind::traefik;
     return FileKind::unknown;
   }
+  if (ext == ".toml" && (name == "traefik.toml" || has_line(text, traefik_toml_root))) return FileKind::traefik;
   if (name == "nginx.conf" || ext == ".conf" || parent == "sites-available" || parent == "sites-enabled" ||
       parent == "conf.d")
     if (has_line(text, nginx_server)) return FileKind::nginx;
@@ -169,10 +179,12 @@ struct Read {
 
 // The files' texts into a scenario: what import_paths and import_texts share. `first`: the path
 // an error about the whole set is reported at.
-ImportResult import_from(const std::vector<TextFile>& texts, Report& r, const std::string& first, bool no_inputs) {
+ImportResult import_from(const std::vector<TextFile>& texts, Report& r, const std::string& first, bool no_inputs,
+                         bool read_disk) {
   ImportResult result;
   const Messages& words = r.w;
   Deployment d;
+  d.read_disk = read_disk;
   std::vector<Read> files;
   for (const TextFile& given : texts) {
     // A UTF-8 byte order mark (some Windows editors write one) is no part of the text: YAML,
@@ -220,6 +232,11 @@ ImportResult import_from(const std::vector<TextFile>& texts, Report& r, const st
         r.error({in.name, 0, 0}, words("import.unknown_kind"));
       else
         r.ignored({in.name, 0, 0}, words("import.unknown_kind"));
+      continue;
+    }
+    // Read when a Traefik container mounts it (compose_proxy.cpp), not on its own.
+    if (kind == FileKind::traefik) {
+      d.traefik_files[fs::path(in.name).lexically_normal().generic_string()] = {in.name, in.text};
       continue;
     }
     files.push_back({in, kind});
@@ -315,12 +332,16 @@ ImportResult import_from(const std::vector<TextFile>& texts, Report& r, const st
         case FileKind::dotenv:
           read_dotenv(f.in.name, f.in.text, d);
           break;
+        case FileKind::traefik:  // read with the Compose file whose Traefik container mounts it
         case FileKind::unknown:
           break;
       }
     });
   }
   if (!d.compose.empty()) guarded(d.compose.front()->file, [&] { finish_compose(d); });
+  for (const auto& [key, file] : d.traefik_files)
+    if (!d.traefik_files_used.count(key)) r.ignored({file.first, 0, 0}, words("import.traefik_file_unused"));
+  for (const std::string& name : d.files_from_disk) result.files.push_back({name, FileKind::traefik});
   if (!r.has_error() && !d.k8s_files.empty()) guarded(d.k8s_files.front().first, [&] { resolve_kubernetes(d, r); });
   if (no_inputs) r.error({first, 0, 0}, words("import.no_files"));
   if (!r.has_error() && d.services.empty() && d.certs.empty()) r.error({first, 0, 0}, words("import.nothing"));
@@ -374,12 +395,12 @@ ImportResult import_paths(const std::vector<fs::path>& paths, const Messages& wo
     }
     texts.push_back({in.name, std::move(*text), in.given});
   }
-  return import_from(texts, r, paths.empty() ? std::string() : paths.front().generic_string(), inputs.empty());
+  return import_from(texts, r, paths.empty() ? std::string() : paths.front().generic_string(), inputs.empty(), true);
 }
 
 ImportResult import_texts(const std::vector<TextFile>& files, const Messages& words) {
   Report r(words);
-  return import_from(files, r, files.empty() ? std::string() : files.front().name, files.empty());
+  return import_from(files, r, files.empty() ? std::string() : files.front().name, files.empty(), false);
 }
 
 std::string format_report(const ImportResult& result, const Messages& w) {

@@ -13,8 +13,9 @@
 namespace deploysim::import {
 
 /// What an imported file is.
-/// systemd_dropin: NAME.service.d/*.conf, read over the unit NAME.service.
-enum class FileKind { compose, kubernetes, systemd, systemd_dropin, nginx, caddy, dotenv, unknown };
+/// systemd_dropin: NAME.service.d/*.conf, read over the unit NAME.service. traefik: Traefik's static
+/// configuration file (traefik.yml, .yaml, .toml), read when a Traefik container of a Compose file mounts it.
+enum class FileKind { compose, kubernetes, systemd, systemd_dropin, nginx, caddy, dotenv, traefik, unknown };
 
 /// The kind's name as the report prints it ("compose", "kubernetes", ...).
 const char* kind_name(FileKind kind);

@@ -6,6 +6,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -125,6 +126,16 @@ struct Deployment {
   /// Every env file read (.env, api.env, .env.production), by its path: each variable's value
   /// and line. A Compose service's env_file: names them.
   std::map<std::string, std::map<std::string, std::pair<std::string, uint32_t>>> env_files;
+  /// Traefik static configuration files among the inputs (FileKind::traefik), by their path made
+  /// lexically normal: a Traefik container's bind mount names one. Each: the name the report uses
+  /// and the text.
+  std::map<std::string, std::pair<std::string, std::string>> traefik_files;
+  std::set<std::string> traefik_files_used;  ///< Keys of traefik_files a container reads.
+  /// Files read from disk beyond the inputs (a Traefik static file beside the Compose file).
+  std::vector<std::string> files_from_disk;
+  /// Whether a file a Compose file names may be read from disk (import_paths; import_texts reads
+  /// only the texts it is given).
+  bool read_disk = false;
 };
 
 ServiceModel* find_service(Deployment& d, const std::string& name);
