@@ -107,6 +107,15 @@ int run_import_yaml(const uint8_t* data, size_t size) {
   // first NUL byte.
   static const char* const names[] = {"docker-compose.yml", "deploy/k8s/api.yaml", "compose.yaml", "manifests.yml"};
   const std::string_view text(reinterpret_cast<const char*>(data + 1), size - 1);
+  // 0xF0 and above: a Compose file and the Traefik static configuration file its Traefik
+  // container may mount (./traefik.yml, or ./traefik.toml when odd), split at the first NUL.
+  if (data[0] >= 0xF0) {
+    const size_t nul = std::min(text.find('\0'), text.size());
+    check_import({{"compose.yaml", std::string(text.substr(0, nul)), true},
+                  {data[0] % 2 ? "traefik.toml" : "traefik.yml",
+                   std::string(text.substr(std::min(nul + 1, text.size()))), true}});
+    return 0;
+  }
   if (data[0] % 5 == 4) {
     const size_t nul = std::min(text.find('\0'), text.size());
     check_import({{"compose.yaml", std::string(text.substr(0, nul)), true},

@@ -98,6 +98,8 @@ assemble_seeds() {
         cat "$f" >>"$dir/yaml-$n"
         n=$((n + 1))
       done
+      # 0xF0: a Compose file and the traefik.yml its Traefik container mounts (0xF1: traefik.toml);
+      # tests/fuzz_regressions/import_yaml/traefik-static-* are two.
       for f in "$root"/tests/import/*/compose.override.yml; do
         { printf '\004'; cat "$(dirname "$f")/compose.yaml"; printf '\000'; cat "$f"; } >"$dir/yaml-$n"
         n=$((n + 1))
