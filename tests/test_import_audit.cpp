@@ -362,3 +362,32 @@ data:
   CHECK(has_entry(r, imp::EntryKind::mapped, "k8s.yaml:7", "env APP_WORKERS: Kubernetes fills in $(APP_WORKERS)"));
   CHECK(has_entry(r, imp::EntryKind::assumed, "k8s.yaml:24", "--forwarded-allow-ips $(TRUSTED)"));
 }
+
+TEST_CASE("Caddy 2.0 to 2.4 images keep /data on the image's anonymous volume through a compose recreate") {
+  const auto compose = [](const std::string& image) {
+    return "services:\n  caddy:\n    image: " + image +
+           "\n    ports:\n      - \"443:443\"\n    volumes:\n      - ./Caddyfile:/etc/caddy/Caddyfile\n"
+           "  api:\n    image: shop/api\n    command: uvicorn app.main:app --host 0.0.0.0 --port 8000\n";
+  };
+  const std::string caddyfile = "api.example.com {\n\treverse_proxy api:8000\n}\n";
+  const imp::ImportResult old =
+      import_files({{"docker-compose.yml", compose("caddy:2.4.6-alpine"), true}, {"Caddyfile", caddyfile, true}});
+  const Scenario osc = load(old);
+  REQUIRE(osc.proxy);
+  CHECK(osc.proxy->persisted_storage);
+  CHECK(has_entry(old, imp::EntryKind::mapped, "docker-compose.yml:3",
+                  "image caddy:2.4.6-alpine: Caddy images from 2.0 to 2.4 declare VOLUME /data"));
+  // From 2.5 on the image declares no volume: /data is in the container's writable layer.
+  for (const char* image : {"caddy:2.8", "caddy:2", "caddy", "caddy:2.5.1-alpine", "library/caddy:2.10.0"}) {
+    INFO(std::string(image));
+    const imp::ImportResult r =
+        import_files({{"docker-compose.yml", compose(image), true}, {"Caddyfile", caddyfile, true}});
+    const Scenario sc = load(r);
+    REQUIRE(sc.proxy);
+    CHECK_FALSE(sc.proxy->persisted_storage);
+    CHECK(has_entry(r, imp::EntryKind::mapped, "docker-compose.yml:3", "/data is not on a volume"));
+  }
+  const imp::ImportResult docker_io = import_files(
+      {{"docker-compose.yml", compose("docker.io/library/caddy:2.3.0"), true}, {"Caddyfile", caddyfile, true}});
+  CHECK(load(docker_io).proxy->persisted_storage);
+}

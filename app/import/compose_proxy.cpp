@@ -259,6 +259,21 @@ StaticLookup find_static_file(const ComposeCtx& c, Deployment& d, const std::vec
   return folder_missing;
 }
 
+// The tag of an official Caddy image from 2.0 to 2.4 ("caddy:2.4.6-alpine" -> "2.4.6-alpine"),
+// else "". Those images declare VOLUME /config and VOLUME /data (caddyserver/caddy-docker,
+// 2.4/alpine/Dockerfile); 2.5 dropped them (2.5/alpine/Dockerfile). An image's volume is an
+// anonymous one, which `docker compose up` copies into a container it recreates unless told -V
+// (--renew-anon-volumes).
+std::string caddy_tag_with_data_volume(const std::string& image) {
+  const size_t slash = image.find_last_of('/');
+  const std::string name = image.substr(slash == std::string::npos ? 0 : slash + 1);
+  if (!name.starts_with("caddy:")) return {};
+  const std::string tag = name.substr(6, name.find('@') == std::string::npos ? std::string::npos : name.find('@') - 6);
+  if (tag.size() < 3 || !tag.starts_with("2.") || tag[2] < '0' || tag[2] > '4') return {};
+  if (tag.size() > 3 && (tag[3] != '.' && tag[3] != '-')) return {};  // 2.40 would be another minor
+  return tag;
+}
+
 }  // namespace
 
 std::string proxy_preset_of_image(const std::string& image) {
@@ -590,8 +605,14 @@ void read_proxy_container(ComposeCtx& c, const std::string& name, const YAML::No
   // a volume there.
   if (preset == "caddy") {
     SourcePos vpos;
+    const std::string image = scalar(child(svc, "image"));
+    const std::string old_tag = caddy_tag_with_data_volume(image);
     if (on_volume("/data/caddy", c.proxy_volumes, &vpos)) {
       p.keys.set("persisted_storage", r.from(vpos, "volumes", "proxy.persisted_storage", "true"));
+    } else if (!old_tag.empty()) {
+      const SourcePos ipos = c.pos(child(svc, "image"));
+      p.keys.set("persisted_storage", r.from(ipos, "image", "proxy.persisted_storage", "true"));
+      r.mapped(ipos, r.w.format("import.caddy_image_volume", old_tag));
     } else {
       p.keys.set("persisted_storage", r.from(p.pos, "volumes", "proxy.persisted_storage", "false"));
       r.mapped(p.pos, r.w.format("import.acme_not_persisted", "/data"));
