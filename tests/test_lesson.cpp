@@ -4,7 +4,9 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <vector>
 
+#include "deploysim/assets.hpp"
 #include "deploysim/lesson.hpp"
 #include "deploysim/simulate.hpp"
 
@@ -201,6 +203,17 @@ TEST_CASE("the source catalogue: every entry has a title and a url; a broken one
   for (const auto& entry : shipped.sources) {
     CAPTURE(entry.first);
     CHECK((entry.second.url.starts_with("https://") || entry.second.url.starts_with("http://")));
+  }
+  // In alphabetical order, as its header asks: where a teacher looks a source up by its name.
+  std::ifstream in(std::filesystem::path(assets_dir()) / "sources.toml");
+  std::vector<std::string> names;
+  for (std::string line; std::getline(in, line);)
+    if (line.starts_with("[") && line.find(']') != std::string::npos)
+      names.push_back(line.substr(1, line.find(']') - 1));
+  CHECK(names.size() == shipped.sources.size());
+  for (size_t i = 1; i < names.size(); ++i) {
+    CAPTURE(names[i]);
+    CHECK(names[i - 1] < names[i]);
   }
   const auto p = write_temp("sources.toml", "[a]\ntitle = \"A\"\nurl = \"https://a.test\"\n\n[b]\ntitle = \"B\"\n");
   const SourcesLoad broken = load_sources(p);
