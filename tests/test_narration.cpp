@@ -3,12 +3,14 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <algorithm>
 #include <set>
 #include <tuple>
 #include <doctest/doctest.h>
 #include <fmt/format.h>
 
+#include "deploysim/assets.hpp"
 #include "deploysim/kinds.hpp"
 #include "deploysim/messages.hpp"
 #include "deploysim/metrics_report.hpp"
@@ -288,4 +290,33 @@ TEST_CASE("every failure cause is named in words in every language, and a reques
   // An alert's name in tls.alert's sentence stays as written: only {cause} is a failure cause.
   CHECK(ko->style().detail("alert", "bad_certificate") == "bad_certificate");
   CHECK(ko->style().detail("cause", "bad_certificate") == "TLS 경고 bad_certificate(잘못된 인증서)");
+}
+
+TEST_CASE("a fault without a duration is told as lasting, never as 'for 0 s'") {
+  std::ifstream in(std::filesystem::path(assets_dir()) / "scenarios" / "crash-loop-supervisors.toml");
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const size_t at = text.find("duration = \"45s\"");
+  REQUIRE(at != std::string::npos);
+  text.replace(at, 16, "duration = \"0\"");  // docs/scenario-format.md: "0", until the end
+  const LoadResult l = load_scenario_text(text, "crash-for-good.toml");
+  REQUIRE_MESSAGE(l.scenario, (l.error ? l.error->to_string() : std::string()));
+  const Run run = simulate(*l.scenario);
+  std::string error;
+  const auto en = Narrator::load("en", &error);
+  const auto ko = Narrator::load("ko", &error);
+  REQUIRE(en);
+  REQUIRE(ko);
+  bool seen = false;
+  for (size_t i = 0; i < run.trace.size(); ++i) {
+    const Record& r = run.trace[i];
+    if (run.trace.kind(r) != "fault.crash-on-start") continue;
+    seen = true;
+    CHECK(
+        en->narrate(run.trace, r) ==
+        "Fault: api is restarted and every start fails from now on (exit code 1): what breaks it is not fixed in this "
+        "run.");
+    CHECK(ko->narrate(run.trace, r).find("이제부터 모든 시작이 실패합니다") != std::string::npos);
+    CHECK(en->narrate(run.trace, r).find(" 0 s") == std::string::npos);
+  }
+  CHECK(seen);
 }

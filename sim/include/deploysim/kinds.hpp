@@ -122,8 +122,10 @@ enum class KeyUse : uint8_t {
   X(fault_crash, "fault.crash", kind)                                                                        \
   X(fault_crash_on_start, "fault.crash-on-start", kind)                                                      \
   X(fault_crash_on_start_end, "fault.crash-on-start.end", kind)                                              \
+  X(fault_crash_on_start_for_good, "fault.crash-on-start.for_good", narration)                               \
   X(fault_dns_outage, "fault.dns-outage", kind)                                                              \
   X(fault_dns_outage_end, "fault.dns-outage.end", kind)                                                      \
+  X(fault_dns_outage_for_good, "fault.dns-outage.for_good", narration)                                       \
   X(fault_hang, "fault.hang", kind)                                                                          \
   X(fault_hang_end, "fault.hang.end", kind)                                                                  \
   X(fault_oom, "fault.oom", kind)                                                                            \

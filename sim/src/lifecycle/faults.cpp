@@ -109,7 +109,12 @@ void LifeModel::apply_fault(uint32_t f) {
             .kind = registered(fmt::format("fault.{}", fault_name(fs.kind))),
             .stage = Stage::fault,
             .actor = actor,
-            .narration = fs.kind == FaultKind::redeploy && proxy_target ? kinds::fault_redeploy_proxy : "",
+            // A fault without a duration lasts for good: no "fails for 0 s".
+            .narration = fs.kind == FaultKind::redeploy && proxy_target ? kinds::fault_redeploy_proxy
+                         : fs.kind == FaultKind::crash_on_start && fs.duration == Time{}
+                             ? kinds::fault_crash_on_start_for_good
+                         : fs.kind == FaultKind::dns_outage && fs.duration == Time{} ? kinds::fault_dns_outage_for_good
+                                                                                     : "",
             .reports_failure = true},
            {{"target", fs.target}, {"code", fs.exit_code}, {"duration", fs.duration}});
   const ExitStatus crash =
