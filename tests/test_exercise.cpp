@@ -206,6 +206,41 @@ TEST_CASE("each broken exercise gets the exact located error of its '# expect:' 
     REQUIRE(l.error);
     std::string expected = path.string() + ":" + first.substr(10);
     if (const auto at = expected.find("{assets}"); at != std::string::npos) expected.replace(at, 8, assets_dir());
+    if (const auto at = expected.find("{here}"); at != std::string::npos)
+      expected.replace(at, 6, path.parent_path().string());
     CHECK(l.error->to_string() == expected);
   }
+}
+
+TEST_CASE("a teacher's exercise finds its scenario beside it, and is graded on it") {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::temp_directory_path() / "deploysim-test-exercise-beside";
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  fs::copy_file(fs::path(assets_dir()) / "scenarios" / "crash-loop-supervisors.toml", dir / "crashy.toml");
+  const fs::path p = dir / "outlast.toml";
+  std::ofstream(p) << R"([exercise]
+title = "Outlast the outage"
+scenario = "crashy.toml"
+task = "Keep systemd restarting until the database is back."
+
+[[param]]
+path = "service.api.supervisor.restart_sec"
+min = "100ms"
+max = "60s"
+
+[[goal]]
+text = "systemd never gives up"
+measure = "count:supervisor.give_up"
+equals = 0
+
+[solution]
+"service.api.supervisor.restart_sec" = "15s"
+)";
+  const ExerciseLoad l = load_exercise_file(p.string());
+  REQUIRE_MESSAGE(l.exercise, (l.error ? l.error->to_string() : std::string()));
+  CHECK(fs::equivalent(l.exercise->scenario_path, dir / "crashy.toml"));
+  CHECK(grade_exercise(*l.exercise, l.exercise->solution).solved);
+  CHECK_FALSE(grade_exercise(*l.exercise, {}).solved);
+  fs::remove_all(dir);
 }

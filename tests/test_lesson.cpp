@@ -307,3 +307,34 @@ TEST_CASE("a third language is added in the lesson file alone: <field>_<code> fo
   CHECK(lb.error->line == 3);
   CHECK(lb.error->message.find("unknown key 'titel_ja'") != std::string::npos);
 }
+
+TEST_CASE("a teacher's lesson finds its scenario beside it first, then among the shipped ones") {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::temp_directory_path() / "deploysim-test-lesson-beside";
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  fs::copy_file(fs::path(assets_dir()) / "scenarios" / "crash-loop-supervisors.toml", dir / "crashy.toml");
+  const auto lesson_with = [&](const std::string& scenario) {
+    const fs::path p = dir / "restart-loop.toml";
+    std::ofstream(p) << "[lesson]\ntitle = \"Restart loop\"\nscenario = \"" << scenario
+                     << "\"\n\n[[step]]\ntarget = \"start\"\ntext = \"t\"\n";
+    return load_lesson_file(p.string());
+  };
+  const LessonLoad beside = lesson_with("crashy.toml");
+  REQUIRE_MESSAGE(beside.lesson, (beside.error ? beside.error->to_string() : std::string()));
+  CHECK(fs::equivalent(beside.lesson->scenario_path, dir / "crashy.toml"));
+  // A shipped scenario's name still means the shipped file, unless the teacher's folder has one.
+  const LessonLoad shipped = lesson_with("basic-https.toml");
+  REQUIRE(shipped.lesson);
+  CHECK(fs::equivalent(shipped.lesson->scenario_path, fs::path(assets_dir()) / "scenarios" / "basic-https.toml"));
+  fs::copy_file(dir / "crashy.toml", dir / "basic-https.toml");
+  CHECK(fs::equivalent(lesson_with("basic-https.toml").lesson->scenario_path, dir / "basic-https.toml"));
+  // Not found: both places are named.
+  const LessonLoad missing = lesson_with("nowhere.toml");
+  REQUIRE(missing.error);
+  CHECK(missing.error->line == 3);
+  CHECK(missing.error->message.find((dir / "nowhere.toml").string()) != std::string::npos);
+  CHECK(missing.error->message.find((fs::path(assets_dir()) / "scenarios" / "nowhere.toml").string()) !=
+        std::string::npos);
+  fs::remove_all(dir);
+}

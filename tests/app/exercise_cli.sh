@@ -92,6 +92,7 @@ done
 for f in "$src"/tests/exercises/broken/*.toml; do
   expect="$(sed -n '1s/^# expect: //p' "$f")"
   expect="${expect//\{assets\}/$src/assets}"
+  expect="${expect//\{here\}/$(dirname "$f")}"
   expect_rc 2 "check $f" "$bin" check "$f"
   [[ "$(cat "$tmp/err")" == "$f:$expect" ]] || { echo "FAIL: $f: got $(cat "$tmp/err")"; fail=1; }
 done

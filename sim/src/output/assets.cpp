@@ -1,6 +1,8 @@
 #include "deploysim/assets.hpp"
 
 #include <cstdlib>
+#include <filesystem>
+#include <system_error>
 #include <utility>
 
 namespace deploysim {
@@ -19,5 +21,21 @@ std::string assets_dir() {
 }
 
 void set_assets_dir(std::string dir) { installed_dir = std::move(dir); }
+
+std::string find_scenario(const std::string& name, const std::string& from, std::string* looked) {
+  namespace fs = std::filesystem;
+  const fs::path p = name;
+  if (p.is_absolute()) {
+    if (looked) *looked = p.string();
+    return p.string();
+  }
+  // The error_code form: a name the file system refuses (too long) is "not found", not an exception.
+  std::error_code ec;
+  const fs::path beside = fs::path(from).parent_path() / p;
+  const fs::path shipped = fs::path(assets_dir()) / "scenarios" / p;
+  if (!from.empty() && fs::is_regular_file(beside, ec)) return beside.string();
+  if (looked) *looked = (from.empty() ? "" : beside.string() + ", ") + shipped.string();
+  return shipped.string();
+}
 
 }  // namespace deploysim

@@ -294,12 +294,13 @@ Exercise read_exercise(const std::string& path, const toml::table& root, const S
                           ex.sources[i], ex.sources[i], assets_dir()));
   const std::string scenario = rd.str(*info, "scenario");
   if (ex.title.empty() || scenario.empty() || ex.task.empty())
-    rd.fail(*info, "[exercise] needs a title, a task and a scenario (a file in assets/scenarios/)");
-  fs::path sp = scenario;
-  if (sp.is_relative()) sp = fs::path(assets_dir()) / "scenarios" / sp;
+    rd.fail(*info,
+            "[exercise] needs a title, a task and a scenario (a file beside the exercise or in assets/scenarios/)");
+  std::string looked;
+  const fs::path sp = find_scenario(scenario, path, &looked);
   std::error_code ec;  // a name the file system refuses (too long) is "not found", not an exception
   if (!fs::exists(sp, ec))
-    rd.fail(*info->get("scenario"), fmt::format("scenario '{}' not found (looked at {})", scenario, sp.string()));
+    rd.fail(*info->get("scenario"), fmt::format("scenario '{}' not found (looked at {})", scenario, looked));
   ex.scenario_path = sp.string();
   ex.start = rd.settings(root, "start");
   read_params(rd, root, ex);

@@ -441,17 +441,18 @@ LessonLoad lesson_from_table(const toml::table& root, const std::string& path, c
     return out;
   }
   if (lesson.title.empty() || scenario.empty()) {
-    out.error = located(path, info->source(), "[lesson] needs a title and a scenario (a file in assets/scenarios/)");
+    out.error = located(path, info->source(),
+                        "[lesson] needs a title and a scenario (a file beside the lesson or in assets/scenarios/)");
     return out;
   }
-  fs::path sp = scenario;
-  if (sp.is_relative()) sp = fs::path(assets_dir()) / "scenarios" / sp;
+  std::string looked;
+  const fs::path sp = find_scenario(scenario, path, &looked);
   // The error_code form: a name the file system refuses (too long: fuzz_lesson) is "not found"
   // too, where the throwing form ended `deploysim check`.
   std::error_code exists_ec;
   if (!fs::exists(sp, exists_ec)) {
     out.error = located(path, info->get("scenario")->source(),
-                        fmt::format("scenario '{}' not found (looked at {})", scenario, sp.string()));
+                        fmt::format("scenario '{}' not found (looked at {})", scenario, looked));
     return out;
   }
   lesson.scenario_path = sp.string();
