@@ -1,8 +1,14 @@
 // `deploysim lessons` lists the lessons; `deploysim tour [LESSON]` walks one in the terminal:
 // the scenario is simulated, and at each step the records since the previous step are narrated,
-// then the teacher's text is shown. The no-display fallback of `deploysim` runs the same tour.
+// then the teacher's text is shown. A step's question comes before its records (at a terminal the
+// learner answers it) and its answer, read from the run, after them. The no-display fallback of
+// `deploysim` runs the same tour.
+#include <cctype>
+#include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -36,6 +42,94 @@ void print_sources(const std::vector<std::string>& ids, const Messages& words) {
                         it == shipped_sources().end() ? id : fmt::format("{} <{}>", it->second.title, it->second.url));
   }
   std::printf("      %s %s\n", words("cli.sources").c_str(), line.c_str());
+}
+
+std::string trim(const std::string& s) {
+  const size_t a = s.find_first_not_of(" \t");
+  return a == std::string::npos ? std::string() : s.substr(a, s.find_last_not_of(" \t") - a + 1);
+}
+
+// A choice's letter, as the handout prints it: A, B, C, ...
+char choice_letter(size_t i) { return static_cast<char>('A' + i % 26); }
+
+// One line from the terminal without its line end; nothing at the end of input.
+std::optional<std::string> read_line() {
+  std::string line;
+  for (int c; (c = std::getchar()) != EOF;) {
+    if (c == '\n') return line;
+    if (c != '\r') line += static_cast<char>(c);
+  }
+  if (line.empty()) return std::nullopt;
+  return line;
+}
+
+// The learner's answer to a step's question, asked at the terminal until it is one (a choice's
+// letter or number, or a number) or empty (skipped). Nothing: the input ended.
+struct Given {
+  std::optional<size_t> choice;
+  std::optional<double> number;
+};
+std::optional<Given> ask(const Question& q, const Messages& words) {
+  for (;;) {
+    if (q.type == QuestionType::choice)
+      std::printf("  %s",
+                  words.format("cli.answer_choice", choice_letter(0), choice_letter(q.choices.size() - 1)).c_str());
+    else
+      std::printf("  %s", words("cli.answer_number").c_str());
+    std::fflush(stdout);
+    const auto line = read_line();
+    if (!line) return std::nullopt;
+    const std::string a = trim(*line);
+    if (a.empty()) return Given{};
+    if (q.type == QuestionType::choice) {
+      const char c = static_cast<char>(std::toupper(static_cast<unsigned char>(a[0])));
+      size_t i = q.choices.size();
+      if (a.size() == 1 && c >= 'A' && c < 'A' + static_cast<int>(q.choices.size())) i = static_cast<size_t>(c - 'A');
+      if (a.find_first_not_of("0123456789") == std::string::npos && a.size() <= 3) i = std::stoul(a) - 1;
+      if (i < q.choices.size()) return Given{i, std::nullopt};
+      std::printf("  %s\n",
+                  words.format("cli.not_a_choice", choice_letter(0), choice_letter(q.choices.size() - 1)).c_str());
+    } else {
+      char* end = nullptr;
+      const double x = std::strtod(a.c_str(), &end);
+      if (end != a.c_str() && *end == '\0' && std::isfinite(x)) return Given{std::nullopt, x};
+      std::printf("  %s\n", words("cli.not_a_number").c_str());
+    }
+  }
+}
+
+// "Predict first: ..." and the choices, before the step's events play.
+void print_question(const Question& q, const std::string& lang, const Messages& words) {
+  std::printf("  %s: %s\n", words("lesson.predict").c_str(), q.tr.pick("prompt", q.prompt, lang).c_str());
+  for (size_t i = 0; i < q.choices.size(); ++i)
+    std::printf("    %c. %s\n", choice_letter(i), q.choices[i].tr.pick("text", q.choices[i].text, lang).c_str());
+}
+
+// The answer read from the run after the step's events, whether the learner's was right, and why.
+void print_answer(const Question& q, const Run& run, std::optional<size_t> target, const std::optional<Given>& given,
+                  const std::string& lang, const Messages& words) {
+  const AnswerRead truth = read_answer(run.trace, run.metrics, q.answer, target.value_or(0));
+  std::optional<size_t> right;
+  if (truth.value && q.type == QuestionType::choice) right = right_choice(q, *truth.value);
+  std::string answer;
+  if (!truth.value || (q.type == QuestionType::choice && !right))
+    answer = words("lesson.not_found");  // `deploysim check` reports such a lesson
+  else if (right)
+    answer =
+        fmt::format("{}. {}", choice_letter(*right), q.choices[*right].tr.pick("text", q.choices[*right].text, lang));
+  else
+    answer = truth.value->text;
+  std::string verdict;
+  if (given && (given->choice || given->number) && truth.value && (right || q.type == QuestionType::number)) {
+    const bool ok = given->choice ? *given->choice == *right : number_is_right(q, *truth.value, *given->number);
+    const std::string yours =
+        given->choice ? std::string(1, choice_letter(*given->choice)) : fmt::format("{:g}", *given->number);
+    verdict = " " + words.format("cli.verdict", words(ok ? "lesson.right" : "lesson.wrong"),
+                                 words("lesson.your_answer"), yours);
+  }
+  std::printf("  %s: %s%s\n", words("lesson.answer").c_str(), answer.c_str(), verdict.c_str());
+  const std::string& explain = q.tr.pick("explain", q.explain, lang);
+  if (!explain.empty()) std::printf("  %s\n", explain.c_str());
 }
 
 }  // namespace
@@ -100,6 +194,17 @@ int run_tour(const TourOptions& options) {
       return interrupted_exit_code;
     }
   }
+  // What `deploysim check` refuses (a step target or an answer source that finds nothing in the
+  // run, choices none of which is right) would walk a class through wrong steps and answers.
+  size_t errors = 0;
+  for (const LessonIssue& issue : check_lesson(lesson, run.trace, run.metrics)) {
+    if (issue.warning) continue;  // a missing translation: the tour shows the English
+    ScenarioError where = issue.where;
+    where.file = file;
+    std::fprintf(stderr, "%s\n", where.to_string(*words).c_str());
+    ++errors;
+  }
+  if (errors > 0) return 2;
   const bool interactive = options.pause && cli::interactive_terminal();
 
   std::printf("%s\n", fmt::format("== {} ==", lesson.tr.pick("title", lesson.title, options.lang)).c_str());
@@ -117,6 +222,18 @@ int run_tour(const TourOptions& options) {
   for (size_t si = 0; si < lesson.steps.size(); ++si) {
     const LessonStep& step = lesson.steps[si];
     const auto target = resolve_step_target(run.trace, step.target);
+    // "Predict, then reveal": the question before the step's events, its answer after them.
+    std::optional<Given> given;
+    if (step.question) {
+      print_question(*step.question, options.lang, *words);
+      if (interactive) {
+        given = ask(*step.question, *words);
+        if (!given) break;  // the input ended
+      } else {
+        std::printf("  %s\n", (*words)("cli.answer_after").c_str());
+      }
+      std::printf("\n");
+    }
     if (target && *target + 1 > next) {
       const size_t end = *target + 1;
       const size_t shown_from = end - next > max_records_per_step ? end - max_records_per_step : next;
@@ -134,12 +251,17 @@ int run_tour(const TourOptions& options) {
     const std::string& text = step.tr.pick("text", step.text, options.lang);
     std::printf("\n  [%zu/%zu] %s\n", si + 1, lesson.steps.size(), text.c_str());
     if (options.sources) print_sources(step.sources, *words);
+    if (step.question) {
+      std::printf("\n");
+      print_answer(*step.question, run, target, given, options.lang, *words);
+    }
     std::printf("\n");
     if (interactive && si + 1 < lesson.steps.size()) {
       std::printf("  %s", (*words)("cli.next_step").c_str());
       std::fflush(stdout);
-      const int c = std::getchar();
-      if (c == 'q' || c == EOF) break;
+      // The whole line: what else was typed must not answer the next question.
+      const auto line = read_line();
+      if (!line || trim(*line) == "q" || trim(*line) == "Q") break;
     }
   }
   std::string causes;
