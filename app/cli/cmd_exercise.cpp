@@ -52,7 +52,12 @@ void print_header(const Exercise& ex, const Messages& w) {
     std::string allowed;
     for (const auto& v : p.values) allowed += (allowed.empty() ? "" : " | ") + v;
     if (allowed.empty()) allowed = fmt::format("{} .. {}", p.min.empty() ? "" : p.min, p.max.empty() ? "" : p.max);
-    std::printf("  %s = %s\n", p.path.c_str(), allowed.c_str());
+    // The path is what --set takes; the teacher's label, when there is one, names it.
+    const std::string& label = p.tr.pick("label", p.label, w.lang());
+    if (label.empty() || label == p.path)
+      std::printf("  %s = %s\n", p.path.c_str(), allowed.c_str());
+    else
+      std::printf("  %s (%s) = %s\n", p.path.c_str(), label.c_str(), allowed.c_str());
   }
 }
 
@@ -115,16 +120,21 @@ int run_exercise(const ExerciseArgs& a) {
   // A batch: one learner per file; bad files are reported and the others still graded.
   int worst = 0;
   size_t solved = 0;
+  std::string refused;  // the files not graded, named again in the summary (their errors are on stderr)
+  auto refuse = [&](const std::string& file) {
+    refused += (refused.empty() ? "" : ", ") + file;
+    worst = 2;
+  };
   for (const std::string& file : a.settings_files) {
     const SettingsFile sf = load_settings_file(file);
     if (sf.error) {
       print_error(*sf.error, *words);
-      worst = 2;
+      refuse(file);
       continue;
     }
     if (!sf.exercise.empty() && sf.exercise != ex.id) {
       std::fprintf(stderr, "%s\n", words->format("exercise_cli.other_exercise", file, sf.exercise, ex.id).c_str());
-      worst = 2;
+      refuse(file);
       continue;
     }
     std::vector<ExerciseSetting> settings = typed;
@@ -132,9 +142,11 @@ int run_exercise(const ExerciseArgs& a) {
     const std::string who = sf.learner.empty() ? file : fmt::format("{} ({})", sf.learner, file);
     const int rc = print_grade(ex, settings, who, *words);
     if (rc == 0) ++solved;
+    if (rc == 2) refuse(file);
     worst = std::max(worst, rc);
   }
-  std::printf("%s\n", words->format("exercise_cli.batch", solved, a.settings_files.size()).c_str());
+  std::printf("%s%s\n", words->format("exercise_cli.batch", solved, a.settings_files.size()).c_str(),
+              refused.empty() ? "" : words->format("exercise_cli.batch_refused", refused).c_str());
   return worst;
 }
 

@@ -44,6 +44,8 @@ has "$tmp/out" "[ok]  No worker is killed by the OOM killer" "held condition"
 has "$tmp/out" "memory-fit-workers: solved" "verdict"
 if grep -q "hint:" "$tmp/out"; then echo "FAIL: a hint printed for a solved exercise"; fail=1; fi
 expect_rc 0 "a duration typed bare" "$bin" exercise restart-outlast-outage --set service.api.supervisor.restart_sec=15s
+# What may change: the path --set takes, the teacher's label beside it.
+has "$tmp/out" '  service.api.supervisor.restart_sec (RestartSec=) = "100ms" .. "60s"' "a param's label"
 expect_rc 0 "--reference" "$bin" exercise sni-reject-unknown --reference
 expect_rc 1 "Korean" "$bin" exercise cert-deploy-hook --lang ko
 has "$tmp/out" "[미달] 120일 동안 가용성 99.9% 이상" "Korean condition"
@@ -83,6 +85,8 @@ has "$tmp/err" "$tmp/class/d.toml:2:25: 'service.api.workers' = 12 is out of bou
   "located refusal in a settings file"
 has "$tmp/err" "$tmp/class/e.toml:1:1: written for exercise 'migration-once', not 'memory-fit-workers'" "wrong exercise"
 has "$tmp/out" "== Kim Minji" "the good file is still graded"
+has "$tmp/out" "1 of 3 settings files solve it; not graded (the errors above say why): $tmp/class/d.toml, $tmp/class/e.toml" \
+  "the summary names the files not graded"
 
 # check: shipped exercises are ok; broken ones get their located error.
 for f in "$src"/assets/exercises/*.toml; do
