@@ -47,7 +47,9 @@ TEST_CASE("a particle follows the last sound of the word as it is read") {
   CHECK(with_particle("worker-2", "이/가") == "worker-2가");
   CHECK(with_particle("api (443)", "으로/로") == "api (443)으로");  // the bracket is not read
   CHECK(with_particle("file", "으로/로") == "file로");              // 파일: ㄹ
-  CHECK(with_particle("enable", "을/를") == "enable를");            // 인에이블
+  CHECK(with_particle("enable", "을/를") == "enable을");            // 인에이블: 블 ends in ㄹ
+  CHECK(with_particle("title", "와/과") == "title과");              // 타이틀
+  CHECK(with_particle("table", "으로/로") == "table로");            // 테이블로: ㄹ takes 로
   CHECK(with_particle("readTimeout", "이/가") == "readTimeout이");  // 리드타임아웃
 }
 

@@ -124,8 +124,8 @@ TEST_CASE("the Korean check finds English words, placeholders and particles that
   CHECK(problems("'워커 3개'를 실행하고 '실제 환경에서는'을 보고 '누수 변형'를 봅니다") ==
         std::vector<std::string>{"particle \"누수 변형를\" should be \"누수 변형을\""});
   CHECK(problems("인증 기관(CA)이 '항상 재시작(always)'과 다르고 503(엔드포인트(endpoint)가 없음)을 봅니다").empty());
-  CHECK(problems("`systemctl start`(지금)와 `systemctl enable`(부팅할 때마다)을 구분합니다") ==
-        std::vector<std::string>{"particle \"systemctl enable을\" should be \"systemctl enable를\""});
+  CHECK(problems("`systemctl start`(지금)와 `systemctl enable`(부팅할 때마다)를 구분합니다") ==
+        std::vector<std::string>{"particle \"systemctl enable를\" should be \"systemctl enable을\""});
   CHECK(problems("경고 protocol_version(70)로 거부합니다") ==
         std::vector<std::string>{"particle \"protocol_version로\" should be \"protocol_version으로\""});
   CHECK(problems("'워커 (SNI 30)'를 실행합니다") ==

@@ -157,12 +157,12 @@ FinalSound english_word(std::string_view w) {
     case 'c':
       return consonant;  // -ec 엑, -ic 익, -ac 액: ChangeCipherSpec 스펙, public 퍼블릭
     case 'e':
-      // A silent e after vowel-consonant: -me, -ne are a consonant (홈, 폰, 존), a vowel and -le
-      // is ㄹ (파일, 모바일), a consonant and -le a vowel (테이블, 인에이블, 피플); the others end
-      // in a vowel (사이트, 노드, 엣지, 서비스).
+      // A silent e after vowel-consonant: -me, -ne are a consonant (홈, 폰, 존); -le is ㄹ, after
+      // a vowel (파일, 모바일) as after a consonant, whose -le is written 블, 틀, 플 (테이블,
+      // 타이틀, 인에이블, 피플); the others end in a vowel (사이트, 노드, 엣지, 서비스).
       if (w.size() >= 3 && !is_vowel_letter(at(1))) {
         if (at(1) == 'm' || at(1) == 'n') return consonant;
-        if (at(1) == 'l') return is_vowel_letter(at(2)) ? rieul : vowel;
+        if (at(1) == 'l') return rieul;
       }
       return vowel;
     default:
