@@ -123,8 +123,17 @@ TEST_CASE("settings the exercise does not allow are refused with a clear message
   SUBCASE("not a number") {
     const Grade g = grade_exercise(ex, {typed("service.api.workers", "many")});
     REQUIRE(g.error);
+    CHECK(
+        g.error->message ==
+        "'service.api.workers' = \"many\" is not the kind of value this setting takes; write one like 1, from 1 to 8");
+  }
+  SUBCASE("a number where the bounds are durations") {
+    const Grade g =
+        grade_exercise(shipped("restart-outlast-outage"), {{"service.api.supervisor.restart_sec", "4", "--set", {}}});
+    REQUIRE(g.error);
     CHECK(g.error->message ==
-          "'service.api.workers' = \"many\" is not of the bounds' kind; expected a value from 1 to 8");
+          "'service.api.supervisor.restart_sec' = 4 is not the kind of value this setting takes; "
+          "write one like \"100ms\", from 100ms to 60s");
   }
   SUBCASE("a value not in the list") {
     const Exercise sni = shipped("sni-reject-unknown");
@@ -184,7 +193,10 @@ TEST_CASE("a settings file: [set] with located values, and its mistakes located"
         no_set + ":1:1: missing [set] table: the settings, e.g. [set] \"service.api.workers\" = 3");
   const std::string typo = write("typo.toml", "[sett]\n");
   CHECK(load_settings_file(typo).error->to_string() ==
-        typo + ":1:2: unknown key 'sett' in the settings file (expected one of: exercise, learner, set)");
+        typo + ":1:2: unknown key 'sett' in the settings file (did you mean 'set'?)");
+  const std::string other = write("other.toml", "[answers]\n");  // no key near it: the list
+  CHECK(load_settings_file(other).error->to_string() ==
+        other + ":1:2: unknown key 'answers' in the settings file (expected one of: exercise, learner, set)");
   std::filesystem::remove_all(dir);
 }
 

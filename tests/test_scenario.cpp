@@ -230,6 +230,26 @@ TEST_CASE("each broken scenario gets the exact located error of its '# expect:' 
   }
 }
 
+TEST_CASE("a string left open on its line is located at its opening quote") {
+  const auto error_of = [](const std::string& line2) {
+    const LoadResult r = load_scenario_text("[scenario]\n" + line2 + "\nduration = \"1m\"\n", "s.toml");
+    REQUIRE(r.error);
+    return r.error->to_string();
+  };
+  const std::string open_basic =
+      "not valid TOML: the string opened here is not closed on its line (its closing \" is missing)";
+  CHECK(error_of("name = \"the \\\"old\\\" proxy") == "s.toml:2:8: " + open_basic);  // escaped quotes inside
+  CHECK(error_of("name = 'literal") ==
+        "s.toml:2:8: not valid TOML: the string opened here is not closed on its line (its closing ' is missing)");
+  CHECK(error_of("description = \"한글 설명") == "s.toml:2:15: " + open_basic);  // columns count characters
+  CHECK(error_of("name = \"x\" \"y") == "s.toml:2:12: " + open_basic);           // the second one is open
+  // A '#' outside a string is a comment; a multi-line string may go on: toml++'s own words then.
+  const std::string other = error_of("name = \"x\" y # an \"open quote in a comment");
+  CHECK(other.starts_with("s.toml:2:"));
+  CHECK(other.find("the string opened here") == std::string::npos);
+  CHECK(error_of("name = \"\"\"never closed").find("the string opened here") == std::string::npos);
+}
+
 TEST_CASE("supervisor defaults follow the kind, as the real tools do") {
   const auto service_with = [](const std::string& supervisor) {
     std::string text = base;

@@ -3,6 +3,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -366,6 +367,10 @@ constexpr const KeyEntry* find_key(std::string_view key) {
     if (e.key == key) return &e;
   return nullptr;
 }
+
+/// The registered key nearest to a mistyped one ("supervisor.giveup" -> "supervisor.give_up"),
+/// if one is near enough to be a likely typo (kinds.cpp).
+std::optional<std::string> closest_key(std::string_view key);
 
 /// A key composed at run time ("fault." + a fault name), checked against the registry: throws
 /// std::logic_error for an unregistered one, so a renamed enum name cannot slip into a trace.

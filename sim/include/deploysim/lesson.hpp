@@ -126,6 +126,9 @@ struct SourcesLoad {
 };
 /// Reads a source catalogue (default: assets/sources.toml); each table needs a title and a url.
 SourcesLoad load_sources(const std::string& path = {});
+/// What is wrong with a source id the catalogue does not have: the id it is a typo of, if one is
+/// near, else where the catalogue is and how an entry is added.
+std::string unknown_source_message(const std::string& id, const SourceCatalogue& catalogue);
 /// The shipped catalogue, read once (an error in it leaves it empty; load_sources names it).
 const SourceCatalogue& shipped_sources();
 /// Whether a file is a lesson file (a TOML file with a top-level [lesson] table).

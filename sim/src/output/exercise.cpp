@@ -15,6 +15,9 @@
 #include "deploysim/kinds.hpp"
 #include "deploysim/scenario_write.hpp"
 #include "output/exercise_detail.hpp"
+#include "output/toml_text.hpp"
+#include "scenario/scenario_reader.hpp"
+#include "scenario/scenario_values.hpp"
 
 namespace deploysim {
 
@@ -57,6 +60,10 @@ struct Reader {
       if (allowed.count(k.str())) continue;
       // A field that may be given in Korean (`task_ko`) may be given in any language (`task_ja`).
       if (const auto tk = translated_key(k.str()); tk && allowed.count(std::string(tk->first) + "_ko")) continue;
+      const std::vector<std::string> keys(allowed.begin(), allowed.end());
+      if (const auto best = detail::closest(k.str(), keys))
+        throw Refused{located(file, k.source(),
+                              fmt::format("unknown key '{}' in {} (did you mean '{}'?)", k.str(), where, *best))};
       std::string expected;
       for (auto a : allowed) expected += fmt::format("{}{}", expected.empty() ? "" : ", ", a);
       throw Refused{located(file, k.source(),
@@ -76,7 +83,7 @@ struct Reader {
   std::string str(const toml::table& t, std::string_view key) const {
     const toml::node* n = t.get(key);
     if (!n) return {};
-    if (!n->is_string()) fail(*n, fmt::format("'{}' must be a string", key));
+    if (!n->is_string()) fail(*n, fmt::format("'{}' must be a string, got {}", key, detail::describe(*n)));
     return n->as_string()->get();
   }
 
@@ -161,8 +168,11 @@ void check_measure(const Reader& rd, const toml::table& t, const ExerciseGoal& g
                         g.measure.starts_with("count:");
   if (g.measure.starts_with("count:")) {
     const std::string kind = g.measure.substr(6);
-    if (!find_key(kind))
+    if (!find_key(kind)) {
+      if (const auto best = closest_key(kind))
+        rd.fail(at, fmt::format("'{}' is not a record kind or narration key (did you mean '{}'?)", kind, *best));
       rd.fail(at, fmt::format("'{}' is not a record kind or narration key (see docs/trace-format.md)", kind));
+    }
   } else if (g.measure.starts_with("failures.")) {
     if (g.measure.size() == 9) rd.fail(at, "'failures.' needs a cause, e.g. failures.certificate_expired");
   } else if (!metric_measures.count(g.measure)) {
@@ -289,9 +299,7 @@ Exercise read_exercise(const std::string& path, const toml::table& root, const S
   ex.sources = rd.strs(*info, "sources");
   for (size_t i = 0; i < ex.sources.size(); ++i)
     if (!catalogue.count(ex.sources[i]))
-      rd.fail(*(*info->get("sources")->as_array()).get(i),
-              fmt::format("unknown source '{}' (add a [{}] table with a title and a url to {}/sources.toml)",
-                          ex.sources[i], ex.sources[i], assets_dir()));
+      rd.fail(*(*info->get("sources")->as_array()).get(i), unknown_source_message(ex.sources[i], catalogue));
   const std::string scenario = rd.str(*info, "scenario");
   if (ex.title.empty() || scenario.empty() || ex.task.empty())
     rd.fail(*info,
@@ -352,7 +360,8 @@ ExerciseLoad load_exercise_text(std::string_view text, const std::string& path, 
     const toml::table root = toml::parse(text, path);
     out.exercise = read_exercise(path, root, *sources);
   } catch (const toml::parse_error& e) {
-    out.error = located(path, e.source(), std::string(e.description()));
+    const TomlSyntaxError te = toml_syntax_error(text, e);
+    out.error = ScenarioError{path, te.line, te.column, te.message};
   } catch (const Refused& r) {
     out.error = r.error;
   }
@@ -415,7 +424,8 @@ SettingsFile load_settings_text(std::string_view text, const std::string& path) 
     if (!root.get("set")) rd.fail(root, "missing [set] table: the settings, e.g. [set] \"service.api.workers\" = 3");
     out.settings = rd.settings(root, "set");
   } catch (const toml::parse_error& e) {
-    out.error = located(path, e.source(), std::string(e.description()));
+    const TomlSyntaxError te = toml_syntax_error(text, e);
+    out.error = ScenarioError{path, te.line, te.column, te.message};
   } catch (const Refused& r) {
     out.error = r.error;
   }

@@ -88,9 +88,11 @@ std::optional<ScenarioError> check_setting(const Exercise& ex, const ExerciseSet
   for (const auto& [bound, sign] : {std::pair{&it->min, -1}, std::pair{&it->max, 1}}) {
     if (bound->empty()) continue;
     const auto o = order(v, *bound);
+    // A number where the bounds are durations ("4" for "100ms" .. "60s"), or the other way round:
+    // the bound itself, as TOML text, shows how to write one.
     if (!o)
-      return refuse(
-          fmt::format("'{}' = {} is not of the bounds' kind; expected a value from {}", s.path, s.value, range));
+      return refuse(fmt::format("'{}' = {} is not the kind of value this setting takes; write one like {}, from {}",
+                                s.path, s.value, *bound, range));
     if (*o == sign)
       return refuse(fmt::format("'{}' = {} is out of bounds; this exercise allows {}", s.path, s.value, range));
   }

@@ -5,11 +5,16 @@
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <fmt/format.h>
 #include <set>
 #include <toml++/toml.h>
 
 #include "output/exercise_detail.hpp"
+#include "output/toml_text.hpp"
+#include "scenario/scenario_reader.hpp"
+#include "scenario/scenario_values.hpp"
 
 namespace deploysim {
 
@@ -20,15 +25,18 @@ namespace {
 
 // Parses a TOML file; a missing file or a syntax error becomes a located error.
 bool parse_file(const std::string& path, std::string_view what, toml::table& root, std::optional<ScenarioError>& err) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    err = ScenarioError{path, 0, 0, fmt::format("cannot open {} (does it exist?)", what)};
+    return false;
+  }
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   try {
-    root = toml::parse_file(path);
+    root = toml::parse(text, path);
     return true;
   } catch (const toml::parse_error& e) {
-    std::error_code ec;
-    if (!fs::exists(path, ec))
-      err = ScenarioError{path, 0, 0, fmt::format("cannot open {} (does it exist?)", what)};
-    else
-      err = located(path, e.source(), std::string(e.description()));
+    const TomlSyntaxError te = toml_syntax_error(text, e);
+    err = ScenarioError{path, te.line, te.column, te.message};
     return false;
   }
 }
@@ -42,7 +50,7 @@ bool read_string(const toml::table& t, std::string_view key, std::string& out, c
     out = s->get();
     return true;
   }
-  err = located(file, n->source(), fmt::format("'{}' must be a string", key));
+  err = located(file, n->source(), fmt::format("'{}' must be a string, got {}", key, detail::describe(*n)));
   return false;
 }
 
@@ -73,9 +81,7 @@ bool check_sources(const toml::table& t, const std::vector<std::string>& ids, co
   const toml::array* arr = t["sources"].as_array();
   for (size_t i = 0; i < ids.size(); ++i) {
     if (catalogue.count(ids[i])) continue;
-    err = located(file, arr ? (*arr)[i].source() : t.source(),
-                  fmt::format("unknown source '{}' (add a [{}] table with a title and a url to {}/sources.toml)",
-                              ids[i], ids[i], assets_dir()));
+    err = located(file, arr ? (*arr)[i].source() : t.source(), unknown_source_message(ids[i], catalogue));
     return false;
   }
   return true;
@@ -88,6 +94,13 @@ bool check_keys(const toml::table& t, const std::set<std::string_view>& allowed,
     const auto tk = translated_key(k.str());
     if (tk && allowed.count(std::string(tk->first) + "_ko")) continue;
     if (!allowed.count(k.str())) {
+      // A typo gets the key it is closest to, as a scenario's does; else every key allowed.
+      const std::vector<std::string> keys(allowed.begin(), allowed.end());
+      if (const auto best = detail::closest(k.str(), keys)) {
+        err = located(file, k.source(),
+                      fmt::format("unknown key '{}' in {} (did you mean '{}'?)", k.str(), where, *best));
+        return false;
+      }
       std::string expected;
       for (auto a : allowed) expected += fmt::format("{}{}", expected.empty() ? "" : ", ", a);
       err = located(file, k.source(),
@@ -120,7 +133,7 @@ bool read_number(const toml::table& t, std::string_view key, double& out, const 
     out = *v;
     return true;
   }
-  err = located(file, n->source(), fmt::format("'{}' must be a number", key));
+  err = located(file, n->source(), fmt::format("'{}' must be a number, got {}", key, detail::describe(*n)));
   return false;
 }
 
@@ -273,7 +286,9 @@ bool read_course(const toml::table& info, Lesson& lesson, const std::string& fil
     const auto* v = n->as_integer();
     // A lesson is taught in one sitting: a class period, or at most a long workshop session.
     if (!v || v->get() < 1 || v->get() > 240) {
-      err = located(file, n->source(), "'minutes' must be a whole number of minutes from 1 to 240, e.g. 15");
+      err = located(file, n->source(),
+                    fmt::format("'minutes' must be a whole number of minutes from 1 to 240, e.g. 15, got {}",
+                                detail::describe(*n)));
       return false;
     }
     lesson.minutes = static_cast<int>(v->get());
@@ -374,6 +389,15 @@ namespace {
 LessonLoad lesson_from_table(const toml::table& root, const std::string& path, const SourceCatalogue& catalogue);
 }  // namespace
 
+std::string unknown_source_message(const std::string& id, const SourceCatalogue& catalogue) {
+  std::vector<std::string> ids;
+  for (const auto& entry : catalogue) ids.push_back(entry.first);
+  if (const auto best = detail::closest(id, ids))
+    return fmt::format("unknown source '{}' (did you mean '{}'?)", id, *best);
+  return fmt::format("unknown source '{}' (add a [{}] table with a title and a url to {}/sources.toml)", id, id,
+                     assets_dir());
+}
+
 LessonLoad load_lesson_file(const std::string& path, const SourceCatalogue* sources) {
   LessonLoad out;
   if (!sources) {
@@ -396,7 +420,8 @@ LessonLoad load_lesson_text(std::string_view text, const std::string& path, cons
   try {
     root = toml::parse(text, path);
   } catch (const toml::parse_error& e) {
-    out.error = located(path, e.source(), std::string(e.description()));
+    const TomlSyntaxError te = toml_syntax_error(text, e);
+    out.error = ScenarioError{path, te.line, te.column, te.message};
     return out;
   }
   return lesson_from_table(root, path, *sources);

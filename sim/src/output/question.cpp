@@ -7,6 +7,7 @@
 #include <utility>
 #include <fmt/format.h>
 
+#include "deploysim/kinds.hpp"
 #include "deploysim/messages.hpp"
 #include "deploysim/lesson.hpp"
 
@@ -273,7 +274,19 @@ std::vector<LessonIssue> check_lesson(const Lesson& l, const Trace& trace, const
   for (const LessonStep& step : l.steps) {
     untranslated(step.text, step.tr, step.pos, "text");
     const auto rec = resolve_step_target(trace, step.target);
-    if (!rec) {
+    // A kind no model emits is a typo ("supervisor.giveup"): the registered key nearest to it.
+    std::optional<std::string> typo;
+    if (!rec && step.target.starts_with("kind:")) {
+      const std::string kind = step.target.substr(
+          5, step.target.find('#') == std::string::npos ? std::string::npos : step.target.find('#') - 5);
+      if (!find_key(kind)) typo = closest_key(kind);
+    }
+    if (!rec && typo) {
+      error(step.target_pos,
+            fmt::format("step target '{}' resolves to nothing in the run (no record has that kind or narration key; "
+                        "did you mean 'kind:{}'?)",
+                        step.target, *typo));
+    } else if (!rec) {
       error(step.target_pos, fmt::format("step target '{}' resolves to nothing in the run (no record has that kind or "
                                          "narration key; `deploysim run --trace-json` lists them)",
                                          step.target));

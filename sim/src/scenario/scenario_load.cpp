@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "deploysim/presets.hpp"
+#include "output/toml_text.hpp"
 #include "scenario/scenario_resumption.hpp"
 #include "scenario/scenario_sections.hpp"
 #include "scenario/scenario_values.hpp"
@@ -506,8 +507,8 @@ LoadResult load_with(std::string_view text, const std::string& file, const std::
     try {
       root = toml::parse(text, file);
     } catch (const toml::parse_error& e) {
-      const auto& b = e.source().begin;
-      ctx.fail(SourcePos{b.line, b.column}, fmt::format("not valid TOML: {}", e.description()));
+      const TomlSyntaxError te = toml_syntax_error(text, e);
+      ctx.fail(SourcePos{te.line, te.column}, te.message);
     }
     apply_overrides(root, overrides, ctx);
     Scenario sc = read_scenario(ctx, root);

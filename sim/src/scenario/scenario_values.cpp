@@ -1,5 +1,6 @@
 #include "scenario/scenario_values.hpp"
 
+#include "deploysim/kinds.hpp"
 #include "deploysim/scenario.hpp"
 
 #include <algorithm>
@@ -226,5 +227,16 @@ namespace deploysim {
 bool is_ip_address(std::string_view text) { return detail::is_ipv4(text) || detail::is_ipv6(text); }
 
 bool is_domain_name(std::string_view name, bool wildcard_ok) { return detail::is_dns_name(name, wildcard_ok); }
+
+}  // namespace deploysim
+
+namespace deploysim {
+
+std::optional<std::string> closest_key(std::string_view key) {
+  std::vector<std::string> keys;
+  keys.reserve(all_keys.size());
+  for (const KeyEntry& e : all_keys) keys.emplace_back(e.key);
+  return detail::closest(key, keys);
+}
 
 }  // namespace deploysim
