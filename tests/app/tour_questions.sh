@@ -6,6 +6,9 @@
 set -euo pipefail
 bin="$1"
 tmp="$(mktemp -d)"; trap 'rm -rf "$tmp"' EXIT
+# Its own settings and locale: a language saved by another test, or the machine's, is not this one's.
+export HOME="$tmp/home" LANG=C.UTF-8
+unset LC_ALL LC_MESSAGES LANGUAGE XDG_CONFIG_HOME
 fail() { echo "FAIL: $*"; for f in "$tmp"/*.out; do echo "--- $f"; cat "$f"; done; exit 1; }
 
 "$bin" tour 07 --no-pause > "$tmp/piped.out"
