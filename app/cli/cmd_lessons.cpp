@@ -50,7 +50,7 @@ std::string trim(const std::string& s) {
 }
 
 // A choice's letter, as the handout prints it: A, B, C, ...
-char choice_letter(size_t i) { return static_cast<char>('A' + i % 26); }
+char tour_choice_letter(size_t i) { return static_cast<char>('A' + i % 26); }
 
 // One line from the terminal without its line end; nothing at the end of input.
 std::optional<std::string> read_line() {
@@ -72,8 +72,9 @@ struct Given {
 std::optional<Given> ask(const Question& q, const Messages& words) {
   for (;;) {
     if (q.type == QuestionType::choice)
-      std::printf("  %s",
-                  words.format("cli.answer_choice", choice_letter(0), choice_letter(q.choices.size() - 1)).c_str());
+      std::printf(
+          "  %s",
+          words.format("cli.answer_choice", tour_choice_letter(0), tour_choice_letter(q.choices.size() - 1)).c_str());
     else
       std::printf("  %s", words("cli.answer_number").c_str());
     std::fflush(stdout);
@@ -87,8 +88,9 @@ std::optional<Given> ask(const Question& q, const Messages& words) {
       if (a.size() == 1 && c >= 'A' && c < 'A' + static_cast<int>(q.choices.size())) i = static_cast<size_t>(c - 'A');
       if (a.find_first_not_of("0123456789") == std::string::npos && a.size() <= 3) i = std::stoul(a) - 1;
       if (i < q.choices.size()) return Given{i, std::nullopt};
-      std::printf("  %s\n",
-                  words.format("cli.not_a_choice", choice_letter(0), choice_letter(q.choices.size() - 1)).c_str());
+      std::printf(
+          "  %s\n",
+          words.format("cli.not_a_choice", tour_choice_letter(0), tour_choice_letter(q.choices.size() - 1)).c_str());
     } else {
       char* end = nullptr;
       const double x = std::strtod(a.c_str(), &end);
@@ -102,7 +104,7 @@ std::optional<Given> ask(const Question& q, const Messages& words) {
 void print_question(const Question& q, const std::string& lang, const Messages& words) {
   std::printf("  %s: %s\n", words("lesson.predict").c_str(), q.tr.pick("prompt", q.prompt, lang).c_str());
   for (size_t i = 0; i < q.choices.size(); ++i)
-    std::printf("    %c. %s\n", choice_letter(i), q.choices[i].tr.pick("text", q.choices[i].text, lang).c_str());
+    std::printf("    %c. %s\n", tour_choice_letter(i), q.choices[i].tr.pick("text", q.choices[i].text, lang).c_str());
 }
 
 // The answer read from the run after the step's events, whether the learner's was right, and why.
@@ -115,15 +117,15 @@ void print_answer(const Question& q, const Run& run, std::optional<size_t> targe
   if (!truth.value || (q.type == QuestionType::choice && !right))
     answer = words("lesson.not_found");  // `deploysim check` reports such a lesson
   else if (right)
-    answer =
-        fmt::format("{}. {}", choice_letter(*right), q.choices[*right].tr.pick("text", q.choices[*right].text, lang));
+    answer = fmt::format("{}. {}", tour_choice_letter(*right),
+                         q.choices[*right].tr.pick("text", q.choices[*right].text, lang));
   else
     answer = truth.value->text;
   std::string verdict;
   if (given && (given->choice || given->number) && truth.value && (right || q.type == QuestionType::number)) {
     const bool ok = given->choice ? *given->choice == *right : number_is_right(q, *truth.value, *given->number);
     const std::string yours =
-        given->choice ? std::string(1, choice_letter(*given->choice)) : fmt::format("{:g}", *given->number);
+        given->choice ? std::string(1, tour_choice_letter(*given->choice)) : fmt::format("{:g}", *given->number);
     verdict = " " + words.format("cli.verdict", words(ok ? "lesson.right" : "lesson.wrong"),
                                  words("lesson.your_answer"), yours);
   }
