@@ -59,25 +59,6 @@ std::vector<std::string> cite(const std::vector<std::string>& ids) {
   return out;
 }
 
-// A step's question with its answer read from the run (the answers page prints it; a source that
-// reads nothing, which `deploysim check` reports, prints as "?").
-HandoutQuestion handout_question(const Question& q, const Run& run, std::optional<size_t> target,
-                                 std::string_view lang) {
-  HandoutQuestion out;
-  out.prompt = q.tr.pick("prompt", q.prompt, lang);
-  out.explain = q.tr.pick("explain", q.explain, lang);
-  for (const QuestionChoice& c : q.choices) out.choices.push_back(c.tr.pick("text", c.text, lang));
-  const AnswerRead truth = read_answer(run.trace, run.metrics, q.answer, target.value_or(0));
-  out.answer = "?";
-  if (truth.value && q.type == QuestionType::choice) {
-    if (const auto right = right_choice(q, *truth.value))
-      out.answer = fmt::format("{}. {}", static_cast<char>('A' + *right % 26), out.choices[*right]);
-  } else if (truth.value) {
-    out.answer = truth.value->text;
-  }
-  return out;
-}
-
 // The GUI script that renders the canvas (and, for a step on a connection, the sequence diagram)
 // at every step into `dir`; fills the steps' image paths.
 std::string render_script(const Lesson& lesson, const Run& run, const std::string& lang, const fs::path& dir,

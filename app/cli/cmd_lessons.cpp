@@ -17,6 +17,7 @@
 #include "deploysim/columns.hpp"
 #include "cli/cli_platform.hpp"
 #include "cli/commands.hpp"
+#include "cli/handout.hpp"
 #include "cli/run_progress.hpp"
 #include "cli/tour.hpp"
 #include "deploysim/lesson.hpp"
@@ -49,9 +50,6 @@ std::string trim(const std::string& s) {
   return a == std::string::npos ? std::string() : s.substr(a, s.find_last_not_of(" \t") - a + 1);
 }
 
-// A choice's letter, as the handout prints it: A, B, C, ...
-char tour_choice_letter(size_t i) { return static_cast<char>('A' + i % 26); }
-
 // One line from the terminal without its line end; nothing at the end of input.
 std::optional<std::string> read_line() {
   std::string line;
@@ -72,9 +70,8 @@ struct Given {
 std::optional<Given> ask(const Question& q, const Messages& words) {
   for (;;) {
     if (q.type == QuestionType::choice)
-      std::printf(
-          "  %s",
-          words.format("cli.answer_choice", tour_choice_letter(0), tour_choice_letter(q.choices.size() - 1)).c_str());
+      std::printf("  %s",
+                  words.format("cli.answer_choice", choice_letter(0), choice_letter(q.choices.size() - 1)).c_str());
     else
       std::printf("  %s", words("cli.answer_number").c_str());
     std::fflush(stdout);
@@ -88,9 +85,8 @@ std::optional<Given> ask(const Question& q, const Messages& words) {
       if (a.size() == 1 && c >= 'A' && c < 'A' + static_cast<int>(q.choices.size())) i = static_cast<size_t>(c - 'A');
       if (a.find_first_not_of("0123456789") == std::string::npos && a.size() <= 3) i = std::stoul(a) - 1;
       if (i < q.choices.size()) return Given{i, std::nullopt};
-      std::printf(
-          "  %s\n",
-          words.format("cli.not_a_choice", tour_choice_letter(0), tour_choice_letter(q.choices.size() - 1)).c_str());
+      std::printf("  %s\n",
+                  words.format("cli.not_a_choice", choice_letter(0), choice_letter(q.choices.size() - 1)).c_str());
     } else {
       char* end = nullptr;
       const double x = std::strtod(a.c_str(), &end);
@@ -101,37 +97,25 @@ std::optional<Given> ask(const Question& q, const Messages& words) {
 }
 
 // "Predict first: ..." and the choices, before the step's events play.
-void print_question(const Question& q, const std::string& lang, const Messages& words) {
-  std::printf("  %s: %s\n", words("lesson.predict").c_str(), q.tr.pick("prompt", q.prompt, lang).c_str());
+void print_question(const HandoutQuestion& q, const Messages& words) {
+  std::printf("  %s: %s\n", words("lesson.predict").c_str(), q.prompt.c_str());
   for (size_t i = 0; i < q.choices.size(); ++i)
-    std::printf("    %c. %s\n", tour_choice_letter(i), q.choices[i].tr.pick("text", q.choices[i].text, lang).c_str());
+    std::printf("    %s. %s\n", choice_letter(i).c_str(), q.choices[i].c_str());
 }
 
-// The answer read from the run after the step's events, whether the learner's was right, and why.
-void print_answer(const Question& q, const Run& run, std::optional<size_t> target, const std::optional<Given>& given,
-                  const std::string& lang, const Messages& words) {
-  const AnswerRead truth = read_answer(run.trace, run.metrics, q.answer, target.value_or(0));
-  std::optional<size_t> right;
-  if (truth.value && q.type == QuestionType::choice) right = right_choice(q, *truth.value);
-  std::string answer;
-  if (!truth.value || (q.type == QuestionType::choice && !right))
-    answer = words("lesson.not_found");  // `deploysim check` reports such a lesson
-  else if (right)
-    answer = fmt::format("{}. {}", tour_choice_letter(*right),
-                         q.choices[*right].tr.pick("text", q.choices[*right].text, lang));
-  else
-    answer = truth.value->text;
+// The answer read from the run after the step's events, whether the learner's was right, and why
+// (the tour refuses a lesson whose answers the run does not have, as `deploysim check` does).
+void print_answer(const Question& q, const HandoutQuestion& hq, const std::optional<Given>& given,
+                  const Messages& words) {
   std::string verdict;
-  if (given && (given->choice || given->number) && truth.value && (right || q.type == QuestionType::number)) {
-    const bool ok = given->choice ? *given->choice == *right : number_is_right(q, *truth.value, *given->number);
-    const std::string yours =
-        given->choice ? std::string(1, tour_choice_letter(*given->choice)) : fmt::format("{:g}", *given->number);
+  if (given && hq.truth && (given->choice || given->number)) {
+    const bool ok = given->choice ? given->choice == hq.right : number_is_right(q, *hq.truth, *given->number);
+    const std::string yours = given->choice ? choice_letter(*given->choice) : fmt::format("{:g}", *given->number);
     verdict = " " + words.format("cli.verdict", words(ok ? "lesson.right" : "lesson.wrong"),
                                  words("lesson.your_answer"), yours);
   }
-  std::printf("  %s: %s%s\n", words("lesson.answer").c_str(), answer.c_str(), verdict.c_str());
-  const std::string& explain = q.tr.pick("explain", q.explain, lang);
-  if (!explain.empty()) std::printf("  %s\n", explain.c_str());
+  std::printf("  %s: %s%s\n", words("lesson.answer").c_str(), hq.answer.c_str(), verdict.c_str());
+  if (!hq.explain.empty()) std::printf("  %s\n", hq.explain.c_str());
 }
 
 }  // namespace
@@ -226,8 +210,10 @@ int run_tour(const TourOptions& options) {
     const auto target = resolve_step_target(run.trace, step.target);
     // "Predict, then reveal": the question before the step's events, its answer after them.
     std::optional<Given> given;
+    std::optional<HandoutQuestion> hq;
     if (step.question) {
-      print_question(*step.question, options.lang, *words);
+      hq = handout_question(*step.question, run, target, options.lang);
+      print_question(*hq, *words);
       if (interactive) {
         given = ask(*step.question, *words);
         if (!given) break;  // the input ended
@@ -255,7 +241,7 @@ int run_tour(const TourOptions& options) {
     if (options.sources) print_sources(step.sources, *words);
     if (step.question) {
       std::printf("\n");
-      print_answer(*step.question, run, target, given, options.lang, *words);
+      print_answer(*step.question, *hq, given, *words);
     }
     std::printf("\n");
     if (interactive && si + 1 < lesson.steps.size()) {

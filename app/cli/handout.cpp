@@ -81,9 +81,26 @@ void each_question(const Handout& h, F&& f) {
     for (const HandoutQuestion& q : h.steps[s].questions) f(++n, s, q);
 }
 
+}  // namespace
+
 std::string choice_letter(size_t i) { return std::string(1, static_cast<char>('A' + i % 26)); }
 
-}  // namespace
+HandoutQuestion handout_question(const Question& q, const Run& run, std::optional<size_t> target,
+                                 std::string_view lang) {
+  HandoutQuestion out;
+  out.prompt = q.tr.pick("prompt", q.prompt, lang);
+  out.explain = q.tr.pick("explain", q.explain, lang);
+  for (const QuestionChoice& c : q.choices) out.choices.push_back(c.tr.pick("text", c.text, lang));
+  out.truth = read_answer(run.trace, run.metrics, q.answer, target.value_or(0)).value;
+  out.answer = "?";
+  if (out.truth && q.type == QuestionType::choice) {
+    out.right = right_choice(q, *out.truth);
+    if (out.right) out.answer = fmt::format("{}. {}", choice_letter(*out.right), out.choices[*out.right]);
+  } else if (out.truth) {
+    out.answer = out.truth->text;
+  }
+  return out;
+}
 
 std::string handout_markdown(const Handout& h, const Messages& m, const std::string& base_dir) {
   std::string md = fmt::format("# {}\n\n", h.title);

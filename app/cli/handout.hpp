@@ -1,8 +1,12 @@
 #pragma once
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "deploysim/lesson.hpp"
 #include "deploysim/messages.hpp"
+#include "deploysim/simulate.hpp"
 
 namespace deploysim::cli {
 
@@ -13,7 +17,17 @@ struct HandoutQuestion {
   std::vector<std::string> choices;  ///< Multiple choice (empty: a number to give).
   std::string answer;                ///< The answer read from the run.
   std::string explain;               ///< Why.
+  std::optional<AnswerValue> truth;  ///< The value read from the run (absent: it has none).
+  std::optional<size_t> right;       ///< A choice question's right choice.
 };
+
+/// A choice's letter as the handout and the tour print it: "A", "B", ...
+std::string choice_letter(size_t i);
+/// A step's question in `lang` with its answer read from the run (`target`: the step's record):
+/// "A. text" for a choice, the value for a number, "?" when the run has none (which `deploysim
+/// check` reports).
+HandoutQuestion handout_question(const Question& q, const Run& run, std::optional<size_t> target,
+                                 std::string_view lang);
 
 /// One step of a handout.
 struct HandoutStep {
