@@ -3,9 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
-#include <fstream>
 #include <optional>
-#include <sstream>
 #include <string>
 #include <tuple>
 
@@ -86,11 +84,6 @@ std::pair<std::string, std::string> flag(const std::string& arg) {
   return {a.substr(0, eq), a.substr(eq + 1)};
 }
 
-std::string lower_text(std::string s) {
-  for (char& ch : s) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-  return s;
-}
-
 // `static_file`: the static configuration file that was read. Traefik's loaders are tried in
 // order, file, flags, environment, and the first that finds a configuration is the only one
 // used (cmd/traefik/traefik.go; paerser's cli/commands.go stops at the first loader that is
@@ -102,7 +95,7 @@ void read_traefik_flags(ComposeCtx& c, const YAML::Node& command, const std::str
   for (size_t i = 0; i < args.size(); ++i) {
     const SourcePos pos = command.IsSequence() ? c.pos(command[i]) : c.pos(command);
     const auto [key, value] = flag(args[i]);
-    const std::string lower = lower_text(key);
+    const std::string lower = lowercase(key);
     if (static_file) {
       if (lower == "configfile")
         r.mapped(pos, r.w.format("import.traefik_static_read", value, *static_file));
@@ -207,12 +200,10 @@ std::optional<std::pair<std::string, std::string>> mounted_text(Deployment& d, c
   std::error_code ec;
   for (const auto& entry : d.traefik_files)
     if (fs::equivalent(entry.first, host, ec)) return use(entry.first);
-  if (!disk || !fs::is_regular_file(host, ec) || fs::file_size(host, ec) > (1u << 20) || ec) return std::nullopt;
-  std::ifstream in(host, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::stringstream text;
-  text << in.rdbuf();
-  std::string t = text.str();
+  if (!disk || !fs::is_regular_file(host, ec) || fs::file_size(host, ec) > max_file_bytes || ec) return std::nullopt;
+  auto read = read_text(host);
+  if (!read) return std::nullopt;
+  std::string t = std::move(*read);
   if (t.starts_with("\xEF\xBB\xBF")) t.erase(0, 3);  // a byte order mark, as for every input
   if (first_invalid_utf8(t) != std::string::npos) return std::nullopt;
   d.files_from_disk.push_back(key);
@@ -550,7 +541,7 @@ void read_proxy_container(ComposeCtx& c, const std::string& name, const YAML::No
   if (preset == "traefik") {
     std::string config_flag;
     for (const std::string& arg : as_words(child(svc, "command")))
-      if (const auto [key, value] = flag(arg); lower_text(key) == "configfile") config_flag = value;
+      if (const auto [key, value] = flag(arg); lowercase(key) == "configfile") config_flag = value;
     const StaticLookup found = find_static_file(c, d, mounts, config_flag);
     if (found.state != StaticLookup::State::none && c.static_config.empty()) {
       c.static_config = found.container_path;

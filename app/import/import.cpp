@@ -51,12 +51,20 @@ bool ImportResult::ok() const {
   return std::none_of(report.begin(), report.end(), [](const ReportEntry& e) { return e.kind == EntryKind::error; });
 }
 
-namespace {
-
-std::string lower(std::string s) {
+std::string lowercase(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return s;
 }
+
+std::optional<std::string> read_text(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+namespace {
 
 bool has_line(std::string_view text, const std::regex& re) {
   const std::string s(text);
@@ -66,9 +74,9 @@ bool has_line(std::string_view text, const std::regex& re) {
 }  // namespace
 
 FileKind detect_kind(const fs::path& path, std::string_view text) {
-  const std::string name = lower(path.filename().string());
-  const std::string ext = lower(path.extension().string());
-  const std::string parent = lower(path.parent_path().filename().string());
+  const std::string name = lowercase(path.filename().string());
+  const std::string ext = lowercase(path.extension().string());
+  const std::string parent = lowercase(path.parent_path().filename().string());
   static const std::regex k8s_api(R"((^|\n)apiVersion:\s*\S)"), k8s_kind(R"((^|\n)kind:\s*[A-Z])");
   static const std::regex compose_services(R"((^|\n)services:\s*(\n|$))");
   static const std::regex unit_section(R"((^|\n)\[(Unit|Service|Install)\]\s*(\n|$))");
@@ -158,16 +166,6 @@ void collect(const std::vector<fs::path>& paths, std::vector<Input>& out, Report
   }
 }
 
-constexpr uintmax_t max_file_bytes = 1 << 20;
-
-std::optional<std::string> read_text(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 }  // namespace
 
 namespace {
@@ -203,7 +201,7 @@ ImportResult import_from(const std::vector<TextFile>& texts, Report& r, const st
     }
     // A Helm chart's files are templates, not manifests: what they make is `helm template`'s
     // output, which is what to import (the values are filled in only there).
-    if (const std::string ext = lower(path.extension().string()); ext == ".yml" || ext == ".yaml") {
+    if (const std::string ext = lowercase(path.extension().string()); ext == ".yml" || ext == ".yaml") {
       const std::string base = path.filename().string();
       const bool templated =
           in.text.find("{{") != std::string::npos &&
@@ -221,12 +219,12 @@ ImportResult import_from(const std::vector<TextFile>& texts, Report& r, const st
     FileKind kind = detect_kind(path, in.text);
     result.files.push_back({in.name, kind});
     if (kind == FileKind::unknown) {
-      const std::string ext = lower(path.extension().string());
+      const std::string ext = lowercase(path.extension().string());
       // A YAML file of no known kind may be one with a syntax error: say where it is.
       if ((ext == ".yml" || ext == ".yaml") && !load_yaml(in.name, in.text, r)) continue;
       // Gunicorn reads ./gunicorn.conf.py from its working directory, and its settings win over
       // the environment's (docs.gunicorn.org, "Configuration File"): said, not read.
-      if (lower(path.filename().string()) == "gunicorn.conf.py")
+      if (lowercase(path.filename().string()) == "gunicorn.conf.py")
         r.ignored({in.name, 0, 0}, words("import.gunicorn_conf"));
       else if (in.given)
         r.error({in.name, 0, 0}, words("import.unknown_kind"));

@@ -3,6 +3,7 @@
 // kubernetes.cpp, ...) and the scenario writer (scenario_out.cpp): scenario keys with their TOML
 // values, each with the comment saying where it came from or that it was assumed.
 #include <cstdint>
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <optional>
@@ -139,6 +140,13 @@ struct Deployment {
 };
 
 ServiceModel* find_service(Deployment& d, const std::string& name);
+
+/// The largest file the import reads (a deployment's configuration is far smaller).
+constexpr uintmax_t max_file_bytes = 1 << 20;
+/// A file's bytes as they are (import.cpp), nothing when it cannot be opened.
+std::optional<std::string> read_text(const std::filesystem::path& p);
+/// `s` in lower case (ASCII): file names, Traefik's keys and flags, which their readers compare so.
+std::string lowercase(std::string s);
 
 // --- value helpers (import_values.cpp) ---
 

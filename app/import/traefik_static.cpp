@@ -1,8 +1,6 @@
 // Traefik's static configuration file (traefik.yml, .yaml, .toml) that a Traefik container of a
 // Compose file mounts: its certificate resolvers and TLS entry points, as the flags give them
 // (compose_proxy.cpp, read_traefik_flags), each value naming the file's line.
-#include <algorithm>
-#include <cctype>
 #include <set>
 #include <string>
 #include <vector>
@@ -100,11 +98,6 @@ bool too_many_dots(const std::string& text) {
   return false;
 }
 
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
-  return s;
-}
-
 // Applies the leaves of the file (a scalar, a list, a null, an empty map) as read_traefik_flags
 // applies flags: the path of keys down to the leaf stands for the flag's dotted name.
 class Apply {
@@ -125,7 +118,7 @@ class Apply {
  private:
   void leaf(const std::vector<const Entry*>& path) {
     std::vector<std::string> k;
-    for (const Entry* e : path) k.push_back(lower(e->key));
+    for (const Entry* e : path) k.push_back(lowercase(e->key));
     const Entry& last = *path.back();
     const std::string dotted = joined(path, path.size());
     // yaml.v3 gives a key without a value as nil, and paerser's decodeRaw skips a nil value
@@ -172,7 +165,7 @@ class Apply {
     } else if (option == "httpchallenge" || option == "tlschallenge" || option == "dnschallenge") {
       // `tlsChallenge: false` turns the challenge off: paerser marks an allowEmpty option whose
       // value is not "true" as disabled (parser/nodes_metadata.go).
-      if (k.size() == 4 && last.kind == Entry::Kind::scalar && lower(last.value) != "true") {
+      if (k.size() == 4 && last.kind == Entry::Kind::scalar && lowercase(last.value) != "true") {
         r_.ignored(last.pos, r_.w.format("import.traefik_challenge_off", key, last.value));
         return;
       }
@@ -195,7 +188,7 @@ class Apply {
     const Entry& last = *path.back();
     const Entry& tls = *path[3];
     const std::string& ep = path[1]->key;
-    if (k.size() == 4 && tls.kind == Entry::Kind::scalar && lower(tls.value) != "true") {
+    if (k.size() == 4 && tls.kind == Entry::Kind::scalar && lowercase(tls.value) != "true") {
       not_modelled(tls.pos, joined(path, 4) + "=" + tls.value);  // TLS off, as paerser reads it
       return;
     }
@@ -232,7 +225,7 @@ class Apply {
 bool read_file(ComposeCtx& c, const std::string& name, const std::string& text, const std::string& container_path) {
   Report& r = c.r;
   std::vector<Entry> root;
-  if (lower(container_path).ends_with(".toml")) {
+  if (lowercase(container_path).ends_with(".toml")) {
     if (too_many_dots(text)) {
       r.error({name, 0, 0}, r.w.format("import.too_many_dots", 128));
       return false;
