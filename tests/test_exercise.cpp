@@ -224,7 +224,7 @@ TEST_CASE("each broken exercise gets the exact located error of its '# expect:' 
   }
 }
 
-TEST_CASE("a teacher's exercise finds its scenario beside it, and is graded on it") {
+TEST_CASE("a teacher's exercise finds its scenario beside it, cites its own source, and is graded on it") {
   namespace fs = std::filesystem;
   const fs::path dir = fs::temp_directory_path() / "deploysim-test-exercise-beside";
   fs::remove_all(dir);
@@ -235,6 +235,11 @@ TEST_CASE("a teacher's exercise finds its scenario beside it, and is graded on i
 title = "Outlast the outage"
 scenario = "crashy.toml"
 task = "Keep systemd restarting until the database is back."
+sources = ["systemd-service", "team-runbook"]
+
+[source.team-runbook]
+title = "Our runbook: the api unit"
+url = "https://wiki.example.test/runbooks/api"
 
 [[param]]
 path = "service.api.supervisor.restart_sec"
@@ -252,6 +257,7 @@ equals = 0
   const ExerciseLoad l = load_exercise_file(p.string());
   REQUIRE_MESSAGE(l.exercise, (l.error ? l.error->to_string() : std::string()));
   CHECK(fs::equivalent(l.exercise->scenario_path, dir / "crashy.toml"));
+  CHECK(l.exercise->own_sources.at("team-runbook").url == "https://wiki.example.test/runbooks/api");
   CHECK(grade_exercise(*l.exercise, l.exercise->solution).solved);
   CHECK_FALSE(grade_exercise(*l.exercise, {}).solved);
   fs::remove_all(dir);

@@ -196,6 +196,48 @@ TEST_CASE("a lesson's sources and its 'in real life' note load, and every source
   }
 }
 
+TEST_CASE("a teacher's lesson cites pages of its own with [source.ID] tables, shown like shipped ones") {
+  const std::string head =
+      "[lesson]\ntitle = \"t\"\nscenario = \"basic-https.toml\"\nsources = [\"fastapi-https\"]\n"
+      "[[step]]\ntext = \"x\"\nsources = [\"team-runbook\", \"rfc6066\"]\n";
+  SUBCASE("cited beside the shipped catalogue") {
+    const auto p = write_temp("own.toml", head +
+                                              "[source.team-runbook]\ntitle = \"Our runbook\"\n"
+                                              "url = \"https://wiki.example.test/runbook\"\n");
+    const LessonLoad ll = load_lesson_file(p);
+    REQUIRE_MESSAGE(ll.lesson, (ll.error ? ll.error->to_string() : std::string()));
+    const Source* own = find_source(ll.lesson->own_sources, "team-runbook");
+    REQUIRE(own);
+    CHECK(own->title == "Our runbook");
+    CHECK(own->url == "https://wiki.example.test/runbook");
+    const Source* shipped = find_source(ll.lesson->own_sources, "rfc6066");
+    REQUIRE(shipped);
+    CHECK(shipped->url.find("rfc6066") != std::string::npos);
+    CHECK_FALSE(find_source(ll.lesson->own_sources, "no-such-source"));
+  }
+  SUBCASE("not given: the error says where to add it") {
+    const LessonLoad ll = load_lesson_file(write_temp("own-missing.toml", head));
+    REQUIRE(ll.error);
+    CHECK(ll.error->line == 7);
+    CHECK(ll.error->message ==
+          "unknown source 'team-runbook' (add a [source.team-runbook] table with a title and a url to this file)");
+  }
+  SUBCASE("a typo of its own source is caught like a typo of a shipped one") {
+    const auto p = write_temp("own-typo.toml",
+                              "[lesson]\ntitle = \"t\"\nscenario = \"basic-https.toml\"\n"
+                              "sources = [\"team-runbok\"]\n[source.team-runbook]\n"
+                              "title = \"Our runbook\"\nurl = \"https://wiki.example.test/r\"\n");
+    const LessonLoad ll = load_lesson_file(p);
+    REQUIRE(ll.error);
+    CHECK(ll.error->message == "unknown source 'team-runbok' (did you mean 'team-runbook'?)");
+  }
+  SUBCASE("'source' must hold tables") {
+    const LessonLoad ll = load_lesson_file(write_temp("own-flat.toml", "source = \"team-runbook\"\n" + head));
+    REQUIRE(ll.error);
+    CHECK(ll.error->message.find("'source' must be a table of sources: [source.ID]") == 0);
+  }
+}
+
 TEST_CASE("the source catalogue: every entry has a title and a url; a broken one is located") {
   const SourcesLoad shipped = load_sources();
   REQUIRE_MESSAGE(!shipped.error, (shipped.error ? shipped.error->to_string() : std::string()));

@@ -50,11 +50,11 @@ const std::string& note(Note n, const Messages& m) {
   return m("handout.render_failed");
 }
 
-std::vector<std::string> cite(const std::vector<std::string>& ids) {
+std::vector<std::string> cite(const Lesson& lesson, const std::vector<std::string>& ids) {
   std::vector<std::string> out;
   for (const std::string& id : ids) {
-    const auto it = shipped_sources().find(id);
-    out.push_back(it == shipped_sources().end() ? id : fmt::format("{} <{}>", it->second.title, it->second.url));
+    const Source* src = find_source(lesson.own_sources, id);
+    out.push_back(src ? fmt::format("{} <{}>", src->title, src->url) : id);
   }
   return out;
 }
@@ -113,7 +113,7 @@ int make_handout(const HandoutOptions& o, const ScriptedGui& gui) {
   for (const LessonStep& step : lesson.steps) {
     HandoutStep hs;
     hs.text = step.tr.pick("text", step.text, o.lang);
-    hs.sources = cite(step.sources);
+    hs.sources = cite(lesson, step.sources);
     const auto target = resolve_step_target(run.trace, step.target);
     if (step.question) hs.questions.push_back(handout_question(*step.question, run, target, o.lang));
     if (target && *target + 1 > next) {
@@ -134,10 +134,11 @@ int make_handout(const HandoutOptions& o, const ScriptedGui& gui) {
   h.outcome = words->format("handout.outcome_value", mx.requests, 100.0 * mx.availability_ratio());
   h.real_life = lesson.real_life.tr.pick("text", lesson.real_life.text, o.lang);
   h.commands = lesson.real_life.commands;
-  h.real_life_sources = cite(lesson.real_life.sources);
+  h.real_life_sources = cite(lesson, lesson.real_life.sources);
   all_text += h.real_life;
   for (const GlossaryEntry* g : glossary_terms_in(glossary.entries, all_text, o.lang))
-    h.glossary.push_back({g->tr.pick("term", g->term, o.lang), g->tr.pick("text", g->text, o.lang), cite(g->sources)});
+    h.glossary.push_back(
+        {g->tr.pick("term", g->term, o.lang), g->tr.pick("text", g->text, o.lang), cite(lesson, g->sources)});
 
   const std::string ext = o.format == "md" ? "md" : "html";
   const fs::path out =

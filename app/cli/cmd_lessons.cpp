@@ -34,13 +34,12 @@ namespace {
 constexpr size_t max_records_per_step = 12;
 
 // "  Sources: title <url>; title <url>" for a step, summary or note.
-void print_sources(const std::vector<std::string>& ids, const Messages& words) {
+void print_sources(const Lesson& lesson, const std::vector<std::string>& ids, const Messages& words) {
   if (ids.empty()) return;
   std::string line;
   for (const std::string& id : ids) {
-    const auto it = shipped_sources().find(id);
-    line += fmt::format("{}{}", line.empty() ? "" : "; ",
-                        it == shipped_sources().end() ? id : fmt::format("{} <{}>", it->second.title, it->second.url));
+    const Source* src = find_source(lesson.own_sources, id);
+    line += fmt::format("{}{}", line.empty() ? "" : "; ", src ? fmt::format("{} <{}>", src->title, src->url) : id);
   }
   std::printf("      %s %s\n", words("cli.sources").c_str(), line.c_str());
 }
@@ -196,7 +195,7 @@ int run_tour(const TourOptions& options) {
   std::printf("%s\n", fmt::format("== {} ==", lesson.tr.pick("title", lesson.title, options.lang)).c_str());
   const std::string& summary = lesson.tr.pick("summary", lesson.summary, options.lang);
   if (!summary.empty()) std::printf("%s\n", summary.c_str());
-  if (options.sources) print_sources(lesson.sources, *words);
+  if (options.sources) print_sources(lesson, lesson.sources, *words);
   const std::string scenario_file = std::filesystem::path(lesson.scenario_path).filename().string();
   const std::string& variant = variant_title(loaded->scenario, lesson.variant, options.lang);
   std::printf("%s\n\n",
@@ -238,7 +237,7 @@ int run_tour(const TourOptions& options) {
     }
     const std::string& text = step.tr.pick("text", step.text, options.lang);
     std::printf("\n  [%zu/%zu] %s\n", si + 1, lesson.steps.size(), text.c_str());
-    if (options.sources) print_sources(step.sources, *words);
+    if (options.sources) print_sources(lesson, step.sources, *words);
     if (step.question) {
       std::printf("\n");
       print_answer(*step.question, *hq, given, *words);
@@ -263,7 +262,7 @@ int run_tour(const TourOptions& options) {
     std::printf("\n  %s\n  %s\n", (*words)("cli.real_life").c_str(),
                 real.tr.pick("text", real.text, options.lang).c_str());
     for (const std::string& command : real.commands) std::printf("    $ %s\n", command.c_str());
-    if (options.sources) print_sources(real.sources, *words);
+    if (options.sources) print_sources(lesson, real.sources, *words);
   }
   return 0;
 }

@@ -219,18 +219,19 @@ void draw_lesson_step(UiState& ui, bool large) {
 namespace {
 
 // The sources of a step, summary or note: title, then the address (click copies it).
-void draw_sources(const std::vector<std::string>& ids, const char* id_prefix, const Messages& words) {
+void draw_sources(const Lesson& lesson, const std::vector<std::string>& ids, const char* id_prefix,
+                  const Messages& words) {
   for (size_t i = 0; i < ids.size(); ++i) {
-    const auto it = shipped_sources().find(ids[i]);
-    if (it == shipped_sources().end()) {
+    const Source* src = find_source(lesson.own_sources, ids[i]);
+    if (!src) {
       ImGui::BulletText("%s", ids[i].c_str());
       continue;
     }
     ImGui::Bullet();
-    wrapped_text(it->second.title);
+    wrapped_text(src->title);
     ImGui::Indent();
-    const std::string label = fmt::format("{}##{}{}", it->second.url, id_prefix, i);
-    if (ImGui::Selectable(label.c_str())) ImGui::SetClipboardText(it->second.url.c_str());
+    const std::string label = fmt::format("{}##{}{}", src->url, id_prefix, i);
+    if (ImGui::Selectable(label.c_str())) ImGui::SetClipboardText(src->url.c_str());
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", words("lesson.copy_address").c_str());
     ImGui::Unindent();
   }
@@ -417,15 +418,15 @@ void draw_lessons(UiState& ui, Commands& commands) {
     const int step = ui.lesson.step;
     if (ImGui::CollapsingHeader(fmt::format("{}###Sources", ui.tr("lesson.sources")).c_str())) {
       if (step >= 0 && step < static_cast<int>(lesson->steps.size()))
-        draw_sources(lesson->steps[static_cast<size_t>(step)].sources, "step", ui.words);
-      draw_sources(lesson->sources, "summary", ui.words);
+        draw_sources(*lesson, lesson->steps[static_cast<size_t>(step)].sources, "step", ui.words);
+      draw_sources(*lesson, lesson->sources, "summary", ui.words);
     }
     const RealLife& real = lesson->real_life;
     if (!real.text.empty() &&
         ImGui::CollapsingHeader(fmt::format("{}###RealLife", ui.tr("lesson.real_life")).c_str())) {
       rich_text(real.tr.pick("text", real.text, lang));
       for (const std::string& command : real.commands) ImGui::BulletText("$ %s", command.c_str());
-      draw_sources(real.sources, "real", ui.words);
+      draw_sources(*lesson, real.sources, "real", ui.words);
     }
     if (ImGui::SmallButton(fmt::format("{}###close", ui.tr("lesson.close")).c_str())) close_lesson(ui);
     ImGui::Separator();

@@ -61,6 +61,7 @@ struct Exercise {
   std::string scenario_path;              ///< Resolved scenario file.
   std::string variant;                    ///< Variant applied first ("" = none).
   std::vector<std::string> sources;       ///< Source ids of the exercise's claims.
+  SourceCatalogue own_sources;            ///< The file's own `[source.ID]` tables.
   std::vector<ExerciseSetting> start;     ///< [start]: overrides applied before the learner's.
   std::vector<ExerciseParam> params;      ///< What the learner may change.
   std::vector<ExerciseGoal> goals;        ///< All must hold.

@@ -104,6 +104,7 @@ struct Lesson {
   }
   int minutes = 0;                         ///< Minutes a class needs for it (0 = not given).
   std::vector<std::string> prerequisites;  ///< Ids of lessons to take first ("01-https-request").
+  SourceCatalogue own_sources;             ///< The file's own `[source.ID]` tables.
 };
 
 /// A lesson or a located error.
@@ -131,6 +132,9 @@ SourcesLoad load_sources(const std::string& path = {});
 std::string unknown_source_message(const std::string& id, const SourceCatalogue& catalogue);
 /// The shipped catalogue, read once (an error in it leaves it empty; load_sources names it).
 const SourceCatalogue& shipped_sources();
+/// A source a lesson or exercise cites: its own `[source.ID]` table, else the shipped catalogue's
+/// (nullptr when neither has it).
+const Source* find_source(const SourceCatalogue& own, std::string_view id);
 /// Whether a file is a lesson file (a TOML file with a top-level [lesson] table).
 bool is_lesson_file(const std::string& path);
 /// The lesson files of a directory (default: assets/lessons), sorted by name.

@@ -42,6 +42,7 @@ namespace {
 
 using exercise_detail::located;
 using exercise_detail::node_text;
+using exercise_detail::read_own_sources;
 
 // Thrown inside the readers and turned into the one error of the load.
 struct Refused {
@@ -282,7 +283,7 @@ void check_against_scenario(const Reader& rd, const toml::table& root, const Exe
 
 Exercise read_exercise(const std::string& path, const toml::table& root, const SourceCatalogue& catalogue) {
   const Reader rd{path};
-  rd.keys(root, {"exercise", "start", "param", "goal", "solution"}, "the exercise file");
+  rd.keys(root, {"exercise", "start", "param", "goal", "solution", "source"}, "the exercise file");
   const toml::table* info = root["exercise"].as_table();
   if (!info) throw Refused{ScenarioError{path, 1, 1, "missing [exercise] table (title, scenario, task, ...)"}};
   rd.keys(*info, {"title", "title_ko", "concept", "scenario", "variant", "task", "task_ko", "sources"}, "[exercise]");
@@ -297,9 +298,13 @@ Exercise read_exercise(const std::string& path, const toml::table& root, const S
   rd.translations(*info, {"title", "task"}, ex.tr);
   ex.variant = rd.str(*info, "variant");
   ex.sources = rd.strs(*info, "sources");
+  if (auto e = read_own_sources(root, path, catalogue, ex.own_sources)) throw Refused{*e};
   for (size_t i = 0; i < ex.sources.size(); ++i)
-    if (!catalogue.count(ex.sources[i]))
-      rd.fail(*(*info->get("sources")->as_array()).get(i), unknown_source_message(ex.sources[i], catalogue));
+    if (!catalogue.count(ex.sources[i]) && !ex.own_sources.count(ex.sources[i])) {
+      SourceCatalogue all = catalogue;
+      all.insert(ex.own_sources.begin(), ex.own_sources.end());
+      rd.fail(*(*info->get("sources")->as_array()).get(i), unknown_source_message(ex.sources[i], all));
+    }
   const std::string scenario = rd.str(*info, "scenario");
   if (ex.title.empty() || scenario.empty() || ex.task.empty())
     rd.fail(*info,

@@ -351,33 +351,67 @@ std::optional<size_t> resolve_step_target(const Trace& trace, std::string_view t
   return static_cast<size_t>(it - recs.begin()) - 1;
 }
 
+namespace {
+
+// The tables of `root`, one source each ([id] with a title and a url), into `out`; `prefix` is
+// how a table is written where they are ("" in the catalogue, "source." in a lesson).
+bool read_source_tables(const toml::table& root, std::string_view prefix, const std::string& path, SourceCatalogue& out,
+                        std::optional<ScenarioError>& err) {
+  for (const auto& [key, node] : root) {
+    const toml::table* t = node.as_table();
+    if (!t) {
+      err = located(path, key.source(),
+                    fmt::format("'{0}' must be a table: [{1}{0}] with a title and a url", key.str(), prefix));
+      return false;
+    }
+    Source src;
+    src.id = std::string(key.str());
+    if (!check_keys(*t, {"title", "url"}, fmt::format("[{}{}]", prefix, key.str()), path, err) ||
+        !read_string(*t, "title", src.title, path, err) || !read_string(*t, "url", src.url, path, err))
+      return false;
+    if (src.title.empty() || src.url.empty()) {
+      err = located(path, t->source(), fmt::format("[{}{}] needs a title and a url", prefix, key.str()));
+      return false;
+    }
+    out.emplace(src.id, std::move(src));
+  }
+  return true;
+}
+
+}  // namespace
+
 SourcesLoad load_sources(const std::string& path_in) {
   const std::string path = path_in.empty() ? assets_dir() + "/sources.toml" : path_in;
   SourcesLoad out;
   toml::table root;
   if (!parse_file(path, "the source catalogue", root, out.error)) return out;
   std::optional<ScenarioError> err;
-  for (const auto& [key, node] : root) {
-    const toml::table* t = node.as_table();
-    if (!t) {
-      out.error = located(path, key.source(),
-                          fmt::format("'{}' must be a table: [{}] with a title and a url", key.str(), key.str()));
-      return out;
-    }
-    Source src;
-    src.id = std::string(key.str());
-    if (!check_keys(*t, {"title", "url"}, fmt::format("[{}]", key.str()), path, err) ||
-        !read_string(*t, "title", src.title, path, err) || !read_string(*t, "url", src.url, path, err)) {
-      out.error = err;
-      return out;
-    }
-    if (src.title.empty() || src.url.empty()) {
-      out.error = located(path, t->source(), fmt::format("[{}] needs a title and a url", key.str()));
-      return out;
-    }
-    out.sources.emplace(src.id, std::move(src));
-  }
+  if (!read_source_tables(root, "", path, out.sources, err)) out.error = err;
   return out;
+}
+
+std::optional<ScenarioError> exercise_detail::read_own_sources(const toml::table& root, const std::string& path,
+                                                               const SourceCatalogue& catalogue, SourceCatalogue& own) {
+  const toml::node* n = root.get("source");
+  if (!n) return std::nullopt;
+  const toml::table* t = n->as_table();
+  if (!t) return located(path, n->source(), "'source' must be a table of sources: [source.ID] with a title and a url");
+  std::optional<ScenarioError> err;
+  if (!read_source_tables(*t, "source.", path, own, err)) return err;
+  // The same id in both would leave a reader unsure which page a step cites.
+  for (const auto& [key, node] : *t)
+    if (catalogue.count(key.str()))
+      return located(path, node.source(),
+                     fmt::format("source '{0}' is in the program's catalogue already: cite it without a "
+                                 "[source.{0}] table, or give yours another id",
+                                 key.str()));
+  return std::nullopt;
+}
+
+const Source* find_source(const SourceCatalogue& own, std::string_view id) {
+  if (const auto it = own.find(id); it != own.end()) return &it->second;
+  if (const auto it = shipped_sources().find(id); it != shipped_sources().end()) return &it->second;
+  return nullptr;
 }
 
 const SourceCatalogue& shipped_sources() {
@@ -394,8 +428,7 @@ std::string unknown_source_message(const std::string& id, const SourceCatalogue&
   for (const auto& entry : catalogue) ids.push_back(entry.first);
   if (const auto best = detail::closest(id, ids))
     return fmt::format("unknown source '{}' (did you mean '{}'?)", id, *best);
-  return fmt::format("unknown source '{}' (add a [{}] table with a title and a url to {}/sources.toml)", id, id,
-                     assets_dir());
+  return fmt::format("unknown source '{}' (add a [source.{}] table with a title and a url to this file)", id, id);
 }
 
 LessonLoad load_lesson_file(const std::string& path, const SourceCatalogue* sources) {
@@ -431,10 +464,9 @@ namespace {
 
 // A lesson from its parsed file (`path` for errors and its id).
 LessonLoad lesson_from_table(const toml::table& root, const std::string& path, const SourceCatalogue& catalogue) {
-  const SourceCatalogue* sources = &catalogue;
   LessonLoad out;
   std::optional<ScenarioError> err;
-  if (!check_keys(root, {"lesson", "step", "real_life"}, "the lesson file", path, err)) {
+  if (!check_keys(root, {"lesson", "step", "real_life", "source"}, "the lesson file", path, err)) {
     out.error = err;
     return out;
   }
@@ -444,6 +476,11 @@ LessonLoad lesson_from_table(const toml::table& root, const std::string& path, c
     return out;
   }
   Lesson lesson;
+  if ((out.error = exercise_detail::read_own_sources(root, path, catalogue, lesson.own_sources))) return out;
+  // What the lesson may cite: the catalogue and its own sources.
+  SourceCatalogue all = catalogue;
+  all.insert(lesson.own_sources.begin(), lesson.own_sources.end());
+  const SourceCatalogue* sources = &all;
   lesson.source_path = path;
   lesson.id = fs::path(path).stem().string();
   lesson.pos = {info->source().begin.line, info->source().begin.column};
