@@ -238,6 +238,20 @@ TEST_CASE("a teacher's lesson cites pages of its own with [source.ID] tables, sh
   }
 }
 
+TEST_CASE("a scenario or an exercise given as a lesson is named as one, with the command that takes it") {
+  const std::string scenario = assets_dir() + "/scenarios/basic-https.toml";
+  const LessonLoad sl = load_lesson_file(scenario);
+  REQUIRE(sl.error);
+  CHECK(sl.error->line == 8);  // its [scenario] table
+  CHECK(sl.error->message.find("this is a scenario file, not a lesson") == 0);
+  CHECK(sl.error->message.find("`deploysim run " + scenario + " --narrate`") != std::string::npos);
+  const auto p = write_temp("an-exercise.toml", "# graded\n[exercise]\ntitle = \"t\"\n");
+  const LessonLoad el = load_lesson_file(p);
+  REQUIRE(el.error);
+  CHECK(el.error->line == 2);
+  CHECK(el.error->message.find("this is an exercise file, not a lesson") == 0);
+}
+
 TEST_CASE("the source catalogue: every entry has a title and a url; a broken one is located") {
   const SourcesLoad shipped = load_sources();
   REQUIRE_MESSAGE(!shipped.error, (shipped.error ? shipped.error->to_string() : std::string()));

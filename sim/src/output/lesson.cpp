@@ -466,6 +466,24 @@ namespace {
 LessonLoad lesson_from_table(const toml::table& root, const std::string& path, const SourceCatalogue& catalogue) {
   LessonLoad out;
   std::optional<ScenarioError> err;
+  // A scenario or an exercise given where a lesson belongs (`tour imported.toml`) is named as one,
+  // with the command that takes it, not as a lesson of unknown keys.
+  if (!root.contains("lesson")) {
+    if (const toml::table* sc = root["scenario"].as_table()) {
+      out.error = located(path, sc->source(),
+                          fmt::format("this is a scenario file, not a lesson (a lesson has a [lesson] table): "
+                                      "`deploysim run {} --narrate` walks it event by event",
+                                      path));
+      return out;
+    }
+    if (const toml::table* ex = root["exercise"].as_table()) {
+      out.error = located(path, ex->source(),
+                          fmt::format("this is an exercise file, not a lesson (a lesson has a [lesson] table): "
+                                      "`deploysim exercise {}` grades it",
+                                      path));
+      return out;
+    }
+  }
   if (!check_keys(root, {"lesson", "step", "real_life", "source"}, "the lesson file", path, err)) {
     out.error = err;
     return out;
