@@ -79,7 +79,7 @@ TEST_CASE("a crash loop burns the budget while the service is down, restarts and
   CHECK(json.at("restarts_over_time").size() == m.availability.size());
   CHECK(json.at("error_budget_consumed").get<double>() == doctest::Approx(m.error_budget_consumed));
   const std::string summary = format_summary(m);
-  CHECK(summary.find("Error budget (SLO 99.9 %)") != std::string::npos);
+  CHECK(summary.find("Error budget (SLO 99.9 %, of the requests answered or failed)") != std::string::npos);
   CHECK(summary.find("(exhausted)") != std::string::npos);
 }
 

@@ -58,7 +58,7 @@ grep -q "unknown key 'wokers'" "$out/en.txt" || { cat "$out/en.txt"; fail "--lan
 # run: its line and the summary table.
 ko run "$src/assets/scenarios/basic-https.toml" | grep -q "레코드 68개, 지문 " || fail "run line"
 ko run "$src/assets/scenarios/basic-https.toml" --summary > "$out/summary.txt"
-for word in "지연 시간 (성공한 요청)" "보낸 바이트" "오류 예산 (SLO 99.9%)" "시간대 60개, 각 1.000초"; do
+for word in "지연 시간 (성공한 요청)" "보낸 바이트" "오류 예산 (SLO 99.9%, 응답받거나 실패한 요청 기준)" "시간대 60개, 각 1.000초"; do
   grep -qF "$word" "$out/summary.txt" || { cat "$out/summary.txt"; fail "summary lacks '$word'"; }
 done
 ! grep -q "Latency\|bytes sent\|Error budget" "$out/summary.txt" || fail "English left in the summary"
