@@ -192,9 +192,64 @@ TEST_CASE("a Compose file is filled in from the .env of its folder, as docker co
   const imp::ImportResult w = import_files({{"shop/.env", env, true}, {"shop/docker-compose.yml", wrong, true}});
   CHECK(has_entry(w, imp::EntryKind::ignored, "shop/docker-compose.yml:8",
                   "loadbalancer.server.port=8080: the app listens on 8001, so Traefik would answer 502 Bad Gateway"));
-  // Another folder's .env is not this file's.
-  const imp::ImportResult other = import_files({{"other/.env", env, true}, {"shop/docker-compose.yml", compose, true}});
-  CHECK(service(load(other), "backend").workers == 2);
+  // Another folder's .env is not this file's: ${DOMAIN?...} has no value, which docker compose refuses.
+  const imp::ImportResult other =
+      imp::import_texts({{"other/.env", env, true}, {"shop/docker-compose.yml", compose, true}}, en());
+  CHECK(has_error(other, "shop/docker-compose.yml:6:53",
+                  "required variable DOMAIN is missing a value: Variable not set", false));
+  std::string no_domain = compose;
+  no_domain.replace(no_domain.find("${DOMAIN?Variable not set}"), 26, "shop.example.com");
+  const imp::ImportResult alone =
+      import_files({{"other/.env", env, true}, {"shop/docker-compose.yml", no_domain, true}});
+  CHECK(service(load(alone), "backend").workers == 2);
+}
+
+TEST_CASE("a Compose file's ${VAR:-default} takes its default anywhere when no .env sets VAR") {
+  const std::string compose = R"(services:
+  api:
+    image: x/api:${TAG:-latest}
+    command: uvicorn app:app --host 0.0.0.0 --port ${PORT:-8000}
+    mem_limit: ${MEM:-512m}
+    deploy:
+      replicas: ${N:-2}
+  # a comment is not interpolated: ${NOT_SET:?never read}
+  proxy:
+    image: caddy:2
+    ports: ["443:443"]
+    volumes: ["./Caddyfile:/etc/caddy/Caddyfile"]
+)";
+  const std::string caddyfile = "x.example.com {\n\treverse_proxy api:8000\n}\n";
+  SUBCASE("without a .env, and with one that sets other names") {
+    for (const bool with_env : {false, true}) {
+      std::vector<imp::TextFile> files{{"p/compose.yaml", compose, true}, {"p/Caddyfile", caddyfile, true}};
+      if (with_env) files.push_back({"p/.env", "TAG=1.0\n", true});
+      const imp::ImportResult r = import_files(files);
+      const Scenario sc = load(r);
+      const ServiceSpec& api = service(sc, "api");
+      CHECK(api.hosts.size() == 2);
+      CHECK(api.supervisor.memory_limit == 512ull * 1024 * 1024);
+      CHECK(api.port == 8000);
+      CHECK(
+          has_entry(r, imp::EntryKind::assumed, "p/compose.yaml:7",
+                    "${N:-2} is filled in from the shell or .env when docker compose runs: its default, 2, is taken"));
+      CHECK(has_entry(r, imp::EntryKind::assumed, "p/compose.yaml:5", "${MEM:-512m}"));
+      CHECK(has_entry(r, imp::EntryKind::mapped, "p/compose.yaml:7", "deploy.replicas -> hosts = 2"));
+    }
+  }
+  SUBCASE("${VAR:?message} without a value stops docker compose, so the import") {
+    std::string required = compose;
+    required.replace(required.find("${N:-2}"), 7, "${N:?set the replicas}");
+    const imp::ImportResult r =
+        imp::import_texts({{"p/compose.yaml", required, true}, {"p/Caddyfile", caddyfile, true}}, en());
+    CHECK_FALSE(r.ok());
+    CHECK(has_error(r, "p/compose.yaml:7:17", "required variable N is missing a value: set the replicas", false));
+    const imp::ImportResult empty = imp::import_texts(
+        {{"p/compose.yaml", required, true}, {"p/Caddyfile", caddyfile, true}, {"p/.env", "N=\n", true}}, en());
+    CHECK(has_error(empty, "p/compose.yaml:7:17", "required variable N is missing a value", false));
+    const imp::ImportResult set =
+        import_files({{"p/compose.yaml", required, true}, {"p/Caddyfile", caddyfile, true}, {"p/.env", "N=3\n", true}});
+    CHECK(service(load(set), "api").hosts.size() == 3);
+  }
 }
 
 TEST_CASE("a route that takes one path of the host is said: Caddy handle_path, nginx location, Ingress path") {

@@ -33,31 +33,17 @@ std::string join_names(const std::vector<std::string>& names) {
   return out;
 }
 
-// docker compose fills in ${VAR:-default} and ${VAR-default} from the shell or .env when it
-// runs, which the import cannot see: the default is taken, and said (when `r` is given).
-std::vector<std::string> interpolated(std::vector<std::string> words, const SourcePos& pos, Report* r) {
+// What is left of Compose's interpolation in a command once the file is read (with_dotenv):
+// $$ is a literal $, so "$${WORKERS:-3}" reaches the container as "${WORKERS:-3}", for its shell.
+std::vector<std::string> unescaped(std::vector<std::string> words) {
   for (std::string& word : words)
     for (size_t at = word.find("${"); at != std::string::npos; at = word.find("${", at)) {
-      // $$ is a literal $ (Compose's interpolation): "$${WORKERS:-3}" reaches the container as
-      // "${WORKERS:-3}", for its shell.
       size_t dollars = 0;
       while (dollars < at && word[at - 1 - dollars] == '$') ++dollars;
-      if (dollars % 2 == 1) {
+      if (dollars % 2 == 1)
         word.erase(at - 1, 1);
-        at += 1;
-        continue;
-      }
-      const size_t close = word.find('}', at);
-      const size_t dash = word.find('-', at);
-      if (close == std::string::npos || dash == std::string::npos || dash > close) {
+      else
         at += 2;
-        continue;
-      }
-      const std::string written = word.substr(at, close + 1 - at);
-      const std::string value = word.substr(dash + 1, close - dash - 1);
-      if (r) r->assumed(pos, r->w.format("import.why_compose_default", written, value));
-      word.replace(at, close + 1 - at, value);
-      at += value.size();
     }
   return words;
 }
@@ -68,7 +54,7 @@ std::vector<std::string> interpolated(std::vector<std::string> words, const Sour
 std::vector<std::vector<CommandPart>> container_commands(const ComposeCtx& c, const YAML::Node& svc) {
   const YAML::Node command = child(svc, "command"), entry = child(svc, "entrypoint");
   const auto part = [&](const char* key, const YAML::Node& node) {
-    return CommandPart{key, c.pos(node), interpolated(as_words(node), c.pos(node), nullptr)};
+    return CommandPart{key, c.pos(node), unescaped(as_words(node))};
   };
   std::vector<std::vector<CommandPart>> out;
   if (entry.IsDefined() && command.IsDefined()) out.push_back({part("entrypoint", entry), part("command", command)});
@@ -230,8 +216,7 @@ void read_app(const ComposeCtx& c, const std::string& name, const YAML::Node& sv
   std::map<std::string, SourcePos> env_pos;
   container_env(c, svc, env, env_pos);
   for (const auto& parts : container_commands(c, svc)) {
-    if (known || !(known = apply_asgi_command(parts, parts.front().pos, s, r, env, env_pos))) continue;
-    for (const CommandPart& p : parts) interpolated(as_words(child(svc, p.key.c_str())), p.pos, &r);  // said
+    if (!known) known = apply_asgi_command(parts, parts.front().pos, s, r, env, env_pos);
   }
   if (!known) {
     const std::vector<std::string> words = as_words(command);
@@ -436,16 +421,37 @@ bool env_name_start(char c) { return c == '_' || std::isalpha(static_cast<unsign
 bool env_name_char(char c) { return c == '_' || std::isalnum(static_cast<unsigned char>(c)); }
 
 // docker compose's interpolation of a Compose file with its folder's .env: $NAME, ${NAME} and
-// ${NAME:-x}, ${NAME-x}, ${NAME:?x}, ${NAME?x}, ${NAME:+x}, ${NAME+x} for the names .env sets;
-// the rest (a name from the shell, which the import cannot see; $$) is left as written for the
-// readers after. Each variable used is reported at its .env line.
+// ${NAME:-x}, ${NAME-x}, ${NAME:?x}, ${NAME?x}, ${NAME:+x}, ${NAME+x}. A name .env does not set
+// takes the value compose-go's template gives an unset name: the default of `-`/`:-` (assumed:
+// the shell may set it), nothing for `+`/`:+`, and `?`/`:?` is an error, as docker compose
+// refuses to start. $NAME and ${NAME} unset are left as written for the readers after (a server
+// flag still a variable takes the server's default, said there); so is $$. Each variable used
+// is reported at its .env line. YAML comments are copied as written: compose interpolates
+// values, not comments.
 std::string with_dotenv(const std::string& text, const std::string& file, const std::string& env_file,
                         const std::map<std::string, std::pair<std::string, uint32_t>>& vars, Report& r) {
   std::string out;
   std::set<std::string> used;
+  uint32_t line = 1;
+  size_t line_start = 0;
+  char quote = 0;
+  bool comment = false;
   for (size_t i = 0; i < text.size(); ++i) {
-    if (text[i] != '$' || i + 1 >= text.size()) {
-      out += text[i];
+    const char ch = text[i];
+    if (ch == '\n') {
+      ++line;
+      line_start = i + 1;
+      quote = 0;
+      comment = false;
+    } else if (!comment && quote && ch == quote) {
+      quote = 0;
+    } else if (!comment && !quote && (ch == '"' || ch == '\'')) {
+      quote = ch;
+    } else if (!quote && ch == '#' && (i == line_start || text[i - 1] == ' ' || text[i - 1] == '\t')) {
+      comment = true;
+    }
+    if (ch != '$' || comment || i + 1 >= text.size()) {
+      out += ch;
       continue;
     }
     if (text[i + 1] == '$') {  // a literal $, for the container's shell
@@ -458,7 +464,7 @@ std::string with_dotenv(const std::string& text, const std::string& file, const 
     if (text[end] == '{') {
       const size_t close = text.find('}', end);
       if (close == std::string::npos || text.find('\n', end) < close) {
-        out += text[i];
+        out += ch;
         continue;
       }
       size_t n = end + 1;
@@ -479,7 +485,22 @@ std::string with_dotenv(const std::string& text, const std::string& file, const 
     }
     const auto it = name.empty() ? vars.end() : vars.find(name);
     if (it == vars.end()) {
-      out += text[i];
+      const SourcePos at{file, line, static_cast<uint32_t>(i - line_start + 1)};
+      const std::string written = text.substr(i, end - i);
+      if (name.empty() || op.empty()) {
+        out += ch;
+        continue;
+      }
+      if (op == ":-" || op == "-") {
+        out += arg;
+        r.assumed(at, r.w.format("import.why_compose_default", written, arg));
+      } else if (op == ":?" || op == "?") {
+        r.error(at, arg.empty() ? r.w.format("import.compose_required", name)
+                                : r.w.format("import.compose_required_why", name, arg));
+      } else {
+        r.assumed(at, r.w.format("import.why_compose_unset_plus", written, name));
+      }
+      i = end - 1;
       continue;
     }
     const std::string& value = it->second.first;
@@ -490,6 +511,10 @@ std::string with_dotenv(const std::string& text, const std::string& file, const 
       out += empty ? "" : arg;
     else if (op == "+")
       out += arg;
+    else if (op == ":?" && empty)
+      r.error(SourcePos{file, line, static_cast<uint32_t>(i - line_start + 1)},
+              arg.empty() ? r.w.format("import.compose_required", name)
+                          : r.w.format("import.compose_required_why", name, arg));
     else
       out += value;  // $NAME, ${NAME}, ${NAME-x}, ${NAME?x}, ${NAME:?x}
     if (used.insert(name).second)
@@ -506,9 +531,16 @@ void read_compose(const std::string& file, const std::string& text_in, Deploymen
                   const TextFile* override_in) {
   const auto env = d.dotenv.find(std::filesystem::path(file).parent_path().generic_string());
   const auto interpolate = [&](const std::string& name, const std::string& in) {
-    return env == d.dotenv.end() ? in : with_dotenv(in, name, env->second.first, env->second.second, r);
+    return env == d.dotenv.end() ? with_dotenv(in, name, "", {}, r)
+                                 : with_dotenv(in, name, env->second.first, env->second.second, r);
   };
+  // A required variable without a value stops docker compose before it reads the YAML.
+  const auto errors = [&] {
+    return std::count_if(r.entries.begin(), r.entries.end(), [](const auto& e) { return e.kind == EntryKind::error; });
+  };
+  const auto errors_before = errors();
   const std::string text = interpolate(file, text_in);
+  if (errors() != errors_before) return;
   const auto docs = load_yaml(file, text, r);
   if (!docs) return;
   if (docs->empty() || !(*docs)[0].IsMap()) {
@@ -521,6 +553,7 @@ void read_compose(const std::string& file, const std::string& text_in, Deploymen
   uint32_t after = 0;
   if (override_in) {
     const std::string over_text = interpolate(override_in->name, override_in->text);
+    if (errors() != errors_before) return;
     const auto over = load_yaml(override_in->name, over_text, r);
     if (!over) return;
     if (over->empty() || !(*over)[0].IsMap()) {
