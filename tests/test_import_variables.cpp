@@ -256,8 +256,9 @@ TEST_CASE("a route that takes one path of the host is said: Caddy handle_path, n
   const std::string caddy =
       "shop.example.com {\n\thandle_path /api/* {\n\t\treverse_proxy 127.0.0.1:8000\n\t}\n"
       "\thandle {\n\t\tfile_server\n\t}\n}\n";
-  CHECK(has_entry(import_files({{"Caddyfile", caddy, true}}), imp::EntryKind::ignored, "Caddyfile:3",
-                  "reverse_proxy /api/*: only these paths go to the app"));
+  // Said as the file writes it: the block's line, not a "reverse_proxy /api/*" it never writes.
+  CHECK(has_entry(import_files({{"Caddyfile", caddy, true}}), imp::EntryKind::ignored, "Caddyfile:2",
+                  "handle_path /api/*: only these paths go to the app"));
   const std::string site = R"(server {
     listen 443 ssl;
     server_name shop.example.com;
@@ -534,4 +535,68 @@ data:
 )") + config);
   CHECK(service(load(k), "api").workers == 6);
   CHECK(has_entry(k, imp::EntryKind::mapped, "k8s.yaml:27", "UVICORN_WORKERS -> workers = 6"));
+}
+
+TEST_CASE("a Caddyfile's import of files reads them where the line is, as Caddy does") {
+  const std::string caddyfile = R"(import common.caddy
+
+(proxy_app) {
+	reverse_proxy {args[0]} {
+		header_up X-Real-IP {remote_host}
+	}
+}
+
+app.example.com {
+	handle_path /v2/* {
+		import proxy_app 127.0.0.1:8001
+	}
+	import proxy_app 127.0.0.1:8000
+}
+
+web.example.com {
+	import proxy_app 127.0.0.1:8002
+}
+
+import sites/*.caddy
+)";
+  const std::string docs = "docs.example.com {\n\treverse_proxy 127.0.0.1:8003\n}\n";
+  const std::string shop = "shop.example.com {\n\timport ../snippets/tls.caddy\n\treverse_proxy 127.0.0.1:8004\n}\n";
+  const auto hosts = [](const Scenario& sc) {
+    std::vector<std::string> out;
+    for (const RouteSpec& route : sc.proxy->routes) out.push_back(route.host);
+    return out;
+  };
+  // Read once, in the Caddyfile, not again as files of their own: no route twice.
+  SUBCASE("the files given: a glob at the end, a file inside a site, in name order") {
+    const imp::ImportResult r = import_files({{"deploy/Caddyfile", caddyfile, true},
+                                              {"deploy/sites/shop.caddy", shop, true},
+                                              {"deploy/sites/docs.caddy", docs, true},
+                                              {"deploy/snippets/tls.caddy", "tls internal\n", false}});
+    const Scenario sc = load(r);
+    REQUIRE(sc.proxy);
+    CHECK(hosts(sc) ==
+          std::vector<std::string>{"app.example.com", "web.example.com", "docs.example.com", "shop.example.com"});
+    CHECK(has_entry(r, imp::EntryKind::mapped, "deploy/Caddyfile:20",
+                    "import sites/*.caddy: deploy/sites/docs.caddy is read here"));
+    CHECK(has_entry(r, imp::EntryKind::mapped, "deploy/sites/shop.caddy:2",
+                    "import ../snippets/tls.caddy: deploy/snippets/tls.caddy is read here"));
+    const auto shop_cert = std::find_if(sc.certificates.begin(), sc.certificates.end(),
+                                        [](const CertificateSpec& c) { return c.domain == "shop.example.com"; });
+    REQUIRE(shop_cert != sc.certificates.end());
+    CHECK(shop_cert->issuer == Issuer::private_ca);
+    CHECK(has_entry(r, imp::EntryKind::ignored, "deploy/Caddyfile:1", "import common.caddy: no such file"));
+  }
+  SUBCASE("the files not given: each import is said at its line, the rest read as Caddy reads it") {
+    const imp::ImportResult r = import_files({{"deploy/Caddyfile", caddyfile, true}});
+    const Scenario sc = load(r);
+    CHECK(hosts(sc) == std::vector<std::string>{"app.example.com", "web.example.com"});
+    CHECK(has_entry(r, imp::EntryKind::ignored, "deploy/Caddyfile:20", "import sites/*.caddy: no such file"));
+    // What a snippet gives a site is said at the import that uses it; its own lines once.
+    CHECK(
+        has_entry(r, imp::EntryKind::ignored, "deploy/Caddyfile:10", "handle_path /v2/*: path rules are not modelled"));
+    CHECK_FALSE(has_entry(r, imp::EntryKind::ignored, "deploy/Caddyfile:4", "reverse_proxy /v2/*"));
+    CHECK(std::count_if(r.report.begin(), r.report.end(), [](const imp::ReportEntry& e) {
+            return e.message.find("header_up") != std::string::npos;
+          }) == 1);
+  }
 }

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 
 #include "import/parse_util.hpp"
 
@@ -23,7 +24,8 @@ constexpr size_t max_imports = 10000;  // snippet imports read in one file
 struct Tok {
   std::string text;
   SourcePos pos;
-  uint32_t line = 0;  // logical line: a trailing backslash joins two lines into one
+  uint32_t line = 0;   // logical line: a trailing backslash joins two lines into one
+  uint32_t chunk = 0;  // which file's text (an imported file's tokens have lines of their own)
   bool quoted = false;
   bool is(std::string_view s) const { return !quoted && text == s; }
 };
@@ -119,6 +121,82 @@ std::optional<ParseError> lex(std::string_view text, const std::string& file, st
     out.push_back(std::move(t));
   }
   return std::nullopt;
+}
+
+// Whether toks[i] begins a line of its file.
+bool line_start(const std::vector<Tok>& toks, size_t i) {
+  return i == 0 || toks[i - 1].line != toks[i].line || toks[i - 1].chunk != toks[i].chunk;
+}
+
+// Caddy's `import FILE` (caddyfile/parse.go, doImport): the tokens of the files it names stand
+// where the line was, at any level, each keeping its own file and line. A name of a snippet
+// defined in these tokens is left for the parser; a file not found is left too, and said.
+class FileImports {
+ public:
+  FileImports(const CaddyFileLookup& lookup, std::vector<CaddyImport>& read) : lookup_(lookup), read_(read) {}
+
+  std::optional<ParseError> expand(std::vector<Tok>& toks, std::vector<std::string>& stack) {
+    std::set<std::string> snippets;
+    for (size_t i = 0; i + 1 < toks.size(); ++i)
+      if (line_start(toks, i) && !toks[i].quoted && toks[i].text.size() > 2 && toks[i].text.starts_with('(') &&
+          toks[i].text.ends_with(')') && toks[i + 1].is("{"))
+        snippets.insert(toks[i].text.substr(1, toks[i].text.size() - 2));
+    std::vector<Tok> out;
+    for (size_t i = 0; i < toks.size();) {
+      const Tok& t = toks[i];
+      size_t end = i + 1;
+      while (end < toks.size() && !line_start(toks, end) && !toks[end].is("}") && !toks[end].is("{")) ++end;
+      if (!line_start(toks, i) || !t.is("import") || end == i + 1 || snippets.count(toks[i + 1].text)) {
+        out.push_back(t);
+        ++i;
+        continue;
+      }
+      const std::vector<CaddyImportedFile> files = lookup_(toks[i + 1].text, t.pos.file);
+      if (files.empty()) {  // the parser records it as not read
+        out.insert(out.end(), toks.begin() + static_cast<std::ptrdiff_t>(i),
+                   toks.begin() + static_cast<std::ptrdiff_t>(end));
+        i = end;
+        continue;
+      }
+      CaddyImport record{toks[i + 1].text, t.pos, {}};
+      for (const CaddyImportedFile& f : files) {
+        if (std::find(stack.begin(), stack.end(), f.name) != stack.end())
+          return make_error(ParseErrorCode::import_cycle, t.pos, {f.name});
+        if (++count_ > max_imports)
+          return make_error(ParseErrorCode::too_many_imports, t.pos, {std::to_string(max_imports)});
+        std::vector<Tok> more;
+        if (auto e = lex(f.text, f.name, more)) return e;
+        const uint32_t chunk = ++chunks_;
+        for (Tok& m : more) m.chunk = chunk;
+        stack.push_back(f.name);
+        if (auto e = expand(more, stack)) return e;
+        stack.pop_back();
+        out.insert(out.end(), more.begin(), more.end());
+        record.files.push_back(f.name);
+      }
+      read_.push_back(std::move(record));
+      i = end;
+    }
+    toks = std::move(out);
+    return std::nullopt;
+  }
+
+ private:
+  const CaddyFileLookup& lookup_;
+  std::vector<CaddyImport>& read_;
+  uint32_t chunks_ = 0;
+  size_t count_ = 0;
+};
+
+// One logical line number per line of each file's text, in the order the tokens now stand.
+void renumber(std::vector<Tok>& toks) {
+  uint32_t n = 0, prev_line = 0, prev_chunk = 0;
+  for (size_t i = 0; i < toks.size(); ++i) {
+    if (i == 0 || toks[i].line != prev_line || toks[i].chunk != prev_chunk) ++n;
+    prev_line = toks[i].line;
+    prev_chunk = toks[i].chunk;
+    toks[i].line = n;
+  }
 }
 
 struct Node {
@@ -304,8 +382,10 @@ class Extractor {
           return;
         }
         active_.push_back(name);
+        if (active_.size() == 1) via_ = n.pos;
         site(s, imported(n), depth + 1);
         active_.pop_back();
+        if (active_.empty()) via_.reset();
       } else if (n.name == "import")
         import(n);
       else if ((n.name == "handle" || n.name == "handle_path" || n.name == "route") && depth < max_depth) {
@@ -315,7 +395,11 @@ class Extractor {
         site(s, n.children, depth + 1);
         if (!n.args.empty())
           for (size_t i = before; i < s.reverse_proxies.size(); ++i)
-            if (s.reverse_proxies[i].matcher.empty()) s.reverse_proxies[i].matcher = n.args[0].text;
+            if (CaddyReverseProxy& rp = s.reverse_proxies[i]; rp.matcher.empty()) {
+              rp.matcher = n.args[0].text;
+              rp.written = n.name + " " + rp.matcher;
+              rp.pos = at(n);
+            }
       } else
         ignore(n, "site");
     }
@@ -326,7 +410,7 @@ class Extractor {
       err = make_error(ParseErrorCode::needs_value, n.pos, {n.name});
       return;
     }
-    out_.imports.push_back(CaddyImport{n.args[0].text, n.pos});
+    out_.imports.push_back(CaddyImport{n.args[0].text, n.pos, {}});
   }
 
  private:
@@ -334,19 +418,29 @@ class Extractor {
   const std::map<std::string, std::vector<Node>>& snippets_;
   std::vector<std::string> active_;  // the snippets being read, outermost first
   size_t expansions_ = 0;
+  // The outermost `import` of the snippet being read: what the snippet gives the site (a
+  // reverse_proxy, tls, encode) is said at that line, where its arguments are written.
+  std::optional<SourcePos> via_;
+
+  const SourcePos& at(const Node& n) const { return via_ ? *via_ : n.pos; }
 
   // `import NAME ARGS...` of a snippet defined above it (Caddy looks snippets up as it reads, so
   // one defined further down is taken for a file).
   bool snippet(const Node& n) const { return !n.args.empty() && snippets_.count(n.args[0].text) > 0; }
 
   std::vector<Node> imported(const Node& n) {
-    out_.snippet_uses.push_back(CaddyImport{n.args[0].text, n.pos});
+    out_.snippet_uses.push_back(CaddyImport{n.args[0].text, n.pos, {}});
     std::vector<Node> nodes;
     for (const Node& x : snippets_.at(n.args[0].text)) nodes.push_back(with_args(x, n.args));
     return nodes;
   }
 
-  void ignore(const Node& n, std::string in) { out_.ignored.push_back(Ignored{n.name, std::move(in), n.pos}); }
+  // Said once at its own line, however many times its snippet is imported.
+  void ignore(const Node& n, std::string in) {
+    const bool said = std::any_of(out_.ignored.begin(), out_.ignored.end(),
+                                  [&](const Ignored& i) { return i.name == n.name && i.in == in && i.pos == n.pos; });
+    if (!said) out_.ignored.push_back(Ignored{n.name, std::move(in), n.pos});
+  }
 
   void first(const Node& n, Located<std::string>& out) {
     if (n.args.empty()) {
@@ -358,19 +452,21 @@ class Extractor {
 
   void reverse_proxy(CaddySite& s, const Node& n) {
     CaddyReverseProxy rp;
-    rp.pos = n.pos;
-    size_t at = 0;
+    rp.pos = at(n);
+    size_t first_upstream = 0;
     if (!n.args.empty()) {
       const std::string& a = n.args[0].text;
       if (a.starts_with('/') || a.starts_with('@') || a == "*") {
         rp.matcher = a;
-        at = 1;
+        rp.written = "reverse_proxy " + a;
+        first_upstream = 1;
       }
     }
-    for (size_t i = at; i < n.args.size(); ++i) rp.upstreams.push_back({n.args[i].text, n.args[i].pos, true});
+    for (size_t i = first_upstream; i < n.args.size(); ++i)
+      rp.upstreams.push_back({n.args[i].text, via_ ? *via_ : n.args[i].pos, true});
     for (const Node& c : n.children) {
       if (c.name == "to") {
-        for (const Tok& a : c.args) rp.upstreams.push_back({a.text, a.pos, true});
+        for (const Tok& a : c.args) rp.upstreams.push_back({a.text, via_ ? *via_ : a.pos, true});
       } else if (c.name == "lb_policy") {
         first(c, rp.lb_policy);
       } else if (c.name == "health_uri") {
@@ -389,7 +485,7 @@ class Extractor {
 
   void tls(CaddySite& s, const Node& n) {
     CaddyTls t;
-    t.pos = n.pos;
+    t.pos = at(n);
     if (n.args.size() > 2) {
       err = make_error(ParseErrorCode::too_many_values, n.args[2].pos, {n.name});
       return;
@@ -429,11 +525,11 @@ class Extractor {
         ignore(c, "tls");
       }
     }
-    s.tls = {std::move(t), n.pos, true};
+    s.tls = {std::move(t), at(n), true};
   }
 
   void encode(CaddySite& s, const Node& n) {
-    s.encode = {{}, n.pos, true};
+    s.encode = {{}, at(n), true};
     for (const Tok& a : n.args) s.encode.value.push_back(a.text);
     for (const Node& c : n.children) s.encode.value.push_back(c.name);
     if (s.encode.value.empty()) s.encode.value = {"zstd", "gzip"};  // `encode` alone: Caddy's default formats
@@ -442,7 +538,7 @@ class Extractor {
 
 }  // namespace
 
-CaddyResult parse_caddyfile(std::string_view text, const std::string& file) {
+CaddyResult parse_caddyfile(std::string_view text, const std::string& file, const CaddyFileLookup& lookup) {
   CaddyResult result;
   std::vector<Tok> toks;
   if (auto e = lex(text, file, toks)) {
@@ -450,6 +546,15 @@ CaddyResult parse_caddyfile(std::string_view text, const std::string& file) {
     return result;
   }
   CaddyConfig config;
+  if (lookup) {
+    std::vector<std::string> stack{file};
+    FileImports files(lookup, config.files_read);
+    if (auto e = files.expand(toks, stack)) {
+      result.error = e;
+      return result;
+    }
+    renumber(toks);
+  }
   std::map<std::string, std::vector<Node>> snippets;
   Extractor ex(config, snippets);
   Cursor end(text, file);
@@ -466,6 +571,16 @@ CaddyResult parse_caddyfile(std::string_view text, const std::string& file) {
   }
   bool first_site = true;
   while (!p.at_end() && !p.err && !ex.err) {
+    // `import FILE` between sites (a file not found; a found one's tokens stand here instead).
+    if (p.peek().is("import")) {
+      Node n;
+      n.name = "import";
+      n.pos = p.peek().pos;
+      const uint32_t line = p.peek().line;
+      for (p.skip(); !p.at_end() && p.peek().line == line; p.skip()) n.args.push_back(p.peek());
+      ex.import(n);
+      continue;
+    }
     // The address line(s): addresses separated by commas and/or spaces; a trailing comma
     // carries the list to the next line.
     CaddySite site;

@@ -3,6 +3,7 @@
 // blocks named by their addresses, directives one a line with arguments and nested `{}` blocks,
 // `#` comments, "quoted" and `backtick` strings), keeping what the simulation models with where
 // each value was written. `import` of a snippet reads the snippet there; of a file, is recorded.
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -24,7 +25,8 @@ struct CaddyAddress {
 
 /// `reverse_proxy [MATCHER] UPSTREAMS... { to ...; lb_policy ...; health_uri ... }`.
 struct CaddyReverseProxy {
-  std::string matcher;                          ///< "", "/api/*", "@api", "*".
+  std::string matcher;  ///< "", "/api/*", "@api", "*".
+  std::string written;  ///< What the file writes for the matcher: "reverse_proxy /api/*", "handle_path /v2/*".
   std::vector<Located<std::string>> upstreams;  ///< "localhost:8001", "http://app:8000", "unix//run/app.sock".
   Located<std::string> lb_policy;               ///< "round_robin", "least_conn", ...
   Located<std::string> health_uri;
@@ -56,7 +58,19 @@ struct CaddySite {
 struct CaddyImport {
   std::string target;
   SourcePos pos;
+  std::vector<std::string> files;  ///< The files read in its place (a glob may name several).
 };
+
+/// A file an `import` names, as the caller found it: its name in positions, and its text.
+struct CaddyImportedFile {
+  std::string name;
+  std::string text;
+};
+
+/// Finds the files `import PATTERN` in the file `from` names: relative to `from`'s folder, a glob
+/// matching several (in name order, as Caddy's filepath.Glob); none when they are not at hand.
+using CaddyFileLookup =
+    std::function<std::vector<CaddyImportedFile>(const std::string& pattern, const std::string& from)>;
 
 /// What a Caddyfile holds.
 struct CaddyConfig {
@@ -66,14 +80,16 @@ struct CaddyConfig {
   Located<std::string> acme_dns;    ///< Global `acme_dns PROVIDER ...`: DNS-01 for every site.
   std::vector<CaddySite> sites;
   std::vector<std::string> snippets;      ///< Names of `(name) { }` snippets.
-  std::vector<CaddyImport> imports;       ///< Files, and snippets not defined above the line.
+  std::vector<CaddyImport> imports;       ///< Files not found, and snippets not defined above the line.
+  std::vector<CaddyImport> files_read;    ///< `import FILE` whose files were read in its place.
   std::vector<CaddyImport> snippet_uses;  ///< `import NAME` of a snippet, read where it stands.
   std::vector<Ignored> ignored;
 };
 
 using CaddyResult = ParseResult<CaddyConfig>;
 
-/// Parses one Caddyfile's text (`file` names it in positions). Never throws.
-CaddyResult parse_caddyfile(std::string_view text, const std::string& file);
+/// Parses one Caddyfile's text (`file` names it in positions), with the files its `import` lines
+/// name when `lookup` finds them (their tokens stand for the line, as in Caddy). Never throws.
+CaddyResult parse_caddyfile(std::string_view text, const std::string& file, const CaddyFileLookup& lookup = {});
 
 }  // namespace deploysim::import

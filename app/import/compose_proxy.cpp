@@ -206,7 +206,7 @@ std::optional<std::pair<std::string, std::string>> mounted_text(Deployment& d, c
   std::string t = std::move(*read);
   if (t.starts_with("\xEF\xBB\xBF")) t.erase(0, 3);  // a byte order mark, as for every input
   if (first_invalid_utf8(t) != std::string::npos) return std::nullopt;
-  d.files_from_disk.push_back(key);
+  d.files_from_disk.emplace_back(key, FileKind::traefik);
   d.sources.push_back(key);
   return std::pair{key, std::move(t)};
 }

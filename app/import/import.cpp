@@ -218,6 +218,7 @@ ImportResult import_from(const std::vector<TextFile>& texts, Report& r, const st
     }
     FileKind kind = detect_kind(path, in.text);
     result.files.push_back({in.name, kind});
+    d.inputs[path.lexically_normal().generic_string()] = {in.name, in.text};
     if (kind == FileKind::unknown) {
       const std::string ext = lowercase(path.extension().string());
       // A YAML file of no known kind may be one with a syntax error: say where it is.
@@ -242,10 +243,15 @@ ImportResult import_from(const std::vector<TextFile>& texts, Report& r, const st
   // The proxy's own configuration after the files that may declare its container.
   std::stable_sort(files.begin(), files.end(), [](const Read& a, const Read& b) {
     // .env first: Compose files of its folder are filled in from it.
-    const auto rank = [](FileKind k) {
-      return k == FileKind::dotenv ? -1 : k == FileKind::nginx || k == FileKind::caddy ? 1 : 0;
+    // A Caddyfile before the files it may import (sites/*.caddy), which are then not read alone.
+    const auto rank = [](const Read& f) {
+      const bool caddyfile = lowercase(fs::path(f.in.name).filename().string()).starts_with("caddyfile");
+      return f.kind == FileKind::dotenv                                              ? -1
+             : f.kind == FileKind::nginx || (f.kind == FileKind::caddy && caddyfile) ? 1
+             : f.kind == FileKind::caddy                                             ? 2
+                                                                                     : 0;
     };
-    return rank(a.kind) < rank(b.kind);
+    return rank(a) < rank(b);
   });
   // Drop-ins by the unit they apply to (the folder's name without ".d"), in the order of their
   // file names, as systemd reads them; each is read with its unit, or said to have none.
@@ -325,6 +331,7 @@ ImportResult import_from(const std::vector<TextFile>& texts, Report& r, const st
           read_nginx(f.in.name, f.in.text, d, r);
           break;
         case FileKind::caddy:
+          if (d.caddy_imported.count(fs::path(f.in.name).lexically_normal().generic_string())) break;  // said there
           read_caddy(f.in.name, f.in.text, d, r);
           break;
         case FileKind::dotenv:
@@ -339,7 +346,7 @@ ImportResult import_from(const std::vector<TextFile>& texts, Report& r, const st
   if (!d.compose.empty()) guarded(d.compose.front()->file, [&] { finish_compose(d); });
   for (const auto& [key, file] : d.traefik_files)
     if (!d.traefik_files_used.count(key)) r.ignored({file.first, 0, 0}, words("import.traefik_file_unused"));
-  for (const std::string& name : d.files_from_disk) result.files.push_back({name, FileKind::traefik});
+  for (const auto& [name, kind] : d.files_from_disk) result.files.push_back({name, kind});
   if (!r.has_error() && !d.k8s_files.empty()) guarded(d.k8s_files.front().first, [&] { resolve_kubernetes(d, r); });
   if (no_inputs) r.error({first, 0, 0}, words("import.no_files"));
   if (!r.has_error() && d.services.empty() && d.certs.empty()) r.error({first, 0, 0}, words("import.nothing"));

@@ -132,8 +132,14 @@ struct Deployment {
   /// and the text.
   std::map<std::string, std::pair<std::string, std::string>> traefik_files;
   std::set<std::string> traefik_files_used;  ///< Keys of traefik_files a container reads.
-  /// Files read from disk beyond the inputs (a Traefik static file beside the Compose file).
-  std::vector<std::string> files_from_disk;
+  /// Files read from disk beyond the inputs (a Traefik static file beside the Compose file, a
+  /// file a Caddyfile imports), with their kind for the report's list of files.
+  std::vector<std::pair<std::string, FileKind>> files_from_disk;
+  /// Every input's text by its path made lexically normal (the name the report uses, the text):
+  /// a Caddyfile's `import` names them.
+  std::map<std::string, std::pair<std::string, std::string>> inputs;
+  /// Inputs a Caddyfile's `import` read (by their normal path): not read again on their own.
+  std::set<std::string> caddy_imported;
   /// Whether a file a Compose file names may be read from disk (import_paths; import_texts reads
   /// only the texts it is given).
   bool read_disk = false;

@@ -2,8 +2,11 @@
 // preset, routes (server names / site addresses to the upstream's service), certificates, TLS
 // versions, strict SNI (ssl_reject_handshake) and timeouts. A proxy container a Compose file
 // declares gets its routes from here; otherwise the proxy runs on the machine "server".
+#include <fnmatch.h>
+
 #include <algorithm>
 #include <cctype>
+#include <filesystem>
 #include <map>
 #include <set>
 #include <string>
@@ -422,11 +425,52 @@ std::string with_caddy_env(const std::string& file, const std::string& text, con
   return out;
 }
 
+// The files a Caddyfile's `import PATTERN` names, as Caddy finds them: relative to the
+// Caddyfile's folder, a glob in name order. Among the inputs, else (import_paths) on disk there.
+std::vector<CaddyImportedFile> caddy_import_files(const std::string& pattern, const std::string& from, Deployment& d,
+                                                  Report& r) {
+  namespace fs = std::filesystem;
+  const fs::path full =
+      (fs::path(pattern).is_absolute() ? fs::path(pattern) : fs::path(from).parent_path() / pattern).lexically_normal();
+  const bool glob = pattern.find_first_of("*?[") != std::string::npos;
+  std::map<std::string, CaddyImportedFile> found;  // by normal path: name order
+  const auto matches = [&](const fs::path& p) {
+    return glob ? p.parent_path() == full.parent_path() &&
+                      fnmatch(full.filename().string().c_str(), p.filename().string().c_str(), FNM_PERIOD) == 0
+                : p == full;
+  };
+  for (const auto& [key, in] : d.inputs)
+    if (matches(fs::path(key))) found[key] = {in.first, in.second};
+  std::error_code ec;
+  if (d.read_disk && !fs::path(pattern).is_absolute() && fs::is_directory(full.parent_path(), ec))
+    for (const auto& entry : fs::directory_iterator(full.parent_path(), ec)) {
+      const fs::path p = entry.path().lexically_normal();
+      if (found.count(p.generic_string()) || !matches(p) || !entry.is_regular_file(ec) ||
+          entry.file_size(ec) > max_file_bytes)
+        continue;
+      if (auto t = read_text(p); t && first_invalid_utf8(*t) == std::string::npos) {
+        if (t->starts_with("\xEF\xBB\xBF")) t->erase(0, 3);
+        d.files_from_disk.emplace_back(p.generic_string(), FileKind::caddy);
+        found[p.generic_string()] = {p.generic_string(), std::move(*t)};
+      }
+    }
+  std::vector<CaddyImportedFile> out;
+  for (auto& [key, f] : found) {
+    d.caddy_imported.insert(key);
+    d.sources.push_back(f.name);
+    f.text = f.text.find("{$") == std::string::npos ? f.text : with_caddy_env(f.name, f.text, d, r);
+    out.push_back(std::move(f));
+  }
+  return out;
+}
+
 }  // namespace
 
 void read_caddy(const std::string& file, const std::string& text_in, Deployment& d, Report& r) {
   const std::string text = text_in.find("{$") == std::string::npos ? text_in : with_caddy_env(file, text_in, d, r);
-  const CaddyResult parsed = parse_caddyfile(text, file);
+  const CaddyResult parsed = parse_caddyfile(text, file, [&](const std::string& pattern, const std::string& from) {
+    return caddy_import_files(pattern, from, d, r);
+  });
   if (parsed.error) {
     report_parse_error(*parsed.error, r);
     return;
@@ -462,7 +506,7 @@ void read_caddy(const std::string& file, const std::string& text_in, Deployment&
         if (!rp)
           rp = &x;
         else if (&x != rp)
-          r.ignored(x.pos, w.format("import.ignored_key", "reverse_proxy " + x.matcher, w("import.why_path_rules")));
+          r.ignored(x.pos, w.format("import.ignored_key", x.written, w("import.why_path_rules")));
       }
     if (!rp) {
       r.ignored(site.pos, w("import.caddy_no_proxy"));
@@ -471,7 +515,7 @@ void read_caddy(const std::string& file, const std::string& text_in, Deployment&
     if (!rp->matcher.empty() && rp->matcher != "*") {
       std::string hosts;
       for (const CaddyAddress& a : site.addresses) hosts += (hosts.empty() ? "" : " ") + a.raw;
-      r.ignored(rp->pos, w.format("import.route_one_path", "reverse_proxy " + rp->matcher, hosts));
+      r.ignored(rp->pos, w.format("import.route_one_path", rp->written, hosts));
     }
     for (size_t i = 1; i < rp->upstreams.size(); ++i)
       r.ignored(rp->upstreams[i].pos,
@@ -563,8 +607,9 @@ void read_caddy(const std::string& file, const std::string& text_in, Deployment&
     }
   if (c.email.set) r.ignored(c.email.pos, w.format("import.ignored_key", "email", w("import.why_not_modelled")));
   for (const CaddyImport& i : c.snippet_uses) r.mapped(i.pos, w.format("import.caddy_snippet", i.target));
-  for (const CaddyImport& i : c.imports)
-    r.ignored(i.pos, w.format("import.ignored_key", "import " + i.target, w("import.why_include")));
+  for (const CaddyImport& i : c.files_read)
+    for (const std::string& f : i.files) r.mapped(i.pos, w.format("import.caddy_import_read", i.target, f));
+  for (const CaddyImport& i : c.imports) r.ignored(i.pos, w.format("import.caddy_import_missing", i.target));
   for (const Ignored& i : c.ignored)
     r.ignored(i.pos, w.format("import.ignored_key", i.in.empty() ? i.name : i.in + ": " + i.name,
                               w("import.why_not_modelled")));
