@@ -37,7 +37,8 @@ TEST_CASE("bad input: a YAML syntax error is located, a file of no known kind is
   REQUIRE(u.files.size() == 1);
   CHECK(u.files[0].kind == imp::FileKind::unknown);
   CHECK(has_entry(u, imp::EntryKind::error, notes,
-                  "not a docker-compose file, Kubernetes manifest, systemd unit, nginx config or Caddyfile"));
+                  "not a docker-compose file, Kubernetes manifest, systemd unit or drop-in, nginx config, Caddyfile, "
+                  "Traefik static configuration or env file"));
 
   // Named by the user, it stays an error beside good files.
   const imp::ImportResult mixed = imp::import_paths({dir + "/compose-traefik", notes}, en());

@@ -421,3 +421,45 @@ TEST_CASE("tlsChallenge: with no value is skipped, as Traefik skips it: the reso
   CHECK(sc.certificates[0].renewal == Renewal::none);
   simulates(sc, false);
 }
+
+TEST_CASE("a router in Traefik's dynamic configuration: the file is named as such, the unrouted app said") {
+  const std::string compose = R"(services:
+  traefik:
+    image: traefik:v3.1
+    command: [--providers.file.directory=/etc/traefik/dynamic, --certificatesresolvers.le.acme.tlschallenge=true]
+    ports: ["443:443"]
+    volumes: ["./dynamic:/etc/traefik/dynamic:ro"]
+  shop:
+    image: registry.example.org/shop/web:1.42.0
+    command: uvicorn shop.asgi:app --host 0.0.0.0 --port 8000
+  admin:
+    image: registry.example.org/shop/admin:1.42.0
+    command: uvicorn admin.asgi:app --host 0.0.0.0 --port 9000
+    labels:
+      - traefik.http.routers.admin.rule=Host(`admin.example.org`)
+      - traefik.http.routers.admin.tls.certresolver=le
+)";
+  const std::string dynamic = R"yaml(http:
+  routers:
+    shop:
+      rule: "Host(`shop.example.org`)"
+      service: shop
+  services:
+    shop:
+      loadBalancer:
+        servers:
+          - url: "http://shop:8000"
+)yaml";
+  // Given by name, it is no error: said for what it is.
+  const imp::ImportResult r =
+      import_files({{"d7/docker-compose.yml", compose, true}, {"d7/dynamic/shop.yml", dynamic, true}});
+  CHECK(has_entry(r, imp::EntryKind::ignored, "d7/dynamic/shop.yml", "Traefik dynamic configuration"));
+  CHECK_FALSE(has_entry(r, imp::EntryKind::ignored, "d7/dynamic/shop.yml", "not a docker-compose file"));
+  CHECK(has_entry(r, imp::EntryKind::ignored, "d7/docker-compose.yml:8",
+                  "service shop: no route of the proxy reaches it"));
+  CHECK_FALSE(has_entry(r, imp::EntryKind::ignored, "d7/docker-compose.yml:11", "service admin: no route"));
+  const imp::ImportResult k =
+      imp::import_texts({{"d7/docker-compose.yml", compose, true}, {"d7/dynamic/shop.yml", dynamic, true}}, ko());
+  CHECK(has_entry(k, imp::EntryKind::ignored, "d7/dynamic/shop.yml", "Traefik 동적 설정"));
+  CHECK(has_entry(k, imp::EntryKind::ignored, "d7/docker-compose.yml:8", "shop 서비스"));
+}

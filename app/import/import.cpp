@@ -116,6 +116,19 @@ FileKind detect_kind(const fs::path& path, std::string_view text) {
 
 namespace {
 
+// Traefik's dynamic configuration (what its file provider reads): a top-level `http:` with
+// `routers:`/`services:`/`middlewares:` below it, or `tls:` with `certificates:`/`options:`/`stores:`.
+bool traefik_dynamic(const fs::path& path, std::string_view text) {
+  const std::string ext = lowercase(path.extension().string());
+  static const std::regex yaml(
+      R"((^|\n)(http|tcp|udp|tls)\s*:\s*\n\s+(routers|services|middlewares|certificates|options|stores)\s*:)",
+      std::regex::icase);
+  static const std::regex toml(
+      R"((^|\n)\s*\[\[?\s*(http|tcp|udp|tls)\.(routers|services|middlewares|certificates|options|stores)\b)",
+      std::regex::icase);
+  return ((ext == ".yml" || ext == ".yaml") && has_line(text, yaml)) || (ext == ".toml" && has_line(text, toml));
+}
+
 struct Input {
   std::string name;  ///< As the report names it.
   fs::path path;
@@ -227,6 +240,8 @@ ImportResult import_from(const std::vector<TextFile>& texts, Report& r, const st
       // the environment's (docs.gunicorn.org, "Configuration File"): said, not read.
       if (lowercase(path.filename().string()) == "gunicorn.conf.py")
         r.ignored({in.name, 0, 0}, words("import.gunicorn_conf"));
+      else if (traefik_dynamic(path, in.text))
+        r.ignored({in.name, 0, 0}, words("import.traefik_dynamic"));
       else if (in.given)
         r.error({in.name, 0, 0}, words("import.unknown_kind"));
       else
@@ -348,6 +363,13 @@ ImportResult import_from(const std::vector<TextFile>& texts, Report& r, const st
     if (!d.traefik_files_used.count(key)) r.ignored({file.first, 0, 0}, words("import.traefik_file_unused"));
   for (const auto& [name, kind] : d.files_from_disk) result.files.push_back({name, kind});
   if (!r.has_error() && !d.k8s_files.empty()) guarded(d.k8s_files.front().first, [&] { resolve_kubernetes(d, r); });
+  // An app the proxy routes nothing to gets no client's request: said, not silently left idle
+  // (a router of a file the import did not read, such as Traefik's file provider, is the usual cause).
+  if (d.proxy && !r.has_error())
+    for (const ServiceModel& s : d.services)
+      if (std::none_of(d.proxy->routes.begin(), d.proxy->routes.end(),
+                       [&](const RouteModel& route) { return route.pool == s.name; }))
+        r.ignored(s.pos, words.format("import.service_unrouted", s.name));
   if (no_inputs) r.error({first, 0, 0}, words("import.no_files"));
   if (!r.has_error() && d.services.empty() && d.certs.empty()) r.error({first, 0, 0}, words("import.nothing"));
   // Two services whose names the scenario writes alike (services of two files, or names that
