@@ -1,6 +1,6 @@
 # Opening and saving files the way a desktop program does, through the scripted driver under
 # Xvfb: a lesson file given to `gui` (outside assets/, any name) opens on its first step; a
-# dropped file opens as what it holds; an edit of the open lesson (or scenario) file is read
+# dropped file opens as what it holds (of several dropped together, a lesson); an edit of the open lesson (or scenario) file is read
 # again on the same step (playhead time); a broken edit shows file:line:column and keeps what
 # was open; the saved what-if loads back to the same run (fingerprint), a lesson's variant too;
 # the file browser lists folders and .toml files with what each holds.
@@ -70,6 +70,20 @@ s1=$(state 1); s2=$(state 2); s3=$(state 3); s4=$(state 4)
 [[ $s2 == *"workers.api=3"* && $s2 == *"t=1.500000s"* ]] || fail "an edited scenario is read again at the same time: $s2"
 [[ $s3 == *"workers.api=3"* && $s3 == *"error=\"$sc:"*"workers"* ]] || fail "a broken scenario edit keeps the run: $s3"
 [[ $s4 == *"lesson=my-course lesson_step=1/"* ]] || fail "a dropped lesson file opens as a lesson: $s4"
+
+# A lesson handed out with its scenario, dropped together (the scenario first, as a browser's
+# picker may list them): the lesson opens, on the scenario beside it.
+mkdir "$out/handout"
+sed 's/^scenario = "basic-https.toml"/scenario = "our-api.toml"/' "$src/assets/lessons/01-https-request.toml" \
+  > "$out/handout/our-lesson.toml"
+sed 's/^name = "Basic HTTPS request"/name = "Our own API"/' "$src/assets/scenarios/basic-https.toml" \
+  > "$out/handout/our-api.toml"
+grep -q 'our-api.toml' "$out/handout/our-lesson.toml" && grep -q 'Our own API' "$out/handout/our-api.toml" \
+  || fail "test setup: the handout's edits did not apply"
+printf 'drop %s %s\nstate\n' "$out/handout/our-api.toml" "$out/handout/our-lesson.toml" > "$out/together.txt"
+run --script "$out/together.txt" > "$out/out.txt" 2>&1 || fail "gui exited $?"
+[[ $(state 1) == *"lesson=our-lesson lesson_step=1/"* && $(state 1) == *'scenario="Our own API"'* ]] \
+  || fail "a lesson dropped with its scenario opens on it: $(state 1)"
 
 # The saved what-if loads back to the same run; so does a lesson's variant.
 cat > "$out/save.txt" <<SCRIPT

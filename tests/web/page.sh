@@ -10,6 +10,12 @@
 #   tests/web/page.sh PAGE_DIR SOURCE_DIR
 set -euo pipefail
 page="$1"; src="$2"
+# A teacher's lesson and its scenario, from the user's disk together: the lesson finds it beside it.
+handout="$(mktemp -d)"; trap 'rm -rf "$handout"' EXIT
+sed 's/^scenario = "basic-https.toml"/scenario = "our-api.toml"/' "$src/assets/lessons/01-https-request.toml" \
+  > "$handout/our-lesson.toml"
+sed 's/^name = "Basic HTTPS request"/name = "Our own API"/' "$src/assets/scenarios/basic-https.toml" \
+  > "$handout/our-api.toml"
 shots="$src/build/web/shots"
 fail=0
 for lang in en ko; do
@@ -17,7 +23,9 @@ for lang in en ko; do
   rm -rf "$out"; mkdir -p "$out"
   log="$out/test.log"
   if ! "$src/tests/web/browser.sh" "$page" "$src/tests/web/session.script" "$out" --lang "$lang" \
-    --serve "$src/tests/scenarios/broken/bad-duration.toml" --query file=bad-duration.toml > "$log" 2>&1; then
+    --serve "$src/tests/scenarios/broken/bad-duration.toml" --serve "$handout/our-api.toml" \
+    --serve "$handout/our-lesson.toml" --query "file=bad-duration.toml&file=our-api.toml&file=our-lesson.toml" \
+    > "$log" 2>&1; then
     cat "$log"; echo "FAIL ($lang): the browser test failed"; fail=1; continue
   fi
   grep -E "^page: state |^first frame|^page: deploysim: first frame" "$log" | cut -c1-400
@@ -50,6 +58,9 @@ for lang in en ko; do
   [[ $broken == *'error="/uploads/bad-duration.toml:4:12: '* && $broken == *"records=68 "* && \
      $broken == *"lesson=01-https-request"* ]] \
     || { echo "FAIL ($lang): a broken file: the located error, and what was open stays: $broken"; fail=1; }
+  together="$(echo "$states" | sed -n 5p)"
+  [[ $together == *"lesson=our-lesson lesson_step=1/"* && $together == *'scenario="Our own API"'* ]] \
+    || { echo "FAIL ($lang): a lesson dropped with its scenario opens on it: $together"; fail=1; }
   for png in 01-lesson.png 02-client-hello.png 03-korean.png 04-broken-file.png page.png; do
     [ -s "$out/$png" ] || { echo "FAIL ($lang): no $png"; fail=1; }
   done

@@ -74,25 +74,32 @@ EM_JS(int, js_offer_download, (const char* path, const char* name), {
   }
 });
 
-// The picker's file is copied into the page's file system (/uploads) and handed to the program.
+// The picker's files are copied into the page's file system (/uploads), side by side, and handed
+// to the program once all are there: a lesson chosen with its scenario finds it beside itself.
 EM_JS(void, js_pick_file, (), {
   var input = document.createElement('input');
   input.type = 'file';
   input.accept = '.toml';
+  input.multiple = true;
   input.onchange = function() {
-    var f = input.files[0];
-    if (!f) return;
-    f.arrayBuffer().then(function(buf) {
+    var files = Array.prototype.slice.call(input.files);
+    if (!files.length) return;
+    Promise.all(files.map(function(f) { return f.arrayBuffer(); })).then(function(bufs) {
       try {
         FS.mkdirTree('/uploads');
       } catch (e) {}
-      var p = '/uploads/' + f.name;
-      FS.writeFile(p, new Uint8Array(buf));
-      var n = lengthBytesUTF8(p) + 1;
-      var s = _malloc(n);
-      stringToUTF8(p, s, n);
-      _deploysim_file_chosen(s);
-      _free(s);
+      var paths = files.map(function(f, i) {
+        var p = '/uploads/' + f.name;
+        FS.writeFile(p, new Uint8Array(bufs[i]));
+        return p;
+      });
+      paths.forEach(function(p) {
+        var n = lengthBytesUTF8(p) + 1;
+        var s = _malloc(n);
+        stringToUTF8(p, s, n);
+        _deploysim_file_chosen(s);
+        _free(s);
+      });
     });
   };
   input.click();

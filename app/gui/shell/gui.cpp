@@ -40,6 +40,16 @@ namespace deploysim::gui {
 
 namespace {
 
+// Of files that arrive together (dropped, or chosen in the browser's picker), the one to open: a
+// lesson (its scenario among the others is found beside it), else an exercise, else the first.
+std::string file_to_open(const std::vector<std::string>& files) {
+  for (const std::string& f : files)
+    if (is_lesson_file(f)) return f;
+  for (const std::string& f : files)
+    if (is_exercise_file(f)) return f;
+  return files.front();
+}
+
 std::string default_screenshot_name() {
   const std::time_t now = std::time(nullptr);
   char buf[64];
@@ -268,7 +278,7 @@ bool GuiRun::frame() {
   if (interactive) watch_open_files(session, ui, commands, false);
   std::vector<std::string> dropped = take_drops(platform);
   for (std::string& chosen : take_chosen_files()) dropped.push_back(std::move(chosen));
-  if (!dropped.empty()) commands.post(RequestOpenFile{dropped.front()});  // one file at a time: the first
+  if (!dropped.empty()) commands.post(RequestOpenFile{file_to_open(dropped)});
   keep_words(ui);
   report(ui, ensure_language_fonts(fonts, ui.settings.language, assets));
   if (applied_presenter != ui.settings.presenter || applied_scale != ui.settings.font_scale) {
@@ -280,7 +290,7 @@ bool GuiRun::frame() {
   }
   ScriptFrame sf;
   if (script) sf = script->tick(session, ui, commands);
-  if (!sf.drop.empty()) push_drop(platform, sf.drop);
+  for (std::string& path : sf.drop) push_drop(platform, std::move(path));
   if (sf.watch) watch_open_files(session, ui, commands, true);
 
   begin_frame();

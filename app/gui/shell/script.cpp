@@ -29,7 +29,7 @@ constexpr const char* verbs =
     "await_progress, "
     "play, "
     "pause, speed X, key NAME, compare VARIANT, presenter on|off, inspect FIELD, lesson NAME|next|back|off|answer "
-    "X|reveal, language en|ko, window NAME X Y W H, capture WINDOW OUT.png, exercise ID|check, reload, drop FILE, "
+    "X|reveal, language en|ko, window NAME X Y W H, capture WINDOW OUT.png, exercise ID|check, reload, drop FILE..., "
     "browse DIR|off, browse_save DIR, save_whatif FILE, save_capture [keylog], copy FROM TO, watch, tab PANEL, cancel, "
     "import PATH..., import_browse DIR|off, save_import FILE, quit";
 
@@ -189,8 +189,8 @@ std::optional<ScriptError> parse_script(const std::string& text, const std::stri
     size_t rest = raw_line.find_first_not_of(" \t", arg_end);
     if (rest != std::string::npos) sl.value = raw_line.substr(rest);
     const std::string& v = sl.verb;
-    if ((v == "open" || v == "compare" || v == "screenshot" || v == "peek" || v == "drop" || v == "browse" ||
-         v == "browse_save" || v == "save_whatif" || v == "tab" || v == "import_browse" || v == "save_import") &&
+    if ((v == "open" || v == "compare" || v == "screenshot" || v == "peek" || v == "browse" || v == "browse_save" ||
+         v == "save_whatif" || v == "tab" || v == "import_browse" || v == "save_import") &&
         !sl.value.empty()) {
       sl.arg = raw_line.substr(arg_start);  // names and paths may contain spaces
       while (!sl.arg.empty() && (sl.arg.back() == ' ' || sl.arg.back() == '\t')) sl.arg.pop_back();
@@ -217,7 +217,7 @@ std::optional<ScriptError> parse_script(const std::string& text, const std::stri
     if (v == "copy" && (sl.value.empty() || sl.value.find_first_of(" \t") != std::string::npos))
       return err(rest == std::string::npos ? raw_line.size() : rest,
                  "'copy' expects two paths without spaces: copy FROM TO");
-    if (v != "set" && v != "window" && v != "capture" && v != "copy" && v != "import" &&
+    if (v != "set" && v != "window" && v != "capture" && v != "copy" && v != "import" && v != "drop" &&
         !(v == "lesson" && sl.arg == "answer") && !sl.value.empty())
       return err(rest, fmt::format("unexpected text after '{} {}'", v, sl.arg));
     if (v == "window") {
@@ -328,9 +328,11 @@ ScriptFrame ScriptRunner::tick(const Session& session, UiState& ui, Commands& co
     f.screenshot = l.arg;
   else if (v == "capture")
     f.screenshot = l.value, f.window = l.arg;
-  else if (v == "drop")
-    f.drop = l.arg;
-  else if (v == "watch")
+  else if (v == "drop") {
+    // Several files on one line arrive together, as one drop of several files does.
+    std::istringstream paths(l.arg + " " + l.value);
+    for (std::string path; paths >> path;) f.drop.push_back(path);
+  } else if (v == "watch")
     f.watch = true;
   else if (v == "save_whatif")
     commands.post(RequestSaveWhatIf{l.arg});

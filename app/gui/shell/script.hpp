@@ -36,11 +36,11 @@ std::optional<ScriptError> parse_script(const std::string& text, const std::stri
 
 /// What the driver wants from the loop this frame.
 struct ScriptFrame {
-  bool quit = false;       ///< Stop after this frame.
-  std::string screenshot;  ///< Write this frame to this PNG.
-  std::string window;      ///< Only this window's rectangle (`capture`; "" = the whole frame).
-  std::string drop;        ///< `drop PATH`: a file dropped onto the window, as GLFW reports one.
-  bool watch = false;      ///< `watch`: check the open files for changes now.
+  bool quit = false;              ///< Stop after this frame.
+  std::string screenshot;         ///< Write this frame to this PNG.
+  std::string window;             ///< Only this window's rectangle (`capture`; "" = the whole frame).
+  std::vector<std::string> drop;  ///< `drop PATH...`: files dropped onto the window together, as GLFW reports them.
+  bool watch = false;             ///< `watch`: check the open files for changes now.
 };
 
 /// Feeds script lines to the loop: one command per frame, waiting for simulations to finish and
