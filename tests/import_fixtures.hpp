@@ -126,4 +126,14 @@ spec:
 )" + container;
 }
 
+// The Service "api" in front of api_deployment's pods (port 80 to 8000): seven lines, "---" first.
+inline const std::string api_service = R"(---
+apiVersion: v1
+kind: Service
+metadata: {name: api}
+spec:
+  selector: {app: api}
+  ports: [{port: 80, targetPort: 8000}]
+)";
+
 }  // namespace import_test

@@ -745,3 +745,55 @@ TEST_CASE("a sh -c script's commands before the server: a migration is a step of
   CHECK(has_entry(r, imp::EntryKind::ignored, "docker-compose.yml:4", "the script runs `cd /srv/app` before"));
   CHECK(api.pre_start[0].mode == PreStartMode::per_replica);  // both replicas run it as they start
 }
+
+TEST_CASE("cert-manager: another ACME CA is said as assumed; each certificate gets the solver its names select") {
+  const std::string ingress = api_service + R"(---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: api
+  annotations: {cert-manager.io/cluster-issuer: public}
+spec:
+  ingressClassName: nginx
+  tls:
+    - {hosts: [api.shop.io], secretName: api-tls}
+    - {hosts: [www.shop.com], secretName: www-tls}
+  rules:
+    - host: api.shop.io
+      http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: api, port: {number: 80}}}}]}
+    - host: www.shop.com
+      http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: api, port: {number: 80}}}}]}
+---
+apiVersion: cert-manager.io/v1
+kind: ClusterIssuer
+metadata: {name: public}
+spec:
+  acme:
+    server: SERVER
+    solvers:
+      - selector: {dnsZones: [shop.io]}
+        dns01: {cloudflare: {}}
+      - http01: {ingress: {ingressClassName: nginx}}
+)";
+  const auto with_server = [&](const std::string& server) {
+    std::string text = api_deployment("          command: [uvicorn, app:app, --host, 0.0.0.0]\n") + ingress;
+    text.replace(text.find("SERVER"), 6, server);
+    return text;
+  };
+  const auto challenge = [](const Scenario& sc, const std::string& domain) {
+    for (const CertificateSpec& c : sc.certificates)
+      if (c.domain == domain) return c.challenge;
+    FAIL("no certificate for " << domain);
+    return Challenge::http01;
+  };
+  const imp::ImportResult le = import_ok_texts(with_server("https://acme-v02.api.letsencrypt.org/directory"));
+  const Scenario sc = load(le);
+  CHECK(challenge(sc, "api.shop.io") == Challenge::dns01);
+  CHECK(challenge(sc, "www.shop.com") == Challenge::http01);
+  CHECK(has_entry(le, imp::EntryKind::mapped, "k8s.yaml:49", "solvers: cert-manager picks this one for www.shop.com"));
+  CHECK(has_entry(le, imp::EntryKind::mapped, "k8s.yaml:45", "acme.server -> certificate.issuer = \"letsencrypt\""));
+  const imp::ImportResult zerossl = import_ok_texts(with_server("https://acme.zerossl.com/v2/DV90"));
+  CHECK(has_entry(zerossl, imp::EntryKind::assumed, "k8s.yaml:45",
+                  "its ACME server https://acme.zerossl.com/v2/DV90 is not Let's Encrypt"));
+  CHECK_FALSE(has_entry(zerossl, imp::EntryKind::mapped, "k8s.yaml:45", "certificate.issuer"));
+}

@@ -278,16 +278,8 @@ TEST_CASE("a route that takes one path of the host is said: Caddy handle_path, n
   const imp::ImportResult n = import_files({{"shop.conf", site, true}});
   CHECK(has_entry(n, imp::EntryKind::ignored, "shop.conf:9", "location /api/: only these paths go to the app"));
   CHECK(has_entry(n, imp::EntryKind::ignored, "shop.conf:13", "location /ws/ proxy_pass: path rules are not modelled"));
-  const imp::ImportResult k =
-      import_ok_texts(api_deployment(R"(          command: [uvicorn, app.main:app, --host, 0.0.0.0]
----
-apiVersion: v1
-kind: Service
-metadata: {name: api}
-spec:
-  selector: {app: api}
-  ports: [{port: 80, targetPort: 8000}]
----
+  const imp::ImportResult k = import_ok_texts(
+      api_deployment("          command: [uvicorn, app.main:app, --host, 0.0.0.0]\n" + api_service + R"(---
 apiVersion: networking.k8s.io/v1
 kind: Ingress
 metadata: {name: api}

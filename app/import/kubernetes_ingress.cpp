@@ -1,5 +1,6 @@
 // Kubernetes Services (which Deployment a name stands for), Ingresses (the proxy, its routes and
 // TLS hosts, cert-manager's annotations) and cert-manager's Certificates and Issuers.
+#include <algorithm>
 #include <string>
 
 #include <fmt/format.h>
@@ -54,17 +55,45 @@ void issuer_keys(const K8s& k, const std::string& kind, const std::string& name,
   } else if (acme.IsDefined()) {
     key = "acme", decided = issuer->key(spec, "acme");
   }
-  cert.keys.set("issuer", r.from(decided, issuer->kind + " " + name + " " + key, "certificate.issuer", toml_str(who)));
+  // Another public ACME CA (ZeroSSL, Google Trust Services, Buypass): browsers trust it as they
+  // trust Let's Encrypt, which is the model's only public ACME CA; said, not passed off as mapped.
+  const std::string server = scalar(child(acme, "server"));
+  if (who == "letsencrypt" && !server.empty() && server.find("letsencrypt.org") == std::string::npos)
+    cert.keys.set("issuer", r.assume(decided, "certificate.issuer", toml_str(who),
+                                     r.w.format("import.why_other_acme_ca", issuer->kind + " " + name, server)));
+  else
+    cert.keys.set("issuer",
+                  r.from(decided, issuer->kind + " " + name + " " + key, "certificate.issuer", toml_str(who)));
   if (who != "letsencrypt" && who != "untrusted") return;
+  // cert-manager picks a solver for each name by its selector, the most specific first: a
+  // dnsNames holding the name, then the longest dnsZones the name is in, then one without a
+  // selector (matchLabels, the Certificate's labels, are not compared: such a solver is skipped).
+  // The model has one challenge per certificate: the one for its first name.
   std::string challenge;
   SourcePos where;
-  for (const auto& solver : child(acme, "solvers")) {
+  const YAML::Node solvers = child(acme, "solvers");
+  size_t best = 0;
+  bool chosen = false;
+  for (const auto& solver : solvers) {
+    const YAML::Node selector = child(solver, "selector");
+    const YAML::Node names = child(selector, "dnsNames"), zones = child(selector, "dnsZones");
+    size_t score = 0;
+    if (!selector.IsMap() || selector.size() == 0) score = 1;
+    for (const auto& n : names)
+      if (scalar(n) == cert.domain) score = std::max<size_t>(score, 1000000);
+    for (const auto& z : zones)
+      if (const std::string zone = scalar(z); cert.domain == zone || cert.domain.ends_with("." + zone))
+        score = std::max(score, 1000 + zone.size());
+    std::string kind;
+    SourcePos pos;
     if (child(solver, "http01").IsDefined())
-      challenge = "http-01", where = issuer->key(solver, "http01");
+      kind = "http-01", pos = issuer->key(solver, "http01");
     else if (child(solver, "dns01").IsDefined())
-      challenge = "dns-01", where = issuer->key(solver, "dns01");
-    if (!challenge.empty()) break;
+      kind = "dns-01", pos = issuer->key(solver, "dns01");
+    if (kind.empty() || score <= best) continue;
+    best = score, challenge = kind, where = pos, chosen = true;
   }
+  if (chosen && solvers.size() > 1) r.mapped(where, r.w.format("import.k8s_solver_chosen", cert.domain, challenge));
   if (challenge.empty())
     cert.keys.set("challenge",
                   r.assume(decided, "certificate.challenge", toml_str("http-01"), r.w("import.why_challenge")));
