@@ -391,3 +391,17 @@ TEST_CASE("Caddy 2.0 to 2.4 images keep /data on the image's anonymous volume th
       {{"docker-compose.yml", compose("docker.io/library/caddy:2.3.0"), true}, {"Caddyfile", caddyfile, true}});
   CHECK(load(docker_io).proxy->persisted_storage);
 }
+
+TEST_CASE("the Korean report: a drop-in's file kind and Caddy's automatic HTTPS in Korean") {
+  const std::vector<imp::TextFile> files{
+      {"srv/api.service", "[Service]\nExecStart=/srv/.venv/bin/uvicorn app:app --port 8000\n", true},
+      {"srv/api.service.d/override.conf", "[Service]\nRestart=always\n", true},
+      {"srv/Caddyfile", "api.example.com {\n\treverse_proxy 127.0.0.1:8000\n}\n", true}};
+  const imp::ImportResult r = imp::import_texts(files, ko());
+  REQUIRE(r.ok());
+  const std::string report = imp::format_report(r, ko());
+  CHECK(report.find("srv/api.service.d/override.conf (systemd 드롭인)") != std::string::npos);
+  CHECK(report.find("자동 HTTPS -> certificate.issuer") != std::string::npos);
+  CHECK(report.find("drop-in") == std::string::npos);
+  CHECK(report.find("automatic HTTPS") == std::string::npos);
+}

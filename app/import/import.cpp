@@ -443,9 +443,10 @@ std::string format_report(const ImportResult& result, const Messages& w) {
   std::string kinds;
   for (const ImportedFile& f : result.files)  // the kinds are the formats' own names; "unknown", "env file" words
     kinds += fmt::format("  {} ({})\n", f.path,
-                         f.kind == FileKind::unknown  ? w("import.report_kind_unknown")
-                         : f.kind == FileKind::dotenv ? w("import.report_kind_env")
-                                                      : kind_name(f.kind));
+                         f.kind == FileKind::unknown          ? w("import.report_kind_unknown")
+                         : f.kind == FileKind::dotenv         ? w("import.report_kind_env")
+                         : f.kind == FileKind::systemd_dropin ? w("import.report_kind_dropin")
+                                                              : kind_name(f.kind));
   if (!kinds.empty()) out += w("import.report_files") + "\n" + kinds;
   section(EntryKind::mapped, "import.report_mapped");
   section(EntryKind::assumed, "import.report_assumed");

@@ -567,9 +567,10 @@ void read_caddy(const std::string& file, const std::string& text_in, Deployment&
                                                       : a.pos,
                                        t.internal.set ? "tls internal"
                                        : staging      ? "acme_ca"
-                                                      : "automatic HTTPS",
+                                                      : w("import.caddy_automatic_https"),
                                        "certificate.issuer", toml_str(issuer)));
-        cert.keys.set("renewal", r.from(a.pos, "automatic HTTPS", "certificate.renewal", toml_str("proxy")));
+        cert.keys.set("renewal",
+                      r.from(a.pos, w("import.caddy_automatic_https"), "certificate.renewal", toml_str("proxy")));
         // A DNS provider (`tls { dns ... }`, the global `acme_dns`) makes Caddy solve DNS-01, and a
         // wildcard name can only be validated by DNS-01 (RFC 8555 section 8.4; Let's Encrypt's
         // challenge types; caddyserver.com/docs/automatic-https, "Wildcard certificates").
