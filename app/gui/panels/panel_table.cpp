@@ -41,9 +41,10 @@ constexpr float s_left = 0.25f, s_right = 0.28f;
 // (at 0.12 it showed two lines of context alone), and for a lesson question's prompt and two
 // choices: taken from the timeline's lanes, whose labels a class cannot read from afar anyway;
 // the canvas needs all of its height for the labels of a five-host scenario. A short screen
-// gives the narration more of its height.
+// gives the narration more of its height: at 1024x768 a question's prompt and two choices under
+// the step's heading need 0.35 of it (at 0.25 and 0.31 the second choice fell below the edge).
 constexpr float p_left = 0.70f, p_canvas_h = 0.58f, p_narration_h = 0.20f;
-constexpr float q_canvas_h = 0.50f, q_narration_h = 0.25f;
+constexpr float q_canvas_h = 0.45f, q_narration_h = 0.35f;
 
 constexpr PanelRect tab{};
 

@@ -24,6 +24,16 @@ namespace deploysim::gui {
 
 namespace {
 
+// `text` cut at a character's start so that it and "..." fit in `width`.
+std::string fit_text(std::string text, float width) {
+  while (!text.empty() && ImGui::CalcTextSize((text + "...").c_str()).x > width) {
+    size_t n = text.size() - 1;
+    while (n > 0 && (static_cast<unsigned char>(text[n]) & 0xC0) == 0x80) --n;  // a UTF-8 continuation byte
+    text.resize(n);
+  }
+  return text + "...";
+}
+
 bool needs_background(const std::string& title, const std::vector<std::string>& windows) {
   const ImGuiWindow* w = ImGui::FindWindowByName(title.c_str());
   if (!w) return true;
@@ -128,26 +138,38 @@ void menu_bar(const Session& session, UiState& ui, Commands& commands) {
     ImGui::EndMenu();
   }
   // A running simulation shows its progress here; the panels keep showing the previous run.
-  std::string status = session.busy() ? busy_status(session, ui) : ui.status;
+  const std::string message = session.busy() ? busy_status(session, ui) : ui.status;
+  const bool is_error = !session.busy() && !ui.status.empty() && ui.status == ui.status_error;
   const std::string frame_ms = "   " + ui.trf("menu.ms_per_frame", ui.fps_ms);
-  status += frame_ms;
   const float bar_w = session.busy() ? ImGui::GetFontSize() * 8 : 0.0f;
   const float cancel_w =
       session.busy() ? ImGui::CalcTextSize(ui.tr("menu.cancel").c_str()).x + ImGui::GetStyle().FramePadding.x * 2 + 8
                      : 0.0f;
-  // On a narrow window (1024 px, presenter font) the status must not cover the menus: the message
-  // gives way to the frame time, which gives way to nothing.
+  // On a narrow window (1024 px, presenter font) the status must not cover the menus: the frame
+  // time, a developer's number, gives way first; then the message is cut, whole on hover.
   const float menus_end = ImGui::GetCursorPosX() + 16;
-  auto start = [&] { return ImGui::GetWindowWidth() - ImGui::CalcTextSize(status.c_str()).x - bar_w - cancel_w - 24; };
-  if (start() < menus_end) status = frame_ms;
-  if (start() < menus_end) status.clear();
-  ImGui::SameLine(std::max(menus_end, start()));
+  const float room = ImGui::GetWindowWidth() - bar_w - cancel_w - 24 - menus_end;
+  std::string status = message + frame_ms;
+  if (ImGui::CalcTextSize(status.c_str()).x > room) status = message;
+  const bool cut = ImGui::CalcTextSize(status.c_str()).x > room;
+  if (cut && is_error) {
+    // "/long/path/lesson.toml:4:12: ..." as "lesson.toml:4:12: ...": the file's name and the place.
+    const size_t place = status.find(": ");
+    const size_t dir = status.rfind('/', place);
+    if (place != std::string::npos && dir != std::string::npos) status.erase(0, dir + 1);
+  }
+  if (cut) status = fit_text(status, room);
+  ImGui::SameLine(
+      std::max(menus_end, ImGui::GetWindowWidth() - ImGui::CalcTextSize(status.c_str()).x - bar_w - cancel_w - 24));
   if (session.busy()) {
     const double p = session.progress();
     ImGui::ProgressBar(static_cast<float>(p), ImVec2(bar_w, 0), ui.words.percent(p * 100, 0).c_str());
     if (ImGui::SmallButton(fmt::format("{}###Cancel", ui.tr("menu.cancel")).c_str())) commands.post(RequestCancel{});
   }
+  if (is_error) ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1.0f, 0.45f, 0.4f, 1.0f));
   ImGui::TextUnformatted(status.c_str());
+  if (is_error) ImGui::PopStyleColor();
+  if (cut && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", message.c_str());
   ImGui::EndMainMenuBar();
 }
 

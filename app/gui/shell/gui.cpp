@@ -76,6 +76,8 @@ std::optional<std::vector<ScriptLine>> read_script(const std::string& path) {
 // A new run arrived: keep the playhead's time for what-if changes, start over for a new file.
 void on_arrival(const Session::Arrival& a, const Session& session, UiState& ui) {
   if (a.note) ui.status = a.note(ui.words);  // a bounded trace, a cancelled run
+  // A file that did not load: said where a class sees it, not only in the Scenario tab.
+  if (a.failed) ui.status = ui.status_error = session.error_text(ui.words);
   lesson_arrival(a, ui);
   if (!a.model) return;
   const Model& m = session.model();
@@ -96,7 +98,7 @@ void on_arrival(const Session::Arrival& a, const Session& session, UiState& ui) 
 // A problem the user should know of: in the status line, and on stderr.
 void report(UiState& ui, const std::string& problem) {
   if (problem.empty()) return;
-  ui.status = problem;
+  ui.status = ui.status_error = problem;
   std::fprintf(stderr, "deploysim: %s\n", problem.c_str());
 }
 

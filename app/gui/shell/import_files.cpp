@@ -38,7 +38,7 @@ bool run_import(const std::vector<std::string>& paths, UiState& ui) {
     im.entries.push_back({static_cast<ImportEntryKind>(e.kind), e.pos.file, e.pos.str(), std::move(e.message)});
   im.ok = result.ok() && !result.scenario_text.empty();
   if (!im.ok) {
-    ui.status = ui.tr("import_gui.failed_status");
+    ui.status = ui.status_error = ui.tr("import_gui.failed_status");
     return false;
   }
   im.scenario_text = std::move(result.scenario_text);

@@ -65,7 +65,7 @@ void reload_lesson(UiState& ui, Commands& commands) {
   LessonLoad loaded = load_lesson_file(f.lesson_file);
   if (!loaded.lesson) {
     f.lesson_error = loaded.error ? loaded.error->to_string(ui.words) : ui.trf("file.no_file", f.lesson_file);
-    ui.status = f.lesson_error;
+    ui.status = ui.status_error = f.lesson_error;
     return;
   }
   f.lesson_error.clear();

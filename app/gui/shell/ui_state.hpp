@@ -153,6 +153,7 @@ struct UiState {
   int window_w = 0, window_h = 0;  ///< The window's size (script `state`: window=WxH).
   int screen_w = 0, screen_h = 0;  ///< The work area of the monitor it opened on (script `state`: screen=WxH).
   std::string status;              ///< One-line status message (screenshot written, ...).
+  std::string status_error;        ///< The status when it was set as an error: drawn as one while it is the status.
   std::map<std::string, double> whatif_edits;  ///< What-if widget values not yet simulated.
   RecordId sequence_follow = RecordId::none;   ///< Sequence diagram: last row scrolled to.
   std::string open_path;                       ///< Browser: the path typed into "Open a file".
