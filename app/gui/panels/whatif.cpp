@@ -14,11 +14,25 @@ namespace deploysim::gui {
 
 namespace {
 
-constexpr const char* renewals[] = {"proxy", "certbot", "cert-manager", "none", "provider"};  // Renewal order
-constexpr const char* premodes[] = {"once", "per-replica", "locked"};
-constexpr const char* binds[] = {"127.0.0.1", "0.0.0.0"};
-constexpr const char* tls_choices[] = {"1.2 and 1.3", "1.3 only", "1.2 only"};
-constexpr const char* tls_values[] = {R"(["1.2", "1.3"])", R"(["1.3"])", R"(["1.2"])"};
+// A choice of a combo: the value a scenario file holds, and the catalogue key of its words when
+// they are prose to translate (none: the value is shown as written).
+struct Option {
+  const char* value;
+  const char* key = nullptr;
+};
+constexpr Option renewals[] = {{"proxy", "whatif_option.renewal_proxy"},  // Renewal order
+                               {"certbot"},
+                               {"cert-manager"},
+                               {"none", "whatif_option.renewal_none"},
+                               {"provider", "whatif_option.renewal_provider"}};
+constexpr Option premodes[] = {{"once", "whatif_option.pre_start_once"},
+                               {"per-replica", "whatif_option.pre_start_per_replica"},
+                               {"locked", "whatif_option.pre_start_locked"}};
+constexpr Option binds[] = {{"127.0.0.1"}, {"0.0.0.0"}};
+// TOML arrays, written as they are.
+constexpr Option tls_choices[] = {{R"(["1.2", "1.3"])", "whatif_option.tls_both"},
+                                  {R"(["1.3"])", "whatif_option.tls_13"},
+                                  {R"(["1.2"])", "whatif_option.tls_12"}};
 constexpr const char* durations[] = {"2m", "10m", "1h", "1d", "7d", "30d", "120d"};
 
 void section(const std::string& title) {
@@ -44,16 +58,22 @@ void int_slider(const char* label, const std::string& path, int current, int lo,
   ImGui::PopID();
 }
 
+std::string option_label(const UiState& ui, const Option& o) { return o.key ? ui.tr(o.key) : std::string(o.value); }
+
+// A combo over `options`; `current` is the value the scenario holds. `toml` values are TOML text
+// already (arrays); others are strings, quoted when set.
 template <size_t N>
 void choice(const UiState& ui, const char* label, const std::string& path, std::string_view current,
-            const char* const (&options)[N], Commands& commands, const char* const (*values)[N] = nullptr) {
+            const Option (&options)[N], Commands& commands, bool toml = false) {
   ImGui::PushID(path.c_str());
   ImGui::SetNextItemWidth(-ImGui::GetFontSize() * 7.5f);
-  const std::string preview(current.empty() ? ui.tr("whatif.default") : current);
+  std::string preview(current.empty() ? ui.tr("whatif.default") : current);
+  for (const Option& o : options)
+    if (current == o.value) preview = option_label(ui, o);
   if (ImGui::BeginCombo(label, preview.c_str())) {
-    for (size_t i = 0; i < N; ++i)
-      if (ImGui::Selectable(options[i], current == options[i]))
-        commands.post(RequestSetParam{path, values ? std::string((*values)[i]) : quoted(options[i])});
+    for (const Option& o : options)
+      if (ImGui::Selectable(option_label(ui, o).c_str(), current == o.value))
+        commands.post(RequestSetParam{path, toml ? std::string(o.value) : quoted(o.value)});
     ImGui::EndCombo();
   }
   ImGui::PopID();
@@ -113,8 +133,8 @@ void service_widgets(const ServiceSpec& svc, UiState& ui, Commands& commands) {
   for (const PreStartSpec& step : svc.pre_start) {
     static_assert(std::size(premodes) == 3);
     choice(ui, ui.trf("whatif.pre_start_mode", step.name).c_str(),
-           fmt::format("{}pre_start.{}.mode", base, lower_name(step.name, buf)), premodes[static_cast<int>(step.mode)],
-           premodes, commands);
+           fmt::format("{}pre_start.{}.mode", base, lower_name(step.name, buf)),
+           premodes[static_cast<int>(step.mode)].value, premodes, commands);
   }
   for (const DependencySpec& dep : svc.dependencies) {
     const std::string path = fmt::format("{}dependencies.{}.constraint", base, lower_name(dep.package, buf));
@@ -205,7 +225,7 @@ void draw_whatif(const PanelContext& ctx, UiState& ui, Commands& commands) {
     const std::string base = fmt::format("certificate.{}.", lower_name(c.domain, buf));
     int_slider(ui.tr("whatif.lifetime").c_str(), base + "lifetime", static_cast<int>(c.lifetime / days(1)), 1, 398,
                ui.tr("whatif.days_format").c_str(), "\"{}d\"", ui, commands);
-    choice(ui, ui.tr("whatif.renewal").c_str(), base + "renewal", renewals[static_cast<int>(c.renewal)], renewals,
+    choice(ui, ui.tr("whatif.renewal").c_str(), base + "renewal", renewals[static_cast<int>(c.renewal)].value, renewals,
            commands);
     checkbox(ui.tr("whatif.reload").c_str(), base + "reload_after_renewal", c.reload_after_renewal, commands);
   }
@@ -214,7 +234,7 @@ void draw_whatif(const PanelContext& ctx, UiState& ui, Commands& commands) {
     choice(ui, ui.tr("whatif.preset").c_str(), "proxy.preset", proxy_preset(sc.proxy->preset).name,
            whatif_preset_choices(), commands);
     const int tls = sc.proxy->tls_versions == (tls12 | tls13) ? 0 : sc.proxy->tls_versions == tls13 ? 1 : 2;
-    choice(ui, "TLS", "proxy.tls_versions", tls_choices[tls], tls_choices, commands, &tls_values);
+    choice(ui, "TLS", "proxy.tls_versions", tls_choices[tls].value, tls_choices, commands, true);
     checkbox(ui.tr("whatif.http2").c_str(), "proxy.http2", proxy_offers_h2(*sc.proxy), commands);
     checkbox(ui.tr("whatif.forwarded").c_str(), "proxy.forwarded_headers", proxy_sets_forwarded_headers(*sc.proxy),
              commands);
