@@ -199,6 +199,11 @@ void draw_metrics(const PanelContext& ctx, UiState& ui, Commands&) {
   const Session& session = ctx.session;
   const Model& m = session.model();
   const Model* cmp = session.compare_model();
+  // Nothing open: no "100 % of 0 requests" to read as a result.
+  if (m.scenario.services.empty() && m.scenario.hosts.empty()) {
+    text_disabled_wrapped(ui.tr("canvas.no_scenario"));
+    return;
+  }
   const std::string& variant = variant_title(m.scenario, session.compare_variant(), ui.settings.language);
   summary_table(ui, m, cmp, variant, ctx.narrator);
   const float t_end = static_cast<float>(std::max<double>(m.run.end.seconds(), cmp ? cmp->run.end.seconds() : 0.0));
