@@ -458,7 +458,7 @@ void ComposeCtx::add_routes(Deployment& d) {
       const std::string key = (in_file ? "certificatesResolvers." : "certificatesresolvers.") + resolver;
       cert.keys.set("issuer", r.from(res->second.pos, key, "certificate.issuer", toml_str("self-signed")));
       cert.keys.set("renewal", r.from(res->second.pos, key, "certificate.renewal", toml_str("none")));
-      cert.keys.set("issued", r.assume(rpos, "certificate.issued", "\"-30d\"", r.w("import.why_issued")));
+      issued_at(cert, rpos);
       d.certs.push_back(std::move(cert));
       continue;
     }
@@ -480,7 +480,7 @@ void ComposeCtx::add_routes(Deployment& d) {
     else  // from the static configuration file, which is not read
       cert.keys.set("challenge", r.assume(res->second.pos, "certificate.challenge", toml_str("http-01"),
                                           r.w.format("import.why_traefik_file", static_config)));
-    cert.keys.set("issued", r.assume(rpos, "certificate.issued", "\"-30d\"", r.w("import.why_issued")));
+    issued_at(cert, rpos);
     d.certs.push_back(std::move(cert));
 
     // Where Traefik keeps what it ordered (acme.json), and whether a volume holds it.

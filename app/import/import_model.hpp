@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "deploysim/messages.hpp"
+#include "deploysim/time.hpp"
 #include "import/import.hpp"
 #include "import/parse_error.hpp"
 
@@ -69,7 +70,20 @@ struct CertModel {
   std::vector<std::string> alt_names;
   SourcePos pos;
   Table keys;  ///< issuer, renewal, challenge, lifetime, ... (domain and alt_names apart).
+  /// Where its issue time is assumed: the scenario writer picks `issued` (choose_issued) once the
+  /// lifetime and the renewer are known.
+  SourcePos issued_pos;
+  /// cert-manager's spec.renewBefore and its line, when the Certificate gives one.
+  std::optional<Time> renew_before;
+  SourcePos renew_before_pos;
 };
+
+/// Holds the place of `issued` among the certificate's keys (so that it is written where the
+/// readers set it) and says where it is assumed; choose_issued gives it its value.
+inline void issued_at(CertModel& c, const SourcePos& pos) {
+  c.keys.set("issued", {"\"-30d\"", ""});
+  c.issued_pos = pos;
+}
 
 /// One ASGI service.
 struct ServiceModel {
@@ -275,6 +289,10 @@ void read_caddy(const std::string& file, const std::string& text, Deployment& d,
 std::string upstream_service(const std::string& upstream, const SourcePos& pos, Deployment& d, Report& r);
 /// A parser's error into the report (file:line:col and the catalogue's text).
 void report_parse_error(const ParseError& e, Report& r);
+
+/// The certificate's `issued`, assumed so that the deployment starts healthy: halfway from issue
+/// to the moment its renewer renews it (cert_issued.cpp), reported with the rule it follows.
+void choose_issued(CertModel& c, const Deployment& d, Report& r);
 
 /// The scenario file for the deployment (scenario_out.cpp); reports what it assumes.
 std::string write_scenario(Deployment& d, Report& r);

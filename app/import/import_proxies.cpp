@@ -347,7 +347,7 @@ void read_nginx(const std::string& file, const std::string& text, Deployment& d,
                     r.assume(cert.pos, "certificate.issuer", toml_str("letsencrypt"), w("import.why_cert_file")));
       cert.keys.set("renewal", r.assume(cert.pos, "certificate.renewal", toml_str("none"), w("import.why_cert_file")));
     }
-    cert.keys.set("issued", r.assume(cert.pos, "certificate.issued", "\"-30d\"", w("import.why_issued")));
+    issued_at(cert, cert.pos);
     if (default_server) {
       p->default_certificate = cert.domain;
       p->default_certificate_pos = srv.pos;
@@ -589,7 +589,7 @@ void read_caddy(const std::string& file, const std::string& text_in, Deployment&
                         r.assume(a.pos, "certificate.challenge", toml_str("http-01"), w("import.why_caddy_challenge")));
         }
       }
-      cert.keys.set("issued", r.assume(a.pos, "certificate.issued", "\"-30d\"", w("import.why_issued")));
+      issued_at(cert, a.pos);
       d.certs.push_back(std::move(cert));
     }
   }

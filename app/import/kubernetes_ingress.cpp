@@ -261,7 +261,7 @@ void read_ingresses(K8s& k, Deployment& d, Report& r) {
         cert.keys.set("renewal",
                       r.assume(cert.pos, "certificate.renewal", toml_str("none"), r.w("import.why_secret_by_hand")));
       }
-      cert.keys.set("issued", r.assume(cert.pos, "certificate.issued", "\"-30d\"", r.w("import.why_issued")));
+      issued_at(cert, cert.pos);
       if (!secret.empty()) k.secret_to_domain[secret] = cert.domain;
       d.certs.push_back(std::move(cert));
     }
@@ -299,7 +299,7 @@ void read_certificates(K8s& k, Deployment& d, Report& r) {
       c.pos = m.key(spec, child(spec, "dnsNames").size() > 0 ? "dnsNames" : "commonName");
       c.keys.set("renewal", r.from(m.kind_pos(), "kind: Certificate", "certificate.renewal", toml_str("cert-manager")));
       certificate_issuer(k, m, c, r);
-      c.keys.set("issued", r.assume(m.kind_pos(), "certificate.issued", "\"-30d\"", r.w("import.why_issued")));
+      issued_at(c, m.kind_pos());
       d.certs.push_back(std::move(c));
       cert = &d.certs.back();
     }
@@ -319,6 +319,13 @@ void read_certificates(K8s& k, Deployment& d, Report& r) {
       const std::string key = scalar(kv.first);
       if (key == "secretName" || key == "dnsNames" || key == "commonName" || key == "issuerRef" || key == "duration")
         continue;
+      // Not in the run (it renews at two thirds), but it tells when the certificate in use was
+      // renewed last: the issue time follows it (choose_issued).
+      if (key == "renewBefore")
+        if (const auto ms = parse_compose_duration_ms(scalar(kv.second)); ms && *ms > 0 && *ms < UINT64_MAX) {
+          cert->renew_before = deploysim::ms(static_cast<int64_t>(*ms));
+          cert->renew_before_pos = m.pos(kv.second);
+        }
       r.ignored(m.pos(kv.first),
                 r.w.format("import.ignored_key", key,
                            key == "renewBefore" ? r.w("import.why_renew_before") : r.w("import.why_not_modelled")));

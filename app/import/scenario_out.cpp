@@ -190,6 +190,7 @@ std::string write_scenario(Deployment& d, Report& r) {
         kept.push_back(n);
     }
     if (kept.empty()) continue;
+    choose_issued(c, d, r);
     out += "[[certificate]]\n";
     line(out, "domain", {toml_str(kept.front()), w.format("import.comment_from", where(c.pos))});
     if (kept.size() > 1) {

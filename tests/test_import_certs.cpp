@@ -1,0 +1,132 @@
+// What the importer makes of a certificate's life: when the one in use was issued (chosen from
+// its lifetime and its renewer's rule, so that a healthy deployment imports as healthy), who signs
+// it (ACME or a CA cert-manager or Caddy holds itself) and for how long.
+#include <doctest/doctest.h>
+
+#include <string>
+
+#include "deploysim/scenario.hpp"
+#include "deploysim/simulate.hpp"
+#include "import/import.hpp"
+#include "import_fixtures.hpp"
+
+using namespace deploysim;
+using namespace import_test;
+
+namespace {
+
+// A Helm chart's rendered manifests: a 7-day certificate from cert-manager's `ca:` Issuer,
+// renewed 48 h before it ends (the Ingress's TLS entry is line 31, renewBefore line 48).
+const std::string seven_days = R"(apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: payments
+spec:
+  selector:
+    matchLabels: {app: payments}
+  template:
+    metadata:
+      labels: {app: payments}
+    spec:
+      containers:
+        - name: payments
+          image: registry.example.com/fin/payments:5.2.0
+          command: [hypercorn, payments.asgi:application, --bind, "0.0.0.0:8080"]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: payments}
+spec:
+  selector: {app: payments}
+  ports: [{port: 8080, targetPort: 8080}]
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: payments
+spec:
+  ingressClassName: traefik
+  tls:
+    - hosts: [pay.internal.fin.example]
+      secretName: payments-internal-tls
+  rules:
+    - host: pay.internal.fin.example
+      http:
+        paths:
+          - path: /
+            pathType: Prefix
+            backend: {service: {name: payments, port: {number: 8080}}}
+---
+apiVersion: cert-manager.io/v1
+kind: Certificate
+metadata:
+  name: payments-internal-tls
+spec:
+  secretName: payments-internal-tls
+  duration: 168h
+  renewBefore: 48h
+  dnsNames: [pay.internal.fin.example]
+  issuerRef: {name: fin-internal-ca}
+---
+apiVersion: cert-manager.io/v1
+kind: Issuer
+metadata:
+  name: fin-internal-ca
+spec:
+  ca:
+    secretName: fin-root-ca
+)";
+
+// The run of an imported scenario starts healthy: nothing is due, expired or refused.
+void check_starts_healthy(const Scenario& sc) {
+  const Run run = simulate(sc);
+  CHECK(count_kind(run, "cert.renew_due") == 0);
+  CHECK(count_kind(run, "cert.expired") == 0);
+  CHECK(count_kind(run, "tls.alert") == 0);
+  CHECK(run.metrics.requests > 100);
+  CHECK(run.metrics.succeeded == run.metrics.requests - run.metrics.in_flight);
+}
+
+}  // namespace
+
+TEST_CASE("a short-lived certificate starts in the first part of its life, not expired") {
+  SUBCASE("cert-manager with renewBefore: halfway from issue to renewBefore") {
+    const imp::ImportResult r = import_ok_texts(seven_days);
+    const Scenario sc = load(r);
+    REQUIRE(sc.certificates.size() == 1);
+    CHECK(sc.certificates[0].lifetime == hours(168));
+    CHECK(sc.certificates[0].issued == -hours(60));  // (168 h - 48 h) / 2
+    CHECK(has_entry(r, imp::EntryKind::assumed, "k8s.yaml:31",
+                    "certificate.issued = \"-60h\": a working deployment serves a certificate that its renewer does "
+                    "not yet find due: taken as issued 60 h before the run, halfway to its renewal 2 d before the end "
+                    "of its 7 d lifetime (renewBefore at k8s.yaml:48)"));
+    check_starts_healthy(sc);
+  }
+  SUBCASE("cert-manager's default renewBefore, a third of the duration") {
+    std::string yaml = seven_days;
+    yaml.replace(yaml.find("  renewBefore: 48h\n"), 18, "");
+    const imp::ImportResult r = import_ok_texts(yaml);
+    const Scenario sc = load(r);
+    CHECK(sc.certificates[0].issued == -hours(56));  // (168 h - 56 h) / 2
+    CHECK(has_entry(r, imp::EntryKind::assumed, "k8s.yaml:31", "cert-manager's default renewBefore"));
+    check_starts_healthy(sc);
+  }
+  SUBCASE("Let's Encrypt's 90 days, renewed with 30 left: issued 30 days before, as always") {
+    const std::string nginx = R"(server {
+    listen 443 ssl;
+    server_name api.example.com;
+    ssl_certificate /etc/letsencrypt/live/api.example.com/fullchain.pem;
+    location / { proxy_pass http://127.0.0.1:8000; }
+}
+)";
+    const imp::ImportResult r = import_files({{"sites-enabled/api.conf", nginx, true}});
+    const Scenario sc = load(r);
+    CHECK(sc.certificates[0].issued == -days(30));
+    CHECK(has_entry(r, imp::EntryKind::assumed, "sites-enabled/api.conf:4", "certbot renews with 30 days left"));
+  }
+  SUBCASE("the reason in Korean") {
+    const imp::ImportResult k = imp::import_texts({{"k8s.yaml", seven_days, true}}, ko());
+    REQUIRE(k.ok());
+    CHECK(has_entry(k, imp::EntryKind::assumed, "k8s.yaml:31", "k8s.yaml:48의 renewBefore 설정"));
+  }
+}
