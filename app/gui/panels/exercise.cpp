@@ -116,7 +116,8 @@ void check(const Exercise& ex, const PanelContext& ctx, ExerciseUi& st) {
   st.refused.clear();
   st.results.clear();
   st.checked_fingerprint = m.run.trace.fingerprint_hex();
-  st.scroll_to_results = true;
+  // Two frames: the first one's scroll is clamped to the panel's height before the results.
+  st.scroll_to_results = 2;
   ++st.tries;
   const Overrides prefix = exercise_prefix(ex, m.scenario);
   const Overrides& applied = ctx.session.overrides();
@@ -134,16 +135,23 @@ void check(const Exercise& ex, const PanelContext& ctx, ExerciseUi& st) {
 void results(const Exercise& ex, const PanelContext& ctx, const Messages& m, const Words& w, ExerciseUi& st) {
   const std::string& lang = m.lang();
   const bool stale = st.checked_fingerprint != ctx.model.run.trace.fingerprint_hex();
-  if (st.scroll_to_results) ImGui::SetScrollHereY(0.0f), st.scroll_to_results = false;
+  if (st.scroll_to_results > 0) {  // the verdict (or the refusal) at the panel's top edge
+    ImGui::SetScrollFromPosY(ImGui::GetCursorPosY() - ImGui::GetScrollY() - ImGui::GetStyle().WindowPadding.y, 0.0f);
+    --st.scroll_to_results;
+  }
   if (!st.refused.empty()) {
     wrapped_text(std::string(w.refused) + m.error(st.refused));  // the CLI's words, in this language
     return;
   }
+  // The verdict first: in a short panel, scrolled to the results, it is the line a class sees.
   bool solved = true;
+  for (size_t i = 0; i < ex.goals.size() && i < st.results.size(); ++i) solved &= st.results[i].held;
+  wrapped_text(fmt::format(fmt::runtime(solved ? w.solved : w.not_yet), st.tries));
+  if (stale) wrapped_text(w.stale);
+  ImGui::Spacing();
   for (size_t i = 0; i < ex.goals.size() && i < st.results.size(); ++i) {
     const ExerciseGoal& g = ex.goals[i];
     const GoalResult& r = st.results[i];
-    solved &= r.held;
     // Never colour alone: the mark says it in words too.
     ImGui::PushStyleColor(ImGuiCol_Text, r.held ? IM_COL32(86, 180, 233, 255) : IM_COL32(230, 159, 0, 255));
     ImGui::TextUnformatted(r.held ? w.held : w.not_held);
@@ -157,9 +165,6 @@ void results(const Exercise& ex, const PanelContext& ctx, const Messages& m, con
     if (!r.held && !g.hint.empty()) rich_text(fmt::format("{}{}", w.hint, g.tr.pick("hint", g.hint, lang)));
     ImGui::Unindent();
   }
-  ImGui::Spacing();
-  wrapped_text(fmt::format(fmt::runtime(solved ? w.solved : w.not_yet), st.tries));
-  if (stale) wrapped_text(w.stale);
 }
 
 }  // namespace

@@ -111,7 +111,7 @@ struct ExerciseUi {
   std::string checked_fingerprint;           ///< The trace the last check judged.
   std::vector<GoalResult> results;           ///< Per goal, from the last check.
   std::string refused;                       ///< A setting the exercise does not allow (instead of results).
-  bool scroll_to_results = false;            ///< A check just ran: bring its results into view.
+  int scroll_to_results = 0;                 ///< A check just ran: frames left to bring its results into view.
   std::string choose;                        ///< Script `exercise ID`: choose it on the next frame.
   std::optional<Exercise> opened;            ///< An exercise file opened (File > Open, dropped): choose it next.
   bool check_now = false;                    ///< Script `exercise check`: press Check once the run is in.
