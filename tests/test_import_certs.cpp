@@ -130,3 +130,47 @@ TEST_CASE("a short-lived certificate starts in the first part of its life, not e
     CHECK(has_entry(k, imp::EntryKind::assumed, "k8s.yaml:31", "k8s.yaml:48의 renewBefore 설정"));
   }
 }
+
+TEST_CASE("a cert-manager CA, Vault or Venafi issuer signs without ACME, in the report and in the run") {
+  SUBCASE("ca: the run renews with cert-manager's CA, no order and no challenge") {
+    const imp::ImportResult r = import_ok_texts(seven_days);
+    CHECK(load(r).certificates[0].issuer == Issuer::private_ca);
+    CHECK(has_entry(r, imp::EntryKind::mapped, "k8s.yaml:57", "ca -> certificate.issuer = \"private-ca\""));
+    CHECK(has_entry(r, imp::EntryKind::assumed, "k8s.yaml:57",
+                    "cert-manager signs it with a CA it holds, without an ACME order or challenge"));
+    CHECK(has_entry(r, imp::EntryKind::assumed, "k8s.yaml:57", "set issuer = \"untrusted\" to see it"));
+    CHECK_FALSE(r.scenario_text.find("challenge = ") != std::string::npos);
+    // Three days of one request a minute: the renewal falls 52 h into the run.
+    std::string text = r.scenario_text;
+    text.replace(text.find("duration = \"2m\""), 15, "duration = \"3d\"");
+    text.replace(text.find("rate = \"2/s\""), 12, "rate = \"1/min\"");
+    const LoadResult longer = load_scenario_text(text, "imported.toml");
+    REQUIRE_MESSAGE(longer.scenario, longer.error->to_string());
+    const Run run = simulate(*longer.scenario);
+    CHECK(count_kind(run, "cert.acme.order") == 0);
+    CHECK(count_kind(run, "cert.acme.challenge") == 0);
+    CHECK(count_kind(run, "cert.issued") == 1);
+    CHECK(count_kind(run, "cert.expired") == 0);
+    CHECK(count_kind(run, "tls.alert") == 0);
+    for (const Record& rec : run.trace.records())
+      if (run.trace.kind(rec) == "cert.issued") {
+        CHECK(run.trace.narration(rec) == "cert.issued.private_ca");
+        CHECK(rec.t() > hours(51));
+      }
+  }
+  SUBCASE("vault: assumed to be a CA of the organisation") {
+    std::string yaml = seven_days;
+    yaml.replace(yaml.find("  ca:\n    secretName: fin-root-ca"), 32,
+                 "  vault:\n    server: https://vault.fin.example\n    path: pki/sign/fin");
+    const imp::ImportResult r = import_ok_texts(yaml);
+    CHECK(load(r).certificates[0].issuer == Issuer::private_ca);
+    CHECK(has_entry(r, imp::EntryKind::assumed, "k8s.yaml:57",
+                    "certificate.issuer = \"private-ca\": Issuer fin-internal-ca signs through vault, not ACME"));
+    CHECK(has_entry(r, imp::EntryKind::assumed, "k8s.yaml:57", "cert-manager signs it with a CA it holds"));
+  }
+  SUBCASE("in Korean") {
+    const imp::ImportResult k = imp::import_texts({{"k8s.yaml", seven_days, true}}, ko());
+    REQUIRE(k.ok());
+    CHECK(has_entry(k, imp::EntryKind::assumed, "k8s.yaml:57", "cert-manager가 직접 가진 CA로"));
+  }
+}

@@ -49,6 +49,9 @@ void issuer_keys(const K8s& k, const std::string& kind, const std::string& name,
     who = "self-signed", key = "selfSigned", decided = issuer->key(spec, "selfSigned");
   } else if (child(spec, "ca").IsDefined()) {
     who = "private-ca", key = "ca", decided = issuer->key(spec, "ca");
+  } else if (child(spec, "vault").IsDefined() || child(spec, "venafi").IsDefined()) {
+    who = "private-ca", key = child(spec, "vault").IsDefined() ? "vault" : "venafi",
+    decided = issuer->key(spec, key.c_str());
   } else if (child(acme, "server").IsDefined()) {
     if (scalar(child(acme, "server")).find("staging") != std::string::npos) who = "untrusted";
     key = "acme.server", decided = issuer->key(acme, "server");
@@ -61,9 +64,15 @@ void issuer_keys(const K8s& k, const std::string& kind, const std::string& name,
   if (who == "letsencrypt" && !server.empty() && server.find("letsencrypt.org") == std::string::npos)
     cert.keys.set("issuer", r.assume(decided, "certificate.issuer", toml_str(who),
                                      r.w.format("import.why_other_acme_ca", issuer->kind + " " + name, server)));
+  else if (key == "vault" || key == "venafi")  // the CA behind them is not in the files
+    cert.keys.set("issuer", r.assume(decided, "certificate.issuer", toml_str(who),
+                                     r.w.format("import.why_issuer_external", issuer->kind + " " + name, key)));
   else
     cert.keys.set("issuer",
                   r.from(decided, issuer->kind + " " + name + " " + key, "certificate.issuer", toml_str(who)));
+  // cert-manager signs with these itself: no ACME order, no challenge (the run does the same);
+  // the run's clients trust the CA, which only a machine with its root installed does.
+  if (who == "private-ca") r.assumed(decided, r.w.format("import.private_ca_trust", "cert-manager"));
   if (who != "letsencrypt" && who != "untrusted") return;
   // cert-manager picks a solver for each name by its selector, the most specific first: a
   // dnsNames holding the name, then the longest dnsZones the name is in, then one without a

@@ -37,6 +37,7 @@ enum class KeyUse : uint8_t {
   X(cert_expired, "cert.expired", kind)                                                                      \
   X(cert_issued, "cert.issued", kind)                                                                        \
   X(cert_issued_provider, "cert.issued.provider", narration)                                                 \
+  X(cert_issued_private_ca, "cert.issued.private_ca", narration)                                             \
   X(cert_no_renewer, "cert.no_renewer", kind)                                                                \
   X(cert_not_reloaded, "cert.not_reloaded", kind)                                                            \
   X(cert_provider_validated, "cert.provider.validated", kind)                                                \

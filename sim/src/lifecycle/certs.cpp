@@ -40,6 +40,14 @@ Renewer renewer_of(const Scenario& sc, const CertificateSpec& c) {
   return Renewer::none;
 }
 
+// A renewer that signs with a CA it holds orders nothing: cert-manager's CA, Vault and Venafi
+// issuers (cert-manager.io, "Issuer Configuration": only its ACME issuer speaks ACME) and Caddy's
+// `tls internal` (its own local CA, caddyserver.com/docs/automatic-https) stand for "private-ca".
+// certbot and Traefik are ACME clients: with a private CA they talk to its ACME server.
+bool signs_itself(Renewer r, const CertificateSpec& spec) {
+  return spec.issuer == Issuer::private_ca && (r == Renewer::cert_manager || r == Renewer::caddy);
+}
+
 const char* renewer_name(Renewer r) {
   switch (r) {
     case Renewer::caddy:
@@ -233,6 +241,7 @@ void LifeModel::acme_order(uint32_t c, RecordId cause) {
   const Time now = w.engine.now();
   if (renewer_of(sc, spec) == Renewer::provider) return provider_renew(c, cause);
   if (acme_refused(c, cause)) return;
+  if (signs_itself(renewer_of(sc, spec), spec)) return store_issued(c, cause, cl.renewer, Time{});
   if (spec.issuer == Issuer::self_signed) {
     CertState next = w.stored_certs[c];
     ++next.serial;
@@ -429,7 +438,9 @@ void LifeModel::store_issued(uint32_t c, RecordId cause, NodeId issuer_node, Tim
                              .to = cl.renewer,
                              .dur = dur,
                              .cause = cause,
-                             .narration = r == Renewer::provider ? kinds::cert_issued_provider : kinds::cert_issued},
+                             .narration = r == Renewer::provider  ? kinds::cert_issued_provider
+                                          : signs_itself(r, spec) ? kinds::cert_issued_private_ca
+                                                                  : kinds::cert_issued},
                             {{"domain", spec.domain},
                              {"serial", fresh.serial},
                              {"not_after", fresh.not_after},
