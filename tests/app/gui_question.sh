@@ -70,4 +70,28 @@ p1=$(grep '^state' "$out/out.txt" | head -1)
 [[ $p1 == *"layout=small-presenter"* && $p1 == *"question=revealed"* && $p1 == *"answer_in_view=1"* ]] \
   || fail "the revealed answer is not in view in presenter mode at 1024x768: $p1"
 python3 "$src/tests/app/png_check.py" "$out/presenter.png" 1024 768 64
+
+# A step brings the panel it talks about to the front of presenter mode's Details: lesson 01d's
+# last step (show = "metrics"), and a question answered from the metrics, once revealed.
+cat > "$out/t.txt" <<SCRIPT
+presenter on
+lesson 01d-second-visit
+frames 2
+state
+$(printf 'lesson next\n%.0s' 1 2 3 4 5 6 7)
+frames 3
+state
+lesson 06-start-on-boot
+$(printf 'lesson next\n%.0s' 1 2 3)
+lesson answer 99
+lesson reveal
+frames 3
+state
+SCRIPT
+xvfb-run -a -s "-screen 0 1024x768x24" "$bin" gui --script "$out/t.txt" > "$out/out.txt"
+t1=$(s 1); t2=$(s 2); t3=$(s 3)
+[[ $t1 == *'details_tab="Inspector"'* ]] || fail "the Details window starts on the inspector: $t1"
+[[ $t2 == *"lesson_step=8/8"* && $t2 == *'details_tab="Metrics"'* ]] || fail "show = \"metrics\" brings the metrics: $t2"
+[[ $t3 == *"lesson_step=4/4"* && $t3 == *"question=revealed"* && $t3 == *'details_tab="Metrics"'* ]] \
+  || fail "a question answered from the metrics shows them once revealed: $t3"
 echo "gui_question: ask, reveal, right and wrong OK"

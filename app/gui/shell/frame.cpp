@@ -242,6 +242,7 @@ void draw_frame(const Session& session, const Fonts& fonts, const std::string& a
           const ImGuiTabItemFlags select = ui.focus_panel == p->name ? ImGuiTabItemFlags_SetSelected : 0;
           const std::string label = fmt::format("{}###{}", ui.tr(p->title), p->name);
           if (regular([&] { return ImGui::BeginTabItem(label.c_str(), nullptr, select); })) {
+            ui.details_tab = p->name;
             // The content scrolls under the tabs, which keep the whole width.
             if (ImGui::BeginChild("##tab", ImVec2(0, 0), false, p->fixed ? ImGuiWindowFlags_NoScrollbar : 0))
               p->draw(ctx, ui, commands);

@@ -115,6 +115,25 @@ void lesson_arrival(const Session::Arrival& arrival, UiState& ui) {
     close_lesson(ui);
 }
 
+namespace {
+
+// The panel a step brings to the front: its `show`, else the metrics for a question answered
+// from them; by its window name ("What if").
+std::string step_panel(const LessonStep& step) {
+  static const std::pair<std::string_view, const char*> names[] = {{"inspector", "Inspector"},
+                                                                   {"metrics", "Metrics"},
+                                                                   {"observer", "Observer"},
+                                                                   {"sequence", "Sequence"},
+                                                                   {"whatif", "What if"}};
+  std::string_view show = step.show;
+  if (show.empty() && step.question && step.question->answer.starts_with("metric:")) show = "metrics";
+  for (const auto& [key, name] : names)
+    if (key == show) return name;
+  return {};
+}
+
+}  // namespace
+
 void update_lesson(const Model& model, UiState& ui, Commands& commands) {
   const Lesson* lesson = current_lesson(ui);
   LessonUi& l = ui.lesson;
@@ -126,6 +145,7 @@ void update_lesson(const Model& model, UiState& ui, Commands& commands) {
   if (q && !q->revealed && !q->reveal_requested) return;  // predict first: the step waits for the answer
   const auto at = resolve_step_target(model.run.trace, step.target);
   if (at) commands.post(RequestSelect{static_cast<RecordId>(*at)});
+  if (const std::string panel = step_panel(step); !panel.empty()) ui.focus_panel = panel;
   if (!q || q->revealed) return;
   // The truth comes from the run, at the step's record.
   const Trace& trace = model.run.trace;

@@ -449,6 +449,7 @@ std::string state_line(const Session& session, const UiState& ui, const Narrator
           fmt::format(" refused=\"{}\" refused_shown=\"{}\"", quoted(ex.refused), quoted(ui.words.error(ex.refused)));
   }
   if (!ui.files.lesson_error.empty()) out += fmt::format(" lesson_file_error=\"{}\"", quoted(ui.files.lesson_error));
+  if (!ui.details_tab.empty()) out += fmt::format(" details_tab=\"{}\"", ui.details_tab);
   if (ui.files.browser.open)
     out += fmt::format(" browser=\"{}\" browser_entries={}", ui.files.browser.listed, ui.files.browser.entries.size());
   out += import_state(ui);

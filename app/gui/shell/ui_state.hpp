@@ -145,6 +145,7 @@ struct UiState {
   std::string hex_pinned;          ///< Inspector: field pinned by a click or `inspect` (lit when nothing is hovered).
   std::string hex_scrolled_to;     ///< Inspector: the pinned field last scrolled into view.
   Layout layout = Layout::normal;  ///< The layout of the last frame (panels.hpp's layout_for).
+  std::string details_tab;         ///< The tab the tab window shows in front (script `state`).
   std::string focus_panel;         ///< A tab to bring to the front in the next frame ("Exercise").
   int reset_layout = 0;            ///< Frames left to place the windows at their default rectangles.
   bool fullscreen = false;         ///< F11.

@@ -63,7 +63,11 @@ struct LessonStep {
   SourcePos pos;                     ///< For located errors.
   SourcePos target_pos;              ///< Position of the `target` value (the step's when absent).
   std::optional<Question> question;  ///< Asked before the step plays.
+  std::string show;                  ///< A panel the window brings to the front at the step (step_panels).
 };
+
+/// The panels a step may bring to the front (`show`): the window's tab names in lower case.
+inline constexpr const char* step_panels[] = {"inspector", "metrics", "observer", "sequence", "whatif"};
 
 /// "In real life": where the model simplifies, version differences, and how to see it for real.
 struct RealLife {

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <iterator>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <set>
 #include <toml++/toml.h>
 
@@ -565,9 +566,9 @@ LessonLoad lesson_from_table(const toml::table& root, const std::string& path, c
       }
       LessonStep step;
       step.pos = {st->source().begin.line, st->source().begin.column};
-      if (!check_keys(*st, {"target", "text", "text_ko", "sources", "question"}, "[[step]]", path, err) ||
+      if (!check_keys(*st, {"target", "text", "text_ko", "sources", "question", "show"}, "[[step]]", path, err) ||
           !read_string(*st, "target", step.target, path, err) || !read_string(*st, "text", step.text, path, err) ||
-          !read_string(*st, "text_ko", step.text_ko, path, err) ||
+          !read_string(*st, "show", step.show, path, err) || !read_string(*st, "text_ko", step.text_ko, path, err) ||
           !read_translations(*st, {"text"}, step.tr, path, err) ||
           !read_strings(*st, "sources", step.sources, path, err) ||
           !check_sources(*st, step.sources, *sources, path, err)) {
@@ -585,6 +586,15 @@ LessonLoad lesson_from_table(const toml::table& root, const std::string& path, c
       }
       if (step.text.empty()) {
         out.error = located(path, st->source(), "a [[step]] needs a text");
+        return out;
+      }
+      if (!step.show.empty() && !std::count(std::begin(step_panels), std::end(step_panels), step.show)) {
+        const std::vector<std::string> names(std::begin(step_panels), std::end(step_panels));
+        const auto best = detail::closest(step.show, names);
+        out.error = located(path, st->get("show")->source(),
+                            best ? fmt::format("unknown panel '{}' in 'show' (did you mean '{}'?)", step.show, *best)
+                                 : fmt::format("unknown panel '{}' in 'show' (expected one of: {})", step.show,
+                                               fmt::join(names, ", ")));
         return out;
       }
       const toml::node* tn = st->get("target");
