@@ -87,6 +87,17 @@ void check_starts_healthy(const Scenario& sc) {
   CHECK(run.metrics.succeeded == run.metrics.requests - run.metrics.in_flight);
 }
 
+// The imported scenario run for `duration` with its browser asking once a minute: long enough
+// to see a renewal, with few requests.
+Run run_for(const imp::ImportResult& r, const std::string& duration) {
+  std::string text = r.scenario_text;
+  text.replace(text.find("duration = \"2m\""), 15, "duration = \"" + duration + "\"");
+  text.replace(text.find("rate = \"2/s\""), 12, "rate = \"1/min\"");
+  const LoadResult longer = load_scenario_text(text, "imported.toml");
+  REQUIRE_MESSAGE(longer.scenario, longer.error->to_string());
+  return simulate(*longer.scenario);
+}
+
 }  // namespace
 
 TEST_CASE("a short-lived certificate starts in the first part of its life, not expired") {
@@ -140,13 +151,8 @@ TEST_CASE("a cert-manager CA, Vault or Venafi issuer signs without ACME, in the 
                     "cert-manager signs it with a CA it holds, without an ACME order or challenge"));
     CHECK(has_entry(r, imp::EntryKind::assumed, "k8s.yaml:57", "set issuer = \"untrusted\" to see it"));
     CHECK_FALSE(r.scenario_text.find("challenge = ") != std::string::npos);
-    // Three days of one request a minute: the renewal falls 52 h into the run.
-    std::string text = r.scenario_text;
-    text.replace(text.find("duration = \"2m\""), 15, "duration = \"3d\"");
-    text.replace(text.find("rate = \"2/s\""), 12, "rate = \"1/min\"");
-    const LoadResult longer = load_scenario_text(text, "imported.toml");
-    REQUIRE_MESSAGE(longer.scenario, longer.error->to_string());
-    const Run run = simulate(*longer.scenario);
+    // Three days: the renewal falls 52 h into the run.
+    const Run run = run_for(r, "3d");
     CHECK(count_kind(run, "cert.acme.order") == 0);
     CHECK(count_kind(run, "cert.acme.challenge") == 0);
     CHECK(count_kind(run, "cert.issued") == 1);
@@ -172,5 +178,54 @@ TEST_CASE("a cert-manager CA, Vault or Venafi issuer signs without ACME, in the 
     const imp::ImportResult k = imp::import_texts({{"k8s.yaml", seven_days, true}}, ko());
     REQUIRE(k.ok());
     CHECK(has_entry(k, imp::EntryKind::assumed, "k8s.yaml:57", "cert-manager가 직접 가진 CA로"));
+  }
+}
+
+TEST_CASE("Caddy's tls internal: 12-hour certificates from its own CA, said in the report") {
+  const std::string caddyfile = R"(intranet.corp.test {
+	tls internal
+	reverse_proxy 127.0.0.1:8000
+}
+)";
+  SUBCASE("the default lifetime, renewed by Caddy without ACME") {
+    const imp::ImportResult r = import_files({{"Caddyfile", caddyfile, true}});
+    const Scenario sc = load(r);
+    REQUIRE(sc.certificates.size() == 1);
+    CHECK(sc.certificates[0].issuer == Issuer::private_ca);
+    CHECK(sc.certificates[0].lifetime == hours(12));
+    CHECK(sc.certificates[0].issued == -hours(4));  // (12 h - 4 h) / 2: CertMagic renews with a third left
+    CHECK(has_entry(r, imp::EntryKind::assumed, "Caddyfile:2",
+                    "certificate.lifetime = \"12h\": Caddy's internal issuer signs certificates for 12 hours"));
+    CHECK(has_entry(r, imp::EntryKind::assumed, "Caddyfile:2", "Caddy signs it with a CA it holds"));
+    CHECK(has_entry(r, imp::EntryKind::assumed, "Caddyfile:1", "Caddy renews when a third of the lifetime is left"));
+    check_starts_healthy(sc);
+    // Twelve hours: Caddy renews at 4 h (8 h into its life) from its own CA.
+    const Run run = run_for(r, "12h");
+    CHECK(count_kind(run, "cert.acme.order") == 0);
+    CHECK(count_kind(run, "cert.issued") >= 1);
+    CHECK(count_kind(run, "cert.expired") == 0);
+    CHECK(count_kind(run, "tls.alert") == 0);
+  }
+  SUBCASE("issuer internal { lifetime 7d }") {
+    const std::string seven = R"(intranet.corp.test {
+	tls {
+		issuer internal {
+			lifetime 7d
+		}
+	}
+	reverse_proxy 127.0.0.1:8000
+}
+)";
+    const imp::ImportResult r = import_files({{"Caddyfile", seven, true}});
+    const Scenario sc = load(r);
+    CHECK(sc.certificates[0].lifetime == days(7));
+    CHECK(sc.certificates[0].issued == -hours(56));
+    CHECK(has_entry(r, imp::EntryKind::mapped, "Caddyfile:4",
+                    "issuer internal { lifetime } -> certificate.lifetime = \"168h\""));
+  }
+  SUBCASE("in Korean") {
+    const imp::ImportResult k = imp::import_texts({{"Caddyfile", caddyfile, true}}, ko());
+    REQUIRE(k.ok());
+    CHECK(has_entry(k, imp::EntryKind::assumed, "Caddyfile:2", "인증서를 12시간짜리로 서명하고"));
   }
 }

@@ -512,6 +512,11 @@ class Extractor {
         for (const Tok& a : c.args) t.protocols.value.push_back(a.text);
       } else if (c.name == "issuer" && !c.args.empty() && c.args[0].text == "internal") {
         t.internal = {true, c.pos, true};
+        for (const Node& x : c.children)
+          if (x.name == "lifetime" && !x.args.empty())
+            t.internal_lifetime = {x.args[0].text, x.args[0].pos, true};
+          else
+            ignore(x, "tls issuer internal");
       } else if (c.name == "dns" && !c.args.empty()) {
         t.dns = {c.args[0].text, c.pos, true};
       } else if (c.name == "issuer" && !c.args.empty() && c.args[0].text == "acme" &&

@@ -35,9 +35,10 @@ struct CaddyReverseProxy {
 
 /// `tls ...` in a site.
 struct CaddyTls {
-  Located<std::string> email;      ///< `tls ops@example.test`.
-  Located<bool> internal;          ///< `tls internal` (Caddy's own CA).
-  Located<std::string> cert_file;  ///< `tls cert.pem key.pem`.
+  Located<std::string> email;              ///< `tls ops@example.test`.
+  Located<bool> internal;                  ///< `tls internal` (Caddy's own CA).
+  Located<std::string> internal_lifetime;  ///< `issuer internal { lifetime 7d }`: its leaf certificates' lifetime.
+  Located<std::string> cert_file;          ///< `tls cert.pem key.pem`.
   Located<std::string> key_file;
   Located<bool> off;                            ///< `tls off` (Caddy 1). An http:// (or :80) address has no TLS either.
   Located<std::vector<std::string>> protocols;  ///< `protocols tls1.2 tls1.3` in the block.

@@ -464,6 +464,25 @@ std::vector<CaddyImportedFile> caddy_import_files(const std::string& pattern, co
   return out;
 }
 
+// The lifetime of Caddy's internal issuer's certificates: `lifetime` (a Go duration, or days as
+// "7d": caddy.Duration) when the file sets it, else the 12 hours Caddy signs them for.
+void caddy_internal_lifetime(const CaddyTls& t, CertModel& cert, Report& r) {
+  const Located<std::string>& set = t.internal_lifetime;
+  if (set.set) {
+    std::optional<uint64_t> ms = parse_compose_duration_ms(set.value);
+    if (!ms)
+      if (const auto d = parse_duration(set.value); d && d->ns() > 0) ms = static_cast<uint64_t>(d->ns() / 1000000);
+    if (ms && *ms > 0 && *ms <= static_cast<uint64_t>(max_file_seconds) * 1000) {
+      cert.keys.set("lifetime",
+                    r.from(set.pos, "issuer internal { lifetime }", "certificate.lifetime", duration_text(*ms)));
+      return;
+    }
+    r.ignored(set.pos, r.w.format("import.ignored_key", "lifetime " + set.value, r.w("import.why_caddy_lifetime_bad")));
+  }
+  cert.keys.set("lifetime",
+                r.assume(t.internal.pos, "certificate.lifetime", "\"12h\"", r.w("import.why_caddy_internal_lifetime")));
+}
+
 }  // namespace
 
 void read_caddy(const std::string& file, const std::string& text_in, Deployment& d, Report& r) {
@@ -575,7 +594,11 @@ void read_caddy(const std::string& file, const std::string& text_in, Deployment&
         // wildcard name can only be validated by DNS-01 (RFC 8555 section 8.4; Let's Encrypt's
         // challenge types; caddyserver.com/docs/automatic-https, "Wildcard certificates").
         if (issuer == "private-ca") {
-          // Caddy's own CA: no ACME challenge.
+          // Caddy's own CA: no ACME challenge. Its leaf certificates live 12 hours unless `lifetime`
+          // says otherwise (defaultInternalCertLifetime in caddyserver/caddy modules/caddypki/ca.go,
+          // applied by modules/caddytls/internalissuer.go).
+          caddy_internal_lifetime(t, cert, r);
+          r.assumed(t.internal.pos, w.format("import.private_ca_trust", "Caddy"));
         } else if (t.dns.set) {
           cert.keys.set("challenge", r.from(t.dns.pos, "tls { dns " + t.dns.value + " }", "certificate.challenge",
                                             toml_str("dns-01")));
