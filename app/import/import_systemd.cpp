@@ -14,6 +14,31 @@
 
 namespace deploysim::import {
 
+namespace {
+
+// The flag of the command line that sets what a server's own variable would ("-w 2" for
+// WEB_CONCURRENCY): the servers read the variable only as the default of that flag (Gunicorn's
+// and Uvicorn's settings), so the flag wins. Empty when the command has none.
+std::string flag_over(const std::vector<std::string>& argv, const std::string& var) {
+  static const std::map<std::string, std::vector<std::string>> flags = {
+      {"WEB_CONCURRENCY", {"-w", "--workers"}},
+      {"UVICORN_WORKERS", {"--workers"}},
+      {"UVICORN_PORT", {"--port"}},
+      {"UVICORN_HOST", {"--host"}},
+      {"PORT", {"-b", "--bind"}},
+      {"FORWARDED_ALLOW_IPS", {"--forwarded-allow-ips"}}};
+  const auto it = flags.find(var);
+  if (it == flags.end()) return {};
+  for (size_t i = 0; i < argv.size(); ++i)
+    for (const std::string& flag : it->second) {
+      if (argv[i] == flag && i + 1 < argv.size()) return flag + " " + argv[i + 1];
+      if (argv[i].starts_with(flag + "=")) return argv[i];
+    }
+  return {};
+}
+
+}  // namespace
+
 void report_parse_error(const ParseError& e, Report& r) {
   std::string text = format_parse_error(e, r.w);
   // format_parse_error says "file:line:col: text"; the report keeps the place apart.
@@ -45,6 +70,24 @@ void read_systemd(const std::string& file, const std::string& text, const std::v
   for (const auto& e : u.environment) {
     env[e.value.first] = e.value.second;
     env_pos[e.value.first] = e.pos;
+  }
+  // EnvironmentFile= files given to the import are read as systemd reads them, after every
+  // Environment= (systemd.exec(5): "Settings from these files override settings made with
+  // Environment="), in their order. A "-" before the path only lets systemd skip a missing file.
+  std::vector<std::pair<const Located<std::string>*, std::string>> env_files_read;  // line, file read
+  for (const auto& f : u.environment_files) {
+    const std::string path = f.value.starts_with('-') ? f.value.substr(1) : f.value;
+    for (const auto& [key, vars] : d.env_files) {
+      if (key != path && !(path.starts_with('/') && ("/" + key).ends_with(path))) continue;
+      const auto input = d.inputs.find(key);
+      const std::string name = input != d.inputs.end() ? input->second.first : key;
+      for (const auto& [var, value] : vars) {
+        env[var] = value.first;
+        env_pos[var] = {name, value.second, 0};
+      }
+      env_files_read.emplace_back(&f, name);
+      break;
+    }
   }
   const ExecCommand* exec = u.exec_start.empty() ? nullptr : &u.exec_start.back();
   if (!exec || !apply_asgi_command(exec->argv, exec->pos, "ExecStart", s, r, env, env_pos)) {
@@ -150,11 +193,22 @@ void read_systemd(const std::string& file, const std::string& text, const std::v
   else if (u.kill_signal.set)
     r.ignored(u.kill_signal.pos,
               w.format("import.ignored_key", "KillSignal=" + u.kill_signal.value, w("import.why_kill_signal")));
-  for (const auto& e : u.environment)
-    if (std::find(s.env_read.begin(), s.env_read.end(), e.value.first) == s.env_read.end())
-      r.ignored(e.pos, w.format("import.ignored_key", "Environment=" + e.value.first, w("import.why_not_modelled")));
-  for (const auto& f : u.environment_files)
-    r.ignored(f.pos, w.format("import.ignored_key", "EnvironmentFile=" + f.value, w("import.why_not_modelled")));
+  for (const auto& e : u.environment) {
+    if (std::find(s.env_read.begin(), s.env_read.end(), e.value.first) != s.env_read.end()) continue;
+    const std::string flag = flag_over(exec->argv, e.value.first);
+    r.ignored(e.pos, w.format("import.ignored_key", "Environment=" + e.value.first,
+                              flag.empty() ? w("import.why_not_modelled")
+                                           : w.format("import.why_flag_wins", flag, where(exec->pos))));
+  }
+  for (const auto& f : u.environment_files) {
+    const auto read =
+        std::find_if(env_files_read.begin(), env_files_read.end(), [&](const auto& e) { return e.first == &f; });
+    if (read != env_files_read.end())
+      r.mapped(f.pos, w.format("import.systemd_env_file_read", "EnvironmentFile=" + f.value, read->second));
+    else
+      r.ignored(f.pos,
+                w.format("import.ignored_key", "EnvironmentFile=" + f.value, w("import.why_env_file_not_given")));
+  }
   for (const Ignored& i : u.ignored)
     r.ignored(i.pos, w.format("import.ignored_key", i.in.empty() ? i.name : "[" + i.in + "] " + i.name,
                               w("import.why_not_modelled")));

@@ -360,9 +360,9 @@ void read_deployment(const Manifest& m, K8s& k, Deployment& d, Report& r) {
   s.name = node_name(m.name);
   s.pos = m.name_pos();  // the service's name is metadata.name
   s.host_stem = "node";
-  s.supervisor.set("kind", r.from(m.kind_pos(), "kind: " + m.kind, "supervisor.kind", toml_str("kubernetes")));
   for (const auto& kv : child(child(child(spec, "template"), "metadata"), "labels"))
     k.pod_labels[m.name][scalar(kv.first)] = scalar(kv.second);
+  k.workload_kind[m.name] = m.kind;
 
   // The app container: the first whose command is an ASGI server, else the first.
   const YAML::Node containers = child(pod, "containers");
@@ -386,8 +386,10 @@ void read_deployment(const Manifest& m, K8s& k, Deployment& d, Report& r) {
   if (const std::string image = scalar(child(containers[app], "image"));
       is_backing_image(image) && !runs_asgi(argv_of(containers[app]))) {
     r.ignored(m.name_pos(), r.w.format("import.k8s_not_asgi", m.kind, m.name, image));
+    k.left_out.insert(m.name);
     return;
   }
+  s.supervisor.set("kind", r.from(m.kind_pos(), "kind: " + m.kind, "supervisor.kind", toml_str("kubernetes")));
   read_container(m, k, containers[app], s, r);
   for (size_t i = 0; i < containers.size(); ++i)
     if (i != app)

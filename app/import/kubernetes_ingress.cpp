@@ -158,8 +158,13 @@ void read_services(K8s& k, Report& r) {
       r.ignored(m.at(), r.w.format("import.k8s_service_no_deployment", m.name));
       continue;
     }
+    const std::string& kind = k.workload_kind[match];
+    if (k.left_out.count(match)) {  // said at the workload's line; nothing routes to it
+      r.ignored(m.key(spec, "selector"), r.w.format("import.k8s_service_left_out", m.name, kind, match));
+      continue;
+    }
     k.service_to_deployment[m.name] = match;
-    r.mapped(m.key(spec, "selector"), r.w.format("import.k8s_service", m.name, match));
+    r.mapped(m.key(spec, "selector"), r.w.format("import.k8s_service", m.name, kind, match));
     if (const std::string type = scalar(child(spec, "type")); !type.empty() && type != "ClusterIP")
       r.ignored(m.pos(child(spec, "type")),
                 r.w.format("import.ignored_key", "type: " + type, r.w("import.why_service_type")));

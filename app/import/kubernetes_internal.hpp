@@ -2,6 +2,7 @@
 // Shared by kubernetes.cpp (Deployments and Jobs) and kubernetes_ingress.cpp (Services,
 // Ingresses, cert-manager Certificates and Issuers): the manifests of every file, by kind.
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -28,8 +29,10 @@ struct Manifest {
 struct K8s {
   std::vector<Manifest> manifests;
   std::map<std::string, std::map<std::string, std::string>> pod_labels;  ///< Deployment -> its pods' labels.
-  std::map<std::string, std::string> service_to_deployment;              ///< Service -> Deployment.
-  std::map<std::string, std::string> secret_to_domain;                   ///< TLS Secret -> its certificate's domain.
+  std::map<std::string, std::string> workload_kind;          ///< Deployment -> its kind (Deployment, StatefulSet).
+  std::set<std::string> left_out;                            ///< Workloads that are no app (a database): not modelled.
+  std::map<std::string, std::string> service_to_deployment;  ///< Service -> Deployment.
+  std::map<std::string, std::string> secret_to_domain;       ///< TLS Secret -> its certificate's domain.
 };
 
 /// The Ingress, its routes and certificates, the cert-manager Certificates (kubernetes_ingress.cpp).
