@@ -106,3 +106,32 @@ Restart=on-failure
     CHECK_FALSE(any_entry_at(r, imp::EntryKind::ignored, "systemd/jobs-api.service:2"));
   }
 }
+
+TEST_CASE("a file of Caddy directives that a Caddyfile imports is part of the Caddyfile, found or given") {
+  const std::string caddyfile = R"(app.example.com {
+	import common.caddy
+	reverse_proxy 127.0.0.1:8000
+}
+)";
+  const std::string common = "encode zstd gzip\nheader Strict-Transport-Security \"max-age=31536000\"\n";
+  for (const bool given : {false, true}) {
+    CAPTURE(given);  // found in a walked folder, or named on the command line
+    const imp::ImportResult r =
+        import_files({{"deploy/Caddyfile", caddyfile, given}, {"deploy/common.caddy", common, given}});
+    REQUIRE(r.files.size() == 2);
+    CHECK(r.files[1].path == "deploy/common.caddy");
+    CHECK(r.files[1].kind == imp::FileKind::caddy);
+    CHECK_FALSE(has_entry(r, imp::EntryKind::ignored, "deploy/common.caddy", "not a docker-compose file"));
+    CHECK(
+        has_entry(r, imp::EntryKind::mapped, "deploy/Caddyfile:2", "import common.caddy: deploy/common.caddy is read"));
+    CHECK(has_entry(r, imp::EntryKind::ignored, "deploy/common.caddy:1", "encode zstd gzip"));
+    CHECK(load(r).proxy->preset == ProxyPreset::caddy);
+    // The scenario's header names the Caddyfile first, then the file it imports.
+    CHECK(r.scenario_text.find("#   deploy/Caddyfile\n#   deploy/common.caddy\n") != std::string::npos);
+  }
+  // A file of the same text that no Caddyfile imports is still of no known kind.
+  const std::string no_import = "app.example.com {\n\treverse_proxy 127.0.0.1:8000\n}\n";
+  const imp::ImportResult alone =
+      imp::import_texts({{"deploy/Caddyfile", no_import, true}, {"deploy/common.caddy", common, true}}, en());
+  CHECK(has_error(alone, "deploy/common.caddy", "not a docker-compose file", false));
+}

@@ -197,6 +197,11 @@ ImportResult import_from(const std::vector<TextFile>& texts, Report& r, const st
   Deployment d;
   d.read_disk = read_disk;
   std::vector<Read> files;
+  struct Unknown {
+    size_t file;  ///< Its index in result.files.
+    bool given;
+  };
+  std::vector<Unknown> unknown;
   for (const TextFile& given : texts) {
     // A UTF-8 byte order mark (some Windows editors write one) is no part of the text: YAML,
     // systemd and nginx read past it too.
@@ -242,10 +247,8 @@ ImportResult import_from(const std::vector<TextFile>& texts, Report& r, const st
         r.ignored({in.name, 0, 0}, words("import.gunicorn_conf"));
       else if (traefik_dynamic(path, in.text))
         r.ignored({in.name, 0, 0}, words("import.traefik_dynamic"));
-      else if (in.given)
-        r.error({in.name, 0, 0}, words("import.unknown_kind"));
-      else
-        r.ignored({in.name, 0, 0}, words("import.unknown_kind"));
+      else  // said once every Caddyfile is read: one may import it (a file of directives only)
+        unknown.push_back({result.files.size() - 1, in.given});
       continue;
     }
     // Read when a Traefik container mounts it (compose_proxy.cpp), not on its own.
@@ -357,6 +360,17 @@ ImportResult import_from(const std::vector<TextFile>& texts, Report& r, const st
           break;
       }
     });
+  }
+  // A file of no kind that a Caddyfile's `import` read (directives only, no site block) is part
+  // of that Caddyfile, as Caddy reads it; any other is reported.
+  for (const Unknown& u : unknown) {
+    ImportedFile& f = result.files[u.file];
+    if (d.caddy_imported.count(fs::path(f.path).lexically_normal().generic_string()))
+      f.kind = FileKind::caddy;
+    else if (u.given)
+      r.error({f.path, 0, 0}, words("import.unknown_kind"));
+    else
+      r.ignored({f.path, 0, 0}, words("import.unknown_kind"));
   }
   if (!d.compose.empty()) guarded(d.compose.front()->file, [&] { finish_compose(d); });
   for (const auto& [key, file] : d.traefik_files)

@@ -487,6 +487,7 @@ void caddy_internal_lifetime(const CaddyTls& t, CertModel& cert, Report& r) {
 
 void read_caddy(const std::string& file, const std::string& text_in, Deployment& d, Report& r) {
   const std::string text = text_in.find("{$") == std::string::npos ? text_in : with_caddy_env(file, text_in, d, r);
+  const size_t first_source = d.sources.size();  // the Caddyfile before the files it imports
   const CaddyResult parsed = parse_caddyfile(text, file, [&](const std::string& pattern, const std::string& from) {
     return caddy_import_files(pattern, from, d, r);
   });
@@ -494,7 +495,7 @@ void read_caddy(const std::string& file, const std::string& text_in, Deployment&
     report_parse_error(*parsed.error, r);
     return;
   }
-  d.sources.push_back(file);
+  d.sources.insert(d.sources.begin() + static_cast<std::ptrdiff_t>(first_source), file);
   const CaddyConfig& c = *parsed.value;
   const Messages& w = r.w;
   const SourcePos first = c.sites.empty() ? SourcePos{file, 1, 0} : c.sites.front().pos;
