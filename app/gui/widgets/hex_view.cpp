@@ -66,11 +66,29 @@ void draw_hex_view(const TlsBytes& b, const Fonts& fonts, UiState& ui) {
   compat::push_font(fonts.mono);
   if (ImGui::BeginChild("hex", ImVec2(0, 0), true)) {
     const float cw = ImGui::CalcTextSize("0").x;
-    const size_t per_row = 16;
+    // As many bytes a row as the panel shows whole (presenter mode's narrow Details at 1024 px
+    // showed 9 of 16): 16, 8 or 4, with the printable column while it fits.
+    const float chars = (ImGui::GetContentRegionAvail().x - ImGui::GetStyle().ScrollbarSize) / cw;
+    auto width = [](size_t n, bool ascii) { return static_cast<float>(6 + 3 * n + (ascii ? 1 + n : 0)); };
+    size_t per_row = 4;
+    bool ascii = width(4, true) <= chars;
+    for (const auto& [n, a] : {std::pair<size_t, bool>{16, true}, {8, true}, {8, false}})
+      if (width(n, a) <= chars) {
+        per_row = n, ascii = a;
+        break;
+      }
     ImDrawList* dl = ImGui::GetWindowDrawList();
     const ImVec2 mouse = ImGui::GetIO().MousePos;
     const ByteField* lit = hovered_before >= 0 ? &b.fields[static_cast<size_t>(hovered_before)] : nullptr;
-    if (scroll && lit) {
+    // A new pin, or rows of another width: the lit field's row into view, on two frames (the
+    // first one's scroll is clamped to the height the rows had before).
+    ImGuiStorage* store = ImGui::GetStateStorage();
+    const ImGuiID width_key = ImGui::GetID("per_row"), again_key = ImGui::GetID("rescroll");
+    int again = store->GetInt(again_key, 0);
+    if (scroll || store->GetInt(width_key, 0) != static_cast<int>(per_row)) again = 2;
+    store->SetInt(width_key, static_cast<int>(per_row));
+    store->SetInt(again_key, again > 0 ? again - 1 : 0);
+    if (again > 0 && lit) {
       const auto row = lit->offset / per_row;  // the whole row the field starts in
       ImGui::SetScrollY(static_cast<float>(row) * ImGui::GetTextLineHeightWithSpacing() -
                         ImGui::GetWindowHeight() * 0.3f);
@@ -101,8 +119,8 @@ void draw_hex_view(const TlsBytes& b, const Fonts& fonts, UiState& ui) {
             text += "   ";
           }
         }
-        text += " ";
-        for (size_t k = 0; k < per_row && base + k < b.raw.size(); ++k) {
+        if (ascii) text += " ";
+        for (size_t k = 0; ascii && k < per_row && base + k < b.raw.size(); ++k) {
           const uint8_t c = b.raw[base + k];
           text += (c >= 32 && c < 127) ? static_cast<char>(c) : '.';
         }
