@@ -3,7 +3,11 @@
 # and back, with a narration at every step; stepping back returns to identical states. Then the
 # lesson navigator walks a lesson, and a what-if (workers 4 -> 1 under load, renewal off)
 # visibly changes the metrics and the picture.
-set -euo pipefail
+set -Eeuo pipefail
+# `grep -m1`, not `grep | head -1`: under pipefail the grep that head stops reading from fails with
+# SIGPIPE once its lines pass one write (state lines grew: a flaky "no worker"). And a command
+# that fails outside a check says where, not nothing.
+trap 'echo "FAIL: line $LINENO: a command exited $?"' ERR
 bin="$1"; src="$2"
 out="$(mktemp -d)"; trap 'rm -rf "$out"' EXIT
 export HOME="$out/home"
@@ -31,25 +35,25 @@ for ((i = 0; i < n; i++)); do
   [[ $sel == "$i" ]] || fail "step $((i + 1)) selected '$sel', expected record $i"
 done
 # Each step is narrated.
-if grep -v -q ' narration="[^"]' "$fwd"; then fail "a step without narration: $(grep -v ' narration="[^"]' "$fwd" | head -1)"; fi
+if grep -v -q ' narration="[^"]' "$fwd"; then fail "a step without narration: $(grep -m1 -v ' narration="[^"]' "$fwd")"; fi
 # The journey: DNS, TCP, TLS, proxy, worker and back, in this order for the first request.
 order=""
 for pat in 'kind=dns.query' 'kind=tcp.syn ' 'kind=tls.client_hello' 'kind=proxy.forward' 'kind=server.handle' \
            'kind=server.response' 'kind=http.response' 'kind=client.response'; do
-  line=$(grep -n -- "$pat" "$fwd" | head -1 | cut -d: -f1)
+  line=$(grep -m1 -n -- "$pat" "$fwd" | cut -d: -f1)
   [[ -n $line ]] || fail "the walk never shows $pat"
   [[ -z $order || $line -gt $order ]] || fail "$pat (step $line) comes before the previous stage (step $order)"
   order=$line
 done
-grep 'kind=proxy.forward' "$fwd" | head -1 | grep -q 'to=api/worker' || fail "the proxy forwards to no worker"
-grep 'kind=http.response' "$fwd" | head -1 | grep -q 'to=laptop' || fail "the response does not come back to the client"
+grep -m1 'kind=proxy.forward' "$fwd" | grep -q 'to=api/worker' || fail "the proxy forwards to no worker"
+grep -m1 'kind=http.response' "$fwd" | grep -q 'to=laptop' || fail "the response does not come back to the client"
 # The real ClientHello in the inspector carries the SNI the client sent.
-hello=$(grep 'kind=tls.client_hello' "$fwd" | head -1)
+hello=$(grep -m1 'kind=tls.client_hello' "$fwd")
 [[ $hello == *"inspector.message=ClientHello"* && $hello == *"inspector.sni=api.example.test"* ]] \
   || fail "the inspector's real ClientHello lacks the SNI: $hello"
 [[ $(echo "$hello" | field inspector.bytes) -gt 100 ]] || fail "ClientHello bytes: $hello"
-grep 'kind=tls.server_hello' "$fwd" | head -1 | grep -q 'inspector.message=ServerHello' || fail "no real ServerHello"
-grep 'kind=tls.certificate ' "$fwd" | head -1 | grep -q 'inspector.certificate\[0\].san="api.example.test' \
+grep -m1 'kind=tls.server_hello' "$fwd" | grep -q 'inspector.message=ServerHello' || fail "no real ServerHello"
+grep -m1 'kind=tls.certificate ' "$fwd" | grep -q 'inspector.certificate\[0\].san="api.example.test' \
   || fail "the real Certificate does not name api.example.test"
 # Back: the same states in reverse order (state lines byte-identical), ending before the first.
 for ((i = 1; i < n; i++)); do

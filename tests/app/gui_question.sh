@@ -66,7 +66,7 @@ state
 screenshot $out/presenter.png
 SCRIPT
 xvfb-run -a -s "-screen 0 1024x768x24" "$bin" gui --script "$out/p.txt" > "$out/out.txt"
-p1=$(grep '^state' "$out/out.txt" | head -1)
+p1=$(grep -m1 '^state' "$out/out.txt")
 [[ $p1 == *"layout=small-presenter"* && $p1 == *"question=revealed"* && $p1 == *"answer_in_view=1"* ]] \
   || fail "the revealed answer is not in view in presenter mode at 1024x768: $p1"
 python3 "$src/tests/app/png_check.py" "$out/presenter.png" 1024 768 64
