@@ -43,6 +43,7 @@ namespace {
 // Of files that arrive together (dropped, or chosen in the browser's picker), the one to open: a
 // lesson (its scenario among the others is found beside it), else an exercise, else the first.
 std::string file_to_open(const std::vector<std::string>& files) {
+  if (files.size() == 1) return files.front();  // open_file tells its kind itself
   for (const std::string& f : files)
     if (is_lesson_file(f)) return f;
   for (const std::string& f : files)

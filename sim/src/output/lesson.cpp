@@ -496,10 +496,13 @@ LessonLoad lesson_from_table(const toml::table& root, const std::string& path, c
   }
   Lesson lesson;
   if ((out.error = exercise_detail::read_own_sources(root, path, catalogue, lesson.own_sources))) return out;
-  // What the lesson may cite: the catalogue and its own sources.
-  SourceCatalogue all = catalogue;
-  all.insert(lesson.own_sources.begin(), lesson.own_sources.end());
-  const SourceCatalogue* sources = &all;
+  // What the lesson may cite: the catalogue and its own sources (a copy only when it has some).
+  SourceCatalogue all;
+  if (!lesson.own_sources.empty()) {
+    all = catalogue;
+    all.insert(lesson.own_sources.begin(), lesson.own_sources.end());
+  }
+  const SourceCatalogue* sources = lesson.own_sources.empty() ? &catalogue : &all;
   lesson.source_path = path;
   lesson.id = fs::path(path).stem().string();
   lesson.pos = {info->source().begin.line, info->source().begin.column};
