@@ -297,3 +297,22 @@ TEST_CASE("a name too wide is shortened in its middle, a whole character at a ti
   for (size_t i = 0; i < cut.size(); ++i)  // every syllable whole: none starts inside another
     if (cut[i] == '.') CHECK((static_cast<unsigned char>(cut[i + 1]) & 0xC0) != 0x80);
 }
+
+TEST_CASE("the timeline's lane names stay readable when a projector's lanes are thin") {
+  // A 1600x900 timeline: lanes of 22 px, one column of names in the full 16 px font.
+  const LaneLabels wide = lane_labels(22, 16, 70);
+  CHECK(wide.columns == 1);
+  CHECK(wide.text_h == 16);
+  CHECK(wide.x(1) == 0);
+  // A 1024x768 presenter's ten lanes of 8 px: two staggered columns, names of 16 px, not 8.
+  const LaneLabels thin = lane_labels(8, 16, 70);
+  CHECK(thin.columns == 2);
+  CHECK(thin.text_h >= min_lane_text_h);
+  CHECK(thin.x(0) == 0);
+  CHECK(thin.x(1) == thin.column_w);
+  CHECK(thin.x(2) == 0);
+  CHECK(thin.column_w >= 70);  // the widest name fits its column
+  CHECK(thin.width() == 2 * thin.column_w);
+  // Lanes of 12 px already hold a readable name: one column.
+  CHECK(lane_labels(12, 16, 70).columns == 1);
+}

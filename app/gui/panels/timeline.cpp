@@ -94,12 +94,16 @@ void draw_lanes(const Model& m, UiState& ui, Commands& commands) {
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const ImVec2 origin = ImGui::GetCursorScreenPos();
   const ImVec2 avail = ImGui::GetContentRegionAvail();
-  const float label_w = ImGui::CalcTextSize("supervisor").x + 12;
   const float axis_h = ImGui::GetTextLineHeight() + 4;
-  if (avail.x < label_w + 40 || avail.y < axis_h + 10) return;
+  if (avail.y < axis_h + 10) return;
   const float lane_h = lanes.empty() ? 0
                                      : std::min(22.0f * compat::global_font_scale() * (ImGui::GetFontSize() / 16.0f),
                                                 (avail.y - axis_h) / static_cast<float>(lanes.size()));
+  float widest = 0;
+  for (const Stage s : lanes) widest = std::max(widest, ImGui::CalcTextSize(ui.words.stage(s).c_str()).x);
+  const LaneLabels names = lane_labels(lane_h, ImGui::GetFontSize(), widest);
+  const float label_w = names.width();
+  if (avail.x < label_w + 40) return;
   const ImVec2 area0(origin.x + label_w, origin.y);
   const ImVec2 area1(origin.x + avail.x, origin.y + axis_h + lane_h * static_cast<float>(lanes.size()));
   const float width = area1.x - area0.x;
@@ -140,9 +144,9 @@ void draw_lanes(const Model& m, UiState& ui, Commands& commands) {
     const Stage stage = lanes[l];
     const float y0 = area0.y + axis_h + lane_h * static_cast<float>(l);
     const bool on = ui.settings.stage_filter & stage_bit(stage);
-    // Lane names shrink with the lanes (presenter fonts on a short timeline) instead of overlapping.
-    const float text_h = std::min(ImGui::GetFontSize(), lane_h);
-    dl->AddText(ImGui::GetFont(), text_h, ImVec2(origin.x, y0 + (lane_h - text_h) * 0.5f),
+    // Thin lanes (a projector's short timeline) put their names in two staggered columns.
+    const float text_y = std::clamp(y0 + (lane_h - names.text_h) * 0.5f, area0.y + axis_h - 2, area1.y - names.text_h);
+    dl->AddText(ImGui::GetFont(), names.text_h, ImVec2(origin.x + names.x(l), text_y),
                 on ? stage_color(stage) : IM_COL32(90, 90, 90, 255), ui.words.stage(stage).c_str());
     dl->AddLine(ImVec2(area0.x, y0 + lane_h), ImVec2(area1.x, y0 + lane_h), IM_COL32(45, 45, 55, 255));
     if (!on) continue;
@@ -188,7 +192,11 @@ void draw_lanes(const Model& m, UiState& ui, Commands& commands) {
                         IM_COL32(255, 60, 60, 255));
   if (hovered) {
     const double t = t_of(ImGui::GetIO().MousePos.x);
-    ImGui::SetTooltip("%s", ui.trf("timeline.scrub_tip", ui.time(ns(static_cast<int64_t>(t * 1e9)))).c_str());
+    const std::string at = ui.time(ns(static_cast<int64_t>(t * 1e9)));
+    const float lane_y = ImGui::GetIO().MousePos.y - (area0.y + axis_h);
+    const auto l = lane_h > 0 && lane_y >= 0 ? static_cast<size_t>(lane_y / lane_h) : lanes.size();
+    ImGui::SetTooltip("%s", l < lanes.size() ? ui.trf("timeline.scrub_lane_tip", ui.words.stage(lanes[l]), at).c_str()
+                                             : ui.trf("timeline.scrub_tip", at).c_str());
   }
 }
 

@@ -156,4 +156,20 @@ struct AxisTick {
 std::vector<AxisTick> axis_ticks(double t0_s, double t1_s, float width, const TextWidth& text_width,
                                  const TimeUnits& units = {});
 
+/// Where the timeline draws its lanes' names: one column when a lane is tall enough for a readable
+/// name; two staggered columns (even lanes left, odd lanes right) when lanes are thinner, so each
+/// name may take two lanes' height (a 1024x768 projector's timeline has lanes of about 8 px).
+struct LaneLabels {
+  int columns = 1;     ///< 1 or 2.
+  float text_h = 0;    ///< The names' font size in pixels.
+  float column_w = 0;  ///< One column's width (the widest name and a gap).
+  float width() const { return column_w * static_cast<float>(columns); }
+  /// The x offset of lane `lane`'s name from the label area's left edge.
+  float x(size_t lane) const { return columns == 2 && lane % 2 ? column_w : 0; }
+};
+/// Smallest lane-name size a class can read on a projector, in pixels.
+constexpr float min_lane_text_h = 12.0f;
+/// Lane names for lanes `lane_h` tall in a font `font_h` tall, the widest name `widest` pixels.
+LaneLabels lane_labels(float lane_h, float font_h, float widest);
+
 }  // namespace deploysim::gui

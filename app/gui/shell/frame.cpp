@@ -207,7 +207,11 @@ void draw_frame(const Session& session, const Fonts& fonts, const std::string& a
       title = fmt::format("{}: {}{}", title.substr(0, title.find("###")),
                           m.scenario.info.tr.pick("name", m.scenario.info.name, ui.settings.language),
                           title.substr(title.find("###")));
-    const ImGuiWindowFlags flags = p.fixed ? ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse : 0;
+    ImGuiWindowFlags flags = p.fixed ? ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse : 0;
+    // A short screen's presenter timeline gives its title bar to the lanes, whose names would
+    // otherwise shrink below what anyone can read; its transport buttons say what it is.
+    if (layout == Layout::small_presenter && std::string_view(p.name) == "Timeline")
+      flags |= ImGuiWindowFlags_NoTitleBar;
     if (begin_panel(title, p.rect[li], ui, windows, flags)) p.draw(ctx, ui, commands);
     ImGui::End();
   }
