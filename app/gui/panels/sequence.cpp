@@ -86,17 +86,18 @@ void draw_sequence(const PanelContext& ctx, UiState& ui, Commands& commands) {
   const float width = ImGui::GetContentRegionAvail().x - time_w;
   const float col_w = width / static_cast<float>(std::max<size_t>(1, columns.size()));
   auto col_x = [&](int k) { return head.x + time_w + col_w * (static_cast<float>(k) + 0.5f); };
-  // Column names: on two staggered lines when a name is wider than its column (a narrow panel), and
-  // cut to one and a half columns' width then, so that no two names overlap.
+  // Column names: on two staggered lines when a name is wider than its column (a narrow panel); a
+  // name then has the two columns' width its line leaves it (the first may reach into the time
+  // column's empty heading), the last one and a half, since it cannot go past the right edge.
   bool stagger = false;
   for (uint32_t n : columns) stagger |= ImGui::CalcTextSize(m.index.nodes[n].name.c_str()).x > col_w - 6;
   for (size_t k = 0; k < columns.size(); ++k) {
     const std::string& full = m.index.nodes[columns[k]].name;
-    const float most = stagger ? 1.5f * col_w - 6 : col_w - 6;
+    const float most = !stagger ? col_w - 6 : k + 1 == columns.size() ? 1.5f * col_w - 6 : 2 * col_w - 6;
     const std::string name =
         elide_middle(full, most, [](const std::string& t) { return ImGui::CalcTextSize(t.c_str()).x; });
     const float tw = ImGui::CalcTextSize(name.c_str()).x;
-    const float x = std::clamp(col_x(static_cast<int>(k)) - tw * 0.5f, head.x + time_w, head.x + time_w + width - tw);
+    const float x = std::clamp(col_x(static_cast<int>(k)) - tw * 0.5f, head.x, head.x + time_w + width - tw);
     const ImVec2 at(x, head.y + (stagger && k % 2 ? lh : 0.0f));
     dl->AddText(at, IM_COL32(230, 230, 230, 255), name.c_str());
     // A shortened name in full under the mouse.
