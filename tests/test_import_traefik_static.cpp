@@ -422,7 +422,7 @@ TEST_CASE("tlsChallenge: with no value is skipped, as Traefik skips it: the reso
   simulates(sc, false);
 }
 
-TEST_CASE("a router in Traefik's dynamic configuration: the file is named as such, the unrouted app said") {
+TEST_CASE("a router in Traefik's dynamic configuration that the file provider reads routes the app") {
   const std::string compose = R"(services:
   traefik:
     image: traefik:v3.1
@@ -450,16 +450,21 @@ TEST_CASE("a router in Traefik's dynamic configuration: the file is named as suc
         servers:
           - url: "http://shop:8000"
 )yaml";
-  // Given by name, it is no error: said for what it is.
+  // The file provider's folder is mounted from ./dynamic: the router is read (test_import_traefik_dynamic.cpp).
   const imp::ImportResult r =
       import_files({{"d7/docker-compose.yml", compose, true}, {"d7/dynamic/shop.yml", dynamic, true}});
-  CHECK(has_entry(r, imp::EntryKind::ignored, "d7/dynamic/shop.yml", "Traefik dynamic configuration"));
-  CHECK_FALSE(has_entry(r, imp::EntryKind::ignored, "d7/dynamic/shop.yml", "not a docker-compose file"));
-  CHECK(has_entry(r, imp::EntryKind::ignored, "d7/docker-compose.yml:8",
-                  "service shop: no route of the proxy reaches it"));
+  CHECK(has_entry(r, imp::EntryKind::mapped, "d7/dynamic/shop.yml:4",
+                  "http.routers.shop.rule -> proxy.routes = shop.example.org -> shop"));
+  CHECK_FALSE(has_entry(r, imp::EntryKind::ignored, "d7/docker-compose.yml:8", "service shop: no route"));
   CHECK_FALSE(has_entry(r, imp::EntryKind::ignored, "d7/docker-compose.yml:11", "service admin: no route"));
+  // Another folder than the mounted one: not read, and the app it would route to is said.
+  const imp::ImportResult other =
+      import_files({{"d7/docker-compose.yml", compose, true}, {"d7/traefik/shop.yml", dynamic, true}});
+  CHECK(has_entry(other, imp::EntryKind::ignored, "d7/traefik/shop.yml", "no Traefik of these files reads it"));
+  CHECK(has_entry(other, imp::EntryKind::ignored, "d7/docker-compose.yml:8",
+                  "service shop: no route of the proxy reaches it"));
   const imp::ImportResult k =
-      imp::import_texts({{"d7/docker-compose.yml", compose, true}, {"d7/dynamic/shop.yml", dynamic, true}}, ko());
-  CHECK(has_entry(k, imp::EntryKind::ignored, "d7/dynamic/shop.yml", "Traefik 동적 설정"));
+      imp::import_texts({{"d7/docker-compose.yml", compose, true}, {"d7/traefik/shop.yml", dynamic, true}}, ko());
+  CHECK(has_entry(k, imp::EntryKind::ignored, "d7/traefik/shop.yml", "Traefik 동적 설정"));
   CHECK(has_entry(k, imp::EntryKind::ignored, "d7/docker-compose.yml:8", "shop 서비스"));
 }

@@ -20,6 +20,27 @@ struct TraefikRouter {
   std::string certresolver;
   SourcePos resolver_pos;
   std::vector<std::string> entrypoints;  ///< Its entrypoints label; none: every entry point.
+  /// How the report names its keys: a label's "traefik.http.routers.", a dynamic file's "http.routers.".
+  std::string key_prefix = "traefik.http.routers.";
+  /// A dynamic file's router with a `tls` section of its own: an entry point's TLS (and its
+  /// resolver) applies only to routers without one (Traefik's applyModel, pkg/server/aggregator.go).
+  bool tls_section = false;
+};
+
+/// Traefik's file provider as the flags (`--providers.file.directory`, `--providers.file.filename`)
+/// or the static file (`providers.file`) give it: paths inside the container, as written.
+struct TraefikFileProvider {
+  std::string directory, filename;
+  SourcePos directory_pos, filename_pos;
+  std::string directory_key, filename_key;  ///< The flag or key, as written.
+};
+
+/// A volume of the proxy container: where it is mounted, and from what.
+struct ProxyMount {
+  std::string source;  ///< Host path or volume name, as written ("" for an anonymous volume).
+  std::string target;  ///< The path inside the container.
+  bool bind = false;   ///< A host path, not a named volume.
+  SourcePos pos;
 };
 
 /// A Traefik ACME certificate resolver (`--certificatesresolvers.<name>.acme.*`, or
@@ -67,6 +88,14 @@ struct ComposeCtx {
   /// The static configuration file as read (its name in the report), when it was: then the
   /// resolvers and the TLS entry point come from it, and the flags are not used.
   std::string static_file;
+  /// This file's proxy container is Traefik (its file provider's files are read with it).
+  bool traefik_container = false;
+  /// Traefik on the machine "server" (no container of it in the files): acme.json is on its disk.
+  bool on_host = false;
+  TraefikFileProvider file_provider;
+  /// The dynamic configuration files its file provider reads (name in the report, text), in the
+  /// order Traefik reads them (traefik_dynamic.cpp reads them once every file is read).
+  std::vector<std::pair<std::string, std::string>> dynamic_files;
 
   /// The override file merged into this one (compose.override.yaml), whose nodes were loaded
   /// `override_after` lines down so that their marks tell them apart.
@@ -103,7 +132,16 @@ struct ComposeCtx {
   TraefikRouter& routers_of(const std::string& name, const std::string& owner);
   /// The routers' hosts as the proxy's routes, and their certificates.
   void add_routes(Deployment& d);
+  /// One router's hosts as routes to its owner, and its certificate.
+  void add_route(Deployment& d, const std::string& name, const TraefikRouter& router);
+  /// An option of Traefik's file provider (`option` lower case: "filename", "directory", ...)
+  /// from a flag or the static file's `providers.file`; `key` as written.
+  void file_provider_option(const std::string& option, const std::string& key, const std::string& value,
+                            const SourcePos& pos);
 };
+
+/// Hosts named by Host(...) in a Traefik rule: Host(`a`) || Host(`b`), Host(`a`, `b`) (v2).
+std::vector<std::string> traefik_rule_hosts(const std::string& rule);
 
 /// The env files a service's `env_file:` names, as paths beside the Compose file's; with
 /// `required`, whether each is required (`required: false` items are skipped when missing).
@@ -134,6 +172,11 @@ std::string proxy_preset_of_image(const std::string& image);
 /// (traefik_static.cpp). False after a located error (a syntax error).
 bool read_traefik_static_file(ComposeCtx& c, const std::string& name, const std::string& text,
                               const std::string& container_path);
+
+/// Traefik's dynamic configuration files (the file provider's): their HTTP routers as routes to
+/// the apps their services' URLs name, and the certificates of their resolvers, once every file
+/// is read (Kubernetes Services too); every other part reported (traefik_dynamic.cpp).
+void finish_traefik_dynamic(Deployment& d, Report& r);
 
 /// The proxy container: preset, its flags, ports and volumes (whether the ACME state is on one).
 void read_proxy_container(ComposeCtx& c, const std::string& name, const YAML::Node& svc, const std::string& preset,

@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
+#include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <tuple>
 
@@ -15,10 +17,7 @@ namespace deploysim::import {
 
 namespace fs = std::filesystem;
 
-namespace {
-
-// Hosts named by Host(...) in a Traefik rule: Host(`a`) || Host(`b`), Host(`a`, `b`) (v2).
-std::vector<std::string> rule_hosts(const std::string& rule) {
+std::vector<std::string> traefik_rule_hosts(const std::string& rule) {
   std::vector<std::string> out;
   size_t at = 0;
   while ((at = rule.find("Host(", at)) != std::string::npos) {
@@ -46,6 +45,8 @@ std::vector<std::string> rule_hosts(const std::string& rule) {
   }
   return out;
 }
+
+namespace {
 
 // The container path of a volume entry: "letsencrypt:/letsencrypt", "./acme.json:/acme.json:rw",
 // { type: volume, source: x, target: /data }.
@@ -149,17 +150,15 @@ void read_traefik_flags(ComposeCtx& c, const YAML::Node& command, const std::str
       r.mapped(pos, r.w.format("import.traefik_docker_provider", key));
       continue;
     }
+    if (lower == "providers.file" || lower.starts_with("providers.file.")) {
+      c.file_provider_option(lower == "providers.file" ? "" : lower.substr(15), key, value, pos);
+      continue;
+    }
     r.ignored(pos, r.w.format("import.ignored_key", key, r.w("import.why_not_modelled")));
   }
 }
 
-// A volume of the proxy container: where it is mounted, and from what.
-struct Mount {
-  std::string source;  ///< Host path or volume name, as written ("" for an anonymous volume).
-  std::string target;  ///< The path inside the container.
-  bool bind = false;   ///< A host path, not a named volume.
-  SourcePos pos;
-};
+using Mount = ProxyMount;
 
 Mount mount_of(const ComposeCtx& c, const YAML::Node& v) {
   Mount m;
@@ -187,28 +186,153 @@ struct StaticLookup {
   SourcePos pos;  ///< The volume that mounts it.
 };
 
-// A file a bind mount names: among the inputs (by path, or on disk the same file), else, for a
-// path beside the Compose file, on disk (import_paths only).
-std::optional<std::pair<std::string, std::string>> mounted_text(Deployment& d, const fs::path& host, bool disk) {
-  const std::string key = host.lexically_normal().generic_string();
-  const auto use = [&](const std::string& k) {
-    if (d.traefik_files_used.insert(k).second) d.sources.push_back(d.traefik_files.at(k).first);
-    return d.traefik_files.at(k);
-  };
-  if (d.traefik_files.count(key)) return use(key);
-  if (!d.read_disk) return std::nullopt;
+// The Traefik files of one kind among the inputs (static or dynamic), and which are read.
+struct KnownFiles {
+  std::map<std::string, std::pair<std::string, std::string>>& files;
+  std::set<std::string>& used;
+  FileKind kind;
+};
+
+KnownFiles static_files(Deployment& d) { return {d.traefik_files, d.traefik_files_used, FileKind::traefik}; }
+KnownFiles dynamic_files(Deployment& d) {
+  return {d.traefik_dynamic_files, d.traefik_dynamic_used, FileKind::traefik_dynamic};
+}
+
+// A file from disk that no input is (a byte order mark dropped, as for every input): its text,
+// listed among the files read.
+std::optional<std::pair<std::string, std::string>> disk_text(Deployment& d, const fs::path& host, FileKind kind) {
   std::error_code ec;
-  for (const auto& entry : d.traefik_files)
-    if (fs::equivalent(entry.first, host, ec)) return use(entry.first);
-  if (!disk || !fs::is_regular_file(host, ec) || fs::file_size(host, ec) > max_file_bytes || ec) return std::nullopt;
+  if (!fs::is_regular_file(host, ec) || fs::file_size(host, ec) > max_file_bytes || ec) return std::nullopt;
   auto read = read_text(host);
   if (!read) return std::nullopt;
   std::string t = std::move(*read);
-  if (t.starts_with("\xEF\xBB\xBF")) t.erase(0, 3);  // a byte order mark, as for every input
+  if (t.starts_with("\xEF\xBB\xBF")) t.erase(0, 3);
   if (first_invalid_utf8(t) != std::string::npos) return std::nullopt;
-  d.files_from_disk.emplace_back(key, FileKind::traefik);
+  const std::string key = host.lexically_normal().generic_string();
+  d.files_from_disk.emplace_back(key, kind);
   d.sources.push_back(key);
   return std::pair{key, std::move(t)};
+}
+
+// A file a bind mount names: among the inputs (by path, or on disk the same file), else, for a
+// path beside the Compose file, on disk (import_paths only).
+std::optional<std::pair<std::string, std::string>> mounted_text(Deployment& d, const fs::path& host, bool disk,
+                                                                const KnownFiles& known) {
+  const std::string key = host.lexically_normal().generic_string();
+  const auto use = [&](const std::string& k) {
+    if (known.used.insert(k).second) d.sources.push_back(known.files.at(k).first);
+    return known.files.at(k);
+  };
+  if (known.files.count(key)) return use(key);
+  if (!d.read_disk) return std::nullopt;
+  std::error_code ec;
+  for (const auto& entry : known.files)
+    if (fs::equivalent(entry.first, host, ec)) return use(entry.first);
+  if (!disk) return std::nullopt;
+  return disk_text(d, host, known.kind);
+}
+
+// A path inside the container: the innermost volume holding it (Docker mounts the deeper one
+// last, over the other), the rest of the path below its target, and where that is on the host.
+struct InContainer {
+  const Mount* mount = nullptr;
+  std::string rest;       ///< "" for the volume's target itself.
+  bool relative = false;  ///< A bind mount of a path relative to the Compose file's folder.
+  fs::path host;          ///< The host path (a bind mount's; else the volume's name).
+};
+
+InContainer locate(const ComposeCtx& c, const std::vector<Mount>& mounts, const std::string& path) {
+  InContainer at;
+  for (const Mount& v : mounts)
+    if ((path == v.target || path.starts_with(v.target == "/" ? "/" : v.target + "/")) &&
+        (!at.mount || v.target.size() > at.mount->target.size()))
+      at.mount = &v;
+  if (!at.mount) return at;
+  const Mount& m = *at.mount;
+  at.rest = path == m.target ? "" : path.substr(m.target == "/" ? 1 : m.target.size() + 1);
+  at.relative = m.bind && !m.source.starts_with("/") && !m.source.starts_with("~");
+  at.host = at.relative ? fs::path(c.file).parent_path() / m.source : fs::path(m.source);
+  if (!at.rest.empty()) at.host /= at.rest;  // appending "" would add a trailing separator
+  return at;
+}
+
+// The dynamic files below a mounted folder, as Traefik's file provider reads a directory: every
+// .toml, .yaml and .yml file, subfolders too, each folder in name order (loadFileConfigFromDirectory
+// in pkg/provider/file). Among the inputs, else (import_paths, a folder beside the Compose file)
+// on disk; a file given with another kind is not read as one.
+std::vector<std::pair<std::string, std::string>> mounted_folder(Deployment& d, const fs::path& dir, bool disk) {
+  const auto traefik_ext = [](const fs::path& p) {
+    const std::string ext = lowercase(p.extension().string());
+    return ext == ".toml" || ext == ".yaml" || ext == ".yml";
+  };
+  std::map<fs::path, std::string> keys;  // fs::path orders name by name, as the folders are walked
+  std::string prefix = dir.lexically_normal().generic_string();
+  while (prefix.size() > 1 && prefix.ends_with("/")) prefix.pop_back();
+  for (const auto& entry : d.traefik_dynamic_files)
+    if (entry.first.starts_with(prefix + "/") && traefik_ext(entry.first)) keys[fs::path(entry.first)] = entry.first;
+  std::map<fs::path, std::pair<std::string, std::string>> from_disk;
+  std::error_code ec;
+  if (d.read_disk && fs::is_directory(dir, ec))
+    for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::recursive_directory_iterator();
+         it.increment(ec)) {
+      const fs::path p = it->path().lexically_normal();
+      if (!it->is_regular_file() || !traefik_ext(p) || keys.count(p) || d.inputs.count(p.generic_string())) continue;
+      const auto same =
+          std::find_if(d.traefik_dynamic_files.begin(), d.traefik_dynamic_files.end(), [&](const auto& entry) {
+            std::error_code same_ec;  // apart from the walk's
+            return fs::equivalent(entry.first, p, same_ec);
+          });
+      if (same != d.traefik_dynamic_files.end())
+        keys[p] = same->first;
+      else if (disk)
+        if (auto f = disk_text(d, p, FileKind::traefik_dynamic)) from_disk[p] = std::move(*f);
+    }
+  std::map<fs::path, std::pair<std::string, std::string>> all = std::move(from_disk);
+  for (const auto& [p, key] : keys) {
+    if (d.traefik_dynamic_used.insert(key).second) d.sources.push_back(d.traefik_dynamic_files.at(key).first);
+    all[p] = d.traefik_dynamic_files.at(key);
+  }
+  std::vector<std::pair<std::string, std::string>> out;
+  for (auto& entry : all) out.push_back(std::move(entry.second));
+  return out;
+}
+
+// The files Traefik's file provider reads, found through the container's volumes as the static
+// file is: its directory, else its filename (BuildConfiguration in pkg/provider/file reads the
+// directory when both are given).
+void find_dynamic_files(ComposeCtx& c, Deployment& d, const std::vector<Mount>& mounts) {
+  Report& r = c.r;
+  const TraefikFileProvider& fp = c.file_provider;
+  const bool folder = !fp.directory.empty();
+  if (!folder && fp.filename.empty()) return;
+  if (folder && !fp.filename.empty())
+    r.ignored(fp.filename_pos, r.w.format("import.traefik_filename_with_directory", fp.filename_key, fp.directory));
+  const std::string& written = folder ? fp.directory : fp.filename;
+  const SourcePos& pos = folder ? fp.directory_pos : fp.filename_pos;
+  std::string path = fs::path(written.starts_with("/") ? written : "/" + written).lexically_normal().generic_string();
+  while (path.size() > 1 && path.ends_with("/")) path.pop_back();
+  const InContainer at = locate(c, mounts, path);
+  if (!at.mount) {
+    r.ignored(pos, r.w.format("import.traefik_dynamic_not_mounted", path));
+    return;
+  }
+  std::vector<std::pair<std::string, std::string>> found;
+  if (at.mount->bind && !folder) {
+    if (auto f = mounted_text(d, at.host, at.relative, dynamic_files(d))) found.push_back(std::move(*f));
+  } else if (at.mount->bind) {
+    found = mounted_folder(d, at.host, at.relative);
+  }
+  if (found.empty()) {
+    if (at.relative)
+      r.ignored(pos, r.w.format("import.traefik_dynamic_missing", path, at.host.lexically_normal().generic_string()));
+    else
+      r.ignored(pos, r.w.format("import.traefik_dynamic_elsewhere", path, at.mount->source));
+    return;
+  }
+  for (auto& f : found) {
+    r.mapped(pos, r.w.format("import.traefik_dynamic_read", path, f.first));
+    c.dynamic_files.push_back(std::move(f));
+  }
 }
 
 // Traefik's static configuration file in the container, found as Traefik finds it: the
@@ -227,22 +351,16 @@ StaticLookup find_static_file(const ComposeCtx& c, Deployment& d, const std::vec
   const fs::path dir = fs::path(c.file).parent_path();
   StaticLookup folder_missing;
   for (const std::string& path : paths) {
-    const Mount* m = nullptr;  // the innermost volume holding the path, which Docker mounts last
-    for (const Mount& v : mounts)
-      if ((path == v.target || path.starts_with(v.target == "/" ? "/" : v.target + "/")) &&
-          (!m || v.target.size() > m->target.size()))
-        m = &v;
-    if (!m) continue;
-    const std::string rest = path == m->target ? "" : path.substr(m->target == "/" ? 1 : m->target.size() + 1);
-    const bool relative = m->bind && !m->source.starts_with("/") && !m->source.starts_with("~");
-    fs::path host = relative ? dir / m->source : fs::path(m->source);
-    if (!rest.empty()) host /= rest;  // appending "" would add a trailing separator
+    const InContainer at = locate(c, mounts, path);
+    if (!at.mount) continue;
+    const Mount* m = at.mount;
     if (m->bind)
-      if (const auto f = mounted_text(d, host, relative))
+      if (const auto f = mounted_text(d, at.host, at.relative, static_files(d)))
         return {StaticLookup::State::found, path, f->first, f->second, m->pos};
-    if (!relative)  // a named volume or a path on the server: Traefik finds the file there
-      return {StaticLookup::State::elsewhere, rest.empty() ? path : m->target, m->source, "", m->pos};
-    if (rest.empty()) return {StaticLookup::State::missing, path, host.lexically_normal().generic_string(), "", m->pos};
+    if (!at.relative)  // a named volume or a path on the server: Traefik finds the file there
+      return {StaticLookup::State::elsewhere, at.rest.empty() ? path : m->target, m->source, "", m->pos};
+    if (at.rest.empty())
+      return {StaticLookup::State::missing, path, at.host.lexically_normal().generic_string(), "", m->pos};
     if (folder_missing.state == StaticLookup::State::none)  // a mounted folder: the next name may be in it
       folder_missing = {StaticLookup::State::missing, m->target, (dir / m->source).lexically_normal().generic_string(),
                         "", m->pos};
@@ -310,7 +428,7 @@ void ComposeCtx::read_labels() {
         TraefikRouter& router = routers_of(name, owner);
         if (router.rule_pos.file.empty()) router.rule_pos = p;  // a router without a rule: its first label
         if (rest == "rule") {
-          router.hosts = rule_hosts(value);
+          router.hosts = traefik_rule_hosts(value);
           router.rule_pos = p;
           if (value.find("Path") != std::string::npos)
             r.ignored(p, r.w.format("import.ignored_key", key, r.w("import.why_path_rules")));
@@ -339,6 +457,19 @@ void ComposeCtx::read_labels() {
       r.ignored(p, r.w.format("import.ignored_key", key, r.w("import.why_not_modelled")));
     }
   }
+}
+
+void ComposeCtx::file_provider_option(const std::string& option, const std::string& key, const std::string& value,
+                                      const SourcePos& pos) {
+  if (option == "directory" || option == "filename") {
+    const bool dir = option == "directory";
+    (dir ? file_provider.directory : file_provider.filename) = value;
+    (dir ? file_provider.directory_pos : file_provider.filename_pos) = pos;
+    (dir ? file_provider.directory_key : file_provider.filename_key) = key;
+    r.mapped(pos, r.w.format("import.traefik_file_provider", key, value));
+    return;
+  }
+  r.ignored(pos, r.w.format("import.ignored_key", key, r.w("import.why_not_modelled")));  // watch, ...
 }
 
 TraefikRouter& ComposeCtx::routers_of(const std::string& name, const std::string& owner) {
@@ -389,125 +520,141 @@ void finish_compose(Deployment& d) {
 }
 
 void ComposeCtx::add_routes(Deployment& d) {
+  for (const auto& [name, router] : routers) add_route(d, name, router);
+}
+
+void ComposeCtx::add_route(Deployment& d, const std::string& name, const TraefikRouter& router) {
   const bool traefik = d.proxy && d.proxy->keys.get("preset") && d.proxy->keys.get("preset")->toml == "\"traefik\"";
   bool& persisted_known = d.traefik_storage_said;
-  for (const auto& [name, router] : routers) {
-    if (router.owner == proxy_service) {  // the dashboard's router (api@internal)
-      r.ignored(router.rule_pos, r.w.format("import.traefik_own_router", name));
-      continue;
-    }
-    if (!traefik || !find_service(d, node_name(router.owner))) {
-      r.ignored(router.rule_pos, r.w.format("import.traefik_no_proxy", name));
-      continue;
-    }
-    if (router.hosts.empty()) {
-      r.ignored(router.rule_pos, r.w.format("import.traefik_no_host", name));
-      continue;
-    }
-    // Routers without an entrypoints label are on every entry point, the TLS one too.
-    const bool on_tls_entrypoint =
-        !tls_entrypoint.empty() &&
-        (router.entrypoints.empty() ||
-         std::find(router.entrypoints.begin(), router.entrypoints.end(), tls_entrypoint) != router.entrypoints.end());
-    const bool tls = router.tls || on_tls_entrypoint;
-    if (!router.tls && on_tls_entrypoint)
-      r.mapped(tls_entrypoint_pos, r.w.format("import.traefik_router_on_tls_entrypoint", name, tls_entrypoint));
-    for (const std::string& host : router.hosts) {
-      RouteModel route{host, node_name(router.owner), router.rule_pos, tls};
-      r.mapped(router.rule_pos, r.w.format("import.mapped", "traefik.http.routers." + name + ".rule", "proxy.routes",
-                                           host + " -> " + route.pool));
-      d.proxy->routes.push_back(route);
-    }
-    const std::string resolver = !router.certresolver.empty() ? router.certresolver : tls ? default_resolver : "";
-    const SourcePos rpos = !router.certresolver.empty() ? router.resolver_pos : default_resolver_pos;
-    if (resolver.empty()) {
-      if (tls)
-        r.assumed(router.rule_pos, r.w.format("import.traefik_tls_no_resolver", name));
-      else
-        r.ignored(router.rule_pos, r.w.format("import.traefik_no_tls", name));
-      continue;
-    }
-    auto res = resolvers.find(resolver);
-    if (res == resolvers.end() && !static_file.empty()) {
-      r.error(rpos, r.w.format("import.traefik_unknown_resolver_file", resolver, static_file));
-      continue;
-    }
-    if (res == resolvers.end() && !static_config.empty()) {
-      // Defined in the static configuration file, which is not read: the resolver is assumed.
-      r.ignored(static_config_pos, r.w.format("import.traefik_static_not_read", static_config, resolver));
-      TraefikResolver assumed;
-      assumed.from_file = true;
-      assumed.pos = rpos;
-      res = resolvers.emplace(resolver, assumed).first;
-    }
-    if (res == resolvers.end()) {
-      r.error(rpos, r.w.format("import.traefik_unknown_resolver", resolver));
-      continue;
-    }
-    CertModel cert;
-    cert.domain = router.hosts.front();
-    cert.alt_names.assign(router.hosts.begin() + 1, router.hosts.end());
-    cert.pos = rpos;
-    // A resolver whose flags name no challenge orders nothing: Traefik logs "ACME challenge not
-    // specified, please select TLS or HTTP or DNS Challenge" and serves its self-signed TRAEFIK
-    // DEFAULT CERT, which nobody renews.
-    if (!res->second.from_file && res->second.challenge.empty()) {
-      const bool in_file = res->second.in_static_file;
-      r.mapped(res->second.pos, in_file ? r.w.format("import.traefik_no_challenge_file", resolver, static_file)
-                                        : r.w.format("import.traefik_no_challenge", resolver));
-      const std::string key = (in_file ? "certificatesResolvers." : "certificatesresolvers.") + resolver;
-      cert.keys.set("issuer", r.from(res->second.pos, key, "certificate.issuer", toml_str("self-signed")));
-      cert.keys.set("renewal", r.from(res->second.pos, key, "certificate.renewal", toml_str("none")));
-      issued_at(cert, rpos);
-      d.certs.push_back(std::move(cert));
-      continue;
-    }
-    if (res->second.from_file)
-      cert.keys.set("issuer", r.assume(rpos, "certificate.issuer", toml_str("letsencrypt"),
-                                       r.w.format("import.why_traefik_file", static_config)));
-    else if (res->second.in_static_file)  // caServer, else acme: (Let's Encrypt's production CA, Traefik's default)
-      cert.keys.set("issuer", r.from(res->second.issuer_pos, res->second.issuer_key, "certificate.issuer",
-                                     toml_str(res->second.staging ? "untrusted" : "letsencrypt")));
+  if (router.owner == proxy_service) {  // the dashboard's router (api@internal)
+    r.ignored(router.rule_pos, r.w.format("import.traefik_own_router", name));
+    return;
+  }
+  if (!traefik || !find_service(d, node_name(router.owner))) {
+    r.ignored(router.rule_pos, r.w.format("import.traefik_no_proxy", name));
+    return;
+  }
+  if (router.hosts.empty()) {
+    r.ignored(router.rule_pos, r.w.format("import.traefik_no_host", name));
+    return;
+  }
+  // Routers without an entrypoints label are on every entry point, the TLS one too.
+  const bool on_tls_entrypoint =
+      !tls_entrypoint.empty() &&
+      (router.entrypoints.empty() ||
+       std::find(router.entrypoints.begin(), router.entrypoints.end(), tls_entrypoint) != router.entrypoints.end());
+  const bool tls = router.tls || on_tls_entrypoint;
+  if (!router.tls && on_tls_entrypoint)
+    r.mapped(tls_entrypoint_pos, r.w.format("import.traefik_router_on_tls_entrypoint", name, tls_entrypoint));
+  for (const std::string& host : router.hosts) {
+    RouteModel route{host, node_name(router.owner), router.rule_pos, tls};
+    r.mapped(router.rule_pos, r.w.format("import.mapped", router.key_prefix + name + ".rule", "proxy.routes",
+                                         host + " -> " + route.pool));
+    d.proxy->routes.push_back(route);
+  }
+  // A router's own tls section replaces its entry point's TLS, certificate resolver included
+  // (applyModel copies the entry point's TLS only into a router whose TLS is nil).
+  const bool own_tls = router.tls_section && router.certresolver.empty();
+  if (own_tls && on_tls_entrypoint && !default_resolver.empty())
+    r.ignored(router.rule_pos, r.w.format("import.traefik_router_tls_own", name, tls_entrypoint, default_resolver));
+  const std::string resolver = !router.certresolver.empty() ? router.certresolver
+                               : tls && !own_tls            ? default_resolver
+                                                            : "";
+  const SourcePos rpos = !router.certresolver.empty() ? router.resolver_pos : default_resolver_pos;
+  const std::string resolver_key = router.tls_section ? "tls.certResolver" : "tls.certresolver";
+  if (resolver.empty()) {
+    if (tls)
+      r.assumed(router.rule_pos, r.w.format("import.traefik_tls_no_resolver", name));
     else
-      cert.keys.set("issuer", r.from(rpos, "tls.certresolver", "certificate.issuer",
-                                     toml_str(res->second.staging ? "untrusted" : "letsencrypt")));
-    cert.keys.set("renewal", r.from(rpos, "tls.certresolver", "certificate.renewal", toml_str("proxy")));
-    if (!res->second.challenge.empty())
-      cert.keys.set("challenge", r.from(res->second.challenge_pos,
-                                        res->second.challenge_key.empty() ? "acme." + res->second.challenge
-                                                                          : res->second.challenge_key,
-                                        "certificate.challenge", toml_str(res->second.challenge)));
-    else  // from the static configuration file, which is not read
-      cert.keys.set("challenge", r.assume(res->second.pos, "certificate.challenge", toml_str("http-01"),
-                                          r.w.format("import.why_traefik_file", static_config)));
+      r.ignored(router.rule_pos, r.w.format("import.traefik_no_tls", name));
+    return;
+  }
+  auto res = resolvers.find(resolver);
+  if (res == resolvers.end() && !static_file.empty()) {
+    r.error(rpos, r.w.format("import.traefik_unknown_resolver_file", resolver, static_file));
+    return;
+  }
+  if (res == resolvers.end() && !static_config.empty()) {
+    // Defined in the static configuration file, which is not read: the resolver is assumed.
+    r.ignored(static_config_pos, r.w.format("import.traefik_static_not_read", static_config, resolver));
+    TraefikResolver assumed;
+    assumed.from_file = true;
+    assumed.pos = rpos;
+    res = resolvers.emplace(resolver, assumed).first;
+  }
+  if (res == resolvers.end()) {
+    r.error(rpos, r.w.format("import.traefik_unknown_resolver", resolver));
+    return;
+  }
+  CertModel cert;
+  cert.domain = router.hosts.front();
+  cert.alt_names.assign(router.hosts.begin() + 1, router.hosts.end());
+  cert.pos = rpos;
+  // A resolver whose flags name no challenge orders nothing: Traefik logs "ACME challenge not
+  // specified, please select TLS or HTTP or DNS Challenge" and serves its self-signed TRAEFIK
+  // DEFAULT CERT, which nobody renews.
+  if (!res->second.from_file && res->second.challenge.empty()) {
+    const bool in_file = res->second.in_static_file;
+    r.mapped(res->second.pos, in_file ? r.w.format("import.traefik_no_challenge_file", resolver, static_file)
+                                      : r.w.format("import.traefik_no_challenge", resolver));
+    const std::string key = (in_file ? "certificatesResolvers." : "certificatesresolvers.") + resolver;
+    cert.keys.set("issuer", r.from(res->second.pos, key, "certificate.issuer", toml_str("self-signed")));
+    cert.keys.set("renewal", r.from(res->second.pos, key, "certificate.renewal", toml_str("none")));
     issued_at(cert, rpos);
     d.certs.push_back(std::move(cert));
+    return;
+  }
+  if (res->second.from_file)
+    cert.keys.set("issuer", r.assume(rpos, "certificate.issuer", toml_str("letsencrypt"),
+                                     r.w.format("import.why_traefik_file", static_config)));
+  else if (res->second.in_static_file)  // caServer, else acme: (Let's Encrypt's production CA, Traefik's default)
+    cert.keys.set("issuer", r.from(res->second.issuer_pos, res->second.issuer_key, "certificate.issuer",
+                                   toml_str(res->second.staging ? "untrusted" : "letsencrypt")));
+  else
+    cert.keys.set("issuer", r.from(rpos, resolver_key, "certificate.issuer",
+                                   toml_str(res->second.staging ? "untrusted" : "letsencrypt")));
+  cert.keys.set("renewal", r.from(rpos, resolver_key, "certificate.renewal", toml_str("proxy")));
+  if (!res->second.challenge.empty())
+    cert.keys.set("challenge", r.from(res->second.challenge_pos,
+                                      res->second.challenge_key.empty() ? "acme." + res->second.challenge
+                                                                        : res->second.challenge_key,
+                                      "certificate.challenge", toml_str(res->second.challenge)));
+  else  // from the static configuration file, which is not read
+    cert.keys.set("challenge", r.assume(res->second.pos, "certificate.challenge", toml_str("http-01"),
+                                        r.w.format("import.why_traefik_file", static_config)));
+  issued_at(cert, rpos);
+  d.certs.push_back(std::move(cert));
 
-    // Where Traefik keeps what it ordered (acme.json), and whether a volume holds it.
-    if (!persisted_known) {
-      persisted_known = true;
-      SourcePos vpos;
-      const bool kept = on_volume(res->second.storage, proxy_volumes, &vpos);
-      const SourcePos spos = res->second.storage_pos.line ? res->second.storage_pos : res->second.pos;
-      // Traefik's acme.storage defaults to "acme.json" (doc.traefik.io, ACME "storage"), in its
-      // working directory, / in the official image.
-      const bool storage_written = res->second.storage_pos.line != 0;
-      if (!storage_written)
-        r.assumed(spos, r.w.format("import.assumed", "acme.storage", toml_str(res->second.storage),
-                                   r.w("import.why_traefik_storage")));
-      if (kept) {
-        d.proxy->keys.set("persisted_storage", r.from(vpos, "volumes", "proxy.persisted_storage", "true"));
-        if (storage_written) r.mapped(spos, r.w.format("import.acme_on_volume", res->second.storage, where(vpos)));
-      } else if (!storage_written) {
-        d.proxy->keys.set("persisted_storage",
-                          r.assume(spos, "proxy.persisted_storage", "false", r.w("import.why_traefik_storage")));
-        r.mapped(spos, r.w.format("import.acme_not_persisted", res->second.storage));
-      } else {
-        d.proxy->keys.set("persisted_storage", r.from(spos, "acme.storage", "proxy.persisted_storage", "false"));
-        r.mapped(spos, r.w.format("import.acme_not_persisted", res->second.storage));
-      }
-      d.proxy_recreate_variant = true;
+  // Where Traefik keeps what it ordered (acme.json), and whether a volume holds it.
+  if (!persisted_known && on_host) {  // Traefik as a program of the machine: acme.json on its disk
+    persisted_known = true;
+    d.proxy->keys.set("persisted_storage",
+                      r.assume(res->second.storage_pos.line ? res->second.storage_pos : rpos, "proxy.persisted_storage",
+                               "true", r.w("import.why_traefik_host_disk")));
+  }
+  if (!persisted_known) {
+    persisted_known = true;
+    SourcePos vpos;
+    const bool kept = on_volume(res->second.storage, proxy_volumes, &vpos);
+    const SourcePos spos = res->second.storage_pos.line ? res->second.storage_pos : res->second.pos;
+    // Traefik's acme.storage defaults to "acme.json" (doc.traefik.io, ACME "storage"), in its
+    // working directory, / in the official image.
+    const bool storage_written = res->second.storage_pos.line != 0;
+    if (!storage_written)
+      r.assumed(spos, r.w.format("import.assumed", "acme.storage", toml_str(res->second.storage),
+                                 r.w("import.why_traefik_storage")));
+    if (kept) {
+      d.proxy->keys.set("persisted_storage", r.from(vpos, "volumes", "proxy.persisted_storage", "true"));
+      if (storage_written) r.mapped(spos, r.w.format("import.acme_on_volume", res->second.storage, where(vpos)));
+    } else if (!storage_written) {
+      d.proxy->keys.set("persisted_storage",
+                        r.assume(spos, "proxy.persisted_storage", "false", r.w("import.why_traefik_storage")));
+      r.mapped(spos, r.w.format("import.acme_not_persisted", res->second.storage));
+    } else {
+      d.proxy->keys.set("persisted_storage", r.from(spos, "acme.storage", "proxy.persisted_storage", "false"));
+      r.mapped(spos, r.w.format("import.acme_not_persisted", res->second.storage));
     }
+    d.proxy_recreate_variant = true;
   }
 }
 
@@ -519,6 +666,7 @@ void read_proxy_container(ComposeCtx& c, const std::string& name, const YAML::No
     return;
   }
   c.proxy_service = name;
+  c.traefik_container = preset == "traefik";
   container_env(c, svc, d.proxy_env, d.proxy_env_pos);  // Caddy fills in {$NAME} from it
   ProxyModel p;
   p.pos = c.service_pos(name, svc);
@@ -592,6 +740,7 @@ void read_proxy_container(ComposeCtx& c, const std::string& name, const YAML::No
       r.ignored(kpos, r.w.format("import.ignored_key", key, r.w("import.why_not_modelled")));
     }
   }
+  if (preset == "traefik") find_dynamic_files(c, d, mounts);  // its flags, or its static file, name them
   // Caddy's official image keeps certificates under /data (XDG_DATA_HOME): Caddy's docs ask for
   // a volume there.
   if (preset == "caddy") {

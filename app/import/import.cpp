@@ -41,6 +41,8 @@ const char* kind_name(FileKind kind) {
       return "env file";
     case FileKind::traefik:
       return "traefik";
+    case FileKind::traefik_dynamic:
+      return "traefik dynamic";
     case FileKind::unknown:
       break;
   }
@@ -69,6 +71,19 @@ namespace {
 bool has_line(std::string_view text, const std::regex& re) {
   const std::string s(text);
   return std::regex_search(s, re);
+}
+
+// Traefik's dynamic configuration (what its file provider reads): a top-level `http:` with
+// `routers:`/`services:`/`middlewares:` below it, or `tls:` with `certificates:`/`options:`/`stores:`.
+bool traefik_dynamic(const fs::path& path, std::string_view text) {
+  const std::string ext = lowercase(path.extension().string());
+  static const std::regex yaml(
+      R"((^|\n)(http|tcp|udp|tls)\s*:\s*\n\s+(routers|services|middlewares|certificates|options|stores)\s*:)",
+      std::regex::icase);
+  static const std::regex toml(
+      R"((^|\n)\s*\[\[?\s*(http|tcp|udp|tls)\.(routers|services|middlewares|certificates|options|stores)\b)",
+      std::regex::icase);
+  return ((ext == ".yml" || ext == ".yaml") && has_line(text, yaml)) || (ext == ".toml" && has_line(text, toml));
 }
 
 }  // namespace
@@ -101,8 +116,11 @@ FileKind detect_kind(const fs::path& path, std::string_view text) {
     if (has_line(text, k8s_api) && has_line(text, k8s_kind)) return FileKind::kubernetes;
     if (has_line(text, compose_services)) return FileKind::compose;
     if (name == "traefik.yml" || name == "traefik.yaml" || has_line(text, traefik_yaml_root)) return FileKind::traefik;
+    if (traefik_dynamic(path, text)) return FileKind::traefik_dynamic;
     return FileKind::unknown;
   }
+  // A dynamic TOML file's routers may have an `entryPoints = [...]` line of their own.
+  if (ext == ".toml" && name != "traefik.toml" && traefik_dynamic(path, text)) return FileKind::traefik_dynamic;
   if (ext == ".toml" && (name == "traefik.toml" || has_line(text, traefik_toml_root))) return FileKind::traefik;
   if (name == "nginx.conf" || ext == ".conf" || parent == "sites-available" || parent == "sites-enabled" ||
       parent == "conf.d")
@@ -115,19 +133,6 @@ FileKind detect_kind(const fs::path& path, std::string_view text) {
 }
 
 namespace {
-
-// Traefik's dynamic configuration (what its file provider reads): a top-level `http:` with
-// `routers:`/`services:`/`middlewares:` below it, or `tls:` with `certificates:`/`options:`/`stores:`.
-bool traefik_dynamic(const fs::path& path, std::string_view text) {
-  const std::string ext = lowercase(path.extension().string());
-  static const std::regex yaml(
-      R"((^|\n)(http|tcp|udp|tls)\s*:\s*\n\s+(routers|services|middlewares|certificates|options|stores)\s*:)",
-      std::regex::icase);
-  static const std::regex toml(
-      R"((^|\n)\s*\[\[?\s*(http|tcp|udp|tls)\.(routers|services|middlewares|certificates|options|stores)\b)",
-      std::regex::icase);
-  return ((ext == ".yml" || ext == ".yaml") && has_line(text, yaml)) || (ext == ".toml" && has_line(text, toml));
-}
 
 struct Input {
   std::string name;  ///< As the report names it.
@@ -245,8 +250,6 @@ ImportResult import_from(const std::vector<TextFile>& texts, Report& r, const st
       // the environment's (docs.gunicorn.org, "Configuration File"): said, not read.
       if (lowercase(path.filename().string()) == "gunicorn.conf.py")
         r.ignored({in.name, 0, 0}, words("import.gunicorn_conf"));
-      else if (traefik_dynamic(path, in.text))
-        r.ignored({in.name, 0, 0}, words("import.traefik_dynamic"));
       else  // said once every Caddyfile is read: one may import it (a file of directives only)
         unknown.push_back({result.files.size() - 1, in.given});
       continue;
@@ -254,6 +257,11 @@ ImportResult import_from(const std::vector<TextFile>& texts, Report& r, const st
     // Read when a Traefik container mounts it (compose_proxy.cpp), not on its own.
     if (kind == FileKind::traefik) {
       d.traefik_files[fs::path(in.name).lexically_normal().generic_string()] = {in.name, in.text};
+      continue;
+    }
+    // Read when a Traefik container's file provider names it (traefik_dynamic.cpp).
+    if (kind == FileKind::traefik_dynamic) {
+      d.traefik_dynamic_files[fs::path(in.name).lexically_normal().generic_string()] = {in.name, in.text};
       continue;
     }
     files.push_back({in, kind});
@@ -356,6 +364,7 @@ ImportResult import_from(const std::vector<TextFile>& texts, Report& r, const st
           read_dotenv(f.in.name, f.in.text, d);
           break;
         case FileKind::traefik:  // read with the Compose file whose Traefik container mounts it
+        case FileKind::traefik_dynamic:
         case FileKind::unknown:
           break;
       }
@@ -373,12 +382,17 @@ ImportResult import_from(const std::vector<TextFile>& texts, Report& r, const st
       r.ignored({f.path, 0, 0}, words("import.unknown_kind"));
   }
   if (!d.compose.empty()) guarded(d.compose.front()->file, [&] { finish_compose(d); });
-  for (const auto& [key, file] : d.traefik_files)
-    if (!d.traefik_files_used.count(key)) r.ignored({file.first, 0, 0}, words("import.traefik_file_unused"));
   for (const auto& [name, kind] : d.files_from_disk) result.files.push_back({name, kind});
   if (!r.has_error() && !d.k8s_files.empty()) guarded(d.k8s_files.front().first, [&] { resolve_kubernetes(d, r); });
+  // Traefik's dynamic files once every app is known (a server URL may name a Kubernetes Service).
+  guarded(d.traefik_dynamic_files.empty() ? first : d.traefik_dynamic_files.begin()->second.first,
+          [&] { finish_traefik_dynamic(d, r); });
+  // After them: a Traefik on the machine reads a static file no container mounts.
+  for (const auto& [key, file] : d.traefik_files)
+    if (!d.traefik_files_used.count(key)) r.ignored({file.first, 0, 0}, words("import.traefik_file_unused"));
   // An app the proxy routes nothing to gets no client's request: said, not silently left idle
-  // (a router of a file the import did not read, such as Traefik's file provider, is the usual cause).
+  // (a router of a file the import did not read, such as a Traefik dynamic file no Traefik reads,
+  // is the usual cause).
   if (d.proxy && !r.has_error())
     for (const ServiceModel& s : d.services)
       if (std::none_of(d.proxy->routes.begin(), d.proxy->routes.end(),
@@ -457,10 +471,11 @@ std::string format_report(const ImportResult& result, const Messages& w) {
   std::string kinds;
   for (const ImportedFile& f : result.files)  // the kinds are the formats' own names; "unknown", "env file" words
     kinds += fmt::format("  {} ({})\n", f.path,
-                         f.kind == FileKind::unknown          ? w("import.report_kind_unknown")
-                         : f.kind == FileKind::dotenv         ? w("import.report_kind_env")
-                         : f.kind == FileKind::systemd_dropin ? w("import.report_kind_dropin")
-                                                              : kind_name(f.kind));
+                         f.kind == FileKind::unknown           ? w("import.report_kind_unknown")
+                         : f.kind == FileKind::dotenv          ? w("import.report_kind_env")
+                         : f.kind == FileKind::systemd_dropin  ? w("import.report_kind_dropin")
+                         : f.kind == FileKind::traefik_dynamic ? w("import.report_kind_traefik_dynamic")
+                                                               : kind_name(f.kind));
   if (!kinds.empty()) out += w("import.report_files") + "\n" + kinds;
   section(EntryKind::mapped, "import.report_mapped");
   section(EntryKind::assumed, "import.report_assumed");

@@ -15,7 +15,20 @@ namespace deploysim::import {
 /// What an imported file is.
 /// systemd_dropin: NAME.service.d/*.conf, read over the unit NAME.service. traefik: Traefik's static
 /// configuration file (traefik.yml, .yaml, .toml), read when a Traefik container of a Compose file mounts it.
-enum class FileKind { compose, kubernetes, systemd, systemd_dropin, nginx, caddy, dotenv, traefik, unknown };
+/// traefik_dynamic: Traefik's dynamic configuration (the file provider's routers and services), read
+/// with the Traefik container whose file provider names it.
+enum class FileKind {
+  compose,
+  kubernetes,
+  systemd,
+  systemd_dropin,
+  nginx,
+  caddy,
+  dotenv,
+  traefik,
+  traefik_dynamic,
+  unknown
+};
 
 /// The kind's name as the report prints it ("compose", "kubernetes", ...).
 const char* kind_name(FileKind kind);

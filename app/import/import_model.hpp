@@ -146,6 +146,12 @@ struct Deployment {
   /// and the text.
   std::map<std::string, std::pair<std::string, std::string>> traefik_files;
   std::set<std::string> traefik_files_used;  ///< Keys of traefik_files a container reads.
+  /// Traefik dynamic configuration files among the inputs (FileKind::traefik_dynamic), by their path
+  /// made lexically normal: the file provider of a Traefik container reads those its volumes hold.
+  std::map<std::string, std::pair<std::string, std::string>> traefik_dynamic_files;
+  std::set<std::string> traefik_dynamic_used;  ///< Keys of traefik_dynamic_files a file provider reads.
+  /// Kubernetes Services and the workload each selects (a Traefik server URL may name a Service).
+  std::map<std::string, std::string> k8s_services;
   /// Files read from disk beyond the inputs (a Traefik static file beside the Compose file, a
   /// file a Caddyfile imports), with their kind for the report's list of files.
   std::vector<std::pair<std::string, FileKind>> files_from_disk;

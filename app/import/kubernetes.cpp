@@ -576,6 +576,7 @@ void resolve_kubernetes(Deployment& d, Report& r) {
   for (const Manifest& m : k.manifests)
     if (m.kind == "Job") read_job(m, d, r);
   read_services(k, r);
+  d.k8s_services = k.service_to_deployment;  // a Traefik dynamic file's server URL may name one
   read_ingresses(k, d, r);
   read_certificates(k, d, r);
   for (const Manifest& m : k.manifests)

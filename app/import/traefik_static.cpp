@@ -5,98 +5,17 @@
 #include <string>
 #include <vector>
 
-// toml++ as deploysim_sim uses it: Debian's shared library (its CMake package compiles with these).
-#ifndef TOML_HEADER_ONLY
-#define TOML_HEADER_ONLY 0
-#endif
-#ifndef TOML_SHARED_LIB
-#define TOML_SHARED_LIB 1
-#endif
-#include <toml++/toml.h>
-
 #include "import/compose_internal.hpp"
+#include "import/traefik_tree.hpp"
 
 namespace deploysim::import {
 
 // A namespace of its own: the unity build (DEPLOYSIM_UNITY_BUILD) compiles this file with others
-// whose unnamed namespaces hold an Entry and a max_depth too.
+// whose unnamed namespaces hold an Entry too.
 namespace traefik_file {
 namespace {
 
-// One key of the file, with what is below it. YAML and TOML files become the same tree.
-struct Entry {
-  enum class Kind { scalar, map, list, null };
-  std::string key;  ///< As written (Traefik compares keys case-insensitively, names of resolvers too).
-  SourcePos pos;    ///< The key's line.
-  Kind kind = Kind::scalar;
-  std::string value;  ///< A scalar's text.
-  std::vector<Entry> children;
-};
-
-// Deeper than any Traefik option (certificatesResolvers.x.acme.dnsChallenge.resolvers is 5).
-constexpr int max_depth = 32;
-
-void from_yaml(const std::string& file, const YAML::Node& map, std::vector<Entry>& out, int depth) {
-  if (depth > max_depth) return;
-  for (const auto& kv : map) {
-    Entry e;
-    e.key = scalar(kv.first);
-    e.pos = pos_of(file, kv.first);
-    const YAML::Node& v = kv.second;
-    if (v.IsMap()) {
-      e.kind = Entry::Kind::map;
-      from_yaml(file, v, e.children, depth + 1);
-    } else if (v.IsSequence()) {
-      e.kind = Entry::Kind::list;
-    } else if (v.IsNull() || !v.IsDefined()) {
-      e.kind = Entry::Kind::null;
-    } else {
-      e.value = scalar(v);
-    }
-    out.push_back(std::move(e));
-  }
-}
-
-SourcePos toml_pos(const std::string& file, const toml::source_region& at, const SourcePos& fallback) {
-  if (at.begin.line == 0) return fallback;  // a table made by a dotted header has no place of its own
-  return {file, static_cast<uint32_t>(at.begin.line), static_cast<uint32_t>(at.begin.column)};
-}
-
-void from_toml(const std::string& file, const toml::table& table, const SourcePos& where, std::vector<Entry>& out,
-               int depth) {
-  if (depth > max_depth) return;
-  for (const auto& [k, v] : table) {
-    Entry e;
-    e.key = std::string(k.str());
-    e.pos = toml_pos(file, k.source(), toml_pos(file, v.source(), where));
-    if (const toml::table* t = v.as_table()) {
-      e.kind = Entry::Kind::map;
-      from_toml(file, *t, e.pos, e.children, depth + 1);
-    } else if (v.is_array()) {
-      e.kind = Entry::Kind::list;
-    } else if (const auto s = v.value<std::string>()) {
-      e.value = *s;
-    } else if (const auto b = v.value<bool>()) {
-      e.value = *b ? "true" : "false";
-    } else if (const auto i = v.value<int64_t>()) {
-      e.value = std::to_string(*i);
-    } else if (const auto f = v.value<double>()) {
-      e.value = std::to_string(*f);
-    }
-    out.push_back(std::move(e));
-  }
-}
-
-// toml++ 3.3 recurses once per part of a dotted key (sim/src/scenario/scenario_load.cpp guards
-// the scenarios the same way): a line with hundreds of dots is refused before it parses.
-bool too_many_dots(const std::string& text) {
-  size_t dots = 0;
-  for (const char ch : text) {
-    if (ch == '\n') dots = 0;
-    if (ch == '.' && ++dots > 128) return true;
-  }
-  return false;
-}
+using Entry = TraefikEntry;
 
 // Applies the leaves of the file (a scalar, a list, a null, an empty map) as read_traefik_flags
 // applies flags: the path of keys down to the leaf stands for the flag's dotted name.
@@ -137,6 +56,11 @@ class Apply {
     }
     if (k[0] == "providers" && k.size() >= 2 && k[1] == "docker") {
       r_.mapped(last.pos, r_.w.format("import.traefik_docker_provider", dotted));
+      return;
+    }
+    if (k[0] == "providers" && k.size() >= 2 && k[1] == "file") {
+      c_.file_provider_option(k.size() == 3 && last.kind == Entry::Kind::scalar ? k[2] : "", dotted, last.value,
+                              last.pos);
       return;
     }
     not_modelled(last.pos, dotted);
@@ -223,31 +147,11 @@ class Apply {
 };
 
 bool read_file(ComposeCtx& c, const std::string& name, const std::string& text, const std::string& container_path) {
-  Report& r = c.r;
-  std::vector<Entry> root;
-  if (lowercase(container_path).ends_with(".toml")) {
-    if (too_many_dots(text)) {
-      r.error({name, 0, 0}, r.w.format("import.too_many_dots", 128));
-      return false;
-    }
-    try {
-      const toml::table t = toml::parse(std::string_view(text), std::string_view(name));
-      from_toml(name, t, {name, 1, 1}, root, 0);
-    } catch (const toml::parse_error& e) {
-      // Traefik refuses to start on it (pkg/cli/loader_file.go returns the decoder's error).
-      r.error({name, static_cast<uint32_t>(e.source().begin.line), static_cast<uint32_t>(e.source().begin.column)},
-              r.w.format("import.toml_syntax", std::string(e.description())));
-      return false;
-    }
-  } else {
-    const auto docs = load_yaml(name, text, r);  // a syntax error is located there
-    if (!docs) return false;
-    // yaml.v3's Unmarshal, which Traefik's loader calls, reads the first document only.
-    if (!docs->empty() && docs->front().IsMap()) from_yaml(name, docs->front(), root, 0);
-  }
+  const auto root = read_traefik_tree(name, text, lowercase(container_path).ends_with(".toml"), c.r);
+  if (!root) return false;
   Apply apply(c);
   std::vector<const Entry*> path;
-  apply.walk(root, path);
+  apply.walk(*root, path);
   return true;
 }
 
