@@ -32,6 +32,7 @@ TEST_CASE("a particle follows the last sound of the word as it is read") {
   CHECK(with_particle("SNI", "으로/로") == "SNI로");                          // 아이
   CHECK(with_particle("ALPN", "을/를") == "ALPN을");                          // 엔
   CHECK(with_particle("OOM", "이/가") == "OOM이");                            // 엠
+  CHECK(with_particle("CNAME", "과/와") == "CNAME과");                        // 씨네임
   CHECK(with_particle("TTL", "으로/로") == "TTL로");                          // 엘: ㄹ takes 로
   CHECK(with_particle("Uvicorn", "이/가") == "Uvicorn이");                    // 유비콘
   CHECK(with_particle("api.example.test", "을/를") == "api.example.test를");  // 테스트

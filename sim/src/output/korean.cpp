@@ -103,6 +103,7 @@ constexpr Reading known_words[] = {
     {"tls", vowel},
     {"db", vowel},
     {"cpu", vowel},
+    {"cname", consonant},  // 씨네임, not spelt out letter by letter
 };
 
 // Units after a number, by their Korean name.
