@@ -586,6 +586,56 @@ TEST_CASE("Traefik's entry point with a certificate resolver serves every router
   CHECK(run.metrics.succeeded > 0);
 }
 
+TEST_CASE("a router label tls=true makes its own tls section: the entry point's resolver does not apply") {
+  // Traefik copies an entry point's http.tls into a router only when the router has no tls
+  // section (applyModel: `if cp.TLS == nil`), and the label tls=true makes an empty one; the
+  // docs say so since traefik/traefik#13630 ("Router TLS replaces entrypoint TLS").
+  const std::string compose = R"(services:
+  traefik:
+    image: traefik:v3.1
+    command:
+      - --providers.docker=true
+      - --entrypoints.websecure.address=:443
+      - --entrypoints.websecure.http.tls.certresolver=le
+      - --certificatesresolvers.le.acme.tlschallenge=true
+      - --certificatesresolvers.le.acme.storage=/letsencrypt/acme.json
+    ports: ["443:443"]
+    volumes: ["./letsencrypt:/letsencrypt"]
+  api:
+    image: shop/api
+    command: uvicorn app.main:app --host 0.0.0.0 --port 8000
+    labels:
+      - traefik.http.routers.api.rule=Host(`api.example.com`)
+      - traefik.http.routers.api.entrypoints=websecure
+      - traefik.http.routers.api.tls=true
+  shop:
+    image: shop/api
+    command: uvicorn shop:app --host 0.0.0.0 --port 8000
+    labels:
+      - traefik.http.routers.shop.rule=Host(`shop.example.com`)
+      - traefik.http.routers.shop.entrypoints=websecure
+      - traefik.http.routers.shop.tls.options=modern@file
+)";
+  const imp::ImportResult r = import_files({{"docker-compose.yml", compose, true}});
+  const Scenario sc = load(r);
+  // Neither router gets a certificate from the entry point's resolver le.
+  CHECK(sc.certificates.empty());
+  CHECK(has_entry(r, imp::EntryKind::ignored, "docker-compose.yml:16",
+                  "router api: its own tls section replaces the TLS of entry point websecure"));
+  CHECK(
+      has_entry(r, imp::EntryKind::assumed, "docker-compose.yml:16", "router api: TLS without a certificate resolver"));
+  CHECK(has_entry(r, imp::EntryKind::ignored, "docker-compose.yml:23",
+                  "router shop: its own tls section replaces the TLS of entry point websecure"));
+  CHECK(has_entry(r, imp::EntryKind::ignored, "docker-compose.yml:25", "tls.options"));
+  // With tls.certresolver=le on the router itself, the certificate is back.
+  std::string fixed = compose;
+  const std::string own = "      - traefik.http.routers.api.tls=true\n";
+  fixed.replace(fixed.find(own), own.size(), own + "      - traefik.http.routers.api.tls.certresolver=le\n");
+  const Scenario with_resolver = load(import_files({{"docker-compose.yml", fixed, true}}));
+  REQUIRE(with_resolver.certificates.size() == 1);
+  CHECK(with_resolver.certificates[0].domain == "api.example.com");
+}
+
 TEST_CASE("the proxy's ports in Compose's long syntax: the TCP 443 target is the listen port") {
   const std::string compose = R"(services:
   caddy:

@@ -433,7 +433,9 @@ void ComposeCtx::read_labels() {
           if (value.find("Path") != std::string::npos)
             r.ignored(p, r.w.format("import.ignored_key", key, r.w("import.why_path_rules")));
         } else if (rest == "tls") {
+          // "true" makes the router's tls section (empty), which replaces its entry point's TLS.
           router.tls = value == "true";
+          router.tls_section = router.tls_section || router.tls;
         } else if (rest == "tls.certresolver") {
           router.tls = true;
           router.certresolver = value;
@@ -441,6 +443,9 @@ void ComposeCtx::read_labels() {
         } else if (rest == "entrypoints") {
           router.entrypoints = split_commas(value);
           r.ignored(p, r.w.format("import.ignored_key", key, r.w("import.why_entrypoints")));
+        } else if (rest.starts_with("tls.")) {  // tls.options, tls.domains[0].main: a tls section too
+          router.tls = router.tls_section = true;
+          r.ignored(p, r.w.format("import.ignored_key", key, r.w("import.why_not_modelled")));
         } else {
           r.ignored(p, r.w.format("import.ignored_key", key, r.w("import.why_not_modelled")));
         }
