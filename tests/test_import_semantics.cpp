@@ -221,6 +221,93 @@ TEST_CASE("nginx: http-level ssl_protocols is every server's default, the defaul
                   "ssl_protocols TLSv1.2: differs from the ssl_protocols at " + differ + ":2"));
 }
 
+TEST_CASE("nginx: the http level of nginx.conf is the default of the servers in conf.d, read with it") {
+  // Debian's packaged nginx.conf beside the team's site in conf.d (mounted into an nginx
+  // container); the site sorts before nginx.conf, and nginx reads it inside nginx.conf's http { }.
+  const std::string main_conf = R"(user www-data;
+worker_processes auto;
+
+events {
+    worker_connections 768;
+}
+
+http {
+    sendfile on;
+    ssl_protocols TLSv1 TLSv1.1 TLSv1.2;
+    proxy_read_timeout 120s;
+    include /etc/nginx/conf.d/*.conf;
+}
+)";
+  const std::string site = R"(server {
+    listen 443 ssl;
+    server_name shop.example.com;
+    ssl_certificate /etc/letsencrypt/live/shop.example.com/fullchain.pem;
+    ssl_certificate_key /etc/letsencrypt/live/shop.example.com/privkey.pem;
+    location / {
+        proxy_pass http://127.0.0.1:8000;
+    }
+}
+)";
+  const std::string unit = "[Service]\nExecStart=/usr/bin/uvicorn app.main:app --port 8000\n";
+  const imp::ImportResult r = import_files({{"shop-api.service", unit, true},
+                                            {"nginx/conf.d/shop.conf", site, true},
+                                            {"nginx/nginx.conf", main_conf, true}});
+  const Scenario sc = load(r);
+  REQUIRE(sc.proxy);
+  CHECK(sc.proxy->tls_versions == tls12);  // Debian's list without TLSv1.3, not nginx's default
+  CHECK(has_text(r, "tls_versions = [\"1.2\"]  # from nginx/nginx.conf:10\n"));
+  CHECK(has_entry(r, imp::EntryKind::ignored, "nginx/nginx.conf:10", "ssl_protocols TLSv1.1"));
+  CHECK_FALSE(has_entry(r, imp::EntryKind::assumed, "nginx/conf.d/shop.conf:1", "no ssl_protocols"));
+  CHECK(has_text(r, "upstream_timeout = \"2m\"  # from nginx/nginx.conf:11\n"));
+}
+
+TEST_CASE("nginx: a TLS server on another port than 443 is not where the clients arrive") {
+  // The same name on 8443 for websockets (certbot wrote both), in a file that sorts first.
+  const std::string realtime = R"(server {
+    server_name shop.example.com;
+    location / {
+        proxy_pass http://127.0.0.1:8000;
+        proxy_http_version 1.1;
+        proxy_set_header Upgrade $http_upgrade;
+        proxy_read_timeout 3600s;
+    }
+    listen 8443 ssl;
+    ssl_certificate /etc/letsencrypt/live/shop.example.com/fullchain.pem;
+    ssl_certificate_key /etc/letsencrypt/live/shop.example.com/privkey.pem;
+}
+)";
+  const std::string site = R"(server {
+    server_name shop.example.com;
+    location / {
+        proxy_pass http://127.0.0.1:8000;
+    }
+    listen 443 ssl;
+    ssl_certificate /etc/letsencrypt/live/shop.example.com/fullchain.pem;
+    ssl_certificate_key /etc/letsencrypt/live/shop.example.com/privkey.pem;
+}
+)";
+  const std::string unit = "[Service]\nExecStart=/usr/bin/uvicorn app.main:app --port 8000\n";
+  const imp::ImportResult r = import_files({{"shop-api.service", unit, true},
+                                            {"sites-enabled/realtime", realtime, true},
+                                            {"sites-enabled/shop", site, true}});
+  const Scenario sc = load(r);
+  REQUIRE(sc.proxy);
+  REQUIRE(sc.proxy->routes.size() == 1);
+  CHECK(has_text(r, "# from sites-enabled/shop:2\n"));
+  CHECK_FALSE(has_text(r, "upstream_timeout"));  // the websocket location's hour is not the site's
+  CHECK(sc.certificates.size() == 1);
+  CHECK(has_entry(r, imp::EntryKind::ignored, "sites-enabled/realtime:9",
+                  "listen 8443: a TLS server on another port than 443"));
+  CHECK_FALSE(has_entry(r, imp::EntryKind::ignored, "sites-enabled/shop:2", "routed twice"));
+
+  // Alone, a server on 8443 is still read: the clients have nowhere else to go.
+  const imp::ImportResult alone =
+      import_files({{"shop-api.service", unit, true}, {"sites-enabled/realtime", realtime, true}});
+  const Scenario asc = load(alone);
+  REQUIRE(asc.proxy);
+  CHECK(asc.proxy->routes.size() == 1);
+}
+
 TEST_CASE("nginx: the default server's certificate is mapped when kept, else reported left out only") {
   // A regular-expression server_name is no domain name the scenario takes, so neither is the
   // default server's certificate.

@@ -325,6 +325,9 @@ ImportResult import_from(const std::vector<TextFile>& texts, Report& r, const st
       merged_overrides.insert(over->name);
     }
   }
+  std::vector<std::pair<std::string, std::string_view>> nginx_files;
+  for (const Read& f : files)
+    if (f.kind == FileKind::nginx) nginx_files.emplace_back(f.in.name, f.in.text);
   // The readers check the shapes they read; anything they missed (yaml-cpp throws on a node of
   // another shape) is still located at its file, never a crash.
   const auto guarded = [&](const std::string& file, const auto& read) {
@@ -353,8 +356,8 @@ ImportResult import_from(const std::vector<TextFile>& texts, Report& r, const st
           break;
         case FileKind::systemd_dropin:  // read with its unit
           break;
-        case FileKind::nginx:
-          read_nginx(f.in.name, f.in.text, d, r);
+        case FileKind::nginx:  // all at the first: nginx.conf's http level is the others' default
+          if (f.in.name == nginx_files.front().first) read_nginx(nginx_files, d, r);
           break;
         case FileKind::caddy:
           if (d.caddy_imported.count(fs::path(f.in.name).lexically_normal().generic_string())) break;  // said there

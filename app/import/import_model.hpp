@@ -286,7 +286,9 @@ inline std::vector<std::string> split_commas(const std::string& value) {
 struct DropIn;
 void read_systemd(const std::string& file, const std::string& text, const std::vector<DropIn>& drop_ins, Deployment& d,
                   Report& r);
-void read_nginx(const std::string& file, const std::string& text, Deployment& d, Report& r);
+/// Every nginx file together: the servers of a file included in nginx.conf's `http { }` inherit
+/// its http-level settings (import_proxies.cpp).
+void read_nginx(const std::vector<std::pair<std::string, std::string_view>>& files, Deployment& d, Report& r);
 void read_caddy(const std::string& file, const std::string& text, Deployment& d, Report& r);
 
 /// The service a proxy's upstream ("http://127.0.0.1:8000", "app:8000", "unix:/run/app.sock")

@@ -143,14 +143,17 @@ std::string upstream_service(const std::string& upstream, const SourcePos& pos, 
   return d.services.back().name;
 }
 
-void read_nginx(const std::string& file, const std::string& text, Deployment& d, Report& r) {
-  const NginxResult parsed = parse_nginx_conf(text, file);
-  if (parsed.error) {
-    report_parse_error(*parsed.error, r);
-    return;
-  }
+namespace {
+
+// The text of a listen line as the report names it: "listen 8443", "listen [::]:8443".
+std::string listen_text(const NginxListen& l) {
+  return "listen " + l.address.value + (l.address.value.empty() ? "" : ":") + std::to_string(l.port.value);
+}
+
+// One nginx file, its http-level settings already filled in from nginx.conf's (read_nginx).
+// tls_on_443: some server of the files listens with TLS on port 443, where the clients connect.
+void read_nginx_file(const std::string& file, const NginxConfig& c, bool tls_on_443, Deployment& d, Report& r) {
   d.sources.push_back(file);
-  const NginxConfig& c = *parsed.value;
   const Messages& w = r.w;
   const SourcePos first = c.servers.empty() ? SourcePos{file, 1, 0} : c.servers.front().pos;
   ProxyModel* p = proxy_for("nginx", first, d, r);
@@ -242,11 +245,16 @@ void read_nginx(const std::string& file, const std::string& text, Deployment& d,
       const auto plain443 = std::find_if(srv.listens.begin(), srv.listens.end(),
                                          [](const NginxListen& l) { return l.port.value == 443; });
       if (plain443 != srv.listens.end())
-        r.ignored(plain443->pos, w.format("import.nginx_443_plain", "listen " + plain443->address.value +
-                                                                        (plain443->address.value.empty() ? "" : ":") +
-                                                                        std::to_string(plain443->port.value)));
+        r.ignored(plain443->pos, w.format("import.nginx_443_plain", listen_text(*plain443)));
       else
         r.ignored(srv.pos, w(srv.ret.set ? "import.nginx_redirect" : "import.nginx_plain_http"));
+      continue;
+    }
+    // The clients connect to port 443: beside a TLS server there, one on another port only (a
+    // websocket endpoint on 8443 for the same name) is not where they arrive.
+    if (tls_on_443 && std::none_of(srv.listens.begin(), srv.listens.end(),
+                                   [](const NginxListen& l) { return l.port.value == 443; })) {
+      r.ignored(srv.listens.front().pos, w.format("import.nginx_tls_other_port", listen_text(srv.listens.front())));
       continue;
     }
     if (http2) p->keys.set("http2", r.from(srv.pos, "listen ... http2", "proxy.http2", "true"));
@@ -385,6 +393,37 @@ void read_nginx(const std::string& file, const std::string& text, Deployment& d,
   for (const Ignored& i : c.ignored) {
     r.ignored(i.pos, w.format("import.ignored_key", i.in.empty() ? i.name : i.in + ": " + i.name,
                               w("import.why_not_modelled")));
+  }
+}
+
+}  // namespace
+
+void read_nginx(const std::vector<std::pair<std::string, std::string_view>>& files, Deployment& d, Report& r) {
+  std::vector<std::pair<std::string, NginxConfig>> configs;
+  for (const auto& [file, text] : files) {
+    NginxResult parsed = parse_nginx_conf(text, file);
+    if (parsed.error)
+      report_parse_error(*parsed.error, r);
+    else
+      configs.emplace_back(file, std::move(*parsed.value));
+  }
+  // The file that holds `http { }` (nginx.conf) includes the others inside it (conf.d/*.conf,
+  // sites-enabled/*), so their servers inherit its http-level settings where they have none of
+  // their own: Debian's packaged nginx.conf sets ssl_protocols there.
+  const NginxConfig* main = nullptr;
+  bool tls_on_443 = false;
+  for (const auto& fc : configs) {
+    if (fc.second.http_block && !main) main = &fc.second;
+    for (const NginxServer& srv : fc.second.servers)
+      for (const NginxListen& l : srv.listens) tls_on_443 = tls_on_443 || (l.ssl && l.port.value == 443);
+  }
+  for (auto& [file, c] : configs) {
+    if (main && !c.http_block) {
+      if (!c.ssl_protocols.set) c.ssl_protocols = main->ssl_protocols;
+      if (!c.proxy_read_timeout_ms.set) c.proxy_read_timeout_ms = main->proxy_read_timeout_ms;
+      if (c.set_headers.empty()) c.set_headers = main->set_headers;
+    }
+    read_nginx_file(file, c, tls_on_443, d, r);
   }
 }
 

@@ -298,6 +298,7 @@ class Extractor {
     for (const Node& n : nodes) {
       if (err) return;
       if (n.name == "http" && !in_http && n.block) {
+        out_.http_block = true;
         top(n.children, true);
       } else if (n.name == "server" && n.block) {
         server(n);

@@ -103,6 +103,7 @@ struct NginxConfig {
   /// inherits the directives of the level above only when a level has none of its own.
   std::vector<Located<std::string>> set_headers;
   std::vector<Ignored> ignored;  ///< Directives we do not model, in file order.
+  bool http_block = false;       ///< The file holds `http { }` (nginx.conf), else it is included in one.
 };
 
 using NginxResult = ParseResult<NginxConfig>;
