@@ -493,7 +493,8 @@ std::string with_dotenv(const std::string& text, const std::string& file, const 
       }
       if (op == ":-" || op == "-") {
         out += arg;
-        r.assumed(at, r.w.format("import.why_compose_default", written, arg));
+        // `${SMTP_USER:-}`: an empty default is said as such, not as a blank between commas.
+        r.assumed(at, r.w.format("import.why_compose_default", written, arg.empty() ? r.w("import.empty_value") : arg));
       } else if (op == ":?" || op == "?") {
         r.error(at, arg.empty() ? r.w.format("import.compose_required", name)
                                 : r.w.format("import.compose_required_why", name, arg));
