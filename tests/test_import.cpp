@@ -586,6 +586,45 @@ TEST_CASE("Traefik's entry point with a certificate resolver serves every router
   CHECK(run.metrics.succeeded > 0);
 }
 
+TEST_CASE("a stack that serves plain HTTP only says the run's HTTPS browsers will fail, and why") {
+  // A development Compose file: Traefik on port 80 only, the router on its http entry point.
+  const std::string compose = R"(services:
+  proxy:
+    image: traefik:3.0
+    command:
+      - --providers.docker
+      - --entrypoints.http.address=:80
+    ports: ["80:80"]
+  backend:
+    image: shop/backend
+    command: fastapi run --host 0.0.0.0 --port 8000 app/main.py
+    labels:
+      - traefik.enable=true
+      - traefik.http.routers.backend-http.rule=Host(`api.shop.test`)
+      - traefik.http.routers.backend-http.entrypoints=http
+)";
+  const imp::ImportResult r = import_files({{"compose.yml", compose, true}});
+  CHECK(has_entry(r, imp::EntryKind::assumed, "compose.yml:13", "no route is served over HTTPS"));
+  CHECK(has_entry(r, imp::EntryKind::assumed, "compose.yml:13", "serving plain HTTP is not modelled"));
+  const imp::ImportResult k = imp::import_texts({{"compose.yml", compose, true}}, ko());
+  CHECK(has_entry(k, imp::EntryKind::assumed, "compose.yml:13", "HTTPS로 서비스되는 라우트가 없습니다"));
+  // One router with TLS is enough: no such line.
+  std::string with_tls = compose;
+  with_tls +=
+      "      - traefik.http.routers.backend-https.rule=Host(`api.shop.test`)\n"
+      "      - traefik.http.routers.backend-https.tls=true\n";
+  const imp::ImportResult t = import_files({{"compose.yml", with_tls, true}});
+  for (const imp::ReportEntry& e : t.report)
+    CHECK(e.message.find("no route is served over HTTPS") == std::string::npos);
+  // The name is on both routers: the HTTPS one is kept, since the browsers ask https://.
+  CHECK(has_entry(t, imp::EntryKind::ignored, "compose.yml:13",
+                  "host api.shop.test is also routed over HTTPS: this plain-HTTP route is left out"));
+  const Scenario sc = load(t);
+  REQUIRE(sc.proxy);
+  REQUIRE(sc.proxy->routes.size() == 1);
+  CHECK(sc.proxy->routes[0].host == "api.shop.test");
+}
+
 TEST_CASE("a router label tls=true makes its own tls section: the entry point's resolver does not apply") {
   // Traefik copies an entry point's http.tls into a router only when the router has no tls
   // section (applyModel: `if cp.TLS == nil`), and the label tls=true makes an empty one; the

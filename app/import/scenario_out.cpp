@@ -1,6 +1,7 @@
 // The scenario file of an imported deployment: every value with a comment saying where it came
 // from, or that it was assumed (and the report says so too). Hosts, DNS and clients are not in
 // deployment files; they are assumed here so that the scenario runs.
+#include <algorithm>
 #include <cctype>
 #include <map>
 #include <optional>
@@ -71,7 +72,7 @@ std::string write_scenario(Deployment& d, Report& r) {
 
   // Routes whose names the scenario cannot take (a regexp, an IP) are left out, said so.
   std::vector<RouteModel> routes;
-  std::set<std::string> seen;
+  std::map<std::string, size_t> seen;  // host -> its route in `routes`
   if (d.proxy) {
     for (const RouteModel& route : d.proxy->routes) {
       std::string host = route.host;
@@ -80,9 +81,19 @@ std::string write_scenario(Deployment& d, Report& r) {
         r.ignored(route.pos, w.format("import.route_bad_host", route.host));
       } else if (!find_service(d, route.pool)) {
         r.ignored(route.pos, w.format("import.route_no_service", route.host, route.pool));
-      } else if (!seen.insert(host).second) {
-        r.ignored(route.pos, w.format("import.route_duplicate", route.host));
+      } else if (const auto it = seen.find(host); it != seen.end()) {
+        // A name on a plain-HTTP router and an HTTPS one (port 80 and 443): the scenario's
+        // browsers ask https://, so the HTTPS route is the one they take.
+        RouteModel& kept = routes[it->second];
+        if (route.tls && !kept.tls) {
+          r.ignored(kept.pos, w.format("import.route_duplicate_http", route.host));
+          kept = route;
+          kept.host = host;
+        } else {
+          r.ignored(route.pos, w.format("import.route_duplicate", route.host));
+        }
       } else {
+        seen.emplace(host, routes.size());
         RouteModel copy = route;
         copy.host = host;
         routes.push_back(copy);
@@ -244,6 +255,10 @@ std::string write_scenario(Deployment& d, Report& r) {
     out += "\n";
   }
   if (n == 0) r.assumed(nowhere, w("import.no_clients"));
+  // A development stack that serves plain HTTP only: the run's HTTPS browsers all fail, which a
+  // new hire should read as a limit of the model, not as a broken deployment.
+  else if (std::none_of(routes.begin(), routes.end(), [](const RouteModel& rt) { return rt.tls; }))
+    r.assumed(routes.front().pos, w("import.no_https_routes"));
 
   // What a `docker compose up` after a change does to a proxy that keeps its certificates in
   // its container (domain-facts.md: a recreated container starts from the image).
