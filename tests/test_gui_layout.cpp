@@ -313,6 +313,9 @@ TEST_CASE("the timeline's lane names stay readable when a projector's lanes are 
   CHECK(thin.x(2) == 0);
   CHECK(thin.column_w >= 70);  // the widest name fits its column
   CHECK(thin.width() == 2 * thin.column_w);
-  // Lanes of 12 px already hold a readable name: one column.
-  CHECK(lane_labels(12, 16, 70).columns == 1);
+  // Seven lanes of 13 px: names in the full font in two columns, not shrunk to 13 px in one.
+  CHECK(lane_labels(13, 16, 70).columns == 2);
+  CHECK(lane_labels(13, 16, 70).text_h == 16);
+  // Lanes as tall as the font hold their names in one column.
+  CHECK(lane_labels(16, 16, 70).columns == 1);
 }

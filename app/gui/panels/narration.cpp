@@ -1,5 +1,6 @@
 // Narration: the selected record told in plain language (assets/narration), the two records
 // before it for context, and the deployment concept its stage illustrates.
+#include "gui/shell/lesson_nav.hpp"
 #include "gui/shell/narrate.hpp"
 #include "gui/panels/panels.hpp"
 #include "gui/platform/imgui_compat.hpp"
@@ -14,6 +15,9 @@ void draw_narration(const PanelContext& ctx, UiState& ui, Commands& commands) {
   const Trace& trace = m.run.trace;
   if (ui.lesson.current >= 0) {
     draw_lesson_step(ui, true);
+    // While the step asks its question, the record's sentence waits: it would take the room the
+    // choices need (a 1024x768 panel cut the last one) and could give the answer away.
+    if (lesson_asking(ui)) return;
     ImGui::Separator();
   }
   if (ui.selected == RecordId::none || raw(ui.selected) >= trace.size()) {
@@ -26,7 +30,8 @@ void draw_narration(const PanelContext& ctx, UiState& ui, Commands& commands) {
   // Two records of context before the current one; none under a lesson step (no room for both),
   // nor in presenter mode, whose large font gives the panel room for the current record alone
   // (two lines of context pushed it below the panel's edge).
-  const bool context = ui.lesson.current < 0 && !ui.settings.presenter;
+  // The small layout's short panel neither (the current record fell below its edge).
+  const bool context = ui.lesson.current < 0 && !ui.settings.presenter && ui.layout != Layout::small;
   int64_t prev[2] = {context ? m.index.prev_pos(pos, ui.settings.stage_filter) : -1, -1};
   if (prev[0] >= 0) prev[1] = m.index.prev_pos(prev[0], ui.settings.stage_filter);
   for (int k = 1; k >= 0; --k) {

@@ -1,6 +1,9 @@
 // What an observer sees: for the selected record's client connection, what someone on the
 // network path reads with and without ECH and DNS over HTTPS, side by side
 // (sim/include/deploysim/observer.hpp computes the table; this file only draws it).
+#include <algorithm>
+#include <array>
+
 #include <fmt/format.h>
 
 #include "deploysim/observer.hpp"
@@ -66,8 +69,11 @@ void draw_observer(const PanelContext& ctx, UiState& ui, Commands&) {
   // way of running comes under its own heading, one row a line.
   const bool stacked = ImGui::GetContentRegionAvail().x < ImGui::GetFontSize() * 24;
   if (stacked) {
+    // This run's way first: a narrow column shows one way or two, and the others scroll.
+    std::array<size_t, 4> order{0, 1, 2, 3};
+    std::stable_partition(order.begin(), order.end(), [&](size_t c) { return view->columns[c].actual; });
     ImGui::PushTextWrapPos(0);
-    for (size_t c = 0; c < 4; ++c) {
+    for (const size_t c : order) {
       const ObserverColumn& col = view->columns[c];
       ImGui::Separator();
       ImGui::TextUnformatted(

@@ -705,7 +705,7 @@ std::string elide_middle(const std::string& s, float avail, const TextWidth& wid
 LaneLabels lane_labels(float lane_h, float font_h, float widest) {
   LaneLabels l;
   const float gap = std::max(4.0f, font_h * 0.5f);
-  if (lane_h >= std::min(font_h, min_lane_text_h)) {
+  if (lane_h >= font_h) {
     l.text_h = std::min(font_h, lane_h);
   } else {
     // A name centred on its lane may reach into both neighbours, which are in the other column.

@@ -156,8 +156,8 @@ struct AxisTick {
 std::vector<AxisTick> axis_ticks(double t0_s, double t1_s, float width, const TextWidth& text_width,
                                  const TimeUnits& units = {});
 
-/// Where the timeline draws its lanes' names: one column when a lane is tall enough for a readable
-/// name; two staggered columns (even lanes left, odd lanes right) when lanes are thinner, so each
+/// Where the timeline draws its lanes' names: one column when a lane is as tall as the font; two
+/// staggered columns (even lanes left, odd lanes right) when lanes are thinner, so each
 /// name may take two lanes' height (a 1024x768 projector's timeline has lanes of about 8 px).
 struct LaneLabels {
   int columns = 1;     ///< 1 or 2.

@@ -27,20 +27,26 @@ void draw_asking(UiState& ui, const Question& question, int step, std::string_vi
   const Messages& words = ui.words;
   QuestionUi& q = ui.lesson.questions[step];
   const bool ready = question.type == QuestionType::number || q.choice >= 0;
-  bool on_nav_line = false;
+  bool on_nav_line = false, show_predict = true;
   if (beside) {
     const ImGuiStyle& style = ImGui::GetStyle();
-    const float heading = ImGui::CalcTextSize(words("lesson.predict").c_str()).x + style.ItemSpacing.x +
-                          ImGui::CalcTextSize(words("lesson.reveal").c_str()).x + 2 * style.FramePadding.x +
-                          (question.type == QuestionType::number ? ImGui::GetFontSize() * 8 + style.ItemSpacing.x : 0);
+    const float predict = ImGui::CalcTextSize(words("lesson.predict").c_str()).x + style.ItemSpacing.x;
+    const float controls = ImGui::CalcTextSize(words("lesson.reveal").c_str()).x + 2 * style.FramePadding.x +
+                           (question.type == QuestionType::number ? ImGui::GetFontSize() * 8 + style.ItemSpacing.x : 0);
     ImGui::SameLine(0, ImGui::GetFontSize());
-    on_nav_line = heading <= ImGui::GetContentRegionAvail().x;
+    const float room = ImGui::GetContentRegionAvail().x;
+    on_nav_line = predict + controls <= room;
+    // A short panel (1024x768 presenter, the 1600x900 narration) keeps the line the prompt and
+    // choices need: the Reveal button alone beside Next, "Predict first" in its tooltip.
+    if (!on_nav_line && controls <= room) on_nav_line = true, show_predict = false;
     if (!on_nav_line) ImGui::NewLine();
   }
-  ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1.0f, 0.8f, 0.35f, 1.0f));
-  ImGui::TextUnformatted(words("lesson.predict").c_str());
-  ImGui::PopStyleColor();
-  ImGui::SameLine();
+  if (show_predict) {
+    ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1.0f, 0.8f, 0.35f, 1.0f));
+    ImGui::TextUnformatted(words("lesson.predict").c_str());
+    ImGui::PopStyleColor();
+    ImGui::SameLine();
+  }
   if (question.type == QuestionType::number) {
     ImGui::SetNextItemWidth(ImGui::GetFontSize() * 8);
     ImGui::InputDouble("##answer", &q.number, 1.0, 10.0, "%.6g");
@@ -61,7 +67,7 @@ void draw_asking(UiState& ui, const Question& question, int step, std::string_vi
     if (fits || !on_nav_line)
       text_disabled_wrapped(hint);
     else if (hovered)
-      ImGui::SetTooltip("%s", hint.c_str());
+      ImGui::SetTooltip("%s", show_predict ? hint.c_str() : (words("lesson.predict") + ". " + hint).c_str());
   }
   ImGui::PushTextWrapPos(0);
   rich_text(question.tr.pick("prompt", question.prompt, lang));
@@ -76,6 +82,10 @@ void draw_asking(UiState& ui, const Question& question, int step, std::string_vi
     for (const QuestionChoice& c : question.choices)
       one_line += button + rich_text_size(c.tr.pick("text", c.text, lang), FLT_MAX).x + gap;
     const bool side_by_side = one_line - gap <= ImGui::GetContentRegionAvail().x;
+    // Choices packed a little closer than other items: three two-line choices under a prompt
+    // fit a 1024x768 presenter's narration, where the third fell below its edge.
+    ImGui::PushStyleVar(ImGuiStyleVar_FramePadding, ImVec2(style.FramePadding.x, 1.0f));
+    ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(style.ItemSpacing.x, style.ItemSpacing.y * 0.5f));
     for (size_t i = 0; i < question.choices.size(); ++i) {
       const QuestionChoice& c = question.choices[i];
       ImGui::PushID(static_cast<int>(i));
@@ -86,6 +96,7 @@ void draw_asking(UiState& ui, const Question& question, int step, std::string_vi
       if (ImGui::IsItemClicked()) q.choice = static_cast<int>(i);
       ImGui::PopID();
     }
+    ImGui::PopStyleVar(2);
     ImGui::PopTextWrapPos();
   } else {
     ImGui::PopTextWrapPos();
@@ -128,7 +139,9 @@ void draw_revealed(const QuestionUi& q, const Question& question, std::string_vi
   // language.
   if (answer != q.truth->text) {
     ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
-    rich_text(fmt::format("{}: `{}`", words("lesson.from_run"), q.truth->text));
+    // An empty value (a ClientHello without SNI) in words, not as two bare backticks.
+    rich_text(q.truth->text.empty() ? fmt::format("{}: {}", words("lesson.from_run"), words("lesson.from_run_empty"))
+                                    : fmt::format("{}: `{}`", words("lesson.from_run"), q.truth->text));
     ImGui::PopStyleColor();
   }
   if (!question.explain.empty()) rich_text(question.tr.pick("explain", question.explain, lang));
@@ -142,6 +155,17 @@ void draw_lesson_step(UiState& ui, bool large) {
   const std::string& lang = ui.settings.language;
   const int n = static_cast<int>(lesson->steps.size());
   const int step = ui.lesson.step;
+  // A new step starts at the top of its window: a revealed answer scrolled the last one down, and
+  // the next step's title, buttons and question were above the panel's edge.
+  {
+    ImGuiStorage* seen = ImGui::GetStateStorage();
+    const ImGuiID key = ImGui::GetID("##lesson_step_shown");
+    const int shown = ui.lesson.current * 1000 + step;
+    if (seen->GetInt(key, -1) != shown) {
+      ImGui::SetScrollY(0);
+      seen->SetInt(key, shown);
+    }
+  }
   const std::string title = ui.trf("lesson.title_step", lesson_title(*lesson, lang), step + 1, n);
   const std::string back = fmt::format("{}###back", ui.tr("lesson.back"));
   const std::string next = fmt::format("{}###next", ui.tr("lesson.next"));
