@@ -248,8 +248,15 @@ void draw_frame(const Session& session, const Fonts& fonts, const std::string& a
           if (regular([&] { return ImGui::BeginTabItem(label.c_str(), nullptr, select); })) {
             ui.details_tab = p->name;
             // The content scrolls under the tabs, which keep the whole width.
-            if (ImGui::BeginChild("##tab", ImVec2(0, 0), false, p->fixed ? ImGuiWindowFlags_NoScrollbar : 0))
+            // A short screen's presenter Details column is about 300 px: in the large font its
+            // numbers broke at their points ("100.", "00 %") and decoded fields lost their values,
+            // so its tabs draw in the regular font; the class reads the canvas and the narration.
+            const bool regular_content = layout == Layout::small_presenter && fonts.regular;
+            if (ImGui::BeginChild("##tab", ImVec2(0, 0), false, p->fixed ? ImGuiWindowFlags_NoScrollbar : 0)) {
+              if (regular_content) compat::push_font(fonts.regular);
               p->draw(ctx, ui, commands);
+              if (regular_content) ImGui::PopFont();
+            }
             ImGui::EndChild();
             ImGui::EndTabItem();
             if (ui.focus_panel == p->name) ui.focus_panel.clear();
