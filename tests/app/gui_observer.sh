@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The "What an observer sees" panel (issue #18): under Xvfb a script opens the ECH scenario,
+# The "Observer view" panel (issue #18): under Xvfb a script opens the ECH scenario,
 # selects the browser's DNS query, brings the Observer tab to the front in English, in Korean and
 # in presenter mode, and captures its window each time; each capture is drawn (not blank), and the
 # Observer tab draws something else than the Sequence tab in the same window.

@@ -75,13 +75,24 @@ void plot(const UiState& ui, const char* title_key, const std::vector<Series>& s
   }
   const float x = p0.x + size.x * std::clamp(playhead_s / span, 0.0f, 1.0f);
   dl->AddLine(ImVec2(x, p0.y), ImVec2(x, p0.y + size.y), IM_COL32(255, 60, 60, 255), 2.0f);
-  dl->AddText(ImVec2(p0.x + 4, p0.y + 2), IM_COL32(200, 200, 200, 255), axis_label(hi, unit_format).c_str());
+  const std::string top = axis_label(hi, unit_format);
+  dl->AddText(ImVec2(p0.x + 4, p0.y + 2), IM_COL32(200, 200, 200, 255), top.c_str());
   dl->AddText(ImVec2(p0.x + 4, p0.y + size.y - ImGui::GetTextLineHeight() - 2), IM_COL32(200, 200, 200, 255),
               axis_label(lo, unit_format).c_str());
-  float lx = p0.x + size.x;
+  // The legend from the right, on the plot's background so that the lines do not cross its
+  // words; a name that would reach the top value's label starts a row under it ("435 ms" and
+  // "p50" ran together as "435p50" in a comparison's four series).
+  const float label_end = p0.x + 4 + ImGui::CalcTextSize(top.c_str()).x + 8;
+  float lx = p0.x + size.x, ly = p0.y + 2;
   for (auto it = series.rbegin(); it != series.rend(); ++it) {
-    lx -= ImGui::CalcTextSize(it->name.c_str()).x + 10;
-    dl->AddText(ImVec2(lx, p0.y + 2), it->color, it->name.c_str());
+    const ImVec2 tsize = ImGui::CalcTextSize(it->name.c_str());
+    if (lx - tsize.x - 10 < label_end && lx < p0.x + size.x) {
+      lx = p0.x + size.x;
+      ly += ImGui::GetTextLineHeight();
+    }
+    lx -= tsize.x + 10;
+    dl->AddRectFilled(ImVec2(lx - 3, ly), ImVec2(lx + tsize.x + 3, ly + tsize.y), IM_COL32(20, 22, 28, 220));
+    dl->AddText(ImVec2(lx, ly), it->color, it->name.c_str());
   }
 }
 
