@@ -145,7 +145,10 @@ void draw_lanes(const Model& m, UiState& ui, Commands& commands) {
     const float y0 = area0.y + axis_h + lane_h * static_cast<float>(l);
     const bool on = ui.settings.stage_filter & stage_bit(stage);
     // Thin lanes (a projector's short timeline) put their names in two staggered columns.
-    const float text_y = std::clamp(y0 + (lane_h - names.text_h) * 0.5f, area0.y + axis_h - 2, area1.y - names.text_h);
+    // Kept inside the lanes (one thin lane: its name may be taller than all of them, then it
+    // starts at the top).
+    const float top = area0.y + axis_h - 2;
+    const float text_y = std::max(top, std::min(y0 + (lane_h - names.text_h) * 0.5f, area1.y - names.text_h));
     dl->AddText(ImGui::GetFont(), names.text_h, ImVec2(origin.x + names.x(l), text_y),
                 on ? stage_color(stage) : IM_COL32(90, 90, 90, 255), ui.words.stage(stage).c_str());
     dl->AddLine(ImVec2(area0.x, y0 + lane_h), ImVec2(area1.x, y0 + lane_h), IM_COL32(45, 45, 55, 255));
