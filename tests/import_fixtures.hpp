@@ -65,6 +65,11 @@ inline Scenario load(const imp::ImportResult& r) {
   return *loaded.scenario;
 }
 
+// Whether the written scenario holds `text`.
+inline bool has_text(const imp::ImportResult& r, const std::string& text) {
+  return r.scenario_text.find(text) != std::string::npos;
+}
+
 // The report entry of this kind at file:line whose message holds `text`.
 inline bool has_entry(const imp::ImportResult& r, imp::EntryKind kind, const std::string& file_line,
                       const std::string& text) {

@@ -33,7 +33,7 @@ const RouteSpec* route(const Scenario& sc, const std::string& host) {
   return nullptr;
 }
 
-bool has_text(const imp::ImportResult& r, const std::string& text) {
+bool report_has(const imp::ImportResult& r, const std::string& text) {
   return std::any_of(r.report.begin(), r.report.end(),
                      [&](const imp::ReportEntry& e) { return e.message.find(text) != std::string::npos; });
 }
@@ -113,8 +113,8 @@ TEST_CASE("a Compose file whose Traefik reads ./traefik/dynamic.yml: its routers
   // The port-80 router of the redirect: plain HTTP, and its hosts are the HTTPS router's already.
   CHECK(has_entry(r, K::ignored, dynamic + ":15", "router api-http: no TLS"));
   CHECK(has_entry(r, K::ignored, dynamic + ":15", "host api.shop.example.com is routed twice"));
-  CHECK_FALSE(has_text(r, "no route of the proxy reaches it"));
-  CHECK_FALSE(has_text(r, "Traefik dynamic configuration (the file provider's routers and services), but"));
+  CHECK_FALSE(report_has(r, "no route of the proxy reaches it"));
+  CHECK_FALSE(report_has(r, "Traefik dynamic configuration (the file provider's routers and services), but"));
   simulates(sc);
 
   // The Compose file alone: the mounted file beside it is read from disk.

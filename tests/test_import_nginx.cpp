@@ -1,0 +1,212 @@
+// nginx as the importer reads it, each setting as nginx itself reads it: proxy_pass and its
+// upstream names, the `ssl` listen flag, ssl_protocols inherited from the http level (nginx.conf
+// read with the files in conf.d), the server that clients on 443 reach, the default server's
+// certificate, and the X-Forwarded-Proto a proxying location inherits.
+#include <doctest/doctest.h>
+
+#include <string>
+#include <vector>
+
+#include "deploysim/scenario.hpp"
+#include "import/import.hpp"
+#include "import/import_model.hpp"
+#include "import_fixtures.hpp"
+
+using namespace deploysim;
+using namespace import_test;
+
+TEST_CASE("nginx: proxy_pass names its upstream whole, and TLS is the listen socket's ssl flag") {
+  const std::string conf = dir + "/files/nginx/upstream-names.conf";
+  const imp::ImportResult r = import_ok({conf});
+  const Scenario sc = load(r);
+  REQUIRE(sc.proxy);
+  // The second server shares *:443 with the first's `ssl`: it is TLS too; port 8443 without ssl
+  // is plain HTTP.
+  REQUIRE(sc.proxy->routes.size() == 2);
+  CHECK(sc.proxy->routes[0].host == "api.shop.example.com");
+  CHECK(sc.proxy->routes[1].host == "www.shop.example.com");
+  CHECK(has_entry(r, imp::EntryKind::ignored, conf + ":31", "a plain HTTP server"));
+  // api_backend is its own upstream (port 9000), not `api`'s, whose name it starts with.
+  CHECK(service(sc, sc.proxy->routes[0].pool).port == 9000);
+  CHECK(has_entry(r, imp::EntryKind::assumed, conf + ":6", "upstream 127.0.0.1:9000"));
+
+  // `listen 443;` alone is plain HTTP whatever the port.
+  const std::string plain = dir + "/files/nginx/listen-443-plain.conf";
+  const imp::ImportResult p = import_ok({plain});
+  const Scenario psc = load(p);
+  REQUIRE(psc.proxy);
+  REQUIRE(psc.proxy->routes.size() == 1);
+  CHECK(psc.proxy->routes[0].host == "api.shop.example.com");
+  CHECK(has_entry(p, imp::EntryKind::ignored, plain + ":2", "listen 443 without ssl: nginx serves plain HTTP"));
+}
+
+TEST_CASE("nginx: http-level ssl_protocols is every server's default, the default server's list is modelled") {
+  const std::string conf = dir + "/files/nginx/http-ssl-protocols.conf";
+  const imp::ImportResult r = import_ok({conf});
+  const Scenario sc = load(r);
+  REQUIRE(sc.proxy);
+  CHECK(sc.proxy->tls_versions == tls12);  // no TLS 1.3
+  CHECK(has_text(r, "tls_versions = [\"1.2\"]  # from " + conf + ":4\n"));
+  CHECK(has_entry(r, imp::EntryKind::ignored, conf + ":4", "ssl_protocols TLSv1.1"));
+  // `http2 on;` is read from the file, not assumed.
+  CHECK(sc.proxy->http2 == std::optional<bool>(true));
+  CHECK(has_entry(r, imp::EntryKind::mapped, conf + ":8", "http2 on -> proxy.http2 = true"));
+
+  // Servers that differ: the default server's list (inherited here) wins, the other is reported.
+  const std::string differ = dir + "/files/nginx/ssl-protocols-differ.conf";
+  const imp::ImportResult d = import_ok({differ});
+  const Scenario dsc = load(d);
+  REQUIRE(dsc.proxy);
+  CHECK(dsc.proxy->tls_versions == (tls12 | tls13));
+  CHECK(has_text(d, "tls_versions = [\"1.2\", \"1.3\"]  # from " + differ + ":2\n"));
+  CHECK(has_entry(d, imp::EntryKind::ignored, differ + ":7",
+                  "ssl_protocols TLSv1.2: differs from the ssl_protocols at " + differ + ":2"));
+}
+
+TEST_CASE("nginx: the http level of nginx.conf is the default of the servers in conf.d, read with it") {
+  // Debian's packaged nginx.conf beside the team's site in conf.d (mounted into an nginx
+  // container); the site sorts before nginx.conf, and nginx reads it inside nginx.conf's http { }.
+  const std::string main_conf = R"(user www-data;
+worker_processes auto;
+
+events {
+    worker_connections 768;
+}
+
+http {
+    sendfile on;
+    ssl_protocols TLSv1 TLSv1.1 TLSv1.2;
+    proxy_read_timeout 120s;
+    include /etc/nginx/conf.d/*.conf;
+}
+)";
+  const std::string site = R"(server {
+    listen 443 ssl;
+    server_name shop.example.com;
+    ssl_certificate /etc/letsencrypt/live/shop.example.com/fullchain.pem;
+    ssl_certificate_key /etc/letsencrypt/live/shop.example.com/privkey.pem;
+    location / {
+        proxy_pass http://127.0.0.1:8000;
+    }
+}
+)";
+  const std::string unit = "[Service]\nExecStart=/usr/bin/uvicorn app.main:app --port 8000\n";
+  const imp::ImportResult r = import_files({{"shop-api.service", unit, true},
+                                            {"nginx/conf.d/shop.conf", site, true},
+                                            {"nginx/nginx.conf", main_conf, true}});
+  const Scenario sc = load(r);
+  REQUIRE(sc.proxy);
+  CHECK(sc.proxy->tls_versions == tls12);  // Debian's list without TLSv1.3, not nginx's default
+  CHECK(has_text(r, "tls_versions = [\"1.2\"]  # from nginx/nginx.conf:10\n"));
+  CHECK(has_entry(r, imp::EntryKind::ignored, "nginx/nginx.conf:10", "ssl_protocols TLSv1.1"));
+  CHECK_FALSE(has_entry(r, imp::EntryKind::assumed, "nginx/conf.d/shop.conf:1", "no ssl_protocols"));
+  CHECK(has_text(r, "upstream_timeout = \"2m\"  # from nginx/nginx.conf:11\n"));
+}
+
+TEST_CASE("nginx: a TLS server on another port than 443 is not where the clients arrive") {
+  // The same name on 8443 for websockets (certbot wrote both), in a file that sorts first.
+  const std::string realtime = R"(server {
+    server_name shop.example.com;
+    location / {
+        proxy_pass http://127.0.0.1:8000;
+        proxy_http_version 1.1;
+        proxy_set_header Upgrade $http_upgrade;
+        proxy_read_timeout 3600s;
+    }
+    listen 8443 ssl;
+    ssl_certificate /etc/letsencrypt/live/shop.example.com/fullchain.pem;
+    ssl_certificate_key /etc/letsencrypt/live/shop.example.com/privkey.pem;
+}
+)";
+  const std::string site = R"(server {
+    server_name shop.example.com;
+    location / {
+        proxy_pass http://127.0.0.1:8000;
+    }
+    listen 443 ssl;
+    ssl_certificate /etc/letsencrypt/live/shop.example.com/fullchain.pem;
+    ssl_certificate_key /etc/letsencrypt/live/shop.example.com/privkey.pem;
+}
+)";
+  const std::string unit = "[Service]\nExecStart=/usr/bin/uvicorn app.main:app --port 8000\n";
+  const imp::ImportResult r = import_files({{"shop-api.service", unit, true},
+                                            {"sites-enabled/realtime", realtime, true},
+                                            {"sites-enabled/shop", site, true}});
+  const Scenario sc = load(r);
+  REQUIRE(sc.proxy);
+  REQUIRE(sc.proxy->routes.size() == 1);
+  CHECK(has_text(r, "# from sites-enabled/shop:2\n"));
+  CHECK_FALSE(has_text(r, "upstream_timeout"));  // the websocket location's hour is not the site's
+  CHECK(sc.certificates.size() == 1);
+  CHECK(has_entry(r, imp::EntryKind::ignored, "sites-enabled/realtime:9",
+                  "listen 8443: a TLS server on another port than 443"));
+  CHECK_FALSE(has_entry(r, imp::EntryKind::ignored, "sites-enabled/shop:2", "routed twice"));
+
+  // Alone, a server on 8443 is still read: the clients have nowhere else to go.
+  const imp::ImportResult alone =
+      import_files({{"shop-api.service", unit, true}, {"sites-enabled/realtime", realtime, true}});
+  const Scenario asc = load(alone);
+  REQUIRE(asc.proxy);
+  CHECK(asc.proxy->routes.size() == 1);
+}
+
+TEST_CASE("nginx: the default server's certificate is mapped when kept, else reported left out only") {
+  // A regular-expression server_name is no domain name the scenario takes, so neither is the
+  // default server's certificate.
+  const std::string conf = R"(server {
+    listen 443 ssl default_server;
+    server_name ~^api\d+\.shop\.example\.com$;
+    ssl_certificate /etc/ssl/certs/api-pool.pem;
+    ssl_certificate_key /etc/ssl/private/api-pool.key;
+    location / { proxy_pass http://127.0.0.1:8000; }
+}
+server {
+    listen 443 ssl;
+    server_name api.shop.example.com;
+    ssl_certificate /etc/letsencrypt/live/api.shop.example.com/fullchain.pem;
+    ssl_certificate_key /etc/letsencrypt/live/api.shop.example.com/privkey.pem;
+    location / { proxy_pass http://127.0.0.1:8000; }
+}
+)";
+  const imp::ImportResult r = import_files({{"shop.conf", conf, true}});
+  const Scenario sc = load(r);
+  REQUIRE(sc.proxy);
+  CHECK(sc.proxy->default_certificate.empty());
+  CHECK(has_entry(r, imp::EntryKind::ignored, "shop.conf:1",
+                  "default certificate ~^api\\d+\\.shop\\.example\\.com$: not a certificate"));
+  CHECK_FALSE(has_entry(r, imp::EntryKind::mapped, "shop.conf:1", "proxy.default_certificate"));
+  CHECK_FALSE(has_text(r, "default_certificate"));
+
+  // A default server with a domain name: its certificate is the one served without SNI.
+  std::string named = conf;
+  named.replace(named.find("~^api"), std::string("~^api\\d+\\.shop\\.example\\.com$").size(), "www.shop.example.com");
+  const imp::ImportResult n = import_files({{"shop.conf", named, true}});
+  const Scenario nsc = load(n);
+  REQUIRE(nsc.proxy);
+  CHECK(nsc.proxy->default_certificate == "www.shop.example.com");
+  CHECK(has_entry(n, imp::EntryKind::mapped, "shop.conf:1",
+                  "listen ... default_server -> proxy.default_certificate = \"www.shop.example.com\""));
+  CHECK_FALSE(has_entry(n, imp::EntryKind::ignored, "shop.conf:1", "default certificate"));
+}
+
+TEST_CASE("nginx: X-Forwarded-Proto set where the proxying location inherits it turns forwarded headers on") {
+  const auto site = [](const std::string& server_headers, const std::string& location_headers) {
+    return "server {\n"
+           "    listen 443 ssl;\n"
+           "    server_name api.example.com;\n"
+           "    ssl_certificate /etc/letsencrypt/live/api.example.com/fullchain.pem;\n" +
+           server_headers +
+           "    location / {\n"
+           "        proxy_pass http://127.0.0.1:8000;\n" +
+           location_headers + "    }\n}\n";
+  };
+  const std::string proto = "    proxy_set_header X-Forwarded-Proto $scheme;\n";
+  const imp::ImportResult on = import_files({{"shop.conf", site(proto, ""), true}});
+  CHECK(load(on).proxy->forwarded_headers == std::optional<bool>(true));
+  CHECK(has_entry(on, imp::EntryKind::mapped, "shop.conf:5", "proxy_set_header X-Forwarded-Proto"));
+  // A location with a proxy_set_header of its own inherits none of the server's.
+  const imp::ImportResult off =
+      import_files({{"shop.conf", site(proto, "        proxy_set_header Host $host;\n"), true}});
+  CHECK(load(off).proxy->forwarded_headers == std::optional<bool>(false));
+  CHECK(has_entry(off, imp::EntryKind::ignored, "shop.conf:8", "proxy_set_header Host"));
+}
