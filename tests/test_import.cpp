@@ -545,8 +545,8 @@ TEST_CASE("a repository's installed dependencies are named once per folder and n
   fs::remove_all(root);
 }
 
-TEST_CASE("Traefik's entry point with a certificate resolver serves every router on it over TLS") {
-  const std::string compose = R"(services:
+// Traefik with a resolver le on its TLS entry point websecure (lines 1 to 12 of the files below).
+const std::string traefik_websecure_le = R"(services:
   traefik:
     image: traefik:v3.1
     command:
@@ -558,7 +558,10 @@ TEST_CASE("Traefik's entry point with a certificate resolver serves every router
       - --certificatesresolvers.le.acme.storage=/letsencrypt/acme.json
     ports: ["443:443"]
     volumes: ["./letsencrypt:/letsencrypt"]
-  api:
+)";
+
+TEST_CASE("Traefik's entry point with a certificate resolver serves every router on it over TLS") {
+  const std::string compose = traefik_websecure_le + R"(  api:
     image: shop/api
     command: uvicorn app.main:app --host 0.0.0.0 --port 8000
     labels:
@@ -629,18 +632,7 @@ TEST_CASE("a router label tls=true makes its own tls section: the entry point's 
   // Traefik copies an entry point's http.tls into a router only when the router has no tls
   // section (applyModel: `if cp.TLS == nil`), and the label tls=true makes an empty one; the
   // docs say so since traefik/traefik#13630 ("Router TLS replaces entrypoint TLS").
-  const std::string compose = R"(services:
-  traefik:
-    image: traefik:v3.1
-    command:
-      - --providers.docker=true
-      - --entrypoints.websecure.address=:443
-      - --entrypoints.websecure.http.tls.certresolver=le
-      - --certificatesresolvers.le.acme.tlschallenge=true
-      - --certificatesresolvers.le.acme.storage=/letsencrypt/acme.json
-    ports: ["443:443"]
-    volumes: ["./letsencrypt:/letsencrypt"]
-  api:
+  const std::string compose = traefik_websecure_le + R"(  api:
     image: shop/api
     command: uvicorn app.main:app --host 0.0.0.0 --port 8000
     labels:
@@ -659,13 +651,13 @@ TEST_CASE("a router label tls=true makes its own tls section: the entry point's 
   const Scenario sc = load(r);
   // Neither router gets a certificate from the entry point's resolver le.
   CHECK(sc.certificates.empty());
-  CHECK(has_entry(r, imp::EntryKind::ignored, "docker-compose.yml:16",
+  CHECK(has_entry(r, imp::EntryKind::ignored, "docker-compose.yml:17",
                   "router api: its own tls section replaces the TLS of entry point websecure"));
   CHECK(
-      has_entry(r, imp::EntryKind::assumed, "docker-compose.yml:16", "router api: TLS without a certificate resolver"));
-  CHECK(has_entry(r, imp::EntryKind::ignored, "docker-compose.yml:23",
+      has_entry(r, imp::EntryKind::assumed, "docker-compose.yml:17", "router api: TLS without a certificate resolver"));
+  CHECK(has_entry(r, imp::EntryKind::ignored, "docker-compose.yml:24",
                   "router shop: its own tls section replaces the TLS of entry point websecure"));
-  CHECK(has_entry(r, imp::EntryKind::ignored, "docker-compose.yml:25", "tls.options"));
+  CHECK(has_entry(r, imp::EntryKind::ignored, "docker-compose.yml:26", "tls.options"));
   // With tls.certresolver=le on the router itself, the certificate is back.
   std::string fixed = compose;
   const std::string own = "      - traefik.http.routers.api.tls=true\n";
