@@ -69,7 +69,8 @@ TEST_CASE("bad course keys get one located error") {
     REQUIRE(ll.error);
     CHECK(ll.error->line == 4);
     CHECK(ll.error->column == 11);
-    CHECK(ll.error->message.find("'minutes' must be a whole number of minutes from 1 to 240") != std::string::npos);
+    CHECK(ll.error->message.find("'minutes' in [lesson] must be a whole number of minutes from 1 to 240") !=
+          std::string::npos);
   }
   SUBCASE("minutes out of range") {
     const LessonLoad ll = load("course-zero", "minutes = 0\n");
@@ -102,7 +103,7 @@ TEST_CASE("bad course keys get one located error") {
     const LessonLoad ll = load("course-list", "objectives = \"Explain A.\"\n");
     REQUIRE(ll.error);
     CHECK(ll.error->line == 4);
-    CHECK(ll.error->message.find("'objectives' must be an array of strings") != std::string::npos);
+    CHECK(ll.error->message.find("'objectives' in [lesson] must be an array of strings") != std::string::npos);
   }
   SUBCASE("a misspelt key") {
     const LessonLoad ll = load("course-typo", "minute = 10\n");

@@ -9,6 +9,7 @@
 #include "deploysim/assets.hpp"
 #include "deploysim/lesson.hpp"
 #include "deploysim/simulate.hpp"
+#include "expect_files.hpp"
 
 using namespace deploysim;
 
@@ -141,6 +142,98 @@ TEST_CASE("a broken lesson file gets one located error") {
   }
 }
 
+namespace {
+
+// The first error a teacher sees for a lesson file: the loader's, else the first of `check`'s.
+std::string first_error(const std::string& path) {
+  const LessonLoad ll = load_lesson_file(path);
+  if (ll.error) return ll.error->to_string();
+  const LoadResult sc = load_lesson_scenario(*ll.lesson);
+  REQUIRE_MESSAGE(sc.scenario, (sc.error ? sc.error->to_string() : std::string()));
+  const Run run = simulate(*sc.scenario);
+  for (const LessonIssue& issue : check_lesson(*ll.lesson, run.trace, run.metrics))
+    if (!issue.warning) return issue.where.to_string();
+  return "";
+}
+
+}  // namespace
+
+TEST_CASE("each broken lesson gets the exact located error of its '# expect:' line") {
+  const auto files = test::expect_files("lessons/broken");
+  CHECK(files.size() >= 20);
+  for (const auto& f : files) {
+    CAPTURE(f.path);
+    CHECK(first_error(f.path.string()) == f.expected);
+  }
+}
+
+TEST_CASE("a teacher's mistake in a lesson names its file, line, column, key, table and step") {
+  const std::string head = "[lesson]\ntitle = \"t\"\nscenario = \"no-sni.toml\"\n";         // lines 1-3
+  const std::string step = "[[step]]\ntarget = \"kind:tls.client_hello\"\ntext = \"x\"\n";  // 3 lines
+  auto error_of = [](const std::string& name, const std::string& text) {
+    const LessonLoad ll = load_lesson_file(write_temp(name, text));
+    REQUIRE(ll.error);
+    return *ll.error;
+  };
+  SUBCASE("a type error in [lesson]") {
+    const ScenarioError e = error_of("minutes.toml", head + "minutes = \"ten\"\n");
+    CHECK(
+        e.to_string().ends_with("minutes.toml:4:11: 'minutes' in [lesson] must be a whole number of minutes from 1 "
+                                "to 240 (e.g. minutes = 15), got \"ten\""));
+  }
+  SUBCASE("a type error in the second step's question") {
+    const ScenarioError e =
+        error_of("tolerance.toml",
+                 head + step + step + "[step.question]\nprompt = \"p\"\nanswer = \"count:a\"\ntolerance = \"1s\"\n");
+    CHECK(e.line == 13);
+    CHECK(e.column == 13);
+    CHECK(e.message ==
+          "in step 2: 'tolerance' in [step.question] must be a number in the unit the answer is read in "
+          "(e.g. tolerance = 0.5), got \"1s\"");
+  }
+  SUBCASE("a choice's value of the wrong type") {
+    const ScenarioError e = error_of("value.toml", head + step +
+                                                       "[step.question]\nprompt = \"p\"\ntype = \"choice\"\nanswer = "
+                                                       "\"field:step/sni\"\n[[step.question.choice]]\ntext = "
+                                                       "\"a\"\nvalue = { x = 1 }\n[[step.question.choice]]\ntext = "
+                                                       "\"b\"\nvalue = 2\n");
+    CHECK(e.line == 13);
+    CHECK(e.message ==
+          "in step 1: 'value' in [[step.question.choice]] must be a string, a number or true/false, got a "
+          "table");
+  }
+  SUBCASE("the right choice's number written as the answer") {
+    const ScenarioError e = error_of("index.toml", head + step + "[step.question]\nprompt = \"p\"\nanswer = 2\n");
+    CHECK(e.line == 9);
+    CHECK(e.column == 10);
+    CHECK(e.message.starts_with("in step 1: 'answer' in [step.question] is an answer source"));
+    CHECK(e.message.find("not integer 2") != std::string::npos);
+  }
+  SUBCASE("a string where a list is expected, in [real_life]") {
+    const ScenarioError e = error_of("commands.toml", head + "[real_life]\ntext = \"x\"\ncommands = \"curl\"\n");
+    CHECK(e.line == 6);
+    CHECK(e.message ==
+          "'commands' in [real_life] must be an array of strings (e.g. commands = [\"a\", \"b\"]), got "
+          "\"curl\"");
+  }
+  SUBCASE("Korean without the English, and a [ko] table") {
+    CHECK(error_of("ko-only.toml", head + "[[step]]\ntext_ko = \"가\"\n").message ==
+          "in step 1: [[step]] has 'text_ko' but no 'text': write the English 'text' too (it is shown wherever a "
+          "translation is missing)");
+    CHECK(error_of("ko-title.toml", "[lesson]\ntitle_ko = \"가\"\nscenario = \"no-sni.toml\"\n").message ==
+          "[lesson] has 'title_ko' but no 'title': write the English 'title' too (it is shown wherever a translation "
+          "is missing)");
+    const ScenarioError t = error_of("ko-table.toml", head + step + "[step.ko]\ntext = \"가\"\n");
+    CHECK(t.line == 7);
+    CHECK(t.message.starts_with("in step 1: unknown key 'ko' in [[step]]: a text in another language goes beside"));
+  }
+  SUBCASE("a title or a scenario missing is said on its own") {
+    CHECK(error_of("no-title.toml", "[lesson]\nscenario = \"no-sni.toml\"\n").message ==
+          "[lesson] needs a title (e.g. title = \"...\")");
+    CHECK(error_of("no-scenario.toml", "[lesson]\ntitle = \"t\"\n").message.starts_with("[lesson] needs a scenario:"));
+  }
+}
+
 TEST_CASE("a lesson's sources and its 'in real life' note load, and every source id must be in the catalogue") {
   SourceCatalogue catalogue;
   catalogue.emplace("systemd-service", Source{"systemd-service", "systemd.service(5)", "https://example.test/systemd"});
@@ -220,7 +313,8 @@ TEST_CASE("a teacher's lesson cites pages of its own with [source.ID] tables, sh
     REQUIRE(ll.error);
     CHECK(ll.error->line == 7);
     CHECK(ll.error->message ==
-          "unknown source 'team-runbook' (add a [source.team-runbook] table with a title and a url to this file)");
+          "in step 1: unknown source 'team-runbook' (add a [source.team-runbook] table with a "
+          "title and a url to this file)");
   }
   SUBCASE("a typo of its own source is caught like a typo of a shipped one") {
     const auto p = write_temp("own-typo.toml",

@@ -137,7 +137,8 @@ TEST_CASE("a broken question gets one located error") {
   const Case cases[] = {
       {"prompt = \"p\"\n", 8, "needs an answer source"},
       {"prompt = \"p\"\nanswer = \"count\"\n", 10, "bad answer source 'count'"},
-      {"prompt = \"p\"\nanswer = \"count:a\"\ntype = \"slider\"\n", 11, "bad question type 'slider'"},
+      {"prompt = \"p\"\nanswer = \"count:a\"\ntype = \"slider\"\n", 11,
+       "in step 1: 'type' in [step.question] must be \"number\" or \"choice\", got \"slider\""},
       {"prompt = \"p\"\nanswer = \"count:a\"\nanwser = 3\n", 11, "unknown key 'anwser'"},
       {"prompt = \"p\"\nanswer = \"count:a\"\ntolerance = -1\n", 11, "0 or more"},
       {"prompt = \"p\"\nanswer = \"field:a/b\"\ntype = \"choice\"\ntolerance = 1\n", 12, "number questions only"},

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "deploysim/scenario.hpp"
+#include "expect_files.hpp"
 
 using namespace deploysim;
 
@@ -212,21 +213,13 @@ TEST_CASE("garbage never crashes and always gets a located message") {
 }
 
 TEST_CASE("each broken scenario gets the exact located error of its '# expect:' line") {
-  const std::filesystem::path dir = std::filesystem::path(DEPLOYSIM_TEST_DIR) / "scenarios" / "broken";
-  std::vector<std::filesystem::path> files;
-  for (const auto& e : std::filesystem::directory_iterator(dir))
-    if (e.path().extension() == ".toml") files.push_back(e.path());
-  std::sort(files.begin(), files.end());
+  const auto files = test::expect_files("scenarios/broken");
   CHECK(files.size() >= 20);
-  for (const auto& path : files) {
-    CAPTURE(path);
-    std::ifstream in(path);
-    std::string first;
-    std::getline(in, first);
-    REQUIRE(first.starts_with("# expect: "));
-    const LoadResult r = load_scenario_file(path.string());
+  for (const auto& f : files) {
+    CAPTURE(f.path);
+    const LoadResult r = load_scenario_file(f.path.string());
     REQUIRE(r.error);
-    CHECK(r.error->to_string() == path.string() + ":" + first.substr(10));
+    CHECK(r.error->to_string() == f.expected);
   }
 }
 

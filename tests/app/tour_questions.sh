@@ -92,7 +92,7 @@ set +e
 rc=$?
 set -e
 [[ $rc -eq 2 ]] || fail "a broken lesson toured with exit $rc"
-grep -q "broken.toml:6:10: step target 'kind:supervisor.giveup' resolves to nothing in the run" "$tmp/broken.err" ||
+grep -q "broken.toml:6:10: in step 1: step target 'kind:supervisor.giveup' resolves to nothing in the run" "$tmp/broken.err" ||
   fail "the tour's refusal is not located: $(cat "$tmp/broken.err")"
 [[ ! -s $tmp/broken.out ]] || fail "a refused lesson was told anyway"
 echo "ok"

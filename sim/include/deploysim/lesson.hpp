@@ -154,6 +154,10 @@ struct CourseOrder {
 CourseOrder course_order(const std::vector<Lesson>& lessons);
 /// Whether a step target is well formed.
 bool valid_step_target(std::string_view target);
+
+/// An error inside the `step`-th [[step]] (from 1), as every lesson error there is worded:
+/// "in step 2: <message>".
+std::string step_message(size_t step, std::string_view message);
 /// The record a step target points at: "kind:K[#n]" -> the n-th record whose kind or narration
 /// key is K; "start" -> 0; "end" -> the last; a time -> the last record at or before it.
 std::optional<size_t> resolve_step_target(const Trace& trace, std::string_view target);

@@ -42,8 +42,19 @@ bool parse_file(const std::string& path, std::string_view what, toml::table& roo
   }
 }
 
+// The table a key is read from (`[step.question]`): every error about a key names it, as a
+// scenario's errors do, since a lesson has many `text` and `sources` keys.
+using Where = std::string_view;
+
+// "'tolerance' in [step.question] must be a number ..., got "6h"", at the value.
+ScenarioError wrong_type(const std::string& file, const toml::node& n, std::string_view key, Where where,
+                         std::string_view expected) {
+  return located(file, n.source(),
+                 fmt::format("'{}' in {} must be {}, got {}", key, where, expected, detail::describe(n)));
+}
+
 // Reads an optional string key; a present key of another type is an error.
-bool read_string(const toml::table& t, std::string_view key, std::string& out, const std::string& file,
+bool read_string(const toml::table& t, std::string_view key, std::string& out, Where where, const std::string& file,
                  std::optional<ScenarioError>& err) {
   const toml::node* n = t.get(key);
   if (!n) return true;
@@ -51,24 +62,26 @@ bool read_string(const toml::table& t, std::string_view key, std::string& out, c
     out = s->get();
     return true;
   }
-  err = located(file, n->source(), fmt::format("'{}' must be a string, got {}", key, detail::describe(*n)));
+  err = wrong_type(file, *n, key, where, fmt::format("a string (e.g. {} = \"...\")", key));
   return false;
 }
 
 // Reads an optional array of strings.
-bool read_strings(const toml::table& t, std::string_view key, std::vector<std::string>& out, const std::string& file,
-                  std::optional<ScenarioError>& err) {
+bool read_strings(const toml::table& t, std::string_view key, std::vector<std::string>& out, Where where,
+                  const std::string& file, std::optional<ScenarioError>& err) {
   const toml::node* n = t.get(key);
   if (!n) return true;
   const toml::array* arr = n->as_array();
+  const std::string expected = fmt::format("an array of strings (e.g. {} = [\"a\", \"b\"])", key);
   if (!arr) {
-    err = located(file, n->source(), fmt::format("'{}' must be an array of strings, e.g. [\"a\", \"b\"]", key));
+    err = wrong_type(file, *n, key, where, expected);
     return false;
   }
   for (const toml::node& e : *arr) {
     const auto* s = e.as_string();
     if (!s) {
-      err = located(file, e.source(), fmt::format("each entry of '{}' must be a string", key));
+      err = located(file, e.source(),
+                    fmt::format("'{}' in {} must be {}, got {} in it", key, where, expected, detail::describe(e)));
       return false;
     }
     out.push_back(s->get());
@@ -95,6 +108,10 @@ bool check_keys(const toml::table& t, const std::set<std::string_view>& allowed,
     const auto tk = translated_key(k.str());
     if (tk && allowed.count(std::string(tk->first) + "_ko")) continue;
     if (!allowed.count(k.str())) {
+      if (const auto ko = detail::translation_table_error(k.str(), where)) {
+        err = located(file, k.source(), *ko);
+        return false;
+      }
       // A typo gets the key it is closest to, as a scenario's does; else every key allowed.
       const std::vector<std::string> keys(allowed.begin(), allowed.end());
       if (const auto best = detail::closest(k.str(), keys)) {
@@ -114,19 +131,19 @@ bool check_keys(const toml::table& t, const std::set<std::string_view>& allowed,
 
 // Every `<field>_<lang>` string of `t` whose field is in `fields` (`title_ko`, `title_ja`), into `tr`.
 bool read_translations(const toml::table& t, std::initializer_list<std::string_view> fields, Translations& tr,
-                       const std::string& file, std::optional<ScenarioError>& err) {
+                       Where where, const std::string& file, std::optional<ScenarioError>& err) {
   for (const auto& [k, v] : t) {
     const auto tk = translated_key(k.str());
     if (!tk || std::find(fields.begin(), fields.end(), tk->first) == fields.end()) continue;
     std::string text;
-    if (!read_string(t, k.str(), text, file, err)) return false;
+    if (!read_string(t, k.str(), text, where, file, err)) return false;
     tr.fields[std::string(tk->first)][std::string(tk->second)] = std::move(text);
   }
   return true;
 }
 
-// Reads an optional number (integer or float).
-bool read_number(const toml::table& t, std::string_view key, double& out, const std::string& file,
+// Reads an optional number (integer or float): a question's tolerance, in the answer's unit.
+bool read_number(const toml::table& t, std::string_view key, double& out, Where where, const std::string& file,
                  std::optional<ScenarioError>& err) {
   const toml::node* n = t.get(key);
   if (!n) return true;
@@ -134,8 +151,21 @@ bool read_number(const toml::table& t, std::string_view key, double& out, const 
     out = *v;
     return true;
   }
-  err = located(file, n->source(), fmt::format("'{}' must be a number, got {}", key, detail::describe(*n)));
+  err = wrong_type(file, *n, key, where, "a number in the unit the answer is read in (e.g. tolerance = 0.5)");
   return false;
+}
+
+// A text given only in another language (`text_ko` without `text`): the English is what every
+// other language falls back to, so it is required; said so rather than "needs a text".
+std::optional<ScenarioError> missing_english(const toml::table& t, std::string_view field, Where where,
+                                             const std::string& file) {
+  for (const auto& [k, v] : t)
+    if (const auto tk = translated_key(k.str()); tk && tk->first == field)
+      return located(file, t.source(),
+                     fmt::format("{} has '{}' but no '{}': write the English '{}' too (it is shown wherever a "
+                                 "translation is missing)",
+                                 where, k.str(), field, field));
+  return std::nullopt;
 }
 
 // A choice's value as text: a string, a number or a boolean (`value = 3` and `value = "3"` alike).
@@ -155,7 +185,7 @@ bool read_choice_value(const toml::table& t, std::string& out, const std::string
   else if (const auto* b = n->as_boolean())
     out = b->get() ? "true" : "false";
   else {
-    err = located(file, n->source(), "'value' must be a string, a number or true/false");
+    err = wrong_type(file, *n, "value", "[[step.question.choice]]", "a string, a number or true/false");
     return false;
   }
   return true;
@@ -171,16 +201,33 @@ std::optional<Question> parse_question(const toml::node& node, const std::string
   Question q;
   q.pos = {qt->source().begin.line, qt->source().begin.column};
   std::string type;
-  if (!check_keys(*qt, {"prompt", "prompt_ko", "type", "answer", "tolerance", "explain", "explain_ko", "choice"},
-                  "[step.question]", file, err) ||
-      !read_string(*qt, "prompt", q.prompt, file, err) || !read_string(*qt, "prompt_ko", q.prompt_ko, file, err) ||
-      !read_string(*qt, "type", type, file, err) || !read_string(*qt, "answer", q.answer, file, err) ||
-      !read_number(*qt, "tolerance", q.tolerance, file, err) || !read_string(*qt, "explain", q.explain, file, err) ||
-      !read_string(*qt, "explain_ko", q.explain_ko, file, err) ||
-      !read_translations(*qt, {"prompt", "explain"}, q.tr, file, err))
+  constexpr Where where = "[step.question]";
+  // A teacher who writes the right choice's number (`answer = 2`) is told what an answer is.
+  if (const toml::node* an = qt->get("answer")) {
+    const auto* text = an->as_string();
+    if (!text || (!text->get().empty() &&
+                  std::all_of(text->get().begin(), text->get().end(), [](char c) { return c >= '0' && c <= '9'; }))) {
+      err = located(file, an->source(),
+                    fmt::format("'answer' in {} is an answer source, a text such as \"field:step/DETAIL\" or "
+                                "\"metric:NAME\" that says where the run holds the answer, not {}: the right choice is "
+                                "the one whose value equals what it reads",
+                                where, detail::describe(*an)));
+      return std::nullopt;
+    }
+  }
+  if (!check_keys(*qt, {"prompt", "prompt_ko", "type", "answer", "tolerance", "explain", "explain_ko", "choice"}, where,
+                  file, err) ||
+      !read_string(*qt, "prompt", q.prompt, where, file, err) ||
+      !read_string(*qt, "prompt_ko", q.prompt_ko, where, file, err) ||
+      !read_string(*qt, "type", type, where, file, err) || !read_string(*qt, "answer", q.answer, where, file, err) ||
+      !read_number(*qt, "tolerance", q.tolerance, where, file, err) ||
+      !read_string(*qt, "explain", q.explain, where, file, err) ||
+      !read_string(*qt, "explain_ko", q.explain_ko, where, file, err) ||
+      !read_translations(*qt, {"prompt", "explain"}, q.tr, where, file, err))
     return std::nullopt;
   if (q.prompt.empty()) {
-    err = located(file, qt->source(), "a [step.question] needs a prompt");
+    err = missing_english(*qt, "prompt", where, file);
+    if (!err) err = located(file, qt->source(), "a [step.question] needs a prompt");
     return std::nullopt;
   }
   if (type == "number" || type.empty()) {
@@ -188,8 +235,7 @@ std::optional<Question> parse_question(const toml::node& node, const std::string
   } else if (type == "choice") {
     q.type = QuestionType::choice;
   } else {
-    err = located(file, qt->get("type")->source(),
-                  fmt::format("bad question type '{}' (expected \"number\" or \"choice\")", type));
+    err = wrong_type(file, *qt->get("type"), "type", where, "\"number\" or \"choice\"");
     return std::nullopt;
   }
   const toml::node* an = qt->get("answer");
@@ -206,11 +252,13 @@ std::optional<Question> parse_question(const toml::node& node, const std::string
   }
   if (const toml::node* tn = qt->get("tolerance")) {
     if (q.type != QuestionType::number) {
-      err = located(file, tn->source(), "'tolerance' is for number questions only");
+      err = located(
+          file, tn->source(),
+          fmt::format("'tolerance' in {} is for number questions only (this one has type = \"choice\")", where));
       return std::nullopt;
     }
     if (q.tolerance < 0) {
-      err = located(file, tn->source(), "'tolerance' must be 0 or more");
+      err = wrong_type(file, *tn, "tolerance", where, "0 or more");
       return std::nullopt;
     }
   }
@@ -236,12 +284,15 @@ std::optional<Question> parse_question(const toml::node& node, const std::string
     }
     QuestionChoice choice;
     choice.pos = {ct->source().begin.line, ct->source().begin.column};
-    if (!check_keys(*ct, {"text", "text_ko", "value"}, "[[step.question.choice]]", file, err) ||
-        !read_string(*ct, "text", choice.text, file, err) || !read_string(*ct, "text_ko", choice.text_ko, file, err) ||
-        !read_translations(*ct, {"text"}, choice.tr, file, err) || !read_choice_value(*ct, choice.value, file, err))
+    constexpr Where cw = "[[step.question.choice]]";
+    if (!check_keys(*ct, {"text", "text_ko", "value"}, cw, file, err) ||
+        !read_string(*ct, "text", choice.text, cw, file, err) ||
+        !read_string(*ct, "text_ko", choice.text_ko, cw, file, err) ||
+        !read_translations(*ct, {"text"}, choice.tr, cw, file, err) || !read_choice_value(*ct, choice.value, file, err))
       return std::nullopt;
     if (choice.text.empty()) {
-      err = located(file, ct->source(), "a [[step.question.choice]] needs a text");
+      err = missing_english(*ct, "text", cw, file);
+      if (!err) err = located(file, ct->source(), "a [[step.question.choice]] needs a text");
       return std::nullopt;
     }
     for (const auto& other : q.choices)
@@ -266,15 +317,16 @@ bool lesson_exists(const std::string& lesson_file, const std::string& id) {
 }
 
 bool read_course(const toml::table& info, Lesson& lesson, const std::string& file, std::optional<ScenarioError>& err) {
-  if (!read_strings(info, "objectives", lesson.objectives, file, err) ||
-      !read_strings(info, "objectives_ko", lesson.objectives_ko, file, err) ||
-      !read_strings(info, "prerequisites", lesson.prerequisites, file, err))
+  constexpr Where where = "[lesson]";
+  if (!read_strings(info, "objectives", lesson.objectives, where, file, err) ||
+      !read_strings(info, "objectives_ko", lesson.objectives_ko, where, file, err) ||
+      !read_strings(info, "prerequisites", lesson.prerequisites, where, file, err))
     return false;
   for (const auto& [k, v] : info) {
     const auto tk = translated_key(k.str());
     if (!tk || tk->first != "objectives") continue;
     std::vector<std::string>& list = lesson.objectives_in[std::string(tk->second)];
-    if (!read_strings(info, k.str(), list, file, err)) return false;
+    if (!read_strings(info, k.str(), list, where, file, err)) return false;
     if (list.size() != lesson.objectives.size()) {
       err = located(file, v.source(),
                     fmt::format("'{}' has {} entries and 'objectives' {}: give each objective in both "
@@ -287,9 +339,7 @@ bool read_course(const toml::table& info, Lesson& lesson, const std::string& fil
     const auto* v = n->as_integer();
     // A lesson is taught in one sitting: a class period, or at most a long workshop session.
     if (!v || v->get() < 1 || v->get() > 240) {
-      err = located(file, n->source(),
-                    fmt::format("'minutes' must be a whole number of minutes from 1 to 240, e.g. 15, got {}",
-                                detail::describe(*n)));
+      err = wrong_type(file, *n, "minutes", where, "a whole number of minutes from 1 to 240 (e.g. minutes = 15)");
       return false;
     }
     lesson.minutes = static_cast<int>(v->get());
@@ -313,6 +363,8 @@ bool read_course(const toml::table& info, Lesson& lesson, const std::string& fil
 }
 
 }  // namespace
+
+std::string step_message(size_t step, std::string_view message) { return fmt::format("in step {}: {}", step, message); }
 
 bool valid_step_target(std::string_view target) {
   if (target == "start" || target == "end") return true;
@@ -367,8 +419,9 @@ bool read_source_tables(const toml::table& root, std::string_view prefix, const 
     }
     Source src;
     src.id = std::string(key.str());
-    if (!check_keys(*t, {"title", "url"}, fmt::format("[{}{}]", prefix, key.str()), path, err) ||
-        !read_string(*t, "title", src.title, path, err) || !read_string(*t, "url", src.url, path, err))
+    const std::string where = fmt::format("[{}{}]", prefix, key.str());
+    if (!check_keys(*t, {"title", "url"}, where, path, err) || !read_string(*t, "title", src.title, where, path, err) ||
+        !read_string(*t, "url", src.url, where, path, err))
       return false;
     if (src.title.empty() || src.url.empty()) {
       err = located(path, t->source(), fmt::format("[{}{}] needs a title and a url", prefix, key.str()));
@@ -511,22 +564,29 @@ LessonLoad lesson_from_table(const toml::table& root, const std::string& path, c
                   {"title", "title_ko", "concept", "summary", "summary_ko", "scenario", "variant", "sources",
                    /* the course: */ "objectives", "objectives_ko", "minutes", "prerequisites"},
                   "[lesson]", path, err) ||
-      !read_string(*info, "title", lesson.title, path, err) ||
-      !read_string(*info, "title_ko", lesson.title_ko, path, err) ||
-      !read_string(*info, "concept", lesson.topic, path, err) ||
-      !read_string(*info, "summary", lesson.summary, path, err) ||
-      !read_string(*info, "summary_ko", lesson.summary_ko, path, err) ||
-      !read_translations(*info, {"title", "summary"}, lesson.tr, path, err) ||
-      !read_string(*info, "scenario", scenario, path, err) ||
-      !read_string(*info, "variant", lesson.variant, path, err) ||
-      !read_strings(*info, "sources", lesson.sources, path, err) ||
+      !read_string(*info, "title", lesson.title, "[lesson]", path, err) ||
+      !read_string(*info, "title_ko", lesson.title_ko, "[lesson]", path, err) ||
+      !read_string(*info, "concept", lesson.topic, "[lesson]", path, err) ||
+      !read_string(*info, "summary", lesson.summary, "[lesson]", path, err) ||
+      !read_string(*info, "summary_ko", lesson.summary_ko, "[lesson]", path, err) ||
+      !read_translations(*info, {"title", "summary"}, lesson.tr, "[lesson]", path, err) ||
+      !read_string(*info, "scenario", scenario, "[lesson]", path, err) ||
+      !read_string(*info, "variant", lesson.variant, "[lesson]", path, err) ||
+      !read_strings(*info, "sources", lesson.sources, "[lesson]", path, err) ||
       !check_sources(*info, lesson.sources, *sources, path, err) || !read_course(*info, lesson, path, err)) {
     out.error = err;
     return out;
   }
-  if (lesson.title.empty() || scenario.empty()) {
+  // Each missing key said on its own: "needs a title and a scenario" left the teacher to guess.
+  if (lesson.title.empty()) {
+    out.error = missing_english(*info, "title", "[lesson]", path);
+    if (!out.error) out.error = located(path, info->source(), "[lesson] needs a title (e.g. title = \"...\")");
+    return out;
+  }
+  if (scenario.empty()) {
     out.error = located(path, info->source(),
-                        "[lesson] needs a title and a scenario (a file beside the lesson or in assets/scenarios/)");
+                        "[lesson] needs a scenario: a file beside the lesson or in assets/scenarios/ (e.g. scenario "
+                        "= \"basic-https.toml\")");
     return out;
   }
   std::string looked;
@@ -569,45 +629,54 @@ LessonLoad lesson_from_table(const toml::table& root, const std::string& path, c
       }
       LessonStep step;
       step.pos = {st->source().begin.line, st->source().begin.column};
-      if (!check_keys(*st, {"target", "text", "text_ko", "sources", "question", "show"}, "[[step]]", path, err) ||
-          !read_string(*st, "target", step.target, path, err) || !read_string(*st, "text", step.text, path, err) ||
-          !read_string(*st, "show", step.show, path, err) || !read_string(*st, "text_ko", step.text_ko, path, err) ||
-          !read_translations(*st, {"text"}, step.tr, path, err) ||
-          !read_strings(*st, "sources", step.sources, path, err) ||
-          !check_sources(*st, step.sources, *sources, path, err)) {
-        out.error = err;
+      // Every error inside a step says which one: a lesson has many `text` and `question` keys.
+      const size_t number = lesson.steps.size() + 1;
+      auto fail = [&](std::optional<ScenarioError> e) {
+        if (e) e->message = step_message(number, e->message);
+        out.error = std::move(e);
         return out;
-      }
+      };
+      constexpr Where where = "[[step]]";
+      if (!check_keys(*st, {"target", "text", "text_ko", "sources", "question", "show"}, where, path, err) ||
+          !read_string(*st, "target", step.target, where, path, err) ||
+          !read_string(*st, "text", step.text, where, path, err) ||
+          !read_string(*st, "show", step.show, where, path, err) ||
+          !read_string(*st, "text_ko", step.text_ko, where, path, err) ||
+          !read_translations(*st, {"text"}, step.tr, where, path, err) ||
+          !read_strings(*st, "sources", step.sources, where, path, err) ||
+          !check_sources(*st, step.sources, *sources, path, err))
+        return fail(err);
       if (step.target.empty()) step.target = "start";
       if (!valid_step_target(step.target)) {
         const toml::node* tn = st->get("target");
-        out.error = located(path, tn ? tn->source() : st->source(),
-                            fmt::format("bad step target '{}' (expected \"kind:<record kind>[#n]\", a time "
-                                        "like \"1.5s\", \"start\" or \"end\")",
-                                        step.target));
-        return out;
+        // "5 minutes", "1 hour": the notation it means.
+        const auto notation = detail::duration_notation(step.target);
+        return fail(located(
+            path, tn ? tn->source() : st->source(),
+            notation ? fmt::format("bad step target '{}' (did you mean '{}'? a time is a number and a unit without "
+                                   "a space: \"250ms\", \"1.5s\", \"10m\", \"2h\", \"3d\")",
+                                   step.target, *notation)
+                     : fmt::format("bad step target '{}' (expected \"kind:<record kind>[#n]\", a time "
+                                   "like \"1.5s\", \"start\" or \"end\")",
+                                   step.target)));
       }
       if (step.text.empty()) {
-        out.error = located(path, st->source(), "a [[step]] needs a text");
-        return out;
+        if (auto e = missing_english(*st, "text", where, path)) return fail(e);
+        return fail(located(path, st->source(), "a [[step]] needs a text"));
       }
       if (!step.show.empty() && !std::count(std::begin(step_panels), std::end(step_panels), step.show)) {
         const std::vector<std::string> names(std::begin(step_panels), std::end(step_panels));
         const auto best = detail::closest(step.show, names);
-        out.error = located(path, st->get("show")->source(),
+        return fail(located(path, st->get("show")->source(),
                             best ? fmt::format("unknown panel '{}' in 'show' (did you mean '{}'?)", step.show, *best)
                                  : fmt::format("unknown panel '{}' in 'show' (expected one of: {})", step.show,
-                                               fmt::join(names, ", ")));
-        return out;
+                                               fmt::join(names, ", "))));
       }
       const toml::node* tn = st->get("target");
       step.target_pos = tn ? SourcePos{tn->source().begin.line, tn->source().begin.column} : step.pos;
       if (const toml::node* qn = st->get("question")) {
         step.question = parse_question(*qn, path, err);
-        if (!step.question) {
-          out.error = err;
-          return out;
-        }
+        if (!step.question) return fail(err);
       }
       lesson.steps.push_back(std::move(step));
     }
@@ -621,15 +690,20 @@ LessonLoad lesson_from_table(const toml::table& root, const std::string& path, c
     }
     RealLife& r = lesson.real_life;
     r.pos = {t->source().begin.line, t->source().begin.column};
-    if (!check_keys(*t, {"text", "text_ko", "commands", "sources"}, "[real_life]", path, err) ||
-        !read_string(*t, "text", r.text, path, err) || !read_string(*t, "text_ko", r.text_ko, path, err) ||
-        !read_translations(*t, {"text"}, r.tr, path, err) || !read_strings(*t, "commands", r.commands, path, err) ||
-        !read_strings(*t, "sources", r.sources, path, err) || !check_sources(*t, r.sources, *sources, path, err)) {
+    constexpr Where where = "[real_life]";
+    if (!check_keys(*t, {"text", "text_ko", "commands", "sources"}, where, path, err) ||
+        !read_string(*t, "text", r.text, where, path, err) ||
+        !read_string(*t, "text_ko", r.text_ko, where, path, err) ||
+        !read_translations(*t, {"text"}, r.tr, where, path, err) ||
+        !read_strings(*t, "commands", r.commands, where, path, err) ||
+        !read_strings(*t, "sources", r.sources, where, path, err) ||
+        !check_sources(*t, r.sources, *sources, path, err)) {
       out.error = err;
       return out;
     }
     if (r.text.empty()) {
-      out.error = located(path, t->source(), "[real_life] needs a text");
+      out.error = missing_english(*t, "text", where, path);
+      if (!out.error) out.error = located(path, t->source(), "[real_life] needs a text");
       return out;
     }
   }

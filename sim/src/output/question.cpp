@@ -51,6 +51,15 @@ AnswerRead fail(std::string why) { return AnswerRead{std::nullopt, std::move(why
 
 bool is_kind(const Record& r, Sym sym) { return r.kind == sym || r.narration == sym; }
 
+// No record of `kind`: with the registered key nearest to it when it is no key at all (a typo,
+// "cert.renewed"), as a step target gets.
+std::string no_kind(std::string_view kind) {
+  if (!find_key(kind))
+    if (const auto best = closest_key(kind))
+      return fmt::format("no record of kind '{}' in the run (did you mean '{}'?)", kind, *best);
+  return fmt::format("no record of kind '{}' in the run", kind);
+}
+
 // The n-th record whose kind or narration key is `kind`, or why there is none.
 std::optional<size_t> nth_record(const Trace& trace, std::string_view kind, long nth, std::string& why) {
   const Sym sym = trace.find_sym(kind);
@@ -58,8 +67,7 @@ std::optional<size_t> nth_record(const Trace& trace, std::string_view kind, long
   if (sym != Sym::none)
     for (size_t i = 0; i < trace.size(); ++i)
       if (is_kind(trace[i], sym) && ++seen == nth) return i;
-  why = seen == 0 ? fmt::format("no record of kind '{}' in the run", kind)
-                  : fmt::format("the run has {} record(s) of kind '{}', not {}", seen, kind, nth);
+  why = seen == 0 ? no_kind(kind) : fmt::format("the run has {} record(s) of kind '{}', not {}", seen, kind, nth);
   return std::nullopt;
 }
 
@@ -95,7 +103,12 @@ AnswerRead read_detail(const Trace& trace, size_t index, std::string_view detail
         return {AnswerValue{false, 0, std::string(trace.str(static_cast<Sym>(f.value)))}, {}};
     }
   }
-  return fail(fmt::format("record #{} ({}) has no detail '{}'", index, trace.kind(r), detail));
+  // The details it does carry, so that the teacher need not open the trace to find the name.
+  std::string have;
+  for (const Field& f : trace.details(r)) have += fmt::format("{}{}", have.empty() ? "" : ", ", trace.str(f.key));
+  if (have.empty())
+    return fail(fmt::format("record #{} ({}) has no detail '{}' (it has none)", index, trace.kind(r), detail));
+  return fail(fmt::format("record #{} ({}) has no detail '{}' (its details: {})", index, trace.kind(r), detail, have));
 }
 
 double ms_of(Time t) { return static_cast<double>(t.ns()) / 1e6; }
@@ -209,7 +222,7 @@ AnswerRead read_answer(const Trace& trace, const Metrics& metrics, std::string_v
           ++total;
           if (all || i <= step_record) ++n;
         }
-    if (total == 0) return fail(fmt::format("no record of kind '{}' in the run", kind));
+    if (total == 0) return fail(no_kind(kind));
     return {number(static_cast<double>(n)), {}};
   }
   std::string why;
@@ -258,20 +271,28 @@ LoadResult load_lesson_scenario(const Lesson& lesson) {
 
 std::vector<LessonIssue> check_lesson(const Lesson& l, const Trace& trace, const Metrics& metrics) {
   std::vector<LessonIssue> out;
-  auto error = [&](SourcePos p, std::string msg) { out.push_back({at(l, p, std::move(msg)), false}); };
   // Every language with a catalogue of the program's words should have the lesson's texts too
   // (a warning: the English shows meanwhile).
   std::vector<std::string> languages = Messages::languages();
   std::erase(languages, "en");
   auto untranslated = [&](const std::string& en, const Translations& tr, SourcePos p, std::string_view key) {
     for (const std::string& lang : languages)
-      if (!en.empty() && &tr.pick(key, en, lang) == &en)  // no translation, or an empty one
-        out.push_back({at(l, p, fmt::format("missing {} text: '{}' has no '{}_{}'", lang, key, key, lang)), true});
+      if (!en.empty() && &tr.pick(key, en, lang) == &en) {  // no translation, or an empty one
+        // `text_kr` is read as a language "kr" (Kanuri's code): most likely meant as Korean.
+        std::string msg = fmt::format("missing {} text: '{}' has no '{}_{}'", lang, key, key, lang);
+        if (lang == "ko" && tr.has(key, "kr"))
+          msg = fmt::format("missing ko text: '{}' has no '{}_ko' ('{}_kr' is there: Korean's language code is ko)",
+                            key, key, key);
+        out.push_back({at(l, p, std::move(msg)), true});
+      }
   };
   untranslated(l.title, l.tr, l.pos, "title");
   untranslated(l.summary, l.tr, l.pos, "summary");
-  size_t previous = 0;
+  size_t previous = 0, number = 0, previous_step = 0;
   for (const LessonStep& step : l.steps) {
+    ++number;
+    // Every error inside a step says which one, as the loader's do.
+    auto error = [&](SourcePos p, std::string msg) { out.push_back({at(l, p, step_message(number, msg)), false}); };
     untranslated(step.text, step.tr, step.pos, "text");
     const auto rec = resolve_step_target(trace, step.target);
     // A kind no model emits is a typo ("supervisor.giveup"): the registered key nearest to it.
@@ -291,11 +312,17 @@ std::vector<LessonIssue> check_lesson(const Lesson& l, const Trace& trace, const
                                          "narration key; `deploysim run --trace-json` lists them)",
                                          step.target));
     } else if (*rec < previous) {
-      error(step.target_pos, fmt::format("step target '{}' lands at record {}, before the previous step's ({}): "
-                                         "a lesson only moves forward",
-                                         step.target, *rec, previous));
+      // In times, which the teacher can compare with --narrate, not record numbers alone.
+      error(step.target_pos,
+            fmt::format("step target '{}' lands at {} (record {}), before step {}'s at {} (record {}): a lesson only "
+                        "moves forward",
+                        step.target, format_time(Time::from_ns(trace.t_ns(*rec))), *rec, previous_step,
+                        format_time(Time::from_ns(trace.t_ns(previous))), previous));
     }
-    if (rec) previous = std::max(previous, *rec);
+    if (rec && *rec >= previous) {
+      previous = *rec;
+      previous_step = number;
+    }
     if (!step.question) continue;
     const Question& q = *step.question;
     untranslated(q.prompt, q.tr, q.pos, "prompt");

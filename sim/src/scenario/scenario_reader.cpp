@@ -184,7 +184,13 @@ std::optional<Time> TableReader::duration(std::string_view key, std::optional<Ti
   if (n->is_integer() && n->as_integer()->get() == 0) return Time{};
   if (!n->is_string()) wrong(key, *n, duration_form);
   const auto t = parse_duration(n->as_string()->get());
-  if (!t) wrong(key, *n, duration_form);
+  if (!t) {
+    // Prose ("15 minutes", "3 days") gets the notation it means.
+    if (const auto hint = duration_notation(n->as_string()->get()))
+      ctx_.fail(n->source(), fmt::format("{} must be {}, got {} (did you mean '{}'?)", name_of(key), duration_form,
+                                         describe(*n), *hint));
+    wrong(key, *n, duration_form);
+  }
   if (min && *t < *min) {
     if (*min == Time{}) wrong(key, *n, "a duration that is not negative");
     wrong(key, *n, fmt::format("a duration of at least {}", format_time(*min)));
@@ -294,14 +300,15 @@ void TableReader::reject(std::string_view key, std::string_view why) {
 void TableReader::finish() {
   for (const auto& [k, v] : table_) {
     if (std::find(known_.begin(), known_.end(), k.str()) != known_.end()) continue;
+    const SourcePos at = k.source().begin.line ? ctx_.pos(k.source()) : ctx_.pos(v.source());
+    if (const auto ko = translation_table_error(k.str(), what_)) ctx_.fail(at, *ko);
     std::string hint = did_you_mean(k.str(), known_);
     if (hint.empty()) {
       hint = " (expected one of: ";
       for (size_t i = 0; i < known_.size(); ++i) hint += (i ? ", " : "") + known_[i];
       hint += ")";
     }
-    const SourcePos p = k.source().begin.line ? ctx_.pos(k.source()) : ctx_.pos(v.source());
-    ctx_.fail(p, fmt::format("unknown key '{}' in {}{}", k.str(), what_, hint));
+    ctx_.fail(at, fmt::format("unknown key '{}' in {}{}", k.str(), what_, hint));
   }
 }
 

@@ -1,11 +1,14 @@
 #include "scenario/scenario_values.hpp"
 
 #include "deploysim/kinds.hpp"
+#include "deploysim/messages.hpp"
 #include "deploysim/scenario.hpp"
 
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <cstdlib>
+#include <fmt/format.h>
 #include <vector>
 
 namespace deploysim::detail {
@@ -201,6 +204,69 @@ std::optional<std::string> closest(std::string_view word, std::span<const std::s
   // A typo changes a few characters; anything further is a different word.
   if (!best || best_distance > std::max<size_t>(2, word.size() / 3)) return std::nullopt;
   return best;
+}
+
+std::optional<std::string> duration_notation(std::string_view text) {
+  // A sign, a number, optional spaces, a unit word: what a person writes in prose.
+  size_t i = 0;
+  std::string number;
+  if (i < text.size() && (text[i] == '-' || text[i] == '+')) number += text[i++];
+  const size_t digits = i;
+  while (i < text.size() && ((text[i] >= '0' && text[i] <= '9') || text[i] == '.')) number += text[i++];
+  if (i == digits || number.find_first_of("0123456789") == std::string::npos) return std::nullopt;
+  while (i < text.size() && text[i] == ' ') ++i;
+  const std::string word = to_lower(text.substr(i));
+  static constexpr std::pair<std::string_view, std::string_view> units[] = {{"ns", "ns"},
+                                                                            {"nanosecond", "ns"},
+                                                                            {"nanoseconds", "ns"},
+                                                                            {"us", "us"},
+                                                                            {"microsecond", "us"},
+                                                                            {"microseconds", "us"},
+                                                                            {"ms", "ms"},
+                                                                            {"msec", "ms"},
+                                                                            {"millisecond", "ms"},
+                                                                            {"milliseconds", "ms"},
+                                                                            {"s", "s"},
+                                                                            {"sec", "s"},
+                                                                            {"secs", "s"},
+                                                                            {"second", "s"},
+                                                                            {"seconds", "s"},
+                                                                            {"m", "m"},
+                                                                            {"min", "min"},
+                                                                            {"mins", "min"},
+                                                                            {"minute", "min"},
+                                                                            {"minutes", "min"},
+                                                                            {"h", "h"},
+                                                                            {"hr", "h"},
+                                                                            {"hrs", "h"},
+                                                                            {"hour", "h"},
+                                                                            {"hours", "h"},
+                                                                            {"d", "d"},
+                                                                            {"day", "d"},
+                                                                            {"days", "d"}};
+  for (const auto& [name, unit] : units)
+    if (word == name) {
+      const std::string out = number + std::string(unit);
+      // "15m" itself is fine: only a form that differs is a hint.
+      return out == text ? std::nullopt : std::optional<std::string>(out);
+    }
+  // Weeks are no unit of the notation: in days.
+  if ((word == "w" || word == "week" || word == "weeks") && number.find('.') == std::string::npos &&
+      number.size() < 9) {
+    return fmt::format("{}d", std::strtol(number.c_str(), nullptr, 10) * 7);
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> translation_table_error(std::string_view key, std::string_view where) {
+  // "kr" is Korea's country code, the commonest slip for Korean's language code.
+  const std::string code = key == "kr" ? "ko" : std::string(key);
+  const auto langs = Messages::languages();
+  if (std::find(langs.begin(), langs.end(), code) == langs.end()) return std::nullopt;
+  return fmt::format(
+      "unknown key '{}' in {}: a text in another language goes beside its English key, with '_{}' "
+      "added (name_{}, text_{}, ...), not in a table of its own",
+      key, where, code, code, code);
 }
 
 std::string did_you_mean(std::string_view word, std::span<const std::string> candidates) {

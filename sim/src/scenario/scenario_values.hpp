@@ -27,6 +27,12 @@ std::string to_lower(std::string_view text);
 size_t edit_distance(std::string_view a, std::string_view b);
 /// The candidate closest to `word` by edit distance, if close enough to be a likely typo.
 std::optional<std::string> closest(std::string_view word, std::span<const std::string> candidates);
+/// The notation of a duration written in words or with a space ("15 minutes", "3 days", "5 min",
+/// "1.5 hours" -> "15min", "3d", "5min", "1.5h"); nullopt for anything else. For error hints.
+std::optional<std::string> duration_notation(std::string_view text);
+/// A key that is a language code ("ko", or "kr" for it) where a teacher wrote a [ko] table: the
+/// error message that says translations are `<key>_ko` keys; nullopt for any other key.
+std::optional<std::string> translation_table_error(std::string_view key, std::string_view where);
 /// " (did you mean 'x'?)" or "".
 std::string did_you_mean(std::string_view word, std::span<const std::string> candidates);
 /// True when `name` equals `pattern` or matches a "*.example.test" wildcard one label deep.
