@@ -8,12 +8,16 @@
 #include <cstdlib>
 #include <filesystem>
 #include <string>
+#include <string_view>
+#include <tuple>
 #include <vector>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 #include <imgui.h>
 
+#include "deploysim/lesson.hpp"
+#include "deploysim/messages.hpp"
 #include "gui/run/layout.hpp"
 #include "gui/run/model.hpp"
 
@@ -24,11 +28,23 @@ namespace {
 
 struct FontContext {
   ImFont* font = nullptr;
-  explicit FontContext(float px) {
+  ImVector<ImWchar> hangul;
+  // The app's fonts: DejaVu Sans, with NanumGothic's Hangul merged in for the characters of
+  // `korean` (theme.cpp's ensure_language_fonts) when it is installed.
+  explicit FontContext(float px, const std::string& korean = {}) {
     ImGui::CreateContext();
     const char* sans = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
     font = std::filesystem::exists(sans) ? ImGui::GetIO().Fonts->AddFontFromFileTTF(sans, px)
                                          : ImGui::GetIO().Fonts->AddFontDefault();
+    const char* nanum = "/usr/share/fonts/truetype/nanum/NanumGothic.ttf";
+    if (!korean.empty() && std::filesystem::exists(sans) && std::filesystem::exists(nanum)) {
+      ImFontGlyphRangesBuilder builder;
+      builder.AddText(korean.c_str());
+      builder.BuildRanges(&hangul);
+      ImFontConfig cfg;
+      cfg.MergeMode = true;
+      ImGui::GetIO().Fonts->AddFontFromFileTTF(nanum, px, &cfg, hangul.Data);
+    }
     unsigned char* pixels = nullptr;
     int w = 0, h = 0;
     ImGui::GetIO().Fonts->GetTexDataAsRGBA32(&pixels, &w, &h);  // builds the atlas (no GL needed)
@@ -39,13 +55,15 @@ struct FontContext {
 
 std::string box_str(const Box& b) { return fmt::format("[{:.0f},{:.0f} {:.0f},{:.0f}]", b.x0, b.y0, b.x1, b.y1); }
 
-void check_layout(const Model& m, const std::string& file, float w, float h, const FontContext& fc) {
-  const CanvasLayout lay =
-      layout_canvas_fitted(m, w, h, fc.font->FontSize, [&](const std::string& s) { return fc.width(s); });
+CanvasLayout check_layout(const Model& m, const std::string& file, float w, float h, const FontContext& fc,
+                          const CanvasWords& words = english_canvas_words) {
+  const CanvasLayout lay = layout_canvas_fitted(
+      m, w, h, fc.font->FontSize, [&](const std::string& s) { return fc.width(s); }, words);
   if (std::getenv("LAYOUT_DUMP")) fmt::print("{} at {}x{}: text scale {:.1f}\n", file, w, h, lay.text_scale);
-  // The normal layouts' canvases (736 px wide and more) keep the full font; a small screen's may
+  // The 1600x900 canvases keep the full font; a small screen's may
   // draw smaller texts, never below the smallest scale.
-  if (w >= 736) {
+  const bool full = w >= 736 && h >= 400;  // 1600x900's canvases
+  if (full) {
     INFO(file, " at ", w, "x", h, " draws its texts at ", lay.text_scale);
     CHECK(lay.text_scale == doctest::Approx(1.0));
   }
@@ -54,7 +72,7 @@ void check_layout(const Model& m, const std::string& file, float w, float h, con
   REQUIRE(lay.nodes.size() == nodes.size());
   // The lessons' scenarios show each worker on its own on the full-size canvases; only a
   // deployment of many replicas (the imported one: four pods of four workers) stacks them.
-  if (w >= 736 && file != "imported-example.toml") {
+  if (full && file != "imported-example.toml") {
     INFO(file, " at ", w, "x", h, " stacks its workers");
     CHECK_FALSE(lay.stacked);
   }
@@ -67,7 +85,7 @@ void check_layout(const Model& m, const std::string& file, float w, float h, con
     CHECK(rep.drawn);
     CHECK(nodes[static_cast<size_t>(lay.nodes[k].shown_by)].host == nodes[k].host);
     CHECK(std::count(rep.stack.begin(), rep.stack.end(), k) == 1);
-    CHECK(rep.label.find(fmt::format("×{}", rep.stack.size())) != std::string::npos);
+    CHECK(rep.label.ends_with(stack_label("", rep.stack.size(), words)));
   }
   const Box canvas{0, 0, w, h};
   struct Labelled {
@@ -191,6 +209,7 @@ void check_layout(const Model& m, const std::string& file, float w, float h, con
       CHECK_FALSE(crosses);
     }
   }
+  return lay;
 }
 
 }  // namespace
@@ -209,8 +228,9 @@ TEST_CASE("every shipped scenario's canvas has no overlapping labels and hosts f
   };
   // The compact layout (frame.cpp's small-screen rectangles) at 1024x768 and 1366x768, normal and
   // presenter mode.
-  for (const Size sz : {Size{736, 404, 16}, Size{1104, 455, 26 * presenter_canvas_scale}, Size{465, 336, 16},
-                        Size{626, 336, 16}, Size{700, 322, 26 * presenter_canvas_scale}}) {
+  for (const Size sz :
+       {Size{736, 404, 16}, Size{1104, 455, 26 * presenter_canvas_scale}, Size{465, 337, 16}, Size{626, 337, 16},
+        Size{700, 283, 26 * presenter_canvas_scale}, Size{940, 283, 26 * presenter_canvas_scale}}) {
     FontContext fc(sz.font);
     for (const std::string& file : files) {
       LoadResult loaded = load_scenario_file(file);
@@ -219,6 +239,71 @@ TEST_CASE("every shipped scenario's canvas has no overlapping labels and hosts f
       REQUIRE(model);
       CHECK(model->index.nodes.size() >= 3);
       check_layout(*model, std::filesystem::path(file).filename().string(), sz.w, sz.h, fc);
+    }
+  }
+}
+
+TEST_CASE("the multi-host lessons' canvases are readable on a 1024x768 projector, in English and Korean") {
+  // Lesson 08b: four app hosts of one worker behind the proxy's host. Lesson 12: four pods of a
+  // manager and four workers, and after its next release at 1 min a new pod beside each.
+  const std::string assets = DEPLOYSIM_ASSETS_DIR;
+  for (const char* lesson : {"08b-rolling-update", "12-import-your-deployment"}) {
+    const LessonLoad ll = load_lesson_file(assets + "/lessons/" + lesson + ".toml");
+    if (ll.error) FAIL(ll.error->to_string());
+    LoadResult loaded = load_lesson_scenario(*ll.lesson);
+    if (loaded.error) FAIL(loaded.error->to_string());
+    const auto model = build_model(std::move(*loaded.scenario));
+    REQUIRE(model);
+    for (const char* lang : {"en", "ko"}) {
+      std::string error;
+      const auto msgs = Messages::load(lang, &error, assets + "/i18n");
+      REQUIRE_MESSAGE(msgs.has_value(), error);
+      const CanvasWords words = canvas_words(*msgs);
+      std::string text;  // the Hangul the canvas may draw
+      for (const std::string& r : words.roles) text += r;
+      for (const std::string& l : words.legend) text += l;
+      text += words.host_title + words.stack + words.stack_state + words.backing_off + words.days_left;
+      // The canvas in normal mode (16 px) and in presenter mode (26 px at the canvas's scale).
+      for (const auto& [w, h, font] :
+           {std::tuple{465.0f, 337.0f, 16.0f}, std::tuple{700.0f, 283.0f, 26 * presenter_canvas_scale}}) {
+        FontContext fc(font, text);
+        const std::string where = fmt::format("{} ({}) at {}x{}", lesson, lang, w, h);
+        const CanvasLayout lay = check_layout(*model, where, w, h, fc, words);
+        INFO(where);
+        const auto& nodes = model->index.nodes;
+        const auto& hosts = model->scenario.hosts;
+        if (std::string_view(lesson).starts_with("08b")) {
+          // Texts a class can read (11 px in normal mode, 14 px in presenter mode), each process
+          // and each machine named in full.
+          CHECK(lay.text_scale >= 0.7f - 0.001f);
+          for (size_t k = 0; k < nodes.size(); ++k) {
+            INFO(nodes[k].name, " is labelled ", lay.nodes[k].label);
+            if (lay.nodes[k].drawn) CHECK(lay.nodes[k].label.find("..") == std::string::npos);
+          }
+          for (size_t hi = 0; hi < hosts.size(); ++hi) {
+            INFO(hosts[hi].name, "'s title reads ", lay.hosts[hi].label);
+            CHECK(lay.hosts[hi].label.find(hosts[hi].name) != std::string::npos);
+          }
+          continue;
+        }
+        // Lesson 12's ten processes a host do not fit in full: each pod is one node, and its
+        // label, however short, tells the old pod from the new on each host; each host's title
+        // keeps the number that tells it from the others.
+        for (size_t hi = 0; hi < hosts.size(); ++hi) {
+          INFO(hosts[hi].name, "'s title reads ", lay.hosts[hi].label);
+          const std::string& name = hosts[hi].name;
+          CHECK((lay.hosts[hi].label.find(name) != std::string::npos ||
+                 lay.hosts[hi].label.ends_with(name.substr(name.size() - 2))));
+          std::vector<std::string> pods;
+          for (size_t k = 0; k < nodes.size(); ++k)
+            if (lay.nodes[k].drawn && nodes[k].host == static_cast<int>(hi) && nodes[k].role == NodeRole::worker)
+              pods.push_back(lay.nodes[k].label);
+          std::sort(pods.begin(), pods.end());
+          INFO(fmt::format("{}", fmt::join(pods, ", ")));
+          CHECK(std::adjacent_find(pods.begin(), pods.end()) == pods.end());
+          if (hi > 0) CHECK(pods.size() == 2);
+        }
+      }
     }
   }
 }

@@ -93,10 +93,8 @@ void draw_hosts(const Model& m, const Canvas& cv, int64_t t) {
     cv.dl->AddRectFilled(lo, hi, IM_COL32(40, 48, 64, 255), 8.0f);
     cv.dl->AddRect(lo, hi, IM_COL32(120, 140, 180, 255), 8.0f, 0, 1.5f);
     const ImVec2 title = ImVec2(lo.x + (hp.title.x0 - hp.frame.x0), lo.y + (hp.title.y0 - hp.frame.y0));
-    std::string name = fmt::format(fmt::runtime(cv.words->host_title), host.name, host.ip);
-    if (ImGui::CalcTextSize(name.c_str()).x + 8 > hi.x - lo.x) name = fmt::format("{}  {}", host.name, host.ip);
     cv.dl->PushClipRect(lo, hi, true);
-    cv.dl->AddText(ImVec2(title.x + 3, title.y), IM_COL32(200, 210, 230, 255), name.c_str());
+    cv.dl->AddText(ImVec2(title.x + 3, title.y), IM_COL32(200, 210, 230, 255), hp.label.c_str());
     cv.dl->PopClipRect();
     if (hp.memory.empty()) continue;  // no workers on it: the model counts no memory there
     const uint64_t used = host_memory_at(m, h, t);

@@ -33,7 +33,13 @@ struct Measure {
   bool elide = false;     // names too long for their column are shortened in the middle ("api-3/wo..er-1")
   float shape = 1;        // the nodes' size (smaller only on a canvas too crowded for the smallest text)
   bool stack = false;     // each service's workers on a host as one node
+  bool units = false;     // stacked by unit: all of a pod's processes (manager too) as one node
   bool edge_top = false;  // the proxy's own host as a row above the others rather than a column
+  // The proxy's own host beside the clients, the other hosts in a row across the whole width below
+  // (a 1024x768 projector's canvas is too narrow for a column of clients, the proxy and four hosts).
+  bool bands = false;
+  // A host's title and memory bar on one line, its title shortened to leave the bar room.
+  bool compact = false;
   float r(NodeRole role) const { return node_r(role) * shape; }
   float width(const std::string& s) const { return tw(s) + 2 * text_pad; }
   // s, or s with its middle replaced by ".." so that it is at most `avail` wide.
@@ -119,7 +125,8 @@ float layout_left(const std::vector<size_t>& ids, const TraceIndex& ix, const Me
 struct Group {
   int host = -1;
   std::vector<size_t> proxies, workers, others;
-  bool one_unit = false;  // stacked, and every worker belongs to one service: the frame names it
+  bool one_unit = false;  // stacked or compact, and every worker belongs to one service
+  bool by_unit = false;   // stacked by unit (Measure::units)
 };
 
 // A numbered worker's name without its number ("api-2/worker" of "api-2/worker-1"); empty for
@@ -131,13 +138,21 @@ std::string_view numbered_stem(const std::string& name) {
   return std::string_view(name).substr(0, cut - 1);
 }
 
-// Keeps the first of each service's numbered workers in the group and makes it stand for the others.
-void stack_workers(Group& g, const TraceIndex& ix, CanvasLayout& out) {
+// The unit a process belongs to ("api-2" of "api-2/worker-1"); empty for a name without one.
+std::string_view unit_of(const std::string& name) {
+  const size_t slash = name.find('/');
+  return slash == std::string::npos ? std::string_view() : std::string_view(name).substr(0, slash);
+}
+
+// Keeps the first of each service's numbered workers (or of each unit's processes) in the group
+// and makes it stand for the others.
+void stack_workers(Group& g, const TraceIndex& ix, CanvasLayout& out, bool by_unit) {
+  g.by_unit = by_unit;
+  const auto key = [&](size_t k) { return by_unit ? unit_of(ix.nodes[k].name) : numbered_stem(ix.nodes[k].name); };
   std::vector<size_t> kept;
   for (size_t k : g.workers) {
-    const std::string_view stem = numbered_stem(ix.nodes[k].name);
-    auto same = std::find_if(kept.begin(), kept.end(),
-                             [&](size_t o) { return !stem.empty() && numbered_stem(ix.nodes[o].name) == stem; });
+    const std::string_view stem = key(k);
+    auto same = std::find_if(kept.begin(), kept.end(), [&](size_t o) { return !stem.empty() && key(o) == stem; });
     if (same == kept.end()) {
       kept.push_back(k);
       continue;
@@ -149,13 +164,19 @@ void stack_workers(Group& g, const TraceIndex& ix, CanvasLayout& out) {
     out.stacked = true;
   }
   g.workers = std::move(kept);
+}
+
+// Whether every worker of the group belongs to one service, which its labels may then leave out.
+void find_one_unit(Group& g, const TraceIndex& ix) {
   const auto unit = [&](size_t k) { return std::string_view(ix.nodes[k].name).substr(0, ix.nodes[k].name.find('/')); };
   g.one_unit = g.host >= 0 && std::all_of(g.workers.begin(), g.workers.end(), [&](size_t k) {
                  return ix.nodes[k].name.find('/') != std::string::npos && unit(k) == unit(g.workers.front());
                });
 }
 
-float header_h(const Group& g, float line) { return g.host >= 0 ? 2 * line + 10 : 0; }
+float header_h(const Group& g, const Measure& me) {
+  return g.host < 0 ? 0 : me.compact ? me.line + 8 : 2 * me.line + 10;
+}
 float item_h(const Measure& me) { return std::max(2 * me.r(NodeRole::worker), 2 * me.line) + 8; }
 
 // The proxy column's width: its name or its certificate lines, whichever is wider.
@@ -173,8 +194,10 @@ std::string in_frame(const std::string& name, const Group& g) {
   return g.one_unit ? name.substr(name.find('/') + 1) : name;
 }
 
-// A stacked node's name: its workers' name without the number ("worker" of "api/worker-1").
+// A stacked node's name: its workers' name without the number ("worker" of "api/worker-1"), or
+// their unit's ("api-2").
 std::string stack_stem(size_t k, const Group& g, const TraceIndex& ix) {
+  if (g.by_unit) return std::string(unit_of(ix.nodes[k].name));
   const std::string name = in_frame(ix.nodes[k].name, g);
   const std::string_view stem = numbered_stem(name);
   return std::string(stem.empty() ? std::string_view(name) : stem);
@@ -189,6 +212,15 @@ std::string item_label(size_t k, const Group& g, const TraceIndex& ix, const Mea
   return n.role == NodeRole::worker ? in_frame(n.name, g) : node_label(n, me.words);
 }
 
+// A host's title as wide as `room` allows: "host edge-1  203.0.113.10", then "edge-1  203.0.113.10",
+// then the name alone, shortened in the middle when even that is too wide ("orders..node-1").
+std::string host_title(const HostSpec& h, float room, const Measure& me) {
+  for (const std::string& t :
+       {fmt::format(fmt::runtime(me.words.host_title), h.name, h.ip), fmt::format("{}  {}", h.name, h.ip), h.name})
+    if (me.width(t) <= room) return t;
+  return elide_middle(h.name, room, [&](const std::string& t) { return me.width(t); });
+}
+
 // One host's frame: a header (name, IP, memory bar), the proxy with its certificates on the left,
 // then its processes in a grid, labels to the right of each (workers with a status line, which is
 // clipped to its column when the countdown text is long).
@@ -199,13 +231,18 @@ void layout_group(const Group& g, const Model& m, const Measure& me, Box box, Ca
     const HostSpec& h = m.scenario.hosts[static_cast<size_t>(g.host)];
     HostPlace& hp = out.hosts[static_cast<size_t>(g.host)];
     hp.frame = box;
-    const std::string title = fmt::format(fmt::runtime(me.words.host_title), h.name, h.ip);
-    hp.title =
-        Box{box.x0 + 6, box.y0 + 4, box.x0 + 6 + std::min(me.width(title), box.x1 - box.x0 - 12), box.y0 + 4 + L};
-    if (host_runs_workers(m.scenario, h.name))
-      hp.memory =
-          Box{box.x0 + 6, box.y0 + 6 + L, box.x0 + 6 + std::min(260.0f, box.x1 - box.x0 - 12), box.y0 + 8 + 2 * L};
-    box.y0 += header_h(g, L);
+    const bool memory = host_runs_workers(m.scenario, h.name);
+    const float inner = box.x1 - box.x0 - 12;
+    // On one line the memory bar keeps room for its figure ("400 MiB"); the title takes the rest.
+    const float title_room = me.compact && memory ? inner - std::max(me.width("000 MiB"), inner * 0.35f) - 6 : inner;
+    hp.label = host_title(h, title_room, me);
+    const float title_w = std::min(me.width(hp.label), title_room);
+    hp.title = Box{box.x0 + 6, box.y0 + 4, box.x0 + 6 + title_w, box.y0 + 4 + L};
+    if (memory && me.compact)
+      hp.memory = Box{hp.title.x1 + 6, box.y0 + 4, box.x1 - 6, box.y0 + 4 + L};
+    else if (memory)
+      hp.memory = Box{box.x0 + 6, box.y0 + 6 + L, box.x0 + 6 + std::min(260.0f, inner), box.y0 + 8 + 2 * L};
+    box.y0 += header_h(g, me);
   }
   const float inner_x0 = box.x0 + 6, inner_x1 = box.x1 - 6;
   const float cy0 = box.y0, cy1 = box.y1 - 2;
@@ -276,7 +313,7 @@ void layout_group(const Group& g, const Model& m, const Measure& me, Box box, Ca
 float group_room(const Group& g, const Model& m, const Measure& me, float w, float h, const CanvasLayout& out) {
   const size_t n = g.workers.size() + g.others.size();
   const float pw = proxy_w(g, m, me);
-  const float body_h = h - header_h(g, me.line) - 2;
+  const float body_h = h - header_h(g, me) - 2;
   if (!g.proxies.empty() && body_h < static_cast<float>(m.scenario.certificates.size() + 1) * me.line +
                                          2 * me.r(NodeRole::proxy) + ring_clear + 2)
     return -1e9f;
@@ -296,7 +333,7 @@ float group_room(const Group& g, const Model& m, const Measure& me, float w, flo
 void tile(const std::vector<const Group*>& gs, const Model& m, const Measure& me, Box area, CanvasLayout& out) {
   if (gs.empty()) return;
   float min_h = 0;
-  for (const Group* g : gs) min_h = std::max(min_h, header_h(*g, me.line) + item_h(me) + 8);
+  for (const Group* g : gs) min_h = std::max(min_h, header_h(*g, me) + item_h(me) + 8);
   const size_t n = gs.size();
   const auto fit = static_cast<size_t>(std::max(1.0f, (area.y1 - area.y0 + gap) / (min_h + gap)));
   const auto cell = [&](size_t rows) {
@@ -404,6 +441,22 @@ std::string status_label(const std::string& state, int64_t backoff_ns, uint32_t 
 
 namespace {
 
+// Links from the left column up to the top row (the resolver's queries to the DNS servers) pass
+// above the hosts: a host whose left edge is at x starts below where the lowest of them crosses it.
+float below_links(const TraceIndex& ix, const CanvasLayout& out, float x, float y0) {
+  float top = y0;
+  for (const Link& l : ix.links) {
+    const NodePlace *pa = &out.nodes[raw(l.a)], *pb = &out.nodes[raw(l.b)];
+    if (ix.nodes[raw(l.a)].host >= 0 || ix.nodes[raw(l.b)].host >= 0 || !pa->drawn || !pb->drawn) continue;
+    if (pa->shape.x0 > pb->shape.x0) std::swap(pa, pb);
+    const float ax = (pa->shape.x0 + pa->shape.x1) / 2, ay = (pa->shape.y0 + pa->shape.y1) / 2;
+    const float bx = (pb->shape.x0 + pb->shape.x1) / 2, by = (pb->shape.y0 + pb->shape.y1) / 2;
+    if (ax >= x || bx <= x) continue;
+    top = std::max(top, ay + (by - ay) * (x - ax) / (bx - ax) + gap);
+  }
+  return top;
+}
+
 CanvasLayout layout_parts(const Model& m, float width, float height, const Measure& me) {
   const TraceIndex& ix = m.index;
   const float line_h = me.line;
@@ -450,28 +503,16 @@ CanvasLayout layout_parts(const Model& m, float width, float height, const Measu
   for (Group& g : groups) {
     std::sort(g.workers.begin(), g.workers.end(),
               [&](size_t a, size_t b) { return ix.nodes[a].name < ix.nodes[b].name; });
-    if (me.stack) stack_workers(g, ix, out);
+    if (me.stack) stack_workers(g, ix, out, me.units);
+    if ((me.stack && !me.units) || me.compact) find_one_unit(g, ix);
   }
 
   const float y0 = layout_top(top, ix, me, width, out);
   const float y1 = out.legend.y0 - 6;
-  const float x0 = layout_left(left, ix, me, y0, y1, out) + 2 * gap;
+  float x0 = layout_left(left, ix, me, y0, y1, out) + 2 * gap;
   if (groups.empty()) return out;
-  // Links from the left column up to the top row (the resolver's queries to the DNS servers) pass
-  // above the hosts: the host area starts below where the lowest of them crosses its left edge.
-  float hosts_top = y0;
-  for (const Link& l : ix.links) {
-    const NodePlace *pa = &out.nodes[raw(l.a)], *pb = &out.nodes[raw(l.b)];
-    if (ix.nodes[raw(l.a)].host >= 0 || ix.nodes[raw(l.b)].host >= 0 || !pa->drawn || !pb->drawn) continue;
-    if (pa->shape.x0 > pb->shape.x0) std::swap(pa, pb);
-    const float ax = (pa->shape.x0 + pa->shape.x1) / 2, ay = (pa->shape.y0 + pa->shape.y1) / 2;
-    const float bx = (pb->shape.x0 + pb->shape.x1) / 2, by = (pb->shape.y0 + pb->shape.y1) / 2;
-    if (ax >= x0 || bx <= x0) continue;
-    hosts_top = std::max(hosts_top, ay + (by - ay) * (x0 - ax) / (bx - ax) + gap);
-  }
   // A host that holds the proxy and nothing else (the edge) gets a column of its own; the other
   // hosts share the rest in a grid.
-  const Box area{x0, hosts_top, width - margin, y1};
   std::vector<const Group*> rest;
   const Group* edge = nullptr;
   for (const Group& g : groups)
@@ -479,6 +520,7 @@ CanvasLayout layout_parts(const Model& m, float width, float height, const Measu
       edge = &g;
     else
       rest.push_back(&g);
+  const Box area{x0, below_links(ix, out, x0, y0), width - margin, y1};
   if (!edge) {
     tile(rest, m, me, area, out);
     return out;
@@ -488,9 +530,24 @@ CanvasLayout layout_parts(const Model& m, float width, float height, const Measu
     const HostSpec& h = m.scenario.hosts[static_cast<size_t>(edge->host)];
     ew = std::max(ew, me.width(fmt::format(fmt::runtime(me.words.host_title), h.name, h.ip)) + 12);
   }
+  const float eh = header_h(*edge, me) + static_cast<float>(m.scenario.certificates.size() + 1) * line_h +
+                   2 * me.r(NodeRole::proxy) + ring_clear + 6;
+  if (me.bands) {
+    // The clients' column only as tall as the edge's band; the edge centred in the room beside it
+    // (its links fan out evenly to the hosts below), below the resolver's links to the top row.
+    const float slot = 2 * me.r(NodeRole::client) + 4 + line_h;
+    const float band = y0 + std::max(eh, slot * static_cast<float>(left.size()));
+    x0 = layout_left(left, ix, me, y0, band, out) + 2 * gap;
+    ew = std::min(ew, width - margin - x0);
+    const float ex0 = std::max(x0, (x0 + width - margin - ew) * 0.5f);
+    const float etop = below_links(ix, out, ex0, y0);
+    const float band_end = std::max(band, etop + eh);
+    if (band_end > band) layout_left(left, ix, me, y0, band_end, out);
+    layout_group(*edge, m, me, Box{ex0, etop, ex0 + ew, etop + eh}, out);
+    tile(rest, m, me, Box{margin, band_end + gap, width - margin, y1}, out);
+    return out;
+  }
   if (me.edge_top) {  // a row of its own above the others, which then get the whole width
-    const float eh = header_h(*edge, line_h) + static_cast<float>(m.scenario.certificates.size() + 1) * line_h +
-                     2 * me.r(NodeRole::proxy) + ring_clear + 6;
     layout_group(*edge, m, me, Box{area.x0, area.y0, area.x0 + ew, area.y0 + eh}, out);
     tile(rest, m, me, Box{area.x0, area.y0 + eh + gap, area.x1, area.y1}, out);
     return out;
@@ -599,121 +656,60 @@ CanvasLayout layout_canvas_fitted(const Model& m, float width, float height, flo
   float k = 1.0f;
   const TextWidth scaled = [&](const std::string& s) { return text_width(s) * k; };
   // Every worker down to 0.8; then stacked workers down to 0.8 (stacking changes nothing when no
-  // service has two workers on a host); then the smaller texts, each way; then the proxy's host
-  // as a row on top.
-  const auto attempt = [&](float scale, bool stack, bool edge_top = false) {
-    k = scale;
-    Measure me{scaled, line_h * k, words};
-    me.stack = stack;
-    me.edge_top = edge_top;
-    lay = layout(m, width, height, me);
-    lay.text_scale = k;
-    return (stack ? lay.stacked : true) && fits(lay, m.index, width, height);
+  // service has two workers on a host); then both again in the other arrangements, from the
+  // roomiest for the labels: the proxy's host as a row on top; as a band beside the clients with
+  // the other hosts in a row under both (a multi-host scenario at 1024x768); then each with
+  // one-line host headers; then the smaller texts, each way.
+  struct Way {
+    bool edge_top, bands, compact;
   };
-  for (const float scale : {1.0f, 0.9f, 0.8f})
-    if (attempt(scale, false)) return lay;
-  for (const float scale : {1.0f, 0.9f, 0.8f})
-    if (attempt(scale, true)) return lay;
+  constexpr Way ways[] = {{false, false, false}, {true, false, false}, {false, true, false},
+                          {false, false, true},  {true, false, true},  {false, true, true}};
+  // stack: 0 none, 1 each service's workers, 2 each unit's processes (a pod: its manager too).
+  const auto attempt = [&](float scale, int stack, size_t way_count) {
+    k = scale;
+    for (size_t i = 0; i < way_count; ++i) {
+      Measure me{scaled, line_h * k, words};
+      me.stack = stack > 0;
+      me.units = stack > 1;
+      me.edge_top = ways[i].edge_top;
+      me.bands = ways[i].bands;
+      me.compact = ways[i].compact;
+      lay = layout(m, width, height, me);
+      lay.text_scale = k;
+      if ((stack ? lay.stacked : true) && fits(lay, m.index, width, height)) return true;
+    }
+    return false;
+  };
+  for (const size_t way_count : {size_t{1}, std::size(ways)})
+    for (const int stack : {0, 1})
+      for (const float scale : {1.0f, 0.9f, 0.8f})
+        if (attempt(scale, stack, way_count)) return lay;
   for (const float scale : {0.7f, 0.6f})
-    if (attempt(scale, false) || attempt(scale, true)) return lay;
+    if (attempt(scale, 0, std::size(ways)) || attempt(scale, 1, std::size(ways))) return lay;
+  // A pod's manager and workers as one node, rather than texts below 0.6.
   for (const float scale : {0.8f, 0.7f, 0.6f})
-    if (attempt(scale, false, true) || attempt(scale, true, true)) return lay;
-  // Still too crowded at the smallest scale: the workers stacked, and the names that do not fit
-  // their column shortened.
+    if (attempt(scale, 2, std::size(ways))) return lay;
+  // Still too crowded at the smallest scale: each unit's processes stacked, the nodes smaller, and
+  // the names that do not fit their column shortened, in the arrangement that shortens them least.
   k = min_canvas_text_scale;
-  Measure me{scaled, line_h * k, words, true, 0.75f};
-  me.stack = true;
-  me.edge_top = true;
-  lay = layout(m, width, height, me);
+  size_t best_chars = 0;
+  CanvasLayout best;
+  for (const Way& way : ways) {
+    Measure me{scaled, line_h * k, words, true, 0.75f};
+    me.stack = true;
+    me.units = true;
+    me.edge_top = way.edge_top;
+    me.bands = way.bands;
+    me.compact = way.compact;
+    lay = layout(m, width, height, me);
+    size_t chars = 0;
+    for (const NodePlace& p : lay.nodes) chars += p.drawn ? p.label.size() : 0;
+    if (chars > best_chars) best_chars = chars, best = std::move(lay);
+  }
+  lay = std::move(best);
   lay.text_scale = k;
   return lay;
-}
-
-namespace {
-
-// A tick's label, as round as its step: "500 ms", "45 s", "2 min", "1 h 30 min", "3 d".
-std::string tick_label(int64_t t, int64_t step, const TimeUnits& u) {
-  constexpr int64_t us = 1000, ms = 1000 * us, s = 1000 * ms, min = 60 * s, h = 60 * min, d = 24 * h;
-  const auto in = [](const std::string& form, const std::string& n) { return fmt::format(fmt::runtime(form), n); };
-  const auto num = [](int64_t v, int64_t unit) { return fmt::format("{:g}", static_cast<double>(v) / unit); };
-  if (t == 0) return "0";
-  if (step < us) return in(u.ns, std::to_string(t));
-  if (step < ms) return in(u.us, num(t, us));
-  if (step < s) return in(u.ms, num(t, ms));
-  if (step < min && t < 2 * min) return in(u.s, num(t, s));
-  const auto two = [&](int64_t v, int64_t big, const std::string& bn, int64_t small, const std::string& sn) {
-    return v % big == 0 ? in(bn, std::to_string(v / big))
-                        : in(bn, std::to_string(v / big)) + " " + in(sn, std::to_string(v % big / small));
-  };
-  if (t < 2 * h) return two(t, min, u.min, s, u.s);
-  if (t < 2 * d) return two(t, h, u.h, min, u.min);
-  return two(t, d, u.d, h, u.h);
-}
-
-// The axis's steps in ns: 1, 2, 5 x 10^k below a second, then round clock and calendar spans.
-constexpr std::array<int64_t, 54> axis_steps = [] {
-  constexpr int64_t s = 1'000'000'000, min = 60 * s, h = 60 * min, d = 24 * h;
-  std::array<int64_t, 54> v{};
-  size_t n = 0;
-  for (int64_t p = 1; p < s; p *= 10)
-    for (int64_t m : {1, 2, 5}) v[n++] = p * m;
-  for (int64_t x : {s,        2 * s,    5 * s,    10 * s, 15 * s, 30 * s, min,    2 * min, 5 * min,
-                    10 * min, 15 * min, 30 * min, h,      2 * h,  3 * h,  6 * h,  12 * h,  d,
-                    2 * d,    5 * d,    7 * d,    14 * d, 30 * d, 60 * d, 90 * d, 180 * d, 365 * d})
-    v[n++] = x;
-  return v;
-}();
-
-}  // namespace
-
-std::vector<AxisTick> axis_ticks(double t0_s, double t1_s, float width, const TextWidth& text_width,
-                                 const TimeUnits& units) {
-  std::vector<AxisTick> out;
-  const double span = t1_s - t0_s;
-  if (!(span > 0) || width <= 0) return out;
-  const auto t0 = static_cast<int64_t>(t0_s * 1e9), t1 = static_cast<int64_t>(t1_s * 1e9);
-  for (const int64_t step : axis_steps) {
-    const double px = static_cast<double>(step) / 1e9 / span * width;  // pixels between two ticks
-    if (px < 24 && step != axis_steps.back()) continue;
-    out.clear();
-    float widest = 0;
-    for (int64_t t = (t0 + step - 1) / step * step; t <= t1; t += step) {
-      out.push_back({static_cast<double>(t) / 1e9, tick_label(t, step, units)});
-      widest = std::max(widest, text_width(out.back().label));
-    }
-    if (px >= widest + 12 || step == axis_steps.back()) break;
-  }
-  return out;
-}
-
-std::string elide_middle(const std::string& s, float avail, const TextWidth& width) {
-  if (width(s) <= avail) return s;
-  std::string head = s.substr(0, s.size() / 2), tail = s.substr(s.size() / 2);
-  auto cut = [](std::string& t, bool back) {  // one character, never half of a UTF-8 sequence
-    do
-      if (back)
-        t.pop_back();
-      else
-        t.erase(0, 1);
-    while (!t.empty() && (static_cast<unsigned char>(back ? t.back() : t.front()) & 0xC0) == 0x80);
-  };
-  while (head.size() + tail.size() > 2 && width(head + ".." + tail) > avail)
-    cut(head.size() > tail.size() ? head : tail, head.size() > tail.size());
-  return head + ".." + tail;
-}
-
-LaneLabels lane_labels(float lane_h, float font_h, float widest) {
-  LaneLabels l;
-  const float gap = std::max(4.0f, font_h * 0.5f);
-  if (lane_h >= font_h) {
-    l.text_h = std::min(font_h, lane_h);
-  } else {
-    // A name centred on its lane may reach into both neighbours, which are in the other column.
-    l.columns = 2;
-    l.text_h = std::min(font_h, 2 * lane_h);
-  }
-  l.column_w = widest * (l.text_h / font_h) + gap;
-  return l;
 }
 
 }  // namespace deploysim::gui

@@ -41,9 +41,10 @@ struct NodePlace {
 
 /// A host's frame: it encloses exactly the processes that run on it.
 struct HostPlace {
-  Box frame;   ///< The frame (empty when nothing of the host is on the canvas).
-  Box title;   ///< "host edge-1  203.0.113.10".
-  Box memory;  ///< The memory bar against the host's limit.
+  Box frame;          ///< The frame (empty when nothing of the host is on the canvas).
+  std::string label;  ///< The title's text: as much of "host edge-1  203.0.113.10" as fits.
+  Box title;          ///< "host edge-1  203.0.113.10".
+  Box memory;         ///< The memory bar against the host's limit.
 };
 
 /// The padlock drawn beside a link to the proxy (draw_lock's size s: the body is 2s wide).
@@ -136,10 +137,12 @@ CanvasLayout layout_canvas(const Model& m, float width, float height, float line
                            const CanvasWords& words = english_canvas_words, bool stacked = false);
 
 /// layout_canvas at the largest text scale (1, 0.9, ... down to min_canvas_text_scale) whose
-/// labels stay on the canvas without overlapping each other, a node or another host's frame; the
-/// smallest when none does. Below 0.8, each service's workers on a host are first stacked into
-/// one node at the largest scale that fits (a projector's texts stay readable). The caller draws
-/// the canvas's texts at `text_scale`.
+/// labels stay on the canvas without overlapping each other, a node or another host's frame.
+/// Below 0.8, each service's workers on a host are first stacked into one node at the largest
+/// scale that fits (a projector's texts stay readable); then the proxy's host goes on top or
+/// beside the clients with the other hosts in a row under both, host headers on one line (a
+/// multi-host scenario at 1024x768); then each pod's processes are stacked; at the smallest scale,
+/// names that still do not fit are shortened. The caller draws the canvas's texts at `text_scale`.
 CanvasLayout layout_canvas_fitted(const Model& m, float width, float height, float line_h, const TextWidth& text_width,
                                   const CanvasWords& words = english_canvas_words);
 
