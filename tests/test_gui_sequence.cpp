@@ -215,3 +215,29 @@ TEST_CASE("a client's request before it has a connection shows that client's con
   }
   CHECK(requests >= 4);
 }
+
+TEST_CASE("a message's label stays inside the panel, shortened only when the panel is too narrow") {
+  const auto px = [](const std::string& s) { return 8.0f * static_cast<float>(s.size()); };  // 8 px a byte
+  // Room for it over its arrow: centred there, whole.
+  MessageLabel l = message_label("tls.finished", 200, 400, 100, 600, px);
+  CHECK(l.text == "tls.finished");
+  CHECK(l.x == doctest::Approx(300 - 48));
+  CHECK_FALSE(l.shortened());
+  // An arrow to the last column of a narrow panel: centred, "tls.encrypted_extensions" ran 40 px
+  // past the right edge; it moves left, whole, and ends at the edge.
+  l = message_label("tls.encrypted_extensions", 300, 400, 150, 406, px);
+  CHECK(l.text == "tls.encrypted_extensions");
+  CHECK(l.x + px(l.text) <= 406);
+  CHECK(l.x >= 150);
+  // The same towards the first column: it starts at the rows' left edge, not over the times.
+  l = message_label("tls.encrypted_extensions", 200, 160, 150, 406, px);
+  CHECK(l.x == 150);
+  // Wider than all the room there is: shortened in its middle to fit, both ends kept.
+  l = message_label("tls.encrypted_extensions", 160, 260, 150, 300, px);
+  CHECK(l.shortened());
+  CHECK(px(l.text) <= 150);
+  CHECK(l.x >= 150);
+  CHECK(l.x + px(l.text) <= 300);
+  CHECK(l.text.starts_with("tls."));
+  CHECK(l.text.ends_with("s"));
+}

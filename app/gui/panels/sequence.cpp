@@ -114,6 +114,10 @@ void draw_sequence(const PanelContext& ctx, UiState& ui, Commands& commands) {
   dl = ImGui::GetWindowDrawList();
   const float row_h = lh * 1.9f;
   const ImVec2 top = ImGui::GetCursorScreenPos();
+  // The rows' labels stay inside the panel: right of the time column, left of its edge (or of
+  // the scroll bar).
+  const float labels_x1 = top.x + ImGui::GetContentRegionAvail().x - 2;
+  const auto text_width = [](const std::string& t) { return ImGui::CalcTextSize(t.c_str()).x; };
   const float total_h = row_h * static_cast<float>(rows.size());
   for (size_t k = 0; k < columns.size(); ++k)
     dl->AddLine(ImVec2(col_x(static_cast<int>(k)), top.y), ImVec2(col_x(static_cast<int>(k)), top.y + total_h),
@@ -163,10 +167,15 @@ void draw_sequence(const PanelContext& ctx, UiState& ui, Commands& commands) {
     dl->AddLine(ImVec2(xa, ya), ImVec2(xb, ya), col, 2.0f);
     const float dir = xb > xa ? -1.0f : 1.0f;
     dl->AddTriangleFilled(ImVec2(xb, ya), ImVec2(xb + dir * 9, ya - 5), ImVec2(xb + dir * 9, ya + 5), col);
-    const std::string label = std::string(trace.kind(r));
-    const float lw = ImGui::CalcTextSize(label.c_str()).x;
-    const ImVec2 at((xa + xb) * 0.5f - lw * 0.5f, ya - lh - 2);
-    dl->AddText(at, col, label.c_str());
+    // A failure's mark goes left of its label: the label keeps room for it.
+    const float mark = r.reports_failure ? lh : 0.0f;
+    const std::string kind(trace.kind(r));
+    const MessageLabel label = message_label(kind, xa, xb, top.x + time_w + mark, labels_x1, text_width);
+    const ImVec2 at(label.x, ya - lh - 2);
+    dl->AddText(at, col, label.text.c_str());
+    if (label.shortened() && ImGui::IsWindowHovered() &&
+        ImGui::IsMouseHoveringRect(at, ImVec2(at.x + text_width(label.text), at.y + lh)))
+      ImGui::SetTooltip("%s", kind.c_str());
     if (r.reports_failure) draw_failure_mark(dl, ImVec2(at.x - lh * 0.6f, at.y + lh * 0.5f), lh * 0.4f, col);
     if (r.from == client && rtt_start < 0) rtt_start = r.t_ns, rtt_y = ya;
     if (r.to == client && rtt_start >= 0) {

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <mutex>
 
+#include "gui/run/layout.hpp"
+
 namespace deploysim::gui {
 
 namespace {
@@ -125,6 +127,15 @@ std::string sequence_heading(const Messages& words, ConnId conn, SequenceWindow 
   if (shown >= total) return words.format("sequence.connection", raw(conn), total);
   if (window.begin == 0) return words.format("sequence.connection_first", raw(conn), shown, total);
   return words.format("sequence.connection_window", raw(conn), window.begin + 1, window.end, total);
+}
+
+MessageLabel message_label(const std::string& kind, float xa, float xb, float x0, float x1,
+                           const std::function<float(const std::string&)>& text_width) {
+  MessageLabel l{kind, 0};
+  if (text_width(kind) > x1 - x0) l.text = elide_middle(kind, x1 - x0, text_width);
+  const float w = text_width(l.text);
+  l.x = std::clamp((xa + xb - w) * 0.5f, x0, std::max(x0, x1 - w));
+  return l;
 }
 
 }  // namespace deploysim::gui

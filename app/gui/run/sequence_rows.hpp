@@ -1,6 +1,7 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -49,5 +50,18 @@ SequenceWindow sequence_window(size_t total, size_t anchor, size_t most);
 /// The line above the diagram: "connection #3: 40 messages", "... the first 400 of 2774
 /// messages" or "... messages 801-1200 of 2774".
 std::string sequence_heading(const Messages& words, ConnId conn, SequenceWindow window, size_t total);
+
+/// A message's label in the diagram: its text (shortened in the middle when wider than the room)
+/// and where it starts.
+struct MessageLabel {
+  std::string text;  ///< The kind, or ".." in its middle: the full kind goes in a tooltip.
+  float x = 0;       ///< The text's left edge.
+  bool shortened() const { return text.find("..") != std::string::npos; }
+};
+/// The label `kind` of an arrow from x `xa` to `xb`: centred over the arrow, moved inward so that
+/// it stays between `x0` and `x1` (the rows' left edge after the time column, the panel's right
+/// edge), and shortened when even that room is too narrow (a 1024 px window's sequence panel).
+MessageLabel message_label(const std::string& kind, float xa, float xb, float x0, float x1,
+                           const std::function<float(const std::string&)>& text_width);
 
 }  // namespace deploysim::gui
