@@ -339,11 +339,13 @@ TEST_CASE("compose.override.yml is merged over compose.yaml, as `docker compose 
   const imp::ImportResult e =
       import_files({{"compose.yaml", compose, true}, {"compose.override.yaml", override_env, true}});
   CHECK(service(load(e), "api").workers == 3);
-  // A Compose file of another name beside them is no override: read on its own.
+  // A Compose file of another name beside them is no override: not merged unless -f or
+  // COMPOSE_FILE says so (test_import_compose_files.cpp); one of overrides only is said as such.
   const imp::ImportResult apart =
       import_files({{"compose.yaml", compose, true}, {"compose.prod.yaml", override_env, true}});
   CHECK(service(load(apart), "api").workers == 2);
-  CHECK(has_entry(apart, imp::EntryKind::ignored, "compose.prod.yaml:2", "service api (api): neither an ASGI app"));
+  CHECK(has_entry(apart, imp::EntryKind::ignored, "compose.prod.yaml:2",
+                  "compose.prod.yaml seems to extend another Compose file"));
 }
 
 TEST_CASE("a Compose service that extends another of its file takes its keys, its own over them") {

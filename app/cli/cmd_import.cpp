@@ -1,4 +1,4 @@
-// `deploysim import PATH... [-o FILE]`: a team's deployment files (docker-compose, Kubernetes
+// `deploysim import [-f COMPOSE_FILE]... PATH... [-o FILE]`: a team's deployment files (docker-compose, Kubernetes
 // manifests, systemd units, nginx and Caddy configs) as a scenario, with a report of what was
 // mapped, assumed and ignored. Bad input exits 2 with `file:line:col: message`.
 #if DEPLOYSIM_WITH_IMPORT
@@ -16,13 +16,21 @@ namespace deploysim::cli {
 
 void register_import_command(CLI::App& app, Context& ctx) {
   auto paths = std::make_shared<std::vector<std::string>>();
+  auto compose = std::make_shared<std::vector<std::string>>();
   auto output = std::make_shared<std::string>();
   CLI::App* cmd = app.add_subcommand("import", ctx.words("cli_help.import"));
-  cmd->add_option("paths", *paths, ctx.words("cli_help.import_paths"))->required();
+  cmd->add_option("paths", *paths, ctx.words("cli_help.import_paths"));
+  // One file per -f, as docker compose takes them: `-f a.yml -f b.yml deploy/` leaves deploy/ a path.
+  cmd->add_option("-f,--file", *compose, ctx.words("cli_help.import_file"))->allow_extra_args(false);
   cmd->add_option("-o,--output", *output, ctx.words("cli_help.import_output"));
-  cmd->callback([paths, output, &ctx] {
+  cmd->callback([paths, compose, output, &ctx] {
+    // PATH... is needed unless -f names the files.
+    if (paths->empty() && compose->empty())
+      throw CLI::RequiredError("nothing to import: give files or folders, or Compose files with -f",
+                               CLI::ExitCodes::RequiredError);
     const std::vector<std::filesystem::path> in(paths->begin(), paths->end());
-    const import::ImportResult result = import::import_paths(in, ctx.words);
+    const std::vector<std::filesystem::path> files(compose->begin(), compose->end());
+    const import::ImportResult result = import::import_paths(in, ctx.words, files);
     if (!result.ok()) {
       // Nothing to simulate: the report says what each file was and why it was left out.
       const bool nothing = std::any_of(result.report.begin(), result.report.end(), [&](const import::ReportEntry& e) {

@@ -528,8 +528,25 @@ std::string with_dotenv(const std::string& text, const std::string& file, const 
 
 }  // namespace
 
-void read_compose(const std::string& file, const std::string& text_in, Deployment& d, Report& r,
-                  const TextFile* override_in) {
+namespace {
+
+// A service docker compose refuses in a project of its file alone: no image to run, no build
+// to make one (compose-go's checkConsistency, loader/validate.go: "service %q has neither an
+// image nor a build context specified"), and no `extends:` that may give one. A file with one
+// holds overrides of another.
+std::optional<YAML::Node> incomplete_service(const YAML::Node& services) {
+  for (const auto& kv : services)
+    if (kv.second.IsMap() && !child(kv.second, "image").IsDefined() && !child(kv.second, "build").IsDefined() &&
+        !child(kv.second, "extends").IsDefined())
+      return kv.first;
+  return std::nullopt;
+}
+
+}  // namespace
+
+void read_compose(const ComposeSet& set, Deployment& d, Report& r) {
+  const std::string& file = set.files.front()->name;
+  // The project's .env is the first file's folder's, for every file of the set.
   const auto env = d.dotenv.find(std::filesystem::path(file).parent_path().generic_string());
   const auto interpolate = [&](const std::string& name, const std::string& in) {
     return env == d.dotenv.end() ? with_dotenv(in, name, "", {}, r)
@@ -540,47 +557,60 @@ void read_compose(const std::string& file, const std::string& text_in, Deploymen
     return std::count_if(r.entries.begin(), r.entries.end(), [](const auto& e) { return e.kind == EntryKind::error; });
   };
   const auto errors_before = errors();
-  const std::string text = interpolate(file, text_in);
-  if (errors() != errors_before) return;
-  const auto docs = load_yaml(file, text, r);
-  if (!docs) return;
-  if (docs->empty() || !(*docs)[0].IsMap()) {
-    r.error({file, 1, 1}, r.w.format("import.compose_no_services", "services"));
-    return;
-  }
-  YAML::Node root = (*docs)[0];
-  // The override file: checked where it is, then loaded again below the base's last line, so
-  // that each merged node's mark says which file it came from (ComposeCtx::at).
+  YAML::Node root;
+  // Each file checked where it is; a later one then loaded again below the lines of the files
+  // before it, so that each merged node's mark says which file it came from (ComposeCtx::at).
+  std::vector<std::pair<std::string, uint32_t>> layers;
   uint32_t after = 0;
-  if (override_in) {
-    const std::string over_text = interpolate(override_in->name, override_in->text);
+  for (const TextFile* f : set.files) {
+    const std::string text = interpolate(f->name, f->text);
     if (errors() != errors_before) return;
-    const auto over = load_yaml(override_in->name, over_text, r);
-    if (!over) return;
-    if (over->empty() || !(*over)[0].IsMap()) {
-      r.error({override_in->name, 1, 1}, r.w.format("import.compose_no_services", "services"));
+    const auto docs = load_yaml(f->name, text, r);
+    if (!docs) return;
+    if (docs->empty() || !(*docs)[0].IsMap()) {
+      r.error({f->name, 1, 1}, r.w.format("import.compose_no_services", "services"));
       return;
     }
-    after = static_cast<uint32_t>(std::count(text.begin(), text.end(), '\n') + 1);
-    Report checked(r.w);  // its errors were reported above, at their own lines
-    const auto shifted = load_yaml(override_in->name, std::string(after, '\n') + over_text, checked);
-    if (!shifted || shifted->empty()) return;
-    root = merge_compose(root, (*shifted)[0]);
+    if (f == set.files.front()) {
+      root = (*docs)[0];
+    } else {
+      Report checked(r.w);  // its errors were reported above, at their own lines
+      const auto shifted = load_yaml(f->name, std::string(after, '\n') + text, checked);
+      if (!shifted || shifted->empty()) return;
+      root = merge_compose(root, (*shifted)[0]);
+      layers.emplace_back(f->name, after);
+    }
+    after += static_cast<uint32_t>(std::count(text.begin(), text.end(), '\n') + 1);
   }
   const YAML::Node services = child(root, "services");
   if (!services.IsMap()) {
     r.error(pos_of(file, root), r.w.format("import.compose_no_services", "services"));
     return;
   }
-  d.sources.push_back(file);
+  // One file that only overrides another's services: said, with how to give both, not read as
+  // if complete (its services would lack what the base gives them).
+  if (set.files.size() == 1)
+    if (const auto name = incomplete_service(services)) {
+      const SourcePos at = pos_of(file, *name);
+      if (set.base_hint.empty())
+        r.ignored(at, r.w.format("import.compose_overlay_no_base", scalar(*name), file));
+      else
+        r.ignored(at, r.w.format("import.compose_overlay_alone", scalar(*name), file, set.base_hint));
+      return;
+    }
   d.compose.push_back(std::make_shared<ComposeCtx>(file, r, root, services));
   ComposeCtx& c = *d.compose.back();
   c.env_files = &d.env_files;
-  if (override_in) {
-    d.sources.push_back(override_in->name);
-    c.override_file = override_in->name;
-    c.override_after = after;
-    r.mapped({override_in->name, 0, 0}, r.w.format("import.compose_override", override_in->name, file));
+  c.layers = layers;
+  d.sources.push_back(file);
+  std::string before = file;
+  for (const auto& [name, line] : layers) {
+    d.sources.push_back(name);
+    if (set.env_pos.line > 0)
+      r.mapped({name, 0, 0}, r.w.format(set.merged_key, name, before, where(set.env_pos)));
+    else
+      r.mapped({name, 0, 0}, r.w.format(set.merged_key, name, before));
+    before += ", " + name;
   }
   if (!resolve_extends(c)) return;
   c.read_labels();

@@ -97,10 +97,10 @@ struct ComposeCtx {
   /// order Traefik reads them (traefik_dynamic.cpp reads them once every file is read).
   std::vector<std::pair<std::string, std::string>> dynamic_files;
 
-  /// The override file merged into this one (compose.override.yaml), whose nodes were loaded
-  /// `override_after` lines down so that their marks tell them apart.
-  std::string override_file;
-  uint32_t override_after = 0;
+  /// The files merged over this one (compose.override.yaml, later -f files), in order: each
+  /// file's nodes were loaded that many lines down, past the lines of the files before it, so
+  /// that a node's mark tells which file it came from.
+  std::vector<std::pair<std::string, uint32_t>> layers;
   /// The env files read, for the services' env_file: (Deployment::env_files).
   const std::map<std::string, std::map<std::string, std::pair<std::string, uint32_t>>>* env_files = nullptr;
 
@@ -113,12 +113,14 @@ struct ComposeCtx {
       if (kv.first.IsScalar() && kv.first.Scalar() == name) return pos(kv.first);
     return {file, 0, 0};
   }
-  /// A position in this file, or in the override file when it is past the base's lines.
+  /// A position in this file, or in the later file whose lines it is among.
   SourcePos at(SourcePos p) const {
-    if (override_after > 0 && p.line > override_after) {
-      p.file = override_file;
-      p.line -= override_after;
-    }
+    for (auto it = layers.rbegin(); it != layers.rend(); ++it)
+      if (p.line > it->second) {
+        p.file = it->first;
+        p.line -= it->second;
+        break;
+      }
     return p;
   }
   /// Reads every service's traefik.* labels (list or map form).

@@ -194,9 +194,9 @@ struct Read {
 };
 
 // The files' texts into a scenario: what import_paths and import_texts share. `first`: the path
-// an error about the whole set is reported at.
+// an error about the whole set is reported at; `compose_order`: the files -f names, in order.
 ImportResult import_from(const std::vector<TextFile>& texts, Report& r, const std::string& first, bool no_inputs,
-                         bool read_disk) {
+                         bool read_disk, const std::vector<std::string>& compose_order) {
   ImportResult result;
   const Messages& words = r.w;
   Deployment d;
@@ -240,6 +240,11 @@ ImportResult import_from(const std::vector<TextFile>& texts, Report& r, const st
       }
     }
     FileKind kind = detect_kind(path, in.text);
+    // What -f names is a Compose file, even one of overrides with no `services:` of its own.
+    if (std::any_of(compose_order.begin(), compose_order.end(), [&](const std::string& name) {
+          return fs::path(name).lexically_normal() == path.lexically_normal();
+        }))
+      kind = FileKind::compose;
     result.files.push_back({in.name, kind});
     d.inputs[path.lexically_normal().generic_string()] = {in.name, in.text};
     if (kind == FileKind::unknown) {
@@ -298,36 +303,6 @@ ImportResult import_from(const std::vector<TextFile>& texts, Report& r, const st
       for (const DropIn& in : list) r.ignored({in.file, 0, 0}, words.format("import.dropin_no_unit", unit));
   }
   const std::vector<DropIn> no_drop_ins;
-  // The Compose files `docker compose up` reads in a folder without -f: the first of its default
-  // names there, and the first override file beside it, merged over it (compose-go's
-  // WithDefaultConfigPath; Compose's "Merge" rules). Other Compose files are read each alone.
-  static constexpr const char* compose_names[] = {"compose.yaml", "compose.yml", "docker-compose.yml",
-                                                  "docker-compose.yaml"};
-  static constexpr const char* override_names[] = {"compose.override.yml", "compose.override.yaml",
-                                                   "docker-compose.override.yml", "docker-compose.override.yaml"};
-  std::map<std::string, const TextFile*> override_of;  // base file -> its override
-  std::set<std::string> merged_overrides;
-  {
-    std::map<std::string, std::map<std::string, const TextFile*>> compose_in;  // folder -> name -> file
-    for (const Read& f : files)
-      if (f.kind == FileKind::compose)
-        compose_in[fs::path(f.in.name).parent_path().generic_string()][fs::path(f.in.name).filename().string()] = &f.in;
-    for (const auto& folder : compose_in) {
-      const auto& by_name = folder.second;  // a structured binding cannot be captured in C++20
-      const auto first = [&](const auto& names) -> const TextFile* {
-        for (const char* n : names)
-          if (const auto it = by_name.find(n); it != by_name.end()) return it->second;
-        return nullptr;
-      };
-      const TextFile *base = first(compose_names), *over = first(override_names);
-      if (!base || !over) continue;
-      override_of[base->name] = over;
-      merged_overrides.insert(over->name);
-    }
-  }
-  std::vector<std::pair<std::string, std::string_view>> nginx_files;
-  for (const Read& f : files)
-    if (f.kind == FileKind::nginx) nginx_files.emplace_back(f.in.name, f.in.text);
   // The readers check the shapes they read; anything they missed (yaml-cpp throws on a node of
   // another shape) is still located at its file, never a crash.
   const auto guarded = [&](const std::string& file, const auto& read) {
@@ -337,12 +312,29 @@ ImportResult import_from(const std::vector<TextFile>& texts, Report& r, const st
       r.error({file, 0, 0}, words.format("import.unexpected_shape", e.what()));
     }
   };
+  // The .env files first: a folder's COMPOSE_FILE chooses its Compose files, and Compose files
+  // are filled in from it.
+  for (const Read& f : files)
+    if (f.kind == FileKind::dotenv) guarded(f.in.name, [&] { read_dotenv(f.in.name, f.in.text, d); });
+  // The Compose files docker compose reads together, each set read where its first file is.
+  std::map<std::string, ComposeSet> compose_set_of;  // first file -> its set
+  {
+    std::vector<const TextFile*> compose_files;
+    for (const Read& f : files)
+      if (f.kind == FileKind::compose) compose_files.push_back(&f.in);
+    for (ComposeSet& set : compose_sets(compose_files, compose_order, d, r))
+      compose_set_of[set.files.front()->name] = std::move(set);
+  }
+  std::vector<std::pair<std::string, std::string_view>> nginx_files;
+  for (const Read& f : files)
+    if (f.kind == FileKind::nginx) nginx_files.emplace_back(f.in.name, f.in.text);
   for (const Read& f : files) {
     guarded(f.in.name, [&] {
       switch (f.kind) {
         case FileKind::compose:
-          if (merged_overrides.count(f.in.name)) break;  // read with its base
-          read_compose(f.in.name, f.in.text, d, r, override_of.count(f.in.name) ? override_of.at(f.in.name) : nullptr);
+          // A later file of a set is read with its first; one a list leaves out, not at all.
+          if (const auto set = compose_set_of.find(f.in.name); set != compose_set_of.end())
+            read_compose(set->second, d, r);
           break;
         case FileKind::kubernetes:
           read_kubernetes(f.in.name, f.in.text, d, r);
@@ -363,8 +355,7 @@ ImportResult import_from(const std::vector<TextFile>& texts, Report& r, const st
           if (d.caddy_imported.count(fs::path(f.in.name).lexically_normal().generic_string())) break;  // said there
           read_caddy(f.in.name, f.in.text, d, r);
           break;
-        case FileKind::dotenv:
-          read_dotenv(f.in.name, f.in.text, d);
+        case FileKind::dotenv:  // read above
           break;
         case FileKind::traefik:  // read with the Compose file whose Traefik container mounts it
         case FileKind::traefik_dynamic:
@@ -434,12 +425,33 @@ ImportResult import_from(const std::vector<TextFile>& texts, Report& r, const st
 
 }  // namespace
 
-ImportResult import_paths(const std::vector<fs::path>& paths, const Messages& words) {
+ImportResult import_paths(const std::vector<fs::path>& paths, const Messages& words,
+                          const std::vector<fs::path>& compose_files) {
   Report r(words);
   std::vector<Input> inputs;
+  std::vector<std::string> compose_order;
+  for (const fs::path& p : compose_files) {
+    std::error_code ec;
+    if (fs::is_directory(p, ec))
+      r.error({p.generic_string(), 0, 0}, words("import.compose_f_folder"));
+    else
+      inputs.push_back({p.generic_string(), p, true});
+    compose_order.push_back(p.generic_string());
+  }
+  // docker compose reads the .env of the project folder, the first -f file's.
+  if (!compose_files.empty()) {
+    const fs::path env = compose_files.front().parent_path() / ".env";
+    std::error_code ec;
+    if (fs::is_regular_file(env, ec)) inputs.push_back({env.generic_string(), env, false});
+  }
   collect(paths, inputs, r);
+  // A file both named by -f and found in a folder given is read once, by its -f name.
+  std::set<fs::path> seen;
   std::vector<TextFile> texts;
   for (const Input& in : inputs) {
+    std::error_code canon_ec;
+    if (const fs::path canon = fs::weakly_canonical(in.path, canon_ec); !canon_ec && !seen.insert(canon).second)
+      continue;
     // A repository also holds images, archives and node_modules: no deployment file is this big.
     std::error_code size_ec;
     if (const auto size = fs::file_size(in.path, size_ec); !size_ec && size > max_file_bytes) {
@@ -453,12 +465,19 @@ ImportResult import_paths(const std::vector<fs::path>& paths, const Messages& wo
     }
     texts.push_back({in.name, std::move(*text), in.given});
   }
-  return import_from(texts, r, paths.empty() ? std::string() : paths.front().generic_string(), inputs.empty(), true);
+  const std::string first = !paths.empty()           ? paths.front().generic_string()
+                            : !compose_files.empty() ? compose_files.front().generic_string()
+                                                     : std::string();
+  return import_from(texts, r, first, inputs.empty() && compose_files.empty(), true, compose_order);
 }
 
-ImportResult import_texts(const std::vector<TextFile>& files, const Messages& words) {
+ImportResult import_texts(const std::vector<TextFile>& files, const Messages& words,
+                          const std::vector<std::string>& compose_files) {
   Report r(words);
-  return import_from(files, r, files.empty() ? std::string() : files.front().name, files.empty(), false);
+  for (const std::string& name : compose_files)
+    if (std::none_of(files.begin(), files.end(), [&](const TextFile& f) { return f.name == name; }))
+      r.error({name, 0, 0}, words("import.cannot_open"));
+  return import_from(files, r, files.empty() ? std::string() : files.front().name, files.empty(), false, compose_files);
 }
 
 std::string format_report(const ImportResult& result, const Messages& w) {

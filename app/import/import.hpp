@@ -65,7 +65,10 @@ struct ImportResult {
 
 /// Reads the files (a folder is walked, each file's kind recognised by name and content) and
 /// makes one scenario of them. Report texts and the scenario's comments are in `words`' language.
-ImportResult import_paths(const std::vector<std::filesystem::path>& paths, const Messages& words);
+/// `compose_files`: Compose files as `docker compose -f` takes them, merged in that order (the
+/// first is the base; the .env beside it is read too).
+ImportResult import_paths(const std::vector<std::filesystem::path>& paths, const Messages& words,
+                          const std::vector<std::filesystem::path>& compose_files = {});
 
 /// A file already read: its name (as the report names it; its kind is also told by it) and text.
 struct TextFile {
@@ -74,8 +77,10 @@ struct TextFile {
   bool given = true;  ///< Named by the user (an unknown kind is an error) or found in a folder (ignored).
 };
 
-/// The same as import_paths, from texts already read (tests, fuzzing, the browser).
-ImportResult import_texts(const std::vector<TextFile>& files, const Messages& words);
+/// The same as import_paths, from texts already read (tests, fuzzing, the browser);
+/// `compose_files` names some of them, as -f would.
+ImportResult import_texts(const std::vector<TextFile>& files, const Messages& words,
+                          const std::vector<std::string>& compose_files = {});
 
 /// The kind of a file from its name and text (a YAML file is told by its content).
 FileKind detect_kind(const std::filesystem::path& path, std::string_view text);

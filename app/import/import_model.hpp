@@ -246,9 +246,28 @@ bool apply_asgi_command(const std::vector<CommandPart>& parts, const SourcePos& 
 /// `unknown_command`: the files give a command, of a program that is no ASGI server deploysim knows.
 void assume_asgi_defaults(const SourcePos& pos, int port, ServiceModel& s, Report& r, bool unknown_command = false);
 
-/// A Compose file, with the override file docker compose merges over it when given.
-void read_compose(const std::string& file, const std::string& text, Deployment& d, Report& r,
-                  const TextFile* override_file = nullptr);
+/// Compose files docker compose reads as one project: the first is the base (its folder is the
+/// project's: relative paths and .env are its), each later one merged over what the ones before
+/// it give (Compose's "Merge" rules).
+struct ComposeSet {
+  std::vector<const TextFile*> files;
+  /// How the set was chosen, for the report's line on each later file: the default override
+  /// file ("import.compose_override"), -f ("import.compose_merged_f") or COMPOSE_FILE
+  /// ("import.compose_merged_env", `env_pos` its .env line).
+  const char* merged_key = "import.compose_override";
+  SourcePos env_pos;
+  /// A lone file that looks like an overlay: the Compose file beside it that may be its base
+  /// ("" when there is none), for the report's hint.
+  std::string base_hint;
+};
+/// A Compose file, or a set of them merged as docker compose merges them.
+void read_compose(const ComposeSet& set, Deployment& d, Report& r);
+/// The Compose files among `files` grouped as docker compose reads them (compose_files.cpp):
+/// the files -f names (`order`, as the report names them); else a folder's .env COMPOSE_FILE
+/// list; else a folder's default file and its override; every other file alone. A Compose file
+/// a list leaves out is in no set (said). Needs the .env files read (Deployment::dotenv).
+std::vector<ComposeSet> compose_sets(const std::vector<const TextFile*>& files, const std::vector<std::string>& order,
+                                     const Deployment& d, Report& r);
 /// A Compose project's .env file: its variables, for the Compose files of its folder.
 void read_dotenv(const std::string& file, const std::string& text, Deployment& d);
 /// The Traefik routers of every Compose file read, as routes and certificates (compose_proxy.cpp).

@@ -62,5 +62,24 @@ if [[ $rc -ne 2 ]] || ! grep -q "^$ingress: nothing to simulate" "$tmp/err" ||
   fail=1
 fi
 
+# -f as docker compose takes it: the files merged in that order, one file each time (a path after
+# -f stays a path); PATH may then be left out, but not both.
+cf="$src/tests/import/compose-files"
+if ! "$bin" --lang en import -f "$cf/compose.yml" -f "$cf/compose.prod.yml" -o "$tmp/f.toml" >"$tmp/report" 2>"$tmp/err"; then
+  echo "FAIL: import -f: $(cat "$tmp/err")"
+  fail=1
+fi
+grep -q "^  $cf/compose.prod.yml:10: restart -> supervisor.restart = \"always\"$" "$tmp/report" ||
+  { echo "FAIL: -f: the later file's restart not mapped at its line: $(cat "$tmp/report")"; fail=1; }
+"$bin" --lang en import -f "$cf/compose.yml" "$cf/compose.prod.yml" -o "$tmp/g.toml" >"$tmp/report" 2>"$tmp/err"
+grep -q "^  $cf/compose.prod.yml: not read: docker compose reads only the Compose files -f names" "$tmp/report" ||
+  { echo "FAIL: a path after -f: $(cat "$tmp/report" "$tmp/err")"; fail=1; }
+"$bin" --lang en import >"$tmp/out" 2>"$tmp/err"
+rc=$?
+if [[ $rc -eq 0 ]] || ! grep -q "^nothing to import: give files or folders, or Compose files with -f$" "$tmp/err"; then
+  echo "FAIL: import without PATH or -f: rc=$rc err=$(cat "$tmp/err")"
+  fail=1
+fi
+
 [[ $fail -eq 0 ]] && echo "import_cli: all good"
 exit $fail

@@ -1,0 +1,195 @@
+// Compose files docker compose reads together: `-f a -f b` in that order, a folder's .env
+// COMPOSE_FILE list, and a file of overrides given without its base (said, not read as if whole).
+// Each value names the file and line it came from, whichever file of the set that is.
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "deploysim/scenario.hpp"
+#include "import/import.hpp"
+#include "import_fixtures.hpp"
+
+using namespace deploysim;
+using namespace import_test;
+
+namespace {
+
+namespace fs = std::filesystem;
+
+const std::string base_dir = dir + "/compose-files";
+const std::string base = base_dir + "/compose.yml", prod = base_dir + "/compose.prod.yml";
+
+// The fixture folder copied to a fresh folder of the system's temporary one, with `env` as its .env.
+fs::path folder_with_env(const char* name, const std::string& env) {
+  const fs::path root = fs::temp_directory_path() / name;
+  fs::remove_all(root);
+  fs::create_directories(root);
+  for (const char* f : {"compose.yml", "compose.prod.yml"}) fs::copy_file(fs::path(base_dir) / f, root / f);
+  std::ofstream(root / ".env") << env;
+  return root;
+}
+
+std::string text_of(const std::string& path) {
+  std::ifstream in(path);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+imp::ImportResult import_with_f(const std::vector<fs::path>& compose_files, const std::vector<fs::path>& paths = {}) {
+  imp::ImportResult r = imp::import_paths(paths, en(), compose_files);
+  for (const auto& e : r.report)
+    if (e.kind == imp::EntryKind::error) FAIL_CHECK(e.pos.str() << ": " << e.message);
+  REQUIRE(r.ok());
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("-f compose.yml -f compose.prod.yml: production's values over the base's, each at its own line") {
+  const imp::ImportResult r = import_with_f({base, prod});
+  const Scenario sc = load(r);
+  const ServiceSpec& api = service(sc, "api");
+  CHECK(api.supervisor.restart == "always");                                  // the later file wins
+  CHECK(api.hosts.size() == 4);                                               // only production says
+  CHECK(api.supervisor.memory_limit == std::optional<uint64_t>(1ULL << 30));  // so does its limit
+  CHECK(api.workers == 2);                                                    // the base's command, kept
+  REQUIRE(sc.proxy);
+  CHECK(sc.proxy->persisted_storage);  // the acme.json folder production mounts
+  CHECK(has_entry(r, imp::EntryKind::mapped, prod, "merged over " + base + ", in the order -f gives them"));
+  CHECK(has_entry(r, imp::EntryKind::mapped, prod + ":10", "supervisor.restart = \"always\""));
+  CHECK(has_entry(r, imp::EntryKind::mapped, prod + ":12", "hosts"));
+  CHECK(has_entry(r, imp::EntryKind::mapped, prod + ":15", "supervisor.memory_limit"));
+  CHECK(has_entry(r, imp::EntryKind::mapped, base + ":23", "workers = 2"));
+  CHECK(has_text(r, "restart = \"always\"  # from " + prod + ":10\n"));
+  // The base's restart is no value of the scenario: no entry cites its line.
+  CHECK_FALSE(has_entry(r, imp::EntryKind::mapped, base + ":24", "supervisor.restart"));
+}
+
+TEST_CASE("three -f files: each later one over what the ones before it give, each value at its file's line") {
+  const std::string scale = "# Black Friday: more of everything\nservices:\n  api:\n    deploy:\n      replicas: 8\n";
+  const std::string scale_file = base_dir + "/compose.scale.yml";
+  const imp::ImportResult r =
+      imp::import_texts({{base, text_of(base), true}, {prod, text_of(prod), true}, {scale_file, scale, true}}, en(),
+                        {base, prod, scale_file});
+  REQUIRE(r.ok());
+  const ServiceSpec& api = service(load(r), "api");
+  CHECK(api.hosts.size() == 8);
+  CHECK(api.supervisor.restart == "always");
+  CHECK(has_entry(r, imp::EntryKind::mapped, scale_file + ":5", "hosts"));
+  CHECK(has_entry(r, imp::EntryKind::mapped, prod + ":10", "supervisor.restart = \"always\""));
+  CHECK(has_entry(r, imp::EntryKind::mapped, prod + ":15", "supervisor.memory_limit"));
+  CHECK(has_entry(r, imp::EntryKind::mapped, base + ":23", "workers = 2"));
+  CHECK(has_entry(r, imp::EntryKind::mapped, scale_file, "merged over " + base + ", " + prod));
+}
+
+TEST_CASE("-f in the other order: the base's values win over production's") {
+  const imp::ImportResult r = import_with_f({prod, base});
+  const Scenario sc = load(r);
+  const ServiceSpec& api = service(sc, "api");
+  CHECK(api.supervisor.restart == "on-failure");
+  CHECK(api.hosts.size() == 4);  // a key only one file has is the same either way
+  CHECK(has_entry(r, imp::EntryKind::mapped, base, "merged over " + prod));
+  CHECK(has_entry(r, imp::EntryKind::mapped, base + ":24", "supervisor.restart = \"on-failure\""));
+  CHECK(has_entry(r, imp::EntryKind::mapped, prod + ":12", "hosts"));
+}
+
+TEST_CASE("-f files with the folder they are in: read once, and the folder's other Compose files left out") {
+  const fs::path root = folder_with_env("deploysim-import-f-folder", "DOMAIN=shop.example.com\n");
+  std::ofstream(root / "compose.override.yml") << "services:\n  api:\n    restart: \"no\"\n";
+  const std::string b = (root / "compose.yml").generic_string(), p = (root / "compose.prod.yml").generic_string();
+  const imp::ImportResult r = import_with_f({root / "compose.yml", root / "compose.prod.yml"}, {root});
+  CHECK(service(load(r), "api").supervisor.restart == "always");  // not the override's "no"
+  CHECK(has_entry(r, imp::EntryKind::ignored, (root / "compose.override.yml").generic_string(),
+                  "docker compose reads only the Compose files -f names"));
+  size_t listed = 0;
+  for (const imp::ImportedFile& f : r.files) listed += f.path == b || f.path == p ? 1 : 0;
+  CHECK(listed == 2);
+}
+
+TEST_CASE("a folder whose .env sets COMPOSE_FILE: those files, merged in its order") {
+  const fs::path root = folder_with_env("deploysim-import-compose-file",
+                                        "# docker compose up reads both\n"
+                                        "COMPOSE_FILE=compose.yml:compose.prod.yml\n");
+  const std::string env = (root / ".env").generic_string(), p = (root / "compose.prod.yml").generic_string();
+  // A folder, as File > Import opens it too.
+  const imp::ImportResult r = import_ok({root});
+  const ServiceSpec& api = service(load(r), "api");
+  CHECK(api.supervisor.restart == "always");
+  CHECK(api.hosts.size() == 4);
+  CHECK(has_entry(r, imp::EntryKind::mapped, env + ":2", "COMPOSE_FILE: docker compose reads"));
+  CHECK(has_entry(r, imp::EntryKind::mapped, p, "in the order COMPOSE_FILE (" + env + ":2) gives them"));
+  CHECK(has_entry(r, imp::EntryKind::mapped, p + ":10", "supervisor.restart = \"always\""));
+
+  // Its own separator, and the order it gives.
+  std::ofstream(root / ".env") << "COMPOSE_PATH_SEPARATOR=,\nCOMPOSE_FILE=compose.prod.yml,compose.yml\n";
+  CHECK(service(load(import_ok({root})), "api").supervisor.restart == "on-failure");
+
+  // A file it names that is not there stops docker compose: one error at the .env line.
+  std::ofstream(root / ".env") << "COMPOSE_FILE=compose.yml:compose.staging.yml\n";
+  const imp::ImportResult missing = imp::import_paths({root}, en());
+  CHECK(has_error(missing, env + ":1:1", "COMPOSE_FILE names compose.staging.yml", false));
+  CHECK(std::count_if(missing.report.begin(), missing.report.end(),
+                      [](const imp::ReportEntry& e) { return e.kind == imp::EntryKind::error; }) == 1);
+
+  // -f wins over COMPOSE_FILE, as in compose-go (WithConfigFileEnv reads it only without -f).
+  std::ofstream(root / ".env") << "COMPOSE_FILE=compose.yml:compose.prod.yml\n";
+  const imp::ImportResult f = import_with_f({root / "compose.yml"});
+  CHECK(service(load(f), "api").supervisor.restart == "on-failure");
+  CHECK(has_entry(f, imp::EntryKind::ignored, env + ":1", "COMPOSE_FILE: not used, since -f names"));
+}
+
+TEST_CASE("a file of overrides without its base: said so, with how to give both, and not read") {
+  const std::string base_text = text_of(base), prod_text = text_of(prod);
+  // Beside its base in a folder: the hint names the base.
+  const imp::ImportResult both =
+      import_files({{"deploy/compose.yml", base_text, true}, {"deploy/compose.prod.yml", prod_text, true}});
+  CHECK(service(load(both), "api").supervisor.restart == "on-failure");  // the base alone
+  CHECK(has_entry(both, imp::EntryKind::ignored, "deploy/compose.prod.yml:4",
+                  "service traefik has neither image nor build, so deploy/compose.prod.yml seems to extend another "
+                  "Compose file"));
+  CHECK(has_entry(both, imp::EntryKind::ignored, "deploy/compose.prod.yml:4",
+                  "deploysim import -f deploy/compose.yml -f deploy/compose.prod.yml"));
+  // Nothing of it became a value.
+  for (const imp::ReportEntry& e : both.report)
+    if (e.kind == imp::EntryKind::mapped) CHECK(e.pos.file != "deploy/compose.prod.yml");
+
+  // Alone: the import has nothing to simulate, and the report says why.
+  const imp::ImportResult alone = imp::import_texts({{"compose.prod.yml", prod_text, true}}, en());
+  CHECK_FALSE(alone.ok());
+  CHECK(has_entry(alone, imp::EntryKind::ignored, "compose.prod.yml:4",
+                  "Give its base first: deploysim import -f BASE.yml -f compose.prod.yml"));
+  // Given in order, the same texts merge.
+  const imp::ImportResult ordered =
+      imp::import_texts({{"deploy/compose.yml", base_text, true}, {"deploy/compose.prod.yml", prod_text, true}}, en(),
+                        {"deploy/compose.yml", "deploy/compose.prod.yml"});
+  REQUIRE(ordered.ok());
+  CHECK(service(load(ordered), "api").supervisor.restart == "always");
+}
+
+TEST_CASE("Compose file sets: bad lists are located errors, and the Korean report reads them") {
+  const std::string compose = "services:\n  api:\n    image: shop/api\n    command: uvicorn app.main:app\n";
+  const imp::ImportResult empty = imp::import_texts(
+      {{"compose.yml", compose, true}, {".env", "COMPOSE_FILE=compose.yml::compose.prod.yml\n", true}}, en());
+  CHECK(has_error(empty, ".env:1:1", "COMPOSE_FILE has an empty entry", false));
+  // A Windows list without its separator said: read as Linux reads it, and said.
+  const imp::ImportResult windows = imp::import_texts(
+      {{"compose.yml", compose, true}, {".env", "COMPOSE_FILE=compose.yml;compose.prod.yml\n", true}}, en());
+  CHECK(has_entry(windows, imp::EntryKind::assumed, ".env:1", "COMPOSE_FILE split at ':'"));
+  CHECK(has_error(windows, ".env:1:1", "COMPOSE_FILE names compose.yml;compose.prod.yml", false));
+  // A -f name among no file given.
+  const imp::ImportResult unknown = imp::import_texts({{"compose.yml", compose, true}}, en(), {"compose.prod.yml"});
+  CHECK(has_error(unknown, "compose.prod.yml", "cannot open the file"));
+
+  const std::string over = "services:\n  api:\n    restart: always\n";
+  const imp::ImportResult ko_alone =
+      imp::import_texts({{"compose.yml", compose, true}, {"compose.prod.yml", over, true}}, ko());
+  CHECK(has_entry(ko_alone, imp::EntryKind::ignored, "compose.prod.yml:2",
+                  "서비스 api에 `image`도 `build`도 없으니, compose.prod.yml은 다른 Compose 파일을 확장하는 파일로"));
+  const imp::ImportResult ko_f = imp::import_texts({{"compose.yml", compose, true}, {"compose.prod.yml", over, true}},
+                                                   ko(), {"compose.yml", "compose.prod.yml"});
+  CHECK(has_entry(ko_f, imp::EntryKind::mapped, "compose.prod.yml",
+                  "compose.yml에 덮어 병합했습니다. `-f`로 준 순서대로"));
+  CHECK(has_entry(ko_f, imp::EntryKind::mapped, "compose.prod.yml:3", "supervisor.restart"));
+}
