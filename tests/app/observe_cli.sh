@@ -30,7 +30,7 @@ grep -q 'OpenSSL 3.0 has no ECH' "$out/o.txt" || fail "the table says ECH is mod
 "$bin" observe "$sc" --lang ko > "$out/o.txt" || fail "observe --lang ko exited $?"
 grep -q '^관찰자 시점: ECH로 서버 이름 숨기기' "$out/o.txt" || fail "Korean title"
 grep -q '^  DoH와 ECH \*' "$out/o.txt" || fail "Korean column names"
-grep -q '경로에 있는 누구도 이름을 알 수 없음' "$out/o.txt" || fail "Korean verdict"
+grep -q '경로에 있는 누구도 이름(api.example.test)을 알 수 없음' "$out/o.txt" || fail "Korean verdict"
 for english in "What an observer" "DNS query" "visible" "hidden" "No ECH" "this run" "Who learns"; do
   ! grep -qF "$english" "$out/o.txt" || fail "English '$english' in the Korean table"
 done
