@@ -404,3 +404,35 @@ TEST_CASE("the timeline's lane names stay readable when a projector's lanes are 
   // Lanes as tall as the font hold their names in one column.
   CHECK(lane_labels(16, 16, 70).columns == 1);
 }
+
+TEST_CASE("the timeline's stage checkboxes wrap onto a second line in a 1024 px window, none cut") {
+  // The timeline's content at 1024x768 (0.72 of the width, less the window's padding) and at
+  // 1600x900, ImGui's default checkbox metrics in the 16 px font, every stage (lesson 08b has ten).
+  const std::string assets = DEPLOYSIM_ASSETS_DIR;
+  for (const char* lang : {"en", "ko"}) {
+    std::string error;
+    const auto msgs = Messages::load(lang, &error, assets + "/i18n");
+    REQUIRE_MESSAGE(msgs.has_value(), error);
+    std::string text = (*msgs)("timeline.stages");
+    for (size_t s = 0; s < static_cast<size_t>(Stage::count); ++s) text += msgs->stage(static_cast<Stage>(s));
+    FontContext fc(16, text);
+    const float frame_h = 16 + 2 * 3, inner = 4, spacing = 8;
+    std::vector<float> widths{fc.width((*msgs)("timeline.stages"))};
+    for (size_t s = 0; s < static_cast<size_t>(Stage::count); ++s)
+      widths.push_back(frame_h + inner + fc.width(msgs->stage(static_cast<Stage>(s))));
+    for (const float avail : {721.0f, 1040.0f}) {
+      const std::vector<size_t> lines = wrap_items(widths, avail, spacing);
+      REQUIRE(lines.size() == widths.size());
+      INFO(lang, " in ", avail, " px: lines ", fmt::format("{}", fmt::join(lines, " ")));
+      std::vector<float> used(lines.back() + 1, 0);
+      for (size_t i = 0; i < widths.size(); ++i) {
+        if (i > 0) CHECK(lines[i] - lines[i - 1] <= 1);  // in order, no empty line
+        used[lines[i]] += (used[lines[i]] > 0 ? spacing : 0) + widths[i];
+      }
+      for (const float u : used) CHECK(u <= avail);  // every checkbox whole in the window
+      CHECK(lines.back() <= 1);                      // two lines at most: the lanes keep their room
+    }
+  }
+  // A line too narrow for an item gives it one of its own.
+  CHECK(wrap_items({50, 200, 50}, 100, 8) == std::vector<size_t>{0, 1, 2});
+}

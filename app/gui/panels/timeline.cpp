@@ -57,24 +57,30 @@ void transport(const Model& m, UiState& ui, Commands& commands) {
   ImGui::TextUnformatted(position.c_str());
 }
 
-// The stage checkboxes: on the transport row when it has room (presenter mode's wide timeline).
+// The stage checkboxes: on the transport row when it has room (presenter mode's wide timeline),
+// else on lines of their own, as many as a narrow window needs (a 1024 px window cut the last).
 void filters(const Model& m, UiState& ui) {
   const ImGuiStyle& st = ImGui::GetStyle();
-  float need = ImGui::CalcTextSize(ui.tr("timeline.stages").c_str()).x + st.ItemSpacing.x * 4;
-  for (size_t s = 0; s < m.index.by_stage.size(); ++s)
-    if (!m.index.by_stage[s].empty())
-      need += ImGui::GetFrameHeight() + st.ItemInnerSpacing.x +
-              ImGui::CalcTextSize(ui.words.stage(static_cast<Stage>(s)).c_str()).x + st.ItemSpacing.x;
+  std::vector<Stage> stages;
+  std::vector<float> widths{ImGui::CalcTextSize(ui.tr("timeline.stages").c_str()).x};
+  for (size_t s = 0; s < m.index.by_stage.size() && s < static_cast<size_t>(Stage::count); ++s)
+    if (!m.index.by_stage[s].empty()) {
+      stages.push_back(static_cast<Stage>(s));
+      widths.push_back(ImGui::GetFrameHeight() + st.ItemInnerSpacing.x +
+                       ImGui::CalcTextSize(ui.words.stage(stages.back()).c_str()).x);
+    }
+  float need = st.ItemSpacing.x * 3;
+  for (const float w : widths) need += w + st.ItemSpacing.x;
   ImGui::SameLine();
   if (ImGui::GetContentRegionAvail().x < need) {
     if (ui.settings.presenter) return ImGui::NewLine();  // presenter: the lanes need the room more
     ImGui::NewLine();
   }
+  const std::vector<size_t> lines = wrap_items(widths, ImGui::GetContentRegionAvail().x, st.ItemSpacing.x);
   ImGui::TextUnformatted(ui.tr("timeline.stages").c_str());
-  for (size_t s = 0; s < static_cast<size_t>(Stage::count); ++s) {
-    if (m.index.by_stage.empty() || m.index.by_stage[s].empty()) continue;
-    const auto stage = static_cast<Stage>(s);
-    ImGui::SameLine();
+  for (size_t i = 0; i < stages.size(); ++i) {
+    const Stage stage = stages[i];
+    if (lines[i + 1] == lines[i]) ImGui::SameLine();
     bool on = ui.settings.stage_filter & stage_bit(stage);
     ImGui::PushStyleColor(ImGuiCol_CheckMark, ImGui::ColorConvertU32ToFloat4(stage_color(stage)));
     if (ImGui::Checkbox(fmt::format("{}###stage{}", ui.words.stage(stage), static_cast<int>(stage)).c_str(), &on))

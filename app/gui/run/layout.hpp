@@ -175,4 +175,9 @@ constexpr float min_lane_text_h = 12.0f;
 /// Lane names for lanes `lane_h` tall in a font `font_h` tall, the widest name `widest` pixels.
 LaneLabels lane_labels(float lane_h, float font_h, float widest);
 
+/// Items of the given widths laid out left to right in lines `avail` wide, `spacing` apart (the
+/// timeline's stage checkboxes): each item's line, 0 for the first. An item wider than a line
+/// has one of its own.
+std::vector<size_t> wrap_items(const std::vector<float>& widths, float avail, float spacing);
+
 }  // namespace deploysim::gui

@@ -96,4 +96,16 @@ LaneLabels lane_labels(float lane_h, float font_h, float widest) {
   return l;
 }
 
+std::vector<size_t> wrap_items(const std::vector<float>& widths, float avail, float spacing) {
+  std::vector<size_t> lines;
+  size_t line = 0;
+  float x = 0;
+  for (const float w : widths) {
+    if (!lines.empty() && x + spacing + w > avail) ++line, x = 0;
+    x += (x > 0 ? spacing : 0) + w;
+    lines.push_back(line);
+  }
+  return lines;
+}
+
 }  // namespace deploysim::gui
