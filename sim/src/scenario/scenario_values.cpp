@@ -216,34 +216,43 @@ std::optional<std::string> duration_notation(std::string_view text) {
   if (i == digits || number.find_first_of("0123456789") == std::string::npos) return std::nullopt;
   while (i < text.size() && text[i] == ' ') ++i;
   const std::string word = to_lower(text.substr(i));
-  static constexpr std::pair<std::string_view, std::string_view> units[] = {{"ns", "ns"},
-                                                                            {"nanosecond", "ns"},
-                                                                            {"nanoseconds", "ns"},
-                                                                            {"us", "us"},
-                                                                            {"microsecond", "us"},
-                                                                            {"microseconds", "us"},
-                                                                            {"ms", "ms"},
-                                                                            {"msec", "ms"},
-                                                                            {"millisecond", "ms"},
-                                                                            {"milliseconds", "ms"},
-                                                                            {"s", "s"},
-                                                                            {"sec", "s"},
-                                                                            {"secs", "s"},
-                                                                            {"second", "s"},
-                                                                            {"seconds", "s"},
-                                                                            {"m", "m"},
-                                                                            {"min", "min"},
-                                                                            {"mins", "min"},
-                                                                            {"minute", "min"},
-                                                                            {"minutes", "min"},
-                                                                            {"h", "h"},
-                                                                            {"hr", "h"},
-                                                                            {"hrs", "h"},
-                                                                            {"hour", "h"},
-                                                                            {"hours", "h"},
-                                                                            {"d", "d"},
-                                                                            {"day", "d"},
-                                                                            {"days", "d"}};
+  static constexpr std::pair<std::string_view, std::string_view> units[] = {
+      {"ns", "ns"},
+      {"nanosecond", "ns"},
+      {"nanoseconds", "ns"},
+      {"us", "us"},
+      {"microsecond", "us"},
+      {"microseconds", "us"},
+      {"ms", "ms"},
+      {"msec", "ms"},
+      {"millisecond", "ms"},
+      {"milliseconds", "ms"},
+      {"s", "s"},
+      {"sec", "s"},
+      {"secs", "s"},
+      {"second", "s"},
+      {"seconds", "s"},
+      {"m", "m"},
+      {"min", "min"},
+      {"mins", "min"},
+      {"minute", "min"},
+      {"minutes", "min"},
+      {"h", "h"},
+      {"hr", "h"},
+      {"hrs", "h"},
+      {"hour", "h"},
+      {"hours", "h"},
+      {"d", "d"},
+      {"day", "d"},
+      {"days", "d"},
+      // As a Korean teacher writes them: "5분", "3일", "1시간".
+      {"나노초", "ns"},
+      {"마이크로초", "us"},
+      {"밀리초", "ms"},
+      {"초", "s"},
+      {"분", "min"},
+      {"시간", "h"},
+      {"일", "d"}};
   for (const auto& [name, unit] : units)
     if (word == name) {
       const std::string out = number + std::string(unit);
@@ -251,7 +260,7 @@ std::optional<std::string> duration_notation(std::string_view text) {
       return out == text ? std::nullopt : std::optional<std::string>(out);
     }
   // Weeks are no unit of the notation: in days.
-  if ((word == "w" || word == "week" || word == "weeks") && number.find('.') == std::string::npos &&
+  if ((word == "w" || word == "week" || word == "weeks" || word == "주") && number.find('.') == std::string::npos &&
       number.size() < 9) {
     return fmt::format("{}d", std::strtol(number.c_str(), nullptr, 10) * 7);
   }
