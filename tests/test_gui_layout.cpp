@@ -5,6 +5,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstdlib>
 #include <filesystem>
 #include <string>
@@ -296,8 +297,16 @@ TEST_CASE("the multi-host lessons' canvases are readable on a 1024x768 projector
                  lay.hosts[hi].label.ends_with(name.substr(name.size() - 2))));
           std::vector<std::string> pods;
           for (size_t k = 0; k < nodes.size(); ++k)
-            if (lay.nodes[k].drawn && nodes[k].host == static_cast<int>(hi) && nodes[k].role == NodeRole::worker)
+            if (lay.nodes[k].drawn && nodes[k].host == static_cast<int>(hi) && nodes[k].role == NodeRole::worker) {
               pods.push_back(lay.nodes[k].label);
+              // A shortened pod name keeps the end that tells it from the others: "..i-5", not "or..-5".
+              const std::string unit = nodes[k].name.substr(0, nodes[k].name.find('/'));
+              const size_t dash = unit.rfind('-');
+              if (lay.nodes[k].stack.size() > 1 && dash != std::string::npos && std::isdigit(unit.back())) {
+                INFO(unit, " is labelled ", lay.nodes[k].label);
+                CHECK(lay.nodes[k].label.find(unit.substr(dash - 1)) != std::string::npos);
+              }
+            }
           std::sort(pods.begin(), pods.end());
           INFO(fmt::format("{}", fmt::join(pods, ", ")));
           CHECK(std::adjacent_find(pods.begin(), pods.end()) == pods.end());

@@ -297,11 +297,15 @@ void layout_group(const Group& g, const Model& m, const Measure& me, Box box, Ca
     const bool worker = node.role == NodeRole::worker;
     const float name_y = worker ? p.y - L : p.y - L * 0.5f;
     const float avail = x0 + col_w - 2 - (p.shape.x1 + 4);
-    if (p.stack.size() > 1)  // a shortened stack keeps its number whole: "wo..er ×4"
-      p.label = stack_label(me.fit(stack_stem(items[i], g, ix),
-                                   avail - me.width(stack_label("", p.stack.size(), me.words)) + 2 * text_pad),
-                            p.stack.size(), me.words);
-    else
+    if (p.stack.size() > 1) {  // a shortened stack keeps its number whole: "wo..er ×4"
+      const std::string stem = stack_stem(items[i], g, ix);
+      const float room = avail - me.width(stack_label("", p.stack.size(), me.words)) + 2 * text_pad;
+      // A host's pods share their service's name and differ in their end: "..api-5 ×5".
+      p.label =
+          stack_label(g.by_unit && me.elide ? elide_front(stem, room, [&](const std::string& t) { return me.width(t); })
+                                            : me.fit(stem, room),
+                      p.stack.size(), me.words);
+    } else
       p.label = me.fit(p.label, avail);
     p.name = Box{p.shape.x1 + 4, name_y, p.shape.x1 + 4 + me.width(p.label), name_y + L};
     if (worker) p.status = Box{p.shape.x1 + 4, p.y, p.shape.x1 + 4 + status_w, p.y + L};

@@ -113,6 +113,9 @@ using TextWidth = std::function<float(const std::string&)>;
 /// `s`, or `s` with its middle replaced by ".." so that it is at most `avail` wide, cut a whole
 /// UTF-8 character at a time (the canvas's crowded labels, the sequence diagram's columns).
 std::string elide_middle(const std::string& s, float avail, const TextWidth& width);
+/// `s`, or ".." and as much of the end of `s` as fits: for names of one family that differ at
+/// their end ("orders-api-5", "orders-api-6"), where the middle cut leaves "or..-5".
+std::string elide_front(const std::string& s, float avail, const TextWidth& width);
 
 /// The name label of a node: its name, with its role when the name does not say it.
 std::string node_label(const NodeInfo& n, const CanvasWords& w = english_canvas_words);

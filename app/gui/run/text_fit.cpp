@@ -82,6 +82,17 @@ std::string elide_middle(const std::string& s, float avail, const TextWidth& wid
   return head + ".." + tail;
 }
 
+std::string elide_front(const std::string& s, float avail, const TextWidth& width) {
+  if (width(s) <= avail) return s;
+  std::string tail = s;
+  while (tail.size() > 1 && width(".." + tail) > avail) {
+    do  // one character, never half of a UTF-8 sequence
+      tail.erase(0, 1);
+    while (!tail.empty() && (static_cast<unsigned char>(tail.front()) & 0xC0) == 0x80);
+  }
+  return ".." + tail;
+}
+
 LaneLabels lane_labels(float lane_h, float font_h, float widest) {
   LaneLabels l;
   const float gap = std::max(4.0f, font_h * 0.5f);
