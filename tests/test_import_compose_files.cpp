@@ -74,7 +74,8 @@ TEST_CASE("three -f files: each later one over what the ones before it give, eac
       imp::import_texts({{base, text_of(base), true}, {prod, text_of(prod), true}, {scale_file, scale, true}}, en(),
                         {base, prod, scale_file});
   REQUIRE(r.ok());
-  const ServiceSpec& api = service(load(r), "api");
+  const Scenario sc = load(r);  // kept: api refers into it
+  const ServiceSpec& api = service(sc, "api");
   CHECK(api.hosts.size() == 8);
   CHECK(api.supervisor.restart == "always");
   CHECK(has_entry(r, imp::EntryKind::mapped, scale_file + ":5", "hosts"));
@@ -115,7 +116,8 @@ TEST_CASE("a folder whose .env sets COMPOSE_FILE: those files, merged in its ord
   const std::string env = (root / ".env").generic_string(), p = (root / "compose.prod.yml").generic_string();
   // A folder, as File > Import opens it too.
   const imp::ImportResult r = import_ok({root});
-  const ServiceSpec& api = service(load(r), "api");
+  const Scenario sc = load(r);  // kept: api refers into it
+  const ServiceSpec& api = service(sc, "api");
   CHECK(api.supervisor.restart == "always");
   CHECK(api.hosts.size() == 4);
   CHECK(has_entry(r, imp::EntryKind::mapped, env + ":2", "COMPOSE_FILE: docker compose reads"));
