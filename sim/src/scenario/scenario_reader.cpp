@@ -121,6 +121,12 @@ void TableReader::translations(std::string_view key, Translations& tr) {
   std::vector<std::string> keys;
   for (const auto& [k, v] : table_)
     if (const auto tk = translated_key(k.str()); tk && tk->first == key) keys.emplace_back(k.str());
+  // "kr" reads as Kanuri's code; a teacher who writes it means Korean. With no '_ko' beside it the
+  // Korean window would silently show the English, so it is an error rather than a second language.
+  const std::string kr = fmt::format("{}_kr", key), ko = fmt::format("{}_ko", key);
+  if (std::find(keys.begin(), keys.end(), kr) != keys.end() && std::find(keys.begin(), keys.end(), ko) == keys.end())
+    fail(kr, fmt::format("'{}' in {}: Korean's language code is ko, not kr (Korea's country code); write '{}'", kr,
+                         what_, ko));
   for (const std::string& k : keys)
     if (auto text = string(k, fmt::format(R"({} = "...")", k)))
       tr.fields[std::string(key)][k.substr(key.size() + 1)] = std::move(*text);
