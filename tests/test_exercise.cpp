@@ -9,6 +9,7 @@
 #include <toml++/toml.h>
 
 #include "deploysim/exercise.hpp"
+#include "deploysim/messages.hpp"
 #include "deploysim/simulate.hpp"
 
 using namespace deploysim;
@@ -197,6 +198,25 @@ TEST_CASE("a settings file: [set] with located values, and its mistakes located"
   const std::string other = write("other.toml", "[answers]\n");  // no key near it: the list
   CHECK(load_settings_file(other).error->to_string() ==
         other + ":1:2: unknown key 'answers' in the settings file (expected one of: exercise, learner, set)");
+  // A learner's commonest slips: a name without quotes' kind of value, a dotted path without
+  // quotes (TOML makes it a table); each names its key, its table and what it takes, in Korean too.
+  std::string error;
+  const auto ko = Messages::load("ko", &error);
+  REQUIRE_MESSAGE(ko, error);
+  const std::string number = write("number.toml", "learner = 7\n[set]\n\"service.api.workers\" = 3\n");
+  const ScenarioError learner = *load_settings_file(number).error;
+  CHECK(learner.to_string() ==
+        number + ":1:11: 'learner' in the settings file must be a string (e.g. learner = \"...\"), got integer 7");
+  CHECK(ko->error(learner.message) ==
+        "설정 파일의 'learner'에는 문자열(예: learner = \"...\")만 쓸 수 있습니다 (적힌 값: 정수 7)");
+  const std::string dotted = write("dotted.toml", "[set]\nservice.api.workers = 3\n");
+  const ScenarioError path = *load_settings_file(dotted).error;
+  CHECK(path.to_string() == dotted +
+                                ":2:1: 'service' in [set] must be a number, a string, true/false or an array (a "
+                                "dotted path is written in quotes, e.g. \"service.api.workers\" = 3), got a table");
+  CHECK(ko->error(path.message) ==
+        "[set]의 'service'에는 숫자, 문자열, true/false, 배열 중 하나(점으로 이은 경로는 따옴표로 감쌉니다. 예: "
+        "\"service.api.workers\" = 3)만 쓸 수 있습니다 (적힌 값: 테이블)");
   std::filesystem::remove_all(dir);
 }
 

@@ -29,6 +29,18 @@ ScenarioError located(const std::string& file, const toml::source_region& where,
   return ScenarioError{file, where.begin.line, where.begin.column, std::move(msg)};
 }
 
+ScenarioError wrong_type(const std::string& file, const toml::node& n, std::string_view key, std::string_view where,
+                         std::string_view expected) {
+  return located(file, n.source(),
+                 fmt::format("'{}' in {} must be {}, got {}", key, where, expected, detail::describe(n)));
+}
+
+ScenarioError wrong_entry(const std::string& file, const toml::node& entry, std::string_view key,
+                          std::string_view where, std::string_view expected) {
+  return located(file, entry.source(),
+                 fmt::format("'{}' in {} must be {}, got {} in it", key, where, expected, detail::describe(entry)));
+}
+
 std::string node_text(const toml::node& n) {
   if (const auto* s = n.as_string()) return toml_basic_string(s->get());
   std::ostringstream os;
@@ -43,6 +55,12 @@ namespace {
 using exercise_detail::located;
 using exercise_detail::node_text;
 using exercise_detail::read_own_sources;
+using exercise_detail::wrong_entry;
+using exercise_detail::wrong_type;
+
+// How the tables a key may be read from are named in messages, as the file writes them.
+constexpr std::string_view in_exercise_file = "the exercise file", in_exercise = "[exercise]", in_param = "[[param]]",
+                           in_goal = "[[goal]]", in_settings_file = "the settings file";
 
 // Thrown inside the readers and turned into the one error of the load.
 struct Refused {
@@ -56,11 +74,19 @@ struct Reader {
     throw Refused{located(file, at.source(), std::move(msg))};
   }
 
+  // `key` of the table `where` holds something else than `expected`.
+  [[noreturn]] void fail_type(const toml::node& at, std::string_view key, std::string_view where,
+                              std::string_view expected) const {
+    throw Refused{wrong_type(file, at, key, where, expected)};
+  }
+
   void keys(const toml::table& t, const std::set<std::string_view>& allowed, std::string_view where) const {
     for (const auto& [k, v] : t) {
       if (allowed.count(k.str())) continue;
       // A field that may be given in Korean (`task_ko`) may be given in any language (`task_ja`).
       if (const auto tk = translated_key(k.str()); tk && allowed.count(std::string(tk->first) + "_ko")) continue;
+      if (const auto ko = detail::translation_table_error(k.str(), where))
+        throw Refused{located(file, k.source(), *ko)};
       const std::vector<std::string> keys(allowed.begin(), allowed.end());
       if (const auto best = detail::closest(k.str(), keys))
         throw Refused{located(file, k.source(),
@@ -73,52 +99,57 @@ struct Reader {
   }
 
   // Every `<field>_<lang>` string of `t` whose field is in `fields`, into `tr`.
-  void translations(const toml::table& t, std::initializer_list<std::string_view> fields, Translations& tr) const {
+  void translations(const toml::table& t, std::string_view where, std::initializer_list<std::string_view> fields,
+                    Translations& tr) const {
     for (const auto& [k, v] : t) {
       const auto tk = translated_key(k.str());
       if (tk && std::find(fields.begin(), fields.end(), tk->first) != fields.end())
-        tr.fields[std::string(tk->first)][std::string(tk->second)] = str(t, k.str());
+        tr.fields[std::string(tk->first)][std::string(tk->second)] = str(t, where, k.str());
     }
   }
 
-  std::string str(const toml::table& t, std::string_view key) const {
+  std::string str(const toml::table& t, std::string_view where, std::string_view key) const {
     const toml::node* n = t.get(key);
     if (!n) return {};
-    if (!n->is_string()) fail(*n, fmt::format("'{}' must be a string, got {}", key, detail::describe(*n)));
+    if (!n->is_string()) fail_type(*n, key, where, fmt::format("a string (e.g. {} = \"...\")", key));
     return n->as_string()->get();
   }
 
-  std::vector<std::string> strs(const toml::table& t, std::string_view key) const {
+  std::vector<std::string> strs(const toml::table& t, std::string_view where, std::string_view key) const {
     std::vector<std::string> out;
     const toml::node* n = t.get(key);
     if (!n) return out;
-    if (!n->is_array()) fail(*n, fmt::format("'{}' must be an array of strings, e.g. [\"a\", \"b\"]", key));
+    const std::string expected = fmt::format("an array of strings (e.g. {} = [\"a\", \"b\"])", key);
+    if (!n->is_array()) fail_type(*n, key, where, expected);
     for (const toml::node& e : *n->as_array()) {
-      if (!e.is_string()) fail(e, fmt::format("each entry of '{}' must be a string", key));
+      if (!e.is_string()) throw Refused{wrong_entry(file, e, key, where, expected)};
       out.push_back(e.as_string()->get());
     }
     return out;
   }
 
+  // [[param]] and [[goal]]: `[goal]`, with single brackets, is one table, not an entry of a list.
   const toml::array* tables(const toml::table& root, std::string_view key) const {
     const toml::node* n = root.get(key);
     if (!n) return nullptr;
-    if (!n->is_array_of_tables()) fail(*n, fmt::format("'{}' must be an array of tables: [[{}]]", key, key));
+    if (!n->is_array_of_tables())
+      fail_type(*n, key, in_exercise_file, fmt::format("an array of tables (e.g. [[{}]])", key));
     return n->as_array();
   }
 
   // A table of path = value (the [start] and [solution] tables and a settings file's [set]).
-  std::vector<ExerciseSetting> settings(const toml::table& root, std::string_view key) const {
+  std::vector<ExerciseSetting> settings(const toml::table& root, std::string_view where, std::string_view key) const {
     std::vector<ExerciseSetting> out;
     const toml::node* n = root.get(key);
     if (!n) return out;
-    if (!n->is_table())
-      fail(*n, fmt::format("'{}' must be a table of path = value, e.g. [{}] \"service.api.workers\" = 3", key, key));
+    if (!n->is_table()) fail_type(*n, key, where, fmt::format("a table (e.g. [{}] \"service.api.workers\" = 3)", key));
+    const std::string table = fmt::format("[{}]", key);
     for (const auto& [k, v] : *n->as_table()) {
+      // An unquoted dotted path (service.api.workers = 3) is, to TOML, a table named `service`.
       if (v.is_table() || v.is_array_of_tables())
-        fail(v, fmt::format("the value of '{}' must be a number, string, boolean or array; write a dotted path "
-                            "in quotes, e.g. \"service.api.workers\" = 3",
-                            k.str()));
+        fail_type(v, k.str(), table,
+                  "a number, a string, true/false or an array (a dotted path is written in quotes, e.g. "
+                  "\"service.api.workers\" = 3)");
       out.push_back({std::string(k.str()), node_text(v), file, {v.source().begin.line, v.source().begin.column}});
     }
     return out;
@@ -130,19 +161,21 @@ void read_params(const Reader& rd, const toml::table& root, Exercise& ex) {
   if (!arr) return;
   for (const toml::node& n : *arr) {
     const toml::table& t = *n.as_table();
-    rd.keys(t, {"path", "label", "label_ko", "values", "min", "max"}, "[[param]]");
+    rd.keys(t, {"path", "label", "label_ko", "values", "min", "max"}, in_param);
     ExerciseParam p;
     p.pos = {t.source().begin.line, t.source().begin.column};
-    p.path = rd.str(t, "path");
-    p.label = rd.str(t, "label");
-    p.label_ko = rd.str(t, "label_ko");
-    rd.translations(t, {"label"}, p.tr);
+    p.path = rd.str(t, in_param, "path");
+    p.label = rd.str(t, in_param, "label");
+    p.label_ko = rd.str(t, in_param, "label_ko");
+    rd.translations(t, in_param, {"label"}, p.tr);
     if (p.path.empty()) rd.fail(t, "[[param]] needs a path, e.g. path = \"service.api.workers\"");
     const toml::source_position at = t.get("path")->source().begin;
     p.pos = {at.line, at.column};  // a path the scenario refuses is reported here
     if (const toml::node* v = t.get("values")) {
-      if (!v->is_array() || v->as_array()->empty())
-        rd.fail(*v, "'values' must be a non-empty array of the allowed values, e.g. [1, 2, 4]");
+      if (!v->is_array())
+        rd.fail_type(*v, "values", in_param, "an array of the allowed values (e.g. values = [1, 2, 4])");
+      if (v->as_array()->empty())
+        rd.fail(*v, fmt::format("'values' in {} must not be empty (e.g. values = [1, 2, 4])", in_param));
       for (const toml::node& e : *v->as_array()) p.values.push_back(node_text(e));
     }
     for (const char* key : {"min", "max"}) {
@@ -150,7 +183,7 @@ void read_params(const Reader& rd, const toml::table& root, Exercise& ex) {
       if (!b) continue;
       const bool duration = b->is_string() && parse_duration(b->as_string()->get());
       if (!b->is_number() && !duration)
-        rd.fail(*b, fmt::format("'{}' must be a number or a duration such as \"100ms\"", key));
+        rd.fail_type(*b, key, in_param, fmt::format("a number or a duration (e.g. {} = \"100ms\")", key));
       (std::string_view(key) == "min" ? p.min : p.max) = node_text(*b);
     }
     if (p.values.empty() == (p.min.empty() && p.max.empty()))
@@ -189,7 +222,7 @@ void check_measure(const Reader& rd, const toml::table& t, const ExerciseGoal& g
                               "is measured over the whole run",
                               key, g.measure));
     if (!valid_step_target(w->as_string()->get()))
-      rd.fail(*w, fmt::format("'{}' must be a time (\"1m\"), \"start\", \"end\" or \"kind:KIND[#n]\"", key));
+      rd.fail_type(*w, key, in_goal, "a time (\"1m\"), \"start\", \"end\" or \"kind:KIND[#n]\"");
   }
 }
 
@@ -207,23 +240,23 @@ void read_goals(const Reader& rd, const toml::table& root, Exercise& ex) {
     rd.keys(t,
             {"text", "text_ko", "measure", "at_least", "at_most", "below", "above", "equals", "from", "until", "hint",
              "hint_ko"},
-            "[[goal]]");
+            in_goal);
     ExerciseGoal g;
     g.pos = {t.source().begin.line, t.source().begin.column};
-    g.text = rd.str(t, "text");
-    g.text_ko = rd.str(t, "text_ko");
-    g.measure = rd.str(t, "measure");
-    g.from = rd.str(t, "from");
-    g.until = rd.str(t, "until");
-    g.hint = rd.str(t, "hint");
-    g.hint_ko = rd.str(t, "hint_ko");
-    rd.translations(t, {"text", "hint"}, g.tr);
+    g.text = rd.str(t, in_goal, "text");
+    g.text_ko = rd.str(t, in_goal, "text_ko");
+    g.measure = rd.str(t, in_goal, "measure");
+    g.from = rd.str(t, in_goal, "from");
+    g.until = rd.str(t, in_goal, "until");
+    g.hint = rd.str(t, in_goal, "hint");
+    g.hint_ko = rd.str(t, in_goal, "hint_ko");
+    rd.translations(t, in_goal, {"text", "hint"}, g.tr);
     if (g.text.empty() || g.measure.empty()) rd.fail(t, "[[goal]] needs a text and a measure");
     int comparisons = 0;
     for (const auto& [key, c] : comparisons_by_key) {
       const toml::node* v = t.get(key);
       if (!v) continue;
-      if (!v->is_number()) rd.fail(*v, "the comparison's value must be a number");
+      if (!v->is_number()) rd.fail_type(*v, key, in_goal, fmt::format("a number (e.g. {} = 0.99)", key));
       g.compare = c;
       g.value = v->value<double>().value_or(0);
       ++comparisons;
@@ -283,21 +316,21 @@ void check_against_scenario(const Reader& rd, const toml::table& root, const Exe
 
 Exercise read_exercise(const std::string& path, const toml::table& root, const SourceCatalogue& catalogue) {
   const Reader rd{path};
-  rd.keys(root, {"exercise", "start", "param", "goal", "solution", "source"}, "the exercise file");
+  rd.keys(root, {"exercise", "start", "param", "goal", "solution", "source"}, in_exercise_file);
   const toml::table* info = root["exercise"].as_table();
   if (!info) throw Refused{ScenarioError{path, 1, 1, "missing [exercise] table (title, scenario, task, ...)"}};
-  rd.keys(*info, {"title", "title_ko", "concept", "scenario", "variant", "task", "task_ko", "sources"}, "[exercise]");
+  rd.keys(*info, {"title", "title_ko", "concept", "scenario", "variant", "task", "task_ko", "sources"}, in_exercise);
   Exercise ex;
   ex.source_path = path;
   ex.id = fs::path(path).stem().string();
-  ex.title = rd.str(*info, "title");
-  ex.title_ko = rd.str(*info, "title_ko");
-  ex.topic = rd.str(*info, "concept");
-  ex.task = rd.str(*info, "task");
-  ex.task_ko = rd.str(*info, "task_ko");
-  rd.translations(*info, {"title", "task"}, ex.tr);
-  ex.variant = rd.str(*info, "variant");
-  ex.sources = rd.strs(*info, "sources");
+  ex.title = rd.str(*info, in_exercise, "title");
+  ex.title_ko = rd.str(*info, in_exercise, "title_ko");
+  ex.topic = rd.str(*info, in_exercise, "concept");
+  ex.task = rd.str(*info, in_exercise, "task");
+  ex.task_ko = rd.str(*info, in_exercise, "task_ko");
+  rd.translations(*info, in_exercise, {"title", "task"}, ex.tr);
+  ex.variant = rd.str(*info, in_exercise, "variant");
+  ex.sources = rd.strs(*info, in_exercise, "sources");
   if (auto e = read_own_sources(root, path, catalogue, ex.own_sources)) throw Refused{*e};
   for (size_t i = 0; i < ex.sources.size(); ++i)
     if (!catalogue.count(ex.sources[i]) && !ex.own_sources.count(ex.sources[i])) {
@@ -305,7 +338,7 @@ Exercise read_exercise(const std::string& path, const toml::table& root, const S
       all.insert(ex.own_sources.begin(), ex.own_sources.end());
       rd.fail(*(*info->get("sources")->as_array()).get(i), unknown_source_message(ex.sources[i], all));
     }
-  const std::string scenario = rd.str(*info, "scenario");
+  const std::string scenario = rd.str(*info, in_exercise, "scenario");
   if (ex.title.empty() || scenario.empty() || ex.task.empty())
     rd.fail(*info,
             "[exercise] needs a title, a task and a scenario (a file beside the exercise or in assets/scenarios/)");
@@ -315,11 +348,11 @@ Exercise read_exercise(const std::string& path, const toml::table& root, const S
   if (!fs::exists(sp, ec))
     rd.fail(*info->get("scenario"), fmt::format("scenario '{}' not found (looked at {})", scenario, looked));
   ex.scenario_path = sp.string();
-  ex.start = rd.settings(root, "start");
+  ex.start = rd.settings(root, in_exercise_file, "start");
   read_params(rd, root, ex);
   if (ex.params.empty()) rd.fail(root, "an exercise needs at least one [[param]] the learner may change");
   read_goals(rd, root, ex);
-  ex.solution = rd.settings(root, "solution");
+  ex.solution = rd.settings(root, in_exercise_file, "solution");
   if (ex.solution.empty()) rd.fail(root, "an exercise needs a [solution] table: the settings that solve it");
   check_against_scenario(rd, root, ex);
   return ex;
@@ -423,11 +456,11 @@ SettingsFile load_settings_text(std::string_view text, const std::string& path) 
   try {
     const toml::table root = toml::parse(text, path);
     const Reader rd{path};
-    rd.keys(root, {"exercise", "learner", "set"}, "the settings file");
-    out.exercise = rd.str(root, "exercise");
-    out.learner = rd.str(root, "learner");
+    rd.keys(root, {"exercise", "learner", "set"}, in_settings_file);
+    out.exercise = rd.str(root, in_settings_file, "exercise");
+    out.learner = rd.str(root, in_settings_file, "learner");
     if (!root.get("set")) rd.fail(root, "missing [set] table: the settings, e.g. [set] \"service.api.workers\" = 3");
-    out.settings = rd.settings(root, "set");
+    out.settings = rd.settings(root, in_settings_file, "set");
   } catch (const toml::parse_error& e) {
     const TomlSyntaxError te = toml_syntax_error(text, e);
     out.error = ScenarioError{path, te.line, te.column, te.message};

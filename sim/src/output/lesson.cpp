@@ -21,6 +21,8 @@ namespace deploysim {
 
 namespace fs = std::filesystem;
 using exercise_detail::located;  // a located error at a TOML node, as exercises give them
+using exercise_detail::wrong_entry;
+using exercise_detail::wrong_type;
 
 namespace {
 
@@ -45,13 +47,6 @@ bool parse_file(const std::string& path, std::string_view what, toml::table& roo
 // The table a key is read from (`[step.question]`): every error about a key names it, as a
 // scenario's errors do, since a lesson has many `text` and `sources` keys.
 using Where = std::string_view;
-
-// "'tolerance' in [step.question] must be a number ..., got "6h"", at the value.
-ScenarioError wrong_type(const std::string& file, const toml::node& n, std::string_view key, Where where,
-                         std::string_view expected) {
-  return located(file, n.source(),
-                 fmt::format("'{}' in {} must be {}, got {}", key, where, expected, detail::describe(n)));
-}
 
 // Reads an optional string key; a present key of another type is an error.
 bool read_string(const toml::table& t, std::string_view key, std::string& out, Where where, const std::string& file,
@@ -80,8 +75,7 @@ bool read_strings(const toml::table& t, std::string_view key, std::vector<std::s
   for (const toml::node& e : *arr) {
     const auto* s = e.as_string();
     if (!s) {
-      err = located(file, e.source(),
-                    fmt::format("'{}' in {} must be {}, got {} in it", key, where, expected, detail::describe(e)));
+      err = wrong_entry(file, e, key, where, expected);
       return false;
     }
     out.push_back(s->get());
