@@ -317,6 +317,51 @@ TEST_CASE("the multi-host lessons' canvases are readable on a 1024x768 projector
   }
 }
 
+TEST_CASE("lesson 12's pod status lines are whole or shortened, never cut by the host's frame, in Korean") {
+  // A 1024x768 projector in presenter mode: before its pod starts, a rolling update's spare place
+  // says "아직 파드 없음 5개", which the host's frame used to cut to "아직 파".
+  const std::string assets = DEPLOYSIM_ASSETS_DIR;
+  const LessonLoad ll = load_lesson_file(assets + "/lessons/12-import-your-deployment.toml");
+  if (ll.error) FAIL(ll.error->to_string());
+  LoadResult loaded = load_lesson_scenario(*ll.lesson);
+  if (loaded.error) FAIL(loaded.error->to_string());
+  const auto model = build_model(std::move(*loaded.scenario));
+  REQUIRE(model);
+  std::string error;
+  const auto msgs = Messages::load("ko", &error, assets + "/i18n");
+  REQUIRE_MESSAGE(msgs.has_value(), error);
+  const CanvasWords words = canvas_words(*msgs);
+  CHECK(words.no_pod_yet == (*msgs)("canvas.no_pod_yet"));
+  FontContext fc(26 * presenter_canvas_scale, words.no_pod_yet + words.stack_state + words.backing_off);
+  const CanvasLayout lay = layout_canvas_fitted(
+      *model, 700, 283, fc.font->FontSize, [&](const std::string& s) { return fc.width(s); }, words);
+  const auto& nodes = model->index.nodes;
+  size_t checked = 0;
+  for (size_t k = 0; k < nodes.size(); ++k) {
+    const NodePlace& p = lay.nodes[k];
+    if (!p.drawn || nodes[k].role != NodeRole::worker || nodes[k].host < 0) continue;
+    const float k_scale = lay.text_scale;
+    const TextWidth width = [&](const std::string& s) { return fc.width(s) * k_scale; };
+    const std::string whole = fmt::format(fmt::runtime(words.stack_state), words.no_pod_yet, p.stack.size());
+    const std::string drawn = fit_status(whole, p.status, width);
+    INFO(nodes[k].name, ": '", whole, "' is drawn as '", drawn, "' in ", box_str(p.status));
+    CHECK(lay.hosts[static_cast<size_t>(nodes[k].host)].frame.contains(p.status));
+    CHECK(width(drawn) + 6 <= p.status.x1 - p.status.x0 + 0.01f);
+    CHECK((drawn == whole || drawn.find("..") != std::string::npos));
+    // Whole characters only: a syllable split in the middle is drawn as '?'.
+    for (size_t i = 0; i < drawn.size();) {
+      const auto c = static_cast<unsigned char>(drawn[i]);
+      const size_t len = c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 0;
+      REQUIRE(len > 0);
+      REQUIRE(i + len <= drawn.size());
+      for (size_t j = 1; j < len; ++j) CHECK((static_cast<unsigned char>(drawn[i + j]) & 0xC0) == 0x80);
+      i += len;
+    }
+    ++checked;
+  }
+  CHECK(checked >= 8);
+}
+
 TEST_CASE("four pods of four workers: each pod's workers stacked into one node at the full font") {
   LoadResult loaded = load_scenario_file(std::string(DEPLOYSIM_ASSETS_DIR) + "/scenarios/imported-example.toml");
   if (loaded.error) FAIL(loaded.error->to_string());

@@ -274,9 +274,14 @@ struct StackView {
 StackView stack_view_at(const Model& m, const std::vector<size_t>& stack, const UiState& ui, const CanvasWords& w) {
   const StackState st = stack_state_at(m, stack, ui.t_ns, ui.words);
   StackView v{.status = {}, .color = st.color};
-  for (const auto& [label, n] : st.counts)
-    v.status += (v.status.empty() ? "" : ", ") +
-                fmt::format(fmt::runtime(w.stack_state), label.empty() ? w.backing_off : label, n);
+  // All of the stack in one state: its label already says how many ("..api-5 ×5"), so the state
+  // alone ("running"), which a narrow column then shows whole.
+  const bool one_state = st.counts.size() == 1 && st.counts.front().second == stack.size();
+  for (const auto& [label, n] : st.counts) {
+    const std::string& state = label.empty() ? w.backing_off : label;
+    v.status +=
+        (v.status.empty() ? "" : ", ") + (one_state ? state : fmt::format(fmt::runtime(w.stack_state), state, n));
+  }
   if (st.restarts) v.status += fmt::format(fmt::runtime(st.restarts == 1 ? w.restart_one : w.restarts), st.restarts);
   return v;
 }
@@ -323,11 +328,8 @@ void draw_nodes(const Model& m, const Canvas& cv, const UiState& ui) {
     if (selected) cv.dl->AddCircle(p, r + 6, IM_COL32(255, 255, 255, 255), 24, 2.5f);
     label(cv.dl, cv.beside(k, place.name), IM_COL32(235, 235, 235, 255), place.label);
     if (!status.empty()) {
-      const ImVec2 at = cv.beside(k, place.status);
-      cv.dl->PushClipRect(
-          at, ImVec2(at.x + (place.status.x1 - place.status.x0), at.y + (place.status.y1 - place.status.y0)), true);
-      label(cv.dl, at, fill, status);
-      cv.dl->PopClipRect();
+      label(cv.dl, cv.beside(k, place.status), fill,
+            fit_status(status, place.status, [](const std::string& s) { return ImGui::CalcTextSize(s.c_str()).x; }));
     }
     for (size_t c = 0; c < place.certs.size() && c < m.scenario.certificates.size(); ++c) {
       const CertificateSpec& cert = m.scenario.certificates[c];

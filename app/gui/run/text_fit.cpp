@@ -68,15 +68,19 @@ std::vector<AxisTick> axis_ticks(double t0_s, double t1_s, float width, const Te
 
 std::string elide_middle(const std::string& s, float avail, const TextWidth& width) {
   if (width(s) <= avail) return s;
-  std::string head = s.substr(0, s.size() / 2), tail = s.substr(s.size() / 2);
+  size_t half = s.size() / 2;  // on a character's first byte: a Hangul syllable is three bytes
+  while (half > 0 && (static_cast<unsigned char>(s[half]) & 0xC0) == 0x80) --half;
+  std::string head = s.substr(0, half), tail = s.substr(half);
   auto cut = [](std::string& t, bool back) {  // one character, never half of a UTF-8 sequence
-    do
-      if (back)
-        t.pop_back();
-      else
-        t.erase(0, 1);
-    while (!t.empty() && (static_cast<unsigned char>(back ? t.back() : t.front()) & 0xC0) == 0x80);
+    if (back) {
+      while (!t.empty() && (static_cast<unsigned char>(t.back()) & 0xC0) == 0x80) t.pop_back();
+      if (!t.empty()) t.pop_back();  // the character's first byte
+      return;
+    }
+    do t.erase(0, 1);
+    while (!t.empty() && (static_cast<unsigned char>(t.front()) & 0xC0) == 0x80);
   };
+
   while (head.size() + tail.size() > 2 && width(head + ".." + tail) > avail)
     cut(head.size() > tail.size() ? head : tail, head.size() > tail.size());
   return head + ".." + tail;
