@@ -71,6 +71,15 @@ TEST_CASE("answer sources read counts, details, times and metrics from a run") {
   CHECK(read("metric:failures.502").value->number == 1);
   CHECK(read("metric:availability").value->number == doctest::Approx(90.0));
   CHECK(read("metric:latency.tls.p99").value->number == doctest::Approx(40.0));
+  // The unit a number is read in goes with it: the tour and the handout print "1600 ms".
+  CHECK(read("time:process.start#4:ms").value->unit == "ms");
+  CHECK(read("field:step/after").value->unit == "s");
+  CHECK(read("time:supervisor.give_up:min").value->unit == "min");
+  CHECK(read("metric:availability").value->unit == "percent");
+  CHECK(read("metric:latency.tls.p99").value->unit == "ms");
+  CHECK(read("metric:restarts").value->unit.empty());
+  CHECK(read("count:process.start").value->unit.empty());
+  CHECK(read("field:process.start#2/pid").value->unit.empty());
   // Sources that read nothing say why; none is a silent 0.
   CHECK(read("count:process.stop").error.find("no record of kind 'process.stop'") != std::string::npos);
   CHECK(read("field:process.start#9/pid").error.find("4 record(s)") != std::string::npos);
@@ -88,12 +97,12 @@ TEST_CASE("grading: the choice whose value equals the truth, a number within the
   Question q;
   q.type = QuestionType::choice;
   q.choices = {{"a", "", "www.example.test", {}, {}}, {"b", "", "api.example.test", {}, {}}, {"c", "", "3", {}, {}}};
-  CHECK(right_choice(q, AnswerValue{false, 0, "api.example.test"}) == 1u);
-  CHECK(right_choice(q, AnswerValue{true, 3, "3"}) == 2u);
-  CHECK(!right_choice(q, AnswerValue{false, 0, "other"}));
+  CHECK(right_choice(q, AnswerValue{false, 0, "api.example.test", {}}) == 1u);
+  CHECK(right_choice(q, AnswerValue{true, 3, "3", {}}) == 2u);
+  CHECK(!right_choice(q, AnswerValue{false, 0, "other", {}}));
   Question n;
   n.tolerance = 0.5;
-  const AnswerValue three{true, 3, "3"};
+  const AnswerValue three{true, 3, "3", {}};
   CHECK(number_is_right(n, three, 3.5));
   CHECK(number_is_right(n, three, 2.5));
   CHECK(!number_is_right(n, three, 3.6));

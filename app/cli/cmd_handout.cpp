@@ -115,7 +115,7 @@ int make_handout(const HandoutOptions& o, const ScriptedGui& gui) {
     hs.text = step.tr.pick("text", step.text, o.lang);
     hs.sources = cite(lesson, step.sources);
     const auto target = resolve_step_target(run.trace, step.target);
-    if (step.question) hs.questions.push_back(handout_question(*step.question, run, target, o.lang));
+    if (step.question) hs.questions.push_back(handout_question(*step.question, run, target, *words));
     if (target && *target + 1 > next) {
       const size_t end = *target + 1, from = end - next > events_per_step ? end - events_per_step : next;
       if (from > next)

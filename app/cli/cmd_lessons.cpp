@@ -109,7 +109,8 @@ void print_answer(const Question& q, const HandoutQuestion& hq, const std::optio
   std::string verdict;
   if (given && hq.truth && (given->choice || given->number)) {
     const bool ok = given->choice ? given->choice == hq.right : number_is_right(q, *hq.truth, *given->number);
-    const std::string yours = given->choice ? choice_letter(*given->choice) : fmt::format("{:g}", *given->number);
+    const std::string yours = given->choice ? choice_letter(*given->choice)
+                                            : number_with_unit(fmt::format("{:g}", *given->number), *hq.truth, words);
     verdict = " " + words.format("cli.verdict", words(ok ? "lesson.right" : "lesson.wrong"),
                                  words("lesson.your_answer"), yours);
   }
@@ -211,7 +212,7 @@ int run_tour(const TourOptions& options) {
     std::optional<Given> given;
     std::optional<HandoutQuestion> hq;
     if (step.question) {
-      hq = handout_question(*step.question, run, target, options.lang);
+      hq = handout_question(*step.question, run, target, *words);
       print_question(*hq, *words);
       if (interactive) {
         given = ask(*step.question, *words);

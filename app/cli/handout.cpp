@@ -85,8 +85,18 @@ void each_question(const Handout& h, F&& f) {
 
 std::string choice_letter(size_t i) { return std::string(1, static_cast<char>('A' + i % 26)); }
 
+std::string number_with_unit(const std::string& number, const AnswerValue& answer, const Messages& words) {
+  static constexpr std::pair<std::string_view, std::string_view> keys[] = {
+      {"ms", "units.ms"}, {"s", "units.s"}, {"min", "units.min"},
+      {"h", "units.h"},   {"d", "units.d"}, {"percent", "units.percent"}};
+  for (const auto& [unit, key] : keys)
+    if (answer.unit == unit) return words.format(key, number);
+  return number;
+}
+
 HandoutQuestion handout_question(const Question& q, const Run& run, std::optional<size_t> target,
-                                 std::string_view lang) {
+                                 const Messages& words) {
+  const std::string& lang = words.lang();
   HandoutQuestion out;
   out.prompt = q.tr.pick("prompt", q.prompt, lang);
   out.explain = q.tr.pick("explain", q.explain, lang);
@@ -97,7 +107,7 @@ HandoutQuestion handout_question(const Question& q, const Run& run, std::optiona
     out.right = right_choice(q, *out.truth);
     if (out.right) out.answer = fmt::format("{}. {}", choice_letter(*out.right), out.choices[*out.right]);
   } else if (out.truth) {
-    out.answer = out.truth->text;
+    out.answer = out.truth->numeric ? number_with_unit(out.truth->text, *out.truth, words) : out.truth->text;
   }
   return out;
 }

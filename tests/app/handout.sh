@@ -46,6 +46,10 @@ for lesson in "$src"/assets/lessons/*.toml; do
     done
   done
 done
+# A number answer carries the unit its question asks for.
+grep -q '^1\. \*\*80 ms\*\* ' 01c-*-en.md || fail "01c-en.md: the handshake's answer has no unit"
+grep -q '^1\. \*\*80 ms\*\* ' 01c-*-ko.md || fail "01c-ko.md: the handshake's answer has no unit"
+grep -q '<li><b>160 ms</b>' 01c-*-en.html || fail "01c-en.html: the TLS 1.2 handshake's answer has no unit"
 echo "handout: $n handouts without a display"
 
 # The answers sit on a page of their own when printed.

@@ -26,13 +26,13 @@ a=$(grep -n "^  Answer: B. 1" "$tmp/piped.out" | cut -d: -f1)
 (( q < e && e < s && s < a )) || fail "order: question $q, event $e, step $s, answer $a"
 
 # At a terminal: each write answers the next prompt (an answer or "Enter: next step").
-drive() {  # drive LANG ANSWER...
-  python3 - "$bin" "$@" <<'PY'
+drive() {  # drive LANG ANSWER... (lesson 07, or $lesson)
+  python3 - "$bin" "${lesson:-07}" "$@" <<'PY'
 import os, pty, select, sys, time
-binary, lang, answers = sys.argv[1], sys.argv[2], sys.argv[3:]
+binary, lesson, lang, answers = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:]
 pid, fd = pty.fork()
 if pid == 0:
-    os.execv(binary, [binary, "--lang", lang, "tour", "07"])
+    os.execv(binary, [binary, "--lang", lang, "tour", lesson])
 out = b""
 def read_until(pred, timeout=60):
     global out
@@ -77,6 +77,17 @@ grep -q "내 답(A~D, Enter: 건너뛰기): 2" "$tmp/ko.out" || fail "no Korean 
 grep -q "^  정답: B. 1 (맞았습니다, 내 답: B)" "$tmp/ko.out" || fail "no Korean verdict (choice 2 is B)"
 grep -q "내 답(숫자, Enter: 건너뛰기):" "$tmp/ko.out" || fail "no Korean number prompt"
 grep -q "^  정답: 4$" "$tmp/ko.out" || fail "a skipped question still has a verdict"
+# A number read in a unit is told with it, as the question asked for it ("in milliseconds"):
+# piped, at a terminal with the learner's number, and in Korean.
+"$bin" tour 01c --no-pause > "$tmp/unit.out"
+grep -q "^  Answer: 80 ms$" "$tmp/unit.out" || fail "the handshake's answer has no unit"
+grep -q "^  Answer: 160 ms$" "$tmp/unit.out" || fail "the TLS 1.2 handshake's answer has no unit"
+"$bin" --lang ko tour 08-replication --no-pause > "$tmp/unit-ko.out"
+grep -q "^  정답: 60초$" "$tmp/unit-ko.out" || fail "a Korean answer in seconds is not written 60초"
+lesson=01c drive en "" "" 70 q > "$tmp/unit-tty.out"
+grep -q "^  Answer: 80 ms (Wrong; your answer: 70 ms)$" "$tmp/unit-tty.out" || fail "the verdict has no unit"
+lesson=01c drive ko "" "" 80 q > "$tmp/unit-tty-ko.out"
+grep -q "^  정답: 80 ms (맞았습니다, 내 답: 80 ms)$" "$tmp/unit-tty-ko.out" || fail "the Korean verdict has no unit"
 # A lesson `deploysim check` refuses is refused by the tour too, located, before anything is told.
 cat > "$tmp/broken.toml" <<'TOML'
 [lesson]

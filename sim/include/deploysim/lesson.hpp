@@ -168,6 +168,9 @@ struct AnswerValue {
   bool numeric = false;  ///< Whether `number` is the value.
   double number = 0;     ///< The number.
   std::string text;      ///< The text; for a number, how it prints ("3", "0.25").
+  /// The unit a number is read in, as a [units] key of the message catalogue ("ms", "s", "min",
+  /// "h", "d", "percent"); empty for a count or a text.
+  std::string unit;
 };
 
 /// An answer read from a run, or why it could not be.

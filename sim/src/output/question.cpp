@@ -35,8 +35,8 @@ bool split_kind(std::string_view s, std::string_view& kind, long& nth) {
   return nth >= 1;
 }
 
-AnswerValue number(double v) {
-  AnswerValue a{true, v, {}};
+AnswerValue number(double v, std::string_view unit = {}) {
+  AnswerValue a{true, v, {}, std::string(unit)};
   if (std::abs(v - std::round(v)) < 1e-9 && std::abs(v) < 1e15) {
     a.text = fmt::format("{}", static_cast<long long>(std::llround(v)));
   } else {
@@ -71,36 +71,41 @@ std::optional<size_t> nth_record(const Trace& trace, std::string_view kind, long
   return std::nullopt;
 }
 
-// A trailing unit (":ms", ":min", ":h", ":days") reads a time in that unit instead of seconds;
-// returns the seconds per unit (1 without a suffix).
-double strip_unit(std::string_view& s) {
-  if (!(s.starts_with("field:") || s.starts_with("time:"))) return 1;
-  static constexpr std::pair<std::string_view, double> units[] = {
-      {":ms", 1e-3}, {":min", 60}, {":h", 3600}, {":days", 86400}};
-  for (const auto& [suffix, seconds] : units)
+// The unit a time is read in, and its [units] key in the message catalogue.
+struct TimeUnit {
+  double seconds = 1;
+  std::string_view key = "s";
+};
+
+// A trailing unit (":ms", ":min", ":h", ":days") reads a time in that unit instead of seconds.
+TimeUnit strip_unit(std::string_view& s) {
+  if (!(s.starts_with("field:") || s.starts_with("time:"))) return {};
+  static constexpr std::tuple<std::string_view, double, std::string_view> units[] = {
+      {":ms", 1e-3, "ms"}, {":min", 60, "min"}, {":h", 3600, "h"}, {":days", 86400, "d"}};
+  for (const auto& [suffix, seconds, key] : units)
     if (s.ends_with(suffix)) {
       s.remove_suffix(suffix.size());
-      return seconds;
+      return {seconds, key};
     }
-  return 1;
+  return {};
 }
 
-AnswerRead read_detail(const Trace& trace, size_t index, std::string_view detail, double unit) {
+AnswerRead read_detail(const Trace& trace, size_t index, std::string_view detail, TimeUnit unit) {
   const Record r = trace[index];
   const Sym key = trace.find_sym(detail);
   for (const Field& f : trace.details(r)) {
     if (f.key != key || key == Sym::none) continue;
-    if (unit != 1 && f.type != FieldType::time)
+    if (unit.seconds != 1 && f.type != FieldType::time)
       return fail(fmt::format("detail '{}' of record #{} is not a time (drop the unit)", detail, index));
     switch (f.type) {
       case FieldType::integer:
         return {number(static_cast<double>(f.value)), {}};
       case FieldType::time:
-        return {number(static_cast<double>(f.value) / 1e9 / unit), {}};
+        return {number(static_cast<double>(f.value) / 1e9 / unit.seconds, unit.key), {}};
       case FieldType::boolean:
-        return {AnswerValue{false, 0, f.value ? "true" : "false"}, {}};
+        return {AnswerValue{false, 0, f.value ? "true" : "false", {}}, {}};
       case FieldType::string:
-        return {AnswerValue{false, 0, std::string(trace.str(static_cast<Sym>(f.value)))}, {}};
+        return {AnswerValue{false, 0, std::string(trace.str(static_cast<Sym>(f.value))), {}}, {}};
     }
   }
   // The details it does carry, so that the teacher need not open the trace to find the name.
@@ -123,7 +128,7 @@ AnswerRead read_metric(const Metrics& m, std::string_view name) {
     return {number(static_cast<double>(n)), {}};
   }
   if (name == "restarts") return {number(static_cast<double>(m.restarts)), {}};
-  if (name == "time_in_backoff") return {number(static_cast<double>(m.time_in_backoff.ns()) / 1e9), {}};
+  if (name == "time_in_backoff") return {number(static_cast<double>(m.time_in_backoff.ns()) / 1e9, "s"), {}};
   if (name == "tls_handshakes") return {number(static_cast<double>(m.tls_handshakes)), {}};
   if (name == "connections_reused") return {number(static_cast<double>(m.connections_reused)), {}};
   if (name == "tls_full_handshakes") return {number(static_cast<double>(m.tls_full_handshakes)), {}};
@@ -139,7 +144,7 @@ AnswerRead read_metric(const Metrics& m, std::string_view name) {
   if (name == "dns_cache_misses") return {number(static_cast<double>(m.dns_cache_misses)), {}};
   if (name == "bytes_sent") return {number(static_cast<double>(m.bytes_sent)), {}};
   if (name == "bytes_received") return {number(static_cast<double>(m.bytes_received)), {}};
-  if (name == "availability") return {number(100.0 * m.availability_ratio()), {}};
+  if (name == "availability") return {number(100.0 * m.availability_ratio(), "percent"), {}};
   if (name.starts_with("failures.")) {
     const auto it = m.failures.find(std::string(name.substr(9)));
     if (it == m.failures.end()) return fail(fmt::format("the run has no failures of cause '{}'", name.substr(9)));
@@ -155,10 +160,10 @@ AnswerRead read_metric(const Metrics& m, std::string_view name) {
       const std::string_view what = rest.substr(dot + 1);
       const Percentiles& p = it->second;
       if (what == "count") return {number(static_cast<double>(p.count)), {}};
-      if (what == "p50") return {number(ms_of(p.p50)), {}};
-      if (what == "p90") return {number(ms_of(p.p90)), {}};
-      if (what == "p99") return {number(ms_of(p.p99)), {}};
-      if (what == "max") return {number(ms_of(p.max)), {}};
+      if (what == "p50") return {number(ms_of(p.p50), "ms"), {}};
+      if (what == "p90") return {number(ms_of(p.p90), "ms"), {}};
+      if (what == "p99") return {number(ms_of(p.p99), "ms"), {}};
+      if (what == "max") return {number(ms_of(p.max), "ms"), {}};
     }
   }
   return fail(fmt::format("unknown metric '{}' (see the list in docs/lessons.md)", name));
@@ -207,7 +212,7 @@ bool valid_answer_source(std::string_view s, std::string* why) {
 
 AnswerRead read_answer(const Trace& trace, const Metrics& metrics, std::string_view s, size_t step_record) {
   if (std::string why; !valid_answer_source(s, &why)) return fail(why);
-  const double unit = strip_unit(s);
+  const TimeUnit unit = strip_unit(s);
   if (s.starts_with("metric:")) return read_metric(metrics, s.substr(7));
   if (trace.empty()) return fail("the run has no records");
   step_record = std::min(step_record, trace.size() - 1);
@@ -232,7 +237,7 @@ AnswerRead read_answer(const Trace& trace, const Metrics& metrics, std::string_v
     split_kind(s.substr(5), kind, nth);
     const auto i = nth_record(trace, kind, nth, why);
     if (!i) return fail(why);
-    return {number(static_cast<double>(trace.t_ns(*i)) / 1e9 / unit), {}};
+    return {number(static_cast<double>(trace.t_ns(*i)) / 1e9 / unit.seconds, unit.key), {}};
   }
   const std::string_view rest = s.substr(6);
   const auto slash = rest.find('/');
