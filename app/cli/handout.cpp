@@ -85,15 +85,6 @@ void each_question(const Handout& h, F&& f) {
 
 std::string choice_letter(size_t i) { return std::string(1, static_cast<char>('A' + i % 26)); }
 
-std::string number_with_unit(const std::string& number, const AnswerValue& answer, const Messages& words) {
-  static constexpr std::pair<std::string_view, std::string_view> keys[] = {
-      {"ms", "units.ms"}, {"s", "units.s"}, {"min", "units.min"},
-      {"h", "units.h"},   {"d", "units.d"}, {"percent", "units.percent"}};
-  for (const auto& [unit, key] : keys)
-    if (answer.unit == unit) return words.format(key, number);
-  return number;
-}
-
 HandoutQuestion handout_question(const Question& q, const Run& run, std::optional<size_t> target,
                                  const Messages& words) {
   const std::string& lang = words.lang();

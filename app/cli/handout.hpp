@@ -23,9 +23,6 @@ struct HandoutQuestion {
 
 /// A choice's letter as the handout and the tour print it: "A", "B", ...
 std::string choice_letter(size_t i);
-/// A number in the unit an answer is read in, as `words` writes it ("80 ms", "5분"); the number
-/// alone when the answer has no unit (a count).
-std::string number_with_unit(const std::string& number, const AnswerValue& answer, const Messages& words);
 /// A step's question in the language of `words` with its answer read from the run (`target`: the
 /// step's record): "A. text" for a choice, the value with its unit for a number ("80 ms"), "?"
 /// when the run has none (which `deploysim check` reports).

@@ -94,4 +94,31 @@ t1=$(s 1); t2=$(s 2); t3=$(s 3)
 [[ $t2 == *"lesson_step=8/8"* && $t2 == *'details_tab="Metrics"'* ]] || fail "show = \"metrics\" brings the metrics: $t2"
 [[ $t3 == *"lesson_step=4/4"* && $t3 == *"question=revealed"* && $t3 == *'details_tab="Metrics"'* ]] \
   || fail "a question answered from the metrics shows them once revealed: $t3"
-echo "gui_question: ask, reveal, right and wrong OK"
+
+# A number answer shows its unit, as the tour prints it: 01c asks how many milliseconds the TLS
+# 1.3 handshake takes (the learner's 70, the run's 80); 04 asks how many days are left when
+# certbot renews, which Korean writes "30일".
+cat > "$out/n.txt" <<SCRIPT
+lesson 01c-tls12-vs-tls13
+lesson next
+lesson next
+frames 2
+lesson answer 70
+lesson reveal
+frames 3
+state
+language ko
+lesson 04-certificate-renewal
+lesson next
+frames 2
+lesson answer 30
+lesson reveal
+frames 3
+state
+SCRIPT
+xvfb-run -a -s "-screen 0 1600x900x24" "$bin" gui --script "$out/n.txt" > "$out/out.txt"
+n1=$(s 1); n2=$(s 2)
+[[ $n1 == *'question=revealed answer="80" right=0'* && $n1 == *'shown="80 ms"'* ]] || fail "a number answer with its unit: $n1"
+[[ $n2 == *"language=ko"* && $n2 == *'question=revealed answer="30" right=1'* && $n2 == *'shown="30일"'* ]] \
+  || fail "a number answer with its Korean unit: $n2"
+echo "gui_question: ask, reveal, right and wrong, units OK"

@@ -424,9 +424,12 @@ std::string state_line(const Session& session, const UiState& ui, const Narrator
       out += " question=asking";
     } else if (auto it = ui.lesson.questions.find(ui.lesson.step); it != ui.lesson.questions.end()) {
       const QuestionUi& q = it->second;
-      out += fmt::format(" question=revealed answer=\"{}\" right={} right_choice={} answer_in_view={}",
+      const auto& question = lesson->steps[static_cast<size_t>(ui.lesson.step)].question;
+      out += fmt::format(" question=revealed answer=\"{}\" right={} right_choice={} shown=\"{}\" answer_in_view={}",
                          q.truth ? quoted(q.truth->text) : "not found: " + quoted(q.truth_error), q.right ? 1 : 0,
-                         q.right_choice + 1, ui.lesson.answer_in_view ? 1 : 0);
+                         q.right_choice + 1,
+                         question ? quoted(shown_answer(q, *question, ui.settings.language, ui.words)) : "",
+                         ui.lesson.answer_in_view ? 1 : 0);
     }
     out += fmt::format(" answers_right={}", ui.lesson.answers.right_count(lesson->id));
     // What the course outline shows for it, from the progress kept with the settings.

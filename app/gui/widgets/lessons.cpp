@@ -103,6 +103,19 @@ void draw_asking(UiState& ui, const Question& question, int step, std::string_vi
   }
 }
 
+}  // namespace
+
+std::string shown_answer(const QuestionUi& q, const Question& question, std::string_view lang, const Messages& words) {
+  if (!q.truth) return {};
+  if (question.type == QuestionType::choice && q.right_choice >= 0) {
+    const QuestionChoice& c = question.choices[static_cast<size_t>(q.right_choice)];
+    return c.tr.pick("text", c.text, lang);
+  }
+  return q.truth->numeric ? number_with_unit(q.truth->text, *q.truth, words) : q.truth->text;
+}
+
+namespace {
+
 // After the reveal: the true answer read from the run, right or wrong (a word as well as a
 // colour), and the explanation.
 void draw_revealed(const QuestionUi& q, const Question& question, std::string_view lang, const Messages& words) {
@@ -121,23 +134,20 @@ void draw_revealed(const QuestionUi& q, const Question& question, std::string_vi
       mine = c.tr.pick("text", c.text, lang);
     }
   } else {
-    mine = fmt::format("{:g}", q.number);
+    mine = number_with_unit(fmt::format("{:g}", q.number), *q.truth, words);
   }
   ImGui::PushStyleColor(ImGuiCol_Text, colour);
   rich_text(fmt::format("{} {}  ({}: {})", q.right ? "[O]" : "[X]", words(q.right ? "lesson.right" : "lesson.wrong"),
                         words("lesson.your_answer"), mine));
   ImGui::PopStyleColor();
-  std::string answer = q.truth->text;
-  if (question.type == QuestionType::choice && q.right_choice >= 0) {
-    const QuestionChoice& c = question.choices[static_cast<size_t>(q.right_choice)];
-    answer = c.tr.pick("text", c.text, lang);
-  }
+  const std::string answer = shown_answer(q, question, lang, words);
+  const bool choice_text = question.type == QuestionType::choice && q.right_choice >= 0 && answer != q.truth->text;
   rich_text(fmt::format("{}: {}", words("lesson.answer"), answer));
   // The value the run gave, when the answer shown is a choice's text; where it was read from (the
   // answer key's source, "field:step/left:days") is the author's, not the class's.
   // It is the trace's own value (true, not-enabled), so it is set as code, not as a word of the
   // language.
-  if (answer != q.truth->text) {
+  if (choice_text) {
     ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
     // An empty value (a ClientHello without SNI) in words, not as two bare backticks.
     rich_text(q.truth->text.empty() ? fmt::format("{}: {}", words("lesson.from_run"), words("lesson.from_run_empty"))

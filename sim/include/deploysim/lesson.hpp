@@ -13,6 +13,8 @@
 
 namespace deploysim {
 
+class Messages;
+
 /// A documentation page, RFC or upstream file that a lesson's claims come from
 /// (assets/sources.toml: one table per id).
 struct Source {
@@ -189,6 +191,9 @@ AnswerRead read_answer(const Trace& trace, const Metrics& metrics, std::string_v
 std::optional<size_t> right_choice(const Question& q, const AnswerValue& truth);
 /// Whether a number the learner typed is within the question's tolerance of the truth.
 bool number_is_right(const Question& q, const AnswerValue& truth, double given);
+/// A number in the unit an answer is read in, as `words` writes it ("80 ms", "5분"); the number
+/// alone when the answer has no unit (a count). The tour, the handout and the window share it.
+std::string number_with_unit(const std::string& number, const AnswerValue& answer, const Messages& words);
 
 /// One problem of a lesson against its run (deploysim check).
 struct LessonIssue {

@@ -263,6 +263,15 @@ std::optional<size_t> right_choice(const Question& q, const AnswerValue& truth) 
   return std::nullopt;
 }
 
+std::string number_with_unit(const std::string& number, const AnswerValue& answer, const Messages& words) {
+  static constexpr std::pair<std::string_view, std::string_view> keys[] = {
+      {"ms", "units.ms"}, {"s", "units.s"}, {"min", "units.min"},
+      {"h", "units.h"},   {"d", "units.d"}, {"percent", "units.percent"}};
+  for (const auto& [unit, key] : keys)
+    if (answer.unit == unit) return words.format(key, number);
+  return number;
+}
+
 bool number_is_right(const Question& q, const AnswerValue& truth, double given) {
   if (!truth.numeric) return false;
   return std::abs(given - truth.number) <= q.tolerance + 1e-9;
