@@ -17,7 +17,7 @@ void draw_lessons(UiState& ui, Commands& commands);
 /// answers out of the lesson's questions), both, or "-" when not started; Korean when `ko`.
 std::string progress_text(const Lesson& lesson, const LessonProgress* progress, const Messages& words);
 /// The answer a revealed question shows: the right choice's text, or the value read from the run,
-/// a number with its unit ("80 ms", "60초") as the tour and the handout print it; empty if none.
+/// a number with its unit ("80 ms", "60 s") as the tour and the handout print it; empty if none.
 std::string shown_answer(const QuestionUi& q, const Question& question, std::string_view lang, const Messages& words);
 /// Notes the open lesson's progress in ui.settings.progress: done once its last step is shown.
 /// Call once per frame, after update_lesson.
