@@ -331,8 +331,8 @@ TEST_CASE("lesson 12's pod status lines are whole or shortened, never cut by the
   const auto msgs = Messages::load("ko", &error, assets + "/i18n");
   REQUIRE_MESSAGE(msgs.has_value(), error);
   const CanvasWords words = canvas_words(*msgs);
-  CHECK(words.no_pod_yet == (*msgs)("canvas.no_pod_yet"));
-  FontContext fc(26 * presenter_canvas_scale, words.no_pod_yet + words.stack_state + words.backing_off);
+  const std::string no_pod_yet = (*msgs)("canvas.no_pod_yet");
+  FontContext fc(26 * presenter_canvas_scale, no_pod_yet + words.stack_state + words.backing_off);
   const CanvasLayout lay = layout_canvas_fitted(
       *model, 700, 283, fc.font->FontSize, [&](const std::string& s) { return fc.width(s); }, words);
   const auto& nodes = model->index.nodes;
@@ -342,7 +342,7 @@ TEST_CASE("lesson 12's pod status lines are whole or shortened, never cut by the
     if (!p.drawn || nodes[k].role != NodeRole::worker || nodes[k].host < 0) continue;
     const float k_scale = lay.text_scale;
     const TextWidth width = [&](const std::string& s) { return fc.width(s) * k_scale; };
-    const std::string whole = fmt::format(fmt::runtime(words.stack_state), words.no_pod_yet, p.stack.size());
+    const std::string whole = fmt::format(fmt::runtime(words.stack_state), no_pod_yet, p.stack.size());
     const std::string drawn = fit_status(whole, p.status, width);
     INFO(nodes[k].name, ": '", whole, "' is drawn as '", drawn, "' in ", box_str(p.status));
     CHECK(lay.hosts[static_cast<size_t>(nodes[k].host)].frame.contains(p.status));

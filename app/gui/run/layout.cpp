@@ -401,7 +401,6 @@ CanvasWords canvas_words(const Messages& m) {
   w.day_left = m("canvas.day_left");
   w.expired = m("canvas.expired");
   w.backing_off = m("canvas.backing_off");
-  w.no_pod_yet = m("canvas.no_pod_yet");
   w.seconds = m("units.s");
   w.restart_one = m("canvas.restart_one");
   w.restarts = m("canvas.restarts");
@@ -435,16 +434,8 @@ std::string stack_label(const std::string& stem, size_t count, const CanvasWords
 }
 
 std::string fit_status(const std::string& status, const Box& box, const TextWidth& width) {
-  const float avail = box.x1 - box.x0 - 2 * text_pad;
-  if (width(status) <= avail) return status;
   // The state comes first and matters most ("no pod.." rather than "n..×5"): cut the end.
-  std::string head = status;
-  while (!head.empty() && width(head + "..") > avail) {
-    while (!head.empty() && (static_cast<unsigned char>(head.back()) & 0xC0) == 0x80) head.pop_back();
-    if (!head.empty()) head.pop_back();  // the character's first byte
-  }
-  while (!head.empty() && head.back() == ' ') head.pop_back();
-  return head + "..";
+  return elide_back(status, box.x1 - box.x0 - 2 * text_pad, width);
 }
 
 std::string status_label(const std::string& state, int64_t backoff_ns, uint32_t restarts, const CanvasWords& w) {

@@ -94,7 +94,6 @@ struct CanvasWords {
   std::string day_left = "{}: {:.0f} day left";    ///< The same when the days read as 1.
   std::string expired = "{}: EXPIRED";             ///< An expired certificate's line.
   std::string backing_off = "backing off";         ///< A worker waiting to be restarted.
-  std::string no_pod_yet = "no pod yet";           ///< A rolling update's spare place before its pod starts.
   std::string seconds = "{} s";                    ///< The wait before its restart ([units] s).
   std::string restart_one = ", {} restart";        ///< After the state: one restart.
   std::string restarts = ", {} restarts";          ///< After the state: more restarts.
@@ -118,6 +117,8 @@ std::string elide_middle(const std::string& s, float avail, const TextWidth& wid
 /// their end ("orders-api-5", "orders-api-6"), where the middle cut leaves "or..-5".
 std::string elide_front(const std::string& s, float avail, const TextWidth& width);
 
+/// `s`, or as much of its start as fits and "..": for texts whose front matters most (a state).
+std::string elide_back(const std::string& s, float avail, const TextWidth& width);
 /// A worker's status as drawn in its status box (NodePlace::status, padding included): whole, or
 /// its end replaced by ".." where the box is narrower, never cut off by a host's frame.
 std::string fit_status(const std::string& status, const Box& box, const TextWidth& width);

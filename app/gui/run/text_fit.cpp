@@ -11,6 +11,19 @@ namespace deploysim::gui {
 
 namespace {
 
+bool continuation(char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; }
+
+// One character off the end or the front, never half of a UTF-8 sequence (a Hangul syllable is
+// three bytes: half of one draws as "?").
+void drop_last(std::string& t) {
+  while (!t.empty() && continuation(t.back())) t.pop_back();
+  if (!t.empty()) t.pop_back();  // the character's first byte
+}
+void drop_first(std::string& t) {
+  do t.erase(0, 1);
+  while (!t.empty() && continuation(t.front()));
+}
+
 // A tick's label, as round as its step: "500 ms", "45 s", "2 min", "1 h 30 min", "3 d".
 std::string tick_label(int64_t t, int64_t step, const TimeUnits& u) {
   constexpr int64_t us = 1000, ms = 1000 * us, s = 1000 * ms, min = 60 * s, h = 60 * min, d = 24 * h;
@@ -68,33 +81,31 @@ std::vector<AxisTick> axis_ticks(double t0_s, double t1_s, float width, const Te
 
 std::string elide_middle(const std::string& s, float avail, const TextWidth& width) {
   if (width(s) <= avail) return s;
-  size_t half = s.size() / 2;  // on a character's first byte: a Hangul syllable is three bytes
-  while (half > 0 && (static_cast<unsigned char>(s[half]) & 0xC0) == 0x80) --half;
+  size_t half = s.size() / 2;  // on a character's first byte
+  while (half > 0 && continuation(s[half])) --half;
   std::string head = s.substr(0, half), tail = s.substr(half);
-  auto cut = [](std::string& t, bool back) {  // one character, never half of a UTF-8 sequence
-    if (back) {
-      while (!t.empty() && (static_cast<unsigned char>(t.back()) & 0xC0) == 0x80) t.pop_back();
-      if (!t.empty()) t.pop_back();  // the character's first byte
-      return;
-    }
-    do t.erase(0, 1);
-    while (!t.empty() && (static_cast<unsigned char>(t.front()) & 0xC0) == 0x80);
-  };
-
-  while (head.size() + tail.size() > 2 && width(head + ".." + tail) > avail)
-    cut(head.size() > tail.size() ? head : tail, head.size() > tail.size());
+  while (head.size() + tail.size() > 2 && width(head + ".." + tail) > avail) {
+    if (head.size() > tail.size())
+      drop_last(head);
+    else
+      drop_first(tail);
+  }
   return head + ".." + tail;
 }
 
 std::string elide_front(const std::string& s, float avail, const TextWidth& width) {
   if (width(s) <= avail) return s;
   std::string tail = s;
-  while (tail.size() > 1 && width(".." + tail) > avail) {
-    do  // one character, never half of a UTF-8 sequence
-      tail.erase(0, 1);
-    while (!tail.empty() && (static_cast<unsigned char>(tail.front()) & 0xC0) == 0x80);
-  }
+  while (tail.size() > 1 && width(".." + tail) > avail) drop_first(tail);
   return ".." + tail;
+}
+
+std::string elide_back(const std::string& s, float avail, const TextWidth& width) {
+  if (width(s) <= avail) return s;
+  std::string head = s;
+  while (!head.empty() && width(head + "..") > avail) drop_last(head);
+  while (!head.empty() && head.back() == ' ') head.pop_back();
+  return head + "..";
 }
 
 LaneLabels lane_labels(float lane_h, float font_h, float widest) {
