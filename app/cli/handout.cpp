@@ -99,6 +99,7 @@ HandoutQuestion handout_question(const Question& q, const Run& run, std::optiona
     if (out.right) out.answer = fmt::format("{}. {}", choice_letter(*out.right), out.choices[*out.right]);
   } else if (out.truth) {
     out.answer = out.truth->numeric ? number_with_unit(out.truth->text, *out.truth, words) : out.truth->text;
+    if (out.truth->numeric) out.unit = unit_word(out.truth->unit, words);
   }
   return out;
 }
@@ -126,7 +127,10 @@ std::string handout_markdown(const Handout& h, const Messages& m, const std::str
     for (const HandoutQuestion& q : st.questions) {
       md += fmt::format("**{} {}.** {}\n\n", m("handout.question"), ++qn, q.prompt);
       for (size_t c = 0; c < q.choices.size(); ++c) md += fmt::format("- [ ] {}. {}\n", choice_letter(c), q.choices[c]);
-      md += q.choices.empty() ? "\n______________________\n\n" : "\n";
+      // A number is written in on a line that says its unit ("____ ms"), as the window's box does.
+      md += !q.choices.empty() ? "\n"
+            : q.unit.empty()   ? "\n______________________\n\n"
+                               : fmt::format("\n______________________ {}\n\n", q.unit);
     }
     if (!st.events.empty()) {
       md += fmt::format("**{}**\n\n", m("handout.events"));
@@ -191,7 +195,9 @@ std::string handout_html(const Handout& h, const Messages& m) {
     b += fmt::format("<section class=\"step\"><h2>{} {}</h2>\n", m("handout.step"), s + 1);
     for (const HandoutQuestion& q : st.questions) {
       b += fmt::format("<div class=\"question\"><p><b>{} {}.</b> {}</p>", m("handout.question"), ++qn, p(q.prompt));
-      if (q.choices.empty()) b += "<p class=\"blank-line\"></p>";
+      if (q.choices.empty())
+        b += q.unit.empty() ? "<p class=\"blank-line\"></p>"
+                            : fmt::format("<p><span class=\"blank\"></span> {}</p>", p(q.unit));
       for (size_t c = 0; c < q.choices.size(); ++c)
         b += fmt::format("<p class=\"choice\">&#9744; {}. {}</p>", choice_letter(c), p(q.choices[c]));
       b += "</div>\n";

@@ -19,6 +19,7 @@ struct HandoutQuestion {
   std::string explain;               ///< Why.
   std::optional<AnswerValue> truth;  ///< The value read from the run (absent: it has none).
   std::optional<size_t> right;       ///< A choice question's right choice.
+  std::string unit;                  ///< A number's unit as the language writes it ("ms", "일"), by its blank.
 };
 
 /// A choice's letter as the handout and the tour print it: "A", "B", ...

@@ -103,6 +103,7 @@ lesson 01c-tls12-vs-tls13
 lesson next
 lesson next
 frames 2
+state
 lesson answer 70
 lesson reveal
 frames 3
@@ -111,13 +112,18 @@ language ko
 lesson 04-certificate-renewal
 lesson next
 frames 2
+state
+screenshot $out/asked-ko.png
 lesson answer 30
 lesson reveal
 frames 3
 state
 SCRIPT
 xvfb-run -a -s "-screen 0 1600x900x24" "$bin" gui --script "$out/n.txt" > "$out/out.txt"
-n1=$(s 1); n2=$(s 2)
+a1=$(s 1); n1=$(s 2); a2=$(s 3); n2=$(s 4)
+# Before the reveal the box says what it is typed in, and nothing of the answer shows.
+[[ $a1 == *'question=asking unit="ms"'* && $a1 != *'answer='* ]] || fail "the unit beside a number's box: $a1"
+[[ $a2 == *'question=asking unit="일"'* ]] || fail "the Korean unit beside a number's box: $a2"
 [[ $n1 == *'question=revealed answer="80" right=0'* && $n1 == *'shown="80 ms"'* ]] || fail "a number answer with its unit: $n1"
 [[ $n2 == *"language=ko"* && $n2 == *'question=revealed answer="30" right=1'* && $n2 == *'shown="30일"'* ]] \
   || fail "a number answer with its Korean unit: $n2"

@@ -50,6 +50,10 @@ done
 grep -q '^1\. \*\*80 ms\*\* ' 01c-*-en.md || fail "01c-en.md: the handshake's answer has no unit"
 grep -q '^1\. \*\*80 ms\*\* ' 01c-*-ko.md || fail "01c-ko.md: the handshake's answer has no unit"
 grep -q '<li><b>160 ms</b>' 01c-*-en.html || fail "01c-en.html: the TLS 1.2 handshake's answer has no unit"
+# The line a number is written on says its unit, on paper as in the window.
+grep -q '^______________________ ms$' 01c-*-en.md || fail "01c-en.md: the blank for a number has no unit"
+grep -q '<span class="blank"></span> 일</p>' 04-certificate-renewal-ko.html \
+  || fail "04-ko.html: the blank for the days left has no unit"
 echo "handout: $n handouts without a display"
 
 # The answers sit on a page of their own when printed.

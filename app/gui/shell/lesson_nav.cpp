@@ -142,15 +142,20 @@ void update_lesson(const Model& model, UiState& ui, Commands& commands) {
   l.pending_step = -1;
   const LessonStep& step = lesson->steps[static_cast<size_t>(l.step)];
   QuestionUi* q = step.question ? &l.questions[l.step] : nullptr;
+  const Trace& trace = model.run.trace;
+  const auto at = resolve_step_target(trace, step.target);
+  const size_t answer_record = at.value_or(trace.empty() ? 0 : trace.size() - 1);
+  // A number is asked in its unit ("how many milliseconds"): the box shows it, read from the run
+  // as the answer will be; only the unit is kept until the reveal.
+  if (q && !q->revealed && step.question->type == QuestionType::number && q->unit.empty())
+    if (const AnswerRead read = read_answer(trace, model.run.metrics, step.question->answer, answer_record); read.value)
+      q->unit = read.value->unit;
   if (q && !q->revealed && !q->reveal_requested) return;  // predict first: the step waits for the answer
-  const auto at = resolve_step_target(model.run.trace, step.target);
   if (at) commands.post(RequestSelect{static_cast<RecordId>(*at)});
   if (const std::string panel = step_panel(step); !panel.empty()) ui.focus_panel = panel;
   if (!q || q->revealed) return;
   // The truth comes from the run, at the step's record.
-  const Trace& trace = model.run.trace;
-  const AnswerRead read =
-      read_answer(trace, model.run.metrics, step.question->answer, at.value_or(trace.empty() ? 0 : trace.size() - 1));
+  const AnswerRead read = read_answer(trace, model.run.metrics, step.question->answer, answer_record);
   q->revealed = true;
   q->scroll_to_answer = true;
   q->truth = read.value;

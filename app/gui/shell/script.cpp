@@ -422,6 +422,9 @@ std::string state_line(const Session& session, const UiState& ui, const Narrator
                          quoted(step_text(lesson->steps[static_cast<size_t>(ui.lesson.step)], ui.settings.language)));
     if (lesson_asking(ui)) {
       out += " question=asking";
+      // The unit beside a number's box ("ms", "일"), as the window shows it before the reveal.
+      if (auto it = ui.lesson.questions.find(ui.lesson.step); it != ui.lesson.questions.end())
+        out += fmt::format(" unit=\"{}\"", quoted(unit_word(it->second.unit, ui.words)));
     } else if (auto it = ui.lesson.questions.find(ui.lesson.step); it != ui.lesson.questions.end()) {
       const QuestionUi& q = it->second;
       const auto& question = lesson->steps[static_cast<size_t>(ui.lesson.step)].question;

@@ -71,6 +71,7 @@ struct LessonAnswers {
 struct QuestionUi {
   int choice = -1;                   ///< Choice picked (-1: none yet).
   double number = 0;                 ///< Number typed.
+  std::string unit;                  ///< The unit a number answer is read in ("ms", "d"), known when asked.
   bool reveal_requested = false;     ///< "Reveal" pressed: the step plays, then the answer is read.
   bool revealed = false;             ///< The answer has been read from the run and is shown.
   bool right = false;                ///< The learner's answer was right.

@@ -28,11 +28,15 @@ void draw_asking(UiState& ui, const Question& question, int step, std::string_vi
   QuestionUi& q = ui.lesson.questions[step];
   const bool ready = question.type == QuestionType::number || q.choice >= 0;
   bool on_nav_line = false, show_predict = true;
+  // "ms", "일": the unit the number is typed in, beside its box.
+  const std::string unit = question.type == QuestionType::number ? unit_word(q.unit, words) : std::string{};
+  const float unit_w = unit.empty() ? 0 : ImGui::CalcTextSize(unit.c_str()).x + ImGui::GetStyle().ItemSpacing.x;
   if (beside) {
     const ImGuiStyle& style = ImGui::GetStyle();
     const float predict = ImGui::CalcTextSize(words("lesson.predict").c_str()).x + style.ItemSpacing.x;
-    const float controls = ImGui::CalcTextSize(words("lesson.reveal").c_str()).x + 2 * style.FramePadding.x +
-                           (question.type == QuestionType::number ? ImGui::GetFontSize() * 8 + style.ItemSpacing.x : 0);
+    const float controls =
+        ImGui::CalcTextSize(words("lesson.reveal").c_str()).x + 2 * style.FramePadding.x +
+        (question.type == QuestionType::number ? ImGui::GetFontSize() * 5 + style.ItemSpacing.x + unit_w : 0);
     ImGui::SameLine(0, ImGui::GetFontSize());
     const float room = ImGui::GetContentRegionAvail().x;
     on_nav_line = predict + controls <= room;
@@ -48,9 +52,16 @@ void draw_asking(UiState& ui, const Question& question, int step, std::string_vi
     ImGui::SameLine();
   }
   if (question.type == QuestionType::number) {
-    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 8);
-    ImGui::InputDouble("##answer", &q.number, 1.0, 10.0, "%.6g");
+    // No -/+ buttons: they stood between the box and its unit, and no answer (484 ms, 98.3 %)
+    // is reached by steps of one.
+    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 5);
+    ImGui::InputDouble("##answer", &q.number, 0.0, 0.0, "%.6g");
     ImGui::SameLine();
+    if (!unit.empty()) {
+      ImGui::AlignTextToFramePadding();
+      ImGui::TextUnformatted(unit.c_str());
+      ImGui::SameLine();
+    }
   }
   ImGui::BeginDisabled(!ready || ui.lesson.pending_step >= 0);
   if (ImGui::Button(words("lesson.reveal").c_str())) reveal_answer(ui);

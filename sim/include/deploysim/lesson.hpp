@@ -194,6 +194,9 @@ bool number_is_right(const Question& q, const AnswerValue& truth, double given);
 /// A number in the unit an answer is read in, as `words` writes it ("80 ms", "5분"); the number
 /// alone when the answer has no unit (a count). The tour, the handout and the window share it.
 std::string number_with_unit(const std::string& number, const AnswerValue& answer, const Messages& words);
+/// A unit alone, as `words` writes it beside a number ("ms", "일"); "" for no unit. The window
+/// shows it beside the box a number answer is typed in.
+std::string unit_word(std::string_view unit, const Messages& words);
 
 /// One problem of a lesson against its run (deploysim check).
 struct LessonIssue {

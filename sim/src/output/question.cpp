@@ -263,13 +263,32 @@ std::optional<size_t> right_choice(const Question& q, const AnswerValue& truth) 
   return std::nullopt;
 }
 
-std::string number_with_unit(const std::string& number, const AnswerValue& answer, const Messages& words) {
+namespace {
+
+// The [units] key of the message catalogue an answer's unit is written with ("" for none).
+std::string_view unit_key(std::string_view unit) {
   static constexpr std::pair<std::string_view, std::string_view> keys[] = {
       {"ms", "units.ms"}, {"s", "units.s"}, {"min", "units.min"},
       {"h", "units.h"},   {"d", "units.d"}, {"percent", "units.percent"}};
-  for (const auto& [unit, key] : keys)
-    if (answer.unit == unit) return words.format(key, number);
-  return number;
+  for (const auto& [u, key] : keys)
+    if (unit == u) return key;
+  return {};
+}
+
+}  // namespace
+
+std::string number_with_unit(const std::string& number, const AnswerValue& answer, const Messages& words) {
+  const std::string_view key = unit_key(answer.unit);
+  return key.empty() ? number : words.format(key, number);
+}
+
+std::string unit_word(std::string_view unit, const Messages& words) {
+  const std::string_view key = unit_key(unit);
+  if (key.empty()) return {};
+  // The unit's pattern without its number: "{} ms" gives "ms", Korean's "{}일" gives "일".
+  std::string word = words.format(key, "");
+  const auto first = word.find_first_not_of(' ');
+  return first == std::string::npos ? std::string{} : word.substr(first);
 }
 
 bool number_is_right(const Question& q, const AnswerValue& truth, double given) {
