@@ -40,6 +40,13 @@ struct Measure {
   bool bands = false;
   // A host's title and memory bar on one line, its title shortened to leave the bar room.
   bool compact = false;
+  // The clients in a row with the proxy's own host under them, one column as wide as the host's
+  // certificate line; the other hosts take the rest of the width (lesson 12 at 1024x768).
+  bool edge_column = false;
+  // A host's workers in rows as close as their labels allow, its other processes (a supervisor)
+  // in a column of their own at the right with their names under them: two pods and a
+  // supervisor on a short host cost one column of labels, not three.
+  bool tight = false;
   float r(NodeRole role) const { return node_r(role) * shape; }
   float width(const std::string& s) const { return tw(s) + 2 * text_pad; }
   // s, or s with its middle replaced by ".." so that it is at most `avail` wide.
@@ -178,6 +185,23 @@ float header_h(const Group& g, const Measure& me) {
   return g.host < 0 ? 0 : me.compact ? me.line + 8 : 2 * me.line + 10;
 }
 float item_h(const Measure& me) { return std::max(2 * me.r(NodeRole::worker), 2 * me.line) + 8; }
+// The least height of a worker's row: its node, or its name and status lines, with 2 px apart.
+float min_item_h(const Measure& me) {
+  return me.tight ? std::max(2 * me.r(NodeRole::worker), 2 * me.line) + 2 : item_h(me);
+}
+// Measure::tight: the column of a host's other processes, each name under its node (0: none).
+float others_w(const Group& g, const TraceIndex& ix, const Measure& me) {
+  if (!me.tight || g.host < 0) return 0;
+  float w = 0;
+  for (size_t k : g.others) w = std::max({w, 2 * me.r(ix.nodes[k].role), me.width(node_label(ix.nodes[k], me.words))});
+  return w;
+}
+// Measure::tight: the height of that column.
+float others_h(const Group& g, const TraceIndex& ix, const Measure& me) {
+  float h = 0;
+  for (size_t k : g.others) h += 2 * me.r(ix.nodes[k].role) + 2 + me.line + 4;
+  return h > 0 ? h - 4 : 0;
+}
 
 // The proxy column's width: its name or its certificate lines, whichever is wider.
 float proxy_w(const Group& g, const Model& m, const Measure& me) {
@@ -244,8 +268,21 @@ void layout_group(const Group& g, const Model& m, const Measure& me, Box box, Ca
       hp.memory = Box{box.x0 + 6, box.y0 + 6 + L, box.x0 + 6 + std::min(260.0f, inner), box.y0 + 8 + 2 * L};
     box.y0 += header_h(g, me);
   }
-  const float inner_x0 = box.x0 + 6, inner_x1 = box.x1 - 6;
+  const float inner_x0 = box.x0 + 6;
+  float inner_x1 = box.x1 - 6;
   const float cy0 = box.y0, cy1 = box.y1 - 2;
+  if (const float ow = others_w(g, ix, me); ow > 0) {  // Measure::tight
+    float y = cy0 + std::max(0.0f, (cy1 - cy0 - others_h(g, ix, me)) * 0.5f);
+    const float x = inner_x1 - ow * 0.5f;
+    for (size_t k : g.others) {
+      NodePlace& p = out.nodes[k];
+      place(p, ix.nodes[k], x, y + me.r(ix.nodes[k].role), me);
+      p.label = me.fit(p.label, ow);
+      p.name = centred(x, p.shape.y1 + 2, me.width(p.label), L);
+      y = p.name.y1 + 4;
+    }
+    inner_x1 -= ow + gap;
+  }
   float wx0 = inner_x0;
   const float pw = proxy_w(g, m, me);
   for (size_t k : g.proxies) {
@@ -266,21 +303,24 @@ void layout_group(const Group& g, const Model& m, const Measure& me, Box box, Ca
     wx0 += pw + gap;
   }
   std::vector<size_t> items = g.workers;
-  items.insert(items.end(), g.others.begin(), g.others.end());
+  if (others_w(g, ix, me) == 0) items.insert(items.end(), g.others.begin(), g.others.end());
   if (items.empty()) return;
   // As many columns as the widest name allows, no more than the rows that fit need.
   const size_t n = items.size();
   float name_w = 0;
   for (size_t k : items) name_w = std::max(name_w, me.width(item_label(k, g, ix, me, out)));
   const float avail_w = inner_x1 - wx0;
-  const auto cols_fit = static_cast<size_t>(std::max(1.0f, std::floor(avail_w / (32 + name_w + 6))));
-  const auto rows_fit = static_cast<size_t>(std::max(1.0f, std::floor((cy1 - cy0) / item_h(me))));
+  // Tight: the last column needs no room after its labels.
+  const float spare = me.tight ? 6.0f : 0.0f;
+  const auto cols_fit = static_cast<size_t>(std::max(1.0f, std::floor((avail_w + spare) / (32 + name_w + 6))));
+  const auto rows_fit = static_cast<size_t>(std::max(1.0f, std::floor((cy1 - cy0) / min_item_h(me))));
   // When names may be shortened, as many columns as the rows need, however narrow.
   const size_t cols_needed = std::max<size_t>(1, (n + rows_fit - 1) / rows_fit);
   const size_t cols = me.elide ? cols_needed : std::min(cols_fit, cols_needed);
   const size_t used_rows = (n + cols - 1) / cols;
   const float ih = used_rows > rows_fit ? std::max(std::max(2 * L, 2 * me.r(NodeRole::worker) + 2),
                                                    (cy1 - cy0) / static_cast<float>(used_rows))
+                   : me.tight           ? std::min(item_h(me), (cy1 - cy0) / static_cast<float>(used_rows))
                                         : item_h(me);
   const float col_w = avail_w / static_cast<float>(cols);
   const float status_w =
@@ -315,18 +355,21 @@ void layout_group(const Group& g, const Model& m, const Measure& me, Box box, Ca
 // How much room a group's widest label would lack (negative) or have to spare in a frame of
 // w x h, its processes in a grid with each label beside its node.
 float group_room(const Group& g, const Model& m, const Measure& me, float w, float h, const CanvasLayout& out) {
-  const size_t n = g.workers.size() + g.others.size();
+  const float ow = others_w(g, m.index, me);
+  const size_t n = g.workers.size() + (ow > 0 ? 0 : g.others.size());
   const float pw = proxy_w(g, m, me);
   const float body_h = h - header_h(g, me) - 2;
+  if (ow > 0 && others_h(g, m.index, me) > body_h) return -1e9f;
   if (!g.proxies.empty() && body_h < static_cast<float>(m.scenario.certificates.size() + 1) * me.line +
                                          2 * me.r(NodeRole::proxy) + ring_clear + 2)
     return -1e9f;
-  if (n == 0) return w - 12 - pw;
+  if (n == 0) return w - 12 - pw - (ow > 0 ? ow + gap : 0);
   float name_w = 0;
   for (const auto* list : {&g.workers, &g.others})
-    for (size_t k : *list) name_w = std::max(name_w, me.width(item_label(k, g, m.index, me, out)));
-  const float avail_w = w - 12 - (pw > 0 ? pw + gap : 0);
-  const auto rows = static_cast<size_t>(std::max(0.0f, std::floor(body_h / item_h(me))));
+    if (list == &g.workers || ow == 0)
+      for (size_t k : *list) name_w = std::max(name_w, me.width(item_label(k, g, m.index, me, out)));
+  const float avail_w = w - 12 - (pw > 0 ? pw + gap : 0) - (ow > 0 ? ow + gap : 0) + (me.tight ? 6.0f : 0.0f);
+  const auto rows = static_cast<size_t>(std::max(0.0f, std::floor(body_h / min_item_h(me))));
   if (rows == 0) return -1e9f;
   const size_t cols = (n + rows - 1) / rows;
   return avail_w / static_cast<float>(cols) - (2 * me.r(NodeRole::worker) + 10) - name_w;
@@ -541,6 +584,36 @@ CanvasLayout layout_parts(const Model& m, float width, float height, const Measu
   }
   const float eh = header_h(*edge, me) + static_cast<float>(m.scenario.certificates.size() + 1) * line_h +
                    2 * me.r(NodeRole::proxy) + ring_clear + 6;
+  if (me.edge_column) {
+    // The clients in a row no wider than the edge's frame, names under them; or one under the
+    // other with their names beside them (a Korean resolver's "resolver (...)" is wider).
+    const auto client_w = [&](size_t k) {
+      return std::max(2 * me.r(ix.nodes[k].role), me.width(node_label(ix.nodes[k], me.words)));
+    };
+    float cw = proxy_w(*edge, m, me) + 12, row_w = -gap;
+    for (size_t k : left) row_w += client_w(k) + gap;
+    const bool beside = row_w > cw;
+    for (size_t k : left) cw = std::max(cw, beside ? 2 * me.r(ix.nodes[k].role) + 4 + client_w(k) : client_w(k));
+    float x = margin, y = y0;
+    for (size_t k : left) {
+      NodePlace& p = out.nodes[k];
+      const float r = me.r(ix.nodes[k].role), w = client_w(k);
+      if (beside) {
+        place(p, ix.nodes[k], margin + r, y + r, me);
+        p.name = Box{p.shape.x1 + 4, p.y - line_h * 0.5f, p.shape.x1 + 4 + me.width(p.label), p.y + line_h * 0.5f};
+        y = p.shape.y1 + 4;
+        continue;
+      }
+      place(p, ix.nodes[k], x + w * 0.5f, y + r, me);
+      p.name = centred(p.x, p.shape.y1 + 2, me.width(p.label), line_h);
+      x += w + gap;
+    }
+    if (!left.empty() && !beside) y += 2 * me.r(NodeRole::client) + 2 + line_h;
+    layout_group(*edge, m, me, Box{margin, left.empty() ? y0 : y + gap, margin + cw, y1}, out);
+    const float gx = margin + cw + gap;
+    tile(rest, m, me, Box{gx, below_links(ix, out, gx, y0), width - margin, y1}, out);
+    return out;
+  }
   if (me.bands) {
     // The clients' column only as tall as the edge's band; the edge centred in the room beside it
     // (its links fan out evenly to the hosts below), below the resolver's links to the top row.
@@ -668,12 +741,18 @@ CanvasLayout layout_canvas_fitted(const Model& m, float width, float height, flo
   // service has two workers on a host); then both again in the other arrangements, from the
   // roomiest for the labels: the proxy's host as a row on top; as a band beside the clients with
   // the other hosts in a row under both (a multi-host scenario at 1024x768); then each with
-  // one-line host headers; then the smaller texts, each way.
+  // one-line host headers; then the proxy's host under the clients with each host's workers
+  // packed tight (lesson 12's four nodes at 1024x768); then the smaller texts, each way.
   struct Way {
-    bool edge_top, bands, compact;
+    bool edge_top, bands, compact, edge_column = false, tight = false;
   };
-  constexpr Way ways[] = {{false, false, false}, {true, false, false}, {false, true, false},
-                          {false, false, true},  {true, false, true},  {false, true, true}};
+  constexpr Way ways[] = {{false, false, false},
+                          {true, false, false},
+                          {false, true, false},
+                          {false, false, true},
+                          {true, false, true},
+                          {false, true, true},
+                          {false, false, true, true, true}};
   // stack: 0 none, 1 each service's workers, 2 each unit's processes (a pod: its manager too).
   const auto attempt = [&](float scale, int stack, size_t way_count) {
     k = scale;
@@ -684,6 +763,8 @@ CanvasLayout layout_canvas_fitted(const Model& m, float width, float height, flo
       me.edge_top = ways[i].edge_top;
       me.bands = ways[i].bands;
       me.compact = ways[i].compact;
+      me.edge_column = ways[i].edge_column;
+      me.tight = ways[i].tight;
       lay = layout(m, width, height, me);
       lay.text_scale = k;
       if ((stack ? lay.stacked : true) && fits(lay, m.index, width, height)) return true;

@@ -149,7 +149,8 @@ CanvasLayout layout_canvas(const Model& m, float width, float height, float line
 /// Below 0.8, each service's workers on a host are first stacked into one node at the largest
 /// scale that fits (a projector's texts stay readable); then the proxy's host goes on top or
 /// beside the clients with the other hosts in a row under both, host headers on one line (a
-/// multi-host scenario at 1024x768); then each pod's processes are stacked; at the smallest scale,
+/// multi-host scenario at 1024x768), or under the clients with each host's workers in close rows
+/// and its supervisor in a column of its own; then each pod's processes are stacked; at the smallest scale,
 /// names that still do not fit are shortened. The caller draws the canvas's texts at `text_scale`.
 CanvasLayout layout_canvas_fitted(const Model& m, float width, float height, float line_h, const TextWidth& text_width,
                                   const CanvasWords& words = english_canvas_words);
