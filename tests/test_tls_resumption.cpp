@@ -6,6 +6,7 @@
 #include <string>
 
 #include "deploysim/loopback/record_bytes.hpp"
+#include "deploysim/loopback/tls_names.hpp"
 #include "deploysim/loopback/transcript_cache.hpp"
 #include "deploysim/simulate.hpp"
 #include "deploysim/tls_model.hpp"
@@ -69,6 +70,11 @@ int64_t latency_of(const Trace& t, int n) {
   return -1;
 }
 
+// The model's group word as decode's group_name spells the wire id.
+std::string_view openssl_group_of(std::string_view g) {
+  return g == "x25519" ? "x25519" : g == "p256" ? "secp256r1" : g == "p384" ? "secp384r1" : "secp521r1";
+}
+
 bool has(const std::vector<std::string>& v, std::string_view s) { return std::find(v.begin(), v.end(), s) != v.end(); }
 
 }  // namespace
@@ -87,14 +93,26 @@ TEST_CASE("decide_tls: HelloRetryRequest, a resumed handshake, 0-RTT and no shar
                                                   "tls.certificate_verify<", "tls.finished<", "tls.finished>"});
     CHECK(round_trips(v) == 2);
   }
-  SUBCASE("Go's crypto/tls asks for its own first choice, OpenSSL for the client's") {
+  SUBCASE("the HelloRetryRequest asks for the server's first shared group, Go's crypto/tls and OpenSSL alike") {
     TlsConfig c = base_config();
     c.client_groups = {"p384", "p256", "x25519"};
     c.server_groups = {"x25519", "p256"};
     c.preset = ProxyPreset::caddy;
     CHECK(decide_tls(c).group == "x25519");
     c.preset = ProxyPreset::nginx;
+    CHECK(decide_tls(c).group == "x25519");
+    // TLS 1.2 has no key share to retry: OpenSSL follows the client's order there (tls1_shared_group).
+    c.offered_versions = tls12;
     CHECK(decide_tls(c).group == "p256");
+    CHECK_FALSE(decide_tls(c).hello_retry);
+  }
+  SUBCASE("a key share the server accepts is taken, even where the server prefers another group") {
+    TlsConfig c = base_config();
+    c.client_groups = {"p256", "x25519"};
+    c.server_groups = {"x25519", "p256"};
+    const TlsVerdict v = decide_tls(c);
+    CHECK(v.group == "p256");
+    CHECK_FALSE(v.hello_retry);
   }
   SUBCASE("no group in common: handshake_failure (40) from the server") {
     TlsConfig c = base_config();
@@ -343,6 +361,28 @@ TEST_CASE("real OpenSSL agrees: a resumed handshake, a HelloRetryRequest, 0-RTT 
     CHECK(t.outcome.hello_retry == decide_tls(c).hello_retry);
     CHECK(lb::message_index_for(t, "tls.hello_retry_request", lb::Direction::server_to_client) >= 0);
     CHECK(lb::message_index_for(t, "tls.client_hello", lb::Direction::client_to_server, 1) > 0);
+  }
+  SUBCASE("HelloRetryRequest with two shared groups in different orders: the model picks OpenSSL's group") {
+    // Audit finding: OpenSSL 3.0 asks for the server's first group the client supports
+    // (final_key_share), not the client's: `s_server -groups P-384:X25519` with `s_client -groups
+    // P-256:X25519:P-384` ends on secp384r1.
+    const std::pair<std::vector<std::string>, std::vector<std::string>> cases[] = {
+        {{"p256", "x25519", "p384"}, {"p384", "x25519"}},
+        {{"p256", "p384", "x25519"}, {"x25519", "p384"}},
+        {{"p521", "x25519", "p256"}, {"p256", "x25519"}},
+    };
+    for (const auto& [client, server] : cases) {
+      TlsConfig c = base_config();
+      c.client_groups = client;
+      c.server_groups = server;
+      const TlsVerdict v = decide_tls(c);
+      const lb::Transcript& t = lb::transcript_for(c);
+      CAPTURE(v.group);
+      CHECK(v.hello_retry);
+      CHECK(t.outcome.hello_retry);
+      CHECK(v.group == server.front());
+      CHECK(lb::group_name(t.facts.group) == std::string(openssl_group_of(v.group)));
+    }
   }
   SUBCASE("0-RTT accepted") {
     TlsConfig c = base_config();

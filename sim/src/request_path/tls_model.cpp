@@ -47,20 +47,26 @@ bool contains(const std::vector<std::string>& list, const std::string& item) {
 }
 
 // The key-exchange group. The client sends a key share for its first group only (OpenSSL 3.0's
-// default); a TLS 1.3 server that accepts another of its groups asks again (HelloRetryRequest,
-// RFC 8446 4.1.4). Which shared group: Go's crypto/tls goes by the server's order, OpenSSL (no
-// SSL_OP_CIPHER_SERVER_PREFERENCE, nginx's default) by the client's.
+// default); a TLS 1.3 server that accepts that group takes it, one that accepts another of the
+// client's groups asks again (HelloRetryRequest, RFC 8446 4.1.4) for the first of ITS OWN list
+// the client supports: OpenSSL 3.0's final_key_share ("the first group we allow that is also in
+// client's list", ssl/statem/extensions.c) and Go's crypto/tls (curvePreferences) alike; checked
+// against real OpenSSL in tests/test_tls_resumption.cpp. TLS 1.2 has no key share: OpenSSL
+// without SSL_OP_CIPHER_SERVER_PREFERENCE (nginx's default) follows the client's order
+// (tls1_shared_group), Go's crypto/tls its own.
 bool agree_group(const TlsConfig& c, TlsVerdict& v) {
-  if (v.version == tls13 && !c.client_groups.empty() && contains(c.server_groups, c.client_groups.front())) {
+  const bool tls13_share = v.version == tls13;
+  if (tls13_share && !c.client_groups.empty() && contains(c.server_groups, c.client_groups.front())) {
     v.group = c.client_groups.front();
     return true;
   }
-  const auto& first = is_go(c.preset) ? c.server_groups : c.client_groups;
-  const auto& second = is_go(c.preset) ? c.client_groups : c.server_groups;
+  const bool server_order = tls13_share || is_go(c.preset);
+  const auto& first = server_order ? c.server_groups : c.client_groups;
+  const auto& second = server_order ? c.client_groups : c.server_groups;
   for (const auto& g : first)
     if (contains(second, g)) {
       v.group = g;
-      v.hello_retry = v.version == tls13;
+      v.hello_retry = tls13_share;
       return true;
     }
   return false;
