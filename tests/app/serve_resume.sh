@@ -6,7 +6,8 @@
 # is refused with alert 116 and one with the exported certificate gets 200 (s_client and curl);
 # the scenario's own [proxy] early_data and verify_clients = "optional" do the same without flags;
 # its [proxy] groups = ["p256"] sends s_client's X25519 key share a HelloRetryRequest, and serve
-# says that its one process stands for the scenario's `instances`.
+# says that its one process stands for the scenario's `instances`; a client that closes before
+# sending a request keeps a ticket that resumes, with early data on (second-visit.toml).
 # Every client verifies the proxy's certificate against the exported CA.
 set -uo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/serve_control.bash"
@@ -153,6 +154,27 @@ check "no shared group: alert 40" has "$out" "alert number 40"
 check "serve logs why" log_has "$work/e.log" "tls.failed alert=40 .*no suitable key share"
 stop
 
-[ "$fail" -ne 0 ] && for f in a b c d e; do echo "--- serve $f"; cat "$work/$f.log"; done
+# (f) A first connection that sends no request still leaves a ticket that resumes. With early data
+# on (second-visit.toml) OpenSSL's anti-replay keeps the tickets in the proxy's session cache;
+# s_client with an empty stdin sends close_notify right after the handshake, and a proxy that
+# freed the connection without its own close_notify dropped that session (ssl_clear_bad_session):
+# the saved ticket then gave "New". No -ign_eof here: the client closes first, as a browser that
+# opened a spare connection and never used it would.
+start "$src/assets/scenarios/second-visit.toml" "$work/f.log"
+check "second-visit.toml serves with early data on" log_has "$work/f.log" "early_data=on"
+sc_close() {
+  timeout 20 openssl s_client -connect "127.0.0.1:$port" -servername "$host" -CAfile "$work/ca.pem" \
+    -verify_return_error -verify_hostname "$host" "$@" </dev/null 2>&1
+}
+out=$(sc_close -sess_out f.pem)
+check "a first connection without a request is new" has "$out" "New, TLSv1.3"
+check "serve logs the client's close before a request" \
+  log_has "$work/f.log" 'conn=1 http.failed reason="client closed before a whole request"'
+out=$(sc_close -sess_in f.pem)
+check "its ticket resumes (the proxy kept the session)" has "$out" "Reused, TLSv1.3"
+check "serve says the second connection resumed" log_has "$work/f.log" "conn=2 tls.established .*resumed=yes"
+stop
+
+[ "$fail" -ne 0 ] && for f in a b c d e f; do echo "--- serve $f"; cat "$work/$f.log"; done
 [ "$fail" -eq 0 ] && echo "serve_resume: all checks passed"
 exit "$fail"

@@ -252,7 +252,16 @@ struct Proxy {
           live::read_request([s, &rc](char* b, size_t n) { return long(rc = SSL_read(s, b, static_cast<int>(n))); },
                              std::move(early.data));
       if (read.state == RequestState::incomplete) {
-        log_unfinished_request(c, s, rc, read.data.size());
+        const int error = SSL_get_error(s, rc);
+        log_unfinished_request(c, error, read.data.size());
+        // A client that closed cleanly (close_notify) before sending a request, as `openssl
+        // s_client -sess_out ... </dev/null` does, must keep its session: SSL_free without our
+        // close_notify drops it from the cache (ssl_clear_bad_session), and with early data on,
+        // OpenSSL's anti-replay keeps the tickets there, so the ticket would no longer resume.
+        if (error == SSL_ERROR_ZERO_RETURN) {
+          SSL_shutdown(s);
+          ERR_clear_error();
+        }
         return;
       }
       refused = read.state != RequestState::complete;
@@ -283,8 +292,7 @@ struct Proxy {
 
   // The request did not arrive whole: the deadline passed, the TLS layer failed (a forged or
   // garbled record) or the client went away.
-  void log_unfinished_request(const Connection& c, SSL* s, int rc, size_t bytes) {
-    const int error = SSL_get_error(s, rc);
+  void log_unfinished_request(const Connection& c, int error, size_t bytes) {
     const std::string err = drain_openssl_errors();
     if (c.timed_out()) {
       log_timeout(c);
