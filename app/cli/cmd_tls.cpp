@@ -254,6 +254,12 @@ void print_transcript(const Transcript& t, bool tcp, uint16_t port, const Messag
 }
 
 int run_handshake_command(const HandshakeArgs& a, const Messages& w) {
+  // HelloRetryRequest exists only in TLS 1.3 (RFC 8446 4.1.4): with a TLS 1.2 client the engine
+  // would quietly run an ordinary TLS 1.2 handshake, so refuse the pair instead.
+  if (a.hrr && a.tls == "1.2") {
+    fmt::print(stderr, "deploysim handshake: {}\n", w("handshake.hrr_needs_tls13"));
+    return 2;
+  }
   const LoopbackConfig config = config_from(a);
   CertStore certs;
   Transcript t;

@@ -38,6 +38,9 @@ check "RSA" 0 "certificate[0].key: RSA" -- --rsa
 check "over TCP" 0 "over a TCP connection on 127.0.0.1" "outcome: OK" -- --tcp
 check "bad --tls" 2 "--tls" -- --tls 1.4
 check "conflicting variants" 2 "excludes" -- --expired --untrusted
+# HelloRetryRequest exists only in TLS 1.3: --hrr with a TLS 1.2 client is refused, not run as an
+# ordinary TLS 1.2 handshake.
+check "--hrr with --tls 1.2" 2 "HelloRetryRequest exists only in TLS 1.3" -- --hrr --tls 1.2
 
 if [ -n "$(find "$work" "$tmp" -mindepth 1)" ]; then
   echo "FAIL: files were left behind:"; ls -la "$work" "$tmp"; fail=1
