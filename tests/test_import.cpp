@@ -65,6 +65,11 @@ TEST_CASE("a compose file with Traefik and Let's Encrypt becomes a scenario that
   CHECK(has_entry(r, imp::EntryKind::mapped, file + ":35", "deploy.replicas -> hosts = 2"));
   CHECK(has_entry(r, imp::EntryKind::assumed, file + ":32", "pre_start.duration = \"4s\""));
   CHECK(has_entry(r, imp::EntryKind::ignored, file + ":41", "healthcheck: Docker health checks are not modelled"));
+  // The container has Traefik labels: its health decides whether Traefik routes to it at all.
+  CHECK(has_entry(r, imp::EntryKind::ignored, file + ":41",
+                  "yet behind Traefik they decide routing: Traefik's Docker provider skips a container whose "
+                  "health is not \"healthy\""));
+  CHECK(has_entry(r, imp::EntryKind::ignored, file + ":41", "answers 404 Not Found"));
   CHECK(has_entry(r, imp::EntryKind::ignored, file + ":61", "service db (postgres:16)"));
   CHECK(has_entry(r, imp::EntryKind::ignored, file + ":13", "certificatesresolvers.le.acme.email"));
   const std::string report = imp::format_report(r, en());

@@ -315,7 +315,11 @@ void read_app(const ComposeCtx& c, const std::string& name, const YAML::Node& sv
     } else if (key == "environment" && !s.env_read.empty())
       r.mapped(c.pos(kv.first), r.w.format("import.env_partly", key, join_names(s.env_read)));
     else if (key == "healthcheck")
-      r.ignored(c.pos(kv.first), r.w.format("import.ignored_key", key, r.w("import.why_docker_healthcheck")));
+      // Traefik's Docker provider reads only healthy containers (keepContainer in
+      // pkg/provider/docker), which the model cannot express for Docker: the report says so.
+      r.ignored(c.pos(kv.first), r.w.format("import.ignored_key", key,
+                                            r.w(c.has_traefik_labels(name) ? "import.why_docker_healthcheck_traefik"
+                                                                           : "import.why_docker_healthcheck")));
     else if (key == "ports")
       r.ignored(c.pos(kv.first), r.w.format("import.ignored_key", key, r.w("import.why_app_ports")));
     else
