@@ -531,12 +531,20 @@ TEST_CASE("what the parsers read but the model leaves out is said: KillSignal, b
   const std::string unit = R"([Service]
 ExecStart=/opt/app/venv/bin/gunicorn -k uvicorn.workers.UvicornWorker -w 2 -b 127.0.0.1:8000 app.main:app
 KillSignal=SIGINT
+MemoryMax=1G
 [Install]
 WantedBy=multi-user.target
 )";
   const imp::ImportResult u = import_files({{"api.service", unit, true}});
   CHECK(
       has_entry(u, imp::EntryKind::ignored, "api.service:3", "KillSignal=SIGINT: the model stops a unit with SIGTERM"));
+  // MemoryMax: what systemd does with it, and why the model cannot (no memory_limit for systemd).
+  CHECK(has_entry(u, imp::EntryKind::ignored, "api.service:4",
+                  "MemoryMax: systemd makes it the unit's cgroup limit (memory.max; systemd.resource-control(5)"));
+  CHECK(has_entry(u, imp::EntryKind::ignored, "api.service:4",
+                  "OOMPolicy= (stop by default) then stops the unit with the result oom-kill"));
+  CHECK(has_entry(u, imp::EntryKind::ignored, "api.service:4",
+                  "The scenario format has no memory limit for a systemd unit"));
   const std::string site = R"(upstream app {
     least_conn;
     server 127.0.0.1:8000;
