@@ -16,7 +16,8 @@ using namespace import_test;
 namespace {
 
 // A Helm chart's rendered manifests: a 7-day certificate from cert-manager's `ca:` Issuer,
-// renewed 48 h before it ends (the Ingress's TLS entry is line 31, renewBefore line 48).
+// with renewBefore 48h, which the run does not model (the Ingress's TLS entry is line 31,
+// renewBefore line 48).
 const std::string seven_days = R"(apiVersion: apps/v1
 kind: Deployment
 metadata:
@@ -101,16 +102,20 @@ Run run_for(const imp::ImportResult& r, const std::string& duration) {
 }  // namespace
 
 TEST_CASE("a short-lived certificate starts in the first part of its life, not expired") {
-  SUBCASE("cert-manager with renewBefore: halfway from issue to renewBefore") {
+  SUBCASE("cert-manager with renewBefore: the run renews at two thirds, and issued says so") {
     const imp::ImportResult r = import_ok_texts(seven_days);
     const Scenario sc = load(r);
     REQUIRE(sc.certificates.size() == 1);
     CHECK(sc.certificates[0].lifetime == hours(168));
-    CHECK(sc.certificates[0].issued == -hours(60));  // (168 h - 48 h) / 2
+    // renewBefore is reported as ignored, so issued follows the rule the run applies:
+    // (168 h - 56 h) / 2, not the 48 h of renewBefore.
+    CHECK(sc.certificates[0].issued == -hours(56));
+    CHECK(has_entry(r, imp::EntryKind::ignored, "k8s.yaml:48", "renewBefore"));
     CHECK(has_entry(r, imp::EntryKind::assumed, "k8s.yaml:31",
-                    "certificate.issued = \"-60h\": a working deployment serves a certificate that its renewer does "
-                    "not yet find due: taken as issued 60 h before the run, halfway to its renewal 2 d before the end "
-                    "of its 7 d lifetime (renewBefore at k8s.yaml:48)"));
+                    "certificate.issued = \"-56h\": a working deployment serves a certificate that its renewer does "
+                    "not yet find due: taken as issued 56 h before the run, halfway to its renewal 56 h before the "
+                    "end of its 7 d lifetime (cert-manager's default renewBefore, a third of the duration, which "
+                    "deploysim applies: the renewBefore at k8s.yaml:48 is not modelled)"));
     check_starts_healthy(sc);
   }
   SUBCASE("cert-manager's default renewBefore, a third of the duration") {
@@ -138,7 +143,7 @@ TEST_CASE("a short-lived certificate starts in the first part of its life, not e
   SUBCASE("the reason in Korean") {
     const imp::ImportResult k = imp::import_texts({{"k8s.yaml", seven_days, true}}, ko());
     REQUIRE(k.ok());
-    CHECK(has_entry(k, imp::EntryKind::assumed, "k8s.yaml:31", "k8s.yaml:48의 renewBefore 설정"));
+    CHECK(has_entry(k, imp::EntryKind::assumed, "k8s.yaml:31", "k8s.yaml:48의 renewBefore 설정은 모델링하지 않습니다"));
   }
 }
 

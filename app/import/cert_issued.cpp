@@ -49,12 +49,12 @@ void choose_issued(CertModel& c, const Deployment& d, Report& r) {
   // How long before notAfter the renewer acts (domain-facts.md, "Certificates"), and why.
   Time before;
   std::string rule;
-  if (renewal == "cert-manager" && c.renew_before && *c.renew_before < lifetime) {
-    before = *c.renew_before;
-    rule = w.format("import.issued_rule_renew_before", where(c.renew_before_pos));
-  } else if (renewal == "cert-manager") {
+  if (renewal == "cert-manager") {
+    // The run renews at two thirds whatever renewBefore says (sim/src/lifecycle/certs.cpp has no
+    // key for it), so `issued` follows that rule and only names the ignored line.
     before = lifetime / 3;
-    rule = w("import.issued_rule_cert_manager");
+    rule = c.renew_before ? w.format("import.issued_rule_renew_before", where(c.renew_before_pos))
+                          : w("import.issued_rule_cert_manager");
   } else if (renewal == "proxy" && preset == "traefik") {
     before = traefik_before(lifetime);
     rule = w("import.issued_rule_traefik");
