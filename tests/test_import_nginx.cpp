@@ -61,6 +61,18 @@ TEST_CASE("nginx: http-level ssl_protocols is every server's default, the defaul
   CHECK(has_text(d, "tls_versions = [\"1.2\", \"1.3\"]  # from " + differ + ":2\n"));
   CHECK(has_entry(d, imp::EntryKind::ignored, differ + ":7",
                   "ssl_protocols TLSv1.2: differs from the ssl_protocols at " + differ + ":2"));
+
+  // The default server (lesson 03's ssl_reject_handshake) has no list: nginx's default applies to
+  // the socket, and the site server's own line 19 is named as not used, not dropped silently.
+  const std::string none = dir + "/files/nginx/ssl-protocols-default-none.conf";
+  const imp::ImportResult n = import_ok({none});
+  const Scenario nsc = load(n);
+  REQUIRE(nsc.proxy);
+  CHECK(nsc.proxy->tls_versions == (tls12 | tls13));
+  CHECK(has_entry(n, imp::EntryKind::ignored, none + ":19",
+                  "ssl_protocols TLSv1.2: not used: the TLS version is agreed in the handshake before nginx picks a "
+                  "server by its SNI name, so the list of the default server (" +
+                      none + ":1) applies"));
 }
 
 TEST_CASE("nginx: the http level of nginx.conf is the default of the servers in conf.d, read with it") {
@@ -209,4 +221,34 @@ TEST_CASE("nginx: X-Forwarded-Proto set where the proxying location inherits it 
       import_files({{"shop.conf", site(proto, "        proxy_set_header Host $host;\n"), true}});
   CHECK(load(off).proxy->forwarded_headers == std::optional<bool>(false));
   CHECK(has_entry(off, imp::EntryKind::ignored, "shop.conf:8", "proxy_set_header Host"));
+}
+
+TEST_CASE("nginx: an upstream server's max_fails and fail_timeout are reported with what nginx does") {
+  const std::string unit = "[Service]\nExecStart=/usr/bin/uvicorn app.main:app --port 8000\n";
+  const std::string single = R"(upstream app {
+    server 127.0.0.1:8000 max_fails=3 fail_timeout=30s;
+    keepalive 16;
+}
+server {
+    listen 443 ssl;
+    server_name api.example.com;
+    ssl_certificate /etc/letsencrypt/live/api.example.com/fullchain.pem;
+    ssl_certificate_key /etc/letsencrypt/live/api.example.com/privkey.pem;
+    location / {
+        proxy_pass http://app;
+    }
+}
+)";
+  // Alone in its group, nginx never takes the server out (ngx_http_upstream_module, `server`).
+  const imp::ImportResult s = import_files({{"api.service", unit, true}, {"shop.conf", single, true}});
+  CHECK(has_entry(s, imp::EntryKind::ignored, "shop.conf:2",
+                  "max_fails=3 fail_timeout=30s: not used: with a single server in its upstream, nginx ignores "
+                  "max_fails and fail_timeout"));
+  // With a second server nginx would fail over; the model keeps the first server only.
+  std::string pair = single;
+  pair.insert(pair.find("    keepalive"), "    server 127.0.0.1:8001;\n");
+  const imp::ImportResult p = import_files({{"api.service", unit, true}, {"shop.conf", pair, true}});
+  CHECK(has_entry(p, imp::EntryKind::ignored, "shop.conf:2",
+                  "max_fails=3 fail_timeout=30s: not modelled: nginx takes this server out of the group"));
+  CHECK(has_entry(p, imp::EntryKind::ignored, "shop.conf:3", "server 127.0.0.1:8001"));
 }

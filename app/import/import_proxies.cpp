@@ -234,6 +234,14 @@ void read_nginx_file(const std::string& file, const NginxConfig& c, bool tls_on_
         r.ignored(protocols_of(srv).set ? protocols_of(srv).pos : srv.pos,
                   w.format("import.nginx_protocols_differ", "ssl_protocols " + join_words(protocols_of(srv).value),
                            where(v.pos)));
+  } else if (versions_from) {
+    // The default server has no list, so nginx's built-in one applies to the whole socket (assumed
+    // below): a name-based server's own ssl_protocols is not used, and the report says so.
+    for (const NginxServer& srv : c.servers)
+      if (&srv != versions_from && is_tls(srv) && protocols_of(srv).set)
+        r.ignored(protocols_of(srv).pos,
+                  w.format("import.nginx_protocols_default_none",
+                           "ssl_protocols " + join_words(protocols_of(srv).value), where(versions_from->pos)));
   }
   for (const NginxServer& srv : c.servers) {
     bool http2 = false, default_server = false;
@@ -387,6 +395,14 @@ void read_nginx_file(const std::string& file, const NginxConfig& c, bool tls_on_
   for (const NginxUpstream& u : c.upstreams) {
     if (u.balancing.set) not_modelled(u.balancing.pos, u.balancing.value);
     if (u.keepalive.set) not_modelled(u.keepalive.pos, "keepalive " + std::to_string(u.keepalive.value));
+    // nginx's passive check (ngx_http_upstream_module, `server`): only the first server is
+    // modelled, and alone in its group nginx ignores max_fails and fail_timeout altogether.
+    if (!u.servers.empty() && !u.servers.front().fails_text.empty()) {
+      const NginxUpstreamServer& us = u.servers.front();
+      r.ignored(us.address.pos,
+                w.format(u.servers.size() == 1 ? "import.nginx_max_fails_single" : "import.nginx_max_fails_first",
+                         us.fails_text));
+    }
   }
   for (const NginxInclude& i : c.includes)
     r.ignored(i.pos, w.format("import.ignored_key", "include " + i.path, w("import.why_include")));

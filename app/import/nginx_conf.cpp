@@ -582,6 +582,7 @@ class Extractor {
               return;
             }
             (key == "weight" ? us.weight : us.max_fails) = static_cast<int>(*v);
+            if (key == "max_fails") us.fails_text += (us.fails_text.empty() ? "" : " ") + a.text;
           } else if (key == "fail_timeout") {
             const auto ms = parse_nginx_time_ms(val);
             if (!ms) {
@@ -589,6 +590,7 @@ class Extractor {
               return;
             }
             us.fail_timeout_ms = *ms;
+            us.fails_text += (us.fails_text.empty() ? "" : " ") + a.text;
           } else if (a.text == "backup") {
             us.backup = true;
           } else if (a.text == "down") {

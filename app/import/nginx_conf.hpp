@@ -70,6 +70,7 @@ struct NginxUpstreamServer {
   int weight = 1;
   int max_fails = 1;
   int64_t fail_timeout_ms = 10000;
+  std::string fails_text;  ///< "max_fails=3 fail_timeout=30s" as written; empty when neither is.
   bool backup = false;
   bool down = false;
   std::vector<std::string> other;  ///< Parameters we do not model ("resolve", "slow_start=30s").
