@@ -695,3 +695,22 @@ TEST_CASE("the proxy's ports in Compose's long syntax: the TCP 443 target is the
   CHECK(has_entry(r, imp::EntryKind::mapped, "docker-compose.yml:5", "ports -> proxy.listen = 443"));
   CHECK(has_entry(r, imp::EntryKind::ignored, "docker-compose.yml:8", "ports: 443:443/udp"));
 }
+
+TEST_CASE("a healthcheck turned off gives Traefik no health status to filter on") {
+  // `disable: true` (or test NONE) turns off the image's HEALTHCHECK too: Docker reports no
+  // health, and Traefik's Docker provider keeps the container (keepContainer skips only a status
+  // other than "" and "healthy").
+  const std::string compose = R"(services:
+  api:
+    image: registry.example.com/shop/api:1.4.2
+    command: uvicorn app.main:app --host 0.0.0.0 --port 8000
+    healthcheck:
+      disable: true
+    labels:
+      - traefik.http.routers.api.rule=Host(`api.example.com`)
+)";
+  const imp::ImportResult r = import_files({{"docker-compose.yml", compose, true}});
+  CHECK(has_entry(r, imp::EntryKind::ignored, "docker-compose.yml:5",
+                  "healthcheck: the check is turned off (disable: true, or test NONE), the image's HEALTHCHECK too"));
+  CHECK_FALSE(has_entry(r, imp::EntryKind::ignored, "docker-compose.yml:5", "behind Traefik"));
+}

@@ -314,13 +314,17 @@ void read_app(const ComposeCtx& c, const std::string& name, const YAML::Node& sv
       }
     } else if (key == "environment" && !s.env_read.empty())
       r.mapped(c.pos(kv.first), r.w.format("import.env_partly", key, join_names(s.env_read)));
-    else if (key == "healthcheck")
+    else if (key == "healthcheck") {
       // Traefik's Docker provider reads only healthy containers (keepContainer in
-      // pkg/provider/docker), which the model cannot express for Docker: the report says so.
+      // pkg/provider/docker), which the model cannot express for Docker: the report says so. A
+      // check turned off (`disable: true`, `test: ["NONE"]`) leaves no health status to filter on.
+      const std::vector<std::string> test = as_words(child(kv.second, "test"));
+      const bool off = scalar(child(kv.second, "disable")) == "true" || (!test.empty() && test.front() == "NONE");
       r.ignored(c.pos(kv.first), r.w.format("import.ignored_key", key,
-                                            r.w(c.has_traefik_labels(name) ? "import.why_docker_healthcheck_traefik"
-                                                                           : "import.why_docker_healthcheck")));
-    else if (key == "ports")
+                                            r.w(off                          ? "import.why_docker_healthcheck_off"
+                                                : c.has_traefik_labels(name) ? "import.why_docker_healthcheck_traefik"
+                                                                             : "import.why_docker_healthcheck")));
+    } else if (key == "ports")
       r.ignored(c.pos(kv.first), r.w.format("import.ignored_key", key, r.w("import.why_app_ports")));
     else
       r.ignored(c.pos(kv.first), r.w.format("import.ignored_key", key, r.w("import.why_not_modelled")));
