@@ -89,6 +89,13 @@ int run_import_systemd(const uint8_t* data, size_t size) {
   // The same bytes as a drop-in over a unit (api.service.d/*.conf).
   check_import({{"api.service", "[Service]\nExecStart=/usr/bin/uvicorn app:app --workers 2\n", true},
                 {"api.service.d/override.conf", std::string(text), true}});
+  // The same bytes as the EnvironmentFile= of a unit that reads it (systemd reads such a file
+  // after Environment=; its UVICORN_* and WEB_CONCURRENCY reach the ExecStart below).
+  check_import({{"api.service",
+                 "[Service]\nEnvironment=UVICORN_PORT=8000\nEnvironmentFile=/etc/default/api.env\n"
+                 "ExecStart=/usr/bin/uvicorn app:app\n",
+                 true},
+                {"etc/default/api.env", std::string(text), true}});
   // The same bytes as a compose `command:` string.
   std::vector<std::string> words;
   import::split_shell_words(text, words);
@@ -104,7 +111,7 @@ int run_import_yaml(const uint8_t* data, size_t size) {
   if (size == 0 || !catalogue()) return 0;
   // The first byte picks the file's name (and so how its kind is told), the rest is its text;
   // 4: a Compose file and its override (compose.override.yml, merged over it), split at the
-  // first NUL byte.
+  // first NUL byte; 0xE0 and above pair a Compose file with another file (below).
   static const char* const names[] = {"docker-compose.yml", "deploy/k8s/api.yaml", "compose.yaml", "manifests.yml"};
   const std::string_view text(reinterpret_cast<const char*>(data + 1), size - 1);
   // 0xF0 and above: a Compose file and the Traefik static configuration file its Traefik
@@ -114,6 +121,14 @@ int run_import_yaml(const uint8_t* data, size_t size) {
     check_import({{"compose.yaml", std::string(text.substr(0, nul)), true},
                   {data[0] % 2 ? "traefik.toml" : "traefik.yml",
                    std::string(text.substr(std::min(nul + 1, text.size()))), true}});
+    return 0;
+  }
+  // 0xE0 to 0xEF: a Compose file and the .env beside it (its variables fill in ${VAR} and
+  // COMPOSE_PROFILES, and it may be a service's env_file), split at the first NUL.
+  if (data[0] >= 0xE0) {
+    const size_t nul = std::min(text.find('\0'), text.size());
+    check_import({{"compose.yaml", std::string(text.substr(0, nul)), true},
+                  {".env", std::string(text.substr(std::min(nul + 1, text.size()))), true}});
     return 0;
   }
   if (data[0] % 5 == 4) {
