@@ -38,8 +38,18 @@ set(_korean_font "/usr/share/fonts/truetype/nanum/NanumGothic.ttf")
 if(NOT EXISTS "${_korean_font}")
   message(FATAL_ERROR "${_korean_font} is missing: scripts/setup-deps.sh installs fonts-nanum")
 endif()
+# The fonts' licences go with them (OFL-1.1 for NanumGothic; DejaVu's Bitstream Vera licence,
+# in deploysim.data): the copyright files of the Debian packages the fonts come from.
+set(_font_licences "/usr/share/doc/fonts-nanum/copyright=LICENSE-NanumGothic.txt"
+    "/usr/share/doc/fonts-dejavu-core/copyright=LICENSE-DejaVu.txt")
+foreach(_pair ${_font_licences})
+  string(REGEX REPLACE "=.*" "" _from "${_pair}")
+  if(NOT EXISTS "${_from}")
+    message(FATAL_ERROR "${_from} is missing: scripts/setup-deps.sh installs the fonts")
+  endif()
+endforeach()
 foreach(_pair "${_korean_font}=NanumGothic.ttf" "web/index.html=index.html" "packaging/deploysim.svg=favicon.svg" "LICENSE=LICENSE.txt"
-        "third_party/imgui/LICENSE.txt=LICENSE-imgui.txt")
+        "third_party/imgui/LICENSE.txt=LICENSE-imgui.txt" ${_font_licences})
   string(REPLACE "=" ";" _pair "${_pair}")
   list(GET _pair 0 _from)
   list(GET _pair 1 _to)

@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # The browser build's page in Debian's headless Chromium, driven through a scripted session:
 #   tests/web/browser.sh PAGE_DIR SCRIPT_FILE OUT_DIR [--lang ko] [--query K=V] [--timeout S] [--serve FILE]...
-#                        [--until-stored REGEX --then SCRIPT2] [--expect-status TEXT]
+#                        [--until-stored REGEX --then SCRIPT2] [--expect-status TEXT] [--drop N:FILE,...]...
 # serves PAGE_DIR (with SCRIPT_FILE as session.script) on 127.0.0.1, opens
 # index.html?script=session.script[&lang=ko] at 1600x900 and runs browser_test.py against it (the
 # page's protocol is in its docstring). Screenshots, page.png and the logs of Chromium and the server
 # go to OUT_DIR. Exit 0 when it passed, 1 when not. --query adds to the page's query (the mock's
 # fail=error|throw|blank|missing|hang); --timeout is for the whole session, 120 s unless told;
 # --serve serves FILE beside the page too (the page's `file=NAME` puts it in its /uploads).
-# --until-stored/--then: a reload test (browser_test.py --help). Downloads go to OUT_DIR/downloads.
+# --until-stored/--then: a reload test; --drop: a served file dropped on the page mid-script
+# (browser_test.py --help). Downloads go to OUT_DIR/downloads.
 # Needs chromium and python3-websocket (Debian's).
 set -uo pipefail
 usage() {
@@ -20,7 +21,7 @@ usage() {
 [ -f "$1/index.html" ] || { echo "FAIL: no $1/index.html"; exit 1; }
 [ -f "$2" ] || { echo "FAIL: no script $2"; exit 1; }
 page="$(cd "$1" && pwd)"; script="$(realpath "$2")"; out="$3"; shift 3
-lang=""; query=""; timeout_s=120; extra=(); until_stored=""; then=""; expect_status=""
+lang=""; query=""; timeout_s=120; extra=(); until_stored=""; then=""; expect_status=""; drops=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --serve) extra+=("$(realpath "${2:?}")"); shift 2 ;;
@@ -29,6 +30,7 @@ while [ $# -gt 0 ]; do
     --timeout) timeout_s="${2:?}"; shift 2 ;;
     --until-stored) until_stored="${2:?}"; shift 2 ;;
     --expect-status) expect_status="${2:?}"; shift 2 ;;
+    --drop) drops+=(--drop "${2:?}"); shift 2 ;;
     --then) extra+=("$(realpath "${2:?}")"); then="$(basename "$2")"; shift 2 ;;
     *) usage ;;
   esac
@@ -120,7 +122,7 @@ fi
 # In the background, so that a signal to this script stops all at once (wait returns on it).
 timeout -k 5 "$((timeout_s + 60))" "$py" "$here/browser_test.py" --ws "$ws" --base "http://127.0.0.1:$port/" \
   --out "$out" --lang "$lang" --query "$query" --timeout "$timeout_s" --until-stored "$until_stored" --then "$then" \
-  --expect-status "$expect_status" &
+  --expect-status "$expect_status" "${drops[@]}" &
 test=$!
 wait "$test"
 rc=$?

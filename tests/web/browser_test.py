@@ -46,6 +46,22 @@ READ_FILE = """(() => {
 })()"""
 
 
+# A user's drag from the desktop onto the page: the served files in a DataTransfer, dropped on the
+# canvas as the browser does (dragenter, dragover, drop), which emscripten's GLFW hands to the
+# program as /.glfw_dropped_files/NAME.
+DROP = """(async () => {
+  const dt = new DataTransfer();
+  for (const name of %s) {
+    const r = await fetch(name);
+    if (!r.ok) throw new Error('cannot fetch ' + name + ' to drop it: ' + r.status);
+    dt.items.add(new File([await r.blob()], name));
+  }
+  const canvas = document.getElementById('canvas');
+  for (const type of ['dragenter', 'dragover', 'drop'])
+    canvas.dispatchEvent(new DragEvent(type, {dataTransfer: dt, bubbles: true, cancelable: true}));
+})()"""
+
+
 class Timeout(Exception):
     pass
 
@@ -208,6 +224,7 @@ class Run:
         self.t0 = time.monotonic()
         self.reloaded = False
         self.downloads = {}  # guid -> file name, while it downloads
+        self.states = 0  # the script's `state` lines so far (--drop)
 
     def fail(self, line):
         if any(re.search(p, line) for p in ALLOWED):
@@ -231,11 +248,23 @@ class Run:
                 self.first_frame_wall = (time.monotonic() - t0) * 1000
         elif m := re.match(r"screenshot written: (.+)", text):
             self.save_shot(cdp, m.group(1).strip())
+        elif text.startswith("state "):
+            self.states += 1
+            for when in self.args.drop:
+                n, names = when.split(":", 1)
+                if int(n) == self.states:
+                    self.drop(cdp, names.split(","))
         elif text.startswith("deploysim: script finished"):
             self.ended = "finished"
         elif m := re.match(r"deploysim: script failed: ?(.*)", text):
             self.ended = "failed"
             self.fail(f"the script failed: {m.group(1)}")
+
+    def drop(self, cdp, names):
+        print(f"drop: {' '.join(names)}", flush=True)
+        r = cdp.call("Runtime.evaluate", {"expression": DROP % json.dumps(names)})
+        if "exceptionDetails" in r:
+            self.fail(f"cannot drop {names}: {exception_text(r['exceptionDetails'])}")
 
     def save_shot(self, cdp, path):
         # Read it at once: a later line of the script may write the same path again.
@@ -444,6 +473,9 @@ def main():
     p.add_argument("--then", default="", help="the script the reloaded page runs (served beside the page)")
     p.add_argument("--expect-status", default="",
                    help="pass when the page's status line shows this text (a page that cannot open its window)")
+    p.add_argument("--drop", action="append", default=[],
+                   help="N:FILE[,FILE...]: after the script's N-th `state` line, drop these served files on "
+                        "the page as a user drags them from the desktop (the script waits a few frames)")
     p.add_argument("--width", type=int, default=1600)
     p.add_argument("--height", type=int, default=900)
     run = Run(p.parse_args())

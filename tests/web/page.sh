@@ -4,8 +4,10 @@
 # inspector, then Korean), in English and in a Korean browser. Fails on a console error, an
 # uncaught exception, a blank screenshot (tests/web/browser.sh), and when the session does not
 # show what a learner would see: the ClientHello selected, its recorded bytes labelled as such,
-# the capture saved for Wireshark arriving as a download that tshark decrypts; and a reload that
-# keeps the learner's choices; and a browser without WebGL 2 told so.
+# the capture saved for Wireshark arriving as a download that tshark decrypts, a broken file and a
+# lesson with its scenario (dragged onto the page) named as the user knows them, a what-if saved
+# as a download, the fonts' licences beside the page; and a reload that keeps the learner's
+# choices; and a browser without WebGL 2 told so.
 # Screenshots go to build/web/shots.
 #   tests/web/page.sh PAGE_DIR SOURCE_DIR
 set -euo pipefail
@@ -18,13 +20,20 @@ sed 's/^name = "Basic HTTPS request"/name = "Our own API"/' "$src/assets/scenari
   > "$handout/our-api.toml"
 shots="$src/build/web/shots"
 fail=0
+# Every font the page ships (NanumGothic.ttf beside it, DejaVu in deploysim.data) has its licence
+# beside it, as the program's and Dear ImGui's have.
+for pair in "LICENSE.txt:MIT License" "LICENSE-imgui.txt:MIT License" \
+  "LICENSE-NanumGothic.txt:SIL OPEN FONT LICENSE" "LICENSE-DejaVu.txt:Bitstream Vera"; do
+  file="${pair%%:*}" text="${pair#*:}"
+  grep -q "$text" "$page/$file" 2>/dev/null || { echo "FAIL: the page has no $file (with \"$text\")"; fail=1; }
+done
 for lang in en ko; do
   out="$shots/$lang"
   rm -rf "$out"; mkdir -p "$out"
   log="$out/test.log"
   if ! "$src/tests/web/browser.sh" "$page" "$src/tests/web/session.script" "$out" --lang "$lang" \
     --serve "$src/tests/scenarios/broken/bad-duration.toml" --serve "$handout/our-api.toml" \
-    --serve "$handout/our-lesson.toml" --query "file=bad-duration.toml&file=our-api.toml&file=our-lesson.toml" \
+    --serve "$handout/our-lesson.toml" --query "file=bad-duration.toml" --drop 4:our-api.toml,our-lesson.toml \
     > "$log" 2>&1; then
     cat "$log"; echo "FAIL ($lang): the browser test failed"; fail=1; continue
   fi
@@ -55,12 +64,23 @@ for lang in en ko; do
   [[ $korean == *"language=ko"* && $korean == *'inspector.source="데스크톱 빌드가 기록한 바이트입니다(OpenSSL 3.'* ]] \
     || { echo "FAIL ($lang): the Korean inspector: $korean"; fail=1; }
   broken="$(echo "$states" | sed -n 4p)"
-  [[ $broken == *'error="/uploads/bad-duration.toml:4:12: '* && $broken == *"records=68 "* && \
+  [[ $broken == *'error="bad-duration.toml:4:12: '* && $broken == *"records=68 "* && \
      $broken == *"lesson=01-https-request"* ]] \
     || { echo "FAIL ($lang): a broken file: the located error, and what was open stays: $broken"; fail=1; }
   together="$(echo "$states" | sed -n 5p)"
   [[ $together == *"lesson=our-lesson lesson_step=1/"* && $together == *'scenario="Our own API"'* ]] \
     || { echo "FAIL ($lang): a lesson dropped with its scenario opens on it: $together"; fail=1; }
+  # The user's files are named as the user knows them, not by the page's folders.
+  [[ "$broken$together" != *"/.glfw_dropped_files"* && "$broken$together" != *"/uploads"* ]] \
+    || { echo "FAIL ($lang): a file from the user's disk shown by the page's own path: $broken $together"; fail=1; }
+  # File > Save what-if: the what-if arrives as a download, the change noted in it (in Korean by
+  # then: `workers = 1  # 가정 실험: 원래 값 2`).
+  whatif="$out/downloads/our-api-whatif.toml"
+  if [ ! -s "$whatif" ]; then
+    echo "FAIL ($lang): the saved what-if did not arrive in the downloads: $(echo "$states" | sed -n 6p | cut -c1-300)"; fail=1
+  elif ! grep -q '^workers = 1  # .* 2$' "$whatif" || ! grep -q '^name = "Our own API"$' "$whatif"; then
+    echo "FAIL ($lang): the downloaded what-if is not the scenario with its change: $(head -c 300 "$whatif")"; fail=1
+  fi
   for png in 01-lesson.png 02-client-hello.png 03-korean.png 04-broken-file.png page.png; do
     [ -s "$out/$png" ] || { echo "FAIL ($lang): no $png"; fail=1; }
   done

@@ -2,6 +2,8 @@
 // messages to the page, through emscripten; on every other system the portable default (no page).
 #include "gui/platform/page.hpp"
 
+#include <filesystem>
+#include <system_error>
 #include <utility>
 
 #ifdef __EMSCRIPTEN__
@@ -128,6 +130,22 @@ void pick_file_from_disk() { js_pick_file(); }
 void page_first_frame() { js_first_frame(); }
 void page_script_done(bool ok) { js_script_done(ok ? 1 : 0); }
 
+std::string user_file(const std::string& path) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const fs::path here = fs::current_path(ec);  // /uploads (web/index.html)
+  const fs::path p = fs::path(path).lexically_normal();
+  if (ec || !p.is_absolute()) return path;
+  if (p.parent_path() == "/.glfw_dropped_files") {
+    // GLFW names each drop's files by their names in this one folder: all of it came together.
+    std::vector<fs::path> dropped;  // listed first: the moves change the folder
+    for (const fs::directory_entry& e : fs::directory_iterator(p.parent_path(), ec)) dropped.push_back(e.path());
+    for (const fs::path& f : dropped) fs::rename(f, here / f.filename(), ec);
+    return p.filename().string();
+  }
+  return p.parent_path() == here ? p.filename().string() : path;
+}
+
 #else
 
 bool in_browser() { return false; }
@@ -138,6 +156,7 @@ bool offer_download(const std::string&, const std::string&) { return false; }
 void pick_file_from_disk() {}
 void page_first_frame() {}
 void page_script_done(bool) {}
+std::string user_file(const std::string& path) { return path; }
 
 #endif
 

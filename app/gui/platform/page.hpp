@@ -25,6 +25,12 @@ bool offer_download(const std::string& path, const std::string& name);
 void pick_file_from_disk();
 /// Files the user chose with the picker since the last call (paths in the page's file system).
 std::vector<std::string> take_chosen_files();
+/// The name to open a file the user brought by, so that messages name it as the user knows it
+/// (`our-api.toml:4:12: ...`), not by the page's own folders. Browser: the user's files live in
+/// the page's working directory (/uploads, where the picker puts them); a dropped file, which
+/// emscripten's GLFW writes to /.glfw_dropped_files, moves there with the files dropped with it
+/// (a lesson finds its scenario beside it); either is named relative to it. Desktop: `path`.
+std::string user_file(const std::string& path);
 /// Browser: tells the page (and a test driving it) that the first frame is on screen.
 void page_first_frame();
 /// Browser: tells the page that a scripted session ended, and how.

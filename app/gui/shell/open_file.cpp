@@ -10,6 +10,7 @@
 
 #include "deploysim/file_kind.hpp"
 #include "deploysim/scenario_write.hpp"
+#include "gui/platform/page.hpp"
 #include "gui/shell/lesson_nav.hpp"
 #include "gui/shell/settings.hpp"
 
@@ -91,7 +92,8 @@ void reload_lesson(UiState& ui, Commands& commands) {
 
 }  // namespace
 
-std::string open_file(const std::string& path, UiState& ui, Commands& commands) {
+std::string open_file(const std::string& given, UiState& ui, Commands& commands) {
+  const std::string path = user_file(given);  // the browser: a dropped file by its name
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) return ui.trf("file.no_file", path);
   if (!std::filesystem::is_regular_file(path, ec)) return ui.trf("file.not_a_file", path);
