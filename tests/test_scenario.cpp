@@ -126,6 +126,19 @@ TEST_CASE("variants override keys by path and keep the rest") {
   CHECK(missing.error->message == "no [[variant]] named 'one wroker' (did you mean 'one worker'?)");
 }
 
+TEST_CASE("a variant is named by its Korean name too, and a name far from all lists them") {
+  // What a Korean lesson tells a learner to type: `deploysim run ... --variant "갱신 꺼짐"`.
+  const Scenario sc =
+      *load_scenario_file(std::string(DEPLOYSIM_TEST_DIR) + "/../assets/scenarios/cert-renewal.toml").scenario;
+  const LoadResult off = apply_variant(sc, "갱신 꺼짐");
+  REQUIRE_MESSAGE(!off.error, off.error->to_string());
+  CHECK(off.scenario->certificates[0].renewal == Renewal::none);
+  const LoadResult far = apply_variant(sc, "something else entirely");
+  REQUIRE(far.error);
+  CHECK(far.error->message.starts_with("no [[variant]] named 'something else entirely'; its variants: "));
+  CHECK(far.error->message.find("'renewal off' / '갱신 꺼짐'") != std::string::npos);
+}
+
 TEST_CASE("the same DNS record twice is an error, also on one line") {
   std::string one_line = base;
   const std::string rec = R"({ name = "api.example.test", type = "A", value = "203.0.113.10" })";

@@ -154,13 +154,34 @@ void apply_overrides(toml::table& root, const std::vector<Override>& overrides, 
 }  // namespace detail
 
 LoadResult apply_variant(const Scenario& base, std::string_view variant_name) {
-  const auto it = std::find_if(base.variants.begin(), base.variants.end(),
-                               [&](const VariantSpec& v) { return v.name == variant_name; });
+  // By its English name or by any language's: a Korean lesson names "갱신 꺼짐", and that is what
+  // a learner types after `--variant`.
+  auto named = [&](const VariantSpec& v) {
+    if (v.name == variant_name) return true;
+    if (const auto f = v.tr.fields.find("name"); f != v.tr.fields.end())
+      for (const auto& [lang, text] : f->second)
+        if (!text.empty() && text == variant_name) return true;
+    return false;
+  };
+  const auto it = std::find_if(base.variants.begin(), base.variants.end(), named);
   if (it == base.variants.end()) {
     std::vector<std::string> names;
-    for (const auto& v : base.variants) names.push_back(v.name);
-    return detail::failed(
-        base, fmt::format("no [[variant]] named '{}'{}", variant_name, detail::did_you_mean(variant_name, names)));
+    std::string listed;
+    for (const auto& v : base.variants) {
+      names.push_back(v.name);
+      listed += fmt::format("{}'{}'", listed.empty() ? "" : ", ", v.name);
+      if (const auto f = v.tr.fields.find("name"); f != v.tr.fields.end())
+        for (const auto& [lang, text] : f->second)
+          if (!text.empty()) {
+            names.push_back(text);
+            listed += fmt::format(" / '{}'", text);
+          }
+    }
+    const std::string hint = detail::did_you_mean(variant_name, names);
+    if (!hint.empty()) return detail::failed(base, fmt::format("no [[variant]] named '{}'{}", variant_name, hint));
+    if (listed.empty())
+      return detail::failed(base, fmt::format("no [[variant]] named '{}': the scenario has none", variant_name));
+    return detail::failed(base, fmt::format("no [[variant]] named '{}'; its variants: {}", variant_name, listed));
   }
   std::vector<detail::Override> overrides;
   for (const auto& [path, value] : base.overrides) overrides.push_back({path, value, {}});
