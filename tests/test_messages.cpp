@@ -225,6 +225,12 @@ TEST_CASE("the shipped error shapes load, and English keeps its messages") {
   const auto en = Messages::load("en", &error);
   REQUIRE(en);
   CHECK(en->error("unknown key 'x' in [proxy]") == "unknown key 'x' in [proxy]");
+  // A time the message was made with is written in the language's units, as the narration
+  // writes it; what the file holds ('1s') is quoted as it is.
+  const std::string below = ko->error("'p99' in service_time must not be below the median (2.080 s), got '1s'");
+  CHECK_MESSAGE(below.find("(median, 2.080초)") != std::string::npos, below);
+  CHECK(below.find("'1s'") != std::string::npos);
+  CHECK(ko->error("the step's record is at 1 min 30 s") == "the step's record is at 1 min 30 s");  // no shape
   // The errors file is not a language of its own.
   const std::vector<std::string> langs = Messages::languages();
   CHECK(std::find(langs.begin(), langs.end(), "ko.errors") == langs.end());

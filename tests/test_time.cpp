@@ -91,16 +91,28 @@ TEST_CASE("format_span names a run's length in the unit a person sets it in") {
   CHECK(format_span(hours(1), ko) == "1시간");
   CHECK(format_span(hours(36), en) == "36 h");
   CHECK(format_span(days(120), ko) == "120일");
-  CHECK(format_span(-days(30), en) == "-30 d");
+  CHECK(format_span(Time{} - days(30), en) == "-30 d");
   CHECK(format_span(ms(1500), en) == "1.500 s");  // not whole seconds: as format_time says it
   CHECK(format_span(Time{}, en) == "0 s");
 }
 
 TEST_CASE("format and parse round trip on the units teachers use") {
-  for (Time t : {ms(40), days(90), -days(30), hours(36), minutes(10), us(12)}) {
+  for (Time t : {ms(40), days(90), Time{} - days(30), hours(36), minutes(10), us(12)}) {
     CAPTURE(t.ns());
     std::string text = format_time(t);
     std::erase(text, ' ');
     CHECK(parse_duration(text) == t);
   }
+}
+
+TEST_CASE("parse_formatted_time reads what format_time wrote in English, and nothing else") {
+  for (const Time t : {ns(500), us(50), ms(12) + us(500), ms(40), ms(1250), s(125), hours(36), days(3) + hours(4),
+                       Time{} - days(30), Time{} - (minutes(5) + s(3)), Time{}}) {
+    const auto back = parse_formatted_time(format_time(t));
+    REQUIRE_MESSAGE(back, format_time(t));
+    CHECK(*back == t);
+  }
+  for (const char* not_one :
+       {"5s", "5 s", "2.08 s", "1 min 0 s", "90 s", "abc s", "s", "", "1 min 30", "-1 min -3 s", "1 h 30 min 5 s"})
+    CHECK_MESSAGE(!parse_formatted_time(not_one), not_one);
 }

@@ -5,6 +5,8 @@
 #include <string_view>
 #include <vector>
 
+#include "deploysim/time.hpp"
+
 namespace deploysim {
 
 /// Error and warning messages in one language, as gettext translates them: the English message
@@ -24,6 +26,9 @@ class ErrorTexts {
   std::string translate(std::string_view message) const;
   /// The English shapes, in file order.
   std::vector<std::string> shapes() const;
+  /// The language's units: a value that is a time as English writes it ("2.080 s") is written
+  /// in them ("2.080초").
+  void set_units(const TimeUnits& units) { units_ = units; }
 
  private:
   struct Shape {
@@ -31,6 +36,7 @@ class ErrorTexts {
     std::vector<std::string> pieces;  // the literal text around the values (one more than values)
   };
   std::vector<Shape> shapes_;
+  std::optional<TimeUnits> units_;
   std::string translate(std::string_view message, int depth) const;
 };
 

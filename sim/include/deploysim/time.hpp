@@ -78,6 +78,10 @@ std::string format_span(Time t, const TimeUnits& units);
 /// and truncated to whole nanoseconds. Returns nullopt when the text is not such a duration or
 /// its magnitude exceeds Time::max() (about 292 years).
 std::optional<Time> parse_duration(std::string_view text);
+/// The time an English format_time wrote ("2.080 s", "1 min 30 s", "3 d 4 h"), so that a message
+/// made in English can show it in another language's units; nullopt for any other text
+/// (format_time of the result gives back exactly `text`).
+std::optional<Time> parse_formatted_time(std::string_view text);
 
 namespace literals {
 /// 5_ms style literals.

@@ -2,6 +2,10 @@
 
 #include "core/compat.hpp"
 
+#include <cstdlib>
+#include <string>
+#include <vector>
+
 #include <fmt/format.h>
 
 namespace deploysim {
@@ -109,6 +113,31 @@ std::optional<Time> parse_duration(std::string_view v) {
   if (whole > (static_cast<uint64_t>(INT64_MAX) - part) / unit_ns) return std::nullopt;
   const auto n = static_cast<int64_t>(whole * unit_ns + part);
   return ns(negative ? -n : n);
+}
+
+std::optional<Time> parse_formatted_time(std::string_view text) {
+  // One or two "<number> <unit>" parts; each part is a duration without its space.
+  std::vector<std::string_view> words;
+  for (size_t at = 0; at <= text.size();) {
+    const size_t space = std::min(text.find(' ', at), text.size());
+    words.push_back(text.substr(at, space - at));
+    at = space + 1;
+  }
+  if (words.size() != 2 && words.size() != 4) return std::nullopt;
+  int64_t total = 0;
+  for (size_t i = 0; i < words.size(); i += 2) {
+    if (words[i].empty() || !is_digit(words[i].back())) return std::nullopt;
+    const auto part = parse_duration(std::string(words[i]) + std::string(words[i + 1]));
+    // The second part is never signed: "-5 min 3 s" is minus five minutes and three seconds.
+    if (!part || (i > 0 && !is_digit(words[i].front()))) return std::nullopt;
+    if (total < 0 || part->ns() < 0)
+      total -= std::abs(part->ns());
+    else
+      total += part->ns();
+  }
+  const Time t = ns(total);
+  if (format_time(t) != text) return std::nullopt;
+  return t;
 }
 
 }  // namespace deploysim

@@ -129,6 +129,8 @@ std::string ErrorTexts::translate(std::string_view message) const { return trans
 
 std::string ErrorTexts::translate(std::string_view message, int depth) const {
   if (depth > 4) return std::string(message);
+  if (depth > 0 && units_)
+    if (const auto t = parse_formatted_time(message)) return format_time(*t, *units_);
   std::vector<std::string_view> found;
   for (const Shape& s : shapes_) {
     found.assign(s.pieces.size() - 1, {});

@@ -155,7 +155,10 @@ std::optional<Messages> Messages::load(std::string_view lang, std::string* error
       else
         all = std::move(errors);
     }
-    if (all) m->errors_ = std::make_shared<const ErrorTexts>(std::move(*all));
+    if (all) {
+      all->set_units(m->units_);
+      m->errors_ = std::make_shared<const ErrorTexts>(std::move(*all));
+    }
   }
   return m;
 }
