@@ -293,7 +293,9 @@ void register_lesson_commands(CLI::App& app, Context& ctx) {
   tour->add_option("lesson", opts->lesson, ctx.words("cli_help.tour_lesson"));
   opts->lang = ctx.words.lang();  // unless --lang says otherwise
   tour->add_option("--lang", opts->lang, ctx.words("cli_help.tour_lang"))->check(CLI::IsMember(Messages::languages()));
-  tour->add_flag("!--no-pause", opts->pause, ctx.words("cli_help.tour_no_pause"));
+  // A callback, not CLI11's "!--no-pause": that one's help line reads "--no-pause{false}".
+  tour->add_flag_callback(
+      "--no-pause", [opts] { opts->pause = false; }, ctx.words("cli_help.tour_no_pause"));
   tour->add_flag("--sources", opts->sources, ctx.words("cli_help.tour_sources"));
   tour->callback([&ctx, opts] { ctx.exit_code = run_tour(*opts); });
 }

@@ -16,7 +16,9 @@ subs=$("$bin" --help | awk '/^Subcommands:/{on=1; next} on && /^  [a-z]/{print $
 [[ -n "$subs" ]] || fail "no subcommands in the English help"
 for sub in "" $subs; do
   ko $sub --help > "$out/help.txt" || fail "ko $sub --help"
-  for english in "Usage:" "Options:" "Positionals:" "Subcommands:" "REQUIRED" " TEXT" "Print this help message"; do
+  # "{false}": CLI11's mark of a negated flag, which reads as if the option took a value.
+  for english in "Usage:" "Options:" "Positionals:" "Subcommands:" "REQUIRED" " TEXT" "Print this help message" \
+    "{false}" "{true}"; do
     ! grep -qF -- "$english" "$out/help.txt" || fail "'$english' in the Korean help of '$sub'"
   done
   grep -q "^사용법: " "$out/help.txt" || fail "no 사용법 in the Korean help of '$sub'"
