@@ -260,6 +260,11 @@ int run_handshake_command(const HandshakeArgs& a, const Messages& w) {
     fmt::print(stderr, "deploysim handshake: {}\n", w("handshake.hrr_needs_tls13"));
     return 2;
   }
+  // 0-RTT early data is TLS 1.3's too (RFC 8446 2.3): TLS 1.2 would resume without it.
+  if ((a.early_data || a.no_anti_replay) && a.tls == "1.2") {
+    fmt::print(stderr, "deploysim handshake: {}\n", w("handshake.early_data_needs_tls13"));
+    return 2;
+  }
   const LoopbackConfig config = config_from(a);
   CertStore certs;
   Transcript t;

@@ -41,6 +41,8 @@ check "conflicting variants" 2 "excludes" -- --expired --untrusted
 # HelloRetryRequest exists only in TLS 1.3: --hrr with a TLS 1.2 client is refused, not run as an
 # ordinary TLS 1.2 handshake.
 check "--hrr with --tls 1.2" 2 "HelloRetryRequest exists only in TLS 1.3" -- --hrr --tls 1.2
+check "--early-data with --tls 1.2" 2 "0-RTT early data exists only in TLS 1.3" -- --early-data --tls 1.2
+check "--no-anti-replay with --tls 1.2" 2 "0-RTT early data exists only in TLS 1.3" -- --no-anti-replay --tls 1.2
 
 if [ -n "$(find "$work" "$tmp" -mindepth 1)" ]; then
   echo "FAIL: files were left behind:"; ls -la "$work" "$tmp"; fail=1
