@@ -40,16 +40,24 @@ if(NOT EXISTS "${_korean_font}")
 endif()
 # The fonts' licences go with them (OFL-1.1 for NanumGothic; DejaVu's Bitstream Vera licence,
 # in deploysim.data): the copyright files of the Debian packages the fonts come from.
-set(_font_licences "/usr/share/doc/fonts-nanum/copyright=LICENSE-NanumGothic.txt"
+set(_page_licences "/usr/share/doc/fonts-nanum/copyright=LICENSE-NanumGothic.txt"
     "/usr/share/doc/fonts-dejavu-core/copyright=LICENSE-DejaVu.txt")
-foreach(_pair ${_font_licences})
+# The libraries compiled into the page (cmake/web-deps.cmake) carry their notices too: the
+# copyright files of the Debian packages whose headers it is built from.
+foreach(_pkg libfmt-dev=fmt libtomlplusplus-dev=tomlplusplus nlohmann-json3-dev=nlohmann-json libcli11-dev=CLI11
+        libstb-dev=stb)
+  string(REGEX REPLACE "=.*" "" _deb "${_pkg}")
+  string(REGEX REPLACE ".*=" "" _name "${_pkg}")
+  list(APPEND _page_licences "/usr/share/doc/${_deb}/copyright=LICENSE-${_name}.txt")
+endforeach()
+foreach(_pair ${_page_licences})
   string(REGEX REPLACE "=.*" "" _from "${_pair}")
   if(NOT EXISTS "${_from}")
-    message(FATAL_ERROR "${_from} is missing: scripts/setup-deps.sh installs the fonts")
+    message(FATAL_ERROR "${_from} is missing: scripts/setup-deps.sh installs the fonts and libraries")
   endif()
 endforeach()
 foreach(_pair "${_korean_font}=NanumGothic.ttf" "web/index.html=index.html" "packaging/deploysim.svg=favicon.svg" "LICENSE=LICENSE.txt"
-        "third_party/imgui/LICENSE.txt=LICENSE-imgui.txt" ${_font_licences})
+        "third_party/imgui/LICENSE.txt=LICENSE-imgui.txt" ${_page_licences})
   string(REPLACE "=" ";" _pair "${_pair}")
   list(GET _pair 0 _from)
   list(GET _pair 1 _to)

@@ -20,10 +20,12 @@ sed 's/^name = "Basic HTTPS request"/name = "Our own API"/' "$src/assets/scenari
   > "$handout/our-api.toml"
 shots="$src/build/web/shots"
 fail=0
-# Every font the page ships (NanumGothic.ttf beside it, DejaVu in deploysim.data) has its licence
-# beside it, as the program's and Dear ImGui's have.
+# Every font the page ships (NanumGothic.ttf beside it, DejaVu in deploysim.data) and every
+# library compiled into it has its licence beside it, as the program's and Dear ImGui's have.
 for pair in "LICENSE.txt:MIT License" "LICENSE-imgui.txt:MIT License" \
-  "LICENSE-NanumGothic.txt:SIL OPEN FONT LICENSE" "LICENSE-DejaVu.txt:Bitstream Vera"; do
+  "LICENSE-NanumGothic.txt:SIL OPEN FONT LICENSE" "LICENSE-DejaVu.txt:Bitstream Vera" \
+  "LICENSE-fmt.txt:Victor Zverovich" "LICENSE-tomlplusplus.txt:Mark Gillard" \
+  "LICENSE-nlohmann-json.txt:Niels Lohmann" "LICENSE-CLI11.txt:Henry Schreiner" "LICENSE-stb.txt:Sean Barrett"; do
   file="${pair%%:*}" text="${pair#*:}"
   grep -q "$text" "$page/$file" 2>/dev/null || { echo "FAIL: the page has no $file (with \"$text\")"; fail=1; }
 done
@@ -50,8 +52,9 @@ for lang in en ko; do
     || { echo "FAIL ($lang): no recorded ClientHello in the inspector: $hello"; fail=1; }
   # "Save for Wireshark": the recorded connection arrives as a download that tshark decrypts by itself.
   capture="deploysim-api.example.test-tls13.pcapng"
-  saved='status="saved for Wireshark: /downloads/'"$capture"'"'
-  [ "$lang" = ko ] && saved='status="Wireshark용으로 저장했습니다: /downloads/'"$capture"'"'
+  # Named as it arrives in the downloads, not by the page's own folder.
+  saved='status="saved for Wireshark: '"$capture"'"'
+  [ "$lang" = ko ] && saved='status="Wireshark용으로 저장했습니다: '"$capture"'"'
   [[ $hello == *"$saved"* ]] || { echo "FAIL ($lang): no status naming the capture: $hello"; fail=1; }
   if [ ! -s "$out/downloads/$capture" ]; then
     echo "FAIL ($lang): the capture did not arrive in the downloads"; fail=1
@@ -81,6 +84,9 @@ for lang in en ko; do
   elif ! grep -q '^workers = 1  # .* 2$' "$whatif" || ! grep -q '^name = "Our own API"$' "$whatif"; then
     echo "FAIL ($lang): the downloaded what-if is not the scenario with its change: $(head -c 300 "$whatif")"; fail=1
   fi
+  saved_whatif="$(echo "$states" | sed -n 6p)"
+  [[ $saved_whatif == *'our-api-whatif.toml'* && $saved_whatif != *"/downloads"* ]] \
+    || { echo "FAIL ($lang): the saved what-if's status names the page's folder: $(echo "$saved_whatif" | grep -o 'status="[^"]*"')"; fail=1; }
   for png in 01-lesson.png 02-client-hello.png 03-korean.png 04-broken-file.png page.png; do
     [ -s "$out/$png" ] || { echo "FAIL ($lang): no $png"; fail=1; }
   done

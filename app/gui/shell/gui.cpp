@@ -151,7 +151,9 @@ void apply_commands(Session& session, UiState& ui, Commands& commands, Platform&
       const std::string dir = in_browser() ? "/downloads" : ".";
       if (in_browser()) std::filesystem::create_directories(dir, ec);
       const CaptureFiles f = save_capture(session.model(), sc->id, dir, sc->keylog_only, ui.words);
-      ui.status = f.error.empty() ? ui.trf(sc->keylog_only ? "status.keylog_saved" : "status.capture_saved", f.path)
+      // A page names the file as it arrives in the user's downloads, not by its own folder.
+      const std::string shown = in_browser() ? std::filesystem::path(f.path).filename().string() : f.path;
+      ui.status = f.error.empty() ? ui.trf(sc->keylog_only ? "status.keylog_saved" : "status.capture_saved", shown)
                                   : ui.trf("status.capture_failed", f.error);
       if (in_browser() && !f.path.empty()) offer_download(f.path, std::filesystem::path(f.path).filename().string());
     } else if (std::get_if<RequestReload>(&c))

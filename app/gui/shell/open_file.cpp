@@ -3,6 +3,7 @@
 #include "gui/shell/open_file.hpp"
 
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <system_error>
 
@@ -129,9 +130,12 @@ std::string save_whatif(const Session& session, const std::string& path, UiState
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   out << saved.text;
   out.close();
-  if (!out) return ui.trf("file.cannot_write", path);
-  add_recent(ui.settings, path);
-  return ui.trf("file.saved", path);
+  // A page's file goes on to the user's downloads: it is named as it arrives there, and it is
+  // not a recent file (the page's own folder is gone at the next visit).
+  const std::string shown = in_browser() ? std::filesystem::path(path).filename().string() : path;
+  if (!out) return ui.trf("file.cannot_write", shown);
+  if (!in_browser()) add_recent(ui.settings, path);
+  return ui.trf("file.saved", shown);
 }
 
 void watch_open_files(Session& session, UiState& ui, Commands& commands, bool now) {
