@@ -223,12 +223,11 @@ TEST_CASE("nginx: X-Forwarded-Proto set where the proxying location inherits it 
   CHECK(has_entry(off, imp::EntryKind::ignored, "shop.conf:8", "proxy_set_header Host"));
 }
 
-TEST_CASE("nginx: an upstream server's max_fails and fail_timeout are reported with what nginx does") {
-  const std::string unit = "[Service]\nExecStart=/usr/bin/uvicorn app.main:app --port 8000\n";
-  const std::string single = R"(upstream app {
-    server 127.0.0.1:8000 max_fails=3 fail_timeout=30s;
-    keepalive 16;
-}
+namespace {
+
+// A site proxied to `upstream app`, whose block holds `servers` (its lines from line 2 on).
+std::string site_with_upstream(const std::string& servers) {
+  return "upstream app {\n" + servers + R"(}
 server {
     listen 443 ssl;
     server_name api.example.com;
@@ -239,6 +238,14 @@ server {
     }
 }
 )";
+}
+
+}  // namespace
+
+TEST_CASE("nginx: an upstream server's max_fails and fail_timeout are reported with what nginx does") {
+  const std::string unit = "[Service]\nExecStart=/usr/bin/uvicorn app.main:app --port 8000\n";
+  const std::string single =
+      site_with_upstream("    server 127.0.0.1:8000 max_fails=3 fail_timeout=30s;\n    keepalive 16;\n");
   // Alone in its group, nginx never takes the server out (ngx_http_upstream_module, `server`).
   const imp::ImportResult s = import_files({{"api.service", unit, true}, {"shop.conf", single, true}});
   CHECK(has_entry(s, imp::EntryKind::ignored, "shop.conf:2",
@@ -251,4 +258,20 @@ server {
   CHECK(has_entry(p, imp::EntryKind::ignored, "shop.conf:2",
                   "max_fails=3 fail_timeout=30s: not modelled: nginx takes this server out of the group"));
   CHECK(has_entry(p, imp::EntryKind::ignored, "shop.conf:3", "server 127.0.0.1:8001"));
+}
+
+TEST_CASE("nginx: the model routes to the first upstream server nginx sends requests to") {
+  const std::string unit = "[Service]\nExecStart=/usr/bin/uvicorn app.main:app --port 8001\n";
+  const std::string conf = site_with_upstream(
+      "    server 127.0.0.1:8000 down;\n    server 127.0.0.1:8002 backup;\n    server 127.0.0.1:8001;\n");
+  // `down` is "permanently unavailable" and `backup` waits for the primary servers to fail
+  // (ngx_http_upstream_module, `server`): the requests go to 8001, where the unit listens.
+  const imp::ImportResult r = import_files({{"api.service", unit, true}, {"shop.conf", conf, true}});
+  CHECK(has_entry(r, imp::EntryKind::ignored, "shop.conf:2", "server 127.0.0.1:8000: marked down: nginx sends it no"));
+  CHECK(has_entry(r, imp::EntryKind::ignored, "shop.conf:3", "server 127.0.0.1:8002: a backup server"));
+  CHECK_FALSE(has_entry(r, imp::EntryKind::ignored, "shop.conf:4", "server 127.0.0.1:8001"));
+  const Scenario sc = load(r);
+  REQUIRE(sc.proxy);
+  REQUIRE_FALSE(sc.proxy->routes.empty());
+  CHECK(service(sc, sc.proxy->routes[0].pool).port == 8001);
 }

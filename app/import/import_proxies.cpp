@@ -145,6 +145,17 @@ std::string upstream_service(const std::string& upstream, const SourcePos& pos, 
 
 namespace {
 
+// The server of an upstream block the model routes to: the first that nginx sends requests to,
+// neither `down` ("permanently unavailable") nor `backup` (used "when the primary servers are
+// unavailable", ngx_http_upstream_module); else the first backup; else the first.
+size_t modelled_server(const NginxUpstream& u) {
+  for (size_t i = 0; i < u.servers.size(); ++i)
+    if (!u.servers[i].down && !u.servers[i].backup) return i;
+  for (size_t i = 0; i < u.servers.size(); ++i)
+    if (!u.servers[i].down) return i;
+  return 0;
+}
+
 // The text of a listen line as the report names it: "listen 8443", "listen [::]:8443".
 std::string listen_text(const NginxListen& l) {
   return "listen " + l.address.value + (l.address.value.empty() ? "" : ":") + std::to_string(l.port.value);
@@ -332,11 +343,15 @@ void read_nginx_file(const std::string& file, const NginxConfig& c, bool tls_on_
     // `upstream api` is not the `api_backend` of `proxy_pass http://api_backend`.
     for (const NginxUpstream& u : c.upstreams) {
       if (!iequal(pass_host(target), u.name.value) || u.servers.empty()) continue;
-      target = u.servers.front().address.value;
-      target_pos = u.servers.front().address.pos;
-      for (size_t i = 1; i < u.servers.size(); ++i)
-        r.ignored(u.servers[i].address.pos, w.format("import.ignored_key", "server " + u.servers[i].address.value,
-                                                     w("import.why_more_upstreams")));
+      const size_t m = modelled_server(u);
+      target = u.servers[m].address.value;
+      target_pos = u.servers[m].address.pos;
+      for (size_t i = 0; i < u.servers.size(); ++i)
+        if (i != m)
+          r.ignored(u.servers[i].address.pos, w.format("import.ignored_key", "server " + u.servers[i].address.value,
+                                                       w(u.servers[i].down     ? "import.why_upstream_down"
+                                                         : u.servers[i].backup ? "import.why_upstream_backup"
+                                                                               : "import.why_more_upstreams")));
       break;
     }
     const std::string pool = upstream_service(target, target_pos, d, r);
@@ -397,8 +412,8 @@ void read_nginx_file(const std::string& file, const NginxConfig& c, bool tls_on_
     if (u.keepalive.set) not_modelled(u.keepalive.pos, "keepalive " + std::to_string(u.keepalive.value));
     // nginx's passive check (ngx_http_upstream_module, `server`): only the first server is
     // modelled, and alone in its group nginx ignores max_fails and fail_timeout altogether.
-    if (!u.servers.empty() && !u.servers.front().fails_text.empty()) {
-      const NginxUpstreamServer& us = u.servers.front();
+    if (!u.servers.empty() && !u.servers[modelled_server(u)].fails_text.empty()) {
+      const NginxUpstreamServer& us = u.servers[modelled_server(u)];
       r.ignored(us.address.pos,
                 w.format(u.servers.size() == 1 ? "import.nginx_max_fails_single" : "import.nginx_max_fails_first",
                          us.fails_text));
