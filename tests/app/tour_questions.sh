@@ -49,9 +49,12 @@ def read_until(pred, timeout=60):
             if pred(out):
                 return True
     return False
+# A prompt has "Enter:" ("Enter: skip", "Enter: 다음 단계"); a typo's line ("press Enter to
+# skip", "Enter를 눌러") has not: counting it too sent the next answer one prompt early
+# whenever the two lines arrived in separate reads.
 for a in answers:
-    n = out.count(b"Enter")
-    if not read_until(lambda o: o.count(b"Enter") > n):
+    n = out.count(b"Enter:")
+    if not read_until(lambda o: o.count(b"Enter:") > n):
         break
     os.write(fd, (a + "\n").encode())
 read_until(lambda o: False, timeout=3)
