@@ -195,3 +195,66 @@ TEST_CASE("Compose file sets: bad lists are located errors, and the Korean repor
                   "compose.yml에 덮어 병합했습니다. `-f`로 준 순서대로"));
   CHECK(has_entry(ko_f, imp::EntryKind::mapped, "compose.prod.yml:3", "supervisor.restart"));
 }
+
+TEST_CASE("a service's build: reads its Dockerfile's HEALTHCHECK, which healthcheck: overrides or disables") {
+  const auto compose = [](const std::string& extra) {
+    return R"(services:
+  api:
+    build:
+      context: ./api
+      dockerfile: Dockerfile.prod
+    command: uvicorn app.main:app --host 0.0.0.0 --port 8000
+)" + extra;
+  };
+  const std::string dockerfile = R"(FROM python:3.12-slim
+WORKDIR /srv
+HEALTHCHECK --interval=15s --retries=4 CMD curl -f http://localhost:8000/health
+CMD ["uvicorn", "app.main:app"]
+)";
+  const imp::TextFile df{"deploy/api/Dockerfile.prod", dockerfile, true};
+  // The Dockerfile given with the Compose file: its check is said at its own line, with its values.
+  const imp::ImportResult r = import_files({{"deploy/docker-compose.yml", compose(""), true}, df});
+  CHECK(has_entry(r, imp::EntryKind::mapped, "deploy/docker-compose.yml:3",
+                  "build: the Dockerfile deploy/api/Dockerfile.prod is read for the HEALTHCHECK"));
+  CHECK(has_entry(r, imp::EntryKind::ignored, "deploy/api/Dockerfile.prod:3",
+                  "HEALTHCHECK --interval=15s --retries=4 CMD curl -f http://localhost:8000/health: the health check "
+                  "of the image service api runs, built from this file: Docker runs it in the container every 15s, "
+                  "and 4 failed checks in a row make the container unhealthy"));
+  REQUIRE(r.files.size() == 2);
+  CHECK(r.files[1].kind == imp::FileKind::dockerfile);
+  CHECK_FALSE(has_entry(r, imp::EntryKind::ignored, "deploy/api/Dockerfile.prod", "not a docker-compose file"));
+
+  // healthcheck: in the Compose file changes it; disable: true turns it off.
+  const imp::ImportResult over =
+      import_files({{"deploy/docker-compose.yml", compose("    healthcheck:\n      interval: 5s\n"), true}, df});
+  CHECK(has_entry(over, imp::EntryKind::ignored, "deploy/api/Dockerfile.prod:3",
+                  "the Compose file's healthcheck at deploy/docker-compose.yml:7 replaces the options it sets"));
+  const imp::ImportResult off =
+      import_files({{"deploy/docker-compose.yml", compose("    healthcheck:\n      disable: true\n"), true}, df});
+  CHECK(has_entry(off, imp::EntryKind::ignored, "deploy/api/Dockerfile.prod:3",
+                  "not run: the Compose file's healthcheck at deploy/docker-compose.yml:7 turns it off"));
+
+  // Not given and not on disk: said at build:.
+  const imp::ImportResult missing = import_files({{"deploy/docker-compose.yml", compose(""), true}});
+  CHECK(has_entry(missing, imp::EntryKind::ignored, "deploy/docker-compose.yml:3",
+                  "build: the Dockerfile deploy/api/Dockerfile.prod is neither among the files given nor on disk"));
+
+  // From disk, in the build context of a Compose file given by path.
+  const fs::path root = fs::temp_directory_path() / "deploysim-import-build-context";
+  fs::remove_all(root);
+  fs::create_directories(root / "api");
+  std::ofstream(root / "docker-compose.yml") << "services:\n  api:\n    build: api\n"
+                                                "    command: uvicorn app.main:app --host 0.0.0.0 --port 8000\n";
+  std::ofstream(root / "api" / "Dockerfile") << dockerfile;
+  const imp::ImportResult disk = import_ok({root / "docker-compose.yml"});
+  const std::string on_disk = (root / "api" / "Dockerfile").generic_string();
+  CHECK(has_entry(disk, imp::EntryKind::ignored, on_disk + ":3", "every 15s"));
+  CHECK(std::any_of(disk.files.begin(), disk.files.end(), [&](const imp::ImportedFile& f) {
+    return f.path == on_disk && f.kind == imp::FileKind::dockerfile;
+  }));
+  fs::remove_all(root);
+
+  const imp::ImportResult k = imp::import_texts({{"deploy/docker-compose.yml", compose(""), true}, df}, ko());
+  REQUIRE(k.ok());
+  CHECK(has_entry(k, imp::EntryKind::ignored, "deploy/api/Dockerfile.prod:3", "15s마다"));
+}

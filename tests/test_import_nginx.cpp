@@ -275,3 +275,63 @@ TEST_CASE("nginx: the model routes to the first upstream server nginx sends requ
   REQUIRE_FALSE(sc.proxy->routes.empty());
   CHECK(service(sc, sc.proxy->routes[0].pool).port == 8001);
 }
+
+TEST_CASE("nginx: weights and the other parameters of upstream servers are reported with what nginx does") {
+  const std::string unit = "[Service]\nExecStart=/usr/bin/uvicorn app.main:app --port 8000\n";
+  // Weighted round robin passes 8001 three requests of every four; the model sends all to 8000.
+  const std::string conf = site_with_upstream(
+      "    server 127.0.0.1:8000 max_conns=100 resolve;\n"
+      "    server 127.0.0.1:8001 weight=3 slow_start=30s;\n"
+      "    server 127.0.0.1:8002 backup weight=2 drain;\n");
+  const imp::ImportResult r = import_files({{"api.service", unit, true}, {"shop.conf", conf, true}});
+  CHECK(service(load(r), load(r).proxy->routes[0].pool).port == 8000);
+  CHECK(has_entry(r, imp::EntryKind::ignored, "shop.conf:3",
+                  "weight=3: not modelled: nginx's weighted round robin (its default balancing) passes this server 3 "
+                  "of every 4 requests of its group"));
+  CHECK(has_entry(r, imp::EntryKind::ignored, "shop.conf:3",
+                  "the model sends every request to one server, the first that is neither down nor backup "
+                  "(127.0.0.1:8000)"));
+  CHECK(has_entry(r, imp::EntryKind::ignored, "shop.conf:3",
+                  "slow_start=30s: a parameter of NGINX Plus, nginx's commercial edition"));
+  CHECK(has_entry(r, imp::EntryKind::ignored, "shop.conf:2",
+                  "max_conns=100: not modelled: nginx keeps at most that many connections to this server open"));
+  CHECK(has_entry(r, imp::EntryKind::ignored, "shop.conf:2",
+                  "resolve: not modelled: nginx looks the server's name up in DNS again while it runs"));
+  CHECK(has_entry(r, imp::EntryKind::ignored, "shop.conf:4", "weight=2: a backup server"));
+  CHECK(has_entry(r, imp::EntryKind::ignored, "shop.conf:4", "drain: a parameter of NGINX Plus"));
+
+  // With least_conn the weight is said without a share; alone among the primaries it changes nothing.
+  const imp::ImportResult lc = import_files(
+      {{"api.service", unit, true},
+       {"shop.conf",
+        site_with_upstream("    least_conn;\n    server 127.0.0.1:8000 weight=5;\n    server 127.0.0.1:8001;\n"),
+        true}});
+  CHECK(has_entry(lc, imp::EntryKind::ignored, "shop.conf:3",
+                  "weight=5: not modelled: nginx's least_conn balancing weighs this server"));
+  const imp::ImportResult alone = import_files(
+      {{"api.service", unit, true},
+       {"shop.conf", site_with_upstream("    server 127.0.0.1:8000 weight=5;\n    server 127.0.0.1:8001 down;\n"),
+        true}});
+  CHECK(has_entry(alone, imp::EntryKind::ignored, "shop.conf:2", "weight=5: not used: no other server of its group"));
+
+  // A word nginx does not know is said, and so is an upstream no route uses.
+  std::string typo = site_with_upstream("    server 127.0.0.1:8000 wieght=2;\n");
+  typo += "upstream spare {\n    server 127.0.0.1:9000;\n}\n";
+  const imp::ImportResult t = import_files({{"api.service", unit, true}, {"shop.conf", typo, true}});
+  CHECK(has_entry(t, imp::EntryKind::ignored, "shop.conf:2",
+                  "wieght=2: no parameter of an upstream server: nginx refuses it (invalid parameter)"));
+  CHECK(has_entry(t, imp::EntryKind::ignored, "shop.conf:13", "upstream spare: no route the model keeps"));
+  CHECK_FALSE(has_entry(t, imp::EntryKind::ignored, "shop.conf:1", "upstream app: no route"));
+
+  // The same in Korean.
+  const imp::ImportResult k = imp::import_texts({{"api.service", unit, true}, {"shop.conf", conf, true}}, ko());
+  REQUIRE(k.ok());
+  CHECK(has_entry(k, imp::EntryKind::ignored, "shop.conf:3", "요청 4개 중 3개를 이 서버로 보냅니다"));
+}
+
+TEST_CASE("nginx: weight=0 is refused, as nginx refuses it") {
+  const auto r =
+      imp::import_texts({{"shop.conf", site_with_upstream("    server 127.0.0.1:8000 weight=0;\n"), true}}, en());
+  CHECK_FALSE(r.ok());
+  CHECK(has_error(r, "shop.conf:2:27", "invalid number \"0\"", false));
+}

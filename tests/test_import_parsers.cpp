@@ -9,6 +9,7 @@
 #include "deploysim/messages.hpp"
 #include "import/asgi_command.hpp"
 #include "import/caddyfile.hpp"
+#include "import/dockerfile.hpp"
 #include "import/import_model.hpp"
 #include "import/nginx_conf.hpp"
 #include "import/systemd_unit.hpp"
@@ -553,4 +554,48 @@ TEST_CASE("the scenario's strings and comments are UTF-8 whatever the files' rea
   CHECK(toml_str("\xEC\x9B\xB9 \"x\"") == "\"\xEC\x9B\xB9 \\\"x\\\"\"");
   CHECK(toml_str(std::string("\xE0\x80\x80")) == "\"\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\"");  // overlong
   CHECK(printable_text(std::string("from a\nb\xFF.yml:3"), " ") == "from a b\xEF\xBF\xBD.yml:3");
+}
+
+TEST_CASE("Dockerfile: the HEALTHCHECK of the stage built, as docker build reads the file") {
+  // Continued lines (a comment among them), an instruction in lower case, Docker's defaults.
+  const std::string text = R"(# syntax=docker/dockerfile:1
+FROM python:3.12-slim AS base
+HEALTHCHECK CMD curl -f http://localhost:8000/ || exit 1
+
+FROM base AS prod
+healthcheck --interval=10s --timeout=3s \
+  # the app answers on /health
+  --retries=5 \
+  CMD curl -f http://localhost:8000/health
+FROM base AS dev
+)";
+  const DockerfileHealth prod = read_dockerfile_health(text, "Dockerfile", "prod");
+  REQUIRE(prod.effective);
+  CHECK(prod.effective->pos.str() == "Dockerfile:6:1");
+  CHECK(prod.effective->interval_ms == 10000);
+  CHECK(prod.effective->timeout_ms == 3000);
+  CHECK(prod.effective->retries == 5);
+  CHECK(prod.effective->written ==
+        "healthcheck --interval=10s --timeout=3s --retries=5 CMD curl -f http://localhost:8000/health");
+  REQUIRE(prod.unused.size() == 1);
+  CHECK(prod.unused[0].pos.line == 3);
+  // The last stage, dev, is built FROM base: it has base's check, with Docker's defaults.
+  const DockerfileHealth last = read_dockerfile_health(text, "Dockerfile", "");
+  REQUIRE(last.effective);
+  CHECK(last.effective->pos.line == 3);
+  CHECK(last.effective->interval_ms == 30000);
+  CHECK(last.effective->retries == 3);
+  CHECK(last.stage == "dev");
+  // A stage that is not there: docker build fails; the last stage is read.
+  CHECK_FALSE(read_dockerfile_health(text, "Dockerfile", "staging").target_found);
+
+  // `# escape=`` makes the backtick the continuation; NONE turns the check off.
+  const DockerfileHealth none = read_dockerfile_health(
+      "# escape=`\nFROM python:3.12\nHEALTHCHECK --interval=5s `\n  CMD true\nHEALTHCHECK NONE\n", "Dockerfile", "");
+  REQUIRE(none.effective);
+  CHECK(none.effective->none);
+  CHECK(none.effective->pos.line == 5);
+  REQUIRE(none.unused.size() == 1);
+  CHECK(none.unused[0].interval_ms == 5000);
+  CHECK_FALSE(read_dockerfile_health("FROM python:3.12\nCMD [\"uvicorn\"]\n", "Dockerfile", "").effective);
 }

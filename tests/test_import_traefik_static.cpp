@@ -142,7 +142,9 @@ TEST_CASE("a traefik.yml beside the Compose file is read: the resolver's challen
                   "certificatesResolvers.letsencrypt.acme.httpChallenge -> certificate.challenge = \"http-01\""));
   CHECK(has_entry(r, imp::EntryKind::mapped, traefik + ":24",
                   "acme.storage /letsencrypt/acme.json: on the volume at " + compose + ":10"));
-  CHECK(has_entry(r, imp::EntryKind::mapped, traefik + ":18", "providers.docker.exposedByDefault: Traefik reads"));
+  CHECK(has_entry(r, imp::EntryKind::mapped, traefik + ":18",
+                  "providers.docker.exposedByDefault=false: Traefik's Docker provider reads only the containers "
+                  "labelled traefik.enable=true"));
   CHECK(has_entry(r, imp::EntryKind::ignored, traefik + ":3", "api.dashboard: deploysim does not model it"));
   CHECK(has_entry(r, imp::EntryKind::ignored, traefik + ":23", "certificatesResolvers.letsencrypt.acme.email"));
   CHECK(has_entry(r, imp::EntryKind::ignored, traefik + ":14", "entryPoints.websecure.address"));
@@ -467,4 +469,73 @@ TEST_CASE("a router in Traefik's dynamic configuration that the file provider re
       imp::import_texts({{"d7/docker-compose.yml", compose, true}, {"d7/traefik/shop.yml", dynamic, true}}, ko());
   CHECK(has_entry(k, imp::EntryKind::ignored, "d7/traefik/shop.yml", "Traefik 동적 설정"));
   CHECK(has_entry(k, imp::EntryKind::ignored, "d7/docker-compose.yml:8", "shop 서비스"));
+}
+
+TEST_CASE("Traefik's Docker provider: traefik.enable=false and exposedByDefault=false leave containers out") {
+  const auto compose = [](const std::string& flag) {
+    return R"(services:
+  traefik:
+    image: traefik:v3.1
+    command:
+      - --providers.docker=true
+)" + flag + R"(      - --entrypoints.websecure.address=:443
+      - --certificatesresolvers.le.acme.tlschallenge=true
+    ports: ["443:443"]
+  api:
+    image: registry.example.com/shop/api:1.4.2
+    command: uvicorn app.main:app --host 0.0.0.0 --port 8000
+    labels:
+      - traefik.enable=true
+      - traefik.http.routers.api.rule=Host(`api.shop.example.com`)
+      - traefik.http.routers.api.tls.certresolver=le
+  admin:
+    image: registry.example.com/shop/admin:1.4.2
+    command: uvicorn admin.main:app --host 0.0.0.0 --port 8001
+    labels:
+      - traefik.http.routers.admin.rule=Host(`admin.shop.example.com`)
+      - traefik.http.routers.admin.tls.certresolver=le
+  jobs:
+    image: registry.example.com/shop/jobs:1.4.2
+    command: uvicorn jobs.main:app --host 0.0.0.0 --port 8002
+    labels:
+      - traefik.enable=false
+      - traefik.http.routers.jobs.rule=Host(`jobs.shop.example.com`)
+)";
+  };
+  // Traefik's default, exposedByDefault=true: admin is routed, jobs (traefik.enable=false) is not.
+  const imp::ImportResult on = import_files({{"docker-compose.yml", compose(""), true}});
+  const Scenario son = load(on);
+  REQUIRE(son.proxy);
+  CHECK(son.proxy->routes.size() == 2);
+  CHECK(has_entry(on, imp::EntryKind::mapped, "docker-compose.yml:26",
+                  "traefik.enable=false: Traefik's Docker provider skips this container"));
+  CHECK(has_entry(on, imp::EntryKind::ignored, "docker-compose.yml:27",
+                  "router jobs: not read: its container's traefik.enable label (docker-compose.yml:26)"));
+
+  // exposedByDefault=false: only api, labelled traefik.enable=true, is routed.
+  const imp::ImportResult off =
+      import_files({{"docker-compose.yml", compose("      - --providers.docker.exposedByDefault=false\n"), true}});
+  const Scenario soff = load(off);
+  REQUIRE(soff.proxy);
+  REQUIRE(soff.proxy->routes.size() == 1);
+  CHECK(soff.proxy->routes[0].host == "api.shop.example.com");
+  REQUIRE(soff.certificates.size() == 1);
+  CHECK(has_entry(off, imp::EntryKind::mapped, "docker-compose.yml:6",
+                  "providers.docker.exposedByDefault=false: Traefik's Docker provider reads only the containers "
+                  "labelled traefik.enable=true"));
+  CHECK(has_entry(off, imp::EntryKind::ignored, "docker-compose.yml:21",
+                  "router admin: not read: its container has no traefik.enable=true label and exposedByDefault is "
+                  "false (docker-compose.yml:6)"));
+  CHECK(has_entry(off, imp::EntryKind::mapped, "docker-compose.yml:14", "traefik.enable=true: Traefik reads"));
+
+  // A value Traefik cannot read as a boolean stops Traefik: an error at its line.
+  const imp::ImportResult bad = imp::import_texts(
+      {{"docker-compose.yml", compose("      - --providers.docker.exposedByDefault=nope\n"), true}}, en());
+  CHECK_FALSE(bad.ok());
+  CHECK(has_error(bad, "docker-compose.yml:6:9", "nope", false));
+
+  const imp::ImportResult k = imp::import_texts(
+      {{"docker-compose.yml", compose("      - --providers.docker.exposedByDefault=false\n"), true}}, ko());
+  REQUIRE(k.ok());
+  CHECK(has_entry(k, imp::EntryKind::ignored, "docker-compose.yml:21", "`exposedByDefault`가 `false`이므로"));
 }

@@ -13,6 +13,7 @@
 
 #include "import/asgi_command.hpp"
 #include "import/compose_internal.hpp"
+#include "import/dockerfile.hpp"
 
 namespace deploysim::import {
 
@@ -198,6 +199,76 @@ void read_memory(const ComposeCtx& c, const YAML::Node& svc, ServiceModel& s) {
                    r.from(c.pos(*keys[i].first), keys[i].second, "supervisor.memory_limit", size_text(*bytes[i])));
 }
 
+// The image a service's `build:` makes carries its Dockerfile's HEALTHCHECK, which Docker runs in
+// the container unless the Compose file's `healthcheck:` changes or disables it (Docker takes the
+// options that `healthcheck:` leaves out from the image). The Dockerfile is read among the files
+// given, else (import_paths) from the build context on disk: context relative to the Compose
+// file's folder, `dockerfile` relative to the context (compose-spec, "build").
+void read_build_healthcheck(const ComposeCtx& c, const std::string& name, const YAML::Node& svc, Deployment& d) {
+  namespace fs = std::filesystem;
+  Report& r = c.r;
+  const YAML::Node build = child(svc, "build");
+  SourcePos bpos;
+  for (const auto& kv : svc)
+    if (scalar(kv.first) == "build") bpos = c.pos(kv.first);
+  if (!build.IsDefined() || bpos.line == 0) return;
+  if (const YAML::Node inline_text = child(build, "dockerfile_inline"); inline_text.IsDefined()) {
+    r.ignored(c.pos(inline_text), r.w("import.compose_dockerfile_inline"));
+    return;
+  }
+  const std::string context = build.IsScalar() ? scalar(build) : scalar(child(build, "context"));
+  const std::string dockerfile = scalar(child(build, "dockerfile"));
+  const std::string target = scalar(child(build, "target"));
+  if (context.find("://") != std::string::npos || context.starts_with("git@")) {  // a Git repository, a URL
+    r.ignored(bpos, r.w.format("import.compose_dockerfile_missing", context));
+    return;
+  }
+  const fs::path dir = fs::path(c.file).parent_path() / (context.empty() ? "." : context);
+  const fs::path path = (fs::path(dockerfile).is_absolute() ? fs::path(dockerfile)
+                                                            : dir / (dockerfile.empty() ? "Dockerfile" : dockerfile))
+                            .lexically_normal();
+  const std::string key = path.generic_string();
+  std::optional<std::pair<std::string, std::string>> found;
+  if (const auto in = d.inputs.find(key); in != d.inputs.end()) {
+    found = in->second;
+    if (d.dockerfiles_read.insert(key).second) d.sources.push_back(found->first);
+  } else if (d.read_disk) {
+    found = disk_text(d, path, FileKind::dockerfile);
+    if (found) {  // another service built from it finds it among the inputs
+      d.inputs[key] = *found;
+      d.dockerfiles_read.insert(key);
+    }
+  }
+  if (!found) {
+    r.ignored(bpos, r.w.format("import.compose_dockerfile_missing", key));
+    return;
+  }
+  r.mapped(bpos, r.w.format("import.compose_dockerfile_read", found->first));
+  const DockerfileHealth health = read_dockerfile_health(found->second, found->first, target);
+  const YAML::Node hc = child(svc, "healthcheck");
+  SourcePos hpos;
+  for (const auto& kv : svc)
+    if (scalar(kv.first) == "healthcheck") hpos = c.pos(kv.first);
+  const std::vector<std::string> test = as_words(child(hc, "test"));
+  const bool off = scalar(child(hc, "disable")) == "true" || (!test.empty() && test.front() == "NONE");
+  const auto unquoted = [](std::string t) { return t.size() >= 2 && t.front() == '"' ? t.substr(1, t.size() - 2) : t; };
+  if (const auto& e = health.effective) {
+    if (e->none)
+      r.ignored(e->pos, r.w.format("import.dockerfile_healthcheck_none", e->written));
+    else if (hc.IsDefined())
+      r.ignored(e->pos,
+                r.w.format(off ? "import.dockerfile_healthcheck_off" : "import.dockerfile_healthcheck_overridden",
+                           e->written, where(hpos)));
+    else
+      r.ignored(e->pos, r.w.format("import.dockerfile_healthcheck", e->written, name,
+                                   unquoted(duration_text(e->interval_ms)), e->retries,
+                                   r.w(c.has_traefik_labels(name) ? "import.why_docker_healthcheck_traefik"
+                                                                  : "import.why_docker_healthcheck")));
+  }
+  for (const DockerHealthcheck& u : health.unused)
+    r.ignored(u.pos, r.w.format("import.dockerfile_healthcheck_unused", u.written));
+}
+
 // An ASGI app container.
 void read_app(const ComposeCtx& c, const std::string& name, const YAML::Node& svc,
               const std::set<std::string>& migrations, Deployment& d) {
@@ -250,6 +321,7 @@ void read_app(const ComposeCtx& c, const std::string& name, const YAML::Node& sv
   }
   read_restart(c, svc, s);
   read_memory(c, svc, s);
+  read_build_healthcheck(c, name, svc, d);
   if (const YAML::Node g = child(svc, "stop_grace_period"); g.IsDefined()) {
     if (const auto d = compose_duration_text(scalar(g), 0, c.pos(g), "stop_grace_period", "10s, 1m30s", r))
       s.supervisor.set("grace_period", r.from(c.pos(g), "stop_grace_period", "supervisor.grace_period", *d));

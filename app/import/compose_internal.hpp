@@ -1,6 +1,7 @@
 #pragma once
 // Shared by compose.cpp (the app services) and compose_proxy.cpp (the proxy container and
 // Traefik's labels): one Compose file being read.
+#include <filesystem>
 #include <map>
 #include <optional>
 #include <string>
@@ -71,8 +72,14 @@ struct ComposeCtx {
   std::map<std::string, TraefikRouter> routers;               ///< By router name.
   std::map<std::string, std::pair<int, SourcePos>> lb_ports;  ///< Compose service -> loadbalancer.server.port.
   std::map<std::string, bool> traefik_labelled;               ///< Compose services with traefik.* labels.
-  std::map<std::string, TraefikResolver> resolvers;           ///< From the Traefik container's flags.
-  std::string default_resolver;                               ///< An entry point's http.tls.certresolver.
+  /// Compose services with a `traefik.enable` label: its value read as Traefik reads a boolean, and where.
+  std::map<std::string, std::pair<bool, SourcePos>> traefik_enable;
+  /// The Docker provider's exposedByDefault (Traefik's default: true), and where the flag or the
+  /// static file's key sets it (line 0: not written).
+  bool exposed_by_default = true;
+  SourcePos exposed_by_default_pos;
+  std::map<std::string, TraefikResolver> resolvers;  ///< From the Traefik container's flags.
+  std::string default_resolver;                      ///< An entry point's http.tls.certresolver.
   SourcePos default_resolver_pos;
   /// The entry point whose flags turn on TLS for every router on it (http.tls=true, or its
   /// http.tls.certresolver), and where.
@@ -129,6 +136,11 @@ struct ComposeCtx {
   SourcePos label_port_pos(const std::string& service) const;
   /// Whether a router sends requests to this service.
   bool routed(const std::string& service) const;
+  /// Whether Traefik's Docker provider keeps this container: its `traefik.enable` label, else
+  /// exposedByDefault (keepContainer in pkg/provider/docker: "Filtering disabled container").
+  bool exposed(const std::string& service) const;
+  /// The Docker provider's exposedByDefault from a flag or the static file (`key` as written).
+  void set_exposed_by_default(const std::string& key, const std::string& value, const SourcePos& pos);
   bool has_traefik_labels(const std::string& service) const;
   /// The router of that name, created for `owner` when new.
   TraefikRouter& routers_of(const std::string& name, const std::string& owner);
@@ -163,6 +175,11 @@ YAML::Node merge_service(const YAML::Node& base, const YAML::Node& local);
 /// Every service's `extends:` of another service of the file, resolved in place (Compose's
 /// "Extend" rules); false after a located error (a missing base, a cycle).
 bool resolve_extends(ComposeCtx& c);
+
+/// A file from disk that no input is (a byte order mark dropped, as for every input; none when it
+/// is missing, over max_file_bytes or not UTF-8): its name and text, listed among the files read.
+std::optional<std::pair<std::string, std::string>> disk_text(Deployment& d, const std::filesystem::path& host,
+                                                             FileKind kind);
 
 /// "traefik", "caddy", "nginx", "haproxy" for a proxy image ("traefik:v3.1", "caddy:2-alpine"),
 /// else "".

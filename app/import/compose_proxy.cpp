@@ -75,6 +75,13 @@ bool on_volume(const std::string& path, const std::vector<std::pair<std::string,
   return false;
 }
 
+// A boolean as Go's strconv.ParseBool reads it (Traefik's flags, labels and files: paerser).
+std::optional<bool> go_bool(const std::string& v) {
+  if (v == "1" || v == "t" || v == "T" || v == "true" || v == "TRUE" || v == "True") return true;
+  if (v == "0" || v == "f" || v == "F" || v == "false" || v == "FALSE" || v == "False") return false;
+  return std::nullopt;
+}
+
 // A Traefik static-configuration flag: "--certificatesresolvers.le.acme.storage=/x" ->
 // ("certificatesresolvers.le.acme.storage", "/x").
 std::pair<std::string, std::string> flag(const std::string& arg) {
@@ -146,6 +153,10 @@ void read_traefik_flags(ComposeCtx& c, const YAML::Node& command, const std::str
       c.static_config_pos = pos;
       continue;
     }
+    if (lower == "providers.docker.exposedbydefault") {
+      c.set_exposed_by_default(key, value, pos);
+      continue;
+    }
     if (lower.starts_with("providers.docker")) {
       r.mapped(pos, r.w.format("import.traefik_docker_provider", key));
       continue;
@@ -198,8 +209,8 @@ KnownFiles dynamic_files(Deployment& d) {
   return {d.traefik_dynamic_files, d.traefik_dynamic_used, FileKind::traefik_dynamic};
 }
 
-// A file from disk that no input is (a byte order mark dropped, as for every input): its text,
-// listed among the files read.
+}  // namespace
+
 std::optional<std::pair<std::string, std::string>> disk_text(Deployment& d, const fs::path& host, FileKind kind) {
   std::error_code ec;
   if (!fs::is_regular_file(host, ec) || fs::file_size(host, ec) > max_file_bytes || ec) return std::nullopt;
@@ -213,6 +224,8 @@ std::optional<std::pair<std::string, std::string>> disk_text(Deployment& d, cons
   d.sources.push_back(key);
   return std::pair{key, std::move(t)};
 }
+
+namespace {
 
 // A file a bind mount names: among the inputs (by path, or on disk the same file), else, for a
 // path beside the Compose file, on disk (import_paths only).
@@ -416,8 +429,10 @@ void ComposeCtx::read_labels() {
         continue;
       }
       traefik_labelled[owner] = true;
-      if (key == "traefik.enable") {  // the container's routers are read (with exposedbydefault=false too)
-        r.mapped(p, r.w.format("import.traefik_enable", value));
+      if (key == "traefik.enable") {  // with false Traefik skips the container, whatever exposedByDefault says
+        const auto on = go_bool(value);
+        traefik_enable[owner] = {on.value_or(false), p};
+        r.mapped(p, r.w.format(on.value_or(false) ? "import.traefik_enable" : "import.traefik_enable_false", value));
         continue;
       }
       const std::string routers = "traefik.http.routers.";
@@ -502,6 +517,23 @@ bool ComposeCtx::routed(const std::string& service) const {
 
 bool ComposeCtx::has_traefik_labels(const std::string& service) const { return traefik_labelled.count(service) > 0; }
 
+bool ComposeCtx::exposed(const std::string& service) const {
+  const auto it = traefik_enable.find(service);
+  return it != traefik_enable.end() ? it->second.first : exposed_by_default;
+}
+
+void ComposeCtx::set_exposed_by_default(const std::string& key, const std::string& value, const SourcePos& pos) {
+  const auto on = go_bool(value);
+  if (!on) {  // paerser cannot read it: Traefik stops with an error
+    r.error(pos, r.w.format("import.bad_value", key, value, "true, false"));
+    return;
+  }
+  exposed_by_default = *on;
+  exposed_by_default_pos = pos;
+  r.mapped(pos, r.w.format(*on ? "import.traefik_docker_provider" : "import.traefik_exposed_by_default_false",
+                           key + "=" + value));
+}
+
 void finish_compose(Deployment& d) {
   // The Traefik container's flags and volumes, where its file has them, serve every file's labels.
   const auto proxy = std::find_if(d.compose.begin(), d.compose.end(),
@@ -519,6 +551,8 @@ void finish_compose(Deployment& d) {
       c->static_config = p.static_config;
       c->static_config_pos = p.static_config_pos;
       c->static_file = p.static_file;
+      c->exposed_by_default = p.exposed_by_default;
+      c->exposed_by_default_pos = p.exposed_by_default_pos;
     }
     c->add_routes(d);
   }
@@ -537,6 +571,16 @@ void ComposeCtx::add_route(Deployment& d, const std::string& name, const Traefik
   }
   if (!traefik || !find_service(d, node_name(router.owner))) {
     r.ignored(router.rule_pos, r.w.format("import.traefik_no_proxy", name));
+    return;
+  }
+  // Traefik's Docker provider leaves out a container that traefik.enable=false labels, or that no
+  // traefik.enable=true labels when exposedByDefault is false (doc.traefik.io, Docker provider).
+  if (router.key_prefix == "traefik.http.routers." && !exposed(router.owner)) {
+    const auto label = traefik_enable.find(router.owner);
+    if (label != traefik_enable.end())
+      r.ignored(router.rule_pos, r.w.format("import.traefik_router_disabled", name, where(label->second.second)));
+    else
+      r.ignored(router.rule_pos, r.w.format("import.traefik_router_not_exposed", name, where(exposed_by_default_pos)));
     return;
   }
   if (router.hosts.empty()) {

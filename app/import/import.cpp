@@ -43,6 +43,8 @@ const char* kind_name(FileKind kind) {
       return "traefik";
     case FileKind::traefik_dynamic:
       return "traefik dynamic";
+    case FileKind::dockerfile:
+      return "dockerfile";
     case FileKind::unknown:
       break;
   }
@@ -359,6 +361,7 @@ ImportResult import_from(const std::vector<TextFile>& texts, Report& r, const st
           break;
         case FileKind::traefik:  // read with the Compose file whose Traefik container mounts it
         case FileKind::traefik_dynamic:
+        case FileKind::dockerfile:  // read with the Compose service whose build: names it
         case FileKind::unknown:
           break;
       }
@@ -370,6 +373,8 @@ ImportResult import_from(const std::vector<TextFile>& texts, Report& r, const st
     ImportedFile& f = result.files[u.file];
     if (d.caddy_imported.count(fs::path(f.path).lexically_normal().generic_string()))
       f.kind = FileKind::caddy;
+    else if (d.dockerfiles_read.count(fs::path(f.path).lexically_normal().generic_string()))
+      f.kind = FileKind::dockerfile;  // a Compose service's build: read it
     else if (u.given)
       r.error({f.path, 0, 0}, words("import.unknown_kind"));
     else

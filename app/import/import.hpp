@@ -16,7 +16,8 @@ namespace deploysim::import {
 /// systemd_dropin: NAME.service.d/*.conf, read over the unit NAME.service. traefik: Traefik's static
 /// configuration file (traefik.yml, .yaml, .toml), read when a Traefik container of a Compose file mounts it.
 /// traefik_dynamic: Traefik's dynamic configuration (the file provider's routers and services), read
-/// with the Traefik container whose file provider names it.
+/// with the Traefik container whose file provider names it. dockerfile: a Dockerfile a Compose service's
+/// `build:` names, read for the image's HEALTHCHECK (a Dockerfile no build names is of no kind).
 enum class FileKind {
   compose,
   kubernetes,
@@ -27,6 +28,7 @@ enum class FileKind {
   dotenv,
   traefik,
   traefik_dynamic,
+  dockerfile,
   unknown
 };
 

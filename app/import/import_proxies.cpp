@@ -156,6 +156,44 @@ size_t modelled_server(const NginxUpstream& u) {
   return 0;
 }
 
+// The parameters of an upstream's servers that the model has no place for, each with what nginx
+// does with it (ngx_http_upstream_module, `server`): the weights, which decide which server gets
+// requests; max_conns; resolve and service=, open-source nginx's since 1.27.3; NGINX Plus's own
+// (slow_start=, route=, drain), and any other word, which open-source nginx refuses ("invalid
+// parameter"). down, backup, max_fails and fail_timeout are said where the servers are.
+void report_server_parameters(const NginxUpstream& u, Report& r) {
+  const Messages& w = r.w;
+  const std::string first = u.servers.empty() ? "" : u.servers[modelled_server(u)].address.value;
+  int primaries = 0, total = 0;  // the servers nginx balances over while they are up, and their weights
+  for (const NginxUpstreamServer& us : u.servers)
+    if (!us.down && !us.backup) {
+      ++primaries;
+      total += us.weight;
+    }
+  for (const NginxUpstreamServer& us : u.servers) {
+    if (us.weight_text.set) {
+      const Located<std::string>& wt = us.weight_text;
+      if (us.down || us.backup)  // its weight counts only among the servers it is with
+        r.ignored(wt.pos, w.format("import.ignored_key", wt.value,
+                                   w(us.down ? "import.why_upstream_down" : "import.why_upstream_backup")));
+      else if (primaries == 1)
+        r.ignored(wt.pos, w.format("import.nginx_weight_alone", wt.value));
+      else if (!u.balancing.set)
+        r.ignored(wt.pos, w.format("import.nginx_weight_share", wt.value, us.weight, total, first));
+      else
+        r.ignored(wt.pos, w.format("import.nginx_weight_method", wt.value, u.balancing.value, first));
+    }
+    for (const Located<std::string>& p : us.other) {
+      const std::string key = p.value.substr(0, p.value.find('='));
+      const char* what = key == "max_conns"                                        ? "import.nginx_max_conns"
+                         : key == "resolve" || key == "service"                    ? "import.nginx_upstream_resolve"
+                         : key == "slow_start" || key == "route" || key == "drain" ? "import.nginx_upstream_plus"
+                                                                                   : "import.nginx_upstream_unknown";
+      r.ignored(p.pos, w.format(what, p.value));
+    }
+  }
+}
+
 // The text of a listen line as the report names it: "listen 8443", "listen [::]:8443".
 std::string listen_text(const NginxListen& l) {
   return "listen " + l.address.value + (l.address.value.empty() ? "" : ":") + std::to_string(l.port.value);
@@ -254,6 +292,7 @@ void read_nginx_file(const std::string& file, const NginxConfig& c, bool tls_on_
                   w.format("import.nginx_protocols_default_none",
                            "ssl_protocols " + join_words(protocols_of(srv).value), where(versions_from->pos)));
   }
+  std::set<const NginxUpstream*> used_upstreams;  // those a route's proxy_pass names
   for (const NginxServer& srv : c.servers) {
     bool http2 = false, default_server = false;
     for (const NginxListen& l : srv.listens) {
@@ -346,12 +385,13 @@ void read_nginx_file(const std::string& file, const NginxConfig& c, bool tls_on_
       const size_t m = modelled_server(u);
       target = u.servers[m].address.value;
       target_pos = u.servers[m].address.pos;
-      for (size_t i = 0; i < u.servers.size(); ++i)
-        if (i != m)
-          r.ignored(u.servers[i].address.pos, w.format("import.ignored_key", "server " + u.servers[i].address.value,
-                                                       w(u.servers[i].down     ? "import.why_upstream_down"
-                                                         : u.servers[i].backup ? "import.why_upstream_backup"
-                                                                               : "import.why_more_upstreams")));
+      if (used_upstreams.insert(&u).second)  // said once, whichever servers route to it
+        for (size_t i = 0; i < u.servers.size(); ++i)
+          if (i != m)
+            r.ignored(u.servers[i].address.pos, w.format("import.ignored_key", "server " + u.servers[i].address.value,
+                                                         w(u.servers[i].down     ? "import.why_upstream_down"
+                                                           : u.servers[i].backup ? "import.why_upstream_backup"
+                                                                                 : "import.why_more_upstreams")));
       break;
     }
     const std::string pool = upstream_service(target, target_pos, d, r);
@@ -408,6 +448,8 @@ void read_nginx_file(const std::string& file, const NginxConfig& c, bool tls_on_
     locations(locations, srv.locations);
   }
   for (const NginxUpstream& u : c.upstreams) {
+    if (!used_upstreams.count(&u)) r.ignored(u.pos, w.format("import.nginx_upstream_unused", u.name.value));
+    report_server_parameters(u, r);
     if (u.balancing.set) not_modelled(u.balancing.pos, u.balancing.value);
     if (u.keepalive.set) not_modelled(u.keepalive.pos, "keepalive " + std::to_string(u.keepalive.value));
     // nginx's passive check (ngx_http_upstream_module, `server`): only the first server is

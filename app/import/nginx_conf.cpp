@@ -581,7 +581,13 @@ class Extractor {
               err = make_error(ParseErrorCode::bad_number, a.pos, {val});
               return;
             }
+            // nginx refuses weight=0 ("invalid parameter", ngx_http_upstream_server).
+            if (key == "weight" && *v == 0) {
+              err = make_error(ParseErrorCode::bad_number, a.pos, {val});
+              return;
+            }
             (key == "weight" ? us.weight : us.max_fails) = static_cast<int>(*v);
+            if (key == "weight") us.weight_text = {a.text, a.pos, true};
             if (key == "max_fails") us.fails_text += (us.fails_text.empty() ? "" : " ") + a.text;
           } else if (key == "fail_timeout") {
             const auto ms = parse_nginx_time_ms(val);
@@ -596,7 +602,7 @@ class Extractor {
           } else if (a.text == "down") {
             us.down = true;
           } else {
-            us.other.push_back(a.text);
+            us.other.push_back({a.text, a.pos, true});
           }
         }
         u.servers.push_back(std::move(us));

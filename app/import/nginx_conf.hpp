@@ -68,12 +68,14 @@ struct NginxServer {
 struct NginxUpstreamServer {
   Located<std::string> address;  ///< "127.0.0.1:8001", "app:8000", "unix:/run/app.sock".
   int weight = 1;
+  Located<std::string> weight_text;  ///< "weight=5" as written, and where; unset when not written.
   int max_fails = 1;
   int64_t fail_timeout_ms = 10000;
   std::string fails_text;  ///< "max_fails=3 fail_timeout=30s" as written; empty when neither is.
   bool backup = false;
   bool down = false;
-  std::vector<std::string> other;  ///< Parameters we do not model ("resolve", "slow_start=30s").
+  /// Parameters we do not model ("resolve", "slow_start=30s", "max_conns=10"), each where written.
+  std::vector<Located<std::string>> other;
 };
 
 /// `upstream NAME { ... }`.

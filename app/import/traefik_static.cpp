@@ -54,6 +54,11 @@ class Apply {
       entrypoint_tls(path, k);
       return;
     }
+    if (k[0] == "providers" && k.size() == 3 && k[1] == "docker" && k[2] == "exposedbydefault" &&
+        last.kind == Entry::Kind::scalar) {
+      c_.set_exposed_by_default(dotted, last.value, last.pos);
+      return;
+    }
     if (k[0] == "providers" && k.size() >= 2 && k[1] == "docker") {
       r_.mapped(last.pos, r_.w.format("import.traefik_docker_provider", dotted));
       return;

@@ -1,0 +1,45 @@
+#pragma once
+// A Dockerfile as docker build reads it, for one thing only: the HEALTHCHECK the image it builds
+// carries (Dockerfile reference, "HEALTHCHECK"). A Compose service with `build:` runs that image,
+// so its container has the check unless the Compose file's `healthcheck:` changes or disables it.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "import/source_pos.hpp"
+
+namespace deploysim::import {
+
+/// One HEALTHCHECK instruction, with Docker's defaults for the options it leaves out.
+struct DockerHealthcheck {
+  SourcePos pos;        ///< Where the instruction starts.
+  std::string written;  ///< "HEALTHCHECK --interval=10s CMD curl -f http://localhost:8000/health" (one line).
+  bool none = false;    ///< `HEALTHCHECK NONE`: no check, not even the base image's.
+  uint64_t interval_ms = 30000;
+  uint64_t timeout_ms = 30000;
+  uint64_t start_period_ms = 0;
+  int retries = 3;
+  std::string stage;  ///< The build stage it is in ("" for an unnamed one).
+};
+
+/// The HEALTHCHECKs of a Dockerfile: the one of the image built, and the others with why each is not.
+struct DockerfileHealth {
+  /// The check the image built carries: the last HEALTHCHECK of the stage built (the `target`
+  /// stage, else the last), or of a stage of the file it is built FROM; none when no HEALTHCHECK
+  /// gives one (the base image's own check, if it has one, is not known).
+  std::optional<DockerHealthcheck> effective;
+  /// HEALTHCHECKs that do not reach the image: one a later one replaces ("only the last
+  /// HEALTHCHECK will take effect"), or one in a stage the image is not built from.
+  std::vector<DockerHealthcheck> unused;
+  /// The stage built, as named in the file ("" when it has no name); whether `target` was found.
+  std::string stage;
+  bool target_found = true;
+};
+
+/// Reads the Dockerfile's text (`file` names it in positions): parser directives (`# escape=`),
+/// line continuations, comments, stages (`FROM ... AS name`), HEALTHCHECK and its options.
+DockerfileHealth read_dockerfile_health(std::string_view text, const std::string& file, const std::string& target);
+
+}  // namespace deploysim::import
