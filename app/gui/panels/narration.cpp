@@ -50,11 +50,11 @@ void draw_narration(const PanelContext& ctx, UiState& ui, Commands& commands) {
   if (prev[0] >= 0) ImGui::Separator();
   ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(stage_color(r.stage)));
   {
-    // The record's time and kind, which the timeline and the inspector show too, in the regular
+    // The record's time and name, which the timeline and the inspector show too, in the regular
     // font in presenter mode: in the large one the concept's second line fell below the panel.
     const bool small = ui.settings.presenter && ctx.fonts.regular;
     if (small) compat::push_font(ctx.fonts.regular);
-    ImGui::Text("%s  %s", ui.time(r.t()).c_str(), std::string(trace.kind(r)).c_str());
+    ImGui::Text("%s  %s", ui.time(r.t()).c_str(), record_name(ui.words, trace.kind(r)).c_str());
     if (small) ImGui::PopFont();
   }
   ImGui::PopStyleColor();

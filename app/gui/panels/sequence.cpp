@@ -9,6 +9,7 @@
 #include "gui/panels/panels.hpp"
 #include "gui/platform/imgui_compat.hpp"
 #include "gui/run/sequence_rows.hpp"
+#include "gui/shell/narrate.hpp"
 #include "gui/widgets/rich_text.hpp"
 
 namespace deploysim::gui {
@@ -73,7 +74,8 @@ void draw_sequence(const PanelContext& ctx, UiState& ui, Commands& commands) {
   const float small = ImGui::GetFontSize() > 20 && ImGui::GetContentRegionAvail().x < 500 ? 0.7f : 1.0f;
   std::optional<compat::FontScale> scale;
   if (small < 1) scale.emplace(small);
-  ImGui::TextUnformatted(sequence_heading(ui.words, all.conn, window, all.messages.size()).c_str());
+  // Wrapped: "messages 201-600 of 1536" ran past a narrow panel's edge (the 1024 px window).
+  wrapped_text(sequence_heading(ui.words, all.conn, window, all.messages.size()));
   // Late in a long run a time reads "29 d 23 h" for every message: after the connection's first
   // row, the offset from it is what tells the round trips apart (every row of a later window).
   const int64_t base = all.messages.empty() ? 0 : trace[all.messages.front()].t_ns;
@@ -169,13 +171,13 @@ void draw_sequence(const PanelContext& ctx, UiState& ui, Commands& commands) {
     dl->AddTriangleFilled(ImVec2(xb, ya), ImVec2(xb + dir * 9, ya - 5), ImVec2(xb + dir * 9, ya + 5), col);
     // A failure's mark goes left of its label: the label keeps room for it.
     const float mark = r.reports_failure ? lh : 0.0f;
-    const std::string kind(trace.kind(r));
-    const MessageLabel label = message_label(kind, xa, xb, top.x + time_w + mark, labels_x1, text_width);
+    const std::string name = record_name(ui.words, trace.kind(r));
+    const MessageLabel label = message_label(name, xa, xb, top.x + time_w + mark, labels_x1, text_width);
     const ImVec2 at(label.x, ya - lh - 2);
     dl->AddText(at, col, label.text.c_str());
     if (label.shortened() && ImGui::IsWindowHovered() &&
         ImGui::IsMouseHoveringRect(at, ImVec2(at.x + text_width(label.text), at.y + lh)))
-      ImGui::SetTooltip("%s", kind.c_str());
+      ImGui::SetTooltip("%s", name.c_str());
     if (r.reports_failure) draw_failure_mark(dl, ImVec2(at.x - lh * 0.6f, at.y + lh * 0.5f), lh * 0.4f, col);
     if (r.from == client && rtt_start < 0) rtt_start = r.t_ns, rtt_y = ya;
     if (r.to == client && rtt_start >= 0) {

@@ -11,6 +11,7 @@
 
 #include "gui/run/layout.hpp"
 #include "gui/run/state_at.hpp"
+#include "gui/shell/narrate.hpp"
 #include "gui/panels/panels.hpp"
 #include "gui/platform/imgui_compat.hpp"
 
@@ -258,8 +259,8 @@ void draw_packets(const Model& m, const Canvas& cv, UiState& ui, Commands& comma
   }
   if (hit != UINT32_MAX && ImGui::IsWindowHovered()) {
     const Record& r = trace[hit];
-    ImGui::SetTooltip("%s  %s -> %s", std::string(trace.kind(r)).c_str(), std::string(trace.node_name(r.from)).c_str(),
-                      std::string(trace.node_name(r.to)).c_str());
+    ImGui::SetTooltip("%s  %s -> %s", record_name(ui.words, trace.kind(r)).c_str(),
+                      std::string(trace.node_name(r.from)).c_str(), std::string(trace.node_name(r.to)).c_str());
     if (ImGui::IsMouseClicked(ImGuiMouseButton_Left)) commands.post(RequestSelect{static_cast<RecordId>(hit)});
   }
 }

@@ -385,7 +385,11 @@ std::string state_line(const Session& session, const UiState& ui, const Narrator
                   ui.playing ? 1 : 0, ui.settings.speed, trace.size(), trace.empty() ? "-" : trace.fingerprint_hex());
   if (ui.selected != RecordId::none && raw(ui.selected) < trace.size()) {
     const Record& r = trace.at(ui.selected);
-    out += fmt::format(" selected={} kind={} stage={}", raw(ui.selected), trace.kind(r), stage_name(r.stage));
+    // kind: as the trace writes it; kind_shown: as the inspector, the narration and the diagrams
+    // name it in the learner's language.
+    out += fmt::format(" selected={} kind={} kind_shown=\"{}\" stage={} stage_shown=\"{}\"", raw(ui.selected),
+                       trace.kind(r), quoted(record_name(ui.words, trace.kind(r))), stage_name(r.stage),
+                       quoted(ui.words.stage(r.stage)));
     if (r.is_message()) out += fmt::format(" from={} to={}", trace.node_name(r.from), trace.node_name(r.to));
     for (const Field& f : trace.details(r))
       out += fmt::format(" detail.{}={}", trace.str(f.key), detail_value(trace, f));
