@@ -37,8 +37,8 @@ std::string axis_label(double v, const std::string& unit_format) {
 
 void plot(const UiState& ui, const char* title_key, const std::vector<Series>& series, float t_end, float playhead_s,
           const std::string& unit_format, bool zero_based) {
-  const char* title = ui.tr(title_key).c_str();
-  ImGui::TextUnformatted(title);
+  // Wrapped: a long title (the availability plot's, in Korean) ran past a narrow panel's edge.
+  wrapped_text(ui.tr(title_key));
   const ImVec2 p0 = ImGui::GetCursorScreenPos();
   const float h = std::max(50.0f, ImGui::GetFontSize() * 4.0f);
   const ImVec2 size(ImGui::GetContentRegionAvail().x, h);

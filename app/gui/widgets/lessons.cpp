@@ -45,23 +45,31 @@ void draw_asking(UiState& ui, const Question& question, int step, std::string_vi
     if (!on_nav_line && controls <= room) on_nav_line = true, show_predict = false;
     if (!on_nav_line) ImGui::NewLine();
   }
+  // The next item on this line when it fits, else on the next: in a narrow panel (the course
+  // column at 1024 px) the Reveal button after "Predict first" and the box was cut to its first letter.
+  const float field_w = ImGui::GetFontSize() * 5;
+  const float reveal_w = ImGui::CalcTextSize(words("lesson.reveal").c_str()).x + 2 * ImGui::GetStyle().FramePadding.x;
+  auto then = [](float width) {
+    ImGui::SameLine();
+    if (width > ImGui::GetContentRegionAvail().x) ImGui::NewLine();
+  };
   if (show_predict) {
     ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1.0f, 0.8f, 0.35f, 1.0f));
     ImGui::TextUnformatted(words("lesson.predict").c_str());
     ImGui::PopStyleColor();
-    ImGui::SameLine();
+    then(question.type == QuestionType::number ? field_w + unit_w : reveal_w);
   }
   if (question.type == QuestionType::number) {
     // No -/+ buttons: they stood between the box and its unit, and no answer (484 ms, 98.3 %)
     // is reached by steps of one.
-    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 5);
+    ImGui::SetNextItemWidth(field_w);
     ImGui::InputDouble("##answer", &q.number, 0.0, 0.0, "%.6g");
-    ImGui::SameLine();
     if (!unit.empty()) {
+      ImGui::SameLine();
       ImGui::AlignTextToFramePadding();
       ImGui::TextUnformatted(unit.c_str());
-      ImGui::SameLine();
     }
+    then(reveal_w);
   }
   ImGui::BeginDisabled(!ready || ui.lesson.pending_step >= 0);
   if (ImGui::Button(words("lesson.reveal").c_str())) reveal_answer(ui);
