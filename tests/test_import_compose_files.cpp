@@ -215,7 +215,7 @@ CMD ["uvicorn", "app.main:app"]
   // The Dockerfile given with the Compose file: its check is said at its own line, with its values.
   const imp::ImportResult r = import_files({{"deploy/docker-compose.yml", compose(""), true}, df});
   CHECK(has_entry(r, imp::EntryKind::mapped, "deploy/docker-compose.yml:3",
-                  "build: the Dockerfile deploy/api/Dockerfile.prod is read for the HEALTHCHECK"));
+                  "build: the Dockerfile deploy/api/Dockerfile.prod is read for the image it builds: its HEALTHCHECK"));
   CHECK(has_entry(r, imp::EntryKind::ignored, "deploy/api/Dockerfile.prod:3",
                   "HEALTHCHECK --interval=15s --retries=4 CMD curl -f http://localhost:8000/health: the health check "
                   "of the image service api runs, built from this file: Docker runs it in the container every 15s, "
@@ -257,4 +257,107 @@ CMD ["uvicorn", "app.main:app"]
   const imp::ImportResult k = imp::import_texts({{"deploy/docker-compose.yml", compose(""), true}, df}, ko());
   REQUIRE(k.ok());
   CHECK(has_entry(k, imp::EntryKind::ignored, "deploy/api/Dockerfile.prod:3", "15s마다"));
+}
+
+TEST_CASE("a service's build: without command: runs its Dockerfile's ENTRYPOINT and CMD, as Docker does") {
+  const auto compose = [](const std::string& extra) { return "services:\n  api:\n    build: ./api\n" + extra; };
+  // The exec form of the last stage, read through the command mapper at the Dockerfile's lines.
+  const std::string exec = R"(FROM python:3.12-slim AS base
+CMD ["python3"]
+FROM base AS prod
+ENTRYPOINT ["gunicorn", "app.main:app", "-k", "uvicorn.workers.UvicornWorker"]
+CMD ["--bind", "0.0.0.0:8080", \
+     "--workers", "3"]
+)";
+  const imp::ImportResult r =
+      import_files({{"shop/docker-compose.yml", compose(""), true}, {"shop/api/Dockerfile", exec, true}});
+  const Scenario sc = load(r);
+  const ServiceSpec& api = service(sc, "api");
+  CHECK(api.server == ServerPreset::gunicorn);
+  CHECK(api.port == 8080);
+  CHECK(api.workers == 3);
+  CHECK(has_entry(r, imp::EntryKind::mapped, "shop/api/Dockerfile:5", "8080"));
+  CHECK(has_entry(r, imp::EntryKind::mapped, "shop/api/Dockerfile:5", "workers"));
+  CHECK(has_entry(r, imp::EntryKind::mapped, "shop/docker-compose.yml:3",
+                  "its ENTRYPOINT and CMD, which the container runs unless the Compose file's command:"));
+
+  // The shell form runs under /bin/sh -c; an ENTRYPOINT written after a base's CMD clears that CMD.
+  const imp::ImportResult shell =
+      import_files({{"shop/docker-compose.yml", compose(""), true},
+                    {"shop/api/Dockerfile",
+                     "FROM python:3.12-slim AS base\nCMD [\"--port\", \"9000\"]\nFROM base\n"
+                     "CMD uvicorn app.main:app --host 0.0.0.0 --port 8001\n",
+                     true}});
+  CHECK(service(load(shell), "api").port == 8001);
+  CHECK(has_entry(shell, imp::EntryKind::mapped, "shop/api/Dockerfile:4", "8001"));
+
+  // The Compose file's command replaces the CMD, said at the Dockerfile's line.
+  const imp::ImportResult over = import_files(
+      {{"shop/docker-compose.yml", compose("    command: uvicorn app.main:app --host 0.0.0.0 --port 7000\n"), true},
+       {"shop/api/Dockerfile", "FROM python:3.12-slim\nCMD [\"uvicorn\", \"app.main:app\", \"--port\", \"8001\"]\n",
+        true}});
+  CHECK(service(load(over), "api").port == 7000);
+  CHECK(has_entry(over, imp::EntryKind::ignored, "shop/api/Dockerfile:2",
+                  "not run: the Compose file's command at shop/docker-compose.yml:4 replaces it"));
+
+  // A CMD that runs no ASGI server is said at its line; Uvicorn's defaults are assumed.
+  const imp::ImportResult other =
+      import_files({{"shop/docker-compose.yml", compose("    labels:\n      - traefik.enable=true\n"), true},
+                    {"shop/api/Dockerfile", "FROM python:3.12-slim\nCMD [\"python3\", \"worker.py\"]\n", true}});
+  CHECK(has_entry(other, imp::EntryKind::ignored, "shop/api/Dockerfile:2",
+                  "command 'python3 worker.py' is no ASGI server deploysim knows"));
+
+  const imp::ImportResult k = imp::import_texts(
+      {{"shop/docker-compose.yml", compose("    command: uvicorn app.main:app --host 0.0.0.0 --port 7000\n"), true},
+       {"shop/api/Dockerfile", "FROM python:3.12-slim\nCMD [\"uvicorn\", \"app.main:app\"]\n", true}},
+      ko());
+  REQUIRE(k.ok());
+  CHECK(has_entry(k, imp::EntryKind::ignored, "shop/api/Dockerfile:2", "실행되지 않습니다"));
+}
+
+TEST_CASE("build.target naming no stage of the Dockerfile is an error, as docker build stops") {
+  const std::string compose = R"(services:
+  api:
+    build:
+      context: api
+      target: production
+    command: uvicorn app.main:app --host 0.0.0.0 --port 8000
+)";
+  const imp::ImportResult r =
+      imp::import_texts({{"docker-compose.yml", compose, true},
+                         {"api/Dockerfile", "FROM python:3.12 AS base\nFROM base AS prod\n", true}},
+                        en());
+  CHECK_FALSE(r.ok());
+  CHECK(has_error(r, "docker-compose.yml:5:15",
+                  "build.target production: the Dockerfile api/Dockerfile has no build stage of that name (its named "
+                  "stages: base, prod), so docker build stops",
+                  false));
+}
+
+TEST_CASE("healthcheck: without test runs a check only when the image has one") {
+  const std::string compose = R"(services:
+  api:
+    build: api
+    command: uvicorn app.main:app --host 0.0.0.0 --port 8000
+    healthcheck:
+      interval: 5s
+  web:
+    image: registry.example.com/shop/web:1.0
+    command: uvicorn web.main:app --host 0.0.0.0 --port 8001
+    healthcheck:
+      retries: 5
+)";
+  const imp::ImportResult r =
+      import_files({{"docker-compose.yml", compose, true}, {"api/Dockerfile", "FROM python:3.12-slim\n", true}});
+  CHECK(has_entry(r, imp::EntryKind::ignored, "docker-compose.yml:5",
+                  "it has no test, and the image built from api/Dockerfile has no HEALTHCHECK: Docker takes the "
+                  "missing test from the image, finds none, and runs no check"));
+  CHECK_FALSE(has_entry(r, imp::EntryKind::ignored, "docker-compose.yml:5", "a container is \"starting\""));
+  CHECK(has_entry(r, imp::EntryKind::ignored, "docker-compose.yml:10",
+                  "it has no test: Docker runs the image's own HEALTHCHECK (registry.example.com/shop/web:1.0) with "
+                  "these options if the image has one, which these files do not show"));
+  const imp::ImportResult k = imp::import_texts(
+      {{"docker-compose.yml", compose, true}, {"api/Dockerfile", "FROM python:3.12-slim\n", true}}, ko());
+  REQUIRE(k.ok());
+  CHECK(has_entry(k, imp::EntryKind::ignored, "docker-compose.yml:5", "검사를 실행하지 않으므로"));
 }

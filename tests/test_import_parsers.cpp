@@ -599,3 +599,25 @@ FROM base AS dev
   CHECK(none.unused[0].interval_ms == 5000);
   CHECK_FALSE(read_dockerfile_health("FROM python:3.12\nCMD [\"uvicorn\"]\n", "Dockerfile", "").effective);
 }
+
+TEST_CASE("Dockerfile: CMD and ENTRYPOINT of the stage built, exec and shell form, SHELL") {
+  const std::string text =
+      "FROM python:3.12 AS base\nCMD [\"uvicorn\", \"a:b\"]\nFROM base AS prod\n"
+      "SHELL [\"/bin/bash\", \"-c\"]\nENTRYPOINT exec gunicorn a:b\n"
+      "FROM base AS dev\nENTRYPOINT [\"tini\", \"--\"]\nCMD [\"say \\\"hi\\\"\"]\n";
+  const DockerfileHealth prod = read_dockerfile_health(text, "Dockerfile", "prod");
+  REQUIRE(prod.entrypoint);
+  CHECK(prod.entrypoint->argv == std::vector<std::string>{"/bin/bash", "-c", "exec gunicorn a:b"});
+  CHECK_FALSE(prod.cmd);  // ENTRYPOINT clears the base's CMD
+  const DockerfileHealth dev = read_dockerfile_health(text, "Dockerfile", "");
+  REQUIRE(dev.cmd);
+  CHECK(dev.cmd->argv == std::vector<std::string>{"say \"hi\""});
+  CHECK(dev.cmd->pos.line == 8);
+  const DockerfileHealth base = read_dockerfile_health(text, "Dockerfile", "base");
+  REQUIRE(base.cmd);
+  CHECK(base.cmd->argv == std::vector<std::string>{"uvicorn", "a:b"});
+  // Not JSON: the shell form, as Docker reads it.
+  const DockerfileHealth bad = read_dockerfile_health("FROM x\nCMD [uvicorn]\n", "Dockerfile", "");
+  REQUIRE(bad.cmd);
+  CHECK(bad.cmd->argv == std::vector<std::string>{"/bin/sh", "-c", "[uvicorn]"});
+}

@@ -49,25 +49,102 @@ std::vector<std::string> unescaped(std::vector<std::string> words) {
   return words;
 }
 
+// The Dockerfile a service's `build:` names, found as docker compose finds it: context relative to
+// the Compose file's folder, `dockerfile` relative to the context (compose-spec, "build"); among
+// the files given, else (import_paths) on disk. Not yet listed among the files read: the service
+// may not be read (read_build lists it).
+struct BuildFile {
+  enum class State { none, inline_text, remote, missing, found } state = State::none;
+  SourcePos pos;     ///< The `build:` key.
+  std::string key;   ///< The Dockerfile's normal path (remote: the context as written).
+  std::string name;  ///< Found: its name in the report.
+  std::string text;
+  bool given = false;  ///< Among the inputs (else from disk).
+  std::string target;
+  SourcePos target_pos;
+  DockerfileHealth read;  ///< Found: what the image built from it carries.
+};
+
+BuildFile find_build(const ComposeCtx& c, const YAML::Node& svc, const Deployment& d) {
+  namespace fs = std::filesystem;
+  BuildFile b;
+  const YAML::Node build = child(svc, "build");
+  for (const auto& kv : svc)
+    if (scalar(kv.first) == "build") b.pos = c.pos(kv.first);
+  if (!build.IsDefined() || b.pos.line == 0) return b;
+  if (const YAML::Node inline_text = child(build, "dockerfile_inline"); inline_text.IsDefined()) {
+    b.state = BuildFile::State::inline_text;
+    b.pos = c.pos(inline_text);
+    return b;
+  }
+  const std::string context = build.IsScalar() ? scalar(build) : scalar(child(build, "context"));
+  const std::string dockerfile = scalar(child(build, "dockerfile"));
+  if (const YAML::Node t = child(build, "target"); t.IsDefined()) {
+    b.target = scalar(t);
+    b.target_pos = c.pos(t);
+  }
+  if (context.find("://") != std::string::npos || context.starts_with("git@")) {  // a Git repository, a URL
+    b.state = BuildFile::State::remote;
+    b.key = context;
+    return b;
+  }
+  const fs::path dir = fs::path(c.file).parent_path() / (context.empty() ? "." : context);
+  const fs::path path = (fs::path(dockerfile).is_absolute() ? fs::path(dockerfile)
+                                                            : dir / (dockerfile.empty() ? "Dockerfile" : dockerfile))
+                            .lexically_normal();
+  b.key = path.generic_string();
+  b.state = BuildFile::State::missing;
+  if (const auto in = d.inputs.find(b.key); in != d.inputs.end()) {
+    b.given = true;
+    b.name = in->second.first;
+    b.text = in->second.second;
+  } else if (!d.read_disk) {
+    return b;
+  } else if (auto t = disk_file_text(path)) {
+    b.name = b.key;
+    b.text = std::move(*t);
+  } else {
+    return b;
+  }
+  b.state = BuildFile::State::found;
+  b.read = read_dockerfile_health(b.text, b.name, b.target);
+  return b;
+}
+
 // The command lines a container may run, in the order tried: Docker runs `entrypoint` with
 // `command` as its arguments; a command alone runs after the image's own entrypoint (which
-// usually ends in `exec "$@"`), so it is tried alone too, then the entrypoint alone.
-std::vector<std::vector<CommandPart>> container_commands(const ComposeCtx& c, const YAML::Node& svc) {
+// usually ends in `exec "$@"`), so it is tried alone too, then the entrypoint alone. From a
+// Dockerfile that `build:` reads: its ENTRYPOINT with `command` as its arguments, and, when the
+// Compose file gives neither, its ENTRYPOINT and CMD (the Compose file's `entrypoint` clears the
+// image's CMD: compose-spec, "entrypoint").
+std::vector<std::vector<CommandPart>> container_commands(const ComposeCtx& c, const YAML::Node& svc,
+                                                         const BuildFile* b = nullptr) {
   const YAML::Node command = child(svc, "command"), entry = child(svc, "entrypoint");
   const auto part = [&](const char* key, const YAML::Node& node) {
     return CommandPart{key, c.pos(node), unescaped(as_words(node))};
   };
+  const auto image = [](const char* key, const DockerCommand& dc) { return CommandPart{key, dc.pos, dc.argv}; };
+  const DockerfileHealth* df = b && b->state == BuildFile::State::found && b->read.target_found ? &b->read : nullptr;
   std::vector<std::vector<CommandPart>> out;
   if (entry.IsDefined() && command.IsDefined()) out.push_back({part("entrypoint", entry), part("command", command)});
+  if (!entry.IsDefined() && command.IsDefined() && df && df->entrypoint)
+    out.push_back({image("ENTRYPOINT", *df->entrypoint), part("command", command)});
   if (command.IsDefined()) out.push_back({part("command", command)});
   if (entry.IsDefined()) out.push_back({part("entrypoint", entry)});
+  if (!entry.IsDefined() && !command.IsDefined() && df) {
+    std::vector<CommandPart> parts;
+    if (df->entrypoint) parts.push_back(image("ENTRYPOINT", *df->entrypoint));
+    if (df->cmd) parts.push_back(image("CMD", *df->cmd));
+    if (!parts.empty()) out.push_back(std::move(parts));
+  }
   return out;
 }
 
 // A server deploysim knows runs there (also behind sh -c, python -m, a venv path); a bad value
 // in its flags counts too, and read_app says where.
-bool runs_asgi_server(const ComposeCtx& c, const YAML::Node& svc) {
-  for (const auto& parts : container_commands(c, svc)) {
+bool runs_asgi_server(const ComposeCtx& c, const YAML::Node& svc, const Deployment& d) {
+  const BuildFile b = find_build(c, svc, d);
+  for (const auto& parts : container_commands(c, svc, &b)) {
     std::vector<std::string> argv;
     for (const CommandPart& p : parts) argv.insert(argv.end(), p.words.begin(), p.words.end());
     const AsgiResult parsed = parse_asgi_command(argv, SourcePos{c.file, 0, 0});
@@ -199,52 +276,48 @@ void read_memory(const ComposeCtx& c, const YAML::Node& svc, ServiceModel& s) {
                    r.from(c.pos(*keys[i].first), keys[i].second, "supervisor.memory_limit", size_text(*bytes[i])));
 }
 
-// The image a service's `build:` makes carries its Dockerfile's HEALTHCHECK, which Docker runs in
-// the container unless the Compose file's `healthcheck:` changes or disables it (Docker takes the
-// options that `healthcheck:` leaves out from the image). The Dockerfile is read among the files
-// given, else (import_paths) from the build context on disk: context relative to the Compose
-// file's folder, `dockerfile` relative to the context (compose-spec, "build").
-void read_build_healthcheck(const ComposeCtx& c, const std::string& name, const YAML::Node& svc, Deployment& d) {
-  namespace fs = std::filesystem;
+// Whether the image a service runs has a health check that a Compose `healthcheck:` without `test`
+// keeps: Docker takes the options the container leaves out, its test included, from the image.
+enum class ImageCheck { unknown, none, check };
+
+// The Dockerfile of a service's `build:`, listed among the files read and reported: the image it
+// builds carries its HEALTHCHECK, which Docker runs in the container unless the Compose file's
+// `healthcheck:` changes or disables it, and its CMD and ENTRYPOINT, which the container runs
+// unless `command:` or `entrypoint:` replace them (read with the command, container_commands).
+// A `target` stage the file does not have is an error: docker build stops ("target stage ...
+// could not be found").
+ImageCheck read_build(const ComposeCtx& c, const std::string& name, const YAML::Node& svc, BuildFile& b,
+                      Deployment& d) {
   Report& r = c.r;
-  const YAML::Node build = child(svc, "build");
-  SourcePos bpos;
-  for (const auto& kv : svc)
-    if (scalar(kv.first) == "build") bpos = c.pos(kv.first);
-  if (!build.IsDefined() || bpos.line == 0) return;
-  if (const YAML::Node inline_text = child(build, "dockerfile_inline"); inline_text.IsDefined()) {
-    r.ignored(c.pos(inline_text), r.w("import.compose_dockerfile_inline"));
-    return;
+  switch (b.state) {
+    case BuildFile::State::none:
+      return ImageCheck::unknown;
+    case BuildFile::State::inline_text:
+      r.ignored(b.pos, r.w("import.compose_dockerfile_inline"));
+      return ImageCheck::unknown;
+    case BuildFile::State::remote:
+    case BuildFile::State::missing:
+      r.ignored(b.pos, r.w.format("import.compose_dockerfile_missing", b.key));
+      return ImageCheck::unknown;
+    case BuildFile::State::found:
+      break;
   }
-  const std::string context = build.IsScalar() ? scalar(build) : scalar(child(build, "context"));
-  const std::string dockerfile = scalar(child(build, "dockerfile"));
-  const std::string target = scalar(child(build, "target"));
-  if (context.find("://") != std::string::npos || context.starts_with("git@")) {  // a Git repository, a URL
-    r.ignored(bpos, r.w.format("import.compose_dockerfile_missing", context));
-    return;
+  if (b.given) {
+    if (d.dockerfiles_read.insert(b.key).second) d.sources.push_back(b.name);
+  } else if (!d.inputs.count(b.key)) {  // another service built from it finds it among the inputs
+    if (auto f = disk_text(d, b.key, FileKind::dockerfile)) d.inputs[b.key] = std::move(*f);
+    d.dockerfiles_read.insert(b.key);
   }
-  const fs::path dir = fs::path(c.file).parent_path() / (context.empty() ? "." : context);
-  const fs::path path = (fs::path(dockerfile).is_absolute() ? fs::path(dockerfile)
-                                                            : dir / (dockerfile.empty() ? "Dockerfile" : dockerfile))
-                            .lexically_normal();
-  const std::string key = path.generic_string();
-  std::optional<std::pair<std::string, std::string>> found;
-  if (const auto in = d.inputs.find(key); in != d.inputs.end()) {
-    found = in->second;
-    if (d.dockerfiles_read.insert(key).second) d.sources.push_back(found->first);
-  } else if (d.read_disk) {
-    found = disk_text(d, path, FileKind::dockerfile);
-    if (found) {  // another service built from it finds it among the inputs
-      d.inputs[key] = *found;
-      d.dockerfiles_read.insert(key);
-    }
+  const DockerfileHealth& health = b.read;
+  if (!health.target_found) {
+    std::string stages;
+    for (const std::string& st : health.stages)
+      if (!st.empty()) stages += (stages.empty() ? "" : ", ") + st;
+    r.error(b.target_pos,
+            r.w.format("import.compose_build_target_missing", b.target, b.name, stages.empty() ? "-" : stages));
+    return ImageCheck::unknown;
   }
-  if (!found) {
-    r.ignored(bpos, r.w.format("import.compose_dockerfile_missing", key));
-    return;
-  }
-  r.mapped(bpos, r.w.format("import.compose_dockerfile_read", found->first));
-  const DockerfileHealth health = read_dockerfile_health(found->second, found->first, target);
+  r.mapped(b.pos, r.w.format("import.compose_dockerfile_read", b.name));
   const YAML::Node hc = child(svc, "healthcheck");
   SourcePos hpos;
   for (const auto& kv : svc)
@@ -252,21 +325,40 @@ void read_build_healthcheck(const ComposeCtx& c, const std::string& name, const 
   const std::vector<std::string> test = as_words(child(hc, "test"));
   const bool off = scalar(child(hc, "disable")) == "true" || (!test.empty() && test.front() == "NONE");
   const auto unquoted = [](std::string t) { return t.size() >= 2 && t.front() == '"' ? t.substr(1, t.size() - 2) : t; };
+  ImageCheck check = ImageCheck::none;
   if (const auto& e = health.effective) {
-    if (e->none)
+    if (e->none) {
       r.ignored(e->pos, r.w.format("import.dockerfile_healthcheck_none", e->written));
-    else if (hc.IsDefined())
-      r.ignored(e->pos,
-                r.w.format(off ? "import.dockerfile_healthcheck_off" : "import.dockerfile_healthcheck_overridden",
-                           e->written, where(hpos)));
-    else
-      r.ignored(e->pos, r.w.format("import.dockerfile_healthcheck", e->written, name,
-                                   unquoted(duration_text(e->interval_ms)), e->retries,
-                                   r.w(c.has_traefik_labels(name) ? "import.why_docker_healthcheck_traefik"
-                                                                  : "import.why_docker_healthcheck")));
+    } else {
+      check = ImageCheck::check;
+      if (hc.IsDefined())
+        r.ignored(e->pos,
+                  r.w.format(off ? "import.dockerfile_healthcheck_off" : "import.dockerfile_healthcheck_overridden",
+                             e->written, where(hpos)));
+      else
+        r.ignored(e->pos, r.w.format("import.dockerfile_healthcheck", e->written, name,
+                                     unquoted(duration_text(e->interval_ms)), e->retries,
+                                     r.w(c.has_traefik_labels(name) ? "import.why_docker_healthcheck_traefik"
+                                                                    : "import.why_docker_healthcheck")));
+    }
   }
   for (const DockerHealthcheck& u : health.unused)
     r.ignored(u.pos, r.w.format("import.dockerfile_healthcheck_unused", u.written));
+  // The image's command where the Compose file replaces it (compose-spec: `command` overrides
+  // the image's CMD; `entrypoint` its ENTRYPOINT, and the image's CMD is then ignored too).
+  const YAML::Node command = child(svc, "command"), entry = child(svc, "entrypoint");
+  if (health.cmd && command.IsDefined())
+    r.ignored(health.cmd->pos,
+              r.w.format("import.dockerfile_cmd_replaced", health.cmd->written, where(c.pos(command)), "command"));
+  else if (health.cmd && entry.IsDefined())
+    r.ignored(health.cmd->pos, r.w.format("import.dockerfile_cmd_cleared", health.cmd->written, where(c.pos(entry))));
+  if (health.entrypoint && entry.IsDefined())
+    r.ignored(health.entrypoint->pos, r.w.format("import.dockerfile_cmd_replaced", health.entrypoint->written,
+                                                 where(c.pos(entry)), "entrypoint"));
+  else if (health.entrypoint && command.IsDefined())
+    r.mapped(health.entrypoint->pos,
+             r.w.format("import.dockerfile_entrypoint_args", health.entrypoint->written, where(c.pos(command))));
+  return check;
 }
 
 // An ASGI app container.
@@ -281,17 +373,25 @@ void read_app(const ComposeCtx& c, const std::string& name, const YAML::Node& sv
   s.supervisor.set("kind", r.from(s.pos, "services." + name, "supervisor.kind", toml_str("docker")));
 
   const YAML::Node command = child(svc, "command");
+  BuildFile build = find_build(c, svc, d);
+  const ImageCheck image_check = read_build(c, name, svc, build, d);
   bool known = false;
   // WEB_CONCURRENCY (Gunicorn's and Uvicorn's worker count from the environment).
   std::map<std::string, std::string> env;
   std::map<std::string, SourcePos> env_pos;
   container_env(c, svc, env, env_pos);
-  for (const auto& parts : container_commands(c, svc)) {
+  const std::vector<std::vector<CommandPart>> commands = container_commands(c, svc, &build);
+  for (const auto& parts : commands) {
     if (!known) known = apply_asgi_command(parts, parts.front().pos, s, r, env, env_pos);
   }
   if (!known) {
-    const std::vector<std::string> words = as_words(command);
-    if (command.IsDefined()) r.ignored(c.pos(command), r.w.format("import.unknown_command", join_words(words)));
+    std::vector<std::string> words = as_words(command);
+    if (command.IsDefined()) {
+      r.ignored(c.pos(command), r.w.format("import.unknown_command", join_words(words)));
+    } else if (!child(svc, "entrypoint").IsDefined() && !commands.empty()) {  // the Dockerfile's
+      for (const CommandPart& p : commands.back()) words.insert(words.end(), p.words.begin(), p.words.end());
+      r.ignored(commands.back().back().pos, r.w.format("import.unknown_command", join_words(words)));
+    }
     assume_asgi_defaults(s.pos, c.label_port(name).value_or(8000), s, r, !words.empty());
   }
   // Traefik connects to the port its label names; the command's (or the default) is where the app
@@ -321,7 +421,6 @@ void read_app(const ComposeCtx& c, const std::string& name, const YAML::Node& sv
   }
   read_restart(c, svc, s);
   read_memory(c, svc, s);
-  read_build_healthcheck(c, name, svc, d);
   if (const YAML::Node g = child(svc, "stop_grace_period"); g.IsDefined()) {
     if (const auto d = compose_duration_text(scalar(g), 0, c.pos(g), "stop_grace_period", "10s, 1m30s", r))
       s.supervisor.set("grace_period", r.from(c.pos(g), "stop_grace_period", "supervisor.grace_period", *d));
@@ -390,12 +489,26 @@ void read_app(const ComposeCtx& c, const std::string& name, const YAML::Node& sv
       // Traefik's Docker provider reads only healthy containers (keepContainer in
       // pkg/provider/docker), which the model cannot express for Docker: the report says so. A
       // check turned off (`disable: true`, `test: ["NONE"]`) leaves no health status to filter on.
+      // Without `test` Docker runs the image's check with these options, and without one there
+      // is no check at all (Docker's container config: an empty Test inherits the image's).
       const std::vector<std::string> test = as_words(child(kv.second, "test"));
       const bool off = scalar(child(kv.second, "disable")) == "true" || (!test.empty() && test.front() == "NONE");
-      r.ignored(c.pos(kv.first), r.w.format("import.ignored_key", key,
-                                            r.w(off                          ? "import.why_docker_healthcheck_off"
-                                                : c.has_traefik_labels(name) ? "import.why_docker_healthcheck_traefik"
-                                                                             : "import.why_docker_healthcheck")));
+      const bool no_test = !child(kv.second, "test").IsDefined();
+      if (!off && no_test && image_check == ImageCheck::none)
+        r.ignored(c.pos(kv.first), r.w.format("import.ignored_key", key,
+                                              r.w.format("import.why_docker_healthcheck_no_test", build.name)));
+      else if (!off && no_test && image_check == ImageCheck::unknown)
+        r.ignored(c.pos(kv.first),
+                  r.w.format("import.ignored_key", key,
+                             r.w.format("import.why_docker_healthcheck_no_test_image",
+                                        s.image.empty() ? "" : " (" + s.image + ")",
+                                        r.w(c.has_traefik_labels(name) ? "import.why_docker_healthcheck_traefik"
+                                                                       : "import.why_docker_healthcheck"))));
+      else
+        r.ignored(c.pos(kv.first), r.w.format("import.ignored_key", key,
+                                              r.w(off                          ? "import.why_docker_healthcheck_off"
+                                                  : c.has_traefik_labels(name) ? "import.why_docker_healthcheck_traefik"
+                                                                               : "import.why_docker_healthcheck")));
     } else if (key == "ports")
       r.ignored(c.pos(kv.first), r.w.format("import.ignored_key", key, r.w("import.why_app_ports")));
     else
@@ -725,8 +838,9 @@ void read_compose(const ComposeSet& set, Deployment& d, Report& r) {
       read_proxy_container(c, name, svc, preset, d);
     } else if (migrations.count(name)) {
       r.mapped(c.pos(kv.first), r.w.format("import.compose_migration", name));
-    } else if (runs_asgi_server(c, svc) || c.routed(name) ||
-               (!is_backing_image(image) && !image.empty() && argv.empty() && c.has_traefik_labels(name))) {
+    } else if (runs_asgi_server(c, svc, d) || c.routed(name) ||
+               (!is_backing_image(image) && (!image.empty() || child(svc, "build").IsDefined()) && argv.empty() &&
+                c.has_traefik_labels(name))) {
       read_app(c, name, svc, migrations, d);
     } else {
       r.ignored(c.pos(kv.first), r.w.format("import.compose_not_asgi", name, image.empty() ? name : image));

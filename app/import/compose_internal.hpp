@@ -176,6 +176,9 @@ YAML::Node merge_service(const YAML::Node& base, const YAML::Node& local);
 /// "Extend" rules); false after a located error (a missing base, a cycle).
 bool resolve_extends(ComposeCtx& c);
 
+/// A file's text on disk (a byte order mark dropped; none when it is missing, over max_file_bytes
+/// or not UTF-8), not listed among the files read.
+std::optional<std::string> disk_file_text(const std::filesystem::path& host);
 /// A file from disk that no input is (a byte order mark dropped, as for every input; none when it
 /// is missing, over max_file_bytes or not UTF-8): its name and text, listed among the files read.
 std::optional<std::pair<std::string, std::string>> disk_text(Deployment& d, const std::filesystem::path& host,

@@ -211,7 +211,7 @@ KnownFiles dynamic_files(Deployment& d) {
 
 }  // namespace
 
-std::optional<std::pair<std::string, std::string>> disk_text(Deployment& d, const fs::path& host, FileKind kind) {
+std::optional<std::string> disk_file_text(const fs::path& host) {
   std::error_code ec;
   if (!fs::is_regular_file(host, ec) || fs::file_size(host, ec) > max_file_bytes || ec) return std::nullopt;
   auto read = read_text(host);
@@ -219,10 +219,16 @@ std::optional<std::pair<std::string, std::string>> disk_text(Deployment& d, cons
   std::string t = std::move(*read);
   if (t.starts_with("\xEF\xBB\xBF")) t.erase(0, 3);
   if (first_invalid_utf8(t) != std::string::npos) return std::nullopt;
+  return t;
+}
+
+std::optional<std::pair<std::string, std::string>> disk_text(Deployment& d, const fs::path& host, FileKind kind) {
+  std::optional<std::string> t = disk_file_text(host);
+  if (!t) return std::nullopt;
   const std::string key = host.lexically_normal().generic_string();
   d.files_from_disk.emplace_back(key, kind);
   d.sources.push_back(key);
-  return std::pair{key, std::move(t)};
+  return std::pair{key, std::move(*t)};
 }
 
 namespace {

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdlib>
 
 #include "import/import_model.hpp"
 
@@ -98,7 +99,84 @@ std::vector<Instruction> instructions(std::string_view text, const std::string& 
 struct Stage {
   std::string name;  // lower case, as stage names are compared
   std::optional<DockerHealthcheck> check;
+  std::optional<DockerCommand> cmd, entrypoint;
+  std::vector<std::string> shell = {"/bin/sh", "-c"};
+  bool cmd_set = false;  // a CMD of this stage (not its base's): an ENTRYPOINT after it keeps it
 };
+
+// The exec form: a JSON array of strings ("[\"uvicorn\", \"app:app\"]"); nullopt when the text is
+// not one, which Docker then runs as the shell form.
+std::optional<std::vector<std::string>> json_words(std::string_view t) {
+  size_t i = 0;
+  const auto space = [&] {
+    while (i < t.size() && (t[i] == ' ' || t[i] == '\t' || t[i] == '\r' || t[i] == '\n')) ++i;
+  };
+  space();
+  if (i >= t.size() || t[i] != '[') return std::nullopt;
+  ++i;
+  std::vector<std::string> out;
+  space();
+  if (i < t.size() && t[i] == ']') {
+    ++i;
+    space();
+    return i == t.size() ? std::optional(out) : std::nullopt;
+  }
+  for (;;) {
+    space();
+    if (i >= t.size() || t[i] != '"') return std::nullopt;
+    std::string w;
+    for (++i;; ++i) {
+      if (i >= t.size()) return std::nullopt;
+      if (t[i] == '"') break;
+      if (t[i] != '\\') {
+        w += t[i];
+        continue;
+      }
+      if (++i >= t.size()) return std::nullopt;
+      const char e = t[i];
+      if (e == 'n')
+        w += '\n';
+      else if (e == 't')
+        w += '\t';
+      else if (e == 'u' && i + 4 < t.size()) {  // \u00XX: an ASCII character; others kept as written
+        const unsigned long code = std::strtoul(std::string(t.substr(i + 1, 4)).c_str(), nullptr, 16);
+        if (code < 0x80)
+          w += static_cast<char>(code);
+        else
+          w += "\\u" + std::string(t.substr(i + 1, 4));
+        i += 4;
+      } else
+        w += e;  // \" \\ \/
+    }
+    ++i;
+    out.push_back(std::move(w));
+    space();
+    if (i < t.size() && t[i] == ',') {
+      ++i;
+      continue;
+    }
+    if (i < t.size() && t[i] == ']') {
+      ++i;
+      space();
+      return i == t.size() ? std::optional(out) : std::nullopt;
+    }
+    return std::nullopt;
+  }
+}
+
+// A CMD or ENTRYPOINT: `rest` is the text after the instruction's name.
+DockerCommand command_of(const Instruction& in, std::string_view rest, const std::vector<std::string>& shell) {
+  DockerCommand c;
+  c.pos = in.pos;
+  c.written = trim(in.text);
+  if (auto words = json_words(rest)) {
+    c.argv = std::move(*words);
+  } else {
+    c.argv = shell;
+    c.argv.push_back(trim(rest));
+  }
+  return c;
+}
 
 // A HEALTHCHECK's options and form; nullopt when it has neither NONE nor CMD (docker build
 // refuses it).
@@ -150,6 +228,9 @@ DockerfileHealth read_dockerfile_health(std::string_view text, const std::string
         for (auto it = stages.rbegin(); it != stages.rend(); ++it)
           if (!it->name.empty() && it->name == lower(args[0])) {
             s.check = it->check;
+            s.cmd = it->cmd;
+            s.entrypoint = it->entrypoint;
+            s.shell = it->shell;
             break;
           }
       stages.push_back(std::move(s));
@@ -158,6 +239,20 @@ DockerfileHealth read_dockerfile_health(std::string_view text, const std::string
         h->stage = stages.back().name;
         stages.back().check = *h;
         all.push_back(*h);
+      }
+    } else if ((op == "cmd" || op == "entrypoint" || op == "shell") && !stages.empty()) {
+      Stage& s = stages.back();
+      const size_t name_end = in.text.find_first_of(" \t", in.text.find_first_not_of(" \t"));
+      const size_t at = name_end == std::string::npos ? name_end : in.text.find_first_not_of(" \t", name_end);
+      const std::string_view rest = at == std::string::npos ? std::string_view() : std::string_view(in.text).substr(at);
+      if (op == "shell") {
+        if (auto words = json_words(rest); words && !words->empty()) s.shell = std::move(*words);
+      } else if (op == "cmd") {
+        s.cmd = command_of(in, rest, s.shell);
+        s.cmd_set = true;
+      } else {
+        s.entrypoint = command_of(in, rest, s.shell);
+        if (!s.cmd_set) s.cmd.reset();
       }
     }
   }
@@ -171,6 +266,9 @@ DockerfileHealth read_dockerfile_health(std::string_view text, const std::string
   }
   out.stage = built->name;
   out.effective = built->check;
+  out.cmd = built->cmd;
+  out.entrypoint = built->entrypoint;
+  for (const Stage& s : stages) out.stages.push_back(s.name);
   for (const DockerHealthcheck& h : all)
     if (!out.effective || h.pos != out.effective->pos) out.unused.push_back(h);
   return out;

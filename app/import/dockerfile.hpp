@@ -1,7 +1,9 @@
 #pragma once
-// A Dockerfile as docker build reads it, for one thing only: the HEALTHCHECK the image it builds
-// carries (Dockerfile reference, "HEALTHCHECK"). A Compose service with `build:` runs that image,
-// so its container has the check unless the Compose file's `healthcheck:` changes or disables it.
+// A Dockerfile as docker build reads it, for what the image it builds runs: its HEALTHCHECK
+// (Dockerfile reference, "HEALTHCHECK") and its CMD and ENTRYPOINT. A Compose service with
+// `build:` runs that image, so its container has the check unless the Compose file's
+// `healthcheck:` changes or disables it, and runs its command unless `command:` or `entrypoint:`
+// replace it.
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -24,6 +26,15 @@ struct DockerHealthcheck {
   std::string stage;  ///< The build stage it is in ("" for an unnamed one).
 };
 
+/// A CMD or ENTRYPOINT instruction as Docker runs it: the exec form's words as written, the shell
+/// form's text after the stage's SHELL (["/bin/sh", "-c"] by default; Dockerfile reference,
+/// "Shell and exec form").
+struct DockerCommand {
+  SourcePos pos;                  ///< Where the instruction starts.
+  std::string written;            ///< "CMD uvicorn app.main:app --port 8000" (one line).
+  std::vector<std::string> argv;  ///< {"/bin/sh", "-c", "uvicorn app.main:app --port 8000"}.
+};
+
 /// The HEALTHCHECKs of a Dockerfile: the one of the image built, and the others with why each is not.
 struct DockerfileHealth {
   /// The check the image built carries: the last HEALTHCHECK of the stage built (the `target`
@@ -36,10 +47,17 @@ struct DockerfileHealth {
   /// The stage built, as named in the file ("" when it has no name); whether `target` was found.
   std::string stage;
   bool target_found = true;
+  /// The stages' names, in order ("" for an unnamed one).
+  std::vector<std::string> stages;
+  /// The CMD and ENTRYPOINT of the image built: the stage's own or those of the stage it is built
+  /// FROM (an image from a registry: not known). An ENTRYPOINT clears a CMD the stage did not set
+  /// before it ("If CMD is defined from the base image, setting ENTRYPOINT will reset CMD").
+  std::optional<DockerCommand> cmd, entrypoint;
 };
 
 /// Reads the Dockerfile's text (`file` names it in positions): parser directives (`# escape=`),
-/// line continuations, comments, stages (`FROM ... AS name`), HEALTHCHECK and its options.
+/// line continuations, comments, stages (`FROM ... AS name`), HEALTHCHECK and its options, CMD,
+/// ENTRYPOINT and SHELL (exec form as JSON; anything else the shell form, as Docker reads it).
 DockerfileHealth read_dockerfile_health(std::string_view text, const std::string& file, const std::string& target);
 
 }  // namespace deploysim::import
