@@ -1,7 +1,8 @@
 // The invariant target: any scenario that loads simulates its first simulated minute without a
 // crash, and twice gives the same trace (fingerprint and record count). A legitimately large
-// scenario (a million requests per second is valid) is cut after a fixed number of events
-// through Options::cancel, the program's own stop, at the same event in both runs.
+// scenario (a million requests per second is valid) is cut after simulate_max_events events
+// (fuzz_entry.hpp: more than any shipped scenario's first minute) through Options::cancel, the
+// program's own stop, at the same event in both runs.
 #include <atomic>
 #include <string>
 
@@ -13,10 +14,6 @@ namespace deploysim::fuzz {
 
 namespace {
 
-// Per run: two runs of an input stay well under libFuzzer's -timeout=1 under ASan on a busy
-// machine (the shipped loaded-workers.toml, 60 requests/s, needs about 70000 events a minute).
-constexpr uint64_t max_events = 20000;
-
 Run run_once(const Scenario& sc) {
   std::atomic<bool> stop{false};
   uint64_t events = 0;
@@ -26,7 +23,7 @@ Run run_once(const Scenario& sc) {
   o.cancel = &stop;
   o.progress = [&](Time, Time) {
     events += o.progress_every;
-    if (events >= max_events) stop = true;
+    if (events >= simulate_max_events) stop = true;
   };
   return simulate(sc, o);
 }

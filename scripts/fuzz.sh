@@ -7,7 +7,7 @@
 # Builds build/fuzz when needed (DEPLOYSIM_FUZZ_BUILD overrides). Each run starts from the seeds
 # (shipped scenarios and lessons, tests/scenarios/broken, tests/fuzz_regressions/TARGET, and what
 # fuzz_seeds makes) plus the corpus earlier runs grew in BUILD/fuzz-work/corpus/TARGET. An input
-# that crashes, takes over 1 s (simulate: 10 s, two runs) or needs over 2 GiB is written to
+# that crashes, takes over 1 s (simulate: 3 s, two runs) or needs over 2 GiB is written to
 # BUILD/fuzz-work/findings/TARGET/ and the script exits non-zero: fix it and keep the input in
 # tests/fuzz_regressions/TARGET/.
 set -euo pipefail
@@ -152,10 +152,10 @@ run_one() {
   dict="$(dict_of "$target")"
   [ -n "$dict" ] && args+=("-dict=$dict")
   # -timeout: a hang is an input that takes over 1 s. simulate runs an input twice for a simulated
-  # minute: the shipped loaded-workers.toml (60 requests/s) takes 1.3 s on an idle core under ASan
-  # and over 4 s on a busy one, so 10 s there (an endless loop is still caught).
-  local timeout=1
-  [ "$target" = simulate ] && timeout=10
+  # minute, at most fuzz_entry.hpp's simulate_max_events events each: the shipped loaded-workers.toml
+  # (its whole minute, about 24,500 events a run) takes 0.9 s on an idle core under ASan, so 3 s
+  # there (an endless loop is still caught).
+  [ "$target" = simulate ] && timeout=3
   local rc=0
   # -rss_limit_mb: over 2 GiB is out of memory.
   # Leaks are findings too (ASan's leak check runs at each input that grew memory). An allocation

@@ -13,6 +13,8 @@
 
 #include "deploysim/assets.hpp"
 #include "deploysim/lesson.hpp"
+#include "deploysim/scenario.hpp"
+#include "deploysim/simulate.hpp"
 #include "fuzz_entry.hpp"
 #include "gui/shell/settings.hpp"
 
@@ -45,9 +47,7 @@ std::vector<std::string> shipped_seeds(std::string_view target) {
     out.push_back((assets / "scenarios" / "behind-the-proxy.toml").string());  // has variants
     return out;
   }
-  if (target == "simulate")
-    return {(assets / "scenarios" / "basic-https.toml").string(),
-            (assets / "scenarios" / "worker-respawn.toml").string()};
+  if (target == "simulate") return files_in(assets / "scenarios", ".toml");
   if (target == "lesson") return {(assets / "lessons" / "01-https-request.toml").string()};
   return {};
 }
@@ -71,6 +71,22 @@ void replay(std::string_view target) {
 
 TEST_CASE("the fuzz targets' findings and seeds replay without a crash or a broken invariant") {
   for (const deploysim::fuzz::Target& t : deploysim::fuzz::targets()) replay(t.name);
+}
+
+TEST_CASE("the simulate target runs every shipped scenario's whole first minute, not a part of it") {
+  // Its event cap is for inputs far bigger than a lesson's; one the cap cut would be checked only
+  // up to the cut. The cap is checked every 1024 events, so a run stops within 1024 past it.
+  for (const std::string& file : files_in(fs::path(deploysim::assets_dir()) / "scenarios", ".toml")) {
+    INFO("scenario ", file);
+    const deploysim::LoadResult r = deploysim::load_scenario_file(file);
+    REQUIRE(r.scenario);
+    deploysim::Options o;
+    o.until = deploysim::s(60);
+    o.level = deploysim::TraceLevel::none;
+    const deploysim::Run run = deploysim::simulate(*r.scenario, o);
+    CHECK_MESSAGE(run.metrics.events + 1024 < deploysim::fuzz::simulate_max_events, run.metrics.events,
+                  " events in its first minute: raise simulate_max_events (fuzz/fuzz_entry.hpp)");
+  }
 }
 
 TEST_CASE("settings.json with a number beyond a double is a located problem, not the end of the GUI") {
