@@ -287,7 +287,8 @@ TEST_CASE("a file provider's file no volume holds or not given: the app it route
   const std::string compose = R"~(services:
   traefik:
     image: traefik:v3.1
-    command: [--providers.file.filename=/config/dynamic.yml, --certificatesresolvers.le.acme.tlschallenge=true]
+    command: [--providers.file.filename=/config/dynamic.yml, --certificatesresolvers.le.acme.tlschallenge=true,)~"
+                              R"~( --providers.docker]
     ports: ["443:443"]
   shop:
     image: registry.example.org/shop/web:1.42.0

@@ -251,6 +251,8 @@ certificatesresolvers:
     ACME:
       storage: /letsencrypt/acme.json
       TLSChallenge: {}
+providers:
+  docker: {}
 )");
   const imp::ImportResult r = import_ok({compose});
   const Scenario sc = load(r);
@@ -282,6 +284,8 @@ certificatesresolvers:
       storage: /letsencrypt/acme.json
       httpChallenge:
         entryPoint: web
+providers:
+  docker: {}
 )");
   const imp::ImportResult r2 = import_ok({c2});
   CHECK(has_entry(r2, imp::EntryKind::mapped, c2 + ":4", "/etc/traefik/static.yml: Traefik's static configuration"));
@@ -411,6 +415,8 @@ TEST_CASE("tlsChallenge: with no value is skipped, as Traefik skips it: the reso
     acme:
       storage: /letsencrypt/acme.json
       tlsChallenge:
+providers:
+  docker: {}
 )";
   const imp::ImportResult r = import_files({{"docker-compose.yml", compose, true}, {"traefik.yml", traefik, true}});
   CHECK(has_entry(r, imp::EntryKind::ignored, "traefik.yml:5",
@@ -428,7 +434,8 @@ TEST_CASE("a router in Traefik's dynamic configuration that the file provider re
   const std::string compose = R"(services:
   traefik:
     image: traefik:v3.1
-    command: [--providers.file.directory=/etc/traefik/dynamic, --certificatesresolvers.le.acme.tlschallenge=true]
+    command: [--providers.file.directory=/etc/traefik/dynamic, --certificatesresolvers.le.acme.tlschallenge=true,)"
+                              R"( --providers.docker]
     ports: ["443:443"]
     volumes: ["./dynamic:/etc/traefik/dynamic:ro"]
   shop:
@@ -538,4 +545,75 @@ TEST_CASE("Traefik's Docker provider: traefik.enable=false and exposedByDefault=
       {{"docker-compose.yml", compose("      - --providers.docker.exposedByDefault=false\n"), true}}, ko());
   REQUIRE(k.ok());
   CHECK(has_entry(k, imp::EntryKind::ignored, "docker-compose.yml:21", "`exposedByDefault`가 `false`이므로"));
+}
+
+TEST_CASE("Traefik's Docker provider: none enabled, constraints, defaultRule and its other options") {
+  const auto compose = [](const std::string& flags) {
+    return R"(name: shop
+services:
+  traefik:
+    image: traefik:v3.1
+    command:
+      - --entrypoints.websecure.address=:443
+)" + flags +
+           R"(    ports: ["443:443"]
+  api:
+    image: registry.example.com/shop/api:1.4.2
+    command: uvicorn app.main:app --host 0.0.0.0 --port 8000
+    labels:
+      - traefik.enable=true
+      - team=shop
+      - traefik.http.routers.api.rule=Host(`api.shop.example.com`)
+  admin:
+    image: registry.example.com/shop/admin:1.4.2
+    command: uvicorn admin.main:app --host 0.0.0.0 --port 8001
+)";
+  };
+  // No --providers.docker: Traefik reads no label, so nothing is routed.
+  const imp::ImportResult none = import_files({{"docker-compose.yml", compose(""), true}});
+  CHECK(load(none).proxy->routes.empty());
+  CHECK(has_entry(none, imp::EntryKind::ignored, "docker-compose.yml:14",
+                  "router api: not read: Traefik's static configuration (docker-compose.yml:4) enables no Docker "
+                  "provider"));
+  CHECK(has_entry(none, imp::EntryKind::ignored, "docker-compose.yml:12", "traefik.enable=true: not read"));
+  CHECK_FALSE(has_entry(none, imp::EntryKind::mapped, "docker-compose.yml:12", "Traefik reads this container"));
+
+  // constraints leave api out; defaultRule gives admin, which declares no router, a route.
+  const imp::ImportResult c =
+      import_files({{"docker-compose.yml",
+                     compose("      - --providers.docker.constraints=Label(`team`, `web`)\n"
+                             "      - --providers.docker.defaultRule=Host(`{{ normalize .Name }}.example.com`)\n"
+                             "      - --providers.docker.network=shop_web\n"),
+                     true}});
+  const Scenario sc = load(c);
+  REQUIRE(sc.proxy);
+  CHECK(sc.proxy->routes.empty());  // admin is not labelled team=web either
+  CHECK(has_entry(c, imp::EntryKind::ignored, "docker-compose.yml:17",
+                  "router api: not read: its container's labels do not match the Docker provider's constraints "
+                  "Label(`team`, `web`) (docker-compose.yml:7)"));
+  CHECK(has_entry(c, imp::EntryKind::ignored, "docker-compose.yml:9",
+                  "providers.docker.network=shop_web: the network through which Traefik reaches containers"));
+  const imp::ImportResult dr =
+      import_files({{"docker-compose.yml",
+                     compose("      - --providers.docker.constraints=Label(`com.docker.compose.project`, `shop`)\n"
+                             "      - --providers.docker.defaultRule=Host(`{{ normalize .Name }}.example.com`)\n"),
+                     true}});
+  const Scenario sd = load(dr);
+  REQUIRE(sd.proxy);
+  REQUIRE(sd.proxy->routes.size() == 2);
+  CHECK(has_entry(dr, imp::EntryKind::mapped, "docker-compose.yml:18",
+                  "router admin-shop: Traefik's Docker provider gives container admin this router with the rule "
+                  "Host(`admin-shop.example.com`), from defaultRule (docker-compose.yml:8)"));
+  CHECK(has_entry(dr, imp::EntryKind::mapped, "docker-compose.yml:18", "admin-shop.example.com -> admin"));
+
+  // Traefik's default defaultRule gives a bare name, which no client resolves: said, not routed.
+  const imp::ImportResult def = import_files({{"docker-compose.yml", compose("      - --providers.docker\n"), true}});
+  CHECK(load(def).proxy->routes.size() == 1);
+  CHECK(has_entry(def, imp::EntryKind::ignored, "docker-compose.yml:17",
+                  "router admin-shop: Traefik's Docker provider gives container admin a router with the rule "
+                  "Host(`admin-shop`), from defaultRule (Traefik v3's default"));
+
+  const imp::ImportResult k = imp::import_texts({{"docker-compose.yml", compose(""), true}}, ko());
+  REQUIRE(k.ok());
+  CHECK(has_entry(k, imp::EntryKind::ignored, "docker-compose.yml:14", "Docker 프로바이더가 없으므로"));
 }

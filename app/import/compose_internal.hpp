@@ -26,6 +26,22 @@ struct TraefikRouter {
   /// A dynamic file's router with a `tls` section of its own: an entry point's TLS (and its
   /// resolver) applies only to routers without one (Traefik's applyModel, pkg/server/aggregator.go).
   bool tls_section = false;
+  /// A `rule` label was written (a router without one takes the Docker provider's defaultRule).
+  bool rule_written = false;
+};
+
+/// Traefik's Docker provider as the flags (`--providers.docker...`) or the static file
+/// (`providers.docker`) give it: whether one is enabled, and the options that choose containers
+/// and routers (doc.traefik.io/traefik/providers/docker/).
+struct TraefikDockerProvider {
+  /// Set by `providers.docker` itself (true/false) or any of its options (true); unset: none written.
+  std::optional<bool> enabled;
+  SourcePos enabled_pos;
+  std::string constraints;  ///< The constraints expression, as written ("" when none).
+  SourcePos constraints_pos;
+  /// The defaultRule template: Traefik v3's default unless written (pkg/provider/docker).
+  std::string default_rule = "Host(`{{ normalize .Name }}`)";
+  SourcePos default_rule_pos;  ///< line 0: Traefik's default.
 };
 
 /// Traefik's file provider as the flags (`--providers.file.directory`, `--providers.file.filename`)
@@ -78,6 +94,14 @@ struct ComposeCtx {
   /// static file's key sets it (line 0: not written).
   bool exposed_by_default = true;
   SourcePos exposed_by_default_pos;
+  TraefikDockerProvider docker;
+  /// The Traefik container's static configuration was read whole (its static file, or its flags
+  /// when it has none): a Docker provider it does not enable is not there.
+  bool traefik_config_known = false;
+  /// Every service's labels (list or map form), as Traefik's constraints see them.
+  std::map<std::string, std::map<std::string, std::string>> labels;
+  /// `traefik.enable` labels as written, by service: reported once the provider is known.
+  std::map<std::string, std::string> traefik_enable_text;
   std::map<std::string, TraefikResolver> resolvers;  ///< From the Traefik container's flags.
   std::string default_resolver;                      ///< An entry point's http.tls.certresolver.
   SourcePos default_resolver_pos;
@@ -86,6 +110,7 @@ struct ComposeCtx {
   std::string tls_entrypoint;
   SourcePos tls_entrypoint_pos;
   std::string proxy_service;  ///< The proxy container's Compose service name.
+  SourcePos proxy_pos;        ///< Where that service is.
   /// The proxy container's volume targets (the path inside it) and where each is written.
   std::vector<std::pair<std::string, SourcePos>> proxy_volumes;
   /// Traefik's static configuration file (a traefik.yml/.yaml/.toml mounted where Traefik looks,
@@ -141,6 +166,23 @@ struct ComposeCtx {
   bool exposed(const std::string& service) const;
   /// The Docker provider's exposedByDefault from a flag or the static file (`key` as written).
   void set_exposed_by_default(const std::string& key, const std::string& value, const SourcePos& pos);
+  /// `providers.docker` (option "") or one of its options (lower case: "constraints",
+  /// "defaultrule", "network", ...) from a flag or the static file; `key` as written. A map
+  /// (`docker: {}`) has value "true" (traefik_docker.cpp).
+  void docker_provider_option(const std::string& option, const std::string& key, const std::string& value,
+                              const SourcePos& pos);
+  /// Whether Traefik reads the containers' labels: a Docker provider enabled, or the static
+  /// configuration not known.
+  bool docker_provider_on() const;
+  /// Whether the Docker provider's constraints keep this service's container; nullopt when a
+  /// LabelRegex in them is not one std::regex runs (traefik_docker.cpp).
+  std::optional<bool> constraints_keep(const std::string& service) const;
+  /// Compose's project name: `name:`, else the Compose file's folder's name (lower case, letters,
+  /// digits, - and _), as docker compose labels each container (com.docker.compose.project).
+  std::string project_name() const;
+  /// The routers Traefik's Docker provider adds from defaultRule: one for each app container kept
+  /// that declares none, and the rule of each declared router without one (traefik_docker.cpp).
+  void add_default_routers(Deployment& d);
   bool has_traefik_labels(const std::string& service) const;
   /// The router of that name, created for `owner` when new.
   TraefikRouter& routers_of(const std::string& name, const std::string& owner);

@@ -153,12 +153,8 @@ void read_traefik_flags(ComposeCtx& c, const YAML::Node& command, const std::str
       c.static_config_pos = pos;
       continue;
     }
-    if (lower == "providers.docker.exposedbydefault") {
-      c.set_exposed_by_default(key, value, pos);
-      continue;
-    }
-    if (lower.starts_with("providers.docker")) {
-      r.mapped(pos, r.w.format("import.traefik_docker_provider", key));
+    if (lower == "providers.docker" || lower.starts_with("providers.docker.")) {
+      c.docker_provider_option(lower == "providers.docker" ? "" : lower.substr(17), key, value, pos);
       continue;
     }
     if (lower == "providers.file" || lower.starts_with("providers.file.")) {
@@ -429,6 +425,7 @@ void ComposeCtx::read_labels() {
     } else if (labels.IsMap()) {
       for (const auto& l : labels) items.emplace_back(scalar(l.first), scalar(l.second), pos(l.first));
     }
+    for (const auto& [key, value, p] : items) this->labels[owner][key] = value;
     for (const auto& [key, value, p] : items) {
       if (!key.starts_with("traefik.")) {
         r.ignored(p, r.w.format("import.ignored_key", key, r.w("import.why_not_modelled")));
@@ -438,7 +435,7 @@ void ComposeCtx::read_labels() {
       if (key == "traefik.enable") {  // with false Traefik skips the container, whatever exposedByDefault says
         const auto on = go_bool(value);
         traefik_enable[owner] = {on.value_or(false), p};
-        r.mapped(p, r.w.format(on.value_or(false) ? "import.traefik_enable" : "import.traefik_enable_false", value));
+        traefik_enable_text[owner] = value;  // said once the Docker provider is known (add_routes)
         continue;
       }
       const std::string routers = "traefik.http.routers.";
@@ -451,6 +448,7 @@ void ComposeCtx::read_labels() {
         if (rest == "rule") {
           router.hosts = traefik_rule_hosts(value);
           router.rule_pos = p;
+          router.rule_written = true;
           if (value.find("Path") != std::string::npos)
             r.ignored(p, r.w.format("import.ignored_key", key, r.w("import.why_path_rules")));
         } else if (rest == "tls") {
@@ -559,12 +557,26 @@ void finish_compose(Deployment& d) {
       c->static_file = p.static_file;
       c->exposed_by_default = p.exposed_by_default;
       c->exposed_by_default_pos = p.exposed_by_default_pos;
+      c->docker = p.docker;
+      c->traefik_config_known = p.traefik_config_known;
+      c->proxy_pos = p.proxy_pos;
     }
     c->add_routes(d);
   }
 }
 
 void ComposeCtx::add_routes(Deployment& d) {
+  const bool traefik = d.proxy && d.proxy->keys.get("preset") && d.proxy->keys.get("preset")->toml == "\"traefik\"";
+  const std::string config = static_file.empty() ? where(proxy_pos) : static_file;
+  for (const auto& [owner, value] : traefik_enable_text) {
+    const SourcePos& p = traefik_enable.at(owner).second;
+    if (traefik && !docker_provider_on())
+      r.ignored(p, r.w.format("import.traefik_enable_no_provider", value, config));
+    else
+      r.mapped(p, r.w.format(traefik_enable.at(owner).first ? "import.traefik_enable" : "import.traefik_enable_false",
+                             value));
+  }
+  if (traefik) add_default_routers(d);
   for (const auto& [name, router] : routers) add_route(d, name, router);
 }
 
@@ -579,14 +591,29 @@ void ComposeCtx::add_route(Deployment& d, const std::string& name, const Traefik
     r.ignored(router.rule_pos, r.w.format("import.traefik_no_proxy", name));
     return;
   }
+  const bool label = router.key_prefix == "traefik.http.routers.";
+  // Without a Docker provider in the static configuration Traefik reads no label.
+  if (label && !docker_provider_on()) {
+    r.ignored(router.rule_pos, r.w.format("import.traefik_router_no_provider", name,
+                                          static_file.empty() ? where(proxy_pos) : static_file));
+    return;
+  }
   // Traefik's Docker provider leaves out a container that traefik.enable=false labels, or that no
   // traefik.enable=true labels when exposedByDefault is false (doc.traefik.io, Docker provider).
-  if (router.key_prefix == "traefik.http.routers." && !exposed(router.owner)) {
+  if (label && !exposed(router.owner)) {
     const auto label = traefik_enable.find(router.owner);
     if (label != traefik_enable.end())
       r.ignored(router.rule_pos, r.w.format("import.traefik_router_disabled", name, where(label->second.second)));
     else
       r.ignored(router.rule_pos, r.w.format("import.traefik_router_not_exposed", name, where(exposed_by_default_pos)));
+    return;
+  }
+  // Nor one its constraints leave out (keepContainer: "Container pruned by constraint expression").
+  if (const auto keep = label ? constraints_keep(router.owner) : std::optional<bool>(true); !keep) {
+    r.ignored(router.rule_pos, r.w.format("import.traefik_constraints_unknown", name, docker.constraints));
+  } else if (!*keep) {
+    r.ignored(router.rule_pos,
+              r.w.format("import.traefik_router_constraints", name, docker.constraints, where(docker.constraints_pos)));
     return;
   }
   if (router.hosts.empty()) {
@@ -721,6 +748,7 @@ void read_proxy_container(ComposeCtx& c, const std::string& name, const YAML::No
     return;
   }
   c.proxy_service = name;
+  c.proxy_pos = c.service_pos(name, svc);
   c.traefik_container = preset == "traefik";
   container_env(c, svc, d.proxy_env, d.proxy_env_pos);  // Caddy fills in {$NAME} from it
   ProxyModel p;
@@ -796,6 +824,8 @@ void read_proxy_container(ComposeCtx& c, const std::string& name, const YAML::No
     }
   }
   if (preset == "traefik") find_dynamic_files(c, d, mounts);  // its flags, or its static file, name them
+  // Its static file read, or no file but its flags: the whole static configuration is known.
+  c.traefik_config_known = preset == "traefik" && (!c.static_file.empty() || c.static_config.empty());
   // Caddy's official image keeps certificates under /data (XDG_DATA_HOME): Caddy's docs ask for
   // a volume there.
   if (preset == "caddy") {

@@ -54,13 +54,10 @@ class Apply {
       entrypoint_tls(path, k);
       return;
     }
-    if (k[0] == "providers" && k.size() == 3 && k[1] == "docker" && k[2] == "exposedbydefault" &&
-        last.kind == Entry::Kind::scalar) {
-      c_.set_exposed_by_default(dotted, last.value, last.pos);
-      return;
-    }
     if (k[0] == "providers" && k.size() >= 2 && k[1] == "docker") {
-      r_.mapped(last.pos, r_.w.format("import.traefik_docker_provider", dotted));
+      std::string option;
+      for (size_t i = 2; i < k.size(); ++i) option += (i > 2 ? "." : "") + k[i];
+      c_.docker_provider_option(option, dotted, last.kind == Entry::Kind::scalar ? last.value : "true", last.pos);
       return;
     }
     if (k[0] == "providers" && k.size() >= 2 && k[1] == "file") {
