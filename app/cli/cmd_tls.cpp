@@ -153,10 +153,10 @@ void print_outcome(const HandshakeOutcome& o, const Messages& w) {
                         o.alpn.empty() ? w("handshake.none") : o.alpn, o.served_name,
                         glossed(o.verify_message, static_cast<int>(o.verify_result), false, w), o.verify_result));
     if (!o.response.empty() && o.alpn == "h2")
-      fmt::print("http: h2 {} -> {}\n", h2_summary(o.request), h2_summary(o.response));
+      fmt::print("{}\n", w.format("handshake.http", "h2 " + h2_summary(o.request), h2_summary(o.response)));
     else if (!o.response.empty())
-      fmt::print("http: {} -> {}\n", o.request.substr(0, o.request.find("\r\n")),
-                 o.response.substr(0, o.response.find("\r\n")));
+      fmt::print("{}\n", w.format("handshake.http", o.request.substr(0, o.request.find("\r\n")),
+                                  o.response.substr(0, o.response.find("\r\n"))));
     return;
   }
   // OpenSSL's own texts (verify and alert descriptions, its error lines) are quoted as it prints them,
@@ -293,7 +293,7 @@ int run_handshake_command(const HandshakeArgs& a, const Messages& w) {
     const std::string err = conversations.size() == 1 ? write_pcap(a.pcap, t.capture.flights, po)
                                                       : write_pcap_conversations(a.pcap, conversations, po);
     if (!err.empty()) {
-      fmt::print(stderr, "deploysim handshake: {}\n", err);
+      fmt::print(stderr, "deploysim handshake: {}\n", w.error(err));
       return 2;
     }
     fmt::print("{}\n", w.format("handshake.wrote_pcap", a.pcap, flights));
@@ -304,7 +304,7 @@ int run_handshake_command(const HandshakeArgs& a, const Messages& w) {
       keys.keylog.insert(keys.keylog.end(), c.capture.keylog.begin(), c.capture.keylog.end());
     keys.keylog.insert(keys.keylog.end(), t.capture.keylog.begin(), t.capture.keylog.end());
     if (std::string err = write_keylog(a.keylog, keys); !err.empty()) {
-      fmt::print(stderr, "deploysim handshake: {}\n", err);
+      fmt::print(stderr, "deploysim handshake: {}\n", w.error(err));
       return 2;
     }
     fmt::print("{}\n", w.format(keys.keylog.size() == 1 ? "handshake.wrote_keylog_one" : "handshake.wrote_keylog",

@@ -12,12 +12,15 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <string>
 #include <string_view>
 #include <system_error>
+#include <vector>
 
 #include <fmt/format.h>
 
 #include "cli/cli_platform.hpp"
+#include "deploysim/columns.hpp"
 
 namespace deploysim::cli {
 
@@ -66,6 +69,43 @@ std::string percent_of(Time now, Time end) {
 
 }  // namespace
 
+std::string approx_count(const Messages& words, double n) {
+  // "3= k|6= M|9= G": the power of ten each suffix stands for ("4=만|8=억|12=조" in Korean; a
+  // count under the first is written whole).
+  struct Unit {
+    int exp;
+    std::string suffix;
+  };
+  std::vector<Unit> units;
+  const std::string& spec = words("progress.count_units");
+  for (size_t at = 0; at <= spec.size();) {
+    const size_t end = std::min(spec.find('|', at), spec.size());
+    const std::string_view item = std::string_view(spec).substr(at, end - at);
+    const size_t eq = item.find('=');
+    if (eq != std::string_view::npos) {
+      int exp = 0;
+      for (const char c : item.substr(0, eq))
+        if (c >= '0' && c <= '9') exp = exp * 10 + (c - '0');
+      if (exp > 0) units.push_back({exp, std::string(item.substr(eq + 1))});
+    }
+    at = end + 1;
+  }
+  std::sort(units.begin(), units.end(), [](const Unit& a, const Unit& b) { return a.exp < b.exp; });
+  n = std::max(0.0, n);
+  // Tenths under ten, whole numbers above; `rounded` is the number as shown.
+  const auto rounded = [](double v) { return v < 9.95 ? std::round(v * 10) / 10 : std::round(v); };
+  const auto shown = [](double v) { return v < 9.95 ? fmt::format("{:.1f}", v) : fmt::format("{:.0f}", v); };
+  size_t u = units.size();  // none: the number as it is
+  for (size_t i = 0; i < units.size(); ++i)
+    if (n >= std::pow(10.0, units[i].exp)) u = i;
+  if (u == units.size()) return fmt::format("{:.0f}", n);
+  // 999,999 is "1.0 M", not "1000 k": the rounding reached the next unit.
+  while (u + 1 < units.size() &&
+         rounded(n / std::pow(10.0, units[u].exp)) >= std::pow(10.0, units[u + 1].exp - units[u].exp))
+    ++u;
+  return shown(n / std::pow(10.0, units[u].exp)) + units[u].suffix;
+}
+
 TerminalRun::TerminalRun(const Messages& words, uint64_t budget) : words_(words), budget_(budget) {
   interrupted = false;
   previous_ = std::signal(SIGINT, on_interrupt);
@@ -104,8 +144,9 @@ Run TerminalRun::run(const Scenario& scenario, Options options) {
   bool shown = false;
   size_t line_width = 0;
   auto print_line = [&](const std::string& line) {
-    // Padded over the previous line's tail, then back to the start: updated in place.
-    const size_t width = line.size();
+    // Padded over the previous line's tail, then back to the start: updated in place. In
+    // columns, as the terminal shows them: Hangul takes two, in three bytes.
+    const size_t width = columns_of(line);
     std::fprintf(stderr, "\r%s%s", line.c_str(), std::string(line_width > width ? line_width - width : 0, ' ').c_str());
     line_width = width;
     std::fflush(stderr);
@@ -121,9 +162,10 @@ Run TerminalRun::run(const Scenario& scenario, Options options) {
         shown = true;
         const std::string size =
             level_ == TraceLevel::none
-                ? words_.format("progress.estimate_none", format_count(estimate_.events))
-                : words_.format("progress.estimate", format_count(estimate_.events), level_word(words_, level_),
-                                format_count(estimate_.records(level_)), format_bytes(estimate_.trace_bytes(level_)));
+                ? words_.format("progress.estimate_none", approx_count(words_, estimate_.events))
+                : words_.format("progress.estimate", approx_count(words_, estimate_.events), level_word(words_, level_),
+                                approx_count(words_, estimate_.records(level_)),
+                                format_bytes(estimate_.trace_bytes(level_)));
         std::fprintf(stderr, "%s\n", size.c_str());
       } else if (t - last_print < std::chrono::milliseconds(250) && now < end) {
         return;
@@ -139,7 +181,7 @@ Run TerminalRun::run(const Scenario& scenario, Options options) {
   Run run = simulate(scenario, options);
   if (shown && !run.cancelled) {
     print_line(words_.format("progress.done", words_.time(run.end), wall_time(words_, seconds_since(start)),
-                             format_count(static_cast<double>(run.metrics.events))));
+                             approx_count(words_, static_cast<double>(run.metrics.events))));
     std::fprintf(stderr, "\n");
   } else if (shown) {
     std::fprintf(stderr, "\n");  // the report starts on a line of its own
