@@ -47,10 +47,6 @@ class TerminalRun {
   void (*previous_)(int) = nullptr;
 };
 
-/// A count as a rough estimate is said, in the catalogue's units (`progress.count_units`):
-/// "22 k" in English, "2.2만" in Korean, which counts by ten thousands.
-std::string approx_count(const Messages& words, double n);
-
 /// The memory budget from `--max-trace-memory` ("" = the default, a quarter of physical memory);
 /// nullopt when the text is not a size.
 std::optional<uint64_t> trace_memory_budget(const std::string& text);

@@ -177,6 +177,18 @@ done
 grep -q "^읽은 파일:" "$out/import.txt" || fail "import DIR --lang ko: the report is not Korean"
 "$bin" check "$src/assets/scenarios/basic-https.toml" --lang ko | grep -q "문제없음" || fail "check FILE --lang ko"
 
+# A port another program holds: the reason in Korean, with the system's own words kept.
+port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+python3 -c 'import socket, sys, time; s=socket.socket(); s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(); time.sleep(30)' \
+  "$port" & holder=$!
+sleep 0.5
+if ko serve "$src/assets/scenarios/basic-https.toml" --port "$port" > "$out/serve.txt" 2>&1; then
+  kill "$holder"; fail "serve on a taken port succeeded"
+fi
+kill "$holder" 2>/dev/null || true
+grep -qF "127.0.0.1:$port 포트에서 연결을 받을 수 없습니다 (운영 체제가 알린 이유: Address already in use(이미 다른 프로그램이 쓰는 주소))" \
+  "$out/serve.txt" || fail "serve on a taken port, in Korean: $(cat "$out/serve.txt")"
+
 # The language saved in the window's settings, when neither --lang nor the locale says one.
 mkdir -p "$HOME/.config/deploysim"
 printf '{"language": "ko"}\n' > "$HOME/.config/deploysim/settings.json"

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <system_error>
 
+#include "common/approx_count.hpp"
 #include "gui/platform/page.hpp"
 
 namespace deploysim::gui {
@@ -222,7 +223,7 @@ std::string Session::busy_estimate(const Messages& words) const {
   if (!control_ || !running_.valid()) return {};
   const double events = control_->events.load(std::memory_order_relaxed);
   if (events <= 0) return {};
-  return words.format("progress.gui_estimate", format_count(events),
+  return words.format("progress.gui_estimate", approx_count(words, events),
                       format_bytes(control_->trace_bytes.load(std::memory_order_relaxed)));
 }
 

@@ -386,7 +386,7 @@ int serve(const Scenario& scenario, const ServeOptions& options) {
   std::string error;
   const int listener = sock::listen_loopback(options.port, error);
   if (listener < 0) {
-    fmt::print(stderr, "deploysim serve: {}\n", error);
+    fmt::print(stderr, "deploysim serve: {}\n", w.error(error));
     return 1;
   }
   std::vector<std::unique_ptr<Backend>> backends;
@@ -394,7 +394,7 @@ int serve(const Scenario& scenario, const ServeOptions& options) {
   for (const auto& svc : scenario.services) {
     const int fd = sock::listen_loopback(0, error);
     if (fd < 0) {
-      fmt::print(stderr, "deploysim serve: {}\n", error);
+      fmt::print(stderr, "deploysim serve: {}\n", w.error(error));
       sock::close_socket(listener);
       return 1;
     }
