@@ -70,7 +70,7 @@ TEST_CASE("the evidence is the metric or the record a learner can find in the tr
   CHECK_FALSE(g.goals[0].held);
   CHECK(g.goals[0].measured < 60.0);  // expired on day 60 of 120: about half the monitor's calls fail
   CHECK(g.goals[0].evidence.starts_with("availability "));
-  CHECK(g.goals[0].evidence.find("first failure: client.error ") != std::string::npos);
+  CHECK(g.goals[0].evidence.find("first failure: request failed ") != std::string::npos);
   CHECK(g.goals[0].evidence.find("certificate_expired") != std::string::npos);
   CHECK(g.goals[0].record >= 0);
   CHECK_FALSE(g.goals[1].held);
@@ -79,9 +79,11 @@ TEST_CASE("the evidence is the metric or the record a learner can find in the tr
   const Exercise mem = shipped("memory-fit-workers");
   const Grade m = grade_exercise(mem, {typed("service.api.workers", "4")});
   CHECK_FALSE(m.goals[0].held);
-  CHECK(m.goals[0].evidence.find("memory.oom_kill records; first: memory.oom_kill ") != std::string::npos);
+  CHECK(m.goals[0].evidence.find(
+            "“killed by the OOM killer” (memory.oom_kill) records; first: killed by the OOM killer ") !=
+        std::string::npos);
   const Grade fits = grade_exercise(mem, {typed("service.api.workers", "3")});
-  CHECK(fits.goals[0].evidence == "no memory.oom_kill record");
+  CHECK(fits.goals[0].evidence == "no “killed by the OOM killer” (memory.oom_kill) record");
   CHECK(fits.goals[2].evidence.starts_with("p99 "));
 
   // An overloaded worker's queue: the requests still waiting at the end have no answer, so the

@@ -36,7 +36,7 @@ done
 # The starting state fails, with evidence and a hint; the fix passes.
 expect_rc 1 "starting state" "$bin" exercise memory-fit-workers
 has "$tmp/out" "[not] No worker is killed by the OOM killer" "failed condition"
-has "$tmp/out" "memory.oom_kill records; first: memory.oom_kill 0 s (edge-1)" "evidence: the record"
+has "$tmp/out" "“killed by the OOM killer” (memory.oom_kill) records; first: killed by the OOM killer 0 s (edge-1)" "evidence: the record"
 has "$tmp/out" "hint: Uvicorn spawns its workers" "hint after a wrong try"
 has "$tmp/out" "memory-fit-workers: not solved" "verdict"
 expect_rc 0 "a right answer" "$bin" exercise memory-fit-workers --set service.api.workers=3
