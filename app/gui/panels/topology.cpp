@@ -272,12 +272,15 @@ struct StackView {
   ImU32 color = 0;
 };
 
-StackView stack_view_at(const Model& m, const std::vector<size_t>& stack, const UiState& ui, const CanvasWords& w) {
+StackView stack_view_at(const Model& m, const NodePlace& place, const UiState& ui, const CanvasWords& w,
+                        bool count = true) {
+  const std::vector<size_t>& stack = place.stack;
   const StackState st = stack_state_at(m, stack, ui.t_ns, ui.words);
   StackView v{.status = {}, .color = st.color};
-  // All of the stack in one state: its label already says how many ("..api-5 ×5"), so the state
-  // alone ("running"), which a narrow column then shows whole.
-  const bool one_state = st.counts.size() == 1 && st.counts.front().second == stack.size();
+  // All of the stack in one state: its label already says how many ("api-5 ×5"), so the state
+  // alone ("running"), which a narrow column then shows whole; unless the label is the name alone.
+  const bool one_state =
+      st.counts.size() == 1 && st.counts.front().second == stack.size() && !(place.count_in_status && count);
   for (const auto& [label, n] : st.counts) {
     const std::string& state = label.empty() ? w.backing_off : label;
     v.status +=
@@ -300,9 +303,12 @@ void draw_nodes(const Model& m, const Canvas& cv, const UiState& ui) {
     ImU32 fill = IM_COL32(60, 70, 90, 255);
     std::string status;
     if (n.role == NodeRole::worker && place.stack.size() > 1) {
-      const StackView sv = stack_view_at(m, place.stack, ui, *cv.words);
+      const StackView sv = stack_view_at(m, place, ui, *cv.words);
       fill = sv.color;
       status = sv.status;
+      // "no pod yet" rather than "no pod yet ×..": the number alone is what a narrow column drops.
+      if (place.count_in_status && ImGui::CalcTextSize(status.c_str()).x + 6 > place.status.x1 - place.status.x0)
+        status = stack_view_at(m, place, ui, *cv.words, false).status;
     } else if (n.role == NodeRole::worker) {
       const ProcView pv = proc_state_at(m, n, ui.t_ns, ui.words);
       fill = pv.color;

@@ -337,18 +337,21 @@ void layout_group(const Group& g, const Model& m, const Measure& me, Box box, Ca
     const bool worker = node.role == NodeRole::worker;
     const float name_y = worker ? p.y - L : p.y - L * 0.5f;
     const float avail = x0 + col_w - 2 - (p.shape.x1 + 4);
-    if (p.stack.size() > 1) {  // a shortened stack keeps its number whole: "wo..er ×4"
-      const std::string stem = stack_stem(items[i], g, ix);
+    const std::string stem = p.stack.size() > 1 ? stack_stem(items[i], g, ix) : std::string();
+    if (p.stack.size() > 1 && g.by_unit && me.elide && me.width(p.label) > avail) {
+      // A host's pods share their service's name and differ in their end: rather than "..api-5 ×5",
+      // the pod's name alone (its end kept when even that is too wide), its number on the status line.
+      p.label = elide_middle(stem, avail, [&](const std::string& t) { return me.width(t); });
+      p.count_in_status = true;
+    } else if (p.stack.size() > 1) {  // a shortened stack keeps its number whole: "wo..er ×4"
       const float room = avail - me.width(stack_label("", p.stack.size(), me.words)) + 2 * text_pad;
-      // A host's pods share their service's name and differ in their end: "..api-5 ×5".
-      p.label =
-          stack_label(g.by_unit && me.elide ? elide_front(stem, room, [&](const std::string& t) { return me.width(t); })
-                                            : me.fit(stem, room),
-                      p.stack.size(), me.words);
+      p.label = stack_label(me.fit(stem, room), p.stack.size(), me.words);
     } else
       p.label = me.fit(p.label, avail);
     p.name = Box{p.shape.x1 + 4, name_y, p.shape.x1 + 4 + me.width(p.label), name_y + L};
-    if (worker) p.status = Box{p.shape.x1 + 4, p.y, p.shape.x1 + 4 + status_w, p.y + L};
+    // A status line that says how many may take its column's room ("no pod yet ×5", not "no pod ye..").
+    const float line_w = p.count_in_status ? std::max(status_w, avail) : status_w;
+    if (worker) p.status = Box{p.shape.x1 + 4, p.y, p.shape.x1 + 4 + line_w, p.y + L};
   }
 }
 

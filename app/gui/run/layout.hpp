@@ -35,6 +35,9 @@ struct NodePlace {
   /// A crowded canvas draws a service's workers on one host as one stacked node: on the node
   /// drawn, the workers it stands for (itself first); empty when it stands for itself alone.
   std::vector<size_t> stack;
+  /// A stack whose name and number do not fit one line: the label is the name alone and the
+  /// status line says how many ("orders-api-5" over "running ×5").
+  bool count_in_status = false;
   /// On a worker drawn as part of another's stack (drawn is false): that node.
   int shown_by = -1;
 };
