@@ -60,16 +60,27 @@ void int_slider(const char* label, const std::string& path, int current, int lo,
 
 std::string option_label(const UiState& ui, const Option& o) { return o.key ? ui.tr(o.key) : std::string(o.value); }
 
+// A combo's width: the column's usual one, or, when its choice would be cut there ("proxy (renews.."),
+// all the room its own label leaves.
+void combo_width(const char* label, const std::string& preview) {
+  const ImGuiStyle& style = ImGui::GetStyle();
+  const float usual = -ImGui::GetFontSize() * 7.5f;
+  const float need = ImGui::CalcTextSize(preview.c_str()).x + 2 * style.FramePadding.x + ImGui::GetFrameHeight();
+  const float label_w = ImGui::CalcTextSize(label, nullptr, true).x;
+  const float avail = ImGui::GetContentRegionAvail().x;
+  ImGui::SetNextItemWidth(need > avail + usual ? std::max(usual, -(label_w + style.ItemInnerSpacing.x)) : usual);
+}
+
 // A combo over `options`; `current` is the value the scenario holds. `toml` values are TOML text
 // already (arrays); others are strings, quoted when set.
 template <size_t N>
 void choice(const UiState& ui, const char* label, const std::string& path, std::string_view current,
             const Option (&options)[N], Commands& commands, bool toml = false) {
   ImGui::PushID(path.c_str());
-  ImGui::SetNextItemWidth(-ImGui::GetFontSize() * 7.5f);
   std::string preview(current.empty() ? ui.tr("whatif.default") : current);
   for (const Option& o : options)
     if (current == o.value) preview = option_label(ui, o);
+  combo_width(label, preview);
   if (ImGui::BeginCombo(label, preview.c_str())) {
     for (const Option& o : options)
       if (ImGui::Selectable(option_label(ui, o).c_str(), current == o.value))
@@ -83,8 +94,8 @@ void choice(const UiState& ui, const char* label, const std::string& path, std::
 void choice(const UiState& ui, const char* label, const std::string& path, std::string_view current,
             std::span<const std::string_view> options, Commands& commands) {
   ImGui::PushID(path.c_str());
-  ImGui::SetNextItemWidth(-ImGui::GetFontSize() * 7.5f);
   const std::string preview(current.empty() ? ui.tr("whatif.default") : current);
+  combo_width(label, preview);
   if (ImGui::BeginCombo(label, preview.c_str())) {
     for (std::string_view option : options)
       if (ImGui::Selectable(std::string(option).c_str(), current == option))
