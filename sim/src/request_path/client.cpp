@@ -1,5 +1,6 @@
 // Clients: the request schedule (fixed count or Poisson), URL parsing, keep-alive reuse and the
 // outcome each request ends with.
+#include <bit>
 #include <cctype>
 #include <cmath>
 
@@ -57,6 +58,61 @@ void PathModel::schedule_next(uint32_t ci) {
   w.engine.schedule_at(at, [m = this, ci] { m->begin_request(ci); });
 }
 
+namespace {
+
+bool is_actionable(const Connection& k) { return k.inflight == 0 || (k.open && k.h2); }
+
+void set_bit(std::vector<uint64_t>& bits, size_t i, bool on) {
+  if (i / 64 >= bits.size()) bits.resize(i / 64 + 1, 0);
+  const uint64_t mask = uint64_t{1} << (i % 64);
+  bits[i / 64] = on ? bits[i / 64] | mask : bits[i / 64] & ~mask;
+}
+
+bool get_bit(const std::vector<uint64_t>& bits, size_t i) {
+  return i / 64 < bits.size() && (bits[i / 64] >> (i % 64)) & 1;
+}
+
+// The first entry at or after `i` with its bit set; conns.size() when none.
+size_t next_actionable(const ClientState& c, size_t i) {
+  const size_t n = c.conns.size();
+  size_t word = i / 64;
+  if (i >= n || word >= c.actionable.size()) return n;
+  uint64_t bits = c.actionable[word] & (~uint64_t{0} << (i % 64));
+  while (bits == 0) {
+    if (++word >= c.actionable.size()) return n;
+    bits = c.actionable[word];
+  }
+  return std::min(n, word * 64 + static_cast<size_t>(std::countr_zero(bits)));
+}
+
+}  // namespace
+
+void PathModel::list_conn(uint32_t conn) {
+  Connection& k = conns[conn];
+  ClientState& c = clients[k.client];
+  k.slot = static_cast<uint32_t>(c.conns.size());
+  c.conns.push_back(conn);
+  set_bit(c.actionable, k.slot, is_actionable(k));
+}
+
+void PathModel::unlist_conn(uint32_t ci, size_t slot) {
+  ClientState& c = clients[ci];
+  conns[c.conns[slot]].slot = UINT32_MAX;
+  const size_t last = c.conns.size() - 1;
+  if (slot != last) {
+    c.conns[slot] = c.conns[last];
+    conns[c.conns[slot]].slot = static_cast<uint32_t>(slot);
+    set_bit(c.actionable, slot, get_bit(c.actionable, last));
+  }
+  set_bit(c.actionable, last, false);
+  c.conns.pop_back();
+}
+
+void PathModel::relist_conn(uint32_t conn) {
+  const Connection& k = conns[conn];
+  if (k.slot != UINT32_MAX) set_bit(clients[k.client].actionable, k.slot, is_actionable(k));
+}
+
 void PathModel::begin_request(uint32_t ci) {
   ClientState& c = clients[ci];
   ++c.sent;
@@ -70,31 +126,36 @@ void PathModel::begin_request(uint32_t ci) {
     fail(r, FailureCause::bad_url);
     return;
   }
-  for (size_t i = 0; i < c.conns.size();) {
-    Connection& k = conns[c.conns[i]];
+  // The same walk as over every entry in order; while the proxy is up the entries it would pass
+  // over (clear bits) are jumped, which changes nothing: passing over one has no effect.
+  for (size_t i = 0;; ++i) {
+    if (w.proxy_up) i = next_actionable(c, i);
+    if (i >= c.conns.size()) break;
+    const uint32_t ki = c.conns[i];
+    Connection& k = conns[ki];
     const bool expired = k.inflight == 0 && now - k.idle_since > idle_timeout;
     if (!k.open || expired || !w.proxy_up) {
       // The proxy closed it (idle timeout) or lost it (restart): a new connection is needed.
       k.open = false;
       if (k.inflight > 0) {
-        ++i;
+        relist_conn(ki);
         continue;
       }
-      free_conns.push_back(c.conns[i]);
-      c.conns[i] = c.conns.back();
-      c.conns.pop_back();
+      free_conns.push_back(ki);
+      unlist_conn(ci, i);
+      --i;  // the entry moved here from the end is looked at next
       continue;
     }
     if (k.inflight == 0 || k.h2) {
       ++k.inflight;
-      reqs[r].conn = c.conns[i];
+      relist_conn(ki);
+      reqs[r].conn = ki;
       ++w.metrics.connections_reused;
       emit(r, {.t = now, .kind = kinds::tcp_reuse, .stage = Stage::tcp, .actor = c.node, .conn = k.id},
            {{"ip", k.ip}, {"protocol", k.alpn.empty() ? "http/1.1" : k.alpn}});
       send_request(r);
       return;
     }
-    ++i;
   }
   dns_lookup(r);
 }
@@ -135,6 +196,7 @@ void PathModel::receive_response(uint32_t r, int status) {
   if (k.inflight > 0) --k.inflight;
   k.idle_since = now;
   if (!c.spec->keep_alive && k.inflight == 0) k.open = false;
+  relist_conn(q.conn);
   const bool ok = status >= 200 && status < 300;
   emit(r,
        {.t = now,
@@ -161,10 +223,11 @@ void PathModel::fail(uint32_t r, FailureCause why, int status) {
     Connection& k = conns[q.conn];
     conn = k.id;
     if (k.inflight > 0) --k.inflight;
-    if (!k.open)
+    if (!k.open && k.slot == UINT32_MAX)
       free_conns.push_back(q.conn);  // never established, so never listed
     else if (why == FailureCause::connection_reset)
       k.open = false;  // pruned on the next request
+    relist_conn(q.conn);
     q.conn = UINT32_MAX;
   }
   emit(r,

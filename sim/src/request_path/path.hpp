@@ -76,7 +76,8 @@ struct Connection {
   /// Mutual TLS result for X-Client-Verify ("" when not asked; tls_client_auth.cpp).
   std::string client_verify;
   uint32_t inflight = 0;
-  uint32_t instance = 0;  ///< The proxy instance it landed on (several behind one address).
+  uint32_t instance = 0;       ///< The proxy instance it landed on (several behind one address).
+  uint32_t slot = UINT32_MAX;  ///< Its index in its client's `conns` (UINT32_MAX: not listed).
   Time idle_since;
 };
 
@@ -121,7 +122,11 @@ struct ClientState {
   Rng rng{0, 0};
   uint64_t sent = 0;
   Time stop;
-  std::vector<uint32_t> conns;
+  std::vector<uint32_t> conns;  ///< Its established connections, in the order a new request tries them.
+  /// One bit per entry of `conns`: set when a new request would act on it (idle, or open h2)
+  /// rather than pass over it (busy HTTP/1.1, or closed with a request still on it). A client of
+  /// an overloaded server holds thousands of busy connections; begin_request jumps over them.
+  std::vector<uint64_t> actionable;
   std::unordered_map<std::string, DnsEntry> stub_cache;
   std::unordered_map<std::string, std::vector<SessionTicket>> tickets;  ///< Kept per host (resume = true).
 };
@@ -274,6 +279,12 @@ class PathModel {
   uint32_t new_request(uint32_t client);
   /// Allocates a connection slot with a fresh ConnId.
   uint32_t new_conn(uint32_t client);
+  /// Lists an established connection with its client (after its handshake).
+  void list_conn(uint32_t conn);
+  /// Takes the connection at `slot` of client `ci` off its list (the last entry moves there).
+  void unlist_conn(uint32_t ci, size_t slot);
+  /// Updates a listed connection's `actionable` bit after its state changed.
+  void relist_conn(uint32_t conn);
   /// Returns a request slot once nothing refers to it any more.
   void release(uint32_t req);
   /// Records the outcome in the metrics.

@@ -223,6 +223,7 @@ void PathModel::client_cert_refused(uint32_t r) {
   // nginx turns keep-alive off for these answers (ngx_http_special_response.c): the next request
   // opens a new connection and handshakes again.
   conns[q.conn].open = false;
+  relist_conn(q.conn);
   proxy_relay(r, 400, q.tls.http_refusal);
 }
 

@@ -332,7 +332,7 @@ void PathModel::tls_flight(uint32_t r, int flight) {
     k.client_verify = rq.tls.client_verify;
     k.h2 = rq.tls.alpn == "h2";
     k.inflight = 1;
-    cl.conns.push_back(rq.conn);
+    m->list_conn(rq.conn);
     ++m->w.metrics.tls_handshakes;
     m->emit(r, {.t = now, .kind = kinds::tls_established, .stage = Stage::tls, .actor = cl.node, .conn = k.id},
             {{"version", tls_version_name(k.version)},
