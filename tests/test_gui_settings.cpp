@@ -165,6 +165,8 @@ TEST_CASE("the outline says done, right answers out of the lesson's questions, o
   lesson.steps[3].question.emplace();
   p.answers = {{1, true}, {3, false}};
   CHECK(progress_text(lesson, &p, *en) == "done, 1/2 right");
+  // The course list stacks them: "완료, 1/2 정답" on one line cut a 1024 px panel's last column.
+  CHECK(progress_lines(lesson, &p, *ko) == std::vector<std::string>{"완료", "1/2 정답"});
   p.done = false;
   p.answers[3] = true;  // the latest answer counts
   CHECK(progress_text(lesson, &p, *ko) == "2/2 정답");

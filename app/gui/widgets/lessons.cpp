@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <imgui.h>
 
 #include "gui/shell/lesson_nav.hpp"
@@ -369,14 +370,14 @@ void draw_course(UiState& ui, Commands& commands) {
     if (l.minutes > 0)
       minutes_w = std::max(minutes_w, ImGui::CalcTextSize(fmt::format(fmt::runtime(w.minutes), l.minutes).c_str()).x);
     const auto p = ui.settings.progress.find(l.id);
-    progress_w = std::max(
-        progress_w,
-        ImGui::CalcTextSize(progress_text(l, p == ui.settings.progress.end() ? nullptr : &p->second, ui.words).c_str())
-            .x);
+    for (const std::string& line : progress_lines(l, p == ui.settings.progress.end() ? nullptr : &p->second, ui.words))
+      progress_w = std::max(progress_w, ImGui::CalcTextSize(line.c_str()).x);
   }
   ImGui::TableSetupColumn("lesson", ImGuiTableColumnFlags_WidthStretch);
   ImGui::TableSetupColumn("minutes", ImGuiTableColumnFlags_WidthFixed, minutes_w);
-  ImGui::TableSetupColumn("progress", ImGuiTableColumnFlags_WidthFixed, progress_w);
+  // The last column's text ends at the table's edge, where the panel's clip cut its last letter
+  // ("2/2 정..."): it keeps a cell's padding to the right.
+  ImGui::TableSetupColumn("progress", ImGuiTableColumnFlags_WidthFixed, progress_w + ImGui::GetStyle().CellPadding.x);
   for (const size_t i : order.order) {
     const Lesson& l = all[i];
     const auto found = ui.settings.progress.find(l.id);
@@ -410,11 +411,13 @@ void draw_course(UiState& ui, Commands& commands) {
     ImGui::TableSetColumnIndex(1);
     if (l.minutes > 0) ImGui::TextUnformatted(fmt::format(fmt::runtime(w.minutes), l.minutes).c_str());
     ImGui::TableSetColumnIndex(2);
-    const std::string state = progress_text(l, progress, ui.words);
-    if (progress && progress->done)
-      ImGui::TextUnformatted(state.c_str());
-    else
-      ImGui::TextDisabled("%s", state.c_str());
+    // One line each ("done" over "2/2 right"): on one line they took a narrow panel's titles' room.
+    for (const std::string& line : progress_lines(l, progress, ui.words)) {
+      if (progress && progress->done)
+        ImGui::TextUnformatted(line.c_str());
+      else
+        ImGui::TextDisabled("%s", line.c_str());
+    }
     if (open) {
       ImGui::TableNextRow();
       ImGui::TableSetColumnIndex(0);
@@ -430,17 +433,23 @@ void draw_course(UiState& ui, Commands& commands) {
 
 }  // namespace
 
-std::string progress_text(const Lesson& lesson, const LessonProgress* progress, const Messages& words) {
+std::vector<std::string> progress_lines(const Lesson& lesson, const LessonProgress* progress, const Messages& words) {
   const CourseWords w = course_words(words);
   const int questions = question_count(lesson);
-  std::string out = progress && progress->done ? w.done : "";
+  std::vector<std::string> out;
+  if (progress && progress->done) out.push_back(w.done);
   if (progress && questions > 0 && !progress->answers.empty()) {
     int right = 0;
     for (const auto& [step, ok] : progress->answers)
       right += ok && step >= 0 && step < static_cast<int>(lesson.steps.size());
-    out += fmt::format("{}{}", out.empty() ? "" : ", ", fmt::format(fmt::runtime(w.right), right, questions));
+    out.push_back(fmt::format(fmt::runtime(w.right), right, questions));
   }
-  return out.empty() ? "-" : out;
+  if (out.empty()) out.push_back("-");
+  return out;
+}
+
+std::string progress_text(const Lesson& lesson, const LessonProgress* progress, const Messages& words) {
+  return fmt::format("{}", fmt::join(progress_lines(lesson, progress, words), ", "));
 }
 
 void record_progress(UiState& ui) {

@@ -1,6 +1,7 @@
 #pragma once
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "gui/shell/commands.hpp"
 #include "gui/shell/ui_state.hpp"
@@ -16,6 +17,8 @@ void draw_lessons(UiState& ui, Commands& commands);
 /// What the course outline says of a learner's progress in a lesson: "done", "2/3 right" (right
 /// answers out of the lesson's questions), both, or "-" when not started; Korean when `ko`.
 std::string progress_text(const Lesson& lesson, const LessonProgress* progress, const Messages& words);
+/// The same, one line a part, as the course list stacks them: {"done", "1/2 right"}.
+std::vector<std::string> progress_lines(const Lesson& lesson, const LessonProgress* progress, const Messages& words);
 /// The answer a revealed question shows: the right choice's text, or the value read from the run,
 /// a number with its unit ("80 ms", "60 s") as the tour and the handout print it; empty if none.
 std::string shown_answer(const QuestionUi& q, const Question& question, std::string_view lang, const Messages& words);
