@@ -12,6 +12,7 @@
 #include "fuzz_entry.hpp"
 #include "import/asgi_command.hpp"
 #include "import/caddyfile.hpp"
+#include "import/dockerfile.hpp"
 #include "import/import.hpp"
 #include "import/nginx_conf.hpp"
 #include "import/systemd_unit.hpp"
@@ -121,6 +122,33 @@ int run_import_yaml(const uint8_t* data, size_t size) {
     check_import({{"compose.yaml", std::string(text.substr(0, nul)), true},
                   {data[0] % 2 ? "traefik.toml" : "traefik.yml",
                    std::string(text.substr(std::min(nul + 1, text.size()))), true}});
+    return 0;
+  }
+  // 0xD0 to 0xDF: a Dockerfile that a Compose service builds (its HEALTHCHECK, CMD and
+  // ENTRYPOINT), read alone with every positions in the file, then through the importer: an even
+  // byte under a fixed Compose file that builds it, an odd one after a Compose file of the input's
+  // own, split at the first NUL.
+  if (data[0] >= 0xD0 && data[0] < 0xE0) {
+    std::string_view compose =
+        "services:\n  api:\n    build:\n      context: .\n      target: app\n    labels:\n"
+        "      - traefik.http.routers.api.rule=Host(`api.example.test`)\n";
+    std::string_view dockerfile = text;
+    if (data[0] % 2) {
+      const size_t nul = std::min(text.find('\0'), text.size());
+      compose = text.substr(0, nul);
+      dockerfile = text.substr(std::min(nul + 1, text.size()));
+    }
+    const auto lines = static_cast<uint32_t>(std::count(dockerfile.begin(), dockerfile.end(), '\n')) + 1;
+    const import::DockerfileHealth h = import::read_dockerfile_health(dockerfile, "Dockerfile", "app");
+    const auto in_file = [&](const import::SourcePos& p) {
+      return p.file == "Dockerfile" && p.line >= 1 && p.line <= lines;
+    };
+    require(!h.effective || in_file(h.effective->pos), "the image's HEALTHCHECK is a line of the Dockerfile");
+    require(std::all_of(h.unused.begin(), h.unused.end(), [&](const auto& c) { return in_file(c.pos); }),
+            "every unused HEALTHCHECK is a line of the Dockerfile");
+    require((!h.cmd || in_file(h.cmd->pos)) && (!h.entrypoint || in_file(h.entrypoint->pos)),
+            "CMD and ENTRYPOINT are lines of the Dockerfile");
+    check_import({{"compose.yaml", std::string(compose), true}, {"Dockerfile", std::string(dockerfile), true}});
     return 0;
   }
   // 0xE0 to 0xEF: a Compose file and the .env beside it (its variables fill in ${VAR} and

@@ -100,6 +100,10 @@ assemble_seeds() {
       done
       # 0xF0: a Compose file and the traefik.yml its Traefik container mounts (0xF1: traefik.toml);
       # tests/fuzz_regressions/import_yaml/traefik-static-* are two.
+      # 0xD0: a Dockerfile under a fixed Compose file that builds it (0xD1: after a Compose file).
+      # tests/fuzz_regressions/import_yaml/dockerfile-* are more.
+      { printf '\320'; cat "$root/assets/import-example/Dockerfile"; } >"$dir/yaml-$n"
+      n=$((n + 1))
       for f in "$root"/tests/import/*/compose.override.yml; do
         { printf '\004'; cat "$(dirname "$f")/compose.yaml"; printf '\000'; cat "$f"; } >"$dir/yaml-$n"
         n=$((n + 1))
@@ -155,6 +159,7 @@ run_one() {
   # minute, at most fuzz_entry.hpp's simulate_max_events events each: the shipped loaded-workers.toml
   # (its whole minute, about 24,500 events a run) takes 0.9 s on an idle core under ASan, so 3 s
   # there (an endless loop is still caught).
+  local timeout=1
   [ "$target" = simulate ] && timeout=3
   local rc=0
   # -rss_limit_mb: over 2 GiB is out of memory.
