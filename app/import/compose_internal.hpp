@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "import/dockerfile.hpp"
 #include "import/import_yaml.hpp"
 
 namespace deploysim::import {
@@ -241,6 +242,36 @@ bool read_traefik_static_file(ComposeCtx& c, const std::string& name, const std:
 /// the apps their services' URLs name, and the certificates of their resolvers, once every file
 /// is read (Kubernetes Services too); every other part reported (traefik_dynamic.cpp).
 void finish_traefik_dynamic(Deployment& d, Report& r);
+
+// The Dockerfile a service's `build:` names, found as docker compose finds it: context relative to
+// the Compose file's folder, `dockerfile` relative to the context (compose-spec, "build"); among
+// the files given, else (import_paths) on disk. Not yet listed among the files read: the service
+// may not be read (read_build lists it).
+struct BuildFile {
+  enum class State { none, inline_text, remote, missing, found } state = State::none;
+  SourcePos pos;     ///< The `build:` key.
+  std::string key;   ///< The Dockerfile's normal path (remote: the context as written).
+  std::string name;  ///< Found: its name in the report.
+  std::string text;
+  bool given = false;  ///< Among the inputs (else from disk).
+  std::string target;
+  SourcePos target_pos;
+  DockerfileHealth read;  ///< Found: what the image built from it carries.
+};
+
+// Whether the image a service runs has a health check that a Compose `healthcheck:` without `test`
+// keeps: Docker takes the options the container leaves out, its test included, from the image.
+enum class ImageCheck { unknown, none, check };
+
+/// The Dockerfile a service's `build:` names, found and read (compose_build.cpp).
+BuildFile find_build(const ComposeCtx& c, const YAML::Node& svc, const Deployment& d);
+/// The command lines a container may run, in the order tried (compose_build.cpp).
+std::vector<std::vector<CommandPart>> container_commands(const ComposeCtx& c, const YAML::Node& svc,
+                                                         const BuildFile* b = nullptr);
+/// Lists and reports the Dockerfile of a service's `build:`; what health check its image has.
+ImageCheck read_build(const ComposeCtx& c, const std::string& name, const YAML::Node& svc, BuildFile& b, Deployment& d);
+/// Whether a server deploysim knows runs in the service's container.
+bool runs_asgi_server(const ComposeCtx& c, const YAML::Node& svc, const Deployment& d);
 
 /// The proxy container: preset, its flags, ports and volumes (whether the ACME state is on one).
 void read_proxy_container(ComposeCtx& c, const std::string& name, const YAML::Node& svc, const std::string& preset,

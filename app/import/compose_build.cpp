@@ -1,0 +1,203 @@
+// A Compose service's `build:`: the Dockerfile it names (its HEALTHCHECK, CMD and ENTRYPOINT, as
+// the image built from it carries them) and the command lines its container may run.
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "import/asgi_command.hpp"
+#include "import/compose_internal.hpp"
+#include "import/dockerfile.hpp"
+
+namespace deploysim::import {
+
+namespace {
+
+// What is left of Compose's interpolation in a command once the file is read (with_dotenv):
+// $$ is a literal $, so "$${WORKERS:-3}" reaches the container as "${WORKERS:-3}", for its shell.
+std::vector<std::string> unescaped(std::vector<std::string> words) {
+  for (std::string& word : words)
+    for (size_t at = word.find("${"); at != std::string::npos; at = word.find("${", at)) {
+      size_t dollars = 0;
+      while (dollars < at && word[at - 1 - dollars] == '$') ++dollars;
+      if (dollars % 2 == 1)
+        word.erase(at - 1, 1);
+      else
+        at += 2;
+    }
+  return words;
+}
+
+}  // namespace
+
+BuildFile find_build(const ComposeCtx& c, const YAML::Node& svc, const Deployment& d) {
+  namespace fs = std::filesystem;
+  BuildFile b;
+  const YAML::Node build = child(svc, "build");
+  for (const auto& kv : svc)
+    if (scalar(kv.first) == "build") b.pos = c.pos(kv.first);
+  if (!build.IsDefined() || b.pos.line == 0) return b;
+  if (const YAML::Node inline_text = child(build, "dockerfile_inline"); inline_text.IsDefined()) {
+    b.state = BuildFile::State::inline_text;
+    b.pos = c.pos(inline_text);
+    return b;
+  }
+  const std::string context = build.IsScalar() ? scalar(build) : scalar(child(build, "context"));
+  const std::string dockerfile = scalar(child(build, "dockerfile"));
+  if (const YAML::Node t = child(build, "target"); t.IsDefined()) {
+    b.target = scalar(t);
+    b.target_pos = c.pos(t);
+  }
+  if (context.find("://") != std::string::npos || context.starts_with("git@")) {  // a Git repository, a URL
+    b.state = BuildFile::State::remote;
+    b.key = context;
+    return b;
+  }
+  const fs::path dir = fs::path(c.file).parent_path() / (context.empty() ? "." : context);
+  const fs::path path = (fs::path(dockerfile).is_absolute() ? fs::path(dockerfile)
+                                                            : dir / (dockerfile.empty() ? "Dockerfile" : dockerfile))
+                            .lexically_normal();
+  b.key = path.generic_string();
+  b.state = BuildFile::State::missing;
+  if (const auto in = d.inputs.find(b.key); in != d.inputs.end()) {
+    b.given = true;
+    b.name = in->second.first;
+    b.text = in->second.second;
+  } else if (!d.read_disk) {
+    return b;
+  } else if (auto t = disk_file_text(path)) {
+    b.name = b.key;
+    b.text = std::move(*t);
+  } else {
+    return b;
+  }
+  b.state = BuildFile::State::found;
+  b.read = read_dockerfile_health(b.text, b.name, b.target);
+  return b;
+}
+
+// The command lines a container may run, in the order tried: Docker runs `entrypoint` with
+// `command` as its arguments; a command alone runs after the image's own entrypoint (which
+// usually ends in `exec "$@"`), so it is tried alone too, then the entrypoint alone. From a
+// Dockerfile that `build:` reads: its ENTRYPOINT with `command` as its arguments, and, when the
+// Compose file gives neither, its ENTRYPOINT and CMD (the Compose file's `entrypoint` clears the
+// image's CMD: compose-spec, "entrypoint").
+std::vector<std::vector<CommandPart>> container_commands(const ComposeCtx& c, const YAML::Node& svc,
+                                                         const BuildFile* b) {
+  const YAML::Node command = child(svc, "command"), entry = child(svc, "entrypoint");
+  const auto part = [&](const char* key, const YAML::Node& node) {
+    return CommandPart{key, c.pos(node), unescaped(as_words(node))};
+  };
+  const auto image = [](const char* key, const DockerCommand& dc) { return CommandPart{key, dc.pos, dc.argv}; };
+  const DockerfileHealth* df = b && b->state == BuildFile::State::found && b->read.target_found ? &b->read : nullptr;
+  std::vector<std::vector<CommandPart>> out;
+  if (entry.IsDefined() && command.IsDefined()) out.push_back({part("entrypoint", entry), part("command", command)});
+  if (!entry.IsDefined() && command.IsDefined() && df && df->entrypoint)
+    out.push_back({image("ENTRYPOINT", *df->entrypoint), part("command", command)});
+  if (command.IsDefined()) out.push_back({part("command", command)});
+  if (entry.IsDefined()) out.push_back({part("entrypoint", entry)});
+  if (!entry.IsDefined() && !command.IsDefined() && df) {
+    std::vector<CommandPart> parts;
+    if (df->entrypoint) parts.push_back(image("ENTRYPOINT", *df->entrypoint));
+    if (df->cmd) parts.push_back(image("CMD", *df->cmd));
+    if (!parts.empty()) out.push_back(std::move(parts));
+  }
+  return out;
+}
+
+// The Dockerfile of a service's `build:`, listed among the files read and reported: the image it
+// builds carries its HEALTHCHECK, which Docker runs in the container unless the Compose file's
+// `healthcheck:` changes or disables it, and its CMD and ENTRYPOINT, which the container runs
+// unless `command:` or `entrypoint:` replace them (read with the command, container_commands).
+// A `target` stage the file does not have is an error: docker build stops ("target stage ...
+// could not be found").
+ImageCheck read_build(const ComposeCtx& c, const std::string& name, const YAML::Node& svc, BuildFile& b,
+                      Deployment& d) {
+  Report& r = c.r;
+  switch (b.state) {
+    case BuildFile::State::none:
+      return ImageCheck::unknown;
+    case BuildFile::State::inline_text:
+      r.ignored(b.pos, r.w("import.compose_dockerfile_inline"));
+      return ImageCheck::unknown;
+    case BuildFile::State::remote:
+    case BuildFile::State::missing:
+      r.ignored(b.pos, r.w.format("import.compose_dockerfile_missing", b.key));
+      return ImageCheck::unknown;
+    case BuildFile::State::found:
+      break;
+  }
+  if (b.given) {
+    if (d.dockerfiles_read.insert(b.key).second) d.sources.push_back(b.name);
+  } else if (!d.inputs.count(b.key)) {  // another service built from it finds it among the inputs
+    if (auto f = disk_text(d, b.key, FileKind::dockerfile)) d.inputs[b.key] = std::move(*f);
+    d.dockerfiles_read.insert(b.key);
+  }
+  const DockerfileHealth& health = b.read;
+  if (!health.target_found) {
+    std::string stages;
+    for (const std::string& st : health.stages)
+      if (!st.empty()) stages += (stages.empty() ? "" : ", ") + st;
+    r.error(b.target_pos,
+            r.w.format("import.compose_build_target_missing", b.target, b.name, stages.empty() ? "-" : stages));
+    return ImageCheck::unknown;
+  }
+  r.mapped(b.pos, r.w.format("import.compose_dockerfile_read", b.name));
+  const YAML::Node hc = child(svc, "healthcheck");
+  SourcePos hpos;
+  for (const auto& kv : svc)
+    if (scalar(kv.first) == "healthcheck") hpos = c.pos(kv.first);
+  const std::vector<std::string> test = as_words(child(hc, "test"));
+  const bool off = scalar(child(hc, "disable")) == "true" || (!test.empty() && test.front() == "NONE");
+  const auto unquoted = [](std::string t) { return t.size() >= 2 && t.front() == '"' ? t.substr(1, t.size() - 2) : t; };
+  ImageCheck check = ImageCheck::none;
+  if (const auto& e = health.effective) {
+    if (e->none) {
+      r.ignored(e->pos, r.w.format("import.dockerfile_healthcheck_none", e->written));
+    } else {
+      check = ImageCheck::check;
+      if (hc.IsDefined())
+        r.ignored(e->pos,
+                  r.w.format(off ? "import.dockerfile_healthcheck_off" : "import.dockerfile_healthcheck_overridden",
+                             e->written, where(hpos)));
+      else
+        r.ignored(e->pos, r.w.format("import.dockerfile_healthcheck", e->written, name,
+                                     unquoted(duration_text(e->interval_ms)), e->retries,
+                                     r.w(c.has_traefik_labels(name) ? "import.why_docker_healthcheck_traefik"
+                                                                    : "import.why_docker_healthcheck")));
+    }
+  }
+  for (const DockerHealthcheck& u : health.unused)
+    r.ignored(u.pos, r.w.format("import.dockerfile_healthcheck_unused", u.written));
+  // The image's command where the Compose file replaces it (compose-spec: `command` overrides
+  // the image's CMD; `entrypoint` its ENTRYPOINT, and the image's CMD is then ignored too).
+  const YAML::Node command = child(svc, "command"), entry = child(svc, "entrypoint");
+  if (health.cmd && command.IsDefined())
+    r.ignored(health.cmd->pos,
+              r.w.format("import.dockerfile_cmd_replaced", health.cmd->written, where(c.pos(command)), "command"));
+  else if (health.cmd && entry.IsDefined())
+    r.ignored(health.cmd->pos, r.w.format("import.dockerfile_cmd_cleared", health.cmd->written, where(c.pos(entry))));
+  if (health.entrypoint && entry.IsDefined())
+    r.ignored(health.entrypoint->pos, r.w.format("import.dockerfile_cmd_replaced", health.entrypoint->written,
+                                                 where(c.pos(entry)), "entrypoint"));
+  else if (health.entrypoint && command.IsDefined())
+    r.mapped(health.entrypoint->pos,
+             r.w.format("import.dockerfile_entrypoint_args", health.entrypoint->written, where(c.pos(command))));
+  return check;
+}
+
+// A server deploysim knows runs there (also behind sh -c, python -m, a venv path); a bad value
+// in its flags counts too, and read_app says where.
+bool runs_asgi_server(const ComposeCtx& c, const YAML::Node& svc, const Deployment& d) {
+  const BuildFile b = find_build(c, svc, d);
+  for (const auto& parts : container_commands(c, svc, &b)) {
+    std::vector<std::string> argv;
+    for (const CommandPart& p : parts) argv.insert(argv.end(), p.words.begin(), p.words.end());
+    const AsgiResult parsed = parse_asgi_command(argv, SourcePos{c.file, 0, 0});
+    if (parsed.error || (parsed.value && parsed.value->server != AsgiServer::unknown)) return true;
+  }
+  return false;
+}
+
+}  // namespace deploysim::import
