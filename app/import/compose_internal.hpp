@@ -273,6 +273,11 @@ ImageCheck read_build(const ComposeCtx& c, const std::string& name, const YAML::
 /// Whether a server deploysim knows runs in the service's container.
 bool runs_asgi_server(const ComposeCtx& c, const YAML::Node& svc, const Deployment& d);
 
+/// Whether a file (or directory) at `path` inside the container lies on one of the volumes (the
+/// volume's position in `where`).
+bool on_volume(const std::string& path, const std::vector<std::pair<std::string, SourcePos>>& volumes,
+               SourcePos* where);
+
 /// The proxy container: preset, its flags, ports and volumes (whether the ACME state is on one).
 void read_proxy_container(ComposeCtx& c, const std::string& name, const YAML::Node& svc, const std::string& preset,
                           Deployment& d);
