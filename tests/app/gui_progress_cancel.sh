@@ -11,7 +11,7 @@ fail() { echo "FAIL: $*"; echo "--- output"; cat "$out/out.txt"; exit 1; }
 {
   echo "open $src/assets/scenarios/loaded-workers.toml"
   echo "state"
-  echo 'set client.load.rate "400/s"'
+  echo 'set client.load.rate "4000/s"'
   echo "peek"
   echo "peek $out/progress.png"
   echo "cancel"
