@@ -70,6 +70,16 @@ std::optional<std::string> read_text(const fs::path& p) {
 
 namespace {
 
+// A Dockerfile by the names docker build and Compose use by default or by habit ("Dockerfile",
+// "Dockerfile.prod", "api.Dockerfile", "prod.dockerfile"): read only through a Compose
+// service's `build:`, so one no service builds is said as such, not as a file of no kind.
+bool looks_like_dockerfile(const std::string& path) {
+  const std::string name = std::filesystem::path(path).filename().string();
+  std::string lower;
+  for (const char c : name) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return lower == "dockerfile" || lower.starts_with("dockerfile.") || lower.ends_with(".dockerfile");
+}
+
 bool has_line(std::string_view text, const std::regex& re) {
   const std::string s(text);
   return std::regex_search(s, re);
@@ -375,7 +385,10 @@ ImportResult import_from(const std::vector<TextFile>& texts, Report& r, const st
       f.kind = FileKind::caddy;
     else if (d.dockerfiles_read.count(fs::path(f.path).lexically_normal().generic_string()))
       f.kind = FileKind::dockerfile;  // a Compose service's build: read it
-    else if (u.given)
+    else if (looks_like_dockerfile(f.path)) {
+      f.kind = FileKind::dockerfile;
+      r.ignored({f.path, 0, 0}, words("import.dockerfile_not_built"));
+    } else if (u.given)
       r.error({f.path, 0, 0}, words("import.unknown_kind"));
     else
       r.ignored({f.path, 0, 0}, words("import.unknown_kind"));

@@ -33,7 +33,7 @@ fi
 for want in "^Assumed " "^Ignored " \
   "^  assets/import-example/deploy/k8s/api.yaml:24: initContainers -> pre_start.mode = \"per-replica\"$" \
   "^  assets/import-example/deploy/k8s/api.yaml:[0-9]*: rollout = \"rolling\": " \
-  "^  assets/import-example/Dockerfile: not a "; do
+  "^  assets/import-example/Dockerfile: a Dockerfile: deploysim reads one only for a Compose service whose build: names it"; do
   grep -q "$want" "$tmp/report" || { echo "FAIL: the import report has no line matching '$want'"; fail=1; }
 done
 
