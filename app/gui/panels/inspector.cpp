@@ -90,7 +90,7 @@ void record_table(const UiState& ui, const Model& m, const Record& r, RecordId i
   if (r.dur_ns) row(ui.tr("inspector.flight"), ui.time(ns(r.dur_ns)));
   // The record's name ("ServerHello"); its kind as the trace writes it (tls.server_hello) on hover.
   const std::string_view kind = trace.kind(r);
-  row(ui.tr("inspector.kind"), record_name(ui.words, kind));
+  row(ui.tr("inspector.kind"), ui.words.record(kind));
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("%.*s", static_cast<int>(kind.size()), kind.data());
   row(ui.tr("inspector.stage"), ui.words.stage(r.stage));
   if (r.actor != NodeId::none) row(ui.tr("inspector.actor"), std::string(trace.node_name(r.actor)));
@@ -111,7 +111,7 @@ void record_table(const UiState& ui, const Model& m, const Record& r, RecordId i
     ImGui::TableSetColumnIndex(1);
     // In a narrow column (presenter mode at 1024 px) the kind goes under the button: a button
     // wider than its cell is clipped mid-word.
-    const std::string cause = record_name(ui.words, trace.kind(trace.at(r.cause)));
+    const std::string cause = ui.words.record(trace.kind(trace.at(r.cause)));
     std::string label = fmt::format("#{} {}##cause", raw(r.cause), cause);
     const float fits = ImGui::GetContentRegionAvail().x - ImGui::GetStyle().FramePadding.x * 2;
     const bool wide = ImGui::CalcTextSize(label.c_str(), nullptr, true).x <= fits;
@@ -195,7 +195,7 @@ void draw_inspector(const PanelContext& ctx, UiState& ui, Commands& commands) {
   }
   const Record& r = trace.at(ui.selected);
   ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(stage_color(r.stage)));
-  wrapped_text(record_name(ui.words, trace.kind(r)));
+  wrapped_text(ui.words.record(trace.kind(r)));
   ImGui::PopStyleColor();
   // ECH is modelled (OpenSSL 3.0 has none): the bytes below are a ClientHello without it.
   if (const std::string_view outer = trace.detail_str(r, "ech_outer_sni"); !outer.empty()) {

@@ -54,7 +54,7 @@ void draw_narration(const PanelContext& ctx, UiState& ui, Commands& commands) {
     // font in presenter mode: in the large one the concept's second line fell below the panel.
     const bool small = ui.settings.presenter && ctx.fonts.regular;
     if (small) compat::push_font(ctx.fonts.regular);
-    ImGui::Text("%s  %s", ui.time(r.t()).c_str(), record_name(ui.words, trace.kind(r)).c_str());
+    ImGui::Text("%s  %s", ui.time(r.t()).c_str(), ui.words.record(trace.kind(r)).c_str());
     if (small) ImGui::PopFont();
   }
   ImGui::PopStyleColor();

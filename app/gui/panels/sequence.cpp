@@ -171,7 +171,7 @@ void draw_sequence(const PanelContext& ctx, UiState& ui, Commands& commands) {
     dl->AddTriangleFilled(ImVec2(xb, ya), ImVec2(xb + dir * 9, ya - 5), ImVec2(xb + dir * 9, ya + 5), col);
     // A failure's mark goes left of its label: the label keeps room for it.
     const float mark = r.reports_failure ? lh : 0.0f;
-    const std::string name = record_name(ui.words, trace.kind(r));
+    const std::string name = ui.words.record(trace.kind(r));
     const MessageLabel label = message_label(name, xa, xb, top.x + time_w + mark, labels_x1, text_width);
     const ImVec2 at(label.x, ya - lh - 2);
     dl->AddText(at, col, label.text.c_str());

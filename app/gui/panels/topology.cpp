@@ -259,7 +259,7 @@ void draw_packets(const Model& m, const Canvas& cv, UiState& ui, Commands& comma
   }
   if (hit != UINT32_MAX && ImGui::IsWindowHovered()) {
     const Record& r = trace[hit];
-    ImGui::SetTooltip("%s  %s -> %s", record_name(ui.words, trace.kind(r)).c_str(),
+    ImGui::SetTooltip("%s  %s -> %s", ui.words.record(trace.kind(r)).c_str(),
                       std::string(trace.node_name(r.from)).c_str(), std::string(trace.node_name(r.to)).c_str());
     if (ImGui::IsMouseClicked(ImGuiMouseButton_Left)) commands.post(RequestSelect{static_cast<RecordId>(hit)});
   }

@@ -14,12 +14,6 @@ const Narrator* Narrators::get(const std::string& lang) {
   return it->second ? &*it->second : nullptr;
 }
 
-std::string record_name(const Messages& words, std::string_view kind) {
-  const std::string& name = words(fmt::format("record.{}", kind));
-  // A key no catalogue has reads "[?]" (Messages::operator()): a kind without a name shows as is.
-  return name == "[?]" ? std::string(kind) : name;
-}
-
 Told narrate_record(const Narrator* narrator, const Trace& trace, const Record& r) {
   Told told;
   if (narrator) {

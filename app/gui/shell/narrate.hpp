@@ -31,11 +31,6 @@ class Narrators {
   std::string error_;
 };
 
-/// What the window calls a record of `kind`: its name in the catalogue's [record] table
-/// ("ServerHello" for tls.server_hello), else the kind itself. The kind is what
-/// `deploysim run --trace-json` writes and a lesson's target names.
-std::string record_name(const Messages& words, std::string_view kind);
-
 /// Tells a record; without a narrator, its kind and details.
 Told narrate_record(const Narrator* narrator, const Trace& trace, const Record& record);
 

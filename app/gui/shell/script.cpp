@@ -388,7 +388,7 @@ std::string state_line(const Session& session, const UiState& ui, const Narrator
     // kind: as the trace writes it; kind_shown: as the inspector, the narration and the diagrams
     // name it in the learner's language.
     out += fmt::format(" selected={} kind={} kind_shown=\"{}\" stage={} stage_shown=\"{}\"", raw(ui.selected),
-                       trace.kind(r), quoted(record_name(ui.words, trace.kind(r))), stage_name(r.stage),
+                       trace.kind(r), quoted(ui.words.record(trace.kind(r))), stage_name(r.stage),
                        quoted(ui.words.stage(r.stage)));
     if (r.is_message()) out += fmt::format(" from={} to={}", trace.node_name(r.from), trace.node_name(r.to));
     for (const Field& f : trace.details(r))

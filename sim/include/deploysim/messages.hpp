@@ -59,6 +59,9 @@ class Messages {
   /// The label of a record's detail key ([detail]: "남은 TTL" for ttl_left); the key itself when
   /// the catalogue has none (tests/test_korean_text.cpp checks every key the scenarios write).
   std::string detail(std::string_view key) const;
+  /// A record kind as the window names it ([record]: "새 인증서 미반영" for
+  /// cert.not_reloaded); the kind itself when no catalogue names it.
+  std::string record(std::string_view kind) const;
   /// A duration in this language's units.
   std::string time(Time t) const { return format_time(t, units_); }
   /// A length of time as a person sets it ("1분" for 60 s; format_span).

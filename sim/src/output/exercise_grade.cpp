@@ -192,28 +192,21 @@ bool holds(Compare c, double measured, double wanted) {
   return false;
 }
 
-// "client.error 60 d (certificate_expired, monitor)": what a learner looks up in the trace; the
-// record's narration key when that is what the measure counts (tls.certificate.default).
-// A record as the window names it ("new certificate not loaded", record.* in the catalogue); a kind
-// without a name as it is.
-std::string record_name(const Messages& m, std::string_view kind) {
-  const std::string& name = m(fmt::format("record.{}", kind));
-  return name == "[?]" ? std::string(kind) : name;
-}
-
 // The kind an exercise counts, named and as the trace writes it ("new certificate not loaded
 // (cert.not_reloaded)"), so the grade points at what the window and `--trace-json` show.
 std::string counted_kind(const Messages& m, std::string_view kind) {
-  const std::string name = record_name(m, kind);
+  const std::string name = m.record(kind);
   return name == kind ? name : m.format("grade.kind_named", name, kind);
 }
 
+// "request failed 60 d (certificate_expired, monitor)": what a learner looks up in the trace; the
+// record's narration key when that is what the measure counts (tls.certificate.default).
 std::string record_text(const Trace& trace, size_t i, const Messages& m, std::string_view key = {}) {
   const Record& r = trace[i];
   std::string what(trace.node_name(r.actor));
   if (r.failure != FailureCause::none) what = fmt::format("{}, {}", failure_cause_name(r.failure), what);
   const std::string_view kind = !key.empty() && trace.narration(r) == key ? key : trace.kind(r);
-  return fmt::format("{} {} ({})", record_name(m, kind), m.time(r.t()), what);
+  return fmt::format("{} {} ({})", m.record(kind), m.time(r.t()), what);
 }
 
 struct Outcomes {

@@ -178,6 +178,11 @@ std::string Messages::detail(std::string_view key) const {
   return &text == &unknown_ ? std::string(key) : text;
 }
 
+std::string Messages::record(std::string_view kind) const {
+  const std::string& text = (*this)(fmt::format("record.{}", kind));
+  return &text == &unknown_ ? std::string(kind) : text;
+}
+
 std::string ScenarioError::to_string(const Messages& words) const {
   if (line == 0) return fmt::format("{}: {}", file, words.error(message));
   return fmt::format("{}:{}:{}: {}", file, line, column, words.error(message));
