@@ -439,6 +439,25 @@ TEST_CASE("a certificate line reads its days as a person writes them") {
   CHECK(gui::cert_label("api.example.test", -0.1) == "api.example.test: EXPIRED");
 }
 
+TEST_CASE("a status too wide keeps its first parts and words whole: the back-off's number is never cut") {
+  const TextWidth bytes = [](const std::string& s) { return static_cast<float>(s.size()); };
+  const auto box = [](float w) { return Box{0, 0, w + 6, 10}; };  // 3 px of padding each side
+  const std::string ko = "재시작 대기 0.1초, 재시작 1번";
+  CHECK(fit_status(ko, box(static_cast<float>(ko.size())), bytes) == ko);
+  // Not "재시작 대기 0.1..", which reads as a longer number.
+  CHECK(fit_status(ko, box(static_cast<float>(ko.size()) - 1), bytes) == "재시작 대기 0.1초..");
+  CHECK(fit_status("backing off 0.1 s, 3 restarts", box(24), bytes) == "backing off 0.1 s..");
+  CHECK(fit_status("running ×3, starting ×2, crashed ×1", box(29), bytes) == "running ×3, starting ×2..");
+  CHECK(fit_status("running ×3, starting ×2, crashed ×1", box(20), bytes) == "running ×3..");
+  // Then whole words: the state without its number rather than the number cut.
+  CHECK(fit_status(ko, box(22), bytes) == "재시작 대기..");
+  CHECK(fit_status("backing off 0.1 s, 3 restarts", box(16), bytes) == "backing off..");
+  // A first word wider than the box loses its end, a whole character at a time.
+  CHECK(fit_status("CrashLoopBackOff 10.0 s", box(10), bytes) == "CrashLoo..");
+  const std::string cut = fit_status(ko, box(8), bytes);
+  CHECK(cut == "재시..");
+}
+
 TEST_CASE("a name too wide is shortened in its middle, a whole character at a time") {
   const TextWidth bytes = [](const std::string& s) { return static_cast<float>(s.size()); };
   CHECK(elide_middle("api/worker-1", 12, bytes) == "api/worker-1");

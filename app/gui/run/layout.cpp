@@ -435,8 +435,18 @@ std::vector<Box> CanvasLayout::labels() const {
 }
 
 std::string fit_status(const std::string& status, const Box& box, const TextWidth& width) {
-  // The state comes first and matters most ("no pod.." rather than "n..×5"): cut the end.
-  return elide_back(status, box.x1 - box.x0 - 2 * text_pad, width);
+  const float avail = box.x1 - box.x0 - 2 * text_pad;
+  if (width(status) <= avail) return status;
+  // Its parts are joined by ", " and the first matters most (the state, then its back-off, then
+  // the restarts): whole parts and ".." for the rest, then whole words, not a back-off cut to
+  // "0.1.." that reads as another number. Only a first word too wide itself loses its end.
+  std::string head = status;
+  for (const char* sep : {", ", " "})
+    for (size_t cut = head.rfind(sep); cut != std::string::npos && cut > 0; cut = head.rfind(sep)) {
+      head.resize(cut);
+      if (width(head + "..") <= avail) return head + "..";
+    }
+  return elide_back(status, avail, width);
 }
 
 namespace {

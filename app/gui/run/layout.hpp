@@ -123,7 +123,8 @@ std::string elide_front(const std::string& s, float avail, const TextWidth& widt
 /// `s`, or as much of its start as fits and "..": for texts whose front matters most (a state).
 std::string elide_back(const std::string& s, float avail, const TextWidth& width);
 /// A worker's status as drawn in its status box (NodePlace::status, padding included): whole, or
-/// its end replaced by ".." where the box is narrower, never cut off by a host's frame.
+/// where the box is narrower its first parts (", " between them) or words and "..", never cut
+/// off by a host's frame.
 std::string fit_status(const std::string& status, const Box& box, const TextWidth& width);
 /// The name label of a node: its name, with its role when the name does not say it.
 std::string node_label(const NodeInfo& n, const CanvasWords& w = english_canvas_words);
