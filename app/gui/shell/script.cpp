@@ -450,6 +450,7 @@ std::string state_line(const Session& session, const UiState& ui, const Narrator
   for (const auto& [id, p] : ui.settings.progress)
     if (p.done) done += (done.empty() ? "" : ",") + id;
   out += fmt::format(" course_done={}", done.empty() ? "none" : done);
+  out += fmt::format(" course_minutes={}", ui.lesson.course_stacked ? "under" : "beside");
   if (const ExerciseUi& ex = ui.exercise; ex.current >= 0 && ex.checked) {
     const auto held = std::count_if(ex.results.begin(), ex.results.end(), [](const GoalResult& r) { return r.held; });
     out += fmt::format(" exercise={} tries={} held={}/{}", ex.list[static_cast<size_t>(ex.current)].id, ex.tries, held,

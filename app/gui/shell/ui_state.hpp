@@ -97,6 +97,7 @@ struct LessonUi {
   std::map<int, QuestionUi> questions;  ///< The open lesson's questions by step (reset when a lesson opens).
   LessonAnswers answers;                ///< Every answer revealed this session, per lesson.
   bool answer_in_view = false;          ///< The narration showed the start of a revealed answer last frame.
+  bool course_stacked = false;          ///< The outline's last frame put minutes and progress under each title.
 };
 
 /// The exercise panel: the shipped exercises, the chosen one, the learner's tries and the last

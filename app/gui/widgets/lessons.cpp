@@ -354,30 +354,51 @@ void draw_course(UiState& ui, Commands& commands) {
     const auto p = ui.settings.progress.find(l.id);
     done += p != ui.settings.progress.end() && p->second.done;
   }
-  ImGui::TextDisabled("%s", fmt::format(fmt::runtime(w.course), all.size(), minutes, done).c_str());
+  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyle().Colors[ImGuiCol_TextDisabled]);
+  wrapped_text(fmt::format(fmt::runtime(w.course), all.size(), minutes, done));  // whole in a narrow panel
+  ImGui::PopStyleColor();
   if (!order.cycle.empty()) {
     ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(failure_color()));
     wrapped_text(ui.trf("course.cycle", order.cycle));
     ImGui::PopStyleColor();
   }
-  const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH;
-  if (!ImGui::BeginTable("course", 3, flags)) return;
   // The minutes and progress columns as wide as their widest text ("-" until a lesson is done):
   // fixed widths left a narrow panel (1024 px) a title column of a few letters, one per line.
   const float em = ImGui::GetFontSize();
-  float minutes_w = 0, progress_w = 0;
+  const ImGuiStyle& style = ImGui::GetStyle();
+  float minutes_w = 0, progress_w = 0, number_w = 0, widest_word = 0;
   for (const Lesson& l : all) {
     if (l.minutes > 0)
       minutes_w = std::max(minutes_w, ImGui::CalcTextSize(fmt::format(fmt::runtime(w.minutes), l.minutes).c_str()).x);
     const auto p = ui.settings.progress.find(l.id);
     for (const std::string& line : progress_lines(l, p == ui.settings.progress.end() ? nullptr : &p->second, ui.words))
       progress_w = std::max(progress_w, ImGui::CalcTextSize(line.c_str()).x);
+    const std::string_view number = lesson_number(l);
+    number_w = std::max(number_w, ImGui::CalcTextSize(number.data(), number.data() + number.size()).x);
+    const std::string title = lesson_title(l, lang);
+    for (size_t at = 0; at < title.size();) {
+      const size_t end = std::min(title.find(' ', at), title.size());
+      widest_word = std::max(widest_word, ImGui::CalcTextSize(title.data() + at, title.data() + end).x);
+      at = end + 1;
+    }
   }
+  // Beside those columns a title wraps in what is left, which in a narrow panel with a learner's
+  // progress broke words ("journe" over "y"): then each title has the row's width, and its
+  // minutes and progress go on a line under it.
+  const float title_indent = ImGui::GetTreeNodeToLabelSpacing() + number_w + style.ItemSpacing.x;
+  const float title_w =
+      ImGui::GetContentRegionAvail().x - minutes_w - progress_w - 7 * style.CellPadding.x - title_indent;
+  const bool stacked = title_w < widest_word;
+  ui.lesson.course_stacked = stacked;
+  const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH;
+  if (!ImGui::BeginTable("course", stacked ? 1 : 3, flags)) return;
   ImGui::TableSetupColumn("lesson", ImGuiTableColumnFlags_WidthStretch);
-  ImGui::TableSetupColumn("minutes", ImGuiTableColumnFlags_WidthFixed, minutes_w);
-  // The last column's text ends at the table's edge, where the panel's clip cut its last letter
-  // ("2/2 정..."): it keeps a cell's padding to the right.
-  ImGui::TableSetupColumn("progress", ImGuiTableColumnFlags_WidthFixed, progress_w + ImGui::GetStyle().CellPadding.x);
+  if (!stacked) {
+    ImGui::TableSetupColumn("minutes", ImGuiTableColumnFlags_WidthFixed, minutes_w);
+    // The last column's text ends at the table's edge, where the panel's clip cut its last letter
+    // ("2/2 정..."): it keeps a cell's padding to the right.
+    ImGui::TableSetupColumn("progress", ImGuiTableColumnFlags_WidthFixed, progress_w + style.CellPadding.x);
+  }
   for (const size_t i : order.order) {
     const Lesson& l = all[i];
     const auto found = ui.settings.progress.find(l.id);
@@ -408,15 +429,30 @@ void draw_course(UiState& ui, Commands& commands) {
       ImGui::PopTextWrapPos();
       ImGui::EndTooltip();
     }
-    ImGui::TableSetColumnIndex(1);
-    if (l.minutes > 0) ImGui::TextUnformatted(fmt::format(fmt::runtime(w.minutes), l.minutes).c_str());
-    ImGui::TableSetColumnIndex(2);
-    // One line each ("done" over "2/2 right"): on one line they took a narrow panel's titles' room.
-    for (const std::string& line : progress_lines(l, progress, ui.words)) {
-      if (progress && progress->done)
-        ImGui::TextUnformatted(line.c_str());
-      else
-        ImGui::TextDisabled("%s", line.c_str());
+    const std::string minutes_text = l.minutes > 0 ? fmt::format(fmt::runtime(w.minutes), l.minutes) : std::string();
+    const std::vector<std::string> lines = progress_lines(l, progress, ui.words);
+    const bool done_now = progress && progress->done;
+    if (stacked) {
+      // "20 min · done · 2/2 right" under the title, where it starts.
+      std::string under = minutes_text;
+      for (const std::string& line : lines)
+        if (line != "-") under += (under.empty() ? "" : " · ") + line;  // "-" is a column's "nothing yet"
+      ImGui::Indent(title_indent);
+      ImGui::PushStyleColor(ImGuiCol_Text, style.Colors[done_now ? ImGuiCol_Text : ImGuiCol_TextDisabled]);
+      wrapped_text(under);
+      ImGui::PopStyleColor();
+      ImGui::Unindent(title_indent);
+    } else {
+      ImGui::TableSetColumnIndex(1);
+      ImGui::TextUnformatted(minutes_text.c_str());
+      ImGui::TableSetColumnIndex(2);
+      // One line each ("done" over "2/2 right"): on one line they took a narrow panel's titles' room.
+      for (const std::string& line : lines) {
+        if (done_now)
+          ImGui::TextUnformatted(line.c_str());
+        else
+          ImGui::TextDisabled("%s", line.c_str());
+      }
     }
     if (open) {
       ImGui::TableNextRow();
