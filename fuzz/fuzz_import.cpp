@@ -124,8 +124,8 @@ int run_import_yaml(const uint8_t* data, size_t size) {
                    std::string(text.substr(std::min(nul + 1, text.size()))), true}});
     return 0;
   }
-  // 0xD0 to 0xDF: a Dockerfile that a Compose service builds (its HEALTHCHECK, CMD and
-  // ENTRYPOINT), read alone with every positions in the file, then through the importer: an even
+  // 0xD0 to 0xDF: a Dockerfile that a Compose service builds (its HEALTHCHECK, CMD,
+  // ENTRYPOINT, ENV, ARG and EXPOSE), read alone with every positions in the file, then through the importer: an even
   // byte under a fixed Compose file that builds it, an odd one after a Compose file of the input's
   // own, split at the first NUL.
   if (data[0] >= 0xD0 && data[0] < 0xE0) {
@@ -148,6 +148,9 @@ int run_import_yaml(const uint8_t* data, size_t size) {
             "every unused HEALTHCHECK is a line of the Dockerfile");
     require((!h.cmd || in_file(h.cmd->pos)) && (!h.entrypoint || in_file(h.entrypoint->pos)),
             "CMD and ENTRYPOINT are lines of the Dockerfile");
+    require(std::all_of(h.env.begin(), h.env.end(), [&](const auto& e) { return in_file(e.second.line.pos); }) &&
+                std::all_of(h.exposes.begin(), h.exposes.end(), [&](const auto& e) { return in_file(e.pos); }),
+            "every ENV and EXPOSE is a line of the Dockerfile");
     check_import({{"compose.yaml", std::string(compose), true}, {"Dockerfile", std::string(dockerfile), true}});
     return 0;
   }

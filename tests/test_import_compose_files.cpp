@@ -361,3 +361,83 @@ TEST_CASE("healthcheck: without test runs a check only when the image has one") 
   REQUIRE(k.ok());
   CHECK(has_entry(k, imp::EntryKind::ignored, "docker-compose.yml:5", "검사를 실행하지 않으므로"));
 }
+
+TEST_CASE("a Dockerfile's ENV and ARG reach the command: WEB_CONCURRENCY, $PORT, build.args, environment:") {
+  // tests/import/compose-dockerfile-env: a multi-stage Dockerfile whose base stage sets
+  // WEB_CONCURRENCY from an ARG and PORT, used by a shell-form CMD of the stage built from it.
+  const std::string file = dir + "/compose-dockerfile-env/docker-compose.yml";
+  const std::string df = dir + "/compose-dockerfile-env/api/Dockerfile";
+  const imp::ImportResult r = import_ok({dir + "/compose-dockerfile-env"});
+  const Scenario sc = load(r);
+  // api: build.args WORKERS=6 over the ARG's default 4; PORT from the ENV fills the CMD's $PORT.
+  const ServiceSpec& api = service(sc, "api");
+  CHECK(api.workers == 6);
+  CHECK(api.port == 8000);
+  CHECK(has_entry(r, imp::EntryKind::mapped, df + ":5", "WEB_CONCURRENCY -> workers = 6"));
+  CHECK(has_entry(r, imp::EntryKind::mapped, df + ":21", "CMD --port -> port = 8000"));
+  CHECK(has_entry(r, imp::EntryKind::mapped, df + ":5",
+                  "the image's environment gives PORT=8000, WEB_CONCURRENCY=6, which the server reads"));
+  CHECK(has_entry(r, imp::EntryKind::mapped, df + ":5", "ARG WORKERS=6, from build.args at " + file + ":29"));
+  CHECK(has_entry(r, imp::EntryKind::mapped, file + ":29",
+                  "build.args WORKERS=6: docker build gives it to ARG WORKERS at " + df + ":4"));
+  // admin: the Compose file's environment: wins over the image's ENV.
+  const ServiceSpec& admin = service(sc, "admin");
+  CHECK(admin.workers == 2);
+  CHECK(admin.port == 8100);
+  CHECK(has_entry(r, imp::EntryKind::mapped, file + ":46", "WEB_CONCURRENCY -> workers = 2"));
+  CHECK(has_entry(r, imp::EntryKind::ignored, df + ":5",
+                  "PORT from the image is not used: the Compose file sets it at " + file + ":45"));
+  CHECK(has_entry(r, imp::EntryKind::mapped, file + ":44", "environment: WEB_CONCURRENCY, PORT is read"));
+  CHECK(has_entry(r, imp::EntryKind::ignored, file + ":43", "build.args SENTRY_DSN: no ARG"));
+  // The other instructions: EXPOSE, an ENV no server reads, an ENV of a stage not built.
+  CHECK(
+      has_entry(r, imp::EntryKind::ignored, df + ":20", "EXPOSE 8000: EXPOSE documents a port and publishes nothing"));
+  CHECK(has_entry(r, imp::EntryKind::ignored, df + ":18", "ENV APP_RELEASE=${RELEASE:-dev}: the server reads none"));
+  CHECK(has_entry(r, imp::EntryKind::ignored, df + ":13", "in a build stage the image is not built from"));
+
+  const imp::ImportResult k = imp::import_paths({dir + "/compose-dockerfile-env"}, ko());
+  REQUIRE(k.ok());
+  CHECK(has_entry(k, imp::EntryKind::mapped, df + ":5", "서버가 이 값을 읽습니다"));
+  CHECK(has_entry(k, imp::EntryKind::ignored, df + ":20", "공개하지 않습니다"));
+}
+
+TEST_CASE("a Dockerfile's legacy ENV K V, ARG defaults and ${VAR:-word}, as docker build replaces them") {
+  const auto compose = [](const std::string& extra) {
+    return "services:\n  api:\n    build:\n      context: api\n" + extra;
+  };
+  // The legacy form: one variable, the rest of the line its value; the default of an ARG without
+  // a build argument; Gunicorn's PORT from the ENV.
+  const std::string legacy = R"(FROM python:3.12-slim
+ARG GUNICORN_WORKERS
+ENV WEB_CONCURRENCY 3
+ENV PORT=${GUNICORN_PORT:-8200} FORWARDED_ALLOW_IPS="10.0.0.1"
+CMD ["gunicorn", "-k", "uvicorn_worker.UvicornWorker", "app.main:app"]
+)";
+  const imp::ImportResult r =
+      import_files({{"docker-compose.yml", compose(""), true}, {"api/Dockerfile", legacy, true}});
+  const Scenario sc = load(r);
+  const ServiceSpec& api = service(sc, "api");
+  CHECK(api.workers == 3);
+  CHECK(api.port == 8200);
+  CHECK(api.forwarded_allow_ips == std::vector<std::string>{"10.0.0.1"});
+  CHECK(has_entry(r, imp::EntryKind::mapped, "api/Dockerfile:3", "WEB_CONCURRENCY -> workers = 3"));
+  CHECK(has_entry(r, imp::EntryKind::mapped, "api/Dockerfile:4", "PORT -> port = 8200"));
+
+  // An ARG default, overridden by build.args in the list form; an ARG with neither is empty.
+  const std::string args = R"(FROM python:3.12-slim AS base
+ARG WORKERS=2
+ARG EXTRA
+ENV WEB_CONCURRENCY=${WORKERS}${EXTRA}
+FROM base
+CMD uvicorn app.main:app --host 0.0.0.0 --port 8000
+)";
+  const imp::ImportResult d = import_files({{"docker-compose.yml", compose(""), true}, {"api/Dockerfile", args, true}});
+  CHECK(service(load(d), "api").workers == 2);
+  CHECK(has_entry(d, imp::EntryKind::mapped, "api/Dockerfile:4", "ARG WORKERS=2, its default at api/Dockerfile:2"));
+  CHECK(has_entry(d, imp::EntryKind::mapped, "api/Dockerfile:4",
+                  "ARG EXTRA at api/Dockerfile:3, empty: it has no default and no build argument"));
+  const imp::ImportResult b = import_files(
+      {{"docker-compose.yml", compose("      args:\n        - WORKERS=5\n"), true}, {"api/Dockerfile", args, true}});
+  CHECK(service(load(b), "api").workers == 5);
+  CHECK(has_entry(b, imp::EntryKind::mapped, "docker-compose.yml:6", "build.args WORKERS=5"));
+}

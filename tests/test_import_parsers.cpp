@@ -621,3 +621,47 @@ TEST_CASE("Dockerfile: CMD and ENTRYPOINT of the stage built, exec and shell for
   REQUIRE(bad.cmd);
   CHECK(bad.cmd->argv == std::vector<std::string>{"/bin/sh", "-c", "[uvicorn]"});
 }
+
+TEST_CASE("Dockerfile: ENV and ARG, replaced as docker build replaces them, ENV inherited by a stage") {
+  const std::string text = R"(ARG BASE_WORKERS=2
+FROM python:3.12 AS base
+ARG BASE_WORKERS
+ENV abc=hello
+ENV abc=bye def=$abc \
+    quoted="a b" single='$abc' escaped=\$abc
+ENV ghi=$abc plus=${abc:+set} minus=${nope:-none} empty=${nope}
+ENV LEGACY two words
+ENV FROM_GLOBAL=${BASE_WORKERS}
+FROM base AS prod
+ARG BASE_WORKERS
+ENV OWN=${BASE_WORKERS:-own}
+FROM python:3.12 AS other
+ENV abc=other
+)";
+  const DockerfileHealth prod = read_dockerfile_health(text, "Dockerfile", "prod");
+  const auto value = [&](const std::string& name) {
+    const auto it = prod.env.find(name);
+    return it == prod.env.end() ? std::string("(unset)") : it->second.value;
+  };
+  CHECK(value("abc") == "bye");
+  CHECK(value("def") == "hello");  // the abc before the instruction
+  CHECK(value("quoted") == "a b");
+  CHECK(value("single") == "$abc");
+  CHECK(value("escaped") == "$abc");
+  CHECK(value("ghi") == "bye");
+  CHECK(value("plus") == "set");
+  CHECK(value("minus") == "none");
+  CHECK(value("empty").empty());
+  CHECK(value("LEGACY") == "two words");
+  CHECK(value("FROM_GLOBAL") == "2");  // redeclared in the stage: the global ARG's value
+  CHECK(value("OWN") == "2");          // the ENV inherited from base wins over the stage's ARG
+  CHECK(prod.env.at("def").line.pos.str() == "Dockerfile:5:1");
+  CHECK(prod.env_lines.size() == 6);
+  REQUIRE(prod.env_other_stages.size() == 1);
+  CHECK(prod.env_other_stages[0].pos.line == 14);
+  // A build argument over the default.
+  const DockerfileHealth built = read_dockerfile_health(text, "Dockerfile", "prod", {{"BASE_WORKERS", "7"}});
+  CHECK(built.env.at("FROM_GLOBAL").value == "7");
+  REQUIRE(built.env.at("FROM_GLOBAL").args.size() == 1);
+  CHECK(built.env.at("FROM_GLOBAL").args[0].from == DockerArgUse::From::build_arg);
+}

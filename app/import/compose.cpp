@@ -28,12 +28,6 @@ bool is_backing_image(const std::string& image) {
 
 namespace {
 
-std::string join_names(const std::vector<std::string>& names) {
-  std::string out;
-  for (const std::string& n : names) out += (out.empty() ? "" : ", ") + n;
-  return out;
-}
-
 // Services that other services wait for to finish (`depends_on: {x: {condition:
 // service_completed_successfully}}`): the migration step.
 std::set<std::string> completed_dependencies(const YAML::Node& services) {
@@ -172,14 +166,22 @@ void read_app(const ComposeCtx& c, const std::string& name, const YAML::Node& sv
   BuildFile build = find_build(c, svc, d);
   const ImageCheck image_check = read_build(c, name, svc, build, d);
   bool known = false;
-  // WEB_CONCURRENCY (Gunicorn's and Uvicorn's worker count from the environment).
+  // WEB_CONCURRENCY (Gunicorn's and Uvicorn's worker count from the environment): the image's ENV
+  // under the env files and `environment:` (Compose's values win).
   std::map<std::string, std::string> env;
   std::map<std::string, SourcePos> env_pos;
+  image_env(build, env, env_pos);
   container_env(c, svc, env, env_pos);
   const std::vector<std::vector<CommandPart>> commands = container_commands(c, svc, &build);
   for (const auto& parts : commands) {
     if (!known) known = apply_asgi_command(parts, parts.front().pos, s, r, env, env_pos);
   }
+  report_image_env(c, build, s, env_pos);
+  // The variables read that the Compose file gives (not the image's ENV, said at its lines).
+  std::vector<std::string> compose_env_read;
+  for (const std::string& var : s.env_read)
+    if (const auto at = env_pos.find(var); at == env_pos.end() || at->second.file != build.name || build.name.empty())
+      compose_env_read.push_back(var);
   if (!known) {
     std::vector<std::string> words = as_words(command);
     if (command.IsDefined()) {
@@ -279,8 +281,8 @@ void read_app(const ComposeCtx& c, const std::string& name, const YAML::Node& sv
                                                               : "import.compose_env_file_optional_missing",
                                                   paths[i]));
       }
-    } else if (key == "environment" && !s.env_read.empty())
-      r.mapped(c.pos(kv.first), r.w.format("import.env_partly", key, join_names(s.env_read)));
+    } else if (key == "environment" && !compose_env_read.empty())
+      r.mapped(c.pos(kv.first), r.w.format("import.env_partly", key, join_names(compose_env_read)));
     else if (key == "healthcheck") {
       // Traefik's Docker provider reads only healthy containers (keepContainer in
       // pkg/provider/docker), which the model cannot express for Docker: the report says so. A

@@ -1,5 +1,7 @@
-// A Compose service's `build:`: the Dockerfile it names (its HEALTHCHECK, CMD and ENTRYPOINT, as
-// the image built from it carries them) and the command lines its container may run.
+// A Compose service's `build:`: the Dockerfile it names (its HEALTHCHECK, CMD and ENTRYPOINT, ENV
+// and the ARGs it takes, as the image built from it carries them) and the command lines its
+// container may run.
+#include <algorithm>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -49,6 +51,19 @@ BuildFile find_build(const ComposeCtx& c, const YAML::Node& svc, const Deploymen
     b.target = scalar(t);
     b.target_pos = c.pos(t);
   }
+  // build.args, map or list form, over the ARGs' defaults (Compose file reference, build: args).
+  if (const YAML::Node args = child(build, "args"); args.IsMap()) {
+    for (const auto& kv : args)
+      b.args.push_back(
+          BuildArg{scalar(kv.first), scalar(kv.second), kv.second.IsDefined() && !kv.second.IsNull(), c.pos(kv.first)});
+  } else if (args.IsSequence()) {
+    for (const auto& item : args) {
+      const std::string s = scalar(item);
+      const size_t eq = s.find('=');
+      b.args.push_back(BuildArg{s.substr(0, eq), eq == std::string::npos ? "" : s.substr(eq + 1),
+                                eq != std::string::npos, c.pos(item)});
+    }
+  }
   if (context.find("://") != std::string::npos || context.starts_with("git@")) {  // a Git repository, a URL
     b.state = BuildFile::State::remote;
     b.key = context;
@@ -73,7 +88,10 @@ BuildFile find_build(const ComposeCtx& c, const YAML::Node& svc, const Deploymen
     return b;
   }
   b.state = BuildFile::State::found;
-  b.read = read_dockerfile_health(b.text, b.name, b.target);
+  std::map<std::string, std::string> build_args;
+  for (const BuildArg& a : b.args)
+    if (a.has_value) build_args[a.name] = a.value;
+  b.read = read_dockerfile_health(b.text, b.name, b.target, build_args);
   return b;
 }
 
@@ -90,7 +108,7 @@ std::vector<std::vector<CommandPart>> container_commands(const ComposeCtx& c, co
     return CommandPart{key, c.pos(node), unescaped(as_words(node))};
   };
   const auto image = [](const char* key, const DockerCommand& dc) { return CommandPart{key, dc.pos, dc.argv}; };
-  const DockerfileHealth* df = b && b->state == BuildFile::State::found && b->read.target_found ? &b->read : nullptr;
+  const DockerfileHealth* df = b && b->image_known() ? &b->read : nullptr;
   std::vector<std::vector<CommandPart>> out;
   if (entry.IsDefined() && command.IsDefined()) out.push_back({part("entrypoint", entry), part("command", command)});
   if (!entry.IsDefined() && command.IsDefined() && df && df->entrypoint)
@@ -144,6 +162,21 @@ ImageCheck read_build(const ComposeCtx& c, const std::string& name, const YAML::
     return ImageCheck::unknown;
   }
   r.mapped(b.pos, r.w.format("import.compose_dockerfile_read", b.name));
+  // build.args: each for the ARG it fills, or said unused (docker build warns "One or more
+  // build-args were not consumed").
+  for (const BuildArg& a : b.args) {
+    const auto decl = health.arg_lines.find(a.name);
+    if (decl == health.arg_lines.end())
+      r.ignored(a.pos, r.w.format("import.compose_build_arg_unused", a.name, b.name));
+    else if (!a.has_value)
+      r.assumed(a.pos, r.w.format("import.compose_build_arg_no_value", a.name, where(decl->second)));
+    else
+      r.mapped(a.pos, r.w.format("import.compose_build_arg", a.name, a.value, where(decl->second)));
+  }
+  for (const DockerLine& e : health.exposes)
+    r.ignored(e.pos, r.w.format("import.ignored_key", e.written, r.w("import.why_dockerfile_expose")));
+  for (const DockerLine& e : health.env_other_stages)
+    r.ignored(e.pos, r.w.format("import.ignored_key", e.written, r.w("import.why_dockerfile_env_stage")));
   const YAML::Node hc = child(svc, "healthcheck");
   SourcePos hpos;
   for (const auto& kv : svc)
@@ -185,6 +218,52 @@ ImageCheck read_build(const ComposeCtx& c, const std::string& name, const YAML::
     r.mapped(health.entrypoint->pos,
              r.w.format("import.dockerfile_entrypoint_args", health.entrypoint->written, where(c.pos(command))));
   return check;
+}
+
+void image_env(const BuildFile& b, std::map<std::string, std::string>& env, std::map<std::string, SourcePos>& env_pos) {
+  if (!b.image_known()) return;
+  for (const auto& [name, e] : b.read.env) {
+    env[name] = e.value;
+    env_pos[name] = e.line.pos;
+  }
+}
+
+// Each ENV instruction of the image, at its line: mapped with the variables the server reads from
+// it (and where the ARGs in their values came from), or said replaced by the Compose file's
+// environment, or not modelled.
+void report_image_env(const ComposeCtx& c, const BuildFile& b, const ServiceModel& s,
+                      const std::map<std::string, SourcePos>& env_pos) {
+  if (!b.image_known()) return;
+  Report& r = c.r;
+  const auto arg_text = [&](const DockerArgUse& a) {
+    if (a.from == DockerArgUse::From::empty) return r.w.format("import.dockerfile_arg_empty", a.name, where(a.pos));
+    if (a.from == DockerArgUse::From::default_value)
+      return r.w.format("import.dockerfile_arg_default", a.name, a.value, where(a.pos));
+    const auto given = std::find_if(b.args.begin(), b.args.end(), [&](const BuildArg& g) { return g.name == a.name; });
+    return r.w.format("import.dockerfile_arg_build", a.name, a.value,
+                      where(given == b.args.end() ? a.pos : given->pos));
+  };
+  for (const DockerLine& line : b.read.env_lines) {
+    std::vector<std::string> read, args;
+    bool replaced = false;
+    for (const auto& [name, e] : b.read.env) {
+      if (e.line.pos != line.pos || std::find(s.env_read.begin(), s.env_read.end(), name) == s.env_read.end()) continue;
+      if (const auto at = env_pos.find(name); at != env_pos.end() && at->second != line.pos) {
+        r.ignored(line.pos, r.w.format("import.dockerfile_env_replaced", line.written, name, where(at->second)));
+        replaced = true;
+        continue;
+      }
+      read.push_back(name + "=" + e.value);
+      for (const DockerArgUse& a : e.args)
+        if (const std::string t = arg_text(a); std::find(args.begin(), args.end(), t) == args.end()) args.push_back(t);
+    }
+    if (!read.empty())
+      r.mapped(line.pos,
+               r.w.format("import.dockerfile_env_read", line.written, join_names(read),
+                          args.empty() ? "" : r.w.format("import.dockerfile_env_args", join_names(args, "; "))));
+    else if (!replaced)
+      r.ignored(line.pos, r.w.format("import.ignored_key", line.written, r.w("import.why_dockerfile_env")));
+  }
 }
 
 // A server deploysim knows runs there (also behind sh -c, python -m, a venv path); a bad value

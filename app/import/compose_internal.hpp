@@ -247,6 +247,13 @@ void finish_traefik_dynamic(Deployment& d, Report& r);
 // the Compose file's folder, `dockerfile` relative to the context (compose-spec, "build"); among
 // the files given, else (import_paths) on disk. Not yet listed among the files read: the service
 // may not be read (read_build lists it).
+/// One of a `build:`'s `args` (map or list form): a value for an ARG of the Dockerfile.
+struct BuildArg {
+  std::string name, value;
+  bool has_value = false;  ///< `- NAME` / `NAME:` alone: docker compose takes it from its shell.
+  SourcePos pos;
+};
+
 struct BuildFile {
   enum class State { none, inline_text, remote, missing, found } state = State::none;
   SourcePos pos;     ///< The `build:` key.
@@ -256,7 +263,10 @@ struct BuildFile {
   bool given = false;  ///< Among the inputs (else from disk).
   std::string target;
   SourcePos target_pos;
+  std::vector<BuildArg> args;
   DockerfileHealth read;  ///< Found: what the image built from it carries.
+  /// Found, and its `target` too: the image is known.
+  bool image_known() const { return state == State::found && read.target_found; }
 };
 
 // Whether the image a service runs has a health check that a Compose `healthcheck:` without `test`
@@ -270,6 +280,13 @@ std::vector<std::vector<CommandPart>> container_commands(const ComposeCtx& c, co
                                                          const BuildFile* b = nullptr);
 /// Lists and reports the Dockerfile of a service's `build:`; what health check its image has.
 ImageCheck read_build(const ComposeCtx& c, const std::string& name, const YAML::Node& svc, BuildFile& b, Deployment& d);
+/// The image's ENV (of a Dockerfile read through `build:`) into a container's environment, before
+/// container_env puts the Compose file's over it (compose_build.cpp).
+void image_env(const BuildFile& b, std::map<std::string, std::string>& env, std::map<std::string, SourcePos>& env_pos);
+/// Reports the image's ENV instructions once the command has read its variables (`s.env_read`):
+/// each at its line, mapped when the server reads a variable it sets (with the ARGs it took).
+void report_image_env(const ComposeCtx& c, const BuildFile& b, const ServiceModel& s,
+                      const std::map<std::string, SourcePos>& env_pos);
 /// Whether a server deploysim knows runs in the service's container.
 bool runs_asgi_server(const ComposeCtx& c, const YAML::Node& svc, const Deployment& d);
 

@@ -1,10 +1,11 @@
 #pragma once
 // A Dockerfile as docker build reads it, for what the image it builds runs: its HEALTHCHECK
-// (Dockerfile reference, "HEALTHCHECK") and its CMD and ENTRYPOINT. A Compose service with
-// `build:` runs that image, so its container has the check unless the Compose file's
-// `healthcheck:` changes or disables it, and runs its command unless `command:` or `entrypoint:`
-// replace it.
+// (Dockerfile reference, "HEALTHCHECK"), its CMD and ENTRYPOINT, and its ENV (with the ARGs it
+// takes). A Compose service with `build:` runs that image, so its container has the check unless
+// the Compose file's `healthcheck:` changes or disables it, runs its command unless `command:` or
+// `entrypoint:` replace it, and starts with its ENV under `environment:`.
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -35,6 +36,27 @@ struct DockerCommand {
   std::vector<std::string> argv;  ///< {"/bin/sh", "-c", "uvicorn app.main:app --port 8000"}.
 };
 
+/// An instruction as the report quotes it: where it starts and its text on one line.
+struct DockerLine {
+  SourcePos pos;
+  std::string written;  ///< "EXPOSE 8000", "ENV WEB_CONCURRENCY=${WORKERS} PORT=8000".
+};
+
+/// An ARG whose value an ENV took: where that value came from.
+struct DockerArgUse {
+  enum class From { default_value, build_arg, empty } from = From::empty;
+  std::string name, value;
+  SourcePos pos;  ///< The ARG instruction (its default's line; for a build argument, the ARG it fills).
+};
+
+/// A variable of the image's environment (Dockerfile reference, "ENV"), its value as docker build
+/// replaces the variables in it ("Environment replacement": earlier ENV and the stage's ARG).
+struct DockerEnvVar {
+  std::string value;
+  DockerLine line;                 ///< The ENV instruction that set it last.
+  std::vector<DockerArgUse> args;  ///< The ARGs its value took, also through an earlier ENV.
+};
+
 /// The HEALTHCHECKs of a Dockerfile: the one of the image built, and the others with why each is not.
 struct DockerfileHealth {
   /// The check the image built carries: the last HEALTHCHECK of the stage built (the `target`
@@ -53,11 +75,23 @@ struct DockerfileHealth {
   /// FROM (an image from a registry: not known). An ENTRYPOINT clears a CMD the stage did not set
   /// before it ("If CMD is defined from the base image, setting ENTRYPOINT will reset CMD").
   std::optional<DockerCommand> cmd, entrypoint;
+  /// The image's environment: the ENV of the stage built and of the stages it is built FROM (the
+  /// base image's own, from a registry, is not known).
+  std::map<std::string, DockerEnvVar> env;
+  /// The ENV instructions of those stages, in order, and those of the file's other stages.
+  std::vector<DockerLine> env_lines, env_other_stages;
+  /// Every EXPOSE instruction of the file.
+  std::vector<DockerLine> exposes;
+  /// The ARGs the build declares (before the first FROM, in the stage built and the stages it is
+  /// built FROM): name -> its first ARG instruction; a build argument no ARG declares is unused.
+  std::map<std::string, SourcePos> arg_lines;
 };
 
 /// Reads the Dockerfile's text (`file` names it in positions): parser directives (`# escape=`),
 /// line continuations, comments, stages (`FROM ... AS name`), HEALTHCHECK and its options, CMD,
-/// ENTRYPOINT and SHELL (exec form as JSON; anything else the shell form, as Docker reads it).
-DockerfileHealth read_dockerfile_health(std::string_view text, const std::string& file, const std::string& target);
+/// ENTRYPOINT and SHELL (exec form as JSON; anything else the shell form, as Docker reads it),
+/// ARG and ENV (with `build_args`, Compose's `build.args`, over the ARGs' defaults) and EXPOSE.
+DockerfileHealth read_dockerfile_health(std::string_view text, const std::string& file, const std::string& target,
+                                        const std::map<std::string, std::string>& build_args = {});
 
 }  // namespace deploysim::import

@@ -289,6 +289,13 @@ inline std::string join_words(const std::vector<std::string>& words) {
   return out;
 }
 
+/// Names joined by `sep` ("WEB_CONCURRENCY, PORT"), as the report lists them.
+inline std::string join_names(const std::vector<std::string>& names, const char* sep = ", ") {
+  std::string out;
+  for (const std::string& n : names) out += (out.empty() ? "" : sep) + n;
+  return out;
+}
+
 /// A comma-separated list ("websecure,web", COMPOSE_PROFILES) as its items, spaces dropped.
 inline std::vector<std::string> split_commas(const std::string& value) {
   std::vector<std::string> out;
