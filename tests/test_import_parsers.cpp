@@ -665,3 +665,18 @@ ENV abc=other
   REQUIRE(built.env.at("FROM_GLOBAL").args.size() == 1);
   CHECK(built.env.at("FROM_GLOBAL").args[0].from == DockerArgUse::From::build_arg);
 }
+
+TEST_CASE("Dockerfile: an ENV that sets nothing is no ENV line, first in its stage or after another") {
+  // docker build refuses `ENV NAME` alone; the import once took the stage's last ENV line for it,
+  // or, with none before it, read past an empty list (tests/fuzz_regressions/import_yaml).
+  const DockerfileHealth first = read_dockerfile_health("FROM python:3.12\nENV WEB_CONCURRENCY\n", "Dockerfile", "");
+  CHECK(first.env.empty());
+  CHECK(first.env_lines.empty());
+  const DockerfileHealth after = read_dockerfile_health(
+      "FROM python:3.12 AS base\nENV PORT=8000\nENV WEB_CONCURRENCY\nFROM python:3.12\nENV A=1\nENV B\n", "Dockerfile",
+      "");
+  CHECK(after.env.size() == 1);
+  CHECK(after.env_lines.size() == 1);
+  REQUIRE(after.env_other_stages.size() == 1);  // base's one ENV, not twice
+  CHECK(after.env_other_stages[0].pos.line == 2);
+}

@@ -276,14 +276,14 @@ void read_arg(const Instruction& in, std::string_view rest, char escape,
 
 // ENV NAME=value ... or the legacy ENV NAME value (the rest of the line its value): each value
 // replaced from the variables before the instruction ("ENV abc=bye def=$abc" gives def the abc
-// before it).
-void read_env(const Instruction& in, std::string_view rest, char escape, Stage& s) {
+// before it). False when it sets nothing.
+bool read_env(const Instruction& in, std::string_view rest, char escape, Stage& s) {
   const std::vector<std::string> words = kv_words(rest, escape);
-  if (words.empty()) return;
+  if (words.empty()) return false;
   std::vector<std::pair<std::string, std::string>> kvs;
   if (words.front().find('=') == std::string::npos) {
     const size_t sp = rest.find_first_of(" \t");
-    if (sp == std::string_view::npos) return;  // docker build refuses ENV NAME alone
+    if (sp == std::string_view::npos) return false;  // docker build refuses ENV NAME alone
     kvs.emplace_back(std::string(rest.substr(0, sp)), trim(rest.substr(sp)));
   } else {
     for (const std::string& w : words)
@@ -305,6 +305,7 @@ void read_env(const Instruction& in, std::string_view rest, char escape, Stage& 
     s.env[name] = std::move(e);
   }
   s.env_lines.push_back(line);
+  return true;
 }
 
 // The exec form: a JSON array of strings ("[\"uvicorn\", \"app:app\"]"); nullopt when the text is
@@ -456,8 +457,8 @@ DockerfileHealth read_dockerfile_health(std::string_view text, const std::string
         read_arg(in, rest, escape, build_args, &global_args, stages.back().args, stages.back().env,
                  stages.back().arg_lines);
     } else if (op == "env" && !stages.empty()) {
-      read_env(in, rest, escape, stages.back());
-      all_env.push_back(stages.back().env_lines.back());
+      // An ENV that sets nothing (a name alone) records no line.
+      if (read_env(in, rest, escape, stages.back())) all_env.push_back(stages.back().env_lines.back());
     } else if (op == "expose") {
       out.exposes.push_back(DockerLine{in.pos, join_words(w)});
     } else if (op == "healthcheck" && !stages.empty()) {
