@@ -52,6 +52,9 @@ TEST_CASE("a particle follows the last sound of the word as it is read") {
   CHECK(with_particle("title", "와/과") == "title과");              // 타이틀
   CHECK(with_particle("table", "으로/로") == "table로");            // 테이블로: ㄹ takes 로
   CHECK(with_particle("readTimeout", "이/가") == "readTimeout이");  // 리드타임아웃
+  CHECK(with_particle("HEALTHCHECK", "이/가") == "HEALTHCHECK가");  // 헬스체크: check is 체크, not 첵
+  CHECK(with_particle("check", "을/를") == "check를");
+  CHECK(with_particle("stack", "이/가") == "stack이");  // 스택: -ack keeps its consonant
 }
 
 TEST_CASE("a unit symbol spaced from its number takes the particle of the unit's Korean name") {

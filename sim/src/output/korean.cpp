@@ -104,6 +104,8 @@ constexpr Reading known_words[] = {
     {"db", vowel},
     {"cpu", vowel},
     {"cname", consonant},  // 씨네임, not spelt out letter by letter
+    {"check", vowel},      // 체크, not 첵 as the -eck rule of english_word reads it (deck 덱)
+    {"healthcheck", vowel},
 };
 
 // Units after a number, by their Korean name.
