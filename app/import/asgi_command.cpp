@@ -49,7 +49,6 @@ bool is_env_assignment(std::string_view w) {
 // because the name has no value there, `shell.used` each name filled in. Anything else ($(cmd),
 // ${NAME:?}) is left as written.
 std::string shell_expand(const std::string& word, const std::map<std::string, std::string>& env, ShellFill& shell) {
-  const auto name_char = [](char c) { return c == '_' || std::isalnum(static_cast<unsigned char>(c)); };
   std::string out;
   for (size_t i = 0; i < word.size(); ++i) {
     if (word[i] != '$' || i + 1 >= word.size()) {
@@ -67,7 +66,7 @@ std::string shell_expand(const std::string& word, const std::map<std::string, st
       }
       const std::string inner = word.substr(end + 1, close - end - 1);
       size_t n = 0;
-      while (n < inner.size() && name_char(inner[n])) ++n;
+      while (n < inner.size() && detail::env_name_char(inner[n])) ++n;
       name = inner.substr(0, n);
       const std::string rest = inner.substr(n);
       if (rest.starts_with(":-") || rest.starts_with("-")) {
@@ -79,7 +78,7 @@ std::string shell_expand(const std::string& word, const std::map<std::string, st
       }
       end = close + 1;
     } else {
-      while (end < word.size() && name_char(word[end])) ++end;
+      while (end < word.size() && detail::env_name_char(word[end])) ++end;
       name = word.substr(i + 1, end - i - 1);
     }
     if (name.empty() || std::isdigit(static_cast<unsigned char>(name[0]))) {

@@ -14,6 +14,7 @@
 #include "import/asgi_command.hpp"
 #include "import/compose_internal.hpp"
 #include "import/dockerfile.hpp"
+#include "import/parse_util.hpp"
 
 namespace deploysim::import {
 
@@ -409,7 +410,6 @@ void read_dotenv(const std::string& file, const std::string& text, Deployment& d
 namespace {
 
 bool env_name_start(char c) { return c == '_' || std::isalpha(static_cast<unsigned char>(c)); }
-bool env_name_char(char c) { return c == '_' || std::isalnum(static_cast<unsigned char>(c)); }
 
 // docker compose's interpolation of a Compose file with its folder's .env: $NAME, ${NAME} and
 // ${NAME:-x}, ${NAME-x}, ${NAME:?x}, ${NAME?x}, ${NAME:+x}, ${NAME+x}. A name .env does not set
@@ -459,7 +459,7 @@ std::string with_dotenv(const std::string& text, const std::string& file, const 
         continue;
       }
       size_t n = end + 1;
-      while (n < close && env_name_char(text[n])) ++n;
+      while (n < close && detail::env_name_char(text[n])) ++n;
       name = text.substr(end + 1, n - end - 1);
       const std::string rest = text.substr(n, close - n);
       for (const char* o : {":-", ":?", ":+", "-", "?", "+"})
@@ -471,7 +471,7 @@ std::string with_dotenv(const std::string& text, const std::string& file, const 
       if (!rest.empty() && op.empty()) name.clear();
       end = close + 1;
     } else if (env_name_start(text[end])) {
-      while (end < text.size() && env_name_char(text[end])) ++end;
+      while (end < text.size() && detail::env_name_char(text[end])) ++end;
       name = text.substr(i + 1, end - i - 1);
     }
     const auto it = name.empty() ? vars.end() : vars.find(name);

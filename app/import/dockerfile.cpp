@@ -14,6 +14,7 @@
 #include <utility>
 
 #include "import/import_model.hpp"
+#include "import/parse_util.hpp"
 
 namespace deploysim::import {
 
@@ -113,8 +114,6 @@ struct Stage {
   std::map<std::string, SourcePos> arg_lines;  // also the base stages' (they are built too)
 };
 
-bool name_char(char c) { return c == '_' || std::isalnum(static_cast<unsigned char>(c)); }
-
 using Vars = std::map<std::string, std::string>;
 
 // Docker's environment replacement in an ENV or ARG value, as BuildKit's shell lexer processes a
@@ -177,7 +176,7 @@ class Lexer {
     const size_t start = i_;
     const bool braces = i_ < s_.size() && s_[i_] == '{';
     if (braces) ++i_;
-    while (i_ < s_.size() && name_char(s_[i_])) ++i_;
+    while (i_ < s_.size() && detail::env_name_char(s_[i_])) ++i_;
     const std::string name(s_.substr(start + (braces ? 1 : 0), i_ - start - (braces ? 1 : 0)));
     if (!braces) return name.empty() ? "$" : lookup(name).value_or("");
     if (i_ < s_.size() && s_[i_] == '}') {

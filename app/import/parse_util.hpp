@@ -2,6 +2,7 @@
 // Small pieces the import parsers share: a cursor over a file's text that knows its line and
 // column (columns count characters, not bytes, as editors show them), and number reading that
 // refuses overflow instead of wrapping.
+#include <cctype>
 #include <cstdint>
 #include <initializer_list>
 #include <optional>
@@ -55,5 +56,7 @@ inline std::optional<uint64_t> parse_uint(std::string_view s, uint64_t max = UIN
 }
 
 inline bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v'; }
+/// A character of a variable's name in `$NAME` (shell, Compose, Dockerfile alike).
+inline bool env_name_char(char c) { return c == '_' || std::isalnum(static_cast<unsigned char>(c)); }
 
 }  // namespace deploysim::import::detail
