@@ -470,6 +470,21 @@ TEST_CASE("a name too wide is shortened in its middle, a whole character at a ti
     if (cut[i] == '.') CHECK((static_cast<unsigned char>(cut[i + 1]) & 0xC0) != 0x80);
 }
 
+TEST_CASE("a node's name in a narrow column keeps its start, and the number that ends it") {
+  const TextWidth bytes = [](const std::string& s) { return static_cast<float>(s.size()); };
+  CHECK(elide_name("browser", 7, bytes) == "browser");
+  CHECK(elide_name("browser", 6, bytes) == "brow..");  // not "br..er"
+  CHECK(elide_name("resolver", 6, bytes) == "reso..");
+  CHECK(elide_name("api/worker-1", 10, bytes) == "api/wo..-1");
+  CHECK(elide_name("api/worker-12", 6, bytes) == "a..-12");
+  // A number after a letter is part of a word; a number that alone does not fit: the middle cut.
+  CHECK(elide_name("worker2x2", 6, bytes) == elide_middle("worker2x2", 6, bytes));
+  CHECK(elide_name("edge-12345", 6, bytes) == elide_middle("edge-12345", 6, bytes));
+  const std::string cut = elide_name("워커 ×4", 8, bytes);  // × is two bytes: never half of it
+  for (size_t i = 0; i < cut.size(); ++i)
+    if (cut[i] == '.') CHECK((static_cast<unsigned char>(cut[i + 1]) & 0xC0) != 0x80);
+}
+
 TEST_CASE("the timeline's lane names stay readable when a projector's lanes are thin") {
   // A 1600x900 timeline: lanes of 22 px, one column of names in the full 16 px font.
   const LaneLabels wide = lane_labels(22, 16, 70);

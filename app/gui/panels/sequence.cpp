@@ -97,7 +97,7 @@ void draw_sequence(const PanelContext& ctx, UiState& ui, Commands& commands) {
     const std::string& full = m.index.nodes[columns[k]].name;
     const float most = !stagger ? col_w - 6 : k + 1 == columns.size() ? 1.5f * col_w - 6 : 2 * col_w - 6;
     const std::string name =
-        elide_middle(full, most, [](const std::string& t) { return ImGui::CalcTextSize(t.c_str()).x; });
+        elide_name(full, most, [](const std::string& t) { return ImGui::CalcTextSize(t.c_str()).x; });
     const float tw = ImGui::CalcTextSize(name.c_str()).x;
     const float x = std::clamp(col_x(static_cast<int>(k)) - tw * 0.5f, head.x, head.x + time_w + width - tw);
     const ImVec2 at(x, head.y + (stagger && k % 2 ? lh : 0.0f));

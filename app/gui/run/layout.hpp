@@ -122,6 +122,10 @@ std::string elide_front(const std::string& s, float avail, const TextWidth& widt
 
 /// `s`, or as much of its start as fits and "..": for texts whose front matters most (a state).
 std::string elide_back(const std::string& s, float avail, const TextWidth& width);
+/// A node's name in a narrow column: a number that ends it stays with its separator and the start
+/// is cut ("api/wo..-1"); a name without one keeps its start ("brow.."), which reads better than
+/// its two ends ("br..er"). When even the number does not fit, the middle cut.
+std::string elide_name(const std::string& s, float avail, const TextWidth& width);
 /// A worker's status as drawn in its status box (NodePlace::status, padding included): whole, or
 /// where the box is narrower its first parts (", " between them) or words and "..", never cut
 /// off by a host's frame.

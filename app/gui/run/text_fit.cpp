@@ -2,6 +2,7 @@
 // names shortened in the middle (the canvas's crowded labels, the sequence diagram's columns).
 #include <algorithm>
 #include <array>
+#include <cctype>
 
 #include <fmt/format.h>
 
@@ -106,6 +107,22 @@ std::string elide_back(const std::string& s, float avail, const TextWidth& width
   while (!head.empty() && width(head + "..") > avail) drop_last(head);
   while (!head.empty() && head.back() == ' ') head.pop_back();
   return head + "..";
+}
+
+std::string elide_name(const std::string& s, float avail, const TextWidth& width) {
+  if (width(s) <= avail) return s;
+  size_t digits = s.size();
+  while (digits > 0 && std::isdigit(static_cast<unsigned char>(s[digits - 1]))) --digits;
+  if (digits == s.size()) return elide_back(s, avail, width);
+  // The separator before the number ("-1", "/2", " 3"); after a letter ("worker2", "×4") the
+  // number is part of a word, cut in the middle as before.
+  const auto sep = static_cast<unsigned char>(s[digits == 0 ? 0 : digits - 1]);
+  if (digits == 0 || sep >= 0x80 || (!std::ispunct(sep) && sep != ' ')) return elide_middle(s, avail, width);
+  const std::string tail = s.substr(digits - 1);
+  std::string head = s.substr(0, digits - 1);
+  while (!head.empty() && width(head + ".." + tail) > avail) drop_last(head);
+  if (head.empty()) return elide_middle(s, avail, width);
+  return head + ".." + tail;
 }
 
 LaneLabels lane_labels(float lane_h, float font_h, float widest) {
