@@ -158,9 +158,11 @@ size_t modelled_server(const NginxUpstream& u) {
 
 // The parameters of an upstream's servers that the model has no place for, each with what nginx
 // does with it (ngx_http_upstream_module, `server`): the weights, which decide which server gets
-// requests; max_conns; resolve and service=, open-source nginx's since 1.27.3; NGINX Plus's own
-// (slow_start=, route=, drain), and any other word, which open-source nginx refuses ("invalid
-// parameter"). down, backup, max_fails and fail_timeout are said where the servers are.
+// requests; max_conns; resolve and service=, open-source nginx's since 1.27.3; route= and drain,
+// of the session affinity (the upstream's `sticky`) that open-source nginx has since 1.29.6
+// (stable 1.30: changes.xml, ngx_http_upstream_server; NGINX Plus only before); slow_start=, still
+// NGINX Plus's own, and any other word, which open-source nginx refuses ("invalid parameter").
+// down, backup, max_fails and fail_timeout are said where the servers are.
 void report_server_parameters(const NginxUpstream& u, Report& r) {
   const Messages& w = r.w;
   const std::string first = u.servers.empty() ? "" : u.servers[modelled_server(u)].address.value;
@@ -185,11 +187,12 @@ void report_server_parameters(const NginxUpstream& u, Report& r) {
     }
     for (const Located<std::string>& p : us.other) {
       const std::string key = p.value.substr(0, p.value.find('='));
-      const char* what = key == "max_conns"                                        ? "import.nginx_max_conns"
-                         : key == "resolve" || key == "service"                    ? "import.nginx_upstream_resolve"
-                         : key == "slow_start" || key == "route" || key == "drain" ? "import.nginx_upstream_plus"
-                                                                                   : "import.nginx_upstream_unknown";
-      r.ignored(p.pos, w.format(what, p.value));
+      const char* what = key == "max_conns"                     ? "import.nginx_max_conns"
+                         : key == "resolve" || key == "service" ? "import.nginx_upstream_resolve"
+                         : key == "route" || key == "drain"     ? "import.nginx_upstream_sticky"
+                         : key == "slow_start"                  ? "import.nginx_upstream_plus"
+                                                                : "import.nginx_upstream_unknown";
+      r.ignored(p.pos, key == "route" || key == "drain" ? w.format(what, p.value, first) : w.format(what, p.value));
     }
   }
 }
@@ -452,6 +455,9 @@ void read_nginx_file(const std::string& file, const NginxConfig& c, bool tls_on_
     report_server_parameters(u, r);
     if (u.balancing.set) not_modelled(u.balancing.pos, u.balancing.value);
     if (u.keepalive.set) not_modelled(u.keepalive.pos, "keepalive " + std::to_string(u.keepalive.value));
+    if (u.sticky.set)
+      r.ignored(u.sticky.pos, w.format("import.nginx_upstream_sticky_directive", "sticky " + u.sticky.value,
+                                       u.servers.empty() ? "" : u.servers[modelled_server(u)].address.value));
     // nginx's passive check (ngx_http_upstream_module, `server`): only the first server is
     // modelled, and alone in its group nginx ignores max_fails and fail_timeout altogether.
     if (!u.servers.empty() && !u.servers[modelled_server(u)].fails_text.empty()) {

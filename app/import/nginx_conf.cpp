@@ -608,6 +608,10 @@ class Extractor {
         u.servers.push_back(std::move(us));
       } else if (c.name == "least_conn" || c.name == "ip_hash" || c.name == "hash" || c.name == "random") {
         u.balancing = {c.name, c.pos, true};
+      } else if (c.name == "sticky" && !c.args.empty()) {  // session affinity (nginx 1.29.6)
+        std::string words;
+        for (const Arg& a : c.args) words += (words.empty() ? "" : " ") + a.text;
+        u.sticky = {words, c.pos, true};
       } else if (c.name == "keepalive") {
         if (!one(c)) return;
         const auto v = parse_uint(c.args[0].text, 1000000);

@@ -84,6 +84,7 @@ struct NginxUpstream {
   std::vector<NginxUpstreamServer> servers;
   Located<std::string> balancing;  ///< "least_conn", "ip_hash", "hash", "random"; unset: round robin.
   Located<int> keepalive;          ///< Idle keepalive connections per worker.
+  Located<std::string> sticky;     ///< `sticky cookie srv_id expires=1h;` as written after `sticky`.
   SourcePos pos;
 };
 
