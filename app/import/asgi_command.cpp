@@ -132,7 +132,7 @@ std::vector<std::string> unwrap(std::vector<std::string> argv, std::map<std::str
       if (i + 1 >= argv.size()) return argv;
       const size_t script = from[i + 1];
       std::vector<std::string> words;
-      split_shell_words(argv[i + 1], words);
+      split_shell_words(argv[i + 1], words, true);
       // The segment that runs a server (after `cd /srv/app &&`, `alembic upgrade head &&`).
       std::vector<std::string> chosen, current, earlier;
       auto finish = [&] {
@@ -385,7 +385,7 @@ std::optional<double> parse_seconds(const std::string& v) {
 
 }  // namespace
 
-bool split_shell_words(std::string_view line, std::vector<std::string>& words) {
+bool split_shell_words(std::string_view line, std::vector<std::string>& words, bool script) {
   std::string cur;
   bool have = false;
   size_t i = 0;
@@ -396,7 +396,13 @@ bool split_shell_words(std::string_view line, std::vector<std::string>& words) {
   };
   while (i < line.size()) {
     const char ch = line[i];
-    if (ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r') {
+    if (ch == '\\' && i + 1 < line.size() && line[i + 1] == '\n') {
+      i += 2;  // a line continuation: removed before the line is split into words
+    } else if (ch == '\n' && script) {
+      flush();
+      words.emplace_back(";");  // a newline ends a command of the script as `;` does
+      ++i;
+    } else if (ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r') {
       flush();
       ++i;
     } else if (ch == '\'') {
@@ -412,8 +418,12 @@ bool split_shell_words(std::string_view line, std::vector<std::string>& words) {
       ++i;
       have = true;
       while (i < line.size() && line[i] != '"') {
+        if (line[i] == '\\' && i + 1 < line.size() && line[i + 1] == '\n') {
+          i += 2;  // a line continuation inside "..." is removed too
+          continue;
+        }
         if (line[i] == '\\' && i + 1 < line.size() &&
-            std::string_view("$`\"\\\n").find(line[i + 1]) != std::string_view::npos)
+            std::string_view("$`\"\\").find(line[i + 1]) != std::string_view::npos)
           ++i;
         cur += line[i];
         ++i;
@@ -442,6 +452,53 @@ bool split_shell_words(std::string_view line, std::vector<std::string>& words) {
   }
   flush();
   return true;
+}
+
+std::string command_text(const std::vector<std::string>& words) {
+  std::string out;
+  for (const std::string& word : words) {
+    std::string text;
+    if (word.find('\n') == std::string::npos) {
+      text = word;
+    } else {
+      // A script's lines: a continuation joins two, a comment line is none, and a line that ends
+      // in an operator or a keyword the next command follows (`&&`, `|`, `then`, `do`, `{`) takes
+      // a space where the others take "; " (a newline ends a command as `;` does).
+      std::string joined;
+      for (size_t i = 0; i < word.size(); ++i) {
+        if (word[i] == '\\' && i + 1 < word.size() && word[i + 1] == '\n') {
+          // The next line's indentation, one space at most: it separates words, as any blank does.
+          size_t next = i + 2;
+          while (next < word.size() && (word[next] == ' ' || word[next] == '\t')) ++next;
+          if (next > i + 2 && !joined.empty() && joined.back() != ' ') joined += ' ';
+          i = next - 1;
+        } else {
+          joined += word[i];
+        }
+      }
+      size_t start = 0;
+      while (start <= joined.size()) {
+        size_t end = joined.find('\n', start);
+        if (end == std::string::npos) end = joined.size();
+        std::string_view line = std::string_view(joined).substr(start, end - start);
+        while (!line.empty() && std::isspace(static_cast<unsigned char>(line.front()))) line.remove_prefix(1);
+        while (!line.empty() && std::isspace(static_cast<unsigned char>(line.back()))) line.remove_suffix(1);
+        if (!line.empty() && !line.starts_with('#')) {
+          if (!text.empty()) {
+            const size_t space = text.rfind(' ');
+            const std::string_view last = std::string_view(text).substr(space == std::string::npos ? 0 : space + 1);
+            const bool continues = text.ends_with('&') || text.ends_with('|') || text.ends_with(';') || last == "{" ||
+                                   last == "(" || last == "then" || last == "do" || last == "else";
+            text += continues ? " " : "; ";
+          }
+          text += line;
+        }
+        start = end + 1;
+      }
+    }
+    out += (out.empty() ? "" : " ") + text;
+  }
+  return out;
 }
 
 AsgiResult parse_asgi_command(const std::vector<std::string>& argv_in, const SourcePos& at,

@@ -69,7 +69,17 @@ AsgiResult parse_asgi_command(const std::vector<std::string>& argv, const Source
 
 /// Splits a shell command line (compose's string `command:`, the string of `sh -c`) into
 /// words: POSIX quoting ('...', "...", backslash); `&&`, `||`, `;` and `|` come out as their
-/// own words. Returns false (and the words so far) on an unterminated quote.
-bool split_shell_words(std::string_view line, std::vector<std::string>& words);
+/// own words; a backslash before a newline is a line continuation, both removed (POSIX Shell
+/// Command Language 2.2.1, also inside "..."). With `script` (the string of `sh -c`) a newline
+/// outside quotes ends a command as `;` does (2.9.3 Lists) and comes out as a `;` word; without
+/// it (Compose's string `command:`, which Compose splits into words itself) it is a space.
+/// Returns false (and the words so far) on an unterminated quote.
+bool split_shell_words(std::string_view line, std::vector<std::string>& words, bool script = false);
+
+/// A command line as the report quotes it, on one line: the words joined by spaces, and a word
+/// that is a multi-line script (`sh -c` with a YAML block scalar) as the shell reads it: a
+/// backslash-newline continuation joined, each other newline written "; " (after `&&`, `|`,
+/// `then`, `do`, `{` a space), indentation and whole-line comments left out.
+std::string command_text(const std::vector<std::string>& words);
 
 }  // namespace deploysim::import

@@ -187,7 +187,7 @@ std::optional<long long> pre_stop_seconds(const Manifest& m, const YAML::Node& p
   std::vector<std::string> words = as_words(child(child(pre_stop, "exec"), "command"));
   if (words.size() >= 3 && (words[1] == "-c")) {
     std::vector<std::string> inner;
-    split_shell_words(words[2], inner);
+    split_shell_words(words[2], inner, true);
     words = inner;
   }
   for (size_t i = 0; i + 1 < words.size(); ++i)
@@ -267,7 +267,7 @@ void read_container(const Manifest& m, const K8s& k, const YAML::Node& c, Servic
       r.mapped(env_pos[name], r.w.format("import.k8s_env_ref", name, env[name]));
     }
   if (!known) {
-    if (!argv.empty()) r.ignored(cmd_pos, r.w.format("import.unknown_command", join_words(argv)));
+    if (!argv.empty()) r.ignored(cmd_pos, r.w.format("import.unknown_command", command_text(argv)));
     assume_asgi_defaults(m.pos(c), container_port, s, r, !argv.empty());
   }
   s.image = scalar(child(c, "image"));

@@ -1,0 +1,176 @@
+// What the importer makes of files a new hire's audit (F1) found misread: a multi-line `sh -c`
+// script (a YAML block scalar in Kubernetes' args and Compose's list command).
+#include <doctest/doctest.h>
+
+#include <string>
+#include <vector>
+
+#include "deploysim/scenario.hpp"
+#include "import/asgi_command.hpp"
+#include "import/import.hpp"
+#include "import/import_model.hpp"
+#include "import_fixtures.hpp"
+
+using namespace deploysim;
+using namespace import_test;
+
+namespace {
+
+bool any_message_has(const imp::ImportResult& r, const std::string& text) {
+  return std::any_of(r.report.begin(), r.report.end(),
+                     [&](const imp::ReportEntry& e) { return e.message.find(text) != std::string::npos; });
+}
+
+}  // namespace
+
+TEST_CASE("a multi-line sh -c script in a Deployment's args: the server, its workers and the migration are read") {
+  // command + args, the script a block scalar with a backslash-newline continuation.
+  const std::string yaml = R"(apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: ledger
+spec:
+  replicas: 2
+  selector:
+    matchLabels: {app: ledger}
+  template:
+    metadata:
+      labels: {app: ledger}
+    spec:
+      containers:
+        - name: ledger
+          image: ledger:1
+          command: ["/bin/sh", "-c"]
+          args:
+            - |
+              alembic upgrade head && \
+              exec uvicorn ledger.app:app --host 0.0.0.0 --port 8000 --workers 4
+)";
+  const imp::ImportResult r = import_ok_texts(yaml);
+  const Scenario sc = load(r);
+  const ServiceSpec& s = service(sc, "ledger");
+  CHECK(s.server == ServerPreset::uvicorn);
+  CHECK(s.workers == 4);
+  CHECK(s.port == 8000);
+  CHECK(s.bind == "0.0.0.0");
+  REQUIRE(s.pre_start.size() == 1);
+  CHECK(s.pre_start[0].name == "migrate");
+  CHECK(s.pre_start[0].mode == PreStartMode::per_replica);
+  CHECK(has_entry(r, imp::EntryKind::mapped, "k8s.yaml:17", "args --workers -> workers = 4"));
+  CHECK(has_entry(r, imp::EntryKind::mapped, "k8s.yaml:17",
+                  "the script runs the migration `alembic upgrade head` before the server"));
+  CHECK_FALSE(any_message_has(r, "no ASGI server deploysim knows"));
+  CHECK_FALSE(any_message_has(r, "\xEF\xBF\xBD"));  // no U+FFFD for a newline anywhere
+}
+
+TEST_CASE("a multi-line sh -c script that runs no known server is quoted on one line, as the shell reads it") {
+  const std::string yaml = R"(apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: worker
+spec:
+  replicas: 1
+  selector:
+    matchLabels: {app: worker}
+  template:
+    metadata:
+      labels: {app: worker}
+    spec:
+      containers:
+        - name: worker
+          image: reports:1
+          command: ["/bin/sh", "-c"]
+          args:
+            - |
+              set -e
+              # wait for the broker
+              python -m reports.wait_for_broker && \
+                exec celery -A reports worker --concurrency 4
+)";
+  const imp::ImportResult r = import_ok_texts(yaml);
+  CHECK(has_entry(r, imp::EntryKind::ignored, "k8s.yaml:16",
+                  "command '/bin/sh -c set -e; python -m reports.wait_for_broker && exec celery -A reports worker "
+                  "--concurrency 4' is no ASGI server deploysim knows"));
+  CHECK_FALSE(any_message_has(r, "\xEF\xBF\xBD"));
+}
+
+TEST_CASE("Compose's list command [/bin/sh, -c, |...]: each line of the script is a command, the app is kept") {
+  // The audit's c8: the scheduler vanished and nginx's route to scheduler:9000 got a made-up service.
+  const std::string compose = R"(x-app-base: &app-base
+  image: registry.gitlab.com/acme/reports:main
+  restart: unless-stopped
+
+services:
+  api:
+    <<: *app-base
+    command: gunicorn reports.asgi:app -k uvicorn_worker.UvicornWorker -b 0.0.0.0:8000 --workers 3
+
+  scheduler:
+    <<: *app-base
+    command:
+      - /bin/sh
+      - -c
+      - |
+        set -e
+        alembic upgrade head
+        exec uvicorn reports.scheduler:app --host 0.0.0.0 --port 9000 --workers 2
+
+  nginx:
+    image: nginx:1.27
+    volumes:
+      - ./nginx.conf:/etc/nginx/conf.d/default.conf:ro
+      - /etc/letsencrypt:/etc/letsencrypt:ro
+    ports:
+      - "443:443"
+)";
+  const std::string nginx = R"(server {
+    listen 443 ssl;
+    server_name reports.example.com;
+    ssl_certificate /etc/letsencrypt/live/reports.example.com/fullchain.pem;
+    ssl_certificate_key /etc/letsencrypt/live/reports.example.com/privkey.pem;
+    location / {
+        proxy_pass http://api:8000;
+    }
+}
+
+server {
+    listen 443 ssl;
+    server_name scheduler.reports.example.com;
+    ssl_certificate /etc/letsencrypt/live/reports.example.com/fullchain.pem;
+    ssl_certificate_key /etc/letsencrypt/live/reports.example.com/privkey.pem;
+    location / {
+        proxy_pass http://scheduler:9000;
+    }
+}
+)";
+  const imp::ImportResult r = import_files({{"docker-compose.yml", compose, true}, {"nginx.conf", nginx, true}});
+  const Scenario sc = load(r);
+  const ServiceSpec& s = service(sc, "scheduler");
+  CHECK(s.server == ServerPreset::uvicorn);
+  CHECK(s.workers == 2);
+  CHECK(s.port == 9000);
+  REQUIRE(s.pre_start.size() == 1);
+  CHECK(s.pre_start[0].mode == PreStartMode::per_replica);
+  CHECK(has_entry(r, imp::EntryKind::ignored, "docker-compose.yml:13",
+                  "the script runs `set -e` before the server, at every start of the container: not modelled"));
+  CHECK(has_entry(r, imp::EntryKind::mapped, "nginx.conf:13", "scheduler.reports.example.com -> scheduler"));
+  CHECK_FALSE(any_message_has(r, "neither an ASGI app nor a proxy"));
+  CHECK_FALSE(any_message_has(r, "service app-"));
+}
+
+TEST_CASE("the shell's words: a newline ends a command of a script, a backslash-newline joins two lines") {
+  std::vector<std::string> words;
+  CHECK(imp::split_shell_words("alembic upgrade head && \\\n  exec uvicorn app:app\nsleep 1", words, true));
+  CHECK(words ==
+        std::vector<std::string>{"alembic", "upgrade", "head", "&&", "exec", "uvicorn", "app:app", ";", "sleep", "1"});
+  words.clear();
+  // Inside "..." the continuation is removed too; a newline there is the word's own.
+  CHECK(imp::split_shell_words("echo \"a\\\nb\" 'c\nd'", words, true));
+  CHECK(words == std::vector<std::string>{"echo", "ab", "c\nd"});
+  words.clear();
+  // Compose's string command (not a script): a newline separates words only.
+  CHECK(imp::split_shell_words("uvicorn app:app\n--port 8000", words));
+  CHECK(words == std::vector<std::string>{"uvicorn", "app:app", "--port", "8000"});
+  CHECK(imp::command_text({"sh", "-c", "set -e\nif true; then\n  run a\nfi\n"}) ==
+        "sh -c set -e; if true; then run a; fi");
+}
