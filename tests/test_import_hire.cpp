@@ -1,5 +1,7 @@
-// What the importer makes of files a new hire's audit (F1) found misread: a multi-line `sh -c`
-// script (a YAML block scalar in Kubernetes' args and Compose's list command).
+// What the importer makes of files a new hire's audit (F1, F4, F14) found misread: a multi-line
+// `sh -c` script (a YAML block scalar in Kubernetes' args and Compose's list command), and a
+// systemd EnvironmentFile= without ".env" in its name (Debian's /etc/default/NAME) with a socket
+// unit beside the service.
 #include <doctest/doctest.h>
 
 #include <string>
@@ -173,4 +175,79 @@ TEST_CASE("the shell's words: a newline ends a command of a script, a backslash-
   CHECK(words == std::vector<std::string>{"uvicorn", "app:app", "--port", "8000"});
   CHECK(imp::command_text({"sh", "-c", "set -e\nif true; then\n  run a\nfi\n"}) ==
         "sh -c set -e; if true; then run a; fi");
+}
+
+TEST_CASE("systemd EnvironmentFile=/etc/default/NAME given to the import is read, and overrides Environment=") {
+  // The audit's c6: Debian's /etc/default/NAME has no ".env" in its name.
+  const std::string unit = R"([Unit]
+Description=Inventory API (gunicorn + uvicorn workers)
+Requires=inventory.socket
+
+[Service]
+Type=notify
+EnvironmentFile=/etc/default/inventory
+Environment="PYTHONUNBUFFERED=1" "WEB_CONCURRENCY=2"
+ExecStart=/srv/inventory/venv/bin/gunicorn inventory.asgi:application \
+    -k uvicorn_worker.UvicornWorker \
+    --bind 127.0.0.1:8010
+Restart=on-failure
+
+[Install]
+WantedBy=multi-user.target
+)";
+  const std::string override_conf = R"([Service]
+Restart=always
+Environment=WEB_CONCURRENCY=6
+)";
+  const std::string defaults = R"(# managed by ansible
+DATABASE_URL=postgresql://inventory@db.internal/inventory
+WEB_CONCURRENCY=4
+)";
+  const std::string socket = R"([Unit]
+Description=inventory API socket
+
+[Socket]
+ListenStream=127.0.0.1:8010
+Backlog=2048
+
+[Install]
+WantedBy=sockets.target
+)";
+  const imp::ImportResult r =
+      import_files({{"etc/default/inventory", defaults, true},
+                    {"etc/systemd/system/inventory.service", unit, true},
+                    {"etc/systemd/system/inventory.service.d/override.conf", override_conf, true},
+                    {"etc/systemd/system/inventory.socket", socket, true}});
+  const Scenario sc = load(r);
+  // systemd.exec(5): "Settings from these files override settings made with Environment=",
+  // the drop-in's too.
+  CHECK(service(sc, "inventory").workers == 4);
+  CHECK(has_entry(r, imp::EntryKind::mapped, "etc/default/inventory:3", "WEB_CONCURRENCY -> workers = 4"));
+  CHECK(has_entry(r, imp::EntryKind::mapped, "etc/systemd/system/inventory.service:7",
+                  "EnvironmentFile=/etc/default/inventory: read from etc/default/inventory"));
+  CHECK(has_entry(r, imp::EntryKind::ignored, "etc/systemd/system/inventory.service.d/override.conf:3",
+                  "Environment=WEB_CONCURRENCY=6: EnvironmentFile=/etc/default/inventory sets it too "
+                  "(etc/default/inventory:3), and systemd gives the service the file's value"));
+  CHECK_FALSE(any_message_has(r, "the file is not among those given"));
+  const auto kind_of = [&](const std::string& path) {
+    for (const imp::ImportedFile& f : r.files)
+      if (f.path == path) return f.kind;
+    return imp::FileKind::unknown;
+  };
+  CHECK(kind_of("etc/default/inventory") == imp::FileKind::dotenv);
+  // The socket unit is one, said as what it is: socket activation, not modelled.
+  CHECK(kind_of("etc/systemd/system/inventory.socket") == imp::FileKind::systemd);
+  CHECK(has_entry(r, imp::EntryKind::ignored, "etc/systemd/system/inventory.socket:4",
+                  "a systemd socket unit (socket activation): not modelled"));
+  CHECK_FALSE(any_message_has(r, "not a docker-compose file"));
+
+  // A file no unit names by EnvironmentFile= stays of no kind.
+  const std::string shop = R"([Service]
+EnvironmentFile=-/etc/sysconfig/shop
+ExecStart=/srv/shop/.venv/bin/uvicorn app.main:app --port 8000
+)";
+  const imp::ImportResult other =
+      imp::import_texts({{"shop.service", shop, true}, {"etc/sysconfig/shop-old", "WEB_CONCURRENCY=9\n", false}}, en());
+  CHECK(has_entry(other, imp::EntryKind::ignored, "etc/sysconfig/shop-old", "not a docker-compose file"));
+  CHECK(has_entry(other, imp::EntryKind::ignored, "shop.service:2", "the file is not among those given"));
 }

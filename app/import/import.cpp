@@ -196,6 +196,25 @@ void collect(const std::vector<fs::path>& paths, std::vector<Input>& out, Report
   }
 }
 
+// Where a systemd socket unit (NAME.socket, which systemd.socket(5) describes) has its [Socket]
+// section; line 0 when the file is none.
+SourcePos socket_section(const std::string& file, const Deployment& d) {
+  if (lowercase(fs::path(file).extension().string()) != ".socket") return {file, 0, 0};
+  const auto input = d.inputs.find(fs::path(file).lexically_normal().generic_string());
+  if (input == d.inputs.end()) return {file, 0, 0};
+  const std::string& text = input->second.second;
+  uint32_t line = 1;
+  for (size_t begin = 0; begin < text.size(); ++line) {
+    size_t end = text.find('\n', begin);
+    if (end == std::string::npos) end = text.size();
+    std::string_view l = std::string_view(text).substr(begin, end - begin);
+    while (!l.empty() && (l.back() == ' ' || l.back() == '\t' || l.back() == '\r')) l.remove_suffix(1);
+    if (l == "[Socket]") return {file, line, 0};
+    begin = end + 1;
+  }
+  return {file, 0, 0};
+}
+
 }  // namespace
 
 namespace {
@@ -219,6 +238,18 @@ ImportResult import_from(const std::vector<TextFile>& texts, Report& r, const st
     bool given;
   };
   std::vector<Unknown> unknown;
+  // The files the systemd units name by EnvironmentFile=: Debian's /etc/default/NAME and RHEL's
+  // /etc/sysconfig/NAME have no ".env" in their names, so a file given that one names (matched as
+  // import_systemd.cpp matches it) and that is of no other kind is read as an env file.
+  std::vector<std::string> unit_env_files;
+  for (const TextFile& in : texts) {
+    if (in.text.find("EnvironmentFile") == std::string::npos) continue;
+    if (const FileKind k = detect_kind(fs::path(in.name), in.text);
+        k != FileKind::systemd && k != FileKind::systemd_dropin)
+      continue;
+    if (const SystemdResult unit = parse_systemd_unit(in.text, in.name); unit.value)
+      for (const auto& f : unit.value->environment_files) unit_env_files.push_back(f.value);
+  }
   for (const TextFile& given : texts) {
     // A UTF-8 byte order mark (some Windows editors write one) is no part of the text: YAML,
     // systemd and nginx read past it too.
@@ -252,6 +283,11 @@ ImportResult import_from(const std::vector<TextFile>& texts, Report& r, const st
       }
     }
     FileKind kind = detect_kind(path, in.text);
+    if (kind == FileKind::unknown &&
+        std::any_of(unit_env_files.begin(), unit_env_files.end(), [&](const std::string& named) {
+          return environment_file_matches(path.lexically_normal().generic_string(), named);
+        }))
+      kind = FileKind::dotenv;
     // What -f names is a Compose file, even one of overrides with no `services:` of its own.
     if (std::any_of(compose_order.begin(), compose_order.end(), [&](const std::string& name) {
           return fs::path(name).lexically_normal() == path.lexically_normal();
@@ -388,6 +424,9 @@ ImportResult import_from(const std::vector<TextFile>& texts, Report& r, const st
     else if (looks_like_dockerfile(f.path)) {
       f.kind = FileKind::dockerfile;
       r.ignored({f.path, 0, 0}, words("import.dockerfile_not_built"));
+    } else if (const SourcePos socket = socket_section(f.path, d); socket.line > 0) {
+      f.kind = FileKind::systemd;  // a unit, of a type the model has none of
+      r.ignored(socket, words("import.systemd_socket_unit"));
     } else if (u.given)
       r.error({f.path, 0, 0}, words("import.unknown_kind"));
     else

@@ -76,9 +76,8 @@ void read_systemd(const std::string& file, const std::string& text, const std::v
   // Environment="), in their order. A "-" before the path only lets systemd skip a missing file.
   std::vector<std::pair<const Located<std::string>*, std::string>> env_files_read;  // line, file read
   for (const auto& f : u.environment_files) {
-    const std::string path = f.value.starts_with('-') ? f.value.substr(1) : f.value;
     for (const auto& [key, vars] : d.env_files) {
-      if (key != path && !(path.starts_with('/') && ("/" + key).ends_with(path))) continue;
+      if (!environment_file_matches(key, f.value)) continue;
       const auto input = d.inputs.find(key);
       const std::string name = input != d.inputs.end() ? input->second.first : key;
       for (const auto& [var, value] : vars) {
@@ -194,7 +193,19 @@ void read_systemd(const std::string& file, const std::string& text, const std::v
     r.ignored(u.kill_signal.pos,
               w.format("import.ignored_key", "KillSignal=" + u.kill_signal.value, w("import.why_kill_signal")));
   for (const auto& e : u.environment) {
-    if (std::find(s.env_read.begin(), s.env_read.end(), e.value.first) != s.env_read.end()) continue;
+    // A variable the server reads that an EnvironmentFile= sets too: the file's value is the one
+    // the service gets (systemd.exec(5), EnvironmentFile=: "Settings from these files override
+    // settings made with Environment="), which the report names at the line it overrides.
+    const auto from_file = std::find_if(env_files_read.begin(), env_files_read.end(), [&](const auto& f) {
+      const auto at = env_pos.find(e.value.first);
+      return at != env_pos.end() && at->second.file == f.second;
+    });
+    if (std::find(s.env_read.begin(), s.env_read.end(), e.value.first) != s.env_read.end()) {
+      if (from_file != env_files_read.end())
+        r.ignored(e.pos, w.format("import.systemd_env_overridden", e.value.first + "=" + e.value.second,
+                                  "EnvironmentFile=" + from_file->first->value, where(env_pos.at(e.value.first))));
+      continue;
+    }
     const std::string flag = flag_over(exec->argv, e.value.first);
     r.ignored(e.pos, w.format("import.ignored_key", "Environment=" + e.value.first,
                               flag.empty() ? w("import.why_not_modelled")

@@ -590,4 +590,12 @@ SystemdResult parse_systemd_unit(std::string_view text, const std::string& file,
   return result;
 }
 
+bool environment_file_matches(std::string_view input, std::string_view path) {
+  if (path.starts_with('-')) path.remove_prefix(1);  // "-": a missing file is no error
+  if (path.empty()) return false;
+  if (input == path) return true;
+  const std::string rooted = "/" + std::string(input);
+  return path.starts_with('/') && rooted.ends_with(path);
+}
+
 }  // namespace deploysim::import

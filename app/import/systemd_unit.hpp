@@ -97,6 +97,12 @@ struct DropIn {
 SystemdResult parse_systemd_unit(std::string_view text, const std::string& file,
                                  const std::vector<DropIn>& drop_ins = {});
 
+/// Whether a file given to the import is the one an EnvironmentFile= line names: `input` is the
+/// file's path as given, made lexically normal ("etc/default/inventory"), `path` the line's value
+/// ("/etc/default/inventory", a leading "-" allowed). The same path, or an absolute `path` the
+/// input's path ends with, whole names only: a copy of the machine's /etc in the repository.
+bool environment_file_matches(std::string_view input, std::string_view path);
+
 /// systemd's time span notation (a bare number is seconds).
 std::optional<TimeSpan> parse_systemd_timespan(std::string_view text);
 /// systemd's byte notation for memory limits.
