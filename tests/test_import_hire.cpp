@@ -1,7 +1,8 @@
-// What the importer makes of files a new hire's audit (F1, F4, F14) found misread: a multi-line
-// `sh -c` script (a YAML block scalar in Kubernetes' args and Compose's list command), and a
-// systemd EnvironmentFile= without ".env" in its name (Debian's /etc/default/NAME) with a socket
-// unit beside the service.
+// What the importer makes of files a new hire's audit (F1, F4, F5, F14) found misread: a
+// multi-line `sh -c` script (a YAML block scalar in Kubernetes' args and Compose's list command),
+// a systemd EnvironmentFile= without ".env" in its name (Debian's /etc/default/NAME) and a
+// socket unit beside the service, and a Helm-rendered Deployment whose replicas a
+// HorizontalPodAutoscaler sets.
 #include <doctest/doctest.h>
 
 #include <string>
@@ -21,6 +22,20 @@ namespace {
 bool any_message_has(const imp::ImportResult& r, const std::string& text) {
   return std::any_of(r.report.begin(), r.report.end(),
                      [&](const imp::ReportEntry& e) { return e.message.find(text) != std::string::npos; });
+}
+
+// The Deployment api of one Uvicorn container (no spec.replicas) and a HorizontalPodAutoscaler of
+// it from line 17 on; `range` is its minReplicas and maxReplicas lines (line 24 on).
+std::string api_with_autoscaler(const std::string& range) {
+  return api_deployment(R"(          command: ["uvicorn", "app.main:app", "--host", "0.0.0.0"]
+)") + R"(---
+apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata:
+  name: api
+spec:
+  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: api}
+)" + range;
 }
 
 }  // namespace
@@ -250,4 +265,96 @@ ExecStart=/srv/shop/.venv/bin/uvicorn app.main:app --port 8000
       imp::import_texts({{"shop.service", shop, true}, {"etc/sysconfig/shop-old", "WEB_CONCURRENCY=9\n", false}}, en());
   CHECK(has_entry(other, imp::EntryKind::ignored, "etc/sysconfig/shop-old", "not a docker-compose file"));
   CHECK(has_entry(other, imp::EntryKind::ignored, "shop.service:2", "the file is not among those given"));
+}
+
+TEST_CASE("a Helm-rendered Deployment without spec.replicas runs the HorizontalPodAutoscaler's minReplicas") {
+  // The audit's c4: helm create's `{{- if not .Values.autoscaling.enabled }}` leaves replicas out.
+  const std::string yaml = R"(---
+# Source: catalog/templates/deployment.yaml
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: catalog
+spec:
+  strategy:
+    type: RollingUpdate
+    rollingUpdate:
+      maxSurge: 1
+      maxUnavailable: 0
+  selector:
+    matchLabels:
+      app.kubernetes.io/name: catalog
+  template:
+    metadata:
+      labels:
+        app.kubernetes.io/name: catalog
+    spec:
+      containers:
+        - name: catalog
+          image: registry.example.com/catalog:1.8.0
+          command: ["gunicorn"]
+          args: ["catalog.main:app", "-k", "uvicorn_worker.UvicornWorker", "--bind", "0.0.0.0:8000"]
+---
+# Source: catalog/templates/hpa.yaml
+apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata:
+  name: catalog
+spec:
+  scaleTargetRef:
+    apiVersion: apps/v1
+    kind: Deployment
+    name: catalog
+  minReplicas: 3
+  maxReplicas: 10
+  metrics:
+    - type: Resource
+      resource:
+        name: cpu
+        target:
+          type: Utilization
+          averageUtilization: 70
+)";
+  const imp::ImportResult r = import_ok_texts(yaml);
+  const Scenario sc = load(r);
+  const ServiceSpec& s = service(sc, "catalog");
+  CHECK(s.hosts.size() == 3);
+  // maxSurge 1 of 3 pods (the scenario rounds the percentage up to a pod): not 1 of 1, 100 %.
+  CHECK(s.max_surge_percent == 33);
+  CHECK(s.max_unavailable_percent == 0);
+  CHECK(
+      has_entry(r, imp::EntryKind::mapped, "k8s.yaml:37", "HorizontalPodAutoscaler catalog minReplicas -> hosts = 3"));
+  CHECK(has_entry(r, imp::EntryKind::mapped, "k8s.yaml:11", "rollingUpdate.maxSurge -> max_surge = 33"));
+  CHECK(has_entry(r, imp::EntryKind::ignored, "k8s.yaml:28",
+                  "HorizontalPodAutoscaler catalog: it scales Deployment catalog between 3 and 10 replicas as the "
+                  "load its metrics measure asks; the model does not simulate that scaling, so the run keeps 3 "
+                  "replicas throughout"));
+  CHECK_FALSE(any_message_has(r, "no spec.replicas: Kubernetes' default is 1"));
+  CHECK_FALSE(any_message_has(r, "deploysim does not model this kind"));
+}
+
+TEST_CASE("a HorizontalPodAutoscaler moves a spec.replicas outside its range, and defaults minReplicas to 1") {
+  std::string below = api_with_autoscaler("  minReplicas: 4\n  maxReplicas: 8\n");
+  below.insert(below.find("  selector:"), "  replicas: 2\n");
+  const imp::ImportResult r = import_ok_texts(below);
+  CHECK(service(load(r), "api").hosts.size() == 4);
+  CHECK(has_entry(r, imp::EntryKind::ignored, "k8s.yaml:6",
+                  "spec.replicas 2: the HorizontalPodAutoscaler api keeps the replicas within its range, so it sets "
+                  "them to its minReplicas, 4"));
+  CHECK(has_entry(r, imp::EntryKind::mapped, "k8s.yaml:24", "HorizontalPodAutoscaler api minReplicas -> hosts = 4"));
+  CHECK_FALSE(has_entry(r, imp::EntryKind::mapped, "k8s.yaml:6", "spec.replicas -> hosts"));
+
+  const imp::ImportResult d = import_ok_texts(api_with_autoscaler("  maxReplicas: 8\n"));
+  const Scenario sd = load(d);
+  CHECK(service(sd, "api").hosts.size() <= 1);
+  CHECK(has_entry(d, imp::EntryKind::assumed, "k8s.yaml:22",
+                  "hosts = 1: HorizontalPodAutoscaler api has no minReplicas: Kubernetes' default is 1"));
+}
+
+TEST_CASE("the HorizontalPodAutoscaler's report reads in Korean too") {
+  const std::string yaml = api_with_autoscaler("  minReplicas: 3\n  maxReplicas: 6\n");
+  const imp::ImportResult r = imp::import_texts({{"k8s.yaml", yaml, true}}, ko());
+  REQUIRE(r.ok());
+  CHECK(
+      any_message_has(r, "`HorizontalPodAutoscaler` api: 지표로 잰 부하에 따라 Deployment api의 복제본을 3개에서 6개"));
 }

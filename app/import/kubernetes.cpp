@@ -324,6 +324,68 @@ void read_container(const Manifest& m, const K8s& k, const YAML::Node& c, Servic
       r.ignored(m.pos(kv.first), r.w.format("import.ignored_key", scalar(kv.first), r.w("import.why_not_modelled")));
 }
 
+// The HorizontalPodAutoscaler of these files whose scaleTargetRef names the workload (its kind
+// and name; namespaces are told apart only where both write one), or null.
+const Manifest* autoscaler_of(const K8s& k, const Manifest& workload) {
+  const auto namespace_of = [](const Manifest& m) { return scalar(child(child(m.doc, "metadata"), "namespace")); };
+  for (const Manifest& m : k.manifests) {
+    if (m.kind != "HorizontalPodAutoscaler") continue;
+    const YAML::Node ref = child(child(m.doc, "spec"), "scaleTargetRef");
+    const std::string ns = namespace_of(m), workload_ns = namespace_of(workload);
+    if (scalar(child(ref, "kind")) == workload.kind && scalar(child(ref, "name")) == workload.name &&
+        (ns.empty() || workload_ns.empty() || ns == workload_ns))
+      return &m;
+  }
+  return nullptr;
+}
+
+// The replicas a HorizontalPodAutoscaler gives its workload. Its controller keeps the scale
+// between minReplicas (1 when absent) and maxReplicas and moves it on its metrics' load
+// (kubernetes.io, "Horizontal Pod Autoscaling"; the HPA controller's replica_calculator): with
+// no spec.replicas (Kubernetes' advice when an HPA manages a workload, "Migrating Deployments and
+// StatefulSets to horizontal autoscaling") it runs minReplicas at the least, and a spec.replicas
+// outside the range is moved into it. The model does not simulate the load that scales it: the
+// run keeps that count, said at the HPA. `written`: spec.replicas, when the workload has one.
+void read_autoscaler(const Manifest& m, const Manifest& autoscaler, K8s& k, std::optional<long long> written,
+                     ServiceModel& s, Report& r) {
+  const Manifest* hpa = &autoscaler;
+  k.autoscalers_read.insert(hpa->name);
+  const YAML::Node spec = child(hpa->doc, "spec");
+  const YAML::Node min_node = child(spec, "minReplicas"), max_node = child(spec, "maxReplicas");
+  long long min = 1;
+  if (min_node.IsDefined()) {
+    const auto n = as_int(min_node);
+    if (!n || *n < 1 || *n > 64) {
+      r.error(hpa->pos(min_node), r.w.format("import.bad_value", "minReplicas", scalar(min_node), "1-64"));
+      return;
+    }
+    min = *n;
+  }
+  // maxReplicas is required and at least minReplicas (the API server refuses the HPA otherwise).
+  const long long max = std::max(min, as_int(max_node).value_or(min));
+  const long long n = written ? std::clamp(*written, min, max) : min;
+  const std::string hpa_key = "HorizontalPodAutoscaler " + hpa->name;
+  const YAML::Node replicas = child(child(m.doc, "spec"), "replicas");
+  if (written && n == *written) {
+    s.replicas = r.from(m.pos(replicas), "spec.replicas", "hosts", std::to_string(n));
+  } else if (written) {
+    const bool up = n == min;
+    r.ignored(m.pos(replicas),
+              r.w.format("import.k8s_hpa_moves_replicas", *written, hpa->name, up ? "minReplicas" : "maxReplicas", n));
+    s.replicas = r.from(up                     ? hpa->pos(min_node)
+                        : max_node.IsDefined() ? hpa->pos(max_node)
+                                               : hpa->kind_pos(),
+                        hpa_key + (up ? " minReplicas" : " maxReplicas"), "hosts", std::to_string(n));
+  } else if (min_node.IsDefined()) {
+    s.replicas = r.from(hpa->pos(min_node), hpa_key + " minReplicas", "hosts", std::to_string(n));
+  } else {
+    s.replicas =
+        r.assume(hpa->key(spec, "scaleTargetRef"), "hosts", "1", r.w.format("import.why_k8s_hpa_min", hpa->name));
+  }
+  s.replica_count = static_cast<int>(n);
+  r.ignored(hpa->at(), r.w.format("import.k8s_hpa", hpa->name, m.kind, m.name, min, max, n));
+}
+
 // A StatefulSet's spec.updateStrategy. RollingUpdate, its default, replaces one pod at a time
 // (the highest ordinal first, each Running and Ready before the next) and never starts an extra
 // one (Kubernetes docs, "StatefulSets", Rolling Updates); OnDelete replaces a pod only when
@@ -396,14 +458,24 @@ void read_deployment(const Manifest& m, K8s& k, Deployment& d, Report& r) {
       r.ignored(m.pos(containers[i]), r.w.format("import.k8s_sidecar", scalar(child(containers[i], "name"))));
 
   const YAML::Node replicas = child(spec, "replicas");
+  std::optional<long long> written;
   if (replicas.IsDefined()) {
-    const auto n = as_int(replicas);
-    if (!n || *n < 1 || *n > 64) {
+    written = as_int(replicas);
+    if (!written || *written < 1 || *written > 64) {
       r.error(m.pos(replicas), r.w.format("import.bad_value", "spec.replicas", scalar(replicas), "1-64"));
-    } else {
-      s.replica_count = static_cast<int>(*n);
-      s.replicas = r.from(m.pos(replicas), "spec.replicas", "hosts", std::to_string(*n));
+      written.reset();
     }
+  }
+  // A HorizontalPodAutoscaler of this workload sets its replicas (what a Helm chart's
+  // `autoscaling.enabled` leaves spec.replicas out for); read before the rollout's percentages,
+  // which count its pods.
+  if (replicas.IsDefined() && !written) {
+    // said above
+  } else if (const Manifest* hpa = autoscaler_of(k, m)) {
+    read_autoscaler(m, *hpa, k, written, s, r);
+  } else if (written) {
+    s.replica_count = static_cast<int>(*written);
+    s.replicas = r.from(m.pos(replicas), "spec.replicas", "hosts", std::to_string(*written));
   } else {
     s.replicas = r.assume(m.at(), "hosts", "1", r.w("import.why_k8s_replicas"));
   }
@@ -582,6 +654,8 @@ void resolve_kubernetes(Deployment& d, Report& r) {
   for (const Manifest& m : k.manifests)
     if (m.kind == "ConfigMap")
       r.ignored(m.at(), r.w.format("import.k8s_config_map", m.name));
+    else if (m.kind == "HorizontalPodAutoscaler" && k.autoscalers_read.count(m.name))
+      continue;  // said with the workload it scales
     else if (!handled_kinds.count(m.kind))
       r.ignored(m.at(), r.w.format("import.k8s_kind_ignored", m.kind, m.name));
 }

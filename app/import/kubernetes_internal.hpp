@@ -33,6 +33,7 @@ struct K8s {
   std::set<std::string> left_out;                            ///< Workloads that are no app (a database): not modelled.
   std::map<std::string, std::string> service_to_deployment;  ///< Service -> Deployment.
   std::map<std::string, std::string> secret_to_domain;       ///< TLS Secret -> its certificate's domain.
+  std::set<std::string> autoscalers_read;  ///< HorizontalPodAutoscalers whose workload was read (by name).
 };
 
 /// The Ingress, its routes and certificates, the cert-manager Certificates (kubernetes_ingress.cpp).
