@@ -228,6 +228,36 @@ TEST_CASE("Caddy's tls internal: 12-hour certificates from its own CA, said in t
     CHECK(has_entry(r, imp::EntryKind::mapped, "Caddyfile:4",
                     "issuer internal { lifetime } -> certificate.lifetime = \"168h\""));
   }
+  // Caddy never signs past its intermediate's expiry (7 days by default): 30d is cut to 7d.
+  const auto with_lifetime = [](const std::string& lifetime) {
+    return "intranet.corp.test {\n\ttls {\n\t\tissuer internal {\n\t\t\tlifetime " + lifetime +
+           "\n\t\t}\n\t}\n\treverse_proxy 127.0.0.1:8000\n}\n";
+  };
+  SUBCASE("issuer internal { lifetime 30d }: clamped to the intermediate's 7 days") {
+    const imp::ImportResult r = import_files({{"Caddyfile", with_lifetime("30d"), true}});
+    const Scenario sc = load(r);
+    CHECK(sc.certificates[0].lifetime == days(7));
+    CHECK(has_entry(r, imp::EntryKind::mapped, "Caddyfile:4",
+                    "issuer internal { lifetime } -> certificate.lifetime = \"168h\""));
+    CHECK(has_entry(r, imp::EntryKind::assumed, "Caddyfile:4",
+                    "lifetime 30d: Caddy never signs a certificate past the expiry of the intermediate certificate"));
+  }
+  SUBCASE("lifetime 0s is Caddy's default, 12 hours") {
+    const imp::ImportResult r = import_files({{"Caddyfile", with_lifetime("0s"), true}});
+    CHECK(load(r).certificates[0].lifetime == hours(12));
+    CHECK(has_entry(r, imp::EntryKind::assumed, "Caddyfile:4",
+                    "certificate.lifetime = \"12h\": lifetime 0s: Caddy takes a lifetime of 0 as its default"));
+    CHECK_FALSE(has_entry(r, imp::EntryKind::ignored, "Caddyfile:4", "not a duration Caddy reads"));
+  }
+  SUBCASE("a lifetime Caddy cannot read: Caddy refuses the Caddyfile, an error") {
+    for (const std::string bad : {"30", "7x", "1.5"}) {
+      const imp::ImportResult r = imp::import_texts({{"Caddyfile", with_lifetime(bad), true}}, en());
+      CHECK_FALSE(r.ok());
+      CHECK(has_error(
+          r, "Caddyfile:4:13",
+          "lifetime " + bad + ": not a duration Caddy reads (such as 24h or 7d): Caddy refuses this Caddyfile", false));
+    }
+  }
   SUBCASE("in Korean") {
     const imp::ImportResult k = imp::import_texts({{"Caddyfile", caddyfile, true}}, ko());
     REQUIRE(k.ok());

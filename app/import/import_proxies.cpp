@@ -582,20 +582,71 @@ std::vector<CaddyImportedFile> caddy_import_files(const std::string& pattern, co
   return out;
 }
 
-// The lifetime of Caddy's internal issuer's certificates: `lifetime` (a Go duration, or days as
-// "7d": caddy.Duration) when the file sets it, else the 12 hours Caddy signs them for.
+// A duration as Caddy reads one (caddy.ParseDuration: Go's time.ParseDuration after each "<number>d"
+// is made hours), in milliseconds; nothing when Caddy refuses it.
+std::optional<double> caddy_duration_ms(const std::string& text) {
+  std::string_view s = text;
+  double sign = 1;
+  if (!s.empty() && (s.front() == '-' || s.front() == '+')) {
+    sign = s.front() == '-' ? -1 : 1;
+    s.remove_prefix(1);
+  }
+  if (s == "0") return 0.0;  // the one number Go reads without a unit
+  if (s.empty()) return std::nullopt;
+  double total = 0;
+  while (!s.empty()) {
+    size_t n = 0;
+    bool digit = false;
+    for (; n < s.size() && ((s[n] >= '0' && s[n] <= '9') || s[n] == '.'); ++n) digit = digit || s[n] != '.';
+    if (!digit) return std::nullopt;
+    const double v = std::strtod(std::string(s.substr(0, n)).c_str(), nullptr);
+    s.remove_prefix(n);
+    static const std::pair<std::string_view, double> units[] = {{"ns", 1e-6},        {"us", 1e-3}, {"\xC2\xB5s", 1e-3},
+                                                                {"\xCE\xBCs", 1e-3}, {"ms", 1},    {"s", 1e3},
+                                                                {"m", 6e4},          {"h", 3.6e6}, {"d", 8.64e7}};
+    const auto unit =
+        std::find_if(std::begin(units), std::end(units), [&](const auto& u) { return s.starts_with(u.first); });
+    if (unit == std::end(units)) return std::nullopt;
+    total += v * unit->second;
+    s.remove_prefix(unit->first.size());
+  }
+  return sign * total;
+}
+
+// The lifetime of Caddy's internal issuer's certificates: `lifetime` when the file sets it, else
+// the 12 hours Caddy signs them for (defaultInternalCertLifetime, modules/caddytls/internalissuer.go;
+// a lifetime of 0 is that default too). Caddy never signs one past the expiry of the intermediate
+// certificate that signs it, whose default lifetime is 7 days (defaultIntermediateLifetime,
+// modules/caddypki/ca.go): InternalIssuer.Issue cuts a longer one ("cert lifetime would exceed
+// issuer NotAfter, clamping lifetime"). A lifetime Caddy cannot read makes it refuse the Caddyfile
+// (UnmarshalCaddyfile returns caddy.ParseDuration's error): an error, as docker compose's refusals are.
 void caddy_internal_lifetime(const CaddyTls& t, CertModel& cert, Report& r) {
   const Located<std::string>& set = t.internal_lifetime;
+  constexpr uint64_t intermediate_ms = 7ULL * 24 * 3600 * 1000;
   if (set.set) {
-    std::optional<uint64_t> ms = parse_compose_duration_ms(set.value);
-    if (!ms)
-      if (const auto d = parse_duration(set.value); d && d->ns() > 0) ms = static_cast<uint64_t>(d->ns() / 1000000);
-    if (ms && *ms > 0 && *ms <= static_cast<uint64_t>(max_file_seconds) * 1000) {
-      cert.keys.set("lifetime",
-                    r.from(set.pos, "issuer internal { lifetime }", "certificate.lifetime", duration_text(*ms)));
+    const std::optional<double> ms = caddy_duration_ms(set.value);
+    if (!ms) {
+      r.error(set.pos, r.w.format("import.ignored_key", "lifetime " + set.value, r.w("import.why_caddy_lifetime_bad")));
       return;
     }
-    r.ignored(set.pos, r.w.format("import.ignored_key", "lifetime " + set.value, r.w("import.why_caddy_lifetime_bad")));
+    if (*ms >= 1) {
+      const auto written = static_cast<uint64_t>(std::llround(*ms));
+      if (written > intermediate_ms) {
+        r.assumed(set.pos, r.w.format("import.caddy_lifetime_clamped", "lifetime " + set.value));
+        cert.keys.set("lifetime", r.from(set.pos, "issuer internal { lifetime }", "certificate.lifetime",
+                                         duration_text(intermediate_ms)));
+      } else {
+        cert.keys.set("lifetime",
+                      r.from(set.pos, "issuer internal { lifetime }", "certificate.lifetime", duration_text(written)));
+      }
+      return;
+    }
+    if (*ms == 0) {  // Caddy's Provision: a lifetime of 0 is its default
+      cert.keys.set("lifetime", r.assume(set.pos, "certificate.lifetime", "\"12h\"",
+                                         r.w.format("import.why_caddy_lifetime_zero", "lifetime " + set.value)));
+      return;
+    }
+    r.ignored(set.pos, r.w.format("import.ignored_key", "lifetime " + set.value, r.w("import.why_not_modelled")));
   }
   cert.keys.set("lifetime",
                 r.assume(t.internal.pos, "certificate.lifetime", "\"12h\"", r.w("import.why_caddy_internal_lifetime")));
@@ -714,8 +765,7 @@ void read_caddy(const std::string& file, const std::string& text_in, Deployment&
         // challenge types; caddyserver.com/docs/automatic-https, "Wildcard certificates").
         if (issuer == "private-ca") {
           // Caddy's own CA: no ACME challenge. Its leaf certificates live 12 hours unless `lifetime`
-          // says otherwise (defaultInternalCertLifetime in caddyserver/caddy modules/caddypki/ca.go,
-          // applied by modules/caddytls/internalissuer.go).
+          // says otherwise, at most until its intermediate expires (caddy_internal_lifetime).
           caddy_internal_lifetime(t, cert, r);
           r.assumed(t.internal.pos, w.format("import.private_ca_trust", "Caddy"));
         } else if (t.dns.set) {
