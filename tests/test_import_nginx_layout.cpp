@@ -16,6 +16,65 @@ namespace {
 
 const std::string unit = "[Service]\nExecStart=/usr/bin/uvicorn shop.main:app --host 0.0.0.0 --port 8000\n";
 
+// Debian's packaged /etc/nginx/nginx.conf (nginx-common 1.22.1), shortened: its http {} includes
+// conf.d/*.conf and sites-enabled/*.
+const std::string debian_nginx_conf = R"(user www-data;
+worker_processes auto;
+pid /run/nginx.pid;
+include /etc/nginx/modules-enabled/*.conf;
+
+events {
+	worker_connections 768;
+}
+
+http {
+	sendfile on;
+	include /etc/nginx/mime.types;
+	default_type application/octet-stream;
+
+	ssl_protocols TLSv1 TLSv1.1 TLSv1.2 TLSv1.3; # Dropping SSLv3, ref: POODLE
+	ssl_prefer_server_ciphers on;
+
+	include /etc/nginx/conf.d/*.conf;
+	include /etc/nginx/sites-enabled/*;
+}
+)";
+
+// conf.d/upstreams.conf: a map and the upstream groups, which the sites name.
+const std::string upstreams_conf = R"(map $http_upgrade $connection_upgrade {
+    default upgrade;
+    ''      close;
+}
+
+upstream shop_api {
+    least_conn;
+    server 10.0.0.21:8000 max_fails=3 fail_timeout=15s;
+    server 10.0.0.22:8000 max_fails=3 fail_timeout=15s;
+    server 10.0.0.23:8000 backup;
+    keepalive 64;
+}
+)";
+
+// sites-enabled/shop with its certificate written in the server block.
+const std::string shop_site = R"(server {
+    listen 80 default_server;
+    server_name _;
+    return 301 https://$host$request_uri;
+}
+
+server {
+    listen 443 ssl http2 default_server;
+    server_name shop.example.co.uk;
+    ssl_certificate /etc/letsencrypt/live/shop.example.co.uk/fullchain.pem;
+    ssl_certificate_key /etc/letsencrypt/live/shop.example.co.uk/privkey.pem;
+
+    location / {
+        proxy_set_header X-Forwarded-Proto $scheme;
+        proxy_pass http://shop_api;
+    }
+}
+)";
+
 }  // namespace
 
 TEST_CASE("nginx layout: session affinity (sticky, route=, drain) is open-source nginx's since 1.29.6") {
@@ -50,4 +109,48 @@ TEST_CASE("nginx layout: session affinity (sticky, route=, drain) is open-source
   const imp::ImportResult k =
       imp::import_texts({{"api.service", unit, true}, {"conf.d/shop.conf", upstreams, true}}, ko());
   CHECK(has_entry(k, imp::EntryKind::ignored, "conf.d/shop.conf:4", "1.29.6부터"));
+}
+
+TEST_CASE("nginx layout: an upstream of conf.d/upstreams.conf serves the proxy_pass of sites-enabled/shop") {
+  // nginx finds an upstream by its name in the whole http context, whatever file declares it.
+  const std::vector<imp::TextFile> files = {{"etc/nginx/conf.d/upstreams.conf", upstreams_conf, true},
+                                            {"etc/nginx/nginx.conf", debian_nginx_conf, true},
+                                            {"etc/nginx/sites-enabled/shop", shop_site, true}};
+  const imp::ImportResult r = import_files(files);
+  const Scenario sc = load(r);
+  REQUIRE(sc.proxy);
+  REQUIRE(sc.proxy->routes.size() == 1);
+  CHECK(sc.proxy->routes[0].host == "shop.example.co.uk");
+  // The app is the upstream's first primary server, 10.0.0.21:8000 (not shop_api on port 80).
+  CHECK(service(sc, sc.proxy->routes[0].pool).port == 8000);
+  CHECK(has_entry(r, imp::EntryKind::assumed, "etc/nginx/conf.d/upstreams.conf:8", "upstream 10.0.0.21:8000"));
+  CHECK(has_text(r, "port = 8000  # from etc/nginx/conf.d/upstreams.conf:8"));
+  CHECK_FALSE(has_entry(r, imp::EntryKind::mapped, "etc/nginx/sites-enabled/shop:15", "upstream -> port = 80"));
+  CHECK_FALSE(has_entry(r, imp::EntryKind::ignored, "etc/nginx/conf.d/upstreams.conf:6", "no route the model keeps"));
+  // Its other servers are said with what nginx does with them.
+  CHECK(has_entry(r, imp::EntryKind::ignored, "etc/nginx/conf.d/upstreams.conf:9",
+                  "server 10.0.0.22:8000: balancing over several upstreams"));
+  CHECK(has_entry(r, imp::EntryKind::ignored, "etc/nginx/conf.d/upstreams.conf:10",
+                  "server 10.0.0.23:8000: a backup server"));
+  CHECK(has_entry(r, imp::EntryKind::ignored, "etc/nginx/conf.d/upstreams.conf:8", "max_fails=3 fail_timeout=15s"));
+  // The proxy is where the first server block is, not the map's line nor nginx.conf's `user`.
+  CHECK(has_entry(r, imp::EntryKind::mapped, "etc/nginx/sites-enabled/shop:1", "proxy.preset = \"nginx\""));
+  CHECK_FALSE(has_entry(r, imp::EntryKind::mapped, "etc/nginx/conf.d/upstreams.conf:1", "proxy.preset"));
+  // ssl_protocols of nginx.conf's http {} is the default server's list: mapped, not also assumed.
+  CHECK(sc.proxy->tls_versions == (tls12 | tls13));
+  CHECK(has_entry(r, imp::EntryKind::mapped, "etc/nginx/nginx.conf:15", "ssl_protocols -> proxy.tls_versions"));
+  CHECK(std::none_of(r.report.begin(), r.report.end(), [](const imp::ReportEntry& e) {
+    return e.kind == imp::EntryKind::assumed && e.message.find("proxy.tls_versions") != std::string::npos;
+  }));
+
+  // With the app's systemd unit on port 8000, the route goes to it, found by the upstream's port.
+  std::vector<imp::TextFile> with_unit = files;
+  with_unit.push_back({"shop.service", unit, true});
+  const imp::ImportResult u = import_files(with_unit);
+  const Scenario usc = load(u);
+  REQUIRE(usc.proxy);
+  CHECK(usc.proxy->routes[0].pool == "shop");
+  CHECK(std::none_of(u.report.begin(), u.report.end(), [](const imp::ReportEntry& e) {
+    return e.message.find("upstream http://shop_api") != std::string::npos;
+  }));
 }

@@ -202,12 +202,22 @@ std::string listen_text(const NginxListen& l) {
   return "listen " + l.address.value + (l.address.value.empty() ? "" : ":") + std::to_string(l.port.value);
 }
 
+// What the nginx files share: they are read into one http context (nginx.conf includes the
+// others inside its http {}), where an upstream is found by its name whatever file declares it.
+struct NginxHttp {
+  std::vector<const NginxUpstream*> upstreams;  ///< Of every file, in the files' order.
+  std::set<const NginxUpstream*> used;          ///< Those a route's proxy_pass names.
+  bool tls_on_443 = false;  ///< Some server listens with TLS on port 443, where the clients connect.
+};
+
 // One nginx file, its http-level settings already filled in from nginx.conf's (read_nginx).
-// tls_on_443: some server of the files listens with TLS on port 443, where the clients connect.
-void read_nginx_file(const std::string& file, const NginxConfig& c, bool tls_on_443, Deployment& d, Report& r) {
+void read_nginx_file(const std::string& file, const NginxConfig& c, NginxHttp& http, Deployment& d, Report& r) {
   d.sources.push_back(file);
   const Messages& w = r.w;
-  const SourcePos first = c.servers.empty() ? SourcePos{file, 1, 0} : c.servers.front().pos;
+  const bool tls_on_443 = http.tls_on_443;
+  const SourcePos first = !c.servers.empty()     ? c.servers.front().pos
+                          : !c.upstreams.empty() ? c.upstreams.front().pos
+                                                 : SourcePos{file, 1, 0};
   ProxyModel* p = proxy_for("nginx", first, d, r);
   if (!p) return;
   // TLS is a property of the listening socket: a server is served over TLS when a `listen` of
@@ -276,11 +286,9 @@ void read_nginx_file(const std::string& file, const NginxConfig& c, bool tls_on_
       break;
     }
   }
-  bool versions_set = false;
   if (versions_from && protocols_of(*versions_from).set) {
     const auto& v = protocols_of(*versions_from);
     set_tls_versions(v.value, v.pos, "ssl_protocols", *p, r);
-    versions_set = true;
     for (const NginxServer& srv : c.servers)
       if (&srv != versions_from && is_tls(srv) && protocols_of(srv).value != v.value)
         r.ignored(protocols_of(srv).set ? protocols_of(srv).pos : srv.pos,
@@ -295,7 +303,6 @@ void read_nginx_file(const std::string& file, const NginxConfig& c, bool tls_on_
                   w.format("import.nginx_protocols_default_none",
                            "ssl_protocols " + join_words(protocols_of(srv).value), where(versions_from->pos)));
   }
-  std::set<const NginxUpstream*> used_upstreams;  // those a route's proxy_pass names
   for (const NginxServer& srv : c.servers) {
     bool http2 = false, default_server = false;
     for (const NginxListen& l : srv.listens) {
@@ -382,13 +389,15 @@ void read_nginx_file(const std::string& file, const NginxConfig& c, bool tls_on_
     SourcePos target_pos = loc->proxy_pass.pos;
     // nginx finds the upstream block by the whole host name of the URL, case-insensitively
     // (ngx_http_upstream_add in ngx_http_upstream.c compares host.len and then the bytes), so
-    // `upstream api` is not the `api_backend` of `proxy_pass http://api_backend`.
-    for (const NginxUpstream& u : c.upstreams) {
+    // `upstream api` is not the `api_backend` of `proxy_pass http://api_backend`. The block may be
+    // in any file of the http context (conf.d/upstreams.conf beside sites-enabled/shop).
+    for (const NginxUpstream* up : http.upstreams) {
+      const NginxUpstream& u = *up;
       if (!iequal(pass_host(target), u.name.value) || u.servers.empty()) continue;
       const size_t m = modelled_server(u);
       target = u.servers[m].address.value;
       target_pos = u.servers[m].address.pos;
-      if (used_upstreams.insert(&u).second)  // said once, whichever servers route to it
+      if (http.used.insert(&u).second)  // said once, whichever servers route to it
         for (size_t i = 0; i < u.servers.size(); ++i)
           if (i != m)
             r.ignored(u.servers[i].address.pos, w.format("import.ignored_key", "server " + u.servers[i].address.value,
@@ -428,10 +437,6 @@ void read_nginx_file(const std::string& file, const NginxConfig& c, bool tls_on_
     }
     d.certs.push_back(std::move(cert));
   }
-  // nginx's default ssl_protocols gained TLSv1.3 in 1.23.4 (domain-facts.md, "TLS").
-  if (!versions_set && !p->keys.get("tls_versions"))
-    p->keys.set("tls_versions",
-                r.assume(first, "proxy.tls_versions", "[\"1.2\", \"1.3\"]", w("import.why_nginx_tls13")));
   // Read by the parser but not modelled: said, so that nothing the file says goes unmentioned.
   const auto not_modelled = [&](const SourcePos& pos, const std::string& what) {
     r.ignored(pos, w.format("import.ignored_key", what, w("import.why_not_modelled")));
@@ -450,8 +455,24 @@ void read_nginx_file(const std::string& file, const NginxConfig& c, bool tls_on_
     body_size(srv.client_max_body_size);
     locations(locations, srv.locations);
   }
-  for (const NginxUpstream& u : c.upstreams) {
-    if (!used_upstreams.count(&u)) r.ignored(u.pos, w.format("import.nginx_upstream_unused", u.name.value));
+  for (const NginxInclude& i : c.includes)
+    r.ignored(i.pos, w.format("import.ignored_key", "include " + i.path, w("import.why_include")));
+  for (const Ignored& i : c.ignored) {
+    r.ignored(i.pos, w.format("import.ignored_key", i.in.empty() ? i.name : i.in + ": " + i.name,
+                              w("import.why_not_modelled")));
+  }
+}
+
+// The upstream blocks of every nginx file, once every route is read: the ones no route passes
+// requests to, and what the model leaves out of the others.
+void report_upstreams(const NginxHttp& http, Report& r) {
+  const Messages& w = r.w;
+  const auto not_modelled = [&](const SourcePos& pos, const std::string& what) {
+    r.ignored(pos, w.format("import.ignored_key", what, w("import.why_not_modelled")));
+  };
+  for (const NginxUpstream* up : http.upstreams) {
+    const NginxUpstream& u = *up;
+    if (!http.used.count(&u)) r.ignored(u.pos, w.format("import.nginx_upstream_unused", u.name.value));
     report_server_parameters(u, r);
     if (u.balancing.set) not_modelled(u.balancing.pos, u.balancing.value);
     if (u.keepalive.set) not_modelled(u.keepalive.pos, "keepalive " + std::to_string(u.keepalive.value));
@@ -466,12 +487,6 @@ void read_nginx_file(const std::string& file, const NginxConfig& c, bool tls_on_
                 w.format(u.servers.size() == 1 ? "import.nginx_max_fails_single" : "import.nginx_max_fails_first",
                          us.fails_text));
     }
-  }
-  for (const NginxInclude& i : c.includes)
-    r.ignored(i.pos, w.format("import.ignored_key", "include " + i.path, w("import.why_include")));
-  for (const Ignored& i : c.ignored) {
-    r.ignored(i.pos, w.format("import.ignored_key", i.in.empty() ? i.name : i.in + ": " + i.name,
-                              w("import.why_not_modelled")));
   }
 }
 
@@ -490,20 +505,41 @@ void read_nginx(const std::vector<std::pair<std::string, std::string_view>>& fil
   // sites-enabled/*), so their servers inherit its http-level settings where they have none of
   // their own: Debian's packaged nginx.conf sets ssl_protocols there.
   const NginxConfig* main = nullptr;
-  bool tls_on_443 = false;
+  NginxHttp http;
+  std::optional<SourcePos> first_server, first_upstream;
   for (const auto& fc : configs) {
     if (fc.second.http_block && !main) main = &fc.second;
-    for (const NginxServer& srv : fc.second.servers)
-      for (const NginxListen& l : srv.listens) tls_on_443 = tls_on_443 || (l.ssl && l.port.value == 443);
+    for (const NginxServer& srv : fc.second.servers) {
+      if (!first_server) first_server = srv.pos;
+      for (const NginxListen& l : srv.listens) http.tls_on_443 = http.tls_on_443 || (l.ssl && l.port.value == 443);
+    }
+    for (const NginxUpstream& u : fc.second.upstreams) {
+      if (!first_upstream) first_upstream = u.pos;
+      http.upstreams.push_back(&u);
+    }
   }
+  if (configs.empty()) return;
+  // The proxy is where the first server block is (not the first line of a file of upstreams and
+  // maps, nor nginx.conf's `user` line).
+  const SourcePos first = first_server     ? *first_server
+                          : first_upstream ? *first_upstream
+                                           : SourcePos{configs.front().first, 1, 0};
+  if (!d.proxy) proxy_for("nginx", first, d, r);
   for (auto& [file, c] : configs) {
     if (main && !c.http_block) {
       if (!c.ssl_protocols.set) c.ssl_protocols = main->ssl_protocols;
       if (!c.proxy_read_timeout_ms.set) c.proxy_read_timeout_ms = main->proxy_read_timeout_ms;
       if (c.set_headers.empty()) c.set_headers = main->set_headers;
     }
-    read_nginx_file(file, c, tls_on_443, d, r);
+    read_nginx_file(file, c, http, d, r);
   }
+  report_upstreams(http, r);
+  // nginx's default ssl_protocols gained TLSv1.3 in 1.23.4 (domain-facts.md, "TLS"): assumed once
+  // every file is read, when none gave the default server a list.
+  const Val* preset = d.proxy ? d.proxy->keys.get("preset") : nullptr;
+  if (preset && preset->toml == toml_str("nginx") && !d.proxy->keys.get("tls_versions"))
+    d.proxy->keys.set("tls_versions",
+                      r.assume(first, "proxy.tls_versions", "[\"1.2\", \"1.3\"]", r.w("import.why_nginx_tls13")));
 }
 
 namespace {
