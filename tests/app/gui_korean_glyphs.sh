@@ -1,5 +1,6 @@
 # The font atlas holds only the Hangul the program can show (theme.cpp: the characters of every
-# .toml under assets/ and of korean_ui_words in gui/shell/theme.hpp), so a Korean word written in
+# .toml under assets/ and of korean_ui_words in gui/shell/theme.hpp, then those of what the user
+# opens, which gui_korean_loaded.sh checks), so a Korean word written in
 # the GUI's code shows as '?' unless its characters are in korean_ui_words. This lists any that
 # are not, with the file. (The binary's path is the first argument; unused.)
 set -euo pipefail

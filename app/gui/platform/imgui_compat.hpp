@@ -129,6 +129,15 @@ inline float global_font_scale() {
 #endif
 }
 
+/// Whether `font` has a glyph of its own for `c` (else text draws its fallback, '?').
+inline bool font_has_glyph(const ImFont* font, ImWchar c) {
+#if IMGUI_VERSION_NUM < 19200
+  return font->FindGlyphNoFallback(c) != nullptr;
+#else
+  return const_cast<ImFont*>(font)->IsGlyphInFont(c);
+#endif
+}
+
 /// Rasterizes the font atlas now (1.92's backends build it themselves, on demand).
 inline void build_font_atlas() {
 #if IMGUI_VERSION_NUM < 19200

@@ -96,6 +96,44 @@ void on_arrival(const Session::Arrival& a, const Session& session, UiState& ui) 
   }
 }
 
+std::string file_text(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// Every Hangul character of what the user has loaded reaches the font atlas (theme.hpp's
+// add_korean_text), not only the assets': the open scenarios, the lesson and exercise files, the
+// import's report, the names in the file pickers, the recent files, the errors and the status.
+// The texts in memory are looked at every frame (a few kilobytes; a known character costs a bit
+// test); the lesson and exercise files are read again only when their lists or the open lesson's
+// file change (`seen` holds what they were).
+void note_loaded_text(const Session& session, const UiState& ui, Fonts& fonts, std::string& seen) {
+  const auto add = [&](std::string_view text) { add_korean_text(fonts, text); };
+  add(session.model().scenario.source_text);
+  if (const Model* c = session.compare_model()) add(c->scenario.source_text);
+  for (const std::string* s : {&session.path(), &session.error(), &ui.status, &ui.settings.last_scenario,
+                               &ui.lesson.error, &ui.exercise.error, &ui.exercise.refused, &ui.files.lesson_error,
+                               &ui.files.browser.dir, &ui.imported.picker.dir, &ui.imported.scenario_text})
+    add(*s);
+  for (const std::string& s : ui.settings.recent) add(s);
+  for (const BrowserEntry& e : ui.files.browser.entries) add(e.name);
+  for (const ImportPickEntry& e : ui.imported.picker.entries) add(e.name);
+  for (const std::string& s : ui.imported.inputs) add(s);
+  for (const auto& [file, kind] : ui.imported.files) add(file), add(kind);
+  for (const ImportEntryUi& e : ui.imported.entries) add(e.file), add(e.where), add(e.message);
+  const std::string files =
+      fmt::format("{} {} {} {} {} {}", ui.lesson.list.size(), ui.lesson.current, ui.files.lesson_file,
+                  ui.files.lesson_mtime.time_since_epoch().count(), ui.exercise.list.size(),
+                  ui.exercise.opened ? ui.exercise.opened->source_path : std::string());
+  if (files == seen) return;
+  seen = files;
+  for (const Lesson& l : ui.lesson.list) add(l.source_path), add(file_text(l.source_path));
+  for (const Exercise& e : ui.exercise.list) add(e.source_path), add(file_text(e.source_path));
+  if (ui.exercise.opened) add(ui.exercise.opened->source_path), add(file_text(ui.exercise.opened->source_path));
+}
+
 // A problem the user should know of: in the status line, and on stderr.
 void report(UiState& ui, const std::string& problem) {
   if (problem.empty()) return;
@@ -218,6 +256,7 @@ struct GuiRun {
   std::optional<ScriptRunner> script;
   bool applied_presenter = false;
   float applied_scale = 0;
+  std::string texts_seen;  ///< note_loaded_text(): the lesson and exercise files last read.
   bool ok = true;
   bool timing_done = false;
   std::chrono::steady_clock::time_point last = std::chrono::steady_clock::now();
@@ -264,8 +303,9 @@ void GuiRun::prepare(bool scripted) {
   launch_stamp("open");
   narrators.get(ui.settings.language);  // read now rather than in the first frame
   launch_stamp("state");
-  // The font atlas is built once, with Hangul when Korean is on.
+  // The font atlas is built once, with Hangul when Korean is on (and the Hangul of the file opened).
   load_fonts(fonts);
+  note_loaded_text(session, ui, fonts, texts_seen);
   report(ui, ensure_language_fonts(fonts, ui.settings.language, assets));
   compat::build_font_atlas();
   launch_stamp("fonts");
@@ -285,6 +325,7 @@ bool GuiRun::frame() {
   for (std::string& chosen : take_chosen_files()) dropped.push_back(std::move(chosen));
   if (!dropped.empty()) commands.post(RequestOpenFile{file_to_open(dropped)});
   keep_words(ui);
+  note_loaded_text(session, ui, fonts, texts_seen);
   report(ui, ensure_language_fonts(fonts, ui.settings.language, assets));
   if (applied_presenter != ui.settings.presenter || applied_scale != ui.settings.font_scale) {
     apply_style(ui.settings.presenter, ui.settings.font_scale, fonts);

@@ -12,6 +12,7 @@
 
 #include "deploysim/estimate.hpp"
 
+#include "gui/platform/imgui_compat.hpp"
 #include "gui/shell/gui.hpp"
 #include "gui/shell/lesson_nav.hpp"
 #include "gui/shell/narrate.hpp"
@@ -377,6 +378,35 @@ ScriptFrame ScriptRunner::tick(const Session& session, UiState& ui, Commands& co
   return f;
 }
 
+namespace {
+
+// The Hangul of `texts` that the window's font lacks and draws as '?' ("none": it has every one;
+// tests/app/gui_korean_loaded.sh). Needs the font atlas built: "" before.
+std::string missing_glyphs(const std::vector<std::string>& texts) {
+  if (!ImGui::GetCurrentContext() || !ImGui::GetIO().Fonts->IsBuilt()) return {};
+  const ImGuiIO& io = ImGui::GetIO();
+  const ImFont* font = io.FontDefault ? io.FontDefault : io.Fonts->Fonts.Size ? io.Fonts->Fonts[0] : nullptr;
+  if (!font) return {};
+  std::string out;
+  for (const std::string& text : texts) {
+    const char* p = text.c_str();
+    const char* end = p + text.size();
+    while (p < end) {
+      unsigned int c = 0;
+      const int n = ImTextCharFromUtf8(&c, p, end);
+      if (n <= 0) break;
+      const std::string ch(p, static_cast<size_t>(n));
+      p += n;
+      if (c >= 0xAC00 && c <= 0xD7A3 && !compat::font_has_glyph(font, static_cast<ImWchar>(c)) &&
+          out.find(ch) == std::string::npos)
+        out += ch;
+    }
+  }
+  return out.empty() ? "none" : out;
+}
+
+}  // namespace
+
 std::string state_line(const Session& session, const UiState& ui, const Narrator* narrator) {
   const Model& m = session.model();
   const Trace& trace = m.run.trace;
@@ -470,6 +500,15 @@ std::string state_line(const Session& session, const UiState& ui, const Narrator
       fmt::format(" simulating={} progress={:.2f}", session.busy() ? 1 : 0, session.busy() ? session.progress() : 0.0);
   if (session.busy()) out += fmt::format(" busy_estimate=\"{}\"", quoted(session.busy_estimate(ui.words)));
   out += fmt::format(" trace_level={}", trace_level_name(m.run.level));
+  // What the window shows of the scenario and the lesson, and the status line: drawn or '?'.
+  const std::string& lang = ui.settings.language;
+  std::vector<std::string> shown{m.scenario.info.tr.pick("name", m.scenario.info.name, lang), ui.status};
+  if (const Lesson* lesson = current_lesson(ui)) {
+    shown.push_back(lesson->tr.pick("title", lesson->title, lang));
+    for (const LessonStep& step : lesson->steps) shown.push_back(step_text(step, lang));
+  }
+  if (const std::string missing = missing_glyphs(shown); !missing.empty())
+    out += fmt::format(" missing_glyphs={}", missing);
   return out;
 }
 

@@ -107,22 +107,33 @@ void load_fonts(Fonts& f) {
 
 namespace {
 
+// Adds the Hangul (and CJK punctuation) characters of `text` to `chars`; true when one was new.
+bool add_hangul(ImFontGlyphRangesBuilder& chars, std::string_view text) {
+  bool added = false;
+  const char* p = text.data();
+  const char* end = p + text.size();
+  while (p < end) {
+    if (static_cast<unsigned char>(*p) < 0x80) {  // ASCII: most of any file
+      ++p;
+      continue;
+    }
+    unsigned int c = 0;
+    const int n = ImTextCharFromUtf8(&c, p, end);
+    if (n <= 0) break;
+    p += n;
+    if (c < 0x1100 || c > 0xFFFF || chars.GetBit(c)) continue;
+    chars.AddChar(static_cast<ImWchar>(c));
+    added = true;
+  }
+  return added;
+}
+
 // Every Hangul (and CJK punctuation) character the assets' text files (narration, concepts,
 // lessons, exercises, ...) and the UI's own Korean words use: a few hundred glyphs instead of all
-// 11,172 syllables. tests/app/gui_korean_glyphs.sh checks that the UI's words are listed.
-void korean_ranges(const std::string& assets_dir, ImVector<ImWchar>& ranges) {
-  ImFontGlyphRangesBuilder builder;
-  auto add = [&](const std::string& text) {
-    const char* p = text.c_str();
-    const char* end = p + text.size();
-    while (p < end) {
-      unsigned int c = 0;
-      const int n = ImTextCharFromUtf8(&c, p, end);
-      if (n <= 0) break;
-      p += n;
-      if (c >= 0x1100 && c <= 0xFFFF) builder.AddChar(static_cast<ImWchar>(c));
-    }
-  };
+// 11,172 syllables (all of them: a 2048x4096 atlas instead of 1024x1024, and about 300 ms more to
+// the first frame under llvmpipe). What the user opens adds its own (add_korean_text).
+// tests/app/gui_korean_glyphs.sh checks that the UI's words are listed.
+void korean_ranges(const std::string& assets_dir, Fonts& fonts) {
   // Every text file of the assets (narration, lessons, exercises, ...): English ones add nothing.
   std::error_code ec;
   for (auto it = std::filesystem::recursive_directory_iterator(assets_dir, ec);
@@ -131,17 +142,44 @@ void korean_ranges(const std::string& assets_dir, ImVector<ImWchar>& ranges) {
     std::ifstream in(it->path(), std::ios::binary);
     std::stringstream text;
     text << in.rdbuf();
-    add(text.str());
+    add_hangul(fonts.korean_chars, text.str());
   }
-  add(korean_ui_words);
-  ranges.clear();
-  builder.BuildRanges(&ranges);
+  add_hangul(fonts.korean_chars, korean_ui_words);
+  fonts.korean_ranges.clear();
+  fonts.korean_chars.BuildRanges(&fonts.korean_ranges);
+  fonts.korean_new = false;
+}
+
+// The characters add_korean_text() met since the atlas was built: the ranges grow (into a new
+// vector, whose address the Korean fonts' configs then take: ImGui keeps the pointer, and the old
+// vector is freed only after) and the atlas is built again with the same font files.
+void add_new_korean_glyphs(Fonts& fonts) {
+  fonts.korean_new = false;
+#if IMGUI_VERSION_NUM < 19200  // 1.92 rasterizes any glyph when it is first drawn
+  ImVector<ImWchar> ranges;
+  fonts.korean_chars.BuildRanges(&ranges);
+  const ImWchar* before = fonts.korean_ranges.Data;
+  fonts.korean_ranges.swap(ranges);
+  ImFontAtlas* atlas = ImGui::GetIO().Fonts;
+  for (ImFontConfig& c : atlas->ConfigData)
+    if (c.MergeMode && c.GlyphRanges == before) c.GlyphRanges = fonts.korean_ranges.Data;
+  atlas->Build();
+  refresh_font_texture();
+#endif
 }
 
 }  // namespace
 
+void add_korean_text(Fonts& fonts, std::string_view text) {
+  if (add_hangul(fonts.korean_chars, text)) fonts.korean_new = true;
+}
+
 std::string ensure_language_fonts(Fonts& fonts, const std::string& language, const std::string& assets_dir) {
-  if (language != "ko" || fonts.korean) return {};
+  if (language != "ko") return {};
+  if (fonts.korean) {
+    if (fonts.korean_new && fonts.korean_merged) add_new_korean_glyphs(fonts);
+    return {};
+  }
   const std::string korean = find_font(FontRole::korean);
   // A page fetches the Korean font after it starts (web/index.html): until it is there, Hangul
   // waits a few frames rather than failing.
@@ -153,7 +191,7 @@ std::string ensure_language_fonts(Fonts& fonts, const std::string& language, con
         "Hangul shows as '?' until then",
         font_hint(FontRole::korean));
   ImFontAtlas* atlas = ImGui::GetIO().Fonts;
-  korean_ranges(assets_dir, fonts.korean_ranges);
+  korean_ranges(assets_dir, fonts);
   for (ImFont* dst : {fonts.regular, fonts.large}) {
     // The size it was added at: dst->FontSize (and dst->ConfigData) are set only once the atlas
     // has been built, which at launch it is not yet (run_gui builds it once, Hangul included).
@@ -167,6 +205,7 @@ std::string ensure_language_fonts(Fonts& fonts, const std::string& language, con
     cfg.PixelSnapH = true;
     atlas->AddFontFromFileTTF(korean.c_str(), size, &cfg, fonts.korean_ranges.Data);
   }
+  fonts.korean_merged = true;
   atlas->Build();
   refresh_font_texture();
   return {};

@@ -1,5 +1,6 @@
 #pragma once
 #include <string>
+#include <string_view>
 
 #include <imgui.h>
 
@@ -28,7 +29,11 @@ struct Fonts {
   ImFont* large = nullptr;          ///< ~26 px (presenter).
   ImFont* mono = nullptr;           ///< Monospace for the hex view.
   bool korean = false;              ///< Hangul has been merged into regular and large.
+  bool korean_merged = false;       ///< ... from a Korean font file (false: none was found).
   ImVector<ImWchar> korean_ranges;  ///< The Hangul glyphs merged (the atlas keeps a pointer to them).
+  /// Every Hangul character met so far: the assets, the UI's words and what the user opened.
+  ImFontGlyphRangesBuilder korean_chars;
+  bool korean_new = false;  ///< korean_chars has characters the atlas lacks (rebuilt between frames).
 };
 
 /// Loads DejaVu (or the system's sans and mono font, font_files.hpp) when present, else ImGui's
@@ -52,9 +57,15 @@ inline constexpr const char* korean_ui_words =
     " 적용 통과 미달 힌트 번 만에 아직입니다 번째 시도 마지막 바뀌었습니다 처음부터 않는"
     " 변경이 열려 아닙니다 현재 저장 없습니다 열린 쓸 같은 위로 최근 취소 이름 고르거나 됩니다";
 
+/// Notes the Hangul of a text the user loaded (a lesson, a scenario, an exercise, a file name, an
+/// import's report): the next ensure_language_fonts() adds the characters the atlas lacks, so
+/// that any of the 11,172 syllables shows rather than '?'. Cheap for text already seen.
+void add_korean_text(Fonts& fonts, std::string_view text);
 /// Makes the fonts able to show `language`: for "ko", merges a Korean font (NanumGothic, Noto Sans
 /// CJK, the system's) into the regular and large fonts with only the Hangul the narration,
-/// lessons and UI use, and rebuilds the font texture. Call between frames; idempotent. Returns a
+/// lessons and UI use (and what add_korean_text() noted), and rebuilds the font texture; later
+/// calls rebuild it again when add_korean_text() met new characters. Call between frames (the
+/// atlas is locked from NewFrame to Render). Returns a
 /// one-line notice when no Korean font is found (the text then shows '?'), "" otherwise.
 std::string ensure_language_fonts(Fonts& fonts, const std::string& language, const std::string& assets_dir);
 /// Applies the normal dark style or the high-contrast presenter style, and the font scale.
