@@ -36,18 +36,10 @@ struct HandoutOptions {
 };
 
 // The command's own sentences, from the catalogue ([handout]).
-enum class Note { no_display, no_gui, render_failed };
+enum class Note { no_display, no_gui };
 
 const std::string& note(Note n, const Messages& m) {
-  switch (n) {
-    case Note::no_display:
-      return m("handout.no_display");
-    case Note::no_gui:
-      return m("handout.no_gui");
-    case Note::render_failed:
-      break;
-  }
-  return m("handout.render_failed");
+  return m(n == Note::no_display ? "handout.no_display" : "handout.no_gui");
 }
 
 std::vector<std::string> cite(const Lesson& lesson, const std::vector<std::string>& ids) {
@@ -60,10 +52,13 @@ std::vector<std::string> cite(const Lesson& lesson, const std::vector<std::strin
 }
 
 // The GUI script that renders the canvas (and, for a step on a connection, the sequence diagram)
-// at every step into `dir`; fills the steps' image paths.
+// at every step into `dir`; fills the steps' image paths. The lesson opens from its file (a
+// teacher's own lesson is not among the shipped ones the window lists by id); the script fails
+// when it does not open, rather than draw the empty window.
 std::string render_script(const Lesson& lesson, const Run& run, const std::string& lang, const fs::path& dir,
                           std::vector<HandoutStep>& steps) {
-  std::string script = fmt::format("language {}\nlesson {}\n", lang, lesson.id);
+  std::error_code ec;
+  std::string script = fmt::format("language {}\nlesson {}\n", lang, fs::absolute(lesson.source_path, ec).string());
   for (size_t s = 0; s < lesson.steps.size(); ++s) {
     if (s > 0) script += "lesson next\n";
     script += "frames 3\n";
@@ -158,14 +153,22 @@ int make_handout(const HandoutOptions& o, const ScriptedGui& gui) {
     rendered = gui(script_file.string());
     fs::remove(script_file, ec);
   }
+  // The window opened but did not draw the lesson at every step (it refused the lesson, a
+  // picture could not be written): a handout of empty windows would mislead a class.
+  bool missing = false;
+  for (const HandoutStep& s : h.steps)
+    for (const std::string* png : {&s.canvas_png, &s.sequence_png})
+      missing = missing || (rendered == ScriptedGuiResult::ok && !png->empty() && !fs::exists(*png, ec));
+  if ((gui && rendered == ScriptedGuiResult::failed) || missing) {
+    fs::remove_all(images, ec);
+    std::fprintf(stderr, "deploysim: %s\n", words->format("handout.render_failed", file).c_str());
+    return 1;
+  }
   for (HandoutStep& s : h.steps)
     for (std::string* png : {&s.canvas_png, &s.sequence_png})
-      if (rendered != ScriptedGuiResult::ok || !fs::exists(*png, ec)) png->clear();
+      if (rendered != ScriptedGuiResult::ok) png->clear();
   if (rendered != ScriptedGuiResult::ok) {
-    h.images_note = note(!gui                                        ? Note::no_gui
-                         : rendered == ScriptedGuiResult::no_display ? Note::no_display
-                                                                     : Note::render_failed,
-                         *words);
+    h.images_note = note(gui ? Note::no_display : Note::no_gui, *words);
     std::fprintf(stderr, "deploysim: %s\n", h.images_note.c_str());
   }
   const fs::path base = out.has_parent_path() ? out.parent_path() : fs::current_path(ec);

@@ -335,7 +335,10 @@ bool GuiRun::frame() {
     applied_scale = ui.settings.font_scale;
   }
   ScriptFrame sf;
-  if (script) sf = script->tick(session, ui, commands);
+  if (script) {
+    sf = script->tick(session, ui, commands);
+    ok = ok && script->error().empty();
+  }
   for (std::string& path : sf.drop) push_drop(platform, std::move(path));
   if (sf.watch) watch_open_files(session, ui, commands, true);
 

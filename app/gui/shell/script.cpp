@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <sstream>
 #include <thread>
+#include <utility>
 
 #include <fmt/format.h>
 #include <imgui_internal.h>
@@ -15,6 +16,7 @@
 #include "gui/platform/imgui_compat.hpp"
 #include "gui/shell/gui.hpp"
 #include "gui/shell/lesson_nav.hpp"
+#include "gui/shell/open_file.hpp"
 #include "gui/shell/narrate.hpp"
 #include "gui/widgets/lessons.hpp"
 #include "gui/widgets/file_browser.hpp"
@@ -86,7 +88,9 @@ void answer_question(UiState& ui, const std::string& value) {
     ui.status = fmt::format("choice {} does not exist (1 to {})", value, question.choices.size());
 }
 
-void run_lesson_command(const ScriptLine& l, UiState& ui, Commands& commands) {
+// `lesson NAME|FILE|next|...`; returns what went wrong ("" when nothing did). A lesson that is not
+// shipped opens from its file, as a dropped one does.
+std::string run_lesson_command(const ScriptLine& l, UiState& ui, Commands& commands) {
   if (l.arg == "next")
     go_to_step(ui, ui.lesson.step + 1);
   else if (l.arg == "back")
@@ -99,8 +103,11 @@ void run_lesson_command(const ScriptLine& l, UiState& ui, Commands& commands) {
     answer_question(ui, l.value);
   else if (const int i = find_lesson(ui, l.arg); i >= 0)
     open_lesson(ui, commands, i);
+  else if (std::error_code ec; std::filesystem::is_regular_file(l.arg, ec) && is_lesson_file(l.arg))
+    return open_file(l.arg, ui, commands);
   else
-    ui.status = "no lesson matches '" + l.arg + "'";
+    return ui.status = "no lesson matches '" + l.arg + "' (a shipped lesson's id or a lesson file)";
+  return {};
 }
 
 // What the inspector shows of the real TLS message: its name and size, the decoded fields a
@@ -197,6 +204,11 @@ std::optional<ScriptError> parse_script(const std::string& text, const std::stri
       while (!sl.arg.empty() && (sl.arg.back() == ' ' || sl.arg.back() == '\t')) sl.arg.pop_back();
       sl.value.clear();
     }
+    if (v == "lesson" && sl.arg != "answer" && !sl.value.empty()) {
+      sl.arg = raw_line.substr(arg_start);  // a lesson file's path may contain spaces
+      while (!sl.arg.empty() && (sl.arg.back() == ' ' || sl.arg.back() == '\t')) sl.arg.pop_back();
+      sl.value.clear();
+    }
     const bool needs_arg = v == "open" || v == "step" || v == "seek" || v == "select" || v == "set" || v == "frames" ||
                            v == "screenshot" || v == "speed" || v == "key" || v == "compare" || v == "presenter" ||
                            v == "inspect" || v == "lesson" || v == "language" || v == "window" || v == "capture" ||
@@ -278,6 +290,17 @@ ScriptFrame ScriptRunner::tick(const Session& session, UiState& ui, Commands& co
   if ((session.busy() && !peek) || !commands.queue.empty() || tls_bytes_pending(session.model()) ||
       lesson_pending(ui) || !ui.exercise.choose.empty() || ui.exercise.check_now || ui.exercise.opened)
     return f;
+  // A lesson the script opened that is not open now (its file or its run was refused): what
+  // follows would show an empty window, so the script stops and fails (handout pictures).
+  if (lesson_opened_) {
+    const ScriptLine opened = *std::exchange(lesson_opened_, std::nullopt);
+    if (!current_lesson(ui)) {
+      fail(opened,
+           fmt::format("lesson {} did not open: {}", opened.arg, ui.status_error.empty() ? ui.status : ui.status_error),
+           f);
+      return f;
+    }
+  }
   if (next_ >= lines_.size()) {
     f.quit = true;
     return f;
@@ -315,9 +338,14 @@ ScriptFrame ScriptRunner::tick(const Session& session, UiState& ui, Commands& co
     std::istringstream nums(l.value);
     for (float& x : r) nums >> x;
     ui.window_moves.emplace_back(l.arg, r);
-  } else if (v == "lesson")
-    run_lesson_command(l, ui, commands);
-  else if (v == "exercise" && l.arg == "check")
+  } else if (v == "lesson") {
+    std::string problem = run_lesson_command(l, ui, commands);
+    if (problem.empty() && l.arg != "next" && l.arg != "back" && l.arg != "off" && l.arg != "reveal" &&
+        l.arg != "answer")
+      lesson_opened_ = l;  // checked once its run is in
+    else if (!problem.empty())
+      fail(l, problem, f);
+  } else if (v == "exercise" && l.arg == "check")
     ui.exercise.check_now = true;
   else if (v == "exercise")
     ui.exercise.choose = l.arg;
@@ -406,6 +434,13 @@ std::string missing_glyphs(const std::vector<std::string>& texts) {
 }
 
 }  // namespace
+
+void ScriptRunner::fail(const ScriptLine& l, const std::string& problem, ScriptFrame& f) {
+  error_ = fmt::format("script line {}: {}", l.line, problem);
+  std::fprintf(stderr, "%s\n", error_.c_str());
+  f.quit = true;
+  next_ = lines_.size();
+}
 
 std::string state_line(const Session& session, const UiState& ui, const Narrator* narrator) {
   const Model& m = session.model();

@@ -53,13 +53,19 @@ class ScriptRunner {
   ScriptFrame tick(const Session& session, UiState& ui, Commands& commands);
   /// Whether every line ran.
   bool done() const { return next_ >= lines_.size() && wait_frames_ == 0; }
+  /// Why the script stopped early ("" when it did not): a lesson it names did not open.
+  const std::string& error() const { return error_; }
 
  private:
+  // Stops the script at line `l` and says why on stderr.
+  void fail(const ScriptLine& l, const std::string& problem, ScriptFrame& f);
   std::vector<ScriptLine> lines_;
   std::FILE* out_;
   size_t next_ = 0;
   int64_t wait_frames_ = 0;
   Narrators narrators_;
+  std::optional<ScriptLine> lesson_opened_;  ///< A `lesson NAME|FILE` to check once its run is in.
+  std::string error_;
 };
 
 /// The one-line state summary the driver prints: `state t=1.250s selected=17 kind=... ...`,
