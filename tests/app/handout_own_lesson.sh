@@ -1,6 +1,7 @@
 # A handout of a teacher's own lesson (a file outside assets/, its scenario beside it) has the
 # canvas at every step, not the empty window: under Xvfb no step's picture is the picture of the
-# window with nothing open.
+# window with nothing open. A lesson the window refuses (check's errors) gives no handout: the
+# command fails and names the file, rather than write pictures of an empty window.
 set -euo pipefail
 bin="$(realpath "$1")"; src="$(realpath "$2")"
 out="$(mktemp -d)"; trap 'rm -rf "$out"' EXIT
@@ -37,4 +38,12 @@ x "$bin" handout class/week3.toml --format html --lang ko -o week3.html > /dev/n
   || fail "the Korean HTML handout failed"
 [[ $(grep -o 'src="data:image/png;base64,' week3.html | wc -l) -ge "$steps" ]] || fail "week3.html: too few pictures"
 
-echo "handout_own_lesson: a teacher's lesson has its canvas at $steps steps"
+# A lesson the window refuses: a non-zero exit naming the file, and no handout.
+bad="$src/tests/lessons/broken/target-resolves-to-nothing.toml"
+if x "$bin" handout "$bad" --format html -o bad.html > /dev/null 2> "$out/err.txt"; then
+  fail "the handout of a lesson the window refuses succeeded"
+fi
+grep -qF "cannot draw the canvas of $bad" "$out/err.txt" || fail "the error does not name the lesson file"
+grep -qF "$bad:8:10: in step 1: step target" "$out/err.txt" || fail "the error does not say why"
+[[ ! -e bad.html ]] || fail "bad.html was written"
+echo "handout_own_lesson: a teacher's lesson has its canvas at $steps steps; a refused one fails"

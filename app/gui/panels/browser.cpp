@@ -60,6 +60,12 @@ void draw_browser(const PanelContext& ctx, UiState& ui, Commands& commands) {
     ImGui::PopStyleColor();
     if (!sc.info.name.empty()) ImGui::TextDisabled("%s", ui.tr("browser.previous_stays").c_str());
   }
+  if (!ui.lesson.refused.empty()) {
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(failure_color()));
+    wrapped_text(ui.lesson.refused);
+    ImGui::PopStyleColor();
+    text_disabled_wrapped(ui.tr("browser.lesson_refused"));
+  }
   if (!ui.files.lesson_error.empty()) {
     ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(failure_color()));
     wrapped_text(ui.files.lesson_error);

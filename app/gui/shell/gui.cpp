@@ -75,11 +75,15 @@ std::optional<std::vector<ScriptLine>> read_script(const std::string& path) {
 }
 
 // A new run arrived: keep the playhead's time for what-if changes, start over for a new file.
-void on_arrival(const Session::Arrival& a, const Session& session, UiState& ui) {
+void on_arrival(const Session::Arrival& a, const Session& session, UiState& ui, Commands& commands) {
   if (a.note) ui.status = a.note(ui.words);  // a bounded trace, a cancelled run
   // A file that did not load: said where a class sees it, not only in the Scenario tab.
   if (a.failed) ui.status = ui.status_error = session.error_text(ui.words);
+  const bool lesson_waiting = current_lesson(ui) && !ui.lesson.loaded;
   lesson_arrival(a, ui);
+  // A lesson `check` refuses (a step target or an answer that reads nothing in this run) is not
+  // played: its steps would show one thing and say another.
+  if (lesson_waiting && ui.lesson.loaded) refuse_broken_lesson(session.model(), ui, commands);
   if (!a.model) return;
   const Model& m = session.model();
   ui.settings.last_scenario = session.path();
@@ -167,7 +171,7 @@ void apply_commands(Session& session, UiState& ui, Commands& commands, Platform&
     if (apply_navigation(c, session.model(), ui)) continue;
     if (const auto* o = std::get_if<RequestOpen>(&c); o && in_flight_path(o->path))
       session.show(in_flight_fixture(*in_flight_path(o->path))),
-          on_arrival({.model = true, .path = o->path}, session, ui);
+          on_arrival({.model = true, .path = o->path}, session, ui, commands);
     else if (const auto* o = std::get_if<RequestOpen>(&c))
       session.open(o->path, o->variant, o->overrides);
     else if (const auto* f = std::get_if<RequestOpenFile>(&c))
@@ -319,7 +323,7 @@ bool GuiRun::frame() {
   const double dt = std::chrono::duration<double>(now - last).count();
   last = now;
   ui.fps_ms = ui.fps_ms * 0.9 + dt * 1000.0 * 0.1;
-  on_arrival(session.poll(), session, ui);
+  on_arrival(session.poll(), session, ui, commands);
   if (interactive) watch_open_files(session, ui, commands, false);
   std::vector<std::string> dropped = take_drops(platform);
   for (std::string& chosen : take_chosen_files()) dropped.push_back(std::move(chosen));
@@ -450,7 +454,8 @@ GuiResult run_gui(const GuiOptions& options) {
     return GuiResult::no_display;
   }
   start_renderer(run.platform, run.cfg.empty() ? "" : run.cfg + "/imgui.ini");
-  if (options.frames) on_arrival(run.session.wait_idle(), run.session, run.ui);  // a --frames shot shows the run
+  if (options.frames)
+    on_arrival(run.session.wait_idle(), run.session, run.ui, run.commands);  // a --frames shot shows the run
   run.applied_presenter = !run.ui.settings.presenter;
 
   // The loop. Only the desktop comes back here; the page keeps the run until it closes.

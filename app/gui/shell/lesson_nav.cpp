@@ -1,6 +1,7 @@
 #include "gui/shell/lesson_nav.hpp"
 
 #include <algorithm>
+#include <cstdio>
 #include <filesystem>
 
 #include <fmt/format.h>
@@ -50,7 +51,11 @@ void open_lesson(UiState& ui, Commands& commands, int index) {
   const std::vector<Lesson>& all = l.list;
   if (index < 0 || index >= static_cast<int>(all.size())) return;
   const Lesson& lesson = all[static_cast<size_t>(index)];
+  l.before = {l.current, l.step, ui.settings.last_scenario, {}};
+  if (const Lesson* open = current_lesson(ui))
+    l.before.scenario = open->scenario_path, l.before.variant = open->variant;
   l.current = index;
+  l.refused.clear();
   l.step = -1;
   l.pending_step = lesson.steps.empty() ? -1 : 0;
   l.loaded = false;
@@ -86,6 +91,35 @@ void reveal_answer(UiState& ui) {
 void close_lesson(UiState& ui) {
   ui.lesson.current = ui.lesson.step = ui.lesson.pending_step = -1;
   ui.lesson.loaded = false;
+}
+
+std::string lesson_run_errors(const Lesson& lesson, const Model& model, const Messages& words) {
+  if (model.run.level != TraceLevel::full) return {};
+  std::string out;
+  for (const LessonIssue& issue : check_lesson(lesson, model.run.trace, model.run.metrics))
+    if (!issue.warning) out += (out.empty() ? "" : "\n") + issue.where.to_string(words);
+  return out;
+}
+
+bool refuse_broken_lesson(const Model& model, UiState& ui, Commands& commands) {
+  const Lesson* lesson = current_lesson(ui);
+  if (!lesson) return false;
+  std::string errors = lesson_run_errors(*lesson, model, ui.words);
+  if (errors.empty()) return false;
+  std::fprintf(stderr, "%s\n", errors.c_str());
+  LessonUi& l = ui.lesson;
+  const int refused = l.current;
+  close_lesson(ui);
+  const LessonUi::Before before = l.before;
+  if (before.lesson >= 0 && before.lesson != refused) {
+    open_lesson(ui, commands, before.lesson);
+    l.pending_step = std::max(before.step, 0);
+  } else if (!before.scenario.empty()) {
+    commands.post(RequestOpen{before.scenario, before.variant});
+  }
+  ui.status = ui.status_error = errors.substr(0, errors.find('\n'));
+  l.refused = std::move(errors);
+  return true;
 }
 
 const Lesson* current_lesson(const UiState& ui) {

@@ -28,6 +28,15 @@ bool lesson_asking(const UiState& ui);
 void reveal_answer(UiState& ui);
 /// Closes the lesson (the scenario stays open).
 void close_lesson(UiState& ui);
+/// What `deploysim check` refuses in `lesson` against its run `model` (a step target that
+/// resolves to nothing, an answer source that reads nothing, a choice question none of whose
+/// choices is right): one located error a line (file:line:column), "" when none. A run whose
+/// trace was bounded is not judged (the check needs every record).
+std::string lesson_run_errors(const Lesson& lesson, const Model& model, const Messages& words);
+/// The open lesson's run has just arrived: a lesson `check` refuses is closed rather than played
+/// wrongly, its errors go to ui.lesson.refused, the status line and stderr, and what was open
+/// before it opens again (the lesson on its step, else the scenario). True when refused.
+bool refuse_broken_lesson(const Model& model, UiState& ui, Commands& commands);
 /// Tells the open lesson that a run arrived: its own (the lesson is ready), a failure of its own
 /// (the lesson closes; the error shows in the browser), or another file's (the lesson closes).
 void lesson_arrival(const Session::Arrival& arrival, UiState& ui);

@@ -61,8 +61,10 @@ std::string open_lesson_file(const std::string& path, UiState& ui, Commands& com
 }
 
 // The open lesson's file was edited: read it again, keep the learner on the same step, and run
-// its scenario again only when the lesson now names another one.
-void reload_lesson(UiState& ui, Commands& commands) {
+// its scenario again only when the lesson now names another one. An edit `check` refuses against
+// the run on the screen (a step target or an answer that reads nothing) leaves the lesson as it
+// was, as a broken TOML does; against another run, the run's arrival refuses it (gui.cpp).
+void reload_lesson(const Model& model, UiState& ui, Commands& commands) {
   FilesUi& f = ui.files;
   LessonLoad loaded = load_lesson_file(f.lesson_file);
   if (!loaded.lesson) {
@@ -70,11 +72,17 @@ void reload_lesson(UiState& ui, Commands& commands) {
     ui.status = ui.status_error = f.lesson_error;
     return;
   }
-  f.lesson_error.clear();
   Lesson& lesson = ui.lesson.list[static_cast<size_t>(ui.lesson.current)];
   const int step = std::max(ui.lesson.step, 0);
   const bool same_run =
       loaded.lesson->scenario_path == lesson.scenario_path && loaded.lesson->variant == lesson.variant;
+  if (std::string errors = same_run && ui.lesson.loaded ? lesson_run_errors(*loaded.lesson, model, ui.words) : "";
+      !errors.empty()) {
+    ui.status = ui.status_error = errors.substr(0, errors.find('\n'));
+    f.lesson_error = std::move(errors);
+    return;
+  }
+  f.lesson_error.clear();
   const auto target = [](const Lesson& l, int i) {
     return i < static_cast<int>(l.steps.size()) ? l.steps[static_cast<size_t>(i)].target : std::string();
   };
@@ -158,7 +166,7 @@ void watch_open_files(Session& session, UiState& ui, Commands& commands, bool no
   if (s.mtime == std::filesystem::file_time_type{} || (s.mtime == f.lesson_mtime && s.size == f.lesson_size)) return;
   f.lesson_mtime = s.mtime;
   f.lesson_size = s.size;
-  reload_lesson(ui, commands);
+  reload_lesson(session.model(), ui, commands);
 }
 
 }  // namespace deploysim::gui

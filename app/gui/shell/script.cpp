@@ -294,9 +294,12 @@ ScriptFrame ScriptRunner::tick(const Session& session, UiState& ui, Commands& co
   // follows would show an empty window, so the script stops and fails (handout pictures).
   if (lesson_opened_) {
     const ScriptLine opened = *std::exchange(lesson_opened_, std::nullopt);
-    if (!current_lesson(ui)) {
+    if (!current_lesson(ui) || !ui.lesson.refused.empty()) {
       fail(opened,
-           fmt::format("lesson {} did not open: {}", opened.arg, ui.status_error.empty() ? ui.status : ui.status_error),
+           fmt::format("lesson {} did not open: {}", opened.arg,
+                       !ui.lesson.refused.empty() ? ui.lesson.refused
+                       : ui.status_error.empty()  ? ui.status
+                                                  : ui.status_error),
            f);
       return f;
     }
@@ -525,6 +528,7 @@ std::string state_line(const Session& session, const UiState& ui, const Narrator
           fmt::format(" refused=\"{}\" refused_shown=\"{}\"", quoted(ex.refused), quoted(ui.words.error(ex.refused)));
   }
   if (!ui.files.lesson_error.empty()) out += fmt::format(" lesson_file_error=\"{}\"", quoted(ui.files.lesson_error));
+  if (!ui.lesson.refused.empty()) out += fmt::format(" lesson_refused=\"{}\"", quoted(ui.lesson.refused));
   if (!ui.details_tab.empty()) out += fmt::format(" details_tab=\"{}\"", ui.details_tab);
   if (ui.files.browser.open)
     out += fmt::format(" browser=\"{}\" browser_entries={}", ui.files.browser.listed, ui.files.browser.entries.size());

@@ -87,13 +87,21 @@ constexpr size_t max_recent = 10;
 /// The lesson navigator: the shipped lessons, the open one and its step, and a step waiting for
 /// the lesson's run (its scenario with its variant) to arrive (lesson_nav.hpp).
 struct LessonUi {
-  bool listed = false;                  ///< The lesson files have been read into `list`.
-  std::vector<Lesson> list;             ///< The shipped lessons, sorted by file name.
-  std::string error;                    ///< A lesson file that failed to load (file:line:column).
-  int current = -1;                     ///< Index into lessons (-1: none open).
-  int step = -1;                        ///< Current step (-1: before the first).
-  int pending_step = -1;                ///< Step to show once the run is ready (-1: none).
-  bool loaded = false;                  ///< The lesson's run (scenario and variant) has arrived.
+  bool listed = false;       ///< The lesson files have been read into `list`.
+  std::vector<Lesson> list;  ///< The shipped lessons, sorted by file name.
+  std::string error;         ///< A lesson file that failed to load (file:line:column).
+  int current = -1;          ///< Index into lessons (-1: none open).
+  int step = -1;             ///< Current step (-1: before the first).
+  int pending_step = -1;     ///< Step to show once the run is ready (-1: none).
+  bool loaded = false;       ///< The lesson's run (scenario and variant) has arrived.
+  std::string refused;       ///< A lesson closed on its run's arrival: check's errors, one a line.
+  /// What was open when the last lesson opened: reopened when `check` refuses that lesson.
+  struct Before {
+    int lesson = -1;       ///< The lesson (-1: none) ...
+    int step = -1;         ///< ... and its step.
+    std::string scenario;  ///< Else the scenario file ("": none) ...
+    std::string variant;   ///< ... with its variant.
+  } before;
   std::map<int, QuestionUi> questions;  ///< The open lesson's questions by step (reset when a lesson opens).
   LessonAnswers answers;                ///< Every answer revealed this session, per lesson.
   bool answer_in_view = false;          ///< The narration showed the start of a revealed answer last frame.
