@@ -154,3 +154,135 @@ TEST_CASE("nginx layout: an upstream of conf.d/upstreams.conf serves the proxy_p
     return e.message.find("upstream http://shop_api") != std::string::npos;
   }));
 }
+
+namespace {
+
+// sites-enabled/shop as certbot and Debian's snippets/ leave it: the certificate and the proxy
+// settings are in snippets included by the server block.
+const std::string shop_with_snippets = R"(server {
+    listen 80 default_server;
+    server_name _;
+    return 301 https://$host$request_uri;
+}
+
+server {
+    listen 443 ssl default_server;
+    server_name _;
+    ssl_reject_handshake on;
+}
+
+server {
+    listen 443 ssl http2;
+    server_name shop.example.co.uk www.shop.example.co.uk;
+
+    include snippets/ssl-shop.conf;
+
+    location / {
+        include snippets/proxy-headers.conf;
+        proxy_pass http://shop_api;
+    }
+}
+)";
+
+const std::string ssl_snippet = R"(ssl_certificate /etc/letsencrypt/live/shop.example.co.uk/fullchain.pem;
+ssl_certificate_key /etc/letsencrypt/live/shop.example.co.uk/privkey.pem;
+ssl_session_timeout 1d;
+)";
+
+const std::string proxy_snippet = R"(proxy_http_version 1.1;
+proxy_set_header Host $host;
+proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+proxy_set_header X-Forwarded-Proto $scheme;
+proxy_read_timeout 300s;
+)";
+
+}  // namespace
+
+TEST_CASE("nginx layout: snippets an include names are read in its place, from nginx.conf's folder") {
+  // Each file given by name: the snippets are no error, they are part of the nginx configuration.
+  const std::vector<imp::TextFile> files = {{"etc/nginx/nginx.conf", debian_nginx_conf, true},
+                                            {"etc/nginx/conf.d/upstreams.conf", upstreams_conf, true},
+                                            {"etc/nginx/sites-enabled/shop", shop_with_snippets, true},
+                                            {"etc/nginx/snippets/ssl-shop.conf", ssl_snippet, true},
+                                            {"etc/nginx/snippets/proxy-headers.conf", proxy_snippet, true}};
+  const imp::ImportResult r = import_files(files);
+  const Scenario sc = load(r);
+  REQUIRE(sc.proxy);
+  // The certificate of snippets/ssl-shop.conf serves the names of the server that includes it.
+  REQUIRE(sc.certificates.size() == 1);
+  CHECK(sc.certificates[0].domain == "shop.example.co.uk");
+  CHECK(has_entry(r, imp::EntryKind::mapped, "etc/nginx/snippets/ssl-shop.conf:1",
+                  "ssl_certificate -> certificate.issuer = \"letsencrypt\""));
+  CHECK(has_entry(r, imp::EntryKind::mapped, "etc/nginx/sites-enabled/shop:17",
+                  "include snippets/ssl-shop.conf: nginx reads etc/nginx/snippets/ssl-shop.conf here"));
+  CHECK(has_entry(r, imp::EntryKind::ignored, "etc/nginx/snippets/ssl-shop.conf:3", "server: ssl_session_timeout"));
+  // The location's proxy settings from snippets/proxy-headers.conf.
+  CHECK(sc.proxy->forwarded_headers);
+  CHECK(has_text(r, "forwarded_headers = true  # from etc/nginx/snippets/proxy-headers.conf:4"));
+  CHECK(has_text(r, "upstream_timeout = \"5m\"  # from etc/nginx/snippets/proxy-headers.conf:5"));
+  // nginx.conf's includes of conf.d/*.conf and sites-enabled/* name the files read with it.
+  CHECK(has_entry(r, imp::EntryKind::mapped, "etc/nginx/nginx.conf:18",
+                  "include /etc/nginx/conf.d/*.conf: nginx reads etc/nginx/conf.d/upstreams.conf here"));
+  CHECK(has_entry(r, imp::EntryKind::ignored, "etc/nginx/nginx.conf:12",
+                  "include /etc/nginx/mime.types: an included file is read only when it is given"));
+  for (const imp::ImportedFile& f : r.files) CHECK(f.kind == imp::FileKind::nginx);
+  CHECK_FALSE(has_entry(r, imp::EntryKind::assumed, "etc/nginx/sites-enabled/shop:13", "no ssl_certificate"));
+  // Every request succeeds: the certificate is there for the names the default server does not reject.
+  const Run run = simulate(sc);
+  CHECK(count_kind(run, "tls.alert") == 0);
+  CHECK(run.metrics.requests > 100);
+  CHECK(run.metrics.succeeded == run.metrics.requests - run.metrics.in_flight);
+}
+
+TEST_CASE("nginx layout: a glob, an absolute path under /etc/nginx, certbot's options file, no nginx.conf") {
+  // No nginx.conf given: a site of sites-enabled/ has the folder above it as nginx's prefix.
+  const std::string site = R"(upstream shop_api { server 127.0.0.1:8000; }
+server {
+    listen 443 ssl;
+    server_name shop.example.com;
+    include /etc/nginx/snippets/*.conf;
+    include /etc/letsencrypt/options-ssl-nginx.conf;
+    location / { proxy_pass http://shop_api; }
+}
+)";
+  const std::string certbot_options =
+      "ssl_session_cache shared:le_nginx_SSL:10m;\n"
+      "ssl_protocols TLSv1.2 TLSv1.3;\n";
+  const imp::ImportResult r =
+      import_files({{"shop.service", unit, true},
+                    {"srv/nginx/sites-enabled/shop", site, true},
+                    {"srv/nginx/snippets/b-headers.conf", "proxy_set_header X-Forwarded-Proto $scheme;\n", true},
+                    {"srv/nginx/snippets/a-ssl.conf", ssl_snippet, true},
+                    {"srv/nginx/snippets/.hidden.conf", "ssl_certificate /nope.pem;\n", false},
+                    {"backup/etc/letsencrypt/options-ssl-nginx.conf", certbot_options, true}});
+  const Scenario sc = load(r);
+  REQUIRE(sc.proxy);
+  REQUIRE(sc.certificates.size() == 1);
+  CHECK(has_entry(r, imp::EntryKind::mapped, "srv/nginx/sites-enabled/shop:5",
+                  "nginx reads srv/nginx/snippets/a-ssl.conf, srv/nginx/snippets/b-headers.conf here"));
+  CHECK(sc.proxy->forwarded_headers);
+  // certbot's file, matched by the end of its path: its ssl_protocols is the server's list.
+  CHECK(sc.proxy->tls_versions == (tls12 | tls13));
+  CHECK(has_entry(r, imp::EntryKind::mapped, "backup/etc/letsencrypt/options-ssl-nginx.conf:2",
+                  "ssl_protocols -> proxy.tls_versions"));
+  CHECK_FALSE(has_text(r, "/nope.pem"));
+}
+
+TEST_CASE("nginx layout: a TLS server whose certificate is in an include not given says so") {
+  const std::vector<imp::TextFile> files = {{"etc/nginx/nginx.conf", debian_nginx_conf, true},
+                                            {"etc/nginx/conf.d/upstreams.conf", upstreams_conf, true},
+                                            {"etc/nginx/sites-enabled/shop", shop_with_snippets, true},
+                                            {"etc/nginx/snippets/proxy-headers.conf", proxy_snippet, true}};
+  const imp::ImportResult r = import_files(files);
+  CHECK(load(r).certificates.empty());
+  CHECK(has_entry(r, imp::EntryKind::ignored, "etc/nginx/sites-enabled/shop:17",
+                  "include snippets/ssl-shop.conf: an included file is read only when it is given"));
+  CHECK(has_entry(r, imp::EntryKind::assumed, "etc/nginx/sites-enabled/shop:13",
+                  "server shop.example.co.uk www.shop.example.co.uk: a TLS server with no ssl_certificate in the "
+                  "files read"));
+  CHECK(has_entry(r, imp::EntryKind::assumed, "etc/nginx/sites-enabled/shop:13",
+                  "nginx does not start with these files as they are read"));
+  CHECK(has_entry(r, imp::EntryKind::assumed, "etc/nginx/sites-enabled/shop:13", "unrecognized_name"));
+  const imp::ImportResult k = imp::import_texts(files, ko());
+  CHECK(has_entry(k, imp::EntryKind::assumed, "etc/nginx/sites-enabled/shop:13", "`ssl_certificate`가 없는 TLS 서버"));
+}

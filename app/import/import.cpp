@@ -419,6 +419,8 @@ ImportResult import_from(const std::vector<TextFile>& texts, Report& r, const st
     ImportedFile& f = result.files[u.file];
     if (d.caddy_imported.count(fs::path(f.path).lexically_normal().generic_string()))
       f.kind = FileKind::caddy;
+    else if (d.nginx_included.count(fs::path(f.path).lexically_normal().generic_string()))
+      f.kind = FileKind::nginx;  // an nginx `include` read it in its place (snippets/ssl.conf)
     else if (d.dockerfiles_read.count(fs::path(f.path).lexically_normal().generic_string()))
       f.kind = FileKind::dockerfile;  // a Compose service's build: read it
     else if (looks_like_dockerfile(f.path)) {

@@ -160,6 +160,8 @@ struct Deployment {
   std::map<std::string, std::pair<std::string, std::string>> inputs;
   /// Inputs a Caddyfile's `import` read (by their normal path): not read again on their own.
   std::set<std::string> caddy_imported;
+  /// Inputs an nginx `include` read in its place (by their normal path): snippets/ssl.conf.
+  std::set<std::string> nginx_included;
   /// Inputs a Compose service's `build:` read as its Dockerfile (by their normal path).
   std::set<std::string> dockerfiles_read;
   /// Whether a file a Compose file names may be read from disk (import_paths; import_texts reads

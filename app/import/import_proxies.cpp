@@ -8,6 +8,7 @@
 #include <cctype>
 #include <filesystem>
 #include <map>
+#include <regex>
 #include <set>
 #include <string>
 
@@ -417,7 +418,20 @@ void read_nginx_file(const std::string& file, const NginxConfig& c, NginxHttp& h
     if (timeout.set)
       p->keys.set("upstream_timeout", r.from(timeout.pos, "proxy_read_timeout", "proxy.upstream_timeout",
                                              duration_text(static_cast<uint64_t>(timeout.value))));
-    if (!srv.ssl_certificate.set) continue;
+    if (!srv.ssl_certificate.set) {
+      // No certificate for these names in the files read: the run cannot serve them. When the
+      // default server of the socket has no certificate either and rejects handshakes, nginx does
+      // not even start with the files as read (ngx_http_ssl_init: "no \"ssl_certificate\" is
+      // defined for the \"listen ... ssl\" directive"); the run fails every handshake for them.
+      const bool refused = std::any_of(srv.listens.begin(), srv.listens.end(), [&](const NginxListen& l) {
+        const auto it = default_of.find(listen_socket(l));
+        return it != default_of.end() && it->second != &srv && it->second->ssl_reject_handshake.set &&
+               it->second->ssl_reject_handshake.value && !it->second->ssl_certificate.set;
+      });
+      r.assumed(srv.pos, w.format(refused ? "import.nginx_no_certificate_rejected" : "import.nginx_no_certificate",
+                                  join_words(names)));
+      continue;
+    }
     CertModel cert;
     cert.domain = names.front();
     cert.alt_names.assign(names.begin() + 1, names.end());
@@ -456,7 +470,10 @@ void read_nginx_file(const std::string& file, const NginxConfig& c, NginxHttp& h
     locations(locations, srv.locations);
   }
   for (const NginxInclude& i : c.includes)
-    r.ignored(i.pos, w.format("import.ignored_key", "include " + i.path, w("import.why_include")));
+    if (i.files.empty())
+      r.ignored(i.pos, w.format("import.ignored_key", "include " + i.path, w("import.why_include")));
+    else
+      r.mapped(i.pos, w.format("import.nginx_include_read", i.path, join_names(i.files)));
   for (const Ignored& i : c.ignored) {
     r.ignored(i.pos, w.format("import.ignored_key", i.in.empty() ? i.name : i.in + ": " + i.name,
                               w("import.why_not_modelled")));
@@ -493,9 +510,69 @@ void report_upstreams(const NginxHttp& http, Report& r) {
 }  // namespace
 
 void read_nginx(const std::vector<std::pair<std::string, std::string_view>>& files, Deployment& d, Report& r) {
+  namespace fs = std::filesystem;
+  const auto key = [](const std::string& name) { return fs::path(name).lexically_normal().generic_string(); };
+  std::set<std::string> own;  // the nginx files read on their own, each in the http context
+  for (const auto& f : files) own.insert(key(f.first));
+  // nginx reads a relative include path from its configuration prefix, the folder of the
+  // nginx.conf it was started with (ngx_conf_full_name with conf_prefix; nginx.c sets it to the
+  // folder of -c, /etc/nginx by default), and a glob in name order (ngx_open_glob: glob(3)).
+  // The prefix is the folder of the nginx.conf given (the file with http {} when none is so
+  // named), else, for a file in conf.d/, sites-enabled/, sites-available/ or snippets/, the
+  // folder above (the Debian and Docker image layout), else the file's own folder.
+  std::optional<fs::path> conf_prefix;
+  for (const auto& [file, text] : files)
+    if (fs::path(file).filename() == "nginx.conf" && !conf_prefix) conf_prefix = fs::path(key(file)).parent_path();
+  for (const auto& [file, text] : files)
+    if (!conf_prefix && std::regex_search(text.begin(), text.end(), std::regex(R"((^|\n)\s*http\s*\{)")))
+      conf_prefix = fs::path(key(file)).parent_path();
+  const auto prefix_of = [&](const std::string& from) {
+    if (conf_prefix) return *conf_prefix;
+    const fs::path folder = fs::path(key(from)).parent_path();
+    const std::string name = folder.filename().string();
+    return name == "conf.d" || name == "sites-enabled" || name == "sites-available" || name == "snippets"
+               ? folder.parent_path()
+               : folder;
+  };
+  // The given files an include names, matched as nginx would find them on the server: a relative
+  // path (and one under /etc/nginx/, nginx's default prefix) from the prefix; another absolute
+  // path (certbot's /etc/letsencrypt/options-ssl-nginx.conf) by the given file whose path ends
+  // with it.
+  std::vector<std::string> included;  // the files read in place of an include, said after the others
+  const NginxIncludeFinder find = [&](const std::string& pattern, const std::string& from) {
+    const fs::path written(pattern);
+    std::optional<fs::path> full;
+    if (!written.is_absolute())
+      full = (prefix_of(from) / written).lexically_normal();
+    else if (pattern.starts_with("/etc/nginx/"))
+      full = (prefix_of(from) / pattern.substr(11)).lexically_normal();
+    const auto matches_full = [&](const std::string& k) {
+      return full && fnmatch(full->generic_string().c_str(), k.c_str(), FNM_PATHNAME | FNM_PERIOD) == 0;
+    };
+    std::vector<std::string> parts;  // an absolute path's parts, matched at the end of a file's path
+    for (const fs::path& part : written.relative_path()) parts.push_back(part.string());
+    const auto matches_end = [&](const std::string& k) {
+      std::vector<std::string> kp;
+      for (const fs::path& part : fs::path(k)) kp.push_back(part.string());
+      if (!written.is_absolute() || parts.empty() || kp.size() < parts.size()) return false;
+      for (size_t i = 0; i < parts.size(); ++i)
+        if (fnmatch(parts[i].c_str(), kp[kp.size() - parts.size() + i].c_str(), FNM_PERIOD) != 0) return false;
+      return true;
+    };
+    std::vector<NginxIncludedFile> out;
+    for (const bool by_end : {false, true}) {
+      for (const auto& [k, in] : d.inputs)
+        if (k != key(from) && (by_end ? matches_end(k) : matches_full(k)))
+          out.push_back({in.first, in.second, own.count(k) > 0});
+      if (!out.empty()) break;
+    }
+    for (const NginxIncludedFile& f : out)
+      if (!f.own && d.nginx_included.insert(key(f.name)).second) included.push_back(f.name);
+    return out;
+  };
   std::vector<std::pair<std::string, NginxConfig>> configs;
   for (const auto& [file, text] : files) {
-    NginxResult parsed = parse_nginx_conf(text, file);
+    NginxResult parsed = parse_nginx_conf(text, file, find);
     if (parsed.error)
       report_parse_error(*parsed.error, r);
     else
@@ -534,6 +611,7 @@ void read_nginx(const std::vector<std::pair<std::string, std::string_view>>& fil
     read_nginx_file(file, c, http, d, r);
   }
   report_upstreams(http, r);
+  d.sources.insert(d.sources.end(), included.begin(), included.end());
   // nginx's default ssl_protocols gained TLSv1.3 in 1.23.4 (domain-facts.md, "TLS"): assumed once
   // every file is read, when none gave the default server a list.
   const Val* preset = d.proxy ? d.proxy->keys.get("preset") : nullptr;

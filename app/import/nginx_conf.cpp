@@ -4,8 +4,9 @@
 #include "import/nginx_conf.hpp"
 
 #include <algorithm>
-#include <cctype>
 #include <array>
+#include <cctype>
+#include <iterator>
 
 #include "import/parse_util.hpp"
 
@@ -32,6 +33,7 @@ struct Node {
   std::vector<Arg> args;
   bool block = false;
   std::vector<Node> children;
+  std::vector<std::string> included;  ///< An `include`: the files read in its place (or on their own).
 };
 
 enum class Kind { word, semi, open, close, eof };
@@ -211,7 +213,9 @@ bool is_block_directive(std::string_view w) {
 
 class TreeParser {
  public:
-  TreeParser(std::string_view text, const std::string& file) : lex_(text, file) {}
+  // `top`: the block an included file is read in ("" for a file of its own).
+  TreeParser(std::string_view text, const std::string& file, std::string top = "")
+      : lex_(text, file), top_(std::move(top)) {}
 
   // Reads the directives of one block (the file itself at depth 0).
   bool block(std::vector<Node>& out, int depth, const Node* parent) {
@@ -244,6 +248,7 @@ class TreeParser {
 
  private:
   Lexer lex_;
+  std::string top_;
   std::optional<ParseError> err_;
 
   bool directive(Node& n, int depth, const Node* parent, SourcePos after) {
@@ -262,7 +267,8 @@ class TreeParser {
           n.args.push_back(Arg{t.text, t.pos, t.quoted});
           continue;
         case Kind::semi: {
-          const bool server_block = n.name == "server" && (!parent || parent->name == "http");
+          const std::string& in = parent ? parent->name : top_;
+          const bool server_block = n.name == "server" && (in.empty() || in == "http");
           if (is_block_directive(n.name) || server_block) {
             err_ = make_error(ParseErrorCode::needs_block, t.pos, {n.name, "{"});
             return false;
@@ -325,7 +331,7 @@ class Extractor {
 
   void ignore(const Node& n, std::string in) { out_.ignored.push_back(Ignored{n.name, std::move(in), n.pos}); }
   void include(const Node& n) {
-    if (one(n)) out_.includes.push_back(NginxInclude{n.args[0].text, n.pos});
+    if (one(n)) out_.includes.push_back(NginxInclude{n.args[0].text, n.pos, n.included});
   }
 
   // The directive takes exactly one value.
@@ -620,6 +626,8 @@ class Extractor {
           return;
         }
         u.keepalive = {static_cast<int>(*v), c.pos, true};
+      } else if (c.name == "include") {
+        include(c);
       } else {
         ignore(c, in);
       }
@@ -712,13 +720,56 @@ std::optional<uint64_t> parse_nginx_size(std::string_view s) {
   return *n * mult;
 }
 
-NginxResult parse_nginx_conf(std::string_view text, const std::string& file) {
+namespace {
+
+// nginx's `include` (ngx_conf_include): the directives of the files it names, read in its place
+// and in the context where it is written. Each file's nodes name that file's lines; a file already
+// being read (an include of itself) is not read again.
+std::optional<ParseError> expand_includes(std::vector<Node>& nodes, const std::string& in,
+                                          const NginxIncludeFinder& find, std::vector<std::string>& reading) {
+  for (size_t i = 0; i < nodes.size(); ++i) {
+    if (nodes[i].block) {
+      if (auto err = expand_includes(nodes[i].children, nodes[i].name, find, reading)) return err;
+      continue;
+    }
+    if (nodes[i].name != "include" || nodes[i].args.size() != 1) continue;
+    std::vector<Node> read;
+    for (const NginxIncludedFile& f : find(nodes[i].args[0].text, nodes[i].pos.file)) {
+      if (std::find(reading.begin(), reading.end(), f.name) != reading.end()) continue;
+      nodes[i].included.push_back(f.name);
+      if (f.own) continue;
+      std::vector<Node> inner;
+      TreeParser parser(f.text, f.name, in);
+      if (!parser.block(inner, 0, nullptr)) return parser.error();
+      reading.push_back(f.name);
+      if (auto err = expand_includes(inner, in, find, reading)) return err;
+      reading.pop_back();
+      std::move(inner.begin(), inner.end(), std::back_inserter(read));
+    }
+    const size_t n = read.size();
+    nodes.insert(nodes.begin() + static_cast<std::ptrdiff_t>(i) + 1, std::make_move_iterator(read.begin()),
+                 std::make_move_iterator(read.end()));
+    i += n;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+NginxResult parse_nginx_conf(std::string_view text, const std::string& file, const NginxIncludeFinder& find) {
   NginxResult result;
   std::vector<Node> nodes;
   TreeParser parser(text, file);
   if (!parser.block(nodes, 0, nullptr)) {
     result.error = parser.error();
     return result;
+  }
+  if (find) {
+    std::vector<std::string> reading{file};
+    if (auto err = expand_includes(nodes, "", find, reading)) {
+      result.error = err;
+      return result;
+    }
   }
   NginxConfig config;
   Extractor ex(config);

@@ -1,8 +1,10 @@
 #pragma once
 // nginx configuration files (nginx.conf, conf.d/*.conf, sites-available/*): our own reader of
 // nginx's syntax (directives `name args;`, blocks `{}`, `#` comments, quoted strings), keeping what
-// the simulation models with where each value was written. `include` is recorded, not followed.
+// the simulation models with where each value was written. `include` reads in its place the files
+// that the caller finds for it (among those given to the import), as nginx reads them.
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -88,11 +90,25 @@ struct NginxUpstream {
   SourcePos pos;
 };
 
-/// An `include` directive (followed only when the importer was given that file too).
+/// An `include` directive: the files read for it (followed only when the importer was given them).
 struct NginxInclude {
   std::string path;
   SourcePos pos;
+  std::vector<std::string> files;  ///< The files it names that were given, as the report names them.
 };
+
+/// A file an `include` names, found among the files given to the import.
+struct NginxIncludedFile {
+  std::string name;  ///< As the report names it.
+  std::string text;
+  /// Read as an nginx file of its own (conf.d/*.conf, which nginx.conf's http {} includes): not
+  /// read again in place of the include.
+  bool own = false;
+};
+
+/// The files of `include PATTERN` written in the file `from`, in the order nginx reads them.
+using NginxIncludeFinder =
+    std::function<std::vector<NginxIncludedFile>(const std::string& pattern, const std::string& from)>;
 
 /// What a file holds. Server blocks are taken inside `http {}` and at the top level (a
 /// sites-available file is only server blocks).
@@ -112,8 +128,10 @@ struct NginxConfig {
 
 using NginxResult = ParseResult<NginxConfig>;
 
-/// Parses one file's text (`file` names it in positions). Never throws.
-NginxResult parse_nginx_conf(std::string_view text, const std::string& file);
+/// Parses one file's text (`file` names it in positions). Never throws. `find` gives the files of
+/// an `include`, whose directives are read in its place, each at its own file's line (nginx's
+/// ngx_conf_include); without it, or when it finds none, the include is only recorded.
+NginxResult parse_nginx_conf(std::string_view text, const std::string& file, const NginxIncludeFinder& find = {});
 
 /// nginx's time notation ("60", "60s", "1m30s", "500ms", "1h") in milliseconds.
 std::optional<int64_t> parse_nginx_time_ms(std::string_view text);
