@@ -362,6 +362,34 @@ TEST_CASE("healthcheck: without test runs a check only when the image has one") 
   CHECK(has_entry(k, imp::EntryKind::ignored, "docker-compose.yml:5", "검사를 실행하지 않으므로"));
 }
 
+TEST_CASE("a build argument written without a value takes the project's .env value, else stays unset") {
+  const std::string dockerfile = R"(FROM python:3.12-slim
+ARG WORKERS=4
+ENV WEB_CONCURRENCY=${WORKERS}
+COPY . /app
+CMD ["uvicorn", "app.main:app", "--host", "0.0.0.0", "--port", "8000"]
+)";
+  const std::string compose = R"(services:
+  api:
+    build:
+      context: ./api
+      args:
+        - WORKERS
+)";
+  const imp::ImportResult with_env = import_files({{"shop/docker-compose.yml", compose, true},
+                                                   {"shop/api/Dockerfile", dockerfile, true},
+                                                   {"shop/.env", "# build\nWORKERS=3\n", true}});
+  CHECK(service(load(with_env), "api").workers == 3);
+  CHECK(has_entry(with_env, imp::EntryKind::mapped, "shop/docker-compose.yml:6",
+                  "build.args WORKERS=3: no value here, so docker compose takes it from its environment, here the "
+                  "project's .env (shop/.env:2;"));
+  const imp::ImportResult without =
+      import_files({{"shop/docker-compose.yml", compose, true}, {"shop/api/Dockerfile", dockerfile, true}});
+  CHECK(service(load(without), "api").workers == 4);
+  CHECK(has_entry(without, imp::EntryKind::assumed, "shop/docker-compose.yml:6",
+                  "build.args WORKERS: no value here: docker compose takes it from its environment"));
+}
+
 TEST_CASE("a Dockerfile's ENV and ARG reach the command: WEB_CONCURRENCY, $PORT, build.args, environment:") {
   // tests/import/compose-dockerfile-env: a multi-stage Dockerfile whose base stage sets
   // WEB_CONCURRENCY from an ARG and PORT, used by a shell-form CMD of the stage built from it.
@@ -440,4 +468,32 @@ CMD uvicorn app.main:app --host 0.0.0.0 --port 8000
       {{"docker-compose.yml", compose("      args:\n        - WORKERS=5\n"), true}, {"api/Dockerfile", args, true}});
   CHECK(service(load(b), "api").workers == 5);
   CHECK(has_entry(b, imp::EntryKind::mapped, "docker-compose.yml:6", "build.args WORKERS=5"));
+}
+
+TEST_CASE("a multi-line sh -c script of a Compose service that runs no known server is quoted on one line") {
+  const std::string compose = R"yaml(services:
+  traefik:
+    image: traefik:v3.1
+    command: ["--providers.docker", "--entrypoints.websecure.address=:443"]
+    ports: ["443:443"]
+  api:
+    image: registry.example.com/shop/api:2.3
+    command: uvicorn shop.main:app --host 0.0.0.0 --port 8000
+    labels: ["traefik.http.routers.api.rule=Host(`api.example.test`)"]
+  admin:
+    image: registry.example.com/shop/admin:2.3
+    labels: ["traefik.http.routers.admin.rule=Host(`admin.example.test`)"]
+    command:
+      - /bin/sh
+      - -c
+      - |
+        set -e
+        python -m shop.warm_cache
+        exec node admin/server.js
+)yaml";
+  const imp::ImportResult r = import_files({{"docker-compose.yml", compose, true}});
+  CHECK(has_entry(r, imp::EntryKind::ignored, "docker-compose.yml:14",
+                  "command '/bin/sh -c set -e; python -m shop.warm_cache; exec node admin/server.js' is no ASGI "
+                  "server deploysim knows"));
+  for (const imp::ReportEntry& e : r.report) CHECK(e.message.find('\n') == std::string::npos);
 }

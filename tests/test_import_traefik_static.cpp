@@ -475,7 +475,8 @@ TEST_CASE("a router in Traefik's dynamic configuration that the file provider re
   const imp::ImportResult k =
       imp::import_texts({{"d7/docker-compose.yml", compose, true}, {"d7/traefik/shop.yml", dynamic, true}}, ko());
   CHECK(has_entry(k, imp::EntryKind::ignored, "d7/traefik/shop.yml", "Traefik 동적 설정"));
-  CHECK(has_entry(k, imp::EntryKind::ignored, "d7/docker-compose.yml:8", "shop 서비스"));
+  CHECK(has_entry(k, imp::EntryKind::ignored, "d7/docker-compose.yml:8",
+                  "서비스 shop: 읽은 파일에서 프록시의 어떤 경로도"));
 }
 
 TEST_CASE("Traefik's Docker provider: traefik.enable=false and exposedByDefault=false leave containers out") {
@@ -616,4 +617,46 @@ services:
   const imp::ImportResult k = imp::import_texts({{"docker-compose.yml", compose(""), true}}, ko());
   REQUIRE(k.ok());
   CHECK(has_entry(k, imp::EntryKind::ignored, "docker-compose.yml:14", "Docker 프로바이더가 없으므로"));
+}
+
+TEST_CASE("Compose's project name in Traefik's defaultRule: COMPOSE_PROJECT_NAME, name:, the folder") {
+  const auto compose = [](const std::string& name) {
+    return name + R"(services:
+  traefik:
+    image: traefik:v3.1
+    command:
+      - --entrypoints.websecure.address=:443
+      - --providers.docker.defaultRule=Host(`{{ normalize .Name }}.example.com`)
+    ports: ["443:443"]
+  admin:
+    image: registry.example.com/shop/admin:1.4.2
+    command: uvicorn admin.main:app --host 0.0.0.0 --port 8001
+)";
+  };
+  const auto route_host = [](const imp::ImportResult& r) {
+    const Scenario sc = load(r);
+    REQUIRE(sc.proxy);
+    REQUIRE(sc.proxy->routes.size() == 1);
+    return sc.proxy->routes.front().host;
+  };
+  // The folder's name, lower case, without what a project name cannot hold or begin with.
+  CHECK(route_host(import_files({{"_My.Shop/docker-compose.yml", compose(""), true}})) == "admin-myshop.example.com");
+  CHECK(route_host(import_files({{"_My.Shop/docker-compose.yml", compose("name: shop\n"), true}})) ==
+        "admin-shop.example.com");
+  // The .env's COMPOSE_PROJECT_NAME comes before name:.
+  const imp::ImportResult env =
+      import_files({{"deploy/docker-compose.yml", compose("name: shop\n"), true},
+                    {"deploy/.env", "# staging host\nCOMPOSE_PROJECT_NAME=shop-staging\n", true}});
+  CHECK(route_host(env) == "admin-shop-staging.example.com");
+  CHECK(has_entry(env, imp::EntryKind::mapped, "deploy/.env:2",
+                  "COMPOSE_PROJECT_NAME=shop-staging: the project's name, before `name:` and the folder's name; "
+                  "docker compose names the containers shop-staging-SERVICE-1"));
+  // An empty one is not set; one that is not a name stops docker compose.
+  CHECK(route_host(import_files({{"deploy/docker-compose.yml", compose("name: shop\n"), true},
+                                 {"deploy/.env", "COMPOSE_PROJECT_NAME=\n", true}})) == "admin-shop.example.com");
+  const imp::ImportResult bad = imp::import_texts({{"deploy/docker-compose.yml", compose("name: shop\n"), true},
+                                                   {"deploy/.env", "COMPOSE_PROJECT_NAME=Shop Staging\n", true}},
+                                                  en());
+  CHECK_FALSE(bad.ok());
+  CHECK(has_error(bad, "deploy/.env:1:1", "COMPOSE_PROJECT_NAME=Shop Staging: not a project name", false));
 }

@@ -186,10 +186,10 @@ void read_app(const ComposeCtx& c, const std::string& name, const YAML::Node& sv
   if (!known) {
     std::vector<std::string> words = as_words(command);
     if (command.IsDefined()) {
-      r.ignored(c.pos(command), r.w.format("import.unknown_command", join_words(words)));
+      r.ignored(c.pos(command), r.w.format("import.unknown_command", command_text(words)));
     } else if (!child(svc, "entrypoint").IsDefined() && !commands.empty()) {  // the Dockerfile's
       for (const CommandPart& p : commands.back()) words.insert(words.end(), p.words.begin(), p.words.end());
-      r.ignored(commands.back().back().pos, r.w.format("import.unknown_command", join_words(words)));
+      r.ignored(commands.back().back().pos, r.w.format("import.unknown_command", command_text(words)));
     }
     assume_asgi_defaults(s.pos, c.label_port(name).value_or(8000), s, r, !words.empty());
   }
@@ -605,6 +605,25 @@ void read_compose(const ComposeSet& set, Deployment& d, Report& r) {
   }
   if (!resolve_extends(c)) return;
   c.read_labels();
+
+  // COMPOSE_PROJECT_NAME comes before `name:` and the folder (compose-go's cli/options.go,
+  // withNamePrecedenceLoad); unlike them it is not normalized but refused when not a name.
+  if (env != d.dotenv.end())
+    if (const auto it = env->second.second.find("COMPOSE_PROJECT_NAME");
+        it != env->second.second.end() && !it->second.first.empty()) {
+      const std::string& name = it->second.first;
+      const SourcePos at{env->second.first, it->second.second, 1};
+      const bool valid =
+          name.front() != '-' && name.front() != '_' && std::all_of(name.begin(), name.end(), [](char ch) {
+            return (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '-' || ch == '_';
+          });
+      if (!valid) {
+        r.error(at, r.w.format("import.compose_project_name_bad", name));
+        return;
+      }
+      c.env_project_name = name;
+      r.mapped(at, r.w.format("import.compose_project_name", name));
+    }
 
   const std::set<std::string> migrations = completed_dependencies(services);
   // `docker compose up` starts a service with `profiles:` only when one of them is active:

@@ -54,16 +54,26 @@ BuildFile find_build(const ComposeCtx& c, const YAML::Node& svc, const Deploymen
   // build.args, map or list form, over the ARGs' defaults (Compose file reference, build: args).
   if (const YAML::Node args = child(build, "args"); args.IsMap()) {
     for (const auto& kv : args)
-      b.args.push_back(
-          BuildArg{scalar(kv.first), scalar(kv.second), kv.second.IsDefined() && !kv.second.IsNull(), c.pos(kv.first)});
+      b.args.push_back(BuildArg{
+          scalar(kv.first), scalar(kv.second), kv.second.IsDefined() && !kv.second.IsNull(), c.pos(kv.first), {}});
   } else if (args.IsSequence()) {
     for (const auto& item : args) {
       const std::string s = scalar(item);
       const size_t eq = s.find('=');
-      b.args.push_back(BuildArg{s.substr(0, eq), eq == std::string::npos ? "" : s.substr(eq + 1),
-                                eq != std::string::npos, c.pos(item)});
+      b.args.push_back(BuildArg{
+          s.substr(0, eq), eq == std::string::npos ? "" : s.substr(eq + 1), eq != std::string::npos, c.pos(item), {}});
     }
   }
+  // One written alone takes its value from docker compose's environment: the shell's, which the
+  // files do not show, else the project's .env (compose-go: loader/normalize.go resolves
+  // build.args from the environment, into which cli/options.go's WithDotEnv puts the .env).
+  if (const auto env = d.dotenv.find(fs::path(c.file).parent_path().generic_string()); env != d.dotenv.end())
+    for (BuildArg& a : b.args)
+      if (const auto v = env->second.second.find(a.name); !a.has_value && v != env->second.second.end()) {
+        a.value = v->second.first;
+        a.has_value = true;
+        a.dotenv = SourcePos{env->second.first, v->second.second, 1};
+      }
   if (context.find("://") != std::string::npos || context.starts_with("git@")) {  // a Git repository, a URL
     b.state = BuildFile::State::remote;
     b.key = context;
@@ -162,14 +172,17 @@ ImageCheck read_build(const ComposeCtx& c, const std::string& name, const YAML::
     return ImageCheck::unknown;
   }
   r.mapped(b.pos, r.w.format("import.compose_dockerfile_read", b.name));
-  // build.args: each for the ARG it fills, or said unused (docker build warns "One or more
-  // build-args were not consumed").
+  // build.args: each for the ARG it fills, or said unused (BuildKit, which docker compose builds
+  // with, says nothing of it: moby/buildkit#2128).
   for (const BuildArg& a : b.args) {
     const auto decl = health.arg_lines.find(a.name);
     if (decl == health.arg_lines.end())
       r.ignored(a.pos, r.w.format("import.compose_build_arg_unused", a.name, b.name));
     else if (!a.has_value)
       r.assumed(a.pos, r.w.format("import.compose_build_arg_no_value", a.name, where(decl->second)));
+    else if (a.dotenv.line > 0)
+      r.mapped(a.pos,
+               r.w.format("import.compose_build_arg_dotenv", a.name, a.value, where(a.dotenv), where(decl->second)));
     else
       r.mapped(a.pos, r.w.format("import.compose_build_arg", a.name, a.value, where(decl->second)));
   }

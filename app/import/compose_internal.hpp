@@ -178,8 +178,12 @@ struct ComposeCtx {
   /// Whether the Docker provider's constraints keep this service's container; nullopt when a
   /// LabelRegex in them is not one std::regex runs (traefik_docker.cpp).
   std::optional<bool> constraints_keep(const std::string& service) const;
-  /// Compose's project name: `name:`, else the Compose file's folder's name (lower case, letters,
-  /// digits, - and _), as docker compose labels each container (com.docker.compose.project).
+  /// COMPOSE_PROJECT_NAME from the folder's .env (the shell's is not seen), when set to a name
+  /// docker compose accepts.
+  std::string env_project_name;
+  /// Compose's project name: COMPOSE_PROJECT_NAME, else `name:`, else the Compose file's folder's
+  /// name, normalized as compose-go does (lower case; letters, digits, - and _; no leading - or _),
+  /// as docker compose labels each container (com.docker.compose.project).
   std::string project_name() const;
   /// The routers Traefik's Docker provider adds from defaultRule: one for each app container kept
   /// that declares none, and the rule of each declared router without one (traefik_docker.cpp).
@@ -250,8 +254,9 @@ void finish_traefik_dynamic(Deployment& d, Report& r);
 /// One of a `build:`'s `args` (map or list form): a value for an ARG of the Dockerfile.
 struct BuildArg {
   std::string name, value;
-  bool has_value = false;  ///< `- NAME` / `NAME:` alone: docker compose takes it from its shell.
+  bool has_value = false;  ///< `- NAME` / `NAME:` alone: docker compose takes it from its environment.
   SourcePos pos;
+  SourcePos dotenv;  ///< Written alone, and its value from the project's .env: that line.
 };
 
 struct BuildFile {

@@ -163,6 +163,7 @@ void ComposeCtx::docker_provider_option(const std::string& option, const std::st
 bool ComposeCtx::docker_provider_on() const { return !traefik_config_known || docker.enabled.value_or(false); }
 
 std::string ComposeCtx::project_name() const {
+  if (!env_project_name.empty()) return env_project_name;
   std::string name = scalar(child(root, "name"));
   if (name.empty()) {
     std::error_code ec;
@@ -174,7 +175,8 @@ std::string ComposeCtx::project_name() const {
     const char l = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
     if (std::isalnum(static_cast<unsigned char>(l)) || l == '-' || l == '_') out += l;
   }
-  return out;
+  // compose-go's NormalizeProjectName (loader/loader.go) trims leading - and _.
+  return out.substr(std::min(out.size(), out.find_first_not_of("-_")));
 }
 
 std::optional<bool> ComposeCtx::constraints_keep(const std::string& service) const {
