@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <set>
+#include <sstream>
 #include <toml++/toml.h>
 
 #include "deploysim/exercise.hpp"
@@ -42,6 +43,8 @@ TEST_CASE("every shipped exercise: the reference solves it and the starting stat
     CHECK(!ex.task_ko.empty());
     CHECK(!ex.sources.empty());
     for (const ExerciseGoal& g : ex.goals) CHECK(!g.text_ko.empty());
+    // What `deploysim check --strict` finds: nothing, not even a missing Korean hint or label.
+    for (const LessonIssue& issue : check_exercise(ex)) FAIL_CHECK(issue.where.to_string());
     const Grade start = grade_exercise(ex, {});
     REQUIRE_MESSAGE(!start.error, start.error->to_string());
     CHECK_FALSE(start.solved);
@@ -282,5 +285,60 @@ equals = 0
   CHECK(l.exercise->own_sources.at("team-runbook").url == "https://wiki.example.test/runbooks/api");
   CHECK(grade_exercise(*l.exercise, l.exercise->solution).solved);
   CHECK_FALSE(grade_exercise(*l.exercise, {}).solved);
+  fs::remove_all(dir);
+}
+
+TEST_CASE("check grades an exercise's start and its solution, and finds its missing Korean texts") {
+  namespace fs = std::filesystem;
+  const fs::path shipped = fs::path(assets_dir()) / "exercises" / "cert-deploy-hook.toml";
+  std::ifstream in(shipped);
+  std::stringstream buf;
+  buf << in.rdbuf();
+  const std::string text = buf.str();
+  const fs::path dir = fs::temp_directory_path() / "deploysim-test-exercise-check";
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  fs::copy_file(fs::path(assets_dir()) / "scenarios" / "cert-renewal.toml", dir / "cert-renewal.toml");
+  const auto issues_of = [&](const std::string& name, const std::string& body) {
+    const fs::path p = dir / name;
+    std::ofstream(p) << body;
+    const ExerciseLoad l = load_exercise_file(p.string());
+    REQUIRE_FALSE(l.error);
+    std::vector<std::string> out;
+    for (const LessonIssue& i : check_exercise(*l.exercise))
+      out.push_back((i.warning ? "warning: " : "") + i.where.to_string());
+    return out;
+  };
+  const auto replaced = [&](std::string from, const std::string& to) {
+    std::string t = text;
+    const size_t at = t.find(from);
+    REQUIRE(at != std::string::npos);
+    return t.replace(at, from.size(), to);
+  };
+  // The shipped exercise: its start fails, its solution passes, every text has its Korean.
+  CHECK(issues_of("good.toml", text).empty());
+  // A teacher's [solution] that leaves the problem as it was: each goal it misses, at [solution].
+  const auto unsolved =
+      issues_of("unsolved.toml", replaced("reload_after_renewal\" = true", "reload_after_renewal\" = false"));
+  REQUIRE(unsolved.size() == 2);
+  CHECK(unsolved[0].starts_with((dir / "unsolved.toml").string() +
+                                ":50:1: the [solution] does not solve the exercise: "
+                                "goal 'Availability at least 99.9 % over the 120 days' "
+                                "does not hold with it (availability "));
+  CHECK(unsolved[1].find("goal 'No request fails with certificate_expired' does not hold") != std::string::npos);
+  // A start in which every goal already holds: nothing for the class to do.
+  const auto solved_start = issues_of(
+      "solved-start.toml",
+      replaced("[[param]]", "[start]\n\"certificate.api.example.test.reload_after_renewal\" = true\n\n[[param]]"));
+  REQUIRE_FALSE(solved_start.empty());
+  CHECK(solved_start[0] == (dir / "solved-start.toml").string() +
+                               ":2:1: every goal already holds before the learner changes anything (check the [start] "
+                               "settings and the goals' numbers): there is nothing to solve");
+  // A task without its Korean, and one written task_kr: warnings, as a lesson's.
+  const auto no_ko = issues_of("no-ko.toml", replaced("task_ko = ", "task_kr = "));
+  REQUIRE(no_ko.size() == 1);
+  CHECK(no_ko[0] ==
+        "warning: " + (dir / "no-ko.toml").string() +
+            ":2:1: missing ko text: 'task' has no 'task_ko' ('task_kr' is there: Korean's language code is ko)");
   fs::remove_all(dir);
 }

@@ -36,6 +36,28 @@ std::string summary(const Scenario& sc, const Messages& w) {
                      count(w, sc.variants.size(), "check.variants_one", "check.variants_other"));
 }
 
+// Prints a check's issues (warnings as such; errors with --strict); returns the errors and the
+// warnings printed.
+std::pair<size_t, size_t> print_issues(const std::vector<LessonIssue>& issues, const std::string& file, bool strict,
+                                       const Messages& w) {
+  size_t errors = 0, warnings = 0;
+  for (const LessonIssue& issue : issues) {
+    const bool error = !issue.warning || strict;
+    (error ? errors : warnings) += 1;
+    ScenarioError where = issue.where;
+    where.file = file;
+    if (!error) where.message = w.format("check.warning", w.error(where.message));
+    std::fprintf(stderr, "%s\n", error ? where.to_string(w).c_str() : where.to_string().c_str());
+  }
+  return {errors, warnings};
+}
+
+// The counts of an ok line, with the warnings when there were some.
+std::string with_warnings(const std::string& counts, size_t warnings, const Messages& w) {
+  return warnings ? fmt::format("{}, {}", counts, count(w, warnings, "check.warnings_one", "check.warnings_other"))
+                  : counts;
+}
+
 // A lesson: loads it, runs its scenario, and reports what in it resolves to nothing in that run
 // and the Korean texts it lacks (warnings; errors with --strict). Returns the exit code.
 int check_lesson_file(const std::string& file, bool strict, const Messages& w) {
@@ -51,15 +73,7 @@ int check_lesson_file(const std::string& file, bool strict, const Messages& w) {
     return 2;
   }
   const Run run = simulate(*sc.scenario);
-  size_t errors = 0, warnings = 0;
-  for (const LessonIssue& issue : check_lesson(lesson, run.trace, run.metrics)) {
-    const bool error = !issue.warning || strict;
-    (error ? errors : warnings) += 1;
-    ScenarioError where = issue.where;
-    where.file = file;
-    if (!error) where.message = w.format("check.warning", w.error(where.message));
-    std::fprintf(stderr, "%s\n", error ? where.to_string(w).c_str() : where.to_string().c_str());
-  }
+  const auto [errors, warnings] = print_issues(check_lesson(lesson, run.trace, run.metrics), file, strict, w);
   if (errors > 0) return 2;
   size_t questions = 0;
   for (const LessonStep& step : lesson.steps) questions += step.question ? 1 : 0;
@@ -67,26 +81,27 @@ int check_lesson_file(const std::string& file, bool strict, const Messages& w) {
       fmt::format("{}, {}, {}", count(w, lesson.steps.size(), "check.steps_one", "check.steps_other"),
                   count(w, questions, "check.questions_one", "check.questions_other"),
                   count(w, run.trace.size(), "check.trace_records_one", "check.trace_records_other"));
-  std::printf("%s\n", w.format("check.lesson_ok", file,
-                               warnings ? fmt::format("{}, {}", counts,
-                                                      count(w, warnings, "check.warnings_one", "check.warnings_other"))
-                                        : counts)
-                          .c_str());
+  std::printf("%s\n", w.format("check.lesson_ok", file, with_warnings(counts, warnings, w)).c_str());
   return 0;
 }
 
-// An exercise file (an [exercise] table): loading it checks its scenario, paths and solution.
-bool check_exercise(const std::string& file, const Messages& w) {
+// An exercise file (an [exercise] table): loading it checks its scenario, paths and solution's
+// keys; its start and its solution are then graded, and its Korean texts looked for.
+int check_exercise_file(const std::string& file, bool strict, const Messages& w) {
   const ExerciseLoad ex = load_exercise_file(file);
   if (ex.error) {
     std::fprintf(stderr, "%s\n", ex.error->to_string(w).c_str());
-    return false;
+    return 2;
   }
-  std::printf("%s\n", w.format("check.exercise_ok", file,
-                               count(w, ex.exercise->params.size(), "check.params_one", "check.params_other"),
-                               count(w, ex.exercise->goals.size(), "check.goals_one", "check.goals_other"))
-                          .c_str());
-  return true;
+  const auto [errors, warnings] = print_issues(check_exercise(*ex.exercise, w.lang()), file, strict, w);
+  if (errors > 0) return 2;
+  std::printf(
+      "%s\n",
+      w.format("check.exercise_ok", file,
+               count(w, ex.exercise->params.size(), "check.params_one", "check.params_other"),
+               with_warnings(count(w, ex.exercise->goals.size(), "check.goals_one", "check.goals_other"), warnings, w))
+          .c_str());
+  return 0;
 }
 
 }  // namespace
@@ -104,7 +119,7 @@ void register_check_command(CLI::App& app, Context& ctx) {
         continue;
       }
       if (is_exercise_file(file)) {
-        if (!check_exercise(file, ctx.words)) ctx.exit_code = 2;
+        if (const int rc = check_exercise_file(file, *strict, ctx.words); rc != 0) ctx.exit_code = rc;
         continue;
       }
       const LoadResult result = load_scenario_file(file);

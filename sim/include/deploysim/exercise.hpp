@@ -67,6 +67,8 @@ struct Exercise {
   std::vector<ExerciseGoal> goals;        ///< All must hold.
   std::vector<ExerciseSetting> solution;  ///< [solution]: the reference settings.
   std::string source_path;                ///< The exercise file.
+  SourcePos pos;                          ///< The [exercise] table.
+  SourcePos solution_pos;                 ///< The [solution] table.
 };
 
 /// An exercise or a located error.
@@ -137,6 +139,12 @@ struct Grade {
 };
 /// Applies the settings, simulates and judges the goals.
 Grade grade_exercise(const Exercise& exercise, const std::vector<ExerciseSetting>& settings);
+
+/// What `deploysim check` finds in a loaded exercise: its [solution] not solving it, or its start
+/// already solved (errors: the run of each says which goal), and texts missing in a language with
+/// a catalogue (warnings). The runs' evidence is in `lang` when it has a catalogue. Simulates the
+/// scenario twice.
+std::vector<LessonIssue> check_exercise(const Exercise& exercise, std::string_view lang = "en");
 
 /// "at least", "at most", "below", "above", "equals".
 std::string_view compare_name(Compare c);

@@ -203,6 +203,10 @@ struct LessonIssue {
   ScenarioError where;   ///< Located message.
   bool warning = false;  ///< A warning (missing Korean text) rather than an error.
 };
+/// "missing ko text: 'title' has no 'title_ko'" when `english` is set and `tr` has no `lang`
+/// text for `key` (an empty one counts as none); nullopt otherwise.
+std::optional<std::string> missing_translation(const std::string& english, const Translations& tr, std::string_view key,
+                                               std::string_view lang);
 /// The scenario a lesson runs: its file with the lesson's variant applied.
 LoadResult load_lesson_scenario(const Lesson& lesson);
 /// What is wrong with a loaded lesson against a run of its scenario: step targets that resolve

@@ -208,7 +208,22 @@ void check_measure(const Reader& rd, const toml::table& t, const ExerciseGoal& g
       rd.fail(at, fmt::format("'{}' is not a record kind or narration key (see docs/trace-format.md)", kind));
     }
   } else if (g.measure.starts_with("failures.")) {
-    if (g.measure.size() == 9) rd.fail(at, "'failures.' needs a cause, e.g. failures.certificate_expired");
+    // A cause no request fails with ("expired") would make `equals = 0` hold whatever happens.
+    std::vector<std::string> causes;
+    for (auto c = FailureCause::bad_url; c <= FailureCause::gateway_timeout;
+         c = static_cast<FailureCause>(static_cast<int>(c) + 1))
+      causes.emplace_back(failure_cause_name(c));
+    const std::string cause = g.measure.substr(9);
+    if (std::find(causes.begin(), causes.end(), cause) == causes.end()) {
+      std::optional<std::string> best = cause.empty() ? std::nullopt : detail::closest(cause, causes);
+      for (const std::string& c : causes)  // "expired": the cause that holds it
+        if (!best && !cause.empty() && c.find(cause) != std::string::npos) best = c;
+      std::string all;
+      for (const std::string& c : causes) all += (all.empty() ? "" : ", ") + c;
+      rd.fail(at,
+              best ? fmt::format("unknown failure cause '{}' in failures.{} (did you mean '{}'?)", cause, cause, *best)
+                   : fmt::format("unknown failure cause '{}' (expected failures. and one of: {})", cause, all));
+    }
   } else if (!metric_measures.count(g.measure)) {
     rd.fail(at, fmt::format("unknown measure '{}' (expected availability, failed, failures.CAUSE, latency.p50, "
                             "latency.p90, latency.p99, latency.max, restarts, error_budget or count:KIND)",
@@ -224,6 +239,15 @@ void check_measure(const Reader& rd, const toml::table& t, const ExerciseGoal& g
     if (!valid_step_target(w->as_string()->get()))
       rd.fail_type(*w, key, in_goal, "a time (\"1m\"), \"start\", \"end\" or \"kind:KIND[#n]\"");
   }
+}
+
+// The example of a goal's number in its measure's unit: availability is a percent (99.5, not 0.99).
+std::string number_example(const std::string& measure, std::string_view key) {
+  if (measure == "availability" || measure == "error_budget")
+    return fmt::format("a number, a percent without the % sign (e.g. {} = 99.5 for {} %)", key, "99.5");
+  if (measure.starts_with("latency."))
+    return fmt::format("a number of milliseconds without the unit (e.g. {} = 250 for 250 ms)", key);
+  return fmt::format("a number (e.g. {} = 0)", key);
 }
 
 constexpr std::pair<std::string_view, Compare> comparisons_by_key[] = {{"at_least", Compare::at_least},
@@ -253,16 +277,27 @@ void read_goals(const Reader& rd, const toml::table& root, Exercise& ex) {
     rd.translations(t, in_goal, {"text", "hint"}, g.tr);
     if (g.text.empty() || g.measure.empty()) rd.fail(t, "[[goal]] needs a text and a measure");
     int comparisons = 0;
+    const toml::node* number = nullptr;
+    std::string_view number_key;
     for (const auto& [key, c] : comparisons_by_key) {
       const toml::node* v = t.get(key);
       if (!v) continue;
-      if (!v->is_number()) rd.fail_type(*v, key, in_goal, fmt::format("a number (e.g. {} = 0.99)", key));
+      if (!v->is_number()) rd.fail_type(*v, key, in_goal, number_example(g.measure, key));
       g.compare = c;
       g.value = v->value<double>().value_or(0);
+      number = v;
+      number_key = key;
       ++comparisons;
     }
     if (comparisons != 1)
       rd.fail(t, fmt::format("[[goal]] '{}' needs exactly one of at_least, at_most, below, above, equals", g.text));
+    // 0.99 written as a fraction is 0.99 %, which every run but a dead one meets: the goal would
+    // pass whatever the learner does.
+    if (g.measure == "availability" && (g.compare == Compare::at_least || g.compare == Compare::above) && g.value > 0 &&
+        g.value <= 1)
+      rd.fail(*number, fmt::format("availability is a percent: {0} = {1:g} asks for {1:g} %, which almost any run "
+                                   "meets (write {0} = {2:g} for {2:g} %)",
+                                   number_key, g.value, g.value * 100));
     check_measure(rd, t, g);
     ex.goals.push_back(std::move(g));
   }
@@ -322,6 +357,7 @@ Exercise read_exercise(const std::string& path, const toml::table& root, const S
   rd.keys(*info, {"title", "title_ko", "concept", "scenario", "variant", "task", "task_ko", "sources"}, in_exercise);
   Exercise ex;
   ex.source_path = path;
+  ex.pos = {info->source().begin.line, info->source().begin.column};
   ex.id = fs::path(path).stem().string();
   ex.title = rd.str(*info, in_exercise, "title");
   ex.title_ko = rd.str(*info, in_exercise, "title_ko");
@@ -353,6 +389,8 @@ Exercise read_exercise(const std::string& path, const toml::table& root, const S
   if (ex.params.empty()) rd.fail(root, "an exercise needs at least one [[param]] the learner may change");
   read_goals(rd, root, ex);
   ex.solution = rd.settings(root, in_exercise_file, "solution");
+  if (const toml::node* sol = root.get("solution"))
+    ex.solution_pos = {sol->source().begin.line, sol->source().begin.column};
   if (ex.solution.empty()) rd.fail(root, "an exercise needs a [solution] table: the settings that solve it");
   check_against_scenario(rd, root, ex);
   return ex;

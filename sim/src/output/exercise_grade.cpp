@@ -344,4 +344,51 @@ Grade grade_exercise(const Exercise& ex, const std::vector<ExerciseSetting>& set
   return grade;
 }
 
+std::vector<LessonIssue> check_exercise(const Exercise& ex, std::string_view lang) {
+  std::vector<LessonIssue> out;
+  const auto at = [&](SourcePos p, std::string msg) {
+    return ScenarioError{ex.source_path, p.line, p.column, std::move(msg)};
+  };
+  std::vector<std::string> languages = Messages::languages();
+  std::erase(languages, "en");
+  const auto untranslated = [&](const std::string& en, const Translations& tr, SourcePos p, std::string_view key) {
+    for (const std::string& lang : languages)
+      if (auto msg = missing_translation(en, tr, key, lang)) out.push_back({at(p, std::move(*msg)), true});
+  };
+  untranslated(ex.title, ex.tr, ex.pos, "title");
+  untranslated(ex.task, ex.tr, ex.pos, "task");
+  for (const ExerciseParam& p : ex.params) untranslated(p.label, p.tr, p.pos, "label");
+  for (const ExerciseGoal& g : ex.goals) {
+    untranslated(g.text, g.tr, g.pos, "text");
+    untranslated(g.hint, g.tr, g.pos, "hint");
+  }
+  // An exercise the learner cannot fail, or the teacher's own answer cannot pass, grades nobody
+  // right: the start and the reference solution are graded as the class's settings would be.
+  const Grade start = grade_exercise(ex, {});
+  if (start.error) {
+    out.push_back({*start.error, false});
+  } else if (start.solved) {
+    out.push_back({at(ex.pos,
+                      "every goal already holds before the learner changes anything (check the [start] "
+                      "settings and the goals' numbers): there is nothing to solve"),
+                   false});
+  }
+  const Grade solved = grade_exercise(ex, ex.solution);
+  if (solved.error) {
+    out.push_back({*solved.error, false});
+  } else {
+    for (size_t i = 0; i < solved.goals.size() && i < ex.goals.size(); ++i)
+      if (!solved.goals[i].held)
+        out.push_back({at(ex.solution_pos, fmt::format("the [solution] does not solve the exercise: goal '{}' does "
+                                                       "not hold with it ({})",
+                                                       ex.goals[i].tr.pick("text", ex.goals[i].text, lang),
+                                                       solved.goals[i].evidence_for(lang))),
+                       false});
+  }
+  std::stable_sort(out.begin(), out.end(), [](const LessonIssue& a, const LessonIssue& b) {
+    return std::pair(a.where.line, a.where.column) < std::pair(b.where.line, b.where.column);
+  });
+  return out;
+}
+
 }  // namespace deploysim

@@ -296,6 +296,16 @@ bool number_is_right(const Question& q, const AnswerValue& truth, double given) 
   return std::abs(given - truth.number) <= q.tolerance + 1e-9;
 }
 
+std::optional<std::string> missing_translation(const std::string& english, const Translations& tr, std::string_view key,
+                                               std::string_view lang) {
+  if (english.empty() || &tr.pick(key, english, lang) != &english) return std::nullopt;
+  // `text_kr` is read as a language "kr" (Kanuri's code): most likely meant as Korean.
+  if (lang == "ko" && tr.has(key, "kr"))
+    return fmt::format("missing ko text: '{}' has no '{}_ko' ('{}_kr' is there: Korean's language code is ko)", key,
+                       key, key);
+  return fmt::format("missing {} text: '{}' has no '{}_{}'", lang, key, key, lang);
+}
+
 LoadResult load_lesson_scenario(const Lesson& lesson) {
   LoadResult loaded = load_scenario_file(lesson.scenario_path);
   if (loaded.scenario && !lesson.variant.empty()) loaded = apply_variant(*loaded.scenario, lesson.variant);
@@ -310,14 +320,7 @@ std::vector<LessonIssue> check_lesson(const Lesson& l, const Trace& trace, const
   std::erase(languages, "en");
   auto untranslated = [&](const std::string& en, const Translations& tr, SourcePos p, std::string_view key) {
     for (const std::string& lang : languages)
-      if (!en.empty() && &tr.pick(key, en, lang) == &en) {  // no translation, or an empty one
-        // `text_kr` is read as a language "kr" (Kanuri's code): most likely meant as Korean.
-        std::string msg = fmt::format("missing {} text: '{}' has no '{}_{}'", lang, key, key, lang);
-        if (lang == "ko" && tr.has(key, "kr"))
-          msg = fmt::format("missing ko text: '{}' has no '{}_ko' ('{}_kr' is there: Korean's language code is ko)",
-                            key, key, key);
-        out.push_back({at(l, p, std::move(msg)), true});
-      }
+      if (auto msg = missing_translation(en, tr, key, lang)) out.push_back({at(l, p, std::move(*msg)), true});
   };
   untranslated(l.title, l.tr, l.pos, "title");
   untranslated(l.summary, l.tr, l.pos, "summary");
