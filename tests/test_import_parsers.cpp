@@ -4,6 +4,9 @@
 #include <doctest/doctest.h>
 
 #include <fstream>
+#if __has_include(<fnmatch.h>)
+#include <fnmatch.h>  // the reference glob_match is tested against
+#endif
 #include <sstream>
 
 #include "deploysim/messages.hpp"
@@ -12,6 +15,7 @@
 #include "import/dockerfile.hpp"
 #include "import/import_model.hpp"
 #include "import/nginx_conf.hpp"
+#include "import/parse_util.hpp"
 #include "import/systemd_unit.hpp"
 #include "import_fixtures.hpp"
 
@@ -679,4 +683,47 @@ TEST_CASE("Dockerfile: an ENV that sets nothing is no ENV line, first in its sta
   CHECK(after.env_lines.size() == 1);
   REQUIRE(after.env_other_stages.size() == 1);  // base's one ENV, not twice
   CHECK(after.env_other_stages[0].pos.line == 2);
+}
+
+TEST_CASE("glob_match matches include and import globs as fnmatch(FNM_PATHNAME | FNM_PERIOD)") {
+  using imp::detail::glob_match;
+  CHECK(glob_match("sites-enabled/*", "sites-enabled/shop"));
+  CHECK_FALSE(glob_match("sites-enabled/*", "sites-enabled/.shop.swp"));  // a hidden file: not read
+  CHECK_FALSE(glob_match("conf.d/*.conf", "conf.d/a/b.conf"));            // * stops at '/'
+  CHECK(glob_match("conf.d/*.conf", "conf.d/upstreams.conf"));
+  CHECK(glob_match("snippets/ssl-[a-c]?.conf", "snippets/ssl-b1.conf"));
+  CHECK_FALSE(glob_match("snippets/ssl-[!a-c]?.conf", "snippets/ssl-b1.conf"));
+  CHECK(glob_match("a\\*b", "a*b"));
+  CHECK_FALSE(glob_match("a\\*b", "axb"));
+  CHECK(glob_match("[", "["));  // an unclosed set is a '['
+  CHECK(glob_match(".*", ".env"));
+  // Many stars stay fast (one backtracking point per part).
+  CHECK_FALSE(glob_match(std::string(40, '*') + "b", std::string(2000, 'a')));
+#if __has_include(<fnmatch.h>)
+  // The C library's fnmatch as the reference, over every pattern and name of a small alphabet.
+  const std::string pat_chars = "a.*?[]!-/\\", name_chars = "a.b/";
+  std::vector<std::string> pats{""}, names{""};
+  for (int len = 1; len <= 4; ++len) {
+    std::vector<std::string> next;
+    for (const std::string& p : pats)
+      if (static_cast<int>(p.size()) == len - 1)
+        for (char c : pat_chars) next.push_back(p + c);
+    pats.insert(pats.end(), next.begin(), next.end());
+  }
+  for (int len = 1; len <= 4; ++len) {
+    std::vector<std::string> next;
+    for (const std::string& n : names)
+      if (static_cast<int>(n.size()) == len - 1)
+        for (char c : name_chars) next.push_back(n + c);
+    names.insert(names.end(), next.begin(), next.end());
+  }
+  size_t differ = 0;
+  for (const std::string& p : pats)
+    for (const std::string& n : names)
+      // glibc's star does not reach an escaped '/' ("*\\/" on "a/"), which POSIX's does: left out.
+      if (p.find("\\/") == std::string::npos &&
+          glob_match(p, n) != (fnmatch(p.c_str(), n.c_str(), FNM_PATHNAME | FNM_PERIOD) == 0) && ++differ <= 10)
+        FAIL_CHECK("'", p, "' on '", n, "': glob_match ", glob_match(p, n));
+  CHECK_MESSAGE(differ == 0, differ, " of ", pats.size() * names.size());
+#endif
 }

@@ -2,8 +2,6 @@
 // preset, routes (server names / site addresses to the upstream's service), certificates, TLS
 // versions, strict SNI (ssl_reject_handshake) and timeouts. A proxy container a Compose file
 // declares gets its routes from here; otherwise the proxy runs on the machine "server".
-#include <fnmatch.h>
-
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
@@ -17,6 +15,7 @@
 #include "import/caddyfile.hpp"
 #include "import/import_model.hpp"
 #include "import/nginx_conf.hpp"
+#include "import/parse_util.hpp"
 
 namespace deploysim::import {
 
@@ -547,7 +546,7 @@ void read_nginx(const std::vector<std::pair<std::string, std::string_view>>& fil
     else if (pattern.starts_with("/etc/nginx/"))
       full = (prefix_of(from) / pattern.substr(11)).lexically_normal();
     const auto matches_full = [&](const std::string& k) {
-      return full && fnmatch(full->generic_string().c_str(), k.c_str(), FNM_PATHNAME | FNM_PERIOD) == 0;
+      return full && detail::glob_match(full->generic_string(), k);
     };
     std::vector<std::string> parts;  // an absolute path's parts, matched at the end of a file's path
     for (const fs::path& part : written.relative_path()) parts.push_back(part.string());
@@ -556,7 +555,7 @@ void read_nginx(const std::vector<std::pair<std::string, std::string_view>>& fil
       for (const fs::path& part : fs::path(k)) kp.push_back(part.string());
       if (!written.is_absolute() || parts.empty() || kp.size() < parts.size()) return false;
       for (size_t i = 0; i < parts.size(); ++i)
-        if (fnmatch(parts[i].c_str(), kp[kp.size() - parts.size() + i].c_str(), FNM_PERIOD) != 0) return false;
+        if (!detail::glob_match(parts[i], kp[kp.size() - parts.size() + i])) return false;
       return true;
     };
     std::vector<NginxIncludedFile> out;
@@ -668,7 +667,7 @@ std::vector<CaddyImportedFile> caddy_import_files(const std::string& pattern, co
   std::map<std::string, CaddyImportedFile> found;  // by normal path: name order
   const auto matches = [&](const fs::path& p) {
     return glob ? p.parent_path() == full.parent_path() &&
-                      fnmatch(full.filename().string().c_str(), p.filename().string().c_str(), FNM_PERIOD) == 0
+                      detail::glob_match(full.filename().string(), p.filename().string())
                 : p == full;
   };
   for (const auto& [key, in] : d.inputs)
