@@ -264,7 +264,8 @@ TEST_CASE("the multi-host lessons' canvases are readable on a 1024x768 projector
       std::string text;  // the Hangul the canvas may draw
       for (const std::string& r : words.roles) text += r;
       for (const std::string& l : words.legend) text += l;
-      text += words.host_title + words.stack + words.stack_state + words.backing_off + words.days_left;
+      text += words.host_title + words.stack + words.stack_state + words.backing_off + words.days_left +
+              words.hours_left + words.minutes_left + words.seconds_left;
       // The canvas in normal mode (16 px) and in presenter mode (26 px at the canvas's scale).
       for (const auto& [w, h, font] :
            {std::tuple{465.0f, 337.0f, 16.0f}, std::tuple{700.0f, 283.0f, 26 * presenter_canvas_scale}}) {
@@ -435,7 +436,13 @@ TEST_CASE("a certificate line reads its days as a person writes them") {
   CHECK(gui::cert_label("api.example.test", 60.96) == "api.example.test: 60 days left");  // whole days, not rounded
   CHECK(gui::cert_label("api.example.test", 1.9) == "api.example.test: 1 day left");
   CHECK(gui::cert_label("api.example.test", 1.3) == "api.example.test: 1 day left");
-  CHECK(gui::cert_label("api.example.test", 0.3) == "api.example.test: 0 days left");
+  // Under a day, hours; under an hour, minutes: never "0 days left" while hours remain.
+  CHECK(gui::cert_label("api.example.test", 0.3) == "api.example.test: 7 h left");
+  CHECK(gui::cert_label("api.example.test", 4.5 / 24) == "api.example.test: 4 h left");
+  CHECK(gui::cert_label("api.example.test", 1.0 / 24) == "api.example.test: 1 h left");
+  CHECK(gui::cert_label("api.example.test", 59.9 / 1440) == "api.example.test: 59 min left");
+  CHECK(gui::cert_label("api.example.test", 30.4 / 86400) == "api.example.test: 30 s left");
+  CHECK(gui::cert_label("api.example.test", 0) == "api.example.test: EXPIRED");
   CHECK(gui::cert_label("api.example.test", -0.1) == "api.example.test: EXPIRED");
 }
 

@@ -199,3 +199,27 @@ TEST_CASE("a worker's status line writes its wait in the learner's unit") {
   CHECK(status_label("running", 0, 0, english_canvas_words) == "running");
   CHECK(status_label("backing off", 1'500'000'000, 1, canvas_words(english())) == "backing off 1.5 s, 1 restart");
 }
+
+TEST_CASE("a certificate's time left is read at the playhead, in hours on its last day") {
+  // Renewal off: issued 30 days before the start for 90 days, it expires on day 60. The metric has
+  // one point a day; at day 59 + 20 h the playhead is 20 h past the last one and 4 h remain.
+  const auto m = run_of("cert-renewal.toml", "renewal off");
+  REQUIRE(m);
+  constexpr int64_t hour = 3600 * sec, day = 24 * hour;
+  const auto left = cert_days_left_at(*m, "api.example.test", 59 * day + 20 * hour);
+  REQUIRE(left);
+  CHECK(*left == doctest::Approx(4.0 / 24).epsilon(1e-6));
+  CHECK(cert_label("api.example.test", *left) == "api.example.test: 4 h left");
+  CHECK(cert_label("api.example.test", *left, canvas_words(korean())) == "api.example.test: 4시간 남음");
+  const auto minutes = cert_days_left_at(*m, "api.example.test", 60 * day - 25 * 60 * sec);
+  REQUIRE(minutes);
+  CHECK(cert_label("api.example.test", *minutes) == "api.example.test: 25 min left");
+  CHECK(cert_label("api.example.test", *minutes, canvas_words(korean())) == "api.example.test: 25분 남음");
+  const auto after = cert_days_left_at(*m, "api.example.test", 60 * day + hour);
+  REQUIRE(after);
+  CHECK(cert_label("api.example.test", *after) == "api.example.test: EXPIRED");
+  CHECK(cert_label("api.example.test", *after, canvas_words(korean())) == "api.example.test: 만료됨");
+  // Days stay whole days while more than one is left.
+  CHECK(cert_label("api.example.test", *cert_days_left_at(*m, "api.example.test", 10 * day + 5 * hour)) ==
+        "api.example.test: 49 days left");
+}

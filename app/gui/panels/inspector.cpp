@@ -1,6 +1,7 @@
 // Inspector: the selected record's fields, its cause chain, process and certificate details,
 // and (for TLS messages) the real handshake bytes with a hex view linked to the decoded fields.
 #include <algorithm>
+#include <cmath>
 
 #include <fmt/format.h>
 
@@ -178,8 +179,17 @@ void cert_section(const UiState& ui, const Model& m, const Record& r, int64_t t)
                                   ui.tr(renewals[static_cast<int>(c.renewal)]),
                                   c.reload_after_renewal ? std::string() : ui.tr("inspector.no_reload"))
                                .c_str());
-    if (auto left = cert_days_left_at(m, c.domain, t))
-      ImGui::TextUnformatted(ui.trf("inspector.days_left", *left).c_str());
+    // At the playhead, to the second: "time left now: 3 h 59 min", "expired now" on the
+    // cert.expired record itself, then "expired 10 min ago".
+    if (auto left = cert_days_left_at(m, c.domain, t)) {
+      const Time span = Time::from_ns(static_cast<int64_t>(std::llround(std::abs(*left) * 86400)) * 1000000000);
+      if (*left > 0 && span > Time{})
+        ImGui::TextUnformatted(ui.trf("inspector.time_left", ui.time(span)).c_str());
+      else if (span == Time{})
+        ImGui::TextUnformatted(ui.tr("inspector.expired_now").c_str());
+      else
+        ImGui::TextUnformatted(ui.trf("inspector.expired_ago", ui.time(span)).c_str());
+    }
   }
 }
 

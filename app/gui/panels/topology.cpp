@@ -343,9 +343,9 @@ void draw_nodes(const Model& m, const Canvas& cv, const UiState& ui) {
       const auto left = cert_days_left_at(m, cert.domain, ui.t_ns);
       if (!left) continue;
       label(cv.dl, cv.beside(k, place.certs[c]),
-            outcome_color(*left < 0    ? Outcome::failure
-                          : *left < 10 ? Outcome::warning
-                                       : Outcome::ok),
+            outcome_color(*left * 86400 < 0.5 ? Outcome::failure  // "EXPIRED", as cert_label says
+                          : *left < 10        ? Outcome::warning
+                                              : Outcome::ok),
             cert_label(cert.domain, *left, *cv.words));
     }
   }

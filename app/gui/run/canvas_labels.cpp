@@ -19,6 +19,9 @@ CanvasWords canvas_words(const Messages& m) {
   w.host_title = m("canvas.host_title");
   w.days_left = m("canvas.days_left");
   w.day_left = m("canvas.day_left");
+  w.hours_left = m("canvas.hours_left");
+  w.minutes_left = m("canvas.minutes_left");
+  w.seconds_left = m("canvas.seconds_left");
   w.expired = m("canvas.expired");
   w.backing_off = m("canvas.backing_off");
   w.seconds = m("units.s");
@@ -41,10 +44,19 @@ std::string node_label(const NodeInfo& n, const CanvasWords& w) {
 }
 
 std::string cert_label(const std::string& domain, double days_left, const CanvasWords& w) {
-  if (days_left < 0) return fmt::format(fmt::runtime(w.expired), domain);
+  // In whole seconds first: 4 h read back from days is 3.9999... h, which must not say "3 h".
+  const double sec = std::round(days_left * 86400);
+  if (sec <= 0) return fmt::format(fmt::runtime(w.expired), domain);
   // Whole days, as certbot certificates counts them ("VALID: 59 days"): 60.6 is 60, not 61.
-  const double days = std::floor(days_left);
-  return fmt::format(fmt::runtime(days == 1 ? w.day_left : w.days_left), domain, days);
+  // Under a day "0 days left" would hide the hours a Friday-night lesson is about: whole hours,
+  // then whole minutes, then seconds, each counted down as the days are.
+  if (sec >= 86400) {
+    const double days = std::floor(sec / 86400);
+    return fmt::format(fmt::runtime(days == 1 ? w.day_left : w.days_left), domain, days);
+  }
+  if (sec >= 3600) return fmt::format(fmt::runtime(w.hours_left), domain, std::floor(sec / 3600));
+  if (sec >= 60) return fmt::format(fmt::runtime(w.minutes_left), domain, std::floor(sec / 60));
+  return fmt::format(fmt::runtime(w.seconds_left), domain, sec);
 }
 
 const std::vector<std::string>& legend_labels(const CanvasWords& w) { return w.legend; }

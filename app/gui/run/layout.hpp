@@ -92,17 +92,20 @@ struct CanvasWords {
                                                  "supervisor", "CA",       "host", ""};  ///< By NodeRole.
   std::vector<std::string> legend{"dns",   "tcp",     "tls",       "http",
                                   "proxy", "failure", "encrypted", "plaintext (after the proxy)"};  ///< In order.
-  std::string host_title = "host {}  {}";          ///< A host's frame: name, IP.
-  std::string days_left = "{}: {:.0f} days left";  ///< A certificate line: domain, days.
-  std::string day_left = "{}: {:.0f} day left";    ///< The same when the days read as 1.
-  std::string expired = "{}: EXPIRED";             ///< An expired certificate's line.
-  std::string backing_off = "backing off";         ///< A worker waiting to be restarted.
-  std::string seconds = "{} s";                    ///< The wait before its restart ([units] s).
-  std::string restart_one = ", {} restart";        ///< After the state: one restart.
-  std::string restarts = ", {} restarts";          ///< After the state: more restarts.
-  std::string stack = "{} \u00d7{}";               ///< A stacked node: the workers' common name, how many.
-  std::string stack_state = "{} \u00d7{}";         ///< A stacked node's status: a state, how many are in it.
-  std::string in_flight = "{} in flight";          ///< Beside a busy link: its messages in flight.
+  std::string host_title = "host {}  {}";            ///< A host's frame: name, IP.
+  std::string days_left = "{}: {:.0f} days left";    ///< A certificate line: domain, days.
+  std::string day_left = "{}: {:.0f} day left";      ///< The same when the days read as 1.
+  std::string hours_left = "{}: {:.0f} h left";      ///< Under a day: domain, whole hours.
+  std::string minutes_left = "{}: {:.0f} min left";  ///< Under an hour: domain, whole minutes.
+  std::string seconds_left = "{}: {:.0f} s left";    ///< Under a minute: domain, seconds.
+  std::string expired = "{}: EXPIRED";               ///< An expired certificate's line.
+  std::string backing_off = "backing off";           ///< A worker waiting to be restarted.
+  std::string seconds = "{} s";                      ///< The wait before its restart ([units] s).
+  std::string restart_one = ", {} restart";          ///< After the state: one restart.
+  std::string restarts = ", {} restarts";            ///< After the state: more restarts.
+  std::string stack = "{} \u00d7{}";                 ///< A stacked node: the workers' common name, how many.
+  std::string stack_state = "{} \u00d7{}";           ///< A stacked node's status: a state, how many are in it.
+  std::string in_flight = "{} in flight";            ///< Beside a busy link: its messages in flight.
   std::string in_flight_total = "{} packets in flight on {} flows";  ///< The whole canvas's: packets, flows.
 };
 /// The English words (the default of the functions below).
@@ -138,7 +141,8 @@ std::string stack_label(const std::string& stem, size_t count, const CanvasWords
 const std::vector<std::string>& legend_labels(const CanvasWords& w = english_canvas_words);
 /// The width of one legend item: its mark and its text, with the gap after it.
 inline float legend_item_width(float text_w, float line_h) { return 2.5f * 0.35f * line_h + text_w + line_h * 0.8f; }
-/// The certificate line above the proxy ("api.example.test: 60 days left").
+/// The certificate line above the proxy ("api.example.test: 60 days left", under a day
+/// "api.example.test: 4 h left", at and after expiry "api.example.test: EXPIRED").
 std::string cert_label(const std::string& domain, double days_left, const CanvasWords& w = english_canvas_words);
 /// A worker's status line: state, back-off countdown, restarts ("backing off 1.5 s, 3 restarts").
 std::string status_label(const std::string& state, int64_t backoff_ns, uint32_t restarts,

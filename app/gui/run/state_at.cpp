@@ -153,9 +153,17 @@ uint64_t host_memory_at(const Model& m, size_t host, int64_t t_ns) {
 }
 
 std::optional<double> cert_days_left_at(const Model& m, const std::string& domain, int64_t t_ns) {
+  // The series has a point a day and one at every change of the serving certificate: between
+  // points the time left runs down with the clock, so a playhead 4 h after the last point reads
+  // 4 h less than it (not the point's value, which was the time left at t = 0).
   if (auto it = m.run.metrics.cert_days_left.find(domain); it != m.run.metrics.cert_days_left.end()) {
-    double v = 0;
-    if (gauge_at(it->second, t_ns, v)) return v;
+    const auto& series = it->second;
+    auto after =
+        std::partition_point(series.begin(), series.end(), [&](const GaugePoint& g) { return g.t.ns() <= t_ns; });
+    if (after != series.begin()) {
+      const GaugePoint& last = *(after - 1);
+      return last.value - static_cast<double>(t_ns - last.t.ns()) / 86400e9;
+    }
   }
   for (const CertificateSpec& c : m.scenario.certificates)
     if (c.domain == domain) return static_cast<double>((c.issued + c.lifetime).ns() - t_ns) / 86400e9;
