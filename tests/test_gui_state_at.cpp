@@ -223,3 +223,11 @@ TEST_CASE("a certificate's time left is read at the playhead, in hours on its la
   CHECK(cert_label("api.example.test", *cert_days_left_at(*m, "api.example.test", 10 * day + 5 * hour)) ==
         "api.example.test: 49 days left");
 }
+
+TEST_CASE("certbot is drawn as the ACME client it is, the ACME server as the CA") {
+  const auto m = run_of("cert-renewal.toml", "certbot certonly with a deploy hook");
+  REQUIRE(m);
+  CHECK(node_label(node_named(*m, "certbot")) == "certbot (ACME client)");
+  CHECK(node_label(node_named(*m, "certbot"), canvas_words(korean())) == "certbot (ACME 클라이언트)");
+  CHECK(node_label(node_named(*m, "acme-ca")) == "acme-ca (CA)");
+}

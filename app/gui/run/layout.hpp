@@ -92,6 +92,7 @@ struct CanvasWords {
                                                  "supervisor", "CA",       "host", ""};  ///< By NodeRole.
   std::vector<std::string> legend{"dns",   "tcp",     "tls",       "http",
                                   "proxy", "failure", "encrypted", "plaintext (after the proxy)"};  ///< In order.
+  std::string acme_client = "ACME client";           ///< certbot's and cert-manager's role (not the CA's).
   std::string host_title = "host {}  {}";            ///< A host's frame: name, IP.
   std::string days_left = "{}: {:.0f} days left";    ///< A certificate line: domain, days.
   std::string day_left = "{}: {:.0f} day left";      ///< The same when the days read as 1.
