@@ -29,6 +29,39 @@ bool is_backing_image(const std::string& image) {
 
 namespace {
 
+// Where a service's entrypoint or command holds `needle` (the scalar, or the list item, that
+// holds it), or nothing.
+std::optional<SourcePos> command_holds(const ComposeCtx& c, const YAML::Node& svc, const std::string& needle,
+                                       std::string* key_out = nullptr) {
+  for (const char* key : {"entrypoint", "command"}) {
+    const YAML::Node n = child(svc, key);
+    if (key_out) *key_out = key;
+    if (n.IsScalar() && n.Scalar().find(needle) != std::string::npos) return c.pos(n);
+    if (n.IsSequence())
+      for (const YAML::Node& item : n)
+        if (scalar(item).find(needle) != std::string::npos) return c.pos(item);
+  }
+  return std::nullopt;
+}
+
+// A container that runs certbot: renews the certificate files the proxy reads. A hook of its
+// command runs after a renewal (certbot's "Renewing certificates": --deploy-hook, once per
+// renewed certificate, --renew-hook its old name; --post-hook after the attempt). Without one,
+// `certbot renew` with the webroot or standalone authenticator only rewrites the files.
+void note_certbot(ComposeCtx& c, const std::string& name, const YAML::Node& svc, const std::string& image,
+                  const SourcePos& pos) {
+  if (!c.certbot_service.empty() || (!image.starts_with("certbot/") && !command_holds(c, svc, "certbot"))) return;
+  c.certbot_service = name;
+  c.certbot_image = image.empty() ? name : image;
+  c.certbot_pos = pos;
+  for (const char* hook : {"--deploy-hook", "--renew-hook", "--post-hook"})
+    if (const std::optional<SourcePos> at = command_holds(c, svc, hook)) {
+      c.certbot_hook = hook;
+      c.certbot_hook_pos = *at;
+      return;
+    }
+}
+
 // Services that other services wait for to finish (`depends_on: {x: {condition:
 // service_completed_successfully}}`): the migration step.
 std::set<std::string> completed_dependencies(const YAML::Node& services) {
@@ -652,6 +685,11 @@ void read_compose(const ComposeSet& set, Deployment& d, Report& r) {
     const std::string image = scalar(child(svc, "image"));
     const std::vector<std::string> argv = as_words(child(svc, "command"));
     if (const std::string preset = proxy_preset_of_image(image); !preset.empty()) {
+      // nginx reloads its certificates on `nginx -s reload` (a loop in its command, as teams
+      // pair with a certbot container).
+      if (const std::optional<SourcePos> at = command_holds(c, svc, "nginx -s reload", &c.nginx_reload_key);
+          at && preset == "nginx")
+        c.nginx_reload_pos = *at;
       read_proxy_container(c, name, svc, preset, d);
     } else if (migrations.count(name)) {
       r.mapped(c.pos(kv.first), r.w.format("import.compose_migration", name));
@@ -660,7 +698,10 @@ void read_compose(const ComposeSet& set, Deployment& d, Report& r) {
                 c.has_traefik_labels(name))) {
       read_app(c, name, svc, migrations, d);
     } else {
-      r.ignored(c.pos(kv.first), r.w.format("import.compose_not_asgi", name, image.empty() ? name : image));
+      note_certbot(c, name, svc, image, c.pos(kv.first));
+      // A certbot container is said with the certificates it renews (certbot_reload, scenario_out.cpp).
+      if (c.certbot_service != name)
+        r.ignored(c.pos(kv.first), r.w.format("import.compose_not_asgi", name, image.empty() ? name : image));
     }
   }
   for (const auto& kv : root) {

@@ -134,6 +134,16 @@ struct ComposeCtx {
   /// file's nodes were loaded that many lines down, past the lines of the files before it, so
   /// that a node's mark tells which file it came from.
   std::vector<std::pair<std::string, uint32_t>> layers;
+  /// A container that runs certbot (a `certbot/*` image, or a command that runs `certbot`): it
+  /// renews the certificate files the proxy reads, and whether a hook of its command reloads the
+  /// proxy (`--deploy-hook`, its old name `--renew-hook`, `--post-hook`) and where.
+  std::string certbot_service, certbot_image;
+  SourcePos certbot_pos;
+  std::string certbot_hook;  ///< The hook's flag as written ("" when none).
+  SourcePos certbot_hook_pos;
+  /// The nginx container's command or entrypoint when it runs `nginx -s reload` (a reload loop).
+  SourcePos nginx_reload_pos;
+  std::string nginx_reload_key;  ///< "command" or "entrypoint".
   /// The env files read, for the services' env_file: (Deployment::env_files).
   const std::map<std::string, std::map<std::string, std::pair<std::string, uint32_t>>>* env_files = nullptr;
 

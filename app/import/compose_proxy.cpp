@@ -615,6 +615,9 @@ void read_proxy_container(ComposeCtx& c, const std::string& name, const YAML::No
       r.ignored(kpos, r.w.format("import.ignored_key", key, r.w("import.why_proxy_restart")));
     } else if (key == "labels") {
       continue;  // read with every container's labels
+    } else if ((key == "command" || key == "entrypoint") && preset == "nginx" && c.nginx_reload_pos.line > 0 &&
+               key == c.nginx_reload_key) {
+      r.mapped(c.nginx_reload_pos, r.w.format("import.nginx_reload_loop", key));  // compose.cpp found it
     } else if (key == "environment" && preset == "caddy") {
       r.mapped(kpos, r.w("import.caddy_env_key"));  // each variable a Caddyfile uses is named too
     } else {

@@ -10,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include "import/compose_internal.hpp"
 #include "import/import_model.hpp"
 
 namespace deploysim::import {
@@ -41,6 +42,52 @@ bool route_matches(const std::string& name, const std::string& route) {
 }
 
 }  // namespace
+
+// Whether nginx serves a certificate certbot renews once it is renewed (reload_after_renewal):
+// certbot rewrites the file, and nginx keeps the old certificate in memory until it reloads.
+// certbot's "Renewing certificates": a --deploy-hook runs after each renewal (--post-hook after
+// each attempt); only its nginx installer (certbot --nginx) reloads nginx itself
+// (certbot/_internal/renewal.py, "Reloading nginx server after certificate renewal").
+void certbot_reload(CertModel& cert, const Deployment& d, Report& r) {
+  const Messages& w = r.w;
+  const Val* renewal = cert.keys.get("renewal");
+  if (!renewal || renewal->toml != "\"certbot\"" || cert.keys.get("reload_after_renewal")) return;
+  const auto container =
+      std::find_if(d.compose.begin(), d.compose.end(), [](const auto& c) { return !c->certbot_service.empty(); });
+  const auto reload_loop =
+      std::find_if(d.compose.begin(), d.compose.end(), [](const auto& c) { return c->nginx_reload_pos.line > 0; });
+  if (container != d.compose.end()) {
+    // The files show who renews: the assumed timer gives way to the container.
+    const ComposeCtx& c = **container;
+    const std::string why = w("import.why_certbot");
+    std::erase_if(r.entries, [&](const ReportEntry& e) {
+      return e.kind == EntryKind::assumed && e.pos == cert.pos && e.message.ends_with(why);
+    });
+    cert.keys.set("renewal",
+                  r.from(c.certbot_pos, "service " + c.certbot_service, "certificate.renewal", toml_str("certbot")));
+  }
+  if (container != d.compose.end() && !(*container)->certbot_hook.empty()) {
+    const ComposeCtx& c = **container;
+    cert.keys.set("reload_after_renewal",
+                  r.from(c.certbot_hook_pos, c.certbot_hook, "certificate.reload_after_renewal", "true"));
+  } else if (reload_loop != d.compose.end()) {
+    cert.keys.set("reload_after_renewal", r.from((*reload_loop)->nginx_reload_pos, "nginx -s reload",
+                                                 "certificate.reload_after_renewal", "true"));
+  } else if (container != d.compose.end()) {
+    const ComposeCtx& c = **container;
+    cert.keys.set("reload_after_renewal",
+                  r.assume(cert.pos, "certificate.reload_after_renewal", "false",
+                           w.format("import.why_no_reload_container", c.certbot_service, where(c.certbot_pos))));
+  } else if (std::any_of(d.inputs.begin(), d.inputs.end(), [](const auto& in) {
+               return in.second.second.find("# managed by Certbot") != std::string::npos;
+             })) {
+    cert.keys.set("reload_after_renewal",
+                  r.assume(cert.pos, "certificate.reload_after_renewal", "true", w("import.why_reload_certbot_nginx")));
+  } else {
+    cert.keys.set("reload_after_renewal",
+                  r.assume(cert.pos, "certificate.reload_after_renewal", "false", w("import.why_no_reload_host")));
+  }
+}
 
 std::string write_scenario(Deployment& d, Report& r) {
   const Messages& w = r.w;
@@ -201,6 +248,7 @@ std::string write_scenario(Deployment& d, Report& r) {
         kept.push_back(n);
     }
     if (kept.empty()) continue;
+    certbot_reload(c, d, r);
     choose_issued(c, d, r);
     out += "[[certificate]]\n";
     line(out, "domain", {toml_str(kept.front()), w.format("import.comment_from", where(c.pos))});
@@ -212,6 +260,12 @@ std::string write_scenario(Deployment& d, Report& r) {
     table(out, c.keys);
     out += "\n";
   }
+
+  // A certbot container whose files no certificate written is: said as any other container.
+  for (const auto& c : d.compose)
+    if (!c->certbot_service.empty() &&
+        std::none_of(r.entries.begin(), r.entries.end(), [&](const ReportEntry& e) { return e.pos == c->certbot_pos; }))
+      r.ignored(c->certbot_pos, w.format("import.compose_not_asgi", c->certbot_service, c->certbot_image));
 
   for (ServiceModel& s : d.services) {
     out += "[[service]]\n";

@@ -1,0 +1,174 @@
+// What the importer makes of files a new hire's second audit found misread: a certbot container
+// beside nginx (F6), Traefik's tls.options.default (F7), replicas of a service with a fixed
+// published port (F9), Hypercorn terminating TLS itself (F13), and report lines that contradicted
+// each other (F10, F11).
+#include <doctest/doctest.h>
+
+#include <string>
+#include <vector>
+
+#include "deploysim/scenario.hpp"
+#include "import/import.hpp"
+#include "import_fixtures.hpp"
+
+using namespace deploysim;
+using namespace import_test;
+
+namespace {
+
+// nginx in front of the api, its certificate from certbot's webroot (the audit's c1).
+const std::string orders_conf = R"(upstream orders_api {
+    server api:8000;
+}
+
+server {
+    listen 80;
+    server_name orders.example.com;
+    location /.well-known/acme-challenge/ {
+        root /var/www/certbot;
+    }
+    location / {
+        return 301 https://$host$request_uri;
+    }
+}
+
+server {
+    listen 443 ssl;
+    http2 on;
+    server_name orders.example.com;
+
+    ssl_certificate     /etc/letsencrypt/live/orders.example.com/fullchain.pem;
+    ssl_certificate_key /etc/letsencrypt/live/orders.example.com/privkey.pem;
+
+    location / {
+        proxy_pass http://orders_api;
+        proxy_set_header X-Forwarded-Proto $scheme;
+    }
+}
+)";
+
+// The Compose file: api, nginx (`nginx_extra` below its volumes, line 17 on) and a certbot
+// container whose entrypoint is `certbot_loop` (line 22 without `nginx_extra`).
+std::string certbot_compose(const std::string& nginx_extra, const std::string& certbot_loop) {
+  return R"(services:
+  api:
+    image: registry.example.com/acme/orders-api:2024.06.1
+    command: >
+      gunicorn app.main:app
+      --workers 4
+      --worker-class uvicorn.workers.UvicornWorker
+      --bind 0.0.0.0:8000
+    restart: unless-stopped
+  nginx:
+    image: nginx:1.25-alpine
+    ports: ["80:80", "443:443"]
+    volumes:
+      - ./nginx/conf.d:/etc/nginx/conf.d:ro
+      - certbot-www:/var/www/certbot:ro
+      - certbot-conf:/etc/letsencrypt:ro
+)" + nginx_extra +
+         R"(  certbot:
+    image: certbot/certbot:v2.11.0
+    volumes:
+      - certbot-www:/var/www/certbot:rw
+      - certbot-conf:/etc/letsencrypt:rw
+)" + certbot_loop +
+         R"(volumes:
+  certbot-www:
+  certbot-conf:
+)";
+}
+
+const CertificateSpec& cert(const Scenario& sc, const std::string& domain) {
+  const auto it = std::find_if(sc.certificates.begin(), sc.certificates.end(),
+                               [&](const CertificateSpec& c) { return c.domain == domain; });
+  REQUIRE(it != sc.certificates.end());
+  return *it;
+}
+
+}  // namespace
+
+TEST_CASE("F6: a certbot container without a deploy hook: nginx keeps the old certificate after renewal") {
+  const std::string compose = certbot_compose(
+      "",
+      "    entrypoint: /bin/sh -c 'trap exit TERM; while :; do certbot renew --webroot -w /var/www/certbot; "
+      "sleep 12h & wait $${!}; done;'\n");
+  const imp::ImportResult r =
+      import_files({{"docker-compose.yml", compose, true}, {"nginx/conf.d/orders.conf", orders_conf, true}});
+  const Scenario sc = load(r);
+  const CertificateSpec& c = cert(sc, "orders.example.com");
+  CHECK(c.renewal == Renewal::certbot);
+  CHECK_FALSE(c.reload_after_renewal);
+  CHECK(has_text(r, "reload_after_renewal = false"));
+  // The files show who renews: the container, not an assumed timer.
+  CHECK(has_entry(r, imp::EntryKind::mapped, "docker-compose.yml:17",
+                  "service certbot -> certificate.renewal = \"certbot\""));
+  CHECK_FALSE(has_entry(r, imp::EntryKind::assumed, "nginx/conf.d/orders.conf:21", "certbot's timer"));
+  CHECK_FALSE(has_entry(r, imp::EntryKind::ignored, "docker-compose.yml:17", "neither an ASGI app nor a proxy"));
+  CHECK(has_entry(r, imp::EntryKind::assumed, "nginx/conf.d/orders.conf:21",
+                  "certificate.reload_after_renewal = false: the certbot container certbot (docker-compose.yml:17) "
+                  "renews the file, but nothing in the files reloads nginx"));
+}
+
+TEST_CASE("F6: a --deploy-hook, or an nginx reload loop, reloads the renewed certificate") {
+  SUBCASE("certbot's --deploy-hook") {
+    const std::string compose = certbot_compose(
+        "",
+        "    entrypoint: /bin/sh -c 'while :; do certbot renew --deploy-hook \"touch /etc/letsencrypt/renewed\"; "
+        "sleep 12h; done'\n");
+    const imp::ImportResult r =
+        import_files({{"docker-compose.yml", compose, true}, {"nginx/conf.d/orders.conf", orders_conf, true}});
+    CHECK(cert(load(r), "orders.example.com").reload_after_renewal);
+    CHECK(has_entry(r, imp::EntryKind::mapped, "docker-compose.yml:22",
+                    "--deploy-hook -> certificate.reload_after_renewal = true"));
+  }
+  SUBCASE("nginx -s reload every 6 hours in the nginx container") {
+    const std::string compose = certbot_compose(
+        "    command: \"/bin/sh -c 'while :; do sleep 6h & wait $${!}; nginx -s reload; done & nginx -g \\\"daemon "
+        "off;\\\"'\"\n",
+        "    entrypoint: /bin/sh -c 'while :; do certbot renew; sleep 12h; done'\n");
+    const imp::ImportResult r =
+        import_files({{"docker-compose.yml", compose, true}, {"nginx/conf.d/orders.conf", orders_conf, true}});
+    CHECK(cert(load(r), "orders.example.com").reload_after_renewal);
+    CHECK(has_entry(r, imp::EntryKind::mapped, "docker-compose.yml:17",
+                    "nginx -s reload -> certificate.reload_after_renewal = true"));
+    CHECK(has_entry(r, imp::EntryKind::mapped, "docker-compose.yml:17", "command: runs nginx -s reload"));
+    CHECK_FALSE(has_entry(r, imp::EntryKind::ignored, "docker-compose.yml:17", "command"));
+  }
+}
+
+TEST_CASE("F6: nginx on a server with a certbot certificate: no reload unless certbot --nginx wrote the file") {
+  const std::string unit = R"([Unit]
+Description=orders API
+
+[Service]
+ExecStart=/srv/orders/.venv/bin/uvicorn app.main:app --host 127.0.0.1 --port 8000
+Restart=always
+
+[Install]
+WantedBy=multi-user.target
+)";
+  const std::string site = R"(server {
+    listen 443 ssl;
+    server_name orders.example.com;
+    ssl_certificate /etc/letsencrypt/live/orders.example.com/fullchain.pem;
+    ssl_certificate_key /etc/letsencrypt/live/orders.example.com/privkey.pem;
+    location / {
+        proxy_pass http://127.0.0.1:8000;
+    }
+}
+)";
+  SUBCASE("certonly: no reload") {
+    const imp::ImportResult r = import_files({{"orders.service", unit, true}, {"sites-enabled/orders", site, true}});
+    CHECK_FALSE(cert(load(r), "orders.example.com").reload_after_renewal);
+    CHECK(has_entry(r, imp::EntryKind::assumed, "sites-enabled/orders:4",
+                    "certificate.reload_after_renewal = false: certbot's renewal configuration is not in the files"));
+  }
+  SUBCASE("certbot --nginx: its installer reloads nginx") {
+    std::string managed = site;
+    managed.replace(managed.find("fullchain.pem;"), 14, "fullchain.pem; # managed by Certbot");
+    const imp::ImportResult r = import_files({{"orders.service", unit, true}, {"sites-enabled/orders", managed, true}});
+    CHECK(cert(load(r), "orders.example.com").reload_after_renewal);
+    CHECK(has_entry(r, imp::EntryKind::assumed, "sites-enabled/orders:4", "# managed by Certbot"));
+  }
+}
