@@ -283,7 +283,7 @@ std::string render(const std::string& scenario, const std::string& variant, cons
                      lifecycle.size(), lifecycle.size() > max_lifecycle_lines ? ", repeating rounds shortened" : "");
   out += render_lifecycle(t, lifecycle);
   out += '\n' + render_windows(run);
-  out += "\n## Metrics (deploysim run --summary)\n" + format_summary(m);
+  out += "\n## Metrics (deploysim run --summary)\n" + format_summary(m, t.size());
   out += fmt::format(
       "\n## Request-path records (dns, tcp, tls, http, proxy, client; server.* caused by them): "
       "{}, by kind\n",

@@ -86,7 +86,7 @@ int run_command(const RunOptions& o, const Messages& words) {
       std::printf("%s  %s %s\n", align_columns(words.time(r.t()), 12).c_str(),
                   pad_columns(words.stage(r.stage), 10).c_str(), narrator->narrate(run.trace, r).c_str());
   }
-  if (o.summary) std::printf("%s", format_summary(run.metrics, words, &narrator->style()).c_str());
+  if (o.summary) std::printf("%s", format_summary(run.metrics, words, &narrator->style(), run.trace.size()).c_str());
   if (!o.narrate && !o.summary)
     std::printf("%s\n", words
                             .format("cli.run_line", sc.info.tr.pick("name", sc.info.name, words.lang()),

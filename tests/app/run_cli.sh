@@ -89,4 +89,21 @@ check_bad "unknown variant" "no-such" run "$scen/basic-https.toml" --variant no-
 check_bad "bad --lang" "lang" run "$scen/basic-https.toml" --lang fr
 check_bad "missing file" "$tmp/none.toml" run "$tmp/none.toml"
 
+# --summary counts the run's events as `check` does for a lesson on the same run (the trace's
+# records), under a head of its own, in English and Korean: a teacher quoting "this run has N
+# events" gets one N (it printed the engine's 4449 dispatches where check said 7521 records).
+"$bin" check "$src/assets/lessons/04-certificate-renewal.toml" >"$tmp/check" 2>&1 || { echo "FAIL: check lesson 04"; fail=1; }
+records="$(grep -oE '[0-9]+ records' "$tmp/check" | grep -oE '[0-9]+')"
+"$bin" run "$scen/cert-renewal.toml" --summary >"$tmp/sum-en" 2>&1 || { echo "FAIL: run --summary"; fail=1; }
+if ! tail -2 "$tmp/sum-en" | head -1 | grep -qx 'Run' ||
+  ! tail -1 "$tmp/sum-en" | grep -qE "^  events \(trace records\) +${records:-none}\$"; then
+  echo "FAIL: --summary's events are not check's ${records:-?} records: $(tail -2 "$tmp/sum-en")"
+  fail=1
+fi
+LANG=ko_KR.UTF-8 "$bin" run "$scen/cert-renewal.toml" --summary >"$tmp/sum-ko" 2>&1 || { echo "FAIL: --summary ko"; fail=1; }
+if ! tail -1 "$tmp/sum-ko" | grep -qE "^  이벤트 \(트레이스 레코드\) +${records:-none}\$"; then
+  echo "FAIL: Korean --summary's events: $(tail -2 "$tmp/sum-ko")"
+  fail=1
+fi
+
 exit $fail

@@ -1,5 +1,6 @@
 #pragma once
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "deploysim/metrics.hpp"
@@ -15,9 +16,13 @@ std::string metrics_to_json(const Metrics& metrics, const std::string& scenario,
 
 /// A readable table of every metrics field for a terminal (`deploysim run --summary`); fields a
 /// run did not fill (no restarts model, no certificates) are shown only when present.
-std::string format_summary(const Metrics& metrics);
+/// `records` is the run's trace size: the "events" that `check`, `tour` and the GUI count, last
+/// under its own head (the engine's dispatch count, Metrics::events, is another number and is
+/// left to --metrics-json).
+std::string format_summary(const Metrics& metrics, std::optional<size_t> records = std::nullopt);
 /// The same in `words`' language (the [summary] table; durations in its units), failure causes
 /// translated by a narration's `style` when given ("bad gateway": its "value.bad gateway").
-std::string format_summary(const Metrics& metrics, const Messages& words, const NarrationStyle* style = nullptr);
+std::string format_summary(const Metrics& metrics, const Messages& words, const NarrationStyle* style = nullptr,
+                           std::optional<size_t> records = std::nullopt);
 
 }  // namespace deploysim
