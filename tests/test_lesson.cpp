@@ -158,6 +158,27 @@ std::string first_error(const std::string& path) {
 
 }  // namespace
 
+TEST_CASE("a scenario named without .toml: the full paths looked at, and the name with .toml") {
+  namespace fs = std::filesystem;
+  const fs::path lesson = write_temp("no-extension.toml", "[lesson]\ntitle = \"t\"\nscenario = \"no-sni\"\n");
+  const fs::path dir = lesson.parent_path();
+  // Run from the lesson's folder with a relative path, as a teacher types `deploysim check x.toml`.
+  const fs::path was = fs::current_path();
+  fs::current_path(dir);
+  const LessonLoad ll = load_lesson_file("no-extension.toml");
+  fs::current_path(was);
+  REQUIRE(ll.error);
+  CHECK(ll.error->line == 3);
+  CHECK(ll.error->message == "scenario 'no-sni' not found (looked at " + (dir / "no-sni").string() + ", " +
+                                 (fs::path(assets_dir()) / "scenarios" / "no-sni").string() +
+                                 "; did you mean 'no-sni.toml'?)");
+  // A name with no such file beside it or shipped gets no guess.
+  const LessonLoad none = load_lesson_file(
+      write_temp("names-no-file.toml", "[lesson]\ntitle = \"t\"\nscenario = \"names-nothing-here\"\n"));
+  REQUIRE(none.error);
+  CHECK(none.error->message.find("did you mean") == std::string::npos);
+}
+
 TEST_CASE("each broken lesson gets the exact located error of its '# expect:' line") {
   const auto files = test::expect_files("lessons/broken");
   CHECK(files.size() >= 20);

@@ -34,7 +34,26 @@ std::string find_scenario(const std::string& name, const std::string& from, std:
   const fs::path beside = fs::path(from).parent_path() / p;
   const fs::path shipped = fs::path(assets_dir()) / "scenarios" / p;
   if (!from.empty() && fs::is_regular_file(beside, ec)) return beside.string();
-  if (looked) *looked = (from.empty() ? "" : beside.string() + ", ") + shipped.string();
+  if (looked && !fs::exists(shipped, ec)) {
+    // Where it was looked for as full paths ("looked at friday-expiry" said no folder), and the
+    // name with ".toml" when that file is there: scenario = "friday-expiry" for friday-expiry.toml.
+    const auto full = [](const fs::path& f) {
+      std::error_code e;
+      const fs::path a = fs::absolute(f, e);
+      return (e ? f : a.lexically_normal()).string();
+    };
+    *looked = (from.empty() ? "" : full(beside) + ", ") + full(shipped);
+    if (p.extension() != ".toml") {
+      fs::path with = p;
+      with += ".toml";
+      const fs::path beside_toml = fs::path(from).parent_path() / with;
+      const fs::path shipped_toml = fs::path(assets_dir()) / "scenarios" / with;
+      if ((!from.empty() && fs::is_regular_file(beside_toml, ec)) || fs::is_regular_file(shipped_toml, ec))
+        *looked += "; did you mean '" + with.string() + "'?";
+    }
+  } else if (looked) {
+    *looked = (from.empty() ? "" : beside.string() + ", ") + shipped.string();
+  }
   return shipped.string();
 }
 

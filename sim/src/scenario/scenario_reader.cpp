@@ -191,6 +191,10 @@ std::optional<Time> TableReader::duration(std::string_view key, std::optional<Ti
   if (!n->is_string()) wrong(key, *n, duration_form);
   const auto t = parse_duration(n->as_string()->get());
   if (!t) {
+    // Several units ("-89d20h") get the one unit that says the same: the notation takes one.
+    if (const auto one = one_unit_duration(n->as_string()->get()))
+      ctx_.fail(n->source(), fmt::format("{} must be {}, got {} (one unit per duration: did you mean '{}'?)",
+                                         name_of(key), duration_form, describe(*n), *one));
     // Prose ("15 minutes", "3 days") gets the notation it means.
     if (const auto hint = duration_notation(n->as_string()->get()))
       ctx_.fail(n->source(), fmt::format("{} must be {}, got {} (did you mean '{}'?)", name_of(key), duration_form,

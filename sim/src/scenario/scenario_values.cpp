@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <climits>
 #include <cmath>
 #include <cstdlib>
 #include <fmt/format.h>
@@ -264,6 +265,47 @@ std::optional<std::string> duration_notation(std::string_view text) {
       number.size() < 9) {
     return fmt::format("{}d", std::strtol(number.c_str(), nullptr, 10) * 7);
   }
+  return std::nullopt;
+}
+
+std::optional<std::string> one_unit_duration(std::string_view text) {
+  if (text.size() > 100) return std::nullopt;
+  size_t i = 0;
+  const bool negative = !text.empty() && text[0] == '-';
+  if (!text.empty() && (text[0] == '-' || text[0] == '+')) ++i;
+  const auto digit = [](char c) { return (c >= '0' && c <= '9') || c == '.'; };
+  int64_t total = 0;
+  size_t parts = 0;
+  while (i < text.size()) {
+    while (i < text.size() && (text[i] == ' ' || text[i] == ',')) ++i;
+    if (i == text.size()) break;
+    const size_t start = i;
+    while (i < text.size() && digit(text[i])) ++i;
+    if (i == start) return std::nullopt;
+    const std::string_view number = text.substr(start, i - start);
+    while (i < text.size() && text[i] == ' ') ++i;
+    const size_t unit_start = i;
+    while (i < text.size() && !digit(text[i]) && text[i] != ' ' && text[i] != ',') ++i;
+    const std::string part = fmt::format("{}{}", number, text.substr(unit_start, i - unit_start));
+    std::optional<Time> t = parse_duration(part);
+    if (!t)
+      if (const auto notation =
+              duration_notation(fmt::format("{} {}", number, text.substr(unit_start, i - unit_start))))
+        t = parse_duration(*notation);
+    if (!t || t->ns() > INT64_MAX / 4 || total > INT64_MAX / 4) return std::nullopt;
+    total += t->ns();
+    ++parts;
+  }
+  if (parts < 2 || total == 0) return std::nullopt;
+  static constexpr std::pair<int64_t, std::string_view> units[] = {{86400'000'000'000, "d"},
+                                                                   {3600'000'000'000, "h"},
+                                                                   {60'000'000'000, "min"},
+                                                                   {1'000'000'000, "s"},
+                                                                   {1'000'000, "ms"},
+                                                                   {1'000, "us"},
+                                                                   {1, "ns"}};
+  for (const auto& [size, unit] : units)
+    if (total % size == 0) return fmt::format("{}{}{}", negative ? "-" : "", total / size, unit);
   return std::nullopt;
 }
 

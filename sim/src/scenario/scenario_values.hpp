@@ -30,6 +30,10 @@ std::optional<std::string> closest(std::string_view word, std::span<const std::s
 /// The notation of a duration written in words or with a space ("15 minutes", "3 days", "5 min",
 /// "1.5 hours" -> "15min", "3d", "5min", "1.5h"); nullopt for anything else. For error hints.
 std::optional<std::string> duration_notation(std::string_view text);
+/// A duration written in several units ("-89d20h", "1h30m", "2 days 3 hours") in the one unit the
+/// notation takes, the largest that says it exactly ("-2156h", "90min", "51h"); nullopt for
+/// anything else. For error hints: the notation has one unit per duration.
+std::optional<std::string> one_unit_duration(std::string_view text);
 /// A key that is a language code ("ko", or "kr" for it) where a teacher wrote a [ko] table: the
 /// error message that says translations are `<key>_ko` keys; nullopt for any other key.
 std::optional<std::string> translation_table_error(std::string_view key, std::string_view where);
