@@ -172,3 +172,110 @@ WantedBy=multi-user.target
     CHECK(has_entry(r, imp::EntryKind::assumed, "sites-enabled/orders:4", "# managed by Certbot"));
   }
 }
+
+namespace {
+
+// Traefik v2.11 with a static file and a file provider directory (the audit's c2); `options` is
+// the dynamic file's tls section from line 16 on.
+std::vector<imp::TextFile> traefik_files(const std::string& options) {
+  const std::string compose = R"(services:
+  traefik:
+    image: traefik:v2.11
+    restart: always
+    ports:
+      - "80:80"
+      - "443:443"
+    volumes:
+      - /var/run/docker.sock:/var/run/docker.sock:ro
+      - ./traefik/traefik.yml:/etc/traefik/traefik.yml:ro
+      - ./traefik/dynamic:/etc/traefik/dynamic:ro
+      - ./letsencrypt:/letsencrypt
+  admin:
+    image: ghcr.io/example/billing-admin:1.4.2
+    command: ["hypercorn", "admin.app:app", "--bind", "0.0.0.0:9000", "--workers", "2"]
+    restart: unless-stopped
+)";
+  const std::string static_file = R"(entryPoints:
+  web:
+    address: ":80"
+  websecure:
+    address: ":443"
+    http:
+      tls:
+        certResolver: letsencrypt
+
+providers:
+  file:
+    directory: /etc/traefik/dynamic
+
+certificatesResolvers:
+  letsencrypt:
+    acme:
+      email: ops@example.org
+      storage: /letsencrypt/acme.json
+      httpChallenge:
+        entryPoint: web
+)";
+  const std::string routers = R"yaml(http:
+  routers:
+    admin:
+      rule: "Host(`admin.billing.example.org`)"
+      entryPoints:
+        - websecure
+      service: admin
+      tls:
+        certResolver: letsencrypt
+  services:
+    admin:
+      loadBalancer:
+        servers:
+          - url: "http://admin:9000"
+
+)yaml" + options;
+  return {{"docker-compose.yml", compose, true},
+          {"traefik/traefik.yml", static_file, true},
+          {"traefik/dynamic/routers.yml", routers, true}};
+}
+
+}  // namespace
+
+TEST_CASE("F7: Traefik's tls.options.default gives the proxy its TLS versions and strict SNI") {
+  const imp::ImportResult r = import_files(traefik_files(R"(tls:
+  options:
+    default:
+      minVersion: VersionTLS13
+      sniStrict: true
+      cipherSuites:
+        - TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384
+)"));
+  const Scenario sc = load(r);
+  REQUIRE(sc.proxy);
+  CHECK(sc.proxy->tls_versions == tls13);
+  CHECK(sc.proxy->strict_sni);
+  CHECK(has_entry(r, imp::EntryKind::mapped, "traefik/dynamic/routers.yml:19",
+                  "tls.options.default.minVersion -> proxy.tls_versions = [\"1.3\"]"));
+  CHECK(has_entry(r, imp::EntryKind::mapped, "traefik/dynamic/routers.yml:20",
+                  "tls.options.default.sniStrict -> proxy.strict_sni = true"));
+  CHECK(has_entry(r, imp::EntryKind::mapped, "traefik/dynamic/routers.yml:18", "the default option is used"));
+  CHECK(has_entry(r, imp::EntryKind::ignored, "traefik/dynamic/routers.yml:21",
+                  "tls.options.default.cipherSuites: deploysim does not model it"));
+  CHECK_FALSE(has_entry(r, imp::EntryKind::ignored, "traefik/dynamic/routers.yml:18", "does not model it"));
+}
+
+TEST_CASE("F7: minVersion VersionTLS12 with sniStrict false; another option is only its routers'") {
+  const imp::ImportResult r = import_files(traefik_files(R"(tls:
+  options:
+    default:
+      minVersion: VersionTLS12
+      sniStrict: false
+    modern:
+      minVersion: VersionTLS13
+)"));
+  const Scenario sc = load(r);
+  REQUIRE(sc.proxy);
+  CHECK(sc.proxy->tls_versions == (tls12 | tls13));
+  CHECK_FALSE(sc.proxy->strict_sni);
+  CHECK(has_entry(r, imp::EntryKind::mapped, "traefik/dynamic/routers.yml:19",
+                  "tls.options.default.minVersion -> proxy.tls_versions = [\"1.2\", \"1.3\"]"));
+  CHECK(has_entry(r, imp::EntryKind::ignored, "traefik/dynamic/routers.yml:21", "tls.options.modern"));
+}

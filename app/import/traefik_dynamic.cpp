@@ -62,7 +62,10 @@ class Reader {
       } else if (section == "tls" && top.kind == Entry::Kind::map) {
         for (const Entry& part : top.children)
           for_each_named(part, top.key, [&](const Entry& e, const std::string& key) {
-            ignored(e.pos, key, lowercase(part.key) == "certificates" ? "import.why_traefik_tls_files" : nullptr);
+            if (lowercase(part.key) == "options" && e.key == "default" && e.kind == Entry::Kind::map && !tls_default)
+              tls_default = &e, tls_default_key = key;
+            else
+              ignored(e.pos, key, lowercase(part.key) == "certificates" ? "import.why_traefik_tls_files" : nullptr);
           });
       } else {
         ignored(top.pos, top.key, nullptr);
@@ -72,6 +75,10 @@ class Reader {
 
   std::vector<DynRouter> routers;  ///< In the order read.
   std::map<std::string, DynService> services;
+  /// `tls.options.default` (the first file's), and its key as the report names it: the TLS options
+  /// of every router that names none. Its entries live in the files' trees, kept until routed.
+  const Entry* tls_default = nullptr;
+  std::string tls_default_key;
 
  private:
   // The items of a section (routers, services, certificates), each with its key as the report
@@ -299,6 +306,58 @@ void route(const Reader& read, ComposeCtx& c, Deployment& d, Report& r) {
   }
 }
 
+// The TLS option "default", which Traefik applies to every TLS router that names no option of its
+// own ("When no tls options are specified in a tls router, the default option is used",
+// doc.traefik.io, TLS Options): its versions and sniStrict are the proxy's. minVersion and
+// maxVersion take VersionTLS10 to VersionTLS13 (Traefik's default minimum is VersionTLS12);
+// sniStrict refuses a handshake without SNI or for a name no certificate holds, as
+// proxy.strict_sni does.
+void tls_default_options(const Entry& option, const std::string& key, ProxyModel& p, Report& r) {
+  r.mapped(option.pos, r.w.format("import.traefik_tls_default", key));
+  const auto version = [](const std::string& v) -> int {  // 10..13, 0 when none Traefik knows
+    for (int n = 10; n <= 13; ++n)
+      if (v == "VersionTLS" + std::to_string(n)) return n;
+    return 0;
+  };
+  int min = 12, max = 13;
+  SourcePos versions_pos;
+  std::string versions_key;
+  for (const Entry& e : option.children) {
+    const std::string name = lowercase(e.key), full = key + "." + e.key;
+    if (e.kind == Entry::Kind::null) {
+      r.ignored(e.pos, r.w.format("import.traefik_file_null", full));
+    } else if ((name == "minversion" || name == "maxversion") && e.kind == Entry::Kind::scalar) {
+      const int v = version(e.value);
+      if (v == 0) {
+        r.ignored(e.pos, r.w.format("import.traefik_tls_version_unknown", full, e.value));
+        continue;
+      }
+      if (v < 12) r.ignored(e.pos, r.w.format("import.ignored_key", full + " " + e.value, r.w("import.why_old_tls")));
+      (name == "minversion" ? min : max) = v;
+      versions_pos = e.pos;
+      versions_key = full;
+    } else if (name == "snistrict" && e.kind == Entry::Kind::scalar) {
+      const std::string v = lowercase(e.value);
+      if (v != "true" && v != "false") {
+        r.ignored(e.pos, r.w.format("import.traefik_tls_version_unknown", full, e.value));
+        continue;
+      }
+      p.keys.set("strict_sni", r.from(e.pos, full, "proxy.strict_sni", v));
+    } else {
+      r.ignored(e.pos, r.w.format("import.ignored_key", full, r.w("import.why_not_modelled")));
+    }
+  }
+  if (versions_key.empty()) return;
+  std::string list;
+  for (int v = std::max(min, 12); v <= std::min(max, 13); ++v)
+    list += std::string(list.empty() ? "" : ", ") + (v == 12 ? "\"1.2\"" : "\"1.3\"");
+  if (list.empty()) {  // maxVersion below TLS 1.2: no version the model has
+    r.ignored(versions_pos, r.w.format("import.ignored_key", versions_key, r.w("import.why_old_tls")));
+    return;
+  }
+  p.keys.set("tls_versions", r.from(versions_pos, versions_key, "proxy.tls_versions", "[" + list + "]"));
+}
+
 // A Traefik on the machine "server" for dynamic files that no Traefik container reads, when the
 // files have no other proxy: its static configuration is a Traefik static file no container reads.
 std::shared_ptr<ComposeCtx> traefik_on_host(Deployment& d, Report& r) {
@@ -349,12 +408,16 @@ void finish_traefik_dynamic(Deployment& d, Report& r) {
   if (traefik && !traefik->dynamic_files.empty() && !r.has_error()) {
     traefik_routes::Reader read(r);
     bool ok = true;
+    std::vector<std::vector<TraefikEntry>> trees;  // kept: read.tls_default points into one
+    trees.reserve(traefik->dynamic_files.size());
     for (const auto& [name, text] : traefik->dynamic_files) {
-      const auto root = read_traefik_tree(name, text, lowercase(fs::path(name).extension().string()) == ".toml", r);
+      auto root = read_traefik_tree(name, text, lowercase(fs::path(name).extension().string()) == ".toml", r);
       ok = ok && root;
-      if (root) read.file(*root);
+      if (root) read.file(trees.emplace_back(std::move(*root)));
     }
     if (ok) traefik_routes::route(read, *traefik, d, r);
+    if (ok && read.tls_default && d.proxy)
+      traefik_routes::tls_default_options(*read.tls_default, read.tls_default_key, *d.proxy, r);
   }
   for (const auto& [key, file] : d.traefik_dynamic_files)
     if (!d.traefik_dynamic_used.count(key)) r.ignored({file.first, 0, 0}, r.w("import.traefik_dynamic_unused"));
