@@ -279,3 +279,66 @@ TEST_CASE("F7: minVersion VersionTLS12 with sniStrict false; another option is o
                   "tls.options.default.minVersion -> proxy.tls_versions = [\"1.2\", \"1.3\"]"));
   CHECK(has_entry(r, imp::EntryKind::ignored, "traefik/dynamic/routers.yml:21", "tls.options.modern"));
 }
+
+namespace {
+
+size_t replicas(const ServiceSpec& s) { return s.hosts.empty() ? 1 : s.hosts.size(); }
+
+}  // namespace
+
+TEST_CASE("F9: deploy.replicas 2 with a fixed published host port: docker compose starts one replica") {
+  // The audit's c8 api, behind nginx.
+  const std::string site = R"(server {
+    listen 443 ssl;
+    server_name reports.example.com;
+    ssl_certificate /etc/ssl/reports/fullchain.pem;
+    ssl_certificate_key /etc/ssl/reports/privkey.pem;
+    location / {
+        proxy_pass http://api:8000;
+    }
+}
+)";
+  const auto compose = [](const std::string& ports) {
+    return R"(services:
+  api:
+    image: registry.gitlab.com/acme/reports:main
+    command: gunicorn reports.asgi:app -k uvicorn_worker.UvicornWorker -b 0.0.0.0:8000 --workers 3
+    restart: unless-stopped
+    deploy:
+      replicas: 2
+    ports:
+)" + ports +
+           R"(  nginx:
+    image: nginx:1.27
+    ports: ["443:443"]
+    volumes:
+      - ./nginx/conf.d:/etc/nginx/conf.d:ro
+)";
+  };
+  SUBCASE("127.0.0.1:8000:8000") {
+    const imp::ImportResult r =
+        import_files({{"docker-compose.yml", compose("      - \"127.0.0.1:8000:8000\"\n"), true},
+                      {"nginx/conf.d/reports.conf", site, true}});
+    const Scenario sc = load(r);
+    CHECK(replicas(service(sc, "api")) == 1);
+    CHECK(
+        has_entry(r, imp::EntryKind::assumed, "docker-compose.yml:7",
+                  "hosts = 1: deploy.replicas 2 with the fixed host port 127.0.0.1:8000:8000 (docker-compose.yml:9)"));
+    CHECK(has_entry(r, imp::EntryKind::assumed, "docker-compose.yml:7", "port is already allocated"));
+  }
+  SUBCASE("the long syntax, published: 8000") {
+    const imp::ImportResult r =
+        import_files({{"docker-compose.yml", compose("      - target: 8000\n        published: 8000\n"), true},
+                      {"nginx/conf.d/reports.conf", site, true}});
+    CHECK(replicas(service(load(r), "api")) == 1);
+    CHECK(has_entry(r, imp::EntryKind::assumed, "docker-compose.yml:7", "the fixed host port 8000:8000"));
+  }
+  SUBCASE("a range, or a container port alone, gives each replica its own host port") {
+    for (const char* ports : {"      - \"8000-8001:8000\"\n", "      - \"8000\"\n", "      - \"127.0.0.1::8000\"\n"}) {
+      const imp::ImportResult r =
+          import_files({{"docker-compose.yml", compose(ports), true}, {"nginx/conf.d/reports.conf", site, true}});
+      CHECK(replicas(service(load(r), "api")) == 2);
+      CHECK(has_entry(r, imp::EntryKind::mapped, "docker-compose.yml:7", "deploy.replicas -> hosts = 2"));
+    }
+  }
+}

@@ -62,6 +62,42 @@ void note_certbot(ComposeCtx& c, const std::string& name, const YAML::Node& svc,
     }
 }
 
+// A port item as written: the short syntax, or the long one as `published:target`.
+std::string published_text(const YAML::Node& port) {
+  if (!port.IsMap()) return scalar(port);
+  const std::string published = scalar(child(port, "published"));
+  return (published.empty() ? "" : published + ":") + scalar(child(port, "target"));
+}
+
+// The first item of `ports:` that publishes one fixed host port ("8000:8000",
+// "127.0.0.1:8000:8000", `published: 8000`), which only one container can bind; not a container
+// port alone ("8000", a random host port), a range ("8000-8001:8000") or "127.0.0.1::8000".
+std::optional<YAML::Node> fixed_host_port(const YAML::Node& ports) {
+  if (!ports.IsSequence()) return std::nullopt;
+  for (const YAML::Node& port : ports) {
+    std::string host;
+    if (port.IsMap()) {
+      host = scalar(child(port, "published"));
+    } else {
+      // [IP:][HOST:]CONTAINER[/PROTOCOL]; an IPv6 address in brackets.
+      std::string text = scalar(port);
+      text = text.substr(0, text.find('/'));
+      if (const size_t bracket = text.rfind(']'); bracket != std::string::npos) text.erase(0, bracket + 1);
+      std::vector<std::string> parts{""};
+      for (const char ch : text)
+        if (ch == ':')
+          parts.emplace_back();
+        else
+          parts.back() += ch;
+      if (parts.size() < 2) continue;  // a container port alone
+      host = parts[parts.size() - 2];
+    }
+    if (!host.empty() && std::all_of(host.begin(), host.end(), [](char ch) { return ch >= '0' && ch <= '9'; }))
+      return port;
+  }
+  return std::nullopt;
+}
+
 // Services that other services wait for to finish (`depends_on: {x: {condition:
 // service_completed_successfully}}`): the migration step.
 std::set<std::string> completed_dependencies(const YAML::Node& services) {
@@ -246,9 +282,19 @@ void read_app(const ComposeCtx& c, const std::string& name, const YAML::Node& sv
   }
   if (replicas_ok && one_setting(c, replicas, "deploy.replicas", scale, "scale", as_int(replicas) == as_int(scale))) {
     const YAML::Node rep = replicas.IsDefined() ? replicas : scale;
-    if (const auto n = as_int(rep)) {
+    const char* key = replicas.IsDefined() ? "deploy.replicas" : "scale";
+    if (const auto n = as_int(rep); n && *n > 1 && fixed_host_port(child(svc, "ports"))) {
+      // Every replica's container publishes the same host port: Docker binds it for the first and
+      // refuses the others ("Bind for 0.0.0.0:8000 failed: port is already allocated",
+      // docker/compose#4950), so one replica serves and `docker compose up` ends with that error.
+      const YAML::Node& port = *fixed_host_port(child(svc, "ports"));
+      s.replica_count = 1;
+      s.replicas =
+          r.assume(c.pos(rep), "hosts", "1",
+                   r.w.format("import.compose_replicas_fixed_port", key, *n, published_text(port), where(c.pos(port))));
+    } else if (n) {
       s.replica_count = static_cast<int>(*n);
-      s.replicas = r.from(c.pos(rep), replicas.IsDefined() ? "deploy.replicas" : "scale", "hosts", std::to_string(*n));
+      s.replicas = r.from(c.pos(rep), key, "hosts", std::to_string(*n));
     }
   }
   read_restart(c, svc, s);
