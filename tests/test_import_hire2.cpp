@@ -342,3 +342,49 @@ TEST_CASE("F9: deploy.replicas 2 with a fixed published host port: docker compos
     }
   }
 }
+
+TEST_CASE("F13: Hypercorn terminating TLS itself: the report and the scenario say that no request is sent") {
+  // The audit's c9: no proxy, Hypercorn holds the certificate and port 443.
+  const std::string compose = R"(services:
+  gateway:
+    image: ghcr.io/example/gateway:0.9.4
+    command: >
+      hypercorn gateway.app:app
+      --bind 0.0.0.0:8443
+      --insecure-bind 0.0.0.0:8080
+      --certfile /certs/live/gw.example.dev/fullchain.pem
+      --keyfile /certs/live/gw.example.dev/privkey.pem
+      --workers 4
+    ports:
+      - "443:8443"
+      - "80:8080"
+    volumes:
+      - /etc/letsencrypt:/certs:ro
+    restart: always
+)";
+  const imp::ImportResult r = import_files({{"docker-compose.yml", compose, true}});
+  const Scenario sc = load(r);
+  CHECK(sc.clients.empty());
+  CHECK_FALSE(sc.proxy);
+  CHECK(has_entry(r, imp::EntryKind::assumed, "docker-compose.yml:4",
+                  "no client: service gateway terminates TLS itself (--certfile: the app server holds the "
+                  "certificate and the HTTPS port), and deploysim models HTTPS at a TLS proxy"));
+  CHECK(has_entry(r, imp::EntryKind::assumed, "docker-compose.yml:4", "a run of it sends no request"));
+  CHECK_FALSE(has_entry(r, imp::EntryKind::assumed, "docker-compose.yml", "nothing is routed through a proxy"));
+  CHECK(has_text(r, "# No [[client]]: service gateway terminates TLS itself"));
+  CHECK(has_text(r, "a run of this scenario sends no request, so its availability counts none."));
+}
+
+TEST_CASE("F13: Uvicorn's --ssl-certfile, and the Korean report") {
+  const std::string compose = R"(services:
+  api:
+    image: ghcr.io/example/api:1
+    command: uvicorn app.main:app --host 0.0.0.0 --port 443 --ssl-certfile /tls/cert.pem --ssl-keyfile /tls/key.pem
+    ports: ["443:443"]
+)";
+  const imp::ImportResult r = imp::import_texts({{"docker-compose.yml", compose, true}}, ko());
+  REQUIRE(r.ok());
+  CHECK(has_entry(r, imp::EntryKind::assumed, "docker-compose.yml:4",
+                  "클라이언트 없음: 서비스 api의 앱 서버가 TLS를 직접 종료합니다(--ssl-certfile:"));
+  CHECK(has_text(r, "# [[client]] 없음: 서비스 api의 앱 서버가 TLS를 직접 종료하는데"));
+}

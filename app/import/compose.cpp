@@ -743,6 +743,14 @@ void read_compose(const ComposeSet& set, Deployment& d, Report& r) {
                (!is_backing_image(image) && (!image.empty() || child(svc, "build").IsDefined()) && argv.empty() &&
                 c.has_traefik_labels(name))) {
       read_app(c, name, svc, migrations, d);
+      // The app server terminating TLS itself (Hypercorn's and Gunicorn's --certfile, Uvicorn's
+      // --ssl-certfile): said where the scenario has no proxy (scenario_out.cpp).
+      for (const char* flag : {"--certfile", "--ssl-certfile"})
+        if (const std::optional<SourcePos> at = command_holds(c, svc, flag); at && c.tls_app.empty()) {
+          c.tls_app = name;
+          c.tls_app_flag = flag;
+          c.tls_app_pos = *at;
+        }
     } else {
       note_certbot(c, name, svc, image, c.pos(kv.first));
       // A certbot container is said with the certificates it renews (certbot_reload, scenario_out.cpp).

@@ -141,6 +141,9 @@ struct ComposeCtx {
   SourcePos certbot_pos;
   std::string certbot_hook;  ///< The hook's flag as written ("" when none).
   SourcePos certbot_hook_pos;
+  /// An app whose server terminates TLS itself (`--certfile`, `--ssl-certfile`), the flag and where.
+  std::string tls_app, tls_app_flag;
+  SourcePos tls_app_pos;
   /// The nginx container's command or entrypoint when it runs `nginx -s reload` (a reload loop).
   SourcePos nginx_reload_pos;
   std::string nginx_reload_key;  ///< "command" or "entrypoint".

@@ -308,10 +308,20 @@ std::string write_scenario(Deployment& d, Report& r) {
     line(out, "rate", r.assume(route.pos, "client.rate", "\"2/s\"", w("import.why_client_rate")));
     out += "\n";
   }
-  if (n == 0) r.assumed(nowhere, w("import.no_clients"));
+  const auto tls_app =
+      std::find_if(d.compose.begin(), d.compose.end(), [](const auto& c) { return !c->tls_app.empty(); });
+  if (n == 0 && tls_app != d.compose.end() && !d.proxy) {
+    // The app server holds the certificate and port 443; the model has TLS at a proxy only.
+    const ComposeCtx& c = **tls_app;
+    r.assumed(c.tls_app_pos, w.format("import.no_clients_app_tls", c.tls_app, c.tls_app_flag));
+    out += "# " + printable_text(w.format("import.comment_no_clients_app_tls", c.tls_app), " ") + "\n";
+  } else if (n == 0) {
+    r.assumed(nowhere, w("import.no_clients"));
+    out += "# " + w("import.comment_no_clients") + "\n";
+  }
   // A development stack that serves plain HTTP only: the run's HTTPS browsers all fail, which a
   // new hire should read as a limit of the model, not as a broken deployment.
-  else if (std::none_of(routes.begin(), routes.end(), [](const RouteModel& rt) { return rt.tls; }))
+  if (n > 0 && std::none_of(routes.begin(), routes.end(), [](const RouteModel& rt) { return rt.tls; }))
     r.assumed(routes.front().pos, w("import.no_https_routes"));
 
   // What a `docker compose up` after a change does to a proxy that keeps its certificates in
