@@ -388,3 +388,57 @@ TEST_CASE("F13: Uvicorn's --ssl-certfile, and the Korean report") {
                   "클라이언트 없음: 서비스 api의 앱 서버가 TLS를 직접 종료합니다(--ssl-certfile:"));
   CHECK(has_text(r, "# [[client]] 없음: 서비스 api의 앱 서버가 TLS를 직접 종료하는데"));
 }
+
+namespace {
+
+// The audit's c3, shortened: Caddy with {$DOMAIN} from its env_file, a matcher route to worker.
+imp::ImportResult caddy_notes() {
+  const std::string compose = R"(name: notes
+
+services:
+  caddy:
+    image: caddy:2.8-alpine
+    restart: unless-stopped
+    ports:
+      - "80:80"
+      - "443:443"
+    env_file: .env
+    volumes:
+      - ./Caddyfile:/etc/caddy/Caddyfile:ro
+      - caddy_data:/data
+
+  web:
+    image: ghcr.io/example/notes:2.3.0
+    command: ["fastapi", "run", "notes/main.py", "--port", "8080", "--workers", "4"]
+
+  worker:
+    image: ghcr.io/example/notes:2.3.0
+    command: ["python", "-m", "uvicorn", "notes.ws:app", "--host", "0.0.0.0", "--port", "8081"]
+
+volumes:
+  caddy_data:
+)";
+  const std::string caddyfile = R"({$DOMAIN} {
+	@ws {
+		path /ws/*
+	}
+	reverse_proxy @ws worker:8081
+	reverse_proxy web:8080
+}
+)";
+  return import_files(
+      {{"compose.yaml", compose, true}, {"Caddyfile", caddyfile, true}, {".env", "DOMAIN=notes.example.net\n", true}});
+}
+
+}  // namespace
+
+TEST_CASE("F10: Caddy's env_file that fills {$DOMAIN} is reported as read, not as ignored") {
+  const imp::ImportResult r = caddy_notes();
+  const Scenario sc = load(r);
+  REQUIRE(sc.proxy);
+  REQUIRE(sc.proxy->routes.size() == 1);
+  CHECK(sc.proxy->routes[0].host == "notes.example.net");
+  CHECK(has_entry(r, imp::EntryKind::mapped, "compose.yaml:10",
+                  "env_file: its variables are the Caddy container's environment"));
+  CHECK_FALSE(has_entry(r, imp::EntryKind::ignored, "compose.yaml:10", "does not model it"));
+}

@@ -620,6 +620,9 @@ void read_proxy_container(ComposeCtx& c, const std::string& name, const YAML::No
       r.mapped(c.nginx_reload_pos, r.w.format("import.nginx_reload_loop", key));  // compose.cpp found it
     } else if (key == "environment" && preset == "caddy") {
       r.mapped(kpos, r.w("import.caddy_env_key"));  // each variable a Caddyfile uses is named too
+    } else if (key == "env_file" && preset == "caddy") {
+      // Its files' variables are the container's too (container_env above), under environment:.
+      r.mapped(kpos, r.w("import.caddy_env_file_key"));
     } else {
       r.ignored(kpos, r.w.format("import.ignored_key", key, r.w("import.why_not_modelled")));
     }
