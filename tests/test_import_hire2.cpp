@@ -442,3 +442,14 @@ TEST_CASE("F10: Caddy's env_file that fills {$DOMAIN} is reported as read, not a
                   "env_file: its variables are the Caddy container's environment"));
   CHECK_FALSE(has_entry(r, imp::EntryKind::ignored, "compose.yaml:10", "does not model it"));
 }
+
+TEST_CASE("F11: an app that only a matcher route names is said so, not that no site names it") {
+  const imp::ImportResult r = caddy_notes();
+  CHECK(has_entry(r, imp::EntryKind::ignored, "compose.yaml:20",
+                  "service worker: no route of the proxy reaches it in the files read (no router, site, server block "
+                  "or Ingress names it, or only a route the model leaves out, such as one for some paths or a "
+                  "matcher, reported at its line)"));
+  CHECK(has_entry(r, imp::EntryKind::ignored, "Caddyfile:5",
+                  "reverse_proxy @ws: path rules are not modelled: this route to worker:8081 takes only the requests "
+                  "its matcher picks, and the model sends every request of the site to web:8080"));
+}

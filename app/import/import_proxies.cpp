@@ -807,8 +807,9 @@ void read_caddy(const std::string& file, const std::string& text_in, Deployment&
       if (!x.upstreams.empty()) {
         if (!rp)
           rp = &x;
-        else if (&x != rp)
-          r.ignored(x.pos, w.format("import.ignored_key", x.written, w("import.why_path_rules")));
+        else if (&x != rp)  // its app is then one no route reaches, said at the app (import.cpp)
+          r.ignored(x.pos, w.format("import.caddy_part_route", x.written, x.upstreams.front().value,
+                                    rp->upstreams.front().value));
       }
     if (!rp) {
       r.ignored(site.pos, w("import.caddy_no_proxy"));
