@@ -114,3 +114,14 @@ TEST_CASE("scenario slo: a percentage, default 99.9, out-of-range values are loc
   REQUIRE(what_if.scenario);
   CHECK(what_if.scenario->info.slo == doctest::Approx(0.99));
 }
+
+TEST_CASE("a run that made no request says so rather than 100 % available") {
+  Metrics m;
+  const std::string none = format_summary(m);
+  CHECK(none.find("availability                 none measured: the run made no request") != std::string::npos);
+  CHECK(none.find("100.00") == std::string::npos);
+  m.requests = 4;
+  m.succeeded = 3;
+  m.failures["502"] = 1;
+  CHECK(format_summary(m).find("availability                 75.00 %") != std::string::npos);
+}

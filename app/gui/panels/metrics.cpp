@@ -156,8 +156,9 @@ void summary_table(const UiState& ui, const Model& a, const Model* b, const std:
   };
   line(ui.tr("metrics.requests").c_str(),
        [](const Metrics& m) { return fmt::format("{} / {}", m.succeeded, m.requests); });
-  line(ui.tr("metrics.availability").c_str(),
-       [&ui](const Metrics& m) { return ui.words.percent(100.0 * m.availability_ratio(), 2); });
+  line(ui.tr("metrics.availability").c_str(), [&ui](const Metrics& m) {
+    return m.requests == 0 ? ui.tr("metrics.availability_none") : ui.words.percent(100.0 * m.availability_ratio(), 2);
+  });
   line(ui.tr("metrics.restarts").c_str(), [](const Metrics& m) { return std::to_string(m.restarts); });
   line(ui.tr("metrics.latency").c_str(), [&ui](const Metrics& m) {
     auto it = m.latency.find("total");

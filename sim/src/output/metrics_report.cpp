@@ -102,9 +102,12 @@ std::string format_summary(const Metrics& m, const Messages& w, const NarrationS
   line(w("summary.in_flight"), std::to_string(m.in_flight));
   // Availability counts a request still waiting as not answered (a hung server must not pass);
   // the error budget counts only outcomes, as SLO tools do. Said here, they cannot look at odds.
+  // No request is no evidence of availability: not "100 %" (an imported scenario with no client).
   const std::string availability = w.percent(100.0 * m.availability_ratio(), 2);
-  line(w("summary.availability"),
-       m.in_flight > 0 ? w.format("summary.availability_waiting", availability, m.in_flight) : availability);
+  line(w("summary.availability"), m.requests == 0 ? w("summary.availability_none")
+                                  : m.in_flight > 0
+                                      ? w.format("summary.availability_waiting", availability, m.in_flight)
+                                      : availability);
   for (const auto& [label, n] : failed) line(label, std::to_string(n));
   if (!m.latency.empty()) {
     head("summary.latency_head");
