@@ -386,7 +386,7 @@ TEST_CASE("F13: Uvicorn's --ssl-certfile, and the Korean report") {
   REQUIRE(r.ok());
   CHECK(has_entry(r, imp::EntryKind::assumed, "docker-compose.yml:4",
                   "클라이언트 없음: 서비스 api의 앱 서버가 TLS를 직접 종료합니다(--ssl-certfile:"));
-  CHECK(has_text(r, "# [[client]] 없음: 서비스 api의 앱 서버가 TLS를 직접 종료하는데"));
+  CHECK(has_text(r, "# `[[client]]` 없음: 서비스 api의 앱 서버가 TLS를 직접 종료하는데"));
 }
 
 namespace {

@@ -320,6 +320,13 @@ void read_systemd(const std::string& file, const std::string& text, const std::v
 /// its http-level settings (import_proxies.cpp).
 void read_nginx(const std::vector<std::pair<std::string, std::string_view>>& files, Deployment& d, Report& r);
 void read_caddy(const std::string& file, const std::string& text, Deployment& d, Report& r);
+/// The proxy an nginx config or a Caddyfile configures: the Compose container of the same preset,
+/// or a new one on "server"; null when another proxy is already there (reported). import_proxies.cpp.
+ProxyModel* proxy_for(const std::string& preset, const SourcePos& pos, Deployment& d, Report& r);
+/// The proxy's tls_versions from the versions a file writes ("TLSv1.2", "tls1.3"), each other
+/// version reported as not modelled, at `pos` under `key` as written. import_proxies.cpp.
+void set_tls_versions(const std::vector<std::string>& written, const SourcePos& pos, const char* key, ProxyModel& p,
+                      Report& r);
 
 /// The service a proxy's upstream ("http://127.0.0.1:8000", "app:8000", "unix:/run/app.sock")
 /// stands for: a service of that name, else the one on that port, else the only one; when none
