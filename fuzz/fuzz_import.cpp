@@ -15,6 +15,7 @@
 #include "import/dockerfile.hpp"
 #include "import/import.hpp"
 #include "import/nginx_conf.hpp"
+#include "import/parse_util.hpp"
 #include "import/systemd_unit.hpp"
 
 namespace deploysim::fuzz {
@@ -73,6 +74,13 @@ int run_import_nginx(const uint8_t* data, size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);
   check(import::parse_nginx_conf(text, "fuzz.input"), text);
   check_import("nginx.conf", text);
+  // Split at the first NUL: an nginx.conf and a file of conf.d/ that its include lines may name
+  // (the include's glob and the files read in its place), and the two halves as a glob and a name.
+  if (const size_t nul = text.find('\0'); nul != std::string_view::npos) {
+    check_import({{"etc/nginx/nginx.conf", std::string(text.substr(0, nul)), true},
+                  {"etc/nginx/conf.d/site.conf", std::string(text.substr(nul + 1)), true}});
+    (void)import::detail::glob_match(text.substr(0, nul), text.substr(nul + 1));
+  }
   return 0;
 }
 

@@ -85,7 +85,15 @@ assemble_seeds() {
         n=$((n + 1))
       done < <(grep -ohE '"[-+]?[0-9][0-9.]*[a-zA-Z]*(/[a-z]+)?"' "$root"/assets/scenarios/*.toml | tr -d '"' | sort -u)
       ;;
-    import_nginx) add_seeds "$dir" "$root"/tests/import/files/nginx/*.conf "$root"/tests/import/files/nginx/broken/* ;;
+    import_nginx)
+      add_seeds "$dir" "$root"/tests/import/files/nginx/*.conf "$root"/tests/import/files/nginx/broken/*
+      # An nginx.conf that includes conf.d/*.conf, NUL, each file as conf.d/site.conf (run_import_nginx).
+      local f n=0
+      for f in "$root"/tests/import/files/nginx/*.conf; do
+        { printf 'events {}\nhttp {\n  include conf.d/*.conf;\n}\n\000'; cat "$f"; } >"$dir/included-$n"
+        n=$((n + 1))
+      done
+      ;;
     import_caddy) add_seeds "$dir" "$root"/tests/import/files/caddy/Caddyfile "$root"/tests/import/files/caddy/broken/* ;;
     import_systemd) add_seeds "$dir" "$root"/tests/import/files/systemd/*.service "$root"/tests/import/files/systemd/broken/* \
       "$root"/tests/import/*/*/*.service.d/*.conf ;;
