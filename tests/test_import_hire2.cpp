@@ -110,16 +110,29 @@ TEST_CASE("F6: a certbot container without a deploy hook: nginx keeps the old ce
                   "renews the file, but nothing in the files reloads nginx"));
 }
 
-TEST_CASE("F6: a --deploy-hook, or an nginx reload loop, reloads the renewed certificate") {
-  SUBCASE("certbot's --deploy-hook") {
+TEST_CASE("F6: a --deploy-hook that reaches nginx, or an nginx reload loop, reloads the renewed certificate") {
+  SUBCASE("a --deploy-hook runs in certbot's container, where no nginx runs") {
+    const std::string compose =
+        certbot_compose("",
+                        "    entrypoint: /bin/sh -c 'while :; do certbot renew --deploy-hook \"nginx -s reload\"; "
+                        "sleep 12h; done'\n");
+    const imp::ImportResult r =
+        import_files({{"docker-compose.yml", compose, true}, {"nginx/conf.d/orders.conf", orders_conf, true}});
+    CHECK_FALSE(cert(load(r), "orders.example.com").reload_after_renewal);
+    CHECK(has_entry(r, imp::EntryKind::assumed, "docker-compose.yml:22",
+                    "certificate.reload_after_renewal = false: --deploy-hook in the certbot container certbot: certbot "
+                    "runs its hook there, where no nginx runs"));
+  }
+  SUBCASE("a --deploy-hook through the Docker socket") {
     const std::string compose = certbot_compose(
         "",
-        "    entrypoint: /bin/sh -c 'while :; do certbot renew --deploy-hook \"touch /etc/letsencrypt/renewed\"; "
+        "      - /var/run/docker.sock:/var/run/docker.sock\n"
+        "    entrypoint: /bin/sh -c 'while :; do certbot renew --deploy-hook \"docker kill -s HUP orders-nginx-1\"; "
         "sleep 12h; done'\n");
     const imp::ImportResult r =
         import_files({{"docker-compose.yml", compose, true}, {"nginx/conf.d/orders.conf", orders_conf, true}});
     CHECK(cert(load(r), "orders.example.com").reload_after_renewal);
-    CHECK(has_entry(r, imp::EntryKind::mapped, "docker-compose.yml:22",
+    CHECK(has_entry(r, imp::EntryKind::mapped, "docker-compose.yml:23",
                     "--deploy-hook -> certificate.reload_after_renewal = true"));
   }
   SUBCASE("nginx -s reload every 6 hours in the nginx container") {

@@ -54,10 +54,19 @@ void note_certbot(ComposeCtx& c, const std::string& name, const YAML::Node& svc,
   c.certbot_service = name;
   c.certbot_image = image.empty() ? name : image;
   c.certbot_pos = pos;
+  // A hook runs in certbot's own container, where no nginx runs: `nginx -s reload` there finds no
+  // master process. It reaches the nginx container through the Docker socket, or by a signal
+  // across a shared PID namespace (`pid: service:nginx`, `pid: host`).
+  bool socket = false;
+  for (const YAML::Node& v : child(svc, "volumes"))
+    socket |= (v.IsMap() ? scalar(child(v, "source")) : scalar(v)).find("docker.sock") != std::string::npos;
+  const std::string pid = scalar(child(svc, "pid"));
   for (const char* hook : {"--deploy-hook", "--renew-hook", "--post-hook"})
     if (const std::optional<SourcePos> at = command_holds(c, svc, hook)) {
       c.certbot_hook = hook;
       c.certbot_hook_pos = *at;
+      c.certbot_hook_reaches =
+          (socket && command_holds(c, svc, "docker ")) || pid == "host" || pid.starts_with("service:");
       return;
     }
 }

@@ -141,6 +141,9 @@ struct ComposeCtx {
   SourcePos certbot_pos;
   std::string certbot_hook;  ///< The hook's flag as written ("" when none).
   SourcePos certbot_hook_pos;
+  /// The hook can reach nginx in its own container: the Docker socket is mounted and the command
+  /// uses docker (`docker kill -s HUP nginx`), or the container shares a PID namespace.
+  bool certbot_hook_reaches = false;
   /// An app whose server terminates TLS itself (`--certfile`, `--ssl-certfile`), the flag and where.
   std::string tls_app, tls_app_flag;
   SourcePos tls_app_pos;

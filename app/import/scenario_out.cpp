@@ -66,10 +66,15 @@ void certbot_reload(CertModel& cert, const Deployment& d, Report& r) {
     cert.keys.set("renewal",
                   r.from(c.certbot_pos, "service " + c.certbot_service, "certificate.renewal", toml_str("certbot")));
   }
-  if (container != d.compose.end() && !(*container)->certbot_hook.empty()) {
+  if (container != d.compose.end() && !(*container)->certbot_hook.empty() && (*container)->certbot_hook_reaches) {
     const ComposeCtx& c = **container;
     cert.keys.set("reload_after_renewal",
                   r.from(c.certbot_hook_pos, c.certbot_hook, "certificate.reload_after_renewal", "true"));
+  } else if (container != d.compose.end() && !(*container)->certbot_hook.empty() && reload_loop == d.compose.end()) {
+    const ComposeCtx& c = **container;
+    cert.keys.set("reload_after_renewal",
+                  r.assume(c.certbot_hook_pos, "certificate.reload_after_renewal", "false",
+                           w.format("import.why_hook_in_container", c.certbot_hook, c.certbot_service)));
   } else if (reload_loop != d.compose.end()) {
     cert.keys.set("reload_after_renewal", r.from((*reload_loop)->nginx_reload_pos, "nginx -s reload",
                                                  "certificate.reload_after_renewal", "true"));
