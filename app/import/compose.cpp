@@ -296,7 +296,7 @@ void read_app(const ComposeCtx& c, const std::string& name, const YAML::Node& sv
       // Every replica's container publishes the same host port: Docker binds it for the first and
       // refuses the others ("Bind for 0.0.0.0:8000 failed: port is already allocated",
       // docker/compose#4950), so one replica serves and `docker compose up` ends with that error.
-      const YAML::Node& port = *fixed_host_port(child(svc, "ports"));
+      const YAML::Node port = *fixed_host_port(child(svc, "ports"));
       s.replica_count = 1;
       s.replicas =
           r.assume(c.pos(rep), "hosts", "1",
