@@ -12,7 +12,6 @@
 
 #include <fmt/format.h>
 
-#include "import/caddyfile.hpp"
 #include "import/import_model.hpp"
 #include "import/nginx_conf.hpp"
 #include "import/parse_util.hpp"
