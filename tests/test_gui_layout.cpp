@@ -264,8 +264,8 @@ TEST_CASE("the multi-host lessons' canvases are readable on a 1024x768 projector
       std::string text;  // the Hangul the canvas may draw
       for (const std::string& r : words.roles) text += r;
       for (const std::string& l : words.legend) text += l;
-      text += words.host_title + words.stack + words.stack_state + words.backing_off + words.acme_client +
-              words.days_left + words.hours_left + words.minutes_left + words.seconds_left;
+      text += words.host_title + words.stack + words.stack_state + words.backing_off + words.days_left +
+              words.hours_left + words.minutes_left + words.seconds_left;
       // The canvas in normal mode (16 px) and in presenter mode (26 px at the canvas's scale).
       for (const auto& [w, h, font] :
            {std::tuple{465.0f, 337.0f, 16.0f}, std::tuple{700.0f, 283.0f, 26 * presenter_canvas_scale}}) {

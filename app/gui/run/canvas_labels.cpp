@@ -10,13 +10,13 @@ namespace deploysim::gui {
 
 CanvasWords canvas_words(const Messages& m) {
   CanvasWords w;
-  static constexpr const char* role_keys[] = {"canvas.client", "canvas.resolver",   "canvas.dns", "canvas.proxy",
-                                              "canvas.worker", "canvas.supervisor", "canvas.ca",  "canvas.host"};
+  static constexpr const char* role_keys[] = {"canvas.client", "canvas.resolver",    "canvas.dns",
+                                              "canvas.proxy",  "canvas.worker",      "canvas.supervisor",
+                                              "canvas.ca",     "canvas.acme_client", "canvas.host"};
   for (size_t i = 0; i < std::size(role_keys); ++i) w.roles[i] = m(role_keys[i]);
   static constexpr const char* legend_keys[] = {"canvas.failure", "canvas.encrypted", "canvas.plaintext"};
   for (size_t i = 0; i < std::size(legend_keys); ++i) w.legend[5 + i] = m(legend_keys[i]);
   for (size_t i = 0; i < 5; ++i) w.legend[i] = m.stage(static_cast<Stage>(i));  // dns, tcp, tls, http, proxy
-  w.acme_client = m("canvas.acme_client");
   w.host_title = m("canvas.host_title");
   w.days_left = m("canvas.days_left");
   w.day_left = m("canvas.day_left");
@@ -40,10 +40,7 @@ std::string node_label(const NodeInfo& n, const CanvasWords& w) {
   if (n.host >= 0 && (n.role == NodeRole::supervisor || n.role == NodeRole::other))
     return n.name.substr(n.name.find('/') + 1);
   if (n.role == NodeRole::worker) return n.name;  // "api/manager" is the service's master process
-  // certbot and cert-manager sit beside the ACME server on the canvas, but they are the ACME
-  // clients that ask it for certificates: the CA is the server ("acme-ca"), not them.
-  const bool acme_client = n.role == NodeRole::ca && (n.name == "certbot" || n.name == "cert-manager");
-  const std::string& role = acme_client ? w.acme_client : w.roles[static_cast<size_t>(n.role)];
+  const std::string& role = w.roles[static_cast<size_t>(n.role)];
   return !role.empty() && n.name.find(role) == std::string::npos ? fmt::format("{} ({})", n.name, role) : n.name;
 }
 

@@ -21,7 +21,8 @@ constexpr float ring_clear = 8;
 float node_r(NodeRole r) { return r == NodeRole::proxy ? 20.0f : 14.0f; }
 
 bool on_top_row(const NodeInfo& n) {
-  return n.role == NodeRole::dns_server || n.role == NodeRole::ca || (n.role == NodeRole::other && n.host < 0);
+  return n.role == NodeRole::dns_server || n.role == NodeRole::ca || n.role == NodeRole::acme_client ||
+         (n.role == NodeRole::other && n.host < 0);
 }
 
 bool on_left(const NodeInfo& n) { return (n.role == NodeRole::resolver || n.role == NodeRole::client) && n.host < 0; }

@@ -88,11 +88,10 @@ constexpr float presenter_canvas_scale = 0.75f;
 /// The canvas's own words in one language: English as constructed, canvas_words() for the
 /// chosen language's catalogue ([canvas] in assets/i18n).
 struct CanvasWords {
-  std::array<std::string, node_role_count> roles{"client",     "resolver", "DNS",  "TLS proxy", "worker",
-                                                 "supervisor", "CA",       "host", ""};  ///< By NodeRole.
+  std::array<std::string, node_role_count> roles{"client", "resolver",    "DNS",  "TLS proxy", "worker", "supervisor",
+                                                 "CA",     "ACME client", "host", ""};  ///< By NodeRole.
   std::vector<std::string> legend{"dns",   "tcp",     "tls",       "http",
                                   "proxy", "failure", "encrypted", "plaintext (after the proxy)"};  ///< In order.
-  std::string acme_client = "ACME client";           ///< certbot's and cert-manager's role (not the CA's).
   std::string host_title = "host {}  {}";            ///< A host's frame: name, IP.
   std::string days_left = "{}: {:.0f} days left";    ///< A certificate line: domain, days.
   std::string day_left = "{}: {:.0f} day left";      ///< The same when the days read as 1.

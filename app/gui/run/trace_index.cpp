@@ -40,7 +40,11 @@ void place_nodes(std::vector<NodeInfo>& nodes) {
     spread(left, 0.78f, 0.24f, 0.78f, 0.80f);
     spread(right, 0.92f, 0.28f, 0.92f, 0.84f);
   }
-  spread(group(NodeRole::ca), 0.62f, 0.08f, 0.80f, 0.08f);
+  // The ACME clients (certbot, cert-manager) on the CA's row, in the trace's order, beside it.
+  std::vector<NodeInfo*> certs;
+  for (NodeInfo& n : nodes)
+    if (n.role == NodeRole::ca || n.role == NodeRole::acme_client) certs.push_back(&n);
+  spread(certs, 0.62f, 0.08f, 0.80f, 0.08f);
   spread(group(NodeRole::supervisor), 0.66f, 0.84f, 0.72f, 0.84f);
   spread(group(NodeRole::host), 0.30f, 0.88f, 0.40f, 0.88f);
   spread(group(NodeRole::other), 0.10f, 0.88f, 0.30f, 0.88f);

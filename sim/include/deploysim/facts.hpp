@@ -8,9 +8,11 @@ namespace deploysim {
 // that a reader never parses it back out of names or kinds.
 
 /// What a node is, given by the model that creates it (the canvas places and draws nodes by it).
-enum class NodeRole : uint8_t { client, resolver, dns_server, proxy, worker, supervisor, ca, host, other };
+/// `ca` signs certificates (the ACME server, AWS Certificate Manager); `acme_client` asks one for
+/// them and renews them (certbot, cert-manager): a learner must not read certbot as the CA.
+enum class NodeRole : uint8_t { client, resolver, dns_server, proxy, worker, supervisor, ca, acme_client, host, other };
 /// Number of NodeRole values.
-inline constexpr size_t node_role_count = 9;
+inline constexpr size_t node_role_count = 10;
 /// Lower-case name ("dns_server").
 const char* node_role_name(NodeRole r);
 

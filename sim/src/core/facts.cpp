@@ -21,6 +21,8 @@ const char* node_role_name(NodeRole r) {
       return "supervisor";
     case NodeRole::ca:
       return "ca";
+    case NodeRole::acme_client:
+      return "acme_client";
     case NodeRole::host:
       return "host";
     case NodeRole::other:

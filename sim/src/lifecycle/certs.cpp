@@ -149,10 +149,10 @@ void LifeModel::install_certs() {
         cl.renewer = w.proxy_node;
         break;
       case Renewer::certbot:
-        cl.renewer = w.trace.node("certbot", NodeRole::ca);
+        cl.renewer = w.trace.node("certbot", NodeRole::acme_client);
         break;
       case Renewer::cert_manager:
-        cl.renewer = w.trace.node("cert-manager", NodeRole::ca);
+        cl.renewer = w.trace.node("cert-manager", NodeRole::acme_client);
         break;
       case Renewer::provider:
         cl.renewer = w.trace.node("acm", NodeRole::ca);
