@@ -26,12 +26,13 @@ struct ExerciseSetting {
 
 /// A what-if parameter the learner may change: allowed values, or bounds.
 struct ExerciseParam {
-  std::string path;                 ///< set_param path.
-  std::string label, label_ko;      ///< What the GUI shows (default: the path).
-  Translations tr;                  ///< `label` in every language the file gives.
-  std::vector<std::string> values;  ///< Allowed values as TOML text (empty: bounded by min/max).
-  std::string min, max;             ///< Bounds as TOML text: numbers, or durations ("100ms").
-  SourcePos pos;                    ///< The [[param]] table.
+  std::string path;                  ///< set_param path.
+  std::string label, label_ko;       ///< What the GUI shows (default: the path).
+  Translations tr;                   ///< `label` in every language the file gives.
+  std::vector<std::string> values;   ///< Allowed values as TOML text (empty: bounded by min/max).
+  std::vector<SourcePos> value_pos;  ///< Where each of `values` is written.
+  std::string min, max;              ///< Bounds as TOML text: numbers, or durations ("100ms").
+  SourcePos pos;                     ///< The [[param]] table.
 };
 
 /// How a measured value is compared with the goal's number.

@@ -176,7 +176,10 @@ void read_params(const Reader& rd, const toml::table& root, Exercise& ex) {
         rd.fail_type(*v, "values", in_param, "an array of the allowed values (e.g. values = [1, 2, 4])");
       if (v->as_array()->empty())
         rd.fail(*v, fmt::format("'values' in {} must not be empty (e.g. values = [1, 2, 4])", in_param));
-      for (const toml::node& e : *v->as_array()) p.values.push_back(node_text(e));
+      for (const toml::node& e : *v->as_array()) {
+        p.values.push_back(node_text(e));
+        p.value_pos.push_back({e.source().begin.line, e.source().begin.column});
+      }
     }
     for (const char* key : {"min", "max"}) {
       const toml::node* b = t.get(key);
@@ -313,6 +316,18 @@ LoadResult apply_located(const Scenario& sc, const ExerciseSetting& s, std::stri
   return r;
 }
 
+// "true" or "4" written as a text where the scenario takes a boolean or a number: the value
+// without its quotes, when that is a TOML boolean or number; else "".
+std::string unquote_hint(const std::string& value) {
+  if (value.size() < 2 || value.front() != '"') return "";
+  const std::string inner = value.substr(1, value.size() - 2);
+  try {
+    const toml::table t = toml::parse("v = " + inner);
+    if (const toml::node* v = t.get("v"); v && (v->is_boolean() || v->is_number())) return inner;
+  } catch (const toml::parse_error&) {}
+  return "";
+}
+
 // The scenario must accept every path the exercise names, and the solution must keep to the
 // params, so that a typo in an exercise shows up in `deploysim check`, not in a class.
 void check_against_scenario(const Reader& rd, const toml::table& root, const Exercise& ex) {
@@ -328,6 +343,7 @@ void check_against_scenario(const Reader& rd, const toml::table& root, const Exe
     if (r.error) throw Refused{*r.error};
     sc = *r.scenario;
   }
+  const Scenario unsolved = sc;
   // The solution first (a refusal names it), then each param it leaves alone, tried on the solved
   // scenario where the keys it depends on are set (max_unavailable needs rollout = "rolling"),
   // then the solution against the params.
@@ -336,13 +352,30 @@ void check_against_scenario(const Reader& rd, const toml::table& root, const Exe
     if (r.error) throw Refused{*r.error};
     sc = *r.scenario;
   }
+  // Every value a param offers must be one the scenario takes, reported where it is written: a
+  // learner would otherwise pick it in class and be refused.
   for (const ExerciseParam& p : ex.params) {
-    const bool solved_by =
-        std::any_of(ex.solution.begin(), ex.solution.end(), [&](const auto& s) { return s.path == p.path; });
-    if (solved_by) continue;
-    const std::string probe = !p.values.empty() ? p.values.front() : !p.min.empty() ? p.min : p.max;
-    LoadResult r = apply_located(sc, {p.path, probe, ex.source_path, p.pos}, "[[param]]");
-    if (r.error) throw Refused{*r.error};
+    if (p.values.empty()) {
+      const bool solved_by =
+          std::any_of(ex.solution.begin(), ex.solution.end(), [&](const auto& s) { return s.path == p.path; });
+      if (solved_by) continue;
+      LoadResult r = apply_located(sc, {p.path, !p.min.empty() ? p.min : p.max, ex.source_path, p.pos}, "[[param]]");
+      if (r.error) throw Refused{*r.error};
+      continue;
+    }
+    for (size_t i = 0; i < p.values.size(); ++i) {
+      const SourcePos at = i < p.value_pos.size() ? p.value_pos[i] : p.pos;
+      if (!set_param(sc, p.path, p.values[i]).error) continue;
+      // A value may need a key the solution sets differently (max_unavailable needs rolling):
+      // it counts if the scenario before the solution takes it.
+      if (!set_param(unsolved, p.path, p.values[i]).error) continue;
+      const LoadResult r =
+          apply_located(sc, {p.path, p.values[i], ex.source_path, at}, "a value in [[param]] 'values'");
+      std::string message = r.error->message;
+      if (const std::string hint = unquote_hint(p.values[i]); !hint.empty() && !set_param(sc, p.path, hint).error)
+        message += fmt::format(" (write {0} without quotes: values = [{0}, ...])", hint);
+      throw Refused{ScenarioError{r.error->file, r.error->line, r.error->column, message}};
+    }
   }
   for (const ExerciseSetting& s : ex.solution)
     if (auto e = check_setting(ex, s))
