@@ -64,6 +64,15 @@ void print_header(const Exercise& ex, const Messages& w) {
 // Prints one grading; returns 0 solved, 1 not, 2 bad input.
 int print_grade(const Exercise& ex, const std::vector<ExerciseSetting>& settings, const std::string& who,
                 const Messages& w) {
+  // Every setting the exercise refuses, not only the first: a teacher marking a class fixes a
+  // learner's file once, not once per line.
+  bool refused = false;
+  for (const ExerciseSetting& s : settings)
+    if (const auto e = check_setting(ex, s)) {
+      print_error(*e, w);
+      refused = true;
+    }
+  if (refused) return 2;
   const Grade g = grade_exercise(ex, settings);
   if (g.error) {
     print_error(*g.error, w);

@@ -87,6 +87,12 @@ has "$tmp/err" "$tmp/class/e.toml:1:1: written for exercise 'migration-once', no
 has "$tmp/out" "== Kim Minji" "the good file is still graded"
 has "$tmp/out" "1 of 3 settings files solve it; not graded (the errors above say why): $tmp/class/d.toml, $tmp/class/e.toml" \
   "the summary names the files not graded"
+# Every refused line of a file at once, in the file's order.
+printf '[set]\n"service.api.workers" = 12\n"host.edge-1.memory" = "8GiB"\n' >"$tmp/class/f.toml"
+expect_rc 2 "a file with two refused lines" "$bin" exercise memory-fit-workers --settings "$tmp/class/f.toml"
+has "$tmp/err" "$tmp/class/f.toml:2:25: 'service.api.workers' = 12 is out of bounds" "first refused line"
+has "$tmp/err" "$tmp/class/f.toml:3:24: 'host.edge-1.memory' is not a setting this exercise lets you change" \
+  "second refused line"
 
 # check: shipped exercises are ok; broken ones get their located error.
 for f in "$src"/assets/exercises/*.toml; do
