@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The Exercise panel under Xvfb, driven by the script: choosing an exercise opens its scenario,
 # Check grades the run on screen (held=N/M on the state line), an allowed change then solves it,
-# and a change the exercise does not allow (made in the What-if panel) is refused, not graded.
+# and a change the exercise does not allow (made in the What-if panel) is refused, not graded. The
+# panel is made tall enough to show a checked exercise.
 # An exercise file dropped on the window (a teacher's copy, outside assets) opens in the panel and
 # grades like a shipped one; a broken one says where it is broken.
 set -euo pipefail
@@ -13,6 +14,7 @@ cat > "$out/s.txt" <<SCRIPT
 exercise restart-outlast-outage
 exercise check
 state
+capture Exercise $out/exercise.png
 set service.api.supervisor.restart_sec "15s"
 exercise check
 state
@@ -32,6 +34,10 @@ mkdir -p "$out/mine"
 sed 's/^title = .*/title = "My own restart exercise"/' "$src/assets/exercises/restart-outlast-outage.toml" > "$out/mine/restart.toml"
 sed 's/^scenario = .*/scenario = 42/' "$src/assets/exercises/restart-outlast-outage.toml" > "$out/mine/broken.toml"
 xvfb-run -a -s "-screen 0 1600x900x24" "$bin" gui --script "$out/s.txt" > "$out/out.txt"
+# Opening an exercise gives its panel room: the task, settings, goals and verdict of a checked
+# exercise need more than the left column's default quarter of the window (about 200 px here).
+ex_h=$(python3 -c 'import struct,sys; print(struct.unpack(">II", open(sys.argv[1],"rb").read()[16:24])[1])' "$out/exercise.png")
+(( ex_h >= 360 )) || fail "the Exercise panel is $ex_h px tall at 1600x900"
 s1=$(grep '^state' "$out/out.txt" | sed -n 1p); s2=$(grep '^state' "$out/out.txt" | sed -n 2p)
 s3=$(grep '^state' "$out/out.txt" | sed -n 3p)
 [[ $s1 == *'scenario="Crash loop under four supervisors"'* && $s1 == *"exercise=restart-outlast-outage tries=1 held=0/2"* ]] ||

@@ -69,6 +69,13 @@ void open_exercise(const Exercise& ex, ExerciseUi& st, Commands& commands) {
   st.typed.clear();
 }
 
+// An exercise chosen or opened: the left column's windows make room for it (not on Restart, which
+// keeps the windows where the learner put them).
+void make_room(UiState& ui) {
+  for (const auto& [name, r] : exercise_column(ui.layout))
+    ui.window_moves.emplace_back(name, std::array{r.x, r.y, r.w, r.h});
+}
+
 // The learner's value of a path in the open run ("" = as the scenario sets it).
 std::string current_value(const Overrides& overrides, const std::string& path) {
   for (const auto& [k, v] : overrides)
@@ -194,11 +201,16 @@ void draw_exercise(const PanelContext& ctx, UiState& ui, Commands& commands) {
     st.error.clear();
     st.current = static_cast<int>(same - st.list.begin());
     open_exercise(*same, st, commands);
+    make_room(ui);
   }
   if (!st.error.empty()) wrapped_text(st.error);
   if (!st.choose.empty()) {  // the script's `exercise ID`
     for (size_t i = 0; i < st.list.size(); ++i)
-      if (st.list[i].id == st.choose) st.current = static_cast<int>(i), open_exercise(st.list[i], st, commands);
+      if (st.list[i].id == st.choose) {
+        st.current = static_cast<int>(i);
+        open_exercise(st.list[i], st, commands);
+        make_room(ui);
+      }
     if (st.current < 0 || st.list[static_cast<size_t>(st.current)].id != st.choose)
       st.error = ui.trf("exercise.no_such", st.choose, ctx.assets_dir);
     st.choose.clear();
@@ -212,6 +224,7 @@ void draw_exercise(const PanelContext& ctx, UiState& ui, Commands& commands) {
                             static_cast<int>(i) == st.current)) {
         st.current = static_cast<int>(i);
         open_exercise(st.list[i], st, commands);
+        make_room(ui);
       }
     ImGui::EndCombo();
   }

@@ -112,4 +112,13 @@ TabWindow tab_window(Layout layout) {
 
 std::span<const PanelSpec> panel_table() { return table; }
 
+std::vector<std::pair<std::string, PanelRect>> exercise_column(Layout layout) {
+  if (layout != Layout::normal) return {};
+  // At 1600x900 the default 0.23 of the height showed the task or the verdict, never both.
+  constexpr float scenario_h = 0.12f, whatif_h = 0.12f;
+  return {{"Scenario", PanelRect{0, 0, left, scenario_h}},
+          {"What if", PanelRect{0, scenario_h, left, whatif_h}},
+          {"Exercise", PanelRect{0, scenario_h + whatif_h, left, 1 - bottom - scenario_h - whatif_h}}};
+}
+
 }  // namespace deploysim::gui

@@ -2,6 +2,8 @@
 #include <array>
 #include <span>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <imgui.h>
 
@@ -55,5 +57,10 @@ struct TabWindow {
 };
 /// The tab window of a layout.
 TabWindow tab_window(Layout layout);
+
+/// Where an opened exercise moves the left column's windows (name, rectangle; the Exercise panel
+/// last): the Exercise panel tall enough for its task, settings, goals and verdict together.
+/// Empty where the layout gives the panel a tab of its own, which is tall already.
+std::vector<std::pair<std::string, PanelRect>> exercise_column(Layout layout);
 
 }  // namespace deploysim::gui
