@@ -380,8 +380,9 @@ TEST_CASE("F13: Hypercorn terminating TLS itself: the report and the scenario sa
   CHECK(sc.clients.empty());
   CHECK_FALSE(sc.proxy);
   CHECK(has_entry(r, imp::EntryKind::assumed, "docker-compose.yml:4",
-                  "no client: service gateway terminates TLS itself (--certfile: the app server holds the "
-                  "certificate and the HTTPS port), and deploysim models HTTPS at a TLS proxy"));
+                  "no client: service gateway terminates TLS itself (the app server holds the certificate and "
+                  "the HTTPS port, as the TLS flags of its command say, each reported at its line as not "
+                  "modelled), and deploysim models HTTPS at a TLS proxy"));
   CHECK(has_entry(r, imp::EntryKind::assumed, "docker-compose.yml:4", "a run of it sends no request"));
   CHECK_FALSE(has_entry(r, imp::EntryKind::assumed, "docker-compose.yml", "nothing is routed through a proxy"));
   CHECK(has_text(r, "# No [[client]]: service gateway terminates TLS itself"));
@@ -398,7 +399,7 @@ TEST_CASE("F13: Uvicorn's --ssl-certfile, and the Korean report") {
   const imp::ImportResult r = imp::import_texts({{"docker-compose.yml", compose, true}}, ko());
   REQUIRE(r.ok());
   CHECK(has_entry(r, imp::EntryKind::assumed, "docker-compose.yml:4",
-                  "클라이언트 없음: 서비스 api의 앱 서버가 TLS를 직접 종료합니다(--ssl-certfile:"));
+                  "클라이언트 없음: 서비스 api의 앱 서버가 TLS를 직접 종료합니다(명령의 TLS 플래그대로"));
   CHECK(has_text(r, "# `[[client]]` 없음: 서비스 api의 앱 서버가 TLS를 직접 종료하는데"));
 }
 

@@ -208,7 +208,8 @@ std::string listen_text(const NginxListen& l) {
 struct NginxHttp {
   std::vector<const NginxUpstream*> upstreams;  ///< Of every file, in the files' order.
   std::set<const NginxUpstream*> used;          ///< Those a route's proxy_pass names.
-  bool tls_on_443 = false;  ///< Some server listens with TLS on port 443, where the clients connect.
+  bool tls_on_443 = false;            ///< Some server listens with TLS on port 443, where the clients connect.
+  std::set<std::string> cycles_said;  ///< The includes (file:line) whose cycle the report says.
 };
 
 // One nginx file, its http-level settings already filled in from nginx.conf's (read_nginx).
@@ -469,11 +470,15 @@ void read_nginx_file(const std::string& file, const NginxConfig& c, NginxHttp& h
     body_size(srv.client_max_body_size);
     locations(locations, srv.locations);
   }
-  for (const NginxInclude& i : c.includes)
-    if (i.files.empty())
-      r.ignored(i.pos, w.format("import.ignored_key", "include " + i.path, w("import.why_include")));
-    else
+  for (const NginxInclude& i : c.includes) {
+    // A cycle is said once, though a snippet in it is read in two files.
+    if (!i.cycle.empty() && http.cycles_said.insert(i.pos.str()).second)
+      r.ignored(i.pos, w.format("import.nginx_include_cycle", i.path, join_names(i.cycle, " -> ")));
+    if (!i.files.empty())
       r.mapped(i.pos, w.format("import.nginx_include_read", i.path, join_names(i.files)));
+    else if (i.cycle.empty())
+      r.ignored(i.pos, w.format("import.ignored_key", "include " + i.path, w("import.why_include")));
+  }
   for (const Ignored& i : c.ignored) {
     r.ignored(i.pos, w.format("import.ignored_key", i.in.empty() ? i.name : i.in + ": " + i.name,
                               w("import.why_not_modelled")));
@@ -562,8 +567,7 @@ void read_nginx(const std::vector<std::pair<std::string, std::string_view>>& fil
     std::vector<NginxIncludedFile> out;
     for (const bool by_end : {false, true}) {
       for (const auto& [k, in] : d.inputs)
-        if (k != key(from) && (by_end ? matches_end(k) : matches_full(k)))
-          out.push_back({in.first, in.second, own.count(k) > 0});
+        if (by_end ? matches_end(k) : matches_full(k)) out.push_back({in.first, in.second, own.count(k) > 0});
       if (!out.empty()) break;
     }
     for (const NginxIncludedFile& f : out)

@@ -656,6 +656,8 @@ void resolve_kubernetes(Deployment& d, Report& r) {
       r.ignored(m.at(), r.w.format("import.k8s_config_map", m.name));
     else if (m.kind == "HorizontalPodAutoscaler" && k.autoscalers_read.count(m.name))
       continue;  // said with the workload it scales
+    else if (m.kind == "TLSOption" && traefik_crd(m.doc))
+      continue;  // Traefik's TLS options: read with the proxy's (traefik_dynamic.cpp)
     else if (!handled_kinds.count(m.kind))
       r.ignored(m.at(), r.w.format("import.k8s_kind_ignored", m.kind, m.name));
 }

@@ -36,6 +36,13 @@ struct K8s {
   std::set<std::string> autoscalers_read;  ///< HorizontalPodAutoscalers whose workload was read (by name).
 };
 
+/// A resource of Traefik's Kubernetes CRD provider: apiVersion traefik.io/..., or Traefik v2's
+/// traefik.containo.us/... (its TLSOptions are read in traefik_dynamic.cpp).
+inline bool traefik_crd(const YAML::Node& doc) {
+  const std::string api = scalar(child(doc, "apiVersion"));
+  return api.starts_with("traefik.io/") || api.starts_with("traefik.containo.us/");
+}
+
 /// The Ingress, its routes and certificates, the cert-manager Certificates (kubernetes_ingress.cpp).
 void read_services(K8s& k, Report& r);
 void read_ingresses(K8s& k, Deployment& d, Report& r);

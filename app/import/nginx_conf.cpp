@@ -34,6 +34,7 @@ struct Node {
   bool block = false;
   std::vector<Node> children;
   std::vector<std::string> included;  ///< An `include`: the files read in its place (or on their own).
+  std::vector<std::string> cycle;     ///< An `include` that reads again a file being read: a.conf, b.conf, a.conf.
 };
 
 enum class Kind { word, semi, open, close, eof };
@@ -331,7 +332,13 @@ class Extractor {
 
   void ignore(const Node& n, std::string in) { out_.ignored.push_back(Ignored{n.name, std::move(in), n.pos}); }
   void include(const Node& n) {
-    if (one(n)) out_.includes.push_back(NginxInclude{n.args[0].text, n.pos, n.included});
+    if (!one(n)) return;
+    // An included file read twice (a snippet in two servers) has its cycle said once.
+    if (!n.cycle.empty() && std::any_of(out_.includes.begin(), out_.includes.end(), [&](const NginxInclude& i) {
+          return i.pos.str() == n.pos.str() && !i.cycle.empty();
+        }))
+      return;
+    out_.includes.push_back(NginxInclude{n.args[0].text, n.pos, n.included, n.cycle});
   }
 
   // The directive takes exactly one value.
@@ -722,9 +729,51 @@ std::optional<uint64_t> parse_nginx_size(std::string_view s) {
 
 namespace {
 
+// The files of the cycle an include of `f` closes: from f's place in `reading` (the files being
+// read, outermost first) to f again.
+std::vector<std::string> cycle_to(const std::vector<std::string>& reading, const std::string& f) {
+  std::vector<std::string> out(std::find(reading.begin(), reading.end(), f), reading.end());
+  out.push_back(f);
+  return out;
+}
+
+// Whether nginx, reading a file of its own (conf.d/*.conf, which the importer reads on its own),
+// would come back to one of the first `outer` files of `reading`: the cycle, else none. Its text is
+// read here for its includes only; a cycle within it is said where it is read on its own.
+std::vector<std::string> cycle_through(const std::string& text, const std::string& name, const NginxIncludeFinder& find,
+                                       std::vector<std::string>& reading, size_t outer) {
+  std::vector<Node> nodes;
+  TreeParser parser(text, name, "");
+  if (!parser.block(nodes, 0, nullptr) || reading.size() > static_cast<size_t>(max_depth)) return {};
+  const auto walk = [&](const auto& self, const std::vector<Node>& list) -> std::vector<std::string> {
+    for (const Node& n : list) {
+      if (n.block) {
+        if (auto c = self(self, n.children); !c.empty()) return c;
+        continue;
+      }
+      if (n.name != "include" || n.args.size() != 1) continue;
+      for (const NginxIncludedFile& f : find(n.args[0].text, n.pos.file)) {
+        const auto at = std::find(reading.begin(), reading.end(), f.name);
+        if (at != reading.end()) {
+          if (static_cast<size_t>(at - reading.begin()) < outer) return cycle_to(reading, f.name);
+          continue;
+        }
+        reading.push_back(f.name);
+        auto c = cycle_through(f.text, f.name, find, reading, outer);
+        reading.pop_back();
+        if (!c.empty()) return c;
+      }
+    }
+    return {};
+  };
+  return walk(walk, nodes);
+}
+
 // nginx's `include` (ngx_conf_include): the directives of the files it names, read in its place
-// and in the context where it is written. Each file's nodes name that file's lines; a file already
-// being read (an include of itself) is not read again.
+// and in the context where it is written. Each file's nodes name that file's lines. nginx has no
+// check for a file that includes itself, directly or through others: it opens and reads it again
+// until it fails (ngx_conf_parse keeps each file open while it reads it). Here a file already being
+// read is not read again, and the include that closes the cycle holds it.
 std::optional<ParseError> expand_includes(std::vector<Node>& nodes, const std::string& in,
                                           const NginxIncludeFinder& find, std::vector<std::string>& reading) {
   for (size_t i = 0; i < nodes.size(); ++i) {
@@ -735,9 +784,19 @@ std::optional<ParseError> expand_includes(std::vector<Node>& nodes, const std::s
     if (nodes[i].name != "include" || nodes[i].args.size() != 1) continue;
     std::vector<Node> read;
     for (const NginxIncludedFile& f : find(nodes[i].args[0].text, nodes[i].pos.file)) {
-      if (std::find(reading.begin(), reading.end(), f.name) != reading.end()) continue;
+      if (std::find(reading.begin(), reading.end(), f.name) != reading.end()) {
+        if (nodes[i].cycle.empty()) nodes[i].cycle = cycle_to(reading, f.name);
+        continue;
+      }
       nodes[i].included.push_back(f.name);
-      if (f.own) continue;
+      if (f.own) {
+        // Read on its own, but nginx reads it here: it may lead back to a file being read.
+        reading.push_back(f.name);
+        auto c = cycle_through(f.text, f.name, find, reading, reading.size() - 1);
+        reading.pop_back();
+        if (nodes[i].cycle.empty()) nodes[i].cycle = std::move(c);
+        continue;
+      }
       std::vector<Node> inner;
       TreeParser parser(f.text, f.name, in);
       if (!parser.block(inner, 0, nullptr)) return parser.error();

@@ -95,6 +95,9 @@ struct NginxInclude {
   std::string path;
   SourcePos pos;
   std::vector<std::string> files;  ///< The files it names that were given, as the report names them.
+  /// Reading them comes back to a file being read (nginx has no check and recurses until it
+  /// fails): that file, the ones between, and it again ("a.conf", "b.conf", "a.conf"); else empty.
+  std::vector<std::string> cycle;
 };
 
 /// A file an `include` names, found among the files given to the import.

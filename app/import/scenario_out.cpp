@@ -311,6 +311,10 @@ std::string write_scenario(Deployment& d, Report& r) {
     line(out, "url",
          r.assume(route.pos, "client.url", toml_str("https://" + route.host + "/"), w("import.why_client")));
     line(out, "rate", r.assume(route.pos, "client.rate", "\"2/s\"", w("import.why_client_rate")));
+    // The proxy verifies client certificates (mutual TLS): the clients the files serve hold one.
+    if (const Val* v = d.proxy ? d.proxy->keys.get("verify_clients") : nullptr; v && v->toml != toml_str("off"))
+      line(out, "client_certificate",
+           r.assume(route.pos, "client.client_certificate", toml_str("trusted"), w("import.why_client_certificate")));
     out += "\n";
   }
   const auto tls_app =
@@ -318,7 +322,7 @@ std::string write_scenario(Deployment& d, Report& r) {
   if (n == 0 && tls_app != d.compose.end() && !d.proxy) {
     // The app server holds the certificate and port 443; the model has TLS at a proxy only.
     const ComposeCtx& c = **tls_app;
-    r.assumed(c.tls_app_pos, w.format("import.no_clients_app_tls", c.tls_app, c.tls_app_flag));
+    r.assumed(c.tls_app_pos, w.format("import.no_clients_app_tls", c.tls_app));
     out += "# " + printable_text(w.format("import.comment_no_clients_app_tls", c.tls_app), " ") + "\n";
   } else if (n == 0) {
     r.assumed(nowhere, w("import.no_clients"));

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "import/compose_internal.hpp"
+#include "import/traefik_tree.hpp"
 
 namespace deploysim::import {
 
@@ -22,21 +23,6 @@ std::optional<bool> parse_bool(const std::string& v) {  // Go's strconv.ParseBoo
   if (v == "1" || v == "t" || v == "T" || v == "true" || v == "TRUE" || v == "True") return true;
   if (v == "0" || v == "f" || v == "F" || v == "false" || v == "FALSE" || v == "False") return false;
   return std::nullopt;
-}
-
-// Traefik's provider.Normalize: the runs of letters and digits joined by "-" ("api_shop" -> "api-shop").
-std::string normalize(const std::string& name) {
-  std::string out, run;
-  for (const char ch : name) {
-    if (std::isalnum(static_cast<unsigned char>(ch)) || static_cast<unsigned char>(ch) >= 0x80) {
-      run += ch;
-    } else if (!run.empty()) {
-      out += (out.empty() ? "" : "-") + run;
-      run.clear();
-    }
-  }
-  if (!run.empty()) out += (out.empty() ? "" : "-") + run;
-  return out;
 }
 
 // The constraints expression (pkg/provider/constraints: Label(`k`, `v`), LabelRegex(`k`, `re`),
@@ -211,7 +197,7 @@ void ComposeCtx::add_default_routers(Deployment& d) {
         declared = true;
         if (!router.rule_written) unruled.push_back(rname);
       }
-    const std::string name = normalize(service + "_" + project);
+    const std::string name = traefik_normalize(service + "_" + project);
     if (!declared) unruled.push_back(name);
     if (unruled.empty()) continue;
     std::string container = scalar(child(kv.second, "container_name"));
@@ -242,7 +228,7 @@ void ComposeCtx::add_default_routers(Deployment& d) {
         readable = false;
         break;
       }
-      if (norm) out = normalize(out);
+      if (norm) out = traefik_normalize(out);
       rule.replace(at, end + 2 - at, out);
       at += out.size();
     }

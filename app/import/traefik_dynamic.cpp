@@ -14,6 +14,8 @@
 #include <vector>
 
 #include "import/compose_internal.hpp"
+#include "import/import_yaml.hpp"
+#include "import/kubernetes_internal.hpp"
 #include "import/traefik_tree.hpp"
 
 namespace deploysim::import {
@@ -32,6 +34,9 @@ struct DynRouter {
   TraefikRouter router;  ///< Hosts, TLS, resolver, entry points; its owner is found from the service.
   std::string service;   ///< As written ("app", "app@file", "api@internal").
   SourcePos pos;         ///< The router's name.
+  /// `tls.options` as written ("mintls13", "opts@file"), its key as the report names it, and where.
+  std::string tls_options, tls_options_key;
+  SourcePos tls_options_pos;
 };
 
 struct DynService {
@@ -62,10 +67,13 @@ class Reader {
       } else if (section == "tls" && top.kind == Entry::Kind::map) {
         for (const Entry& part : top.children)
           for_each_named(part, top.key, [&](const Entry& e, const std::string& key) {
-            if (lowercase(part.key) == "options" && e.key == "default" && e.kind == Entry::Kind::map && !tls_default)
+            if (lowercase(part.key) == "options" && e.key == "default" && e.kind == Entry::Kind::map && !tls_default) {
               tls_default = &e, tls_default_key = key;
-            else
-              ignored(e.pos, key, lowercase(part.key) == "certificates" ? "import.why_traefik_tls_files" : nullptr);
+              return;
+            }
+            // Another provider's router names it NAME@file (Traefik qualifies the file provider's names).
+            if (lowercase(part.key) == "options" && &e != &part) options_defined.emplace(e.key + "@file", e.pos);
+            ignored(e.pos, key, lowercase(part.key) == "certificates" ? "import.why_traefik_tls_files" : nullptr);
           });
       } else {
         ignored(top.pos, top.key, nullptr);
@@ -79,6 +87,8 @@ class Reader {
   /// of every router that names none. Its entries live in the files' trees, kept until routed.
   const Entry* tls_default = nullptr;
   std::string tls_default_key;
+  /// The other TLS options, by Traefik's name for them ("mintls13@file"), and where each is defined.
+  std::map<std::string, SourcePos> options_defined;
 
  private:
   // The items of a section (routers, services, certificates), each with its key as the report
@@ -133,7 +143,7 @@ class Reader {
         if (k.kind == Entry::Kind::scalar) d.router.entrypoints = split_commas(k.value);
         ignored(k.pos, full, "import.why_entrypoints");
       } else if (option == "tls") {
-        tls(k, full, d.router);
+        tls(k, full, d);
       } else {
         ignored(k.pos, full, option == "middlewares" ? "import.why_traefik_middleware" : nullptr);
       }
@@ -141,9 +151,18 @@ class Reader {
     routers.push_back(std::move(d));
   }
 
+  // The router's `tls.options`: said once the options of every file and resource are known
+  // (router_tls_options).
+  void tls_options(const Entry& t, const std::string& key, DynRouter& d) {
+    d.tls_options = t.value;
+    d.tls_options_key = key;
+    d.tls_options_pos = t.pos;
+  }
+
   // A router's tls: a map (even an empty one) or `true` is TLS of its own; `false` is none, as
   // paerser reads an option that may be empty (parser/nodes_metadata.go).
-  void tls(const Entry& k, const std::string& full, TraefikRouter& router) {
+  void tls(const Entry& k, const std::string& full, DynRouter& d) {
+    TraefikRouter& router = d.router;
     if (k.kind == Entry::Kind::scalar && lowercase(k.value) != "true") {
       r_.ignored(k.pos, r_.w.format("import.traefik_router_tls_off", full, k.value));
       return;
@@ -156,6 +175,8 @@ class Reader {
       if (option == "certresolver" && t.kind == Entry::Kind::scalar) {
         router.certresolver = t.value;
         router.resolver_pos = t.pos;
+      } else if (option == "options" && t.kind == Entry::Kind::scalar) {
+        tls_options(t, key, d);
       } else {
         ignored(t.pos, key, option == "domains" ? "import.why_traefik_tls_domains" : nullptr);
       }
@@ -306,13 +327,56 @@ void route(const Reader& read, ComposeCtx& c, Deployment& d, Report& r) {
   }
 }
 
+// clientAuth (Traefik's buildTLSConfig, pkg/tls/tlsmanager.go): CA files (the file provider's
+// caFiles, a TLSOption's secretNames) make Traefik require and verify a client certificate, and
+// clientAuthType picks the mode. The model's proxy.verify_clients verifies with the scenario's
+// private CA, which stands for the CA written here: RequireAndVerifyClientCert is "require",
+// VerifyClientCertIfGiven "optional", NoClientCert "off". RequestClientCert and
+// RequireAnyClientCert take a certificate without verifying it: not modelled.
+void client_auth(const Entry& e, const std::string& key, ProxyModel& p, Report& r) {
+  const Messages& w = r.w;
+  const Entry *type = nullptr, *cas = nullptr;
+  for (const Entry& c : e.children) {
+    const std::string name = lowercase(c.key);
+    if (name == "clientauthtype" && c.kind == Entry::Kind::scalar && !c.value.empty())
+      type = &c;
+    else if ((name == "cafiles" || name == "secretnames") && (!c.children.empty() || !c.value.empty()))
+      cas = &c;
+    else
+      r.ignored(c.pos, w.format("import.ignored_key", key + "." + c.key, w("import.why_not_modelled")));
+  }
+  if (!type && !cas) return;
+  const std::string t = type ? type->value : "";
+  const std::string type_key = type ? key + "." + type->key : "";
+  if (type && (t == "RequestClientCert" || t == "RequireAnyClientCert")) {
+    r.ignored(type->pos, w.format("import.traefik_client_auth_unverified", type_key, t));
+  } else if (type && t != "NoClientCert" && t != "VerifyClientCertIfGiven" && t != "RequireAndVerifyClientCert") {
+    r.ignored(type->pos, w.format("import.traefik_client_auth_unknown", type_key, t));
+  } else if (type && t != "NoClientCert" && !cas) {
+    r.ignored(type->pos, w.format("import.traefik_client_auth_no_ca", type_key, t));
+  } else {
+    const std::string mode = t == "NoClientCert" ? "off" : t == "VerifyClientCertIfGiven" ? "optional" : "require";
+    const Entry& at = type ? *type : *cas;
+    p.keys.set("verify_clients",
+               r.from(at.pos, key + "." + at.key + (type ? " " + t : ""), "proxy.verify_clients", toml_str(mode)));
+    if (cas && mode != "off")
+      r.mapped(cas->pos, w.format("import.traefik_client_ca", key + "." + cas->key));
+    else if (cas)
+      r.ignored(cas->pos, w.format("import.ignored_key", key + "." + cas->key, w("import.why_not_modelled")));
+    return;
+  }
+  if (cas) r.ignored(cas->pos, w.format("import.ignored_key", key + "." + cas->key, w("import.why_not_modelled")));
+}
+
 // The TLS option "default", which Traefik applies to every TLS router that names no option of its
 // own ("When no tls options are specified in a tls router, the default option is used",
 // doc.traefik.io, TLS Options): its versions and sniStrict are the proxy's. minVersion and
 // maxVersion take VersionTLS10 to VersionTLS13 (Traefik's default minimum is VersionTLS12);
 // sniStrict refuses a handshake without SNI or for a name no certificate holds, as
 // proxy.strict_sni does.
-void tls_default_options(const Entry& option, const std::string& key, ProxyModel& p, Report& r) {
+// `prefix` names its keys in the report ("tls.options.default." in a file, "spec." in a TLSOption).
+void tls_default_options(const Entry& option, const std::string& key, const std::string& prefix, ProxyModel& p,
+                         Report& r) {
   r.mapped(option.pos, r.w.format("import.traefik_tls_default", key));
   const auto version = [](const std::string& v) -> int {  // 10..13, 0 when none Traefik knows
     for (int n = 10; n <= 13; ++n)
@@ -323,7 +387,7 @@ void tls_default_options(const Entry& option, const std::string& key, ProxyModel
   SourcePos versions_pos;
   std::string versions_key;
   for (const Entry& e : option.children) {
-    const std::string name = lowercase(e.key), full = key + "." + e.key;
+    const std::string name = lowercase(e.key), full = prefix + e.key;
     if (e.kind == Entry::Kind::null) {
       r.ignored(e.pos, r.w.format("import.traefik_file_null", full));
     } else if ((name == "minversion" || name == "maxversion") && e.kind == Entry::Kind::scalar) {
@@ -343,6 +407,8 @@ void tls_default_options(const Entry& option, const std::string& key, ProxyModel
         continue;
       }
       p.keys.set("strict_sni", r.from(e.pos, full, "proxy.strict_sni", v));
+    } else if (name == "clientauth" && e.kind == Entry::Kind::map) {
+      client_auth(e, full, p, r);
     } else {
       r.ignored(e.pos, r.w.format("import.ignored_key", full, r.w("import.why_not_modelled")));
     }
@@ -356,6 +422,147 @@ void tls_default_options(const Entry& option, const std::string& key, ProxyModel
     return;
   }
   p.keys.set("tls_versions", r.from(versions_pos, versions_key, "proxy.tls_versions", "[" + list + "]"));
+}
+
+// A TLSOption resource of Traefik's Kubernetes CRD provider (apiVersion traefik.io/v1alpha1, or
+// Traefik v2's traefik.containo.us/v1alpha1).
+struct TlsOptionCrd {
+  std::string file, ns, name;
+  SourcePos pos;  ///< Its kind line.
+  YAML::Node doc;
+};
+
+// An IngressRoute's `spec.tls.options`, which names a TLSOption (kubernetes_http.go).
+struct IngressRouteOptions {
+  std::string route, name, traefik_name;  ///< The IngressRoute, the option as written, Traefik's name for it.
+  SourcePos pos;
+};
+
+// What the Kubernetes files hold for Traefik's TLS options.
+struct TlsOptionCrds {
+  std::vector<TlsOptionCrd> defaults, others;
+  std::vector<IngressRouteOptions> refs;
+};
+
+// The namespace a manifest is applied in: its own, else kubectl's default one.
+std::string namespace_of(const YAML::Node& doc) {
+  const std::string ns = scalar(child(child(doc, "metadata"), "namespace"));
+  return ns.empty() ? "default" : ns;
+}
+
+TlsOptionCrds read_tls_option_crds(const Deployment& d, Report& r) {
+  TlsOptionCrds out;
+  for (const auto& [file, text] : d.k8s_files) {
+    const auto docs = load_yaml(file, text, r);
+    if (!docs) continue;
+    std::vector<YAML::Node> all;  // `kind: List` holds its manifests as items
+    for (const YAML::Node& doc : *docs) {
+      const YAML::Node items = child(doc, "items");
+      if (scalar(child(doc, "kind")) == "List" && items.IsSequence())
+        for (const YAML::Node& item : items) all.push_back(item);
+      else
+        all.push_back(doc);
+    }
+    for (const YAML::Node& doc : all) {
+      if (!doc.IsMap() || !traefik_crd(doc)) continue;
+      const std::string kind = scalar(child(doc, "kind"));
+      const std::string name = scalar(child(child(doc, "metadata"), "name"));
+      if (kind == "TLSOption") {
+        TlsOptionCrd o{file, namespace_of(doc), name, key_pos(file, doc, "kind"), doc};
+        (name == "default" ? out.defaults : out.others).push_back(std::move(o));
+      } else if (kind == "IngressRoute") {
+        // resolveReference (pkg/provider/kubernetes/crd): NAME@provider as written, else the
+        // option of that name in its namespace (the IngressRoute's when none), normalized.
+        const YAML::Node options = child(child(child(doc, "spec"), "tls"), "options");
+        const std::string option = scalar(child(options, "name"));
+        if (option.empty()) continue;
+        std::string ns = scalar(child(options, "namespace"));
+        if (ns.empty()) ns = namespace_of(doc);
+        out.refs.push_back(
+            {name, option,
+             option.find('@') != std::string::npos ? option : traefik_normalize(ns + "-" + option) + "@kubernetescrd",
+             key_pos(file, options, "name")});
+      }
+    }
+  }
+  return out;
+}
+
+// Whether the proxy of the files is a Traefik.
+bool traefik_proxy(const Deployment& d) {
+  const Val* preset = d.proxy ? d.proxy->keys.get("preset") : nullptr;
+  return preset && preset->toml == toml_str("traefik");
+}
+
+// The TLSOption resources: `default` is the TLS options of every router that names none
+// (doc.traefik.io, Kubernetes CRD TLSOption: "There may exist only one TLSOption with the name
+// default (across all namespaces) - otherwise they will be dropped"); Traefik names the others
+// NAMESPACE-NAME@kubernetescrd (buildTLSOptions). `file_default` is the file provider's
+// tls.options.default: two providers' defaults are both dropped (mergeConfiguration in
+// pkg/server/aggregator.go: "Default TLS Options defined in multiple providers"). Returns whether
+// the file provider's default stays.
+bool tls_option_crds(const TlsOptionCrds& crds, const Entry* file_default, const std::string& file_default_key,
+                     std::map<std::string, SourcePos>& defined, Deployment& d, Report& r) {
+  const Messages& w = r.w;
+  const bool traefik = traefik_proxy(d);
+  const auto v2_group = [&](const TlsOptionCrd& o) {
+    const YAML::Node api = child(o.doc, "apiVersion");
+    if (scalar(api).starts_with("traefik.containo.us/"))
+      r.ignored(pos_of(o.file, api), w.format("import.traefik_containous", scalar(api)));
+  };
+  for (const TlsOptionCrd& o : crds.others) {
+    const std::string id = o.ns + "-" + o.name + "@kubernetescrd";
+    defined.emplace(id, o.pos);
+    v2_group(o);
+    r.ignored(o.pos, traefik ? w.format("import.traefik_tlsoption_other", o.ns, o.name, id)
+                             : w.format("import.traefik_tlsoption_no_traefik", o.ns, o.name));
+  }
+  if (crds.defaults.empty()) return true;
+  std::string namespaces;
+  for (const TlsOptionCrd& o : crds.defaults) namespaces += (namespaces.empty() ? "" : ", ") + o.ns;
+  const std::string crd_key = w.format("import.traefik_tlsoption_default_key", crds.defaults.front().ns);
+  const std::string two = file_default
+                              ? w.format("import.traefik_tls_default_two_providers", crd_key,
+                                         where(crds.defaults.front().pos), file_default_key, where(file_default->pos))
+                              : "";
+  for (const TlsOptionCrd& o : crds.defaults) {
+    v2_group(o);
+    if (!traefik)
+      r.ignored(o.pos, w.format("import.traefik_tlsoption_no_traefik", o.ns, o.name));
+    else if (crds.defaults.size() > 1)
+      r.ignored(o.pos, w.format("import.traefik_tlsoption_default_twice", o.ns, namespaces));
+    else if (file_default)
+      r.ignored(o.pos, two);
+    else
+      tls_default_options(Entry{"default", o.pos, Entry::Kind::map, "", traefik_tree_of(o.file, child(o.doc, "spec"))},
+                          crd_key, "spec.", *d.proxy, r);
+  }
+  if (!traefik || crds.defaults.size() > 1 || !file_default) return true;
+  r.ignored(file_default->pos, two);
+  return false;
+}
+
+// Traefik's name for the options a router names (GetQualifiedName: NAME@provider as written,
+// else NAME of the router's own provider), "default" for the default options (only unqualified:
+// "default" has no provider).
+std::string options_name(const std::string& written, const std::string& provider) {
+  if (written == "default" || written.find('@') != std::string::npos) return written;
+  return written + "@" + provider;
+}
+
+// A router's `tls.options`: the default options are the proxy's; others are for their routers
+// only, which the model does not set apart; options no file defines are said so (Traefik closes
+// the TLS connections of the router's hosts: "unknown TLS options").
+void router_tls_options(const std::string& router, const std::string& key, const std::string& written,
+                        const std::string& traefik_name, const SourcePos& pos,
+                        const std::map<std::string, SourcePos>& defined, Report& r) {
+  if (traefik_name == "default") {
+    r.mapped(pos, r.w.format("import.traefik_router_tls_options_default", key));
+  } else if (const auto it = defined.find(traefik_name); it != defined.end()) {
+    r.ignored(pos, r.w.format("import.traefik_router_tls_options", key, router, traefik_name, where(it->second)));
+  } else {
+    r.ignored(pos, r.w.format("import.traefik_router_tls_options_missing", key, router, written, traefik_name));
+  }
 }
 
 // A Traefik on the machine "server" for dynamic files that no Traefik container reads, when the
@@ -405,10 +612,11 @@ void finish_traefik_dynamic(Deployment& d, Report& r) {
   if (!traefik && !d.traefik_dynamic_files.empty() && !r.has_error() &&
       (!d.proxy || (preset && preset->toml == toml_str("traefik"))))
     traefik = traefik_routes::traefik_on_host(d, r);
+  traefik_routes::Reader read(r);
+  bool read_ok = false;
+  std::vector<std::vector<TraefikEntry>> trees;  // kept: read.tls_default points into one
   if (traefik && !traefik->dynamic_files.empty() && !r.has_error()) {
-    traefik_routes::Reader read(r);
     bool ok = true;
-    std::vector<std::vector<TraefikEntry>> trees;  // kept: read.tls_default points into one
     trees.reserve(traefik->dynamic_files.size());
     for (const auto& [name, text] : traefik->dynamic_files) {
       auto root = read_traefik_tree(name, text, lowercase(fs::path(name).extension().string()) == ".toml", r);
@@ -416,9 +624,24 @@ void finish_traefik_dynamic(Deployment& d, Report& r) {
       if (root) read.file(trees.emplace_back(std::move(*root)));
     }
     if (ok) traefik_routes::route(read, *traefik, d, r);
-    if (ok && read.tls_default && d.proxy)
-      traefik_routes::tls_default_options(*read.tls_default, read.tls_default_key, *d.proxy, r);
+    read_ok = ok;
   }
+  // Kubernetes TLSOption resources, and the options each router names.
+  const traefik_routes::TlsOptionCrds crds =
+      r.has_error() ? traefik_routes::TlsOptionCrds{} : traefik_routes::read_tls_option_crds(d, r);
+  const TraefikEntry* file_default = read_ok && d.proxy ? read.tls_default : nullptr;
+  std::map<std::string, SourcePos> defined = read.options_defined;
+  if (traefik_routes::tls_option_crds(crds, file_default, read.tls_default_key, defined, d, r) && file_default)
+    traefik_routes::tls_default_options(*file_default, read.tls_default_key, read.tls_default_key + ".", *d.proxy, r);
+  if (read_ok)
+    for (const auto& dr : read.routers)
+      if (!dr.tls_options_key.empty())
+        traefik_routes::router_tls_options(dr.name, dr.tls_options_key, dr.tls_options,
+                                           traefik_routes::options_name(dr.tls_options, "file"), dr.tls_options_pos,
+                                           defined, r);
+  for (const auto& ref : crds.refs)
+    traefik_routes::router_tls_options(ref.route, "spec.tls.options.name", ref.name, ref.traefik_name, ref.pos, defined,
+                                       r);
   for (const auto& [key, file] : d.traefik_dynamic_files)
     if (!d.traefik_dynamic_used.count(key)) r.ignored({file.first, 0, 0}, r.w("import.traefik_dynamic_unused"));
 }

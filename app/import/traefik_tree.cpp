@@ -2,6 +2,7 @@
 // TOML through toml++, the scenarios' TOML library.
 #include "import/traefik_tree.hpp"
 
+#include <cctype>
 #include <string>
 #include <vector>
 
@@ -152,6 +153,26 @@ std::optional<std::vector<TraefikEntry>> read_traefik_tree(const std::string& na
     if (!docs->empty() && docs->front().IsMap()) traefik_tree::from_yaml(name, docs->front(), root, 0);
   }
   return root;
+}
+
+std::vector<TraefikEntry> traefik_tree_of(const std::string& file, const YAML::Node& map) {
+  std::vector<TraefikEntry> out;
+  if (map.IsMap()) traefik_tree::from_yaml(file, map, out, 0);
+  return out;
+}
+
+std::string traefik_normalize(const std::string& name) {
+  std::string out, run;
+  for (const char ch : name) {
+    if (std::isalnum(static_cast<unsigned char>(ch)) || static_cast<unsigned char>(ch) >= 0x80) {
+      run += ch;
+    } else if (!run.empty()) {
+      out += (out.empty() ? "" : "-") + run;
+      run.clear();
+    }
+  }
+  if (!run.empty()) out += (out.empty() ? "" : "-") + run;
+  return out;
 }
 
 const TraefikEntry* traefik_child(const TraefikEntry& e, const std::string& lower_key) {

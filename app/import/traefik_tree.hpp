@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include <yaml-cpp/yaml.h>
+
 #include "import/import_model.hpp"
 
 namespace deploysim::import {
@@ -25,6 +27,12 @@ struct TraefikEntry {
 /// Traefik's loader calls reads). Nullopt after a located error (a syntax error).
 std::optional<std::vector<TraefikEntry>> read_traefik_tree(const std::string& name, const std::string& text, bool toml,
                                                            Report& r);
+
+/// A YAML map's keys as a tree (a Kubernetes TLSOption's spec), each at its line in `file`.
+std::vector<TraefikEntry> traefik_tree_of(const std::string& file, const YAML::Node& map);
+
+/// Traefik's provider.Normalize: the runs of letters and digits joined by "-" ("api_shop" -> "api-shop").
+std::string traefik_normalize(const std::string& name);
 
 /// The child of that key (case-insensitive, as Traefik reads keys), or null.
 const TraefikEntry* traefik_child(const TraefikEntry& e, const std::string& lower_key);
