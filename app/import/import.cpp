@@ -14,6 +14,7 @@
 #include <fmt/format.h>
 
 #include "deploysim/scenario.hpp"
+#include "import/certbot_conf.hpp"
 #include "import/compose_internal.hpp"
 #include "import/import_model.hpp"
 #include "import/import_yaml.hpp"
@@ -45,6 +46,8 @@ const char* kind_name(FileKind kind) {
       return "traefik dynamic";
     case FileKind::dockerfile:
       return "dockerfile";
+    case FileKind::certbot:
+      return "certbot";
     case FileKind::unknown:
       break;
   }
@@ -124,6 +127,11 @@ FileKind detect_kind(const fs::path& path, std::string_view text) {
   if (ext == ".service") return FileKind::systemd;
   // systemd reads NAME.service.d/*.conf over the unit (systemd.unit(5), "drop-in" files).
   if (ext == ".conf" && parent.ends_with(".service.d") && parent.size() > 10) return FileKind::systemd_dropin;
+  // certbot's renewal configuration (/etc/letsencrypt/renewal/NAME.conf, or one by its section)
+  // and the scripts of /etc/letsencrypt/renewal-hooks/{deploy,pre,post}/.
+  static const std::regex renewalparams(R"((^|\n)[ \t]*\[renewalparams\])");
+  if (ext == ".conf" && (parent == "renewal" || has_line(text, renewalparams))) return FileKind::certbot;
+  if (!certbot_hook_kind(path.generic_string()).empty()) return FileKind::certbot;
   if (ext == ".yml" || ext == ".yaml") {
     if (has_line(text, k8s_api) && has_line(text, k8s_kind)) return FileKind::kubernetes;
     if (has_line(text, compose_services)) return FileKind::compose;
@@ -376,6 +384,7 @@ ImportResult import_from(const std::vector<TextFile>& texts, Report& r, const st
   std::vector<std::pair<std::string, std::string_view>> nginx_files;
   for (const Read& f : files)
     if (f.kind == FileKind::nginx) nginx_files.emplace_back(f.in.name, f.in.text);
+  std::vector<CertbotFile> certbot_files;
   for (const Read& f : files) {
     guarded(f.in.name, [&] {
       switch (f.kind) {
@@ -403,6 +412,15 @@ ImportResult import_from(const std::vector<TextFile>& texts, Report& r, const st
           if (d.caddy_imported.count(fs::path(f.in.name).lexically_normal().generic_string())) break;  // said there
           read_caddy(f.in.name, f.in.text, d, r);
           break;
+        case FileKind::certbot: {  // read once the nginx files are, below
+          std::error_code ec;
+          const auto perms = fs::status(f.in.name, ec).permissions();
+          const bool executable =
+              !read_disk || ec ||
+              (perms & (fs::perms::owner_exec | fs::perms::group_exec | fs::perms::others_exec)) != fs::perms::none;
+          certbot_files.push_back({f.in.name, f.in.text, executable});
+          break;
+        }
         case FileKind::dotenv:  // read above
           break;
         case FileKind::traefik:  // read with the Compose file whose Traefik container mounts it
@@ -413,6 +431,7 @@ ImportResult import_from(const std::vector<TextFile>& texts, Report& r, const st
       }
     });
   }
+  if (!certbot_files.empty()) guarded(certbot_files.front().name, [&] { read_certbot(certbot_files, d, r); });
   // A file of no kind that a Caddyfile's `import` read (directives only, no site block) is part
   // of that Caddyfile, as Caddy reads it; any other is reported.
   for (const Unknown& u : unknown) {

@@ -18,6 +18,7 @@ namespace deploysim::import {
 /// traefik_dynamic: Traefik's dynamic configuration (the file provider's routers and services), read
 /// with the Traefik container whose file provider names it. dockerfile: a Dockerfile a Compose service's
 /// `build:` names, read for the image's HEALTHCHECK (a Dockerfile no build names is of no kind).
+/// certbot: certbot's renewal configuration (renewal/NAME.conf) or a script of its renewal-hooks/.
 enum class FileKind {
   compose,
   kubernetes,
@@ -29,6 +30,7 @@ enum class FileKind {
   traefik,
   traefik_dynamic,
   dockerfile,
+  certbot,
   unknown
 };
 

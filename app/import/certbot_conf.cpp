@@ -1,0 +1,494 @@
+// certbot's renewal configuration (/etc/letsencrypt/renewal/NAME.conf) and its hook scripts
+// (/etc/letsencrypt/renewal-hooks/{pre,deploy,post}/), read against the certificates nginx serves.
+// What certbot does with them (certbot/certbot, certbot/src/certbot/_internal/):
+// - storage.py writes the file with configobj: version, archive_dir, the four paths of the
+//   lineage's live/NAME/ folder, then [renewalparams] with the options the certificate was
+//   obtained with; a --deploy-hook is written as `renew_hook` ("MAGIC CODE ALERT") and read back
+//   as the deploy hook.
+// - main.py renew_cert: after a renewal, an installer (installer = nginx) is restarted,
+//   "Reloading nginx server after certificate renewal", which the nginx plugin does with
+//   `nginx -c ... -s reload` (plugins/nginx/configurator.py, nginx_restart).
+// - hooks.py: deploy hooks (the files of renewal-hooks/deploy/, then renew_hook) run after each
+//   certificate renewed; post hooks (renewal-hooks/post/, then post_hook) once `certbot renew` is
+//   done, when a renewal was attempted; pre hooks before the first attempt. Only executable files
+//   not ending in "~" are run (list_hooks), in the order of their names.
+#include "import/certbot_conf.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <optional>
+#include <regex>
+#include <set>
+
+#include "import/compose_internal.hpp"
+#include "import/import_model.hpp"
+#include "import/parse_util.hpp"
+
+namespace deploysim::import {
+
+namespace fs = std::filesystem;
+
+const CertbotEntry* CertbotRenewal::find(std::string_view section, std::string_view key) const {
+  for (const CertbotEntry& e : entries)
+    if (e.section == section && e.key == key) return &e;
+  return nullptr;
+}
+
+namespace {
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+  return s;
+}
+
+// The column (from 1, in characters) of byte `at` of a line.
+uint32_t column(std::string_view line, size_t at) {
+  uint32_t col = 1;
+  for (size_t i = 0; i < at && i < line.size(); ++i)
+    if ((static_cast<unsigned char>(line[i]) & 0xC0) != 0x80) ++col;
+  return col;
+}
+
+// A value as configobj reads it: a quoted one without its quotes, an unquoted one up to a comment.
+std::string value_of(std::string_view v) {
+  v = trim(v);
+  if (v.size() >= 2 && (v.front() == '"' || v.front() == '\'')) {
+    const size_t close = v.find(v.front(), 1);
+    if (close != std::string_view::npos) return std::string(v.substr(1, close - 1));
+  }
+  if (const size_t hash = v.find('#'); hash != std::string_view::npos) v = trim(v.substr(0, hash));
+  return std::string(v);
+}
+
+}  // namespace
+
+ParseResult<CertbotRenewal> parse_certbot_renewal(std::string_view text, const std::string& file) {
+  ParseResult<CertbotRenewal> out;
+  CertbotRenewal conf;
+  std::string section, top;  // the section the lines are in; its depth-1 parent
+  uint32_t line_no = 0;
+  for (size_t begin = 0; begin <= text.size();) {
+    size_t end = text.find('\n', begin);
+    if (end == std::string_view::npos) end = text.size();
+    const std::string_view line = text.substr(begin, end - begin);
+    begin = end + 1;
+    ++line_no;
+    const std::string_view t = trim(line);
+    if (t.empty() || t.front() == '#') {
+      if (end == text.size()) break;
+      continue;
+    }
+    const size_t lead = static_cast<size_t>(t.data() - line.data());
+    const SourcePos at{file, line_no, column(line, lead)};
+    if (t.front() == '[') {
+      // "[name]" or "[[name]]", a comment after it allowed; configobj refuses anything else.
+      size_t depth = 0;
+      while (depth < t.size() && t[depth] == '[') ++depth;
+      const size_t close = t.find(']', depth);
+      std::string_view name =
+          close == std::string_view::npos ? std::string_view() : trim(t.substr(depth, close - depth));
+      size_t after = close == std::string_view::npos ? t.size() : close;
+      size_t closing = 0;
+      while (after < t.size() && t[after] == ']') ++after, ++closing;
+      const std::string_view rest = trim(t.substr(after));
+      const bool nests = depth == 1 || (depth == 2 && !top.empty());
+      if (close == std::string_view::npos || name.empty() || closing != depth || !nests ||
+          (!rest.empty() && rest.front() != '#')) {
+        const size_t hash = t.find('#');
+        out.error =
+            detail::make_error(ParseErrorCode::bad_section, at,
+                               {std::string(trim(t.substr(0, hash == std::string_view::npos ? t.size() : hash)))});
+        return out;
+      }
+      if (depth == 1) {
+        top = std::string(name);
+        section = top;
+        if (name == "renewalparams" && !conf.renewalparams.line) conf.renewalparams = at;
+      } else {
+        section = top + "." + std::string(name);
+      }
+      if (end == text.size()) break;
+      continue;
+    }
+    const size_t eq = t.find('=');
+    if (eq == std::string_view::npos || trim(t.substr(0, eq)).empty()) {
+      const size_t space = t.find_first_of(" \t");
+      const std::string found(eq == 0 ? std::string_view("=") : t.substr(0, space));
+      out.error = detail::make_error(ParseErrorCode::unexpected_expecting, at, {found, "="});
+      return out;
+    }
+    conf.entries.push_back({section, std::string(trim(t.substr(0, eq))), value_of(t.substr(eq + 1)), at});
+    if (end == text.size()) break;
+  }
+  out.value = std::move(conf);
+  return out;
+}
+
+namespace {
+
+bool search(std::string_view command, const std::regex& re) {
+  const std::string s(command);
+  return std::regex_search(s, re);
+}
+
+}  // namespace
+
+bool command_reloads_nginx(std::string_view command) {
+  // A word, then any options, up to the next command of the line (";", "&", "|").
+  static const std::regex re(
+      R"((^|[\s;&|/(])(systemctl\s+([^;&|\n]*\s)?(reload|restart|reload-or-restart|try-restart|try-reload-or-restart|force-reload)\s+([^;&|\n]*\s)?nginx(\.service)?\b)"
+      R"(|(service|rc-service)\s+nginx\s+(reload|restart|force-reload)\b)"
+      R"(|init\.d/nginx\s+(reload|restart|force-reload)\b)"
+      R"(|nginx\b[^;&|\n]*\s-s\s*reload\b)"
+      R"(|(kill|pkill|killall)\s+([^;&|\n]*\s)?-(s\s*)?(SIG)?HUP\b[^;&|\n]*nginx)"
+      R"(|docker(-compose|\s+compose)?\s+([^;&|\n]*\s)?(kill\s+([^;&|\n]*\s)?(-s|--signal)[=\s]*(SIG)?HUP|restart)\b[^;&|\n]*nginx))");
+  return search(command, re);
+}
+
+bool command_starts_nginx(std::string_view command) {
+  static const std::regex re(R"((^|[\s;&|/(])(systemctl\s+([^;&|\n]*\s)?start\s+([^;&|\n]*\s)?nginx(\.service)?\b)"
+                             R"(|(service|rc-service)\s+nginx\s+start\b|init\.d/nginx\s+start\b))");
+  return search(command, re);
+}
+
+bool command_stops_nginx(std::string_view command) {
+  static const std::regex re(
+      R"((^|[\s;&|/(])(systemctl\s+([^;&|\n]*\s)?stop\s+([^;&|\n]*\s)?nginx(\.service)?\b)"
+      R"(|(service|rc-service)\s+nginx\s+stop\b|init\.d/nginx\s+stop\b|nginx\b[^;&|\n]*\s-s\s*(stop|quit)\b))");
+  return search(command, re);
+}
+
+std::string certbot_hook_kind(const std::string& path) {
+  const fs::path p(path);
+  const std::string kind = lowercase(p.parent_path().filename().string());
+  if (lowercase(p.parent_path().parent_path().filename().string()) != "renewal-hooks") return {};
+  return kind == "deploy" || kind == "pre" || kind == "post" ? kind : std::string();
+}
+
+namespace {
+
+// A hook: a command of the renewal configuration or a script of renewal-hooks/.
+struct Hook {
+  std::string kind;     ///< "deploy", "pre", "post".
+  std::string key;      ///< How the report names it: "renew_hook", "renewal-hooks/deploy/reload-nginx".
+  std::string command;  ///< The line that decides what it does (the first command of a script when none does).
+  SourcePos pos;
+  bool reloads = false, starts = false, stops = false;
+  bool said = false;  ///< Reported once.
+};
+
+// A script's lines: the first that reloads nginx (else starts or stops it, else its first command).
+Hook script_hook(const CertbotFile& f, const std::string& kind) {
+  Hook h;
+  h.kind = kind;
+  h.key = "renewal-hooks/" + kind + "/" + fs::path(f.name).filename().string();
+  h.pos = {f.name, 0, 0};
+  uint32_t line_no = 0;
+  std::string_view text = f.text;
+  for (size_t begin = 0; begin < text.size();) {
+    size_t end = text.find('\n', begin);
+    if (end == std::string_view::npos) end = text.size();
+    const std::string_view t = trim(text.substr(begin, end - begin));
+    begin = end + 1;
+    ++line_no;
+    if (t.empty() || t.front() == '#') continue;
+    const bool reloads = command_reloads_nginx(t), starts = command_starts_nginx(t), stops = command_stops_nginx(t);
+    if (h.pos.line == 0 || (reloads && !h.reloads) || (starts && !h.reloads && !h.starts)) {
+      h.pos.line = line_no;
+      h.command = std::string(t);
+    }
+    h.reloads |= reloads;
+    h.starts |= starts;
+    h.stops |= stops;
+  }
+  if (h.command.empty()) h.command = h.key;
+  return h;
+}
+
+Hook conf_hook(const CertbotEntry& e, const std::string& kind) {
+  Hook h;
+  h.kind = kind;
+  h.key = e.key;
+  h.command = e.value;
+  h.pos = e.pos;
+  h.reloads = command_reloads_nginx(e.value);
+  h.starts = command_starts_nginx(e.value);
+  h.stops = command_stops_nginx(e.value);
+  return h;
+}
+
+// The lineage's live folder certbot names after the file: renewal/NAME.conf renews live/NAME/.
+bool lineage_file(const std::string& conf, const std::string& cert_file) {
+  const std::string name = fs::path(conf).stem().string();
+  return !name.empty() && cert_file.find("/live/" + name + "/") != std::string::npos;
+}
+
+// The file an nginx `ssl_certificate` names: the directive on the certificate's line, read from
+// the file's text ("" when the certificate is not nginx's).
+std::string certificate_file(const CertModel& cert, const Deployment& d) {
+  static const std::regex directive(R"re((^|[\s;{])ssl_certificate\s+("([^"]*)"|'([^']*)'|([^;\s]+)))re");
+  for (const auto& [key, input] : d.inputs) {
+    if (input.first != cert.pos.file || cert.pos.line == 0) continue;
+    const std::string& text = input.second;
+    size_t begin = 0;
+    for (uint32_t line = 1; line < cert.pos.line && begin != std::string::npos; ++line) {
+      begin = text.find('\n', begin);
+      if (begin != std::string::npos) ++begin;
+    }
+    if (begin == std::string::npos) return {};
+    const std::string line = text.substr(begin, text.find('\n', begin) - begin);
+    std::smatch m;
+    if (!std::regex_search(line, m, directive)) return {};
+    return m[3].matched ? m[3].str() : m[4].matched ? m[4].str() : m[5].str();
+  }
+  return {};
+}
+
+struct Conf {
+  std::string file;
+  CertbotRenewal parsed;
+  std::vector<size_t> certs;   ///< Indexes into Deployment::certs.
+  std::vector<Hook> hooks;     ///< Its renew_hook/deploy_hook, post_hook, pre_hook.
+  std::set<std::string> used;  ///< Keys (section.key) read for a value.
+};
+
+std::string key_of(const CertbotEntry& e) { return e.section + "." + e.key; }
+
+}  // namespace
+
+void read_certbot(const std::vector<CertbotFile>& files, Deployment& d, Report& r) {
+  const Messages& w = r.w;
+  std::vector<Conf> confs;
+  std::vector<Hook> dir_hooks;  // in the order certbot runs them: by name within each folder
+  std::vector<const CertbotFile*> scripts;
+  for (const CertbotFile& f : files) {
+    if (!certbot_hook_kind(f.name).empty()) {
+      scripts.push_back(&f);
+      continue;
+    }
+    ParseResult<CertbotRenewal> parsed = parse_certbot_renewal(f.text, f.name);
+    if (parsed.error) {
+      report_parse_error(*parsed.error, r);
+      continue;
+    }
+    confs.push_back({f.name, std::move(*parsed.value), {}, {}, {}});
+  }
+  std::stable_sort(scripts.begin(), scripts.end(), [](const CertbotFile* a, const CertbotFile* b) {
+    return fs::path(a->name).filename().string() < fs::path(b->name).filename().string();
+  });
+  for (const CertbotFile* f : scripts) {
+    const std::string kind = certbot_hook_kind(f->name);
+    if (!f->executable || f->name.ends_with("~")) {
+      r.ignored({f->name, 0, 0}, w("import.certbot_hook_not_run"));
+      continue;
+    }
+    dir_hooks.push_back(script_hook(*f, kind));
+  }
+  const auto is_certbot = [](const CertModel& c) {
+    const Val* renewal = c.keys.get("renewal");
+    return renewal && renewal->toml == "\"certbot\"";
+  };
+  // Which certificates each configuration renews: the nginx certificate read from its paths.
+  std::vector<std::string> cert_files;
+  for (const CertModel& cert : d.certs) cert_files.push_back(certificate_file(cert, d));
+  for (Conf& c : confs) {
+    const CertbotEntry* fullchain = c.parsed.find("", "fullchain");
+    const CertbotEntry* leaf = c.parsed.find("", "cert");
+    for (size_t i = 0; i < d.certs.size(); ++i) {
+      const CertModel& cert = d.certs[i];
+      const std::string& path = cert_files[i];
+      if (path.empty() || !is_certbot(cert)) continue;
+      const CertbotEntry* named = fullchain && fullchain->value == path ? fullchain
+                                  : leaf && leaf->value == path         ? leaf
+                                                                        : nullptr;
+      if (named || (!fullchain && !leaf && lineage_file(c.file, path))) {
+        c.certs.push_back(i);
+        if (named) {
+          c.used.insert(key_of(*named));
+          r.mapped(named->pos, w.format("import.certbot_conf_cert", named->key, cert.domain, where(cert.pos)));
+        }
+      }
+    }
+    if (c.certs.empty()) {  // said once, for the whole file
+      const CertbotEntry* at = fullchain ? fullchain : leaf;
+      r.ignored(at ? at->pos : SourcePos{c.file, 0, 0},
+                w.format("import.certbot_conf_no_cert", at ? at->value : fs::path(c.file).stem().string()));
+      continue;
+    }
+    for (const char* key : {"renew_hook", "deploy_hook"})
+      if (const CertbotEntry* e = c.parsed.find("renewalparams", key)) c.hooks.push_back(conf_hook(*e, "deploy"));
+    if (const CertbotEntry* e = c.parsed.find("renewalparams", "post_hook")) c.hooks.push_back(conf_hook(*e, "post"));
+    if (const CertbotEntry* e = c.parsed.find("renewalparams", "pre_hook")) c.hooks.push_back(conf_hook(*e, "pre"));
+    for (const Hook& h : c.hooks) c.used.insert("renewalparams." + h.key);
+  }
+  const auto container =
+      std::find_if(d.compose.begin(), d.compose.end(), [](const auto& c) { return !c->certbot_service.empty(); });
+  const bool any_certbot = std::any_of(d.certs.begin(), d.certs.end(), is_certbot);
+  // A pre hook that stops nginx makes a post hook that starts it again a restart (certbot's own
+  // example: --pre-hook "service nginx stop" --post-hook "service nginx start").
+  bool pre_stops =
+      std::any_of(dir_hooks.begin(), dir_hooks.end(), [](const Hook& h) { return h.kind == "pre" && h.stops; });
+  for (const Conf& c : confs)
+    for (const Hook& h : c.hooks) pre_stops |= h.kind == "pre" && h.stops;
+  const auto reloading = [&](const Hook& h) {
+    return h.kind != "pre" && (h.reloads || (h.kind == "post" && h.starts && pre_stops));
+  };
+
+  // Each certificate a configuration renews: its CA, its challenge, and who reloads nginx.
+  for (Conf& c : confs) {
+    const CertbotEntry* server = c.parsed.find("renewalparams", "server");
+    const CertbotEntry* authenticator = c.parsed.find("renewalparams", "authenticator");
+    const CertbotEntry* autorenew = c.parsed.find("renewalparams", "autorenew");
+    const CertbotEntry* pref = c.parsed.find("renewalparams", "pref_challs");
+    for (const CertbotEntry* e : {server, authenticator, autorenew})
+      if (e) c.used.insert(key_of(*e));
+    for (const size_t i : c.certs) {
+      CertModel& cert = d.certs[i];
+      // certbot renews it: the lineage's file says so (certbot's timer, which runs `certbot renew`,
+      // is still assumed). autorenew = False: `certbot renew` skips it (should_autorenew).
+      const std::string why_timer = w("import.why_certbot");
+      std::erase_if(r.entries, [&](const ReportEntry& e) {
+        return e.kind == EntryKind::assumed && e.pos == cert.pos && e.message.ends_with(why_timer);
+      });
+      const bool off = autorenew && lowercase(autorenew->value) == "false";
+      const SourcePos renews = off                           ? autorenew->pos
+                               : c.parsed.renewalparams.line ? c.parsed.renewalparams
+                                                             : SourcePos{c.file, 1, 0};
+      cert.keys.set("renewal", r.from(renews, off ? "autorenew" : "renewalparams", "certificate.renewal",
+                                      toml_str(off ? "none" : "certbot")));
+      if (server && !server->value.empty()) {
+        const std::string mapped_issuer =
+            w.format("import.mapped", "ssl_certificate", "certificate.issuer", toml_str("letsencrypt"));
+        std::erase_if(r.entries, [&](const ReportEntry& e) {
+          return e.kind == EntryKind::mapped && e.pos == cert.pos && e.message == mapped_issuer;
+        });
+        const std::string& url = server->value;
+        if (url.find("acme-staging") != std::string::npos) {
+          cert.keys.set("issuer", r.from(server->pos, "server", "certificate.issuer", toml_str("untrusted")));
+          r.mapped(server->pos, w.format("import.certbot_staging", url));
+        } else if (url.find(".api.letsencrypt.org/") != std::string::npos) {
+          cert.keys.set("issuer", r.from(server->pos, "server", "certificate.issuer", toml_str("letsencrypt")));
+        } else {
+          cert.keys.set("issuer", r.assume(server->pos, "certificate.issuer", toml_str("letsencrypt"),
+                                           w.format("import.why_other_acme_ca", "server", url)));
+        }
+      }
+      if (authenticator) {
+        // webroot, nginx, standalone and apache answer HTTP-01 only; a dns-* plugin DNS-01; the
+        // manual plugin HTTP-01 first, unless --preferred-challenges (pref_challs) says otherwise.
+        const std::string a = lowercase(authenticator->value);
+        if (a == "webroot" || a == "nginx" || a == "standalone" || a == "apache") {
+          cert.keys.set("challenge",
+                        r.from(authenticator->pos, "authenticator", "certificate.challenge", toml_str("http-01")));
+        } else if (a.starts_with("dns-") || a.find(":dns-") != std::string::npos) {
+          cert.keys.set("challenge",
+                        r.from(authenticator->pos, "authenticator", "certificate.challenge", toml_str("dns-01")));
+        } else if (a == "manual" && pref && lowercase(pref->value).find("dns") != std::string::npos &&
+                   lowercase(pref->value).find("dns") < lowercase(pref->value + "http").find("http")) {
+          c.used.insert(key_of(*pref));
+          cert.keys.set("challenge", r.from(pref->pos, "pref_challs", "certificate.challenge", toml_str("dns-01")));
+        } else {
+          if (pref) c.used.insert(key_of(*pref));
+          cert.keys.set("challenge", r.assume(authenticator->pos, "certificate.challenge", toml_str("http-01"),
+                                              w.format("import.why_certbot_authenticator", authenticator->value)));
+        }
+        if (a == "standalone" &&
+            std::none_of(c.hooks.begin(), c.hooks.end(), [](const Hook& h) { return h.kind == "pre" && h.stops; }) &&
+            std::none_of(dir_hooks.begin(), dir_hooks.end(), [](const Hook& h) { return h.kind == "pre" && h.stops; }))
+          r.ignored(authenticator->pos, w("import.certbot_standalone"));
+      }
+    }
+  }
+
+  // Whether nginx is reloaded after a renewal (reload_after_renewal), for every certificate
+  // certbot renews: its configuration's installer and hooks, and the hook folders' scripts, which
+  // run for every certificate.
+  if (container == d.compose.end()) {
+    for (size_t i = 0; i < d.certs.size(); ++i) {
+      CertModel& cert = d.certs[i];
+      if (!is_certbot(cert)) continue;
+      Conf* conf = nullptr;
+      for (Conf& c : confs)
+        if (std::find(c.certs.begin(), c.certs.end(), i) != c.certs.end()) conf = &c;
+      const CertbotEntry* installer = conf ? conf->parsed.find("renewalparams", "installer") : nullptr;
+      // installer = nginx first (certbot --nginx reloads nginx itself); then the hooks in the order
+      // certbot runs them after a renewal: deploy hooks of the folder, then renew_hook (the
+      // installer's reload comes here); post hooks of the folder, then post_hook.
+      std::vector<Hook*> after;
+      for (Hook& h : dir_hooks)
+        if (h.kind == "deploy") after.push_back(&h);
+      if (conf)
+        for (Hook& h : conf->hooks)
+          if (h.kind == "deploy") after.push_back(&h);
+      for (Hook& h : dir_hooks)
+        if (h.kind == "post") after.push_back(&h);
+      if (conf)
+        for (Hook& h : conf->hooks)
+          if (h.kind == "post") after.push_back(&h);
+      const auto reloader = std::find_if(after.begin(), after.end(), [&](const Hook* h) { return reloading(*h); });
+      if (installer && lowercase(installer->value) == "nginx") {
+        conf->used.insert(key_of(*installer));
+        cert.keys.set("reload_after_renewal",
+                      r.from(installer->pos, "installer", "certificate.reload_after_renewal", "true"));
+      } else if (reloader != after.end()) {
+        cert.keys.set("reload_after_renewal",
+                      r.from((*reloader)->pos, (*reloader)->key, "certificate.reload_after_renewal", "true"));
+        (*reloader)->said = true;
+      } else if (!after.empty()) {
+        cert.keys.set("reload_after_renewal", r.assume(after.front()->pos, "certificate.reload_after_renewal", "false",
+                                                       w.format("import.why_certbot_hook_no_reload", after.front()->key,
+                                                                after.front()->command)));
+        after.front()->said = true;
+      } else if (conf) {
+        if (installer) conf->used.insert(key_of(*installer));
+        const SourcePos at = installer                         ? installer->pos
+                             : conf->parsed.renewalparams.line ? conf->parsed.renewalparams
+                                                               : SourcePos{conf->file, 1, 0};
+        cert.keys.set("reload_after_renewal",
+                      r.assume(at, "certificate.reload_after_renewal", "false",
+                               w.format("import.why_certbot_no_hook", installer ? installer->value : "None")));
+      }
+    }
+  }
+  // Every hook once: what it does, when no certificate's value came from it.
+  std::vector<Hook*> all;
+  for (Hook& h : dir_hooks) all.push_back(&h);
+  for (Conf& c : confs)
+    for (Hook& h : c.hooks) all.push_back(&h);
+  for (Hook* h : all) {
+    if (h->said) continue;
+    if (container != d.compose.end())
+      r.ignored(h->pos, w.format("import.ignored_key", h->key,
+                                 w.format("import.why_certbot_hook_container", (*container)->certbot_service)));
+    else if (!any_certbot)
+      r.ignored(h->pos, w.format("import.ignored_key", h->key, w("import.why_certbot_hook_no_cert")));
+    else if (h->kind == "pre")
+      r.ignored(h->pos, w.format("import.ignored_key", h->key, w("import.why_certbot_pre_hook")));
+    else if (reloading(*h))
+      r.ignored(h->pos, w.format("import.ignored_key", h->key, w("import.why_certbot_hook_also")));
+    else
+      r.ignored(h->pos, w.format("import.ignored_key", h->key, w.format("import.why_certbot_hook_other", h->command)));
+  }
+  // The rest of each configuration that renews a certificate read: not modelled, each at its line.
+  for (const Conf& c : confs) {
+    if (c.certs.empty()) continue;  // said once, above
+    for (const CertbotEntry& e : c.parsed.entries) {
+      if (c.used.count(key_of(e))) continue;
+      if (e.section == "renewalparams" && e.key == "installer") {
+        r.ignored(e.pos, w.format("import.ignored_key", "installer",
+                                  container != d.compose.end()
+                                      ? w.format("import.why_certbot_hook_container", (*container)->certbot_service)
+                                      : w.format("import.why_certbot_installer_other", e.value)));
+        continue;
+      }
+      const std::string name =
+          e.section.find('.') != std::string::npos ? e.section.substr(e.section.find('.') + 1) + " " + e.key : e.key;
+      r.ignored(e.pos, w.format("import.ignored_key", name,
+                                e.key == "renew_before_expiry" ? w("import.why_certbot_renew_before")
+                                                               : w("import.why_not_modelled")));
+    }
+  }
+}
+
+}  // namespace deploysim::import

@@ -1,0 +1,3 @@
+#!/bin/sh
+# Written but never made executable: certbot skips it.
+nginx -s reload
