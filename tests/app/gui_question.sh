@@ -1,7 +1,8 @@
 # "Predict, then reveal" through the scripted GUI: a step with a question waits (the playhead
 # stays) until the learner answers and reveals; then the playhead goes to the step's record and
 # the answer read from the run is shown, right or wrong, and counted in the course outline's
-# progress. Screenshots before and after the reveal.
+# progress. Screenshots before and after the reveal; the metrics and the timeline after the
+# playhead are hidden until the reveal.
 set -euo pipefail
 bin="$1"; src="$2"
 out="${KEEP_OUT:-$(mktemp -d)}"; [[ -n "${KEEP_OUT:-}" ]] || trap 'rm -rf "$out"' EXIT
@@ -19,11 +20,13 @@ lesson next
 frames 2
 state
 screenshot $out/before.png
+capture Metrics $out/metrics-asking.png
 lesson answer 1
 lesson reveal
 frames 2
 state
 screenshot $out/after.png
+capture Metrics $out/metrics-revealed.png
 lesson back
 state
 SCRIPT
@@ -47,6 +50,40 @@ s1=$(s 1); s2=$(s 2); s3=$(s 3); s4=$(s 4); s5=$(s 5)
 python3 "$src/tests/app/png_check.py" "$out/before.png" 1600 900 64
 python3 "$src/tests/app/png_check.py" "$out/after.png" 1600 900 64
 cmp -s "$out/before.png" "$out/after.png" && fail "the reveal changed nothing on screen"
+# While the question waits, the run's results would give the answer away: the Metrics panel's
+# table and curves and the timeline after the playhead are hidden (no coloured pixel there: only
+# grey text), and come back with the reveal.
+coloured() {  # PNG, left, top (fractions): pixels of a clear colour in that part, below the title bar
+  python3 - "$src/tests/app" "$@" <<'PY'
+import sys
+sys.path.insert(0, sys.argv[1])
+from png_check import read_png
+w, h, bpp, rows = read_png(sys.argv[2])
+x0, y0 = int(float(sys.argv[3]) * w), max(30, int(float(sys.argv[4]) * h))
+print(sum(1 for y in range(y0, h) for x in range(x0, w)
+          if max(rows[y][x * bpp:x * bpp + 3]) - min(rows[y][x * bpp:x * bpp + 3]) > 60))
+PY
+}
+m_ask=$(coloured "$out/metrics-asking.png" 0 0); m_rev=$(coloured "$out/metrics-revealed.png" 0 0)
+(( m_ask < 20 && m_rev > 200 )) || fail "metrics hidden while asking: $m_ask coloured pixels asking, $m_rev revealed"
+# 120 days of renewals: while step 2 asks when the renewal is due, the lanes after the playhead
+# (at 0 s) are covered; after the reveal they run to the end.
+cat > "$out/t.txt" <<SCRIPT
+lesson 04-certificate-renewal
+lesson next
+frames 2
+state
+capture Timeline $out/timeline-asking.png
+lesson answer 30
+lesson reveal
+frames 2
+state
+capture Timeline $out/timeline-revealed.png
+SCRIPT
+xvfb-run -a -s "-screen 0 1600x900x24" "$bin" gui --script "$out/t.txt" > "$out/out.txt"
+[[ $(s 1) == *"question=asking"* && $(s 2) == *"question=revealed"* ]] || fail "lesson 04 step 2 asks: $(s 1)"
+t_ask=$(coloured "$out/timeline-asking.png" 0.5 0.4); t_rev=$(coloured "$out/timeline-revealed.png" 0.5 0.4)
+(( t_ask < 20 && t_rev > 200 )) || fail "the timeline's future hidden while asking: $t_ask asking, $t_rev revealed"
 
 # In presenter mode on a projector's 1024x768 the narration is short: the revealed answer lies
 # under the step's text, so the narration scrolls to it.

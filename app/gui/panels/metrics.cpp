@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "gui/panels/panels.hpp"
+#include "gui/shell/lesson_nav.hpp"
 #include "gui/widgets/rich_text.hpp"
 #if DEPLOYSIM_WITH_TLS
 #include "deploysim/loopback/server_cpu.hpp"
@@ -214,6 +215,12 @@ void draw_metrics(const PanelContext& ctx, UiState& ui, Commands&) {
   // Nothing open: no "100 % of 0 requests" to read as a result.
   if (m.scenario.services.empty() && m.scenario.hosts.empty()) {
     text_disabled_wrapped(ui.tr("canvas.no_scenario"));
+    return;
+  }
+  // Predict, then reveal: the run's totals and curves answer many questions ("how many handshakes
+  // failed?"), so they wait for the learner's answer as the step's record does.
+  if (lesson_asking(ui)) {
+    text_disabled_wrapped(ui.tr("metrics.hidden_question"));
     return;
   }
   const std::string& variant = variant_title(m.scenario, session.compare_variant(), ui.settings.language);

@@ -8,6 +8,7 @@
 
 #include "gui/shell/navigation.hpp"
 #include "gui/panels/panels.hpp"
+#include "gui/shell/lesson_nav.hpp"
 #include "gui/run/layout.hpp"
 #include "gui/platform/imgui_compat.hpp"
 
@@ -196,6 +197,17 @@ void draw_lanes(const Model& m, UiState& ui, Commands& commands) {
     }
   }
   const float px = x_of(static_cast<double>(ui.t_ns) / 1e9);
+  // Predict, then reveal: what happens after the playhead (a failure mark at 4 h) is the answer
+  // to many questions; it is covered until the learner has answered.
+  if (lesson_asking(ui) && px < area1.x) {
+    const ImVec2 c0(std::max(area0.x, px), area0.y + axis_h);
+    dl->AddRectFilled(c0, area1, IM_COL32(20, 22, 28, 255));
+    const std::string note = ui.tr("timeline.hidden_question");
+    const ImVec2 size = ImGui::CalcTextSize(note.c_str());
+    if (size.x + 8 <= area1.x - c0.x)
+      dl->AddText(ImVec2(c0.x + (area1.x - c0.x - size.x) * 0.5f, c0.y + (area1.y - c0.y - size.y) * 0.5f),
+                  IM_COL32(150, 150, 160, 255), note.c_str());
+  }
   dl->AddLine(ImVec2(px, area0.y), ImVec2(px, area1.y), IM_COL32(255, 60, 60, 255), 2.0f);
   dl->AddTriangleFilled(ImVec2(px - 6, area0.y), ImVec2(px + 6, area0.y), ImVec2(px, area0.y + 8),
                         IM_COL32(255, 60, 60, 255));
