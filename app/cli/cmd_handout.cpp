@@ -33,6 +33,7 @@ struct HandoutOptions {
   std::string format = "html";
   std::string lang = "en";
   std::string output;
+  bool worksheet = false;
 };
 
 // The command's own sentences, from the catalogue ([handout]).
@@ -94,6 +95,7 @@ int make_handout(const HandoutOptions& o, const ScriptedGui& gui) {
 
   Handout h;
   h.lang = o.lang;
+  h.worksheet = o.worksheet;
   h.id = lesson.id;
   h.title = lesson.tr.pick("title", lesson.title, o.lang);
   h.summary = lesson.tr.pick("summary", lesson.summary, o.lang);
@@ -196,6 +198,7 @@ void register_handout_command(CLI::App& app, Context& ctx, ScriptedGui gui) {
   o->lang = ctx.words.lang();  // unless --lang says otherwise
   cmd->add_option("--lang", o->lang, ctx.words("cli_help.handout_lang"))->check(CLI::IsMember(Messages::languages()));
   cmd->add_option("-o,--output", o->output, ctx.words("cli_help.handout_output"));
+  cmd->add_flag("--worksheet", o->worksheet, ctx.words("cli_help.handout_worksheet"));
   cmd->callback([&ctx, o, gui] { ctx.exit_code = make_handout(*o, gui); });
 }
 

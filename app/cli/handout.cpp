@@ -120,6 +120,20 @@ std::string handout_markdown(const Handout& h, const Messages& m, const std::str
   }
   if (!h.images_note.empty()) md += fmt::format("> **{}**\n\n", h.images_note);
   auto rel = [&](const std::string& p) { return std::filesystem::relative(p, base_dir).generic_string(); };
+  // What a step shows: its key events, pictures, text and sources.
+  auto body = [&](const HandoutStep& st) {
+    std::string out;
+    if (!st.events.empty()) {
+      out += fmt::format("**{}**\n\n", m("handout.events"));
+      for (const std::string& e : st.events) out += fmt::format("    {}\n", e);
+      out += "\n";
+    }
+    if (!st.canvas_png.empty()) out += fmt::format("![{}]({})\n\n", m("handout.canvas"), rel(st.canvas_png));
+    if (!st.sequence_png.empty()) out += fmt::format("![{}]({})\n\n", m("handout.sequence"), rel(st.sequence_png));
+    out += st.text + "\n\n";
+    if (!st.sources.empty()) out += fmt::format("*{}: {}*\n\n", m("handout.sources"), fmt::join(st.sources, "; "));
+    return out;
+  };
   int qn = 0;
   for (size_t s = 0; s < h.steps.size(); ++s) {
     const HandoutStep& st = h.steps[s];
@@ -132,15 +146,7 @@ std::string handout_markdown(const Handout& h, const Messages& m, const std::str
             : q.unit.empty()   ? "\n______________________\n\n"
                                : fmt::format("\n______________________ {}\n\n", q.unit);
     }
-    if (!st.events.empty()) {
-      md += fmt::format("**{}**\n\n", m("handout.events"));
-      for (const std::string& e : st.events) md += fmt::format("    {}\n", e);
-      md += "\n";
-    }
-    if (!st.canvas_png.empty()) md += fmt::format("![{}]({})\n\n", m("handout.canvas"), rel(st.canvas_png));
-    if (!st.sequence_png.empty()) md += fmt::format("![{}]({})\n\n", m("handout.sequence"), rel(st.sequence_png));
-    md += st.text + "\n\n";
-    if (!st.sources.empty()) md += fmt::format("*{}: {}*\n\n", m("handout.sources"), fmt::join(st.sources, "; "));
+    md += h.worksheet && !st.questions.empty() ? fmt::format("*{}*\n\n", m("handout.worksheet_step")) : body(st);
   }
   if (!h.outcome.empty()) md += fmt::format("**{}:** {}\n\n", m("handout.outcome"), h.outcome);
   if (!h.real_life.empty()) {
@@ -160,8 +166,11 @@ std::string handout_markdown(const Handout& h, const Messages& m, const std::str
   }
   if (qn > 0) {
     md += fmt::format("\n---\n\n## {}\n\n*{}*\n\n", m("handout.answers"), m("handout.no_answers"));
-    each_question(h, [&](int n, size_t, const HandoutQuestion& q) {
+    each_question(h, [&](int n, size_t s, const HandoutQuestion& q) {
       md += fmt::format("{}. **{}** {}\n\n", n, q.answer, q.explain);
+      // A worksheet's step follows its last question's answer.
+      if (h.worksheet && &q == &h.steps[s].questions.back())
+        md += fmt::format("### {}\n\n{}", m.format("handout.answer_step", s + 1), body(h.steps[s]));
     });
   }
   return md;
@@ -189,6 +198,25 @@ std::string handout_html(const Handout& h, const Messages& m) {
     b += "</ul>\n";
   }
   if (!h.images_note.empty()) b += fmt::format("<p class=\"note\">{}</p>\n", p(h.images_note));
+  // What a step shows: its key events, pictures, text and sources.
+  auto body = [&](const HandoutStep& st) {
+    std::string out;
+    if (!st.events.empty()) {
+      out += fmt::format("<h3>{}</h3><pre class=\"events\">", m("handout.events"));
+      for (const std::string& ev : st.events) out += e(ev) + "\n";
+      out += "</pre>\n";
+    }
+    for (const auto& [png, caption] :
+         {std::pair{st.canvas_png, m("handout.canvas")}, std::pair{st.sequence_png, m("handout.sequence")}})
+      if (!png.empty())
+        out += fmt::format("<figure><img src=\"{}\" alt=\"{}\"><figcaption>{}</figcaption></figure>\n", data_uri(png),
+                           caption, caption);
+    out += fmt::format("<p class=\"text\">{}</p>\n", p(st.text));
+    if (!st.sources.empty())
+      out += fmt::format("<p class=\"sources\">{}: {}</p>\n", m("handout.sources"),
+                         e(fmt::format("{}", fmt::join(st.sources, "; "))));
+    return out;
+  };
   int qn = 0;
   for (size_t s = 0; s < h.steps.size(); ++s) {
     const HandoutStep& st = h.steps[s];
@@ -202,20 +230,9 @@ std::string handout_html(const Handout& h, const Messages& m) {
         b += fmt::format("<p class=\"choice\">&#9744; {}. {}</p>", choice_letter(c), p(q.choices[c]));
       b += "</div>\n";
     }
-    if (!st.events.empty()) {
-      b += fmt::format("<h3>{}</h3><pre class=\"events\">", m("handout.events"));
-      for (const std::string& ev : st.events) b += e(ev) + "\n";
-      b += "</pre>\n";
-    }
-    for (const auto& [png, caption] :
-         {std::pair{st.canvas_png, m("handout.canvas")}, std::pair{st.sequence_png, m("handout.sequence")}})
-      if (!png.empty())
-        b += fmt::format("<figure><img src=\"{}\" alt=\"{}\"><figcaption>{}</figcaption></figure>\n", data_uri(png),
-                         caption, caption);
-    b += fmt::format("<p class=\"text\">{}</p>\n", p(st.text));
-    if (!st.sources.empty())
-      b += fmt::format("<p class=\"sources\">{}: {}</p>\n", m("handout.sources"),
-                       e(fmt::format("{}", fmt::join(st.sources, "; "))));
+    b += h.worksheet && !st.questions.empty()
+             ? fmt::format("<p class=\"note\">{}</p>\n", p(m("handout.worksheet_step")))
+             : body(st);
     b += "</section>\n";
   }
   if (!h.outcome.empty())
@@ -242,8 +259,12 @@ std::string handout_html(const Handout& h, const Messages& m) {
   if (qn > 0) {
     b += fmt::format("<section class=\"answers\"><h2>{}</h2><p class=\"note\">{}</p><ol>", m("handout.answers"),
                      m("handout.no_answers"));
-    each_question(h, [&](int, size_t, const HandoutQuestion& q) {
-      b += fmt::format("<li><b>{}</b> {}</li>", e(q.answer), p(q.explain));
+    each_question(h, [&](int, size_t s, const HandoutQuestion& q) {
+      b += fmt::format("<li><b>{}</b> {}", e(q.answer), p(q.explain));
+      // A worksheet's step follows its last question's answer.
+      if (h.worksheet && &q == &h.steps[s].questions.back())
+        b += fmt::format("<h3>{}</h3>\n{}", e(m.format("handout.answer_step", s + 1)), body(h.steps[s]));
+      b += "</li>";
     });
     b += "</ol></section>\n";
   }

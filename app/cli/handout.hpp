@@ -64,6 +64,9 @@ struct Handout {
   std::vector<std::string> real_life_sources;  ///< "title <url>".
   std::vector<HandoutTerm> glossary;           ///< Terms the lesson uses.
   std::string images_note;                     ///< Why there are no images ("" when there are).
+  /// A worksheet: a step with a question shows the question alone, and its events, pictures,
+  /// text and sources follow its answer (they would give the answer away beside the question).
+  bool worksheet = false;
 };
 
 /// The handout as Markdown, its headings in `words` ([handout]); images are linked by their paths

@@ -70,6 +70,27 @@ done
 grep -q 'SNI(Server Name Indication)' 03-no-sni-ko.md || fail "03-no-sni-ko.md: no Korean SNI entry"
 grep -q 'A TLS extension in the ClientHello' 03-no-sni-en.md || fail "03-no-sni-en.md: no English SNI entry"
 
+# A worksheet: a step with a question shows the question alone; what the step shows (its text,
+# which says the answer: "here with 30 of 90 days to go") follows the answer on the answers page.
+before_answers() { sed -n "1,/$2/p" "$1"; }
+grep -q 'here with 30 of 90 days to go' <(before_answers 04-certificate-renewal-en.md '^## Answers') \
+  || fail "04-en.md: the step's text is not beside its question in a plain handout"
+for lang in en ko; do
+  for format in md html; do
+    f="ws-$lang.$format"
+    env -u DISPLAY -u WAYLAND_DISPLAY "$bin" handout 04-certificate-renewal --worksheet --format "$format" \
+      --lang "$lang" -o "$f" > /dev/null 2>&1 || fail "handout --worksheet $lang $format"
+    heading='^## \(Answers\|정답\)'; [[ $format == html ]] && heading='<section class="answers">'
+    text='here with 30 of 90 days to go'; [[ $lang == ko ]] && text=$(grep -o '여기서는 [^.]*' \
+      "$src/assets/lessons/04-certificate-renewal.toml" | head -1)
+    [[ -n "$text" ]] || fail "04-certificate-renewal.toml: no Korean step text to look for"
+    ! grep -qF "$text" <(before_answers "$f" "$heading") || fail "$f: a question's step text before the answers"
+    grep -qF "$text" "$f" || fail "$f: the step's text is not on the answers page"
+    grep -q 'Write your answer first\|먼저 답을 적으세요' "$f" || fail "$f: no note where the step's text was"
+    grep -q '### Step 2\|### 2단계\|<h3>Step 2</h3>\|<h3>2단계</h3>' "$f" || fail "$f: the answers do not name the step"
+  done
+done
+
 # Under Xvfb: the canvas at every step, and the sequence diagram where the step is on a connection.
 # A headless build (no GUI) has no pictures to draw: its handout says so, which the part above checked.
 if "$bin" --version | grep -q "Dear ImGui"; then
