@@ -200,6 +200,36 @@ TEST_CASE("import certbot: a post hook, the pre/post pair of the standalone auth
   }
 }
 
+TEST_CASE("import certbot: with a certbot container, its hooks run there and the container decides") {
+  const std::string compose = R"(services:
+  nginx:
+    image: nginx:1.27-alpine
+    ports: ["443:443"]
+    volumes:
+      - ./nginx/conf.d:/etc/nginx/conf.d:ro
+      - ./letsencrypt:/etc/letsencrypt:ro
+  certbot:
+    image: certbot/certbot:v2.11.0
+    volumes:
+      - ./letsencrypt:/etc/letsencrypt
+    entrypoint: /bin/sh -c 'while :; do certbot renew; sleep 12h; done'
+)";
+  const imp::ImportResult r = import_files(
+      {{"docker-compose.yml", compose, true},
+       {"nginx/conf.d/api.conf", nginx_api.text, true},
+       {"letsencrypt/renewal/api.example.com.conf",
+        "fullchain = /etc/letsencrypt/live/api.example.com/fullchain.pem\n[renewalparams]\nauthenticator = "
+        "webroot\nrenew_hook = nginx -s reload\n",
+        true}});
+  // nginx -s reload in certbot's container reaches no nginx: the container's rule gives false.
+  CHECK(has_entry(r, imp::EntryKind::ignored, "letsencrypt/renewal/api.example.com.conf:4",
+                  "renew_hook: certbot runs in the container certbot of the Compose file"));
+  CHECK(scenario_line(r, "reload_after_renewal")
+            .starts_with("reload_after_renewal = false  # assumed: the certbot container"));
+  CHECK(scenario_line(r, "renewal") == "renewal = \"certbot\"  # from docker-compose.yml:8");
+  CHECK(scenario_line(r, "challenge") == "challenge = \"http-01\"  # from letsencrypt/renewal/api.example.com.conf:3");
+}
+
 TEST_CASE("import certbot: which commands reload nginx") {
   CHECK(imp::command_reloads_nginx("systemctl reload nginx"));
   CHECK(imp::command_reloads_nginx("/bin/systemctl --no-block restart nginx.service"));

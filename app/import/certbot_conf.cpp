@@ -136,13 +136,15 @@ bool search(std::string_view command, const std::regex& re) {
 
 bool command_reloads_nginx(std::string_view command) {
   // A word, then any options, up to the next command of the line (";", "&", "|").
-  static const std::regex re(
-      R"((^|[\s;&|/(])(systemctl\s+([^;&|\n]*\s)?(reload|restart|reload-or-restart|try-restart|try-reload-or-restart|force-reload)\s+([^;&|\n]*\s)?nginx(\.service)?\b)"
-      R"(|(service|rc-service)\s+nginx\s+(reload|restart|force-reload)\b)"
-      R"(|init\.d/nginx\s+(reload|restart|force-reload)\b)"
-      R"(|nginx\b[^;&|\n]*\s-s\s*reload\b)"
-      R"(|(kill|pkill|killall)\s+([^;&|\n]*\s)?-(s\s*)?(SIG)?HUP\b[^;&|\n]*nginx)"
-      R"(|docker(-compose|\s+compose)?\s+([^;&|\n]*\s)?(kill\s+([^;&|\n]*\s)?(-s|--signal)[=\s]*(SIG)?HUP|restart)\b[^;&|\n]*nginx))");
+  static const std::regex re(R"((^|[\s;&|/(])(systemctl\s+([^;&|\n]*\s)?)"
+                             R"((reload|restart|reload-or-restart|try-restart|try-reload-or-restart|force-reload))"
+                             R"(\s+([^;&|\n]*\s)?nginx(\.service)?\b)"
+                             R"(|(service|rc-service)\s+nginx\s+(reload|restart|force-reload)\b)"
+                             R"(|init\.d/nginx\s+(reload|restart|force-reload)\b)"
+                             R"(|nginx\b[^;&|\n]*\s-s\s*reload\b)"
+                             R"(|(kill|pkill|killall)\s+([^;&|\n]*\s)?-(s\s*)?(SIG)?HUP\b[^;&|\n]*nginx)"
+                             R"(|docker(-compose|\s+compose)?\s+([^;&|\n]*\s)?)"
+                             R"((kill\s+([^;&|\n]*\s)?(-s|--signal)[=\s]*(SIG)?HUP|restart)\b[^;&|\n]*nginx))");
   return search(command, re);
 }
 
