@@ -29,6 +29,7 @@ constexpr Target all[] = {
     {"import_caddy", run_import_caddy, init_import},
     {"import_systemd", run_import_systemd, init_import},
     {"import_yaml", run_import_yaml, init_import},
+    {"import_certbot", run_import_certbot, init_import},
 #endif
 };
 

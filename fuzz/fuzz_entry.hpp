@@ -50,6 +50,7 @@ inline constexpr uint64_t simulate_max_events = 30000;
 int run_import_nginx(const uint8_t* data, size_t size);    ///< An nginx config (app/import).
 int run_import_caddy(const uint8_t* data, size_t size);    ///< A Caddyfile (app/import).
 int run_import_systemd(const uint8_t* data, size_t size);  ///< A systemd unit, and the bytes as an ASGI command line.
+int run_import_certbot(const uint8_t* data, size_t size);  ///< certbot's renewal conf; the bytes as a hook script.
 int run_import_yaml(const uint8_t* data,
                     size_t size);  ///< A compose file or Kubernetes manifests, through the whole importer.
 

@@ -12,6 +12,7 @@
 #include "fuzz_entry.hpp"
 #include "import/asgi_command.hpp"
 #include "import/caddyfile.hpp"
+#include "import/certbot_conf.hpp"
 #include "import/dockerfile.hpp"
 #include "import/import.hpp"
 #include "import/nginx_conf.hpp"
@@ -113,6 +114,31 @@ int run_import_systemd(const uint8_t* data, size_t size) {
   if (a.value && a.value->server != import::AsgiServer::unknown)
     require(a.value->workers.value >= 0 && a.value->port.value >= 0 && a.value->port.value <= 65535,
             "workers and port are in range");
+  return 0;
+}
+
+int run_import_certbot(const uint8_t* data, size_t size) {
+  const std::string_view text(reinterpret_cast<const char*>(data), size);
+  check(import::parse_certbot_renewal(text, "fuzz.input"), text);
+  // The hook readers take any command.
+  (void)import::command_reloads_nginx(text);
+  (void)import::command_starts_nginx(text);
+  (void)import::command_stops_nginx(text);
+  // Beside the nginx site whose certificate it renews, as the renewal conf of that lineage...
+  const std::string site =
+      "server {\n  listen 443 ssl;\n  server_name api.example.test;\n"
+      "  ssl_certificate /etc/letsencrypt/live/api.example.test/fullchain.pem;\n"
+      "  ssl_certificate_key /etc/letsencrypt/live/api.example.test/privkey.pem;\n"
+      "  location / { proxy_pass http://127.0.0.1:8000; }\n}\n";
+  check_import({{"etc/nginx/conf.d/api.conf", site, true},
+                {"etc/letsencrypt/renewal/api.example.test.conf", std::string(text), true}});
+  // ... and as a deploy hook script of a lineage whose conf names no installer.
+  check_import({{"etc/nginx/conf.d/api.conf", site, true},
+                {"etc/letsencrypt/renewal/api.example.test.conf",
+                 "fullchain = /etc/letsencrypt/live/api.example.test/fullchain.pem\n[renewalparams]\n"
+                 "authenticator = webroot\ninstaller = None\n",
+                 true},
+                {"etc/letsencrypt/renewal-hooks/deploy/reload", std::string(text), true}});
   return 0;
 }
 

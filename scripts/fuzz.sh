@@ -94,6 +94,8 @@ assemble_seeds() {
         n=$((n + 1))
       done
       ;;
+    import_certbot) add_seeds "$dir" "$root"/tests/import/certbot-*/etc/letsencrypt/renewal/*.conf \
+      "$root"/tests/import/certbot-*/etc/letsencrypt/renewal-hooks/*/* "$root"/tests/import/certbot-broken/renewal/* ;;
     import_caddy) add_seeds "$dir" "$root"/tests/import/files/caddy/Caddyfile "$root"/tests/import/files/caddy/broken/* ;;
     import_systemd) add_seeds "$dir" "$root"/tests/import/files/systemd/*.service "$root"/tests/import/files/systemd/broken/* \
       "$root"/tests/import/*/*/*.service.d/*.conf ;;

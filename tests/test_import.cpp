@@ -370,6 +370,34 @@ TEST_CASE("file kinds are told by name and content") {
   CHECK(imp::detect_kind("Caddyfile", "api.example.com {\n  reverse_proxy localhost:8000\n}\n") == FileKind::caddy);
   CHECK(imp::detect_kind("site", "api.example.com {\n  reverse_proxy localhost:8000\n}\n") == FileKind::caddy);
   CHECK(imp::detect_kind("README.md", "# Deploying\n") == FileKind::unknown);
+  // The forms each kind is told by, line by line.
+  CHECK(imp::detect_kind("x.yaml", "apiVersion:\n  v1\nkind:\n  Service\n") == FileKind::kubernetes);
+  CHECK(imp::detect_kind("x.yaml", "apiVersion: v1\nkind: service\n") == FileKind::unknown);
+  CHECK(imp::detect_kind("x.yaml", "services: []\n") == FileKind::unknown);
+  CHECK(imp::detect_kind("x.conf", "upstream app{\n  server 127.0.0.1:8000;\n}\n") == FileKind::nginx);
+  CHECK(imp::detect_kind("x.conf", "  server\n  {\n    listen 80;\n  }\n") == FileKind::nginx);
+  CHECK(imp::detect_kind("x.conf", "upstream {\n}\n") == FileKind::unknown);
+  CHECK(imp::detect_kind("x.conf", "server_name a {\n}\n") == FileKind::unknown);
+  CHECK(imp::detect_kind("site", "a.example.com, b.example.com {\n\ttls internal\n}\n") == FileKind::caddy);
+  CHECK(imp::detect_kind("site", "{\n  email a@example.com\n}\nx.example.com {\n  respond 200\n}\n") ==
+        FileKind::caddy);
+  CHECK(imp::detect_kind("site", "a.example.com { # no\n  respond 200\n}\n") == FileKind::unknown);
+  CHECK(imp::detect_kind("dyn.yml", "HTTP:\n\n  Routers:\n    api: {}\n") == FileKind::traefik_dynamic);
+  CHECK(imp::detect_kind("dyn.yml", "http:\nrouters:\n") == FileKind::unknown);
+  CHECK(imp::detect_kind("dyn.toml", "[[ tls.certificates ]]\n") == FileKind::traefik_dynamic);
+  CHECK(imp::detect_kind("static.yml", "entryPoints :\n  web: {}\n") == FileKind::traefik);
+  CHECK(imp::detect_kind("static.toml", "[certificatesResolvers.le.acme]\n") == FileKind::traefik);
+  CHECK(imp::detect_kind("static.toml", "entrypointsX = 1\n") == FileKind::unknown);
+  CHECK(imp::detect_kind("x.conf", "[renewalparams]\n") == FileKind::certbot);
+  // A file of one long line is told apart as fast as any (std::regex, which read these once,
+  // overflowed the stack on a line of 500 KB).
+  const std::string line(500'000, 'a');
+  for (const char* name : {"big.conf", "big.yml", "big.toml", "big"}) {
+    CAPTURE(name);
+    CHECK(imp::detect_kind(name, line) == FileKind::unknown);
+    CHECK(imp::detect_kind(name, "server " + std::string(500'000, ' ') + "{\n  listen 80;\n}\n") ==
+          (std::string_view(name) == "big.yml" ? FileKind::unknown : FileKind::nginx));
+  }
 }
 
 TEST_CASE("the report and the comments in Korean; the scenario still loads") {

@@ -242,6 +242,22 @@ TEST_CASE("import certbot: which commands reload nginx") {
   CHECK_FALSE(imp::command_reloads_nginx("systemctl status nginx"));
   CHECK_FALSE(imp::command_reloads_nginx("cp fullchain.pem /etc/nginx/ssl/"));
   CHECK_FALSE(imp::command_reloads_nginx("nginx -t"));
+  CHECK(imp::command_reloads_nginx("sh -c 'systemctl reload nginx'"));
+  CHECK(imp::command_reloads_nginx("test -x /usr/sbin/nginx && (systemctl reload nginx)"));
+  CHECK(imp::command_reloads_nginx("/etc/init.d/nginx force-reload"));
+  CHECK(imp::command_reloads_nginx("pkill -SIGHUP nginx"));
+  CHECK(imp::command_reloads_nginx("docker restart proxy-nginx-1"));
+  CHECK_FALSE(imp::command_reloads_nginx("systemctl reload nginx-exporter"));
+  CHECK_FALSE(imp::command_reloads_nginx("echo done; nginx -t"));
+  CHECK(imp::command_starts_nginx("service nginx start"));
+  CHECK_FALSE(imp::command_starts_nginx("systemctl restart nginx"));
+  CHECK(imp::command_stops_nginx("/usr/sbin/nginx -s quit"));
+  CHECK(imp::command_stops_nginx("systemctl stop nginx.service"));
+  // A line of 600 KB (std::regex, which read these once, overflowed the stack on it).
+  std::string long_line = "systemctl ";
+  for (int i = 0; i < 300000; ++i) long_line += "a ";
+  CHECK(imp::command_reloads_nginx(long_line + "reload nginx"));
+  CHECK_FALSE(imp::command_stops_nginx(long_line));
   CHECK(imp::command_stops_nginx("service nginx stop"));
   CHECK(imp::command_starts_nginx("systemctl start nginx"));
   CHECK_FALSE(imp::command_starts_nginx("systemctl restart apache2"));

@@ -17,7 +17,6 @@
 #include <algorithm>
 #include <filesystem>
 #include <optional>
-#include <regex>
 #include <set>
 
 #include "import/compose_internal.hpp"
@@ -127,38 +126,137 @@ ParseResult<CertbotRenewal> parse_certbot_renewal(std::string_view text, const s
 
 namespace {
 
-bool search(std::string_view command, const std::regex& re) {
-  const std::string s(command);
-  return std::regex_search(s, re);
+// A line's simple commands (split at ";", "&", "|"), each as its words without quotes and without
+// the "$(", "(" or "`" around them (`kill -HUP $(cat /run/nginx.pid)` names nginx's pid file).
+// Hand-written: std::regex recurses once per character, and a long hook line (a script of one
+// 300 KB line) overflowed the stack.
+std::vector<std::vector<std::string_view>> simple_commands(std::string_view line) {
+  constexpr std::string_view ends = ";&|\n", blanks = " \t\r\"'";
+  std::vector<std::vector<std::string_view>> out(1);
+  size_t i = 0;
+  while (i < line.size()) {
+    if (ends.find(line[i]) != std::string_view::npos) {
+      if (!out.back().empty()) out.emplace_back();
+      ++i;
+    } else if (blanks.find(line[i]) != std::string_view::npos) {
+      ++i;
+    } else {
+      const size_t from = i;
+      while (i < line.size() && ends.find(line[i]) == std::string_view::npos &&
+             blanks.find(line[i]) == std::string_view::npos)
+        ++i;
+      std::string_view w = line.substr(from, i - from);
+      while (!w.empty() && (w.front() == '$' || w.front() == '(' || w.front() == '`')) w.remove_prefix(1);
+      while (!w.empty() && (w.back() == ')' || w.back() == '`')) w.remove_suffix(1);
+      if (!w.empty()) out.back().push_back(w);
+    }
+  }
+  if (out.back().empty()) out.pop_back();
+  return out;
+}
+
+std::string_view base_name(std::string_view w) {
+  return w.substr(w.rfind('/') == std::string_view::npos ? 0 : w.rfind('/') + 1);
+}
+
+bool one_of(std::string_view w, std::initializer_list<std::string_view> words) {
+  return std::find(words.begin(), words.end(), w) != words.end();
+}
+
+// "nginx" or "nginx.service" (a unit), as systemctl and service name it.
+bool nginx_unit(std::string_view w) { return w == "nginx" || w == "nginx.service"; }
+
+// The index of the first word from `from` on that `pred` accepts, or words.size().
+template <class P>
+size_t find_word(const std::vector<std::string_view>& words, size_t from, P&& pred) {
+  while (from < words.size() && !pred(words[from])) ++from;
+  return from;
+}
+
+// `systemctl [options] VERB [units] nginx`, `service nginx VERB`, `/etc/init.d/nginx VERB`.
+bool manages_nginx(const std::vector<std::string_view>& w, std::initializer_list<std::string_view> verbs) {
+  for (size_t i = 0; i < w.size(); ++i) {
+    const std::string_view name = base_name(w[i]);
+    if (name == "systemctl") {
+      const size_t verb = find_word(w, i + 1, [&](std::string_view x) { return one_of(x, verbs); });
+      if (verb < w.size() && find_word(w, verb + 1, nginx_unit) < w.size()) return true;
+    }
+    if ((name == "service" || name == "rc-service") && i + 2 < w.size() && w[i + 1] == "nginx" &&
+        one_of(w[i + 2], verbs))
+      return true;
+    if (w[i].ends_with("init.d/nginx") && i + 1 < w.size() && one_of(w[i + 1], verbs)) return true;
+  }
+  return false;
+}
+
+// `nginx [options] -s SIGNAL` (or `-sSIGNAL`).
+bool signals_nginx(const std::vector<std::string_view>& w, std::initializer_list<std::string_view> signals) {
+  for (size_t i = 0; i < w.size(); ++i) {
+    if (base_name(w[i]) != "nginx") continue;
+    for (size_t j = i + 1; j < w.size(); ++j) {
+      if (w[j] == "-s" && j + 1 < w.size() && one_of(w[j + 1], signals)) return true;
+      if (w[j].starts_with("-s") && one_of(w[j].substr(2), signals)) return true;
+    }
+  }
+  return false;
+}
+
+bool is_hup(std::string_view s) { return s == "HUP" || s == "SIGHUP" || s == "1"; }
+
+// `kill -HUP ... nginx`, `pkill -HUP nginx`, `docker kill -s HUP nginx`, `docker restart nginx`,
+// `docker compose kill --signal=HUP nginx`: a HUP (or a restart) with nginx named after it.
+bool hups_nginx(const std::vector<std::string_view>& w) {
+  auto hup_option = [&](size_t j) {
+    const std::string_view x = w[j];
+    if ((x == "-s" || x == "--signal") && j + 1 < w.size()) return is_hup(w[j + 1]);
+    if (x.starts_with("--signal=")) return is_hup(x.substr(9));
+    if (x.starts_with("-s") && x.size() > 2) return is_hup(x.substr(2));
+    return x.starts_with("-") && is_hup(x.substr(1));
+  };
+  auto nginx_after = [&](size_t j) {
+    return find_word(w, j, [](std::string_view x) { return x.find("nginx") != std::string_view::npos; }) < w.size();
+  };
+  for (size_t i = 0; i < w.size(); ++i) {
+    const std::string_view name = base_name(w[i]);
+    if (one_of(name, {"kill", "pkill", "killall"}))
+      for (size_t j = i + 1; j < w.size(); ++j)
+        if (hup_option(j) && nginx_after(j + 1)) return true;
+    if (name == "docker" || name == "docker-compose")
+      for (size_t j = i + 1; j < w.size(); ++j) {
+        if (w[j] == "restart" && nginx_after(j + 1)) return true;
+        if (w[j] == "kill")
+          for (size_t k = j + 1; k < w.size(); ++k)
+            if (hup_option(k) && nginx_after(k + 1)) return true;
+      }
+  }
+  return false;
+}
+
+template <class P>
+bool any_command(std::string_view text, P&& pred) {
+  for (const auto& words : simple_commands(text))
+    if (pred(words)) return true;
+  return false;
 }
 
 }  // namespace
 
 bool command_reloads_nginx(std::string_view command) {
-  // A word, then any options, up to the next command of the line (";", "&", "|").
-  static const std::regex re(R"((^|[\s;&|/(])(systemctl\s+([^;&|\n]*\s)?)"
-                             R"((reload|restart|reload-or-restart|try-restart|try-reload-or-restart|force-reload))"
-                             R"(\s+([^;&|\n]*\s)?nginx(\.service)?\b)"
-                             R"(|(service|rc-service)\s+nginx\s+(reload|restart|force-reload)\b)"
-                             R"(|init\.d/nginx\s+(reload|restart|force-reload)\b)"
-                             R"(|nginx\b[^;&|\n]*\s-s\s*reload\b)"
-                             R"(|(kill|pkill|killall)\s+([^;&|\n]*\s)?-(s\s*)?(SIG)?HUP\b[^;&|\n]*nginx)"
-                             R"(|docker(-compose|\s+compose)?\s+([^;&|\n]*\s)?)"
-                             R"((kill\s+([^;&|\n]*\s)?(-s|--signal)[=\s]*(SIG)?HUP|restart)\b[^;&|\n]*nginx))");
-  return search(command, re);
+  return any_command(command, [](const std::vector<std::string_view>& w) {
+    return manages_nginx(
+               w, {"reload", "restart", "reload-or-restart", "try-restart", "try-reload-or-restart", "force-reload"}) ||
+           signals_nginx(w, {"reload"}) || hups_nginx(w);
+  });
 }
 
 bool command_starts_nginx(std::string_view command) {
-  static const std::regex re(R"((^|[\s;&|/(])(systemctl\s+([^;&|\n]*\s)?start\s+([^;&|\n]*\s)?nginx(\.service)?\b)"
-                             R"(|(service|rc-service)\s+nginx\s+start\b|init\.d/nginx\s+start\b))");
-  return search(command, re);
+  return any_command(command, [](const std::vector<std::string_view>& w) { return manages_nginx(w, {"start"}); });
 }
 
 bool command_stops_nginx(std::string_view command) {
-  static const std::regex re(
-      R"((^|[\s;&|/(])(systemctl\s+([^;&|\n]*\s)?stop\s+([^;&|\n]*\s)?nginx(\.service)?\b)"
-      R"(|(service|rc-service)\s+nginx\s+stop\b|init\.d/nginx\s+stop\b|nginx\b[^;&|\n]*\s-s\s*(stop|quit)\b))");
-  return search(command, re);
+  return any_command(command, [](const std::vector<std::string_view>& w) {
+    return manages_nginx(w, {"stop"}) || signals_nginx(w, {"stop", "quit"});
+  });
 }
 
 std::string certbot_hook_kind(const std::string& path) {
@@ -229,7 +327,6 @@ bool lineage_file(const std::string& conf, const std::string& cert_file) {
 // The file an nginx `ssl_certificate` names: the directive on the certificate's line, read from
 // the file's text ("" when the certificate is not nginx's).
 std::string certificate_file(const CertModel& cert, const Deployment& d) {
-  static const std::regex directive(R"re((^|[\s;{])ssl_certificate\s+("([^"]*)"|'([^']*)'|([^;\s]+)))re");
   for (const auto& [key, input] : d.inputs) {
     if (input.first != cert.pos.file || cert.pos.line == 0) continue;
     const std::string& text = input.second;
@@ -239,10 +336,24 @@ std::string certificate_file(const CertModel& cert, const Deployment& d) {
       if (begin != std::string::npos) ++begin;
     }
     if (begin == std::string::npos) return {};
-    const std::string line = text.substr(begin, text.find('\n', begin) - begin);
-    std::smatch m;
-    if (!std::regex_search(line, m, directive)) return {};
-    return m[3].matched ? m[3].str() : m[4].matched ? m[4].str() : m[5].str();
+    const std::string_view line = std::string_view(text).substr(begin, text.find('\n', begin) - begin);
+    constexpr std::string_view name = "ssl_certificate";
+    for (size_t at = line.find(name); at != std::string_view::npos; at = line.find(name, at + 1)) {
+      const size_t after = at + name.size();
+      const bool starts = at == 0 || std::string_view(" \t;{").find(line[at - 1]) != std::string_view::npos;
+      if (!starts || after >= line.size() || (line[after] != ' ' && line[after] != '\t')) continue;
+      size_t v = after;
+      while (v < line.size() && (line[v] == ' ' || line[v] == '\t')) ++v;
+      if (v == line.size()) return {};
+      if (line[v] == '"' || line[v] == '\'') {
+        const size_t close = line.find(line[v], v + 1);
+        return close == std::string_view::npos ? std::string() : std::string(line.substr(v + 1, close - v - 1));
+      }
+      size_t e = v;
+      while (e < line.size() && line[e] != ';' && line[e] != ' ' && line[e] != '\t' && line[e] != '\r') ++e;
+      return std::string(line.substr(v, e - v));
+    }
+    return {};
   }
   return {};
 }

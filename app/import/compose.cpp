@@ -757,7 +757,6 @@ void read_compose(const ComposeSet& set, Deployment& d, Report& r) {
       for (const char* flag : {"--certfile", "--ssl-certfile"})
         if (const std::optional<SourcePos> at = command_holds(c, svc, flag); at && c.tls_app.empty()) {
           c.tls_app = name;
-          c.tls_app_flag = flag;
           c.tls_app_pos = *at;
         }
     } else {

@@ -144,8 +144,8 @@ struct ComposeCtx {
   /// The hook can reach nginx in its own container: the Docker socket is mounted and the command
   /// uses docker (`docker kill -s HUP nginx`), or the container shares a PID namespace.
   bool certbot_hook_reaches = false;
-  /// An app whose server terminates TLS itself (`--certfile`, `--ssl-certfile`), the flag and where.
-  std::string tls_app, tls_app_flag;
+  /// An app whose server terminates TLS itself (`--certfile`, `--ssl-certfile`), and where.
+  std::string tls_app;
   SourcePos tls_app_pos;
   /// The nginx container's command or entrypoint when it runs `nginx -s reload` (a reload loop).
   SourcePos nginx_reload_pos;

@@ -7,7 +7,6 @@
 #include <cctype>
 #include <fstream>
 #include <map>
-#include <regex>
 #include <set>
 #include <sstream>
 
@@ -83,22 +82,90 @@ bool looks_like_dockerfile(const std::string& path) {
   return lower == "dockerfile" || lower.starts_with("dockerfile.") || lower.ends_with(".dockerfile");
 }
 
-bool has_line(std::string_view text, const std::regex& re) {
-  const std::string s(text);
-  return std::regex_search(s, re);
+// How a file's kind is told from its lines. Hand-written rather than std::regex, which recurses
+// once per character matched: a one-line file of 500 KB overflowed the stack.
+constexpr std::string_view blanks = " \t\r";
+
+bool is_blank(char c) { return blanks.find(c) != std::string_view::npos; }
+
+std::string_view skip_blanks(std::string_view s) {
+  while (!s.empty() && is_blank(s.front())) s.remove_prefix(1);
+  return s;
+}
+
+// Blanks and newlines too (a regex's \s).
+std::string_view skip_space(std::string_view s) {
+  while (!s.empty() && (is_blank(s.front()) || s.front() == '\n')) s.remove_prefix(1);
+  return s;
+}
+
+bool only_blanks(std::string_view s) { return skip_blanks(s).empty(); }
+
+bool word_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
+
+// `s` starts with `word` (ASCII case ignored when `icase`) and no letter, digit or _ follows it.
+bool starts_with_word(std::string_view s, std::string_view word, bool icase = false) {
+  if (s.size() < word.size()) return false;
+  for (size_t i = 0; i < word.size(); ++i) {
+    const char a = s[i], b = word[i];
+    if (icase ? std::tolower(static_cast<unsigned char>(a)) != std::tolower(static_cast<unsigned char>(b)) : a != b)
+      return false;
+  }
+  return s.size() == word.size() || !word_char(s[word.size()]);
+}
+
+// The first of `words` that `s` starts with (as a word), or "".
+std::string_view starts_with_one(std::string_view s, std::initializer_list<std::string_view> words,
+                                 bool icase = false) {
+  for (const std::string_view w : words)
+    if (starts_with_word(s, w, icase)) return w;
+  return {};
+}
+
+// Whether `pred(line, after)` holds for a line of the text (`after`: the text after its newline).
+template <class P>
+bool any_line(std::string_view text, P&& pred) {
+  for (size_t begin = 0; begin <= text.size();) {
+    const size_t end = std::min(text.find('\n', begin), text.size());
+    if (pred(text.substr(begin, end - begin), text.substr(std::min(end + 1, text.size())))) return true;
+    begin = end + 1;
+  }
+  return false;
+}
+
+// KEY, blanks, ":" (YAML), icase for Traefik's keys.
+bool yaml_key(std::string_view line, std::initializer_list<std::string_view> keys, bool icase = false) {
+  const std::string_view k = starts_with_one(line, keys, icase);
+  return !k.empty() && skip_blanks(line.substr(k.size())).starts_with(':');
 }
 
 // Traefik's dynamic configuration (what its file provider reads): a top-level `http:` with
 // `routers:`/`services:`/`middlewares:` below it, or `tls:` with `certificates:`/`options:`/`stores:`.
 bool traefik_dynamic(const fs::path& path, std::string_view text) {
   const std::string ext = lowercase(path.extension().string());
-  static const std::regex yaml(
-      R"((^|\n)(http|tcp|udp|tls)\s*:\s*\n\s+(routers|services|middlewares|certificates|options|stores)\s*:)",
-      std::regex::icase);
-  static const std::regex toml(
-      R"((^|\n)\s*\[\[?\s*(http|tcp|udp|tls)\.(routers|services|middlewares|certificates|options|stores)\b)",
-      std::regex::icase);
-  return ((ext == ".yml" || ext == ".yaml") && has_line(text, yaml)) || (ext == ".toml" && has_line(text, toml));
+  static const std::initializer_list<std::string_view> roots = {"http", "tcp", "udp", "tls"};
+  static const std::initializer_list<std::string_view> keys = {"routers",      "services", "middlewares",
+                                                               "certificates", "options",  "stores"};
+  if (ext == ".yml" || ext == ".yaml")
+    return any_line(text, [](std::string_view line, std::string_view after) {
+      if (!yaml_key(line, roots, true)) return false;
+      const size_t colon = line.find(':');
+      if (!only_blanks(line.substr(colon + 1))) return false;
+      // The next line, indented, names one of the keys (blank lines between count as indentation).
+      const std::string_view next = skip_space(after);
+      return next.size() < after.size() && yaml_key(next, keys, true);
+    });
+  if (ext == ".toml")
+    return any_line(text, [](std::string_view line, std::string_view) {
+      std::string_view l = skip_blanks(line);
+      if (!l.starts_with('[')) return false;
+      l.remove_prefix(l.starts_with("[[") ? 2 : 1);
+      l = skip_blanks(l);
+      const std::string_view root = starts_with_one(l, roots, true);
+      if (root.empty() || l.size() <= root.size() || l[root.size()] != '.') return false;
+      return !starts_with_one(l.substr(root.size() + 1), keys, true).empty();
+    });
+  return false;
 }
 
 }  // namespace
@@ -107,18 +174,84 @@ FileKind detect_kind(const fs::path& path, std::string_view text) {
   const std::string name = lowercase(path.filename().string());
   const std::string ext = lowercase(path.extension().string());
   const std::string parent = lowercase(path.parent_path().filename().string());
-  static const std::regex k8s_api(R"((^|\n)apiVersion:\s*\S)"), k8s_kind(R"((^|\n)kind:\s*[A-Z])");
-  static const std::regex compose_services(R"((^|\n)services:\s*(\n|$))");
-  static const std::regex unit_section(R"((^|\n)\[(Unit|Service|Install)\]\s*(\n|$))");
-  static const std::regex nginx_server(R"((^|\n)\s*(server|upstream\s+\S+|http)\s*\{)");
-  static const std::regex caddy_site(R"((^|\n)\s*(\{|[a-zA-Z0-9.*:/-]+(\s*,\s*[a-zA-Z0-9.*:/-]+)*\s*\{)\s*(\n|$))");
-  static const std::regex caddy_directive(R"((^|\n)\s*(reverse_proxy|file_server|encode|respond|tls|handle|redir)\b)");
+  const auto k8s_api = [](std::string_view line, std::string_view after) {
+    // apiVersion: and a value (on its line or the next ones).
+    return line.starts_with("apiVersion:") && (!skip_space(line.substr(11)).empty() || !skip_space(after).empty());
+  };
+  const auto k8s_kind = [](std::string_view line, std::string_view after) {
+    if (!line.starts_with("kind:")) return false;
+    std::string_view v = skip_space(line.substr(5));
+    if (v.empty()) v = skip_space(after);
+    return !v.empty() && std::isupper(static_cast<unsigned char>(v.front()));
+  };
+  const auto compose_services = [](std::string_view line, std::string_view) {
+    return line.starts_with("services:") && only_blanks(line.substr(9));
+  };
+  const auto unit_section = [](std::string_view line, std::string_view) {
+    for (const std::string_view s : {"[Unit]", "[Service]", "[Install]"})
+      if (line.starts_with(s) && only_blanks(line.substr(s.size()))) return true;
+    return false;
+  };
+  // server {, http {, upstream NAME { (the brace maybe on a following line).
+  const auto nginx_server = [](std::string_view line, std::string_view after) {
+    const std::string_view l = skip_blanks(line);
+    std::string_view rest;
+    if (const std::string_view w = starts_with_one(l, {"server", "http"}); !w.empty()) {
+      rest = l.substr(w.size());
+    } else if (starts_with_word(l, "upstream")) {
+      rest = skip_blanks(l.substr(8));
+      if (rest.size() == l.size() - 8) return false;  // no blank after "upstream"
+      size_t n = 0;
+      while (n < rest.size() && !is_blank(rest[n])) ++n;
+      if (n == 0) return false;
+      if (rest[n - 1] == '{') return n >= 2;  // upstream app{
+      rest = rest.substr(n);
+    } else {
+      return false;
+    }
+    rest = skip_blanks(rest);
+    if (rest.empty()) rest = skip_space(after);
+    return rest.starts_with('{');
+  };
+  // A site block's first line: "{" (global options), or addresses separated by commas, then "{".
+  const auto caddy_site = [](std::string_view line, std::string_view) {
+    std::string_view l = skip_blanks(line);
+    if (l.empty()) return false;
+    const auto address = [](char c) {
+      return std::isalnum(static_cast<unsigned char>(c)) || std::string_view(".*:/-").find(c) != std::string_view::npos;
+    };
+    if (l.front() != '{') {
+      for (;;) {
+        size_t n = 0;
+        while (n < l.size() && address(l[n])) ++n;
+        if (n == 0) return false;
+        l = skip_blanks(l.substr(n));
+        if (!l.starts_with(',')) break;
+        l = skip_blanks(l.substr(1));
+      }
+      if (!l.starts_with('{')) return false;
+    }
+    return only_blanks(l.substr(1));
+  };
+  const auto caddy_directive = [](std::string_view line, std::string_view) {
+    return !starts_with_one(skip_blanks(line),
+                            {"reverse_proxy", "file_server", "encode", "respond", "tls", "handle", "redir"})
+                .empty();
+  };
   // Traefik's static configuration: its own name (Traefik looks for traefik.toml, .yaml, .yml:
   // pkg/cli/loader_file.go), or a top-level key only Traefik's static configuration has. Traefik
   // reads its keys case-insensitively (paerser's parser/nodes_metadata.go, strings.EqualFold).
-  static const std::regex traefik_yaml_root(R"((^|\n)(entrypoints|certificatesresolvers)\s*:)", std::regex::icase);
-  static const std::regex traefik_toml_root(R"((^|\n)\s*(\[\[?\s*)?(entrypoints|certificatesresolvers)\s*[.\]=])",
-                                            std::regex::icase);
+  const auto traefik_yaml_root = [](std::string_view line, std::string_view) {
+    return yaml_key(line, {"entrypoints", "certificatesresolvers"}, true);
+  };
+  const auto traefik_toml_root = [](std::string_view line, std::string_view) {
+    std::string_view l = skip_blanks(line);
+    if (l.starts_with('[')) l = skip_blanks(l.substr(l.starts_with("[[") ? 2 : 1));
+    const std::string_view k = starts_with_one(l, {"entrypoints", "certificatesresolvers"}, true);
+    if (k.empty()) return false;
+    const std::string_view rest = skip_blanks(l.substr(k.size()));
+    return !rest.empty() && (rest.front() == '.' || rest.front() == ']' || rest.front() == '=');
+  };
 
   // .env: what docker compose fills ${VAR} in with; it and other env files (api.env,
   // .env.production) are what a service's env_file: names.
@@ -129,26 +262,28 @@ FileKind detect_kind(const fs::path& path, std::string_view text) {
   if (ext == ".conf" && parent.ends_with(".service.d") && parent.size() > 10) return FileKind::systemd_dropin;
   // certbot's renewal configuration (/etc/letsencrypt/renewal/NAME.conf, or one by its section)
   // and the scripts of /etc/letsencrypt/renewal-hooks/{deploy,pre,post}/.
-  static const std::regex renewalparams(R"((^|\n)[ \t]*\[renewalparams\])");
-  if (ext == ".conf" && (parent == "renewal" || has_line(text, renewalparams))) return FileKind::certbot;
+  const auto renewalparams = [](std::string_view line, std::string_view) {
+    return skip_blanks(line).starts_with("[renewalparams]");
+  };
+  if (ext == ".conf" && (parent == "renewal" || any_line(text, renewalparams))) return FileKind::certbot;
   if (!certbot_hook_kind(path.generic_string()).empty()) return FileKind::certbot;
   if (ext == ".yml" || ext == ".yaml") {
-    if (has_line(text, k8s_api) && has_line(text, k8s_kind)) return FileKind::kubernetes;
-    if (has_line(text, compose_services)) return FileKind::compose;
-    if (name == "traefik.yml" || name == "traefik.yaml" || has_line(text, traefik_yaml_root)) return FileKind::traefik;
+    if (any_line(text, k8s_api) && any_line(text, k8s_kind)) return FileKind::kubernetes;
+    if (any_line(text, compose_services)) return FileKind::compose;
+    if (name == "traefik.yml" || name == "traefik.yaml" || any_line(text, traefik_yaml_root)) return FileKind::traefik;
     if (traefik_dynamic(path, text)) return FileKind::traefik_dynamic;
     return FileKind::unknown;
   }
   // A dynamic TOML file's routers may have an `entryPoints = [...]` line of their own.
   if (ext == ".toml" && name != "traefik.toml" && traefik_dynamic(path, text)) return FileKind::traefik_dynamic;
-  if (ext == ".toml" && (name == "traefik.toml" || has_line(text, traefik_toml_root))) return FileKind::traefik;
+  if (ext == ".toml" && (name == "traefik.toml" || any_line(text, traefik_toml_root))) return FileKind::traefik;
   if (name == "nginx.conf" || ext == ".conf" || parent == "sites-available" || parent == "sites-enabled" ||
       parent == "conf.d")
-    if (has_line(text, nginx_server)) return FileKind::nginx;
+    if (any_line(text, nginx_server)) return FileKind::nginx;
   // By content alone (a file without a telling name).
-  if (has_line(text, unit_section) && text.find("ExecStart=") != std::string_view::npos) return FileKind::systemd;
-  if (has_line(text, nginx_server) && text.find(';') != std::string_view::npos) return FileKind::nginx;
-  if (has_line(text, caddy_site) && has_line(text, caddy_directive)) return FileKind::caddy;
+  if (any_line(text, unit_section) && text.find("ExecStart=") != std::string_view::npos) return FileKind::systemd;
+  if (any_line(text, nginx_server) && text.find(';') != std::string_view::npos) return FileKind::nginx;
+  if (any_line(text, caddy_site) && any_line(text, caddy_directive)) return FileKind::caddy;
   return FileKind::unknown;
 }
 
