@@ -53,3 +53,31 @@ run "$out/bad.txt" > "$out/out.txt" 2> "$out/err.txt"; rc=$?
 set -e
 [[ $rc == 2 ]] || fail "bad script: exit $rc, expected 2"
 grep -q "bad.txt:2:6: 'step' expects an integer" "$out/err.txt" || { cat "$out/err.txt"; fail "bad script message"; }
+
+# Every command is documented in docs/gui-script.md, where a teacher looks for them (the list is
+# the one an unknown command prints).
+printf 'no-such-command\n' > "$out/unknown.txt"
+set +e
+"$bin" gui --script "$out/unknown.txt" > /dev/null 2> "$out/err.txt"
+set -e
+verbs=$(sed -n 's/.*expected one of: //p' "$out/err.txt" | tr ',' '\n' | awk '{print $1}' | sort -u)
+[[ $(echo "$verbs" | wc -l) -ge 30 ]] || fail "the unknown command's list of commands: $(cat "$out/err.txt")"
+for v in $verbs; do
+  grep -q "^| [^|]*\`$v[ \`]" "$src/docs/gui-script.md" || fail "docs/gui-script.md does not document '$v'"
+done
+
+# `open` takes a lesson or an exercise file as the window's Open does, not as a scenario.
+cat > "$out/o.txt" <<SCRIPT
+open $src/assets/lessons/03-no-sni.toml
+frames 2
+state
+open $src/assets/exercises/memory-fit-workers.toml
+frames 2
+state
+SCRIPT
+run "$out/o.txt" > "$out/out.txt"
+o1=$(grep '^state' "$out/out.txt" | sed -n 1p); o2=$(grep '^state' "$out/out.txt" | sed -n 2p)
+[[ $o1 == *"lesson_step=1/4"* && $o1 != *"error="* ]] || fail "open LESSON.toml opens the lesson: $o1"
+[[ $o2 == *'scenario="4 workers x 1 GiB on a 3 GiB host"'* && $o2 == *"opened the exercise"* ]] ||
+  fail "open EXERCISE.toml opens the exercise and its scenario: $o2"
+echo "gui_script: all good"

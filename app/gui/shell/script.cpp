@@ -310,7 +310,15 @@ ScriptFrame ScriptRunner::tick(const Session& session, UiState& ui, Commands& co
   }
   const ScriptLine& l = lines_[next_++];
   const std::string& v = l.verb;
-  if (v == "open")
+  std::error_code ec;
+  if (v == "open" && std::filesystem::is_regular_file(l.arg, ec) &&
+      (is_lesson_file(l.arg) || is_exercise_file(l.arg))) {
+    // As the window's Open: a lesson or an exercise file opens as one, not as a scenario.
+    if (std::string problem = open_file(l.arg, ui, commands); !problem.empty())
+      ui.status = ui.status_error = problem;
+    else if (is_lesson_file(l.arg))
+      lesson_opened_ = l;  // checked once its run is in, as `lesson FILE`
+  } else if (v == "open")
     commands.post(RequestOpen{l.arg});
   else if (v == "reload")
     commands.post(RequestReload{});
