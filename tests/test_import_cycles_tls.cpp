@@ -326,3 +326,65 @@ tls:
   REQUIRE(sc.proxy);
   CHECK(sc.proxy->verify_clients == VerifyClients::off);
 }
+
+TEST_CASE("Traefik: a Docker label's tls.options is resolved as a file router's, once") {
+  // Traefik names a label's unqualified options NAME@docker (GetQualifiedName with the router's
+  // provider); `default` is the default options only unqualified.
+  const std::string compose = R"~(services:
+  traefik:
+    image: traefik:v3.1
+    command: [--providers.docker, --providers.file.filename=/etc/traefik/dynamic.yml,)~"
+                              R"~( --certificatesresolvers.le.acme.tlschallenge=true]
+    volumes: ["./dynamic.yml:/etc/traefik/dynamic.yml", "./acme:/acme"]
+    ports: ["443:443"]
+  api:
+    image: registry.example.org/api:1
+    command: uvicorn app:app --host 0.0.0.0 --port 8000
+    labels:
+      - traefik.http.routers.api.rule=Host(`api.example.org`)
+      - traefik.http.routers.api.tls.certresolver=le
+      - traefik.http.routers.api.tls.options=mintls13@file
+      - traefik.http.routers.www.rule=Host(`www.example.org`)
+      - traefik.http.routers.www.tls.certresolver=le
+      - traefik.http.routers.www.tls.options=mintls13
+      - traefik.http.routers.old.rule=Host(`old.example.org`)
+      - traefik.http.routers.old.tls.certresolver=le
+      - traefik.http.routers.old.tls.options=default
+      - traefik.http.routers.new.rule=Host(`new.example.org`)
+      - traefik.http.routers.new.tls.certresolver=le
+      - traefik.http.routers.new.tls.options=default@file
+  admin:
+    image: registry.example.org/admin:1
+    command: uvicorn admin:app --host 0.0.0.0 --port 9000
+    labels:
+      - traefik.enable=false
+      - traefik.http.routers.admin.rule=Host(`admin.example.org`)
+      - traefik.http.routers.admin.tls.options=mintls13@file
+)~";
+  const std::string dynamic = R"~(tls:
+  options:
+    default:
+      minVersion: VersionTLS12
+    mintls13:
+      minVersion: VersionTLS13
+)~";
+  const imp::ImportResult r = import_files({{"docker-compose.yml", compose, true}, {"dynamic.yml", dynamic, true}});
+  CHECK(has_entry(r, K::ignored, "docker-compose.yml:13",
+                  "traefik.http.routers.api.tls.options: router api uses the TLS options mintls13@file (defined at "
+                  "dynamic.yml:5), not the default ones"));
+  CHECK(has_entry(r, K::ignored, "docker-compose.yml:16",
+                  "traefik.http.routers.www.tls.options: router www names the TLS options mintls13 (Traefik's name "
+                  "for them: mintls13@docker), which none of the files read defines: unless a configuration not "
+                  "read does, Traefik logs \"unknown TLS options: mintls13@docker\""));
+  CHECK(has_entry(r, K::mapped, "docker-compose.yml:19",
+                  "traefik.http.routers.old.tls.options: default: the default TLS options"));
+  CHECK(has_entry(r, K::ignored, "docker-compose.yml:22",
+                  "router new names the TLS options default@file (Traefik's name for them: default@file)"));
+  // Each label once, in one list; the left-out container's label as before.
+  for (const char* router : {"api", "www", "old", "new", "admin"})
+    CHECK_MESSAGE(entries_with(r, std::string("traefik.http.routers.") + router + ".tls.options") == 1, router);
+  CHECK(has_entry(r, K::ignored, "docker-compose.yml:29",
+                  "traefik.http.routers.admin.tls.options: deploysim does not model it"));
+  CHECK(entries_with(r, "tls.options: deploysim does not model it") == 1);
+  CHECK(has_entry(r, K::mapped, "dynamic.yml:4", "tls.options.default.minVersion -> proxy.tls_versions"));
+}

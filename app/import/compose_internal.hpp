@@ -29,6 +29,16 @@ struct TraefikRouter {
   bool tls_section = false;
   /// A `rule` label was written (a router without one takes the Docker provider's defaultRule).
   bool rule_written = false;
+  /// Its `tls.options` label: the label's key and value as written, and where ("" when none).
+  std::string tls_options_key, tls_options;
+  SourcePos tls_options_pos;
+};
+
+/// The `tls.options` label of a router routed (add_route), resolved once the TLS options of
+/// every file are known (finish_traefik_dynamic).
+struct LabelTlsOptions {
+  std::string router, key, written;
+  SourcePos pos;
 };
 
 /// Traefik's Docker provider as the flags (`--providers.docker...`) or the static file
@@ -86,7 +96,9 @@ struct ComposeCtx {
   YAML::Node root;
   YAML::Node services;
 
-  std::map<std::string, TraefikRouter> routers;               ///< By router name.
+  std::map<std::string, TraefikRouter> routers;  ///< By router name.
+  /// The `tls.options` labels of the routers routed (add_route), in order.
+  std::vector<LabelTlsOptions> label_tls_options;
   std::map<std::string, std::pair<int, SourcePos>> lb_ports;  ///< Compose service -> loadbalancer.server.port.
   std::map<std::string, bool> traefik_labelled;               ///< Compose services with traefik.* labels.
   /// Compose services with a `traefik.enable` label: its value read as Traefik reads a boolean, and where.

@@ -462,7 +462,12 @@ void ComposeCtx::read_labels() {
         } else if (rest == "entrypoints") {
           router.entrypoints = split_commas(value);
           r.ignored(p, r.w.format("import.ignored_key", key, r.w("import.why_entrypoints")));
-        } else if (rest.starts_with("tls.")) {  // tls.options, tls.domains[0].main: a tls section too
+        } else if (lowercase(rest) == "tls.options") {  // a tls section too; resolved with the files' options
+          router.tls = router.tls_section = true;
+          router.tls_options_key = key;
+          router.tls_options = value;
+          router.tls_options_pos = p;
+        } else if (rest.starts_with("tls.")) {  // tls.domains[0].main: a tls section too
           router.tls = router.tls_section = true;
           r.ignored(p, r.w.format("import.ignored_key", key, r.w("import.why_not_modelled")));
         } else {

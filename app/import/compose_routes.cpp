@@ -50,7 +50,15 @@ void ComposeCtx::add_routes(Deployment& d) {
                              value));
   }
   if (traefik) add_default_routers(d);
-  for (const auto& [name, router] : routers) add_route(d, name, router);
+  for (const auto& [name, router] : routers) {
+    const size_t resolved = label_tls_options.size();
+    add_route(d, name, router);
+    // A router not routed (no Traefik, its container left out, a rule without a host): its
+    // tls.options label is not modelled, as any other label.
+    if (!router.tls_options_key.empty() && label_tls_options.size() == resolved)
+      r.ignored(router.tls_options_pos,
+                r.w.format("import.ignored_key", router.tls_options_key, r.w("import.why_not_modelled")));
+  }
 }
 
 void ComposeCtx::add_route(Deployment& d, const std::string& name, const TraefikRouter& router) {
@@ -93,6 +101,8 @@ void ComposeCtx::add_route(Deployment& d, const std::string& name, const Traefik
     r.ignored(router.rule_pos, r.w.format("import.traefik_no_host", name));
     return;
   }
+  if (label && !router.tls_options_key.empty())
+    label_tls_options.push_back({name, router.tls_options_key, router.tls_options, router.tls_options_pos});
   // Routers without an entrypoints label are on every entry point, the TLS one too.
   const bool on_tls_entrypoint =
       !tls_entrypoint.empty() &&

@@ -642,6 +642,11 @@ void finish_traefik_dynamic(Deployment& d, Report& r) {
   for (const auto& ref : crds.refs)
     traefik_routes::router_tls_options(ref.route, "spec.tls.options.name", ref.name, ref.traefik_name, ref.pos, defined,
                                        r);
+  // The Docker labels' routers: Traefik qualifies their names with the provider "docker".
+  for (const std::shared_ptr<ComposeCtx>& c : d.compose)
+    for (const LabelTlsOptions& l : c->label_tls_options)
+      traefik_routes::router_tls_options(l.router, l.key, l.written, traefik_routes::options_name(l.written, "docker"),
+                                         l.pos, defined, r);
   for (const auto& [key, file] : d.traefik_dynamic_files)
     if (!d.traefik_dynamic_used.count(key)) r.ignored({file.first, 0, 0}, r.w("import.traefik_dynamic_unused"));
 }
