@@ -168,7 +168,7 @@ server {
   CHECK(s.port == 9000);
   REQUIRE(s.pre_start.size() == 1);
   CHECK(s.pre_start[0].mode == PreStartMode::per_replica);
-  CHECK(has_entry(r, imp::EntryKind::ignored, "docker-compose.yml:13",
+  CHECK(has_entry(r, imp::EntryKind::ignored, "docker-compose.yml:15",
                   "the script runs `set -e` before the server, at every start of the container: not modelled"));
   CHECK(has_entry(r, imp::EntryKind::mapped, "nginx.conf:13", "scheduler.reports.example.com -> scheduler"));
   CHECK_FALSE(any_message_has(r, "neither an ASGI app nor a proxy"));

@@ -714,8 +714,8 @@ AsgiResult parse_asgi_command(const std::vector<std::string>& argv_in, const Sou
                                     : c.keep_alive_flag) = name;
         break;
       }
-      case Opt::none:
-        c.unknown_flags.push_back({it->value ? name + " " + value : name, at_value, true});
+      case Opt::none:  // said at the flag's own word (a list item of its own line)
+        c.unknown_flags.push_back({it->value ? name + " " + value : name, flag_at, true});
         break;
     }
   }

@@ -114,8 +114,12 @@ BuildFile find_build(const ComposeCtx& c, const YAML::Node& svc, const Deploymen
 std::vector<std::vector<CommandPart>> container_commands(const ComposeCtx& c, const YAML::Node& svc,
                                                          const BuildFile* b) {
   const YAML::Node command = child(svc, "command"), entry = child(svc, "entrypoint");
+  // A list's items each at its own line (`- --certfile`); a string's words at the string's.
   const auto part = [&](const char* key, const YAML::Node& node) {
-    return CommandPart{key, c.pos(node), unescaped(as_words(node))};
+    CommandPart p{key, c.pos(node), unescaped(as_words(node))};
+    if (node.IsSequence())
+      for (const YAML::Node& item : node) p.word_pos.push_back(c.pos(item));
+    return p;
   };
   const auto image = [](const char* key, const DockerCommand& dc) { return CommandPart{key, dc.pos, dc.argv}; };
   const DockerfileHealth* df = b && b->image_known() ? &b->read : nullptr;

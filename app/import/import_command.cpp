@@ -80,9 +80,9 @@ bool apply_asgi_command(const std::vector<CommandPart>& parts, const SourcePos& 
   std::vector<std::string> argv;
   std::vector<SourcePos> word_pos;
   for (const CommandPart& part : parts)
-    for (const std::string& word : part.words) {
-      argv.push_back(word);
-      word_pos.push_back(part.pos);
+    for (size_t i = 0; i < part.words.size(); ++i) {
+      argv.push_back(part.words[i]);
+      word_pos.push_back(i < part.word_pos.size() ? part.word_pos[i] : part.pos);
     }
   const AsgiResult parsed = parse_asgi_command(argv, pos, env, word_pos);
   if (parsed.error) {
@@ -96,7 +96,8 @@ bool apply_asgi_command(const std::vector<CommandPart>& parts, const SourcePos& 
   // The file key a value was read from ("command", "args"): the part written where it was.
   const auto key_at = [&](const SourcePos& p) {
     for (const CommandPart& part : parts)
-      if (part.pos == p) return part.key;
+      if (part.pos == p || std::find(part.word_pos.begin(), part.word_pos.end(), p) != part.word_pos.end())
+        return part.key;
     return parts.empty() ? std::string() : parts.front().key;
   };
   const std::string where = key_at(cmd.server_pos);

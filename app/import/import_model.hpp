@@ -239,6 +239,9 @@ struct CommandPart {
   std::string key;                 ///< "command", "args".
   SourcePos pos;                   ///< Where the key was written.
   std::vector<std::string> words;  ///< Its words.
+  /// Where each word was written, when each has a place of its own (a Compose list's items, one
+  /// a line); empty: every word is at `pos`.
+  std::vector<SourcePos> word_pos = {};
 };
 /// The same for a command line given by several keys: each value names the key (and line) of
 /// the word it was read from (`--port` in `args:` is the args line, the server the command's);
