@@ -124,11 +124,14 @@ TEST_CASE("basic https: every node has the role and host the scenario gives it")
 
 TEST_CASE("certbot and cert-manager are ACME clients in the trace, the ACME server the CA") {
   // A learner reading the exported trace must not take certbot for the authority that signs.
-  for (const auto& [file, variant, client] :
-       {std::tuple{"cert-renewal.toml", "certbot certonly with a deploy hook", "certbot"},
-        std::tuple{"managed-https.toml", "", "cert-manager"}}) {
-    INFO(file);
-    const Run run = run_shipped(file, variant);
+  struct Case {
+    const char *file, *variant, *client;
+  };
+  for (const Case& c : {Case{"cert-renewal.toml", "certbot certonly with a deploy hook", "certbot"},
+                        Case{"managed-https.toml", "", "cert-manager"}}) {
+    INFO(c.file);
+    const char* client = c.client;
+    const Run run = run_shipped(c.file, c.variant);
     const Trace& t = run.trace;
     REQUIRE(t.find_node(client) != NodeId::none);
     CHECK(std::string(node_role_name(t.node_role(t.find_node(client)))) == "acme_client");
