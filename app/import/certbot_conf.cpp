@@ -35,11 +35,7 @@ const CertbotEntry* CertbotRenewal::find(std::string_view section, std::string_v
 
 namespace {
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
-  return s;
-}
+using detail::trim;
 
 // The column (from 1, in characters) of byte `at` of a line.
 uint32_t column(std::string_view line, size_t at) {
@@ -324,40 +320,6 @@ bool lineage_file(const std::string& conf, const std::string& cert_file) {
   return !name.empty() && cert_file.find("/live/" + name + "/") != std::string::npos;
 }
 
-// The file an nginx `ssl_certificate` names: the directive on the certificate's line, read from
-// the file's text ("" when the certificate is not nginx's).
-std::string certificate_file(const CertModel& cert, const Deployment& d) {
-  for (const auto& [key, input] : d.inputs) {
-    if (input.first != cert.pos.file || cert.pos.line == 0) continue;
-    const std::string& text = input.second;
-    size_t begin = 0;
-    for (uint32_t line = 1; line < cert.pos.line && begin != std::string::npos; ++line) {
-      begin = text.find('\n', begin);
-      if (begin != std::string::npos) ++begin;
-    }
-    if (begin == std::string::npos) return {};
-    const std::string_view line = std::string_view(text).substr(begin, text.find('\n', begin) - begin);
-    constexpr std::string_view name = "ssl_certificate";
-    for (size_t at = line.find(name); at != std::string_view::npos; at = line.find(name, at + 1)) {
-      const size_t after = at + name.size();
-      const bool starts = at == 0 || std::string_view(" \t;{").find(line[at - 1]) != std::string_view::npos;
-      if (!starts || after >= line.size() || (line[after] != ' ' && line[after] != '\t')) continue;
-      size_t v = after;
-      while (v < line.size() && (line[v] == ' ' || line[v] == '\t')) ++v;
-      if (v == line.size()) return {};
-      if (line[v] == '"' || line[v] == '\'') {
-        const size_t close = line.find(line[v], v + 1);
-        return close == std::string_view::npos ? std::string() : std::string(line.substr(v + 1, close - v - 1));
-      }
-      size_t e = v;
-      while (e < line.size() && line[e] != ';' && line[e] != ' ' && line[e] != '\t' && line[e] != '\r') ++e;
-      return std::string(line.substr(v, e - v));
-    }
-    return {};
-  }
-  return {};
-}
-
 struct Conf {
   std::string file;
   CertbotRenewal parsed;
@@ -403,14 +365,12 @@ void read_certbot(const std::vector<CertbotFile>& files, Deployment& d, Report& 
     return renewal && renewal->toml == "\"certbot\"";
   };
   // Which certificates each configuration renews: the nginx certificate read from its paths.
-  std::vector<std::string> cert_files;
-  for (const CertModel& cert : d.certs) cert_files.push_back(certificate_file(cert, d));
   for (Conf& c : confs) {
     const CertbotEntry* fullchain = c.parsed.find("", "fullchain");
     const CertbotEntry* leaf = c.parsed.find("", "cert");
     for (size_t i = 0; i < d.certs.size(); ++i) {
       const CertModel& cert = d.certs[i];
-      const std::string& path = cert_files[i];
+      const std::string& path = cert.file;
       if (path.empty() || !is_certbot(cert)) continue;
       const CertbotEntry* named = fullchain && fullchain->value == path ? fullchain
                                   : leaf && leaf->value == path         ? leaf

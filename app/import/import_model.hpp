@@ -69,7 +69,8 @@ struct CertModel {
   std::string domain;
   std::vector<std::string> alt_names;
   SourcePos pos;
-  Table keys;  ///< issuer, renewal, challenge, lifetime, ... (domain and alt_names apart).
+  std::string file;  ///< The file a proxy serves it from (nginx's `ssl_certificate`); "" when none is named.
+  Table keys;        ///< issuer, renewal, challenge, lifetime, ... (domain and alt_names apart).
   /// Where its issue time is assumed: the scenario writer picks `issued` (choose_issued) once the
   /// lifetime and the renewer are known.
   SourcePos issued_pos;

@@ -437,6 +437,7 @@ void read_nginx_file(const std::string& file, const NginxConfig& c, NginxHttp& h
     cert.domain = names.front();
     cert.alt_names.assign(names.begin() + 1, names.end());
     cert.pos = srv.ssl_certificate.pos;
+    cert.file = srv.ssl_certificate.value;
     if (srv.ssl_certificate.value.find("letsencrypt") != std::string::npos) {
       cert.keys.set("issuer", r.from(cert.pos, "ssl_certificate", "certificate.issuer", toml_str("letsencrypt")));
       cert.keys.set("renewal", r.assume(cert.pos, "certificate.renewal", toml_str("certbot"), w("import.why_certbot")));

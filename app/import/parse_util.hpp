@@ -56,6 +56,13 @@ inline std::optional<uint64_t> parse_uint(std::string_view s, uint64_t max = UIN
 }
 
 inline bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v'; }
+
+/// Without the white space at either end.
+inline std::string_view trim(std::string_view s) {
+  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
+  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
+  return s;
+}
 /// A character of a variable's name in `$NAME` (shell, Compose, Dockerfile alike).
 inline bool env_name_char(char c) { return c == '_' || std::isalnum(static_cast<unsigned char>(c)); }
 

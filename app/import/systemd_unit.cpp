@@ -18,11 +18,7 @@ namespace {
 using detail::make_error;
 using detail::parse_uint;
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && detail::is_space(s.front())) s.remove_prefix(1);
-  while (!s.empty() && detail::is_space(s.back())) s.remove_suffix(1);
-  return s;
-}
+using detail::trim;
 
 uint32_t chars(std::string_view s) {
   return static_cast<uint32_t>(
