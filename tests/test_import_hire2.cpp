@@ -135,6 +135,16 @@ TEST_CASE("F6: a --deploy-hook that reaches nginx, or an nginx reload loop, relo
     CHECK(has_entry(r, imp::EntryKind::mapped, "docker-compose.yml:23",
                     "--deploy-hook -> certificate.reload_after_renewal = true"));
   }
+  SUBCASE("the Docker socket, but a docker command that reloads no nginx") {
+    const std::string compose =
+        certbot_compose("",
+                        "      - /var/run/docker.sock:/var/run/docker.sock\n"
+                        "    entrypoint: /bin/sh -c 'while :; do certbot renew --deploy-hook \"docker restart api\"; "
+                        "sleep 12h; done'\n");
+    const imp::ImportResult r =
+        import_files({{"docker-compose.yml", compose, true}, {"nginx/conf.d/orders.conf", orders_conf, true}});
+    CHECK_FALSE(cert(load(r), "orders.example.com").reload_after_renewal);
+  }
   SUBCASE("nginx -s reload every 6 hours in the nginx container") {
     const std::string compose = certbot_compose(
         "    command: \"/bin/sh -c 'while :; do sleep 6h & wait $${!}; nginx -s reload; done & nginx -g \\\"daemon "

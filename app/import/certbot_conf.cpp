@@ -199,9 +199,28 @@ bool signals_nginx(const std::vector<std::string_view>& w, std::initializer_list
 
 bool is_hup(std::string_view s) { return s == "HUP" || s == "SIGHUP" || s == "1"; }
 
+// A word that names nginx's process or container: one with "nginx" in it, one of `names`, or
+// the container Compose names after one of them (PROJECT-NAME-1, PROJECT_NAME_1).
+bool names_nginx(std::string_view x, const std::vector<std::string>& names) {
+  if (x.find("nginx") != std::string_view::npos) return true;
+  for (const std::string& n : names) {
+    if (n.empty()) continue;
+    if (x == n) return true;
+    for (const char sep : {'-', '_'}) {
+      const std::string inner = sep + n + sep;
+      const size_t at = x.rfind(inner);
+      if (at == std::string_view::npos || at == 0) continue;
+      const std::string_view index = x.substr(at + inner.size());
+      if (!index.empty() && std::all_of(index.begin(), index.end(), [](char ch) { return ch >= '0' && ch <= '9'; }))
+        return true;
+    }
+  }
+  return false;
+}
+
 // `kill -HUP ... nginx`, `pkill -HUP nginx`, `docker kill -s HUP nginx`, `docker restart nginx`,
 // `docker compose kill --signal=HUP nginx`: a HUP (or a restart) with nginx named after it.
-bool hups_nginx(const std::vector<std::string_view>& w) {
+bool hups_nginx(const std::vector<std::string_view>& w, const std::vector<std::string>& names) {
   auto hup_option = [&](size_t j) {
     const std::string_view x = w[j];
     if ((x == "-s" || x == "--signal") && j + 1 < w.size()) return is_hup(w[j + 1]);
@@ -210,7 +229,7 @@ bool hups_nginx(const std::vector<std::string_view>& w) {
     return x.starts_with("-") && is_hup(x.substr(1));
   };
   auto nginx_after = [&](size_t j) {
-    return find_word(w, j, [](std::string_view x) { return x.find("nginx") != std::string_view::npos; }) < w.size();
+    return find_word(w, j, [&](std::string_view x) { return names_nginx(x, names); }) < w.size();
   };
   for (size_t i = 0; i < w.size(); ++i) {
     const std::string_view name = base_name(w[i]);
@@ -228,6 +247,12 @@ bool hups_nginx(const std::vector<std::string_view>& w) {
   return false;
 }
 
+bool reloads(const std::vector<std::string_view>& w, const std::vector<std::string>& names) {
+  return manages_nginx(
+             w, {"reload", "restart", "reload-or-restart", "try-restart", "try-reload-or-restart", "force-reload"}) ||
+         signals_nginx(w, {"reload"}) || hups_nginx(w, names);
+}
+
 template <class P>
 bool any_command(std::string_view text, P&& pred) {
   for (const auto& words : simple_commands(text))
@@ -237,11 +262,16 @@ bool any_command(std::string_view text, P&& pred) {
 
 }  // namespace
 
-bool command_reloads_nginx(std::string_view command) {
-  return any_command(command, [](const std::vector<std::string_view>& w) {
-    return manages_nginx(
-               w, {"reload", "restart", "reload-or-restart", "try-restart", "try-reload-or-restart", "force-reload"}) ||
-           signals_nginx(w, {"reload"}) || hups_nginx(w);
+bool command_reloads_nginx(std::string_view command, const std::vector<std::string>& names) {
+  return any_command(command, [&](const std::vector<std::string_view>& w) { return reloads(w, names); });
+}
+
+bool docker_reloads_nginx(std::string_view command, const std::vector<std::string>& names) {
+  return any_command(command, [&](const std::vector<std::string_view>& w) {
+    const bool docker = std::any_of(w.begin(), w.end(), [](std::string_view x) {
+      return base_name(x) == "docker" || base_name(x) == "docker-compose";
+    });
+    return docker && reloads(w, names);
   });
 }
 
@@ -275,7 +305,7 @@ struct Hook {
 };
 
 // A script's lines: the first that reloads nginx (else starts or stops it, else its first command).
-Hook script_hook(const CertbotFile& f, const std::string& kind) {
+Hook script_hook(const CertbotFile& f, const std::string& kind, const std::vector<std::string>& names) {
   Hook h;
   h.kind = kind;
   h.key = "renewal-hooks/" + kind + "/" + fs::path(f.name).filename().string();
@@ -289,7 +319,8 @@ Hook script_hook(const CertbotFile& f, const std::string& kind) {
     begin = end + 1;
     ++line_no;
     if (t.empty() || t.front() == '#') continue;
-    const bool reloads = command_reloads_nginx(t), starts = command_starts_nginx(t), stops = command_stops_nginx(t);
+    const bool reloads = command_reloads_nginx(t, names), starts = command_starts_nginx(t),
+               stops = command_stops_nginx(t);
     if (h.pos.line == 0 || (reloads && !h.reloads) || (starts && !h.reloads && !h.starts)) {
       h.pos.line = line_no;
       h.command = std::string(t);
@@ -302,13 +333,13 @@ Hook script_hook(const CertbotFile& f, const std::string& kind) {
   return h;
 }
 
-Hook conf_hook(const CertbotEntry& e, const std::string& kind) {
+Hook conf_hook(const CertbotEntry& e, const std::string& kind, const std::vector<std::string>& names) {
   Hook h;
   h.kind = kind;
   h.key = e.key;
   h.command = e.value;
   h.pos = e.pos;
-  h.reloads = command_reloads_nginx(e.value);
+  h.reloads = command_reloads_nginx(e.value, names);
   h.starts = command_starts_nginx(e.value);
   h.stops = command_stops_nginx(e.value);
   return h;
@@ -337,6 +368,11 @@ void read_certbot(const std::vector<CertbotFile>& files, Deployment& d, Report& 
   std::vector<Conf> confs;
   std::vector<Hook> dir_hooks;  // in the order certbot runs them: by name within each folder
   std::vector<const CertbotFile*> scripts;
+  // The names nginx's containers go by, for a hook on the host that reloads one of them
+  // (`docker kill -s HUP proxy`).
+  std::vector<std::string> names;
+  for (const auto& c : d.compose)
+    for (std::string& n : nginx_container_names(*c)) names.push_back(std::move(n));
   for (const CertbotFile& f : files) {
     if (!certbot_hook_kind(f.name).empty()) {
       scripts.push_back(&f);
@@ -358,7 +394,7 @@ void read_certbot(const std::vector<CertbotFile>& files, Deployment& d, Report& 
       r.ignored({f->name, 0, 0}, w("import.certbot_hook_not_run"));
       continue;
     }
-    dir_hooks.push_back(script_hook(*f, kind));
+    dir_hooks.push_back(script_hook(*f, kind, names));
   }
   const auto is_certbot = [](const CertModel& c) {
     const Val* renewal = c.keys.get("renewal");
@@ -390,9 +426,12 @@ void read_certbot(const std::vector<CertbotFile>& files, Deployment& d, Report& 
       continue;
     }
     for (const char* key : {"renew_hook", "deploy_hook"})
-      if (const CertbotEntry* e = c.parsed.find("renewalparams", key)) c.hooks.push_back(conf_hook(*e, "deploy"));
-    if (const CertbotEntry* e = c.parsed.find("renewalparams", "post_hook")) c.hooks.push_back(conf_hook(*e, "post"));
-    if (const CertbotEntry* e = c.parsed.find("renewalparams", "pre_hook")) c.hooks.push_back(conf_hook(*e, "pre"));
+      if (const CertbotEntry* e = c.parsed.find("renewalparams", key))
+        c.hooks.push_back(conf_hook(*e, "deploy", names));
+    if (const CertbotEntry* e = c.parsed.find("renewalparams", "post_hook"))
+      c.hooks.push_back(conf_hook(*e, "post", names));
+    if (const CertbotEntry* e = c.parsed.find("renewalparams", "pre_hook"))
+      c.hooks.push_back(conf_hook(*e, "pre", names));
     for (const Hook& h : c.hooks) c.used.insert("renewalparams." + h.key);
   }
   const auto container =

@@ -34,8 +34,12 @@ ParseResult<CertbotRenewal> parse_certbot_renewal(std::string_view text, const s
 
 /// Whether a shell command makes a running nginx read its certificate files again: a reload or a
 /// restart (`systemctl reload nginx`, `service nginx reload`, `nginx -s reload`, `kill -HUP`,
-/// `docker kill -s HUP`, `docker restart`).
-bool command_reloads_nginx(std::string_view command);
+/// `docker kill -s HUP`, `docker restart`). `names` are the other names its container goes by
+/// (a Compose service `proxy` running nginx: `docker kill -s HUP proxy`, `app-proxy-1`).
+bool command_reloads_nginx(std::string_view command, const std::vector<std::string>& names = {});
+/// Whether one of its commands is docker's (or docker-compose's) and reloads that nginx: a hook
+/// that runs in another container reaches nginx only that way, through the Docker socket.
+bool docker_reloads_nginx(std::string_view command, const std::vector<std::string>& names);
 /// Whether it starts nginx (`systemctl start nginx`, `service nginx start`).
 bool command_starts_nginx(std::string_view command);
 /// Whether it stops nginx (`systemctl stop nginx`, `service nginx stop`, `nginx -s stop`).

@@ -332,4 +332,8 @@ bool on_volume(const std::string& path, const std::vector<std::pair<std::string,
 void read_proxy_container(ComposeCtx& c, const std::string& name, const YAML::Node& svc, const std::string& preset,
                           Deployment& d);
 
+/// The names an nginx container of this file goes by: each service whose image is nginx's (or
+/// OpenResty's), and its container_name.
+std::vector<std::string> nginx_container_names(const ComposeCtx& c);
+
 }  // namespace deploysim::import
