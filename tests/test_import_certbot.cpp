@@ -3,6 +3,7 @@
 // after a renewal, from which CA the certificate comes and with which challenge.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <string>
 
@@ -38,6 +39,21 @@ const imp::TextFile nginx_api{"etc/nginx/conf.d/api.conf", R"(server {
 }
 )",
                               true};
+
+// nginx and a certbot container in Compose: certbot renews in its container (docker-compose.yml:8).
+const std::string certbot_container_compose = R"(services:
+  nginx:
+    image: nginx:1.27-alpine
+    ports: ["443:443"]
+    volumes:
+      - ./nginx/conf.d:/etc/nginx/conf.d:ro
+      - ./letsencrypt:/etc/letsencrypt:ro
+  certbot:
+    image: certbot/certbot:v2.11.0
+    volumes:
+      - ./letsencrypt:/etc/letsencrypt
+    entrypoint: /bin/sh -c 'while :; do certbot renew; sleep 12h; done'
+)";
 
 // A renewal configuration of api.example.com whose [renewalparams] lines are `params` (line 4 on).
 imp::TextFile renewal_conf(const std::string& params) {
@@ -201,21 +217,8 @@ TEST_CASE("import certbot: a post hook, the pre/post pair of the standalone auth
 }
 
 TEST_CASE("import certbot: with a certbot container, its hooks run there and the container decides") {
-  const std::string compose = R"(services:
-  nginx:
-    image: nginx:1.27-alpine
-    ports: ["443:443"]
-    volumes:
-      - ./nginx/conf.d:/etc/nginx/conf.d:ro
-      - ./letsencrypt:/etc/letsencrypt:ro
-  certbot:
-    image: certbot/certbot:v2.11.0
-    volumes:
-      - ./letsencrypt:/etc/letsencrypt
-    entrypoint: /bin/sh -c 'while :; do certbot renew; sleep 12h; done'
-)";
   const imp::ImportResult r = import_files(
-      {{"docker-compose.yml", compose, true},
+      {{"docker-compose.yml", certbot_container_compose, true},
        {"nginx/conf.d/api.conf", nginx_api.text, true},
        {"letsencrypt/renewal/api.example.com.conf",
         "fullchain = /etc/letsencrypt/live/api.example.com/fullchain.pem\n[renewalparams]\nauthenticator = "
@@ -228,6 +231,57 @@ TEST_CASE("import certbot: with a certbot container, its hooks run there and the
             .starts_with("reload_after_renewal = false  # assumed: the certbot container"));
   CHECK(scenario_line(r, "renewal") == "renewal = \"certbot\"  # from docker-compose.yml:8");
   CHECK(scenario_line(r, "challenge") == "challenge = \"http-01\"  # from letsencrypt/renewal/api.example.com.conf:3");
+}
+
+TEST_CASE("import certbot: a hook on the host reloads nginx's container by its Compose name") {
+  // nginx runs in Compose as the service `proxy` (container_name edge); certbot runs on the host
+  // with the renewal configuration beside the files.
+  const std::string compose = R"(services:
+  proxy:
+    image: nginx:1.27-alpine
+    container_name: edge
+    ports: ["443:443"]
+    volumes:
+      - ./etc/nginx/conf.d:/etc/nginx/conf.d:ro
+      - /etc/letsencrypt:/etc/letsencrypt:ro
+)";
+  const auto with_hook = [&](const std::string& hook) {
+    return import_files({{"docker-compose.yml", compose, true},
+                         nginx_api,
+                         renewal_conf("authenticator = webroot\nrenew_hook = " + hook + "\n")});
+  };
+  SUBCASE("docker kill -s HUP proxy") {
+    CHECK(scenario_line(with_hook("docker kill -s HUP proxy"), "reload_after_renewal") ==
+          "reload_after_renewal = true  # from " + conf_line(5));
+  }
+  SUBCASE("docker restart edge, its container_name") {
+    CHECK(scenario_line(with_hook("docker restart edge"), "reload_after_renewal") ==
+          "reload_after_renewal = true  # from " + conf_line(5));
+  }
+  SUBCASE("a HUP to another container does not reload nginx") {
+    const imp::ImportResult r = with_hook("docker kill -s HUP api");
+    CHECK(scenario_line(r, "reload_after_renewal").starts_with("reload_after_renewal = false  # assumed"));
+    CHECK(has_entry(r, imp::EntryKind::assumed, conf_line(5), "docker kill -s HUP api"));
+  }
+}
+
+TEST_CASE("import certbot: a certbot container that renews two certificates is reported once") {
+  std::string www = nginx_api.text;
+  for (size_t at = www.find("api.example.com"); at != std::string::npos; at = www.find("api.example.com"))
+    www.replace(at, 3, "www");
+  const imp::ImportResult r = import_files({{"docker-compose.yml", certbot_container_compose, true},
+                                            {"nginx/conf.d/api.conf", nginx_api.text, true},
+                                            {"nginx/conf.d/www.conf", www, true}});
+  REQUIRE(r.scenario_text.find("domain = \"www.example.com\"") != std::string::npos);
+  const auto said = std::count_if(r.report.begin(), r.report.end(), [](const imp::ReportEntry& e) {
+    return e.pos.file == "docker-compose.yml" && e.pos.line == 8 &&
+           e.message == "service certbot -> certificate.renewal = \"certbot\"";
+  });
+  CHECK(said == 1);
+  // Both certificates still take the value.
+  const size_t first = r.scenario_text.find("renewal = \"certbot\"  # from docker-compose.yml:8");
+  REQUIRE(first != std::string::npos);
+  CHECK(r.scenario_text.find("renewal = \"certbot\"  # from docker-compose.yml:8", first + 1) != std::string::npos);
 }
 
 TEST_CASE("import certbot: which commands reload nginx") {
@@ -247,6 +301,21 @@ TEST_CASE("import certbot: which commands reload nginx") {
   CHECK(imp::command_reloads_nginx("/etc/init.d/nginx force-reload"));
   CHECK(imp::command_reloads_nginx("pkill -SIGHUP nginx"));
   CHECK(imp::command_reloads_nginx("docker restart proxy-nginx-1"));
+  // An nginx container the Compose files name otherwise: its service, container_name, and the
+  // container Compose names after the service (PROJECT-SERVICE-N).
+  CHECK_FALSE(imp::command_reloads_nginx("docker kill -s HUP proxy"));
+  CHECK(imp::command_reloads_nginx("docker kill -s HUP proxy", {"proxy"}));
+  CHECK(imp::command_reloads_nginx("docker restart shop-proxy-1", {"proxy"}));
+  CHECK(imp::command_reloads_nginx("docker compose kill -s SIGHUP proxy", {"proxy"}));
+  CHECK_FALSE(imp::command_reloads_nginx("docker restart shop-proxyx-1", {"proxy"}));
+  CHECK_FALSE(imp::command_reloads_nginx("docker restart shop-proxy-a", {"proxy"}));
+  CHECK_FALSE(imp::command_reloads_nginx("docker restart api", {"proxy"}));
+  // From another container only a docker command reaches nginx.
+  CHECK(imp::docker_reloads_nginx("docker exec proxy nginx -s reload", {"proxy"}));
+  CHECK(imp::docker_reloads_nginx("docker kill --signal=HUP edge", {"proxy", "edge"}));
+  CHECK_FALSE(imp::docker_reloads_nginx("nginx -s reload", {"proxy"}));
+  CHECK_FALSE(imp::docker_reloads_nginx("docker ps; nginx -s reload", {"proxy"}));
+  CHECK_FALSE(imp::docker_reloads_nginx("docker ps", {"proxy"}));
   CHECK_FALSE(imp::command_reloads_nginx("systemctl reload nginx-exporter"));
   CHECK_FALSE(imp::command_reloads_nginx("echo done; nginx -t"));
   CHECK(imp::command_starts_nginx("service nginx start"));

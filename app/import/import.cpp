@@ -8,6 +8,7 @@
 #include <fstream>
 #include <map>
 #include <set>
+#include <tuple>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -288,6 +289,18 @@ FileKind detect_kind(const fs::path& path, std::string_view text) {
 }
 
 namespace {
+
+// The entries without a repeat of an earlier one (the same kind, place and words): a line that
+// gives a value to two certificates, or two services, is said once.
+std::vector<ReportEntry> said_once(std::vector<ReportEntry> entries) {
+  std::set<std::tuple<int, std::string, uint32_t, uint32_t, std::string>> seen;
+  std::vector<ReportEntry> out;
+  out.reserve(entries.size());
+  for (ReportEntry& e : entries)
+    if (seen.emplace(static_cast<int>(e.kind), e.pos.file, e.pos.line, e.pos.col, e.message).second)
+      out.push_back(std::move(e));
+  return out;
+}
 
 struct Input {
   std::string name;  ///< As the report names it.
@@ -621,7 +634,7 @@ ImportResult import_from(const std::vector<TextFile>& texts, Report& r, const st
                            text.find("\n[[certificate]]") != std::string::npos;
     if (!something) {
       r.error({first, 0, 0}, words("import.nothing"));
-      result.report = std::move(r.entries);
+      result.report = said_once(std::move(r.entries));
       return result;
     }
     // The scenario must load as any other: a failure here is a bug of the import, said plainly.
@@ -632,7 +645,7 @@ ImportResult import_from(const std::vector<TextFile>& texts, Report& r, const st
     else
       result.scenario_text = std::move(text);
   }
-  result.report = std::move(r.entries);
+  result.report = said_once(std::move(r.entries));
   return result;
 }
 
