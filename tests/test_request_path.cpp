@@ -39,7 +39,9 @@ TEST_CASE("a cold request walks DNS, TCP, TLS 1.3 with SNI, the proxy and a work
   CHECK(t.detail_str(fwd, "x_forwarded_for") == "198.51.100.10");
   CHECK(t.node_name(fwd.to).starts_with("api/worker-"));
   // Caddy offers h2 to the browser whatever the app speaks; to Uvicorn it speaks HTTP/1.1.
-  CHECK(t.detail_str(t[find_kind(t, "tls.server_hello")], "alpn") == "h2");
+  // TLS 1.3: the ALPN answer is in EncryptedExtensions, encrypted, never in the ServerHello.
+  CHECK(t.detail_str(t[find_kind(t, "tls.encrypted_extensions")], "alpn") == "h2");
+  CHECK(t.detail_str(t[find_kind(t, "tls.server_hello")], "alpn").empty());
   CHECK(t.detail_str(fwd, "protocol") == "HTTP/1.1");
   CHECK(t.detail_str(fwd, "upstream") == "127.0.0.1:8000");
   const Record& resp = t[find_kind(t, "client.response")];
@@ -122,12 +124,30 @@ TEST_CASE("TLS 1.2 costs one more round trip than TLS 1.3") {
   CHECK(handshake(v13) == rtt);
   CHECK(handshake(v12) == 2 * rtt);
   CHECK(v12.trace.detail_str(v12.trace[find_kind(v12.trace, "tls.server_hello")], "version") == "TLS 1.2");
+  // TLS 1.2 answers ALPN in the ServerHello, in clear, and has no EncryptedExtensions.
+  CHECK(v12.trace.detail_str(v12.trace[find_kind(v12.trace, "tls.server_hello")], "alpn") == "h2");
+  CHECK(count_kind(v12.trace, "tls.encrypted_extensions") == 0);
   CHECK(count_kind(v12.trace, "tls.server_hello_done") == 1);
   CHECK(count_kind(v12.trace, "tls.change_cipher_spec") == 2);
   CHECK(count_kind(v13.trace, "tls.change_cipher_spec") == 0);
   const Time total13 = v13.metrics.latency.at("total").max;
   const Time total12 = v12.metrics.latency.at("total").max;
   CHECK((total12 - total13).ns() > rtt - (ms(5)).ns());  // service time differs little
+}
+
+TEST_CASE("TLS 1.3 answers ALPN in EncryptedExtensions, and says when no protocol is shared") {
+  Scenario sc = basic_scenario();
+  sc.clients[0].requests = 1;
+  const Run shared = simulate(sc);
+  const Record& ee = shared.trace[find_kind(shared.trace, "tls.encrypted_extensions")];
+  CHECK(shared.trace.narration(ee) == "tls.encrypted_extensions");
+  CHECK(shared.trace.detail_str(ee, "alpn") == "h2");
+  sc.clients[0].alpn = {"spdy/3.1"};  // a protocol the proxy does not serve
+  const Run none = simulate(sc);
+  const Record& ee_none = none.trace[find_kind(none.trace, "tls.encrypted_extensions")];
+  CHECK(none.trace.narration(ee_none) == "tls.encrypted_extensions.no_alpn");
+  CHECK(none.trace.detail_str(ee_none, "alpn") == "(none)");
+  CHECK(none.trace.detail_str(none.trace[find_kind(none.trace, "tls.established")], "alpn") == "http/1.1");
 }
 
 TEST_CASE("one IP serves two domains: the proxy picks each certificate by SNI") {

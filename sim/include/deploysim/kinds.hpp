@@ -282,6 +282,7 @@ enum class KeyUse : uint8_t {
   X(tls_encrypted_extensions, "tls.encrypted_extensions", kind)                                              \
   X(tls_encrypted_extensions_early_data_accepted, "tls.encrypted_extensions.early_data_accepted", narration) \
   X(tls_encrypted_extensions_early_data_refused, "tls.encrypted_extensions.early_data_refused", narration)   \
+  X(tls_encrypted_extensions_no_alpn, "tls.encrypted_extensions.no_alpn", narration)                         \
   X(tls_end_of_early_data, "tls.end_of_early_data", kind)                                                    \
   X(tls_established, "tls.established", kind)                                                                \
   X(tls_finished, "tls.finished", kind_via_keys)                                                             \

@@ -140,15 +140,22 @@ std::optional<RecordId> PathModel::resumption_record(uint32_t r, const TlsMessag
                      : !v.resumed         ? kinds::tls_server_hello_ticket_rejected
                      : v.version == tls12 ? kinds::tls_server_hello_resumed_tls12
                                           : kinds::tls_server_hello_resumed;
+    const std::string_view why = v.ticket_spent ? "single-use ticket spent" : q.offer_why;
+    // ALPN rides in the TLS 1.3 ServerHello's EncryptedExtensions, not in it (tls_flow.cpp).
+    if (v.version == tls13)
+      return w.trace.append(
+          spec, {{"version", tls_version_name(v.version)}, {"resumed", v.resumed}, {"ticket_rejected", why}});
     return w.trace.append(spec, {{"version", tls_version_name(v.version)},
                                  {"alpn", v.alpn.empty() ? "(none)" : v.alpn},
                                  {"resumed", v.resumed},
-                                 {"ticket_rejected", v.ticket_spent ? "single-use ticket spent" : q.offer_why}});
+                                 {"ticket_rejected", why}});
   }
   if (msg.kind == kinds::tls_encrypted_extensions && v.early_data_sent) {
     spec.narration = v.early_data_accepted ? kinds::tls_encrypted_extensions_early_data_accepted
                                            : kinds::tls_encrypted_extensions_early_data_refused;
-    return w.trace.append(spec, {{"encrypted", true}, {"early_data", v.early_data_accepted ? "accepted" : "refused"}});
+    return w.trace.append(spec, {{"encrypted", true},
+                                 {"alpn", v.alpn.empty() ? "(none)" : v.alpn},
+                                 {"early_data", v.early_data_accepted ? "accepted" : "refused"}});
   }
   if (msg.kind == kinds::tls_finished && msg.from_client && v.resumed) {
     spec.narration =

@@ -243,6 +243,7 @@ std::string_view tls_message_narration(const TlsVerdict& tv, const TlsMessage& m
     return tv.version == tls12 ? kinds::tls_finished_client_tls12 : kinds::tls_finished_client;
   }
   if (msg.kind == kinds::tls_server_hello && tv.version == tls12) return kinds::tls_server_hello_tls12;
+  if (msg.kind == kinds::tls_encrypted_extensions && tv.alpn.empty()) return kinds::tls_encrypted_extensions_no_alpn;
   return msg.kind;
 }
 
@@ -291,9 +292,15 @@ void PathModel::tls_flight(uint32_t r, int flight) {
                                              {"code", tv.alert_code},
                                              {"verify_result", tv.verify_result},
                                              {"sni_matched", tv.sni_matched}});
+        else if (msg.kind == kinds::tls_server_hello && tv.version == tls13)
+          // TLS 1.3 sends the server's ALPN choice in EncryptedExtensions, encrypted (RFC 8446
+          // section 4.2's table); TLS 1.2 in the ServerHello, in clear (RFC 7301 section 3.1).
+          rq.last = m->w.trace.append(spec, {{"version", tls_version_name(tv.version)}});
         else if (msg.kind == kinds::tls_server_hello)
           rq.last = m->w.trace.append(
               spec, {{"version", tls_version_name(tv.version)}, {"alpn", tv.alpn.empty() ? "(none)" : tv.alpn}});
+        else if (msg.kind == kinds::tls_encrypted_extensions)
+          rq.last = m->w.trace.append(spec, {{"encrypted", encrypted}, {"alpn", tv.alpn.empty() ? "(none)" : tv.alpn}});
         else if (msg.kind == kinds::tls_certificate) {
           // What tls_config() would present now, without building the rest of it.
           const std::string_view sni = m->sni_of(cl);
