@@ -260,6 +260,7 @@ void report_image_env(const ComposeCtx& c, const BuildFile& b, const ServiceMode
     return r.w.format("import.dockerfile_arg_build", a.name, a.value,
                       where(given == b.args.end() ? a.pos : given->pos));
   };
+  const std::string sep = r.w("import.dockerfile_arg_separator");  // "; " in English
   for (const DockerLine& line : b.read.env_lines) {
     std::vector<std::string> read, args;
     bool replaced = false;
@@ -277,7 +278,7 @@ void report_image_env(const ComposeCtx& c, const BuildFile& b, const ServiceMode
     if (!read.empty())
       r.mapped(line.pos,
                r.w.format("import.dockerfile_env_read", line.written, join_names(read),
-                          args.empty() ? "" : r.w.format("import.dockerfile_env_args", join_names(args, "; "))));
+                          args.empty() ? "" : r.w.format("import.dockerfile_env_args", join_names(args, sep.c_str()))));
     else if (!replaced)
       r.ignored(line.pos, r.w.format("import.ignored_key", line.written, r.w("import.why_dockerfile_env")));
   }
