@@ -73,13 +73,11 @@ TEST_CASE("kubernetes back-off resets after 10 minutes without a failure") {
   CHECK(sup.on_exit(t + minutes(11), t + minutes(11) + 1_s, ExitStatus::exited(1)).delay == 10_s);
 }
 
-TEST_CASE("kubernetes restartPolicy OnFailure and Never") {
-  Supervisor on_failure(spec(SupervisorKind::kubernetes, "OnFailure"));
-  CHECK(on_failure.on_exit(0_s, 1_s, ExitStatus::exited(0)).action == SupervisorAction::stay_down);
-  CHECK(on_failure.on_exit(0_s, 1_s, ExitStatus::killed(sig_kill)).action == SupervisorAction::restart);
-  Supervisor never(spec(SupervisorKind::kubernetes, "Never"));
-  CHECK(never.on_exit(0_s, 1_s, ExitStatus::exited(1)).action == SupervisorAction::stay_down);
-  CHECK_FALSE(never.starts_on_boot());
+TEST_CASE("kubernetes restarts a Deployment's pod after every exit, a clean one too (restartPolicy Always)") {
+  Supervisor sup(spec(SupervisorKind::kubernetes, "Always"));
+  CHECK(sup.on_exit(0_s, 1_s, ExitStatus::exited(0)).action == SupervisorAction::restart);
+  CHECK(sup.on_exit(1_s, 2_s, ExitStatus::killed(sig_kill)).action == SupervisorAction::restart);
+  CHECK(sup.starts_on_boot());
 }
 
 TEST_CASE("systemd with defaults gives up after the 5th start within 10 s") {

@@ -89,7 +89,7 @@ RestartDecision Supervisor::on_exit(Time started, Time t, const ExitStatus& st) 
       d = on_exit_docker(started, t, st);
       break;
     case SupervisorKind::kubernetes:
-      d = on_exit_kubernetes(t, st);
+      d = on_exit_kubernetes(t);
       break;
     case SupervisorKind::supervisord:
       d = on_exit_supervisord(started, t, st);
@@ -148,9 +148,8 @@ RestartDecision Supervisor::on_exit_docker(Time started, Time t, const ExitStatu
   return {SupervisorAction::restart, docker_timeout_, true, "backoff"};
 }
 
-RestartDecision Supervisor::on_exit_kubernetes(Time t, const ExitStatus& st) {
-  if (iequals(policy_, "Never") || (iequals(policy_, "OnFailure") && st.code == 0))
-    return {SupervisorAction::stay_down, Time{}, false, "policy"};
+RestartDecision Supervisor::on_exit_kubernetes(Time t) {
+  // restartPolicy Always, the only one a Deployment's pods take (supervisors.cpp).
   // kubelet doBackOff with client-go flowcontrol.Backoff(10 s, 300 s): no entry (or one not
   // updated for 2 x max = 10 min) -> restart now and remember 10 s; otherwise wait the current
   // back-off (CrashLoopBackOff) and double it, capped at 5 min.

@@ -85,7 +85,7 @@ class Supervisor {
   bool systemd_wants(const ExitStatus& st) const;
   RestartDecision on_exit_systemd(const ExitStatus& st);
   RestartDecision on_exit_docker(Time started, Time t, const ExitStatus& st);
-  RestartDecision on_exit_kubernetes(Time t, const ExitStatus& st);
+  RestartDecision on_exit_kubernetes(Time t);
   RestartDecision on_exit_supervisord(Time started, Time t, const ExitStatus& st);
 
   SupervisorSpec spec_;

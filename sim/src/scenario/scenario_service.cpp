@@ -59,6 +59,20 @@ void read_probe(TableReader& sup, std::string_view key, ProbeSpec& probe, bool s
 // "on-failure:N" carries a retry limit.
 void read_policy(TableReader& r, const SupervisorInfo& info, SupervisorSpec& sup) {
   sup.restart = std::string(info.policies.front());
+  if (info.kind == SupervisorKind::kubernetes) {
+    // A Kubernetes service is a Deployment (replicas, rolling updates): its pod template takes
+    // restartPolicy Always only, and the API server refuses the others (Deployment docs, "Pod
+    // Template"). OnFailure and Never are for Jobs and bare Pods.
+    const toml::node* n = r.node("restart");
+    if (const auto* str = n ? n->as_string() : nullptr; str && (str->get() == "OnFailure" || str->get() == "Never")) {
+      r.fail(
+          "restart",
+          fmt::format("{}: a Kubernetes service runs as a Deployment, whose pods take restartPolicy \"Always\" only; "
+                      "the API server refuses \"{}\", which is for Jobs and bare Pods (deploysim models neither)",
+                      r.name_of("restart"), str->get()));
+      return;
+    }
+  }
   if (!info.policy_retries) {
     if (auto v = r.choice("restart", info.policies)) sup.restart = std::string(info.policies[*v]);
     return;

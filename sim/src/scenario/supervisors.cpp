@@ -19,14 +19,15 @@ constexpr Names no_policy[] = {"no"};  // kind none: what records show; the load
 constexpr Names systemd_policies[] = {"no",          "on-success", "on-failure", "on-abnormal",
                                       "on-watchdog", "on-abort",   "always"};
 constexpr Names docker_policies[] = {"no", "on-failure", "always", "unless-stopped"};
-constexpr Names k8s_policies[] = {"Always", "OnFailure", "Never"};
+// A Kubernetes service is a Deployment: its pods take Always only (OnFailure and Never are for
+// Jobs and bare Pods; scenario_service.cpp says so when a scenario names one).
+constexpr Names k8s_policies[] = {"Always"};
 constexpr Names supervisord_policies[] = {"unexpected", "true", "false"};
 
 // Docker starts `always` and `unless-stopped` containers when its daemon starts (docker run
-// --restart); the kubelet starts a node's pods again when it boots, except those that never
-// restart.
+// --restart); the kubelet starts a node's pods again when it boots.
 constexpr Names docker_boot[] = {"always", "unless-stopped"};
-constexpr Names k8s_boot[] = {"Always", "OnFailure"};
+constexpr Names k8s_boot[] = {"Always"};
 
 // The supervisor = { ... } keys that only one tool has.
 constexpr Names systemd_keys[] = {"restart_sec",   "start_limit_interval", "start_limit_burst",
