@@ -73,6 +73,27 @@ TEST_CASE("systemd Restart=no (the default) leaves a crashed service down") {
   CHECK(count(run, "supervisor.no_restart") == 1);
 }
 
+TEST_CASE("an exit its policy does not restart leaves the state the tool shows") {
+  // What `systemctl status`, `supervisorctl status` and `docker ps -a` show afterwards.
+  const auto state_after = [](SupervisorKind kind, const char* policy, int exit_code) {
+    Scenario sc = one_service(kind, policy);
+    add_fault(sc, FaultKind::crash, 10_s, "api", Time{}, exit_code);
+    Run run = simulate(sc);
+    const auto down = records(run, "supervisor.no_restart");
+    REQUIRE(down.size() == 1);
+    // startretries is supervisord's, and says why it gave up; nothing gave up here.
+    CHECK(run.trace.detail_int(*down[0], "startretries", -1) == -1);
+    return std::string(run.trace.detail_str(*down[0], "state"));
+  };
+  // A clean exit leaves a systemd unit inactive, not failed (systemd.service(5)).
+  CHECK(state_after(SupervisorKind::systemd, "on-failure", 0) == "inactive (dead)");
+  CHECK(state_after(SupervisorKind::systemd, "no", 1) == "failed");
+  // supervisord: EXITED from RUNNING; FATAL only when it cannot start.
+  CHECK(state_after(SupervisorKind::supervisord, "unexpected", 0) == "EXITED");
+  CHECK(state_after(SupervisorKind::supervisord, "false", 1) == "EXITED");
+  CHECK(state_after(SupervisorKind::docker, "on-failure", 0) == "exited");
+}
+
 TEST_CASE("docker: 0.1, 0.2, 0.4 ... capped at 60 s; reset after 10 s up") {
   Scenario sc = one_service(SupervisorKind::docker, "always");
   sc.info.duration = minutes(10);

@@ -253,7 +253,16 @@ void LifeModel::supervise_exit(uint32_t u, const ExitStatus& st, RecordId exit_r
   unit.state = d.action == SupervisorAction::give_up ? UnitState::failed : UnitState::down;
   if (d.action == SupervisorAction::give_up)
     for (ProcId p : unit.workers) set_worker_state(p, ProcState::failed, exit_rec);
-  unit.last = emit(
+  const bool give_up = d.action == SupervisorAction::give_up;
+  // startretries is supervisord's, and says why it gave up (FATAL).
+  const FieldArg fields[] = {{"unit", unit.name},
+                             {"supervisor", tool},
+                             {"policy", unit.sup.policy()},
+                             {"state", give_up ? unit.sup.given_up_state() : unit.sup.stopped_state(st)},
+                             {"restarts", unit.sup.restarts()},
+                             {"startretries", svc.supervisor.startretries}};
+  const bool retries = give_up && svc.supervisor.kind == SupervisorKind::supervisord;
+  unit.last = emit_fields(
       {.t = now,
        .kind = d.action == SupervisorAction::give_up ? kinds::supervisor_give_up : kinds::supervisor_no_restart,
        .stage = Stage::supervisor,
@@ -264,12 +273,7 @@ void LifeModel::supervise_exit(uint32_t u, const ExitStatus& st, RecordId exit_r
            "{}.{}", d.action == SupervisorAction::give_up ? kinds::supervisor_give_up : kinds::supervisor_no_restart,
            svc.supervisor.kind == SupervisorKind::none ? "unsupervised" : d.reason)),
        .state = d.action == SupervisorAction::give_up ? ProcState::failed : ProcState::stopped},
-      {{"unit", unit.name},
-       {"supervisor", tool},
-       {"policy", unit.sup.policy()},
-       {"state", unit.sup.given_up_state()},
-       {"restarts", unit.sup.restarts()},
-       {"startretries", svc.supervisor.startretries}});
+      std::span<const FieldArg>(fields, retries ? 6 : 5));
 }
 
 void LifeModel::worker_exit(ProcId p, const ExitStatus& st, std::string_view reason, RecordId cause) {

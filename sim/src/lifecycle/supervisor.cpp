@@ -182,6 +182,22 @@ RestartDecision Supervisor::on_exit_supervisord(Time started, Time t, const Exit
   return {SupervisorAction::restart, Time{}, false, "policy"};
 }
 
+std::string_view Supervisor::stopped_state(const ExitStatus& st) const {
+  // systemd.service(5): a clean exit leaves the unit inactive, another one failed; supervisord's
+  // "Process States": EXITED is any exit from RUNNING (FATAL only when it cannot start); the
+  // kubelet's reason for a container that ended with 0 is Completed.
+  switch (spec_.kind) {
+    case SupervisorKind::systemd:
+      return st.clean() ? "inactive (dead)" : "failed";
+    case SupervisorKind::supervisord:
+      return "EXITED";
+    case SupervisorKind::kubernetes:
+      return st.signal == 0 && st.code == 0 ? "Completed" : "Error";
+    default:
+      return "exited";
+  }
+}
+
 bool Supervisor::starts_on_boot() const {
   const SupervisorInfo& info = supervisor_info(spec_.kind);
   if (info.enabled_key) return spec_.enabled;  // systemctl enable, supervisord's own service

@@ -80,6 +80,10 @@ class Supervisor {
   std::string_view waiting_state() const { return supervisor_info(spec_.kind).waiting_state; }
   /// The state the tool shows after giving up ("failed", "exited", "Error", "FATAL").
   std::string_view given_up_state() const { return supervisor_info(spec_.kind).given_up_state; }
+  /// The state the tool shows after an exit its policy does not restart: systemd "inactive
+  /// (dead)" after a clean exit and "failed" after another, supervisord "EXITED", Docker
+  /// "exited", a pod's container "Completed" after exit 0 and "Error" after another.
+  std::string_view stopped_state(const ExitStatus& st) const;
 
  private:
   bool systemd_wants(const ExitStatus& st) const;
