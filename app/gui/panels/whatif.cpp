@@ -2,6 +2,8 @@
 // with the scenario path and a TOML value; the session re-simulates off the UI thread and the
 // playhead keeps its time. Values being edited live in UiState until the new run arrives.
 
+#include <functional>
+
 #include <fmt/format.h>
 
 #include "deploysim/presets.hpp"
@@ -73,9 +75,11 @@ void combo_width(const char* label, const std::string& preview) {
 
 // A combo over `options`; `current` is the value the scenario holds. `toml` values are TOML text
 // already (arrays); others are strings, quoted when set.
+// `before` runs just before the option picked is set (a change it needs first).
 template <size_t N>
 void choice(const UiState& ui, const char* label, const std::string& path, std::string_view current,
-            const Option (&options)[N], Commands& commands, bool toml = false) {
+            const Option (&options)[N], Commands& commands, bool toml = false,
+            const std::function<void(std::string_view)>& before = {}) {
   ImGui::PushID(path.c_str());
   std::string preview(current.empty() ? ui.tr("whatif.default") : current);
   for (const Option& o : options)
@@ -83,8 +87,10 @@ void choice(const UiState& ui, const char* label, const std::string& path, std::
   combo_width(label, preview);
   if (ImGui::BeginCombo(label, preview.c_str())) {
     for (const Option& o : options)
-      if (ImGui::Selectable(option_label(ui, o).c_str(), current == o.value))
+      if (ImGui::Selectable(option_label(ui, o).c_str(), current == o.value)) {
+        if (before) before(o.value);
         commands.post(RequestSetParam{path, toml ? std::string(o.value) : quoted(o.value)});
+      }
     ImGui::EndCombo();
   }
   ImGui::PopID();
@@ -236,9 +242,16 @@ void draw_whatif(const PanelContext& ctx, UiState& ui, Commands& commands) {
     const std::string base = fmt::format("certificate.{}.", lower_name(c.domain, buf));
     int_slider(ui.tr("whatif.lifetime").c_str(), base + "lifetime", static_cast<int>(c.lifetime / days(1)), 1, 398,
                ui.tr("whatif.days_format").c_str(), "\"{}d\"", ui, commands);
+    // Only certbot leaves the reload to a hook (the loader refuses false with the others): leaving
+    // certbot without one brings the reload back first, so that the change loads.
+    const std::string reload = base + "reload_after_renewal";
     choice(ui, ui.tr("whatif.renewal").c_str(), base + "renewal", renewals[static_cast<int>(c.renewal)].value, renewals,
-           commands);
-    checkbox(ui.tr("whatif.reload").c_str(), base + "reload_after_renewal", c.reload_after_renewal, commands);
+           commands, false, [&](std::string_view picked) {
+             if (picked != "certbot" && picked != "none" && !c.reload_after_renewal)
+               commands.post(RequestSetParam{reload, "true"});
+           });
+    if (c.renewal == Renewal::certbot)
+      checkbox(ui.tr("whatif.reload").c_str(), reload, c.reload_after_renewal, commands);
   }
   if (sc.proxy) {
     section(ui.tr("whatif.proxy"));

@@ -217,6 +217,15 @@ void read_certificate(TableReader& r, CertificateSpec& cert, const std::optional
   // ACM renews by itself only DNS-validated certificates (its validation CNAME records).
   cert.challenge = preset.provider_certificates ? Challenge::dns01 : Challenge::http01;
   if (auto v = r.choice("challenge", {"http-01", "tls-alpn-01", "dns-01"})) cert.challenge = static_cast<Challenge>(*v);
+  // Only certbot rewrites files that the proxy must be told to read again (a deploy hook); the
+  // others load a renewed certificate themselves (certs.cpp), so false would change nothing there
+  // (with "none" nothing is renewed, and false is as true).
+  if (!cert.reload_after_renewal && cert.renewal != Renewal::certbot && cert.renewal != Renewal::none)
+    r.fail("reload_after_renewal",
+           fmt::format("{}: false applies to renewal = \"certbot\" only: certbot rewrites the files and the proxy "
+                       "needs a reload, while a proxy that renews, cert-manager (the ingress controller watches its "
+                       "Secret) and a provider load the new certificate themselves",
+                       r.name_of("reload_after_renewal")));
   if (cert.renewal == Renewal::certbot)
     cert.certbot_rule =
         static_cast<CertbotRule>(r.choice("certbot_rule", {"30-days-left", "third-of-lifetime"}).value_or(0));
