@@ -181,7 +181,12 @@ ServiceSpec read_service(TableReader& r) {
   }
   svc.server =
       static_cast<ServerPreset>(r.choice("server", {"uvicorn", "hypercorn", "daphne", "gunicorn"}).value_or(0));
-  svc.server_version = r.string("server_version", R"(server_version = "0.29.0")").value_or("");
+  // Uvicorn's version: what its manager does when a worker dies (supervisor.cpp). Gunicorn's
+  // arbiter, Hypercorn and Daphne do not follow it.
+  if (svc.server == ServerPreset::uvicorn)
+    svc.server_version = r.string("server_version", R"(server_version = "0.29.0")").value_or("");
+  else
+    r.reject("server_version", R"(it is Uvicorn's version, for server = "uvicorn" only)");
   svc.workers = static_cast<int>(r.integer("workers", 1, 1024, "workers = 4").value_or(svc.workers));
   svc.memory_per_worker = r.size("memory_per_worker", true).value_or(svc.memory_per_worker);
   svc.memory_growth_per_hour = r.size("memory_growth_per_hour", false).value_or(0);
