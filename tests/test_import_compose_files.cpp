@@ -426,7 +426,7 @@ TEST_CASE("a Dockerfile's ENV and ARG reach the command: WEB_CONCURRENCY, $PORT,
   const imp::ImportResult k = imp::import_paths({dir + "/compose-dockerfile-env"}, ko());
   REQUIRE(k.ok());
   CHECK(has_entry(k, imp::EntryKind::mapped, df + ":5", "서버가 이 값을 읽습니다"));
-  CHECK(has_entry(k, imp::EntryKind::ignored, df + ":20", "공개하지 않습니다"));
+  CHECK(has_entry(k, imp::EntryKind::ignored, df + ":20", "게시하지 않습니다"));
 }
 
 TEST_CASE("a Dockerfile's legacy ENV K V, ARG defaults and ${VAR:-word}, as docker build replaces them") {

@@ -476,7 +476,7 @@ TEST_CASE("a router in Traefik's dynamic configuration that the file provider re
       imp::import_texts({{"d7/docker-compose.yml", compose, true}, {"d7/traefik/shop.yml", dynamic, true}}, ko());
   CHECK(has_entry(k, imp::EntryKind::ignored, "d7/traefik/shop.yml", "Traefik 동적 설정"));
   CHECK(has_entry(k, imp::EntryKind::ignored, "d7/docker-compose.yml:8",
-                  "서비스 shop: 읽은 파일에서 프록시의 어떤 경로도"));
+                  "서비스 shop: 읽은 파일에는 이 서비스로 가는 프록시 라우트가 없습니다"));
 }
 
 TEST_CASE("Traefik's Docker provider: traefik.enable=false and exposedByDefault=false leave containers out") {

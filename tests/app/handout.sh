@@ -87,7 +87,7 @@ for lang in en ko; do
     ! grep -qF "$text" <(before_answers "$f" "$heading") || fail "$f: a question's step text before the answers"
     grep -qF "$text" "$f" || fail "$f: the step's text is not on the answers page"
     grep -q 'Write your answer first\|먼저 답을 적으세요' "$f" || fail "$f: no note where the step's text was"
-    grep -q '### Step 2\|### 2단계\|<h3>Step 2</h3>\|<h3>2단계</h3>' "$f" || fail "$f: the answers do not name the step"
+    grep -q '### Step 2\|### 단계 2\|<h3>Step 2</h3>\|<h3>단계 2</h3>' "$f" || fail "$f: the answers do not name the step"
   done
 done
 
