@@ -225,6 +225,14 @@ TEST_CASE("a restarted proxy keeps acme.json; a recreated one without a volume o
   CHECK(count(run, "cert.issued") == 1);
 
   CHECK(run.trace.detail_str(*records(run, "cert.storage_lost")[0], "store") == "acme.json");
+  // The proxy's return is in the trace, a second after the crash and after the recreate (the
+  // reboot brings it back with the host).
+  const auto back = records(run, "proxy.restarted");
+  REQUIRE(back.size() == 2);
+  CHECK(back[0]->t() == hours(1) + s(1));
+  CHECK(run.trace.narration(*back[0]) == "proxy.restarted");
+  CHECK(back[1]->t() == hours(2) + s(1));
+  CHECK(run.trace.narration(*back[1]) == "proxy.restarted.recreated");
 
   SUBCASE("with acme.json on a volume the recreated container has it too") {
     sc.proxy->persisted_storage = true;

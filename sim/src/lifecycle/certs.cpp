@@ -542,10 +542,11 @@ void LifeModel::recreate_proxy(RecordId cause) {
   ++w.proxy_restarts;
   w.engine.schedule(s(1), [m = this, cause] {
     m->w.proxy_up = true;
+    const RecordId back = m->proxy_back(cause, kinds::proxy_restarted_recreated);
     if (m->sc.proxy && !m->sc.proxy->persisted_storage)
-      m->lose_proxy_certs(cause);
+      m->lose_proxy_certs(back);
     else
-      m->reload_proxy(cause);
+      m->reload_proxy(back);
   });
 }
 

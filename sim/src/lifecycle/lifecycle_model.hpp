@@ -215,6 +215,8 @@ class LifeModel {
   void set_serving(uint32_t c, const CertState& cs, RecordId cause);
   void schedule_expiry(uint32_t c);
   void reload_proxy(RecordId cause);
+  /// The proxy is back after a crash or a recreate (a proxy.restarted record); its id.
+  RecordId proxy_back(RecordId cause, std::string_view narration);
   void recreate_proxy(RecordId cause);
   void lose_proxy_certs(RecordId cause);
 
