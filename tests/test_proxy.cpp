@@ -295,3 +295,53 @@ TEST_CASE("the client that sends no SNI is one that asks for the server's IP add
   CHECK(fixed.metrics.succeeded == 2);
   CHECK(count_kind(fixed.trace, "tls.alert") == 0);
 }
+
+TEST_CASE("two replicas without Kubernetes: the proxy keeps trying a dead one, as its preset does") {
+  // Two replicas on two hosts, one crashes for good at 5 s. The proxy's list of servers is
+  // static: it balances round robin over both and learns that one is down only by trying it.
+  const auto run_with = [](ProxyPreset preset) {
+    Scenario sc = basic_scenario();
+    sc.info.duration = s(30);
+    for (const char* name : {"app-1", "app-2"}) {
+      HostSpec h;
+      h.name = name;
+      h.ip = name == std::string("app-1") ? "10.0.0.11" : "10.0.0.12";
+      sc.hosts.push_back(h);
+    }
+    sc.proxy->preset = preset;
+    ServiceSpec& api = sc.services[0];
+    api.hosts = {"app-1", "app-2"};
+    api.host = "app-1";
+    api.bind = "0.0.0.0";
+    api.supervisor.kind = SupervisorKind::systemd;
+    sc.clients[0].url = "https://api.example.test/";
+    sc.clients[0].requests = 0;
+    sc.clients[0].rate_per_s = 10;
+    FaultSpec crash;
+    crash.kind = FaultKind::crash;
+    crash.at = s(5);
+    crash.target = "api-2";
+    sc.faults.push_back(crash);
+    return simulate(sc);
+  };
+  const auto failed = [](const Run& run, const char* cause) {
+    const auto it = run.metrics.failures.find(cause);
+    return it == run.metrics.failures.end() ? uint64_t{0} : it->second;
+  };
+  // Traefik and Caddy neither retry nor check by default: about every second request after the
+  // crash reaches the dead replica and gets 502.
+  for (const ProxyPreset preset : {ProxyPreset::traefik, ProxyPreset::caddy}) {
+    CAPTURE(static_cast<int>(preset));
+    const Run run = run_with(preset);
+    const uint64_t bad = failed(run, "502");
+    CHECK(bad > run.metrics.requests / 3);
+    CHECK(bad < run.metrics.requests * 2 / 3);
+  }
+  // HAProxy retries the same server and answers 503.
+  const Run haproxy = run_with(ProxyPreset::haproxy);
+  CHECK(failed(haproxy, "503") > haproxy.metrics.requests / 3);
+  // nginx passes each refused request on to the next server (proxy_next_upstream error).
+  const Run nginx = run_with(ProxyPreset::nginx);
+  CHECK(nginx.metrics.failures.empty());
+  CHECK(count_kind(nginx.trace, "proxy.next_upstream") > 50);
+}

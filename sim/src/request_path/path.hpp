@@ -246,7 +246,7 @@ class PathModel {
   void worker_complete(uint32_t worker);
   /// A worker for a new connection to `service`, on a replica outside `exclude` (bits ri % 64).
   ProcId pick_worker(uint32_t service, uint32_t* replica, uint64_t exclude = 0);
-  ProcId pick_pod_worker(uint32_t service, uint32_t* replica, uint64_t exclude = 0);
+  ProcId pick_pod_worker(uint32_t service, uint32_t* replica, uint64_t exclude = 0, bool every_replica = false);
   uint32_t backlog_replica(uint32_t service, uint64_t exclude = 0) const;
   /// Whether a replica outside `exclude` can be given a connection (a next upstream).
   bool has_upstream(uint32_t service, uint64_t exclude) const;

@@ -33,14 +33,16 @@ bool PathModel::socket_open(uint32_t ri) const {
   return false;
 }
 
-ProcId PathModel::pick_pod_worker(uint32_t service, uint32_t* replica, uint64_t exclude) {
+ProcId PathModel::pick_pod_worker(uint32_t service, uint32_t* replica, uint64_t exclude, bool every_replica) {
   // A Kubernetes ingress balances over the pods it lists in the Service's endpoints, round robin
   // (Traefik's default WRR, ingress-nginx load-balance=round_robin). A listed pod that no longer
   // accepts (terminating, crashed: the removal has not reached the proxy yet) is still tried
   // and refuses the connection; inside a pod, its workers share one listening socket.
+  // Without Kubernetes the proxy lists every replica it was configured with (nginx's upstream
+  // servers, Traefik's or Caddy's), running or not: it learns that one is down only by trying it.
   std::vector<uint32_t> listed;
   for (const Process& p : w.processes)
-    if (p.service == service && p.ready && reachable(replica_of[raw(p.id)]) &&
+    if (p.service == service && (every_replica || p.ready) && reachable(replica_of[raw(p.id)]) &&
         !((exclude >> (replica_of[raw(p.id)] % 64)) & 1) && (listed.empty() || listed.back() != p.replica))
       listed.push_back(p.replica);
   if (listed.empty()) return ProcId::none;
@@ -69,6 +71,9 @@ ProcId PathModel::pick_pod_worker(uint32_t service, uint32_t* replica, uint64_t 
 ProcId PathModel::pick_worker(uint32_t service, uint32_t* replica, uint64_t exclude) {
   if (sc.services[service].supervisor.kind == SupervisorKind::kubernetes)
     return pick_pod_worker(service, replica, exclude);
+  // Several replicas: the proxy balances over them round robin (nginx's, Traefik's and HAProxy's
+  // default; Caddy's is random), a dead one included.
+  if (sc.services[service].hosts.size() > 1) return pick_pod_worker(service, replica, exclude, true);
   // The kernel gives a connection to a worker waiting in accept(): the least loaded running
   // one stands for that. A hung worker still has its socket open, so when no worker runs, the
   // kernel queues the connection to it and the request waits for the proxy's timeout.
