@@ -345,3 +345,24 @@ TEST_CASE("two replicas without Kubernetes: the proxy keeps trying a dead one, a
   CHECK(nginx.metrics.failures.empty());
   CHECK(count_kind(nginx.trace, "proxy.next_upstream") > 50);
 }
+
+TEST_CASE("a proxy that went down closed its connections: the next request connects again") {
+  // nginx keeps an idle connection 75 s; the client's second request, 10 s after the first and
+  // after a proxy crash at 5 s (back at 6 s), cannot reuse it.
+  Scenario sc = basic_scenario();
+  sc.proxy->preset = ProxyPreset::nginx;
+  sc.clients[0].url = "https://api.example.test/";
+  sc.clients[0].requests = 3;
+  sc.clients[0].interval = s(10);
+  FaultSpec crash;
+  crash.kind = FaultKind::crash;
+  crash.at = s(5);
+  crash.target = sc.proxy->name;
+  const Run quiet = simulate(sc);
+  CHECK(count_kind(quiet.trace, "tcp.reuse") == 2);
+  sc.faults.push_back(crash);
+  const Run run = simulate(sc);
+  CHECK(count_kind(run.trace, "tcp.reuse") == 1);  // the third reuses the second's connection
+  CHECK(count_kind(run.trace, "tls.client_hello") == count_kind(quiet.trace, "tls.client_hello") + 1);
+  CHECK(run.metrics.failures.empty());
+}

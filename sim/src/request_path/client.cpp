@@ -134,7 +134,8 @@ void PathModel::begin_request(uint32_t ci) {
     const uint32_t ki = c.conns[i];
     Connection& k = conns[ki];
     const bool expired = k.inflight == 0 && now - k.idle_since > idle_timeout;
-    if (!k.open || expired || !w.proxy_up) {
+    const bool lost = k.proxy_epoch != w.proxy_restarts;  // the proxy went down since
+    if (!k.open || expired || !w.proxy_up || lost) {
       // The proxy closed it (idle timeout) or lost it (restart): a new connection is needed.
       k.open = false;
       if (k.inflight > 0) {

@@ -76,7 +76,10 @@ struct Connection {
   /// Mutual TLS result for X-Client-Verify ("" when not asked; tls_client_auth.cpp).
   std::string client_verify;
   uint32_t inflight = 0;
-  uint32_t instance = 0;       ///< The proxy instance it landed on (several behind one address).
+  uint32_t instance = 0;  ///< The proxy instance it landed on (several behind one address).
+  /// World::proxy_restarts when it was established: a proxy that went down since (a crash, a
+  /// reboot, a recreate) closed it with its process, so the client must connect again.
+  uint32_t proxy_epoch = 0;
   uint32_t slot = UINT32_MAX;  ///< Its index in its client's `conns` (UINT32_MAX: not listed).
   Time idle_since;
 };

@@ -334,6 +334,7 @@ void PathModel::tls_flight(uint32_t r, int flight) {
     const Time now = m->w.engine.now();
     rq.tls_done = now;
     k.open = true;
+    k.proxy_epoch = m->w.proxy_restarts;
     k.version = rq.tls.version;
     k.alpn = rq.tls.alpn;
     k.client_verify = rq.tls.client_verify;
