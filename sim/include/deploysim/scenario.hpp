@@ -119,7 +119,6 @@ struct ProxySpec {
   std::optional<bool> http2;              ///< Offers h2 in ALPN; unset: the preset's default (proxy_offers_h2).
   std::optional<bool> forwarded_headers;  ///< Adds X-Forwarded-For/Proto; unset: the preset's default.
   std::optional<Time> upstream_timeout;   ///< No answer from the app within it -> 504; 0 = none; unset: the preset's.
-  Time upstream_connect_timeout = s(5);   ///< Connect to the app.
   bool persisted_storage = true;          ///< Traefik acme.json / Caddy data dir on a volume: survives a recreate.
   VerifyClients verify_clients = VerifyClients::off;  ///< Mutual TLS: ask for client certificates (private CA).
   bool ocsp_stapling = false;  ///< Staple the CA's OCSP response when the certificate's CA runs a responder.
