@@ -368,8 +368,16 @@ TEST_CASE("a kubernetes readiness probe delays traffic until the first probe aft
   Run run = simulate(sc);
   // Probes at 0, 10 s, ... after the start: the app listens at 3 s, the 10 s probe passes.
   CHECK(times(run, "process.ready") == std::vector<Time>{20_s});
+  // The record says which part was the app's start and which the wait for the probe.
+  const auto ready = records(run, "process.ready");
+  REQUIRE(ready.size() == 1);
+  CHECK(run.trace.narration(*ready[0]).starts_with("process.ready.readiness"));
+  CHECK(ns(run.trace.detail_int(*ready[0], "listening")) == 3_s);
+  CHECK(ns(run.trace.detail_int(*ready[0], "startup")) == 10_s);
   sc.services[0].supervisor.readiness.enabled = false;
-  CHECK(times(simulate(sc), "process.ready") == std::vector<Time>{13_s});
+  const Run no_probe = simulate(sc);
+  CHECK(times(no_probe, "process.ready") == std::vector<Time>{13_s});
+  CHECK(no_probe.trace.detail_int(*records(no_probe, "process.ready")[0], "listening", -1) == -1);
 }
 
 TEST_CASE("readiness: a hung pod leaves the endpoints after 3 failed probes and rejoins after the hang") {

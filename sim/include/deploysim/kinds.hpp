@@ -159,6 +159,8 @@ enum class KeyUse : uint8_t {
   X(process_hang, "process.hang", kind)                                                                      \
   X(process_hang_gunicorn, "process.hang.gunicorn", narration)                                               \
   X(process_ready, "process.ready", kind)                                                                    \
+  X(process_ready_readiness, "process.ready.readiness", narration)                                           \
+  X(process_ready_readiness_unversioned, "process.ready.readiness.unversioned", narration)                   \
   X(process_ready_unversioned, "process.ready.unversioned", narration)                                       \
   X(process_sigterm, "process.sigterm", kind_via_keys)                                                       \
   X(process_sigterm_hung, "process.sigterm.hung", narration)                                                 \

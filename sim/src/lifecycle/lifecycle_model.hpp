@@ -155,7 +155,8 @@ class LifeModel {
   // process.cpp
   void start_unit(uint32_t u, RecordId cause, bool deploy, bool created = false);
   void begin_exec(uint32_t u, RecordId cause);
-  void unit_ready(uint32_t u, uint32_t gen);
+  /// `listened`: when a readiness probe made it wait, how long after its start the app listened.
+  void unit_ready(uint32_t u, uint32_t gen, std::optional<Time> listened = std::nullopt);
   void unit_exit(uint32_t u, const ExitStatus& st, std::string_view reason, RecordId cause);
   RecordId record_exit(uint32_t u, const ExitStatus& st, std::string_view reason, RecordId cause,
                        std::string_view narration = {});

@@ -96,7 +96,10 @@ void LifeModel::plan_probes(uint32_t u) {
     const Time first = exec + p.initial_delay;
     ready = first + p.period * (first_tick_at(first, p.period, ready) + std::max(p.success_threshold, 1) - 1);
   }
-  unit.pending = w.engine.schedule_at(ready, [m = this, u, gen] { m->unit_ready(u, gen); });
+  // Ready later than the app listened: the readiness probe's period is what it waited for.
+  std::optional<Time> listened;
+  if (spec.readiness.enabled && ready > listening) listened = listening - unit.started;
+  unit.pending = w.engine.schedule_at(ready, [m = this, u, gen, listened] { m->unit_ready(u, gen, listened); });
 }
 
 void LifeModel::schedule_hang_probes(uint32_t u, Time hung_at, bool readiness) {

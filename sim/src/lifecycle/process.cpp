@@ -132,22 +132,30 @@ void LifeModel::begin_exec(uint32_t u, RecordId cause) {
     unit.pending = w.engine.schedule(svc.startup_time, [m = this, u, gen] { m->unit_ready(u, gen); });
 }
 
-void LifeModel::unit_ready(uint32_t u, uint32_t gen) {
+void LifeModel::unit_ready(uint32_t u, uint32_t gen, std::optional<Time> listened) {
   Unit& unit = units[u];
   if (unit.gen != gen) return;
   unit.state = UnitState::up;
   const Time now = w.engine.now();
   const std::string& version = w.processes[raw(unit.workers.front())].version;
-  unit.last = emit(
-      {.t = now,
-       .kind = kinds::process_ready,
-       .stage = Stage::process,
-       .actor = unit.node,
-       .proc = unit.workers.front(),
-       .cause = unit.last,
-       .narration = version.empty() ? kinds::process_ready_unversioned : std::string_view{},
-       .state = ProcState::running},
-      {{"unit", unit.name}, {"workers", unit.workers.size()}, {"startup", now - unit.started}, {"version", version}});
+  const std::string_view narration =
+      listened ? (version.empty() ? kinds::process_ready_readiness_unversioned : kinds::process_ready_readiness)
+      : version.empty() ? kinds::process_ready_unversioned
+                        : std::string_view{};
+  const FieldArg fields[] = {{"unit", unit.name},
+                             {"workers", unit.workers.size()},
+                             {"startup", now - unit.started},
+                             {"version", version},
+                             {"listening", listened.value_or(Time{})}};
+  unit.last = emit_fields({.t = now,
+                           .kind = kinds::process_ready,
+                           .stage = Stage::process,
+                           .actor = unit.node,
+                           .proc = unit.workers.front(),
+                           .cause = unit.last,
+                           .narration = narration,
+                           .state = ProcState::running},
+                          std::span<const FieldArg>(fields, listened ? 5 : 4));
   const bool kubernetes = unit.sup.kind() == SupervisorKind::kubernetes;
   for (ProcId p : unit.workers) {
     if (!kubernetes) w.processes[raw(p)].ready = true;
