@@ -192,7 +192,6 @@ enum class KeyUse : uint8_t {
   X(proxy_no_route, "proxy.no_route", kind)                                                                  \
   X(proxy_route, "proxy.route", kind)                                                                        \
   X(proxy_restarted, "proxy.restarted", kind)                                                                \
-  X(proxy_restarted_fault_end, "proxy.restarted.fault_end", narration)                                       \
   X(proxy_restarted_recreated, "proxy.restarted.recreated", narration)                                       \
   X(proxy_timeout, "proxy.timeout", kind)                                                                    \
   X(proxy_timeout_backlog, "proxy.timeout.backlog", narration)                                               \

@@ -211,7 +211,7 @@ void LifeModel::end_fault(uint32_t f) {
     case FaultKind::crash:
       if (sc.proxy && fs.target == sc.proxy->name && !w.proxy_up) {
         w.proxy_up = true;
-        reload_proxy(proxy_back(rec, kinds::proxy_restarted_fault_end));
+        reload_proxy(proxy_back(rec, kinds::proxy_restarted));
       }
       break;
     case FaultKind::hang:
