@@ -332,6 +332,16 @@ bool on_volume(const std::string& path, const std::vector<std::pair<std::string,
 void read_proxy_container(ComposeCtx& c, const std::string& name, const YAML::Node& svc, const std::string& preset,
                           Deployment& d);
 
+/// Where a service's entrypoint or command holds `needle` (the scalar, or the list item, that
+/// holds it), or nothing; `key_out` gets the key looked at last (compose_certbot.cpp).
+std::optional<SourcePos> command_holds(const ComposeCtx& c, const YAML::Node& svc, const std::string& needle,
+                                       std::string* key_out = nullptr);
+
+/// A container that runs certbot (a `certbot/*` image, or a command that runs certbot): notes it
+/// and its hook in `c` (certbot_service, certbot_hook, certbot_hook_reaches).
+void note_certbot(ComposeCtx& c, const std::string& name, const YAML::Node& svc, const std::string& image,
+                  const SourcePos& pos);
+
 /// The names an nginx container of this file goes by: each service whose image is nginx's (or
 /// OpenResty's), and its container_name.
 std::vector<std::string> nginx_container_names(const ComposeCtx& c);
