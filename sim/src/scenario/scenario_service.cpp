@@ -70,7 +70,6 @@ void read_policy(TableReader& r, const SupervisorInfo& info, SupervisorSpec& sup
           fmt::format("{}: a Kubernetes service runs as a Deployment, whose pods take restartPolicy \"Always\" only; "
                       "the API server refuses \"{}\", which is for Jobs and bare Pods (deploysim models neither)",
                       r.name_of("restart"), str->get()));
-      return;
     }
   }
   if (!info.policy_retries) {
