@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <map>
+#include <optional>
 #include <set>
 
 #include "deploysim/simulate.hpp"
@@ -21,6 +22,35 @@ Scenario one_request(std::string url = "https://api.example.test/") {
 }
 
 std::string failure(const Run& run) { return run.metrics.failures.empty() ? "" : run.metrics.failures.begin()->first; }
+
+// The API on two hosts (app-1, app-2) behind `preset`, asked `rate` times a second.
+Scenario two_app_hosts(ProxyPreset preset, double rate) {
+  Scenario sc = basic_scenario();
+  for (const char* name : {"app-1", "app-2"}) {
+    HostSpec h;
+    h.name = name;
+    h.ip = name == std::string("app-1") ? "10.0.0.11" : "10.0.0.12";
+    sc.hosts.push_back(h);
+  }
+  sc.proxy->preset = preset;
+  ServiceSpec& api = sc.services[0];
+  api.hosts = {"app-1", "app-2"};
+  api.host = "app-1";
+  api.bind = "0.0.0.0";
+  api.supervisor.kind = SupervisorKind::systemd;
+  sc.clients[0].url = "https://api.example.test/";
+  sc.clients[0].requests = 0;
+  sc.clients[0].rate_per_s = rate;
+  return sc;
+}
+
+// Every record of a kind, in trace order.
+std::vector<Record> of_kind(const Run& run, std::string_view kind) {
+  std::vector<Record> out;
+  for (const Record& r : run.trace.records())
+    if (run.trace.kind(r) == kind) out.push_back(r);
+  return out;
+}
 
 }  // namespace
 
@@ -300,23 +330,8 @@ TEST_CASE("two replicas without Kubernetes: the proxy keeps trying a dead one, a
   // Two replicas on two hosts, one crashes for good at 5 s. The proxy's list of servers is
   // static: it balances round robin over both and learns that one is down only by trying it.
   const auto run_with = [](ProxyPreset preset) {
-    Scenario sc = basic_scenario();
+    Scenario sc = two_app_hosts(preset, 10);
     sc.info.duration = s(30);
-    for (const char* name : {"app-1", "app-2"}) {
-      HostSpec h;
-      h.name = name;
-      h.ip = name == std::string("app-1") ? "10.0.0.11" : "10.0.0.12";
-      sc.hosts.push_back(h);
-    }
-    sc.proxy->preset = preset;
-    ServiceSpec& api = sc.services[0];
-    api.hosts = {"app-1", "app-2"};
-    api.host = "app-1";
-    api.bind = "0.0.0.0";
-    api.supervisor.kind = SupervisorKind::systemd;
-    sc.clients[0].url = "https://api.example.test/";
-    sc.clients[0].requests = 0;
-    sc.clients[0].rate_per_s = 10;
     FaultSpec crash;
     crash.kind = FaultKind::crash;
     crash.at = s(5);
@@ -344,6 +359,90 @@ TEST_CASE("two replicas without Kubernetes: the proxy keeps trying a dead one, a
   const Run nginx = run_with(ProxyPreset::nginx);
   CHECK(nginx.metrics.failures.empty());
   CHECK(count_kind(nginx.trace, "proxy.next_upstream") > 50);
+}
+
+TEST_CASE("a replica whose host is down answers nothing: the proxy waits for its connect timeout") {
+  // Two replicas on two hosts; app-2 reboots at 5 s and is still down at the end. A process that is down is refused at
+  // once (RST), a host that is down sends nothing, so each try costs the preset's connect timeout.
+  const auto run_with = [](ProxyPreset preset, std::optional<Time> connect_timeout = std::nullopt) {
+    Scenario sc = two_app_hosts(preset, 4);
+    sc.info.duration = s(75);  // app-2 is down until the end
+    sc.proxy->connect_timeout = connect_timeout;
+    sc.clients[0].keep_alive = false;
+    FaultSpec reboot;
+    reboot.kind = FaultKind::reboot;
+    reboot.at = s(5);
+    reboot.duration = s(80);
+    reboot.target = "app-2";
+    sc.faults.push_back(reboot);
+    return simulate(sc);
+  };
+  // The wait from each unanswered SYN to the proxy's giving up.
+  const auto waits = [](const Run& run) {
+    const Trace& t = run.trace;
+    std::set<int64_t> out;
+    for (size_t k = 0; k < t.size(); ++k)
+      if (t.kind(t[k]) == "proxy.connect_timeout")
+        out.insert((t[k].t() - t[static_cast<size_t>(t[k].cause)].t()) / ms(1));
+    return out;
+  };
+  const auto failed = [](const Run& run, const char* cause) {
+    const auto it = run.metrics.failures.find(cause);
+    return it == run.metrics.failures.end() ? uint64_t{0} : it->second;
+  };
+  // Caddy (dial_timeout 3 s) and Traefik (dialTimeout 30 s) give up with 504, not a fast 502.
+  const Run caddy = run_with(ProxyPreset::caddy);
+  CHECK(count_kind(caddy.trace, "proxy.syn_unanswered") > 20);
+  CHECK(waits(caddy) == std::set<int64_t>{3000});
+  CHECK(failed(caddy, "504") > 20);
+  CHECK(failed(caddy, "502") == 0);
+  const Run traefik = run_with(ProxyPreset::traefik);
+  CHECK(waits(traefik) == std::set<int64_t>{30000});
+  CHECK(failed(traefik, "504") > 20);
+  // nginx (proxy_connect_timeout 60 s) passes each one on after the whole wait: no failure, but
+  // requests that took a minute.
+  const Run nginx = run_with(ProxyPreset::nginx);
+  CHECK(waits(nginx) == std::set<int64_t>{60000});
+  CHECK(failed(nginx, "504") == 0);
+  CHECK(failed(nginx, "502") == 0);
+  size_t timed_out_on = 0;
+  for (const auto& r : of_kind(nginx, "proxy.next_upstream"))
+    timed_out_on += nginx.trace.detail_str(r, "reason") == "connection timed out";
+  CHECK(timed_out_on > 5);
+  // [proxy] upstream_connect_timeout replaces the preset's.
+  CHECK(waits(run_with(ProxyPreset::nginx, s(5))) == std::set<int64_t>{5000});
+  // HAProxy (timeout connect 5 s in Debian's haproxy.cfg) tries the same server 4 times, with no
+  // pause after a timeout, then answers 503: 20 s.
+  const Run haproxy = run_with(ProxyPreset::haproxy);
+  CHECK(waits(haproxy) == std::set<int64_t>{5000});
+  CHECK(failed(haproxy, "503") > 10);
+  // Four tries of 5 s each for every 503 (no pause after a timeout: the waits above are all 5 s).
+  CHECK(count_kind(haproxy.trace, "proxy.retry") >= 3 * failed(haproxy, "503"));
+}
+
+TEST_CASE("HAProxy retries a refused server after min(timeout connect, 1 s), three times") {
+  // One replica whose process crashes for good at 5 s (its host stays up: RST at once).
+  Scenario sc = basic_scenario();
+  sc.info.duration = s(20);
+  sc.proxy->preset = ProxyPreset::haproxy;
+  sc.clients[0].url = "https://api.example.test/";
+  sc.clients[0].requests = 1;
+  sc.clients[0].start = s(10);
+  sc.services[0].supervisor.kind = SupervisorKind::none;
+  FaultSpec crash;
+  crash.kind = FaultKind::crash;
+  crash.at = s(5);
+  crash.target = sc.services[0].name;
+  sc.faults.push_back(crash);
+  const Run run = simulate(sc);
+  const auto retries = of_kind(run, "proxy.retry");
+  REQUIRE(retries.size() == 3);
+  // Each retry comes a turn-around second (and a refusal's round trip) after the one before.
+  for (size_t i = 1; i < retries.size(); ++i) CHECK(retries[i].t() - retries[i - 1].t() >= s(1));
+  CHECK(run.metrics.failures.at("503") == 1);
+  const auto error = of_kind(run, "proxy.upstream_error");
+  REQUIRE(error.size() == 1);
+  CHECK(error[0].t() - retries[0].t() > s(3));
 }
 
 TEST_CASE("a proxy that went down closed its connections: the next request connects again") {

@@ -174,6 +174,7 @@ enum class KeyUse : uint8_t {
   X(process_terminate_hung, "process.terminate.hung", narration)                                             \
   X(process_terminate_hung_gunicorn, "process.terminate.hung.gunicorn", narration)                           \
   X(process_terminate_not_running, "process.terminate.not_running", narration)                               \
+  X(process_terminate_no_kill, "process.terminate.no_kill", narration)                                       \
   X(process_terminate_pre_stop, "process.terminate.pre_stop", narration)                                     \
   X(process_terminate_serving, "process.terminate.serving", narration)                                       \
   X(process_terminate_starting, "process.terminate.starting", narration)                                     \
@@ -182,21 +183,28 @@ enum class KeyUse : uint8_t {
   X(process_worker_exit_all, "process.worker_exit.all", narration)                                           \
   X(process_worker_exit_arbiter, "process.worker_exit.arbiter", narration)                                   \
   X(proxy_client_cert_refused, "proxy.client_cert_refused", kind)                                            \
+  X(proxy_connect_timeout, "proxy.connect_timeout", kind)                                                    \
   X(proxy_forward, "proxy.forward", kind)                                                                    \
   X(proxy_forward_backlog, "proxy.forward.backlog", narration)                                               \
   X(proxy_forward_early_data, "proxy.forward.early_data", narration)                                         \
   X(proxy_forward_plain, "proxy.forward.plain", narration)                                                   \
   X(proxy_next_upstream, "proxy.next_upstream", kind)                                                        \
   X(proxy_next_upstream_sent, "proxy.next_upstream.sent", narration)                                         \
+  X(proxy_next_upstream_timeout, "proxy.next_upstream.timeout", narration)                                   \
   X(proxy_no_endpoints, "proxy.no_endpoints", kind)                                                          \
   X(proxy_no_route, "proxy.no_route", kind)                                                                  \
   X(proxy_route, "proxy.route", kind)                                                                        \
   X(proxy_restarted, "proxy.restarted", kind)                                                                \
   X(proxy_restarted_recreated, "proxy.restarted.recreated", narration)                                       \
+  X(proxy_retry, "proxy.retry", kind)                                                                        \
+  X(proxy_retry_timeout, "proxy.retry.timeout", narration)                                                   \
+  X(proxy_syn_unanswered, "proxy.syn_unanswered", kind)                                                      \
+  X(proxy_syn_unanswered_again, "proxy.syn_unanswered.again", narration)                                     \
   X(proxy_timeout, "proxy.timeout", kind)                                                                    \
   X(proxy_timeout_backlog, "proxy.timeout.backlog", narration)                                               \
   X(proxy_upstream_error, "proxy.upstream_error", kind)                                                      \
   X(proxy_upstream_error_haproxy, "proxy.upstream_error.haproxy", narration)                                 \
+  X(proxy_upstream_error_timeout, "proxy.upstream_error.timeout", narration)                                 \
   X(server_handle, "server.handle", kind)                                                                    \
   X(server_handle_headers_off, "server.handle.headers_off", narration)                                       \
   X(server_handle_no_headers, "server.handle.no_headers", narration)                                         \

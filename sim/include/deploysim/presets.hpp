@@ -31,6 +31,7 @@ struct ProxyPresetInfo {
   bool offers_h2;                    ///< Offers h2 in ALPN to browsers by default.
   bool forwarded_headers;            ///< Adds X-Forwarded-For/-Proto by default.
   Time upstream_timeout;             ///< No answer from the app within it -> 504; Time{} = it never gives up.
+  Time connect_timeout;              ///< No answer to its SYN (the app's host is down) within it: gives up on that try.
   Time idle_timeout;                 ///< Keep-alive idle timeout of its client side.
   Renewal renewal;                   ///< Who renews its certificates unless a certificate says otherwise.
   std::string_view renewal_hint;     ///< What to write instead of renewal = "proxy" when it has no ACME client.
@@ -100,6 +101,9 @@ bool proxy_sets_forwarded_headers(const ProxySpec& proxy);
 /// How long the proxy waits for the app's answer before 504: its `upstream_timeout` key (0 =
 /// never), else the preset's default. nullopt: it never gives up.
 std::optional<Time> proxy_upstream_timeout(const ProxySpec& proxy);
+/// How long the proxy waits for an app's host to answer its SYN: its `upstream_connect_timeout`
+/// key, else the preset's default (nginx 60 s, Traefik 30 s, Caddy 3 s, ...).
+Time proxy_connect_timeout(const ProxySpec& proxy);
 /// Whether an app server accepts HTTP/2 in clear text (h2c) from a proxy: Hypercorn only.
 bool server_speaks_h2c(ServerPreset server);
 /// Whether a multi-worker server's manager keeps the listening socket open while workers are

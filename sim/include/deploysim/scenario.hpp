@@ -119,6 +119,7 @@ struct ProxySpec {
   std::optional<bool> http2;              ///< Offers h2 in ALPN; unset: the preset's default (proxy_offers_h2).
   std::optional<bool> forwarded_headers;  ///< Adds X-Forwarded-For/Proto; unset: the preset's default.
   std::optional<Time> upstream_timeout;   ///< No answer from the app within it -> 504; 0 = none; unset: the preset's.
+  std::optional<Time> connect_timeout;    ///< No answer to the SYN to an app (its host is down); unset: the preset's.
   bool persisted_storage = true;          ///< Traefik acme.json / Caddy data dir on a volume: survives a recreate.
   VerifyClients verify_clients = VerifyClients::off;  ///< Mutual TLS: ask for client certificates (private CA).
   bool ocsp_stapling = false;  ///< Staple the CA's OCSP response when the certificate's CA runs a responder.
@@ -407,6 +408,11 @@ LoadResult apply_variant(const Scenario& base, std::string_view variant_name);
 /// Sets one key by path ("service.api.workers", "certificate.api.example.test.renewal") to a
 /// value written as TOML text ("1", "\"none\"", "\"120d\""), then re-validates.
 LoadResult set_param(const Scenario& base, std::string_view path, std::string_view toml_value);
+/// Sets several keys (path, TOML text) and re-validates once, so that their order does not matter
+/// (`rollout = "rolling"` after `max_unavailable`). On an error, `*blamed` is the index of the
+/// first key that cannot join the ones before it, and the message names it.
+LoadResult set_params(const Scenario& base, const std::vector<std::pair<std::string, std::string>>& params,
+                      size_t* blamed = nullptr);
 
 // For readers that write scenarios (the importer), so that they refuse what the loader would:
 /// Whether scenario files take `text` as an IP address (dotted-quad IPv4 without leading zeros,

@@ -60,6 +60,7 @@ struct Request {
   bool early = false;                     ///< Sent as 0-RTT data and read so (Early-Data: 1 upstream).
   uint8_t tries = 0;                      ///< Upstreams the proxy has passed it to (nginx's next upstream).
   uint64_t tried = 0;                     ///< Those replicas, as bits (replica index % 64).
+  uint8_t retries = 0;                    ///< HAProxy's connection retries on the same server so far.
   std::string_view resend;                ///< Sent again after the handshake: the http.request narration key.
 };
 
@@ -234,11 +235,22 @@ class PathModel {
   void client_cert_refused(uint32_t req);
 
   // proxy.cpp
+  /// Round trips counted as saved by 0-RTT whose request got 425 Too Early (taken back).
+  uint64_t rtt_debt = 0;
+  void pay_rtt_debt();
+
   void proxy_receive(uint32_t req);
   void proxy_forward(uint32_t req, uint32_t replica, ProcId worker);
   void proxy_relay(uint32_t req, int status, std::string_view reason);
   void proxy_timeout(uint32_t req);
   void proxy_upstream_failed(uint32_t req, std::string_view reason);
+  /// The proxy's SYN to a replica whose host is down: nothing comes back until its connect timeout.
+  void proxy_syn_unanswered(uint32_t req, uint32_t replica);
+  void proxy_connect_timed_out(uint32_t req);
+  /// HAProxy's `retries 3`: another connection attempt on the same server, or 503.
+  void haproxy_retry(uint32_t req, std::string_view reason);
+  /// A new connection attempt to one replica: its worker, its backlog, or refused.
+  void proxy_try_replica(uint32_t req, uint32_t replica);
   /// A connection error with the upstream: the next upstream, where the proxy passes requests on
   /// (nginx), else 502. `sent`: the upstream had the request (only idempotent ones go on).
   void upstream_error(uint32_t req, std::string_view reason, bool sent);

@@ -7,6 +7,13 @@
 
 namespace deploysim::path {
 
+namespace {
+constexpr std::string_view refused = "connection refused";
+constexpr std::string_view timed_out = "connection timed out";
+// HAProxy's `retries` default: connection attempts after the first one, on the same server.
+constexpr uint8_t haproxy_retries = 3;
+}  // namespace
+
 void PathModel::proxy_receive(uint32_t r) {
   Request& q = reqs[r];
   const ClientState& c = clients[q.client];
@@ -58,14 +65,24 @@ void PathModel::proxy_receive(uint32_t r) {
     // No worker takes the connection, but a manager still holds the socket: the backlog.
     if (ri == UINT32_MAX) ri = backlog_replica(service);
     if (ri != UINT32_MAX && socket_open(ri)) return proxy_forward(r, ri, ProcId::none);
+    // Its one replica (without Kubernetes): a host that is down answers nothing at all, a host
+    // that is up refuses (RST), which HAProxy retries and nginx may pass on.
+    for (uint32_t i = 0; ri == UINT32_MAX && i < replicas.size(); ++i)
+      if (replicas[i].service == service) ri = i;
+    if (ri != UINT32_MAX) {
+      q.replica = ri;
+      if (!w.hosts[replicas[ri].host].up) return proxy_syn_unanswered(r, ri);
+      return upstream_error(r, refused, false);
+    }
   }
-  return proxy_upstream_failed(r, "connection refused");
+  return proxy_upstream_failed(r, refused);
 }
 
 void PathModel::proxy_forward(uint32_t r, uint32_t ri, ProcId worker) {
   Request& q = reqs[r];
   const ClientState& c = clients[q.client];
   ReplicaState& rs = replicas[ri];
+  if (!w.hosts[rs.host].up) return proxy_syn_unanswered(r, ri);
   const Process& p = w.processes[worker != ProcId::none ? raw(worker) : rs.procs.front()];
   const Time now = w.engine.now();
   const Time d = hop(w.proxy_node, p.node);
@@ -172,10 +189,13 @@ void PathModel::proxy_timeout(uint32_t r) {
 
 void PathModel::proxy_upstream_failed(uint32_t r, std::string_view reason) {
   Request& q = reqs[r];
-  // HAProxy retries a refused connection on the same server (`retries 3`, no `option
-  // redispatch`) and then answers 503 (termination state SC); a server that fails after it
-  // took the connection gets 502 (SH).
-  const bool refused_503 = sc.proxy->preset == ProxyPreset::haproxy && reason == "connection refused";
+  // HAProxy answers 503 once its connection retries are spent (termination state SC, or sC after
+  // a connect timeout); a server that fails after it took the connection gets 502 (SH). A connect
+  // timeout is 504 elsewhere: nginx (NGX_HTTP_UPSTREAM_FT_TIMEOUT), Traefik and Caddy (a net.Error
+  // whose Timeout() is true), an ALB ("failed to establish a connection to the target").
+  const bool connect_failed = reason == refused || reason == timed_out;
+  const bool haproxy_503 = sc.proxy->preset == ProxyPreset::haproxy && connect_failed;
+  const bool gateway_timeout = !haproxy_503 && reason == timed_out;
   const RouteSpec* route = nullptr;
   for (const auto& rt : sc.proxy->routes)
     if (rt.host == clients[q.client].url->host) route = &rt;
@@ -185,17 +205,116 @@ void PathModel::proxy_upstream_failed(uint32_t r, std::string_view reason) {
         .stage = Stage::proxy,
         .actor = w.proxy_node,
         .proc = q.worker == UINT32_MAX ? ProcId::none : static_cast<ProcId>(q.worker),
-        .narration = refused_503 ? kinds::proxy_upstream_error_haproxy : std::string_view{},
+        .narration = haproxy_503       ? kinds::proxy_upstream_error_haproxy
+                     : gateway_timeout ? kinds::proxy_upstream_error_timeout
+                                       : std::string_view{},
         .reports_failure = true},
        {{"reason", reason}, {"pool", route ? route->pool : ""}});
-  if (refused_503) return proxy_relay(r, 503, "service unavailable");
+  if (haproxy_503) return proxy_relay(r, 503, "service unavailable");
+  if (gateway_timeout) return proxy_relay(r, 504, "gateway timeout");
   proxy_relay(r, 502, "bad gateway");
+}
+
+void PathModel::proxy_syn_unanswered(uint32_t r, uint32_t ri) {
+  Request& q = reqs[r];
+  const ReplicaState& rs = replicas[ri];
+  const ProxySpec& px = *sc.proxy;
+  const Time limit = proxy_connect_timeout(px);
+  q.worker = UINT32_MAX;
+  q.replica = ri;
+  q.tries = static_cast<uint8_t>(std::min(q.tries + 1, 255));
+  q.tried |= uint64_t{1} << (ri % 64);
+  q.at_worker = true;  // the proxy's until its connect timeout
+  emit(r,
+       {.t = w.engine.now(),
+        .kind = kinds::proxy_syn_unanswered,
+        .stage = Stage::proxy,
+        .actor = w.proxy_node,
+        .from = w.proxy_node,
+        .to = rs.manager,
+        .dur = hop(w.proxy_node, rs.manager),
+        .narration = q.retries > 0 ? kinds::proxy_syn_unanswered_again : std::string_view{}},
+       {{"upstream", upstream_address(ri)},
+        {"host", sc.hosts[rs.host].name},
+        {"connect_timeout", limit},
+        {"preset", preset_name(px.preset)}});
+  w.engine.cancel(q.timeout);
+  q.timeout = w.engine.schedule(limit, [m = this, r] { m->proxy_connect_timed_out(r); });
+}
+
+void PathModel::proxy_connect_timed_out(uint32_t r) {
+  Request& q = reqs[r];
+  q.timeout = EventId{};
+  q.at_worker = false;
+  if (q.relayed) return release(r);
+  emit(r, {.t = w.engine.now(), .kind = kinds::proxy_connect_timeout, .stage = Stage::proxy, .actor = w.proxy_node},
+       {{"after", proxy_connect_timeout(*sc.proxy)},
+        {"upstream", upstream_address(q.replica)},
+        {"preset", preset_name(sc.proxy->preset)}});
+  upstream_error(r, timed_out, false);
+}
+
+void PathModel::haproxy_retry(uint32_t r, std::string_view reason) {
+  Request& q = reqs[r];
+  if (q.retries >= haproxy_retries) return proxy_upstream_failed(r, reason);
+  ++q.retries;
+  // HAProxy waits min(timeout connect, 1 s) before it retries after an error (a refusal), and
+  // not after a connect timeout (doc/configuration.txt, `retries`; back_handle_st_cer in
+  // src/backend.c).
+  const bool after_timeout = reason == timed_out;
+  const Time wait = after_timeout ? Time{} : std::min(proxy_connect_timeout(*sc.proxy), s(1));
+  emit(r,
+       {.t = w.engine.now(),
+        .kind = kinds::proxy_retry,
+        .stage = Stage::proxy,
+        .actor = w.proxy_node,
+        .narration = after_timeout ? kinds::proxy_retry_timeout : std::string_view{}},
+       {{"reason", reason}, {"upstream", upstream_address(q.replica)}, {"attempt", q.retries + 1}, {"delay", wait}});
+  // A refusal reaches the proxy one hop after its SYN; a timeout is the proxy's own clock.
+  const Time back = after_timeout ? Time{} : hop(replicas[q.replica].manager, w.proxy_node);
+  w.engine.cancel(q.timeout);
+  q.timeout = EventId{};
+  q.at_worker = true;  // still the proxy's while it waits to try again
+  w.engine.schedule(back + wait, [m = this, r] {
+    Request& rq = m->reqs[r];
+    rq.at_worker = false;
+    if (rq.relayed) return m->release(r);
+    m->proxy_try_replica(r, rq.replica);
+  });
+}
+
+void PathModel::proxy_try_replica(uint32_t r, uint32_t ri) {
+  const ReplicaState& rs = replicas[ri];
+  if (!w.hosts[rs.host].up) return proxy_syn_unanswered(r, ri);
+  if (reachable(ri)) {
+    ProcId best = ProcId::none, hung = ProcId::none;
+    size_t best_load = SIZE_MAX;
+    for (uint32_t pi : rs.procs) {
+      const Process& p = w.processes[pi];
+      if (!p.ready) continue;
+      const WorkerState& ws = workers[pi];
+      const size_t load = ws.queue.size() + (ws.current != UINT32_MAX ? 1 : 0);
+      if (p.state == ProcState::running && load < best_load) {
+        best = p.id;
+        best_load = load;
+      } else if (p.state == ProcState::hung && hung == ProcId::none) {
+        hung = p.id;
+      }
+    }
+    if (best != ProcId::none) return proxy_forward(r, ri, best);
+    if (hung != ProcId::none) return proxy_forward(r, ri, hung);
+    if (socket_open(ri)) return proxy_forward(r, ri, ProcId::none);
+  }
+  upstream_error(r, refused, false);
 }
 
 void PathModel::upstream_error(uint32_t r, std::string_view reason, bool sent) {
   Request& q = reqs[r];
   const ProxySpec& px = *sc.proxy;
   const int limit = proxy_preset(px.preset).next_upstream_tries;
+  // HAProxy tries the same server again after a failed connection (not after one that had the
+  // request): `retries 3`, no `option redispatch`.
+  if (px.preset == ProxyPreset::haproxy && !sent && q.replica != UINT32_MAX) return haproxy_retry(r, reason);
   const std::string& method = clients[q.client].spec->method;
   // nginx passes a request on after an error unless the upstream had it and its method is not
   // idempotent (POST, LOCK, PATCH: ngx_http_upstream.c, proxy_next_upstream without
@@ -212,7 +331,9 @@ void PathModel::upstream_error(uint32_t r, std::string_view reason, bool sent) {
         .stage = Stage::proxy,
         .actor = w.proxy_node,
         .proc = q.worker == UINT32_MAX ? ProcId::none : static_cast<ProcId>(q.worker),
-        .narration = sent ? kinds::proxy_next_upstream_sent : kinds::proxy_next_upstream},
+        .narration = sent                  ? kinds::proxy_next_upstream_sent
+                     : reason == timed_out ? kinds::proxy_next_upstream_timeout
+                                           : kinds::proxy_next_upstream},
        {{"reason", reason},
         {"method", method},
         {"upstream", upstream_address(q.replica)},
@@ -220,7 +341,7 @@ void PathModel::upstream_error(uint32_t r, std::string_view reason, bool sent) {
         {"max_tries", limit},
         {"preset", preset_name(px.preset)}});
   // The error reaches the proxy one hop later; then it connects to the next upstream.
-  const Time back = hop(replicas[q.replica].manager, w.proxy_node);
+  const Time back = reason == timed_out ? Time{} : hop(replicas[q.replica].manager, w.proxy_node);
   w.engine.cancel(q.timeout);
   q.timeout = EventId{};
   q.at_worker = true;  // still the proxy's: not released while it waits to try again

@@ -142,6 +142,7 @@ uint32_t PathModel::new_request(uint32_t client) {
   q.finished = q.at_worker = q.relayed = false;
   q.tries = 0;
   q.tried = 0;
+  q.retries = 0;
   q.answer.clear();
   return r;
 }

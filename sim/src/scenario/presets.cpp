@@ -32,6 +32,13 @@ namespace {
 //   responseHeaderTimeout defaults to 0s: none. Ingress NGINX controller ConfigMap
 //   proxy-read-timeout "60". AWS ALB: a target that sends nothing within the idle timeout (60 s)
 //   gets the client a 504.
+// - connect_timeout: how long a connect to an app whose host is down (no SYN-ACK, no RST) waits.
+//   nginx proxy_connect_timeout 60s (ngx_http_proxy_module); Caddy's http transport dial_timeout
+//   3s (httptransport.go, caddyserver/caddy#4436); Traefik serversTransport forwardingTimeouts.
+//   dialTimeout 30s; HAProxy `timeout connect` 5000 in Debian's shipped haproxy.cfg (no default
+//   without it); the Ingress NGINX controller's ConfigMap proxy-connect-timeout 5 (seconds); an
+//   AWS ALB's connection timeout to a target, 10 seconds ("Troubleshoot your Application Load
+//   Balancers", HTTP 504).
 // - idle_timeout (the client side's keep-alive): nginx keepalive_timeout 75s
 //   (ngx_http_core_module), Caddy servers idle_timeout 5m, Traefik entryPoints
 //   respondingTimeouts.idleTimeout 180s, HAProxy falls back to `timeout client` (50s in Debian's
@@ -73,6 +80,7 @@ constexpr std::array proxy_table{
                     .offers_h2 = true,
                     .forwarded_headers = true,
                     .upstream_timeout = never,
+                    .connect_timeout = s(3),
                     .idle_timeout = minutes(5),
                     .renewal = Renewal::proxy,
                     .renewal_hint = "",
@@ -89,6 +97,7 @@ constexpr std::array proxy_table{
                     .offers_h2 = true,
                     .forwarded_headers = true,
                     .upstream_timeout = never,
+                    .connect_timeout = s(30),
                     .idle_timeout = s(180),
                     .renewal = Renewal::proxy,
                     .renewal_hint = "",
@@ -105,6 +114,7 @@ constexpr std::array proxy_table{
                     .offers_h2 = false,
                     .forwarded_headers = false,
                     .upstream_timeout = s(60),
+                    .connect_timeout = s(60),
                     .idle_timeout = s(75),
                     .renewal = Renewal::certbot,
                     .renewal_hint = certbot_hint,
@@ -122,6 +132,7 @@ constexpr std::array proxy_table{
                     .offers_h2 = true,
                     .forwarded_headers = false,
                     .upstream_timeout = s(50),
+                    .connect_timeout = s(5),
                     .idle_timeout = s(50),
                     .renewal = Renewal::certbot,
                     .renewal_hint = certbot_hint,
@@ -138,6 +149,7 @@ constexpr std::array proxy_table{
                     .offers_h2 = true,
                     .forwarded_headers = true,
                     .upstream_timeout = s(60),
+                    .connect_timeout = s(5),
                     .idle_timeout = s(75),
                     .renewal = Renewal::cert_manager,
                     .renewal_hint = R"(renewal = "cert-manager" (Certificate resources))",
@@ -155,6 +167,7 @@ constexpr std::array proxy_table{
                     .offers_h2 = true,
                     .forwarded_headers = true,
                     .upstream_timeout = s(60),
+                    .connect_timeout = s(10),
                     .idle_timeout = s(60),
                     .renewal = Renewal::provider,
                     .renewal_hint = R"(renewal = "provider" (the provider's certificate manager))",
@@ -191,6 +204,10 @@ std::optional<Time> proxy_upstream_timeout(const ProxySpec& p) {
   const Time t = p.upstream_timeout.value_or(proxy_preset(p.preset).upstream_timeout);
   if (t <= Time{}) return std::nullopt;
   return t;
+}
+
+Time proxy_connect_timeout(const ProxySpec& p) {
+  return p.connect_timeout.value_or(proxy_preset(p.preset).connect_timeout);
 }
 
 bool server_speaks_h2c(ServerPreset server) {

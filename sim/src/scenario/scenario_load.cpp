@@ -184,11 +184,7 @@ void read_proxy(TableReader& r, ProxySpec& proxy) {
   proxy.forwarded_headers = r.boolean("forwarded_headers").value_or(proxy_sets_forwarded_headers(proxy));
   proxy.upstream_timeout =
       r.duration("upstream_timeout", Time{}).value_or(proxy_upstream_timeout(proxy).value_or(Time{}));
-  // The proxy's connect to an app never times out in the model: a replica whose host is down
-  // refuses at once (docs/scenario-format.md, `hosts`), so a connect timeout would change nothing.
-  r.reject("upstream_connect_timeout",
-           "the model has no connect timeout: an app whose host is down refuses the proxy at once, where a real "
-           "host sends nothing back");
+  proxy.connect_timeout = r.positive_duration("upstream_connect_timeout").value_or(proxy_connect_timeout(proxy));
   proxy.persisted_storage = r.boolean("persisted_storage").value_or(proxy.persisted_storage);
   // Mutual TLS, as nginx spells it (ssl_verify_client off | optional | on): docs/scenario-format.md.
   proxy.verify_clients =
