@@ -249,14 +249,19 @@ TEST_CASE("the bytes-saved metric agrees with the real handshakes the program sh
   CHECK(model == doctest::Approx(real).epsilon(0.1));
 }
 
+// The proxy crashes between the second and the third visit.
+static void crash_proxy_at_7s(Scenario& sc) {
+  FaultSpec f;
+  f.at = s(7);
+  f.target = "proxy";
+  f.kind = FaultKind::crash;
+  sc.faults.push_back(f);
+}
+
 TEST_CASE("a ticket the proxy cannot read: a restarted proxy, another instance with its own keys") {
   SUBCASE("a proxy restart makes new ticket keys: the next visit runs the full handshake") {
     Scenario sc = second_visit();
-    FaultSpec f;
-    f.at = s(7);
-    f.target = "proxy";
-    f.kind = FaultKind::crash;
-    sc.faults.push_back(f);
+    crash_proxy_at_7s(sc);
     const Run run = simulate(sc);
     const Trace& t = run.trace;
     const auto third = connection(t, 2);
@@ -268,6 +273,16 @@ TEST_CASE("a ticket the proxy cannot read: a restarted proxy, another instance w
     CHECK(t.detail_str(t[sh], "ticket_rejected") == "proxy restarted");
     CHECK(run.metrics.tls_tickets_rejected == 1);
     CHECK(run.metrics.early_data_refused == 1);
+  }
+  SUBCASE("ticket key files (nginx ssl_session_ticket_key) are read again at start: a restart keeps them") {
+    // Audit finding: shared key files were treated like keys made at start.
+    Scenario sc = second_visit();
+    sc.proxy->shared_ticket_keys = true;
+    crash_proxy_at_7s(sc);
+    const Run run = simulate(sc);
+    const auto third = connection(run.trace, 2);
+    CHECK_FALSE(has(third, "tls.certificate"));
+    CHECK(run.metrics.tls_tickets_rejected == 0);
   }
   SUBCASE("three instances: per-instance keys lose tickets, shared keys do not") {
     Scenario sc = second_visit();
@@ -303,7 +318,10 @@ TEST_CASE("425 Too Early: a POST in 0-RTT is refused by the app and sent again a
   CHECK(run.metrics.too_early_answers == 2);
   CHECK(run.metrics.succeeded == 3);
   sc.clients[0].method = "GET";  // safe: the app runs it from early data
-  CHECK(simulate(sc).metrics.too_early_answers == 0);
+  const Run get = simulate(sc);
+  CHECK(get.metrics.too_early_answers == 0);
+  // Audit finding: each 425 spends again the round trip 0-RTT saved; resumption keeps none here.
+  CHECK(run.metrics.tls_round_trips_saved + 2 == get.metrics.tls_round_trips_saved);
 }
 
 TEST_CASE("resumption is deterministic and off by default") {

@@ -48,7 +48,9 @@ void PathModel::pick_ticket(uint32_t r) {
   it->second.pop_back();
   if (t.version != highest_common(c.spec->tls_versions, p.tls_versions)) return;
   q.offer = TicketOffer::known;
-  if (t.key_epoch != w.proxy_restarts) {
+  // Key files (nginx ssl_session_ticket_key) are read again at every start; keys made at start
+  // are lost with a restart.
+  if (!p.shared_ticket_keys && t.key_epoch != w.proxy_restarts) {
     q.offer = TicketOffer::unknown;
     q.offer_why = "proxy restarted";
   } else if (!p.shared_ticket_keys && t.instance != k.instance) {
@@ -191,6 +193,7 @@ void PathModel::after_handshake(uint32_t r) {
     cfg.early_data = false;
     const TlsVerdict full_handshake = decide_tls(cfg);
     mt.tls_round_trips_saved += static_cast<uint64_t>(std::max(0, round_trips(full_handshake) - round_trips(v)));
+    pay_rtt_debt();
     const uint64_t full_bytes = handshake_bytes(full_handshake), bytes = handshake_bytes(v);
     if (full_bytes > bytes) mt.tls_bytes_saved += full_bytes - bytes;
   }
@@ -258,6 +261,12 @@ void PathModel::receive_tickets(uint32_t slot) {
   free_deliveries.push_back(slot);
 }
 
+void PathModel::pay_rtt_debt() {
+  const uint64_t paid = std::min(rtt_debt, w.metrics.tls_round_trips_saved);
+  w.metrics.tls_round_trips_saved -= paid;
+  rtt_debt -= paid;
+}
+
 bool PathModel::answer_too_early(uint32_t r) {
   Request& q = reqs[r];
   if (!q.early || q.worker == UINT32_MAX) return false;
@@ -268,6 +277,10 @@ bool PathModel::answer_too_early(uint32_t r) {
   // again once the handshake is complete.
   q.at_worker = false;
   ++w.metrics.too_early_answers;
+  // The round trip 0-RTT saved is spent again: the request waits for the handshake after all.
+  // The 425 can come before the handshake's saving is counted (after_handshake pays it then).
+  rtt_debt += static_cast<uint64_t>(q.tls.flights / 2);
+  pay_rtt_debt();
   const Time d = hop(p.node, w.proxy_node);
   emit(r,
        {.t = w.engine.now(),
