@@ -46,6 +46,16 @@ TEST_CASE("versions and constraints") {
   CHECK_FALSE(range->allows({0, 46, 0}));
   CHECK(parse_constraint("~=0.45.0")->allows({0, 45, 3}));
   CHECK_FALSE(parse_constraint("~=0.45.0")->allows({0, 46, 0}));
+  // Audit findings: PEP 440 counts the parts. "~=0.45" is >=0.45,==0.*, so pip takes 0.46.0.
+  CHECK(parse_constraint("~=0.45")->allows({0, 46, 0}));
+  CHECK_FALSE(parse_constraint("~=0.45")->allows({1, 0, 0}));
+  CHECK_FALSE(parse_constraint("~=0.45")->allows({0, 44, 9}));
+  CHECK_FALSE(parse_constraint("~=1"));  // "~=" needs two parts
+  CHECK(parse_constraint("==0.45.*")->allows({0, 45, 1}));
+  CHECK_FALSE(parse_constraint("==0.45.*")->allows({0, 46, 0}));
+  CHECK(parse_constraint("!=0.46.*")->allows({0, 45, 1}));
+  CHECK_FALSE(parse_constraint("!=0.46.*")->allows({0, 46, 2}));
+  CHECK_FALSE(parse_constraint(">=0.45.*"));  // a wildcard only with == and !=
   std::string error;
   CHECK_FALSE(parse_constraint("=>0.45", &error));
   CHECK(error.find("expected a version constraint") != std::string::npos);
@@ -58,6 +68,10 @@ TEST_CASE("a redeploy resolves each constraint against the releases published by
       if (!run.trace.detail_str(*r, "reason").starts_with("SIGTERM")) return false;
     return count(run, "process.exit") == 1;
   };
+  SUBCASE("==0.45.* takes the patch release (the form docs/scenario-format.md shows)") {
+    Run run = simulate(with_catalogue("==0.45.*"));
+    CHECK(resolved_to(run) == "0.45.1");
+  }
   SUBCASE("==0.45.0 stays") {
     Run run = simulate(with_catalogue("==0.45.0"));
     CHECK(resolved_to(run) == "0.45.0");

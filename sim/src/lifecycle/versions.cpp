@@ -1,5 +1,6 @@
 #include "lifecycle/versions.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <fmt/format.h>
 
@@ -11,6 +12,13 @@ std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
   return s;
+}
+
+// Whether the first `parts` parts of `a` and `b` are equal.
+bool same_prefix(const Version& a, const Version& b, int parts) {
+  if (parts >= 1 && a.major != b.major) return false;
+  if (parts >= 2 && a.minor != b.minor) return false;
+  return parts < 3 || a.patch == b.patch;
 }
 
 }  // namespace
@@ -40,10 +48,10 @@ bool VersionConstraint::allows(const Version& v) const {
     bool ok = false;
     switch (c.op) {
       case Op::eq:
-        ok = v == c.v;
+        ok = c.wildcard ? same_prefix(v, c.v, c.parts) : v == c.v;
         break;
       case Op::ne:
-        ok = v != c.v;
+        ok = c.wildcard ? !same_prefix(v, c.v, c.parts) : v != c.v;
         break;
       case Op::ge:
         ok = v >= c.v;
@@ -57,9 +65,9 @@ bool VersionConstraint::allows(const Version& v) const {
       case Op::lt:
         ok = v < c.v;
         break;
-      // PEP 440 "~=0.45.0" means >=0.45.0,==0.45.*.
+      // PEP 440: "~=0.45.0" means >=0.45.0,==0.45.*; "~=0.45" means >=0.45,==0.*.
       case Op::compatible:
-        ok = v >= c.v && v.major == c.v.major && v.minor == c.v.minor;
+        ok = v >= c.v && same_prefix(v, c.v, c.parts - 1);
         break;
     }
     if (!ok) return false;
@@ -85,9 +93,15 @@ std::optional<VersionConstraint> parse_constraint(std::string_view text, std::st
     bool matched = false;
     for (const OpText& o : ops) {
       if (part.substr(0, o.s.size()) != o.s) continue;
-      auto v = parse_version(part.substr(o.s.size()));
-      if (!v) break;
-      out.clauses.push_back({o.op, *v});
+      std::string_view rhs = trim(part.substr(o.s.size()));
+      const bool equality = o.op == VersionClause::Op::eq || o.op == VersionClause::Op::ne;
+      const bool wildcard = equality && rhs.ends_with(".*");
+      if (wildcard) rhs.remove_suffix(2);
+      auto v = parse_version(rhs);
+      const auto parts = static_cast<uint8_t>(1 + std::count(rhs.begin(), rhs.end(), '.'));
+      // "~=" needs two parts at least (PEP 440, "Compatible release").
+      if (!v || (o.op == VersionClause::Op::compatible && parts < 2)) break;
+      out.clauses.push_back({o.op, *v, parts, wildcard});
       matched = true;
       break;
     }

@@ -10,7 +10,7 @@
 namespace deploysim {
 
 // Package versions and the PEP 440 subset a requirements file uses for pinning
-// (`==0.45.0`, `>=0.45.0,<0.46.0`, `>=0.45.0`, `~=0.45.0`, `!=0.46.0`).
+// (`==0.45.0`, `==0.45.*`, `>=0.45.0,<0.46.0`, `>=0.45.0`, `~=0.45.0`, `~=0.45`, `!=0.46.0`).
 
 /// A release number "major.minor.patch" (missing parts are 0).
 struct Version {
@@ -29,6 +29,8 @@ std::optional<Version> parse_version(std::string_view text);
 struct VersionClause {
   enum class Op : uint8_t { eq, ne, ge, gt, le, lt, compatible } op = Op::eq;  ///< ==, !=, >=, >, <=, <, ~=.
   Version v;                                                                   ///< Right-hand side.
+  uint8_t parts = 3;      ///< How many parts the right-hand side spelled ("0.45" = 2).
+  bool wildcard = false;  ///< "==0.45.*" / "!=0.45.*": the spelled parts are a prefix.
 };
 
 /// A constraint: all clauses must hold (comma = and). An empty constraint accepts everything.

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "deploysim/presets.hpp"
+#include "lifecycle/versions.hpp"
 #include "scenario/scenario_sections.hpp"
 #include "scenario/scenario_values.hpp"
 
@@ -11,29 +12,8 @@ namespace deploysim::detail {
 namespace {
 
 bool valid_constraint(std::string_view text) {
-  if (text.empty()) return false;
-  size_t start = 0;
-  while (start <= text.size()) {
-    size_t end = text.find(',', start);
-    if (end == std::string_view::npos) end = text.size();
-    std::string_view clause = text.substr(start, end - start);
-    while (!clause.empty() && clause.front() == ' ') clause.remove_prefix(1);
-    while (!clause.empty() && clause.back() == ' ') clause.remove_suffix(1);
-    size_t op = 0;
-    for (std::string_view o : {"==", "!=", ">=", "<=", "~=", ">", "<"})
-      if (clause.starts_with(o)) {
-        op = o.size();
-        break;
-      }
-    if (op == 0) return false;
-    std::string_view version = clause.substr(op);
-    if (version.ends_with(".*") && clause.starts_with("==")) version.remove_suffix(2);
-    if (version.empty() || version.front() == '.' || version.back() == '.') return false;
-    for (char c : version)
-      if (!(c >= '0' && c <= '9') && c != '.') return false;
-    start = end + 1;
-  }
-  return true;
+  // The resolver's own reader, so that what loads is what resolves (`==0.45.*`, `~=0.45`).
+  return text.find_first_not_of(" \t") != std::string_view::npos && parse_constraint(text).has_value();
 }
 
 void read_probe(TableReader& sup, std::string_view key, ProbeSpec& probe, bool success_must_be_one) {
@@ -92,8 +72,9 @@ void read_policy(TableReader& r, const SupervisorInfo& info, SupervisorSpec& sup
     for (std::string_view p : info.policies)
       listed += fmt::format(R"({}"{}"{})", listed.empty() ? "" : ", ", p,
                             p == "on-failure" ? R"(, "on-failure:N" (N >= 1))" : "");
-    r.fail("restart", fmt::format("{} must be one of {}, got {}{}", r.name_of("restart"), listed, describe(*n),
-                                  did_you_mean(text, policies)));
+    r.fail("restart",
+           fmt::format("{} must be {}{}, got {}{}", r.name_of("restart"), policies.size() == 1 ? "" : "one of ", listed,
+                       describe(*n), did_you_mean(text, policies)));
   }
 }
 

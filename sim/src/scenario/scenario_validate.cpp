@@ -11,11 +11,22 @@
 #include "deploysim/presets.hpp"
 #include "deploysim/tls_model.hpp"
 #include "scenario/scenario_sections.hpp"
+#include "lifecycle/versions.hpp"
 #include "scenario/scenario_values.hpp"
 
 namespace deploysim::detail {
 
 namespace {
+
+// "0.45.0, 0.45.1", or "none" when no release is out by the start.
+std::string releases_by_start(const Scenario& sc, const std::string& package) {
+  std::string out;
+  for (const PackageSpec& p : sc.packages)
+    if (p.name == package)
+      for (const ReleaseSpec& r : p.releases)
+        if (r.published <= Time{}) out += (out.empty() ? "" : ", ") + r.version;
+  return out.empty() ? "none" : out;
+}
 
 // The presets whose rows say `yes`, listed: "caddy, traefik", or as values a key may take:
 // "\"cloud-lb\"" ("\"a\" or \"b\"" for two).
@@ -329,6 +340,12 @@ struct Checker {
               fmt::format("dependency on '{}' but no [[package]] has that name; add [[package]] name = \"{}\" with its "
                           "releases (the catalogue a redeploy resolves against)",
                           dep.package, dep.package));
+        else if (!resolve(dep, sc.packages, Time{}).found)
+          fail(fmt::format("{}.dependencies[{}].constraint", path, d),
+               fmt::format("no release of '{}' published by the start satisfies \"{}\" (releases by then: {}): pip "
+                           "install would fail with \"No matching distribution found\", so the app could never "
+                           "have been installed",
+                           dep.package, dep.constraint, releases_by_start(sc, dep.package)));
       }
     }
   }
