@@ -110,6 +110,22 @@ TEST_CASE("a window from a record: no failed request from the deploy on") {
   // A rolling update without a preStop pause still loses a few requests to closing pods.
   const Grade rolling = grade_exercise(ex, {typed("service.api.rollout", "rolling")});
   CHECK_FALSE(rolling.goals[0].held);
+  // Audit finding: max_unavailable before rollout = "rolling" was refused (each --set was checked
+  // before the later ones); settings are applied together, in any order.
+  const Grade first =
+      grade_exercise(ex, {typed("service.api.max_unavailable", "0"), typed("service.api.rollout", "rolling"),
+                          typed("service.api.supervisor.pre_stop", "\"5s\"")});
+  const Grade last =
+      grade_exercise(ex, {typed("service.api.rollout", "rolling"), typed("service.api.max_unavailable", "0"),
+                          typed("service.api.supervisor.pre_stop", "\"5s\"")});
+  REQUIRE_FALSE(first.error);
+  REQUIRE_FALSE(last.error);
+  CHECK(first.solved == last.solved);
+  CHECK(first.goals[0].measured == last.goals[0].measured);
+  // Alone, max_unavailable over the exercise's recreate is still refused, and the message names it.
+  const Grade alone = grade_exercise(ex, {typed("service.api.max_unavailable", "0")});
+  REQUIRE(alone.error);
+  CHECK(alone.error->message.find("'service.api.max_unavailable' = 0 is refused") == 0);
 }
 
 TEST_CASE("settings the exercise does not allow are refused with a clear message") {

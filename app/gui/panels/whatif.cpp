@@ -267,7 +267,8 @@ void draw_whatif(const PanelContext& ctx, UiState& ui, Commands& commands) {
     for (const DnsRecordSpec& rec : z.records) {
       section(ui.trf("whatif.dns", rec.name));
       int_slider("TTL", fmt::format("dns.zone.{}.records.{}.ttl", lower_name(z.origin, buf), rec.name),
-                 static_cast<int>(rec.ttl / s(1)), 1, 86400, "%d s", "\"{}s\"", ui, commands);
+                 static_cast<int>(rec.ttl / s(1)), 1, 86400, ui.tr("whatif.seconds_format").c_str(), "\"{}s\"", ui,
+                 commands);
     }
   }
   for (const ClientSpec& c : sc.clients) {

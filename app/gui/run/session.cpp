@@ -12,17 +12,9 @@ namespace {
 
 using Overrides = std::vector<std::pair<std::string, std::string>>;
 
-// Applies the overrides in order; the first that fails names itself in the error.
-LoadResult apply_overrides(const Scenario& base, const Overrides& overrides) {
-  LoadResult out;
-  out.scenario = base;
-  for (const auto& [key, value] : overrides) {
-    LoadResult next = set_param(*out.scenario, key, value);
-    if (next.error) return next;
-    out.scenario = std::move(next.scenario);
-  }
-  return out;
-}
+// Applies the overrides together (a variant's keys in any order); the first that cannot join the
+// ones before it names itself in the error.
+LoadResult apply_overrides(const Scenario& base, const Overrides& overrides) { return set_params(base, overrides); }
 
 std::filesystem::file_time_type mtime_of(const std::string& path) {
   std::error_code ec;

@@ -219,7 +219,14 @@ Time systemd_restart_delay(const SupervisorSpec& spec, uint32_t n) {
 }
 
 Time stop_grace_period(const SupervisorSpec& spec) {
-  return spec.grace_period.value_or(supervisor_info(spec.kind).grace_period);
+  const Time grace = spec.grace_period.value_or(supervisor_info(spec.kind).grace_period);
+  // Zero means different things: systemd's TimeoutStopSec=0 turns the stop timeout off
+  // (systemd.service(5)), so it never sends SIGKILL; the kubelet raises a grace period under
+  // 2 s to 2 s (minimumGracePeriodInSeconds, kuberuntime_container.go); `docker stop -t 0` and
+  // supervisord's stopwaitsecs=0 kill at once.
+  if (spec.kind == SupervisorKind::systemd && grace == Time{}) return Time::max();
+  if (spec.kind == SupervisorKind::kubernetes) return std::max(grace, s(2));
+  return grace;
 }
 
 Time endpoints_delay(const SupervisorSpec& spec) {

@@ -101,9 +101,11 @@ void LifeModel::terminate(uint32_t u, RecordId cause, std::string_view reason, A
             .actor = unit.supervisor_node,
             .proc = unit.workers.front(),
             .cause = cause,
-            .narration = pre_stop > Time{} ? std::string(kinds::process_terminate_pre_stop)
-                                           : registered(fmt::format("process.terminate.{}",
-                                                                    narration_state(unit, sc.services[unit.service]))),
+            .narration =
+                pre_stop > Time{} ? std::string(kinds::process_terminate_pre_stop)
+                : grace == Time::max() && spec.kind == SupervisorKind::systemd
+                    ? std::string(kinds::process_terminate_no_kill)
+                    : registered(fmt::format("process.terminate.{}", narration_state(unit, sc.services[unit.service]))),
             .state = ProcState::stopping},
            {{"unit", unit.name},
             {"supervisor", supervisor_kind_name(spec.kind)},
@@ -117,7 +119,7 @@ void LifeModel::terminate(uint32_t u, RecordId cause, std::string_view reason, A
   if (grace != Time::max()) {
     // A preStop hook still running when the grace period ends gets SIGTERM and 2 s more
     // (Kubernetes docs "Pod Lifecycle", termination of Pods).
-    const Time kill_at = pre_stop >= grace ? grace + s(2) : grace;
+    const Time kill_at = pre_stop > Time{} && pre_stop >= grace ? grace + s(2) : grace;
     w.engine.schedule(kill_at, [m = this, u, gen, grace] {
       Unit& un = m->units[u];
       if (un.gen != gen || un.state != UnitState::stopping) return;

@@ -102,19 +102,23 @@ std::optional<ScenarioError> check_setting(const Exercise& ex, const ExerciseSet
 LoadResult exercise_scenario(const Exercise& ex, const std::vector<ExerciseSetting>& settings) {
   LoadResult r = load_scenario_file(ex.scenario_path);
   if (!r.error && !ex.variant.empty()) r = apply_variant(*r.scenario, ex.variant);
-  for (const ExerciseSetting& s : ex.start)
-    if (!r.error) r = set_param(*r.scenario, s.path, s.value);
-  for (const ExerciseSetting& s : settings) {
-    if (r.error) break;
+  if (r.error) return r;
+  for (const ExerciseSetting& s : settings)
     if (auto refused = check_setting(ex, s)) {
       r.scenario.reset();
       r.error = refused;
-      break;
+      return r;
     }
-    r = set_param(*r.scenario, s.path, s.value);
-    if (r.error)
-      r.error = ScenarioError{s.file, s.pos.line, s.pos.column,
-                              fmt::format("'{}' = {} is refused: {}", s.path, s.value, r.error->message)};
+  // The exercise's start and the learner's settings together: their order does not matter.
+  std::vector<std::pair<std::string, std::string>> params;
+  for (const ExerciseSetting& s : ex.start) params.emplace_back(s.path, s.value);
+  for (const ExerciseSetting& s : settings) params.emplace_back(s.path, s.value);
+  size_t blamed = 0;
+  r = set_params(*r.scenario, params, &blamed);
+  if (r.error && blamed >= ex.start.size()) {
+    const ExerciseSetting& s = settings[blamed - ex.start.size()];
+    r.error = ScenarioError{s.file, s.pos.line, s.pos.column,
+                            fmt::format("'{}' = {} is refused: {}", s.path, s.value, r.error->message)};
   }
   return r;
 }
@@ -195,8 +199,14 @@ bool holds(Compare c, double measured, double wanted) {
 // The kind an exercise counts, named and as the trace writes it ("new certificate not loaded
 // (cert.not_reloaded)"), so the grade points at what the window and `--trace-json` show.
 std::string counted_kind(const Messages& m, std::string_view kind) {
-  const std::string name = m.record(kind);
-  return name == kind ? name : m.format("grade.kind_named", name, kind);
+  // A narration key ("tls.certificate.default") is named by the record kind it varies.
+  for (std::string_view k = kind;;) {
+    const std::string name = m.record(k);
+    if (name != k) return m.format("grade.kind_named", name, kind);
+    const size_t dot = k.rfind('.');
+    if (dot == std::string_view::npos || k.substr(0, dot).find('.') == std::string_view::npos) return std::string(kind);
+    k = k.substr(0, dot);
+  }
 }
 
 // "request failed 60 d (certificate_expired, monitor)": what a learner looks up in the trace; the

@@ -239,8 +239,8 @@ std::optional<size_t> TableReader::choice(std::string_view key, std::span<const 
       ++i;
     }
     const std::vector<std::string> candidates(names.begin(), names.end());
-    ctx_.fail(n->source(), fmt::format("{} must be one of {}, got {}{}", name_of(key), quoted_list(names), describe(*n),
-                                       did_you_mean(s, candidates)));
+    ctx_.fail(n->source(), fmt::format("{} must be {}{}, got {}{}", name_of(key), names.size() == 1 ? "" : "one of ",
+                                       quoted_list(names), describe(*n), did_you_mean(s, candidates)));
   }
   wrong(key, *n, fmt::format("one of {}", quoted_list(names)));
 }

@@ -2,6 +2,7 @@
 // table keys by name, arrays of tables by the entry's name/domain/origin/host/package/version
 // (the longest run of segments that matches, since domains contain dots) or by 0-based index.
 // The source text is parsed again with the values replaced, so every error stays located.
+#include <algorithm>
 #include <fmt/format.h>
 
 #include "scenario/scenario_sections.hpp"
@@ -200,6 +201,41 @@ LoadResult set_param(const Scenario& base, std::string_view path, std::string_vi
   overrides.push_back({std::string(path), std::string(toml_value), {}});
   return detail::load_with(base.source_text, base.source_path, overrides,
                            fmt::format("with {} = {}: ", path, toml_value), false);
+}
+
+LoadResult set_params(const Scenario& base, const std::vector<std::pair<std::string, std::string>>& params,
+                      size_t* blamed) {
+  if (params.empty()) {
+    LoadResult same;
+    same.scenario = base;
+    return same;
+  }
+  if (base.source_text.empty() && base.source_path.empty())
+    return detail::failed(base, "set_params needs a scenario loaded from a TOML file or text");
+  // The first n settings over the scenario's earlier overrides (a setting replaces its own path).
+  auto with = [&](size_t n, const std::string& prefix) {
+    std::vector<detail::Override> overrides;
+    for (const auto& [p, value] : base.overrides)
+      if (std::none_of(params.begin(), params.begin() + static_cast<std::ptrdiff_t>(n),
+                       [&](const auto& q) { return q.first == p; }))
+        overrides.push_back({p, value, {}});
+    for (size_t i = 0; i < n; ++i) overrides.push_back({params[i].first, params[i].second, {}});
+    return detail::load_with(base.source_text, base.source_path, overrides, prefix, false);
+  };
+  auto named = [&](size_t i) { return fmt::format("with {} = {}: ", params[i].first, params[i].second); };
+  LoadResult all = with(params.size(), params.size() == 1 ? named(0) : std::string());
+  if (!all.error || params.size() == 1) {
+    if (all.error && blamed) *blamed = 0;
+    return all;
+  }
+  size_t k = params.size() - 1;
+  for (size_t n = 1; n < params.size(); ++n)
+    if (with(n, "").error) {
+      k = n - 1;
+      break;
+    }
+  if (blamed) *blamed = k;
+  return with(params.size(), named(k));
 }
 
 }  // namespace deploysim
