@@ -215,10 +215,10 @@ LoadResult set_params(const Scenario& base, const std::vector<std::pair<std::str
   // The first n settings over the scenario's earlier overrides (a setting replaces its own path).
   auto with = [&](size_t n, const std::string& prefix) {
     std::vector<detail::Override> overrides;
-    for (const auto& [p, value] : base.overrides)
+    for (const auto& earlier : base.overrides)
       if (std::none_of(params.begin(), params.begin() + static_cast<std::ptrdiff_t>(n),
-                       [&](const auto& q) { return q.first == p; }))
-        overrides.push_back({p, value, {}});
+                       [&](const auto& q) { return q.first == earlier.first; }))
+        overrides.push_back({earlier.first, earlier.second, {}});
     for (size_t i = 0; i < n; ++i) overrides.push_back({params[i].first, params[i].second, {}});
     return detail::load_with(base.source_text, base.source_path, overrides, prefix, false);
   };
