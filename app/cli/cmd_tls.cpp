@@ -233,20 +233,24 @@ void print_transcript(const Transcript& t, bool tcp, uint16_t port, const Messag
   if (!c.server_names.empty())
     fmt::print("  {}\n", w.format("handshake.proxy", fmt::format("{}", fmt::join(c.server_names.front().alpn, ","))));
   for (const TlsConnection& first : t.earlier) {
-    fmt::print("{}\n", w("handshake.conn_first"));
+    // A first handshake that failed sent no NewSessionTicket: there is nothing to offer.
+    fmt::print("{}\n", w(first.outcome.ok ? "handshake.conn_first" : "handshake.conn_first_failed"));
     print_messages(first.capture, first.decoded, w);
     print_outcome(first.outcome, w);
-    fmt::print("{}\n",
-               w(c.resume == ResumeMode::lost_ticket_key ? "handshake.conn_restarted" : "handshake.conn_resume"));
+    fmt::print("{}\n", w(!first.outcome.ok                         ? "handshake.conn_no_ticket"
+                         : c.resume == ResumeMode::lost_ticket_key ? "handshake.conn_restarted"
+                                                                   : "handshake.conn_resume"));
   }
   print_messages(t.capture, t.decoded, w);
   print_outcome(t.outcome, w);
   for (const TlsConnection& replay : t.replay) {
     fmt::print("{}\n", w("handshake.conn_replay"));
     print_messages(replay.capture, replay.decoded, w);
-    // Why a replay was refused: the single-use ticket, unless anti-replay was off (then a
-    // HelloRetryRequest refused the early data: RFC 8446 4.2.10).
+    // Why a replay was refused: a ticket the restarted proxy cannot read, a HelloRetryRequest
+    // (early data is never read after one: RFC 8446 4.2.10), else the single-use ticket.
     fmt::print("{}\n", w(replay.outcome.early_data == EarlyData::accepted ? "handshake.replay_accepted"
+                         : c.resume == ResumeMode::lost_ticket_key        ? "handshake.replay_rejected_key"
+                         : c.hello_retry                                  ? "handshake.replay_rejected_hrr"
                          : c.no_anti_replay                               ? "handshake.replay_rejected_other"
                                                                           : "handshake.replay_rejected"));
   }

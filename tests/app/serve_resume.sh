@@ -8,7 +8,8 @@
 # its [proxy] groups = ["p256"] sends s_client's X25519 key share a HelloRetryRequest, and serve
 # says that its one process stands for the scenario's `instances`; a client that closes before
 # sending a request keeps a ticket that resumes, with early data on (second-visit.toml).
-# Every client verifies the proxy's certificate against the exported CA.
+# mutual-tls.toml staples an OCSP response that s_client -status reads. Every client verifies the
+# proxy's certificate against the exported CA.
 set -uo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/serve_control.bash"
 bin=$(realpath "$1")
@@ -178,6 +179,17 @@ check "its ticket resumes (the proxy kept the session)" has "$out" "Reused, TLSv
 check "serve says the second connection resumed" log_has "$work/f.log" "conn=2 tls.established .*resumed=yes"
 stop
 
-[ "$fail" -ne 0 ] && for f in a b c d e f; do echo "--- serve $f"; cat "$work/$f.log"; done
+# (g) OCSP stapling from the scenario's keys (mutual-tls.toml: ocsp_stapling = true, a private-CA
+# certificate, client certificates required): s_client -status gets the stapled response.
+start "$src/assets/scenarios/mutual-tls.toml" "$work/g.log" --export-client-cert "$work/mtls.pem"
+printf 'GET / HTTP/1.1\r\nHost: api.internal.test\r\n\r\n' >req_internal.txt
+out=$(timeout 20 openssl s_client -connect "127.0.0.1:$port" -servername api.internal.test -CAfile "$work/ca.pem" \
+  -verify_return_error -cert mtls.pem -key mtls.pem -status -ign_eof <req_internal.txt 2>&1)
+check "serve staples an OCSP response" has "$out" "OCSP Response Status: successful"
+check "the stapled response says good" has "$out" "Cert Status: good"
+check "the stapled connection got an answer" has "$out" "HTTP/1.1 200 OK"
+stop
+
+[ "$fail" -ne 0 ] && for f in a b c d e f g; do echo "--- serve $f"; cat "$work/$f.log"; done
 [ "$fail" -eq 0 ] && echo "serve_resume: all checks passed"
 exit "$fail"

@@ -290,6 +290,7 @@ enum class KeyUse : uint8_t {
   X(tls_client_hello_retry, "tls.client_hello.retry", narration)                                             \
   X(tls_client_key_exchange, "tls.client_key_exchange", kind)                                                \
   X(tls_early_data, "tls.early_data", kind)                                                                  \
+  X(tls_early_data_unsafe, "tls.early_data.unsafe", narration)                                               \
   X(tls_early_data_refused, "tls.early_data.refused", narration)                                             \
   X(tls_encrypted_extensions, "tls.encrypted_extensions", kind)                                              \
   X(tls_encrypted_extensions_early_data_accepted, "tls.encrypted_extensions.early_data_accepted", narration) \

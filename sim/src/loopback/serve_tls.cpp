@@ -33,16 +33,20 @@ TlsPolicy tls_policy(const Scenario& scenario, const ServeOptions& options) {
 
 ServerConfig server_config(const Scenario& scenario, CertStore& certs, int64_t now, const TlsPolicy& policy) {
   ServerConfig server;
+  const ProxySpec& proxy = *scenario.proxy;
   for (const auto& c : scenario.certificates) {
     const int64_t not_before = now + seconds(c.issued);
     const Credential& cred = certs.leaf(c.domain, not_before, not_before + seconds(c.lifetime), trust_of(c.issuer),
                                         KeyType::ecdsa_p256, c.alt_names);
+    // Stapling as the scenario's proxy staples: only the private CA runs a responder here (the
+    // model's can_staple); a response made a day ago, saying revoked if the scenario says so.
+    std::vector<uint8_t> staple;
+    if (proxy.ocsp_stapling && c.issuer == Issuer::private_ca) staple = certs.ocsp(cred, c.revoked, now - 86400);
     // This live proxy relays HTTP/1.1 only, so it offers http/1.1 in ALPN even where the
     // scenario's proxy offers h2 (the start-up line says so).
-    server.names.push_back({c.domain, &cred, {"http/1.1"}, {}});
-    for (const auto& alt : c.alt_names) server.names.push_back({alt, &cred, {"http/1.1"}, {}});
+    server.names.push_back({c.domain, &cred, {"http/1.1"}, staple});
+    for (const auto& alt : c.alt_names) server.names.push_back({alt, &cred, {"http/1.1"}, staple});
   }
-  const ProxySpec& proxy = *scenario.proxy;
   server.default_name = proxy.default_certificate;
   server.strict_sni = proxy.strict_sni;
   server.reject_alert = proxy_preset(proxy.preset).reject_alert_code;

@@ -105,7 +105,9 @@ void PathModel::send_early_data(uint32_t r) {
         .to = w.proxy_node,
         .dur = d,
         .conn = conns[q.conn].id,
-        .narration = v.early_data_accepted ? kinds::tls_early_data : kinds::tls_early_data_refused},
+        .narration = !v.early_data_accepted    ? kinds::tls_early_data_refused
+                     : is_safe(c.spec->method) ? kinds::tls_early_data
+                                               : kinds::tls_early_data_unsafe},
        {{"method", c.spec->method},
         {"path", c.url->path},
         {"host", c.url->host},
