@@ -100,6 +100,24 @@ TEST_CASE("a redeploy resolves each constraint against the releases published by
   }
 }
 
+TEST_CASE("a breaking build under Uvicorn --workers: the narration says where the model simplifies") {
+  // Audit finding: only Uvicorn 0.47 to 0.49 import the app in the manager, which exits; other
+  // versions import it in each worker while the manager keeps the socket.
+  const auto exit_narration = [](int workers, const char* version) {
+    Scenario sc = with_catalogue(">=0.45.0", SupervisorKind::systemd);
+    sc.services[0].workers = workers;
+    sc.services[0].server_version = version;
+    const Run run = simulate(sc);
+    for (const auto& r : records(run, "process.exit"))
+      if (run.trace.detail_int(*r, "code") == 1) return std::string(run.trace.narration(*r));
+    return std::string("no exit with code 1");
+  };
+  CHECK(exit_narration(1, "") == "process.exit");
+  CHECK(exit_narration(2, "") == "process.exit.bad_build_workers");
+  CHECK(exit_narration(2, "0.40.0") == "process.exit.bad_build_workers");
+  CHECK(exit_narration(2, "0.48.0") == "process.exit");
+}
+
 TEST_CASE("tests before the upgrade catch the breaking release; the old version keeps serving") {
   Scenario sc = with_catalogue(">=0.45.0");
   sc.services[0].test_before_upgrade = true;

@@ -406,6 +406,22 @@ TEST_CASE("a pod closing its socket: ingress-nginx passes the request to the nex
   }
 }
 
+TEST_CASE("maxSurge 0 with one replica: Kubernetes takes one pod down first, and the narration says so") {
+  // Audit finding: "25 % rounded down" of 1 is 0, yet one pod goes: both limits at 0 would never
+  // progress, so the Deployment controller lets one be unavailable (ResolveFenceposts).
+  Scenario sc = load_file("slow-start-probes.toml");
+  sc.services[0].max_surge_percent = 0;
+  const Run run = simulate(sc);
+  const auto update = records(run, "deploy.rolling_update");
+  REQUIRE(update.size() == 1);
+  CHECK(run.trace.narration(*update[0]).starts_with("deploy.rolling_update.fencepost"));
+  CHECK(run.trace.detail_int(*update[0], "max_unavailable") == 1);
+  sc.services[0].max_surge_percent = 25;
+  const Run surge = simulate(sc);
+  CHECK_FALSE(surge.trace.narration(*records(surge, "deploy.rolling_update")[0])
+                  .starts_with("deploy.rolling_update.fencepost"));
+}
+
 TEST_CASE("a rolling update that never progresses is marked failed after 600 s and not rolled back") {
   const Scenario base = load_file("rolling-update.toml");
   LoadResult longer = set_param(load_file("rolling-update.toml", "rolling update of an unpinned breaking release"),

@@ -74,6 +74,8 @@ enum class KeyUse : uint8_t {
   X(deploy_resolve_upgrade, "deploy.resolve.upgrade", narration)                                             \
   X(deploy_resolve_failed, "deploy.resolve_failed", kind)                                                    \
   X(deploy_rolling_update, "deploy.rolling_update", kind)                                                    \
+  X(deploy_rolling_update_fencepost, "deploy.rolling_update.fencepost", narration)                           \
+  X(deploy_rolling_update_fencepost_unversioned, "deploy.rolling_update.fencepost.unversioned", narration)   \
   X(deploy_rolling_update_in_place, "deploy.rolling_update.in_place", narration)                             \
   X(deploy_rolling_update_in_place_unversioned, "deploy.rolling_update.in_place.unversioned", narration)     \
   X(deploy_rolling_update_unversioned, "deploy.rolling_update.unversioned", narration)                       \
@@ -153,6 +155,7 @@ enum class KeyUse : uint8_t {
   X(probe_startup_succeeded, "probe.startup_succeeded", kind)                                                \
   X(process_exit, "process.exit", kind)                                                                      \
   X(process_exit_killed_after_grace, "process.exit.killed_after_grace", narration)                           \
+  X(process_exit_bad_build_workers, "process.exit.bad_build_workers", narration)                             \
   X(process_exit_oom, "process.exit.oom", narration)                                                         \
   X(process_exit_signal, "process.exit.signal", narration)                                                   \
   X(process_exit_stopped, "process.exit.stopped", narration)                                                 \

@@ -160,8 +160,14 @@ void LifeModel::check_limit(uint32_t u) {
     ExitStatus st = ExitStatus::killed(sig_kill);
     st.oom_killed = true;
     // The cgroup OOM killer takes the largest process in the container; when it is the main
-    // process the container ends with OOMKilled, exit code 137.
-    m->worker_exit(victim, st, "OOMKilled (container memory limit)", rec);
+    // process the container ends with OOMKilled, exit code 137. A worker under a manager that
+    // lives on ends no container: Docker's State.OOMKilled and Kubernetes' reason OOMKilled are
+    // the container's, so they say nothing; the kernel log and memory.events do.
+    m->worker_exit(victim, st,
+                   un.workers.size() > 1 ? "killed by the container's OOM killer; the container lives on, so "
+                                           "Docker and Kubernetes report no OOMKilled"
+                                         : "OOMKilled (container memory limit)",
+                   rec);
   };
   if (used > limit) {
     limit_events[u] = w.engine.schedule(Time{}, std::move(kill), 1);

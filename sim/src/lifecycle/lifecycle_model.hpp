@@ -157,7 +157,8 @@ class LifeModel {
   void begin_exec(uint32_t u, RecordId cause);
   /// `listened`: when a readiness probe made it wait, how long after its start the app listened.
   void unit_ready(uint32_t u, uint32_t gen, std::optional<Time> listened = std::nullopt);
-  void unit_exit(uint32_t u, const ExitStatus& st, std::string_view reason, RecordId cause);
+  void unit_exit(uint32_t u, const ExitStatus& st, std::string_view reason, RecordId cause,
+                 std::string_view narration = {});
   RecordId record_exit(uint32_t u, const ExitStatus& st, std::string_view reason, RecordId cause,
                        std::string_view narration = {});
   void supervise_exit(uint32_t u, const ExitStatus& st, RecordId exit_rec);

@@ -5,6 +5,7 @@
 
 #include "deploysim/presets.hpp"
 #include "lifecycle/lifecycle_model.hpp"
+#include "lifecycle/versions.hpp"
 
 namespace deploysim::life {
 
@@ -121,10 +122,19 @@ void LifeModel::begin_exec(uint32_t u, RecordId cause) {
   const uint32_t gen = unit.gen;
   unit.exec_at = w.engine.now();
   if (unit.bad_build) {
-    unit.pending = w.engine.schedule(svc.startup_time, [m = this, u, gen] {
+    // Simplified for a Uvicorn with --workers: only 0.47 to 0.49 import the app in the manager,
+    // which exits as modelled; the others import it in each worker, which fails again and again
+    // while the manager keeps the socket (uvicorn/main.py, supervisors/multiprocess.py). The
+    // narration says so.
+    const auto v = parse_version(svc.server_version);
+    const bool manager_imports = v && *v >= Version{0, 47, 0} && *v < Version{0, 50, 0};
+    const std::string_view narration = svc.server == ServerPreset::uvicorn && svc.workers > 1 && !manager_imports
+                                           ? kinds::process_exit_bad_build_workers
+                                           : std::string_view{};
+    unit.pending = w.engine.schedule(svc.startup_time, [m = this, u, gen, narration] {
       Unit& un = m->units[u];
       if (un.gen != gen) return;
-      m->unit_exit(u, ExitStatus::exited(un.bad_build_exit), un.bad_build_reason, un.last);
+      m->unit_exit(u, ExitStatus::exited(un.bad_build_exit), un.bad_build_reason, un.last, narration);
     });
   }
   if (unit.sup.kind() == SupervisorKind::kubernetes) return plan_probes(u);
@@ -185,11 +195,12 @@ void LifeModel::stop_unit(uint32_t u, RecordId cause, UnitState to) {
   if (unit.sup.kind() == SupervisorKind::kubernetes) set_endpoints(u, false, cause, "gone");
 }
 
-void LifeModel::unit_exit(uint32_t u, const ExitStatus& st, std::string_view reason, RecordId cause) {
+void LifeModel::unit_exit(uint32_t u, const ExitStatus& st, std::string_view reason, RecordId cause,
+                          std::string_view narration) {
   Unit& unit = units[u];
   if (unit.state == UnitState::stopping) return finish_stop(u, st, reason, cause);
   if (unit.state != UnitState::up && unit.state != UnitState::starting && unit.state != UnitState::pre_start) return;
-  const RecordId exit_rec = record_exit(u, st, reason, cause);
+  const RecordId exit_rec = record_exit(u, st, reason, cause, narration);
   supervise_exit(u, st, exit_rec);
   if (services[unit.service].rolling) reconcile(unit.service, exit_rec);
 }

@@ -52,7 +52,10 @@ void LifeModel::rollout(uint32_t s, RecordId cause, bool new_build) {
               .stage = Stage::deploy,
               .actor = actor,
               .cause = cause,
-              .narration = registered(fmt::format("deploy.rolling_update{}{}", kubernetes ? "" : ".in_place",
+              .narration = registered(fmt::format("deploy.rolling_update{}{}",
+                                                  !kubernetes                                             ? ".in_place"
+                                                  : l.surge == 0 && svc.max_unavailable_percent * n < 100 ? ".fencepost"
+                                                                                                          : "",
                                                   unversioned ? ".unversioned" : ""))},
              {{"service", svc.name},
               {"replicas", n},
