@@ -72,7 +72,7 @@ TEST_CASE("a unit symbol spaced from its number takes the particle of the unit's
   const auto ko = Messages::load("ko", &error);
   REQUIRE_MESSAGE(ko, error);
   CHECK(ko->time(ms(246)) == "246 ms");
-  CHECK(ko->time(Time::from_ns(12500000)) == "12.500 ms");
+  CHECK(ko->time(Time::from_ns(12500000)) == "12.5 ms");
   CHECK(ko->time(us(50)) == "50 µs");
   CHECK(ko->time(ns(500)) == "500 ns");
   CHECK(ko->time(s(125)) == "2분 5초");

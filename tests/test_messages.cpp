@@ -120,7 +120,7 @@ TEST_CASE("a missing key reads in English, then as [?]; a broken catalogue says 
   CHECK(error.find("xx.toml:1:1: cannot open the language file (languages: en, ko)") != std::string::npos);
   const auto real = Messages::load("ko", &error, dir);
   REQUIRE(real);
-  CHECK(real->format("exercise.solved", 2) == "해결했습니다 (2번째 시도).");
+  CHECK(real->format("exercise.solved", 2) == "해결했습니다 (시도 2회째).");
   // The Language menu's names, each read from its language's own file.
   CHECK(Messages::language_name("ko", dir) == "한국어");
   CHECK(Messages::language_name("en", dir) == "English");
@@ -135,7 +135,7 @@ TEST_CASE("a missing key reads in English, then as [?]; a broken catalogue says 
   CHECK(en->latency(Time{}) == "0 ms");
   CHECK(en->latency(us(50)) == "50 \xC2\xB5s");
   CHECK(real->latency(Time{}) == "0 ms");
-  CHECK(real->latency(ms(1500)) == "1.500초");
+  CHECK(real->latency(ms(1500)) == "1.5초");
 }
 
 TEST_CASE("a field with a particle pair takes its value's particle, whatever the value holds") {
@@ -229,8 +229,8 @@ TEST_CASE("the shipped error shapes load, and English keeps its messages") {
   CHECK(en->error("unknown key 'x' in [proxy]") == "unknown key 'x' in [proxy]");
   // A time the message was made with is written in the language's units, as the narration
   // writes it; what the file holds ('1s') is quoted as it is.
-  const std::string below = ko->error("'p99' in service_time must not be below the median (2.080 s), got '1s'");
-  CHECK_MESSAGE(below.find("(median, 2.080초)") != std::string::npos, below);
+  const std::string below = ko->error("'p99' in service_time must not be below the median (2.08 s), got '1s'");
+  CHECK_MESSAGE(below.find("(median, 2.08초)") != std::string::npos, below);
   CHECK(below.find("'1s'") != std::string::npos);
   CHECK(ko->error("the step's record is at 1 min 30 s") == "the step's record is at 1 min 30 s");  // no shape
   // The errors file is not a language of its own.

@@ -64,12 +64,17 @@ TEST_CASE("format_time reads like a person would say it") {
   CHECK(format_time(Time{}) == "0 s");
   CHECK(format_time(ns(750)) == "750 ns");
   CHECK(format_time(us(40)) == "40 \xC2\xB5s");
-  CHECK(format_time(ns(1500)) == "1.500 \xC2\xB5s");
+  CHECK(format_time(ns(1500)) == "1.5 \xC2\xB5s");
   CHECK(format_time(ms(40)) == "40 ms");
-  CHECK(format_time(us(12500)) == "12.500 ms");
+  CHECK(format_time(us(12500)) == "12.5 ms");
   CHECK(format_time(ns(999999999)) == "999.999 ms");
-  CHECK(format_time(ms(1250)) == "1.250 s");
-  CHECK(format_time(s(2)) == "2.000 s");
+  CHECK(format_time(ms(1250)) == "1.25 s");
+  CHECK(format_time(s(2)) == "2 s");
+  // From a minute on, whole seconds read as minutes and seconds (the GUI audit: "60.000초").
+  CHECK(format_time(s(60)) == "1 min");
+  CHECK(format_time(s(90)) == "1 min 30 s");
+  CHECK(format_time(ms(90100)) == "90.1 s");
+  CHECK(format_time(ms(59999)) == "59.999 s");
   CHECK(format_time(s(125)) == "2 min 5 s");
   CHECK(format_time(minutes(10)) == "10 min");
   CHECK(format_time(hours(36)) == "36 h");
@@ -92,7 +97,7 @@ TEST_CASE("format_span names a run's length in the unit a person sets it in") {
   CHECK(format_span(hours(36), en) == "36 h");
   CHECK(format_span(days(120), ko) == "120일");
   CHECK(format_span(Time{} - days(30), en) == "-30 d");
-  CHECK(format_span(ms(1500), en) == "1.500 s");  // not whole seconds: as format_time says it
+  CHECK(format_span(ms(1500), en) == "1.5 s");  // not whole seconds: as format_time says it
   CHECK(format_span(Time{}, en) == "0 s");
 }
 
@@ -113,6 +118,6 @@ TEST_CASE("parse_formatted_time reads what format_time wrote in English, and not
     CHECK(*back == t);
   }
   for (const char* not_one :
-       {"5s", "5 s", "2.08 s", "1 min 0 s", "90 s", "abc s", "s", "", "1 min 30", "-1 min -3 s", "1 h 30 min 5 s"})
+       {"5s", "5.000 s", "2.080 s", "1 min 0 s", "90 s", "abc s", "s", "", "1 min 30", "-1 min -3 s", "1 h 30 min 5 s"})
     CHECK_MESSAGE(!parse_formatted_time(not_one), not_one);
 }

@@ -85,7 +85,7 @@ grep -q "unknown key 'wokers'" "$out/en.txt" || { cat "$out/en.txt"; fail "--lan
 # run: its line and the summary table.
 ko run "$src/assets/scenarios/basic-https.toml" | grep -q "레코드 68개, 지문 " || fail "run line"
 ko run "$src/assets/scenarios/basic-https.toml" --summary > "$out/summary.txt"
-for word in "지연 시간 (성공한 요청)" "보낸 바이트" "오류 예산 (SLO 99.9%, 응답받거나 실패한 요청 기준)" "시간대 60개, 각 1.000초"; do
+for word in "지연 시간 (성공한 요청)" "보낸 바이트" "오류 예산 (SLO 99.9%, 응답받거나 실패한 요청 기준)" "시간대 60개, 각 1초"; do
   grep -qF "$word" "$out/summary.txt" || { cat "$out/summary.txt"; fail "summary lacks '$word'"; }
 done
 ! grep -q "Latency\|bytes sent\|Error budget" "$out/summary.txt" || fail "English left in the summary"
@@ -119,7 +119,7 @@ DEPLOYSIM_PROGRESS=always LANG=ko_KR.UTF-8 "$bin" run "$src/assets/scenarios/loa
 tr '\r' '\n' < "$out/progress.txt" > "$out/progress-lines.txt"
 grep -qE "^이번 실행: 이벤트 약 [0-9.]+만개, 전체\(full\) 수준의 트레이스는 레코드 약 [0-9.]+만개\(크기 " \
   "$out/progress-lines.txt" || { cat "$out/progress-lines.txt"; fail "the estimate's counts"; }
-grep -qE "^60.000초 분량을 시뮬레이션했습니다. 걸린 시간 [0-9]+초, 이벤트 [0-9.]+만개\.$" "$out/progress-lines.txt" ||
+grep -qE "^1분 분량을 시뮬레이션했습니다. 걸린 시간 [0-9]+초, 이벤트 [0-9.]+만개\.$" "$out/progress-lines.txt" ||
   { cat "$out/progress-lines.txt"; fail "the end of the run"; }
 ! grep -qE "[0-9] (k|M|G)\b" "$out/progress-lines.txt" || fail "an English count in the Korean progress"
 # The progress line is rewritten in place, padded over the previous one's tail in display

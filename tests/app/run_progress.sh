@@ -17,8 +17,8 @@ DEPLOYSIM_PROGRESS=always "$bin" run "$scen" --summary > "$tmp/forced.out" 2> "$
 cmp -s "$tmp/plain.out" "$tmp/forced.out" || fail "stdout changed with the progress line"
 grep -q "This run: about .* events; its trace at the full level: about .* records" "$tmp/forced.err" ||
   fail "no size estimate"
-grep -qE "Simulating: [0-9.]+ % \(.* of 60.000 s\), about .* left" "$tmp/forced.err" || fail "no progress line"
-grep -qE "Simulated 60.000 s in .* \(.* events\)\." "$tmp/forced.err" || fail "no end line"
+grep -qE "Simulating: [0-9.]+ % \(.* of 1 min\), about .* left" "$tmp/forced.err" || fail "no progress line"
+grep -qE "Simulated 1 min in .* \(.* events\)\." "$tmp/forced.err" || fail "no end line"
 DEPLOYSIM_PROGRESS=always "$bin" run "$scen" --lang ko > /dev/null 2> "$tmp/ko.err"
 grep -qE "시뮬레이션 중: [0-9.]+% \(" "$tmp/ko.err" || fail "no Korean progress line"
 

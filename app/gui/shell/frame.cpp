@@ -140,7 +140,8 @@ void menu_bar(const Session& session, UiState& ui, Commands& commands) {
   // A running simulation shows its progress here; the panels keep showing the previous run.
   const std::string message = session.busy() ? busy_status(session, ui) : ui.status;
   const bool is_error = !session.busy() && !ui.status.empty() && ui.status == ui.status_error;
-  const std::string frame_ms = "   " + ui.trf("menu.ms_per_frame", ui.fps_ms);
+  // The frame time is a developer's number: not on a projector in front of a class.
+  const std::string frame_ms = ui.settings.presenter ? std::string() : "   " + ui.trf("menu.ms_per_frame", ui.fps_ms);
   const float bar_w = session.busy() ? ImGui::GetFontSize() * 8 : 0.0f;
   const float cancel_w =
       session.busy() ? ImGui::CalcTextSize(ui.tr("menu.cancel").c_str()).x + ImGui::GetStyle().FramePadding.x * 2 + 8

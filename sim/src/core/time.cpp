@@ -14,10 +14,17 @@ namespace {
 
 std::string unit(const std::string& form, const std::string& number) { return fmt::format(fmt::runtime(form), number); }
 
-// "40 ms" when whole, "12.500 ms" otherwise.
+// "12.5", "12.05", "12.125": a whole part and up to three decimals, without trailing zeros.
+std::string decimal(const char* sign, uint64_t whole, uint64_t thousandths) {
+  if (thousandths == 0) return fmt::format("{}{}", sign, whole);
+  std::string frac = fmt::format("{:03}", thousandths);
+  while (frac.back() == '0') frac.pop_back();
+  return fmt::format("{}{}.{}", sign, whole, frac);
+}
+
+// "40 ms" when whole, "12.5 ms" otherwise.
 std::string in_unit(const char* sign, uint64_t a, uint64_t scale, const std::string& form) {
-  if (a % scale == 0) return unit(form, fmt::format("{}{}", sign, a / scale));
-  return unit(form, fmt::format("{}{}.{:03}", sign, a / scale, (a % scale) * 1000 / scale));
+  return unit(form, decimal(sign, a / scale, (a % scale) * 1000 / scale));
 }
 
 // "5 min" or "5 min 3 s": the smaller part only when it is not zero.
@@ -47,7 +54,10 @@ std::string format_time(Time t, const TimeUnits& u) {
   if (a < 1000000) return in_unit(sign, a, 1000, u.us);
   if (a < 1000000000) return in_unit(sign, a, 1000000, u.ms);
   const uint64_t sec = a / 1000000000;
-  if (sec < 120) return unit(u.s, fmt::format("{}{}.{:03}", sign, sec, (a % 1000000000) / 1000000));
+  const uint64_t ms = (a % 1000000000) / 1000000;
+  // "1.5 s", "59.25 s"; whole minutes and seconds from one minute on ("1 min 30 s"), and a
+  // fraction of a second only where there is one ("90.1 s").
+  if (sec < 60 || (sec < 120 && ms != 0)) return unit(u.s, decimal(sign, sec, ms));
   if (sec < 7200) return two_parts(sign, sec / 60, u.min, sec % 60, u.s);
   if (sec < 172800) return two_parts(sign, sec / 3600, u.h, (sec % 3600) / 60, u.min);
   return two_parts(sign, sec / 86400, u.d, (sec % 86400) / 3600, u.h);
