@@ -138,6 +138,20 @@ TEST_CASE("a TLS 1.2 proxy cannot do ECH and shows its certificate") {
   CHECK(seen);
 }
 
+TEST_CASE("mutual TLS 1.2: the client's own certificate crosses the path in clear, TLS 1.3 hides it") {
+  // Audit finding: the observer showed the server's certificate only.
+  LoadResult r = load_scenario_file(std::string(DEPLOYSIM_ASSETS_DIR) + "/scenarios/mutual-tls.toml");
+  REQUIRE(r.scenario);
+  const Run run = simulate(*r.scenario);
+  const auto billing = observe(*r.scenario, run.trace, observer_connection(run.trace, "billing"));  // TLS 1.2
+  const auto orders = observe(*r.scenario, run.trace, observer_connection(run.trace, "orders"));    // TLS 1.3
+  REQUIRE(billing);
+  REQUIRE(orders);
+  CHECK(cell(*billing, 0, ObserverRow::certificate).key == "observer.cert_clear_client");
+  CHECK(cell(*billing, 0, ObserverRow::certificate).args.at(1) == "private-ca");
+  CHECK(cell(*orders, 0, ObserverRow::certificate).key == "observer.cert_encrypted");
+}
+
 TEST_CASE("the trace: an ECH ClientHello carries the outer SNI; DoH marks the client's DNS as encrypted") {
   const Run run = simulate(load());
   const Trace& t = run.trace;

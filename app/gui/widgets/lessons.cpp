@@ -302,7 +302,7 @@ int question_count(const Lesson& l) {
 
 // The outline's words in the chosen language ([course] in assets/i18n).
 struct CourseWords {
-  const char* course;      // "Course: {} lessons, {} min, {} done"
+  const char* course;      // "Course: {} lessons, {}, {} done"
   const char* objectives;  // header of the objectives
   const char* after;       // "take after" (prerequisites)
   const char* minutes;     // "{} min"
@@ -355,7 +355,8 @@ void draw_course(UiState& ui, Commands& commands) {
     done += p != ui.settings.progress.end() && p->second.done;
   }
   ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyle().Colors[ImGuiCol_TextDisabled]);
-  wrapped_text(fmt::format(fmt::runtime(w.course), all.size(), minutes, done));  // whole in a narrow panel
+  // "5 h 45 min" rather than "345 min"; whole in a narrow panel.
+  wrapped_text(fmt::format(fmt::runtime(w.course), all.size(), ui.words.time(deploysim::minutes(minutes)), done));
   ImGui::PopStyleColor();
   if (!order.cycle.empty()) {
     ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(failure_color()));

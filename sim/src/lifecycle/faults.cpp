@@ -114,7 +114,10 @@ void LifeModel::apply_fault(uint32_t f) {
                          : fs.kind == FaultKind::crash_on_start && fs.duration == Time{}
                              ? kinds::fault_crash_on_start_for_good
                          : fs.kind == FaultKind::dns_outage && fs.duration == Time{} ? kinds::fault_dns_outage_for_good
-                                                                                     : "",
+                         : fs.kind == FaultKind::hang && t.worker != ProcId::none &&
+                                 units[workers[raw(t.worker)].unit].workers.size() > 1
+                             ? kinds::fault_hang_worker
+                             : "",
             .reports_failure = true},
            {{"target", fs.target}, {"code", fs.exit_code}, {"duration", fs.duration}});
   const ExitStatus crash =

@@ -31,6 +31,16 @@ Limits limits(const ServiceSpec& svc, uint32_t n) {
   return l;
 }
 
+// Which rolling-update sentence fits: in place (no Kubernetes); both limits at 0 pods (the
+// fencepost); no readiness probe, where the model still waits for the app to listen while
+// Kubernetes counts a started container Ready; else the plain one.
+std::string_view rolling_variant(const ServiceSpec& svc, const Limits& l, uint32_t n) {
+  if (svc.supervisor.kind != SupervisorKind::kubernetes) return ".in_place";
+  if (l.surge == 0 && static_cast<uint32_t>(svc.max_unavailable_percent) * n < 100) return ".fencepost";
+  if (!svc.supervisor.readiness.enabled) return ".no_readiness";
+  return "";
+}
+
 }  // namespace
 
 void LifeModel::rollout(uint32_t s, RecordId cause, bool new_build) {
@@ -46,24 +56,20 @@ void LifeModel::rollout(uint32_t s, RecordId cause, bool new_build) {
     const Limits l = limits(svc, n);
     sl.rolling = true;
     sl.deadline_reported = false;
-    sl.rollout_rec =
-        emit({.t = w.engine.now(),
-              .kind = kinds::deploy_rolling_update,
-              .stage = Stage::deploy,
-              .actor = actor,
-              .cause = cause,
-              .narration = registered(fmt::format("deploy.rolling_update{}{}",
-                                                  !kubernetes                                             ? ".in_place"
-                                                  : l.surge == 0 && svc.max_unavailable_percent * n < 100 ? ".fencepost"
-                                                                                                          : "",
-                                                  unversioned ? ".unversioned" : ""))},
-             {{"service", svc.name},
-              {"replicas", n},
-              {"versions", sl.version_text},
-              {"max_surge", l.surge},
-              {"max_unavailable", l.unavailable},
-              {"max_surge_percent", svc.max_surge_percent},
-              {"max_unavailable_percent", svc.max_unavailable_percent}});
+    sl.rollout_rec = emit({.t = w.engine.now(),
+                           .kind = kinds::deploy_rolling_update,
+                           .stage = Stage::deploy,
+                           .actor = actor,
+                           .cause = cause,
+                           .narration = registered(fmt::format("deploy.rolling_update{}{}", rolling_variant(svc, l, n),
+                                                               unversioned ? ".unversioned" : ""))},
+                          {{"service", svc.name},
+                           {"replicas", n},
+                           {"versions", sl.version_text},
+                           {"max_surge", l.surge},
+                           {"max_unavailable", l.unavailable},
+                           {"max_surge_percent", svc.max_surge_percent},
+                           {"max_unavailable_percent", svc.max_unavailable_percent}});
     progressed(s);
     return reconcile(s, sl.rollout_rec);
   }

@@ -305,7 +305,7 @@ void measure_metric(const ExerciseGoal& g, const Run& run, GoalResult& out) {
     const Percentiles& p = it->second;
     const Time t = which == "p50" ? p.p50 : which == "p90" ? p.p90 : which == "p99" ? p.p99 : p.max;
     out.measured = static_cast<double>(t.ns()) / 1e6;
-    say(out, [&](const Messages& m) { return m.format("grade.latency", which, out.measured, p.count); });
+    say(out, [&](const Messages& m) { return m.format("grade.latency", which, m.time(t), p.count); });
   } else if (g.measure == "restarts") {
     out.measured = static_cast<double>(m.restarts);
     say(out, [&](const Messages& w) {

@@ -95,7 +95,7 @@ namespace {
 
 // The connection's records, found in one pass.
 struct ConnRecords {
-  std::optional<Record> hello, syn, server_hello, certificate, established, request, response;
+  std::optional<Record> hello, syn, server_hello, certificate, client_certificate, established, request, response;
 };
 
 ConnRecords find_records(const Trace& trace, ConnId conn, std::span<const uint32_t> indices) {
@@ -111,7 +111,9 @@ ConnRecords find_records(const Trace& trace, ConnId conn, std::span<const uint32
     if (kind == kinds::tls_client_hello) take(c.hello, r);
     if (kind == kinds::tcp_syn) take(c.syn, r);
     if (kind == kinds::tls_server_hello) take(c.server_hello, r);
-    if (kind == kinds::tls_certificate) take(c.certificate, r);
+    // Mutual TLS: the client's own Certificate comes from the client.
+    if (kind == kinds::tls_certificate)
+      take(c.hello && r.from == c.hello->from ? c.client_certificate : c.certificate, r);
     if (kind == kinds::tls_established) take(c.established, r);
     if (kind == kinds::http_request) take(c.request, r);
     if (kind == kinds::http_response && c.request && r.t_ns >= c.request->t_ns) take(c.response, r);
@@ -213,7 +215,10 @@ std::optional<ObserverView> observe(const Scenario& sc, const Trace& trace, Conn
     if (!rec.certificate)
       rows[size_t(ObserverRow::certificate)] = cell(Seen::none, "observer.cert_none");
     else if (is12) {
-      rows[size_t(ObserverRow::certificate)] = cell(Seen::clear, "observer.cert_clear", {cert_domain});
+      rows[size_t(ObserverRow::certificate)] =
+          rec.client_certificate ? cell(Seen::clear, "observer.cert_clear_client",
+                                        {cert_domain, std::string(trace.detail_str(*rec.client_certificate, "issuer"))})
+                                 : cell(Seen::clear, "observer.cert_clear", {cert_domain});
       leaks.push_back("observer.via_cert");
     } else
       rows[size_t(ObserverRow::certificate)] = cell(Seen::hidden, "observer.cert_encrypted");
