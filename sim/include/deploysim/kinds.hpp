@@ -159,6 +159,7 @@ enum class KeyUse : uint8_t {
   X(process_exit, "process.exit", kind)                                                                          \
   X(process_exit_killed_after_grace, "process.exit.killed_after_grace", narration)                               \
   X(process_exit_bad_build_workers, "process.exit.bad_build_workers", narration)                                 \
+  X(process_exit_init_container, "process.exit.init_container", narration)                                       \
   X(process_exit_oom, "process.exit.oom", narration)                                                             \
   X(process_exit_signal, "process.exit.signal", narration)                                                       \
   X(process_exit_stopped, "process.exit.stopped", narration)                                                     \

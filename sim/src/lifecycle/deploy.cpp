@@ -220,7 +220,10 @@ void LifeModel::pre_start_done(uint32_t u, uint32_t gen, bool) {
                      {{"unit", unit.name},
                       {"step", step->name},
                       {"error", "psycopg.errors.DuplicateTable: relation \"items\" already exists"}});
-    return unit_exit(u, ExitStatus::exited(1), "pre-start step failed: DuplicateTable", unit.last);
+    // Under Kubernetes the step is an init container: its failure is the pod's Init:Error.
+    return unit_exit(
+        u, ExitStatus::exited(1), "pre-start step failed: DuplicateTable", unit.last,
+        unit.sup.kind() == SupervisorKind::kubernetes ? kinds::process_exit_init_container : std::string_view{});
   }
   sl.migration_applied = true;
   unit.last = emit({.t = now,
