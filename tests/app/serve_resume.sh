@@ -65,6 +65,7 @@ check "s_client resumes over TLS 1.2 (session ticket)" has "$out" "Reused, TLSv1
 check "serve says the first handshake was full" log_has "$work/a.log" "conn=1 tls.established version=TLS 1.3 .* resumed=no"
 check "serve says TLS 1.3 resumed" log_has "$work/a.log" "conn=2 tls.established version=TLS 1.3 .* resumed=yes"
 check "serve says TLS 1.2 resumed" log_has "$work/a.log" "conn=4 tls.established version=TLS 1.2 .* resumed=yes"
+check "serve lists the TLS 1.2 client's ChangeCipherSpec" log_has "$work/a.log" "conn=3 .*C->S ChangeCipherSpec, C->S Finished"
 check "serve announces tickets" log_has "$work/a.log" "tls.resumption tickets=on ticket_key=per-process early_data=off"
 stop
 

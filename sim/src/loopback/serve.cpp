@@ -233,8 +233,19 @@ struct Proxy {
     }
     const TranscriptFacts facts = summarize(capture.messages);
     std::vector<std::string> sequence;
-    for (const auto& m : capture.messages)
+    // OpenSSL's server reports no ChangeCipherSpec it receives; a TLS 1.2 client always sends one
+    // before its Finished (RFC 5246 7.1), so the log names it there, as `handshake` shows it.
+    bool client_ccs = false;
+    for (const auto& m : capture.messages) {
+      const bool from_client = m.dir == Direction::client_to_server;
+      client_ccs = client_ccs || (from_client && m.content_type == change_cipher_spec);
+      if (from_client && facts.version == TLS1_2_VERSION && m.content_type == handshake &&
+          m.handshake_type == SSL3_MT_FINISHED && !client_ccs) {
+        sequence.push_back(fmt::format("{} ChangeCipherSpec", direction_arrow(m.dir)));
+        client_ccs = true;
+      }
       sequence.push_back(fmt::format("{} {}", direction_arrow(m.dir), message_name(m)));
+    }
     const std::string client = live::client_subject(s);
     log.line(fmt::format(
         "conn={} tls.established version={} cipher={} resumed={} early_data={} certificate={} alpn={}{} messages=[{}]",
