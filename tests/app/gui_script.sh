@@ -54,6 +54,17 @@ set -e
 [[ $rc == 2 ]] || fail "bad script: exit $rc, expected 2"
 grep -q "bad.txt:2:6: 'step' expects an integer" "$out/err.txt" || { cat "$out/err.txt"; fail "bad script message"; }
 
+# A panel whose name has spaces ("What if") can be placed; five numbers after a name are still an error.
+printf 'window Topology 0 0 0.5 0.5 0.3\n' > "$out/bad5.txt"
+set +e
+run "$out/bad5.txt" > "$out/out.txt" 2> "$out/err.txt"; rc=$?
+set -e
+[[ $rc == 2 ]] || fail "window with five numbers: exit $rc, expected 2"
+grep -q "'window' expects exactly four numbers after the name" "$out/err.txt" || { cat "$out/err.txt"; fail "window message"; }
+printf 'window What if 0 0.03 0.3 0.95\nframes 2\nstate\n' > "$out/whatif.txt"
+run "$out/whatif.txt" > "$out/out.txt" 2> "$out/err.txt" || { cat "$out/err.txt"; fail "window What if: refused"; }
+grep -q '^state' "$out/out.txt" || fail "window What if: no state line"
+
 # Every command is documented in docs/gui-script.md, where a teacher looks for them (the list is
 # the one an unknown command prints).
 printf 'no-such-command\n' > "$out/unknown.txt"

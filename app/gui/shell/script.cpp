@@ -1,5 +1,6 @@
 #include "gui/shell/script.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <chrono>
 #include <cstdlib>
@@ -7,6 +8,7 @@
 #include <sstream>
 #include <thread>
 #include <utility>
+#include <vector>
 
 #include <fmt/format.h>
 #include <imgui_internal.h>
@@ -234,6 +236,20 @@ std::optional<ScriptError> parse_script(const std::string& text, const std::stri
         !(v == "lesson" && sl.arg == "answer") && !sl.value.empty())
       return err(rest, fmt::format("unexpected text after '{} {}'", v, sl.arg));
     if (v == "window") {
+      // A name with spaces ("What if"): the last four words are the numbers, the rest the name.
+      std::vector<std::string> words;
+      std::istringstream split(sl.value);
+      for (std::string word; split >> word;) words.push_back(word);
+      const auto is_number = [](const std::string& w) {
+        char* end = nullptr;
+        std::strtod(w.c_str(), &end);
+        return end != w.c_str() && *end == 0;
+      };
+      if (words.size() > 4 && std::none_of(words.begin(), words.end() - 4, is_number)) {
+        for (size_t i = 0; i + 4 < words.size(); ++i) sl.arg += " " + words[i];
+        sl.value = fmt::format("{} {} {} {}", words[words.size() - 4], words[words.size() - 3], words[words.size() - 2],
+                               words[words.size() - 1]);
+      }
       std::array<float, 4> r{};
       std::istringstream nums(sl.value);
       std::string extra;
