@@ -170,8 +170,11 @@ void draw_revealed(const QuestionUi& q, const Question& question, std::string_vi
   if (choice_text) {
     ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
     // An empty value (a ClientHello without SNI) in words, not as two bare backticks.
-    rich_text(q.truth->text.empty() ? fmt::format("{}: {}", words("lesson.from_run"), words("lesson.from_run_empty"))
-                                    : fmt::format("{}: `{}`", words("lesson.from_run"), q.truth->text));
+    // A yes/no value gets its word in the language beside it ("`false` (아니요)").
+    const std::string& value = q.truth->text;
+    const std::string gloss = value == "true" || value == "false" ? " (" + words("inspector." + value) + ")" : "";
+    rich_text(value.empty() ? fmt::format("{}: {}", words("lesson.from_run"), words("lesson.from_run_empty"))
+                            : fmt::format("{}: `{}`{}", words("lesson.from_run"), value, gloss));
     ImGui::PopStyleColor();
   }
   if (!question.explain.empty()) rich_text(question.tr.pick("explain", question.explain, lang));
