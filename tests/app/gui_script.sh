@@ -47,20 +47,19 @@ s7=$(echo "$states" | sed -n 7p)
 python3 "$src/tests/app/png_check.py" "$out/presenter.png" 1600 900 64
 
 # A bad script is refused before the window opens: exit 2 and file:line:column.
-printf 'state\nstep many\n' > "$out/bad.txt"
-set +e
-run "$out/bad.txt" > "$out/out.txt" 2> "$out/err.txt"; rc=$?
-set -e
-[[ $rc == 2 ]] || fail "bad script: exit $rc, expected 2"
-grep -q "bad.txt:2:6: 'step' expects an integer" "$out/err.txt" || { cat "$out/err.txt"; fail "bad script message"; }
+# refused NAME SCRIPT MESSAGE: the script is refused with exit 2 and says MESSAGE.
+refused() {
+  printf '%b' "$2" > "$out/$1.txt"
+  set +e
+  run "$out/$1.txt" > "$out/out.txt" 2> "$out/err.txt"; local rc=$?
+  set -e
+  [[ $rc == 2 ]] || fail "$1: exit $rc, expected 2"
+  grep -q -- "$3" "$out/err.txt" || { cat "$out/err.txt"; fail "$1: message"; }
+}
+refused bad 'state\nstep many\n' "bad.txt:2:6: 'step' expects an integer"
 
 # A panel whose name has spaces ("What if") can be placed; five numbers after a name are still an error.
-printf 'window Topology 0 0 0.5 0.5 0.3\n' > "$out/bad5.txt"
-set +e
-run "$out/bad5.txt" > "$out/out.txt" 2> "$out/err.txt"; rc=$?
-set -e
-[[ $rc == 2 ]] || fail "window with five numbers: exit $rc, expected 2"
-grep -q "'window' expects exactly four numbers after the name" "$out/err.txt" || { cat "$out/err.txt"; fail "window message"; }
+refused bad5 'window Topology 0 0 0.5 0.5 0.3\n' "'window' expects exactly four numbers after the name"
 printf 'window What if 0 0.03 0.3 0.95\nframes 2\nstate\n' > "$out/whatif.txt"
 run "$out/whatif.txt" > "$out/out.txt" 2> "$out/err.txt" || { cat "$out/err.txt"; fail "window What if: refused"; }
 grep -q '^state' "$out/out.txt" || fail "window What if: no state line"

@@ -19,6 +19,7 @@ namespace {
 
 struct Limits {
   uint32_t replicas = 1, surge = 0, unavailable = 1;
+  bool fencepost = false;  ///< Both came to 0 pods, and Kubernetes lets one be unavailable.
 };
 
 Limits limits(const ServiceSpec& svc, uint32_t n) {
@@ -27,16 +28,19 @@ Limits limits(const ServiceSpec& svc, uint32_t n) {
   const bool kubernetes = svc.supervisor.kind == SupervisorKind::kubernetes;
   l.surge = kubernetes ? (n * static_cast<uint32_t>(svc.max_surge_percent) + 99) / 100 : 0;
   l.unavailable = n * static_cast<uint32_t>(svc.max_unavailable_percent) / 100;
-  if (l.surge == 0 && l.unavailable == 0) l.unavailable = 1;  // Kubernetes rejects 0/0
+  if (l.surge == 0 && l.unavailable == 0) {  // Kubernetes rejects 0/0
+    l.unavailable = 1;
+    l.fencepost = true;
+  }
   return l;
 }
 
 // Which rolling-update sentence fits: in place (no Kubernetes); both limits at 0 pods (the
 // fencepost); no readiness probe, where the model still waits for the app to listen while
 // Kubernetes counts a started container Ready; else the plain one.
-std::string_view rolling_variant(const ServiceSpec& svc, const Limits& l, uint32_t n) {
+std::string_view rolling_variant(const ServiceSpec& svc, const Limits& l) {
   if (svc.supervisor.kind != SupervisorKind::kubernetes) return ".in_place";
-  if (l.surge == 0 && static_cast<uint32_t>(svc.max_unavailable_percent) * n < 100) return ".fencepost";
+  if (l.fencepost) return ".fencepost";
   if (!svc.supervisor.readiness.enabled) return ".no_readiness";
   return "";
 }
@@ -61,7 +65,7 @@ void LifeModel::rollout(uint32_t s, RecordId cause, bool new_build) {
                            .stage = Stage::deploy,
                            .actor = actor,
                            .cause = cause,
-                           .narration = registered(fmt::format("deploy.rolling_update{}{}", rolling_variant(svc, l, n),
+                           .narration = registered(fmt::format("deploy.rolling_update{}{}", rolling_variant(svc, l),
                                                                unversioned ? ".unversioned" : ""))},
                           {{"service", svc.name},
                            {"replicas", n},

@@ -193,14 +193,7 @@ LoadResult apply_variant(const Scenario& base, std::string_view variant_name) {
 }
 
 LoadResult set_param(const Scenario& base, std::string_view path, std::string_view toml_value) {
-  if (base.source_text.empty() && base.source_path.empty())
-    return detail::failed(base, "set_param needs a scenario loaded from a TOML file or text");
-  std::vector<detail::Override> overrides;
-  for (const auto& [p, value] : base.overrides)
-    if (p != path) overrides.push_back({p, value, {}});
-  overrides.push_back({std::string(path), std::string(toml_value), {}});
-  return detail::load_with(base.source_text, base.source_path, overrides,
-                           fmt::format("with {} = {}: ", path, toml_value), false);
+  return set_params(base, {{std::string(path), std::string(toml_value)}});
 }
 
 LoadResult set_params(const Scenario& base, const std::vector<std::pair<std::string, std::string>>& params,
@@ -211,7 +204,7 @@ LoadResult set_params(const Scenario& base, const std::vector<std::pair<std::str
     return same;
   }
   if (base.source_text.empty() && base.source_path.empty())
-    return detail::failed(base, "set_params needs a scenario loaded from a TOML file or text");
+    return detail::failed(base, "setting a key needs a scenario loaded from a TOML file or text");
   // The first n settings over the scenario's earlier overrides (a setting replaces its own path).
   auto with = [&](size_t n, const std::string& prefix) {
     std::vector<detail::Override> overrides;
